@@ -1,0 +1,30 @@
+import type { Diagnostic } from './diagnostic.js';
+import type { SourceText } from './source.js';
+
+/**
+ * Renders a diagnostic the way compilers users know do: `file:line:col: error: message [code]`,
+ * then the source line with a caret under the span, then hints.
+ */
+export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, SourceText>): string {
+  const out: string[] = [];
+  let where = '';
+  if (d.span) where = `${d.span.file}:${d.span.start.line}:${d.span.start.col}: `;
+  else if (d.at) where = `${d.at.file}:0x${d.at.offset.toString(16)}${d.at.vaddr !== undefined ? ` (vaddr 0x${d.at.vaddr.toString(16)})` : ''}: `;
+  out.push(`${where}${d.severity}: ${d.message} [${d.code}]`);
+  if (d.span) {
+    const src = sources.get(d.span.file);
+    if (src) {
+      const line = src.lineText(d.span.start.line);
+      const gutter = String(d.span.start.line);
+      const pad = ' '.repeat(gutter.length);
+      const startCol = d.span.start.col;
+      const endCol = d.span.end.line === d.span.start.line ? Math.max(d.span.end.col, startCol + 1) : line.length + 1;
+      const prefix = line.slice(0, startCol - 1).replace(/[^\t]/g, ' ');
+      out.push(`${pad} |`);
+      out.push(`${gutter} | ${line}`);
+      out.push(`${pad} | ${prefix}${'^'.repeat(Math.max(1, endCol - startCol))}`);
+    }
+  }
+  for (const h of d.hints ?? []) out.push(`  = ${h}`);
+  return out.join('\n');
+}
