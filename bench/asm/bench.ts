@@ -1,0 +1,135 @@
+// Assembler benchmark and scoreboard.
+//   npx tsx bench/asm/bench.ts [--lines 100000] [--cli]
+// 1. agreement with GNU as per corpus group (identical / compared, refused);
+// 2. warm throughput of assembleBlock, one instruction per call, over the corpus;
+// 3. wall time of patchc vs `as` on one file of N distinct lines (default 100,000), and whether the
+//    bytes are the same.
+// `--cli` times `node bin/patchc.js asm --file F` instead of the library, once that command exists.
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { formatTable } from '../../test/asm/diff/compare.js';
+import { readElfSections } from '../../test/asm/diff/elf.js';
+import { REPO_ROOT, loadAssembler, patchcOptions, type AssembleBlock } from '../../test/asm/diff/patchc.js';
+import { gnuForCorpus, loadCorpus, patchcForCorpus, statsByGroup } from '../../test/asm/diff/run-corpus.js';
+import { distinctLines } from './lines.js';
+
+const run = promisify(execFile);
+
+/** Something that turns a whole source file into bytes; the thing being timed. */
+interface FileAssembler {
+  name: string;
+  assemble(path: string, text: string): Promise<Uint8Array | null>;
+}
+
+function libraryAssembler(assembleBlock: AssembleBlock): FileAssembler {
+  return {
+    name: 'patchc (library, one assembleBlock call)',
+    async assemble(_path, text) {
+      const r = assembleBlock(text, { syntax: 'att', bitness: 64 });
+      return r.errors.length === 0 ? r.bytes : null;
+    },
+  };
+}
+
+function cliAssembler(): FileAssembler {
+  return {
+    name: 'patchc (CLI: patchc asm --file)',
+    async assemble(path) {
+      // Assumed output: raw bytes written to <path>.bin; adjust once the CLI's contract is fixed.
+      await run(process.execPath, [join(REPO_ROOT, 'bin/patchc.js'), 'asm', '--file', path, '--bits', '64', '--syntax', 'att', '-o', `${path}.bin`], { maxBuffer: 1 << 28 });
+      return new Uint8Array(await readFile(`${path}.bin`));
+    },
+  };
+}
+
+const gnuAssembler: FileAssembler = {
+  name: 'GNU as --64',
+  async assemble(path) {
+    await run('as', ['--64', '-o', `${path}.o`, path], { maxBuffer: 1 << 28 });
+    const text = readElfSections(new Uint8Array(await readFile(`${path}.o`))).find((s) => s.name === '.text');
+    return text ? text.bytes : null;
+  },
+};
+
+async function time(a: FileAssembler, path: string, text: string): Promise<{ ms: number; bytes: Uint8Array | null }> {
+  const t0 = performance.now();
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await a.assemble(path, text);
+  } catch (e) {
+    console.log(`  ${a.name} failed: ${(e as Error).message.split('\n')[0]}`);
+    bytes = null;
+  }
+  return { ms: performance.now() - t0, bytes };
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+async function main(): Promise<void> {
+  const loaded = await loadAssembler();
+  if (!loaded.ok) {
+    console.error(`patchc's assembler is not available: ${loaded.reason}`);
+    process.exitCode = 1;
+    return;
+  }
+  const asm = loaded.assembleBlock;
+
+  // 1. Agreement.
+  const files = loadCorpus();
+  const t0 = performance.now();
+  const gnu = await gnuForCorpus(files);
+  const tGnu = performance.now() - t0;
+  const items = patchcForCorpus(files, gnu, asm);
+  console.log(`\n== agreement with GNU as (corpus: ${items.length} items in ${files.length} files; GNU took ${tGnu.toFixed(0)} ms) ==`);
+  console.log(formatTable(statsByGroup(items)));
+
+  // 2. Warm throughput: every one-line corpus item, one call each, after a warm-up pass.
+  const work = files.filter((f) => f.format === 'lines').flatMap((f) => f.items.map((text) => ({ text, opts: patchcOptions(f.syntax, f.bitness) })));
+  const pass = (): number => {
+    let n = 0;
+    for (const w of work) {
+      try {
+        asm(w.text, w.opts);
+      } catch {
+        // counted like any other call: we time the assembler, not its verdicts
+      }
+      n++;
+    }
+    return n;
+  };
+  pass();
+  const t1 = performance.now();
+  let calls = 0;
+  while (performance.now() - t1 < 2000) calls += pass();
+  const secs = (performance.now() - t1) / 1000;
+  console.log(`\n== warm throughput ==\nassembleBlock, one line per call: ${(calls / secs).toFixed(0)} lines/s (${calls} calls in ${secs.toFixed(2)} s)`);
+
+  // 3. One big file, patchc vs GNU as.
+  const count = Number(arg('--lines', '100000'));
+  const dir = await mkdtemp(join(tmpdir(), 'patchc-bench-'));
+  try {
+    const text = `${distinctLines(count).join('\n')}\n`;
+    const path = join(dir, 'big.s');
+    await writeFile(path, text);
+    const mine = process.argv.includes('--cli') ? cliAssembler() : libraryAssembler(asm);
+    const g = await time(gnuAssembler, path, text);
+    const p = await time(mine, path, text);
+    const same = g.bytes && p.bytes ? Buffer.from(g.bytes).equals(Buffer.from(p.bytes)) : false;
+    console.log(`\n== ${count} distinct lines (${(text.length / 1e6).toFixed(1)} MB) ==`);
+    console.log(`${gnuAssembler.name.padEnd(44)} ${g.ms.toFixed(0).padStart(7)} ms`);
+    console.log(`${mine.name.padEnd(44)} ${p.ms.toFixed(0).padStart(7)} ms${p.bytes ? '' : ' (refused or failed)'}`);
+    console.log(`ratio patchc/as: ${(p.ms / g.ms).toFixed(2)}x; same bytes: ${same ? 'yes' : 'no'}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

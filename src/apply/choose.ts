@@ -1,0 +1,60 @@
+// Which rule serves a site: its op's rule, else a rule for its current target, else `missing` for an
+// empty slot, else `default` — the order Linux's paravirt_patch() decides in.
+import type { SymbolTable } from '../binary/index.js';
+import type { PatchEntry, PatchTable } from '../table/types.js';
+import type { OpsTableView } from './opsTable.js';
+import type { Site } from './types.js';
+
+export interface Target {
+  address: bigint;
+  symbol?: string;
+}
+
+export class RuleChooser {
+  private readonly byOp = new Map<string, PatchEntry>();
+  private readonly byTarget = new Map<string, PatchEntry>();
+  private readonly missing: PatchEntry | undefined;
+  private readonly fallback: PatchEntry | undefined;
+  private readonly targets = new Map<number, Target | undefined>();
+
+  constructor(
+    table: PatchTable,
+    private readonly ops: OpsTableView | undefined,
+    private readonly symbols: SymbolTable | undefined,
+  ) {
+    for (const e of table.entries) {
+      const s = e.selector;
+      if (s.kind === 'op') this.byOp.set(s.op, e);
+      else if (s.kind === 'target') this.byTarget.set(s.symbol, e);
+    }
+    this.missing = table.entries.find((e) => e.selector.kind === 'missing');
+    this.fallback = table.entries.find((e) => e.selector.kind === 'default');
+  }
+
+  /** The op's current function, from the ops table as linked (cached per slot). */
+  target(site: Site): Target | undefined {
+    if (site.slot === undefined || !this.ops) return undefined;
+    if (this.targets.has(site.slot)) return this.targets.get(site.slot);
+    const address = this.ops.slotValue(site.slot);
+    let t: Target | undefined;
+    if (address !== undefined) {
+      const near = address === 0n ? undefined : this.symbols?.nearest(address);
+      t = near && near.offset === 0n ? { address, symbol: near.symbol.name } : { address };
+    }
+    this.targets.set(site.slot, t);
+    return t;
+  }
+
+  choose(site: Site): { entry: PatchEntry; target: Target | undefined } | { entry: undefined; target: Target | undefined; reason: string } {
+    const target = this.target(site);
+    const byOp = site.op !== undefined ? this.byOp.get(site.op) : undefined;
+    if (byOp) return { entry: byOp, target };
+    if (target?.symbol !== undefined) {
+      const byTarget = this.byTarget.get(target.symbol);
+      if (byTarget) return { entry: byTarget, target };
+    }
+    if (target?.address === 0n && this.missing) return { entry: this.missing, target };
+    if (this.fallback) return { entry: this.fallback, target };
+    return { entry: undefined, target, reason: `no rule for op '${site.op ?? '?'}' and no default rule` };
+  }
+}

@@ -1,0 +1,48 @@
+// The binary's ops table: where it is, and what each slot points at (the op's current target).
+import { InputError } from '../diag/diagnostic.js';
+import { lookupVaddr, type ElfFile, type SymbolTable } from '../binary/index.js';
+import type { OpsTableDef } from '../model/ruleset.js';
+
+export class OpsTableView {
+  readonly wordBytes: number;
+
+  private constructor(
+    readonly def: OpsTableDef,
+    readonly elf: ElfFile,
+    /** Undefined when the table cannot be located (no symbol, no address). */
+    readonly address: bigint | undefined,
+    readonly unresolvedReason: string | undefined,
+  ) {
+    this.wordBytes = elf.header.class === 64 ? 8 : 4;
+  }
+
+  static resolve(def: OpsTableDef, elf: ElfFile, symbols: SymbolTable | undefined): OpsTableView {
+    if (def.location.kind === 'address') return new OpsTableView(def, elf, def.location.address, undefined);
+    const addr = symbols?.addressOf(def.location.symbol);
+    if (addr !== undefined) return new OpsTableView(def, elf, addr, undefined);
+    const why = symbols ? `symbol '${def.location.symbol}' is not in the symbol table` : `the binary has no symbols to find '${def.location.symbol}' (give --symbols System.map)`;
+    return new OpsTableView(def, elf, undefined, `cannot locate ops table ${def.name}: ${why}`);
+  }
+
+  slotAddress(slot: number): bigint | undefined {
+    return this.address === undefined ? undefined : this.address + BigInt(slot * this.wordBytes);
+  }
+
+  /**
+   * The pointer stored in a slot as the binary was linked; undefined when the table has no file bytes
+   * (e.g. in .bss, filled at run time) or cannot be located.
+   */
+  slotValue(slot: number): bigint | undefined {
+    const at = this.slotAddress(slot);
+    if (at === undefined) return undefined;
+    const l = lookupVaddr(this.elf, at, this.wordBytes);
+    if (!l.ok) return undefined;
+    const dv = new DataView(this.elf.data.buffer, this.elf.data.byteOffset + l.offset, this.wordBytes);
+    return this.wordBytes === 8 ? dv.getBigUint64(0, true) : BigInt(dv.getUint32(0, true));
+  }
+
+  requireAddress(): bigint {
+    if (this.address === undefined) throw new InputError(this.unresolvedReason ?? `cannot locate ops table ${this.def.name}`);
+    return this.address;
+  }
+}

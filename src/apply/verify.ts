@@ -1,0 +1,24 @@
+// The after-check: a patched site must decode as whole instructions covering exactly its length.
+import { describeInstructions } from '../asm/describe.js';
+import type { Bitness } from '../asm/types.js';
+
+/**
+ * x86 instruction lengths depend on prefixes, opcode, ModRM/SIB and the encoding's immediate and
+ * displacement *sizes*, never on their values. So a replacement whose relocation fields are later
+ * filled in decodes to the same instruction boundaries as its template, and one decode per
+ * (template, site length) proves the boundaries for every site that uses it.
+ */
+export class ShapeVerifier {
+  private readonly cache = new Map<string, string | undefined>();
+  constructor(private readonly bitness: Bitness) {}
+
+  /** Undefined when the bytes are whole instructions; otherwise what is wrong. */
+  check(bytes: Uint8Array, key: string): string | undefined {
+    if (this.cache.has(key)) return this.cache.get(key);
+    const d = describeInstructions(bytes, this.bitness);
+    const covered = d.instructions.reduce((n, i) => n + i.bytes.length, 0);
+    const problem = !d.whole ? d.problem : covered !== bytes.length ? `instructions cover ${covered} of ${bytes.length} bytes` : undefined;
+    this.cache.set(key, problem);
+    return problem;
+  }
+}

@@ -1,0 +1,262 @@
+// Assembles a block: statements in order, labels (named and GNU numeric `1:` with `1f`/`1b`), jumps relaxed to
+// rel8 when their local target is in range (as GNU does), everything else to a symbol left as a relocation.
+import { parseAttOperands, OperandError } from './att.js';
+import { Encoder, Instruction } from './iced.js';
+import { parseIntelOperands } from './intel.js';
+import { lexBlock, type Statement } from './lexer.js';
+import type { ParsedInsn } from './operands.js';
+import { InsnError, selectEncoding, type BranchForm, type Selected } from './select.js';
+import { writeLE, type Fixup } from './encode.js';
+import type { AsmBlockResult, AsmError, AsmOptions, AssembledInstruction, Relocation } from './types.js';
+
+const PREFIX_BYTES: Record<string, number> = {
+  lock: 0xf0, rep: 0xf3, repe: 0xf3, repz: 0xf3, repne: 0xf2, repnz: 0xf2, data16: 0x66, addr32: 0x67,
+  cs: 0x2e, ds: 0x3e, es: 0x26, fs: 0x64, gs: 0x65, ss: 0x36,
+};
+const INSN_PREFIXES = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz']);
+const PSEUDO = new Set(['{load}', '{store}', '{disp8}', '{disp32}']);
+
+interface Item {
+  stmt: Statement;
+  sel?: Selected;
+  raw?: Uint8Array;
+  /** Branch state during relaxation. */
+  long?: boolean;
+  offset: number;
+  size: number;
+}
+
+export function toParsed(stmt: Statement, opts: AsmOptions): ParsedInsn {
+  const m = stmt.mnemonic!;
+  const prefixes: string[] = [];
+  const pseudo: string[] = [];
+  for (const p of stmt.prefixes) {
+    if (PSEUDO.has(p.word)) pseudo.push(p.word);
+    else if (p.word.startsWith('{')) throw new InsnError(`pseudo prefix '${p.word}' is not supported`, p.start, p.end);
+    else if (INSN_PREFIXES.has(p.word)) prefixes.push(p.word);
+    else throw new InsnError(`prefix '${p.word}' is not supported before an instruction`, p.start, p.end, ['write the prefix as its own statement, e.g. `ds; movsb`, if you need the raw byte']);
+  }
+  if (opts.syntax === 'att') {
+    const { operands, indirect } = parseAttOperands(stmt.operands);
+    return { mnemonic: m.text, mnemonicStart: m.start, mnemonicEnd: m.end, operands, indirect, prefixes, pseudo };
+  }
+  const operands = parseIntelOperands(stmt.operands);
+  return { mnemonic: m.text, mnemonicStart: m.start, mnemonicEnd: m.end, operands, indirect: false, prefixes, pseudo };
+}
+
+function toError(e: unknown, stmt: Statement): AsmError {
+  if (e instanceof InsnError || e instanceof OperandError) {
+    const err: AsmError = { message: e.message, start: e.start, end: e.end };
+    if (e.hints && e.hints.length > 0) err.hints = e.hints;
+    return err;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return { message: `internal assembler error: ${msg}`, start: stmt.start, end: stmt.end };
+}
+
+const branchEncoders = new Map<number, InstanceType<typeof Encoder>>();
+
+function encodeBranch(b: BranchForm, long: boolean, at: number, target: number, bitness: number): Uint8Array {
+  const ci = long ? b.near! : b.short!;
+  let enc = branchEncoders.get(bitness);
+  if (!enc) branchEncoders.set(bitness, (enc = new Encoder(bitness)));
+  const ins = Instruction.createBranch(ci.code, BigInt(target));
+  try {
+    enc.encode(ins, BigInt(at));
+    return enc.takeBuffer();
+  } finally {
+    ins.free();
+  }
+}
+
+export function assembleBlock(text: string, opts: AsmOptions): AsmBlockResult {
+  const errors: AsmError[] = [];
+  const warnings: AsmError[] = [];
+  const items: Item[] = [];
+  // Label name -> item index it precedes. Numeric labels keep every definition, in order.
+  const named = new Map<string, number>();
+  const numeric = new Map<string, number[]>();
+  const stmts = lexBlock(text);
+  for (const stmt of stmts) {
+    for (const l of stmt.labels) {
+      if (/^[0-9]+$/.test(l.name)) {
+        let list = numeric.get(l.name);
+        if (!list) numeric.set(l.name, (list = []));
+        list.push(items.length);
+      } else if (named.has(l.name)) {
+        errors.push({ message: `label '${l.name}' is already defined`, start: l.start, end: l.end });
+      } else {
+        named.set(l.name, items.length);
+      }
+    }
+    if (!stmt.mnemonic) {
+      if (stmt.operands.length > 0) {
+        const o = stmt.operands[0]!;
+        errors.push({ message: `expected an instruction, found '${stmt.text.slice(o.start - stmt.start)}'`, start: o.start, end: stmt.end });
+        continue;
+      }
+      // A prefix on its own line (`rep; movsb`, `lock; incl (%rax)`): GNU emits the byte as written.
+      if (stmt.prefixes.length > 0) {
+        const bytes: number[] = [];
+        for (const p of stmt.prefixes) {
+          const b = PREFIX_BYTES[p.word];
+          if (b === undefined) errors.push({ message: `prefix '${p.word}' cannot stand alone`, start: p.start, end: p.end });
+          else bytes.push(b);
+        }
+        items.push({ stmt, raw: new Uint8Array(bytes), offset: 0, size: bytes.length });
+      }
+      continue;
+    }
+    try {
+      const sel = selectEncoding(toParsed(stmt, opts), opts);
+      for (const w of sel.warnings) warnings.push({ message: w, start: stmt.start, end: stmt.end });
+      items.push({ stmt, sel, offset: 0, size: sel.kind === 'fixed' ? sel.encoded.bytes.length : 0 });
+    } catch (e) {
+      errors.push(toError(e, stmt));
+    }
+  }
+
+  const labelIndex = (sym: string, at: number): number | undefined => {
+    const m = /^([0-9]+)([fb])$/.exec(sym);
+    if (m) {
+      const defs = numeric.get(m[1]!) ?? [];
+      if (m[2] === 'b') return [...defs].reverse().find((d) => d <= at);
+      return defs.find((d) => d > at);
+    }
+    return named.get(sym);
+  };
+  const isLocalRef = (sym: string): boolean => /^[0-9]+[fb]$/.test(sym);
+
+  // Resolve targets to item indexes; undefined numeric references are errors, other names are external.
+  const targetIdx: (number | undefined)[] = items.map((it, i) => {
+    const sel = it.sel;
+    if (!sel || sel.kind !== 'branch' || sel.target.symbol === undefined) return undefined;
+    const idx = labelIndex(sel.target.symbol, i);
+    if (idx === undefined && isLocalRef(sel.target.symbol)) {
+      errors.push({ message: `local label '${sel.target.symbol}' is not defined in this block`, start: it.stmt.start, end: it.stmt.end });
+    }
+    return idx;
+  });
+
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    if (it.sel?.kind === 'branch') {
+      const b = it.sel;
+      if (b.target.symbol === undefined) {
+        errors.push({ message: 'a branch to an absolute address needs a symbol or label', start: it.stmt.start, end: it.stmt.end });
+        it.size = 0;
+        continue;
+      }
+      it.long = targetIdx[i] === undefined || !b.short;
+      if (it.long && !b.near) {
+        errors.push({ message: `'${it.stmt.mnemonic!.text}' only reaches targets in this block (rel8)`, start: it.stmt.start, end: it.stmt.end });
+      }
+    }
+  }
+  // Relaxation: grow short jumps whose targets are out of reach until nothing changes (sizes only grow).
+  const sizeOf = (it: Item, long: boolean | undefined): number => {
+    if (it.sel?.kind !== 'branch') return it.size;
+    const ci = long ? it.sel.near : it.sel.short;
+    if (!ci) return 0;
+    return sizeOfBranch(it.sel, long === true, opts.bitness);
+  };
+  for (let iter = 0; iter < 100; iter++) {
+    let off = 0;
+    for (const it of items) {
+      it.offset = off;
+      it.size = sizeOf(it, it.long);
+      off += it.size;
+    }
+    const end = off;
+    let changed = false;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
+      if (it.sel?.kind !== 'branch' || it.long || targetIdx[i] === undefined) continue;
+      const t = targetIdx[i]!;
+      const taddr = (t < items.length ? items[t]!.offset : end) + Number(it.sel.target.value);
+      const rel = taddr - (it.offset + it.size);
+      if (rel < -128 || rel > 127) {
+        if (it.sel.near) {
+          it.long = true;
+          changed = true;
+        } else {
+          errors.push({ message: `jump target out of range for '${it.stmt.mnemonic!.text}' (rel8)`, start: it.stmt.start, end: it.stmt.end });
+          it.long = false;
+          targetIdx[i] = undefined;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  const total = items.reduce((a, it) => a + it.size, 0);
+  const out = new Uint8Array(total);
+  const relocations: Relocation[] = [];
+  const instructions: AssembledInstruction[] = [];
+  const addrOf = (idx: number): number => (idx < items.length ? items[idx]!.offset : total);
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    let bytes: Uint8Array;
+    if (it.raw) bytes = it.raw;
+    else if (it.sel!.kind === 'fixed') {
+      bytes = it.sel!.encoded.bytes.slice();
+      for (const f of it.sel!.encoded.fixups) resolveFixup(f, it, i, bytes);
+    } else {
+      const b = it.sel as BranchForm;
+      const t = targetIdx[i];
+      const ci = it.long ? b.near : b.short;
+      if (!ci) {
+        bytes = new Uint8Array(0);
+      } else if (t !== undefined) {
+        try {
+          bytes = encodeBranch(b, it.long === true, it.offset, addrOf(t) + Number(b.target.value), opts.bitness);
+        } catch (e) {
+          errors.push(toError(e, it.stmt));
+          bytes = new Uint8Array(it.size);
+        }
+      } else {
+        // External symbol: the rel field is the instruction's tail; GNU's addend is the offset minus the field size.
+        bytes = encodeBranch(b, true, it.offset, it.offset, opts.bitness);
+        const fsize = opts.bitness === 16 ? 2 : 4;
+        writeLE(bytes, bytes.length - fsize, fsize, 0n);
+        relocations.push({ offset: it.offset + bytes.length - fsize, size: fsize as 2 | 4, pcRelative: true, symbol: b.target.symbol!, addend: Number(b.target.value) - fsize });
+      }
+    }
+    if (bytes.length !== it.size && !it.raw) {
+      errors.push({ message: 'internal assembler error: size changed during layout', start: it.stmt.start, end: it.stmt.end });
+    }
+    out.set(bytes.subarray(0, Math.min(bytes.length, total - it.offset)), it.offset);
+    instructions.push({ text: it.stmt.text, start: it.stmt.start, end: it.stmt.end, offset: it.offset, bytes });
+  }
+
+  function resolveFixup(f: Fixup, it: Item, i: number, bytes: Uint8Array): void {
+    const sym = f.symbol!;
+    const idx = labelIndex(sym, i);
+    if (idx === undefined) {
+      if (isLocalRef(sym)) {
+        errors.push({ message: `local label '${sym}' is not defined in this block`, start: it.stmt.start, end: it.stmt.end });
+        return;
+      }
+      relocations.push({ offset: it.offset + f.offset, size: f.size, pcRelative: f.pcRelative, symbol: sym, addend: Number(f.addend) });
+      return;
+    }
+    if (!f.pcRelative) {
+      errors.push({ message: `'${sym}' is a label in this block; an absolute reference to it needs the block's address`, start: it.stmt.start, end: it.stmt.end, hints: ['use a RIP-relative reference, e.g. lea label(%rip), %rax'] });
+      return;
+    }
+    const v = BigInt(addrOf(idx)) + f.addend - BigInt(it.offset + f.offset);
+    writeLE(bytes, f.offset, f.size, v);
+  }
+
+  return { bytes: errors.length ? new Uint8Array(0) : out, instructions, relocations, errors, warnings };
+}
+
+const branchSizes = new Map<string, number>();
+
+/** A branch form's size does not depend on its target; measure it once by encoding. */
+function sizeOfBranch(b: BranchForm, long: boolean, bitness: number): number {
+  const ci = long ? b.near! : b.short!;
+  const key = `${ci.code}/${bitness}`;
+  let n = branchSizes.get(key);
+  if (n === undefined) branchSizes.set(key, (n = encodeBranch(b, long, 0, 0, bitness).length));
+  return n;
+}

@@ -1,0 +1,98 @@
+// An index from mnemonic name to the iced encodings (Codes) that spell it, built once on first use. Holding the
+// operand kinds as plain numbers keeps per-instruction matching away from the wasm boundary.
+import { Code, CodeExt, EncodingKind, MemorySizeExt, Mnemonic, OpCodeOperandKind as K } from './iced.js';
+
+export interface CodeInfo {
+  code: Code;
+  name: string;
+  kinds: number[];
+  /** iced operand size (16/32/64, 0 when the size is not an operand-size attribute). */
+  operandSize: number;
+  addressSize: number;
+  /** The data size in bits that an AT&T suffix names (8/16/32/64), 0 when none applies. */
+  dataSize: number;
+  /** Bytes of the memory operand (0 when unknown or none). */
+  memBytes: number;
+  modes: number;
+  vex: boolean;
+  defaultOpSize64: boolean;
+  canLock: boolean;
+  canRep: boolean;
+  canRepne: boolean;
+}
+
+const MODE16 = 1;
+const MODE32 = 2;
+const MODE64 = 4;
+
+export function modeBit(bitness: number): number {
+  return bitness === 64 ? MODE64 : bitness === 32 ? MODE32 : MODE16;
+}
+
+const GPR8_KINDS = new Set<number>([K.r8_or_mem, K.r8_reg, K.r8_opcode, K.al]);
+const GPR16_KINDS = new Set<number>([K.r16_or_mem, K.r16_reg, K.r16_reg_mem, K.r16_rm, K.r16_opcode, K.ax]);
+const GPR32_KINDS = new Set<number>([K.r32_or_mem, K.r32_reg, K.r32_reg_mem, K.r32_rm, K.r32_opcode, K.r32_vvvv, K.eax]);
+const GPR64_KINDS = new Set<number>([K.r64_or_mem, K.r64_reg, K.r64_reg_mem, K.r64_rm, K.r64_opcode, K.r64_vvvv, K.rax]);
+
+function dataSizeOf(operandSize: number, kinds: number[]): number {
+  if (operandSize) return operandSize;
+  if (kinds.some((k) => GPR8_KINDS.has(k))) return 8;
+  if (kinds.some((k) => GPR64_KINDS.has(k))) return 64;
+  if (kinds.some((k) => GPR32_KINDS.has(k))) return 32;
+  if (kinds.some((k) => GPR16_KINDS.has(k))) return 16;
+  return 0;
+}
+
+// iced spells a few GNU aliases as separate encodings GNU never emits (82 /0, F6 /1, D0 /6 `sal`, ...).
+const NEVER_EMITTED = /^(Sal_|Reservednop_)|_82$|_F6r1$|_F7r1$/;
+
+let index: Map<string, CodeInfo[]> | undefined;
+
+export function codeIndex(): Map<string, CodeInfo[]> {
+  if (index) return index;
+  const m = new Map<string, CodeInfo[]>();
+  const codeNames = Code as unknown as Record<string, number | string>;
+  const mnemonicNames = Mnemonic as unknown as Record<number, string>;
+  for (const [name, v] of Object.entries(codeNames)) {
+    if (typeof v !== 'number') continue;
+    const oi = CodeExt.opCode(v as Code);
+    try {
+      if (!oi.isInstruction) continue;
+      const enc = oi.encoding;
+      if (enc !== EncodingKind.Legacy && enc !== EncodingKind.VEX) continue;
+      if (NEVER_EMITTED.test(name)) continue;
+      const kinds: number[] = [];
+      for (let i = 0; i < oi.opCount; i++) kinds.push(oi.opKind(i));
+      const modes = (oi.mode16 ? MODE16 : 0) | (oi.mode32 ? MODE32 : 0) | (oi.mode64 ? MODE64 : 0);
+      const info: CodeInfo = {
+        code: v as Code,
+        name,
+        kinds,
+        operandSize: oi.operandSize,
+        addressSize: oi.addressSize,
+        dataSize: dataSizeOf(oi.operandSize, kinds),
+        memBytes: MemorySizeExt.size(oi.memorySize),
+        modes,
+        vex: enc === EncodingKind.VEX,
+        defaultOpSize64: oi.defaultOpSize64,
+        canLock: oi.canUseLockPrefix,
+        canRep: oi.canUseRepPrefix,
+        canRepne: oi.canUseRepnePrefix,
+      };
+      const mn = (mnemonicNames[oi.mnemonic] ?? '').toLowerCase();
+      let list = m.get(mn);
+      if (!list) m.set(mn, (list = []));
+      // Later duplicates (same kinds, size and modes) are alternative opcodes for the same thing; keep the first.
+      if (list.some((o) => o.modes === modes && o.operandSize === info.operandSize && o.addressSize === info.addressSize && o.kinds.join() === kinds.join() && o.vex === info.vex)) continue;
+      list.push(info);
+    } finally {
+      oi.free();
+    }
+  }
+  index = m;
+  return m;
+}
+
+export function lookupCodes(mnemonic: string): CodeInfo[] | undefined {
+  return codeIndex().get(mnemonic);
+}

@@ -1,0 +1,111 @@
+// The decoder face: bytes → instructions, their text, and what they write. Used for tables and checks.
+import iced from 'iced-x86';
+import type { Bitness } from './types.js';
+
+const { Decoder, DecoderOptions, Formatter, FormatterSyntax, InstructionInfoFactory, OpAccess, Register, RflagsBits, Code } = iced;
+
+export interface DescribedInstruction {
+  offset: number;
+  bytes: Uint8Array;
+  text: string;
+  written: string[];
+  read: string[];
+  flagsWritten: string[];
+}
+
+export interface Description {
+  /** True when the bytes are a sequence of valid instructions that ends exactly at the end. */
+  whole: boolean;
+  problem?: string;
+  instructions: DescribedInstruction[];
+  writes: { registers: string[]; flags: string[] };
+}
+
+const FLAG_NAMES: [number, string][] = [
+  [RflagsBits.OF, 'OF'],
+  [RflagsBits.SF, 'SF'],
+  [RflagsBits.ZF, 'ZF'],
+  [RflagsBits.AF, 'AF'],
+  [RflagsBits.CF, 'CF'],
+  [RflagsBits.PF, 'PF'],
+  [RflagsBits.DF, 'DF'],
+  [RflagsBits.IF, 'IF'],
+  [RflagsBits.AC, 'AC'],
+];
+
+const registerNames = Register as unknown as Record<number, string>;
+function regName(r: number): string {
+  return (registerNames[r] ?? `reg${r}`).toLowerCase();
+}
+
+let formatters: Map<string, InstanceType<typeof Formatter>> | undefined;
+function formatter(syntax: 'att' | 'intel'): InstanceType<typeof Formatter> {
+  formatters ??= new Map();
+  let f = formatters.get(syntax);
+  if (!f) {
+    f = new Formatter(syntax === 'att' ? FormatterSyntax.Gas : FormatterSyntax.Intel);
+    // objdump prints immediates and displacements in hex with 0x; match it so tables read like objdump.
+    f.firstOperandCharIndex = 0;
+    f.spaceAfterOperandSeparator = false;
+    formatters.set(syntax, f);
+  }
+  return f;
+}
+
+let infoFactory: InstanceType<typeof InstructionInfoFactory> | undefined;
+
+/**
+ * Decodes `bytes` as a sequence of instructions at `address`. Invalid bytes or an instruction running
+ * past the end make `whole` false; the instructions decoded up to there are still returned.
+ */
+export function describeInstructions(bytes: Uint8Array, bitness: Bitness, address = 0n, syntax: 'att' | 'intel' = 'att'): Description {
+  const out: DescribedInstruction[] = [];
+  const regs = new Set<string>();
+  const flags = new Set<string>();
+  if (bytes.length === 0) return { whole: true, instructions: out, writes: { registers: [], flags: [] } };
+  infoFactory ??= new InstructionInfoFactory();
+  const decoder = new Decoder(bitness, bytes, DecoderOptions.None);
+  decoder.ip = address;
+  let problem: string | undefined;
+  try {
+    while (decoder.canDecode) {
+      const offset = Number(decoder.position);
+      const insn = decoder.decode();
+      try {
+        if (insn.code === Code.INVALID) {
+          problem = offset + insn.length > bytes.length ? `the instruction at offset ${offset} runs past the end` : `invalid instruction at offset ${offset}`;
+          break;
+        }
+        const info = infoFactory.info(insn);
+        const written: string[] = [];
+        const read: string[] = [];
+        try {
+          for (const u of info.usedRegisters()) {
+            const name = regName(u.register);
+            const a = u.access;
+            if (a === OpAccess.Write || a === OpAccess.CondWrite || a === OpAccess.ReadWrite || a === OpAccess.ReadCondWrite) written.push(name);
+            if (a === OpAccess.Read || a === OpAccess.CondRead || a === OpAccess.ReadWrite || a === OpAccess.ReadCondWrite) read.push(name);
+            u.free();
+          }
+        } finally {
+          info.free();
+        }
+        const modified = insn.rflagsModified;
+        const flagsWritten = FLAG_NAMES.filter(([bit]) => (modified & bit) !== 0).map(([, n]) => n);
+        written.forEach((r) => regs.add(r));
+        flagsWritten.forEach((f) => flags.add(f));
+        out.push({ offset, bytes: bytes.slice(offset, offset + insn.length), text: formatter(syntax).format(insn), written, read, flagsWritten });
+      } finally {
+        insn.free();
+      }
+    }
+  } finally {
+    decoder.free();
+  }
+  return {
+    whole: problem === undefined,
+    ...(problem !== undefined ? { problem } : {}),
+    instructions: out,
+    writes: { registers: [...regs].sort(), flags: FLAG_NAMES.map(([, n]) => n).filter((n) => flags.has(n)) },
+  };
+}

@@ -1,0 +1,179 @@
+// Turns (iced Code, operands) into bytes with iced's Encoder, and reports where symbolic or RIP-relative fields
+// landed so they can be patched or turned into relocations.
+import type { CodeInfo } from './codeIndex.js';
+import { Encoder, Instruction, OpKind, Register, OpCodeOperandKind as K } from './iced.js';
+import { fixedReg, IMPLICIT_KINDS } from './match.js';
+import type { MemOperand, Operand } from './operands.js';
+
+export interface Fixup {
+  /** Offset of the field within the instruction. */
+  offset: number;
+  size: 1 | 2 | 4 | 8;
+  pcRelative: boolean;
+  symbol?: string;
+  /** Value to store (for no symbol) or addend (with symbol), as GNU computes it. */
+  addend: bigint;
+}
+
+export interface Encoded {
+  bytes: Uint8Array;
+  fixups: Fixup[];
+}
+
+export interface EncodeOptions {
+  bitness: number;
+  /** Force the displacement width: 1 ({disp8}) or 4 ({disp32}). */
+  dispSize?: 1 | 4;
+  prefixes: { lock?: boolean; rep?: boolean; repne?: boolean };
+}
+
+const encoders = new Map<number, InstanceType<typeof Encoder>>();
+function encoderFor(bitness: number): InstanceType<typeof Encoder> {
+  let e = encoders.get(bitness);
+  if (!e) encoders.set(bitness, (e = new Encoder(bitness)));
+  return e;
+}
+
+function addressBits(mem: MemOperand, bitness: number): number {
+  const r = mem.base ?? mem.index;
+  if (!r) return bitness;
+  if (r.cls === 'ip') return r.bits;
+  if (r.cls === 'gpr64') return 64;
+  if (r.cls === 'gpr32') return 32;
+  if (r.cls === 'gpr16') return 16;
+  // vector index: address size from the base, else mode.
+  return mem.base ? addressBits({ ...mem, index: undefined } as MemOperand, bitness) : bitness;
+}
+
+const IMM_OPKIND: Partial<Record<number, OpKind>> = {
+  [K.imm8]: OpKind.Immediate8, [K.imm4_m2z]: OpKind.Immediate8, [K.imm8_const_1]: OpKind.Immediate8,
+  [K.imm16]: OpKind.Immediate16, [K.imm32]: OpKind.Immediate32, [K.imm64]: OpKind.Immediate64,
+  [K.imm8sex16]: OpKind.Immediate8to16, [K.imm8sex32]: OpKind.Immediate8to32, [K.imm8sex64]: OpKind.Immediate8to64,
+  [K.imm32sex64]: OpKind.Immediate32to64,
+};
+
+/** Default segment for an address: ss for rsp/rbp-based addresses, ds otherwise. GNU drops an override naming it. */
+function defaultSegment(mem: MemOperand): Register {
+  const b = mem.base;
+  if (b && b.cls !== 'ip' && (b.num === 4 || b.num === 5) && b.cls.startsWith('gpr')) return Register.SS;
+  return Register.DS;
+}
+
+/**
+ * Encodes one candidate. Throws (an iced error) when iced cannot encode the combination, which callers treat as
+ * "this candidate does not fit". `ops` are the user operands in Intel order, aligned with the non-implicit kinds.
+ */
+export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOptions): Encoded {
+  const ins = new Instruction();
+  try {
+    ins.code = ci.code;
+    const bitness = opts.bitness;
+    let u = 0;
+    let mem: MemOperand | undefined;
+    let immCount = 0;
+    let symImm: { sym?: string; value: bigint } | undefined;
+    let ripRel = false;
+    for (let i = 0; i < ci.kinds.length; i++) {
+      const k = ci.kinds[i]!;
+      if (IMPLICIT_KINDS.has(k)) {
+        const ab = mem ? addressBits(mem, bitness) : bitness;
+        if (k === K.seg_rSI) ins.setOpKind(i, ab === 64 ? OpKind.MemorySegRSI : ab === 32 ? OpKind.MemorySegESI : OpKind.MemorySegSI);
+        else if (k === K.es_rDI) ins.setOpKind(i, ab === 64 ? OpKind.MemoryESRDI : ab === 32 ? OpKind.MemoryESEDI : OpKind.MemoryESDI);
+        else if (k === K.seg_rDI) ins.setOpKind(i, ab === 64 ? OpKind.MemorySegRDI : ab === 32 ? OpKind.MemorySegEDI : OpKind.MemorySegDI);
+        else {
+          ins.setOpKind(i, OpKind.Memory);
+          ins.memoryBase = ab === 64 ? Register.RBX : ab === 32 ? Register.EBX : Register.BX;
+          ins.memoryIndex = Register.AL;
+        }
+        continue;
+      }
+      const op = ops[u++];
+      if (!op) throw new Error('operand count');
+      if (op.kind === 'reg') {
+        ins.setOpKind(i, OpKind.Register);
+        ins.setOpRegister(i, fixedReg(k) ?? op.info.reg);
+      } else if (op.kind === 'imm') {
+        let kind = IMM_OPKIND[k];
+        if (kind === undefined) throw new Error('not an immediate kind');
+        if (kind === OpKind.Immediate8 && immCount > 0) kind = OpKind.Immediate8_2nd;
+        immCount++;
+        ins.setOpKind(i, kind);
+        ins.setImmediateU64(i, BigInt.asUintN(64, op.expr.symbol ? 0n : op.expr.value));
+        if (op.expr.symbol !== undefined) symImm = { sym: op.expr.symbol, value: op.expr.value };
+      } else {
+        mem = op;
+        ins.setOpKind(i, OpKind.Memory);
+        const ab = addressBits(op, bitness);
+        if (op.base) ins.memoryBase = op.base.reg;
+        if (op.index) {
+          ins.memoryIndex = op.index.reg;
+          ins.memoryIndexScale = op.scale;
+        }
+        const isRip = op.base?.cls === 'ip';
+        ripRel = isRip;
+        const symbolic = op.disp.symbol !== undefined;
+        const full = ab === 64 ? 8 : ab === 32 ? 4 : 2;
+        let dsz = 0;
+        if (k === K.mem_offs) dsz = full;
+        else if (symbolic || isRip || (!op.base && !op.index)) dsz = full;
+        else if (opts.dispSize === 4) dsz = full;
+        else if (opts.dispSize === 1) dsz = 1;
+        // A RIP-relative field is patched after encoding, so iced only has to reserve it.
+        const dv = symbolic || isRip ? 0n : op.disp.value;
+        ins.memoryDisplSize = dsz;
+        ins.memoryDisplacement = BigInt.asUintN(64, dv);
+        if (op.seg && op.seg.reg !== defaultSegment(op)) ins.segmentPrefix = op.seg.reg;
+      }
+    }
+    if (opts.prefixes.lock) ins.hasLockPrefix = true;
+    if (opts.prefixes.rep) ins.hasRepPrefix = true;
+    if (opts.prefixes.repne) ins.hasRepnePrefix = true;
+    const enc = encoderFor(bitness);
+    enc.encode(ins, 0n);
+    const bytes = enc.takeBuffer();
+    const fixups: Fixup[] = [];
+    if (mem && (ripRel || mem.disp.symbol !== undefined)) {
+      const co = enc.getConstantOffsets();
+      try {
+        const off = co.displacementOffset;
+        const size = co.displacementSize as 1 | 2 | 4 | 8;
+        if (ripRel) {
+          if (mem.disp.symbol !== undefined) {
+            fixups.push({ offset: off, size, pcRelative: true, symbol: mem.disp.symbol, addend: mem.disp.value - BigInt(bytes.length - off) });
+          } else {
+            fixups.push({ offset: off, size, pcRelative: false, addend: mem.disp.value });
+          }
+        } else {
+          fixups.push({ offset: off, size, pcRelative: false, symbol: mem.disp.symbol!, addend: mem.disp.value });
+        }
+      } finally {
+        co.free();
+      }
+    }
+    if (symImm) {
+      const co = enc.getConstantOffsets();
+      try {
+        fixups.push({ offset: co.immediateOffset, size: co.immediateSize as 1 | 2 | 4 | 8, pcRelative: false, symbol: symImm.sym!, addend: symImm.value });
+      } finally {
+        co.free();
+      }
+    }
+    // Constant RIP-relative displacements are written as given (GNU does not treat them as targets).
+    for (const f of fixups) {
+      if (f.symbol === undefined) {
+        writeLE(bytes, f.offset, f.size, f.addend);
+      }
+    }
+    return { bytes, fixups: fixups.filter((f) => f.symbol !== undefined) };
+  } finally {
+    ins.free();
+  }
+}
+
+export function writeLE(buf: Uint8Array, off: number, size: number, v: bigint): void {
+  let x = BigInt.asUintN(size * 8, v);
+  for (let i = 0; i < size; i++) {
+    buf[off + i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+}

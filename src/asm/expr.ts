@@ -1,0 +1,162 @@
+// Constant expressions as GAS accepts them in operands: integers in C-like bases, the usual operators, and at most
+// one symbol added (or with a constant subtracted) - enough for `foo+8(%rip)` without an expression evaluator.
+import type { Expr } from './operands.js';
+
+export class ExprError extends Error {
+  constructor(message: string, public readonly at: number) {
+    super(message);
+  }
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+/** GAS evaluates in 64 bits; keep values as signed 64-bit so `0xffffffffffffffff` and `-1` compare equal. */
+export function toSigned64(v: bigint): bigint {
+  const m = v & MASK64;
+  return m >= 1n << 63n ? m - (1n << 64n) : m;
+}
+
+export interface ExprParseOptions {
+  intel: boolean;
+}
+
+/** Parses an expression from `src` starting at `pos`; stops at the first character that cannot continue it. */
+export class ExprParser {
+  pos: number;
+  constructor(private readonly src: string, start: number, private readonly opts: ExprParseOptions) {
+    this.pos = start;
+  }
+
+  private skipWs(): void {
+    while (this.pos < this.src.length && (this.src[this.pos] === ' ' || this.src[this.pos] === '\t')) this.pos++;
+  }
+
+  private peek(): string {
+    this.skipWs();
+    return this.src[this.pos] ?? '';
+  }
+
+  parse(): Expr {
+    const e = this.parseBinary(0);
+    if (e.symbol === undefined) e.value = toSigned64(e.value);
+    return e;
+  }
+
+  // Precedence levels as in GAS: | ^ & (lowest) ... + - ... * / % << >> (highest binary).
+  private static readonly levels: string[][] = [['|'], ['^'], ['&'], ['+', '-'], ['*', '/', '%', '<<', '>>']];
+
+  private matchOp(level: number): string | undefined {
+    this.skipWs();
+    for (const op of ExprParser.levels[level]!) {
+      if (this.src.startsWith(op, this.pos)) {
+        // `|` vs `||` and similar are not GAS operand syntax; a lone operator is enough here.
+        return op;
+      }
+    }
+    return undefined;
+  }
+
+  private parseBinary(level: number): Expr {
+    if (level >= ExprParser.levels.length) return this.parseUnary();
+    let left = this.parseBinary(level + 1);
+    for (;;) {
+      const op = this.matchOp(level);
+      if (op === undefined) return left;
+      const opAt = this.pos;
+      this.pos += op.length;
+      const right = this.parseBinary(level + 1);
+      left = combine(left, op, right, opAt);
+    }
+  }
+
+  private parseUnary(): Expr {
+    const c = this.peek();
+    if (c === '-' || c === '~' || c === '+') {
+      const at = this.pos;
+      this.pos++;
+      const e = this.parseUnary();
+      if (c === '+') return e;
+      if (e.symbol !== undefined) throw new ExprError('cannot negate a symbol', at);
+      return { value: c === '-' ? -e.value : ~e.value };
+    }
+    if (c === '(') {
+      this.pos++;
+      const e = this.parseBinary(0);
+      if (this.peek() !== ')') throw new ExprError("expected ')'", this.pos);
+      this.pos++;
+      return e;
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): Expr {
+    this.skipWs();
+    const rest = this.src.slice(this.pos);
+    let m: RegExpExecArray | null;
+    if (this.opts.intel && (m = /^[0-9][0-9a-fA-F]*[hH](?![\w$.])/.exec(rest))) {
+      this.pos += m[0].length;
+      return { value: BigInt('0x' + m[0].slice(0, -1)) };
+    }
+    if ((m = /^[0-9]+[fb](?![\w$.])/.exec(rest))) {
+      this.pos += m[0].length;
+      return { value: 0n, symbol: m[0] };
+    }
+    if ((m = /^0[xX][0-9a-fA-F]+/.exec(rest))) {
+      this.pos += m[0].length;
+      return { value: BigInt(m[0]) };
+    }
+    if ((m = /^0[bB][01]+/.exec(rest))) {
+      this.pos += m[0].length;
+      return { value: BigInt(m[0]) };
+    }
+    if ((m = /^[0-9]+/.exec(rest))) {
+      const text = m[0];
+      if (/^[\w$.]/.test(rest.slice(text.length))) throw new ExprError(`bad number '${rest.split(/[^\w$.]/)[0]}'`, this.pos);
+      this.pos += text.length;
+      // GAS reads a leading 0 as octal.
+      if (text.length > 1 && text.startsWith('0')) {
+        if (/[89]/.test(text)) throw new ExprError(`bad octal number '${text}'`, this.pos - text.length);
+        return { value: BigInt('0o' + text.slice(1)) };
+      }
+      return { value: BigInt(text) };
+    }
+    if ((m = /^'(\\?.)/.exec(rest))) {
+      this.pos += m[0].length;
+      const ch = m[1]!.length === 2 ? m[1]!.slice(1) : m[1]!;
+      return { value: BigInt(ch.charCodeAt(0)) };
+    }
+    if ((m = /^[A-Za-z_.$][\w.$@]*/.exec(rest))) {
+      this.pos += m[0].length;
+      return { value: 0n, symbol: m[0] };
+    }
+    throw new ExprError(rest.length === 0 ? 'expected an expression' : `unexpected '${rest[0]}' in expression`, this.pos);
+  }
+}
+
+function combine(a: Expr, op: string, b: Expr, at: number): Expr {
+  if (op === '+') {
+    if (a.symbol !== undefined && b.symbol !== undefined) throw new ExprError('cannot add two symbols', at);
+    const symbol = a.symbol ?? b.symbol;
+    return symbol === undefined ? { value: a.value + b.value } : { value: a.value + b.value, symbol };
+  }
+  if (op === '-') {
+    if (b.symbol !== undefined) throw new ExprError('symbol differences are not supported here', at);
+    return a.symbol === undefined ? { value: a.value - b.value } : { value: a.value - b.value, symbol: a.symbol };
+  }
+  if (a.symbol !== undefined || b.symbol !== undefined) throw new ExprError(`operator '${op}' needs constants`, at);
+  const x = a.value;
+  const y = b.value;
+  switch (op) {
+    case '*': return { value: x * y };
+    case '/':
+    case '%':
+      if (y === 0n) throw new ExprError('division by zero', at);
+      return { value: op === '/' ? x / y : x % y };
+    case '<<': return { value: toSigned64(x << (y & 63n)) };
+    case '>>': return { value: toSigned64(x) >> (y & 63n) };
+    case '&': return { value: x & y };
+    case '|': return { value: x | y };
+    case '^': return { value: x ^ y };
+  }
+  throw new ExprError(`unknown operator '${op}'`, at);
+}

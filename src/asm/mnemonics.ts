@@ -1,0 +1,126 @@
+// GNU mnemonic spellings mapped onto iced's mnemonic names: condition-code synonyms, AT&T-only names
+// (cltq, movzbl, ...), and the size suffixes b/w/l/q (plus the x87 memory suffixes).
+import { lookupCodes, type CodeInfo } from './codeIndex.js';
+
+/** A way to read the written mnemonic: iced codes plus the size facts the spelling implies. */
+export interface Reading {
+  codes: CodeInfo[];
+  /** Operation size from an AT&T suffix (8/16/32/64). */
+  dataSize?: number;
+  /** Memory operand size in bytes implied by the spelling (x87 suffixes, movzb*, ...). */
+  memBytes?: number;
+  /** Source operand size in bits for movzx/movsx spellings (movzbl: 8). */
+  srcBits?: number;
+  movabs?: boolean;
+  far?: boolean;
+}
+
+const CC_SYNONYMS: Record<string, string> = {
+  c: 'b', nae: 'b', nb: 'ae', nc: 'ae', z: 'e', nz: 'ne', na: 'be', nbe: 'a', pe: 'p', po: 'np',
+  nge: 'l', nl: 'ge', ng: 'le', nle: 'g',
+};
+
+const SIMPLE_ALIASES: Record<string, string> = {
+  cbtw: 'cbw', cwtl: 'cwde', cltq: 'cdqe', cwtd: 'cwd', cltd: 'cdq', cqto: 'cqo',
+  sal: 'shl', xlat: 'xlatb', fwait: 'wait', icebp: 'int1', lret: 'retf',
+  movsl: 'movsd', cmpsl: 'cmpsd', lodsl: 'lodsd', stosl: 'stosd', scasl: 'scasd', insl: 'insd', outsl: 'outsd',
+  iretl: 'iretd', iretw: 'iret', sysretl: 'sysret', sysexitl: 'sysexit',
+  pushfl: 'pushfd', popfl: 'popfd', pushfw: 'pushf', popfw: 'popf', pushal: 'pushad', popal: 'popad',
+  pushaw: 'pusha', popaw: 'popa', ud2a: 'ud2', ud2b: 'ud1',
+  smovb: 'movsb', smovw: 'movsw', smovl: 'movsd', smovq: 'movsq',
+};
+
+function ccAlias(name: string): string | undefined {
+  const m = /^(j|set|cmov)(.+)$/.exec(name);
+  if (!m) return undefined;
+  const syn = CC_SYNONYMS[m[2]!];
+  return syn ? m[1]! + syn : undefined;
+}
+
+function canonical(name: string): string {
+  return SIMPLE_ALIASES[name] ?? ccAlias(name) ?? name;
+}
+
+const SUFFIX_BITS: Record<string, number> = { b: 8, w: 16, l: 32, q: 64 };
+
+// movzbl etc: movz/movs + source size letter + destination size letter.
+const EXTEND_RE = /^mov([sz])([bw])([wlq])$/;
+
+function x87MemBytes(base: string, suffix: string): number | undefined {
+  const integer = base.startsWith('fi');
+  if (integer) return ({ s: 2, l: 4, ll: 8, q: 8 } as Record<string, number>)[suffix];
+  return ({ s: 4, l: 8, t: 10 } as Record<string, number>)[suffix];
+}
+
+/** Every reading GNU could give the mnemonic; the operands decide between them. */
+export function readMnemonic(written: string, syntax: 'att' | 'intel', bitness: number): Reading[] {
+  const name = written.toLowerCase();
+  const out: Reading[] = [];
+  const push = (codes: CodeInfo[] | undefined, extra: Omit<Reading, 'codes'> = {}): void => {
+    if (codes && codes.length > 0) out.push({ codes, ...extra });
+  };
+  if (name === 'movabs') {
+    push(lookupCodes('mov'), { movabs: true });
+    return out;
+  }
+  if (syntax === 'att' && /^movabs[bwlq]$/.test(name)) {
+    push(lookupCodes('mov'), { movabs: true, dataSize: SUFFIX_BITS[name.slice(-1)]! });
+    return out;
+  }
+  if (name === 'pushf' || name === 'popf') {
+    // GNU's pushf/popf take the mode's stack width; iced names the 16-bit form plain pushf.
+    const fam = [name, name + 'd', name + 'q'].flatMap((n) => lookupCodes(n) ?? []);
+    push(fam);
+    return out;
+  }
+  if (name === 'iret') {
+    push(lookupCodes('iretd'));
+    return out;
+  }
+  if (syntax === 'att') {
+    const ext = EXTEND_RE.exec(name);
+    if (ext) {
+      push(lookupCodes(ext[1] === 'z' ? 'movzx' : 'movsx'), { srcBits: SUFFIX_BITS[ext[2]!]!, dataSize: SUFFIX_BITS[ext[3]!]! });
+      return out;
+    }
+    if (name === 'movslq') {
+      push(lookupCodes('movsxd'), { srcBits: 32, dataSize: 64 });
+      return out;
+    }
+    if (name === 'ljmp' || name === 'lcall' || name === 'ljmpl' || name === 'lcalll' || name === 'ljmpq' || name === 'lcallq' || name === 'ljmpw' || name === 'lcallw') {
+      const base = name.startsWith('ljmp') ? 'jmp' : 'call';
+      const sfx = name.length > base.length + 1 ? name.slice(-1) : '';
+      push(lookupCodes(base), sfx ? { far: true, dataSize: SUFFIX_BITS[sfx]! } : { far: true });
+      return out;
+    }
+  }
+  push(lookupCodes(canonical(name)));
+  if (syntax === 'att') {
+    if (name.startsWith('f') && name.length > 2) {
+      for (const sfx of ['ll', 's', 'l', 't', 'q']) {
+        if (!name.endsWith(sfx)) continue;
+        const base = name.slice(0, -sfx.length);
+        const mb = x87MemBytes(base, sfx);
+        const codes = lookupCodes(canonical(base));
+        if (mb !== undefined && codes && codes.length > 0 && base.startsWith('f')) {
+          push(codes, { memBytes: mb });
+          break;
+        }
+      }
+    }
+    const sfx = name.slice(-1);
+    const bits = SUFFIX_BITS[sfx];
+    if (bits !== undefined && name.length > 1 && !name.startsWith('f')) {
+      const base = canonical(name.slice(0, -1));
+      if (base === 'pushf' || base === 'popf') {
+        push(lookupCodes(bits === 16 ? base : bits === 32 ? base + 'd' : base + 'q'));
+      } else if (base === 'iret') {
+        push(lookupCodes(bits === 16 ? 'iret' : bits === 32 ? 'iretd' : 'iretq'));
+      } else {
+        push(lookupCodes(base), { dataSize: bits });
+      }
+    }
+  }
+  void bitness;
+  return out;
+}

@@ -1,0 +1,349 @@
+// Chooses the encoding GNU as 2.40 would: the operands decide which iced Codes fit, then the shortest encoding
+// wins, with GNU's template order breaking ties (store form of reg,reg; imm8 sign-extended before the
+// accumulator form; lowest opcode otherwise).
+import { modeBit, type CodeInfo } from './codeIndex.js';
+import { encodeCandidate, type Encoded } from './encode.js';
+import { Kinds as K, IMPLICIT_KINDS, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
+import { readMnemonic, type Reading } from './mnemonics.js';
+import type { MemOperand, Operand, ParsedInsn, RegOperand } from './operands.js';
+import { lookupRegister, registerAvailable } from './registers.js';
+
+export class InsnError extends Error {
+  constructor(message: string, public readonly start: number, public readonly end: number, public readonly hints?: string[]) {
+    super(message);
+  }
+}
+
+export interface BranchForm {
+  kind: 'branch';
+  /** rel8 form, when the instruction has one. */
+  short?: CodeInfo;
+  /** rel16/rel32 form, when the instruction has one. */
+  near?: CodeInfo;
+  target: { value: bigint; symbol?: string };
+  prefixBytes: number[];
+}
+
+export interface FixedForm {
+  kind: 'fixed';
+  encoded: Encoded;
+  code: CodeInfo;
+}
+
+export type Selected = (BranchForm | FixedForm) & { warnings: string[] };
+
+export interface SelectOptions {
+  bitness: 16 | 32 | 64;
+  syntax: 'att' | 'intel';
+}
+
+const COMMUTATIVE = new Set(['xchg', 'test']);
+const SHIFTS = new Set(['shl', 'shr', 'sal', 'sar', 'rol', 'ror', 'rcl', 'rcr']);
+const X87_POP_DEFAULT = new Set(['faddp', 'fmulp', 'fsubp', 'fsubrp', 'fdivp', 'fdivrp']);
+const X87_ST1_DEFAULT = new Set(['fxch', 'fcom', 'fcomp', 'fucom', 'fucomp']);
+const X87_REVERSED = new Map([
+  ['fsub', 'fsubr'], ['fsubr', 'fsub'], ['fdiv', 'fdivr'], ['fdivr', 'fdiv'],
+  ['fsubp', 'fsubrp'], ['fsubrp', 'fsubp'], ['fdivp', 'fdivrp'], ['fdivrp', 'fdivp'],
+]);
+
+function reg(name: string, at: Operand | { start: number; end: number }): RegOperand {
+  return { kind: 'reg', info: lookupRegister(name)!, start: at.start, end: at.end };
+}
+
+function baseName(m: string): string {
+  return m.toLowerCase().replace(/[bwlq]$/, '');
+}
+
+/** Rewrites GNU shorthand operand forms into the full forms iced lists. */
+function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: string; ops: Operand[] } {
+  let mnemonic = insn.mnemonic.toLowerCase();
+  let ops = insn.operands.slice();
+  const b = baseName(mnemonic);
+  if ((b === 'in' || b === 'out') || mnemonic === 'in' || mnemonic === 'out') {
+    ops = ops.map((o) => (o.kind === 'mem' && !o.bare && o.base?.name === 'dx' && !o.index && o.disp.value === 0n && !o.disp.symbol ? reg('dx', o) : o));
+  }
+  const span = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
+  if ((SHIFTS.has(mnemonic) || SHIFTS.has(b)) && ops.length === 1) ops.push({ kind: 'imm', expr: { value: 1n }, ...span });
+  if ((mnemonic === 'imul' || b === 'imul') && ops.length === 2 && ops[1]!.kind === 'imm') ops = [ops[0]!, ops[0]!, ops[1]!];
+  if (mnemonic.startsWith('f')) {
+    if (X87_POP_DEFAULT.has(mnemonic) && ops.length === 0) ops = [reg('st(1)', span), reg('st', span)];
+    if (X87_ST1_DEFAULT.has(mnemonic) && ops.length === 0) ops = [reg('st(1)', span)];
+    // AT&T's historical operand-order quirk: with a st(i) destination, fsub means Intel's fsubr and so on.
+    if (opts.syntax === 'att') {
+      const swapped = X87_REVERSED.get(mnemonic);
+      const d = ops[0];
+      if (swapped && ops.length === 2 && d?.kind === 'reg' && d.info.cls === 'st' && d.info.num !== 0) mnemonic = swapped;
+      else if (swapped && insn.operands.length === 0 && mnemonic.endsWith('p')) mnemonic = swapped;
+    }
+  }
+  return { mnemonic, ops };
+}
+
+function userKinds(ci: CodeInfo): number[] {
+  return ci.kinds.filter((k) => !IMPLICIT_KINDS.has(k));
+}
+
+const FAR_NAME = /_m16(16|32|64)$|_ptr16(16|32)$/;
+
+interface Match {
+  ci: CodeInfo;
+  ops: Operand[];
+  swapped: boolean;
+}
+
+function regBits(op: Operand): number {
+  return op.kind === 'reg' && op.info.cls.startsWith('gpr') ? op.info.bits : 0;
+}
+
+function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
+  if (srcBits === undefined) return true;
+  const k = ci.kinds[1];
+  if (srcBits === 8) return k === K.r8_or_mem;
+  if (srcBits === 16) return k === K.r16_or_mem;
+  if (srcBits === 32) return k === K.r32_or_mem;
+  return false;
+}
+
+function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOptions, isDirectBranch: boolean): boolean {
+  if (!(ci.modes & modeBit(opts.bitness))) return false;
+  if (FAR_NAME.test(ci.name) !== (r.far === true)) return false;
+  const kinds = userKinds(ci);
+  if (kinds.length !== ops.length) return false;
+  if (r.movabs) {
+    if (!kinds.some((k) => k === K.imm64 || k === K.mem_offs)) return false;
+  } else if (opts.bitness === 64 && kinds.includes(K.mem_offs)) {
+    return false;
+  }
+  if (r.dataSize !== undefined && ci.dataSize !== 0 && ci.dataSize !== r.dataSize) return false;
+  if (!srcBitsOk(ci, r.srcBits)) return false;
+  for (let i = 0; i < kinds.length; i++) {
+    const k = kinds[i]!;
+    const op = ops[i]!;
+    if (isBranchKind(k)) {
+      if (!isDirectBranch) return false;
+      continue;
+    }
+    if (!operandFits(k, op, { bitness: opts.bitness })) return false;
+    if (op.kind === 'mem') {
+      const want = op.size ?? r.memBytes;
+      if (want !== undefined && ci.memBytes !== 0 && want !== ci.memBytes) return false;
+      if (r.memBytes !== undefined && ci.memBytes === 0) return false;
+    }
+  }
+  return true;
+}
+
+/** Operands that name a direct branch target: AT&T `jmp foo` (no `*`), Intel `jmp foo` / `jmp 1f`. */
+function directTarget(insn: ParsedInsn, ops: Operand[]): { value: bigint; symbol?: string } | undefined {
+  if (ops.length !== 1 || insn.indirect) return undefined;
+  const op = ops[0]!;
+  if (op.kind === 'mem' && op.bare && !op.seg && op.size === undefined) return op.disp;
+  if (op.kind === 'imm') return op.expr;
+  return undefined;
+}
+
+function defaultDataSize(matches: Match[], bitness: number): number {
+  if (bitness === 64 && matches.some((m) => m.ci.defaultOpSize64)) return 64;
+  return bitness === 16 ? 16 : 32;
+}
+
+function memOperand(ops: Operand[]): MemOperand | undefined {
+  return ops.find((o): o is MemOperand => o.kind === 'mem');
+}
+
+function checkRegisters(ops: Operand[], opts: SelectOptions): void {
+  for (const op of ops) {
+    const regs = op.kind === 'reg' ? [op.info] : op.kind === 'mem' ? [op.base, op.index, op.seg].filter((x) => x !== undefined) : [];
+    for (const r of regs) {
+      if (!registerAvailable(r, opts.bitness)) {
+        throw new InsnError(`register '${r.name}' does not exist in ${opts.bitness}-bit mode`, op.start, op.end);
+      }
+      if (r.cls === 'zmm' || r.cls === 'k' || ((r.cls === 'xmm' || r.cls === 'ymm') && r.num >= 16)) {
+        throw new InsnError(`'${r.name}' needs EVEX (AVX-512), which patchc does not encode`, op.start, op.end);
+      }
+    }
+    if (op.kind === 'mem') {
+      if (op.base?.cls === 'ip' && op.index) throw new InsnError(`'${op.base.name}' cannot be used with an index register`, op.start, op.end);
+      if (op.index && (op.index.num === 4 && op.index.cls.startsWith('gpr'))) throw new InsnError(`'${op.index.name}' cannot be an index register`, op.start, op.end);
+      const b = op.base?.cls === 'ip' ? op.base.bits : op.base?.bits;
+      const x = op.index && op.index.cls.startsWith('gpr') ? op.index.bits : undefined;
+      if (b !== undefined && x !== undefined && b !== x) throw new InsnError('base and index registers differ in size', op.start, op.end);
+      if (op.base && !op.base.cls.startsWith('gpr') && op.base.cls !== 'ip') throw new InsnError(`'${op.base.name}' cannot be a base register`, op.start, op.end);
+      if (op.base && (op.base.bits === 8 || (op.base.bits === 16 && opts.bitness === 64))) throw new InsnError(`'${op.base.name}' cannot be a base register`, op.start, op.end);
+      if ((op.base?.bits === 16 || op.index?.bits === 16)) throw new InsnError('16-bit addressing is not supported', op.start, op.end);
+      if (!op.base && !op.index && op.disp.symbol === undefined) {
+        const v = op.disp.value;
+        if (opts.bitness === 64 ? v < -0x80000000n || v > 0x7fffffffn : v < -0x80000000n || v > 0xffffffffn) {
+          // Only movabs can reach a 64-bit absolute address; callers check that case before us.
+        }
+      } else if (op.disp.symbol === undefined && (op.base || op.index)) {
+        const v = op.disp.value;
+        const wide = (op.base ?? op.index)!.bits === 64;
+        if (wide ? v < -0x80000000n || v > 0x7fffffffn : v < -0x80000000n || v > 0xffffffffn) {
+          throw new InsnError(`displacement ${fmt(v)} does not fit in 32 bits`, op.start, op.end);
+        }
+      }
+    }
+  }
+}
+
+function fmt(v: bigint): string {
+  return v < 0n ? '-0x' + (-v).toString(16) : '0x' + v.toString(16);
+}
+
+export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected {
+  const warnings: string[] = [];
+  const { mnemonic, ops } = normalizeOperands(insn, opts);
+  const mspan = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
+  const readings = readMnemonic(mnemonic, opts.syntax, opts.bitness);
+  if (readings.length === 0) throw new InsnError(`unknown instruction '${insn.mnemonic}'`, mspan.start, mspan.end);
+  checkRegisters(ops, opts);
+  const pseudo = new Set(insn.pseudo);
+  const pfx = new Set(insn.prefixes);
+  const target = directTarget(insn, ops);
+  const hasBranchForm = readings.some((r) => r.codes.some((c) => c.kinds.some(isBranchKind) && !FAR_NAME.test(c.name)));
+  if (target && hasBranchForm) return selectBranch(insn, readings, target, opts, warnings);
+
+  let matches: Match[] = [];
+  for (const r of readings) {
+    for (const ci of r.codes) {
+      if (candidateFits(ci, r, ops, opts, false)) matches.push({ ci, ops, swapped: false });
+      else if (ops.length === 2 && (COMMUTATIVE.has(mnemonic) || COMMUTATIVE.has(mnemonic.slice(0, -1)))) {
+        const sw = [ops[1]!, ops[0]!];
+        if (candidateFits(ci, r, sw, opts, false)) matches.push({ ci, ops: sw, swapped: true });
+      }
+    }
+  }
+  if (matches.length === 0) throw explainMismatch(insn, readings, ops, opts);
+
+  // Operand size: when the operands do not decide it, GNU takes the mode default (warning if memory is involved).
+  const sizes = new Set(matches.map((m) => m.ci.dataSize));
+  if (sizes.size > 1) {
+    const def = defaultDataSize(matches, opts.bitness);
+    const pick = matches.filter((m) => m.ci.dataSize === def);
+    if (pick.length === 0) throw new InsnError(`operand size is ambiguous for '${insn.mnemonic}'`, mspan.start, mspan.end, ['add a size suffix (b, w, l, q) or a PTR size']);
+    const mem = memOperand(ops);
+    if (mem && mem.size === undefined && !ops.some((o) => regBits(o) > 0) && !matches.every((m) => m.ci.defaultOpSize64 || m.ci.dataSize === 16 && opts.bitness === 64 && matches.some((x) => x.ci.defaultOpSize64))) {
+      warnings.push(`no operand size given for '${insn.mnemonic}'; using ${def}-bit as GNU as does`);
+    }
+    matches = pick;
+  }
+  // movzx/movsx with a sizeless memory source: GNU reads a byte.
+  const memBytes = new Set(matches.map((m) => m.ci.memBytes));
+  if (memBytes.size > 1 && memOperand(ops)) {
+    const base = mnemonic.replace(/[bwlq]$/, '');
+    if (base === 'movzx' || base === 'movsx' || base === 'movz' || base === 'movs') {
+      matches = matches.filter((m) => m.ci.memBytes === 1);
+    } else {
+      const mem = memOperand(ops);
+      throw new InsnError(`memory operand size is ambiguous for '${insn.mnemonic}'`, mem?.start ?? mspan.start, mem?.end ?? mspan.end, ['give the size with a suffix or PTR']);
+    }
+  }
+  if (pseudo.has('{load}') || pseudo.has('{store}')) {
+    const want = pseudo.has('{load}') ? 0 : 1;
+    const f = matches.filter((m) => isRegFieldKind(userKinds(m.ci)[want] ?? -1) && m.ops.every((o) => o.kind === 'reg'));
+    if (f.length > 0) matches = f;
+  }
+  const lock = pfx.has('lock');
+  const rep = pfx.has('rep') || pfx.has('repe') || pfx.has('repz');
+  const repne = pfx.has('repne') || pfx.has('repnz');
+  if (lock) {
+    matches = matches.filter((m) => m.ci.canLock && m.ops.some((o) => o.kind === 'mem'));
+    if (matches.length === 0) throw new InsnError(`expecting a lockable instruction after 'lock' ('${insn.mnemonic}' with these operands cannot be locked)`, mspan.start, mspan.end);
+  }
+  if (rep || repne) {
+    const ok = matches.filter((m) => (rep ? m.ci.canRep : m.ci.canRepne) || /^Retn/.test(m.ci.name));
+    if (ok.length === 0) throw new InsnError(`'${insn.mnemonic}' cannot take a '${rep ? 'rep' : 'repne'}' prefix`, mspan.start, mspan.end);
+    matches = ok;
+  }
+  // GNU special cases around xchg with the accumulator.
+  if (mnemonic.replace(/[lq]$/, '') === 'xchg' && ops.length === 2 && ops[0]!.kind === 'reg' && ops[1]!.kind === 'reg' && ops[0]!.info.reg === ops[1]!.info.reg) {
+    const r0 = ops[0]!.info.name;
+    if (r0 === 'rax') return { kind: 'fixed', encoded: { bytes: new Uint8Array([0x90]), fixups: [] }, code: matches[0]!.ci, warnings };
+    if (r0 === 'eax' && opts.bitness === 64) matches = matches.filter((m) => !m.ci.kinds.includes(K.eax));
+  }
+  const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
+  let best: { m: Match; e: Encoded; rank: number[] } | undefined;
+  let lastErr: unknown;
+  for (const m of matches) {
+    let e: Encoded;
+    try {
+      e = encodeCandidate(m.ci, m.ops, { bitness: opts.bitness, ...(dispSize ? { dispSize } : {}), prefixes: { lock, rep, repne } });
+    } catch (err) {
+      lastErr = err;
+      continue;
+    }
+    const kinds = userKinds(m.ci);
+    const accForm = kinds.some(isFixedRegKind) && kinds.some(isImmKind) ? 1 : 0;
+    const rank = [e.bytes.length, m.swapped ? 1 : 0, accForm, m.ci.code];
+    if (!best || less(rank, best.rank)) best = { m, e, rank };
+  }
+  if (!best) {
+    const why = lastErr instanceof Error ? lastErr.message.replace(/ \(.*\)$/, '') : 'no encoding';
+    throw new InsnError(`cannot encode '${insn.mnemonic}' with these operands: ${why}`, mspan.start, insn.operands.at(-1)?.end ?? mspan.end);
+  }
+  return { kind: 'fixed', encoded: best.e, code: best.m.ci, warnings };
+}
+
+function less(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]! !== b[i]!) return a[i]! < b[i]!;
+  }
+  return false;
+}
+
+function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bigint; symbol?: string }, opts: SelectOptions, warnings: string[]): Selected {
+  const bits = opts.bitness;
+  const shortKind = bits === 64 ? K.br64_1 : bits === 32 ? K.br32_1 : K.br16_1;
+  const nearKind = bits === 64 ? K.br64_4 : bits === 32 ? K.br32_4 : K.br16_2;
+  let short: CodeInfo | undefined;
+  let near: CodeInfo | undefined;
+  for (const r of readings) {
+    if (r.dataSize !== undefined && r.dataSize !== (bits === 16 ? 16 : bits === 32 ? 32 : 64)) continue;
+    for (const ci of r.codes) {
+      if (!(ci.modes & modeBit(bits))) continue;
+      if (ci.kinds.length !== 1) continue;
+      // loop/jecxz come in address-size variants; GNU uses the mode's own.
+      if (ci.addressSize !== 0 && ci.addressSize !== bits && !(bits === 64 && ci.name.startsWith('Jecxz'))) continue;
+      if (ci.kinds[0] === shortKind && !short) short = ci;
+      if (ci.kinds[0] === nearKind && !near) near = ci;
+    }
+  }
+  if (!short && !near) throw new InsnError(`'${insn.mnemonic}' has no direct-branch form in ${bits}-bit mode`, insn.mnemonicStart, insn.mnemonicEnd);
+  if (insn.prefixes.length > 0 && insn.prefixes.some((p) => p !== 'notrack' && p !== 'bnd')) {
+    throw new InsnError(`prefix '${insn.prefixes[0]}' is not supported on a direct branch`, insn.mnemonicStart, insn.mnemonicEnd);
+  }
+  if (insn.prefixes.length > 0) throw new InsnError(`prefix '${insn.prefixes[0]}' is not supported on a direct branch`, insn.mnemonicStart, insn.mnemonicEnd);
+  return { kind: 'branch', ...(short ? { short } : {}), ...(near ? { near } : {}), target, prefixBytes: [], warnings };
+}
+
+function explainMismatch(insn: ParsedInsn, readings: Reading[], ops: Operand[], opts: SelectOptions): InsnError {
+  const start = insn.mnemonicStart;
+  const end = insn.operands.at(-1)?.end ?? insn.mnemonicEnd;
+  // An immediate that would fit a form if GNU truncated it: say so, that is what GNU only warns about.
+  const imm = ops.find((o) => o.kind === 'imm');
+  if (imm && imm.kind === 'imm' && imm.expr.symbol === undefined) {
+    for (const r of readings) {
+      for (const ci of r.codes) {
+        if (!(ci.modes & modeBit(opts.bitness))) continue;
+        const kinds = userKinds(ci);
+        if (kinds.length !== ops.length) continue;
+        const i = ops.indexOf(imm);
+        const k = kinds[i]!;
+        if (!isImmKind(k)) continue;
+        const others = ops.every((o, j) => j === i || operandFits(kinds[j]!, o, { bitness: opts.bitness }));
+        if (others && (r.dataSize === undefined || ci.dataSize === r.dataSize) && !immFits(k, imm.expr.value, false)) {
+          return new InsnError(`immediate ${fmt(imm.expr.value)} does not fit in ${immBits(k)} bits (GNU as would truncate it)`, imm.start, imm.end);
+        }
+      }
+    }
+  }
+  const forms = new Set<string>();
+  for (const r of readings) for (const ci of r.codes) if (ci.modes & modeBit(opts.bitness)) forms.add(formOf(ci));
+  const hints = [...forms].slice(0, 8).map((f) => `form: ${f}`);
+  return new InsnError(`operand type mismatch for '${insn.mnemonic}'`, start, end, hints);
+}
+
+function formOf(ci: CodeInfo): string {
+  return ci.name.toLowerCase().replace(/_/g, ' ');
+}

@@ -1,0 +1,64 @@
+// Saving a file so that readers see either the old contents or the new ones, never a mix, and a crash
+// or error never leaves a half-written output: write a temporary file in the same directory (rename is
+// only atomic within one file system), fsync it, rename it over the target, then fsync the directory so
+// the rename itself is durable. On any error the temporary file is removed.
+
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../diag/diagnostic.js';
+
+export interface AtomicWriteOptions {
+  /** Permission bits for the new file. Default: those of the file being replaced, else 0o666 minus umask. */
+  mode?: number;
+}
+
+export async function writeFileAtomic(target: string, data: Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  // Write through a symlink to the file it names rather than replacing the link with a regular file.
+  let dest = target;
+  let mode = options.mode;
+  try {
+    dest = await fs.realpath(target);
+    if (mode === undefined) mode = (await fs.stat(dest)).mode & 0o7777;
+  } catch (e) {
+    if (!isErrno(e, 'ENOENT')) throw ioError(`cannot write ${target}`, e);
+  }
+  const dir = path.dirname(dest);
+  const tmp = path.join(dir, `.${path.basename(dest)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(tmp, 'wx', mode ?? 0o666);
+    await handle.writeFile(data);
+    // open() applies the umask; an explicit or inherited mode must survive it.
+    if (mode !== undefined) await handle.chmod(mode);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.rename(tmp, dest);
+  } catch (e) {
+    if (handle) await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw ioError(`cannot write ${target}`, e);
+  }
+  // Durability of the rename; some file systems refuse fsync on directories, which is not an error here.
+  try {
+    const d = await fs.open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+function isErrno(e: unknown, code: string): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code;
+}
+
+function ioError(what: string, e: unknown): InputError {
+  const err = new InputError(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  (err as Error & { cause?: unknown }).cause = e;
+  return err;
+}

@@ -1,0 +1,91 @@
+// In-place patching. The patcher never changes a file's layout, only bytes inside section contents, so
+// writing an ELF is: copy the input buffer, apply checked writes, save atomically. The input buffer (and
+// file) is never touched.
+
+import { InputError } from '../../diag/diagnostic.js';
+import { writeFileAtomic, type AtomicWriteOptions } from '../atomicWrite.js';
+import { hex } from '../bytes.js';
+import { lookupVaddr } from './layout.js';
+import { SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type SectionHeader } from './types.js';
+
+export interface ByteWrite {
+  offset: number;
+  vaddr?: bigint;
+  before: Uint8Array;
+  after: Uint8Array;
+}
+
+export class ElfPatcher {
+  /** The patched copy. */
+  readonly data: Uint8Array;
+  /** Every write applied, in order (with the bytes it replaced). */
+  readonly writes: ByteWrite[] = [];
+  /** Sections the parsed view depends on (names, symbols): writing them would make it lie. */
+  private readonly structural: Set<number>;
+
+  constructor(readonly elf: ElfFile) {
+    this.data = elf.data.slice(0, elf.data.length);
+    this.structural = new Set<number>();
+    if (elf.header.shstrndx) this.structural.add(elf.header.shstrndx);
+    for (const s of elf.sections) {
+      if (s.type === SHT_SYMTAB || s.type === SHT_DYNSYM) {
+        this.structural.add(s.index);
+        this.structural.add(s.link);
+      }
+    }
+  }
+
+  /** The bytes at [offset, offset + length) of the patched copy (a view). */
+  read(offset: number, length: number): Uint8Array {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.data.length) {
+      throw new InputError(`read of ${length} bytes at ${hex(offset)} is outside the file`, { file: this.elf.fileName, offset: Math.max(0, Math.min(offset, this.data.length)) });
+    }
+    return this.data.subarray(offset, offset + length);
+  }
+
+  readVaddr(vaddr: bigint, length: number): Uint8Array {
+    return this.read(this.offsetOf(vaddr, length), length);
+  }
+
+  /** Overwrites bytes at a file offset: the range must lie inside one section's file contents. */
+  write(offset: number, bytes: Uint8Array, vaddr?: bigint): void {
+    const sec = this.containingSection(offset, bytes.length);
+    const at = { file: this.elf.fileName, offset: Math.max(0, Math.min(offset, this.data.length)), ...(vaddr !== undefined ? { vaddr } : {}) };
+    if (!sec) throw new InputError(`write of ${bytes.length} bytes at ${hex(offset)} is not inside the file contents of one section`, at);
+    if (this.structural.has(sec.index)) throw new InputError(`write at ${hex(offset)} would change ${sec.name || `section ${sec.index}`}, which holds names or symbols`, at);
+    if (this.overlapsHeaders(offset, bytes.length)) throw new InputError(`write at ${hex(offset)} overlaps the ELF header or a header table`, at);
+    const before = this.data.slice(offset, offset + bytes.length);
+    this.data.set(bytes, offset);
+    this.writes.push({ offset, ...(vaddr !== undefined ? { vaddr } : {}), before, after: bytes.slice() });
+  }
+
+  writeVaddr(vaddr: bigint, bytes: Uint8Array): void {
+    this.write(this.offsetOf(vaddr, bytes.length), bytes, vaddr);
+  }
+
+  /** Saves the patched copy atomically (see writeFileAtomic). */
+  save(path: string, options?: AtomicWriteOptions): Promise<void> {
+    return writeFileAtomic(path, this.data, options);
+  }
+
+  private offsetOf(vaddr: bigint, length: number): number {
+    const l = lookupVaddr(this.elf, vaddr, length);
+    if (!l.ok) throw new InputError(l.reason, { file: this.elf.fileName, offset: 0, vaddr });
+    return l.offset;
+  }
+
+  private containingSection(offset: number, length: number): SectionHeader | undefined {
+    if (!Number.isSafeInteger(offset) || offset < 0 || length <= 0) return undefined;
+    return this.elf.sections.find((s) => s.index !== 0 && s.fileSize > 0 && offset >= s.offset && offset + length <= s.offset + s.fileSize);
+  }
+
+  private overlapsHeaders(offset: number, length: number): boolean {
+    const h = this.elf.header;
+    const ranges: [number, number][] = [
+      [0, h.ehsize || (h.class === 64 ? 64 : 52)],
+      [h.phoff, h.phoff + h.phnum * h.phentsize],
+      [h.shoff, h.shoff + h.shnum * h.shentsize],
+    ];
+    return ranges.some(([a, b]) => b > a && offset < b && offset + length > a);
+  }
+}

@@ -1,0 +1,26 @@
+// What the CLI shows people: diagnostics with code frames, on stderr; results on stdout or in files.
+import type { Diagnostic } from '../diag/diagnostic.js';
+import { renderDiagnostic } from '../diag/render.js';
+import type { SourceText } from '../diag/source.js';
+
+export const EXIT = { ok: 0, rules: 1, usage: 2 } as const;
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+export function reportDiagnostics(io: Io, diags: readonly Diagnostic[], sources: ReadonlyMap<string, SourceText>): void {
+  const sorted = [...diags].sort((a, b) => (a.span?.file ?? '').localeCompare(b.span?.file ?? '') || (a.span?.start.offset ?? 0) - (b.span?.start.offset ?? 0));
+  for (const d of sorted) io.err(`${renderDiagnostic(d, sources)}\n`);
+  const errors = diags.filter((d) => d.severity === 'error').length;
+  const warnings = diags.filter((d) => d.severity === 'warning').length;
+  if (errors || warnings) io.err(`${errors} error(s), ${warnings} warning(s)\n`);
+}
+
+export class UsageError extends Error {}

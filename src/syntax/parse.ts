@@ -1,0 +1,46 @@
+import { error, type Diagnostic } from '../diag/diagnostic.js';
+import { SourceText } from '../diag/source.js';
+import type { RuleFileAst } from './ast.js';
+import { lex } from './lexer.js';
+import { rulesParser } from './parser.js';
+import { AstBuilder } from './toAst.js';
+
+export interface ParseResult {
+  ast: RuleFileAst;
+  diagnostics: Diagnostic[];
+}
+
+/** Source text → tokens → CST → syntax tree. Never throws on user input; errors come back as data. */
+export function parseRules(src: SourceText): ParseResult {
+  // A final newline ends the last statement; the grammar then needs no end-of-file special case.
+  const text = src.text.endsWith('\n') ? src.text : `${src.text}\n`;
+  const lexed = lex(src.text === text ? src : new SourceText(src.file, text));
+  const parser = rulesParser();
+  parser.input = lexed.tokens;
+  const cst = parser.file();
+  const diagnostics: Diagnostic[] = [...lexed.diagnostics];
+  for (const e of parser.errors) {
+    const t = e.token;
+    const offset = Number.isNaN(t.startOffset) ? src.text.length : t.startOffset;
+    const end = Number.isNaN(t.startOffset) ? offset : (t.endOffset ?? offset) + 1;
+    diagnostics.push(error('syntax', describeParseError(e.message, t.image), src.span(offset, end), parseHints(e.message)));
+  }
+  return { ast: new AstBuilder(src).file(cst), diagnostics };
+}
+
+function describeParseError(message: string, image: string): string {
+  const found = image === '\n' || image === '' ? 'end of line' : `'${image}'`;
+  const m = /Expecting (?:token of type )?-->\s*(.+?)\s*<--/.exec(message);
+  if (m) return `expected ${m[1]}, found ${found}`;
+  if (message.startsWith('Expecting: one of these possible Token sequences')) {
+    const alts = [...message.matchAll(/\[([^\]]+)\]/g)].map((x) => x[1]).slice(0, 6);
+    return `expected one of ${alts.join(', ')}; found ${found}`;
+  }
+  if (message.startsWith('Redundant input')) return `unexpected ${found}`;
+  return message.split('\n')[0] ?? message;
+}
+
+function parseHints(message: string): string[] {
+  if (message.includes("'->'")) return ['a rule is `OP -> REPLACEMENT`, one per line'];
+  return [];
+}

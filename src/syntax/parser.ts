@@ -1,0 +1,204 @@
+import { CstParser, type CstNode, type IRecognitionException, type TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+
+/** Tokens that may appear inside an instruction: everything but statement and block separators. */
+const asmTokens: TokenType[] = [T.Word, T.StringLit, T.PseudoPrefix, T.LParen, T.RParen, T.LBracket, T.RBracket, T.Comma, T.Colon, T.Star, T.Plus, T.Minus];
+/** Tokens of a value in a table or NOP block line. */
+const valueTokens: TokenType[] = [T.Word, T.StringLit, T.Colon, T.Minus, T.Comma, T.LParen, T.RParen];
+
+/**
+ * The grammar of rule files (grammar/rules.ebnf is its written form; a test keeps them in step).
+ * Only the shape is decided here: which words mean what inside a table is the model's business,
+ * so a new site-table layout is data, not grammar.
+ */
+export class RulesParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  file = this.RULE('file', () => {
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.NL) }, { ALT: () => this.SUBRULE(this.statement) }]);
+    });
+  });
+
+  statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.rulesetDecl) },
+      { ALT: () => this.SUBRULE(this.syntaxDecl) },
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.opDecl) },
+      { ALT: () => this.SUBRULE(this.archBlock) },
+      { ALT: () => this.SUBRULE(this.nopsBlock) },
+      { ALT: () => this.SUBRULE(this.tableBlock) },
+    ]);
+    this.CONSUME(T.NL);
+  });
+
+  rulesetDecl = this.RULE('rulesetDecl', () => {
+    this.CONSUME(T.Ruleset);
+    this.CONSUME(T.Word);
+  });
+
+  syntaxDecl = this.RULE('syntaxDecl', () => {
+    this.CONSUME(T.Syntax);
+    this.CONSUME(T.Word);
+  });
+
+  importDecl = this.RULE('importDecl', () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.StringLit);
+  });
+
+  opDecl = this.RULE('opDecl', () => {
+    this.CONSUME(T.Op);
+    this.CONSUME(T.Word, { LABEL: 'name' });
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.param) });
+    this.CONSUME(T.RParen);
+    this.OPTION(() => {
+      this.CONSUME(T.Arrow);
+      this.CONSUME2(T.Word, { LABEL: 'returns' });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Colon);
+      this.AT_LEAST_ONE(() => this.SUBRULE(this.attr));
+    });
+  });
+
+  /** `u64` or `pte: u64`. */
+  param = this.RULE('param', () => {
+    this.CONSUME(T.Word, { LABEL: 'first' });
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.CONSUME2(T.Word, { LABEL: 'type' });
+    });
+  });
+
+  /** `opaque`, `identity(arg0)`, `const -1`, `max 8`, `writes(rax, rcx)`. */
+  attr = this.RULE('attr', () => {
+    this.CONSUME(T.Word, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.CONSUME2(T.Word, { LABEL: 'arg' }) });
+      this.CONSUME(T.RParen);
+    });
+    this.OPTION2(() => {
+      this.OPTION3(() => this.CONSUME(T.Minus));
+      this.CONSUME(T.Number, { LABEL: 'value' });
+    });
+  });
+
+  archBlock = this.RULE('archBlock', () => {
+    this.CONSUME(T.Arch);
+    this.CONSUME(T.Word, { LABEL: 'name' });
+    this.MANY(() => this.SUBRULE(this.attr));
+    this.CONSUME(T.LBrace);
+    this.MANY2(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.NL) }, { ALT: () => this.SUBRULE(this.ruleStmt) }]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  ruleStmt = this.RULE('ruleStmt', () => {
+    this.SUBRULE(this.selector);
+    this.CONSUME(T.Arrow);
+    this.SUBRULE(this.replacement);
+    this.CONSUME(T.NL);
+  });
+
+  selector = this.RULE('selector', () => {
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.CONSUME(T.Default) },
+        { ALT: () => this.CONSUME(T.Missing) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Target);
+            this.CONSUME(T.Word, { LABEL: 'symbol' });
+          },
+        },
+        { ALT: () => this.CONSUME2(T.Word, { LABEL: 'op' }) },
+      ],
+    });
+  });
+
+  replacement = this.RULE('replacement', () => {
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.asmBlock) },
+        { GATE: () => this.LA(2).tokenType === T.NL, ALT: () => this.CONSUME(T.Trap) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Bytes);
+            this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'byte' }));
+          },
+        },
+        { ALT: () => this.SUBRULE(this.asmLine) },
+      ],
+    });
+  });
+
+  /** `{}` or `{ insn; insn \n insn }`. */
+  asmBlock = this.RULE('asmBlock', () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.NL) }, { ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.SUBRULE(this.instruction) }]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  /** `insn; insn; ...` on one line. */
+  asmLine = this.RULE('asmLine', () => {
+    this.SUBRULE(this.instruction);
+    this.MANY(() => {
+      this.CONSUME(T.Semicolon);
+      this.OPTION(() => this.SUBRULE2(this.instruction));
+    });
+  });
+
+  /** One instruction or label, kept as source text for the assembler. */
+  instruction = this.RULE('instruction', () => {
+    this.AT_LEAST_ONE(() => this.OR(asmTokens.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: 'tok' }) }))));
+  });
+
+  nopsBlock = this.RULE('nopsBlock', () => {
+    this.CONSUME(T.Nops);
+    this.CONSUME(T.Word, { LABEL: 'arch' });
+    this.SUBRULE(this.block);
+  });
+
+  tableBlock = this.RULE('tableBlock', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Sitetable, { LABEL: 'kind' }) }, { ALT: () => this.CONSUME(T.Opstable, { LABEL: 'kind' }) }]);
+    this.CONSUME(T.Word, { LABEL: 'name' });
+    this.SUBRULE(this.block);
+  });
+
+  /** A brace block of lines of values, each line optionally ending in a nested block. */
+  block = this.RULE('block', () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.NL) }, { ALT: () => this.SUBRULE(this.blockLine) }]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  blockLine = this.RULE('blockLine', () => {
+    this.AT_LEAST_ONE(() => this.OR(valueTokens.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: 'tok' }) }))));
+    this.OPTION(() => this.SUBRULE(this.block));
+  });
+}
+
+/** One parser instance: Chevrotain parsers are built once and reused (self-analysis is costly). */
+let shared: RulesParser | undefined;
+export function rulesParser(): RulesParser {
+  return (shared ??= new RulesParser());
+}
+
+export interface ParseOutput {
+  cst: CstNode;
+  errors: IRecognitionException[];
+}

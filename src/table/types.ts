@@ -1,0 +1,36 @@
+// A compiled patch table: what code review reads and the apply engine consumes.
+import type { Relocation } from '../asm/types.js';
+import type { OpsTableDef, SelectorDef, SiteTableDef } from '../model/ruleset.js';
+
+export interface TableInstruction {
+  offset: number;
+  bytes: Uint8Array;
+  /** GNU objdump-style AT&T text, from iced's formatter. */
+  text: string;
+}
+
+export interface PatchEntry {
+  selector: SelectorDef;
+  bytes: Uint8Array;
+  instructions: TableInstruction[];
+  /** Registers written (full names as iced reports them, lower case) and RFLAGS bits written. */
+  writes: { registers: string[]; flags: string[] };
+  relocations: Relocation[];
+  /** The declared maximum length that applied, if any. */
+  maxLength?: number;
+  source: { file: string; line: number; col: number };
+  notes: string[];
+}
+
+export interface PatchTable {
+  ruleset: string;
+  arch: string;
+  bitness: 32 | 64;
+  /** n → the n-byte NOP. */
+  nops: { source: string; byLength: Map<number, Uint8Array> };
+  entries: PatchEntry[];
+  siteTables: SiteTableDef[];
+  opsTables: OpsTableDef[];
+  /** Op signatures and contracts the apply engine and checks need, by name. */
+  ops: { name: string; calleeSave: boolean; maxLength?: number }[];
+}

@@ -1,0 +1,110 @@
+// Classifies patchc's answer for one item against GNU's, and sums the verdicts per group.
+
+import type { CorpusExpect } from './corpus-format.js';
+import { hex, type GnuItemResult } from './gnu.js';
+import type { PatchcOutcome } from './patchc.js';
+
+/**
+ * identical:        same bytes as GNU.
+ * refused-ok:       patchc refused an item that must be refused (GNU error / value-changing warning /
+ *                   "refuse" corpus), or one GNU only assembles with a warning.
+ * refused:          patchc refused an item GNU assembles silently: a gap, not a bug.
+ * wrong:            patchc produced different bytes than GNU (or a relocation GNU does not have). A bug.
+ * accepted-invalid: patchc produced bytes for an item that must be refused. A bug.
+ * threw:            assembleBlock threw instead of reporting an error. A bug.
+ * skipped:          GNU's output holds a relocation, so its bytes are not comparable.
+ */
+export type Verdict = 'identical' | 'refused-ok' | 'refused' | 'wrong' | 'accepted-invalid' | 'threw' | 'skipped';
+
+export const BUG_VERDICTS: readonly Verdict[] = ['wrong', 'accepted-invalid', 'threw'];
+
+export interface ItemReport {
+  file: string;
+  text: string;
+  verdict: Verdict;
+  gnu: GnuItemResult;
+  patchc: PatchcOutcome;
+}
+
+const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export function classify(expect: CorpusExpect, gnu: GnuItemResult, p: PatchcOutcome): Verdict {
+  if (p.kind === 'threw') return 'threw';
+  const mustRefuse = expect === 'refuse' || gnu.verdict === 'error' || gnu.verdict === 'warn-refuse';
+  if (mustRefuse) return p.kind === 'refused' ? 'refused-ok' : 'accepted-invalid';
+  if (gnu.hasRelocations) return 'skipped';
+  if (p.kind === 'refused') return gnu.verdict === 'warn' ? 'refused-ok' : 'refused';
+  if (p.relocations > 0) return 'wrong';
+  return equalBytes(p.bytes, gnu.bytes ?? new Uint8Array()) ? 'identical' : 'wrong';
+}
+
+export interface GroupStats {
+  group: string;
+  counts: Record<Verdict, number>;
+  compared: number;
+  agree: number;
+  agreement: number;
+}
+
+export function emptyCounts(): Record<Verdict, number> {
+  return { identical: 0, 'refused-ok': 0, refused: 0, wrong: 0, 'accepted-invalid': 0, threw: 0, skipped: 0 };
+}
+
+export function summarize(group: string, items: readonly ItemReport[]): GroupStats {
+  const counts = emptyCounts();
+  for (const it of items) counts[it.verdict]++;
+  const compared = items.length - counts.skipped;
+  const agree = counts.identical + counts['refused-ok'];
+  return { group, counts, compared, agree, agreement: compared === 0 ? 1 : agree / compared };
+}
+
+export function formatTable(stats: readonly GroupStats[]): string {
+  const head = `${'group'.padEnd(16)}${'agree'.padStart(14)}   identical  refused-ok  refused  WRONG  ACC-INVALID  THREW  skipped`;
+  const rows = stats.map((s) => {
+    const c = s.counts;
+    const pct = `${(100 * s.agreement).toFixed(1)}%`;
+    return `${s.group.padEnd(16)}${`${s.agree}/${s.compared}`.padStart(12)} ${pct.padStart(6)} ${String(c.identical).padStart(9)} ${String(c['refused-ok']).padStart(11)} ${String(c.refused).padStart(8)} ${String(c.wrong).padStart(6)} ${String(c['accepted-invalid']).padStart(12)} ${String(c.threw).padStart(6)} ${String(c.skipped).padStart(8)}`;
+  });
+  return [head, ...rows].join('\n');
+}
+
+function patchcText(p: PatchcOutcome): string {
+  if (p.kind === 'bytes') return `${hex(p.bytes)}${p.relocations ? ` (+${p.relocations} reloc)` : ''}`;
+  return `${p.kind}: ${p.message}`;
+}
+
+export function formatItem(it: ItemReport): string {
+  const gnu = it.gnu.verdict === 'error' ? `error: ${it.gnu.messages.join('; ')}` : `${hex(it.gnu.bytes)}${it.gnu.messages.length ? `  [${it.gnu.messages.join('; ')}]` : ''}`;
+  const text = it.text.includes('\n') ? `\n      | ${it.text.split('\n').join('\n      | ')}` : it.text;
+  return `[${it.verdict}] ${it.file}: ${text}\n    gnu:    ${gnu}\n    patchc: ${patchcText(it.patchc)}`;
+}
+
+/** The first word that is not a prefix: how refusals are grouped for the summary. */
+export function mnemonicOf(text: string): string {
+  const words = text.trim().split(/\s+/);
+  const prefixes = /^(\{.*\}|lock|rep|repe|repz|repne|repnz|data16|data32|addr16|addr32|cs|ds|es|fs|gs|ss|rex|rex64)$/;
+  return words.find((w) => !prefixes.test(w)) ?? words[0] ?? '';
+}
+
+/** The whole story, bugs first: what the assembler helper reads from /tmp/asm-mismatches.txt. */
+export function formatMismatchReport(title: string, stats: readonly GroupStats[], items: readonly ItemReport[]): string {
+  const bugs = items.filter((i) => BUG_VERDICTS.includes(i.verdict));
+  const refused = items.filter((i) => i.verdict === 'refused');
+  const byMnemonic = new Map<string, number>();
+  for (const r of refused) byMnemonic.set(mnemonicOf(r.text.split('\n')[0] ?? ''), (byMnemonic.get(mnemonicOf(r.text.split('\n')[0] ?? '')) ?? 0) + 1);
+  const top = [...byMnemonic].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [
+    `# ${title}`,
+    '',
+    formatTable(stats),
+    '',
+    `## Bugs (wrong bytes, accepted-invalid, threw): ${bugs.length}`,
+    ...bugs.map(formatItem),
+    '',
+    `## Refused although GNU assembles them: ${refused.length}, by mnemonic`,
+    top.map(([m, n]) => `${m}:${n}`).join('  '),
+    '',
+    ...refused.map(formatItem),
+    '',
+  ].join('\n');
+}

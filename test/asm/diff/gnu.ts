@@ -1,0 +1,165 @@
+// Reference bytes from GNU as, computed at test time.
+//
+// One `as` run per corpus file: every item goes into its own section (.t<N>), so after assembly the
+// bytes of item N are exactly the contents of section .t<N>, read straight out of the ELF object.
+// GNU deletes the object when any line has an error, so lines with errors are blanked (their section
+// stays, empty) and the file is assembled again; diagnostics are mapped back to items by line number.
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { CorpusBitness, CorpusSyntax } from './corpus-format.js';
+import { readElfSections } from './elf.js';
+
+const run = promisify(execFile);
+
+/**
+ * ok:          assembled silently.
+ * error:       GNU rejects the item.
+ * warn-refuse: GNU assembles it only after changing a value ("0x1ff shortened to 0xff"): patchc must refuse.
+ * warn:        GNU assembles it with some other warning: patchc may refuse, or must produce GNU's bytes.
+ */
+export type GnuVerdict = 'ok' | 'error' | 'warn-refuse' | 'warn';
+
+export interface GnuItemResult {
+  verdict: GnuVerdict;
+  /** Present unless verdict is 'error'. */
+  bytes?: Uint8Array;
+  messages: string[];
+  /** GNU left a relocation in the item's section: the bytes alone are not the whole truth. */
+  hasRelocations: boolean;
+}
+
+// Warnings after which GNU's bytes no longer say what the source said.
+const VALUE_CHANGING_WARNING = /shortened|truncated|out of range|overflow|too large|does not fit/i;
+
+const SYNTAX_DIRECTIVE: Record<CorpusSyntax, string> = {
+  intel: '.intel_syntax noprefix',
+  att: '.att_syntax prefix',
+  attnp: '.att_syntax noprefix',
+};
+
+export interface GnuOptions {
+  syntax: CorpusSyntax;
+  bitness: CorpusBitness;
+  /** Path of the `as` binary; default "as". */
+  as?: string;
+}
+
+interface Diagnostic {
+  line: number;
+  kind: 'Error' | 'Warning';
+  message: string;
+}
+
+function buildSource(items: readonly string[], syntax: CorpusSyntax, blank: ReadonlySet<number>): {
+  text: string;
+  lineToItem: number[];
+} {
+  const out: string[] = [SYNTAX_DIRECTIVE[syntax]];
+  const lineToItem: number[] = [-1, -1]; // 1-based line numbers; line 1 is the directive.
+  items.forEach((item, n) => {
+    out.push(`.section .t${n},"ax"`);
+    lineToItem.push(n);
+    if (blank.has(n)) return;
+    for (const l of item.split('\n')) {
+      out.push(l);
+      lineToItem.push(n);
+    }
+  });
+  return { text: out.join('\n') + '\n', lineToItem };
+}
+
+function parseDiagnostics(stderr: string): { diags: Diagnostic[]; unlocated: string[] } {
+  const diags: Diagnostic[] = [];
+  const unlocated: string[] = [];
+  for (const l of stderr.split('\n')) {
+    if (l === '' || l.endsWith('Assembler messages:')) continue;
+    const m = /:(\d+): (Error|Warning): (.*)$/.exec(l);
+    if (m) diags.push({ line: Number(m[1]), kind: m[2] as 'Error' | 'Warning', message: m[3] ?? '' });
+    else unlocated.push(l);
+  }
+  return { diags, unlocated };
+}
+
+export async function gnuAssembleItems(items: readonly string[], opts: GnuOptions): Promise<GnuItemResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'patchc-gnu-'));
+  try {
+    const src = join(dir, 'in.s');
+    const obj = join(dir, 'out.o');
+    const blank = new Set<number>();
+    const messages = new Map<number, string[]>();
+    const warnedItems = new Map<number, 'warn' | 'warn-refuse'>();
+    for (let attempt = 0; ; attempt++) {
+      const { text, lineToItem } = buildSource(items, opts.syntax, blank);
+      await writeFile(src, text);
+      let stderr: string;
+      let failed = false;
+      try {
+        stderr = (await run(opts.as ?? 'as', [`--${opts.bitness}`, '-o', obj, src], { maxBuffer: 1 << 28 })).stderr;
+      } catch (e) {
+        const err = e as { stderr?: string; code?: unknown };
+        if (typeof err.stderr !== 'string') throw e;
+        stderr = err.stderr;
+        failed = true;
+      }
+      const { diags, unlocated } = parseDiagnostics(stderr);
+      if (unlocated.length > 0) throw new Error(`GNU as printed messages without a line:\n${unlocated.join('\n')}`);
+      let newErrors = 0;
+      warnedItems.clear();
+      for (const d of diags) {
+        const n = lineToItem[d.line];
+        if (n === undefined || n < 0) throw new Error(`GNU as complained about line ${d.line} outside any item: ${d.message}`);
+        if (d.kind === 'Error') {
+          if (!blank.has(n)) newErrors++;
+          blank.add(n);
+          const list = messages.get(n) ?? [];
+          list.push(`Error: ${d.message}`);
+          messages.set(n, list);
+        } else {
+          const prev = warnedItems.get(n);
+          warnedItems.set(n, prev === 'warn-refuse' || VALUE_CHANGING_WARNING.test(d.message) ? 'warn-refuse' : 'warn');
+          if (attempt === 0 || !messages.has(n)) {
+            const list = messages.get(n) ?? [];
+            list.push(`Warning: ${d.message}`);
+            messages.set(n, list);
+          }
+        }
+      }
+      if (failed && newErrors === 0) throw new Error(`GNU as failed without a located error:\n${stderr}`);
+      if (failed) {
+        if (attempt >= 4) throw new Error('GNU as keeps finding new errors; giving up');
+        continue;
+      }
+      const sections = readElfSections(await readFile(obj));
+      const content = new Map<string, Uint8Array>();
+      const relocated = new Set<string>();
+      for (const s of sections) {
+        content.set(s.name, s.bytes);
+        const r = /^\.rela?(\.t\d+)$/.exec(s.name);
+        if (r) relocated.add(r[1] ?? '');
+      }
+      return items.map((_, n): GnuItemResult => {
+        const msgs = messages.get(n) ?? [];
+        if (blank.has(n)) return { verdict: 'error', messages: msgs, hasRelocations: false };
+        const bytes = content.get(`.t${n}`);
+        if (bytes === undefined) throw new Error(`section .t${n} missing from GNU output`);
+        return {
+          verdict: warnedItems.get(n) ?? 'ok',
+          bytes: Uint8Array.from(bytes),
+          messages: msgs,
+          hasRelocations: relocated.has(`.t${n}`),
+        };
+      });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function hex(bytes: Uint8Array | undefined): string {
+  if (bytes === undefined) return '-';
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+}

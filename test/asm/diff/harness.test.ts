@@ -1,0 +1,69 @@
+// Checks the differential harness itself: if the reference or the classification were wrong, every
+// number the corpus and real-code suites report would be wrong with it.
+
+import { describe, expect, it } from 'vitest';
+import { classify } from './compare.js';
+import { parseCorpusFile, serializeCorpusFile, type CorpusFile } from './corpus-format.js';
+import { gnuAssembleItems, hex, type GnuItemResult } from './gnu.js';
+import { normalizeObjdumpInsn } from './realcode.js';
+
+describe('gnuAssembleItems', () => {
+  it('maps bytes, errors and warnings to the right items, in every syntax', async () => {
+    const att = await gnuAssembleItems(['mov %eax,%ebx', 'mov %al,%rbx', 'mov $0x1ff,%al', 'lea %fs:(%rax),%eax', 'add $1,%r9'], { syntax: 'att', bitness: 64 });
+    expect(att.map((r) => r.verdict)).toEqual(['ok', 'error', 'warn-refuse', 'warn', 'ok']);
+    expect(att.map((r) => hex(r.bytes))).toEqual(['89 c3', '-', 'b0 ff', '64 8d 00', '49 83 c1 01']);
+    const intel = await gnuAssembleItems(['mov ebx, eax', 'mov eax, DWORD PTR [rip+0x10]'], { syntax: 'intel', bitness: 64 });
+    expect(intel.map((r) => hex(r.bytes))).toEqual(['89 c3', '8b 05 10 00 00 00']);
+    const np = await gnuAssembleItems(['mov eax,ebx', 'push r8'], { syntax: 'attnp', bitness: 32 });
+    expect(np[0]?.verdict).toBe('ok');
+    expect(hex(np[0]?.bytes)).toBe('89 c3');
+  });
+
+  it('assembles multi-line blocks as a whole and flags relocations', async () => {
+    const r = await gnuAssembleItems(['jmp 1f\nnop\n1:', '.La:\njmp .La', 'call somewhere'], { syntax: 'att', bitness: 32 });
+    expect(r.map((x) => hex(x.bytes))).toEqual(['eb 01 90', 'eb fe', 'e8 fc ff ff ff']);
+    expect(r.map((x) => x.hasRelocations)).toEqual([false, false, true]);
+  });
+});
+
+describe('classify', () => {
+  const ok: GnuItemResult = { verdict: 'ok', bytes: Uint8Array.of(0x90), messages: [], hasRelocations: false };
+  const err: GnuItemResult = { verdict: 'error', messages: ['Error: x'], hasRelocations: false };
+  const trunc: GnuItemResult = { verdict: 'warn-refuse', bytes: Uint8Array.of(0xb0, 0xff), messages: [], hasRelocations: false };
+  const bytes = (...b: number[]) => ({ kind: 'bytes' as const, bytes: Uint8Array.from(b), relocations: 0 });
+  const refused = { kind: 'refused' as const, message: 'no' };
+
+  it('separates agreement, gaps and bugs', () => {
+    expect(classify('match', ok, bytes(0x90))).toBe('identical');
+    expect(classify('match', ok, bytes(0x66, 0x90))).toBe('wrong');
+    expect(classify('match', ok, refused)).toBe('refused');
+    expect(classify('match', err, refused)).toBe('refused-ok');
+    expect(classify('match', err, bytes(0x90))).toBe('accepted-invalid');
+    expect(classify('match', trunc, bytes(0xb0, 0xff))).toBe('accepted-invalid');
+    expect(classify('refuse', ok, bytes(0x90))).toBe('accepted-invalid');
+    expect(classify('match', ok, { kind: 'threw', message: 'boom' })).toBe('threw');
+    expect(classify('match', ok, { kind: 'bytes', bytes: Uint8Array.of(0x90), relocations: 1 })).toBe('wrong');
+  });
+});
+
+describe('corpus format', () => {
+  it('round-trips lines and blocks', () => {
+    const lines: CorpusFile = { group: 'g', syntax: 'att', bitness: 64, format: 'lines', expect: 'match', items: ['nop', 'ret'] };
+    const blocks: CorpusFile = { ...lines, format: 'blocks', items: ['jmp 1f\n1:', 'nop'] };
+    expect(parseCorpusFile(serializeCorpusFile(lines))).toEqual(lines);
+    expect(parseCorpusFile(serializeCorpusFile(blocks))).toEqual(blocks);
+  });
+});
+
+describe('objdump normalization', () => {
+  it('drops annotations and direct branches, keeps indirect ones', () => {
+    expect(normalizeObjdumpInsn('mov    0x1ffad(%rip),%rax        # 23fb8 <__gmon_start__@Base>', 'att')).toBe('mov 0x1ffad(%rip),%rax');
+    expect(normalizeObjdumpInsn('je     4012 <__ctype_toupper_loc@plt-0x1e>', 'att')).toBe('branch');
+    expect(normalizeObjdumpInsn('call   2350 <__cxa_finalize@plt>', 'intel')).toBe('branch');
+    expect(normalizeObjdumpInsn('bnd jmp 4020 <x>', 'att')).toBe('branch');
+    expect(normalizeObjdumpInsn('jmp    *0x1feaa(%rip)        # 24120 <getgrgid@GLIBC_2.2.5>', 'att')).toBe('jmp *0x1feaa(%rip)');
+    expect(normalizeObjdumpInsn('notrack jmp rax', 'intel')).toBe('notrack jmp rax');
+    expect(normalizeObjdumpInsn('mov    %rax,%rbx', 'attnp')).toBe('mov rax,rbx');
+    expect(normalizeObjdumpInsn('(bad)', 'att')).toBeNull();
+  });
+});
