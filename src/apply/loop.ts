@@ -75,7 +75,8 @@ export function patchSites(input: LoopInput): SiteResult[] {
       }
       if (site.clobbers) {
         const allowed = new Set(site.clobbers.map((r) => fullRegister(r, table.bitness) ?? r));
-        const bad = entry.writes.registers.map((r) => fullRegister(r, table.bitness) ?? r).filter((r) => !ALWAYS_ALLOWED.has(r) && !allowed.has(r));
+        // The mask speaks of general-purpose registers; writing cr3 or IF is what an op does, not a clobber.
+        const bad = entry.writes.registers.flatMap((r) => fullRegister(r, table.bitness) ?? []).filter((r) => !ALWAYS_ALLOWED.has(r) && !allowed.has(r));
         if (bad.length) {
           refuse(`replacement writes ${[...new Set(bad)].join(', ')}, which the site's clobber mask (${site.clobbers.join(', ') || 'none'}) does not allow`, { rule, ...targetInfo });
           continue;

@@ -60,7 +60,7 @@ function encodeBranch(b: BranchForm, long: boolean, at: number, target: number, 
   const ci = long ? b.near! : b.short!;
   let enc = branchEncoders.get(bitness);
   if (!enc) branchEncoders.set(bitness, (enc = new Encoder(bitness)));
-  const ins = Instruction.createBranch(ci.code, BigInt(target));
+  const ins = ci.name.startsWith('Xbegin') ? Instruction.createXbegin(bitness, BigInt(target)) : Instruction.createBranch(ci.code, BigInt(target));
   try {
     enc.encode(ins, BigInt(at));
     return enc.takeBuffer();

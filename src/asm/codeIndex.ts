@@ -44,7 +44,7 @@ function dataSizeOf(operandSize: number, kinds: number[]): number {
 }
 
 // iced spells a few GNU aliases as separate encodings GNU never emits (82 /0, F6 /1, D0 /6 `sal`, ...).
-const NEVER_EMITTED = /^(Sal_|Reservednop_)|_82$|_F6r1$|_F7r1$/;
+const NEVER_EMITTED = /^(Sal_|Reservednop_|Prefetchreserved)|_82$|_F6r1$|_F7r1$/;
 
 let index: Map<string, CodeInfo[]> | undefined;
 
@@ -83,7 +83,7 @@ export function codeIndex(): Map<string, CodeInfo[]> {
       let list = m.get(mn);
       if (!list) m.set(mn, (list = []));
       // Later duplicates (same kinds, size and modes) are alternative opcodes for the same thing; keep the first.
-      if (list.some((o) => o.modes === modes && o.operandSize === info.operandSize && o.addressSize === info.addressSize && o.kinds.join() === kinds.join() && o.vex === info.vex)) continue;
+      if (list.some((o) => o.modes === modes && o.memBytes === info.memBytes && o.operandSize === info.operandSize && o.addressSize === info.addressSize && o.kinds.join() === kinds.join() && o.vex === info.vex)) continue;
       list.push(info);
     } finally {
       oi.free();

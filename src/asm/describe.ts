@@ -47,6 +47,9 @@ function formatter(syntax: 'att' | 'intel'): InstanceType<typeof Formatter> {
     // objdump prints immediates and displacements in hex with 0x; match it so tables read like objdump.
     f.firstOperandCharIndex = 0;
     f.spaceAfterOperandSeparator = false;
+    f.uppercaseHex = false;
+    f.branchLeadingZeros = false;
+    f.gasShowMnemonicSizeSuffix = false;
     formatters.set(syntax, f);
   }
   return f;

@@ -88,7 +88,14 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
         continue;
       }
       const op = ops[u++];
-      if (!op) throw new Error('operand count');
+      if (!op) {
+        // String instructions: their accumulator/dx operands are implied by the mnemonic.
+        const fr = fixedReg(k);
+        if (fr === undefined) throw new Error('operand count');
+        ins.setOpKind(i, OpKind.Register);
+        ins.setOpRegister(i, fr);
+        continue;
+      }
       if (op.kind === 'reg') {
         ins.setOpKind(i, OpKind.Register);
         ins.setOpRegister(i, fixedReg(k) ?? op.info.reg);
@@ -118,6 +125,10 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
         else if (symbolic || isRip || (!op.base && !op.index)) dsz = full;
         else if (opts.dispSize === 4) dsz = full;
         else if (opts.dispSize === 1) dsz = 1;
+        else if (op.disp.value !== 0n) {
+          const v = ab === 64 ? op.disp.value : BigInt.asIntN(ab, op.disp.value);
+          dsz = v >= -128n && v <= 127n ? 1 : full;
+        }
         // A RIP-relative field is patched after encoding, so iced only has to reserve it.
         const dv = symbolic || isRip ? 0n : op.disp.value;
         ins.memoryDisplSize = dsz;
@@ -129,8 +140,17 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
     if (opts.prefixes.rep) ins.hasRepPrefix = true;
     if (opts.prefixes.repne) ins.hasRepnePrefix = true;
     const enc = encoderFor(bitness);
-    enc.encode(ins, 0n);
-    const bytes = enc.takeBuffer();
+    let len: number;
+    try {
+      len = enc.encode(ins, 0n);
+    } catch (e) {
+      // A failed encode leaves partial bytes behind.
+      enc.takeBuffer();
+      throw e;
+    }
+    const all = enc.takeBuffer();
+    const bytes = all.length === len ? all : all.slice(all.length - len);
+    orderPrefixes(bytes);
     const fixups: Fixup[] = [];
     if (mem && (ripRel || mem.disp.symbol !== undefined)) {
       const co = enc.getConstantOffsets();
@@ -168,6 +188,21 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
   } finally {
     ins.free();
   }
+}
+
+// GNU emits legacy prefixes by slot: segment, 67, 66, f2/f3, f0 (iced writes some in another order).
+const PREFIX_SLOT: Record<number, number> = {
+  0x26: 1, 0x2e: 1, 0x36: 1, 0x3e: 1, 0x64: 1, 0x65: 1, 0x67: 2, 0x66: 3, 0xf2: 4, 0xf3: 4, 0xf0: 5,
+};
+
+export function orderPrefixes(bytes: Uint8Array): void {
+  let n = 0;
+  while (n < bytes.length && PREFIX_SLOT[bytes[n]!] !== undefined) n++;
+  // The last prefix-looking byte can be the opcode itself (e.g. a lone f3 would not be encoded by iced anyway).
+  if (n < 2) return;
+  const run = Array.from(bytes.subarray(0, n));
+  const sorted = run.map((b, i) => ({ b, i })).sort((x, y) => PREFIX_SLOT[x.b]! - PREFIX_SLOT[y.b]! || x.i - y.i);
+  sorted.forEach((x, i) => (bytes[i] = x.b));
 }
 
 export function writeLE(buf: Uint8Array, off: number, size: number, v: bigint): void {

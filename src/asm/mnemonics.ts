@@ -13,6 +13,8 @@ export interface Reading {
   srcBits?: number;
   movabs?: boolean;
   far?: boolean;
+  /** 0: the name as written (or a fixed alias); 1: a suffix-stripped reading, only tried when tier 0 fits nothing. */
+  tier: 0 | 1;
 }
 
 const CC_SYNONYMS: Record<string, string> = {
@@ -56,8 +58,9 @@ function x87MemBytes(base: string, suffix: string): number | undefined {
 export function readMnemonic(written: string, syntax: 'att' | 'intel', bitness: number): Reading[] {
   const name = written.toLowerCase();
   const out: Reading[] = [];
-  const push = (codes: CodeInfo[] | undefined, extra: Omit<Reading, 'codes'> = {}): void => {
-    if (codes && codes.length > 0) out.push({ codes, ...extra });
+  let tier: 0 | 1 = 0;
+  const push = (codes: CodeInfo[] | undefined, extra: Omit<Reading, 'codes' | 'tier'> = {}): void => {
+    if (codes && codes.length > 0) out.push({ codes, tier, ...extra });
   };
   if (name === 'movabs') {
     push(lookupCodes('mov'), { movabs: true });
@@ -95,6 +98,7 @@ export function readMnemonic(written: string, syntax: 'att' | 'intel', bitness: 
     }
   }
   push(lookupCodes(canonical(name)));
+  tier = 1;
   if (syntax === 'att') {
     if (name.startsWith('f') && name.length > 2) {
       for (const sfx of ['ll', 's', 'l', 't', 'q']) {

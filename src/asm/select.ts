@@ -1,7 +1,7 @@
 // Chooses the encoding GNU as 2.40 would: the operands decide which iced Codes fit, then the shortest encoding
 // wins, with GNU's template order breaking ties (store form of reg,reg; imm8 sign-extended before the
 // accumulator form; lowest opcode otherwise).
-import { modeBit, type CodeInfo } from './codeIndex.js';
+import { lookupCodes, modeBit, type CodeInfo } from './codeIndex.js';
 import { encodeCandidate, type Encoded } from './encode.js';
 import { Kinds as K, IMPLICIT_KINDS, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
 import { readMnemonic, type Reading } from './mnemonics.js';
@@ -67,7 +67,7 @@ function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: s
   if ((mnemonic === 'imul' || b === 'imul') && ops.length === 2 && ops[1]!.kind === 'imm') ops = [ops[0]!, ops[0]!, ops[1]!];
   if (mnemonic.startsWith('f')) {
     if (X87_POP_DEFAULT.has(mnemonic) && ops.length === 0) ops = [reg('st(1)', span), reg('st', span)];
-    if (X87_ST1_DEFAULT.has(mnemonic) && ops.length === 0) ops = [reg('st(1)', span)];
+    if (X87_ST1_DEFAULT.has(mnemonic) && ops.length === 0) ops = [reg('st', span), reg('st(1)', span)];
     // AT&T's historical operand-order quirk: with a st(i) destination, fsub means Intel's fsubr and so on.
     if (opts.syntax === 'att') {
       const swapped = X87_REVERSED.get(mnemonic);
@@ -79,11 +79,13 @@ function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: s
   return { mnemonic, ops };
 }
 
+/** The operands the user writes: string instructions are written bare, so all their operands are implicit. */
 function userKinds(ci: CodeInfo): number[] {
+  if (ci.kinds.some((k) => k === K.seg_rSI || k === K.es_rDI || k === K.seg_rBX_al)) return [];
   return ci.kinds.filter((k) => !IMPLICIT_KINDS.has(k));
 }
 
-const FAR_NAME = /_m16(16|32|64)$|_ptr16(16|32)$/;
+const FAR_NAME = /^(Call|Jmp)_(m16|ptr16)/;
 
 interface Match {
   ci: CodeInfo;
@@ -206,8 +208,14 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
 
   let matches: Match[] = [];
   for (const r of readings) {
+    if (r.tier === 1 && matches.length > 0) break;
     for (const ci of r.codes) {
       if (candidateFits(ci, r, ops, opts, false)) matches.push({ ci, ops, swapped: false });
+      else if (ops.length === 1 && ops[0]!.kind === 'reg' && ops[0]!.info.cls === 'st' && ci.kinds[0] === K.st0) {
+        // x87 `fxch %st(3)`: the st(0) operand is implied.
+        const full = [reg('st', ops[0]!), ops[0]!];
+        if (candidateFits(ci, r, full, opts, false)) matches.push({ ci, ops: full, swapped: false });
+      }
       else if (ops.length === 2 && (COMMUTATIVE.has(mnemonic) || COMMUTATIVE.has(mnemonic.slice(0, -1)))) {
         const sw = [ops[1]!, ops[0]!];
         if (candidateFits(ci, r, sw, opts, false)) matches.push({ ci, ops: sw, swapped: true });
@@ -218,7 +226,7 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
 
   // Operand size: when the operands do not decide it, GNU takes the mode default (warning if memory is involved).
   const sizes = new Set(matches.map((m) => m.ci.dataSize));
-  if (sizes.size > 1) {
+  if (sizes.size > 1 && !sizes.has(0)) {
     const def = defaultDataSize(matches, opts.bitness);
     const pick = matches.filter((m) => m.ci.dataSize === def);
     if (pick.length === 0) throw new InsnError(`operand size is ambiguous for '${insn.mnemonic}'`, mspan.start, mspan.end, ['add a size suffix (b, w, l, q) or a PTR size']);
@@ -262,6 +270,11 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
     if (r0 === 'rax') return { kind: 'fixed', encoded: { bytes: new Uint8Array([0x90]), fixups: [] }, code: matches[0]!.ci, warnings };
     if (r0 === 'eax' && opts.bitness === 64) matches = matches.filter((m) => !m.ci.kinds.includes(K.eax));
   }
+  // GNU encodes `int $3` as the one-byte int3.
+  if (mnemonic === 'int' && ops.length === 1 && ops[0]!.kind === 'imm' && ops[0]!.expr.value === 3n && !ops[0]!.expr.symbol) {
+    return { kind: 'fixed', encoded: { bytes: new Uint8Array([0xcc]), fixups: [] }, code: matches[0]!.ci, warnings };
+  }
+  matches = matches.map(drop66);
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
   let best: { m: Match; e: Encoded; rank: number[] } | undefined;
   let lastErr: unknown;
@@ -285,6 +298,24 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
   return { kind: 'fixed', encoded: best.e, code: best.m.ci, warnings };
 }
 
+// Selector loads/stores and the like have a 16-bit operand no matter what; GNU writes a 16-bit register or
+// memory operand without a 66 prefix (except where a register destination really is 16 bits wide).
+const NO66 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_rm16$|^Mov_Sreg_rm16$/;
+
+function drop66(m: Match): Match {
+  const memStore = m.ci.name === 'Mov_rm16_Sreg' && m.ops[0]?.kind === 'mem';
+  if (!NO66.test(m.ci.name) && !memStore) return m;
+  const wide = m.ci.name.replace('_rm16', '_r32m16');
+  const ci = readMnemonicCodes(m.ci).find((c) => c.name === wide);
+  if (!ci) return m;
+  const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr16' ? { ...o, info: lookupRegister('e' + o.info.name)! } : o));
+  return { ...m, ci, ops };
+}
+
+function readMnemonicCodes(ci: CodeInfo): CodeInfo[] {
+  return lookupCodes(ci.name.split('_')[0]!.toLowerCase()) ?? [];
+}
+
 function less(a: number[], b: number[]): boolean {
   for (let i = 0; i < a.length; i++) {
     if (a[i]! !== b[i]!) return a[i]! < b[i]!;
@@ -306,7 +337,7 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
       // loop/jecxz come in address-size variants; GNU uses the mode's own.
       if (ci.addressSize !== 0 && ci.addressSize !== bits && !(bits === 64 && ci.name.startsWith('Jecxz'))) continue;
       if (ci.kinds[0] === shortKind && !short) short = ci;
-      if (ci.kinds[0] === nearKind && !near) near = ci;
+      if ((ci.kinds[0] === nearKind || ci.kinds[0] === (bits === 16 ? K.xbegin_2 : K.xbegin_4)) && !near) near = ci;
     }
   }
   if (!short && !near) throw new InsnError(`'${insn.mnemonic}' has no direct-branch form in ${bits}-bit mode`, insn.mnemonicStart, insn.mnemonicEnd);

@@ -8,7 +8,6 @@ import {
   SHF_WRITE,
   SHN_ABS,
   SHN_COMMON,
-  SHN_LORESERVE,
   SHN_UNDEF,
   SHT_NOBITS,
   STB_LOCAL,
@@ -133,7 +132,6 @@ export function nmKind(elf: ElfFile, s: ElfSymbol): string {
   let k: string;
   if (s.shndx === SHN_ABS) k = 'A';
   else if (s.shndx === SHN_COMMON) k = 'C';
-  else if (s.shndx >= SHN_LORESERVE) k = '?';
   else {
     const sec = elf.sections[s.shndx];
     if (!sec) k = '?';

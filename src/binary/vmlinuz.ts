@@ -176,7 +176,10 @@ export interface LoadedBinary {
 export async function loadKernelOrElf(path: string, options: ExtractOptions = {}): Promise<LoadedBinary> {
   let data: Uint8Array;
   try {
-    data = await fs.readFile(path);
+    // A Node Buffer's slice() is a view, not a copy; every consumer here relies on Uint8Array's copying
+    // slice (the patcher's output copy, sites' original bytes), so the Buffer is re-wrapped.
+    const buf = await fs.readFile(path);
+    data = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (e) {
     throw new InputError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -1,4 +1,5 @@
 import { InputError } from '../diag/diagnostic.js';
+import { applyCommand, applyHelp, explainCommand, explainHelp } from './commands/apply.js';
 import { asmCommand, asmHelp } from './commands/asm.js';
 import { checkCommand, checkHelp } from './commands/check.js';
 import { compileCommand, compileHelp } from './commands/compile.js';
@@ -10,6 +11,8 @@ const commands: Record<string, Command> = {
   compile: { run: compileCommand, help: compileHelp, summary: 'rule file -> patch table per architecture (YAML, JSON, C)' },
   check: { run: checkCommand, help: checkHelp, summary: 'diagnostics only' },
   asm: { run: asmCommand, help: asmHelp, summary: 'assemble instructions, one hex line per input line' },
+  apply: { run: applyCommand, help: applyHelp, summary: 'patch the sites of an ELF binary or vmlinuz, with a report' },
+  explain: { run: explainCommand, help: explainHelp, summary: 'show chosen sites before/after, objdump style' },
 };
 
 export function registerCommand(name: string, cmd: Command): void {

@@ -101,7 +101,11 @@ export function checkSiteTable(block: TableBlock, diags: Diagnostic[]): SiteTabl
         const off = atOffset(r, a.slice(0, 3));
         if (off === undefined) break;
         if (key === 'clobbers') {
-          const bits = (line.block ?? []).flatMap((l) => l.tokens.map((t) => t.text));
+          const bits = (line.block ?? []).flatMap((l) => l.tokens.map((t) => t.text.replace(/^%/, '')));
+          if (!bits.length || bits.length > width * 8) {
+            diags.push(error('table-syntax', `'clobbers' must name the register of each mask bit, lowest first, e.g. \`clobbers u16 at 10 { rax rcx rdx rdi rsi r8 r9 r10 r11 }\` (at most ${width * 8})`, line.span));
+            break;
+          }
           out.clobbers = { width, offset: off, bits };
         } else out[key] = { width, offset: off };
         break;

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSection, isExecutable, sectionAtVaddr, vaddrToOffset } from '../../src/binary/elf/layout.js';
-import { loadSystemMap } from '../../src/binary/systemMap.js';
+import { checkSymbolsMatch, loadSystemMap } from '../../src/binary/systemMap.js';
 import type { SymbolTable } from '../../src/binary/symbols.js';
 import { loadKernelOrElf, readBzImageHeader, type LoadedBinary } from '../../src/binary/vmlinuz.js';
 import { haveSharedKernel, makeTempDir, readelfSections, run, runAnyStatus, sharedKernelDir } from './fixtures.js';
@@ -14,6 +14,8 @@ import { haveSharedKernel, makeTempDir, readelfSections, run, runAnyStatus, shar
 const VMLINUZ = path.join(sharedKernelDir, 'vmlinuz-6.1.0-56-cloud-amd64');
 const SYSTEM_MAP = path.join(sharedKernelDir, 'System.map-6.1.0-56-cloud-amd64.xz');
 const skipNote = haveSharedKernel ? '' : ` [SKIPPED: ${sharedKernelDir} is absent]`;
+// The default reporter only counts skipped tests; say why where everyone sees it.
+if (!haveSharedKernel) console.warn(`test/binary/debian-kernel.test.ts: skipping the real-kernel tests: ${sharedKernelDir} is absent`);
 
 describe.skipIf(!haveSharedKernel)(`Debian 6.1.0-56-cloud-amd64${skipNote}`, () => {
   let k: LoadedBinary;
@@ -74,5 +76,6 @@ describe.skipIf(!haveSharedKernel)(`Debian 6.1.0-56-cloud-amd64${skipNote}`, () 
     expect(isExecutable(k.elf, map.addressOf('pv_ops')!)).toBe(false);
     expect(vaddrToOffset(k.elf, pi.addr)).toBe(pi.offset);
     expect(map.describe(map.addressOf('_paravirt_nop')! + 1n)).toBe('_paravirt_nop+0x1');
+    expect(checkSymbolsMatch(k.elf, map)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // Address mapping, section queries, reading and patching, checked against readelf and objcopy.
 
+import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +65,19 @@ describe.each(['elf32exec', 'elf64exec', 'so64'] as const)('vaddr <-> offset thr
         const l = lookupVaddr(elf, seg.vaddr + BigInt(seg.filesz));
         expect(l.ok).toBe(false);
       }
+    }
+  });
+
+  it('offset -> vaddr -> offset round-trips for every byte of every PT_LOAD', () => {
+    const elf = load(fx[which]);
+    for (const p of elf.programHeaders.filter((p) => p.type === 1 && p.filesz > 0)) {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: p.filesz - 1 }), (d) => {
+          const v = offsetToVaddr(elf, p.offset + d);
+          return v !== undefined && vaddrToOffset(elf, v) === p.offset + d;
+        }),
+        { numRuns: 200, seed: 1 },
+      );
     }
   });
 

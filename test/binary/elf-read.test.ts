@@ -2,8 +2,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseElf } from '../../src/binary/elf/read.js';
+import { run } from './fixtures.js';
 import type { ElfFile, ElfSymbol } from '../../src/binary/elf/types.js';
-import { buildFixtures, readBytes, readelfHeader, readelfSections, readelfSegments, readelfSymbols, type Fixtures } from './fixtures.js';
+import { buildFixtures, buildManySections, readBytes, readelfHeader, readelfSections, readelfSegments, readelfSymbols, type Fixtures } from './fixtures.js';
 
 const SECTION_TYPES: Record<string, number> = {
   NULL: 0, PROGBITS: 1, SYMTAB: 2, STRTAB: 3, RELA: 4, HASH: 5, DYNAMIC: 6, NOTE: 7, NOBITS: 8, REL: 9, DYNSYM: 11,
@@ -96,5 +97,27 @@ describe.each(cases)('ELF reader vs readelf: %s', (which) => {
 
   it('declared extent covers the whole file (no trailing data here)', () => {
     expect(elf.extent).toBe(elf.data.length);
+  });
+});
+
+describe('extended numbering (65,300 sections, built by as)', () => {
+  it('section count, e_shstrndx and symbol section indices resolve as readelf shows them', () => {
+    const file = buildManySections();
+    const elf = parseElf(readBytes(file), file);
+    const ref = readelfHeader(file);
+    // readelf prints "0 (65308)" and "65535 (65307)": the stored value, then the resolved one.
+    const h = run('readelf', ['-h', file]).toString();
+    const shnum = Number(/Number of section headers:\s+0 \((\d+)\)/.exec(h)![1]);
+    const shstrndx = Number(/string table index:\s+65535 \((\d+)\)/.exec(h)![1]);
+    expect(elf.header.shnum).toBe(shnum);
+    expect(elf.header.shstrndx).toBe(shstrndx);
+    expect(elf.header.shoff).toBe(ref.shoff);
+    expect(elf.sections[elf.header.shstrndx]!.name).toBe('.shstrtab');
+    const refSyms = readelfSymbols(file).get('.symtab')!;
+    const last = elf.symtab.find((s) => s.name === 'last')!;
+    const refLast = refSyms.find((s) => s.name === 'last')!;
+    expect(String(last.shndx)).toBe(refLast.ndx);
+    expect(last.shndx).toBeGreaterThan(0xff00);
+    expect(elf.sections[last.shndx]!.name).toBe('s65299');
   });
 });

@@ -104,6 +104,26 @@ export function buildFixtures(): Fixtures {
   return { dir, scratch, elf32exec: p('prog32'), elf64exec: p('prog64'), elf32rel: p('prog32.o'), elf64rel: p('prog64.o'), so64: p('lib.so'), cleanup };
 }
 
+/**
+ * A relocatable object with 65,300 sections: more than e_shnum can hold, so it uses extended numbering
+ * (e_shnum 0, e_shstrndx SHN_XINDEX) and its last symbol needs .symtab_shndx. Cached like buildFixtures.
+ */
+export function buildManySections(): string {
+  let asm = '.globl last\n';
+  for (let i = 0; i < 65300; i++) asm += `.section s${i},"a"\n.byte 1\n`;
+  asm += 'last: .byte 2\n';
+  const key = createHash('sha256').update(asm).update(run('as', ['--version']).subarray(0, 80)).digest('hex').slice(0, 16);
+  const file = path.join(tmpdir(), `patchc-binary-many-${key}.o`);
+  if (!existsSync(file)) {
+    const { dir, cleanup } = makeTempDir('patchc-binary-build-');
+    writeFileSync(path.join(dir, 'many.s'), asm);
+    run('as', ['--64', path.join(dir, 'many.s'), '-o', path.join(dir, 'many.o')]);
+    renameSync(path.join(dir, 'many.o'), file);
+    cleanup();
+  }
+  return file;
+}
+
 export function readBytes(file: string): Uint8Array {
   return new Uint8Array(readFileSync(file));
 }

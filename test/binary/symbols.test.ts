@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/diag/diagnostic.js';
 import { parseElf } from '../../src/binary/elf/read.js';
 import { SymbolTable, elfSymbolTable } from '../../src/binary/symbols.js';
-import { TextInputError, loadSymbols, loadSystemMap, parseSystemMap } from '../../src/binary/systemMap.js';
+import { TextInputError, checkSymbolsMatch, loadSymbols, loadSystemMap, parseSystemMap } from '../../src/binary/systemMap.js';
 import { buildFixtures, readBytes, run, type Fixtures } from './fixtures.js';
 
 let fx: Fixtures;
@@ -126,5 +126,24 @@ describe('SymbolTable', () => {
     const dyn = await loadSymbols(so);
     expect(dyn?.source).toBe('dynsym');
     expect(dyn?.get('bump')?.kind).toBe('T');
+  });
+});
+
+describe('checkSymbolsMatch', () => {
+  it('accepts the map of this binary, flags one whose anchors or text symbols are elsewhere', () => {
+    const elf = parseElf(readBytes(fx.elf64exec), 'prog64');
+    const text = elf.sections.find((s) => s.name === '.text')!;
+    const data = elf.sections.find((s) => s.name === '.data')!;
+    const ok = new SymbolTable('system.map', [
+      ...parseSystemMap(mapText, 'm'),
+      { name: '_text', address: text.addr, kind: 'T' },
+    ]);
+    expect(checkSymbolsMatch(elf, ok)).toEqual([]);
+    const shifted = new SymbolTable('system.map', [{ name: '_text', address: text.addr + 0x1000n, kind: 'T' }]);
+    const d = checkSymbolsMatch(elf, shifted);
+    expect(d.map((x) => x.severity)).toEqual(['error', 'warning']);
+    expect(d[0]!.message).toMatch(/_text is at 0x402000 but section .text starts at 0x401000/);
+    const inData = new SymbolTable('system.map', [{ name: 'f', address: data.addr, kind: 't' }]);
+    expect(checkSymbolsMatch(elf, inData).map((x) => x.severity)).toEqual(['warning']);
   });
 });

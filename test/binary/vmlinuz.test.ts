@@ -3,6 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/diag/diagnostic.js';
 import { extractVmlinux, loadKernelOrElf, readBzImageHeader } from '../../src/binary/vmlinuz.js';
@@ -94,5 +95,26 @@ describe('loadKernelOrElf', () => {
     expect(e).toBeInstanceOf(InputError);
     expect((e as InputError).message).toMatch(/no compressed ELF kernel found in bz; tried: lz4-legacy at 0x92c/);
     await expect(loadKernelOrElf(path.join(fx.scratch, 'does-not-exist'))).rejects.toThrow(InputError);
+  });
+});
+
+describe('corrupt bzImages', () => {
+  it('random damage to an LZ4 payload ends in an InputError or a parsed ELF, never anything else', async () => {
+    const payload = new Uint8Array(run('lz4', ['-l', '-c'], elfBytes));
+    const img = fakeBzImage(payload, true);
+    const start = 4 * 512 + 300;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(payload.length + 3), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), async (muts) => {
+        const d = img.slice();
+        for (const [pos, b] of muts) d[start + pos] = b;
+        try {
+          const k = await extractVmlinux(d, 'fuzz');
+          expect(k.elf.sections.length).toBeGreaterThanOrEqual(0);
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+        }
+      }),
+      { numRuns: 150, seed: 3 },
+    );
   });
 });

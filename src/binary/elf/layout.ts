@@ -30,7 +30,10 @@ export function addressRegions(elf: ElfFile): readonly AddressRegion[] {
   if (regions) return regions;
   const loads = elf.programHeaders.filter((p) => p.type === PT_LOAD);
   if (loads.length > 0) {
-    regions = loads.filter((p) => p.filesz > 0).map((p) => ({ via: 'segment' as const, index: p.index, vaddr: p.vaddr, offset: p.offset, size: p.filesz }));
+    // A p_filesz larger than p_memsz is malformed; only bytes that are both in the file and in memory map.
+    regions = loads
+      .map((p) => ({ via: 'segment' as const, index: p.index, vaddr: p.vaddr, offset: p.offset, size: p.memsz < BigInt(p.filesz) ? Number(p.memsz) : p.filesz }))
+      .filter((r) => r.size > 0);
   } else {
     regions = elf.sections
       .filter((s) => (s.flags & SHF_ALLOC) !== 0n && s.fileSize > 0)

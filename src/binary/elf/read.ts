@@ -16,6 +16,7 @@ import {
   SHT_NOBITS,
   SHT_NULL,
   SHT_SYMTAB,
+  SHT_SYMTAB_SHNDX,
   type ElfArch,
   type ElfClass,
   type ElfFile,
@@ -253,7 +254,7 @@ function stringAt(r: ByteReader, strtab: SectionHeader, offset: number, fieldAt:
 function readSymbolTable(r: ByteReader, cls: ElfClass, sections: SectionHeader[], type: number, table: SymbolTableKind): ElfSymbol[] {
   // The gABI allows one SHT_SYMTAB and one SHT_DYNSYM per file; we read the first of each.
   const sec = sections.find((s) => s.type === type);
-  if (!sec) return [];
+  if (!sec || sec.fileSize === 0) return [];
   const is64 = cls === 64;
   const S = SHDR[cls];
   const Y = SYM[cls];
@@ -269,6 +270,12 @@ function readSymbolTable(r: ByteReader, cls: ElfClass, sections: SectionHeader[]
   }
   const strtab = sections[sec.link]!;
   const count = sec.fileSize / entsize;
+  // Symbols in sections numbered from SHN_LORESERVE up store SHN_XINDEX; the real index is the same
+  // entry of the SHT_SYMTAB_SHNDX section that links to this table (gABI, "Extended Section Indexes").
+  const xindex = sections.find((s) => s.type === SHT_SYMTAB_SHNDX && s.link === sec.index);
+  if (xindex && xindex.fileSize < count * 4) {
+    r.fail(xindex.headerOffset + S.size, `${xindex.name || `section ${xindex.index}`} has ${xindex.fileSize / 4} entries for ${count} symbols`);
+  }
   const out: ElfSymbol[] = new Array<ElfSymbol>(count);
   const names = new Map<number, string>();
   for (let index = 0; index < count; index++) {
@@ -291,6 +298,7 @@ function readSymbolTable(r: ByteReader, cls: ElfClass, sections: SectionHeader[]
       visibility: r.u8(at + Y.other, 'st_other') & 3,
       shndx: r.u16(at + Y.shndx, 'st_shndx'),
     };
+    if (xindex && out[index]!.shndx === SHN_XINDEX) out[index]!.shndx = r.u32(xindex.offset + index * 4, 'extended section index');
   }
   return out;
 }

@@ -143,7 +143,10 @@ export interface ElfSymbol {
   type: number;
   /** STV_* (st_other & 3). */
   visibility: number;
-  /** st_shndx as stored (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX or a section index). */
+  /**
+   * st_shndx: SHN_UNDEF, SHN_ABS, SHN_COMMON or a section index; SHN_XINDEX is resolved through the
+   * SHT_SYMTAB_SHNDX section when there is one.
+   */
   shndx: number;
 }
 

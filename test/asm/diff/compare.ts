@@ -1,7 +1,7 @@
 // Classifies patchc's answer for one item against GNU's, and sums the verdicts per group.
 
 import type { CorpusExpect } from './corpus-format.js';
-import { hex, type GnuItemResult } from './gnu.js';
+import { hex, type ComparableReloc, type GnuItemResult } from './gnu.js';
 import type { PatchcOutcome } from './patchc.js';
 
 /**
@@ -12,7 +12,7 @@ import type { PatchcOutcome } from './patchc.js';
  * wrong:            patchc produced different bytes than GNU (or a relocation GNU does not have). A bug.
  * accepted-invalid: patchc produced bytes for an item that must be refused. A bug.
  * threw:            assembleBlock threw instead of reporting an error. A bug.
- * skipped:          GNU's output holds a relocation, so its bytes are not comparable.
+ * skipped:          GNU's output holds a relocation of a kind patchc does not model (GOT, TLS, ...).
  */
 export type Verdict = 'identical' | 'refused-ok' | 'refused' | 'wrong' | 'accepted-invalid' | 'threw' | 'skipped';
 
@@ -28,14 +28,30 @@ export interface ItemReport {
 
 const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** The bytes with every relocated field zeroed: GNU's REL (i386) objects keep the addend there. */
+function masked(bytes: Uint8Array, relocs: readonly { offset: number; size: number }[]): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  for (const r of relocs) out.fill(0, r.offset, r.offset + r.size);
+  return out;
+}
+
+const relocKey = (r: ComparableReloc): string => `${r.offset}/${r.size}/${r.pcRelative ? 'pc' : 'abs'}/${r.symbol}/${r.addend}`;
+
+export function sameRelocations(gnu: readonly ComparableReloc[], mine: readonly ComparableReloc[]): boolean {
+  const a = gnu.map(relocKey).sort();
+  const b = mine.map((r) => relocKey({ offset: r.offset, size: r.size, pcRelative: r.pcRelative, symbol: r.symbol, addend: Number(r.addend) })).sort();
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 export function classify(expect: CorpusExpect, gnu: GnuItemResult, p: PatchcOutcome): Verdict {
   if (p.kind === 'threw') return 'threw';
   const mustRefuse = expect === 'refuse' || gnu.verdict === 'error' || gnu.verdict === 'warn-refuse';
   if (mustRefuse) return p.kind === 'refused' ? 'refused-ok' : 'accepted-invalid';
-  if (gnu.hasRelocations) return 'skipped';
+  if (gnu.hasRelocations && gnu.relocations === undefined) return 'skipped';
   if (p.kind === 'refused') return gnu.verdict === 'warn' ? 'refused-ok' : 'refused';
-  if (p.relocations > 0) return 'wrong';
-  return equalBytes(p.bytes, gnu.bytes ?? new Uint8Array()) ? 'identical' : 'wrong';
+  const gr = gnu.relocations ?? [];
+  if (!sameRelocations(gr, p.relocations)) return 'wrong';
+  return equalBytes(masked(p.bytes, gr), masked(gnu.bytes ?? new Uint8Array(), gr)) ? 'identical' : 'wrong';
 }
 
 export interface GroupStats {
@@ -68,13 +84,17 @@ export function formatTable(stats: readonly GroupStats[]): string {
   return [head, ...rows].join('\n');
 }
 
+const relocText = (r: ComparableReloc): string => `@${r.offset}:${r.size}${r.pcRelative ? ' pc' : ''} ${r.symbol}${r.addend < 0 ? r.addend : `+${r.addend}`}`;
+
 function patchcText(p: PatchcOutcome): string {
-  if (p.kind === 'bytes') return `${hex(p.bytes)}${p.relocations ? ` (+${p.relocations} reloc)` : ''}`;
-  return `${p.kind}: ${p.message}`;
+  if (p.kind !== 'bytes') return `${p.kind}: ${p.message}`;
+  const rel = p.relocations.map((r) => relocText({ ...r, addend: Number(r.addend) }));
+  return `${hex(p.bytes)}${rel.length ? `  reloc ${rel.join(', ')}` : ''}`;
 }
 
 export function formatItem(it: ItemReport): string {
-  const gnu = it.gnu.verdict === 'error' ? `error: ${it.gnu.messages.join('; ')}` : `${hex(it.gnu.bytes)}${it.gnu.messages.length ? `  [${it.gnu.messages.join('; ')}]` : ''}`;
+  const rel = it.gnu.relocations?.length ? `  reloc ${it.gnu.relocations.map(relocText).join(', ')}` : it.gnu.hasRelocations ? '  (unsupported relocation)' : '';
+  const gnu = it.gnu.verdict === 'error' ? `error: ${it.gnu.messages.join('; ')}` : `${hex(it.gnu.bytes)}${rel}${it.gnu.messages.length ? `  [${it.gnu.messages.join('; ')}]` : ''}`;
   const text = it.text.includes('\n') ? `\n      | ${it.text.split('\n').join('\n      | ')}` : it.text;
   return `[${it.verdict}] ${it.file}: ${text}\n    gnu:    ${gnu}\n    patchc: ${patchcText(it.patchc)}`;
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CorpusBitness, CorpusSyntax } from './corpus-format.js';
-import { readElfSections } from './elf.js';
+import { SHT_REL, SHT_RELA, readElf, readRelocations, type ElfObject } from './elf.js';
 
 const run = promisify(execFile);
 
@@ -30,6 +30,55 @@ export interface GnuItemResult {
   messages: string[];
   /** GNU left a relocation in the item's section: the bytes alone are not the whole truth. */
   hasRelocations: boolean;
+  /**
+   * The relocations in patchc's terms (see Relocation in src/asm/types.ts), sorted by offset; undefined
+   * when some relocation has a type outside the plain data / pc-relative ones (GOT, TLS, ...).
+   */
+  relocations?: ComparableReloc[];
+}
+
+export interface ComparableReloc {
+  offset: number;
+  size: number;
+  pcRelative: boolean;
+  symbol: string;
+  addend: number;
+}
+
+// ELF relocation type -> field size and pc-relativity. PLT32 is what GNU emits for `call foo`: for a
+// block that is placed by patchc, it means the same as PC32.
+const X86_64_TYPES: Record<number, [number, boolean]> = { 1: [8, false], 2: [4, true], 4: [4, true], 10: [4, false], 11: [4, false], 12: [2, false], 13: [2, true], 14: [1, false], 15: [1, true], 24: [8, true] };
+const I386_TYPES: Record<number, [number, boolean]> = { 1: [4, false], 2: [4, true], 4: [4, true], 20: [2, false], 21: [2, true], 22: [1, false], 23: [1, true] };
+
+function signedLE(bytes: Uint8Array, offset: number, size: number): number {
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[offset + i] ?? 0);
+  return Number(BigInt.asIntN(size * 8, v));
+}
+
+/** Relocations of each .t<N> section, converted to patchc's form; null marks an unsupported type. */
+function relocationsBySection(obj: ElfObject): Map<string, ComparableReloc[] | null> {
+  const out = new Map<string, ComparableReloc[] | null>();
+  const types = obj.is64 ? X86_64_TYPES : I386_TYPES;
+  for (const sec of obj.sections) {
+    if (sec.type !== SHT_REL && sec.type !== SHT_RELA) continue;
+    const target = obj.sections[sec.info];
+    if (!target) continue;
+    let list: ComparableReloc[] | null = [];
+    for (const r of readRelocations(obj, sec)) {
+      const t = types[r.type];
+      if (!t || list === null) {
+        list = null;
+        continue;
+      }
+      const [size, pcRelative] = t;
+      // REL keeps the addend in the field itself.
+      const addend = r.addend !== undefined ? Number(r.addend) : signedLE(target.bytes, r.offset, size);
+      list.push({ offset: r.offset, size, pcRelative, symbol: r.symbol, addend });
+    }
+    out.set(target.name, list === null ? null : list.sort((a, b) => a.offset - b.offset));
+  }
+  return out;
 }
 
 // Warnings after which GNU's bytes no longer say what the source said.
@@ -133,25 +182,24 @@ export async function gnuAssembleItems(items: readonly string[], opts: GnuOption
         if (attempt >= 4) throw new Error('GNU as keeps finding new errors; giving up');
         continue;
       }
-      const sections = readElfSections(await readFile(obj));
+      const elf = readElf(new Uint8Array(await readFile(obj)));
       const content = new Map<string, Uint8Array>();
-      const relocated = new Set<string>();
-      for (const s of sections) {
-        content.set(s.name, s.bytes);
-        const r = /^\.rela?(\.t\d+)$/.exec(s.name);
-        if (r) relocated.add(r[1] ?? '');
-      }
+      for (const s of elf.sections) content.set(s.name, s.bytes);
+      const relocs = relocationsBySection(elf);
       return items.map((_, n): GnuItemResult => {
         const msgs = messages.get(n) ?? [];
         if (blank.has(n)) return { verdict: 'error', messages: msgs, hasRelocations: false };
         const bytes = content.get(`.t${n}`);
         if (bytes === undefined) throw new Error(`section .t${n} missing from GNU output`);
-        return {
+        const rel = relocs.get(`.t${n}`);
+        const res: GnuItemResult = {
           verdict: warnedItems.get(n) ?? 'ok',
           bytes: Uint8Array.from(bytes),
           messages: msgs,
-          hasRelocations: relocated.has(`.t${n}`),
+          hasRelocations: rel !== undefined,
         };
+        if (rel) res.relocations = rel;
+        return res;
       });
     }
   } finally {

@@ -23,6 +23,14 @@ describe('gnuAssembleItems', () => {
     const r = await gnuAssembleItems(['jmp 1f\nnop\n1:', '.La:\njmp .La', 'call somewhere'], { syntax: 'att', bitness: 32 });
     expect(r.map((x) => hex(x.bytes))).toEqual(['eb 01 90', 'eb fe', 'e8 fc ff ff ff']);
     expect(r.map((x) => x.hasRelocations)).toEqual([false, false, true]);
+    expect(r[2]?.relocations).toEqual([{ offset: 1, size: 4, pcRelative: true, symbol: 'somewhere', addend: -4 }]);
+    const r64 = await gnuAssembleItems(['call f', 'mov f+8(%rip),%eax', 'movabs $g,%rax', 'mov $h,%eax'], { syntax: 'att', bitness: 64 });
+    expect(r64.map((x) => x.relocations)).toEqual([
+      [{ offset: 1, size: 4, pcRelative: true, symbol: 'f', addend: -4 }],
+      [{ offset: 2, size: 4, pcRelative: true, symbol: 'f', addend: 4 }],
+      [{ offset: 2, size: 8, pcRelative: false, symbol: 'g', addend: 0 }],
+      [{ offset: 1, size: 4, pcRelative: false, symbol: 'h', addend: 0 }],
+    ]);
   });
 });
 
@@ -30,7 +38,7 @@ describe('classify', () => {
   const ok: GnuItemResult = { verdict: 'ok', bytes: Uint8Array.of(0x90), messages: [], hasRelocations: false };
   const err: GnuItemResult = { verdict: 'error', messages: ['Error: x'], hasRelocations: false };
   const trunc: GnuItemResult = { verdict: 'warn-refuse', bytes: Uint8Array.of(0xb0, 0xff), messages: [], hasRelocations: false };
-  const bytes = (...b: number[]) => ({ kind: 'bytes' as const, bytes: Uint8Array.from(b), relocations: 0 });
+  const bytes = (...b: number[]) => ({ kind: 'bytes' as const, bytes: Uint8Array.from(b), relocations: [] });
   const refused = { kind: 'refused' as const, message: 'no' };
 
   it('separates agreement, gaps and bugs', () => {
@@ -42,7 +50,12 @@ describe('classify', () => {
     expect(classify('match', trunc, bytes(0xb0, 0xff))).toBe('accepted-invalid');
     expect(classify('refuse', ok, bytes(0x90))).toBe('accepted-invalid');
     expect(classify('match', ok, { kind: 'threw', message: 'boom' })).toBe('threw');
-    expect(classify('match', ok, { kind: 'bytes', bytes: Uint8Array.of(0x90), relocations: 1 })).toBe('wrong');
+    const rel = { offset: 1, size: 4 as const, pcRelative: true, symbol: 'f', addend: -4 };
+    expect(classify('match', ok, { kind: 'bytes', bytes: Uint8Array.of(0x90), relocations: [rel] })).toBe('wrong');
+    // i386 REL: GNU keeps the addend in the field; patchc may leave it zero and report it in the relocation.
+    const call32: GnuItemResult = { verdict: 'ok', bytes: Uint8Array.of(0xe8, 0xfc, 0xff, 0xff, 0xff), messages: [], hasRelocations: true, relocations: [rel] };
+    expect(classify('match', call32, { kind: 'bytes', bytes: Uint8Array.of(0xe8, 0, 0, 0, 0), relocations: [rel] })).toBe('identical');
+    expect(classify('match', call32, { kind: 'bytes', bytes: Uint8Array.of(0xe8, 0, 0, 0, 0), relocations: [{ ...rel, addend: 0 }] })).toBe('wrong');
   });
 });
 

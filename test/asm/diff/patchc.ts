@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AsmBlockResult, AsmOptions } from '../../../src/asm/types.js';
+import type { AsmBlockResult, AsmOptions, Relocation } from '../../../src/asm/types.js';
 import type { CorpusSyntax } from './corpus-format.js';
 
 export type AssembleBlock = (text: string, opts: AsmOptions) => AsmBlockResult;
@@ -40,7 +40,7 @@ export function patchcOptions(syntax: CorpusSyntax, bitness: 32 | 64): AsmOption
 }
 
 export type PatchcOutcome =
-  | { kind: 'bytes'; bytes: Uint8Array; relocations: number }
+  | { kind: 'bytes'; bytes: Uint8Array; relocations: Relocation[] }
   | { kind: 'refused'; message: string }
   | { kind: 'threw'; message: string };
 
@@ -52,5 +52,5 @@ export function runPatchc(assemble: AssembleBlock, text: string, opts: AsmOption
     return { kind: 'threw', message: (e as Error).message ?? String(e) };
   }
   if (r.errors.length > 0) return { kind: 'refused', message: r.errors.map((e) => e.message).join('; ') };
-  return { kind: 'bytes', bytes: r.bytes, relocations: r.relocations.length };
+  return { kind: 'bytes', bytes: r.bytes, relocations: r.relocations };
 }

@@ -19,6 +19,7 @@ export const CORPUS_MIN_AGREEMENT: Record<string, number> = {
   x87: 0,
   sse: 0,
   avx: 0,
+  reloc: 0,
   invalid: 0,
 };
 

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { applyTable } from '../../apply/apply.js';
+import { explainSites, reportJson, summaryText } from '../../apply/report.js';
+import { loadKernelOrElf, loadSymbols, writeFileAtomic } from '../../binary/index.js';
+import { ARCHES } from '../../model/arch.js';
+import { EXIT, UsageError, type Io } from '../io.js';
+import { loadTableForArch } from '../loadTable.js';
+
+export const applyHelp = `usage: patchc apply --rules FILE --arch i386|x86_64 INPUT -o OUTPUT [options]
+
+Patches every site of INPUT (an ELF, or a vmlinuz whose embedded ELF is extracted) and writes a new
+file; the input is never modified. Each site is checked before and after it is written; a site that
+fails a check keeps its bytes and is reported with the reason.
+  --rules FILE      a rule file, or a table compiled by \`patchc compile\` (YAML or JSON)
+  --arch ARCH       the table to use (default: the ELF's own architecture)
+  -o OUTPUT         the patched file (written to a temporary file, then renamed)
+  --report R.json   a JSON report: per site address, op, target, bytes and disassembly before/after, outcome
+  --symbols MAP     a System.map (plain or .xz) when the binary has no symbol table
+  --sites FILE      a site list (YAML/JSON: address, op, length) instead of the rules' sitetable
+  --dry-run         check and report, write no output
+  --strict          exit 1 when any site was refused
+Exit: 0 ok, 1 errors in the rules (or refused sites with --strict), 2 usage, I/O or malformed input.
+`;
+
+export const explainHelp = `usage: patchc explain --rules FILE INPUT [--arch A] [--symbols MAP] [--sites FILE] [--op NAME] [--max N]
+
+Shows what apply would do to chosen sites, before and after, in objdump style (nothing is written).
+  --op NAME   only sites of this op     --max N   at most N sites (default 10)
+`;
+
+interface Common {
+  rules?: string;
+  arch?: string;
+  symbols?: string;
+  sites?: string;
+}
+
+async function run(values: Common, input: string, io: Io) {
+  if (!values.rules) throw new UsageError('--rules FILE is required');
+  const binary = await loadKernelOrElf(input);
+  const arch = values.arch ?? binary.elf.arch;
+  if (!ARCHES.has(arch)) throw new UsageError(`unknown architecture '${arch}'`);
+  const t = loadTableForArch(values.rules, arch, io);
+  if (!t.ok) return { exit: t.exit } as const;
+  const symbols = await loadSymbols(binary.elf, values.symbols !== undefined ? { systemMap: values.symbols } : {});
+  let siteList: { text: string; file: string } | undefined;
+  if (values.sites !== undefined) {
+    try {
+      siteList = { text: readFileSync(values.sites, 'utf8'), file: values.sites };
+    } catch (e) {
+      throw new UsageError(`cannot read ${values.sites}: ${(e as Error).message}`);
+    }
+  }
+  const result = applyTable(binary.elf, t.table, symbols, siteList ? { siteList } : {});
+  return { exit: undefined, result, table: t.table, binary } as const;
+}
+
+export async function applyCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      rules: { type: 'string' },
+      arch: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      report: { type: 'string' },
+      symbols: { type: 'string' },
+      sites: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      strict: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(applyHelp);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError('apply takes exactly one input binary');
+  if (!values.output && !values['dry-run']) throw new UsageError('-o OUTPUT is required (or --dry-run)');
+  const input = positionals[0]!;
+  const r = await run(values, input, io);
+  if (r.exit !== undefined) return r.exit;
+  const { result, table } = r;
+  // The report first, then the binary: a failed report write must not leave a patched binary behind
+  // that nobody can account for.
+  if (values.report) await writeFileAtomic(values.report, new TextEncoder().encode(reportJson(input, values.output, table.arch, table.bitness, result.results, result.stats)));
+  if (!values['dry-run'] && values.output) await result.patcher.save(values.output, { mode: 0o755 });
+  io.out(summaryText(result.results, result.stats, table.bitness));
+  if (values['dry-run']) io.out('dry run: nothing written\n');
+  return values.strict && result.stats.byOutcome.refused > 0 ? EXIT.rules : EXIT.ok;
+}
+
+export async function explainCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      rules: { type: 'string' },
+      arch: { type: 'string' },
+      symbols: { type: 'string' },
+      sites: { type: 'string' },
+      op: { type: 'string' },
+      max: { type: 'string', default: '10' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(explainHelp);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError('explain takes exactly one input binary');
+  const max = Number(values.max);
+  if (!Number.isInteger(max) || max < 1) throw new UsageError('--max takes a positive whole number');
+  const r = await run(values, positionals[0]!, io);
+  if (r.exit !== undefined) return r.exit;
+  const chosen = r.result.results.filter((x) => values.op === undefined || x.site.op === values.op).slice(0, max);
+  io.out(explainSites(chosen, r.table.bitness));
+  return EXIT.ok;
+}

@@ -1,0 +1,133 @@
+// The machine as the executor sees it: 8 or 16 general-purpose registers (sub-registers alias them),
+// RFLAGS as one value, the bytes pushed below the entry stack pointer, and a log of other effects.
+import { subRegister } from '../../model/abi.js';
+import { concat, constant, slice, sub, symbol, zext, type Val } from './values.js';
+
+export const GPR64 = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'] as const;
+
+/** RFLAGS bit positions, Intel SDM Vol. 1 §3.4.3. */
+export const FLAG_BITS: Record<string, number> = { CF: 0, PF: 2, AF: 4, ZF: 6, SF: 7, TF: 8, IF: 9, DF: 10, OF: 11, AC: 18 };
+export const STATUS_FLAGS = ['CF', 'PF', 'AF', 'ZF', 'SF', 'OF'];
+
+export interface Effect {
+  insn: number;
+  what: string;
+}
+
+export class MachineState {
+  readonly regs = new Map<string, Val>();
+  /** Last instruction that wrote each register (full 64-bit name). */
+  readonly writer = new Map<string, number>();
+  rflags: Val;
+  /** Bytes at rsp₀ + offset written by this replacement (offsets are negative below the entry rsp). */
+  readonly stack = new Map<number, Val>();
+  /** Memory writes outside the replacement's own stack slots, and other side effects (control registers, MSRs, ...). */
+  readonly effects: Effect[] = [];
+  readonly memoryWrites: Effect[] = [];
+
+  constructor(readonly wordBits: 32 | 64) {
+    const names = wordBits === 64 ? GPR64 : GPR64.slice(0, 8);
+    for (const r of names) this.regs.set(r, symbol(wordBits, `${r}0`, 'entry', `${this.display(r)}₀`));
+    this.rflags = symbol(wordBits, 'rflags0', 'entry', 'rflags₀');
+  }
+
+  /** The architecture's name for a full register: rax on x86_64, eax on i386. */
+  display(full: string): string {
+    return subRegister(full, this.wordBits) ?? full;
+  }
+
+  entry(full: string): Val {
+    return symbol(this.wordBits, `${full}0`, 'entry', `${this.display(full)}₀`);
+  }
+
+  full(full: string): Val {
+    const v = this.regs.get(full);
+    if (!v) throw new RangeError(`no register ${full} on a ${this.wordBits}-bit machine`);
+    return v;
+  }
+
+  get rsp(): Val {
+    return this.full('rsp');
+  }
+
+  /** Bytes rsp has moved since entry, when that is a constant. */
+  stackDelta(): number | undefined {
+    const d = sub(this.rsp, this.entry('rsp'));
+    if (d.k !== 'const') return undefined;
+    const v = d.v >= 1n << BigInt(this.wordBits - 1) ? d.v - (1n << BigInt(this.wordBits)) : d.v;
+    return Number(v);
+  }
+
+  read(reg: string): Val {
+    const loc = locate(reg, this.wordBits);
+    return slice(this.full(loc.full), loc.lo, loc.bits);
+  }
+
+  /** Writes with x86 aliasing: a 32-bit write zero-extends on x86_64; 8- and 16-bit writes merge. */
+  write(reg: string, v: Val, insn: number): void {
+    const loc = locate(reg, this.wordBits);
+    if (v.w !== loc.bits) throw new RangeError(`writing a ${v.w}-bit value to ${reg}`);
+    const old = this.full(loc.full);
+    let next: Val;
+    if (loc.bits === this.wordBits) next = v;
+    else if (loc.bits === 32) next = zext(v, 64);
+    else {
+      const parts: Val[] = [];
+      if (loc.lo > 0) parts.push(slice(old, 0, loc.lo));
+      parts.push(v);
+      if (loc.lo + loc.bits < this.wordBits) parts.push(slice(old, loc.lo + loc.bits, this.wordBits - loc.lo - loc.bits));
+      next = concat(parts);
+    }
+    this.regs.set(loc.full, next);
+    this.writer.set(loc.full, insn);
+  }
+
+  flag(name: string): Val {
+    return slice(this.rflags, FLAG_BITS[name]!, 1);
+  }
+
+  setFlagBits(bits: number[], value: (bit: number) => Val): void {
+    const set = new Set(bits);
+    const parts: Val[] = [];
+    for (let b = 0; b < this.wordBits; b++) parts.push(set.has(b) ? value(b) : slice(this.rflags, b, 1));
+    this.rflags = concat(parts);
+  }
+
+  storeStack(offset: number, v: Val): void {
+    for (let i = 0; i < v.w / 8; i++) this.stack.set(offset + i, slice(v, 8 * i, 8));
+  }
+
+  /** A stack read: bytes this replacement wrote, else the caller's bytes as they were at entry. */
+  loadStack(offset: number, bits: number): Val {
+    const bytes: Val[] = [];
+    for (let i = 0; i < bits / 8; i++) {
+      const at = offset + i;
+      bytes.push(this.stack.get(at) ?? symbol(8, `stack${at}`, at < 0 ? 'maybe' : 'entry', `[rsp₀${at < 0 ? '' : '+'}${at}]₀`));
+    }
+    return concat(bytes);
+  }
+}
+
+export interface RegLocation {
+  full: string;
+  lo: number;
+  bits: number;
+}
+
+const HIGH_BYTES: Record<string, string> = { ah: 'rax', ch: 'rcx', dh: 'rdx', bh: 'rbx' };
+
+export function locate(reg: string, wordBits: 32 | 64): RegLocation {
+  const hi = HIGH_BYTES[reg];
+  if (hi) return { full: hi, lo: 8, bits: 8 };
+  for (const full of GPR64) {
+    for (const bits of [64, 32, 16, 8] as const) {
+      if (subRegister(full, bits) === reg) {
+        if (bits > wordBits) break;
+        return { full, lo: 0, bits };
+      }
+    }
+  }
+  throw new RangeError(`not a general-purpose register on a ${wordBits}-bit machine: ${reg}`);
+}
+
+export { constant };

@@ -1,0 +1,339 @@
+// Symbolic bit-vector values. Every constructor normalizes, so two values with the same `key` are equal
+// for every assignment of their symbols: equal keys are a proof. Different keys prove nothing; a
+// disagreement is only claimed when `evaluate` finds concrete inputs that tell the two apart.
+
+/**
+ * Where a symbol comes from, which decides what a counterexample built on it is worth:
+ * - entry: a register or memory byte as the replacement found it (any value is possible);
+ * - havoc: written by an instruction the executor does not model (the value is something else);
+ * - maybe: possibly written (a conditional write, a call, an unmodelled stack effect): no counterexample
+ *   that depends on it is trusted.
+ */
+export type Origin = 'entry' | 'havoc' | 'maybe';
+
+interface Base {
+  /** Width in bits, 1..64 (i386 register pairs are 64). */
+  readonly w: number;
+  /** Canonical text; equal keys ⇒ equal values. */
+  readonly key: string;
+}
+
+export type Val =
+  | (Base & { k: 'const'; v: bigint })
+  | (Base & { k: 'sym'; name: string; origin: Origin; label: string })
+  | (Base & { k: 'slice'; of: Val; lo: number })
+  /** LSB first. */
+  | (Base & { k: 'concat'; parts: Val[] })
+  | (Base & { k: 'sext'; of: Val })
+  /** Σ coef·term + c, modulo 2^w. */
+  | (Base & { k: 'lin'; terms: { coef: bigint; t: Val }[]; c: bigint })
+  /** Bitwise op over a set of terms and a constant. */
+  | (Base & { k: 'xor' | 'and' | 'or'; terms: Val[]; c: bigint })
+  /** Uninterpreted: the same function of the same arguments is the same value, nothing more is known. */
+  | (Base & { k: 'app'; f: string; args: Val[] });
+
+export function mask(w: number): bigint {
+  return (1n << BigInt(w)) - 1n;
+}
+
+export function constant(w: number, v: bigint): Val {
+  const m = v & mask(w);
+  return { k: 'const', w, v: m, key: `#${w}:${m.toString(16)}` };
+}
+
+export function symbol(w: number, name: string, origin: Origin, label = name): Val {
+  return { k: 'sym', w, name, origin, label, key: `$${name}/${w}` };
+}
+
+export function isConst(v: Val): v is Extract<Val, { k: 'const' }> {
+  return v.k === 'const';
+}
+
+export function slice(x: Val, lo: number, w: number): Val {
+  if (w <= 0 || lo < 0 || lo + w > x.w) throw new RangeError(`slice [${lo}, ${lo + w}) of a ${x.w}-bit value`);
+  if (lo === 0 && w === x.w) return x;
+  switch (x.k) {
+    case 'const':
+      return constant(w, x.v >> BigInt(lo));
+    case 'slice':
+      return slice(x.of, x.lo + lo, w);
+    case 'concat': {
+      const out: Val[] = [];
+      let at = 0;
+      for (const p of x.parts) {
+        const a = Math.max(lo, at);
+        const b = Math.min(lo + w, at + p.w);
+        if (a < b) out.push(slice(p, a - at, b - a));
+        at += p.w;
+      }
+      return concat(out);
+    }
+    case 'sext': {
+      // The bits above the source are copies of its sign bit.
+      const src = x.of;
+      const parts: Val[] = [];
+      if (lo < src.w) parts.push(slice(src, lo, Math.min(w, src.w - lo)));
+      const signBits = lo + w - Math.max(lo, src.w);
+      if (signBits > 0) parts.push(replicate(slice(src, src.w - 1, 1), signBits));
+      return concat(parts);
+    }
+    case 'lin':
+      // The low bits of a sum depend only on the low bits of its terms.
+      if (lo === 0) return lin(w, x.terms.map((t) => ({ coef: t.coef, t: slice(t.t, 0, w) })), x.c);
+      break;
+    case 'xor':
+    case 'and':
+    case 'or':
+      return bitwise(
+        x.k,
+        w,
+        x.terms.map((t) => slice(t, lo, w)),
+        x.c >> BigInt(lo),
+      );
+    default:
+      break;
+  }
+  return { k: 'slice', w, of: x, lo, key: `S${lo}.${w}(${x.key})` };
+}
+
+/** `n` copies of a 1-bit value. */
+export function replicate(bit: Val, n: number): Val {
+  if (bit.w !== 1) throw new RangeError('replicate takes one bit');
+  if (n === 1) return bit;
+  if (bit.k === 'const') return constant(n, bit.v ? mask(n) : 0n);
+  return { k: 'sext', w: n, of: bit, key: `X${n}(${bit.key})` };
+}
+
+function asSlice(v: Val): { of: Val; lo: number } {
+  return v.k === 'slice' ? { of: v.of, lo: v.lo } : { of: v, lo: 0 };
+}
+
+export function concat(input: Val[]): Val {
+  const parts: Val[] = [];
+  for (const p of input.flatMap((v) => (v.k === 'concat' ? v.parts : [v]))) {
+    const prev = parts[parts.length - 1];
+    if (prev && prev.k === 'const' && p.k === 'const') {
+      parts[parts.length - 1] = constant(prev.w + p.w, prev.v | (p.v << BigInt(prev.w)));
+      continue;
+    }
+    if (prev) {
+      // Adjacent pieces of one value join back into it: this is what makes push/pop and
+      // sub-register merges come out as the original register.
+      const a = asSlice(prev);
+      const b = asSlice(p);
+      if (a.of.key === b.of.key && a.lo + prev.w === b.lo) {
+        parts[parts.length - 1] = slice(a.of, a.lo, prev.w + p.w);
+        continue;
+      }
+      // A value followed by copies of its own sign bit is its sign extension.
+      const bit = p.k === 'sext' && p.of.w === 1 ? p.of : p.w === 1 ? p : undefined;
+      if (bit) {
+        const base = prev.k === 'sext' ? prev.of : prev;
+        if (slice(base, base.w - 1, 1).key === bit.key) {
+          parts[parts.length - 1] = sext(base, prev.w + p.w);
+          continue;
+        }
+      }
+    }
+    parts.push(p);
+  }
+  if (parts.length === 0) throw new RangeError('empty concat');
+  if (parts.length === 1) return parts[0]!;
+  const w = parts.reduce((s, p) => s + p.w, 0);
+  return { k: 'concat', w, parts, key: `C(${parts.map((p) => p.key).join(',')})` };
+}
+
+export function zext(x: Val, w: number): Val {
+  return w === x.w ? x : concat([x, constant(w - x.w, 0n)]);
+}
+
+export function sext(x: Val, w: number): Val {
+  if (w === x.w) return x;
+  if (x.k === 'const') {
+    const neg = (x.v >> BigInt(x.w - 1)) & 1n;
+    return constant(w, neg ? x.v | (mask(w) ^ mask(x.w)) : x.v);
+  }
+  if (x.k === 'sext') return sext(x.of, w);
+  return { k: 'sext', w, of: x, key: `X${w}(${x.key})` };
+}
+
+export function lin(w: number, terms: { coef: bigint; t: Val }[], c: bigint): Val {
+  const acc = new Map<string, { coef: bigint; t: Val }>();
+  let k = c;
+  const add = (coef: bigint, t: Val): void => {
+    if (t.k === 'const') k += coef * t.v;
+    else if (t.k === 'lin' && t.w === w) {
+      for (const u of t.terms) add(coef * u.coef, u.t);
+      k += coef * t.c;
+    } else {
+      const e = acc.get(t.key);
+      acc.set(t.key, { coef: (e?.coef ?? 0n) + coef, t });
+    }
+  };
+  for (const t of terms) add(t.coef, t.t);
+  const m = mask(w);
+  const kept = [...acc.entries()]
+    .map(([, e]) => ({ coef: e.coef & m, t: e.t }))
+    .filter((e) => e.coef !== 0n)
+    .sort((a, b) => (a.t.key < b.t.key ? -1 : a.t.key > b.t.key ? 1 : 0));
+  k &= m;
+  if (kept.length === 0) return constant(w, k);
+  if (kept.length === 1 && kept[0]!.coef === 1n && k === 0n) return kept[0]!.t;
+  return { k: 'lin', w, terms: kept, c: k, key: `L${w}(${kept.map((e) => `${e.coef.toString(16)}*${e.t.key}`).join('+')}+${k.toString(16)})` };
+}
+
+export function add(a: Val, b: Val): Val {
+  return lin(a.w, [{ coef: 1n, t: a }, { coef: 1n, t: b }], 0n);
+}
+export function sub(a: Val, b: Val): Val {
+  return lin(a.w, [{ coef: 1n, t: a }, { coef: -1n, t: b }], 0n);
+}
+export function neg(a: Val): Val {
+  return lin(a.w, [{ coef: -1n, t: a }], 0n);
+}
+export function scale(a: Val, by: bigint): Val {
+  return lin(a.w, [{ coef: by, t: a }], 0n);
+}
+
+export function bitwise(op: 'xor' | 'and' | 'or', w: number, terms: Val[], c?: bigint): Val {
+  const m = mask(w);
+  const identity = op === 'and' ? m : 0n;
+  let k = c === undefined ? identity : c & m;
+  const kept = new Map<string, Val>();
+  const visit = (t: Val): void => {
+    if (t.k === 'const') {
+      k = op === 'xor' ? k ^ t.v : op === 'and' ? k & t.v : k | t.v;
+      return;
+    }
+    if (t.k === op) {
+      t.terms.forEach(visit);
+      k = op === 'xor' ? k ^ t.c : op === 'and' ? k & t.c : k | t.c;
+      return;
+    }
+    // x ^ x = 0; x & x = x | x = x.
+    if (kept.has(t.key)) {
+      if (op === 'xor') kept.delete(t.key);
+      return;
+    }
+    kept.set(t.key, t);
+  };
+  terms.forEach(visit);
+  if (op === 'and' && k === 0n) return constant(w, 0n);
+  if (op === 'or' && k === m) return constant(w, m);
+  const list = [...kept.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (list.length === 0) return constant(w, k);
+  if (list.length === 1 && k === identity) return list[0]!;
+  return { k: op, w, terms: list, c: k, key: `${op}${w}(${list.map((t) => t.key).join(',')};${k.toString(16)})` };
+}
+
+export function not(a: Val): Val {
+  return bitwise('xor', a.w, [a], mask(a.w));
+}
+
+export function shl(a: Val, n: number): Val {
+  if (n === 0) return a;
+  if (n >= a.w) return constant(a.w, 0n);
+  return concat([constant(n, 0n), slice(a, 0, a.w - n)]);
+}
+export function shr(a: Val, n: number): Val {
+  if (n === 0) return a;
+  if (n >= a.w) return constant(a.w, 0n);
+  return concat([slice(a, n, a.w - n), constant(n, 0n)]);
+}
+export function sar(a: Val, n: number): Val {
+  if (n === 0) return a;
+  const keep = Math.max(1, a.w - n);
+  return sext(slice(a, a.w - keep, keep), a.w);
+}
+
+export function app(w: number, f: string, args: Val[]): Val {
+  return { k: 'app', w, f, args, key: `${f}/${w}(${args.map((a) => a.key).join(',')})` };
+}
+
+export function equal(a: Val, b: Val): boolean {
+  return a.w === b.w && a.key === b.key;
+}
+
+/** Every symbol a value depends on. */
+export function symbolsOf(v: Val, out = new Map<string, Extract<Val, { k: 'sym' }>>()): Map<string, Extract<Val, { k: 'sym' }>> {
+  switch (v.k) {
+    case 'sym':
+      out.set(v.name, v);
+      break;
+    case 'slice':
+    case 'sext':
+      symbolsOf(v.of, out);
+      break;
+    case 'concat':
+      v.parts.forEach((p) => symbolsOf(p, out));
+      break;
+    case 'lin':
+      v.terms.forEach((t) => symbolsOf(t.t, out));
+      break;
+    case 'xor':
+    case 'and':
+    case 'or':
+    case 'app':
+      (v.k === 'app' ? v.args : v.terms).forEach((t) => symbolsOf(t, out));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Values for symbols; uninterpreted functions get a fixed pseudo-random function of their arguments. */
+export interface Env {
+  sym(name: string, w: number): bigint;
+  seed: number;
+}
+
+export function evaluate(v: Val, env: Env): bigint {
+  const m = mask(v.w);
+  switch (v.k) {
+    case 'const':
+      return v.v;
+    case 'sym':
+      return env.sym(v.name, v.w) & m;
+    case 'slice':
+      return (evaluate(v.of, env) >> BigInt(v.lo)) & m;
+    case 'concat': {
+      let r = 0n;
+      let at = 0n;
+      for (const p of v.parts) {
+        r |= evaluate(p, env) << at;
+        at += BigInt(p.w);
+      }
+      return r & m;
+    }
+    case 'sext': {
+      const x = evaluate(v.of, env);
+      const negative = (x >> BigInt(v.of.w - 1)) & 1n;
+      return negative ? (x | (m ^ mask(v.of.w))) & m : x;
+    }
+    case 'lin':
+      return v.terms.reduce((s, t) => s + t.coef * evaluate(t.t, env), v.c) & m;
+    case 'xor':
+      return v.terms.reduce((s, t) => s ^ evaluate(t, env), v.c) & m;
+    case 'and':
+      return v.terms.reduce((s, t) => s & evaluate(t, env), v.c) & m;
+    case 'or':
+      return v.terms.reduce((s, t) => s | evaluate(t, env), v.c) & m;
+    case 'app':
+      return mix(`${env.seed}|${v.f}|${v.args.map((a) => evaluate(a, env).toString(16)).join(',')}`) & m;
+  }
+}
+
+/** A 64-bit hash of a string (FNV-1a, then a splitmix64 finalizer). */
+export function mix(s: string): bigint {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < s.length; i++) {
+    h ^= BigInt(s.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  h ^= h >> 30n;
+  h = (h * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
+  h ^= h >> 27n;
+  h = (h * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
+  return h ^ (h >> 31n);
+}
