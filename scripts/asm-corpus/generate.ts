@@ -15,12 +15,13 @@ import { avxGroup, sseGroup, x87Group } from './groups/fp.js';
 import { aluGroup, bitGroup, movGroup, shiftGroup, stackGroup, unaryGroup } from './groups/gp.js';
 import { invalidGroup } from './groups/invalid.js';
 import { relocGroup } from './groups/reloc.js';
+import { spellingGroup } from './groups/spelling.js';
 import { indirectGroup, miscGroup, stringGroup, systemGroup } from './groups/sys.js';
 import type { Group } from './groups/types.js';
 
 export const GROUPS: Group[] = [
   movGroup, aluGroup, shiftGroup, unaryGroup, bitGroup, stackGroup, indirectGroup, branchGroup, systemGroup,
-  stringGroup, miscGroup, addressingGroup, pseudoPrefixGroup, x87Group, sseGroup, avxGroup, relocGroup, invalidGroup,
+  stringGroup, miscGroup, addressingGroup, pseudoPrefixGroup, x87Group, sseGroup, avxGroup, relocGroup, spellingGroup, invalidGroup,
 ];
 
 const RENDER: Record<CorpusSyntax, (x: Item) => string> = { intel: renderIntel, att: renderAtt, attnp: renderAttNoPrefix };

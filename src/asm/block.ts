@@ -70,6 +70,16 @@ function encodeBranch(b: BranchForm, long: boolean, at: number, target: number, 
 }
 
 export function assembleBlock(text: string, opts: AsmOptions): AsmBlockResult {
+  try {
+    return assembleBlockUnguarded(text, opts);
+  } catch (e) {
+    // Input must never make the assembler throw; an escape here is a bug reported as data.
+    const msg = e instanceof Error ? e.message : String(e);
+    return { bytes: new Uint8Array(0), instructions: [], relocations: [], errors: [{ message: `internal assembler error: ${msg}`, start: 0, end: text.length }], warnings: [] };
+  }
+}
+
+function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult {
   const errors: AsmError[] = [];
   const warnings: AsmError[] = [];
   const items: Item[] = [];
@@ -144,6 +154,8 @@ export function assembleBlock(text: string, opts: AsmOptions): AsmBlockResult {
       const b = it.sel;
       if (b.target.symbol === undefined) {
         errors.push({ message: 'a branch to an absolute address needs a symbol or label', start: it.stmt.start, end: it.stmt.end });
+        it.raw = new Uint8Array(0);
+        delete it.sel;
         it.size = 0;
         continue;
       }
@@ -217,7 +229,7 @@ export function assembleBlock(text: string, opts: AsmOptions): AsmBlockResult {
         // External symbol: the rel field is the instruction's tail; GNU's addend is the offset minus the field size.
         bytes = encodeBranch(b, true, it.offset, it.offset, opts.bitness);
         const fsize = opts.bitness === 16 ? 2 : 4;
-        writeLE(bytes, bytes.length - fsize, fsize, 0n);
+        writeLE(bytes, bytes.length - fsize, fsize, inPlaceAddend(BigInt(Number(b.target.value) - fsize)));
         relocations.push({ offset: it.offset + bytes.length - fsize, size: fsize as 2 | 4, pcRelative: true, symbol: b.target.symbol!, addend: Number(b.target.value) - fsize });
       }
     }
@@ -226,6 +238,11 @@ export function assembleBlock(text: string, opts: AsmOptions): AsmBlockResult {
     }
     out.set(bytes.subarray(0, Math.min(bytes.length, total - it.offset)), it.offset);
     instructions.push({ text: it.stmt.text, start: it.stmt.start, end: it.stmt.end, offset: it.offset, bytes });
+  }
+
+  // i386 ELF uses REL relocations: GNU leaves the addend in the field. x86-64 (RELA) leaves zeros.
+  function inPlaceAddend(a: bigint): bigint {
+    return opts.bitness === 64 ? 0n : a;
   }
 
   function resolveFixup(f: Fixup, it: Item, i: number, bytes: Uint8Array): void {
@@ -237,6 +254,7 @@ export function assembleBlock(text: string, opts: AsmOptions): AsmBlockResult {
         return;
       }
       relocations.push({ offset: it.offset + f.offset, size: f.size, pcRelative: f.pcRelative, symbol: sym, addend: Number(f.addend) });
+      writeLE(bytes, f.offset, f.size, inPlaceAddend(f.addend));
       return;
     }
     if (!f.pcRelative) {

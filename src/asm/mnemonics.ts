@@ -27,8 +27,7 @@ const SIMPLE_ALIASES: Record<string, string> = {
   sal: 'shl', xlat: 'xlatb', fwait: 'wait', icebp: 'int1', lret: 'retf',
   movsl: 'movsd', cmpsl: 'cmpsd', lodsl: 'lodsd', stosl: 'stosd', scasl: 'scasd', insl: 'insd', outsl: 'outsd',
   iretl: 'iretd', iretw: 'iret', sysretl: 'sysret', sysexitl: 'sysexit',
-  pushfl: 'pushfd', popfl: 'popfd', pushfw: 'pushf', popfw: 'popf', pushal: 'pushad', popal: 'popad',
-  pushaw: 'pusha', popaw: 'popa', ud2a: 'ud2', ud2b: 'ud1',
+  pushfl: 'pushfd', popfl: 'popfd', pushfw: 'pushf', popfw: 'popf', ud2a: 'ud2', ud2b: 'ud1',
   smovb: 'movsb', smovw: 'movsw', smovl: 'movsd', smovq: 'movsq',
 };
 
@@ -70,7 +69,7 @@ export function readMnemonic(written: string, syntax: 'att' | 'intel', bitness: 
     push(lookupCodes('mov'), { movabs: true, dataSize: SUFFIX_BITS[name.slice(-1)]! });
     return out;
   }
-  if (name === 'pushf' || name === 'popf') {
+  if (name === 'pushf' || name === 'popf' || name === 'pusha' || name === 'popa') {
     // GNU's pushf/popf take the mode's stack width; iced names the 16-bit form plain pushf.
     const fam = [name, name + 'd', name + 'q'].flatMap((n) => lookupCodes(n) ?? []);
     push(fam);
@@ -116,7 +115,7 @@ export function readMnemonic(written: string, syntax: 'att' | 'intel', bitness: 
     const bits = SUFFIX_BITS[sfx];
     if (bits !== undefined && name.length > 1 && !name.startsWith('f')) {
       const base = canonical(name.slice(0, -1));
-      if (base === 'pushf' || base === 'popf') {
+      if (base === 'pushf' || base === 'popf' || base === 'pusha' || base === 'popa') {
         push(lookupCodes(bits === 16 ? base : bits === 32 ? base + 'd' : base + 'q'));
       } else if (base === 'iret') {
         push(lookupCodes(bits === 16 ? 'iret' : bits === 32 ? 'iretd' : 'iretq'));

@@ -63,6 +63,8 @@ function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: s
     ops = ops.map((o) => (o.kind === 'mem' && !o.bare && o.base?.name === 'dx' && !o.index && o.disp.value === 0n && !o.disp.symbol ? reg('dx', o) : o));
   }
   const span = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
+  // GNU's AT&T `bound` keeps Intel operand order.
+  if (opts.syntax === 'att' && /^bound[wl]?$/.test(mnemonic)) ops.reverse();
   if ((SHIFTS.has(mnemonic) || SHIFTS.has(b)) && ops.length === 1) ops.push({ kind: 'imm', expr: { value: 1n }, ...span });
   if ((mnemonic === 'imul' || b === 'imul') && ops.length === 2 && ops[1]!.kind === 'imm') ops = [ops[0]!, ops[0]!, ops[1]!];
   if (mnemonic.startsWith('f')) {
@@ -300,12 +302,12 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
 
 // Selector loads/stores and the like have a 16-bit operand no matter what; GNU writes a 16-bit register or
 // memory operand without a 66 prefix (except where a register destination really is 16 bits wide).
-const NO66 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_rm16$|^Mov_Sreg_rm16$/;
+const NO66 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_rm16$|^Mov_Sreg_rm16$|^Arpl_rm16_r16$/;
 
 function drop66(m: Match): Match {
   const memStore = m.ci.name === 'Mov_rm16_Sreg' && m.ops[0]?.kind === 'mem';
   if (!NO66.test(m.ci.name) && !memStore) return m;
-  const wide = m.ci.name.replace('_rm16', '_r32m16');
+  const wide = m.ci.name === 'Arpl_rm16_r16' ? 'Arpl_r32m16_r32' : m.ci.name.replace('_rm16', '_r32m16');
   const ci = readMnemonicCodes(m.ci).find((c) => c.name === wide);
   if (!ci) return m;
   const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr16' ? { ...o, info: lookupRegister('e' + o.info.name)! } : o));

@@ -34,6 +34,9 @@ export function decodeLz4Block(
   dstLimit: number,
   fail: (offset: number, message: string) => never,
 ): number {
+  if (start < 0 || end > src.length || start > end || dstPos < 0 || dstLimit > dst.length) {
+    fail(Math.max(0, Math.min(start, src.length)), 'LZ4 block bounds lie outside the buffers');
+  }
   const dstBase = dstPos;
   let ip = start;
   let op = dstPos;

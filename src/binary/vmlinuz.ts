@@ -13,7 +13,7 @@
 import { promises as fs } from 'node:fs';
 import { InputError } from '../diag/diagnostic.js';
 import { hex } from './bytes.js';
-import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipMember, hasMagic, runFilter } from './decompress.js';
+import { GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC, gunzipMember, hasMagic, runFilter, type FilterResult } from './decompress.js';
 import { isElf, parseElf } from './elf/read.js';
 import type { ElfFile } from './elf/types.js';
 import { LZ4_LEGACY_MAGIC, decompressLz4Legacy } from './lz4.js';
@@ -156,11 +156,19 @@ async function decompress(data: Uint8Array, offset: number, format: Format, file
       return gunzipMember(data, offset, fileName);
     case 'xz':
       // --single-stream: stop at the end of the stream and ignore what follows it.
-      return (await runFilter('xz', ['-dc', '--single-stream'], data.subarray(offset), fileName, maxOutput)).stdout;
+      return cliOutput(await runFilter('xz', ['-dc', '--single-stream'], data.subarray(offset), fileName, maxOutput), 'xz', offset, fileName);
     case 'zstd':
       // zstd reports the data after the frame as an error, after printing the frame: keep the output.
-      return (await runFilter('zstd', ['-dcq'], data.subarray(offset), fileName, maxOutput)).stdout;
+      return cliOutput(await runFilter('zstd', ['-dcq'], data.subarray(offset), fileName, maxOutput), 'zstd', offset, fileName);
   }
+}
+
+/** The tool's output; nothing at all with a failure status is an error worth its message. */
+function cliOutput(r: FilterResult, tool: string, offset: number, fileName: string): Uint8Array {
+  if (r.stdout.length === 0 && r.exitCode !== 0) {
+    throw new InputError(`${tool}: ${r.stderr || `exit status ${r.exitCode}`}`, { file: fileName, offset });
+  }
+  return r.stdout;
 }
 
 export interface LoadedBinary {

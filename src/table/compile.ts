@@ -84,10 +84,18 @@ function compileRule(rule: RuleDef, op: OpDef | undefined, ar: ArchRules, source
     diags.push(error('bytes-not-instructions', `replacement for ${describeSelector(rule.selector)} on ${arch.name} does not decode as whole instructions: ${described.problem}`, rule.span));
     return undefined;
   }
+  // A relocated field disassembles as if the symbol were at 0 ("call 5"); show the symbol instead.
+  const instructions = described.instructions.map((i) => {
+    const r = relocations.find((x) => x.offset >= i.offset && x.offset < i.offset + i.bytes.length);
+    if (!r) return i;
+    const [mnemonic] = i.text.split(/\s+/);
+    const text = r.pcRelative && /^(call|jmp|j[a-z]+)$/.test(mnemonic ?? '') ? `${mnemonic} <${r.symbol}>` : `${i.text}  # ${r.symbol}`;
+    return { ...i, text };
+  });
   return {
     selector: rule.selector,
     bytes,
-    instructions: described.instructions,
+    instructions,
     writes: described.writes,
     relocations,
     ...(limit !== undefined ? { maxLength: limit } : {}),

@@ -1,7 +1,6 @@
 // Patch tables as text: YAML for review (default), JSON for tools, a C header like the kernel's own tables.
 import { stringify } from 'yaml';
-import { describeSelector } from '../model/check.js';
-import { tableToDocument } from './document.js';
+import { selectorText, tableToDocument } from './document.js';
 import type { PatchTable } from './types.js';
 
 export type TableFormat = 'yaml' | 'json' | 'c';
@@ -49,7 +48,7 @@ function cHeader(t: PatchTable): string {
   lines.push('};');
   if (others.length) {
     lines.push('', '/* Rules resolved when applied (relocated or chosen per site):');
-    for (const e of others) lines.push(` *   ${describeSelector(e.selector)}: ${e.instructions.map((i) => i.text).join('; ') || '(empty)'}${e.relocations.length ? ` [relocation: ${e.relocations.map((r) => r.symbol).join(', ')}]` : ''}`);
+    for (const e of others) lines.push(` *   ${selectorText(e.selector)}: ${e.instructions.map((i) => i.text).join('; ') || '(empty)'}${e.relocations.length ? `   [relocation: ${e.relocations.map((r) => r.symbol).join(', ')}]` : ''}`);
     lines.push(' */');
   }
   return `${lines.join('\n')}\n`;

@@ -2,9 +2,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseElf } from '../../src/binary/elf/read.js';
-import { run } from './fixtures.js';
 import type { ElfFile, ElfSymbol } from '../../src/binary/elf/types.js';
-import { buildFixtures, buildManySections, readBytes, readelfHeader, readelfSections, readelfSegments, readelfSymbols, type Fixtures } from './fixtures.js';
+import { buildFixtures, buildManySections, readBytes, run, readelfHeader, readelfSections, readelfSegments, readelfSymbols, type Fixtures } from './fixtures.js';
 
 const SECTION_TYPES: Record<string, number> = {
   NULL: 0, PROGBITS: 1, SYMTAB: 2, STRTAB: 3, RELA: 4, HASH: 5, DYNAMIC: 6, NOTE: 7, NOBITS: 8, REL: 9, DYNSYM: 11,

@@ -1,7 +1,7 @@
 // The machine as the executor sees it: 8 or 16 general-purpose registers (sub-registers alias them),
 // RFLAGS as one value, the bytes pushed below the entry stack pointer, and a log of other effects.
 import { subRegister } from '../../model/abi.js';
-import { concat, constant, slice, sub, symbol, zext, type Val } from './values.js';
+import { concat, slice, sub, symbol, zext, type Val } from './values.js';
 
 export const GPR64 = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'] as const;
 
@@ -56,6 +56,15 @@ export class MachineState {
     if (d.k !== 'const') return undefined;
     const v = d.v >= 1n << BigInt(this.wordBits - 1) ? d.v - (1n << BigInt(this.wordBits)) : d.v;
     return Number(v);
+  }
+
+  /** `eax` → `rax`; `ah` → `rax`. */
+  fullNameOf(reg: string): string {
+    return locate(reg, this.wordBits).full;
+  }
+
+  bitsOf(reg: string): number {
+    return locate(reg, this.wordBits).bits;
   }
 
   read(reg: string): Val {
@@ -130,4 +139,3 @@ export function locate(reg: string, wordBits: 32 | 64): RegLocation {
   throw new RangeError(`not a general-purpose register on a ${wordBits}-bit machine: ${reg}`);
 }
 
-export { constant };

@@ -41,7 +41,7 @@ beforeAll(async () => {
   }
   table.push(summarize('TOTAL', all));
   writeFileSync(MISMATCH_FILE, formatMismatchReport('patchc vs GNU as: real code (objdump, reassembled)', table, all));
-  const notes = [...reports].map(([n, r]) => `${n}: ${r.extract.seen} insns read, ${r.extract.droppedBranches} direct branches and ${r.extract.droppedOther} unassemblable lines dropped, ${r.items.length} distinct kept`);
+  const notes = [...reports].map(([n, r]) => `${n}: ${r.extract.seen} insns read, ${r.extract.branchesToLabels} direct branches kept as branches to labels, ${r.extract.droppedBranches} dropped, ${r.extract.droppedOther} unassemblable lines dropped, ${r.items.length} distinct kept`);
   console.log(`\n${notes.join('\n')}\n${missing.map((m) => `skipped ${m.name}: ${m.binary} not on this machine`).join('\n')}\n(details: ${MISMATCH_FILE})`);
 });
 

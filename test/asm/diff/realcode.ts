@@ -5,13 +5,20 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { CorpusBitness, CorpusSyntax } from './corpus-format.js';
+import { gnuAssembleItems } from './gnu.js';
 
 export interface RealCodeSample {
   name: string;
   binary: string;
   syntax: CorpusSyntax;
   bitness: CorpusBitness;
-  /** How many distinct instructions to keep (the first ones in disassembly order). */
+  /**
+   * lines:  distinct single instructions, direct branches dropped;
+   * blocks: runs of consecutive instructions assembled together, direct branches whose target lies in
+   *         the run turned into labels (so relaxation is exercised on real control flow).
+   */
+  mode?: 'lines' | 'blocks';
+  /** How many items to keep (the first ones in disassembly order). */
   limit: number;
 }
 
@@ -28,10 +35,18 @@ export const REALCODE_SAMPLES: RealCodeSample[] = [
   { name: 'libresolv-att-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, limit: 3000 },
   { name: 'libresolv-intel-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'intel', bitness: 32, limit: 3000 },
   { name: 'ld-att-32', binary: '/usr/lib32/ld-linux.so.2', syntax: 'att', bitness: 32, limit: 2000 },
+  { name: 'ls-att-64-blocks', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, mode: 'blocks', limit: 300 },
+  { name: 'ls-intel-64-blocks', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, mode: 'blocks', limit: 300 },
+  { name: 'libresolv-att-32-blocks', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, mode: 'blocks', limit: 200 },
 ];
+
+/** Instructions per block in 'blocks' mode. */
+const BLOCK_LEN = 24;
 
 export interface ExtractStats {
   seen: number;
+  /** Direct branches turned into branches to labels (blocks mode). */
+  branchesToLabels: number;
   droppedBranches: number;
   droppedOther: number;
 }
@@ -49,16 +64,15 @@ export function normalizeObjdumpInsn(text: string, syntax: CorpusSyntax): string
   return t;
 }
 
-/**
- * Runs objdump and keeps the first `limit` distinct normalized instructions. objdump is stopped as soon
- * as enough lines were read, so big libraries cost no more than small ones.
- */
-export async function extractSample(s: RealCodeSample): Promise<{ items: string[]; stats: ExtractStats }> {
-  if (!existsSync(s.binary)) throw new Error(`${s.binary} not found`);
+interface RawInsn {
+  addr: number;
+  text: string;
+}
+
+/** Runs objdump, handing each instruction line (address, text) to `take` until it returns false. */
+function streamObjdump(s: RealCodeSample, take: (insn: RawInsn) => boolean): Promise<void> {
   const args = ['-d', '--no-show-raw-insn', ...(s.syntax === 'intel' ? ['-M', 'intel'] : []), s.binary];
-  const seen = new Set<string>();
-  const stats: ExtractStats = { seen: 0, droppedBranches: 0, droppedOther: 0 };
-  await new Promise<void>((resolvePromise, reject) => {
+  return new Promise<void>((resolvePromise, reject) => {
     const child = spawn('objdump', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
     let done = false;
@@ -75,18 +89,102 @@ export async function extractSample(s: RealCodeSample): Promise<{ items: string[
       const lines = buf.split('\n');
       buf = lines.pop() ?? '';
       for (const line of lines) {
-        const m = /^\s*[0-9a-f]+:\t(.*)$/.exec(line);
-        if (!m) continue;
-        stats.seen++;
-        const n = normalizeObjdumpInsn(m[1] ?? '', s.syntax);
-        if (n === 'branch') stats.droppedBranches++;
-        else if (n === null) stats.droppedOther++;
-        else seen.add(n);
-        if (seen.size >= s.limit) return finish();
+        const m = /^\s*([0-9a-f]+):\t(.*)$/.exec(line);
+        if (m && !take({ addr: parseInt(m[1] ?? '0', 16), text: m[2] ?? '' })) return finish();
       }
     });
     child.on('error', reject);
     child.on('close', () => finish());
+  });
+}
+
+const BRANCH_TARGET = /^((?:(?:bnd|notrack|ds|cs)\s+)*(?:j[a-z]+|call[lqw]?|loop[a-z]*|xbegin))\s+([0-9a-f]+)$/;
+
+/**
+ * Runs of BLOCK_LEN consecutive instructions (objdump's own order). A direct branch into the run becomes
+ * `op .Lr<addr>` with the label placed before its target; a branch out of the run is dropped, which is
+ * harmless because GNU and patchc assemble the same text.
+ */
+export async function extractBlocks(s: RealCodeSample): Promise<{ items: string[]; stats: ExtractStats }> {
+  if (!existsSync(s.binary)) throw new Error(`${s.binary} not found`);
+  const stats: ExtractStats = { seen: 0, branchesToLabels: 0, droppedBranches: 0, droppedOther: 0 };
+  const runs: RawInsn[][] = [];
+  let run: RawInsn[] = [];
+  await streamObjdump(s, (insn) => {
+    stats.seen++;
+    run.push(insn);
+    if (run.length === BLOCK_LEN) {
+      runs.push(run);
+      run = [];
+    }
+    return runs.length < s.limit;
+  });
+  if (runs.length < s.limit && run.length > 0) runs.push(run);
+
+  // Lines GNU cannot reassemble on their own (objdump-only spellings such as `%eiz`) would make the whole
+  // block fail; find them with one GNU run over the distinct lines and leave them out.
+  const normalized = runs.map((r) => r.map((x) => ({ addr: x.addr, text: normalizeObjdumpInsn(x.text, s.syntax) })));
+  const distinct = [...new Set(normalized.flat().map((x) => x.text).filter((t): t is string => t !== null && t !== 'branch'))];
+  const gnu = await gnuAssembleItems(distinct, { syntax: s.syntax, bitness: s.bitness });
+  const usable = new Set(distinct.filter((_, i) => gnu[i]?.verdict === 'ok' && !gnu[i]?.hasRelocations));
+
+  const items: string[] = [];
+  runs.forEach((r, k) => {
+    const addrs = new Set(r.map((x) => x.addr));
+    const targets = new Set<number>();
+    const body: Array<{ addr: number; text: string }> = [];
+    r.forEach((x, j) => {
+      const t = x.text.replace(/\s+#.*$/, '').replace(/\s*<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+      const b = BRANCH_TARGET.exec(t);
+      if (b) {
+        const target = parseInt(b[2] ?? '0', 16);
+        if (!addrs.has(target)) {
+          stats.droppedBranches++;
+          return;
+        }
+        targets.add(target);
+        stats.branchesToLabels++;
+        body.push({ addr: x.addr, text: `${b[1]} .Lr${target.toString(16)}` });
+        return;
+      }
+      const n = normalized[k]?.[j]?.text;
+      if (n === null || n === undefined || n === 'branch' || !usable.has(n)) {
+        stats.droppedOther++;
+        return;
+      }
+      body.push({ addr: x.addr, text: n });
+    });
+    const lines: string[] = [];
+    for (const x of body) {
+      if (targets.has(x.addr)) {
+        lines.push(`.Lr${x.addr.toString(16)}:`);
+        targets.delete(x.addr);
+      }
+      lines.push(x.text);
+    }
+    // A target whose instruction was left out still needs its label: put it at the end.
+    for (const t of [...targets].sort((a, b) => a - b)) lines.push(`.Lr${t.toString(16)}:`);
+    if (lines.length > 0) items.push(lines.join('\n'));
+  });
+  return { items: items.slice(0, s.limit), stats };
+}
+
+/**
+ * Runs objdump and keeps the first `limit` distinct normalized instructions. objdump is stopped as soon
+ * as enough lines were read, so big libraries cost no more than small ones.
+ */
+export async function extractSample(s: RealCodeSample): Promise<{ items: string[]; stats: ExtractStats }> {
+  if (s.mode === 'blocks') return extractBlocks(s);
+  if (!existsSync(s.binary)) throw new Error(`${s.binary} not found`);
+  const seen = new Set<string>();
+  const stats: ExtractStats = { seen: 0, branchesToLabels: 0, droppedBranches: 0, droppedOther: 0 };
+  await streamObjdump(s, (insn) => {
+    stats.seen++;
+    const n = normalizeObjdumpInsn(insn.text, s.syntax);
+    if (n === 'branch') stats.droppedBranches++;
+    else if (n === null) stats.droppedOther++;
+    else seen.add(n);
+    return seen.size < s.limit;
   });
   return { items: [...seen].slice(0, s.limit), stats };
 }

@@ -20,6 +20,7 @@ export const CORPUS_MIN_AGREEMENT: Record<string, number> = {
   sse: 0,
   avx: 0,
   reloc: 0,
+  spelling: 0,
   invalid: 0,
 };
 

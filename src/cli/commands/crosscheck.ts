@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { loadKernelOrElf, loadSymbols, writeFileAtomic } from '../../binary/index.js';
+import { crosscheckJson, crosscheckKernel, crosscheckText, KERNEL_PROFILES, profileNames } from '../../kernel/index.js';
+import { EXIT, UsageError, type Io } from '../io.js';
+import { loadTableForArch } from '../loadTable.js';
+
+export const crosscheckHelp = `usage: patchc crosscheck --rules FILE INPUT [--symbols System.map] [--json OUT] [--profile NAME]
+
+Checks a rule set against the kernel build's own patch data: at every site of the rules' sitetable that
+an ALTERNATIVE (.altinstructions) starts at and covers, the bytes the kernel writes at boot (its
+replacement from .altinstr_replacement, re-based to the site and padded with the kernel's NOPs) are
+compared with the bytes the rules make patchc write. Nothing is written to INPUT.
+  --rules FILE      a rule file, or a table compiled by \`patchc compile\`
+  --symbols MAP     a System.map (plain or .xz) when the binary has no symbol table; it also lets the
+                    kernel's own NOP table (x86_nops) be read
+  --json OUT        every disagreement and note as JSON
+  --profile NAME    the kernel's table layout and boot environment (default and only: ${profileNames().join(', ')})
+Exit: 0 all agree, 1 some disagree (or errors in the rules), 2 usage, I/O or malformed input.
+`;
+
+export async function crosscheckCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      rules: { type: 'string' },
+      symbols: { type: 'string' },
+      json: { type: 'string' },
+      profile: { type: 'string', default: profileNames()[0] },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(crosscheckHelp);
+    return EXIT.ok;
+  }
+  if (!values.rules) throw new UsageError('--rules FILE is required');
+  if (positionals.length !== 1) throw new UsageError('crosscheck takes exactly one input binary');
+  const profile = KERNEL_PROFILES.get(values.profile!);
+  if (!profile) throw new UsageError(`unknown profile '${values.profile}' (known: ${profileNames().join(', ')})`);
+  const input = positionals[0]!;
+  const binary = await loadKernelOrElf(input);
+  if (binary.elf.arch !== profile.arch) throw new UsageError(`${input} is ${binary.elf.arch}; profile ${profile.name} is for ${profile.arch}`);
+  const t = loadTableForArch(values.rules, profile.arch, io);
+  if (!t.ok) return t.exit;
+  const symbols = await loadSymbols(binary.elf, values.symbols !== undefined ? { systemMap: values.symbols } : {});
+  const report = crosscheckKernel(binary.elf, t.table, symbols, profile);
+  if (values.json) await writeFileAtomic(values.json, new TextEncoder().encode(crosscheckJson(input, values.rules, report, t.table.bitness)));
+  io.out(crosscheckText(report, t.table.bitness));
+  return report.disagreements.length > 0 ? EXIT.rules : EXIT.ok;
+}

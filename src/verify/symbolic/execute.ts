@@ -1,0 +1,349 @@
+// Runs a straight-line replacement over symbolic values. Instructions with modelled semantics update the
+// state exactly; any other instruction gets iced's summary of what it writes, as fresh unknown values,
+// and is listed so that no proof is claimed through it.
+import iced from 'iced-x86';
+import type { DecodedInsn, Operand } from './decode.js';
+import { FLAG_BITS, MachineState } from './state.js';
+import { add, app, bitwise, concat, constant, lin, neg, not, sar, sext, shl, shr, slice, sub, symbol, zext, type Origin, type Val } from './values.js';
+
+const { RflagsBits } = iced;
+
+const ICED_FLAGS: [number, string][] = [
+  [RflagsBits.OF, 'OF'],
+  [RflagsBits.SF, 'SF'],
+  [RflagsBits.ZF, 'ZF'],
+  [RflagsBits.AF, 'AF'],
+  [RflagsBits.CF, 'CF'],
+  [RflagsBits.PF, 'PF'],
+  [RflagsBits.DF, 'DF'],
+  [RflagsBits.IF, 'IF'],
+  [RflagsBits.AC, 'AC'],
+];
+
+/** RFLAGS bits POPF can change at CPL 0 (Intel SDM Vol. 2, POPF); the rest keep their value. */
+const POPF_BITS = [0, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 21];
+
+export type Ending =
+  | { kind: 'falls-through' }
+  /** Control leaves the site for good: a return, a jump out, a trap. */
+  | { kind: 'leaves'; insn: DecodedInsn; why: string }
+  /** A branch the executor does not follow. */
+  | { kind: 'unfollowed'; insn: DecodedInsn; why: string };
+
+export interface StackEvent {
+  insn: number;
+  op: 'push' | 'pop' | 'adjust';
+  bytes: number;
+}
+
+export interface ExecOptions {
+  wordBits: 32 | 64;
+  /** Registers a called function may change (the convention's caller-saved set), full names. */
+  callClobbers: readonly string[];
+}
+
+export interface ExecResult {
+  state: MachineState;
+  insns: DecodedInsn[];
+  /** Instructions executed only through iced's summary of their effects. */
+  unmodelled: { insn: DecodedInsn; why: string }[];
+  calls: { insn: DecodedInsn; symbol?: string }[];
+  ending: Ending;
+  stackLog: StackEvent[];
+  /** Every instruction that wrote each full register, in order. */
+  writers: Map<string, number[]>;
+  /** Set when rsp stopped being rsp₀ + a constant: the stack checks cannot be decided past this. */
+  stackLost?: DecodedInsn;
+}
+
+const NOPS = new Set(['nop', 'endbr64', 'endbr32', 'pause']);
+const BINARY = new Set(['add', 'sub', 'and', 'or', 'xor', 'cmp', 'test']);
+const UNARY = new Set(['neg', 'not', 'inc', 'dec']);
+const SHIFTS = new Set(['shl', 'sal', 'shr', 'sar']);
+
+class Unsupported extends Error {}
+
+export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
+  const st = new MachineState(opts.wordBits);
+  const W = opts.wordBits;
+  const res: ExecResult = { state: st, insns, unmodelled: [], calls: [], ending: { kind: 'falls-through' }, stackLog: [], writers: new Map() };
+  let memGen = 0;
+  const noteWrite = (full: string, i: number): void => {
+    const l = res.writers.get(full) ?? [];
+    if (l[l.length - 1] !== i) l.push(i);
+    res.writers.set(full, l);
+  };
+  const writeReg = (reg: string, v: Val, i: number): void => {
+    st.write(reg, v, i);
+    noteWrite(st.fullNameOf(reg), i);
+  };
+
+  const effectiveAddress = (m: Extract<Operand, { kind: 'mem' }>): Val => {
+    if (m.ripRelative) return app(W, 'rip-relative', [constant(W, m.disp)]);
+    // A 32-bit base on x86_64 means a 32-bit address (67 prefix), zero-extended.
+    const aw = m.base && st.bitsOf(m.base) === 32 && W === 64 ? 32 : W;
+    const terms: { coef: bigint; t: Val }[] = [];
+    if (m.base) terms.push({ coef: 1n, t: st.read(m.base) });
+    if (m.index) terms.push({ coef: BigInt(m.scale), t: st.read(m.index) });
+    const ea = lin(aw, terms, m.disp);
+    return zext(ea, W);
+  };
+  /** rsp₀-relative offset of an address, when it is one. */
+  const stackOffset = (m: Extract<Operand, { kind: 'mem' }>, ea: Val): number | undefined => {
+    if (m.segment === 'fs' || m.segment === 'gs') return undefined;
+    const d = sub(ea, st.entry('rsp'));
+    if (d.k !== 'const') return undefined;
+    return Number(d.v >= 1n << BigInt(W - 1) ? d.v - (1n << BigInt(W)) : d.v);
+  };
+  const load = (m: Extract<Operand, { kind: 'mem' }>, bits: number): Val => {
+    const ea = effectiveAddress(m);
+    const off = stackOffset(m, ea);
+    if (off !== undefined) return st.loadStack(off, bits);
+    return app(bits, `load${memGen}${m.segment ? `:${m.segment}` : ''}`, [ea]);
+  };
+  const store = (m: Extract<Operand, { kind: 'mem' }>, v: Val, i: number, insn: DecodedInsn): void => {
+    const ea = effectiveAddress(m);
+    const off = stackOffset(m, ea);
+    if (off !== undefined) {
+      st.storeStack(off, v);
+      if (off + v.w / 8 > 0) st.memoryWrites.push({ insn: i, what: `\`${insn.att}\` writes the caller's stack at rsp₀+${off}` });
+      return;
+    }
+    memGen++;
+    st.memoryWrites.push({ insn: i, what: `\`${insn.att}\` writes memory` });
+  };
+  const read = (o: Operand | undefined, bits: number): Val => {
+    if (!o) throw new Unsupported('missing operand');
+    switch (o.kind) {
+      case 'reg':
+        if (!o.gpr) throw new Unsupported(`register ${o.reg}`);
+        return st.read(o.reg);
+      case 'imm':
+        return constant(bits, o.value);
+      case 'mem':
+        return load(o, bits);
+      default:
+        throw new Unsupported('operand kind');
+    }
+  };
+  const write = (o: Operand | undefined, v: Val, i: number, insn: DecodedInsn): void => {
+    if (!o) throw new Unsupported('missing operand');
+    if (o.kind === 'reg') {
+      if (!o.gpr) throw new Unsupported(`register ${o.reg}`);
+      writeReg(o.reg, v, i);
+    } else if (o.kind === 'mem') store(o, v, i, insn);
+    else throw new Unsupported('destination kind');
+  };
+  const width = (o: Operand | undefined): number => {
+    if (o?.kind === 'reg' || o?.kind === 'mem') return o.bits;
+    throw new Unsupported('operand width');
+  };
+  const havocFlags = (insn: DecodedInsn): void => {
+    const bits = ICED_FLAGS.filter(([b]) => (insn.flagsModified & b) !== 0).map(([, n]) => FLAG_BITS[n]!);
+    if (bits.length) st.setFlagBits(bits, (b) => symbol(1, `flag${b}@${insn.index}`, 'havoc', `${flagName(b)} after \`${insn.att}\``));
+  };
+  const moveRsp = (by: number, i: number, op: StackEvent['op']): void => {
+    writeReg(W === 64 ? 'rsp' : 'esp', lin(W, [{ coef: 1n, t: st.rsp }], BigInt(by)), i);
+    res.stackLog.push({ insn: i, op, bytes: -by });
+  };
+  const trackedOffset = (insn: DecodedInsn): number => {
+    const d = st.stackDelta();
+    if (d === undefined) {
+      res.stackLost ??= insn;
+      throw new Unsupported('the stack pointer is no longer rsp₀ + a constant');
+    }
+    return d;
+  };
+
+  for (const insn of insns) {
+    const i = insn.index;
+    const [o0, o1] = insn.operands;
+    const m = insn.mnemonic;
+
+    if (insn.flow !== 'next') {
+      const branch = insn.operands.find((o): o is Extract<Operand, { kind: 'branch' }> => o.kind === 'branch');
+      if (insn.flow === 'call') {
+        callEffects(insn, branch?.symbol);
+        continue;
+      }
+      if (insn.flow === 'exception') {
+        res.ending = { kind: 'leaves', insn, why: `\`${insn.att}\` traps: nothing after it runs and the site never completes` };
+        break;
+      }
+      if (insn.flow === 'return') {
+        res.ending = { kind: 'leaves', insn, why: `\`${insn.att}\` leaves the site and does not come back` };
+        break;
+      }
+      if (insn.flow === 'branch' && insn.mnemonic === 'jmp' && branch?.symbol) {
+        res.ending = { kind: 'leaves', insn, why: `\`${insn.att}\` jumps to ${branch.symbol} and does not come back to the site` };
+        break;
+      }
+      res.ending = { kind: 'unfollowed', insn, why: `\`${insn.att}\`: control flow inside a replacement is not modelled` };
+      break;
+    }
+
+    try {
+      if (insn.relocation) throw new Unsupported(`a relocation (${insn.relocation.symbol}) whose value is only known when applied`);
+      if (NOPS.has(m)) continue;
+      switch (m) {
+        case 'mov': {
+          const w = width(o0);
+          write(o0, read(o1, w), i, insn);
+          break;
+        }
+        case 'movzx':
+          write(o0, zext(read(o1, width(o1)), width(o0)), i, insn);
+          break;
+        case 'movsx':
+        case 'movsxd':
+          write(o0, sext(read(o1, width(o1)), width(o0)), i, insn);
+          break;
+        case 'xchg': {
+          const w = width(o0);
+          const a = read(o0, w);
+          const b = read(o1, w);
+          write(o0, b, i, insn);
+          write(o1, a, i, insn);
+          break;
+        }
+        case 'lea': {
+          if (o1?.kind !== 'mem') throw new Unsupported('lea without a memory operand');
+          const w = width(o0);
+          const ea = effectiveAddress(o1);
+          write(o0, w <= ea.w ? slice(ea, 0, w) : zext(ea, w), i, insn);
+          break;
+        }
+        case 'cli':
+        case 'sti':
+        case 'cld':
+        case 'std':
+        case 'clc':
+        case 'stc': {
+          const flag = m.endsWith('i') ? 'IF' : m.endsWith('d') ? 'DF' : 'CF';
+          st.setFlagBits([FLAG_BITS[flag]!], () => constant(1, m.startsWith('st') ? 1n : 0n));
+          break;
+        }
+        case 'cmc':
+          st.setFlagBits([FLAG_BITS.CF!], () => not(st.flag('CF')));
+          break;
+        case 'push': {
+          const bytes = -insn.stackIncrement;
+          const v = read(o0, bytes * 8);
+          const at = trackedOffset(insn) - bytes;
+          moveRsp(-bytes, i, 'push');
+          st.storeStack(at, v);
+          break;
+        }
+        case 'pop': {
+          const bytes = insn.stackIncrement;
+          const at = trackedOffset(insn);
+          const v = st.loadStack(at, bytes * 8);
+          moveRsp(bytes, i, 'pop');
+          write(o0, v, i, insn);
+          break;
+        }
+        case 'pushf':
+        case 'pushfd':
+        case 'pushfq': {
+          const bytes = -insn.stackIncrement;
+          // The pushed image has RF and VM clear (Intel SDM Vol. 2, PUSHF).
+          const parts: Val[] = [];
+          for (let b = 0; b < bytes * 8; b++) parts.push(b === 16 || b === 17 || b >= W ? constant(1, 0n) : slice(st.rflags, b, 1));
+          const at = trackedOffset(insn) - bytes;
+          moveRsp(-bytes, i, 'push');
+          st.storeStack(at, concat(parts));
+          break;
+        }
+        case 'popf':
+        case 'popfd':
+        case 'popfq': {
+          const bytes = insn.stackIncrement;
+          const at = trackedOffset(insn);
+          const v = st.loadStack(at, bytes * 8);
+          moveRsp(bytes, i, 'pop');
+          st.setFlagBits(
+            POPF_BITS.filter((b) => b < v.w),
+            (b) => slice(v, b, 1),
+          );
+          break;
+        }
+        default:
+          if (BINARY.has(m)) {
+            const w = width(o0);
+            const a = read(o0, w);
+            const b = read(o1, w);
+            const r = m === 'add' ? add(a, b) : m === 'sub' || m === 'cmp' ? sub(a, b) : bitwise(m === 'test' ? 'and' : (m as 'and' | 'or' | 'xor'), w, [a, b]);
+            if (m !== 'cmp' && m !== 'test') write(o0, r, i, insn);
+            havocFlags(insn);
+            break;
+          }
+          if (UNARY.has(m)) {
+            const w = width(o0);
+            const a = read(o0, w);
+            const r = m === 'neg' ? neg(a) : m === 'not' ? not(a) : lin(w, [{ coef: 1n, t: a }], m === 'inc' ? 1n : -1n);
+            write(o0, r, i, insn);
+            havocFlags(insn);
+            break;
+          }
+          if (SHIFTS.has(m)) {
+            const w = width(o0);
+            const a = read(o0, w);
+            if (o1?.kind !== 'imm') throw new Unsupported('a shift by a register count');
+            const n = Number(o1.value & (w === 64 ? 63n : 31n));
+            if (n === 0) break; // no change, flags included
+            write(o0, m === 'shr' ? shr(a, n) : m === 'sar' ? sar(a, n) : shl(a, n), i, insn);
+            havocFlags(insn);
+            break;
+          }
+          throw new Unsupported('no semantics for this instruction');
+      }
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      res.unmodelled.push({ insn, why: e.message });
+      unmodelledEffects(insn);
+    }
+  }
+  return res;
+
+  function unmodelledEffects(insn: DecodedInsn): void {
+    for (const w of insn.written) {
+      if (w.reg === 'rip' || w.reg === 'eip') continue;
+      if (!w.gpr) {
+        st.effects.push({ insn: insn.index, what: `\`${insn.att}\` writes ${w.reg}` });
+        continue;
+      }
+      const full = st.fullNameOf(w.reg);
+      // A stack pointer moved by an instruction we do not model may well be restored; claim nothing.
+      const origin: Origin = w.how === 'cond' || full === 'rsp' ? 'maybe' : 'havoc';
+      writeReg(w.reg, symbol(w.bits, `${w.reg}@${insn.index}`, origin, `${w.reg} as \`${insn.att}\` left it`), insn.index);
+      if (full === 'rsp') res.stackLost ??= insn;
+    }
+    if (insn.memoryWrite) {
+      memGen++;
+      st.memoryWrites.push({ insn: insn.index, what: `\`${insn.att}\` writes memory` });
+      const mem = insn.operands.find((o): o is Extract<Operand, { kind: 'mem' }> => o.kind === 'mem');
+      const off = mem ? stackOffset(mem, effectiveAddress(mem)) : undefined;
+      if (mem && off !== undefined) for (let b = 0; b < mem.bits / 8; b++) st.stack.set(off + b, symbol(8, `stack${off + b}@${insn.index}`, 'maybe'));
+    }
+    havocFlags(insn);
+  }
+
+  function callEffects(insn: DecodedInsn, target: string | undefined): void {
+    res.calls.push({ insn, ...(target ? { symbol: target } : {}) });
+    // What the callee does is not known; assume only what the convention promises.
+    for (const r of opts.callClobbers) {
+      const full = st.fullNameOf(r);
+      writeReg(st.display(full), symbol(W, `${full}@call${insn.index}`, 'maybe', `${st.display(full)} after \`${insn.att}\``), insn.index);
+    }
+    memGen++;
+    st.effects.push({ insn: insn.index, what: `\`${insn.att}\` calls ${target ?? 'an unknown function'}` });
+    havocFlags(insn);
+    const status = ['CF', 'PF', 'AF', 'ZF', 'SF', 'OF'].map((f) => FLAG_BITS[f]!);
+    st.setFlagBits(status, (b) => symbol(1, `flag${b}@${insn.index}`, 'maybe'));
+  }
+}
+
+function flagName(bit: number): string {
+  return Object.entries(FLAG_BITS).find(([, b]) => b === bit)?.[0] ?? `bit ${bit}`;
+}
+
