@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     const same = g.bytes && p.bytes ? Buffer.from(g.bytes).equals(Buffer.from(p.bytes)) : false;
     console.log(`\n== ${count} distinct lines (${(text.length / 1e6).toFixed(1)} MB) ==`);
     console.log(`${gnuAssembler.name.padEnd(44)} ${g.ms.toFixed(0).padStart(7)} ms`);
-    console.log(`${mine.name.padEnd(44)} ${p.ms.toFixed(0).padStart(7)} ms${p.bytes ? '' : ' (refused or failed)'}`);
+    console.log(`${mine.name.padEnd(44)} ${p.ms.toFixed(0).padStart(7)} ms${p.bytes ? '' : ' (refused or failed)'}  (${((count / p.ms) * 1000).toFixed(0)} lines/s)`);
     console.log(`ratio patchc/as: ${(p.ms / g.ms).toFixed(2)}x; same bytes: ${same ? 'yes' : 'no'}`);
   } finally {
     await rm(dir, { recursive: true, force: true });

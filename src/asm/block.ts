@@ -44,6 +44,33 @@ export function toParsed(stmt: Statement, opts: AsmOptions): ParsedInsn {
   return { mnemonic: m.text, mnemonicStart: m.start, mnemonicEnd: m.end, operands, indirect: false, prefixes, pseudo };
 }
 
+// Real inputs repeat instructions a lot; the choice depends only on the statement's text and the options.
+// Errors are kept with offsets relative to the statement so they can be re-based.
+type CacheEntry = { sel: Selected } | { err: InsnError | OperandError; base: number };
+const selectionCache = new Map<string, CacheEntry>();
+const CACHE_LIMIT = 100_000;
+
+function selectCached(stmt: Statement, opts: AsmOptions): Selected {
+  const from = stmt.prefixes[0]?.start ?? stmt.mnemonic!.start;
+  const key = `${opts.bitness}${opts.syntax}${stmt.text.slice(from - stmt.start)}`;
+  const hit = selectionCache.get(key);
+  if (hit) {
+    if ('sel' in hit) return hit.sel;
+    const d = from - hit.base;
+    const e = hit.err;
+    throw e instanceof InsnError ? new InsnError(e.message, e.start + d, e.end + d, e.hints) : new OperandError(e.message, e.start + d, e.end + d, e.hints);
+  }
+  if (selectionCache.size >= CACHE_LIMIT) selectionCache.clear();
+  try {
+    const sel = selectEncoding(toParsed(stmt, opts), opts);
+    selectionCache.set(key, { sel });
+    return sel;
+  } catch (e) {
+    if (e instanceof InsnError || e instanceof OperandError) selectionCache.set(key, { err: e, base: from });
+    throw e;
+  }
+}
+
 function toError(e: unknown, stmt: Statement): AsmError {
   if (e instanceof InsnError || e instanceof OperandError) {
     const err: AsmError = { message: e.message, start: e.start, end: e.end };
@@ -118,7 +145,7 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
       continue;
     }
     try {
-      const sel = selectEncoding(toParsed(stmt, opts), opts);
+      const sel = selectCached(stmt, opts);
       for (const w of sel.warnings) warnings.push({ message: w, start: stmt.start, end: stmt.end });
       items.push({ stmt, sel, offset: 0, size: sel.kind === 'fixed' ? sel.encoded.bytes.length : 0 });
     } catch (e) {

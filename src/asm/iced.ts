@@ -16,11 +16,13 @@ export const {
   MemoryOperand,
   MemorySize,
   MemorySizeExt,
+  MemorySizeOptions,
   Mnemonic,
   OpAccess,
   OpCodeOperandKind,
   OpKind,
   Register,
+  RegisterExt,
   RflagsBits,
 } = iced;
 

@@ -53,9 +53,21 @@ function x87MemBytes(base: string, suffix: string): number | undefined {
   return ({ s: 4, l: 8, t: 10 } as Record<string, number>)[suffix];
 }
 
+const readingCache = new Map<string, Reading[]>();
+
 /** Every reading GNU could give the mnemonic; the operands decide between them. */
 export function readMnemonic(written: string, syntax: 'att' | 'intel', bitness: number): Reading[] {
-  const name = written.toLowerCase();
+  const key = syntax + ':' + written;
+  let r = readingCache.get(key);
+  if (!r) {
+    r = computeReadings(written.toLowerCase(), syntax);
+    readingCache.set(key, r);
+  }
+  void bitness;
+  return r;
+}
+
+function computeReadings(name: string, syntax: 'att' | 'intel'): Reading[] {
   const out: Reading[] = [];
   let tier: 0 | 1 = 0;
   const push = (codes: CodeInfo[] | undefined, extra: Omit<Reading, 'codes' | 'tier'> = {}): void => {
@@ -124,6 +136,5 @@ export function readMnemonic(written: string, syntax: 'att' | 'intel', bitness: 
       }
     }
   }
-  void bitness;
   return out;
 }

@@ -6,7 +6,7 @@ import { encodeCandidate, type Encoded } from './encode.js';
 import { Kinds as K, IMPLICIT_KINDS, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
 import { readMnemonic, type Reading } from './mnemonics.js';
 import type { MemOperand, Operand, ParsedInsn, RegOperand } from './operands.js';
-import { lookupRegister, registerAvailable } from './registers.js';
+import { lookupRegister, registerAvailable, type RegInfo } from './registers.js';
 
 export class InsnError extends Error {
   constructor(message: string, public readonly start: number, public readonly end: number, public readonly hints?: string[]) {
@@ -88,6 +88,8 @@ function userKinds(ci: CodeInfo): number[] {
 }
 
 const FAR_NAME = /^(Call|Jmp)_(m16|ptr16)/;
+const SELECTOR_ONLY16 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_r(32|64)m16$/;
+const SREG_WIDE = /^Mov_(Sreg_r(32|64)m16|r(32|64)m16_Sreg)$/;
 
 interface Match {
   ci: CodeInfo;
@@ -119,6 +121,9 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
     return false;
   }
   if (r.dataSize !== undefined && ci.dataSize !== 0 && ci.dataSize !== r.dataSize) return false;
+  // Selector-sized operands: GNU takes only a 16-bit register or memory here.
+  if (SELECTOR_ONLY16.test(ci.name) && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
+  if (SREG_WIDE.test(ci.name) && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
   if (!srcBitsOk(ci, r.srcBits)) return false;
   for (let i = 0; i < kinds.length; i++) {
     const k = kinds[i]!;
@@ -205,7 +210,7 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
   const pseudo = new Set(insn.pseudo);
   const pfx = new Set(insn.prefixes);
   const target = directTarget(insn, ops);
-  const hasBranchForm = readings.some((r) => r.codes.some((c) => c.kinds.some(isBranchKind) && !FAR_NAME.test(c.name)));
+  const hasBranchForm = target !== undefined && readings.some(hasNearBranchForm);
   if (target && hasBranchForm) return selectBranch(insn, readings, target, opts, warnings);
 
   let matches: Match[] = [];
@@ -233,7 +238,8 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
     const pick = matches.filter((m) => m.ci.dataSize === def);
     if (pick.length === 0) throw new InsnError(`operand size is ambiguous for '${insn.mnemonic}'`, mspan.start, mspan.end, ['add a size suffix (b, w, l, q) or a PTR size']);
     const mem = memOperand(ops);
-    if (mem && mem.size === undefined && !ops.some((o) => regBits(o) > 0) && !matches.every((m) => m.ci.defaultOpSize64 || m.ci.dataSize === 16 && opts.bitness === 64 && matches.some((x) => x.ci.defaultOpSize64))) {
+    const memSizes = new Set(matches.map((m) => m.ci.memBytes));
+    if (mem && mem.size === undefined && memSizes.size > 1 && !ops.some((o) => regBits(o) > 0) && !matches.some((m) => m.ci.defaultOpSize64)) {
       warnings.push(`no operand size given for '${insn.mnemonic}'; using ${def}-bit as GNU as does`);
     }
     matches = pick;
@@ -304,7 +310,16 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
 // memory operand without a 66 prefix (except where a register destination really is 16 bits wide).
 const NO66 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_rm16$|^Mov_Sreg_rm16$|^Arpl_rm16_r16$/;
 
+// And with a 64-bit register GNU drops REX.W for segment-register moves, str and sldt.
+const NOREXW = /^(Mov_Sreg_r64m16|Mov_r64m16_Sreg|Str_r64m16|Sldt_r64m16)$/;
+
 function drop66(m: Match): Match {
+  if (NOREXW.test(m.ci.name) && m.ops.some((o) => o.kind === 'reg' && o.info.cls === 'gpr64')) {
+    const ci = readMnemonicCodes(m.ci).find((c) => c.name === m.ci.name.replace('r64m16', 'r32m16'));
+    if (!ci) return m;
+    const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr64' ? { ...o, info: gpr32Of(o.info.num) } : o));
+    return { ...m, ci, ops };
+  }
   const memStore = m.ci.name === 'Mov_rm16_Sreg' && m.ops[0]?.kind === 'mem';
   if (!NO66.test(m.ci.name) && !memStore) return m;
   const wide = m.ci.name === 'Arpl_rm16_r16' ? 'Arpl_r32m16_r32' : m.ci.name.replace('_rm16', '_r32m16');
@@ -314,8 +329,24 @@ function drop66(m: Match): Match {
   return { ...m, ci, ops };
 }
 
+const GPR32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+function gpr32Of(num: number): RegInfo {
+  return lookupRegister(num < 8 ? GPR32[num]! : `r${num}d`)!;
+}
+
 function readMnemonicCodes(ci: CodeInfo): CodeInfo[] {
   return lookupCodes(ci.name.split('_')[0]!.toLowerCase()) ?? [];
+}
+
+const branchFormCache = new WeakMap<Reading, boolean>();
+
+function hasNearBranchForm(r: Reading): boolean {
+  let v = branchFormCache.get(r);
+  if (v === undefined) {
+    v = r.codes.some((c) => c.kinds.some(isBranchKind) && !FAR_NAME.test(c.name));
+    branchFormCache.set(r, v);
+  }
+  return v;
 }
 
 function less(a: number[], b: number[]): boolean {

@@ -57,8 +57,29 @@ export class SymbolTable {
       if (list) list.push(s);
       else this.byName.set(s.name, [s]);
     }
-    const ranked = symbols.map((s, i) => ({ s, i, rank: rank(s) })).filter((x) => x.rank >= 0);
-    ranked.sort((a, b) => (a.s.address < b.s.address ? -1 : a.s.address > b.s.address ? 1 : a.rank - b.rank || a.i - b.i));
+    const ranked: { s: SymbolEntry; rank: number }[] = [];
+    let inOrder = true;
+    for (const s of symbols) {
+      const r = rank(s);
+      if (r < 0) continue;
+      if (inOrder && ranked.length > 0 && ranked[ranked.length - 1]!.s.address > s.address) inOrder = false;
+      ranked.push({ s, rank: r });
+    }
+    // Array.prototype.sort is stable, so equal keys keep file order. System.map comes sorted by address
+    // (nm -n): then only the runs of equal addresses need ordering by rank, which is much cheaper than a
+    // full sort with BigInt comparisons.
+    if (!inOrder) ranked.sort((a, b) => (a.s.address < b.s.address ? -1 : a.s.address > b.s.address ? 1 : a.rank - b.rank));
+    else {
+      for (let i = 0; i < ranked.length; ) {
+        let j = i + 1;
+        while (j < ranked.length && ranked[j]!.s.address === ranked[i]!.s.address) j++;
+        if (j - i > 1) {
+          const run = ranked.slice(i, j).sort((a, b) => a.rank - b.rank);
+          for (let k = 0; k < run.length; k++) ranked[i + k] = run[k]!;
+        }
+        i = j;
+      }
+    }
     this.sorted = ranked.map((x) => x.s);
   }
 

@@ -43,7 +43,10 @@ export function parseSystemMap(text: string, fileName: string): SymbolEntry[] {
     if (!m) {
       throw new TextInputError(`malformed System.map line (expected "<hex address> <type> <name>"): ${JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}...` : s)}`, fileName, line);
     }
-    out.push({ name: m[3]!, address: BigInt(`0x${m[1]!}`), kind: m[2]! });
+    const a = m[1]!;
+    // Two halves as numbers are cheaper than BigInt parsing a string.
+    const address = a.length <= 8 ? BigInt(parseInt(a, 16)) : (BigInt(parseInt(a.slice(0, -8), 16)) << 32n) | BigInt(parseInt(a.slice(-8), 16));
+    out.push({ name: m[3]!, address, kind: m[2]! });
   }
   return out;
 }

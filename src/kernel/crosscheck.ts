@@ -74,7 +74,7 @@ export interface OpRow {
   agreeing: number;
   disagreeing: number;
   shapes: Record<PatchcShape, number>;
-  /** Sites without an ALTERNATIVE where the rule writes inline code: the kernel never inlines those. */
+  /** Sites where no ALTERNATIVE applies (none there, or not in this environment) but the rule writes inline code. */
   inlineWithoutAlternative: number;
   /** Sites where the kernel inlines via ALTERNATIVE but the rule calls (or writes NOPs). */
   callWhereKernelInlines: number;
@@ -122,10 +122,23 @@ export function applies(a: AltInstr, profile: KernelProfile): boolean | undefine
   return f.set !== a.notSet;
 }
 
-/** The apply report's classification (a lone direct call/jmp is a call; anything else non-empty is inline). */
-export function patchcShape(r: SiteResult, bitness: Bitness): PatchcShape {
-  const k = replacementKind(r, bitness);
-  return k === 'unchanged' ? 'refused' : k;
+/**
+ * The apply report's classification (a lone direct call/jmp is a call; anything else non-empty is inline).
+ * The common 5-byte `call/jmp rel32` is recognised without decoding: decoding every site costs seconds.
+ */
+export function patchcShape(r: SiteResult, bitness: Bitness, cache?: Map<string, PatchcShape>): PatchcShape {
+  if (r.outcome === 'refused') return 'refused';
+  const n = r.replacementLength ?? r.patched.length;
+  if (n === 0) return 'nops';
+  if (n === 5 && (r.patched[0] === 0xe8 || r.patched[0] === 0xe9)) return 'call';
+  const key = String.fromCharCode(...r.patched.subarray(0, n));
+  let shape = cache?.get(key);
+  if (shape === undefined) {
+    const k = replacementKind(r, bitness);
+    shape = k === 'unchanged' ? 'refused' : k;
+    cache?.set(key, shape);
+  }
+  return shape;
 }
 
 export function crosscheck(input: CrosscheckInput): CrosscheckReport {
@@ -155,13 +168,14 @@ export function crosscheck(input: CrosscheckInput): CrosscheckReport {
     if (!r) rows.set(op, (r = { op, sites: 0, withAlternative: 0, agreeing: 0, disagreeing: 0, shapes: { inline: 0, call: 0, nops: 0, refused: 0 }, inlineWithoutAlternative: 0, callWhereKernelInlines: 0 }));
     return r;
   };
+  const shapes = new Map<string, PatchcShape>();
   const summaries = (alts: readonly AltInstr[]): AltSummary[] => alts.map((a) => summarizeAlt(a, profile));
 
   for (const r of input.results) {
     const site = r.site;
     const op = site.op ?? '?';
     const opRow = row(op);
-    const shape = patchcShape(r, bitness);
+    const shape = patchcShape(r, bitness, shapes);
     opRow.sites++;
     opRow.shapes[shape]++;
     const touching = index.overlapping(site.address, site.len);
@@ -184,11 +198,13 @@ export function crosscheck(input: CrosscheckInput): CrosscheckReport {
     const applied = covering.filter((_, i) => verdicts[i]);
     const alt = applied[applied.length - 1];
     if (!alt) {
+      if (shape === 'inline') opRow.inlineWithoutAlternative++;
       report.notApplied.push({ op, address: site.address, alternatives: summaries(covering) });
       continue;
     }
     const notes: string[] = [];
     if (touching.length > covering.length) notes.push(`${touching.length - covering.length} other ALTERNATIVE(s) overlap this site partially; only the covering one is compared`);
+    if (alt.replacementlen > alt.instrlen) notes.push(`the replacement (${alt.replacementlen} bytes) is longer than the code it replaces (${alt.instrlen}): v6.1 apply_alternatives() would BUG()`);
     if (alt.instrlen !== site.len) notes.push(`the ALTERNATIVE patches ${alt.instrlen} bytes; the site has ${site.len}: the first ${site.len} are compared`);
     const moved = rebaseReplacement(alt.replacement, alt.replAddr, site.address, bitness);
     if (moved.rebased.length || moved.flags.length) report.relocations.push({ op, address: site.address, alternatives: summaries([alt]), note: [...moved.rebased, ...moved.flags].join('; ') });

@@ -62,7 +62,7 @@ export function crosscheckText(r: CrosscheckReport, bitness: Bitness): string {
   }
   const inlineNoAlt = r.byOp.filter((o) => o.inlineWithoutAlternative > 0);
   if (inlineNoAlt.length) {
-    lines.push('the rule inlines where the kernel has no ALTERNATIVE (the kernel leaves a call or NOPs there):');
+    lines.push('the rule inlines where no ALTERNATIVE applies (the kernel leaves a call or NOPs there):');
     for (const o of inlineNoAlt) lines.push(`  ${o.op}: ${o.inlineWithoutAlternative} of ${o.sites} sites`);
   }
   const callsWhereInline = r.byOp.filter((o) => o.callWhereKernelInlines > 0);

@@ -1,6 +1,7 @@
 // The grammar written out from the parser itself (EBNF and railroad diagrams), so the documented
 // grammar cannot drift from the one that runs: grammar/ holds these outputs and a test compares them.
-import { createSyntaxDiagramsCode, type ISerializedGast } from 'chevrotain';
+import type { ISerializedGast } from 'chevrotain';
+import { chevrotain } from './chevrotain.js';
 import { rulesParser } from './parser.js';
 import { allTokens } from './tokens.js';
 
@@ -64,5 +65,5 @@ export function grammarEbnf(): string {
 }
 
 export function grammarDiagramsHtml(): string {
-  return createSyntaxDiagramsCode(rulesParser().getSerializedGastProductions());
+  return chevrotain.createSyntaxDiagramsCode(rulesParser().getSerializedGastProductions());
 }

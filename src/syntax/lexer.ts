@@ -1,9 +1,10 @@
-import { Lexer, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { chevrotain } from './chevrotain.js';
 import { error, type Diagnostic } from '../diag/diagnostic.js';
 import type { SourceText } from '../diag/source.js';
 import { allTokens } from './tokens.js';
 
-const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+const lexer = new chevrotain.Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
 
 export interface LexResult {
   tokens: IToken[];

@@ -1,19 +1,16 @@
-import { CstParser, type CstNode, type IRecognitionException, type TokenType } from 'chevrotain';
+import type { CstNode, IRecognitionException } from 'chevrotain';
+import { chevrotain } from './chevrotain.js';
 import * as T from './tokens.js';
 
-/** Tokens that may appear inside an instruction: everything but statement and block separators. */
-const asmTokens: TokenType[] = [T.Word, T.StringLit, T.PseudoPrefix, T.LParen, T.RParen, T.LBracket, T.RBracket, T.Comma, T.Colon, T.Star, T.Plus, T.Minus];
-/** Tokens of a value in a table or NOP block line. */
-const valueTokens: TokenType[] = [T.Word, T.StringLit, T.Colon, T.Minus, T.Comma, T.LParen, T.RParen];
 
 /**
  * The grammar of rule files (grammar/rules.ebnf is its written form; a test keeps them in step).
  * Only the shape is decided here: which words mean what inside a table is the model's business,
  * so a new site-table layout is data, not grammar.
  */
-export class RulesParser extends CstParser {
+export class RulesParser extends chevrotain.CstParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 2 });
     this.performSelfAnalysis();
   }
 
@@ -162,7 +159,7 @@ export class RulesParser extends CstParser {
 
   /** One instruction or label, kept as source text for the assembler. */
   instruction = this.RULE('instruction', () => {
-    this.AT_LEAST_ONE(() => this.OR(asmTokens.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: 'tok' }) }))));
+    this.AT_LEAST_ONE(() => this.CONSUME(T.AsmPiece, { LABEL: 'tok' }));
   });
 
   nopsBlock = this.RULE('nopsBlock', () => {
@@ -187,7 +184,7 @@ export class RulesParser extends CstParser {
   });
 
   blockLine = this.RULE('blockLine', () => {
-    this.AT_LEAST_ONE(() => this.OR(valueTokens.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: 'tok' }) }))));
+    this.AT_LEAST_ONE(() => this.CONSUME(T.ValuePiece, { LABEL: 'tok' }));
     this.OPTION(() => this.SUBRULE(this.block));
   });
 }

@@ -1,6 +1,17 @@
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { chevrotain } from './chevrotain.js';
+
+const { createToken, Lexer } = chevrotain;
 
 // Statements end at a newline, so newlines are tokens; other white space and comments are skipped.
+/**
+ * Token categories: an instruction is any run of AsmPiece tokens, a table line any run of ValuePiece
+ * tokens. One category per role keeps the grammar LL(1)-small (Chevrotain's lookahead analysis grows with
+ * every alternative) and says in one place which tokens an instruction may hold.
+ */
+export const AsmPiece = createToken({ name: 'AsmPiece', pattern: Lexer.NA, label: 'instruction text' });
+export const ValuePiece = createToken({ name: 'ValuePiece', pattern: Lexer.NA, label: 'value' });
+
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\f\v]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: Lexer.SKIPPED });
 export const NL = createToken({ name: 'NL', pattern: /\n/, line_breaks: true, label: 'end of line' });
@@ -11,17 +22,17 @@ export const NL = createToken({ name: 'NL', pattern: /\n/, line_breaks: true, la
  * instruction starts and ends. Keywords are Words too (category), so an op or symbol may share a
  * keyword's spelling where a name is expected (e.g. `call target`).
  */
-export const Word = createToken({ name: 'Word', pattern: /[A-Za-z0-9_.$%@][A-Za-z0-9_.$%@]*/, label: 'name' });
+export const Word = createToken({ name: 'Word', pattern: /[A-Za-z0-9_.$%@][A-Za-z0-9_.$%@]*/, label: 'name', categories: [AsmPiece, ValuePiece] });
 export const Number = createToken({
   name: 'Number',
   pattern: /0[xX][0-9a-fA-F]+|[0-9]+/,
   longer_alt: Word,
-  categories: [Word],
+  categories: [Word, AsmPiece, ValuePiece],
   label: 'number',
 });
 
 function keyword(name: string): TokenType {
-  return createToken({ name: `Kw_${name}`, pattern: new RegExp(name), longer_alt: Word, categories: [Word], label: `'${name}'` });
+  return createToken({ name: `Kw_${name}`, pattern: new RegExp(name), longer_alt: Word, categories: [Word, AsmPiece, ValuePiece], label: `'${name}'` });
 }
 
 export const Ruleset = keyword('ruleset');
@@ -39,30 +50,35 @@ export const Trap = keyword('trap');
 export const Bytes = keyword('bytes');
 
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'" });
-export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'string' });
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'string', categories: [AsmPiece, ValuePiece] });
 /** GNU as pseudo-prefixes look like braces; they are part of an instruction, not a block. */
 export const PseudoPrefix = createToken({
   name: 'PseudoPrefix',
   pattern: /\{(?:disp8|disp16|disp32|load|store|vex|vex2|vex3|evex|rex|rex2|nooptimize)\}/,
   label: 'pseudo-prefix',
+  categories: [AsmPiece],
 });
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: "'{'" });
 export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: "'}'" });
-export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
-export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
-export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['" });
-export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "']'" });
-export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
-export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('", categories: [AsmPiece, ValuePiece] });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'", categories: [AsmPiece, ValuePiece] });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['", categories: [AsmPiece] });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "']'", categories: [AsmPiece] });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','", categories: [AsmPiece, ValuePiece] });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'", categories: [AsmPiece, ValuePiece] });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'" });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'", categories: [AsmPiece] });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'", categories: [AsmPiece] });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'", categories: [AsmPiece, ValuePiece] });
+
+export const categories = [AsmPiece, ValuePiece];
 
 export const keywords = [Ruleset, Syntax, Import, Op, Arch, Nops, Sitetable, Opstable, Default, Missing, Target, Trap, Bytes];
 
 /** Order matters: Chevrotain takes the first pattern that matches (keywords before Word, `->` before `-`). */
 export const allTokens: TokenType[] = [
+  AsmPiece,
+  ValuePiece,
   WhiteSpace,
   Comment,
   NL,

@@ -115,8 +115,9 @@ export function decodeReplacement(bytes: Uint8Array, bitness: 32 | 64, relocatio
           length: insn.length,
           mnemonic: (mnemonicNames[insn.mnemonic] ?? 'unknown').toLowerCase(),
           operands,
-          att: fmt.att.format(insn),
-          intel: fmt.intel.format(insn),
+          // A relocated branch is printed with its symbol: the decoded displacement is a placeholder.
+          att: branch?.symbol ? `${fmt.att.formatMnemonic(insn)} ${branch.symbol}` : fmt.att.format(insn),
+          intel: branch?.symbol ? `${fmt.intel.formatMnemonic(insn)} ${branch.symbol}` : fmt.intel.format(insn),
           flow: FLOW[insn.flowControl] ?? 'other',
           written,
           flagsModified: insn.rflagsModified,

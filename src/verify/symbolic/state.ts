@@ -28,7 +28,11 @@ export class MachineState {
   constructor(readonly wordBits: 32 | 64) {
     const names = wordBits === 64 ? GPR64 : GPR64.slice(0, 8);
     for (const r of names) this.regs.set(r, symbol(wordBits, `${r}0`, 'entry', `${this.display(r)}₀`));
-    this.rflags = symbol(wordBits, 'rflags0', 'entry', 'rflags₀');
+    this.rflags = this.entryFlags();
+  }
+
+  entryFlags(): Val {
+    return symbol(this.wordBits, 'rflags0', 'entry', 'rflags₀');
   }
 
   /** The architecture's name for a full register: rax on x86_64, eax on i386. */

@@ -2,6 +2,7 @@
 // (the reference) and by patchc. Same rules as the corpus: wrong bytes fail, refusals are tracked.
 
 import { existsSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUG_VERDICTS, classify, formatItem, formatMismatchReport, summarize, type GroupStats, type ItemReport } from './compare.js';
 import { gnuAssembleItems } from './gnu.js';
@@ -18,12 +19,14 @@ let loaded: LoadResult = { ok: false, reason: 'not loaded' };
 const reports = new Map<string, { items: ItemReport[]; stats: GroupStats; extract: ExtractStats }>();
 
 beforeAll(async () => {
+  const t0 = performance.now();
   loaded = await loadAssembler();
   const extracted = await mapLimit(samples, 2, async (s) => {
     const { items, stats } = await extractSample(s);
     const gnu = await gnuAssembleItems(items, { syntax: s.syntax, bitness: s.bitness });
     return { s, items, gnu, stats };
   });
+  const t1 = performance.now();
   if (!loaded.ok) return;
   const all: ItemReport[] = [];
   const table: GroupStats[] = [];
@@ -40,9 +43,10 @@ beforeAll(async () => {
     table.push(st);
   }
   table.push(summarize('TOTAL', all));
+  const timing = `objdump + GNU as: ${(t1 - t0).toFixed(0)} ms; patchc on ${all.length} items: ${(performance.now() - t1).toFixed(0)} ms`;
   writeFileSync(MISMATCH_FILE, formatMismatchReport('patchc vs GNU as: real code (objdump, reassembled)', table, all));
   const notes = [...reports].map(([n, r]) => `${n}: ${r.extract.seen} insns read, ${r.extract.branchesToLabels} direct branches kept as branches to labels, ${r.extract.droppedBranches} dropped, ${r.extract.droppedOther} unassemblable lines dropped, ${r.items.length} distinct kept`);
-  console.log(`\n${notes.join('\n')}\n${missing.map((m) => `skipped ${m.name}: ${m.binary} not on this machine`).join('\n')}\n(details: ${MISMATCH_FILE})`);
+  console.log(`\n${notes.join('\n')}\n${missing.map((m) => `skipped ${m.name}: ${m.binary} not on this machine`).join('\n')}\n${timing}\n(details: ${MISMATCH_FILE})`);
 });
 
 describe('asm real code (objdump -> GNU as vs patchc)', () => {

@@ -1,0 +1,24 @@
+// The library API: the same functions the CLI uses.
+export type { Diagnostic, Severity, SourceSpan, SourcePos, BinaryLocation } from './diag/diagnostic.js';
+export { InputError, hasErrors } from './diag/diagnostic.js';
+export { SourceText } from './diag/source.js';
+export { renderDiagnostic } from './diag/render.js';
+export { parseRules } from './syntax/parse.js';
+export type * as Ast from './syntax/ast.js';
+export { loadRuleSet, LIMITS, type LoadResult, type ReadText } from './model/load.js';
+export { checkRuleSet } from './model/check.js';
+export type { RuleSet, OpDef, RuleDef, Contract, SiteTableDef, OpsTableDef } from './model/ruleset.js';
+export { ARCHES, type ArchInfo } from './model/arch.js';
+export { LINUX_X86_64_NOPS, LINUX_I386_NOPS, nopFill, type NopTable } from './model/nops.js';
+export { assembleBlock } from './asm/index.js';
+export type { AsmOptions, AsmBlockResult, Relocation, Bitness, AsmSyntax } from './asm/types.js';
+export { describeInstructions } from './asm/describe.js';
+export { compileTables, type CompileResult } from './table/compile.js';
+export { writeTables, type TableFormat } from './table/writers.js';
+export { tableFromDocument, tableToDocument } from './table/document.js';
+export type { PatchTable, PatchEntry } from './table/types.js';
+export { applyTable, type ApplyRun, type ApplyOptions } from './apply/apply.js';
+export { reportJson, summaryText, explainSites } from './apply/report.js';
+export type { Site, SiteResult, Outcome } from './apply/types.js';
+export { loadKernelOrElf, loadSymbols, parseElf, writeFileAtomic } from './binary/index.js';
+export { main } from './cli/main.js';

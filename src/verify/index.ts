@@ -1,0 +1,49 @@
+// Proving that each compiled replacement does what its op promises. See types.ts for what each verdict means.
+import { error, warning, type Diagnostic, type SourceSpan } from '../diag/diagnostic.js';
+import { describeSelector, selectorKey } from '../model/check.js';
+import { ARCHES } from '../model/arch.js';
+import type { RuleSet, SelectorDef } from '../model/ruleset.js';
+import type { PatchTable } from '../table/types.js';
+import { verifyReplacement } from './replacement.js';
+import type { OpVerdict } from './types.js';
+
+export type { OpVerdict, Verdict, Finding } from './types.js';
+export { verifyReplacement, type ReplacementInput, type ReplacementResult } from './replacement.js';
+export { formatVerdicts } from './report.js';
+
+export function selectorText(s: SelectorDef): string {
+  return s.kind === 'op' ? s.op : s.kind === 'target' ? `target ${s.symbol}` : s.kind;
+}
+
+export function verifyTable(table: PatchTable, ruleset: RuleSet): { verdicts: OpVerdict[]; diagnostics: Diagnostic[] } {
+  const verdicts: OpVerdict[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const arch = ruleset.arches.get(table.arch)?.arch ?? ARCHES.get(table.arch);
+  if (!arch) {
+    diagnostics.push(error('verify-arch', `table for unknown architecture '${table.arch}'`));
+    return { verdicts, diagnostics };
+  }
+  const rules = ruleset.arches.get(table.arch)?.rules ?? [];
+  for (const entry of table.entries) {
+    const rule = rules.find((r) => selectorKey(r.selector) === selectorKey(entry.selector));
+    const op = entry.selector.kind === 'op' ? ruleset.ops.get(entry.selector.op) : undefined;
+    const syntax = rule?.replacement.kind === 'asm' ? rule.replacement.syntax : 'att';
+    const res = verifyReplacement({ bytes: entry.bytes, relocations: entry.relocations, arch, ...(op ? { op } : {}), selector: selectorText(entry.selector), syntax });
+    const span: SourceSpan | undefined = rule?.span ?? { file: entry.source.file, start: { line: entry.source.line, col: entry.source.col, offset: 0 }, end: { line: entry.source.line, col: entry.source.col, offset: 0 } };
+    verdicts.push({
+      op: selectorText(entry.selector),
+      arch: table.arch,
+      rule: `${selectorText(entry.selector)} -> ${res.text.length ? res.text.join('; ') : '{}'}`,
+      verdict: res.verdict,
+      details: res.details,
+      ...(res.basis ? { basis: res.basis } : {}),
+      at: `${entry.source.file}:${entry.source.line}:${entry.source.col}`,
+    });
+    for (const f of res.findings) {
+      const d = f.status === 'violated' ? error(f.code, f.message, span, f.hints) : warning(f.code, f.message, span, f.hints);
+      diagnostics.push(d);
+    }
+    if (entry.selector.kind === 'op' && !op) diagnostics.push(warning('verify-unknown-op', `${describeSelector(entry.selector)} is not declared in rule set '${ruleset.name}'`, span));
+  }
+  return { verdicts, diagnostics };
+}
