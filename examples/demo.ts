@@ -2,8 +2,8 @@
 //
 //   1. compile the example rules into one YAML patch table per architecture (out/)
 //   2. apply each table to the committed demo binary (out/demo-ARCH.patched + a JSON report)
-//   3. run the original and the patched program and compare their outputs (PASS/FAIL per arch)
-//   4. show a few sites before/after and what became of each op
+//   3. show a few sites before/after (`patchc explain`) and what became of each op
+//   4. run the original and the patched program and compare their outputs (PASS/FAIL per arch)
 //
 // It needs only `npm ci`: the binaries are committed (static, so they run on any x86_64 Linux), and patchc
 // runs in-process through the CLI's main(), so every step is printed as the command a user would type.
@@ -93,11 +93,11 @@ async function demo(): Promise<number> {
     console.log(indent(`wrote ${tableOf(arch)}: ${loadEntries(arch).size} compiled rules`));
   }
 
-  // 2. Apply. The full per-op table of `apply` is long; its first two lines here, the per-op view at the end.
+  // 2. Apply. The per-op table `apply` prints is long: its first two lines here, a per-op view further down.
   const reports = new Map<Arch, Report>();
   for (const arch of ARCHES) {
     await patchc(['apply', '--rules', tableOf(arch), originalOf(arch), '-o', patchedOf(arch), '--report', reportOf(arch)], (o) =>
-      o.split('\n').slice(0, 2).join('\n'),
+      o.split('\n').slice(0, 2).join('\n') + '\n  (per-op counts: in the table further down)',
     );
     reports.set(arch, JSON.parse(readFileSync(reportOf(arch), 'utf8')) as Report);
   }
@@ -111,7 +111,7 @@ async function demo(): Promise<number> {
   ];
   for (const [arch, op] of shown) await patchc(['explain', '--rules', tableOf(arch), originalOf(arch), '--op', op, '--max', '1']);
 
-  // 4. What became of each op (from the reports and the compiled tables).
+  // 3b. What became of each op (from the reports and the compiled tables).
   console.log('\nPer op (demo binaries; the sites are the same on both architectures):');
   const entries = new Map(ARCHES.map((a) => [a, loadEntries(a)] as const));
   const ops = [...new Set(ARCHES.flatMap((a) => reports.get(a)!.sites.map((s) => s.op)))].sort();
@@ -127,7 +127,7 @@ async function demo(): Promise<number> {
   }
   console.log('  (every site is 6 bytes: the rest is NOP padding; `target` = the function in the op\'s slot)');
 
-  // 5. Run both and compare: same exit status, same bytes on stdout, and as expected/demo.out.
+  // 4. Run both and compare: same exit status, same bytes on stdout, and as expected/demo.out.
   const expected = readFileSync(EXPECTED, 'utf8');
   let failed = 0;
   for (const arch of ARCHES) {

@@ -1,10 +1,10 @@
 // Assembler benchmark and scoreboard.
-//   npx tsx bench/asm/bench.ts [--lines 100000] [--cli]
+//   npx tsx bench/asm/bench.ts [--lines 100000] [--cli] [--skip-agreement]
 // 1. agreement with GNU as per corpus group (identical / compared, refused);
 // 2. warm throughput of assembleBlock, one instruction per call, over the corpus;
 // 3. wall time of patchc vs `as` on one file of N distinct lines (default 100,000), and whether the
 //    bytes are the same.
-// `--cli` times `node bin/patchc.js asm --file F` instead of the library, once that command exists.
+// `--cli` also times `node bin/patchc.js asm --file F` (the built dist/, so run `npm run build` first).
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -36,13 +36,15 @@ function libraryAssembler(assembleBlock: AssembleBlock): FileAssembler {
   };
 }
 
+/** `patchc asm --file F`: one line of hex (or `error: ...`) per input line; runs the built dist/. */
 function cliAssembler(): FileAssembler {
   return {
-    name: 'patchc (CLI: patchc asm --file)',
+    name: 'patchc (CLI: patchc asm --file, dist/)',
     async assemble(path) {
-      // Assumed output: raw bytes written to <path>.bin; adjust once the CLI's contract is fixed.
-      await run(process.execPath, [join(REPO_ROOT, 'bin/patchc.js'), 'asm', '--file', path, '--bits', '64', '--syntax', 'att', '-o', `${path}.bin`], { maxBuffer: 1 << 28 });
-      return new Uint8Array(await readFile(`${path}.bin`));
+      const { stdout } = await run(process.execPath, [join(REPO_ROOT, 'bin/patchc.js'), 'asm', '--arch', 'x86_64', '--syntax', 'att', '--file', path], { maxBuffer: 1 << 30 });
+      const lines = stdout.split('\n').filter((l) => l !== '');
+      if (lines.some((l) => l.startsWith('error:'))) return null;
+      return Uint8Array.from(lines.flatMap((l) => l.split(' ').filter((h) => h !== '').map((h) => parseInt(h, 16))));
     },
   };
 }
@@ -84,12 +86,14 @@ async function main(): Promise<void> {
 
   // 1. Agreement.
   const files = loadCorpus();
-  const t0 = performance.now();
-  const gnu = await gnuForCorpus(files);
-  const tGnu = performance.now() - t0;
-  const items = patchcForCorpus(files, gnu, asm);
-  console.log(`\n== agreement with GNU as (corpus: ${items.length} items in ${files.length} files; GNU took ${tGnu.toFixed(0)} ms) ==`);
-  console.log(formatTable(statsByGroup(items)));
+  if (!process.argv.includes('--skip-agreement')) {
+    const t0 = performance.now();
+    const gnu = await gnuForCorpus(files);
+    const tGnu = performance.now() - t0;
+    const items = patchcForCorpus(files, gnu, asm);
+    console.log(`\n== agreement with GNU as (corpus: ${items.length} items in ${files.length} files; GNU took ${tGnu.toFixed(0)} ms) ==`);
+    console.log(formatTable(statsByGroup(items)));
+  }
 
   // 2. Warm throughput: every one-line corpus item, one call each, after a warm-up pass.
   const work = files.filter((f) => f.format === 'lines').flatMap((f) => f.items.map((text) => ({ text, opts: patchcOptions(f.syntax, f.bitness) })));
@@ -119,14 +123,16 @@ async function main(): Promise<void> {
     const text = `${distinctLines(count).join('\n')}\n`;
     const path = join(dir, 'big.s');
     await writeFile(path, text);
-    const mine = process.argv.includes('--cli') ? cliAssembler() : libraryAssembler(asm);
+    const mine = [libraryAssembler(asm), ...(process.argv.includes('--cli') ? [cliAssembler()] : [])];
     const g = await time(gnuAssembler, path, text);
-    const p = await time(mine, path, text);
-    const same = g.bytes && p.bytes ? Buffer.from(g.bytes).equals(Buffer.from(p.bytes)) : false;
     console.log(`\n== ${count} distinct lines (${(text.length / 1e6).toFixed(1)} MB) ==`);
     console.log(`${gnuAssembler.name.padEnd(44)} ${g.ms.toFixed(0).padStart(7)} ms`);
-    console.log(`${mine.name.padEnd(44)} ${p.ms.toFixed(0).padStart(7)} ms${p.bytes ? '' : ' (refused or failed)'}  (${((count / p.ms) * 1000).toFixed(0)} lines/s)`);
-    console.log(`ratio patchc/as: ${(p.ms / g.ms).toFixed(2)}x; same bytes: ${same ? 'yes' : 'no'}`);
+    for (const m of mine) {
+      const p = await time(m, path, text);
+      const same = g.bytes && p.bytes ? Buffer.from(g.bytes).equals(Buffer.from(p.bytes)) : false;
+      console.log(`${m.name.padEnd(44)} ${p.ms.toFixed(0).padStart(7)} ms${p.bytes ? '' : ' (refused or failed)'}  (${((count / p.ms) * 1000).toFixed(0)} lines/s)`);
+      console.log(`  ratio patchc/as: ${(p.ms / g.ms).toFixed(2)}x; same bytes as GNU: ${same ? 'yes' : 'no'}`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

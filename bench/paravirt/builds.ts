@@ -1,6 +1,6 @@
 // The builds being compared, per architecture: the two committed ones and the ones patchc makes here.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
 
 export const ARCHES = ['x86_64', 'i386'] as const;
@@ -52,6 +52,11 @@ export async function makeBuilds(arch: Arch, log: (line: string) => void, withNo
   for (const name of ['patched', 'patched+store'] as const) {
     const file = `${OUT}/bench-indirect-${arch}.${name === 'patched' ? 'patched' : 'inline-store.patched'}`;
     await patchc(['apply', '--rules', RULES[name], indirect, '-o', file, '--report', `${file}.report.json`], log);
+    // A refused site keeps its indirect call: the build would still run, but measure something else.
+    const report = JSON.parse(readFileSync(`${file}.report.json`, 'utf8')) as { summary: { sites: number; outcomes: { patched: number } } };
+    if (report.summary.outcomes.patched !== report.summary.sites) {
+      throw new Error(`${file}: only ${report.summary.outcomes.patched} of ${report.summary.sites} sites patched (see ${file}.report.json)`);
+    }
     const description = name === 'patched' ? 'paravirt-demo.rules (set_pte stays a call)' : 'paravirt-inline-store.rules (set_pte inline)';
     builds.push({ name, description, file });
   }

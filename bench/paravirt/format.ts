@@ -42,8 +42,8 @@ function find(r: ArchResult, name: Build['name']): BuildResult | undefined {
 }
 
 /** The overhead-removed shares of one patched build, for time, cycles and instructions. */
-export function removed(r: ArchResult, name: 'patched' | 'patched+store') {
-  const native = find(r, 'native');
+export function removed(r: ArchResult, name: 'patched' | 'patched+store', baseline: 'native' | 'native-novec' = 'native') {
+  const native = find(r, baseline);
   const indirect = find(r, 'indirect');
   const patched = find(r, name);
   if (!native || !indirect || !patched) return { time: NaN, cpu: NaN, cycles: NaN, instructions: NaN };
@@ -74,9 +74,18 @@ export function textTable(r: ArchResult): string {
         `${timesNative(r, b).padStart(8)}  ${value(b.cpuNs, 2).padStart(10)}  ${value(b.cycles, 2).padStart(10)}  ${value(b.instructions, 2).padStart(9)}  ${b.build.description}`,
     );
   }
+  const others = r.builds.filter((b) => b.build.name !== 'native');
+  lines.push(`overhead (wall) vs native: ${others.map((b) => `${b.build.name} ${timesNative(r, b)}x`).join(', ')}`);
   for (const name of ['patched', 'patched+store'] as const) {
     const s = removed(r, name);
     lines.push(`indirect overhead removed by ${name}: wall ${pct(s.time)}, CPU ${pct(s.cpu)}, cycles ${pct(s.cycles)}, instructions ${pct(s.instructions)}`);
+  }
+  // Against the scalar native build: how much of the gap is vectorisation, which no patch can bring.
+  if (find(r, 'native-novec')) {
+    for (const name of ['patched', 'patched+store'] as const) {
+      const s = removed(r, name, 'native-novec');
+      lines.push(`indirect overhead removed by ${name}, against native-novec: wall ${pct(s.time)}, CPU ${pct(s.cpu)}, instructions ${pct(s.instructions)}`);
+    }
   }
   return lines.join('\n');
 }

@@ -1,33 +1,68 @@
-// One run: a patch table against one binary → the patched bytes and a result per site.
+// One run: a patch table against one binary → the patched bytes and what happened at each site.
 import { InputError } from '../diag/diagnostic.js';
 import { ElfPatcher, type ElfFile, type SymbolTable } from '../binary/index.js';
+import { selectorText } from '../table/document.js';
 import type { PatchTable } from '../table/types.js';
-import { patchSites } from './loop.js';
+import { CodeMap } from './codeMap.js';
+import { patchSites, type LoopResults } from './loop.js';
 import { OpsTableView } from './opsTable.js';
 import { parseSiteList } from './siteList.js';
-import { checkOverlaps, readSiteTable } from './sites.js';
-import type { ApplyStats, Outcome, Site, SiteResult } from './types.js';
+import { checkOverlaps, readSiteTable, siteAt } from './sites.js';
+import { OUTCOMES, type ApplyStats, type Outcome, type SiteList, type SiteResult } from './types.js';
 
 export interface ApplyOptions {
-  /** Text of a site list file (YAML/JSON) and its name; when absent, the table's site tables are read. */
+  /** Text of a site list file (YAML/JSON) and its name; when absent, the table's site table is read. */
   siteList?: { text: string; file: string };
 }
 
-export interface ApplyRun {
-  patcher: ElfPatcher;
-  sites: Site[];
-  results: SiteResult[];
-  stats: ApplyStats;
+export class ApplyRun {
+  private materialized: SiteResult[] | undefined;
+  readonly stats: ApplyStats;
+
+  constructor(
+    readonly elf: ElfFile,
+    readonly table: PatchTable,
+    readonly patcher: ElfPatcher,
+    readonly sites: SiteList,
+    readonly loop: LoopResults,
+  ) {
+    this.stats = summarize(sites, loop);
+  }
+
+  /** Per-site results as objects, for reports and tools; built on first use (a million sites need none). */
+  get results(): SiteResult[] {
+    return (this.materialized ??= Array.from({ length: this.sites.count }, (_, i) => this.result(i)));
+  }
+
+  result(i: number): SiteResult {
+    const site = siteAt(this.sites, i);
+    const l = this.loop;
+    const outcome = OUTCOMES[l.outcome[i]!]!;
+    const original = this.elf.data.slice(site.fileOffset, site.fileOffset + site.len);
+    const patched = outcome === 'refused' ? original : this.patcher.data.slice(site.fileOffset, site.fileOffset + site.len);
+    const entry = l.entry[i]! >= 0 ? this.table.entries[l.entry[i]!] : undefined;
+    const target = l.chooser.target(this.sites.slot[i]!);
+    return {
+      site,
+      outcome,
+      ...(l.reason[i]! >= 0 ? { reason: l.reasons[l.reason[i]!]! } : {}),
+      ...(entry ? { rule: selectorText(entry.selector) } : {}),
+      ...(target ? { target } : {}),
+      original,
+      patched,
+      ...(outcome !== 'refused' ? { replacementLength: l.replacementLength[i]! } : {}),
+    };
+  }
 }
 
 export function applyTable(elf: ElfFile, table: PatchTable, symbols: SymbolTable | undefined, options: ApplyOptions = {}): ApplyRun {
-  const elfArch = elf.arch;
-  if (elfArch !== table.arch) throw new InputError(`${elf.fileName} is ${elfArch}; the table is for ${table.arch} (use --arch ${elfArch})`);
+  if (elf.arch !== table.arch) throw new InputError(`${elf.fileName} is ${elf.arch}; the table is for ${table.arch} (use --arch ${elf.arch})`);
   const opsViews = new Map(table.opsTables.map((o) => [o.name, OpsTableView.resolve(o, elf, symbols)]));
-  let sites: Site[];
+  const code = new CodeMap(elf);
+  let sites: SiteList;
   let ops: OpsTableView | undefined;
   if (options.siteList) {
-    sites = parseSiteList(options.siteList.text, options.siteList.file, elf, new Set(table.ops.map((o) => o.name)));
+    sites = parseSiteList(options.siteList.text, options.siteList.file, elf, table.ops.map((o) => o.name));
     ops = opsViews.values().next().value;
   } else {
     if (table.siteTables.length === 0) throw new InputError(`the rule set declares no sitetable for ${table.arch}, and no site list was given (--sites FILE)`);
@@ -36,23 +71,26 @@ export function applyTable(elf: ElfFile, table: PatchTable, symbols: SymbolTable
     ops = opsViews.get(def.opsTable);
     if (!ops) throw new InputError(`sitetable ${def.name} names opstable '${def.opsTable}', which the table lacks`);
     if (def.expect === 'indirect-call') ops.requireAddress();
-    sites = readSiteTable(elf, def, ops);
+    sites = readSiteTable(elf, def, ops, code);
   }
   checkOverlaps(sites, elf.fileName);
-  const patcher = new ElfPatcher(elf);
-  const results = patchSites({ elf, table, sites, ops, symbols, write: (offset, bytes) => patcher.write(offset, bytes) });
-  return { patcher, sites, results, stats: summarize(results) };
+  const patcher = new ElfPatcher(elf, { record: false });
+  const loop = patchSites({ elf, table, sites, ops, symbols, write: (offset, bytes) => patcher.write(offset, bytes) });
+  return new ApplyRun(elf, table, patcher, sites, loop);
 }
 
-export function summarize(results: readonly SiteResult[]): ApplyStats {
+function summarize(sites: SiteList, loop: LoopResults): ApplyStats {
   const zero = (): Record<Outcome, number> => ({ patched: 0, 'already-applied': 0, refused: 0 });
-  const stats: ApplyStats = { sites: results.length, byOutcome: zero(), byOp: new Map() };
-  for (const r of results) {
-    stats.byOutcome[r.outcome]++;
-    const key = r.site.op ?? '?';
-    let row = stats.byOp.get(key);
-    if (!row) stats.byOp.set(key, (row = zero()));
-    row[r.outcome]++;
+  const stats: ApplyStats = { sites: sites.count, byOutcome: zero(), byOp: new Map() };
+  const perOp = sites.opNames.map(zero);
+  for (let i = 0; i < sites.count; i++) {
+    const o = OUTCOMES[loop.outcome[i]!]!;
+    stats.byOutcome[o]++;
+    perOp[sites.op[i]!]![o]++;
   }
+  sites.opNames.forEach((name, k) => {
+    const row = perOp[k]!;
+    if (row.patched + row['already-applied'] + row.refused > 0) stats.byOp.set(name, row);
+  });
   return stats;
 }

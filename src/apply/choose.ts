@@ -3,7 +3,6 @@
 import type { SymbolTable } from '../binary/index.js';
 import type { PatchEntry, PatchTable } from '../table/types.js';
 import type { OpsTableView } from './opsTable.js';
-import type { Site } from './types.js';
 
 export interface Target {
   address: bigint;
@@ -31,23 +30,23 @@ export class RuleChooser {
     this.fallback = table.entries.find((e) => e.selector.kind === 'default');
   }
 
-  /** The op's current function, from the ops table as linked (cached per slot). */
-  target(site: Site): Target | undefined {
-    if (site.slot === undefined || !this.ops) return undefined;
-    if (this.targets.has(site.slot)) return this.targets.get(site.slot);
-    const address = this.ops.slotValue(site.slot);
+  /** The op's current function, from the ops table as linked (cached per slot; -1: no slot). */
+  target(slot: number): Target | undefined {
+    if (slot < 0 || !this.ops) return undefined;
+    if (this.targets.has(slot)) return this.targets.get(slot);
+    const address = this.ops.slotValue(slot);
     let t: Target | undefined;
     if (address !== undefined) {
       const near = address === 0n ? undefined : this.symbols?.nearest(address);
       t = near && near.offset === 0n ? { address, symbol: near.symbol.name } : { address };
     }
-    this.targets.set(site.slot, t);
+    this.targets.set(slot, t);
     return t;
   }
 
-  choose(site: Site): { entry: PatchEntry; target: Target | undefined } | { entry: undefined; target: Target | undefined; reason: string } {
-    const target = this.target(site);
-    const byOp = site.op !== undefined ? this.byOp.get(site.op) : undefined;
+  choose(op: string | undefined, slot: number): { entry: PatchEntry; target: Target | undefined } | { entry: undefined; target: Target | undefined; reason: string } {
+    const target = this.target(slot);
+    const byOp = op !== undefined ? this.byOp.get(op) : undefined;
     if (byOp) return { entry: byOp, target };
     if (target?.symbol !== undefined) {
       const byTarget = this.byTarget.get(target.symbol);
@@ -55,6 +54,6 @@ export class RuleChooser {
     }
     if (target?.address === 0n && this.missing) return { entry: this.missing, target };
     if (this.fallback) return { entry: this.fallback, target };
-    return { entry: undefined, target, reason: `no rule for op '${site.op ?? '?'}' and no default rule` };
+    return { entry: undefined, target, reason: `no rule for op '${op ?? '?'}' and no default rule` };
   }
 }

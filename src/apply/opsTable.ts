@@ -24,8 +24,11 @@ export class OpsTableView {
     return new OpsTableView(def, elf, undefined, `cannot locate ops table ${def.name}: ${why}`);
   }
 
+  private readonly slotAddresses: (bigint | undefined)[] = [];
+
   slotAddress(slot: number): bigint | undefined {
-    return this.address === undefined ? undefined : this.address + BigInt(slot * this.wordBytes);
+    if (this.address === undefined) return undefined;
+    return (this.slotAddresses[slot] ??= this.address + BigInt(slot * this.wordBytes));
   }
 
   /**

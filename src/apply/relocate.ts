@@ -5,10 +5,14 @@ import type { Target } from './choose.js';
 
 export type Relocated = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
 
-export function relocate(entry: PatchEntry, at: bigint, target: Target | undefined, symbols: SymbolTable | undefined, addrBits: 32 | 64): Relocated {
+/**
+ * Returns the entry's bytes with every relocation field filled for code at `at`, written into `into` when
+ * given (the patch loop reuses one buffer; a million sites allocate nothing).
+ */
+export function relocate(entry: PatchEntry, at: bigint, target: Target | undefined, symbols: SymbolTable | undefined, addrBits: 32 | 64, into?: Uint8Array): Relocated {
   if (entry.relocations.length === 0) return { ok: true, bytes: entry.bytes };
-  const out = entry.bytes.slice();
-  const dv = new DataView(out.buffer);
+  const out = into && into.length >= entry.bytes.length ? into.subarray(0, entry.bytes.length) : new Uint8Array(entry.bytes.length);
+  out.set(entry.bytes);
   for (const r of entry.relocations) {
     let s: bigint | undefined;
     if (r.symbol === 'target') {
@@ -18,8 +22,7 @@ export function relocate(entry: PatchEntry, at: bigint, target: Target | undefin
       s = symbols?.addressOf(r.symbol);
       if (s === undefined) return { ok: false, reason: `symbol '${r.symbol}' is not defined${symbols ? '' : ' (the binary has no symbols; give --symbols)'}` };
     }
-    const p = at + BigInt(r.offset);
-    let v = s + BigInt(r.addend) - (r.pcRelative ? p : 0n);
+    let v = s + BigInt(r.addend) - (r.pcRelative ? at + BigInt(r.offset) : 0n);
     if (!r.pcRelative) v = BigInt.asIntN(addrBits, v);
     const bits = BigInt(r.size * 8);
     const min = -(1n << (bits - 1n));
@@ -27,20 +30,13 @@ export function relocate(entry: PatchEntry, at: bigint, target: Target | undefin
     if (v < min || v > max) {
       return { ok: false, reason: `relocation to ${r.symbol} at +${r.offset} overflows: ${v} does not fit in ${r.size} ${r.pcRelative ? 'signed ' : ''}bytes` };
     }
-    const u = BigInt.asUintN(Number(bits), v);
-    switch (r.size) {
-      case 1:
-        dv.setUint8(r.offset, Number(u));
-        break;
-      case 2:
-        dv.setUint16(r.offset, Number(u), true);
-        break;
-      case 4:
-        dv.setUint32(r.offset, Number(u), true);
-        break;
-      case 8:
-        dv.setBigUint64(r.offset, u, true);
-        break;
+    // Little-endian, byte by byte: no DataView per site.
+    let u = BigInt.asUintN(Number(bits), v);
+    if (r.size <= 4) {
+      let n = Number(u);
+      for (let k = 0; k < r.size; k++, n = Math.floor(n / 256)) out[r.offset + k] = n & 0xff;
+    } else {
+      for (let k = 0; k < 8; k++, u >>= 8n) out[r.offset + k] = Number(u & 0xffn);
     }
   }
   return { ok: true, bytes: out };

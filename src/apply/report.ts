@@ -2,17 +2,34 @@
 import { describeInstructions } from '../asm/describe.js';
 import type { Bitness } from '../asm/types.js';
 import { toHex } from '../table/hex.js';
-import type { ApplyStats, SiteResult } from './types.js';
+import type { ApplyRun } from './apply.js';
+import { OUTCOME_REFUSED } from './loop.js';
+import type { SiteResult } from './types.js';
+import type { PatchEntry } from '../table/types.js';
 
 export type ReplacementKind = 'inline' | 'call' | 'nops' | 'unchanged';
 
+/** A rule whose whole replacement is one relocated call or jmp: "direct call" in the figures. */
+function isDirectBranch(e: PatchEntry): boolean {
+  return e.relocations.length === 1 && e.relocations[0]!.pcRelative && (e.bytes[0] === 0xe8 || e.bytes[0] === 0xe9) && e.bytes.length === 5;
+}
+
 /** What a site became: the figures Linux people ask for (inline code / direct call / NOPs). */
-export function replacementKind(r: SiteResult, bitness: Bitness): ReplacementKind {
+export function replacementKind(run: ApplyRun, i: number): ReplacementKind {
+  const l = run.loop;
+  if (l.outcome[i] === OUTCOME_REFUSED) return 'unchanged';
+  if (l.replacementLength[i] === 0) return 'nops';
+  const e = run.table.entries[l.entry[i]!];
+  return e && isDirectBranch(e) ? 'call' : 'inline';
+}
+
+/** The same classification from a materialized result, by decoding its replacement. */
+export function resultKind(r: SiteResult, bitness: Bitness): ReplacementKind {
   if (r.outcome === 'refused') return 'unchanged';
-  if (r.replacementLength === 0) return 'nops';
-  const first = describeInstructions(r.patched.subarray(0, r.replacementLength), bitness).instructions;
-  if (first.length === 1 && /^(call|jmp)\s+[0-9a-fx]+$/i.test(first[0]!.text.replace(/q\b/, ''))) return 'call';
-  return 'inline';
+  const n = r.replacementLength ?? r.patched.length;
+  if (n === 0) return 'nops';
+  const insns = describeInstructions(r.patched.subarray(0, n), bitness).instructions;
+  return insns.length === 1 && /^(call|jmp)\s+(0x)?[0-9a-f]+$/i.test(insns[0]!.text) ? 'call' : 'inline';
 }
 
 function disasm(bytes: Uint8Array, bitness: Bitness, address: bigint): string[] {
@@ -22,14 +39,15 @@ function disasm(bytes: Uint8Array, bitness: Bitness, address: bigint): string[] 
   return lines;
 }
 
-export function reportJson(input: string, output: string | undefined, arch: string, bitness: Bitness, results: readonly SiteResult[], stats: ApplyStats): string {
+export function reportJson(run: ApplyRun, input: string, output: string | undefined): string {
+  const bitness = run.table.bitness;
   const doc = {
     patchc_report: 1,
     input,
     output: output ?? null,
-    arch,
-    summary: summaryObject(results, stats, bitness),
-    sites: results.map((r) => ({
+    arch: run.table.arch,
+    summary: summaryObject(run),
+    sites: run.results.map((r, i) => ({
       address: `0x${r.site.address.toString(16)}`,
       origin: r.site.origin,
       op: r.site.op ?? null,
@@ -37,7 +55,7 @@ export function reportJson(input: string, output: string | undefined, arch: stri
       target: r.target ? { address: `0x${r.target.address.toString(16)}`, symbol: r.target.symbol ?? null } : null,
       rule: r.rule ?? null,
       outcome: r.outcome,
-      kind: replacementKind(r, bitness),
+      kind: replacementKind(run, i),
       reason: r.reason ?? null,
       original: toHex(r.original),
       patched: toHex(r.patched),
@@ -48,19 +66,20 @@ export function reportJson(input: string, output: string | undefined, arch: stri
   return `${JSON.stringify(doc, null, 1)}\n`;
 }
 
-function summaryObject(results: readonly SiteResult[], stats: ApplyStats, bitness: Bitness) {
+function summaryObject(run: ApplyRun) {
   const kinds: Record<ReplacementKind, number> = { inline: 0, call: 0, nops: 0, unchanged: 0 };
-  for (const r of results) kinds[replacementKind(r, bitness)]++;
+  for (let i = 0; i < run.sites.count; i++) kinds[replacementKind(run, i)]++;
+  const s = run.stats;
   return {
-    sites: stats.sites,
-    outcomes: stats.byOutcome,
+    sites: s.sites,
+    outcomes: s.byOutcome,
     kinds,
-    by_op: Object.fromEntries([...stats.byOp].sort((a, b) => a[0].localeCompare(b[0]))),
+    by_op: Object.fromEntries([...s.byOp].sort((a, b) => a[0].localeCompare(b[0]))),
   };
 }
 
-export function summaryText(results: readonly SiteResult[], stats: ApplyStats, bitness: Bitness): string {
-  const s = summaryObject(results, stats, bitness);
+export function summaryText(run: ApplyRun): string {
+  const s = summaryObject(run);
   const lines = [
     `${s.sites} sites: ${s.outcomes.patched} patched, ${s.outcomes['already-applied']} already applied, ${s.outcomes.refused} refused`,
     `  as: ${s.kinds.inline} inline, ${s.kinds.call} direct call, ${s.kinds.nops} NOPs, ${s.kinds.unchanged} unchanged`,
@@ -69,11 +88,15 @@ export function summaryText(results: readonly SiteResult[], stats: ApplyStats, b
   const w = Math.max(2, ...rows.map(([op]) => op.length));
   lines.push(`  ${'op'.padEnd(w)}  patched  already  refused`);
   for (const [op, o] of rows) lines.push(`  ${op.padEnd(w)}  ${String(o.patched).padStart(7)}  ${String(o['already-applied']).padStart(7)}  ${String(o.refused).padStart(7)}`);
-  const refused = results.filter((r) => r.outcome === 'refused');
+  const refused: number[] = [];
+  for (let i = 0; i < run.sites.count && refused.length <= 20; i++) if (run.loop.outcome[i] === OUTCOME_REFUSED) refused.push(i);
   if (refused.length) {
     lines.push('refused sites:');
-    for (const r of refused.slice(0, 20)) lines.push(`  0x${r.site.address.toString(16)} (${r.site.origin}, op ${r.site.op ?? '?'}): ${r.reason}`);
-    if (refused.length > 20) lines.push(`  ... and ${refused.length - 20} more (see the JSON report)`);
+    for (const i of refused.slice(0, 20)) {
+      const r = run.result(i);
+      lines.push(`  0x${r.site.address.toString(16)} (${r.site.origin}, op ${r.site.op ?? '?'}): ${r.reason}`);
+    }
+    if (s.outcomes.refused > 20) lines.push(`  ... and ${s.outcomes.refused - 20} more (see the JSON report)`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,36 +2,56 @@
 import { parse } from 'yaml';
 import { InputError } from '../diag/diagnostic.js';
 import type { ElfFile } from '../binary/index.js';
-import { checkSiteAddress, MAX_SITES } from './sites.js';
-import type { Site } from './types.js';
+import { CodeMap } from './codeMap.js';
+import { emptySiteList, MAX_SITES } from './sites.js';
+import type { SiteList } from './types.js';
 
-export function parseSiteList(text: string, file: string, elf: ElfFile, knownOps: ReadonlySet<string>): Site[] {
+export function parseSiteList(text: string, file: string, elf: ElfFile, knownOps: readonly string[], clobberBits?: string[]): SiteList {
   let doc: unknown;
   try {
     doc = parse(text, { maxAliasCount: 100 });
   } catch (e) {
     throw new InputError(`${file}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
   }
-  const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' && Array.isArray((doc as { sites?: unknown }).sites) ? (doc as { sites: unknown[] }).sites : undefined;
-  if (!list) throw new InputError(`${file}: expected a list of sites (or a mapping with 'sites:'), each {address, op, length}`);
-  if (list.length > MAX_SITES) throw new InputError(`${file}: ${list.length} sites exceed the limit of ${MAX_SITES} (MAX_SITES)`);
-  return list.map((raw, i) => {
+  const raw = Array.isArray(doc) ? doc : doc && typeof doc === 'object' && Array.isArray((doc as { sites?: unknown }).sites) ? (doc as { sites: unknown[] }).sites : undefined;
+  if (!raw) throw new InputError(`${file}: expected a list of sites (or a mapping with 'sites:'), each {address, op, length}`);
+  if (raw.length > MAX_SITES) throw new InputError(`${file}: ${raw.length} sites exceed the limit of ${MAX_SITES} (MAX_SITES)`);
+  const opIndex = new Map(knownOps.map((o, i) => [o, i]));
+  const expectAll = raw.every((r) => (r as { expect?: unknown })?.expect === 'indirect-call');
+  const list = emptySiteList(raw.length, [...knownOps], expectAll ? 'indirect-call' : 'any', (i) => `${file}#${i}`);
+  const code = new CodeMap(elf);
+  const bits = clobberBits ?? ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+  let anyClobbers = false;
+  raw.forEach((entry, i) => {
     const what = `${file}: site ${i}`;
-    if (!raw || typeof raw !== 'object') throw new InputError(`${what}: expected a mapping {address, op, length}`);
-    const r = raw as Record<string, unknown>;
+    if (!entry || typeof entry !== 'object') throw new InputError(`${what}: expected a mapping {address, op, length}`);
+    const r = entry as Record<string, unknown>;
     const address = toBigInt(r['address'], `${what}: address`);
     const op = r['op'];
     if (typeof op !== 'string') throw new InputError(`${what}: 'op' must be an op name`);
-    if (!knownOps.has(op)) throw new InputError(`${what}: unknown op '${op}'`);
-    const lenRaw = r['length'] ?? r['len'];
-    if (typeof lenRaw !== 'number' || !Number.isInteger(lenRaw) || lenRaw < 1 || lenRaw > 255) throw new InputError(`${what}: 'length' must be a whole number from 1 to 255`);
-    const site: Site = { index: i, origin: `${file}#${i}`, address, fileOffset: checkSiteAddress(elf, address, lenRaw, what), op, len: lenRaw, expect: r['expect'] === 'indirect-call' ? 'indirect-call' : 'any' };
+    const k = opIndex.get(op);
+    if (k === undefined) throw new InputError(`${what}: unknown op '${op}'`);
+    const len = r['length'] ?? r['len'];
+    if (typeof len !== 'number' || !Number.isInteger(len) || len < 1 || len > 255) throw new InputError(`${what}: 'length' must be a whole number from 1 to 255`);
+    list.address[i] = address;
+    list.fileOffset[i] = code.offsetOf(address, len, what);
+    list.op[i] = k;
+    list.len[i] = len;
     if (r['clobbers'] !== undefined) {
-      if (!Array.isArray(r['clobbers']) || r['clobbers'].some((c) => typeof c !== 'string')) throw new InputError(`${what}: 'clobbers' must be a list of register names`);
-      site.clobbers = r['clobbers'] as string[];
+      const c = r['clobbers'];
+      if (!Array.isArray(c) || c.some((x) => typeof x !== 'string' || !bits.includes(x.replace(/^%/, '')))) {
+        throw new InputError(`${what}: 'clobbers' must be a list of register names (${bits.join(' ')})`);
+      }
+      anyClobbers = true;
+      list.clobberMask[i] = (c as string[]).reduce((m, x) => m | (1 << bits.indexOf(x.replace(/^%/, ''))), 0);
     }
-    return site;
   });
+  if (anyClobbers) {
+    const without = raw.findIndex((e) => (e as Record<string, unknown>)['clobbers'] === undefined);
+    if (without >= 0) throw new InputError(`${file}: site ${without} has no 'clobbers' while others do: give them on every site or on none`);
+    list.clobberBits = bits;
+  }
+  return list;
 }
 
 function toBigInt(v: unknown, what: string): bigint {

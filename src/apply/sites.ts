@@ -1,35 +1,51 @@
-// Where the patch sites are: read from a site table in the binary (its layout declared in the rules),
-// or from a site list file. Every descriptor is checked before anything is patched.
+// Where the patch sites are, read from a site table in the binary whose layout the rules declare. Every
+// descriptor is checked before anything is patched; a bad one stops the run with its file offset.
 import { InputError } from '../diag/diagnostic.js';
-import { findSection, isExecutable, lookupVaddr, sectionData, type ElfFile } from '../binary/index.js';
+import { findSection, sectionData, type ElfFile } from '../binary/index.js';
 import type { FieldWidth, SiteTableDef } from '../model/ruleset.js';
+import { CodeMap } from './codeMap.js';
 import type { OpsTableView } from './opsTable.js';
-import type { Site } from './types.js';
+import type { Site, SiteList } from './types.js';
 
 /** Guard against a "site table" that is really megabytes of garbage. */
 export const MAX_SITES = 10_000_000;
 
-function readField(data: Uint8Array, at: number, width: FieldWidth): bigint {
-  const dv = new DataView(data.buffer, data.byteOffset + at, width);
-  switch (width) {
-    case 1:
-      return BigInt(dv.getUint8(0));
-    case 2:
-      return BigInt(dv.getUint16(0, true));
-    case 4:
-      return BigInt(dv.getUint32(0, true));
-    case 8:
-      return dv.getBigUint64(0, true);
-  }
+export function emptySiteList(count: number, opNames: string[], expect: SiteList['expect'], origin: (i: number) => string): SiteList {
+  return {
+    count,
+    address: new BigUint64Array(count),
+    fileOffset: new Float64Array(count),
+    slot: new Int32Array(count).fill(-1),
+    op: new Int32Array(count),
+    opNames,
+    len: new Uint8Array(count),
+    clobberMask: new Uint32Array(count),
+    expect,
+    origin,
+  };
 }
 
-export function readSiteTable(elf: ElfFile, def: SiteTableDef, ops: OpsTableView): Site[] {
+export function siteAt(list: SiteList, i: number): Site {
+  const site: Site = {
+    index: i,
+    origin: list.origin(i),
+    address: list.address[i]!,
+    fileOffset: list.fileOffset[i]!,
+    op: list.opNames[list.op[i]!],
+    len: list.len[i]!,
+    expect: list.expect,
+  };
+  if (list.slot[i]! >= 0) site.slot = list.slot[i]!;
+  if (list.clobberBits) site.clobbers = list.clobberBits.filter((_, bit) => (list.clobberMask[i]! & (1 << bit)) !== 0);
+  return site;
+}
+
+export function readSiteTable(elf: ElfFile, def: SiteTableDef, ops: OpsTableView, code = new CodeMap(elf)): SiteList {
   const sec = findSection(elf, def.section);
   if (!sec) throw new InputError(`${elf.fileName}: no section '${def.section}' for sitetable ${def.name}`);
   const data = sectionData(elf, sec);
   const ptrBytes = elf.header.class === 64 ? 8 : 4;
-  const fieldEnds = [def.site.offset + (def.site.kind === 'ptr' ? ptrBytes : 4), def.op.offset + def.op.width, def.len.offset + def.len.width, def.clobbers ? def.clobbers.offset + def.clobbers.width : 0];
-  const need = Math.max(...fieldEnds);
+  const need = Math.max(def.site.offset + (def.site.kind === 'ptr' ? ptrBytes : 4), def.op.offset + def.op.width, def.len.offset + def.len.width, def.clobbers ? def.clobbers.offset + def.clobbers.width : 0);
   if (need > def.stride) throw new InputError(`sitetable ${def.name}: fields end at byte ${need}, past the entry size ${def.stride} (on this ${elf.header.class}-bit ELF)`);
   // The last entry may lack its trailing alignment padding (the kernel's macros emit it so); it must
   // still hold every field.
@@ -40,51 +56,69 @@ export function readSiteTable(elf: ElfFile, def: SiteTableDef, ops: OpsTableView
   }
   const count = full + (rest ? 1 : 0);
   if (count > MAX_SITES) throw new InputError(`${def.section}: ${count} entries exceed the limit of ${MAX_SITES} sites (MAX_SITES)`, { file: elf.fileName, offset: sec.offset });
-  const sites: Site[] = [];
+
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const field = (at: number, width: FieldWidth): number => {
+    switch (width) {
+      case 1:
+        return dv.getUint8(at);
+      case 2:
+        return dv.getUint16(at, true);
+      case 4:
+        return dv.getUint32(at, true);
+      case 8: {
+        const v = dv.getBigUint64(at, true);
+        return v > 0xffffffffn ? Number.MAX_SAFE_INTEGER : Number(v);
+      }
+    }
+  };
+  const opIndex = new Map<string, number>();
+  const opNames: string[] = [];
+  const slotToOp = ops.def.slots.map((name) => {
+    if (name === undefined) return -1;
+    let k = opIndex.get(name);
+    if (k === undefined) opIndex.set(name, (k = opNames.push(name) - 1));
+    return k;
+  });
+  const list = emptySiteList(count, opNames, def.expect, (i) => `${def.section}+0x${(i * def.stride).toString(16)}`);
+  if (def.clobbers) list.clobberBits = def.clobbers.bits;
+  const addrMask = ptrBytes === 8 ? 0xffffffffffffffffn : 0xffffffffn;
   for (let i = 0; i < count; i++) {
     const base = i * def.stride;
-    const fileOff = sec.offset + base;
-    const at = { file: elf.fileName, offset: fileOff };
+    const at = { file: elf.fileName, offset: sec.offset + base };
     let address: bigint;
-    if (def.site.kind === 'ptr') address = readField(data, base + def.site.offset, ptrBytes as FieldWidth);
-    else {
-      const rel = BigInt.asIntN(32, readField(data, base + def.site.offset, 4));
-      address = BigInt.asUintN(ptrBytes * 8, sec.addr + BigInt(base + def.site.offset) + rel);
-    }
-    const slot = Number(readField(data, base + def.op.offset, def.op.width));
-    const len = Number(readField(data, base + def.len.offset, def.len.width));
-    if (slot >= ops.def.slots.length || ops.def.slots[slot] === undefined) {
-      throw new InputError(`${def.section} entry ${i}: op index ${slot} names no op in opstable ${ops.def.name} (${ops.def.slots.length} slots)`, at);
-    }
+    if (def.site.kind === 'ptr') address = ptrBytes === 8 ? dv.getBigUint64(base + def.site.offset, true) : BigInt(dv.getUint32(base + def.site.offset, true));
+    else address = (sec.addr + BigInt(base + def.site.offset + dv.getInt32(base + def.site.offset, true))) & addrMask;
+    const slot = field(base + def.op.offset, def.op.width);
+    const len = field(base + def.len.offset, def.len.width);
+    const op = slot < slotToOp.length ? slotToOp[slot]! : -1;
+    if (op < 0) throw new InputError(`${def.section} entry ${i}: op index ${slot} names no op in opstable ${ops.def.name} (${ops.def.slots.length} slots)`, at);
     if (len === 0 || len > 255) throw new InputError(`${def.section} entry ${i}: site length ${len} (1 to 255 expected)`, at);
-    const site: Site = { index: i, origin: `${def.section}+0x${base.toString(16)}`, address, fileOffset: checkSiteAddress(elf, address, len, `${def.section} entry ${i}`, at), op: ops.def.slots[slot], slot, len, expect: def.expect };
-    if (def.clobbers) {
-      const mask = Number(readField(data, base + def.clobbers.offset, def.clobbers.width));
-      site.clobbers = def.clobbers.bits.filter((_, bit) => (mask & (1 << bit)) !== 0);
-    }
-    sites.push(site);
+    list.address[i] = address;
+    list.fileOffset[i] = code.offsetOf(address, len, `${def.section} entry ${i}`, at);
+    list.slot[i] = slot;
+    list.op[i] = op;
+    list.len[i] = len;
+    if (def.clobbers) list.clobberMask[i] = field(base + def.clobbers.offset, def.clobbers.width);
   }
-  return sites;
-}
-
-/** The site must lie, whole, in file-backed executable code. Returns its file offset. */
-export function checkSiteAddress(elf: ElfFile, address: bigint, len: number, what: string, at?: { file: string; offset: number }): number {
-  const l = lookupVaddr(elf, address, len);
-  if (!l.ok) throw new InputError(`${what}: site 0x${address.toString(16)} (${len} bytes): ${l.reason}`, at);
-  if (!isExecutable(elf, address) || !isExecutable(elf, address + BigInt(len - 1))) {
-    throw new InputError(`${what}: site 0x${address.toString(16)} is not in an executable section`, at);
-  }
-  return l.offset;
+  return list;
 }
 
 /** Sites must not overlap: patching one would corrupt the other. */
-export function checkOverlaps(sites: Site[], fileName: string): void {
-  const sorted = [...sites].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  for (let i = 1; i < sorted.length; i++) {
-    const a = sorted[i - 1]!;
-    const b = sorted[i]!;
-    if (a.address + BigInt(a.len) > b.address) {
-      throw new InputError(`sites overlap: ${a.origin} (0x${a.address.toString(16)}, ${a.len} bytes) and ${b.origin} (0x${b.address.toString(16)}, ${b.len} bytes)`, { file: fileName, offset: b.fileOffset });
+export function checkOverlaps(list: SiteList, fileName: string): void {
+  const order = Array.from({ length: list.count }, (_, i) => i);
+  const a = list.address;
+  let sorted = true;
+  for (let i = 1; i < list.count && sorted; i++) if (a[i - 1]! > a[i]!) sorted = false;
+  if (!sorted) order.sort((x, y) => (a[x]! < a[y]! ? -1 : a[x]! > a[y]! ? 1 : 0));
+  for (let k = 1; k < order.length; k++) {
+    const p = order[k - 1]!;
+    const q = order[k]!;
+    if (a[p]! + BigInt(list.len[p]!) > a[q]!) {
+      throw new InputError(
+        `sites overlap: ${list.origin(p)} (0x${a[p]!.toString(16)}, ${list.len[p]} bytes) and ${list.origin(q)} (0x${a[q]!.toString(16)}, ${list.len[q]} bytes)`,
+        { file: fileName, offset: list.fileOffset[q]! },
+      );
     }
   }
 }

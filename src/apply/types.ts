@@ -1,14 +1,15 @@
 // The apply engine's data: sites found in a binary, what happened to each, and the run's report.
 
+/** One site, as reports and tools see it (materialized from a SiteList on demand). */
 export interface Site {
   /** Position in the site list (0-based), for messages. */
   index: number;
-  /** Where the site's descriptor came from: a table entry's file offset, or a line of a site list. */
+  /** Where the site's descriptor came from: a table entry's place, or an entry of a site list. */
   origin: string;
   address: bigint;
   /** File offset of the site's code. */
   fileOffset: number;
-  /** The op the site calls, by name; undefined when the table names a slot with no op declared. */
+  /** The op the site calls, by name. */
   op: string | undefined;
   /** Index into the ops table, when the site came from a site table. */
   slot?: number;
@@ -18,7 +19,29 @@ export interface Site {
   expect: 'indirect-call' | 'any';
 }
 
+/**
+ * All sites of a run as parallel arrays: a million sites cost a few bytes each, not an object each.
+ */
+export interface SiteList {
+  count: number;
+  address: BigUint64Array;
+  fileOffset: Float64Array;
+  /** Ops-table slot, or -1 (site lists name ops directly). */
+  slot: Int32Array;
+  /** Index into opNames. */
+  op: Int32Array;
+  opNames: string[];
+  len: Uint8Array;
+  /** Clobber mask per site; meaningful when clobberBits is set. */
+  clobberMask: Uint32Array;
+  /** Register name of each mask bit, lowest first; undefined when sites carry no mask. */
+  clobberBits?: string[];
+  expect: 'indirect-call' | 'any';
+  origin(i: number): string;
+}
+
 export type Outcome = 'patched' | 'already-applied' | 'refused';
+export const OUTCOMES: readonly Outcome[] = ['patched', 'already-applied', 'refused'];
 
 export interface SiteResult {
   site: Site;
@@ -38,6 +61,6 @@ export interface SiteResult {
 export interface ApplyStats {
   sites: number;
   byOutcome: Record<Outcome, number>;
-  /** rule or op → outcome → count */
+  /** op → outcome → count */
   byOp: Map<string, Record<Outcome, number>>;
 }

@@ -9,12 +9,15 @@ import type { Bitness } from '../asm/types.js';
  * (template, site length) proves the boundaries for every site that uses it.
  */
 export class ShapeVerifier {
-  private readonly cache = new Map<string, string | undefined>();
+  private readonly cache = new Map<number, string | undefined>();
   constructor(private readonly bitness: Bitness) {}
 
-  /** Undefined when the bytes are whole instructions; otherwise what is wrong. */
-  check(bytes: Uint8Array, key: string): string | undefined {
+  /** Undefined when replacement + fill are whole instructions; otherwise what is wrong. */
+  check(replacement: Uint8Array, fill: Uint8Array, key: number): string | undefined {
     if (this.cache.has(key)) return this.cache.get(key);
+    const bytes = new Uint8Array(replacement.length + fill.length);
+    bytes.set(replacement, 0);
+    bytes.set(fill, replacement.length);
     const d = describeInstructions(bytes, this.bitness);
     const covered = d.instructions.reduce((n, i) => n + i.bytes.length, 0);
     const problem = !d.whole ? d.problem : covered !== bytes.length ? `instructions cover ${covered} of ${bytes.length} bytes` : undefined;

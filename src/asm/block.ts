@@ -13,8 +13,8 @@ const PREFIX_BYTES: Record<string, number> = {
   lock: 0xf0, rep: 0xf3, repe: 0xf3, repz: 0xf3, repne: 0xf2, repnz: 0xf2, data16: 0x66, addr32: 0x67,
   cs: 0x2e, ds: 0x3e, es: 0x26, fs: 0x64, gs: 0x65, ss: 0x36,
 };
-const INSN_PREFIXES = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz']);
-const PSEUDO = new Set(['{load}', '{store}', '{disp8}', '{disp32}']);
+const INSN_PREFIXES = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'data16', 'data32', 'addr16', 'addr32', 'cs', 'ds', 'es', 'fs', 'gs', 'ss']);
+const PSEUDO = new Set(['{load}', '{store}', '{disp8}', '{disp32}', '{nooptimize}', '{vex}', '{vex2}', '{vex3}', '{rex}']);
 
 interface Item {
   stmt: Statement;
@@ -33,6 +33,7 @@ export function toParsed(stmt: Statement, opts: AsmOptions): ParsedInsn {
   for (const p of stmt.prefixes) {
     if (PSEUDO.has(p.word)) pseudo.push(p.word);
     else if (p.word.startsWith('{')) throw new InsnError(`pseudo prefix '${p.word}' is not supported`, p.start, p.end);
+    else if (opts.bitness === 64 && (p.word === 'es' || p.word === 'ss')) throw new InsnError(`'${p.word}' is not supported in 64-bit mode`, p.start, p.end);
     else if (INSN_PREFIXES.has(p.word)) prefixes.push(p.word);
     else throw new InsnError(`prefix '${p.word}' is not supported before an instruction`, p.start, p.end, ['write the prefix as its own statement, e.g. `ds; movsb`, if you need the raw byte']);
   }
@@ -186,10 +187,8 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
         it.size = 0;
         continue;
       }
-      it.long = targetIdx[i] === undefined || !b.short;
-      if (it.long && !b.near) {
-        errors.push({ message: `'${it.stmt.mnemonic!.text}' only reaches targets in this block (rel8)`, start: it.stmt.start, end: it.stmt.end });
-      }
+      // loop/jcxz have only rel8: to an external symbol GNU leaves an 8-bit pc-relative relocation.
+      it.long = (targetIdx[i] === undefined || !b.short) && b.near !== undefined;
     }
   }
   // Relaxation: grow short jumps whose targets are out of reach until nothing changes (sizes only grow).
@@ -254,10 +253,10 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
         }
       } else {
         // External symbol: the rel field is the instruction's tail; GNU's addend is the offset minus the field size.
-        bytes = encodeBranch(b, true, it.offset, it.offset, opts.bitness);
-        const fsize = opts.bitness === 16 ? 2 : 4;
+        bytes = encodeBranch(b, it.long === true, it.offset, it.offset, opts.bitness);
+        const fsize = !it.long ? 1 : opts.bitness === 16 ? 2 : 4;
         writeLE(bytes, bytes.length - fsize, fsize, inPlaceAddend(BigInt(Number(b.target.value) - fsize)));
-        relocations.push({ offset: it.offset + bytes.length - fsize, size: fsize as 2 | 4, pcRelative: true, symbol: b.target.symbol!, addend: Number(b.target.value) - fsize });
+        relocations.push({ offset: it.offset + bytes.length - fsize, size: fsize as 1 | 2 | 4, pcRelative: true, symbol: b.target.symbol!.replace(/@plt$/i, ''), addend: Number(b.target.value) - fsize });
       }
     }
     if (bytes.length !== it.size && !it.raw) {

@@ -44,7 +44,7 @@ function dataSizeOf(operandSize: number, kinds: number[]): number {
 }
 
 // iced spells a few GNU aliases as separate encodings GNU never emits (82 /0, F6 /1, D0 /6 `sal`, ...).
-const NEVER_EMITTED = /^(Sal_|Reservednop_|Prefetchreserved|Cmpxchg486_|Salc$)|_82$|_F6r1$|_F7r1$/;
+const NEVER_EMITTED = /^(Sal_|Reservednop_|Prefetchreserved|Cmpxchg486_|Salc$|Pop[wd]?_CS$|Bswap_r16$)|_KNC_|_82$|_F6r1$|_F7r1$/;
 
 let index: Map<string, CodeInfo[]> | undefined;
 

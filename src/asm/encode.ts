@@ -25,6 +25,8 @@ export interface EncodeOptions {
   /** Force the displacement width: 1 ({disp8}) or 4 ({disp32}). */
   dispSize?: 1 | 4;
   prefixes: { lock?: boolean; rep?: boolean; repne?: boolean };
+  /** `{vex3}`: never use the two-byte VEX form. */
+  vex3?: boolean;
 }
 
 const encoders = new Map<number, InstanceType<typeof Encoder>>();
@@ -142,11 +144,14 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
     const enc = encoderFor(bitness);
     let len: number;
     try {
+      if (opts.vex3) enc.preventVEX2 = true;
       len = enc.encode(ins, 0n);
     } catch (e) {
       // A failed encode leaves partial bytes behind.
       enc.takeBuffer();
       throw e;
+    } finally {
+      if (opts.vex3) enc.preventVEX2 = false;
     }
     const all = enc.takeBuffer();
     const bytes = all.length === len ? all : all.slice(all.length - len);
@@ -194,6 +199,22 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
 const PREFIX_SLOT: Record<number, number> = {
   0x26: 1, 0x2e: 1, 0x36: 1, 0x3e: 1, 0x64: 1, 0x65: 1, 0x67: 2, 0x66: 3, 0xf2: 4, 0xf3: 4, 0xf0: 5,
 };
+
+/** Number of legacy prefix bytes at the start of an encoding. */
+export function prefixCount(bytes: Uint8Array): number {
+  let n = 0;
+  while (n < bytes.length && PREFIX_SLOT[bytes[n]!] !== undefined) n++;
+  return n;
+}
+
+/** Inserts bytes at `at`, moving fixups behind it. */
+export function insertBytes(e: Encoded, at: number, extra: number[]): Encoded {
+  const bytes = new Uint8Array(e.bytes.length + extra.length);
+  bytes.set(e.bytes.subarray(0, at), 0);
+  bytes.set(extra, at);
+  bytes.set(e.bytes.subarray(at), at + extra.length);
+  return { bytes, fixups: e.fixups.map((f) => (f.offset >= at ? { ...f, offset: f.offset + extra.length } : f)) };
+}
 
 export function orderPrefixes(bytes: Uint8Array): void {
   let n = 0;

@@ -37,7 +37,10 @@ export class ExprParser {
   }
 
   parse(): Expr {
+    const start = this.pos;
     const e = this.parseBinary(0);
+    // GAS works in 64 bits and rejects constants that do not fit; values in range wrap like GAS's.
+    if (e.value > MASK64 || e.value < -(1n << 63n)) throw new ExprError('value does not fit in 64 bits', start);
     if (e.symbol === undefined) e.value = toSigned64(e.value);
     return e;
   }
@@ -103,7 +106,7 @@ export class ExprParser {
     }
     if ((m = /^0[xX][0-9a-fA-F]+/.exec(rest))) {
       this.pos += m[0].length;
-      return { value: BigInt(m[0]) };
+      return { value: checkLiteral(BigInt(m[0]), this.pos - m[0].length) };
     }
     if ((m = /^0[bB][01]+/.exec(rest))) {
       this.pos += m[0].length;
@@ -118,9 +121,9 @@ export class ExprParser {
         if (/[89]/.test(text)) throw new ExprError(`bad octal number '${text}'`, this.pos - text.length);
         return { value: BigInt('0o' + text.slice(1)) };
       }
-      return { value: BigInt(text) };
+      return { value: checkLiteral(BigInt(text), this.pos - text.length) };
     }
-    if ((m = /^'(\\?.)/.exec(rest))) {
+    if ((m = /^'(\\?.)'?/.exec(rest))) {
       this.pos += m[0].length;
       const ch = m[1]!.length === 2 ? m[1]!.slice(1) : m[1]!;
       return { value: BigInt(ch.charCodeAt(0)) };
@@ -131,6 +134,11 @@ export class ExprParser {
     }
     throw new ExprError(rest.length === 0 ? 'expected an expression' : `unexpected '${rest[0]}' in expression`, this.pos);
   }
+}
+
+function checkLiteral(v: bigint, at: number): bigint {
+  if (v > MASK64) throw new ExprError('number does not fit in 64 bits', at);
+  return v;
 }
 
 function combine(a: Expr, op: string, b: Expr, at: number): Expr {

@@ -87,7 +87,14 @@ export function splitOperands(s: string, base: number): RawOperand[] {
   return out;
 }
 
-export function lexBlock(text: string): Statement[] {
+/** Blanks out C-style block comments, keeping every other character at its offset. */
+function blankBlockComments(text: string): string {
+  if (!text.includes('/*')) return text;
+  return text.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '));
+}
+
+export function lexBlock(source: string): Statement[] {
+  const text = blankBlockComments(source);
   const out: Statement[] = [];
   for (const p of pieces(text)) {
     let pos = 0;

@@ -44,6 +44,10 @@ export function isRegFieldKind(k: number): boolean {
   return k === K.r8_reg || k === K.r16_reg || k === K.r32_reg || k === K.r64_reg || k === K.xmm_reg || k === K.ymm_reg || k === K.mm_reg;
 }
 
+export function isRegOrMemKind(k: number): boolean {
+  return REG_OR_MEM[k] !== undefined;
+}
+
 export function isImmKind(k: number): boolean {
   return k >= K.imm4_m2z && k <= K.imm64;
 }

@@ -24,7 +24,7 @@ const CC_SYNONYMS: Record<string, string> = {
 
 const SIMPLE_ALIASES: Record<string, string> = {
   cbtw: 'cbw', cwtl: 'cwde', cltq: 'cdqe', cwtd: 'cwd', cltd: 'cdq', cqto: 'cqo',
-  sal: 'shl', xlat: 'xlatb', fwait: 'wait', icebp: 'int1', lret: 'retf',
+  sal: 'shl', loopz: 'loope', loopnz: 'loopne', sysretd: 'sysret', sysexitd: 'sysexit', xlat: 'xlatb', fwait: 'wait', icebp: 'int1', lret: 'retf',
   movsl: 'movsd', cmpsl: 'cmpsd', lodsl: 'lodsd', stosl: 'stosd', scasl: 'scasd', insl: 'insd', outsl: 'outsd',
   iretl: 'iretd', iretw: 'iret', sysretl: 'sysret', sysexitl: 'sysexit',
   pushfl: 'pushfd', popfl: 'popfd', pushfw: 'pushf', popfw: 'popf', ud2a: 'ud2', ud2b: 'ud1',
@@ -57,17 +57,16 @@ const readingCache = new Map<string, Reading[]>();
 
 /** Every reading GNU could give the mnemonic; the operands decide between them. */
 export function readMnemonic(written: string, syntax: 'att' | 'intel', bitness: number): Reading[] {
-  const key = syntax + ':' + written;
+  const key = `${syntax}:${bitness}:${written}`;
   let r = readingCache.get(key);
   if (!r) {
-    r = computeReadings(written.toLowerCase(), syntax);
+    r = computeReadings(written.toLowerCase(), syntax, bitness);
     readingCache.set(key, r);
   }
-  void bitness;
   return r;
 }
 
-function computeReadings(name: string, syntax: 'att' | 'intel'): Reading[] {
+function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number): Reading[] {
   const out: Reading[] = [];
   let tier: 0 | 1 = 0;
   const push = (codes: CodeInfo[] | undefined, extra: Omit<Reading, 'codes' | 'tier'> = {}): void => {
@@ -110,6 +109,12 @@ function computeReadings(name: string, syntax: 'att' | 'intel'): Reading[] {
   }
   push(lookupCodes(canonical(name)));
   tier = 1;
+  // GNU's Intel syntax keeps size suffixes only on stack operations (pushw 1, retfq, leavew).
+  const intelSized = /^(push|pop|leave|ret|retf|lret)([wq])$/.exec(name);
+  if (syntax === 'intel' && intelSized && bitness !== 0) {
+    const bits = SUFFIX_BITS[intelSized[2]!]!;
+    if (!(bits === 64 && bitness !== 64)) push(lookupCodes(canonical(intelSized[1]!)), { dataSize: bits });
+  }
   if (syntax === 'att') {
     if (name.startsWith('f') && name.length > 2) {
       for (const sfx of ['ll', 's', 'l', 't', 'q']) {
@@ -125,7 +130,8 @@ function computeReadings(name: string, syntax: 'att' | 'intel'): Reading[] {
     }
     const sfx = name.slice(-1);
     const bits = SUFFIX_BITS[sfx];
-    if (bits !== undefined && name.length > 1 && !name.startsWith('f')) {
+    // A q suffix names a 64-bit operation, which only exists in 64-bit mode.
+    if (bits !== undefined && name.length > 1 && !name.startsWith('f') && !(bits === 64 && bitness !== 64)) {
       const base = canonical(name.slice(0, -1));
       if (base === 'pushf' || base === 'popf' || base === 'pusha' || base === 'popa') {
         push(lookupCodes(bits === 16 ? base : bits === 32 ? base + 'd' : base + 'q'));

@@ -32,6 +32,15 @@ export class InstructionReader {
   }
 
   decodeAt(offset: number, address: bigint, limit: number = this.data.length - offset): DecodedAt {
+    // The form every paravirt-style site has: `ff 15 disp32` = call *disp32(%rip) in 64-bit mode,
+    // call *disp32 (absolute) in 32-bit mode (ModRM 0x15: mod 00, reg /2 = call, r/m 101). Its length
+    // and target need no decoder; test/asm/unit/reader.test.ts checks this path against iced's decoder.
+    const d = this.data;
+    if (limit >= 6 && offset + 6 <= d.length && d[offset] === 0xff && d[offset + 1] === 0x15) {
+      const disp = d[offset + 2]! | (d[offset + 3]! << 8) | (d[offset + 4]! << 16) | (d[offset + 5]! << 24);
+      const memoryTarget = this.bitness === 64 ? BigInt.asUintN(64, address + 6n + BigInt(disp)) : BigInt(disp >>> 0);
+      return { length: 6, indirectCall: true, memoryTarget, mnemonic: 'call' };
+    }
     this.decoder.position = offset;
     this.decoder.ip = address;
     this.decoder.decodeOut(this.insn);

@@ -2,17 +2,16 @@
 // wins, with GNU's template order breaking ties (store form of reg,reg; imm8 sign-extended before the
 // accumulator form; lowest opcode otherwise).
 import { lookupCodes, modeBit, type CodeInfo } from './codeIndex.js';
-import { encodeCandidate, type Encoded } from './encode.js';
-import { Kinds as K, IMPLICIT_KINDS, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
+import { encodeCandidate, insertBytes, orderPrefixes, prefixCount, type Encoded } from './encode.js';
+import { Kinds as K, IMPLICIT_KINDS, isRegOrMemKind, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
 import { readMnemonic, type Reading } from './mnemonics.js';
 import type { MemOperand, Operand, ParsedInsn, RegOperand } from './operands.js';
 import { lookupRegister, registerAvailable, type RegInfo } from './registers.js';
 
-export class InsnError extends Error {
-  constructor(message: string, public readonly start: number, public readonly end: number, public readonly hints?: string[]) {
-    super(message);
-  }
-}
+import { InsnError } from './errors.js';
+import { rewriteStringOperands } from './strings.js';
+
+export { InsnError };
 
 export interface BranchForm {
   kind: 'branch';
@@ -38,6 +37,7 @@ export interface SelectOptions {
 }
 
 const COMMUTATIVE = new Set(['xchg', 'test']);
+const AMBIGUOUS64 = new Set(['sysret', 'sysexit', 'iret', 'lret']);
 const SHIFTS = new Set(['shl', 'shr', 'sal', 'sar', 'rol', 'ror', 'rcl', 'rcr']);
 const X87_POP_DEFAULT = new Set(['faddp', 'fmulp', 'fsubp', 'fsubrp', 'fdivp', 'fdivrp']);
 const X87_ST1_DEFAULT = new Set(['fxch', 'fcom', 'fcomp', 'fucom', 'fucomp']);
@@ -66,6 +66,10 @@ function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: s
   // GNU's AT&T `bound` keeps Intel operand order.
   if (opts.syntax === 'att' && /^bound[wl]?$/.test(mnemonic)) ops.reverse();
   if ((SHIFTS.has(mnemonic) || SHIFTS.has(b)) && ops.length === 1) ops.push({ kind: 'imm', expr: { value: 1n }, ...span });
+  // lar/lsl read a selector: GNU takes a 16-bit source register and encodes it as the 32-bit one.
+  if (/^(lar|lsl)[wlq]?$/.test(mnemonic) && ops.length === 2 && ops[1]!.kind === 'reg' && ops[1]!.info.cls === 'gpr16' && ops[0]!.kind === 'reg' && ops[0]!.info.bits > 16) {
+    ops[1] = { ...ops[1]!, info: gpr32Of(ops[1]!.info.num) };
+  }
   if ((mnemonic === 'imul' || b === 'imul') && ops.length === 2 && ops[1]!.kind === 'imm') ops = [ops[0]!, ops[0]!, ops[1]!];
   if (mnemonic.startsWith('f')) {
     if (X87_POP_DEFAULT.has(mnemonic) && ops.length === 0) ops = [reg('st(1)', span), reg('st', span)];
@@ -112,7 +116,9 @@ function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
 
 function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOptions, isDirectBranch: boolean): boolean {
   if (!(ci.modes & modeBit(opts.bitness))) return false;
-  if (FAR_NAME.test(ci.name) !== (r.far === true)) return false;
+  // Far indirect branches: `ljmp *mem` in AT&T, `jmp FWORD PTR [mem]` in Intel.
+  const intelFar = opts.syntax === 'intel' && ops.length === 1 && ops[0]!.kind === 'mem' && ops[0]!.size !== undefined && ops[0]!.size === ci.memBytes;
+  if (FAR_NAME.test(ci.name) ? !(r.far === true || intelFar) : r.far === true) return false;
   const kinds = userKinds(ci);
   if (kinds.length !== ops.length) return false;
   if (r.movabs) {
@@ -167,6 +173,9 @@ function checkRegisters(ops: Operand[], opts: SelectOptions): void {
       if (!registerAvailable(r, opts.bitness)) {
         throw new InsnError(`register '${r.name}' does not exist in ${opts.bitness}-bit mode`, op.start, op.end);
       }
+      if ((r.cls === 'cr' && ![0, 2, 3, 4, 8].includes(r.num)) || (r.cls === 'dr' && r.num >= 8)) {
+        throw new InsnError(`'${r.name}' is not an architectural register (using it raises #UD)`, op.start, op.end);
+      }
       if (r.cls === 'zmm' || r.cls === 'k' || ((r.cls === 'xmm' || r.cls === 'ymm') && r.num >= 16)) {
         throw new InsnError(`'${r.name}' needs EVEX (AVX-512), which patchc does not encode`, op.start, op.end);
       }
@@ -200,16 +209,31 @@ function fmt(v: bigint): string {
   return v < 0n ? '-0x' + (-v).toString(16) : '0x' + v.toString(16);
 }
 
-export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected {
+export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Selected {
   const warnings: string[] = [];
+  const insn = rewriteStringOperands(written, opts.syntax, opts.bitness) ?? written;
   const { mnemonic, ops } = normalizeOperands(insn, opts);
   const mspan = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
   const readings = readMnemonic(mnemonic, opts.syntax, opts.bitness);
   if (readings.length === 0) throw new InsnError(`unknown instruction '${insn.mnemonic}'`, mspan.start, mspan.end);
   checkRegisters(ops, opts);
+  if (opts.bitness === 64 && AMBIGUOUS64.has(mnemonic) && ops.every((o) => o.kind !== 'mem' || o.size === undefined)) {
+    throw new InsnError(`'${insn.mnemonic}' is ambiguous in 64-bit code`, mspan.start, mspan.end, [
+      `write '${insn.mnemonic}q' for the 64-bit form or '${insn.mnemonic}l' for the 32-bit one (GNU as would assume 32-bit with a warning)`,
+    ]);
+  }
   const pseudo = new Set(insn.pseudo);
+  if (mnemonic.startsWith('mov') && ops[0]?.kind === 'reg' && ops[0].info.reg === lookupRegister('cs')!.reg) {
+    throw new InsnError("cannot load %cs with mov (it raises #UD); use a far jump or lret", ops[0].start, ops[0].end);
+  }
   const pfx = new Set(insn.prefixes);
   const target = directTarget(insn, ops);
+  for (const o of ops) {
+    const sym = o.kind === 'imm' ? o.expr.symbol : o.kind === 'mem' ? o.disp.symbol : undefined;
+    if (sym?.includes('@') && !(o === ops[0] && target && /@plt$/i.test(sym))) {
+      throw new InsnError(`relocation operator '${sym.slice(sym.indexOf('@'))}' is not supported`, o.start, o.end);
+    }
+  }
   const hasBranchForm = target !== undefined && readings.some(hasNearBranchForm);
   if (target && hasBranchForm) return selectBranch(insn, readings, target, opts, warnings);
 
@@ -217,8 +241,14 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
   for (const r of readings) {
     if (r.tier === 1 && matches.length > 0) break;
     for (const ci of r.codes) {
-      if (candidateFits(ci, r, ops, opts, false)) matches.push({ ci, ops, swapped: false });
-      else if (ops.length === 1 && ops[0]!.kind === 'reg' && ops[0]!.info.cls === 'st' && ci.kinds[0] === K.st0) {
+      const fits = candidateFits(ci, r, ops, opts, false);
+      if (fits) matches.push({ ci, ops, swapped: false });
+      if (fits && insn.pseudo.includes('{load}') && ops.length === 2 && (COMMUTATIVE.has(mnemonic) || COMMUTATIVE.has(mnemonic.slice(0, -1)))) {
+        const sw = [ops[1]!, ops[0]!];
+        if (candidateFits(ci, r, sw, opts, false)) matches.push({ ci, ops: sw, swapped: true });
+      } else if (fits) {
+        // matched as written
+      } else if (ops.length === 1 && ops[0]!.kind === 'reg' && ops[0]!.info.cls === 'st' && ci.kinds[0] === K.st0) {
         // x87 `fxch %st(3)`: the st(0) operand is implied.
         const full = [reg('st', ops[0]!), ops[0]!];
         if (candidateFits(ci, r, full, opts, false)) matches.push({ ci, ops: full, swapped: false });
@@ -239,8 +269,13 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
     if (pick.length === 0) throw new InsnError(`operand size is ambiguous for '${insn.mnemonic}'`, mspan.start, mspan.end, ['add a size suffix (b, w, l, q) or a PTR size']);
     const mem = memOperand(ops);
     const memSizes = new Set(matches.map((m) => m.ci.memBytes));
-    if (mem && mem.size === undefined && memSizes.size > 1 && !ops.some((o) => regBits(o) > 0) && !matches.some((m) => m.ci.defaultOpSize64)) {
-      warnings.push(`no operand size given for '${insn.mnemonic}'; using ${def}-bit as GNU as does`);
+    // Stack and branch operations and the pure-memory x87/system forms default silently in GNU.
+    const silent = matches.some((m) => m.ci.defaultOpSize64 || /^(Push|Pop|Call|Jmp)/.test(m.ci.name)) || matches.every((m) => userKinds(m.ci).every((k) => !isRegOrMemKind(k)));
+    if (mem && mem.size === undefined && memSizes.size > 1 && !ops.some((o) => regBits(o) > 0) && !silent) {
+      // GNU guesses here (AT&T: with a warning; Intel: an error). A patch rule should say what it means.
+      throw new InsnError(`operand size of '${insn.mnemonic}' is ambiguous`, mem.start, mem.end, [
+        opts.syntax === 'att' ? `add a size suffix, e.g. '${insn.mnemonic}${def === 64 ? 'q' : def === 16 ? 'w' : 'l'}' (GNU as would assume ${def}-bit with a warning)` : `add a size, e.g. '${def === 64 ? 'QWORD' : def === 16 ? 'WORD' : 'DWORD'} PTR'`,
+      ]);
     }
     matches = pick;
   }
@@ -284,26 +319,65 @@ export function selectEncoding(insn: ParsedInsn, opts: SelectOptions): Selected 
   }
   matches = matches.map(drop66);
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
+  const loadSwap = pseudo.has('{load}') && matches.some((m) => m.swapped) && ops.every((o) => o.kind === 'reg');
   let best: { m: Match; e: Encoded; rank: number[] } | undefined;
   let lastErr: unknown;
   for (const m of matches) {
     let e: Encoded;
     try {
-      e = encodeCandidate(m.ci, m.ops, { bitness: opts.bitness, ...(dispSize ? { dispSize } : {}), prefixes: { lock, rep, repne } });
+      e = encodeCandidate(m.ci, m.ops, { bitness: opts.bitness, ...(dispSize ? { dispSize } : {}), prefixes: { lock, rep, repne }, vex3: pseudo.has('{vex3}') });
     } catch (err) {
       lastErr = err;
       continue;
     }
     const kinds = userKinds(m.ci);
     const accForm = kinds.some(isFixedRegKind) && kinds.some(isImmKind) ? 1 : 0;
-    const rank = [e.bytes.length, m.swapped ? 1 : 0, accForm, m.ci.code];
+    // `{load}` on test/xchg puts the other register in the reg field: that is the swapped reading.
+    const swapRank = loadSwap ? (m.swapped ? 0 : 1) : m.swapped ? 1 : 0;
+    const rank = [e.bytes.length, swapRank, accForm, m.ci.code];
     if (!best || less(rank, best.rank)) best = { m, e, rank };
   }
   if (!best) {
     const why = lastErr instanceof Error ? lastErr.message.replace(/ \(.*\)$/, '') : 'no encoding';
     throw new InsnError(`cannot encode '${insn.mnemonic}' with these operands: ${why}`, mspan.start, insn.operands.at(-1)?.end ?? mspan.end);
   }
-  return { kind: 'fixed', encoded: best.e, code: best.m.ci, warnings };
+  const encoded = addExplicitPrefixes(best.e, best.m, insn, opts);
+  return { kind: 'fixed', encoded, code: best.m.ci, warnings };
+}
+
+const EXPLICIT_PREFIX: Record<string, number> = {
+  data16: 0x66, data32: 0x66, addr16: 0x67, addr32: 0x67, cs: 0x2e, ds: 0x3e, es: 0x26, fs: 0x64, gs: 0x65, ss: 0x36,
+};
+const SEGMENT_BYTES = new Set([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65]);
+
+/** `data16`/`addr32`/segment words and `{rex}`: GNU adds the byte as written, in its prefix order. */
+function addExplicitPrefixes(e: Encoded, m: Match, insn: ParsedInsn, opts: SelectOptions): Encoded {
+  let out = e;
+  const at = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
+  for (const p of insn.prefixes) {
+    const b = EXPLICIT_PREFIX[p];
+    if (b === undefined) continue;
+    const bits = opts.bitness;
+    const meaningful = SEGMENT_BYTES.has(b) || (p === 'data16' && bits !== 16) || (p === 'addr16' && bits === 32) || (p === 'data32' && bits === 16) || (p === 'addr32' && bits !== 32);
+    if (!meaningful) {
+      throw new InsnError(`'${p}' is meaningless in ${opts.bitness}-bit code`, at.start, at.end);
+    }
+    const n = prefixCount(out.bytes);
+    const run = Array.from(out.bytes.subarray(0, n));
+    if (run.includes(b) || (SEGMENT_BYTES.has(b) && run.some((x) => SEGMENT_BYTES.has(x)))) {
+      throw new InsnError(`'${p}' duplicates a prefix the instruction already has`, at.start, at.end);
+    }
+    out = insertBytes(out, 0, [b]);
+    orderPrefixes(out.bytes);
+  }
+  if (insn.pseudo.includes('{rex}')) {
+    if (opts.bitness !== 64 || m.ci.vex) throw new InsnError("'{rex}' needs a legacy instruction in 64-bit code", at.start, at.end);
+    if (m.ops.some((o) => o.kind === 'reg' && o.info.highByte)) throw new InsnError("'{rex}' cannot be used with ah/bh/ch/dh", at.start, at.end);
+    const n = prefixCount(out.bytes);
+    const next = out.bytes[n]!;
+    if (next < 0x40 || next > 0x4f) out = insertBytes(out, n, [0x40]);
+  }
+  return out;
 }
 
 // Selector loads/stores and the like have a 16-bit operand no matter what; GNU writes a 16-bit register or
@@ -368,7 +442,7 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
       if (!(ci.modes & modeBit(bits))) continue;
       if (ci.kinds.length !== 1) continue;
       // loop/jecxz come in address-size variants; GNU uses the mode's own.
-      if (ci.addressSize !== 0 && ci.addressSize !== bits && !(bits === 64 && ci.name.startsWith('Jecxz'))) continue;
+      if (ci.addressSize !== 0 && ci.addressSize !== bits && !/^J[er]?cxz/.test(ci.name)) continue;
       if (ci.kinds[0] === shortKind && !short) short = ci;
       if ((ci.kinds[0] === nearKind || ci.kinds[0] === (bits === 16 ? K.xbegin_2 : K.xbegin_4)) && !near) near = ci;
     }

@@ -19,7 +19,14 @@ export async function writeFileAtomic(target: string, data: Uint8Array, options:
   let mode = options.mode;
   try {
     dest = await fs.realpath(target);
-    if (mode === undefined) mode = (await fs.stat(dest)).mode & 0o7777;
+    const st = await fs.stat(dest);
+    // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a pipe) is written to, never replaced: renaming
+    // over /dev/null would turn it into a regular file for the whole machine.
+    if (!st.isFile()) {
+      await fs.writeFile(dest, data);
+      return;
+    }
+    if (mode === undefined) mode = st.mode & 0o7777;
   } catch (e) {
     if (!isErrno(e, 'ENOENT')) throw ioError(`cannot write ${target}`, e);
   }

@@ -3,6 +3,7 @@ import { applyCommand, applyHelp, explainCommand, explainHelp } from './commands
 import { asmCommand, asmHelp } from './commands/asm.js';
 import { checkCommand, checkHelp } from './commands/check.js';
 import { compileCommand, compileHelp } from './commands/compile.js';
+import { crosscheckCommand, crosscheckHelp } from './commands/crosscheck.js';
 import { EXIT, processIo, UsageError, type Io } from './io.js';
 
 type Command = { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string };
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   asm: { run: asmCommand, help: asmHelp, summary: 'assemble instructions, one hex line per input line' },
   apply: { run: applyCommand, help: applyHelp, summary: 'patch the sites of an ELF binary or vmlinuz, with a report' },
   explain: { run: explainCommand, help: explainHelp, summary: 'show chosen sites before/after, objdump style' },
+  crosscheck: { run: crosscheckCommand, help: crosscheckHelp, summary: "check rules against a kernel's own ALTERNATIVEs" },
 };
 
 export function registerCommand(name: string, cmd: Command): void {

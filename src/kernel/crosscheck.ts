@@ -3,7 +3,7 @@
 // does) against what the rule set makes patchc write. Hand-written rules are checked against the build's
 // own data, not against another hand-written expectation.
 import type { Bitness } from '../asm/types.js';
-import { replacementKind } from '../apply/report.js';
+import { resultKind } from '../apply/report.js';
 import type { SiteResult } from '../apply/types.js';
 import { nopFill, type NopTable } from '../model/nops.js';
 import { AltIndex, type AltInstr } from './altinstructions.js';
@@ -134,7 +134,7 @@ export function patchcShape(r: SiteResult, bitness: Bitness, cache?: Map<string,
   const key = String.fromCharCode(...r.patched.subarray(0, n));
   let shape = cache?.get(key);
   if (shape === undefined) {
-    const k = replacementKind(r, bitness);
+    const k = resultKind(r, bitness);
     shape = k === 'unchanged' ? 'refused' : k;
     cache?.set(key, shape);
   }

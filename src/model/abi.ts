@@ -62,10 +62,10 @@ export function subRegister(reg: string, bits: 8 | 16 | 32 | 64): string | undef
   return GPR[reg]?.[bits];
 }
 
+const FULL = new Map<string, { 32: string; 64: string }>();
+for (const e of Object.values(GPR)) for (const name of [e[8], e[16], e[32], e[64]]) FULL.set(name, { 32: e[32], 64: e[64] });
+
 /** The full-width register a (sub-)register belongs to: `dil` → `rdi` on x86_64, `di` → `edi` on i386. */
 export function fullRegister(reg: string, wordBits: 32 | 64): string | undefined {
-  for (const entry of Object.values(GPR)) {
-    if (entry[8] === reg || entry[16] === reg || entry[32] === reg || entry[64] === reg) return wordBits === 64 ? entry[64] : entry[32];
-  }
-  return undefined;
+  return FULL.get(reg)?.[wordBits];
 }

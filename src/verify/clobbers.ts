@@ -63,7 +63,7 @@ function policy(ctx: CheckContext, out: CheckOutcome): Policy {
     return {
       allowed: new Set(ret),
       code: 'verify-clobber',
-      rule: `op ${op.name} is callee_save (Linux PV_CALLEE_SAVE): it may change only ${ret.length ? `the return register ${ret.map((r) => st.display(r)).join(':')}` : 'no register (it returns nothing)'}`,
+      rule: `op ${op.name} is callee_save (Linux PV_CALLEE_SAVE): it may change ${ret.length ? `only the return register ${ret.map((r) => st.display(r)).join(':')}` : 'no register (it returns nothing)'}`,
     };
   }
   return { allowed: new Set(conv.callerSaved.map(full)), code: 'verify-clobber', rule: `${conv.name} lets a call change only ${conv.callerSaved.join(', ')}` };
@@ -114,6 +114,7 @@ function checkRegisters(ctx: CheckContext, out: CheckOutcome): void {
   const pol = policy(ctx, out);
   const calleeSaved = new Set(conv.calleeSaved.map((r) => st.fullNameOf(r)));
   const changed: string[] = [];
+  const undecided = new Map<number, { names: string[]; why: string; calleeSaved: boolean }>();
   const names = (ctx.arch.wordBits === 64 ? GPR64 : GPR64.slice(0, 8)).filter((r) => r !== 'rsp');
   for (const r of names) {
     const final = st.full(r);
@@ -126,22 +127,37 @@ function checkRegisters(ctx: CheckContext, out: CheckOutcome): void {
       continue;
     }
     const w = lastWriter(ctx.exec, r);
+    if (cmp.kind === 'unknown') {
+      const key = w?.index ?? -1;
+      const g = undecided.get(key) ?? { names: [], why: cmp.why, calleeSaved: false };
+      g.names.push(name);
+      g.calleeSaved ||= isCalleeSaved;
+      undecided.set(key, g);
+      continue;
+    }
     const after = w ? `${quote(ctx, w)} leaves ${name} holding ${formatVal(final)}` : `${name} ends as ${formatVal(final)}`;
-    const hints: string[] = [];
     const push = ctx.syntax === 'att' ? `\`push %${name}\` … \`pop %${name}\`` : `\`push ${name}\` … \`pop ${name}\``;
     const usable = [...pol.allowed].filter((a) => !calleeSaved.has(a)).map((a) => st.display(a));
-    hints.push(`save and restore it (${push})${usable.length ? ` or use ${usable.length > 3 ? 'a register the op may change' : ''}${usable.length > 3 ? ` (${usable.join(', ')})` : usable.join(' or ')}` : ''}`);
-    if (cmp.kind !== 'refuted' && cmp.witness) hints.push(witnessHint(cmp.witness, name, `its entry value`));
+    const hints = [`save and restore it (${push})${usable.length ? ` or use ${usable.length > 3 ? `a register the op may change (${usable.join(', ')})` : usable.join(' or ')}` : ''}`];
+    if (cmp.witness) hints.push(witnessHint(cmp.witness, name, 'its entry value'));
+    if (cmp.independent) hints.push(`${name}'s final value does not depend on its entry value, so it differs from it for some input`);
     let finding: Finding;
-    if (cmp.kind === 'unknown') {
-      finding = { status: 'unknown', code: isCalleeSaved ? 'verify-callee-saved' : pol.code, message: `${ctx.subject}: cannot show that ${name} is preserved: ${after}; ${cmp.why}`, hints };
-    } else if (isCalleeSaved) {
+    if (isCalleeSaved) {
       const list = conv.calleeSaved.filter((c) => c !== 'esp' && c !== 'rsp').join(', ');
       finding = { status: 'violated', code: 'verify-callee-saved', message: `${ctx.subject}: ${name} is callee-saved under ${conv.name} (${list}) and is not restored: ${after}`, hints };
     } else {
       finding = { status: 'violated', code: pol.code, message: `${ctx.subject}: ${pol.rule}, but ${after}`, hints };
     }
     out.findings.push(finding);
+  }
+  for (const [at, g] of undecided) {
+    const w = at >= 0 ? ctx.exec.insns[at] : undefined;
+    out.findings.push({
+      status: 'unknown',
+      code: g.calleeSaved ? 'verify-callee-saved' : pol.code,
+      message: `${ctx.subject}: cannot show that ${g.names.join(', ')} ${g.names.length > 1 ? 'are' : 'is'} preserved${w ? ` after ${quote(ctx, w)}` : ''}: ${g.why}`,
+      hints: [pol.rule],
+    });
   }
   out.details.push(changed.length ? `registers changed: ${changed.join(', ')} (allowed: ${pol.rule})` : 'registers: none changed');
 }

@@ -53,9 +53,12 @@ export function formatVal(v: Val): string {
       if (!(v.k === 'and' ? v.c === allOnes : v.c === 0n)) parts.push(hex(v.c));
       return `(${parts.join(sym)})`;
     }
-    case 'app':
+    case 'app': {
       if (v.f.startsWith('load')) return `the memory at [${v.args.map(formatVal).join(', ')}]`;
+      const insn = /^insn:(\w+)@\d+:(\w+)$/.exec(v.f);
+      if (insn) return `what \`${insn[1]}\` leaves in ${insn[2]}`;
       return `${v.f}(${v.args.map(formatVal).join(', ')})`;
+    }
   }
 }
 

@@ -43,7 +43,7 @@ function skipReason(): string | undefined {
 const reason = skipReason();
 if (reason) console.log(`skipping the reproducible-build check: ${reason}`);
 
-describe.skipIf(reason !== undefined)('examples/paravirt/bin is reproducible', () => {
+describe.skipIf(reason !== undefined)(`examples/paravirt/bin is reproducible${reason ? ` (skipped: ${reason})` : ''}`, () => {
   let dir: string | undefined;
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -48,6 +48,9 @@ export async function apply(rules: string, input: string, output: string): Promi
   return JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
 }
 
+/** The example binaries are static x86 Linux programs (i386 ones run on x86_64 kernels with IA-32 emulation). */
+export const CAN_RUN = process.platform === 'linux' && process.arch === 'x64';
+
 export interface ProgramRun {
   status: number | null;
   signal: NodeJS.Signals | null;

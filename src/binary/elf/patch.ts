@@ -23,7 +23,17 @@ export class ElfPatcher {
   /** Sections the parsed view depends on (names, symbols): writing them would make it lie. */
   private readonly structural: Set<number>;
 
-  constructor(readonly elf: ElfFile) {
+  /** Last section written to: patch sites cluster in .text, so this answers most lookups at once. */
+  private lastSection: SectionHeader | undefined;
+
+  /**
+   * `record: false` keeps no log of writes: applying a million sites then costs no memory per site (the
+   * before/after of each write can be had from the input and `data`).
+   */
+  constructor(
+    readonly elf: ElfFile,
+    private readonly options: { record?: boolean } = {},
+  ) {
     this.data = elf.data.slice(0, elf.data.length);
     this.structural = new Set<number>();
     if (elf.header.shstrndx) this.structural.add(elf.header.shstrndx);
@@ -54,6 +64,10 @@ export class ElfPatcher {
     if (!sec) throw new InputError(`write of ${bytes.length} bytes at ${hex(offset)} is not inside the file contents of one section`, at);
     if (this.structural.has(sec.index)) throw new InputError(`write at ${hex(offset)} would change ${sec.name || `section ${sec.index}`}, which holds names or symbols`, at);
     if (this.overlapsHeaders(offset, bytes.length)) throw new InputError(`write at ${hex(offset)} overlaps the ELF header or a header table`, at);
+    if (this.options.record === false) {
+      this.data.set(bytes, offset);
+      return;
+    }
     const before = this.data.slice(offset, offset + bytes.length);
     this.data.set(bytes, offset);
     this.writes.push({ offset, ...(vaddr !== undefined ? { vaddr } : {}), before, after: bytes.slice() });
@@ -76,16 +90,21 @@ export class ElfPatcher {
 
   private containingSection(offset: number, length: number): SectionHeader | undefined {
     if (!Number.isSafeInteger(offset) || offset < 0 || length <= 0) return undefined;
-    return this.elf.sections.find((s) => s.index !== 0 && s.fileSize > 0 && offset >= s.offset && offset + length <= s.offset + s.fileSize);
+    const last = this.lastSection;
+    if (last && offset >= last.offset && offset + length <= last.offset + last.fileSize) return last;
+    return (this.lastSection = this.elf.sections.find((s) => s.index !== 0 && s.fileSize > 0 && offset >= s.offset && offset + length <= s.offset + s.fileSize));
   }
+
+  private headerRanges: [number, number][] | undefined;
 
   private overlapsHeaders(offset: number, length: number): boolean {
     const h = this.elf.header;
-    const ranges: [number, number][] = [
+    this.headerRanges ??= [
       [0, h.ehsize || (h.class === 64 ? 64 : 52)],
       [h.phoff, h.phoff + h.phnum * h.phentsize],
       [h.shoff, h.shoff + h.shnum * h.shentsize],
     ];
-    return ranges.some(([a, b]) => b > a && offset < b && offset + length > a);
+    for (const [a, b] of this.headerRanges) if (b > a && offset < b && offset + length > a) return true;
+    return false;
   }
 }

@@ -84,9 +84,9 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   const { result, table } = r;
   // The report first, then the binary: a failed report write must not leave a patched binary behind
   // that nobody can account for.
-  if (values.report) await writeFileAtomic(values.report, new TextEncoder().encode(reportJson(input, values.output, table.arch, table.bitness, result.results, result.stats)));
+  if (values.report) await writeFileAtomic(values.report, new TextEncoder().encode(reportJson(result, input, values.output)));
   if (!values['dry-run'] && values.output) await result.patcher.save(values.output, { mode: 0o755 });
-  io.out(summaryText(result.results, result.stats, table.bitness));
+  io.out(summaryText(result));
   if (values['dry-run']) io.out('dry run: nothing written\n');
   return values.strict && result.stats.byOutcome.refused > 0 ? EXIT.rules : EXIT.ok;
 }

@@ -25,6 +25,9 @@ export interface DecodedInsn {
   flow: Flow;
   /** Registers iced says the instruction writes, with how: 'write' is certain, 'cond' conditional. */
   written: { reg: string; bits: number; gpr: boolean; how: 'write' | 'cond' }[];
+  /** Registers iced says the instruction reads. */
+  read: { reg: string; gpr: boolean }[];
+  memoryRead: boolean;
   /** RFLAGS bits written (iced's rflagsModified). */
   flagsModified: number;
   memoryWrite: boolean;
@@ -52,6 +55,8 @@ function getFormatters(): NonNullable<typeof formatters> {
     for (const f of [att, intel]) {
       f.firstOperandCharIndex = 0;
       f.spaceAfterOperandSeparator = true;
+      f.uppercaseHex = false;
+      f.branchLeadingZeros = false;
     }
     formatters = { att, intel };
   }
@@ -92,18 +97,22 @@ export function decodeReplacement(bytes: Uint8Array, bitness: 32 | 64, relocatio
         const branch = operands.find((o): o is Extract<Operand, { kind: 'branch' }> => o.kind === 'branch');
         if (branch && relocation) branch.symbol = relocation.symbol;
         const written: DecodedInsn['written'] = [];
+        const read: DecodedInsn['read'] = [];
         let memoryWrite = false;
+        let memoryRead = false;
         const info = infoFactory.info(insn);
         try {
           for (const u of info.usedRegisters()) {
             const a = u.access;
             const how = a === OpAccess.Write || a === OpAccess.ReadWrite ? 'write' : a === OpAccess.CondWrite || a === OpAccess.ReadCondWrite ? 'cond' : undefined;
             if (how) written.push({ reg: regName(u.register), bits: RegisterExt.size(u.register) * 8, gpr: RegisterExt.isGPR(u.register), how });
+            if (a === OpAccess.Read || a === OpAccess.CondRead || a === OpAccess.ReadWrite || a === OpAccess.ReadCondWrite) read.push({ reg: regName(u.register), gpr: RegisterExt.isGPR(u.register) });
             u.free();
           }
           for (const m of info.usedMemory()) {
             const a = m.access;
             if (a === OpAccess.Write || a === OpAccess.ReadWrite || a === OpAccess.CondWrite || a === OpAccess.ReadCondWrite) memoryWrite = true;
+            if (a === OpAccess.Read || a === OpAccess.CondRead || a === OpAccess.ReadWrite || a === OpAccess.ReadCondWrite) memoryRead = true;
             m.free();
           }
         } finally {
@@ -120,6 +129,8 @@ export function decodeReplacement(bytes: Uint8Array, bitness: 32 | 64, relocatio
           intel: branch?.symbol ? `${fmt.intel.formatMnemonic(insn)} ${branch.symbol}` : fmt.intel.format(insn),
           flow: FLOW[insn.flowControl] ?? 'other',
           written,
+          read,
+          memoryRead,
           flagsModified: insn.rflagsModified,
           memoryWrite,
           stackIncrement: insn.stackPointerIncrement,

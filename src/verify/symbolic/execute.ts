@@ -4,7 +4,7 @@
 import iced from 'iced-x86';
 import type { DecodedInsn, Operand } from './decode.js';
 import { FLAG_BITS, MachineState } from './state.js';
-import { add, app, bitwise, concat, constant, lin, neg, not, sar, sext, shl, shr, slice, sub, symbol, zext, type Origin, type Val } from './values.js';
+import { add, app, bitwise, concat, constant, lin, neg, not, sar, sext, shl, shr, slice, sub, symbol, zext, type Val } from './values.js';
 
 const { RflagsBits } = iced;
 
@@ -54,6 +54,8 @@ export interface ExecResult {
   writers: Map<string, number[]>;
   /** Set when rsp stopped being rsp₀ + a constant: the stack checks cannot be decided past this. */
   stackLost?: DecodedInsn;
+  /** The branch decisions that lead down this path, in order; empty for straight-line code. */
+  path: string[];
 }
 
 const NOPS = new Set(['nop', 'endbr64', 'endbr32', 'pause']);
@@ -63,11 +65,53 @@ const SHIFTS = new Set(['shl', 'sal', 'shr', 'sar']);
 
 class Unsupported extends Error {}
 
+/** Most paths explored before giving up: each conditional branch doubles them. */
+export const MAX_PATHS = 64;
+
+/**
+ * Every path through the replacement. Conditional branches fork (both directions are explored: which
+ * one the flags select is not modelled), jumps forward to a label inside the block are followed, a jump
+ * to the end of the block ends the path normally, and a backward jump (a loop) is not followed.
+ */
+export function executePaths(insns: DecodedInsn[], opts: ExecOptions, end: number): ExecResult[] {
+  const done: ExecResult[] = [];
+  const work: { from: number; res: ExecResult }[] = [{ from: 0, res: fresh(insns, opts) }];
+  while (work.length) {
+    const w = work.pop()!;
+    done.push(runPath(insns, opts, end, w.from, w.res, (from, res) => {
+      if (done.length + work.length + 1 >= MAX_PATHS) return false;
+      work.push({ from, res });
+      return true;
+    }));
+  }
+  return done.sort((a, b) => a.path.length - b.path.length);
+}
+
+/** The only path of a straight-line replacement (the first one otherwise). */
 export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
-  const st = new MachineState(opts.wordBits);
+  const end = insns.length ? insns[insns.length - 1]!.offset + insns[insns.length - 1]!.length : 0;
+  return executePaths(insns, opts, end)[0]!;
+}
+
+function fresh(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
+  return { state: new MachineState(opts.wordBits), insns, unmodelled: [], calls: [], ending: { kind: 'falls-through' }, stackLog: [], writers: new Map(), path: [] };
+}
+
+function fork(r: ExecResult): ExecResult {
+  return {
+    ...r,
+    state: r.state.clone(),
+    unmodelled: [...r.unmodelled],
+    calls: [...r.calls],
+    stackLog: [...r.stackLog],
+    writers: new Map([...r.writers].map(([k, v]) => [k, [...v]])),
+    path: [...r.path],
+  };
+}
+
+function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, from: number, res: ExecResult, spawn: (from: number, res: ExecResult) => boolean): ExecResult {
+  const st = res.state;
   const W = opts.wordBits;
-  const res: ExecResult = { state: st, insns, unmodelled: [], calls: [], ending: { kind: 'falls-through' }, stackLog: [], writers: new Map() };
-  let memGen = 0;
   const noteWrite = (full: string, i: number): void => {
     const l = res.writers.get(full) ?? [];
     if (l[l.length - 1] !== i) l.push(i);
@@ -80,8 +124,10 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
 
   const effectiveAddress = (m: Extract<Operand, { kind: 'mem' }>): Val => {
     if (m.ripRelative) return app(W, 'rip-relative', [constant(W, m.disp)]);
-    // A 32-bit base on x86_64 means a 32-bit address (67 prefix), zero-extended.
-    const aw = m.base && st.bitsOf(m.base) === 32 && W === 64 ? 32 : W;
+    // The address size is the width of its registers (a 67 prefix makes them 32-bit on x86_64, 16-bit on
+    // i386); the address is computed at that width and then zero-extended.
+    const reg = m.base ?? m.index;
+    const aw = reg ? st.bitsOf(reg) : W;
     const terms: { coef: bigint; t: Val }[] = [];
     if (m.base) terms.push({ coef: 1n, t: st.read(m.base) });
     if (m.index) terms.push({ coef: BigInt(m.scale), t: st.read(m.index) });
@@ -99,7 +145,7 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
     const ea = effectiveAddress(m);
     const off = stackOffset(m, ea);
     if (off !== undefined) return st.loadStack(off, bits);
-    return app(bits, `load${memGen}${m.segment ? `:${m.segment}` : ''}`, [ea]);
+    return app(bits, `load${st.memGen}${m.segment ? `:${m.segment}` : ''}`, [ea]);
   };
   const store = (m: Extract<Operand, { kind: 'mem' }>, v: Val, i: number, insn: DecodedInsn): void => {
     const ea = effectiveAddress(m);
@@ -109,7 +155,7 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
       if (off + v.w / 8 > 0) st.memoryWrites.push({ insn: i, what: `\`${insn.att}\` writes the caller's stack at rsp₀+${off}` });
       return;
     }
-    memGen++;
+    st.memGen++;
     st.memoryWrites.push({ insn: i, what: `\`${insn.att}\` writes memory` });
   };
   const read = (o: Operand | undefined, bits: number): Val => {
@@ -155,7 +201,9 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
     return d;
   };
 
-  for (const insn of insns) {
+  const indexAt = (offset: bigint): number | undefined => (Number(offset) === end ? insns.length : insns.find((x) => BigInt(x.offset) === offset)?.index);
+  for (let k = from; k < insns.length; k++) {
+    const insn = insns[k]!;
     const i = insn.index;
     const [o0, o1] = insn.operands;
     const m = insn.mnemonic;
@@ -178,7 +226,27 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
         res.ending = { kind: 'leaves', insn, why: `\`${insn.att}\` jumps to ${branch.symbol} and does not come back to the site` };
         break;
       }
-      res.ending = { kind: 'unfollowed', insn, why: `\`${insn.att}\`: control flow inside a replacement is not modelled` };
+      const to = branch && !branch.symbol && !insn.relocation ? indexAt(branch.target) : undefined;
+      // Only jumps: `loop` and friends also change rcx.
+      if (insn.flow === 'branch' && insn.mnemonic.startsWith('j') && to !== undefined && to > k) {
+        const conditional = insn.mnemonic !== 'jmp';
+        if (conditional) {
+          const taken = fork(res);
+          taken.path.push(`\`${insn.att}\` taken`);
+          if (!spawn(to, taken)) {
+            res.ending = { kind: 'unfollowed', insn, why: `\`${insn.att}\`: more than ${MAX_PATHS} paths through the replacement` };
+            break;
+          }
+          res.path.push(`\`${insn.att}\` not taken`);
+          continue;
+        }
+        k = to - 1;
+        continue;
+      }
+      res.ending =
+        insn.flow === 'interrupt'
+          ? { kind: 'unfollowed', insn, why: `\`${insn.att}\` enters an interrupt handler, whose effects are not modelled` }
+          : { kind: 'unfollowed', insn, why: `\`${insn.att}\`: ${to !== undefined ? 'a backward jump (a loop) is not followed' : 'a jump that is neither to a label in the block nor to a symbol is not followed'}` };
       break;
     }
 
@@ -306,6 +374,8 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
   return res;
 
   function unmodelledEffects(insn: DecodedInsn): void {
+    const inputs = insn.read.filter((r) => r.gpr).map((r) => st.read(r.reg));
+    if (insn.memoryRead) inputs.push(constant(32, BigInt(st.memGen)));
     for (const w of insn.written) {
       if (w.reg === 'rip' || w.reg === 'eip') continue;
       if (!w.gpr) {
@@ -313,13 +383,19 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
         continue;
       }
       const full = st.fullNameOf(w.reg);
-      // A stack pointer moved by an instruction we do not model may well be restored; claim nothing.
-      const origin: Origin = w.how === 'cond' || full === 'rsp' ? 'maybe' : 'havoc';
-      writeReg(w.reg, symbol(w.bits, `${w.reg}@${insn.index}`, origin, `${w.reg} as \`${insn.att}\` left it`), insn.index);
-      if (full === 'rsp') res.stackLost ??= insn;
+      if (w.how === 'cond' || full === 'rsp') {
+        // It may keep its value (a conditional write, a stack pointer an unmodelled instruction may restore).
+        writeReg(w.reg, symbol(w.bits, `${w.reg}@${insn.index}`, 'maybe', `${w.reg} as \`${insn.att}\` left it`), insn.index);
+        if (full === 'rsp') res.stackLost ??= insn;
+        continue;
+      }
+      // Some function of what the instruction reads: `bswap; bswap` may restore a register, and a proof
+      // never goes through this; but a result that does not depend on a register's entry value is
+      // certainly not that entry value for every input (compare.ts).
+      writeReg(w.reg, app(w.bits, `insn:${insn.mnemonic}@${insn.index}:${w.reg}`, inputs), insn.index);
     }
     if (insn.memoryWrite) {
-      memGen++;
+      st.memGen++;
       st.memoryWrites.push({ insn: insn.index, what: `\`${insn.att}\` writes memory` });
       const mem = insn.operands.find((o): o is Extract<Operand, { kind: 'mem' }> => o.kind === 'mem');
       const off = mem ? stackOffset(mem, effectiveAddress(mem)) : undefined;
@@ -335,7 +411,7 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
       const full = st.fullNameOf(r);
       writeReg(st.display(full), symbol(W, `${full}@call${insn.index}`, 'maybe', `${st.display(full)} after \`${insn.att}\``), insn.index);
     }
-    memGen++;
+    st.memGen++;
     st.effects.push({ insn: insn.index, what: `\`${insn.att}\` calls ${target ?? 'an unknown function'}` });
     havocFlags(insn);
     const status = ['CF', 'PF', 'AF', 'ZF', 'SF', 'OF'].map((f) => FLAG_BITS[f]!);

@@ -24,6 +24,8 @@ export class MachineState {
   /** Memory writes outside the replacement's own stack slots, and other side effects (control registers, MSRs, ...). */
   readonly effects: Effect[] = [];
   readonly memoryWrites: Effect[] = [];
+  /** Bumped by every store outside the stack: loads before and after it are different unknowns. */
+  memGen = 0;
 
   constructor(readonly wordBits: 32 | 64) {
     const names = wordBits === 64 ? GPR64 : GPR64.slice(0, 8);
@@ -33,6 +35,18 @@ export class MachineState {
 
   entryFlags(): Val {
     return symbol(this.wordBits, 'rflags0', 'entry', 'rflags₀');
+  }
+
+  clone(): MachineState {
+    const c = new MachineState(this.wordBits);
+    for (const [k, v] of this.regs) c.regs.set(k, v);
+    for (const [k, v] of this.writer) c.writer.set(k, v);
+    for (const [k, v] of this.stack) c.stack.set(k, v);
+    c.rflags = this.rflags;
+    c.effects.push(...this.effects);
+    c.memoryWrites.push(...this.memoryWrites);
+    c.memGen = this.memGen;
+    return c;
   }
 
   /** The architecture's name for a full register: rax on x86_64, eax on i386. */

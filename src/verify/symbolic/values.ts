@@ -162,6 +162,11 @@ export function lin(w: number, terms: { coef: bigint; t: Val }[], c: bigint): Va
   let k = c;
   const add = (coef: bigint, t: Val): void => {
     if (t.k === 'const') k += coef * t.v;
+    // ~x is -x - 1 in two's complement: seen as a sum, neg/not/inc chains cancel.
+    else if (t.k === 'xor' && t.w === w && t.terms.length === 1 && t.c === mask(w)) {
+      add(-coef, t.terms[0]!);
+      k -= coef;
+    }
     else if (t.k === 'lin' && t.w === w) {
       for (const u of t.terms) add(coef * u.coef, u.t);
       k += coef * t.c;

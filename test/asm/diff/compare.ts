@@ -107,7 +107,7 @@ export function mnemonicOf(text: string): string {
 }
 
 /** The whole story, bugs first: what the assembler helper reads from /tmp/asm-mismatches.txt. */
-export function formatMismatchReport(title: string, stats: readonly GroupStats[], items: readonly ItemReport[]): string {
+export function formatMismatchReport(title: string, stats: readonly GroupStats[], items: readonly ItemReport[], extraTables: readonly string[] = []): string {
   const bugs = items.filter((i) => BUG_VERDICTS.includes(i.verdict));
   const refused = items.filter((i) => i.verdict === 'refused');
   const byMnemonic = new Map<string, number>();
@@ -118,6 +118,7 @@ export function formatMismatchReport(title: string, stats: readonly GroupStats[]
     '',
     formatTable(stats),
     '',
+    ...extraTables.flatMap((t) => [t, '']),
     `## Bugs (wrong bytes, accepted-invalid, threw): ${bugs.length}`,
     ...bugs.map(formatItem),
     '',
@@ -127,4 +128,18 @@ export function formatMismatchReport(title: string, stats: readonly GroupStats[]
     ...refused.map(formatItem),
     '',
   ].join('\n');
+}
+
+/**
+ * Thresholds to paste into thresholds.ts: current agreement rounded down to 0.1 %, minus `slack`, for the
+ * groups that are above their recorded minimum (so the minimum can be ratcheted up).
+ */
+export function ratchetSuggestions(stats: readonly GroupStats[], current: Record<string, number>, slack = 0): string {
+  const lines: string[] = [];
+  for (const s of stats) {
+    if (s.group === 'TOTAL') continue;
+    const proposed = Math.max(0, Math.floor(s.agreement * 1000) / 1000 - slack);
+    if (proposed > (current[s.group] ?? 0) + 1e-9) lines.push(`  '${s.group}': ${proposed.toFixed(3)},`);
+  }
+  return lines.length ? `thresholds can be raised (thresholds.ts):\n${lines.join('\n')}` : 'thresholds are up to date';
 }

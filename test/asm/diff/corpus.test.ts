@@ -6,10 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus } from '../../../scripts/asm-corpus/generate.js';
-import { BUG_VERDICTS, formatItem, formatMismatchReport, formatTable, type GroupStats, type ItemReport } from './compare.js';
+import { BUG_VERDICTS, formatItem, formatMismatchReport, formatTable, ratchetSuggestions, type GroupStats, type ItemReport } from './compare.js';
 import { corpusFileName, serializeCorpusFile } from './corpus-format.js';
 import { loadAssembler, type LoadResult } from './patchc.js';
-import { gnuForCorpus, groupOf, loadCorpus, patchcForCorpus, statsByGroup } from './run-corpus.js';
+import { gnuForCorpus, groupOf, loadCorpus, patchcForCorpus, statsByGroup, variantOf } from './run-corpus.js';
 import { CORPUS_MIN_AGREEMENT } from './thresholds.js';
 
 const MISMATCH_FILE = process.env['ASM_MISMATCH_FILE'] ?? '/tmp/asm-mismatches.txt';
@@ -29,9 +29,10 @@ beforeAll(async () => {
   items = patchcForCorpus(files, gnu, asm.assembleBlock);
   const t2 = performance.now();
   stats = statsByGroup(items);
-  writeFileSync(MISMATCH_FILE, formatMismatchReport('patchc vs GNU as: differential corpus', stats, items));
+  const bySyntax = formatTable(statsByGroup(items, variantOf)).replace(/^group /, 'variant');
+  writeFileSync(MISMATCH_FILE, formatMismatchReport('patchc vs GNU as: differential corpus', stats, items, [bySyntax]));
   const timing = `GNU as + loading patchc: ${(t1 - t0).toFixed(0)} ms; patchc on ${items.length} items: ${(t2 - t1).toFixed(0)} ms`;
-  console.log(`\n${formatTable(stats)}\n${timing}\n(details: ${MISMATCH_FILE})`);
+  console.log(`\n${formatTable(stats)}\n${timing}\n${ratchetSuggestions(stats, CORPUS_MIN_AGREEMENT)}\n(details: ${MISMATCH_FILE})`);
 });
 
 function requireAssembler(): void {
@@ -41,13 +42,14 @@ function requireAssembler(): void {
 describe('asm differential corpus', () => {
   it('is what scripts/asm-corpus/generate.ts writes (run it after changing the generator)', () => {
     const onDisk = new Map(files.map((f) => [f.file, f]));
-    for (const f of buildCorpus()) {
+    const generated = buildCorpus();
+    for (const f of generated) {
       const name = corpusFileName(f.group, f.syntax, f.bitness);
       const disk = onDisk.get(name);
       expect(disk, `${name} missing`).toBeDefined();
       expect(serializeCorpusFile(disk!), name).toBe(serializeCorpusFile(f));
     }
-    expect(files.length).toBe(buildCorpus().length);
+    expect(files.length).toBe(generated.length);
   });
 
   it('loads patchc assembler (src/asm/index.ts exporting assembleBlock)', () => {

@@ -8,6 +8,8 @@ export interface ElfSection {
   link: number;
   /** sh_info: for a relocation section, the index of the section it applies to. */
   info: number;
+  /** sh_addr: load address (0 in relocatable objects). */
+  addr: number;
   bytes: Uint8Array;
 }
 
@@ -39,11 +41,11 @@ export function readElf(file: Uint8Array): ElfObject {
   let shnum = u16(is64 ? 0x3c : 0x30);
   let shstrndx = u16(is64 ? 0x3e : 0x32);
 
-  const header = (i: number): { name: number; type: number; offset: number; size: number; link: number; info: number } => {
+  const header = (i: number): { name: number; type: number; addr: number; offset: number; size: number; link: number; info: number } => {
     const b = shoff + i * shentsize;
     return is64
-      ? { name: u32(b), type: u32(b + 4), offset: addr(b + 0x18), size: addr(b + 0x20), link: u32(b + 0x28), info: u32(b + 0x2c) }
-      : { name: u32(b), type: u32(b + 4), offset: u32(b + 0x10), size: u32(b + 0x14), link: u32(b + 0x18), info: u32(b + 0x1c) };
+      ? { name: u32(b), type: u32(b + 4), addr: addr(b + 0x10), offset: addr(b + 0x18), size: addr(b + 0x20), link: u32(b + 0x28), info: u32(b + 0x2c) }
+      : { name: u32(b), type: u32(b + 4), addr: u32(b + 0x0c), offset: u32(b + 0x10), size: u32(b + 0x14), link: u32(b + 0x18), info: u32(b + 0x1c) };
   };
   // Extended numbering: with >= 0xff00 sections the real counts live in section 0.
   if (shnum === 0) shnum = header(0).size;
@@ -60,7 +62,7 @@ export function readElf(file: Uint8Array): ElfObject {
   for (let i = 0; i < shnum; i++) {
     const h = header(i);
     const bytes = h.type === SHT_NOBITS ? new Uint8Array(h.size) : file.subarray(h.offset, h.offset + h.size);
-    out.push({ name: nameAt(h.name), type: h.type, link: h.link, info: h.info, bytes });
+    out.push({ name: nameAt(h.name), type: h.type, link: h.link, info: h.info, addr: h.addr, bytes });
   }
   return { is64, sections: out };
 }

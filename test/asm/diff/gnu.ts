@@ -133,7 +133,23 @@ function parseDiagnostics(stderr: string): { diags: Diagnostic[]; unlocated: str
   return { diags, unlocated };
 }
 
+/** GNU printed a diagnostic it did not tie to a line (e.g. an undefined numeric label `1f`). */
+class UnlocatedDiagnostic extends Error {}
+
 export async function gnuAssembleItems(items: readonly string[], opts: GnuOptions): Promise<GnuItemResult[]> {
+  try {
+    return await assembleOnce(items, opts);
+  } catch (e) {
+    if (!(e instanceof UnlocatedDiagnostic)) throw e;
+    // Find the culprit by halving: a lone item that still gets an unlocated error is an error item.
+    if (items.length === 1) return [{ verdict: 'error', messages: [e.message], hasRelocations: false }];
+    const mid = Math.ceil(items.length / 2);
+    const [a, b] = await Promise.all([gnuAssembleItems(items.slice(0, mid), opts), gnuAssembleItems(items.slice(mid), opts)]);
+    return [...a, ...b];
+  }
+}
+
+async function assembleOnce(items: readonly string[], opts: GnuOptions): Promise<GnuItemResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'patchc-gnu-'));
   try {
     const src = join(dir, 'in.s');
@@ -155,7 +171,7 @@ export async function gnuAssembleItems(items: readonly string[], opts: GnuOption
         failed = true;
       }
       const { diags, unlocated } = parseDiagnostics(stderr);
-      if (unlocated.length > 0) throw new Error(`GNU as printed messages without a line:\n${unlocated.join('\n')}`);
+      if (unlocated.length > 0) throw new UnlocatedDiagnostic(unlocated.map((l) => l.replace(/^[^:]*: /, '')).join('; '));
       let newErrors = 0;
       warnedItems.clear();
       for (const d of diags) {

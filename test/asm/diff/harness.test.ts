@@ -32,6 +32,12 @@ describe('gnuAssembleItems', () => {
       [{ offset: 1, size: 4, pcRelative: false, symbol: 'h', addend: 0 }],
     ]);
   });
+
+  it('pins errors GNU reports without a line number on the right item', async () => {
+    const r = await gnuAssembleItems(['nop', 'jmp 7f', 'ret', 'int3'], { syntax: 'att', bitness: 64 });
+    expect(r.map((x) => x.verdict)).toEqual(['ok', 'error', 'ok', 'ok']);
+    expect(r.map((x) => hex(x.bytes))).toEqual(['90', '-', 'c3', 'cc']);
+  });
 });
 
 describe('classify', () => {

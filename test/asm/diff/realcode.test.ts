@@ -4,7 +4,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUG_VERDICTS, classify, formatItem, formatMismatchReport, summarize, type GroupStats, type ItemReport } from './compare.js';
+import { BUG_VERDICTS, classify, formatItem, formatMismatchReport, ratchetSuggestions, summarize, type GroupStats, type ItemReport } from './compare.js';
 import { gnuAssembleItems } from './gnu.js';
 import { loadAssembler, patchcOptions, runPatchc, type LoadResult } from './patchc.js';
 import { extractSample, REALCODE_SAMPLES, type ExtractStats } from './realcode.js';
@@ -46,7 +46,7 @@ beforeAll(async () => {
   const timing = `objdump + GNU as: ${(t1 - t0).toFixed(0)} ms; patchc on ${all.length} items: ${(performance.now() - t1).toFixed(0)} ms`;
   writeFileSync(MISMATCH_FILE, formatMismatchReport('patchc vs GNU as: real code (objdump, reassembled)', table, all));
   const notes = [...reports].map(([n, r]) => `${n}: ${r.extract.seen} insns read, ${r.extract.branchesToLabels} direct branches kept as branches to labels, ${r.extract.droppedBranches} dropped, ${r.extract.droppedOther} unassemblable lines dropped, ${r.items.length} distinct kept`);
-  console.log(`\n${notes.join('\n')}\n${missing.map((m) => `skipped ${m.name}: ${m.binary} not on this machine`).join('\n')}\n${timing}\n(details: ${MISMATCH_FILE})`);
+  console.log(`\n${notes.join('\n')}\n${missing.map((m) => `skipped ${m.name}: ${m.binary} not on this machine`).join('\n')}\n${timing}\n${ratchetSuggestions(table, REALCODE_MIN_AGREEMENT, 0.005)}\n(details: ${MISMATCH_FILE})`);
 });
 
 describe('asm real code (objdump -> GNU as vs patchc)', () => {

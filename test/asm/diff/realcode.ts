@@ -3,8 +3,9 @@
 // objdump's text does not pin down every encoding choice (e.g. which of two mov opcodes was used).
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { CorpusBitness, CorpusSyntax } from './corpus-format.js';
+import { readElfSections } from './elf.js';
 import { gnuAssembleItems } from './gnu.js';
 
 export interface RealCodeSample {
@@ -20,24 +21,31 @@ export interface RealCodeSample {
   mode?: 'lines' | 'blocks';
   /** How many items to keep (the first ones in disassembly order). */
   limit: number;
+  /**
+   * Where in .text to start, as a fraction of its size (default: the beginning). Lets a sample skip the
+   * PLT-like stubs at the start of a big library and land in its real code; objdump resynchronizes
+   * after the first few bytes if the address falls inside an instruction.
+   */
+  startAt?: number;
 }
 
 const LIB64 = '/usr/lib/x86_64-linux-gnu';
 
 /** Fixed binaries; a sample whose binary is missing on this machine is skipped (and says so). */
 export const REALCODE_SAMPLES: RealCodeSample[] = [
-  { name: 'ls-att-64', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, limit: 3000 },
-  { name: 'ls-intel-64', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, limit: 3000 },
-  { name: 'ls-attnp-64', binary: '/usr/bin/ls', syntax: 'attnp', bitness: 64, limit: 1000 },
-  { name: 'libz-att-64', binary: `${LIB64}/libz.so.1`, syntax: 'att', bitness: 64, limit: 2000 },
-  { name: 'libm-intel-64', binary: `${LIB64}/libm.so.6`, syntax: 'intel', bitness: 64, limit: 3000 },
-  { name: 'libcrypto-att-64', binary: `${LIB64}/libcrypto.so.3`, syntax: 'att', bitness: 64, limit: 3000 },
-  { name: 'libresolv-att-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, limit: 3000 },
-  { name: 'libresolv-intel-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'intel', bitness: 32, limit: 3000 },
-  { name: 'ld-att-32', binary: '/usr/lib32/ld-linux.so.2', syntax: 'att', bitness: 32, limit: 2000 },
-  { name: 'ls-att-64-blocks', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, mode: 'blocks', limit: 300 },
-  { name: 'ls-intel-64-blocks', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, mode: 'blocks', limit: 300 },
-  { name: 'libresolv-att-32-blocks', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, mode: 'blocks', limit: 200 },
+  { name: 'ls-att-64', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, limit: 2000 },
+  { name: 'ls-intel-64', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, limit: 2000 },
+  { name: 'ls-attnp-64', binary: '/usr/bin/ls', syntax: 'attnp', bitness: 64, limit: 500 },
+  { name: 'libz-att-64', binary: `${LIB64}/libz.so.1`, syntax: 'att', bitness: 64, limit: 1000 },
+  { name: 'libm-intel-64', binary: `${LIB64}/libm.so.6`, syntax: 'intel', bitness: 64, limit: 2000 },
+  { name: 'libcrypto-att-64', binary: `${LIB64}/libcrypto.so.3`, syntax: 'att', bitness: 64, limit: 2000, startAt: 0.7 },
+  { name: 'libcrypto-intel-64', binary: `${LIB64}/libcrypto.so.3`, syntax: 'intel', bitness: 64, limit: 1500, startAt: 0.5 },
+  { name: 'libresolv-att-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, limit: 1500 },
+  { name: 'libresolv-intel-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'intel', bitness: 32, limit: 1500 },
+  { name: 'ld-att-32', binary: '/usr/lib32/ld-linux.so.2', syntax: 'att', bitness: 32, limit: 1000 },
+  { name: 'ls-att-64-blocks', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, mode: 'blocks', limit: 200 },
+  { name: 'ls-intel-64-blocks', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, mode: 'blocks', limit: 200 },
+  { name: 'libresolv-att-32-blocks', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, mode: 'blocks', limit: 150 },
 ];
 
 /** Instructions per block in 'blocks' mode. */
@@ -53,7 +61,8 @@ export interface ExtractStats {
 
 // Direct branches print an absolute target (`jne 4012 <x>`), which as would turn into a relocation
 // against an absolute address; they are covered by the corpus's label blocks instead.
-const DIRECT_BRANCH = /^(?:(?:bnd|notrack|ds|cs)\s+)*(?:j[a-z]+|call[lqw]?|loop[a-z]*|xbegin)\s+[0-9a-f]+$/;
+const BRANCH_PREFIXES = '(?:(?:bnd|notrack|cs|ds|es|ss|fs|gs|data16|addr32|rex\\.?[wrxb]*)\\s+)*';
+const DIRECT_BRANCH = new RegExp(`^${BRANCH_PREFIXES}(?:j[a-z]+|call[lqw]?|loop[a-z]*|xbegin)(?:,p[nt])?\\s+[0-9a-f]+$`);
 
 /** One objdump instruction line -> the text to assemble, or null when it cannot be reassembled. */
 export function normalizeObjdumpInsn(text: string, syntax: CorpusSyntax): string | 'branch' | null {
@@ -70,8 +79,15 @@ interface RawInsn {
 }
 
 /** Runs objdump, handing each instruction line (address, text) to `take` until it returns false. */
+function startAddress(s: RealCodeSample): string[] {
+  if (!s.startAt) return [];
+  const text = readElfSections(new Uint8Array(readFileSync(s.binary))).find((x) => x.name === '.text');
+  if (!text) return [];
+  return [`--start-address=0x${(text.addr + Math.floor(text.bytes.length * s.startAt)).toString(16)}`];
+}
+
 function streamObjdump(s: RealCodeSample, take: (insn: RawInsn) => boolean): Promise<void> {
-  const args = ['-d', '--no-show-raw-insn', ...(s.syntax === 'intel' ? ['-M', 'intel'] : []), s.binary];
+  const args = ['-d', '--no-show-raw-insn', ...startAddress(s), ...(s.syntax === 'intel' ? ['-M', 'intel'] : []), s.binary];
   return new Promise<void>((resolvePromise, reject) => {
     const child = spawn('objdump', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
@@ -98,7 +114,7 @@ function streamObjdump(s: RealCodeSample, take: (insn: RawInsn) => boolean): Pro
   });
 }
 
-const BRANCH_TARGET = /^((?:(?:bnd|notrack|ds|cs)\s+)*(?:j[a-z]+|call[lqw]?|loop[a-z]*|xbegin))\s+([0-9a-f]+)$/;
+const BRANCH_TARGET = new RegExp(`^(${BRANCH_PREFIXES}(?:j[a-z]+|call[lqw]?|loop[a-z]*|xbegin)(?:,p[nt])?)\\s+([0-9a-f]+)$`);
 
 /**
  * Runs of BLOCK_LEN consecutive instructions (objdump's own order). A direct branch into the run becomes

@@ -62,10 +62,15 @@ export function groupOf(file: string): string {
   return file.split('.')[0] ?? file;
 }
 
-export function statsByGroup(items: readonly ItemReport[]): GroupStats[] {
+/** "att.64" for "alu.att.64.s": the syntax x bitness slice of the corpus. */
+export function variantOf(file: string): string {
+  return file.split('.').slice(1, 3).join('.');
+}
+
+export function statsByGroup(items: readonly ItemReport[], key: (file: string) => string = groupOf): GroupStats[] {
   const groups = new Map<string, ItemReport[]>();
   for (const it of items) {
-    const g = groupOf(it.file);
+    const g = key(it.file);
     const list = groups.get(g) ?? [];
     list.push(it);
     groups.set(g, list);

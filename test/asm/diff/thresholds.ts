@@ -26,3 +26,6 @@ export const CORPUS_MIN_AGREEMENT: Record<string, number> = {
 
 /** Keyed by sample name (see realcode.ts). */
 export const REALCODE_MIN_AGREEMENT: Record<string, number> = {};
+
+/** For random.test.ts with its default seed and count. */
+export const RANDOM_MIN_AGREEMENT = 0;

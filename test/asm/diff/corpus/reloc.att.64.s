@@ -38,5 +38,4 @@ mov $data_sym,%rax
 movabs data_sym,%eax
 mov data_sym,%r9
 vmovdqu data_sym(%rip),%ymm0
-call target_fn@PLT
 mov data_sym@GOTPCREL(%rip),%rax

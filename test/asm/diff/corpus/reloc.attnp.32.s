@@ -24,7 +24,6 @@ cmp $data_sym,eax
 mov $data_sym,ax
 mov $data_sym,al
 add $data_sym-1,eax
-call target_fn@PLT
 mov data_sym@GOTOFF(ebx),eax
 ljmp *data_sym
 loop target_fn

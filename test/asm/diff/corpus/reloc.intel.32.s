@@ -24,7 +24,6 @@ cmp eax, OFFSET data_sym
 mov ax, OFFSET data_sym
 mov al, OFFSET data_sym
 add eax, OFFSET data_sym-1
-call target_fn@PLT
 mov eax, DWORD PTR [ebx+data_sym@GOTOFF]
 jmp FWORD PTR data_sym
 loop target_fn

@@ -38,5 +38,4 @@ mov rax, OFFSET data_sym
 movabs eax, DWORD PTR data_sym
 mov r9, QWORD PTR data_sym
 vmovdqu ymm0, YMMWORD PTR [rip+data_sym]
-call target_fn@PLT
 mov rax, QWORD PTR [rip+data_sym@GOTPCREL]
