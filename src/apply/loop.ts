@@ -188,7 +188,12 @@ class CodeReaders {
 function checkIndirectCall(readers: CodeReaders, off: number, address: bigint, len: number, slot: number, ops: OpsTableView | undefined): string | undefined {
   const { reader, base } = readers.at(off);
   const d = reader.decodeAt(off - base, address, len);
-  if (d.length === 0) return `original bytes are not a valid instruction within the site's ${len} bytes`;
+  if (d.length === 0) {
+    // An entry whose len is too short cuts its call: say so rather than "not valid" (rare; refusals only).
+    const whole = reader.decodeAt(off - base, address);
+    if (whole.indirectCall && whole.length > len) return `the indirect call is ${whole.length} bytes; the site says ${len}`;
+    return `original bytes are not a valid instruction within the site's ${len} bytes`;
+  }
   if (!d.indirectCall) return 'original bytes are not an indirect call';
   if (d.length !== len) return `the indirect call is ${d.length} bytes; the site says ${len}`;
   const slotAddr = slot >= 0 ? ops?.slotAddress(slot) : undefined;

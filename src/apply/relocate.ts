@@ -23,7 +23,10 @@ export function relocate(entry: PatchEntry, at: bigint, target: Target | undefin
       if (s === undefined) return { ok: false, reason: `symbol '${r.symbol}' is not defined${symbols ? '' : ' (the binary has no symbols; give --symbols)'}` };
     }
     let v = s + BigInt(r.addend) - (r.pcRelative ? at + BigInt(r.offset) : 0n);
-    if (!r.pcRelative) v = BigInt.asIntN(addrBits, v);
+    // Addresses wrap at the address width: an absolute field, or a self-relative one as wide as an
+    // address (rel32 in 32-bit code: EIP + rel32 is taken mod 2^32, so every target is in reach, as
+    // GNU ld links it), holds the value mod 2^addrBits.
+    if (!r.pcRelative || r.size * 8 >= addrBits) v = BigInt.asIntN(addrBits, v);
     const bits = BigInt(r.size * 8);
     const min = -(1n << (bits - 1n));
     const max = r.pcRelative || r.size === 8 ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;

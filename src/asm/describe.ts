@@ -50,6 +50,10 @@ function formatter(syntax: 'att' | 'intel'): InstanceType<typeof Formatter> {
     f.uppercaseHex = false;
     f.branchLeadingZeros = false;
     f.gasShowMnemonicSizeSuffix = false;
+    // As objdump prints them: `call *0x10(%rip)`, and `lea 0x0(%esi),%esi` for a disp that is encoded
+    // (dropping it would show text that assembles to different bytes).
+    f.ripRelativeAddresses = true;
+    f.showZeroDisplacements = true;
     formatters.set(syntax, f);
   }
   return f;

@@ -3,3 +3,4 @@ export type { AsmBlockResult, AsmError, AsmOptions, AsmSyntax, AssembledInstruct
 export { assembleBlock } from './block.js';
 export { disassemble, disassembleToString, type DisasmLine } from './disasm.js';
 export { instructionEffects, type InstructionEffects } from './effects.js';
+export { RflagsBits } from './iced.js';

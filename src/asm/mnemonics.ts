@@ -87,7 +87,7 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
     return out;
   }
   if (name === 'iret') {
-    push(lookupCodes('iretd'));
+    push(lookupCodes(bitness === 16 ? 'iret' : 'iretd'));
     return out;
   }
   if (syntax === 'att') {

@@ -188,7 +188,12 @@ function checkRegisters(ops: Operand[], opts: SelectOptions): void {
       if (b !== undefined && x !== undefined && b !== x) throw new InsnError('base and index registers differ in size', op.start, op.end);
       if (op.base && !op.base.cls.startsWith('gpr') && op.base.cls !== 'ip') throw new InsnError(`'${op.base.name}' cannot be a base register`, op.start, op.end);
       if (op.base && (op.base.bits === 8 || (op.base.bits === 16 && opts.bitness === 64))) throw new InsnError(`'${op.base.name}' cannot be a base register`, op.start, op.end);
-      if ((op.base?.bits === 16 || op.index?.bits === 16)) throw new InsnError('16-bit addressing is not supported', op.start, op.end);
+      if (op.base?.bits === 16 || op.index?.bits === 16) {
+        // 16-bit addressing: [bx|bp] + [si|di], no scale, and not in 64-bit mode.
+        const okBase = !op.base || ['bx', 'bp', 'si', 'di'].includes(op.base.name);
+        const okIndex = !op.index || (['si', 'di'].includes(op.index.name) && op.scale === 1 && op.base?.name !== 'si' && op.base?.name !== 'di');
+        if (opts.bitness === 64 || !okBase || !okIndex) throw new InsnError('invalid 16-bit address', op.start, op.end, ['16-bit addresses are (%bx|%bp[,%si|%di]) or (%si|%di)']);
+      }
       if (!op.base && !op.index && op.disp.symbol === undefined) {
         const v = op.disp.value;
         if (opts.bitness === 64 ? v < -0x80000000n || v > 0x7fffffffn : v < -0x80000000n || v > 0xffffffffn) {
@@ -317,7 +322,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   if (mnemonic === 'int' && ops.length === 1 && ops[0]!.kind === 'imm' && ops[0]!.expr.value === 3n && !ops[0]!.expr.symbol) {
     return { kind: 'fixed', encoded: { bytes: new Uint8Array([0xcc]), fixups: [] }, code: matches[0]!.ci, warnings };
   }
-  matches = matches.map(drop66);
+  matches = matches.map((m) => drop66(m, opts.bitness));
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
   const loadSwap = pseudo.has('{load}') && matches.some((m) => m.swapped) && ops.every((o) => o.kind === 'reg');
   let best: { m: Match; e: Encoded; rank: number[] } | undefined;
@@ -387,7 +392,17 @@ const NO66 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_rm16$|^Mov_Sreg_rm16$|^Arpl_rm16_r16$/;
 // And with a 64-bit register GNU drops REX.W for segment-register moves, str and sldt.
 const NOREXW = /^(Mov_Sreg_r64m16|Mov_r64m16_Sreg|Str_r64m16|Sldt_r64m16)$/;
 
-function drop66(m: Match): Match {
+function drop66(m: Match, bitness: number): Match {
+  if (bitness === 16) {
+    // In 16-bit code the rm16 forms are the native ones; a 32-bit source register of a segment load is read as 16.
+    if (m.ci.name === 'Mov_Sreg_r32m16' && m.ops[1]?.kind === 'reg') {
+      const ci = readMnemonicCodes(m.ci).find((c) => c.name === 'Mov_Sreg_rm16');
+      if (!ci) return m;
+      const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr32' ? { ...o, info: gprOf(16, o.info.num) } : o));
+      return { ...m, ci, ops };
+    }
+    return m;
+  }
   if (NOREXW.test(m.ci.name) && m.ops.some((o) => o.kind === 'reg' && o.info.cls === 'gpr64')) {
     const ci = readMnemonicCodes(m.ci).find((c) => c.name === m.ci.name.replace('r64m16', 'r32m16'));
     if (!ci) return m;
@@ -399,13 +414,17 @@ function drop66(m: Match): Match {
   const wide = m.ci.name === 'Arpl_rm16_r16' ? 'Arpl_r32m16_r32' : m.ci.name.replace('_rm16', '_r32m16');
   const ci = readMnemonicCodes(m.ci).find((c) => c.name === wide);
   if (!ci) return m;
-  const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr16' ? { ...o, info: lookupRegister('e' + o.info.name)! } : o));
+  const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr16' ? { ...o, info: gpr32Of(o.info.num) } : o));
   return { ...m, ci, ops };
 }
 
-const GPR32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+const GPR16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
+function gprOf(bits: 16 | 32, num: number): RegInfo {
+  if (num >= 8) return lookupRegister(`r${num}${bits === 16 ? 'w' : 'd'}`)!;
+  return lookupRegister((bits === 32 ? 'e' : '') + GPR16[num]!)!;
+}
 function gpr32Of(num: number): RegInfo {
-  return lookupRegister(num < 8 ? GPR32[num]! : `r${num}d`)!;
+  return gprOf(32, num);
 }
 
 function readMnemonicCodes(ci: CodeInfo): CodeInfo[] {

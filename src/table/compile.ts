@@ -21,7 +21,9 @@ export function compileTables(rs: RuleSet, arches: readonly string[], sources: R
   for (const name of arches) {
     const ar = rs.arches.get(name);
     if (!ar) {
-      diagnostics.push(error('no-rules-for-arch', `rule set '${rs.name}' has no 'arch ${name}' block`, undefined, [`it has: ${[...rs.arches.keys()].join(', ') || 'none'}`]));
+      // About the rule set as a whole: located at the start of its root file, so every error has a place.
+      const root = rs.files[0] !== undefined ? sources.get(rs.files[0])?.span(0, 0) : undefined;
+      diagnostics.push(error('no-rules-for-arch', `rule set '${rs.name}' has no 'arch ${name}' block`, root, [`it has: ${[...rs.arches.keys()].join(', ') || 'none'}`]));
       continue;
     }
     tables.push(compileArch(rs, ar, sources, diagnostics));

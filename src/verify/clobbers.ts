@@ -118,7 +118,7 @@ function checkRegisters(ctx: CheckContext, out: CheckOutcome): void {
   const names = (ctx.arch.wordBits === 64 ? GPR64 : GPR64.slice(0, 8)).filter((r) => r !== 'rsp');
   for (const r of names) {
     const final = st.full(r);
-    const cmp = compare(final, st.entry(r));
+    const cmp = compare(final, st.entry(r), ctx.exec.conditions);
     if (cmp.kind === 'proved') continue;
     const name = st.display(r);
     const isCalleeSaved = calleeSaved.has(r);
@@ -175,7 +175,7 @@ function checkFlags(ctx: CheckContext, out: CheckOutcome): void {
   for (const name of ['DF', 'IF', 'TF', 'AC']) {
     const bit = FLAG_BITS[name]!;
     const final = slice(st.rflags, bit, 1);
-    const cmp = compare(final, flagsEntry(bit));
+    const cmp = compare(final, flagsEntry(bit), ctx.exec.conditions);
     if (cmp.kind === 'proved') continue;
     // DF is clear at every call boundary (SysV §3.2.1; Linux relies on it): setting it breaks the caller.
     // The system flags (IF, TF, AC) are an opaque op's business; a value contract promises no such change.

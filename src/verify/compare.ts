@@ -26,12 +26,19 @@ function env(seed: number): Env {
   };
 }
 
-export function compare(a: Val, b: Val): Comparison {
+/**
+ * `conditions` (1-bit values) restrict the inputs to those that take one path through the replacement:
+ * a proof ignores them (it holds on all inputs), a counterexample must satisfy them.
+ */
+export function compare(a: Val, b: Val, conditions: readonly Val[] = []): Comparison {
   if (a.w !== b.w) throw new RangeError(`comparing ${a.w} and ${b.w} bits`);
   if (equal(a, b)) return { kind: 'proved' };
-  const syms = new Map([...symbolsOf(a), ...symbolsOf(b)]);
+  const condSyms = new Map<string, Extract<Val, { k: 'sym' }>>();
+  conditions.forEach((c) => symbolsOf(c, condSyms));
+  const syms = new Map([...symbolsOf(a), ...symbolsOf(b), ...condSyms]);
   for (let seed = 0; seed < 12 + PATTERNS.length; seed++) {
     const e = env(seed);
+    if (conditions.some((c) => evaluate(c, e) !== 1n)) continue;
     const l = evaluate(a, e);
     const r = evaluate(b, e);
     if (l === r) continue;
@@ -41,16 +48,30 @@ export function compare(a: Val, b: Val): Comparison {
       right: r,
     };
     const shaky = [...syms.values()].filter((s) => s.origin === 'maybe');
-    const opaque = [...opaqueResults(a), ...opaqueResults(b)];
+    const opaque = [...opaqueResults(a), ...opaqueResults(b), ...conditions.flatMap((c) => opaqueResults(c))];
     if (!shaky.length && !opaque.length) return { kind: 'refuted', witness };
     // The inputs above give an unmodelled instruction a made-up result, so they are no counterexample.
     // Still, a value that does not mention an entry value cannot equal it for every input: vary the
     // entry value and keep the rest.
-    if (!shaky.length && (independent(a, b) || independent(b, a))) return { kind: 'refuted', independent: true };
+    const free = (x: Val): boolean => [...symbolsOf(x).keys()].every((k) => !condSyms.has(k));
+    if (!shaky.length && ((free(b) && independent(a, b)) || (free(a) && independent(b, a)))) return { kind: 'refuted', independent: true };
     const causes = [...shaky.map((s) => `${s.label}, which may or may not have changed`), ...opaque.map((f) => `the result of \`${f}\`, which is not modelled`)];
     return { kind: 'unknown', why: `it depends on ${[...new Set(causes)].join('; ')}` };
   }
-  return { kind: 'unknown', why: 'the two values agree on every input tried, but their forms differ' };
+  return { kind: 'unknown', why: conditions.length ? 'no input tried both takes this path and tells them apart' : 'the two values agree on every input tried, but their forms differ' };
+}
+
+/** Some input provably takes the path these conditions describe (a concrete one was found). */
+export function feasible(conditions: readonly Val[]): boolean {
+  if (!conditions.length) return true;
+  const syms = new Map<string, Extract<Val, { k: 'sym' }>>();
+  conditions.forEach((c) => symbolsOf(c, syms));
+  if ([...syms.values()].some((s) => s.origin !== 'entry') || conditions.some((c) => opaqueResults(c).length)) return false;
+  for (let seed = 0; seed < 12 + PATTERNS.length; seed++) {
+    const e = env(seed);
+    if (conditions.every((c) => evaluate(c, e) === 1n)) return true;
+  }
+  return false;
 }
 
 /** Results of unmodelled instructions inside a value (execute.ts names them `insn:mnemonic@index:reg`). */

@@ -48,7 +48,7 @@ function checkIdentity(ctx: CheckContext, arg: number, out: CheckOutcome): void 
   const got = slice(finalValue(st, ret), 0, bits);
   const want = slice(entryValue(st, src), 0, bits);
   const where = `${describeLocation(ret)}${bits < ret.bits ? ` (low ${bits} bits)` : ''}`;
-  const cmp = compare(got, want);
+  const cmp = compare(got, want, ctx.exec.conditions);
   if (cmp.kind === 'proved') {
     out.details.push(`${what}: proved — ${where} ends holding arg${arg} = ${formatVal(want)} in all ${bits} bits`);
     return;
@@ -110,7 +110,7 @@ function checkConst(ctx: CheckContext, value: bigint, out: CheckOutcome): void {
   const got = finalValue(ctx.exec.state, ret);
   const want = constant(ret.bits, value);
   const where = describeLocation(ret);
-  const cmp = compare(got, want);
+  const cmp = compare(got, want, ctx.exec.conditions);
   if (cmp.kind === 'proved') {
     out.details.push(`${what}: proved — ${where} ends holding ${hex(want.k === 'const' ? want.v : 0n)} in all ${ret.bits} bits`);
     return;

@@ -3,6 +3,7 @@ import type { Relocation } from '../asm/types.js';
 import type { ArchInfo } from '../model/arch.js';
 import type { OpDef } from '../model/ruleset.js';
 import { checkConvention, promisesValues } from './clobbers.js';
+import { feasible } from './compare.js';
 import { checkContracts } from './contracts.js';
 import { quote } from './explain.js';
 import { decodeReplacement, type DecodedInsn } from './symbolic/decode.js';
@@ -71,17 +72,22 @@ export function verifyReplacement(input: ReplacementInput): ReplacementResult {
       findings.push(...one.findings);
       continue;
     }
-    // Which way a branch goes is not modelled, so a path may be one no input takes: a failure on it is
-    // only a suspicion, while a proof must hold on every path.
+    // A proof must hold on every path. A failure counts only on a path some input is known to take: value
+    // checks found their counterexample among the inputs that take it (compare.ts); the rest (stack, memory)
+    // fail for every input on the path, so one input that takes it is enough.
     const where = exec.path.length ? `on the path where ${exec.path.join(', then ')}` : 'on the straight path';
+    const reachable = feasible(exec.conditions);
     details.push(...one.details.map((d) => `${where}: ${d}`));
     findings.push(
-      ...one.findings.map((f) => ({
-        ...f,
-        status: 'unknown' as const,
-        message: f.message.replace(`${subject}: `, `${subject}: ${where}: `),
-        hints: f.status === 'violated' ? [...f.hints, 'which way each branch goes is not modelled, so this path may never be taken'] : f.hints,
-      })),
+      ...one.findings.map((f) => {
+        const doubtful = f.status === 'violated' && !reachable;
+        return {
+          ...f,
+          status: doubtful ? ('unknown' as const) : f.status,
+          message: f.message.replace(`${subject}: `, `${subject}: ${where}: `),
+          hints: doubtful ? [...f.hints, 'no input was found that takes this path; it may never be taken'] : f.hints,
+        };
+      }),
     );
   }
   return finish(findings, details, promises, text);

@@ -69,3 +69,23 @@ describe('table writers', () => {
     expect(() => tableFromDocument(bad, 't.json')).toThrow(/entries\[0\]\.bytes must be hex/);
   });
 });
+
+describe('the C header is C', () => {
+  it('gcc compiles it, and each array holds the bytes GNU as makes of the rule', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { gnuAssemble } = await import('../asm/unit/gnuAs.js');
+    const dir = mkdtempSync(join(tmpdir(), 'patchc-c-'));
+    writeFileSync(join(dir, 'table.h'), writeTables(p.compiled.tables, 'c'));
+    writeFileSync(
+      join(dir, 'main.c'),
+      `#include <stdio.h>\n#include "table.h"\nstatic void dump(const char *n, const unsigned char *b, unsigned len) { printf("%s", n); for (unsigned i = 0; i < len; i++) printf(" %02x", b[i]); printf("\\n"); }\nint main(void) {\n  dump("irq_save_fl", patch_data_demo_set_x86_64.irq_save_fl, sizeof patch_data_demo_set_x86_64.irq_save_fl);\n  dump("ident64", patch_data_demo_set_x86_64.ident64, sizeof patch_data_demo_set_x86_64.ident64);\n  return 0;\n}\n`,
+    );
+    execFileSync('gcc', ['-std=c11', '-Wall', '-Werror', '-o', join(dir, 'main'), join(dir, 'main.c')]);
+    const out = execFileSync(join(dir, 'main')).toString().trim().split('\n');
+    const gas = gnuAssemble(['pushf; pop %rax', 'mov %rdi, %rax'], { bitness: 64, syntax: 'att' }).map((g) => g.bytes!.match(/../g)!.join(' '));
+    expect(out).toEqual([`irq_save_fl ${gas[0]}`, `ident64 ${gas[1]}`]);
+  });
+});

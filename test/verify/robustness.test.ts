@@ -1,9 +1,11 @@
-// Arbitrary bytes must give a verdict, never an exception or an internal error.
+// Arbitrary bytes, and arbitrary sequences of real instructions, must give a verdict: never an exception,
+// never an internal error.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ARCHES } from '../../src/model/arch.js';
 import type { OpDef } from '../../src/model/ruleset.js';
 import { verifyReplacement } from '../../src/verify/index.js';
+import { gnuAs, hasGnuAs } from './helpers.js';
 
 const span = { file: 'x', start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } };
 const ops: OpDef[] = [
@@ -28,7 +30,6 @@ describe('robustness', () => {
   }
 });
 
-import { gnuAs, hasGnuAs } from './helpers.js';
 
 const POOL = [
   'mov %rdi, %rax', 'mov %edi, %eax', 'mov %al, %bl', 'mov %ah, %cl', 'movzbl %dil, %eax', 'movslq %edi, %rax', 'movsbw %al, %cx',

@@ -45,13 +45,22 @@ describe('branches inside a replacement', () => {
     expect(verdictOf(v, 'jump_over').verdict).toBe('proved');
   });
 
-  it('does not call a failure on one path a violation: the path may never be taken', () => {
-    // rax = 0 only when rdi = 0, which is right; the flags that say so are not modelled.
+  it('does not call a failure on a path a violation unless an input that takes the path shows it', () => {
+    // rax = 0 only when rdi = 0, which is right: no input that takes the xor path tells 0 from rdi.
     expect(verdictOf(v, 'zero_case').verdict).toBe('not-verified');
     const [d] = diagnosticsFor(v, 'zero_case');
-    expect(d).toMatchObject({ severity: 'warning', code: 'verify-identity' });
+    expect(d).toMatchObject({ severity: 'warning', code: 'verify-unproved' });
     expect(d!.message).toContain('on the path where `jne 0xa` not taken');
-    expect(d!.hints!.join('\n')).toContain('this path may never be taken');
+    expect(d!.message).toContain('no input tried both takes this path and tells them apart');
+  });
+
+  it('reports a violation on a path with a counterexample that takes it', () => {
+    expect(verdictOf(v, 'zero_bug').verdict).toBe('violated');
+    const [d] = diagnosticsFor(v, 'zero_bug');
+    expect(d).toMatchObject({ severity: 'error', code: 'verify-identity' });
+    expect(d!.message).toContain('on the path where `je 0xa` not taken: identity(arg0) does not hold: rax ends as 0');
+    expect(verdictOf(v, 'push_on_one_path').verdict).toBe('violated');
+    expect(diagnosticsFor(v, 'push_on_one_path')[0]).toMatchObject({ severity: 'error', code: 'verify-stack' });
   });
 
   it('does not follow loops', () => {

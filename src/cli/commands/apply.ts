@@ -2,15 +2,16 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyTable } from '../../apply/apply.js';
 import { explainSites, reportJson, summaryText } from '../../apply/report.js';
-import { loadKernelOrElf, loadSymbols, writeFileAtomic } from '../../binary/index.js';
+import { checkSymbolsMatch, loadKernelOrElf, loadSymbols, writeFileAtomic } from '../../binary/index.js';
+import { hasErrors } from '../../diag/diagnostic.js';
 import { ARCHES } from '../../model/arch.js';
-import { EXIT, UsageError, type Io } from '../io.js';
+import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
 import { loadTableForArch } from '../loadTable.js';
 
 export const applyHelp = `usage: patchc apply --rules FILE --arch i386|x86_64 INPUT -o OUTPUT [options]
 
-Patches every site of INPUT (an ELF, or a vmlinuz whose embedded ELF is extracted) and writes a new
-file; the input is never modified. Each site is checked before and after it is written; a site that
+Patches every site of INPUT (an ELF, or a vmlinuz whose embedded ELF is extracted: the output is then
+that ELF, patched — a vmlinux, not a new bzImage) and writes a new file; the input is never modified. Each site is checked before and after it is written; a site that
 fails a check keeps its bytes and is reported with the reason.
   --rules FILE      a rule file, or a table compiled by \`patchc compile\` (YAML or JSON)
   --arch ARCH       the table to use (default: the ELF's own architecture)
@@ -44,6 +45,12 @@ async function run(values: Common, input: string, io: Io) {
   const t = loadTableForArch(values.rules, arch, io);
   if (!t.ok) return { exit: t.exit } as const;
   const symbols = await loadSymbols(binary.elf, values.symbols !== undefined ? { systemMap: values.symbols } : {});
+  if (symbols && values.symbols !== undefined) {
+    // A System.map of another build gives wrong addresses: patching with it would corrupt the binary.
+    const mismatch = checkSymbolsMatch(binary.elf, symbols);
+    reportDiagnostics(io, mismatch, new Map());
+    if (hasErrors(mismatch)) return { exit: EXIT.usage } as const;
+  }
   let siteList: { text: string; file: string } | undefined;
   if (values.sites !== undefined) {
     try {

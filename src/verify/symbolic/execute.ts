@@ -4,7 +4,7 @@
 import iced from 'iced-x86';
 import type { DecodedInsn, Operand } from './decode.js';
 import { FLAG_BITS, MachineState } from './state.js';
-import { add, app, bitwise, concat, constant, lin, neg, not, sar, sext, shl, shr, slice, sub, symbol, zext, type Val } from './values.js';
+import { add, app, bitwise, concat, constant, eqz, lin, ltu, neg, not, sar, sext, shl, shr, slice, sub, symbol, zext, type Val } from './values.js';
 
 const { RflagsBits } = iced;
 
@@ -56,6 +56,8 @@ export interface ExecResult {
   stackLost?: DecodedInsn;
   /** The branch decisions that lead down this path, in order; empty for straight-line code. */
   path: string[];
+  /** 1-bit values that are 1 exactly for the inputs that take this path. */
+  conditions: Val[];
 }
 
 const NOPS = new Set(['nop', 'endbr64', 'endbr32', 'pause']);
@@ -94,7 +96,7 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
 }
 
 function fresh(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
-  return { state: new MachineState(opts.wordBits), insns, unmodelled: [], calls: [], ending: { kind: 'falls-through' }, stackLog: [], writers: new Map(), path: [] };
+  return { state: new MachineState(opts.wordBits), insns, unmodelled: [], calls: [], ending: { kind: 'falls-through' }, stackLog: [], writers: new Map(), path: [], conditions: [] };
 }
 
 function fork(r: ExecResult): ExecResult {
@@ -106,6 +108,7 @@ function fork(r: ExecResult): ExecResult {
     stackLog: [...r.stackLog],
     writers: new Map([...r.writers].map(([k, v]) => [k, [...v]])),
     path: [...r.path],
+    conditions: [...r.conditions],
   };
 }
 
@@ -186,7 +189,19 @@ function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, from: num
   };
   const havocFlags = (insn: DecodedInsn): void => {
     const bits = ICED_FLAGS.filter(([b]) => (insn.flagsModified & b) !== 0).map(([, n]) => FLAG_BITS[n]!);
-    if (bits.length) st.setFlagBits(bits, (b) => symbol(1, `flag${b}@${insn.index}`, 'havoc', `${flagName(b)} after \`${insn.att}\``));
+    // 'maybe': a flag we do not compute is some function of the operands, never a free input.
+    if (bits.length) st.setFlagBits(bits, (b) => symbol(1, `flag${b}@${insn.index}`, 'maybe', `${flagName(b)} after \`${insn.att}\``));
+  };
+  /** ZF and SF from the result, CF and OF as given (undefined: unchanged); PF and AF stay unknown. */
+  const setStatus = (r: Val, cf: Val | undefined, of: Val): void => {
+    const bits: [number, Val][] = [
+      [FLAG_BITS.ZF!, eqz(r)],
+      [FLAG_BITS.SF!, slice(r, r.w - 1, 1)],
+      [FLAG_BITS.OF!, of],
+    ];
+    if (cf) bits.push([FLAG_BITS.CF!, cf]);
+    const byBit = new Map(bits);
+    st.setFlagBits([...byBit.keys()], (b) => byBit.get(b)!);
   };
   const moveRsp = (by: number, i: number, op: StackEvent['op']): void => {
     writeReg(W === 64 ? 'rsp' : 'esp', lin(W, [{ coef: 1n, t: st.rsp }], BigInt(by)), i);
@@ -227,12 +242,15 @@ function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, from: num
         break;
       }
       const to = branch && !branch.symbol && !insn.relocation ? indexAt(branch.target) : undefined;
-      // Only jumps: `loop` and friends also change rcx.
-      if (insn.flow === 'branch' && insn.mnemonic.startsWith('j') && to !== undefined && to > k) {
+      // Only jmp and jcc: `loop` and friends also change rcx.
+      if (insn.flow === 'branch' && (insn.mnemonic === 'jmp' || jccCondition(insn.mnemonic, st)) && to !== undefined && to > k) {
         const conditional = insn.mnemonic !== 'jmp';
         if (conditional) {
           const taken = fork(res);
           taken.path.push(`\`${insn.att}\` taken`);
+          const cond = jccCondition(insn.mnemonic, st)!;
+          taken.conditions.push(cond);
+          res.conditions.push(not(cond));
           if (!spawn(to, taken)) {
             res.ending = { kind: 'unfollowed', insn, why: `\`${insn.att}\`: more than ${MAX_PATHS} paths through the replacement` };
             break;
@@ -343,6 +361,10 @@ function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, from: num
             const r = m === 'add' ? add(a, b) : m === 'sub' || m === 'cmp' ? sub(a, b) : bitwise(m === 'test' ? 'and' : (m as 'and' | 'or' | 'xor'), w, [a, b]);
             if (m !== 'cmp' && m !== 'test') write(o0, r, i, insn);
             havocFlags(insn);
+            const msb = (v: Val): Val => slice(v, w - 1, 1);
+            if (m === 'add') setStatus(r, ltu(r, a), msb(bitwise('and', w, [bitwise('xor', w, [a, r]), bitwise('xor', w, [b, r])])));
+            else if (m === 'sub' || m === 'cmp') setStatus(r, ltu(a, b), msb(bitwise('and', w, [bitwise('xor', w, [a, b]), bitwise('xor', w, [a, r])])));
+            else setStatus(r, constant(1, 0n), constant(1, 0n));
             break;
           }
           if (UNARY.has(m)) {
@@ -351,6 +373,12 @@ function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, from: num
             const r = m === 'neg' ? neg(a) : m === 'not' ? not(a) : lin(w, [{ coef: 1n, t: a }], m === 'inc' ? 1n : -1n);
             write(o0, r, i, insn);
             havocFlags(insn);
+            const msb = (v: Val): Val => slice(v, w - 1, 1);
+            const one = constant(w, 1n);
+            // inc and dec leave CF alone; not leaves every flag alone.
+            if (m === 'neg') setStatus(r, not(eqz(a)), msb(bitwise('and', w, [a, r])));
+            else if (m === 'inc') setStatus(r, undefined, msb(bitwise('and', w, [bitwise('xor', w, [a, r]), bitwise('xor', w, [one, r])])));
+            else if (m === 'dec') setStatus(r, undefined, msb(bitwise('and', w, [bitwise('xor', w, [a, one]), bitwise('xor', w, [a, r])])));
             break;
           }
           if (SHIFTS.has(m)) {
@@ -423,3 +451,54 @@ function flagName(bit: number): string {
   return Object.entries(FLAG_BITS).find(([, b]) => b === bit)?.[0] ?? `bit ${bit}`;
 }
 
+
+/** The condition a jcc jumps on, from the flags (Intel SDM Vol. 2, Jcc); undefined when not known. */
+function jccCondition(mnemonic: string, st: MachineState): Val | undefined {
+  const f = (n: string): Val => st.flag(n);
+  const or = (a: Val, b: Val): Val => bitwise('or', 1, [a, b]);
+  const ne = (a: Val, b: Val): Val => bitwise('xor', 1, [a, b]);
+  if (!mnemonic.startsWith('j')) return undefined;
+  const cc = mnemonic.slice(1);
+  switch (cc) {
+    case 'e':
+      return f('ZF');
+    case 'ne':
+      return not(f('ZF'));
+    case 's':
+      return f('SF');
+    case 'ns':
+      return not(f('SF'));
+    case 'o':
+      return f('OF');
+    case 'no':
+      return not(f('OF'));
+    case 'b':
+      return f('CF');
+    case 'ae':
+      return not(f('CF'));
+    case 'be':
+      return or(f('CF'), f('ZF'));
+    case 'a':
+      return not(or(f('CF'), f('ZF')));
+    case 'l':
+      return ne(f('SF'), f('OF'));
+    case 'ge':
+      return not(ne(f('SF'), f('OF')));
+    case 'le':
+      return or(f('ZF'), ne(f('SF'), f('OF')));
+    case 'g':
+      return not(or(f('ZF'), ne(f('SF'), f('OF'))));
+    case 'p':
+      return f('PF');
+    case 'np':
+      return not(f('PF'));
+    case 'cxz':
+      return eqz(st.read('cx'));
+    case 'rcxz':
+      return eqz(st.read('rcx'));
+    case 'ecxz':
+      return eqz(st.read('ecx'));
+    default:
+      return undefined;
+  }
+}

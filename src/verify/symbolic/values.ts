@@ -251,6 +251,21 @@ export function sar(a: Val, n: number): Val {
   return sext(slice(a, a.w - keep, keep), a.w);
 }
 
+/** 1 when x is zero (ZF). Interpreted by `evaluate`, unlike other applications. */
+export function eqz(x: Val): Val {
+  if (x.k === 'const') return constant(1, x.v === 0n ? 1n : 0n);
+  return app(1, 'eqz', [x]);
+}
+
+/** 1 when a < b unsigned (CF of a - b). */
+export function ltu(a: Val, b: Val): Val {
+  if (a.k === 'const' && b.k === 'const') return constant(1, a.v < b.v ? 1n : 0n);
+  if (a.key === b.key) return constant(1, 0n);
+  return app(1, 'ltu', [a, b]);
+}
+
+const INTERPRETED = new Set(['eqz', 'ltu']);
+
 export function app(w: number, f: string, args: Val[]): Val {
   return { k: 'app', w, f, args, key: `${f}/${w}(${args.map((a) => a.key).join(',')})` };
 }
@@ -324,8 +339,11 @@ export function evaluate(v: Val, env: Env): bigint {
       return v.terms.reduce((s, t) => s & evaluate(t, env), v.c) & m;
     case 'or':
       return v.terms.reduce((s, t) => s | evaluate(t, env), v.c) & m;
-    case 'app':
-      return mix(`${env.seed}|${v.f}|${v.args.map((a) => evaluate(a, env).toString(16)).join(',')}`) & m;
+    case 'app': {
+      const args = v.args.map((a) => evaluate(a, env));
+      if (INTERPRETED.has(v.f)) return v.f === 'eqz' ? (args[0] === 0n ? 1n : 0n) : args[0]! < args[1]! ? 1n : 0n;
+      return mix(`${env.seed}|${v.f}|${args.map((a) => a.toString(16)).join(',')}`) & m;
+    }
   }
 }
 

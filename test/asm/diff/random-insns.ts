@@ -76,6 +76,8 @@ const choice = fc.record({
   imm: fc.oneof(fc.constantFrom(...IMMS), fc.bigInt({ min: -0x80000000n, max: 0xffffffffn })),
   xmm: fc.tuple(fc.nat(15), fc.nat(15), fc.nat(15)),
   ymm: fc.boolean(),
+  // lock where it may or may not be valid; GNU's pseudo-prefixes that pick an encoding.
+  prefix: fc.option(fc.constantFrom('lock', '{disp8}', '{disp32}', '{load}', '{store}', 'rep'), { freq: 4, nil: undefined }),
 });
 
 type Choice = typeof choice extends fc.Arbitrary<infer T> ? T : never;
@@ -88,6 +90,11 @@ function widthOf(c: Choice, bits: Bits): Width {
 }
 
 function build(c: Choice, bits: Bits): Insn {
+  const insn = buildBare(c, bits);
+  return c.prefix ? { ...insn, prefix: c.prefix } : insn;
+}
+
+function buildBare(c: Choice, bits: Bits): Insn {
   const t = TEMPLATES[c.template]!;
   const w = widthOf(c, bits);
   const pick = (list: string[], n: number): string => list[n % list.length]!;

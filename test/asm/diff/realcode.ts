@@ -33,19 +33,19 @@ const LIB64 = '/usr/lib/x86_64-linux-gnu';
 
 /** Fixed binaries; a sample whose binary is missing on this machine is skipped (and says so). */
 export const REALCODE_SAMPLES: RealCodeSample[] = [
-  { name: 'ls-att-64', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, limit: 2000 },
-  { name: 'ls-intel-64', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, limit: 2000 },
-  { name: 'ls-attnp-64', binary: '/usr/bin/ls', syntax: 'attnp', bitness: 64, limit: 500 },
-  { name: 'libz-att-64', binary: `${LIB64}/libz.so.1`, syntax: 'att', bitness: 64, limit: 1000 },
-  { name: 'libm-intel-64', binary: `${LIB64}/libm.so.6`, syntax: 'intel', bitness: 64, limit: 2000 },
-  { name: 'libcrypto-att-64', binary: `${LIB64}/libcrypto.so.3`, syntax: 'att', bitness: 64, limit: 2000, startAt: 0.7 },
-  { name: 'libcrypto-intel-64', binary: `${LIB64}/libcrypto.so.3`, syntax: 'intel', bitness: 64, limit: 1500, startAt: 0.5 },
-  { name: 'libresolv-att-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, limit: 1500 },
-  { name: 'libresolv-intel-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'intel', bitness: 32, limit: 1500 },
-  { name: 'ld-att-32', binary: '/usr/lib32/ld-linux.so.2', syntax: 'att', bitness: 32, limit: 1000 },
-  { name: 'ls-att-64-blocks', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, mode: 'blocks', limit: 200 },
-  { name: 'ls-intel-64-blocks', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, mode: 'blocks', limit: 200 },
-  { name: 'libresolv-att-32-blocks', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, mode: 'blocks', limit: 150 },
+  { name: 'ls-att-64', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, limit: 1200 },
+  { name: 'ls-intel-64', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, limit: 1200 },
+  { name: 'ls-attnp-64', binary: '/usr/bin/ls', syntax: 'attnp', bitness: 64, limit: 400 },
+  { name: 'libz-att-64', binary: `${LIB64}/libz.so.1`, syntax: 'att', bitness: 64, limit: 600 },
+  { name: 'libm-intel-64', binary: `${LIB64}/libm.so.6`, syntax: 'intel', bitness: 64, limit: 1200 },
+  { name: 'libcrypto-att-64', binary: `${LIB64}/libcrypto.so.3`, syntax: 'att', bitness: 64, limit: 1200, startAt: 0.7 },
+  { name: 'libcrypto-intel-64', binary: `${LIB64}/libcrypto.so.3`, syntax: 'intel', bitness: 64, limit: 1000, startAt: 0.5 },
+  { name: 'libresolv-att-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, limit: 1000 },
+  { name: 'libresolv-intel-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'intel', bitness: 32, limit: 1000 },
+  { name: 'ld-att-32', binary: '/usr/lib32/ld-linux.so.2', syntax: 'att', bitness: 32, limit: 600 },
+  { name: 'ls-att-64-blocks', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, mode: 'blocks', limit: 120 },
+  { name: 'ls-intel-64-blocks', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, mode: 'blocks', limit: 120 },
+  { name: 'libresolv-att-32-blocks', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, mode: 'blocks', limit: 100 },
 ];
 
 /** Instructions per block in 'blocks' mode. */

@@ -5,8 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+export interface GnuReloc {
+  offset: number;
+  type: string;
+  symbol: string;
+  addend: number;
+}
+
 export interface GnuLine {
   bytes?: string;
+  relocs?: GnuReloc[];
   error?: string;
   warning?: string;
 }
@@ -24,7 +32,14 @@ function header(o: GnuOptions): string {
   return `${syn}\n${code}\n`;
 }
 
-function run(lines: string[], o: GnuOptions, dir: string): { out: Map<number, string>; diags: Map<number, { error?: string; warning?: string }> } {
+interface RunResult {
+  out: Map<number, string>;
+  diags: Map<number, { error?: string; warning?: string }>;
+  relocs: Map<number, GnuReloc[]>;
+}
+
+function run(lines: string[], o: GnuOptions, dir: string): RunResult {
+  const relocs = new Map<number, GnuReloc[]>();
   const src = join(dir, 'in.s');
   const obj = join(dir, 'in.o');
   let text = header(o);
@@ -35,7 +50,7 @@ function run(lines: string[], o: GnuOptions, dir: string): { out: Map<number, st
   const diags = new Map<number, { error?: string; warning?: string }>();
   const r = spawnSync('as', [o.bitness === 64 ? '--64' : '--32', '-o', obj, src], { encoding: 'utf8' });
   parseDiags(r.stderr ?? '', diags, 2);
-  if (r.status !== 0) return { out: new Map(), diags };
+  if (r.status !== 0) return { out: new Map(), diags, relocs };
   const dump = execFileSync('objdump', ['-s', obj], { maxBuffer: 1 << 28 }).toString();
   const out = new Map<number, string>();
   let cur = -1;
@@ -50,7 +65,22 @@ function run(lines: string[], o: GnuOptions, dir: string): { out: Map<number, st
     const d = /^ [0-9a-f]{4,} ((?:[0-9a-f]{2,8} ?){1,4})/.exec(line);
     if (d) out.set(cur, out.get(cur)! + d[1]!.replace(/ /g, ''));
   }
-  return { out, diags };
+  const rdump = execFileSync('objdump', ['-r', obj], { maxBuffer: 1 << 28 }).toString();
+  let sec = -1;
+  for (const line of rdump.split('\n')) {
+    const m = /^RELOCATION RECORDS FOR \[\.t(\d+)\]:/.exec(line);
+    if (m) {
+      sec = Number(m[1]);
+      continue;
+    }
+    const r = /^([0-9a-f]+)\s+(R_\S+)\s+(\S+?)(?:([+-])0x([0-9a-f]+))?$/.exec(line.trim());
+    if (r && sec >= 0) {
+      const list = relocs.get(sec) ?? [];
+      list.push({ offset: parseInt(r[1]!, 16), type: r[2]!, symbol: r[3]!, addend: r[5] ? (r[4] === '-' ? -1 : 1) * parseInt(r[5], 16) : 0 });
+      relocs.set(sec, list);
+    }
+  }
+  return { out, diags, relocs };
 }
 
 function parseDiags(stderr: string, diags: Map<number, { error?: string; warning?: string }>, headerLines: number): void {
@@ -82,6 +112,8 @@ export function gnuAssemble(lines: string[], o: GnuOptions): GnuLine[] {
     lines.forEach((_, i) => {
       if (res[i]!.error) return;
       res[i]!.bytes = first.out.get(i) ?? '';
+      const rl = first.relocs.get(i);
+      if (rl) res[i]!.relocs = rl;
       const w = first.diags.get(i)?.warning;
       if (w) res[i]!.warning = w;
     });
