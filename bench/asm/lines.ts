@@ -9,7 +9,7 @@ type Shape = (n: number, r: string, s: string, r32: string) => string;
 const SHAPES: Shape[] = [
   (n, r, s) => `mov 0x${(n * 8).toString(16)}(%${r}),%${s}`,
   (n, r, s) => `mov %${s},-0x${(n * 4 + 8).toString(16)}(%${r})`,
-  (n, r, _s, r32) => `add $0x${n.toString(16)},%${r32}`,
+  (n, _r, _s, r32) => `add $0x${n.toString(16)},%${r32}`,
   (n, r) => `cmpq $0x${(n % 0x7fffffff).toString(16)},0x10(%${r})`,
   (n, r, s) => `lea 0x${n.toString(16)}(%${r},%${s},4),%rax`,
   (n, r) => `movl $0x${n.toString(16)},0x${((n * 3) & 0xffff).toString(16)}(%${r})`,

@@ -10,6 +10,7 @@ import {
 } from '../../test/asm/diff/corpus-format.js';
 import { renderAtt, renderAttNoPrefix, renderIntel, type Item } from './model.js';
 import { addressingGroup, pseudoPrefixGroup } from './groups/addr.js';
+import { blockGroup } from './groups/blocks.js';
 import { branchGroup } from './groups/branch.js';
 import { avxGroup, sseGroup, x87Group } from './groups/fp.js';
 import { aluGroup, bitGroup, movGroup, shiftGroup, stackGroup, unaryGroup } from './groups/gp.js';
@@ -20,7 +21,7 @@ import { indirectGroup, miscGroup, stringGroup, systemGroup } from './groups/sys
 import type { Group } from './groups/types.js';
 
 export const GROUPS: Group[] = [
-  movGroup, aluGroup, shiftGroup, unaryGroup, bitGroup, stackGroup, indirectGroup, branchGroup, systemGroup,
+  movGroup, aluGroup, shiftGroup, unaryGroup, bitGroup, stackGroup, indirectGroup, branchGroup, blockGroup, systemGroup,
   stringGroup, miscGroup, addressingGroup, pseudoPrefixGroup, x87Group, sseGroup, avxGroup, relocGroup, spellingGroup, invalidGroup,
 ];
 

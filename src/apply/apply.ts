@@ -64,6 +64,17 @@ export function applyTable(elf: ElfFile, table: PatchTable, symbols: SymbolTable
   if (options.siteList) {
     sites = parseSiteList(options.siteList.text, options.siteList.file, elf, table.ops.map((o) => o.name));
     ops = opsViews.values().next().value;
+    // A site list names ops; the ops table says which slot each op is in. Without the slot, the op's
+    // current target (for `call target`, `target SYM` and `missing`) and the call's slot are unknown.
+    if (ops) {
+      const slotOfOp = new Int32Array(sites.opNames.length).fill(-1);
+      const byName = new Map(sites.opNames.map((name, k) => [name, k]));
+      ops.def.slots.forEach((name, slot) => {
+        const k = name === undefined ? undefined : byName.get(name);
+        if (k !== undefined && slotOfOp[k] === -1) slotOfOp[k] = slot;
+      });
+      for (let i = 0; i < sites.count; i++) sites.slot[i] = slotOfOp[sites.op[i]!]!;
+    }
   } else {
     if (table.siteTables.length === 0) throw new InputError(`the rule set declares no sitetable for ${table.arch}, and no site list was given (--sites FILE)`);
     if (table.siteTables.length > 1) throw new InputError(`the rule set has ${table.siteTables.length} sitetables for ${table.arch}; one per architecture is supported`);

@@ -135,6 +135,11 @@ export function patchSites(input: LoopInput): LoopResults {
         }
         continue;
       }
+      // Bytes that already are the replacement (a site list without `expect`, applied twice) are not news.
+      if (equalAt(data, off, out)) {
+        res.outcome[i] = OUTCOME_ALREADY;
+        continue;
+      }
       input.write(off, out);
       res.outcome[i] = OUTCOME_PATCHED;
     }

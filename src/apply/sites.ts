@@ -42,7 +42,10 @@ export function siteAt(list: SiteList, i: number): Site {
 
 export function readSiteTable(elf: ElfFile, def: SiteTableDef, ops: OpsTableView, code = new CodeMap(elf)): SiteList {
   const sec = findSection(elf, def.section);
-  if (!sec) throw new InputError(`${elf.fileName}: no section '${def.section}' for sitetable ${def.name}`);
+  if (!sec) {
+    // Where one looks for it: the section header table.
+    throw new InputError(`no section '${def.section}' for sitetable ${def.name} among the ${elf.sections.length} section headers`, { file: elf.fileName, offset: elf.header.shoff });
+  }
   const data = sectionData(elf, sec);
   const ptrBytes = elf.header.class === 64 ? 8 : 4;
   const need = Math.max(def.site.offset + (def.site.kind === 'ptr' ? ptrBytes : 4), def.op.offset + def.op.width, def.len.offset + def.len.width, def.clobbers ? def.clobbers.offset + def.clobbers.width : 0);

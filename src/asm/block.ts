@@ -6,6 +6,7 @@ import { parseIntelOperands } from './intel.js';
 import { lexBlock, type Statement } from './lexer.js';
 import type { ParsedInsn } from './operands.js';
 import { InsnError, selectEncoding, type BranchForm, type Selected } from './select.js';
+import { ExprError, ExprParser } from './expr.js';
 import { writeLE, type Fixup } from './encode.js';
 import type { AsmBlockResult, AsmError, AsmOptions, AssembledInstruction, Relocation } from './types.js';
 
@@ -13,7 +14,7 @@ const PREFIX_BYTES: Record<string, number> = {
   lock: 0xf0, rep: 0xf3, repe: 0xf3, repz: 0xf3, repne: 0xf2, repnz: 0xf2, data16: 0x66, addr32: 0x67,
   cs: 0x2e, ds: 0x3e, es: 0x26, fs: 0x64, gs: 0x65, ss: 0x36,
 };
-const INSN_PREFIXES = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'data16', 'data32', 'addr16', 'addr32', 'cs', 'ds', 'es', 'fs', 'gs', 'ss']);
+const INSN_PREFIXES = new Set(['notrack', 'lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'data16', 'data32', 'addr16', 'addr32', 'cs', 'ds', 'es', 'fs', 'gs', 'ss']);
 const PSEUDO = new Set(['{load}', '{store}', '{disp8}', '{disp32}', '{nooptimize}', '{vex}', '{vex2}', '{vex3}', '{rex}']);
 
 interface Item {
@@ -70,6 +71,34 @@ function selectCached(stmt: Statement, opts: AsmOptions): Selected {
     if (e instanceof InsnError || e instanceof OperandError) selectionCache.set(key, { err: e, base: from });
     throw e;
   }
+}
+
+const DATA_SIZES: Record<string, number> = { '.byte': 1, '.short': 2, '.word': 2, '.value': 2, '.long': 4, '.int': 4, '.quad': 8 };
+
+/** `.byte 0x0f, 0x0b` and friends: constants only (a symbol would need a relocation type we do not model). */
+function dataDirective(stmt: Statement, opts: AsmOptions): Uint8Array {
+  const m = stmt.mnemonic!;
+  const size = DATA_SIZES[m.text];
+  if (size === undefined) throw new InsnError(`directive '${m.text}' is not supported in an instruction block`, m.start, m.end, ['supported: .byte .short .word .long .int .quad']);
+  if (stmt.prefixes.length > 0) throw new InsnError('a data directive cannot take a prefix', stmt.prefixes[0]!.start, stmt.prefixes[0]!.end);
+  const out = new Uint8Array(size * stmt.operands.length);
+  stmt.operands.forEach((o, i) => {
+    const p = new ExprParser(o.text, 0, { intel: opts.syntax === 'intel' });
+    let v: bigint;
+    try {
+      const e = p.parse();
+      if (p.pos !== o.text.length) throw new ExprError(`junk '${o.text.slice(p.pos)}' after value`, p.pos);
+      if (e.symbol !== undefined) throw new ExprError('symbols are not supported in data directives', 0);
+      v = e.value;
+    } catch (err) {
+      if (err instanceof ExprError) throw new InsnError(err.message, o.start, o.end);
+      throw err;
+    }
+    const bits = BigInt(size * 8);
+    if (size < 8 && (v < -(1n << (bits - 1n)) || v >= 1n << bits)) throw new InsnError(`value does not fit in ${size * 8} bits (GNU as would truncate it)`, o.start, o.end);
+    writeLE(out, i * size, size, v);
+  });
+  return out;
 }
 
 function toError(e: unknown, stmt: Statement): AsmError {
@@ -142,6 +171,15 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
           else bytes.push(b);
         }
         items.push({ stmt, raw: new Uint8Array(bytes), offset: 0, size: bytes.length });
+      }
+      continue;
+    }
+    if (stmt.mnemonic.text.startsWith('.')) {
+      try {
+        const raw = dataDirective(stmt, opts);
+        items.push({ stmt, raw, offset: 0, size: raw.length });
+      } catch (e) {
+        errors.push(toError(e, stmt));
       }
       continue;
     }
@@ -236,8 +274,10 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
     let bytes: Uint8Array;
     if (it.raw) bytes = it.raw;
     else if (it.sel!.kind === 'fixed') {
-      bytes = it.sel!.encoded.bytes.slice();
-      for (const f of it.sel!.encoded.fixups) resolveFixup(f, it, i, bytes);
+      const fixups = it.sel!.encoded.fixups;
+      // Cached encodings are shared: copy only when a field has to be filled in.
+      bytes = fixups.length > 0 ? it.sel!.encoded.bytes.slice() : it.sel!.encoded.bytes;
+      for (const f of fixups) resolveFixup(f, it, i, bytes);
     } else {
       const b = it.sel as BranchForm;
       const t = targetIdx[i];
@@ -263,7 +303,7 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
       errors.push({ message: 'internal assembler error: size changed during layout', start: it.stmt.start, end: it.stmt.end });
     }
     out.set(bytes.subarray(0, Math.min(bytes.length, total - it.offset)), it.offset);
-    instructions.push({ text: it.stmt.text, start: it.stmt.start, end: it.stmt.end, offset: it.offset, bytes });
+    instructions.push({ text: it.stmt.text, start: it.stmt.start, end: it.stmt.end, offset: it.offset, bytes: out.subarray(it.offset, it.offset + it.size) });
   }
 
   // i386 ELF uses REL relocations: GNU leaves the addend in the field. x86-64 (RELA) leaves zeros.
@@ -291,6 +331,7 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
     writeLE(bytes, f.offset, f.size, v);
   }
 
+  errors.sort((a, b) => a.start - b.start);
   return { bytes: errors.length ? new Uint8Array(0) : out, instructions, relocations, errors, warnings };
 }
 

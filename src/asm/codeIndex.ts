@@ -19,6 +19,21 @@ export interface CodeInfo {
   canLock: boolean;
   canRep: boolean;
   canRepne: boolean;
+  /** Operand kinds the user writes (string instructions: none; implicit addresses dropped). */
+  userKinds: number[];
+  /** Per-name facts the selector asks about for every candidate, computed once. */
+  far: boolean;
+  selectorOnly16: boolean;
+  sregWide: boolean;
+}
+
+// Kinds the user never writes (mirrors match.ts; kept here to avoid an import cycle).
+const STRING_KINDS = new Set<number>([K.seg_rSI, K.es_rDI, K.seg_rBX_al]);
+const IMPLICIT = new Set<number>([K.seg_rSI, K.es_rDI, K.seg_rDI, K.seg_rBX_al]);
+
+function userKindsOf(kinds: number[]): number[] {
+  if (kinds.some((k) => STRING_KINDS.has(k))) return [];
+  return kinds.filter((k) => !IMPLICIT.has(k));
 }
 
 const MODE16 = 1;
@@ -78,6 +93,10 @@ export function codeIndex(): Map<string, CodeInfo[]> {
         canLock: oi.canUseLockPrefix,
         canRep: oi.canUseRepPrefix,
         canRepne: oi.canUseRepnePrefix,
+        userKinds: userKindsOf(kinds),
+        far: /^(Call|Jmp)_(m16|ptr16)/.test(name),
+        selectorOnly16: /^(Ltr|Lldt|Lmsw|Verr|Verw)_r(32|64)m16$/.test(name),
+        sregWide: /^Mov_(Sreg_r(32|64)m16|r(32|64)m16_Sreg)$/.test(name),
       };
       const mn = (mnemonicNames[oi.mnemonic] ?? '').toLowerCase();
       let list = m.get(mn);

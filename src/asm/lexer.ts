@@ -93,6 +93,10 @@ function blankBlockComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
 export function lexBlock(source: string): Statement[] {
   const text = blankBlockComments(source);
   const out: Statement[] = [];
@@ -100,7 +104,7 @@ export function lexBlock(source: string): Statement[] {
     let pos = 0;
     const s = p.s;
     const skip = (): void => {
-      while (pos < s.length && /\s/.test(s[pos]!)) pos++;
+      while (pos < s.length && isSpace(s.charCodeAt(pos))) pos++;
     };
     skip();
     if (pos >= s.length) continue;

@@ -87,13 +87,9 @@ function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: s
 
 /** The operands the user writes: string instructions are written bare, so all their operands are implicit. */
 function userKinds(ci: CodeInfo): number[] {
-  if (ci.kinds.some((k) => k === K.seg_rSI || k === K.es_rDI || k === K.seg_rBX_al)) return [];
-  return ci.kinds.filter((k) => !IMPLICIT_KINDS.has(k));
+  return ci.userKinds;
 }
 
-const FAR_NAME = /^(Call|Jmp)_(m16|ptr16)/;
-const SELECTOR_ONLY16 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_r(32|64)m16$/;
-const SREG_WIDE = /^Mov_(Sreg_r(32|64)m16|r(32|64)m16_Sreg)$/;
 
 interface Match {
   ci: CodeInfo;
@@ -115,10 +111,11 @@ function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
 }
 
 function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOptions, isDirectBranch: boolean): boolean {
+  if (ci.userKinds.length !== ops.length) return false;
   if (!(ci.modes & modeBit(opts.bitness))) return false;
   // Far indirect branches: `ljmp *mem` in AT&T, `jmp FWORD PTR [mem]` in Intel.
   const intelFar = opts.syntax === 'intel' && ops.length === 1 && ops[0]!.kind === 'mem' && ops[0]!.size !== undefined && ops[0]!.size === ci.memBytes;
-  if (FAR_NAME.test(ci.name) ? !(r.far === true || intelFar) : r.far === true) return false;
+  if (ci.far ? !(r.far === true || intelFar) : r.far === true) return false;
   const kinds = userKinds(ci);
   if (kinds.length !== ops.length) return false;
   if (r.movabs) {
@@ -128,8 +125,8 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   }
   if (r.dataSize !== undefined && ci.dataSize !== 0 && ci.dataSize !== r.dataSize) return false;
   // Selector-sized operands: GNU takes only a 16-bit register or memory here.
-  if (SELECTOR_ONLY16.test(ci.name) && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
-  if (SREG_WIDE.test(ci.name) && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
+  if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
+  if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
   if (!srcBitsOk(ci, r.srcBits)) return false;
   for (let i = 0; i < kinds.length; i++) {
     const k = kinds[i]!;
@@ -323,6 +320,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     return { kind: 'fixed', encoded: { bytes: new Uint8Array([0xcc]), fixups: [] }, code: matches[0]!.ci, warnings };
   }
   matches = matches.map((m) => drop66(m, opts.bitness));
+  matches = pruneDominated(matches, pseudo.size > 0);
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
   const loadSwap = pseudo.has('{load}') && matches.some((m) => m.swapped) && ops.every((o) => o.kind === 'reg');
   let best: { m: Match; e: Encoded; rank: number[] } | undefined;
@@ -360,6 +358,16 @@ function addExplicitPrefixes(e: Encoded, m: Match, insn: ParsedInsn, opts: Selec
   let out = e;
   const at = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
   for (const p of insn.prefixes) {
+    if (p === 'notrack') {
+      // CET: only indirect near calls and jumps take notrack (a 3e prefix).
+      if (!/^(Call|Jmp)_rm(16|32|64)$/.test(m.ci.name)) throw new InsnError("'notrack' only applies to an indirect call or jmp", at.start, at.end);
+      if (prefixCount(out.bytes) > 0 && Array.from(out.bytes.subarray(0, prefixCount(out.bytes))).some((x) => SEGMENT_BYTES.has(x))) {
+        throw new InsnError("'notrack' cannot be combined with a segment override", at.start, at.end);
+      }
+      out = insertBytes(out, 0, [0x3e]);
+      orderPrefixes(out.bytes);
+      continue;
+    }
     const b = EXPLICIT_PREFIX[p];
     if (b === undefined) continue;
     const bits = opts.bitness;
@@ -418,6 +426,31 @@ function drop66(m: Match, bitness: number): Match {
   return { ...m, ci, ops };
 }
 
+const IMM8SEX = new Set<number>([K.imm8sex16, K.imm8sex32, K.imm8sex64]);
+const WIDE_IMM = new Set<number>([K.imm16, K.imm32, K.imm32sex64, K.imm64]);
+
+/**
+ * Drops candidates that can never win, to save encoder calls: with a fitting sign-extended imm8 form, every
+ * 16/32/64-bit immediate form is at least as long and loses ties; of a reg,reg pair of store/load forms the
+ * store form wins (same length, GNU's first template).
+ */
+function pruneDominated(matches: Match[], hasPseudo: boolean): Match[] {
+  if (matches.length < 2) return matches;
+  let out = matches;
+  if (out.some((m) => m.ci.userKinds.some((k) => IMM8SEX.has(k)))) {
+    out = out.filter((m) => !m.ci.userKinds.some((k) => WIDE_IMM.has(k)));
+  }
+  if (!hasPseudo && out.length === 2 && out.every((m) => !m.swapped && m.ops.length === 2 && m.ops.every((o) => o.kind === 'reg'))) {
+    const [a, b] = out as [Match, Match];
+    const ka = a.ci.userKinds;
+    const kb = b.ci.userKinds;
+    if (isRegOrMemKind(ka[0]!) && isRegFieldKind(ka[1]!) && isRegFieldKind(kb[0]!) && isRegOrMemKind(kb[1]!) && !a.ci.vex && !b.ci.vex) {
+      out = a.ci.code < b.ci.code ? [a] : [b];
+    }
+  }
+  return out;
+}
+
 const GPR16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
 function gprOf(bits: 16 | 32, num: number): RegInfo {
   if (num >= 8) return lookupRegister(`r${num}${bits === 16 ? 'w' : 'd'}`)!;
@@ -436,7 +469,7 @@ const branchFormCache = new WeakMap<Reading, boolean>();
 function hasNearBranchForm(r: Reading): boolean {
   let v = branchFormCache.get(r);
   if (v === undefined) {
-    v = r.codes.some((c) => c.kinds.some(isBranchKind) && !FAR_NAME.test(c.name));
+    v = r.codes.some((c) => c.kinds.some(isBranchKind) && !c.far);
     branchFormCache.set(r, v);
   }
   return v;

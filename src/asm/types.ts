@@ -14,6 +14,9 @@ export interface AsmOptions {
  * pc-relative field (P = address of the field itself), S + addend for an absolute one. For a `call foo`
  * encoded as e8 rel32 at address A, offset = 1, size = 4, pcRelative = true, addend = -4: exactly what
  * GNU as emits in its relocation.
+ *
+ * The bytes of the field are what GNU's object file holds: zero in 64-bit code (RELA), the addend itself in
+ * 32/16-bit code (REL, as i386 ELF does). Either way, writing S + addend (- P) over the field is correct.
  */
 export interface Relocation {
   /** Byte offset of the field within the assembled block. */

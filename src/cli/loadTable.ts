@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { hasErrors } from '../diag/diagnostic.js';
-import { loadRuleSet } from '../model/load.js';
-import { compileTables } from '../table/compile.js';
+import { buildTables } from '../pipeline/build.js';
 import { tableFromDocument, TableFormatError } from '../table/document.js';
 import type { PatchTable } from '../table/types.js';
 import { reportDiagnostics, UsageError, type Io } from './io.js';
@@ -33,10 +32,9 @@ export function loadTableForArch(path: string, arch: string, io: Io): TableLoad 
       throw e;
     }
   }
-  const loaded = loadRuleSet(path);
-  const compiled = compileTables(loaded.ruleset, [arch], loaded.sources);
-  const diags = [...loaded.diagnostics, ...compiled.diagnostics];
-  if (diags.length) reportDiagnostics(io, diags, loaded.sources);
+  const built = buildTables(path, () => [arch]);
+  const diags = built.diagnostics;
+  if (diags.length) reportDiagnostics(io, diags, built.sources);
   if (hasErrors(diags)) return { ok: false, exit: diags.some((d) => d.code === 'file-unreadable') ? 2 : 1 };
-  return { ok: true, table: compiled.tables[0]! };
+  return { ok: true, table: built.tables[0]! };
 }

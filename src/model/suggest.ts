@@ -17,11 +17,18 @@ export function editDistance(a: string, b: string): number {
 export function nearest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  let bestPrefix = -1;
+  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
+    const lc = c.toLowerCase();
+    const d = editDistance(w, lc);
+    // On a tie, the candidate that starts like the word is the likelier typo (x86 → x86_64, not i386).
+    let prefix = 0;
+    while (prefix < w.length && prefix < lc.length && w[prefix] === lc[prefix]) prefix++;
+    if (d < bestD || (d === bestD && prefix > bestPrefix)) {
       bestD = d;
       best = c;
+      bestPrefix = prefix;
     }
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;

@@ -35,6 +35,7 @@ export function tableToDocument(t: PatchTable): Record<string, unknown> {
       ...(e.maxLength !== undefined ? { max_length: e.maxLength } : {}),
       source: `${e.source.file}:${e.source.line}:${e.source.col}`,
       ...(e.notes.length ? { notes: e.notes } : {}),
+      ...(e.verdict ? { contract: e.verdict.verdict, ...(e.verdict.basis ? { contract_basis: e.verdict.basis } : {}), ...(e.verdict.details.length ? { contract_details: e.verdict.details } : {}) } : {}),
     })),
     nops: { source: t.nops.source, table: Object.fromEntries([...t.nops.byLength].sort((a, b) => a[0] - b[0]).map(([n, b]) => [String(n), toHex(b)])) },
     ops: t.ops.map((o) => ({ name: o.name, callee_save: o.calleeSave, ...(o.maxLength !== undefined ? { max_length: o.maxLength } : {}) })),

@@ -20,6 +20,8 @@ export interface PatchEntry {
   maxLength?: number;
   source: { file: string; line: number; col: number };
   notes: string[];
+  /** The contract checker's verdict (src/verify), when it ran: proved / opaque / not-verified / violated. */
+  verdict?: { verdict: 'proved' | 'opaque' | 'not-verified' | 'violated'; basis?: string; details: string[] };
 }
 
 export interface PatchTable {

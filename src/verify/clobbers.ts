@@ -63,7 +63,7 @@ function policy(ctx: CheckContext, out: CheckOutcome): Policy {
     return {
       allowed: new Set(ret),
       code: 'verify-clobber',
-      rule: `op ${op.name} is callee_save (Linux PV_CALLEE_SAVE): it may change ${ret.length ? `only the return register ${ret.map((r) => st.display(r)).join(':')}` : 'no register (it returns nothing)'}`,
+      rule: `op ${op.name} is callee_save (Linux PV_CALLEE_SAVE): it may change ${ret.length ? `only the return register ${[...ret].reverse().map((r) => st.display(r)).join(':')}` : 'no register (it returns nothing)'}`,
     };
   }
   return { allowed: new Set(conv.callerSaved.map(full)), code: 'verify-clobber', rule: `${conv.name} lets a call change only ${conv.callerSaved.join(', ')}` };

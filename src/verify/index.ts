@@ -1,4 +1,5 @@
-// Proving that each compiled replacement does what its op promises. See types.ts for what each verdict means.
+// Proving that each compiled replacement does what its op promises. What each verdict means: types.ts;
+// what is modelled, checked and assumed: README.md.
 import { error, warning, type Diagnostic, type SourceSpan } from '../diag/diagnostic.js';
 import { describeSelector, selectorKey } from '../model/check.js';
 import { ARCHES } from '../model/arch.js';
@@ -9,12 +10,16 @@ import type { OpVerdict } from './types.js';
 
 export type { OpVerdict, Verdict, Finding } from './types.js';
 export { verifyReplacement, type ReplacementInput, type ReplacementResult } from './replacement.js';
-export { formatVerdicts } from './report.js';
+export { formatVerdicts, verdictLabel } from './report.js';
 
 export function selectorText(s: SelectorDef): string {
   return s.kind === 'op' ? s.op : s.kind === 'target' ? `target ${s.symbol}` : s.kind;
 }
 
+/**
+ * One verdict per table entry, in table order, and diagnostics at each rule: errors for violations,
+ * warnings for what could not be decided. The ruleset supplies the ops' contracts and the rules' spans.
+ */
 export function verifyTable(table: PatchTable, ruleset: RuleSet): { verdicts: OpVerdict[]; diagnostics: Diagnostic[] } {
   const verdicts: OpVerdict[] = [];
   const diagnostics: Diagnostic[] = [];

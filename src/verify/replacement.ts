@@ -7,7 +7,7 @@ import { feasible } from './compare.js';
 import { checkContracts } from './contracts.js';
 import { quote } from './explain.js';
 import { decodeReplacement, type DecodedInsn } from './symbolic/decode.js';
-import { executePaths } from './symbolic/execute.js';
+import { executePaths } from './symbolic/paths.js';
 import type { CheckContext, Finding, OpVerdict, Verdict } from './types.js';
 
 export interface ReplacementInput {

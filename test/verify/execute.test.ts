@@ -1,7 +1,7 @@
 // Instruction semantics, one behaviour at a time, on bytes from GNU as; expectations are the SDM's.
 import { describe, expect, it } from 'vitest';
 import { decodeReplacement } from '../../src/verify/symbolic/decode.js';
-import { execute } from '../../src/verify/symbolic/execute.js';
+import { execute } from '../../src/verify/symbolic/paths.js';
 import { evaluate, mask, type Env } from '../../src/verify/symbolic/values.js';
 import { gnuAs, hasGnuAs } from './helpers.js';
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeReplacement } from '../../src/verify/symbolic/decode.js';
-import { execute } from '../../src/verify/symbolic/execute.js';
+import { execute } from '../../src/verify/symbolic/paths.js';
 import { FLAG_BITS } from '../../src/verify/symbolic/state.js';
 import { evaluate, mask } from '../../src/verify/symbolic/values.js';
 import { gnuAs, hasGnuAs } from './helpers.js';

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ARCHES } from '../../src/model/arch.js';
 import type { OpDef } from '../../src/model/ruleset.js';
 import { verifyReplacement } from '../../src/verify/index.js';
+import { decodeReplacement } from '../../src/verify/symbolic/decode.js';
+import { execute } from '../../src/verify/symbolic/paths.js';
 import { gnuAs, hasGnuAs } from './helpers.js';
 
 const span = { file: 'x', start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } };
@@ -59,5 +61,19 @@ describe.skipIf(!hasGnuAs())('robustness on real instructions', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe.skipIf(!hasGnuAs())('executor against iced', () => {
+  it('changes only registers iced says an instruction writes', () => {
+    for (const line of POOL) {
+      const d = decodeReplacement(gnuAs([line], 64, 'att'), 64);
+      const [insn] = d.insns;
+      if (!insn || insn.flow !== 'next') continue;
+      const r = execute(d.insns, { wordBits: 64, callClobbers: [] });
+      const changed = [...r.state.regs].filter(([name, v]) => v.key !== r.state.entry(name).key).map(([name]) => name);
+      const icedWrites = new Set(insn.written.filter((w) => w.gpr).map((w) => r.state.fullNameOf(w.reg)));
+      expect(changed.filter((c) => !icedWrites.has(c)), line).toEqual([]);
+    }
   });
 });

@@ -43,11 +43,11 @@ export const movGroup: LineGroup = {
         out.push(I('mov', [reg('rax'), imm(v)]), I('mov', [reg('r11'), imm(v)]));
         out.push(I('movabs', [reg('rcx'), imm(v)]), I('movabs', [reg('r15'), imm(v)]));
       }
-      for (const [r, w] of [['al', 8], ['ax', 16], ['eax', 32], ['rax', 64]] as const) {
+      // moffs forms: a 64-bit absolute address with the accumulator of each width.
+      for (const r of ['al', 'ax', 'eax', 'rax']) {
         out.push(I('movabs', [reg(r), mem({ disp: 0x1122334455667788n })]));
         out.push(I('movabs', [mem({ disp: 0x1122334455667788n }), reg(r)]));
         out.push(I('movabs', [reg(r), mem({ disp: 0x1000n })]));
-        void w;
       }
       out.push(I('movabs', [reg('eax'), mem({ seg: 'fs', disp: 0x28n })]));
     }

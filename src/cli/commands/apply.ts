@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyTable } from '../../apply/apply.js';
 import { explainSites, reportJson, summaryText } from '../../apply/report.js';
@@ -63,6 +63,17 @@ async function run(values: Common, input: string, io: Io) {
   return { exit: undefined, result, table: t.table, binary } as const;
 }
 
+/** Whether two paths name one file (through symlinks and hard links); false when either does not exist. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
 export async function applyCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -86,6 +97,7 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('apply takes exactly one input binary');
   if (!values.output && !values['dry-run']) throw new UsageError('-o OUTPUT is required (or --dry-run)');
   const input = positionals[0]!;
+  if (values.output && !values['dry-run'] && sameFile(values.output, input)) throw new UsageError(`-o ${values.output} is the input: apply writes a new file and never modifies its input`);
   const r = await run(values, input, io);
   if (r.exit !== undefined) return r.exit;
   const { result, table } = r;

@@ -2,8 +2,7 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../binary/atomicWrite.js';
 import { hasErrors } from '../../diag/diagnostic.js';
 import { archNames } from '../../model/arch.js';
-import { loadRuleSet } from '../../model/load.js';
-import { compileTables } from '../../table/compile.js';
+import { buildTables } from '../../pipeline/build.js';
 import { writeTables, type TableFormat } from '../../table/writers.js';
 import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
 
@@ -36,19 +35,16 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('compile takes exactly one rule file');
   const format = values.format as TableFormat;
   if (!['yaml', 'json', 'c'].includes(format)) throw new UsageError(`unknown format '${format}' (yaml, json, c)`);
-  const loaded = loadRuleSet(positionals[0]!);
-  if (loaded.diagnostics.some((d) => d.code === 'file-unreadable')) {
-    reportDiagnostics(io, loaded.diagnostics, loaded.sources);
+  // Everything is compiled and verified even when checking found errors, so all of them are reported in
+  // one run; nothing is written unless everything is clean.
+  const built = buildTables(positionals[0]!, (available) => parseArchOption(values.arch, available));
+  if (built.diagnostics.some((d) => d.code === 'file-unreadable')) {
+    reportDiagnostics(io, built.diagnostics, built.sources);
     return EXIT.usage;
   }
-  const arches = parseArchOption(values.arch, [...loaded.ruleset.arches.keys()]);
-  // Compile even when checking found errors, so assembler errors in rules that did parse are reported in
-  // the same run; nothing is written unless everything is clean.
-  const compiled = compileTables(loaded.ruleset, arches, loaded.sources);
-  const diags = [...loaded.diagnostics, ...compiled.diagnostics];
-  reportDiagnostics(io, diags, loaded.sources);
-  if (hasErrors(diags)) return EXIT.rules;
-  const text = writeTables(compiled.tables, format);
+  reportDiagnostics(io, built.diagnostics, built.sources);
+  if (hasErrors(built.diagnostics)) return EXIT.rules;
+  const text = writeTables(built.tables, format);
   if (values.output) await writeFileAtomic(values.output, new TextEncoder().encode(text));
   else io.out(text);
   return EXIT.ok;

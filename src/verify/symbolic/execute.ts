@@ -1,27 +1,10 @@
-// Runs a straight-line replacement over symbolic values. Instructions with modelled semantics update the
-// state exactly; any other instruction gets iced's summary of what it writes, as fresh unknown values,
-// and is listed so that no proof is claimed through it.
-import iced from 'iced-x86';
+// Runs one path of a replacement over symbolic values. Instructions with modelled semantics update the
+// state exactly; any other instruction gets iced's summary of what it writes, as unknown values, and is
+// listed so that no proof is claimed through it.
 import type { DecodedInsn, Operand } from './decode.js';
-import { FLAG_BITS, MachineState } from './state.js';
+import { flagName, ICED_FLAGS, jccCondition, POPF_BITS } from './flags.js';
+import { FLAG_BITS, type MachineState } from './state.js';
 import { add, app, bitwise, concat, constant, eqz, lin, ltu, neg, not, sar, sext, shl, shr, slice, sub, symbol, zext, type Val } from './values.js';
-
-const { RflagsBits } = iced;
-
-const ICED_FLAGS: [number, string][] = [
-  [RflagsBits.OF, 'OF'],
-  [RflagsBits.SF, 'SF'],
-  [RflagsBits.ZF, 'ZF'],
-  [RflagsBits.AF, 'AF'],
-  [RflagsBits.CF, 'CF'],
-  [RflagsBits.PF, 'PF'],
-  [RflagsBits.DF, 'DF'],
-  [RflagsBits.IF, 'IF'],
-  [RflagsBits.AC, 'AC'],
-];
-
-/** RFLAGS bits POPF can change at CPL 0 (Intel SDM Vol. 2, POPF); the rest keep their value. */
-const POPF_BITS = [0, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 21];
 
 export type Ending =
   | { kind: 'falls-through' }
@@ -70,36 +53,8 @@ class Unsupported extends Error {}
 /** Most paths explored before giving up: each conditional branch doubles them. */
 export const MAX_PATHS = 64;
 
-/**
- * Every path through the replacement. Conditional branches fork (both directions are explored: which
- * one the flags select is not modelled), jumps forward to a label inside the block are followed, a jump
- * to the end of the block ends the path normally, and a backward jump (a loop) is not followed.
- */
-export function executePaths(insns: DecodedInsn[], opts: ExecOptions, end: number): ExecResult[] {
-  const done: ExecResult[] = [];
-  const work: { from: number; res: ExecResult }[] = [{ from: 0, res: fresh(insns, opts) }];
-  while (work.length) {
-    const w = work.pop()!;
-    done.push(runPath(insns, opts, end, w.from, w.res, (from, res) => {
-      if (done.length + work.length + 1 >= MAX_PATHS) return false;
-      work.push({ from, res });
-      return true;
-    }));
-  }
-  return done.sort((a, b) => a.path.length - b.path.length);
-}
-
-/** The only path of a straight-line replacement (the first one otherwise). */
-export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
-  const end = insns.length ? insns[insns.length - 1]!.offset + insns[insns.length - 1]!.length : 0;
-  return executePaths(insns, opts, end)[0]!;
-}
-
-function fresh(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
-  return { state: new MachineState(opts.wordBits), insns, unmodelled: [], calls: [], ending: { kind: 'falls-through' }, stackLog: [], writers: new Map(), path: [], conditions: [] };
-}
-
-function fork(r: ExecResult): ExecResult {
+/** A copy of a path's state for the other side of a conditional jump. */
+export function fork(r: ExecResult): ExecResult {
   return {
     ...r,
     state: r.state.clone(),
@@ -112,7 +67,9 @@ function fork(r: ExecResult): ExecResult {
   };
 }
 
-function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, from: number, res: ExecResult, spawn: (from: number, res: ExecResult) => boolean): ExecResult {
+
+/** One path from instruction `from`; `spawn` queues the other side of a conditional jump (false: too many paths). */
+export function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, from: number, res: ExecResult, spawn: (from: number, res: ExecResult) => boolean): ExecResult {
   const st = res.state;
   const W = opts.wordBits;
   const noteWrite = (full: string, i: number): void => {
@@ -444,61 +401,5 @@ function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, from: num
     havocFlags(insn);
     const status = ['CF', 'PF', 'AF', 'ZF', 'SF', 'OF'].map((f) => FLAG_BITS[f]!);
     st.setFlagBits(status, (b) => symbol(1, `flag${b}@${insn.index}`, 'maybe'));
-  }
-}
-
-function flagName(bit: number): string {
-  return Object.entries(FLAG_BITS).find(([, b]) => b === bit)?.[0] ?? `bit ${bit}`;
-}
-
-
-/** The condition a jcc jumps on, from the flags (Intel SDM Vol. 2, Jcc); undefined when not known. */
-function jccCondition(mnemonic: string, st: MachineState): Val | undefined {
-  const f = (n: string): Val => st.flag(n);
-  const or = (a: Val, b: Val): Val => bitwise('or', 1, [a, b]);
-  const ne = (a: Val, b: Val): Val => bitwise('xor', 1, [a, b]);
-  if (!mnemonic.startsWith('j')) return undefined;
-  const cc = mnemonic.slice(1);
-  switch (cc) {
-    case 'e':
-      return f('ZF');
-    case 'ne':
-      return not(f('ZF'));
-    case 's':
-      return f('SF');
-    case 'ns':
-      return not(f('SF'));
-    case 'o':
-      return f('OF');
-    case 'no':
-      return not(f('OF'));
-    case 'b':
-      return f('CF');
-    case 'ae':
-      return not(f('CF'));
-    case 'be':
-      return or(f('CF'), f('ZF'));
-    case 'a':
-      return not(or(f('CF'), f('ZF')));
-    case 'l':
-      return ne(f('SF'), f('OF'));
-    case 'ge':
-      return not(ne(f('SF'), f('OF')));
-    case 'le':
-      return or(f('ZF'), ne(f('SF'), f('OF')));
-    case 'g':
-      return not(or(f('ZF'), ne(f('SF'), f('OF'))));
-    case 'p':
-      return f('PF');
-    case 'np':
-      return not(f('PF'));
-    case 'cxz':
-      return eqz(st.read('cx'));
-    case 'rcxz':
-      return eqz(st.read('rcx'));
-    case 'ecxz':
-      return eqz(st.read('ecx'));
-    default:
-      return undefined;
   }
 }

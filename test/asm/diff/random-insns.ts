@@ -10,7 +10,7 @@ import {
 } from '../../../scripts/asm-corpus/model.js';
 import type { CorpusSyntax } from './corpus-format.js';
 
-type Shape = 'rm,r' | 'r,rm' | 'rm,imm' | 'rm' | 'r,m' | 'rm,cl' | 'rm,1' | 'r,rm,imm' | 'x,xm' | 'x,x,xm' | 'ext';
+type Shape = 'rm,r' | 'r,rm' | 'rm,imm' | 'rm' | 'r,m' | 'rm,cl' | 'rm,1' | 'r,rm,imm' | 'x,xm' | 'x,x,xm' | 'x,xm,imm' | 'ext';
 
 interface Template {
   mn: string;
@@ -55,7 +55,13 @@ const TEMPLATES: Template[] = [
   { mn: 'movsx', shape: 'ext', widths: [16, 32, 64] },
   ...['movaps', 'movups', 'movdqu', 'addps', 'mulsd', 'pxor', 'paddd', 'pshufb', 'ucomisd', 'cvtdq2ps'].map((mn): Template => ({ mn, shape: 'x,xm', widths: [32] })),
   ...['vaddps', 'vxorps', 'vpaddd', 'vpxor', 'vmulpd', 'vpshufb', 'vandnps'].map((mn): Template => ({ mn, shape: 'x,x,xm', widths: [32] })),
+  ...['pshufd', 'shufps', 'palignr', 'roundps', 'vpshufd', 'vpermilps'].map((mn): Template => ({ mn, shape: 'x,xm,imm', widths: [32] })),
 ];
+
+// Other-address-size registers: 32-bit addressing in 64-bit mode, 16-bit addressing in 32-bit mode.
+const ADDR32_IN_64 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi', 'r8d', 'r9d', 'r10d', 'r11d', 'r12d', 'r13d', 'r14d', 'r15d'];
+const BASE16 = ['bx', 'bp', 'si', 'di'];
+const INDEX16 = ['si', 'di'];
 
 const DISPS = [0n, 1n, -1n, 0x7fn, 0x80n, -0x80n, -0x81n, 0x7fffn, 0x7fffffffn, -0x80000000n, 0x12345678n];
 const IMMS = [0n, 1n, -1n, 0x7fn, 0x80n, -0x80n, -0x81n, 0xffn, 0x100n, 0x7fffn, 0x8000n, 0xffffn, 0x7fffffffn, 0x80000000n, 0xffffffffn];
@@ -73,6 +79,7 @@ const choice = fc.record({
   disp: fc.option(fc.oneof(fc.constantFrom(...DISPS), fc.bigInt({ min: -0x80000000n, max: 0x7fffffffn })), { nil: undefined }),
   seg: fc.option(fc.constantFrom('es', 'cs', 'ss', 'ds', 'fs', 'gs'), { freq: 5, nil: undefined }),
   rip: fc.boolean(),
+  otherAddressSize: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))),
   imm: fc.oneof(fc.constantFrom(...IMMS), fc.bigInt({ min: -0x80000000n, max: 0xffffffffn })),
   xmm: fc.tuple(fc.nat(15), fc.nat(15), fc.nat(15)),
   ymm: fc.boolean(),
@@ -103,6 +110,21 @@ function buildBare(c: Choice, bits: Bits): Insn {
   const a = addrRegs(bits);
   const m: MemOp = c.rip && bits === 64
     ? mem({ base: 'rip', disp: c.disp ?? 0n, seg: c.seg })
+    : c.otherAddressSize && bits === 32
+    ? mem({
+        base: c.base === undefined ? undefined : pick(BASE16, c.base),
+        index: c.index === undefined ? undefined : pick(INDEX16, c.index),
+        disp: c.disp === undefined ? (c.base === undefined && c.index === undefined ? 0x1000n : undefined) : BigInt.asIntN(16, c.disp),
+        seg: c.seg,
+      })
+    : c.otherAddressSize
+    ? mem({
+        base: c.base === undefined ? undefined : pick(ADDR32_IN_64, c.base),
+        index: c.index === undefined ? undefined : pick(ADDR32_IN_64, c.index),
+        scale: c.index === undefined ? undefined : c.scale,
+        disp: c.disp ?? (c.base === undefined && c.index === undefined ? 0x1000n : undefined),
+        seg: c.seg,
+      })
     : mem({
         base: c.base === undefined ? undefined : pick(a, c.base),
         index: c.index === undefined ? undefined : pick(a, c.index),
@@ -141,6 +163,8 @@ function buildBare(c: Choice, bits: Bits): Insn {
       return I(t.mn, [reg(vec(c.xmm[0])), c.useMem ? m : reg(vec(c.xmm[1]))]);
     case 'x,x,xm':
       return I(t.mn, [reg(vec(c.xmm[0])), reg(vec(c.xmm[1])), c.useMem ? m : reg(vec(c.xmm[2]))]);
+    case 'x,xm,imm':
+      return I(t.mn, [reg(vec(c.xmm[0])), c.useMem ? m : reg(vec(c.xmm[1])), imm(c.imm & 0xffn)]);
   }
 }
 

@@ -1,0 +1,37 @@
+// The whole front half in one call: rule files → checked model → patch tables → proved contracts.
+// The CLI's compile, check and apply go through here, so no table leaves patchc unverified.
+import type { Diagnostic } from '../diag/diagnostic.js';
+import type { SourceText } from '../diag/source.js';
+import { loadRuleSet, type ReadText } from '../model/load.js';
+import type { RuleSet } from '../model/ruleset.js';
+import { compileTables } from '../table/compile.js';
+import type { PatchTable } from '../table/types.js';
+import { verifyTable, type OpVerdict } from '../verify/index.js';
+
+export interface BuildResult {
+  ruleset: RuleSet;
+  tables: PatchTable[];
+  verdicts: OpVerdict[];
+  diagnostics: Diagnostic[];
+  sources: Map<string, SourceText>;
+}
+
+/** `arches` undefined: every architecture the rule set has rules for. */
+export function buildTables(path: string, arches?: (available: string[]) => string[], read?: ReadText): BuildResult {
+  const loaded = loadRuleSet(path, read);
+  const wanted = arches ? arches([...loaded.ruleset.arches.keys()]) : [...loaded.ruleset.arches.keys()];
+  const compiled = compileTables(loaded.ruleset, wanted, loaded.sources);
+  const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics];
+  const verdicts: OpVerdict[] = [];
+  for (const t of compiled.tables) {
+    const v = verifyTable(t, loaded.ruleset);
+    diagnostics.push(...v.diagnostics);
+    verdicts.push(...v.verdicts);
+    // The table records each rule's verdict, so review sees what was proved.
+    t.entries.forEach((e, i) => {
+      const verdict = v.verdicts[i];
+      if (verdict) e.verdict = { verdict: verdict.verdict, ...(verdict.basis ? { basis: verdict.basis } : {}), details: verdict.details };
+    });
+  }
+  return { ruleset: loaded.ruleset, tables: compiled.tables, verdicts, diagnostics, sources: loaded.sources };
+}

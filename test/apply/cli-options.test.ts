@@ -1,0 +1,206 @@
+// `patchc apply` options on the small programs: site list files (YAML, JSON) instead of a sitetable,
+// --dry-run, --strict, the JSON report's fields, compiled tables given to --rules, and `patchc explain`.
+import { copyFileSync, symlinkSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import {
+  ARCHES,
+  CAN_RUN,
+  happyProgram,
+  happyRules,
+  HAPPY_SITES,
+  HAPPY_STATUS,
+  listDir,
+  objdump,
+  patchc,
+  readReport,
+  runProgram,
+  sha256,
+  symbolsOf,
+  unhex,
+  Workdir,
+  type Arch,
+} from './fixtures.js';
+
+const w = new Workdir('cli');
+afterAll(() => w.cleanup());
+
+const OP_OF: Record<(typeof HAPPY_SITES)[number], string> = { s_dbl: 'dbl', s_nop: 'nop_hook', s_add3: 'add3', s_seven: 'seven', s_special: 'special', s_missing: 'missing_op' };
+const hex = (n: bigint) => `0x${n.toString(16)}`;
+
+describe.each(ARCHES)('%s', (arch: Arch) => {
+  let tableElf: string;
+  let rules: string;
+  let reference: string;
+  let syms: Map<string, bigint>;
+
+  beforeAll(async () => {
+    tableElf = w.elf(`table-${arch}`, arch, happyProgram(arch, 'linux2629'));
+    syms = symbolsOf(tableElf);
+    rules = w.write('table.rules', happyRules('linux2629'));
+    reference = w.path(`table-${arch}.patched`);
+    const r = await patchc('apply', '--rules', rules, tableElf, '-o', reference);
+    expect(r.code).toBe(0);
+  });
+
+  describe('site list instead of a sitetable', () => {
+    let elf: string;
+    let listSyms: Map<string, bigint>;
+    let noTableRules: string;
+    beforeAll(() => {
+      elf = w.elf(`list-${arch}`, arch, happyProgram(arch, 'linux2629', { withTable: false }));
+      listSyms = symbolsOf(elf);
+      noTableRules = w.write('list.rules', happyRules('none'));
+    });
+    const entries = (extra: Record<string, unknown> = {}) => HAPPY_SITES.map((s) => ({ address: hex(listSyms.get(s)!), op: OP_OF[s], length: 6, ...extra }));
+
+    it.each(['yaml', 'json'] as const)('%s: every site patched as with the sitetable, and the program runs', async (format) => {
+      const file = w.write(`sites-${arch}.${format}`, format === 'json' ? JSON.stringify(entries(), null, 1) : stringify({ sites: entries({ expect: 'indirect-call' }) }));
+      const out = w.path(`list-${arch}-${format}.patched`);
+      const r = await patchc('apply', '--rules', noTableRules, elf, '-o', out, '--report', `${out}.json`, '--sites', file);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const rep = readReport(`${out}.json`);
+      expect(rep.summary.outcomes).toEqual({ patched: 6, 'already-applied': 0, refused: 0 });
+      expect(rep.sites.map((s) => s.rule)).toEqual(['op:dbl', 'target:paravirt_nop', 'default', 'op:seven', 'target:f_special', 'missing']);
+      // The code is the same as the sitetable program's, so each site's new bytes are too.
+      for (const label of HAPPY_SITES) {
+        const mine = objdump(out, listSyms.get(label)!, 6).map((l) => l.hex).join('');
+        const theirs = objdump(reference, syms.get(label)!, 6).map((l) => l.hex).join('');
+        expect(mine, label).toBe(theirs);
+      }
+      expect(objdump(out, listSyms.get('s_add3')!, 6)[0]!.text).toMatch(/^call\s+[0-9a-f]+ <f_add3>$/);
+      if (CAN_RUN) expect(runProgram(out)).toEqual({ status: HAPPY_STATUS.patched, signal: null });
+    });
+
+    // Regression: without `expect`, nothing tells a patched site from an unpatched one but its bytes; a
+    // second run used to report every site 'patched' again.
+    it('applied twice (no expect): byte-identical, and every site already-applied', async () => {
+      const file = w.write(`sites-twice-${arch}.json`, JSON.stringify(entries()));
+      const once = w.path(`twice-${arch}.1`);
+      const twice = w.path(`twice-${arch}.2`);
+      expect((await patchc('apply', '--rules', noTableRules, elf, '-o', once, '--sites', file)).code).toBe(0);
+      expect((await patchc('apply', '--rules', noTableRules, once, '-o', twice, '--report', `${twice}.json`, '--sites', file)).code).toBe(0);
+      expect(sha256(twice)).toBe(sha256(once));
+      expect(readReport(`${twice}.json`).summary.outcomes).toEqual({ patched: 0, 'already-applied': 6, refused: 0 });
+    });
+
+    it('with expect: indirect-call on every entry, a site that is not `call *slot` is refused', async () => {
+      const list = entries({ expect: 'indirect-call' });
+      list[0]!.op = 'seven'; // s_dbl calls through dbl's slot, not seven's
+      const file = w.write(`sites-wrong-${arch}.yaml`, stringify(list));
+      const r = await patchc('apply', '--rules', noTableRules, elf, '--dry-run', '--report', w.path(`wrong-${arch}.json`), '--sites', file);
+      expect(r.code).toBe(0);
+      const s = readReport(w.path(`wrong-${arch}.json`)).sites[0]!;
+      expect(s.outcome).toBe('refused');
+      expect(s.reason).toMatch(/^the call goes through 0x[0-9a-f]+, not slot 4 of pv_ops/);
+    });
+
+    it('a bad site list: exit 2, nothing written', async () => {
+      for (const [text, message] of [
+        [stringify([{ address: hex(listSyms.get('s_dbl')!), op: 'no_such_op', length: 6 }]), /site 0: unknown op 'no_such_op'/],
+        [stringify([{ address: hex(listSyms.get('pv_ops')!), op: 'dbl', length: 6 }]), /site 0: site 0x[0-9a-f]+ \(6 bytes\) is not in an executable section/],
+        [stringify([{ address: hex(listSyms.get('s_dbl')!), op: 'dbl', length: 0 }]), /'length' must be a whole number from 1 to 255/],
+        [stringify({ nothing: 1 }), /expected a list of sites/],
+        ['[{', /not valid YAML\/JSON/],
+      ] as const) {
+        const dir = w.subdir('badlist');
+        const file = w.write(`badlist-${arch}.yaml`, text);
+        const r = await patchc('apply', '--rules', noTableRules, elf, '-o', `${dir}/out`, '--report', `${dir}/r.json`, '--sites', file);
+        expect(r.code, text).toBe(2);
+        expect(r.err, text).toMatch(message);
+        expect(listDir(dir)).toEqual([]);
+      }
+    });
+  });
+
+  it('--dry-run writes nothing but the report, and says so', async () => {
+    const dir = w.subdir('dry');
+    const before = sha256(tableElf);
+    const a = await patchc('apply', '--dry-run', '--rules', rules, tableElf, '-o', `${dir}/out`);
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(/dry run: nothing written/);
+    expect(listDir(dir)).toEqual([]);
+    const b = await patchc('apply', '--dry-run', '--rules', rules, tableElf, '--report', `${dir}/r.json`);
+    expect(b.code).toBe(0);
+    expect(listDir(dir)).toEqual(['r.json']);
+    expect(readReport(`${dir}/r.json`).output).toBeNull();
+    expect(sha256(tableElf)).toBe(before);
+  });
+
+  it('-o naming the input itself (or a link to it) is a usage error: the input is never modified', async () => {
+    const copy = w.path(`self-${arch}`);
+    const link = w.path(`self-link-${arch}`);
+    copyFileSync(tableElf, copy);
+    symlinkSync(copy, link);
+    const before = sha256(copy);
+    for (const o of [copy, link]) {
+      const r = await patchc('apply', '--rules', rules, copy, '-o', o);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/is the input/);
+    }
+    expect(sha256(copy)).toBe(before);
+  });
+
+  it('--strict exits 0 when no site is refused', async () => {
+    const r = await patchc('apply', '--strict', '--dry-run', '--rules', rules, tableElf);
+    expect(r.code).toBe(0);
+  });
+
+  it('--report: per site address, op, target, bytes and disassembly before/after, outcome, reason', async () => {
+    const out = w.path(`report-${arch}`);
+    expect((await patchc('apply', '--rules', rules, tableElf, '-o', out, '--report', `${out}.json`)).code).toBe(0);
+    const rep = readReport(`${out}.json`);
+    expect(rep).toMatchObject({ patchc_report: 1, input: tableElf, output: out, arch });
+    expect(rep.sites).toHaveLength(6);
+
+    for (const s of rep.sites) {
+      for (const k of ['address', 'op', 'target', 'original', 'patched', 'before', 'after', 'outcome', 'reason', 'rule', 'len', 'origin', 'kind']) expect(s, k).toHaveProperty(k);
+      // before: the original call, as objdump shows the input; after: as objdump shows the output.
+      const label = HAPPY_SITES.find((l) => syms.get(l) === BigInt(s.address))!;
+      expect(label).toBeDefined();
+      expect(s.op).toBe(OP_OF[label]);
+      const was = objdump(tableElf, BigInt(s.address), 6);
+      expect(unhex(s.original)).toBe(was.map((l) => l.hex).join(''));
+      expect(unhex(s.patched)).toBe(objdump(out, BigInt(s.address), 6).map((l) => l.hex).join(''));
+      expect(s.before).toHaveLength(1);
+      expect(s.before[0]).toMatch(new RegExp(`^${s.address.slice(2)}: ff 15 [0-9a-f ]+ call`));
+      expect(s.after.length).toBe(objdump(out, BigInt(s.address), 6).length);
+      expect(s.outcome).toBe('patched');
+      expect(s.reason).toBeNull();
+    }
+    const call = rep.sites.find((s) => s.op === 'add3')!;
+    expect(call.target).toEqual({ address: hex(syms.get('f_add3')!), symbol: 'f_add3' });
+    expect(call.after[0]).toMatch(new RegExp(`call\\s+(0x)?${syms.get('f_add3')!.toString(16)}$`));
+  });
+
+  it.each(['json', 'yaml'] as const)('a table compiled with `patchc compile --format %s` works as the rule file does', async (format) => {
+    const table = w.path(`compiled.${format}`);
+    const c = await patchc('compile', rules, '--format', format, '-o', table);
+    expect(c.err).toBe('');
+    expect(c.code).toBe(0);
+    const out = w.path(`compiled-${arch}-${format}.patched`);
+    const r = await patchc('apply', '--rules', table, tableElf, '-o', out, '--report', `${out}.json`);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(sha256(out)).toBe(sha256(reference));
+    expect(readReport(`${out}.json`).summary.outcomes).toEqual({ patched: 6, 'already-applied': 0, refused: 0 });
+  });
+
+  it('`patchc explain` shows each chosen site before and after, and writes nothing', async () => {
+    const before = listDir(w.dir);
+    const r = await patchc('explain', '--rules', rules, tableElf, '--op', 'add3');
+    expect(r.code).toBe(0);
+    const at = syms.get('s_add3')!.toString(16);
+    expect(r.out).toContain(`site 0x${at}`);
+    expect(r.out).toContain(`<f_add3>`);
+    expect(r.out).toMatch(/rule: default\s+outcome: patched/);
+    const [, beforePart, afterPart] = r.out.split(/ {2}before:\n| {2}after:\n/);
+    expect(beforePart).toMatch(new RegExp(`${at}: ff 15 .* call`));
+    expect(afterPart).toMatch(new RegExp(`${at}: e8 .* call\\s+(0x)?${syms.get('f_add3')!.toString(16)}`));
+    expect(r.out.match(/^site /gm)).toHaveLength(1);
+    const all = await patchc('explain', '--rules', rules, tableElf, '--max', '3');
+    expect(all.out.match(/^site /gm)).toHaveLength(3);
+    expect(listDir(w.dir)).toEqual(before);
+  });
+});
