@@ -32,10 +32,10 @@ le() {
 }
 
 check_sites() {
-	local f=$1 arch=$2 ptr stride any
+	local f=$1 arch=$2 ptr stride any ret64
 	case $arch in
-	x86_64) ptr=8 stride=16 any=$((0x1ff)) ;;
-	i386) ptr=4 stride=8 any=$((0x7)) ;;
+	x86_64) ptr=8 stride=16 any=$((0x1ff)) ret64=1 ;;
+	i386) ptr=4 stride=8 any=$((0x7)) ret64=$((0x5)) ;;
 	esac
 	local pvops pvsize
 	read -r pvops pvsize < <(nm -S "$f" | awk '$4 == "pv_ops" { print $1, $2 }')
@@ -66,7 +66,8 @@ check_sites() {
 		((len == 6)) || bad "$f: record $i: len $len"
 		((op < nslots)) || bad "$f: record $i: op index $op >= $nslots slots"
 		local want=$any
-		((op == 9 || op == 10)) && want=1 # save_fl, restore_fl: callee-save, rax/eax only
+		((op == 9 || op == 10)) && want=1 # save_fl, restore_fl: callee-save, rax/eax only (thunks)
+		((op <= 6)) && want=$ret64        # identities, ident32: callee-save, rax / edx:eax (as Linux)
 		((clb == want)) || bad "$f: record $i (op $op): clobber mask $(printf %#x "$clb"), expected $(printf %#x "$want")"
 		# file offset of the site: find the section holding it
 		local off
@@ -112,6 +113,23 @@ check_sites() {
 		per+=" $i:$c"
 	done
 	echo "ok  $f: $n sites, all ff 15 through pv_ops+slot*$ptr, len 6; per slot:$per"
+
+	# The identity slots hold paravirt_ident_64/_32 without a thunk (Linux's __PV_IS_CALLEE_SAVE),
+	# and their sites clobber only the return register: the functions must write nothing else.
+	local fn want_body body
+	for fn in paravirt_ident_64 paravirt_ident_32; do
+		case $arch/$fn in
+		x86_64/paravirt_ident_64) want_body="mov %rdi,%rax;ret" ;;
+		x86_64/paravirt_ident_32) want_body="mov %edi,%eax;ret" ;;
+		i386/*) want_body="ret" ;;
+		esac
+		body=$(objdump -d --no-show-raw-insn "$f" | awk -v fn="<$fn>:" '
+			$2 == fn { on = 1; next } on && NF == 0 { exit }
+			on { sub(/^ *[0-9a-f]+:\t/, ""); gsub(/ +/, " "); sub(/ *$/, ""); out = out (out ? ";" : "") $0 }
+			END { print out }')
+		[[ $body == "$want_body" ]] || bad "$f: $fn is '$body', expected '$want_body' (callee-save: only the return register)"
+	done
+	[[ -n ${LIST:-} ]] && echo "    paravirt_ident_64/_32 write only the return register"
 }
 
 ((${#run_only[@]})) || for arch in x86_64 i386; do

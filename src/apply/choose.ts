@@ -12,6 +12,8 @@ export interface Target {
 export class RuleChooser {
   private readonly byOp = new Map<string, PatchEntry>();
   private readonly byTarget = new Map<string, PatchEntry>();
+  /** Target rules by their symbol's address: a slot matches whatever name its function goes by there. */
+  private readonly byTargetAddress = new Map<bigint, PatchEntry>();
   private readonly missing: PatchEntry | undefined;
   private readonly fallback: PatchEntry | undefined;
   private readonly targets = new Map<number, Target | undefined>();
@@ -24,7 +26,11 @@ export class RuleChooser {
     for (const e of table.entries) {
       const s = e.selector;
       if (s.kind === 'op') this.byOp.set(s.op, e);
-      else if (s.kind === 'target') this.byTarget.set(s.symbol, e);
+      else if (s.kind === 'target') {
+        this.byTarget.set(s.symbol, e);
+        const at = symbols?.addressOf(s.symbol);
+        if (at !== undefined && !this.byTargetAddress.has(at)) this.byTargetAddress.set(at, e);
+      }
     }
     this.missing = table.entries.find((e) => e.selector.kind === 'missing');
     this.fallback = table.entries.find((e) => e.selector.kind === 'default');
@@ -48,8 +54,10 @@ export class RuleChooser {
     const target = this.target(slot);
     const byOp = op !== undefined ? this.byOp.get(op) : undefined;
     if (byOp) return { entry: byOp, target };
-    if (target?.symbol !== undefined) {
-      const byTarget = this.byTarget.get(target.symbol);
+    // Linux compares the slot's function pointer with the function (`opfunc == _paravirt_nop`): by
+    // address, so an alias at the same address (which nearest() may name instead) matches too.
+    if (target && target.address !== 0n) {
+      const byTarget = this.byTargetAddress.get(target.address) ?? (target.symbol !== undefined ? this.byTarget.get(target.symbol) : undefined);
       if (byTarget) return { entry: byTarget, target };
     }
     if (target?.address === 0n && this.missing) return { entry: this.missing, target };

@@ -45,7 +45,7 @@ export class OpsTableView {
   }
 
   requireAddress(): bigint {
-    if (this.address === undefined) throw new InputError(this.unresolvedReason ?? `cannot locate ops table ${this.def.name}`);
+    if (this.address === undefined) throw new InputError(`${this.elf.fileName}: ${this.unresolvedReason ?? `cannot locate ops table ${this.def.name}`}`);
     return this.address;
   }
 }

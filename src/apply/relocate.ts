@@ -16,7 +16,7 @@ export function relocate(entry: PatchEntry, at: bigint, target: Target | undefin
   for (const r of entry.relocations) {
     let s: bigint | undefined;
     if (r.symbol === 'target') {
-      if (!target || target.address === 0n) return { ok: false, reason: `the rule calls the op's target, but its slot is ${target ? 'NULL' : 'unknown (ops table not in the file)'}` };
+      if (!target || target.address === 0n) return { ok: false, reason: `the rule calls the op's target, but its slot is ${target ? 'NULL' : 'unknown (the op has no slot in the ops table, or the slot has no bytes in the file)'}` };
       s = target.address;
     } else {
       s = symbols?.addressOf(r.symbol);

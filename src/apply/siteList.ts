@@ -6,6 +6,9 @@ import { CodeMap } from './codeMap.js';
 import { emptySiteList, MAX_SITES } from './sites.js';
 import type { SiteList } from './types.js';
 
+const GPR64 = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+const GPR32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+
 export function parseSiteList(text: string, file: string, elf: ElfFile, knownOps: readonly string[], clobberBits?: string[]): SiteList {
   let doc: unknown;
   try {
@@ -20,7 +23,8 @@ export function parseSiteList(text: string, file: string, elf: ElfFile, knownOps
   const expectAll = raw.every((r) => (r as { expect?: unknown })?.expect === 'indirect-call');
   const list = emptySiteList(raw.length, [...knownOps], expectAll ? 'indirect-call' : 'any', (i) => `${file}#${i}`);
   const code = new CodeMap(elf);
-  const bits = clobberBits ?? ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+  // The general-purpose registers of the binary's width, in encoding order (an ELF32 has no rax).
+  const bits = clobberBits ?? (elf.header.class === 64 ? GPR64 : GPR32);
   let anyClobbers = false;
   raw.forEach((entry, i) => {
     const what = `${file}: site ${i}`;

@@ -14,6 +14,17 @@ const PREFIX_BYTES: Record<string, number> = {
   lock: 0xf0, rep: 0xf3, repe: 0xf3, repz: 0xf3, repne: 0xf2, repnz: 0xf2, data16: 0x66, addr32: 0x67,
   cs: 0x2e, ds: 0x3e, es: 0x26, fs: 0x64, gs: 0x65, ss: 0x36,
 };
+/** `rex`, `rex64`, `rex.WRXB` as a standalone byte (GNU emits exactly that byte). */
+function rexByte(word: string): number | undefined {
+  if (word === 'rex') return 0x40;
+  if (word === 'rex64') return 0x48;
+  const m = /^rex\.([wrxb]+)$/.exec(word);
+  if (!m) return undefined;
+  let b = 0x40;
+  for (const c of m[1]!) b |= c === 'w' ? 8 : c === 'r' ? 4 : c === 'x' ? 2 : 1;
+  return b;
+}
+
 const INSN_PREFIXES = new Set(['notrack', 'lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'data16', 'data32', 'addr16', 'addr32', 'cs', 'ds', 'es', 'fs', 'gs', 'ss']);
 const PSEUDO = new Set(['{load}', '{store}', '{disp8}', '{disp32}', '{nooptimize}', '{vex}', '{vex2}', '{vex3}', '{rex}']);
 
@@ -166,7 +177,7 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
       if (stmt.prefixes.length > 0) {
         const bytes: number[] = [];
         for (const p of stmt.prefixes) {
-          const b = PREFIX_BYTES[p.word];
+          const b = PREFIX_BYTES[p.word] ?? (opts.bitness === 64 ? rexByte(p.word) : undefined);
           if (b === undefined) errors.push({ message: `prefix '${p.word}' cannot stand alone`, start: p.start, end: p.end });
           else bytes.push(b);
         }

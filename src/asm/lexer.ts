@@ -30,8 +30,6 @@ export const PREFIX_WORDS = new Set([
   'xrelease', 'bnd', 'rex', 'rex64', 'rex.w', 'rex.b', 'rex.x', 'rex.r', 'cs', 'ds', 'es', 'fs', 'gs', 'ss',
 ]);
 
-const LABEL_RE = /^([A-Za-z_.$][\w.$@]*|[0-9]+)[ \t]*:(?!:)/;
-const WORD_RE = /^[A-Za-z_.][\w.]*/;
 
 /** Splits `text` into pieces at newlines and `;`, dropping `#` comments (GAS x86: `#` to end of line). */
 function pieces(text: string): { s: string; start: number }[] {
@@ -97,6 +95,28 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
+const LABEL_Y = /([A-Za-z_.$][\w.$@]*|[0-9]+)[ \t]*:(?!:)/y;
+const PSEUDO_Y = /\{[a-z0-9]+\}/iy;
+const WORD_Y = /[A-Za-z_.][\w.]*/y;
+
+/** A statement whose operand list is split only when someone asks (cached instructions never do). */
+class LazyStatement implements Statement {
+  labels: LabelDef[] = [];
+  prefixes: { word: string; start: number; end: number }[] = [];
+  mnemonic?: { text: string; start: number; end: number };
+  private ops?: RawOperand[];
+  constructor(public text: string, public start: number, public end: number, private readonly rest: string, private readonly restStart: number) {}
+
+  get operands(): RawOperand[] {
+    this.ops ??= this.rest.length > 0 ? splitOperands(this.rest, this.restStart) : [];
+    return this.ops;
+  }
+
+  set operands(v: RawOperand[]) {
+    this.ops = v;
+  }
+}
+
 export function lexBlock(source: string): Statement[] {
   const text = blankBlockComments(source);
   const out: Statement[] = [];
@@ -109,48 +129,55 @@ export function lexBlock(source: string): Statement[] {
     skip();
     if (pos >= s.length) continue;
     const stmtStart = p.start + pos;
-    const stmt: Statement = { labels: [], prefixes: [], operands: [], text: s.trim(), start: stmtStart, end: p.start + s.trimEnd().length };
-    for (;;) {
-      const m = LABEL_RE.exec(s.slice(pos));
-      if (!m) break;
-      stmt.labels.push({ name: m[1]!, start: p.start + pos, end: p.start + pos + m[1]!.length });
-      pos += m[0].length;
-      skip();
+    const labels: LabelDef[] = [];
+    const prefixes: { word: string; start: number; end: number }[] = [];
+    let mnemonic: { text: string; start: number; end: number } | undefined;
+    if (s.includes(':')) {
+      for (;;) {
+        LABEL_Y.lastIndex = pos;
+        const m = LABEL_Y.exec(s);
+        if (!m) break;
+        labels.push({ name: m[1]!, start: p.start + pos, end: p.start + pos + m[1]!.length });
+        pos += m[0].length;
+        skip();
+      }
     }
     for (;;) {
-      const rest = s.slice(pos);
-      const pm = /^\{[a-z0-9]+\}/i.exec(rest);
-      if (pm) {
-        stmt.prefixes.push({ word: pm[0].toLowerCase(), start: p.start + pos, end: p.start + pos + pm[0].length });
-        pos += pm[0].length;
-        skip();
-        continue;
-      }
-      const wm = WORD_RE.exec(rest);
-      if (!wm) break;
-      const word = wm[0].toLowerCase();
-      const after = rest[wm[0].length];
-      // A segment-register word followed by ':' is an operand, not a prefix; a prefix is followed by space or end.
-      if (PREFIX_WORDS.has(word) && (after === undefined || /\s/.test(after))) {
-        const restAfter = rest.slice(wm[0].length).trim();
-        // `rep` alone, or `rep movsb`: a prefix. But `cs` etc. followed by operands would be odd; accept only words.
-        if (restAfter === '' || /^[{A-Za-z_.]/.test(restAfter)) {
-          stmt.prefixes.push({ word, start: p.start + pos, end: p.start + pos + wm[0].length });
-          pos += wm[0].length;
+      if (s.charCodeAt(pos) === 123 /* { */) {
+        PSEUDO_Y.lastIndex = pos;
+        const pm = PSEUDO_Y.exec(s);
+        if (pm) {
+          prefixes.push({ word: pm[0].toLowerCase(), start: p.start + pos, end: p.start + pos + pm[0].length });
+          pos += pm[0].length;
           skip();
           continue;
         }
       }
-      stmt.mnemonic = { text: word, start: p.start + pos, end: p.start + pos + wm[0].length };
-      pos += wm[0].length;
+      WORD_Y.lastIndex = pos;
+      const wm = WORD_Y.exec(s);
+      if (!wm) break;
+      const word = wm[0].toLowerCase();
+      const afterPos = pos + wm[0].length;
+      const after = s.charCodeAt(afterPos);
+      // A prefix word is followed by space or the end, then another word (`rep movsb`) or nothing (`lock`);
+      // `fs:` and friends are operands.
+      if ((PREFIX_WORDS.has(word) || /^rex(\.[wrxb]+)?$/.test(word)) && (afterPos >= s.length || isSpace(after))) {
+        const restAfter = s.slice(afterPos).trim();
+        if (restAfter === '' || /^[{A-Za-z_.]/.test(restAfter)) {
+          prefixes.push({ word, start: p.start + pos, end: p.start + afterPos });
+          pos = afterPos;
+          skip();
+          continue;
+        }
+      }
+      mnemonic = { text: word, start: p.start + pos, end: p.start + afterPos };
+      pos = afterPos;
       break;
     }
-    if (stmt.mnemonic) {
-      stmt.operands = splitOperands(s.slice(pos), p.start + pos);
-    } else if (pos < s.length) {
-      // Something that is not a label, prefix or mnemonic.
-      stmt.operands = splitOperands(s.slice(pos), p.start + pos);
-    }
+    const stmt = new LazyStatement(s.trim(), stmtStart, p.start + s.trimEnd().length, pos < s.length ? s.slice(pos) : '', p.start + pos);
+    stmt.labels = labels;
+    stmt.prefixes = prefixes;
+    if (mnemonic) stmt.mnemonic = mnemonic;
     out.push(stmt);
   }
   return out;

@@ -24,7 +24,7 @@ const CC_SYNONYMS: Record<string, string> = {
 
 const SIMPLE_ALIASES: Record<string, string> = {
   cbtw: 'cbw', cwtl: 'cwde', cltq: 'cdqe', cwtd: 'cwd', cltd: 'cdq', cqto: 'cqo',
-  sal: 'shl', loopz: 'loope', loopnz: 'loopne', sysretd: 'sysret', sysexitd: 'sysexit', xlat: 'xlatb', fwait: 'wait', icebp: 'int1', lret: 'retf',
+  sal: 'shl', pushaw: 'pusha', popaw: 'popa', loopz: 'loope', loopnz: 'loopne', sysretd: 'sysret', sysexitd: 'sysexit', xlat: 'xlatb', fwait: 'wait', icebp: 'int1', lret: 'retf',
   movsl: 'movsd', cmpsl: 'cmpsd', lodsl: 'lodsd', stosl: 'stosd', scasl: 'scasd', insl: 'insd', outsl: 'outsd',
   iretl: 'iretd', iretw: 'iret', sysretl: 'sysret', sysexitl: 'sysexit',
   pushfl: 'pushfd', popfl: 'popfd', pushfw: 'pushf', popfw: 'popf', ud2a: 'ud2', ud2b: 'ud1',

@@ -37,6 +37,8 @@ export interface SelectOptions {
 }
 
 const COMMUTATIVE = new Set(['xchg', 'test']);
+const CMP_PREDICATES = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'];
+const CMP_PSEUDO = /^(v?)cmp(eq|lt|le|unord|neq|nlt|nle|ord)(ps|pd|ss|sd)$/;
 const AMBIGUOUS64 = new Set(['sysret', 'sysexit', 'iret', 'lret']);
 const SHIFTS = new Set(['shl', 'shr', 'sal', 'sar', 'rol', 'ror', 'rcl', 'rcr']);
 const X87_POP_DEFAULT = new Set(['faddp', 'fmulp', 'fsubp', 'fsubrp', 'fdivp', 'fdivrp']);
@@ -69,6 +71,15 @@ function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: s
   // lar/lsl read a selector: GNU takes a 16-bit source register and encodes it as the 32-bit one.
   if (/^(lar|lsl)[wlq]?$/.test(mnemonic) && ops.length === 2 && ops[1]!.kind === 'reg' && ops[1]!.info.cls === 'gpr16' && ops[0]!.kind === 'reg' && ops[0]!.info.bits > 16) {
     ops[1] = { ...ops[1]!, info: gpr32Of(ops[1]!.info.num) };
+  }
+  // aam/aad default to base 10.
+  if ((mnemonic === 'aam' || mnemonic === 'aad') && ops.length === 0) ops.push({ kind: 'imm', expr: { value: 10n }, ...span });
+  // SSE/AVX compare pseudo-ops: cmpnlesd x,y is cmpsd x,y,6.
+  const cmp = CMP_PSEUDO.exec(mnemonic);
+  if (cmp && (ops.length === 2 || ops.length === 3)) {
+    const pred = CMP_PREDICATES.indexOf(cmp[2]!);
+    mnemonic = `${cmp[1]}cmp${cmp[3]}`;
+    ops.push({ kind: 'imm', expr: { value: BigInt(pred) }, ...span });
   }
   if ((mnemonic === 'imul' || b === 'imul') && ops.length === 2 && ops[1]!.kind === 'imm') ops = [ops[0]!, ops[0]!, ops[1]!];
   if (mnemonic.startsWith('f')) {
@@ -114,7 +125,8 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   if (ci.userKinds.length !== ops.length) return false;
   if (!(ci.modes & modeBit(opts.bitness))) return false;
   // Far indirect branches: `ljmp *mem` in AT&T, `jmp FWORD PTR [mem]` in Intel.
-  const intelFar = opts.syntax === 'intel' && ops.length === 1 && ops[0]!.kind === 'mem' && ops[0]!.size !== undefined && ops[0]!.size === ci.memBytes;
+  // GNU's Intel syntax has no spelling for m16:64 (TBYTE PTR is refused), only DWORD/FWORD.
+  const intelFar = opts.syntax === 'intel' && ops.length === 1 && ops[0]!.kind === 'mem' && (ops[0]!.size === 4 || ops[0]!.size === 6) && ops[0]!.size === ci.memBytes;
   if (ci.far ? !(r.far === true || intelFar) : r.far === true) return false;
   const kinds = userKinds(ci);
   if (kinds.length !== ops.length) return false;
@@ -294,8 +306,20 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   }
   if (pseudo.has('{load}') || pseudo.has('{store}')) {
     const want = pseudo.has('{load}') ? 0 : 1;
-    const f = matches.filter((m) => isRegFieldKind(userKinds(m.ci)[want] ?? -1) && m.ops.every((o) => o.kind === 'reg'));
-    if (f.length > 0) matches = f;
+    // The pseudo prefixes choose between the two ModRM directions; forms without that choice (xchg's short
+    // accumulator form) stay and can still win on length.
+    const modrmPair = (m: Match): boolean => {
+      const k = userKinds(m.ci);
+      return k.length === 2 && ((isRegFieldKind(k[0]!) && isRegOrMemKind(k[1]!)) || (isRegOrMemKind(k[0]!) && isRegFieldKind(k[1]!)));
+    };
+    const f = matches.filter((m) => !modrmPair(m) || (isRegFieldKind(userKinds(m.ci)[want] ?? -1) && m.ops.every((o) => o.kind === 'reg')));
+    if (f.some(modrmPair)) matches = f;
+    // GNU quirk: `{store} xchg %reg,%acc` (accumulator as destination) takes the ModRM form, not 90+r.
+    const d = ops[0];
+    if (want === 1 && /^xchg[wlq]?$/.test(mnemonic) && d?.kind === 'reg' && d.info.cls.startsWith('gpr') && d.info.num === 0 && ops[1]?.kind === 'reg') {
+      const g = matches.filter(modrmPair);
+      if (g.length > 0) matches = g;
+    }
   }
   const lock = pfx.has('lock');
   const rep = pfx.has('rep') || pfx.has('repe') || pfx.has('repz');
@@ -322,6 +346,10 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   matches = matches.map((m) => drop66(m, opts.bitness));
   matches = pruneDominated(matches, pseudo.size > 0);
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
+  const m16 = memOperand(ops);
+  if (dispSize === 4 && m16 && (m16.base?.bits === 16 || m16.index?.bits === 16)) {
+    throw new InsnError("'{disp32}' cannot be used with a 16-bit address", m16.start, m16.end);
+  }
   const loadSwap = pseudo.has('{load}') && matches.some((m) => m.swapped) && ops.every((o) => o.kind === 'reg');
   let best: { m: Match; e: Encoded; rank: number[] } | undefined;
   let lastErr: unknown;

@@ -59,8 +59,11 @@ export function rewriteStringOperands(insn: ParsedInsn, syntax: 'att' | 'intel',
   if (size === 8 && bitness !== 64) fail(`64-bit '${insn.mnemonic}' needs 64-bit mode`);
   const prefixes = insn.prefixes.slice();
   if (addrBits !== undefined && addrBits !== bitness) {
-    if (addrBits === 16 || (bitness === 64 && addrBits !== 32) || (bitness !== 64 && addrBits === 64)) fail('unsupported address size for a string instruction');
-    prefixes.push('addr32');
+    // The other address size is one 67 prefix away: 32 in 64-bit code, 16<->32 in legacy modes.
+    if (bitness === 64 && addrBits === 32) prefixes.push('addr32');
+    else if (bitness === 32 && addrBits === 16) prefixes.push('addr16');
+    else if (bitness === 16 && addrBits === 32) prefixes.push('addr32');
+    else fail('unsupported address size for a string instruction');
   }
   if (segPrefix) prefixes.push(segPrefix);
   const letter = base === 'xlat' ? 'b' : SIZE_LETTER[size!]!;

@@ -192,6 +192,10 @@ export async function loadKernelOrElf(path: string, options: ExtractOptions = {}
     throw new InputError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (isElf(data)) return { path, elf: parseElf(data, path), container: 'elf' };
+  // Neither an ELF nor a bzImage (no boot header) and too short to hold a compressed kernel: say what it is not.
+  if (data.length < 0x250 && !readBzImageHeader(data)) {
+    throw new InputError(`${path} is not an ELF file (${data.length ? 'no \\x7fELF magic at offset 0' : 'it is empty'}) nor a kernel image`, { file: path, offset: 0 });
+  }
   const { elf, ...kernel } = await extractVmlinux(data, path, options);
   return { path, elf, container: 'bzImage', kernel };
 }

@@ -9,7 +9,15 @@ import { checkRuleSet } from './check.js';
 import type { RuleSet } from './ruleset.js';
 
 /** Limits against hostile input; each is named in its error. */
-export const LIMITS = { maxFileBytes: 4 * 1024 * 1024, maxImportDepth: 32, maxFiles: 256 };
+export const LIMITS = {
+  maxFileBytes: 4 * 1024 * 1024,
+  maxImportDepth: 32,
+  maxFiles: 256,
+  /** Rules in a whole rule set (every arch block of every file): Linux needs about a hundred. */
+  maxRules: 10_000,
+  /** Instructions (and labels) in one replacement: a site is at most 255 bytes, an instruction at least 1. */
+  maxInstructionsPerRule: 256,
+};
 
 export interface LoadResult {
   ruleset: RuleSet;
@@ -73,16 +81,48 @@ export function loadRuleSet(path: string, read: ReadText = readTextFile, display
     const src = new SourceText(name, r.text);
     sources.set(name, src);
     const parsed = parseRules(src);
-    diagnostics.push(...parsed.diagnostics);
+    // One push per diagnostic: spreading hundreds of thousands of arguments overflows the stack.
+    for (const d of parsed.diagnostics) diagnostics.push(d);
     asts.push(parsed.ast);
     for (const st of parsed.ast.statements) {
       if (st.kind === 'import') visit(resolve(dirname(abs), st.path.text), [...stack, abs], st.path.span);
     }
   };
   visit(resolve(path), []);
+  enforceRuleLimits(asts, diagnostics);
   const checked = checkRuleSet(asts);
-  diagnostics.push(...checked.diagnostics);
+  for (const d of checked.diagnostics) diagnostics.push(d);
   return { ruleset: checked.ruleset, diagnostics, sources };
+}
+
+/**
+ * Rules past LIMITS.maxRules, and replacements longer than LIMITS.maxInstructionsPerRule, are reported
+ * and dropped before checking: each rule is assembled (twice, for check and table), so their number and
+ * size bound the time a rule file can take.
+ */
+function enforceRuleLimits(asts: RuleFileAst[], diagnostics: Diagnostic[]): void {
+  let rules = 0;
+  for (const ast of asts) {
+    for (const st of ast.statements) {
+      if (st.kind !== 'arch') continue;
+      const kept = [];
+      for (const rule of st.rules) {
+        if (rules === LIMITS.maxRules) diagnostics.push(error('rule-count', `more than ${LIMITS.maxRules} rules (LIMITS.maxRules); this and later rules are ignored`, rule.span));
+        if (rules++ >= LIMITS.maxRules) continue;
+        const r = rule.replacement;
+        if (r.kind === 'asm' && r.instructions.length > LIMITS.maxInstructionsPerRule) {
+          diagnostics.push(error('rule-size', `${r.instructions.length} instructions in one replacement; the limit (LIMITS.maxInstructionsPerRule) is ${LIMITS.maxInstructionsPerRule}`, r.instructions[LIMITS.maxInstructionsPerRule]!.span));
+          continue;
+        }
+        if (r.kind === 'bytes' && r.bytes.length > 255) {
+          diagnostics.push(error('rule-size', `${r.bytes.length} bytes in one replacement; a site is at most 255 bytes`, r.bytes[255]!.span));
+          continue;
+        }
+        kept.push(rule);
+      }
+      st.rules = kept;
+    }
+  }
 }
 
 function firstInvalidUtf8(buf: Uint8Array): number {

@@ -1,7 +1,9 @@
 import { error, type Diagnostic } from '../diag/diagnostic.js';
 import { SourceText } from '../diag/source.js';
 import type { RuleFileAst } from './ast.js';
+import type { IToken } from 'chevrotain';
 import { lex } from './lexer.js';
+import { LBrace, RBrace } from './tokens.js';
 import { rulesParser } from './parser.js';
 import { AstBuilder } from './toAst.js';
 
@@ -10,11 +12,26 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
+/** Limits against hostile input the parser itself enforces; each is named in its error. */
+export const SYNTAX_LIMITS = {
+  /**
+   * Brace blocks nested deeper than this are refused before parsing: the parser recurses once per level
+   * (a table line's nested block), and tens of thousands of levels overflow the stack. The language
+   * needs three (sitetable { clobbers ... { ... } }).
+   */
+  maxNestingDepth: 64,
+};
+
 /** Source text → tokens → CST → syntax tree. Never throws on user input; errors come back as data. */
 export function parseRules(src: SourceText): ParseResult {
   // A final newline ends the last statement; the grammar then needs no end-of-file special case.
   const text = src.text.endsWith('\n') ? src.text : `${src.text}\n`;
   const lexed = lex(src.text === text ? src : new SourceText(src.file, text));
+  const tooDeep = firstTooDeep(lexed.tokens);
+  if (tooDeep) {
+    const d = error('nesting-depth', `braces nest deeper than ${SYNTAX_LIMITS.maxNestingDepth} levels (SYNTAX_LIMITS.maxNestingDepth); the file is not parsed further`, src.span(tooDeep.startOffset, tooDeep.startOffset + 1));
+    return { ast: { file: src.file, statements: [] }, diagnostics: [...lexed.diagnostics, d] };
+  }
   const parser = rulesParser();
   parser.input = lexed.tokens;
   const cst = parser.file();
@@ -26,6 +43,16 @@ export function parseRules(src: SourceText): ParseResult {
     diagnostics.push(error('syntax', describeParseError(e.message, t.image), src.span(offset, end), parseHints(e.message)));
   }
   return { ast: new AstBuilder(src).file(cst), diagnostics };
+}
+
+function firstTooDeep(tokens: readonly IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.tokenType === LBrace) {
+      if (++depth > SYNTAX_LIMITS.maxNestingDepth) return t;
+    } else if (t.tokenType === RBrace && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 function describeParseError(message: string, image: string): string {

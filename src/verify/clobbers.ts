@@ -7,7 +7,7 @@ import { lastWriter, quote, stackImbalance, witnessHint } from './explain.js';
 import { formatVal } from './format.js';
 import { locateValue, locationRegisters } from './locations.js';
 import type { DecodedInsn } from './symbolic/decode.js';
-import { FLAG_BITS, GPR64 } from './symbolic/state.js';
+import { FLAG_BITS, GPR64, STATUS_FLAGS } from './symbolic/state.js';
 import { slice } from './symbolic/values.js';
 import type { CheckContext, CheckOutcome, Finding } from './types.js';
 
@@ -191,7 +191,7 @@ function checkFlags(ctx: CheckContext, out: CheckOutcome): void {
         : `${ctx.subject}: ${name} ends as ${formatVal(final)}${w ? ` after ${quote(ctx, w)}` : ''}, but ${describePromise(ctx)} promises no change to the system flags`;
     out.findings.push({ status: cmp.kind === 'refuted' ? 'violated' : 'unknown', code: 'verify-flags', message, hints: name === 'DF' ? ['end with `cld`, or save and restore the flags (`pushf` … `popf`)'] : ['declare the op `opaque` if changing it is the point'] });
   }
-  const status = ['CF', 'PF', 'AF', 'ZF', 'SF', 'OF'].filter((f) => compare(slice(st.rflags, FLAG_BITS[f]!, 1), flagsEntry(FLAG_BITS[f]!)).kind !== 'proved');
+  const status = STATUS_FLAGS.filter((f) => compare(slice(st.rflags, FLAG_BITS[f]!, 1), flagsEntry(FLAG_BITS[f]!)).kind !== 'proved');
   if (status.length) out.details.push(`status flags ${status.join(' ')} changed: allowed (they are not preserved across calls in ${ctx.arch.convention.name}, and Linux's PVOP asm declares "cc")`);
 }
 

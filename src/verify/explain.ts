@@ -49,10 +49,6 @@ export function lastWriter(exec: ExecResult, full: string): DecodedInsn | undefi
   return i === undefined ? undefined : exec.insns[i];
 }
 
-export function writersOf(exec: ExecResult, full: string): DecodedInsn[] {
-  return (exec.writers.get(full) ?? []).map((i) => exec.insns[i]!);
-}
-
 /** Pushes never popped, and pops of values never pushed, by matching them up like brackets. */
 export function stackImbalance(exec: ExecResult): { unpopped: DecodedInsn[]; overpopped: DecodedInsn[]; adjusts: DecodedInsn[] } {
   const open: { insn: number; bytes: number }[] = [];

@@ -56,7 +56,7 @@ export function formatVal(v: Val): string {
     case 'app': {
       if (v.f.startsWith('load')) return `the memory at [${v.args.map(formatVal).join(', ')}]`;
       const insn = /^insn:(\w+)@\d+:(\w+)$/.exec(v.f);
-      if (insn) return `what \`${insn[1]}\` leaves in ${insn[2]}`;
+      if (insn) return `the ${insn[2]} result of \`${insn[1]}\``;
       return `${v.f}(${v.args.map(formatVal).join(', ')})`;
     }
   }

@@ -10,7 +10,7 @@ export function verdictLabel(v: OpVerdict): string {
 export function formatVerdicts(verdicts: readonly OpVerdict[]): string {
   const lines: string[] = [];
   const labelWidth = Math.max(0, ...verdicts.map((v) => verdictLabel(v).length));
-  const opWidth = Math.min(40, Math.max(0, ...verdicts.map((v) => v.op.length)));
+  const opWidth = Math.min(56, Math.max(0, ...verdicts.map((v) => v.op.length)));
   const arches = [...new Set(verdicts.map((v) => v.arch))];
   for (const arch of arches) {
     const mine = verdicts.filter((v) => v.arch === arch);

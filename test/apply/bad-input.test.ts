@@ -84,6 +84,16 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
     expectRefusedInput(f, elf, sec.offset + 6 * S, /\.pv_sites entry 6: site 0x1000 \(6 bytes\) is not in the file/);
   });
 
+  it('site running past the end of the code (.text ends its segment): offset of the entry', async () => {
+    const elf = withExtra('crossing', siteRecord(layout, arch, { at: 'f_special+3', slot: 0, len: 6 }));
+    const secs = sectionsOf(elf);
+    const text = secs.get('.text')!;
+    const at = symbolsOf(elf).get('f_special')! + 3n;
+    expect(at + 6n).toBeGreaterThan(text.addr + BigInt(text.size));
+    const f = await applyFails(elf, rules);
+    expectRefusedInput(f, elf, secs.get('.pv_sites')!.offset + 6 * S, new RegExp(`\\.pv_sites entry 6: site ${hex(at)} \\(6 bytes\\) is not in the file: address range ${hex(at)}\\+6 is not inside the file-backed part of any PT_LOAD segment`));
+  });
+
   it('overlapping sites: offset of the second site', async () => {
     const elf = withExtra('overlap', siteRecord(layout, arch, { at: 's_dbl+2', slot: 0, len: 4 }));
     const text = sectionsOf(elf).get('.text')!;
@@ -174,8 +184,30 @@ describe('not an input at all', () => {
     expect(listDir(dir)).toEqual([]);
   });
 
+  it.each([
+    ['empty', '', /is not an ELF file \(it is empty\) nor a kernel image/],
+    ['text', 'hello, world\n', /is not an ELF file \(no \\x7fELF magic at offset 0\) nor a kernel image/],
+  ] as const)('an input that is no ELF (%s): exit 2 naming the file at offset 0, nothing written', async (name, text, message) => {
+    const input = w.write(`not-elf-${name}`, text);
+    const f = await applyFails(input, w.write('h.rules', happyRules('linux4')));
+    expectRefusedInput(f, input, 0, message);
+  });
+
+  // Regression: the report was written first and stayed behind, describing an output that was never made.
+  it.each([
+    ['in a missing directory', (dir: string) => `${dir}/no/such/dir/out`],
+    ['that is a directory', (dir: string) => dir],
+  ] as const)('an output path %s: exit 2, and the report is taken back', async (_, output) => {
+    const elf = w.elf('whole-x86_64', 'x86_64', happyProgram('x86_64', 'linux2629'));
+    const dir = w.subdir('unwritable');
+    const r = await patchc('apply', '--rules', w.write('happy.rules', happyRules('linux2629')), elf, '-o', output(dir), '--report', `${dir}/r.json`);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cannot write/);
+    expect(listDir(dir)).toEqual([]);
+  });
+
   it('errors in the rules: exit 1, nothing written', async () => {
-    const elf = w.elf('whole-x86_64', 'x86_64', happyProgram('x86_64', 'linux4'));
+    const elf = w.elf('rules-error-x86_64', 'x86_64', happyProgram('x86_64', 'linux4'));
     const dir = w.subdir('rules');
     const bad = w.write('bad.rules', happyRules('linux4').replace('seven -> mov $7, %eax', 'seven -> mov $7, %%bogus'));
     const r = await patchc('apply', '--rules', bad, elf, '-o', `${dir}/out`, '--report', `${dir}/r.json`);

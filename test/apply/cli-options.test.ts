@@ -1,10 +1,12 @@
 // `patchc apply` options on the small programs: site list files (YAML, JSON) instead of a sitetable,
 // --dry-run, --strict, the JSON report's fields, compiled tables given to --rules, and `patchc explain`.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
   ARCHES,
+  bytesAt,
   CAN_RUN,
   happyProgram,
   happyRules,
@@ -96,12 +98,34 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
       expect(s.reason).toMatch(/^the call goes through 0x[0-9a-f]+, not slot 4 of pv_ops/);
     });
 
+    // Regression: site lists took only 64-bit register names, so an ELF32's `clobbers: [eax]` was an error.
+    it("clobbers in a site list name the binary's own registers", async () => {
+      const [ax, cx] = arch === 'x86_64' ? ['rax', 'rcx'] : ['eax', 'ecx'];
+      const list = [
+        { address: hex(listSyms.get('s_seven')!), op: 'seven', length: 6, clobbers: [ax] },
+        { address: hex(listSyms.get('s_special')!), op: 'special', length: 6, clobbers: [cx] },
+      ];
+      const file = w.write(`sites-clobbers-${arch}.yaml`, stringify(list));
+      const r = await patchc('apply', '--rules', noTableRules, elf, '--dry-run', '--report', w.path(`clobbers-${arch}.json`), '--sites', file);
+      expect(r.err).toBe('');
+      const [seven, special] = readReport(w.path(`clobbers-${arch}.json`)).sites;
+      expect(seven!.outcome).toBe('patched');
+      expect(special!.outcome).toBe('refused');
+      expect(special!.reason).toBe(`replacement writes ${ax}, which the site's clobber mask (${cx}) does not allow`);
+      const other = arch === 'x86_64' ? 'eax' : 'rax';
+      const bad = w.write(`sites-clobbers-bad-${arch}.yaml`, stringify([{ ...list[0], clobbers: [other] }]));
+      const b = await patchc('apply', '--rules', noTableRules, elf, '--dry-run', '--sites', bad);
+      expect(b.code).toBe(2);
+      expect(b.err).toMatch(/'clobbers' must be a list of register names/);
+    });
+
     it('a bad site list: exit 2, nothing written', async () => {
       for (const [text, message] of [
         [stringify([{ address: hex(listSyms.get('s_dbl')!), op: 'no_such_op', length: 6 }]), /site 0: unknown op 'no_such_op'/],
         [stringify([{ address: hex(listSyms.get('pv_ops')!), op: 'dbl', length: 6 }]), /site 0: site 0x[0-9a-f]+ \(6 bytes\) is not in an executable section/],
         [stringify([{ address: hex(listSyms.get('s_dbl')!), op: 'dbl', length: 0 }]), /'length' must be a whole number from 1 to 255/],
         [stringify({ nothing: 1 }), /expected a list of sites/],
+        [stringify([...entries().slice(0, 1).map((e) => ({ ...e, clobbers: [] })), ...entries().slice(1)]), /site 1 has no 'clobbers' while others do/],
         ['[{', /not valid YAML\/JSON/],
       ] as const) {
         const dir = w.subdir('badlist');
@@ -111,6 +135,45 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
         expect(r.err, text).toMatch(message);
         expect(listDir(dir)).toEqual([]);
       }
+    });
+  });
+
+  describe('a stripped binary', () => {
+    let stripped: string;
+    let map: string;
+    beforeAll(() => {
+      stripped = w.path(`stripped-${arch}`);
+      execFileSync('strip', ['-o', stripped, tableElf]);
+      map = w.write(`System.map-${arch}`, execFileSync('nm', ['-n', tableElf], { encoding: 'utf8' }));
+    });
+
+    it('needs --symbols to find an ops table located by symbol: exit 2 naming the file', async () => {
+      const dir = w.subdir('stripped');
+      const r = await patchc('apply', '--rules', rules, stripped, '-o', `${dir}/out`);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`${stripped}: cannot locate ops table pv_ops: the binary has no symbols to find 'pv_ops' (give --symbols System.map)`);
+      expect(listDir(dir)).toEqual([]);
+    });
+
+    it('with a System.map (from nm) patches the sites as with the symbol table', async () => {
+      const out = w.path(`stripped-${arch}.patched`);
+      const r = await patchc('apply', '--rules', rules, stripped, '-o', out, '--symbols', map, '--report', `${out}.json`);
+      expect(r.code).toBe(0);
+      expect(readReport(`${out}.json`).sites.map((s) => s.rule)).toEqual(['op:dbl', 'target:paravirt_nop', 'default', 'op:seven', 'target:f_special', 'missing']);
+      for (const label of HAPPY_SITES) expect(bytesAt(out, syms.get(label)!, 6), label).toBe(bytesAt(reference, syms.get(label)!, 6));
+      if (CAN_RUN) expect(runProgram(out)).toEqual({ status: HAPPY_STATUS.patched, signal: null });
+    });
+
+    it('an ops table located by address needs no symbols; `target SYM` rules then never match', async () => {
+      const byAddress = w.write(`by-address-${arch}.rules`, happyRules('linux2629').replace('symbol pv_ops', `address ${hex(syms.get('pv_ops')!)}`));
+      const out = w.path(`by-address-${arch}.patched`);
+      const r = await patchc('apply', '--rules', byAddress, stripped, '-o', out, '--report', `${out}.json`);
+      expect(r.code).toBe(0);
+      const rep = readReport(`${out}.json`);
+      expect(rep.sites.map((s) => s.rule)).toEqual(['op:dbl', 'default', 'default', 'op:seven', 'default', 'missing']);
+      expect(rep.sites.find((s) => s.op === 'special')!.target).toEqual({ address: hex(syms.get('f_special')!), symbol: null });
+      // nop_hook and special become direct calls to their slot's function: 10 + 13 + 7 + 20.
+      if (CAN_RUN) expect(runProgram(out)).toEqual({ status: 50, signal: null });
     });
   });
 
@@ -128,7 +191,7 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
     expect(sha256(tableElf)).toBe(before);
   });
 
-  it('-o naming the input itself (or a link to it) is a usage error: the input is never modified', async () => {
+  it('-o or --report naming the input itself (or a link to it) is a usage error: the input is never modified', async () => {
     const copy = w.path(`self-${arch}`);
     const link = w.path(`self-link-${arch}`);
     copyFileSync(tableElf, copy);
@@ -139,6 +202,9 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/is the input/);
     }
+    const r = await patchc('apply', '--rules', rules, copy, '--dry-run', '--report', link);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--report .* is the input/);
     expect(sha256(copy)).toBe(before);
   });
 

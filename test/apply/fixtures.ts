@@ -3,7 +3,7 @@
 // come from. Nothing here uses patchc to decide what is right.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -88,7 +88,7 @@ export function exitWith(arch: Arch, reg: string): string {
 
 export class Workdir {
   readonly dir: string;
-  private readonly built = new Map<string, string>();
+  private readonly built = new Map<string, { out: string; key: string }>();
 
   constructor(prefix: string) {
     this.dir = mkdtempSync(join(tmpdir(), `patchc-apply-${prefix}-`));
@@ -100,15 +100,19 @@ export class Workdir {
 
   /** Assembles and links `source` once per name; returns the executable's path. */
   elf(name: string, arch: Arch, source: string, ldArgs: string[] = []): string {
+    const key = `${arch}\0${source}\0${ldArgs.join(' ')}`;
     const done = this.built.get(name);
-    if (done) return done;
+    if (done) {
+      if (done.key !== key) throw new Error(`fixture ${name} built twice from different sources`);
+      return done.out;
+    }
     const s = this.path(`${name}.s`);
     const o = this.path(`${name}.o`);
     const out = this.path(name);
     writeFileSync(s, source);
     execFileSync('as', [arch === 'x86_64' ? '--64' : '--32', '-o', o, s], { stdio: 'pipe' });
     execFileSync('ld', ['-m', arch === 'x86_64' ? 'elf_x86_64' : 'elf_i386', '-static', '-o', out, o, ...ldArgs], { stdio: 'pipe' });
-    this.built.set(name, out);
+    this.built.set(name, { out, key });
     return out;
   }
 
@@ -135,13 +139,18 @@ export const sha256 = (file: string) => createHash('sha256').update(readFileSync
 // Outside facts
 
 /** Symbol addresses from `readelf -sW`. */
+const symCache = new Map<string, Map<string, bigint>>();
 export function symbolsOf(file: string): Map<string, bigint> {
+  const key = fileKey(file);
+  const done = symCache.get(key);
+  if (done) return done;
   const out = execFileSync('readelf', ['-sW', file], { encoding: 'utf8' });
   const m = new Map<string, bigint>();
   for (const line of out.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length >= 8 && /^\d+:$/.test(f[0]!) && f[3] !== 'SECTION' && f[3] !== 'FILE') m.set(f[7]!, BigInt(`0x${f[1]}`));
   }
+  symCache.set(key, m);
   return m;
 }
 
@@ -152,13 +161,18 @@ export interface SectionInfo {
 }
 
 /** Sections from `readelf -SW`. */
+const secCache = new Map<string, Map<string, SectionInfo>>();
 export function sectionsOf(file: string): Map<string, SectionInfo> {
+  const key = fileKey(file);
+  const done = secCache.get(key);
+  if (done) return done;
   const out = execFileSync('readelf', ['-SW', file], { encoding: 'utf8' });
   const m = new Map<string, SectionInfo>();
   for (const line of out.split('\n')) {
     const x = /^\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)/.exec(line);
     if (x) m.set(x[1]!, { addr: BigInt(`0x${x[2]}`), offset: parseInt(x[3]!, 16), size: parseInt(x[4]!, 16) });
   }
+  secCache.set(key, m);
   return m;
 }
 
@@ -168,26 +182,45 @@ export interface DisasmLine {
   text: string;
 }
 
-/** `objdump -d` of [address, address + len) of a file. */
+/** A file's identity for the caches below: outputs are written once, but a path could be reused. */
+const fileKey = (file: string) => {
+  const st = statSync(file);
+  return `${file}\0${st.size}\0${st.mtimeMs}`;
+};
+const disasmCache = new Map<string, DisasmLine[]>();
+const gasCache = new Map<string, string>();
+
+/** `objdump -d` of [address, address + len) of a file (one objdump run per file, cached). */
 export function objdump(file: string, address: bigint, len: number): DisasmLine[] {
-  const out = execFileSync('objdump', ['-d', '-w', `--start-address=0x${address.toString(16)}`, `--stop-address=0x${(address + BigInt(len)).toString(16)}`, file], { encoding: 'utf8' });
-  const lines: DisasmLine[] = [];
-  for (const line of out.split('\n')) {
-    const x = /^\s*([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(.*)$/.exec(line);
-    if (x) lines.push({ address: BigInt(`0x${x[1]}`), hex: x[2]!.replace(/ /g, ''), text: x[3]!.replace(/\s+/g, ' ').trim() });
+  const key = fileKey(file);
+  let all = disasmCache.get(key);
+  if (!all) {
+    const out = execFileSync('objdump', ['-d', '-w', file], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    all = [];
+    for (const line of out.split('\n')) {
+      const x = /^\s*([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(.*)$/.exec(line);
+      if (x) all.push({ address: BigInt(`0x${x[1]}`), hex: x[2]!.replace(/ /g, ''), text: x[3]!.replace(/\s+/g, ' ').trim() });
+    }
+    disasmCache.set(key, all);
   }
-  return lines;
+  const end = address + BigInt(len);
+  return all.filter((l) => l.address >= address && l.address < end);
 }
 
-/** The bytes GNU as produces for some instructions (hex). */
+/** The bytes GNU as produces for some instructions (hex; cached). */
 export function gasHex(arch: Arch, asm: string, dir: string): string {
+  const key = `${arch}\0${asm}`;
+  const done = gasCache.get(key);
+  if (done !== undefined) return done;
   const s = join(dir, 'gas-one.s');
   const o = join(dir, 'gas-one.o');
   const b = join(dir, 'gas-one.bin');
   writeFileSync(s, `.text\n${asm}\n`);
   execFileSync('as', [arch === 'x86_64' ? '--64' : '--32', '-o', o, s], { stdio: 'pipe' });
   execFileSync('objcopy', ['-O', 'binary', '--only-section=.text', o, b], { stdio: 'pipe' });
-  return readFileSync(b).toString('hex');
+  const hex = readFileSync(b).toString('hex');
+  gasCache.set(key, hex);
+  return hex;
 }
 
 /** The bytes of a file at a virtual address (from the section table readelf shows). */

@@ -168,3 +168,44 @@ describe.each(ARCHES)('%s', (arch) => {
     });
   });
 });
+
+// Linked where kernels live: i386 above 3 GiB (addresses with the top bit set; still runs as a 32-bit
+// process on a 64-bit kernel), x86_64 in the top 2 GiB (sign-extended addresses; not run).
+describe.each([
+  ['i386', '0xc1000000'],
+  ['x86_64', '0xffffffff81000000'],
+] as const)('%s linked at %s', (arch, base) => {
+  it.each(['linux2629', 'rel32'] as const)('%s: every site patched, calls relocated', async (layout) => {
+    const name = `high-${arch}-${layout}`;
+    const input = w.elf(name, arch, happyProgram(arch, layout), [`-Ttext=${base}`]);
+    const syms = symbolsOf(input);
+    expect(syms.get('_start')).toBe(BigInt(base));
+    const out = w.path(`${name}.patched`);
+    const rules = w.write(`happy-${layout}.rules`, happyRules(layout));
+    const r = await patchc('apply', '--rules', rules, input, '-o', out, '--report', `${out}.json`);
+    expect(r.code).toBe(0);
+    expect(readReport(`${out}.json`).summary.outcomes).toEqual({ patched: 6, 'already-applied': 0, refused: 0 });
+    expect(objdump(out, syms.get('s_add3')!, 6)[0]!.text).toMatch(new RegExp(`^call\\s+${syms.get('f_add3')!.toString(16)} <f_add3>$`));
+    if (CAN_RUN && arch === 'i386') expect(runProgram(out)).toEqual({ status: HAPPY_STATUS.patched, signal: null });
+  });
+});
+
+// Regression: `target SYM` matched the one name the symbol table gives the slot's address; a global alias
+// at the same address hid a local paravirt_nop, and the site became a call. Linux compares pointers.
+describe.each(ARCHES)('%s: a `target SYM` rule matches by address', (arch) => {
+  it('a global alias at the same address as a local paravirt_nop does not hide it', async () => {
+    const src = happyProgram(arch, 'linux4')
+      .replace('.globl paravirt_nop,', '.globl')
+      .replace('paravirt_nop: ret', 'paravirt_nop:\n  .globl pv_nop_alias\npv_nop_alias:\n  ret');
+    const input = w.elf(`alias-${arch}`, arch, src);
+    const syms = symbolsOf(input);
+    expect(syms.get('pv_nop_alias')).toBe(syms.get('paravirt_nop'));
+    const out = w.path(`alias-${arch}.patched`);
+    const r = await patchc('apply', '--rules', w.write('happy-linux4.rules', happyRules('linux4')), input, '-o', out, '--report', `${out}.json`);
+    expect(r.code).toBe(0);
+    const site = readReport(`${out}.json`).sites.find((s) => s.op === 'nop_hook')!;
+    expect(site.rule).toBe('target:paravirt_nop');
+    expect(site.kind).toBe('nops');
+    expect(objdump(out, syms.get('s_nop')!, 6).map((l) => l.hex).join('')).toBe(gasHex(arch, '.nops 6', w.dir));
+  });
+});

@@ -7,6 +7,8 @@ import {
   CAN_RUN,
   FAR_ADDRESS,
   exitWith,
+  happyProgram,
+  happyRules,
   objdump,
   patchc,
   pvcall,
@@ -17,6 +19,7 @@ import {
   refusalSites,
   runProgram,
   sectionsOf,
+  sha256,
   siteRecord,
   siteTableRules,
   symbolsOf,
@@ -121,6 +124,19 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
       expect(objdump(output, syms.get('r_far')!, 6)[0]!.text).toMatch(/^call\s+f0000000 <f_far>$/);
     });
   }
+
+  it('a site whose NOP fill would not decode (a bad `nops` table) is refused by the shape check', async () => {
+    const elf = w.elf(`shape-${arch}`, arch, happyProgram(arch, 'linux4'));
+    // `0f` is the first byte of a two-byte opcode, not an instruction; the rule checker lets it through.
+    const rules = w.write('shape.rules', happyRules('linux4').replace('arch x86_64 {', `nops ${arch} {\n  1: 0f\n}\n\narch x86_64 {`));
+    const out = w.path(`shape-${arch}.patched`);
+    const r = await patchc('apply', '--rules', rules, elf, '-o', out, '--report', `${out}.json`);
+    expect(r.code).toBe(0);
+    const rep = readReport(`${out}.json`);
+    expect(rep.summary.outcomes).toEqual({ patched: 0, 'already-applied': 0, refused: 6 });
+    for (const s of rep.sites) expect(s.reason).toMatch(/^patched site would not decode as whole instructions: invalid instruction at offset \d+$/);
+    expect(sha256(out)).toBe(sha256(elf));
+  });
 
   it.skipIf(!CAN_RUN)('a far `call target` runs where it is patched, and stays an indirect call where refused', async () => {
     const src = `

@@ -116,7 +116,7 @@ export function mutate(base: Uint8Array, muts: RuleMutation[], files: Record<str
           const nums = toks.map((t, k) => (/^(0x[0-9a-f]+|[0-9]+)$/i.test(t) ? k : -1)).filter((k) => k >= 0);
           toks[nums.length ? nums[m.i % nums.length]! : a] = m.num;
         } else {
-          const b = idx[m.j % idx.length]!;
+          const b = idx[(m as { j: number }).j % idx.length]!;
           [toks[a], toks[b]] = [toks[b]!, toks[a]!];
         }
         out = toks.join('');
@@ -130,7 +130,7 @@ export function mutate(base: Uint8Array, muts: RuleMutation[], files: Record<str
         if (m.op === 'delLine') lines.splice(a, 1);
         else if (m.op === 'dupLine') lines.splice(a, 0, lines[a]!);
         else {
-          const b = m.j % lines.length;
+          const b = (m as { j: number }).j % lines.length;
           [lines[a], lines[b]] = [lines[b]!, lines[a]!];
         }
         out = lines.join('\n');

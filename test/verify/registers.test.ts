@@ -70,8 +70,16 @@ describe('callee_save ops (PV_CALLEE_SAVE)', () => {
     expect(v.diagnostics).toEqual([]);
     for (const op of ['save_fl', 'irq_disable', 'read_cr2', 'spin_unlock']) expect(verdictOf(v, op).verdict, op).toBe('opaque');
     expect(verdictOf(v, 'saves_rcx').verdict).toBe('proved');
-    for (const op of ['save_fl', 'irq_disable']) expect(verdictOf(v, op, 'i386').verdict, op).toBe('opaque');
+    for (const op of ['save_fl', 'irq_disable', 'read_tsc']) expect(verdictOf(v, op, 'i386').verdict, op).toBe('opaque');
     expect(verdictOf(v, 'read_cr2').details.join('\n')).toContain('not modelled: `mov %cr2, %rax`');
+  });
+
+  it('names edx when an i386 callee_save op returning 32 bits writes it (from iced: rdtsc is not modelled)', () => {
+    const v = verifyFixture('callee-save-op-bad-i386-edx.rules');
+    expect(verdictOf(v, 'read_tsc_low', 'i386').verdict).toBe('violated');
+    const [d] = diagnosticsFor(v, 'read_tsc_low', 'i386');
+    expect(d).toMatchObject({ severity: 'error', code: 'verify-clobber' });
+    expect(d!.message).toContain('only the return register eax, but `rdtsc` leaves edx holding the edx result of `rdtsc`');
   });
 
   it('names rcx when a callee_save op writes it', () => {

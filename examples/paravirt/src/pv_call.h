@@ -121,6 +121,10 @@ static inline unsigned long missing_op(unsigned long x) { (void)x; __builtin_tra
 		(u64)__rax;                                                             \
 	})
 
+/* A callee-save op with a 64-bit result: on x86_64 the same as __PVOP_CALLEE (one register,
+ * rax). Linux 6.1's PVOP_CALLEE_CLOBBERS is "=a"(__eax) on x86_64 (see the i386 variant). */
+#define __PVOP_CALLEE64(slot, ...) __PVOP_CALLEE(slot, __VA_ARGS__)
+
 #define PV_ARG0(x) , "D"((unsigned long)(x))
 #define PV_ARG1(x) , "S"((unsigned long)(x))
 /* A 64-bit value is one argument register on x86_64. */
@@ -156,6 +160,23 @@ static inline unsigned long missing_op(unsigned long x) { (void)x; __builtin_tra
 		(u64)__eax;                                                             \
 	})
 
+/*
+ * A callee-save op whose result may be 64 bits (the page-table identities, ident32): Linux's
+ * i386 PVOP_CALLEE_CLOBBERS is "=a"(__eax), "=d"(__edx) - a u64 result is edx:eax, so edx
+ * cannot be preserved and both are outputs (mask CLBR_RET64 = eax|edx, Linux's i386
+ * CLBR_RET_REG); Linux's i386 callee-save thunk accordingly saves only ecx. ident32 uses the
+ * same macro, as Linux's PVOP_CALLEE1 does for every callee-save op on i386.
+ */
+#define __PVOP_CALLEE64(slot, ...)                                                      \
+	({                                                                              \
+		unsigned long __eax, __edx;                                             \
+		asm volatile(PV_SITE_ASM                                                \
+			     : "=a"(__eax), "=d"(__edx)                                 \
+			     : PV_SITE_OPERANDS(slot, CLBR_RET64) __VA_ARGS__           \
+			     : "memory", "cc");                                         \
+		((u64)__edx << 32) | __eax;                                             \
+	})
+
 #define PV_ARG0(x) , "a"((unsigned long)(x))
 #define PV_ARG1(x) , "d"((unsigned long)(x))
 /* A 64-bit first argument is edx:eax (low in eax). */
@@ -170,13 +191,20 @@ static inline unsigned long missing_op(unsigned long x) { (void)x; __builtin_tra
  * use (gcc would otherwise sometimes keep an out-of-line copy holding one shared site). */
 #define PV_INLINE static inline __attribute__((always_inline))
 
-PV_INLINE u64 pte_val(pte_t p) { return __PVOP_CALL(PV_SLOT_pte_val, PV_ARG0_64(p.pte)); }
-PV_INLINE pte_t make_pte(u64 v) { return (pte_t){ __PVOP_CALL(PV_SLOT_make_pte, PV_ARG0_64(v)) }; }
-PV_INLINE u64 pmd_val(pmd_t p) { return __PVOP_CALL(PV_SLOT_pmd_val, PV_ARG0_64(p.pmd)); }
-PV_INLINE pmd_t make_pmd(u64 v) { return (pmd_t){ __PVOP_CALL(PV_SLOT_make_pmd, PV_ARG0_64(v)) }; }
-PV_INLINE u64 pgd_val(pgd_t p) { return __PVOP_CALL(PV_SLOT_pgd_val, PV_ARG0_64(p.pgd)); }
-PV_INLINE pgd_t make_pgd(u64 v) { return (pgd_t){ __PVOP_CALL(PV_SLOT_make_pgd, PV_ARG0_64(v)) }; }
-PV_INLINE u32 ident32(u32 x) { return (u32)__PVOP_CALL(PV_SLOT_ident32, PV_ARG0(x)); }
+/*
+ * The page-table identities and ident32 are callee-save ops, as in Linux 6.1 (pte_val() etc.
+ * are PVOP_ALT_CALLEE1 in arch/x86/include/asm/paravirt.h; their slots hold PTE_IDENT =
+ * __PV_IS_CALLEE_SAVE(_paravirt_ident_64) in arch/x86/kernel/paravirt.c): the site clobbers
+ * only the return register (rax; edx:eax on i386), the flags and memory - Linux's
+ * PVOP_CALLEE_CLOBBERS plus the "memory", "cc" that ____PVOP_CALL adds to every site.
+ */
+PV_INLINE u64 pte_val(pte_t p) { return __PVOP_CALLEE64(PV_SLOT_pte_val, PV_ARG0_64(p.pte)); }
+PV_INLINE pte_t make_pte(u64 v) { return (pte_t){ __PVOP_CALLEE64(PV_SLOT_make_pte, PV_ARG0_64(v)) }; }
+PV_INLINE u64 pmd_val(pmd_t p) { return __PVOP_CALLEE64(PV_SLOT_pmd_val, PV_ARG0_64(p.pmd)); }
+PV_INLINE pmd_t make_pmd(u64 v) { return (pmd_t){ __PVOP_CALLEE64(PV_SLOT_make_pmd, PV_ARG0_64(v)) }; }
+PV_INLINE u64 pgd_val(pgd_t p) { return __PVOP_CALLEE64(PV_SLOT_pgd_val, PV_ARG0_64(p.pgd)); }
+PV_INLINE pgd_t make_pgd(u64 v) { return (pgd_t){ __PVOP_CALLEE64(PV_SLOT_make_pgd, PV_ARG0_64(v)) }; }
+PV_INLINE u32 ident32(u32 x) { return (u32)__PVOP_CALLEE64(PV_SLOT_ident32, PV_ARG0(x)); }
 PV_INLINE void flush_tlb_hook(void) { (void)__PVOP_CALL(PV_SLOT_flush_tlb_hook, ); }
 PV_INLINE void nop_hook(void) { (void)__PVOP_CALL(PV_SLOT_nop_hook, ); }
 PV_INLINE unsigned long save_fl(void) { return (unsigned long)__PVOP_CALLEE(PV_SLOT_save_fl, ); }

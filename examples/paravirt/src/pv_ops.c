@@ -51,6 +51,16 @@ PV_CALLEE_SAVE_THUNK(native_save_fl);
 PV_CALLEE_SAVE_THUNK(native_restore_fl);
 extern char pv_callee_save_native_save_fl[], pv_callee_save_native_restore_fl[];
 
+/*
+ * The identity slots hold paravirt_ident_64 / paravirt_ident_32 themselves, no thunk: as in
+ * Linux 6.1 (arch/x86/kernel/paravirt.c: .mmu.pte_val = PTE_IDENT, with
+ * #define PTE_IDENT __PV_IS_CALLEE_SAVE(_paravirt_ident_64)), the native identity is declared
+ * callee-save as it is, because it writes nothing but its return register (x86_64:
+ * mov %rdi,%rax; ret - i386 regparm: a bare ret). check.sh checks that in the binaries, since
+ * the identity sites (pv_call.h, __PVOP_CALLEE64) rely on it. A backend whose function may
+ * use other registers would need a thunk like the ones above (Linux: PV_CALLEE_SAVE(xen_pte_val)).
+ */
+
 /* Cast to the slot's declared type: the shared helpers and the thunks have other C
  * prototypes than the slots (same registers; see pv_types.h). */
 #define PV_FILL(slot, fn) .slot = (__typeof__(((struct pv_ops *)0)->slot))(void (*)(void))(fn)

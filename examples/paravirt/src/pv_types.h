@@ -76,13 +76,13 @@ enum pv_slot {
  * pv_call.h).
  */
 struct pv_ops {
-	u64 (*pte_val)(u64) PV_ABI;                   /*  0 */
-	u64 (*make_pte)(u64) PV_ABI;                  /*  1 */
-	u64 (*pmd_val)(u64) PV_ABI;                   /*  2 */
-	u64 (*make_pmd)(u64) PV_ABI;                  /*  3 */
-	u64 (*pgd_val)(u64) PV_ABI;                   /*  4 */
-	u64 (*make_pgd)(u64) PV_ABI;                  /*  5 */
-	u32 (*ident32)(u32) PV_ABI;                   /*  6 */
+	u64 (*pte_val)(u64) PV_ABI;                   /*  0: callee-save */
+	u64 (*make_pte)(u64) PV_ABI;                  /*  1: callee-save */
+	u64 (*pmd_val)(u64) PV_ABI;                   /*  2: callee-save */
+	u64 (*make_pmd)(u64) PV_ABI;                  /*  3: callee-save */
+	u64 (*pgd_val)(u64) PV_ABI;                   /*  4: callee-save */
+	u64 (*make_pgd)(u64) PV_ABI;                  /*  5: callee-save */
+	u32 (*ident32)(u32) PV_ABI;                   /*  6: callee-save */
 	void (*flush_tlb_hook)(void) PV_ABI;          /*  7 */
 	void (*nop_hook)(void) PV_ABI;                /*  8 */
 	unsigned long (*save_fl)(void) PV_ABI;        /*  9: callee-save */
@@ -141,6 +141,14 @@ extern struct pv_ops pv_ops;
 #endif
 /* Callee-save ops (Linux PV_CALLEE_SAVE): only the return register is clobbered. */
 #define CLBR_RET CLBR_AX
+/* Callee-save ops with a (possibly) 64-bit result - the page-table identities and ident32:
+ * rax on x86_64 (0x1); edx:eax on i386 (0x5), as Linux's i386 CLBR_RET_REG (CLBR_EAX |
+ * CLBR_EDX) and PVOP_CALLEE_CLOBBERS ("=a", "=d"). */
+#ifdef __x86_64__
+#define CLBR_RET64 CLBR_AX
+#else
+#define CLBR_RET64 (CLBR_AX | CLBR_DX)
+#endif
 
 /*
  * One record of section .pv_sites, as Linux 2.6.29's struct paravirt_patch_site

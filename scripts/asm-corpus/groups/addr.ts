@@ -81,13 +81,23 @@ export const pseudoPrefixGroup: LineGroup = {
         out.push(I('add', [sized(m, 'dword'), imm(1)], { prefix: p, att: 'addl' }));
       }
     }
+    // The other address size: 16-bit addressing has no disp32 (GNU rejects {disp32}), 32-bit addressing
+    // in 64-bit mode does.
+    const other = bits === 32
+      ? [mem({ base: 'bx', index: 'si' }), mem({ base: 'bp' }), mem({ base: 'di', disp: 0x10n }), mem({ base: 'bp', index: 'di', disp: -0x80n })]
+      : [mem({ base: 'eax' }), mem({ base: 'ebp' }), mem({ base: 'r13d', disp: 0x10n }), mem({ base: 'esp', index: 'ecx', scale: 2, disp: -0x80n })];
+    for (const p of ['{disp8}', '{disp32}']) {
+      for (const m of other) out.push(I('mov', [reg(r[0] ?? ''), m], { prefix: p }), I('add', [sized(m, 'word'), imm(1)], { prefix: p, att: 'addw' }));
+    }
     // {load}/{store} choose between the two opcodes of a reg,reg operation.
     for (const p of ['{load}', '{store}']) {
       for (const op of ['mov', 'add', 'adc', 'sub', 'sbb', 'and', 'or', 'xor', 'cmp']) {
-        out.push(I(op, [reg(r[0] ?? ''), reg(r[3] ?? '')], { prefix: p }), I(op, [reg('cl'), reg('dh')], { prefix: p }));
+        out.push(I(op, [reg(r[0] ?? ''), reg(r[3] ?? '')], { prefix: p }), I(op, [reg('cl'), reg('dh')], { prefix: p }), I(op, [reg('bx'), reg('ax')], { prefix: p }));
         if (bits === 64) out.push(I(op, [reg('r9'), reg('rax')], { prefix: p }));
       }
       out.push(I('test', [reg(r[1] ?? ''), reg(r[2] ?? '')], { prefix: p }), I('xchg', [reg(r[1] ?? ''), reg(r[2] ?? '')], { prefix: p }));
+      // The accumulator short form of xchg (90+r) against {load}/{store}.
+      out.push(I('xchg', [reg('bx'), reg('ax')], { prefix: p }), I('xchg', [reg('ax'), reg('bx')], { prefix: p }), I('xchg', [reg(r[0] ?? ''), reg(r[6] ?? '')], { prefix: p }));
       out.push(raw(`${p} movaps xmm1, xmm2`, `${p} movaps %xmm2,%xmm1`), raw(`${p} movd eax, mm1`, `${p} movd %mm1,%eax`));
     }
     out.push(raw('{vex3} vaddps xmm0, xmm1, xmm2', '{vex3} vaddps %xmm2,%xmm1,%xmm0'), raw('{vex} vpxor xmm0, xmm1, xmm2', '{vex} vpxor %xmm2,%xmm1,%xmm0'));

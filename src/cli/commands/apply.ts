@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyTable } from '../../apply/apply.js';
 import { explainSites, reportJson, summaryText } from '../../apply/report.js';
@@ -98,13 +98,22 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   if (!values.output && !values['dry-run']) throw new UsageError('-o OUTPUT is required (or --dry-run)');
   const input = positionals[0]!;
   if (values.output && !values['dry-run'] && sameFile(values.output, input)) throw new UsageError(`-o ${values.output} is the input: apply writes a new file and never modifies its input`);
+  if (values.report && sameFile(values.report, input)) throw new UsageError(`--report ${values.report} is the input: apply never modifies its input`);
   const r = await run(values, input, io);
   if (r.exit !== undefined) return r.exit;
   const { result, table } = r;
   // The report first, then the binary: a failed report write must not leave a patched binary behind
-  // that nobody can account for.
+  // that nobody can account for; and a failed binary write takes back the report that describes it.
   if (values.report) await writeFileAtomic(values.report, new TextEncoder().encode(reportJson(result, input, values.output)));
-  if (!values['dry-run'] && values.output) await result.patcher.save(values.output, { mode: 0o755 });
+  if (!values['dry-run'] && values.output) {
+    try {
+      await result.patcher.save(values.output, { mode: 0o755 });
+    } catch (e) {
+      // Only a regular file we wrote; never a link (`--report /dev/stdout`) or a device.
+      if (values.report && lstatSync(values.report, { throwIfNoEntry: false })?.isFile()) rmSync(values.report, { force: true });
+      throw e;
+    }
+  }
   io.out(summaryText(result));
   if (values['dry-run']) io.out('dry run: nothing written\n');
   return values.strict && result.stats.byOutcome.refused > 0 ? EXIT.rules : EXIT.ok;

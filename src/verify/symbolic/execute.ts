@@ -3,7 +3,7 @@
 // listed so that no proof is claimed through it.
 import type { DecodedInsn, Operand } from './decode.js';
 import { flagName, ICED_FLAGS, jccCondition, POPF_BITS } from './flags.js';
-import { FLAG_BITS, type MachineState } from './state.js';
+import { FLAG_BITS, STATUS_FLAGS, type MachineState } from './state.js';
 import { add, app, bitwise, concat, constant, eqz, lin, ltu, neg, not, sar, sext, shl, shr, slice, sub, symbol, zext, type Val } from './values.js';
 
 export type Ending =
@@ -399,7 +399,7 @@ export function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, fr
     st.memGen++;
     st.effects.push({ insn: insn.index, what: `\`${insn.att}\` calls ${target ?? 'an unknown function'}` });
     havocFlags(insn);
-    const status = ['CF', 'PF', 'AF', 'ZF', 'SF', 'OF'].map((f) => FLAG_BITS[f]!);
+    const status = STATUS_FLAGS.map((f) => FLAG_BITS[f]!);
     st.setFlagBits(status, (b) => symbol(1, `flag${b}@${insn.index}`, 'maybe'));
   }
 }

@@ -45,10 +45,6 @@ export function symbol(w: number, name: string, origin: Origin, label = name): V
   return { k: 'sym', w, name, origin, label, key: `$${name}/${w}` };
 }
 
-export function isConst(v: Val): v is Extract<Val, { k: 'const' }> {
-  return v.k === 'const';
-}
-
 export function slice(x: Val, lo: number, w: number): Val {
   if (w <= 0 || lo < 0 || lo + w > x.w) throw new RangeError(`slice [${lo}, ${lo + w}) of a ${x.w}-bit value`);
   if (lo === 0 && w === x.w) return x;
@@ -195,9 +191,6 @@ export function sub(a: Val, b: Val): Val {
 }
 export function neg(a: Val): Val {
   return lin(a.w, [{ coef: -1n, t: a }], 0n);
-}
-export function scale(a: Val, by: bigint): Val {
-  return lin(a.w, [{ coef: by, t: a }], 0n);
 }
 
 export function bitwise(op: 'xor' | 'and' | 'or', w: number, terms: Val[], c?: bigint): Val {

@@ -166,6 +166,7 @@ async function assembleOnce(items: readonly string[], opts: GnuOptions): Promise
         stderr = (await run(opts.as ?? 'as', [`--${opts.bitness}`, '-o', obj, src], { maxBuffer: 1 << 28 })).stderr;
       } catch (e) {
         const err = e as { stderr?: string; code?: unknown };
+        if (err.code === 'ENOENT') throw new Error(`GNU as not found ('${opts.as ?? 'as'}'): the differential tests need binutils`);
         if (typeof err.stderr !== 'string') throw e;
         stderr = err.stderr;
         failed = true;

@@ -99,6 +99,12 @@ function att64(): string[] {
     'jne foo', 'call foo+8', 'call *foo(%rip)', 'mov foo,%eax', 'mov foo(,%rax,8),%rax', 'mov $foo,%rax',
     'jmp 1f; nop; 1: ret', '1: jmp 1b', '1: jne 1b', 'xbegin 1f; 1:', 'loop 1f; 1:', 'jrcxz 1f; 1:', 'jecxz 1f; 1:',
     'mov %rdi,%rax # comment', 'int3 ; int3', 'lfence; mfence',
+    'notrack jmp *%rax', 'notrack call *8(%rdi)', '.byte 0x0f, 0x0b', '.long 0x12345678; .quad -1', 'nop; .byte 0x90; ret',
+    'movsb (%rsi),%es:(%rdi)', 'movsb %fs:(%rsi),%es:(%rdi)', 'rep stos %rax,%es:(%rdi)', 'rep stosb %es:(%edi)', 'lodsl %gs:(%rsi)',
+    'repe cmpsb %es:(%rdi),(%rsi)', 'xlat (%rbx)', 'outsl (%rsi),(%dx)', 'insb (%dx),%es:(%rdi)',
+    'data16 nop', 'addr32 rep movsb', 'ds mov (%rbp),%eax', 'cs nop', '{rex} mov %ebx,%eax', '{vex3} vmovaps %xmm1,%xmm0',
+    '{nooptimize} mov $1,%eax', 'mov %r9,%ds', 'mov %es,%rbx', 'str %rax', 'lar %cx,%eax', 'fnstenv 8(%rbx)', 'ljmp *(%rax)',
+    "mov $'A',%eax", 'mov %ebx,%eax /* block comment */', 'loopz 1f; 1:', 'xchg %ax,%ax', 'sysretl', 'iretl',
   );
   return out;
 }
@@ -151,12 +157,23 @@ const INTEL64 = [
   'movaps xmm0, XMMWORD PTR [rax]', 'movq xmm0, rax', 'movq rax, xmm0', 'movd xmm0, DWORD PTR [rax]', 'vmovdqu ymm0, YMMWORD PTR [rdi]', 'vpxor xmm0, xmm1, xmm2',
   'mov eax, [rax+0xffffffff]', 'mov eax, [eax]', 'mov eax, [rbx+rcx]', 'mov eax, [rcx*8]',
   'jmp 1f; nop; 1: ret', '1: jmp 1b', 'mov rax, rbx # comment',
+  'mov eax, foo', 'mov rax, QWORD PTR foo[rip]', 'call QWORD PTR [rip+foo]', 'push foo', 'cmp QWORD PTR [rbp-0x10], 0',
+  'test BYTE PTR gs:[0x10], 1', 'pushw 0x1', 'leavew', 'retfq', 'jmp FWORD PTR [rax]', 'jmp TBYTE PTR [rax]', 'call DWORD PTR [rax]', 'sysretd',
+  'movs BYTE PTR es:[rdi], BYTE PTR [rsi]', 'rep stos QWORD PTR es:[rdi], rax', 'lods DWORD PTR gs:[rsi]', 'xlat BYTE PTR [rbx]',
 ];
 
-export const CORPUS: { name: string; bitness: 32 | 64; syntax: 'att' | 'intel'; noprefix?: boolean; lines: string[] }[] = [
+const ATT16 = [
+  'mov %ax,%bx', 'mov (%bx,%si),%ax', 'mov 8(%bp),%dx', 'mov %eax,%ebx', 'mov (%eax),%ecx', 'add $1,%ax', 'add $0x100,%ax', 'addl $1,%eax',
+  'push %ax', 'push %eax', 'push $1', 'pushw $0x1234', 'pushl $1', 'pop %ds', 'iret', 'iretl', 'ret', 'retl', 'lret', 'int $0x10', 'cli', 'hlt',
+  'mov %eax,%es', 'mov %es,%ax', 'mov %fs,(%eax)', 'lgdt (%bx)', 'mov %cr0,%eax', 'movzbl (%si),%eax', 'jmp 1f; 1:', '1: jne 1b', 'call foo',
+  'rep movsb', 'rep movsl', 'in $0x60,%al', 'outb %al,$0x80', 'lea 2(%bx,%di),%ax', 'xchg %ax,%bx', 'nop', 'cwtl', 'cltd', 'pushf', 'popfl',
+];
+
+export const CORPUS: { name: string; bitness: 16 | 32 | 64; syntax: 'att' | 'intel'; noprefix?: boolean; lines: string[] }[] = [
   { name: 'att64', bitness: 64, syntax: 'att', lines: att64() },
   { name: 'att32', bitness: 32, syntax: 'att', lines: att32() },
   { name: 'intel64', bitness: 64, syntax: 'intel', lines: INTEL64 },
+  { name: 'att16', bitness: 16, syntax: 'att', lines: ATT16 },
   {
     name: 'att64 noprefix', bitness: 64, syntax: 'att', noprefix: true,
     lines: ['mov rdi,rax', 'mov rax,rdi', 'add $1,eax', 'mov 8(rdi),rax', 'lea (rax,rbx,4),rcx', 'movq $0,fs:0x28', 'jmp *rax', 'call *8(rsp)', 'xor eax,eax', 'push r12', 'movzbl al,eax', 'shl cl,edx', 'mov cr3,rax', 'fadd st(1),st', 'movq xmm0,rax'],

@@ -40,48 +40,88 @@
 {disp32} mov eax, [ecx-0x80]
 {disp32} lea edx, [ecx-0x80]
 {disp32} add DWORD PTR [ecx-0x80], 0x1
+{disp8} mov eax, [bx+si]
+{disp8} add WORD PTR [bx+si], 0x1
+{disp8} mov eax, [bp]
+{disp8} add WORD PTR [bp], 0x1
+{disp8} mov eax, [di+0x10]
+{disp8} add WORD PTR [di+0x10], 0x1
+{disp8} mov eax, [bp+di-0x80]
+{disp8} add WORD PTR [bp+di-0x80], 0x1
+{disp32} mov eax, [bx+si]
+{disp32} add WORD PTR [bx+si], 0x1
+{disp32} mov eax, [bp]
+{disp32} add WORD PTR [bp], 0x1
+{disp32} mov eax, [di+0x10]
+{disp32} add WORD PTR [di+0x10], 0x1
+{disp32} mov eax, [bp+di-0x80]
+{disp32} add WORD PTR [bp+di-0x80], 0x1
 {load} mov eax, ebx
 {load} mov cl, dh
+{load} mov bx, ax
 {load} add eax, ebx
 {load} add cl, dh
+{load} add bx, ax
 {load} adc eax, ebx
 {load} adc cl, dh
+{load} adc bx, ax
 {load} sub eax, ebx
 {load} sub cl, dh
+{load} sub bx, ax
 {load} sbb eax, ebx
 {load} sbb cl, dh
+{load} sbb bx, ax
 {load} and eax, ebx
 {load} and cl, dh
+{load} and bx, ax
 {load} or eax, ebx
 {load} or cl, dh
+{load} or bx, ax
 {load} xor eax, ebx
 {load} xor cl, dh
+{load} xor bx, ax
 {load} cmp eax, ebx
 {load} cmp cl, dh
+{load} cmp bx, ax
 {load} test ecx, edx
 {load} xchg ecx, edx
+{load} xchg bx, ax
+{load} xchg ax, bx
+{load} xchg eax, esi
 {load} movaps xmm1, xmm2
 {load} movd eax, mm1
 {store} mov eax, ebx
 {store} mov cl, dh
+{store} mov bx, ax
 {store} add eax, ebx
 {store} add cl, dh
+{store} add bx, ax
 {store} adc eax, ebx
 {store} adc cl, dh
+{store} adc bx, ax
 {store} sub eax, ebx
 {store} sub cl, dh
+{store} sub bx, ax
 {store} sbb eax, ebx
 {store} sbb cl, dh
+{store} sbb bx, ax
 {store} and eax, ebx
 {store} and cl, dh
+{store} and bx, ax
 {store} or eax, ebx
 {store} or cl, dh
+{store} or bx, ax
 {store} xor eax, ebx
 {store} xor cl, dh
+{store} xor bx, ax
 {store} cmp eax, ebx
 {store} cmp cl, dh
+{store} cmp bx, ax
 {store} test ecx, edx
 {store} xchg ecx, edx
+{store} xchg bx, ax
+{store} xchg ax, bx
+{store} xchg eax, esi
 {store} movaps xmm1, xmm2
 {store} movd eax, mm1
 {vex3} vaddps xmm0, xmm1, xmm2

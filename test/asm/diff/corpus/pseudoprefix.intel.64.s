@@ -40,66 +40,106 @@
 {disp32} mov eax, [rcx-0x80]
 {disp32} lea edx, [rcx-0x80]
 {disp32} add DWORD PTR [rcx-0x80], 0x1
+{disp8} mov eax, [eax]
+{disp8} add WORD PTR [eax], 0x1
+{disp8} mov eax, [ebp]
+{disp8} add WORD PTR [ebp], 0x1
+{disp8} mov eax, [r13d+0x10]
+{disp8} add WORD PTR [r13d+0x10], 0x1
+{disp8} mov eax, [esp+ecx*2-0x80]
+{disp8} add WORD PTR [esp+ecx*2-0x80], 0x1
+{disp32} mov eax, [eax]
+{disp32} add WORD PTR [eax], 0x1
+{disp32} mov eax, [ebp]
+{disp32} add WORD PTR [ebp], 0x1
+{disp32} mov eax, [r13d+0x10]
+{disp32} add WORD PTR [r13d+0x10], 0x1
+{disp32} mov eax, [esp+ecx*2-0x80]
+{disp32} add WORD PTR [esp+ecx*2-0x80], 0x1
 {load} mov eax, ebx
 {load} mov cl, dh
+{load} mov bx, ax
 {load} mov r9, rax
 {load} add eax, ebx
 {load} add cl, dh
+{load} add bx, ax
 {load} add r9, rax
 {load} adc eax, ebx
 {load} adc cl, dh
+{load} adc bx, ax
 {load} adc r9, rax
 {load} sub eax, ebx
 {load} sub cl, dh
+{load} sub bx, ax
 {load} sub r9, rax
 {load} sbb eax, ebx
 {load} sbb cl, dh
+{load} sbb bx, ax
 {load} sbb r9, rax
 {load} and eax, ebx
 {load} and cl, dh
+{load} and bx, ax
 {load} and r9, rax
 {load} or eax, ebx
 {load} or cl, dh
+{load} or bx, ax
 {load} or r9, rax
 {load} xor eax, ebx
 {load} xor cl, dh
+{load} xor bx, ax
 {load} xor r9, rax
 {load} cmp eax, ebx
 {load} cmp cl, dh
+{load} cmp bx, ax
 {load} cmp r9, rax
 {load} test ecx, edx
 {load} xchg ecx, edx
+{load} xchg bx, ax
+{load} xchg ax, bx
+{load} xchg eax, esi
 {load} movaps xmm1, xmm2
 {load} movd eax, mm1
 {store} mov eax, ebx
 {store} mov cl, dh
+{store} mov bx, ax
 {store} mov r9, rax
 {store} add eax, ebx
 {store} add cl, dh
+{store} add bx, ax
 {store} add r9, rax
 {store} adc eax, ebx
 {store} adc cl, dh
+{store} adc bx, ax
 {store} adc r9, rax
 {store} sub eax, ebx
 {store} sub cl, dh
+{store} sub bx, ax
 {store} sub r9, rax
 {store} sbb eax, ebx
 {store} sbb cl, dh
+{store} sbb bx, ax
 {store} sbb r9, rax
 {store} and eax, ebx
 {store} and cl, dh
+{store} and bx, ax
 {store} and r9, rax
 {store} or eax, ebx
 {store} or cl, dh
+{store} or bx, ax
 {store} or r9, rax
 {store} xor eax, ebx
 {store} xor cl, dh
+{store} xor bx, ax
 {store} xor r9, rax
 {store} cmp eax, ebx
 {store} cmp cl, dh
+{store} cmp bx, ax
 {store} cmp r9, rax
 {store} test ecx, edx
 {store} xchg ecx, edx
+{store} xchg bx, ax
+{store} xchg ax, bx
+{store} xchg eax, esi
 {store} movaps xmm1, xmm2
 {store} movd eax, mm1
 {vex3} vaddps xmm0, xmm1, xmm2
