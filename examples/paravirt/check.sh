@@ -123,13 +123,13 @@ check_sites() {
 		x86_64/paravirt_ident_32) want_body="mov %edi,%eax;ret" ;;
 		i386/*) want_body="ret" ;;
 		esac
-		body=$(objdump -d --no-show-raw-insn "$f" | awk -v fn="<$fn>:" '
-			$2 == fn { on = 1; next } on && NF == 0 { exit }
-			on { sub(/^ *[0-9a-f]+:\t/, ""); gsub(/ +/, " "); sub(/ *$/, ""); out = out (out ? ";" : "") $0 }
+		body=$(objdump -d --no-show-raw-insn --disassemble="$fn" "$f" | awk -v fn="<$fn>:" '
+			$2 == fn { on = 1; next } on && NF == 0 { on = 0 }
+			on && !done { sub(/^ *[0-9a-f]+:\t/, ""); gsub(/ +/, " "); sub(/ *$/, ""); out = out (out ? ";" : "") $0; if ($0 ~ /^ret/) done = 1 }
 			END { print out }')
 		[[ $body == "$want_body" ]] || bad "$f: $fn is '$body', expected '$want_body' (callee-save: only the return register)"
 	done
-	[[ -n ${LIST:-} ]] && echo "    paravirt_ident_64/_32 write only the return register"
+	if [[ -n ${LIST:-} ]]; then echo "    paravirt_ident_64/_32 write only the return register"; fi
 }
 
 ((${#run_only[@]})) || for arch in x86_64 i386; do

@@ -2,7 +2,7 @@
 // relocate a replacement, check that it fits and what it clobbers, pad with NOPs, verify, write. A site
 // that fails a check keeps its bytes and is recorded with the reason.
 import { InstructionReader } from '../asm/reader.js';
-import type { ElfFile, SymbolTable } from '../binary/index.js';
+import { elfConst, type ElfFile, type SymbolTable } from '../binary/index.js';
 import { fullRegister } from '../model/abi.js';
 import { nopFill } from '../model/nops.js';
 import type { PatchTable } from '../table/types.js';
@@ -176,9 +176,12 @@ class CodeReaders {
 
   at(fileOffset: number): { reader: InstructionReader; base: number } {
     for (const r of this.readers) if (fileOffset >= r.start && fileOffset < r.end) return { reader: r.reader, base: r.start };
+    // The section holding the site; without section headers, its PT_LOAD segment (one reader for all its
+    // sites, not one per site).
     const sec = this.elf.sections.find((s) => s.fileSize > 0 && fileOffset >= s.offset && fileOffset < s.offset + s.fileSize);
-    const start = sec ? sec.offset : fileOffset;
-    const end = sec ? sec.offset + sec.fileSize : Math.min(this.elf.data.length, fileOffset + 255);
+    const seg = sec ? undefined : this.elf.programHeaders.find((p) => p.type === elfConst.PT_LOAD && fileOffset >= p.offset && fileOffset < p.offset + p.filesz);
+    const start = sec ? sec.offset : seg ? seg.offset : fileOffset;
+    const end = sec ? sec.offset + sec.fileSize : seg ? seg.offset + seg.filesz : Math.min(this.elf.data.length, fileOffset + 255);
     const reader = new InstructionReader(this.bitness, this.elf.data.subarray(start, end));
     this.readers.push({ start, end, reader });
     return { reader, base: start };

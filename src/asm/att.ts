@@ -5,11 +5,8 @@ import type { RawOperand } from './lexer.js';
 import type { Expr, MemOperand, Operand } from './operands.js';
 import { lookupRegister, type RegInfo } from './registers.js';
 
-export class OperandError extends Error {
-  constructor(message: string, public readonly start: number, public readonly end: number, public readonly hints?: string[]) {
-    super(message);
-  }
-}
+export { InsnError as OperandError } from './errors.js';
+import { InsnError as OperandError } from './errors.js';
 
 const REG_RE = /^%?\s*([a-z][a-z0-9]*(\s*\(\s*[0-7]\s*\))?)/i;
 

@@ -71,7 +71,7 @@ function selectCached(stmt: Statement, opts: AsmOptions): Selected {
     if ('sel' in hit) return hit.sel;
     const d = from - hit.base;
     const e = hit.err;
-    throw e instanceof InsnError ? new InsnError(e.message, e.start + d, e.end + d, e.hints) : new OperandError(e.message, e.start + d, e.end + d, e.hints);
+    throw new InsnError(e.message, e.start + d, e.end + d, e.hints);
   }
   if (selectionCache.size >= CACHE_LIMIT) selectionCache.clear();
   try {

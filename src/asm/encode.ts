@@ -30,7 +30,7 @@ export interface EncodeOptions {
 }
 
 const encoders = new Map<number, InstanceType<typeof Encoder>>();
-function encoderFor(bitness: number): InstanceType<typeof Encoder> {
+export function encoderFor(bitness: number): InstanceType<typeof Encoder> {
   let e = encoders.get(bitness);
   if (!e) encoders.set(bitness, (e = new Encoder(bitness)));
   return e;
@@ -224,6 +224,30 @@ export function orderPrefixes(bytes: Uint8Array): void {
   const run = Array.from(bytes.subarray(0, n));
   const sorted = run.map((b, i) => ({ b, i })).sort((x, y) => PREFIX_SLOT[x.b]! - PREFIX_SLOT[y.b]! || x.i - y.i);
   sorted.forEach((x, i) => (bytes[i] = x.b));
+}
+
+/** `ljmp $sel,$off` / `lcall $sel,$off`: a ptr16:16 or ptr16:32 operand. */
+export function encodeFarDirect(ci: CodeInfo, selector: number, offset: bigint, symbol: string | undefined, bitness: number): Encoded {
+  const ins = Instruction.createFarBranch(ci.code, selector, Number(BigInt.asUintN(32, symbol ? 0n : offset)));
+  try {
+    const enc = encoderFor(bitness);
+    let len: number;
+    try {
+      len = enc.encode(ins, 0n);
+    } catch (e) {
+      enc.takeBuffer();
+      throw e;
+    }
+    const all = enc.takeBuffer();
+    const bytes = all.length === len ? all : all.slice(all.length - len);
+    const offSize = ci.kinds[0] === K.farbr2_2 ? 2 : 4;
+    // Layout: [66] opcode offset selector.
+    const fieldAt = bytes.length - 2 - offSize;
+    const fixups: Fixup[] = symbol ? [{ offset: fieldAt, size: offSize as 2 | 4, pcRelative: false, symbol, addend: offset }] : [];
+    return { bytes, fixups };
+  } finally {
+    ins.free();
+  }
 }
 
 export function writeLE(buf: Uint8Array, off: number, size: number, v: bigint): void {

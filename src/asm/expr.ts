@@ -2,10 +2,8 @@
 // one symbol added (or with a constant subtracted) - enough for `foo+8(%rip)` without an expression evaluator.
 import type { Expr } from './operands.js';
 
-export class ExprError extends Error {
-  constructor(message: string, public readonly at: number) {
-    super(message);
-  }
+export class ExprError {
+  constructor(public readonly message: string, public readonly at: number) {}
 }
 
 const MASK64 = (1n << 64n) - 1n;

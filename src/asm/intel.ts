@@ -157,5 +157,16 @@ export function parseIntelOperand(raw: RawOperand): Operand {
 }
 
 export function parseIntelOperands(raws: RawOperand[]): Operand[] {
+  // `jmp 0x10:0x1000` (direct far): selector and offset become two immediates, as AT&T writes them.
+  const only = raws.length === 1 ? raws[0]! : undefined;
+  const far = only && !only.text.includes('[') ? /^([^:]+?)\s*:\s*([^:]+)$/.exec(only.text) : null;
+  if (only && far && !lookupRegister(far[1]!.trim())) {
+    const selText = far[1]!;
+    const offStart = only.start + only.text.length - far[2]!.length;
+    return [
+      { kind: 'imm', expr: parseExpr(selText, only.start, only.start + selText.length), start: only.start, end: only.start + selText.length },
+      { kind: 'imm', expr: parseExpr(far[2]!, offStart, only.end), start: offStart, end: only.end },
+    ];
+  }
   return raws.map(parseIntelOperand);
 }

@@ -1,11 +1,12 @@
 // Chooses the encoding GNU as 2.40 would: the operands decide which iced Codes fit, then the shortest encoding
 // wins, with GNU's template order breaking ties (store form of reg,reg; imm8 sign-extended before the
 // accumulator form; lowest opcode otherwise).
-import { lookupCodes, modeBit, type CodeInfo } from './codeIndex.js';
-import { encodeCandidate, insertBytes, orderPrefixes, prefixCount, type Encoded } from './encode.js';
+import { codeIndex, lookupCodes, modeBit, type CodeInfo } from './codeIndex.js';
+import { CodeExt } from './iced.js';
+import { encodeCandidate, encodeFarDirect, insertBytes, orderPrefixes, prefixCount, type Encoded } from './encode.js';
 import { Kinds as K, IMPLICIT_KINDS, isRegOrMemKind, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
 import { readMnemonic, type Reading } from './mnemonics.js';
-import type { MemOperand, Operand, ParsedInsn, RegOperand } from './operands.js';
+import type { ImmOperand, MemOperand, Operand, ParsedInsn, RegOperand } from './operands.js';
 import { lookupRegister, registerAvailable, type RegInfo } from './registers.js';
 
 import { InsnError } from './errors.js';
@@ -229,7 +230,10 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   const { mnemonic, ops } = normalizeOperands(insn, opts);
   const mspan = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
   const readings = readMnemonic(mnemonic, opts.syntax, opts.bitness);
-  if (readings.length === 0) throw new InsnError(`unknown instruction '${insn.mnemonic}'`, mspan.start, mspan.end);
+  if (readings.length === 0) {
+    const near = nearestMnemonics(mnemonic);
+    throw new InsnError(`unknown instruction '${insn.mnemonic}'`, mspan.start, mspan.end, near.length > 0 ? [`did you mean ${near.map((n) => `'${n}'`).join(', ')}?`] : undefined);
+  }
   checkRegisters(ops, opts);
   if (opts.bitness === 64 && AMBIGUOUS64.has(mnemonic) && ops.every((o) => o.kind !== 'mem' || o.size === undefined)) {
     throw new InsnError(`'${insn.mnemonic}' is ambiguous in 64-bit code`, mspan.start, mspan.end, [
@@ -241,6 +245,8 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     throw new InsnError("cannot load %cs with mov (it raises #UD); use a far jump or lret", ops[0].start, ops[0].end);
   }
   const pfx = new Set(insn.prefixes);
+  const far = readings.find((r) => r.far) ?? (opts.syntax === 'intel' && (mnemonic === 'jmp' || mnemonic === 'call') ? { ...readings[0]!, far: true } : undefined);
+  if (far && ops.length === 2 && ops.every((o) => o.kind === 'imm')) return selectFarDirect(insn, far, ops as ImmOperand[], opts, warnings);
   const target = directTarget(insn, ops);
   for (const o of ops) {
     const sym = o.kind === 'imm' ? o.expr.symbol : o.kind === 'mem' ? o.disp.symbol : undefined;
@@ -535,6 +541,23 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
   return { kind: 'branch', ...(short ? { short } : {}), ...(near ? { near } : {}), target, prefixBytes: [], warnings };
 }
 
+function selectFarDirect(insn: ParsedInsn, r: Reading, ops: ImmOperand[], opts: SelectOptions, warnings: string[]): Selected {
+  const at = { start: insn.mnemonicStart, end: ops[1]!.end };
+  if (opts.bitness === 64) throw new InsnError(`direct far '${insn.mnemonic}' does not exist in 64-bit mode`, at.start, at.end, ['use an indirect far jump: ljmp *mem']);
+  const bits = r.dataSize ?? (opts.bitness === 16 ? 16 : 32);
+  const kind = bits === 16 ? K.farbr2_2 : bits === 32 ? K.farbr4_2 : -1;
+  const ci = r.codes.find((c) => c.kinds.length === 1 && c.kinds[0] === kind && (c.modes & modeBit(opts.bitness)));
+  if (!ci) throw new InsnError(`no ${bits}-bit direct far form of '${insn.mnemonic}'`, at.start, at.end);
+  const [sel, off] = ops as [ImmOperand, ImmOperand];
+  if (sel.expr.symbol !== undefined || sel.expr.value < 0n || sel.expr.value > 0xffffn) throw new InsnError('the segment selector must be a constant from 0 to 0xffff', sel.start, sel.end);
+  const v = off.expr.value;
+  if (off.expr.symbol === undefined && (bits === 16 ? v < -0x8000n || v > 0xffffn : v < -0x80000000n || v > 0xffffffffn)) {
+    throw new InsnError(`offset ${fmt(v)} does not fit in ${bits} bits`, off.start, off.end);
+  }
+  const encoded = encodeFarDirect(ci, Number(sel.expr.value), v, off.expr.symbol, opts.bitness);
+  return { kind: 'fixed', encoded, code: ci, warnings };
+}
+
 function explainMismatch(insn: ParsedInsn, readings: Reading[], ops: Operand[], opts: SelectOptions): InsnError {
   const start = insn.mnemonicStart;
   const end = insn.operands.at(-1)?.end ?? insn.mnemonicEnd;
@@ -563,5 +586,37 @@ function explainMismatch(insn: ParsedInsn, readings: Reading[], ops: Operand[], 
 }
 
 function formOf(ci: CodeInfo): string {
-  return ci.name.toLowerCase().replace(/_/g, ' ');
+  const oi = CodeExt.opCode(ci.code);
+  try {
+    return oi.instructionString;
+  } finally {
+    oi.free();
+  }
+}
+
+/** Up to three known mnemonics within edit distance 2 (only computed for an unknown name). */
+function nearestMnemonics(name: string): string[] {
+  const scored: [number, string][] = [];
+  for (const known of codeIndex().keys()) {
+    if (known === '' || Math.abs(known.length - name.length) > 2) continue;
+    const d = editDistance(name, known);
+    if (d <= 2) scored.push([d, known]);
+  }
+  // Closest first; among equals, the one sharing the longest prefix (typos rarely hit the first letters).
+  const common = (x: string): number => {
+    let i = 0;
+    while (i < x.length && x[i] === name[i]) i++;
+    return i;
+  };
+  return scored.sort((a, b) => a[0] - b[0] || common(b[1]) - common(a[1]) || a[1].localeCompare(b[1])).slice(0, 3).map((x) => x[1]);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }

@@ -20,6 +20,11 @@ export const SYNTAX_LIMITS = {
    * needs three (sitetable { clobbers ... { ... } }).
    */
   maxNestingDepth: 64,
+  /**
+   * Tokens in one file (white space and comments excluded): parsing costs about 40 µs a token with error
+   * recovery on, so this bounds a file to a few seconds. The largest shipped rule file has about 4,000.
+   */
+  maxTokens: 100_000,
 };
 
 /** Source text → tokens → CST → syntax tree. Never throws on user input; errors come back as data. */
@@ -27,6 +32,11 @@ export function parseRules(src: SourceText): ParseResult {
   // A final newline ends the last statement; the grammar then needs no end-of-file special case.
   const text = src.text.endsWith('\n') ? src.text : `${src.text}\n`;
   const lexed = lex(src.text === text ? src : new SourceText(src.file, text));
+  const extra = lexed.tokens[SYNTAX_LIMITS.maxTokens];
+  if (extra) {
+    const d = error('token-count', `more than ${SYNTAX_LIMITS.maxTokens} tokens in one file (SYNTAX_LIMITS.maxTokens); the file is not parsed`, src.span(extra.startOffset, extra.startOffset + 1));
+    return { ast: { file: src.file, statements: [] }, diagnostics: [...lexed.diagnostics, d] };
+  }
   const tooDeep = firstTooDeep(lexed.tokens);
   if (tooDeep) {
     const d = error('nesting-depth', `braces nest deeper than ${SYNTAX_LIMITS.maxNestingDepth} levels (SYNTAX_LIMITS.maxNestingDepth); the file is not parsed further`, src.span(tooDeep.startOffset, tooDeep.startOffset + 1));

@@ -8,10 +8,29 @@ import * as T from './tokens.js';
  * Only the shape is decided here: which words mean what inside a table is the model's business,
  * so a new site-table layout is data, not grammar.
  */
+/** Nested in-repetition recoveries allowed (see the constructor); far below the stack's depth. */
+export const MAX_REPETITION_RECOVERY_DEPTH = 200;
+
 export class RulesParser extends chevrotain.CstParser {
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 2 });
     this.performSelfAnalysis();
+    // Chevrotain recovers inside a repetition (a MANY over lines) by calling the repetition again from
+    // within itself, so every consecutive bad line nests one level deeper: ten thousand lines of garbage
+    // overflow the stack. Beyond MAX_REPETITION_RECOVERY_DEPTH nested recoveries the repetition just
+    // ends, and what is left is reported by the enclosing rule (at worst, once, as unexpected input).
+    const self = this as unknown as { attemptInRepetitionRecovery: (...args: unknown[]) => void };
+    const recover = self.attemptInRepetitionRecovery;
+    let depth = 0;
+    self.attemptInRepetitionRecovery = function (this: unknown, ...args: unknown[]): void {
+      if (depth >= MAX_REPETITION_RECOVERY_DEPTH) return;
+      depth++;
+      try {
+        recover.apply(this, args);
+      } finally {
+        depth--;
+      }
+    };
   }
 
   file = this.RULE('file', () => {

@@ -20,7 +20,33 @@ export const ARCHES: Arch[] = ['x86_64', 'i386'];
 export type Layout = 'linux2629' | 'linux4' | 'rel32';
 export const LAYOUTS: Layout[] = ['linux2629', 'linux4', 'rel32'];
 
-export const CAN_RUN = process.platform === 'linux' && process.arch === 'x64';
+const canRunCache = new Map<Arch, boolean>();
+
+/**
+ * Whether this machine runs static programs of the architecture (an x86_64 Linux host; for i386 also a
+ * kernel with IA-32 emulation): a three-instruction program is built and run once per process.
+ */
+export function canRun(arch: Arch): boolean {
+  let ok = canRunCache.get(arch);
+  if (ok !== undefined) return ok;
+  ok = false;
+  if (process.platform === 'linux' && process.arch === 'x64') {
+    const dir = mkdtempSync(join(tmpdir(), 'patchc-apply-canrun-'));
+    try {
+      writeFileSync(join(dir, 'p.s'), `.text\n.globl _start\n_start:\n  mov $7, %eax\n${exitWith(arch, '%eax')}\n`);
+      execFileSync('as', [arch === 'x86_64' ? '--64' : '--32', '-o', join(dir, 'p.o'), join(dir, 'p.s')], { stdio: 'pipe' });
+      execFileSync('ld', ['-m', arch === 'x86_64' ? 'elf_x86_64' : 'elf_i386', '-o', join(dir, 'p'), join(dir, 'p.o')], { stdio: 'pipe' });
+      const r = spawnSync(join(dir, 'p'), { timeout: 10_000 });
+      ok = !r.error && r.status === 7;
+    } catch {
+      ok = false;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  canRunCache.set(arch, ok);
+  return ok;
+}
 
 export const ptrBytes = (arch: Arch) => (arch === 'x86_64' ? 8 : 4);
 export const stride = (layout: Layout, arch: Arch) => (layout === 'rel32' ? 8 : 2 * ptrBytes(arch));
@@ -413,6 +439,7 @@ export function refusalSites(arch: Arch): RefusalSite[] {
     { label: 'r_good', slot: 0 }, // patched: something must be written
     { label: 'r_notcall', slot: 0, code: `mov $1, %eax\n  nop` }, // 5 + 1 bytes, no call
     { label: 'r_wrongslot', slot: 0, code: c(1) }, // calls through slot 1, recorded as slot 0
+    { label: 'r_regcall', slot: 0, code: arch === 'x86_64' ? 'call *(%rax)' : 'call *(%eax)' }, // through a register
     { label: 'r_short', slot: 0, code: `${c(0)}\n  nop`, len: 7 }, // the call is 6 bytes, the entry says 7
     { label: 'r_long', slot: 0, len: 5 }, // the call is 6 bytes, the entry says 5
     { label: 'r_big', slot: 2 }, // the replacement is 10 bytes

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ARCHES,
   bytesAt,
-  CAN_RUN,
+  canRun,
   FAR_ADDRESS,
   exitWith,
   happyProgram,
@@ -65,6 +65,7 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
   const cases: [label: string, reason: () => RegExp][] = [
     ['r_notcall', () => /^original bytes are not an indirect call$/],
     ['r_wrongslot', () => new RegExp(`^the call goes through ${hex(pvOps() + W)}, not slot 0 of pv_ops \\(${hex(pvOps())}\\)$`)],
+    ['r_regcall', () => /^the call goes through a register-based address, not slot 0 of pv_ops \(0x[0-9a-f]+\)$/],
     ['r_short', () => /^the indirect call is 6 bytes; the site says 7$/],
     ['r_long', () => /^the indirect call is 6 bytes; the site says 5$/],
     ['r_big', () => /^replacement is 10 bytes; the site has 6$/],
@@ -79,7 +80,10 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
     expect(s.outcome).toBe('refused');
     expect(s.reason).toMatch(reason());
     expect(s.patched).toBe(s.original);
-    const len = refusalSites(arch).find((x) => x.label === label)!.len ?? 6;
+    // The entry's len: given, or the code's own length (labels around it).
+    const given = refusalSites(arch).find((x) => x.label === label)!.len;
+    const len = given ?? Number(syms.get(`${label}_end`)! - syms.get(label)!);
+    expect(s.len).toBe(len);
     const original = bytesAt(input, syms.get(label)!, len);
     expect(bytesAt(output, syms.get(label)!, len)).toBe(original);
     expect(unhex(s.original)).toBe(original);
@@ -98,7 +102,16 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
 
   it('still patches the good site, and nothing else changed', () => {
     expect(site(report, 'r_good').outcome).toBe('patched');
-    expect(report.summary.outcomes).toEqual({ patched: arch === 'x86_64' ? 2 : 3, 'already-applied': 0, refused: arch === 'x86_64' ? 9 : 8 });
+    expect(report.summary.outcomes).toEqual({ patched: arch === 'x86_64' ? 2 : 3, 'already-applied': 0, refused: arch === 'x86_64' ? 10 : 9 });
+  });
+
+  it('`patchc explain` shows a refused site with its reason, the same before and after', async () => {
+    const r = await patchc('explain', '--rules', w.path('refuse.rules'), input, '--op', 'clob');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/outcome: refused \(replacement writes [re]cx, which the site's clobber mask \([re]ax\) does not allow\)/);
+    const [, before, after] = r.out.split(/ {2}before:\n| {2}after:\n/);
+    expect(before!.trim()).toBe(after!.trim());
+    expect(before).toMatch(/ff 15 .* call/);
   });
 
   it('--strict exits 1 when a site is refused (and still writes the report)', async () => {
@@ -138,7 +151,7 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
     expect(sha256(out)).toBe(sha256(elf));
   });
 
-  it.skipIf(!CAN_RUN)('a far `call target` runs where it is patched, and stays an indirect call where refused', async () => {
+  it.skipIf(!canRun(arch))('a far `call target` runs where it is patched, and stays an indirect call where refused', async () => {
     const src = `
   .text
   .globl _start

@@ -166,15 +166,19 @@ static inline unsigned long missing_op(unsigned long x) { (void)x; __builtin_tra
  * cannot be preserved and both are outputs (mask CLBR_RET64 = eax|edx, Linux's i386
  * CLBR_RET_REG); Linux's i386 callee-save thunk accordingly saves only ecx. ident32 uses the
  * same macro, as Linux's PVOP_CALLEE1 does for every callee-save op on i386.
+ * The output is written "=A" (a 64-bit value in the edx:eax pair): the same two registers as
+ * Linux's "=a"(__eax), "=d"(__edx), but gcc 12 then keeps the value in edx:eax, whereas
+ * rebuilding it as ((u64)__edx << 32) | __eax made it store both halves to the stack and load
+ * them back after every site (4 instructions per pte_val site in the benchmark's teardown loop).
  */
 #define __PVOP_CALLEE64(slot, ...)                                                      \
 	({                                                                              \
-		unsigned long __eax, __edx;                                             \
+		u64 __ret;                                                              \
 		asm volatile(PV_SITE_ASM                                                \
-			     : "=a"(__eax), "=d"(__edx)                                 \
+			     : "=A"(__ret)                                              \
 			     : PV_SITE_OPERANDS(slot, CLBR_RET64) __VA_ARGS__           \
 			     : "memory", "cc");                                         \
-		((u64)__edx << 32) | __eax;                                             \
+		__ret;                                                                  \
 	})
 
 #define PV_ARG0(x) , "a"((unsigned long)(x))

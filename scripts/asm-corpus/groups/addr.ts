@@ -10,7 +10,7 @@ function addressForms(bits: Bits): MemOp[] {
   // Every base, bare and with the disp8/disp32 edges: rbp/r13 need a disp, rsp/r12 need a SIB.
   for (const b of a) {
     forms.push(mem({ base: b }));
-    for (const d of [1n, 0x7fn, 0x80n, -0x80n, -0x81n]) forms.push(mem({ base: b, disp: d }));
+    for (const d of [0x7fn, 0x80n, -0x80n, -0x81n]) forms.push(mem({ base: b, disp: d }));
   }
   for (const d of DISPS) forms.push(mem({ base: a[3], disp: d }));
   // base + index*scale, every scale, rbp/r13 bases, r12/r13 as index.

@@ -103,10 +103,10 @@ export const aluGroup: LineGroup = {
       for (const w of widths(bits)) {
         const regs = gprs(w, bits);
         const sfx = `${op}${SUFFIX[w]}`;
-        every(regs, 3, k).forEach((r, i) => out.push(I(op, [reg(r), reg(regs[(i + 7) % regs.length] ?? '')], i % 2 ? { att: sfx } : {})));
-        // Every immediate edge on the accumulator (short form), another register, and memory (for add and
-        // cmp; the other ops take every third edge, so that all edges still meet every opcode row).
-        const full = op === 'add' || op === 'cmp';
+        every(regs, 4, k).forEach((r, i) => out.push(I(op, [reg(r), reg(regs[(i + 7) % regs.length] ?? '')], i % 2 ? { att: sfx } : {})));
+        // Every immediate edge on the accumulator (short form), another register, and memory for add;
+        // the other ops take every third edge, so that all edges still meet every opcode row.
+        const full = op === 'add';
         const edges = full ? immEdges(w) : every(immEdges(w), 3, k);
         edges.forEach((v, j) => {
           out.push(I(op, [reg(regs[0] ?? ''), imm(v)]));
@@ -226,7 +226,8 @@ export const bitGroup: LineGroup = {
     [...CC, ...CC_ALIASES].forEach((cc, i) => {
       out.push(I(`set${cc}`, [reg(r8[i % r8.length] ?? '')]));
       out.push(I(`set${cc}`, [sized(mems[i % mems.length]!, 'byte')], { att: `set${cc}` }));
-      for (const w of ws) {
+      // The aliases are only other names: one width is enough for them.
+      for (const w of CC.includes(cc) ? ws : [32 as Width]) {
         const regs = gprs(w, bits);
         out.push(I(`cmov${cc}`, [reg(regs[i % regs.length] ?? ''), reg(regs[(i + 5) % regs.length] ?? '')]));
       }

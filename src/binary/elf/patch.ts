@@ -6,7 +6,7 @@ import { InputError } from '../../diag/diagnostic.js';
 import { writeFileAtomic, type AtomicWriteOptions } from '../atomicWrite.js';
 import { hex } from '../bytes.js';
 import { lookupVaddr } from './layout.js';
-import { SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type SectionHeader } from './types.js';
+import { PT_LOAD, SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type SectionHeader } from './types.js';
 
 export interface ByteWrite {
   offset: number;
@@ -61,8 +61,12 @@ export class ElfPatcher {
   write(offset: number, bytes: Uint8Array, vaddr?: bigint): void {
     const sec = this.containingSection(offset, bytes.length);
     const at = { file: this.elf.fileName, offset: Math.max(0, Math.min(offset, this.data.length)), ...(vaddr !== undefined ? { vaddr } : {}) };
-    if (!sec) throw new InputError(`write of ${bytes.length} bytes at ${hex(offset)} is not inside the file contents of one section`, at);
-    if (this.structural.has(sec.index)) throw new InputError(`write at ${hex(offset)} would change ${sec.name || `section ${sec.index}`}, which holds names or symbols`, at);
+    // An ELF without section headers (sstrip'd) is patched by segment, as its sites are found (CodeMap).
+    const sectionless = this.elf.sections.length <= 1;
+    if (!sec && !(sectionless && this.inLoadSegment(offset, bytes.length))) {
+      throw new InputError(`write of ${bytes.length} bytes at ${hex(offset)} is not inside the file contents of one ${sectionless ? 'PT_LOAD segment' : 'section'}`, at);
+    }
+    if (sec && this.structural.has(sec.index)) throw new InputError(`write at ${hex(offset)} would change ${sec.name || `section ${sec.index}`}, which holds names or symbols`, at);
     if (this.overlapsHeaders(offset, bytes.length)) throw new InputError(`write at ${hex(offset)} overlaps the ELF header or a header table`, at);
     if (this.options.record === false) {
       this.data.set(bytes, offset);
@@ -93,6 +97,11 @@ export class ElfPatcher {
     const last = this.lastSection;
     if (last && offset >= last.offset && offset + length <= last.offset + last.fileSize) return last;
     return (this.lastSection = this.elf.sections.find((s) => s.index !== 0 && s.fileSize > 0 && offset >= s.offset && offset + length <= s.offset + s.fileSize));
+  }
+
+  private inLoadSegment(offset: number, length: number): boolean {
+    if (!Number.isSafeInteger(offset) || offset < 0 || length <= 0) return false;
+    return this.elf.programHeaders.some((p) => p.type === PT_LOAD && offset >= p.offset && offset + length <= p.offset + p.filesz);
   }
 
   private headerRanges: [number, number][] | undefined;

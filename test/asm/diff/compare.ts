@@ -75,11 +75,12 @@ export function summarize(group: string, items: readonly ItemReport[]): GroupSta
 }
 
 export function formatTable(stats: readonly GroupStats[]): string {
-  const head = `${'group'.padEnd(16)}${'agree'.padStart(14)}   identical  refused-ok  refused  WRONG  ACC-INVALID  THREW  skipped`;
+  const head = `${'group'.padEnd(16)}${'agree'.padStart(15)}    identical  refused-ok  refused  WRONG  ACC-INVALID  THREW  skipped`;
   const rows = stats.map((s) => {
     const c = s.counts;
-    const pct = `${(100 * s.agreement).toFixed(1)}%`;
-    return `${s.group.padEnd(16)}${`${s.agree}/${s.compared}`.padStart(12)} ${pct.padStart(6)} ${String(c.identical).padStart(9)} ${String(c['refused-ok']).padStart(11)} ${String(c.refused).padStart(8)} ${String(c.wrong).padStart(6)} ${String(c['accepted-invalid']).padStart(12)} ${String(c.threw).padStart(6)} ${String(c.skipped).padStart(8)}`;
+    // Rounded down, so that 99.97 % does not print as 100 %.
+    const pct = s.agree === s.compared ? '100%' : `${(Math.floor(s.agreement * 10000) / 100).toFixed(2)}%`;
+    return `${s.group.padEnd(16)}${`${s.agree}/${s.compared}`.padStart(12)} ${pct.padStart(7)} ${String(c.identical).padStart(9)} ${String(c['refused-ok']).padStart(11)} ${String(c.refused).padStart(8)} ${String(c.wrong).padStart(6)} ${String(c['accepted-invalid']).padStart(12)} ${String(c.threw).padStart(6)} ${String(c.skipped).padStart(8)}`;
   });
   return [head, ...rows].join('\n');
 }

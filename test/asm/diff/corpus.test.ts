@@ -52,6 +52,10 @@ describe('asm differential corpus', () => {
     expect(files.length).toBe(generated.length);
   });
 
+  it('has a threshold for every group (a new group must not start at 0 silently)', () => {
+    expect(groups.filter((g) => CORPUS_MIN_AGREEMENT[g] === undefined)).toEqual([]);
+  });
+
   it('loads patchc assembler (src/asm/index.ts exporting assembleBlock)', () => {
     requireAssembler();
   });

@@ -1,5 +1,5 @@
 // Minimum agreement (identical + correctly refused, over compared items) per corpus group, per real-code
-// sample and for the random test. Set from what the assembler achieved (2026-11-27 ~00:00 UTC); raise
+// sample and for the random test. Set from what the assembler achieved (2026-11-28 00:20 UTC); raise
 // them as it improves; the tests print "thresholds can be raised" with the numbers to paste.
 // Wrong bytes, accepting an invalid line, or throwing fail the tests regardless of these numbers.
 
@@ -9,12 +9,12 @@ export const CORPUS_MIN_AGREEMENT: Record<string, number> = {
   shift: 1.0,
   unary: 1.0,
   bitops: 1.0,
-  stack: 0.997,
-  indirect: 0.971,
+  stack: 1.0,
+  indirect: 0.985,
   branch: 1.0,
   blocks: 1.0,
   system: 1.0,
-  string: 0.995,
+  string: 1.0,
   misc: 1.0,
   addressing: 1.0,
   pseudoprefix: 1.0,
@@ -35,8 +35,8 @@ export const REALCODE_MIN_AGREEMENT: Record<string, number> = {
   'ls-intel-64': 0.995,
   'ls-attnp-64': 0.995,
   'libz-att-64': 0.995,
-  'libm-intel-64': 0.993,
-  'libcrypto-att-64': 0.991,
+  'libm-intel-64': 0.995,
+  'libcrypto-att-64': 0.994,
   'libcrypto-intel-64': 0.995,
   'libresolv-att-32': 0.995,
   'libresolv-intel-32': 0.994,

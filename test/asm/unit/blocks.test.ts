@@ -124,3 +124,23 @@ describe('diagnostics are data', () => {
     expect(text.slice(r.instructions[2]!.start, r.instructions[2]!.end)).toBe('pop %rbp');
   });
 });
+
+describe('robustness', () => {
+  it('never throws and never reports an internal error on arbitrary text', async () => {
+    const fc = (await import('fast-check')).default;
+    const pieces = ['mov', 'add', 'jmp', 'lock', 'rep', '%rax', '%eax', 'rax', '$1', '$-1', '(', ')', ',', ';', '\n', '1:', '1f', '1b', 'foo', '[', ']', 'PTR', 'DWORD',
+      '*', '+', '-', '0x10', '%fs:', '{load}', '{disp32}', '#', ' ', 'movabs', 'xchg', 'call', 'st(1)', '%xmm0', 'rip', '.byte', "'", '@PLT'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), fc.constantFrom<'att' | 'intel'>('att', 'intel'), fc.constantFrom<16 | 32 | 64>(16, 32, 64), (parts, syntax, bitness) => {
+        const text = parts.join(' ');
+        const r = assembleBlock(text, { bitness, syntax });
+        for (const e of r.errors) {
+          expect(e.message).not.toMatch(/internal assembler error/);
+          expect(e.start).toBeGreaterThanOrEqual(0);
+          expect(e.end).toBeLessThanOrEqual(text.length);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

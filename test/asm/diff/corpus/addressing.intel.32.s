@@ -7,352 +7,334 @@
 mov eax, [eax]
 mov [eax], ebx
 lea ecx, [eax]
-mov ecx, [eax+0x1]
-add DWORD PTR [eax+0x1], 0x1
-mov edx, [eax+0x7f]
-mov [eax+0x7f], ebp
-mov BYTE PTR [eax+0x7f], 0x41
-mov ebx, [eax+0x80]
-lea esp, [eax+0x80]
-mov esp, [eax-0x80]
-mov [eax-0x80], edi
-mov ebp, [eax-0x81]
-add DWORD PTR [eax-0x81], 0x1
-mov esi, [ecx]
-mov [ecx], ecx
-lea edi, [ecx]
-mov edi, [ecx+0x1]
-mov BYTE PTR [ecx+0x1], 0x41
-mov eax, [ecx+0x7f]
-mov [ecx+0x7f], ebx
-mov ecx, [ecx+0x80]
-lea edx, [ecx+0x80]
-add DWORD PTR [ecx+0x80], 0x1
-mov edx, [ecx-0x80]
-mov [ecx-0x80], ebp
-mov ebx, [ecx-0x81]
-mov esp, [edx]
-mov [edx], edi
-lea ebp, [edx]
-mov BYTE PTR [edx], 0x41
-mov ebp, [edx+0x1]
-add DWORD PTR [edx+0x1], 0x1
-mov esi, [edx+0x7f]
-mov [edx+0x7f], ecx
-mov edi, [edx+0x80]
-lea eax, [edx+0x80]
-mov eax, [edx-0x80]
-mov [edx-0x80], ebx
-mov ecx, [edx-0x81]
-add DWORD PTR [edx-0x81], 0x1
-mov BYTE PTR [edx-0x81], 0x41
-mov edx, [ebx]
-mov [ebx], ebp
-lea ebx, [ebx]
-mov ebx, [ebx+0x1]
-mov esp, [ebx+0x7f]
-mov [ebx+0x7f], edi
-mov ebp, [ebx+0x80]
-lea esi, [ebx+0x80]
+mov ecx, [eax+0x7f]
+add DWORD PTR [eax+0x7f], 0x1
+mov edx, [eax+0x80]
+mov [eax+0x80], ebp
+mov BYTE PTR [eax+0x80], 0x41
+mov ebx, [eax-0x80]
+lea esp, [eax-0x80]
+mov esp, [eax-0x81]
+mov [eax-0x81], edi
+mov ebp, [ecx]
+add DWORD PTR [ecx], 0x1
+mov esi, [ecx+0x7f]
+mov [ecx+0x7f], ecx
+lea edi, [ecx+0x7f]
+mov edi, [ecx+0x80]
+mov BYTE PTR [ecx+0x80], 0x41
+mov eax, [ecx-0x80]
+mov [ecx-0x80], ebx
+mov ecx, [ecx-0x81]
+lea edx, [ecx-0x81]
+add DWORD PTR [ecx-0x81], 0x1
+mov edx, [edx]
+mov [edx], ebp
+mov ebx, [edx+0x7f]
+mov esp, [edx+0x80]
+mov [edx+0x80], edi
+lea ebp, [edx+0x80]
+mov BYTE PTR [edx+0x80], 0x41
+mov ebp, [edx-0x80]
+add DWORD PTR [edx-0x80], 0x1
+mov esi, [edx-0x81]
+mov [edx-0x81], ecx
+mov edi, [ebx]
+lea eax, [ebx]
+mov eax, [ebx+0x7f]
+mov [ebx+0x7f], ebx
+mov ecx, [ebx+0x80]
 add DWORD PTR [ebx+0x80], 0x1
-mov esi, [ebx-0x80]
-mov [ebx-0x80], ecx
-mov BYTE PTR [ebx-0x80], 0x41
-mov edi, [ebx-0x81]
-mov eax, [esp]
-mov [esp], ebx
-lea ecx, [esp]
-mov ecx, [esp+0x1]
-add DWORD PTR [esp+0x1], 0x1
-mov edx, [esp+0x7f]
-mov [esp+0x7f], ebp
-mov ebx, [esp+0x80]
-lea esp, [esp+0x80]
+mov BYTE PTR [ebx+0x80], 0x41
+mov edx, [ebx-0x80]
+mov [ebx-0x80], ebp
+lea ebx, [ebx-0x80]
+mov ebx, [ebx-0x81]
+mov esp, [esp]
+mov [esp], edi
+mov ebp, [esp+0x7f]
+lea esi, [esp+0x7f]
+add DWORD PTR [esp+0x7f], 0x1
+mov esi, [esp+0x80]
+mov [esp+0x80], ecx
 mov BYTE PTR [esp+0x80], 0x41
-mov esp, [esp-0x80]
-mov [esp-0x80], edi
-mov ebp, [esp-0x81]
-add DWORD PTR [esp-0x81], 0x1
-mov esi, [ebp]
-mov [ebp], ecx
-lea edi, [ebp]
-mov edi, [ebp+0x1]
-mov eax, [ebp+0x7f]
-mov [ebp+0x7f], ebx
-mov BYTE PTR [ebp+0x7f], 0x41
-mov ecx, [ebp+0x80]
-lea edx, [ebp+0x80]
-add DWORD PTR [ebp+0x80], 0x1
-mov edx, [ebp-0x80]
-mov [ebp-0x80], ebp
-mov ebx, [ebp-0x81]
-mov esp, [esi]
-mov [esi], edi
-lea ebp, [esi]
-mov ebp, [esi+0x1]
-add DWORD PTR [esi+0x1], 0x1
-mov BYTE PTR [esi+0x1], 0x41
-mov esi, [esi+0x7f]
-mov [esi+0x7f], ecx
-mov edi, [esi+0x80]
-lea eax, [esi+0x80]
-mov eax, [esi-0x80]
-mov [esi-0x80], ebx
-mov ecx, [esi-0x81]
-add DWORD PTR [esi-0x81], 0x1
-mov edx, [edi]
-mov [edi], ebp
-lea ebx, [edi]
-mov BYTE PTR [edi], 0x41
-mov ebx, [edi+0x1]
+mov edi, [esp-0x80]
+mov eax, [esp-0x81]
+mov [esp-0x81], ebx
+lea ecx, [esp-0x81]
+mov ecx, [ebp]
+add DWORD PTR [ebp], 0x1
+mov edx, [ebp+0x7f]
+mov [ebp+0x7f], ebp
+mov ebx, [ebp+0x80]
+lea esp, [ebp+0x80]
+mov BYTE PTR [ebp+0x80], 0x41
+mov esp, [ebp-0x80]
+mov [ebp-0x80], edi
+mov ebp, [ebp-0x81]
+add DWORD PTR [ebp-0x81], 0x1
+mov esi, [esi]
+mov [esi], ecx
+lea edi, [esi]
+mov edi, [esi+0x7f]
+mov eax, [esi+0x80]
+mov [esi+0x80], ebx
+mov BYTE PTR [esi+0x80], 0x41
+mov ecx, [esi-0x80]
+lea edx, [esi-0x80]
+add DWORD PTR [esi-0x80], 0x1
+mov edx, [esi-0x81]
+mov [esi-0x81], ebp
+mov ebx, [edi]
 mov esp, [edi+0x7f]
 mov [edi+0x7f], edi
+lea ebp, [edi+0x7f]
 mov ebp, [edi+0x80]
-lea esi, [edi+0x80]
 add DWORD PTR [edi+0x80], 0x1
+mov BYTE PTR [edi+0x80], 0x41
 mov esi, [edi-0x80]
 mov [edi-0x80], ecx
 mov edi, [edi-0x81]
-mov BYTE PTR [edi-0x81], 0x41
+lea eax, [edi-0x81]
 mov eax, [ebx+0x0]
 mov [ebx+0x0], ebx
-lea ecx, [ebx+0x0]
 mov ecx, [ebx+0x1]
 add DWORD PTR [ebx+0x1], 0x1
 mov edx, [ebx+0x7f]
 mov [ebx+0x7f], ebp
+lea ebx, [ebx+0x7f]
+mov BYTE PTR [ebx+0x7f], 0x41
 mov ebx, [ebx+0x80]
-lea esp, [ebx+0x80]
 mov esp, [ebx-0x80]
 mov [ebx-0x80], edi
 mov ebp, [ebx-0x81]
+lea esi, [ebx-0x81]
 add DWORD PTR [ebx-0x81], 0x1
 mov esi, [ebx+0xff]
 mov [ebx+0xff], ecx
-lea edi, [ebx+0xff]
 mov edi, [ebx+0x7fff]
+mov BYTE PTR [ebx+0x7fff], 0x41
 mov eax, [ebx+0x7fffffff]
 mov [ebx+0x7fffffff], ebx
+lea ecx, [ebx+0x7fffffff]
 mov ecx, [ebx-0x80000000]
-lea edx, [ebx-0x80000000]
 add DWORD PTR [ebx-0x80000000], 0x1
-mov BYTE PTR [ebx-0x80000000], 0x41
 mov edx, [esp+ecx*1]
 mov [esp+ecx*1], ebp
 mov ebx, [esi+ebx*1]
+lea esp, [esi+ebx*1]
 mov esp, [eax+esi*1]
 mov [eax+esi*1], edi
-lea ebp, [eax+esi*1]
+mov BYTE PTR [eax+esi*1], 0x41
 mov ebp, [ebp+ecx*1]
 add DWORD PTR [ebp+ecx*1], 0x1
 mov esi, [esp+ebp*1+0x80]
 mov [esp+ebp*1+0x80], ecx
-mov BYTE PTR [esp+ebp*1+0x80], 0x41
+lea edi, [esp+ebp*1+0x80]
 mov edi, [eax+esi*1+0x7f]
-lea eax, [eax+esi*1+0x7f]
 mov eax, [eax+esi*1-0x80]
 mov [eax+esi*1-0x80], ebx
 mov ecx, [eax+esi*1+0x80]
+lea edx, [eax+esi*1+0x80]
 add DWORD PTR [eax+esi*1+0x80], 0x1
+mov BYTE PTR [eax+esi*1+0x80], 0x41
 mov edx, [eax+esi*1-0x81]
 mov [eax+esi*1-0x81], ebp
-lea ebx, [eax+esi*1-0x81]
 mov ebx, [edx*1]
-mov BYTE PTR [edx*1], 0x41
 mov esp, [edi*1+0x10]
 mov [edi*1+0x10], edi
+lea ebp, [edi*1+0x10]
 mov ebp, [ebp*1-0x8]
-lea esi, [ebp*1-0x8]
 add DWORD PTR [ebp*1-0x8], 0x1
 mov esi, [ebx+eax*2]
 mov [ebx+eax*2], ecx
+mov BYTE PTR [ebx+eax*2], 0x41
 mov edi, [ebp+edx*2]
+lea eax, [ebp+edx*2]
 mov eax, [edi+ebp*2]
 mov [edi+ebp*2], ebx
-lea ecx, [edi+ebp*2]
-mov BYTE PTR [edi+ebp*2], 0x41
 mov ecx, [ecx+edi*2]
 add DWORD PTR [ecx+edi*2], 0x1
 mov edx, [ebp+ecx*2]
 mov [ebp+ecx*2], ebp
+lea ebx, [ebp+ecx*2]
 mov ebx, [esp+ebp*2+0x80]
-lea esp, [esp+ebp*2+0x80]
+mov BYTE PTR [esp+ebp*2+0x80], 0x41
 mov esp, [eax+esi*2+0x7f]
 mov [eax+esi*2+0x7f], edi
 mov ebp, [eax+esi*2-0x80]
+lea esi, [eax+esi*2-0x80]
 add DWORD PTR [eax+esi*2-0x80], 0x1
-mov BYTE PTR [eax+esi*2-0x80], 0x41
 mov esi, [eax+esi*2+0x80]
 mov [eax+esi*2+0x80], ecx
-lea edi, [eax+esi*2+0x80]
 mov edi, [eax+esi*2-0x81]
 mov eax, [edx*2]
 mov [edx*2], ebx
+lea ecx, [edx*2]
+mov BYTE PTR [edx*2], 0x41
 mov ecx, [edi*2+0x10]
-lea edx, [edi*2+0x10]
 add DWORD PTR [edi*2+0x10], 0x1
 mov edx, [ebp*2-0x8]
 mov [ebp*2-0x8], ebp
-mov BYTE PTR [ebp*2-0x8], 0x41
 mov ebx, [ebx+eax*4]
+lea esp, [ebx+eax*4]
 mov esp, [ebp+edx*4]
 mov [ebp+edx*4], edi
-lea ebp, [ebp+edx*4]
 mov ebp, [edi+ebp*4]
 add DWORD PTR [edi+ebp*4], 0x1
+mov BYTE PTR [edi+ebp*4], 0x41
 mov esi, [ecx+edi*4]
 mov [ecx+edi*4], ecx
+lea edi, [ecx+edi*4]
 mov edi, [ebp+ecx*4]
-lea eax, [ebp+ecx*4]
-mov BYTE PTR [ebp+ecx*4], 0x41
 mov eax, [esp+ebp*4+0x80]
 mov [esp+ebp*4+0x80], ebx
 mov ecx, [eax+esi*4+0x7f]
+lea edx, [eax+esi*4+0x7f]
 add DWORD PTR [eax+esi*4+0x7f], 0x1
 mov edx, [eax+esi*4-0x80]
 mov [eax+esi*4-0x80], ebp
-lea ebx, [eax+esi*4-0x80]
+mov BYTE PTR [eax+esi*4-0x80], 0x41
 mov ebx, [eax+esi*4+0x80]
 mov esp, [eax+esi*4-0x81]
 mov [eax+esi*4-0x81], edi
-mov BYTE PTR [eax+esi*4-0x81], 0x41
+lea ebp, [eax+esi*4-0x81]
 mov ebp, [edx*4]
-lea esi, [edx*4]
 add DWORD PTR [edx*4], 0x1
 mov esi, [edi*4+0x10]
 mov [edi*4+0x10], ecx
 mov edi, [ebp*4-0x8]
+lea eax, [ebp*4-0x8]
+mov BYTE PTR [ebp*4-0x8], 0x41
 mov eax, [ebx+eax*8]
 mov [ebx+eax*8], ebx
-lea ecx, [ebx+eax*8]
 mov ecx, [ebp+edx*8]
 add DWORD PTR [ebp+edx*8], 0x1
-mov BYTE PTR [ebp+edx*8], 0x41
 mov edx, [edi+ebp*8]
 mov [edi+ebp*8], ebp
+lea ebx, [edi+ebp*8]
 mov ebx, [ecx+edi*8]
-lea esp, [ecx+edi*8]
 mov esp, [ebp+ecx*8]
 mov [ebp+ecx*8], edi
+mov BYTE PTR [ebp+ecx*8], 0x41
 mov ebp, [esp+ebp*8+0x80]
+lea esi, [esp+ebp*8+0x80]
 add DWORD PTR [esp+ebp*8+0x80], 0x1
 mov esi, [eax+esi*8+0x7f]
 mov [eax+esi*8+0x7f], ecx
-lea edi, [eax+esi*8+0x7f]
-mov BYTE PTR [eax+esi*8+0x7f], 0x41
 mov edi, [eax+esi*8-0x80]
 mov eax, [eax+esi*8+0x80]
 mov [eax+esi*8+0x80], ebx
+lea ecx, [eax+esi*8+0x80]
 mov ecx, [eax+esi*8-0x81]
-lea edx, [eax+esi*8-0x81]
 add DWORD PTR [eax+esi*8-0x81], 0x1
+mov BYTE PTR [eax+esi*8-0x81], 0x41
 mov edx, [edx*8]
 mov [edx*8], ebp
 mov ebx, [edi*8+0x10]
-mov BYTE PTR [edi*8+0x10], 0x41
+lea esp, [edi*8+0x10]
 mov esp, [ebp*8-0x8]
 mov [ebp*8-0x8], edi
-lea ebp, [ebp*8-0x8]
 mov ebp, [0x0]
 add DWORD PTR [0x0], 0x1
 mov esi, [0x80]
 mov [0x80], ecx
+lea edi, [0x80]
+mov BYTE PTR [0x80], 0x41
 mov edi, [0x7f]
-lea eax, [0x7f]
 mov eax, [0x1000]
 mov [0x1000], ebx
-mov BYTE PTR [0x1000], 0x41
 mov ecx, [0x7fffffff]
+lea edx, [0x7fffffff]
 add DWORD PTR [0x7fffffff], 0x1
 mov edx, [0xffffffff]
 mov [0xffffffff], ebp
-lea ebx, [0xffffffff]
 mov ebx, [0x80000000]
+mov BYTE PTR [0x80000000], 0x41
 mov esp, es:[eax]
 mov es:[eax], edi
+lea ebp, es:[eax]
 mov ebp, es:[ebp+0x8]
-lea esi, es:[ebp+0x8]
 add DWORD PTR es:[ebp+0x8], 0x1
-mov BYTE PTR es:[ebp+0x8], 0x41
 mov esi, es:[esp]
 mov es:[esp], ecx
 mov edi, es:[0x28]
+lea eax, es:[0x28]
 mov eax, es:[ecx+edx*4+0x10]
 mov es:[ecx+edx*4+0x10], ebx
-lea ecx, es:[ecx+edx*4+0x10]
+mov BYTE PTR es:[ecx+edx*4+0x10], 0x41
 mov ecx, cs:[eax]
 add DWORD PTR cs:[eax], 0x1
 mov edx, cs:[ebp+0x8]
 mov cs:[ebp+0x8], ebp
-mov BYTE PTR cs:[ebp+0x8], 0x41
+lea ebx, cs:[ebp+0x8]
 mov ebx, cs:[esp]
-lea esp, cs:[esp]
 mov esp, cs:[0x28]
 mov cs:[0x28], edi
 mov ebp, cs:[ecx+edx*4+0x10]
+lea esi, cs:[ecx+edx*4+0x10]
 add DWORD PTR cs:[ecx+edx*4+0x10], 0x1
+mov BYTE PTR cs:[ecx+edx*4+0x10], 0x41
 mov esi, ss:[eax]
 mov ss:[eax], ecx
-lea edi, ss:[eax]
 mov edi, ss:[ebp+0x8]
-mov BYTE PTR ss:[ebp+0x8], 0x41
 mov eax, ss:[esp]
 mov ss:[esp], ebx
+lea ecx, ss:[esp]
 mov ecx, ss:[0x28]
-lea edx, ss:[0x28]
 add DWORD PTR ss:[0x28], 0x1
 mov edx, ss:[ecx+edx*4+0x10]
 mov ss:[ecx+edx*4+0x10], ebp
+mov BYTE PTR ss:[ecx+edx*4+0x10], 0x41
 mov ebx, ds:[eax]
+lea esp, ds:[eax]
 mov esp, ds:[ebp+0x8]
 mov ds:[ebp+0x8], edi
-lea ebp, ds:[ebp+0x8]
-mov BYTE PTR ds:[ebp+0x8], 0x41
 mov ebp, ds:[esp]
 add DWORD PTR ds:[esp], 0x1
 mov esi, ds:[0x28]
 mov ds:[0x28], ecx
+lea edi, ds:[0x28]
 mov edi, ds:[ecx+edx*4+0x10]
-lea eax, ds:[ecx+edx*4+0x10]
+mov BYTE PTR ds:[ecx+edx*4+0x10], 0x41
 mov eax, fs:[eax]
 mov fs:[eax], ebx
 mov ecx, fs:[ebp+0x8]
+lea edx, fs:[ebp+0x8]
 add DWORD PTR fs:[ebp+0x8], 0x1
-mov BYTE PTR fs:[ebp+0x8], 0x41
 mov edx, fs:[esp]
 mov fs:[esp], ebp
-lea ebx, fs:[esp]
 mov ebx, fs:[0x28]
 mov esp, fs:[ecx+edx*4+0x10]
 mov fs:[ecx+edx*4+0x10], edi
+lea ebp, fs:[ecx+edx*4+0x10]
+mov BYTE PTR fs:[ecx+edx*4+0x10], 0x41
 mov ebp, gs:[eax]
-lea esi, gs:[eax]
 add DWORD PTR gs:[eax], 0x1
 mov esi, gs:[ebp+0x8]
 mov gs:[ebp+0x8], ecx
-mov BYTE PTR gs:[ebp+0x8], 0x41
 mov edi, gs:[esp]
+lea eax, gs:[esp]
 mov eax, gs:[0x28]
 mov gs:[0x28], ebx
-lea ecx, gs:[0x28]
 mov ecx, gs:[ecx+edx*4+0x10]
 add DWORD PTR gs:[ecx+edx*4+0x10], 0x1
+mov BYTE PTR gs:[ecx+edx*4+0x10], 0x41
 mov edx, [bx+si]
 mov [bx+si], ebp
+lea ebx, [bx+si]
 mov ebx, [bx+di+0x8]
-lea esp, [bx+di+0x8]
-mov BYTE PTR [bx+di+0x8], 0x41
 mov esp, [bp+si-0x80]
 mov [bp+si-0x80], edi
 mov ebp, [bp+di+0x80]
+lea esi, [bp+di+0x80]
 add DWORD PTR [bp+di+0x80], 0x1
 mov esi, [si]
 mov [si], ecx
-lea edi, [si]
+mov BYTE PTR [si], 0x41
 mov edi, [di+0x1234]
 mov eax, [bp]
 mov [bp], ebx
-mov BYTE PTR [bp], 0x41
+lea ecx, [bp]
 mov ecx, [bx]
-lea edx, [bx]
 add DWORD PTR [bx], 0x1

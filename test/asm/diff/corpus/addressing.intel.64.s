@@ -7,521 +7,484 @@
 mov eax, [rax]
 mov [rax], rbx
 lea rcx, [rax]
-mov ecx, [rax+0x1]
-add DWORD PTR [rax+0x1], 0x1
-mov edx, [rax+0x7f]
-mov [rax+0x7f], rbp
-mov BYTE PTR [rax+0x7f], 0x41
-mov ebx, [rax+0x80]
-lea rsp, [rax+0x80]
-mov esp, [rax-0x80]
-mov [rax-0x80], rdi
-mov ebp, [rax-0x81]
-add DWORD PTR [rax-0x81], 0x1
-mov esi, [rcx]
-mov [rcx], r9
-lea rdi, [rcx]
-mov edi, [rcx+0x1]
-mov BYTE PTR [rcx+0x1], 0x41
-mov r8d, [rcx+0x7f]
-mov [rcx+0x7f], r11
-mov r9d, [rcx+0x80]
-lea r10, [rcx+0x80]
-add DWORD PTR [rcx+0x80], 0x1
-mov r10d, [rcx-0x80]
-mov [rcx-0x80], r13
-mov r11d, [rcx-0x81]
-mov r12d, [rdx]
-mov [rdx], r15
-lea r13, [rdx]
-mov BYTE PTR [rdx], 0x41
-mov r13d, [rdx+0x1]
-add DWORD PTR [rdx+0x1], 0x1
-mov r14d, [rdx+0x7f]
-mov [rdx+0x7f], rcx
-mov r15d, [rdx+0x80]
-lea rax, [rdx+0x80]
-mov eax, [rdx-0x80]
-mov [rdx-0x80], rbx
-mov ecx, [rdx-0x81]
-add DWORD PTR [rdx-0x81], 0x1
-mov BYTE PTR [rdx-0x81], 0x41
-mov edx, [rbx]
-mov [rbx], rbp
-lea rbx, [rbx]
-mov ebx, [rbx+0x1]
-mov esp, [rbx+0x7f]
-mov [rbx+0x7f], rdi
-mov ebp, [rbx+0x80]
-lea rsi, [rbx+0x80]
+mov ecx, [rax+0x7f]
+add DWORD PTR [rax+0x7f], 0x1
+mov edx, [rax+0x80]
+mov [rax+0x80], rbp
+mov BYTE PTR [rax+0x80], 0x41
+mov ebx, [rax-0x80]
+lea rsp, [rax-0x80]
+mov esp, [rax-0x81]
+mov [rax-0x81], rdi
+mov ebp, [rcx]
+add DWORD PTR [rcx], 0x1
+mov esi, [rcx+0x7f]
+mov [rcx+0x7f], r9
+lea rdi, [rcx+0x7f]
+mov edi, [rcx+0x80]
+mov BYTE PTR [rcx+0x80], 0x41
+mov r8d, [rcx-0x80]
+mov [rcx-0x80], r11
+mov r9d, [rcx-0x81]
+lea r10, [rcx-0x81]
+add DWORD PTR [rcx-0x81], 0x1
+mov r10d, [rdx]
+mov [rdx], r13
+mov r11d, [rdx+0x7f]
+mov r12d, [rdx+0x80]
+mov [rdx+0x80], r15
+lea r13, [rdx+0x80]
+mov BYTE PTR [rdx+0x80], 0x41
+mov r13d, [rdx-0x80]
+add DWORD PTR [rdx-0x80], 0x1
+mov r14d, [rdx-0x81]
+mov [rdx-0x81], rcx
+mov r15d, [rbx]
+lea rax, [rbx]
+mov eax, [rbx+0x7f]
+mov [rbx+0x7f], rbx
+mov ecx, [rbx+0x80]
 add DWORD PTR [rbx+0x80], 0x1
-mov esi, [rbx-0x80]
-mov [rbx-0x80], r9
-mov BYTE PTR [rbx-0x80], 0x41
-mov edi, [rbx-0x81]
-mov r8d, [rsp]
-mov [rsp], r11
-lea r9, [rsp]
-mov r9d, [rsp+0x1]
-add DWORD PTR [rsp+0x1], 0x1
-mov r10d, [rsp+0x7f]
-mov [rsp+0x7f], r13
-mov r11d, [rsp+0x80]
-lea r12, [rsp+0x80]
+mov BYTE PTR [rbx+0x80], 0x41
+mov edx, [rbx-0x80]
+mov [rbx-0x80], rbp
+lea rbx, [rbx-0x80]
+mov ebx, [rbx-0x81]
+mov esp, [rsp]
+mov [rsp], rdi
+mov ebp, [rsp+0x7f]
+lea rsi, [rsp+0x7f]
+add DWORD PTR [rsp+0x7f], 0x1
+mov esi, [rsp+0x80]
+mov [rsp+0x80], r9
 mov BYTE PTR [rsp+0x80], 0x41
-mov r12d, [rsp-0x80]
-mov [rsp-0x80], r15
-mov r13d, [rsp-0x81]
-add DWORD PTR [rsp-0x81], 0x1
-mov r14d, [rbp]
-mov [rbp], rcx
-lea r15, [rbp]
-mov r15d, [rbp+0x1]
-mov eax, [rbp+0x7f]
-mov [rbp+0x7f], rbx
-mov BYTE PTR [rbp+0x7f], 0x41
-mov ecx, [rbp+0x80]
-lea rdx, [rbp+0x80]
-add DWORD PTR [rbp+0x80], 0x1
-mov edx, [rbp-0x80]
-mov [rbp-0x80], rbp
-mov ebx, [rbp-0x81]
-mov esp, [rsi]
-mov [rsi], rdi
-lea rbp, [rsi]
-mov ebp, [rsi+0x1]
-add DWORD PTR [rsi+0x1], 0x1
-mov BYTE PTR [rsi+0x1], 0x41
-mov esi, [rsi+0x7f]
-mov [rsi+0x7f], r9
-mov edi, [rsi+0x80]
-lea r8, [rsi+0x80]
-mov r8d, [rsi-0x80]
-mov [rsi-0x80], r11
-mov r9d, [rsi-0x81]
-add DWORD PTR [rsi-0x81], 0x1
-mov r10d, [rdi]
-mov [rdi], r13
-lea r11, [rdi]
-mov BYTE PTR [rdi], 0x41
-mov r11d, [rdi+0x1]
-mov r12d, [rdi+0x7f]
-mov [rdi+0x7f], r15
-mov r13d, [rdi+0x80]
-lea r14, [rdi+0x80]
+mov edi, [rsp-0x80]
+mov r8d, [rsp-0x81]
+mov [rsp-0x81], r11
+lea r9, [rsp-0x81]
+mov r9d, [rbp]
+add DWORD PTR [rbp], 0x1
+mov r10d, [rbp+0x7f]
+mov [rbp+0x7f], r13
+mov r11d, [rbp+0x80]
+lea r12, [rbp+0x80]
+mov BYTE PTR [rbp+0x80], 0x41
+mov r12d, [rbp-0x80]
+mov [rbp-0x80], r15
+mov r13d, [rbp-0x81]
+add DWORD PTR [rbp-0x81], 0x1
+mov r14d, [rsi]
+mov [rsi], rcx
+lea r15, [rsi]
+mov r15d, [rsi+0x7f]
+mov eax, [rsi+0x80]
+mov [rsi+0x80], rbx
+mov BYTE PTR [rsi+0x80], 0x41
+mov ecx, [rsi-0x80]
+lea rdx, [rsi-0x80]
+add DWORD PTR [rsi-0x80], 0x1
+mov edx, [rsi-0x81]
+mov [rsi-0x81], rbp
+mov ebx, [rdi]
+mov esp, [rdi+0x7f]
+mov [rdi+0x7f], rdi
+lea rbp, [rdi+0x7f]
+mov ebp, [rdi+0x80]
 add DWORD PTR [rdi+0x80], 0x1
-mov r14d, [rdi-0x80]
-mov [rdi-0x80], rcx
-mov r15d, [rdi-0x81]
-mov BYTE PTR [rdi-0x81], 0x41
-mov eax, [r8]
-mov [r8], rbx
-lea rcx, [r8]
-mov ecx, [r8+0x1]
-add DWORD PTR [r8+0x1], 0x1
-mov edx, [r8+0x7f]
-mov [r8+0x7f], rbp
-mov ebx, [r8+0x80]
-lea rsp, [r8+0x80]
-mov esp, [r8-0x80]
-mov [r8-0x80], rdi
-mov BYTE PTR [r8-0x80], 0x41
-mov ebp, [r8-0x81]
-add DWORD PTR [r8-0x81], 0x1
-mov esi, [r9]
-mov [r9], r9
-lea rdi, [r9]
-mov edi, [r9+0x1]
-mov r8d, [r9+0x7f]
-mov [r9+0x7f], r11
-mov r9d, [r9+0x80]
-lea r10, [r9+0x80]
-add DWORD PTR [r9+0x80], 0x1
+mov BYTE PTR [rdi+0x80], 0x41
+mov esi, [rdi-0x80]
+mov [rdi-0x80], r9
+mov edi, [rdi-0x81]
+lea r8, [rdi-0x81]
+mov r8d, [r8]
+mov [r8], r11
+mov r9d, [r8+0x7f]
+add DWORD PTR [r8+0x7f], 0x1
+mov r10d, [r8+0x80]
+mov [r8+0x80], r13
+lea r11, [r8+0x80]
+mov BYTE PTR [r8+0x80], 0x41
+mov r11d, [r8-0x80]
+mov r12d, [r8-0x81]
+mov [r8-0x81], r15
+mov r13d, [r9]
+lea r14, [r9]
+add DWORD PTR [r9], 0x1
+mov r14d, [r9+0x7f]
+mov [r9+0x7f], rcx
+mov r15d, [r9+0x80]
 mov BYTE PTR [r9+0x80], 0x41
-mov r10d, [r9-0x80]
-mov [r9-0x80], r13
-mov r11d, [r9-0x81]
-mov r12d, [r10]
-mov [r10], r15
-lea r13, [r10]
-mov r13d, [r10+0x1]
-add DWORD PTR [r10+0x1], 0x1
-mov r14d, [r10+0x7f]
-mov [r10+0x7f], rcx
-mov BYTE PTR [r10+0x7f], 0x41
-mov r15d, [r10+0x80]
-lea rax, [r10+0x80]
-mov eax, [r10-0x80]
-mov [r10-0x80], rbx
-mov ecx, [r10-0x81]
-add DWORD PTR [r10-0x81], 0x1
-mov edx, [r11]
-mov [r11], rbp
-lea rbx, [r11]
-mov ebx, [r11+0x1]
-mov BYTE PTR [r11+0x1], 0x41
-mov esp, [r11+0x7f]
-mov [r11+0x7f], rdi
-mov ebp, [r11+0x80]
-lea rsi, [r11+0x80]
+mov eax, [r9-0x80]
+mov [r9-0x80], rbx
+lea rcx, [r9-0x80]
+mov ecx, [r9-0x81]
+add DWORD PTR [r9-0x81], 0x1
+mov edx, [r10]
+mov [r10], rbp
+mov ebx, [r10+0x7f]
+lea rsp, [r10+0x7f]
+mov esp, [r10+0x80]
+mov [r10+0x80], rdi
+mov BYTE PTR [r10+0x80], 0x41
+mov ebp, [r10-0x80]
+add DWORD PTR [r10-0x80], 0x1
+mov esi, [r10-0x81]
+mov [r10-0x81], r9
+lea rdi, [r10-0x81]
+mov edi, [r11]
+mov r8d, [r11+0x7f]
+mov [r11+0x7f], r11
+mov r9d, [r11+0x80]
+lea r10, [r11+0x80]
 add DWORD PTR [r11+0x80], 0x1
-mov esi, [r11-0x80]
-mov [r11-0x80], r9
-mov edi, [r11-0x81]
-mov r8d, [r12]
-mov [r12], r11
-lea r9, [r12]
-mov BYTE PTR [r12], 0x41
-mov r9d, [r12+0x1]
-add DWORD PTR [r12+0x1], 0x1
-mov r10d, [r12+0x7f]
-mov [r12+0x7f], r13
-mov r11d, [r12+0x80]
-lea r12, [r12+0x80]
-mov r12d, [r12-0x80]
-mov [r12-0x80], r15
-mov r13d, [r12-0x81]
-add DWORD PTR [r12-0x81], 0x1
-mov BYTE PTR [r12-0x81], 0x41
-mov r14d, [r13]
-mov [r13], rcx
-lea r15, [r13]
-mov r15d, [r13+0x1]
-mov eax, [r13+0x7f]
-mov [r13+0x7f], rbx
-mov ecx, [r13+0x80]
-lea rdx, [r13+0x80]
-add DWORD PTR [r13+0x80], 0x1
-mov edx, [r13-0x80]
-mov [r13-0x80], rbp
-mov BYTE PTR [r13-0x80], 0x41
-mov ebx, [r13-0x81]
-mov esp, [r14]
-mov [r14], rdi
-lea rbp, [r14]
-mov ebp, [r14+0x1]
-add DWORD PTR [r14+0x1], 0x1
-mov esi, [r14+0x7f]
-mov [r14+0x7f], r9
-mov edi, [r14+0x80]
-lea r8, [r14+0x80]
+mov BYTE PTR [r11+0x80], 0x41
+mov r10d, [r11-0x80]
+mov [r11-0x80], r13
+mov r11d, [r11-0x81]
+mov r12d, [r12]
+mov [r12], r15
+lea r13, [r12]
+mov r13d, [r12+0x7f]
+add DWORD PTR [r12+0x7f], 0x1
+mov r14d, [r12+0x80]
+mov [r12+0x80], rcx
+mov BYTE PTR [r12+0x80], 0x41
+mov r15d, [r12-0x80]
+lea rax, [r12-0x80]
+mov eax, [r12-0x81]
+mov [r12-0x81], rbx
+mov ecx, [r13]
+add DWORD PTR [r13], 0x1
+mov edx, [r13+0x7f]
+mov [r13+0x7f], rbp
+lea rbx, [r13+0x7f]
+mov ebx, [r13+0x80]
+mov BYTE PTR [r13+0x80], 0x41
+mov esp, [r13-0x80]
+mov [r13-0x80], rdi
+mov ebp, [r13-0x81]
+lea rsi, [r13-0x81]
+add DWORD PTR [r13-0x81], 0x1
+mov esi, [r14]
+mov [r14], r9
+mov edi, [r14+0x7f]
+mov r8d, [r14+0x80]
+mov [r14+0x80], r11
+lea r9, [r14+0x80]
 mov BYTE PTR [r14+0x80], 0x41
-mov r8d, [r14-0x80]
-mov [r14-0x80], r11
-mov r9d, [r14-0x81]
-add DWORD PTR [r14-0x81], 0x1
-mov r10d, [r15]
-mov [r15], r13
-lea r11, [r15]
-mov r11d, [r15+0x1]
+mov r9d, [r14-0x80]
+add DWORD PTR [r14-0x80], 0x1
+mov r10d, [r14-0x81]
+mov [r14-0x81], r13
+mov r11d, [r15]
+lea r12, [r15]
 mov r12d, [r15+0x7f]
 mov [r15+0x7f], r15
-mov BYTE PTR [r15+0x7f], 0x41
 mov r13d, [r15+0x80]
-lea r14, [r15+0x80]
 add DWORD PTR [r15+0x80], 0x1
+mov BYTE PTR [r15+0x80], 0x41
 mov r14d, [r15-0x80]
 mov [r15-0x80], rcx
+lea r15, [r15-0x80]
 mov r15d, [r15-0x81]
 mov eax, [rbx+0x0]
 mov [rbx+0x0], rbx
-lea rcx, [rbx+0x0]
 mov ecx, [rbx+0x1]
+lea rdx, [rbx+0x1]
 add DWORD PTR [rbx+0x1], 0x1
-mov BYTE PTR [rbx+0x1], 0x41
 mov edx, [rbx+0x7f]
 mov [rbx+0x7f], rbp
+mov BYTE PTR [rbx+0x7f], 0x41
 mov ebx, [rbx+0x80]
-lea rsp, [rbx+0x80]
 mov esp, [rbx-0x80]
 mov [rbx-0x80], rdi
+lea rbp, [rbx-0x80]
 mov ebp, [rbx-0x81]
 add DWORD PTR [rbx-0x81], 0x1
 mov esi, [rbx+0xff]
 mov [rbx+0xff], r9
-lea rdi, [rbx+0xff]
-mov BYTE PTR [rbx+0xff], 0x41
 mov edi, [rbx+0x7fff]
+lea r8, [rbx+0x7fff]
+mov BYTE PTR [rbx+0x7fff], 0x41
 mov r8d, [rbx+0x7fffffff]
 mov [rbx+0x7fffffff], r11
 mov r9d, [rbx-0x80000000]
-lea r10, [rbx-0x80000000]
 add DWORD PTR [rbx-0x80000000], 0x1
 mov r10d, [rsp+rcx*1]
 mov [rsp+rcx*1], r13
+lea r11, [rsp+rcx*1]
 mov r11d, [rsi+rbx*1]
-mov BYTE PTR [rsi+rbx*1], 0x41
 mov r12d, [r8+rsi*1]
 mov [r8+rsi*1], r15
-lea r13, [r8+rsi*1]
+mov BYTE PTR [r8+rsi*1], 0x41
 mov r13d, [r10+r8*1]
+lea r14, [r10+r8*1]
 add DWORD PTR [r10+r8*1], 0x1
 mov r14d, [r12+r10*1]
 mov [r12+r10*1], rcx
 mov r15d, [r14+r12*1]
-lea rax, [r14+r12*1]
 mov eax, [rax+r14*1]
 mov [rax+r14*1], rbx
-mov BYTE PTR [rax+r14*1], 0x41
+lea rcx, [rax+r14*1]
 mov ecx, [rbp+rcx*1]
 add DWORD PTR [rbp+rcx*1], 0x1
+mov BYTE PTR [rbp+rcx*1], 0x41
 mov edx, [rsp+rbp*1+0x80]
 mov [rsp+rbp*1+0x80], rbp
-lea rbx, [rsp+rbp*1+0x80]
 mov ebx, [rax+rsi*1+0x7f]
+lea rsp, [rax+rsi*1+0x7f]
 mov esp, [rax+rsi*1-0x80]
 mov [rax+rsi*1-0x80], rdi
 mov ebp, [rax+rsi*1+0x80]
-lea rsi, [rax+rsi*1+0x80]
 add DWORD PTR [rax+rsi*1+0x80], 0x1
-mov BYTE PTR [rax+rsi*1+0x80], 0x41
 mov esi, [rax+rsi*1-0x81]
 mov [rax+rsi*1-0x81], r9
+lea rdi, [rax+rsi*1-0x81]
+mov BYTE PTR [rax+rsi*1-0x81], 0x41
 mov edi, [rdx*1]
 mov r8d, [rdi*1+0x10]
 mov [rdi*1+0x10], r11
-lea r9, [rdi*1+0x10]
 mov r9d, [rbp*1-0x8]
+lea r10, [rbp*1-0x8]
 add DWORD PTR [rbp*1-0x8], 0x1
 mov r10d, [rbx+rax*2]
 mov [rbx+rax*2], r13
-mov BYTE PTR [rbx+rax*2], 0x41
 mov r11d, [rbp+rdx*2]
-lea r12, [rbp+rdx*2]
+mov BYTE PTR [rbp+rdx*2], 0x41
 mov r12d, [rdi+rbp*2]
 mov [rdi+rbp*2], r15
+lea r13, [rdi+rbp*2]
 mov r13d, [r9+rdi*2]
 add DWORD PTR [r9+rdi*2], 0x1
 mov r14d, [r11+r9*2]
 mov [r11+r9*2], rcx
-lea r15, [r11+r9*2]
 mov r15d, [r13+r11*2]
-mov BYTE PTR [r13+r11*2], 0x41
+lea rax, [r13+r11*2]
 mov eax, [r15+r13*2]
 mov [r15+r13*2], rbx
+mov BYTE PTR [r15+r13*2], 0x41
 mov ecx, [rcx+r15*2]
-lea rdx, [rcx+r15*2]
 add DWORD PTR [rcx+r15*2], 0x1
 mov edx, [rbp+rcx*2]
 mov [rbp+rcx*2], rbp
+lea rbx, [rbp+rcx*2]
 mov ebx, [rsp+rbp*2+0x80]
 mov esp, [rax+rsi*2+0x7f]
 mov [rax+rsi*2+0x7f], rdi
-lea rbp, [rax+rsi*2+0x7f]
-mov BYTE PTR [rax+rsi*2+0x7f], 0x41
 mov ebp, [rax+rsi*2-0x80]
+lea rsi, [rax+rsi*2-0x80]
 add DWORD PTR [rax+rsi*2-0x80], 0x1
+mov BYTE PTR [rax+rsi*2-0x80], 0x41
 mov esi, [rax+rsi*2+0x80]
 mov [rax+rsi*2+0x80], r9
 mov edi, [rax+rsi*2-0x81]
-lea r8, [rax+rsi*2-0x81]
 mov r8d, [rdx*2]
 mov [rdx*2], r11
+lea r9, [rdx*2]
 mov r9d, [rdi*2+0x10]
 add DWORD PTR [rdi*2+0x10], 0x1
-mov BYTE PTR [rdi*2+0x10], 0x41
 mov r10d, [rbp*2-0x8]
 mov [rbp*2-0x8], r13
-lea r11, [rbp*2-0x8]
+mov BYTE PTR [rbp*2-0x8], 0x41
 mov r11d, [rbx+rax*4]
+lea r12, [rbx+rax*4]
 mov r12d, [rbp+rdx*4]
 mov [rbp+rdx*4], r15
 mov r13d, [rdi+rbp*4]
-lea r14, [rdi+rbp*4]
 add DWORD PTR [rdi+rbp*4], 0x1
 mov r14d, [r9+rdi*4]
 mov [r9+rdi*4], rcx
-mov BYTE PTR [r9+rdi*4], 0x41
+lea r15, [r9+rdi*4]
 mov r15d, [r11+r9*4]
+mov BYTE PTR [r11+r9*4], 0x41
 mov eax, [r13+r11*4]
 mov [r13+r11*4], rbx
-lea rcx, [r13+r11*4]
 mov ecx, [r15+r13*4]
+lea rdx, [r15+r13*4]
 add DWORD PTR [r15+r13*4], 0x1
 mov edx, [rcx+r15*4]
 mov [rcx+r15*4], rbp
 mov ebx, [rbp+rcx*4]
-lea rsp, [rbp+rcx*4]
-mov BYTE PTR [rbp+rcx*4], 0x41
 mov esp, [rsp+rbp*4+0x80]
 mov [rsp+rbp*4+0x80], rdi
+lea rbp, [rsp+rbp*4+0x80]
+mov BYTE PTR [rsp+rbp*4+0x80], 0x41
 mov ebp, [rax+rsi*4+0x7f]
 add DWORD PTR [rax+rsi*4+0x7f], 0x1
 mov esi, [rax+rsi*4-0x80]
 mov [rax+rsi*4-0x80], r9
-lea rdi, [rax+rsi*4-0x80]
 mov edi, [rax+rsi*4+0x80]
+lea r8, [rax+rsi*4+0x80]
 mov r8d, [rax+rsi*4-0x81]
 mov [rax+rsi*4-0x81], r11
-mov BYTE PTR [rax+rsi*4-0x81], 0x41
 mov r9d, [rdx*4]
-lea r10, [rdx*4]
 add DWORD PTR [rdx*4], 0x1
+mov BYTE PTR [rdx*4], 0x41
 mov r10d, [rdi*4+0x10]
 mov [rdi*4+0x10], r13
+lea r11, [rdi*4+0x10]
 mov r11d, [rbp*4-0x8]
 mov r12d, [rbx+rax*8]
 mov [rbx+rax*8], r15
-lea r13, [rbx+rax*8]
 mov r13d, [rbp+rdx*8]
+lea r14, [rbp+rdx*8]
 add DWORD PTR [rbp+rdx*8], 0x1
-mov BYTE PTR [rbp+rdx*8], 0x41
 mov r14d, [rdi+rbp*8]
 mov [rdi+rbp*8], rcx
+mov BYTE PTR [rdi+rbp*8], 0x41
 mov r15d, [r9+rdi*8]
-lea rax, [r9+rdi*8]
 mov eax, [r11+r9*8]
 mov [r11+r9*8], rbx
+lea rcx, [r11+r9*8]
 mov ecx, [r13+r11*8]
 add DWORD PTR [r13+r11*8], 0x1
 mov edx, [r15+r13*8]
 mov [r15+r13*8], rbp
-lea rbx, [r15+r13*8]
-mov BYTE PTR [r15+r13*8], 0x41
 mov ebx, [rcx+r15*8]
+lea rsp, [rcx+r15*8]
+mov BYTE PTR [rcx+r15*8], 0x41
 mov esp, [rbp+rcx*8]
 mov [rbp+rcx*8], rdi
 mov ebp, [rsp+rbp*8+0x80]
-lea rsi, [rsp+rbp*8+0x80]
 add DWORD PTR [rsp+rbp*8+0x80], 0x1
 mov esi, [rax+rsi*8+0x7f]
 mov [rax+rsi*8+0x7f], r9
+lea rdi, [rax+rsi*8+0x7f]
 mov edi, [rax+rsi*8-0x80]
-mov BYTE PTR [rax+rsi*8-0x80], 0x41
 mov r8d, [rax+rsi*8+0x80]
 mov [rax+rsi*8+0x80], r11
-lea r9, [rax+rsi*8+0x80]
+mov BYTE PTR [rax+rsi*8+0x80], 0x41
 mov r9d, [rax+rsi*8-0x81]
+lea r10, [rax+rsi*8-0x81]
 add DWORD PTR [rax+rsi*8-0x81], 0x1
 mov r10d, [rdx*8]
 mov [rdx*8], r13
 mov r11d, [rdi*8+0x10]
-lea r12, [rdi*8+0x10]
 mov r12d, [rbp*8-0x8]
 mov [rbp*8-0x8], r15
-mov BYTE PTR [rbp*8-0x8], 0x41
+lea r13, [rbp*8-0x8]
 mov r13d, [0x0]
 add DWORD PTR [0x0], 0x1
+mov BYTE PTR [0x0], 0x41
 mov r14d, [0x80]
 mov [0x80], rcx
-lea r15, [0x80]
 mov r15d, [0x7f]
+lea rax, [0x7f]
 mov eax, [0x1000]
 mov [0x1000], rbx
 mov ecx, [0x7fffffff]
-lea rdx, [0x7fffffff]
 add DWORD PTR [0x7fffffff], 0x1
-mov BYTE PTR [0x7fffffff], 0x41
 mov edx, [-0x80000000]
 mov [-0x80000000], rbp
+lea rbx, [-0x80000000]
+mov BYTE PTR [-0x80000000], 0x41
 mov ebx, [-0x1]
 mov esp, es:[rax]
 mov es:[rax], rdi
-lea rbp, es:[rax]
 mov ebp, es:[rbp+0x8]
+lea rsi, es:[rbp+0x8]
 add DWORD PTR es:[rbp+0x8], 0x1
 mov esi, es:[rsp]
 mov es:[rsp], r9
-mov BYTE PTR es:[rsp], 0x41
 mov edi, es:[0x28]
-lea r8, es:[0x28]
+mov BYTE PTR es:[0x28], 0x41
 mov r8d, es:[rcx+rdx*4+0x10]
 mov es:[rcx+rdx*4+0x10], r11
+lea r9, es:[rcx+rdx*4+0x10]
 mov r9d, cs:[rax]
 add DWORD PTR cs:[rax], 0x1
 mov r10d, cs:[rbp+0x8]
 mov cs:[rbp+0x8], r13
-lea r11, cs:[rbp+0x8]
 mov r11d, cs:[rsp]
-mov BYTE PTR cs:[rsp], 0x41
+lea r12, cs:[rsp]
 mov r12d, cs:[0x28]
 mov cs:[0x28], r15
+mov BYTE PTR cs:[0x28], 0x41
 mov r13d, cs:[rcx+rdx*4+0x10]
-lea r14, cs:[rcx+rdx*4+0x10]
 add DWORD PTR cs:[rcx+rdx*4+0x10], 0x1
 mov r14d, ss:[rax]
 mov ss:[rax], rcx
+lea r15, ss:[rax]
 mov r15d, ss:[rbp+0x8]
 mov eax, ss:[rsp]
 mov ss:[rsp], rbx
-lea rcx, ss:[rsp]
-mov BYTE PTR ss:[rsp], 0x41
 mov ecx, ss:[0x28]
+lea rdx, ss:[0x28]
 add DWORD PTR ss:[0x28], 0x1
+mov BYTE PTR ss:[0x28], 0x41
 mov edx, ss:[rcx+rdx*4+0x10]
 mov ss:[rcx+rdx*4+0x10], rbp
 mov ebx, ds:[rax]
-lea rsp, ds:[rax]
 mov esp, ds:[rbp+0x8]
 mov ds:[rbp+0x8], rdi
+lea rbp, ds:[rbp+0x8]
 mov ebp, ds:[rsp]
 add DWORD PTR ds:[rsp], 0x1
-mov BYTE PTR ds:[rsp], 0x41
 mov esi, ds:[0x28]
 mov ds:[0x28], r9
-lea rdi, ds:[0x28]
+mov BYTE PTR ds:[0x28], 0x41
 mov edi, ds:[rcx+rdx*4+0x10]
+lea r8, ds:[rcx+rdx*4+0x10]
 mov r8d, fs:[rax]
 mov fs:[rax], r11
 mov r9d, fs:[rbp+0x8]
-lea r10, fs:[rbp+0x8]
 add DWORD PTR fs:[rbp+0x8], 0x1
 mov r10d, fs:[rsp]
 mov fs:[rsp], r13
-mov BYTE PTR fs:[rsp], 0x41
+lea r11, fs:[rsp]
 mov r11d, fs:[0x28]
+mov BYTE PTR fs:[0x28], 0x41
 mov r12d, fs:[rcx+rdx*4+0x10]
 mov fs:[rcx+rdx*4+0x10], r15
-lea r13, fs:[rcx+rdx*4+0x10]
 mov r13d, gs:[rax]
+lea r14, gs:[rax]
 add DWORD PTR gs:[rax], 0x1
 mov r14d, gs:[rbp+0x8]
 mov gs:[rbp+0x8], rcx
 mov r15d, gs:[rsp]
-lea rax, gs:[rsp]
-mov BYTE PTR gs:[rsp], 0x41
 mov eax, gs:[0x28]
 mov gs:[0x28], rbx
+lea rcx, gs:[0x28]
+mov BYTE PTR gs:[0x28], 0x41
 mov ecx, gs:[rcx+rdx*4+0x10]
 add DWORD PTR gs:[rcx+rdx*4+0x10], 0x1
 mov edx, [rip+0x0]
 mov [rip+0x0], rbp
-lea rbx, [rip+0x0]
 mov ebx, [rip+0x1]
+lea rsp, [rip+0x1]
 mov esp, [rip-0x4]
 mov [rip-0x4], rdi
-mov BYTE PTR [rip-0x4], 0x41
 mov ebp, [rip+0x80]
-lea rsi, [rip+0x80]
 add DWORD PTR [rip+0x80], 0x1
+mov BYTE PTR [rip+0x80], 0x41
 mov esi, [rip-0x80]
 mov [rip-0x80], r9
+lea rdi, [rip-0x80]
 mov edi, [rip+0x7fffffff]
 mov r8d, [rip-0x80000000]
 mov [rip-0x80000000], r11
-lea r9, [rip-0x80000000]
 mov r9d, fs:[rip+0x10]
+lea r10, fs:[rip+0x10]
 add DWORD PTR fs:[rip+0x10], 0x1
-mov BYTE PTR fs:[rip+0x10], 0x41
 mov r10d, [eax]
 mov [eax], r13
+mov BYTE PTR [eax], 0x41
 mov r11d, [ebp]
-lea r12, [ebp]
 mov r12d, [esp+0x4]
 mov [esp+0x4], r15
+lea r13, [esp+0x4]
 mov r13d, [r13d]
 add DWORD PTR [r13d], 0x1
 mov r14d, [r12d-0x80]
 mov [r12d-0x80], rcx
-lea r15, [r12d-0x80]
-mov BYTE PTR [r12d-0x80], 0x41
 mov r15d, [eax+ecx*4+0x8]
+lea rax, [eax+ecx*4+0x8]
+mov BYTE PTR [eax+ecx*4+0x8], 0x41
 mov eax, [r8d+r15d*2]
 mov [r8d+r15d*2], rbx
 mov ecx, [esi*8+0x100]
-lea rdx, [esi*8+0x100]
 add DWORD PTR [esi*8+0x100], 0x1
 mov edx, [eip+0x10]
 mov [eip+0x10], rbp
+lea rbx, [eip+0x10]
 mov ebx, gs:[0x12345678]
-mov BYTE PTR gs:[0x12345678], 0x41

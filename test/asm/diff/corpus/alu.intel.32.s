@@ -5,8 +5,7 @@
 # format: lines
 # expect: match
 add al, bh
-add bl, al
-add dh, cl
+add ah, al
 add al, 0x0
 add bl, 0x0
 add BYTE PTR [eax], 0x0
@@ -33,8 +32,7 @@ add [eax], cl
 add dl, [ebx+esi*4+0x1234]
 add [ebx+esi*4+0x1234], cl
 add ax, di
-add bx, ax
-add si, cx
+add sp, ax
 add ax, 0x0
 add bx, 0x0
 add WORD PTR [eax], 0x0
@@ -79,8 +77,7 @@ add [eax], cx
 add dx, [ebx+esi*4+0x1234]
 add [ebx+esi*4+0x1234], cx
 add eax, edi
-add ebx, eax
-add esi, ecx
+add esp, eax
 add eax, 0x0
 add ebx, 0x0
 add DWORD PTR [eax], 0x0
@@ -145,16 +142,16 @@ add edx, [eax]
 add [eax], ecx
 add edx, [ebx+esi*4+0x1234]
 add [ebx+esi*4+0x1234], ecx
-or dl, bh
-or ch, al
+or bl, bh
+or bh, al
 or al, 0x7f
 or bl, 0x7f
 or al, 0xff
 or BYTE PTR [0x1000], 0xff
 or dl, [esp+0x10]
 or [esp+0x10], cl
-or dx, di
-or bp, ax
+or bx, di
+or di, ax
 or ax, 0x7f
 or bx, 0x7f
 or ax, 0xff
@@ -165,8 +162,8 @@ or ax, 0xffff
 or WORD PTR [0x1000], 0xffff
 or dx, [esp+0x10]
 or [esp+0x10], cx
-or edx, edi
-or ebp, eax
+or ebx, edi
+or edi, eax
 or eax, 0x7f
 or ebx, 0x7f
 or eax, 0xff
@@ -181,9 +178,8 @@ or eax, 0xffffffff
 or DWORD PTR [0x1000], 0xffffffff
 or edx, [esp+0x10]
 or [esp+0x10], ecx
-adc cl, bh
-adc ah, al
-adc bh, cl
+adc dl, bh
+adc dh, al
 adc al, 0x1
 adc bl, 0x1
 adc al, -0x80
@@ -192,9 +188,8 @@ adc dl, [ebp-0x8]
 adc [ebp-0x8], cl
 adc dl, [0x1000]
 adc [0x1000], cl
-adc cx, di
-adc sp, ax
-adc di, cx
+adc dx, di
+adc si, ax
 adc ax, 0x1
 adc bx, 0x1
 adc ax, -0x80
@@ -207,9 +202,8 @@ adc dx, [ebp-0x8]
 adc [ebp-0x8], cx
 adc dx, [0x1000]
 adc [0x1000], cx
-adc ecx, edi
-adc esp, eax
-adc edi, ecx
+adc edx, edi
+adc esi, eax
 adc eax, 0x1
 adc ebx, 0x1
 adc eax, -0x80
@@ -228,9 +222,8 @@ adc edx, [ebp-0x8]
 adc [ebp-0x8], ecx
 adc edx, [0x1000]
 adc [0x1000], ecx
-sbb al, bh
-sbb bl, al
-sbb dh, cl
+sbb cl, bh
+sbb ch, al
 sbb al, 0x0
 sbb bl, 0x0
 sbb al, 0x80
@@ -241,9 +234,8 @@ sbb dl, [eax]
 sbb [eax], cl
 sbb dl, [ebx+esi*4+0x1234]
 sbb [ebx+esi*4+0x1234], cl
-sbb ax, di
-sbb bx, ax
-sbb si, cx
+sbb cx, di
+sbb bp, ax
 sbb ax, 0x0
 sbb bx, 0x0
 sbb ax, 0x80
@@ -258,9 +250,8 @@ sbb dx, [eax]
 sbb [eax], cx
 sbb dx, [ebx+esi*4+0x1234]
 sbb [ebx+esi*4+0x1234], cx
-sbb eax, edi
-sbb ebx, eax
-sbb esi, ecx
+sbb ecx, edi
+sbb ebp, eax
 sbb eax, 0x0
 sbb ebx, 0x0
 sbb eax, 0x80
@@ -279,16 +270,16 @@ sbb edx, [eax]
 sbb [eax], ecx
 sbb edx, [ebx+esi*4+0x1234]
 sbb [ebx+esi*4+0x1234], ecx
-and dl, bh
-and ch, al
+and al, bh
+and ah, al
 and al, 0x7f
 and bl, 0x7f
 and al, 0xff
 and BYTE PTR [esp+0x10], 0xff
 and dl, [esp+0x10]
 and [esp+0x10], cl
-and dx, di
-and bp, ax
+and ax, di
+and sp, ax
 and ax, 0x7f
 and bx, 0x7f
 and ax, 0xff
@@ -299,8 +290,8 @@ and ax, 0xffff
 and WORD PTR [esp+0x10], 0xffff
 and dx, [esp+0x10]
 and [esp+0x10], cx
-and edx, edi
-and ebp, eax
+and eax, edi
+and esp, eax
 and eax, 0x7f
 and ebx, 0x7f
 and eax, 0xff
@@ -315,9 +306,8 @@ and eax, 0xffffffff
 and DWORD PTR [esp+0x10], 0xffffffff
 and edx, [esp+0x10]
 and [esp+0x10], ecx
-sub cl, bh
-sub ah, al
-sub bh, cl
+sub bl, bh
+sub bh, al
 sub al, 0x1
 sub bl, 0x1
 sub al, -0x80
@@ -326,9 +316,8 @@ sub dl, [ebp-0x8]
 sub [ebp-0x8], cl
 sub dl, [0x1000]
 sub [0x1000], cl
-sub cx, di
-sub sp, ax
-sub di, cx
+sub bx, di
+sub di, ax
 sub ax, 0x1
 sub bx, 0x1
 sub ax, -0x80
@@ -341,9 +330,8 @@ sub dx, [ebp-0x8]
 sub [ebp-0x8], cx
 sub dx, [0x1000]
 sub [0x1000], cx
-sub ecx, edi
-sub esp, eax
-sub edi, ecx
+sub ebx, edi
+sub edi, eax
 sub eax, 0x1
 sub ebx, 0x1
 sub eax, -0x80
@@ -362,9 +350,8 @@ sub edx, [ebp-0x8]
 sub [ebp-0x8], ecx
 sub edx, [0x1000]
 sub [0x1000], ecx
-xor al, bh
-xor bl, al
-xor dh, cl
+xor dl, bh
+xor dh, al
 xor al, 0x0
 xor bl, 0x0
 xor al, 0x80
@@ -375,9 +362,8 @@ xor dl, [eax]
 xor [eax], cl
 xor dl, [ebx+esi*4+0x1234]
 xor [ebx+esi*4+0x1234], cl
-xor ax, di
-xor bx, ax
-xor si, cx
+xor dx, di
+xor si, ax
 xor ax, 0x0
 xor bx, 0x0
 xor ax, 0x80
@@ -392,9 +378,8 @@ xor dx, [eax]
 xor [eax], cx
 xor dx, [ebx+esi*4+0x1234]
 xor [ebx+esi*4+0x1234], cx
-xor eax, edi
-xor ebx, eax
-xor esi, ecx
+xor edx, edi
+xor esi, eax
 xor eax, 0x0
 xor ebx, 0x0
 xor eax, 0x80
@@ -413,136 +398,40 @@ xor edx, [eax]
 xor [eax], ecx
 xor edx, [ebx+esi*4+0x1234]
 xor [ebx+esi*4+0x1234], ecx
-cmp dl, bh
+cmp cl, bh
 cmp ch, al
-cmp al, 0x0
-cmp bl, 0x0
-cmp BYTE PTR [esp+0x10], 0x0
-cmp al, 0x1
-cmp bl, 0x1
-cmp BYTE PTR [ebx+esi*4+0x1234], 0x1
 cmp al, 0x7f
 cmp bl, 0x7f
-cmp BYTE PTR [eax], 0x7f
-cmp al, 0x80
-cmp bl, 0x80
-cmp BYTE PTR [esp+0x10], 0x80
-cmp al, -0x80
-cmp bl, -0x80
-cmp BYTE PTR [esp+0x10], -0x80
 cmp al, 0xff
-cmp bl, 0xff
 cmp BYTE PTR [eax], 0xff
-cmp al, -0x1
-cmp bl, -0x1
-cmp BYTE PTR [eax], -0x1
 cmp dl, [esp+0x10]
 cmp [esp+0x10], cl
-cmp dx, di
+cmp cx, di
 cmp bp, ax
-cmp ax, 0x0
-cmp bx, 0x0
-cmp WORD PTR [esp+0x10], 0x0
-cmp ax, 0x1
-cmp bx, 0x1
-cmp WORD PTR [ebx+esi*4+0x1234], 0x1
 cmp ax, 0x7f
 cmp bx, 0x7f
-cmp WORD PTR [eax], 0x7f
-cmp ax, 0x80
-cmp bx, 0x80
-cmp WORD PTR [esp+0x10], 0x80
-cmp ax, -0x80
-cmp bx, -0x80
-cmp WORD PTR [esp+0x10], -0x80
 cmp ax, 0xff
-cmp bx, 0xff
 cmp WORD PTR [eax], 0xff
-cmp ax, -0x1
-cmp bx, -0x1
-cmp WORD PTR [eax], -0x1
-cmp ax, -0x81
-cmp bx, -0x81
-cmp WORD PTR [eax], -0x81
 cmp ax, 0x100
 cmp bx, 0x100
-cmp WORD PTR [esp+0x10], 0x100
-cmp ax, 0x7fff
-cmp bx, 0x7fff
-cmp WORD PTR [eax], 0x7fff
-cmp ax, 0x8000
-cmp bx, 0x8000
-cmp WORD PTR [esp+0x10], 0x8000
 cmp ax, 0xffff
-cmp bx, 0xffff
 cmp WORD PTR [eax], 0xffff
-cmp ax, -0x8000
-cmp bx, -0x8000
-cmp WORD PTR [esp+0x10], -0x8000
 cmp dx, [esp+0x10]
 cmp [esp+0x10], cx
-cmp edx, edi
+cmp ecx, edi
 cmp ebp, eax
-cmp eax, 0x0
-cmp ebx, 0x0
-cmp DWORD PTR [esp+0x10], 0x0
-cmp eax, 0x1
-cmp ebx, 0x1
-cmp DWORD PTR [ebx+esi*4+0x1234], 0x1
 cmp eax, 0x7f
 cmp ebx, 0x7f
-cmp DWORD PTR [eax], 0x7f
-cmp eax, 0x80
-cmp ebx, 0x80
-cmp DWORD PTR [esp+0x10], 0x80
-cmp eax, -0x80
-cmp ebx, -0x80
-cmp DWORD PTR [esp+0x10], -0x80
 cmp eax, 0xff
-cmp ebx, 0xff
 cmp DWORD PTR [eax], 0xff
-cmp eax, -0x1
-cmp ebx, -0x1
-cmp DWORD PTR [eax], -0x1
-cmp eax, -0x81
-cmp ebx, -0x81
-cmp DWORD PTR [eax], -0x81
 cmp eax, 0x100
 cmp ebx, 0x100
-cmp DWORD PTR [esp+0x10], 0x100
-cmp eax, 0x7fff
-cmp ebx, 0x7fff
-cmp DWORD PTR [eax], 0x7fff
-cmp eax, 0x8000
-cmp ebx, 0x8000
-cmp DWORD PTR [esp+0x10], 0x8000
 cmp eax, 0xffff
-cmp ebx, 0xffff
 cmp DWORD PTR [eax], 0xffff
-cmp eax, -0x8000
-cmp ebx, -0x8000
-cmp DWORD PTR [esp+0x10], -0x8000
-cmp eax, -0x8001
-cmp ebx, -0x8001
-cmp DWORD PTR [eax], -0x8001
 cmp eax, 0x10000
 cmp ebx, 0x10000
-cmp DWORD PTR [esp+0x10], 0x10000
-cmp eax, 0x7fffffff
-cmp ebx, 0x7fffffff
-cmp DWORD PTR [eax], 0x7fffffff
-cmp eax, 0x80000000
-cmp ebx, 0x80000000
-cmp DWORD PTR [esp+0x10], 0x80000000
 cmp eax, 0xffffffff
-cmp ebx, 0xffffffff
 cmp DWORD PTR [eax], 0xffffffff
-cmp eax, -0x80000000
-cmp ebx, -0x80000000
-cmp DWORD PTR [esp+0x10], -0x80000000
-cmp eax, 0x12345678
-cmp ebx, 0x12345678
-cmp DWORD PTR [esp+0x10], 0x12345678
 cmp edx, [esp+0x10]
 cmp [esp+0x10], ecx
 test al, 0x0

@@ -5,11 +5,9 @@
 # format: lines
 # expect: match
 add al, dil
-add bl, r8b
-add sil, r9b
-add r9b, r10b
-add r12b, r11b
-add r15b, r12b
+add spl, r8b
+add r8b, r9b
+add r12b, r10b
 add al, 0x0
 add r9b, 0x0
 add BYTE PTR [rax], 0x0
@@ -38,11 +36,9 @@ add [rbx+rsi*4+0x1234], cl
 add dl, [rip+0x100]
 add [rip+0x100], cl
 add ax, di
-add bx, r8w
-add si, r9w
-add r9w, r10w
-add r12w, r11w
-add r15w, r12w
+add sp, r8w
+add r8w, r9w
+add r12w, r10w
 add ax, 0x0
 add r9w, 0x0
 add WORD PTR [rax], 0x0
@@ -89,11 +85,9 @@ add [rbx+rsi*4+0x1234], cx
 add dx, [rip+0x100]
 add [rip+0x100], cx
 add eax, edi
-add ebx, r8d
-add esi, r9d
-add r9d, r10d
-add r12d, r11d
-add r15d, r12d
+add esp, r8d
+add r8d, r9d
+add r12d, r10d
 add eax, 0x0
 add r9d, 0x0
 add DWORD PTR [rax], 0x0
@@ -161,11 +155,9 @@ add [rbx+rsi*4+0x1234], ecx
 add edx, [rip+0x100]
 add [rip+0x100], ecx
 add rax, rdi
-add rbx, r8
-add rsi, r9
-add r9, r10
-add r12, r11
-add r15, r12
+add rsp, r8
+add r8, r9
+add r12, r10
 add rax, 0x0
 add r9, 0x0
 add QWORD PTR [rax], 0x0
@@ -220,11 +212,10 @@ add rdx, [rbx+rsi*4+0x1234]
 add [rbx+rsi*4+0x1234], rcx
 add rdx, [rip+0x100]
 add [rip+0x100], rcx
-or dl, dil
-or bpl, r8b
-or r8b, r9b
-or r11b, r10b
-or r14b, r11b
+or bl, dil
+or dil, r8b
+or r11b, r9b
+or r15b, r10b
 or al, 0x7f
 or r9b, 0x7f
 or al, 0xff
@@ -233,11 +224,10 @@ or dl, [rsp+0x10]
 or [rsp+0x10], cl
 or dl, [r12+r13*8-0x80]
 or [r12+r13*8-0x80], cl
-or dx, di
-or bp, r8w
-or r8w, r9w
-or r11w, r10w
-or r14w, r11w
+or bx, di
+or di, r8w
+or r11w, r9w
+or r15w, r10w
 or ax, 0x7f
 or r9w, 0x7f
 or ax, 0xff
@@ -250,11 +240,10 @@ or dx, [rsp+0x10]
 or [rsp+0x10], cx
 or dx, [r12+r13*8-0x80]
 or [r12+r13*8-0x80], cx
-or edx, edi
-or ebp, r8d
-or r8d, r9d
-or r11d, r10d
-or r14d, r11d
+or ebx, edi
+or edi, r8d
+or r11d, r9d
+or r15d, r10d
 or eax, 0x7f
 or r9d, 0x7f
 or eax, 0xff
@@ -271,11 +260,10 @@ or edx, [rsp+0x10]
 or [rsp+0x10], ecx
 or edx, [r12+r13*8-0x80]
 or [r12+r13*8-0x80], ecx
-or rdx, rdi
-or rbp, r8
-or r8, r9
-or r11, r10
-or r14, r11
+or rbx, rdi
+or rdi, r8
+or r11, r9
+or r15, r10
 or rax, 0x7f
 or r9, 0x7f
 or rax, 0xff
@@ -290,11 +278,10 @@ or rdx, [rsp+0x10]
 or [rsp+0x10], rcx
 or rdx, [r12+r13*8-0x80]
 or [r12+r13*8-0x80], rcx
-adc cl, dil
-adc spl, r8b
-adc dil, r9b
-adc r10b, r10b
-adc r13b, r11b
+adc dl, dil
+adc sil, r8b
+adc r10b, r9b
+adc r14b, r10b
 adc al, 0x1
 adc r9b, 0x1
 adc al, -0x80
@@ -303,11 +290,10 @@ adc dl, [rbp-0x8]
 adc [rbp-0x8], cl
 adc dl, [0x1000]
 adc [0x1000], cl
-adc cx, di
-adc sp, r8w
-adc di, r9w
-adc r10w, r10w
-adc r13w, r11w
+adc dx, di
+adc si, r8w
+adc r10w, r9w
+adc r14w, r10w
 adc ax, 0x1
 adc r9w, 0x1
 adc ax, -0x80
@@ -320,11 +306,10 @@ adc dx, [rbp-0x8]
 adc [rbp-0x8], cx
 adc dx, [0x1000]
 adc [0x1000], cx
-adc ecx, edi
-adc esp, r8d
-adc edi, r9d
-adc r10d, r10d
-adc r13d, r11d
+adc edx, edi
+adc esi, r8d
+adc r10d, r9d
+adc r14d, r10d
 adc eax, 0x1
 adc r9d, 0x1
 adc eax, -0x80
@@ -343,11 +328,10 @@ adc edx, [rbp-0x8]
 adc [rbp-0x8], ecx
 adc edx, [0x1000]
 adc [0x1000], ecx
-adc rcx, rdi
-adc rsp, r8
-adc rdi, r9
-adc r10, r10
-adc r13, r11
+adc rdx, rdi
+adc rsi, r8
+adc r10, r9
+adc r14, r10
 adc rax, 0x1
 adc r9, 0x1
 adc rax, -0x80
@@ -362,12 +346,10 @@ adc rdx, [rbp-0x8]
 adc [rbp-0x8], rcx
 adc rdx, [0x1000]
 adc [0x1000], rcx
-sbb al, dil
-sbb bl, r8b
-sbb sil, r9b
-sbb r9b, r10b
-sbb r12b, r11b
-sbb r15b, r12b
+sbb cl, dil
+sbb bpl, r8b
+sbb r9b, r9b
+sbb r13b, r10b
 sbb al, 0x0
 sbb r9b, 0x0
 sbb al, 0x80
@@ -380,12 +362,10 @@ sbb dl, [rbx+rsi*4+0x1234]
 sbb [rbx+rsi*4+0x1234], cl
 sbb dl, [rip+0x100]
 sbb [rip+0x100], cl
-sbb ax, di
-sbb bx, r8w
-sbb si, r9w
-sbb r9w, r10w
-sbb r12w, r11w
-sbb r15w, r12w
+sbb cx, di
+sbb bp, r8w
+sbb r9w, r9w
+sbb r13w, r10w
 sbb ax, 0x0
 sbb r9w, 0x0
 sbb ax, 0x80
@@ -402,12 +382,10 @@ sbb dx, [rbx+rsi*4+0x1234]
 sbb [rbx+rsi*4+0x1234], cx
 sbb dx, [rip+0x100]
 sbb [rip+0x100], cx
-sbb eax, edi
-sbb ebx, r8d
-sbb esi, r9d
-sbb r9d, r10d
-sbb r12d, r11d
-sbb r15d, r12d
+sbb ecx, edi
+sbb ebp, r8d
+sbb r9d, r9d
+sbb r13d, r10d
 sbb eax, 0x0
 sbb r9d, 0x0
 sbb eax, 0x80
@@ -428,12 +406,10 @@ sbb edx, [rbx+rsi*4+0x1234]
 sbb [rbx+rsi*4+0x1234], ecx
 sbb edx, [rip+0x100]
 sbb [rip+0x100], ecx
-sbb rax, rdi
-sbb rbx, r8
-sbb rsi, r9
-sbb r9, r10
-sbb r12, r11
-sbb r15, r12
+sbb rcx, rdi
+sbb rbp, r8
+sbb r9, r9
+sbb r13, r10
 sbb rax, 0x0
 sbb r9, 0x0
 sbb rax, 0x80
@@ -452,11 +428,10 @@ sbb rdx, [rbx+rsi*4+0x1234]
 sbb [rbx+rsi*4+0x1234], rcx
 sbb rdx, [rip+0x100]
 sbb [rip+0x100], rcx
-and dl, dil
-and bpl, r8b
+and al, dil
+and spl, r8b
 and r8b, r9b
-and r11b, r10b
-and r14b, r11b
+and r12b, r10b
 and al, 0x7f
 and r9b, 0x7f
 and al, 0xff
@@ -465,11 +440,10 @@ and dl, [rsp+0x10]
 and [rsp+0x10], cl
 and dl, [r12+r13*8-0x80]
 and [r12+r13*8-0x80], cl
-and dx, di
-and bp, r8w
+and ax, di
+and sp, r8w
 and r8w, r9w
-and r11w, r10w
-and r14w, r11w
+and r12w, r10w
 and ax, 0x7f
 and r9w, 0x7f
 and ax, 0xff
@@ -482,11 +456,10 @@ and dx, [rsp+0x10]
 and [rsp+0x10], cx
 and dx, [r12+r13*8-0x80]
 and [r12+r13*8-0x80], cx
-and edx, edi
-and ebp, r8d
+and eax, edi
+and esp, r8d
 and r8d, r9d
-and r11d, r10d
-and r14d, r11d
+and r12d, r10d
 and eax, 0x7f
 and r9d, 0x7f
 and eax, 0xff
@@ -503,11 +476,10 @@ and edx, [rsp+0x10]
 and [rsp+0x10], ecx
 and edx, [r12+r13*8-0x80]
 and [r12+r13*8-0x80], ecx
-and rdx, rdi
-and rbp, r8
+and rax, rdi
+and rsp, r8
 and r8, r9
-and r11, r10
-and r14, r11
+and r12, r10
 and rax, 0x7f
 and r9, 0x7f
 and rax, 0xff
@@ -522,11 +494,10 @@ and rdx, [rsp+0x10]
 and [rsp+0x10], rcx
 and rdx, [r12+r13*8-0x80]
 and [r12+r13*8-0x80], rcx
-sub cl, dil
-sub spl, r8b
-sub dil, r9b
-sub r10b, r10b
-sub r13b, r11b
+sub bl, dil
+sub dil, r8b
+sub r11b, r9b
+sub r15b, r10b
 sub al, 0x1
 sub r9b, 0x1
 sub al, -0x80
@@ -535,11 +506,10 @@ sub dl, [rbp-0x8]
 sub [rbp-0x8], cl
 sub dl, [0x1000]
 sub [0x1000], cl
-sub cx, di
-sub sp, r8w
-sub di, r9w
-sub r10w, r10w
-sub r13w, r11w
+sub bx, di
+sub di, r8w
+sub r11w, r9w
+sub r15w, r10w
 sub ax, 0x1
 sub r9w, 0x1
 sub ax, -0x80
@@ -552,11 +522,10 @@ sub dx, [rbp-0x8]
 sub [rbp-0x8], cx
 sub dx, [0x1000]
 sub [0x1000], cx
-sub ecx, edi
-sub esp, r8d
-sub edi, r9d
-sub r10d, r10d
-sub r13d, r11d
+sub ebx, edi
+sub edi, r8d
+sub r11d, r9d
+sub r15d, r10d
 sub eax, 0x1
 sub r9d, 0x1
 sub eax, -0x80
@@ -575,11 +544,10 @@ sub edx, [rbp-0x8]
 sub [rbp-0x8], ecx
 sub edx, [0x1000]
 sub [0x1000], ecx
-sub rcx, rdi
-sub rsp, r8
-sub rdi, r9
-sub r10, r10
-sub r13, r11
+sub rbx, rdi
+sub rdi, r8
+sub r11, r9
+sub r15, r10
 sub rax, 0x1
 sub r9, 0x1
 sub rax, -0x80
@@ -594,12 +562,10 @@ sub rdx, [rbp-0x8]
 sub [rbp-0x8], rcx
 sub rdx, [0x1000]
 sub [0x1000], rcx
-xor al, dil
-xor bl, r8b
-xor sil, r9b
-xor r9b, r10b
-xor r12b, r11b
-xor r15b, r12b
+xor dl, dil
+xor sil, r8b
+xor r10b, r9b
+xor r14b, r10b
 xor al, 0x0
 xor r9b, 0x0
 xor al, 0x80
@@ -612,12 +578,10 @@ xor dl, [rbx+rsi*4+0x1234]
 xor [rbx+rsi*4+0x1234], cl
 xor dl, [rip+0x100]
 xor [rip+0x100], cl
-xor ax, di
-xor bx, r8w
-xor si, r9w
-xor r9w, r10w
-xor r12w, r11w
-xor r15w, r12w
+xor dx, di
+xor si, r8w
+xor r10w, r9w
+xor r14w, r10w
 xor ax, 0x0
 xor r9w, 0x0
 xor ax, 0x80
@@ -634,12 +598,10 @@ xor dx, [rbx+rsi*4+0x1234]
 xor [rbx+rsi*4+0x1234], cx
 xor dx, [rip+0x100]
 xor [rip+0x100], cx
-xor eax, edi
-xor ebx, r8d
-xor esi, r9d
-xor r9d, r10d
-xor r12d, r11d
-xor r15d, r12d
+xor edx, edi
+xor esi, r8d
+xor r10d, r9d
+xor r14d, r10d
 xor eax, 0x0
 xor r9d, 0x0
 xor eax, 0x80
@@ -660,12 +622,10 @@ xor edx, [rbx+rsi*4+0x1234]
 xor [rbx+rsi*4+0x1234], ecx
 xor edx, [rip+0x100]
 xor [rip+0x100], ecx
-xor rax, rdi
-xor rbx, r8
-xor rsi, r9
-xor r9, r10
-xor r12, r11
-xor r15, r12
+xor rdx, rdi
+xor rsi, r8
+xor r10, r9
+xor r14, r10
 xor rax, 0x0
 xor r9, 0x0
 xor rax, 0x80
@@ -684,206 +644,68 @@ xor rdx, [rbx+rsi*4+0x1234]
 xor [rbx+rsi*4+0x1234], rcx
 xor rdx, [rip+0x100]
 xor [rip+0x100], rcx
-cmp dl, dil
+cmp cl, dil
 cmp bpl, r8b
-cmp r8b, r9b
-cmp r11b, r10b
-cmp r14b, r11b
-cmp al, 0x0
-cmp r9b, 0x0
-cmp BYTE PTR [rax], 0x0
-cmp al, 0x1
-cmp r9b, 0x1
-cmp BYTE PTR [rbp-0x8], 0x1
+cmp r9b, r9b
+cmp r13b, r10b
 cmp al, 0x7f
 cmp r9b, 0x7f
-cmp BYTE PTR [rbx+rsi*4+0x1234], 0x7f
-cmp al, 0x80
-cmp r9b, 0x80
-cmp BYTE PTR [rax], 0x80
-cmp al, -0x80
-cmp r9b, -0x80
-cmp BYTE PTR [rax], -0x80
 cmp al, 0xff
-cmp r9b, 0xff
 cmp BYTE PTR [rbx+rsi*4+0x1234], 0xff
-cmp al, -0x1
-cmp r9b, -0x1
-cmp BYTE PTR [rbx+rsi*4+0x1234], -0x1
 cmp dl, [rsp+0x10]
 cmp [rsp+0x10], cl
 cmp dl, [r12+r13*8-0x80]
 cmp [r12+r13*8-0x80], cl
-cmp dx, di
+cmp cx, di
 cmp bp, r8w
-cmp r8w, r9w
-cmp r11w, r10w
-cmp r14w, r11w
-cmp ax, 0x0
-cmp r9w, 0x0
-cmp WORD PTR [rax], 0x0
-cmp ax, 0x1
-cmp r9w, 0x1
-cmp WORD PTR [rbp-0x8], 0x1
+cmp r9w, r9w
+cmp r13w, r10w
 cmp ax, 0x7f
 cmp r9w, 0x7f
-cmp WORD PTR [rbx+rsi*4+0x1234], 0x7f
-cmp ax, 0x80
-cmp r9w, 0x80
-cmp WORD PTR [rax], 0x80
-cmp ax, -0x80
-cmp r9w, -0x80
-cmp WORD PTR [rax], -0x80
 cmp ax, 0xff
-cmp r9w, 0xff
 cmp WORD PTR [rbx+rsi*4+0x1234], 0xff
-cmp ax, -0x1
-cmp r9w, -0x1
-cmp WORD PTR [rbx+rsi*4+0x1234], -0x1
-cmp ax, -0x81
-cmp r9w, -0x81
-cmp WORD PTR [rbx+rsi*4+0x1234], -0x81
 cmp ax, 0x100
 cmp r9w, 0x100
-cmp WORD PTR [rax], 0x100
-cmp ax, 0x7fff
-cmp r9w, 0x7fff
-cmp WORD PTR [rbx+rsi*4+0x1234], 0x7fff
-cmp ax, 0x8000
-cmp r9w, 0x8000
-cmp WORD PTR [rax], 0x8000
 cmp ax, 0xffff
-cmp r9w, 0xffff
 cmp WORD PTR [rbx+rsi*4+0x1234], 0xffff
-cmp ax, -0x8000
-cmp r9w, -0x8000
-cmp WORD PTR [rax], -0x8000
 cmp dx, [rsp+0x10]
 cmp [rsp+0x10], cx
 cmp dx, [r12+r13*8-0x80]
 cmp [r12+r13*8-0x80], cx
-cmp edx, edi
+cmp ecx, edi
 cmp ebp, r8d
-cmp r8d, r9d
-cmp r11d, r10d
-cmp r14d, r11d
-cmp eax, 0x0
-cmp r9d, 0x0
-cmp DWORD PTR [rax], 0x0
-cmp eax, 0x1
-cmp r9d, 0x1
-cmp DWORD PTR [rbp-0x8], 0x1
+cmp r9d, r9d
+cmp r13d, r10d
 cmp eax, 0x7f
 cmp r9d, 0x7f
-cmp DWORD PTR [rbx+rsi*4+0x1234], 0x7f
-cmp eax, 0x80
-cmp r9d, 0x80
-cmp DWORD PTR [rax], 0x80
-cmp eax, -0x80
-cmp r9d, -0x80
-cmp DWORD PTR [rax], -0x80
 cmp eax, 0xff
-cmp r9d, 0xff
 cmp DWORD PTR [rbx+rsi*4+0x1234], 0xff
-cmp eax, -0x1
-cmp r9d, -0x1
-cmp DWORD PTR [rbx+rsi*4+0x1234], -0x1
-cmp eax, -0x81
-cmp r9d, -0x81
-cmp DWORD PTR [rbx+rsi*4+0x1234], -0x81
 cmp eax, 0x100
 cmp r9d, 0x100
-cmp DWORD PTR [rax], 0x100
-cmp eax, 0x7fff
-cmp r9d, 0x7fff
-cmp DWORD PTR [rbx+rsi*4+0x1234], 0x7fff
-cmp eax, 0x8000
-cmp r9d, 0x8000
-cmp DWORD PTR [rax], 0x8000
 cmp eax, 0xffff
-cmp r9d, 0xffff
 cmp DWORD PTR [rbx+rsi*4+0x1234], 0xffff
-cmp eax, -0x8000
-cmp r9d, -0x8000
-cmp DWORD PTR [rax], -0x8000
-cmp eax, -0x8001
-cmp r9d, -0x8001
-cmp DWORD PTR [rbx+rsi*4+0x1234], -0x8001
 cmp eax, 0x10000
 cmp r9d, 0x10000
-cmp DWORD PTR [rax], 0x10000
-cmp eax, 0x7fffffff
-cmp r9d, 0x7fffffff
-cmp DWORD PTR [rbx+rsi*4+0x1234], 0x7fffffff
-cmp eax, 0x80000000
-cmp r9d, 0x80000000
-cmp DWORD PTR [rax], 0x80000000
 cmp eax, 0xffffffff
-cmp r9d, 0xffffffff
 cmp DWORD PTR [rbx+rsi*4+0x1234], 0xffffffff
-cmp eax, -0x80000000
-cmp r9d, -0x80000000
-cmp DWORD PTR [rax], -0x80000000
-cmp eax, 0x12345678
-cmp r9d, 0x12345678
-cmp DWORD PTR [rax], 0x12345678
 cmp edx, [rsp+0x10]
 cmp [rsp+0x10], ecx
 cmp edx, [r12+r13*8-0x80]
 cmp [r12+r13*8-0x80], ecx
-cmp rdx, rdi
+cmp rcx, rdi
 cmp rbp, r8
-cmp r8, r9
-cmp r11, r10
-cmp r14, r11
-cmp rax, 0x0
-cmp r9, 0x0
-cmp QWORD PTR [rax], 0x0
-cmp rax, 0x1
-cmp r9, 0x1
-cmp QWORD PTR [rbp-0x8], 0x1
+cmp r9, r9
+cmp r13, r10
 cmp rax, 0x7f
 cmp r9, 0x7f
-cmp QWORD PTR [rbx+rsi*4+0x1234], 0x7f
-cmp rax, 0x80
-cmp r9, 0x80
-cmp QWORD PTR [rax], 0x80
-cmp rax, -0x80
-cmp r9, -0x80
-cmp QWORD PTR [rax], -0x80
 cmp rax, 0xff
-cmp r9, 0xff
 cmp QWORD PTR [rbx+rsi*4+0x1234], 0xff
-cmp rax, -0x1
-cmp r9, -0x1
-cmp QWORD PTR [rbx+rsi*4+0x1234], -0x1
-cmp rax, -0x81
-cmp r9, -0x81
-cmp QWORD PTR [rbx+rsi*4+0x1234], -0x81
 cmp rax, 0x100
 cmp r9, 0x100
-cmp QWORD PTR [rax], 0x100
-cmp rax, 0x7fff
-cmp r9, 0x7fff
-cmp QWORD PTR [rbx+rsi*4+0x1234], 0x7fff
-cmp rax, 0x8000
-cmp r9, 0x8000
-cmp QWORD PTR [rax], 0x8000
 cmp rax, 0xffff
-cmp r9, 0xffff
 cmp QWORD PTR [rbx+rsi*4+0x1234], 0xffff
-cmp rax, 0x7fffffff
-cmp r9, 0x7fffffff
-cmp QWORD PTR [rbx+rsi*4+0x1234], 0x7fffffff
-cmp rax, -0x80000000
-cmp r9, -0x80000000
-cmp QWORD PTR [rax], -0x80000000
 cmp rax, 0x12345678
 cmp r9, 0x12345678
-cmp QWORD PTR [rax], 0x12345678
-cmp rax, -0x12345678
-cmp r9, -0x12345678
-cmp QWORD PTR [rax], -0x12345678
 cmp rdx, [rsp+0x10]
 cmp [rsp+0x10], rcx
 cmp rdx, [r12+r13*8-0x80]

@@ -178,72 +178,58 @@ cmovg edi, esp
 cmovg ecx, [ebp-0x8]
 setc al
 setc BYTE PTR [ebp-0x8]
-cmovc ax, bp
 cmovc eax, ebp
 cmovc ecx, [esp+0x10]
 setnc cl
 setnc BYTE PTR [esp+0x10]
-cmovnc cx, si
 cmovnc ecx, esi
 cmovnc ecx, [ebx+esi*4+0x1234]
 setnae dl
 setnae BYTE PTR [ebx+esi*4+0x1234]
-cmovnae dx, di
 cmovnae edx, edi
 cmovnae ecx, [0x1000]
 setnb bl
 setnb BYTE PTR [0x1000]
-cmovnb bx, ax
 cmovnb ebx, eax
 cmovnb ecx, [eax]
 setz ah
 setz BYTE PTR [eax]
-cmovz sp, cx
 cmovz esp, ecx
 cmovz ecx, [ebp-0x8]
 setnz ch
 setnz BYTE PTR [ebp-0x8]
-cmovnz bp, dx
 cmovnz ebp, edx
 cmovnz ecx, [esp+0x10]
 setna dh
 setna BYTE PTR [esp+0x10]
-cmovna si, bx
 cmovna esi, ebx
 cmovna ecx, [ebx+esi*4+0x1234]
 setnbe bh
 setnbe BYTE PTR [ebx+esi*4+0x1234]
-cmovnbe di, sp
 cmovnbe edi, esp
 cmovnbe ecx, [0x1000]
 setpe al
 setpe BYTE PTR [0x1000]
-cmovpe ax, bp
 cmovpe eax, ebp
 cmovpe ecx, [eax]
 setpo cl
 setpo BYTE PTR [eax]
-cmovpo cx, si
 cmovpo ecx, esi
 cmovpo ecx, [ebp-0x8]
 setnge dl
 setnge BYTE PTR [ebp-0x8]
-cmovnge dx, di
 cmovnge edx, edi
 cmovnge ecx, [esp+0x10]
 setnl bl
 setnl BYTE PTR [esp+0x10]
-cmovnl bx, ax
 cmovnl ebx, eax
 cmovnl ecx, [ebx+esi*4+0x1234]
 setng ah
 setng BYTE PTR [ebx+esi*4+0x1234]
-cmovng sp, cx
 cmovng esp, ecx
 cmovng ecx, [0x1000]
 setnle ch
 setnle BYTE PTR [0x1000]
-cmovnle bp, dx
 cmovnle ebp, edx
 cmovnle ecx, [eax]
 xchg al, al

@@ -240,87 +240,59 @@ cmovg r15, rsp
 cmovg ecx, [rsp+0x10]
 setc al
 setc BYTE PTR [rsp+0x10]
-cmovc ax, bp
 cmovc eax, ebp
-cmovc rax, rbp
 cmovc ecx, [rbx+rsi*4+0x1234]
 setnc cl
 setnc BYTE PTR [rbx+rsi*4+0x1234]
-cmovnc cx, si
 cmovnc ecx, esi
-cmovnc rcx, rsi
 cmovnc ecx, [0x1000]
 setnae dl
 setnae BYTE PTR [0x1000]
-cmovnae dx, di
 cmovnae edx, edi
-cmovnae rdx, rdi
 cmovnae ecx, [r12+r13*8-0x80]
 setnb bl
 setnb BYTE PTR [r12+r13*8-0x80]
-cmovnb bx, r8w
 cmovnb ebx, r8d
-cmovnb rbx, r8
 cmovnb ecx, [rip+0x100]
 setz spl
 setz BYTE PTR [rip+0x100]
-cmovz sp, r9w
 cmovz esp, r9d
-cmovz rsp, r9
 cmovz ecx, [rax]
 setnz bpl
 setnz BYTE PTR [rax]
-cmovnz bp, r10w
 cmovnz ebp, r10d
-cmovnz rbp, r10
 cmovnz ecx, [rbp-0x8]
 setna sil
 setna BYTE PTR [rbp-0x8]
-cmovna si, r11w
 cmovna esi, r11d
-cmovna rsi, r11
 cmovna ecx, [rsp+0x10]
 setnbe dil
 setnbe BYTE PTR [rsp+0x10]
-cmovnbe di, r12w
 cmovnbe edi, r12d
-cmovnbe rdi, r12
 cmovnbe ecx, [rbx+rsi*4+0x1234]
 setpe r8b
 setpe BYTE PTR [rbx+rsi*4+0x1234]
-cmovpe r8w, r13w
 cmovpe r8d, r13d
-cmovpe r8, r13
 cmovpe ecx, [0x1000]
 setpo r9b
 setpo BYTE PTR [0x1000]
-cmovpo r9w, r14w
 cmovpo r9d, r14d
-cmovpo r9, r14
 cmovpo ecx, [r12+r13*8-0x80]
 setnge r10b
 setnge BYTE PTR [r12+r13*8-0x80]
-cmovnge r10w, r15w
 cmovnge r10d, r15d
-cmovnge r10, r15
 cmovnge ecx, [rip+0x100]
 setnl r11b
 setnl BYTE PTR [rip+0x100]
-cmovnl r11w, ax
 cmovnl r11d, eax
-cmovnl r11, rax
 cmovnl ecx, [rax]
 setng r12b
 setng BYTE PTR [rax]
-cmovng r12w, cx
 cmovng r12d, ecx
-cmovng r12, rcx
 cmovng ecx, [rbp-0x8]
 setnle r13b
 setnle BYTE PTR [rbp-0x8]
-cmovnle r13w, dx
 cmovnle r13d, edx
-cmovnle r13, rdx
 cmovnle ecx, [rsp+0x10]
 xchg al, al
 xchg al, cl

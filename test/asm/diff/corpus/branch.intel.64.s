@@ -4133,15 +4133,67 @@ mov eax, 0x12345678
 jg .L144_b
 #---
 jc .L145_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
 .L145_f:
 #---
 jc .L146_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 nop
 nop
 nop
 .L146_f:
 #---
-jc .L147_f
+.L147_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4168,10 +4220,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-nop
-.L147_f:
+jc .L147_b
 #---
-jc .L148_f
+.L148_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4199,10 +4250,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-nop
-.L148_f:
+jc .L148_b
 #---
-jc .L149_f
+jnc .L149_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4228,45 +4278,40 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+nop
+nop
 .L149_f:
 #---
-.L150_b:
-jc .L150_b
+jnc .L150_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+nop
+.L150_f:
 #---
 .L151_b:
 mov eax, 0x12345678
@@ -4295,7 +4340,7 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-jc .L151_b
+jnc .L151_b
 #---
 .L152_b:
 mov eax, 0x12345678
@@ -4325,9 +4370,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-jc .L152_b
+jnc .L152_b
 #---
-.L153_b:
+jnae .L153_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4353,53 +4398,71 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jc .L153_b
+nop
+nop
+.L153_f:
 #---
-jnc .L154_f
+jnae .L154_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+nop
 .L154_f:
 #---
-jnc .L155_f
+.L155_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 nop
-nop
-nop
-.L155_f:
+jnae .L155_b
 #---
-jnc .L156_f
+.L156_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4427,9 +4490,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-.L156_f:
+jnae .L156_b
 #---
-jnc .L157_f
+jnb .L157_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4455,12 +4518,11 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-nop
 nop
 nop
 .L157_f:
 #---
-jnc .L158_f
+jnb .L158_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4486,45 +4548,39 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+nop
+nop
+nop
 .L158_f:
 #---
 .L159_b:
-jnc .L159_b
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+jnb .L159_b
 #---
 .L160_b:
 mov eax, 0x12345678
@@ -4553,9 +4609,10 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-jnc .L160_b
+nop
+jnb .L160_b
 #---
-.L161_b:
+jz .L161_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4583,9 +4640,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-jnc .L161_b
+.L161_f:
 #---
-.L162_b:
+jz .L162_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4611,53 +4668,71 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jnc .L162_b
-#---
-jnae .L163_f
-.L163_f:
-#---
-jnae .L164_f
 nop
 nop
 nop
-.L164_f:
+.L162_f:
 #---
-jnae .L165_f
+.L163_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+jz .L163_b
+#---
+.L164_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+jz .L164_b
+#---
+jnz .L165_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4687,7 +4762,7 @@ nop
 nop
 .L165_f:
 #---
-jnae .L166_f
+jnz .L166_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4718,7 +4793,7 @@ nop
 nop
 .L166_f:
 #---
-jnae .L167_f
+.L167_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4744,47 +4819,40 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L167_f:
+nop
+jnz .L167_b
 #---
 .L168_b:
-jnae .L168_b
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+jnz .L168_b
 #---
-.L169_b:
+jna .L169_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4811,9 +4879,10 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-jnae .L169_b
+nop
+.L169_f:
 #---
-.L170_b:
+jna .L170_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4841,7 +4910,8 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-jnae .L170_b
+nop
+.L170_f:
 #---
 .L171_b:
 mov eax, 0x12345678
@@ -4869,53 +4939,70 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jnae .L171_b
-#---
-jnb .L172_f
-.L172_f:
-#---
-jnb .L173_f
 nop
+jna .L171_b
+#---
+.L172_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+jna .L172_b
+#---
+jnbe .L173_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 nop
 nop
 .L173_f:
 #---
-jnb .L174_f
+jnbe .L174_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4941,11 +5028,12 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
+nop
 nop
 nop
 .L174_f:
 #---
-jnb .L175_f
+.L175_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -4972,77 +5060,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-nop
-nop
-.L175_f:
+jnbe .L175_b
 #---
-jnb .L176_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L176_f:
-#---
-.L177_b:
-jnb .L177_b
-#---
-.L178_b:
+.L176_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5069,7 +5089,69 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-jnb .L178_b
+nop
+jnbe .L176_b
+#---
+jpe .L177_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+.L177_f:
+#---
+jpe .L178_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+nop
+.L178_f:
 #---
 .L179_b:
 mov eax, 0x12345678
@@ -5098,8 +5180,7 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-nop
-jnb .L179_b
+jpe .L179_b
 #---
 .L180_b:
 mov eax, 0x12345678
@@ -5127,53 +5208,72 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jnb .L180_b
+nop
+nop
+jpe .L180_b
 #---
-jz .L181_f
+jpo .L181_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
 .L181_f:
 #---
-jz .L182_f
+jpo .L182_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 nop
 nop
 nop
 .L182_f:
 #---
-jz .L183_f
+.L183_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5200,10 +5300,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-nop
-.L183_f:
+jpo .L183_b
 #---
-jz .L184_f
+.L184_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5231,10 +5330,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-nop
-.L184_f:
+jpo .L184_b
 #---
-jz .L185_f
+jnge .L185_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5260,45 +5358,40 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+nop
+nop
 .L185_f:
 #---
-.L186_b:
-jz .L186_b
+jnge .L186_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+nop
+.L186_f:
 #---
 .L187_b:
 mov eax, 0x12345678
@@ -5327,7 +5420,7 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-jz .L187_b
+jnge .L187_b
 #---
 .L188_b:
 mov eax, 0x12345678
@@ -5357,9 +5450,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-jz .L188_b
+jnge .L188_b
 #---
-.L189_b:
+jnl .L189_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5385,53 +5478,71 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jz .L189_b
+nop
+nop
+.L189_f:
 #---
-jnz .L190_f
+jnl .L190_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+nop
 .L190_f:
 #---
-jnz .L191_f
+.L191_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 nop
-nop
-nop
-.L191_f:
+jnl .L191_b
 #---
-jnz .L192_f
+.L192_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5459,9 +5570,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-.L192_f:
+jnl .L192_b
 #---
-jnz .L193_f
+jng .L193_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5487,12 +5598,11 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-nop
 nop
 nop
 .L193_f:
 #---
-jnz .L194_f
+jng .L194_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5518,45 +5628,39 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+nop
+nop
+nop
 .L194_f:
 #---
 .L195_b:
-jnz .L195_b
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+jng .L195_b
 #---
 .L196_b:
 mov eax, 0x12345678
@@ -5585,9 +5689,10 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-jnz .L196_b
+nop
+jng .L196_b
 #---
-.L197_b:
+jnle .L197_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5615,9 +5720,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-jnz .L197_b
+.L197_f:
 #---
-.L198_b:
+jnle .L198_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5643,114 +5748,80 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jnz .L198_b
+nop
+nop
+nop
+.L198_f:
 #---
-jna .L199_f
-.L199_f:
+.L199_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+jnle .L199_b
 #---
-jna .L200_f
+.L200_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 nop
 nop
-nop
-.L200_f:
+jnle .L200_b
 #---
-jna .L201_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
+jmp .L201_f
 .L201_f:
 #---
-jna .L202_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+jmp .L202_f
 nop
 nop
 nop
 .L202_f:
 #---
-jna .L203_f
+jmp .L203_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5776,47 +5847,11 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+nop
+nop
 .L203_f:
 #---
-.L204_b:
-jna .L204_b
-#---
-.L205_b:
+jmp .L204_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -5843,37 +5878,75 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-jna .L205_b
+nop
+nop
+.L204_f:
+#---
+jmp .L205_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+.L205_f:
 #---
 .L206_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-jna .L206_b
+jmp .L206_b
 #---
 .L207_b:
 mov eax, 0x12345678
@@ -5901,180 +5974,121 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jna .L207_b
+nop
+jmp .L207_b
 #---
-jnbe .L208_f
-.L208_f:
+.L208_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+jmp .L208_b
 #---
-jnbe .L209_f
-nop
-nop
-nop
-.L209_f:
+.L209_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+jmp .L209_b
 #---
-jnbe .L210_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
+call .L210_f
 .L210_f:
+ret
 #---
-jnbe .L211_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-nop
-.L211_f:
+.L211_b:
+call .L211_b
 #---
-jnbe .L212_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+call .L212_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 .L212_f:
+ret
 #---
 .L213_b:
-jnbe .L213_b
+mov eax, 0x12345678
+mov eax, 0x12345678
+call .L213_b
 #---
-.L214_b:
+call .L214_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -6100,8 +6114,23 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-nop
-jnbe .L214_b
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+.L214_f:
+ret
 #---
 .L215_b:
 mov eax, 0x12345678
@@ -6129,113 +6158,38 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-nop
-nop
-jnbe .L215_b
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+call .L215_b
 #---
-.L216_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jnbe .L216_b
+loop .L216_f
+.L216_f:
 #---
-jpe .L217_f
-.L217_f:
+.L217_b:
+loop .L217_b
 #---
-jpe .L218_f
-nop
-nop
-nop
+loop .L218_f
+mov eax, 0x12345678
 .L218_f:
 #---
-jpe .L219_f
+.L219_b:
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-.L219_f:
+loop .L219_b
 #---
-jpe .L220_f
+loop .L220_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -6261,78 +6215,11 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-nop
 nop
 nop
 .L220_f:
 #---
-jpe .L221_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L221_f:
-#---
-.L222_b:
-jpe .L222_b
-#---
-.L223_b:
+.L221_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -6359,111 +6246,97 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-jpe .L223_b
+nop
+loop .L221_b
+#---
+loop .L222_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+.L222_f:
+#---
+loope .L223_f
+.L223_f:
 #---
 .L224_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-jpe .L224_b
+loope .L224_b
 #---
-.L225_b:
+loope .L225_f
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jpe .L225_b
+.L225_f:
 #---
-jpo .L226_f
-.L226_f:
+.L226_b:
+mov eax, 0x12345678
+loope .L226_b
 #---
-jpo .L227_f
-nop
+loope .L227_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 nop
 nop
 .L227_f:
 #---
-jpo .L228_f
+.L228_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -6491,9 +6364,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-.L228_f:
+loope .L228_b
 #---
-jpo .L229_f
+loope .L229_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -6519,137 +6392,38 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-nop
-nop
-nop
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 .L229_f:
 #---
-jpo .L230_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+loopne .L230_f
 .L230_f:
 #---
 .L231_b:
-jpo .L231_b
+loopne .L231_b
 #---
-.L232_b:
+loopne .L232_f
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-jpo .L232_b
+.L232_f:
 #---
 .L233_b:
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-jpo .L233_b
+loopne .L233_b
 #---
-.L234_b:
+loopne .L234_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -6675,180 +6449,98 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jpo .L234_b
+nop
+nop
+.L234_f:
 #---
-jnge .L235_f
-.L235_f:
+.L235_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+loopne .L235_b
 #---
-jnge .L236_f
-nop
-nop
-nop
+loopne .L236_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 .L236_f:
 #---
-jnge .L237_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
+loopz .L237_f
 .L237_f:
 #---
-jnge .L238_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-nop
-.L238_f:
+.L238_b:
+loopz .L238_b
 #---
-jnge .L239_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+loopz .L239_f
 mov eax, 0x12345678
 .L239_f:
 #---
 .L240_b:
-jnge .L240_b
+mov eax, 0x12345678
+loopz .L240_b
 #---
-.L241_b:
+loopz .L241_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -6875,7 +6567,8 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-jnge .L241_b
+nop
+.L241_f:
 #---
 .L242_b:
 mov eax, 0x12345678
@@ -6905,9 +6598,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-jnge .L242_b
+loopz .L242_b
 #---
-.L243_b:
+loopz .L243_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -6948,99 +6641,23 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jnge .L243_b
+.L243_f:
 #---
-jnl .L244_f
+loopnz .L244_f
 .L244_f:
 #---
-jnl .L245_f
-nop
-nop
-nop
-.L245_f:
+.L245_b:
+loopnz .L245_b
 #---
-jnl .L246_f
+loopnz .L246_f
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
 .L246_f:
 #---
-jnl .L247_f
+.L247_b:
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-nop
-.L247_f:
+loopnz .L247_b
 #---
-jnl .L248_f
+loopnz .L248_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -7066,47 +6683,41 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+nop
+nop
 .L248_f:
 #---
 .L249_b:
-jnl .L249_b
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
+loopnz .L249_b
 #---
-.L250_b:
+loopnz .L250_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -7132,112 +6743,38 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-nop
-jnl .L250_b
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+.L250_f:
 #---
-.L251_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-jnl .L251_b
+jrcxz .L251_f
+.L251_f:
 #---
 .L252_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jnl .L252_b
+jrcxz .L252_b
 #---
-jng .L253_f
+jrcxz .L253_f
+mov eax, 0x12345678
 .L253_f:
 #---
-jng .L254_f
-nop
-nop
-nop
-.L254_f:
+.L254_b:
+mov eax, 0x12345678
+jrcxz .L254_b
 #---
-jng .L255_f
+jrcxz .L255_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -7267,7 +6804,7 @@ nop
 nop
 .L255_f:
 #---
-jng .L256_f
+.L256_b:
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -7295,30 +6832,9 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 nop
 nop
-nop
-.L256_f:
+jrcxz .L256_b
 #---
-jng .L257_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
+jrcxz .L257_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -7361,141 +6877,81 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 .L257_f:
 #---
-.L258_b:
-jng .L258_b
+jecxz .L258_f
+.L258_f:
 #---
 .L259_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-jng .L259_b
+jecxz .L259_b
 #---
-.L260_b:
+jecxz .L260_f
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-jng .L260_b
+.L260_f:
 #---
 .L261_b:
 mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jng .L261_b
+jecxz .L261_b
 #---
-jnle .L262_f
+jecxz .L262_f
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+nop
+nop
 .L262_f:
 #---
-jnle .L263_f
+.L263_b:
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 nop
 nop
-nop
-.L263_f:
+jecxz .L263_b
 #---
-jnle .L264_f
+jecxz .L264_f
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -7521,1410 +6977,22 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-nop
-nop
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
+mov eax, 0x12345678
 .L264_f:
-#---
-jnle .L265_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-nop
-.L265_f:
-#---
-jnle .L266_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L266_f:
-#---
-.L267_b:
-jnle .L267_b
-#---
-.L268_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-jnle .L268_b
-#---
-.L269_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-jnle .L269_b
-#---
-.L270_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jnle .L270_b
-#---
-jmp .L271_f
-.L271_f:
-#---
-jmp .L272_f
-nop
-nop
-nop
-.L272_f:
-#---
-jmp .L273_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-.L273_f:
-#---
-jmp .L274_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-nop
-.L274_f:
-#---
-jmp .L275_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L275_f:
-#---
-.L276_b:
-jmp .L276_b
-#---
-.L277_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-jmp .L277_b
-#---
-.L278_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-jmp .L278_b
-#---
-.L279_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-jmp .L279_b
-#---
-call .L280_f
-.L280_f:
-ret
-#---
-.L281_b:
-call .L281_b
-#---
-call .L282_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L282_f:
-ret
-#---
-.L283_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-call .L283_b
-#---
-call .L284_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L284_f:
-ret
-#---
-.L285_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-call .L285_b
-#---
-loop .L286_f
-.L286_f:
-#---
-.L287_b:
-loop .L287_b
-#---
-loop .L288_f
-mov eax, 0x12345678
-.L288_f:
-#---
-.L289_b:
-mov eax, 0x12345678
-loop .L289_b
-#---
-loop .L290_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-.L290_f:
-#---
-.L291_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-loop .L291_b
-#---
-loop .L292_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L292_f:
-#---
-loope .L293_f
-.L293_f:
-#---
-.L294_b:
-loope .L294_b
-#---
-loope .L295_f
-mov eax, 0x12345678
-.L295_f:
-#---
-.L296_b:
-mov eax, 0x12345678
-loope .L296_b
-#---
-loope .L297_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-.L297_f:
-#---
-.L298_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-loope .L298_b
-#---
-loope .L299_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L299_f:
-#---
-loopne .L300_f
-.L300_f:
-#---
-.L301_b:
-loopne .L301_b
-#---
-loopne .L302_f
-mov eax, 0x12345678
-.L302_f:
-#---
-.L303_b:
-mov eax, 0x12345678
-loopne .L303_b
-#---
-loopne .L304_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-.L304_f:
-#---
-.L305_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-loopne .L305_b
-#---
-loopne .L306_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L306_f:
-#---
-loopz .L307_f
-.L307_f:
-#---
-.L308_b:
-loopz .L308_b
-#---
-loopz .L309_f
-mov eax, 0x12345678
-.L309_f:
-#---
-.L310_b:
-mov eax, 0x12345678
-loopz .L310_b
-#---
-loopz .L311_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-.L311_f:
-#---
-.L312_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-loopz .L312_b
-#---
-loopz .L313_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L313_f:
-#---
-loopnz .L314_f
-.L314_f:
-#---
-.L315_b:
-loopnz .L315_b
-#---
-loopnz .L316_f
-mov eax, 0x12345678
-.L316_f:
-#---
-.L317_b:
-mov eax, 0x12345678
-loopnz .L317_b
-#---
-loopnz .L318_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-.L318_f:
-#---
-.L319_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-loopnz .L319_b
-#---
-loopnz .L320_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L320_f:
-#---
-jrcxz .L321_f
-.L321_f:
-#---
-.L322_b:
-jrcxz .L322_b
-#---
-jrcxz .L323_f
-mov eax, 0x12345678
-.L323_f:
-#---
-.L324_b:
-mov eax, 0x12345678
-jrcxz .L324_b
-#---
-jrcxz .L325_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-.L325_f:
-#---
-.L326_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-jrcxz .L326_b
-#---
-jrcxz .L327_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L327_f:
-#---
-jecxz .L328_f
-.L328_f:
-#---
-.L329_b:
-jecxz .L329_b
-#---
-jecxz .L330_f
-mov eax, 0x12345678
-.L330_f:
-#---
-.L331_b:
-mov eax, 0x12345678
-jecxz .L331_b
-#---
-jecxz .L332_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-.L332_f:
-#---
-.L333_b:
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-nop
-nop
-jecxz .L333_b
-#---
-jecxz .L334_f
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-mov eax, 0x12345678
-.L334_f:
 #---
 jmp 1f
 nop
@@ -8935,14 +7003,14 @@ jne 1b
 dec ecx
 jnz 2b
 #---
-.L337_s: jmp .L337_s
+.L267_s: jmp .L267_s
 #---
-.L338_a: nop
-.L338_b: jmp .L338_a
-je .L338_b
+.L268_a: nop
+.L268_b: jmp .L268_a
+je .L268_b
 #---
-je .L339_x
-jne .L339_y
+je .L269_x
+jne .L269_y
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -8967,12 +7035,12 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-.L339_x:
+.L269_x:
 nop
-.L339_y:
+.L269_y:
 #---
-je .L340_x
-jne .L340_y
+je .L270_x
+jne .L270_y
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -9001,12 +7069,12 @@ nop
 nop
 nop
 nop
-.L340_x:
+.L270_x:
 nop
-.L340_y:
+.L270_y:
 #---
-je .L341_x
-jne .L341_y
+je .L271_x
+jne .L271_y
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -9032,12 +7100,12 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
-.L341_x:
+.L271_x:
 nop
-.L341_y:
+.L271_y:
 #---
-je .L342_x
-jne .L342_y
+je .L272_x
+jne .L272_y
 mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
@@ -9064,14 +7132,14 @@ mov eax, 0x12345678
 mov eax, 0x12345678
 mov eax, 0x12345678
 nop
-.L342_x:
+.L272_x:
 nop
-.L342_y:
+.L272_y:
 #---
-jmp .L343_end
-.L343_loop:
+jmp .L273_end
+.L273_loop:
 inc eax
 cmp eax, 0x10
-jl .L343_loop
-.L343_end:
+jl .L273_loop
+.L273_end:
 ret
