@@ -28,7 +28,8 @@ function reg(s: string): RegInfo | undefined {
 }
 
 export function parseIntelOperand(raw: RawOperand): Operand {
-  let text = raw.text;
+  // `[ebx][ecx*4]` is GNU shorthand for `[ebx+ecx*4]`; rewritten in place so offsets stay put.
+  let text = raw.text.includes('][') || /\]\s+\[/.test(raw.text) ? raw.text.replace(/\](\s*)\[/g, (_m, sp: string) => '+' + sp + ' ') : raw.text;
   let base = raw.start;
   const span = { start: raw.start, end: raw.end };
   const eat = (n: number): void => {
@@ -160,7 +161,8 @@ export function parseIntelOperands(raws: RawOperand[]): Operand[] {
   // `jmp 0x10:0x1000` (direct far): selector and offset become two immediates, as AT&T writes them.
   const only = raws.length === 1 ? raws[0]! : undefined;
   const far = only && !only.text.includes('[') ? /^([^:]+?)\s*:\s*([^:]+)$/.exec(only.text) : null;
-  if (only && far && !lookupRegister(far[1]!.trim())) {
+  // Only a numeric selector makes it a far pointer; `fs:0x10`, `DWORD PTR gs:x` are memory.
+  if (only && far && /^\s*(0x[0-9a-f]+|[0-9]+|[0-9][0-9a-f]*h)\s*$/i.test(far[1]!)) {
     const selText = far[1]!;
     const offStart = only.start + only.text.length - far[2]!.length;
     return [

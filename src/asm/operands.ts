@@ -50,7 +50,3 @@ export interface ParsedInsn {
   /** Pseudo prefixes such as `load`, `store`, `disp8`, `disp32`. */
   pseudo: string[];
 }
-
-export function sameExpr(a: Expr, b: Expr): boolean {
-  return a.value === b.value && a.symbol === b.symbol;
-}

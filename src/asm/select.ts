@@ -11,6 +11,8 @@ import { lookupRegister, registerAvailable, type RegInfo } from './registers.js'
 
 import { InsnError } from './errors.js';
 import { rewriteStringOperands } from './strings.js';
+import { drop66, gpr32Of, pruneDominated, type Match } from './quirks.js';
+import { formOf, nearestMnemonics } from './hints.js';
 
 export { InsnError };
 
@@ -103,11 +105,6 @@ function userKinds(ci: CodeInfo): number[] {
 }
 
 
-interface Match {
-  ci: CodeInfo;
-  ops: Operand[];
-  swapped: boolean;
-}
 
 function regBits(op: Operand): number {
   return op.kind === 'reg' && op.info.cls.startsWith('gpr') ? op.info.bits : 0;
@@ -427,77 +424,6 @@ function addExplicitPrefixes(e: Encoded, m: Match, insn: ParsedInsn, opts: Selec
   return out;
 }
 
-// Selector loads/stores and the like have a 16-bit operand no matter what; GNU writes a 16-bit register or
-// memory operand without a 66 prefix (except where a register destination really is 16 bits wide).
-const NO66 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_rm16$|^Mov_Sreg_rm16$|^Arpl_rm16_r16$/;
-
-// And with a 64-bit register GNU drops REX.W for segment-register moves, str and sldt.
-const NOREXW = /^(Mov_Sreg_r64m16|Mov_r64m16_Sreg|Str_r64m16|Sldt_r64m16)$/;
-
-function drop66(m: Match, bitness: number): Match {
-  if (bitness === 16) {
-    // In 16-bit code the rm16 forms are the native ones; a 32-bit source register of a segment load is read as 16.
-    if (m.ci.name === 'Mov_Sreg_r32m16' && m.ops[1]?.kind === 'reg') {
-      const ci = readMnemonicCodes(m.ci).find((c) => c.name === 'Mov_Sreg_rm16');
-      if (!ci) return m;
-      const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr32' ? { ...o, info: gprOf(16, o.info.num) } : o));
-      return { ...m, ci, ops };
-    }
-    return m;
-  }
-  if (NOREXW.test(m.ci.name) && m.ops.some((o) => o.kind === 'reg' && o.info.cls === 'gpr64')) {
-    const ci = readMnemonicCodes(m.ci).find((c) => c.name === m.ci.name.replace('r64m16', 'r32m16'));
-    if (!ci) return m;
-    const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr64' ? { ...o, info: gpr32Of(o.info.num) } : o));
-    return { ...m, ci, ops };
-  }
-  const memStore = m.ci.name === 'Mov_rm16_Sreg' && m.ops[0]?.kind === 'mem';
-  if (!NO66.test(m.ci.name) && !memStore) return m;
-  const wide = m.ci.name === 'Arpl_rm16_r16' ? 'Arpl_r32m16_r32' : m.ci.name.replace('_rm16', '_r32m16');
-  const ci = readMnemonicCodes(m.ci).find((c) => c.name === wide);
-  if (!ci) return m;
-  const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr16' ? { ...o, info: gpr32Of(o.info.num) } : o));
-  return { ...m, ci, ops };
-}
-
-const IMM8SEX = new Set<number>([K.imm8sex16, K.imm8sex32, K.imm8sex64]);
-const WIDE_IMM = new Set<number>([K.imm16, K.imm32, K.imm32sex64, K.imm64]);
-
-/**
- * Drops candidates that can never win, to save encoder calls: with a fitting sign-extended imm8 form, every
- * 16/32/64-bit immediate form is at least as long and loses ties; of a reg,reg pair of store/load forms the
- * store form wins (same length, GNU's first template).
- */
-function pruneDominated(matches: Match[], hasPseudo: boolean): Match[] {
-  if (matches.length < 2) return matches;
-  let out = matches;
-  if (out.some((m) => m.ci.userKinds.some((k) => IMM8SEX.has(k)))) {
-    out = out.filter((m) => !m.ci.userKinds.some((k) => WIDE_IMM.has(k)));
-  }
-  if (!hasPseudo && out.length === 2 && out.every((m) => !m.swapped && m.ops.length === 2 && m.ops.every((o) => o.kind === 'reg'))) {
-    const [a, b] = out as [Match, Match];
-    const ka = a.ci.userKinds;
-    const kb = b.ci.userKinds;
-    if (isRegOrMemKind(ka[0]!) && isRegFieldKind(ka[1]!) && isRegFieldKind(kb[0]!) && isRegOrMemKind(kb[1]!) && !a.ci.vex && !b.ci.vex) {
-      out = a.ci.code < b.ci.code ? [a] : [b];
-    }
-  }
-  return out;
-}
-
-const GPR16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
-function gprOf(bits: 16 | 32, num: number): RegInfo {
-  if (num >= 8) return lookupRegister(`r${num}${bits === 16 ? 'w' : 'd'}`)!;
-  return lookupRegister((bits === 32 ? 'e' : '') + GPR16[num]!)!;
-}
-function gpr32Of(num: number): RegInfo {
-  return gprOf(32, num);
-}
-
-function readMnemonicCodes(ci: CodeInfo): CodeInfo[] {
-  return lookupCodes(ci.name.split('_')[0]!.toLowerCase()) ?? [];
-}
-
 const branchFormCache = new WeakMap<Reading, boolean>();
 
 function hasNearBranchForm(r: Reading): boolean {
@@ -583,40 +509,4 @@ function explainMismatch(insn: ParsedInsn, readings: Reading[], ops: Operand[], 
   for (const r of readings) for (const ci of r.codes) if (ci.modes & modeBit(opts.bitness)) forms.add(formOf(ci));
   const hints = [...forms].slice(0, 8).map((f) => `form: ${f}`);
   return new InsnError(`operand type mismatch for '${insn.mnemonic}'`, start, end, hints);
-}
-
-function formOf(ci: CodeInfo): string {
-  const oi = CodeExt.opCode(ci.code);
-  try {
-    return oi.instructionString;
-  } finally {
-    oi.free();
-  }
-}
-
-/** Up to three known mnemonics within edit distance 2 (only computed for an unknown name). */
-function nearestMnemonics(name: string): string[] {
-  const scored: [number, string][] = [];
-  for (const known of codeIndex().keys()) {
-    if (known === '' || Math.abs(known.length - name.length) > 2) continue;
-    const d = editDistance(name, known);
-    if (d <= 2) scored.push([d, known]);
-  }
-  // Closest first; among equals, the one sharing the longest prefix (typos rarely hit the first letters).
-  const common = (x: string): number => {
-    let i = 0;
-    while (i < x.length && x[i] === name[i]) i++;
-    return i;
-  };
-  return scored.sort((a, b) => a[0] - b[0] || common(b[1]) - common(a[1]) || a[1].localeCompare(b[1])).slice(0, 3).map((x) => x[1]);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

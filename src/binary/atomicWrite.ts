@@ -4,7 +4,7 @@
 // the rename itself is durable. On any error the temporary file is removed.
 
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../diag/diagnostic.js';
 
@@ -33,6 +33,7 @@ export async function writeFileAtomic(target: string, data: Uint8Array, options:
   const dir = path.dirname(dest);
   const tmp = path.join(dir, `.${path.basename(dest)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
+  trackTemp(tmp);
   try {
     handle = await fs.open(tmp, 'wx', mode ?? 0o666);
     await handle.writeFile(data);
@@ -46,6 +47,8 @@ export async function writeFileAtomic(target: string, data: Uint8Array, options:
     if (handle) await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw ioError(`cannot write ${target}`, e);
+  } finally {
+    untrackTemp(tmp);
   }
   // Durability of the rename; some file systems refuse fsync on directories, which is not an error here.
   try {
@@ -58,6 +61,36 @@ export async function writeFileAtomic(target: string, data: Uint8Array, options:
   } catch {
     /* best effort */
   }
+}
+
+// Interrupted writes. Ctrl-C or a build system's SIGTERM during a write would otherwise leave the
+// temporary file behind (the target is safe either way: it is only ever replaced by rename). While a
+// temporary file exists, SIGINT and SIGTERM remove it and exit as the signal would (128 + its number);
+// the handlers are installed only for that window, so the rest of the time the process keeps Node's
+// default behaviour (and a library user's own handlers are not disturbed outside it).
+const inFlight = new Set<string>();
+const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+
+function onSignal(signal: keyof typeof SIGNALS): void {
+  for (const t of inFlight) {
+    try {
+      unlinkSync(t);
+    } catch {
+      /* already renamed or never created */
+    }
+  }
+  inFlight.clear();
+  process.exit(128 + SIGNALS[signal]);
+}
+
+function trackTemp(tmp: string): void {
+  if (inFlight.size === 0) for (const sig of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) process.on(sig, onSignal);
+  inFlight.add(tmp);
+}
+
+function untrackTemp(tmp: string): void {
+  inFlight.delete(tmp);
+  if (inFlight.size === 0) for (const sig of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) process.off(sig, onSignal);
 }
 
 function isErrno(e: unknown, code: string): boolean {

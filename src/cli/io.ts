@@ -15,9 +15,14 @@ export const processIo: Io = {
   err: (t) => process.stderr.write(t),
 };
 
+/** Diagnostics printed per run (all are counted in the summary line). */
+export const MAX_PRINTED = 1000;
+
 export function reportDiagnostics(io: Io, diags: readonly Diagnostic[], sources: ReadonlyMap<string, SourceText>): void {
   const sorted = [...diags].sort((a, b) => (a.span?.file ?? '').localeCompare(b.span?.file ?? '') || (a.span?.start.offset ?? 0) - (b.span?.start.offset ?? 0));
-  for (const d of sorted) io.err(`${renderDiagnostic(d, sources)}\n`);
+  // Hostile input can produce tens of thousands of diagnostics: print the first MAX_PRINTED, count all.
+  for (const d of sorted.slice(0, MAX_PRINTED)) io.err(`${renderDiagnostic(d, sources)}\n`);
+  if (sorted.length > MAX_PRINTED) io.err(`(${sorted.length - MAX_PRINTED} more diagnostics not shown)\n`);
   const errors = diags.filter((d) => d.severity === 'error').length;
   const warnings = diags.filter((d) => d.severity === 'warning').length;
   if (errors || warnings) io.err(`${errors} error(s), ${warnings} warning(s)\n`);

@@ -6,6 +6,9 @@ import { allTokens } from './tokens.js';
 
 const lexer = new chevrotain.Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
 
+/** Unexpected-character errors reported per file; the rest are counted in one more diagnostic. */
+export const MAX_LEX_ERRORS = 100;
+
 export interface LexResult {
   tokens: IToken[];
   diagnostics: Diagnostic[];
@@ -13,7 +16,8 @@ export interface LexResult {
 
 export function lex(src: SourceText): LexResult {
   const res = lexer.tokenize(src.text);
-  const diagnostics = res.errors.map((e) => {
+  // A file of binary garbage has an unexpected character every other byte: report the first ones only.
+  const diagnostics = res.errors.slice(0, MAX_LEX_ERRORS).map((e) => {
     const bad = src.text.slice(e.offset, e.offset + Math.max(1, e.length));
     // Not printable: code points, so a NUL, an escape sequence or a U+2028 cannot garble the terminal or
     // break the diagnostic's line.
@@ -22,5 +26,9 @@ export function lex(src: SourceText): LexResult {
       'names, numbers and registers use letters, digits and _ . $ % @; comments start with #',
     ]);
   });
+  const more = res.errors[MAX_LEX_ERRORS];
+  if (more) {
+    diagnostics.push(error('lex-unexpected-char', `${res.errors.length - MAX_LEX_ERRORS} more runs of unexpected characters (only the first ${MAX_LEX_ERRORS} are shown); is this a rule file?`, src.span(more.offset, more.offset + 1)));
+  }
   return { tokens: res.tokens, diagnostics };
 }

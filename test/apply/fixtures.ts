@@ -1,6 +1,6 @@
 // Fixtures for the apply tests: small static ELF32/ELF64 programs with paravirt-style sites, built at test
 // time with GNU as + ld (no C compiler), and the outside tools (objdump, readelf, as) the expected facts
-// come from. Nothing here uses patchc to decide what is right.
+// come from. patchc is only run (in process, through main()); what is right is never asked of it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -10,7 +10,7 @@ export const CORPUS_MIN_AGREEMENT: Record<string, number> = {
   unary: 1.0,
   bitops: 1.0,
   stack: 1.0,
-  indirect: 0.985,
+  indirect: 1.0,
   branch: 1.0,
   blocks: 1.0,
   system: 1.0,
