@@ -1,13 +1,12 @@
 // Chooses the encoding GNU as 2.40 would: the operands decide which iced Codes fit, then the shortest encoding
 // wins, with GNU's template order breaking ties (store form of reg,reg; imm8 sign-extended before the
 // accumulator form; lowest opcode otherwise).
-import { codeIndex, lookupCodes, modeBit, type CodeInfo } from './codeIndex.js';
-import { CodeExt } from './iced.js';
+import { modeBit, type CodeInfo } from './codeIndex.js';
 import { encodeCandidate, encodeFarDirect, insertBytes, orderPrefixes, prefixCount, type Encoded } from './encode.js';
-import { Kinds as K, IMPLICIT_KINDS, isRegOrMemKind, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
+import { Kinds as K, isRegOrMemKind, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
 import { readMnemonic, type Reading } from './mnemonics.js';
 import type { ImmOperand, MemOperand, Operand, ParsedInsn, RegOperand } from './operands.js';
-import { lookupRegister, registerAvailable, type RegInfo } from './registers.js';
+import { lookupRegister, registerAvailable } from './registers.js';
 
 import { InsnError } from './errors.js';
 import { rewriteStringOperands } from './strings.js';

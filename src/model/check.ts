@@ -266,7 +266,7 @@ function addNops(rs: RuleSet, st: NopsBlock, diags: Diagnostic[]): void {
     diags.push(error('nops-incomplete', `the NOP table for ${st.arch.text} needs every length from 1 to its longest (${max}); missing ${holes.join(', ') || '1'}`, st.span));
     return;
   }
-  const table: NopTable = { source: `${st.span.file}:${st.span.start.line}`, byLength };
+  const table: NopTable = { source: `${st.span.file}:${st.span.start.line}`, span: st.span, byLength };
   rs.nops.set(st.arch.text, table);
 }
 

@@ -3,6 +3,8 @@
 /** table[n] is an n-byte NOP (table[0] unused). */
 export interface NopTable {
   source: string;
+  /** Where a rule file declared it (absent for the built-in tables). */
+  span?: import('../diag/diagnostic.js').SourceSpan;
   byLength: Map<number, Uint8Array>;
 }
 

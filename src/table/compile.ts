@@ -8,6 +8,7 @@ import { resolveAbiNames } from '../model/abiNames.js';
 import type { ArchInfo } from '../model/arch.js';
 import { describeSelector } from '../model/check.js';
 import type { ArchRules, OpDef, RuleDef, RuleSet } from '../model/ruleset.js';
+import type { NopTable } from '../model/nops.js';
 import type { PatchEntry, PatchTable } from './types.js';
 
 export interface CompileResult {
@@ -40,6 +41,7 @@ function compileArch(rs: RuleSet, ar: ArchRules, sources: ReadonlyMap<string, So
     if (entry) entries.push(entry);
   }
   const nops = rs.nops.get(arch.name) ?? arch.defaultNops;
+  checkNops(nops, arch, diags);
   const forArch = <T extends { arch?: string }>(t: T): boolean => t.arch === undefined || t.arch === arch.name;
   return {
     ruleset: rs.name,
@@ -104,6 +106,31 @@ function compileRule(rule: RuleDef, op: OpDef | undefined, ar: ArchRules, source
     source: { file: rule.span.file, line: rule.span.start.line, col: rule.span.start.col },
     notes,
   };
+}
+
+/**
+ * Every NOP of a declared table must be one instruction of exactly its length that changes nothing a
+ * replacement could have left for the code after the site: no flags, no register but itself moved onto
+ * itself (`lea 0(%esi),%esi`, `mov %esi,%esi` on i386), no memory.
+ */
+function checkNops(nops: NopTable, arch: ArchInfo, diags: Diagnostic[]): void {
+  if (!nops.span) return;
+  for (const [n, bytes] of nops.byLength) {
+    const d = describeInstructions(bytes, arch.bitness);
+    const insn = d.instructions[0];
+    let problem: string | undefined;
+    if (!d.whole || d.instructions.length !== 1 || insn!.bytes.length !== n) problem = `decodes as ${d.instructions.map((i) => i.text).join('; ') || 'nothing valid'}${d.whole ? '' : ` (${d.problem})`}, not one ${n}-byte instruction`;
+    else if (insn!.flagsWritten.length) problem = `\`${insn!.text}\` changes flags (${insn!.flagsWritten.join(', ')})`;
+    else if (!isNopText(insn!.text, arch.wordBits)) problem = `\`${insn!.text}\` is not a NOP`;
+    if (problem) diags.push(error('nops-not-nop', `the ${n}-byte entry of the ${arch.name} NOP table ${problem}`, nops.span));
+  }
+}
+
+function isNopText(text: string, wordBits: 32 | 64): boolean {
+  if (/^nop[wlq]?\b/.test(text)) return true;
+  // A move of a register onto itself at the full width (on x86_64 a 32-bit one would clear the upper half).
+  const m = /^(?:lea|mov|xchg)[lqw]?\s+(?:%\w+:)?(?:0x0|0)?\(?%(\w+)(?:,%[er]iz,1)?\)?,%(\w+)$/.exec(text);
+  return !!m && m[1] === m[2] && (wordBits === 32 ? /^e/.test(m[1]!) : /^r/.test(m[1]!));
 }
 
 interface Piece {

@@ -138,12 +138,22 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
     });
   }
 
-  it('a site whose NOP fill would not decode (a bad `nops` table) is refused by the shape check', async () => {
+  it('a NOP table entry that is not a NOP is a rule error; in a compiled table that bypasses the checker, the shape check refuses every site', async () => {
     const elf = w.elf(`shape-${arch}`, arch, happyProgram(arch, 'linux4'));
-    // `0f` is the first byte of a two-byte opcode, not an instruction; the rule checker lets it through.
+    // `0f` is the first byte of a two-byte opcode, not an instruction.
     const rules = w.write('shape.rules', happyRules('linux4').replace('arch x86_64 {', `nops ${arch} {\n  1: 0f\n}\n\narch x86_64 {`));
+    const bad = await patchc('compile', rules, '--arch', arch);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/the 1-byte entry of the .* NOP table decodes as nothing valid/);
+    // A table edited after compiling (tables are also input): the apply engine's own check still holds.
+    const good = w.write('shape-good.rules', happyRules('linux4'));
+    const compiled = await patchc('compile', good, '--arch', arch, '--format', 'json');
+    expect(compiled.code).toBe(0);
+    const doc = JSON.parse(compiled.out) as { nops: { table: Record<string, string> } };
+    doc.nops.table = { '1': '0f' };
+    const table = w.write(`shape-${arch}.json`, JSON.stringify(doc));
     const out = w.path(`shape-${arch}.patched`);
-    const r = await patchc('apply', '--rules', rules, elf, '-o', out, '--report', `${out}.json`);
+    const r = await patchc('apply', '--rules', table, elf, '-o', out, '--report', `${out}.json`);
     expect(r.code).toBe(0);
     const rep = readReport(`${out}.json`);
     expect(rep.summary.outcomes).toEqual({ patched: 0, 'already-applied': 0, refused: 6 });
