@@ -1,8 +1,9 @@
 // The decoder face: bytes → instructions, their text, and what they write. Used for tables and checks.
 import iced from 'iced-x86';
+import { formatterFor } from './disasm.js';
 import type { Bitness } from './types.js';
 
-const { Decoder, DecoderOptions, Formatter, FormatterSyntax, InstructionInfoFactory, OpAccess, Register, RflagsBits, Code } = iced;
+const { Decoder, DecoderOptions, InstructionInfoFactory, OpAccess, Register, RflagsBits, Code } = iced;
 
 export interface DescribedInstruction {
   offset: number;
@@ -38,25 +39,9 @@ function regName(r: number): string {
   return (registerNames[r] ?? `reg${r}`).toLowerCase();
 }
 
-let formatters: Map<string, InstanceType<typeof Formatter>> | undefined;
-function formatter(syntax: 'att' | 'intel'): InstanceType<typeof Formatter> {
-  formatters ??= new Map();
-  let f = formatters.get(syntax);
-  if (!f) {
-    f = new Formatter(syntax === 'att' ? FormatterSyntax.Gas : FormatterSyntax.Intel);
-    // objdump prints immediates and displacements in hex with 0x; match it so tables read like objdump.
-    f.firstOperandCharIndex = 0;
-    f.spaceAfterOperandSeparator = false;
-    f.uppercaseHex = false;
-    f.branchLeadingZeros = false;
-    f.gasShowMnemonicSizeSuffix = false;
-    // As objdump prints them: `call *0x10(%rip)`, and `lea 0x0(%esi),%esi` for a disp that is encoded
-    // (dropping it would show text that assembles to different bytes).
-    f.ripRelativeAddresses = true;
-    f.showZeroDisplacements = true;
-    formatters.set(syntax, f);
-  }
-  return f;
+/** objdump's text (src/asm/disasm.ts's formatter) with the mnemonic column collapsed, as tables show it. */
+function formatText(insn: InstanceType<typeof iced.Instruction>, syntax: 'att' | 'intel'): string {
+  return formatterFor(syntax).format(insn).trimEnd().replace(/\s+/, ' ');
 }
 
 let infoFactory: InstanceType<typeof InstructionInfoFactory> | undefined;
@@ -101,7 +86,7 @@ export function describeInstructions(bytes: Uint8Array, bitness: Bitness, addres
         const flagsWritten = FLAG_NAMES.filter(([bit]) => (modified & bit) !== 0).map(([, n]) => n);
         written.forEach((r) => regs.add(r));
         flagsWritten.forEach((f) => flags.add(f));
-        out.push({ offset, bytes: bytes.slice(offset, offset + insn.length), text: formatter(syntax).format(insn), written, read, flagsWritten });
+        out.push({ offset, bytes: bytes.slice(offset, offset + insn.length), text: formatText(insn, syntax), written, read, flagsWritten });
       } finally {
         insn.free();
       }

@@ -14,7 +14,7 @@ export interface DisasmLine {
 
 const formatters = new Map<AsmSyntax, InstanceType<typeof Formatter>>();
 
-function formatterFor(syntax: AsmSyntax): InstanceType<typeof Formatter> {
+export function formatterFor(syntax: AsmSyntax): InstanceType<typeof Formatter> {
   let f = formatters.get(syntax);
   if (f) return f;
   f = new Formatter(syntax === 'intel' ? FormatterSyntax.Intel : FormatterSyntax.Gas);
@@ -29,7 +29,8 @@ function formatterFor(syntax: AsmSyntax): InstanceType<typeof Formatter> {
   f.firstOperandCharIndex = 7;
   f.spaceAfterOperandSeparator = false;
   f.ripRelativeAddresses = true;
-  f.showZeroDisplacements = false;
+  // objdump shows an encoded zero displacement (`nopl 0x0(%rax)`): its bytes are part of the instruction.
+  f.showZeroDisplacements = true;
   f.showBranchSize = false;
   if (syntax === 'intel') {
     f.uppercaseKeywords = true;
