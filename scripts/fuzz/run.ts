@@ -3,7 +3,7 @@
 // input kind, failures (with the input), and the longest single input time. Exit 1 when anything failed.
 import fc from 'fast-check';
 import { parseArgs } from 'node:util';
-import { FUZZ_KINDS } from '../../test/fuzz/kinds.js';
+import { ASM_FILE, asmVerdicts, elfExits, elfNoOffset, FUZZ_KINDS } from '../../test/fuzz/kinds.js';
 import { Scratch, Stats } from '../../test/fuzz/harness.js';
 
 const { values } = parseArgs({
@@ -55,6 +55,9 @@ try {
 process.stdout.write(`\ncases per input kind:\n${stats.table()}\n`);
 const longest = [...stats.kinds].sort((a, b) => b[1].maxMs - a[1].maxMs)[0];
 if (longest) process.stdout.write(`longest single input: ${longest[1].maxMs.toFixed(0)} ms (${longest[0]}: ${longest[1].slowest.slice(0, 200)})\n`);
+if (elfExits.size) process.stdout.write(`elf outcomes: ${[...elfExits].map(([k, n]) => `${k}: ${n}`).join(', ')}\n`);
+if (elfNoOffset.size) process.stdout.write(`elf exit-2 messages without a file offset:\n${[...elfNoOffset].map((m) => `  ${m}`).join('\n')}\n`);
+if (asmVerdicts.size) process.stdout.write(`asm verdicts: ${[...asmVerdicts].map(([k, n]) => `${k}: ${n}`).join(', ')} (disagreements appended to ${ASM_FILE})\n`);
 process.stdout.write(`failures: ${failures.length}\n`);
 for (const f of failures.slice(0, 50)) process.stdout.write(`  ${f}\n`);
 process.exitCode = failures.length ? 1 : 0;

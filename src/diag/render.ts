@@ -1,6 +1,9 @@
 import type { Diagnostic } from './diagnostic.js';
 import type { SourceText } from './source.js';
 
+/** Code frames show at most this many characters of the source line. */
+export const MAX_FRAME_WIDTH = 240;
+
 /**
  * Renders a diagnostic the way compilers users know do: `file:line:col: error: message [code]`,
  * then the source line with a caret under the span, then hints.
@@ -14,11 +17,20 @@ export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, Sou
   if (d.span) {
     const src = sources.get(d.span.file);
     if (src) {
-      const line = src.lineText(d.span.start.line);
+      let line = src.lineText(d.span.start.line);
       const gutter = String(d.span.start.line);
       const pad = ' '.repeat(gutter.length);
-      const startCol = d.span.start.col;
-      const endCol = d.span.end.line === d.span.start.line ? Math.max(d.span.end.col, startCol + 1) : line.length + 1;
+      let startCol = d.span.start.col;
+      let endCol = d.span.end.line === d.span.start.line ? Math.max(d.span.end.col, startCol + 1) : line.length + 1;
+      // A megabyte-long line is shown as a window around the span, not once per diagnostic in full.
+      if (line.length > MAX_FRAME_WIDTH) {
+        const from = Math.max(0, startCol - 1 - MAX_FRAME_WIDTH / 2);
+        const shown = line.slice(from, from + MAX_FRAME_WIDTH);
+        const lead = from > 0 ? '…' : '';
+        line = `${lead}${shown}${from + MAX_FRAME_WIDTH < line.length ? '…' : ''}`;
+        startCol = startCol - from + lead.length;
+        endCol = Math.min(endCol - from + lead.length, line.length + 1);
+      }
       const prefix = line.slice(0, startCol - 1).replace(/[^\t]/g, ' ');
       out.push(`${pad} |`);
       out.push(`${gutter} | ${line}`);

@@ -128,9 +128,13 @@ function checkNops(nops: NopTable, arch: ArchInfo, diags: Diagnostic[]): void {
 
 function isNopText(text: string, wordBits: 32 | 64): boolean {
   if (/^nop[wlq]?\b/.test(text)) return true;
-  // A move of a register onto itself at the full width (on x86_64 a 32-bit one would clear the upper half).
-  const m = /^(?:lea|mov|xchg)[lqw]?\s+(?:%\w+:)?(?:0x0|0)?\(?%(\w+)(?:,%[er]iz,1)?\)?,%(\w+)$/.exec(text);
-  return !!m && m[1] === m[2] && (wordBits === 32 ? /^e/.test(m[1]!) : /^r/.test(m[1]!));
+  // A move of a register onto itself: a no-op at every width but one, 32 bits on x86_64, which clears the
+  // upper half (`66 90` is `xchg %ax,%ax`: 16-bit writes leave the rest of the register alone).
+  const m = /^(?:lea|mov|xchg)[lqwb]?\s+(?:%\w+:)?(?:0x0|0)?\(?%(\w+)(?:,%[er]iz,1)?\)?,%(\w+)$/.exec(text);
+  if (!m || m[1] !== m[2]) return false;
+  const r = m[1]!;
+  const is32 = /^e[a-z]{2}$/.test(r) || /^r\d+d$/.test(r);
+  return !(is32 && wordBits === 64);
 }
 
 interface Piece {

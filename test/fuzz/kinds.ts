@@ -1,6 +1,10 @@
 // Every fuzzed input kind, for scripts/fuzz/run.ts: a generator and a runner that checks the properties.
 import type fc from 'fast-check';
-import type { Scratch } from './harness.js';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { arbAsmCase, recordDisagreements, runAsmBatch, type AsmCase } from './asmFuzz.js';
+import { arbElfCase, checkElfCase, type ElfCase } from './elfFuzz.js';
+import { repoRoot, type Scratch } from './harness.js';
 import { arbMutatedRules, arbStructured, arbTokenStream, checkRuleCase, type RuleCase } from './rulesFuzz.js';
 
 export interface CaseResult {
@@ -39,3 +43,42 @@ export const FUZZ_KINDS: Record<string, FuzzKind<any>> = {
   'rules-structured': ruleKind(arbStructured),
   'rules-mutated': ruleKind(arbMutatedRules),
 };
+
+const elfKind: FuzzKind<ElfCase> = {
+  arb: arbElfCase,
+  async run(cases, scratch) {
+    const out: CaseResult[] = [];
+    for (const c of cases) {
+      const dir = scratch.caseDir();
+      const r = await checkElfCase(c, dir);
+      scratch.done(dir);
+      const what = JSON.stringify(c, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v));
+      out.push({ what, ms: r.ms, ...(r.failure ? { failure: r.failure } : {}) });
+      elfExits.set(r.exit === 2 ? (r.namesOffset ? 'exit 2, names an offset' : `exit 2, no offset`) : `exit ${r.exit}`, (elfExits.get(r.exit === 2 ? (r.namesOffset ? 'exit 2, names an offset' : 'exit 2, no offset') : `exit ${r.exit}`) ?? 0) + 1);
+      if (r.exit === 2 && !r.namesOffset && r.message) elfNoOffset.add(r.message.replace(/\/tmp\/\S+/g, 'FILE').replace(/\d+/g, 'N'));
+    }
+    return out;
+  },
+};
+/** Exit codes of the ELF cases, and the messages that named no offset (for the report). */
+export const elfExits = new Map<string, number>();
+export const elfNoOffset = new Set<string>();
+
+/** The asm kind writes its disagreements here (not failures unless bytes differ). */
+export const ASM_FILE = process.env['FUZZ_ASM_FILE'] ?? join(repoRoot, 'out/fuzz/asm-disagreements.run.txt');
+export const asmVerdicts = new Map<string, number>();
+const asmKind: FuzzKind<AsmCase> = {
+  arb: arbAsmCase,
+  batch: 400,
+  async run(cases) {
+    mkdirSync(dirname(ASM_FILE), { recursive: true });
+    const results = runAsmBatch(cases);
+    recordDisagreements(ASM_FILE, results);
+    return results.map((r) => {
+      asmVerdicts.set(r.verdict, (asmVerdicts.get(r.verdict) ?? 0) + 1);
+      return { what: `${r.c.syntax}/${r.c.bitness} ${r.line}`, ms: r.ms, ...(r.verdict === 'different' ? { failure: `DIFFERENT bytes: patchc ${r.patchc}, gnu ${r.gnu}` } : {}) };
+    });
+  },
+};
+FUZZ_KINDS['elf'] = elfKind;
+FUZZ_KINDS['asm'] = asmKind;

@@ -77,3 +77,15 @@ arch x86_64 {
     expect(codes(p).sort()).toEqual(['bad-byte', 'nops-incomplete']);
   });
 });
+
+describe('declared NOP tables', () => {
+  const i386 = 'nops i386 {\n  1: 90\n  2: 89 f6\n  3: 8d 76 00\n  4: 8d 74 26 00\n  5: 3e 8d 74 26 00\n  6: 8d b6 00 00 00 00\n  7: 8d b4 26 00 00 00 00\n  8: 3e 8d b4 26 00 00 00 00\n}\n';
+  it("Linux's i386 x86_nops (nops.h) are NOPs: movl %esi,%esi and lea 0(%esi),%esi change nothing in 32-bit code", () => {
+    const p = runPipeline({ 'main.rules': `op a()\narch i386 {\n  a -> nop\n}\n${i386}` });
+    expect(p.errors).toEqual([]);
+  });
+  it('the same 2-byte entry on x86_64 is refused: a 32-bit move clears the upper half of rsi', () => {
+    const p = runPipeline({ 'main.rules': 'op a()\narch x86_64 {\n  a -> nop\n}\nnops x86_64 {\n  1: 90\n  2: 89 f6\n}\n' });
+    expect(p.errors.map((d) => [d.code, d.message])).toEqual([['nops-not-nop', 'the 2-byte entry of the x86_64 NOP table `mov %esi,%esi` is not a NOP']]);
+  });
+});
