@@ -10,7 +10,7 @@ import { arbAsmCase, formatAsmResult, recordDisagreements, runAsmBatch } from '.
 import { repoRoot } from './harness.js';
 
 const SEED = 20261128;
-const COUNT = 1200;
+const COUNT = 3000;
 const FILE = process.env['FUZZ_ASM_FILE'] ?? join(repoRoot, 'out/fuzz/asm-disagreements.txt');
 
 describe('assembler vs GNU as on random operand combinations', () => {

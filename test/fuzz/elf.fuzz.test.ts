@@ -32,11 +32,11 @@ describe('apply on malformed ELF: exit 0 with refusals or exit 2 with a message;
     expect(n).toBeGreaterThan(200);
     await fc.assert(
       fc.asyncProperty(fc.record({ arch: fc.constantFrom('x86_64' as const, 'i386' as const), muts: fc.tuple(fc.record({ kind: fc.constant('truncate' as const), boundary: fc.nat() })) }), holds),
-      { seed: SEED, numRuns: 60 },
+      { seed: SEED, numRuns: 100 },
     );
   });
 
   it('random lies, garbage and truncations', async () => {
-    await fc.assert(fc.asyncProperty(arbElfCase, holds), { seed: SEED, numRuns: 140 });
+    await fc.assert(fc.asyncProperty(arbElfCase, holds), { seed: SEED, numRuns: 300 });
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSitesElf, RULES } from '../../bench/apply/make-elf.js';
 import { repoRoot, sha256 } from './harness.js';
 
-const SITES = 300_000;
+const SITES = 200_000;
 const LAUNCHER = join(repoRoot, 'test/fuzz/patchc-src.ts');
 
 let root: string;
@@ -101,7 +101,6 @@ describe('apply interrupted by SIGINT / SIGTERM', () => {
     ['SIGTERM while patching', 'SIGTERM', () => ({ kind: 'at', ms: Math.round(baselineMs * 0.6) })],
     ['SIGINT as the temporary file appears', 'SIGINT', () => ({ kind: 'temp', afterMs: 0 })],
     ['SIGTERM as the temporary file appears', 'SIGTERM', () => ({ kind: 'temp', afterMs: 0 })],
-    ['SIGTERM 2 ms into the write', 'SIGTERM', () => ({ kind: 'temp', afterMs: 2 })],
     ['SIGINT 10 ms into the write', 'SIGINT', () => ({ kind: 'temp', afterMs: 10 })],
   ];
   const results: Outcome[] = [];

@@ -18,9 +18,9 @@ async function holds(c: RuleCase): Promise<void> {
 
 describe('rule files: check and compile never crash, locate every error, write nothing on failure', () => {
   it.each([
-    ['random token streams', arbTokenStream, 150],
+    ['random token streams', arbTokenStream, 200],
     ['structured statements', arbStructured, 150],
-    ['mutated shipped rules', arbMutatedRules, 200],
+    ['mutated shipped rules', arbMutatedRules, 100],
   ] as const)('%s', async (_name, arb, numRuns) => {
     await fc.assert(fc.asyncProperty(arb as fc.Arbitrary<RuleCase>, holds), { seed: SEED, numRuns, endOnFailure: true });
     expect(true).toBe(true);
