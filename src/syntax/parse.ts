@@ -21,10 +21,11 @@ export const SYNTAX_LIMITS = {
    */
   maxNestingDepth: 64,
   /**
-   * Tokens in one file (white space and comments excluded): parsing costs about 40 µs a token with error
-   * recovery on, so this bounds a file to a few seconds. The largest shipped rule file has about 4,000.
+   * Tokens in one file (white space and comments excluded). A generated rule file of 100,000 instructions
+   * has about 700,000; the file size limit (LIMITS.maxFileBytes) allows at most about 2 million, so this
+   * bounds a pathological file (one-character tokens) to what real ones need.
    */
-  maxTokens: 100_000,
+  maxTokens: 1_500_000,
 };
 
 /** Source text → tokens → CST → syntax tree. Never throws on user input; errors come back as data. */

@@ -28,9 +28,9 @@ export function verifyTable(table: PatchTable, ruleset: RuleSet): { verdicts: Op
     diagnostics.push(error('verify-arch', `table for unknown architecture '${table.arch}'`));
     return { verdicts, diagnostics };
   }
-  const rules = ruleset.arches.get(table.arch)?.rules ?? [];
+  const rules = new Map((ruleset.arches.get(table.arch)?.rules ?? []).map((r) => [selectorKey(r.selector), r]));
   for (const entry of table.entries) {
-    const rule = rules.find((r) => selectorKey(r.selector) === selectorKey(entry.selector));
+    const rule = rules.get(selectorKey(entry.selector));
     const op = entry.selector.kind === 'op' ? ruleset.ops.get(entry.selector.op) : undefined;
     const syntax = rule?.replacement.kind === 'asm' ? rule.replacement.syntax : 'att';
     const res = verifyReplacement({ bytes: entry.bytes, relocations: entry.relocations, arch, ...(op ? { op } : {}), selector: selectorText(entry.selector), syntax });
