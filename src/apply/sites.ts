@@ -109,14 +109,18 @@ export function readSiteTable(elf: ElfFile, def: SiteTableDef, ops: OpsTableView
 
 /** Sites must not overlap: patching one would corrupt the other. */
 export function checkOverlaps(list: SiteList, fileName: string): void {
-  const order = Array.from({ length: list.count }, (_, i) => i);
   const a = list.address;
   let sorted = true;
   for (let i = 1; i < list.count && sorted; i++) if (a[i - 1]! > a[i]!) sorted = false;
-  if (!sorted) order.sort((x, y) => (a[x]! < a[y]! ? -1 : a[x]! > a[y]! ? 1 : 0));
-  for (let k = 1; k < order.length; k++) {
-    const p = order[k - 1]!;
-    const q = order[k]!;
+  // Tables are normally in address order; only an unsorted one pays for an index array.
+  let order: Uint32Array | undefined;
+  if (!sorted) {
+    order = Uint32Array.from({ length: list.count }, (_, i) => i);
+    order.sort((x, y) => (a[x]! < a[y]! ? -1 : a[x]! > a[y]! ? 1 : 0));
+  }
+  for (let k = 1; k < list.count; k++) {
+    const p = order ? order[k - 1]! : k - 1;
+    const q = order ? order[k]! : k;
     if (a[p]! + BigInt(list.len[p]!) > a[q]!) {
       throw new InputError(
         `sites overlap: ${list.origin(p)} (0x${a[p]!.toString(16)}, ${list.len[p]} bytes) and ${list.origin(q)} (0x${a[q]!.toString(16)}, ${list.len[q]} bytes)`,
