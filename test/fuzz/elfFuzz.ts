@@ -221,6 +221,9 @@ export function mutateElf(c: ElfCase): Uint8Array {
 
 export const ELF_TIME_LIMIT_MS = 15_000;
 
+/** Exit-2 messages about something missing rather than malformed: they need not name an offset. */
+export const NO_OFFSET_NEEDED = /cannot locate ops table|no section '|has no symbols|not in the symbol table/;
+
 export interface ElfCheck {
   failure?: string;
   ms: number;
@@ -260,7 +263,10 @@ export async function checkElfCase(c: ElfCase, dir: string, rules = DEMO_RULES):
     if (existsSync(report)) return res('exit 2 but the report was written');
     const line = r.err.trim().split('\n')[0] ?? '';
     if (!/^patchc apply: .*error: \S/.test(line)) return res(`exit 2 without an error message: ${JSON.stringify(r.err.slice(0, 300))}`);
-    return { ...res(), namesOffset: /0x[0-9a-f]+/.test(line), message: line };
+    const namesOffset = /0x[0-9a-f]+/.test(line);
+    // Something absent (a symbol, a section) has no offset to name; everything malformed must have one.
+    if (!namesOffset && !NO_OFFSET_NEEDED.test(line)) return res(`exit 2 without a file offset: ${JSON.stringify(line.slice(0, 300))}`);
+    return { ...res(), namesOffset, message: line };
   }
   return res(`exit ${r.code}: ${r.err.slice(0, 300)}`);
 }
