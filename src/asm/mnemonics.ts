@@ -91,6 +91,15 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
     return out;
   }
   if (syntax === 'att') {
+    // GNU reads the suffix of the Intel-style names movzx/movsx as the *source* size (`movzxw (%rax),%ax`
+    // is 66 0f b7 00; `movsxl (%rax),%r8d` is movsxd 44 63 00); a size with no such form is refused.
+    const intelExt = /^mov([sz])x([bwlq])$/.exec(name);
+    if (intelExt) {
+      const srcBits = SUFFIX_BITS[intelExt[2]!]!;
+      if (intelExt[1] === 's' && srcBits === 32) push(lookupCodes('movsxd'), { srcBits });
+      else if (srcBits <= 16) push(lookupCodes(intelExt[1] === 'z' ? 'movzx' : 'movsx'), { srcBits });
+      return out;
+    }
     const ext = EXTEND_RE.exec(name);
     if (ext) {
       push(lookupCodes(ext[1] === 'z' ? 'movzx' : 'movsx'), { srcBits: SUFFIX_BITS[ext[2]!]!, dataSize: SUFFIX_BITS[ext[3]!]! });

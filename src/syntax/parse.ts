@@ -1,10 +1,10 @@
 import { error, type Diagnostic } from '../diag/diagnostic.js';
 import { SourceText } from '../diag/source.js';
 import type { RuleFileAst } from './ast.js';
-import type { IToken } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import { lex } from './lexer.js';
 import { LBrace, RBrace } from './tokens.js';
-import { rulesParser } from './parser.js';
+import { MAX_SYNTAX_ERRORS, rulesParser, TooManySyntaxErrors } from './parser.js';
 import { AstBuilder } from './toAst.js';
 
 export interface ParseResult {
@@ -45,13 +45,24 @@ export function parseRules(src: SourceText): ParseResult {
   }
   const parser = rulesParser();
   parser.input = lexed.tokens;
-  const cst = parser.file();
+  let cst: CstNode | undefined;
+  try {
+    cst = parser.file();
+  } catch (e) {
+    if (!(e instanceof TooManySyntaxErrors)) throw e;
+  }
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   for (const e of parser.errors) {
     const t = e.token;
     const offset = Number.isNaN(t.startOffset) ? src.text.length : t.startOffset;
     const end = Number.isNaN(t.startOffset) ? offset : (t.endOffset ?? offset) + 1;
     diagnostics.push(error('syntax', describeParseError(e.message, t.image), src.span(offset, end), parseHints(e.message)));
+  }
+  if (!cst) {
+    const last = parser.errors[parser.errors.length - 1]?.token;
+    const at = last && !Number.isNaN(last.startOffset) ? last.startOffset : 0;
+    diagnostics.push(error('syntax-error-count', `more than ${MAX_SYNTAX_ERRORS} syntax errors (MAX_SYNTAX_ERRORS); the file is not parsed further`, src.span(at, at + 1)));
+    return { ast: { file: src.file, statements: [] }, diagnostics };
   }
   return { ast: new AstBuilder(src).file(cst), diagnostics };
 }

@@ -8,6 +8,12 @@ import * as T from './tokens.js';
  * Only the shape is decided here: which words mean what inside a table is the model's business,
  * so a new site-table layout is data, not grammar.
  */
+/** Syntax errors recorded per file before the parser gives up on it. */
+export const MAX_SYNTAX_ERRORS = 200;
+
+/** Thrown out of the parser when a file has more than MAX_SYNTAX_ERRORS syntax errors. */
+export class TooManySyntaxErrors extends Error {}
+
 /** Nested in-repetition recoveries allowed (see the constructor); far below the stack's depth. */
 export const MAX_REPETITION_RECOVERY_DEPTH = 200;
 
@@ -19,6 +25,14 @@ export class RulesParser extends chevrotain.CstParser {
     // within itself, so every consecutive bad line nests one level deeper: ten thousand lines of garbage
     // overflow the stack. Beyond MAX_REPETITION_RECOVERY_DEPTH nested recoveries the repetition just
     // ends, and what is left is reported by the enclosing rule (at worst, once, as unexpected input).
+    // Each recovered syntax error costs Chevrotain a re-synchronisation and a message: a megabyte of
+    // `;` in the wrong place took 40 s. After MAX_SYNTAX_ERRORS the parse stops (parseRules reports it).
+    const saving = this as unknown as { SAVE_ERROR: (e: unknown) => unknown; errors: unknown[] };
+    const save = saving.SAVE_ERROR;
+    saving.SAVE_ERROR = function (this: typeof saving, e: unknown): unknown {
+      if (this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors();
+      return save.call(this, e);
+    };
     const self = this as unknown as { attemptInRepetitionRecovery: (...args: unknown[]) => void };
     const recover = self.attemptInRepetitionRecovery;
     let depth = 0;

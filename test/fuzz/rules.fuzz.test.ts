@@ -20,7 +20,7 @@ describe('rule files: check and compile never crash, locate every error, write n
   it.each([
     ['random token streams', arbTokenStream, 200],
     ['structured statements', arbStructured, 150],
-    ['mutated shipped rules', arbMutatedRules, 100],
+    ['mutated shipped rules', arbMutatedRules, 80],
   ] as const)('%s', async (_name, arb, numRuns) => {
     await fc.assert(fc.asyncProperty(arb as fc.Arbitrary<RuleCase>, holds), { seed: SEED, numRuns, endOnFailure: true });
     expect(true).toBe(true);
