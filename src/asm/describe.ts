@@ -22,7 +22,8 @@ export interface Description {
   writes: { registers: string[]; flags: string[] };
 }
 
-const FLAG_NAMES: [number, string][] = [
+/** RFLAGS bits by iced's RflagsBits, in the order tables list them (also used by src/verify). */
+export const FLAG_NAMES: [number, string][] = [
   [RflagsBits.OF, 'OF'],
   [RflagsBits.SF, 'SF'],
   [RflagsBits.ZF, 'ZF'],

@@ -74,20 +74,25 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
+/** Options apply and explain share: what to patch with, and where the sites and symbols are. */
+const commonOptions = {
+  rules: { type: 'string' },
+  arch: { type: 'string' },
+  symbols: { type: 'string' },
+  sites: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function applyCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: {
-      rules: { type: 'string' },
-      arch: { type: 'string' },
+      ...commonOptions,
       output: { type: 'string', short: 'o' },
       report: { type: 'string' },
-      symbols: { type: 'string' },
-      sites: { type: 'string' },
       'dry-run': { type: 'boolean' },
       strict: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -124,13 +129,9 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      rules: { type: 'string' },
-      arch: { type: 'string' },
-      symbols: { type: 'string' },
-      sites: { type: 'string' },
+      ...commonOptions,
       op: { type: 'string' },
       max: { type: 'string', default: '10' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {

@@ -1,21 +1,9 @@
 // RFLAGS as iced and the SDM name them, and the conditions jumps test.
-import iced from 'iced-x86';
+import { FLAG_NAMES } from '../../asm/describe.js';
 import { FLAG_BITS, type MachineState } from './state.js';
 import { bitwise, eqz, not, type Val } from './values.js';
 
-const { RflagsBits } = iced;
-
-export const ICED_FLAGS: [number, string][] = [
-  [RflagsBits.OF, 'OF'],
-  [RflagsBits.SF, 'SF'],
-  [RflagsBits.ZF, 'ZF'],
-  [RflagsBits.AF, 'AF'],
-  [RflagsBits.CF, 'CF'],
-  [RflagsBits.PF, 'PF'],
-  [RflagsBits.DF, 'DF'],
-  [RflagsBits.IF, 'IF'],
-  [RflagsBits.AC, 'AC'],
-];
+export const ICED_FLAGS: [number, string][] = FLAG_NAMES;
 
 /** RFLAGS bits POPF can change at CPL 0 (Intel SDM Vol. 2, POPF); the rest keep their value. */
 export const POPF_BITS = [0, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 21];
