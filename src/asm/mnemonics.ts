@@ -143,7 +143,8 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
     if (bits !== undefined && name.length > 1 && !name.startsWith('f') && !(bits === 64 && bitness !== 64)) {
       const base = canonical(name.slice(0, -1));
       if (base === 'pushf' || base === 'popf' || base === 'pusha' || base === 'popa') {
-        push(lookupCodes(bits === 16 ? base : bits === 32 ? base + 'd' : base + 'q'));
+        // No byte form exists: `pushfb` is refused, as GNU does.
+        if (bits !== 8) push(lookupCodes(bits === 16 ? base : bits === 32 ? base + 'd' : base + 'q'));
       } else if (base === 'iret') {
         push(lookupCodes(bits === 16 ? 'iret' : bits === 32 ? 'iretd' : 'iretq'));
       } else {

@@ -133,6 +133,9 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
     return false;
   }
   if (r.dataSize !== undefined && ci.dataSize !== 0 && ci.dataSize !== r.dataSize) return false;
+  // A size suffix on an instruction without operands or an operand size (`cliq`, `ud2b`), or on a bare
+  // `nop` (`nopl` needs a memory operand): GNU refuses it.
+  if (r.dataSize !== undefined && ops.length === 0 && (ci.dataSize === 0 || ci.name.startsWith('Nop'))) return false;
   // Selector-sized operands: GNU takes only a 16-bit register or memory here.
   if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
   if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
