@@ -12,7 +12,8 @@ export type { OpVerdict, Verdict, Finding } from './types.js';
 export { verifyReplacement, type ReplacementInput, type ReplacementResult } from './replacement.js';
 export { formatVerdicts, verdictLabel } from './report.js';
 
-export function selectorText(s: SelectorDef): string {
+/** The selector as people write it (`ident64`, `target _paravirt_nop`), unlike the table's `op:ident64` key. */
+export function selectorLabel(s: SelectorDef): string {
   return s.kind === 'op' ? s.op : s.kind === 'target' ? `target ${s.symbol}` : s.kind;
 }
 
@@ -33,12 +34,12 @@ export function verifyTable(table: PatchTable, ruleset: RuleSet): { verdicts: Op
     const rule = rules.get(selectorKey(entry.selector));
     const op = entry.selector.kind === 'op' ? ruleset.ops.get(entry.selector.op) : undefined;
     const syntax = rule?.replacement.kind === 'asm' ? rule.replacement.syntax : 'att';
-    const res = verifyReplacement({ bytes: entry.bytes, relocations: entry.relocations, arch, ...(op ? { op } : {}), selector: selectorText(entry.selector), syntax });
+    const res = verifyReplacement({ bytes: entry.bytes, relocations: entry.relocations, arch, ...(op ? { op } : {}), selector: selectorLabel(entry.selector), syntax });
     const span: SourceSpan | undefined = rule?.span ?? { file: entry.source.file, start: { line: entry.source.line, col: entry.source.col, offset: 0 }, end: { line: entry.source.line, col: entry.source.col, offset: 0 } };
     verdicts.push({
-      op: selectorText(entry.selector),
+      op: selectorLabel(entry.selector),
       arch: table.arch,
-      rule: `${selectorText(entry.selector)} -> ${res.text.length ? res.text.join('; ') : '{}'}`,
+      rule: `${selectorLabel(entry.selector)} -> ${res.text.length ? res.text.join('; ') : '{}'}`,
       verdict: res.verdict,
       details: res.details,
       ...(res.basis ? { basis: res.basis } : {}),

@@ -60,7 +60,7 @@ async function run(values: Common, input: string, io: Io) {
     }
   }
   const result = applyTable(binary.elf, t.table, symbols, siteList ? { siteList } : {});
-  return { exit: undefined, result, table: t.table, binary } as const;
+  return { exit: undefined, result } as const;
 }
 
 /** Whether two paths name one file (through symlinks and hard links); false when either does not exist. */
@@ -106,7 +106,7 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   if (values.report && sameFile(values.report, input)) throw new UsageError(`--report ${values.report} is the input: apply never modifies its input`);
   const r = await run(values, input, io);
   if (r.exit !== undefined) return r.exit;
-  const { result, table } = r;
+  const { result } = r;
   // The report first, then the binary: a failed report write must not leave a patched binary behind
   // that nobody can account for; and a failed binary write takes back the report that describes it.
   if (values.report) await writeFileAtomic(values.report, new TextEncoder().encode(reportJson(result, input, values.output)));
@@ -144,6 +144,6 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   const r = await run(values, positionals[0]!, io);
   if (r.exit !== undefined) return r.exit;
   const chosen = r.result.results.filter((x) => values.op === undefined || x.site.op === values.op).slice(0, max);
-  io.out(explainSites(chosen, r.table.bitness));
+  io.out(explainSites(chosen, r.result.table.bitness));
   return EXIT.ok;
 }
