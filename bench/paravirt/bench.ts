@@ -1,9 +1,12 @@
 // Paravirt benchmark: what patching the call sites of examples/paravirt buys, per architecture.
 //
-//   npx tsx bench/paravirt/bench.ts [--runs 9] [--seconds 0.5] [--arch x86_64,i386] [--no-callgrind] [--novec]
+//   npx tsx bench/paravirt/bench.ts [--runs 9] [--seconds 0.5] [--arch x86_64,i386] [--workload fault,loop]
+//                                   [--no-callgrind] [--novec]
 //
-// The workload is the example's `--bench N` mode (populate and tear down 2^19 ptes per round through the
-// page-table ops). Builds: native (gcc inlines the ops), indirect (call *pv_ops+slot at each site), patched
+// Workloads (workloads.ts): `fault`, the example's `--fault N` mode (mmap-perf as the kernel runs it: per page
+// a page fault that walks the page table and sets the pte, then a zap of the range; 2^19 pages per round),
+// and `loop`, its `--bench N` mode (tight loops that populate and tear down 2^19 ptes: nothing but the ops,
+// the worst case for what patching leaves behind). Builds: native (gcc inlines the ops), indirect (call *pv_ops+slot at each site), patched
 // (the indirect build after `patchc apply` with paravirt-demo.rules) and patched+store (with
 // paravirt-inline-store.rules, which also inlines set_pte); with --novec (needs gcc) also the native build
 // compiled without vectorisation, to tell apart what vectorisation and what the sites' code cost. Measured:
@@ -13,15 +16,15 @@
 //     loaded machine, and cycles where the machine exposes a PMU (not in most VMs);
 //   - executed instructions from callgrind, Ir(--bench 1) - Ir(--bench 0): exact and repeatable, but
 //     every NOP of a patched site counts as an instruction.
-// Everything is reported per pte per round. See bench/paravirt/RESULTS.md for what the numbers mean.
+// Everything is reported per page (fault) or per pte (loop) per round. See bench/paravirt/RESULTS.md for what the numbers mean.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ARCHES, makeBuilds, type Arch, type Build } from './builds.js';
 import { machine, markdownTable, textTable, type ArchResult, type BuildResult } from './format.js';
 import { benchRun, callgrindInstructions, perfWorks, type BenchRun, type Measured } from './measure.js';
 import { median } from './stats.js';
+import { WORKLOADS, type Workload } from './workloads.js';
 
-const PTES = 1 << 19; // BENCH_PTES in examples/paravirt/src/main.c
 const EXPECTED_CHECKSUM_ROUNDS = 1;
 
 const { values } = parseArgs({
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '9' },
     seconds: { type: 'string', default: '0.5' },
     arch: { type: 'string', default: ARCHES.join(',') },
+    workload: { type: 'string', default: WORKLOADS.map((w) => w.name).join(',') },
     'no-callgrind': { type: 'boolean', default: false },
     novec: { type: 'boolean', default: false },
   },
@@ -36,8 +40,9 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const targetSeconds = Number(values.seconds);
 const arches = values.arch.split(',') as Arch[];
-if (!Number.isInteger(runs) || runs < 1 || !(targetSeconds > 0) || arches.some((a) => !ARCHES.includes(a))) {
-  console.error('usage: bench.ts [--runs N>=1] [--seconds S>0] [--arch x86_64,i386] [--no-callgrind] [--novec]');
+const workloads = values.workload.split(',').map((name) => WORKLOADS.find((w) => w.name === name));
+if (!Number.isInteger(runs) || runs < 1 || !(targetSeconds > 0) || arches.some((a) => !ARCHES.includes(a)) || workloads.some((w) => !w)) {
+  console.error('usage: bench.ts [--runs N>=1] [--seconds S>0] [--arch x86_64,i386] [--workload fault,loop] [--no-callgrind] [--novec]');
   process.exit(2);
 }
 process.chdir(fileURLToPath(new URL('../..', import.meta.url)));
@@ -45,23 +50,23 @@ process.chdir(fileURLToPath(new URL('../..', import.meta.url)));
 const log = (line: string) => console.log(line);
 
 /** Rounds that make one run of BUILD take about targetSeconds (from a short warm-up run). */
-function calibrate(build: Build): number {
-  benchRun(build.file, 2); // first run: page faults on the 4 MiB table, cold caches
+function calibrate(build: Build, w: Workload): number {
+  benchRun(build.file, w.flag, 2); // first run: page faults on the 4 MiB table, cold caches
   const probe = 8;
-  const perRound = benchRun(build.file, probe).seconds / probe;
+  const perRound = benchRun(build.file, w.flag, probe).seconds / probe;
   return Math.max(1, Math.round(targetSeconds / perRound));
 }
 
-/** All builds print the same checksum (examples/paravirt/expected/bench-1.out); a wrong patch shows here. */
-function checkSameOutput(builds: Build[]): void {
-  const outputs = builds.map((b) => benchRun(b.file, EXPECTED_CHECKSUM_ROUNDS).stdout);
+/** All builds print the same checksum (examples/paravirt/expected/*-1.out); a wrong patch shows here. */
+function checkSameOutput(builds: Build[], w: Workload): void {
+  const outputs = builds.map((b) => benchRun(b.file, w.flag, EXPECTED_CHECKSUM_ROUNDS).stdout);
   const bad = builds.filter((_, i) => outputs[i] !== outputs[0]);
   if (bad.length) throw new Error(`these builds print another checksum than ${builds[0]!.name}: ${bad.map((b) => b.name).join(', ')}`);
 }
 
-function measureArch(arch: Arch, builds: Build[]): ArchResult {
-  checkSameOutput(builds);
-  const rounds = builds.map(calibrate);
+function measureArch(arch: Arch, builds: Build[], w: Workload): ArchResult {
+  checkSameOutput(builds, w);
+  const rounds = builds.map((b) => calibrate(b, w));
   const perf = perfWorks(builds[0]!.file);
   if (!perf.ok) log(`  CPU time and cycles: ${perf.why}`);
   const samples = builds.map(() => [] as BenchRun[]);
@@ -69,7 +74,7 @@ function measureArch(arch: Arch, builds: Build[]): ArchResult {
   for (let run = 0; run < runs; run++) {
     for (let k = 0; k < builds.length; k++) {
       const i = (run + k) % builds.length;
-      samples[i]!.push(benchRun(builds[i]!.file, rounds[i]!, perf.ok));
+      samples[i]!.push(benchRun(builds[i]!.file, w.flag, rounds[i]!, perf.ok));
     }
   }
   const cyclesWhy = samples[0]!.map((s) => s.cycles).find((c) => !c.ok);
@@ -77,17 +82,17 @@ function measureArch(arch: Arch, builds: Build[]): ArchResult {
 
   const instructions: Measured[] = builds.map((b) => {
     if (values['no-callgrind']) return { ok: false, why: '--no-callgrind' };
-    const one = callgrindInstructions(b.file, 1);
-    const zero = callgrindInstructions(b.file, 0);
+    const one = callgrindInstructions(b.file, w.flag, 1);
+    const zero = callgrindInstructions(b.file, w.flag, 0);
     if (!one.ok) return one;
     if (!zero.ok) return zero;
-    return { ok: true, value: (one.value - zero.value) / PTES };
+    return { ok: true, value: (one.value - zero.value) / w.units };
   });
   const failed = instructions.find((m) => !m.ok);
   if (failed && !failed.ok && !values['no-callgrind']) log(`  instructions: ${failed.why}`);
 
   const results: BuildResult[] = builds.map((build, i) => {
-    const perPteNs = (seconds: number) => (seconds / (rounds[i]! * PTES)) * 1e9;
+    const perUnitNs = (seconds: number) => (seconds / (rounds[i]! * w.units)) * 1e9;
     const medianOf = (pick: (r: BenchRun) => Measured, scale: (x: number) => number): Measured => {
       const got = samples[i]!.map(pick);
       const bad = got.find((m) => !m.ok);
@@ -97,29 +102,34 @@ function measureArch(arch: Arch, builds: Build[]): ArchResult {
     return {
       build,
       rounds: rounds[i]!,
-      nsMedian: perPteNs(median(wall)),
-      nsMin: perPteNs(Math.min(...wall)),
-      cpuNs: medianOf((s) => s.cpuSeconds, perPteNs),
-      cycles: medianOf((s) => s.cycles, (c) => c / (rounds[i]! * PTES)),
+      nsMedian: perUnitNs(median(wall)),
+      nsMin: perUnitNs(Math.min(...wall)),
+      cpuNs: medianOf((s) => s.cpuSeconds, perUnitNs),
+      cycles: medianOf((s) => s.cycles, (c) => c / (rounds[i]! * w.units)),
       instructions: instructions[i]!,
     };
   });
-  return { arch, runs, builds: results };
+  return { arch, workload: w, runs, builds: results };
 }
 
 const command = `npx tsx bench/paravirt/bench.ts ${process.argv.slice(2).join(' ')}`.trim();
 log(`paravirt benchmark: ${command}`);
 const host = machine();
 log(`machine: ${host}`);
-const results: ArchResult[] = [];
+const results = new Map<Workload, ArchResult[]>(workloads.map((w) => [w!, []]));
 for (const arch of arches) {
   log(`\n== ${arch}`);
   const builds = await makeBuilds(arch, (l) => log(`  ${l}`), values.novec);
-  const r = measureArch(arch, builds);
-  results.push(r);
-  log(`  ${runs} interleaved runs per build, N rounds each (chosen for ~${targetSeconds} s per run); per pte per round:`);
-  log(textTable(r).replace(/^/gm, '  '));
+  for (const w of workloads as Workload[]) {
+    log(`\n-- ${arch}, workload ${w.name}: ${w.description}`);
+    const r = measureArch(arch, builds, w);
+    results.get(w)!.push(r);
+    log(`  ${runs} interleaved runs per build, N rounds each (chosen for ~${targetSeconds} s per run); per ${w.unit} per round:`);
+    log(textTable(r).replace(/^/gm, '  '));
+  }
 }
-log('\nMarkdown (README):\n');
-log(markdownTable(results, runs));
+for (const [w, rs] of results) {
+  log(`\nMarkdown (README), workload ${w.name} (\`${w.flag} N\`, per ${w.unit}):\n`);
+  log(markdownTable(rs, runs));
+}
 log(`\nMachine: ${host}. Command: \`${command}\`.`);

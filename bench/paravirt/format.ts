@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release } from 'node:os';
 import type { Arch, Build } from './builds.js';
 import type { Measured } from './measure.js';
+import type { Workload } from './workloads.js';
 import { overheadRemoved, ratio } from './stats.js';
 
-/** Everything measured for one build on one architecture; times and counts are per pte per round. */
+/** Everything measured for one build on one architecture; times and counts are per unit (page, pte) per round. */
 export interface BuildResult {
   build: Build;
   rounds: number;
@@ -18,6 +19,7 @@ export interface BuildResult {
 
 export interface ArchResult {
   arch: Arch;
+  workload: Workload;
   runs: number;
   builds: BuildResult[];
 }
@@ -65,13 +67,14 @@ const timesNative = (r: ArchResult, b: BuildResult) => {
 };
 
 export function textTable(r: ArchResult): string {
+  const u = r.workload.unit;
   const lines = [
-    `${'build'.padEnd(14)}${'N'.padStart(5)}  ${'wall ns/pte'.padStart(11)}${'(min)'.padStart(8)}  ${'x native'.padStart(8)}  ${'CPU ns/pte'.padStart(10)}  ${'cycles/pte'.padStart(10)}  ${'instr/pte'.padStart(9)}  rules`,
+    `${'build'.padEnd(14)}${'N'.padStart(5)}  ${`wall ns/${u}`.padStart(12)}${'(min)'.padStart(8)}  ${'x native'.padStart(8)}  ${`CPU ns/${u}`.padStart(11)}  ${`cycles/${u}`.padStart(11)}  ${`instr/${u}`.padStart(10)}  rules`,
   ];
   for (const b of r.builds) {
     lines.push(
-      `${b.build.name.padEnd(14)}${String(b.rounds).padStart(5)}  ${fixed(b.nsMedian, 2).padStart(11)}${`(${fixed(b.nsMin, 2)})`.padStart(8)}  ` +
-        `${timesNative(r, b).padStart(8)}  ${value(b.cpuNs, 2).padStart(10)}  ${value(b.cycles, 2).padStart(10)}  ${value(b.instructions, 2).padStart(9)}  ${b.build.description}`,
+      `${b.build.name.padEnd(14)}${String(b.rounds).padStart(5)}  ${fixed(b.nsMedian, 2).padStart(12)}${`(${fixed(b.nsMin, 2)})`.padStart(8)}  ` +
+        `${timesNative(r, b).padStart(8)}  ${value(b.cpuNs, 2).padStart(11)}  ${value(b.cycles, 2).padStart(11)}  ${value(b.instructions, 2).padStart(10)}  ${b.build.description}`,
     );
   }
   const others = r.builds.filter((b) => b.build.name !== 'native');
@@ -90,9 +93,11 @@ export function textTable(r: ArchResult): string {
   return lines.join('\n');
 }
 
+/** One table per workload (its unit heads the columns). */
 export function markdownTable(results: readonly ArchResult[], runs: number): string {
+  const u = results[0]?.workload.unit ?? 'unit';
   const head =
-    `| arch | build | wall ns/pte, median of ${runs} (min) | × native (wall) | CPU ns/pte | cycles/pte | instructions/pte (callgrind) | indirect overhead removed: wall / CPU / instructions |\n` +
+    `| arch | build | wall ns/${u}, median of ${runs} (min) | × native (wall) | CPU ns/${u} | cycles/${u} | instructions/${u} (callgrind) | indirect overhead removed: wall / CPU / instructions |\n` +
     '|---|---|---:|---:|---:|---:|---:|---:|';
   const rows: string[] = [];
   for (const r of results) {

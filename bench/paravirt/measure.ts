@@ -1,4 +1,4 @@
-// Measurements of an example binary's `--bench N` mode: the program's own loop time; CPU time and cycles
+// Measurements of an example binary's benchmark modes (`--fault N`, `--bench N`): the program's own loop time; CPU time and cycles
 // from `perf stat` (where perf runs; cycles only where the machine exposes a PMU); executed instructions
 // from callgrind.
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 export type Measured = { ok: true; value: number } | { ok: false; why: string };
 
-/** One `--bench N` run: the stdout line (checksum), the loop's wall time, and perf's counters if asked. */
+/** One `FLAG N` run: the stdout line (checksum), the loop's wall time, and perf's counters if asked. */
 export interface BenchRun {
   stdout: string;
   /** The time the program prints on stderr ("bench: 0.5 s"): CLOCK_MONOTONIC around the loops only. */
@@ -29,19 +29,19 @@ function perfValue(csv: string, event: string): Measured {
 }
 
 /**
- * Runs FILE --bench N, under `perf stat -e task-clock,cycles -x,` when withPerf (perf writes its CSV to a
- * file of its own, so that it does not mix with the program's stderr).
+ * Runs FILE FLAG N (FLAG: the workload's option, e.g. --fault), under `perf stat -e task-clock,cycles -x,`
+ * when withPerf (perf writes its CSV to a file of its own, so that it does not mix with the program's stderr).
  */
-export function benchRun(file: string, rounds: number, withPerf = false): BenchRun {
+export function benchRun(file: string, flag: string, rounds: number, withPerf = false): BenchRun {
   const dir = withPerf ? mkdtempSync(join(tmpdir(), 'patchc-bench-perf-')) : undefined;
   try {
     const csv = dir ? join(dir, 'perf.csv') : '';
     const r = dir
-      ? spawnSync('perf', ['stat', '-e', 'task-clock,cycles', '-x,', '-o', csv, '--', file, '--bench', String(rounds)], { encoding: 'utf8' })
-      : spawnSync(file, ['--bench', String(rounds)], { encoding: 'utf8' });
+      ? spawnSync('perf', ['stat', '-e', 'task-clock,cycles', '-x,', '-o', csv, '--', file, flag, String(rounds)], { encoding: 'utf8' })
+      : spawnSync(file, [flag, String(rounds)], { encoding: 'utf8' });
     if (r.error) throw r.error;
     const m = /bench: ([0-9.]+) s/.exec(r.stderr);
-    if (r.status !== 0 || !m) throw new Error(`${file} --bench ${rounds} failed (status ${r.status}): ${r.stderr}`);
+    if (r.status !== 0 || !m) throw new Error(`${file} ${flag} ${rounds} failed (status ${r.status}): ${r.stderr}`);
     const text = dir ? readFileSync(csv, 'utf8') : '';
     const clock = dir ? perfValue(text, 'task-clock') : notAsked; // msec
     return {
@@ -59,15 +59,15 @@ export function benchRun(file: string, rounds: number, withPerf = false): BenchR
 export function perfWorks(file: string): Measured {
   if (spawnSync('perf', ['--version']).error) return { ok: false, why: 'perf not found (Debian: apt-get install linux-perf)' };
   try {
-    return benchRun(file, 0, true).cpuSeconds;
+    return benchRun(file, '--bench', 0, true).cpuSeconds;
   } catch (e) {
     return { ok: false, why: `perf stat failed: ${(e as Error).message.split('\n')[0]}` };
   }
 }
 
-/** Executed instructions (callgrind's Ir) of FILE --bench N: deterministic; every executed NOP counts as one. */
-export function callgrindInstructions(file: string, rounds: number): Measured {
-  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', file, '--bench', String(rounds)], { encoding: 'utf8' });
+/** Executed instructions (callgrind's Ir) of FILE FLAG N: deterministic; every executed NOP counts as one. */
+export function callgrindInstructions(file: string, flag: string, rounds: number): Measured {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', file, flag, String(rounds)], { encoding: 'utf8' });
   if (r.error) return { ok: false, why: 'valgrind not found (Debian: apt-get install valgrind)' };
   const m = /Collected : (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) return { ok: false, why: `valgrind failed: ${r.stderr.trim().split('\n').slice(-1)[0]}` };

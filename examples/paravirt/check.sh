@@ -8,7 +8,8 @@
 #    whose memory operand is the record's slot in pv_ops; len is 6; the clobber mask is
 #    the one pv_call.h gives that op; and every call through pv_ops in the disassembly has
 #    a record (no unrecorded sites).
-# 2. Every binary runs and prints expected/demo.out, and with --bench 1 expected/bench-1.out
+# 2. Every binary runs and prints expected/demo.out, with --bench 1 expected/bench-1.out and
+#    with --fault 1 expected/fault-1.out
 #    (the same on both architectures and for every build).
 set -euo pipefail
 run_only=()
@@ -143,6 +144,7 @@ done
 
 want=$(cat expected/demo.out)
 want_bench=$(cat expected/bench-1.out)
+want_fault=$(cat expected/fault-1.out)
 to_run=("${run_only[@]}")
 ((${#to_run[@]})) || for arch in x86_64 i386; do
 	for v in demo bench-indirect bench-native; do to_run+=("$BIN/$v-$arch"); done
@@ -152,9 +154,11 @@ for f in "${to_run[@]}"; do
 	before=$fail fail=0
 	out=$("$f") || bad "$f exited with $?"
 	bench=$("$f" --bench 1 2>/dev/null) || bad "$f --bench 1 exited with $?"
+	fault=$("$f" --fault 1 2>/dev/null) || bad "$f --fault 1 exited with $?"
 	[[ $out == "$want" ]] || bad "$f prints other output than expected/demo.out"
 	[[ $bench == "$want_bench" ]] || bad "$f --bench 1 prints '$bench', expected/bench-1.out has '$want_bench'"
-	((fail)) || echo "ok  $f: runs; output = expected/demo.out, --bench 1 = expected/bench-1.out"
+	[[ $fault == "$want_fault" ]] || bad "$f --fault 1 prints '$fault', expected/fault-1.out has '$want_fault'"
+	((fail)) || echo "ok  $f: runs; output = expected/demo.out, --bench 1 = expected/bench-1.out, --fault 1 = expected/fault-1.out"
 	fail=$((fail | before))
 done
 ((fail == 0)) && echo "all checks passed"

@@ -8,7 +8,7 @@ import { parseElf, readVaddr } from '../../src/binary/index.js';
 import { apply, ARCHES, bin, CAN_RUN, DEMO_RULES, expected, INLINE_STORE_RULES, runProgram, type Report } from './paravirt.js';
 
 // Sites per binary (examples/paravirt/README.md): demo has one more, the never-executed missing_op site.
-const SITES = { demo: 33, 'bench-indirect': 32 } as const;
+const SITES = { demo: 49, 'bench-indirect': 48 } as const;
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
 
@@ -68,16 +68,21 @@ describe.each(ARCHES)('examples/paravirt, %s', (arch) => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(original.stdout);
     expect(result.stdout).toBe(expected('demo.out'));
-    // --bench 1 runs the benchmark loops too (other sites: save_fl/restore_fl around each page, teardown).
+    // --bench 1 and --fault 1 run the benchmark loops too (other sites: save_fl/restore_fl around each
+    // page, the page-table walks, teardown).
     expect(runProgram(patched('demo'), ['--bench', '1']).stdout).toBe(expected('bench-1.out'));
+    expect(runProgram(patched('demo'), ['--fault', '1']).stdout).toBe(expected('fault-1.out'));
   });
 
-  it.skipIf(!CAN_RUN)('patched bench-indirect --bench 1 prints the same checksum as bench-native', () => {
-    const native = runProgram(bin(`bench-native-${arch}`), ['--bench', '1']);
-    const result = runProgram(patched('bench-indirect'), ['--bench', '1']);
+  it.skipIf(!CAN_RUN).each([
+    ['--bench', 'bench-1.out'],
+    ['--fault', 'fault-1.out'],
+  ] as const)('patched bench-indirect %s 1 prints the same checksum as bench-native', (mode, out) => {
+    const native = runProgram(bin(`bench-native-${arch}`), [mode, '1']);
+    const result = runProgram(patched('bench-indirect'), [mode, '1']);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(native.stdout);
-    expect(result.stdout).toBe(expected('bench-1.out'));
+    expect(result.stdout).toBe(expected(out));
     expect(runProgram(patched('bench-indirect')).stdout).toBe(expected('demo.out'));
   });
 
@@ -101,6 +106,7 @@ describe.each(ARCHES)('examples/paravirt, %s', (arch) => {
 
   it.skipIf(!CAN_RUN)('with set_pte inlined, bench-indirect still prints the native checksum', () => {
     expect(runProgram(patched('bench-inline-store'), ['--bench', '1']).stdout).toBe(expected('bench-1.out'));
+    expect(runProgram(patched('bench-inline-store'), ['--fault', '1']).stdout).toBe(expected('fault-1.out'));
     expect(runProgram(patched('bench-inline-store')).stdout).toBe(expected('demo.out'));
   });
 });

@@ -12,7 +12,7 @@ export type Arch = (typeof ARCHES)[number];
 export const DEMO_RULES = join(EXAMPLE, 'paravirt-demo.rules');
 export const INLINE_STORE_RULES = join(EXAMPLE, 'paravirt-inline-store.rules');
 export const bin = (name: string) => join(EXAMPLE, 'bin', name);
-export const expected = (name: 'demo.out' | 'bench-1.out') => readFileSync(join(EXAMPLE, 'expected', name), 'utf8');
+export const expected = (name: 'demo.out' | 'bench-1.out' | 'fault-1.out') => readFileSync(join(EXAMPLE, 'expected', name), 'utf8');
 
 export interface CliRun {
   code: number;
