@@ -174,7 +174,7 @@ function checkFlags(ctx: CheckContext, out: CheckOutcome): void {
   const flagsEntry = (bit: number) => slice(st.entryFlags(), bit, 1);
   for (const name of ['DF', 'IF', 'TF', 'AC']) {
     const bit = FLAG_BITS[name]!;
-    const final = slice(st.rflags, bit, 1);
+    const final = st.flagBit(bit);
     const cmp = compare(final, flagsEntry(bit), ctx.exec.conditions);
     if (cmp.kind === 'proved') continue;
     // DF is clear at every call boundary (SysV §3.2.1; Linux relies on it): setting it breaks the caller.
@@ -191,7 +191,7 @@ function checkFlags(ctx: CheckContext, out: CheckOutcome): void {
         : `${ctx.subject}: ${name} ends as ${formatVal(final)}${w ? ` after ${quote(ctx, w)}` : ''}, but ${describePromise(ctx)} promises no change to the system flags`;
     out.findings.push({ status: cmp.kind === 'refuted' ? 'violated' : 'unknown', code: 'verify-flags', message, hints: name === 'DF' ? ['end with `cld`, or save and restore the flags (`pushf` … `popf`)'] : ['declare the op `opaque` if changing it is the point'] });
   }
-  const status = STATUS_FLAGS.filter((f) => compare(slice(st.rflags, FLAG_BITS[f]!, 1), flagsEntry(FLAG_BITS[f]!)).kind !== 'proved');
+  const status = STATUS_FLAGS.filter((f) => compare(st.flagBit(FLAG_BITS[f]!), flagsEntry(FLAG_BITS[f]!)).kind !== 'proved');
   if (status.length) out.details.push(`status flags ${status.join(' ')} changed: allowed (they are not preserved across calls in ${ctx.arch.convention.name}, and Linux's PVOP asm declares "cc")`);
 }
 

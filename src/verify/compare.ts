@@ -2,7 +2,6 @@
 // Anything else is "unknown" — never reported as either.
 import { equal, evaluate, mix, symbolsOf, type Env, type Val } from './symbolic/values.js';
 
-
 export interface Witness {
   /** The entry values the counterexample picks, by display label. */
   inputs: { label: string; value: bigint }[];
@@ -18,11 +17,27 @@ export type Comparison =
 
 const PATTERNS = [0n, 0xffffffffffffffffn, 0x5555555555555555n, 0xaaaaaaaaaaaaaaaan];
 
+/**
+ * Hashes of `seed:symbol`, kept across comparisons: the same few names (rax0, flag6@2, ...) come back in
+ * every rule, and evaluation visits each many times. Cleared when large, so memory stays bounded.
+ */
+const RANDOM_INPUTS = new Map<string, bigint>();
+const MAX_REMEMBERED_INPUTS = 1 << 16;
+
 function env(seed: number): Env {
+  const random = (name: string): bigint => {
+    const key = `${seed}:${name}`;
+    let v = RANDOM_INPUTS.get(key);
+    if (v === undefined) {
+      if (RANDOM_INPUTS.size >= MAX_REMEMBERED_INPUTS) RANDOM_INPUTS.clear();
+      RANDOM_INPUTS.set(key, (v = mix(key)));
+    }
+    return v;
+  };
   return {
     seed,
     // Random values first: they make readable counterexamples (every register distinct).
-    sym: (name) => (seed < 12 ? mix(`${seed}:${name}`) : PATTERNS[seed - 12]!),
+    sym: (name) => (seed < 12 ? random(name) : PATTERNS[seed - 12]!),
   };
 }
 

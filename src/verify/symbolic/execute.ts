@@ -291,7 +291,7 @@ export function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, fr
           const bytes = -insn.stackIncrement;
           // The pushed image has RF and VM clear (Intel SDM Vol. 2, PUSHF).
           const parts: Val[] = [];
-          for (let b = 0; b < bytes * 8; b++) parts.push(b === 16 || b === 17 || b >= W ? constant(1, 0n) : slice(st.rflags, b, 1));
+          for (let b = 0; b < bytes * 8; b++) parts.push(b === 16 || b === 17 || b >= W ? constant(1, 0n) : st.flagBit(b));
           const at = trackedOffset(insn) - bytes;
           moveRsp(-bytes, i, 'push');
           st.storeStack(at, concat(parts));

@@ -8,8 +8,10 @@ export const ICED_FLAGS: [number, string][] = FLAG_NAMES;
 /** RFLAGS bits POPF can change at CPL 0 (Intel SDM Vol. 2, POPF); the rest keep their value. */
 export const POPF_BITS = [0, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18, 21];
 
+const NAME_OF_BIT = new Map(Object.entries(FLAG_BITS).map(([name, bit]) => [bit, name]));
+
 export function flagName(bit: number): string {
-  return Object.entries(FLAG_BITS).find(([, b]) => b === bit)?.[0] ?? `bit ${bit}`;
+  return NAME_OF_BIT.get(bit) ?? `bit ${bit}`;
 }
 
 /** The condition a jcc jumps on, from the flags (Intel SDM Vol. 2, Jcc); undefined when not known. */

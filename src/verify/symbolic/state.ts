@@ -18,7 +18,11 @@ export class MachineState {
   readonly regs = new Map<string, Val>();
   /** Last instruction that wrote each register (full 64-bit name). */
   readonly writer = new Map<string, number>();
-  rflags: Val;
+  /**
+   * RFLAGS one bit per entry: flag updates replace single bits, and rebuilding one 64-bit value per
+   * update (then slicing it again for every flag read) cost most of the checker's time.
+   */
+  private flagBits: Val[];
   /** Bytes at rsp₀ + offset written by this replacement (offsets are negative below the entry rsp). */
   readonly stack = new Map<number, Val>();
   /** Memory writes outside the replacement's own stack slots, and other side effects (control registers, MSRs, ...). */
@@ -30,7 +34,8 @@ export class MachineState {
   constructor(readonly wordBits: 32 | 64) {
     const names = wordBits === 64 ? GPR64 : GPR64.slice(0, 8);
     for (const r of names) this.regs.set(r, symbol(wordBits, `${r}0`, 'entry', `${this.display(r)}₀`));
-    this.rflags = this.entryFlags();
+    const entry = this.entryFlags();
+    this.flagBits = Array.from({ length: wordBits }, (_, b) => slice(entry, b, 1));
   }
 
   entryFlags(): Val {
@@ -42,7 +47,7 @@ export class MachineState {
     for (const [k, v] of this.regs) c.regs.set(k, v);
     for (const [k, v] of this.writer) c.writer.set(k, v);
     for (const [k, v] of this.stack) c.stack.set(k, v);
-    c.rflags = this.rflags;
+    c.flagBits = [...this.flagBits];
     c.effects.push(...this.effects);
     c.memoryWrites.push(...this.memoryWrites);
     c.memGen = this.memGen;
@@ -109,15 +114,25 @@ export class MachineState {
     this.writer.set(loc.full, insn);
   }
 
+  /** The whole register (pushf, the final check). */
+  get rflags(): Val {
+    return concat(this.flagBits);
+  }
+
   flag(name: string): Val {
-    return slice(this.rflags, FLAG_BITS[name]!, 1);
+    return this.flagBit(FLAG_BITS[name]!);
+  }
+
+  flagBit(bit: number): Val {
+    return this.flagBits[bit]!;
   }
 
   setFlagBits(bits: number[], value: (bit: number) => Val): void {
-    const set = new Set(bits);
-    const parts: Val[] = [];
-    for (let b = 0; b < this.wordBits; b++) parts.push(set.has(b) ? value(b) : slice(this.rflags, b, 1));
-    this.rflags = concat(parts);
+    for (const b of bits) {
+      const v = value(b);
+      if (v.w !== 1) throw new RangeError(`flag bit ${b} set to a ${v.w}-bit value`);
+      this.flagBits[b] = v;
+    }
   }
 
   storeStack(offset: number, v: Val): void {
@@ -143,7 +158,18 @@ export interface RegLocation {
 
 const HIGH_BYTES: Record<string, string> = { ah: 'rax', ch: 'rcx', dh: 'rdx', bh: 'rbx' };
 
+const LOCATIONS = { 32: new Map<string, RegLocation>(), 64: new Map<string, RegLocation>() };
+
+/** Where a register name sits in its full register (memoized: the executor asks for every operand). */
 export function locate(reg: string, wordBits: 32 | 64): RegLocation {
+  const known = LOCATIONS[wordBits].get(reg);
+  if (known) return known;
+  const loc = findLocation(reg, wordBits);
+  LOCATIONS[wordBits].set(reg, loc);
+  return loc;
+}
+
+function findLocation(reg: string, wordBits: 32 | 64): RegLocation {
   const hi = HIGH_BYTES[reg];
   if (hi) return { full: hi, lo: 8, bits: 8 };
   for (const full of GPR64) {
