@@ -8,6 +8,8 @@ import type { ParsedInsn } from './operands.js';
 import { InsnError, selectEncoding, type BranchForm, type Selected } from './select.js';
 import { ExprError, ExprParser } from './expr.js';
 import { writeLE, type Fixup } from './encode.js';
+import { attShape, type Shape } from './shape.js';
+import { lookupTemplate, rememberTemplate, writeFields, type Template } from './shapeCache.js';
 import type { AsmBlockResult, AsmError, AsmOptions, AssembledInstruction, Relocation } from './types.js';
 
 const PREFIX_BYTES: Record<string, number> = {
@@ -32,6 +34,8 @@ interface Item {
   stmt: Statement;
   sel?: Selected;
   raw?: Uint8Array;
+  /** A remembered encoding (sel is its template): this statement's numbers go into its fields. */
+  fill?: { template: Template; imm: number | undefined; disp: number | undefined };
   /** Branch state during relaxation. */
   long?: boolean;
   offset: number;
@@ -63,7 +67,22 @@ type CacheEntry = { sel: Selected } | { err: InsnError | OperandError; base: num
 const selectionCache = new Map<string, CacheEntry>();
 const CACHE_LIMIT = 100_000;
 
-function selectCached(stmt: Statement, opts: AsmOptions): Selected {
+// Statements that differ only in their numbers share one selection (shape.ts); the rest are keyed by text.
+function shapeOf(stmt: Statement, opts: AsmOptions): Shape | undefined {
+  if (opts.syntax !== 'att') return undefined;
+  const from = stmt.prefixes[0]?.start ?? stmt.mnemonic!.start;
+  const opsAt = stmt.mnemonic!.end - stmt.start;
+  return attShape(`${opts.bitness}att${stmt.text.slice(from - stmt.start, opsAt)}`, stmt.text.slice(opsAt));
+}
+
+/** The full selection (cached by text), remembered for its shape when it has one. */
+function selectCached(stmt: Statement, opts: AsmOptions, shape: Shape | undefined): Selected {
+  const sel = selectByText(stmt, opts);
+  if (shape) rememberTemplate(shape, sel);
+  return sel;
+}
+
+function selectByText(stmt: Statement, opts: AsmOptions): Selected {
   const from = stmt.prefixes[0]?.start ?? stmt.mnemonic!.start;
   const key = `${opts.bitness}${opts.syntax}${stmt.text.slice(from - stmt.start)}`;
   const hit = selectionCache.get(key);
@@ -194,8 +213,14 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
       }
       continue;
     }
+    const shape = shapeOf(stmt, opts);
+    const template = shape && lookupTemplate(shape);
+    if (template) {
+      items.push({ stmt, sel: template.sel, fill: { template, imm: shape!.imm, disp: shape!.disp }, offset: 0, size: template.sel.encoded.bytes.length });
+      continue;
+    }
     try {
-      const sel = selectCached(stmt, opts);
+      const sel = selectCached(stmt, opts, shape);
       for (const w of sel.warnings) warnings.push({ message: w, start: stmt.start, end: stmt.end });
       items.push({ stmt, sel, offset: 0, size: sel.kind === 'fixed' ? sel.encoded.bytes.length : 0 });
     } catch (e) {
@@ -313,8 +338,12 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
     if (bytes.length !== it.size && !it.raw) {
       errors.push({ message: 'internal assembler error: size changed during layout', start: it.stmt.start, end: it.stmt.end });
     }
-    out.set(bytes.subarray(0, Math.min(bytes.length, total - it.offset)), it.offset);
-    instructions.push({ text: it.stmt.text, start: it.stmt.start, end: it.stmt.end, offset: it.offset, bytes: out.subarray(it.offset, it.offset + it.size) });
+    out.set(bytes.length <= total - it.offset ? bytes : bytes.subarray(0, total - it.offset), it.offset);
+    if (it.fill) writeFields(it.fill.template, it.fill.imm, it.fill.disp, out, it.offset);
+    // A view of a small typed array makes V8 move its storage off the heap, which costs more than assembling a
+    // cached line: a block of one instruction hands out the block's own array instead.
+    const own = it.offset === 0 && it.size === total;
+    instructions.push({ text: it.stmt.text, start: it.stmt.start, end: it.stmt.end, offset: it.offset, bytes: own ? out : out.subarray(it.offset, it.offset + it.size) });
   }
 
   // i386 ELF uses REL relocations: GNU leaves the addend in the field. x86-64 (RELA) leaves zeros.

@@ -1,6 +1,6 @@
-// An index from mnemonic name to the iced encodings (Codes) that spell it, built once on first use. Holding the
+// An index from mnemonic name to the iced encodings (Codes) that spell it, built per mnemonic on first use. Holding the
 // operand kinds as plain numbers keeps per-instruction matching away from the wasm boundary.
-import { Code, CodeExt, EncodingKind, MemorySizeExt, Mnemonic, OpCodeOperandKind as K } from './iced.js';
+import { Code, CodeExt, EncodingKind, Instruction, MemorySizeExt, Mnemonic, OpCodeOperandKind as K } from './iced.js';
 
 export interface CodeInfo {
   code: Code;
@@ -61,16 +61,37 @@ function dataSizeOf(operandSize: number, kinds: number[]): number {
 // iced spells a few GNU aliases as separate encodings GNU never emits (82 /0, F6 /1, D0 /6 `sal`, ...).
 const NEVER_EMITTED = /^(Sal_|Reservednop_|Prefetchreserved|Cmpxchg486_|Salc$|Pop[wd]?_CS$|Bswap_r16$)|_KNC_|_82$|_F6r1$|_F7r1$/;
 
-let index: Map<string, CodeInfo[]> | undefined;
+// Which Codes spell each mnemonic, in Code order. Reading a Code's mnemonic through one scratch Instruction is
+// far cheaper than building its OpCodeInfo, so start-up only pays for this; CodeInfos are built per mnemonic.
+let codesByMnemonic: Map<string, [string, Code][]> | undefined;
 
-export function codeIndex(): Map<string, CodeInfo[]> {
-  if (index) return index;
-  const m = new Map<string, CodeInfo[]>();
-  const codeNames = Code as unknown as Record<string, number | string>;
+function codesOfMnemonics(): Map<string, [string, Code][]> {
+  if (codesByMnemonic) return codesByMnemonic;
+  const m = new Map<string, [string, Code][]>();
+  // The enum maps each number back to its name, and Codes are numbered densely from 0.
+  const codeNames = Code as unknown as Record<number, string | undefined>;
   const mnemonicNames = Mnemonic as unknown as Record<number, string>;
-  for (const [name, v] of Object.entries(codeNames)) {
-    if (typeof v !== 'number') continue;
-    const oi = CodeExt.opCode(v as Code);
+  const scratch = new Instruction();
+  try {
+    for (let v = 0; codeNames[v] !== undefined; v++) {
+      scratch.code = v as Code;
+      const mn = (mnemonicNames[scratch.mnemonic] ?? '').toLowerCase();
+      let list = m.get(mn);
+      if (!list) m.set(mn, (list = []));
+      list.push([codeNames[v]!, v as Code]);
+    }
+  } finally {
+    scratch.free();
+  }
+  codesByMnemonic = m;
+  return m;
+}
+
+/** The encodings patchc may emit for one mnemonic, in Code order, alternative opcodes for the same form dropped. */
+function buildCodeInfos(codes: [string, Code][]): CodeInfo[] {
+  const list: CodeInfo[] = [];
+  for (const [name, code] of codes) {
+    const oi = CodeExt.opCode(code);
     try {
       if (!oi.isInstruction) continue;
       const enc = oi.encoding;
@@ -80,7 +101,7 @@ export function codeIndex(): Map<string, CodeInfo[]> {
       for (let i = 0; i < oi.opCount; i++) kinds.push(oi.opKind(i));
       const modes = (oi.mode16 ? MODE16 : 0) | (oi.mode32 ? MODE32 : 0) | (oi.mode64 ? MODE64 : 0);
       const info: CodeInfo = {
-        code: v as Code,
+        code,
         name,
         kinds,
         operandSize: oi.operandSize,
@@ -98,9 +119,6 @@ export function codeIndex(): Map<string, CodeInfo[]> {
         selectorOnly16: /^(Ltr|Lldt|Lmsw|Verr|Verw)_r(32|64)m16$/.test(name),
         sregWide: /^Mov_(Sreg_r(32|64)m16|r(32|64)m16_Sreg)$/.test(name),
       };
-      const mn = (mnemonicNames[oi.mnemonic] ?? '').toLowerCase();
-      let list = m.get(mn);
-      if (!list) m.set(mn, (list = []));
       // Later duplicates (same kinds, size and modes) are alternative opcodes for the same thing; keep the first.
       if (list.some((o) => o.modes === modes && o.memBytes === info.memBytes && o.operandSize === info.operandSize && o.addressSize === info.addressSize && o.kinds.join() === kinds.join() && o.vex === info.vex)) continue;
       list.push(info);
@@ -108,10 +126,22 @@ export function codeIndex(): Map<string, CodeInfo[]> {
       oi.free();
     }
   }
-  index = m;
-  return m;
+  return list;
 }
 
+// mnemonic -> its CodeInfos (undefined: no encoding patchc emits), filled on first lookup of each mnemonic.
+const infosByMnemonic = new Map<string, CodeInfo[] | undefined>();
+
 export function lookupCodes(mnemonic: string): CodeInfo[] | undefined {
-  return codeIndex().get(mnemonic);
+  if (infosByMnemonic.has(mnemonic)) return infosByMnemonic.get(mnemonic);
+  const codes = codesOfMnemonics().get(mnemonic);
+  const infos = codes ? buildCodeInfos(codes) : [];
+  const result = infos.length > 0 ? infos : undefined;
+  infosByMnemonic.set(mnemonic, result);
+  return result;
+}
+
+/** Every mnemonic patchc can encode (builds all CodeInfos: only diagnostics ask for this). */
+export function knownMnemonics(): string[] {
+  return [...codesOfMnemonics().keys()].filter((mn) => lookupCodes(mn) !== undefined);
 }

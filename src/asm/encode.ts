@@ -18,6 +18,19 @@ export interface Fixup {
 export interface Encoded {
   bytes: Uint8Array;
   fixups: Fixup[];
+  /** Where the immediate and displacement fields are, when iced reported them. */
+  fields?: FieldSpans;
+}
+
+/**
+ * Immediate and displacement fields, counted back from the end of the encoding (prefixes added in front later
+ * do not move them); size 0 when the field is absent. A second immediate (`enter`) is not described.
+ */
+export interface FieldSpans {
+  immFromEnd: number;
+  immSize: number;
+  dispFromEnd: number;
+  dispSize: number;
 }
 
 export interface EncodeOptions {
@@ -157,28 +170,32 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
     const bytes = all.length === len ? all : all.slice(all.length - len);
     orderPrefixes(bytes);
     const fixups: Fixup[] = [];
-    if (mem && (ripRel || mem.disp.symbol !== undefined)) {
+    let fields: FieldSpans | undefined;
+    if (mem || immCount > 0) {
       const co = enc.getConstantOffsets();
       try {
-        const off = co.displacementOffset;
-        const size = co.displacementSize as 1 | 2 | 4 | 8;
-        if (ripRel) {
-          if (mem.disp.symbol !== undefined) {
-            fixups.push({ offset: off, size, pcRelative: true, symbol: mem.disp.symbol, addend: mem.disp.value - BigInt(bytes.length - off) });
+        fields = {
+          immFromEnd: co.immediateSize ? len - co.immediateOffset : 0,
+          immSize: co.immediateSize,
+          dispFromEnd: co.displacementSize ? len - co.displacementOffset : 0,
+          dispSize: co.displacementSize,
+        };
+        if (mem && (ripRel || mem.disp.symbol !== undefined)) {
+          const off = co.displacementOffset;
+          const size = co.displacementSize as 1 | 2 | 4 | 8;
+          if (ripRel) {
+            if (mem.disp.symbol !== undefined) {
+              fixups.push({ offset: off, size, pcRelative: true, symbol: mem.disp.symbol, addend: mem.disp.value - BigInt(bytes.length - off) });
+            } else {
+              fixups.push({ offset: off, size, pcRelative: false, addend: mem.disp.value });
+            }
           } else {
-            fixups.push({ offset: off, size, pcRelative: false, addend: mem.disp.value });
+            fixups.push({ offset: off, size, pcRelative: false, symbol: mem.disp.symbol!, addend: mem.disp.value });
           }
-        } else {
-          fixups.push({ offset: off, size, pcRelative: false, symbol: mem.disp.symbol!, addend: mem.disp.value });
         }
-      } finally {
-        co.free();
-      }
-    }
-    if (symImm) {
-      const co = enc.getConstantOffsets();
-      try {
-        fixups.push({ offset: co.immediateOffset, size: co.immediateSize as 1 | 2 | 4 | 8, pcRelative: false, symbol: symImm.sym!, addend: symImm.value });
+        if (symImm) {
+          fixups.push({ offset: co.immediateOffset, size: co.immediateSize as 1 | 2 | 4 | 8, pcRelative: false, symbol: symImm.sym!, addend: symImm.value });
+        }
       } finally {
         co.free();
       }
@@ -189,7 +206,9 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
         writeLE(bytes, f.offset, f.size, f.addend);
       }
     }
-    return { bytes, fixups: fixups.filter((f) => f.symbol !== undefined) };
+    const encoded: Encoded = { bytes, fixups: fixups.filter((f) => f.symbol !== undefined) };
+    if (fields) encoded.fields = fields;
+    return encoded;
   } finally {
     ins.free();
   }
@@ -213,7 +232,10 @@ export function insertBytes(e: Encoded, at: number, extra: number[]): Encoded {
   bytes.set(e.bytes.subarray(0, at), 0);
   bytes.set(extra, at);
   bytes.set(e.bytes.subarray(at), at + extra.length);
-  return { bytes, fixups: e.fixups.map((f) => (f.offset >= at ? { ...f, offset: f.offset + extra.length } : f)) };
+  const out: Encoded = { bytes, fixups: e.fixups.map((f) => (f.offset >= at ? { ...f, offset: f.offset + extra.length } : f)) };
+  // Fields are counted from the end, so bytes inserted in front of them leave them where they are.
+  if (e.fields && at <= e.bytes.length - Math.max(e.fields.immFromEnd, e.fields.dispFromEnd)) out.fields = e.fields;
+  return out;
 }
 
 export function orderPrefixes(bytes: Uint8Array): void {

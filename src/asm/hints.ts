@@ -1,5 +1,5 @@
 // Hints for diagnostics: the forms an instruction has, and known mnemonics close to an unknown one.
-import { codeIndex, type CodeInfo } from './codeIndex.js';
+import { knownMnemonics, type CodeInfo } from './codeIndex.js';
 import { CodeExt } from './iced.js';
 
 export function formOf(ci: CodeInfo): string {
@@ -14,7 +14,7 @@ export function formOf(ci: CodeInfo): string {
 /** Up to three known mnemonics within edit distance 2 (only computed for an unknown name). */
 export function nearestMnemonics(name: string): string[] {
   const scored: [number, string][] = [];
-  for (const known of codeIndex().keys()) {
+  for (const known of knownMnemonics()) {
     if (known === '' || Math.abs(known.length - name.length) > 2) continue;
     const d = editDistance(name, known);
     if (d <= 2) scored.push([d, known]);

@@ -31,33 +31,44 @@ export const PREFIX_WORDS = new Set([
 ]);
 
 
-/** Splits `text` into pieces at newlines and `;`, dropping `#` comments (GAS x86: `#` to end of line). */
-function pieces(text: string): { s: string; start: number }[] {
-  const out: { s: string; start: number }[] = [];
-  let lineStart = 0;
-  for (const line of text.split('\n')) {
-    let body = line;
-    const hash = findComment(line);
-    if (hash >= 0) body = line.slice(0, hash);
-    let at = 0;
-    for (const part of body.split(';')) {
-      out.push({ s: part, start: lineStart + at });
-      at += part.length + 1;
-    }
-    lineStart += line.length + 1;
+/**
+ * Calls `each` for the pieces of `text` split at newlines and `;`, `#` comments dropped (GAS x86: `#` to end
+ * of line). One piece at a time, so a long text is never held as a list of pieces.
+ */
+function forEachPiece(text: string, each: (s: string, start: number) => void): void {
+  // The common case, one instruction and no comment, without splitting anything.
+  if (!text.includes('\n') && !text.includes(';') && !text.includes('#')) {
+    each(text, 0);
+    return;
   }
-  return out;
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd);
+    const hash = findComment(line);
+    const body = hash >= 0 ? line.slice(0, hash) : line;
+    let at = 0;
+    for (;;) {
+      const semi = body.indexOf(';', at);
+      const part = semi < 0 ? body.slice(at) : body.slice(at, semi);
+      each(part, lineStart + at);
+      if (semi < 0) break;
+      at = semi + 1;
+    }
+    lineStart = lineEnd + 1;
+  }
 }
 
 function findComment(line: string): number {
-  let quote = '';
+  let inQuote = false;
   for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"') quote = c;
-    else if (c === '#') return i;
+    const c = line.charCodeAt(i);
+    if (inQuote) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inQuote = false;
+    } else if (c === 34) inQuote = true;
+    else if (c === 35 /* # */) return i;
   }
   return -1;
 }
@@ -101,11 +112,17 @@ const WORD_Y = /[A-Za-z_.][\w.]*/y;
 
 /** A statement whose operand list is split only when someone asks (cached instructions never do). */
 class LazyStatement implements Statement {
-  labels: LabelDef[] = [];
-  prefixes: { word: string; start: number; end: number }[] = [];
   mnemonic?: { text: string; start: number; end: number };
   private ops?: RawOperand[];
-  constructor(public text: string, public start: number, public end: number, private readonly rest: string, private readonly restStart: number) {}
+  constructor(
+    public labels: LabelDef[],
+    public prefixes: { word: string; start: number; end: number }[],
+    public text: string,
+    public start: number,
+    public end: number,
+    private readonly rest: string,
+    private readonly restStart: number,
+  ) {}
 
   get operands(): RawOperand[] {
     this.ops ??= this.rest.length > 0 ? splitOperands(this.rest, this.restStart) : [];
@@ -120,15 +137,14 @@ class LazyStatement implements Statement {
 export function lexBlock(source: string): Statement[] {
   const text = blankBlockComments(source);
   const out: Statement[] = [];
-  for (const p of pieces(text)) {
+  forEachPiece(text, (s, pieceStart) => {
     let pos = 0;
-    const s = p.s;
     const skip = (): void => {
       while (pos < s.length && isSpace(s.charCodeAt(pos))) pos++;
     };
     skip();
-    if (pos >= s.length) continue;
-    const stmtStart = p.start + pos;
+    if (pos >= s.length) return;
+    const stmtStart = pieceStart + pos;
     const labels: LabelDef[] = [];
     const prefixes: { word: string; start: number; end: number }[] = [];
     let mnemonic: { text: string; start: number; end: number } | undefined;
@@ -137,7 +153,7 @@ export function lexBlock(source: string): Statement[] {
         LABEL_Y.lastIndex = pos;
         const m = LABEL_Y.exec(s);
         if (!m) break;
-        labels.push({ name: m[1]!, start: p.start + pos, end: p.start + pos + m[1]!.length });
+        labels.push({ name: m[1]!, start: pieceStart + pos, end: pieceStart + pos + m[1]!.length });
         pos += m[0].length;
         skip();
       }
@@ -147,7 +163,7 @@ export function lexBlock(source: string): Statement[] {
         PSEUDO_Y.lastIndex = pos;
         const pm = PSEUDO_Y.exec(s);
         if (pm) {
-          prefixes.push({ word: pm[0].toLowerCase(), start: p.start + pos, end: p.start + pos + pm[0].length });
+          prefixes.push({ word: pm[0].toLowerCase(), start: pieceStart + pos, end: pieceStart + pos + pm[0].length });
           pos += pm[0].length;
           skip();
           continue;
@@ -164,21 +180,19 @@ export function lexBlock(source: string): Statement[] {
       if ((PREFIX_WORDS.has(word) || /^rex(\.[wrxb]+)?$/.test(word)) && (afterPos >= s.length || isSpace(after))) {
         const restAfter = s.slice(afterPos).trim();
         if (restAfter === '' || /^[{A-Za-z_.]/.test(restAfter)) {
-          prefixes.push({ word, start: p.start + pos, end: p.start + afterPos });
+          prefixes.push({ word, start: pieceStart + pos, end: pieceStart + afterPos });
           pos = afterPos;
           skip();
           continue;
         }
       }
-      mnemonic = { text: word, start: p.start + pos, end: p.start + afterPos };
+      mnemonic = { text: word, start: pieceStart + pos, end: pieceStart + afterPos };
       pos = afterPos;
       break;
     }
-    const stmt = new LazyStatement(s.trim(), stmtStart, p.start + s.trimEnd().length, pos < s.length ? s.slice(pos) : '', p.start + pos);
-    stmt.labels = labels;
-    stmt.prefixes = prefixes;
+    const stmt = new LazyStatement(labels, prefixes, s.trim(), stmtStart, pieceStart + s.trimEnd().length, pos < s.length ? s.slice(pos) : '', pieceStart + pos);
     if (mnemonic) stmt.mnemonic = mnemonic;
     out.push(stmt);
-  }
+  });
   return out;
 }

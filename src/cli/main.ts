@@ -1,24 +1,23 @@
 import { InputError } from '../diag/diagnostic.js';
-import { applyCommand, applyHelp, explainCommand, explainHelp } from './commands/apply.js';
-import { asmCommand, asmHelp } from './commands/asm.js';
-import { checkCommand, checkHelp } from './commands/check.js';
-import { compileCommand, compileHelp } from './commands/compile.js';
-import { crosscheckCommand, crosscheckHelp } from './commands/crosscheck.js';
 import { EXIT, processIo, UsageError, type Io } from './io.js';
 
 type Command = { run: (args: string[], io: Io) => Promise<number>; help: string; summary: string };
 
-const commands: Record<string, Command> = {
-  compile: { run: compileCommand, help: compileHelp, summary: 'rule file -> patch table per architecture (YAML, JSON, C)' },
-  check: { run: checkCommand, help: checkHelp, summary: 'diagnostics only' },
-  asm: { run: asmCommand, help: asmHelp, summary: 'assemble instructions, one hex line per input line' },
-  apply: { run: applyCommand, help: applyHelp, summary: 'patch the sites of an ELF binary or vmlinuz, with a report' },
-  explain: { run: explainCommand, help: explainHelp, summary: 'show chosen sites before/after, objdump style' },
-  crosscheck: { run: crosscheckCommand, help: crosscheckHelp, summary: "check rules against a kernel's own ALTERNATIVEs" },
+// Each command's module is imported when the command runs: `patchc asm` then loads the assembler alone, not the
+// rule parser, the verifier and the binary patcher (a large part of its start-up time otherwise).
+type LazyCommand = { summary: string; load: () => Promise<Omit<Command, 'summary'>> };
+
+const commands: Record<string, LazyCommand> = {
+  compile: { summary: 'rule file -> patch table per architecture (YAML, JSON, C)', load: async () => import('./commands/compile.js').then((m) => ({ run: m.compileCommand, help: m.compileHelp })) },
+  check: { summary: 'diagnostics only', load: async () => import('./commands/check.js').then((m) => ({ run: m.checkCommand, help: m.checkHelp })) },
+  asm: { summary: 'assemble instructions, one hex line per input line', load: async () => import('./commands/asm.js').then((m) => ({ run: m.asmCommand, help: m.asmHelp })) },
+  apply: { summary: 'patch the sites of an ELF binary or vmlinuz, with a report', load: async () => import('./commands/apply.js').then((m) => ({ run: m.applyCommand, help: m.applyHelp })) },
+  explain: { summary: 'show chosen sites before/after, objdump style', load: async () => import('./commands/apply.js').then((m) => ({ run: m.explainCommand, help: m.explainHelp })) },
+  crosscheck: { summary: "check rules against a kernel's own ALTERNATIVEs", load: async () => import('./commands/crosscheck.js').then((m) => ({ run: m.crosscheckCommand, help: m.crosscheckHelp })) },
 };
 
 export function registerCommand(name: string, cmd: Command): void {
-  commands[name] = cmd;
+  commands[name] = { summary: cmd.summary, load: async () => cmd };
 }
 
 function usage(): string {
@@ -35,11 +34,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.out(usage());
     return name ? EXIT.ok : EXIT.usage;
   }
-  const cmd = commands[name];
-  if (!cmd) {
+  const entry = commands[name];
+  if (!entry) {
     io.err(`patchc: unknown command '${name}'\n${usage()}`);
     return EXIT.usage;
   }
+  const cmd = await entry.load();
   try {
     return await cmd.run(rest, io);
   } catch (e) {

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { assembleBlock } from '../../asm/index.js';
 import type { AsmSyntax, Bitness } from '../../asm/types.js';
 import { ARCHES } from '../../model/arch.js';
-import { toHex } from '../../table/hex.js';
 import { EXIT, UsageError, type Io } from '../io.js';
 
 export const asmHelp = `usage: patchc asm --arch i386|x86_64 [--syntax att|intel] (--file F | 'insn; insn')
@@ -12,6 +11,45 @@ Assembles instructions, one output line per input line: the hex bytes, or \`erro
 Instructions separated by ';' on one line are assembled together (labels work within the line).
 Exit: 0 when every line assembled, 1 when some line has an error, 2 usage or I/O error.
 `;
+
+/**
+ * The command's output, one line per input line. Hex lines are written as ASCII into a byte buffer: building a
+ * string per line (and per byte) for a file of many lines costs more, in garbage collection, than assembling it.
+ */
+class OutputLines {
+  private readonly parts: string[] = [];
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+
+  hex(bytes: Uint8Array): void {
+    if (this.used + bytes.length * 3 + 1 > this.buf.length) this.flush();
+    if (bytes.length * 3 + 1 > this.buf.length) this.buf = Buffer.allocUnsafe(bytes.length * 3 + 1);
+    const b = this.buf;
+    for (let i = 0; i < bytes.length; i++) {
+      if (i > 0) b[this.used++] = 0x20;
+      b[this.used++] = HEX_DIGIT[bytes[i]! >> 4]!;
+      b[this.used++] = HEX_DIGIT[bytes[i]! & 15]!;
+    }
+    b[this.used++] = 0x0a;
+  }
+
+  text(line: string): void {
+    this.flush();
+    this.parts.push(`${line}\n`);
+  }
+
+  toString(): string {
+    this.flush();
+    return this.parts.join('');
+  }
+
+  private flush(): void {
+    if (this.used > 0) this.parts.push(this.buf.toString('latin1', 0, this.used));
+    this.used = 0;
+  }
+}
+
+const HEX_DIGIT = Buffer.from('0123456789abcdef', 'latin1');
 
 export async function asmCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -41,15 +79,15 @@ export async function asmCommand(args: string[], io: Io): Promise<number> {
   }
   const lines = text.split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  const out: string[] = [];
+  const out = new OutputLines();
   let failed = false;
   for (const line of lines) {
     const r = assembleBlock(line, { bitness: arch.bitness as Bitness, syntax });
     if (r.errors.length) {
       failed = true;
-      out.push(`error: ${r.errors[0]!.message}`);
-    } else out.push(toHex(r.bytes));
+      out.text(`error: ${r.errors[0]!.message}`);
+    } else out.hex(r.bytes);
   }
-  io.out(`${out.join('\n')}\n`);
+  io.out(out.toString());
   return failed ? EXIT.rules : EXIT.ok;
 }
