@@ -2,7 +2,7 @@
 import { error, type Diagnostic, type SourceSpan } from '../diag/diagnostic.js';
 import type { AsmSyntax } from '../asm/types.js';
 import type { ArchBlock, Attr, NopsBlock, OpDecl, RuleFileAst, RuleStmt } from '../syntax/ast.js';
-import { ARCHES } from './arch.js';
+import { ARCHES, archHints } from './arch.js';
 import { parseInteger } from './numbers.js';
 import type { ArchRules, Contract, OpDef, OpParam, RuleDef, RuleSet, SelectorDef, Width } from './ruleset.js';
 import type { NopTable } from './nops.js';
@@ -189,7 +189,7 @@ function applyAttr(op: OpDef, a: Attr, diags: Diagnostic[]): void {
 function archRules(rs: RuleSet, st: ArchBlock, diags: Diagnostic[]): ArchRules | undefined {
   const info = ARCHES.get(st.arch.text);
   if (!info) {
-    diags.push(error('unknown-arch', `unknown architecture '${st.arch.text}'`, st.arch.span, [...didYouMean(st.arch.text, ARCHES.keys()), `known: ${[...ARCHES.keys()].join(', ')}`]));
+    diags.push(error('unknown-arch', `unknown architecture '${st.arch.text}'`, st.arch.span, archHints(st.arch.text)));
     return undefined;
   }
   let ar = rs.arches.get(info.name);
@@ -239,7 +239,7 @@ function checkRule(rs: RuleSet, rule: RuleStmt, arch: string, syntax: AsmSyntax,
 
 function addNops(rs: RuleSet, st: NopsBlock, diags: Diagnostic[]): void {
   if (!ARCHES.has(st.arch.text)) {
-    diags.push(error('unknown-arch', `unknown architecture '${st.arch.text}'`, st.arch.span, didYouMean(st.arch.text, ARCHES.keys())));
+    diags.push(error('unknown-arch', `unknown architecture '${st.arch.text}'`, st.arch.span, archHints(st.arch.text)));
     return;
   }
   if (rs.nops.has(st.arch.text)) {

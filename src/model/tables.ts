@@ -1,7 +1,7 @@
 // Site tables and ops tables: where a binary keeps its patch sites, read from generic block lines.
 import { error, type Diagnostic, type SourceSpan } from '../diag/diagnostic.js';
 import type { BlockLine, Name, TableBlock } from '../syntax/ast.js';
-import { ARCHES } from './arch.js';
+import { ARCHES, archHints } from './arch.js';
 import type { FieldWidth, OpsTableDef, SiteTableDef } from './ruleset.js';
 import { didYouMean } from './suggest.js';
 import { parseInteger } from './numbers.js';
@@ -39,7 +39,7 @@ class LineReader {
 
 function checkArch(tok: Name, diags: Diagnostic[]): string | undefined {
   if (ARCHES.has(tok.text)) return tok.text;
-  diags.push(error('unknown-arch', `unknown architecture '${tok.text}'`, tok.span, [...didYouMean(tok.text, ARCHES.keys()), `known: ${[...ARCHES.keys()].join(', ')}`]));
+  diags.push(error('unknown-arch', `unknown architecture '${tok.text}'`, tok.span, archHints(tok.text)));
   return undefined;
 }
 

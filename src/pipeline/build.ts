@@ -21,7 +21,9 @@ export function buildTables(path: string, arches?: (available: string[]) => stri
   const loaded = loadRuleSet(path, read);
   const wanted = arches ? arches([...loaded.ruleset.arches.keys()]) : [...loaded.ruleset.arches.keys()];
   const compiled = compileTables(loaded.ruleset, wanted, loaded.sources);
-  const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics];
+  // An arch block whose name was not understood is already an error; "no block for x86_64" would only echo it.
+  const badArchName = loaded.diagnostics.some((d) => d.code === 'unknown-arch');
+  const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics.filter((d) => !(badArchName && d.code === 'no-rules-for-arch'))];
   const verdicts: OpVerdict[] = [];
   for (const t of compiled.tables) {
     const v = verifyTable(t, loaded.ruleset);

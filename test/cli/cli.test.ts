@@ -27,6 +27,21 @@ describe('patchc CLI', () => {
     expect(bad.err).toMatch(/unknown format 'xml'/);
   });
 
+  it('an architecture written another way: the error names it once, with the name patchc knows', async () => {
+    const dir = writeRules({ 'amd.rules': 'op a()\narch amd64 {\n  a -> nop\n}\n', 'dash.rules': 'op a()\narch x86-64 {\n  a -> nop\n}\n' });
+    const amd = await cli('check', join(dir, 'amd.rules'), '--arch', 'all');
+    expect(amd.code).toBe(1);
+    expect(amd.err).toMatch(/amd\.rules:2:6: error: unknown architecture 'amd64'/);
+    expect(amd.err).toMatch(/did you mean 'x86_64'\?/);
+    // Not also "rule set has no 'arch x86_64' block" for every architecture: that would only echo it.
+    expect(amd.err).not.toMatch(/no-rules-for-arch/);
+    const dash = await cli('check', join(dir, 'dash.rules'));
+    expect(dash.err).toMatch(/unknown architecture 'x86'.*\n(.*\n)*.*did you mean 'x86_64' \(64-bit\) or 'i386' \(32-bit\)/);
+    const opt = await cli('compile', join(dir, 'amd.rules'), '--arch', 'i686');
+    expect(opt.code).toBe(2);
+    expect(opt.err).toMatch(/unknown architecture 'i686' \(did you mean 'i386'\?; known: x86_64, i386, all\)/);
+  });
+
   it('errors in rules exit 1 with file:line:col and a code frame; nothing is written', async () => {
     const dir = writeRules({ 'bad.rules': 'op a()\narch x86_64 {\n  a -> mov al, 0x1ff\n  b -> nop\n}\n' });
     const out = join(dir, 'out.yaml');

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../binary/atomicWrite.js';
 import { hasErrors } from '../../diag/diagnostic.js';
-import { archNames } from '../../model/arch.js';
+import { archHints, archNames } from '../../model/arch.js';
 import { buildTables } from '../../pipeline/build.js';
 import { writeTables, type TableFormat } from '../../table/writers.js';
 import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
@@ -18,7 +18,7 @@ Exit: 0 ok, 1 errors in the rules, 2 usage or I/O error.
 export function parseArchOption(value: string | undefined, available: string[]): string[] {
   if (value === undefined || value === 'all') return available.length ? available : archNames();
   const list = value.split(',');
-  for (const a of list) if (!archNames().includes(a)) throw new UsageError(`unknown architecture '${a}' (known: ${archNames().join(', ')}, all)`);
+  for (const a of list) if (!archNames().includes(a)) throw new UsageError(`unknown architecture '${a}' (${[...archHints(a).slice(0, -1), `known: ${archNames().join(', ')}, all`].join('; ')})`);
   return list;
 }
 
