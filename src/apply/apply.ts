@@ -7,12 +7,18 @@ import { CodeMap } from './codeMap.js';
 import { patchSites, type LoopResults } from './loop.js';
 import { OpsTableView } from './opsTable.js';
 import { parseSiteList } from './siteList.js';
-import { checkOverlaps, readSiteTable, siteAt } from './sites.js';
+import { checkOverlaps, newPlace, readSiteTable, siteAt } from './sites.js';
 import { OUTCOMES, type ApplyStats, type Outcome, type SiteList, type SiteResult } from './types.js';
 
 export interface ApplyOptions {
   /** Text of a site list file (YAML/JSON) and its name; when absent, the table's site table is read. */
   siteList?: { text: string; file: string };
+  /**
+   * Patch `elf.data` itself rather than a copy: one copy of the binary in memory instead of two. The
+   * caller gives up the input buffer (results still show each site's original bytes). Ignored when the
+   * sites are not in file order (the before-checks must read bytes no site has yet overwritten).
+   */
+  inPlace?: boolean;
 }
 
 export class ApplyRun {
@@ -38,19 +44,21 @@ export class ApplyRun {
     const site = siteAt(this.sites, i);
     const l = this.loop;
     const outcome = OUTCOMES[l.outcome[i]!]!;
-    const original = this.elf.data.slice(site.fileOffset, site.fileOffset + site.len);
+    const original = l.original(i) ?? this.elf.data.slice(site.fileOffset, site.fileOffset + site.len);
     const patched = outcome === 'refused' ? original : this.patcher.data.slice(site.fileOffset, site.fileOffset + site.len);
-    const entry = l.entry[i]! >= 0 ? this.table.entries[l.entry[i]!] : undefined;
-    const target = l.chooser.target(this.sites.slot[i]!);
+    const choice = l.choice(i);
+    const entry = choice?.entry;
+    const target = choice ? choice.target : undefined;
+    const reason = l.reason(i);
     return {
       site,
       outcome,
-      ...(l.reason[i]! >= 0 ? { reason: l.reasons[l.reason[i]!]! } : {}),
+      ...(reason !== undefined ? { reason } : {}),
       ...(entry ? { rule: selectorText(entry.selector) } : {}),
       ...(target ? { target } : {}),
       original,
       patched,
-      ...(outcome !== 'refused' ? { replacementLength: l.replacementLength[i]! } : {}),
+      ...(outcome !== 'refused' ? { replacementLength: l.replacementLength(i) } : {}),
     };
   }
 }
@@ -62,18 +70,19 @@ export function applyTable(elf: ElfFile, table: PatchTable, symbols: SymbolTable
   let sites: SiteList;
   let ops: OpsTableView | undefined;
   if (options.siteList) {
-    sites = parseSiteList(options.siteList.text, options.siteList.file, elf, table.ops.map((o) => o.name));
+    const list = parseSiteList(options.siteList.text, options.siteList.file, elf, table.ops.map((o) => o.name));
+    sites = list;
     ops = opsViews.values().next().value;
     // A site list names ops; the ops table says which slot each op is in. Without the slot, the op's
     // current target (for `call target`, `target SYM` and `missing`) and the call's slot are unknown.
     if (ops) {
-      const slotOfOp = new Int32Array(sites.opNames.length).fill(-1);
-      const byName = new Map(sites.opNames.map((name, k) => [name, k]));
+      const slotOfOp = new Int32Array(list.opNames.length).fill(-1);
+      const byName = new Map(list.opNames.map((name, k) => [name, k]));
       ops.def.slots.forEach((name, slot) => {
         const k = name === undefined ? undefined : byName.get(name);
         if (k !== undefined && slotOfOp[k] === -1) slotOfOp[k] = slot;
       });
-      for (let i = 0; i < sites.count; i++) sites.slot[i] = slotOfOp[sites.op[i]!]!;
+      for (let i = 0; i < list.count; i++) list.slots[i] = slotOfOp[list.ops[i]!]!;
     }
   } else {
     if (table.siteTables.length === 0) throw new InputError(`the rule set declares no sitetable for ${table.arch}, and no site list was given (--sites FILE)`);
@@ -85,9 +94,22 @@ export function applyTable(elf: ElfFile, table: PatchTable, symbols: SymbolTable
     sites = readSiteTable(elf, def, ops, code);
   }
   checkOverlaps(sites, elf.fileName);
-  const patcher = new ElfPatcher(elf, { record: false });
-  const loop = patchSites({ elf, table, sites, ops, symbols, write: (offset, bytes) => patcher.write(offset, bytes) });
+  const patcher = new ElfPatcher(elf, { record: false, inPlace: options.inPlace === true && inFileOrder(sites) });
+  const loop = patchSites({ elf, table, sites, code, ops, symbols, output: patcher.data, write: (offset, bytes) => patcher.write(offset, bytes) });
   return new ApplyRun(elf, table, patcher, sites, loop);
+}
+
+/** Whether every site starts after the previous one's bytes in the file (true for tables in address order). */
+function inFileOrder(sites: SiteList): boolean {
+  const p = newPlace();
+  let end = 0;
+  for (let i = 0; i < sites.count; i++) {
+    sites.locate(i, p);
+    const off = p.range.offset + p.rel;
+    if (off < end) return false;
+    end = off + sites.len(i);
+  }
+  return true;
 }
 
 function summarize(sites: SiteList, loop: LoopResults): ApplyStats {
@@ -97,7 +119,7 @@ function summarize(sites: SiteList, loop: LoopResults): ApplyStats {
   for (let i = 0; i < sites.count; i++) {
     const o = OUTCOMES[loop.outcome[i]!]!;
     stats.byOutcome[o]++;
-    perOp[sites.op[i]!]![o]++;
+    perOp[sites.op(i)]![o]++;
   }
   sites.opNames.forEach((name, k) => {
     const row = perOp[k]!;

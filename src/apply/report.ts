@@ -18,8 +18,9 @@ function isDirectBranch(e: PatchEntry): boolean {
 export function replacementKind(run: ApplyRun, i: number): ReplacementKind {
   const l = run.loop;
   if (l.outcome[i] === OUTCOME_REFUSED) return 'unchanged';
-  if (l.replacementLength[i] === 0) return 'nops';
-  const e = run.table.entries[l.entry[i]!];
+  const choice = l.choice(i);
+  if (!choice?.entry || choice.entry.bytes.length === 0) return 'nops';
+  const e = choice.entry;
   return e && isDirectBranch(e) ? 'call' : 'inline';
 }
 

@@ -3,13 +3,12 @@ import { parse } from 'yaml';
 import { InputError } from '../diag/diagnostic.js';
 import type { ElfFile } from '../binary/index.js';
 import { CodeMap } from './codeMap.js';
-import { emptySiteList, MAX_SITES } from './sites.js';
-import type { SiteList } from './types.js';
+import { ArraySites, MAX_SITES } from './sites.js';
 
 const GPR64 = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
 const GPR32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
 
-export function parseSiteList(text: string, file: string, elf: ElfFile, knownOps: readonly string[], clobberBits?: string[]): SiteList {
+export function parseSiteList(text: string, file: string, elf: ElfFile, knownOps: readonly string[], clobberBits?: string[]): ArraySites {
   let doc: unknown;
   try {
     doc = parse(text, { maxAliasCount: 100 });
@@ -21,8 +20,8 @@ export function parseSiteList(text: string, file: string, elf: ElfFile, knownOps
   if (raw.length > MAX_SITES) throw new InputError(`${file}: ${raw.length} sites exceed the limit of ${MAX_SITES} (MAX_SITES)`);
   const opIndex = new Map(knownOps.map((o, i) => [o, i]));
   const expectAll = raw.every((r) => (r as { expect?: unknown })?.expect === 'indirect-call');
-  const list = emptySiteList(raw.length, [...knownOps], expectAll ? 'indirect-call' : 'any', (i) => `${file}#${i}`);
   const code = new CodeMap(elf);
+  const list = new ArraySites(raw.length, [...knownOps], expectAll ? 'indirect-call' : 'any', code, (i) => `${file}#${i}`);
   // The general-purpose registers of the binary's width, in encoding order (an ELF32 has no rax).
   const bits = clobberBits ?? (elf.header.class === 64 ? GPR64 : GPR32);
   let anyClobbers = false;
@@ -37,17 +36,17 @@ export function parseSiteList(text: string, file: string, elf: ElfFile, knownOps
     if (k === undefined) throw new InputError(`${what}: unknown op '${op}'`);
     const len = r['length'] ?? r['len'];
     if (typeof len !== 'number' || !Number.isInteger(len) || len < 1 || len > 255) throw new InputError(`${what}: 'length' must be a whole number from 1 to 255`);
-    list.address[i] = address;
-    list.fileOffset[i] = code.offsetOf(address, len, what);
-    list.op[i] = k;
-    list.len[i] = len;
+    list.addresses[i] = address;
+    list.fileOffsets[i] = code.offsetOf(address, len, what);
+    list.ops[i] = k;
+    list.lens[i] = len;
     if (r['clobbers'] !== undefined) {
       const c = r['clobbers'];
       if (!Array.isArray(c) || c.some((x) => typeof x !== 'string' || !bits.includes(x.replace(/^%/, '')))) {
         throw new InputError(`${what}: 'clobbers' must be a list of register names (${bits.join(' ')})`);
       }
       anyClobbers = true;
-      list.clobberMask[i] = (c as string[]).reduce((m, x) => m | (1 << bits.indexOf(x.replace(/^%/, ''))), 0);
+      list.clobberMasks[i] = (c as string[]).reduce((m, x) => m | (1 << bits.indexOf(x.replace(/^%/, ''))), 0);
     }
   });
   if (anyClobbers) {

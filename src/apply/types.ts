@@ -1,4 +1,5 @@
 // The apply engine's data: sites found in a binary, what happened to each, and the run's report.
+import type { SitePlace } from './codeMap.js';
 
 /** One site, as reports and tools see it (materialized from a SiteList on demand). */
 export interface Site {
@@ -20,23 +21,26 @@ export interface Site {
 }
 
 /**
- * All sites of a run as parallel arrays: a million sites cost a few bytes each, not an object each.
+ * All sites of a run, by index. A site table is read where it lies in the binary (a million sites cost
+ * no memory of their own); a site list keeps parallel arrays. Accessors, not objects: see siteAt.
  */
 export interface SiteList {
-  count: number;
-  address: BigUint64Array;
-  fileOffset: Float64Array;
+  readonly count: number;
+  readonly opNames: readonly string[];
+  /** Register name of each clobber-mask bit, lowest first; undefined when sites carry no mask. */
+  readonly clobberBits?: readonly string[];
+  readonly expect: 'indirect-call' | 'any';
+  address(i: number): bigint;
+  fileOffset(i: number): number;
   /** Ops-table slot, or -1 (site lists name ops directly). */
-  slot: Int32Array;
+  slot(i: number): number;
   /** Index into opNames. */
-  op: Int32Array;
-  opNames: string[];
-  len: Uint8Array;
-  /** Clobber mask per site; meaningful when clobberBits is set. */
-  clobberMask: Uint32Array;
-  /** Register name of each mask bit, lowest first; undefined when sites carry no mask. */
-  clobberBits?: string[];
-  expect: 'indirect-call' | 'any';
+  op(i: number): number;
+  len(i: number): number;
+  /** Clobber mask; meaningful when clobberBits is set. */
+  clobberMask(i: number): number;
+  /** Site i's code range and offset in it (every site was checked to lie whole in one when listed). */
+  locate(i: number, into: SitePlace): void;
   origin(i: number): string;
 }
 

@@ -6,7 +6,9 @@ import type { Bitness } from '../asm/types.js';
  * x86 instruction lengths depend on prefixes, opcode, ModRM/SIB and the encoding's immediate and
  * displacement *sizes*, never on their values. So a replacement whose relocation fields are later
  * filled in decodes to the same instruction boundaries as its template, and one decode per
- * (template, site length) proves the boundaries for every site that uses it.
+ * (template, site length) proves the boundaries for every site that uses it. Per site, the loop then
+ * checks what differs from the template: each relocated field, read back from the final bytes, must
+ * reach its target from that site (RelocPlan.fieldsReach); every other byte is the template's.
  */
 export class ShapeVerifier {
   private readonly cache = new Map<number, string | undefined>();

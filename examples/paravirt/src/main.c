@@ -223,9 +223,9 @@ static int run_bench(long rounds)
  *
  * Per page 10 op sites run (7 on touch, 3 on munmap; plus 3 per pte page), between loads
  * and stores whose addresses come from the entries: nothing a compiler can turn into
- * vector code, in the native build neither. What is left of the pages' own work (zeroing
- * a page, the rmap, the fault entry) is left out, so that the sites weigh more here than
- * in the kernel - but not unrealistically so, as in the tight loop above.
+ * vector code, in the native build neither. The rest of a real fault (entering the kernel,
+ * zeroing the page, the rmap) is left out, so the sites weigh more here than in the kernel,
+ * though far less than in the tight loop above.
  */
 #define FAULT_PAGES (1u << 19)
 #define PMD_PAGES (FAULT_PAGES / PTRS_PER_PTE)

@@ -1,6 +1,7 @@
 // In-place patching. The patcher never changes a file's layout, only bytes inside section contents, so
-// writing an ELF is: copy the input buffer, apply checked writes, save atomically. The input buffer (and
-// file) is never touched.
+// writing an ELF is: copy the input buffer, apply checked writes, save atomically. The input file is never
+// touched; the input buffer neither, unless the caller hands it over (`inPlace`: one copy of a large file
+// in memory instead of two).
 
 import { InputError } from '../../diag/diagnostic.js';
 import { writeFileAtomic, type AtomicWriteOptions } from '../atomicWrite.js';
@@ -25,16 +26,19 @@ export class ElfPatcher {
 
   /** Last section written to: patch sites cluster in .text, so this answers most lookups at once. */
   private lastSection: SectionHeader | undefined;
+  /** lastSection may take any write inside it: not structural, clear of every header table. */
+  private lastSectionFree = false;
 
   /**
    * `record: false` keeps no log of writes: applying a million sites then costs no memory per site (the
-   * before/after of each write can be had from the input and `data`).
+   * before/after of each write can be had from the input and `data`). `inPlace: true` patches
+   * `elf.data` itself: the caller gives up the input buffer (and keeps what it needs of it).
    */
   constructor(
     readonly elf: ElfFile,
-    private readonly options: { record?: boolean } = {},
+    private readonly options: { record?: boolean; inPlace?: boolean } = {},
   ) {
-    this.data = elf.data.slice(0, elf.data.length);
+    this.data = options.inPlace ? elf.data : elf.data.slice(0, elf.data.length);
     this.structural = new Set<number>();
     if (elf.header.shstrndx) this.structural.add(elf.header.shstrndx);
     for (const s of elf.sections) {
@@ -59,6 +63,14 @@ export class ElfPatcher {
 
   /** Overwrites bytes at a file offset: the range must lie inside one section's file contents. */
   write(offset: number, bytes: Uint8Array, vaddr?: bigint): void {
+    const last = this.lastSection;
+    // The patch loop's case: another write inside the section written last, already found writable.
+    if (this.lastSectionFree && this.options.record === false && last && Number.isSafeInteger(offset) && offset >= last.offset && offset + bytes.length <= last.offset + last.fileSize && bytes.length > 0) {
+      // A site is a few bytes: a loop beats the call into TypedArray.prototype.set.
+      const data = this.data;
+      for (let k = 0; k < bytes.length; k++) data[offset + k] = bytes[k]!;
+      return;
+    }
     const sec = this.containingSection(offset, bytes.length);
     const at = { file: this.elf.fileName, offset: Math.max(0, Math.min(offset, this.data.length)), ...(vaddr !== undefined ? { vaddr } : {}) };
     // An ELF without section headers (sstrip'd) is patched by segment, as its sites are found (CodeMap).
@@ -68,6 +80,7 @@ export class ElfPatcher {
     }
     if (sec && this.structural.has(sec.index)) throw new InputError(`write at ${hex(offset)} would change ${sec.name || `section ${sec.index}`}, which holds names or symbols`, at);
     if (this.overlapsHeaders(offset, bytes.length)) throw new InputError(`write at ${hex(offset)} overlaps the ELF header or a header table`, at);
+    this.lastSectionFree = sec !== undefined && sec === this.lastSection && !this.overlapsHeaders(sec.offset, sec.fileSize);
     if (this.options.record === false) {
       this.data.set(bytes, offset);
       return;
@@ -96,6 +109,7 @@ export class ElfPatcher {
     if (!Number.isSafeInteger(offset) || offset < 0 || length <= 0) return undefined;
     const last = this.lastSection;
     if (last && offset >= last.offset && offset + length <= last.offset + last.fileSize) return last;
+    this.lastSectionFree = false;
     return (this.lastSection = this.elf.sections.find((s) => s.index !== 0 && s.fileSize > 0 && offset >= s.offset && offset + length <= s.offset + s.fileSize));
   }
 

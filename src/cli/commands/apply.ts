@@ -59,7 +59,8 @@ async function run(values: Common, input: string, io: Io) {
       throw new UsageError(`cannot read ${values.sites}: ${(e as Error).message}`);
     }
   }
-  const result = applyTable(binary.elf, t.table, symbols, siteList ? { siteList } : {});
+  // The loaded binary is this command's alone: patch it in place rather than keep a second copy.
+  const result = applyTable(binary.elf, t.table, symbols, { ...(siteList ? { siteList } : {}), inPlace: true });
   return { exit: undefined, result } as const;
 }
 
