@@ -1,7 +1,6 @@
 // The run's report: JSON per site for tools, and a summary by op and outcome for people.
 import { describeInstructions } from '../asm/describe.js';
 import type { Bitness } from '../asm/types.js';
-import { toHex } from '../table/hex.js';
 import type { ApplyRun } from './apply.js';
 import { OUTCOME_REFUSED } from './loop.js';
 import type { SiteResult } from './types.js';
@@ -33,38 +32,91 @@ export function resultKind(r: SiteResult, bitness: Bitness): ReplacementKind {
   return insns.length === 1 && /^(call|jmp)\s+(0x)?[0-9a-f]+$/i.test(insns[0]!.text) ? 'call' : 'inline';
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * The text of table/hex.ts's toHex ("48 89 f8"), by table lookup: a report calls it four times a site,
+ * and toHex's array per call was a fifth of the time a million-site report takes.
+ */
+function spacedHex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += i === 0 ? HEX_BYTE[bytes[i]!]! : ` ${HEX_BYTE[bytes[i]!]!}`;
+  return s;
+}
+
 function disasm(bytes: Uint8Array, bitness: Bitness, address: bigint): string[] {
   const d = describeInstructions(bytes, bitness, address);
-  const lines = d.instructions.map((i) => `${(address + BigInt(i.offset)).toString(16)}: ${toHex(i.bytes).padEnd(24)} ${i.text}`);
+  const lines = d.instructions.map((i) => `${(address + BigInt(i.offset)).toString(16)}: ${spacedHex(i.bytes).padEnd(24)} ${i.text}`);
   if (!d.whole) lines.push(`(${d.problem})`);
   return lines;
 }
 
+/** Size of the pieces reports are written in: big enough for few writes, small enough to hold. */
+export const REPORT_CHUNK_CHARS = 64 * 1024;
+
+/** The whole JSON report as one string; for small runs and tests (see reportChunks for large ones). */
 export function reportJson(run: ApplyRun, input: string, output: string | undefined): string {
+  return [...reportChunks(run, input, output)].join('');
+}
+
+/**
+ * The JSON report in pieces of about REPORT_CHUNK_CHARS, to be written as they come: a million sites make
+ * a report of half a gigabyte, past V8's longest string. Together the pieces are exactly
+ * `JSON.stringify(doc, null, 1) + '\n'` of the whole document: the head (every member but the sites,
+ * which come last) is stringified alone, and each site is stringified alone and indented to its depth.
+ * Sites are materialized one at a time (ApplyRun.result), never all at once.
+ */
+export function* reportChunks(run: ApplyRun, input: string, output: string | undefined): Generator<string> {
+  const head = JSON.stringify({ patchc_report: 1, input, output: output ?? null, arch: run.table.arch, summary: summaryObject(run) }, null, 1);
+  // `head` ends in '\n}': reopen it to append the sites array as its last member.
+  const open = `${head.slice(0, -2)},\n "sites": [`;
+  if (run.sites.count === 0) {
+    yield `${open}]\n}\n`;
+    return;
+  }
+  yield* inChunks(siteTexts(run), open, '\n ]\n}\n');
+}
+
+/** Each site's member of the sites array, with the separator before it. */
+function* siteTexts(run: ApplyRun): Generator<string> {
   const bitness = run.table.bitness;
-  const doc = {
-    patchc_report: 1,
-    input,
-    output: output ?? null,
-    arch: run.table.arch,
-    summary: summaryObject(run),
-    sites: run.results.map((r, i) => ({
-      address: `0x${r.site.address.toString(16)}`,
-      origin: r.site.origin,
-      op: r.site.op ?? null,
-      len: r.site.len,
-      target: r.target ? { address: `0x${r.target.address.toString(16)}`, symbol: r.target.symbol ?? null } : null,
-      rule: r.rule ?? null,
-      outcome: r.outcome,
-      kind: replacementKind(run, i),
-      reason: r.reason ?? null,
-      original: toHex(r.original),
-      patched: toHex(r.patched),
-      before: disasm(r.original, bitness, r.site.address),
-      after: disasm(r.patched, bitness, r.site.address),
-    })),
+  for (let i = 0; i < run.sites.count; i++) {
+    // JSON strings hold no raw newline, so every '\n' is a line break to indent by the array's depth.
+    const text = JSON.stringify(siteJson(run, i, bitness), null, 1).replaceAll('\n', '\n  ');
+    yield `${i === 0 ? '' : ','}\n  ${text}`;
+  }
+}
+
+function siteJson(run: ApplyRun, i: number, bitness: Bitness) {
+  const r = run.result(i);
+  return {
+    address: `0x${r.site.address.toString(16)}`,
+    origin: r.site.origin,
+    op: r.site.op ?? null,
+    len: r.site.len,
+    target: r.target ? { address: `0x${r.target.address.toString(16)}`, symbol: r.target.symbol ?? null } : null,
+    rule: r.rule ?? null,
+    outcome: r.outcome,
+    kind: replacementKind(run, i),
+    reason: r.reason ?? null,
+    original: spacedHex(r.original),
+    patched: spacedHex(r.patched),
+    before: disasm(r.original, bitness, r.site.address),
+    after: disasm(r.patched, bitness, r.site.address),
   };
-  return `${JSON.stringify(doc, null, 1)}\n`;
+}
+
+/** `first`, the pieces, then `last`, joined into strings of about REPORT_CHUNK_CHARS. */
+function* inChunks(pieces: Iterable<string>, first: string, last: string): Generator<string> {
+  let buf = first;
+  for (const p of pieces) {
+    buf += p;
+    if (buf.length >= REPORT_CHUNK_CHARS) {
+      yield buf;
+      buf = '';
+    }
+  }
+  yield buf + last;
 }
 
 function summaryObject(run: ApplyRun) {
@@ -103,16 +155,26 @@ export function summaryText(run: ApplyRun): string {
 }
 
 /** objdump-style before/after of chosen sites, for `patchc explain`. */
-export function explainSites(results: readonly SiteResult[], bitness: Bitness): string {
-  const out: string[] = [];
+export function explainSites(results: Iterable<SiteResult>, bitness: Bitness): string {
+  return [...explainChunks(results, bitness)].join('');
+}
+
+/** explainSites in pieces of about REPORT_CHUNK_CHARS: a blank line between sites, each ending in '\n'. */
+export function explainChunks(results: Iterable<SiteResult>, bitness: Bitness): Generator<string> {
+  return inChunks(explainTexts(results, bitness), '', '');
+}
+
+function* explainTexts(results: Iterable<SiteResult>, bitness: Bitness): Generator<string> {
+  let first = true;
   for (const r of results) {
+    const out: string[] = [];
     out.push(`site 0x${r.site.address.toString(16)} (${r.site.origin}) op ${r.site.op ?? '?'}, ${r.site.len} bytes${r.target ? `, target 0x${r.target.address.toString(16)}${r.target.symbol ? ` <${r.target.symbol}>` : ''}` : ''}`);
     out.push(`  rule: ${r.rule ?? '(none)'}   outcome: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`);
     out.push('  before:');
     for (const l of disasm(r.original, bitness, r.site.address)) out.push(`    ${l}`);
     out.push('  after:');
     for (const l of disasm(r.patched, bitness, r.site.address)) out.push(`    ${l}`);
-    out.push('');
+    yield `${first ? '' : '\n'}${out.join('\n')}\n`;
+    first = false;
   }
-  return out.join('\n');
 }

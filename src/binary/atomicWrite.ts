@@ -4,7 +4,7 @@
 // the rename itself is durable. On any error the temporary file is removed.
 
 import { randomBytes } from 'node:crypto';
-import { promises as fs, unlinkSync } from 'node:fs';
+import { promises as fs, unlinkSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../diag/diagnostic.js';
 
@@ -13,30 +13,59 @@ export interface AtomicWriteOptions {
   mode?: number;
 }
 
+/** Contents given piece by piece (strings as UTF-8), so that none of it needs to be one string or buffer. */
+export type Chunks = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
 export async function writeFileAtomic(target: string, data: Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
-  // Write through a symlink to the file it names rather than replacing the link with a regular file.
-  let dest = target;
-  let mode = options.mode;
+  return writeFileAtomicStream(target, [data], options);
+}
+
+/**
+ * writeFileAtomic for contents too large to hold at once (a report of a million sites is past V8's
+ * longest string): each chunk is written to the temporary file as it is produced. A chunk source that
+ * throws leaves nothing behind either, and its error is rethrown as it is (a bug, not an I/O error).
+ */
+export async function writeFileAtomicStream(target: string, chunks: Chunks, options: AtomicWriteOptions = {}): Promise<void> {
+  const source = new TrackedSource(chunks);
+  // stat follows links, /proc's too: /dev/stdout is a link to /proc/self/fd/1, whose own "target" for a
+  // pipe (`pipe:[123]`) names no file, so realpath fails there with ENOENT though the path exists. Taking
+  // that ENOENT for "no such file" would rename a temporary file over /dev/stdout.
+  let existing: Stats | undefined;
   try {
-    dest = await fs.realpath(target);
-    const st = await fs.stat(dest);
-    // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a pipe) is written to, never replaced: renaming
-    // over /dev/null would turn it into a regular file for the whole machine.
-    if (!st.isFile()) {
-      await fs.writeFile(dest, data);
-      return;
-    }
-    if (mode === undefined) mode = st.mode & 0o7777;
+    existing = await fs.stat(target);
   } catch (e) {
     if (!isErrno(e, 'ENOENT')) throw ioError(`cannot write ${target}`, e);
   }
+  // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a pipe) is written to, never replaced: renaming
+  // over /dev/null would turn it into a regular file for the whole machine.
+  if (existing && !existing.isFile()) {
+    try {
+      const device = await fs.open(target, 'w');
+      try {
+        await writeChunks(device, source.chunks());
+      } finally {
+        await device.close();
+      }
+    } catch (e) {
+      throw source.failure(`cannot write ${target}`, e);
+    }
+    return;
+  }
+  // Write through a symlink to the file it names rather than replacing the link with a regular file.
+  let dest = target;
+  try {
+    if (existing) dest = await fs.realpath(target);
+  } catch (e) {
+    throw ioError(`cannot write ${target}`, e);
+  }
+  const mode = options.mode ?? (existing ? existing.mode & 0o7777 : undefined);
   const dir = path.dirname(dest);
   const tmp = path.join(dir, `.${path.basename(dest)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
   trackTemp(tmp);
   try {
     handle = await fs.open(tmp, 'wx', mode ?? 0o666);
-    await handle.writeFile(data);
+    await writeChunks(handle, source.chunks());
     // open() applies the umask; an explicit or inherited mode must survive it.
     if (mode !== undefined) await handle.chmod(mode);
     await handle.sync();
@@ -46,7 +75,7 @@ export async function writeFileAtomic(target: string, data: Uint8Array, options:
   } catch (e) {
     if (handle) await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw ioError(`cannot write ${target}`, e);
+    throw source.failure(`cannot write ${target}`, e);
   } finally {
     untrackTemp(tmp);
   }
@@ -60,6 +89,38 @@ export async function writeFileAtomic(target: string, data: Uint8Array, options:
     }
   } catch {
     /* best effort */
+  }
+}
+
+async function writeChunks(handle: fs.FileHandle, chunks: AsyncIterable<string | Uint8Array>): Promise<void> {
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    // A write may take fewer bytes than offered (a pipe, a signal); no progress at all would loop forever.
+    for (let at = 0; at < bytes.length; ) {
+      const { bytesWritten } = await handle.write(bytes, at, bytes.length - at);
+      if (bytesWritten <= 0) throw new Error('write made no progress');
+      at += bytesWritten;
+    }
+  }
+}
+
+/** Remembers an error thrown by the chunk source, to tell it apart from a failed write. */
+class TrackedSource {
+  private thrown: { error: unknown } | undefined;
+  constructor(private readonly source: Chunks) {}
+
+  async *chunks(): AsyncGenerator<string | Uint8Array> {
+    try {
+      yield* this.source;
+    } catch (e) {
+      this.thrown = { error: e };
+      throw e;
+    }
+  }
+
+  /** What to throw for a failed write: the source's own error, or else the I/O error as an InputError. */
+  failure(what: string, e: unknown): unknown {
+    return this.thrown ? this.thrown.error : ioError(what, e);
   }
 }
 

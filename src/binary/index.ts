@@ -30,7 +30,7 @@ export {
   type VaddrLookup,
 } from './elf/layout.js';
 export { ElfPatcher, type ByteWrite } from './elf/patch.js';
-export { writeFileAtomic, type AtomicWriteOptions } from './atomicWrite.js';
+export { writeFileAtomic, writeFileAtomicStream, type AtomicWriteOptions } from './atomicWrite.js';
 export { SymbolTable, elfSymbolTable, nmKind, type NearestSymbol, type SymbolEntry, type SymbolSource } from './symbols.js';
 export { TextInputError, checkSymbolsMatch, loadSymbols, loadSystemMap, parseSystemMap, type SymbolOptions } from './systemMap.js';
 export { LZ4_LEGACY_MAGIC, decompressLz4Legacy, type Lz4LegacyResult, type Lz4Options } from './lz4.js';

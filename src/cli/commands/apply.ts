@@ -1,8 +1,10 @@
 import { lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { applyTable } from '../../apply/apply.js';
-import { explainSites, reportJson, summaryText } from '../../apply/report.js';
-import { checkSymbolsMatch, loadKernelOrElf, loadSymbols, writeFileAtomic } from '../../binary/index.js';
+import { applyTable, type ApplyRun } from '../../apply/apply.js';
+import { explainChunks, reportChunks, summaryText } from '../../apply/report.js';
+import type { SiteResult } from '../../apply/types.js';
+import { writeFileAtomicStream } from '../../binary/atomicWrite.js';
+import { checkSymbolsMatch, loadKernelOrElf, loadSymbols } from '../../binary/index.js';
 import { hasErrors } from '../../diag/diagnostic.js';
 import { ARCHES } from '../../model/arch.js';
 import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
@@ -110,7 +112,8 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   const { result } = r;
   // The report first, then the binary: a failed report write must not leave a patched binary behind
   // that nobody can account for; and a failed binary write takes back the report that describes it.
-  if (values.report) await writeFileAtomic(values.report, new TextEncoder().encode(reportJson(result, input, values.output)));
+  // Streamed: the report of a million sites is longer than any string can be.
+  if (values.report) await writeFileAtomicStream(values.report, reportChunks(result, input, values.output));
   if (!values['dry-run'] && values.output) {
     try {
       await result.patcher.save(values.output, { mode: 0o755 });
@@ -144,7 +147,16 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   if (!Number.isInteger(max) || max < 1) throw new UsageError('--max takes a positive whole number');
   const r = await run(values, positionals[0]!, io);
   if (r.exit !== undefined) return r.exit;
-  const chosen = r.result.results.filter((x) => values.op === undefined || x.site.op === values.op).slice(0, max);
-  io.out(explainSites(chosen, r.result.table.bitness));
+  for (const text of explainChunks(chosenSites(r.result, values.op, max), r.result.table.bitness)) io.out(text);
   return EXIT.ok;
+}
+
+/** The first `max` sites of the op (of any op when undefined), materialized only when chosen. */
+function* chosenSites(run: ApplyRun, op: string | undefined, max: number): Generator<SiteResult> {
+  let n = 0;
+  for (let i = 0; i < run.sites.count && n < max; i++) {
+    if (op !== undefined && run.sites.opNames[run.sites.op(i)] !== op) continue;
+    n++;
+    yield run.result(i);
+  }
 }
