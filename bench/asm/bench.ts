@@ -1,10 +1,13 @@
 // Assembler benchmark and scoreboard.
-//   npx tsx bench/asm/bench.ts [--lines 100000] [--cli] [--skip-agreement]
+//   npx tsx bench/asm/bench.ts [--lines 100000] [--cli] [--skip-agreement] [--runs 5]
 // 1. agreement with GNU as per corpus group (identical / compared, refused);
 // 2. warm throughput of assembleBlock, one instruction per call, over the corpus;
 // 3. wall time of patchc vs `as` on one file of N distinct lines (default 100,000), and whether the
 //    bytes are the same.
 // `--cli` also times `node bin/patchc.js asm --file F` (the built dist/, so run `npm run build` first).
+// Times are wall time of the assembling alone: for a program, running it to exit; turning its output into bytes
+// for the comparison (hex text, or the ELF .text) is not counted. Programs (as, the CLI) run --runs times in turn
+// and report their median, since one run on a loaded machine can be off by half.
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,28 +23,38 @@ import { distinctLines } from './lines.js';
 
 const run = promisify(execFile);
 
-/** Something that turns a whole source file into bytes; the thing being timed. */
-interface FileAssembler {
+/**
+ * Something that turns a whole source file into bytes. Only `assemble` is timed (for a program: running it to
+ * completion); reading its output back into bytes for the comparison with GNU is not part of its time.
+ */
+interface FileAssembler<Out = unknown> {
   name: string;
-  assemble(path: string, text: string): Promise<Uint8Array | null>;
+  assemble(path: string, text: string): Promise<Out>;
+  bytesOf(out: Out, path: string): Promise<Uint8Array | null>;
 }
 
-function libraryAssembler(assembleBlock: AssembleBlock): FileAssembler {
+function libraryAssembler(assembleBlock: AssembleBlock): FileAssembler<Uint8Array | null> {
   return {
     name: 'patchc (library, one assembleBlock call)',
     async assemble(_path, text) {
       const r = assembleBlock(text, { syntax: 'att', bitness: 64 });
       return r.errors.length === 0 ? r.bytes : null;
     },
+    async bytesOf(bytes) {
+      return bytes;
+    },
   };
 }
 
 /** `patchc asm --file F`: one line of hex (or `error: ...`) per input line; runs the built dist/. */
-function cliAssembler(): FileAssembler {
+function cliAssembler(): FileAssembler<string> {
   return {
     name: 'patchc (CLI: patchc asm --file, dist/)',
     async assemble(path) {
       const { stdout } = await run(process.execPath, [join(REPO_ROOT, 'bin/patchc.js'), 'asm', '--arch', 'x86_64', '--syntax', 'att', '--file', path], { maxBuffer: 1 << 30 });
+      return stdout;
+    },
+    async bytesOf(stdout) {
       const lines = stdout.split('\n').filter((l) => l !== '');
       if (lines.some((l) => l.startsWith('error:'))) return null;
       return Uint8Array.from(lines.flatMap((l) => l.split(' ').filter((h) => h !== '').map((h) => parseInt(h, 16))));
@@ -49,25 +62,28 @@ function cliAssembler(): FileAssembler {
   };
 }
 
-const gnuAssembler: FileAssembler = {
+const gnuAssembler: FileAssembler<void> = {
   name: 'GNU as --64',
   async assemble(path) {
     await run('as', ['--64', '-o', `${path}.o`, path], { maxBuffer: 1 << 28 });
+  },
+  async bytesOf(_out, path) {
     const text = readElfSections(new Uint8Array(await readFile(`${path}.o`))).find((s) => s.name === '.text');
     return text ? text.bytes : null;
   },
 };
 
-async function time(a: FileAssembler, path: string, text: string): Promise<{ ms: number; bytes: Uint8Array | null }> {
+async function time<Out>(a: FileAssembler<Out>, path: string, text: string): Promise<{ ms: number; bytes: Uint8Array | null }> {
   const t0 = performance.now();
-  let bytes: Uint8Array | null;
+  let out: Out;
   try {
-    bytes = await a.assemble(path, text);
+    out = await a.assemble(path, text);
   } catch (e) {
     console.log(`  ${a.name} failed: ${(e as Error).message.split('\n')[0]}`);
-    bytes = null;
+    return { ms: performance.now() - t0, bytes: null };
   }
-  return { ms: performance.now() - t0, bytes };
+  const ms = performance.now() - t0;
+  return { ms, bytes: await a.bytesOf(out, path) };
 }
 
 function arg(name: string, fallback: string): string {
@@ -123,16 +139,33 @@ async function main(): Promise<void> {
     const text = `${distinctLines(count).join('\n')}\n`;
     const path = join(dir, 'big.s');
     await writeFile(path, text);
-    const mine = [libraryAssembler(asm), ...(process.argv.includes('--cli') ? [cliAssembler()] : [])];
-    const g = await time(gnuAssembler, path, text);
-    console.log(`\n== ${count} distinct lines (${(text.length / 1e6).toFixed(1)} MB) ==`);
-    console.log(`${gnuAssembler.name.padEnd(44)} ${g.ms.toFixed(0).padStart(7)} ms`);
-    for (const m of mine) {
-      const p = await time(m, path, text);
-      const same = g.bytes && p.bytes ? Buffer.from(g.bytes).equals(Buffer.from(p.bytes)) : false;
-      console.log(`${m.name.padEnd(44)} ${p.ms.toFixed(0).padStart(7)} ms${p.bytes ? '' : ' (refused or failed)'}  (${((count / p.ms) * 1000).toFixed(0)} lines/s)`);
-      console.log(`  ratio patchc/as: ${(p.ms / g.ms).toFixed(2)}x; same bytes as GNU: ${same ? 'yes' : 'no'}`);
+    // Programs run `runs` times, taking turns so they meet the same machine load, and each is given its median
+    // time. The library runs once: its caches stay warm inside this process, so a second run would time them.
+    const runs = Math.max(1, Number(arg('--runs', '5')));
+    const programs: FileAssembler<unknown>[] = [gnuAssembler, ...(process.argv.includes('--cli') ? [cliAssembler()] : [])];
+    const times = programs.map(() => [] as number[]);
+    const bytes: (Uint8Array | null)[] = programs.map(() => null);
+    for (let r = 0; r < runs; r++) {
+      for (const [i, a] of programs.entries()) {
+        const t = await time(a, path, text);
+        times[i]!.push(t.ms);
+        bytes[i] = t.bytes;
+      }
     }
+    const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const gMs = median(times[0]!);
+    console.log(`\n== ${count} distinct lines (${(text.length / 1e6).toFixed(1)} MB); programs: median of ${runs} runs ==`);
+    const spread = (xs: number[]): string => (xs.length > 1 ? `  [min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}]` : '');
+    console.log(`${gnuAssembler.name.padEnd(44)} ${gMs.toFixed(0).padStart(7)} ms${spread(times[0]!)}`);
+    const report = (name: string, ms: number, out: Uint8Array | null, extra: string): void => {
+      const same = bytes[0] && out ? Buffer.from(bytes[0]).equals(Buffer.from(out)) : false;
+      console.log(`${name.padEnd(44)} ${ms.toFixed(0).padStart(7)} ms${out ? '' : ' (refused or failed)'}  (${((count / ms) * 1000).toFixed(0)} lines/s)${extra}`);
+      console.log(`  ratio patchc/as: ${(ms / gMs).toFixed(2)}x; same bytes as GNU: ${same ? 'yes' : 'no'}`);
+    };
+    const lib = libraryAssembler(asm);
+    const l = await time(lib, path, text);
+    report(lib.name, l.ms, l.bytes, '');
+    for (let i = 1; i < programs.length; i++) report(programs[i]!.name, median(times[i]!), bytes[i]!, spread(times[i]!));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -10,6 +10,7 @@ import { ExprError, ExprParser } from './expr.js';
 import { writeLE, type Fixup } from './encode.js';
 import { attShape, type Shape } from './shape.js';
 import { lookupTemplate, rememberTemplate, writeFields, type Template } from './shapeCache.js';
+import { quickLine } from './quickLine.js';
 import type { AsmBlockResult, AsmError, AsmOptions, AssembledInstruction, Relocation } from './types.js';
 
 const PREFIX_BYTES: Record<string, number> = {
@@ -72,7 +73,7 @@ function shapeOf(stmt: Statement, opts: AsmOptions): Shape | undefined {
   if (opts.syntax !== 'att') return undefined;
   const from = stmt.prefixes[0]?.start ?? stmt.mnemonic!.start;
   const opsAt = stmt.mnemonic!.end - stmt.start;
-  return attShape(`${opts.bitness}att${stmt.text.slice(from - stmt.start, opsAt)}`, stmt.text.slice(opsAt));
+  return attShape(`${opts.bitness}att`, stmt.text.slice(from - stmt.start, opsAt), stmt.text.slice(opsAt));
 }
 
 /** The full selection (cached by text), remembered for its shape when it has one. */
@@ -158,7 +159,7 @@ function encodeBranch(b: BranchForm, long: boolean, at: number, target: number, 
 
 export function assembleBlock(text: string, opts: AsmOptions): AsmBlockResult {
   try {
-    return assembleBlockUnguarded(text, opts);
+    return quickLine(text, opts) ?? assembleBlockUnguarded(text, opts);
   } catch (e) {
     // Input must never make the assembler throw; an escape here is a bug reported as data.
     const msg = e instanceof Error ? e.message : String(e);

@@ -1,6 +1,9 @@
-// An index from mnemonic name to the iced encodings (Codes) that spell it, built per mnemonic on first use. Holding the
-// operand kinds as plain numbers keeps per-instruction matching away from the wasm boundary.
-import { Code, CodeExt, EncodingKind, Instruction, MemorySizeExt, Mnemonic, OpCodeOperandKind as K } from './iced.js';
+// An index from mnemonic name to the iced encodings (Codes) that spell it, built per mnemonic on first use from the
+// generated table (codeTable.ts explains why it is not read from iced at run time). Holding the operand kinds as
+// plain numbers keeps per-instruction matching away from the wasm boundary.
+import { FLAG_DEFAULT_OP_SIZE_64, FLAG_LOCK, FLAG_REP, FLAG_REPNE, FLAG_VEX, KINDS_AT, MODE16, MODE32, MODE64, type CodeTable } from './codeTable.js';
+import { CODE_TABLE_JSON } from './codeTableData.js';
+import { Code, OpCodeOperandKind as K } from './iced.js';
 
 export interface CodeInfo {
   code: Code;
@@ -36,9 +39,7 @@ function userKindsOf(kinds: number[]): number[] {
   return kinds.filter((k) => !IMPLICIT.has(k));
 }
 
-const MODE16 = 1;
-const MODE32 = 2;
-const MODE64 = 4;
+export { MODE16, MODE32, MODE64 };
 
 export function modeBit(bitness: number): number {
   return bitness === 64 ? MODE64 : bitness === 32 ? MODE32 : MODE16;
@@ -58,75 +59,41 @@ function dataSizeOf(operandSize: number, kinds: number[]): number {
   return 0;
 }
 
-// iced spells a few GNU aliases as separate encodings GNU never emits (82 /0, F6 /1, D0 /6 `sal`, ...).
-const NEVER_EMITTED = /^(Sal_|Reservednop_|Prefetchreserved|Cmpxchg486_|Salc$|Pop[wd]?_CS$|Bswap_r16$)|_KNC_|_82$|_F6r1$|_F7r1$/;
+let table: CodeTable | undefined;
 
-// Which Codes spell each mnemonic, in Code order. Reading a Code's mnemonic through one scratch Instruction is
-// far cheaper than building its OpCodeInfo, so start-up only pays for this; CodeInfos are built per mnemonic.
-let codesByMnemonic: Map<string, [string, Code][]> | undefined;
-
-function codesOfMnemonics(): Map<string, [string, Code][]> {
-  if (codesByMnemonic) return codesByMnemonic;
-  const m = new Map<string, [string, Code][]>();
-  // The enum maps each number back to its name, and Codes are numbered densely from 0.
-  const codeNames = Code as unknown as Record<number, string | undefined>;
-  const mnemonicNames = Mnemonic as unknown as Record<number, string>;
-  const scratch = new Instruction();
-  try {
-    for (let v = 0; codeNames[v] !== undefined; v++) {
-      scratch.code = v as Code;
-      const mn = (mnemonicNames[scratch.mnemonic] ?? '').toLowerCase();
-      let list = m.get(mn);
-      if (!list) m.set(mn, (list = []));
-      list.push([codeNames[v]!, v as Code]);
-    }
-  } finally {
-    scratch.free();
-  }
-  codesByMnemonic = m;
-  return m;
+/** One mnemonic's CodeInfos from its table rows. */
+function codeInfosOf(rows: number[][]): CodeInfo[] {
+  const codeNames = Code as unknown as Record<number, string>;
+  return rows.map((row) => {
+    const code = row[0]! as Code;
+    const name = codeNames[code]!;
+    const kinds = row.slice(KINDS_AT);
+    const flags = row[4]!;
+    return {
+      code,
+      name,
+      kinds,
+      operandSize: row[1]!,
+      addressSize: row[2]!,
+      dataSize: dataSizeOf(row[1]!, kinds),
+      memBytes: row[3]!,
+      modes: flags & (MODE16 | MODE32 | MODE64),
+      vex: (flags & FLAG_VEX) !== 0,
+      defaultOpSize64: (flags & FLAG_DEFAULT_OP_SIZE_64) !== 0,
+      canLock: (flags & FLAG_LOCK) !== 0,
+      canRep: (flags & FLAG_REP) !== 0,
+      canRepne: (flags & FLAG_REPNE) !== 0,
+      userKinds: userKindsOf(kinds),
+      far: /^(Call|Jmp)_(m16|ptr16)/.test(name),
+      selectorOnly16: /^(Ltr|Lldt|Lmsw|Verr|Verw)_r(32|64)m16$/.test(name),
+      sregWide: /^Mov_(Sreg_r(32|64)m16|r(32|64)m16_Sreg)$/.test(name),
+    };
+  });
 }
 
-/** The encodings patchc may emit for one mnemonic, in Code order, alternative opcodes for the same form dropped. */
-function buildCodeInfos(codes: [string, Code][]): CodeInfo[] {
-  const list: CodeInfo[] = [];
-  for (const [name, code] of codes) {
-    const oi = CodeExt.opCode(code);
-    try {
-      if (!oi.isInstruction) continue;
-      const enc = oi.encoding;
-      if (enc !== EncodingKind.Legacy && enc !== EncodingKind.VEX) continue;
-      if (NEVER_EMITTED.test(name)) continue;
-      const kinds: number[] = [];
-      for (let i = 0; i < oi.opCount; i++) kinds.push(oi.opKind(i));
-      const modes = (oi.mode16 ? MODE16 : 0) | (oi.mode32 ? MODE32 : 0) | (oi.mode64 ? MODE64 : 0);
-      const info: CodeInfo = {
-        code,
-        name,
-        kinds,
-        operandSize: oi.operandSize,
-        addressSize: oi.addressSize,
-        dataSize: dataSizeOf(oi.operandSize, kinds),
-        memBytes: MemorySizeExt.size(oi.memorySize),
-        modes,
-        vex: enc === EncodingKind.VEX,
-        defaultOpSize64: oi.defaultOpSize64,
-        canLock: oi.canUseLockPrefix,
-        canRep: oi.canUseRepPrefix,
-        canRepne: oi.canUseRepnePrefix,
-        userKinds: userKindsOf(kinds),
-        far: /^(Call|Jmp)_(m16|ptr16)/.test(name),
-        selectorOnly16: /^(Ltr|Lldt|Lmsw|Verr|Verw)_r(32|64)m16$/.test(name),
-        sregWide: /^Mov_(Sreg_r(32|64)m16|r(32|64)m16_Sreg)$/.test(name),
-      };
-      // Later duplicates (same kinds, size and modes) are alternative opcodes for the same thing; keep the first.
-      if (list.some((o) => o.modes === modes && o.memBytes === info.memBytes && o.operandSize === info.operandSize && o.addressSize === info.addressSize && o.kinds.join() === kinds.join() && o.vex === info.vex)) continue;
-      list.push(info);
-    } finally {
-      oi.free();
-    }
-  }
-  return list;
+function codeTable(): CodeTable {
+  table ??= JSON.parse(CODE_TABLE_JSON) as CodeTable;
+  return table;
 }
 
 // mnemonic -> its CodeInfos (undefined: no encoding patchc emits), filled on first lookup of each mnemonic.
@@ -134,14 +101,13 @@ const infosByMnemonic = new Map<string, CodeInfo[] | undefined>();
 
 export function lookupCodes(mnemonic: string): CodeInfo[] | undefined {
   if (infosByMnemonic.has(mnemonic)) return infosByMnemonic.get(mnemonic);
-  const codes = codesOfMnemonics().get(mnemonic);
-  const infos = codes ? buildCodeInfos(codes) : [];
-  const result = infos.length > 0 ? infos : undefined;
+  const rows = Object.hasOwn(codeTable(), mnemonic) ? codeTable()[mnemonic] : undefined;
+  const result = rows ? codeInfosOf(rows) : undefined;
   infosByMnemonic.set(mnemonic, result);
   return result;
 }
 
-/** Every mnemonic patchc can encode (builds all CodeInfos: only diagnostics ask for this). */
+/** Every mnemonic patchc can encode. */
 export function knownMnemonics(): string[] {
-  return [...codesOfMnemonics().keys()].filter((mn) => lookupCodes(mn) !== undefined);
+  return Object.keys(codeTable());
 }

@@ -3,6 +3,8 @@
 // assembleBlock(text, opts)      one or more instructions (newlines or `;`), labels, `#` comments -> bytes,
 //                                per-instruction spans, relocations for external symbols, errors as data.
 // assembleInstruction(text, o)   exactly one instruction (convenience for rule compilers and tests).
+// quickLineBytes(text, ...)      the bytes of a line whose encoding is already remembered, with no allocation
+//                                (tools assembling many lines one block each); -1: use assembleBlock.
 // disassemble(bytes, bits, syn)  objdump-like text per instruction.
 // instructionEffects(bytes, b)   registers/flags/memory each instruction reads and writes.
 //
@@ -12,6 +14,7 @@ import type { AsmBlockResult, AsmOptions } from './types.js';
 
 export type { AsmBlockResult, AsmError, AsmOptions, AsmSyntax, AssembledInstruction, Bitness, Relocation } from './types.js';
 export { assembleBlock } from './block.js';
+export { quickLineBytes } from './quickLine.js';
 export { disassemble, disassembleToString, type DisasmLine } from './disasm.js';
 export { instructionEffects, type InstructionEffects } from './effects.js';
 export { RflagsBits } from './iced.js';

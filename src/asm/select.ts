@@ -6,7 +6,7 @@ import { encodeCandidate, encodeFarDirect, insertBytes, orderPrefixes, prefixCou
 import { Kinds as K, isRegOrMemKind, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
 import { readMnemonic, type Reading } from './mnemonics.js';
 import type { ImmOperand, MemOperand, Operand, ParsedInsn, RegOperand } from './operands.js';
-import { lookupRegister, registerAvailable } from './registers.js';
+import { lookupRegister, registerAvailable, type RegInfo } from './registers.js';
 
 import { InsnError } from './errors.js';
 import { rewriteStringOperands } from './strings.js';
@@ -404,6 +404,7 @@ function addExplicitPrefixes(e: Encoded, m: Match, insn: ParsedInsn, opts: Selec
     const b = EXPLICIT_PREFIX[p];
     if (b === undefined) continue;
     const bits = opts.bitness;
+    if ((p === 'addr16' || p === 'addr32') && addressSizeFromOperand(p, insn, bits, at)) continue;
     const meaningful = SEGMENT_BYTES.has(b) || (p === 'data16' && bits !== 16) || (p === 'addr16' && bits === 32) || (p === 'data32' && bits === 16) || (p === 'addr32' && bits !== 32);
     if (!meaningful) {
       throw new InsnError(`'${p}' is meaningless in ${opts.bitness}-bit code`, at.start, at.end);
@@ -424,6 +425,27 @@ function addExplicitPrefixes(e: Encoded, m: Match, insn: ParsedInsn, opts: Selec
     if (next < 0x40 || next > 0x4f) out = insertBytes(out, n, [0x40]);
   }
   return out;
+}
+
+/**
+ * GNU reads addr16/addr32 as the address size of the instruction's memory operand. Its base and index must then
+ * be registers of that size (GNU: "not a valid base/index expression" otherwise), and the encoder has already
+ * emitted the 67 those registers need: true when nothing is left to add. RIP-relative operands and 16-bit
+ * absolute addresses, which GNU refuses or encodes with a 16-bit displacement, are refused.
+ */
+function addressSizeFromOperand(p: 'addr16' | 'addr32', insn: ParsedInsn, bitness: number, at: { start: number; end: number }): boolean {
+  const size = p === 'addr16' ? 16 : 32;
+  const mem = insn.operands.find((o): o is MemOperand => o.kind === 'mem');
+  if (!mem) return false;
+  const regs = [mem.base, mem.index].filter((r): r is RegInfo => r !== undefined);
+  if (regs.some((r) => r.name === 'rip' || r.name === 'eip')) throw new InsnError(`'${p}' cannot be used with a RIP-relative operand (GNU as refuses it)`, at.start, at.end);
+  if (regs.length === 0) {
+    if (size === 16 && bitness !== 16) throw new InsnError(`'${p}' with an absolute address is not supported (GNU as would encode a 16-bit displacement)`, at.start, at.end);
+    return false;
+  }
+  const wrong = regs.find((r) => r.bits !== size);
+  if (wrong) throw new InsnError(`'${p}' makes the address ${size}-bit, but %${wrong.name} is a ${wrong.bits}-bit register (GNU as: not a valid base/index expression)`, at.start, at.end);
+  return true;
 }
 
 const branchFormCache = new WeakMap<Reading, boolean>();

@@ -9,6 +9,20 @@
 
 export interface Shape {
   key: string;
+  /** hashText of the key's pieces and marks as scanAttNumbers computes it (shapeCache.ts files templates by it). */
+  hash: number;
+  /** The key's parts: mode (`64att`), head and operand text with the numbers' spans (shapePieces). */
+  mode: string;
+  head: string;
+  ops: string;
+  immAt: number;
+  immEnd: number;
+  dispAt: number;
+  dispEnd: number;
+  /** Classes of the immediate and displacement (-1: none), and whether the immediate's marker comes first. */
+  immCls: number;
+  dispCls: number;
+  immFirst: boolean;
   /** The immediate's value, when the statement has a classed immediate. */
   imm?: number;
   /** The displacement's value, when the statement has a classed displacement. */
@@ -36,33 +50,46 @@ function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 36;
 }
 
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+/** A hex digit's value, or -1. */
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
-/** A plain literal at `i` (`0x1f`, `42`, `0`): its end and value; undefined for anything else. */
-function literalAt(s: string, i: number): { end: number; value: number } | undefined {
+// literalAt's result, kept in module scope: the quick path scans every line and allocates nothing per line.
+let litEnd = 0;
+let litValue = 0;
+
+/** Whether a plain literal (`0x1f`, `42`, `0`) starts at `i` of s (ending by `to`): sets litEnd and litValue. */
+function literalAt(s: string, i: number, to: number): boolean {
   const c = s.charCodeAt(i);
-  if (c < C_0 || c > C_9) return undefined;
+  if (i >= to || c < C_0 || c > C_9) return false;
   let end: number;
-  let value: number;
-  const x = s.charCodeAt(i + 1);
+  // Digits summed by hand (parseInt would need a slice of each literal): at most 13 hex or 15 decimal digits,
+  // so every partial value is exact.
+  let value = 0;
+  const x = i + 1 < to ? s.charCodeAt(i + 1) : 0;
   if (c === C_0 && (x === 120 || x === 88) /* x X */) {
     end = i + 2;
-    while (end < s.length && isHexDigit(s.charCodeAt(end))) end++;
+    for (let d = hexValue(s.charCodeAt(end)); end < to && d >= 0; d = hexValue(s.charCodeAt(++end))) value = value * 16 + d;
     const digits = end - i - 2;
-    if (digits === 0 || digits > MAX_HEX_DIGITS) return undefined;
-    value = parseInt(s.slice(i + 2, end), 16);
+    if (digits === 0 || digits > MAX_HEX_DIGITS) return false;
   } else {
     end = i + 1;
+    value = c - C_0;
     // A leading 0 means octal to GAS: only a lone 0 is classed.
-    if (c !== C_0) while (end < s.length && s.charCodeAt(end) >= C_0 && s.charCodeAt(end) <= C_9) end++;
-    if (end - i > MAX_DEC_DIGITS) return undefined;
-    value = c === C_0 ? 0 : parseInt(s.slice(i, end), 10);
+    if (c !== C_0) {
+      for (let d = s.charCodeAt(end); end < to && d >= C_0 && d <= C_9; d = s.charCodeAt(++end)) value = value * 10 + (d - C_0);
+    }
+    if (end - i > MAX_DEC_DIGITS) return false;
   }
   // `1f`, `0b101`, `010`, `0x10h`: not a plain literal.
-  if (end < s.length && isIdentChar(s.charCodeAt(end))) return undefined;
-  return { end, value };
+  if (end < to && isIdentChar(s.charCodeAt(end))) return false;
+  litEnd = end;
+  litValue = value;
+  return true;
 }
 
 const inRange = (v: number, lo: number, hi: number): boolean => v >= lo && v <= hi;
@@ -120,22 +147,67 @@ export function dispPinned(v: number): boolean {
 }
 
 // Stands for a classed number in a key. Text holding it gets no shape, so keys cannot collide with source.
-const MARK = '\u0000';
+export const MARK = '\u0000';
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over text[from, to), continuing from h. */
+export function hashText(h: number, text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** The hash a shape key starts from: its mode (`64att`). */
+export function modeHash(mode: string): number {
+  return hashText(FNV_OFFSET, mode, 0, mode.length);
+}
+
+/** A number's marker in the hash: kind (1: immediate, 2: displacement) and class, past any character code. */
+function hashMark(h: number, kind: number, cls: number): number {
+  return Math.imul(h ^ (0x10000 + kind * 0x1000 + cls), FNV_PRIME);
+}
 
 /**
- * The shape of `head` (prefixes and mnemonic, verbatim) followed by AT&T operand text `ops`, or undefined when
- * nothing in it is classed (the text itself is then the key) or it contains the marker character.
+ * Where the classed numbers of some AT&T operand text are: each number's span (its sign and digits; the key holds
+ * `MARK i class MARK` or `MARK d class MARK` there instead), value and class (-1: none), and the hash of the text
+ * with the spans replaced. Filled by scanAttNumbers; one object is reused for every line, so the quick path
+ * allocates nothing.
  */
-export function attShape(head: string, ops: string): Shape | undefined {
-  let imm: number | undefined;
-  let disp: number | undefined;
-  let key = '';
-  let copied = 0;
+export interface NumberSpans {
+  /** immAt < 0: no classed immediate. */
+  immAt: number;
+  immEnd: number;
+  imm: number;
+  immCls: number;
+  dispAt: number;
+  dispEnd: number;
+  disp: number;
+  dispCls: number;
+  hash: number;
+}
+
+export function newNumberSpans(): NumberSpans {
+  return { immAt: -1, immEnd: 0, imm: 0, immCls: -1, dispAt: -1, dispEnd: 0, disp: 0, dispCls: -1, hash: 0 };
+}
+
+/**
+ * Finds the classed numbers of AT&T operand text `ops[from, to)`: false when there are none (the text itself is
+ * then the key) or the text holds the marker character. This is the one definition of what a shape classes, and
+ * of its hash: `h` (the hash of what comes before the operands) continued over the text, markers for spans.
+ */
+export function scanAttNumbers(ops: string, from: number, to: number, out: NumberSpans, h: number): boolean {
+  out.immAt = -1;
+  out.dispAt = -1;
+  out.immCls = -1;
+  out.dispCls = -1;
   // At the start of an operand: after the mnemonic, a comma, `*`, or a segment register's colon.
   let atStart = true;
-  for (let i = 0; i < ops.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = ops.charCodeAt(i);
-    if (c === 0) return undefined;
+    if (c === 0) return false;
+    const hPrev = h;
+    h = Math.imul(h ^ c, FNV_PRIME);
     if (isSpace(c)) continue;
     if (c === C_COMMA || c === C_STAR || c === C_COLON) {
       atStart = true;
@@ -143,34 +215,68 @@ export function attShape(head: string, ops: string): Shape | undefined {
     }
     if (!atStart) continue;
     atStart = false;
-    if (c === C_DOLLAR && imm === undefined) {
+    if (c === C_DOLLAR && out.immAt < 0) {
       // `$N` / `$-N` as the whole operand.
       let j = i + 1;
-      const neg = ops.charCodeAt(j) === C_MINUS;
+      const neg = j < to && ops.charCodeAt(j) === C_MINUS;
       if (neg) j++;
-      const lit = literalAt(ops, j);
-      if (!lit) continue;
-      let k = lit.end;
-      while (k < ops.length && isSpace(ops.charCodeAt(k))) k++;
-      if (k < ops.length && ops.charCodeAt(k) !== C_COMMA) continue;
-      imm = neg ? -lit.value : lit.value;
-      key += `${ops.slice(copied, i + 1)}${MARK}i${immClass(imm)}${MARK}`;
-      copied = lit.end;
-      i = lit.end - 1;
-    } else if ((c === C_MINUS || (c >= C_0 && c <= C_9)) && disp === undefined) {
-      // `N(` / `-N(` opening the operand (after any segment override).
+      if (!literalAt(ops, j, to)) continue;
+      let k = litEnd;
+      while (k < to && isSpace(ops.charCodeAt(k))) k++;
+      if (k < to && ops.charCodeAt(k) !== C_COMMA) continue;
+      out.immAt = i + 1;
+      out.immEnd = litEnd;
+      out.imm = neg ? -litValue : litValue;
+      out.immCls = immClass(out.imm);
+      h = hashMark(h, 1, out.immCls);
+      i = litEnd - 1;
+    } else if ((c === C_MINUS || (c >= C_0 && c <= C_9)) && out.dispAt < 0) {
+      // `N(` / `-N(` opening the operand (after any segment override): the span starts here, so the hash of this
+      // character is taken back.
       const neg = c === C_MINUS;
-      const lit = literalAt(ops, neg ? i + 1 : i);
-      if (!lit || ops.charCodeAt(lit.end) !== C_LPAREN) continue;
-      disp = neg ? -lit.value : lit.value;
-      key += `${ops.slice(copied, i)}${MARK}d${dispClass(disp)}${MARK}`;
-      copied = lit.end;
-      i = lit.end - 1;
+      if (!literalAt(ops, neg ? i + 1 : i, to) || litEnd >= to || ops.charCodeAt(litEnd) !== C_LPAREN) continue;
+      out.dispAt = i;
+      out.dispEnd = litEnd;
+      out.disp = neg ? -litValue : litValue;
+      out.dispCls = dispClass(out.disp);
+      h = hashMark(hPrev, 2, out.dispCls);
+      i = litEnd - 1;
     }
   }
-  if (imm === undefined && disp === undefined) return undefined;
-  const shape: Shape = { key: head + key + ops.slice(copied) };
-  if (imm !== undefined) shape.imm = imm;
-  if (disp !== undefined) shape.disp = disp;
+  out.hash = h;
+  return out.immAt >= 0 || out.dispAt >= 0;
+}
+
+const scratch = newNumberSpans();
+
+/**
+ * The shape of `mode` (`64att`) and `head` (prefixes and mnemonic, verbatim) followed by AT&T operand text `ops`,
+ * or undefined when nothing in it is classed (the text itself is then the key) or it contains the marker character.
+ */
+export function attShape(mode: string, head: string, ops: string): Shape | undefined {
+  if (!scanAttNumbers(ops, 0, ops.length, scratch, hashText(modeHash(mode), head, 0, head.length))) return undefined;
+  const { immAt, immEnd, imm, immCls, dispAt, dispEnd, disp, dispCls } = scratch;
+  const immMark = `${MARK}i${immCls}${MARK}`;
+  const dispMark = `${MARK}d${dispCls}${MARK}`;
+  let key: string;
+  if (immAt < 0) key = `${mode}${head}${ops.slice(0, dispAt)}${dispMark}${ops.slice(dispEnd)}`;
+  else if (dispAt < 0) key = `${mode}${head}${ops.slice(0, immAt)}${immMark}${ops.slice(immEnd)}`;
+  else if (immAt < dispAt) key = `${mode}${head}${ops.slice(0, immAt)}${immMark}${ops.slice(immEnd, dispAt)}${dispMark}${ops.slice(dispEnd)}`;
+  else key = `${mode}${head}${ops.slice(0, dispAt)}${dispMark}${ops.slice(dispEnd, immAt)}${immMark}${ops.slice(immEnd)}`;
+  const shape: Shape = { key, hash: scratch.hash, mode, head, ops, immAt, immEnd, dispAt, dispEnd, immCls, dispCls, immFirst: immAt >= 0 && (dispAt < 0 || immAt < dispAt) };
+  if (immAt >= 0) shape.imm = imm;
+  if (dispAt >= 0) shape.disp = disp;
   return shape;
+}
+
+/**
+ * The key's text between its markers, head first (the mode left out): what the quick path compares with a line.
+ * Only a remembered shape needs them, so they are not built for every statement.
+ */
+export function shapePieces(shape: Shape): string[] {
+  const { head, ops, immAt, immEnd, dispAt, dispEnd } = shape;
+  if (immAt < 0) return [head + ops.slice(0, dispAt), ops.slice(dispEnd)];
+  if (dispAt < 0) return [head + ops.slice(0, immAt), ops.slice(immEnd)];
+  if (immAt < dispAt) return [head + ops.slice(0, immAt), ops.slice(immEnd, dispAt), ops.slice(dispEnd)];
+  return [head + ops.slice(0, dispAt), ops.slice(dispEnd, immAt), ops.slice(immEnd)];
 }

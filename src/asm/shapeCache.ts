@@ -3,10 +3,19 @@
 // file of distinct lines is mostly a few thousand shapes, so this skips nearly all candidate encoding.
 import type { FieldSpans } from './encode.js';
 import type { FixedForm, Selected } from './select.js';
-import { dispPinned, immPinned, type Shape } from './shape.js';
+import { dispPinned, immPinned, shapePieces, type NumberSpans, type Shape } from './shape.js';
 
 /** A remembered encoding: its bytes as first selected, and where a statement's own numbers go. */
 export interface Template {
+  /** The shape's key, and its parts as the quick path compares them with a line (shape.ts). */
+  key: string;
+  mode: string;
+  pieces: string[];
+  immCls: number;
+  dispCls: number;
+  immFirst: boolean;
+  /** The next template whose shape has the same hash. */
+  next: Template | undefined;
   sel: FixedForm & { warnings: string[] };
   /** Offsets of the fields from the start of the encoding; size 0 when the shape has no such number. */
   immAt: number;
@@ -15,7 +24,10 @@ export interface Template {
   dispSize: number;
 }
 
-const templates = new Map<string, Template>();
+// Keyed by the hash of the shape's key, so the quick path (quickLine.ts) can find a line's template from the line
+// itself, without building its key string: hashing a fresh string and flattening the pieces it was concatenated
+// from cost more than the rest of a remembered line.
+const templates = new Map<number, Template>();
 const NO_FIELDS: FieldSpans = { immFromEnd: 0, immSize: 0, dispFromEnd: 0, dispSize: 0 };
 const TEMPLATE_LIMIT = 50_000;
 
@@ -42,7 +54,41 @@ function fieldHolds(bytes: Uint8Array, at: number, size: number, v: number): boo
 
 /** The encoding remembered for statements of this shape, if any. */
 export function lookupTemplate(shape: Shape): Template | undefined {
-  return templates.get(shape.key);
+  for (let t = templates.get(shape.hash); t; t = t.next) if (t.key === shape.key) return t;
+  return undefined;
+}
+
+/** Whether text[from, to) is `piece`. */
+function isPiece(text: string, from: number, to: number, piece: string | undefined): boolean {
+  return piece !== undefined && piece.length === to - from && text.startsWith(piece, from);
+}
+
+/**
+ * The template whose key is `mode` followed by text[from, to) with the numbers `spans` found there (scanned with
+ * the hash of mode and text[from, ...)) replaced by their markers: the key attShape would build, without building it.
+ */
+export function findTemplate(mode: string, text: string, from: number, to: number, spans: NumberSpans): Template | undefined {
+  const hasImm = spans.immAt >= 0;
+  const hasDisp = spans.dispAt >= 0;
+  for (let t = templates.get(spans.hash); t; t = t.next) {
+    if (t.mode !== mode || t.immCls !== spans.immCls || t.dispCls !== spans.dispCls) continue;
+    const p = t.pieces;
+    if (hasImm && hasDisp) {
+      const immFirst = spans.immAt < spans.dispAt;
+      const aAt = immFirst ? spans.immAt : spans.dispAt;
+      const aEnd = immFirst ? spans.immEnd : spans.dispEnd;
+      const bAt = immFirst ? spans.dispAt : spans.immAt;
+      const bEnd = immFirst ? spans.dispEnd : spans.immEnd;
+      // The order of the markers is part of the key.
+      if (t.immFirst !== immFirst) continue;
+      if (isPiece(text, from, aAt, p[0]) && isPiece(text, aEnd, bAt, p[1]) && isPiece(text, bEnd, to, p[2])) return t;
+    } else {
+      const at = hasImm ? spans.immAt : spans.dispAt;
+      const end = hasImm ? spans.immEnd : spans.dispEnd;
+      if (p.length === 2 && isPiece(text, from, at, p[0]) && isPiece(text, end, to, p[1])) return t;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -65,7 +111,7 @@ export function rememberTemplate(shape: Shape, sel: Selected): void {
   if (e.fixups.length > 0) return;
   const f = e.fields ?? NO_FIELDS;
   const n = e.bytes.length;
-  const t: Template = { sel: { kind: 'fixed', encoded: { bytes: e.bytes.slice(), fixups: [] }, code: sel.code, warnings: [] }, immAt: 0, immSize: 0, dispAt: 0, dispSize: 0 };
+  const t: Template = { key: shape.key, mode: shape.mode, pieces: shapePieces(shape), immCls: shape.immCls, dispCls: shape.dispCls, immFirst: shape.immFirst, next: undefined, sel: { kind: 'fixed', encoded: { bytes: e.bytes.slice(), fixups: [] }, code: sel.code, warnings: [] }, immAt: 0, immSize: 0, dispAt: 0, dispSize: 0 };
   // A number with no field of its own (`shl $1`, `0(%rax)`) is only replayable when its class holds it alone.
   if (shape.imm !== undefined) {
     if (f.immSize && fieldHolds(e.bytes, n - f.immFromEnd, f.immSize, shape.imm)) {
@@ -79,8 +125,11 @@ export function rememberTemplate(shape: Shape, sel: Selected): void {
       t.dispSize = f.dispSize;
     } else if (f.dispSize || !dispPinned(shape.disp)) return;
   }
+  // Never two entries for one key in a chain (callers look up before they select, so this is only a guard).
+  if (lookupTemplate(shape)) return;
   if (templates.size >= TEMPLATE_LIMIT) templates.clear();
-  templates.set(shape.key, t);
+  t.next = templates.get(shape.hash);
+  templates.set(shape.hash, t);
 }
 
 /** Forgets every remembered shape (tests use it to make templates from different first statements). */
@@ -88,6 +137,9 @@ export function clearShapeCache(): void {
   templates.clear();
 }
 
+/** How many shapes are remembered. */
 export function shapeCacheSize(): number {
-  return templates.size;
+  let n = 0;
+  for (const first of templates.values()) for (let t: Template | undefined = first; t; t = t.next) n++;
+  return n;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { assembleBlock } from '../../asm/index.js';
+import { assembleBlock, quickLineBytes } from '../../asm/index.js';
 import type { AsmSyntax, Bitness } from '../../asm/types.js';
 import { ARCHES } from '../../model/arch.js';
 import { EXIT, UsageError, type Io } from '../io.js';
@@ -21,16 +21,23 @@ class OutputLines {
   private buf = Buffer.allocUnsafe(1 << 16);
   private used = 0;
 
-  hex(bytes: Uint8Array): void {
-    if (this.used + bytes.length * 3 + 1 > this.buf.length) this.flush();
-    if (bytes.length * 3 + 1 > this.buf.length) this.buf = Buffer.allocUnsafe(bytes.length * 3 + 1);
+  /** The first `length` bytes of `bytes` as a hex line. */
+  hex(bytes: Uint8Array, length = bytes.length): void {
+    if (this.used + length * 3 + 1 > this.buf.length) this.flush();
+    if (length * 3 + 1 > this.buf.length) this.buf = Buffer.allocUnsafe(length * 3 + 1);
     const b = this.buf;
-    for (let i = 0; i < bytes.length; i++) {
-      if (i > 0) b[this.used++] = 0x20;
-      b[this.used++] = HEX_DIGIT[bytes[i]! >> 4]!;
-      b[this.used++] = HEX_DIGIT[bytes[i]! & 15]!;
+    let at = this.used;
+    for (let i = 0; i < length; i++) {
+      const pair = HEX_PAIR[bytes[i]!]!;
+      b[at] = pair >> 8;
+      b[at + 1] = pair & 0xff;
+      b[at + 2] = 0x20;
+      at += 3;
     }
-    b[this.used++] = 0x0a;
+    // The last byte's space becomes the newline (an empty line is the newline alone).
+    if (length > 0) at--;
+    b[at++] = 0x0a;
+    this.used = at;
   }
 
   text(line: string): void {
@@ -50,6 +57,8 @@ class OutputLines {
 }
 
 const HEX_DIGIT = Buffer.from('0123456789abcdef', 'latin1');
+/** Each byte value's two hex digits as character codes, high digit in the high half. */
+const HEX_PAIR = Uint16Array.from({ length: 256 }, (_, v) => (HEX_DIGIT[v >> 4]! << 8) | HEX_DIGIT[v & 15]!);
 
 export async function asmCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -77,16 +86,29 @@ export async function asmCommand(args: string[], io: Io): Promise<number> {
     if (positionals.length !== 1) throw new UsageError("give --file F or one argument of instructions, e.g. 'mov rax, rdi; ret'");
     text = positionals[0]!;
   }
-  const lines = text.split('\n');
-  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  const opts = { bitness: arch.bitness as Bitness, syntax };
   const out = new OutputLines();
+  // One instruction's bytes: lines whose encoding the assembler already knows are written here with no
+  // allocation (quickLineBytes), the rest go through assembleBlock.
+  const scratch = new Uint8Array(16);
   let failed = false;
-  for (const line of lines) {
-    const r = assembleBlock(line, { bitness: arch.bitness as Bitness, syntax });
-    if (r.errors.length) {
-      failed = true;
-      out.text(`error: ${r.errors[0]!.message}`);
-    } else out.hex(r.bytes);
+  // Each line, as text.split('\n') would give them without the empty line after a final newline; walked by
+  // offsets so that a known line never becomes a string of its own.
+  for (let from = 0; ; ) {
+    const nl = text.indexOf('\n', from);
+    if (nl < 0 && from === text.length && from > 0) break;
+    const to = nl < 0 ? text.length : nl;
+    const n = quickLineBytes(text, from, to, opts, scratch, 0);
+    if (n >= 0) out.hex(scratch, n);
+    else {
+      const r = assembleBlock(text.slice(from, to), opts);
+      if (r.errors.length) {
+        failed = true;
+        out.text(`error: ${r.errors[0]!.message}`);
+      } else out.hex(r.bytes);
+    }
+    if (nl < 0) break;
+    from = nl + 1;
   }
   io.out(out.toString());
   return failed ? EXIT.rules : EXIT.ok;
