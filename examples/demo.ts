@@ -3,7 +3,8 @@
 //   1. compile the example rules into one YAML patch table per architecture (out/)
 //   2. apply each table to the committed demo binary (out/demo-ARCH.patched + a JSON report)
 //   3. show a few sites before/after (`patchc explain`) and what became of each op
-//   4. run the original and the patched program and compare their outputs (PASS/FAIL per arch)
+//   4. run the original and the patched program, plain and with --fault 1, and compare their outputs (PASS/FAIL
+//      per arch)
 //
 // It needs only `npm ci`: the binaries are committed (static, so they run on any x86_64 Linux), and patchc
 // runs in-process through the CLI's main(), so every step is printed as the command a user would type.
@@ -17,6 +18,7 @@ const ARCHES = ['x86_64', 'i386'] as const;
 type Arch = (typeof ARCHES)[number];
 const RULES = 'examples/paravirt/paravirt-demo.rules';
 const EXPECTED = 'examples/paravirt/expected/demo.out';
+const EXPECTED_FAULT = 'examples/paravirt/expected/fault-1.out';
 const tableOf = (arch: Arch) => `out/paravirt-demo.${arch}.yaml`;
 const originalOf = (arch: Arch) => `examples/paravirt/bin/demo-${arch}`;
 const patchedOf = (arch: Arch) => `out/demo-${arch}.patched`;
@@ -48,8 +50,8 @@ interface Run {
   stdout: string;
   error?: string;
 }
-function runProgram(file: string): Run {
-  const r = spawnSync(file, [], { encoding: 'utf8', timeout: 30_000 });
+function runProgram(file: string, args: string[] = []): Run {
+  const r = spawnSync(file, args, { encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stdout: r.stdout ?? '', ...(r.error ? { error: r.error.message } : {}) };
 }
 
@@ -127,26 +129,35 @@ async function demo(): Promise<number> {
   }
   console.log('  (every site is 6 bytes: the rest is NOP padding; `target` = the function in the op\'s slot)');
 
-  // 4. Run both and compare: same exit status, same bytes on stdout, and as expected/demo.out.
-  const expected = readFileSync(EXPECTED, 'utf8');
+  // 4. Run both and compare: same exit status, same bytes on stdout, and as expected/. The default run uses every
+  // op once; `--fault 1` is one round of the benchmark's page-fault workload (page-table walks, 2^19 pages).
+  const modes = [
+    { args: [] as string[], expected: EXPECTED },
+    { args: ['--fault', '1'], expected: EXPECTED_FAULT },
+  ];
   let failed = 0;
   for (const arch of ARCHES) {
-    console.log(`\n$ ${originalOf(arch)}    vs    $ ${patchedOf(arch)}`);
-    const before = runProgram(originalOf(arch));
-    const after = runProgram(patchedOf(arch));
-    if (arch === ARCHES[0]) console.log(indent(after.stdout));
+    console.log(`\n$ ${originalOf(arch)}    vs    $ ${patchedOf(arch)}    (and both with --fault 1)`);
     const problems: string[] = [];
-    if (before.error || after.error) problems.push(`could not run: ${before.error ?? after.error}`);
-    if (before.status !== 0 || after.status !== 0) problems.push(`exit status ${before.status} / ${after.status}`);
-    if (before.stdout !== after.stdout) problems.push(`outputs differ, ${firstDifference(before.stdout, after.stdout)}`);
-    else if (after.stdout !== expected) problems.push(`output differs from ${EXPECTED}, ${firstDifference(after.stdout, expected)}`);
+    let lines = 0;
+    for (const mode of modes) {
+      const expected = readFileSync(mode.expected, 'utf8');
+      const before = runProgram(originalOf(arch), mode.args);
+      const after = runProgram(patchedOf(arch), mode.args);
+      if (arch === ARCHES[0]) console.log(indent(after.stdout));
+      const what = mode.args.length ? ` (${mode.args.join(' ')})` : '';
+      if (before.error || after.error) problems.push(`could not run${what}: ${before.error ?? after.error}`);
+      if (before.status !== 0 || after.status !== 0) problems.push(`exit status ${before.status} / ${after.status}${what}`);
+      if (before.stdout !== after.stdout) problems.push(`outputs differ${what}, ${firstDifference(before.stdout, after.stdout)}`);
+      else if (after.stdout !== expected) problems.push(`output differs from ${mode.expected}${what}, ${firstDifference(after.stdout, expected)}`);
+      lines += after.stdout.split('\n').filter(Boolean).length;
+    }
     const r = reports.get(arch)!.summary;
-    const lines = after.stdout.split('\n').filter(Boolean).length;
     if (problems.length) {
       failed++;
       console.log(`FAIL ${arch}: ${problems.join('; ')}`);
     } else {
-      console.log(`PASS ${arch}: ${r.outcomes['patched']}/${r.sites} sites patched, original and patched print the same ${lines} lines (= ${EXPECTED})`);
+      console.log(`PASS ${arch}: ${r.outcomes['patched']}/${r.sites} sites patched, original and patched print the same ${lines} lines (= ${EXPECTED}, ${EXPECTED_FAULT})`);
     }
   }
   console.log(failed ? `\n${failed} architecture(s) FAILED` : `\nDone. Outputs in out/ (tables, patched binaries, JSON reports).`);
