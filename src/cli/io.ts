@@ -8,11 +8,15 @@ export const EXIT = { ok: 0, rules: 1, usage: 2 } as const;
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Resolves when what `out` wrote has been taken by the reader: long outputs wait on it between pieces. */
+  drain?(): Promise<void>;
 }
 
 export const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  // A pipe to a slow reader would otherwise collect the whole output in memory.
+  drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
 };
 
 /** Diagnostics printed per run (all are counted in the summary line). */

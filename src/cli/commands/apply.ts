@@ -147,7 +147,10 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   if (!Number.isInteger(max) || max < 1) throw new UsageError('--max takes a positive whole number');
   const r = await run(values, positionals[0]!, io);
   if (r.exit !== undefined) return r.exit;
-  for (const text of explainChunks(chosenSites(r.result, values.op, max), r.result.table.bitness)) io.out(text);
+  for (const text of explainChunks(chosenSites(r.result, values.op, max), r.result.table.bitness)) {
+    io.out(text);
+    await io.drain?.();
+  }
   return EXIT.ok;
 }
 
