@@ -32,8 +32,11 @@ export type Val =
   /** Uninterpreted: the same function of the same arguments is the same value, nothing more is known. */
   | (Base & { k: 'app'; f: string; args: Val[] });
 
+// Every width a value can have (1..64 bits, and 128 for products), computed once: evaluation asks per node.
+const MASKS: bigint[] = Array.from({ length: 129 }, (_, w) => (1n << BigInt(w)) - 1n);
+
 export function mask(w: number): bigint {
-  return (1n << BigInt(w)) - 1n;
+  return MASKS[w] ?? (1n << BigInt(w)) - 1n;
 }
 
 export function constant(w: number, v: bigint): Val {
@@ -342,11 +345,25 @@ export function evaluate(v: Val, env: Env): bigint {
 
 /** A 64-bit hash of a string (FNV-1a, then a splitmix64 finalizer). */
 export function mix(s: string): bigint {
-  let h = 0xcbf29ce484222325n;
+  // FNV-1a over 16-bit limbs (l0 lowest) in plain numbers: exact, and no BigInt per character. The prime is
+  // 2^40 + 0x1b3, so h * prime = h * 0x1b3 + (h << 40) (mod 2^64).
+  let l0 = 0x2325;
+  let l1 = 0x8422;
+  let l2 = 0x9ce4;
+  let l3 = 0xcbf2;
   for (let i = 0; i < s.length; i++) {
-    h ^= BigInt(s.charCodeAt(i));
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+    const c = s.charCodeAt(i);
+    l0 ^= c & 0xffff;
+    const m0 = l0 * 0x1b3;
+    const m1 = l1 * 0x1b3 + Math.floor(m0 / 0x10000);
+    const m2 = l2 * 0x1b3 + Math.floor(m1 / 0x10000) + ((l0 << 8) & 0xffff);
+    const m3 = l3 * 0x1b3 + Math.floor(m2 / 0x10000) + ((l1 << 8) & 0xffff) + (l0 >> 8);
+    l0 = m0 & 0xffff;
+    l1 = m1 & 0xffff;
+    l2 = m2 & 0xffff;
+    l3 = m3 & 0xffff;
   }
+  let h = (BigInt(l3) << 48n) | (BigInt(l2) << 32n) | (BigInt(l1) << 16n) | BigInt(l0);
   h ^= h >> 30n;
   h = (h * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
   h ^= h >> 27n;
