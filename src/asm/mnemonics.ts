@@ -105,6 +105,13 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
       push(lookupCodes(ext[1] === 'z' ? 'movzx' : 'movsx'), { srcBits: SUFFIX_BITS[ext[2]!]!, dataSize: SUFFIX_BITS[ext[3]!]! });
       return out;
     }
+    // crc32's suffix names the *source* size too (`crc32b %al,%rsi` is f2 48 0f 38 f0 f0); GNU even takes
+    // `crc32q %al,%rsi` as crc32 of %rax (found by the fuzzer), which patchc refuses as a size mismatch.
+    const crc = /^crc32([bwlq])$/.exec(name);
+    if (crc) {
+      push(lookupCodes('crc32'), { srcBits: SUFFIX_BITS[crc[1]!]! });
+      return out;
+    }
     if (name === 'movslq') {
       push(lookupCodes('movsxd'), { srcBits: 32, dataSize: 64 });
       return out;

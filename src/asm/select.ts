@@ -115,6 +115,7 @@ function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
   if (srcBits === 8) return k === K.r8_or_mem;
   if (srcBits === 16) return k === K.r16_or_mem;
   if (srcBits === 32) return k === K.r32_or_mem;
+  if (srcBits === 64) return k === K.r64_or_mem;
   return false;
 }
 
@@ -279,6 +280,10 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     }
   }
   if (matches.length === 0) throw explainMismatch(insn, readings, ops, opts);
+  refuseSizeFromValue(insn, readings, ops, opts, matches);
+  // crc32's register is its destination: it says nothing of a memory source's size (GNU guesses 32-bit).
+  const crcMem = mnemonic === 'crc32' ? memOperand(ops) : undefined;
+  if (crcMem && crcMem.size === undefined && new Set(matches.map((m) => m.ci.memBytes)).size > 1) throw ambiguousSize(insn, crcMem, opts, 32);
 
   // Operand size: when the operands do not decide it, GNU takes the mode default (warning if memory is involved).
   const sizes = new Set(matches.map((m) => m.ci.dataSize));
@@ -288,13 +293,9 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     if (pick.length === 0) throw new InsnError(`operand size is ambiguous for '${insn.mnemonic}'`, mspan.start, mspan.end, ['add a size suffix (b, w, l, q) or a PTR size']);
     const mem = memOperand(ops);
     const memSizes = new Set(matches.map((m) => m.ci.memBytes));
-    // Stack and branch operations and the pure-memory x87/system forms default silently in GNU.
-    const silent = matches.some((m) => m.ci.defaultOpSize64 || /^(Push|Pop|Call|Jmp)/.test(m.ci.name)) || matches.every((m) => userKinds(m.ci).every((k) => !isRegOrMemKind(k)));
-    if (mem && mem.size === undefined && memSizes.size > 1 && !ops.some((o) => regBits(o) > 0) && !silent) {
+    if (mem && mem.size === undefined && memSizes.size > 1 && !ops.some((o) => regBits(o) > 0) && !defaultsSilently(matches)) {
       // GNU guesses here (AT&T: with a warning; Intel: an error). A patch rule should say what it means.
-      throw new InsnError(`operand size of '${insn.mnemonic}' is ambiguous`, mem.start, mem.end, [
-        opts.syntax === 'att' ? `add a size suffix, e.g. '${insn.mnemonic}${def === 64 ? 'q' : def === 16 ? 'w' : 'l'}' (GNU as would assume ${def}-bit with a warning)` : `add a size, e.g. '${def === 64 ? 'QWORD' : def === 16 ? 'WORD' : 'DWORD'} PTR'`,
-      ]);
+      throw ambiguousSize(insn, mem, opts, def);
     }
     matches = pick;
   }
@@ -446,6 +447,42 @@ function addressSizeFromOperand(p: 'addr16' | 'addr32', insn: ParsedInsn, bitnes
   const wrong = regs.find((r) => r.bits !== size);
   if (wrong) throw new InsnError(`'${p}' makes the address ${size}-bit, but %${wrong.name} is a ${wrong.bits}-bit register (GNU as: not a valid base/index expression)`, at.start, at.end);
   return true;
+}
+
+/** Stack and branch operations and the pure-memory x87/system forms take the mode's size silently in GNU. */
+function defaultsSilently(matches: Match[]): boolean {
+  return matches.some((m) => m.ci.defaultOpSize64 || /^(Push|Pop|Call|Jmp)/.test(m.ci.name)) || matches.every((m) => userKinds(m.ci).every((k) => !isRegOrMemKind(k)));
+}
+
+function ambiguousSize(insn: ParsedInsn, mem: MemOperand, opts: SelectOptions, def: number): InsnError {
+  return new InsnError(`operand size of '${insn.mnemonic}' is ambiguous`, mem.start, mem.end, [
+    opts.syntax === 'att' ? `add a size suffix, e.g. '${insn.mnemonic}${def === 64 ? 'q' : def === 16 ? 'w' : 'l'}' (GNU as would assume ${def}-bit with a warning)` : `add a size, e.g. '${def === 64 ? 'QWORD' : def === 16 ? 'WORD' : 'DWORD'} PTR'`,
+  ]);
+}
+
+/**
+ * A sizeless memory operand with an immediate and no register: GNU fixes the size before it looks at the
+ * immediate's value (AT&T: the mode's default, with a warning), so a value that fits one size only does not
+ * decide it - `and $0xffffffff,(%rax)` is `81 20 ff ff ff ff` to GNU, where the 32-bit reading alone gives
+ * `83 20 ff` (found by the fuzzer). Refused like every ambiguous size: the forms are counted as if the value
+ * fitted them all.
+ */
+function refuseSizeFromValue(insn: ParsedInsn, readings: Reading[], ops: Operand[], opts: SelectOptions, matches: Match[]): void {
+  const mem = memOperand(ops);
+  if (!mem || mem.size !== undefined || ops.some((o) => regBits(o) > 0) || !ops.some((o) => o.kind === 'imm')) return;
+  if (defaultsSilently(matches)) return;
+  const anyValue = ops.map((o): Operand => (o.kind === 'imm' ? { ...o, expr: { value: 0n } } : o));
+  const sizes = new Set<number>();
+  let found = false;
+  for (const r of readings) {
+    if (r.tier === 1 && found) break;
+    for (const ci of r.codes) {
+      if (!candidateFits(ci, r, anyValue, opts, false)) continue;
+      found = true;
+      sizes.add(ci.memBytes);
+    }
+  }
+  if (sizes.size > 1) throw ambiguousSize(insn, mem, opts, defaultDataSize(matches, opts.bitness));
 }
 
 const branchFormCache = new WeakMap<Reading, boolean>();

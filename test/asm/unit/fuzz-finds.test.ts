@@ -1,0 +1,48 @@
+// Lines the assembler fuzzer (scripts/fuzz/run.ts --kinds asm, 1,074,000 cases) found assembling to other bytes
+// than GNU as, with their neighbours: each is GNU's bytes or refused where GNU errs or warns.
+//   - a sizeless memory operand with an immediate that fits one size only (`and $0xffffffff,0x2(%r13,%rbp,1)`):
+//     GNU takes the default size with a warning and encodes imm32 (81); patchc took the size from the value
+//     and chose imm8 (83).
+//   - crc32's AT&T suffix names the source size (`crc32b %al,%rsi`); patchc read it as the destination's, so
+//     `crc32q %al,%rsi` came out as crc32b where GNU emits crc32q of %rax.
+import { describe, expect, it } from 'vitest';
+import { assembleBlock } from '../../../src/asm/index.js';
+import { gnuAssemble } from './gnuAs.js';
+
+const CASES: { syntax: 'att' | 'intel'; lines: string[] }[] = [
+  {
+    syntax: 'att',
+    lines: [
+      'and $0xffffffff, 0x2(%r13,%rbp,1)', 'and $0xffffffff, 0xff(%r8d,%ecx,2)', 'andl $0xffffffff, 0x2(%r13,%rbp,1)', 'mov $0xffffffff,(%rax)',
+      'add $0x12345,(%rax)', 'test $0x12345,(%rax)', 'and $0xffff,(%rax)', 'movq $1,(%rax)', 'and $0xffffffff,%eax', 'push $0x12345',
+      'crc32q %al, %rsi', 'crc32q %spl, %rsp', 'crc32q %cl, %rax', 'crc32b %al,%rsi', 'crc32b %al,%esi', 'crc32w %ax,%esi', 'crc32l %eax,%esi',
+      'crc32q %rax,%rsi', 'crc32 %al,%rsi', 'crc32 %ax,%esi', 'crc32q (%rax),%rsi', 'crc32b (%rax),%rsi', 'crc32w (%rax),%esi', 'crc32 (%rax),%esi',
+      'crc32l %al,%esi', 'crc32w %al,%esi',
+    ],
+  },
+  { syntax: 'intel', lines: ['and DWORD PTR [rax], 0xffffffff', 'and [rax], 0xffffffff', 'crc32 esi, [rax]', 'crc32 esi, DWORD PTR [rax]', 'crc32 rsi, BYTE PTR [rax]'] },
+];
+
+describe('assembler fuzzer finds', () => {
+  it.each(CASES)('$syntax: GNU as bytes, or refused where GNU errs or warns', ({ syntax, lines }) => {
+    const gnu = gnuAssemble(lines, { bitness: 64, syntax });
+    let compared = 0;
+    lines.forEach((line, i) => {
+      const ref = gnu[i]!;
+      const r = assembleBlock(line, { bitness: 64, syntax });
+      if (ref.error || ref.warning) expect(r.errors.length, `${line}: GNU says ${ref.error ?? ref.warning}`).toBeGreaterThan(0);
+      else if (r.errors.length === 0) {
+        expect(Buffer.from(r.bytes).toString('hex'), line).toBe(ref.bytes);
+        compared++;
+      }
+    });
+    expect(compared).toBeGreaterThan(2);
+  });
+
+  it('the lines that differed before are now refused or GNU-identical', () => {
+    const at = (l: string) => assembleBlock(l, { bitness: 64, syntax: 'att' });
+    expect(at('and $0xffffffff, 0x2(%r13,%rbp,1)').errors[0]?.message).toMatch(/operand size of 'and' is ambiguous/);
+    expect(at('crc32q %al, %rsi').errors.length).toBe(1);
+    expect(Buffer.from(at('crc32b %al,%rsi').bytes).toString('hex')).toBe('f2480f38f0f0');
+  });
+});
