@@ -119,6 +119,9 @@ function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
   return false;
 }
 
+/** Forms without an operand size that GNU still lets carry a q suffix in 64-bit code. */
+const Q_SUFFIX_SIZELESS = /^(Lgdt|Sgdt|Lidt|Sidt|Cmpxchg8b)_/;
+
 function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOptions, isDirectBranch: boolean): boolean {
   if (ci.userKinds.length !== ops.length) return false;
   if (!(ci.modes & modeBit(opts.bitness))) return false;
@@ -137,6 +140,10 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   // A size suffix on an instruction without operands or an operand size (`cliq`, `ud2b`), or on a bare
   // `nop` (`nopl` needs a memory operand): GNU refuses it.
   if (r.dataSize !== undefined && ops.length === 0 && (ci.dataSize === 0 || ci.name.startsWith('Nop'))) return false;
+  // Nor on one whose operands have no operand size (`intb $1`, `clflushw (%rax)`, `invlpgb (%rax)` — the last is
+  // not invlpg at all to GNU; `xsaveq` is xsave64 there): found by the fuzzer, refused by GNU. Except the
+  // suffix GNU takes for the 64-bit descriptor-table and cmpxchg8b forms (`lgdtq`, `cmpxchg8bq`).
+  if (r.dataSize !== undefined && ci.dataSize === 0 && opts.syntax === 'att' && !(r.dataSize === 64 && Q_SUFFIX_SIZELESS.test(ci.name))) return false;
   // Selector-sized operands: GNU takes only a 16-bit register or memory here.
   if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
   if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
@@ -273,7 +280,9 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
         const full = [reg('st', ops[0]!), ops[0]!];
         if (candidateFits(ci, r, full, opts, false)) matches.push({ ci, ops: full, swapped: false });
       }
-      else if (ops.length === 2 && (COMMUTATIVE.has(mnemonic) || COMMUTATIVE.has(mnemonic.slice(0, -1)))) {
+      // Either order of a register and memory (`test %eax,(%rbx)`, `test (%rbx),%eax`), but an immediate is
+      // the source only: GNU refuses `test (%rax),$1`.
+      else if (ops.length === 2 && ops.every((o) => o.kind !== 'imm') && (COMMUTATIVE.has(mnemonic) || COMMUTATIVE.has(mnemonic.slice(0, -1)))) {
         const sw = [ops[1]!, ops[0]!];
         if (candidateFits(ci, r, sw, opts, false)) matches.push({ ci, ops: sw, swapped: true });
       }

@@ -5,11 +5,15 @@
 //     and chose imm8 (83).
 //   - crc32's AT&T suffix names the source size (`crc32b %al,%rsi`); patchc read it as the destination's, so
 //     `crc32q %al,%rsi` came out as crc32b where GNU emits crc32q of %rax.
+//   - size suffixes on forms without an operand size: `xsaveq (%rax)` came out as xsave where GNU emits
+//     xsave64 (48 0f ae 20); `iretb` as iretq, `invlpgb (%rax)` as invlpg, `intb $1`, `cltqq`: GNU refuses
+//     all of these (it takes only `lgdtq`-style q suffixes in 64-bit code).
+//   - an immediate as the destination of test (`testw 0x2(%r13),$0xffff`): GNU refuses the swapped order.
 import { describe, expect, it } from 'vitest';
 import { assembleBlock } from '../../../src/asm/index.js';
 import { gnuAssemble } from './gnuAs.js';
 
-const CASES: { syntax: 'att' | 'intel'; lines: string[] }[] = [
+const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] = [
   {
     syntax: 'att',
     lines: [
@@ -18,18 +22,25 @@ const CASES: { syntax: 'att' | 'intel'; lines: string[] }[] = [
       'crc32q %al, %rsi', 'crc32q %spl, %rsp', 'crc32q %cl, %rax', 'crc32b %al,%rsi', 'crc32b %al,%esi', 'crc32w %ax,%esi', 'crc32l %eax,%esi',
       'crc32q %rax,%rsi', 'crc32 %al,%rsi', 'crc32 %ax,%esi', 'crc32q (%rax),%rsi', 'crc32b (%rax),%rsi', 'crc32w (%rax),%esi', 'crc32 (%rax),%esi',
       'crc32l %al,%esi', 'crc32w %al,%esi',
+      'intb $0x1', 'intq $-0xf', 'cwtll', 'cltqq', 'cqtoq', 'iretb', 'iretq', 'clflushw 0x10000(,%eax,2)', 'clflush (%rax)', 'invlpgb -0x80(,%r13,8)',
+      'invlpgq (%rax)', 'invlpg (%rax)', 'xsaveq (%rax)', 'fxsaveq (%rax)', 'lgdtq (%rax)', 'lgdtl (%rax)', 'lgdt (%rax)', 'sgdtq (%rax)', 'lidtq (%rax)',
+      'sidtq (%rax)', 'cmpxchg8bq (%rax)', 'cmpxchg8bl (%rax)', 'testw 0x2(%r13), $0xffff', 'test %eax,(%rbx)', 'test (%rbx),%eax',
     ],
   },
-  { syntax: 'intel', lines: ['and DWORD PTR [rax], 0xffffffff', 'and [rax], 0xffffffff', 'crc32 esi, [rax]', 'crc32 esi, DWORD PTR [rax]', 'crc32 rsi, BYTE PTR [rax]'] },
+  { syntax: 'att', bitness: 32, lines: ['lgdtw (%eax)', 'lgdtl (%eax)', 'sidtw (%eax)', 'sidtl (%eax)', 'cmpxchg8bl (%eax)', 'iretb', 'iretl'] },
+  {
+    syntax: 'intel',
+    lines: ['and DWORD PTR [rax], 0xffffffff', 'and [rax], 0xffffffff', 'crc32 esi, [rax]', 'crc32 esi, DWORD PTR [rax]', 'crc32 rsi, BYTE PTR [rax]', 'test -0x80, dword ptr [rip-0x1]', 'test 0x8000, rdi', 'test rdi, 0x8000'],
+  },
 ];
 
 describe('assembler fuzzer finds', () => {
-  it.each(CASES)('$syntax: GNU as bytes, or refused where GNU errs or warns', ({ syntax, lines }) => {
-    const gnu = gnuAssemble(lines, { bitness: 64, syntax });
+  it.each(CASES)('$syntax $bitness: GNU as bytes, or refused where GNU errs or warns', ({ syntax, bitness = 64, lines }) => {
+    const gnu = gnuAssemble(lines, { bitness, syntax });
     let compared = 0;
     lines.forEach((line, i) => {
       const ref = gnu[i]!;
-      const r = assembleBlock(line, { bitness: 64, syntax });
+      const r = assembleBlock(line, { bitness, syntax });
       if (ref.error || ref.warning) expect(r.errors.length, `${line}: GNU says ${ref.error ?? ref.warning}`).toBeGreaterThan(0);
       else if (r.errors.length === 0) {
         expect(Buffer.from(r.bytes).toString('hex'), line).toBe(ref.bytes);
@@ -44,5 +55,8 @@ describe('assembler fuzzer finds', () => {
     expect(at('and $0xffffffff, 0x2(%r13,%rbp,1)').errors[0]?.message).toMatch(/operand size of 'and' is ambiguous/);
     expect(at('crc32q %al, %rsi').errors.length).toBe(1);
     expect(Buffer.from(at('crc32b %al,%rsi').bytes).toString('hex')).toBe('f2480f38f0f0');
+    expect(at('xsaveq (%rax)').errors.length).toBe(1);
+    expect(at('iretb').errors.length).toBe(1);
+    expect(Buffer.from(at('lgdtq (%rax)').bytes).toString('hex')).toBe('0f0110');
   });
 });
