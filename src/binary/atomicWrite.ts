@@ -71,6 +71,7 @@ export async function writeFileAtomicStream(target: string, chunks: Chunks, opti
     await handle.sync();
     await handle.close();
     handle = undefined;
+    inFlight.set(tmp, 'renaming');
     await fs.rename(tmp, dest);
   } catch (e) {
     if (handle) await handle.close().catch(() => undefined);
@@ -129,29 +130,39 @@ class TrackedSource {
 // temporary file exists, SIGINT and SIGTERM remove it and exit as the signal would (128 + its number);
 // the handlers are installed only for that window, so the rest of the time the process keeps Node's
 // default behaviour (and a library user's own handlers are not disturbed outside it).
-const inFlight = new Set<string>();
+const inFlight = new Map<string, 'writing' | 'renaming'>();
 const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 
 function onSignal(signal: keyof typeof SIGNALS): void {
-  for (const t of inFlight) {
+  // A signal can land while the rename runs on the thread pool. If the temporary file is gone then, the rename
+  // has happened and the target is the complete new file: exiting 128+n ("interrupted, nothing written") would
+  // misreport it, so the process dies of the signal itself instead, as it would have a moment later.
+  let renamed = false;
+  for (const [t, state] of inFlight) {
     try {
       unlinkSync(t);
     } catch {
-      /* already renamed or never created */
+      if (state === 'renaming') renamed = true; // else: never created
     }
   }
   inFlight.clear();
-  process.exit(128 + SIGNALS[signal]);
+  removeSignalHandlers();
+  if (renamed) process.kill(process.pid, signal);
+  else process.exit(128 + SIGNALS[signal]);
+}
+
+function removeSignalHandlers(): void {
+  for (const sig of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) process.off(sig, onSignal);
 }
 
 function trackTemp(tmp: string): void {
   if (inFlight.size === 0) for (const sig of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) process.on(sig, onSignal);
-  inFlight.add(tmp);
+  inFlight.set(tmp, 'writing');
 }
 
 function untrackTemp(tmp: string): void {
   inFlight.delete(tmp);
-  if (inFlight.size === 0) for (const sig of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) process.off(sig, onSignal);
+  if (inFlight.size === 0) removeSignalHandlers();
 }
 
 function isErrno(e: unknown, code: string): boolean {
