@@ -31,8 +31,8 @@ const SIMPLE_ALIASES: Record<string, string> = {
   smovb: 'movsb', smovw: 'movsw', smovl: 'movsd', smovq: 'movsq',
 };
 
-/** AT&T names that already say their operand size. */
-const SIZED_ATT_NAMES = new Set(['cbtw', 'cwtl', 'cltq', 'cwtd', 'cltd', 'cqto']);
+/** Names GNU takes no size suffix on: the AT&T names that already say their operand size, and movsxd. */
+const NO_SUFFIX_NAMES = new Set(['cbtw', 'cwtl', 'cltq', 'cwtd', 'cltd', 'cqto', 'movsxd']);
 
 function ccAlias(name: string): string | undefined {
   const m = /^(j|set|cmov)(.+)$/.exec(name);
@@ -150,8 +150,8 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
     const sfx = name.slice(-1);
     const bits = SUFFIX_BITS[sfx];
     // A q suffix names a 64-bit operation, which only exists in 64-bit mode. GNU's sized AT&T names (cltq,
-    // cwtl, ...) take no second suffix (`cltqq` is refused there).
-    if (bits !== undefined && name.length > 1 && !name.startsWith('f') && !(bits === 64 && bitness !== 64) && !SIZED_ATT_NAMES.has(name.slice(0, -1))) {
+    // cwtl, ...) take no second suffix (`cltqq` is refused there), nor does movsxd.
+    if (bits !== undefined && name.length > 1 && !name.startsWith('f') && !(bits === 64 && bitness !== 64) && !NO_SUFFIX_NAMES.has(name.slice(0, -1))) {
       const base = canonical(name.slice(0, -1));
       if (base === 'pushf' || base === 'popf' || base === 'pusha' || base === 'popa') {
         // No byte form exists: `pushfb` is refused, as GNU does.

@@ -148,6 +148,8 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
   if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
   if (!srcBitsOk(ci, r.srcBits)) return false;
+  // GNU has no 16-bit movsxd (`movsxd ax, si` is an operand size mismatch there).
+  if (ci.name === 'Movsxd_r16_rm16') return false;
   for (let i = 0; i < kinds.length; i++) {
     const k = kinds[i]!;
     const op = ops[i]!;
@@ -308,11 +310,11 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     }
     matches = pick;
   }
-  // movzx/movsx with a sizeless memory source: GNU reads a byte.
+  // movzx/movsx with a sizeless memory source: GNU's AT&T reads a byte (its Intel syntax refuses).
   const memBytes = new Set(matches.map((m) => m.ci.memBytes));
   if (memBytes.size > 1 && memOperand(ops)) {
     const base = mnemonic.replace(/[bwlq]$/, '');
-    if (base === 'movzx' || base === 'movsx' || base === 'movz' || base === 'movs') {
+    if (opts.syntax === 'att' && (base === 'movzx' || base === 'movsx' || base === 'movz' || base === 'movs')) {
       matches = matches.filter((m) => m.ci.memBytes === 1);
     } else {
       const mem = memOperand(ops);

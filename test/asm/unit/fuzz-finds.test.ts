@@ -9,6 +9,8 @@
 //     xsave64 (48 0f ae 20); `iretb` as iretq, `invlpgb (%rax)` as invlpg, `intb $1`, `cltqq`: GNU refuses
 //     all of these (it takes only `lgdtq`-style q suffixes in 64-bit code).
 //   - an immediate as the destination of test (`testw 0x2(%r13),$0xffff`): GNU refuses the swapped order.
+//   - Intel `movsx ecx, [mem]` without a size (GNU: ambiguous; patchc read a byte, as GNU's AT&T does), and
+//     16-bit movsxd (`movsxd ax, si`), and `movsxdl`: all refused by GNU.
 import { describe, expect, it } from 'vitest';
 import { assembleBlock } from '../../../src/asm/index.js';
 import { gnuAssemble } from './gnuAs.js';
@@ -25,12 +27,14 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
       'intb $0x1', 'intq $-0xf', 'cwtll', 'cltqq', 'cqtoq', 'iretb', 'iretq', 'clflushw 0x10000(,%eax,2)', 'clflush (%rax)', 'invlpgb -0x80(,%r13,8)',
       'invlpgq (%rax)', 'invlpg (%rax)', 'xsaveq (%rax)', 'fxsaveq (%rax)', 'lgdtq (%rax)', 'lgdtl (%rax)', 'lgdt (%rax)', 'sgdtq (%rax)', 'lidtq (%rax)',
       'sidtq (%rax)', 'cmpxchg8bq (%rax)', 'cmpxchg8bl (%rax)', 'testw 0x2(%r13), $0xffff', 'test %eax,(%rbx)', 'test (%rbx),%eax',
+      'movsxd %bp, %ax', 'movsxdl %esi, %ebp', 'movsxd %esi,%ebp', 'movzx (%rax),%eax', 'movsx (%rax),%eax', 'movslq %esi,%rbp',
     ],
   },
   { syntax: 'att', bitness: 32, lines: ['lgdtw (%eax)', 'lgdtl (%eax)', 'sidtw (%eax)', 'sidtl (%eax)', 'cmpxchg8bl (%eax)', 'iretb', 'iretl'] },
   {
     syntax: 'intel',
-    lines: ['and DWORD PTR [rax], 0xffffffff', 'and [rax], 0xffffffff', 'crc32 esi, [rax]', 'crc32 esi, DWORD PTR [rax]', 'crc32 rsi, BYTE PTR [rax]', 'test -0x80, dword ptr [rip-0x1]', 'test 0x8000, rdi', 'test rdi, 0x8000'],
+    lines: ['and DWORD PTR [rax], 0xffffffff', 'and [rax], 0xffffffff', 'crc32 esi, [rax]', 'crc32 esi, DWORD PTR [rax]', 'crc32 rsi, BYTE PTR [rax]', 'test -0x80, dword ptr [rip-0x1]', 'test 0x8000, rdi', 'test rdi, 0x8000',
+      'movsx ecx, [rip+0x7f]', 'movsx ecx, BYTE PTR [rip+0x7f]', 'movzx r8, [rsp]', 'movzx r8, WORD PTR [rsp]', 'movsxd ax, si', 'movsxd ebp, esi', 'movsxd rbp, esi', 'movsxd sp, word ptr [eax-0x1]'],
   },
 ];
 
