@@ -23,6 +23,10 @@ export function rewriteStringOperands(insn: ParsedInsn, syntax: 'att' | 'intel',
   if (base === 'xlat' && m[2] && m[2] !== 'b') return undefined;
   let addrBits: number | undefined;
   let segPrefix: string | undefined;
+  // GNU takes the accumulator only beside the memory operand (`stos %al,(%rdi)`): `stos %al` is refused there.
+  if ((base === 'stos' || base === 'lods' || base === 'scas') && !insn.operands.some((o) => o.kind === 'mem')) {
+    fail(`'${insn.mnemonic}' needs its memory operand (e.g. ${base === 'lods' ? '(%rsi)' : '%es:(%rdi)'}), or write '${base}b'/'${base}w'/'${base}l'/'${base}q' without operands`);
+  }
   for (const op of insn.operands) {
     if (op.kind === 'imm') fail(`'${insn.mnemonic}' takes no immediate`);
     if (op.kind === 'reg') {

@@ -11,6 +11,7 @@
 //   - an immediate as the destination of test (`testw 0x2(%r13),$0xffff`): GNU refuses the swapped order.
 //   - Intel `movsx ecx, [mem]` without a size (GNU: ambiguous; patchc read a byte, as GNU's AT&T does), and
 //     16-bit movsxd (`movsxd ax, si`), and `movsxdl`: all refused by GNU.
+//   - stos/lods/scas with the accumulator alone (`stos %al`): GNU wants the memory operand too.
 import { describe, expect, it } from 'vitest';
 import { assembleBlock } from '../../../src/asm/index.js';
 import { gnuAssemble } from './gnuAs.js';
@@ -27,6 +28,7 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
       'intb $0x1', 'intq $-0xf', 'cwtll', 'cltqq', 'cqtoq', 'iretb', 'iretq', 'clflushw 0x10000(,%eax,2)', 'clflush (%rax)', 'invlpgb -0x80(,%r13,8)',
       'invlpgq (%rax)', 'invlpg (%rax)', 'xsaveq (%rax)', 'fxsaveq (%rax)', 'lgdtq (%rax)', 'lgdtl (%rax)', 'lgdt (%rax)', 'sgdtq (%rax)', 'lidtq (%rax)',
       'sidtq (%rax)', 'cmpxchg8bq (%rax)', 'cmpxchg8bl (%rax)', 'testw 0x2(%r13), $0xffff', 'test %eax,(%rbx)', 'test (%rbx),%eax',
+      'stos %al', 'stos %eax', 'lods %al', 'scas %al', 'stosw %ax', 'stos %al,(%rdi)', 'lods (%rsi),%al', 'scas (%rdi),%al', 'stosb',
       'movsxd %bp, %ax', 'movsxdl %esi, %ebp', 'movsxd %esi,%ebp', 'movzx (%rax),%eax', 'movsx (%rax),%eax', 'movslq %esi,%rbp',
     ],
   },
