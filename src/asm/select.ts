@@ -109,6 +109,14 @@ function regBits(op: Operand): number {
   return op.kind === 'reg' && op.info.cls.startsWith('gpr') ? op.info.bits : 0;
 }
 
+const SHIFT_OR_ROTATE = /^(sh[lr]|sa[lr]|ro[lr]|rc[lr])[bwlq]?$/;
+
+/** A general register that fixes the operation's size: any but a shift's or rotate's count in %cl. */
+function decidesSize(op: Operand, mnemonic: string): boolean {
+  if (regBits(op) === 0) return false;
+  return !(op.kind === 'reg' && op.info.name === 'cl' && SHIFT_OR_ROTATE.test(mnemonic));
+}
+
 function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
   if (srcBits === undefined) return true;
   const k = ci.kinds[1];
@@ -304,7 +312,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     if (pick.length === 0) throw new InsnError(`operand size is ambiguous for '${insn.mnemonic}'`, mspan.start, mspan.end, ['add a size suffix (b, w, l, q) or a PTR size']);
     const mem = memOperand(ops);
     const memSizes = new Set(matches.map((m) => m.ci.memBytes));
-    if (mem && mem.size === undefined && memSizes.size > 1 && !ops.some((o) => regBits(o) > 0) && !defaultsSilently(matches)) {
+    if (mem && mem.size === undefined && memSizes.size > 1 && !ops.some((o) => decidesSize(o, mnemonic)) && !defaultsSilently(matches)) {
       // GNU guesses here (AT&T: with a warning; Intel: an error). A patch rule should say what it means.
       throw ambiguousSize(insn, mem, opts, def);
     }

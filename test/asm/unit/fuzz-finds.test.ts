@@ -12,6 +12,8 @@
 //   - Intel `movsx ecx, [mem]` without a size (GNU: ambiguous; patchc read a byte, as GNU's AT&T does), and
 //     16-bit movsxd (`movsxd ax, si`), and `movsxdl`: all refused by GNU.
 //   - stos/lods/scas with the accumulator alone (`stos %al`): GNU wants the memory operand too.
+//   - a shift's count in %cl does not say the size of a memory operand (`shl [eax], cl`: GNU's Intel refuses,
+//     its AT&T warns and guesses).
 import { describe, expect, it } from 'vitest';
 import { assembleBlock } from '../../../src/asm/index.js';
 import { gnuAssemble } from './gnuAs.js';
@@ -28,6 +30,7 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
       'intb $0x1', 'intq $-0xf', 'cwtll', 'cltqq', 'cqtoq', 'iretb', 'iretq', 'clflushw 0x10000(,%eax,2)', 'clflush (%rax)', 'invlpgb -0x80(,%r13,8)',
       'invlpgq (%rax)', 'invlpg (%rax)', 'xsaveq (%rax)', 'fxsaveq (%rax)', 'lgdtq (%rax)', 'lgdtl (%rax)', 'lgdt (%rax)', 'sgdtq (%rax)', 'lidtq (%rax)',
       'sidtq (%rax)', 'cmpxchg8bq (%rax)', 'cmpxchg8bl (%rax)', 'testw 0x2(%r13), $0xffff', 'test %eax,(%rbx)', 'test (%rbx),%eax',
+      'shl %cl,(%rax)', 'rol %cl,(%rax)', 'shlb %cl,(%rax)', 'shld %cl,%eax,(%rbx)', 'shl %cl,%eax', 'shl %cl,%cl',
       'stos %al', 'stos %eax', 'lods %al', 'scas %al', 'stosw %ax', 'stos %al,(%rdi)', 'lods (%rsi),%al', 'scas (%rdi),%al', 'stosb',
       'movsxd %bp, %ax', 'movsxdl %esi, %ebp', 'movsxd %esi,%ebp', 'movzx (%rax),%eax', 'movsx (%rax),%eax', 'movslq %esi,%rbp',
     ],
@@ -36,6 +39,7 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
   {
     syntax: 'intel',
     lines: ['and DWORD PTR [rax], 0xffffffff', 'and [rax], 0xffffffff', 'crc32 esi, [rax]', 'crc32 esi, DWORD PTR [rax]', 'crc32 rsi, BYTE PTR [rax]', 'test -0x80, dword ptr [rip-0x1]', 'test 0x8000, rdi', 'test rdi, 0x8000',
+      'shl [eax+eax*2-0x1], cl', 'shl DWORD PTR [eax], cl', 'shl cl, cl', 'stos al', 'stos BYTE PTR es:[rdi], al',
       'movsx ecx, [rip+0x7f]', 'movsx ecx, BYTE PTR [rip+0x7f]', 'movzx r8, [rsp]', 'movzx r8, WORD PTR [rsp]', 'movsxd ax, si', 'movsxd ebp, esi', 'movsxd rbp, esi', 'movsxd sp, word ptr [eax-0x1]'],
   },
 ];
