@@ -252,6 +252,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     throw new InsnError(`unknown instruction '${insn.mnemonic}'`, mspan.start, mspan.end, near.length > 0 ? [`did you mean ${near.map((n) => `'${n}'`).join(', ')}?`] : undefined);
   }
   checkRegisters(ops, opts);
+  if (opts.bitness !== 64 && readings.some((r) => r.movabs)) throw new InsnError(`'${insn.mnemonic}' exists only in 64-bit code (GNU as refuses it here); write mov`, mspan.start, mspan.end);
   if (opts.bitness === 64 && AMBIGUOUS64.has(mnemonic) && ops.every((o) => o.kind !== 'mem' || o.size === undefined)) {
     throw new InsnError(`'${insn.mnemonic}' is ambiguous in 64-bit code`, mspan.start, mspan.end, [
       `write '${insn.mnemonic}q' for the 64-bit form or '${insn.mnemonic}l' for the 32-bit one (GNU as would assume 32-bit with a warning)`,

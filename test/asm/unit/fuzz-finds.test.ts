@@ -12,6 +12,7 @@
 //   - Intel `movsx ecx, [mem]` without a size (GNU: ambiguous; patchc read a byte, as GNU's AT&T does), and
 //     16-bit movsxd (`movsxd ax, si`), and `movsxdl`: all refused by GNU.
 //   - stos/lods/scas with the accumulator alone (`stos %al`): GNU wants the memory operand too.
+//   - movabs in 32-bit code (GNU: only in 64-bit mode).
 //   - a shift's count in %cl does not say the size of a memory operand (`shl [eax], cl`: GNU's Intel refuses,
 //     its AT&T warns and guesses).
 import { describe, expect, it } from 'vitest';
@@ -35,7 +36,7 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
       'movsxd %bp, %ax', 'movsxdl %esi, %ebp', 'movsxd %esi,%ebp', 'movzx (%rax),%eax', 'movsx (%rax),%eax', 'movslq %esi,%rbp',
     ],
   },
-  { syntax: 'att', bitness: 32, lines: ['lgdtw (%eax)', 'lgdtl (%eax)', 'sidtw (%eax)', 'sidtl (%eax)', 'cmpxchg8bl (%eax)', 'iretb', 'iretl'] },
+  { syntax: 'att', bitness: 32, lines: ['lgdtw (%eax)', 'lgdtl (%eax)', 'sidtw (%eax)', 'sidtl (%eax)', 'cmpxchg8bl (%eax)', 'iretb', 'iretl', 'movabs 0x80, %eax', 'mov 0x80, %eax'] },
   {
     syntax: 'intel',
     lines: ['and DWORD PTR [rax], 0xffffffff', 'and [rax], 0xffffffff', 'crc32 esi, [rax]', 'crc32 esi, DWORD PTR [rax]', 'crc32 rsi, BYTE PTR [rax]', 'test -0x80, dword ptr [rip-0x1]', 'test 0x8000, rdi', 'test rdi, 0x8000',
