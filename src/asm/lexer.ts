@@ -102,7 +102,9 @@ function blankBlockComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
-function isSpace(c: number): boolean {
+/** The blanks between words of a statement (no newline: that ends the statement). Shapes and the quick
+ * path (shape.ts, quickLine.ts) must skip exactly these, so they use this one. */
+export function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
@@ -140,7 +142,7 @@ export function lexBlock(source: string): Statement[] {
   forEachPiece(text, (s, pieceStart) => {
     let pos = 0;
     const skip = (): void => {
-      while (pos < s.length && isSpace(s.charCodeAt(pos))) pos++;
+      while (pos < s.length && isBlank(s.charCodeAt(pos))) pos++;
     };
     skip();
     if (pos >= s.length) return;
@@ -177,7 +179,7 @@ export function lexBlock(source: string): Statement[] {
       const after = s.charCodeAt(afterPos);
       // A prefix word is followed by space or the end, then another word (`rep movsb`) or nothing (`lock`);
       // `fs:` and friends are operands.
-      if ((PREFIX_WORDS.has(word) || /^rex(\.[wrxb]+)?$/.test(word)) && (afterPos >= s.length || isSpace(after))) {
+      if ((PREFIX_WORDS.has(word) || /^rex(\.[wrxb]+)?$/.test(word)) && (afterPos >= s.length || isBlank(after))) {
         const restAfter = s.slice(afterPos).trim();
         if (restAfter === '' || /^[{A-Za-z_.]/.test(restAfter)) {
           prefixes.push({ word, start: pieceStart + pos, end: pieceStart + afterPos });

@@ -7,15 +7,10 @@
 // would split the same way: printable ASCII and blanks, no statement separator, comment, label, pseudo prefix or
 // prefix word, and a lower-case instruction word first. The template is then looked up by the same key block.ts's
 // shapeOf builds (mode, mnemonic as written, operand text up to the trimmed end); anything else takes the full path.
-import { PREFIX_WORDS } from './lexer.js';
+import { isBlank, PREFIX_WORDS } from './lexer.js';
 import { hashText, modeHash, newNumberSpans, scanAttNumbers } from './shape.js';
 import { findTemplate, writeFields } from './shapeCache.js';
 import type { AsmBlockResult, AsmOptions } from './types.js';
-
-/** The blanks the lexer skips and `String.prototype.trim` removes alike (no newline: that splits statements). */
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
-}
 
 /** A character of the lexer's instruction word (`[\w.]`) other than an upper-case letter. */
 function isLowerWordChar(c: number): boolean {

@@ -111,9 +111,13 @@ function regBits(op: Operand): number {
 
 const SHIFT_OR_ROTATE = /^(sh[lr]|sa[lr]|ro[lr]|rc[lr])[bwlq]?$/;
 
-/** A general register that fixes the operation's size: any but a shift's or rotate's count in %cl. */
+/**
+ * A general register that fixes a memory operand's size: any but a shift's or rotate's count in %cl, and
+ * crc32's destination (its source size is its own; GNU guesses 32-bit for a sizeless memory source).
+ */
 function decidesSize(op: Operand, mnemonic: string): boolean {
   if (regBits(op) === 0) return false;
+  if (mnemonic === 'crc32') return false;
   return !(op.kind === 'reg' && op.info.name === 'cl' && SHIFT_OR_ROTATE.test(mnemonic));
 }
 
@@ -301,9 +305,6 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   }
   if (matches.length === 0) throw explainMismatch(insn, readings, ops, opts);
   refuseSizeFromValue(insn, readings, ops, opts, matches);
-  // crc32's register is its destination: it says nothing of a memory source's size (GNU guesses 32-bit).
-  const crcMem = mnemonic === 'crc32' ? memOperand(ops) : undefined;
-  if (crcMem && crcMem.size === undefined && new Set(matches.map((m) => m.ci.memBytes)).size > 1) throw ambiguousSize(insn, crcMem, opts, 32);
 
   // Operand size: when the operands do not decide it, GNU takes the mode default (warning if memory is involved).
   const sizes = new Set(matches.map((m) => m.ci.dataSize));
@@ -490,7 +491,8 @@ function ambiguousSize(insn: ParsedInsn, mem: MemOperand, opts: SelectOptions, d
 function refuseSizeFromValue(insn: ParsedInsn, readings: Reading[], ops: Operand[], opts: SelectOptions, matches: Match[]): void {
   const mem = memOperand(ops);
   if (!mem || mem.size !== undefined || ops.some((o) => regBits(o) > 0) || !ops.some((o) => o.kind === 'imm')) return;
-  if (defaultsSilently(matches)) return;
+  // A suffix fixes the size (`andl`): nothing to count. This runs on every immediate-to-memory statement.
+  if (readings.every((r) => r.dataSize !== undefined) || defaultsSilently(matches)) return;
   const anyValue = ops.map((o): Operand => (o.kind === 'imm' ? { ...o, expr: { value: 0n } } : o));
   const sizes = new Set<number>();
   let found = false;

@@ -6,6 +6,7 @@
 //
 // Only the simplest spellings are classed; anything else (expressions, symbols, octal, `1f`, scales, `%st(1)`)
 // stays in the key verbatim, which is always correct.
+import { isBlank } from './lexer.js';
 
 export interface Shape {
   key: string;
@@ -41,10 +42,6 @@ const C_COMMA = 44;
 const C_STAR = 42;
 const C_COLON = 58;
 const C_LPAREN = 40;
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
-}
 
 function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 36;
@@ -147,7 +144,7 @@ export function dispPinned(v: number): boolean {
 }
 
 // Stands for a classed number in a key. Text holding it gets no shape, so keys cannot collide with source.
-export const MARK = '\u0000';
+const MARK = '\u0000';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -208,7 +205,7 @@ export function scanAttNumbers(ops: string, from: number, to: number, out: Numbe
     if (c === 0) return false;
     const hPrev = h;
     h = Math.imul(h ^ c, FNV_PRIME);
-    if (isSpace(c)) continue;
+    if (isBlank(c)) continue;
     if (c === C_COMMA || c === C_STAR || c === C_COLON) {
       atStart = true;
       continue;
@@ -222,7 +219,7 @@ export function scanAttNumbers(ops: string, from: number, to: number, out: Numbe
       if (neg) j++;
       if (!literalAt(ops, j, to)) continue;
       let k = litEnd;
-      while (k < to && isSpace(ops.charCodeAt(k))) k++;
+      while (k < to && isBlank(ops.charCodeAt(k))) k++;
       if (k < to && ops.charCodeAt(k) !== C_COMMA) continue;
       out.immAt = i + 1;
       out.immEnd = litEnd;
