@@ -2,7 +2,8 @@
 // `seg:disp(base,index,scale)`. Operands come back in Intel order.
 import { ExprError, ExprParser } from './expr.js';
 import type { RawOperand } from './lexer.js';
-import type { Expr, MemOperand, Operand } from './operands.js';
+import type { Expr, MemOperand, Operand, Rounding } from './operands.js';
+import { attachDecorations, peelDecorations, roundingOperand } from './decorations.js';
 import { lookupRegister, type RegInfo } from './registers.js';
 
 export { InsnError as OperandError } from './errors.js';
@@ -41,6 +42,7 @@ function parseExprAt(text: string, from: number, base: number): { expr: Expr; en
 export interface AttOperands {
   operands: Operand[];
   indirect: boolean;
+  rounding?: Rounding;
 }
 
 export function parseAttOperand(raw: RawOperand): { op: Operand; indirect: boolean } {
@@ -132,12 +134,23 @@ function looksLikeAddressParen(s: string): boolean {
 export function parseAttOperands(raws: RawOperand[]): AttOperands {
   const ops: Operand[] = [];
   let indirect = false;
-  for (const raw of raws) {
+  let rounding: Rounding | undefined;
+  for (const written of raws) {
+    const mode = roundingOperand(written);
+    if (mode) {
+      if (rounding) throw new OperandError(`duplicated '${written.text}'`, written.start, written.end);
+      // `at` counts Intel-order operands before it; fixed below once the count is known.
+      rounding = { mode, at: ops.length, start: written.start, end: written.end };
+      continue;
+    }
+    const { raw, deco } = peelDecorations(written, false);
     const r = parseAttOperand(raw);
     if (r.indirect) indirect = true;
-    ops.push(r.op);
+    ops.push(attachDecorations(r.op, deco));
   }
+  if (rounding) rounding.at = ops.length - rounding.at;
+  const extra = rounding ? { rounding } : {};
   // GNU keeps the written order when every operand is an immediate (`enter $16,$0`, `ljmp $sel,$off`).
-  if (ops.every((o) => o.kind === 'imm')) return { operands: ops, indirect };
-  return { operands: ops.reverse(), indirect };
+  if (ops.every((o) => o.kind === 'imm')) return { operands: ops, indirect, ...extra };
+  return { operands: ops.reverse(), indirect, ...extra };
 }

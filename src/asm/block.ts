@@ -29,7 +29,7 @@ function rexByte(word: string): number | undefined {
 }
 
 const INSN_PREFIXES = new Set(['notrack', 'lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'data16', 'data32', 'addr16', 'addr32', 'cs', 'ds', 'es', 'fs', 'gs', 'ss']);
-const PSEUDO = new Set(['{load}', '{store}', '{disp8}', '{disp32}', '{nooptimize}', '{vex}', '{vex2}', '{vex3}', '{rex}']);
+const PSEUDO = new Set(['{load}', '{store}', '{disp8}', '{disp32}', '{nooptimize}', '{vex}', '{vex2}', '{vex3}', '{evex}', '{rex}']);
 
 interface Item {
   stmt: Statement;
@@ -55,11 +55,12 @@ export function toParsed(stmt: Statement, opts: AsmOptions): ParsedInsn {
     else throw new InsnError(`prefix '${p.word}' is not supported before an instruction`, p.start, p.end, ['write the prefix as its own statement, e.g. `ds; movsb`, if you need the raw byte']);
   }
   if (opts.syntax === 'att') {
-    const { operands, indirect } = parseAttOperands(stmt.operands);
-    return { mnemonic: m.text, mnemonicStart: m.start, mnemonicEnd: m.end, operands, indirect, prefixes, pseudo };
+    const { operands, indirect, rounding } = parseAttOperands(stmt.operands);
+    return { mnemonic: m.text, mnemonicStart: m.start, mnemonicEnd: m.end, operands, indirect, prefixes, pseudo, ...(rounding ? { rounding } : {}) };
   }
   const operands = parseIntelOperands(stmt.operands);
-  return { mnemonic: m.text, mnemonicStart: m.start, mnemonicEnd: m.end, operands, indirect: false, prefixes, pseudo };
+  const rounding = operands.rounding;
+  return { mnemonic: m.text, mnemonicStart: m.start, mnemonicEnd: m.end, operands: [...operands], indirect: false, prefixes, pseudo, ...(rounding ? { rounding } : {}) };
 }
 
 // Real inputs repeat instructions a lot; the choice depends only on the statement's text and the options.

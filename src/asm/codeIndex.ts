@@ -1,7 +1,7 @@
 // An index from mnemonic name to the iced encodings (Codes) that spell it, built per mnemonic on first use from the
 // generated table (codeTable.ts explains why it is not read from iced at run time). Holding the operand kinds as
 // plain numbers keeps per-instruction matching away from the wasm boundary.
-import { FLAG_DEFAULT_OP_SIZE_64, FLAG_LOCK, FLAG_REP, FLAG_REPNE, FLAG_VEX, KINDS_AT, MODE16, MODE32, MODE64, type CodeTable } from './codeTable.js';
+import { BCST_SHIFT, FLAG_DEFAULT_OP_SIZE_64, FLAG_EVEX, FLAG_LOCK, FLAG_MASK, FLAG_MASK_REQUIRED, FLAG_REP, FLAG_REPNE, FLAG_ROUNDING, FLAG_SAE, FLAG_VEX, FLAG_ZEROING, KINDS_AT, MODE16, MODE32, MODE64, type CodeTable } from './codeTable.js';
 import { CODE_TABLE_JSON } from './codeTableData.js';
 import { Code, OpCodeOperandKind as K } from './iced.js';
 
@@ -18,6 +18,8 @@ export interface CodeInfo {
   memBytes: number;
   modes: number;
   vex: boolean;
+  /** EVEX (AVX-512) and what it takes: `bcstBytes` is the broadcast element size, 0 when it cannot broadcast. */
+  evex?: EvexCaps;
   defaultOpSize64: boolean;
   canLock: boolean;
   canRep: boolean;
@@ -28,6 +30,28 @@ export interface CodeInfo {
   far: boolean;
   selectorOnly16: boolean;
   sregWide: boolean;
+}
+
+export interface EvexCaps {
+  bcstBytes: number;
+  rounding: boolean;
+  sae: boolean;
+  mask: boolean;
+  zeroing: boolean;
+  maskRequired: boolean;
+}
+
+function evexCaps(flags: number): EvexCaps | undefined {
+  if (!(flags & FLAG_EVEX)) return undefined;
+  const b = (flags >> BCST_SHIFT) & 3;
+  return {
+    bcstBytes: b === 0 ? 0 : 1 << b,
+    rounding: (flags & FLAG_ROUNDING) !== 0,
+    sae: (flags & FLAG_SAE) !== 0,
+    mask: (flags & FLAG_MASK) !== 0,
+    zeroing: (flags & FLAG_ZEROING) !== 0,
+    maskRequired: (flags & FLAG_MASK_REQUIRED) !== 0,
+  };
 }
 
 // Kinds the user never writes (mirrors match.ts; kept here to avoid an import cycle).
@@ -69,7 +93,9 @@ function codeInfosOf(rows: number[][]): CodeInfo[] {
     const name = codeNames[code]!;
     const kinds = row.slice(KINDS_AT);
     const flags = row[4]!;
+    const evex = evexCaps(flags);
     return {
+      ...(evex ? { evex } : {}),
       code,
       name,
       kinds,

@@ -3,7 +3,7 @@
 // operand strings), about 50 ms of every CLI start, and walking all Codes for their mnemonics another 15 ms. So the
 // table is derived here once, written to codeTableData.ts (test/asm/gen-code-table.ts), and a test checks that the
 // file still equals what the installed iced gives.
-import { Code, CodeExt, EncodingKind, Instruction, MemorySizeExt, Mnemonic } from './iced.js';
+import { Code, CodeExt, EncodingKind, Instruction, MemorySizeExt, Mnemonic, type OpCodeInfo } from './iced.js';
 
 /**
  * One encoding: [code, operandSize, addressSize, memBytes, flags, ...operand kinds]. Flags: the modes it exists
@@ -20,6 +20,14 @@ export const FLAG_DEFAULT_OP_SIZE_64 = 16;
 export const FLAG_LOCK = 32;
 export const FLAG_REP = 64;
 export const FLAG_REPNE = 128;
+export const FLAG_EVEX = 256;
+/** Bits 9-10: a broadcast element of 2 << (value - 1) bytes (0: no broadcast). */
+export const BCST_SHIFT = 9;
+export const FLAG_ROUNDING = 2048;
+export const FLAG_SAE = 4096;
+export const FLAG_MASK = 8192;
+export const FLAG_ZEROING = 16384;
+export const FLAG_MASK_REQUIRED = 32768;
 /** Index of the first operand kind in a row. */
 export const KINDS_AT = 5;
 
@@ -47,7 +55,17 @@ function codesByMnemonic(): Map<string, Code[]> {
   return m;
 }
 
-/** One mnemonic's rows: Legacy and VEX instructions only, alternative opcodes for the same form dropped. */
+const BCST_CODE: Record<number, number> = { 2: 1, 4: 2, 8: 3 };
+
+/** The EVEX capability bits of an encoding (0 for Legacy and VEX). */
+function evexFlags(oi: OpCodeInfo): number {
+  if (oi.encoding !== EncodingKind.EVEX) return 0;
+  const bcst = oi.canBroadcast ? BCST_CODE[MemorySizeExt.size(oi.broadcastMemorySize)] ?? 0 : 0;
+  return FLAG_EVEX | (bcst << BCST_SHIFT) | (oi.canUseRoundingControl ? FLAG_ROUNDING : 0) | (oi.canSuppressAllExceptions ? FLAG_SAE : 0) |
+    (oi.canUseOpMaskRegister ? FLAG_MASK : 0) | (oi.canUseZeroingMasking ? FLAG_ZEROING : 0) | (oi.requireOpMaskRegister ? FLAG_MASK_REQUIRED : 0);
+}
+
+/** One mnemonic's rows: Legacy, VEX and EVEX instructions, alternative opcodes for the same form dropped. */
 function rowsOf(codes: Code[]): CodeRow[] {
   const rows: CodeRow[] = [];
   const codeNames = Code as unknown as Record<number, string>;
@@ -56,17 +74,17 @@ function rowsOf(codes: Code[]): CodeRow[] {
     try {
       if (!oi.isInstruction) continue;
       const enc = oi.encoding;
-      if (enc !== EncodingKind.Legacy && enc !== EncodingKind.VEX) continue;
+      if (enc !== EncodingKind.Legacy && enc !== EncodingKind.VEX && enc !== EncodingKind.EVEX) continue;
       if (NEVER_EMITTED.test(codeNames[code]!)) continue;
       const kinds: number[] = [];
       for (let i = 0; i < oi.opCount; i++) kinds.push(oi.opKind(i));
       const flags =
         (oi.mode16 ? MODE16 : 0) | (oi.mode32 ? MODE32 : 0) | (oi.mode64 ? MODE64 : 0) | (enc === EncodingKind.VEX ? FLAG_VEX : 0) |
         (oi.defaultOpSize64 ? FLAG_DEFAULT_OP_SIZE_64 : 0) | (oi.canUseLockPrefix ? FLAG_LOCK : 0) | (oi.canUseRepPrefix ? FLAG_REP : 0) |
-        (oi.canUseRepnePrefix ? FLAG_REPNE : 0);
+        (oi.canUseRepnePrefix ? FLAG_REPNE : 0) | evexFlags(oi);
       const row = [code, oi.operandSize, oi.addressSize, MemorySizeExt.size(oi.memorySize), flags, ...kinds];
       // Later duplicates (same kinds, sizes, modes and encoding) are alternative opcodes for the same thing; keep the first.
-      const same = (r: CodeRow): boolean => (r[4]! & (MODE16 | MODE32 | MODE64 | FLAG_VEX)) === (flags & (MODE16 | MODE32 | MODE64 | FLAG_VEX)) && r.slice(1, 4).join() === row.slice(1, 4).join() && r.slice(KINDS_AT).join() === kinds.join();
+      const same = (r: CodeRow): boolean => (r[4]! & (MODE16 | MODE32 | MODE64 | FLAG_VEX | FLAG_EVEX)) === (flags & (MODE16 | MODE32 | MODE64 | FLAG_VEX | FLAG_EVEX)) && r.slice(1, 4).join() === row.slice(1, 4).join() && r.slice(KINDS_AT).join() === kinds.join();
       if (rows.some(same)) continue;
       rows.push(row);
     } finally {

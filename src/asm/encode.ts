@@ -1,9 +1,9 @@
 // Turns (iced Code, operands) into bytes with iced's Encoder, and reports where symbolic or RIP-relative fields
 // landed so they can be patched or turned into relocations.
 import type { CodeInfo } from './codeIndex.js';
-import { Encoder, Instruction, OpKind, Register, OpCodeOperandKind as K } from './iced.js';
+import { Encoder, Instruction, OpKind, Register, RoundingControl, OpCodeOperandKind as K } from './iced.js';
 import { fixedReg, IMPLICIT_KINDS } from './match.js';
-import type { MemOperand, Operand } from './operands.js';
+import type { MemOperand, Operand, RoundingMode } from './operands.js';
 
 export interface Fixup {
   /** Offset of the field within the instruction. */
@@ -40,6 +40,24 @@ export interface EncodeOptions {
   prefixes: { lock?: boolean; rep?: boolean; repne?: boolean };
   /** `{vex3}`: never use the two-byte VEX form. */
   vex3?: boolean;
+  /** EVEX `{rn-sae}`... / `{sae}`. */
+  rounding?: RoundingMode;
+}
+
+const ROUNDING_CONTROL: Record<Exclude<RoundingMode, 'sae'>, RoundingControl> = {
+  rn: RoundingControl.RoundToNearest, rd: RoundingControl.RoundDown, ru: RoundingControl.RoundUp, rz: RoundingControl.RoundTowardZero,
+};
+
+/** The EVEX decorations: the destination's mask and zeroing, a broadcast, rounding or SAE. */
+function setDecorations(ins: Instruction, ops: Operand[], mem: MemOperand | undefined, rounding: RoundingMode | undefined): void {
+  const dst = ops[0];
+  if (dst && dst.kind !== 'imm') {
+    if (dst.mask) ins.opMask = dst.mask.reg;
+    if (dst.zeroing) ins.zeroingMasking = true;
+  }
+  if (mem?.bcst) ins.isBroadcast = true;
+  if (rounding === 'sae') ins.suppressAllExceptions = true;
+  else if (rounding) ins.roundingControl = ROUNDING_CONTROL[rounding];
 }
 
 const encoders = new Map<number, InstanceType<typeof Encoder>>();
@@ -142,7 +160,8 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
         else if (opts.dispSize === 1) dsz = 1;
         else if (op.disp.value !== 0n) {
           const v = ab === 64 ? op.disp.value : BigInt.asIntN(ab, op.disp.value);
-          dsz = v >= -128n && v <= 127n ? 1 : full;
+          // EVEX: iced scales a byte displacement by the operand size (disp8*N) where it can, as GNU does.
+          dsz = (v >= -128n && v <= 127n) || ci.evex ? 1 : full;
         }
         // A RIP-relative field is patched after encoding, so iced only has to reserve it.
         const dv = symbolic || isRip ? 0n : op.disp.value;
@@ -151,6 +170,7 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
         if (op.seg && op.seg.reg !== defaultSegment(op)) ins.segmentPrefix = op.seg.reg;
       }
     }
+    if (ci.evex) setDecorations(ins, ops, mem, opts.rounding);
     if (opts.prefixes.lock) ins.hasLockPrefix = true;
     if (opts.prefixes.rep) ins.hasRepPrefix = true;
     if (opts.prefixes.repne) ins.hasRepnePrefix = true;
@@ -180,6 +200,11 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
           dispFromEnd: co.displacementSize ? len - co.displacementOffset : 0,
           dispSize: co.displacementSize,
         };
+        // iced scales an EVEX displacement even into a full-size field (seen with an index and no base): the
+        // field must hold the displacement itself.
+        if (ci.evex && mem && co.displacementSize > 1 && !ripRel && mem.disp.symbol === undefined) {
+          writeLE(bytes, co.displacementOffset, co.displacementSize as 2 | 4, mem.disp.value);
+        }
         if (mem && (ripRel || mem.disp.symbol !== undefined)) {
           const off = co.displacementOffset;
           const size = co.displacementSize as 1 | 2 | 4 | 8;

@@ -29,6 +29,7 @@ export const {
   Register,
   RegisterExt,
   RflagsBits,
+  RoundingControl,
 } = iced;
 
 export type Code = IcedModule.Code;
@@ -39,3 +40,5 @@ export type OpKind = IcedModule.OpKind;
 export type MemorySize = IcedModule.MemorySize;
 export type Mnemonic = IcedModule.Mnemonic;
 export type EncodingKind = IcedModule.EncodingKind;
+export type OpCodeInfo = IcedModule.OpCodeInfo;
+export type RoundingControl = IcedModule.RoundingControl;

@@ -3,7 +3,8 @@
 import { OperandError } from './att.js';
 import { ExprError, ExprParser } from './expr.js';
 import type { RawOperand } from './lexer.js';
-import type { Expr, MemOperand, Operand } from './operands.js';
+import type { Expr, MemOperand, Operand, Rounding } from './operands.js';
+import { attachDecorations, peelDecorations, roundingOperand } from './decorations.js';
 import { lookupRegister, type RegInfo } from './registers.js';
 
 const SIZE_WORDS: Record<string, number> = {
@@ -38,7 +39,9 @@ export function parseIntelOperand(raw: RawOperand): Operand {
     text = t.trimStart();
   };
   let size: number | undefined;
-  const sm = /^([a-z]+)\s+ptr\b/i.exec(text);
+  // `DWORD BCST [rax]`: an EVEX broadcast of DWORD elements.
+  const sm = /^([a-z]+)\s+(ptr|bcst)\b/i.exec(text);
+  const bcst = sm?.[2]!.toLowerCase() === 'bcst';
   if (sm) {
     const sz = SIZE_WORDS[sm[1]!.toLowerCase()];
     if (sz === undefined) throw new OperandError(`unknown operand size '${sm[1]}'`, base, base + sm[1]!.length);
@@ -68,6 +71,7 @@ export function parseIntelOperand(raw: RawOperand): Operand {
   const open = text.indexOf('[');
   if (open < 0) {
     if (text === '') throw new OperandError('missing operand', raw.start, raw.end);
+    if (bcst) throw new OperandError('BCST needs a bracketed memory operand', raw.start, raw.end);
     const expr = parseExpr(text, base, raw.end);
     if (seg === undefined && size === undefined && expr.symbol === undefined) return { kind: 'imm', expr, ...span };
     const mem: MemOperand = { kind: 'mem', scale: 1, disp: expr, bare: true, ...span };
@@ -83,6 +87,7 @@ export function parseIntelOperand(raw: RawOperand): Operand {
   const mem: MemOperand = { kind: 'mem', scale: 1, disp: { value: 0n }, bare: false, ...span };
   if (seg) mem.seg = seg;
   if (size !== undefined) mem.size = size;
+  if (bcst) mem.bcst = {};
   // Split the bracket contents into signed terms; registers become base/index, the rest is the displacement.
   const dispParts: string[] = [];
   if (before !== '') dispParts.push('+(' + before + ')');
@@ -157,7 +162,7 @@ export function parseIntelOperand(raw: RawOperand): Operand {
   return mem;
 }
 
-export function parseIntelOperands(raws: RawOperand[]): Operand[] {
+export function parseIntelOperands(raws: RawOperand[]): IntelOperands {
   // `jmp 0x10:0x1000` (direct far): selector and offset become two immediates, as AT&T writes them.
   const only = raws.length === 1 ? raws[0]! : undefined;
   const far = only && !only.text.includes('[') ? /^([^:]+?)\s*:\s*([^:]+)$/.exec(only.text) : null;
@@ -170,5 +175,29 @@ export function parseIntelOperands(raws: RawOperand[]): Operand[] {
       { kind: 'imm', expr: parseExpr(far[2]!, offStart, only.end), start: offStart, end: only.end },
     ];
   }
-  return raws.map(parseIntelOperand);
+  return parseDecorated(raws);
 }
+
+/** The operands with their AVX-512 decorations; a rounding operand (`{rn-sae}`, or one after a register) is set aside. */
+function parseDecorated(raws: RawOperand[]): IntelOperands {
+  const ops: Operand[] = [];
+  let rounding: Rounding | undefined;
+  const setRounding = (r: Rounding): void => {
+    if (rounding) throw new OperandError('duplicated rounding operand', r.start, r.end);
+    rounding = r;
+  };
+  for (const written of raws) {
+    const mode = roundingOperand(written);
+    if (mode) {
+      setRounding({ mode, at: ops.length, start: written.start, end: written.end });
+      continue;
+    }
+    const { raw, deco } = peelDecorations(written, true);
+    ops.push(attachDecorations(parseIntelOperand(raw), deco));
+    if (deco?.rounding) setRounding({ mode: deco.rounding, at: ops.length, start: deco.start, end: deco.end });
+  }
+  return Object.assign(ops, rounding ? { rounding } : {});
+}
+
+/** Intel operands, and the rounding operand when there is one. */
+export type IntelOperands = Operand[] & { rounding?: Rounding };

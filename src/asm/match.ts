@@ -16,6 +16,8 @@ const REG_CLASS: Partial<Record<number, RegClass>> = {
   [K.mm_reg]: 'mm', [K.mm_rm]: 'mm',
   [K.xmm_reg]: 'xmm', [K.xmm_rm]: 'xmm', [K.xmm_vvvv]: 'xmm', [K.xmm_is4]: 'xmm', [K.xmm_is5]: 'xmm',
   [K.ymm_reg]: 'ymm', [K.ymm_rm]: 'ymm', [K.ymm_vvvv]: 'ymm', [K.ymm_is4]: 'ymm', [K.ymm_is5]: 'ymm',
+  [K.zmm_reg]: 'zmm', [K.zmm_rm]: 'zmm', [K.zmm_vvvv]: 'zmm',
+  [K.k_reg]: 'k', [K.k_rm]: 'k', [K.k_vvvv]: 'k',
   [K.sti_opcode]: 'st',
 };
 
@@ -23,7 +25,7 @@ const REG_OR_MEM: Partial<Record<number, RegClass>> = {
   [K.r8_or_mem]: 'gpr8', [K.r16_or_mem]: 'gpr16', [K.r32_or_mem]: 'gpr32', [K.r32_or_mem_mpx]: 'gpr32',
   [K.r64_or_mem]: 'gpr64', [K.r64_or_mem_mpx]: 'gpr64', [K.r16_reg_mem]: 'gpr16', [K.r32_reg_mem]: 'gpr32',
   [K.r64_reg_mem]: 'gpr64', [K.mm_or_mem]: 'mm', [K.xmm_or_mem]: 'xmm', [K.ymm_or_mem]: 'ymm',
-  [K.bnd_or_mem_mpx]: 'bnd',
+  [K.zmm_or_mem]: 'zmm', [K.k_or_mem]: 'k', [K.bnd_or_mem_mpx]: 'bnd',
 };
 
 const FIXED_REG: Partial<Record<number, Register>> = {
@@ -111,6 +113,8 @@ export function immBits(k: number): number {
 
 export interface MatchCtx {
   bitness: number;
+  /** An EVEX encoding: xmm16-31/ymm16-31 and zmm-indexed addresses exist. */
+  evex?: boolean;
 }
 
 export function operandFits(k: number, op: Operand, ctx: MatchCtx): boolean {
@@ -121,7 +125,7 @@ export function operandFits(k: number, op: Operand, ctx: MatchCtx): boolean {
       const cls = REG_CLASS[k] ?? REG_OR_MEM[k];
       if (cls === undefined || cls !== op.info.cls) return false;
       // Without EVEX, only xmm0-15/ymm0-15 exist.
-      if ((cls === 'xmm' || cls === 'ymm') && op.info.num >= 16) return false;
+      if ((cls === 'xmm' || cls === 'ymm') && op.info.num >= 16 && !ctx.evex) return false;
       return true;
     }
     case 'mem': {
@@ -129,8 +133,9 @@ export function operandFits(k: number, op: Operand, ctx: MatchCtx): boolean {
         return !isVectorIndexed(op);
       }
       if (k === K.mem_offs) return op.base === undefined && op.index === undefined;
-      if (k === K.mem_vsib32x || k === K.mem_vsib64x) return op.index?.cls === 'xmm';
-      if (k === K.mem_vsib32y || k === K.mem_vsib64y) return op.index?.cls === 'ymm';
+      if (k === K.mem_vsib32x || k === K.mem_vsib64x) return op.index?.cls === 'xmm' && (op.index.num < 16 || ctx.evex === true);
+      if (k === K.mem_vsib32y || k === K.mem_vsib64y) return op.index?.cls === 'ymm' && (op.index.num < 16 || ctx.evex === true);
+      if (k === K.mem_vsib32z || k === K.mem_vsib64z) return op.index?.cls === 'zmm';
       return false;
     }
     case 'imm':
@@ -139,7 +144,7 @@ export function operandFits(k: number, op: Operand, ctx: MatchCtx): boolean {
 }
 
 function isVectorIndexed(op: Operand): boolean {
-  return op.kind === 'mem' && (op.index?.cls === 'xmm' || op.index?.cls === 'ymm');
+  return op.kind === 'mem' && (op.index?.cls === 'xmm' || op.index?.cls === 'ymm' || op.index?.cls === 'zmm');
 }
 
 export { K as Kinds };

@@ -1,6 +1,7 @@
 // GNU mnemonic spellings mapped onto iced's mnemonic names: condition-code synonyms, AT&T-only names
 // (cltq, movzbl, ...), and the size suffixes b/w/l/q (plus the x87 memory suffixes).
 import { lookupCodes, type CodeInfo } from './codeIndex.js';
+import { vectorSuffix } from './evex.js';
 
 /** A way to read the written mnemonic: iced codes plus the size facts the spelling implies. */
 export interface Reading {
@@ -13,6 +14,8 @@ export interface Reading {
   srcBits?: number;
   movabs?: boolean;
   far?: boolean;
+  /** Source vector bytes from an AT&T x/y suffix (`vcvtpd2psx`). */
+  vecBytes?: number;
   /** 0: the name as written (or a fixed alias); 1: a suffix-stripped reading, only tried when tier 0 fits nothing. */
   tier: 0 | 1;
 }
@@ -125,6 +128,11 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
       push(lookupCodes(base), sfx ? { far: true, dataSize: SUFFIX_BITS[sfx]! } : { far: true });
       return out;
     }
+  }
+  const xy = syntax === 'att' ? vectorSuffix(name) : undefined;
+  if (xy) {
+    push(lookupCodes(xy.base), { vecBytes: xy.vecBytes });
+    return out;
   }
   push(lookupCodes(canonical(name)));
   tier = 1;

@@ -12,7 +12,16 @@ interface Span {
   end: number;
 }
 
-export interface RegOperand extends Span {
+/** AVX-512 decorations written after an operand: `{%k1}` opmask and `{z}` zeroing (GNU allows them on the destination only). */
+interface Masked {
+  mask?: RegInfo;
+  zeroing?: boolean;
+  /** Where the decorations were written (for messages). */
+  decoStart?: number;
+  decoEnd?: number;
+}
+
+export interface RegOperand extends Span, Masked {
   kind: 'reg';
   info: RegInfo;
 }
@@ -22,8 +31,13 @@ export interface ImmOperand extends Span {
   expr: Expr;
 }
 
-export interface MemOperand extends Span {
+export interface MemOperand extends Span, Masked {
   kind: 'mem';
+  /**
+   * An EVEX broadcast: `{1toN}` gives the element count (AT&T and Intel), Intel `DWORD BCST` the element size
+   * (then `size` is the element's size, not the operand's).
+   */
+  bcst?: { count?: number };
   seg?: RegInfo;
   base?: RegInfo;
   index?: RegInfo;
@@ -49,4 +63,13 @@ export interface ParsedInsn {
   prefixes: string[];
   /** Pseudo prefixes such as `load`, `store`, `disp8`, `disp32`. */
   pseudo: string[];
+  /** EVEX embedded rounding `{rn-sae}`... or `{sae}`: `at` is how many operands (Intel order) precede it. */
+  rounding?: Rounding;
+}
+
+export type RoundingMode = 'rn' | 'rd' | 'ru' | 'rz' | 'sae';
+
+export interface Rounding extends Span {
+  mode: RoundingMode;
+  at: number;
 }

@@ -5,7 +5,8 @@ import { modeBit, type CodeInfo } from './codeIndex.js';
 import { encodeCandidate, encodeFarDirect, insertBytes, orderPrefixes, prefixCount, type Encoded } from './encode.js';
 import { Kinds as K, isRegOrMemKind, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
 import { readMnemonic, type Reading } from './mnemonics.js';
-import type { ImmOperand, MemOperand, Operand, ParsedInsn, RegOperand } from './operands.js';
+import type { ImmOperand, MemOperand, Operand, ParsedInsn, RegOperand, Rounding } from './operands.js';
+import { checkDecorationPlacement, chooseVexOrEvex, comparePseudo, evexFits, explainDecorations } from './evex.js';
 import { lookupRegister, registerAvailable, type RegInfo } from './registers.js';
 
 import { InsnError } from './errors.js';
@@ -76,7 +77,12 @@ function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: s
   }
   // aam/aad default to base 10.
   if ((mnemonic === 'aam' || mnemonic === 'aad') && ops.length === 0) ops.push({ kind: 'imm', expr: { value: 10n }, ...span });
-  // SSE/AVX compare pseudo-ops: cmpnlesd x,y is cmpsd x,y,6.
+  // AVX/AVX-512 compare pseudo-ops (32 predicates, vpcmp*), then SSE's: cmpnlesd x,y is cmpsd x,y,6.
+  const vcmp = comparePseudo(mnemonic);
+  if (vcmp && ops.length >= 2) {
+    mnemonic = vcmp.mnemonic;
+    ops.push({ kind: 'imm', expr: { value: BigInt(vcmp.predicate) }, ...span });
+  }
   const cmp = CMP_PSEUDO.exec(mnemonic);
   if (cmp && (ops.length === 2 || ops.length === 3)) {
     const pred = CMP_PREDICATES.indexOf(cmp[2]!);
@@ -134,8 +140,9 @@ function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
 /** Forms without an operand size that GNU still lets carry a q suffix in 64-bit code. */
 const Q_SUFFIX_SIZELESS = /^(Lgdt|Sgdt|Lidt|Sidt|Cmpxchg8b)_/;
 
-function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOptions, isDirectBranch: boolean): boolean {
+function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOptions, isDirectBranch: boolean, rounding?: Rounding): boolean {
   if (ci.userKinds.length !== ops.length) return false;
+  if (!evexFits(ci, ops, rounding, r.vecBytes)) return false;
   if (!(ci.modes & modeBit(opts.bitness))) return false;
   // Far indirect branches: `ljmp *mem` in AT&T, `jmp FWORD PTR [mem]` in Intel.
   // GNU's Intel syntax has no spelling for m16:64 (TBYTE PTR is refused), only DWORD/FWORD.
@@ -169,8 +176,9 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
       if (!isDirectBranch) return false;
       continue;
     }
-    if (!operandFits(k, op, { bitness: opts.bitness })) return false;
-    if (op.kind === 'mem') {
+    if (!operandFits(k, op, { bitness: opts.bitness, evex: ci.evex !== undefined })) return false;
+    // A broadcast's size is its element's (evexFits).
+    if (op.kind === 'mem' && !op.bcst) {
       const want = op.size ?? r.memBytes;
       if (want !== undefined && ci.memBytes !== 0 && want !== ci.memBytes) return false;
       if (r.memBytes !== undefined && ci.memBytes === 0) return false;
@@ -206,9 +214,6 @@ function checkRegisters(ops: Operand[], opts: SelectOptions): void {
       }
       if ((r.cls === 'cr' && ![0, 2, 3, 4, 8].includes(r.num)) || (r.cls === 'dr' && r.num >= 8)) {
         throw new InsnError(`'${r.name}' is not an architectural register (using it raises #UD)`, op.start, op.end);
-      }
-      if (r.cls === 'zmm' || r.cls === 'k' || ((r.cls === 'xmm' || r.cls === 'ymm') && r.num >= 16)) {
-        throw new InsnError(`'${r.name}' needs EVEX (AVX-512), which patchc does not encode`, op.start, op.end);
       }
     }
     if (op.kind === 'mem') {
@@ -256,6 +261,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     throw new InsnError(`unknown instruction '${insn.mnemonic}'`, mspan.start, mspan.end, near.length > 0 ? [`did you mean ${near.map((n) => `'${n}'`).join(', ')}?`] : undefined);
   }
   checkRegisters(ops, opts);
+  checkDecorationPlacement(insn, opts.syntax);
   if (opts.bitness !== 64 && readings.some((r) => r.movabs)) throw new InsnError(`'${insn.mnemonic}' exists only in 64-bit code (GNU as refuses it here); write mov`, mspan.start, mspan.end);
   if (opts.bitness === 64 && AMBIGUOUS64.has(mnemonic) && ops.every((o) => o.kind !== 'mem' || o.size === undefined)) {
     throw new InsnError(`'${insn.mnemonic}' is ambiguous in 64-bit code`, mspan.start, mspan.end, [
@@ -283,7 +289,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   for (const r of readings) {
     if (r.tier === 1 && matches.length > 0) break;
     for (const ci of r.codes) {
-      const fits = candidateFits(ci, r, ops, opts, false);
+      const fits = candidateFits(ci, r, ops, opts, false, insn.rounding);
       if (fits) matches.push({ ci, ops, swapped: false });
       if (fits && insn.pseudo.includes('{load}') && ops.length === 2 && (COMMUTATIVE.has(mnemonic) || COMMUTATIVE.has(mnemonic.slice(0, -1)))) {
         const sw = [ops[1]!, ops[0]!];
@@ -303,7 +309,8 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
       }
     }
   }
-  if (matches.length === 0) throw explainMismatch(insn, readings, ops, opts);
+  if (matches.length === 0) throw explainEvexMismatch(insn, readings, ops, opts) ?? explainMismatch(insn, readings, ops, opts);
+  matches = chooseVexOrEvex(matches, pseudo, insn);
   refuseSizeFromValue(insn, readings, ops, opts, matches);
 
   // Operand size: when the operands do not decide it, GNU takes the mode default (warning if memory is involved).
@@ -383,7 +390,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   for (const m of matches) {
     let e: Encoded;
     try {
-      e = encodeCandidate(m.ci, m.ops, { bitness: opts.bitness, ...(dispSize ? { dispSize } : {}), prefixes: { lock, rep, repne }, vex3: pseudo.has('{vex3}') });
+      e = encodeCandidate(m.ci, m.ops, { bitness: opts.bitness, ...(dispSize ? { dispSize } : {}), prefixes: { lock, rep, repne }, vex3: pseudo.has('{vex3}'), ...(insn.rounding ? { rounding: insn.rounding.mode } : {}) });
     } catch (err) {
       lastErr = err;
       continue;
@@ -565,6 +572,17 @@ function selectFarDirect(insn: ParsedInsn, r: Reading, ops: ImmOperand[], opts: 
   }
   const encoded = encodeFarDirect(ci, Number(sel.expr.value), v, off.expr.symbol, opts.bitness);
   return { kind: 'fixed', encoded, code: ci, warnings };
+}
+
+/** A decoration no fitting form takes, or a gather/scatter without its mask (evex.ts words the message). */
+function explainEvexMismatch(insn: ParsedInsn, readings: Reading[], ops: Operand[], opts: SelectOptions): InsnError | undefined {
+  const some = (test: (ci: CodeInfo, r: Reading) => boolean): boolean => readings.some((r) => r.codes.some((ci) => test(ci, r)));
+  return explainDecorations(
+    insn,
+    ops,
+    (o, rounding) => some((ci, r) => candidateFits(ci, r, o, opts, false, rounding)),
+    () => some((ci, r) => ci.evex?.maskRequired === true && candidateFits(ci, r, [{ ...ops[0]!, mask: lookupRegister('k1')! } as Operand, ...ops.slice(1)], opts, false)),
+  );
 }
 
 function explainMismatch(insn: ParsedInsn, readings: Reading[], ops: Operand[], opts: SelectOptions): InsnError {

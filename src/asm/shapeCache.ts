@@ -109,6 +109,8 @@ export function rememberTemplate(shape: Shape, sel: Selected): void {
   if (sel.kind !== 'fixed' || sel.warnings.length > 0) return;
   const e = sel.encoded;
   if (e.fixups.length > 0) return;
+  // EVEX scales a byte displacement by the operand size (disp8*N): which values fit it is not the shape's class.
+  if (sel.code.evex && shape.disp !== undefined) return;
   const f = e.fields ?? NO_FIELDS;
   const n = e.bytes.length;
   const t: Template = { key: shape.key, mode: shape.mode, pieces: shapePieces(shape), immCls: shape.immCls, dispCls: shape.dispCls, immFirst: shape.immFirst, next: undefined, sel: { kind: 'fixed', encoded: { bytes: e.bytes.slice(), fixups: [] }, code: sel.code, warnings: [] }, immAt: 0, immSize: 0, dispAt: 0, dispSize: 0 };
