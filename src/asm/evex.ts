@@ -44,6 +44,8 @@ export function checkDecorationPlacement(insn: ParsedInsn, syntax: 'att' | 'inte
   throw new InsnError(`'${insn.mnemonic}': misplaced '${text}'`, rc.start, rc.end, [`GNU as takes it ${where}`]);
 }
 
+const EXACT_CONVERSION = /^EVEX_Vcvtu?si2sd_xmm_xmm_rm32/;
+
 function bcstOperand(ops: Operand[]): MemOperand | undefined {
   return ops.find((o): o is MemOperand => o.kind === 'mem' && o.bcst !== undefined);
 }
@@ -54,9 +56,9 @@ function bcstOperand(ops: Operand[]): MemOperand | undefined {
  * `{1toN}` the count, an AT&T x/y suffix the vector), rounding or SAE (register operands only).
  */
 export function evexFits(ci: CodeInfo, ops: Operand[], rounding: Rounding | undefined, vecBytes: number | undefined): boolean {
+  if (vecBytes !== undefined && ci.memBytes !== vecBytes) return false;
   const caps = ci.evex;
   if (!caps) return !hasDecorations(ops, rounding);
-  if (vecBytes !== undefined && ci.memBytes !== vecBytes) return false;
   const dst = ops[0];
   if (caps.maskRequired && (!dst || dst.kind === 'imm' || !dst.mask)) return false;
   if (dst && dst.kind !== 'imm') {
@@ -72,14 +74,20 @@ export function evexFits(ci: CodeInfo, ops: Operand[], rounding: Rounding | unde
   }
   if (rounding) {
     if (rounding.mode === 'sae' ? !caps.sae : !caps.rounding) return false;
+    // A 32-bit integer converts to double exactly: iced allows rounding there, GNU does not.
+    if (EXACT_CONVERSION.test(ci.name)) return false;
     if (ops.some((o) => o.kind === 'mem')) return false;
   }
   return true;
 }
 
+// AVX-VNNI, AVX-IFMA and AVX-NE-CONVERT: VEX forms newer than their AVX-512 twins, which GNU emits only with
+// `{vex}`; without it, EVEX.
+const EVEX_UNLESS_VEX_PREFIX = new Set(['vpdpbusd', 'vpdpbusds', 'vpdpwssd', 'vpdpwssds', 'vpmadd52luq', 'vpmadd52huq', 'vcvtneps2bf16']);
+
 /**
- * GNU takes the VEX form whenever one fits (even where EVEX's compressed displacement would be shorter);
- * `{evex}` asks for EVEX, `{vex}`/`{vex3}` for VEX.
+ * GNU takes the VEX form whenever one fits (even where EVEX's compressed displacement would be shorter),
+ * except for the names above; `{evex}` asks for EVEX, `{vex}`/`{vex3}` for VEX.
  */
 export function chooseVexOrEvex(matches: Match[], pseudo: Set<string>, insn: ParsedInsn): Match[] {
   const at = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
@@ -89,9 +97,11 @@ export function chooseVexOrEvex(matches: Match[], pseudo: Set<string>, insn: Par
     return e;
   }
   const vex = matches.filter((m) => !m.ci.evex);
-  if (vex.length === 0 && (pseudo.has('{vex}') || pseudo.has('{vex2}') || pseudo.has('{vex3}'))) {
+  const vexAsked = pseudo.has('{vex}') || pseudo.has('{vex2}') || pseudo.has('{vex3}');
+  if (vex.length === 0 && vexAsked) {
     throw new InsnError(`'${insn.mnemonic}' with these operands needs EVEX, but a {vex} prefix asks for VEX`, at.start, at.end);
   }
+  if (!vexAsked && EVEX_UNLESS_VEX_PREFIX.has(insn.mnemonic.toLowerCase()) && vex.length < matches.length) return matches.filter((m) => m.ci.evex);
   return vex.length > 0 ? vex : matches;
 }
 
@@ -148,8 +158,12 @@ const VCMP_RE = /^vcmp([a-z_]+?)(ps|pd|ss|sd|ph|sh)$/;
 // vpcmp{eq,lt,le,neq,nlt,nle}{b,w,d,q,ub,uw,ud,uq}; vpcmpeq[bwdq] are instructions of their own.
 const VPCMP_PREDICATES: Record<string, number> = { eq: 0, lt: 1, le: 2, neq: 4, nlt: 5, nle: 6 };
 const VPCMP_RE = /^vpcmp(eq|lt|le|neq|nlt|nle)(u?[bwdq])$/;
+const PCLMUL_RE = /^(v?)pclmul([lh])q([lh])qdq$/;
 
-/** `vcmpnle_uqps` is `vcmpps` with predicate 22, `vpcmpltud` is `vpcmpud` with 1 (undefined: not a pseudo-op). */
+/**
+ * `vcmpnle_uqps` is `vcmpps` with predicate 22, `vpcmpltud` is `vpcmpud` with 1, `pclmulhqlqdq` is `pclmulqdq`
+ * with 1 (undefined: not a pseudo-op).
+ */
 export function comparePseudo(mnemonic: string): { mnemonic: string; predicate: number } | undefined {
   const v = VCMP_RE.exec(mnemonic);
   if (v) {
@@ -159,15 +173,19 @@ export function comparePseudo(mnemonic: string): { mnemonic: string; predicate: 
   }
   const p = VPCMP_RE.exec(mnemonic);
   if (p && !(p[1] === 'eq' && p[2]!.length === 1)) return { mnemonic: `vpcmp${p[2]}`, predicate: VPCMP_PREDICATES[p[1]!]! };
+  // pclmulhqlqdq: which quadwords of the sources (imm bits 0 and 4).
+  const c = PCLMUL_RE.exec(mnemonic);
+  if (c) return { mnemonic: `${c[1]}pclmulqdq`, predicate: (c[2] === 'h' ? 1 : 0) | (c[3] === 'h' ? 0x10 : 0) };
   return undefined;
 }
 
-// AT&T names whose x/y suffix gives the source vector size, where xmm and ymm (or memory) sources share a
-// destination: `vcvtpd2psx (%rax){1to2},%xmm0`.
-const XY_SUFFIXED = /^(vcvtpd2dq|vcvtpd2ps|vcvttpd2dq|vcvtpd2udq|vcvttpd2udq|vcvtqq2ps|vcvtuqq2ps)([xy])$/;
+// AT&T names whose x/y (vfpclass: also z) suffix gives the source vector size, where sources of several sizes
+// share a destination: `vcvtpd2psx (%rax){1to2},%xmm0`, `vfpclasspsz $4,(%rax),%k1`.
+const XY_SUFFIXED = /^(vcvtpd2dq|vcvtpd2ps|vcvttpd2dq|vcvtpd2udq|vcvttpd2udq|vcvtqq2ps|vcvtuqq2ps)([xy])$|^(vfpclassp[sdh])([xyz])$/;
+const SUFFIX_BYTES: Record<string, number> = { x: 16, y: 32, z: 64 };
 
-/** The base name and source vector bytes of an x/y-suffixed conversion, if the name is one. */
+/** The base name and source vector bytes of an x/y/z-suffixed instruction, if the name is one. */
 export function vectorSuffix(name: string): { base: string; vecBytes: number } | undefined {
   const m = XY_SUFFIXED.exec(name);
-  return m ? { base: m[1]!, vecBytes: m[2] === 'x' ? 16 : 32 } : undefined;
+  return m ? { base: (m[1] ?? m[3])!, vecBytes: SUFFIX_BYTES[(m[2] ?? m[4])!]! } : undefined;
 }

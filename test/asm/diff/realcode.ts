@@ -27,7 +27,12 @@ export interface RealCodeSample {
    * after the first few bytes if the address falls inside an instruction.
    */
   startAt?: number;
+  /** Keep only instructions whose objdump text matches (the AVX-512 samples: zmm, xmm16+, masks...). */
+  only?: RegExp;
 }
+
+// What only EVEX encodes, as objdump prints it: zmm, xmm16-31/ymm16-31, opmask registers, broadcasts, rounding.
+const EVEX_TEXT = /zmm|[xy]mm(1[6-9]|2\d|3[01])|\bk[0-7]\b|%k[0-7]|\{1to|sae\}|BCST/;
 
 const LIB64 = '/usr/lib/x86_64-linux-gnu';
 
@@ -43,6 +48,9 @@ export const REALCODE_SAMPLES: RealCodeSample[] = [
   { name: 'libresolv-att-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, limit: 1000 },
   { name: 'libresolv-intel-32', binary: '/usr/lib32/libresolv.so.2', syntax: 'intel', bitness: 32, limit: 1000 },
   { name: 'ld-att-32', binary: '/usr/lib32/ld-linux.so.2', syntax: 'att', bitness: 32, limit: 600 },
+  { name: 'libc-evex-att-64', binary: `${LIB64}/libc.so.6`, syntax: 'att', bitness: 64, limit: 1500, only: EVEX_TEXT },
+  { name: 'libc-evex-intel-64', binary: `${LIB64}/libc.so.6`, syntax: 'intel', bitness: 64, limit: 1500, only: EVEX_TEXT },
+  { name: 'libcrypto-evex-att-64', binary: `${LIB64}/libcrypto.so.3`, syntax: 'att', bitness: 64, limit: 1000, only: EVEX_TEXT },
   { name: 'ls-att-64-blocks', binary: '/usr/bin/ls', syntax: 'att', bitness: 64, mode: 'blocks', limit: 120 },
   { name: 'ls-intel-64-blocks', binary: '/usr/bin/ls', syntax: 'intel', bitness: 64, mode: 'blocks', limit: 120 },
   { name: 'libresolv-att-32-blocks', binary: '/usr/lib32/libresolv.so.2', syntax: 'att', bitness: 32, mode: 'blocks', limit: 100 },
@@ -196,6 +204,7 @@ export async function extractSample(s: RealCodeSample): Promise<{ items: string[
   const stats: ExtractStats = { seen: 0, branchesToLabels: 0, droppedBranches: 0, droppedOther: 0 };
   await streamObjdump(s, (insn) => {
     stats.seen++;
+    if (s.only && !s.only.test(insn.text)) return true;
     const n = normalizeObjdumpInsn(insn.text, s.syntax);
     if (n === 'branch') stats.droppedBranches++;
     else if (n === null) stats.droppedOther++;
