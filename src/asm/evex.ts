@@ -3,6 +3,7 @@
 // compression included, which agrees with GNU's).
 import type { CodeInfo } from './codeIndex.js';
 import { InsnError } from './errors.js';
+import { OpCodeOperandKind as K } from './iced.js';
 import type { MemOperand, Operand, ParsedInsn, Rounding } from './operands.js';
 import type { Match } from './quirks.js';
 
@@ -44,7 +45,7 @@ export function checkDecorationPlacement(insn: ParsedInsn, syntax: 'att' | 'inte
   throw new InsnError(`'${insn.mnemonic}': misplaced '${text}'`, rc.start, rc.end, [`GNU as takes it ${where}`]);
 }
 
-const EXACT_CONVERSION = /^EVEX_Vcvtu?si2sd_xmm_xmm_rm32/;
+const EXACT_CONVERSION = /^EVEX_Vcvt(u?si2sd_xmm_xmm_rm32|u?dq2pd_zmm)/;
 
 function bcstOperand(ops: Operand[]): MemOperand | undefined {
   return ops.find((o): o is MemOperand => o.kind === 'mem' && o.bcst !== undefined);
@@ -74,7 +75,7 @@ export function evexFits(ci: CodeInfo, ops: Operand[], rounding: Rounding | unde
   }
   if (rounding) {
     if (rounding.mode === 'sae' ? !caps.sae : !caps.rounding) return false;
-    // A 32-bit integer converts to double exactly: iced allows rounding there, GNU does not.
+    // 32-bit integers convert to double exactly: iced allows rounding there, GNU does not.
     if (EXACT_CONVERSION.test(ci.name)) return false;
     if (ops.some((o) => o.kind === 'mem')) return false;
   }
@@ -188,4 +189,31 @@ const SUFFIX_BYTES: Record<string, number> = { x: 16, y: 32, z: 64 };
 export function vectorSuffix(name: string): { base: string; vecBytes: number } | undefined {
   const m = XY_SUFFIXED.exec(name);
   return m ? { base: (m[1] ?? m[3])!, vecBytes: SUFFIX_BYTES[(m[2] ?? m[4])!]! } : undefined;
+}
+
+// Complex FP16 multiplies write a register no source may share.
+const DISTINCT_DESTINATION = /^vfc?(madd|mul)c[ps]h$/;
+
+/**
+ * Register choices GNU rejects (complex FP16 multiplies sharing the destination) or only warns about (a
+ * gather's destination, index and, for VEX, mask sharing a register; a 4FMAPS/4VNNIW source group named by
+ * another register than its first): refused either way.
+ */
+export function checkRegisterRules(m: Match, mnemonic: string, at: { start: number; end: number }): void {
+  const regs = m.ops.map((o) => (o.kind === 'reg' ? o.info.num : -1));
+  const group = m.ci.userKinds.findIndex((k) => k === K.zmmp3_vvvv || k === K.xmmp3_vvvv);
+  const g = m.ops[group];
+  if (g?.kind === 'reg' && g.info.num % 4 !== 0) {
+    const first = g.info.num & ~3;
+    throw new InsnError(`'${g.info.name}' stands for the group ${g.info.cls}${first}-${g.info.cls}${first + 3}: write ${g.info.cls}${first}`, g.start, g.end, ['GNU as takes it with a warning']);
+  }
+  if (DISTINCT_DESTINATION.test(mnemonic) && regs.slice(1).includes(regs[0]!)) {
+    throw new InsnError(`destination and source registers must be distinct for '${mnemonic}'`, at.start, at.end);
+  }
+  const vsib = m.ops.find((o): o is MemOperand => o.kind === 'mem' && o.index !== undefined && /^[xyz]mm$/.test(o.index.cls));
+  if (!vsib || m.ops[0]?.kind !== 'reg') return;
+  const shared = m.ci.evex ? [regs[0]!, vsib.index!.num] : [regs[0]!, vsib.index!.num, ...regs.slice(2)];
+  if (new Set(shared).size < shared.length) {
+    throw new InsnError(`${m.ci.evex ? 'index and destination' : 'mask, index, and destination'} registers of '${mnemonic}' must be distinct`, at.start, at.end, ['GNU as only warns, and the CPU raises #UD']);
+  }
 }

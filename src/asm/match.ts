@@ -16,7 +16,7 @@ const REG_CLASS: Partial<Record<number, RegClass>> = {
   [K.mm_reg]: 'mm', [K.mm_rm]: 'mm',
   [K.xmm_reg]: 'xmm', [K.xmm_rm]: 'xmm', [K.xmm_vvvv]: 'xmm', [K.xmm_is4]: 'xmm', [K.xmm_is5]: 'xmm',
   [K.ymm_reg]: 'ymm', [K.ymm_rm]: 'ymm', [K.ymm_vvvv]: 'ymm', [K.ymm_is4]: 'ymm', [K.ymm_is5]: 'ymm',
-  [K.zmm_reg]: 'zmm', [K.zmm_rm]: 'zmm', [K.zmm_vvvv]: 'zmm',
+  [K.zmm_reg]: 'zmm', [K.zmm_rm]: 'zmm', [K.zmm_vvvv]: 'zmm', [K.zmmp3_vvvv]: 'zmm', [K.xmmp3_vvvv]: 'xmm',
   [K.k_reg]: 'k', [K.kp1_reg]: 'k', [K.k_rm]: 'k', [K.k_vvvv]: 'k',
   [K.sti_opcode]: 'st',
 };

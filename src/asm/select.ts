@@ -6,7 +6,8 @@ import { encodeCandidate, encodeFarDirect, insertBytes, orderPrefixes, prefixCou
 import { Kinds as K, isRegOrMemKind, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
 import { readMnemonic, type Reading } from './mnemonics.js';
 import type { ImmOperand, MemOperand, Operand, ParsedInsn, RegOperand, Rounding } from './operands.js';
-import { checkDecorationPlacement, chooseVexOrEvex, comparePseudo, evexFits, explainDecorations } from './evex.js';
+import { checkDecorationPlacement, checkRegisterRules, chooseVexOrEvex, comparePseudo, evexFits, explainDecorations } from './evex.js';
+import { narrowIgnoredW } from './ignoredW.js';
 import { lookupRegister, registerAvailable, type RegInfo } from './registers.js';
 
 import { InsnError } from './errors.js';
@@ -377,7 +378,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   if (mnemonic === 'int' && ops.length === 1 && ops[0]!.kind === 'imm' && ops[0]!.expr.value === 3n && !ops[0]!.expr.symbol) {
     return { kind: 'fixed', encoded: { bytes: new Uint8Array([0xcc]), fixups: [] }, code: matches[0]!.ci, warnings };
   }
-  matches = matches.map((m) => drop66(m, opts.bitness));
+  matches = matches.map((m) => narrowIgnoredW(drop66(m, opts.bitness)));
   matches = pruneDominated(matches, pseudo.size > 0);
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
   const m16 = memOperand(ops);
@@ -406,6 +407,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     const why = lastErr instanceof Error ? lastErr.message.replace(/ \(.*\)$/, '') : 'no encoding';
     throw new InsnError(`cannot encode '${insn.mnemonic}' with these operands: ${why}`, mspan.start, insn.operands.at(-1)?.end ?? mspan.end);
   }
+  checkRegisterRules(best.m, mnemonic, { start: mspan.start, end: insn.operands.at(-1)?.end ?? mspan.end });
   const encoded = addExplicitPrefixes(best.e, best.m, insn, opts);
   return { kind: 'fixed', encoded, code: best.m.ci, warnings };
 }
@@ -470,8 +472,12 @@ function addressSizeFromOperand(p: 'addr16' | 'addr32', insn: ParsedInsn, bitnes
   if (regs.some((r) => r.name === 'rip' || r.name === 'eip')) throw new InsnError(`'${p}' cannot be used with a RIP-relative operand (GNU as refuses it)`, at.start, at.end);
   if (regs.length === 0) {
     if (size === 16 && bitness !== 16) throw new InsnError(`'${p}' with an absolute address is not supported (GNU as would encode a 16-bit displacement)`, at.start, at.end);
+    // GNU then takes the accumulator's moffs32 form (67 a1), which patchc does not emit.
+    const acc = insn.operands.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr') && o.info.num === 0 && !o.info.highByte);
+    if (bitness === 64 && acc && /^mov[bwlq]?$/.test(insn.mnemonic.toLowerCase())) throw new InsnError(`'${p}' mov with an absolute address is not supported (GNU as would use the moffs form)`, at.start, at.end);
     return false;
   }
+  if (size === bitness) throw new InsnError(`redundant '${p}' prefix: the address is ${size}-bit already`, at.start, at.end);
   const wrong = regs.find((r) => r.bits !== size);
   if (wrong) throw new InsnError(`'${p}' makes the address ${size}-bit, but %${wrong.name} is a ${wrong.bits}-bit register (GNU as: not a valid base/index expression)`, at.start, at.end);
   return true;

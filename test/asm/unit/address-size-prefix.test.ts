@@ -10,13 +10,13 @@ const CASES: { bitness: 32 | 64; syntax: 'att' | 'intel'; lines: string[] }[] = 
   {
     bitness: 64,
     syntax: 'att',
-    lines: ['addr32 mov 0x10(%rax),%ecx', 'addr32 mov 0x10(%eax),%ecx', 'addr32 mov 0x10(%eax,%ebx,2),%ecx', 'addr32 mov 0x10,%ecx', 'addr32 lea 0x10(%rip),%ecx', 'addr32 stosb', 'addr32 mov (%r8d),%eax', 'addr32 mov (%rax,%rbx),%eax'],
+    lines: ['addr32 mov 0x10(%rax),%ecx', 'addr32 mov 0x10(%eax),%ecx', 'addr32 mov 0x10(%eax,%ebx,2),%ecx', 'addr32 mov 0x10,%ecx', 'addr32 lea 0x10(%rip),%ecx', 'addr32 stosb', 'addr32 mov (%r8d),%eax', 'addr32 mov (%rax,%rbx),%eax', 'addr32 mov 0x40,%eax', 'addr32 mov %al,0x40', 'addr32 mov 0x40,%ah'],
   },
-  { bitness: 64, syntax: 'intel', lines: ['addr32 mov ecx, DWORD PTR [rax+0x10]', 'addr32 mov ecx, DWORD PTR [eax+0x10]'] },
+  { bitness: 64, syntax: 'intel', lines: ['addr32 mov ecx, DWORD PTR [rax+0x10]', 'addr32 mov ecx, DWORD PTR [eax+0x10]', 'addr32 mov eax, ds:0x40'] },
   {
     bitness: 32,
     syntax: 'att',
-    lines: ['addr16 mov 0x10(%eax),%ecx', 'addr16 mov 0x10(%bx),%ecx', 'addr16 mov 0x10(%bx,%si),%ecx', 'addr16 mov 0x10,%ecx', 'addr16 lodsb'],
+    lines: ['addr16 mov 0x10(%eax),%ecx', 'addr16 mov 0x10(%bx),%ecx', 'addr16 mov 0x10(%bx,%si),%ecx', 'addr16 mov 0x10,%ecx', 'addr16 lodsb', 'addr32 mov (%eax),%eax', 'addr32 vpaddd 0x40(%eax),%zmm1,%zmm2'],
   },
 ];
 

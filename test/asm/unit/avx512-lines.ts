@@ -495,6 +495,58 @@ vpclmulqdq $1,%ymm1,%ymm2,%ymm3
 vgf2p8affineqb $1,%xmm1,%xmm2,%xmm3
 vpdpbssd %xmm1,%xmm2,%xmm3
 vpmadd52huq %ymm1,%ymm2,%ymm3
+v4fmaddps (%rax),%zmm4,%zmm1
+vp4dpwssd (%rax),%zmm4,%zmm1
+{disp32} vaddps 0x40(%rax),%zmm2,%zmm3
+{disp8} vaddps 0x100(%rax),%zmm2,%zmm3
+{disp8} vaddps 0x101(%rax),%zmm2,%zmm3
+{disp8} vaddps (%rax),%zmm2,%zmm3
+{disp32} vaddps (%rax),%zmm2,%zmm3
+{disp32} vaddps (%rbp),%zmm2,%zmm3
+{disp8} vaddps 0x101(%rax),%xmm2,%xmm3
+{evex} {disp32} vaddps 0x40(%rax),%xmm2,%xmm3
+{vex3} vaddps %zmm1,%zmm2,%zmm3
+{vex2} vaddps %xmm1,%xmm2,%xmm3
+vaddps (%rax){1TO16},%zmm1,%zmm2
+vaddps 0x40(%rax){1to16},%zmm2,%zmm3{%k1}{z}
+lock vaddps %zmm1,%zmm2,%zmm3
+vaddps %zmm1,%zmm2,%zmm3{%k1}{%k2}
+vaddps %zmm1,%zmm2,%zmm3{z}{z}
+vaddps (%rax){1to16}{1to16},%zmm2,%zmm3
+vaddps {rn-sae},{rn-sae},%zmm1,%zmm2,%zmm3
+vaddps $1{%k1},%zmm2,%zmm3
+vpaddd foo(%rip),%zmm1,%zmm2
+vpaddd foo+0x40(%rax),%zmm1,%zmm2
+vpaddd 0x40(%rax,%rbx,2),%zmm1,%zmm2
+{evex} vpaddd 0x40,%xmm1,%xmm2
+vpaddd %fs:0x40(%rax),%zmm1,%zmm2
+addr32 vpaddd 0x40(%eax),%zmm1,%zmm2
+vpaddd 0x40(%eax),%zmm1,%zmm2
+v4fmaddps (%rax),%zmm5,%zmm1
+v4fnmaddss (%rax),%xmm7,%xmm1
+vp4dpwssds 0x40(%rax),%zmm8,%zmm1
+pinsrw $0,%rax,%xmm1
+pextrw $0,%xmm1,%rax
+pextrb $0,%xmm1,%rax
+pinsrb $0,%rax,%xmm1
+vpextrw $0,%xmm1,%rax
+vpinsrb $0,%r9,%xmm17,%xmm1
+vpinsrw $0,%rax,%xmm8,%xmm11
+extractps $1,%xmm1,%rax
+vextractps $1,%xmm1,%rax
+vextractps $1,%xmm17,%rax
+extractps $1,%xmm1,(%rax)
+vgatherdps %xmm1,(%rax,%xmm1,4),%xmm2
+vgatherdps %xmm2,(%rax,%xmm1,4),%xmm2
+vpgatherdd (%rax,%zmm1,4),%zmm1{%k1}
+vfmaddcph %zmm1,%zmm2,%zmm1
+vfmaddcph %zmm1,%zmm2,%zmm3
+vcvtdq2pd {rn-sae},%ymm1,%zmm2
+vcvtudq2pd {sae},%ymm1,%zmm2
+vmovw %xmm1,%rax
+vmovw %xmm1,(%rax)
+vpclmulhqhqdq %zmm1,%zmm2,%zmm3
+pclmullqhqdq %xmm1,%xmm2
 `);
 
 /** Intel lines. */
