@@ -180,15 +180,17 @@ export function comparePseudo(mnemonic: string): { mnemonic: string; predicate: 
   return undefined;
 }
 
-// AT&T names whose x/y (vfpclass: also z) suffix gives the source vector size, where sources of several sizes
-// share a destination: `vcvtpd2psx (%rax){1to2},%xmm0`, `vfpclasspsz $4,(%rax),%k1`.
+// Names whose x/y (vfpclass: also z) suffix gives the source vector size, where sources of several sizes
+// share a destination: `vcvtpd2psx (%rax){1to2},%xmm0` (AT&T only), `vfpclasspsz $4,(%rax),%k1` (Intel too,
+// but not vfpclassph).
 const XY_SUFFIXED = /^(vcvtpd2dq|vcvtpd2ps|vcvttpd2dq|vcvtpd2udq|vcvttpd2udq|vcvtqq2ps|vcvtuqq2ps)([xy])$|^(vfpclassp[sdh])([xyz])$/;
 const SUFFIX_BYTES: Record<string, number> = { x: 16, y: 32, z: 64 };
 
 /** The base name and source vector bytes of an x/y/z-suffixed instruction, if the name is one. */
-export function vectorSuffix(name: string): { base: string; vecBytes: number } | undefined {
+export function vectorSuffix(name: string, syntax: 'att' | 'intel'): { base: string; vecBytes: number } | undefined {
   const m = XY_SUFFIXED.exec(name);
-  return m ? { base: (m[1] ?? m[3])!, vecBytes: SUFFIX_BYTES[(m[2] ?? m[4])!]! } : undefined;
+  if (!m || (syntax === 'intel' && (m[1] !== undefined || m[3] === 'vfpclassph'))) return undefined;
+  return { base: (m[1] ?? m[3])!, vecBytes: SUFFIX_BYTES[(m[2] ?? m[4])!]! };
 }
 
 // Complex FP16 multiplies write a register no source may share.

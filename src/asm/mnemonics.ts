@@ -129,7 +129,7 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
       return out;
     }
   }
-  const xy = syntax === 'att' ? vectorSuffix(name) : undefined;
+  const xy = vectorSuffix(name, syntax);
   if (xy) {
     push(lookupCodes(xy.base), { vecBytes: xy.vecBytes });
     return out;

@@ -547,6 +547,16 @@ vmovw %xmm1,%rax
 vmovw %xmm1,(%rax)
 vpclmulhqhqdq %zmm1,%zmm2,%zmm3
 pclmullqhqdq %xmm1,%xmm2
+vaddps foo(%rip),%zmm1,%zmm2
+vmovdqu64 foo+0x40(%rax),%zmm1
+vpbroadcastd foo(%rip),%zmm1
+vaddps foo(%rip){1to16},%zmm1,%zmm2
+vaddps foo,%zmm1,%zmm2
+vpternlogd $0x11,foo(%rip),%zmm1,%zmm2
+vcmpps $1,foo-0x40(%rip),%zmm1,%k1
+vfpclassphx $4,(%rax),%k1
+vfpclasspsx $4,%zmm1,%k1
+vfpclasspsz $4,%zmm1,%k1
 `);
 
 /** Intel lines. */
@@ -1117,4 +1127,12 @@ vaddps zmm3{K1},zmm2,zmm1
 vaddps zmm3{k1}{Z},zmm2,zmm1
 vaddps zmm3,zmm2,zmm1,{RN-SAE}
 vaddps zmm3,zmm2,zmm1,{rn-sae},{rn-sae}
+vfpclassphx k1,[rax],4
+vfpclassphz k1,[rax],4
+vfpclassphy k1,[rax],4
+vfpclasspdx k1,[rax],4
+vfpclasspsz k1,[rax],4
+vfpclasspdy k1{k2},[rax]{1to4},4
+vcvtpd2psx xmm1,[rax]
+vcvtpd2psy xmm1,[rax]
 `);
