@@ -5,7 +5,13 @@ import type { CodeInfo } from './codeIndex.js';
 import { InsnError } from './errors.js';
 import { OpCodeOperandKind as K } from './iced.js';
 import type { MemOperand, Operand, ParsedInsn, Rounding } from './operands.js';
+import type { RegInfo } from './registers.js';
 import type { Match } from './quirks.js';
+
+/** Where the statement's text ends (operands are in Intel order, so the last one written may come first). */
+export function insnEnd(insn: ParsedInsn): number {
+  return Math.max(insn.mnemonicEnd, insn.rounding?.end ?? 0, ...insn.operands.map((o) => o.end));
+}
 
 /** Whether the instruction carries anything only EVEX can encode (a mask, zeroing, broadcast or rounding). */
 export function hasDecorations(ops: Operand[], rounding: Rounding | undefined): boolean {
@@ -106,6 +112,28 @@ export function chooseVexOrEvex(matches: Match[], pseudo: Set<string>, insn: Par
   return vex.length > 0 ? vex : matches;
 }
 
+// The AVX-512 names of AVX instructions that have no EVEX form of their own.
+const EVEX_SPELLING: Record<string, string> = {
+  vpand: 'vpandd/vpandq', vpandn: 'vpandnd/vpandnq', vpor: 'vpord/vporq', vpxor: 'vpxord/vpxorq',
+  vmovdqa: 'vmovdqa32/vmovdqa64', vmovdqu: 'vmovdqu8/16/32/64', vextracti128: 'vextracti32x4', vextractf128: 'vextractf32x4',
+  vinserti128: 'vinserti32x4', vinsertf128: 'vinsertf32x4', vbroadcasti128: 'vbroadcasti32x4', vbroadcastf128: 'vbroadcastf32x4',
+};
+
+/** The hint for an AVX name used with AVX-512 registers. */
+export function evexSpellingHint(mnemonic: string): string[] | undefined {
+  const s = EVEX_SPELLING[mnemonic.toLowerCase()];
+  return s ? [`the AVX-512 form is ${s}`] : undefined;
+}
+
+/** A register only EVEX can name (zmm, xmm16-31, ymm16-31), as a register or a VSIB index. */
+export function evexOnlyRegister(ops: Operand[]): RegInfo | undefined {
+  for (const o of ops) {
+    const r = o.kind === 'reg' ? o.info : o.kind === 'mem' ? o.index : undefined;
+    if (r && (r.cls === 'zmm' || ((r.cls === 'xmm' || r.cls === 'ymm') && r.num >= 16))) return r;
+  }
+  return undefined;
+}
+
 /**
  * No encoding fits, but one would without some decoration: say which one, as GNU does ("unsupported masking",
  * "unsupported broadcast", "unsupported static rounding/sae", "default mask isn't allowed").
@@ -113,7 +141,7 @@ export function chooseVexOrEvex(matches: Match[], pseudo: Set<string>, insn: Par
 export function explainDecorations(insn: ParsedInsn, ops: Operand[], fits: (ops: Operand[], rounding: Rounding | undefined) => boolean, maskRequired: () => boolean): InsnError | undefined {
   const rounding = insn.rounding;
   if (!hasDecorations(ops, rounding)) {
-    if (maskRequired()) return new InsnError(`'${insn.mnemonic}' needs a write mask ({%k1}..{%k7}) on its destination (GNU: default mask isn't allowed)`, insn.mnemonicStart, insn.operands.at(-1)?.end ?? insn.mnemonicEnd);
+    if (maskRequired()) return new InsnError(`'${insn.mnemonic}' needs a write mask ({%k1}..{%k7}) on its destination (GNU: default mask isn't allowed)`, insn.mnemonicStart, insnEnd(insn));
     return undefined;
   }
   const bare = ops.map((o): Operand => {
@@ -128,7 +156,7 @@ export function explainDecorations(insn: ParsedInsn, ops: Operand[], fits: (ops:
   });
   if (!fits(bare, undefined)) return undefined;
   const name = insn.mnemonic;
-  const end = insn.operands.at(-1)?.end ?? insn.mnemonicEnd;
+  const end = insnEnd(insn);
   const err = (what: string, hint: string): InsnError => new InsnError(`unsupported ${what} for '${name}'`, insn.mnemonicStart, end, [hint]);
   const withDst = bare.slice();
   const dst = ops[0];

@@ -6,7 +6,7 @@ import { encodeCandidate, encodeFarDirect, insertBytes, orderPrefixes, prefixCou
 import { Kinds as K, isRegOrMemKind, immBits, immFits, isBranchKind, isFixedRegKind, isImmKind, isRegFieldKind, operandFits } from './match.js';
 import { readMnemonic, type Reading } from './mnemonics.js';
 import type { ImmOperand, MemOperand, Operand, ParsedInsn, RegOperand, Rounding } from './operands.js';
-import { checkDecorationPlacement, checkRegisterRules, chooseVexOrEvex, comparePseudo, evexFits, explainDecorations } from './evex.js';
+import { checkDecorationPlacement, checkRegisterRules, chooseVexOrEvex, comparePseudo, evexFits, evexOnlyRegister, evexSpellingHint, explainDecorations, insnEnd } from './evex.js';
 import { narrowIgnoredW } from './ignoredW.js';
 import { lookupRegister, registerAvailable, type RegInfo } from './registers.js';
 
@@ -407,7 +407,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     const why = lastErr instanceof Error ? lastErr.message.replace(/ \(.*\)$/, '') : 'no encoding';
     throw new InsnError(`cannot encode '${insn.mnemonic}' with these operands: ${why}`, mspan.start, insn.operands.at(-1)?.end ?? mspan.end);
   }
-  checkRegisterRules(best.m, mnemonic, { start: mspan.start, end: insn.operands.at(-1)?.end ?? mspan.end });
+  checkRegisterRules(best.m, mnemonic, { start: mspan.start, end: insnEnd(insn) });
   const encoded = addExplicitPrefixes(best.e, best.m, insn, opts);
   return { kind: 'fixed', encoded, code: best.m.ci, warnings };
 }
@@ -583,6 +583,10 @@ function selectFarDirect(insn: ParsedInsn, r: Reading, ops: ImmOperand[], opts: 
 /** A decoration no fitting form takes, or a gather/scatter without its mask (evex.ts words the message). */
 function explainEvexMismatch(insn: ParsedInsn, readings: Reading[], ops: Operand[], opts: SelectOptions): InsnError | undefined {
   const some = (test: (ci: CodeInfo, r: Reading) => boolean): boolean => readings.some((r) => r.codes.some((ci) => test(ci, r)));
+  const wide = evexOnlyRegister(ops);
+  if (wide && !some((ci) => ci.evex !== undefined)) {
+    return new InsnError(`'${insn.mnemonic}' has no EVEX (AVX-512) form, so it cannot take '${wide.name}' (GNU: unsupported instruction)`, insn.mnemonicStart, insnEnd(insn), evexSpellingHint(insn.mnemonic));
+  }
   return explainDecorations(
     insn,
     ops,

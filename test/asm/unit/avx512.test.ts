@@ -1,6 +1,7 @@
 // AVX-512 against GNU as at test time (avx512-compare.ts has the verdicts): hand-written lines for each
 // feature and GNU rule in AT&T (with and without %, 64- and 32-bit) and Intel syntax.
 import { describe, expect, it } from 'vitest';
+import { assembleBlock } from '../../../src/asm/index.js';
 import { AVX512_ATT, AVX512_INTEL } from './avx512-lines.js';
 import { compareWithGnu } from './avx512-compare.js';
 import type { GnuOptions } from './gnuAs.js';
@@ -34,4 +35,22 @@ describe('AVX-512 agrees with GNU as 2.40', () => {
       expect(v.same).toBeGreaterThan(c.lines.length * c.minSame);
     });
   }
+});
+
+describe('AVX-512 refusals say what is not supported', () => {
+  const CASES: [string, RegExp, string][] = [
+    ['vpxor %xmm17,%xmm2,%xmm3', /no EVEX .* form.*xmm17/, 'vpxor %xmm17,%xmm2,%xmm3'],
+    ['vaddps (%rax){1to8},%zmm2,%zmm3', /unsupported broadcast/, 'vaddps (%rax){1to8},%zmm2,%zmm3'],
+    ['vaddps {sae},%zmm1,%zmm2,%zmm3', /unsupported static rounding\/sae/, 'vaddps {sae},%zmm1,%zmm2,%zmm3'],
+    ['vmovups %zmm1,(%rax){%k1}{z}', /unsupported masking/, 'vmovups %zmm1,(%rax){%k1}{z}'],
+    ['vgatherdps (%rax,%zmm1,4),%zmm2', /needs a write mask/, 'vgatherdps (%rax,%zmm1,4),%zmm2'],
+    ['vaddps %zmm1,%zmm2{%k1},%zmm3', /mask not on destination/, '{%k1}'],
+    ['vaddps %zmm1,%zmm2,%zmm3,{rn-sae}', /misplaced '\{rn-sae\}'/, '{rn-sae}'],
+    ['vcvtpd2ps (%rax),%xmm1', /ambiguous/, '(%rax)'],
+  ];
+  it.each(CASES)('%s', (line, message, span) => {
+    const r = assembleBlock(line, { bitness: 64, syntax: 'att' });
+    expect(r.errors[0]?.message).toMatch(message);
+    expect(line.slice(r.errors[0]!.start, r.errors[0]!.end)).toBe(span);
+  });
 });
