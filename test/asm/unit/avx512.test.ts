@@ -2,6 +2,7 @@
 // feature and GNU rule in AT&T (with and without %, 64- and 32-bit) and Intel syntax.
 import { describe, expect, it } from 'vitest';
 import { assembleBlock } from '../../../src/asm/index.js';
+import { clearShapeCache } from '../../../src/asm/shapeCache.js';
 import { AVX512_ATT, AVX512_INTEL } from './avx512-lines.js';
 import { compareWithGnu } from './avx512-compare.js';
 import type { GnuOptions } from './gnuAs.js';
@@ -52,5 +53,17 @@ describe('AVX-512 refusals say what is not supported', () => {
     const r = assembleBlock(line, { bitness: 64, syntax: 'att' });
     expect(r.errors[0]?.message).toMatch(message);
     expect(line.slice(r.errors[0]!.start, r.errors[0]!.end)).toBe(span);
+  });
+});
+
+describe('AVX-512 displacements and remembered shapes', () => {
+  // A shape's displacement class says whether a value fits a byte; EVEX's disp8*N does not follow it, so a
+  // disp32 template (0x41) must not be replayed for a compressible value of the same class (0x40).
+  it('every statement of one shape gets its own disp8*N choice', () => {
+    clearShapeCache();
+    const lines = ['vmovdqu64 0x41(%rsi),%zmm16', 'vmovdqu64 0x40(%rsi),%zmm16', 'vmovdqu64 0x81(%rsi),%zmm16', 'vmovdqu64 0x80(%rsi),%zmm16', 'vaddps 0x5(%rax){1to16},%zmm1,%zmm2', 'vaddps 0x4(%rax){1to16},%zmm1,%zmm2', 'vpternlogd $0x1,0x41(%rax),%zmm1,%zmm2', 'vpternlogd $0x2,0x40(%rax),%zmm1,%zmm2'];
+    const v = compareWithGnu([...lines, ...lines], { bitness: 64, syntax: 'att' });
+    expect(v.wrong).toEqual([]);
+    expect(v.same).toBe(lines.length * 2);
   });
 });
