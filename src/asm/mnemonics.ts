@@ -1,6 +1,7 @@
 // GNU mnemonic spellings mapped onto iced's mnemonic names: condition-code synonyms, AT&T-only names
 // (cltq, movzbl, ...), and the size suffixes b/w/l/q (plus the x87 memory suffixes).
 import { lookupCodes, type CodeInfo } from './codeIndex.js';
+import { OpCodeOperandKind as K } from './iced.js';
 
 /** A way to read the written mnemonic: iced codes plus the size facts the spelling implies. */
 export interface Reading {
@@ -128,6 +129,11 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
   }
   push(lookupCodes(canonical(name)));
   tier = 1;
+  // GNU takes movd with a 64-bit general register as movq (`movd %rax,%xmm0` is 66 48 0f 6e c0): the
+  // general-register movq forms, tried only when movd's own fit nothing (a memory operand stays a dword).
+  if ((name === 'movd' || name === 'vmovd') && bitness === 64) {
+    push(lookupCodes(name === 'movd' ? 'movq' : 'vmovq')?.filter((c) => c.kinds.includes(K.r64_or_mem)));
+  }
   // GNU's Intel syntax keeps size suffixes only on stack operations (pushw 1, retfq, leavew).
   const intelSized = /^(push|pop|leave|ret|retf|lret)([wq])$/.exec(name);
   if (syntax === 'intel' && intelSized && bitness !== 0) {

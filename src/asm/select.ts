@@ -10,7 +10,7 @@ import { lookupRegister, registerAvailable, type RegInfo } from './registers.js'
 
 import { InsnError } from './errors.js';
 import { rewriteStringOperands } from './strings.js';
-import { drop66, gpr32Of, pruneDominated, type Match } from './quirks.js';
+import { drop66, gpr32Of, preferVectorMemory, pruneDominated, type Match } from './quirks.js';
 import { formOf, nearestMnemonics } from './hints.js';
 
 export { InsnError };
@@ -131,6 +131,30 @@ function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
   return false;
 }
 
+// A selector or machine status word in memory is a word: `strw (%rdi)` is GNU's, `strl (%rdi)` an operand size
+// mismatch and `ltrl (%rdi)` an invalid suffix there.
+const SELECTOR_INSN = /^(Str|Sldt|Smsw|Lldt|Ltr|Verr|Verw|Lmsw)_/;
+const VECTOR_CLASSES = new Set(['mm', 'xmm', 'ymm', 'zmm']);
+// The integer source of cvtsi2ss/sd in memory: its l/q suffix is the only one GNU takes on a vector
+// instruction without a general register.
+const CVTSI2 = /^(VEX_V|EVEX_V)?[Cc]vt(u?si2s[sd])_/;
+// The vector instructions whose general register GNU lets a suffix size; the others are NoSuf to GNU (`pextrdl`,
+// `pinsrbl`, `extractpsl`, `movdl` are invalid suffixes there).
+const SUFFIX_SIZES_GPR = /^(VEX_V|EVEX_V)?([Mm]ovmskp[sd]|[Pp]movmskb|[Cc]vtt?s[sd]2u?si|[Cc]vtu?si2s[sd]|[Pp]insrw|[Pp]extrw)_/;
+
+/**
+ * GNU's rules for a size suffix on the forms where patchc's reading of it used to be too kind (each found against
+ * `as`): on a vector instruction the suffix must name the size of its general register, on the few that take one
+ * (`pextrwl $1,%xmm0,%eax`; `pextrdl`, `movdl`, `pinsrwl $1,(%rax),%xmm0` are refused), or cvtsi2ss/sd's memory
+ * source.
+ */
+function suffixAllowed(ci: CodeInfo, dataSize: number, ops: Operand[]): boolean {
+  if (SELECTOR_INSN.test(ci.name) && ops.some((o) => o.kind === 'mem')) return dataSize === 16;
+  if (!ops.some((o) => o.kind === 'reg' && VECTOR_CLASSES.has(o.info.cls))) return true;
+  if (ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return SUFFIX_SIZES_GPR.test(ci.name) && ops.some((o) => regBits(o) === dataSize);
+  return CVTSI2.test(ci.name) && ops.some((o) => o.kind === 'mem') && (dataSize === 32 || dataSize === 64);
+}
+
 /** Forms without an operand size that GNU still lets carry a q suffix in 64-bit code. */
 const Q_SUFFIX_SIZELESS = /^(Lgdt|Sgdt|Lidt|Sidt|Cmpxchg8b)_/;
 
@@ -156,6 +180,7 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   // not invlpg at all to GNU; `xsaveq` is xsave64 there): found by the fuzzer, refused by GNU. Except the
   // suffix GNU takes for the 64-bit descriptor-table and cmpxchg8b forms (`lgdtq`, `cmpxchg8bq`).
   if (r.dataSize !== undefined && ci.dataSize === 0 && opts.syntax === 'att' && !(r.dataSize === 64 && Q_SUFFIX_SIZELESS.test(ci.name))) return false;
+  if (r.dataSize !== undefined && !suffixAllowed(ci, r.dataSize, ops)) return false;
   // Selector-sized operands: GNU takes only a 16-bit register or memory here.
   if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
   if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
@@ -371,7 +396,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     return { kind: 'fixed', encoded: { bytes: new Uint8Array([0xcc]), fixups: [] }, code: matches[0]!.ci, warnings };
   }
   matches = matches.map((m) => drop66(m, opts.bitness));
-  matches = pruneDominated(matches, pseudo.size > 0);
+  matches = preferVectorMemory(pruneDominated(matches, pseudo.size > 0));
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
   const m16 = memOperand(ops);
   if (dispSize === 4 && m16 && (m16.base?.bits === 16 || m16.index?.bits === 16)) {
