@@ -49,6 +49,10 @@ export function toParsed(stmt: Statement, opts: AsmOptions): ParsedInsn {
   const pseudo: string[] = [];
   for (const p of stmt.prefixes) {
     if (PSEUDO.has(p.word)) pseudo.push(p.word);
+    // A bare `rex` is GNU's {rex}: a 40 where the instruction has no REX of its own. The rex.W/R/X/B words stay
+    // refused: they change the registers or the operand size the instruction names (`rex.b mov %eax,%ecx` is
+    // mov %eax,%r9d to GNU), which a rule should write out.
+    else if (p.word === 'rex') pseudo.push('{rex}');
     else if (p.word.startsWith('{')) throw new InsnError(`pseudo prefix '${p.word}' is not supported`, p.start, p.end);
     else if (opts.bitness === 64 && (p.word === 'es' || p.word === 'ss')) throw new InsnError(`'${p.word}' is not supported in 64-bit mode`, p.start, p.end);
     else if (INSN_PREFIXES.has(p.word)) prefixes.push(p.word);

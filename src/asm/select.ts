@@ -39,6 +39,10 @@ export interface SelectOptions {
 }
 
 const COMMUTATIVE = new Set(['xchg', 'test']);
+// Where GNU keeps a rep/repne the CPU ignores or reads otherwise (`rep ret`; `rep bsf` is f3 0f bc, tzcnt's bytes;
+// `rep nop` is f3 90, pause's): it emits the prefix as written, and so does patchc. repne is taken on every string
+// instruction, not only cmps/scas.
+const GNU_REP_OK = /^(Retn.*|Bsf_.*|Bsr_.*|Nopw|Nopd|Nopq)$/;
 const CMP_PREDICATES = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'];
 const CMP_PSEUDO = /^(v?)cmp(eq|lt|le|unord|neq|nlt|nle|ord)(ps|pd|ss|sd)$/;
 const AMBIGUOUS64 = new Set(['sysret', 'sysexit', 'iret', 'lret']);
@@ -381,7 +385,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     if (matches.length === 0) throw new InsnError(`expecting a lockable instruction after 'lock' ('${insn.mnemonic}' with these operands cannot be locked)`, mspan.start, mspan.end);
   }
   if (rep || repne) {
-    const ok = matches.filter((m) => (rep ? m.ci.canRep : m.ci.canRepne) || /^Retn/.test(m.ci.name));
+    const ok = matches.filter((m) => (rep ? m.ci.canRep : m.ci.canRepne || m.ci.canRep) || GNU_REP_OK.test(m.ci.name));
     if (ok.length === 0) throw new InsnError(`'${insn.mnemonic}' cannot take a '${rep ? 'rep' : 'repne'}' prefix`, mspan.start, mspan.end);
     matches = ok;
   }
