@@ -8,7 +8,7 @@ import type { ParsedInsn } from './operands.js';
 import { InsnError, selectEncoding, type BranchForm, type Selected } from './select.js';
 import { ExprError, ExprParser } from './expr.js';
 import { writeLE, type Fixup } from './encode.js';
-import { attShape, type Shape } from './shape.js';
+import { attShape, intelShape, type Shape } from './shape.js';
 import { lookupTemplate, rememberTemplate, writeFields, type Template } from './shapeCache.js';
 import { quickLine } from './quickLine.js';
 import type { AsmBlockResult, AsmError, AsmOptions, AssembledInstruction, Relocation } from './types.js';
@@ -74,10 +74,10 @@ const CACHE_LIMIT = 100_000;
 
 // Statements that differ only in their numbers share one selection (shape.ts); the rest are keyed by text.
 function shapeOf(stmt: Statement, opts: AsmOptions): Shape | undefined {
-  if (opts.syntax !== 'att') return undefined;
   const from = stmt.prefixes[0]?.start ?? stmt.mnemonic!.start;
   const opsAt = stmt.mnemonic!.end - stmt.start;
-  return attShape(`${opts.bitness}att`, stmt.text.slice(from - stmt.start, opsAt), stmt.text.slice(opsAt));
+  const make = opts.syntax === 'att' ? attShape : intelShape;
+  return make(`${opts.bitness}${opts.syntax}`, stmt.text.slice(from - stmt.start, opsAt), stmt.text.slice(opsAt));
 }
 
 /** The full selection (cached by text), remembered for its shape when it has one. */
