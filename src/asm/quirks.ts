@@ -93,6 +93,20 @@ export function preferVectorMemory(matches: Match[]): Match[] {
   return out.length > 0 ? out : matches;
 }
 
+const IS4 = new Set<number>([K.xmm_is4, K.ymm_is4]);
+
+/**
+ * FMA4 with four registers fits both operand orders (VEX.W0: src2 in ModRM.rm, src3 in imm8[7:4]; W1: the other
+ * way round) at the same length; GNU's template is the W1 one, src3 in ModRM.rm (`vfmaddps %xmm3,%xmm2,%xmm1,%xmm0`
+ * is c4 e3 f1 68 c3 20). With a memory operand only one of them fits anyway.
+ */
+export function preferIs4Src2(matches: Match[]): Match[] {
+  if (matches.length < 2 || !matches[0]!.ops.every((o) => o.kind === 'reg')) return matches;
+  const last = (m: Match): boolean => IS4.has(m.ci.userKinds[m.ci.userKinds.length - 1]!);
+  const out = matches.filter((m) => !last(m));
+  return out.length > 0 && out.length < matches.length ? out : matches;
+}
+
 const GPR16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
 function gprOf(bits: 16 | 32, num: number): RegInfo {
   if (num >= 8) return lookupRegister(`r${num}${bits === 16 ? 'w' : 'd'}`)!;

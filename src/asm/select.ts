@@ -10,7 +10,7 @@ import { lookupRegister, registerAvailable, type RegInfo } from './registers.js'
 
 import { InsnError } from './errors.js';
 import { rewriteStringOperands } from './strings.js';
-import { drop66, gpr32Of, preferVectorMemory, pruneDominated, type Match } from './quirks.js';
+import { drop66, gpr32Of, preferIs4Src2, preferVectorMemory, pruneDominated, type Match } from './quirks.js';
 import { formOf, nearestMnemonics } from './hints.js';
 
 export { InsnError };
@@ -95,7 +95,9 @@ function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: s
     if (opts.syntax === 'att') {
       const swapped = X87_REVERSED.get(mnemonic);
       const d = ops[0];
-      if (swapped && ops.length === 2 && d?.kind === 'reg' && d.info.cls === 'st' && d.info.num !== 0) mnemonic = swapped;
+      // The popping forms have only the st(i) destination encoding, so GNU swaps them for st(0) too
+      // (`fdivrp %st,%st(0)` is de f8); the others encode a st(0) destination in the d8 form.
+      if (swapped && ops.length === 2 && d?.kind === 'reg' && d.info.cls === 'st' && (d.info.num !== 0 || mnemonic.endsWith('p'))) mnemonic = swapped;
       else if (swapped && insn.operands.length === 0 && mnemonic.endsWith('p')) mnemonic = swapped;
     }
   }
@@ -159,6 +161,8 @@ function suffixAllowed(ci: CodeInfo, dataSize: number, ops: Operand[]): boolean 
   return CVTSI2.test(ci.name) && ops.some((o) => o.kind === 'mem') && (dataSize === 32 || dataSize === 64);
 }
 
+const GNU_LACKS = /^(Movsxd_r16_rm16|L[fgs]s_r64_m1664|Umwait_r64|Tpause_r64)$/;
+
 /** Forms without an operand size that GNU still lets carry a q suffix in 64-bit code. */
 const Q_SUFFIX_SIZELESS = /^(Lgdt|Sgdt|Lidt|Sidt|Cmpxchg8b)_/;
 
@@ -189,8 +193,12 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
   if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
   if (!srcBitsOk(ci, r.srcBits)) return false;
-  // GNU has no 16-bit movsxd (`movsxd ax, si` is an operand size mismatch there).
-  if (ci.name === 'Movsxd_r16_rm16') return false;
+  // GNU has no 16-bit movsxd (`movsxd ax, si` is an operand size mismatch there), no 64-bit far-pointer loads
+  // (`lfs (%rax),%rbp`), and umwait/tpause take a 32-bit register only: operand size mismatches there.
+  if (GNU_LACKS.test(ci.name)) return false;
+  // An x87 memory-size suffix (`fldl`, `fistps`) needs the memory operand it sizes: `faddl %st(7),%st`, `fchsl`
+  // are invalid suffixes to GNU.
+  if (r.memBytes !== undefined && !ops.some((o) => o.kind === 'mem')) return false;
   for (let i = 0; i < kinds.length; i++) {
     const k = kinds[i]!;
     const op = ops[i]!;
@@ -400,7 +408,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     return { kind: 'fixed', encoded: { bytes: new Uint8Array([0xcc]), fixups: [] }, code: matches[0]!.ci, warnings };
   }
   matches = matches.map((m) => drop66(m, opts.bitness));
-  matches = preferVectorMemory(pruneDominated(matches, pseudo.size > 0));
+  matches = preferIs4Src2(preferVectorMemory(pruneDominated(matches, pseudo.size > 0)));
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
   const m16 = memOperand(ops);
   if (dispSize === 4 && m16 && (m16.base?.bits === 16 || m16.index?.bits === 16)) {

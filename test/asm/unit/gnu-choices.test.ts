@@ -9,7 +9,13 @@
 //     the general-register forms 66 REX.W 0f 6e / 7e, which tie in length with an extended base;
 //   - suffixes on vector instructions: only on the few whose general register they size (pextrwl, cvtss2sil,
 //     pmovmskbl) and cvtsi2ss/sd's memory source; `pextrdl`, `movdl`, `pinsrwl $1,(%rax),%xmm0` are errors;
-//   - movd with a 64-bit general register is movq.
+//   - movd with a 64-bit general register is movq;
+//   - FMA4 with four registers: GNU's W1 form (src3 in ModRM.rm); x87 popping forms swap for st(0) too
+//     (`fdivrp %st,%st(0)` is de f8);
+//   - suffixes GNU refuses: x87 memory suffixes without memory (`faddl %st(7),%st`, `fchsl`), second suffixes
+//     (`pushfww`, `iretqq`), `movzww`; GNU lacks 64-bit lfs/lss/lgs and umwait/tpause with a 64-bit register;
+//     GNU takes `fnstcww (%rax)`.
+// Found by the code-table corpus (test/asm/diff/codetable).
 import { describe, expect, it } from 'vitest';
 import { compareWithGnu } from './gnuCompare.js';
 
@@ -54,6 +60,18 @@ function movqLines(bits: 32 | 64): string[] {
   return out.flatMap(withSuffixes);
 }
 
+function miscLines(bits: 32 | 64): string[] {
+  const fma = ['vfmaddps', 'vfmaddpd', 'vfmaddss', 'vfmaddsd', 'vfmsubps', 'vfnmaddps', 'vfnmsubsd', 'vfmaddsubps', 'vfmsubaddpd'];
+  const regs = bits === 64 ? ['%xmm3,%xmm2,%xmm1,%xmm0', '%xmm6,%xmm7,%xmm1,%xmm4', '%xmm2,%xmm2,%xmm2,%xmm2', '%ymm9,%ymm2,%ymm11,%ymm0', '(%rax),%xmm2,%xmm1,%xmm0', '%xmm2,(%r8),%xmm1,%xmm0'] : ['%xmm3,%xmm2,%xmm1,%xmm0', '(%eax),%xmm2,%xmm1,%xmm0'];
+  const x87 = ['fadd', 'fmul', 'fsub', 'fsubr', 'fdiv', 'fdivr'].flatMap((m) => [m, `${m}p`]).flatMap((m) => ['%st,%st(0)', '%st,%st(1)', '%st(0),%st', '%st(3),%st', '%st,%st(5)'].map((o) => `${m} ${o}`));
+  const m = bits === 64 ? '(%rax)' : '(%eax)';
+  const sized = [`faddl %st(7),%st`, 'fchs', 'fwait', 'fincstp', 'fld1', 'fnstsw %ax', `fldcw ${m}`, `fnstcw ${m}`, `fstsw ${m}`, `fnstsw ${m}`, `fild ${m}`, `fadd ${m}`, `fldenv ${m}`];
+  const pushes = ['pushf', 'popf', 'pushfw', 'pushfl', 'pushfq', 'popfw', 'pushaw', 'pusha', 'iret', 'iretw', 'iretq', 'sysretq', 'lretq', 'cwtl'];
+  const ext = ['movzw %si,%si', 'movsw %ax,%ax', 'movzw %si,%esi', 'movzb %al,%ax', 'movsb %al,%ax'];
+  const lacks = bits === 64 ? ['lfs (%rax),%rbp', 'lfs (%rax),%ebp', 'lss (%rax),%rax', 'lgs (%rax),%bp', 'umwait %rbp', 'umwait %ebp', 'tpause %rax', 'tpause %eax'] : ['lfs (%eax),%ebp', 'umwait %ebp'];
+  return [...fma.flatMap((f) => regs.map((r) => `${f} ${r}`)), ...x87, ...[...sized, ...pushes, ...ext, ...lacks].flatMap(withSuffixes)];
+}
+
 const INTEL_LINES = [
   'str WORD PTR [rdi]', 'str DWORD PTR [rdi]', 'sldt WORD PTR [rdi]', 'smsw WORD PTR [rax]', 'str [rdi]', 'sldt [r8+0x10]', 'ltr WORD PTR [rax]',
   'lldt [rax]', 'verr WORD PTR [rax]', 'lmsw WORD PTR [rax]', 'str ax', 'str eax', 'str rax', 'smsw rax', 'sldt r9', 'lldt ax',
@@ -70,6 +88,7 @@ const CASES: { name: string; syntax: 'att' | 'intel'; bitness: 32 | 64; lines: s
     { name: `selector forms ${bitness}`, syntax: 'att' as const, bitness, lines: selectorLines(bitness) },
     { name: `narrow general registers ${bitness}`, syntax: 'att' as const, bitness, lines: narrowGprLines(bitness) },
     { name: `movq/movd ${bitness}`, syntax: 'att' as const, bitness, lines: movqLines(bitness) },
+    { name: `fma4, x87, suffixes ${bitness}`, syntax: 'att' as const, bitness, lines: miscLines(bitness) },
   ]),
   { name: 'intel 64', syntax: 'intel', bitness: 64, lines: INTEL_LINES },
 ];
