@@ -158,7 +158,9 @@ describe("RIP-relative '.' agrees with GNU as", () => {
       [
         'lea .(%rip),%rax', 'lea .+8(%rip),%rax', 'lea .-8(%rip),%r8', 'lea .-.(%rip),%rax', 'movl $5,.(%rip)', 'movl $5,.+4(%rip)',
         'movb $1,.(%rip)', 'cmpq $-1,.(%rip)', 'jmp *.(%rip)', 'call *.+8(%rip)', 'vmovdqu .(%rip),%ymm0', 'shufps $1,.(%rip),%xmm0',
-        'mov .(%eip),%eax', 'addw $0x1234,.+2(%rip)', 'pushq .(%rip)',
+        'mov .(%eip),%eax', 'addw $0x1234,.+2(%rip)', 'pushq .(%rip)', 'mov .-.(%eax),%eax',
+        // Same-line prefixes belong to the statement: `.` is before them, the displacement counts them.
+        'lock incl .(%rip)', 'lock addl $1,.+2(%rip)', 'mov %fs:.(%rip),%eax', 'notrack jmp *.(%rip)', 'movw $1,.(%rip)',
       ],
       { bitness: 64, syntax: 'att' },
     );
