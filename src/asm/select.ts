@@ -547,6 +547,12 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
     throw new InsnError(`prefix '${insn.prefixes[0]}' is not supported on a direct branch`, insn.mnemonicStart, insn.mnemonicEnd);
   }
   if (insn.prefixes.length > 0) throw new InsnError(`prefix '${insn.prefixes[0]}' is not supported on a direct branch`, insn.mnemonicStart, insn.mnemonicEnd);
+  // GNU: `{disp32}` makes jmp/jcc near from the start, whatever the distance (loop/jecxz keep their rel8); a
+  // 16-bit branch has no 32-bit displacement, and GNU refuses the prefix there.
+  if (insn.pseudo.includes('{disp32}')) {
+    if (bits === 16) throw new InsnError("'{disp32}' is invalid on a branch in 16-bit code (GNU as refuses it)", insn.mnemonicStart, insn.mnemonicEnd);
+    if (near) short = undefined;
+  }
   return { kind: 'branch', ...(short ? { short } : {}), ...(near ? { near } : {}), target, prefixBytes: [], warnings };
 }
 

@@ -30,6 +30,25 @@ function expectSameBytes(lines: string[], opts: AsmOptions): void {
   });
 }
 
+/** Lines GNU assembles (patchc gives its bytes) or refuses (so does patchc); how many patchc assembled. */
+function expectAgreement(lines: string[], opts: AsmOptions, gnu: GnuLine[] = gnuAssemble(lines, opts)): number {
+  let same = 0;
+  lines.forEach((line, i) => {
+    const g = gnu[i]!;
+    const r = assembleBlock(line, opts);
+    noLocationSymbol(r, line);
+    expect(g.relocs, `${line}: GNU leaves a relocation`).toBeUndefined();
+    if (g.error !== undefined) {
+      expect(r.errors.length, `${line}: GNU says ${g.error}`).toBeGreaterThan(0);
+      return;
+    }
+    expect(r.errors, line).toEqual([]);
+    expect(hex(r.bytes), line).toBe(g.bytes);
+    same++;
+  });
+  return same;
+}
+
 /** GNU needs a relocation (against the section) or refuses the line: patchc must refuse it. */
 function expectRefusedLikeGnu(lines: string[], opts: AsmOptions, message?: RegExp): void {
   const gnu = gnuAssemble(lines, opts);
@@ -68,23 +87,20 @@ describe("'.'-relative direct branches agree with GNU as", () => {
       }
       if (opts.syntax === 'intel') lines.push('jmp $', 'jmp $+2', 'jz $-10', 'loop $+5', 'call $', `jmp $+1000`);
       const gnu = gnuAssemble(lines, opts);
-      let same = 0;
-      lines.forEach((line, i) => {
-        const g = gnu[i]!;
-        const r = assembleBlock(line, opts);
-        noLocationSymbol(r, line);
-        expect(g.relocs, `${line}: GNU leaves a relocation`).toBeUndefined();
-        if (g.error !== undefined) {
-          expect(r.errors.length, `${line}: GNU says ${g.error}`).toBeGreaterThan(0);
-          return;
-        }
-        expect(r.errors, line).toEqual([]);
-        expect(hex(r.bytes), line).toBe(g.bytes);
-        same++;
-      });
+      const same = expectAgreement(lines, opts, gnu);
       // The far values past the signed range must have made GNU refuse in 64-bit code, or the refusals prove nothing.
       if (opts.bitness === 64) expect(gnu.filter((g) => g.error).length).toBeGreaterThan(0);
       expect(same).toBeGreaterThan(lines.length / 2);
+    });
+  }
+
+  // `{disp32}` makes GNU start jmp/jcc near (loop/jecxz ignore it, 16-bit code refuses it); `{disp8}` changes nothing.
+  for (const opts of MODES.filter((o) => o.syntax === 'att')) {
+    it(`${name(opts)}: {disp32} and {disp8}, on '.' and on labels`, () => {
+      const lines = branchFamilies(opts.bitness).flatMap((m) =>
+        ['{disp32}', '{disp8}'].flatMap((p) => [`${p} ${m} .`, `${p} ${m} .+100`, `${p} ${m} .+1000`, `${p} ${m} 1f; nop; 1:`, `1: ${p} ${m} 1b`]),
+      );
+      expectAgreement(lines, opts);
     });
   }
 
