@@ -531,6 +531,7 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
   const nearKind = bits === 64 ? K.br64_4 : bits === 32 ? K.br32_4 : K.br16_2;
   let short: CodeInfo | undefined;
   let near: CodeInfo | undefined;
+  let suffixed = false;
   for (const r of readings) {
     if (r.dataSize !== undefined && r.dataSize !== (bits === 16 ? 16 : bits === 32 ? 32 : 64)) continue;
     for (const ci of r.codes) {
@@ -538,11 +539,18 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
       if (ci.kinds.length !== 1) continue;
       // loop/jecxz come in address-size variants; GNU uses the mode's own.
       if (ci.addressSize !== 0 && ci.addressSize !== bits && !/^J[er]?cxz/.test(ci.name)) continue;
-      if (ci.kinds[0] === shortKind && !short) short = ci;
-      if ((ci.kinds[0] === nearKind || ci.kinds[0] === (bits === 16 ? K.xbegin_2 : K.xbegin_4)) && !near) near = ci;
+      const isShort = ci.kinds[0] === shortKind && !short;
+      const isNear = (ci.kinds[0] === nearKind || ci.kinds[0] === (bits === 16 ? K.xbegin_2 : K.xbegin_4)) && !near;
+      if (isShort) short = ci;
+      if (isNear) near = ci;
+      if ((isShort || isNear) && r.dataSize !== undefined) suffixed = true;
     }
   }
   if (!short && !near) throw new InsnError(`'${insn.mnemonic}' has no direct-branch form in ${bits}-bit mode`, insn.mnemonicStart, insn.mnemonicEnd);
+  // GNU takes the mode's suffix on a direct call or loop (`callq`, `loopl` in 32-bit code) but on no other branch.
+  if (suffixed && !/^(Call|Loop)/.test((near ?? short)!.name)) {
+    throw new InsnError(`GNU as refuses a size suffix on a direct '${insn.mnemonic.slice(0, -1)}'`, insn.mnemonicStart, insn.mnemonicEnd);
+  }
   if (insn.prefixes.length > 0 && insn.prefixes.some((p) => p !== 'notrack' && p !== 'bnd')) {
     throw new InsnError(`prefix '${insn.prefixes[0]}' is not supported on a direct branch`, insn.mnemonicStart, insn.mnemonicEnd);
   }
