@@ -277,6 +277,9 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     }
   }
   const hasBranchForm = target !== undefined && readings.some(hasNearBranchForm);
+  if (target && hasBranchForm && opts.syntax === 'att' && ops[0]!.kind === 'imm') {
+    throw new InsnError("an AT&T direct branch target is written without '$' (GNU as refuses it)", ops[0]!.start, ops[0]!.end, [`write '${insn.mnemonic} label' or '${insn.mnemonic} .+2'`]);
+  }
   if (target && hasBranchForm) return selectBranch(insn, readings, target, opts, warnings);
 
   let matches: Match[] = [];

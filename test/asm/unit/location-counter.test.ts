@@ -111,7 +111,7 @@ describe("'.'-relative direct branches agree with GNU as", () => {
 
   it('spellings of the offset: parentheses, constant first, Intel hex, expressions', () => {
     expectSameBytes(['jmp .+(2*3)', 'jmp 2+.', 'jmp (.)', 'jmp .+1-1', 'jmp .-.+.', 'jz (.+4)-(.-.)', 'jmp . + 0x10'], { bitness: 64, syntax: 'att' });
-    expectSameBytes(['jmp .+0x10', 'jmp $+0x10', 'jmp 2+$', 'jz $-012', 'jmp ($)+1'], { bitness: 64, syntax: 'intel' });
+    expectSameBytes(['jmp .+0x10', 'jmp $+0x10', 'jmp 2+$', 'jz $-012', 'jmp ($)+1', 'jmp OFFSET .', 'call OFFSET .+5'], { bitness: 64, syntax: 'intel' });
   });
 
   it('16- and 32-bit displacements that GNU wraps around the address space are refused, never encoded differently', () => {
@@ -211,6 +211,9 @@ describe("uses of '.' that need the block's address are refused", () => {
   it('intel', () => {
     expectRefusedLikeGnu(['mov eax, OFFSET .', 'mov eax, .', 'mov eax, $', 'mov eax, [$]', 'mov eax, OFFSET $+4', '.long $', 'push OFFSET .'], { bitness: 64, syntax: 'intel' }, ABS);
     expectRefusedLikeGnu(['mov eax, OFFSET .', 'lea eax, [.]', 'jmp DWORD PTR [.]'], { bitness: 32, syntax: 'intel' }, ABS);
+  });
+  it("AT&T direct branches to '$.' (an immediate), which GNU refuses", () => {
+    for (const bitness of [64, 32] as const) expectRefusedLikeGnu(['jmp $.', 'call $.+5', 'loop $.', 'jz $.-2', 'jmp $1f; 1:'], { bitness, syntax: 'att' }, /without '\$'/);
   });
   it('expressions GNU cannot reduce to a constant or to one symbol', () => {
     expectRefusedLikeGnu(['jmp -(.)', 'jmp 2*.', 'mov $-.,%eax', 'mov $5-.,%eax', 'mov $.+.,%eax'], { bitness: 64, syntax: 'att' });
