@@ -314,6 +314,9 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     }
   }
   const hasBranchForm = target !== undefined && readings.some(hasNearBranchForm);
+  if (target && hasBranchForm && opts.syntax === 'att' && ops[0]!.kind === 'imm') {
+    throw new InsnError("an AT&T direct branch target is written without '$' (GNU as refuses it)", ops[0]!.start, ops[0]!.end, [`write '${insn.mnemonic} label' or '${insn.mnemonic} .+2'`]);
+  }
   if (target && hasBranchForm) return selectBranch(insn, readings, target, opts, warnings);
 
   let matches: Match[] = [];
@@ -568,6 +571,7 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
   const nearKind = bits === 64 ? K.br64_4 : bits === 32 ? K.br32_4 : K.br16_2;
   let short: CodeInfo | undefined;
   let near: CodeInfo | undefined;
+  let suffixed = false;
   for (const r of readings) {
     if (r.dataSize !== undefined && r.dataSize !== (bits === 16 ? 16 : bits === 32 ? 32 : 64)) continue;
     for (const ci of r.codes) {
@@ -575,15 +579,28 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
       if (ci.kinds.length !== 1) continue;
       // loop/jecxz come in address-size variants; GNU uses the mode's own.
       if (ci.addressSize !== 0 && ci.addressSize !== bits && !/^J[er]?cxz/.test(ci.name)) continue;
-      if (ci.kinds[0] === shortKind && !short) short = ci;
-      if ((ci.kinds[0] === nearKind || ci.kinds[0] === (bits === 16 ? K.xbegin_2 : K.xbegin_4)) && !near) near = ci;
+      const isShort = ci.kinds[0] === shortKind && !short;
+      const isNear = (ci.kinds[0] === nearKind || ci.kinds[0] === (bits === 16 ? K.xbegin_2 : K.xbegin_4)) && !near;
+      if (isShort) short = ci;
+      if (isNear) near = ci;
+      if ((isShort || isNear) && r.dataSize !== undefined) suffixed = true;
     }
   }
   if (!short && !near) throw new InsnError(`'${insn.mnemonic}' has no direct-branch form in ${bits}-bit mode`, insn.mnemonicStart, insn.mnemonicEnd);
+  // GNU takes the mode's suffix on a direct call or loop (`callq`, `loopl` in 32-bit code) but on no other branch.
+  if (suffixed && !/^(Call|Loop)/.test((near ?? short)!.name)) {
+    throw new InsnError(`GNU as refuses a size suffix on a direct '${insn.mnemonic.slice(0, -1)}'`, insn.mnemonicStart, insn.mnemonicEnd);
+  }
   if (insn.prefixes.length > 0 && insn.prefixes.some((p) => p !== 'notrack' && p !== 'bnd')) {
     throw new InsnError(`prefix '${insn.prefixes[0]}' is not supported on a direct branch`, insn.mnemonicStart, insn.mnemonicEnd);
   }
   if (insn.prefixes.length > 0) throw new InsnError(`prefix '${insn.prefixes[0]}' is not supported on a direct branch`, insn.mnemonicStart, insn.mnemonicEnd);
+  // GNU: `{disp32}` makes jmp/jcc near from the start, whatever the distance (loop/jecxz keep their rel8); a
+  // 16-bit branch has no 32-bit displacement, and GNU refuses the prefix there.
+  if (insn.pseudo.includes('{disp32}')) {
+    if (bits === 16) throw new InsnError("'{disp32}' is invalid on a branch in 16-bit code (GNU as refuses it)", insn.mnemonicStart, insn.mnemonicEnd);
+    if (near) short = undefined;
+  }
   return { kind: 'branch', ...(short ? { short } : {}), ...(near ? { near } : {}), target, prefixBytes: [], warnings };
 }
 
