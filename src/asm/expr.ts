@@ -107,10 +107,7 @@ export class ExprParser {
     this.skipWs();
     const rest = this.src.slice(this.pos);
     let m: RegExpExecArray | null;
-    if (this.opts.intel && (m = /^[0-9][0-9a-fA-F]*[hH](?![\w$.])/.exec(rest))) {
-      this.pos += m[0].length;
-      return { value: BigInt('0x' + m[0].slice(0, -1)) };
-    }
+    // No MASM-style `10h`: GNU as 2.40's Intel syntax refuses it ("junk `h' after expression").
     if ((m = /^[0-9]+[fb](?![\w$.])/.exec(rest))) {
       this.pos += m[0].length;
       return { value: 0n, symbol: m[0] };

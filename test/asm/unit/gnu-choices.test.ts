@@ -81,6 +81,8 @@ const INTEL_LINES = [
   'pextrw rax, xmm0, 1', 'pextrw r9, xmm9, 1', 'vpextrw rax, xmm0, 1', 'pinsrw xmm0, rax, 1', 'vpinsrw xmm0, xmm1, rax, 1', 'pextrb rax, xmm0, 1',
   'vpextrb rax, xmm0, 1', 'pinsrb xmm0, rax, 1', 'extractps rax, xmm0, 1', 'vextractps rax, xmm0, 1', 'pmovmskb rax, xmm0', 'vpmovmskb rax, ymm1',
   'movmskps rax, xmm0', 'vmovmskpd rax, ymm0', 'pextrw WORD PTR [rax], xmm0, 1', 'pinsrw xmm0, WORD PTR [rax], 1',
+  // MASM's h suffix is no number to GNU's Intel syntax.
+  'mov eax, 10h', 'mov eax, 0ffh', 'mov eax, [rbx+10h]', 'add eax, 1fh',
 ];
 
 const CASES: { name: string; syntax: 'att' | 'intel'; bitness: 32 | 64; lines: string[] }[] = [
