@@ -1,5 +1,5 @@
 // Assembler benchmark and scoreboard.
-//   npx tsx bench/asm/bench.ts [--lines 100000] [--cli] [--skip-agreement] [--runs 5]
+//   npx tsx bench/asm/bench.ts [--lines 100000] [--cli] [--skip-agreement] [--runs 5] [--syntax att|intel|both]
 // 1. agreement with GNU as per corpus group (identical / compared, refused);
 // 2. warm throughput of assembleBlock, one instruction per call, over the corpus;
 // 3. wall time of patchc vs `as` on one file of N distinct lines (default 100,000), and whether the
@@ -10,6 +10,7 @@
 // and report their median, since one run on a loaded machine can be off by half.
 
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,11 +34,13 @@ interface FileAssembler<Out = unknown> {
   bytesOf(out: Out, path: string): Promise<Uint8Array | null>;
 }
 
-function libraryAssembler(assembleBlock: AssembleBlock): FileAssembler<Uint8Array | null> {
+type Syntax = 'att' | 'intel';
+
+function libraryAssembler(assembleBlock: AssembleBlock, syntax: Syntax): FileAssembler<Uint8Array | null> {
   return {
     name: 'patchc (library, one assembleBlock call)',
     async assemble(_path, text) {
-      const r = assembleBlock(text, { syntax: 'att', bitness: 64 });
+      const r = assembleBlock(text, { syntax, bitness: 64 });
       return r.errors.length === 0 ? r.bytes : null;
     },
     async bytesOf(bytes) {
@@ -47,11 +50,11 @@ function libraryAssembler(assembleBlock: AssembleBlock): FileAssembler<Uint8Arra
 }
 
 /** `patchc asm --file F`: one line of hex (or `error: ...`) per input line; runs the built dist/. */
-function cliAssembler(): FileAssembler<string> {
+function cliAssembler(syntax: Syntax): FileAssembler<string> {
   return {
     name: 'patchc (CLI: patchc asm --file, dist/)',
     async assemble(path) {
-      const { stdout } = await run(process.execPath, [join(REPO_ROOT, 'bin/patchc.js'), 'asm', '--arch', 'x86_64', '--syntax', 'att', '--file', path], { maxBuffer: 1 << 30 });
+      const { stdout } = await run(process.execPath, [join(REPO_ROOT, 'bin/patchc.js'), 'asm', '--arch', 'x86_64', '--syntax', syntax, '--file', path], { maxBuffer: 1 << 30 });
       return stdout;
     },
     async bytesOf(stdout) {
@@ -62,10 +65,11 @@ function cliAssembler(): FileAssembler<string> {
   };
 }
 
+// GNU reads the Intel file with a `.intel_syntax noprefix` line in front (written beside it, not timed).
 const gnuAssembler: FileAssembler<void> = {
   name: 'GNU as --64',
   async assemble(path) {
-    await run('as', ['--64', '-o', `${path}.o`, path], { maxBuffer: 1 << 28 });
+    await run('as', ['--64', '-o', `${path}.o`, existsSync(`${path}.gnu`) ? `${path}.gnu` : path], { maxBuffer: 1 << 28 });
   },
   async bytesOf(_out, path) {
     const text = readElfSections(new Uint8Array(await readFile(`${path}.o`))).find((s) => s.name === '.text');
@@ -132,17 +136,24 @@ async function main(): Promise<void> {
   const secs = (performance.now() - t1) / 1000;
   console.log(`\n== warm throughput ==\nassembleBlock, one line per call: ${(calls / secs).toFixed(0)} lines/s (${calls} calls in ${secs.toFixed(2)} s)`);
 
-  // 3. One big file, patchc vs GNU as.
+  // 3. One big file, patchc vs GNU as, per syntax.
   const count = Number(arg('--lines', '100000'));
+  const which = arg('--syntax', 'both');
+  const syntaxes: Syntax[] = which === 'both' ? ['att', 'intel'] : [which as Syntax];
+  for (const syntax of syntaxes) await bigFile(asm, count, syntax);
+}
+
+async function bigFile(asm: AssembleBlock, count: number, syntax: Syntax): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'patchc-bench-'));
   try {
-    const text = `${distinctLines(count).join('\n')}\n`;
+    const text = `${distinctLines(count, syntax).join('\n')}\n`;
     const path = join(dir, 'big.s');
     await writeFile(path, text);
+    if (syntax === 'intel') await writeFile(`${path}.gnu`, `.intel_syntax noprefix\n${text}`);
     // Programs run `runs` times, taking turns so they meet the same machine load, and each is given its median
     // time. The library runs once: its caches stay warm inside this process, so a second run would time them.
     const runs = Math.max(1, Number(arg('--runs', '5')));
-    const programs: FileAssembler<unknown>[] = [gnuAssembler, ...(process.argv.includes('--cli') ? [cliAssembler()] : [])];
+    const programs: FileAssembler<unknown>[] = [gnuAssembler, ...(process.argv.includes('--cli') ? [cliAssembler(syntax)] : [])];
     const times = programs.map(() => [] as number[]);
     const bytes: (Uint8Array | null)[] = programs.map(() => null);
     for (let r = 0; r < runs; r++) {
@@ -154,7 +165,7 @@ async function main(): Promise<void> {
     }
     const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const gMs = median(times[0]!);
-    console.log(`\n== ${count} distinct lines (${(text.length / 1e6).toFixed(1)} MB); programs: median of ${runs} runs ==`);
+    console.log(`\n== ${count} distinct lines, ${syntax} syntax (${(text.length / 1e6).toFixed(1)} MB); programs: median of ${runs} runs ==`);
     const spread = (xs: number[]): string => (xs.length > 1 ? `  [min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}]` : '');
     console.log(`${gnuAssembler.name.padEnd(44)} ${gMs.toFixed(0).padStart(7)} ms${spread(times[0]!)}`);
     const report = (name: string, ms: number, out: Uint8Array | null, extra: string): void => {
@@ -162,7 +173,7 @@ async function main(): Promise<void> {
       console.log(`${name.padEnd(44)} ${ms.toFixed(0).padStart(7)} ms${out ? '' : ' (refused or failed)'}  (${((count / ms) * 1000).toFixed(0)} lines/s)${extra}`);
       console.log(`  ratio patchc/as: ${(ms / gMs).toFixed(2)}x; same bytes as GNU: ${same ? 'yes' : 'no'}`);
     };
-    const lib = libraryAssembler(asm);
+    const lib = libraryAssembler(asm, syntax);
     const l = await time(lib, path, text);
     report(lib.name, l.ms, l.bytes, '');
     for (let i = 1; i < programs.length; i++) report(programs[i]!.name, median(times[i]!), bytes[i]!, spread(times[i]!));

@@ -21,11 +21,28 @@ const SHAPES: Shape[] = [
   (n) => `call *0x${(n * 8).toString(16)}(%rip)`,
 ];
 
-/** `count` distinct AT&T 64-bit lines. */
-export function distinctLines(count: number): string[] {
+// The same instructions in GNU's Intel syntax (`.intel_syntax noprefix`), so both syntaxes time the same work.
+const INTEL_SHAPES: Shape[] = [
+  (n, r, s) => `mov ${s}, QWORD PTR [${r}+0x${(n * 8).toString(16)}]`,
+  (n, r, s) => `mov QWORD PTR [${r}-0x${(n * 4 + 8).toString(16)}], ${s}`,
+  (n, _r, _s, r32) => `add ${r32}, 0x${n.toString(16)}`,
+  (n, r) => `cmp QWORD PTR [${r}+0x10], 0x${(n % 0x7fffffff).toString(16)}`,
+  (n, r, s) => `lea rax, [${r}+${s}*4+0x${n.toString(16)}]`,
+  (n, r) => `mov DWORD PTR [${r}+0x${((n * 3) & 0xffff).toString(16)}], 0x${n.toString(16)}`,
+  (n, _r, s) => `and ${s}, 0x${(n | 0x100).toString(16)}`,
+  (n) => `movsd xmm${n % 16}, QWORD PTR [rip+0x${(n * 16).toString(16)}]`,
+  (n, r) => `test BYTE PTR [${r}+0x${(n >> 8).toString(16)}], 0x${(n & 0xff).toString(16)}`,
+  (n, _r, s) => `imul rdx, ${s}, 0x${n.toString(16)}`,
+  (n, r, _s, r32) => `movzx ${r32}, BYTE PTR [${r}+0x${n.toString(16)}]`,
+  (n) => `call QWORD PTR [rip+0x${(n * 8).toString(16)}]`,
+];
+
+/** `count` distinct 64-bit lines in AT&T (default) or Intel syntax. */
+export function distinctLines(count: number, syntax: 'att' | 'intel' = 'att'): string[] {
   const out: string[] = [];
+  const shapes = syntax === 'att' ? SHAPES : INTEL_SHAPES;
   for (let n = 1; out.length < count; n++) {
-    const shape = SHAPES[n % SHAPES.length]!;
+    const shape = shapes[n % shapes.length]!;
     out.push(shape(n, REGS64[n % REGS64.length]!, REGS64[(n * 7 + 3) % REGS64.length]!, REGS32[(n * 5 + 1) % REGS32.length]!));
   }
   return out;

@@ -6,9 +6,9 @@ import { parseIntelOperands } from './intel.js';
 import { lexBlock, type Statement } from './lexer.js';
 import type { ParsedInsn } from './operands.js';
 import { InsnError, selectEncoding, type BranchForm, type Selected } from './select.js';
-import { ExprError, ExprParser } from './expr.js';
+import { ExprError, ExprParser, HERE } from './expr.js';
 import { writeLE, type Fixup } from './encode.js';
-import { attShape, type Shape } from './shape.js';
+import { attShape, intelShape, type Shape } from './shape.js';
 import { lookupTemplate, rememberTemplate, writeFields, type Template } from './shapeCache.js';
 import { quickLine } from './quickLine.js';
 import type { AsmBlockResult, AsmError, AsmOptions, AssembledInstruction, Relocation } from './types.js';
@@ -49,6 +49,10 @@ export function toParsed(stmt: Statement, opts: AsmOptions): ParsedInsn {
   const pseudo: string[] = [];
   for (const p of stmt.prefixes) {
     if (PSEUDO.has(p.word)) pseudo.push(p.word);
+    // A bare `rex` is GNU's {rex}: a 40 where the instruction has no REX of its own. The rex.W/R/X/B words stay
+    // refused: they change the registers or the operand size the instruction names (`rex.b mov %eax,%ecx` is
+    // mov %eax,%r9d to GNU), which a rule should write out.
+    else if (p.word === 'rex') pseudo.push('{rex}');
     else if (p.word.startsWith('{')) throw new InsnError(`pseudo prefix '${p.word}' is not supported`, p.start, p.end);
     else if (opts.bitness === 64 && (p.word === 'es' || p.word === 'ss')) throw new InsnError(`'${p.word}' is not supported in 64-bit mode`, p.start, p.end);
     else if (INSN_PREFIXES.has(p.word)) prefixes.push(p.word);
@@ -71,10 +75,10 @@ const CACHE_LIMIT = 100_000;
 
 // Statements that differ only in their numbers share one selection (shape.ts); the rest are keyed by text.
 function shapeOf(stmt: Statement, opts: AsmOptions): Shape | undefined {
-  if (opts.syntax !== 'att') return undefined;
   const from = stmt.prefixes[0]?.start ?? stmt.mnemonic!.start;
   const opsAt = stmt.mnemonic!.end - stmt.start;
-  return attShape(`${opts.bitness}att`, stmt.text.slice(from - stmt.start, opsAt), stmt.text.slice(opsAt));
+  const make = opts.syntax === 'att' ? attShape : intelShape;
+  return make(`${opts.bitness}${opts.syntax}`, stmt.text.slice(from - stmt.start, opsAt), stmt.text.slice(opsAt));
 }
 
 /** The full selection (cached by text), remembered for its shape when it has one. */
@@ -105,6 +109,10 @@ function selectByText(stmt: Statement, opts: AsmOptions): Selected {
   }
 }
 
+// GNU emits a relocation against the section for these; patchc blocks are position-independent templates.
+const ABSOLUTE_HERE = "the location counter '.' as a value needs the block's address (GNU as would emit a relocation against the section)";
+const HERE_HINTS = ['pc-relative uses need no address: `jmp .+2`, and in 64-bit code `lea .(%rip), %rax`; `.-.` is a constant'];
+
 const DATA_SIZES: Record<string, number> = { '.byte': 1, '.short': 2, '.word': 2, '.value': 2, '.long': 4, '.int': 4, '.quad': 8 };
 
 /** `.byte 0x0f, 0x0b` and friends: constants only (a symbol would need a relocation type we do not model). */
@@ -120,6 +128,7 @@ function dataDirective(stmt: Statement, opts: AsmOptions): Uint8Array {
     try {
       const e = p.parse();
       if (p.pos !== o.text.length) throw new ExprError(`junk '${o.text.slice(p.pos)}' after value`, p.pos);
+      if (e.symbol === HERE) throw new ExprError(ABSOLUTE_HERE, 0);
       if (e.symbol !== undefined) throw new ExprError('symbols are not supported in data directives', 0);
       v = e.value;
     } catch (err) {
@@ -178,7 +187,9 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
   const stmts = lexBlock(text);
   for (const stmt of stmts) {
     for (const l of stmt.labels) {
-      if (/^[0-9]+$/.test(l.name)) {
+      if (l.name === HERE || (l.name === '$' && opts.syntax === 'intel')) {
+        errors.push({ message: `'${l.name}' is the location counter; it cannot be a label`, start: l.start, end: l.end });
+      } else if (/^[0-9]+$/.test(l.name)) {
         let list = numeric.get(l.name);
         if (!list) numeric.set(l.name, (list = []));
         list.push(items.length);
@@ -230,7 +241,9 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
     }
   }
 
+  // `.` is the start of the statement that uses it: the item itself.
   const labelIndex = (sym: string, at: number): number | undefined => {
+    if (sym === HERE) return at;
     const m = /^([0-9]+)([fb])$/.exec(sym);
     if (m) {
       const defs = numeric.get(m[1]!) ?? [];
@@ -289,15 +302,10 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
       const t = targetIdx[i]!;
       const taddr = (t < items.length ? items[t]!.offset : end) + Number(it.sel.target.value);
       const rel = taddr - (it.offset + it.size);
-      if (rel < -128 || rel > 127) {
-        if (it.sel.near) {
-          it.long = true;
-          changed = true;
-        } else {
-          errors.push({ message: `jump target out of range for '${it.stmt.mnemonic!.text}' (rel8)`, start: it.stmt.start, end: it.stmt.end });
-          it.long = false;
-          targetIdx[i] = undefined;
-        }
+      // A rel8-only branch (loop, jecxz) out of reach stays short: writing its displacement reports it.
+      if ((rel < -128 || rel > 127) && it.sel.near) {
+        it.long = true;
+        changed = true;
       }
     }
     if (!changed) break;
@@ -323,16 +331,18 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
       if (!ci) {
         bytes = new Uint8Array(0);
       } else if (t !== undefined) {
-        try {
-          bytes = encodeBranch(b, it.long === true, it.offset, addrOf(t) + Number(b.target.value), opts.bitness);
-        } catch (e) {
-          errors.push(toError(e, it.stmt));
-          bytes = new Uint8Array(it.size);
-        }
+        // The displacement is written here, not by iced: a `.` target can lie before the block's start or far
+        // past its end, which GNU still resolves within the section.
+        bytes = encodeBranch(b, it.long === true, 0, 0, opts.bitness);
+        const fsize = branchFieldSize(it.long === true, opts.bitness);
+        const rel = BigInt(addrOf(t) - (it.offset + it.size)) + b.target.value;
+        const lim = 1n << BigInt(fsize * 8 - 1);
+        if (rel < -lim || rel >= lim) errors.push({ message: `jump target out of range for '${it.stmt.mnemonic!.text}' (rel${fsize * 8})`, start: it.stmt.start, end: it.stmt.end });
+        writeLE(bytes, bytes.length - fsize, fsize, rel);
       } else {
         // External symbol: the rel field is the instruction's tail; GNU's addend is the offset minus the field size.
         bytes = encodeBranch(b, it.long === true, it.offset, it.offset, opts.bitness);
-        const fsize = !it.long ? 1 : opts.bitness === 16 ? 2 : 4;
+        const fsize = branchFieldSize(it.long === true, opts.bitness);
         writeLE(bytes, bytes.length - fsize, fsize, inPlaceAddend(BigInt(Number(b.target.value) - fsize)));
         relocations.push({ offset: it.offset + bytes.length - fsize, size: fsize as 1 | 2 | 4, pcRelative: true, symbol: b.target.symbol!.replace(/@plt$/i, ''), addend: Number(b.target.value) - fsize });
       }
@@ -365,6 +375,10 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
       writeLE(bytes, f.offset, f.size, inPlaceAddend(f.addend));
       return;
     }
+    if (!f.pcRelative && sym === HERE) {
+      errors.push({ message: ABSOLUTE_HERE, start: it.stmt.start, end: it.stmt.end, hints: HERE_HINTS });
+      return;
+    }
     if (!f.pcRelative) {
       errors.push({ message: `'${sym}' is a label in this block; an absolute reference to it needs the block's address`, start: it.stmt.start, end: it.stmt.end, hints: ['use a RIP-relative reference, e.g. lea label(%rip), %rax'] });
       return;
@@ -375,6 +389,10 @@ function assembleBlockUnguarded(text: string, opts: AsmOptions): AsmBlockResult 
 
   errors.sort((a, b) => a.start - b.start);
   return { bytes: errors.length ? new Uint8Array(0) : out, instructions, relocations, errors, warnings };
+}
+
+function branchFieldSize(long: boolean, bitness: number): 1 | 2 | 4 {
+  return !long ? 1 : bitness === 16 ? 2 : 4;
 }
 
 const branchSizes = new Map<string, number>();

@@ -8,6 +8,14 @@ export class ExprError {
 
 const MASK64 = (1n << 64n) - 1n;
 
+/**
+ * GNU's location counter (`.`, and `$` in Intel syntax): the address of the start of the statement. It travels as
+ * this symbol name, which no real symbol can have, so every place that handles symbols sees it; block.ts resolves
+ * it to the statement itself and refuses it where GNU would need the block's address. It never reaches a
+ * relocation.
+ */
+export const HERE = '.';
+
 /** GAS evaluates in 64 bits; keep values as signed 64-bit so `0xffffffffffffffff` and `-1` compare equal. */
 export function toSigned64(v: bigint): bigint {
   const m = v & MASK64;
@@ -21,6 +29,8 @@ export interface ExprParseOptions {
 /** Parses an expression from `src` starting at `pos`; stops at the first character that cannot continue it. */
 export class ExprParser {
   pos: number;
+  /** Intel `$` was read: GNU evaluates a difference of `$`s inconsistently (`[rip+$-$]` is not `[rip]`). */
+  private dollar = false;
   constructor(private readonly src: string, start: number, private readonly opts: ExprParseOptions) {
     this.pos = start;
   }
@@ -66,6 +76,9 @@ export class ExprParser {
       const opAt = this.pos;
       this.pos += op.length;
       const right = this.parseBinary(level + 1);
+      if (op === '-' && this.dollar && left.symbol === HERE && right.symbol === HERE) {
+        throw new ExprError("GNU as does not evaluate a difference of '$' location counters consistently; write '.' for the location counter", opAt);
+      }
       left = combine(left, op, right, opAt);
     }
   }
@@ -94,10 +107,7 @@ export class ExprParser {
     this.skipWs();
     const rest = this.src.slice(this.pos);
     let m: RegExpExecArray | null;
-    if (this.opts.intel && (m = /^[0-9][0-9a-fA-F]*[hH](?![\w$.])/.exec(rest))) {
-      this.pos += m[0].length;
-      return { value: BigInt('0x' + m[0].slice(0, -1)) };
-    }
+    // No MASM-style `10h`: GNU as 2.40's Intel syntax refuses it ("junk `h' after expression").
     if ((m = /^[0-9]+[fb](?![\w$.])/.exec(rest))) {
       this.pos += m[0].length;
       return { value: 0n, symbol: m[0] };
@@ -127,8 +137,17 @@ export class ExprParser {
       return { value: BigInt(ch.charCodeAt(0)) };
     }
     if ((m = /^[A-Za-z_.$][\w.$@]*/.exec(rest))) {
+      const at = this.pos;
       this.pos += m[0].length;
-      return { value: 0n, symbol: m[0] };
+      const name = m[0];
+      // `$` is an ordinary symbol character in AT&T operands (where `$` alone cannot be an expression).
+      const here = name === '.' || (this.opts.intel && name === '$');
+      if (here) {
+        if (name === '$') this.dollar = true;
+        return { value: 0n, symbol: HERE };
+      }
+      if (/^[.$]@/.test(name) && (name[0] === '.' || this.opts.intel)) throw new ExprError(`'${name.slice(1)}' cannot apply to the location counter '${name[0]}'`, at);
+      return { value: 0n, symbol: name };
     }
     throw new ExprError(rest.length === 0 ? 'expected an expression' : `unexpected '${rest[0]}' in expression`, this.pos);
   }
@@ -146,6 +165,10 @@ function combine(a: Expr, op: string, b: Expr, at: number): Expr {
     return symbol === undefined ? { value: a.value + b.value } : { value: a.value + b.value, symbol };
   }
   if (op === '-') {
+    // Both are the start of the same statement (GNU: `.byte .-.` is 0, `(.+4)-.` is 4).
+    if (a.symbol === HERE && b.symbol === HERE) return { value: a.value - b.value };
+    if (b.symbol === HERE && a.symbol === undefined) throw new ExprError("subtracting the location counter '.' from a constant needs the block's address", at);
+    if (b.symbol !== undefined && (a.symbol === HERE || b.symbol === HERE)) throw new ExprError("a difference between the location counter '.' and a symbol is not supported", at);
     if (b.symbol !== undefined) throw new ExprError('symbol differences are not supported here', at);
     return a.symbol === undefined ? { value: a.value - b.value } : { value: a.value - b.value, symbol: a.symbol };
   }

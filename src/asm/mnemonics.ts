@@ -1,6 +1,8 @@
 // GNU mnemonic spellings mapped onto iced's mnemonic names: condition-code synonyms, AT&T-only names
 // (cltq, movzbl, ...), and the size suffixes b/w/l/q (plus the x87 memory suffixes).
 import { lookupCodes, type CodeInfo } from './codeIndex.js';
+import { OpCodeOperandKind as K } from './iced.js';
+import { GNU_SUFFIXES } from './suffixData.js';
 import { vectorSuffix } from './evex.js';
 
 /** A way to read the written mnemonic: iced codes plus the size facts the spelling implies. */
@@ -35,7 +37,21 @@ const SIMPLE_ALIASES: Record<string, string> = {
 };
 
 /** Names GNU takes no size suffix on: the AT&T names that already say their operand size, and movsxd. */
-const NO_SUFFIX_NAMES = new Set(['cbtw', 'cwtl', 'cltq', 'cwtd', 'cltd', 'cqto', 'movsxd']);
+const NO_SUFFIX_NAMES = new Set([
+  'cbtw', 'cwtl', 'cltq', 'cwtd', 'cltd', 'cqto', 'movsxd',
+  // Spellings that already carry their size: `pushfww`, `iretqq`, `sysretqq` are no instruction to GNU.
+  'pushfw', 'pushfl', 'pushfq', 'popfw', 'popfl', 'popfq', 'pushaw', 'pushal', 'popaw', 'popal', 'iretw', 'iretl', 'iretq',
+  'sysretl', 'sysretq', 'sysexitl', 'sysexitq', 'lretw', 'lretl', 'lretq',
+]);
+
+/**
+ * Whether GNU takes this operand-size suffix on the mnemonic at all (suffixData.ts, read from GNU): `rdrandl`,
+ * `umwaitl`, `tpausel` are invalid suffixes there although the operand is a 32-bit register. The canonical
+ * spelling counts too (`cmovzl` is cmovel, `sall` is shll).
+ */
+function gnuTakesSuffix(base: string, sfx: string): boolean {
+  return (GNU_SUFFIXES[base] ?? GNU_SUFFIXES[canonical(base)] ?? '').includes(sfx);
+}
 
 function ccAlias(name: string): string | undefined {
   const m = /^(j|set|cmov)(.+)$/.exec(name);
@@ -53,7 +69,11 @@ const SUFFIX_BITS: Record<string, number> = { b: 8, w: 16, l: 32, q: 64 };
 // movzbl etc: movz/movs + source size letter + destination size letter.
 const EXTEND_RE = /^mov([sz])([bw])([wlq])$/;
 
+// The control and status words are 16-bit memory: GNU takes a w suffix on them (`fnstcww (%rax)`).
+const X87_WORD_OPERAND = new Set(['fldcw', 'fnstcw', 'fstcw', 'fnstsw', 'fstsw']);
+
 function x87MemBytes(base: string, suffix: string): number | undefined {
+  if (suffix === 'w') return X87_WORD_OPERAND.has(base) ? 2 : undefined;
   const integer = base.startsWith('fi');
   if (integer) return ({ s: 2, l: 4, ll: 8, q: 8 } as Record<string, number>)[suffix];
   return ({ s: 4, l: 8, t: 10 } as Record<string, number>)[suffix];
@@ -107,6 +127,8 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
       return out;
     }
     const ext = EXTEND_RE.exec(name);
+    // movzww/movsww: a source as wide as the destination is an invalid suffix to GNU.
+    if (ext && SUFFIX_BITS[ext[2]!]! >= SUFFIX_BITS[ext[3]!]!) return out;
     if (ext) {
       push(lookupCodes(ext[1] === 'z' ? 'movzx' : 'movsx'), { srcBits: SUFFIX_BITS[ext[2]!]!, dataSize: SUFFIX_BITS[ext[3]!]! });
       return out;
@@ -125,6 +147,7 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
     if (name === 'ljmp' || name === 'lcall' || name === 'ljmpl' || name === 'lcalll' || name === 'ljmpq' || name === 'lcallq' || name === 'ljmpw' || name === 'lcallw') {
       const base = name.startsWith('ljmp') ? 'jmp' : 'call';
       const sfx = name.length > base.length + 1 ? name.slice(-1) : '';
+      if (sfx && !gnuTakesSuffix(name.slice(0, -1), sfx)) return out;
       push(lookupCodes(base), sfx ? { far: true, dataSize: SUFFIX_BITS[sfx]! } : { far: true });
       return out;
     }
@@ -136,6 +159,11 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
   }
   push(lookupCodes(canonical(name)));
   tier = 1;
+  // GNU takes movd with a 64-bit general register as movq (`movd %rax,%xmm0` is 66 48 0f 6e c0): the
+  // general-register movq forms, tried only when movd's own fit nothing (a memory operand stays a dword).
+  if ((name === 'movd' || name === 'vmovd') && bitness === 64) {
+    push(lookupCodes(name === 'movd' ? 'movq' : 'vmovq')?.filter((c) => c.kinds.includes(K.r64_or_mem)));
+  }
   // GNU's Intel syntax keeps size suffixes only on stack operations (pushw 1, retfq, leavew).
   const intelSized = /^(push|pop|leave|ret|retf|lret)([wq])$/.exec(name);
   if (syntax === 'intel' && intelSized && bitness !== 0) {
@@ -144,7 +172,7 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
   }
   if (syntax === 'att') {
     if (name.startsWith('f') && name.length > 2) {
-      for (const sfx of ['ll', 's', 'l', 't', 'q']) {
+      for (const sfx of ['ll', 's', 'l', 't', 'q', 'w']) {
         if (!name.endsWith(sfx)) continue;
         const base = name.slice(0, -sfx.length);
         const mb = x87MemBytes(base, sfx);
@@ -159,7 +187,7 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
     const bits = SUFFIX_BITS[sfx];
     // A q suffix names a 64-bit operation, which only exists in 64-bit mode. GNU's sized AT&T names (cltq,
     // cwtl, ...) take no second suffix (`cltqq` is refused there), nor does movsxd.
-    if (bits !== undefined && name.length > 1 && !name.startsWith('f') && !(bits === 64 && bitness !== 64) && !NO_SUFFIX_NAMES.has(name.slice(0, -1))) {
+    if (bits !== undefined && name.length > 1 && !name.startsWith('f') && !(bits === 64 && bitness !== 64) && !NO_SUFFIX_NAMES.has(name.slice(0, -1)) && gnuTakesSuffix(name.slice(0, -1), sfx)) {
       const base = canonical(name.slice(0, -1));
       if (base === 'pushf' || base === 'popf' || base === 'pusha' || base === 'popa') {
         // No byte form exists: `pushfb` is refused, as GNU does.

@@ -1,4 +1,4 @@
-// The quick path for a block that is one plain AT&T statement whose shape already has a remembered encoding
+// The quick path for a block that is one plain statement (AT&T or Intel) whose shape already has a remembered encoding
 // (shapeCache.ts): its bytes come straight from the template, without lexing into statements or running the
 // block's label layout, relaxation and fixup passes. `patchc asm --file` assembles each line as a block, so for a
 // big file this is nearly every line, and it allocates nothing per line.
@@ -8,7 +8,7 @@
 // prefix word, and a lower-case instruction word first. The template is then looked up by the same key block.ts's
 // shapeOf builds (mode, mnemonic as written, operand text up to the trimmed end); anything else takes the full path.
 import { isBlank, PREFIX_WORDS } from './lexer.js';
-import { hashText, modeHash, newNumberSpans, scanAttNumbers } from './shape.js';
+import { hashText, modeHash, newNumberSpans, scanNumbers } from './shape.js';
 import { findTemplate, writeFields } from './shapeCache.js';
 import type { AsmBlockResult, AsmOptions } from './types.js';
 
@@ -34,7 +34,9 @@ function isPrefixWord(text: string, from: number, to: number): boolean {
 }
 
 // The key's mode for each bitness, as block.ts's shapeOf starts it, and the hash of it.
-const MODES = new Map<number, { mode: string; hash: number }>([16, 32, 64].map((b) => [b, { mode: `${b}att`, hash: modeHash(`${b}att`) }]));
+type Mode = { mode: string; hash: number; scan: ReturnType<typeof scanNumbers> };
+const modesOf = (syn: 'att' | 'intel'): Map<number, Mode> => new Map([16, 32, 64].map((b) => [b, { mode: `${b}${syn}`, hash: modeHash(`${b}${syn}`), scan: scanNumbers(syn) }]));
+const MODES = { att: modesOf('att'), intel: modesOf('intel') };
 
 // What the last successful match found (one line at a time, no allocation).
 const spans = newNumberSpans();
@@ -48,7 +50,7 @@ let lineEnd = 0;
  * file, and V8 then optimizes it once instead of once per caller.)
  */
 export function quickLineBytes(text: string, from: number, to: number, opts: AsmOptions, into: Uint8Array, at: number): number {
-  const mode = opts.syntax === 'att' ? MODES.get(opts.bitness) : undefined;
+  const mode = MODES[opts.syntax]?.get(opts.bitness);
   if (!mode) return -1;
   let start = from;
   while (start < to && isBlank(text.charCodeAt(start))) start++;
@@ -64,7 +66,7 @@ export function quickLineBytes(text: string, from: number, to: number, opts: Asm
   NOT_PLAIN.lastIndex = wordEnd;
   if (NOT_PLAIN.test(text) && NOT_PLAIN.lastIndex <= end) return -1;
   if (isPrefixWord(text, start, wordEnd)) return -1;
-  if (!scanAttNumbers(text, wordEnd, end, spans, hashText(mode.hash, text, start, wordEnd))) return -1;
+  if (!mode.scan(text, wordEnd, end, spans, hashText(mode.hash, text, start, wordEnd))) return -1;
   const t = findTemplate(mode.mode, text, start, end, spans);
   if (!t) return -1;
   lineStart = start;

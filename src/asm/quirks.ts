@@ -15,8 +15,14 @@ export interface Match {
 // memory operand without a 66 prefix (except where a register destination really is 16 bits wide).
 const NO66 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_rm16$|^Mov_Sreg_rm16$|^Arpl_rm16_r16$/;
 
-// And with a 64-bit register GNU drops REX.W for segment-register moves, str and sldt.
-const NOREXW = /^(Mov_Sreg_r64m16|Mov_r64m16_Sreg|Str_r64m16|Sldt_r64m16)$/;
+// And with a 64-bit register GNU drops REX.W for segment-register moves, str and sldt; likewise (REX.W, or VEX.W1)
+// where a 64-bit general register only carries a byte, word or mask: the register is written as %rax but encoded
+// as the 32-bit form (`pextrw $1,%xmm0,%rax` is 66 0f c5 c0 01, `vpmovmskb %xmm0,%rax` is c5 f9 d7 c0).
+const NOREXW = /^(Mov_Sreg_r64m16|Mov_r64m16_Sreg|Str_r64m16|Sldt_r64m16)$|^(VEX_V)?([Pp]extr[bw]|[Pp]insr[bw]|[Ee]xtractps|[Pp]movmskb|[Mm]ovmskp[sd])_(.*_)?r64(m8|m16|m32)?(_|$)/;
+
+// Selector and machine-status-word memory operands are a word whatever the operand size: with a memory operand
+// GNU writes `strw (%rdi)` as 0f 00 0f, without the 66 it needs for `strw %ax` (a real 16-bit register write).
+const NO66_MEM = /^(Str|Sldt|Smsw)_rm16$/;
 
 export function drop66(m: Match, bitness: number): Match {
   if (bitness === 16) {
@@ -30,12 +36,13 @@ export function drop66(m: Match, bitness: number): Match {
     return m;
   }
   if (NOREXW.test(m.ci.name) && m.ops.some((o) => o.kind === 'reg' && o.info.cls === 'gpr64')) {
-    const ci = readMnemonicCodes(m.ci).find((c) => c.name === m.ci.name.replace('r64m16', 'r32m16'));
+    const narrow = [m.ci.name.replace(/r64/g, 'r32'), m.ci.name.replace('r64m32', 'rm32')];
+    const ci = readMnemonicCodes(m.ci).find((c) => narrow.includes(c.name));
     if (!ci) return m;
     const ops = m.ops.map((o) => (o.kind === 'reg' && o.info.cls === 'gpr64' ? { ...o, info: gpr32Of(o.info.num) } : o));
     return { ...m, ci, ops };
   }
-  const memStore = m.ci.name === 'Mov_rm16_Sreg' && m.ops[0]?.kind === 'mem';
+  const memStore = (m.ci.name === 'Mov_rm16_Sreg' || NO66_MEM.test(m.ci.name)) && m.ops[0]?.kind === 'mem';
   if (!NO66.test(m.ci.name) && !memStore) return m;
   const wide = m.ci.name === 'Arpl_rm16_r16' ? 'Arpl_r32m16_r32' : m.ci.name.replace('_rm16', '_r32m16');
   const ci = readMnemonicCodes(m.ci).find((c) => c.name === wide);
@@ -69,6 +76,38 @@ export function pruneDominated(matches: Match[], hasPseudo: boolean): Match[] {
   return out;
 }
 
+const VECTOR_RM = new Set<number>([K.mm_or_mem, K.xmm_or_mem, K.ymm_or_mem]);
+const GPR_RM = new Set<number>([K.r32_or_mem, K.r64_or_mem]);
+
+/**
+ * movq's memory operand fits both `movq xmm, r/m64` (66 REX.W 0f 6e) and `movq xmm, xmm/m64` (f3 0f 7e), and
+ * with an extended base both are the same length; GNU's templates list the vector-register form first, so it
+ * takes f3 0f 7e / 66 0f d6 (and 0f 6f / 0f 7f for %mm, VEX's f3 7e / 66 d6): the general-register forms are for
+ * a general register only.
+ */
+export function preferVectorMemory(matches: Match[]): Match[] {
+  // EVEX is the other way round: GNU's EVEX vmovq with memory is the W1 6e / 7e form (62 e1 fd 08 6e 08).
+  if (matches.length < 2 || matches.some((m) => m.ci.evex)) return matches;
+  const at = matches[0]!.ops.findIndex((o) => o.kind === 'mem');
+  if (at < 0 || !matches.some((m) => VECTOR_RM.has(m.ci.userKinds[at]!))) return matches;
+  const out = matches.filter((m) => !GPR_RM.has(m.ci.userKinds[at]!));
+  return out.length > 0 ? out : matches;
+}
+
+const IS4 = new Set<number>([K.xmm_is4, K.ymm_is4]);
+
+/**
+ * FMA4 with four registers fits both operand orders (VEX.W0: src2 in ModRM.rm, src3 in imm8[7:4]; W1: the other
+ * way round) at the same length; GNU's template is the W1 one, src3 in ModRM.rm (`vfmaddps %xmm3,%xmm2,%xmm1,%xmm0`
+ * is c4 e3 f1 68 c3 20). With a memory operand only one of them fits anyway.
+ */
+export function preferIs4Src2(matches: Match[]): Match[] {
+  if (matches.length < 2 || !matches[0]!.ops.every((o) => o.kind === 'reg')) return matches;
+  const last = (m: Match): boolean => IS4.has(m.ci.userKinds[m.ci.userKinds.length - 1]!);
+  const out = matches.filter((m) => !last(m));
+  return out.length > 0 && out.length < matches.length ? out : matches;
+}
+
 const GPR16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
 function gprOf(bits: 16 | 32, num: number): RegInfo {
   if (num >= 8) return lookupRegister(`r${num}${bits === 16 ? 'w' : 'd'}`)!;
@@ -79,6 +118,6 @@ export function gpr32Of(num: number): RegInfo {
 }
 
 function readMnemonicCodes(ci: CodeInfo): CodeInfo[] {
-  return lookupCodes(ci.name.split('_')[0]!.toLowerCase()) ?? [];
+  return lookupCodes(ci.name.replace(/^VEX_/, '').split('_')[0]!.toLowerCase()) ?? [];
 }
 

@@ -12,7 +12,7 @@ import { lookupRegister, registerAvailable, type RegInfo } from './registers.js'
 
 import { InsnError } from './errors.js';
 import { rewriteStringOperands } from './strings.js';
-import { drop66, gpr32Of, pruneDominated, type Match } from './quirks.js';
+import { drop66, gpr32Of, preferIs4Src2, preferVectorMemory, pruneDominated, type Match } from './quirks.js';
 import { formOf, nearestMnemonics } from './hints.js';
 
 export { InsnError };
@@ -41,6 +41,10 @@ export interface SelectOptions {
 }
 
 const COMMUTATIVE = new Set(['xchg', 'test']);
+// Where GNU keeps a rep/repne the CPU ignores or reads otherwise (`rep ret`; `rep bsf` is f3 0f bc, tzcnt's bytes;
+// `rep nop` is f3 90, pause's): it emits the prefix as written, and so does patchc. repne is taken on every string
+// instruction, not only cmps/scas.
+const GNU_REP_OK = /^(Retn.*|Bsf_.*|Bsr_.*|Nopw|Nopd|Nopq)$/;
 const CMP_PREDICATES = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'];
 const CMP_PSEUDO = /^(v?)cmp(eq|lt|le|unord|neq|nlt|nle|ord)(ps|pd|ss|sd)$/;
 const AMBIGUOUS64 = new Set(['sysret', 'sysexit', 'iret', 'lret']);
@@ -98,7 +102,9 @@ function normalizeOperands(insn: ParsedInsn, opts: SelectOptions): { mnemonic: s
     if (opts.syntax === 'att') {
       const swapped = X87_REVERSED.get(mnemonic);
       const d = ops[0];
-      if (swapped && ops.length === 2 && d?.kind === 'reg' && d.info.cls === 'st' && d.info.num !== 0) mnemonic = swapped;
+      // The popping forms have only the st(i) destination encoding, so GNU swaps them for st(0) too
+      // (`fdivrp %st,%st(0)` is de f8); the others encode a st(0) destination in the d8 form.
+      if (swapped && ops.length === 2 && d?.kind === 'reg' && d.info.cls === 'st' && (d.info.num !== 0 || mnemonic.endsWith('p'))) mnemonic = swapped;
       else if (swapped && insn.operands.length === 0 && mnemonic.endsWith('p')) mnemonic = swapped;
     }
   }
@@ -138,6 +144,32 @@ function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
   return false;
 }
 
+// A selector or machine status word in memory is a word: `strw (%rdi)` is GNU's, `strl (%rdi)` an operand size
+// mismatch and `ltrl (%rdi)` an invalid suffix there.
+const SELECTOR_INSN = /^(Str|Sldt|Smsw|Lldt|Ltr|Verr|Verw|Lmsw)_/;
+const VECTOR_CLASSES = new Set(['mm', 'xmm', 'ymm', 'zmm']);
+// The integer source of cvtsi2ss/sd in memory: its l/q suffix is the only one GNU takes on a vector
+// instruction without a general register.
+const CVTSI2 = /^(VEX_V|EVEX_V)?[Cc]vt(u?si2s[sd])_/;
+// The vector instructions whose general register GNU lets a suffix size; the others are NoSuf to GNU (`pextrdl`,
+// `pinsrbl`, `extractpsl`, `movdl` are invalid suffixes there).
+const SUFFIX_SIZES_GPR = /^(VEX_V|EVEX_V)?([Mm]ovmskp[sd]|[Pp]movmskb|[Cc]vtt?s[sd]2u?si|[Cc]vtu?si2s[sd]|[Pp]insrw|[Pp]extrw)_/;
+
+/**
+ * GNU's rules for a size suffix on the forms where patchc's reading of it used to be too kind (each found against
+ * `as`): on a vector instruction the suffix must name the size of its general register, on the few that take one
+ * (`pextrwl $1,%xmm0,%eax`; `pextrdl`, `movdl`, `pinsrwl $1,(%rax),%xmm0` are refused), or cvtsi2ss/sd's memory
+ * source.
+ */
+function suffixAllowed(ci: CodeInfo, dataSize: number, ops: Operand[]): boolean {
+  if (SELECTOR_INSN.test(ci.name) && ops.some((o) => o.kind === 'mem')) return dataSize === 16;
+  if (!ops.some((o) => o.kind === 'reg' && VECTOR_CLASSES.has(o.info.cls))) return true;
+  if (ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return SUFFIX_SIZES_GPR.test(ci.name) && ops.some((o) => regBits(o) === dataSize);
+  return CVTSI2.test(ci.name) && ops.some((o) => o.kind === 'mem') && (dataSize === 32 || dataSize === 64);
+}
+
+const GNU_LACKS = /^(Movsxd_r16_rm16|L[fgs]s_r64_m1664|Umwait_r64|Tpause_r64)$/;
+
 /** Forms without an operand size that GNU still lets carry a q suffix in 64-bit code. */
 const Q_SUFFIX_SIZELESS = /^(Lgdt|Sgdt|Lidt|Sidt|Cmpxchg8b)_/;
 
@@ -164,12 +196,17 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   // not invlpg at all to GNU; `xsaveq` is xsave64 there): found by the fuzzer, refused by GNU. Except the
   // suffix GNU takes for the 64-bit descriptor-table and cmpxchg8b forms (`lgdtq`, `cmpxchg8bq`).
   if (r.dataSize !== undefined && ci.dataSize === 0 && opts.syntax === 'att' && !(r.dataSize === 64 && Q_SUFFIX_SIZELESS.test(ci.name))) return false;
+  if (r.dataSize !== undefined && !suffixAllowed(ci, r.dataSize, ops)) return false;
   // Selector-sized operands: GNU takes only a 16-bit register or memory here.
   if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
   if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
   if (!srcBitsOk(ci, r.srcBits)) return false;
-  // GNU has no 16-bit movsxd (`movsxd ax, si` is an operand size mismatch there).
-  if (ci.name === 'Movsxd_r16_rm16') return false;
+  // GNU has no 16-bit movsxd (`movsxd ax, si` is an operand size mismatch there), no 64-bit far-pointer loads
+  // (`lfs (%rax),%rbp`), and umwait/tpause take a 32-bit register only: operand size mismatches there.
+  if (GNU_LACKS.test(ci.name)) return false;
+  // An x87 memory-size suffix (`fldl`, `fistps`) needs the memory operand it sizes: `faddl %st(7),%st`, `fchsl`
+  // are invalid suffixes to GNU.
+  if (r.memBytes !== undefined && !ops.some((o) => o.kind === 'mem')) return false;
   for (let i = 0; i < kinds.length; i++) {
     const k = kinds[i]!;
     const op = ops[i]!;
@@ -284,6 +321,9 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     }
   }
   const hasBranchForm = target !== undefined && readings.some(hasNearBranchForm);
+  if (target && hasBranchForm && opts.syntax === 'att' && ops[0]!.kind === 'imm') {
+    throw new InsnError("an AT&T direct branch target is written without '$' (GNU as refuses it)", ops[0]!.start, ops[0]!.end, [`write '${insn.mnemonic} label' or '${insn.mnemonic} .+2'`]);
+  }
   if (target && hasBranchForm) return selectBranch(insn, readings, target, opts, warnings);
 
   let matches: Match[] = [];
@@ -364,7 +404,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     if (matches.length === 0) throw new InsnError(`expecting a lockable instruction after 'lock' ('${insn.mnemonic}' with these operands cannot be locked)`, mspan.start, mspan.end);
   }
   if (rep || repne) {
-    const ok = matches.filter((m) => (rep ? m.ci.canRep : m.ci.canRepne) || /^Retn/.test(m.ci.name));
+    const ok = matches.filter((m) => (rep ? m.ci.canRep : m.ci.canRepne || m.ci.canRep) || GNU_REP_OK.test(m.ci.name));
     if (ok.length === 0) throw new InsnError(`'${insn.mnemonic}' cannot take a '${rep ? 'rep' : 'repne'}' prefix`, mspan.start, mspan.end);
     matches = ok;
   }
@@ -379,7 +419,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
     return { kind: 'fixed', encoded: { bytes: new Uint8Array([0xcc]), fixups: [] }, code: matches[0]!.ci, warnings };
   }
   matches = matches.map((m) => narrowIgnoredW(drop66(m, opts.bitness)));
-  matches = pruneDominated(matches, pseudo.size > 0);
+  matches = preferIs4Src2(preferVectorMemory(pruneDominated(matches, pseudo.size > 0)));
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
   const m16 = memOperand(ops);
   if (dispSize === 4 && m16 && (m16.base?.bits === 16 || m16.index?.bits === 16)) {
@@ -544,6 +584,7 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
   const nearKind = bits === 64 ? K.br64_4 : bits === 32 ? K.br32_4 : K.br16_2;
   let short: CodeInfo | undefined;
   let near: CodeInfo | undefined;
+  let suffixed = false;
   for (const r of readings) {
     if (r.dataSize !== undefined && r.dataSize !== (bits === 16 ? 16 : bits === 32 ? 32 : 64)) continue;
     for (const ci of r.codes) {
@@ -551,15 +592,28 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
       if (ci.kinds.length !== 1) continue;
       // loop/jecxz come in address-size variants; GNU uses the mode's own.
       if (ci.addressSize !== 0 && ci.addressSize !== bits && !/^J[er]?cxz/.test(ci.name)) continue;
-      if (ci.kinds[0] === shortKind && !short) short = ci;
-      if ((ci.kinds[0] === nearKind || ci.kinds[0] === (bits === 16 ? K.xbegin_2 : K.xbegin_4)) && !near) near = ci;
+      const isShort = ci.kinds[0] === shortKind && !short;
+      const isNear = (ci.kinds[0] === nearKind || ci.kinds[0] === (bits === 16 ? K.xbegin_2 : K.xbegin_4)) && !near;
+      if (isShort) short = ci;
+      if (isNear) near = ci;
+      if ((isShort || isNear) && r.dataSize !== undefined) suffixed = true;
     }
   }
   if (!short && !near) throw new InsnError(`'${insn.mnemonic}' has no direct-branch form in ${bits}-bit mode`, insn.mnemonicStart, insn.mnemonicEnd);
+  // GNU takes the mode's suffix on a direct call or loop (`callq`, `loopl` in 32-bit code) but on no other branch.
+  if (suffixed && !/^(Call|Loop)/.test((near ?? short)!.name)) {
+    throw new InsnError(`GNU as refuses a size suffix on a direct '${insn.mnemonic.slice(0, -1)}'`, insn.mnemonicStart, insn.mnemonicEnd);
+  }
   if (insn.prefixes.length > 0 && insn.prefixes.some((p) => p !== 'notrack' && p !== 'bnd')) {
     throw new InsnError(`prefix '${insn.prefixes[0]}' is not supported on a direct branch`, insn.mnemonicStart, insn.mnemonicEnd);
   }
   if (insn.prefixes.length > 0) throw new InsnError(`prefix '${insn.prefixes[0]}' is not supported on a direct branch`, insn.mnemonicStart, insn.mnemonicEnd);
+  // GNU: `{disp32}` makes jmp/jcc near from the start, whatever the distance (loop/jecxz keep their rel8); a
+  // 16-bit branch has no 32-bit displacement, and GNU refuses the prefix there.
+  if (insn.pseudo.includes('{disp32}')) {
+    if (bits === 16) throw new InsnError("'{disp32}' is invalid on a branch in 16-bit code (GNU as refuses it)", insn.mnemonicStart, insn.mnemonicEnd);
+    if (near) short = undefined;
+  }
   return { kind: 'branch', ...(short ? { short } : {}), ...(near ? { near } : {}), target, prefixBytes: [], warnings };
 }
 

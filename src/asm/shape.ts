@@ -1,5 +1,6 @@
 // A statement's *shape*: its AT&T text with a plain-number immediate (`$0x10`, `$-1`) and a plain-number
-// displacement (`0x8(%rax)`, `-0x18(%rbp)`) replaced by range classes. The numbers take part in choosing an
+// displacement (`0x8(%rax)`, `-0x18(%rbp)`) replaced by range classes; in Intel syntax, an operand that is a plain
+// number (`0x10`, `-1`) and a displacement that closes a bracket (`[rax+0x8]`, `[rbp-0x18]`). The numbers take part in choosing an
 // encoding only through range tests (fits a signed byte, fits imm32 sign-extended, is 1, is 3, is 0, ...), and
 // the class records every one of those tests, so two statements with the same shape get the same encoding
 // except for the bytes of the immediate and displacement fields (shapeCache.ts relies on this).
@@ -42,6 +43,8 @@ const C_COMMA = 44;
 const C_STAR = 42;
 const C_COLON = 58;
 const C_LPAREN = 40;
+const C_PLUS = 43;
+const C_RBRACKET = 93;
 
 function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 36;
@@ -184,6 +187,13 @@ export interface NumberSpans {
   hash: number;
 }
 
+function resetSpans(out: NumberSpans): void {
+  out.immAt = -1;
+  out.dispAt = -1;
+  out.immCls = -1;
+  out.dispCls = -1;
+}
+
 export function newNumberSpans(): NumberSpans {
   return { immAt: -1, immEnd: 0, imm: 0, immCls: -1, dispAt: -1, dispEnd: 0, disp: 0, dispCls: -1, hash: 0 };
 }
@@ -194,10 +204,7 @@ export function newNumberSpans(): NumberSpans {
  * of its hash: `h` (the hash of what comes before the operands) continued over the text, markers for spans.
  */
 export function scanAttNumbers(ops: string, from: number, to: number, out: NumberSpans, h: number): boolean {
-  out.immAt = -1;
-  out.dispAt = -1;
-  out.immCls = -1;
-  out.dispCls = -1;
+  resetSpans(out);
   // At the start of an operand: after the mnemonic, a comma, `*`, or a segment register's colon.
   let atStart = true;
   for (let i = from; i < to; i++) {
@@ -244,6 +251,60 @@ export function scanAttNumbers(ops: string, from: number, to: number, out: Numbe
   return out.immAt >= 0 || out.dispAt >= 0;
 }
 
+/**
+ * scanAttNumbers for GNU Intel operand text: an immediate is an operand that is a plain number, alone from the
+ * operand's start (after the mnemonic or a comma: after a segment's colon a number is an address) to its end; a
+ * displacement is a plain number after `+` or `-` that closes a bracket (`[rax+0x8]`; the `-` is part of the span,
+ * the `+` is not). Nothing else is classed: `[0x10]`, `[rax+8+8]`, `[rax+rbx*4]`'s scale stay in the key.
+ */
+export function scanIntelNumbers(ops: string, from: number, to: number, out: NumberSpans, h: number): boolean {
+  resetSpans(out);
+  let atStart = true;
+  for (let i = from; i < to; i++) {
+    const c = ops.charCodeAt(i);
+    if (c === 0) return false;
+    const hPrev = h;
+    h = Math.imul(h ^ c, FNV_PRIME);
+    if (isBlank(c)) continue;
+    if (c === C_COMMA) {
+      atStart = true;
+      continue;
+    }
+    const start = atStart;
+    atStart = false;
+    if (start && (c === C_MINUS || (c >= C_0 && c <= C_9)) && out.immAt < 0) {
+      const neg = c === C_MINUS;
+      if (!literalAt(ops, neg ? i + 1 : i, to)) continue;
+      let k = litEnd;
+      while (k < to && isBlank(ops.charCodeAt(k))) k++;
+      if (k < to && ops.charCodeAt(k) !== C_COMMA) continue;
+      out.immAt = i;
+      out.immEnd = litEnd;
+      out.imm = neg ? -litValue : litValue;
+      out.immCls = immClass(out.imm);
+      h = hashMark(hPrev, 1, out.immCls);
+      i = litEnd - 1;
+    } else if ((c === C_PLUS || c === C_MINUS) && out.dispAt < 0) {
+      if (!literalAt(ops, i + 1, to) || litEnd >= to || ops.charCodeAt(litEnd) !== C_RBRACKET) continue;
+      const neg = c === C_MINUS;
+      // `+` stays in the key (its hash is kept); `-` belongs to the number.
+      out.dispAt = neg ? i : i + 1;
+      out.dispEnd = litEnd;
+      out.disp = neg ? -litValue : litValue;
+      out.dispCls = dispClass(out.disp);
+      h = hashMark(neg ? hPrev : h, 2, out.dispCls);
+      i = litEnd - 1;
+    }
+  }
+  out.hash = h;
+  return out.immAt >= 0 || out.dispAt >= 0;
+}
+
+/** The number scanner of a syntax. */
+export function scanNumbers(syntax: 'att' | 'intel'): typeof scanAttNumbers {
+  return syntax === 'att' ? scanAttNumbers : scanIntelNumbers;
+}
+
 const scratch = newNumberSpans();
 
 /**
@@ -251,7 +312,16 @@ const scratch = newNumberSpans();
  * or undefined when nothing in it is classed (the text itself is then the key) or it contains the marker character.
  */
 export function attShape(mode: string, head: string, ops: string): Shape | undefined {
-  if (!scanAttNumbers(ops, 0, ops.length, scratch, hashText(modeHash(mode), head, 0, head.length))) return undefined;
+  return numberShape(scanAttNumbers, mode, head, ops);
+}
+
+/** attShape for GNU Intel operand text (mode `64intel`). */
+export function intelShape(mode: string, head: string, ops: string): Shape | undefined {
+  return numberShape(scanIntelNumbers, mode, head, ops);
+}
+
+function numberShape(scan: typeof scanAttNumbers, mode: string, head: string, ops: string): Shape | undefined {
+  if (!scan(ops, 0, ops.length, scratch, hashText(modeHash(mode), head, 0, head.length))) return undefined;
   const { immAt, immEnd, imm, immCls, dispAt, dispEnd, disp, dispCls } = scratch;
   const immMark = `${MARK}i${immCls}${MARK}`;
   const dispMark = `${MARK}d${dispCls}${MARK}`;

@@ -56,6 +56,27 @@ export const branchGroup: BlockGroup = {
       n++;
       blocks.push([br(op, L('f')), ...filler(200), lbl(L('f'))]);
     }
+    // `.`-relative targets (Intel also writes `$`): the statement's own start, relaxed like a label at both rel8
+    // limits (a 2-byte short form reaches .-126 ... .+129; 3 bytes with the address-size prefix), and far
+    // targets outside the block, which GNU still resolves within the section.
+    const sign = (k: number): string => (k === 0 ? '' : k < 0 ? `-${-k}` : `+${k}`);
+    const here = (op: string, k: number, dollar: boolean): Item => raw(`${op} ${dollar ? '$' : '.'}${sign(k)}`, `${op} .${sign(k)}`);
+    const hereOps = ['jmp', 'je', 'jno', 'jg', 'call', ...loops, 'xbegin'];
+    hereOps.forEach((op, i) => {
+      for (const k of [-1000, -129, -128, -127, -126, -125, -10, 0, 2, 5, 127, 128, 129, 130, 131, 1000]) {
+        n++;
+        blocks.push([here(op, k, (n + i) % 2 === 0)]);
+      }
+    });
+    // `.` among labels: a `.`-jump whose size decides whether a label jump across it stays short.
+    for (const [gap, k] of [[120, 10], [120, 200], [123, 10], [123, 200]] as const) {
+      n++;
+      blocks.push([br('jmp', L('f')), ...filler(gap), here('jmp', k, false), lbl(L('f')), raw('ret')]);
+    }
+    n++;
+    blocks.push([lbl(L('b')), raw('nop'), here('jmp', 3, true), raw('nop'), br('jz', L('b')), here('jmp', -5, false)]);
+    n++;
+    blocks.push([raw('call .+5', 'call .+5'), raw(bits === 64 ? 'pop rax' : 'pop eax', bits === 64 ? 'pop %rax' : 'pop %eax')]);
     // Numeric local labels, a jump to itself, labels sharing a line, chains whose sizes depend on each other.
     n++;
     blocks.push([raw('jmp 1f'), raw('nop'), raw('1:'), raw('jne 1b')]);

@@ -22,3 +22,21 @@ describe('AT&T size suffixes without an operand size', () => {
     expect(gnu.slice(0, 8).every((g) => g.error)).toBe(true);
   });
 });
+
+describe('AT&T size suffixes on direct branches', () => {
+  // GNU takes the mode's suffix on a direct call and loop only (loop's suffix is its address size).
+  const BRANCHES = ['jmpq .', 'jmpl .', 'jmpw .', 'jeq .', 'jbl .', 'jnbl .', 'jecxzl .', 'jrcxzq .', 'xbeginq .', 'xbeginl .', 'jmpq 1f; 1:', 'jmpl 1b; 1:',
+    'callq .', 'calll .', 'callw .', 'loopq .', 'loopl .', 'loopw .', 'jl .', 'jnl .', 'jb .', 'jmp .'];
+  for (const bitness of [64, 32, 16] as const) {
+    it(`${bitness}-bit: patchc refuses what GNU as refuses, and otherwise produces its bytes`, () => {
+      const gnu = gnuAssemble(BRANCHES, { bitness, syntax: 'att' });
+      BRANCHES.forEach((line, i) => {
+        const ref = gnu[i]!;
+        const r = assembleBlock(line, { bitness, syntax: 'att' });
+        if (ref.error) expect(r.errors.length, `${line}: GNU says ${ref.error}`).toBeGreaterThan(0);
+        else if (r.errors.length === 0) expect(Buffer.from(r.bytes).toString('hex'), line).toBe(ref.bytes);
+      });
+      expect(gnu.filter((g) => g.error).length).toBeGreaterThan(8);
+    });
+  }
+});

@@ -6994,6 +6994,554 @@ mov $0x12345678,eax
 mov $0x12345678,eax
 .L264_f:
 #---
+jmp .-1000
+#---
+jmp .-129
+#---
+jmp .-128
+#---
+jmp .-127
+#---
+jmp .-126
+#---
+jmp .-125
+#---
+jmp .-10
+#---
+jmp .
+#---
+jmp .+2
+#---
+jmp .+5
+#---
+jmp .+127
+#---
+jmp .+128
+#---
+jmp .+129
+#---
+jmp .+130
+#---
+jmp .+131
+#---
+jmp .+1000
+#---
+je .-1000
+#---
+je .-129
+#---
+je .-128
+#---
+je .-127
+#---
+je .-126
+#---
+je .-125
+#---
+je .-10
+#---
+je .
+#---
+je .+2
+#---
+je .+5
+#---
+je .+127
+#---
+je .+128
+#---
+je .+129
+#---
+je .+130
+#---
+je .+131
+#---
+je .+1000
+#---
+jno .-1000
+#---
+jno .-129
+#---
+jno .-128
+#---
+jno .-127
+#---
+jno .-126
+#---
+jno .-125
+#---
+jno .-10
+#---
+jno .
+#---
+jno .+2
+#---
+jno .+5
+#---
+jno .+127
+#---
+jno .+128
+#---
+jno .+129
+#---
+jno .+130
+#---
+jno .+131
+#---
+jno .+1000
+#---
+jg .-1000
+#---
+jg .-129
+#---
+jg .-128
+#---
+jg .-127
+#---
+jg .-126
+#---
+jg .-125
+#---
+jg .-10
+#---
+jg .
+#---
+jg .+2
+#---
+jg .+5
+#---
+jg .+127
+#---
+jg .+128
+#---
+jg .+129
+#---
+jg .+130
+#---
+jg .+131
+#---
+jg .+1000
+#---
+call .-1000
+#---
+call .-129
+#---
+call .-128
+#---
+call .-127
+#---
+call .-126
+#---
+call .-125
+#---
+call .-10
+#---
+call .
+#---
+call .+2
+#---
+call .+5
+#---
+call .+127
+#---
+call .+128
+#---
+call .+129
+#---
+call .+130
+#---
+call .+131
+#---
+call .+1000
+#---
+loop .-1000
+#---
+loop .-129
+#---
+loop .-128
+#---
+loop .-127
+#---
+loop .-126
+#---
+loop .-125
+#---
+loop .-10
+#---
+loop .
+#---
+loop .+2
+#---
+loop .+5
+#---
+loop .+127
+#---
+loop .+128
+#---
+loop .+129
+#---
+loop .+130
+#---
+loop .+131
+#---
+loop .+1000
+#---
+loope .-1000
+#---
+loope .-129
+#---
+loope .-128
+#---
+loope .-127
+#---
+loope .-126
+#---
+loope .-125
+#---
+loope .-10
+#---
+loope .
+#---
+loope .+2
+#---
+loope .+5
+#---
+loope .+127
+#---
+loope .+128
+#---
+loope .+129
+#---
+loope .+130
+#---
+loope .+131
+#---
+loope .+1000
+#---
+loopne .-1000
+#---
+loopne .-129
+#---
+loopne .-128
+#---
+loopne .-127
+#---
+loopne .-126
+#---
+loopne .-125
+#---
+loopne .-10
+#---
+loopne .
+#---
+loopne .+2
+#---
+loopne .+5
+#---
+loopne .+127
+#---
+loopne .+128
+#---
+loopne .+129
+#---
+loopne .+130
+#---
+loopne .+131
+#---
+loopne .+1000
+#---
+loopz .-1000
+#---
+loopz .-129
+#---
+loopz .-128
+#---
+loopz .-127
+#---
+loopz .-126
+#---
+loopz .-125
+#---
+loopz .-10
+#---
+loopz .
+#---
+loopz .+2
+#---
+loopz .+5
+#---
+loopz .+127
+#---
+loopz .+128
+#---
+loopz .+129
+#---
+loopz .+130
+#---
+loopz .+131
+#---
+loopz .+1000
+#---
+loopnz .-1000
+#---
+loopnz .-129
+#---
+loopnz .-128
+#---
+loopnz .-127
+#---
+loopnz .-126
+#---
+loopnz .-125
+#---
+loopnz .-10
+#---
+loopnz .
+#---
+loopnz .+2
+#---
+loopnz .+5
+#---
+loopnz .+127
+#---
+loopnz .+128
+#---
+loopnz .+129
+#---
+loopnz .+130
+#---
+loopnz .+131
+#---
+loopnz .+1000
+#---
+jrcxz .-1000
+#---
+jrcxz .-129
+#---
+jrcxz .-128
+#---
+jrcxz .-127
+#---
+jrcxz .-126
+#---
+jrcxz .-125
+#---
+jrcxz .-10
+#---
+jrcxz .
+#---
+jrcxz .+2
+#---
+jrcxz .+5
+#---
+jrcxz .+127
+#---
+jrcxz .+128
+#---
+jrcxz .+129
+#---
+jrcxz .+130
+#---
+jrcxz .+131
+#---
+jrcxz .+1000
+#---
+jecxz .-1000
+#---
+jecxz .-129
+#---
+jecxz .-128
+#---
+jecxz .-127
+#---
+jecxz .-126
+#---
+jecxz .-125
+#---
+jecxz .-10
+#---
+jecxz .
+#---
+jecxz .+2
+#---
+jecxz .+5
+#---
+jecxz .+127
+#---
+jecxz .+128
+#---
+jecxz .+129
+#---
+jecxz .+130
+#---
+jecxz .+131
+#---
+jecxz .+1000
+#---
+xbegin .-1000
+#---
+xbegin .-129
+#---
+xbegin .-128
+#---
+xbegin .-127
+#---
+xbegin .-126
+#---
+xbegin .-125
+#---
+xbegin .-10
+#---
+xbegin .
+#---
+xbegin .+2
+#---
+xbegin .+5
+#---
+xbegin .+127
+#---
+xbegin .+128
+#---
+xbegin .+129
+#---
+xbegin .+130
+#---
+xbegin .+131
+#---
+xbegin .+1000
+#---
+jmp .L473_f
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+jmp .+10
+.L473_f:
+ret
+#---
+jmp .L474_f
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+jmp .+200
+.L474_f:
+ret
+#---
+jmp .L475_f
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+nop
+nop
+nop
+jmp .+10
+.L475_f:
+ret
+#---
+jmp .L476_f
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+mov $0x12345678,eax
+nop
+nop
+nop
+jmp .+200
+.L476_f:
+ret
+#---
+.L477_b:
+nop
+jmp .+3
+nop
+jz .L477_b
+jmp .-5
+#---
+call .+5
+pop rax
+#---
 jmp 1f
 nop
 1:
@@ -7003,14 +7551,14 @@ jne 1b
 dec ecx
 jnz 2b
 #---
-.L267_s: jmp .L267_s
+.L481_s: jmp .L481_s
 #---
-.L268_a: nop
-.L268_b: jmp .L268_a
-je .L268_b
+.L482_a: nop
+.L482_b: jmp .L482_a
+je .L482_b
 #---
-je .L269_x
-jne .L269_y
+je .L483_x
+jne .L483_y
 mov $0x12345678,eax
 mov $0x12345678,eax
 mov $0x12345678,eax
@@ -7035,12 +7583,12 @@ mov $0x12345678,eax
 mov $0x12345678,eax
 mov $0x12345678,eax
 mov $0x12345678,eax
-.L269_x:
+.L483_x:
 nop
-.L269_y:
+.L483_y:
 #---
-je .L270_x
-jne .L270_y
+je .L484_x
+jne .L484_y
 mov $0x12345678,eax
 mov $0x12345678,eax
 mov $0x12345678,eax
@@ -7069,12 +7617,12 @@ nop
 nop
 nop
 nop
-.L270_x:
+.L484_x:
 nop
-.L270_y:
+.L484_y:
 #---
-je .L271_x
-jne .L271_y
+je .L485_x
+jne .L485_y
 mov $0x12345678,eax
 mov $0x12345678,eax
 mov $0x12345678,eax
@@ -7100,12 +7648,12 @@ mov $0x12345678,eax
 mov $0x12345678,eax
 mov $0x12345678,eax
 mov $0x12345678,eax
-.L271_x:
+.L485_x:
 nop
-.L271_y:
+.L485_y:
 #---
-je .L272_x
-jne .L272_y
+je .L486_x
+jne .L486_y
 mov $0x12345678,eax
 mov $0x12345678,eax
 mov $0x12345678,eax
@@ -7132,14 +7680,14 @@ mov $0x12345678,eax
 mov $0x12345678,eax
 mov $0x12345678,eax
 nop
-.L272_x:
+.L486_x:
 nop
-.L272_y:
+.L486_y:
 #---
-jmp .L273_end
-.L273_loop:
+jmp .L487_end
+.L487_loop:
 inc eax
 cmp $0x10,eax
-jl .L273_loop
-.L273_end:
+jl .L487_loop
+.L487_end:
 ret
