@@ -109,6 +109,8 @@ export function parseAttOperand(raw: RawOperand): { op: Operand; indirect: boole
   };
   const b = regPart(parts[0] ?? '', 'base');
   if (b) mem.base = b;
+  // GNU: `(%ecx,)` is "expecting index register or scale factor after ','" (`(%ecx,%eax,)` and `(,%eax)` are fine).
+  if (parts.length === 2 && parts[1] === '') throw new OperandError("expecting an index register or scale factor after ','", base + pos, base + close + 1);
   if (parts.length >= 2) {
     const ix = regPart(parts[1] ?? '', 'index');
     if (ix) mem.index = ix;

@@ -42,6 +42,8 @@ export interface EncodeOptions {
   vex3?: boolean;
   /** EVEX `{rn-sae}`... / `{sae}`. */
   rounding?: RoundingMode;
+  /** 64-bit code, `addr32` before an absolute address: a moffs operand takes a 32-bit address (67 a1 disp32). */
+  moffs32?: boolean;
 }
 
 const ROUNDING_CONTROL: Record<Exclude<RoundingMode, 'sae'>, RoundingControl> = {
@@ -154,7 +156,7 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
         const symbolic = op.disp.symbol !== undefined;
         const full = ab === 64 ? 8 : ab === 32 ? 4 : 2;
         let dsz = 0;
-        if (k === K.mem_offs) dsz = full;
+        if (k === K.mem_offs) dsz = opts.moffs32 ? 4 : full;
         else if (symbolic || isRip || (!op.base && !op.index)) dsz = full;
         else if (opts.dispSize === 4) dsz = full;
         else if (opts.dispSize === 1) dsz = 1;
@@ -164,7 +166,9 @@ export function encodeCandidate(ci: CodeInfo, ops: Operand[], opts: EncodeOption
           dsz = (v >= -128n && v <= 127n) || ci.evex ? 1 : full;
         }
         // A RIP-relative field is patched after encoding, so iced only has to reserve it.
-        const dv = symbolic || isRip ? 0n : op.disp.value;
+        let dv = symbolic || isRip ? 0n : op.disp.value;
+        // A 32-bit moffs address wraps like GNU's (`addr32 mov -1,%eax` reads 0xffffffff).
+        if (k === K.mem_offs && opts.moffs32 && dv < 0n && dv >= -0x80000000n) dv = BigInt.asUintN(32, dv);
         ins.memoryDisplSize = dsz;
         ins.memoryDisplacement = BigInt.asUintN(64, dv);
         if (op.seg && op.seg.reg !== defaultSegment(op)) ins.segmentPrefix = op.seg.reg;

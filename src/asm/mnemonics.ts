@@ -2,7 +2,7 @@
 // (cltq, movzbl, ...), and the size suffixes b/w/l/q (plus the x87 memory suffixes).
 import { lookupCodes, type CodeInfo } from './codeIndex.js';
 import { OpCodeOperandKind as K } from './iced.js';
-import { GNU_SUFFIXES } from './suffixData.js';
+import { GNU_SUFFIXES, GNU_UNKNOWN_MNEMONICS } from './gnuFacts.js';
 import { vectorSuffix } from './evex.js';
 
 /** A way to read the written mnemonic: iced codes plus the size facts the spelling implies. */
@@ -45,12 +45,13 @@ const NO_SUFFIX_NAMES = new Set([
 ]);
 
 /**
- * Whether GNU takes this operand-size suffix on the mnemonic at all (suffixData.ts, read from GNU): `rdrandl`,
- * `umwaitl`, `tpausel` are invalid suffixes there although the operand is a 32-bit register. The canonical
- * spelling counts too (`cmovzl` is cmovel, `sall` is shll).
+ * Whether GNU takes this operand-size suffix on the mnemonic at all in this mode (gnuFacts.ts, read from GNU):
+ * `rdrandl`, `umwaitl`, `tpausel` are invalid suffixes there although the operand is a 32-bit register, and 32-bit
+ * `sysexitl` too. The canonical spelling counts as well (`cmovzl` is cmovel, `sall` is shll).
  */
-function gnuTakesSuffix(base: string, sfx: string): boolean {
-  return (GNU_SUFFIXES[base] ?? GNU_SUFFIXES[canonical(base)] ?? '').includes(sfx);
+function gnuTakesSuffix(base: string, sfx: string, bitness: number): boolean {
+  const t = GNU_SUFFIXES[bitness === 64 ? 64 : 32];
+  return (t[base] ?? t[canonical(base)] ?? '').includes(sfx);
 }
 
 function ccAlias(name: string): string | undefined {
@@ -94,6 +95,10 @@ export function readMnemonic(written: string, syntax: 'att' | 'intel', bitness: 
 
 function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number): Reading[] {
   const out: Reading[] = [];
+  // Newer extensions iced knows and GNU as 2.40 does not (`lkgs`, `pbndkb`): no instruction to GNU, none here.
+  if (GNU_UNKNOWN_MNEMONICS.has(name)) return out;
+  // 32-bit code has no sized sysexit to GNU (`sysexitl` is an invalid suffix there; sysretl is fine).
+  if (name === 'sysexitl' && bitness !== 64) return out;
   let tier: 0 | 1 = 0;
   const push = (codes: CodeInfo[] | undefined, extra: Omit<Reading, 'codes' | 'tier'> = {}): void => {
     if (codes && codes.length > 0) out.push({ codes, tier, ...extra });
@@ -147,7 +152,7 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
     if (name === 'ljmp' || name === 'lcall' || name === 'ljmpl' || name === 'lcalll' || name === 'ljmpq' || name === 'lcallq' || name === 'ljmpw' || name === 'lcallw') {
       const base = name.startsWith('ljmp') ? 'jmp' : 'call';
       const sfx = name.length > base.length + 1 ? name.slice(-1) : '';
-      if (sfx && !gnuTakesSuffix(name.slice(0, -1), sfx)) return out;
+      if (sfx && !gnuTakesSuffix(name.slice(0, -1), sfx, bitness)) return out;
       push(lookupCodes(base), sfx ? { far: true, dataSize: SUFFIX_BITS[sfx]! } : { far: true });
       return out;
     }
@@ -187,7 +192,7 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
     const bits = SUFFIX_BITS[sfx];
     // A q suffix names a 64-bit operation, which only exists in 64-bit mode. GNU's sized AT&T names (cltq,
     // cwtl, ...) take no second suffix (`cltqq` is refused there), nor does movsxd.
-    if (bits !== undefined && name.length > 1 && !name.startsWith('f') && !(bits === 64 && bitness !== 64) && !NO_SUFFIX_NAMES.has(name.slice(0, -1)) && gnuTakesSuffix(name.slice(0, -1), sfx)) {
+    if (bits !== undefined && name.length > 1 && !name.startsWith('f') && !(bits === 64 && bitness !== 64) && !NO_SUFFIX_NAMES.has(name.slice(0, -1)) && gnuTakesSuffix(name.slice(0, -1), sfx, bitness)) {
       const base = canonical(name.slice(0, -1));
       if (base === 'pushf' || base === 'popf' || base === 'pusha' || base === 'popa') {
         // No byte form exists: `pushfb` is refused, as GNU does.

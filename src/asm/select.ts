@@ -173,7 +173,7 @@ const GNU_LACKS = /^(Movsxd_r16_rm16|L[fgs]s_r64_m1664|Umwait_r64|Tpause_r64)$/;
 /** Forms without an operand size that GNU still lets carry a q suffix in 64-bit code. */
 const Q_SUFFIX_SIZELESS = /^(Lgdt|Sgdt|Lidt|Sidt|Cmpxchg8b)_/;
 
-function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOptions, isDirectBranch: boolean, rounding?: Rounding): boolean {
+function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOptions, isDirectBranch: boolean, moffs32 = false, rounding?: Rounding): boolean {
   if (ci.userKinds.length !== ops.length) return false;
   if (!evexFits(ci, ops, rounding, r.vecBytes)) return false;
   if (!(ci.modes & modeBit(opts.bitness))) return false;
@@ -185,7 +185,7 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   if (kinds.length !== ops.length) return false;
   if (r.movabs) {
     if (!kinds.some((k) => k === K.imm64 || k === K.mem_offs)) return false;
-  } else if (opts.bitness === 64 && kinds.includes(K.mem_offs)) {
+  } else if (opts.bitness === 64 && kinds.includes(K.mem_offs) && !moffs32) {
     return false;
   }
   if (r.dataSize !== undefined && ci.dataSize !== 0 && ci.dataSize !== r.dataSize) return false;
@@ -288,9 +288,19 @@ function fmt(v: bigint): string {
   return v < 0n ? '-0x' + (-v).toString(16) : '0x' + v.toString(16);
 }
 
+/**
+ * GNU reads `data16 push $imm` as pushw (`66 68 e8 59`, a 16-bit immediate; in 16-bit code `data32 push` is pushl):
+ * the prefix sizes the push, not just the bytes in front of it.
+ */
+function sizedPush(insn: ParsedInsn, opts: SelectOptions): ParsedInsn {
+  const word = opts.bitness === 16 ? 'data32' : 'data16';
+  if (insn.mnemonic.toLowerCase() !== 'push' || insn.operands.length !== 1 || insn.operands[0]!.kind !== 'imm' || !insn.prefixes.includes(word)) return insn;
+  return { ...insn, mnemonic: opts.bitness === 16 ? 'pushl' : 'pushw', prefixes: insn.prefixes.filter((p) => p !== word) };
+}
+
 export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Selected {
   const warnings: string[] = [];
-  const insn = rewriteStringOperands(written, opts.syntax, opts.bitness) ?? written;
+  const insn = rewriteStringOperands(written, opts.syntax, opts.bitness) ?? sizedPush(written, opts);
   const { mnemonic, ops } = normalizeOperands(insn, opts);
   const mspan = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
   const readings = readMnemonic(mnemonic, opts.syntax, opts.bitness);
@@ -300,6 +310,15 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   }
   checkRegisters(ops, opts);
   checkDecorationPlacement(insn, opts.syntax);
+  // GNU writes these with the one st(i) they compare with or exchange: `fcom %st(7),%st` is an operand-count
+  // mismatch there, in both syntaxes.
+  if (X87_ST1_DEFAULT.has(mnemonic) && insn.operands.length === 2) {
+    throw new InsnError(`'${insn.mnemonic}' takes one operand, %st(i)`, mspan.start, insn.operands[1]!.end);
+  }
+  // GNU warns that these only support RIP-relative addresses (and encodes a plain prefetch hint otherwise).
+  if (/^prefetchit[01]$/.test(mnemonic) && ops.some((o) => o.kind === 'mem' && o.base?.cls !== 'ip')) {
+    throw new InsnError(`'${insn.mnemonic}' needs a RIP-relative address`, mspan.start, mspan.end);
+  }
   if (opts.bitness !== 64 && readings.some((r) => r.movabs)) throw new InsnError(`'${insn.mnemonic}' exists only in 64-bit code (GNU as refuses it here); write mov`, mspan.start, mspan.end);
   if (opts.bitness === 64 && AMBIGUOUS64.has(mnemonic) && ops.every((o) => o.kind !== 'mem' || o.size === undefined)) {
     throw new InsnError(`'${insn.mnemonic}' is ambiguous in 64-bit code`, mspan.start, mspan.end, [
@@ -326,11 +345,14 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   }
   if (target && hasBranchForm) return selectBranch(insn, readings, target, opts, warnings);
 
+  // GNU: `addr32 mov 0x1000,%eax` in 64-bit code is the moffs form with a 32-bit address (67 a1 00 10 00 00).
+  const absMem = memOperand(ops);
+  const moffs32 = opts.bitness === 64 && pfx.has('addr32') && absMem !== undefined && !absMem.base && !absMem.index;
   let matches: Match[] = [];
   for (const r of readings) {
     if (r.tier === 1 && matches.length > 0) break;
     for (const ci of r.codes) {
-      const fits = candidateFits(ci, r, ops, opts, false, insn.rounding);
+      const fits = candidateFits(ci, r, ops, opts, false, moffs32, insn.rounding);
       if (fits) matches.push({ ci, ops, swapped: false });
       if (fits && insn.pseudo.includes('{load}') && ops.length === 2 && (COMMUTATIVE.has(mnemonic) || COMMUTATIVE.has(mnemonic.slice(0, -1)))) {
         const sw = [ops[1]!, ops[0]!];
@@ -431,7 +453,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   for (const m of matches) {
     let e: Encoded;
     try {
-      e = encodeCandidate(m.ci, m.ops, { bitness: opts.bitness, ...(dispSize ? { dispSize } : {}), prefixes: { lock, rep, repne }, vex3: pseudo.has('{vex3}'), ...(insn.rounding ? { rounding: insn.rounding.mode } : {}) });
+      e = encodeCandidate(m.ci, m.ops, { bitness: opts.bitness, ...(dispSize ? { dispSize } : {}), prefixes: { lock, rep, repne }, vex3: pseudo.has('{vex3}'), moffs32, ...(insn.rounding ? { rounding: insn.rounding.mode } : {}) });
     } catch (err) {
       lastErr = err;
       continue;
@@ -482,6 +504,8 @@ function addExplicitPrefixes(e: Encoded, m: Match, insn: ParsedInsn, opts: Selec
     }
     const n = prefixCount(out.bytes);
     const run = Array.from(out.bytes.subarray(0, n));
+    // The moffs form with a 32-bit address already carries the 67 that addr32 asks for.
+    if (p === 'addr32' && m.ci.userKinds.includes(K.mem_offs) && run.includes(0x67)) continue;
     if (run.includes(b) || (SEGMENT_BYTES.has(b) && run.some((x) => SEGMENT_BYTES.has(x)))) {
       throw new InsnError(`'${p}' duplicates a prefix the instruction already has`, at.start, at.end);
     }
@@ -512,9 +536,6 @@ function addressSizeFromOperand(p: 'addr16' | 'addr32', insn: ParsedInsn, bitnes
   if (regs.some((r) => r.name === 'rip' || r.name === 'eip')) throw new InsnError(`'${p}' cannot be used with a RIP-relative operand (GNU as refuses it)`, at.start, at.end);
   if (regs.length === 0) {
     if (size === 16 && bitness !== 16) throw new InsnError(`'${p}' with an absolute address is not supported (GNU as would encode a 16-bit displacement)`, at.start, at.end);
-    // GNU then takes the accumulator's moffs32 form (67 a1), which patchc does not emit.
-    const acc = insn.operands.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr') && o.info.num === 0 && !o.info.highByte);
-    if (bitness === 64 && acc && /^mov[bwlq]?$/.test(insn.mnemonic.toLowerCase())) throw new InsnError(`'${p}' mov with an absolute address is not supported (GNU as would use the moffs form)`, at.start, at.end);
     return false;
   }
   if (size === bitness) throw new InsnError(`redundant '${p}' prefix: the address is ${size}-bit already`, at.start, at.end);
@@ -644,7 +665,7 @@ function explainEvexMismatch(insn: ParsedInsn, readings: Reading[], ops: Operand
   return explainDecorations(
     insn,
     ops,
-    (o, rounding) => some((ci, r) => candidateFits(ci, r, o, opts, false, rounding)),
+    (o, rounding) => some((ci, r) => candidateFits(ci, r, o, opts, false, false, rounding)),
     () => some((ci, r) => ci.evex?.maskRequired === true && candidateFits(ci, r, [{ ...ops[0]!, mask: lookupRegister('k1')! } as Operand, ...ops.slice(1)], opts, false)),
   );
 }

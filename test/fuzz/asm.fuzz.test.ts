@@ -8,11 +8,13 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleBlock } from '../../src/asm/index.js';
 import { gnuAssemble } from '../asm/unit/gnuAs.js';
-import { arbAsmCase, formatAsmResult, recordDisagreements, runAsmBatch } from './asmFuzz.js';
+import { arbAsmCase, formatAsmResult, recordDisagreements, runAsmBatch, runAsmLines } from './asmFuzz.js';
+import { arbTableCase, tableLine } from './asmTableFuzz.js';
 import { repoRoot } from './harness.js';
 
 const SEED = 20261128;
 const COUNT = 3000;
+const TABLE_COUNT = 5000;
 const FILE = process.env['FUZZ_ASM_FILE'] ?? join(repoRoot, 'out/fuzz/asm-disagreements.txt');
 
 /**
@@ -44,5 +46,20 @@ describe('assembler vs GNU as on random operand combinations', () => {
     console.log(`asm fuzz: ${results.length} lines: ${['ok', 'different', 'accepts-invalid', 'accepts-warned', 'refuses-valid'].map((v) => `${v} ${count(v)}`).join(', ')}; of the ok, ${results.filter((r) => r.verdict === 'ok' && !r.patchc.startsWith('refused')).length} with identical bytes; disagreements in ${FILE}`);
     expect(results.length).toBe(COUNT);
     expect(results.filter((r) => r.verdict === 'different').map(formatAsmResult)).toEqual([]);
+  });
+
+  // iced's whole code table printed by its GNU-style formatters (asmTableFuzz.ts): here both what GNU refuses and
+  // different bytes fail.
+  it(`${TABLE_COUNT} lines from iced's code table, both syntaxes and modes: GNU's bytes or refused`, () => {
+    const lines = fc.sample(arbTableCase, { seed: SEED, numRuns: TABLE_COUNT }).flatMap((c) => {
+      const line = tableLine(c);
+      return line === undefined ? [] : [{ syntax: c.syntax, bitness: c.bitness, line }];
+    });
+    const results = runAsmLines(lines);
+    recordDisagreements(FILE, results);
+    const count = (v: string) => results.filter((r) => r.verdict === v).length;
+    console.log(`asm table fuzz: ${results.length} lines: ${['ok', 'different', 'accepts-invalid', 'accepts-warned', 'refuses-valid'].map((v) => `${v} ${count(v)}`).join(', ')}`);
+    expect(results.length).toBeGreaterThan(TABLE_COUNT * 0.8);
+    expect(results.filter((r) => r.verdict === 'different' || r.verdict === 'accepts-invalid' || r.verdict === 'accepts-warned').map(formatAsmResult)).toEqual([]);
   });
 });

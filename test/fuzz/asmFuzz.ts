@@ -99,7 +99,7 @@ export function render(c: AsmCase): string {
 
 export type AsmVerdict = 'ok' | 'different' | 'accepts-invalid' | 'accepts-warned' | 'refuses-valid';
 export interface AsmResult {
-  c: AsmCase;
+  c: AsmLine;
   line: string;
   verdict: AsmVerdict;
   patchc: string;
@@ -109,17 +109,29 @@ export interface AsmResult {
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
+/** A line to compare, in its syntax and mode. */
+export interface AsmLine {
+  syntax: AsmSyntax;
+  bitness: Exclude<Bitness, 16>;
+  line: string;
+}
+
 /** Runs a batch: one GNU as run per syntax × mode, patchc per line. */
 export function runAsmBatch(cases: AsmCase[]): AsmResult[] {
+  return runAsmLines(cases.map((c) => ({ syntax: c.syntax, bitness: c.bitness, line: render(c) })));
+}
+
+/** runAsmBatch for lines made elsewhere (asmTableFuzz.ts). */
+export function runAsmLines(cases: AsmLine[]): AsmResult[] {
   const out: AsmResult[] = [];
-  const groups = new Map<string, AsmCase[]>();
+  const groups = new Map<string, AsmLine[]>();
   for (const c of cases) {
     const k = `${c.syntax}/${c.bitness}`;
     groups.set(k, [...(groups.get(k) ?? []), c]);
   }
   for (const group of groups.values()) {
     const { syntax, bitness } = group[0]!;
-    const lines = group.map(render);
+    const lines = group.map((c) => c.line);
     const gnu = gnuAssemble(lines, { syntax, bitness });
     group.forEach((c, i) => {
       const line = lines[i]!;

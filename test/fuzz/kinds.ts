@@ -2,7 +2,8 @@
 import type fc from 'fast-check';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { arbAsmCase, recordDisagreements, runAsmBatch, type AsmCase } from './asmFuzz.js';
+import { arbAsmCase, recordDisagreements, runAsmBatch, runAsmLines, type AsmCase, type AsmResult } from './asmFuzz.js';
+import { arbTableCase, tableLine, type TableCase } from './asmTableFuzz.js';
 import { arbElfCase, checkElfCase, type ElfCase } from './elfFuzz.js';
 import { repoRoot, type Scratch } from './harness.js';
 import { arbMutatedRules, arbStructured, arbTokenStream, checkRuleCase, type RuleCase } from './rulesFuzz.js';
@@ -67,18 +68,35 @@ export const elfNoOffset = new Set<string>();
 /** The asm kind writes its disagreements here (not failures unless bytes differ). */
 export const ASM_FILE = process.env['FUZZ_ASM_FILE'] ?? join(repoRoot, 'out/fuzz/asm-disagreements.run.txt');
 export const asmVerdicts = new Map<string, number>();
+function asmResults(results: AsmResult[]): CaseResult[] {
+  mkdirSync(dirname(ASM_FILE), { recursive: true });
+  recordDisagreements(ASM_FILE, results);
+  return results.map((r) => {
+    asmVerdicts.set(r.verdict, (asmVerdicts.get(r.verdict) ?? 0) + 1);
+    return { what: `${r.c.syntax}/${r.c.bitness} ${r.line}`, ms: r.ms, ...(r.verdict === 'different' ? { failure: `DIFFERENT bytes: patchc ${r.patchc}, gnu ${r.gnu}` } : {}) };
+  });
+}
+
 const asmKind: FuzzKind<AsmCase> = {
   arb: arbAsmCase,
   batch: 400,
   async run(cases) {
-    mkdirSync(dirname(ASM_FILE), { recursive: true });
-    const results = runAsmBatch(cases);
-    recordDisagreements(ASM_FILE, results);
-    return results.map((r) => {
-      asmVerdicts.set(r.verdict, (asmVerdicts.get(r.verdict) ?? 0) + 1);
-      return { what: `${r.c.syntax}/${r.c.bitness} ${r.line}`, ms: r.ms, ...(r.verdict === 'different' ? { failure: `DIFFERENT bytes: patchc ${r.patchc}, gnu ${r.gnu}` } : {}) };
+    return asmResults(runAsmBatch(cases));
+  },
+};
+
+// iced's whole code table, printed by iced's GNU-style formatters (asmTableFuzz.ts); undecodable bytes are no case.
+const asmTableKind: FuzzKind<TableCase> = {
+  arb: arbTableCase,
+  batch: 1000,
+  async run(cases) {
+    const lines = cases.flatMap((c) => {
+      const line = tableLine(c);
+      return line === undefined ? [] : [{ syntax: c.syntax, bitness: c.bitness, line }];
     });
+    return asmResults(runAsmLines(lines));
   },
 };
 FUZZ_KINDS['elf'] = elfKind;
 FUZZ_KINDS['asm'] = asmKind;
+FUZZ_KINDS['asm-table'] = asmTableKind;

@@ -15,6 +15,12 @@
 //   - movabs in 32-bit code (GNU: only in 64-bit mode).
 //   - a shift's count in %cl does not say the size of a memory operand (`shl [eax], cl`: GNU's Intel refuses,
 //     its AT&T warns and guesses).
+// And by the code-table fuzzer (test/fuzz/asmTableFuzz.ts, 100,000-line runs):
+//   - `addr32` before an absolute address in 64-bit code: GNU's moffs form with a 32-bit address (67 a1 disp32),
+//     where patchc put a 67 before the SIB form;
+//   - `data16 push $imm` is pushw to GNU (66 68 imm16, 66 6a imm8), where patchc kept the 32-bit immediate;
+//   - `(%ecx,)`, fcom/fcomp/fucom/fucomp/fxch with two operands, prefetchit0/1 off RIP, mnemonics GNU 2.40 does not
+//     know (lkgs, pbndkb, getsecq), 32-bit sysexitl: refused by GNU, accepted by patchc.
 import { describe, expect, it } from 'vitest';
 import { assembleBlock } from '../../../src/asm/index.js';
 import { gnuAssemble } from './gnuAs.js';
@@ -36,6 +42,18 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
       'movsxd %bp, %ax', 'movsxdl %esi, %ebp', 'movsxd %esi,%ebp', 'movzx (%rax),%eax', 'movsx (%rax),%eax', 'movslq %esi,%rbp',
     ],
   },
+  {
+    syntax: 'att',
+    lines: [
+      'addr32 mov 0x1000,%eax', 'addr32 mov %eax,0x1000', 'addr32 mov 0x1000,%al', 'addr32 mov 0x1000,%rax', 'addr32 mov 0x1000,%ax', 'addr32 mov 0x1000,%ecx',
+      'addr32 movb %al,0xffffffff', 'addr32 mov -1,%eax', 'addr32 mov foo,%eax', 'addr32 mov %fs:0x1000,%eax', 'addr32 mov 0x80000000,%eax', 'addr32 lea 0x1000,%eax',
+      'data16 push $0x59e8', 'data16 push $0x12', 'data16 push $-1', 'data16 push %rax', 'data16 add $0x1234,%eax', 'data16 ret $8',
+      'mov (%rcx,),%eax', 'mov (%rcx,%rax,),%eax', 'mov (,%rax),%eax', 'fcom %st(7),%st', 'fcom %st(7)', 'fxch %st(2),%st', 'fucomp %st(1),%st',
+      'prefetchit0 (%rax)', 'prefetchit0 0x10(%rip)', 'lkgs %ax', 'pbndkb', 'getsecq', 'getsec', 'sysexitl', 'sysexitq',
+    ],
+  },
+  { syntax: 'att', bitness: 32, lines: ['data16 push $0xff80', 'data16 push $0x1234', 'sysexitl', 'sysretl', 'mov (%ecx,),%eax', 'addr16 mov 0x1000,%eax'] },
+  { syntax: 'intel', lines: ['addr32 mov eax, DWORD PTR [0x1000]', 'addr32 mov eax, DWORD PTR ds:0x1000', 'data16 push 0x1234', 'fcom st, st(7)', 'fcom st(7)', 'fxch st, st(2)', 'fucomp st, st(1)', 'lkgs ax'] },
   { syntax: 'att', bitness: 32, lines: ['lgdtw (%eax)', 'lgdtl (%eax)', 'sidtw (%eax)', 'sidtl (%eax)', 'cmpxchg8bl (%eax)', 'iretb', 'iretl', 'movabs 0x80, %eax', 'mov 0x80, %eax'] },
   {
     syntax: 'intel',
