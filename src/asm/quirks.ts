@@ -15,10 +15,10 @@ export interface Match {
 // memory operand without a 66 prefix (except where a register destination really is 16 bits wide).
 const NO66 = /^(Ltr|Lldt|Lmsw|Verr|Verw)_rm16$|^Mov_Sreg_rm16$|^Arpl_rm16_r16$/;
 
-// And with a 64-bit register GNU drops REX.W for segment-register moves, str and sldt; likewise (REX.W, or VEX.W1)
+// And with a 64-bit register GNU drops REX.W for segment-register moves, str and sldt; likewise (REX.W, VEX/EVEX.W1)
 // where a 64-bit general register only carries a byte, word or mask: the register is written as %rax but encoded
 // as the 32-bit form (`pextrw $1,%xmm0,%rax` is 66 0f c5 c0 01, `vpmovmskb %xmm0,%rax` is c5 f9 d7 c0).
-const NOREXW = /^(Mov_Sreg_r64m16|Mov_r64m16_Sreg|Str_r64m16|Sldt_r64m16)$|^(VEX_V)?([Pp]extr[bw]|[Pp]insr[bw]|[Ee]xtractps|[Pp]movmskb|[Mm]ovmskp[sd])_(.*_)?r64(m8|m16|m32)?(_|$)/;
+const NOREXW = /^(Mov_Sreg_r64m16|Mov_r64m16_Sreg|Str_r64m16|Sldt_r64m16)$|^((E?VEX)_V)?([Pp]extr[bw]|[Pp]insr[bw]|[Ee]xtractps|[Pp]movmskb|[Mm]ovmskp[sd])_(.*_)?r64(m8|m16|m32)?(_|$)/;
 
 // Selector and machine-status-word memory operands are a word whatever the operand size: with a memory operand
 // GNU writes `strw (%rdi)` as 0f 00 0f, without the 66 it needs for `strw %ax` (a real 16-bit register write).
@@ -118,6 +118,6 @@ export function gpr32Of(num: number): RegInfo {
 }
 
 function readMnemonicCodes(ci: CodeInfo): CodeInfo[] {
-  return lookupCodes(ci.name.replace(/^VEX_/, '').split('_')[0]!.toLowerCase()) ?? [];
+  return lookupCodes(ci.name.replace(/^E?VEX_/, '').split('_')[0]!.toLowerCase()) ?? [];
 }
 

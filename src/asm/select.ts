@@ -7,7 +7,6 @@ import { Kinds as K, isRegOrMemKind, immBits, immFits, isBranchKind, isFixedRegK
 import { readMnemonic, type Reading } from './mnemonics.js';
 import type { ImmOperand, MemOperand, Operand, ParsedInsn, RegOperand, Rounding } from './operands.js';
 import { checkDecorationPlacement, checkRegisterRules, chooseVexOrEvex, comparePseudo, evexFits, evexOnlyRegister, evexSpellingHint, explainDecorations, insnEnd } from './evex.js';
-import { narrowIgnoredW } from './ignoredW.js';
 import { lookupRegister, registerAvailable, type RegInfo } from './registers.js';
 
 import { InsnError } from './errors.js';
@@ -440,7 +439,7 @@ export function selectEncoding(written: ParsedInsn, opts: SelectOptions): Select
   if (mnemonic === 'int' && ops.length === 1 && ops[0]!.kind === 'imm' && ops[0]!.expr.value === 3n && !ops[0]!.expr.symbol) {
     return { kind: 'fixed', encoded: { bytes: new Uint8Array([0xcc]), fixups: [] }, code: matches[0]!.ci, warnings };
   }
-  matches = matches.map((m) => narrowIgnoredW(drop66(m, opts.bitness)));
+  matches = matches.map((m) => drop66(m, opts.bitness));
   matches = preferIs4Src2(preferVectorMemory(pruneDominated(matches, pseudo.size > 0)));
   const dispSize = pseudo.has('{disp32}') ? 4 : pseudo.has('{disp8}') ? 1 : undefined;
   const m16 = memOperand(ops);
