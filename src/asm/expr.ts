@@ -7,6 +7,7 @@ export class ExprError {
 }
 
 const MASK64 = (1n << 64n) - 1n;
+const GNU_ONLY_REGISTER = /^(tmm[0-7]|flat)$/i;
 
 /**
  * GNU's location counter (`.`, and `$` in Intel syntax): the address of the start of the statement. It travels as
@@ -147,6 +148,9 @@ export class ExprParser {
         return { value: 0n, symbol: HERE };
       }
       if (/^[.$]@/.test(name) && (name[0] === '.' || this.opts.intel)) throw new ExprError(`'${name.slice(1)}' cannot apply to the location counter '${name[0]}'`, at);
+      // Register names GNU knows and patchc does not encode are no symbols either (GNU: operand type mismatch,
+      // "invalid use of pseudo-register"), though a noprefix or Intel operand would read them as one here.
+      if (GNU_ONLY_REGISTER.test(name)) throw new ExprError(`'${name}' is a register to GNU as, which patchc does not encode (AMX tiles, the FLAT pseudo-register)`, at);
       return { value: 0n, symbol: name };
     }
     throw new ExprError(rest.length === 0 ? 'expected an expression' : `unexpected '${rest[0]}' in expression`, this.pos);

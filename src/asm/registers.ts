@@ -58,6 +58,8 @@ for (let i = 8; i < 16; i++) {
 for (let i = 0; i < 16; i++) {
   add(`cr${i}`, r(`CR${i}`), 'cr', 0, i);
   add(`dr${i}`, r(`DR${i}`), 'dr', 0, i);
+  // GNU's other name for the debug registers (`mov %db7,%ebx` is 0f 21 fb).
+  add(`db${i}`, r(`DR${i}`), 'dr', 0, i);
 }
 for (let i = 0; i < 8; i++) {
   add(`tr${i}`, r(`TR${i}`), 'tr', 0, i);
