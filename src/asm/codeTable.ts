@@ -3,7 +3,7 @@
 // operand strings), about 50 ms of every CLI start, and walking all Codes for their mnemonics another 15 ms. So the
 // table is derived here once, written to codeTableData.ts (test/asm/gen-code-table.ts), and a test checks that the
 // file still equals what the installed iced gives.
-import { Code, CodeExt, EncodingKind, Instruction, MemorySizeExt, Mnemonic, type OpCodeInfo } from './iced.js';
+import { Code, CodeExt, DecoderOptions, EncodingKind, Instruction, MemorySizeExt, Mnemonic, type OpCodeInfo } from './iced.js';
 
 /**
  * One encoding: [code, operandSize, addressSize, memBytes, flags, ...operand kinds]. Flags: the modes it exists
@@ -77,6 +77,9 @@ function rowsOf(codes: Code[]): CodeRow[] {
       const enc = oi.encoding;
       if (enc !== EncodingKind.Legacy && enc !== EncodingKind.VEX && enc !== EncodingKind.EVEX) continue;
       if (NEVER_EMITTED.test(codeNames[code]!)) continue;
+      // Encodings iced decodes only on request (Cyrix, UMOV, LOADALL, JMPE, ...) are not GNU's: `pmulhrw` there is
+      // Cyrix's 0f 59 where GNU's is 3DNow!'s 0f 0f /r b7. MPX and the test-register moves are GNU's.
+      if (oi.decoderOption !== DecoderOptions.None && oi.decoderOption !== DecoderOptions.MPX && oi.decoderOption !== DecoderOptions.MovTr) continue;
       const kinds: number[] = [];
       for (let i = 0; i < oi.opCount; i++) kinds.push(oi.opKind(i));
       const flags =
