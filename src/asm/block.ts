@@ -161,7 +161,13 @@ function encodeBranch(b: BranchForm, long: boolean, at: number, target: number, 
   const ins = ci.name.startsWith('Xbegin') ? Instruction.createXbegin(bitness, BigInt(target)) : Instruction.createBranch(ci.code, BigInt(target));
   try {
     enc.encode(ins, BigInt(at));
-    return enc.takeBuffer();
+    const bytes = enc.takeBuffer();
+    if (b.prefixBytes.length === 0) return bytes;
+    // Bytes GNU keeps in front (`rex jo .` is 40 70 fd); the displacement field stays the tail.
+    const out = new Uint8Array(b.prefixBytes.length + bytes.length);
+    out.set(b.prefixBytes, 0);
+    out.set(bytes, b.prefixBytes.length);
+    return out;
   } finally {
     ins.free();
   }
@@ -400,7 +406,7 @@ const branchSizes = new Map<string, number>();
 /** A branch form's size does not depend on its target; measure it once by encoding. */
 function sizeOfBranch(b: BranchForm, long: boolean, bitness: number): number {
   const ci = long ? b.near! : b.short!;
-  const key = `${ci.code}/${bitness}`;
+  const key = `${ci.code}/${bitness}/${b.prefixBytes.length}`;
   let n = branchSizes.get(key);
   if (n === undefined) branchSizes.set(key, (n = encodeBranch(b, long, 0, 0, bitness).length));
   return n;

@@ -18,6 +18,8 @@ export interface Reading {
   far?: boolean;
   /** Source vector bytes from an AT&T x/y suffix (`vcvtpd2psx`). */
   vecBytes?: number;
+  /** The reading's codes take a general register only, not their memory form (vmovd as vmovq). */
+  gprOnly?: boolean;
   /** 0: the name as written (or a fixed alias); 1: a suffix-stripped reading, only tried when tier 0 fits nothing. */
   tier: 0 | 1;
 }
@@ -167,7 +169,8 @@ function computeReadings(name: string, syntax: 'att' | 'intel', bitness: number)
   // GNU takes movd with a 64-bit general register as movq (`movd %rax,%xmm0` is 66 48 0f 6e c0): the
   // general-register movq forms, tried only when movd's own fit nothing (a memory operand stays a dword).
   if ((name === 'movd' || name === 'vmovd') && bitness === 64) {
-    push(lookupCodes(name === 'movd' ? 'movq' : 'vmovq')?.filter((c) => c.kinds.includes(K.r64_or_mem)));
+    // GNU's Intel movd takes a QWORD PTR memory operand that way too; vmovd does not.
+    push(lookupCodes(name === 'movd' ? 'movq' : 'vmovq')?.filter((c) => c.kinds.includes(K.r64_or_mem)), name === 'vmovd' ? { gprOnly: true } : {});
   }
   // GNU's Intel syntax keeps size suffixes only on stack operations (pushw 1, retfq, leavew).
   const intelSized = /^(push|pop|leave|ret|retf|lret)([wq])$/.exec(name);

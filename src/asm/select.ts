@@ -196,6 +196,10 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   // suffix GNU takes for the 64-bit descriptor-table and cmpxchg8b forms (`lgdtq`, `cmpxchg8bq`).
   if (r.dataSize !== undefined && ci.dataSize === 0 && opts.syntax === 'att' && !(r.dataSize === 64 && Q_SUFFIX_SIZELESS.test(ci.name))) return false;
   if (r.dataSize !== undefined && !suffixAllowed(ci, r.dataSize, ops)) return false;
+  if (r.gprOnly && ops.some((o) => o.kind === 'mem')) return false;
+  // GNU takes no Intel size keyword on the xsave family's area (`xsave BYTE PTR [rax]` is an operand size mismatch),
+  // nor on 32-bit bndmov's 64-bit bound pair (`bndmov bnd1, QWORD PTR [eax]`).
+  if ((/^X(save|rstor)/.test(ci.name) || (ci.name.startsWith('Bndmov') && opts.bitness !== 64)) && ops.some((o) => o.kind === 'mem' && o.size !== undefined)) return false;
   // Selector-sized operands: GNU takes only a 16-bit register or memory here.
   if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
   if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
@@ -478,8 +482,16 @@ const EXPLICIT_PREFIX: Record<string, number> = {
 };
 const SEGMENT_BYTES = new Set([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65]);
 
+// x87 forms with a wait in front (fsave is fwait; fnsave): GNU writes the 9b first, then the instruction's prefixes
+// (`ds fsave (%r9)` is 9b 3e 41 dd 31, `rex fclex` is 9b 40 db e2).
+const WAIT_FORM = /^(Fclex|Finit|Fstenv|Fsave|Fstcw|Fstsw|Fstdw|Fstsg|Feni|Fdisi|Fsetpm)(_|$)/;
+
 /** `data16`/`addr32`/segment words and `{rex}`: GNU adds the byte as written, in its prefix order. */
 function addExplicitPrefixes(e: Encoded, m: Match, insn: ParsedInsn, opts: SelectOptions): Encoded {
+  if (e.bytes[0] === 0x9b && WAIT_FORM.test(m.ci.name) && (insn.prefixes.length > 0 || insn.pseudo.length > 0)) {
+    const rest: Encoded = { bytes: e.bytes.slice(1), fixups: e.fixups.map((f) => ({ ...f, offset: f.offset - 1 })), ...(e.fields ? { fields: e.fields } : {}) };
+    return insertBytes(addExplicitPrefixes(rest, { ...m, ci: { ...m.ci, name: 'wait-form tail' } }, insn, opts), 0, [0x9b]);
+  }
   let out = e;
   const at = { start: insn.mnemonicStart, end: insn.mnemonicEnd };
   for (const p of insn.prefixes) {
@@ -634,7 +646,14 @@ function selectBranch(insn: ParsedInsn, readings: Reading[], target: { value: bi
     if (bits === 16) throw new InsnError("'{disp32}' is invalid on a branch in 16-bit code (GNU as refuses it)", insn.mnemonicStart, insn.mnemonicEnd);
     if (near) short = undefined;
   }
-  return { kind: 'branch', ...(short ? { short } : {}), ...(near ? { near } : {}), target, prefixBytes: [], warnings };
+  return { kind: 'branch', ...(short ? { short } : {}), ...(near ? { near } : {}), target, prefixBytes: rexBranchPrefix(insn, bits), warnings };
+}
+
+/** `rex jo .` / `{rex} jmp .`: GNU keeps the 40 in front of a branch (40 70 fd). */
+function rexBranchPrefix(insn: ParsedInsn, bits: number): number[] {
+  if (!insn.pseudo.includes('{rex}')) return [];
+  if (bits !== 64) throw new InsnError("'{rex}' needs 64-bit code", insn.mnemonicStart, insn.mnemonicEnd);
+  return [0x40];
 }
 
 function selectFarDirect(insn: ParsedInsn, r: Reading, ops: ImmOperand[], opts: SelectOptions, warnings: string[]): Selected {

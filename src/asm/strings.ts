@@ -50,6 +50,8 @@ export function rewriteStringOperands(insn: ParsedInsn, syntax: 'att' | 'intel',
     addrBits = r!.bits;
     if (mem.size !== undefined) {
       if (size !== undefined && size !== mem.size && base !== 'xlat') fail(`operand size does not match '${insn.mnemonic}'`);
+      // xlat's table holds bytes: GNU refuses `xlat WORD PTR ds:[ebx]`.
+      if (base === 'xlat' && mem.size !== 1) fail(`'${insn.mnemonic}' reads a byte (BYTE PTR or no size)`);
       if (base !== 'xlat') size = mem.size;
     }
     if (role === 'di') {

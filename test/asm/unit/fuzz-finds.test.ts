@@ -21,6 +21,11 @@
 //   - `data16 push $imm` is pushw to GNU (66 68 imm16, 66 6a imm8), where patchc kept the 32-bit immediate;
 //   - `(%ecx,)`, fcom/fcomp/fucom/fucomp/fxch with two operands, prefetchit0/1 off RIP, mnemonics GNU 2.40 does not
 //     know (lkgs, pbndkb, getsecq), 32-bit sysexitl: refused by GNU, accepted by patchc.
+// And by the code-table corpus (test/asm/diff/codetable):
+//   - `rex`/`{rex}` before a direct branch: GNU keeps the 40 (40 70 fd); patchc dropped it;
+//   - the wait forms (fsave, fclex, fstsw...) with prefix words: GNU writes 9b first (9b 3e 43 dd 34 59);
+//   - Intel size keywords GNU refuses: the xsave family's area, xlat's table other than BYTE, 32-bit bndmov's
+//     QWORD, vmovd with a QWORD memory operand.
 import { describe, expect, it } from 'vitest';
 import { assembleBlock } from '../../../src/asm/index.js';
 import { gnuAssemble } from './gnuAs.js';
@@ -52,6 +57,21 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
       'prefetchit0 (%rax)', 'prefetchit0 0x10(%rip)', 'lkgs %ax', 'pbndkb', 'getsecq', 'getsec', 'sysexitl', 'sysexitq',
     ],
   },
+  {
+    syntax: 'att',
+    lines: [
+      'rex jo .', '{rex} jmp .', 'rex call foo', 'rex loop .', 'rex jrcxz .', 'rex jmp .+200', 'rex xbegin .', 'rex jmp 1f\n1:',
+      'ds fsave (%r9,%r11,2)', 'rex fclex', 'rex finit', 'fs fstsw (%rax)', 'fsave %fs:(%rax)', 'fnsave (%rax)', 'ds fnstsw (%rax)',
+    ],
+  },
+  {
+    syntax: 'intel',
+    lines: [
+      'xsave [rax]', 'xsave QWORD PTR [rax]', 'xrstor64 BYTE PTR [rax]', 'xsaveopt DWORD PTR [rax]', 'bndmov bnd1, XMMWORD PTR [rax]',
+      'vmovd xmm9, QWORD PTR [r12+rdi*1]', 'vmovd xmm9, DWORD PTR [r12+rdi*1]', 'movd xmm1, QWORD PTR [rax]', 'vmovd rax, xmm1',
+    ],
+  },
+  { syntax: 'intel', bitness: 32, lines: ['xlat BYTE PTR ds:[ebx]', 'xlat WORD PTR ds:[ebx]', 'xlat ds:[ebx]', 'bndmov bnd1, QWORD PTR [eax]', 'bndmov bnd1, [eax]', 'bndmov QWORD PTR [eax], bnd1'] },
   { syntax: 'att', bitness: 32, lines: ['data16 push $0xff80', 'data16 push $0x1234', 'sysexitl', 'sysretl', 'mov (%ecx,),%eax', 'addr16 mov 0x1000,%eax'] },
   { syntax: 'intel', lines: ['addr32 mov eax, DWORD PTR [0x1000]', 'addr32 mov eax, DWORD PTR ds:0x1000', 'data16 push 0x1234', 'fcom st, st(7)', 'fcom st(7)', 'fxch st, st(2)', 'fucomp st, st(1)', 'lkgs ax'] },
   { syntax: 'att', bitness: 32, lines: ['lgdtw (%eax)', 'lgdtl (%eax)', 'sidtw (%eax)', 'sidtl (%eax)', 'cmpxchg8bl (%eax)', 'iretb', 'iretl', 'movabs 0x80, %eax', 'mov 0x80, %eax'] },
