@@ -1,12 +1,14 @@
 // Reading CPU feature bits from the files a kernel engineer has: /proc/cpuinfo, name lists, hex words, raw dumps.
 // Real data: test/fixtures/cpu/cpuinfo-amd-epyc-host-6.18.txt is `cat /proc/cpuinfo` of the development machine
-// (an AMD EPYC guest running Linux 6.18); the QEMU-booted kernels' own data is in test/kernel-boot.
+// (an AMD EPYC guest running Linux 6.18); <kernel>-<cpu>.* are what Debian's kernels printed and held under QEMU
+// (test/fixtures/cpu/README.md; test/kernel-boot/cpu-features.test.ts makes them afresh).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   cpuFeatureTable, detectCpuFeatureFormat, featureState, parseCpuFeatures, setBits,
   type CpuFeatureFormat, type CpuFeatureParse, type CpuFeatureSet,
 } from '../../src/kernel/index.js';
+import { compareWithCpuinfo } from './cpuFeatureAgreement.js';
 
 const t61 = cpuFeatureTable('6.1');
 const t612 = cpuFeatureTable('linux-6.12');
@@ -201,5 +203,28 @@ describe('format detection', () => {
   it('the caller can say the format: hex-looking names read as names', () => {
     expect(setBits(ok(parseCpuFeatures('l', 'ace', t61, { format: 'names' })).words)).toEqual([bit(t61, 'X86_FEATURE_XCRYPT')]);
     expect(errors(parseCpuFeatures('l', 'ace', t61, { format: 'words' }))).toEqual(['1:4 cpu-word-count']);
+  });
+});
+
+describe('what the booted Debian kernels said (fixtures from scripts/kernel/dump-cpu-features.sh)', () => {
+  const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/cpu/${name}`, import.meta.url));
+  it.each([
+    ['6.1.0-56-cloud-amd64-qemu64', t61, 69],
+    ['6.1.0-56-cloud-amd64-max', t61, 117],
+    ['6.12.117+deb12-cloud-amd64-qemu64', t612, 70],
+    ['6.12.117+deb12-cloud-amd64-max', t612, 118],
+    ['6.1.0-57-686-qemu32', t61, 43],
+  ] as const)('%s: cpuinfo, raw dump and gdb x/24wx agree on every bit cpuinfo shows', (name, t, setCount) => {
+    const cpuinfo = ok(parseCpuFeatures(`${name}.cpuinfo.txt`, fixture(`${name}.cpuinfo.txt`), t));
+    const raw = ok(parseCpuFeatures(`${name}.caps.bin`, fixture(`${name}.caps.bin`), t));
+    const gdb = ok(parseCpuFeatures(`${name}.caps.txt`, fixture(`${name}.caps.txt`), t));
+    expect([cpuinfo.format, raw.format, gdb.format]).toEqual(['cpuinfo', 'binary', 'words']);
+    expect([...gdb.words]).toEqual([...raw.words]);
+    expect(setBits(raw.words)).toHaveLength(setCount);
+    const a = compareWithCpuinfo(cpuinfo, raw);
+    expect(a.disagree).toEqual([]);
+    expect(a.shown).toBe([...t.cpuinfoNames('flag')].length + [...t.cpuinfoNames('bug')].length);
+    // Synthetic bits the kernel set that cpuinfo hides: the alternatives pass needs them from a rule set.
+    expect(a.hiddenSet).toEqual(expect.arrayContaining(['X86_FEATURE_ALWAYS', 'X86_FEATURE_RETPOLINE', 'X86_FEATURE_LFENCE_RDTSC']));
   });
 });
