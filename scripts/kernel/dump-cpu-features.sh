@@ -2,7 +2,8 @@
 # dump-cpu-features.sh — what one kernel, booted under QEMU on one CPU model, says its CPU features are, two ways:
 #   cpuinfo.txt  /proc/cpuinfo as that kernel prints it (an initramfs whose /init, cpuinfo-init.c, copies it to ttyS1)
 #   caps.bin     boot_cpu_data.x86_capability (NCAPINTS+NBUGINTS u32 words), dumped by gdb when the kernel panics
-#                because /init exited; caps.txt is the same memory as gdb's `x/<N>wx` prints it.
+#                because /init exited; caps.txt is the same memory as gdb's `x/<N>wx` prints it, caps.print.txt as
+#                `p/x` of a u32 array prints it (`set print repeats 3`: runs as `<repeats N times>`).
 # test/kernel-boot/cpu-features.test.ts checks that patchc reads the same bits from both.
 #
 # Usage:
@@ -53,7 +54,7 @@ esac
 for tool in "$QEMU" gdb gcc timeout; do command -v "$tool" >/dev/null || die "missing tool: $tool"; done
 
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
-rm -f "$OUT"/{cpuinfo.txt,cpuinfo.raw,caps.bin,caps.txt,serial.log,gdb.log,qemu.log,meta.json}
+rm -f "$OUT"/{cpuinfo.txt,cpuinfo.raw,caps.bin,caps.txt,caps.print.txt,serial.log,gdb.log,qemu.log,meta.json}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dump-cpu-features.XXXXXX")
 QEMU_PID=""
 cleanup() {
@@ -120,6 +121,10 @@ printf "PANIC-FMT %s\n", $( [ "$ARCH" = i386 ] && echo '*(char **)($esp + 4)' ||
 printf "CAPS-BEGIN\n"
 x/${WORDS}wx 0x$CAPS
 printf "CAPS-END\n"
+printf "PRINT-BEGIN\n"
+set print repeats 3
+p/x *(unsigned int (*)[$WORDS]) 0x$CAPS
+printf "PRINT-END\n"
 dump binary memory $OUT/caps.bin 0x$CAPS 0x$CAPS_END
 printf "DUMPED\n"
 delete
@@ -134,6 +139,7 @@ SECONDS_TO_PANIC=$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", 
 kill "$QEMU_PID" 2>/dev/null || true; wait "$QEMU_PID" 2>/dev/null || true; QEMU_PID=""
 
 sed -n '/^CAPS-BEGIN$/,/^CAPS-END$/p' "$OUT/gdb.log" | sed '1d;$d' > "$OUT/caps.txt"
+sed -n '/^PRINT-BEGIN$/,/^PRINT-END$/p' "$OUT/gdb.log" | sed '1d;$d' > "$OUT/caps.print.txt"
 tr -d '\r' < "$OUT/cpuinfo.raw" | sed -n '/^==== \/proc\/cpuinfo begin ====$/,/^==== \/proc\/cpuinfo end ====$/p' | sed '1d;$d' > "$OUT/cpuinfo.txt"
 
 fail=""
@@ -143,6 +149,7 @@ grep -q "^STOPPED-AT 0x$PANIC\$" "$OUT/gdb.log" || fail="$fail not-at-panic"
 PANIC_FMT=$(sed -n 's/^PANIC-FMT //p' "$OUT/gdb.log" | head -n1)
 case "$PANIC_FMT" in *"Attempted to kill init"*) ;; *) fail="$fail panic-was:${PANIC_FMT// /_}" ;; esac
 [ "$(stat -c %s "$OUT/caps.bin" 2>/dev/null || echo 0)" -eq $(( 4 * WORDS )) ] || fail="$fail caps.bin-size"
+grep -q '^\$1 = {' "$OUT/caps.print.txt" || fail="$fail no-print"
 grep -q '^flags' "$OUT/cpuinfo.txt" || fail="$fail no-cpuinfo"
 grep -q '^==== /proc/cpuinfo end ====' "$OUT/cpuinfo.raw" || fail="$fail cpuinfo-incomplete"
 

@@ -5,7 +5,8 @@
 //            the others are checked against it). cpuinfo shows only named bits, so every other bit is unknown.
 //   names    feature names (cpuinfo names, X86_FEATURE_*/X86_BUG_* macros, any case) or word*32+bit numbers,
 //            white-space separated, `#` comments. The list is the whole set: every bit not named is clear.
-//   words    the capability array as 32-bit hex words, word 0 first (gdb's `x/24wx` output is accepted as is).
+//   words    the capability array as 32-bit hex words, word 0 first (gdb's `x/24wx` output, and its
+//            `p/x boot_cpu_data.x86_capability` output with `<repeats N times>`, are accepted as printed).
 //   binary   the same array as raw little-endian bytes (gdb `dump binary memory`).
 // Names resolve through the given kernel version's table. Any error gives no set, only diagnostics.
 import { error, warning, type Diagnostic } from '../diag/diagnostic.js';
@@ -70,6 +71,8 @@ const HEX_WORD = /^(?:0x)?[0-9a-f]+$/i;
 const BIT_NUMBER = /^(\d+)\*32\+(\d+)$/;
 /** gdb's `x/24wx` prefixes each line with the address and `<symbol+offset>:`. */
 const GDB_PREFIX = /^\s*0x[0-9a-f]+(?:\s*<[^>]*>)?:/i;
+/** `$1 = {0x178bfbfd, 0x0 <repeats 11 times>, ...}`: what gdb's `p/x boot_cpu_data.x86_capability` prints. */
+const GDB_PRINT = /^\s*\$\d+\s*=\s*\{/;
 
 function looksBinary(bytes: Uint8Array): boolean {
   for (const b of bytes) if (b < 0x20 && b !== 9 && b !== 10 && b !== 13) return true;
@@ -85,6 +88,7 @@ export function detectCpuFeatureFormat(bytes: Uint8Array, table: CpuFeatureTable
   if (looksBinary(bytes)) return 'binary';
   const text = new TextDecoder().decode(bytes);
   if (/^(flags|processor)[ \t]*:/m.test(text)) return 'cpuinfo';
+  if (GDB_PRINT.test(text)) return 'words';
   const tokens = text.split('\n').flatMap((l) => stripComment(l).replace(GDB_PREFIX, '').split(/\s+/).filter(Boolean));
   if (tokens.length === 0 || !tokens.every((t) => HEX_WORD.test(t))) return 'names';
   // `ace`, `fma`, `abm` are hex and cpuinfo names: a list of nothing but such names is a names list.
@@ -200,24 +204,55 @@ function wordCountHint(table: CpuFeatureTable): string {
   return `Linux ${table.data.linuxVersion}'s x86_capability is NCAPINTS ${table.data.ncapints} + NBUGINTS ${table.data.nbugints} = ${table.words} words (gdb: x/${table.words}wx &boot_cpu_data.x86_capability)`;
 }
 
+interface WordItem extends Token {
+  /** gdb's print compresses runs: `0x0 <repeats 11 times>`. */
+  repeat: number;
+}
+
+function gdbPrintItems(src: SourceText, diags: Diagnostic[]): WordItem[] {
+  const open = src.text.indexOf('{');
+  const close = src.text.lastIndexOf('}');
+  if (close < open || src.text.slice(close + 1).trim() !== '') {
+    diags.push(error('cpu-bad-word', "gdb's print output without its closing '}'", src.span(open, open + 1)));
+    return [];
+  }
+  const items: WordItem[] = [];
+  const body = src.text.slice(open + 1, close);
+  for (const m of body.matchAll(/[^,]+/g)) {
+    const lead = m[0].length - m[0].trimStart().length;
+    const text = m[0].trim();
+    const rep = /^(\S+)\s+<repeats (\d+) times>$/.exec(text);
+    items.push({ text: rep ? rep[1]! : text, start: open + 1 + m.index! + lead, repeat: rep ? Number(rep[2]) : 1 });
+  }
+  return items;
+}
+
+function plainItems(src: SourceText): WordItem[] {
+  const items: WordItem[] = [];
+  for (const l of lines(src)) {
+    const prefix = GDB_PREFIX.exec(l.text)?.[0].length ?? 0;
+    for (const tok of lineTokens(l.text.slice(prefix), l.start + prefix)) items.push({ ...tok, repeat: 1 });
+  }
+  return items;
+}
+
 function readWords(src: SourceText, table: CpuFeatureTable): CpuFeatureParse {
   const words = emptySet(table);
   const diags: Diagnostic[] = [];
   let n = 0;
-  for (const l of lines(src)) {
-    const prefix = GDB_PREFIX.exec(l.text)?.[0].length ?? 0;
-    for (const tok of lineTokens(l.text.slice(prefix), l.start + prefix)) {
-      const span = src.span(tok.start, tok.start + tok.text.length);
-      const digits = tok.text.replace(/^0x/i, '');
-      if (!HEX_WORD.test(tok.text) || digits === '') diags.push(error('cpu-bad-word', `'${tok.text}' is not a hex word`, span));
-      else if (digits.replace(/^0+(?=.)/, '').length > 8) diags.push(error('cpu-bad-word', `'${tok.text}' does not fit in 32 bits`, span));
-      else if (n === table.words) diags.push(error('cpu-word-count', `word ${n + 1}: more than ${table.words} words`, span, [wordCountHint(table)]));
-      if (n < table.words && HEX_WORD.test(tok.text)) words[n] = Number.parseInt(digits, 16) >>> 0;
-      n++;
+  for (const tok of GDB_PRINT.test(src.text) ? gdbPrintItems(src, diags) : plainItems(src)) {
+    const span = src.span(tok.start, tok.start + tok.text.length);
+    const digits = tok.text.replace(/^0x/i, '');
+    const good = HEX_WORD.test(tok.text) && digits !== '';
+    if (!good) diags.push(error('cpu-bad-word', `'${tok.text}' is not a hex word`, span));
+    else if (digits.replace(/^0+(?=.)/, '').length > 8) diags.push(error('cpu-bad-word', `'${tok.text}' does not fit in 32 bits`, span));
+    else if (n + tok.repeat > table.words && n <= table.words) {
+      diags.push(error('cpu-word-count', `word ${table.words + 1}: more than ${table.words} words`, span, [wordCountHint(table)]));
     }
+    for (let r = 0; r < tok.repeat; r++, n++) if (n < table.words && good) words[n] = Number.parseInt(digits, 16) >>> 0;
   }
-  if (n === 0) diags.push(emptyInput(src));
-  else if (n < table.words) {
+  if (n === 0 && !diags.length) diags.push(emptyInput(src));
+  else if (n > 0 && n < table.words) {
     const end = src.text.replace(/\s+$/, '').length;
     diags.push(error('cpu-word-count', `${n} word${n === 1 ? '' : 's'}, expected ${table.words}`, src.span(end, end), [wordCountHint(table)]));
   }

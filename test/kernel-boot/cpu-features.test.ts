@@ -64,8 +64,10 @@ describe.each(BOOTS.map((b) => ({ ...b, skip: skipReason(b.kernel, b.qemu) })))(
     const cpuinfo = read(dir, 'cpuinfo.txt', table);
     const raw = read(dir, 'caps.bin', table);
     const gdbText = read(dir, 'caps.txt', table);
-    expect([cpuinfo.format, raw.format, gdbText.format]).toEqual(['cpuinfo', 'binary', 'words']);
+    const gdbPrint = read(dir, 'caps.print.txt', table);
+    expect([cpuinfo.format, raw.format, gdbText.format, gdbPrint.format]).toEqual(['cpuinfo', 'binary', 'words', 'words']);
     expect([...gdbText.words]).toEqual([...raw.words]);
+    expect([...gdbPrint.words]).toEqual([...raw.words]);
     const a = compareWithCpuinfo(cpuinfo, raw);
     expect(a.disagree).toEqual([]);
     expect(a.shown).toBe([...t.cpuinfoNames('flag')].length + [...t.cpuinfoNames('bug')].length);

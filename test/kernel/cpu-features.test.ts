@@ -152,6 +152,18 @@ describe('capability words', () => {
     expect([...s.words]).toEqual([...words]);
   });
 
+  it("gdb's print of the array, runs compressed as <repeats N times>", () => {
+    const w = new Uint32Array(24);
+    w[0] = 0x178bfbfd;
+    w[22] = 0x1ad40;
+    const text = '$1 = {0x178bfbfd, 0x0 <repeats 21 times>, 0x1ad40, 0x0}\n';
+    expect(detectCpuFeatureFormat(new TextEncoder().encode(text), t61)).toBe('words');
+    expect([...ok(parseCpuFeatures('p', text, t61)).words]).toEqual([...w]);
+    expect(errors(parseCpuFeatures('p', '$1 = {0x1, 0x0 <repeats 23 times>, 0x2}', t61))).toEqual(['1:36 cpu-word-count']);
+    expect(errors(parseCpuFeatures('p', '$1 = {0x1, 0x0 <repeats 22 times>}', t61))).toEqual(['1:35 cpu-word-count']);
+    expect(errors(parseCpuFeatures('p', '$1 = {0x1, zz, 0x0 <repeats 22 times>', t61))).toEqual(['1:6 cpu-bad-word']);
+  });
+
   it('wrong count, a non-hex word, a word over 32 bits: errors with line:col', () => {
     const w23 = hexWords(words.slice(0, 23));
     expect(errors(parseCpuFeatures('w', `${w23}\n`, t61))).toEqual([`1:${w23.length + 1} cpu-word-count`]);
@@ -214,12 +226,14 @@ describe('what the booted Debian kernels said (fixtures from scripts/kernel/dump
     ['6.12.117+deb12-cloud-amd64-qemu64', t612, 70],
     ['6.12.117+deb12-cloud-amd64-max', t612, 118],
     ['6.1.0-57-686-qemu32', t61, 43],
-  ] as const)('%s: cpuinfo, raw dump and gdb x/24wx agree on every bit cpuinfo shows', (name, t, setCount) => {
+  ] as const)('%s: cpuinfo, raw dump, gdb x/24wx and p/x agree on every bit cpuinfo shows', (name, t, setCount) => {
     const cpuinfo = ok(parseCpuFeatures(`${name}.cpuinfo.txt`, fixture(`${name}.cpuinfo.txt`), t));
     const raw = ok(parseCpuFeatures(`${name}.caps.bin`, fixture(`${name}.caps.bin`), t));
     const gdb = ok(parseCpuFeatures(`${name}.caps.txt`, fixture(`${name}.caps.txt`), t));
-    expect([cpuinfo.format, raw.format, gdb.format]).toEqual(['cpuinfo', 'binary', 'words']);
+    const print = ok(parseCpuFeatures(`${name}.caps.print.txt`, fixture(`${name}.caps.print.txt`), t));
+    expect([cpuinfo.format, raw.format, gdb.format, print.format]).toEqual(['cpuinfo', 'binary', 'words', 'words']);
     expect([...gdb.words]).toEqual([...raw.words]);
+    expect([...print.words]).toEqual([...raw.words]);
     expect(setBits(raw.words)).toHaveLength(setCount);
     const a = compareWithCpuinfo(cpuinfo, raw);
     expect(a.disagree).toEqual([]);
