@@ -37,6 +37,23 @@ export function featureState(set: CpuFeatureSet, bit: number): FeatureState {
   return set.words[w]! & m ? 'set' : 'clear';
 }
 
+/**
+ * The set with some bits' states supplied from elsewhere (a rule set saying what the kernel sets where the input
+ * could not speak, e.g. X86_FEATURE_ALWAYS under cpuinfo): those bits become known.
+ */
+export function withAssumed(set: CpuFeatureSet, states: Iterable<readonly [bit: number, on: boolean]>): CpuFeatureSet {
+  const words = set.words.slice();
+  const unknown = set.unknown.slice();
+  for (const [bit, on] of states) {
+    if (bit < 0 || bit >= words.length * 32) throw new RangeError(`feature bit ${bit} beyond ${words.length} words`);
+    const w = bit >>> 5;
+    const m = 1 << (bit & 31);
+    words[w] = on ? words[w]! | m : words[w]! & ~m;
+    unknown[w]! &= ~m;
+  }
+  return { ...set, words, unknown };
+}
+
 /** Every set bit, ascending. */
 export function setBits(words: Uint32Array): number[] {
   const out: number[] = [];

@@ -33,4 +33,4 @@ export function profileNames(): string[] {
 }
 export { CpuFeatureTable, type CpuFeatureEntry, type CpuFeatureTableData, type FeatureKind } from './cpuFeatureTable.js';
 export { CPU_FEATURE_TABLES, cpuFeatureTable, LINUX_6_1_CPU_FEATURES, LINUX_6_12_CPU_FEATURES } from './cpufeatures/index.js';
-export { CPU_FEATURE_FORMATS, detectCpuFeatureFormat, featureState, parseCpuFeatures, setBits, type CpuFeatureFormat, type CpuFeatureOptions, type CpuFeatureParse, type CpuFeatureSet, type FeatureState } from './cpuFeatures.js';
+export { CPU_FEATURE_FORMATS, detectCpuFeatureFormat, featureState, parseCpuFeatures, setBits, withAssumed, type CpuFeatureFormat, type CpuFeatureOptions, type CpuFeatureParse, type CpuFeatureSet, type FeatureState } from './cpuFeatures.js';

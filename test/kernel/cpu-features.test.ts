@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  cpuFeatureTable, detectCpuFeatureFormat, featureState, parseCpuFeatures, setBits,
+  cpuFeatureTable, detectCpuFeatureFormat, featureState, parseCpuFeatures, setBits, withAssumed,
   type CpuFeatureFormat, type CpuFeatureParse, type CpuFeatureSet,
 } from '../../src/kernel/index.js';
 import { compareWithCpuinfo } from './cpuFeatureAgreement.js';
@@ -72,6 +72,15 @@ describe('/proc/cpuinfo', () => {
       const s = ok(parseCpuFeatures('all', text, t));
       for (let b = 0; b < t.bits; b++) expect(featureState(s, b)).toBe(t.cpuinfoName(b) === undefined ? 'unknown' : 'set');
     }
+  });
+
+  it('what cpuinfo cannot say can be supplied afterwards (withAssumed), the input set itself unchanged', () => {
+    const s = ok(parseCpuFeatures('c', 'flags\t\t: fpu\nbugs\t\t:\n', t61));
+    const always = bit(t61, 'X86_FEATURE_ALWAYS');
+    const xenpv = bit(t61, 'X86_FEATURE_XENPV');
+    const s2 = withAssumed(s, [[always, true], [xenpv, false]]);
+    expect([featureState(s2, always), featureState(s2, xenpv), featureState(s2, 0)]).toEqual(['set', 'clear', 'set']);
+    expect([featureState(s, always), featureState(s, xenpv)]).toEqual(['unknown', 'unknown']);
   });
 
   it('several processors: the first is used, one that differs is a warning naming the difference', () => {
