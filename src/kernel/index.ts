@@ -31,3 +31,6 @@ export function crosscheckKernel(elf: ElfFile, table: PatchTable, symbols: Symbo
 export function profileNames(): string[] {
   return [...KERNEL_PROFILES.keys()];
 }
+export { CpuFeatureTable, type CpuFeatureEntry, type CpuFeatureTableData, type FeatureKind } from './cpuFeatureTable.js';
+export { CPU_FEATURE_TABLES, cpuFeatureTable, LINUX_6_1_CPU_FEATURES, LINUX_6_12_CPU_FEATURES } from './cpufeatures/index.js';
+export { CPU_FEATURE_FORMATS, detectCpuFeatureFormat, featureState, parseCpuFeatures, setBits, withAssumed, type CpuFeatureFormat, type CpuFeatureOptions, type CpuFeatureParse, type CpuFeatureSet, type FeatureState } from './cpuFeatures.js';

@@ -38,3 +38,22 @@ export function didYouMean(word: string, candidates: Iterable<string>): string[]
   const n = nearest(word, candidates);
   return n ? [`did you mean '${n}'?`] : [];
 }
+
+/** Up to `max` candidates close enough to be plausible typos, closest first (ties: longer common prefix). */
+export function nearestSeveral(word: string, candidates: Iterable<string>, max = 3): string[] {
+  const w = word.toLowerCase();
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  const prefix = (lc: string): number => {
+    let p = 0;
+    while (p < w.length && p < lc.length && w[p] === lc[p]) p++;
+    return p;
+  };
+  const scored: { c: string; d: number; p: number }[] = [];
+  for (const c of new Set(candidates)) {
+    const lc = c.toLowerCase();
+    if (Math.abs(lc.length - w.length) > limit) continue;
+    const d = editDistance(w, lc);
+    if (d <= limit) scored.push({ c, d, p: prefix(lc) });
+  }
+  return scored.sort((a, b) => a.d - b.d || b.p - a.p || a.c.localeCompare(b.c)).slice(0, max).map((s) => s.c);
+}
