@@ -1,0 +1,71 @@
+// From objdump's text to corpus lines: the realcode normalization, direct branches left out (objdump
+// prints their targets as addresses in the flat binary; the corpus's branch group covers them with labels),
+// and for AT&T every operand-size-suffix variant of the mnemonic, valid or not: GNU decides which are.
+
+import type { CorpusSyntax } from '../../../test/asm/diff/corpus-format.js';
+import { normalizeObjdumpInsn } from '../../../test/asm/diff/realcode.js';
+
+// Same prefixes as realcode's DIRECT_BRANCH, with the flat binary's `0x` targets.
+const DIRECT_BRANCH = /^(?:(?:bnd|notrack|cs|ds|es|ss|fs|gs|data16|data32|addr16|addr32|rex\.?[wrxb]*)\s+)*(?:j[a-z]+|call[lqw]?|loop[a-z]*|xbegin[wlq]?)(?:,p[nt])?\s+(?:0x)?[0-9a-f]+$/i;
+
+export type Spelling = { line: string } | { skip: 'branch' | 'unspellable' };
+
+export function corpusLine(objdumpText: string, syntax: CorpusSyntax): Spelling {
+  const n = normalizeObjdumpInsn(objdumpText, syntax);
+  if (n === null) return { skip: 'unspellable' };
+  if (n === 'branch' || DIRECT_BRANCH.test(n)) return { skip: 'branch' };
+  return { line: n };
+}
+
+const SUFFIXES = ['b', 'w', 'l', 'q'];
+// The words objdump puts before a mnemonic (normalizeObjdumpInsn has already collapsed the spaces).
+const PREFIX_WORD = /^(lock|rep|repz|repnz|repe|repne|bnd|notrack|xacquire|xrelease|cs|ds|es|fs|gs|ss|data16|data32|addr16|addr32|rex(\.[WRXB]+)?|rex64|\{[a-z0-9]+\})$/;
+
+/**
+ * `line` with the mnemonic given each suffix; when it already ends in a suffix letter (objdump prints
+ * `movl $1,(%rax)`, but also `shl`), also the stem alone and with each other suffix: GNU decides which of
+ * these exist, and the bare `mov $1,(%rax)` must be refused as GNU refuses it.
+ */
+export function suffixVariants(line: string): string[] {
+  const words = line.split(' ');
+  const k = words.findIndex((w) => !PREFIX_WORD.test(w));
+  const m = words[k];
+  if (m === undefined || k < 0) return [];
+  const head = words.slice(0, k).map((w) => `${w} `).join('');
+  const tail = words.length > k + 1 ? ` ${words.slice(k + 1).join(' ')}` : '';
+  const stems = [m];
+  if (m.length > 2 && SUFFIXES.includes(m.slice(-1))) stems.push(m.slice(0, -1));
+  const names = stems.flatMap((st, i) => [...SUFFIXES.map((s) => st + s), ...(i > 0 ? [st] : [])]);
+  return [...new Set(names)].filter((n) => n !== m).map((n) => `${head}${n}${tail}`);
+}
+
+const REG_CLASS: Array<[RegExp, string]> = [
+  [/^%?(al|cl|dl|bl|ah|ch|dh|bh|spl|bpl|sil|dil|r\d+b)$/, 'r8'],
+  [/^%?(ax|cx|dx|bx|sp|bp|si|di|r\d+w)$/, 'r16'],
+  [/^%?(eax|ecx|edx|ebx|esp|ebp|esi|edi|r\d+d)$/, 'r32'],
+  [/^%?(rax|rcx|rdx|rbx|rsp|rbp|rsi|rdi|r\d+)$/, 'r64'],
+];
+// Vector, mask and other registers never decide an operand-size suffix: one class for all.
+const OTHER_REG = /^%?([xyz]mm|mm|k|st|cr|dr|db|tr|bnd|tmm)\(?\d*\)?$/;
+
+function regClass(w: string): string {
+  const c = REG_CLASS.find(([re]) => re.test(w));
+  if (c) return c[1];
+  return OTHER_REG.test(w) ? 'V' : w;
+}
+
+/**
+ * The line with registers replaced by their class, memory operands and numbers collapsed: lines with
+ * the same shape take the same suffixes, so the suffix variants are made once per shape.
+ */
+export function operandShape(line: string): string {
+  const words = line.split(' ');
+  return words
+    .slice(words.findIndex((w) => !PREFIX_WORD.test(w)))
+    .join(' ')
+    .replace(/(%?[a-z]{2}:)?-?(0x[0-9a-f]+|\d+)?\([^)]*\)/g, 'M')
+    .replace(/\[[^\]]*\]/g, 'M')
+    .replace(/\$?-?0x[0-9a-f]+|\b\d+\b/g, 'N')
+    .replace(/%?[a-z][a-z0-9]*(\(\d\))?/g, regClass)
+    .replace(/\{[^}]*\}/g, '');
+}
