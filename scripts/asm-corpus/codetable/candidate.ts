@@ -193,6 +193,13 @@ function evex(rng: Rng, info: CodeInfo, bits: Bitness, rb: RegBits, feats: Featu
 export function buildCandidate(rng: Rng, info: CodeInfo, bits: Bitness, form: 'reg' | 'mem', ext: boolean): Candidate {
   const isEvex = info.encoding === EncodingKind.EVEX || info.encoding === EncodingKind.MVEX;
   const rb = regBits(rng, ext, bits, isEvex);
+  // Bits no operand reads only make objdump print `rex.RX jo`: a spelling, not an encoding choice.
+  if (!info.hasModrm) {
+    rb.r = 0;
+    rb.x = 0;
+    rb.r2 = 0;
+    if (!info.regInOpcode) rb.b = 0;
+  } else if (form === 'reg' && !isEvex) rb.x = 0;
   if (info.hasVvvv) rb.vvvv = bits === 64 ? rng.int(ext ? 16 : 8) : rng.int(8);
   const feats: Features = { form: info.hasModrm ? form : 'none', ext: false, addr: '', extra: '', evex: '' };
   let out: number[];

@@ -15,9 +15,11 @@ import { instancesFor, type Instance } from './instances.js';
 import { sourceHash } from './hash.js';
 import { objdumpSpell } from './objdump.js';
 import { CODETABLE_DIR, MANIFEST } from './paths.js';
-import { corpusLine, operandShape, suffixVariants } from './spellings.js';
+import { branchBlocks, corpusLine, operandShape, suffixVariants } from './spellings.js';
 
 export const CODETABLE_GROUP = 'codetable';
+/** Direct branches, as blocks with a label (format "blocks"). */
+export const CODETABLE_BRANCH_GROUP = 'codetable-branch';
 export const CODETABLE_SYNTAXES: readonly CorpusSyntax[] = ['intel', 'att', 'attnp'];
 export const CODETABLE_BITNESSES: readonly Bitness[] = [32, 64];
 const SEED = 20261201;
@@ -44,6 +46,7 @@ async function buildMode(table: readonly CodeInfo[], bits: Bitness): Promise<Mod
   for (const syntax of CODETABLE_SYNTAXES) {
     const spelled = syntax === 'intel' ? intel : att;
     const lines: string[] = [];
+    const blocks: string[] = [];
     const covered = new Set<string>();
     const shapes = new Set<string>();
     const whyNot = new Map<string, string>();
@@ -55,10 +58,14 @@ async function buildMode(table: readonly CodeInfo[], bits: Bitness): Promise<Mod
       }
       const c = corpusLine(s.text, syntax);
       if ('skip' in c) {
-        whyNot.set(info.name, c.skip === 'branch' ? 'direct branch (the corpus branch group covers these)' : `objdump text not reassemblable: ${s.text}`);
+        whyNot.set(info.name, `objdump text not reassemblable: ${s.text}`);
         return;
       }
       covered.add(info.name);
+      if ('branch' in c) {
+        blocks.push(...branchBlocks(c.branch, blocks.length));
+        return;
+      }
       lines.push(c.line);
       // attnp repeats att without '%': its point is register names, not suffixes.
       if (syntax === 'att' && !shapes.has(operandShape(c.line))) {
@@ -68,6 +75,7 @@ async function buildMode(table: readonly CodeInfo[], bits: Bitness): Promise<Mod
     });
     if (syntax === 'att') for (const [name, why] of whyNot) if (!covered.has(name) && !missing.has(name)) missing.set(name, why);
     files.push({ group: CODETABLE_GROUP, syntax, bitness: bits, format: 'lines', expect: 'match', items: [...new Set(lines)] });
+    files.push({ group: CODETABLE_BRANCH_GROUP, syntax, bitness: bits, format: 'blocks', expect: 'match', items: [...new Set(blocks)] });
   }
   return { files, missing };
 }

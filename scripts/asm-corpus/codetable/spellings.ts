@@ -1,6 +1,5 @@
-// From objdump's text to corpus lines: the realcode normalization, direct branches left out (objdump
-// prints their targets as addresses in the flat binary; the corpus's branch group covers them with labels),
-// and for AT&T every operand-size-suffix variant of the mnemonic, valid or not: GNU decides which are.
+// From objdump's text to corpus lines: the realcode normalization, direct branches turned into branches to
+// a label (objdump prints their targets as addresses in the flat binary), and for AT&T every operand-size-suffix variant of the mnemonic, valid or not: GNU decides which are.
 
 import type { CorpusSyntax } from '../../../test/asm/diff/corpus-format.js';
 import { normalizeObjdumpInsn } from '../../../test/asm/diff/realcode.js';
@@ -8,13 +7,32 @@ import { normalizeObjdumpInsn } from '../../../test/asm/diff/realcode.js';
 // Same prefixes as realcode's DIRECT_BRANCH, with the flat binary's `0x` targets.
 const DIRECT_BRANCH = /^(?:(?:bnd|notrack|cs|ds|es|ss|fs|gs|data16|data32|addr16|addr32|rex\.?[wrxb]*)\s+)*(?:j[a-z]+|call[lqw]?|loop[a-z]*|xbegin[wlq]?)(?:,p[nt])?\s+(?:0x)?[0-9a-f]+$/i;
 
-export type Spelling = { line: string } | { skip: 'branch' | 'unspellable' };
+export type Spelling = { line: string } | { branch: string } | { skip: 'unspellable' };
+
+/** Replaced by a label unique in the file (GNU assembles a whole corpus file at once). */
+const BRANCH_TARGET = '@TARGET@';
+/** Bytes between a branch and its label in the far variant: beyond any rel8. */
+const FAR_FILL = `.quad ${Array.from({ length: 20 }, () => '0').join(',')}`;
 
 export function corpusLine(objdumpText: string, syntax: CorpusSyntax): Spelling {
+  const t = objdumpText.replace(/\s+#.*$/, '').replace(/\s*<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+  if (DIRECT_BRANCH.test(t)) {
+    const b = t.replace(/ (0x)?[0-9a-f]+$/i, ` ${BRANCH_TARGET}`);
+    return { branch: syntax === 'attnp' ? b.replaceAll('%', '') : b };
+  }
   const n = normalizeObjdumpInsn(objdumpText, syntax);
-  if (n === null) return { skip: 'unspellable' };
-  if (n === 'branch' || DIRECT_BRANCH.test(n)) return { skip: 'branch' };
+  if (n === null || n === 'branch') return { skip: 'unspellable' };
   return { line: n };
+}
+
+/**
+ * A branch to a label just after it, and one 320 bytes further (rel8-only forms must then be refused);
+ * labels `.Lt<id>` and `.Lt<id>f`.
+ */
+export function branchBlocks(branch: string, id: number): string[] {
+  const near = `.Lt${id}`;
+  const far = `.Lt${id}f`;
+  return [`${branch.replace(BRANCH_TARGET, near)}\n${near}:`, `${branch.replace(BRANCH_TARGET, far)}\n${FAR_FILL}\n${FAR_FILL}\n${far}:`];
 }
 
 const SUFFIXES = ['b', 'w', 'l', 'q'];

@@ -35,7 +35,7 @@ describe('asm code table (every iced Code, objdump spelling)', () => {
     expect(recorded, 'manifest has no source-hash line').toBeDefined();
     expect(recorded, 'code-table corpus is stale: npx tsx scripts/asm-corpus/codetable/generate.ts').toBe(await sourceHash());
     for (const f of files) expect(manifest, `${f.file} not in the manifest with ${f.items.length} lines`).toContain(`${f.file}: ${f.items.length} lines`);
-    expect(files.length).toBe(6);
+    expect(files.length).toBe(12);
   });
 
   it('loads patchc assembler', () => {

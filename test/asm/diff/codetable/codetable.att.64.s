@@ -9,33 +9,33 @@ rex.W addb %bpl,%al
 rex.W addw %bpl,%al
 rex.W addl %bpl,%al
 rex.W addq %bpl,%al
-lock rex.RXB add %r13b,-0x358d62e(%r11d)
-lock rex.RXB addb %r13b,-0x358d62e(%r11d)
-lock rex.RXB addw %r13b,-0x358d62e(%r11d)
-lock rex.RXB addl %r13b,-0x358d62e(%r11d)
-lock rex.RXB addq %r13b,-0x358d62e(%r11d)
+ss rex.XB add %dil,0x589a8163(%rip)
+ss rex.XB addb %dil,0x589a8163(%rip)
+ss rex.XB addw %dil,0x589a8163(%rip)
+ss rex.XB addl %dil,0x589a8163(%rip)
+ss rex.XB addq %dil,0x589a8163(%rip)
 lock add %dl,-0x73(%rdi,%rax,8)
 add %bp,%si
 addb %bp,%si
 addw %bp,%si
 addl %bp,%si
 addq %bp,%si
-lock rex.RXB add %r12w,(%r8)
-lock rex.RXB addb %r12w,(%r8)
-lock rex.RXB addw %r12w,(%r8)
-lock rex.RXB addl %r12w,(%r8)
-lock rex.RXB addq %r12w,(%r8)
-lock rex add %si,(%rsp,%rdi,8)
+lock add %r11w,(%rsp,%riz,2)
+lock addb %r11w,(%rsp,%riz,2)
+lock addw %r11w,(%rsp,%riz,2)
+lock addl %r11w,(%rsp,%riz,2)
+lock addq %r11w,(%rsp,%riz,2)
+lock add %sp,%fs:(%rsi)
 rex.XB add %ebp,-0x2d(%r10)
 rex.XB addb %ebp,-0x2d(%r10)
 rex.XB addw %ebp,-0x2d(%r10)
 rex.XB addl %ebp,-0x2d(%r10)
 rex.XB addq %ebp,-0x2d(%r10)
-rex add %eax,%esi
-rex addb %eax,%esi
-rex addw %eax,%esi
-rex addl %eax,%esi
-rex addq %eax,%esi
+rex add %ebx,%ecx
+rex addb %ebx,%ecx
+rex addw %ebx,%ecx
+rex addl %ebx,%ecx
+rex addq %ebx,%ecx
 lock add %ebp,%fs:(%rdx)
 add %rdx,-0x2b(%rax,%rax,4)
 addb %rdx,-0x2b(%rax,%rax,4)
@@ -56,11 +56,11 @@ es addl 0x5af0b362(,%rdi,8),%sil
 es addq 0x5af0b362(,%rdi,8),%sil
 add (%rdx),%al
 add %si,%si
-ss rex.RXB add (%r15),%r14w
-ss rex.RXB addb (%r15),%r14w
-ss rex.RXB addw (%r15),%r14w
-ss rex.RXB addl (%r15),%r14w
-ss rex.RXB addq (%r15),%r14w
+rex.RXB add (%r15d),%r14w
+rex.RXB addb (%r15d),%r14w
+rex.RXB addw (%r15d),%r14w
+rex.RXB addl (%r15d),%r14w
+rex.RXB addq (%r15d),%r14w
 add -0x77(%rdi),%cx
 add %ebp,%edx
 add %gs:0x4f4af15b(%r14),%r10d
@@ -81,28 +81,24 @@ addb $0x38,%al
 addw $0x38,%al
 addl $0x38,%al
 addq $0x38,%al
-rex.R add $0x1a,%al
-rex add $0x36,%al
+rex add $0xc9,%al
 add $0xdd67,%ax
 addb $0xdd67,%ax
 addw $0xdd67,%ax
 addl $0xdd67,%ax
 addq $0xdd67,%ax
-rex.X add $0x82c6,%ax
 rex add $0x172d,%ax
 rex add $0x36ff4833,%eax
 rex addb $0x36ff4833,%eax
 rex addw $0x36ff4833,%eax
 rex addl $0x36ff4833,%eax
 rex addq $0x36ff4833,%eax
-rex.B add $0x8570e1f9,%eax
-add $0xa395e48f,%eax
+add $0x498570e1,%eax
 add $0xfffffffffb929140,%rax
 addb $0xfffffffffb929140,%rax
 addw $0xfffffffffb929140,%rax
 addl $0xfffffffffb929140,%rax
 addq $0xfffffffffb929140,%rax
-rex.WX add $0x69f17d03,%rax
 or %bpl,%al
 orb %bpl,%al
 orw %bpl,%al
@@ -124,7 +120,7 @@ orb %sp,%r12w
 orw %sp,%r12w
 orl %sp,%r12w
 orq %sp,%r12w
-or %r12w,-0x41f99f2f(%rsi,%r11,8)
+rex.XB or %bx,-0x2e6888bb(%r11)
 or %eax,%ebp
 orb %eax,%ebp
 orw %eax,%ebp
@@ -180,28 +176,24 @@ orb $0x0,%al
 orw $0x0,%al
 orl $0x0,%al
 orq $0x0,%al
-rex.RB or $0x11,%al
 rex or $0x36,%al
 rex or $0x204c,%ax
 rex orb $0x204c,%ax
 rex orw $0x204c,%ax
 rex orl $0x204c,%ax
 rex orq $0x204c,%ax
-rex.RX or $0xc1af,%ax
 or $0xb45c,%ax
 or $0x4d37dae9,%eax
 orb $0x4d37dae9,%eax
 orw $0x4d37dae9,%eax
 orl $0x4d37dae9,%eax
 orq $0x4d37dae9,%eax
-rex.B or $0x16e652cf,%eax
-rex or $0x8aa1dc92,%eax
+rex or $0xd216e652,%eax
 or $0xfffffffffe4d5805,%rax
 orb $0xfffffffffe4d5805,%rax
 orw $0xfffffffffe4d5805,%rax
 orl $0xfffffffffe4d5805,%rax
 orq $0xfffffffffe4d5805,%rax
-rex.WRB or $0x14fe5c66,%rax
 adc %al,%bl
 adcb %al,%bl
 adcw %al,%bl
@@ -218,22 +210,22 @@ lock adcb %di,0x39670d7c(%rbp)
 lock adcw %di,0x39670d7c(%rbp)
 lock adcl %di,0x39670d7c(%rbp)
 lock adcq %di,0x39670d7c(%rbp)
-rex.XB adc %sp,%r10w
-rex.XB adcb %sp,%r10w
-rex.XB adcw %sp,%r10w
-rex.XB adcl %sp,%r10w
-rex.XB adcq %sp,%r10w
-adc %r15w,(%r11,%rax,1)
+adc %sp,%r10w
+adcb %sp,%r10w
+adcw %sp,%r10w
+adcl %sp,%r10w
+adcq %sp,%r10w
+adc %ax,-0x4e(,%r15,1)
 lock rex adc %esi,(%rax)
 lock rex adcb %esi,(%rax)
 lock rex adcw %esi,(%rax)
 lock rex adcl %esi,(%rax)
 lock rex adcq %esi,(%rax)
-rex.RX adc %r9d,%ebp
-rex.RX adcb %r9d,%ebp
-rex.RX adcw %r9d,%ebp
-rex.RX adcl %r9d,%ebp
-rex.RX adcq %r9d,%ebp
+adc %r9d,%ebp
+adcb %r9d,%ebp
+adcw %r9d,%ebp
+adcl %r9d,%ebp
+adcq %r9d,%ebp
 rex.XB adc %ecx,0x63(%r10)
 adc %rbp,%rax
 adcb %rbp,%rax
@@ -254,11 +246,11 @@ ss adcl (%rcx,%rax,8),%r9b
 ss adcq (%rcx,%rax,8),%r9b
 adc 0x3c(%ebp),%bl
 adc %dx,%bp
-cs adc (%r14),%dx
-cs adcb (%r14),%dx
-cs adcw (%r14),%dx
-cs adcl (%r14),%dx
-cs adcq (%r14),%dx
+adc %gs:(%r11),%r13w
+adcb %gs:(%r11),%r13w
+adcw %gs:(%r11),%r13w
+adcl %gs:(%r11),%r13w
+adcq %gs:(%r11),%r13w
 adc (%rdx,%rbp,2),%sp
 adc %edx,%eax
 rex.X adc -0xd(%eip),%ebx
@@ -279,28 +271,24 @@ adcb $0xf7,%al
 adcw $0xf7,%al
 adcl $0xf7,%al
 adcq $0xf7,%al
-rex.B adc $0x24,%al
-rex adc $0xce,%al
+rex adc $0xd6,%al
 adc $0xa790,%ax
 adcb $0xa790,%ax
 adcw $0xa790,%ax
 adcl $0xa790,%ax
 adcq $0xa790,%ax
-rex.RX adc $0x337f,%ax
-rex adc $0x4416,%ax
+rex adc $0x765d,%ax
 adc $0xcb96359e,%eax
 adcb $0xcb96359e,%eax
 adcw $0xcb96359e,%eax
 adcl $0xcb96359e,%eax
 adcq $0xcb96359e,%eax
-rex.RB adc $0xa80d5488,%eax
 rex adc $0x59a4c167,%eax
 adc $0xffffffff81ecee4a,%rax
 adcb $0xffffffff81ecee4a,%rax
 adcw $0xffffffff81ecee4a,%rax
 adcl $0xffffffff81ecee4a,%rax
 adcq $0xffffffff81ecee4a,%rax
-rex.WX adc $0xffffffffea0b6103,%rax
 sbb %ch,%cl
 sbbb %ch,%cl
 sbbw %ch,%cl
@@ -310,15 +298,15 @@ sbw %ch,%cl
 sbl %ch,%cl
 sbq %ch,%cl
 sb %ch,%cl
-sbb %al,(%ebx,%r8d,2)
-sbbb %al,(%ebx,%r8d,2)
-sbbw %al,(%ebx,%r8d,2)
-sbbl %al,(%ebx,%r8d,2)
-sbbq %al,(%ebx,%r8d,2)
-sbw %al,(%ebx,%r8d,2)
-sbl %al,(%ebx,%r8d,2)
-sbq %al,(%ebx,%r8d,2)
-sb %al,(%ebx,%r8d,2)
+lock es rex.XB sbb %al,-0x2c17b0b4(%r14)
+lock es rex.XB sbbb %al,-0x2c17b0b4(%r14)
+lock es rex.XB sbbw %al,-0x2c17b0b4(%r14)
+lock es rex.XB sbbl %al,-0x2c17b0b4(%r14)
+lock es rex.XB sbbq %al,-0x2c17b0b4(%r14)
+lock es rex.XB sbw %al,-0x2c17b0b4(%r14)
+lock es rex.XB sbl %al,-0x2c17b0b4(%r14)
+lock es rex.XB sbq %al,-0x2c17b0b4(%r14)
+lock es rex.XB sb %al,-0x2c17b0b4(%r14)
 lock sbb %dil,0x23(%rax,%rdi,4)
 rex sbb %cx,%cx
 rex sbbb %cx,%cx
@@ -329,16 +317,16 @@ rex sbw %cx,%cx
 rex sbl %cx,%cx
 rex sbq %cx,%cx
 rex sb %cx,%cx
-sbb %r9w,(%rcx,%rcx,8)
-sbbb %r9w,(%rcx,%rcx,8)
-sbbw %r9w,(%rcx,%rcx,8)
-sbbl %r9w,(%rcx,%rcx,8)
-sbbq %r9w,(%rcx,%rcx,8)
-sbw %r9w,(%rcx,%rcx,8)
-sbl %r9w,(%rcx,%rcx,8)
-sbq %r9w,(%rcx,%rcx,8)
-sb %r9w,(%rcx,%rcx,8)
-sbb %si,%fs:(%rcx)
+lock sbb %ax,(%rdi,%r8,4)
+lock sbbb %ax,(%rdi,%r8,4)
+lock sbbw %ax,(%rdi,%r8,4)
+lock sbbl %ax,(%rdi,%r8,4)
+lock sbbq %ax,(%rdi,%r8,4)
+lock sbw %ax,(%rdi,%r8,4)
+lock sbl %ax,(%rdi,%r8,4)
+lock sbq %ax,(%rdi,%r8,4)
+lock sb %ax,(%rdi,%r8,4)
+sbb %sp,(%rbx)
 rex sbb %esp,%ecx
 rex sbbb %esp,%ecx
 rex sbbw %esp,%ecx
@@ -367,15 +355,15 @@ lock sbw %rdi,-0x384ae217(%rsp,%rbp,1)
 lock sbl %rdi,-0x384ae217(%rsp,%rbp,1)
 lock sbq %rdi,-0x384ae217(%rsp,%rbp,1)
 lock sb %rdi,-0x384ae217(%rsp,%rbp,1)
-rex.WXB sbb %rbp,%r9
-rex.WXB sbbb %rbp,%r9
-rex.WXB sbbw %rbp,%r9
-rex.WXB sbbl %rbp,%r9
-rex.WXB sbbq %rbp,%r9
-rex.WXB sbw %rbp,%r9
-rex.WXB sbl %rbp,%r9
-rex.WXB sbq %rbp,%r9
-rex.WXB sb %rbp,%r9
+sbb %rbp,%r9
+sbbb %rbp,%r9
+sbbw %rbp,%r9
+sbbl %rbp,%r9
+sbbq %rbp,%r9
+sbw %rbp,%r9
+sbl %rbp,%r9
+sbq %rbp,%r9
+sb %rbp,%r9
 lock cs sbb %r12,-0x66(%rsi,%rsi,1)
 rex sbb %dl,%cl
 rex.XB sbb -0x2a(%r11),%dil
@@ -408,7 +396,7 @@ sbw -0xc95d0e4(%rbx),%edi
 sbl -0xc95d0e4(%rbx),%edi
 sbq -0xc95d0e4(%rbx),%edi
 sb -0xc95d0e4(%rbx),%edi
-rex.XB sbb %r14d,%edi
+sbb %r14d,%edi
 sbb %fs:(%rsp,%r8,1),%r9d
 sbb %rcx,%rcx
 sbb %gs:0x1483101f(%rax),%r10
@@ -430,8 +418,7 @@ sbw $0xaf,%al
 sbl $0xaf,%al
 sbq $0xaf,%al
 sb $0xaf,%al
-rex.B sbb $0xa0,%al
-rex sbb $0x72,%al
+rex sbb $0x63,%al
 sbb $0xf748,%ax
 sbbb $0xf748,%ax
 sbbw $0xf748,%ax
@@ -441,8 +428,7 @@ sbw $0xf748,%ax
 sbl $0xf748,%ax
 sbq $0xf748,%ax
 sb $0xf748,%ax
-rex.RX sbb $0xee0,%ax
-rex sbb $0x8113,%ax
+rex sbb $0xfd7e,%ax
 sbb $0xd696e0c7,%eax
 sbbb $0xd696e0c7,%eax
 sbbw $0xd696e0c7,%eax
@@ -452,8 +438,7 @@ sbw $0xd696e0c7,%eax
 sbl $0xd696e0c7,%eax
 sbq $0xd696e0c7,%eax
 sb $0xd696e0c7,%eax
-rex.RB sbb $0x9ea5af89,%eax
-rex sbb $0xf7435138,%eax
+rex sbb $0xbf123f3f,%eax
 sbb $0x29a95551,%rax
 sbbb $0x29a95551,%rax
 sbbw $0x29a95551,%rax
@@ -463,7 +448,6 @@ sbw $0x29a95551,%rax
 sbl $0x29a95551,%rax
 sbq $0x29a95551,%rax
 sb $0x29a95551,%rax
-rex.WB sbb $0x1f2cd7c4,%rax
 and %ah,%ch
 andb %ah,%ch
 andw %ah,%ch
@@ -502,11 +486,11 @@ andb %rbp,-0x40(%rbp)
 andw %rbp,-0x40(%rbp)
 andl %rbp,-0x40(%rbp)
 andq %rbp,-0x40(%rbp)
-rex.WRXB and %r14,%r12
-rex.WRXB andb %r14,%r12
-rex.WRXB andw %r14,%r12
-rex.WRXB andl %r14,%r12
-rex.WRXB andq %r14,%r12
+and %r14,%r12
+andb %r14,%r12
+andw %r14,%r12
+andl %r14,%r12
+andq %r14,%r12
 lock and %r12,0x3e079e27(%rdx,%r15,2)
 and %dh,%dl
 cs and 0x33(%r11),%bl
@@ -516,18 +500,18 @@ cs andl 0x33(%r11),%bl
 cs andq 0x33(%r11),%bl
 and (%rdx,%rax,8),%ch
 and %dx,%si
-rex.RXB and %gs:(%r11),%r12w
-rex.RXB andb %gs:(%r11),%r12w
-rex.RXB andw %gs:(%r11),%r12w
-rex.RXB andl %gs:(%r11),%r12w
-rex.RXB andq %gs:(%r11),%r12w
+rex.XB and %fs:-0x61449d9c(%r10),%ax
+rex.XB andb %fs:-0x61449d9c(%r10),%ax
+rex.XB andw %fs:-0x61449d9c(%r10),%ax
+rex.XB andl %fs:-0x61449d9c(%r10),%ax
+rex.XB andq %fs:-0x61449d9c(%r10),%ax
 and -0x7aa89fe7(,%ebp,2),%ax
 rex and %gs:(%rdx),%edi
 rex andb %gs:(%rdx),%edi
 rex andw %gs:(%rdx),%edi
 rex andl %gs:(%rdx),%edi
 rex andq %gs:(%rdx),%edi
-rex.XB and %r9d,%esi
+and %r9d,%esi
 and (%ecx,%edx,4),%r12d
 and %rbx,%rdx
 and (%r10d,%r9d,2),%rsp
@@ -541,28 +525,24 @@ rex andb $0xa3,%al
 rex andw $0xa3,%al
 rex andl $0xa3,%al
 rex andq $0xa3,%al
-rex.B and $0x10,%al
 and $0x85,%al
 rex and $0x6d26,%ax
 rex andb $0x6d26,%ax
 rex andw $0x6d26,%ax
 rex andl $0x6d26,%ax
 rex andq $0x6d26,%ax
-rex.X and $0xa746,%ax
-and $0xf92e,%ax
+and $0xb261,%ax
 and $0x4c925642,%eax
 andb $0x4c925642,%eax
 andw $0x4c925642,%eax
 andl $0x4c925642,%eax
 andq $0x4c925642,%eax
-rex.RB and $0xd7c70a9b,%eax
-rex and $0xc1c87470,%eax
+rex and $0x440438b5,%eax
 and $0x2a121014,%rax
 andb $0x2a121014,%rax
 andw $0x2a121014,%rax
 andl $0x2a121014,%rax
 andq $0x2a121014,%rax
-rex.WRB and $0xffffffffbaca11f8,%rax
 sub %ch,(%rcx)
 subb %ch,(%rcx)
 subw %ch,(%rcx)
@@ -572,15 +552,15 @@ suw %ch,(%rcx)
 sul %ch,(%rcx)
 suq %ch,(%rcx)
 su %ch,(%rcx)
-rex.RXB sub %r12b,%r12b
-rex.RXB subb %r12b,%r12b
-rex.RXB subw %r12b,%r12b
-rex.RXB subl %r12b,%r12b
-rex.RXB subq %r12b,%r12b
-rex.RXB suw %r12b,%r12b
-rex.RXB sul %r12b,%r12b
-rex.RXB suq %r12b,%r12b
-rex.RXB su %r12b,%r12b
+sub %r12b,%r12b
+subb %r12b,%r12b
+subw %r12b,%r12b
+subl %r12b,%r12b
+subq %r12b,%r12b
+suw %r12b,%r12b
+sul %r12b,%r12b
+suq %r12b,%r12b
+su %r12b,%r12b
 lock sub %r9b,-0x218d5c98(%rdi)
 rex sub %ax,%sp
 rex subb %ax,%sp
@@ -651,15 +631,15 @@ suq (%edi),%r14b
 su (%edi),%r14b
 rex sub (%rcx,%rbp,2),%dl
 sub %di,%bp
-sub 0x67(%esp,%r13d,8),%r10w
-subb 0x67(%esp,%r13d,8),%r10w
-subw 0x67(%esp,%r13d,8),%r10w
-subl 0x67(%esp,%r13d,8),%r10w
-subq 0x67(%esp,%r13d,8),%r10w
-suw 0x67(%esp,%r13d,8),%r10w
-sul 0x67(%esp,%r13d,8),%r10w
-suq 0x67(%esp,%r13d,8),%r10w
-su 0x67(%esp,%r13d,8),%r10w
+es rex.RX sub (%rdx),%r12w
+es rex.RX subb (%rdx),%r12w
+es rex.RX subw (%rdx),%r12w
+es rex.RX subl (%rdx),%r12w
+es rex.RX subq (%rdx),%r12w
+es rex.RX suw (%rdx),%r12w
+es rex.RX sul (%rdx),%r12w
+es rex.RX suq (%rdx),%r12w
+es rex.RX su (%rdx),%r12w
 sub (%rcx,%rbx,8),%ax
 sub %edx,%esp
 sub 0x31606d61(%r12d,%eiz,4),%r14d
@@ -692,8 +672,7 @@ suw $0x91,%al
 sul $0x91,%al
 suq $0x91,%al
 su $0x91,%al
-rex.RB sub $0xae,%al
-rex sub $0x4f,%al
+rex sub $0xa1,%al
 sub $0x7a7f,%ax
 subb $0x7a7f,%ax
 subw $0x7a7f,%ax
@@ -703,8 +682,7 @@ suw $0x7a7f,%ax
 sul $0x7a7f,%ax
 suq $0x7a7f,%ax
 su $0x7a7f,%ax
-rex.X sub $0xa2c2,%ax
-rex sub $0x1e52,%ax
+rex sub $0x87a2,%ax
 rex sub $0xc904a7f,%eax
 rex subb $0xc904a7f,%eax
 rex subw $0xc904a7f,%eax
@@ -714,8 +692,7 @@ rex suw $0xc904a7f,%eax
 rex sul $0xc904a7f,%eax
 rex suq $0xc904a7f,%eax
 rex su $0xc904a7f,%eax
-rex.RX sub $0x4891246d,%eax
-sub $0xce9e7404,%eax
+sub $0x61489124,%eax
 sub $0xffffffffa2bc4510,%rax
 subb $0xffffffffa2bc4510,%rax
 subw $0xffffffffa2bc4510,%rax
@@ -725,17 +702,16 @@ suw $0xffffffffa2bc4510,%rax
 sul $0xffffffffa2bc4510,%rax
 suq $0xffffffffa2bc4510,%rax
 su $0xffffffffa2bc4510,%rax
-rex.WR sub $0xffffffff93c41fcb,%rax
 lock rex xor %cl,-0x226b2a2f(%rsp,%rdi,2)
 lock rex xorb %cl,-0x226b2a2f(%rsp,%rdi,2)
 lock rex xorw %cl,-0x226b2a2f(%rsp,%rdi,2)
 lock rex xorl %cl,-0x226b2a2f(%rsp,%rdi,2)
 lock rex xorq %cl,-0x226b2a2f(%rsp,%rdi,2)
-rex.RX xor %r15b,%spl
-rex.RX xorb %r15b,%spl
-rex.RX xorw %r15b,%spl
-rex.RX xorl %r15b,%spl
-rex.RX xorq %r15b,%spl
+xor %r15b,%spl
+xorb %r15b,%spl
+xorw %r15b,%spl
+xorl %r15b,%spl
+xorq %r15b,%spl
 ds xor %bpl,(%r9)
 xor %ax,%sp
 xorb %ax,%sp
@@ -782,7 +758,7 @@ cs xorb (%rbx),%bx
 cs xorw (%rbx),%bx
 cs xorl (%rbx),%bx
 cs xorq (%rbx),%bx
-rex.XB xor %r13w,%ax
+xor %r13w,%ax
 rex.X xor -0x7f2754b2(%rdi),%sp
 rex xor %esi,%ebp
 xor 0x34(%r8,%r13,4),%r9d
@@ -803,49 +779,45 @@ rex xorb $0xa9,%al
 rex xorw $0xa9,%al
 rex xorl $0xa9,%al
 rex xorq $0xa9,%al
-rex.RB xor $0xeb,%al
 rex.W xor $0x96,%al
 xor $0x7ca6,%ax
 xorb $0x7ca6,%ax
 xorw $0x7ca6,%ax
 xorl $0x7ca6,%ax
 xorq $0x7ca6,%ax
-rex.RB xor $0x7b65,%ax
-rex xor $0x8cf5,%ax
+rex xor $0x3b7b,%ax
 xor $0x698e7379,%eax
 xorb $0x698e7379,%eax
 xorw $0x698e7379,%eax
 xorl $0x698e7379,%eax
 xorq $0x698e7379,%eax
-rex.R xor $0xbbc294d9,%eax
-rex xor $0x78721522,%eax
+rex xor $0xcd787215,%eax
 xor $0xffffffff9d6ad918,%rax
 xorb $0xffffffff9d6ad918,%rax
 xorw $0xffffffff9d6ad918,%rax
 xorl $0xffffffff9d6ad918,%rax
 xorq $0xffffffff9d6ad918,%rax
-rex.WRX xor $0xffffffffefd3373c,%rax
 cmp %dh,%dh
 cmpb %dh,%dh
 cmpw %dh,%dh
 cmpl %dh,%dh
 cmpq %dh,%dh
-es rex.XB cmp %sil,(%r9)
-es rex.XB cmpb %sil,(%r9)
-es rex.XB cmpw %sil,(%r9)
-es rex.XB cmpl %sil,(%r9)
-es rex.XB cmpq %sil,(%r9)
+ss cmp %r8b,(%rsp,%rbp,4)
+ss cmpb %r8b,(%rsp,%rbp,4)
+ss cmpw %r8b,(%rsp,%rbp,4)
+ss cmpl %r8b,(%rsp,%rbp,4)
+ss cmpq %r8b,(%rsp,%rbp,4)
 cmp %sil,0x7d(%rsi)
 rex cmp %ax,%cx
 rex cmpb %ax,%cx
 rex cmpw %ax,%cx
 rex cmpl %ax,%cx
 rex cmpq %ax,%cx
-cmp %r8w,(%r15,%rdx,4)
-cmpb %r8w,(%r15,%rdx,4)
-cmpw %r8w,(%r15,%rdx,4)
-cmpl %r8w,(%r15,%rdx,4)
-cmpq %r8w,(%r15,%rdx,4)
+cmp %ax,(%r11,%r14,1)
+cmpb %ax,(%r11,%r14,1)
+cmpw %ax,(%r11,%r14,1)
+cmpl %ax,(%r11,%r14,1)
+cmpq %ax,(%r11,%r14,1)
 rex cmp %bp,%gs:0x5c(%rax)
 cmp %esp,%eax
 cmpb %esp,%eax
@@ -870,11 +842,11 @@ cs cmpl %rsp,0x242078d7(%r11,%rdx,8)
 cs cmpq %rsp,0x242078d7(%r11,%rdx,8)
 cmp %rbp,(%rax)
 cmp %dh,%ch
-es cmp 0x5b(%rsi),%r10b
-es cmpb 0x5b(%rsi),%r10b
-es cmpw 0x5b(%rsi),%r10b
-es cmpl 0x5b(%rsi),%r10b
-es cmpq 0x5b(%rsi),%r10b
+cs cmp -0x6e(%r13),%dl
+cs cmpb -0x6e(%r13),%dl
+cs cmpw -0x6e(%r13),%dl
+cs cmpl -0x6e(%r13),%dl
+cs cmpq -0x6e(%r13),%dl
 cmp -0x49(%rip),%ch
 rex cmp %si,%ax
 cmp (%r8),%si
@@ -902,66 +874,62 @@ rex cmpb $0x0,%al
 rex cmpw $0x0,%al
 rex cmpl $0x0,%al
 rex cmpq $0x0,%al
-rex.XB cmp $0xaa,%al
 cmp $0xf8,%al
 rex cmp $0x1b89,%ax
 rex cmpb $0x1b89,%ax
 rex cmpw $0x1b89,%ax
 rex cmpl $0x1b89,%ax
 rex cmpq $0x1b89,%ax
-rex.RB cmp $0x2d79,%ax
 cmp $0xc23f,%ax
 rex cmp $0xb0d2b8e9,%eax
 rex cmpb $0xb0d2b8e9,%eax
 rex cmpw $0xb0d2b8e9,%eax
 rex cmpl $0xb0d2b8e9,%eax
 rex cmpq $0xb0d2b8e9,%eax
-rex.XB cmp $0xad9057c7,%eax
 cmp $0xce4399e6,%eax
 cmp $0x2070810d,%rax
 cmpb $0x2070810d,%rax
 cmpw $0x2070810d,%rax
 cmpl $0x2070810d,%rax
 cmpq $0x2070810d,%rax
-rex.WB cmp $0xffffffff8f00ebeb,%rax
 rex push %dx
 rex pushb %dx
 rex pushw %dx
 rex pushl %dx
 rex pushq %dx
-rex.RX push %cx
-push %cx
+push %r15w
+push %ax
 push %rsp
 pushb %rsp
 pushw %rsp
 pushl %rsp
 pushq %rsp
-rex.RXB push %r13
+push %r13
 rex push %rdx
 pop %bx
 popb %bx
 popw %bx
 popl %bx
 popq %bx
-rex.X pop %ax
-rex pop %di
+pop %r15w
+rex pop %ax
 pop %rbx
 popb %rbx
 popw %rbx
 popl %rbx
 popq %rbx
-rex.R pop %rcx
-rex pop %rax
+pop %r11
+rex pop %rbx
 movsxd %edx,%cx
 movsxdb %edx,%cx
 movsxdw %edx,%cx
 movsxdl %edx,%cx
 movsxdq %edx,%cx
-cs rex.X movsxd -0x1d4418f4(%edx),%dx
-cs rex.X movsxdb -0x1d4418f4(%edx),%dx
-cs rex.X movsxdw -0x1d4418f4(%edx),%dx
-cs rex.X movsxdl -0x1d4418f4(%edx),%dx
-cs rex.X movsxdq -0x1d4418f4(%edx),%dx
+cs movsxd -0x218260b5(%rdi),%r13w
+cs movsxdb -0x218260b5(%rdi),%r13w
+cs movsxdw -0x218260b5(%rdi),%r13w
+cs movsxdl -0x218260b5(%rdi),%r13w
+cs movsxdq -0x218260b5(%rdi),%r13w
 movsxd (%rsi),%dx
 movsxd %edx,%ebp
 movsxdb %edx,%ebp
@@ -1002,15 +970,13 @@ pushb $0xf5c5
 pushl $0xf5c5
 pushq $0xf5c5
 push $0xf5c5
-rex.R pushw $0xe146
 rex pushw $0xc2bc
 push $0xffffffffde2979d4
 pushb $0xffffffffde2979d4
 pushw $0xffffffffde2979d4
 pushl $0xffffffffde2979d4
 pushq $0xffffffffde2979d4
-rex.X push $0xffffffffe0cf4a7b
-rex push $0xfffffffffba9a43b
+rex push $0xffffffff9ee0cf4a
 imul $0x8ac7,%si,%sp
 imulb $0x8ac7,%si,%sp
 imulw $0x8ac7,%si,%sp
@@ -1069,17 +1035,15 @@ imuq $0xfffffffff8ef9326,%gs:0xc(%rcx),%r10
 imu $0xfffffffff8ef9326,%gs:0xc(%rcx),%r10
 imul $0x41a41954,-0x6f5719a5(%ebp),%rsi
 rex pushw $0x7e
-rex.B pushw $0x3
-pushw $0xff80
+pushw $0xff8c
 push $0x1f
-rex.R push $0x2f
 rex push $0xfffffffffffffffa
 rex imul $0x5b,%bp,%si
 imul $0x35,-0x26(%rcx),%r9w
 cs imul $0xffcc,0x5c733949(%rdx),%si
 imul $0xffffffbe,%ebx,%ebp
-imul $0x7c,%fs:-0x4a18ee29(%rdi,%rbx,2),%r13d
-imul $0xffffffc3,0x292d4043(%rbp),%eax
+imul $0xffffff93,-0x49e16491(%r8d),%r11d
+imul $0x9,0x52(%rbp),%edi
 imul $0xfffffffffffffffa,%rcx,%rsp
 ds imul $0x78,(%r15),%rdx
 imul $0x5,-0x738c97d9(%rip),%rdi
@@ -1092,8 +1056,8 @@ rex insw (%dx),%es:(%rdi)
 rex insl (%dx),%es:(%rdi)
 rex insq (%dx),%es:(%rdi)
 rex ins (%dx),%es:(%rdi)
-rep rex.X insb (%dx),%es:(%rdi)
 insb (%dx),%es:(%rdi)
+rep insb (%dx),%es:(%rdi)
 insw (%dx),%es:(%rdi)
 inswb (%dx),%es:(%rdi)
 insww (%dx),%es:(%rdi)
@@ -1102,17 +1066,16 @@ inswq (%dx),%es:(%rdi)
 insl (%dx),%es:(%rdi)
 insq (%dx),%es:(%rdi)
 ins (%dx),%es:(%rdi)
-repnz rex.RB insw (%dx),%es:(%rdi)
 rep insw (%dx),%es:(%rdi)
+repnz insw (%dx),%es:(%rdi)
 rep insl (%dx),%es:(%rdi)
 rep inslb (%dx),%es:(%rdi)
 rep inslw (%dx),%es:(%rdi)
 rep insll (%dx),%es:(%rdi)
 rep inslq (%dx),%es:(%rdi)
-rep insb (%dx),%es:(%rdi)
 rep insq (%dx),%es:(%rdi)
 rep ins (%dx),%es:(%rdi)
-rex.B insl (%dx),%es:(%rdi)
+repnz insl (%dx),%es:(%rdi)
 rep outsb %ds:(%rsi),(%dx)
 rep outsbb %ds:(%rsi),(%dx)
 rep outsbw %ds:(%rsi),(%dx)
@@ -1122,19 +1085,17 @@ rep outsw %ds:(%rsi),(%dx)
 rep outsl %ds:(%rsi),(%dx)
 rep outsq %ds:(%rsi),(%dx)
 rep outs %ds:(%rsi),(%dx)
-rex.R outsb %ds:(%rsi),(%dx)
-repnz rex.RB outsb %ds:(%rsi),(%dx)
+rex outsb %ds:(%rsi),(%dx)
+outsb %ds:(%rsi),(%dx)
 outsw %ds:(%rsi),(%dx)
 outswb %ds:(%rsi),(%dx)
 outsww %ds:(%rsi),(%dx)
 outswl %ds:(%rsi),(%dx)
 outswq %ds:(%rsi),(%dx)
-outsb %ds:(%rsi),(%dx)
 outsl %ds:(%rsi),(%dx)
 outsq %ds:(%rsi),(%dx)
 outs %ds:(%rsi),(%dx)
-rep rex.B outsw %ds:(%rsi),(%dx)
-rex.RX outsw %ds:(%rsi),(%dx)
+rex outsw %ds:(%rsi),(%dx)
 rep rex outsl %ds:(%rsi),(%dx)
 rep rex outslb %ds:(%rsi),(%dx)
 rep rex outslw %ds:(%rsi),(%dx)
@@ -1144,7 +1105,6 @@ rep rex outsb %ds:(%rsi),(%dx)
 rep rex outsw %ds:(%rsi),(%dx)
 rep rex outsq %ds:(%rsi),(%dx)
 rep rex outs %ds:(%rsi),(%dx)
-rex.RX outsl %ds:(%rsi),(%dx)
 rex outsl %ds:(%rsi),(%dx)
 lock cs addb $0xeb,(%rax,%rax,1)
 lock cs addbb $0xeb,(%rax,%rax,1)
@@ -1169,16 +1129,16 @@ rex.W or $0xa7,0x41(%rcx,%rbx,4)
 rex.R or $0x24,%bpl
 lock rex.RB orb $0x7c,0x39(%r8)
 adc $0x2e,%bh
-lock ss rex.R adcb $0x9f,-0x80(%rax)
-lock ss rex.R adcbb $0x9f,-0x80(%rax)
-lock ss rex.R adcbw $0x9f,-0x80(%rax)
-lock ss rex.R adcbl $0x9f,-0x80(%rax)
-lock ss rex.R adcbq $0x9f,-0x80(%rax)
-lock ss rex.R adcw $0x9f,-0x80(%rax)
-lock ss rex.R adcl $0x9f,-0x80(%rax)
-lock ss rex.R adcq $0x9f,-0x80(%rax)
-lock ss rex.R adc $0x9f,-0x80(%rax)
-adcb $0x7e,-0x19bdfbac(%rax)
+lock rex.R adcb $0x7d,-0x368761aa(%rbp)
+lock rex.R adcbb $0x7d,-0x368761aa(%rbp)
+lock rex.R adcbw $0x7d,-0x368761aa(%rbp)
+lock rex.R adcbl $0x7d,-0x368761aa(%rbp)
+lock rex.R adcbq $0x7d,-0x368761aa(%rbp)
+lock rex.R adcw $0x7d,-0x368761aa(%rbp)
+lock rex.R adcl $0x7d,-0x368761aa(%rbp)
+lock rex.R adcq $0x7d,-0x368761aa(%rbp)
+lock rex.R adc $0x7d,-0x368761aa(%rbp)
+rex adcb $0x86,(%rax)
 rex sbb $0xed,%bl
 rex.R sbbb $0x41,%fs:-0x694591be(%rdi,%rdx,4)
 rex.R sbbbb $0x41,%fs:-0x694591be(%rdi,%rdx,4)
@@ -1191,15 +1151,15 @@ rex.R sbbq $0x41,%fs:-0x694591be(%rdi,%rdx,4)
 rex.R sbb $0x41,%fs:-0x694591be(%rdi,%rdx,4)
 sbbb $0x1c,(%rcx)
 and $0x74,%dh
-es rex.WR andb $0xb4,(%rax)
-es rex.WR andbb $0xb4,(%rax)
-es rex.WR andbw $0xb4,(%rax)
-es rex.WR andbl $0xb4,(%rax)
-es rex.WR andbq $0xb4,(%rax)
-es rex.WR andw $0xb4,(%rax)
-es rex.WR andl $0xb4,(%rax)
-es rex.WR andq $0xb4,(%rax)
-es rex.WR and $0xb4,(%rax)
+lock es andb $0x92,(%r10,%r14,2)
+lock es andbb $0x92,(%r10,%r14,2)
+lock es andbw $0x92,(%r10,%r14,2)
+lock es andbl $0x92,(%r10,%r14,2)
+lock es andbq $0x92,(%r10,%r14,2)
+lock es andw $0x92,(%r10,%r14,2)
+lock es andl $0x92,(%r10,%r14,2)
+lock es andq $0x92,(%r10,%r14,2)
+lock es and $0x92,(%r10,%r14,2)
 rex andb $0xde,0xc(%rdx)
 subb $0x68,0x365c9019(%rbx,%riz,1)
 subbb $0x68,0x365c9019(%rbx,%riz,1)
@@ -1210,7 +1170,7 @@ subw $0x68,0x365c9019(%rbx,%riz,1)
 subl $0x68,0x365c9019(%rbx,%riz,1)
 subq $0x68,0x365c9019(%rbx,%riz,1)
 sub $0x68,0x365c9019(%rbx,%riz,1)
-rex.RXB sub $0x2b,%r11b
+rex.RB sub $0x2b,%r11b
 rex.R subb $0xbb,%gs:(%rbx)
 rex xorb $0x1,(%rsi)
 rex xorbb $0x1,(%rsi)
@@ -1235,15 +1195,15 @@ rex.RB cmpq $0x9d,(%r15)
 rex.RB cmp $0x9d,(%r15)
 cs cmpb $0x43,-0x24f9cda5(%rdi)
 rex add $0xd435,%sp
-addw $0x1585,-0x61(%r13d,%r8d,2)
-addwb $0x1585,-0x61(%r13d,%r8d,2)
-addww $0x1585,-0x61(%r13d,%r8d,2)
-addwl $0x1585,-0x61(%r13d,%r8d,2)
-addwq $0x1585,-0x61(%r13d,%r8d,2)
-addb $0x1585,-0x61(%r13d,%r8d,2)
-addl $0x1585,-0x61(%r13d,%r8d,2)
-addq $0x1585,-0x61(%r13d,%r8d,2)
-add $0x1585,-0x61(%r13d,%r8d,2)
+rex.RX addw $0x851f,(%rbx,%r12,8)
+rex.RX addwb $0x851f,(%rbx,%r12,8)
+rex.RX addww $0x851f,(%rbx,%r12,8)
+rex.RX addwl $0x851f,(%rbx,%r12,8)
+rex.RX addwq $0x851f,(%rbx,%r12,8)
+rex.RX addb $0x851f,(%rbx,%r12,8)
+rex.RX addl $0x851f,(%rbx,%r12,8)
+rex.RX addq $0x851f,(%rbx,%r12,8)
+rex.RX add $0x851f,(%rbx,%r12,8)
 es addw $0x6a0e,-0x2f12443b(%rbp)
 lock rex addl $0x4691902f,-0x20(%rax)
 lock rex addlb $0x4691902f,-0x20(%rax)
@@ -1309,8 +1269,8 @@ lock adcb $0x9be7,-0x2d(%rax)
 lock adcl $0x9be7,-0x2d(%rax)
 lock adcq $0x9be7,-0x2d(%rax)
 lock adc $0x9be7,-0x2d(%rax)
-rex.RX adc $0x865f,%si
-adcw $0x3c66,(%r8,%r9,8)
+rex.R adc $0xc49e,%di
+adcw $0x27f3,0x75b007fe(%r15,%rdi,2)
 adc $0xa712f4e9,%ebx
 lock adcl $0x820ed503,-0x65(%r9,%rdi,2)
 lock adclb $0x820ed503,-0x65(%r9,%rdi,2)
@@ -1345,16 +1305,16 @@ lock rex sbb $0xbd6b,-0x2b(%rbx)
 rex.RB sbb $0x701a,%r11w
 rex.XB sbbw $0x4ba4,(%r9)
 rex sbb $0xeb128cc1,%eax
-ds sbbl $0x30ba778,-0x2e748855(%r9)
-ds sbblb $0x30ba778,-0x2e748855(%r9)
-ds sbblw $0x30ba778,-0x2e748855(%r9)
-ds sbbll $0x30ba778,-0x2e748855(%r9)
-ds sbblq $0x30ba778,-0x2e748855(%r9)
-ds sbbb $0x30ba778,-0x2e748855(%r9)
-ds sbbw $0x30ba778,-0x2e748855(%r9)
-ds sbbq $0x30ba778,-0x2e748855(%r9)
-ds sbb $0x30ba778,-0x2e748855(%r9)
-lock sbbl $0x9e4b9a69,-0xf(%rdx,%rax,8)
+lock rex.XB sbbl $0x30ba778,-0x2e748855(%r9)
+lock rex.XB sbblb $0x30ba778,-0x2e748855(%r9)
+lock rex.XB sbblw $0x30ba778,-0x2e748855(%r9)
+lock rex.XB sbbll $0x30ba778,-0x2e748855(%r9)
+lock rex.XB sbblq $0x30ba778,-0x2e748855(%r9)
+lock rex.XB sbbb $0x30ba778,-0x2e748855(%r9)
+lock rex.XB sbbw $0x30ba778,-0x2e748855(%r9)
+lock rex.XB sbbq $0x30ba778,-0x2e748855(%r9)
+lock rex.XB sbb $0x30ba778,-0x2e748855(%r9)
+sbbl $0xfc64775e,(%rdx,%rbp,1)
 sbb $0x15914e7f,%rcx
 lock sbbq $0xaeb1f2a,-0x43425e0a(%r10,%rax,2)
 lock sbbqb $0xaeb1f2a,-0x43425e0a(%r10,%rax,2)
@@ -1378,15 +1338,15 @@ cs rex.RXB andq $0xfbf5,(%r15)
 cs rex.RXB and $0xfbf5,(%r15)
 es rex andw $0xc736,-0x6(,%rsi,2)
 and $0x45f8aff8,%edi
-es andl $0x70314b1e,(%r10,%riz,4)
-es andlb $0x70314b1e,(%r10,%riz,4)
-es andlw $0x70314b1e,(%r10,%riz,4)
-es andll $0x70314b1e,(%r10,%riz,4)
-es andlq $0x70314b1e,(%r10,%riz,4)
-es andb $0x70314b1e,(%r10,%riz,4)
-es andw $0x70314b1e,(%r10,%riz,4)
-es andq $0x70314b1e,(%r10,%riz,4)
-es and $0x70314b1e,(%r10,%riz,4)
+rex.RX andl $0x1a6f96f8,0x78(,%r15d,4)
+rex.RX andlb $0x1a6f96f8,0x78(,%r15d,4)
+rex.RX andlw $0x1a6f96f8,0x78(,%r15d,4)
+rex.RX andll $0x1a6f96f8,0x78(,%r15d,4)
+rex.RX andlq $0x1a6f96f8,0x78(,%r15d,4)
+rex.RX andb $0x1a6f96f8,0x78(,%r15d,4)
+rex.RX andw $0x1a6f96f8,0x78(,%r15d,4)
+rex.RX andq $0x1a6f96f8,0x78(,%r15d,4)
+rex.RX and $0x1a6f96f8,0x78(,%r15d,4)
 andl $0x64927c22,(%rdi)
 lock andq $0xffffffffbb01050c,-0x1d2ee581(%rsi)
 lock andqb $0xffffffffbb01050c,-0x1d2ee581(%rsi)
@@ -1411,15 +1371,15 @@ lock rex.R subq $0xc057,(%rax)
 lock rex.R sub $0xc057,(%rax)
 subw $0xe404,-0x11(%rsi)
 sub $0x956e0f8e,%ecx
-lock rex.RB subl $0x7b9f73dd,0x2(%r9,%rsi,8)
-lock rex.RB sublb $0x7b9f73dd,0x2(%r9,%rsi,8)
-lock rex.RB sublw $0x7b9f73dd,0x2(%r9,%rsi,8)
-lock rex.RB subll $0x7b9f73dd,0x2(%r9,%rsi,8)
-lock rex.RB sublq $0x7b9f73dd,0x2(%r9,%rsi,8)
-lock rex.RB subb $0x7b9f73dd,0x2(%r9,%rsi,8)
-lock rex.RB subw $0x7b9f73dd,0x2(%r9,%rsi,8)
-lock rex.RB subq $0x7b9f73dd,0x2(%r9,%rsi,8)
-lock rex.RB sub $0x7b9f73dd,0x2(%r9,%rsi,8)
+rex.X subl $0x34b3881a,0x7b9f73dd(%eip)
+rex.X sublb $0x34b3881a,0x7b9f73dd(%eip)
+rex.X sublw $0x34b3881a,0x7b9f73dd(%eip)
+rex.X subll $0x34b3881a,0x7b9f73dd(%eip)
+rex.X sublq $0x34b3881a,0x7b9f73dd(%eip)
+rex.X subb $0x34b3881a,0x7b9f73dd(%eip)
+rex.X subw $0x34b3881a,0x7b9f73dd(%eip)
+rex.X subq $0x34b3881a,0x7b9f73dd(%eip)
+rex.X sub $0x34b3881a,0x7b9f73dd(%eip)
 lock rex subl $0xf63a75a9,-0x34(%rbp)
 sub $0xffffffff91968508,%rdi
 lock rex.WXB subq $0xffffffffea7ba4b2,(%r11)
@@ -1441,7 +1401,7 @@ xorb $0xeae3,-0x63b09fd4(%ebx)
 xorl $0xeae3,-0x63b09fd4(%ebx)
 xorq $0xeae3,-0x63b09fd4(%ebx)
 xor $0xeae3,-0x63b09fd4(%ebx)
-rex.RXB xor $0xe23b,%r12w
+rex.RB xor $0xe23b,%r12w
 rex.RXB xorw $0x7a9b,0x19(%r9)
 rex xor $0xcc1276fd,%esp
 rex.R xorl $0xb84f9fb0,-0x19(%rsi,%rsi,2)
@@ -1466,15 +1426,15 @@ lock rex.WRB xorl $0xffffffffbdca9d6b,0x35(%r15)
 lock rex.WRB xor $0xffffffffbdca9d6b,0x35(%r15)
 es xorq $0xfffffffffc5574cc,0xafdf2e9(%edi)
 cmp $0xcc56,%cx
-ds rex.RX cmpw $0x15b0,0x3(%rbp)
-ds rex.RX cmpwb $0x15b0,0x3(%rbp)
-ds rex.RX cmpww $0x15b0,0x3(%rbp)
-ds rex.RX cmpwl $0x15b0,0x3(%rbp)
-ds rex.RX cmpwq $0x15b0,0x3(%rbp)
-ds rex.RX cmpb $0x15b0,0x3(%rbp)
-ds rex.RX cmpl $0x15b0,0x3(%rbp)
-ds rex.RX cmpq $0x15b0,0x3(%rbp)
-ds rex.RX cmp $0x15b0,0x3(%rbp)
+cs cmpw $0x4437,0x6e4cebff(,%r10,2)
+cs cmpwb $0x4437,0x6e4cebff(,%r10,2)
+cs cmpww $0x4437,0x6e4cebff(,%r10,2)
+cs cmpwl $0x4437,0x6e4cebff(,%r10,2)
+cs cmpwq $0x4437,0x6e4cebff(,%r10,2)
+cs cmpb $0x4437,0x6e4cebff(,%r10,2)
+cs cmpl $0x4437,0x6e4cebff(,%r10,2)
+cs cmpq $0x4437,0x6e4cebff(,%r10,2)
+cs cmp $0x4437,0x6e4cebff(,%r10,2)
 rex cmpw $0xb726,0xe(%rdi,%rbp,2)
 rex cmpl $0xed428d9d,(%rax,%rdi,8)
 rex cmplb $0xed428d9d,(%rax,%rdi,8)
@@ -1485,8 +1445,8 @@ rex cmpb $0xed428d9d,(%rax,%rdi,8)
 rex cmpw $0xed428d9d,(%rax,%rdi,8)
 rex cmpq $0xed428d9d,(%rax,%rdi,8)
 rex cmp $0xed428d9d,(%rax,%rdi,8)
-rex.X cmp $0xa33fe221,%edx
-rex.RXB cmpl $0xcd35740c,(%r10)
+rex.RB cmp $0xd3040f51,%r8d
+rex.RXB cmpl $0xfc8ecd35,0x74(%r8)
 cmp $0xffffffffd8df880d,%rbx
 rex.WRXB cmpq $0x66fe8f73,%gs:0x31(%r11)
 rex.WRXB cmpqb $0x66fe8f73,%gs:0x31(%r11)
@@ -1505,7 +1465,7 @@ rex add $0xffffff8f,%edx
 rex.XB addl $0xffffffb4,-0xa(%r14)
 addl $0x48,(%eax,%ecx,8)
 es addq $0x27,(%rbx)
-rex.WX add $0x5b,%rcx
+rex.WR add $0xffffffffffffffa7,%rax
 rex.WRX addq $0x34,0x54(%rbp)
 or $0xffea,%ax
 rex.XB orw $0x49,-0x30(%r14d)
@@ -1520,22 +1480,22 @@ lock adcw $0xffe7,(%rax)
 adc $0xff99,%r10w
 rex.RB adcw $0xffc2,(%r12,%rdx,4)
 adcl $0xffffffa7,0x3581a4cc(%rip)
-rex.RX adc $0xffffffdc,%esi
+rex.R adc $0xffffffdc,%esi
 lock rex.X adcl $0x6e,(%rax)
 adcq $0x78,-0x5ec2415a(%rdx)
-rex.WRXB adc $0xffffffffffffffc5,%r13
+rex.WRB adc $0xffffffffffffffc5,%r13
 lock rex.WR adcq $0xd,(%rbx)
 sbb $0xc,%bp
-es rex.R sbbw $0xff88,0x43(%rsi)
-rex sbbw $0xffdb,0x381da921(%rax,%rax,2)
+lock rex.RX sbbw $0xf,0x37(%rsp,%r15,4)
+rex sbbw $0xff8c,0xb56791a(%rdi)
 sbb $0x75,%ecx
 lock rex.R sbbl $0x26,(%rdi)
 sbbl $0xffffff9c,-0x13(%rip)
 sbbq $0xffffffffffffffec,(%rcx)
-rex.WRX sbb $0x4f,%rbx
+rex.WR sbb $0x4f,%rbx
 lock sbbq $0xffffffffffffffc2,(%rsi,%r15,8)
 ss rex andw $0xfffa,(%rsi)
-rex.XB and $0xf,%r15w
+and $0xf,%r15w
 andw $0x5a,(%r8,%rbx,4)
 andl $0x1b,0x46072c2a(%ebp)
 rex.R and $0x58,%esp
@@ -1544,10 +1504,10 @@ and $0xffffffffffffffc2,%rbx
 lock rex.WR andq $0xffffffffffffffc6,(%rdi)
 andq $0x30,-0x61(%eax,%edi,8)
 lock es subw $0xfff9,(%rdx,%rcx,1)
-rex.X sub $0x55,%ax
+rex.RB sub $0x8,%r9w
 rex.RB subw $0xffff,-0x7c642710(%r9d)
 sub $0xfffffffa,%edx
-lock rex.XB subl $0x33,0x41(%r10)
+lock rex.RX subl $0xfffffff3,0x29(%rbx,%r14,1)
 ds rex subl $0xffffffa6,-0x12(%rsp,%rcx,2)
 sub $0x5d,%rdi
 cs subq $0x36,-0x79982b8a(%rsp,%r13,8)
@@ -1559,14 +1519,14 @@ xor $0x63,%esi
 lock rex.RB xorl $0x36,-0x4b(%r15,%rax,4)
 rex xorl $0x49,(%rdx)
 xorq $0xc,-0x67(%rdx,%rdi,4)
-rex.WXB xor $0x27,%r15
+xor $0x27,%r15
 lock rex.WXB xorq $0xffffffffffffff89,%fs:0x79(%r8)
 cmp $0xffe6,%di
 rex.RB cmpw $0xfff0,%fs:0x7b(%r10,%rdi,8)
 cmpw $0x7e,0x40(%rdx)
 cmpl $0xffffff90,0x3c81a35f(%ebp)
-rex.X cmp $0xffffffd8,%esi
-rex.RX cmpl $0xb,(%rax)
+cmp $0xffffff82,%r15d
+rex.RB cmpl $0x15,(%r15)
 cmp $0x61,%rsp
 rex.WRX cmpq $0xfffffffffffffff8,%gs:(%rdi)
 cmpq $0xffffffffffffff89,-0x31(%rax)
@@ -1586,12 +1546,12 @@ testb %dx,%bp
 testw %dx,%bp
 testl %dx,%bp
 testq %dx,%bp
-test %ax,%gs:(%rdx,%r8,2)
-testb %ax,%gs:(%rdx,%r8,2)
-testw %ax,%gs:(%rdx,%r8,2)
-testl %ax,%gs:(%rdx,%r8,2)
-testq %ax,%gs:(%rdx,%r8,2)
-test %sp,-0x7a(%rcx)
+es test %r15w,-0x4e9ff4b6(%rdx)
+es testb %r15w,-0x4e9ff4b6(%rdx)
+es testw %r15w,-0x4e9ff4b6(%rdx)
+es testl %r15w,-0x4e9ff4b6(%rdx)
+es testq %r15w,-0x4e9ff4b6(%rdx)
+rex test %di,%fs:(%rdx,%rax,1)
 rex test %edi,%ebp
 rex testb %edi,%ebp
 rex testw %edi,%ebp
@@ -1619,22 +1579,22 @@ rex.W xchgb %bpl,%bpl
 rex.W xchgw %bpl,%bpl
 rex.W xchgl %bpl,%bpl
 rex.W xchgq %bpl,%bpl
-xchg %spl,-0x3eed625e(%r14d,%r14d,2)
-xchgb %spl,-0x3eed625e(%r14d,%r14d,2)
-xchgw %spl,-0x3eed625e(%r14d,%r14d,2)
-xchgl %spl,-0x3eed625e(%r14d,%r14d,2)
-xchgq %spl,-0x3eed625e(%r14d,%r14d,2)
+xchg %r9b,%gs:(%rax)
+xchgb %r9b,%gs:(%rax)
+xchgw %r9b,%gs:(%rax)
+xchgl %r9b,%gs:(%rax)
+xchgq %r9b,%gs:(%rax)
 rex.W xchg %cl,(%rsp,%rbx,8)
 xchg %si,%fs:-0x68(%rax)
 xchgb %si,%fs:-0x68(%rax)
 xchgw %si,%fs:-0x68(%rax)
 xchgl %si,%fs:-0x68(%rax)
 xchgq %si,%fs:-0x68(%rax)
-rex.XB xchg %sp,%r10w
-rex.XB xchgb %sp,%r10w
-rex.XB xchgw %sp,%r10w
-rex.XB xchgl %sp,%r10w
-rex.XB xchgq %sp,%r10w
+xchg %r14w,%bp
+xchgb %r14w,%bp
+xchgw %r14w,%bp
+xchgl %r14w,%bp
+xchgq %r14w,%bp
 xchg %r8w,-0x33(%rdi,%rbp,4)
 xchg %ebp,%edx
 xchgb %ebp,%edx
@@ -1703,19 +1663,19 @@ cs movl %r14,-0x18(%rsi)
 cs movq %r14,-0x18(%rsi)
 mov %rax,-0x5289b271(%rsi)
 rex mov %al,%dl
-mov (%rdi,%r13,2),%r11b
-movb (%rdi,%r13,2),%r11b
-movw (%rdi,%r13,2),%r11b
-movl (%rdi,%r13,2),%r11b
-movq (%rdi,%r13,2),%r11b
+mov (%rdx),%r9b
+movb (%rdx),%r9b
+movw (%rdx),%r9b
+movl (%rdx),%r9b
+movq (%rdx),%r9b
 ss mov 0x7a617cf4(%rcx),%dl
 mov %bp,%bx
-rex.RXB mov -0x70(%r8d),%r9w
-rex.RXB movb -0x70(%r8d),%r9w
-rex.RXB movw -0x70(%r8d),%r9w
-rex.RXB movl -0x70(%r8d),%r9w
-rex.RXB movq -0x70(%r8d),%r9w
-ss mov 0x1(%rsp,%rbp,2),%cx
+es mov (%r15,%rbp,8),%cx
+es movb (%r15,%rbp,8),%cx
+es movw (%r15,%rbp,8),%cx
+es movl (%r15,%rbp,8),%cx
+es movq (%r15,%rbp,8),%cx
+ss mov -0x78(%rax),%ax
 rex mov %eax,%esi
 mov (%r12,%rbx,2),%r8d
 movb (%r12,%rbx,2),%r8d
@@ -1735,27 +1695,27 @@ movb %ss,%cx
 movw %ss,%cx
 movl %ss,%cx
 movq %ss,%cx
-cs data16 mov %ds,(%r14,%r11,8)
-cs data16 movb %ds,(%r14,%r11,8)
-cs data16 movw %ds,(%r14,%r11,8)
-cs data16 movl %ds,(%r14,%r11,8)
-cs data16 movq %ds,(%r14,%r11,8)
-data16 mov %ss,0x1c08c7b(%rdx,%rcx,8)
-data16 movb %ss,0x1c08c7b(%rdx,%rcx,8)
-data16 movw %ss,0x1c08c7b(%rdx,%rcx,8)
-data16 movl %ss,0x1c08c7b(%rdx,%rcx,8)
-data16 movq %ss,0x1c08c7b(%rdx,%rcx,8)
+data16 rex.R mov %fs,%fs:0x3baae8fb(%rdi,%rsi,2)
+data16 rex.R movb %fs,%fs:0x3baae8fb(%rdi,%rsi,2)
+data16 rex.R movw %fs,%fs:0x3baae8fb(%rdi,%rsi,2)
+data16 rex.R movl %fs,%fs:0x3baae8fb(%rdi,%rsi,2)
+data16 rex.R movq %fs,%fs:0x3baae8fb(%rdi,%rsi,2)
+data16 rex mov %cs,(%rsi,%rcx,1)
+data16 rex movb %cs,(%rsi,%rcx,1)
+data16 rex movw %cs,(%rsi,%rcx,1)
+data16 rex movl %cs,(%rsi,%rcx,1)
+data16 rex movq %cs,(%rsi,%rcx,1)
 rex mov %fs,0x46(%rsi)
-rex movb %fs,0x46(%rsi)
-rex movw %fs,0x46(%rsi)
-rex movl %fs,0x46(%rsi)
-rex movq %fs,0x46(%rsi)
 rex.R mov %cs,%edi
 rex.R movb %cs,%edi
 rex.R movw %cs,%edi
 rex.R movl %cs,%edi
 rex.R movq %cs,%edi
 rex.RB mov %ds,(%r8)
+rex.RB movb %ds,(%r8)
+rex.RB movw %ds,(%r8)
+rex.RB movl %ds,(%r8)
+rex.RB movq %ds,(%r8)
 mov %ds,%rdx
 movb %ds,%rdx
 movw %ds,%rdx
@@ -1767,6 +1727,10 @@ es rex.WB movw %gs,0x1a(%rip)
 es rex.WB movl %gs,0x1a(%rip)
 es rex.WB movq %gs,0x1a(%rip)
 rex.W mov %ss,(%rdx,%rax,8)
+rex.W movb %ss,(%rdx,%rax,8)
+rex.W movw %ss,(%rdx,%rax,8)
+rex.W movl %ss,(%rdx,%rax,8)
+rex.W movq %ss,(%rdx,%rax,8)
 lea 0x61f9bdc6(%rax),%ax
 leab 0x61f9bdc6(%rax),%ax
 leaw 0x61f9bdc6(%rax),%ax
@@ -1793,11 +1757,11 @@ data16 rex movb (%rbx),%es
 data16 rex movw (%rbx),%es
 data16 rex movl (%rbx),%es
 data16 rex movq (%rbx),%es
-rex.RXB mov %r10w,%ds
-rex.RXB movb %r10w,%ds
-rex.RXB movw %r10w,%ds
-rex.RXB movl %r10w,%ds
-rex.RXB movq %r10w,%ds
+rex.RB mov %r10w,%ds
+rex.RB movb %r10w,%ds
+rex.RB movw %r10w,%ds
+rex.RB movl %r10w,%ds
+rex.RB movq %r10w,%ds
 data16 rex.XB mov -0x1(%r15),%es
 mov (%rdx),%fs
 movb (%rdx),%fs
@@ -1809,31 +1773,31 @@ rex.R movb %esp,%ds
 rex.R movw %esp,%ds
 rex.R movl %esp,%ds
 rex.R movq %esp,%ds
-ss rex.RB mov 0x5d(%r10),%ss
-ss rex.RB movb 0x5d(%r10),%ss
-ss rex.RB movw 0x5d(%r10),%ss
-ss rex.RB movl 0x5d(%r10),%ss
-ss rex.RB movq 0x5d(%r10),%ss
+rex.R mov %fs:-0x5e(%rdx),%ds
+rex.R movb %fs:-0x5e(%rdx),%ds
+rex.R movw %fs:-0x5e(%rdx),%ds
+rex.R movl %fs:-0x5e(%rdx),%ds
+rex.R movq %fs:-0x5e(%rdx),%ds
 mov %rsi,%ss
 movb %rsi,%ss
 movw %rsi,%ss
 movl %rsi,%ss
 movq %rsi,%ss
 rex.WB mov 0x531e27ce(%r13d),%ss
+rex.WB movb 0x531e27ce(%r13d),%ss
+rex.WB movw 0x531e27ce(%r13d),%ss
+rex.WB movl 0x531e27ce(%r13d),%ss
+rex.WB movq 0x531e27ce(%r13d),%ss
 rex.W mov %gs:0x57(%rdi,%rax,4),%ds
-rex.W movb %gs:0x57(%rdi,%rax,4),%ds
-rex.W movw %gs:0x57(%rdi,%rax,4),%ds
-rex.W movl %gs:0x57(%rdi,%rax,4),%ds
-rex.W movq %gs:0x57(%rdi,%rax,4),%ds
-cs rex.RX popw (%rcx)
-cs rex.RX popwb (%rcx)
-cs rex.RX popww (%rcx)
-cs rex.RX popwl (%rcx)
-cs rex.RX popwq (%rcx)
-cs rex.RX popb (%rcx)
-cs rex.RX popl (%rcx)
-cs rex.RX popq (%rcx)
-cs rex.RX pop (%rcx)
+rex.R popw %gs:0x5f(%rbx,%rdi,8)
+rex.R popwb %gs:0x5f(%rbx,%rdi,8)
+rex.R popww %gs:0x5f(%rbx,%rdi,8)
+rex.R popwl %gs:0x5f(%rbx,%rdi,8)
+rex.R popwq %gs:0x5f(%rbx,%rdi,8)
+rex.R popb %gs:0x5f(%rbx,%rdi,8)
+rex.R popl %gs:0x5f(%rbx,%rdi,8)
+rex.R popq %gs:0x5f(%rbx,%rdi,8)
+rex.R pop %gs:0x5f(%rbx,%rdi,8)
 popw 0x47(%rax)
 rex pop %rbp
 pop 0x14(%eax,%r8d,4)
@@ -1843,31 +1807,27 @@ popl 0x14(%eax,%r8d,4)
 popq 0x14(%eax,%r8d,4)
 pop (%rcx)
 xchg %ax,%ax
-rex.X xchg %ax,%ax
 rex xchg %ax,%ax
 nop
 nopb
 nopw
 nopl
 nopq
-rex.R nop
 rex nop
 rex.W nop
-rex.WR nop
 rex xchg %ax,%dx
-rex.RX xchg %ax,%di
+xchg %ax,%r11w
 xchg %ax,%sp
 xchg %eax,%ecx
-rex.X xchg %eax,%edx
-rex xchg %eax,%ecx
+xchg %eax,%r14d
+rex xchg %eax,%ebp
 xchg %rax,%rsi
-rex.WXB xchg %rax,%r12
+xchg %rax,%r12
 pause
 pauseb
 pausew
 pausel
 pauseq
-rex.B pause
 rex pause
 cbtw
 cbtwb
@@ -1878,7 +1838,6 @@ cbtb
 cbtl
 cbtq
 cbt
-rex.RX cbtw
 rex cbtw
 cwtl
 cwtlb
@@ -1889,7 +1848,6 @@ cwtb
 cwtw
 cwtq
 cwt
-rex.RX cwtl
 rex cwtl
 cltq
 cltqb
@@ -1900,27 +1858,23 @@ cltb
 cltw
 cltl
 clt
-rex.WX cltq
 cwtd
 cwtdb
 cwtdw
 cwtdl
 cwtdq
-rex.B cwtd
 rex cwtd
 cltd
 cltdb
 cltdw
 cltdl
 cltdq
-rex.RXB cltd
 rex cltd
 cqto
 cqtob
 cqtow
 cqtol
 cqtoq
-rex.WX cqto
 fwait
 fwaitb
 fwaitw
@@ -1935,9 +1889,7 @@ pushfb
 pushfl
 pushfq
 pushf
-rex.RB pushfw
 rex pushfw
-rex.R pushf
 rex pushf
 popfw
 popfwb
@@ -1948,23 +1900,19 @@ popfb
 popfl
 popfq
 popf
-rex.B popfw
 rex popfw
-rex.X popf
 rex popf
 sahf
 sahfb
 sahfw
 sahfl
 sahfq
-rex.RB sahf
 rex sahf
 rex lahf
 rex lahfb
 rex lahfw
 rex lahfl
 rex lahfq
-rex.X lahf
 lahf
 movabs 0xe9d0b84dee8247c5,%al
 movabsb 0xe9d0b84dee8247c5,%al
@@ -2007,11 +1955,11 @@ movabsb %al,0xf642a2842ab8cbcd
 movabsw %al,0xf642a2842ab8cbcd
 movabsl %al,0xf642a2842ab8cbcd
 movabsq %al,0xf642a2842ab8cbcd
-addr32 rex.RX mov %al,0xe17bf616
-addr32 rex.RX movb %al,0xe17bf616
-addr32 rex.RX movw %al,0xe17bf616
-addr32 rex.RX movl %al,0xe17bf616
-addr32 rex.RX movq %al,0xe17bf616
+addr32 rex.X mov %al,0xec657f77
+addr32 rex.X movb %al,0xec657f77
+addr32 rex.X movw %al,0xec657f77
+addr32 rex.X movl %al,0xec657f77
+addr32 rex.X movq %al,0xec657f77
 movabs %al,0x2562ad08886889ae
 movabs %ax,0xb2a0f5d5c4d286f7
 movabsb %ax,0xb2a0f5d5c4d286f7
@@ -2059,8 +2007,8 @@ rex movsw %ds:(%rsi),%es:(%rdi)
 rex movsl %ds:(%rsi),%es:(%rdi)
 rex movsq %ds:(%rsi),%es:(%rdi)
 rex movs %ds:(%rsi),%es:(%rdi)
-repnz rex.R movsb %ds:(%rsi),%es:(%rdi)
 movsb %ds:(%rsi),%es:(%rdi)
+repnz movsb %ds:(%rsi),%es:(%rdi)
 rep rex movsw %ds:(%rsi),%es:(%rdi)
 rep rex movswb %ds:(%rsi),%es:(%rdi)
 rep rex movsww %ds:(%rsi),%es:(%rdi)
@@ -2070,8 +2018,8 @@ rep rex movsb %ds:(%rsi),%es:(%rdi)
 rep rex movsl %ds:(%rsi),%es:(%rdi)
 rep rex movsq %ds:(%rsi),%es:(%rdi)
 rep rex movs %ds:(%rsi),%es:(%rdi)
-rep rex.RXB movsw %ds:(%rsi),%es:(%rdi)
 movsw %ds:(%rsi),%es:(%rdi)
+rep movsw %ds:(%rsi),%es:(%rdi)
 movsl %ds:(%rsi),%es:(%rdi)
 movslb %ds:(%rsi),%es:(%rdi)
 movslw %ds:(%rsi),%es:(%rdi)
@@ -2079,14 +2027,14 @@ movsll %ds:(%rsi),%es:(%rdi)
 movslq %ds:(%rsi),%es:(%rdi)
 movsq %ds:(%rsi),%es:(%rdi)
 movs %ds:(%rsi),%es:(%rdi)
-repnz rex.R movsl %ds:(%rsi),%es:(%rdi)
-rex.R movsl %ds:(%rsi),%es:(%rdi)
+repnz movsl %ds:(%rsi),%es:(%rdi)
+repnz rex movsl %ds:(%rsi),%es:(%rdi)
 movsqb %ds:(%rsi),%es:(%rdi)
 movsqw %ds:(%rsi),%es:(%rdi)
 movsql %ds:(%rsi),%es:(%rdi)
 movsqq %ds:(%rsi),%es:(%rdi)
-rep rex.WXB movsq %ds:(%rsi),%es:(%rdi)
-rex.WR movsq %ds:(%rsi),%es:(%rdi)
+repnz movsq %ds:(%rsi),%es:(%rdi)
+rep movsq %ds:(%rsi),%es:(%rdi)
 cmpsb %es:(%rdi),%ds:(%rsi)
 cmpsbb %es:(%rdi),%ds:(%rsi)
 cmpsbw %es:(%rdi),%ds:(%rsi)
@@ -2096,14 +2044,14 @@ cmpsw %es:(%rdi),%ds:(%rsi)
 cmpsl %es:(%rdi),%ds:(%rsi)
 cmpsq %es:(%rdi),%ds:(%rsi)
 cmps %es:(%rdi),%ds:(%rsi)
-repz rex.B cmpsb %es:(%rdi),%ds:(%rsi)
-rex.R cmpsb %es:(%rdi),%ds:(%rsi)
+repnz rex.W cmpsb %es:(%rdi),%ds:(%rsi)
+repnz rex cmpsb %es:(%rdi),%ds:(%rsi)
 cmpswb %es:(%rdi),%ds:(%rsi)
 cmpsww %es:(%rdi),%ds:(%rsi)
 cmpswl %es:(%rdi),%ds:(%rsi)
 cmpswq %es:(%rdi),%ds:(%rsi)
-repnz rex.RX cmpsw %es:(%rdi),%ds:(%rsi)
-rex.XB cmpsw %es:(%rdi),%ds:(%rsi)
+rex cmpsw %es:(%rdi),%ds:(%rsi)
+repnz rex cmpsw %es:(%rdi),%ds:(%rsi)
 repnz cmpsl %es:(%rdi),%ds:(%rsi)
 repnz cmpslb %es:(%rdi),%ds:(%rsi)
 repnz cmpslw %es:(%rdi),%ds:(%rsi)
@@ -2113,138 +2061,134 @@ repnz cmpsb %es:(%rdi),%ds:(%rsi)
 repnz cmpsw %es:(%rdi),%ds:(%rsi)
 repnz cmpsq %es:(%rdi),%ds:(%rsi)
 repnz cmps %es:(%rdi),%ds:(%rsi)
-rex.RB cmpsl %es:(%rdi),%ds:(%rsi)
+repz cmpsl %es:(%rdi),%ds:(%rsi)
 cmpsqb %es:(%rdi),%ds:(%rsi)
 cmpsqw %es:(%rdi),%ds:(%rsi)
 cmpsql %es:(%rdi),%ds:(%rsi)
 cmpsqq %es:(%rdi),%ds:(%rsi)
-repnz rex.WRX cmpsq %es:(%rdi),%ds:(%rsi)
+repz cmpsq %es:(%rdi),%ds:(%rsi)
 test $0x4f,%al
 testb $0x4f,%al
 testw $0x4f,%al
 testl $0x4f,%al
 testq $0x4f,%al
-rex.B test $0x61,%al
-rex test $0x67,%al
+rex test $0x96,%al
 test $0xb5c,%ax
 testb $0xb5c,%ax
 testw $0xb5c,%ax
 testl $0xb5c,%ax
 testq $0xb5c,%ax
-rex.RXB test $0xd128,%ax
-rex test $0xd629,%ax
+rex test $0xdcd1,%ax
 test $0x78c63bd5,%eax
 testb $0x78c63bd5,%eax
 testw $0x78c63bd5,%eax
 testl $0x78c63bd5,%eax
 testq $0x78c63bd5,%eax
-rex.XB test $0xdfb34bfa,%eax
-rex test $0x10ac82db,%eax
+rex test $0x1f1060b5,%eax
 test $0x27aaf975,%rax
 testb $0x27aaf975,%rax
 testw $0x27aaf975,%rax
 testl $0x27aaf975,%rax
 testq $0x27aaf975,%rax
-rex.WXB test $0xffffffffe9ef817b,%rax
 stos %al,%es:(%rdi)
 stosb %al,%es:(%rdi)
 stosw %al,%es:(%rdi)
 stosl %al,%es:(%rdi)
 stosq %al,%es:(%rdi)
-repnz rex.RX stos %al,%es:(%rdi)
 repnz rex stos %al,%es:(%rdi)
+repnz stos %al,%es:(%rdi)
 rex stos %ax,%es:(%rdi)
 rex stosb %ax,%es:(%rdi)
 rex stosw %ax,%es:(%rdi)
 rex stosl %ax,%es:(%rdi)
 rex stosq %ax,%es:(%rdi)
-rex.RB stos %ax,%es:(%rdi)
-rep stos %ax,%es:(%rdi)
+stos %ax,%es:(%rdi)
+repnz stos %ax,%es:(%rdi)
 stos %eax,%es:(%rdi)
 stosb %eax,%es:(%rdi)
 stosw %eax,%es:(%rdi)
 stosl %eax,%es:(%rdi)
 stosq %eax,%es:(%rdi)
-repnz rex.X stos %eax,%es:(%rdi)
 repnz stos %eax,%es:(%rdi)
+rex stos %eax,%es:(%rdi)
 rep stos %rax,%es:(%rdi)
 rep stosb %rax,%es:(%rdi)
 rep stosw %rax,%es:(%rdi)
 rep stosl %rax,%es:(%rdi)
 rep stosq %rax,%es:(%rdi)
-rex.WXB stos %rax,%es:(%rdi)
+stos %rax,%es:(%rdi)
 repnz stos %rax,%es:(%rdi)
 lods %ds:(%rsi),%al
 lodsb %ds:(%rsi),%al
 lodsw %ds:(%rsi),%al
 lodsl %ds:(%rsi),%al
 lodsq %ds:(%rsi),%al
-repnz rex.RXB lods %ds:(%rsi),%al
 rex lods %ds:(%rsi),%al
+repnz rex lods %ds:(%rsi),%al
 rep lods %ds:(%rsi),%ax
 rep lodsb %ds:(%rsi),%ax
 rep lodsw %ds:(%rsi),%ax
 rep lodsl %ds:(%rsi),%ax
 rep lodsq %ds:(%rsi),%ax
-repnz rex.R lods %ds:(%rsi),%ax
 rex lods %ds:(%rsi),%ax
+repnz lods %ds:(%rsi),%ax
 lods %ds:(%rsi),%eax
 lodsb %ds:(%rsi),%eax
 lodsw %ds:(%rsi),%eax
 lodsl %ds:(%rsi),%eax
 lodsq %ds:(%rsi),%eax
-repnz rex.XB lods %ds:(%rsi),%eax
-rex.X lods %ds:(%rsi),%eax
+rex lods %ds:(%rsi),%eax
+repnz lods %ds:(%rsi),%eax
 lods %ds:(%rsi),%rax
 lodsb %ds:(%rsi),%rax
 lodsw %ds:(%rsi),%rax
 lodsl %ds:(%rsi),%rax
 lodsq %ds:(%rsi),%rax
-rep rex.WX lods %ds:(%rsi),%rax
 repnz lods %ds:(%rsi),%rax
+rep lods %ds:(%rsi),%rax
 rex.W scas %es:(%rdi),%al
 rex.W scasb %es:(%rdi),%al
 rex.W scasw %es:(%rdi),%al
 rex.W scasl %es:(%rdi),%al
 rex.W scasq %es:(%rdi),%al
-repz rex.RX scas %es:(%rdi),%al
-rex.RX scas %es:(%rdi),%al
+rex scas %es:(%rdi),%al
+repnz rex scas %es:(%rdi),%al
 scas %es:(%rdi),%ax
 scasb %es:(%rdi),%ax
 scasw %es:(%rdi),%ax
 scasl %es:(%rdi),%ax
 scasq %es:(%rdi),%ax
-repz rex.RX scas %es:(%rdi),%ax
-rex.RB scas %es:(%rdi),%ax
+repnz scas %es:(%rdi),%ax
+repnz rex scas %es:(%rdi),%ax
 repz scas %es:(%rdi),%eax
 repz scasb %es:(%rdi),%eax
 repz scasw %es:(%rdi),%eax
 repz scasl %es:(%rdi),%eax
 repz scasq %es:(%rdi),%eax
-rex.RB scas %es:(%rdi),%eax
 scas %es:(%rdi),%eax
+repnz scas %es:(%rdi),%eax
 repz scas %es:(%rdi),%rax
 repz scasb %es:(%rdi),%rax
 repz scasw %es:(%rdi),%rax
 repz scasl %es:(%rdi),%rax
 repz scasq %es:(%rdi),%rax
-repnz rex.WRB scas %es:(%rdi),%rax
 scas %es:(%rdi),%rax
+repnz scas %es:(%rdi),%rax
 rex mov $0x1,%bl
-rex.RX mov $0xe7,%sil
-mov $0xf8,%dh
+rex.WB mov $0x9b,%r13b
+mov $0x16,%bh
 mov $0xe0b9,%di
-rex.R mov $0x6424,%di
-rex mov $0xb4dd,%bx
+mov $0xffa2,%r12w
+rex mov $0xe8c0,%di
 mov $0xaa9a28ae,%edi
 movb $0xaa9a28ae,%edi
 movw $0xaa9a28ae,%edi
 movl $0xaa9a28ae,%edi
 movq $0xaa9a28ae,%edi
-rex.RX mov $0x5a6a2f04,%esp
-rex mov $0xc8ed8f69,%edx
+mov $0x8a7522cf,%r11d
+rex mov $0x6bc10782,%eax
 movabs $0x526d311ad36970ef,%rbx
-rex.WR movabs $0xebf75e84a92410bd,%rsi
+movabs $0x75686551d4275449,%r15
 rol $0x6e,%dl
 rolb $0x6e,%dl
 rolw $0x6e,%dl
@@ -2288,16 +2232,16 @@ rcb $0x1f,%bh
 rcw $0x1f,%bh
 rcq $0x1f,%bh
 rc $0x1f,%bh
-rclb $0xf7,(%r11d)
-rclbb $0xf7,(%r11d)
-rclbw $0xf7,(%r11d)
-rclbl $0xf7,(%r11d)
-rclbq $0xf7,(%r11d)
-rclw $0xf7,(%r11d)
-rcll $0xf7,(%r11d)
-rclq $0xf7,(%r11d)
-rcl $0xf7,(%r11d)
-rclb $0x1b,-0x2bc2be0a(%rbp,%rcx,2)
+es rclb $0xc1,(%r15,%rdx,4)
+es rclbb $0xc1,(%r15,%rdx,4)
+es rclbw $0xc1,(%r15,%rdx,4)
+es rclbl $0xc1,(%r15,%rdx,4)
+es rclbq $0xc1,(%r15,%rdx,4)
+es rclw $0xc1,(%r15,%rdx,4)
+es rcll $0xc1,(%r15,%rdx,4)
+es rclq $0xc1,(%r15,%rdx,4)
+es rcl $0xc1,(%r15,%rdx,4)
+rclb $0x4c,%gs:(%edx)
 rcr $0x25,%ah
 rcrb $0x25,%ah
 rcrw $0x25,%ah
@@ -2322,15 +2266,15 @@ shb $0xd2,%dh
 shw $0xd2,%dh
 shq $0xd2,%dh
 sh $0xd2,%dh
-es rex.RX shlb $0x37,0x4a3ff539(%rbx)
-es rex.RX shlbb $0x37,0x4a3ff539(%rbx)
-es rex.RX shlbw $0x37,0x4a3ff539(%rbx)
-es rex.RX shlbl $0x37,0x4a3ff539(%rbx)
-es rex.RX shlbq $0x37,0x4a3ff539(%rbx)
-es rex.RX shlw $0x37,0x4a3ff539(%rbx)
-es rex.RX shll $0x37,0x4a3ff539(%rbx)
-es rex.RX shlq $0x37,0x4a3ff539(%rbx)
-es rex.RX shl $0x37,0x4a3ff539(%rbx)
+rex.WB shlb $0x3b,(%r15d,%edi,4)
+rex.WB shlbb $0x3b,(%r15d,%edi,4)
+rex.WB shlbw $0x3b,(%r15d,%edi,4)
+rex.WB shlbl $0x3b,(%r15d,%edi,4)
+rex.WB shlbq $0x3b,(%r15d,%edi,4)
+rex.WB shlw $0x3b,(%r15d,%edi,4)
+rex.WB shll $0x3b,(%r15d,%edi,4)
+rex.WB shlq $0x3b,(%r15d,%edi,4)
+rex.WB shl $0x3b,(%r15d,%edi,4)
 shlb $0x82,0x6d(%rcx)
 rex.W shr $0x10,%sil
 rex.W shrb $0x10,%sil
@@ -2349,7 +2293,7 @@ ss rex.XB shr $0xe0,-0x5c(%r15)
 rex shrb $0xd,(%rdi)
 shl $0x66,%cl
 es rex.R shlb $0x2c,(%rax)
-es shlb $0xe4,(%esi,%ecx,1)
+shlb $0xe4,(%esi,%ecx,1)
 sar $0x7d,%ah
 sarb $0x7d,%ah
 sarw $0x7d,%ah
@@ -2436,21 +2380,21 @@ rex.RB rorb $0x9d,(%r10)
 rex.RB rorl $0x9d,(%r10)
 rex.RB rorq $0x9d,(%r10)
 rex.RB ror $0x9d,(%r10)
-rex rorw $0xda,-0x650403a0(,%riz,4)
+rex rorw $0x41,-0x7a(%rdx)
 rex ror $0xb6,%eax
 rex rorb $0xb6,%eax
 rex rorw $0xb6,%eax
 rex rorl $0xb6,%eax
 rex rorq $0xb6,%eax
-rex.RXB rorl $0x87,(%r14,%r14,1)
-rex.RXB rorlb $0x87,(%r14,%r14,1)
-rex.RXB rorlw $0x87,(%r14,%r14,1)
-rex.RXB rorll $0x87,(%r14,%r14,1)
-rex.RXB rorlq $0x87,(%r14,%r14,1)
-rex.RXB rorb $0x87,(%r14,%r14,1)
-rex.RXB rorw $0x87,(%r14,%r14,1)
-rex.RXB rorq $0x87,(%r14,%r14,1)
-rex.RXB ror $0x87,(%r14,%r14,1)
+rex.RXB rorl $0x49,-0x9(%r15,%r8,4)
+rex.RXB rorlb $0x49,-0x9(%r15,%r8,4)
+rex.RXB rorlw $0x49,-0x9(%r15,%r8,4)
+rex.RXB rorll $0x49,-0x9(%r15,%r8,4)
+rex.RXB rorlq $0x49,-0x9(%r15,%r8,4)
+rex.RXB rorb $0x49,-0x9(%r15,%r8,4)
+rex.RXB rorw $0x49,-0x9(%r15,%r8,4)
+rex.RXB rorq $0x49,-0x9(%r15,%r8,4)
+rex.RXB ror $0x49,-0x9(%r15,%r8,4)
 rex rorl $0x66,-0x23(%rbx)
 ror $0x7e,%rbx
 rorb $0x7e,%rbx
@@ -2578,15 +2522,15 @@ shb $0xd7,%di
 shw $0xd7,%di
 shq $0xd7,%di
 sh $0xd7,%di
-rex.RXB shlw $0x60,%gs:(%r11,%r13,2)
-rex.RXB shlwb $0x60,%gs:(%r11,%r13,2)
-rex.RXB shlww $0x60,%gs:(%r11,%r13,2)
-rex.RXB shlwl $0x60,%gs:(%r11,%r13,2)
-rex.RXB shlwq $0x60,%gs:(%r11,%r13,2)
-rex.RXB shlb $0x60,%gs:(%r11,%r13,2)
-rex.RXB shll $0x60,%gs:(%r11,%r13,2)
-rex.RXB shlq $0x60,%gs:(%r11,%r13,2)
-rex.RXB shl $0x60,%gs:(%r11,%r13,2)
+rex.X shlw $0x6e,%fs:(%rdi)
+rex.X shlwb $0x6e,%fs:(%rdi)
+rex.X shlww $0x6e,%fs:(%rdi)
+rex.X shlwl $0x6e,%fs:(%rdi)
+rex.X shlwq $0x6e,%fs:(%rdi)
+rex.X shlb $0x6e,%fs:(%rdi)
+rex.X shll $0x6e,%fs:(%rdi)
+rex.X shlq $0x6e,%fs:(%rdi)
+rex.X shl $0x6e,%fs:(%rdi)
 shlw $0x48,0x347abf8(%rip)
 shl $0x5f,%ecx
 shlb $0x5f,%ecx
@@ -2631,16 +2575,16 @@ shrb $0x1b,%bx
 shrw $0x1b,%bx
 shrl $0x1b,%bx
 shrq $0x1b,%bx
-rex.RXB shrw $0x7d,%gs:(%r8,%r8,2)
-rex.RXB shrwb $0x7d,%gs:(%r8,%r8,2)
-rex.RXB shrww $0x7d,%gs:(%r8,%r8,2)
-rex.RXB shrwl $0x7d,%gs:(%r8,%r8,2)
-rex.RXB shrwq $0x7d,%gs:(%r8,%r8,2)
-rex.RXB shrb $0x7d,%gs:(%r8,%r8,2)
-rex.RXB shrl $0x7d,%gs:(%r8,%r8,2)
-rex.RXB shrq $0x7d,%gs:(%r8,%r8,2)
-rex.RXB shr $0x7d,%gs:(%r8,%r8,2)
-shrw $0x5a,%fs:(%edi)
+rex.RB shrw $0xc,(%r9)
+rex.RB shrwb $0xc,(%r9)
+rex.RB shrww $0xc,(%r9)
+rex.RB shrwl $0xc,(%r9)
+rex.RB shrwq $0xc,(%r9)
+rex.RB shrb $0xc,(%r9)
+rex.RB shrl $0xc,(%r9)
+rex.RB shrq $0xc,(%r9)
+rex.RB shr $0xc,(%r9)
+ss rex shrw $0xec,0x6eaa38e7(,%rbx,2)
 shr $0x2a,%esi
 shrb $0x2a,%esi
 shrw $0x2a,%esi
@@ -2672,7 +2616,7 @@ ss rex.WXB shrl $0xa8,(%r8)
 ss rex.WXB shr $0xa8,(%r8)
 shrq $0x2c,-0x7a(%rsi,%riz,2)
 rex shlw $0x57,-0x17846bc6(%rcx)
-rex.XB shl $0xaf,%r11w
+shl $0xaf,%r11w
 rex.X shlw $0x64,(%rax)
 shl $0xa2,%edx
 shll $0xa2,%gs:(%r15)
@@ -2685,16 +2629,16 @@ sarb $0x4e,%dx
 sarw $0x4e,%dx
 sarl $0x4e,%dx
 sarq $0x4e,%dx
-cs rex.XB sarw $0x10,0x1d(%r14)
-cs rex.XB sarwb $0x10,0x1d(%r14)
-cs rex.XB sarww $0x10,0x1d(%r14)
-cs rex.XB sarwl $0x10,0x1d(%r14)
-cs rex.XB sarwq $0x10,0x1d(%r14)
-cs rex.XB sarb $0x10,0x1d(%r14)
-cs rex.XB sarl $0x10,0x1d(%r14)
-cs rex.XB sarq $0x10,0x1d(%r14)
-cs rex.XB sar $0x10,0x1d(%r14)
-rex sarw $0xe1,%fs:(%rax)
+es rex.RX sarw $0x24,(%rdx)
+es rex.RX sarwb $0x24,(%rdx)
+es rex.RX sarww $0x24,(%rdx)
+es rex.RX sarwl $0x24,(%rdx)
+es rex.RX sarwq $0x24,(%rdx)
+es rex.RX sarb $0x24,(%rdx)
+es rex.RX sarl $0x24,(%rdx)
+es rex.RX sarq $0x24,(%rdx)
+es rex.RX sar $0x24,(%rdx)
+sarw $0xd9,0x2317049e(%rcx)
 rex sar $0x1c,%esi
 rex sarb $0x1c,%esi
 rex sarw $0x1c,%esi
@@ -2734,14 +2678,12 @@ retb $0xa41e
 retl $0xa41e
 retq $0xa41e
 ret $0xa41e
-rex.R retw $0x9ea8
-rex retw $0x8137
+rex retw $0x2e21
 rex ret $0xe0bc
 rex retb $0xe0bc
 rex retw $0xe0bc
 rex retl $0xe0bc
 rex retq $0xe0bc
-rex.R ret $0x1757
 ret $0x66b9
 retw
 retwb
@@ -2752,9 +2694,7 @@ retb
 retl
 retq
 ret
-rex.RB retw
 rex retw
-rex.RB ret
 rex ret
 rex mov $0x88,%al
 movb $0x20,-0x1c(%rip)
@@ -2772,18 +2712,17 @@ xabortb $0xf
 xabortw $0xf
 xabortl $0xf
 xabortq $0xf
-rex.WRXB xabort $0x59
-rex xabort $0x8e
+rex xabort $0x80
 mov $0xa8e3,%bp
-cs rex.X movw $0x9f4a,0x1387da53(%rip)
-cs rex.X movwb $0x9f4a,0x1387da53(%rip)
-cs rex.X movww $0x9f4a,0x1387da53(%rip)
-cs rex.X movwl $0x9f4a,0x1387da53(%rip)
-cs rex.X movwq $0x9f4a,0x1387da53(%rip)
-cs rex.X movb $0x9f4a,0x1387da53(%rip)
-cs rex.X movl $0x9f4a,0x1387da53(%rip)
-cs rex.X movq $0x9f4a,0x1387da53(%rip)
-cs rex.X mov $0x9f4a,0x1387da53(%rip)
+rex.R movw $0x66a7,0x3b(%eax,%esi,1)
+rex.R movwb $0x66a7,0x3b(%eax,%esi,1)
+rex.R movww $0x66a7,0x3b(%eax,%esi,1)
+rex.R movwl $0x66a7,0x3b(%eax,%esi,1)
+rex.R movwq $0x66a7,0x3b(%eax,%esi,1)
+rex.R movb $0x66a7,0x3b(%eax,%esi,1)
+rex.R movl $0x66a7,0x3b(%eax,%esi,1)
+rex.R movq $0x66a7,0x3b(%eax,%esi,1)
+rex.R mov $0x66a7,0x3b(%eax,%esi,1)
 movw $0x8973,-0x6b2ff5ea(%rsi)
 mov $0x30de8a72,%edi
 rex.RXB movl $0xa18c7071,-0x3a(%r8d)
@@ -2820,15 +2759,13 @@ rex enterb $0x6c3,$0x55
 rex enterl $0x6c3,$0x55
 rex enterq $0x6c3,$0x55
 rex enter $0x6c3,$0x55
-rex.B enterw $0x75c8,$0x36
-enterw $0xa815,$0x2f
+enterw $0x3675,$0x0
 enter $0x9e3e,$0xa5
 enterb $0x9e3e,$0xa5
 enterw $0x9e3e,$0xa5
 enterl $0x9e3e,$0xa5
 enterq $0x9e3e,$0xa5
-rex.X enter $0x33f0,$0xf8
-rex enter $0xcce2,$0xea
+rex enter $0xb865,$0x7b
 leavew
 leavewb
 leaveww
@@ -2838,9 +2775,7 @@ leaveb
 leavel
 leaveq
 leave
-rex.X leavew
 rex leavew
-rex.RX leave
 rex leave
 rex lretw $0x338a
 rex lretwb $0x338a
@@ -2851,15 +2786,13 @@ rex lretb $0x338a
 rex lretl $0x338a
 rex lretq $0x338a
 rex lret $0x338a
-rex.RB lretw $0x60d6
-lretw $0xd37b
+lretw $0xa60
 lret $0xe0e
 lretb $0xe0e
 lretw $0xe0e
 lretl $0xe0e
 lretq $0xe0e
-rex.B lret $0x6dd0
-rex lret $0x9f33
+rex lret $0x2685
 lretq $0x1bf0
 lretqb $0x1bf0
 lretqw $0x1bf0
@@ -2869,7 +2802,6 @@ lretb $0x1bf0
 lretw $0x1bf0
 lretl $0x1bf0
 lret $0x1bf0
-rex.WRXB lretq $0x9547
 lretw
 lretwb
 lretww
@@ -2879,29 +2811,24 @@ lretb
 lretl
 lretq
 lret
-rex.B lretw
 rex lretw
-rex.R lret
 rex lret
 lretqb
 lretqw
 lretql
 lretqq
-rex.WR lretq
 int3
 int3b
 int3w
 int3l
 int3q
-rex.B int3
 rex int3
 int $0x6e
 intb $0x6e
 intw $0x6e
 intl $0x6e
 intq $0x6e
-rex.B int $0x4f
-rex int $0xe1
+rex int $0xbd
 rex iretw
 rex iretwb
 rex iretww
@@ -2911,18 +2838,15 @@ rex iretb
 rex iretl
 rex iretq
 rex iret
-rex.RXB iretw
 iretw
 iret
 iretb
 iretl
 iretq
-rex.XB iret
 iretqb
 iretqw
 iretql
 iretqq
-rex.WRB iretq
 rex.W rol %al
 rex.W rolb %al
 rex.W rolw %al
@@ -2947,15 +2871,15 @@ rorb %al
 rorw %al
 rorl %al
 rorq %al
-rex.RB rorb (%r14d)
-rex.RB rorbb (%r14d)
-rex.RB rorbw (%r14d)
-rex.RB rorbl (%r14d)
-rex.RB rorbq (%r14d)
-rex.RB rorw (%r14d)
-rex.RB rorl (%r14d)
-rex.RB rorq (%r14d)
-rex.RB ror (%r14d)
+rorb (%r15d)
+rorbb (%r15d)
+rorbw (%r15d)
+rorbl (%r15d)
+rorbq (%r15d)
+rorw (%r15d)
+rorl (%r15d)
+rorq (%r15d)
+ror (%r15d)
 rorb 0x1(%rbp)
 rcl %ah
 rclb %ah
@@ -2981,15 +2905,15 @@ rcrb %ch
 rcrw %ch
 rcrl %ch
 rcrq %ch
-rex.X rcrb (%ebx)
-rex.X rcrbb (%ebx)
-rex.X rcrbw (%ebx)
-rex.X rcrbl (%ebx)
-rex.X rcrbq (%ebx)
-rex.X rcrw (%ebx)
-rex.X rcrl (%ebx)
-rex.X rcrq (%ebx)
-rex.X rcr (%ebx)
+ds rcrb -0x1b403433(%rip)
+ds rcrbb -0x1b403433(%rip)
+ds rcrbw -0x1b403433(%rip)
+ds rcrbl -0x1b403433(%rip)
+ds rcrbq -0x1b403433(%rip)
+ds rcrw -0x1b403433(%rip)
+ds rcrl -0x1b403433(%rip)
+ds rcrq -0x1b403433(%rip)
+ds rcr -0x1b403433(%rip)
 cs rcrb 0x2bcef036(%rsi,%rbp,8)
 shl %bl
 shlb %bl
@@ -3026,7 +2950,7 @@ rex.WRX shrq %gs:0x27d34bca(%rax)
 rex.WRX shr %gs:0x27d34bca(%rax)
 rex shrb -0xdd288c2(,%rsi,8)
 rex.W shl %cl
-rex.RB shlb -0x18da40a2(%rip)
+ds rex.RXB shlb (%r14)
 shlb %fs:-0x2d(%rcx)
 sar %dil
 sarb %dil
@@ -3120,16 +3044,16 @@ rorb %esi
 rorw %esi
 rorl %esi
 rorq %esi
-rorl %fs:(%r15,%rbx,2)
-rorlb %fs:(%r15,%rbx,2)
-rorlw %fs:(%r15,%rbx,2)
-rorll %fs:(%r15,%rbx,2)
-rorlq %fs:(%r15,%rbx,2)
-rorb %fs:(%r15,%rbx,2)
-rorw %fs:(%r15,%rbx,2)
-rorq %fs:(%r15,%rbx,2)
-ror %fs:(%r15,%rbx,2)
-rex rorl %fs:-0x7711008a(%rcx)
+rorl (%r15d,%r11d,2)
+rorlb (%r15d,%r11d,2)
+rorlw (%r15d,%r11d,2)
+rorll (%r15d,%r11d,2)
+rorlq (%r15d,%r11d,2)
+rorb (%r15d,%r11d,2)
+rorw (%r15d,%r11d,2)
+rorq (%r15d,%r11d,2)
+ror (%r15d,%r11d,2)
+rorl 0x67(%rax)
 ror %rbp
 rorb %rbp
 rorw %rbp
@@ -3154,16 +3078,16 @@ rcb %cx
 rcw %cx
 rcq %cx
 rc %cx
-es rex.RXB rclw -0x2c(%r10,%r9,8)
-es rex.RXB rclwb -0x2c(%r10,%r9,8)
-es rex.RXB rclww -0x2c(%r10,%r9,8)
-es rex.RXB rclwl -0x2c(%r10,%r9,8)
-es rex.RXB rclwq -0x2c(%r10,%r9,8)
-es rex.RXB rclb -0x2c(%r10,%r9,8)
-es rex.RXB rcll -0x2c(%r10,%r9,8)
-es rex.RXB rclq -0x2c(%r10,%r9,8)
-es rex.RXB rcl -0x2c(%r10,%r9,8)
-rclw (%rdx)
+rex.R rclw (%ecx)
+rex.R rclwb (%ecx)
+rex.R rclww (%ecx)
+rex.R rclwl (%ecx)
+rex.R rclwq (%ecx)
+rex.R rclb (%ecx)
+rex.R rcll (%ecx)
+rex.R rclq (%ecx)
+rex.R rcl (%ecx)
+es rclw (%rsi,%rbx,8)
 rcl %ebx
 rclb %ebx
 rclw %ebx
@@ -3173,15 +3097,15 @@ rcb %ebx
 rcw %ebx
 rcq %ebx
 rc %ebx
-cs rcll 0x31(%rax,%r11,1)
-cs rcllb 0x31(%rax,%r11,1)
-cs rcllw 0x31(%rax,%r11,1)
-cs rclll 0x31(%rax,%r11,1)
-cs rcllq 0x31(%rax,%r11,1)
-cs rclb 0x31(%rax,%r11,1)
-cs rclw 0x31(%rax,%r11,1)
-cs rclq 0x31(%rax,%r11,1)
-cs rcl 0x31(%rax,%r11,1)
+rex.RXB rcll 0x24(%r14d)
+rex.RXB rcllb 0x24(%r14d)
+rex.RXB rcllw 0x24(%r14d)
+rex.RXB rclll 0x24(%r14d)
+rex.RXB rcllq 0x24(%r14d)
+rex.RXB rclb 0x24(%r14d)
+rex.RXB rclw 0x24(%r14d)
+rex.RXB rclq 0x24(%r14d)
+rex.RXB rcl 0x24(%r14d)
 rcll -0x1e56eaa8(%rbx)
 rcl %rdx
 rclb %rdx
@@ -3256,15 +3180,15 @@ shb %cx
 shw %cx
 shq %cx
 sh %cx
-es rex.XB shlw (%r8)
-es rex.XB shlwb (%r8)
-es rex.XB shlww (%r8)
-es rex.XB shlwl (%r8)
-es rex.XB shlwq (%r8)
-es rex.XB shlb (%r8)
-es rex.XB shll (%r8)
-es rex.XB shlq (%r8)
-es rex.XB shl (%r8)
+ds rex.RXB shlw (%r8)
+ds rex.RXB shlwb (%r8)
+ds rex.RXB shlww (%r8)
+ds rex.RXB shlwl (%r8)
+ds rex.RXB shlwq (%r8)
+ds rex.RXB shlb (%r8)
+ds rex.RXB shll (%r8)
+ds rex.RXB shlq (%r8)
+ds rex.RXB shl (%r8)
 rex shlw -0x43(%rcx)
 rex shl %esi
 rex shlb %esi
@@ -3412,15 +3336,15 @@ rex.W rob %cl,%cl
 rex.W row %cl,%cl
 rex.W roq %cl,%cl
 rex.W ro %cl,%cl
-rex.RXB rolb %cl,(%r10d)
-rex.RXB rolbb %cl,(%r10d)
-rex.RXB rolbw %cl,(%r10d)
-rex.RXB rolbl %cl,(%r10d)
-rex.RXB rolbq %cl,(%r10d)
-rex.RXB rolw %cl,(%r10d)
-rex.RXB roll %cl,(%r10d)
-rex.RXB rolq %cl,(%r10d)
-rex.RXB rol %cl,(%r10d)
+rex.WR rolb %cl,%fs:-0x1971cb2f(%rip)
+rex.WR rolbb %cl,%fs:-0x1971cb2f(%rip)
+rex.WR rolbw %cl,%fs:-0x1971cb2f(%rip)
+rex.WR rolbl %cl,%fs:-0x1971cb2f(%rip)
+rex.WR rolbq %cl,%fs:-0x1971cb2f(%rip)
+rex.WR rolw %cl,%fs:-0x1971cb2f(%rip)
+rex.WR roll %cl,%fs:-0x1971cb2f(%rip)
+rex.WR rolq %cl,%fs:-0x1971cb2f(%rip)
+rex.WR rol %cl,%fs:-0x1971cb2f(%rip)
 rolb %cl,(%rcx,%rbx,4)
 ror %cl,%ch
 rorb %cl,%ch
@@ -3446,15 +3370,15 @@ rcb %cl,%dl
 rcw %cl,%dl
 rcq %cl,%dl
 rc %cl,%dl
-cs rex.RX rclb %cl,0xa(%rdi,%r8,8)
-cs rex.RX rclbb %cl,0xa(%rdi,%r8,8)
-cs rex.RX rclbw %cl,0xa(%rdi,%r8,8)
-cs rex.RX rclbl %cl,0xa(%rdi,%r8,8)
-cs rex.RX rclbq %cl,0xa(%rdi,%r8,8)
-cs rex.RX rclw %cl,0xa(%rdi,%r8,8)
-cs rex.RX rcll %cl,0xa(%rdi,%r8,8)
-cs rex.RX rclq %cl,0xa(%rdi,%r8,8)
-cs rex.RX rcl %cl,0xa(%rdi,%r8,8)
+ds rex.XB rclb %cl,(%r8)
+ds rex.XB rclbb %cl,(%r8)
+ds rex.XB rclbw %cl,(%r8)
+ds rex.XB rclbl %cl,(%r8)
+ds rex.XB rclbq %cl,(%r8)
+ds rex.XB rclw %cl,(%r8)
+ds rex.XB rcll %cl,(%r8)
+ds rex.XB rclq %cl,(%r8)
+ds rex.XB rcl %cl,(%r8)
 rclb %cl,0x616ec64b(%rdi)
 rex rcr %cl,%bl
 rex rcrb %cl,%bl
@@ -3585,16 +3509,16 @@ rorb %cl,%bp
 rorw %cl,%bp
 rorl %cl,%bp
 rorq %cl,%bp
-rex.RX rorw %cl,0x22(%esi)
-rex.RX rorwb %cl,0x22(%esi)
-rex.RX rorww %cl,0x22(%esi)
-rex.RX rorwl %cl,0x22(%esi)
-rex.RX rorwq %cl,0x22(%esi)
-rex.RX rorb %cl,0x22(%esi)
-rex.RX rorl %cl,0x22(%esi)
-rex.RX rorq %cl,0x22(%esi)
-rex.RX ror %cl,0x22(%esi)
-rorw %cl,-0x43c8a2b0(%rip)
+rex.X rorw %cl,-0x74e8ff66(%ecx)
+rex.X rorwb %cl,-0x74e8ff66(%ecx)
+rex.X rorww %cl,-0x74e8ff66(%ecx)
+rex.X rorwl %cl,-0x74e8ff66(%ecx)
+rex.X rorwq %cl,-0x74e8ff66(%ecx)
+rex.X rorb %cl,-0x74e8ff66(%ecx)
+rex.X rorl %cl,-0x74e8ff66(%ecx)
+rex.X rorq %cl,-0x74e8ff66(%ecx)
+rex.X ror %cl,-0x74e8ff66(%ecx)
+rorw %cl,(%rdx)
 ror %cl,%esp
 rorb %cl,%esp
 rorw %cl,%esp
@@ -3634,15 +3558,15 @@ rcb %cl,%bp
 rcw %cl,%bp
 rcq %cl,%bp
 rc %cl,%bp
-rex.RXB rclw %cl,-0x5a(%r10d,%r13d,4)
-rex.RXB rclwb %cl,-0x5a(%r10d,%r13d,4)
-rex.RXB rclww %cl,-0x5a(%r10d,%r13d,4)
-rex.RXB rclwl %cl,-0x5a(%r10d,%r13d,4)
-rex.RXB rclwq %cl,-0x5a(%r10d,%r13d,4)
-rex.RXB rclb %cl,-0x5a(%r10d,%r13d,4)
-rex.RXB rcll %cl,-0x5a(%r10d,%r13d,4)
-rex.RXB rclq %cl,-0x5a(%r10d,%r13d,4)
-rex.RXB rcl %cl,-0x5a(%r10d,%r13d,4)
+cs rclw %cl,-0x2b(%rbp,%r8,8)
+cs rclwb %cl,-0x2b(%rbp,%r8,8)
+cs rclww %cl,-0x2b(%rbp,%r8,8)
+cs rclwl %cl,-0x2b(%rbp,%r8,8)
+cs rclwq %cl,-0x2b(%rbp,%r8,8)
+cs rclb %cl,-0x2b(%rbp,%r8,8)
+cs rcll %cl,-0x2b(%rbp,%r8,8)
+cs rclq %cl,-0x2b(%rbp,%r8,8)
+cs rcl %cl,-0x2b(%rbp,%r8,8)
 ss rclw %cl,(%rdi)
 rex rcl %cl,%ebx
 rex rclb %cl,%ebx
@@ -3662,7 +3586,7 @@ rex.XB rclb %cl,-0x46ee196b(%rip)
 rex.XB rclw %cl,-0x46ee196b(%rip)
 rex.XB rclq %cl,-0x46ee196b(%rip)
 rex.XB rcl %cl,-0x46ee196b(%rip)
-rex rcll %cl,(%rsi)
+rex rcll %cl,(%rcx,%rsi,1)
 rcl %cl,%rax
 rclb %cl,%rax
 rclw %cl,%rax
@@ -3804,15 +3728,15 @@ shrb %cl,%esp
 shrw %cl,%esp
 shrl %cl,%esp
 shrq %cl,%esp
-rex.RXB shrl %cl,(%r11d)
-rex.RXB shrlb %cl,(%r11d)
-rex.RXB shrlw %cl,(%r11d)
-rex.RXB shrll %cl,(%r11d)
-rex.RXB shrlq %cl,(%r11d)
-rex.RXB shrb %cl,(%r11d)
-rex.RXB shrw %cl,(%r11d)
-rex.RXB shrq %cl,(%r11d)
-rex.RXB shr %cl,(%r11d)
+cs rex.X shrl %cl,(%rdi)
+cs rex.X shrlb %cl,(%rdi)
+cs rex.X shrlw %cl,(%rdi)
+cs rex.X shrll %cl,(%rdi)
+cs rex.X shrlq %cl,(%rdi)
+cs rex.X shrb %cl,(%rdi)
+cs rex.X shrw %cl,(%rdi)
+cs rex.X shrq %cl,(%rdi)
+cs rex.X shr %cl,(%rdi)
 shrl %cl,-0x7e6a8c4e(%rsi)
 shr %cl,%rbp
 shrb %cl,%rbp
@@ -3857,16 +3781,16 @@ sarb %cl,%esi
 sarw %cl,%esi
 sarl %cl,%esi
 sarq %cl,%esi
-sarl %cl,-0x6da40e61(%r15d)
-sarlb %cl,-0x6da40e61(%r15d)
-sarlw %cl,-0x6da40e61(%r15d)
-sarll %cl,-0x6da40e61(%r15d)
-sarlq %cl,-0x6da40e61(%r15d)
-sarb %cl,-0x6da40e61(%r15d)
-sarw %cl,-0x6da40e61(%r15d)
-sarq %cl,-0x6da40e61(%r15d)
-sar %cl,-0x6da40e61(%r15d)
-sarl %cl,(%rcx)
+cs rex.X sarl %cl,(%rcx)
+cs rex.X sarlb %cl,(%rcx)
+cs rex.X sarlw %cl,(%rcx)
+cs rex.X sarll %cl,(%rcx)
+cs rex.X sarlq %cl,(%rcx)
+cs rex.X sarb %cl,(%rcx)
+cs rex.X sarw %cl,(%rcx)
+cs rex.X sarq %cl,(%rcx)
+cs rex.X sar %cl,(%rcx)
+sarl %cl,(%esi,%edi,2)
 sar %cl,%rbx
 sarb %cl,%rbx
 sarw %cl,%rbx
@@ -3887,15 +3811,14 @@ xlatb %ds:(%rbx)
 xlatw %ds:(%rbx)
 xlatl %ds:(%rbx)
 xlatq %ds:(%rbx)
-rex.R xlat %ds:(%rbx)
 rex xlat %ds:(%rbx)
 fadds -0x7fd35443(%rbp,%rax,1)
 faddsb -0x7fd35443(%rbp,%rax,1)
 faddsw -0x7fd35443(%rbp,%rax,1)
 faddsl -0x7fd35443(%rbp,%rax,1)
 faddsq -0x7fd35443(%rbp,%rax,1)
-cs rex.RX fadds (%rax)
-fadds -0x1db8b134(%edx)
+rex.RXB fadds (%r15d,%r11d,4)
+rex.X fadds -0x14cfbf36(%rcx)
 rex fmuls -0x26(%rsi,%rdx,4)
 rex fmulsb -0x26(%rsi,%rdx,4)
 rex fmulsw -0x26(%rsi,%rdx,4)
@@ -3915,21 +3838,21 @@ fcompsb 0x40db502f(%rdi)
 fcompsw 0x40db502f(%rdi)
 fcompsl 0x40db502f(%rdi)
 fcompsq 0x40db502f(%rdi)
-cs fcomps (%r10)
+rex.RB fcomps %gs:0x5e(%r10)
 fcomps (%rdx,%r14,4)
 fsubs 0x2a(%rsp,%rax,2)
 fsubsb 0x2a(%rsp,%rax,2)
 fsubsw 0x2a(%rsp,%rax,2)
 fsubsl 0x2a(%rsp,%rax,2)
 fsubsq 0x2a(%rsp,%rax,2)
-cs fsubs 0x6a887119(%r13,%r12,1)
-fsubs (%r15)
+cs rex.X fsubs (%rax)
+fsubs (%r8,%r15,2)
 fsubrs (%rdi)
 fsubrsb (%rdi)
 fsubrsw (%rdi)
 fsubrsl (%rdi)
 fsubrsq (%rdi)
-rex.RXB fsubrs 0x5fd25ac1(%eip)
+ds fsubrs 0x5ef42f99(%r12,%rbp,8)
 rex.R fsubrs (%rcx)
 fdivs -0x17(%rdx)
 fdivsb -0x17(%rdx)
@@ -3943,7 +3866,7 @@ ss fdivrsb (%rdx)
 ss fdivrsw (%rdx)
 ss fdivrsl (%rdx)
 ss fdivrsq (%rdx)
-rex.RXB fdivrs -0x1b282f60(%r9,%r12,8)
+rex.WRXB fdivrs (%r11,%r10,8)
 rex fdivrs -0x49(%rsi)
 fadd %st(2),%st
 faddb %st(2),%st
@@ -3961,22 +3884,22 @@ rex fmub %st(1),%st
 rex fmuw %st(1),%st
 rex fmuq %st(1),%st
 rex fmu %st(1),%st
-rex.RB fmul %st(3),%st
+rex.B fmul %st(3),%st
 fmul %st(0),%st
 rex fcom %st(0)
 rex fcomb %st(0)
 rex fcomw %st(0)
 rex fcoml %st(0)
 rex fcomq %st(0)
-rex.X fcom %st(0)
+rex.B fcom %st(2)
 fcom %st(7)
 fcomp %st(5)
 fcompb %st(5)
 fcompw %st(5)
 fcompl %st(5)
 fcompq %st(5)
-rex.RX fcomp %st(2)
-rex fcomp %st(3)
+rex.B fcomp %st(5)
+rex fcomp %st(4)
 fsub %st(5),%st
 fsubb %st(5),%st
 fsubw %st(5),%st
@@ -3986,15 +3909,15 @@ fsuw %st(5),%st
 fsul %st(5),%st
 fsuq %st(5),%st
 fsu %st(5),%st
-rex.RX fsub %st(0),%st
-rex fsub %st(3),%st
+rex.B fsub %st(1),%st
+rex fsub %st(5),%st
 fsubr %st(4),%st
 fsubrb %st(4),%st
 fsubrw %st(4),%st
 fsubrl %st(4),%st
 fsubrq %st(4),%st
-rex.RXB fsubr %st(0),%st
-rex fsubr %st(4),%st
+rex.B fsubr %st(0),%st
+rex fsubr %st(5),%st
 rex fdiv %st(0),%st
 rex fdivb %st(0),%st
 rex fdivw %st(0),%st
@@ -4007,22 +3930,22 @@ rex fdivrb %st(2),%st
 rex fdivrw %st(2),%st
 rex fdivrl %st(2),%st
 rex fdivrq %st(2),%st
-rex.RXB fdivr %st(4),%st
+rex.B fdivr %st(4),%st
 fdivr %st(1),%st
 rex flds (%rbx)
 rex fldsb (%rbx)
 rex fldsw (%rbx)
 rex fldsl (%rbx)
 rex fldsq (%rbx)
-rex.RB flds -0x48(%r14)
-flds 0x16(%eip)
+rex.X flds -0x4f(%rbp)
+es flds -0xb(%rdi)
 fsts (%rcx)
 fstsb (%rcx)
 fstsw (%rcx)
 fstsl (%rcx)
 fstsq (%rcx)
-rex.RXB fsts -0x68465f87(,%r13d,8)
-fsts 0x57(%edi)
+es rex.XB fsts -0x55ca05d1(%r11)
+rex.RB fsts (%r8,%rax,8)
 fstps -0x50(%rcx)
 fstpsb -0x50(%rcx)
 fstpsw -0x50(%rcx)
@@ -4035,14 +3958,14 @@ fldenvsb (%rdx)
 fldenvsw (%rdx)
 fldenvsl (%rdx)
 fldenvsq (%rdx)
+rex.R fldenvs (%ebx,%edi,8)
 rex.RB fldenvs -0x275a09de(%rip)
-rex fldenvs -0x66(%rsp,%rcx,2)
 fldenv -0x56834c94(%rcx,%rbx,8)
 fldenvb -0x56834c94(%rcx,%rbx,8)
 fldenvw -0x56834c94(%rcx,%rbx,8)
 fldenvl -0x56834c94(%rcx,%rbx,8)
 fldenvq -0x56834c94(%rcx,%rbx,8)
-ss fldenv (%r9)
+rex.RXB fldenv %gs:-0x67(%r8)
 rex.X fldenv 0x63(%rdx)
 ss rex fldcw 0x16f52260(%rbp)
 ss rex fldcwb 0x16f52260(%rbp)
@@ -4109,210 +4032,182 @@ fldb %st(1)
 fldw %st(1)
 fldl %st(1)
 fldq %st(1)
-rex.RXB fld %st(3)
+rex.B fld %st(3)
 rex fld %st(3)
 fxch %st(4)
 fxchb %st(4)
 fxchw %st(4)
 fxchl %st(4)
 fxchq %st(4)
-rex.X fxch %st(4)
-rex fxch %st(3)
+rex.B fxch %st(1)
+rex fxch %st(7)
 rex.W fnop
 rex.W fnopb
 rex.W fnopw
 rex.W fnopl
 rex.W fnopq
-rex.B fnop
 rex fnop
 fchs
 fchsb
 fchsw
 fchsl
 fchsq
-rex.RB fchs
 rex fchs
 fabs
 fabsb
 fabsw
 fabsl
 fabsq
-rex.X fabs
 rex fabs
 ftst
 ftstb
 ftstw
 ftstl
 ftstq
-rex.R ftst
 rex ftst
 fxam
 fxamb
 fxamw
 fxaml
 fxamq
-rex.X fxam
 rex fxam
 fld1
 fld1b
 fld1w
 fld1l
 fld1q
-rex.RB fld1
 rex fld1
 fldl2t
 fldl2tb
 fldl2tw
 fldl2tl
 fldl2tq
-rex.B fldl2t
 rex fldl2t
 rex.W fldl2e
 rex.W fldl2eb
 rex.W fldl2ew
 rex.W fldl2el
 rex.W fldl2eq
-rex.B fldl2e
 rex fldl2e
 fldpi
 fldpib
 fldpiw
 fldpil
 fldpiq
-rex.RXB fldpi
 rex fldpi
 fldlg2
 fldlg2b
 fldlg2w
 fldlg2l
 fldlg2q
-rex.RXB fldlg2
 rex fldlg2
 fldln2
 fldln2b
 fldln2w
 fldln2l
 fldln2q
-rex.R fldln2
 rex fldln2
 fldz
 fldzb
 fldzw
 fldzl
 fldzq
-rex.XB fldz
 rex fldz
 f2xm1
 f2xm1b
 f2xm1w
 f2xm1l
 f2xm1q
-rex.RX f2xm1
 rex f2xm1
 rex fyl2x
 rex fyl2xb
 rex fyl2xw
 rex fyl2xl
 rex fyl2xq
-rex.RB fyl2x
 fyl2x
 fptan
 fptanb
 fptanw
 fptanl
 fptanq
-rex.B fptan
 rex fptan
 fpatan
 fpatanb
 fpatanw
 fpatanl
 fpatanq
-rex.RXB fpatan
 rex fpatan
 rex fxtract
 rex fxtractb
 rex fxtractw
 rex fxtractl
 rex fxtractq
-rex.X fxtract
 fxtract
 rex fprem1
 rex fprem1b
 rex fprem1w
 rex fprem1l
 rex fprem1q
-rex.RXB fprem1
 fprem1
 rex fdecstp
 rex fdecstpb
 rex fdecstpw
 rex fdecstpl
 rex fdecstpq
-rex.XB fdecstp
 fdecstp
 fincstp
 fincstpb
 fincstpw
 fincstpl
 fincstpq
-rex.B fincstp
 rex fincstp
 rex.W fprem
 rex.W fpremb
 rex.W fpremw
 rex.W fpreml
 rex.W fpremq
-rex.RX fprem
 rex fprem
 fyl2xp1
 fyl2xp1b
 fyl2xp1w
 fyl2xp1l
 fyl2xp1q
-rex.RX fyl2xp1
 rex fyl2xp1
 fsqrt
 fsqrtb
 fsqrtw
 fsqrtl
 fsqrtq
-rex.R fsqrt
 rex fsqrt
 fsincos
 fsincosb
 fsincosw
 fsincosl
 fsincosq
-rex.XB fsincos
 rex fsincos
 frndint
 frndintb
 frndintw
 frndintl
 frndintq
-rex.X frndint
 rex frndint
 fscale
 fscaleb
 fscalew
 fscalel
 fscaleq
-rex.X fscale
 rex fscale
 fsin
 fsinb
 fsinw
 fsinl
 fsinq
-rex.B fsin
 rex fsin
 fcos
 fcosb
 fcosw
 fcosl
 fcosq
-rex.B fcos
 rex fcos
 rex fiaddl -0x65(%rbp,%rax,4)
 rex fiaddlb -0x65(%rbp,%rax,4)
@@ -4334,7 +4229,7 @@ rex.W fimulb (%rsi)
 rex.W fimulw (%rsi)
 rex.W fimulq (%rsi)
 rex.W fimul (%rsi)
-rex.RXB fimull -0x63(%r8d)
+rex.X fimull -0x44f3ec95(%edi)
 rex.RX fimull 0x29(%rbx,%r9,2)
 ficoml 0x7117063a(%rbx)
 ficomlb 0x7117063a(%rbx)
@@ -4356,8 +4251,8 @@ ficompb (%rdx)
 ficompw (%rdx)
 ficompq (%rdx)
 ficomp (%rdx)
-ss rex.R ficompl 0x2f(%rbx)
-rex.RB ficompl (%r12,%rbp,2)
+cs rex.RX ficompl 0x1c(%rax)
+ficompl 0x5f(%rbx,%r10,2)
 fisubl 0x47(%rbp,%rcx,1)
 fisublb 0x47(%rbp,%rcx,1)
 fisublw 0x47(%rbp,%rcx,1)
@@ -4411,22 +4306,22 @@ fcmovw %st(3),%st
 fcmovl %st(3),%st
 fcmovq %st(3),%st
 fcmov %st(3),%st
-rex.X fcmovb %st(7),%st
-rex fcmovb %st(2),%st
+rex.B fcmovb %st(7),%st
+rex fcmovb %st(4),%st
 fcmove %st(5),%st
 fcmoveb %st(5),%st
 fcmovew %st(5),%st
 fcmovel %st(5),%st
 fcmoveq %st(5),%st
-rex.RXB fcmove %st(0),%st
-rex fcmove %st(4),%st
+rex.B fcmove %st(0),%st
+rex fcmove %st(5),%st
 fcmovbe %st(7),%st
 fcmovbeb %st(7),%st
 fcmovbew %st(7),%st
 fcmovbel %st(7),%st
 fcmovbeq %st(7),%st
-rex.RXB fcmovbe %st(1),%st
-rex fcmovbe %st(7),%st
+rex.B fcmovbe %st(1),%st
+rex fcmovbe %st(0),%st
 rex fcmovu %st(7),%st
 rex fcmovub %st(7),%st
 rex fcmovuw %st(7),%st
@@ -4439,7 +4334,6 @@ fucomppb
 fucomppw
 fucomppl
 fucomppq
-rex.B fucompp
 rex fucompp
 fildl 0x3e(%rbx)
 fildlb 0x3e(%rbx)
@@ -4461,8 +4355,8 @@ fisttpb (%rdi,%rbp,4)
 fisttpw (%rdi,%rbp,4)
 fisttpq (%rdi,%rbp,4)
 fisttp (%rdi,%rbp,4)
-es rex.RX fisttpl -0x4b(%rsi,%r15,1)
-rex.RXB fisttpl 0xfac8403(,%r11,4)
+rex.R fisttpl -0x7d(%eax)
+rex.RX fisttpl (%rcx)
 rex fistl -0x609706c4(%eax)
 rex fistlb -0x609706c4(%eax)
 rex fistlw -0x609706c4(%eax)
@@ -4522,91 +4416,81 @@ fcmovnbeb %st(0),%st
 fcmovnbew %st(0),%st
 fcmovnbel %st(0),%st
 fcmovnbeq %st(0),%st
-rex.X fcmovnbe %st(0),%st
-rex fcmovnbe %st(0),%st
+rex.B fcmovnbe %st(7),%st
+rex fcmovnbe %st(4),%st
 fcmovnu %st(4),%st
 fcmovnub %st(4),%st
 fcmovnuw %st(4),%st
 fcmovnul %st(4),%st
 fcmovnuq %st(4),%st
-rex.R fcmovnu %st(0),%st
+rex.B fcmovnu %st(4),%st
 rex fcmovnu %st(6),%st
 rex fneni(8087 only)
 rex fneni(8087b only)
 rex fneni(8087w only)
 rex fneni(8087l only)
 rex fneni(8087q only)
-rex.RX fneni(8087 only)
 fneni(8087 only)
 feni(8087 only)
 feni(8087b only)
 feni(8087w only)
 feni(8087l only)
 feni(8087q only)
-rex.RX feni(8087 only)
 rex feni(8087 only)
 fndisi(8087 only)
 fndisi(8087b only)
 fndisi(8087w only)
 fndisi(8087l only)
 fndisi(8087q only)
-rex.RX fndisi(8087 only)
 rex fndisi(8087 only)
 fdisi(8087 only)
 fdisi(8087b only)
 fdisi(8087w only)
 fdisi(8087l only)
 fdisi(8087q only)
-rex.XB fdisi(8087 only)
 rex fdisi(8087 only)
 fnclex
 fnclexb
 fnclexw
 fnclexl
 fnclexq
-rex.B fnclex
 rex fnclex
 rex fclex
 rex fclexb
 rex fclexw
 rex fclexl
 rex fclexq
-rex.XB fclex
 fclex
 fninit
 fninitb
 fninitw
 fninitl
 fninitq
-rex.RB fninit
 rex fninit
 rex finit
 rex finitb
 rex finitw
 rex finitl
 rex finitq
-rex.RB finit
 rex.W finit
 fnsetpm(287 only)
 fnsetpm(287b only)
 fnsetpm(287w only)
 fnsetpm(287l only)
 fnsetpm(287q only)
-rex.RB fnsetpm(287 only)
 rex fnsetpm(287 only)
 rex fsetpm(287 only)
 rex fsetpm(287b only)
 rex fsetpm(287w only)
 rex fsetpm(287l only)
 rex fsetpm(287q only)
-rex.R fsetpm(287 only)
 fsetpm(287 only)
 fucomi %st(0),%st
 fucomib %st(0),%st
 fucomiw %st(0),%st
 fucomil %st(0),%st
 fucomiq %st(0),%st
-rex.X fucomi %st(4),%st
+rex.B fucomi %st(4),%st
 rex fucomi %st(2),%st
 fcomi %st(7),%st
 fcomib %st(7),%st
@@ -4614,7 +4498,7 @@ fcomiw %st(7),%st
 fcomil %st(7),%st
 fcomiq %st(7),%st
 rex.B fcomi %st(1),%st
-rex fcomi %st(3),%st
+rex fcomi %st(2),%st
 rex faddl (%rbx,%rdi,4)
 rex faddlb (%rbx,%rdi,4)
 rex faddlw (%rbx,%rdi,4)
@@ -4646,8 +4530,8 @@ fcomb (%rdx)
 fcomw (%rdx)
 fcomq (%rdx)
 fcom (%rdx)
-ds rex.RXB fcoml -0x23(%r10)
-rex fcoml -0x178f484c(%rdx)
+rex.RX fcoml %gs:-0x26c77e5b(%rsi)
+fcoml 0x7f(%r9)
 rex.W fcompl -0x5b3f662c(%rax)
 rex.W fcomplb -0x5b3f662c(%rax)
 rex.W fcomplw -0x5b3f662c(%rax)
@@ -4657,8 +4541,8 @@ rex.W fcompb -0x5b3f662c(%rax)
 rex.W fcompw -0x5b3f662c(%rax)
 rex.W fcompq -0x5b3f662c(%rax)
 rex.W fcomp -0x5b3f662c(%rax)
-rex.X fcompl (%ebx)
-fcompl 0x5d(%r15,%rbx,4)
+es rex.RXB fcompl 0x3c(%r12,%r9,4)
+fcompl -0x7b69ffd6(%rdx,%r12,2)
 rex fsubl (%rax)
 rex fsublb (%rax)
 rex fsublw (%rax)
@@ -4708,8 +4592,8 @@ faddb %st,%st(2)
 faddw %st,%st(2)
 faddl %st,%st(2)
 faddq %st,%st(2)
-rex.RX fadd %st,%st(3)
-rex fadd %st,%st(2)
+rex.B fadd %st,%st(4)
+rex fadd %st,%st(0)
 rex fmul %st,%st(2)
 rex fmulb %st,%st(2)
 rex fmulw %st,%st(2)
@@ -4719,7 +4603,7 @@ rex fmub %st,%st(2)
 rex fmuw %st,%st(2)
 rex fmuq %st,%st(2)
 rex fmu %st,%st(2)
-rex.R fmul %st,%st(3)
+rex.B fmul %st,%st(2)
 fmul %st,%st(4)
 fsub %st,%st(4)
 fsubb %st,%st(4)
@@ -4731,13 +4615,13 @@ fsul %st,%st(4)
 fsuq %st,%st(4)
 fsu %st,%st(4)
 rex.B fsub %st,%st(2)
-rex fsub %st,%st(3)
+rex fsub %st,%st(2)
 rex fsubr %st,%st(5)
 rex fsubrb %st,%st(5)
 rex fsubrw %st,%st(5)
 rex fsubrl %st,%st(5)
 rex fsubrq %st,%st(5)
-rex.R fsubr %st,%st(7)
+rex.B fsubr %st,%st(1)
 fsubr %st,%st(7)
 fdiv %st,%st(7)
 fdivb %st,%st(7)
@@ -4745,14 +4629,14 @@ fdivw %st,%st(7)
 fdivl %st,%st(7)
 fdivq %st,%st(7)
 rex.B fdiv %st,%st(6)
-rex fdiv %st,%st(0)
+rex fdiv %st,%st(1)
 fdivr %st,%st(4)
 fdivrb %st,%st(4)
 fdivrw %st,%st(4)
 fdivrl %st,%st(4)
 fdivrq %st,%st(4)
-rex.RX fdivr %st,%st(0)
-rex fdivr %st,%st(2)
+rex.B fdivr %st,%st(5)
+rex fdivr %st,%st(1)
 fldl -0x34(%rax)
 fldlb -0x34(%rax)
 fldlw -0x34(%rax)
@@ -4795,7 +4679,7 @@ fstpb (%rsi,%rdi,4)
 fstpw (%rsi,%rdi,4)
 fstpq (%rsi,%rdi,4)
 fstp (%rsi,%rdi,4)
-rex.RX fstpl %fs:0x5d(%rsi)
+cs rex.RXB fstpl (%r10)
 fstpl 0x2ac5aeb2(%r13)
 ss frstors 0x26(%rbp,%rsi,8)
 ss frstorsb 0x26(%rbp,%rsi,8)
@@ -4809,7 +4693,7 @@ frstorb (%rdx,%riz,4)
 frstorw (%rdx,%riz,4)
 frstorl (%rdx,%riz,4)
 frstorq (%rdx,%riz,4)
-frstor -0x6aa40435(%eip)
+rex.RB frstor (%r15d)
 rex frstor (%rsi)
 fnsaves 0x69(%rcx)
 fnsavesb 0x69(%rcx)
@@ -4831,7 +4715,7 @@ fnsavew -0xf(%rbx)
 fnsavel -0xf(%rbx)
 fnsaveq -0xf(%rbx)
 fnsave (%ecx,%r11d,4)
-rex fnsave 0x56f59741(%rsi)
+rex.RXB fnsave 0x28(%r13,%r9,1)
 ds rex.XB fsave (%r10)
 ds rex.XB fsaveb (%r10)
 ds rex.XB fsavew (%r10)
@@ -4847,8 +4731,8 @@ rex fnstsb (%rax,%rax,2)
 rex fnstsl (%rax,%rax,2)
 rex fnstsq (%rax,%rax,2)
 rex fnsts (%rax,%rax,2)
-rex.R fnstsw 0x30(%rbx,%rbp,8)
-fnstsw 0x3d(%rdi,%rdx,2)
+ss fnstsw -0x68(%r11)
+fnstsw 0x7e(%rdi)
 rex.RXB fstsw (%r14)
 rex.RXB fstswb (%r14)
 rex.RXB fstsww (%r14)
@@ -4864,35 +4748,35 @@ ffreeb %st(5)
 ffreew %st(5)
 ffreel %st(5)
 ffreeq %st(5)
-rex.XB ffree %st(7)
-rex ffree %st(5)
+rex.B ffree %st(7)
+rex ffree %st(3)
 rex fst %st(2)
 rex fstb %st(2)
 rex fstw %st(2)
 rex fstl %st(2)
 rex fstq %st(2)
-rex.RB fst %st(1)
+rex.B fst %st(1)
 fst %st(3)
 fstp %st(0)
 fstpb %st(0)
 fstpw %st(0)
 fstpl %st(0)
 fstpq %st(0)
-rex.X fstp %st(4)
+rex.B fstp %st(6)
 rex fstp %st(4)
 rex fucom %st(2)
 rex fucomb %st(2)
 rex fucomw %st(2)
 rex fucoml %st(2)
 rex fucomq %st(2)
-rex.WRB fucom %st(1)
+rex.WB fucom %st(1)
 fucom %st(5)
 rex fucomp %st(5)
 rex fucompb %st(5)
 rex fucompw %st(5)
 rex fucompl %st(5)
 rex fucompq %st(5)
-rex.X fucomp %st(7)
+rex.B fucomp %st(3)
 fucomp %st(7)
 fiadds 0x68aff7c7(%rcx,%rbp,4)
 fiaddsb 0x68aff7c7(%rcx,%rbp,4)
@@ -4906,8 +4790,8 @@ fimulsb 0x7(,%rax,4)
 fimulsw 0x7(,%rax,4)
 fimulsl 0x7(,%rax,4)
 fimulsq 0x7(,%rax,4)
-fimuls %fs:0x12c3c187(%r9)
-rex.R fimuls (%rax,%rsi,8)
+fimuls %gs:(%r11)
+fimuls 0x1819c694(%r12,%rcx,8)
 rex ficoms (%rdi)
 rex ficomsb (%rdi)
 rex ficomsw (%rdi)
@@ -4935,7 +4819,7 @@ fisubrsw (%rsi)
 fisubrsl (%rsi)
 fisubrsq (%rsi)
 rex.RXB fisubrs %gs:-0x50(%r10,%r11,8)
-ss rex.RXB fisubrs (%r11)
+rex.RX fisubrs (%ebx)
 fidivs (%rax)
 fidivsb (%rax)
 fidivsw (%rax)
@@ -4948,63 +4832,62 @@ fidivrsb 0x12ea11ea(%rdx,%rbx,2)
 fidivrsw 0x12ea11ea(%rdx,%rbx,2)
 fidivrsl 0x12ea11ea(%rdx,%rbx,2)
 fidivrsq 0x12ea11ea(%rdx,%rbx,2)
-rex.R fidivrs %gs:0x7(%rax)
+ss rex.X fidivrs (%rbx)
 rex.R fidivrs -0x29(%rdx,%rcx,2)
 faddp %st,%st(6)
 faddpb %st,%st(6)
 faddpw %st,%st(6)
 faddpl %st,%st(6)
 faddpq %st,%st(6)
-rex.RX faddp %st,%st(3)
+rex.B faddp %st,%st(0)
 rex faddp %st,%st(4)
 fmulp %st,%st(4)
 fmulpb %st,%st(4)
 fmulpw %st,%st(4)
 fmulpl %st,%st(4)
 fmulpq %st,%st(4)
-rex.X fmulp %st,%st(2)
-rex fmulp %st,%st(1)
+rex.B fmulp %st,%st(3)
+rex fmulp %st,%st(7)
 fcompp
 fcomppb
 fcomppw
 fcomppl
 fcomppq
-rex.X fcompp
 rex fcompp
 rex.W fsubp %st,%st(0)
 rex.W fsubpb %st,%st(0)
 rex.W fsubpw %st,%st(0)
 rex.W fsubpl %st,%st(0)
 rex.W fsubpq %st,%st(0)
-rex.R fsubp %st,%st(5)
+rex.B fsubp %st,%st(7)
 rex fsubp %st,%st(3)
 fsubrp %st,%st(2)
 fsubrpb %st,%st(2)
 fsubrpw %st,%st(2)
 fsubrpl %st,%st(2)
 fsubrpq %st,%st(2)
-rex.RB fsubrp %st,%st(0)
-rex fsubrp %st,%st(2)
+rex.B fsubrp %st,%st(0)
+rex fsubrp %st,%st(1)
 rex fdivp %st,%st(5)
 rex fdivpb %st,%st(5)
 rex fdivpw %st,%st(5)
 rex fdivpl %st,%st(5)
 rex fdivpq %st,%st(5)
-rex.RX fdivp %st,%st(7)
-fdivp %st,%st(6)
+rex.B fdivp %st,%st(6)
+fdivp %st,%st(7)
 fdivrp %st,%st(0)
 fdivrpb %st,%st(0)
 fdivrpw %st,%st(0)
 fdivrpl %st,%st(0)
 fdivrpq %st,%st(0)
-rex.RB fdivrp %st,%st(2)
+rex.B fdivrp %st,%st(2)
 rex fdivrp %st,%st(6)
 filds %fs:0x3e(%rbp,%rbx,2)
 fildsb %fs:0x3e(%rbp,%rbx,2)
 fildsw %fs:0x3e(%rbp,%rbx,2)
 fildsl %fs:0x3e(%rbp,%rbx,2)
 fildsq %fs:0x3e(%rbp,%rbx,2)
-rex.RB filds (%r12,%rcx,2)
+rex.XB filds (%r10)
 filds (%rbx,%rdx,8)
 ss rex fisttps 0x79ee12fe(%rax)
 ss rex fisttpsb 0x79ee12fe(%rax)
@@ -5043,14 +4926,14 @@ fildlb (%rcx)
 fildlw (%rcx)
 fildlq (%rcx)
 fildl (%rcx)
-ss rex.R fildll (%rcx,%rax,1)
+rex.RXB fildll -0x2f(%r14d)
 rex.RX fildll (%rsi)
 rex fbstp (%rax,%rcx,8)
 rex fbstpb (%rax,%rcx,8)
 rex fbstpw (%rax,%rcx,8)
 rex fbstpl (%rax,%rcx,8)
 rex fbstpq (%rax,%rcx,8)
-rex.XB fbstp (%r8)
+fbstp -0x47beff1(%r13,%rbp,4)
 rex.RB fbstp (%r8d,%eiz,2)
 fistpll %fs:(%edx,%edx,4)
 fistpllb %fs:(%edx,%edx,4)
@@ -5069,7 +4952,7 @@ rex ffreepw %st(1)
 rex ffreepl %st(1)
 rex ffreepq %st(1)
 rex.B ffreep %st(4)
-ffreep %st(1)
+ffreep %st(3)
 fnstsw %ax
 fnstswb %ax
 fnstsww %ax
@@ -5079,7 +4962,6 @@ fnstsb %ax
 fnstsl %ax
 fnstsq %ax
 fnsts %ax
-rex.XB fnstsw %ax
 rex fnstsw %ax
 fstsw %ax
 fstswb %ax
@@ -5090,138 +4972,122 @@ fstsb %ax
 fstsl %ax
 fstsq %ax
 fsts %ax
-rex.RX fstsw %ax
 rex fstsw %ax
 rex fucomip %st(2),%st
 rex fucomipb %st(2),%st
 rex fucomipw %st(2),%st
 rex fucomipl %st(2),%st
 rex fucomipq %st(2),%st
-rex.X fucomip %st(2),%st
+rex.B fucomip %st(7),%st
 rex.W fucomip %st(4),%st
 fcomip %st(1),%st
 fcomipb %st(1),%st
 fcomipw %st(1),%st
 fcomipl %st(1),%st
 fcomipq %st(1),%st
-rex.RXB fcomip %st(5),%st
-rex fcomip %st(7),%st
+rex.B fcomip %st(5),%st
+rex fcomip %st(0),%st
 rex in $0x5f,%al
 rex inb $0x5f,%al
 rex inw $0x5f,%al
 rex inl $0x5f,%al
 rex inq $0x5f,%al
-rex.B in $0xdc,%al
 in $0x56,%al
 in $0x7c,%ax
 inb $0x7c,%ax
 inw $0x7c,%ax
 inl $0x7c,%ax
 inq $0x7c,%ax
-rex.B in $0xd9,%ax
-rex in $0xea,%ax
+rex in $0xf6,%ax
 rex in $0x22,%eax
 rex inb $0x22,%eax
 rex inw $0x22,%eax
 rex inl $0x22,%eax
 rex inq $0x22,%eax
-rex.WB in $0xe2,%eax
 in $0x70,%eax
 rex out %al,$0xb0
 rex outb %al,$0xb0
 rex outw %al,$0xb0
 rex outl %al,$0xb0
 rex outq %al,$0xb0
-rex.RXB out %al,$0x46
-out %al,$0xbe
+out %al,$0x6c
 rex out %ax,$0x7c
 rex outb %ax,$0x7c
 rex outw %ax,$0x7c
 rex outl %ax,$0x7c
 rex outq %ax,$0x7c
-rex.R out %ax,$0x27
 out %ax,$0x4
 out %eax,$0xf1
 outb %eax,$0xf1
 outw %eax,$0xf1
 outl %eax,$0xf1
 outq %eax,$0xf1
-rex.RB out %eax,$0x2
 rex out %eax,$0xa5
 in (%dx),%al
 inb (%dx),%al
 inw (%dx),%al
 inl (%dx),%al
 inq (%dx),%al
-rex.RB in (%dx),%al
 rex in (%dx),%al
 in (%dx),%ax
 inb (%dx),%ax
 inw (%dx),%ax
 inl (%dx),%ax
 inq (%dx),%ax
-rex.RB in (%dx),%ax
 rex in (%dx),%ax
 rex in (%dx),%eax
 rex inb (%dx),%eax
 rex inw (%dx),%eax
 rex inl (%dx),%eax
 rex inq (%dx),%eax
-rex.RB in (%dx),%eax
 in (%dx),%eax
 out %al,(%dx)
 outb %al,(%dx)
 outw %al,(%dx)
 outl %al,(%dx)
 outq %al,(%dx)
-rex.X out %al,(%dx)
 rex out %al,(%dx)
 out %ax,(%dx)
 outb %ax,(%dx)
 outw %ax,(%dx)
 outl %ax,(%dx)
 outq %ax,(%dx)
-rex.XB out %ax,(%dx)
 rex out %ax,(%dx)
 out %eax,(%dx)
 outb %eax,(%dx)
 outw %eax,(%dx)
 outl %eax,(%dx)
 outq %eax,(%dx)
-rex.XB out %eax,(%dx)
 rex out %eax,(%dx)
 rex int1
 rex int1b
 rex int1w
 rex int1l
 rex int1q
-rex.XB int1
 int1
 hlt
 hltb
 hltw
 hltl
 hltq
-rex.RB hlt
 rex hlt
 rex cmc
 rex cmcb
 rex cmcw
 rex cmcl
 rex cmcq
-rex.RXB cmc
 cmc
 test $0x61,%cl
-rex.X testb $0x5f,(%ecx)
-rex.X testbb $0x5f,(%ecx)
-rex.X testbw $0x5f,(%ecx)
-rex.X testbl $0x5f,(%ecx)
-rex.X testbq $0x5f,(%ecx)
-rex.X testw $0x5f,(%ecx)
-rex.X testl $0x5f,(%ecx)
-rex.X testq $0x5f,(%ecx)
-rex.X test $0x5f,(%ecx)
-rex testb $0x83,(%edx,%ecx,4)
+rex.WR testb $0x1d,-0x6039ee8b(%esi)
+rex.WR testbb $0x1d,-0x6039ee8b(%esi)
+rex.WR testbw $0x1d,-0x6039ee8b(%esi)
+rex.WR testbl $0x1d,-0x6039ee8b(%esi)
+rex.WR testbq $0x1d,-0x6039ee8b(%esi)
+rex.WR testw $0x1d,-0x6039ee8b(%esi)
+rex.WR testl $0x1d,-0x6039ee8b(%esi)
+rex.WR testq $0x1d,-0x6039ee8b(%esi)
+rex.WR test $0x1d,-0x6039ee8b(%esi)
+testb $0x9,(%rdx)
 test $0x6b,%bl
 rex.R testb $0xd,%fs:-0x43(%rcx,%rdx,4)
 rex testb $0x15,-0x6d945ce0(%rcx)
@@ -5245,15 +5111,15 @@ negb %bh
 negw %bh
 negl %bh
 negq %bh
-lock ds rex.RB negb -0x520fc4c6(%r13)
-lock ds rex.RB negbb -0x520fc4c6(%r13)
-lock ds rex.RB negbw -0x520fc4c6(%r13)
-lock ds rex.RB negbl -0x520fc4c6(%r13)
-lock ds rex.RB negbq -0x520fc4c6(%r13)
-lock ds rex.RB negw -0x520fc4c6(%r13)
-lock ds rex.RB negl -0x520fc4c6(%r13)
-lock ds rex.RB negq -0x520fc4c6(%r13)
-lock ds rex.RB neg -0x520fc4c6(%r13)
+lock rex.RX negb 0x32(%rdx,%r9,8)
+lock rex.RX negbb 0x32(%rdx,%r9,8)
+lock rex.RX negbw 0x32(%rdx,%r9,8)
+lock rex.RX negbl 0x32(%rdx,%r9,8)
+lock rex.RX negbq 0x32(%rdx,%r9,8)
+lock rex.RX negw 0x32(%rdx,%r9,8)
+lock rex.RX negl 0x32(%rdx,%r9,8)
+lock rex.RX negq 0x32(%rdx,%r9,8)
+lock rex.RX neg 0x32(%rdx,%r9,8)
 lock es negb -0x27cc3336(%rdx,%riz,1)
 mul %ah
 mulb %ah
@@ -5264,15 +5130,15 @@ mub %ah
 muw %ah
 muq %ah
 mu %ah
-es rex.X mulb 0x3be11d62(%rcx)
-es rex.X mulbb 0x3be11d62(%rcx)
-es rex.X mulbw 0x3be11d62(%rcx)
-es rex.X mulbl 0x3be11d62(%rcx)
-es rex.X mulbq 0x3be11d62(%rcx)
-es rex.X mulw 0x3be11d62(%rcx)
-es rex.X mull 0x3be11d62(%rcx)
-es rex.X mulq 0x3be11d62(%rcx)
-es rex.X mul 0x3be11d62(%rcx)
+rex.RB mulb 0x3be11d62(%r9d)
+rex.RB mulbb 0x3be11d62(%r9d)
+rex.RB mulbw 0x3be11d62(%r9d)
+rex.RB mulbl 0x3be11d62(%r9d)
+rex.RB mulbq 0x3be11d62(%r9d)
+rex.RB mulw 0x3be11d62(%r9d)
+rex.RB mull 0x3be11d62(%r9d)
+rex.RB mulq 0x3be11d62(%r9d)
+rex.RB mul 0x3be11d62(%r9d)
 mulb -0x48(%rcx)
 imul %bl
 imulb %bl
@@ -5404,11 +5270,11 @@ notb (%rbx,%rax,1)
 notw (%rbx,%rax,1)
 notl (%rbx,%rax,1)
 not (%rbx,%rax,1)
-rex.WX not %rax
-rex.WX notb %rax
-rex.WX notw %rax
-rex.WX notl %rax
-rex.WX notq %rax
+rex.WR not %rsi
+rex.WR notb %rsi
+rex.WR notw %rsi
+rex.WR notl %rsi
+rex.WR notq %rsi
 cs notq 0x62(%r10)
 neg %bp
 negb %bp
@@ -5449,11 +5315,11 @@ negb (%rcx)
 negw (%rcx)
 negl (%rcx)
 neg (%rcx)
-rex.WRX neg %rcx
-rex.WRX negb %rcx
-rex.WRX negw %rcx
-rex.WRX negl %rcx
-rex.WRX negq %rcx
+rex.WR neg %rcx
+rex.WR negb %rcx
+rex.WR negw %rcx
+rex.WR negl %rcx
+rex.WR negq %rcx
 rex.WR negq %fs:-0x44387b2a(,%rdi,2)
 mul %bx
 mulb %bx
@@ -5540,15 +5406,15 @@ imulb -0x2(%rax,%rax,2)
 imulw -0x2(%rax,%rax,2)
 imulq -0x2(%rax,%rax,2)
 imul -0x2(%rax,%rax,2)
-rex.RXB imul %r9d
-rex.RXB imulb %r9d
-rex.RXB imulw %r9d
-rex.RXB imull %r9d
-rex.RXB imulq %r9d
-rex.RXB imub %r9d
-rex.RXB imuw %r9d
-rex.RXB imuq %r9d
-rex.RXB imu %r9d
+rex.RB imul %r9d
+rex.RB imulb %r9d
+rex.RB imulw %r9d
+rex.RB imull %r9d
+rex.RB imulq %r9d
+rex.RB imub %r9d
+rex.RB imuw %r9d
+rex.RB imuq %r9d
+rex.RB imu %r9d
 imull %fs:(%r8,%r15,8)
 imul %rax
 imulb %rax
@@ -5664,42 +5530,36 @@ rex clcb
 rex clcw
 rex clcl
 rex clcq
-rex.R clc
 clc
 stc
 stcb
 stcw
 stcl
 stcq
-rex.XB stc
 rex stc
 cli
 clib
 cliw
 clil
 cliq
-rex.RX cli
 rex cli
 rex sti
 rex stib
 rex stiw
 rex stil
 rex stiq
-rex.B sti
 sti
 rex cld
 rex cldb
 rex cldw
 rex cldl
 rex cldq
-rex.R cld
-rex.W cld
+cld
 std
 stdb
 stdw
 stdl
 stdq
-rex.RX std
 rex std
 inc %cl
 incb %cl
@@ -5755,11 +5615,11 @@ rex incb -0x63(%rbx)
 rex incw -0x63(%rbx)
 rex incq -0x63(%rbx)
 rex inc -0x63(%rbx)
-rex.RXB inc %r15d
-rex.RXB incb %r15d
-rex.RXB incw %r15d
-rex.RXB incl %r15d
-rex.RXB incq %r15d
+rex.RB inc %r15d
+rex.RB incb %r15d
+rex.RB incw %r15d
+rex.RB incl %r15d
+rex.RB incq %r15d
 rex.X incl -0x499b0d15(%rdi)
 incq (%rdi)
 incqb (%rdi)
@@ -5770,11 +5630,11 @@ incb (%rdi)
 incw (%rdi)
 incl (%rdi)
 inc (%rdi)
-rex.WRXB inc %r14
-rex.WRXB incb %r14
-rex.WRXB incw %r14
-rex.WRXB incl %r14
-rex.WRXB incq %r14
+rex.WRB inc %r14
+rex.WRB incb %r14
+rex.WRB incw %r14
+rex.WRB incl %r14
+rex.WRB incq %r14
 lock es incq 0x157b2c53(%rip)
 dec %dx
 decb %dx
@@ -5849,15 +5709,15 @@ rex calb *%rax
 rex calw *%rax
 rex calq *%rax
 rex cal *%rax
-call *0x28(%r13)
-callb *0x28(%r13)
-callw *0x28(%r13)
-calll *0x28(%r13)
-callq *0x28(%r13)
-calb *0x28(%r13)
-calw *0x28(%r13)
-calq *0x28(%r13)
-cal *0x28(%r13)
+rex.X call *(%rsi)
+rex.X callb *(%rsi)
+rex.X callw *(%rsi)
+rex.X calll *(%rsi)
+rex.X callq *(%rsi)
+rex.X calb *(%rsi)
+rex.X calw *(%rsi)
+rex.X calq *(%rsi)
+rex.X cal *(%rsi)
 rex call *0x3d615bc3(%rip)
 lcallw *(%rsi)
 lcallwb *(%rsi)
@@ -5941,14 +5801,14 @@ pushl 0x49(%rsi,%riz,4)
 pushq 0x49(%rsi,%riz,4)
 push 0x49(%rsi,%riz,4)
 rex.RB push %r9w
-rex.RX pushw (%eax,%r11d,2)
+rex.RXB pushw %gs:(%r14)
 push %rax
-ss rex.XB push -0x2d7f7ed9(%r13)
-ss rex.XB pushb -0x2d7f7ed9(%r13)
-ss rex.XB pushw -0x2d7f7ed9(%r13)
-ss rex.XB pushl -0x2d7f7ed9(%r13)
-ss rex.XB pushq -0x2d7f7ed9(%r13)
-push -0x37(%rsp,%rdi,2)
+rex.RX push 0x1a(%esp,%r14d,2)
+rex.RX pushb 0x1a(%esp,%r14d,2)
+rex.RX pushw 0x1a(%esp,%r14d,2)
+rex.RX pushl 0x1a(%esp,%r14d,2)
+rex.RX pushq 0x1a(%esp,%r14d,2)
+push 0x45(%rbp)
 rex sldt %dx
 rex sldtb %dx
 rex sldtw %dx
@@ -6004,14 +5864,14 @@ data16 lldtb %di
 data16 lldtw %di
 data16 lldtl %di
 data16 lldtq %di
-cs data16 rex.RB lldt 0x12(%r10)
-cs data16 rex.RB lldtb 0x12(%r10)
-cs data16 rex.RB lldtw 0x12(%r10)
-cs data16 rex.RB lldtl 0x12(%r10)
-cs data16 rex.RB lldtq 0x12(%r10)
+data16 rex.X lldt 0x12(%edx)
+data16 rex.X lldtb 0x12(%edx)
+data16 rex.X lldtw 0x12(%edx)
+data16 rex.X lldtl 0x12(%edx)
+data16 rex.X lldtq 0x12(%edx)
 data16 rex lldt (%rbx)
 lldt %si
-rex.RXB lldt %gs:(%r10)
+rex.RXB lldt %fs:-0x1a(%rip)
 rex lldt 0x3ab09646(%rdx)
 rex.W lldt %di
 rex.WRX lldt %gs:-0x3c(%rdx,%r8,1)
@@ -6026,7 +5886,7 @@ data16 ltrb -0x46da95ca(%rbx,%r9,1)
 data16 ltrw -0x46da95ca(%rbx,%r9,1)
 data16 ltrl -0x46da95ca(%rbx,%r9,1)
 data16 ltrq -0x46da95ca(%rbx,%r9,1)
-data16 rex ltr (%rsp,%rbp,8)
+data16 rex ltr %fs:(%rdx)
 ltr %bx
 ltr -0xf(%r9d,%ebp,2)
 ltr -0x47458080(%rax)
@@ -6043,9 +5903,9 @@ ss data16 verrb -0x328f0d3a(%r9)
 ss data16 verrw -0x328f0d3a(%r9)
 ss data16 verrl -0x328f0d3a(%r9)
 ss data16 verrq -0x328f0d3a(%r9)
-data16 verr 0x7b62fd6c(,%rcx,8)
+data16 verr (%rdi,%rcx,2)
 verr %bx
-rex.R verr (%esp,%eiz,2)
+es rex.R verr (%rdi)
 verr 0x29(%rdx,%rcx,8)
 rex.W verr %si
 rex.WRXB verr %gs:0x8a169fe(%r13)
@@ -6080,15 +5940,15 @@ sgdtb (%edx)
 sgdtw (%edx)
 sgdtl (%edx)
 sgdtq (%edx)
-sgdt 0x1c(%r11,%r9,8)
-rex.RXB sgdt (%r8d,%r11d,2)
+rex.RXB sgdt (%r12,%r15,2)
+sgdt 0x6b0eac92(%rcx)
 sidt (%ebx)
 sidtb (%ebx)
 sidtw (%ebx)
 sidtl (%ebx)
 sidtq (%ebx)
-es rex.RXB sidt -0x5905d6d3(%rip)
-rex.RXB sidt (%r10d)
+rex.RX sidt 0x36(%rbp)
+rex.W sidt -0x7e8a097b(%rdx)
 lgdt 0x5e90f860(%esp,%edx,4)
 lgdtb 0x5e90f860(%esp,%edx,4)
 lgdtw 0x5e90f860(%esp,%edx,4)
@@ -6101,8 +5961,8 @@ lidtb -0x4d(%rdx,%rbx,8)
 lidtw -0x4d(%rdx,%rbx,8)
 lidtl -0x4d(%rdx,%rbx,8)
 lidtq -0x4d(%rdx,%rbx,8)
-lidt 0x19(,%esi,8)
-rex.XB lidt (%r11)
+cs rex.RX lidt (%rax)
+ds lidt -0x6e(%rax,%rdi,4)
 smsw %bp
 smswb %bp
 smsww %bp
@@ -6112,16 +5972,16 @@ smsb %bp
 smsl %bp
 smsq %bp
 sms %bp
-ss data16 rex.RB smsw (%r15)
-ss data16 rex.RB smswb (%r15)
-ss data16 rex.RB smsww (%r15)
-ss data16 rex.RB smswl (%r15)
-ss data16 rex.RB smswq (%r15)
-ss data16 rex.RB smsb (%r15)
-ss data16 rex.RB smsl (%r15)
-ss data16 rex.RB smsq (%r15)
-ss data16 rex.RB sms (%r15)
-data16 smsw (%ebx,%ecx,4)
+data16 rex.X smsw (%edi)
+data16 rex.X smswb (%edi)
+data16 rex.X smsww (%edi)
+data16 rex.X smswl (%edi)
+data16 rex.X smswq (%edi)
+data16 rex.X smsb (%edi)
+data16 rex.X smsl (%edi)
+data16 rex.X smsq (%edi)
+data16 rex.X sms (%edi)
+data16 smsw (%rdx,%rsi,2)
 smsw %eax
 smswb %eax
 smsww %eax
@@ -6149,8 +6009,8 @@ rstorsspb (%rsi,%rdx,4)
 rstorsspw (%rsi,%rdx,4)
 rstorsspl (%rsi,%rdx,4)
 rstorsspq (%rsi,%rdx,4)
-rex.XB rstorssp 0x7bdfd899(%r10d)
-rstorssp 0x1799c321(%r12,%r12,8)
+rex.XB rstorssp -0x42(%r10d)
+rex.RX rstorssp -0x24(%rdi)
 data16 lmsw %bp
 data16 lmswb %bp
 data16 lmsww %bp
@@ -6188,7 +6048,6 @@ rex enclvb
 rex enclvw
 rex enclvl
 rex enclvq
-rex.XB enclv
 enclv
 vmcall
 vmcallb
@@ -6199,129 +6058,110 @@ vmcalb
 vmcalw
 vmcalq
 vmcal
-rex.B vmcall
 rex vmcall
 vmlaunch
 vmlaunchb
 vmlaunchw
 vmlaunchl
 vmlaunchq
-rex.XB vmlaunch
 rex vmlaunch
 vmresume
 vmresumeb
 vmresumew
 vmresumel
 vmresumeq
-rex.RB vmresume
 rex vmresume
 vmxoff
 vmxoffb
 vmxoffw
 vmxoffl
 vmxoffq
-rex.RB vmxoff
 rex vmxoff
 rex.W pconfig
 rex.W pconfigb
 rex.W pconfigw
 rex.W pconfigl
 rex.W pconfigq
-rex.R pconfig
 rex pconfig
 monitor %eax,%ecx,%edx
 monitorb %eax,%ecx,%edx
 monitorw %eax,%ecx,%edx
 monitorl %eax,%ecx,%edx
 monitorq %eax,%ecx,%edx
-rex.WRX monitor %eax,%ecx,%edx
 rex monitor %eax,%ecx,%edx
 rex monitor %rax,%ecx,%edx
 rex monitorb %rax,%ecx,%edx
 rex monitorw %rax,%ecx,%edx
 rex monitorl %rax,%ecx,%edx
 rex monitorq %rax,%ecx,%edx
-rex.WRB monitor %rax,%ecx,%edx
 monitor %rax,%ecx,%edx
 rex.W mwait %eax,%ecx
 rex.W mwaitb %eax,%ecx
 rex.W mwaitw %eax,%ecx
 rex.W mwaitl %eax,%ecx
 rex.W mwaitq %eax,%ecx
-rex.XB mwait %eax,%ecx
 rex mwait %eax,%ecx
 clac
 clacb
 clacw
 clacl
 clacq
-rex.B clac
 rex clac
 rex.W stac
 rex.W stacb
 rex.W stacw
 rex.W stacl
 rex.W stacq
-rex.RB stac
 rex stac
 encls
 enclsb
 enclsw
 enclsl
 enclsq
-rex.B encls
 rex encls
 xgetbv
 xgetbvb
 xgetbvw
 xgetbvl
 xgetbvq
-rex.X xgetbv
 rex xgetbv
 xsetbv
 xsetbvb
 xsetbvw
 xsetbvl
 xsetbvq
-rex.R xsetbv
 rex xsetbv
 vmfunc
 vmfuncb
 vmfuncw
 vmfuncl
 vmfuncq
-rex.R vmfunc
 rex vmfunc
 rex xend
 rex xendb
 rex xendw
 rex xendl
 rex xendq
-rex.XB xend
 rex.W xend
 xtest
 xtestb
 xtestw
 xtestl
 xtestq
-rex.RB xtest
 rex xtest
 enclu
 enclub
 encluw
 enclul
 encluq
-rex.RXB enclu
 rex enclu
 addr32 vmrun
 addr32 vmrunb
 addr32 vmrunw
 addr32 vmrunl
 addr32 vmrunq
-addr32 rex.RXB vmrun
 addr32 rex vmrun
 rex vmrun
-rex.RX vmrun
 vmrun
 vmmcall
 vmmcallb
@@ -6332,156 +6172,133 @@ vmmcalb
 vmmcalw
 vmmcalq
 vmmcal
-rex.RXB vmmcall
 rex vmmcall
 addr32 vmload
 addr32 vmloadb
 addr32 vmloadw
 addr32 vmloadl
 addr32 vmloadq
-addr32 rex.XB vmload
 addr32 rex vmload
 rex vmload
-rex.R vmload
 vmload
 addr32 vmsave
 addr32 vmsaveb
 addr32 vmsavew
 addr32 vmsavel
 addr32 vmsaveq
-addr32 rex.RXB vmsave
 addr32 rex vmsave
 vmsave
-rex.R vmsave
 rex vmsave
 rex stgi
 rex stgib
 rex stgiw
 rex stgil
 rex stgiq
-rex.RX stgi
 stgi
 clgi
 clgib
 clgiw
 clgil
 clgiq
-rex.RX clgi
 rex clgi
 skinit
 skinitb
 skinitw
 skinitl
 skinitq
-rex.B skinit
 rex skinit
 addr32 invlpga
 addr32 invlpgab
 addr32 invlpgaw
 addr32 invlpgal
 addr32 invlpgaq
-addr32 rex.RB invlpga
 addr32 rex invlpga
 invlpga
-rex.XB invlpga
 rex invlpga
 setssbsy
 setssbsyb
 setssbsyw
 setssbsyl
 setssbsyq
-rex.RB setssbsy
 rex setssbsy
 rex saveprevssp
 rex saveprevsspb
 rex saveprevsspw
 rex saveprevsspl
 rex saveprevsspq
-rex.XB saveprevssp
 saveprevssp
 rdpkru
 rdpkrub
 rdpkruw
 rdpkrul
 rdpkruq
-rex.R rdpkru
 rex rdpkru
 wrpkru
 wrpkrub
 wrpkruw
 wrpkrul
 wrpkruq
-rex.B wrpkru
 rex wrpkru
 swapgs
 swapgsb
 swapgsw
 swapgsl
 swapgsq
-rex.R swapgs
 rex swapgs
 rdtscp
 rdtscpb
 rdtscpw
 rdtscpl
 rdtscpq
-rex.RX rdtscp
 rex rdtscp
 monitorx %eax,%ecx,%edx
 monitorxb %eax,%ecx,%edx
 monitorxw %eax,%ecx,%edx
 monitorxl %eax,%ecx,%edx
 monitorxq %eax,%ecx,%edx
-rex.R monitorx %eax,%ecx,%edx
 rex monitorx %eax,%ecx,%edx
 monitorx %rax,%ecx,%edx
 monitorxb %rax,%ecx,%edx
 monitorxw %rax,%ecx,%edx
 monitorxl %rax,%ecx,%edx
 monitorxq %rax,%ecx,%edx
-rex.B monitorx %rax,%ecx,%edx
 rex monitorx %rax,%ecx,%edx
 rex mcommit
 rex mcommitb
 rex mcommitw
 rex mcommitl
 rex mcommitq
-rex.R mcommit
 mcommit
 rex.W mwaitx %eax,%ecx,%ebx
 rex.W mwaitxb %eax,%ecx,%ebx
 rex.W mwaitxw %eax,%ecx,%ebx
 rex.W mwaitxl %eax,%ecx,%ebx
 rex.W mwaitxq %eax,%ecx,%ebx
-rex.RX mwaitx %eax,%ecx,%ebx
 rex mwaitx %eax,%ecx,%ebx
 addr32 clzero
 addr32 clzerob
 addr32 clzerow
 addr32 clzerol
 addr32 clzeroq
-addr32 rex.XB clzero
 addr32 rex clzero
 clzero
-rex.RXB clzero
 rex clzero
 rdpru
 rdprub
 rdpruw
 rdprul
 rdpruq
-rex.B rdpru
 rex rdpru
 lar %si,%sp
 larb %si,%sp
 larw %si,%sp
 larl %si,%sp
 larq %si,%sp
-rex.XB lar %fs:0x11(%r9d),%di
-rex.XB larb %fs:0x11(%r9d),%di
-rex.XB larw %fs:0x11(%r9d),%di
-rex.XB larl %fs:0x11(%r9d),%di
-rex.XB larq %fs:0x11(%r9d),%di
+rex.X lar %fs:-0x7f(%rip),%bx
+rex.X larb %fs:-0x7f(%rip),%bx
+rex.X larw %fs:-0x7f(%rip),%bx
+rex.X larl %fs:-0x7f(%rip),%bx
+rex.X larq %fs:-0x7f(%rip),%bx
 es lar -0x7d(%rcx),%si
 lar %ebx,%eax
 larb %ebx,%eax
@@ -6571,14 +6388,12 @@ rex syscalb
 rex syscalw
 rex syscalq
 rex syscal
-rex.RXB syscall
 syscall
 rex clts
 rex cltsb
 rex cltsw
 rex cltsl
 rex cltsq
-rex.RX clts
 clts
 sysretl
 sysretlb
@@ -6589,40 +6404,34 @@ sysretb
 sysretw
 sysretq
 sysret
-rex.RXB sysretl
 rex sysretl
 sysretqb
 sysretqw
 sysretql
 sysretqq
-rex.WRXB sysretq
 rex invd
 rex invdb
 rex invdw
 rex invdl
 rex invdq
-rex.XB invd
 invd
 wbinvd
 wbinvdb
 wbinvdw
 wbinvdl
 wbinvdq
-rex.RX wbinvd
 rex wbinvd
 wbnoinvd
 wbnoinvdb
 wbnoinvdw
 wbnoinvdl
 wbnoinvdq
-rex.RXB wbnoinvd
 rex wbnoinvd
 ud2
 ud2b
 ud2w
 ud2l
 ud2q
-rex.XB ud2
 rex ud2
 prefetch (%rsi,%rdi,2)
 prefetchb (%rsi,%rdi,2)
@@ -6640,7 +6449,7 @@ prefetchb (%rdi)
 prefetchl (%rdi)
 prefetchq (%rdi)
 prefetch (%rdi)
-es rex.RX prefetchw -0x46(%rax,%r15,8)
+rex.R prefetchw %fs:-0x4c(%rdi,%rsi,2)
 rex.R prefetchw -0x43(%rax)
 prefetchwt1 0x35(%rbp)
 prefetchwt1b 0x35(%rbp)
@@ -6654,32 +6463,31 @@ femmsb
 femmsw
 femmsl
 femmsq
-rex.R femms
 rex femms
 rex movups %xmm5,%xmm1
 rex movupsb %xmm5,%xmm1
 rex movupsw %xmm5,%xmm1
 rex movupsl %xmm5,%xmm1
 rex movupsq %xmm5,%xmm1
-rex.WB movups 0x62(,%rax,1),%xmm7
-rex.WB movupsb 0x62(,%rax,1),%xmm7
-rex.WB movupsw 0x62(,%rax,1),%xmm7
-rex.WB movupsl 0x62(,%rax,1),%xmm7
-rex.WB movupsq 0x62(,%rax,1),%xmm7
-rex movups (%rcx),%xmm0
+movups %gs:-0x30(%rdx,%r12,8),%xmm3
+movupsb %gs:-0x30(%rdx,%r12,8),%xmm3
+movupsw %gs:-0x30(%rdx,%r12,8),%xmm3
+movupsl %gs:-0x30(%rdx,%r12,8),%xmm3
+movupsq %gs:-0x30(%rdx,%r12,8),%xmm3
+movups -0x46(%rax),%xmm1
 vmovups %xmm6,%xmm4
 vmovupsb %xmm6,%xmm4
 vmovupsw %xmm6,%xmm4
 vmovupsl %xmm6,%xmm4
 vmovupsq %xmm6,%xmm4
-vmovups %gs:(%r10,%r13,2),%xmm2
-vmovupsb %gs:(%r10,%r13,2),%xmm2
-vmovupsw %gs:(%r10,%r13,2),%xmm2
-vmovupsl %gs:(%r10,%r13,2),%xmm2
-vmovupsq %gs:(%r10,%r13,2),%xmm2
+es vmovups (%rdi,%r12,4),%xmm3
+es vmovupsb (%rdi,%r12,4),%xmm3
+es vmovupsw (%rdi,%r12,4),%xmm3
+es vmovupsl (%rdi,%r12,4),%xmm3
+es vmovupsq (%rdi,%r12,4),%xmm3
 vmovups 0x5be29315(%rbp),%xmm4
 vmovups %ymm6,%ymm0
-vmovups %gs:(%r15),%ymm13
+ds vmovups 0x64b33185(%r13,%r15,4),%ymm5
 vmovups (%rax,%rdi,4),%ymm7
 {evex} vmovups %xmm6,%xmm7
 ss vmovups 0x72(%rax,%r9,8),%xmm25
@@ -6706,11 +6514,11 @@ vmovupdb %xmm6,%xmm4
 vmovupdw %xmm6,%xmm4
 vmovupdl %xmm6,%xmm4
 vmovupdq %xmm6,%xmm4
-vmovupd %gs:(%rdx),%xmm15
-vmovupdb %gs:(%rdx),%xmm15
-vmovupdw %gs:(%rdx),%xmm15
-vmovupdl %gs:(%rdx),%xmm15
-vmovupdq %gs:(%rdx),%xmm15
+es vmovupd (%rcx,%rsi,2),%xmm14
+es vmovupdb (%rcx,%rsi,2),%xmm14
+es vmovupdw (%rcx,%rsi,2),%xmm14
+es vmovupdl (%rcx,%rsi,2),%xmm14
+es vmovupdq (%rcx,%rsi,2),%xmm14
 vmovupd 0x11(%rip),%xmm7
 vmovupd %ymm4,%ymm0
 ds vmovupd (%r8),%ymm15
@@ -6770,7 +6578,7 @@ vmovsdb %xmm4,%xmm3,%xmm1
 vmovsdw %xmm4,%xmm3,%xmm1
 vmovsdl %xmm4,%xmm3,%xmm1
 vmovsdq %xmm4,%xmm3,%xmm1
-vmovsd %xmm6,%xmm10,%xmm5
+vmovsd %xmm4,%xmm10,%xmm6
 es vmovsd -0x6c7f2922(%rdx),%xmm2
 es vmovsdb -0x6c7f2922(%rdx),%xmm2
 es vmovsdw -0x6c7f2922(%rdx),%xmm2
@@ -6792,15 +6600,15 @@ rex.RX movupsl %xmm11,%gs:(%rcx)
 rex.RX movupsq %xmm11,%gs:(%rcx)
 movups %xmm0,0x40c1fd37(%rbp,%riz,2)
 vmovups %xmm0,%xmm2
-es vmovups %xmm5,0x7b696b85(%r10)
-es vmovupsb %xmm5,0x7b696b85(%r10)
-es vmovupsw %xmm5,0x7b696b85(%r10)
-es vmovupsl %xmm5,0x7b696b85(%r10)
-es vmovupsq %xmm5,0x7b696b85(%r10)
-vmovups %xmm2,-0x8(%rbp)
+ds vmovups %xmm15,(%rsi,%r11,1)
+ds vmovupsb %xmm15,(%rsi,%r11,1)
+ds vmovupsw %xmm15,(%rsi,%r11,1)
+ds vmovupsl %xmm15,(%rsi,%r11,1)
+ds vmovupsq %xmm15,(%rsi,%r11,1)
+vmovups %xmm5,-0xb(%rax)
 vmovups %ymm5,%ymm0
-vmovups %ymm1,-0x69(%r13)
-vmovups %ymm1,%fs:(%rdi,%rbp,2)
+ss vmovups %ymm8,(%r11)
+vmovups %ymm2,(%rdi,%rcx,4)
 vmovups %xmm4,%xmm7{%k7}{z}
 ss vmovups %xmm26,(%r10){%k6}
 {evex} vmovups %xmm4,(%rcx,%rdx,4)
@@ -6818,11 +6626,11 @@ ss rex.XB movupdl %xmm7,-0x4c(%eip)
 ss rex.XB movupdq %xmm7,-0x4c(%eip)
 movupd %xmm6,0x2(%rbp)
 vmovupd %xmm1,%xmm1
-vmovupd %xmm13,%fs:-0x78(%rbx,%rdi,1)
-vmovupdb %xmm13,%fs:-0x78(%rbx,%rdi,1)
-vmovupdw %xmm13,%fs:-0x78(%rbx,%rdi,1)
-vmovupdl %xmm13,%fs:-0x78(%rbx,%rdi,1)
-vmovupdq %xmm13,%fs:-0x78(%rbx,%rdi,1)
+vmovupd %xmm1,%gs:-0x7a(%r14)
+vmovupdb %xmm1,%gs:-0x7a(%r14)
+vmovupdw %xmm1,%gs:-0x7a(%r14)
+vmovupdl %xmm1,%gs:-0x7a(%r14)
+vmovupdq %xmm1,%gs:-0x7a(%r14)
 vmovupd %xmm2,(%rsi)
 vmovupd %ymm7,%ymm6
 ds vmovupd %ymm0,(%r8,%r13,1)
@@ -6850,8 +6658,8 @@ vmovssb %xmm0,-0x28(%rax)
 vmovssw %xmm0,-0x28(%rax)
 vmovssl %xmm0,-0x28(%rax)
 vmovssq %xmm0,-0x28(%rax)
-ss vmovss %xmm2,-0x1e(%r8)
-vmovss %xmm7,(%r9,%r14,2)
+vmovss %xmm15,%fs:(%r8)
+vmovss %xmm15,0x1138f76b(%rcx)
 vmovss %xmm5,%xmm5,%xmm0{%k6}{z}
 vmovss %xmm29,%xmm16,%zmm27
 vmovss %xmm0,%xmm28,%ymm9{%k1}{z}
@@ -6859,11 +6667,11 @@ vmovss %xmm0,%xmm28,%ymm9{%k1}{z}
 ds vmovss %xmm16,-0x1f0(%r13){%k5}
 {evex} vmovss %xmm15,0x51(%rax)
 movsd %xmm1,%xmm2
-movsd %xmm14,-0x32ab97e0(%r10d,%r11d,1)
-movsdb %xmm14,-0x32ab97e0(%r10d,%r11d,1)
-movsdw %xmm14,-0x32ab97e0(%r10d,%r11d,1)
-movsdl %xmm14,-0x32ab97e0(%r10d,%r11d,1)
-movsdq %xmm14,-0x32ab97e0(%r10d,%r11d,1)
+movsd %xmm7,%fs:-0x3(%r14)
+movsdb %xmm7,%fs:-0x3(%r14)
+movsdw %xmm7,%fs:-0x3(%r14)
+movsdl %xmm7,%fs:-0x3(%r14)
+movsdq %xmm7,%fs:-0x3(%r14)
 movsd %xmm0,0x6760653b(%rax)
 vmovsd %xmm3,%xmm2,%ymm6
 vmovsd %xmm1,%xmm2,%xmm9
@@ -6873,7 +6681,7 @@ vmovsdw %xmm2,0x42345136(%rcx)
 vmovsdl %xmm2,0x42345136(%rcx)
 vmovsdq %xmm2,0x42345136(%rcx)
 cs vmovsd %xmm13,(%rax,%riz,1)
-vmovsd %xmm5,(%r10)
+vmovsd %xmm1,0x16(%r8)
 vmovsd %xmm4,%xmm2,%zmm3
 vmovsd %xmm30,%xmm13,%zmm27{%k4}
 vmovsd %xmm5,%xmm21,%ymm6
@@ -6885,8 +6693,8 @@ movhlpsb %xmm1,%xmm3
 movhlpsw %xmm1,%xmm3
 movhlpsl %xmm1,%xmm3
 movhlpsq %xmm1,%xmm3
-rex.RXB movhlps %xmm10,%xmm11
-rex movhlps %xmm4,%xmm4
+movhlps %xmm10,%xmm11
+rex movhlps %xmm2,%xmm0
 movlps -0x2c(%rip),%xmm1
 movlpsb -0x2c(%rip),%xmm1
 movlpsw -0x2c(%rip),%xmm1
@@ -6917,15 +6725,15 @@ movlpdb (%rdi),%xmm2
 movlpdw (%rdi),%xmm2
 movlpdl (%rdi),%xmm2
 movlpdq (%rdi),%xmm2
-ds rex.WR movlpd -0x6169f50e(%rcx),%xmm14
-movlpd (%r14,%rsi,4),%xmm8
+cs movlpd (%r11,%r14,1),%xmm0
+movlpd 0x1(%eax,%eax,2),%xmm4
 es vmovlpd (%rdx),%xmm6,%xmm3
 es vmovlpdb (%rdx),%xmm6,%xmm3
 es vmovlpdw (%rdx),%xmm6,%xmm3
 es vmovlpdl (%rdx),%xmm6,%xmm3
 es vmovlpdq (%rdx),%xmm6,%xmm3
-vmovlpd -0x58(%r14),%xmm3,%xmm12
-vmovlpd 0x2c66dfcf(,%rsi,1),%xmm0,%xmm3
+vmovlpd 0x4(%r8,%r13,1),%xmm15,%xmm15
+vmovlpd -0x5c(%rdx,%rbp,4),%xmm6,%xmm5
 {evex} vmovlpd -0x4b65c55(%rbx),%xmm4,%xmm5
 vmovlpd %fs:(%r14,%r10,4),%xmm27,%xmm29
 vmovlpd -0x15af0e4d(%r13,%r12,1),%xmm30,%xmm20
@@ -7009,7 +6817,7 @@ vmovlpsb %xmm3,-0x6e(%rcx)
 vmovlpsw %xmm3,-0x6e(%rcx)
 vmovlpsl %xmm3,-0x6e(%rcx)
 vmovlpsq %xmm3,-0x6e(%rcx)
-vmovlps %xmm13,%fs:(%r8)
+ds vmovlps %xmm12,0x4e9042b(%rcx)
 vmovlps %xmm3,0x73(%r13)
 {evex} vmovlps %xmm7,-0x310(%rdi,%rbx,4)
 cs {evex} vmovlps %xmm11,-0xa8(%rsi)
@@ -7054,7 +6862,7 @@ es vunpcklpsl -0x1a9b7f65(%r14),%xmm6,%xmm12
 es vunpcklpsq -0x1a9b7f65(%r14),%xmm6,%xmm12
 vunpcklps (%rdi),%xmm1,%xmm1
 vunpcklps %ymm2,%ymm2,%ymm5
-ds vunpcklps 0x18(%r14),%ymm15,%ymm10
+vunpcklps %gs:-0x26(%r10),%ymm12,%ymm4
 vunpcklps (%rdx),%ymm5,%ymm5
 {evex} vunpcklps %xmm7,%xmm4,%xmm4
 ss vunpcklps 0x210(%r9,%rdi,2),%xmm25,%xmm22{%k7}{z}
@@ -7070,11 +6878,11 @@ unpcklpdb %xmm4,%xmm3
 unpcklpdw %xmm4,%xmm3
 unpcklpdl %xmm4,%xmm3
 unpcklpdq %xmm4,%xmm3
-rex.WR unpcklpd 0x48409599(%ebp),%xmm9
-rex.WR unpcklpdb 0x48409599(%ebp),%xmm9
-rex.WR unpcklpdw 0x48409599(%ebp),%xmm9
-rex.WR unpcklpdl 0x48409599(%ebp),%xmm9
-rex.WR unpcklpdq 0x48409599(%ebp),%xmm9
+unpcklpd %fs:0xc4e939b(%r9),%xmm11
+unpcklpdb %fs:0xc4e939b(%r9),%xmm11
+unpcklpdw %fs:0xc4e939b(%r9),%xmm11
+unpcklpdl %fs:0xc4e939b(%r9),%xmm11
+unpcklpdq %fs:0xc4e939b(%r9),%xmm11
 unpcklpd (%rbx),%xmm7
 vunpcklpd %xmm0,%xmm7,%xmm1
 vunpcklpdb %xmm0,%xmm7,%xmm1
@@ -7122,8 +6930,8 @@ es vunpckhpsl -0xa(%r9),%xmm13,%xmm10
 es vunpckhpsq -0xa(%r9),%xmm13,%xmm10
 vunpckhps (%rdx),%xmm6,%xmm3
 vunpckhps %ymm6,%ymm4,%ymm7
-vunpckhps %fs:(%r11),%ymm5,%ymm1
-vunpckhps (%rbx,%riz,8),%ymm6,%ymm4
+vunpckhps 0x591bc871(%r13),%ymm5,%ymm15
+ss vunpckhps 0xbd18c6c(%rbx,%rdx,2),%ymm0,%ymm3
 {evex} vunpckhps %xmm1,%xmm1,%xmm2
 vunpckhps (%rdi,%rdx,1){1to4},%xmm13,%xmm30{%k5}
 vunpckhps (%rsi){1to4},%xmm3,%xmm4
@@ -7149,12 +6957,12 @@ vunpckhpdb %xmm2,%xmm2,%xmm6
 vunpckhpdw %xmm2,%xmm2,%xmm6
 vunpckhpdl %xmm2,%xmm2,%xmm6
 vunpckhpdq %xmm2,%xmm2,%xmm6
-cs vunpckhpd -0x51(%r10),%xmm8,%xmm15
-cs vunpckhpdb -0x51(%r10),%xmm8,%xmm15
-cs vunpckhpdw -0x51(%r10),%xmm8,%xmm15
-cs vunpckhpdl -0x51(%r10),%xmm8,%xmm15
-cs vunpckhpdq -0x51(%r10),%xmm8,%xmm15
-vunpckhpd (%rcx,%rax,1),%xmm0,%xmm3
+vunpckhpd 0x65(%rax),%xmm0,%xmm15
+vunpckhpdb 0x65(%rax),%xmm0,%xmm15
+vunpckhpdw 0x65(%rax),%xmm0,%xmm15
+vunpckhpdl 0x65(%rax),%xmm0,%xmm15
+vunpckhpdq 0x65(%rax),%xmm0,%xmm15
+es vunpckhpd (%rsi),%xmm1,%xmm2
 vunpckhpd %ymm0,%ymm2,%ymm6
 ss vunpckhpd 0x48(%r13,%r9,1),%ymm15,%ymm3
 vunpckhpd -0x7e(%rax,%rbp,4),%ymm7,%ymm3
@@ -7187,7 +6995,7 @@ movhpsb (%rcx),%xmm7
 movhpsw (%rcx),%xmm7
 movhpsl (%rcx),%xmm7
 movhpsq (%rcx),%xmm7
-cs movhps -0x492bcd91(%r15),%xmm0
+ss rex.XB movhps 0x7eee105a(%r9),%xmm3
 rex movhps 0x7f(%rbx,%rdi,8),%xmm6
 vmovhps 0x77(%rsi),%xmm1,%xmm7
 vmovhpsb 0x77(%rsi),%xmm1,%xmm7
@@ -7205,14 +7013,14 @@ movhpdw -0x4733252e(%rbp,%rdi,4),%xmm2
 movhpdl -0x4733252e(%rbp,%rdi,4),%xmm2
 movhpdq -0x4733252e(%rbp,%rdi,4),%xmm2
 movhpd %fs:(%rbx,%r10,8),%xmm11
-movhpd -0x28(%rax,%r14,1),%xmm3
+movhpd -0x28(%rbp),%xmm10
 vmovhpd (%rdi),%xmm7,%xmm7
 vmovhpdb (%rdi),%xmm7,%xmm7
 vmovhpdw (%rdi),%xmm7,%xmm7
 vmovhpdl (%rdi),%xmm7,%xmm7
 vmovhpdq (%rdi),%xmm7,%xmm7
-vmovhpd %gs:(%rdi,%r8,1),%xmm7,%xmm7
-vmovhpd (%r8),%xmm8,%xmm11
+cs vmovhpd 0x8(%r12,%riz,4),%xmm3,%xmm0
+vmovhpd (%r11,%r15,8),%xmm4,%xmm4
 {evex} vmovhpd 0x34(%rsp,%rbp,8),%xmm1,%xmm0
 ss vmovhpd (%rcx),%xmm24,%xmm28
 {evex} vmovhpd 0x20818085(%r8,%r9,8),%xmm8,%xmm11
@@ -7232,15 +7040,15 @@ vmovshdupb %xmm0,%xmm5
 vmovshdupw %xmm0,%xmm5
 vmovshdupl %xmm0,%xmm5
 vmovshdupq %xmm0,%xmm5
-vmovshdup %gs:0x62(%r10),%xmm7
-vmovshdupb %gs:0x62(%r10),%xmm7
-vmovshdupw %gs:0x62(%r10),%xmm7
-vmovshdupl %gs:0x62(%r10),%xmm7
-vmovshdupq %gs:0x62(%r10),%xmm7
-vmovshdup -0x3c(,%rdi,1),%xmm6
+ds vmovshdup (%r10),%xmm13
+ds vmovshdupb (%r10),%xmm13
+ds vmovshdupw (%r10),%xmm13
+ds vmovshdupl (%r10),%xmm13
+ds vmovshdupq (%r10),%xmm13
+vmovshdup -0x821d083(%rbp),%xmm3
 vmovshdup %ymm5,%ymm1
-ss vmovshdup (%r15),%ymm3
-vmovshdup -0x6c(%rdx),%ymm6
+vmovshdup (%rdi),%ymm8
+cs vmovshdup -0x67(%rbx),%ymm5
 vmovshdup %xmm5,%xmm4{%k2}{z}
 {evex} vmovshdup %fs:0x610(%rdx,%r13,2),%xmm0
 vmovshdup (%rax,%rbx,1),%xmm0{%k1}
@@ -7279,7 +7087,7 @@ vmovhpdb %xmm2,(%rsi,%rbx,4)
 vmovhpdw %xmm2,(%rsi,%rbx,4)
 vmovhpdl %xmm2,(%rsi,%rbx,4)
 vmovhpdq %xmm2,(%rsi,%rbx,4)
-vmovhpd %xmm14,%fs:(%rcx)
+ds vmovhpd %xmm4,0x5a(%r13)
 vmovhpd %xmm12,0x15(%r10)
 {evex} vmovhpd %xmm5,-0x33(%rbp,%rbp,4)
 cs {evex} vmovhpd %xmm14,-0x7d(%rbp)
@@ -7289,16 +7097,16 @@ nopb %bx
 nopw %bx
 nopl %bx
 nopq %bx
-rex.RX nopw -0x74(%rdx)
-rex.RX nopwb -0x74(%rdx)
-rex.RX nopww -0x74(%rdx)
-rex.RX nopwl -0x74(%rdx)
-rex.RX nopwq -0x74(%rdx)
-rex.RX nopb -0x74(%rdx)
-rex.RX nopl -0x74(%rdx)
-rex.RX nopq -0x74(%rdx)
-rex.RX nop -0x74(%rdx)
-nopw %gs:(%rdi,%rdi,1)
+nopw (%r12,%r10,4)
+nopwb (%r12,%r10,4)
+nopww (%r12,%r10,4)
+nopwl (%r12,%r10,4)
+nopwq (%r12,%r10,4)
+nopb (%r12,%r10,4)
+nopl (%r12,%r10,4)
+nopq (%r12,%r10,4)
+nop (%r12,%r10,4)
+es nopw 0x38(%rax,%rcx,8)
 nop %ecx
 nopb %ecx
 nopw %ecx
@@ -7354,11 +7162,6 @@ bndmovb %bnd1,%bnd2
 bndmovw %bnd1,%bnd2
 bndmovl %bnd1,%bnd2
 bndmovq %bnd1,%bnd2
-rex bndmov %bnd1,(%rcx)
-rex bndmovb %bnd1,(%rcx)
-rex bndmovw %bnd1,(%rcx)
-rex bndmovl %bnd1,(%rcx)
-rex bndmovq %bnd1,(%rcx)
 nop %ebx
 rex.W bndstx %bnd0,(%rcx)
 rex.W bndstxb %bnd0,(%rcx)
@@ -7377,22 +7180,22 @@ nopq 0x49(%rip)
 nop %cx
 nopw 0x25(%r11d,%r8d,4)
 rex nopw 0x4c9cd23a(%rcx,%riz,1)
-rex.RB nopl %gs:0x15f29ab7(%r13d)
+rex.R nopl -0x2047e4ee(%edi)
 nopl (%rdx)
 nop %rbx
 ss rex.WRX nopq (%rax)
 nopq 0x12(%rbx)
 rex nop %sp
-nopw (%r12,%rbp,2)
-rex nopw %fs:(%rdx)
+nopw 0x867210d(,%r12,8)
+ds rex nopw 0x1e(%rcx,%rdx,1)
 rex.X nopl %gs:(%rax)
 nopl -0x4ed7acb9(,%riz,2)
 nop %rdx
 cs rex.WR nopq -0x55(%rbx)
 nopq -0x58(%rdi,%rsi,1)
 rex nopw 0x16a02870(%rcx,%rcx,8)
-rex.RX nop %si
-ss rex.RX nopw (%rbx)
+rex.R nop %si
+rex.R nopw (%ebx)
 nopl %fs:-0x43(%r10,%r12,1)
 rex nopl 0x61(%rsi)
 cs rex.WRX nopq (%rcx,%r11,8)
@@ -7416,7 +7219,7 @@ prefetcht1b 0x51(%rdi,%riz,4)
 prefetcht1w 0x51(%rdi,%riz,4)
 prefetcht1l 0x51(%rdi,%riz,4)
 prefetcht1q 0x51(%rdi,%riz,4)
-rex.RB prefetcht1 %gs:-0x75(,%rdi,8)
+cs rex.R prefetcht1 0x331d4372(%rbp)
 rex.RXB prefetcht1 -0x5f(%r11)
 prefetcht2 (%rdx)
 prefetcht2b (%rdx)
@@ -7429,8 +7232,8 @@ bndldx 0x68(%rax),%bnd2
 addr32 cs bndldx 0x42(%rbp,%r12,2),%bnd3
 rex.XB bndldx (%r8),%bnd1
 bndmov (%rbx,%riz,8),%bnd1
-rex bndmov %bnd1,%bnd1
-bndmov -0x1bb5795a(%r8,%r15,8),%bnd3
+rex bndmov %bnd3,%bnd0
+bndmov -0x51(%rsi,%r10,8),%bnd3
 bndcl %rax,%bnd1
 bndclb %rax,%bnd1
 bndclw %rax,%bnd1
@@ -7440,32 +7243,36 @@ bndcb %rax,%bnd1
 bndcw %rax,%bnd1
 bndcq %rax,%bnd1
 bndc %rax,%bnd1
-rex.X bndcl %gs:-0x2b(%rdi),%bnd3
-rex.X bndclb %gs:-0x2b(%rdi),%bnd3
-rex.X bndclw %gs:-0x2b(%rdi),%bnd3
-rex.X bndcll %gs:-0x2b(%rdi),%bnd3
-rex.X bndclq %gs:-0x2b(%rdi),%bnd3
-rex.X bndcb %gs:-0x2b(%rdi),%bnd3
-rex.X bndcw %gs:-0x2b(%rdi),%bnd3
-rex.X bndcq %gs:-0x2b(%rdi),%bnd3
-rex.X bndc %gs:-0x2b(%rdi),%bnd3
-bndcl (%rax),%bnd3
+addr32 rex.XB bndcl -0x4f(%r11),%bnd0
+addr32 rex.XB bndclb -0x4f(%r11),%bnd0
+addr32 rex.XB bndclw -0x4f(%r11),%bnd0
+addr32 rex.XB bndcll -0x4f(%r11),%bnd0
+addr32 rex.XB bndclq -0x4f(%r11),%bnd0
+addr32 rex.XB bndcb -0x4f(%r11),%bnd0
+addr32 rex.XB bndcw -0x4f(%r11),%bnd0
+addr32 rex.XB bndcq -0x4f(%r11),%bnd0
+addr32 rex.XB bndc -0x4f(%r11),%bnd0
+bndcl %gs:(%rdi,%rcx,4),%bnd0
 bndcu (%rcx,%rdi,4),%bnd2
 bndcub (%rcx,%rdi,4),%bnd2
 bndcuw (%rcx,%rdi,4),%bnd2
 bndcul (%rcx,%rdi,4),%bnd2
 bndcuq (%rcx,%rdi,4),%bnd2
-rex.X bndcu %rdx,%bnd1
-rex.X bndcub %rdx,%bnd1
-rex.X bndcuw %rdx,%bnd1
-rex.X bndcul %rdx,%bnd1
-rex.X bndcuq %rdx,%bnd1
-bndcu (%r10),%bnd1
+rex.WB bndcu %r9,%bnd2
+rex.WB bndcub %r9,%bnd2
+rex.WB bndcuw %r9,%bnd2
+rex.WB bndcul %r9,%bnd2
+rex.WB bndcuq %r9,%bnd2
+rex.XB bndcu %gs:0x29(%r13),%bnd2
 es bndstx %bnd1,(%rcx,%rdx,1)
-rex.X bndstx %bnd1,(%rbx)
+rex.WB bndstx %bnd0,-0x9(%r15)
 bndstx %bnd3,-0x763efb94(%rdx,%rsi,4)
 rex bndmov %bnd2,%bnd1
 addr32 bndmov %bnd1,0xa(%r13)
+addr32 bndmovb %bnd1,0xa(%r13)
+addr32 bndmovw %bnd1,0xa(%r13)
+addr32 bndmovl %bnd1,0xa(%r13)
+addr32 bndmovq %bnd1,0xa(%r13)
 bndmov %bnd1,-0x2da3e8ae(%rip)
 bndmk (%rax),%bnd2
 bndmkb (%rax),%bnd2
@@ -7508,25 +7315,23 @@ rdsspb %rsp
 rdsspw %rsp
 rdsspl %rsp
 rdssp %rsp
-rex.WRX rdsspq %rcx
+rex.WR rdsspq %rcx
 endbr64
 endbr64b
 endbr64w
 endbr64l
 endbr64q
-rex.X endbr64
 rex endbr64
 rex endbr32
 rex endbr32b
 rex endbr32w
 rex endbr32l
 rex endbr32q
-rex.X endbr32
 endbr32
-ds rex.RB nopw -0xa(%r14,%rbp,8)
+rex.RB nopw %fs:-0x71(%r11)
 nopw (%rcx)
 nop %ebp
-ds nopl 0x121ec5ef(%r14)
+cs rex.XB nopl -0x1e82712f(%r10)
 nopl (%rdi,%rsi,1)
 nop %rsp
 rex.WRX nopq %gs:(%rax)
@@ -7539,7 +7344,7 @@ movq %cr3,%rcx
 gs rex.X mov %cr4,%rsp
 rex mov %cr2,%rax
 mov %db4,%rdx
-addr32 ss rex.WB mov %db5,%r15
+addr32 rex.XB mov %db2,%r8
 mov %db7,%rsp
 mov %rsi,%cr4
 movb %rsi,%cr4
@@ -7556,11 +7361,11 @@ movapsb %xmm1,%xmm2
 movapsw %xmm1,%xmm2
 movapsl %xmm1,%xmm2
 movapsq %xmm1,%xmm2
-ss movaps 0x2d(%rbx,%rsi,4),%xmm11
-ss movapsb 0x2d(%rbx,%rsi,4),%xmm11
-ss movapsw 0x2d(%rbx,%rsi,4),%xmm11
-ss movapsl 0x2d(%rbx,%rsi,4),%xmm11
-ss movapsq 0x2d(%rbx,%rsi,4),%xmm11
+ss movaps (%r10d,%r14d,4),%xmm4
+ss movapsb (%r10d,%r14d,4),%xmm4
+ss movapsw (%r10d,%r14d,4),%xmm4
+ss movapsl (%r10d,%r14d,4),%xmm4
+ss movapsq (%r10d,%r14d,4),%xmm4
 movaps -0x792bbd87(%rdx),%xmm2
 vmovaps %xmm1,%xmm2
 vmovapsb %xmm1,%xmm2
@@ -7574,7 +7379,7 @@ es vmovapsl -0x2d(%r13,%r14,1),%xmm8
 es vmovapsq -0x2d(%r13,%r14,1),%xmm8
 vmovaps (%rsp,%rdi,8),%xmm4
 vmovaps %ymm0,%ymm7
-vmovaps %fs:-0x57(%r14),%ymm8
+vmovaps %gs:-0xf(%rip),%ymm12
 vmovaps (%rdx,%rcx,8),%ymm6
 vmovaps %xmm0,%xmm2{%k5}
 ds vmovaps 0x7f38efdf(%r8),%xmm18
@@ -7590,12 +7395,12 @@ movapdb %xmm4,%xmm5
 movapdw %xmm4,%xmm5
 movapdl %xmm4,%xmm5
 movapdq %xmm4,%xmm5
-rex.XB movapd (%r10d),%xmm1
-rex.XB movapdb (%r10d),%xmm1
-rex.XB movapdw (%r10d),%xmm1
-rex.XB movapdl (%r10d),%xmm1
-rex.XB movapdq (%r10d),%xmm1
-movapd (%rbx,%rdi,8),%xmm3
+ds movapd 0x6(%r14d),%xmm11
+ds movapdb 0x6(%r14d),%xmm11
+ds movapdw 0x6(%r14d),%xmm11
+ds movapdl 0x6(%r14d),%xmm11
+ds movapdq 0x6(%r14d),%xmm11
+movapd (%rbx),%xmm6
 vmovapd %xmm4,%xmm4
 vmovapdb %xmm4,%xmm4
 vmovapdw %xmm4,%xmm4
@@ -7606,10 +7411,10 @@ vmovapdb (%r15,%r13,1),%xmm3
 vmovapdw (%r15,%r13,1),%xmm3
 vmovapdl (%r15,%r13,1),%xmm3
 vmovapdq (%r15,%r13,1),%xmm3
-ds vmovapd -0x5c846bbf(%rbp,%rax,8),%xmm4
+cs vmovapd (%rdi),%xmm4
 vmovapd %ymm1,%ymm5
-vmovapd (%rdx,%r13,2),%ymm8
-ds vmovapd -0x24d8f60a(%rbp,%rdx,4),%ymm0
+vmovapd %gs:-0x550b3a0e(%rip),%ymm15
+vmovapd 0x46(%rdx,%riz,4),%ymm3
 vmovapd %xmm2,%xmm4{%k7}{z}
 {evex} vmovapd (%r12,%rbp,8),%xmm15
 vmovapd %fs:(%rdx),%xmm0{%k5}
@@ -7627,14 +7432,14 @@ ss rex.WX movapsl %xmm6,0x14(%rcx)
 ss rex.WX movapsq %xmm6,0x14(%rcx)
 movaps %xmm5,0x5fee3697(%rdx,%rdi,4)
 vmovaps %xmm7,%xmm3
-ss vmovaps %xmm11,-0x5b(%r11,%r15,8)
-ss vmovapsb %xmm11,-0x5b(%r11,%r15,8)
-ss vmovapsw %xmm11,-0x5b(%r11,%r15,8)
-ss vmovapsl %xmm11,-0x5b(%r11,%r15,8)
-ss vmovapsq %xmm11,-0x5b(%r11,%r15,8)
-vmovaps %xmm2,(%rdx)
+vmovaps %xmm10,(%rcx)
+vmovapsb %xmm10,(%rcx)
+vmovapsw %xmm10,(%rcx)
+vmovapsl %xmm10,(%rcx)
+vmovapsq %xmm10,(%rcx)
+ds vmovaps %xmm3,-0x670ae120(%rip)
 vmovaps %ymm4,%ymm6
-es vmovaps %ymm0,-0x678a47e9(%r13)
+es vmovaps %ymm13,-0x78c2f06c(%rip)
 vmovaps %ymm0,-0x358145b6(,%rsi,1)
 vmovaps %xmm7,%xmm1{%k6}
 vmovaps %xmm28,(%rcx,%r10,2)
@@ -7646,19 +7451,19 @@ vmovaps %zmm7,%zmm3{%k5}
 vmovaps %zmm30,-0x1a40(%rcx,%r8,1)
 vmovaps %zmm5,(%rbx){%k1}
 movapd %xmm7,%xmm7
-es movapd %xmm9,(%eax,%r8d,2)
-es movapdb %xmm9,(%eax,%r8d,2)
-es movapdw %xmm9,(%eax,%r8d,2)
-es movapdl %xmm9,(%eax,%r8d,2)
-es movapdq %xmm9,(%eax,%r8d,2)
+ds movapd %xmm3,(%r11)
+ds movapdb %xmm3,(%r11)
+ds movapdw %xmm3,(%r11)
+ds movapdl %xmm3,(%r11)
+ds movapdq %xmm3,(%r11)
 movapd %xmm4,0x0(%rbx)
 vmovapd %xmm1,%xmm3
-ss vmovapd %xmm9,(%r8)
-ss vmovapdb %xmm9,(%r8)
-ss vmovapdw %xmm9,(%r8)
-ss vmovapdl %xmm9,(%r8)
-ss vmovapdq %xmm9,(%r8)
-vmovapd %xmm1,0x7a(%rsi)
+vmovapd %xmm8,(%rbx)
+vmovapdb %xmm8,(%rbx)
+vmovapdw %xmm8,(%rbx)
+vmovapdl %xmm8,(%rbx)
+vmovapdq %xmm8,(%rbx)
+ss vmovapd %xmm7,-0x5e(%rdi)
 vmovapd %ymm0,%ymm7
 ds vmovapd %ymm9,(%r9)
 vmovapd %ymm1,0x7f66e614(%rbx)
@@ -7687,11 +7492,11 @@ cvtpi2pdb %mm3,%xmm0
 cvtpi2pdw %mm3,%xmm0
 cvtpi2pdl %mm3,%xmm0
 cvtpi2pdq %mm3,%xmm0
-cvtpi2pd 0x6d(%r9d,%ecx,8),%xmm3
-cvtpi2pdb 0x6d(%r9d,%ecx,8),%xmm3
-cvtpi2pdw 0x6d(%r9d,%ecx,8),%xmm3
-cvtpi2pdl 0x6d(%r9d,%ecx,8),%xmm3
-cvtpi2pdq 0x6d(%r9d,%ecx,8),%xmm3
+cvtpi2pd 0x40(%eax,%r12d,1),%xmm12
+cvtpi2pdb 0x40(%eax,%r12d,1),%xmm12
+cvtpi2pdw 0x40(%eax,%r12d,1),%xmm12
+cvtpi2pdl 0x40(%eax,%r12d,1),%xmm12
+cvtpi2pdq 0x40(%eax,%r12d,1),%xmm12
 cvtpi2pd (%rdx,%rcx,1),%xmm0
 cvtsi2ss %edi,%xmm1
 cvtsi2ssb %edi,%xmm1
@@ -7802,15 +7607,15 @@ vcvtsi2sdb %ebx,%xmm1,%xmm3
 vcvtsi2sdw %ebx,%xmm1,%xmm3
 vcvtsi2sdl %ebx,%xmm1,%xmm3
 vcvtsi2sdq %ebx,%xmm1,%xmm3
-es vcvtsi2sdl -0x53(%r11),%xmm14,%xmm7
-es vcvtsi2sdlb -0x53(%r11),%xmm14,%xmm7
-es vcvtsi2sdlw -0x53(%r11),%xmm14,%xmm7
-es vcvtsi2sdll -0x53(%r11),%xmm14,%xmm7
-es vcvtsi2sdlq -0x53(%r11),%xmm14,%xmm7
-es vcvtsi2sdb -0x53(%r11),%xmm14,%xmm7
-es vcvtsi2sdw -0x53(%r11),%xmm14,%xmm7
-es vcvtsi2sdq -0x53(%r11),%xmm14,%xmm7
-es vcvtsi2sd -0x53(%r11),%xmm14,%xmm7
+es vcvtsi2sdl 0x1b(%r13),%xmm6,%xmm3
+es vcvtsi2sdlb 0x1b(%r13),%xmm6,%xmm3
+es vcvtsi2sdlw 0x1b(%r13),%xmm6,%xmm3
+es vcvtsi2sdll 0x1b(%r13),%xmm6,%xmm3
+es vcvtsi2sdlq 0x1b(%r13),%xmm6,%xmm3
+es vcvtsi2sdb 0x1b(%r13),%xmm6,%xmm3
+es vcvtsi2sdw 0x1b(%r13),%xmm6,%xmm3
+es vcvtsi2sdq 0x1b(%r13),%xmm6,%xmm3
+es vcvtsi2sd 0x1b(%r13),%xmm6,%xmm3
 vcvtsi2sdl (%rdx),%xmm1,%xmm3
 vcvtsi2sd %rsi,%xmm1,%xmm7
 vcvtsi2sdb %rsi,%xmm1,%xmm7
@@ -7849,8 +7654,8 @@ vmovntpsb %xmm3,-0x345d2286(%rsi)
 vmovntpsw %xmm3,-0x345d2286(%rsi)
 vmovntpsl %xmm3,-0x345d2286(%rsi)
 vmovntpsq %xmm3,-0x345d2286(%rsi)
-es vmovntps %xmm15,(%r15)
-vmovntps %xmm1,%gs:(%rcx)
+cs vmovntps %xmm10,-0x73(%r11,%rdi,1)
+vmovntps %xmm15,(%r9)
 vmovntps %ymm5,(%rax,%rax,4)
 es vmovntps %ymm3,-0x2318b484(%r9)
 vmovntps %ymm7,(%r14,%r9,4)
@@ -7901,18 +7706,18 @@ movntsdb %xmm1,(%rax)
 movntsdw %xmm1,(%rax)
 movntsdl %xmm1,(%rax)
 movntsdq %xmm1,(%rax)
-movntsd %xmm6,(%r8d,%ecx,4)
-rex.RX movntsd %xmm8,-0x49(%rax)
+ds movntsd %xmm11,0xe(%rax)
+rex.WRXB movntsd %xmm12,-0x22f70d83(%r13)
 cvttps2pi %xmm0,%mm2
 cvttps2pib %xmm0,%mm2
 cvttps2piw %xmm0,%mm2
 cvttps2pil %xmm0,%mm2
 cvttps2piq %xmm0,%mm2
-rex.R cvttps2pi %fs:(%rsi),%mm1
-rex.R cvttps2pib %fs:(%rsi),%mm1
-rex.R cvttps2piw %fs:(%rsi),%mm1
-rex.R cvttps2pil %fs:(%rsi),%mm1
-rex.R cvttps2piq %fs:(%rsi),%mm1
+rex.X cvttps2pi -0x3865c082(%ebp),%mm3
+rex.X cvttps2pib -0x3865c082(%ebp),%mm3
+rex.X cvttps2piw -0x3865c082(%ebp),%mm3
+rex.X cvttps2pil -0x3865c082(%ebp),%mm3
+rex.X cvttps2piq -0x3865c082(%ebp),%mm3
 cvttps2pi 0x15104403(%rip),%mm3
 cvttpd2pi %xmm6,%mm1
 cvttpd2pib %xmm6,%mm1
@@ -7930,11 +7735,11 @@ cvttss2sib %xmm2,%ebx
 cvttss2siw %xmm2,%ebx
 cvttss2sil %xmm2,%ebx
 cvttss2siq %xmm2,%ebx
-cs rex.RX cvttss2si -0x9(%rbx),%r15d
-cs rex.RX cvttss2sib -0x9(%rbx),%r15d
-cs rex.RX cvttss2siw -0x9(%rbx),%r15d
-cs rex.RX cvttss2sil -0x9(%rbx),%r15d
-cs rex.RX cvttss2siq -0x9(%rbx),%r15d
+cvttss2si %gs:(%esi),%r13d
+cvttss2sib %gs:(%esi),%r13d
+cvttss2siw %gs:(%esi),%r13d
+cvttss2sil %gs:(%esi),%r13d
+cvttss2siq %gs:(%esi),%r13d
 cvttss2si -0x37(%rbp),%ecx
 cvttss2si %xmm4,%rsi
 cvttss2sib %xmm4,%rsi
@@ -8010,11 +7815,11 @@ vcvttsd2sib %xmm5,%esi
 vcvttsd2siw %xmm5,%esi
 vcvttsd2sil %xmm5,%esi
 vcvttsd2siq %xmm5,%esi
-cs vcvttsd2si 0x54(%r11),%r8d
-cs vcvttsd2sib 0x54(%r11),%r8d
-cs vcvttsd2siw 0x54(%r11),%r8d
-cs vcvttsd2sil 0x54(%r11),%r8d
-cs vcvttsd2siq 0x54(%r11),%r8d
+vcvttsd2si 0x60(%rax,%rsi,4),%r9d
+vcvttsd2sib 0x60(%rax,%rsi,4),%r9d
+vcvttsd2siw 0x60(%rax,%rsi,4),%r9d
+vcvttsd2sil 0x60(%rax,%rsi,4),%r9d
+vcvttsd2siq 0x60(%rax,%rsi,4),%r9d
 vcvttsd2si (%rdi,%rbp,1),%eax
 vcvttsd2si %xmm7,%rdx
 vcvttsd2sib %xmm7,%rdx
@@ -8053,12 +7858,12 @@ cvtpd2pib %xmm3,%mm7
 cvtpd2piw %xmm3,%mm7
 cvtpd2pil %xmm3,%mm7
 cvtpd2piq %xmm3,%mm7
-rex.RXB cvtpd2pi -0x3a(%r15d),%mm7
-rex.RXB cvtpd2pib -0x3a(%r15d),%mm7
-rex.RXB cvtpd2piw -0x3a(%r15d),%mm7
-rex.RXB cvtpd2pil -0x3a(%r15d),%mm7
-rex.RXB cvtpd2piq -0x3a(%r15d),%mm7
-cvtpd2pi %gs:(%rcx),%mm1
+rex.RX cvtpd2pi %gs:0x9(%rcx),%mm7
+rex.RX cvtpd2pib %gs:0x9(%rcx),%mm7
+rex.RX cvtpd2piw %gs:0x9(%rcx),%mm7
+rex.RX cvtpd2pil %gs:0x9(%rcx),%mm7
+rex.RX cvtpd2piq %gs:0x9(%rcx),%mm7
+cvtpd2pi (%rsi),%mm6
 cvtss2si %xmm4,%ebx
 cvtss2sib %xmm4,%ebx
 cvtss2siw %xmm4,%ebx
@@ -8086,12 +7891,12 @@ vcvtss2sib %xmm4,%ebx
 vcvtss2siw %xmm4,%ebx
 vcvtss2sil %xmm4,%ebx
 vcvtss2siq %xmm4,%ebx
-vcvtss2si %fs:0x6d3e56bf(,%rdi,1),%r13d
-vcvtss2sib %fs:0x6d3e56bf(,%rdi,1),%r13d
-vcvtss2siw %fs:0x6d3e56bf(,%rdi,1),%r13d
-vcvtss2sil %fs:0x6d3e56bf(,%rdi,1),%r13d
-vcvtss2siq %fs:0x6d3e56bf(,%rdi,1),%r13d
-vcvtss2si 0x5c(%rsp,%riz,4),%ecx
+ss vcvtss2si (%r11),%esi
+ss vcvtss2sib (%r11),%esi
+ss vcvtss2siw (%r11),%esi
+ss vcvtss2sil (%r11),%esi
+ss vcvtss2siq (%r11),%esi
+vcvtss2si 0xb83fa8e(,%rdi,8),%ebx
 vcvtss2si %xmm4,%rbx
 vcvtss2sib %xmm4,%rbx
 vcvtss2siw %xmm4,%rbx
@@ -8179,11 +7984,11 @@ vucomissb %xmm3,%xmm6
 vucomissw %xmm3,%xmm6
 vucomissl %xmm3,%xmm6
 vucomissq %xmm3,%xmm6
-ds vucomiss (%r10,%r11,4),%xmm11
-ds vucomissb (%r10,%r11,4),%xmm11
-ds vucomissw (%r10,%r11,4),%xmm11
-ds vucomissl (%r10,%r11,4),%xmm11
-ds vucomissq (%r10,%r11,4),%xmm11
+es vucomiss 0x5be74119(%r15,%rdx,4),%xmm2
+es vucomissb 0x5be74119(%r15,%rdx,4),%xmm2
+es vucomissw 0x5be74119(%r15,%rdx,4),%xmm2
+es vucomissl 0x5be74119(%r15,%rdx,4),%xmm2
+es vucomissq 0x5be74119(%r15,%rdx,4),%xmm2
 vucomiss -0x7b(%rax),%xmm7
 vucomiss %xmm6,%xmm4
 vucomiss (%r15),%xmm17
@@ -8193,11 +7998,11 @@ ucomisdb %xmm0,%xmm1
 ucomisdw %xmm0,%xmm1
 ucomisdl %xmm0,%xmm1
 ucomisdq %xmm0,%xmm1
-es rex.X ucomisd (%rsi),%xmm2
-es rex.X ucomisdb (%rsi),%xmm2
-es rex.X ucomisdw (%rsi),%xmm2
-es rex.X ucomisdl (%rsi),%xmm2
-es rex.X ucomisdq (%rsi),%xmm2
+ucomisd (%edx,%ebp,2),%xmm10
+ucomisdb (%edx,%ebp,2),%xmm10
+ucomisdw (%edx,%ebp,2),%xmm10
+ucomisdl (%edx,%ebp,2),%xmm10
+ucomisdq (%edx,%ebp,2),%xmm10
 rex ucomisd -0x3c5bb154(%rdi),%xmm0
 vucomisd %xmm1,%xmm5
 vucomisdb %xmm1,%xmm5
@@ -8218,11 +8023,11 @@ comissb %xmm2,%xmm0
 comissw %xmm2,%xmm0
 comissl %xmm2,%xmm0
 comissq %xmm2,%xmm0
-comiss %fs:(%r9,%r9,8),%xmm7
-comissb %fs:(%r9,%r9,8),%xmm7
-comissw %fs:(%r9,%r9,8),%xmm7
-comissl %fs:(%r9,%r9,8),%xmm7
-comissq %fs:(%r9,%r9,8),%xmm7
+comiss %gs:0x4390a179(,%rdx,8),%xmm15
+comissb %gs:0x4390a179(,%rdx,8),%xmm15
+comissw %gs:0x4390a179(,%rdx,8),%xmm15
+comissl %gs:0x4390a179(,%rdx,8),%xmm15
+comissq %gs:0x4390a179(,%rdx,8),%xmm15
 comiss -0x661e8b4d(%rcx),%xmm6
 comisd %xmm6,%xmm5
 comisdb %xmm6,%xmm5
@@ -8251,12 +8056,12 @@ vcomisdb %xmm4,%xmm7
 vcomisdw %xmm4,%xmm7
 vcomisdl %xmm4,%xmm7
 vcomisdq %xmm4,%xmm7
-vcomisd %fs:(%r9),%xmm10
-vcomisdb %fs:(%r9),%xmm10
-vcomisdw %fs:(%r9),%xmm10
-vcomisdl %fs:(%r9),%xmm10
-vcomisdq %fs:(%r9),%xmm10
-vcomisd (%rsp,%rdi,8),%xmm3
+ss vcomisd 0x10ce4c78(%rdx,%r13,4),%xmm9
+ss vcomisdb 0x10ce4c78(%rdx,%r13,4),%xmm9
+ss vcomisdw 0x10ce4c78(%rdx,%r13,4),%xmm9
+ss vcomisdl 0x10ce4c78(%rdx,%r13,4),%xmm9
+ss vcomisdq 0x10ce4c78(%rdx,%r13,4),%xmm9
+vcomisd (%rbx),%xmm3
 {evex} vcomiss %xmm5,%xmm1
 vcomiss 0x140(%r8),%xmm14
 ss vcomiss (%rax,%rsi,1),%xmm5
@@ -8268,35 +8073,30 @@ rex wrmsrb
 rex wrmsrw
 rex wrmsrl
 rex wrmsrq
-rex.X wrmsr
 wrmsr
 rex rdtsc
 rex rdtscb
 rex rdtscw
 rex rdtscl
 rex rdtscq
-rex.RB rdtsc
 rdtsc
 rdmsr
 rdmsrb
 rdmsrw
 rdmsrl
 rdmsrq
-rex.RXB rdmsr
 rex rdmsr
 rdpmc
 rdpmcb
 rdpmcw
 rdpmcl
 rdpmcq
-rex.RX rdpmc
 rex rdpmc
 rex.W sysenter
 rex.W sysenterb
 rex.W sysenterw
 rex.W sysenterl
 rex.W sysenterq
-rex.RB sysenter
 rex sysenter
 rex sysexitl
 rex sysexitlb
@@ -8307,7 +8107,6 @@ rex sysexitb
 rex sysexitw
 rex sysexitq
 rex sysexit
-rex.R sysexitl
 sysexitl
 sysexitq
 sysexitqb
@@ -8317,13 +8116,11 @@ sysexitqq
 sysexitb
 sysexitw
 sysexit
-rex.WB sysexitq
 getsec
 getsecb
 getsecw
 getsecl
 getsecq
-rex.X getsec
 rex getsec
 cmovo %bx,%bp
 cmovob %bx,%bp
@@ -8400,16 +8197,16 @@ cmovw %sp,%bx
 cmovl %sp,%bx
 cmovq %sp,%bx
 cmov %sp,%bx
-es cmovb (%rdx,%rax,1),%r8w
-es cmovbb (%rdx,%rax,1),%r8w
-es cmovbw (%rdx,%rax,1),%r8w
-es cmovbl (%rdx,%rax,1),%r8w
-es cmovbq (%rdx,%rax,1),%r8w
-es cmovw (%rdx,%rax,1),%r8w
-es cmovl (%rdx,%rax,1),%r8w
-es cmovq (%rdx,%rax,1),%r8w
-es cmov (%rdx,%rax,1),%r8w
-cmovb 0xa88784b(%rdi,%riz,8),%bp
+cmovb %gs:-0x1850453e(%r8,%rdi,8),%r8w
+cmovbb %gs:-0x1850453e(%r8,%rdi,8),%r8w
+cmovbw %gs:-0x1850453e(%r8,%rdi,8),%r8w
+cmovbl %gs:-0x1850453e(%r8,%rdi,8),%r8w
+cmovbq %gs:-0x1850453e(%r8,%rdi,8),%r8w
+cmovw %gs:-0x1850453e(%r8,%rdi,8),%r8w
+cmovl %gs:-0x1850453e(%r8,%rdi,8),%r8w
+cmovq %gs:-0x1850453e(%r8,%rdi,8),%r8w
+cmov %gs:-0x1850453e(%r8,%rdi,8),%r8w
+cmovb (%edi,%ebp,1),%bp
 cmovb %ebp,%esi
 cmovbb %ebp,%esi
 cmovbw %ebp,%esi
@@ -8419,15 +8216,15 @@ cmovw %ebp,%esi
 cmovl %ebp,%esi
 cmovq %ebp,%esi
 cmov %ebp,%esi
-cs cmovb -0x7b(%r14),%r13d
-cs cmovbb -0x7b(%r14),%r13d
-cs cmovbw -0x7b(%r14),%r13d
-cs cmovbl -0x7b(%r14),%r13d
-cs cmovbq -0x7b(%r14),%r13d
-cs cmovw -0x7b(%r14),%r13d
-cs cmovl -0x7b(%r14),%r13d
-cs cmovq -0x7b(%r14),%r13d
-cs cmov -0x7b(%r14),%r13d
+ss rex.RXB cmovb 0x391e6155(%rip),%r9d
+ss rex.RXB cmovbb 0x391e6155(%rip),%r9d
+ss rex.RXB cmovbw 0x391e6155(%rip),%r9d
+ss rex.RXB cmovbl 0x391e6155(%rip),%r9d
+ss rex.RXB cmovbq 0x391e6155(%rip),%r9d
+ss rex.RXB cmovw 0x391e6155(%rip),%r9d
+ss rex.RXB cmovl 0x391e6155(%rip),%r9d
+ss rex.RXB cmovq 0x391e6155(%rip),%r9d
+ss rex.RXB cmov 0x391e6155(%rip),%r9d
 cmovb -0x50(%rbx),%ecx
 cmovb %rsi,%rbp
 cmovbb %rsi,%rbp
@@ -8453,11 +8250,11 @@ cmovaeb %sp,%bx
 cmovaew %sp,%bx
 cmovael %sp,%bx
 cmovaeq %sp,%bx
-es rex.RX cmovae (%rcx),%r13w
-es rex.RX cmovaeb (%rcx),%r13w
-es rex.RX cmovaew (%rcx),%r13w
-es rex.RX cmovael (%rcx),%r13w
-es rex.RX cmovaeq (%rcx),%r13w
+cmovae (%ecx),%r13w
+cmovaeb (%ecx),%r13w
+cmovaew (%ecx),%r13w
+cmovael (%ecx),%r13w
+cmovaeq (%ecx),%r13w
 cmovae (%rax,%rdx,2),%bp
 cmovae %esp,%eax
 cmovaeb %esp,%eax
@@ -8519,12 +8316,12 @@ cmovneb %ax,%bx
 cmovnew %ax,%bx
 cmovnel %ax,%bx
 cmovneq %ax,%bx
-rex.RX cmovne %gs:(%rbx),%r14w
-rex.RX cmovneb %gs:(%rbx),%r14w
-rex.RX cmovnew %gs:(%rbx),%r14w
-rex.RX cmovnel %gs:(%rbx),%r14w
-rex.RX cmovneq %gs:(%rbx),%r14w
-cmovne 0xd(%rax),%bx
+cmovne 0x6dc7667c(%r14d),%r11w
+cmovneb 0x6dc7667c(%r14d),%r11w
+cmovnew 0x6dc7667c(%r14d),%r11w
+cmovnel 0x6dc7667c(%r14d),%r11w
+cmovneq 0x6dc7667c(%r14d),%r11w
+cmovne (%rsi),%ax
 cmovne %esi,%ecx
 cmovneb %esi,%ecx
 cmovnew %esi,%ecx
@@ -8563,11 +8360,11 @@ cmovbeb %eax,%edi
 cmovbew %eax,%edi
 cmovbel %eax,%edi
 cmovbeq %eax,%edi
-rex.RX cmovbe %gs:0x5d5c1a5c(%rdx),%r9d
-rex.RX cmovbeb %gs:0x5d5c1a5c(%rdx),%r9d
-rex.RX cmovbew %gs:0x5d5c1a5c(%rdx),%r9d
-rex.RX cmovbel %gs:0x5d5c1a5c(%rdx),%r9d
-rex.RX cmovbeq %gs:0x5d5c1a5c(%rdx),%r9d
+cmovbe 0x5d5c1a5c(%edx),%r9d
+cmovbeb 0x5d5c1a5c(%edx),%r9d
+cmovbew 0x5d5c1a5c(%edx),%r9d
+cmovbel 0x5d5c1a5c(%edx),%r9d
+cmovbeq 0x5d5c1a5c(%edx),%r9d
 cmovbe (%rdx,%rsi,8),%esp
 cmovbe %rcx,%rdi
 cmovbeb %rcx,%rdi
@@ -8596,11 +8393,11 @@ cmovab %esi,%edi
 cmovaw %esi,%edi
 cmoval %esi,%edi
 cmovaq %esi,%edi
-es cmova 0x70f5f76c(%rip),%r10d
-es cmovab 0x70f5f76c(%rip),%r10d
-es cmovaw 0x70f5f76c(%rip),%r10d
-es cmoval 0x70f5f76c(%rip),%r10d
-es cmovaq 0x70f5f76c(%rip),%r10d
+cmova %fs:(%r14),%r15d
+cmovab %fs:(%r14),%r15d
+cmovaw %fs:(%r14),%r15d
+cmoval %fs:(%r14),%r15d
+cmovaq %fs:(%r14),%r15d
 cmova -0xb(%rsi,%rsi,1),%ebp
 cmova %rcx,%rbp
 cmovab %rcx,%rbp
@@ -8618,11 +8415,11 @@ cmovsb %cx,%di
 cmovsw %cx,%di
 cmovsl %cx,%di
 cmovsq %cx,%di
-ds rex.RX cmovs (%rbx),%r15w
-ds rex.RX cmovsb (%rbx),%r15w
-ds rex.RX cmovsw (%rbx),%r15w
-ds rex.RX cmovsl (%rbx),%r15w
-ds rex.RX cmovsq (%rbx),%r15w
+ss cmovs -0x31(%r9,%r14,8),%r14w
+ss cmovsb -0x31(%r9,%r14,8),%r14w
+ss cmovsw -0x31(%r9,%r14,8),%r14w
+ss cmovsl -0x31(%r9,%r14,8),%r14w
+ss cmovsq -0x31(%r9,%r14,8),%r14w
 cmovs -0x1956bc15(%rbx,%rcx,4),%bp
 cmovs %esi,%edx
 cmovsb %esi,%edx
@@ -8662,11 +8459,11 @@ cmovnsb %esp,%esp
 cmovnsw %esp,%esp
 cmovnsl %esp,%esp
 cmovnsq %esp,%esp
-cs rex.XB cmovns -0x2a(%r10),%ebp
-cs rex.XB cmovnsb -0x2a(%r10),%ebp
-cs rex.XB cmovnsw -0x2a(%r10),%ebp
-cs rex.XB cmovnsl -0x2a(%r10),%ebp
-cs rex.XB cmovnsq -0x2a(%r10),%ebp
+es rex.RXB cmovns 0x5(%r11),%r13d
+es rex.RXB cmovnsb 0x5(%r11),%r13d
+es rex.RXB cmovnsw 0x5(%r11),%r13d
+es rex.RXB cmovnsl 0x5(%r11),%r13d
+es rex.RXB cmovnsq 0x5(%r11),%r13d
 cmovns (%rdi),%ebp
 cmovns %rbp,%rbx
 cmovnsb %rbp,%rbx
@@ -8684,22 +8481,22 @@ cmovpb %bp,%cx
 cmovpw %bp,%cx
 cmovpl %bp,%cx
 cmovpq %bp,%cx
-cmovp %fs:(%rbx),%r15w
-cmovpb %fs:(%rbx),%r15w
-cmovpw %fs:(%rbx),%r15w
-cmovpl %fs:(%rbx),%r15w
-cmovpq %fs:(%rbx),%r15w
+cmovp %fs:-0x3c(%r12d,%eiz,8),%bp
+cmovpb %fs:-0x3c(%r12d,%eiz,8),%bp
+cmovpw %fs:-0x3c(%r12d,%eiz,8),%bp
+cmovpl %fs:-0x3c(%r12d,%eiz,8),%bp
+cmovpq %fs:-0x3c(%r12d,%eiz,8),%bp
 rex cmovp -0x24b58458(%rip),%di
 cmovp %edx,%esi
 cmovpb %edx,%esi
 cmovpw %edx,%esi
 cmovpl %edx,%esi
 cmovpq %edx,%esi
-ds cmovp -0x7368d388(%r11,%r15,8),%edx
-ds cmovpb -0x7368d388(%r11,%r15,8),%edx
-ds cmovpw -0x7368d388(%r11,%r15,8),%edx
-ds cmovpl -0x7368d388(%r11,%r15,8),%edx
-ds cmovpq -0x7368d388(%r11,%r15,8),%edx
+cmovp -0x7368d388(%r11d,%r15d,8),%r10d
+cmovpb -0x7368d388(%r11d,%r15d,8),%r10d
+cmovpw -0x7368d388(%r11d,%r15d,8),%r10d
+cmovpl -0x7368d388(%r11d,%r15d,8),%r10d
+cmovpq -0x7368d388(%r11d,%r15d,8),%r10d
 cmovp 0x5cb1da24(%rdx),%edi
 cmovp %rdx,%rbp
 cmovpb %rdx,%rbp
@@ -8818,11 +8615,11 @@ cmovgeb %eax,%ebp
 cmovgew %eax,%ebp
 cmovgel %eax,%ebp
 cmovgeq %eax,%ebp
-cmovge %fs:(%r15),%r12d
-cmovgeb %fs:(%r15),%r12d
-cmovgew %fs:(%r15),%r12d
-cmovgel %fs:(%r15),%r12d
-cmovgeq %fs:(%r15),%r12d
+es cmovge (%r10),%edx
+es cmovgeb (%r10),%edx
+es cmovgew (%r10),%edx
+es cmovgel (%r10),%edx
+es cmovgeq (%r10),%edx
 cmovge -0x32(%rbx,%rcx,1),%ecx
 cmovge %rsp,%rbx
 cmovgeb %rsp,%rbx
@@ -8840,22 +8637,22 @@ cmovleb %di,%di
 cmovlew %di,%di
 cmovlel %di,%di
 cmovleq %di,%di
-cmovle %fs:0xd(%r12d,%r12d,2),%r11w
-cmovleb %fs:0xd(%r12d,%r12d,2),%r11w
-cmovlew %fs:0xd(%r12d,%r12d,2),%r11w
-cmovlel %fs:0xd(%r12d,%r12d,2),%r11w
-cmovleq %fs:0xd(%r12d,%r12d,2),%r11w
+cmovle 0xd(%esp,%r12d,2),%r11w
+cmovleb 0xd(%esp,%r12d,2),%r11w
+cmovlew 0xd(%esp,%r12d,2),%r11w
+cmovlel 0xd(%esp,%r12d,2),%r11w
+cmovleq 0xd(%esp,%r12d,2),%r11w
 cmovle (%rax),%ax
 cmovle %esp,%edi
 cmovleb %esp,%edi
 cmovlew %esp,%edi
 cmovlel %esp,%edi
 cmovleq %esp,%edi
-cs cmovle -0x5b8c02b0(%rsi,%r12,2),%r12d
-cs cmovleb -0x5b8c02b0(%rsi,%r12,2),%r12d
-cs cmovlew -0x5b8c02b0(%rsi,%r12,2),%r12d
-cs cmovlel -0x5b8c02b0(%rsi,%r12,2),%r12d
-cs cmovleq -0x5b8c02b0(%rsi,%r12,2),%r12d
+cmovle %fs:(%r14d),%r15d
+cmovleb %fs:(%r14d),%r15d
+cmovlew %fs:(%r14d),%r15d
+cmovlel %fs:(%r14d),%r15d
+cmovleq %fs:(%r14d),%r15d
 cmovle -0x4a(%rdx),%ebp
 cmovle %rdi,%rax
 cmovleb %rdi,%rax
@@ -8873,22 +8670,22 @@ cmovgb %sp,%si
 cmovgw %sp,%si
 cmovgl %sp,%si
 cmovgq %sp,%si
-ds cmovg 0x48642216(,%rcx,1),%r12w
-ds cmovgb 0x48642216(,%rcx,1),%r12w
-ds cmovgw 0x48642216(,%rcx,1),%r12w
-ds cmovgl 0x48642216(,%rcx,1),%r12w
-ds cmovgq 0x48642216(,%rcx,1),%r12w
+cmovg %fs:(%r10,%r11,8),%sp
+cmovgb %fs:(%r10,%r11,8),%sp
+cmovgw %fs:(%r10,%r11,8),%sp
+cmovgl %fs:(%r10,%r11,8),%sp
+cmovgq %fs:(%r10,%r11,8),%sp
 cmovg -0x65(%rcx),%bp
 cmovg %edx,%eax
 cmovgb %edx,%eax
 cmovgw %edx,%eax
 cmovgl %edx,%eax
 cmovgq %edx,%eax
-ss cmovg 0x672cd370(%r9),%r14d
-ss cmovgb 0x672cd370(%r9),%r14d
-ss cmovgw 0x672cd370(%r9),%r14d
-ss cmovgl 0x672cd370(%r9),%r14d
-ss cmovgq 0x672cd370(%r9),%r14d
+cmovg %gs:0x2(%rsp,%r13,8),%r12d
+cmovgb %gs:0x2(%rsp,%r13,8),%r12d
+cmovgw %gs:0x2(%rsp,%r13,8),%r12d
+cmovgl %gs:0x2(%rsp,%r13,8),%r12d
+cmovgq %gs:0x2(%rsp,%r13,8),%r12d
 cmovg (%rdi),%esp
 cmovg %rsi,%rax
 cmovgb %rsi,%rax
@@ -8919,7 +8716,6 @@ kandb %k1,%k0,%k5
 kandw %k1,%k0,%k5
 kandl %k1,%k0,%k5
 kand %k1,%k0,%k5
-kandq %k1,%k4,%k6
 kandb %k7,%k1,%k7
 kandbb %k7,%k1,%k7
 kandbw %k7,%k1,%k7
@@ -8952,7 +8748,6 @@ kandnb %k1,%k7,%k2
 kandnw %k1,%k7,%k2
 kandnl %k1,%k7,%k2
 kandn %k1,%k7,%k2
-kandnq %k3,%k6,%k4
 kandnb %k5,%k0,%k0
 kandnbb %k5,%k0,%k0
 kandnbw %k5,%k0,%k0
@@ -8967,7 +8762,6 @@ kandndb %k1,%k6,%k0
 kandndw %k1,%k6,%k0
 kandndl %k1,%k6,%k0
 kandndq %k1,%k6,%k0
-kandnd %k0,%k5,%k2
 knotw %k5,%k0
 knotwb %k5,%k0
 knotww %k5,%k0
@@ -9027,13 +8821,11 @@ korw %k3,%k3,%k0
 korl %k3,%k3,%k0
 korq %k3,%k3,%k0
 kor %k3,%k3,%k0
-korb %k1,%k1,%k6
 kord %k6,%k3,%k4
 kordb %k6,%k3,%k4
 kordw %k6,%k3,%k4
 kordl %k6,%k3,%k4
 kordq %k6,%k3,%k4
-kord %k5,%k5,%k2
 kxnorw %k2,%k7,%k1
 kxnorwb %k2,%k7,%k1
 kxnorww %k2,%k7,%k1
@@ -9084,7 +8876,6 @@ kxorb %k2,%k1,%k7
 kxorw %k2,%k1,%k7
 kxorl %k2,%k1,%k7
 kxor %k2,%k1,%k7
-kxorq %k2,%k0,%k6
 kxorb %k0,%k5,%k2
 kxorbb %k0,%k5,%k2
 kxorbw %k0,%k5,%k2
@@ -9094,7 +8885,6 @@ kxorw %k0,%k5,%k2
 kxorl %k0,%k5,%k2
 kxorq %k0,%k5,%k2
 kxor %k0,%k5,%k2
-kxorb %k6,%k2,%k4
 kxord %k3,%k5,%k5
 kxordb %k3,%k5,%k5
 kxordw %k3,%k5,%k5
@@ -9137,7 +8927,6 @@ kunpckwdb %k4,%k2,%k2
 kunpckwdw %k4,%k2,%k2
 kunpckwdl %k4,%k2,%k2
 kunpckwdq %k4,%k2,%k2
-kunpckwd %k0,%k7,%k1
 kunpckdq %k0,%k3,%k4
 kunpckdqb %k0,%k3,%k4
 kunpckdqw %k0,%k3,%k4
@@ -9147,7 +8936,6 @@ kunpckdb %k0,%k3,%k4
 kunpckdw %k0,%k3,%k4
 kunpckdl %k0,%k3,%k4
 kunpckd %k0,%k3,%k4
-kunpckdq %k6,%k0,%k4
 kunpckbw %k4,%k4,%k5
 kunpckbwb %k4,%k4,%k5
 kunpckbww %k4,%k4,%k5
@@ -9157,7 +8945,6 @@ kunpckbb %k4,%k4,%k5
 kunpckbl %k4,%k4,%k5
 kunpckbq %k4,%k4,%k5
 kunpckb %k4,%k4,%k5
-kunpckbw %k3,%k6,%k6
 movmskps %xmm3,%ebx
 movmskpsb %xmm3,%ebx
 movmskpsw %xmm3,%ebx
@@ -9170,7 +8957,7 @@ movmskpsb %xmm5,%rsp
 movmskpsw %xmm5,%rsp
 movmskpsl %xmm5,%rsp
 movmskpsq %xmm5,%rsp
-rex.WX movmskps %xmm3,%rbp
+movmskps %xmm7,%r8
 vmovmskps %xmm4,%edx
 vmovmskpsb %xmm4,%edx
 vmovmskpsw %xmm4,%edx
@@ -9192,14 +8979,14 @@ movmskpdb %xmm0,%ebx
 movmskpdw %xmm0,%ebx
 movmskpdl %xmm0,%ebx
 movmskpdq %xmm0,%ebx
-rex.XB movmskpd %xmm12,%esi
+movmskpd %xmm12,%esi
 rex movmskpd %xmm3,%esi
 movmskpd %xmm5,%rdx
 movmskpdb %xmm5,%rdx
 movmskpdw %xmm5,%rdx
 movmskpdl %xmm5,%rdx
 movmskpdq %xmm5,%rdx
-rex.WRXB movmskpd %xmm10,%r14
+movmskpd %xmm10,%r14
 vmovmskpd %xmm7,%eax
 vmovmskpdb %xmm7,%eax
 vmovmskpdw %xmm7,%eax
@@ -9213,9 +9000,9 @@ vmovmskpdl %xmm1,%rcx
 vmovmskpdq %xmm1,%rcx
 vmovmskpd %xmm5,%r14
 vmovmskpd %ymm0,%edx
-vmovmskpd %ymm7,%r11d
+vmovmskpd %ymm2,%r15d
 vmovmskpd %ymm2,%rcx
-vmovmskpd %ymm2,%rbp
+vmovmskpd %ymm10,%r14
 rex sqrtps %xmm3,%xmm6
 rex sqrtpsb %xmm3,%xmm6
 rex sqrtpsw %xmm3,%xmm6
@@ -9266,15 +9053,15 @@ vsqrtpdb %xmm3,%xmm3
 vsqrtpdw %xmm3,%xmm3
 vsqrtpdl %xmm3,%xmm3
 vsqrtpdq %xmm3,%xmm3
-vsqrtpd (%r9),%xmm4
-vsqrtpdb (%r9),%xmm4
-vsqrtpdw (%r9),%xmm4
-vsqrtpdl (%r9),%xmm4
-vsqrtpdq (%r9),%xmm4
-es vsqrtpd -0x46(%rdi),%xmm7
+vsqrtpd %fs:-0x4c(%r8),%xmm14
+vsqrtpdb %fs:-0x4c(%r8),%xmm14
+vsqrtpdw %fs:-0x4c(%r8),%xmm14
+vsqrtpdl %fs:-0x4c(%r8),%xmm14
+vsqrtpdq %fs:-0x4c(%r8),%xmm14
+vsqrtpd (%rbx,%riz,4),%xmm0
 vsqrtpd %ymm5,%ymm0
-ds vsqrtpd 0x0(%r13),%ymm9
-vsqrtpd (%rdi),%ymm0
+ss vsqrtpd (%r8),%ymm6
+vsqrtpd 0x34(%rdx),%ymm2
 vsqrtpd %xmm2,%xmm0{%k4}
 es vsqrtpd 0x60(%rdi),%xmm9{%k1}{z}
 {evex} vsqrtpd 0x632eaea5(%rdi),%xmm5
@@ -9300,11 +9087,11 @@ vsqrtssb %xmm7,%xmm4,%xmm5
 vsqrtssw %xmm7,%xmm4,%xmm5
 vsqrtssl %xmm7,%xmm4,%xmm5
 vsqrtssq %xmm7,%xmm4,%xmm5
-vsqrtss %gs:-0x73(%rsp,%r9,4),%xmm6,%xmm11
-vsqrtssb %gs:-0x73(%rsp,%r9,4),%xmm6,%xmm11
-vsqrtssw %gs:-0x73(%rsp,%r9,4),%xmm6,%xmm11
-vsqrtssl %gs:-0x73(%rsp,%r9,4),%xmm6,%xmm11
-vsqrtssq %gs:-0x73(%rsp,%r9,4),%xmm6,%xmm11
+vsqrtss %fs:0x29(%rsi,%r11,1),%xmm12,%xmm8
+vsqrtssb %fs:0x29(%rsi,%r11,1),%xmm12,%xmm8
+vsqrtssw %fs:0x29(%rsi,%r11,1),%xmm12,%xmm8
+vsqrtssl %fs:0x29(%rsi,%r11,1),%xmm12,%xmm8
+vsqrtssq %fs:0x29(%rsi,%r11,1),%xmm12,%xmm8
 vsqrtss 0x2dbee70e(%rax),%xmm5,%xmm1
 vsqrtss %xmm0,%xmm4,%xmm4{%k5}
 vsqrtss %fs:(%r9,%r14,2),%xmm7,%xmm19
@@ -9325,11 +9112,11 @@ vsqrtsdb %xmm3,%xmm4,%xmm2
 vsqrtsdw %xmm3,%xmm4,%xmm2
 vsqrtsdl %xmm3,%xmm4,%xmm2
 vsqrtsdq %xmm3,%xmm4,%xmm2
-vsqrtsd %gs:-0x542b6b8c(,%r10,1),%xmm12,%xmm3
-vsqrtsdb %gs:-0x542b6b8c(,%r10,1),%xmm12,%xmm3
-vsqrtsdw %gs:-0x542b6b8c(,%r10,1),%xmm12,%xmm3
-vsqrtsdl %gs:-0x542b6b8c(,%r10,1),%xmm12,%xmm3
-vsqrtsdq %gs:-0x542b6b8c(,%r10,1),%xmm12,%xmm3
+cs vsqrtsd -0x7b3bf2c7(%rdx),%xmm14,%xmm0
+cs vsqrtsdb -0x7b3bf2c7(%rdx),%xmm14,%xmm0
+cs vsqrtsdw -0x7b3bf2c7(%rdx),%xmm14,%xmm0
+cs vsqrtsdl -0x7b3bf2c7(%rdx),%xmm14,%xmm0
+cs vsqrtsdq -0x7b3bf2c7(%rdx),%xmm14,%xmm0
 vsqrtsd (%rdx),%xmm6,%xmm1
 {evex} vsqrtsd %xmm3,%xmm5,%xmm7
 vsqrtsd 0x6df348a9(,%r12,1),%xmm15,%xmm19{%k7}
@@ -9339,25 +9126,25 @@ rsqrtpsb %xmm5,%xmm1
 rsqrtpsw %xmm5,%xmm1
 rsqrtpsl %xmm5,%xmm1
 rsqrtpsq %xmm5,%xmm1
-rex.RX rsqrtps (%esi),%xmm15
-rex.RX rsqrtpsb (%esi),%xmm15
-rex.RX rsqrtpsw (%esi),%xmm15
-rex.RX rsqrtpsl (%esi),%xmm15
-rex.RX rsqrtpsq (%esi),%xmm15
-rsqrtps 0x33(%rsi,%rdx,4),%xmm0
+ss rsqrtps 0x3b(%r10,%riz,4),%xmm11
+ss rsqrtpsb 0x3b(%r10,%riz,4),%xmm11
+ss rsqrtpsw 0x3b(%r10,%riz,4),%xmm11
+ss rsqrtpsl 0x3b(%r10,%riz,4),%xmm11
+ss rsqrtpsq 0x3b(%r10,%riz,4),%xmm11
+rex rsqrtps (%rdx),%xmm4
 vrsqrtps %xmm4,%xmm4
 vrsqrtpsb %xmm4,%xmm4
 vrsqrtpsw %xmm4,%xmm4
 vrsqrtpsl %xmm4,%xmm4
 vrsqrtpsq %xmm4,%xmm4
-es vrsqrtps -0x4d94e997(%r8),%xmm14
-es vrsqrtpsb -0x4d94e997(%r8),%xmm14
-es vrsqrtpsw -0x4d94e997(%r8),%xmm14
-es vrsqrtpsl -0x4d94e997(%r8),%xmm14
-es vrsqrtpsq -0x4d94e997(%r8),%xmm14
+cs vrsqrtps -0x11(%r9),%xmm7
+cs vrsqrtpsb -0x11(%r9),%xmm7
+cs vrsqrtpsw -0x11(%r9),%xmm7
+cs vrsqrtpsl -0x11(%r9),%xmm7
+cs vrsqrtpsq -0x11(%r9),%xmm7
 vrsqrtps (%rdx,%rbp,1),%xmm1
 vrsqrtps %ymm5,%ymm5
-ss vrsqrtps (%r14),%ymm5
+ss vrsqrtps (%r15),%ymm14
 vrsqrtps -0x28(%rip),%ymm7
 rex.W rsqrtss %xmm1,%xmm2
 rex.W rsqrtssb %xmm1,%xmm2
@@ -9375,12 +9162,12 @@ vrsqrtssb %xmm4,%xmm3,%xmm7
 vrsqrtssw %xmm4,%xmm3,%xmm7
 vrsqrtssl %xmm4,%xmm3,%xmm7
 vrsqrtssq %xmm4,%xmm3,%xmm7
-vrsqrtss %gs:0x4e(%r15),%xmm0,%xmm14
-vrsqrtssb %gs:0x4e(%r15),%xmm0,%xmm14
-vrsqrtssw %gs:0x4e(%r15),%xmm0,%xmm14
-vrsqrtssl %gs:0x4e(%r15),%xmm0,%xmm14
-vrsqrtssq %gs:0x4e(%r15),%xmm0,%xmm14
-vrsqrtss (%rdx),%xmm7,%xmm1
+vrsqrtss (%r15),%xmm8,%xmm6
+vrsqrtssb (%r15),%xmm8,%xmm6
+vrsqrtssw (%r15),%xmm8,%xmm6
+vrsqrtssl (%r15),%xmm8,%xmm6
+vrsqrtssq (%r15),%xmm8,%xmm6
+cs vrsqrtss -0x16(%rsi),%xmm4,%xmm0
 rcpps %xmm4,%xmm5
 rcppsb %xmm4,%xmm5
 rcppsw %xmm4,%xmm5
@@ -9404,7 +9191,7 @@ es vrcppsl (%r14),%xmm11
 es vrcppsq (%r14),%xmm11
 vrcpps 0x3e(%rdx),%xmm2
 vrcpps %ymm4,%ymm5
-cs vrcpps (%rsi,%rbx,4),%ymm10
+ds vrcpps 0xb(%rdi,%r14,1),%ymm13
 vrcpps -0x71e5f789(%rbp),%ymm7
 rcpss %xmm0,%xmm1
 rcpssb %xmm0,%xmm1
@@ -9433,12 +9220,12 @@ rex andpsb %xmm4,%xmm2
 rex andpsw %xmm4,%xmm2
 rex andpsl %xmm4,%xmm2
 rex andpsq %xmm4,%xmm2
-andps (%r15,%r9,1),%xmm0
-andpsb (%r15,%r9,1),%xmm0
-andpsw (%r15,%r9,1),%xmm0
-andpsl (%r15,%r9,1),%xmm0
-andpsq (%r15,%r9,1),%xmm0
-es andps -0x67ef67d9(%rsi,%rcx,4),%xmm5
+rex.WRX andps -0x55(%rax),%xmm12
+rex.WRX andpsb -0x55(%rax),%xmm12
+rex.WRX andpsw -0x55(%rax),%xmm12
+rex.WRX andpsl -0x55(%rax),%xmm12
+rex.WRX andpsq -0x55(%rax),%xmm12
+andps -0x67ef67d9(%esi,%ecx,4),%xmm5
 vandps %xmm2,%xmm3,%xmm1
 vandpsb %xmm2,%xmm3,%xmm1
 vandpsw %xmm2,%xmm3,%xmm1
@@ -9451,8 +9238,8 @@ vandpsl (%r10),%xmm3,%xmm11
 vandpsq (%r10),%xmm3,%xmm11
 vandps %fs:-0x5a(%rdi),%xmm6,%xmm4
 vandps %ymm7,%ymm1,%ymm6
-cs vandps (%rcx),%ymm12,%ymm11
-vandps (%rsp,%rbp,2),%ymm0,%ymm6
+vandps 0x58(%rip),%ymm13,%ymm5
+vandps %gs:0x7b(%rbx),%ymm7,%ymm2
 {evex} vandps %xmm1,%xmm7,%xmm1
 vandps -0x72847c17(%r9){1to4},%xmm12,%xmm14{%k7}
 ds {evex} vandps 0x40(%rdi,%rdx,1),%xmm3,%xmm7
@@ -9472,17 +9259,17 @@ rex.XB andpdb (%r14),%xmm2
 rex.XB andpdw (%r14),%xmm2
 rex.XB andpdl (%r14),%xmm2
 rex.XB andpdq (%r14),%xmm2
-rex andpd %gs:-0x30(%rdx),%xmm1
+rex andpd -0x30(%edx),%xmm1
 vandpd %xmm1,%xmm7,%xmm7
 vandpdb %xmm1,%xmm7,%xmm7
 vandpdw %xmm1,%xmm7,%xmm7
 vandpdl %xmm1,%xmm7,%xmm7
 vandpdq %xmm1,%xmm7,%xmm7
-ds vandpd -0x72(%r8),%xmm1,%xmm10
-ds vandpdb -0x72(%r8),%xmm1,%xmm10
-ds vandpdw -0x72(%r8),%xmm1,%xmm10
-ds vandpdl -0x72(%r8),%xmm1,%xmm10
-ds vandpdq -0x72(%r8),%xmm1,%xmm10
+vandpd %fs:(%r8,%rbp,2),%xmm10,%xmm13
+vandpdb %fs:(%r8,%rbp,2),%xmm10,%xmm13
+vandpdw %fs:(%r8,%rbp,2),%xmm10,%xmm13
+vandpdl %fs:(%r8,%rbp,2),%xmm10,%xmm13
+vandpdq %fs:(%r8,%rbp,2),%xmm10,%xmm13
 vandpd (%rdi),%xmm4,%xmm6
 vandpd %ymm5,%ymm0,%ymm5
 vandpd %gs:-0x19449ddf(%r12),%ymm3,%ymm2
@@ -9553,7 +9340,7 @@ vandnpdl %fs:0x1b4dd65f(%rdx),%xmm8,%xmm6
 vandnpdq %fs:0x1b4dd65f(%rdx),%xmm8,%xmm6
 vandnpd (%rsi,%rdi,4),%xmm0,%xmm7
 vandnpd %ymm5,%ymm3,%ymm7
-ss vandnpd 0x42(%r15,%rbx,2),%ymm11,%ymm9
+ss vandnpd (%rsp,%rcx,4),%ymm11,%ymm8
 vandnpd (%rbx),%ymm7,%ymm2
 vandnpd %xmm2,%xmm7,%xmm0{%k6}
 vandnpd -0x50c6ae90(%r14){1to2},%xmm25,%xmm28
@@ -9648,12 +9435,12 @@ vxorpsb %xmm3,%xmm4,%xmm1
 vxorpsw %xmm3,%xmm4,%xmm1
 vxorpsl %xmm3,%xmm4,%xmm1
 vxorpsq %xmm3,%xmm4,%xmm1
-vxorps 0x7ab58ae(%rsi,%rdi,1),%xmm15,%xmm11
-vxorpsb 0x7ab58ae(%rsi,%rdi,1),%xmm15,%xmm11
-vxorpsw 0x7ab58ae(%rsi,%rdi,1),%xmm15,%xmm11
-vxorpsl 0x7ab58ae(%rsi,%rdi,1),%xmm15,%xmm11
-vxorpsq 0x7ab58ae(%rsi,%rdi,1),%xmm15,%xmm11
-ss vxorps (%rax),%xmm4,%xmm3
+ds vxorps (%rax),%xmm15,%xmm10
+ds vxorpsb (%rax),%xmm15,%xmm10
+ds vxorpsw (%rax),%xmm15,%xmm10
+ds vxorpsl (%rax),%xmm15,%xmm10
+ds vxorpsq (%rax),%xmm15,%xmm10
+vxorps -0x38384dab(%rsi),%xmm6,%xmm7
 vxorps %ymm5,%ymm5,%ymm1
 es vxorps 0x3d6dd59b(,%r8,8),%ymm8,%ymm6
 vxorps 0x5(%rbp,%rbp,4),%ymm7,%ymm5
@@ -9682,12 +9469,12 @@ vxorpdb %xmm4,%xmm3,%xmm2
 vxorpdw %xmm4,%xmm3,%xmm2
 vxorpdl %xmm4,%xmm3,%xmm2
 vxorpdq %xmm4,%xmm3,%xmm2
-vxorpd (%rdx,%r15,8),%xmm0,%xmm6
-vxorpdb (%rdx,%r15,8),%xmm0,%xmm6
-vxorpdw (%rdx,%r15,8),%xmm0,%xmm6
-vxorpdl (%rdx,%r15,8),%xmm0,%xmm6
-vxorpdq (%rdx,%r15,8),%xmm0,%xmm6
-vxorpd %fs:0x3a5fb99e(%rbx),%xmm7,%xmm1
+es vxorpd (%r14),%xmm15,%xmm5
+es vxorpdb (%r14),%xmm15,%xmm5
+es vxorpdw (%r14),%xmm15,%xmm5
+es vxorpdl (%r14),%xmm15,%xmm5
+es vxorpdq (%r14),%xmm15,%xmm5
+vxorpd (%rdx,%rdi,8),%xmm7,%xmm2
 vxorpd %ymm6,%ymm3,%ymm4
 es vxorpd -0x7c(%rip),%ymm8,%ymm13
 vxorpd -0x58(%rbx,%rcx,2),%ymm7,%ymm3
@@ -9716,12 +9503,12 @@ vaddpsb %xmm2,%xmm0,%xmm4
 vaddpsw %xmm2,%xmm0,%xmm4
 vaddpsl %xmm2,%xmm0,%xmm4
 vaddpsq %xmm2,%xmm0,%xmm4
-cs vaddps (%rcx),%xmm13,%xmm10
-cs vaddpsb (%rcx),%xmm13,%xmm10
-cs vaddpsw (%rcx),%xmm13,%xmm10
-cs vaddpsl (%rcx),%xmm13,%xmm10
-cs vaddpsq (%rcx),%xmm13,%xmm10
-vaddps 0x25(%rbp),%xmm0,%xmm3
+vaddps %gs:0x3ec0b601(%r9,%riz,4),%xmm15,%xmm10
+vaddpsb %gs:0x3ec0b601(%r9,%riz,4),%xmm15,%xmm10
+vaddpsw %gs:0x3ec0b601(%r9,%riz,4),%xmm15,%xmm10
+vaddpsl %gs:0x3ec0b601(%r9,%riz,4),%xmm15,%xmm10
+vaddpsq %gs:0x3ec0b601(%r9,%riz,4),%xmm15,%xmm10
+vaddps (%rdx),%xmm7,%xmm6
 vaddps %ymm4,%ymm1,%ymm6
 vaddps %fs:(%rcx,%r9,2),%ymm6,%ymm13
 vaddps -0x24a8c429(%rsi,%riz,1),%ymm7,%ymm3
@@ -9743,11 +9530,11 @@ addpdb %xmm3,%xmm6
 addpdw %xmm3,%xmm6
 addpdl %xmm3,%xmm6
 addpdq %xmm3,%xmm6
-cs rex.RX addpd (%rdi),%xmm12
-cs rex.RX addpdb (%rdi),%xmm12
-cs rex.RX addpdw (%rdi),%xmm12
-cs rex.RX addpdl (%rdi),%xmm12
-cs rex.RX addpdq (%rdi),%xmm12
+addpd %gs:(%rdi,%rdx,2),%xmm14
+addpdb %gs:(%rdi,%rdx,2),%xmm14
+addpdw %gs:(%rdi,%rdx,2),%xmm14
+addpdl %gs:(%rdi,%rdx,2),%xmm14
+addpdq %gs:(%rdi,%rdx,2),%xmm14
 addpd -0x5d66d0ec(%rsi,%rax,4),%xmm0
 vaddpd %xmm7,%xmm1,%xmm4
 vaddpdb %xmm7,%xmm1,%xmm4
@@ -9761,7 +9548,7 @@ ss vaddpdl -0x14(%r14,%r8,8),%xmm14,%xmm7
 ss vaddpdq -0x14(%r14,%r8,8),%xmm14,%xmm7
 vaddpd (%rbx,%rdi,8),%xmm5,%xmm5
 vaddpd %ymm3,%ymm7,%ymm0
-es vaddpd (%r8),%ymm11,%ymm8
+cs vaddpd 0x70(%rcx),%ymm7,%ymm4
 vaddpd -0x65503a05(%rdi),%ymm2,%ymm2
 vaddpd %xmm4,%xmm4,%xmm2{%k3}
 vaddpd %fs:0xe8(%rdx){1to2},%xmm4,%xmm24{%k2}{z}
@@ -9802,22 +9589,22 @@ addsdb %xmm7,%xmm0
 addsdw %xmm7,%xmm0
 addsdl %xmm7,%xmm0
 addsdq %xmm7,%xmm0
-addsd (%esi),%xmm11
-addsdb (%esi),%xmm11
-addsdw (%esi),%xmm11
-addsdl (%esi),%xmm11
-addsdq (%esi),%xmm11
+rex.XB addsd %fs:(%r10),%xmm1
+rex.XB addsdb %fs:(%r10),%xmm1
+rex.XB addsdw %fs:(%r10),%xmm1
+rex.XB addsdl %fs:(%r10),%xmm1
+rex.XB addsdq %fs:(%r10),%xmm1
 addsd (%rbx,%rbp,2),%xmm0
 vaddsd %xmm2,%xmm5,%xmm0
 vaddsdb %xmm2,%xmm5,%xmm0
 vaddsdw %xmm2,%xmm5,%xmm0
 vaddsdl %xmm2,%xmm5,%xmm0
 vaddsdq %xmm2,%xmm5,%xmm0
-ss vaddsd -0x2beb0414(%rbp),%xmm2,%xmm8
-ss vaddsdb -0x2beb0414(%rbp),%xmm2,%xmm8
-ss vaddsdw -0x2beb0414(%rbp),%xmm2,%xmm8
-ss vaddsdl -0x2beb0414(%rbp),%xmm2,%xmm8
-ss vaddsdq -0x2beb0414(%rbp),%xmm2,%xmm8
+vaddsd %gs:0x62(%r13),%xmm12,%xmm9
+vaddsdb %gs:0x62(%r13),%xmm12,%xmm9
+vaddsdw %gs:0x62(%r13),%xmm12,%xmm9
+vaddsdl %gs:0x62(%r13),%xmm12,%xmm9
+vaddsdq %gs:0x62(%r13),%xmm12,%xmm9
 vaddsd (%rdi,%rcx,2),%xmm7,%xmm3
 vaddsd %xmm1,%xmm6,%xmm1{%k4}{z}
 cs vaddsd (%rcx),%xmm20,%xmm20
@@ -9832,20 +9619,20 @@ mulpsb -0x73(%rbx,%r10,4),%xmm15
 mulpsw -0x73(%rbx,%r10,4),%xmm15
 mulpsl -0x73(%rbx,%r10,4),%xmm15
 mulpsq -0x73(%rbx,%r10,4),%xmm15
-ds mulps 0x54231dbb(%rdi),%xmm3
+cs mulps 0x4497c219(%rcx),%xmm0
 vmulps %xmm0,%xmm2,%xmm0
 vmulpsb %xmm0,%xmm2,%xmm0
 vmulpsw %xmm0,%xmm2,%xmm0
 vmulpsl %xmm0,%xmm2,%xmm0
 vmulpsq %xmm0,%xmm2,%xmm0
-vmulps -0x64932f52(,%rdi,8),%xmm11,%xmm15
-vmulpsb -0x64932f52(,%rdi,8),%xmm11,%xmm15
-vmulpsw -0x64932f52(,%rdi,8),%xmm11,%xmm15
-vmulpsl -0x64932f52(,%rdi,8),%xmm11,%xmm15
-vmulpsq -0x64932f52(,%rdi,8),%xmm11,%xmm15
-es vmulps -0x80(%rsp,%rax,1),%xmm1,%xmm1
+ss vmulps 0x5e0140c0(%r8,%rcx,1),%xmm3,%xmm14
+ss vmulpsb 0x5e0140c0(%r8,%rcx,1),%xmm3,%xmm14
+ss vmulpsw 0x5e0140c0(%r8,%rcx,1),%xmm3,%xmm14
+ss vmulpsl 0x5e0140c0(%r8,%rcx,1),%xmm3,%xmm14
+ss vmulpsq 0x5e0140c0(%r8,%rcx,1),%xmm3,%xmm14
+vmulps (%rdx),%xmm1,%xmm5
 vmulps %ymm2,%ymm4,%ymm3
-ss vmulps 0x3a517a01(%rax,%r13,1),%ymm13,%ymm12
+es vmulps 0x48fc8668(%rdx),%ymm0,%ymm8
 vmulps (%rax,%rbx,4),%ymm3,%ymm5
 {evex} vmulps %xmm6,%xmm1,%xmm5
 es vmulps -0x15c(%r8){1to4},%xmm25,%xmm12
@@ -9879,7 +9666,7 @@ ss vmulpdl (%rax),%xmm4,%xmm10
 ss vmulpdq (%rax),%xmm4,%xmm10
 vmulpd -0x702b129d(%rcx),%xmm1,%xmm6
 vmulpd %ymm7,%ymm1,%ymm6
-ss vmulpd 0x42(%r11),%ymm5,%ymm2
+ss vmulpd (%rdx,%rax,2),%ymm15,%ymm14
 vmulpd 0x46(%rsp,%rcx,8),%ymm5,%ymm0
 {evex} vmulpd %xmm0,%xmm5,%xmm0
 vmulpd 0x7d0b4f14(%rip){1to2},%xmm7,%xmm8
@@ -9906,12 +9693,12 @@ vmulssb %xmm1,%xmm6,%xmm0
 vmulssw %xmm1,%xmm6,%xmm0
 vmulssl %xmm1,%xmm6,%xmm0
 vmulssq %xmm1,%xmm6,%xmm0
-cs vmulss -0x7c(%r13),%xmm3,%xmm9
-cs vmulssb -0x7c(%r13),%xmm3,%xmm9
-cs vmulssw -0x7c(%r13),%xmm3,%xmm9
-cs vmulssl -0x7c(%r13),%xmm3,%xmm9
-cs vmulssq -0x7c(%r13),%xmm3,%xmm9
-vmulss -0x3e(%rcx,%riz,1),%xmm7,%xmm0
+vmulss 0x62293c05(%r14),%xmm1,%xmm3
+vmulssb 0x62293c05(%r14),%xmm1,%xmm3
+vmulssw 0x62293c05(%r14),%xmm1,%xmm3
+vmulssl 0x62293c05(%r14),%xmm1,%xmm3
+vmulssq 0x62293c05(%r14),%xmm1,%xmm3
+vmulss %fs:0x45(%rdi,%rbx,8),%xmm6,%xmm1
 vmulss %xmm1,%xmm7,%xmm3
 vmulss 0x28(%r12,%rax,1),%xmm23,%xmm12{%k7}{z}
 es {evex} vmulss 0x4c8129eb(%rcx),%xmm6,%xmm4
@@ -9960,15 +9747,15 @@ vcvtps2pdb %xmm5,%xmm2
 vcvtps2pdw %xmm5,%xmm2
 vcvtps2pdl %xmm5,%xmm2
 vcvtps2pdq %xmm5,%xmm2
-ss vcvtps2pd -0x6c13e709(%rdi,%rdi,8),%xmm9
-ss vcvtps2pdb -0x6c13e709(%rdi,%rdi,8),%xmm9
-ss vcvtps2pdw -0x6c13e709(%rdi,%rdi,8),%xmm9
-ss vcvtps2pdl -0x6c13e709(%rdi,%rdi,8),%xmm9
-ss vcvtps2pdq -0x6c13e709(%rdi,%rdi,8),%xmm9
+ds vcvtps2pd (%r11),%xmm7
+ds vcvtps2pdb (%r11),%xmm7
+ds vcvtps2pdw (%r11),%xmm7
+ds vcvtps2pdl (%r11),%xmm7
+ds vcvtps2pdq (%r11),%xmm7
 vcvtps2pd 0x1db4bfdb(,%rdi,8),%xmm7
 vcvtps2pd %xmm2,%ymm6
-ds vcvtps2pd 0xbe53a32(%rip),%ymm4
-vcvtps2pd -0x11(%rcx),%ymm7
+vcvtps2pd (%rcx),%ymm15
+vcvtps2pd %gs:0x7356b234(%rcx),%ymm3
 {evex} vcvtps2pd %xmm7,%xmm7
 vcvtps2pd (%r10,%riz,1){1to2},%xmm5
 vcvtps2pd %fs:-0x1dc(%rdx){1to2},%xmm6{%k5}{z}
@@ -9983,23 +9770,23 @@ cvtpd2psb %xmm1,%xmm7
 cvtpd2psw %xmm1,%xmm7
 cvtpd2psl %xmm1,%xmm7
 cvtpd2psq %xmm1,%xmm7
-rex.RX cvtpd2ps (%edx),%xmm13
-rex.RX cvtpd2psb (%edx),%xmm13
-rex.RX cvtpd2psw (%edx),%xmm13
-rex.RX cvtpd2psl (%edx),%xmm13
-rex.RX cvtpd2psq (%edx),%xmm13
+cvtpd2ps 0x732cc24d(%r8d),%xmm9
+cvtpd2psb 0x732cc24d(%r8d),%xmm9
+cvtpd2psw 0x732cc24d(%r8d),%xmm9
+cvtpd2psl 0x732cc24d(%r8d),%xmm9
+cvtpd2psq 0x732cc24d(%r8d),%xmm9
 ss rex cvtpd2ps 0xf836b2f(%rbx,%rdi,1),%xmm4
 vcvtpd2ps %xmm6,%xmm4
 vcvtpd2psb %xmm6,%xmm4
 vcvtpd2psw %xmm6,%xmm4
 vcvtpd2psl %xmm6,%xmm4
 vcvtpd2psq %xmm6,%xmm4
-es vcvtpd2psx (%rcx),%xmm13
-es vcvtpd2psxb (%rcx),%xmm13
-es vcvtpd2psxw (%rcx),%xmm13
-es vcvtpd2psxl (%rcx),%xmm13
-es vcvtpd2psxq (%rcx),%xmm13
-vcvtpd2psx -0x1e(%rdx,%rdi,1),%xmm5
+ds vcvtpd2psx -0x33(%r15,%r9,2),%xmm8
+ds vcvtpd2psxb -0x33(%r15,%r9,2),%xmm8
+ds vcvtpd2psxw -0x33(%r15,%r9,2),%xmm8
+ds vcvtpd2psxl -0x33(%r15,%r9,2),%xmm8
+ds vcvtpd2psxq -0x33(%r15,%r9,2),%xmm8
+vcvtpd2psx 0x55(%rsi),%xmm7
 vcvtpd2ps %ymm1,%xmm4
 cs vcvtpd2psy (%r15,%r10,8),%xmm6
 cs vcvtpd2psyb (%r15,%r10,8),%xmm6
@@ -10234,7 +10021,7 @@ ds vcvttps2dl (%r8,%r12,2),%xmm3
 ds vcvttps2d (%r8,%r12,2),%xmm3
 vcvttps2dq (%rax),%xmm7
 vcvttps2dq %ymm4,%ymm0
-vcvttps2dq %gs:(%r11),%ymm2
+ds vcvttps2dq (%r15),%ymm2
 vcvttps2dq (%rax,%rbp,8),%ymm0
 {evex} vcvttps2dq %xmm5,%xmm2
 vcvttps2dq 0xf0(%rdi,%rax,8),%xmm25{%k5}
@@ -10261,12 +10048,12 @@ vsubpsb %xmm6,%xmm1,%xmm2
 vsubpsw %xmm6,%xmm1,%xmm2
 vsubpsl %xmm6,%xmm1,%xmm2
 vsubpsq %xmm6,%xmm1,%xmm2
-vsubps 0x16(%r14),%xmm13,%xmm11
-vsubpsb 0x16(%r14),%xmm13,%xmm11
-vsubpsw 0x16(%r14),%xmm13,%xmm11
-vsubpsl 0x16(%r14),%xmm13,%xmm11
-vsubpsq 0x16(%r14),%xmm13,%xmm11
-vsubps %fs:-0x28(%rcx),%xmm7,%xmm5
+vsubps %gs:(%r11,%r13,2),%xmm1,%xmm4
+vsubpsb %gs:(%r11,%r13,2),%xmm1,%xmm4
+vsubpsw %gs:(%r11,%r13,2),%xmm1,%xmm4
+vsubpsl %gs:(%r11,%r13,2),%xmm1,%xmm4
+vsubpsq %gs:(%r11,%r13,2),%xmm1,%xmm4
+vsubps (%rdi),%xmm5,%xmm5
 vsubps %ymm0,%ymm3,%ymm7
 es vsubps 0x6cff03b4(%rip),%ymm14,%ymm12
 vsubps (%rdi,%rbx,8),%ymm7,%ymm2
@@ -10284,12 +10071,12 @@ subpdb %xmm4,%xmm2
 subpdw %xmm4,%xmm2
 subpdl %xmm4,%xmm2
 subpdq %xmm4,%xmm2
-ds rex.XB subpd (%r9),%xmm7
-ds rex.XB subpdb (%r9),%xmm7
-ds rex.XB subpdw (%r9),%xmm7
-ds rex.XB subpdl (%r9),%xmm7
-ds rex.XB subpdq (%r9),%xmm7
-subpd 0x50(%rcx),%xmm5
+rex.RX subpd %fs:(%rsi),%xmm11
+rex.RX subpdb %fs:(%rsi),%xmm11
+rex.RX subpdw %fs:(%rsi),%xmm11
+rex.RX subpdl %fs:(%rsi),%xmm11
+rex.RX subpdq %fs:(%rsi),%xmm11
+subpd (%rax,%rdx,8),%xmm7
 vsubpd %xmm1,%xmm7,%xmm5
 vsubpdb %xmm1,%xmm7,%xmm5
 vsubpdw %xmm1,%xmm7,%xmm5
@@ -10376,25 +10163,25 @@ minpsb %xmm5,%xmm1
 minpsw %xmm5,%xmm1
 minpsl %xmm5,%xmm1
 minpsq %xmm5,%xmm1
-ds minps 0x4aedca6c(%r12,%r8,4),%xmm11
-ds minpsb 0x4aedca6c(%r12,%r8,4),%xmm11
-ds minpsw 0x4aedca6c(%r12,%r8,4),%xmm11
-ds minpsl 0x4aedca6c(%r12,%r8,4),%xmm11
-ds minpsq 0x4aedca6c(%r12,%r8,4),%xmm11
+minps 0x4aedca6c(%esp,%r8d,4),%xmm11
+minpsb 0x4aedca6c(%esp,%r8d,4),%xmm11
+minpsw 0x4aedca6c(%esp,%r8d,4),%xmm11
+minpsl 0x4aedca6c(%esp,%r8d,4),%xmm11
+minpsq 0x4aedca6c(%esp,%r8d,4),%xmm11
 cs rex minps 0x7b(%rdi),%xmm1
 vminps %xmm6,%xmm7,%xmm7
 vminpsb %xmm6,%xmm7,%xmm7
 vminpsw %xmm6,%xmm7,%xmm7
 vminpsl %xmm6,%xmm7,%xmm7
 vminpsq %xmm6,%xmm7,%xmm7
-ss vminps -0xa(%rip),%xmm15,%xmm3
-ss vminpsb -0xa(%rip),%xmm15,%xmm3
-ss vminpsw -0xa(%rip),%xmm15,%xmm3
-ss vminpsl -0xa(%rip),%xmm15,%xmm3
-ss vminpsq -0xa(%rip),%xmm15,%xmm3
+vminps %fs:(%r14,%r14,2),%xmm12,%xmm2
+vminpsb %fs:(%r14,%r14,2),%xmm12,%xmm2
+vminpsw %fs:(%r14,%r14,2),%xmm12,%xmm2
+vminpsl %fs:(%r14,%r14,2),%xmm12,%xmm2
+vminpsq %fs:(%r14,%r14,2),%xmm12,%xmm2
 vminps 0x508292ea(%rcx,%rdx,4),%xmm3,%xmm0
 vminps %ymm4,%ymm3,%ymm4
-cs vminps (%r15),%ymm15,%ymm3
+ds vminps (%rax),%ymm4,%ymm9
 vminps 0x7c(%rax),%ymm5,%ymm6
 vminps %xmm6,%xmm3,%xmm7{%k7}{z}
 ds vminps 0x334faa8f(%r10),%xmm18,%xmm10
@@ -10448,23 +10235,23 @@ minssb %xmm4,%xmm0
 minssw %xmm4,%xmm0
 minssl %xmm4,%xmm0
 minssq %xmm4,%xmm0
-ds rex.XB minss -0x2bd12816(%rip),%xmm3
-ds rex.XB minssb -0x2bd12816(%rip),%xmm3
-ds rex.XB minssw -0x2bd12816(%rip),%xmm3
-ds rex.XB minssl -0x2bd12816(%rip),%xmm3
-ds rex.XB minssq -0x2bd12816(%rip),%xmm3
+es rex.XB minss (%r9),%xmm6
+es rex.XB minssb (%r9),%xmm6
+es rex.XB minssw (%r9),%xmm6
+es rex.XB minssl (%r9),%xmm6
+es rex.XB minssq (%r9),%xmm6
 rex minss 0x51(%edi),%xmm7
 vminss %xmm4,%xmm3,%xmm7
 vminssb %xmm4,%xmm3,%xmm7
 vminssw %xmm4,%xmm3,%xmm7
 vminssl %xmm4,%xmm3,%xmm7
 vminssq %xmm4,%xmm3,%xmm7
-vminss 0x7bdec58b(%rax,%r11,2),%xmm15,%xmm13
-vminssb 0x7bdec58b(%rax,%r11,2),%xmm15,%xmm13
-vminssw 0x7bdec58b(%rax,%r11,2),%xmm15,%xmm13
-vminssl 0x7bdec58b(%rax,%r11,2),%xmm15,%xmm13
-vminssq 0x7bdec58b(%rax,%r11,2),%xmm15,%xmm13
-vminss %fs:(%rsi,%rcx,8),%xmm2,%xmm3
+es vminss (%rcx,%r10,4),%xmm13,%xmm0
+es vminssb (%rcx,%r10,4),%xmm13,%xmm0
+es vminssw (%rcx,%r10,4),%xmm13,%xmm0
+es vminssl (%rcx,%r10,4),%xmm13,%xmm0
+es vminssq (%rcx,%r10,4),%xmm13,%xmm0
+vminss -0x34(%rax),%xmm3,%xmm1
 vminss {sae},%xmm4,%xmm5,%xmm6
 vminssb {sae},%xmm4,%xmm5,%xmm6
 vminssw {sae},%xmm4,%xmm5,%xmm6
@@ -10488,12 +10275,12 @@ vminsdb %xmm7,%xmm4,%xmm5
 vminsdw %xmm7,%xmm4,%xmm5
 vminsdl %xmm7,%xmm4,%xmm5
 vminsdq %xmm7,%xmm4,%xmm5
-vminsd -0x2d(%rsi,%r9,2),%xmm2,%xmm15
-vminsdb -0x2d(%rsi,%r9,2),%xmm2,%xmm15
-vminsdw -0x2d(%rsi,%r9,2),%xmm2,%xmm15
-vminsdl -0x2d(%rsi,%r9,2),%xmm2,%xmm15
-vminsdq -0x2d(%rsi,%r9,2),%xmm2,%xmm15
-ds vminsd -0x4941d22c(%rdi),%xmm2,%xmm0
+ss vminsd -0x38(%rsp,%rdi,8),%xmm12,%xmm3
+ss vminsdb -0x38(%rsp,%rdi,8),%xmm12,%xmm3
+ss vminsdw -0x38(%rsp,%rdi,8),%xmm12,%xmm3
+ss vminsdl -0x38(%rsp,%rdi,8),%xmm12,%xmm3
+ss vminsdq -0x38(%rsp,%rdi,8),%xmm12,%xmm3
+vminsd -0xa681352(%rsi),%xmm2,%xmm6
 vminsd {sae},%xmm7,%xmm2,%xmm7{%k1}{z}
 vminsdb {sae},%xmm7,%xmm2,%xmm7{%k1}{z}
 vminsdw {sae},%xmm7,%xmm2,%xmm7{%k1}{z}
@@ -10517,11 +10304,11 @@ vdivpsb %xmm7,%xmm1,%xmm7
 vdivpsw %xmm7,%xmm1,%xmm7
 vdivpsl %xmm7,%xmm1,%xmm7
 vdivpsq %xmm7,%xmm1,%xmm7
-vdivps (%rcx),%xmm1,%xmm10
-vdivpsb (%rcx),%xmm1,%xmm10
-vdivpsw (%rcx),%xmm1,%xmm10
-vdivpsl (%rcx),%xmm1,%xmm10
-vdivpsq (%rcx),%xmm1,%xmm10
+cs vdivps (%rsi),%xmm12,%xmm9
+cs vdivpsb (%rsi),%xmm12,%xmm9
+cs vdivpsw (%rsi),%xmm12,%xmm9
+cs vdivpsl (%rsi),%xmm12,%xmm9
+cs vdivpsq (%rsi),%xmm12,%xmm9
 vdivps (%rsi,%rax,2),%xmm1,%xmm0
 vdivps %ymm5,%ymm3,%ymm6
 vdivps %gs:(%r12,%rbx,8),%ymm7,%ymm6
@@ -10589,11 +10376,11 @@ vdivssb %xmm7,%xmm1,%xmm0
 vdivssw %xmm7,%xmm1,%xmm0
 vdivssl %xmm7,%xmm1,%xmm0
 vdivssq %xmm7,%xmm1,%xmm0
-vdivss (%rdi),%xmm13,%xmm3
-vdivssb (%rdi),%xmm13,%xmm3
-vdivssw (%rdi),%xmm13,%xmm3
-vdivssl (%rdi),%xmm13,%xmm3
-vdivssq (%rdi),%xmm13,%xmm3
+vdivss (%r15),%xmm11,%xmm3
+vdivssb (%r15),%xmm11,%xmm3
+vdivssw (%r15),%xmm11,%xmm3
+vdivssl (%r15),%xmm11,%xmm3
+vdivssq (%r15),%xmm11,%xmm3
 vdivss %gs:-0x3a(%rsi,%rbp,1),%xmm3,%xmm1
 {evex} vdivss %xmm1,%xmm1,%xmm5
 es vdivss -0x1a0(%rsi),%xmm18,%xmm20{%k2}{z}
@@ -10603,11 +10390,11 @@ divsdb %xmm5,%xmm6
 divsdw %xmm5,%xmm6
 divsdl %xmm5,%xmm6
 divsdq %xmm5,%xmm6
-cs rex.RX divsd (%rdx),%xmm15
-cs rex.RX divsdb (%rdx),%xmm15
-cs rex.RX divsdw (%rdx),%xmm15
-cs rex.RX divsdl (%rdx),%xmm15
-cs rex.RX divsdq (%rdx),%xmm15
+es rex.X divsd (%rdx),%xmm3
+es rex.X divsdb (%rdx),%xmm3
+es rex.X divsdw (%rdx),%xmm3
+es rex.X divsdl (%rdx),%xmm3
+es rex.X divsdq (%rdx),%xmm3
 divsd 0xf(%rbp,%rax,1),%xmm5
 vdivsd %xmm6,%xmm6,%xmm1
 vdivsdb %xmm6,%xmm6,%xmm1
@@ -10677,15 +10464,15 @@ vmaxpdb %xmm4,%xmm5,%xmm7
 vmaxpdw %xmm4,%xmm5,%xmm7
 vmaxpdl %xmm4,%xmm5,%xmm7
 vmaxpdq %xmm4,%xmm5,%xmm7
-vmaxpd (%rdx),%xmm2,%xmm8
-vmaxpdb (%rdx),%xmm2,%xmm8
-vmaxpdw (%rdx),%xmm2,%xmm8
-vmaxpdl (%rdx),%xmm2,%xmm8
-vmaxpdq (%rdx),%xmm2,%xmm8
+es vmaxpd 0x69c7ae00(,%rcx,1),%xmm2,%xmm6
+es vmaxpdb 0x69c7ae00(,%rcx,1),%xmm2,%xmm6
+es vmaxpdw 0x69c7ae00(,%rcx,1),%xmm2,%xmm6
+es vmaxpdl 0x69c7ae00(,%rcx,1),%xmm2,%xmm6
+es vmaxpdq 0x69c7ae00(,%rcx,1),%xmm2,%xmm6
 vmaxpd 0x1a988743(%rsi),%xmm7,%xmm1
 vmaxpd %ymm2,%ymm7,%ymm3
-ds vmaxpd (%rsi),%ymm14,%ymm2
-vmaxpd 0x137c530c(%rcx,%rdx,8),%ymm1,%ymm4
+vmaxpd (%rsi),%ymm9,%ymm10
+ss vmaxpd -0x20230f2a(%rcx),%ymm0,%ymm2
 {evex} vmaxpd %xmm0,%xmm5,%xmm1
 vmaxpd %gs:-0x6650cdda(,%rsi,8){1to2},%xmm12,%xmm19
 vmaxpd (%rsi),%xmm2,%xmm4{%k1}
@@ -10704,12 +10491,12 @@ maxssb %xmm6,%xmm5
 maxssw %xmm6,%xmm5
 maxssl %xmm6,%xmm5
 maxssq %xmm6,%xmm5
-cs rex.XB maxss (%r9),%xmm1
-cs rex.XB maxssb (%r9),%xmm1
-cs rex.XB maxssw (%r9),%xmm1
-cs rex.XB maxssl (%r9),%xmm1
-cs rex.XB maxssq (%r9),%xmm1
-maxss (%rcx,%rax,1),%xmm1
+maxss -0x78(%r8d),%xmm6
+maxssb -0x78(%r8d),%xmm6
+maxssw -0x78(%r8d),%xmm6
+maxssl -0x78(%r8d),%xmm6
+maxssq -0x78(%r8d),%xmm6
+maxss (%rsi),%xmm7
 vmaxss %xmm1,%xmm4,%xmm1
 vmaxssb %xmm1,%xmm4,%xmm1
 vmaxssw %xmm1,%xmm4,%xmm1
@@ -10773,7 +10560,7 @@ rex.RXB punpcklbq %gs:(%r15,%r9,8),%mm0
 rex.RXB punpcklb %gs:(%r15,%r9,8),%mm0
 punpcklbw %fs:-0x7b(%ebx,%edi,1),%mm2
 punpcklbw %xmm0,%xmm1
-punpcklbw 0x15(%r12d,%r12d,4),%xmm10
+rex.RXB punpcklbw -0x60(%r9d),%xmm14
 punpcklbw (%rax),%xmm7
 vpunpcklbw %xmm2,%xmm0,%xmm5
 vpunpcklbwb %xmm2,%xmm0,%xmm5
@@ -10795,7 +10582,7 @@ vpunpcklbq %gs:-0x4b03635(%rbp),%xmm9,%xmm4
 vpunpcklb %gs:-0x4b03635(%rbp),%xmm9,%xmm4
 vpunpcklbw 0xe4eb629(%rsp,%rcx,8),%xmm5,%xmm1
 vpunpcklbw %ymm0,%ymm1,%ymm1
-cs vpunpcklbw 0x5d(%rax,%r13,1),%ymm11,%ymm12
+cs vpunpcklbw (%rdx),%ymm1,%ymm0
 vpunpcklbw (%rsp,%rbp,4),%ymm1,%ymm3
 {evex} vpunpcklbw %xmm0,%xmm6,%xmm2
 vpunpcklbw (%rcx),%xmm16,%xmm12{%k3}{z}
@@ -10825,11 +10612,11 @@ vpunpcklwdb %xmm7,%xmm7,%xmm6
 vpunpcklwdw %xmm7,%xmm7,%xmm6
 vpunpcklwdl %xmm7,%xmm7,%xmm6
 vpunpcklwdq %xmm7,%xmm7,%xmm6
-es vpunpcklwd 0x7e(%rbx,%rsi,2),%xmm1,%xmm11
-es vpunpcklwdb 0x7e(%rbx,%rsi,2),%xmm1,%xmm11
-es vpunpcklwdw 0x7e(%rbx,%rsi,2),%xmm1,%xmm11
-es vpunpcklwdl 0x7e(%rbx,%rsi,2),%xmm1,%xmm11
-es vpunpcklwdq 0x7e(%rbx,%rsi,2),%xmm1,%xmm11
+ss vpunpcklwd (%r10),%xmm11,%xmm10
+ss vpunpcklwdb (%r10),%xmm11,%xmm10
+ss vpunpcklwdw (%r10),%xmm11,%xmm10
+ss vpunpcklwdl (%r10),%xmm11,%xmm10
+ss vpunpcklwdq (%r10),%xmm11,%xmm10
 vpunpcklwd -0xa5cd316(%rcx),%xmm4,%xmm0
 vpunpcklwd %ymm0,%ymm3,%ymm5
 ds vpunpcklwd -0x72(%r9),%ymm9,%ymm1
@@ -10852,15 +10639,15 @@ punpckldb %mm1,%mm3
 punpckldw %mm1,%mm3
 punpckldl %mm1,%mm3
 punpckld %mm1,%mm3
-cs punpckldq -0x6038db0d(%r13d,%r12d,1),%mm4
-cs punpckldqb -0x6038db0d(%r13d,%r12d,1),%mm4
-cs punpckldqw -0x6038db0d(%r13d,%r12d,1),%mm4
-cs punpckldql -0x6038db0d(%r13d,%r12d,1),%mm4
-cs punpckldqq -0x6038db0d(%r13d,%r12d,1),%mm4
-cs punpckldb -0x6038db0d(%r13d,%r12d,1),%mm4
-cs punpckldw -0x6038db0d(%r13d,%r12d,1),%mm4
-cs punpckldl -0x6038db0d(%r13d,%r12d,1),%mm4
-cs punpckld -0x6038db0d(%r13d,%r12d,1),%mm4
+punpckldq %gs:-0x23(%r11),%mm0
+punpckldqb %gs:-0x23(%r11),%mm0
+punpckldqw %gs:-0x23(%r11),%mm0
+punpckldql %gs:-0x23(%r11),%mm0
+punpckldqq %gs:-0x23(%r11),%mm0
+punpckldb %gs:-0x23(%r11),%mm0
+punpckldw %gs:-0x23(%r11),%mm0
+punpckldl %gs:-0x23(%r11),%mm0
+punpckld %gs:-0x23(%r11),%mm0
 punpckldq -0x1dd2a02a(%rcx),%mm4
 punpckldq %xmm6,%xmm3
 cs punpckldq (%r15d),%xmm1
@@ -10916,7 +10703,7 @@ rex.RXB packsswq (%r10d,%r14d,8),%mm1
 rex.RXB packssw (%r10d,%r14d,8),%mm1
 packsswb (%rdx),%mm6
 packsswb %xmm0,%xmm2
-cs packsswb 0x28(%rbp),%xmm14
+rex.RXB packsswb %fs:(%r8),%xmm9
 packsswb 0x54(,%rbx,2),%xmm0
 vpacksswb %xmm0,%xmm6,%xmm0
 vpacksswbb %xmm0,%xmm6,%xmm0
@@ -10927,18 +10714,18 @@ vpackssww %xmm0,%xmm6,%xmm0
 vpacksswl %xmm0,%xmm6,%xmm0
 vpacksswq %xmm0,%xmm6,%xmm0
 vpackssw %xmm0,%xmm6,%xmm0
-ss vpacksswb 0x783d7af6(%rip),%xmm5,%xmm5
-ss vpacksswbb 0x783d7af6(%rip),%xmm5,%xmm5
-ss vpacksswbw 0x783d7af6(%rip),%xmm5,%xmm5
-ss vpacksswbl 0x783d7af6(%rip),%xmm5,%xmm5
-ss vpacksswbq 0x783d7af6(%rip),%xmm5,%xmm5
-ss vpackssww 0x783d7af6(%rip),%xmm5,%xmm5
-ss vpacksswl 0x783d7af6(%rip),%xmm5,%xmm5
-ss vpacksswq 0x783d7af6(%rip),%xmm5,%xmm5
-ss vpackssw 0x783d7af6(%rip),%xmm5,%xmm5
+ss vpacksswb 0x3(%r11),%xmm0,%xmm9
+ss vpacksswbb 0x3(%r11),%xmm0,%xmm9
+ss vpacksswbw 0x3(%r11),%xmm0,%xmm9
+ss vpacksswbl 0x3(%r11),%xmm0,%xmm9
+ss vpacksswbq 0x3(%r11),%xmm0,%xmm9
+ss vpackssww 0x3(%r11),%xmm0,%xmm9
+ss vpacksswl 0x3(%r11),%xmm0,%xmm9
+ss vpacksswq 0x3(%r11),%xmm0,%xmm9
+ss vpackssw 0x3(%r11),%xmm0,%xmm9
 vpacksswb (%rbx,%riz,8),%xmm1,%xmm5
 vpacksswb %ymm5,%ymm0,%ymm5
-es vpacksswb -0x22(%rip),%ymm11,%ymm12
+es vpacksswb (%r14,%r11,2),%ymm4,%ymm1
 vpacksswb 0x23(%rdx),%ymm3,%ymm6
 vpacksswb %xmm2,%xmm2,%xmm4{%k6}{z}
 ds {evex} vpacksswb (%r11),%xmm14,%xmm15
@@ -10958,19 +10745,19 @@ pcmpgtw %mm4,%mm3
 pcmpgtl %mm4,%mm3
 pcmpgtq %mm4,%mm3
 pcmpgt %mm4,%mm3
-pcmpgtb %fs:(%r10),%mm3
-pcmpgtbb %fs:(%r10),%mm3
-pcmpgtbw %fs:(%r10),%mm3
-pcmpgtbl %fs:(%r10),%mm3
-pcmpgtbq %fs:(%r10),%mm3
-pcmpgtw %fs:(%r10),%mm3
-pcmpgtl %fs:(%r10),%mm3
-pcmpgtq %fs:(%r10),%mm3
-pcmpgt %fs:(%r10),%mm3
-rex.W pcmpgtb 0x17(%rbp,%rbp,8),%mm4
+ss rex.XB pcmpgtb -0x4a(%r8),%mm0
+ss rex.XB pcmpgtbb -0x4a(%r8),%mm0
+ss rex.XB pcmpgtbw -0x4a(%r8),%mm0
+ss rex.XB pcmpgtbl -0x4a(%r8),%mm0
+ss rex.XB pcmpgtbq -0x4a(%r8),%mm0
+ss rex.XB pcmpgtw -0x4a(%r8),%mm0
+ss rex.XB pcmpgtl -0x4a(%r8),%mm0
+ss rex.XB pcmpgtq -0x4a(%r8),%mm0
+ss rex.XB pcmpgt -0x4a(%r8),%mm0
+pcmpgtb (%rbx),%mm5
 pcmpgtb %xmm4,%xmm0
-ss pcmpgtb 0x432fa02b(%rdi),%xmm13
-pcmpgtb (%rdi,%rdx,2),%xmm3
+pcmpgtb %fs:0x1b(%r9d,%r8d,4),%xmm14
+pcmpgtb -0x3498bb46(%rsi),%xmm7
 vpcmpgtb %xmm1,%xmm6,%xmm2
 vpcmpgtbb %xmm1,%xmm6,%xmm2
 vpcmpgtbw %xmm1,%xmm6,%xmm2
@@ -10980,16 +10767,16 @@ vpcmpgtw %xmm1,%xmm6,%xmm2
 vpcmpgtl %xmm1,%xmm6,%xmm2
 vpcmpgtq %xmm1,%xmm6,%xmm2
 vpcmpgt %xmm1,%xmm6,%xmm2
-ds vpcmpgtb (%r12,%r14,2),%xmm1,%xmm6
-ds vpcmpgtbb (%r12,%r14,2),%xmm1,%xmm6
-ds vpcmpgtbw (%r12,%r14,2),%xmm1,%xmm6
-ds vpcmpgtbl (%r12,%r14,2),%xmm1,%xmm6
-ds vpcmpgtbq (%r12,%r14,2),%xmm1,%xmm6
-ds vpcmpgtw (%r12,%r14,2),%xmm1,%xmm6
-ds vpcmpgtl (%r12,%r14,2),%xmm1,%xmm6
-ds vpcmpgtq (%r12,%r14,2),%xmm1,%xmm6
-ds vpcmpgt (%r12,%r14,2),%xmm1,%xmm6
-vpcmpgtb (%rsi),%xmm7,%xmm1
+vpcmpgtb (%rdi),%xmm13,%xmm15
+vpcmpgtbb (%rdi),%xmm13,%xmm15
+vpcmpgtbw (%rdi),%xmm13,%xmm15
+vpcmpgtbl (%rdi),%xmm13,%xmm15
+vpcmpgtbq (%rdi),%xmm13,%xmm15
+vpcmpgtw (%rdi),%xmm13,%xmm15
+vpcmpgtl (%rdi),%xmm13,%xmm15
+vpcmpgtq (%rdi),%xmm13,%xmm15
+vpcmpgt (%rdi),%xmm13,%xmm15
+ss vpcmpgtb 0x7f(%rcx,%riz,8),%xmm7,%xmm1
 vpcmpgtb %ymm2,%ymm0,%ymm6
 es vpcmpgtb (%rax,%r10,4),%ymm11,%ymm12
 vpcmpgtb (%rbx),%ymm0,%ymm3
@@ -11033,19 +10820,19 @@ vpcmpgtb %xmm0,%xmm4,%xmm0
 vpcmpgtl %xmm0,%xmm4,%xmm0
 vpcmpgtq %xmm0,%xmm4,%xmm0
 vpcmpgt %xmm0,%xmm4,%xmm0
-vpcmpgtw %fs:0x38(%r12,%r14,4),%xmm2,%xmm0
-vpcmpgtwb %fs:0x38(%r12,%r14,4),%xmm2,%xmm0
-vpcmpgtww %fs:0x38(%r12,%r14,4),%xmm2,%xmm0
-vpcmpgtwl %fs:0x38(%r12,%r14,4),%xmm2,%xmm0
-vpcmpgtwq %fs:0x38(%r12,%r14,4),%xmm2,%xmm0
-vpcmpgtb %fs:0x38(%r12,%r14,4),%xmm2,%xmm0
-vpcmpgtl %fs:0x38(%r12,%r14,4),%xmm2,%xmm0
-vpcmpgtq %fs:0x38(%r12,%r14,4),%xmm2,%xmm0
-vpcmpgt %fs:0x38(%r12,%r14,4),%xmm2,%xmm0
-vpcmpgtw (%rsi),%xmm2,%xmm7
+es vpcmpgtw (%rdi),%xmm13,%xmm5
+es vpcmpgtwb (%rdi),%xmm13,%xmm5
+es vpcmpgtww (%rdi),%xmm13,%xmm5
+es vpcmpgtwl (%rdi),%xmm13,%xmm5
+es vpcmpgtwq (%rdi),%xmm13,%xmm5
+es vpcmpgtb (%rdi),%xmm13,%xmm5
+es vpcmpgtl (%rdi),%xmm13,%xmm5
+es vpcmpgtq (%rdi),%xmm13,%xmm5
+es vpcmpgt (%rdi),%xmm13,%xmm5
+vpcmpgtw 0x29(%rdi,%rsi,2),%xmm3,%xmm0
 vpcmpgtw %ymm3,%ymm5,%ymm6
 vpcmpgtw (%r14),%ymm5,%ymm9
-vpcmpgtw (%rax,%rbp,1),%ymm3,%ymm1
+vpcmpgtw %gs:(%rsp,%rbx,1),%ymm3,%ymm7
 vpcmpgtw %xmm6,%xmm5,%k0
 vpcmpgtw (%rcx,%r9,4),%xmm7,%k5{%k7}
 vpcmpgtw -0x4e(%rip),%xmm4,%k4
@@ -11081,7 +10868,7 @@ vpcmpgtdl %gs:(%rcx),%xmm10,%xmm13
 vpcmpgtdq %gs:(%rcx),%xmm10,%xmm13
 vpcmpgtd 0x6037ea90(%rsi),%xmm0,%xmm7
 vpcmpgtd %ymm6,%ymm3,%ymm5
-ss vpcmpgtd -0x59(%r13),%ymm13,%ymm15
+ss vpcmpgtd 0x39(%r15),%ymm1,%ymm5
 vpcmpgtd (%rsi),%ymm1,%ymm1
 vpcmpgtd %xmm5,%xmm3,%k7
 cs vpcmpgtd 0xd0(%rsi),%xmm21,%k4
@@ -11154,15 +10941,15 @@ punpckhbb %mm1,%mm6
 punpckhbl %mm1,%mm6
 punpckhbq %mm1,%mm6
 punpckhb %mm1,%mm6
-rex.RX punpckhbw 0x2bffc3f1(%eip),%mm1
-rex.RX punpckhbwb 0x2bffc3f1(%eip),%mm1
-rex.RX punpckhbww 0x2bffc3f1(%eip),%mm1
-rex.RX punpckhbwl 0x2bffc3f1(%eip),%mm1
-rex.RX punpckhbwq 0x2bffc3f1(%eip),%mm1
-rex.RX punpckhbb 0x2bffc3f1(%eip),%mm1
-rex.RX punpckhbl 0x2bffc3f1(%eip),%mm1
-rex.RX punpckhbq 0x2bffc3f1(%eip),%mm1
-rex.RX punpckhb 0x2bffc3f1(%eip),%mm1
+ds punpckhbw (%r11,%r8,2),%mm5
+ds punpckhbwb (%r11,%r8,2),%mm5
+ds punpckhbww (%r11,%r8,2),%mm5
+ds punpckhbwl (%r11,%r8,2),%mm5
+ds punpckhbwq (%r11,%r8,2),%mm5
+ds punpckhbb (%r11,%r8,2),%mm5
+ds punpckhbl (%r11,%r8,2),%mm5
+ds punpckhbq (%r11,%r8,2),%mm5
+ds punpckhb (%r11,%r8,2),%mm5
 punpckhbw (%rdx),%mm6
 punpckhbw %xmm3,%xmm4
 ds rex.XB punpckhbw 0x71(%r15),%xmm1
@@ -11176,18 +10963,18 @@ vpunpckhbb %xmm5,%xmm5,%xmm0
 vpunpckhbl %xmm5,%xmm5,%xmm0
 vpunpckhbq %xmm5,%xmm5,%xmm0
 vpunpckhb %xmm5,%xmm5,%xmm0
-vpunpckhbw -0x6ab2abc9(%r12,%r12,1),%xmm10,%xmm3
-vpunpckhbwb -0x6ab2abc9(%r12,%r12,1),%xmm10,%xmm3
-vpunpckhbww -0x6ab2abc9(%r12,%r12,1),%xmm10,%xmm3
-vpunpckhbwl -0x6ab2abc9(%r12,%r12,1),%xmm10,%xmm3
-vpunpckhbwq -0x6ab2abc9(%r12,%r12,1),%xmm10,%xmm3
-vpunpckhbb -0x6ab2abc9(%r12,%r12,1),%xmm10,%xmm3
-vpunpckhbl -0x6ab2abc9(%r12,%r12,1),%xmm10,%xmm3
-vpunpckhbq -0x6ab2abc9(%r12,%r12,1),%xmm10,%xmm3
-vpunpckhb -0x6ab2abc9(%r12,%r12,1),%xmm10,%xmm3
-es vpunpckhbw 0x46(%rbp),%xmm3,%xmm5
+vpunpckhbw %fs:-0x2f77dffa(%rbx),%xmm4,%xmm12
+vpunpckhbwb %fs:-0x2f77dffa(%rbx),%xmm4,%xmm12
+vpunpckhbww %fs:-0x2f77dffa(%rbx),%xmm4,%xmm12
+vpunpckhbwl %fs:-0x2f77dffa(%rbx),%xmm4,%xmm12
+vpunpckhbwq %fs:-0x2f77dffa(%rbx),%xmm4,%xmm12
+vpunpckhbb %fs:-0x2f77dffa(%rbx),%xmm4,%xmm12
+vpunpckhbl %fs:-0x2f77dffa(%rbx),%xmm4,%xmm12
+vpunpckhbq %fs:-0x2f77dffa(%rbx),%xmm4,%xmm12
+vpunpckhb %fs:-0x2f77dffa(%rbx),%xmm4,%xmm12
+vpunpckhbw (%rdx),%xmm0,%xmm4
 vpunpckhbw %ymm6,%ymm7,%ymm5
-ds vpunpckhbw 0x30(%r15,%rbp,2),%ymm11,%ymm6
+cs vpunpckhbw (%rsp,%r12,1),%ymm10,%ymm1
 vpunpckhbw 0x2843428d(%rdx,%rdi,2),%ymm5,%ymm7
 vpunpckhbw %xmm5,%xmm0,%xmm2{%k4}
 cs vpunpckhbw -0xa0(%rbx),%xmm24,%xmm23
@@ -11210,8 +10997,8 @@ es rex.RB punpckhwdl -0x34(%r14),%mm2
 es rex.RB punpckhwdq -0x34(%r14),%mm2
 punpckhwd 0x5f(%rbp),%mm0
 punpckhwd %xmm2,%xmm5
-ss punpckhwd -0x30f75ff2(%rbp,%rbp,2),%xmm14
-punpckhwd (%rdi),%xmm0
+rex.RXB punpckhwd %gs:(%r14),%xmm10
+punpckhwd %fs:-0x629a4ba2(%rsi,%rbx,1),%xmm5
 vpunpckhwd %xmm0,%xmm5,%xmm3
 vpunpckhwdb %xmm0,%xmm5,%xmm3
 vpunpckhwdw %xmm0,%xmm5,%xmm3
@@ -11224,7 +11011,7 @@ vpunpckhwdl %fs:-0x4a986a40(,%r10,1),%xmm0,%xmm11
 vpunpckhwdq %fs:-0x4a986a40(,%r10,1),%xmm0,%xmm11
 vpunpckhwd (%rsi),%xmm6,%xmm4
 vpunpckhwd %ymm4,%ymm7,%ymm5
-vpunpckhwd %gs:(%rcx,%rcx,4),%ymm3,%ymm9
+cs vpunpckhwd (%r8),%ymm12,%ymm6
 vpunpckhwd -0x73(%rcx),%ymm4,%ymm2
 vpunpckhwd %xmm5,%xmm5,%xmm6{%k3}
 vpunpckhwd (%rsi),%xmm10,%xmm20
@@ -11266,18 +11053,18 @@ vpunpckhdb %xmm0,%xmm4,%xmm2
 vpunpckhdw %xmm0,%xmm4,%xmm2
 vpunpckhdl %xmm0,%xmm4,%xmm2
 vpunpckhd %xmm0,%xmm4,%xmm2
-ds vpunpckhdq 0x1ae233aa(%rcx),%xmm2,%xmm12
-ds vpunpckhdqb 0x1ae233aa(%rcx),%xmm2,%xmm12
-ds vpunpckhdqw 0x1ae233aa(%rcx),%xmm2,%xmm12
-ds vpunpckhdql 0x1ae233aa(%rcx),%xmm2,%xmm12
-ds vpunpckhdqq 0x1ae233aa(%rcx),%xmm2,%xmm12
-ds vpunpckhdb 0x1ae233aa(%rcx),%xmm2,%xmm12
-ds vpunpckhdw 0x1ae233aa(%rcx),%xmm2,%xmm12
-ds vpunpckhdl 0x1ae233aa(%rcx),%xmm2,%xmm12
-ds vpunpckhd 0x1ae233aa(%rcx),%xmm2,%xmm12
-vpunpckhdq -0x6e(%rsi,%rsi,4),%xmm5,%xmm5
+vpunpckhdq -0x11(%r8),%xmm4,%xmm14
+vpunpckhdqb -0x11(%r8),%xmm4,%xmm14
+vpunpckhdqw -0x11(%r8),%xmm4,%xmm14
+vpunpckhdql -0x11(%r8),%xmm4,%xmm14
+vpunpckhdqq -0x11(%r8),%xmm4,%xmm14
+vpunpckhdb -0x11(%r8),%xmm4,%xmm14
+vpunpckhdw -0x11(%r8),%xmm4,%xmm14
+vpunpckhdl -0x11(%r8),%xmm4,%xmm14
+vpunpckhd -0x11(%r8),%xmm4,%xmm14
+cs vpunpckhdq (%rbx,%rbx,2),%xmm2,%xmm4
 vpunpckhdq %ymm1,%ymm4,%ymm6
-ds vpunpckhdq 0x6c(%rdx),%ymm13,%ymm5
+cs vpunpckhdq 0x6(%rbp,%rdx,8),%ymm10,%ymm4
 vpunpckhdq (%rdi,%rbx,2),%ymm1,%ymm1
 vpunpckhdq %xmm1,%xmm0,%xmm1{%k7}{z}
 ds vpunpckhdq (%rcx,%rdi,2){1to4},%xmm13,%xmm15
@@ -11308,8 +11095,8 @@ rex.R packssdq (%rbx),%mm3
 rex.R packssd (%rbx),%mm3
 rex packssdw -0x42(%eip),%mm3
 packssdw %xmm3,%xmm4
-cs packssdw (%r8),%xmm5
-packssdw -0x3(%rcx),%xmm4
+packssdw (%r9,%rsi,2),%xmm5
+packssdw 0x3(%ecx),%xmm3
 vpackssdw %xmm4,%xmm2,%xmm0
 vpackssdwb %xmm4,%xmm2,%xmm0
 vpackssdww %xmm4,%xmm2,%xmm0
@@ -11380,7 +11167,7 @@ ds vpunpcklqdl (%rdi),%xmm15,%xmm14
 ds vpunpcklqd (%rdi),%xmm15,%xmm14
 vpunpcklqdq -0x7c(%rbp),%xmm7,%xmm0
 vpunpcklqdq %ymm2,%ymm4,%ymm6
-vpunpcklqdq %fs:0x7f443157(%rsi),%ymm4,%ymm3
+cs vpunpcklqdq (%rdx),%ymm4,%ymm4
 vpunpcklqdq (%rax,%rdi,8),%ymm5,%ymm6
 {evex} vpunpcklqdq %xmm5,%xmm5,%xmm4
 vpunpcklqdq %fs:-0x60ce660(%rcx){1to2},%xmm10,%xmm17
@@ -11400,15 +11187,15 @@ punpckhqdb %xmm0,%xmm6
 punpckhqdw %xmm0,%xmm6
 punpckhqdl %xmm0,%xmm6
 punpckhqd %xmm0,%xmm6
-rex.X punpckhqdq %gs:(%rax),%xmm0
-rex.X punpckhqdqb %gs:(%rax),%xmm0
-rex.X punpckhqdqw %gs:(%rax),%xmm0
-rex.X punpckhqdql %gs:(%rax),%xmm0
-rex.X punpckhqdqq %gs:(%rax),%xmm0
-rex.X punpckhqdb %gs:(%rax),%xmm0
-rex.X punpckhqdw %gs:(%rax),%xmm0
-rex.X punpckhqdl %gs:(%rax),%xmm0
-rex.X punpckhqd %gs:(%rax),%xmm0
+punpckhqdq %fs:(%r9),%xmm4
+punpckhqdqb %fs:(%r9),%xmm4
+punpckhqdqw %fs:(%r9),%xmm4
+punpckhqdql %fs:(%r9),%xmm4
+punpckhqdqq %fs:(%r9),%xmm4
+punpckhqdb %fs:(%r9),%xmm4
+punpckhqdw %fs:(%r9),%xmm4
+punpckhqdl %fs:(%r9),%xmm4
+punpckhqd %fs:(%r9),%xmm4
 punpckhqdq 0x1a(%rip),%xmm5
 vpunpckhqdq %xmm7,%xmm4,%xmm5
 vpunpckhqdqb %xmm7,%xmm4,%xmm5
@@ -11419,19 +11206,19 @@ vpunpckhqdb %xmm7,%xmm4,%xmm5
 vpunpckhqdw %xmm7,%xmm4,%xmm5
 vpunpckhqdl %xmm7,%xmm4,%xmm5
 vpunpckhqd %xmm7,%xmm4,%xmm5
-vpunpckhqdq %gs:(%rdi,%rcx,1),%xmm0,%xmm11
-vpunpckhqdqb %gs:(%rdi,%rcx,1),%xmm0,%xmm11
-vpunpckhqdqw %gs:(%rdi,%rcx,1),%xmm0,%xmm11
-vpunpckhqdql %gs:(%rdi,%rcx,1),%xmm0,%xmm11
-vpunpckhqdqq %gs:(%rdi,%rcx,1),%xmm0,%xmm11
-vpunpckhqdb %gs:(%rdi,%rcx,1),%xmm0,%xmm11
-vpunpckhqdw %gs:(%rdi,%rcx,1),%xmm0,%xmm11
-vpunpckhqdl %gs:(%rdi,%rcx,1),%xmm0,%xmm11
-vpunpckhqd %gs:(%rdi,%rcx,1),%xmm0,%xmm11
+vpunpckhqdq (%rdi,%rcx,1),%xmm11,%xmm3
+vpunpckhqdqb (%rdi,%rcx,1),%xmm11,%xmm3
+vpunpckhqdqw (%rdi,%rcx,1),%xmm11,%xmm3
+vpunpckhqdql (%rdi,%rcx,1),%xmm11,%xmm3
+vpunpckhqdqq (%rdi,%rcx,1),%xmm11,%xmm3
+vpunpckhqdb (%rdi,%rcx,1),%xmm11,%xmm3
+vpunpckhqdw (%rdi,%rcx,1),%xmm11,%xmm3
+vpunpckhqdl (%rdi,%rcx,1),%xmm11,%xmm3
+vpunpckhqd (%rdi,%rcx,1),%xmm11,%xmm3
 vpunpckhqdq (%rdx),%xmm2,%xmm6
 vpunpckhqdq %ymm7,%ymm2,%ymm3
-vpunpckhqdq -0x55(%r10,%rbp,8),%ymm11,%ymm8
-vpunpckhqdq (%rax,%rcx,1),%ymm2,%ymm7
+vpunpckhqdq %gs:(%r10,%rdi,1),%ymm5,%ymm12
+vpunpckhqdq 0x33(%rbp),%ymm4,%ymm0
 vpunpckhqdq %xmm4,%xmm0,%xmm4{%k7}{z}
 vpunpckhqdq %fs:0x5cca89ab(%rbx){1to2},%xmm4,%xmm15{%k3}
 vpunpckhqdq 0x158(%rsi,%rdi,1){1to2},%xmm2,%xmm5
@@ -11446,11 +11233,11 @@ movdb %ecx,%mm6
 movdw %ecx,%mm6
 movdl %ecx,%mm6
 movdq %ecx,%mm6
-rex.XB movd %gs:0x29(%r10),%mm4
-rex.XB movdb %gs:0x29(%r10),%mm4
-rex.XB movdw %gs:0x29(%r10),%mm4
-rex.XB movdl %gs:0x29(%r10),%mm4
-rex.XB movdq %gs:0x29(%r10),%mm4
+ds rex.XB movd 0x5c(%r11),%mm4
+ds rex.XB movdb 0x5c(%r11),%mm4
+ds rex.XB movdw 0x5c(%r11),%mm4
+ds rex.XB movdl 0x5c(%r11),%mm4
+ds rex.XB movdq 0x5c(%r11),%mm4
 rex movd 0x56(%rax,%rax,1),%mm0
 movq %rcx,%mm3
 movqb %rcx,%mm3
@@ -11482,12 +11269,12 @@ vmovdb %esi,%xmm1
 vmovdw %esi,%xmm1
 vmovdl %esi,%xmm1
 vmovdq %esi,%xmm1
-ds vmovd (%rsp,%r12,1),%xmm4
-ds vmovdb (%rsp,%r12,1),%xmm4
-ds vmovdw (%rsp,%r12,1),%xmm4
-ds vmovdl (%rsp,%r12,1),%xmm4
-ds vmovdq (%rsp,%r12,1),%xmm4
-vmovd 0x11(%rdi),%xmm2
+vmovd (%r12,%rdi,1),%xmm9
+vmovdb (%r12,%rdi,1),%xmm9
+vmovdw (%r12,%rdi,1),%xmm9
+vmovdl (%r12,%rdi,1),%xmm9
+vmovdq (%r12,%rdi,1),%xmm9
+es vmovd -0x2ac9fa3(%rsi),%xmm1
 vmovq %rdx,%xmm1
 vmovqb %rdx,%xmm1
 vmovqw %rdx,%xmm1
@@ -11529,12 +11316,12 @@ movdqab %xmm6,%xmm1
 movdqaw %xmm6,%xmm1
 movdqal %xmm6,%xmm1
 movdqaq %xmm6,%xmm1
-rex.XB movdqa %fs:0x4079bf2(%r13),%xmm6
-rex.XB movdqab %fs:0x4079bf2(%r13),%xmm6
-rex.XB movdqaw %fs:0x4079bf2(%r13),%xmm6
-rex.XB movdqal %fs:0x4079bf2(%r13),%xmm6
-rex.XB movdqaq %fs:0x4079bf2(%r13),%xmm6
-ss movdqa (%rdi,%rbx,4),%xmm6
+rex.XB movdqa (%r9d),%xmm0
+rex.XB movdqab (%r9d),%xmm0
+rex.XB movdqaw (%r9d),%xmm0
+rex.XB movdqal (%r9d),%xmm0
+rex.XB movdqaq (%r9d),%xmm0
+movdqa 0x6f5b6405(%rcx),%xmm1
 vmovdqa %xmm0,%xmm4
 vmovdqab %xmm0,%xmm4
 vmovdqaw %xmm0,%xmm4
@@ -11588,12 +11375,12 @@ rex movdqub %xmm0,%xmm3
 rex movdquw %xmm0,%xmm3
 rex movdqul %xmm0,%xmm3
 rex movdquq %xmm0,%xmm3
-rex.X movdqu 0x42(%esi),%xmm1
-rex.X movdqub 0x42(%esi),%xmm1
-rex.X movdquw 0x42(%esi),%xmm1
-rex.X movdqul 0x42(%esi),%xmm1
-rex.X movdquq 0x42(%esi),%xmm1
-movdqu (%rdx),%xmm6
+movdqu -0x52(%rdx,%rax,8),%xmm15
+movdqub -0x52(%rdx,%rax,8),%xmm15
+movdquw -0x52(%rdx,%rax,8),%xmm15
+movdqul -0x52(%rdx,%rax,8),%xmm15
+movdquq -0x52(%rdx,%rax,8),%xmm15
+rex movdqu %gs:0xa(%rcx),%xmm7
 vmovdqu %xmm4,%xmm3
 vmovdqub %xmm4,%xmm3
 vmovdquw %xmm4,%xmm3
@@ -11606,8 +11393,8 @@ ds vmovdqul (%rax),%xmm15
 ds vmovdquq (%rax),%xmm15
 vmovdqu -0x23(%rax),%xmm1
 vmovdqu %ymm5,%ymm6
-vmovdqu 0xd(%rbx),%ymm15
-ds vmovdqu (%rdx,%riz,8),%ymm4
+vmovdqu 0x31869e5e(%r15),%ymm10
+vmovdqu 0x52(%rcx),%ymm5
 vmovdqu32 %xmm5,%xmm0{%k4}
 vmovdqu32b %xmm5,%xmm0{%k4}
 vmovdqu32w %xmm5,%xmm0{%k4}
@@ -11711,12 +11498,12 @@ vpshufdb $0x88,%xmm4,%xmm1
 vpshufdw $0x88,%xmm4,%xmm1
 vpshufdl $0x88,%xmm4,%xmm1
 vpshufdq $0x88,%xmm4,%xmm1
-vpshufd $0xf6,0x201cd7f8(%rbx,%r13,1),%xmm9
-vpshufdb $0xf6,0x201cd7f8(%rbx,%r13,1),%xmm9
-vpshufdw $0xf6,0x201cd7f8(%rbx,%r13,1),%xmm9
-vpshufdl $0xf6,0x201cd7f8(%rbx,%r13,1),%xmm9
-vpshufdq $0xf6,0x201cd7f8(%rbx,%r13,1),%xmm9
-vpshufd $0xdd,%gs:0x237647fd(%rsi),%xmm4
+ss vpshufd $0xa7,-0x18(%rdx,%r8,1),%xmm15
+ss vpshufdb $0xa7,-0x18(%rdx,%r8,1),%xmm15
+ss vpshufdw $0xa7,-0x18(%rdx,%r8,1),%xmm15
+ss vpshufdl $0xa7,-0x18(%rdx,%r8,1),%xmm15
+ss vpshufdq $0xa7,-0x18(%rdx,%r8,1),%xmm15
+vpshufd $0x6e,-0x5b(%rdx),%xmm1
 vpshufd $0xe4,%ymm5,%ymm5
 es vpshufd $0x80,-0x437e40af(%r10),%ymm13
 vpshufd $0x82,-0x55(%rax,%rcx,4),%ymm7
@@ -11757,15 +11544,15 @@ vpshufhb $0xe,%xmm7,%xmm0
 vpshufhl $0xe,%xmm7,%xmm0
 vpshufhq $0xe,%xmm7,%xmm0
 vpshufh $0xe,%xmm7,%xmm0
-ss vpshufhw $0x47,-0x1106b639(%rsi,%rbp,2),%xmm11
-ss vpshufhwb $0x47,-0x1106b639(%rsi,%rbp,2),%xmm11
-ss vpshufhww $0x47,-0x1106b639(%rsi,%rbp,2),%xmm11
-ss vpshufhwl $0x47,-0x1106b639(%rsi,%rbp,2),%xmm11
-ss vpshufhwq $0x47,-0x1106b639(%rsi,%rbp,2),%xmm11
-ss vpshufhb $0x47,-0x1106b639(%rsi,%rbp,2),%xmm11
-ss vpshufhl $0x47,-0x1106b639(%rsi,%rbp,2),%xmm11
-ss vpshufhq $0x47,-0x1106b639(%rsi,%rbp,2),%xmm11
-ss vpshufh $0x47,-0x1106b639(%rsi,%rbp,2),%xmm11
+vpshufhw $0xa8,%fs:0x4bbed793(%rip),%xmm4
+vpshufhwb $0xa8,%fs:0x4bbed793(%rip),%xmm4
+vpshufhww $0xa8,%fs:0x4bbed793(%rip),%xmm4
+vpshufhwl $0xa8,%fs:0x4bbed793(%rip),%xmm4
+vpshufhwq $0xa8,%fs:0x4bbed793(%rip),%xmm4
+vpshufhb $0xa8,%fs:0x4bbed793(%rip),%xmm4
+vpshufhl $0xa8,%fs:0x4bbed793(%rip),%xmm4
+vpshufhq $0xa8,%fs:0x4bbed793(%rip),%xmm4
+vpshufh $0xa8,%fs:0x4bbed793(%rip),%xmm4
 vpshufhw $0xf4,(%rcx),%xmm1
 vpshufhw $0x9,%ymm4,%ymm0
 es vpshufhw $0x7f,0x1c(%r13,%r14,4),%ymm7
@@ -11807,18 +11594,18 @@ vpshuflb $0xee,%xmm2,%xmm6
 vpshufll $0xee,%xmm2,%xmm6
 vpshuflq $0xee,%xmm2,%xmm6
 vpshufl $0xee,%xmm2,%xmm6
-cs vpshuflw $0xfc,-0xb(%rip),%xmm1
-cs vpshuflwb $0xfc,-0xb(%rip),%xmm1
-cs vpshuflww $0xfc,-0xb(%rip),%xmm1
-cs vpshuflwl $0xfc,-0xb(%rip),%xmm1
-cs vpshuflwq $0xfc,-0xb(%rip),%xmm1
-cs vpshuflb $0xfc,-0xb(%rip),%xmm1
-cs vpshufll $0xfc,-0xb(%rip),%xmm1
-cs vpshuflq $0xfc,-0xb(%rip),%xmm1
-cs vpshufl $0xfc,-0xb(%rip),%xmm1
-vpshuflw $0x2f,(%rbx,%rbx,1),%xmm3
+vpshuflw $0xd1,0x475d426(%rdx,%r13,2),%xmm11
+vpshuflwb $0xd1,0x475d426(%rdx,%r13,2),%xmm11
+vpshuflww $0xd1,0x475d426(%rdx,%r13,2),%xmm11
+vpshuflwl $0xd1,0x475d426(%rdx,%r13,2),%xmm11
+vpshuflwq $0xd1,0x475d426(%rdx,%r13,2),%xmm11
+vpshuflb $0xd1,0x475d426(%rdx,%r13,2),%xmm11
+vpshufll $0xd1,0x475d426(%rdx,%r13,2),%xmm11
+vpshuflq $0xd1,0x475d426(%rdx,%r13,2),%xmm11
+vpshufl $0xd1,0x475d426(%rdx,%r13,2),%xmm11
+vpshuflw $0x2d,%fs:-0x35cc5670(,%riz,4),%xmm3
 vpshuflw $0x75,%ymm3,%ymm7
-cs vpshuflw $0x1e,-0x76b28671(%rcx),%ymm15
+ds vpshuflw $0xff,-0x7(%rdx),%ymm8
 vpshuflw $0x21,(%rbx,%rdi,1),%ymm4
 vpshuflw $0xc3,%xmm5,%xmm4{%k1}
 {evex} vpshuflw $0x20,%fs:0x73(,%r8,1),%xmm9
@@ -11842,7 +11629,7 @@ rex.B psrlw $0xec,%mm0
 psrlw $0xb1,%mm7
 rex.W psrlw $0x53,%xmm3
 psrlw $0xf0,%xmm12
-rex psrlw $0x53,%xmm7
+rex psrlw $0xf8,%xmm4
 vpsrlw $0xdf,%xmm7,%xmm7
 vpsrlwb $0xdf,%xmm7,%xmm7
 vpsrlww $0xdf,%xmm7,%xmm7
@@ -11881,11 +11668,11 @@ psrab $0xe9,%mm7
 psral $0xe9,%mm7
 psraq $0xe9,%mm7
 psra $0xe9,%mm7
-rex.RX psraw $0xd0,%mm6
+rex.R psraw $0xd0,%mm6
 rex psraw $0x91,%mm4
 psraw $0xff,%xmm2
-rex.RXB psraw $0x15,%xmm10
-rex psraw $0xde,%xmm0
+rex.RB psraw $0x15,%xmm10
+rex psraw $0xde,%xmm1
 vpsraw $0x86,%xmm6,%xmm7
 vpsrawb $0x86,%xmm6,%xmm7
 vpsraww $0x86,%xmm6,%xmm7
@@ -11924,10 +11711,10 @@ psllb $0xd7,%mm2
 pslll $0xd7,%mm2
 psllq $0xd7,%mm2
 psll $0xd7,%mm2
-rex.RX psllw $0x4f,%mm5
+rex.R psllw $0x4f,%mm5
 rex psllw $0xd,%mm2
 psllw $0xfe,%xmm1
-rex.RX psllw $0xc8,%xmm3
+rex.R psllw $0xc8,%xmm3
 rex psllw $0x12,%xmm7
 vpsllw $0xe6,%xmm2,%xmm2
 vpsllwb $0xe6,%xmm2,%xmm2
@@ -12047,8 +11834,8 @@ rex psrldb $0x5e,%mm0
 rex psrldw $0x5e,%mm0
 rex psrldl $0x5e,%mm0
 rex psrldq $0x5e,%mm0
-rex.X psrld $0x89,%mm6
-psrld $0x4,%mm2
+rex.RB psrld $0x1f,%mm6
+psrld $0x93,%mm1
 psrld $0x80,%xmm0
 rex.R psrld $0xee,%xmm0
 rex psrld $0x31,%xmm0
@@ -12057,7 +11844,7 @@ vpsrldb $0xd7,%xmm7,%xmm6
 vpsrldw $0xd7,%xmm7,%xmm6
 vpsrldl $0xd7,%xmm7,%xmm6
 vpsrldq $0xd7,%xmm7,%xmm6
-vpsrld $0xe9,%xmm4,%xmm14
+vpsrld $0xf2,%xmm1,%xmm14
 vpsrld $0xc4,%ymm7,%ymm0
 vpsrld $0x4,%ymm1,%ymm4
 {evex} vpsrld $0xe8,%xmm6,%xmm6
@@ -12078,7 +11865,7 @@ psradb $0x18,%mm5
 psradw $0x18,%mm5
 psradl $0x18,%mm5
 psradq $0x18,%mm5
-rex.WRXB psrad $0x78,%mm7
+rex.WRB psrad $0x78,%mm7
 rex psrad $0x2c,%mm5
 psrad $0x8,%xmm3
 psrad $0x39,%xmm8
@@ -12134,10 +11921,10 @@ pslldb $0xb,%mm1
 pslldw $0xb,%mm1
 pslldl $0xb,%mm1
 pslldq $0xb,%mm1
-rex.RXB pslld $0xd1,%mm7
+rex.RB pslld $0xd1,%mm7
 rex pslld $0x63,%mm7
 pslld $0xee,%xmm5
-rex.X pslld $0xbf,%xmm5
+rex.RB pslld $0xb8,%xmm9
 rex pslld $0x8c,%xmm2
 vpslld $0x43,%xmm5,%xmm5
 vpslldb $0x43,%xmm5,%xmm5
@@ -12170,9 +11957,9 @@ psrlw $0x21,%mm2
 psrll $0x21,%mm2
 psrl $0x21,%mm2
 rex.R psrlq $0x7f,%mm6
-rex psrlq $0xfb,%mm1
+rex psrlq $0xca,%mm7
 psrlq $0x9f,%xmm1
-rex.XB psrlq $0xcd,%xmm15
+psrlq $0xcd,%xmm15
 rex psrlq $0x76,%xmm1
 vpsrlq $0xac,%xmm1,%xmm3
 vpsrlqb $0xac,%xmm1,%xmm3
@@ -12255,7 +12042,7 @@ rex.W psll $0x3b,%mm5
 rex.R psllq $0xf7,%mm7
 rex psllq $0x9e,%mm2
 psllq $0x75,%xmm7
-rex.RX psllq $0x96,%xmm2
+rex.R psllq $0x96,%xmm2
 rex psllq $0x88,%xmm3
 vpsllq $0xa6,%xmm5,%xmm1
 vpsllqb $0xa6,%xmm5,%xmm1
@@ -12266,7 +12053,7 @@ vpsllb $0xa6,%xmm5,%xmm1
 vpsllw $0xa6,%xmm5,%xmm1
 vpslll $0xa6,%xmm5,%xmm1
 vpsll $0xa6,%xmm5,%xmm1
-vpsllq $0x37,%xmm3,%xmm7
+vpsllq $0x11,%xmm2,%xmm6
 vpsllq $0x4f,%ymm7,%ymm2
 vpsllq $0xca,%ymm15,%ymm8
 {evex} vpsllq $0x7b,%xmm3,%xmm0
@@ -12295,8 +12082,8 @@ pslldb $0xcb,%xmm1
 pslldw $0xcb,%xmm1
 pslldl $0xcb,%xmm1
 pslld $0xcb,%xmm1
-rex.X pslldq $0xbc,%xmm2
-rex pslldq $0x20,%xmm1
+rex.RB pslldq $0xa1,%xmm8
+rex pslldq $0x67,%xmm1
 vpslldq $0xde,%xmm3,%xmm7
 vpslldqb $0xde,%xmm3,%xmm7
 vpslldqw $0xde,%xmm3,%xmm7
@@ -12306,7 +12093,7 @@ vpslldb $0xde,%xmm3,%xmm7
 vpslldw $0xde,%xmm3,%xmm7
 vpslldl $0xde,%xmm3,%xmm7
 vpslld $0xde,%xmm3,%xmm7
-vpslldq $0x40,%xmm1,%xmm1
+vpslldq $0xc3,%xmm13,%xmm13
 vpslldq $0xa9,%ymm1,%ymm1
 vpslldq $0x39,%ymm8,%ymm11
 {evex} vpslldq $0x3b,%xmm2,%xmm7
@@ -12335,16 +12122,16 @@ rex.W pcmpeqw %mm6,%mm3
 rex.W pcmpeql %mm6,%mm3
 rex.W pcmpeqq %mm6,%mm3
 rex.W pcmpeq %mm6,%mm3
-pcmpeqb (%r11d,%r12d,1),%mm5
-pcmpeqbb (%r11d,%r12d,1),%mm5
-pcmpeqbw (%r11d,%r12d,1),%mm5
-pcmpeqbl (%r11d,%r12d,1),%mm5
-pcmpeqbq (%r11d,%r12d,1),%mm5
-pcmpeqw (%r11d,%r12d,1),%mm5
-pcmpeql (%r11d,%r12d,1),%mm5
-pcmpeqq (%r11d,%r12d,1),%mm5
-pcmpeq (%r11d,%r12d,1),%mm5
-ds pcmpeqb -0x38(%rax),%mm5
+cs rex.RXB pcmpeqb -0x74(%r11),%mm6
+cs rex.RXB pcmpeqbb -0x74(%r11),%mm6
+cs rex.RXB pcmpeqbw -0x74(%r11),%mm6
+cs rex.RXB pcmpeqbl -0x74(%r11),%mm6
+cs rex.RXB pcmpeqbq -0x74(%r11),%mm6
+cs rex.RXB pcmpeqw -0x74(%r11),%mm6
+cs rex.RXB pcmpeql -0x74(%r11),%mm6
+cs rex.RXB pcmpeqq -0x74(%r11),%mm6
+cs rex.RXB pcmpeq -0x74(%r11),%mm6
+rex pcmpeqb (%rax),%mm7
 pcmpeqb %xmm1,%xmm6
 pcmpeqb %fs:0x11(%rip),%xmm9
 pcmpeqb 0x58(%rbx,%rax,1),%xmm2
@@ -12357,19 +12144,19 @@ vpcmpeqw %xmm7,%xmm4,%xmm0
 vpcmpeql %xmm7,%xmm4,%xmm0
 vpcmpeqq %xmm7,%xmm4,%xmm0
 vpcmpeq %xmm7,%xmm4,%xmm0
-ss vpcmpeqb 0x12(%rcx),%xmm1,%xmm14
-ss vpcmpeqbb 0x12(%rcx),%xmm1,%xmm14
-ss vpcmpeqbw 0x12(%rcx),%xmm1,%xmm14
-ss vpcmpeqbl 0x12(%rcx),%xmm1,%xmm14
-ss vpcmpeqbq 0x12(%rcx),%xmm1,%xmm14
-ss vpcmpeqw 0x12(%rcx),%xmm1,%xmm14
-ss vpcmpeql 0x12(%rcx),%xmm1,%xmm14
-ss vpcmpeqq 0x12(%rcx),%xmm1,%xmm14
-ss vpcmpeq 0x12(%rcx),%xmm1,%xmm14
+cs vpcmpeqb -0x7e3f9aab(%rsi),%xmm9,%xmm15
+cs vpcmpeqbb -0x7e3f9aab(%rsi),%xmm9,%xmm15
+cs vpcmpeqbw -0x7e3f9aab(%rsi),%xmm9,%xmm15
+cs vpcmpeqbl -0x7e3f9aab(%rsi),%xmm9,%xmm15
+cs vpcmpeqbq -0x7e3f9aab(%rsi),%xmm9,%xmm15
+cs vpcmpeqw -0x7e3f9aab(%rsi),%xmm9,%xmm15
+cs vpcmpeql -0x7e3f9aab(%rsi),%xmm9,%xmm15
+cs vpcmpeqq -0x7e3f9aab(%rsi),%xmm9,%xmm15
+cs vpcmpeq -0x7e3f9aab(%rsi),%xmm9,%xmm15
 vpcmpeqb (%rdx,%riz,2),%xmm0,%xmm5
 vpcmpeqb %ymm0,%ymm4,%ymm4
-ds vpcmpeqb -0xd(%r9),%ymm11,%ymm0
-vpcmpeqb (%rsi,%rbp,2),%ymm6,%ymm6
+ds vpcmpeqb (%r9,%rcx,1),%ymm9,%ymm13
+vpcmpeqb -0x43(%rbp),%ymm0,%ymm5
 vpcmpeqb %xmm1,%xmm4,%k5
 vpcmpeqb -0x280(%rsi),%xmm3,%k0{%k3}
 vpcmpeqb (%rcx),%xmm4,%k7
@@ -12399,7 +12186,7 @@ cs rex.RB pcmpeqq -0x5a19ca66(%r15),%mm2
 cs rex.RB pcmpeq -0x5a19ca66(%r15),%mm2
 pcmpeqw -0x200b1b08(%rax,%rbp,8),%mm3
 pcmpeqw %xmm6,%xmm7
-pcmpeqw %fs:-0x2e(%r10,%rdx,2),%xmm6
+pcmpeqw -0x2a093c67(%esp,%eax,1),%xmm13
 cs rex pcmpeqw (%rdi),%xmm5
 vpcmpeqw %xmm7,%xmm2,%xmm4
 vpcmpeqwb %xmm7,%xmm2,%xmm4
@@ -12421,8 +12208,8 @@ ss vpcmpeqq -0x4a14f803(%r8),%xmm2,%xmm14
 ss vpcmpeq -0x4a14f803(%r8),%xmm2,%xmm14
 vpcmpeqw 0x37(%rdx,%rbp,2),%xmm1,%xmm0
 vpcmpeqw %ymm7,%ymm2,%ymm3
-vpcmpeqw %fs:(%r14),%ymm11,%ymm14
-vpcmpeqw 0x67(%rax,%rcx,4),%ymm6,%ymm2
+es vpcmpeqw (%r9,%r12,4),%ymm2,%ymm13
+vpcmpeqw (%rax),%ymm6,%ymm0
 vpcmpeqw %xmm7,%xmm2,%k1
 vpcmpeqw (%rdx),%xmm28,%k1{%k7}
 vpcmpeqw %fs:-0x7f(%rax),%xmm6,%k7
@@ -12458,8 +12245,8 @@ cs vpcmpeqdl -0x30(%r10),%xmm1,%xmm4
 cs vpcmpeqdq -0x30(%r10),%xmm1,%xmm4
 vpcmpeqd -0x3f(%rdx),%xmm5,%xmm3
 vpcmpeqd %ymm0,%ymm7,%ymm4
-vpcmpeqd %fs:-0x5e(%rdx),%ymm13,%ymm4
-vpcmpeqd -0x2f(%rdx),%ymm3,%ymm7
+vpcmpeqd (%rcx),%ymm1,%ymm10
+vpcmpeqd %gs:0x47(%rsi,%rbp,8),%ymm1,%ymm7
 vpcmpeqd %xmm5,%xmm1,%k1{%k5}
 vpcmpeqd %gs:(%r10){1to4},%xmm27,%k4
 vpcmpeqd 0x18(%rbx),%xmm6,%k5
@@ -12474,7 +12261,6 @@ emmsb
 emmsw
 emmsl
 emmsq
-rex.RX emms
 rex emms
 vzeroupper
 vzeroupperb
@@ -12576,7 +12362,7 @@ extrb $0x51,$0xa6,%xmm6
 extrw $0x51,$0xa6,%xmm6
 extrl $0x51,$0xa6,%xmm6
 extr $0x51,$0xa6,%xmm6
-rex.RXB extrq $0xbd,$0xf6,%xmm13
+rex.RB extrq $0xbd,$0xf6,%xmm13
 rex extrq $0xe4,$0x73,%xmm6
 vcvttps2uqq %xmm5,%xmm0
 vcvttps2uqqb %xmm5,%xmm0
@@ -12667,7 +12453,7 @@ insertb $0x4d,$0x67,%xmm0,%xmm2
 insertw $0x4d,$0x67,%xmm0,%xmm2
 insertl $0x4d,$0x67,%xmm0,%xmm2
 insert $0x4d,$0x67,%xmm0,%xmm2
-rex.RX insertq $0x35,$0xd1,%xmm6,%xmm12
+insertq $0x35,$0xd1,%xmm6,%xmm12
 rex insertq $0xa1,$0x87,%xmm4,%xmm4
 vcvttsd2usi %xmm1,%esi
 vcvttsd2usib %xmm1,%esi
@@ -12777,7 +12563,7 @@ extrb %xmm2,%xmm7
 extrw %xmm2,%xmm7
 extrl %xmm2,%xmm7
 extr %xmm2,%xmm7
-rex.RXB extrq %xmm13,%xmm15
+extrq %xmm13,%xmm15
 rex extrq %xmm3,%xmm2
 vcvtps2uqq %xmm5,%xmm7
 vcvtps2uqqb %xmm5,%xmm7
@@ -13164,11 +12950,11 @@ vhaddpdb %xmm4,%xmm6,%xmm0
 vhaddpdw %xmm4,%xmm6,%xmm0
 vhaddpdl %xmm4,%xmm6,%xmm0
 vhaddpdq %xmm4,%xmm6,%xmm0
-vhaddpd %fs:0x38(%rdx),%xmm10,%xmm0
-vhaddpdb %fs:0x38(%rdx),%xmm10,%xmm0
-vhaddpdw %fs:0x38(%rdx),%xmm10,%xmm0
-vhaddpdl %fs:0x38(%rdx),%xmm10,%xmm0
-vhaddpdq %fs:0x38(%rdx),%xmm10,%xmm0
+ds vhaddpd -0x24c79246(%rax),%xmm0,%xmm0
+ds vhaddpdb -0x24c79246(%rax),%xmm0,%xmm0
+ds vhaddpdw -0x24c79246(%rax),%xmm0,%xmm0
+ds vhaddpdl -0x24c79246(%rax),%xmm0,%xmm0
+ds vhaddpdq -0x24c79246(%rax),%xmm0,%xmm0
 vhaddpd (%rax,%rdx,8),%xmm7,%xmm3
 vhaddpd %ymm5,%ymm6,%ymm6
 es vhaddpd -0x542b3095(,%r10,4),%ymm5,%ymm7
@@ -13253,12 +13039,12 @@ movdb %mm7,%ebp
 movdw %mm7,%ebp
 movdl %mm7,%ebp
 movdq %mm7,%ebp
-es rex.RX movd %mm7,-0xe(%rax)
-es rex.RX movdb %mm7,-0xe(%rax)
-es rex.RX movdw %mm7,-0xe(%rax)
-es rex.RX movdl %mm7,-0xe(%rax)
-es rex.RX movdq %mm7,-0xe(%rax)
-movd %mm5,0x58(%rdx,%riz,2)
+rex.R movd %mm0,%gs:0x7856a718(%rsi)
+rex.R movdb %mm0,%gs:0x7856a718(%rsi)
+rex.R movdw %mm0,%gs:0x7856a718(%rsi)
+rex.R movdl %mm0,%gs:0x7856a718(%rsi)
+rex.R movdq %mm0,%gs:0x7856a718(%rsi)
+movd %mm4,0x61(%rdx)
 movq %mm1,%rdx
 movqb %mm1,%rdx
 movqw %mm1,%rdx
@@ -13321,8 +13107,8 @@ vmovd %xmm20,%fs:(%rdx,%rsi,8)
 vmovq %xmm30,%gs:(%r14)
 {evex} vmovq %xmm4,-0x320(%rbx)
 movq %xmm2,%xmm2
-cs rex.RX movq -0x2b8210e9(%rdi),%xmm14
-movq 0x6b(%rbx,%riz,4),%xmm6
+movq 0x9(%r12d,%edi,1),%xmm5
+movq -0x45(%rdx),%xmm5
 vmovq %xmm2,%xmm2
 vmovqb %xmm2,%xmm2
 vmovqw %xmm2,%xmm2
@@ -13354,8 +13140,8 @@ cs vmovdqal %xmm13,0x7c8b4f1c(%rip)
 cs vmovdqaq %xmm13,0x7c8b4f1c(%rip)
 vmovdqa %xmm2,(%rsi)
 vmovdqa %ymm1,%ymm6
-vmovdqa %ymm5,(%r8)
-ds vmovdqa %ymm4,-0x14(%rbp,%rcx,2)
+ds vmovdqa %ymm8,-0x1b742b8(%rip)
+vmovdqa %ymm6,(%rbx,%rdi,8)
 vmovdqa32 %xmm0,%xmm2
 vmovdqa32 %xmm19,(%r9,%rdi,8){%k2}
 vmovdqa32b %xmm19,(%r9,%rdi,8){%k2}
@@ -13383,11 +13169,11 @@ vmovdqa64 %zmm5,%zmm2{%k7}{z}
 vmovdqa64 %zmm2,-0x1240(%r11)
 vmovdqa64 %zmm3,(%rsp,%rsi,1){%k4}
 movdqu %xmm3,%xmm1
-rex.X movdqu %xmm3,%fs:0x64(%rsi)
-rex.X movdqub %xmm3,%fs:0x64(%rsi)
-rex.X movdquw %xmm3,%fs:0x64(%rsi)
-rex.X movdqul %xmm3,%fs:0x64(%rsi)
-rex.X movdquq %xmm3,%fs:0x64(%rsi)
+movdqu %xmm7,(%r8d)
+movdqub %xmm7,(%r8d)
+movdquw %xmm7,(%r8d)
+movdqul %xmm7,(%r8d)
+movdquq %xmm7,(%r8d)
 movdqu %xmm4,(%rsp,%riz,8)
 vmovdqu %xmm4,%xmm4
 cs vmovdqu %xmm6,-0x4eb3d9bd(%rbx)
@@ -13397,8 +13183,8 @@ cs vmovdqul %xmm6,-0x4eb3d9bd(%rbx)
 cs vmovdquq %xmm6,-0x4eb3d9bd(%rbx)
 vmovdqu %xmm0,0x72(,%rax,1)
 vmovdqu %ymm1,%ymm2
-ds vmovdqu %ymm6,-0x3(%rdx)
-vmovdqu %ymm0,(%rsp,%rdi,2)
+vmovdqu %ymm2,%fs:(%r14)
+vmovdqu %ymm7,-0x7c(%rsi)
 vmovdqu32 %xmm7,%xmm6{%k1}{z}
 vmovdqu32 %xmm17,-0x3af01427(%r13,%r13,1){%k4}
 vmovdqu32b %xmm17,-0x3af01427(%r13,%r13,1){%k4}
@@ -13497,11 +13283,11 @@ setaeb %bh
 setaew %bh
 setael %bh
 setaeq %bh
-ss rex.RX setae 0x3(%rdx)
-ss rex.RX setaeb 0x3(%rdx)
-ss rex.RX setaew 0x3(%rdx)
-ss rex.RX setael 0x3(%rdx)
-ss rex.RX setaeq 0x3(%rdx)
+cs setae -0x4984b503(%r8d)
+cs setaeb -0x4984b503(%r8d)
+cs setaew -0x4984b503(%r8d)
+cs setael -0x4984b503(%r8d)
+cs setaeq -0x4984b503(%r8d)
 setae (%rdx)
 rex sete %cl
 rex seteb %cl
@@ -13631,7 +13417,7 @@ setleb (%r9)
 setlew (%r9)
 setlel (%r9)
 setleq (%r9)
-rex setle 0x43(%rsp,%rbp,4)
+cs rex setle 0x7e(%rcx)
 setg %bpl
 setgb %bpl
 setgw %bpl
@@ -13661,7 +13447,7 @@ kmovb (%rdi),%k5
 kmovl (%rdi),%k5
 kmovq (%rdi),%k5
 kmov (%rdi),%k5
-kmovw %fs:(%rsp,%riz,2),%k0
+ds kmovw 0x6b3ffeb7(%rbx),%k6
 kmovq %k1,%k2
 kmovqb %k1,%k2
 kmovqw %k1,%k2
@@ -13690,16 +13476,15 @@ kmovw %k1,%k5
 kmovl %k1,%k5
 kmovq %k1,%k5
 kmov %k1,%k5
-kmovb (%r14,%r8,8),%k1
-kmovbb (%r14,%r8,8),%k1
-kmovbw (%r14,%r8,8),%k1
-kmovbl (%r14,%r8,8),%k1
-kmovbq (%r14,%r8,8),%k1
-kmovw (%r14,%r8,8),%k1
-kmovl (%r14,%r8,8),%k1
-kmovq (%r14,%r8,8),%k1
-kmov (%r14,%r8,8),%k1
-cs kmovb 0x1ae85967(%rip),%k7
+cs kmovb -0x7f(%rdi,%r15,1),%k4
+cs kmovbb -0x7f(%rdi,%r15,1),%k4
+cs kmovbw -0x7f(%rdi,%r15,1),%k4
+cs kmovbl -0x7f(%rdi,%r15,1),%k4
+cs kmovbq -0x7f(%rdi,%r15,1),%k4
+cs kmovw -0x7f(%rdi,%r15,1),%k4
+cs kmovl -0x7f(%rdi,%r15,1),%k4
+cs kmovq -0x7f(%rdi,%r15,1),%k4
+cs kmov -0x7f(%rdi,%r15,1),%k4
 kmovd %k5,%k1
 kmovdb %k5,%k1
 kmovdw %k5,%k1
@@ -13720,8 +13505,8 @@ kmovb %k3,0x3(%rsi,%rbx,4)
 kmovl %k3,0x3(%rsi,%rbx,4)
 kmovq %k3,0x3(%rsi,%rbx,4)
 kmov %k3,0x3(%rsi,%rbx,4)
-kmovw %k4,%gs:(%r14)
-kmovw %k6,0x470c671e(%rip)
+es kmovw %k4,(%r11)
+kmovw %k0,-0x47(%rsp,%r8,4)
 kmovq %k1,(%rsi,%rdx,8)
 kmovqb %k1,(%rsi,%rdx,8)
 kmovqw %k1,(%rsi,%rdx,8)
@@ -13742,7 +13527,7 @@ kmovw %k2,-0x5a(%rsi)
 kmovl %k2,-0x5a(%rsi)
 kmovq %k2,-0x5a(%rsi)
 kmov %k2,-0x5a(%rsi)
-kmovb %k2,%fs:-0x1740bc3f(%rip)
+ds kmovb %k3,0x60bfcc34(%r10,%r10,8)
 kmovb %k7,0x221d853e(%r10)
 kmovd %k3,%gs:(%rdx,%rdi,4)
 kmovdb %k3,%gs:(%rdx,%rdi,4)
@@ -13760,7 +13545,7 @@ kmovb %ecx,%k0
 kmovl %ecx,%k0
 kmovq %ecx,%k0
 kmov %ecx,%k0
-kmovw %edi,%k0
+kmovw %r13d,%k6
 kmovb %eax,%k1
 kmovbb %eax,%k1
 kmovbw %eax,%k1
@@ -13776,7 +13561,7 @@ kmovdb %edi,%k4
 kmovdw %edi,%k4
 kmovdl %edi,%k4
 kmovdq %edi,%k4
-kmovd %esi,%k6
+kmovd %r11d,%k0
 kmovq %rax,%k3
 kmovqb %rax,%k3
 kmovqw %rax,%k3
@@ -13786,7 +13571,7 @@ kmovb %rax,%k3
 kmovw %rax,%k3
 kmovl %rax,%k3
 kmov %rax,%k3
-kmovq %rsi,%k6
+kmovq %r14,%k7
 kmovw %k6,%ebp
 kmovwb %k6,%ebp
 kmovww %k6,%ebp
@@ -13847,13 +13632,11 @@ kortestw %k2,%k1
 kortestl %k2,%k1
 kortestq %k2,%k1
 kortest %k2,%k1
-kortestb %k6,%k7
 kortestd %k7,%k4
 kortestdb %k7,%k4
 kortestdw %k7,%k4
 kortestdl %k7,%k4
 kortestdq %k7,%k4
-kortestd %k4,%k2
 ktestw %k2,%k3
 ktestwb %k2,%k3
 ktestww %k2,%k3
@@ -13886,7 +13669,6 @@ ktestdb %k2,%k5
 ktestdw %k2,%k5
 ktestdl %k2,%k5
 ktestdq %k2,%k5
-ktestd %k4,%k6
 pushw %fs
 pushwb %fs
 pushww %fs
@@ -13896,13 +13678,11 @@ pushb %fs
 pushl %fs
 pushq %fs
 push %fs
-rex.RB pushw %fs
 rex pushw %fs
 rex push %fs
 rex pushb %fs
 rex pushl %fs
 rex pushq %fs
-rex.B push %fs
 rex popw %fs
 rex popwb %fs
 rex popww %fs
@@ -13912,19 +13692,16 @@ rex popb %fs
 rex popl %fs
 rex popq %fs
 rex pop %fs
-rex.RXB popw %fs
 popw %fs
 pop %fs
 popb %fs
 popl %fs
 popq %fs
-rex.B pop %fs
 cpuid
 cpuidb
 cpuidw
 cpuidl
 cpuidq
-rex.RXB cpuid
 rex cpuid
 rex bt %ax,%dx
 rex btb %ax,%dx
@@ -14008,12 +13785,12 @@ shldb %cl,%esi,%ebp
 shldw %cl,%esi,%ebp
 shldl %cl,%esi,%ebp
 shldq %cl,%esi,%ebp
-es rex.X shld %cl,%ecx,(%rax)
-es rex.X shldb %cl,%ecx,(%rax)
-es rex.X shldw %cl,%ecx,(%rax)
-es rex.X shldl %cl,%ecx,(%rax)
-es rex.X shldq %cl,%ecx,(%rax)
-rex shld %cl,%eax,0x768a2e77(%rbp,%rdi,2)
+ss shld %cl,%r14d,-0x40336ed6(%r9,%r8,1)
+ss shldb %cl,%r14d,-0x40336ed6(%r9,%r8,1)
+ss shldw %cl,%r14d,-0x40336ed6(%r9,%r8,1)
+ss shldl %cl,%r14d,-0x40336ed6(%r9,%r8,1)
+ss shldq %cl,%r14d,-0x40336ed6(%r9,%r8,1)
+shld %cl,%esp,(%rdi)
 shld %cl,%rsi,%rbp
 shldb %cl,%rsi,%rbp
 shldw %cl,%rsi,%rbp
@@ -14034,7 +13811,6 @@ addr32 repz rex montmub
 addr32 repz rex montmuw
 addr32 repz rex montmuq
 addr32 repz rex montmu
-addr32 repz rex.RX montmul
 addr32 repz montmul
 addr32 repz rex xsha1
 addr32 repz rex xsha1b
@@ -14043,28 +13819,25 @@ addr32 repz rex xsha1l
 addr32 repz rex xsha1q
 addr32 repz xsha1
 repz rex xsha1
-repz rex.RXB xsha1
 repz xsha1
 addr32 repz xsha256
 addr32 repz xsha256b
 addr32 repz xsha256w
 addr32 repz xsha256l
 addr32 repz xsha256q
-addr32 repz rex.RX xsha256
 addr32 repz rex xsha256
 repz xsha256
-repz rex.RXB xsha256
 repz rex xsha256
 addr32 xstore-rng
 addr32 xstore-rngb
 addr32 xstore-rngw
 addr32 xstore-rngl
 addr32 xstore-rngq
-addr32 repz rex.RB xstore-rng
 addr32 rex xstore-rng
+addr32 repz rex xstore-rng
 xstore-rng
-repz rex.XB xstore-rng
-rex.WX xstore-rng
+repz rex xstore-rng
+repnz rex xstore-rng
 addr32 repz rex xcrypt-ecb
 addr32 repz rex xcrypt-ecbb
 addr32 repz rex xcrypt-ecbw
@@ -14074,30 +13847,24 @@ addr32 repz rex xcrypt-ecw
 addr32 repz rex xcrypt-ecl
 addr32 repz rex xcrypt-ecq
 addr32 repz rex xcrypt-ec
-addr32 repz rex.XB xcrypt-ecb
 addr32 repz xcrypt-ecb
 repz rex xcrypt-ecb
-repz rex.X xcrypt-ecb
 repz xcrypt-ecb
 addr32 repz xcrypt-cbc
 addr32 repz xcrypt-cbcb
 addr32 repz xcrypt-cbcw
 addr32 repz xcrypt-cbcl
 addr32 repz xcrypt-cbcq
-addr32 repz rex.X xcrypt-cbc
 addr32 repz rex xcrypt-cbc
 repz rex.W xcrypt-cbc
-repz rex.RB xcrypt-cbc
 repz rex xcrypt-cbc
 addr32 repz xcrypt-ctr
 addr32 repz xcrypt-ctrb
 addr32 repz xcrypt-ctrw
 addr32 repz xcrypt-ctrl
 addr32 repz xcrypt-ctrq
-addr32 repz rex.RX xcrypt-ctr
 addr32 repz rex xcrypt-ctr
 repz xcrypt-ctr
-repz rex.RXB xcrypt-ctr
 repz rex xcrypt-ctr
 addr32 repz rex xcrypt-cfb
 addr32 repz rex xcrypt-cfbb
@@ -14108,10 +13875,8 @@ addr32 repz rex xcrypt-cfw
 addr32 repz rex xcrypt-cfl
 addr32 repz rex xcrypt-cfq
 addr32 repz rex xcrypt-cf
-addr32 repz rex.XB xcrypt-cfb
 addr32 repz xcrypt-cfb
 repz xcrypt-cfb
-repz rex.RX xcrypt-cfb
 repz rex xcrypt-cfb
 addr32 repz xcrypt-ofb
 addr32 repz xcrypt-ofbb
@@ -14124,7 +13889,6 @@ addr32 repz xcrypt-ofq
 addr32 repz xcrypt-of
 addr32 repz rex xcrypt-ofb
 repz xcrypt-ofb
-repz rex.RXB xcrypt-ofb
 repz rex xcrypt-ofb
 rex pushw %gs
 rex pushwb %gs
@@ -14135,13 +13899,11 @@ rex pushb %gs
 rex pushl %gs
 rex pushq %gs
 rex push %gs
-rex.B pushw %gs
 pushw %gs
 push %gs
 pushb %gs
 pushl %gs
 pushq %gs
-rex.R push %gs
 popw %gs
 popwb %gs
 popww %gs
@@ -14151,19 +13913,16 @@ popb %gs
 popl %gs
 popq %gs
 pop %gs
-rex.B popw %gs
 rex popw %gs
 rex pop %gs
 rex popb %gs
 rex popl %gs
 rex popq %gs
-rex.R pop %gs
 rex rsm
 rex rsmb
 rex rsmw
 rex rsml
 rex rsmq
-rex.X rsm
 rsm
 cs bts %cx,0x72(%rcx,%rbx,2)
 cs btsb %cx,0x72(%rcx,%rbx,2)
@@ -14297,7 +14056,7 @@ fxrstorw (%rdx)
 fxrstorl (%rdx)
 fxrstorq (%rdx)
 fxrstor -0x727eae81(,%r9d,2)
-rex.XB fxrstor (%r11)
+rex.RXB fxrstor -0x55(%r8)
 fxrstor64 -0x51(%rdi,%riz,8)
 fxrstor64b -0x51(%rdi,%riz,8)
 fxrstor64w -0x51(%rdi,%riz,8)
@@ -14311,20 +14070,20 @@ rdgsbasew %edi
 rdgsbasel %edi
 rdgsbaseq %edi
 rex.RB rdgsbase %r14d
-rex rdgsbase %eax
+rex rdgsbase %edx
 rdgsbase %rbx
 rdgsbaseb %rbx
 rdgsbasew %rbx
 rdgsbasel %rbx
 rdgsbaseq %rbx
-rex.WX rdgsbase %rbx
+rex.WR rdgsbase %rbx
 cs ldmxcsr (%rsi)
 cs ldmxcsrb (%rsi)
 cs ldmxcsrw (%rsi)
 cs ldmxcsrl (%rsi)
 cs ldmxcsrq (%rsi)
-rex.X ldmxcsr -0xd3c24e1(%eax)
-rex.RX ldmxcsr (%rbx)
+rex.R ldmxcsr 0x41(%rdx,%rdx,8)
+ds ldmxcsr -0x2e27a5aa(%rdx)
 wrfsbase %edx
 wrfsbaseb %edx
 wrfsbasew %edx
@@ -14337,28 +14096,28 @@ wrfsbaseb %rsp
 wrfsbasew %rsp
 wrfsbasel %rsp
 wrfsbaseq %rsp
-rex.WX wrfsbase %rdx
+rex.WRB wrfsbase %r9
 vldmxcsr (%rdx,%rbp,4)
 vldmxcsrb (%rdx,%rbp,4)
 vldmxcsrw (%rdx,%rbp,4)
 vldmxcsrl (%rdx,%rbp,4)
 vldmxcsrq (%rdx,%rbp,4)
-es vldmxcsr -0x3c(%r9)
 vldmxcsr 0x4090490(%rip)
+vldmxcsr %gs:0x7179a057(%rbx,%riz,4)
 stmxcsr 0x6b(%rbx)
 stmxcsrb 0x6b(%rbx)
 stmxcsrw 0x6b(%rbx)
 stmxcsrl 0x6b(%rbx)
 stmxcsrq 0x6b(%rbx)
-rex.RX stmxcsr %fs:(%rdx)
-stmxcsr (%rbx,%r8,4)
+rex.X stmxcsr (%edx)
+rex.R stmxcsr 0x54(%rcx,%rbp,4)
 wrgsbase %edi
 wrgsbaseb %edi
 wrgsbasew %edi
 wrgsbasel %edi
 wrgsbaseq %edi
-rex.X wrgsbase %esi
-rex wrgsbase %edx
+rex.RB wrgsbase %r10d
+rex wrgsbase %edi
 wrgsbase %rdi
 wrgsbaseb %rdi
 wrgsbasew %rdi
@@ -14370,14 +14129,14 @@ vstmxcsrb (%rdi)
 vstmxcsrw (%rdi)
 vstmxcsrl (%rdi)
 vstmxcsrq (%rdi)
-vstmxcsr %fs:(%rax,%r9,1)
+es vstmxcsr (%rcx,%r13,8)
 vstmxcsr 0x1f(%r8)
 xsave -0x42c34fcb(,%rbp,4)
 xsaveb -0x42c34fcb(,%rbp,4)
 xsavew -0x42c34fcb(,%rbp,4)
 xsavel -0x42c34fcb(,%rbp,4)
 xsaveq -0x42c34fcb(,%rbp,4)
-rex.RXB xsave -0x2b6e5d74(%r11d,%r15d,8)
+ss rex.X xsave 0x4d(%rdi)
 rex.X xsave (%rcx)
 xsave64 -0x48(%rbx)
 xsave64b -0x48(%rbx)
@@ -14422,7 +14181,7 @@ xrstorw (%r8)
 xrstorl (%r8)
 xrstorq (%r8)
 ds xrstor -0x34(%rbx)
-es xrstor (%r10,%r13,4)
+rex.RX xrstor (%edx,%r13d,4)
 xrstor64 (%rsi,%rsi,2)
 xrstor64b (%rsi,%rsi,2)
 xrstor64w (%rsi,%rsi,2)
@@ -14435,7 +14194,7 @@ rex incsspdb %ebp
 rex incsspdw %ebp
 rex incsspdl %ebp
 rex incsspdq %ebp
-rex.X incsspd %ecx
+rex.RB incsspd %r15d
 incsspd %esi
 incsspq %rdi
 incsspqb %rdi
@@ -14477,14 +14236,14 @@ rex tpauseb %ecx
 rex tpausew %ecx
 rex tpausel %ecx
 rex tpauseq %ecx
-rex.RXB tpause %r12d
+rex.RB tpause %r12d
 tpause %ebx
 tpause %rsp
 tpauseb %rsp
 tpausew %rsp
 tpausel %rsp
 tpauseq %rsp
-rex.WRXB tpause %r15
+rex.WRB tpause %r15
 clrssbsy 0x7d(%ecx)
 clrssbsyb 0x7d(%ecx)
 clrssbsyw 0x7d(%ecx)
@@ -14498,20 +14257,20 @@ umonitorw %edi
 umonitorl %edi
 umonitorq %edi
 rex.RB umonitor %r14d
-rex umonitor %ecx
+rex umonitor %ebp
 umonitor %rax
 umonitorb %rax
 umonitorw %rax
 umonitorl %rax
 umonitorq %rax
-rex.RX umonitor %rbx
+rex.R umonitor %rbx
 rex umonitor %rsi
 rex umwait %ebx
 rex umwaitb %ebx
 rex umwaitw %ebx
 rex umwaitl %ebx
 rex umwaitq %ebx
-rex.RX umwait %ebp
+rex.R umwait %ebp
 umwait %edx
 umwait %rbp
 umwaitb %rbp
@@ -14538,29 +14297,20 @@ lfenceb
 lfencew
 lfencel
 lfenceq
-rex.WB lfence
 rex lfence
-rex.X lfence
-rex.RXB lfence
-rex.RX lfence
-rex.B lfence
-rex.WRXB lfence
 mfence
 mfenceb
 mfencew
 mfencel
 mfenceq
-rex.B mfence
 rex mfence
 sfence
 sfenceb
 sfencew
 sfencel
 sfenceq
-rex.RB sfence
 rex sfence
 data16 sfence
-data16 rex.RXB sfence
 data16 rex sfence
 imul %bx,%bp
 imulb %bx,%bp
@@ -14571,16 +14321,16 @@ imub %bx,%bp
 imuw %bx,%bp
 imuq %bx,%bp
 imu %bx,%bp
-ds imul 0x62(%r10,%r12,4),%r11w
-ds imulb 0x62(%r10,%r12,4),%r11w
-ds imulw 0x62(%r10,%r12,4),%r11w
-ds imull 0x62(%r10,%r12,4),%r11w
-ds imulq 0x62(%r10,%r12,4),%r11w
-ds imub 0x62(%r10,%r12,4),%r11w
-ds imuw 0x62(%r10,%r12,4),%r11w
-ds imuq 0x62(%r10,%r12,4),%r11w
-ds imu 0x62(%r10,%r12,4),%r11w
-imul -0x30(%rsi),%ax
+imul %fs:(%rcx,%r12,1),%bp
+imulb %fs:(%rcx,%r12,1),%bp
+imulw %fs:(%rcx,%r12,1),%bp
+imull %fs:(%rcx,%r12,1),%bp
+imulq %fs:(%rcx,%r12,1),%bp
+imub %fs:(%rcx,%r12,1),%bp
+imuw %fs:(%rcx,%r12,1),%bp
+imuq %fs:(%rcx,%r12,1),%bp
+imu %fs:(%rcx,%r12,1),%bp
+imul %gs:0x2f(%rsi,%rax,2),%sp
 rex imul %esp,%eax
 rex imulb %esp,%eax
 rex imulw %esp,%eax
@@ -14590,16 +14340,16 @@ rex imub %esp,%eax
 rex imuw %esp,%eax
 rex imuq %esp,%eax
 rex imu %esp,%eax
-rex.X imul 0x1b(%rbx),%esp
-rex.X imulb 0x1b(%rbx),%esp
-rex.X imulw 0x1b(%rbx),%esp
-rex.X imull 0x1b(%rbx),%esp
-rex.X imulq 0x1b(%rbx),%esp
-rex.X imub 0x1b(%rbx),%esp
-rex.X imuw 0x1b(%rbx),%esp
-rex.X imuq 0x1b(%rbx),%esp
-rex.X imu 0x1b(%rbx),%esp
-imul 0x66084f9a(%edx,%eiz,8),%ebx
+rex.XB imul (%r15),%ebp
+rex.XB imulb (%r15),%ebp
+rex.XB imulw (%r15),%ebp
+rex.XB imull (%r15),%ebp
+rex.XB imulq (%r15),%ebp
+rex.XB imub (%r15),%ebp
+rex.XB imuw (%r15),%ebp
+rex.XB imuq (%r15),%ebp
+rex.XB imu (%r15),%ebp
+rex imul 0x24fc57c1(%rbx),%edi
 imul %rax,%rbx
 imulb %rax,%rbx
 imulw %rax,%rbx
@@ -14646,22 +14396,22 @@ cmpxchgb %ebp,%ebx
 cmpxchgw %ebp,%ebx
 cmpxchgl %ebp,%ebx
 cmpxchgq %ebp,%ebx
-lock rex.X cmpxchg %edi,-0x1f(%rbx)
-lock rex.X cmpxchgb %edi,-0x1f(%rbx)
-lock rex.X cmpxchgw %edi,-0x1f(%rbx)
-lock rex.X cmpxchgl %edi,-0x1f(%rbx)
-lock rex.X cmpxchgq %edi,-0x1f(%rbx)
-lock rex cmpxchg %edi,0x5(%rbx,%rbx,4)
+lock rex.X cmpxchg %ebp,%gs:-0x3ad5f607(%ebx)
+lock rex.X cmpxchgb %ebp,%gs:-0x3ad5f607(%ebx)
+lock rex.X cmpxchgw %ebp,%gs:-0x3ad5f607(%ebx)
+lock rex.X cmpxchgl %ebp,%gs:-0x3ad5f607(%ebx)
+lock rex.X cmpxchgq %ebp,%gs:-0x3ad5f607(%ebx)
+cmpxchg %ebx,0x2a(%rbp)
 lock cs cmpxchg %rsi,(%esi,%eiz,2)
 lock cs cmpxchgb %rsi,(%esi,%eiz,2)
 lock cs cmpxchgw %rsi,(%esi,%eiz,2)
 lock cs cmpxchgl %rsi,(%esi,%eiz,2)
 lock cs cmpxchgq %rsi,(%esi,%eiz,2)
-rex.WX cmpxchg %rbx,%rsi
-rex.WX cmpxchgb %rbx,%rsi
-rex.WX cmpxchgw %rbx,%rsi
-rex.WX cmpxchgl %rbx,%rsi
-rex.WX cmpxchgq %rbx,%rsi
+cmpxchg %r15,%r8
+cmpxchgb %r15,%r8
+cmpxchgw %r15,%r8
+cmpxchgl %r15,%r8
+cmpxchgq %r15,%r8
 cmpxchg %r14,0x55e4cd7c(%r15d)
 rex.XB lss (%r15),%cx
 rex.XB lssb (%r15),%cx
@@ -14684,38 +14434,38 @@ lssl 0x72(%rdi),%rdi
 lssq 0x72(%rdi),%rdi
 es lss 0x22ee768f(,%r14,8),%r10
 lss 0x3a(%r14,%r8,2),%rcx
-rex.RX btr %r14w,%ax
-rex.RX btrb %r14w,%ax
-rex.RX btrw %r14w,%ax
-rex.RX btrl %r14w,%ax
-rex.RX btrq %r14w,%ax
-es btr %dx,(%rbx)
-es btrb %dx,(%rbx)
-es btrw %dx,(%rbx)
-es btrl %dx,(%rbx)
-es btrq %dx,(%rbx)
-btr %r12w,0x757e6327(%r11d)
+btr %r14w,%ax
+btrb %r14w,%ax
+btrw %r14w,%ax
+btrl %r14w,%ax
+btrq %r14w,%ax
+lock cs btr %di,0xa(%rsi)
+lock cs btrb %di,0xa(%rsi)
+lock cs btrw %di,0xa(%rsi)
+lock cs btrl %di,0xa(%rsi)
+lock cs btrq %di,0xa(%rsi)
+rex.RX btr %r13w,(%rbx)
 btr %edi,-0x12879adc(%rdi)
 btrb %edi,-0x12879adc(%rdi)
 btrw %edi,-0x12879adc(%rdi)
 btrl %edi,-0x12879adc(%rdi)
 btrq %edi,-0x12879adc(%rdi)
-rex.XB btr %ecx,%r10d
-rex.XB btrb %ecx,%r10d
-rex.XB btrw %ecx,%r10d
-rex.XB btrl %ecx,%r10d
-rex.XB btrq %ecx,%r10d
+btr %ecx,%r10d
+btrb %ecx,%r10d
+btrw %ecx,%r10d
+btrl %ecx,%r10d
+btrq %ecx,%r10d
 lock btr %r12d,%fs:(%r15)
 btr %rsp,0x6b(%rax)
 btrb %rsp,0x6b(%rax)
 btrw %rsp,0x6b(%rax)
 btrl %rsp,0x6b(%rax)
 btrq %rsp,0x6b(%rax)
-rex.WX btr %rbx,%rsp
-rex.WX btrb %rbx,%rsp
-rex.WX btrw %rbx,%rsp
-rex.WX btrl %rbx,%rsp
-rex.WX btrq %rbx,%rsp
+btr %r12,%rax
+btrb %r12,%rax
+btrw %r12,%rax
+btrl %r12,%rax
+btrq %r12,%rax
 lock btr %r11,(%eax,%r11d,2)
 rex lfs (%rax),%di
 rex lfsb (%rax),%di
@@ -14750,7 +14500,7 @@ lgsb 0x59(%rbp),%eax
 lgsw 0x59(%rbp),%eax
 lgsl 0x59(%rbp),%eax
 lgsq 0x59(%rbp),%eax
-ss lgs (%rdx),%r8d
+lgs %gs:0x6a01d64b(,%r14,4),%r11d
 rex.RX lgs -0x69(%rsi),%r12d
 lgs 0x33(%rdi),%rdx
 lgsb 0x33(%rdi),%rdx
@@ -14768,15 +14518,15 @@ movzbb %cl,%bp
 movzbl %cl,%bp
 movzbq %cl,%bp
 movzb %cl,%bp
-movzbw (%r14d),%dx
-movzbwb (%r14d),%dx
-movzbww (%r14d),%dx
-movzbwl (%r14d),%dx
-movzbwq (%r14d),%dx
-movzbb (%r14d),%dx
-movzbl (%r14d),%dx
-movzbq (%r14d),%dx
-movzb (%r14d),%dx
+movzbw -0x60(%edx),%r9w
+movzbwb -0x60(%edx),%r9w
+movzbww -0x60(%edx),%r9w
+movzbwl -0x60(%edx),%r9w
+movzbwq -0x60(%edx),%r9w
+movzbb -0x60(%edx),%r9w
+movzbl -0x60(%edx),%r9w
+movzbq -0x60(%edx),%r9w
+movzb -0x60(%edx),%r9w
 movzbw 0x406c0dda(%rsi,%riz,2),%di
 movzbl %dl,%ecx
 movzblb %dl,%ecx
@@ -14922,11 +14672,11 @@ ud1b %eax,%ecx
 ud1w %eax,%ecx
 ud1l %eax,%ecx
 ud1q %eax,%ecx
-ss rex.X ud1 0x7d(%rcx),%edi
-ss rex.X ud1b 0x7d(%rcx),%edi
-ss rex.X ud1w 0x7d(%rcx),%edi
-ss rex.X ud1l 0x7d(%rcx),%edi
-ss rex.X ud1q 0x7d(%rcx),%edi
+ud1 -0x22f79ca4(%r13d),%r12d
+ud1b -0x22f79ca4(%r13d),%r12d
+ud1w -0x22f79ca4(%r13d),%r12d
+ud1l -0x22f79ca4(%r13d),%r12d
+ud1q -0x22f79ca4(%r13d),%r12d
 ud1 0x269c5a92(,%rbp,1),%ebp
 ud1 %rcx,%rcx
 ud1b %rcx,%rcx
@@ -14989,15 +14739,15 @@ btsb $0x8c,%bx
 btsw $0x8c,%bx
 btsl $0x8c,%bx
 btsq $0x8c,%bx
-lock rex.XB btsw $0x46,0x32(%r10)
-lock rex.XB btswb $0x46,0x32(%r10)
-lock rex.XB btsww $0x46,0x32(%r10)
-lock rex.XB btswl $0x46,0x32(%r10)
-lock rex.XB btswq $0x46,0x32(%r10)
-lock rex.XB btsb $0x46,0x32(%r10)
-lock rex.XB btsl $0x46,0x32(%r10)
-lock rex.XB btsq $0x46,0x32(%r10)
-lock rex.XB bts $0x46,0x32(%r10)
+rex.R btsw $0x3b,-0x38(%edi)
+rex.R btswb $0x3b,-0x38(%edi)
+rex.R btsww $0x3b,-0x38(%edi)
+rex.R btswl $0x3b,-0x38(%edi)
+rex.R btswq $0x3b,-0x38(%edi)
+rex.R btsb $0x3b,-0x38(%edi)
+rex.R btsl $0x3b,-0x38(%edi)
+rex.R btsq $0x3b,-0x38(%edi)
+rex.R bts $0x3b,-0x38(%edi)
 btsw $0xc4,(%rax)
 lock rex btsl $0x6b,-0x56(%rdi)
 lock rex btslb $0x6b,-0x56(%rdi)
@@ -15008,11 +14758,11 @@ lock rex btsb $0x6b,-0x56(%rdi)
 lock rex btsw $0x6b,-0x56(%rdi)
 lock rex btsq $0x6b,-0x56(%rdi)
 lock rex bts $0x6b,-0x56(%rdi)
-rex.RX bts $0xa4,%edx
-rex.RX btsb $0xa4,%edx
-rex.RX btsw $0xa4,%edx
-rex.RX btsl $0xa4,%edx
-rex.RX btsq $0xa4,%edx
+rex.R bts $0xa4,%edx
+rex.R btsb $0xa4,%edx
+rex.R btsw $0xa4,%edx
+rex.R btsl $0xa4,%edx
+rex.R btsq $0xa4,%edx
 lock ds rex.RX btsl $0xc3,(%rcx)
 btsq $0x39,0x3f1458a5(%rbx,%rsi,8)
 btsqb $0x39,0x3f1458a5(%rbx,%rsi,8)
@@ -15023,11 +14773,11 @@ btsb $0x39,0x3f1458a5(%rbx,%rsi,8)
 btsw $0x39,0x3f1458a5(%rbx,%rsi,8)
 btsl $0x39,0x3f1458a5(%rbx,%rsi,8)
 bts $0x39,0x3f1458a5(%rbx,%rsi,8)
-rex.WRX bts $0xc7,%rdx
-rex.WRX btsb $0xc7,%rdx
-rex.WRX btsw $0xc7,%rdx
-rex.WRX btsl $0xc7,%rdx
-rex.WRX btsq $0xc7,%rdx
+rex.WR bts $0xc7,%rdx
+rex.WR btsb $0xc7,%rdx
+rex.WR btsw $0xc7,%rdx
+rex.WR btsl $0xc7,%rdx
+rex.WR btsq $0xc7,%rdx
 lock rex.WXB btsq $0x22,-0x51bb6f20(%r15)
 btrw $0x11,-0x73(%rbp)
 btrwb $0x11,-0x73(%rbp)
@@ -15079,16 +14829,16 @@ btcb $0x91,%si
 btcw $0x91,%si
 btcl $0x91,%si
 btcq $0x91,%si
-lock btcw $0x35,(%r11)
-lock btcwb $0x35,(%r11)
-lock btcww $0x35,(%r11)
-lock btcwl $0x35,(%r11)
-lock btcwq $0x35,(%r11)
-lock btcb $0x35,(%r11)
-lock btcl $0x35,(%r11)
-lock btcq $0x35,(%r11)
-lock btc $0x35,(%r11)
-btcw $0x1,0x54(%rax,%rcx,1)
+lock rex.RXB btcw $0x65,0x48(%r13,%r12,8)
+lock rex.RXB btcwb $0x65,0x48(%r13,%r12,8)
+lock rex.RXB btcww $0x65,0x48(%r13,%r12,8)
+lock rex.RXB btcwl $0x65,0x48(%r13,%r12,8)
+lock rex.RXB btcwq $0x65,0x48(%r13,%r12,8)
+lock rex.RXB btcb $0x65,0x48(%r13,%r12,8)
+lock rex.RXB btcl $0x65,0x48(%r13,%r12,8)
+lock rex.RXB btcq $0x65,0x48(%r13,%r12,8)
+lock rex.RXB btc $0x65,0x48(%r13,%r12,8)
+rex btcw $0xf1,(%rdx)
 lock btcl $0x2a,0x7d8b732b(%rdx)
 lock btclb $0x2a,0x7d8b732b(%rdx)
 lock btclw $0x2a,0x7d8b732b(%rdx)
@@ -15098,12 +14848,12 @@ lock btcb $0x2a,0x7d8b732b(%rdx)
 lock btcw $0x2a,0x7d8b732b(%rdx)
 lock btcq $0x2a,0x7d8b732b(%rdx)
 lock btc $0x2a,0x7d8b732b(%rdx)
-rex.R btc $0xe5,%eax
-rex.R btcb $0xe5,%eax
-rex.R btcw $0xe5,%eax
-rex.R btcl $0xe5,%eax
-rex.R btcq $0xe5,%eax
-lock ds btcl $0x1,0x60(%rsp,%r15,8)
+rex.R btc $0xcb,%ebp
+rex.R btcb $0xcb,%ebp
+rex.R btcw $0xcb,%ebp
+rex.R btcl $0xcb,%ebp
+rex.R btcq $0xcb,%ebp
+lock es rex.R btcl $0x60,(%rbx)
 btcq $0x85,-0x23(%edi)
 btcqb $0x85,-0x23(%edi)
 btcqw $0x85,-0x23(%edi)
@@ -15113,11 +14863,11 @@ btcb $0x85,-0x23(%edi)
 btcw $0x85,-0x23(%edi)
 btcl $0x85,-0x23(%edi)
 btc $0x85,-0x23(%edi)
-rex.WXB btc $0x47,%r13
-rex.WXB btcb $0x47,%r13
-rex.WXB btcw $0x47,%r13
-rex.WXB btcl $0x47,%r13
-rex.WXB btcq $0x47,%r13
+btc $0x47,%r13
+btcb $0x47,%r13
+btcw $0x47,%r13
+btcl $0x47,%r13
+btcq $0x47,%r13
 rex.WR btcq $0x11,0x4546d798(%rcx,%rcx,4)
 rex btc %cx,%sp
 rex btcb %cx,%sp
@@ -15146,22 +14896,22 @@ btcb %rax,0x31194424(%rcx,%rdi,4)
 btcw %rax,0x31194424(%rcx,%rdi,4)
 btcl %rax,0x31194424(%rcx,%rdi,4)
 btcq %rax,0x31194424(%rcx,%rdi,4)
-rex.WRX btc %r15,%rdx
-rex.WRX btcb %r15,%rdx
-rex.WRX btcw %r15,%rdx
-rex.WRX btcl %r15,%rdx
-rex.WRX btcq %r15,%rdx
+btc %r15,%rdx
+btcb %r15,%rdx
+btcw %r15,%rdx
+btcl %r15,%rdx
+btcq %r15,%rdx
 lock btc %r8,0x2c(%r11)
 bsf %dx,%ax
 bsfb %dx,%ax
 bsfw %dx,%ax
 bsfl %dx,%ax
 bsfq %dx,%ax
-bsf %gs:(%r12,%r8,4),%r15w
-bsfb %gs:(%r12,%r8,4),%r15w
-bsfw %gs:(%r12,%r8,4),%r15w
-bsfl %gs:(%r12,%r8,4),%r15w
-bsfq %gs:(%r12,%r8,4),%r15w
+ss rex.RX bsf -0x29d36888(%rip),%r9w
+ss rex.RX bsfb -0x29d36888(%rip),%r9w
+ss rex.RX bsfw -0x29d36888(%rip),%r9w
+ss rex.RX bsfl -0x29d36888(%rip),%r9w
+ss rex.RX bsfq -0x29d36888(%rip),%r9w
 rex bsf (%rdx),%cx
 rex bsf %ebp,%eax
 rex bsfb %ebp,%eax
@@ -15190,22 +14940,22 @@ tzcntb %ax,%cx
 tzcntw %ax,%cx
 tzcntl %ax,%cx
 tzcntq %ax,%cx
-rex.XB tzcnt -0x16(%r14d),%sp
-rex.XB tzcntb -0x16(%r14d),%sp
-rex.XB tzcntw -0x16(%r14d),%sp
-rex.XB tzcntl -0x16(%r14d),%sp
-rex.XB tzcntq -0x16(%r14d),%sp
-tzcnt (%rax),%cx
+ss tzcnt (%r12,%r14,8),%r14w
+ss tzcntb (%r12,%r14,8),%r14w
+ss tzcntw (%r12,%r14,8),%r14w
+ss tzcntl (%r12,%r14,8),%r14w
+ss tzcntq (%r12,%r14,8),%r14w
+tzcnt -0x2b(%rbx),%dx
 tzcnt %esi,%esp
 tzcntb %esi,%esp
 tzcntw %esi,%esp
 tzcntl %esi,%esp
 tzcntq %esi,%esp
-es tzcnt (%r11),%r15d
-es tzcntb (%r11),%r15d
-es tzcntw (%r11),%r15d
-es tzcntl (%r11),%r15d
-es tzcntq (%r11),%r15d
+rex.XB tzcnt (%r11d),%edi
+rex.XB tzcntb (%r11d),%edi
+rex.XB tzcntw (%r11d),%edi
+rex.XB tzcntl (%r11d),%edi
+rex.XB tzcntq (%r11d),%edi
 tzcnt -0xfac950e(%rdx),%edi
 tzcnt %rcx,%rsp
 tzcntb %rcx,%rsp
@@ -15256,11 +15006,11 @@ lzcntb %di,%si
 lzcntw %di,%si
 lzcntl %di,%si
 lzcntq %di,%si
-rex.X lzcnt (%edi),%sp
-rex.X lzcntb (%edi),%sp
-rex.X lzcntw (%edi),%sp
-rex.X lzcntl (%edi),%sp
-rex.X lzcntq (%edi),%sp
+lzcnt %gs:(%r15),%sp
+lzcntb %gs:(%r15),%sp
+lzcntw %gs:(%r15),%sp
+lzcntl %gs:(%r15),%sp
+lzcntq %gs:(%r15),%sp
 lzcnt -0xa(%rdi,%rcx,1),%bp
 rex lzcnt %ecx,%edi
 rex lzcntb %ecx,%edi
@@ -15350,15 +15100,15 @@ movswb %bp,%ax
 movswl %bp,%ax
 movswq %bp,%ax
 movsw %bp,%ax
-movsww %fs:-0x22(%rax,%r8,4),%r9w
-movswwb %fs:-0x22(%rax,%r8,4),%r9w
-movswww %fs:-0x22(%rax,%r8,4),%r9w
-movswwl %fs:-0x22(%rax,%r8,4),%r9w
-movswwq %fs:-0x22(%rax,%r8,4),%r9w
-movswb %fs:-0x22(%rax,%r8,4),%r9w
-movswl %fs:-0x22(%rax,%r8,4),%r9w
-movswq %fs:-0x22(%rax,%r8,4),%r9w
-movsw %fs:-0x22(%rax,%r8,4),%r9w
+cs movsww (%r11,%r15,8),%si
+cs movswwb (%r11,%r15,8),%si
+cs movswww (%r11,%r15,8),%si
+cs movswwl (%r11,%r15,8),%si
+cs movswwq (%r11,%r15,8),%si
+cs movswb (%r11,%r15,8),%si
+cs movswl (%r11,%r15,8),%si
+cs movswq (%r11,%r15,8),%si
+cs movsw (%r11,%r15,8),%si
 ss movsww 0x4d(%rbx),%di
 rex movswl %ax,%edx
 rex movswlb %ax,%edx
@@ -15414,11 +15164,11 @@ xaddb %bp,%dx
 xaddw %bp,%dx
 xaddl %bp,%dx
 xaddq %bp,%dx
-lock xadd %r15w,(%r8)
-lock xaddb %r15w,(%r8)
-lock xaddw %r15w,(%r8)
-lock xaddl %r15w,(%r8)
-lock xaddq %r15w,(%r8)
+lock rex.X xadd %si,0xb9e772c(%ebp)
+lock rex.X xaddb %si,0xb9e772c(%ebp)
+lock rex.X xaddw %si,0xb9e772c(%ebp)
+lock rex.X xaddl %si,0xb9e772c(%ebp)
+lock rex.X xaddq %si,0xb9e772c(%ebp)
 rex xadd %ax,-0x39(%ebx)
 xadd %ebp,%esi
 xaddb %ebp,%esi
@@ -15458,14 +15208,14 @@ vcmppsb $0x2f,%xmm0,%xmm5,%xmm3
 vcmppsw $0x2f,%xmm0,%xmm5,%xmm3
 vcmppsl $0x2f,%xmm0,%xmm5,%xmm3
 vcmppsq $0x2f,%xmm0,%xmm5,%xmm3
-es vcmpps $0xb9,-0x2a8ef3a6(%rdx,%rax,8),%xmm10,%xmm1
-es vcmppsb $0xb9,-0x2a8ef3a6(%rdx,%rax,8),%xmm10,%xmm1
-es vcmppsw $0xb9,-0x2a8ef3a6(%rdx,%rax,8),%xmm10,%xmm1
-es vcmppsl $0xb9,-0x2a8ef3a6(%rdx,%rax,8),%xmm10,%xmm1
-es vcmppsq $0xb9,-0x2a8ef3a6(%rdx,%rax,8),%xmm10,%xmm1
+es vcmpps $0x76,0x24d31b4e(%rsp,%rbp,2),%xmm11,%xmm11
+es vcmppsb $0x76,0x24d31b4e(%rsp,%rbp,2),%xmm11,%xmm11
+es vcmppsw $0x76,0x24d31b4e(%rsp,%rbp,2),%xmm11,%xmm11
+es vcmppsl $0x76,0x24d31b4e(%rsp,%rbp,2),%xmm11,%xmm11
+es vcmppsq $0x76,0x24d31b4e(%rsp,%rbp,2),%xmm11,%xmm11
 vcmpps $0x83,-0xb(%rbp,%rbp,4),%xmm7,%xmm6
 vcmpps $0x4f,%ymm5,%ymm6,%ymm0
-cs vcmpps $0x47,0x12(%r13),%ymm2,%ymm13
+ds vcmpps $0x7a,(%rdx),%ymm11,%ymm3
 vcmpps $0x36,(%rbx,%rcx,8),%ymm4,%ymm6
 vcmpps $0x5c,%xmm7,%xmm1,%k3{%k6}
 es vcmpps $0x2b,-0x50b75cad(%r15){1to4},%xmm31,%k2{%k5}
@@ -15507,8 +15257,8 @@ ss vcmppdl $0x77,-0x55(%rcx),%xmm6,%xmm14
 ss vcmppdq $0x77,-0x55(%rcx),%xmm6,%xmm14
 vcmppd $0xe1,0x4e(%rsp,%rbp,1),%xmm5,%xmm3
 vcmppd $0x56,%ymm6,%ymm2,%ymm1
-ss vcmppd $0xaa,(%r15),%ymm6,%ymm12
-vcmppd $0xfd,0x5f49597e(%rbx),%ymm4,%ymm4
+vcmppd $0xb2,%fs:(%rsi,%rbp,1),%ymm7,%ymm13
+vcmppd $0x2a,(%rsi),%ymm6,%ymm0
 vcmppd $0x79,%xmm5,%xmm0,%k4
 es vcmppd $0xf0,(%r14){1to2},%xmm11,%k1
 vcmppd $0xac,0x7fc6ab0a(%rax){1to2},%xmm6,%k5{%k3}
@@ -15556,23 +15306,23 @@ cmpsdb $0x7f,%xmm0,%xmm0
 cmpsdw $0x7f,%xmm0,%xmm0
 cmpsdl $0x7f,%xmm0,%xmm0
 cmpsdq $0x7f,%xmm0,%xmm0
-es rex.RXB cmpsd $0xdf,0x779585d6(%r11),%xmm9
-es rex.RXB cmpsdb $0xdf,0x779585d6(%r11),%xmm9
-es rex.RXB cmpsdw $0xdf,0x779585d6(%r11),%xmm9
-es rex.RXB cmpsdl $0xdf,0x779585d6(%r11),%xmm9
-es rex.RXB cmpsdq $0xdf,0x779585d6(%r11),%xmm9
+rex.RXB cmpsd $0xa6,(%r11d),%xmm14
+rex.RXB cmpsdb $0xa6,(%r11d),%xmm14
+rex.RXB cmpsdw $0xa6,(%r11d),%xmm14
+rex.RXB cmpsdl $0xa6,(%r11d),%xmm14
+rex.RXB cmpsdq $0xa6,(%r11d),%xmm14
 cmpsd $0x80,(%rcx,%rcx,4),%xmm6
 vcmpsd $0xc3,%xmm1,%xmm4,%xmm6
 vcmpsdb $0xc3,%xmm1,%xmm4,%xmm6
 vcmpsdw $0xc3,%xmm1,%xmm4,%xmm6
 vcmpsdl $0xc3,%xmm1,%xmm4,%xmm6
 vcmpsdq $0xc3,%xmm1,%xmm4,%xmm6
-vcmpsd $0xbe,%fs:(%rbx),%xmm11,%xmm15
-vcmpsdb $0xbe,%fs:(%rbx),%xmm11,%xmm15
-vcmpsdw $0xbe,%fs:(%rbx),%xmm11,%xmm15
-vcmpsdl $0xbe,%fs:(%rbx),%xmm11,%xmm15
-vcmpsdq $0xbe,%fs:(%rbx),%xmm11,%xmm15
-vcmpsd $0xfd,0x36(%rsi),%xmm3,%xmm4
+vcmpsd $0x70,%gs:(%r11,%riz,2),%xmm12,%xmm14
+vcmpsdb $0x70,%gs:(%r11,%riz,2),%xmm12,%xmm14
+vcmpsdw $0x70,%gs:(%r11,%riz,2),%xmm12,%xmm14
+vcmpsdl $0x70,%gs:(%r11,%riz,2),%xmm12,%xmm14
+vcmpsdq $0x70,%gs:(%r11,%riz,2),%xmm12,%xmm14
+vcmpsd $0xb0,(%rdi),%xmm2,%xmm3
 vcmpsd $0x8f,{sae},%xmm4,%xmm5,%k1
 vcmpsdb $0x8f,{sae},%xmm4,%xmm5,%k1
 vcmpsdw $0x8f,{sae},%xmm4,%xmm5,%k1
@@ -15607,21 +15357,21 @@ pinsrb $0x50,%ebp,%mm4
 pinsrl $0x50,%ebp,%mm4
 pinsrq $0x50,%ebp,%mm4
 pinsr $0x50,%ebp,%mm4
-rex.R pinsrw $0x5c,0x9(%eax),%mm3
-rex.R pinsrwb $0x5c,0x9(%eax),%mm3
-rex.R pinsrww $0x5c,0x9(%eax),%mm3
-rex.R pinsrwl $0x5c,0x9(%eax),%mm3
-rex.R pinsrwq $0x5c,0x9(%eax),%mm3
-rex.R pinsrb $0x5c,0x9(%eax),%mm3
-rex.R pinsrl $0x5c,0x9(%eax),%mm3
-rex.R pinsrq $0x5c,0x9(%eax),%mm3
-rex.R pinsr $0x5c,0x9(%eax),%mm3
+ds rex.RX pinsrw $0x8b,(%rax),%mm2
+ds rex.RX pinsrwb $0x8b,(%rax),%mm2
+ds rex.RX pinsrww $0x8b,(%rax),%mm2
+ds rex.RX pinsrwl $0x8b,(%rax),%mm2
+ds rex.RX pinsrwq $0x8b,(%rax),%mm2
+ds rex.RX pinsrb $0x8b,(%rax),%mm2
+ds rex.RX pinsrl $0x8b,(%rax),%mm2
+ds rex.RX pinsrq $0x8b,(%rax),%mm2
+ds rex.RX pinsr $0x8b,(%rax),%mm2
 pinsrw $0xb,-0x1e(%rcx,%rdi,2),%mm1
 rex.W pinsrw $0x9f,%ebx,%mm5
 es rex.WXB pinsrw $0xdc,(%r14,%r11,1),%mm0
 rex.W pinsrw $0xb4,-0x6f(%rcx,%rax,2),%mm3
 pinsrw $0xd6,%eax,%xmm3
-pinsrw $0x9e,(%r9d),%xmm4
+pinsrw $0xdc,%gs:-0x34(%r8),%xmm7
 pinsrw $0xf7,0x127ee903(%rip),%xmm2
 rex.W pinsrw $0xdb,%edx,%xmm5
 rex.WRX pinsrw $0x8f,-0x1f669816(%ecx),%xmm8
@@ -15635,15 +15385,15 @@ vpinsrb $0xe9,%ebp,%xmm5,%xmm7
 vpinsrl $0xe9,%ebp,%xmm5,%xmm7
 vpinsrq $0xe9,%ebp,%xmm5,%xmm7
 vpinsr $0xe9,%ebp,%xmm5,%xmm7
-ss vpinsrw $0x59,-0x6d(%r8),%xmm10,%xmm2
-ss vpinsrwb $0x59,-0x6d(%r8),%xmm10,%xmm2
-ss vpinsrww $0x59,-0x6d(%r8),%xmm10,%xmm2
-ss vpinsrwl $0x59,-0x6d(%r8),%xmm10,%xmm2
-ss vpinsrwq $0x59,-0x6d(%r8),%xmm10,%xmm2
-ss vpinsrb $0x59,-0x6d(%r8),%xmm10,%xmm2
-ss vpinsrl $0x59,-0x6d(%r8),%xmm10,%xmm2
-ss vpinsrq $0x59,-0x6d(%r8),%xmm10,%xmm2
-ss vpinsr $0x59,-0x6d(%r8),%xmm10,%xmm2
+ss vpinsrw $0x2,(%r14,%rax,2),%xmm3,%xmm2
+ss vpinsrwb $0x2,(%r14,%rax,2),%xmm3,%xmm2
+ss vpinsrww $0x2,(%r14,%rax,2),%xmm3,%xmm2
+ss vpinsrwl $0x2,(%r14,%rax,2),%xmm3,%xmm2
+ss vpinsrwq $0x2,(%r14,%rax,2),%xmm3,%xmm2
+ss vpinsrb $0x2,(%r14,%rax,2),%xmm3,%xmm2
+ss vpinsrl $0x2,(%r14,%rax,2),%xmm3,%xmm2
+ss vpinsrq $0x2,(%r14,%rax,2),%xmm3,%xmm2
+ss vpinsr $0x2,(%r14,%rax,2),%xmm3,%xmm2
 vpinsrw $0xfb,(%rsi),%xmm1,%xmm2
 vpinsrw $0x17,%ebp,%xmm2,%xmm4
 vpinsrw $0x9e,%gs:0x26(%rdi),%xmm11,%xmm9
@@ -15666,12 +15416,12 @@ pextr $0x9,%mm3,%esp
 pextrw $0x3c,%mm1,%r9d
 rex pextrw $0x13,%mm0,%esi
 rex.W pextrw $0x4a,%mm3,%ebx
-rex.WRXB pextrw $0x47,%mm2,%r12d
+rex.WRB pextrw $0x47,%mm2,%r12d
 pextrw $0x52,%xmm4,%ebp
 pextrw $0xf6,%xmm10,%esp
 rex pextrw $0xdb,%xmm3,%edx
 rex.W pextrw $0x33,%xmm1,%ebx
-rex.WRXB pextrw $0x76,%xmm8,%r11d
+rex.WRB pextrw $0x76,%xmm8,%r11d
 vpextrw $0x46,%xmm6,%ebx
 vpextrwb $0x46,%xmm6,%ebx
 vpextrww $0x46,%xmm6,%ebx
@@ -15683,7 +15433,7 @@ vpextrq $0x46,%xmm6,%ebx
 vpextr $0x46,%xmm6,%ebx
 vpextrw $0x4e,%xmm9,%ebp
 vpextrw $0x31,%xmm2,%eax
-vpextrw $0x55,%xmm7,%edi
+vpextrw $0x6e,%xmm0,%r15d
 {evex} vpextrw $0x50,%xmm1,%eax
 vpextrw $0x70,%xmm28,%r9d
 {evex} vpextrw $0xfb,%xmm5,%edi
@@ -15704,15 +15454,15 @@ vshufpsb $0xbc,%xmm1,%xmm2,%xmm2
 vshufpsw $0xbc,%xmm1,%xmm2,%xmm2
 vshufpsl $0xbc,%xmm1,%xmm2,%xmm2
 vshufpsq $0xbc,%xmm1,%xmm2,%xmm2
-cs vshufps $0xf,(%r10,%r8,4),%xmm1,%xmm1
-cs vshufpsb $0xf,(%r10,%r8,4),%xmm1,%xmm1
-cs vshufpsw $0xf,(%r10,%r8,4),%xmm1,%xmm1
-cs vshufpsl $0xf,(%r10,%r8,4),%xmm1,%xmm1
-cs vshufpsq $0xf,(%r10,%r8,4),%xmm1,%xmm1
+es vshufps $0x3,(%r12,%r10,8),%xmm14,%xmm3
+es vshufpsb $0x3,(%r12,%r10,8),%xmm14,%xmm3
+es vshufpsw $0x3,(%r12,%r10,8),%xmm14,%xmm3
+es vshufpsl $0x3,(%r12,%r10,8),%xmm14,%xmm3
+es vshufpsq $0x3,(%r12,%r10,8),%xmm14,%xmm3
 vshufps $0x8a,(%rax),%xmm2,%xmm0
 vshufps $0x3d,%ymm2,%ymm0,%ymm0
-vshufps $0xca,(%r12),%ymm5,%ymm1
-ss vshufps $0x55,-0x7772d0ce(%rax),%ymm6,%ymm0
+cs vshufps $0xa1,0x71fc99ae(%r8),%ymm11,%ymm10
+vshufps $0x25,0x35(%rsp,%rcx,8),%ymm2,%ymm7
 vshufps $0x26,%xmm3,%xmm6,%xmm0{%k5}{z}
 cs vshufps $0x38,0x665bb672(%rax){1to4},%xmm11,%xmm3
 vshufps $0x1b,(%rcx){1to4},%xmm3,%xmm4{%k5}{z}
@@ -15727,11 +15477,11 @@ shufpdb $0xd0,%xmm0,%xmm4
 shufpdw $0xd0,%xmm0,%xmm4
 shufpdl $0xd0,%xmm0,%xmm4
 shufpdq $0xd0,%xmm0,%xmm4
-shufpd $0x1,%fs:(%r10),%xmm9
-shufpdb $0x1,%fs:(%r10),%xmm9
-shufpdw $0x1,%fs:(%r10),%xmm9
-shufpdl $0x1,%fs:(%r10),%xmm9
-shufpdq $0x1,%fs:(%r10),%xmm9
+cs shufpd $0xd,-0x5e20def2(%r13,%rax,2),%xmm6
+cs shufpdb $0xd,-0x5e20def2(%r13,%rax,2),%xmm6
+cs shufpdw $0xd,-0x5e20def2(%r13,%rax,2),%xmm6
+cs shufpdl $0xd,-0x5e20def2(%r13,%rax,2),%xmm6
+cs shufpdq $0xd,-0x5e20def2(%r13,%rax,2),%xmm6
 rex shufpd $0xe1,0x19550822(%esi),%xmm6
 vshufpd $0x8b,%xmm5,%xmm1,%xmm1
 vshufpdb $0x8b,%xmm5,%xmm1,%xmm1
@@ -15745,7 +15495,7 @@ ds vshufpdl $0x84,(%r9),%xmm14,%xmm13
 ds vshufpdq $0x84,(%r9),%xmm14,%xmm13
 vshufpd $0xe7,(%rbx,%rbx,4),%xmm2,%xmm2
 vshufpd $0x16,%ymm7,%ymm6,%ymm4
-vshufpd $0x94,%gs:0x57(%rsi,%r12,8),%ymm12,%ymm5
+ss vshufpd $0x86,0x7a(%r11),%ymm8,%ymm9
 vshufpd $0x83,(%rax),%ymm5,%ymm6
 {evex} vshufpd $0xc9,%xmm1,%xmm4,%xmm1
 vshufpd $0x14,-0x3f7733c9(%rip),%xmm29,%xmm14{%k3}{z}
@@ -15832,7 +15582,7 @@ vmclearb 0x7e94f6e5(%rbx)
 vmclearw 0x7e94f6e5(%rbx)
 vmclearl 0x7e94f6e5(%rbx)
 vmclearq 0x7e94f6e5(%rbx)
-ss rex.R vmclear (%rcx,%rcx,1)
+es rex.RX vmclear (%rbx)
 vmclear -0x6e(%ebp,%esi,4)
 vmxon (%rdi,%rax,2)
 vmxonb (%rdi,%rax,2)
@@ -15860,7 +15610,7 @@ rdrandb %rcx
 rdrandw %rcx
 rdrandl %rcx
 rdrandq %rcx
-rex.WRXB rdrand %r13
+rex.WRB rdrand %r13
 es rex vmptrst (%rdi,%riz,2)
 es rex vmptrstb (%rdi,%riz,2)
 es rex vmptrstw (%rdi,%riz,2)
@@ -15873,21 +15623,21 @@ rdseedb %dx
 rdseedw %dx
 rdseedl %dx
 rdseedq %dx
-rex.RXB rdseed %r12w
+rex.RB rdseed %r12w
 rex rdseed %sp
 rex rdseed %esp
 rex rdseedb %esp
 rex rdseedw %esp
 rex rdseedl %esp
 rex rdseedq %esp
-rex.RXB rdseed %r12d
+rex.RB rdseed %r12d
 rdseed %edi
 rdseed %rdx
 rdseedb %rdx
 rdseedw %rdx
 rdseedl %rdx
 rdseedq %rdx
-rex.WX rdseed %rdi
+rex.WRB rdseed %r13
 rdpid %rax
 rdpidb %rax
 rdpidw %rax
@@ -15900,13 +15650,13 @@ bswapb %di
 bswapw %di
 bswapl %di
 bswapq %di
-rex.XB bswap %r9w
+bswap %r9w
 rex bswap %bx
-rex.RXB bswap %r15d
-rex.RXB bswapb %r15d
-rex.RXB bswapw %r15d
-rex.RXB bswapl %r15d
-rex.RXB bswapq %r15d
+bswap %r15d
+bswapb %r15d
+bswapw %r15d
+bswapl %r15d
+bswapq %r15d
 rex bswap %edx
 bswap %esi
 bswap %rdx
@@ -15914,7 +15664,7 @@ bswapb %rdx
 bswapw %rdx
 bswapl %rdx
 bswapq %rdx
-rex.WRB bswap %r10
+bswap %r10
 addsubpd %xmm7,%xmm6
 addsubpdb %xmm7,%xmm6
 addsubpdw %xmm7,%xmm6
@@ -15931,11 +15681,11 @@ vaddsubpdb %xmm4,%xmm1,%xmm4
 vaddsubpdw %xmm4,%xmm1,%xmm4
 vaddsubpdl %xmm4,%xmm1,%xmm4
 vaddsubpdq %xmm4,%xmm1,%xmm4
-vaddsubpd %gs:0x62(%r10),%xmm14,%xmm6
-vaddsubpdb %gs:0x62(%r10),%xmm14,%xmm6
-vaddsubpdw %gs:0x62(%r10),%xmm14,%xmm6
-vaddsubpdl %gs:0x62(%r10),%xmm14,%xmm6
-vaddsubpdq %gs:0x62(%r10),%xmm14,%xmm6
+ss vaddsubpd -0x10(,%r13,4),%xmm15,%xmm10
+ss vaddsubpdb -0x10(,%r13,4),%xmm15,%xmm10
+ss vaddsubpdw -0x10(,%r13,4),%xmm15,%xmm10
+ss vaddsubpdl -0x10(,%r13,4),%xmm15,%xmm10
+ss vaddsubpdq -0x10(,%r13,4),%xmm15,%xmm10
 vaddsubpd 0x63(%rdx,%rbx,2),%xmm3,%xmm7
 vaddsubpd %ymm4,%ymm3,%ymm1
 vaddsubpd %fs:(%rsi),%ymm9,%ymm15
@@ -15945,11 +15695,11 @@ addsubpsb %xmm4,%xmm7
 addsubpsw %xmm4,%xmm7
 addsubpsl %xmm4,%xmm7
 addsubpsq %xmm4,%xmm7
-addsubps 0x7(,%r13d,8),%xmm15
-addsubpsb 0x7(,%r13d,8),%xmm15
-addsubpsw 0x7(,%r13d,8),%xmm15
-addsubpsl 0x7(,%r13d,8),%xmm15
-addsubpsq 0x7(,%r13d,8),%xmm15
+es addsubps (%rcx,%riz,2),%xmm8
+es addsubpsb (%rcx,%riz,2),%xmm8
+es addsubpsw (%rcx,%riz,2),%xmm8
+es addsubpsl (%rcx,%riz,2),%xmm8
+es addsubpsq (%rcx,%riz,2),%xmm8
 addsubps -0x22(%rbx),%xmm6
 vaddsubps %xmm5,%xmm2,%xmm7
 vaddsubpsb %xmm5,%xmm2,%xmm7
@@ -15985,7 +15735,7 @@ rex.RX psrlq (%esp,%r10d,4),%mm3
 rex.RX psrl (%esp,%r10d,4),%mm3
 rex.W psrlw %fs:(%rdx),%mm0
 psrlw %xmm7,%xmm5
-es psrlw 0x7b8289c7(%rcx),%xmm11
+psrlw %fs:(%r15,%riz,1),%xmm14
 psrlw (%rsi),%xmm6
 vpsrlw %xmm5,%xmm1,%xmm5
 vpsrlwb %xmm5,%xmm1,%xmm5
@@ -15996,16 +15746,16 @@ vpsrlb %xmm5,%xmm1,%xmm5
 vpsrll %xmm5,%xmm1,%xmm5
 vpsrlq %xmm5,%xmm1,%xmm5
 vpsrl %xmm5,%xmm1,%xmm5
-vpsrlw (%r15,%r10,2),%xmm12,%xmm7
-vpsrlwb (%r15,%r10,2),%xmm12,%xmm7
-vpsrlww (%r15,%r10,2),%xmm12,%xmm7
-vpsrlwl (%r15,%r10,2),%xmm12,%xmm7
-vpsrlwq (%r15,%r10,2),%xmm12,%xmm7
-vpsrlb (%r15,%r10,2),%xmm12,%xmm7
-vpsrll (%r15,%r10,2),%xmm12,%xmm7
-vpsrlq (%r15,%r10,2),%xmm12,%xmm7
-vpsrl (%r15,%r10,2),%xmm12,%xmm7
-cs vpsrlw -0x123bd72b(%rcx),%xmm4,%xmm7
+ss vpsrlw (%r8,%r10,8),%xmm4,%xmm8
+ss vpsrlwb (%r8,%r10,8),%xmm4,%xmm8
+ss vpsrlww (%r8,%r10,8),%xmm4,%xmm8
+ss vpsrlwl (%r8,%r10,8),%xmm4,%xmm8
+ss vpsrlwq (%r8,%r10,8),%xmm4,%xmm8
+ss vpsrlb (%r8,%r10,8),%xmm4,%xmm8
+ss vpsrll (%r8,%r10,8),%xmm4,%xmm8
+ss vpsrlq (%r8,%r10,8),%xmm4,%xmm8
+ss vpsrl (%r8,%r10,8),%xmm4,%xmm8
+vpsrlw 0x498379be(%rax,%rdx,1),%xmm1,%xmm1
 vpsrlw %xmm0,%ymm3,%ymm6
 vpsrlw %fs:-0x2e(%r15,%rcx,1),%ymm0,%ymm10
 vpsrlw (%rcx,%rdx,2),%ymm6,%ymm2
@@ -16075,8 +15825,8 @@ rex.XB psrll 0x19(%r8d),%mm0
 rex.XB psrl 0x19(%r8d),%mm0
 psrlq 0x2acb6e5c(%rax,%rbx,1),%mm4
 rex psrlq %xmm1,%xmm6
-rex.RX psrlq 0x4b0844b9(%rip),%xmm11
-es rex psrlq (%rdx,%rax,2),%xmm4
+psrlq (%rax),%xmm9
+rex psrlq (%esp,%eiz,2),%xmm4
 vpsrlq %xmm0,%xmm4,%xmm1
 vpsrlqb %xmm0,%xmm4,%xmm1
 vpsrlqw %xmm0,%xmm4,%xmm1
@@ -16086,15 +15836,15 @@ vpsrlb %xmm0,%xmm4,%xmm1
 vpsrlw %xmm0,%xmm4,%xmm1
 vpsrll %xmm0,%xmm4,%xmm1
 vpsrl %xmm0,%xmm4,%xmm1
-cs vpsrlq 0x2f(%rdx),%xmm15,%xmm10
-cs vpsrlqb 0x2f(%rdx),%xmm15,%xmm10
-cs vpsrlqw 0x2f(%rdx),%xmm15,%xmm10
-cs vpsrlql 0x2f(%rdx),%xmm15,%xmm10
-cs vpsrlqq 0x2f(%rdx),%xmm15,%xmm10
-cs vpsrlb 0x2f(%rdx),%xmm15,%xmm10
-cs vpsrlw 0x2f(%rdx),%xmm15,%xmm10
-cs vpsrll 0x2f(%rdx),%xmm15,%xmm10
-cs vpsrl 0x2f(%rdx),%xmm15,%xmm10
+ss vpsrlq (%r14,%r11,8),%xmm0,%xmm10
+ss vpsrlqb (%r14,%r11,8),%xmm0,%xmm10
+ss vpsrlqw (%r14,%r11,8),%xmm0,%xmm10
+ss vpsrlql (%r14,%r11,8),%xmm0,%xmm10
+ss vpsrlqq (%r14,%r11,8),%xmm0,%xmm10
+ss vpsrlb (%r14,%r11,8),%xmm0,%xmm10
+ss vpsrlw (%r14,%r11,8),%xmm0,%xmm10
+ss vpsrll (%r14,%r11,8),%xmm0,%xmm10
+ss vpsrl (%r14,%r11,8),%xmm0,%xmm10
 vpsrlq (%rax),%xmm0,%xmm7
 vpsrlq %xmm7,%ymm4,%ymm0
 cs vpsrlq 0x35(%rbp),%ymm8,%ymm4
@@ -16126,9 +15876,9 @@ rex.RX paddb (%edx,%r15d,8),%mm6
 rex.RX paddw (%edx,%r15d,8),%mm6
 rex.RX paddl (%edx,%r15d,8),%mm6
 rex.RX padd (%edx,%r15d,8),%mm6
-paddq -0x8c8d41e(%rbp,%rdx,1),%mm7
+paddq -0x7d08c8d5(%rip),%mm2
 paddq %xmm3,%xmm2
-ss paddq (%rax),%xmm8
+paddq (%r8d),%xmm0
 rex paddq -0x64(%rdx),%xmm1
 vpaddq %xmm0,%xmm4,%xmm6
 vpaddqb %xmm0,%xmm4,%xmm6
@@ -16192,16 +15942,16 @@ vpmullb %xmm1,%xmm4,%xmm7
 vpmulll %xmm1,%xmm4,%xmm7
 vpmullq %xmm1,%xmm4,%xmm7
 vpmull %xmm1,%xmm4,%xmm7
-vpmullw %fs:-0x2bc54870(%r10),%xmm14,%xmm13
-vpmullwb %fs:-0x2bc54870(%r10),%xmm14,%xmm13
-vpmullww %fs:-0x2bc54870(%r10),%xmm14,%xmm13
-vpmullwl %fs:-0x2bc54870(%r10),%xmm14,%xmm13
-vpmullwq %fs:-0x2bc54870(%r10),%xmm14,%xmm13
-vpmullb %fs:-0x2bc54870(%r10),%xmm14,%xmm13
-vpmulll %fs:-0x2bc54870(%r10),%xmm14,%xmm13
-vpmullq %fs:-0x2bc54870(%r10),%xmm14,%xmm13
-vpmull %fs:-0x2bc54870(%r10),%xmm14,%xmm13
-vpmullw -0x48(%rdx),%xmm4,%xmm6
+vpmullw 0x5a(%rcx,%rdi,4),%xmm1,%xmm14
+vpmullwb 0x5a(%rcx,%rdi,4),%xmm1,%xmm14
+vpmullww 0x5a(%rcx,%rdi,4),%xmm1,%xmm14
+vpmullwl 0x5a(%rcx,%rdi,4),%xmm1,%xmm14
+vpmullwq 0x5a(%rcx,%rdi,4),%xmm1,%xmm14
+vpmullb 0x5a(%rcx,%rdi,4),%xmm1,%xmm14
+vpmulll 0x5a(%rcx,%rdi,4),%xmm1,%xmm14
+vpmullq 0x5a(%rcx,%rdi,4),%xmm1,%xmm14
+vpmull 0x5a(%rcx,%rdi,4),%xmm1,%xmm14
+cs vpmullw -0x5c(%rcx),%xmm2,%xmm3
 vpmullw %ymm7,%ymm2,%ymm1
 vpmullw %fs:(%rax),%ymm15,%ymm4
 vpmullw (%rdx,%rcx,2),%ymm6,%ymm1
@@ -16215,7 +15965,7 @@ vpmullw %zmm5,%zmm7,%zmm3
 vpmullw %fs:-0x440(%r15),%zmm7,%zmm3{%k1}{z}
 vpmullw 0x37d8dda9(%rax),%zmm6,%zmm2{%k3}
 movq %xmm0,%xmm3
-rex.RXB movq %xmm10,(%r9d)
+ss rex.XB movq %xmm6,0x1b(%r8)
 rex movq %xmm4,(%rbx,%rdi,4)
 vmovq %xmm4,%xmm4
 cs vmovq %xmm14,(%rdx,%rdx,8)
@@ -16232,7 +15982,7 @@ rex movq2db %mm3,%xmm1
 rex movq2dw %mm3,%xmm1
 rex movq2dl %mm3,%xmm1
 rex movq2d %mm3,%xmm1
-rex.RXB movq2dq %mm2,%xmm10
+rex.RB movq2dq %mm2,%xmm10
 movq2dq %mm7,%xmm4
 movdq2q %xmm3,%mm2
 movdq2qb %xmm3,%mm2
@@ -16243,7 +15993,7 @@ movdq2b %xmm3,%mm2
 movdq2w %xmm3,%mm2
 movdq2l %xmm3,%mm2
 movdq2 %xmm3,%mm2
-rex.RXB movdq2q %xmm11,%mm3
+rex.RB movdq2q %xmm11,%mm3
 rex movdq2q %xmm2,%mm2
 pmovmskb %mm7,%ebx
 pmovmskbb %mm7,%ebx
@@ -16265,12 +16015,12 @@ pmovmskw %mm4,%rsp
 pmovmskl %mm4,%rsp
 pmovmskq %mm4,%rsp
 pmovmsk %mm4,%rsp
-rex.WRXB pmovmskb %mm1,%r11
+rex.WRB pmovmskb %mm1,%r11
 pmovmskb %xmm3,%ecx
-rex.RX pmovmskb %xmm4,%r8d
-rex pmovmskb %xmm2,%ebx
+pmovmskb %xmm4,%r8d
+rex pmovmskb %xmm7,%eax
 pmovmskb %xmm0,%rcx
-rex.WRXB pmovmskb %xmm8,%r9
+pmovmskb %xmm8,%r9
 vpmovmskb %xmm1,%esp
 vpmovmskbb %xmm1,%esp
 vpmovmskbw %xmm1,%esp
@@ -16294,6 +16044,7 @@ vpmovmskb %xmm9,%r13
 vpmovmskb %ymm1,%ebp
 vpmovmskb %ymm15,%eax
 vpmovmskb %ymm4,%rdx
+vpmovmskb %ymm4,%r13
 psubusb %mm3,%mm5
 psubusbb %mm3,%mm5
 psubusbw %mm3,%mm5
@@ -16303,16 +16054,16 @@ psubusw %mm3,%mm5
 psubusl %mm3,%mm5
 psubusq %mm3,%mm5
 psubus %mm3,%mm5
-ds rex.R psubusb (%rsp,%riz,8),%mm6
-ds rex.R psubusbb (%rsp,%riz,8),%mm6
-ds rex.R psubusbw (%rsp,%riz,8),%mm6
-ds rex.R psubusbl (%rsp,%riz,8),%mm6
-ds rex.R psubusbq (%rsp,%riz,8),%mm6
-ds rex.R psubusw (%rsp,%riz,8),%mm6
-ds rex.R psubusl (%rsp,%riz,8),%mm6
-ds rex.R psubusq (%rsp,%riz,8),%mm6
-ds rex.R psubus (%rsp,%riz,8),%mm6
-psubusb -0x23(%rsi),%mm1
+cs rex.R psubusb -0x2e(%rax),%mm4
+cs rex.R psubusbb -0x2e(%rax),%mm4
+cs rex.R psubusbw -0x2e(%rax),%mm4
+cs rex.R psubusbl -0x2e(%rax),%mm4
+cs rex.R psubusbq -0x2e(%rax),%mm4
+cs rex.R psubusw -0x2e(%rax),%mm4
+cs rex.R psubusl -0x2e(%rax),%mm4
+cs rex.R psubusq -0x2e(%rax),%mm4
+cs rex.R psubus -0x2e(%rax),%mm4
+psubusb (%rax),%mm0
 psubusb %xmm2,%xmm7
 rex.XB psubusb (%r9d),%xmm3
 psubusb 0x560d7692(%rsp,%rax,4),%xmm0
@@ -16325,16 +16076,16 @@ vpsubusw %xmm6,%xmm2,%xmm4
 vpsubusl %xmm6,%xmm2,%xmm4
 vpsubusq %xmm6,%xmm2,%xmm4
 vpsubus %xmm6,%xmm2,%xmm4
-vpsubusb (%rdx,%r12,8),%xmm2,%xmm3
-vpsubusbb (%rdx,%r12,8),%xmm2,%xmm3
-vpsubusbw (%rdx,%r12,8),%xmm2,%xmm3
-vpsubusbl (%rdx,%r12,8),%xmm2,%xmm3
-vpsubusbq (%rdx,%r12,8),%xmm2,%xmm3
-vpsubusw (%rdx,%r12,8),%xmm2,%xmm3
-vpsubusl (%rdx,%r12,8),%xmm2,%xmm3
-vpsubusq (%rdx,%r12,8),%xmm2,%xmm3
-vpsubus (%rdx,%r12,8),%xmm2,%xmm3
-cs vpsubusb (%rbx),%xmm2,%xmm2
+vpsubusb %fs:(%rbx,%r10,8),%xmm11,%xmm13
+vpsubusbb %fs:(%rbx,%r10,8),%xmm11,%xmm13
+vpsubusbw %fs:(%rbx,%r10,8),%xmm11,%xmm13
+vpsubusbl %fs:(%rbx,%r10,8),%xmm11,%xmm13
+vpsubusbq %fs:(%rbx,%r10,8),%xmm11,%xmm13
+vpsubusw %fs:(%rbx,%r10,8),%xmm11,%xmm13
+vpsubusl %fs:(%rbx,%r10,8),%xmm11,%xmm13
+vpsubusq %fs:(%rbx,%r10,8),%xmm11,%xmm13
+vpsubus %fs:(%rbx,%r10,8),%xmm11,%xmm13
+vpsubusb (%rax),%xmm2,%xmm5
 vpsubusb %ymm7,%ymm3,%ymm4
 cs vpsubusb -0x98d0991(%r15),%ymm8,%ymm2
 vpsubusb (%rsi),%ymm2,%ymm7
@@ -16389,8 +16140,8 @@ vpsubusq %fs:-0x1f(%r10),%xmm0,%xmm11
 vpsubus %fs:-0x1f(%r10),%xmm0,%xmm11
 vpsubusw (%rdx),%xmm4,%xmm2
 vpsubusw %ymm7,%ymm6,%ymm6
-vpsubusw -0xe(%rax),%ymm12,%ymm14
-cs vpsubusw (%rdi),%ymm7,%ymm4
+cs vpsubusw 0x2a(%r10),%ymm6,%ymm8
+vpsubusw (%rdi),%ymm6,%ymm3
 {evex} vpsubusw %xmm6,%xmm4,%xmm5
 vpsubusw 0x3c(%rdx,%r13,1),%xmm5,%xmm9{%k2}
 vpsubusw %gs:(%rsi,%rcx,4),%xmm0,%xmm7{%k5}{z}
@@ -16409,16 +16160,16 @@ pminuw %mm5,%mm2
 pminul %mm5,%mm2
 pminuq %mm5,%mm2
 pminu %mm5,%mm2
-es rex.R pminub -0x6e(%rbx,%riz,1),%mm6
-es rex.R pminubb -0x6e(%rbx,%riz,1),%mm6
-es rex.R pminubw -0x6e(%rbx,%riz,1),%mm6
-es rex.R pminubl -0x6e(%rbx,%riz,1),%mm6
-es rex.R pminubq -0x6e(%rbx,%riz,1),%mm6
-es rex.R pminuw -0x6e(%rbx,%riz,1),%mm6
-es rex.R pminul -0x6e(%rbx,%riz,1),%mm6
-es rex.R pminuq -0x6e(%rbx,%riz,1),%mm6
-es rex.R pminu -0x6e(%rbx,%riz,1),%mm6
-pminub 0x109e6010(,%rax,8),%mm2
+rex.RXB pminub 0x62dd56d3(%r10d),%mm7
+rex.RXB pminubb 0x62dd56d3(%r10d),%mm7
+rex.RXB pminubw 0x62dd56d3(%r10d),%mm7
+rex.RXB pminubl 0x62dd56d3(%r10d),%mm7
+rex.RXB pminubq 0x62dd56d3(%r10d),%mm7
+rex.RXB pminuw 0x62dd56d3(%r10d),%mm7
+rex.RXB pminul 0x62dd56d3(%r10d),%mm7
+rex.RXB pminuq 0x62dd56d3(%r10d),%mm7
+rex.RXB pminu 0x62dd56d3(%r10d),%mm7
+pminub %gs:-0xa(%rbx,%rdi,8),%mm6
 rex pminub %xmm4,%xmm1
 pminub (%r9),%xmm5
 ss pminub 0x77(%ebx),%xmm1
@@ -16431,15 +16182,15 @@ vpminuw %xmm3,%xmm5,%xmm6
 vpminul %xmm3,%xmm5,%xmm6
 vpminuq %xmm3,%xmm5,%xmm6
 vpminu %xmm3,%xmm5,%xmm6
-ss vpminub (%r14),%xmm10,%xmm3
-ss vpminubb (%r14),%xmm10,%xmm3
-ss vpminubw (%r14),%xmm10,%xmm3
-ss vpminubl (%r14),%xmm10,%xmm3
-ss vpminubq (%r14),%xmm10,%xmm3
-ss vpminuw (%r14),%xmm10,%xmm3
-ss vpminul (%r14),%xmm10,%xmm3
-ss vpminuq (%r14),%xmm10,%xmm3
-ss vpminu (%r14),%xmm10,%xmm3
+es vpminub -0x7c(%rcx),%xmm10,%xmm11
+es vpminubb -0x7c(%rcx),%xmm10,%xmm11
+es vpminubw -0x7c(%rcx),%xmm10,%xmm11
+es vpminubl -0x7c(%rcx),%xmm10,%xmm11
+es vpminubq -0x7c(%rcx),%xmm10,%xmm11
+es vpminuw -0x7c(%rcx),%xmm10,%xmm11
+es vpminul -0x7c(%rcx),%xmm10,%xmm11
+es vpminuq -0x7c(%rcx),%xmm10,%xmm11
+es vpminu -0x7c(%rcx),%xmm10,%xmm11
 vpminub -0x21(%rbx,%rbp,4),%xmm0,%xmm6
 vpminub %ymm2,%ymm3,%ymm1
 vpminub %gs:-0x29e20009(%r10),%ymm13,%ymm13
@@ -16596,8 +16347,8 @@ rex.XB paddusq %gs:0x9(%r15),%mm3
 rex.XB paddus %gs:0x9(%r15),%mm3
 rex paddusw %fs:-0x2d(%rbp,%riz,4),%mm7
 paddusw %xmm6,%xmm5
-paddusw %fs:0x54(%rdi),%xmm14
-rex paddusw 0x10762f9a(,%rcx,8),%xmm4
+paddusw 0x1c(%r10d,%edi,4),%xmm12
+paddusw 0x31(%rdi),%xmm1
 vpaddusw %xmm5,%xmm5,%xmm6
 vpadduswb %xmm5,%xmm5,%xmm6
 vpaddusww %xmm5,%xmm5,%xmm6
@@ -16607,18 +16358,18 @@ vpaddusb %xmm5,%xmm5,%xmm6
 vpaddusl %xmm5,%xmm5,%xmm6
 vpaddusq %xmm5,%xmm5,%xmm6
 vpaddus %xmm5,%xmm5,%xmm6
-ss vpaddusw -0x5a(%r8),%xmm3,%xmm4
-ss vpadduswb -0x5a(%r8),%xmm3,%xmm4
-ss vpaddusww -0x5a(%r8),%xmm3,%xmm4
-ss vpadduswl -0x5a(%r8),%xmm3,%xmm4
-ss vpadduswq -0x5a(%r8),%xmm3,%xmm4
-ss vpaddusb -0x5a(%r8),%xmm3,%xmm4
-ss vpaddusl -0x5a(%r8),%xmm3,%xmm4
-ss vpaddusq -0x5a(%r8),%xmm3,%xmm4
-ss vpaddus -0x5a(%r8),%xmm3,%xmm4
+vpaddusw %gs:0x174e842c(%r9),%xmm10,%xmm0
+vpadduswb %gs:0x174e842c(%r9),%xmm10,%xmm0
+vpaddusww %gs:0x174e842c(%r9),%xmm10,%xmm0
+vpadduswl %gs:0x174e842c(%r9),%xmm10,%xmm0
+vpadduswq %gs:0x174e842c(%r9),%xmm10,%xmm0
+vpaddusb %gs:0x174e842c(%r9),%xmm10,%xmm0
+vpaddusl %gs:0x174e842c(%r9),%xmm10,%xmm0
+vpaddusq %gs:0x174e842c(%r9),%xmm10,%xmm0
+vpaddus %gs:0x174e842c(%r9),%xmm10,%xmm0
 vpaddusw 0x66(%rsp,%rbp,2),%xmm6,%xmm3
 vpaddusw %ymm6,%ymm6,%ymm0
-ss vpaddusw -0x67(%rdi,%r10,4),%ymm11,%ymm12
+vpaddusw %gs:0xb6e8847(%r12,%rax,2),%ymm10,%ymm13
 vpaddusw (%rdi,%rax,8),%ymm0,%ymm6
 vpaddusw %xmm3,%xmm0,%xmm5{%k5}
 ss vpaddusw (%rsi),%xmm30,%xmm26
@@ -16638,15 +16389,15 @@ pmaxuw %mm1,%mm1
 pmaxul %mm1,%mm1
 pmaxuq %mm1,%mm1
 pmaxu %mm1,%mm1
-ds rex.RB pmaxub 0x3e(%r8,%rbp,1),%mm3
-ds rex.RB pmaxubb 0x3e(%r8,%rbp,1),%mm3
-ds rex.RB pmaxubw 0x3e(%r8,%rbp,1),%mm3
-ds rex.RB pmaxubl 0x3e(%r8,%rbp,1),%mm3
-ds rex.RB pmaxubq 0x3e(%r8,%rbp,1),%mm3
-ds rex.RB pmaxuw 0x3e(%r8,%rbp,1),%mm3
-ds rex.RB pmaxul 0x3e(%r8,%rbp,1),%mm3
-ds rex.RB pmaxuq 0x3e(%r8,%rbp,1),%mm3
-ds rex.RB pmaxu 0x3e(%r8,%rbp,1),%mm3
+rex.RX pmaxub -0x298454bb(%eip),%mm3
+rex.RX pmaxubb -0x298454bb(%eip),%mm3
+rex.RX pmaxubw -0x298454bb(%eip),%mm3
+rex.RX pmaxubl -0x298454bb(%eip),%mm3
+rex.RX pmaxubq -0x298454bb(%eip),%mm3
+rex.RX pmaxuw -0x298454bb(%eip),%mm3
+rex.RX pmaxul -0x298454bb(%eip),%mm3
+rex.RX pmaxuq -0x298454bb(%eip),%mm3
+rex.RX pmaxu -0x298454bb(%eip),%mm3
 pmaxub 0x4e9f3178(%rsp,%rax,2),%mm6
 rex pmaxub %xmm1,%xmm4
 rex.XB pmaxub 0x6f(%rip),%xmm7
@@ -16660,18 +16411,18 @@ vpmaxuw %xmm4,%xmm5,%xmm7
 vpmaxul %xmm4,%xmm5,%xmm7
 vpmaxuq %xmm4,%xmm5,%xmm7
 vpmaxu %xmm4,%xmm5,%xmm7
-cs vpmaxub (%r10),%xmm1,%xmm1
-cs vpmaxubb (%r10),%xmm1,%xmm1
-cs vpmaxubw (%r10),%xmm1,%xmm1
-cs vpmaxubl (%r10),%xmm1,%xmm1
-cs vpmaxubq (%r10),%xmm1,%xmm1
-cs vpmaxuw (%r10),%xmm1,%xmm1
-cs vpmaxul (%r10),%xmm1,%xmm1
-cs vpmaxuq (%r10),%xmm1,%xmm1
-cs vpmaxu (%r10),%xmm1,%xmm1
+vpmaxub %gs:(%r8),%xmm12,%xmm5
+vpmaxubb %gs:(%r8),%xmm12,%xmm5
+vpmaxubw %gs:(%r8),%xmm12,%xmm5
+vpmaxubl %gs:(%r8),%xmm12,%xmm5
+vpmaxubq %gs:(%r8),%xmm12,%xmm5
+vpmaxuw %gs:(%r8),%xmm12,%xmm5
+vpmaxul %gs:(%r8),%xmm12,%xmm5
+vpmaxuq %gs:(%r8),%xmm12,%xmm5
+vpmaxu %gs:(%r8),%xmm12,%xmm5
 vpmaxub (%rsp),%xmm1,%xmm5
 vpmaxub %ymm7,%ymm6,%ymm5
-es vpmaxub 0x52(%rbp),%ymm14,%ymm8
+ss vpmaxub -0x2938f61(%rsp,%rbx,1),%ymm11,%ymm0
 vpmaxub -0x23(%rdi),%ymm5,%ymm6
 {evex} vpmaxub %xmm6,%xmm4,%xmm3
 cs vpmaxub (%rdx),%xmm7,%xmm9{%k5}
@@ -16708,8 +16459,8 @@ es vpandnl (%rbx),%xmm11,%xmm8
 es vpandnq (%rbx),%xmm11,%xmm8
 vpandn -0x5308dfa5(%rdx),%xmm0,%xmm0
 vpandn %ymm3,%ymm4,%ymm6
-ss vpandn 0x71254020(%r11,%r12,1),%ymm4,%ymm8
-vpandn (%rdi),%ymm1,%ymm6
+vpandn (%r14),%ymm14,%ymm5
+cs vpandn 0x2e1cfbfc(%rcx),%ymm4,%ymm0
 vpandnd %xmm1,%xmm1,%xmm5{%k2}
 vpandndb %xmm1,%xmm1,%xmm5{%k2}
 vpandndw %xmm1,%xmm1,%xmm5{%k2}
@@ -16847,7 +16598,7 @@ vpsraq %fs:(%r12,%rbp,8),%xmm1,%xmm4
 vpsra %fs:(%r12,%rbp,8),%xmm1,%xmm4
 vpsraw -0x17(%rcx),%xmm0,%xmm4
 vpsraw %xmm3,%ymm2,%ymm7
-ss vpsraw -0x11292e45(%rax,%rax,1),%ymm14,%ymm4
+ss vpsraw (%rbx,%r8,8),%ymm15,%ymm2
 vpsraw (%rdi),%ymm4,%ymm5
 vpsraw %xmm3,%xmm4,%xmm2{%k4}{z}
 vpsraw -0x5d47977(%rdx),%xmm21,%xmm31{%k2}
@@ -16877,12 +16628,12 @@ vpsradb %xmm0,%xmm1,%xmm1
 vpsradw %xmm0,%xmm1,%xmm1
 vpsradl %xmm0,%xmm1,%xmm1
 vpsradq %xmm0,%xmm1,%xmm1
-vpsrad %gs:-0x19(%rbp),%xmm3,%xmm4
-vpsradb %gs:-0x19(%rbp),%xmm3,%xmm4
-vpsradw %gs:-0x19(%rbp),%xmm3,%xmm4
-vpsradl %gs:-0x19(%rbp),%xmm3,%xmm4
-vpsradq %gs:-0x19(%rbp),%xmm3,%xmm4
-vpsrad (%rax,%riz,2),%xmm2,%xmm5
+vpsrad -0x39(%rcx),%xmm13,%xmm10
+vpsradb -0x39(%rcx),%xmm13,%xmm10
+vpsradw -0x39(%rcx),%xmm13,%xmm10
+vpsradl -0x39(%rcx),%xmm13,%xmm10
+vpsradq -0x39(%rcx),%xmm13,%xmm10
+es vpsrad 0x55(%rdx),%xmm7,%xmm2
 vpsrad %xmm7,%ymm2,%ymm2
 vpsrad %gs:(%r14),%ymm6,%ymm1
 vpsrad (%rdi,%rax,2),%ymm4,%ymm5
@@ -16951,18 +16702,18 @@ vpavgb %xmm2,%xmm7,%xmm4
 vpavgl %xmm2,%xmm7,%xmm4
 vpavgq %xmm2,%xmm7,%xmm4
 vpavg %xmm2,%xmm7,%xmm4
-vpavgw (%rcx),%xmm12,%xmm2
-vpavgwb (%rcx),%xmm12,%xmm2
-vpavgww (%rcx),%xmm12,%xmm2
-vpavgwl (%rcx),%xmm12,%xmm2
-vpavgwq (%rcx),%xmm12,%xmm2
-vpavgb (%rcx),%xmm12,%xmm2
-vpavgl (%rcx),%xmm12,%xmm2
-vpavgq (%rcx),%xmm12,%xmm2
-vpavg (%rcx),%xmm12,%xmm2
-vpavgw %fs:-0x48(%rdi,%rdi,2),%xmm4,%xmm6
+vpavgw (%r8),%xmm15,%xmm2
+vpavgwb (%r8),%xmm15,%xmm2
+vpavgww (%r8),%xmm15,%xmm2
+vpavgwl (%r8),%xmm15,%xmm2
+vpavgwq (%r8),%xmm15,%xmm2
+vpavgb (%r8),%xmm15,%xmm2
+vpavgl (%r8),%xmm15,%xmm2
+vpavgq (%r8),%xmm15,%xmm2
+vpavg (%r8),%xmm15,%xmm2
+vpavgw 0x2f6ee4e(%rsp,%riz,4),%xmm6,%xmm2
 vpavgw %ymm6,%ymm7,%ymm0
-vpavgw %gs:(%r9),%ymm2,%ymm4
+es vpavgw (%r9),%ymm15,%ymm0
 vpavgw -0x51(%rdx),%ymm4,%ymm3
 {evex} vpavgw %xmm5,%xmm4,%xmm6
 es vpavgw (%r8),%xmm8,%xmm21
@@ -17004,19 +16755,19 @@ vpmulhub %xmm6,%xmm5,%xmm1
 vpmulhul %xmm6,%xmm5,%xmm1
 vpmulhuq %xmm6,%xmm5,%xmm1
 vpmulhu %xmm6,%xmm5,%xmm1
-cs vpmulhuw 0x6b(%rip),%xmm5,%xmm14
-cs vpmulhuwb 0x6b(%rip),%xmm5,%xmm14
-cs vpmulhuww 0x6b(%rip),%xmm5,%xmm14
-cs vpmulhuwl 0x6b(%rip),%xmm5,%xmm14
-cs vpmulhuwq 0x6b(%rip),%xmm5,%xmm14
-cs vpmulhub 0x6b(%rip),%xmm5,%xmm14
-cs vpmulhul 0x6b(%rip),%xmm5,%xmm14
-cs vpmulhuq 0x6b(%rip),%xmm5,%xmm14
-cs vpmulhu 0x6b(%rip),%xmm5,%xmm14
-vpmulhuw (%rsi),%xmm2,%xmm2
+cs vpmulhuw 0x4249bc2a(%rax,%r12,8),%xmm1,%xmm8
+cs vpmulhuwb 0x4249bc2a(%rax,%r12,8),%xmm1,%xmm8
+cs vpmulhuww 0x4249bc2a(%rax,%r12,8),%xmm1,%xmm8
+cs vpmulhuwl 0x4249bc2a(%rax,%r12,8),%xmm1,%xmm8
+cs vpmulhuwq 0x4249bc2a(%rax,%r12,8),%xmm1,%xmm8
+cs vpmulhub 0x4249bc2a(%rax,%r12,8),%xmm1,%xmm8
+cs vpmulhul 0x4249bc2a(%rax,%r12,8),%xmm1,%xmm8
+cs vpmulhuq 0x4249bc2a(%rax,%r12,8),%xmm1,%xmm8
+cs vpmulhu 0x4249bc2a(%rax,%r12,8),%xmm1,%xmm8
+vpmulhuw 0x300d750b(%rip),%xmm7,%xmm7
 vpmulhuw %ymm2,%ymm5,%ymm2
-vpmulhuw (%rdi),%ymm9,%ymm1
-es vpmulhuw -0x7e(%rax),%ymm4,%ymm0
+vpmulhuw %fs:0x4c(%r12,%rdi,4),%ymm6,%ymm9
+vpmulhuw (%rbx,%rsi,2),%ymm4,%ymm1
 vpmulhuw %xmm2,%xmm5,%xmm5{%k4}{z}
 vpmulhuw %fs:0x176d61ed(%rax,%r14,1),%xmm20,%xmm28
 vpmulhuw 0x2c0(%rax),%xmm5,%xmm7{%k3}
@@ -17057,16 +16808,16 @@ vpmulhb %xmm5,%xmm4,%xmm6
 vpmulhl %xmm5,%xmm4,%xmm6
 vpmulhq %xmm5,%xmm4,%xmm6
 vpmulh %xmm5,%xmm4,%xmm6
-es vpmulhw -0x10f9b5c8(%rip),%xmm2,%xmm4
-es vpmulhwb -0x10f9b5c8(%rip),%xmm2,%xmm4
-es vpmulhww -0x10f9b5c8(%rip),%xmm2,%xmm4
-es vpmulhwl -0x10f9b5c8(%rip),%xmm2,%xmm4
-es vpmulhwq -0x10f9b5c8(%rip),%xmm2,%xmm4
-es vpmulhb -0x10f9b5c8(%rip),%xmm2,%xmm4
-es vpmulhl -0x10f9b5c8(%rip),%xmm2,%xmm4
-es vpmulhq -0x10f9b5c8(%rip),%xmm2,%xmm4
-es vpmulh -0x10f9b5c8(%rip),%xmm2,%xmm4
-vpmulhw (%rbx),%xmm6,%xmm0
+vpmulhw -0x48(%rbp),%xmm7,%xmm0
+vpmulhwb -0x48(%rbp),%xmm7,%xmm0
+vpmulhww -0x48(%rbp),%xmm7,%xmm0
+vpmulhwl -0x48(%rbp),%xmm7,%xmm0
+vpmulhwq -0x48(%rbp),%xmm7,%xmm0
+vpmulhb -0x48(%rbp),%xmm7,%xmm0
+vpmulhl -0x48(%rbp),%xmm7,%xmm0
+vpmulhq -0x48(%rbp),%xmm7,%xmm0
+vpmulh -0x48(%rbp),%xmm7,%xmm0
+es vpmulhw -0x64e69d01(%rbx,%rax,2),%xmm2,%xmm1
 vpmulhw %ymm1,%ymm2,%ymm3
 vpmulhw %fs:0x54(%rax),%ymm10,%ymm4
 vpmulhw -0x21(%rsp,%rsi,2),%ymm4,%ymm3
@@ -17114,11 +16865,11 @@ vcvttpd2dqxl %gs:-0x7b3fcdea(%rbp),%xmm1
 vcvttpd2dqxq %gs:-0x7b3fcdea(%rbp),%xmm1
 vcvttpd2dqx -0x53(%rdi),%xmm1
 vcvttpd2dq %ymm4,%xmm3
-ss vcvttpd2dqy (%rdi),%xmm1
-ss vcvttpd2dqyb (%rdi),%xmm1
-ss vcvttpd2dqyw (%rdi),%xmm1
-ss vcvttpd2dqyl (%rdi),%xmm1
-ss vcvttpd2dqyq (%rdi),%xmm1
+cs vcvttpd2dqy -0x69c85a68(%r14),%xmm8
+cs vcvttpd2dqyb -0x69c85a68(%r14),%xmm8
+cs vcvttpd2dqyw -0x69c85a68(%r14),%xmm8
+cs vcvttpd2dqyl -0x69c85a68(%r14),%xmm8
+cs vcvttpd2dqyq -0x69c85a68(%r14),%xmm8
 vcvttpd2dqy (%rdi,%rbp,4),%xmm3
 {evex} vcvttpd2dq %xmm7,%xmm5
 vcvttpd2dqx %fs:0x520(%r11,%r15,4),%xmm17{%k2}{z}
@@ -17161,12 +16912,12 @@ vcvtdq2pdb %xmm0,%xmm2
 vcvtdq2pdw %xmm0,%xmm2
 vcvtdq2pdl %xmm0,%xmm2
 vcvtdq2pdq %xmm0,%xmm2
-vcvtdq2pd (%r15,%rdx,2),%xmm9
-vcvtdq2pdb (%r15,%rdx,2),%xmm9
-vcvtdq2pdw (%r15,%rdx,2),%xmm9
-vcvtdq2pdl (%r15,%rdx,2),%xmm9
-vcvtdq2pdq (%r15,%rdx,2),%xmm9
-ss vcvtdq2pd -0x93ccacb(%rip),%xmm5
+cs vcvtdq2pd (%r14),%xmm7
+cs vcvtdq2pdb (%r14),%xmm7
+cs vcvtdq2pdw (%r14),%xmm7
+cs vcvtdq2pdl (%r14),%xmm7
+cs vcvtdq2pdq (%r14),%xmm7
+vcvtdq2pd -0x3b(%rbp),%xmm5
 vcvtdq2pd %xmm2,%ymm4
 cs vcvtdq2pd -0xc(%rsi,%r15,4),%ymm14
 vcvtdq2pd (%rsp,%rax,8),%ymm7
@@ -17228,12 +16979,12 @@ vcvtpd2db %xmm0,%xmm0
 vcvtpd2dw %xmm0,%xmm0
 vcvtpd2dl %xmm0,%xmm0
 vcvtpd2d %xmm0,%xmm0
-es vcvtpd2dqx (%r15),%xmm13
-es vcvtpd2dqxb (%r15),%xmm13
-es vcvtpd2dqxw (%r15),%xmm13
-es vcvtpd2dqxl (%r15),%xmm13
-es vcvtpd2dqxq (%r15),%xmm13
-vcvtpd2dqx 0xd(%rdi,%riz,4),%xmm6
+vcvtpd2dqx (%rsp,%r12,4),%xmm5
+vcvtpd2dqxb (%rsp,%r12,4),%xmm5
+vcvtpd2dqxw (%rsp,%r12,4),%xmm5
+vcvtpd2dqxl (%rsp,%r12,4),%xmm5
+vcvtpd2dqxq (%rsp,%r12,4),%xmm5
+ss vcvtpd2dqx 0x31f2afd9(%rbx),%xmm2
 vcvtpd2dq %ymm4,%xmm1
 vcvtpd2dqy %gs:-0x1(,%r9,2),%xmm13
 vcvtpd2dqyb %gs:-0x1(,%r9,2),%xmm13
@@ -17320,15 +17071,15 @@ rex psubsw %mm2,%mm3
 rex psubsl %mm2,%mm3
 rex psubsq %mm2,%mm3
 rex psubs %mm2,%mm3
-psubsb -0x6279ec5b(%r15),%mm1
-psubsbb -0x6279ec5b(%r15),%mm1
-psubsbw -0x6279ec5b(%r15),%mm1
-psubsbl -0x6279ec5b(%r15),%mm1
-psubsbq -0x6279ec5b(%r15),%mm1
-psubsw -0x6279ec5b(%r15),%mm1
-psubsl -0x6279ec5b(%r15),%mm1
-psubsq -0x6279ec5b(%r15),%mm1
-psubs -0x6279ec5b(%r15),%mm1
+psubsb 0x2eb5c1c6(%r9,%rdx,1),%mm1
+psubsbb 0x2eb5c1c6(%r9,%rdx,1),%mm1
+psubsbw 0x2eb5c1c6(%r9,%rdx,1),%mm1
+psubsbl 0x2eb5c1c6(%r9,%rdx,1),%mm1
+psubsbq 0x2eb5c1c6(%r9,%rdx,1),%mm1
+psubsw 0x2eb5c1c6(%r9,%rdx,1),%mm1
+psubsl 0x2eb5c1c6(%r9,%rdx,1),%mm1
+psubsq 0x2eb5c1c6(%r9,%rdx,1),%mm1
+psubs 0x2eb5c1c6(%r9,%rdx,1),%mm1
 ss psubsb (%rbx),%mm4
 psubsb %xmm7,%xmm7
 rex.XB psubsb -0x3a(%r10d),%xmm1
@@ -17353,7 +17104,7 @@ ds vpsubsq (%r10),%xmm1,%xmm10
 ds vpsubs (%r10),%xmm1,%xmm10
 vpsubsb 0x65(%rip),%xmm1,%xmm4
 vpsubsb %ymm1,%ymm5,%ymm7
-cs vpsubsb (%r12,%rdx,1),%ymm12,%ymm8
+ds vpsubsb -0x12(%r8),%ymm2,%ymm3
 vpsubsb (%rbx),%ymm6,%ymm7
 vpsubsb %xmm1,%xmm7,%xmm5{%k3}
 ss vpsubsb -0x400(%rbx),%xmm0,%xmm29
@@ -17385,7 +17136,7 @@ cs psubs -0x3faa1dfa(%r13,%rbp,8),%mm3
 psubsw (%rdx,%riz,4),%mm6
 rex psubsw %xmm0,%xmm7
 psubsw -0x76(%rcx,%rdi,2),%xmm11
-es psubsw (%rcx),%xmm1
+rex psubsw 0x4ad2f3ea(,%rdi,2),%xmm3
 vpsubsw %xmm4,%xmm3,%xmm7
 vpsubswb %xmm4,%xmm3,%xmm7
 vpsubsww %xmm4,%xmm3,%xmm7
@@ -17395,19 +17146,19 @@ vpsubsb %xmm4,%xmm3,%xmm7
 vpsubsl %xmm4,%xmm3,%xmm7
 vpsubsq %xmm4,%xmm3,%xmm7
 vpsubs %xmm4,%xmm3,%xmm7
-ss vpsubsw 0x52(%rbx),%xmm7,%xmm11
-ss vpsubswb 0x52(%rbx),%xmm7,%xmm11
-ss vpsubsww 0x52(%rbx),%xmm7,%xmm11
-ss vpsubswl 0x52(%rbx),%xmm7,%xmm11
-ss vpsubswq 0x52(%rbx),%xmm7,%xmm11
-ss vpsubsb 0x52(%rbx),%xmm7,%xmm11
-ss vpsubsl 0x52(%rbx),%xmm7,%xmm11
-ss vpsubsq 0x52(%rbx),%xmm7,%xmm11
-ss vpsubs 0x52(%rbx),%xmm7,%xmm11
+ds vpsubsw -0x49(%rdi),%xmm0,%xmm4
+ds vpsubswb -0x49(%rdi),%xmm0,%xmm4
+ds vpsubsww -0x49(%rdi),%xmm0,%xmm4
+ds vpsubswl -0x49(%rdi),%xmm0,%xmm4
+ds vpsubswq -0x49(%rdi),%xmm0,%xmm4
+ds vpsubsb -0x49(%rdi),%xmm0,%xmm4
+ds vpsubsl -0x49(%rdi),%xmm0,%xmm4
+ds vpsubsq -0x49(%rdi),%xmm0,%xmm4
+ds vpsubs -0x49(%rdi),%xmm0,%xmm4
 vpsubsw (%rdx,%rcx,8),%xmm0,%xmm4
 vpsubsw %ymm0,%ymm5,%ymm0
-ss vpsubsw (%rsi),%ymm1,%ymm2
-vpsubsw (%rsp,%rdx,2),%ymm6,%ymm7
+vpsubsw (%r11,%r8,2),%ymm7,%ymm12
+vpsubsw (%rax),%ymm3,%ymm2
 vpsubsw %xmm2,%xmm3,%xmm5{%k1}{z}
 vpsubsw %gs:(%r9),%xmm14,%xmm16
 vpsubsw 0x523e4eba(%rdi),%xmm2,%xmm6{%k7}
@@ -17459,8 +17210,8 @@ vpminsq %fs:-0x3c5f9899(%rip),%xmm6,%xmm14
 vpmins %fs:-0x3c5f9899(%rip),%xmm6,%xmm14
 vpminsw -0x58f0cf77(%rbp),%xmm7,%xmm0
 vpminsw %ymm3,%ymm0,%ymm0
-vpminsw %gs:(%rsi),%ymm0,%ymm6
-vpminsw 0x3c23f170(%rdx),%ymm2,%ymm1
+vpminsw %fs:-0x21(%rbx),%ymm14,%ymm3
+vpminsw (%rcx),%ymm7,%ymm0
 vpminsw %xmm6,%xmm0,%xmm0{%k7}
 vpminsw %gs:(%r8,%rsi,2),%xmm23,%xmm9{%k7}{z}
 {evex} vpminsw -0x650(%rdi),%xmm3,%xmm3
@@ -17483,21 +17234,21 @@ porq (%r15d),%mm0
 por 0x4(%rcx,%rax,1),%mm1
 rex por %xmm6,%xmm2
 por -0x259afea0(%rdi),%xmm13
-por (%esp,%esi,4),%xmm2
+por (%esi),%xmm0
 vpor %xmm0,%xmm1,%xmm3
 vporb %xmm0,%xmm1,%xmm3
 vporw %xmm0,%xmm1,%xmm3
 vporl %xmm0,%xmm1,%xmm3
 vporq %xmm0,%xmm1,%xmm3
-ds vpor (%rcx,%r13,1),%xmm0,%xmm9
-ds vporb (%rcx,%r13,1),%xmm0,%xmm9
-ds vporw (%rcx,%r13,1),%xmm0,%xmm9
-ds vporl (%rcx,%r13,1),%xmm0,%xmm9
-ds vporq (%rcx,%r13,1),%xmm0,%xmm9
-vpor 0x9f0cdb2(%rax),%xmm6,%xmm3
+vpor (%rdx,%r12,1),%xmm12,%xmm1
+vporb (%rdx,%r12,1),%xmm12,%xmm1
+vporw (%rdx,%r12,1),%xmm12,%xmm1
+vporl (%rdx,%r12,1),%xmm12,%xmm1
+vporq (%rdx,%r12,1),%xmm12,%xmm1
+ds vpor -0x64f42fa3(%rdx,%rdx,4),%xmm5,%xmm0
 vpor %ymm4,%ymm6,%ymm5
-ds vpor (%r14),%ymm14,%ymm0
-vpor -0x35(%rax),%ymm5,%ymm6
+ds vpor -0x73(%r12,%r14,1),%ymm4,%ymm13
+vpor (%rdi),%ymm0,%ymm5
 vpord %xmm6,%xmm6,%xmm5
 vpordb %xmm6,%xmm6,%xmm5
 vpordw %xmm6,%xmm6,%xmm5
@@ -17549,15 +17300,15 @@ paddsw %mm7,%mm6
 paddsl %mm7,%mm6
 paddsq %mm7,%mm6
 padds %mm7,%mm6
-rex.RB paddsb 0x15(%r14d),%mm1
-rex.RB paddsbb 0x15(%r14d),%mm1
-rex.RB paddsbw 0x15(%r14d),%mm1
-rex.RB paddsbl 0x15(%r14d),%mm1
-rex.RB paddsbq 0x15(%r14d),%mm1
-rex.RB paddsw 0x15(%r14d),%mm1
-rex.RB paddsl 0x15(%r14d),%mm1
-rex.RB paddsq 0x15(%r14d),%mm1
-rex.RB padds 0x15(%r14d),%mm1
+ds paddsb (%rdi,%r9,8),%mm6
+ds paddsbb (%rdi,%r9,8),%mm6
+ds paddsbw (%rdi,%r9,8),%mm6
+ds paddsbl (%rdi,%r9,8),%mm6
+ds paddsbq (%rdi,%r9,8),%mm6
+ds paddsw (%rdi,%r9,8),%mm6
+ds paddsl (%rdi,%r9,8),%mm6
+ds paddsq (%rdi,%r9,8),%mm6
+ds padds (%rdi,%r9,8),%mm6
 paddsb -0x76(%rcx),%mm1
 rex paddsb %xmm6,%xmm2
 rex.X paddsb 0x17(%rdx),%xmm1
@@ -17624,19 +17375,19 @@ vpaddsb %xmm1,%xmm3,%xmm2
 vpaddsl %xmm1,%xmm3,%xmm2
 vpaddsq %xmm1,%xmm3,%xmm2
 vpadds %xmm1,%xmm3,%xmm2
-vpaddsw %fs:0x0(%r12,%rbp,8),%xmm2,%xmm1
-vpaddswb %fs:0x0(%r12,%rbp,8),%xmm2,%xmm1
-vpaddsww %fs:0x0(%r12,%rbp,8),%xmm2,%xmm1
-vpaddswl %fs:0x0(%r12,%rbp,8),%xmm2,%xmm1
-vpaddswq %fs:0x0(%r12,%rbp,8),%xmm2,%xmm1
-vpaddsb %fs:0x0(%r12,%rbp,8),%xmm2,%xmm1
-vpaddsl %fs:0x0(%r12,%rbp,8),%xmm2,%xmm1
-vpaddsq %fs:0x0(%r12,%rbp,8),%xmm2,%xmm1
-vpadds %fs:0x0(%r12,%rbp,8),%xmm2,%xmm1
+ss vpaddsw (%rdx),%xmm5,%xmm10
+ss vpaddswb (%rdx),%xmm5,%xmm10
+ss vpaddsww (%rdx),%xmm5,%xmm10
+ss vpaddswl (%rdx),%xmm5,%xmm10
+ss vpaddswq (%rdx),%xmm5,%xmm10
+ss vpaddsb (%rdx),%xmm5,%xmm10
+ss vpaddsl (%rdx),%xmm5,%xmm10
+ss vpaddsq (%rdx),%xmm5,%xmm10
+ss vpadds (%rdx),%xmm5,%xmm10
 vpaddsw -0x62(%rsi),%xmm5,%xmm4
 vpaddsw %ymm2,%ymm1,%ymm1
-vpaddsw %gs:0x3252f9a(%rdi),%ymm8,%ymm5
-vpaddsw 0x39(%rax),%ymm0,%ymm4
+vpaddsw (%r8,%r13,1),%ymm5,%ymm1
+vpaddsw %gs:0x61(%rcx),%ymm3,%ymm0
 vpaddsw %xmm7,%xmm3,%xmm5{%k4}{z}
 ds vpaddsw (%rax),%xmm0,%xmm23{%k6}
 {evex} vpaddsw 0x40242131(%rax),%xmm6,%xmm7
@@ -17688,8 +17439,8 @@ cs vpmaxsq (%r9),%xmm9,%xmm1
 cs vpmaxs (%r9),%xmm9,%xmm1
 vpmaxsw -0x56(%rbp,%rdi,4),%xmm0,%xmm7
 vpmaxsw %ymm2,%ymm6,%ymm0
-ss vpmaxsw 0x71(%r15),%ymm4,%ymm9
-vpmaxsw (%rbx,%rdx,8),%ymm0,%ymm6
+vpmaxsw %fs:(%rsi,%rsi,4),%ymm6,%ymm12
+vpmaxsw 0x78f2f8bc(%rax,%rcx,4),%ymm1,%ymm7
 vpmaxsw %xmm6,%xmm2,%xmm2{%k3}
 vpmaxsw (%r15),%xmm13,%xmm22{%k6}{z}
 {evex} vpmaxsw -0x447ae70(%rax),%xmm3,%xmm1
@@ -17704,11 +17455,11 @@ rex.W pxorb %mm2,%mm4
 rex.W pxorw %mm2,%mm4
 rex.W pxorl %mm2,%mm4
 rex.W pxorq %mm2,%mm4
-es rex.R pxor -0x1(%rsi),%mm1
-es rex.R pxorb -0x1(%rsi),%mm1
-es rex.R pxorw -0x1(%rsi),%mm1
-es rex.R pxorl -0x1(%rsi),%mm1
-es rex.R pxorq -0x1(%rsi),%mm1
+rex.RX pxor 0x44(%edx),%mm6
+rex.RX pxorb 0x44(%edx),%mm6
+rex.RX pxorw 0x44(%edx),%mm6
+rex.RX pxorl 0x44(%edx),%mm6
+rex.RX pxorq 0x44(%edx),%mm6
 pxor 0x77404f8a(,%rdi,4),%mm2
 rex pxor %xmm0,%xmm6
 rex.XB pxor (%r9),%xmm3
@@ -17718,15 +17469,15 @@ vpxorb %xmm7,%xmm3,%xmm6
 vpxorw %xmm7,%xmm3,%xmm6
 vpxorl %xmm7,%xmm3,%xmm6
 vpxorq %xmm7,%xmm3,%xmm6
-vpxor (%r9),%xmm5,%xmm10
-vpxorb (%r9),%xmm5,%xmm10
-vpxorw (%r9),%xmm5,%xmm10
-vpxorl (%r9),%xmm5,%xmm10
-vpxorq (%r9),%xmm5,%xmm10
-vpxor %fs:-0x200aab6b(%rsi),%xmm4,%xmm7
+vpxor %gs:(%r9,%r11,8),%xmm12,%xmm15
+vpxorb %gs:(%r9,%r11,8),%xmm12,%xmm15
+vpxorw %gs:(%r9,%r11,8),%xmm12,%xmm15
+vpxorl %gs:(%r9,%r11,8),%xmm12,%xmm15
+vpxorq %gs:(%r9,%r11,8),%xmm12,%xmm15
+vpxor (%rcx),%xmm2,%xmm5
 vpxor %ymm1,%ymm0,%ymm7
-es vpxor 0x2(%r11,%r11,1),%ymm4,%ymm15
-vpxor (%rbx),%ymm6,%ymm1
+vpxor -0x5482e86e(%rsi),%ymm1,%ymm11
+vpxor %fs:0x50(%rax),%ymm1,%ymm3
 vpxord %xmm5,%xmm0,%xmm2
 vpxordb %xmm5,%xmm0,%xmm2
 vpxordw %xmm5,%xmm0,%xmm2
@@ -17782,10 +17533,10 @@ vlddquw (%rcx),%xmm4
 vlddqul (%rcx),%xmm4
 vlddquq (%rcx),%xmm4
 vlddqu -0x270b0f85(%r9),%xmm2
-vlddqu 0x55f06478(%rax),%xmm3
+ds vlddqu (%r11),%xmm7
 vlddqu -0x7(%rcx,%rbx,1),%ymm5
-ds vlddqu (%r14),%ymm8
 vlddqu (%r12,%rcx,4),%ymm0
+vlddqu -0x68(%rbp),%ymm0
 psllw %mm1,%mm3
 psllwb %mm1,%mm3
 psllww %mm1,%mm3
@@ -17844,11 +17595,11 @@ rex pslldb %mm1,%mm7
 rex pslldw %mm1,%mm7
 rex pslldl %mm1,%mm7
 rex pslldq %mm1,%mm7
-rex.RB pslld (%r10),%mm6
-rex.RB pslldb (%r10),%mm6
-rex.RB pslldw (%r10),%mm6
-rex.RB pslldl (%r10),%mm6
-rex.RB pslldq (%r10),%mm6
+rex.X pslld -0x17(%rsi),%mm3
+rex.X pslldb -0x17(%rsi),%mm3
+rex.X pslldw -0x17(%rsi),%mm3
+rex.X pslldl -0x17(%rsi),%mm3
+rex.X pslldq -0x17(%rsi),%mm3
 pslld %fs:-0x32(%rdx,%rsi,1),%mm6
 pslld %xmm5,%xmm2
 ss pslld 0x5c6ef501(%r11,%r13,2),%xmm9
@@ -17858,11 +17609,11 @@ vpslldb %xmm1,%xmm0,%xmm7
 vpslldw %xmm1,%xmm0,%xmm7
 vpslldl %xmm1,%xmm0,%xmm7
 vpslldq %xmm1,%xmm0,%xmm7
-es vpslld -0x40c6a048(%rbp),%xmm11,%xmm4
-es vpslldb -0x40c6a048(%rbp),%xmm11,%xmm4
-es vpslldw -0x40c6a048(%rbp),%xmm11,%xmm4
-es vpslldl -0x40c6a048(%rbp),%xmm11,%xmm4
-es vpslldq -0x40c6a048(%rbp),%xmm11,%xmm4
+ds vpslld (%rbx,%rbp,1),%xmm4,%xmm10
+ds vpslldb (%rbx,%rbp,1),%xmm4,%xmm10
+ds vpslldw (%rbx,%rbp,1),%xmm4,%xmm10
+ds vpslldl (%rbx,%rbp,1),%xmm4,%xmm10
+ds vpslldq (%rbx,%rbp,1),%xmm4,%xmm10
 vpslld -0x65(%rsi,%rax,1),%xmm7,%xmm7
 vpslld %xmm5,%ymm6,%ymm6
 vpslld %gs:0x1233feb2(%r13,%rcx,1),%ymm9,%ymm10
@@ -17896,8 +17647,8 @@ pslll (%r11d,%r9d,4),%mm4
 psll (%r11d,%r9d,4),%mm4
 psllq -0x65(%rip),%mm4
 psllq %xmm0,%xmm7
-rex.RXB psllq 0x26(%r9d),%xmm11
-psllq 0x57(%rax),%xmm6
+ss psllq -0x2fe2f32f(%rdi),%xmm15
+psllq 0xe(%eax),%xmm7
 vpsllq %xmm7,%xmm5,%xmm3
 vpsllqb %xmm7,%xmm5,%xmm3
 vpsllqw %xmm7,%xmm5,%xmm3
@@ -17918,7 +17669,7 @@ vpslll %fs:0x43bdd2a7(%rcx),%xmm9,%xmm5
 vpsll %fs:0x43bdd2a7(%rcx),%xmm9,%xmm5
 vpsllq 0x4002dbbe(%rbx,%rsi,2),%xmm7,%xmm5
 vpsllq %xmm7,%ymm5,%ymm3
-es vpsllq (%rbx,%r13,1),%ymm12,%ymm2
+ds vpsllq 0x6151f0ce(%r9),%ymm11,%ymm3
 vpsllq 0x55(%rsi),%ymm6,%ymm3
 {evex} vpsllq %xmm1,%xmm5,%xmm7
 vpsllq %fs:-0x1762a8d8(%r10),%xmm19,%xmm2{%k3}
@@ -17960,16 +17711,16 @@ vpmuludb %xmm3,%xmm2,%xmm0
 vpmuludw %xmm3,%xmm2,%xmm0
 vpmuludl %xmm3,%xmm2,%xmm0
 vpmulud %xmm3,%xmm2,%xmm0
-ss vpmuludq (%r11),%xmm14,%xmm2
-ss vpmuludqb (%r11),%xmm14,%xmm2
-ss vpmuludqw (%r11),%xmm14,%xmm2
-ss vpmuludql (%r11),%xmm14,%xmm2
-ss vpmuludqq (%r11),%xmm14,%xmm2
-ss vpmuludb (%r11),%xmm14,%xmm2
-ss vpmuludw (%r11),%xmm14,%xmm2
-ss vpmuludl (%r11),%xmm14,%xmm2
-ss vpmulud (%r11),%xmm14,%xmm2
-vpmuludq (%rdi,%rax,8),%xmm5,%xmm2
+vpmuludq 0x4(%rsp,%rdi,4),%xmm0,%xmm10
+vpmuludqb 0x4(%rsp,%rdi,4),%xmm0,%xmm10
+vpmuludqw 0x4(%rsp,%rdi,4),%xmm0,%xmm10
+vpmuludql 0x4(%rsp,%rdi,4),%xmm0,%xmm10
+vpmuludqq 0x4(%rsp,%rdi,4),%xmm0,%xmm10
+vpmuludb 0x4(%rsp,%rdi,4),%xmm0,%xmm10
+vpmuludw 0x4(%rsp,%rdi,4),%xmm0,%xmm10
+vpmuludl 0x4(%rsp,%rdi,4),%xmm0,%xmm10
+vpmulud 0x4(%rsp,%rdi,4),%xmm0,%xmm10
+cs vpmuludq 0x5f(,%rsi,8),%xmm0,%xmm4
 vpmuludq %ymm3,%ymm3,%ymm3
 vpmuludq 0x7e1bc3ce(%rax),%ymm5,%ymm2
 vpmuludq %fs:(%rbx),%ymm2,%ymm7
@@ -18040,7 +17791,7 @@ rex.RB psadb (%r10,%rbp,4),%mm0
 rex psadbw -0x22(%rcx,%rax,8),%mm2
 psadbw %xmm6,%xmm4
 psadbw %gs:(%rsi,%r10,8),%xmm12
-psadbw 0x44(%rbp),%xmm4
+psadbw (%rdx),%xmm5
 vpsadbw %xmm3,%xmm7,%xmm3
 vpsadbwb %xmm3,%xmm7,%xmm3
 vpsadbww %xmm3,%xmm7,%xmm3
@@ -18081,7 +17832,7 @@ rex maskmovb %mm3,%mm7
 rex maskmovw %mm3,%mm7
 rex maskmovl %mm3,%mm7
 rex maskmov %mm3,%mm7
-rex.RX maskmovq %mm4,%mm3
+rex.R maskmovq %mm4,%mm3
 maskmovq %mm1,%mm4
 rex maskmovdqu %xmm5,%xmm7
 rex maskmovdqub %xmm5,%xmm7
@@ -18191,8 +17942,8 @@ cs vpsubq (%r8),%xmm13,%xmm9
 cs vpsub (%r8),%xmm13,%xmm9
 vpsubw -0x28(%rdi,%riz,8),%xmm6,%xmm3
 vpsubw %ymm5,%ymm5,%ymm3
-cs vpsubw -0x7f(%r9,%r13,2),%ymm2,%ymm3
-vpsubw (%rsp,%rcx,2),%ymm6,%ymm5
+ds vpsubw (%r11,%r15,8),%ymm7,%ymm13
+vpsubw (%rdx),%ymm4,%ymm7
 {evex} vpsubw %xmm0,%xmm1,%xmm0
 vpsubw %fs:-0x510(%rax),%xmm12,%xmm3{%k7}{z}
 vpsubw (%rsi),%xmm7,%xmm2{%k3}
@@ -18221,11 +17972,11 @@ vpsubdb %xmm5,%xmm2,%xmm7
 vpsubdw %xmm5,%xmm2,%xmm7
 vpsubdl %xmm5,%xmm2,%xmm7
 vpsubdq %xmm5,%xmm2,%xmm7
-ds vpsubd (%r12,%riz,2),%xmm8,%xmm11
-ds vpsubdb (%r12,%riz,2),%xmm8,%xmm11
-ds vpsubdw (%r12,%riz,2),%xmm8,%xmm11
-ds vpsubdl (%r12,%riz,2),%xmm8,%xmm11
-ds vpsubdq (%r12,%riz,2),%xmm8,%xmm11
+vpsubd %gs:(%r10,%r13,4),%xmm11,%xmm15
+vpsubdb %gs:(%r10,%r13,4),%xmm11,%xmm15
+vpsubdw %gs:(%r10,%r13,4),%xmm11,%xmm15
+vpsubdl %gs:(%r10,%r13,4),%xmm11,%xmm15
+vpsubdq %gs:(%r10,%r13,4),%xmm11,%xmm15
 vpsubd -0x20(%rax,%rbp,2),%xmm2,%xmm2
 vpsubd %ymm3,%ymm4,%ymm4
 vpsubd %fs:-0x29b897d5(%rcx),%ymm0,%ymm15
@@ -18248,19 +17999,19 @@ psubb %mm0,%mm6
 psubw %mm0,%mm6
 psubl %mm0,%mm6
 psub %mm0,%mm6
-psubq %gs:-0x6ade282f(%r12,%riz,4),%mm4
-psubqb %gs:-0x6ade282f(%r12,%riz,4),%mm4
-psubqw %gs:-0x6ade282f(%r12,%riz,4),%mm4
-psubql %gs:-0x6ade282f(%r12,%riz,4),%mm4
-psubqq %gs:-0x6ade282f(%r12,%riz,4),%mm4
-psubb %gs:-0x6ade282f(%r12,%riz,4),%mm4
-psubw %gs:-0x6ade282f(%r12,%riz,4),%mm4
-psubl %gs:-0x6ade282f(%r12,%riz,4),%mm4
-psub %gs:-0x6ade282f(%r12,%riz,4),%mm4
+rex.RB psubq %fs:0x7b(%r10),%mm4
+rex.RB psubqb %fs:0x7b(%r10),%mm4
+rex.RB psubqw %fs:0x7b(%r10),%mm4
+rex.RB psubql %fs:0x7b(%r10),%mm4
+rex.RB psubqq %fs:0x7b(%r10),%mm4
+rex.RB psubb %fs:0x7b(%r10),%mm4
+rex.RB psubw %fs:0x7b(%r10),%mm4
+rex.RB psubl %fs:0x7b(%r10),%mm4
+rex.RB psub %fs:0x7b(%r10),%mm4
 psubq (%rdi,%rax,2),%mm0
 rex psubq %xmm7,%xmm2
 rex.X psubq 0x2c092bce(%rax),%xmm7
-ss rex.W psubq (%rbx,%rcx,4),%xmm3
+psubq (%esp,%eiz,4),%xmm6
 vpsubq %xmm7,%xmm3,%xmm3
 vpsubqb %xmm7,%xmm3,%xmm3
 vpsubqw %xmm7,%xmm3,%xmm3
@@ -18281,7 +18032,7 @@ vpsubl %fs:-0x72(%rsi),%xmm7,%xmm1
 vpsub %fs:-0x72(%rsi),%xmm7,%xmm1
 vpsubq (%rax),%xmm6,%xmm4
 vpsubq %ymm0,%ymm5,%ymm2
-vpsubq %fs:(%rax,%r15,2),%ymm11,%ymm0
+vpsubq %fs:(%rcx,%r15,4),%ymm3,%ymm9
 vpsubq -0x20(%rsi,%rcx,1),%ymm7,%ymm1
 vpsubq %xmm7,%xmm2,%xmm7{%k5}
 vpsubq (%r10){1to2},%xmm28,%xmm2{%k4}{z}
@@ -18301,15 +18052,15 @@ paddw %mm7,%mm5
 paddl %mm7,%mm5
 paddq %mm7,%mm5
 padd %mm7,%mm5
-cs rex.X paddb -0x1430ec76(%rcx),%mm3
-cs rex.X paddbb -0x1430ec76(%rcx),%mm3
-cs rex.X paddbw -0x1430ec76(%rcx),%mm3
-cs rex.X paddbl -0x1430ec76(%rcx),%mm3
-cs rex.X paddbq -0x1430ec76(%rcx),%mm3
-cs rex.X paddw -0x1430ec76(%rcx),%mm3
-cs rex.X paddl -0x1430ec76(%rcx),%mm3
-cs rex.X paddq -0x1430ec76(%rcx),%mm3
-cs rex.X padd -0x1430ec76(%rcx),%mm3
+ss paddb -0x6162f970(%r9,%r13,1),%mm2
+ss paddbb -0x6162f970(%r9,%r13,1),%mm2
+ss paddbw -0x6162f970(%r9,%r13,1),%mm2
+ss paddbl -0x6162f970(%r9,%r13,1),%mm2
+ss paddbq -0x6162f970(%r9,%r13,1),%mm2
+ss paddw -0x6162f970(%r9,%r13,1),%mm2
+ss paddl -0x6162f970(%r9,%r13,1),%mm2
+ss paddq -0x6162f970(%r9,%r13,1),%mm2
+ss padd -0x6162f970(%r9,%r13,1),%mm2
 paddb (%rbx),%mm0
 paddb %xmm4,%xmm2
 rex.XB paddb -0x78(%r11d),%xmm4
@@ -18323,19 +18074,19 @@ vpaddw %xmm1,%xmm3,%xmm2
 vpaddl %xmm1,%xmm3,%xmm2
 vpaddq %xmm1,%xmm3,%xmm2
 vpadd %xmm1,%xmm3,%xmm2
-vpaddb %gs:(%rbx,%rdi,4),%xmm8,%xmm7
-vpaddbb %gs:(%rbx,%rdi,4),%xmm8,%xmm7
-vpaddbw %gs:(%rbx,%rdi,4),%xmm8,%xmm7
-vpaddbl %gs:(%rbx,%rdi,4),%xmm8,%xmm7
-vpaddbq %gs:(%rbx,%rdi,4),%xmm8,%xmm7
-vpaddw %gs:(%rbx,%rdi,4),%xmm8,%xmm7
-vpaddl %gs:(%rbx,%rdi,4),%xmm8,%xmm7
-vpaddq %gs:(%rbx,%rdi,4),%xmm8,%xmm7
-vpadd %gs:(%rbx,%rdi,4),%xmm8,%xmm7
-vpaddb (%rcx),%xmm1,%xmm5
+vpaddb %gs:(%rdi),%xmm9,%xmm12
+vpaddbb %gs:(%rdi),%xmm9,%xmm12
+vpaddbw %gs:(%rdi),%xmm9,%xmm12
+vpaddbl %gs:(%rdi),%xmm9,%xmm12
+vpaddbq %gs:(%rdi),%xmm9,%xmm12
+vpaddw %gs:(%rdi),%xmm9,%xmm12
+vpaddl %gs:(%rdi),%xmm9,%xmm12
+vpaddq %gs:(%rdi),%xmm9,%xmm12
+vpadd %gs:(%rdi),%xmm9,%xmm12
+vpaddb (%rax,%riz,1),%xmm6,%xmm6
 vpaddb %ymm5,%ymm1,%ymm6
-vpaddb 0x71(%r15),%ymm13,%ymm12
-cs vpaddb 0x2aeb8959(%rcx,%rbp,8),%ymm0,%ymm5
+vpaddb 0x7035a655(%r14,%r11,1),%ymm15,%ymm10
+es vpaddb -0x5ce4a581(%rbx),%ymm3,%ymm6
 vpaddb %xmm0,%xmm6,%xmm5{%k1}
 vpaddb 0x60(%r10),%xmm25,%xmm26{%k1}{z}
 ss {evex} vpaddb (%rdi),%xmm2,%xmm2
@@ -18354,15 +18105,15 @@ paddb %mm0,%mm4
 paddl %mm0,%mm4
 paddq %mm0,%mm4
 padd %mm0,%mm4
-rex.X paddw %gs:(%rbx),%mm7
-rex.X paddwb %gs:(%rbx),%mm7
-rex.X paddww %gs:(%rbx),%mm7
-rex.X paddwl %gs:(%rbx),%mm7
-rex.X paddwq %gs:(%rbx),%mm7
-rex.X paddb %gs:(%rbx),%mm7
-rex.X paddl %gs:(%rbx),%mm7
-rex.X paddq %gs:(%rbx),%mm7
-rex.X padd %gs:(%rbx),%mm7
+paddw %fs:(%r14),%mm6
+paddwb %fs:(%r14),%mm6
+paddww %fs:(%r14),%mm6
+paddwl %fs:(%r14),%mm6
+paddwq %fs:(%r14),%mm6
+paddb %fs:(%r14),%mm6
+paddl %fs:(%r14),%mm6
+paddq %fs:(%r14),%mm6
+padd %fs:(%r14),%mm6
 rex paddw 0x30(%rsi,%riz,8),%mm6
 paddw %xmm0,%xmm0
 paddw %fs:-0x18(%r11),%xmm10
@@ -18376,18 +18127,18 @@ vpaddb %xmm3,%xmm6,%xmm0
 vpaddl %xmm3,%xmm6,%xmm0
 vpaddq %xmm3,%xmm6,%xmm0
 vpadd %xmm3,%xmm6,%xmm0
-vpaddw %gs:0x11(%rbx),%xmm15,%xmm15
-vpaddwb %gs:0x11(%rbx),%xmm15,%xmm15
-vpaddww %gs:0x11(%rbx),%xmm15,%xmm15
-vpaddwl %gs:0x11(%rbx),%xmm15,%xmm15
-vpaddwq %gs:0x11(%rbx),%xmm15,%xmm15
-vpaddb %gs:0x11(%rbx),%xmm15,%xmm15
-vpaddl %gs:0x11(%rbx),%xmm15,%xmm15
-vpaddq %gs:0x11(%rbx),%xmm15,%xmm15
-vpadd %gs:0x11(%rbx),%xmm15,%xmm15
+ss vpaddw 0x5bd4bd3b(%r11),%xmm15,%xmm0
+ss vpaddwb 0x5bd4bd3b(%r11),%xmm15,%xmm0
+ss vpaddww 0x5bd4bd3b(%r11),%xmm15,%xmm0
+ss vpaddwl 0x5bd4bd3b(%r11),%xmm15,%xmm0
+ss vpaddwq 0x5bd4bd3b(%r11),%xmm15,%xmm0
+ss vpaddb 0x5bd4bd3b(%r11),%xmm15,%xmm0
+ss vpaddl 0x5bd4bd3b(%r11),%xmm15,%xmm0
+ss vpaddq 0x5bd4bd3b(%r11),%xmm15,%xmm0
+ss vpadd 0x5bd4bd3b(%r11),%xmm15,%xmm0
 vpaddw (%rax),%xmm7,%xmm3
 vpaddw %ymm2,%ymm6,%ymm4
-cs vpaddw (%r14),%ymm5,%ymm13
+ss vpaddw 0x1e(%rcx),%ymm8,%ymm6
 vpaddw 0x40(%rbx),%ymm6,%ymm5
 {evex} vpaddw %xmm1,%xmm6,%xmm4
 es vpaddw -0x230(%r14),%xmm20,%xmm0{%k1}{z}
@@ -18403,12 +18154,12 @@ padddb %mm1,%mm2
 padddw %mm1,%mm2
 padddl %mm1,%mm2
 padddq %mm1,%mm2
-rex.R paddd %fs:-0x37(%rbx,%riz,1),%mm4
-rex.R padddb %fs:-0x37(%rbx,%riz,1),%mm4
-rex.R padddw %fs:-0x37(%rbx,%riz,1),%mm4
-rex.R padddl %fs:-0x37(%rbx,%riz,1),%mm4
-rex.R padddq %fs:-0x37(%rbx,%riz,1),%mm4
-paddd (%ebx),%mm3
+rex.RB paddd (%r9d),%mm7
+rex.RB padddb (%r9d),%mm7
+rex.RB padddw (%r9d),%mm7
+rex.RB padddl (%r9d),%mm7
+rex.RB padddq (%r9d),%mm7
+paddd (%rax,%rdi,1),%mm6
 paddd %xmm3,%xmm7
 ds paddd -0x7d(%r8),%xmm13
 paddd -0x159e0119(%rcx),%xmm2
@@ -18417,11 +18168,11 @@ vpadddb %xmm4,%xmm4,%xmm4
 vpadddw %xmm4,%xmm4,%xmm4
 vpadddl %xmm4,%xmm4,%xmm4
 vpadddq %xmm4,%xmm4,%xmm4
-ds vpaddd -0x6d(%r11),%xmm5,%xmm9
-ds vpadddb -0x6d(%r11),%xmm5,%xmm9
-ds vpadddw -0x6d(%r11),%xmm5,%xmm9
-ds vpadddl -0x6d(%r11),%xmm5,%xmm9
-ds vpadddq -0x6d(%r11),%xmm5,%xmm9
+vpaddd %gs:0x651bc9a3(,%r11,2),%xmm2,%xmm2
+vpadddb %gs:0x651bc9a3(,%r11,2),%xmm2,%xmm2
+vpadddw %gs:0x651bc9a3(,%r11,2),%xmm2,%xmm2
+vpadddl %gs:0x651bc9a3(,%r11,2),%xmm2,%xmm2
+vpadddq %gs:0x651bc9a3(,%r11,2),%xmm2,%xmm2
 vpaddd (%rsi),%xmm2,%xmm3
 vpaddd %ymm2,%ymm4,%ymm1
 es vpaddd -0xc(%r13),%ymm7,%ymm13
@@ -18570,15 +18321,15 @@ rex phadddb %mm3,%mm0
 rex phadddw %mm3,%mm0
 rex phadddl %mm3,%mm0
 rex phadddq %mm3,%mm0
-rex.R phaddd 0x34(%rcx),%mm6
-rex.R phadddb 0x34(%rcx),%mm6
-rex.R phadddw 0x34(%rcx),%mm6
-rex.R phadddl 0x34(%rcx),%mm6
-rex.R phadddq 0x34(%rcx),%mm6
-rex phaddd (%rsi),%mm6
+phaddd (%r15),%mm2
+phadddb (%r15),%mm2
+phadddw (%r15),%mm2
+phadddl (%r15),%mm2
+phadddq (%r15),%mm2
+rex phaddd -0x4f(%rax),%mm6
 phaddd %xmm0,%xmm3
-cs rex.WX phaddd -0x8(%esp,%r14d,2),%xmm0
-phaddd 0x1c(%ebx,%ebp,2),%xmm2
+rex.WRB phaddd -0x8(%r12d,%esi,2),%xmm8
+phaddd %fs:-0x3d(%rbx,%rdx,2),%xmm3
 vphaddd %xmm3,%xmm7,%xmm0
 vphadddb %xmm3,%xmm7,%xmm0
 vphadddw %xmm3,%xmm7,%xmm0
@@ -18710,8 +18461,8 @@ rex.X phsubq %fs:0x12(%ebp),%mm2
 rex.X phsub %fs:0x12(%ebp),%mm2
 phsubw (%rax),%mm3
 phsubw %xmm4,%xmm5
-phsubw -0x5ac9c5af(%ecx,%r11d,2),%xmm11
-rex phsubw (%rbx),%xmm6
+cs phsubw (%r10),%xmm12
+rex phsubw (%rbx,%rdi,8),%xmm3
 vphsubw %xmm7,%xmm7,%xmm4
 vphsubwb %xmm7,%xmm7,%xmm4
 vphsubww %xmm7,%xmm7,%xmm4
@@ -18899,12 +18650,12 @@ rex.W psigndb %mm3,%mm5
 rex.W psigndw %mm3,%mm5
 rex.W psigndl %mm3,%mm5
 rex.W psigndq %mm3,%mm5
-rex.WRX psignd %gs:(%rdx,%r8,2),%mm0
-rex.WRX psigndb %gs:(%rdx,%r8,2),%mm0
-rex.WRX psigndw %gs:(%rdx,%r8,2),%mm0
-rex.WRX psigndl %gs:(%rdx,%r8,2),%mm0
-rex.WRX psigndq %gs:(%rdx,%r8,2),%mm0
-psignd -0x2bdbdb7c(%rdi,%rdi,4),%mm0
+rex.RB psignd -0x742e2a83(%r9d,%edx,1),%mm5
+rex.RB psigndb -0x742e2a83(%r9d,%edx,1),%mm5
+rex.RB psigndw -0x742e2a83(%r9d,%edx,1),%mm5
+rex.RB psigndl -0x742e2a83(%r9d,%edx,1),%mm5
+rex.RB psigndq -0x742e2a83(%r9d,%edx,1),%mm5
+psignd -0x19573b71(%rax),%mm3
 psignd %xmm4,%xmm3
 psignd %gs:(%rcx,%r15,8),%xmm2
 ss psignd 0x7e71932e(%rip),%xmm5
@@ -18931,19 +18682,19 @@ pmulhrsb %mm1,%mm4
 pmulhrsl %mm1,%mm4
 pmulhrsq %mm1,%mm4
 pmulhrs %mm1,%mm4
-ss rex.X pmulhrsw (%rcx),%mm0
-ss rex.X pmulhrswb (%rcx),%mm0
-ss rex.X pmulhrsww (%rcx),%mm0
-ss rex.X pmulhrswl (%rcx),%mm0
-ss rex.X pmulhrswq (%rcx),%mm0
-ss rex.X pmulhrsb (%rcx),%mm0
-ss rex.X pmulhrsl (%rcx),%mm0
-ss rex.X pmulhrsq (%rcx),%mm0
-ss rex.X pmulhrs (%rcx),%mm0
+rex.R pmulhrsw (%ecx),%mm0
+rex.R pmulhrswb (%ecx),%mm0
+rex.R pmulhrsww (%ecx),%mm0
+rex.R pmulhrswl (%ecx),%mm0
+rex.R pmulhrswq (%ecx),%mm0
+rex.R pmulhrsb (%ecx),%mm0
+rex.R pmulhrsl (%ecx),%mm0
+rex.R pmulhrsq (%ecx),%mm0
+rex.R pmulhrs (%ecx),%mm0
 rex pmulhrsw (%rdx,%rbx,4),%mm3
 pmulhrsw %xmm3,%xmm2
-pmulhrsw %gs:0x45(%rax),%xmm10
-rex.W pmulhrsw 0x5b(%rbp),%xmm3
+ss rex.WB pmulhrsw 0x71(%r8),%xmm3
+pmulhrsw (%rdx),%xmm2
 vpmulhrsw %xmm6,%xmm3,%xmm1
 vpmulhrswb %xmm6,%xmm3,%xmm1
 vpmulhrsww %xmm6,%xmm3,%xmm1
@@ -19275,12 +19026,12 @@ rex blendvpsb %xmm0,%xmm2,%xmm6
 rex blendvpsw %xmm0,%xmm2,%xmm6
 rex blendvpsl %xmm0,%xmm2,%xmm6
 rex blendvpsq %xmm0,%xmm2,%xmm6
-blendvps %xmm0,0x67e70aba(%rax),%xmm12
-blendvpsb %xmm0,0x67e70aba(%rax),%xmm12
-blendvpsw %xmm0,0x67e70aba(%rax),%xmm12
-blendvpsl %xmm0,0x67e70aba(%rax),%xmm12
-blendvpsq %xmm0,0x67e70aba(%rax),%xmm12
-rex blendvps %xmm0,(%rbx),%xmm2
+blendvps %xmm0,(%r8),%xmm7
+blendvpsb %xmm0,(%r8),%xmm7
+blendvpsw %xmm0,(%r8),%xmm7
+blendvpsl %xmm0,(%r8),%xmm7
+blendvpsq %xmm0,(%r8),%xmm7
+blendvps %xmm0,-0x6981f0f5(%edi),%xmm0
 vprorvd %xmm6,%xmm1,%xmm7
 vprorvdb %xmm6,%xmm1,%xmm7
 vprorvdw %xmm6,%xmm1,%xmm7
@@ -20014,15 +19765,15 @@ pmovsxwb %xmm6,%xmm2
 pmovsxww %xmm6,%xmm2
 pmovsxwl %xmm6,%xmm2
 pmovsxw %xmm6,%xmm2
-ss rex.RX pmovsxwq -0x79(%rbp),%xmm12
-ss rex.RX pmovsxwqb -0x79(%rbp),%xmm12
-ss rex.RX pmovsxwqw -0x79(%rbp),%xmm12
-ss rex.RX pmovsxwql -0x79(%rbp),%xmm12
-ss rex.RX pmovsxwqq -0x79(%rbp),%xmm12
-ss rex.RX pmovsxwb -0x79(%rbp),%xmm12
-ss rex.RX pmovsxww -0x79(%rbp),%xmm12
-ss rex.RX pmovsxwl -0x79(%rbp),%xmm12
-ss rex.RX pmovsxw -0x79(%rbp),%xmm12
+cs pmovsxwq -0x20(%r9),%xmm14
+cs pmovsxwqb -0x20(%r9),%xmm14
+cs pmovsxwqw -0x20(%r9),%xmm14
+cs pmovsxwql -0x20(%r9),%xmm14
+cs pmovsxwqq -0x20(%r9),%xmm14
+cs pmovsxwb -0x20(%r9),%xmm14
+cs pmovsxww -0x20(%r9),%xmm14
+cs pmovsxwl -0x20(%r9),%xmm14
+cs pmovsxw -0x20(%r9),%xmm14
 pmovsxwq (%rdi),%xmm6
 vpmovsxwq %xmm4,%xmm4
 vpmovsxwqb %xmm4,%xmm4
@@ -20340,15 +20091,15 @@ pmuldb %xmm6,%xmm1
 pmuldw %xmm6,%xmm1
 pmuldl %xmm6,%xmm1
 pmuld %xmm6,%xmm1
-ds pmuldq 0x6d(%rdx),%xmm11
-ds pmuldqb 0x6d(%rdx),%xmm11
-ds pmuldqw 0x6d(%rdx),%xmm11
-ds pmuldql 0x6d(%rdx),%xmm11
-ds pmuldqq 0x6d(%rdx),%xmm11
-ds pmuldb 0x6d(%rdx),%xmm11
-ds pmuldw 0x6d(%rdx),%xmm11
-ds pmuldl 0x6d(%rdx),%xmm11
-ds pmuld 0x6d(%rdx),%xmm11
+es pmuldq 0x3f333013(,%ecx,4),%xmm14
+es pmuldqb 0x3f333013(,%ecx,4),%xmm14
+es pmuldqw 0x3f333013(,%ecx,4),%xmm14
+es pmuldql 0x3f333013(,%ecx,4),%xmm14
+es pmuldqq 0x3f333013(,%ecx,4),%xmm14
+es pmuldb 0x3f333013(,%ecx,4),%xmm14
+es pmuldw 0x3f333013(,%ecx,4),%xmm14
+es pmuldl 0x3f333013(,%ecx,4),%xmm14
+es pmuld 0x3f333013(,%ecx,4),%xmm14
 pmuldq (%rdx),%xmm0
 vpmuldq %xmm5,%xmm2,%xmm4
 vpmuldqb %xmm5,%xmm2,%xmm4
@@ -21657,11 +21408,11 @@ pmulldb %xmm2,%xmm5
 pmulldw %xmm2,%xmm5
 pmulldl %xmm2,%xmm5
 pmulldq %xmm2,%xmm5
-ds pmulld 0x27(%r14,%r10,8),%xmm6
-ds pmulldb 0x27(%r14,%r10,8),%xmm6
-ds pmulldw 0x27(%r14,%r10,8),%xmm6
-ds pmulldl 0x27(%r14,%r10,8),%xmm6
-ds pmulldq 0x27(%r14,%r10,8),%xmm6
+pmulld 0xf14bf0a(%r9d,%esi,2),%xmm4
+pmulldb 0xf14bf0a(%r9d,%esi,2),%xmm4
+pmulldw 0xf14bf0a(%r9d,%esi,2),%xmm4
+pmulldl 0xf14bf0a(%r9d,%esi,2),%xmm4
+pmulldq 0xf14bf0a(%r9d,%esi,2),%xmm4
 pmulld (%rdx,%rbx,1),%xmm3
 vpmulld %xmm3,%xmm2,%xmm7
 vpmulldb %xmm3,%xmm2,%xmm7
@@ -21720,16 +21471,16 @@ phminposub %xmm7,%xmm1
 phminposul %xmm7,%xmm1
 phminposuq %xmm7,%xmm1
 phminposu %xmm7,%xmm1
-ds phminposuw -0x54d64282(%r11,%r14,4),%xmm15
-ds phminposuwb -0x54d64282(%r11,%r14,4),%xmm15
-ds phminposuww -0x54d64282(%r11,%r14,4),%xmm15
-ds phminposuwl -0x54d64282(%r11,%r14,4),%xmm15
-ds phminposuwq -0x54d64282(%r11,%r14,4),%xmm15
-ds phminposub -0x54d64282(%r11,%r14,4),%xmm15
-ds phminposul -0x54d64282(%r11,%r14,4),%xmm15
-ds phminposuq -0x54d64282(%r11,%r14,4),%xmm15
-ds phminposu -0x54d64282(%r11,%r14,4),%xmm15
-phminposuw (%rdx),%xmm4
+cs phminposuw (%rcx),%xmm14
+cs phminposuwb (%rcx),%xmm14
+cs phminposuww (%rcx),%xmm14
+cs phminposuwl (%rcx),%xmm14
+cs phminposuwq (%rcx),%xmm14
+cs phminposub (%rcx),%xmm14
+cs phminposul (%rcx),%xmm14
+cs phminposuq (%rcx),%xmm14
+cs phminposu (%rcx),%xmm14
+phminposuw -0x2a(%rdi),%xmm0
 vphminposuw %xmm5,%xmm2
 vphminposuwb %xmm5,%xmm2
 vphminposuww %xmm5,%xmm2
@@ -23243,7 +22994,7 @@ inveptb 0x4f(%rax),%rbp
 inveptw 0x4f(%rax),%rbp
 inveptl 0x4f(%rax),%rbp
 inveptq 0x4f(%rax),%rbp
-invept -0x5c(%r12d,%r14d,8),%rax
+ss invept (%rsi,%r12,2),%r11
 rex.RXB invept -0x78(%r13),%r12
 rex invvpid (%rcx,%rsi,8),%rdi
 rex invvpidb (%rcx,%rsi,8),%rdi
@@ -25488,7 +25239,7 @@ rex.X sha256msg2b -0xfba6ad2(%rsi),%xmm6
 rex.X sha256msg2w -0xfba6ad2(%rsi),%xmm6
 rex.X sha256msg2l -0xfba6ad2(%rsi),%xmm6
 rex.X sha256msg2q -0xfba6ad2(%rsi),%xmm6
-ds sha256msg2 (%rsi),%xmm1
+es sha256msg2 (%rax,%rsi,1),%xmm0
 vrsqrt28ss %xmm0,%xmm6,%xmm0{%k2}
 vrsqrt28ssb %xmm0,%xmm6,%xmm0{%k2}
 vrsqrt28ssw %xmm0,%xmm6,%xmm0{%k2}
@@ -25731,8 +25482,8 @@ movbeb (%rdi),%ebx
 movbew (%rdi),%ebx
 movbel (%rdi),%ebx
 movbeq (%rdi),%ebx
-movbe -0x3d(%rax),%r12d
-movbe (%eax,%edi,2),%eax
+movbe 0x7548c719(,%ecx,8),%r12d
+movbe %gs:0xa06c3ae(%rsi),%esi
 movbe -0x7b(%rax,%rcx,2),%rsi
 movbeb -0x7b(%rax,%rcx,2),%rsi
 movbew -0x7b(%rax,%rcx,2),%rsi
@@ -25749,11 +25500,11 @@ crc32w 0x12(%rcx),%esi
 crc32l 0x12(%rcx),%esi
 crc32q 0x12(%rcx),%esi
 crc32 0x12(%rcx),%esi
-rex.XB crc32 %r8b,%edx
-rex.XB crc32b %r8b,%edx
-rex.XB crc32w %r8b,%edx
-rex.XB crc32l %r8b,%edx
-rex.XB crc32q %r8b,%edx
+crc32 %r8b,%edx
+crc32b %r8b,%edx
+crc32w %r8b,%edx
+crc32l %r8b,%edx
+crc32q %r8b,%edx
 ds crc32b (%r14,%rax,8),%r14d
 crc32 %bpl,%rcx
 crc32b %bpl,%rcx
@@ -25782,8 +25533,8 @@ movbeb %esp,-0x7230aed6(%rsp,%riz,4)
 movbew %esp,-0x7230aed6(%rsp,%riz,4)
 movbel %esp,-0x7230aed6(%rsp,%riz,4)
 movbeq %esp,-0x7230aed6(%rsp,%riz,4)
-ds rex.RX movbe %r15d,(%rcx)
-movbe %r9d,-0x2ad124ce(%rbx,%r13,1)
+movbe %r11d,-0x7b303b46(%edx)
+movbe %r11d,(%rsi)
 ds movbe %rsp,0x58(%rip)
 ds movbeb %rsp,0x58(%rip)
 ds movbew %rsp,0x58(%rip)
@@ -25811,16 +25562,16 @@ crc32b %ecx,%esi
 crc32w %ecx,%esi
 crc32l %ecx,%esi
 crc32q %ecx,%esi
-rex.RXB crc32l -0x5c(%r9d),%r15d
-rex.RXB crc32lb -0x5c(%r9d),%r15d
-rex.RXB crc32lw -0x5c(%r9d),%r15d
-rex.RXB crc32ll -0x5c(%r9d),%r15d
-rex.RXB crc32lq -0x5c(%r9d),%r15d
-rex.RXB crc32b -0x5c(%r9d),%r15d
-rex.RXB crc32w -0x5c(%r9d),%r15d
-rex.RXB crc32q -0x5c(%r9d),%r15d
-rex.RXB crc32 -0x5c(%r9d),%r15d
-ds crc32l (%rdi,%riz,8),%edx
+ss crc32l 0x29(,%r12,4),%eax
+ss crc32lb 0x29(,%r12,4),%eax
+ss crc32lw 0x29(,%r12,4),%eax
+ss crc32ll 0x29(,%r12,4),%eax
+ss crc32lq 0x29(,%r12,4),%eax
+ss crc32b 0x29(,%r12,4),%eax
+ss crc32w 0x29(,%r12,4),%eax
+ss crc32q 0x29(,%r12,4),%eax
+ss crc32 0x29(,%r12,4),%eax
+crc32l -0xfd1a8a3(%rcx,%rcx,1),%esp
 crc32 %rbx,%rsi
 crc32b %rbx,%rsi
 crc32w %rbx,%rsi
@@ -26221,8 +25972,8 @@ rex enqcmdb (%edx),%edx
 rex enqcmdw (%edx),%edx
 rex enqcmdl (%edx),%edx
 rex enqcmdq (%edx),%edx
-enqcmd -0x4f(%eax,%edx,2),%r14d
-enqcmd 0x6effba34(%edx,%edi,2),%edi
+enqcmd 0x2f503815(%r11d,%ecx,1),%ecx
+enqcmd -0x3f(%edi),%esp
 enqcmd -0x52922e15(%rcx),%rsp
 enqcmdb -0x52922e15(%rcx),%rsp
 enqcmdw -0x52922e15(%rcx),%rsp
@@ -26404,11 +26155,11 @@ roundpsb $0xd5,%xmm7,%xmm4
 roundpsw $0xd5,%xmm7,%xmm4
 roundpsl $0xd5,%xmm7,%xmm4
 roundpsq $0xd5,%xmm7,%xmm4
-es roundps $0x17,0x71fa042d(%r15,%rsi,1),%xmm14
-es roundpsb $0x17,0x71fa042d(%r15,%rsi,1),%xmm14
-es roundpsw $0x17,0x71fa042d(%r15,%rsi,1),%xmm14
-es roundpsl $0x17,0x71fa042d(%r15,%rsi,1),%xmm14
-es roundpsq $0x17,0x71fa042d(%r15,%rsi,1),%xmm14
+ss roundps $0x4,-0x6f(%r11,%rsi,8),%xmm0
+ss roundpsb $0x4,-0x6f(%r11,%rsi,8),%xmm0
+ss roundpsw $0x4,-0x6f(%r11,%rsi,8),%xmm0
+ss roundpsl $0x4,-0x6f(%r11,%rsi,8),%xmm0
+ss roundpsq $0x4,-0x6f(%r11,%rsi,8),%xmm0
 roundps $0xdb,(%rbx),%xmm1
 vroundps $0xc4,%xmm7,%xmm3
 vroundpsb $0xc4,%xmm7,%xmm3
@@ -26529,12 +26280,12 @@ rex.W roundsdb $0x87,%xmm3,%xmm6
 rex.W roundsdw $0x87,%xmm3,%xmm6
 rex.W roundsdl $0x87,%xmm3,%xmm6
 rex.W roundsdq $0x87,%xmm3,%xmm6
-ss rex.RXB roundsd $0xfd,(%r15),%xmm15
-ss rex.RXB roundsdb $0xfd,(%r15),%xmm15
-ss rex.RXB roundsdw $0xfd,(%r15),%xmm15
-ss rex.RXB roundsdl $0xfd,(%r15),%xmm15
-ss rex.RXB roundsdq $0xfd,(%r15),%xmm15
-rex roundsd $0xc4,(%rsi,%rcx,1),%xmm1
+roundsd $0x2c,%fs:(%r11,%rax,8),%xmm7
+roundsdb $0x2c,%fs:(%r11,%rax,8),%xmm7
+roundsdw $0x2c,%fs:(%r11,%rax,8),%xmm7
+roundsdl $0x2c,%fs:(%r11,%rax,8),%xmm7
+roundsdq $0x2c,%fs:(%r11,%rax,8),%xmm7
+roundsd $0xe9,%gs:(%rcx),%xmm0
 vroundsd $0x57,%xmm4,%xmm6,%xmm0
 vroundsdb $0x57,%xmm4,%xmm6,%xmm0
 vroundsdw $0x57,%xmm4,%xmm6,%xmm0
@@ -26562,12 +26313,12 @@ blendpsb $0x36,%xmm5,%xmm4
 blendpsw $0x36,%xmm5,%xmm4
 blendpsl $0x36,%xmm5,%xmm4
 blendpsq $0x36,%xmm5,%xmm4
-ds blendps $0xc5,-0x40(%r8,%rdx,1),%xmm0
-ds blendpsb $0xc5,-0x40(%r8,%rdx,1),%xmm0
-ds blendpsw $0xc5,-0x40(%r8,%rdx,1),%xmm0
-ds blendpsl $0xc5,-0x40(%r8,%rdx,1),%xmm0
-ds blendpsq $0xc5,-0x40(%r8,%rdx,1),%xmm0
-rex blendps $0xa9,(%rdi),%xmm5
+rex.X blendps $0xc0,%fs:-0x12(%rcx),%xmm1
+rex.X blendpsb $0xc0,%fs:-0x12(%rcx),%xmm1
+rex.X blendpsw $0xc0,%fs:-0x12(%rcx),%xmm1
+rex.X blendpsl $0xc0,%fs:-0x12(%rcx),%xmm1
+rex.X blendpsq $0xc0,%fs:-0x12(%rcx),%xmm1
+blendps $0x5e,0x1b(%ecx,%eiz,1),%xmm4
 vblendps $0x6,%xmm5,%xmm3,%xmm4
 vblendpsb $0x6,%xmm5,%xmm3,%xmm4
 vblendpsw $0x6,%xmm5,%xmm3,%xmm4
@@ -26774,11 +26525,11 @@ pextrdb $0xc3,%xmm1,%esi
 pextrdw $0xc3,%xmm1,%esi
 pextrdl $0xc3,%xmm1,%esi
 pextrdq $0xc3,%xmm1,%esi
-pextrd $0x22,%xmm15,-0x48(%r15d,%r8d,1)
-pextrdb $0x22,%xmm15,-0x48(%r15d,%r8d,1)
-pextrdw $0x22,%xmm15,-0x48(%r15d,%r8d,1)
-pextrdl $0x22,%xmm15,-0x48(%r15d,%r8d,1)
-pextrdq $0x22,%xmm15,-0x48(%r15d,%r8d,1)
+pextrd $0x9b,%xmm6,%fs:(%r14,%r11,1)
+pextrdb $0x9b,%xmm6,%fs:(%r14,%r11,1)
+pextrdw $0x9b,%xmm6,%fs:(%r14,%r11,1)
+pextrdl $0x9b,%xmm6,%fs:(%r14,%r11,1)
+pextrdq $0x9b,%xmm6,%fs:(%r14,%r11,1)
 pextrd $0xe4,%xmm6,%gs:0x4e(%rdi)
 pextrq $0x40,%xmm6,%rbp
 pextrqb $0x40,%xmm6,%rbp
@@ -26840,11 +26591,11 @@ extractpsb $0xbf,%xmm0,%esp
 extractpsw $0xbf,%xmm0,%esp
 extractpsl $0xbf,%xmm0,%esp
 extractpsq $0xbf,%xmm0,%esp
-ss rex.XB extractps $0xf1,%xmm7,(%r8)
-ss rex.XB extractpsb $0xf1,%xmm7,(%r8)
-ss rex.XB extractpsw $0xf1,%xmm7,(%r8)
-ss rex.XB extractpsl $0xf1,%xmm7,(%r8)
-ss rex.XB extractpsq $0xf1,%xmm7,(%r8)
+rex.RXB extractps $0x83,%xmm11,%gs:(%r15)
+rex.RXB extractpsb $0x83,%xmm11,%gs:(%r15)
+rex.RXB extractpsw $0x83,%xmm11,%gs:(%r15)
+rex.RXB extractpsl $0x83,%xmm11,%gs:(%r15)
+rex.RXB extractpsq $0x83,%xmm11,%gs:(%r15)
 extractps $0x39,%xmm0,%fs:-0x45(,%edi,2)
 rex.W extractps $0xf8,%xmm2,%ecx
 rex.WB extractps $0xd8,%xmm4,-0x62(%r12d,%esi,8)
@@ -27107,16 +26858,16 @@ pinsrw $0x6f,%ebx,%xmm7
 pinsrl $0x6f,%ebx,%xmm7
 pinsrq $0x6f,%ebx,%xmm7
 pinsr $0x6f,%ebx,%xmm7
-pinsrb $0xc0,-0x2a(%ebp),%xmm9
-pinsrbb $0xc0,-0x2a(%ebp),%xmm9
-pinsrbw $0xc0,-0x2a(%ebp),%xmm9
-pinsrbl $0xc0,-0x2a(%ebp),%xmm9
-pinsrbq $0xc0,-0x2a(%ebp),%xmm9
-pinsrw $0xc0,-0x2a(%ebp),%xmm9
-pinsrl $0xc0,-0x2a(%ebp),%xmm9
-pinsrq $0xc0,-0x2a(%ebp),%xmm9
-pinsr $0xc0,-0x2a(%ebp),%xmm9
-pinsrb $0x2e,0x29(%rcx),%xmm4
+pinsrb $0xd0,(%r10,%r9,4),%xmm13
+pinsrbb $0xd0,(%r10,%r9,4),%xmm13
+pinsrbw $0xd0,(%r10,%r9,4),%xmm13
+pinsrbl $0xd0,(%r10,%r9,4),%xmm13
+pinsrbq $0xd0,(%r10,%r9,4),%xmm13
+pinsrw $0xd0,(%r10,%r9,4),%xmm13
+pinsrl $0xd0,(%r10,%r9,4),%xmm13
+pinsrq $0xd0,(%r10,%r9,4),%xmm13
+pinsr $0xd0,(%r10,%r9,4),%xmm13
+pinsrb $0x46,0x10e94c9(%ebx),%xmm5
 rex.W pinsrb $0x47,%esp,%xmm6
 rex.WXB pinsrb $0xfc,%gs:-0x5d4570e8(%r12,%r9,2),%xmm2
 rex.W pinsrb $0xdb,(%rcx,%rbx,2),%xmm0
@@ -27178,11 +26929,11 @@ pinsrdb $0x66,%edi,%xmm2
 pinsrdw $0x66,%edi,%xmm2
 pinsrdl $0x66,%edi,%xmm2
 pinsrdq $0x66,%edi,%xmm2
-pinsrd $0x79,%fs:-0x5f9d6873(%rdx),%xmm9
-pinsrdb $0x79,%fs:-0x5f9d6873(%rdx),%xmm9
-pinsrdw $0x79,%fs:-0x5f9d6873(%rdx),%xmm9
-pinsrdl $0x79,%fs:-0x5f9d6873(%rdx),%xmm9
-pinsrdq $0x79,%fs:-0x5f9d6873(%rdx),%xmm9
+pinsrd $0x79,-0x5f9d6873(%r10d),%xmm1
+pinsrdb $0x79,-0x5f9d6873(%r10d),%xmm1
+pinsrdw $0x79,-0x5f9d6873(%r10d),%xmm1
+pinsrdl $0x79,-0x5f9d6873(%r10d),%xmm1
+pinsrdq $0x79,-0x5f9d6873(%r10d),%xmm1
 es rex pinsrd $0xed,(%rdi),%xmm6
 pinsrq $0x48,%rdx,%xmm5
 pinsrqb $0x48,%rdx,%xmm5
@@ -27392,7 +27143,6 @@ kshiftrdb $0xc5,%k3,%k1
 kshiftrdw $0xc5,%k3,%k1
 kshiftrdl $0xc5,%k3,%k1
 kshiftrdq $0xc5,%k3,%k1
-kshiftrd $0xda,%k4,%k3
 kshiftrq $0x9,%k0,%k1
 kshiftrqb $0x9,%k0,%k1
 kshiftrqw $0x9,%k0,%k1
@@ -27402,7 +27152,6 @@ kshiftrb $0x9,%k0,%k1
 kshiftrw $0x9,%k0,%k1
 kshiftrl $0x9,%k0,%k1
 kshiftr $0x9,%k0,%k1
-kshiftrq $0xb7,%k2,%k3
 kshiftlb $0xcd,%k6,%k6
 kshiftlbb $0xcd,%k6,%k6
 kshiftlbw $0xcd,%k6,%k6
@@ -27421,13 +27170,11 @@ kshiftlb $0x8d,%k2,%k6
 kshiftll $0x8d,%k2,%k6
 kshiftlq $0x8d,%k2,%k6
 kshiftl $0x8d,%k2,%k6
-kshiftlw $0x4,%k0,%k7
 kshiftld $0x78,%k3,%k2
 kshiftldb $0x78,%k3,%k2
 kshiftldw $0x78,%k3,%k2
 kshiftldl $0x78,%k3,%k2
 kshiftldq $0x78,%k3,%k2
-kshiftld $0x9a,%k2,%k1
 kshiftlq $0x6,%k4,%k2
 kshiftlqb $0x6,%k4,%k2
 kshiftlqw $0x6,%k4,%k2
@@ -27715,16 +27462,16 @@ mpsadbb $0xb0,%xmm1,%xmm6
 mpsadbl $0xb0,%xmm1,%xmm6
 mpsadbq $0xb0,%xmm1,%xmm6
 mpsadb $0xb0,%xmm1,%xmm6
-mpsadbw $0xa2,%gs:-0x283403ef(,%r9,1),%xmm6
-mpsadbwb $0xa2,%gs:-0x283403ef(,%r9,1),%xmm6
-mpsadbww $0xa2,%gs:-0x283403ef(,%r9,1),%xmm6
-mpsadbwl $0xa2,%gs:-0x283403ef(,%r9,1),%xmm6
-mpsadbwq $0xa2,%gs:-0x283403ef(,%r9,1),%xmm6
-mpsadbb $0xa2,%gs:-0x283403ef(,%r9,1),%xmm6
-mpsadbl $0xa2,%gs:-0x283403ef(,%r9,1),%xmm6
-mpsadbq $0xa2,%gs:-0x283403ef(,%r9,1),%xmm6
-mpsadb $0xa2,%gs:-0x283403ef(,%r9,1),%xmm6
-mpsadbw $0x84,(%rcx),%xmm7
+ss mpsadbw $0x54,(%r8,%r13,2),%xmm6
+ss mpsadbwb $0x54,(%r8,%r13,2),%xmm6
+ss mpsadbww $0x54,(%r8,%r13,2),%xmm6
+ss mpsadbwl $0x54,(%r8,%r13,2),%xmm6
+ss mpsadbwq $0x54,(%r8,%r13,2),%xmm6
+ss mpsadbb $0x54,(%r8,%r13,2),%xmm6
+ss mpsadbl $0x54,(%r8,%r13,2),%xmm6
+ss mpsadbq $0x54,(%r8,%r13,2),%xmm6
+ss mpsadb $0x54,(%r8,%r13,2),%xmm6
+ds mpsadbw $0x26,(%rdi),%xmm0
 vmpsadbw $0xaf,%xmm7,%xmm1,%xmm3
 vmpsadbwb $0xaf,%xmm7,%xmm1,%xmm3
 vmpsadbww $0xaf,%xmm7,%xmm1,%xmm3
@@ -29783,7 +29530,7 @@ slwpcw %rdx
 slwpcl %rdx
 slwpcq %rdx
 slwpc %rdx
-slwpcb %rcx
+slwpcb %r12
 vfrczps %xmm3,%xmm2
 vfrczpsb %xmm3,%xmm2
 vfrczpsw %xmm3,%xmm2
@@ -30566,12 +30313,12 @@ rex pfcmpgeb %mm0,%mm5
 rex pfcmpgew %mm0,%mm5
 rex pfcmpgel %mm0,%mm5
 rex pfcmpgeq %mm0,%mm5
-rex.XB pfcmpge 0x1(%r10),%mm0
-rex.XB pfcmpgeb 0x1(%r10),%mm0
-rex.XB pfcmpgew 0x1(%r10),%mm0
-rex.XB pfcmpgel 0x1(%r10),%mm0
-rex.XB pfcmpgeq 0x1(%r10),%mm0
-pfcmpge 0x5a(%esp,%eax,4),%mm4
+rex.RXB pfcmpge -0x7b(%r9,%r8,4),%mm7
+rex.RXB pfcmpgeb -0x7b(%r9,%r8,4),%mm7
+rex.RXB pfcmpgew -0x7b(%r9,%r8,4),%mm7
+rex.RXB pfcmpgel -0x7b(%r9,%r8,4),%mm7
+rex.RXB pfcmpgeq -0x7b(%r9,%r8,4),%mm7
+rex pfcmpge %gs:0x64(%esi),%mm2
 rex pfmin %mm7,%mm2
 rex pfminb %mm7,%mm2
 rex pfminw %mm7,%mm2
@@ -30744,12 +30491,12 @@ pfrcpit2b %mm0,%mm5
 pfrcpit2w %mm0,%mm5
 pfrcpit2l %mm0,%mm5
 pfrcpit2q %mm0,%mm5
-rex.RXB pfrcpit2 %gs:0x3259a3e0(%rip),%mm3
-rex.RXB pfrcpit2b %gs:0x3259a3e0(%rip),%mm3
-rex.RXB pfrcpit2w %gs:0x3259a3e0(%rip),%mm3
-rex.RXB pfrcpit2l %gs:0x3259a3e0(%rip),%mm3
-rex.RXB pfrcpit2q %gs:0x3259a3e0(%rip),%mm3
-pfrcpit2 (%rax),%mm3
+ds rex.R pfrcpit2 (%rsi),%mm2
+ds rex.R pfrcpit2b (%rsi),%mm2
+ds rex.R pfrcpit2w (%rsi),%mm2
+ds rex.R pfrcpit2l (%rsi),%mm2
+ds rex.R pfrcpit2q (%rsi),%mm2
+pfrcpit2 0x515cbf13(%rsp,%rsi,4),%mm2
 rex pmulhrw %mm3,%mm4
 rex pmulhrwb %mm3,%mm4
 rex pmulhrww %mm3,%mm4
@@ -30789,67 +30536,59 @@ pavgusw %mm4,%mm2
 pavgusl %mm4,%mm2
 pavgusq %mm4,%mm2
 pavgus %mm4,%mm2
-rex.RXB pavgusb (%r9d),%mm3
-rex.RXB pavgusbb (%r9d),%mm3
-rex.RXB pavgusbw (%r9d),%mm3
-rex.RXB pavgusbl (%r9d),%mm3
-rex.RXB pavgusbq (%r9d),%mm3
-rex.RXB pavgusw (%r9d),%mm3
-rex.RXB pavgusl (%r9d),%mm3
-rex.RXB pavgusq (%r9d),%mm3
-rex.RXB pavgus (%r9d),%mm3
+pavgusb (%r12d,%ecx,8),%mm0
+pavgusbb (%r12d,%ecx,8),%mm0
+pavgusbw (%r12d,%ecx,8),%mm0
+pavgusbl (%r12d,%ecx,8),%mm0
+pavgusbq (%r12d,%ecx,8),%mm0
+pavgusw (%r12d,%ecx,8),%mm0
+pavgusl (%r12d,%ecx,8),%mm0
+pavgusq (%r12d,%ecx,8),%mm0
+pavgus (%r12d,%ecx,8),%mm0
 pavgusb 0xb15b082(%rcx,%rbp,2),%mm5
 rmpadjust
 rmpadjustb
 rmpadjustw
 rmpadjustl
 rmpadjustq
-rex.X rmpadjust
 rex rmpadjust
 rmpupdate
 rmpupdateb
 rmpupdatew
 rmpupdatel
 rmpupdateq
-rex.RX rmpupdate
 rex rmpupdate
 rex psmash
 rex psmashb
 rex psmashw
 rex psmashl
 rex psmashq
-rex.WB psmash
 psmash
 addr32 pvalidate
 addr32 pvalidateb
 addr32 pvalidatew
 addr32 pvalidatel
 addr32 pvalidateq
-addr32 rex.R pvalidate
 addr32 rex pvalidate
 pvalidate
-rex.RB pvalidate
 rex pvalidate
 rex serialize
 rex serializeb
 rex serializew
 rex serializel
 rex serializeq
-rex.RB serialize
 serialize
 xsusldtrk
 xsusldtrkb
 xsusldtrkw
 xsusldtrkl
 xsusldtrkq
-rex.R xsusldtrk
 rex xsusldtrk
 rex xresldtrk
 rex xresldtrkb
 rex xresldtrkw
 rex xresldtrkl
 rex xresldtrkq
-rex.X xresldtrk
 xresldtrk
 addr32 invlpgb
 addr32 invlpgbb
@@ -30860,30 +30599,27 @@ addr32 invlpgw
 addr32 invlpgl
 addr32 invlpgq
 addr32 invlpg
-addr32 rex.XB invlpgb
 addr32 rex invlpgb
 invlpgb
-rex.R invlpgb
 rex invlpgb
 rex tlbsync
 rex tlbsyncb
 rex tlbsyncw
 rex tlbsyncl
 rex tlbsyncq
-rex.RXB tlbsync
 tlbsync
 prefetch 0x7dfac553(%rbx,%rax,4)
 rex.RXB prefetch 0x51e6faa1(%r8d)
 rex.RXB prefetch (%r9)
 prefetch 0x51ee956(%rsi)
-rex.RB prefetch 0x4266edff(%eip)
+prefetch %gs:(%rax,%r15,1)
 rex.RXB prefetch (%r10)
 prefetch 0x2d(%rbp)
 rex.RXB prefetch -0x5(%r12d,%r15d,8)
 rex.X prefetch %fs:-0x29e270c0(%rbp)
 prefetch (%rbx)
-prefetch %gs:-0x2b(%r11,%rcx,4)
-prefetch (%r8,%rsi,2)
+ds prefetch 0x6571079d(%r15)
+rex.XB prefetch (%r15)
 prefetch -0x62(%rcx)
 rex.RXB prefetch %gs:(%r9)
 prefetch -0x6e815046(%r14)
@@ -30892,10 +30628,8 @@ vmgexitb
 vmgexitw
 vmgexitl
 vmgexitq
-rex.RB vmgexit
 rex vmgexit
 rex.W getsec
-rex.WRX getsec
 ldtilecfg -0x14e6732c(%rcx)
 ldtilecfgb -0x14e6732c(%rcx)
 ldtilecfgw -0x14e6732c(%rcx)
@@ -30947,7 +30681,6 @@ tdpbf16psb %tmm3,%tmm4,%tmm1
 tdpbf16psw %tmm3,%tmm4,%tmm1
 tdpbf16psl %tmm3,%tmm4,%tmm1
 tdpbf16psq %tmm3,%tmm4,%tmm1
-tdpbf16ps %tmm6,%tmm1,%tmm4
 tdpbuud %tmm5,%tmm0,%tmm2
 tdpbuudb %tmm5,%tmm0,%tmm2
 tdpbuudw %tmm5,%tmm0,%tmm2
@@ -30958,13 +30691,11 @@ tdpbusdb %tmm7,%tmm5,%tmm0
 tdpbusdw %tmm7,%tmm5,%tmm0
 tdpbusdl %tmm7,%tmm5,%tmm0
 tdpbusdq %tmm7,%tmm5,%tmm0
-tdpbusd %tmm0,%tmm1,%tmm4
 tdpbsud %tmm5,%tmm1,%tmm7
 tdpbsudb %tmm5,%tmm1,%tmm7
 tdpbsudw %tmm5,%tmm1,%tmm7
 tdpbsudl %tmm5,%tmm1,%tmm7
 tdpbsudq %tmm5,%tmm1,%tmm7
-tdpbsud %tmm3,%tmm1,%tmm2
 tdpbssd %tmm2,%tmm7,%tmm5
 tdpbssdb %tmm2,%tmm7,%tmm5
 tdpbssdw %tmm2,%tmm7,%tmm5
@@ -30979,21 +30710,18 @@ tdcalb
 tdcalw
 tdcalq
 tdcal
-rex.R tdcall
 rex tdcall
 seamret
 seamretb
 seamretw
 seamretl
 seamretq
-rex.R seamret
 rex seamret
 rex seamops
 rex seamopsb
 rex seamopsw
 rex seamopsl
 rex seamopsq
-rex.X seamops
 seamops
 rex seamcall
 rex seamcallb
@@ -31004,7 +30732,6 @@ rex seamcalb
 rex seamcalw
 rex seamcalq
 rex seamcal
-rex.B seamcall
 seamcall
 rex aesencwide128kl %gs:-0x4a(%rdx,%riz,1)
 rex aesencwide128klb %gs:-0x4a(%rdx,%riz,1)
@@ -31026,7 +30753,7 @@ aesdecwide128kb -0x2b265ea9(%rip)
 aesdecwide128kw -0x2b265ea9(%rip)
 aesdecwide128kq -0x2b265ea9(%rip)
 aesdecwide128k -0x2b265ea9(%rip)
-ss rex.X aesdecwide128kl (%rcx)
+rex.RB aesdecwide128kl (%r9d)
 aesdecwide128kl 0x6e(,%r13,4)
 aesencwide256kl (%rsi,%rdx,8)
 aesencwide256klb (%rsi,%rdx,8)
@@ -31099,8 +30826,8 @@ aesdec256kb (%rdx),%xmm4
 aesdec256kw (%rdx),%xmm4
 aesdec256kq (%rdx),%xmm4
 aesdec256k (%rdx),%xmm4
-ss aesdec256kl (%rcx,%r9,4),%xmm3
-rex.XB aesdec256kl 0x34(%rip),%xmm6
+cs rex.RXB aesdec256kl 0xc7b05cd(%rip),%xmm14
+rex aesdec256kl -0x63(%rbp,%rsi,2),%xmm7
 encodekey128 %ebx,%edi
 encodekey128b %ebx,%edi
 encodekey128w %ebx,%edi
@@ -31113,42 +30840,37 @@ rex encodekey256b %esp,%edx
 rex encodekey256w %esp,%edx
 rex encodekey256l %esp,%edx
 rex encodekey256q %esp,%edx
-rex.RXB encodekey256 %r10d,%r15d
+encodekey256 %r10d,%r15d
 encodekey256 %ebp,%ecx
 vbroadcastss %xmm1,%xmm1
 vbroadcastss %xmm0,%xmm10
 vbroadcastss %xmm2,%ymm7
 vbroadcastss %xmm1,%ymm14
 vbroadcastsd %xmm6,%ymm0
-vbroadcastsd %xmm1,%ymm2
-rex.RX vmgexit
+vbroadcastsd %xmm5,%ymm14
 uiret
 uiretb
 uiretw
 uiretl
 uiretq
-rex.B uiret
 rex uiret
 testui
 testuib
 testuiw
 testuil
 testuiq
-rex.RB testui
 rex testui
 clui
 cluib
 cluiw
 cluil
 cluiq
-rex.RB clui
 rex clui
 stui
 stuib
 stuiw
 stuil
 stuiq
-rex.WXB stui
 rex stui
 senduipi %rcx
 senduipib %rcx
@@ -31162,7 +30884,6 @@ rex hresetb $0x1
 rex hresetw $0x1
 rex hresetl $0x1
 rex hresetq $0x1
-rex.R hreset $0xe2
 hreset $0x7e
 {vex} vpdpbusd %xmm4,%xmm1,%xmm4
 es {vex} vpdpbusd (%rdi,%r15,8),%xmm11,%xmm6
@@ -31189,10 +30910,8 @@ ds {vex} vpdpwssds 0x58(%rax),%xmm8,%xmm8
 ds {vex} vpdpwssds -0x608e72f(%r8),%ymm11,%ymm14
 {vex} vpdpwssds 0x75(%rdx),%ymm4,%ymm7
 repz rex clac
-repz rex.RXB clac
 repz clac
 repnz clac
-repnz rex.B clac
 repnz rex clac
 vaddph %xmm7,%xmm5,%xmm2
 vaddphb %xmm7,%xmm5,%xmm2
@@ -33128,43 +32847,36 @@ cs vucomishw (%rcx,%rax,8),%xmm31
 cs vucomishl (%rcx,%rax,8),%xmm31
 cs vucomishq (%rcx,%rax,8),%xmm31
 vucomish -0x417a99dc(%rax),%xmm6
-rex.B femms
 knotw %k6,%k6
-knotw %k0,%k2
 kmovw %k7,%k1
 kmovw %ebp,%k1
 kmovw %r10d,%k1
 kmovw %k6,%esp
 kmovw %k3,%r8d
 kortestw %k7,%k0
-kortestw %k6,%k0
 rex wrmsrns
 rex wrmsrnsb
 rex wrmsrnsw
 rex wrmsrnsl
 rex wrmsrnsq
-rex.R wrmsrns
 wrmsrns
 wrmsrlist
 wrmsrlistb
 wrmsrlistw
 wrmsrlistl
 wrmsrlistq
-rex.WX wrmsrlist
 rex wrmsrlist
 rdmsrlist
 rdmsrlistb
 rdmsrlistw
 rdmsrlistl
 rdmsrlistq
-rex.B rdmsrlist
 rex rdmsrlist
 rex.W rmpquery
 rex.W rmpqueryb
 rex.W rmpqueryw
 rex.W rmpqueryl
 rex.W rmpqueryq
-rex.XB rmpquery
 rex rmpquery
 ds nopl -0x69323f75(%rsi,%rsi,8)
 rex.RX nopl 0xa(%rax,%r14,2)
@@ -33317,7 +33029,6 @@ tdpfp16psb %tmm1,%tmm7,%tmm0
 tdpfp16psw %tmm1,%tmm7,%tmm0
 tdpfp16psl %tmm1,%tmm7,%tmm0
 tdpfp16psq %tmm1,%tmm7,%tmm0
-tdpfp16ps %tmm6,%tmm2,%tmm4
 {vex} vcvtneps2bf16 %xmm3,%xmm1
 {vex} vcvtneps2bf16x %gs:(%r14),%xmm0
 {vex} vcvtneps2bf16xb %gs:(%r14),%xmm0

@@ -5,13 +5,13 @@
 # format: lines
 # expect: match
 rex.W add bpl,al
-lock rex.RXB add r13b,-0x358d62e(r11d)
+ss rex.XB add dil,0x589a8163(rip)
 lock add dl,-0x73(rdi,rax,8)
 add bp,si
-lock rex.RXB add r12w,(r8)
-lock rex add si,(rsp,rdi,8)
+lock add r11w,(rsp,riz,2)
+lock add sp,fs:(rsi)
 rex.XB add ebp,-0x2d(r10)
-rex add eax,esi
+rex add ebx,ecx
 lock add ebp,fs:(rdx)
 add rdx,-0x2b(rax,rax,4)
 add r14,r15
@@ -20,7 +20,7 @@ add spl,spl
 es add 0x5af0b362(,rdi,8),sil
 add (rdx),al
 add si,si
-ss rex.RXB add (r15),r14w
+rex.RXB add (r15d),r14w
 add -0x77(rdi),cx
 add ebp,edx
 add gs:0x4f4af15b(r14),r10d
@@ -29,22 +29,18 @@ add rbp,rax
 ds add 0x5ebe6a30(r15),r15
 add (rcx),rcx
 add $0x38,al
-rex.R add $0x1a,al
-rex add $0x36,al
+rex add $0xc9,al
 add $0xdd67,ax
-rex.X add $0x82c6,ax
 rex add $0x172d,ax
 rex add $0x36ff4833,eax
-rex.B add $0x8570e1f9,eax
-add $0xa395e48f,eax
+add $0x498570e1,eax
 add $0xfffffffffb929140,rax
-rex.WX add $0x69f17d03,rax
 or bpl,al
 lock or spl,fs:0x19e87ae8(r15)
 rex or al,(rcx)
 lock or ax,(rsp,rdi,4)
 or sp,r12w
-or r12w,-0x41f99f2f(rsi,r11,8)
+rex.XB or bx,-0x2e6888bb(r11)
 or eax,ebp
 lock or r13d,0x2e2b2628(r8d)
 or edx,0x7b948649(rax,riz,1)
@@ -64,24 +60,20 @@ or rsp,rbx
 rex.WX or fs:0x120ee281(rax),rsp
 or -0x7(rsi),rdi
 or $0x0,al
-rex.RB or $0x11,al
 rex or $0x36,al
 rex or $0x204c,ax
-rex.RX or $0xc1af,ax
 or $0xb45c,ax
 or $0x4d37dae9,eax
-rex.B or $0x16e652cf,eax
-rex or $0x8aa1dc92,eax
+rex or $0xd216e652,eax
 or $0xfffffffffe4d5805,rax
-rex.WRB or $0x14fe5c66,rax
 adc al,bl
 lock adc al,(r8)
 rex adc bl,-0x1c(rsi,rdi,2)
 lock adc di,0x39670d7c(rbp)
-rex.XB adc sp,r10w
-adc r15w,(r11,rax,1)
+adc sp,r10w
+adc ax,-0x4e(,r15,1)
 lock rex adc esi,(rax)
-rex.RX adc r9d,ebp
+adc r9d,ebp
 rex.XB adc ecx,0x63(r10)
 adc rbp,rax
 lock adc rcx,fs:(r12,rcx,1)
@@ -90,7 +82,7 @@ adc cl,cl
 ss adc (rcx,rax,8),r9b
 adc 0x3c(ebp),bl
 adc dx,bp
-cs adc (r14),dx
+adc gs:(r11),r13w
 adc (rdx,rbp,2),sp
 adc edx,eax
 rex.X adc -0xd(eip),ebx
@@ -99,27 +91,23 @@ adc rsi,rsp
 rex.WRXB adc (r15d),r11
 adc 0x67(rdi,rbp,2),rsp
 adc $0xf7,al
-rex.B adc $0x24,al
-rex adc $0xce,al
+rex adc $0xd6,al
 adc $0xa790,ax
-rex.RX adc $0x337f,ax
-rex adc $0x4416,ax
+rex adc $0x765d,ax
 adc $0xcb96359e,eax
-rex.RB adc $0xa80d5488,eax
 rex adc $0x59a4c167,eax
 adc $0xffffffff81ecee4a,rax
-rex.WX adc $0xffffffffea0b6103,rax
 sbb ch,cl
-sbb al,(ebx,r8d,2)
+lock es rex.XB sbb al,-0x2c17b0b4(r14)
 lock sbb dil,0x23(rax,rdi,4)
 rex sbb cx,cx
-sbb r9w,(rcx,rcx,8)
-sbb si,fs:(rcx)
+lock sbb ax,(rdi,r8,4)
+sbb sp,(rbx)
 rex sbb esp,ecx
 rex.RXB sbb r12d,(r9)
 rex sbb ecx,-0x80(rdi,rdx,8)
 lock sbb rdi,-0x384ae217(rsp,rbp,1)
-rex.WXB sbb rbp,r9
+sbb rbp,r9
 lock cs sbb r12,-0x66(rsi,rsi,1)
 rex sbb dl,cl
 rex.XB sbb -0x2a(r11),dil
@@ -128,22 +116,18 @@ sbb bp,sp
 sbb (r9d,eiz,8),r14w
 ds sbb 0x45c5e33d(rdx),bx
 sbb -0xc95d0e4(rbx),edi
-rex.XB sbb r14d,edi
+sbb r14d,edi
 sbb fs:(rsp,r8,1),r9d
 sbb rcx,rcx
 sbb gs:0x1483101f(rax),r10
 sbb -0x2f(rbp),rbp
 sbb $0xaf,al
-rex.B sbb $0xa0,al
-rex sbb $0x72,al
+rex sbb $0x63,al
 sbb $0xf748,ax
-rex.RX sbb $0xee0,ax
-rex sbb $0x8113,ax
+rex sbb $0xfd7e,ax
 sbb $0xd696e0c7,eax
-rex.RB sbb $0x9ea5af89,eax
-rex sbb $0xf7435138,eax
+rex sbb $0xbf123f3f,eax
 sbb $0x29a95551,rax
-rex.WB sbb $0x1f2cd7c4,rax
 and ah,ch
 lock and spl,(r8,rax,8)
 and dh,-0x22856cdc(rsi)
@@ -154,33 +138,29 @@ and edi,esi
 lock and esi,(r9,riz,1)
 and ebp,0x77(rdx)
 and rbp,-0x40(rbp)
-rex.WRXB and r14,r12
+and r14,r12
 lock and r12,0x3e079e27(rdx,r15,2)
 and dh,dl
 cs and 0x33(r11),bl
 and (rdx,rax,8),ch
 and dx,si
-rex.RXB and gs:(r11),r12w
+rex.XB and fs:-0x61449d9c(r10),ax
 and -0x7aa89fe7(,ebp,2),ax
 rex and gs:(rdx),edi
-rex.XB and r9d,esi
+and r9d,esi
 and (ecx,edx,4),r12d
 and rbx,rdx
 and (r10d,r9d,2),rsp
 and -0xf(rax,riz,1),rbp
 rex and $0xa3,al
-rex.B and $0x10,al
 and $0x85,al
 rex and $0x6d26,ax
-rex.X and $0xa746,ax
-and $0xf92e,ax
+and $0xb261,ax
 and $0x4c925642,eax
-rex.RB and $0xd7c70a9b,eax
-rex and $0xc1c87470,eax
+rex and $0x440438b5,eax
 and $0x2a121014,rax
-rex.WRB and $0xffffffffbaca11f8,rax
 sub ch,(rcx)
-rex.RXB sub r12b,r12b
+sub r12b,r12b
 lock sub r9b,-0x218d5c98(rdi)
 rex sub ax,sp
 sub r8w,(r15,r14,8)
@@ -195,7 +175,7 @@ sub dh,dh
 sub (edi),r14b
 rex sub (rcx,rbp,2),dl
 sub di,bp
-sub 0x67(esp,r13d,8),r10w
+es rex.RX sub (rdx),r12w
 sub (rcx,rbx,8),ax
 sub edx,esp
 sub 0x31606d61(r12d,eiz,4),r14d
@@ -204,18 +184,14 @@ sub rcx,rdi
 ds sub -0x69(rcx,r10,1),rdi
 sub (rsi,rdi,1),rsi
 sub $0x91,al
-rex.RB sub $0xae,al
-rex sub $0x4f,al
+rex sub $0xa1,al
 sub $0x7a7f,ax
-rex.X sub $0xa2c2,ax
-rex sub $0x1e52,ax
+rex sub $0x87a2,ax
 rex sub $0xc904a7f,eax
-rex.RX sub $0x4891246d,eax
-sub $0xce9e7404,eax
+sub $0x61489124,eax
 sub $0xffffffffa2bc4510,rax
-rex.WR sub $0xffffffff93c41fcb,rax
 lock rex xor cl,-0x226b2a2f(rsp,rdi,2)
-rex.RX xor r15b,spl
+xor r15b,spl
 ds xor bpl,(r9)
 xor ax,sp
 xor cx,(edx,r14d,4)
@@ -230,7 +206,7 @@ xor cl,dil
 xor 0x7a(,r12,4),dil
 xor -0x75(edi),ah
 cs xor (rbx),bx
-rex.XB xor r13w,ax
+xor r13w,ax
 rex.X xor -0x7f2754b2(rdi),sp
 rex xor esi,ebp
 xor 0x34(r8,r13,4),r9d
@@ -239,21 +215,17 @@ xor rsp,rcx
 cs xor 0x51(rcx),r14
 xor -0x61(rdi),rcx
 rex xor $0xa9,al
-rex.RB xor $0xeb,al
 rex.W xor $0x96,al
 xor $0x7ca6,ax
-rex.RB xor $0x7b65,ax
-rex xor $0x8cf5,ax
+rex xor $0x3b7b,ax
 xor $0x698e7379,eax
-rex.R xor $0xbbc294d9,eax
-rex xor $0x78721522,eax
+rex xor $0xcd787215,eax
 xor $0xffffffff9d6ad918,rax
-rex.WRX xor $0xffffffffefd3373c,rax
 cmp dh,dh
-es rex.XB cmp sil,(r9)
+ss cmp r8b,(rsp,rbp,4)
 cmp sil,0x7d(rsi)
 rex cmp ax,cx
-cmp r8w,(r15,rdx,4)
+cmp ax,(r11,r14,1)
 rex cmp bp,gs:0x5c(rax)
 cmp esp,eax
 rex.RX cmp r10d,fs:0x38(rbx)
@@ -262,7 +234,7 @@ cmp rax,rcx
 cs cmp rsp,0x242078d7(r11,rdx,8)
 cmp rbp,(rax)
 cmp dh,ch
-es cmp 0x5b(rsi),r10b
+cs cmp -0x6e(r13),dl
 cmp -0x49(rip),ch
 rex cmp si,ax
 cmp (r8),si
@@ -274,30 +246,26 @@ cmp rsp,rsp
 ds cmp -0x68(rsi,rcx,1),r15
 cmp -0x7899f824(rdi),rcx
 rex cmp $0x0,al
-rex.XB cmp $0xaa,al
 cmp $0xf8,al
 rex cmp $0x1b89,ax
-rex.RB cmp $0x2d79,ax
 cmp $0xc23f,ax
 rex cmp $0xb0d2b8e9,eax
-rex.XB cmp $0xad9057c7,eax
 cmp $0xce4399e6,eax
 cmp $0x2070810d,rax
-rex.WB cmp $0xffffffff8f00ebeb,rax
 rex push dx
-rex.RX push cx
-push cx
+push r15w
+push ax
 push rsp
-rex.RXB push r13
+push r13
 rex push rdx
 pop bx
-rex.X pop ax
-rex pop di
+pop r15w
+rex pop ax
 pop rbx
-rex.R pop rcx
-rex pop rax
+pop r11
+rex pop rbx
 movsxd edx,cx
-cs rex.X movsxd -0x1d4418f4(edx),dx
+cs movsxd -0x218260b5(rdi),r13w
 movsxd (rsi),dx
 movsxd edx,ebp
 ss movsxd 0x7a(r12,r9,8),r14d
@@ -306,11 +274,9 @@ movslq esi,rdi
 ss rex.WRX movslq (rdi),r12
 es movslq -0x60(rax,riz,4),rsi
 pushw $0xf5c5
-rex.R pushw $0xe146
 rex pushw $0xc2bc
 push $0xffffffffde2979d4
-rex.X push $0xffffffffe0cf4a7b
-rex push $0xfffffffffba9a43b
+rex push $0xffffffff9ee0cf4a
 imul $0x8ac7,si,sp
 imul $0x191b,0x24(r9d,r9d,1),di
 imul $0x616a,(rdi),cx
@@ -321,38 +287,36 @@ imul $0xffffffffdde621e3,rdx,rsi
 imul $0xfffffffff8ef9326,gs:0xc(rcx),r10
 imul $0x41a41954,-0x6f5719a5(ebp),rsi
 rex pushw $0x7e
-rex.B pushw $0x3
-pushw $0xff80
+pushw $0xff8c
 push $0x1f
-rex.R push $0x2f
 rex push $0xfffffffffffffffa
 rex imul $0x5b,bp,si
 imul $0x35,-0x26(rcx),r9w
 cs imul $0xffcc,0x5c733949(rdx),si
 imul $0xffffffbe,ebx,ebp
-imul $0x7c,fs:-0x4a18ee29(rdi,rbx,2),r13d
-imul $0xffffffc3,0x292d4043(rbp),eax
+imul $0xffffff93,-0x49e16491(r8d),r11d
+imul $0x9,0x52(rbp),edi
 imul $0xfffffffffffffffa,rcx,rsp
 ds imul $0x78,(r15),rdx
 imul $0x5,-0x738c97d9(rip),rdi
 rex insb (dx),es:(rdi)
-rep rex.X insb (dx),es:(rdi)
 insb (dx),es:(rdi)
+rep insb (dx),es:(rdi)
 insw (dx),es:(rdi)
-repnz rex.RB insw (dx),es:(rdi)
 rep insw (dx),es:(rdi)
+repnz insw (dx),es:(rdi)
 rep insl (dx),es:(rdi)
-rex.B insl (dx),es:(rdi)
-insl (dx),es:(rdi)
+rex insl (dx),es:(rdi)
+repnz insl (dx),es:(rdi)
 rep outsb ds:(rsi),(dx)
-rex.R outsb ds:(rsi),(dx)
-repnz rex.RB outsb ds:(rsi),(dx)
+rex outsb ds:(rsi),(dx)
+outsb ds:(rsi),(dx)
 outsw ds:(rsi),(dx)
-rep rex.B outsw ds:(rsi),(dx)
-rex.RX outsw ds:(rsi),(dx)
+rep outsw ds:(rsi),(dx)
+rex outsw ds:(rsi),(dx)
 rep rex outsl ds:(rsi),(dx)
-rex.RX outsl ds:(rsi),(dx)
 rex outsl ds:(rsi),(dx)
+outsl ds:(rsi),(dx)
 lock cs addb $0xeb,(rax,rax,1)
 rex.RB add $0x44,r9b
 rex.WRB addb $0xa8,(r8)
@@ -360,16 +324,16 @@ rex.W orb $0xa7,0x41(rcx,rbx,4)
 rex.R or $0x24,bpl
 lock rex.RB orb $0x7c,0x39(r8)
 adc $0x2e,bh
-lock ss rex.R adcb $0x9f,-0x80(rax)
-adcb $0x7e,-0x19bdfbac(rax)
+lock rex.R adcb $0x7d,-0x368761aa(rbp)
+rex adcb $0x86,(rax)
 rex sbb $0xed,bl
 rex.R sbbb $0x41,fs:-0x694591be(rdi,rdx,4)
 sbbb $0x1c,(rcx)
 and $0x74,dh
-es rex.WR andb $0xb4,(rax)
+lock es andb $0x92,(r10,r14,2)
 rex andb $0xde,0xc(rdx)
 subb $0x68,0x365c9019(rbx,riz,1)
-rex.RXB sub $0x2b,r11b
+rex.RB sub $0x2b,r11b
 rex.R subb $0xbb,gs:(rbx)
 rex xorb $0x1,(rsi)
 xor $0x46,r15b
@@ -378,7 +342,7 @@ rex cmp $0xbf,al
 rex.RB cmpb $0x9d,(r15)
 cs cmpb $0x43,-0x24f9cda5(rdi)
 rex add $0xd435,sp
-addw $0x1585,-0x61(r13d,r8d,2)
+rex.RX addw $0x851f,(rbx,r12,8)
 es addw $0x6a0e,-0x2f12443b(rbp)
 lock rex addl $0x4691902f,-0x20(rax)
 rex.R add $0xdc988606,eax
@@ -396,8 +360,8 @@ or $0xffffffff83018357,rsi
 lock rex.WRB orq $0xffffffffd528af78,(r15)
 orq $0xffffffff9e503541,0x2d492a6(rdi)
 lock adcw $0x9be7,-0x2d(rax)
-rex.RX adc $0x865f,si
-adcw $0x3c66,(r8,r9,8)
+rex.R adc $0xc49e,di
+adcw $0x27f3,0x75b007fe(r15,rdi,2)
 adc $0xa712f4e9,ebx
 lock adcl $0x820ed503,-0x65(r9,rdi,2)
 adcl $0xa3faf7e2,-0x13cd74c9(rdi)
@@ -408,8 +372,8 @@ lock rex sbbw $0xbd6b,-0x2b(rbx)
 rex.RB sbb $0x701a,r11w
 rex.XB sbbw $0x4ba4,(r9)
 rex sbb $0xeb128cc1,eax
-ds sbbl $0x30ba778,-0x2e748855(r9)
-lock sbbl $0x9e4b9a69,-0xf(rdx,rax,8)
+lock rex.XB sbbl $0x30ba778,-0x2e748855(r9)
+sbbl $0xfc64775e,(rdx,rbp,1)
 sbb $0x15914e7f,rcx
 lock sbbq $0xaeb1f2a,-0x43425e0a(r10,rax,2)
 sbbq $0x545cf99b,(rsi)
@@ -417,7 +381,7 @@ and $0xa1c6,dx
 cs rex.RXB andw $0xfbf5,(r15)
 es rex andw $0xc736,-0x6(,rsi,2)
 and $0x45f8aff8,edi
-es andl $0x70314b1e,(r10,riz,4)
+rex.RX andl $0x1a6f96f8,0x78(,r15d,4)
 andl $0x64927c22,(rdi)
 lock andq $0xffffffffbb01050c,-0x1d2ee581(rsi)
 rex.WR and $0xffffffff9222aaaf,rdi
@@ -426,13 +390,13 @@ rex sub $0xaa34,ax
 lock rex.R subw $0xc057,(rax)
 subw $0xe404,-0x11(rsi)
 sub $0x956e0f8e,ecx
-lock rex.RB subl $0x7b9f73dd,0x2(r9,rsi,8)
+rex.X subl $0x34b3881a,0x7b9f73dd(eip)
 lock rex subl $0xf63a75a9,-0x34(rbp)
 sub $0xffffffff91968508,rdi
 lock rex.WXB subq $0xffffffffea7ba4b2,(r11)
 lock es subq $0xffffffffafe5971f,(rcx,rax,2)
 xorw $0xeae3,-0x63b09fd4(ebx)
-rex.RXB xor $0xe23b,r12w
+rex.RB xor $0xe23b,r12w
 rex.RXB xorw $0x7a9b,0x19(r9)
 rex xor $0xcc1276fd,esp
 rex.R xorl $0xb84f9fb0,-0x19(rsi,rsi,2)
@@ -441,11 +405,11 @@ xor $0x35a0b69b,rcx
 lock rex.WRB xorq $0xffffffffbdca9d6b,0x35(r15)
 es xorq $0xfffffffffc5574cc,0xafdf2e9(edi)
 cmp $0xcc56,cx
-ds rex.RX cmpw $0x15b0,0x3(rbp)
+cs cmpw $0x4437,0x6e4cebff(,r10,2)
 rex cmpw $0xb726,0xe(rdi,rbp,2)
 rex cmpl $0xed428d9d,(rax,rdi,8)
-rex.X cmp $0xa33fe221,edx
-rex.RXB cmpl $0xcd35740c,(r10)
+rex.RB cmp $0xd3040f51,r8d
+rex.RXB cmpl $0xfc8ecd35,0x74(r8)
 cmp $0xffffffffd8df880d,rbx
 rex.WRXB cmpq $0x66fe8f73,gs:0x31(r11)
 cmpq $0xffffffffb39db794,(rdx)
@@ -456,7 +420,7 @@ rex add $0xffffff8f,edx
 rex.XB addl $0xffffffb4,-0xa(r14)
 addl $0x48,(eax,ecx,8)
 es addq $0x27,(rbx)
-rex.WX add $0x5b,rcx
+rex.WR add $0xffffffffffffffa7,rax
 rex.WRX addq $0x34,0x54(rbp)
 or $0xffea,ax
 rex.XB orw $0x49,-0x30(r14d)
@@ -471,22 +435,22 @@ lock adcw $0xffe7,(rax)
 adc $0xff99,r10w
 rex.RB adcw $0xffc2,(r12,rdx,4)
 adcl $0xffffffa7,0x3581a4cc(rip)
-rex.RX adc $0xffffffdc,esi
+rex.R adc $0xffffffdc,esi
 lock rex.X adcl $0x6e,(rax)
 adcq $0x78,-0x5ec2415a(rdx)
-rex.WRXB adc $0xffffffffffffffc5,r13
+rex.WRB adc $0xffffffffffffffc5,r13
 lock rex.WR adcq $0xd,(rbx)
 sbb $0xc,bp
-es rex.R sbbw $0xff88,0x43(rsi)
-rex sbbw $0xffdb,0x381da921(rax,rax,2)
+lock rex.RX sbbw $0xf,0x37(rsp,r15,4)
+rex sbbw $0xff8c,0xb56791a(rdi)
 sbb $0x75,ecx
 lock rex.R sbbl $0x26,(rdi)
 sbbl $0xffffff9c,-0x13(rip)
 sbbq $0xffffffffffffffec,(rcx)
-rex.WRX sbb $0x4f,rbx
+rex.WR sbb $0x4f,rbx
 lock sbbq $0xffffffffffffffc2,(rsi,r15,8)
 ss rex andw $0xfffa,(rsi)
-rex.XB and $0xf,r15w
+and $0xf,r15w
 andw $0x5a,(r8,rbx,4)
 andl $0x1b,0x46072c2a(ebp)
 rex.R and $0x58,esp
@@ -495,10 +459,10 @@ and $0xffffffffffffffc2,rbx
 lock rex.WR andq $0xffffffffffffffc6,(rdi)
 andq $0x30,-0x61(eax,edi,8)
 lock es subw $0xfff9,(rdx,rcx,1)
-rex.X sub $0x55,ax
+rex.RB sub $0x8,r9w
 rex.RB subw $0xffff,-0x7c642710(r9d)
 sub $0xfffffffa,edx
-lock rex.XB subl $0x33,0x41(r10)
+lock rex.RX subl $0xfffffff3,0x29(rbx,r14,1)
 ds rex subl $0xffffffa6,-0x12(rsp,rcx,2)
 sub $0x5d,rdi
 cs subq $0x36,-0x79982b8a(rsp,r13,8)
@@ -510,14 +474,14 @@ xor $0x63,esi
 lock rex.RB xorl $0x36,-0x4b(r15,rax,4)
 rex xorl $0x49,(rdx)
 xorq $0xc,-0x67(rdx,rdi,4)
-rex.WXB xor $0x27,r15
+xor $0x27,r15
 lock rex.WXB xorq $0xffffffffffffff89,fs:0x79(r8)
 cmp $0xffe6,di
 rex.RB cmpw $0xfff0,fs:0x7b(r10,rdi,8)
 cmpw $0x7e,0x40(rdx)
 cmpl $0xffffff90,0x3c81a35f(ebp)
-rex.X cmp $0xffffffd8,esi
-rex.RX cmpl $0xb,(rax)
+cmp $0xffffff82,r15d
+rex.RB cmpl $0x15,(r15)
 cmp $0x61,rsp
 rex.WRX cmpq $0xfffffffffffffff8,gs:(rdi)
 cmpq $0xffffffffffffff89,-0x31(rax)
@@ -525,8 +489,8 @@ test ah,ch
 cs test r9b,-0x66376256(rdi)
 test ch,0x2c(rsi,rax,2)
 test dx,bp
-test ax,gs:(rdx,r8,2)
-test sp,-0x7a(rcx)
+es test r15w,-0x4e9ff4b6(rdx)
+rex test di,fs:(rdx,rax,1)
 rex test edi,ebp
 test esi,-0x53f6c81(rbx,r9,8)
 rex test edi,0x15(rcx)
@@ -534,10 +498,10 @@ test rax,rsp
 rex.WX test rax,-0x62(ecx)
 test rcx,0x3f51a150(rip)
 rex.W xchg bpl,bpl
-xchg spl,-0x3eed625e(r14d,r14d,2)
+xchg r9b,gs:(rax)
 rex.W xchg cl,(rsp,rbx,8)
 xchg si,fs:-0x68(rax)
-rex.XB xchg sp,r10w
+xchg r14w,bp
 xchg r8w,-0x33(rdi,rbp,4)
 xchg ebp,edx
 es rex.XB xchg esi,-0x3(r14)
@@ -558,11 +522,11 @@ mov rdx,rsi
 cs mov r14,-0x18(rsi)
 mov rax,-0x5289b271(rsi)
 rex mov al,dl
-mov (rdi,r13,2),r11b
+mov (rdx),r9b
 ss mov 0x7a617cf4(rcx),dl
 mov bp,bx
-rex.RXB mov -0x70(r8d),r9w
-ss mov 0x1(rsp,rbp,2),cx
+es mov (r15,rbp,8),cx
+ss mov -0x78(rax),ax
 rex mov eax,esi
 mov (r12,rbx,2),r8d
 mov -0x11030500(eip),esp
@@ -570,8 +534,8 @@ mov rsp,rbx
 rex.WRXB mov 0x3dcb068e(eip),r15
 ss mov -0x16(rcx,rbx,4),rcx
 mov ss,cx
-cs data16 mov ds,(r14,r11,8)
-data16 mov ss,0x1c08c7b(rdx,rcx,8)
+data16 rex.R mov fs,fs:0x3baae8fb(rdi,rsi,2)
+data16 rex mov cs,(rsi,rcx,1)
 rex mov fs,0x46(rsi)
 rex.R mov cs,edi
 rex.RB mov ds,(r8)
@@ -588,72 +552,56 @@ lea (rdx,rbp,2),rax
 lea 0x7b(r11d,ecx,8),rdx
 rex.WRXB lea -0x6f(rip),r8
 data16 rex mov (rbx),es
-rex.RXB mov r10w,ds
+rex.RB mov r10w,ds
 data16 rex.XB mov -0x1(r15),es
 mov (rdx),fs
 rex.R mov esp,ds
-ss rex.RB mov 0x5d(r10),ss
+rex.R mov fs:-0x5e(rdx),ds
 mov rsi,ss
 rex.WB mov 0x531e27ce(r13d),ss
 rex.W mov gs:0x57(rdi,rax,4),ds
-cs rex.RX popw (rcx)
+rex.R popw gs:0x5f(rbx,rdi,8)
 popw 0x47(rax)
 rex pop rbp
 pop 0x14(eax,r8d,4)
 pop (rcx)
 xchg ax,ax
-rex.X xchg ax,ax
 rex xchg ax,ax
 nop
-rex.R nop
 rex nop
 rex.W nop
-rex.WR nop
 rex xchg ax,dx
-rex.RX xchg ax,di
+xchg ax,r11w
 xchg ax,sp
 xchg eax,ecx
-rex.X xchg eax,edx
-rex xchg eax,ecx
+xchg eax,r14d
+rex xchg eax,ebp
 xchg rax,rsi
-rex.WXB xchg rax,r12
+xchg rax,r12
 pause
-rex.B pause
 rex pause
 cbtw
-rex.RX cbtw
 rex cbtw
 cwtl
-rex.RX cwtl
 rex cwtl
 cltq
-rex.WX cltq
 cwtd
-rex.B cwtd
 rex cwtd
 cltd
-rex.RXB cltd
 rex cltd
 cqto
-rex.WX cqto
 fwait
 pushfw
-rex.RB pushfw
 rex pushfw
 pushf
-rex.R pushf
 rex pushf
 popfw
-rex.B popfw
 rex popfw
 popf
-rex.X popf
 rex popf
 sahf
-rex.RB sahf
 rex sahf
 rex lahf
-rex.X lahf
 lahf
 movabs 0xe9d0b84dee8247c5,al
 addr32 rex.RB mov 0x69446e00,al
@@ -668,7 +616,7 @@ movabs 0x2463559520b5d6d5,rax
 es rex.WRB movabs 0xaafc1909aa9f004,rax
 movabs 0x8a0225cbdaed5294,rax
 movabs al,0xf642a2842ab8cbcd
-addr32 rex.RX mov al,0xe17bf616
+addr32 rex.X mov al,0xec657f77
 movabs al,0x2562ad08886889ae
 movabs ax,0xb2a0f5d5c4d286f7
 rex.RB movabs ax,fs:0xe1eb0abd3e81ff34
@@ -680,87 +628,83 @@ movabs rax,0x2befc3eed346cace
 addr32 rex.WRB mov rax,0x609fc717
 movabs rax,0x8ba21effffffc187
 rex movsb ds:(rsi),es:(rdi)
-repnz rex.R movsb ds:(rsi),es:(rdi)
 movsb ds:(rsi),es:(rdi)
+repnz movsb ds:(rsi),es:(rdi)
 rep rex movsw ds:(rsi),es:(rdi)
-rep rex.RXB movsw ds:(rsi),es:(rdi)
 movsw ds:(rsi),es:(rdi)
+rep movsw ds:(rsi),es:(rdi)
 movsl ds:(rsi),es:(rdi)
-repnz rex.R movsl ds:(rsi),es:(rdi)
-rex.R movsl ds:(rsi),es:(rdi)
+repnz movsl ds:(rsi),es:(rdi)
+repnz rex movsl ds:(rsi),es:(rdi)
 movsq ds:(rsi),es:(rdi)
-rep rex.WXB movsq ds:(rsi),es:(rdi)
-rex.WR movsq ds:(rsi),es:(rdi)
+repnz movsq ds:(rsi),es:(rdi)
+rep movsq ds:(rsi),es:(rdi)
 cmpsb es:(rdi),ds:(rsi)
-repz rex.B cmpsb es:(rdi),ds:(rsi)
-rex.R cmpsb es:(rdi),ds:(rsi)
+repnz rex.W cmpsb es:(rdi),ds:(rsi)
+repnz rex cmpsb es:(rdi),ds:(rsi)
 cmpsw es:(rdi),ds:(rsi)
-repnz rex.RX cmpsw es:(rdi),ds:(rsi)
-rex.XB cmpsw es:(rdi),ds:(rsi)
+rex cmpsw es:(rdi),ds:(rsi)
+repnz rex cmpsw es:(rdi),ds:(rsi)
 repnz cmpsl es:(rdi),ds:(rsi)
-rex.RB cmpsl es:(rdi),ds:(rsi)
 cmpsl es:(rdi),ds:(rsi)
+repz cmpsl es:(rdi),ds:(rsi)
 cmpsq es:(rdi),ds:(rsi)
-repnz rex.WRX cmpsq es:(rdi),ds:(rsi)
 repnz cmpsq es:(rdi),ds:(rsi)
+repz cmpsq es:(rdi),ds:(rsi)
 test $0x4f,al
-rex.B test $0x61,al
-rex test $0x67,al
+rex test $0x96,al
 test $0xb5c,ax
-rex.RXB test $0xd128,ax
-rex test $0xd629,ax
+rex test $0xdcd1,ax
 test $0x78c63bd5,eax
-rex.XB test $0xdfb34bfa,eax
-rex test $0x10ac82db,eax
+rex test $0x1f1060b5,eax
 test $0x27aaf975,rax
-rex.WXB test $0xffffffffe9ef817b,rax
 stos al,es:(rdi)
-repnz rex.RX stos al,es:(rdi)
 repnz rex stos al,es:(rdi)
+repnz stos al,es:(rdi)
 rex stos ax,es:(rdi)
-rex.RB stos ax,es:(rdi)
-rep stos ax,es:(rdi)
+stos ax,es:(rdi)
+repnz stos ax,es:(rdi)
 stos eax,es:(rdi)
-repnz rex.X stos eax,es:(rdi)
 repnz stos eax,es:(rdi)
+rex stos eax,es:(rdi)
 rep stos rax,es:(rdi)
-rex.WXB stos rax,es:(rdi)
+stos rax,es:(rdi)
 repnz stos rax,es:(rdi)
 lods ds:(rsi),al
-repnz rex.RXB lods ds:(rsi),al
 rex lods ds:(rsi),al
+repnz rex lods ds:(rsi),al
 rep lods ds:(rsi),ax
-repnz rex.R lods ds:(rsi),ax
 rex lods ds:(rsi),ax
+repnz lods ds:(rsi),ax
 lods ds:(rsi),eax
-repnz rex.XB lods ds:(rsi),eax
-rex.X lods ds:(rsi),eax
+rex lods ds:(rsi),eax
+repnz lods ds:(rsi),eax
 lods ds:(rsi),rax
-rep rex.WX lods ds:(rsi),rax
 repnz lods ds:(rsi),rax
+rep lods ds:(rsi),rax
 rex.W scas es:(rdi),al
-repz rex.RX scas es:(rdi),al
-rex.RX scas es:(rdi),al
+rex scas es:(rdi),al
+repnz rex scas es:(rdi),al
 scas es:(rdi),ax
-repz rex.RX scas es:(rdi),ax
-rex.RB scas es:(rdi),ax
+repnz scas es:(rdi),ax
+repnz rex scas es:(rdi),ax
 repz scas es:(rdi),eax
-rex.RB scas es:(rdi),eax
 scas es:(rdi),eax
+repnz scas es:(rdi),eax
 repz scas es:(rdi),rax
-repnz rex.WRB scas es:(rdi),rax
 scas es:(rdi),rax
+repnz scas es:(rdi),rax
 rex mov $0x1,bl
-rex.RX mov $0xe7,sil
-mov $0xf8,dh
+rex.WB mov $0x9b,r13b
+mov $0x16,bh
 mov $0xe0b9,di
-rex.R mov $0x6424,di
-rex mov $0xb4dd,bx
+mov $0xffa2,r12w
+rex mov $0xe8c0,di
 mov $0xaa9a28ae,edi
-rex.RX mov $0x5a6a2f04,esp
-rex mov $0xc8ed8f69,edx
+mov $0x8a7522cf,r11d
+rex mov $0x6bc10782,eax
 movabs $0x526d311ad36970ef,rbx
-rex.WR movabs $0xebf75e84a92410bd,rsi
+movabs $0x75686551d4275449,r15
 rol $0x6e,dl
 ss rex.RB rolb $0xd5,-0xa(r15d)
 rolb $0xc,(rax,rcx,8)
@@ -768,20 +712,20 @@ ror $0xe2,cl
 rorb $0x72,(r14d,r8d,2)
 rorb $0xd4,0x7c(rsp,rcx,2)
 rcl $0x1f,bh
-rclb $0xf7,(r11d)
-rclb $0x1b,-0x2bc2be0a(rbp,rcx,2)
+es rclb $0xc1,(r15,rdx,4)
+rclb $0x4c,gs:(edx)
 rcr $0x25,ah
 rex.XB rcrb $0x41,0x5(r9d)
 rcrb $0x46,(rax)
 shl $0xd2,dh
-es rex.RX shlb $0x37,0x4a3ff539(rbx)
+rex.WB shlb $0x3b,(r15d,edi,4)
 shlb $0x82,0x6d(rcx)
 rex.W shr $0x10,sil
 ss rex.XB shrb $0xe0,-0x5c(r15)
 rex shrb $0xd,(rdi)
 shl $0x66,cl
 es rex.R shlb $0x2c,(rax)
-es shlb $0xe4,(esi,ecx,1)
+shlb $0xe4,(esi,ecx,1)
 sar $0x7d,ah
 ds rex.X sarb $0xeb,-0xfb29df9(rbp)
 sarb $0xa5,0x3fe45f90(,rdx,1)
@@ -796,9 +740,9 @@ rex.WRXB rolq $0x91,-0x55(r9d)
 ds rolq $0xad,0x61(rax,rbx,1)
 rex ror $0x2f,sp
 rex.RB rorw $0x9d,(r10)
-rex rorw $0xda,-0x650403a0(,riz,4)
+rex rorw $0x41,-0x7a(rdx)
 rex ror $0xb6,eax
-rex.RXB rorl $0x87,(r14,r14,1)
+rex.RXB rorl $0x49,-0x9(r15,r8,4)
 rex rorl $0x66,-0x23(rbx)
 ror $0x7e,rbx
 rex.WRXB rorq $0x89,(r12d,r8d,2)
@@ -822,7 +766,7 @@ rcr $0x80,rcx
 cs rex.WR rcrq $0x16,(rdx,rcx,2)
 rcrq $0xe1,(rdx)
 shl $0xd7,di
-rex.RXB shlw $0x60,gs:(r11,r13,2)
+rex.X shlw $0x6e,fs:(rdi)
 shlw $0x48,0x347abf8(rip)
 shl $0x5f,ecx
 ds rex.R shll $0xaa,(rsi)
@@ -831,8 +775,8 @@ shl $0x84,rsi
 es rex.WRB shlq $0x5f,0x6349db4b(rip)
 shlq $0xb4,(rbx,rbx,4)
 shr $0x1b,bx
-rex.RXB shrw $0x7d,gs:(r8,r8,2)
-shrw $0x5a,fs:(edi)
+rex.RB shrw $0xc,(r9)
+ss rex shrw $0xec,0x6eaa38e7(,rbx,2)
 shr $0x2a,esi
 rex.RX shrl $0x6d,fs:(rax)
 shrl $0xad,0x3b36f5af(rdx,rdx,8)
@@ -840,7 +784,7 @@ shr $0x22,rdi
 ss rex.WXB shrq $0xa8,(r8)
 shrq $0x2c,-0x7a(rsi,riz,2)
 rex shlw $0x57,-0x17846bc6(rcx)
-rex.XB shl $0xaf,r11w
+shl $0xaf,r11w
 rex.X shlw $0x64,(rax)
 shl $0xa2,edx
 shll $0xa2,gs:(r15)
@@ -849,8 +793,8 @@ shl $0xe8,rax
 rex.WRXB shlq $0x3f,(r8d)
 shlq $0x1c,0x2b8482bd(rdi,rbp,4)
 sar $0x4e,dx
-cs rex.XB sarw $0x10,0x1d(r14)
-rex sarw $0xe1,fs:(rax)
+es rex.RX sarw $0x24,(rdx)
+sarw $0xd9,0x2317049e(rcx)
 rex sar $0x1c,esi
 rex.RX sarl $0xe1,(rbx)
 sarl $0x59,-0x2c9e172e(eax)
@@ -858,25 +802,20 @@ sar $0xb1,rbp
 cs rex.WR sarq $0x5f,(rdi)
 sarq $0xae,-0x70(rax,rsi,4)
 retw $0xa41e
-rex.R retw $0x9ea8
-rex retw $0x8137
+rex retw $0x2e21
 rex ret $0xe0bc
-rex.R ret $0x1757
 ret $0x66b9
 retw
-rex.RB retw
 rex retw
 ret
-rex.RB ret
 rex ret
 rex mov $0x88,al
 movb $0x20,-0x1c(rip)
 rex movb $0xab,(rsp,rsi,4)
 xabort $0xf
-rex.WRXB xabort $0x59
-rex xabort $0x8e
+rex xabort $0x80
 mov $0xa8e3,bp
-cs rex.X movw $0x9f4a,0x1387da53(rip)
+rex.R movw $0x66a7,0x3b(eax,esi,1)
 movw $0x8973,-0x6b2ff5ea(rsi)
 mov $0x30de8a72,edi
 rex.RXB movl $0xa18c7071,-0x3a(r8d)
@@ -885,58 +824,43 @@ mov $0xd1a4dbb,rdx
 ds rex.WRX movq $0x2ebb8e96,0x628ea8cd(rcx)
 cs movq $0x6cbb1b2e,0x3e(rax,rax,4)
 rex enterw $0x6c3,$0x55
-rex.B enterw $0x75c8,$0x36
-enterw $0xa815,$0x2f
+enterw $0x3675,$0x0
 enter $0x9e3e,$0xa5
-rex.X enter $0x33f0,$0xf8
-rex enter $0xcce2,$0xea
+rex enter $0xb865,$0x7b
 leavew
-rex.X leavew
 rex leavew
 leave
-rex.RX leave
 rex leave
 rex lretw $0x338a
-rex.RB lretw $0x60d6
-lretw $0xd37b
+lretw $0xa60
 lret $0xe0e
-rex.B lret $0x6dd0
-rex lret $0x9f33
+rex lret $0x2685
 lretq $0x1bf0
-rex.WRXB lretq $0x9547
 lretw
-rex.B lretw
 rex lretw
 lret
-rex.R lret
 rex lret
 lretq
-rex.WR lretq
 int3
-rex.B int3
 rex int3
 int $0x6e
-rex.B int $0x4f
-rex int $0xe1
+rex int $0xbd
 rex iretw
-rex.RXB iretw
 iretw
 iret
-rex.XB iret
 rex iret
 iretq
-rex.WRB iretq
 rex.W rol al
 rex.R rolb gs:-0x29(rdx)
 rolb 0x797d2a1c(,rcx,1)
 ror al
-rex.RB rorb (r14d)
+rorb (r15d)
 rorb 0x1(rbp)
 rcl ah
 es rex.XB rclb 0x3c4e4247(rip)
 rclb 0x3c502222(rax,rsi,2)
 rcr ch
-rex.X rcrb (ebx)
+ds rcrb -0x1b403433(rip)
 cs rcrb 0x2bcef036(rsi,rbp,8)
 shl bl
 rex.RX shlb -0x41c45f73(esi)
@@ -945,7 +869,7 @@ shr bl
 rex.WRX shrb gs:0x27d34bca(rax)
 rex shrb -0xdd288c2(,rsi,8)
 rex.W shl cl
-rex.RB shlb -0x18da40a2(rip)
+ds rex.RXB shlb (r14)
 shlb fs:-0x2d(rcx)
 sar dil
 sarb (r11)
@@ -963,16 +887,16 @@ ror di
 ss rex.RX rorw -0x20(rbx,r15,8)
 rorw 0x64(rsi,rax,4)
 ror esi
-rorl fs:(r15,rbx,2)
-rex rorl fs:-0x7711008a(rcx)
+rorl (r15d,r11d,2)
+rorl 0x67(rax)
 ror rbp
 es rorq (r11)
 rorq 0x508e9aea(rcx,rbp,2)
 rcl cx
-es rex.RXB rclw -0x2c(r10,r9,8)
-rclw (rdx)
+rex.R rclw (ecx)
+es rclw (rsi,rbx,8)
 rcl ebx
-cs rcll 0x31(rax,r11,1)
+rex.RXB rcll 0x24(r14d)
 rcll -0x1e56eaa8(rbx)
 rcl rdx
 rclq 0x6b(edx,r12d,4)
@@ -987,7 +911,7 @@ rcr rdx
 es rcrq 0x6a(r14,r11,1)
 rcrq -0x7(eip)
 shl cx
-es rex.XB shlw (r8)
+ds rex.RXB shlw (r8)
 rex shlw -0x43(rcx)
 rex shl esi
 shll (r15)
@@ -1023,13 +947,13 @@ sar rbp
 ds rex.WRX sarq -0x6b(rdx,r15,4)
 sarq 0x7a(eax)
 rex.W rol cl,cl
-rex.RXB rolb cl,(r10d)
+rex.WR rolb cl,fs:-0x1971cb2f(rip)
 rolb cl,(rcx,rbx,4)
 ror cl,ch
 rex.RXB rorb cl,-0x20(r8d)
 rorb cl,(rdi)
 rcl cl,dl
-cs rex.RX rclb cl,0xa(rdi,r8,8)
+ds rex.XB rclb cl,(r8)
 rclb cl,0x616ec64b(rdi)
 rex rcr cl,bl
 rex.R rcrb cl,(ecx,esi,2)
@@ -1056,8 +980,8 @@ rol cl,rbx
 rex.WRB rolq cl,(r15d)
 rolq cl,0x6c(,rdx,1)
 ror cl,bp
-rex.RX rorw cl,0x22(esi)
-rorw cl,-0x43c8a2b0(rip)
+rex.X rorw cl,-0x74e8ff66(ecx)
+rorw cl,(rdx)
 ror cl,esp
 rex.RX rorl cl,fs:(rdx)
 rex rorl cl,0x6c(rbp)
@@ -1065,11 +989,11 @@ ror cl,rbx
 ss rex.WRB rorq cl,(r14)
 rorq cl,0x78(rbx)
 rcl cl,bp
-rex.RXB rclw cl,-0x5a(r10d,r13d,4)
+cs rclw cl,-0x2b(rbp,r8,8)
 ss rclw cl,(rdi)
 rex rcl cl,ebx
 rex.XB rcll cl,-0x46ee196b(rip)
-rex rcll cl,(rsi)
+rex rcll cl,(rcx,rsi,1)
 rcl cl,rax
 ss rex.WRX rclq cl,(rdx)
 rclq cl,-0x57(rsi,rdi,2)
@@ -1095,7 +1019,7 @@ shr cl,sp
 rex.RXB shrw cl,-0x4199a2b4(r9d,r11d,4)
 shrw cl,(rax,rsi,8)
 shr cl,esp
-rex.RXB shrl cl,(r11d)
+cs rex.X shrl cl,(rdi)
 shrl cl,-0x7e6a8c4e(rsi)
 shr cl,rbp
 ds rex.WRB shrq cl,(r8)
@@ -1112,17 +1036,16 @@ sar cl,bp
 ds rex.RX sarw cl,(rax)
 sarw cl,-0x45(rcx,rbp,2)
 sar cl,esi
-sarl cl,-0x6da40e61(r15d)
-sarl cl,(rcx)
+cs rex.X sarl cl,(rcx)
+sarl cl,(esi,edi,2)
 sar cl,rbx
 ss rex.WRB sarq cl,0x1617af46(r10)
 sarq cl,(rsi)
 xlat ds:(rbx)
-rex.R xlat ds:(rbx)
 rex xlat ds:(rbx)
 fadds -0x7fd35443(rbp,rax,1)
-cs rex.RX fadds (rax)
-fadds -0x1db8b134(edx)
+rex.RXB fadds (r15d,r11d,4)
+rex.X fadds -0x14cfbf36(rcx)
 rex fmuls -0x26(rsi,rdx,4)
 fmuls 0xf45b505(r15,r15,8)
 fmuls (rdx)
@@ -1130,58 +1053,58 @@ fcoms -0x2c(rcx,rdx,4)
 ds rex.WR fcoms -0x73e4e8e4(rdi,rsi,2)
 rex.RX fcoms (rdi)
 fcomps 0x40db502f(rdi)
-cs fcomps (r10)
+rex.RB fcomps gs:0x5e(r10)
 fcomps (rdx,r14,4)
 fsubs 0x2a(rsp,rax,2)
-cs fsubs 0x6a887119(r13,r12,1)
-fsubs (r15)
+cs rex.X fsubs (rax)
+fsubs (r8,r15,2)
 fsubrs (rdi)
-rex.RXB fsubrs 0x5fd25ac1(eip)
+ds fsubrs 0x5ef42f99(r12,rbp,8)
 rex.R fsubrs (rcx)
 fdivs -0x17(rdx)
 ds rex.RB fdivs (r8)
 rex.XB fdivs fs:0x60(r10)
 ss fdivrs (rdx)
-rex.RXB fdivrs -0x1b282f60(r9,r12,8)
+rex.WRXB fdivrs (r11,r10,8)
 rex fdivrs -0x49(rsi)
 fadd st(2),st
 rex.B fadd st(0),st
 rex fadd st(5),st
 rex fmul st(1),st
-rex.RB fmul st(3),st
+rex.B fmul st(3),st
 fmul st(0),st
 rex fcom st(0)
-rex.X fcom st(0)
+rex.B fcom st(2)
 fcom st(7)
 fcomp st(5)
-rex.RX fcomp st(2)
-rex fcomp st(3)
+rex.B fcomp st(5)
+rex fcomp st(4)
 fsub st(5),st
-rex.RX fsub st(0),st
-rex fsub st(3),st
+rex.B fsub st(1),st
+rex fsub st(5),st
 fsubr st(4),st
-rex.RXB fsubr st(0),st
-rex fsubr st(4),st
+rex.B fsubr st(0),st
+rex fsubr st(5),st
 rex fdiv st(0),st
 rex.B fdiv st(5),st
 fdiv st(2),st
 rex fdivr st(2),st
-rex.RXB fdivr st(4),st
+rex.B fdivr st(4),st
 fdivr st(1),st
 rex flds (rbx)
-rex.RB flds -0x48(r14)
-flds 0x16(eip)
+rex.X flds -0x4f(rbp)
+es flds -0xb(rdi)
 fsts (rcx)
-rex.RXB fsts -0x68465f87(,r13d,8)
-fsts 0x57(edi)
+es rex.XB fsts -0x55ca05d1(r11)
+rex.RB fsts (r8,rax,8)
 fstps -0x50(rcx)
 fstps 0x6b(r13d,edi,8)
 fstps 0x3(r13,rax,2)
 fldenvs (rdx)
+rex.R fldenvs (ebx,edi,8)
 rex.RB fldenvs -0x275a09de(rip)
-rex fldenvs -0x66(rsp,rcx,2)
 fldenv -0x56834c94(rcx,rbx,8)
-ss fldenv (r9)
+rex.RXB fldenv gs:-0x67(r8)
 rex.X fldenv 0x63(rdx)
 ss rex fldcw 0x16f52260(rbp)
 rex.WRB fldcw -0x8(r15)
@@ -1204,107 +1127,79 @@ fnstcw 0x58(,rbp,4)
 fstcw (rsi)
 fstcw (r15)
 fld st(1)
-rex.RXB fld st(3)
+rex.B fld st(3)
 rex fld st(3)
 fxch st(4)
-rex.X fxch st(4)
-rex fxch st(3)
+rex.B fxch st(1)
+rex fxch st(7)
 rex.W fnop
-rex.B fnop
 rex fnop
 fchs
-rex.RB fchs
 rex fchs
 fabs
-rex.X fabs
 rex fabs
 ftst
-rex.R ftst
 rex ftst
 fxam
-rex.X fxam
 rex fxam
 fld1
-rex.RB fld1
 rex fld1
 fldl2t
-rex.B fldl2t
 rex fldl2t
 rex.W fldl2e
-rex.B fldl2e
 rex fldl2e
 fldpi
-rex.RXB fldpi
 rex fldpi
 fldlg2
-rex.RXB fldlg2
 rex fldlg2
 fldln2
-rex.R fldln2
 rex fldln2
 fldz
-rex.XB fldz
 rex fldz
 f2xm1
-rex.RX f2xm1
 rex f2xm1
 rex fyl2x
-rex.RB fyl2x
 fyl2x
 fptan
-rex.B fptan
 rex fptan
 fpatan
-rex.RXB fpatan
 rex fpatan
 rex fxtract
-rex.X fxtract
 fxtract
 rex fprem1
-rex.RXB fprem1
 fprem1
 rex fdecstp
-rex.XB fdecstp
 fdecstp
 fincstp
-rex.B fincstp
 rex fincstp
 rex.W fprem
-rex.RX fprem
 rex fprem
 fyl2xp1
-rex.RX fyl2xp1
 rex fyl2xp1
 fsqrt
-rex.R fsqrt
 rex fsqrt
 fsincos
-rex.XB fsincos
 rex fsincos
 frndint
-rex.X frndint
 rex frndint
 fscale
-rex.X fscale
 rex fscale
 fsin
-rex.B fsin
 rex fsin
 fcos
-rex.B fcos
 rex fcos
 rex fiaddl -0x65(rbp,rax,4)
 rex.RX fiaddl (rdi)
 fiaddl (rcx)
 rex.W fimull (rsi)
-rex.RXB fimull -0x63(r8d)
+rex.X fimull -0x44f3ec95(edi)
 rex.RX fimull 0x29(rbx,r9,2)
 ficoml 0x7117063a(rbx)
 ds rex.RX ficoml (rax,r15,4)
 rex.R ficoml -0x38(rip)
 ficompl (rdx)
-ss rex.R ficompl 0x2f(rbx)
-rex.RB ficompl (r12,rbp,2)
+cs rex.RX ficompl 0x1c(rax)
+ficompl 0x5f(rbx,r10,2)
 fisubl 0x47(rbp,rcx,1)
 es rex.RX fisubl (rcx)
 rex.RX fisubl 0x2e(rsi)
@@ -1318,26 +1213,25 @@ fidivrl (rcx)
 cs rex.RX fidivrl (rsp,r8,2)
 rex.X fidivrl gs:-0x317c782a(rip)
 fcmovb st(3),st
-rex.X fcmovb st(7),st
-rex fcmovb st(2),st
+rex.B fcmovb st(7),st
+rex fcmovb st(4),st
 fcmove st(5),st
-rex.RXB fcmove st(0),st
-rex fcmove st(4),st
+rex.B fcmove st(0),st
+rex fcmove st(5),st
 fcmovbe st(7),st
-rex.RXB fcmovbe st(1),st
-rex fcmovbe st(7),st
+rex.B fcmovbe st(1),st
+rex fcmovbe st(0),st
 rex fcmovu st(7),st
 rex.B fcmovu st(2),st
 fcmovu st(5),st
 fucompp
-rex.B fucompp
 rex fucompp
 fildl 0x3e(rbx)
 cs fildl (r11)
 rex.WB fildl (r14,riz,8)
 fisttpl (rdi,rbp,4)
-es rex.RX fisttpl -0x4b(rsi,r15,1)
-rex.RXB fisttpl 0xfac8403(,r11,4)
+rex.R fisttpl -0x7d(eax)
+rex.RX fisttpl (rcx)
 rex fistl -0x609706c4(eax)
 rex.RX fistl -0x1e(edi)
 fistl 0x7e(rbx)
@@ -1357,47 +1251,37 @@ fcmovne st(0),st
 rex.B fcmovne st(4),st
 rex fcmovne st(4),st
 fcmovnbe st(0),st
-rex.X fcmovnbe st(0),st
-rex fcmovnbe st(0),st
+rex.B fcmovnbe st(7),st
+rex fcmovnbe st(4),st
 fcmovnu st(4),st
-rex.R fcmovnu st(0),st
+rex.B fcmovnu st(4),st
 rex fcmovnu st(6),st
 rex fneni(8087 only)
-rex.RX fneni(8087 only)
 fneni(8087 only)
 feni(8087 only)
-rex.RX feni(8087 only)
 rex feni(8087 only)
 fndisi(8087 only)
-rex.RX fndisi(8087 only)
 rex fndisi(8087 only)
 fdisi(8087 only)
-rex.XB fdisi(8087 only)
 rex fdisi(8087 only)
 fnclex
-rex.B fnclex
 rex fnclex
 rex fclex
-rex.XB fclex
 fclex
 fninit
-rex.RB fninit
 rex fninit
 rex finit
-rex.RB finit
 rex.W finit
 fnsetpm(287 only)
-rex.RB fnsetpm(287 only)
 rex fnsetpm(287 only)
 rex fsetpm(287 only)
-rex.R fsetpm(287 only)
 fsetpm(287 only)
 fucomi st(0),st
-rex.X fucomi st(4),st
+rex.B fucomi st(4),st
 rex fucomi st(2),st
 fcomi st(7),st
 rex.B fcomi st(1),st
-rex fcomi st(3),st
+rex fcomi st(2),st
 rex faddl (rbx,rdi,4)
 faddl gs:-0x642b569f(rsi,r13,2)
 faddl (rcx)
@@ -1405,11 +1289,11 @@ fmull 0x7f(rbp)
 fmull -0x36(r9d,r10d,4)
 fmull 0x4c(,r12,8)
 fcoml (rdx)
-ds rex.RXB fcoml -0x23(r10)
-rex fcoml -0x178f484c(rdx)
+rex.RX fcoml gs:-0x26c77e5b(rsi)
+fcoml 0x7f(r9)
 rex.W fcompl -0x5b3f662c(rax)
-rex.X fcompl (ebx)
-fcompl 0x5d(r15,rbx,4)
+es rex.RXB fcompl 0x3c(r12,r9,4)
+fcompl -0x7b69ffd6(rdx,r12,2)
 rex fsubl (rax)
 rex.RXB fsubl fs:-0x3e(r13,r9,8)
 rex.RX fsubl (rcx)
@@ -1423,23 +1307,23 @@ fdivrl (ebx,ebx,1)
 fdivrl -0x20(r10,rsi,8)
 fdivrl 0xaa25e6f(rsi)
 fadd st,st(2)
-rex.RX fadd st,st(3)
-rex fadd st,st(2)
+rex.B fadd st,st(4)
+rex fadd st,st(0)
 rex fmul st,st(2)
-rex.R fmul st,st(3)
+rex.B fmul st,st(2)
 fmul st,st(4)
 fsub st,st(4)
 rex.B fsub st,st(2)
-rex fsub st,st(3)
+rex fsub st,st(2)
 rex fsubr st,st(5)
-rex.R fsubr st,st(7)
+rex.B fsubr st,st(1)
 fsubr st,st(7)
 fdiv st,st(7)
 rex.B fdiv st,st(6)
-rex fdiv st,st(0)
+rex fdiv st,st(1)
 fdivr st,st(4)
-rex.RX fdivr st,st(0)
-rex fdivr st,st(2)
+rex.B fdivr st,st(5)
+rex fdivr st,st(1)
 fldl -0x34(rax)
 es fldl -0x442c7e50(rbp,r10,8)
 fldl (r9)
@@ -1450,13 +1334,13 @@ fstl (rcx)
 cs fstl (rdx,r11,2)
 rex fstl gs:0x46(rdx,rdx,2)
 fstpl (rsi,rdi,4)
-rex.RX fstpl fs:0x5d(rsi)
+cs rex.RXB fstpl (r10)
 fstpl 0x2ac5aeb2(r13)
 ss frstors 0x26(rbp,rsi,8)
 rex.RXB frstors 0x49fa0d57(,r11,4)
 frstors 0x1b(rsi)
 frstor (rdx,riz,4)
-frstor -0x6aa40435(eip)
+rex.RB frstor (r15d)
 rex frstor (rsi)
 fnsaves 0x69(rcx)
 es rex.XB fnsaves (r11d)
@@ -1466,35 +1350,35 @@ es rex.XB fsaves 0x304482e9(rip)
 rex.RX fsaves -0x37(rsp,r8,1)
 fnsave -0xf(rbx)
 fnsave (ecx,r11d,4)
-rex fnsave 0x56f59741(rsi)
+rex.RXB fnsave 0x28(r13,r9,1)
 ds rex.XB fsave (r10)
 fsave (rbx)
 rex fnstsw (rax,rax,2)
-rex.R fnstsw 0x30(rbx,rbp,8)
-fnstsw 0x3d(rdi,rdx,2)
+ss fnstsw -0x68(r11)
+fnstsw 0x7e(rdi)
 rex.RXB fstsw (r14)
 fstsw (rsi)
 ffree st(5)
-rex.XB ffree st(7)
-rex ffree st(5)
+rex.B ffree st(7)
+rex ffree st(3)
 rex fst st(2)
-rex.RB fst st(1)
+rex.B fst st(1)
 fst st(3)
 fstp st(0)
-rex.X fstp st(4)
+rex.B fstp st(6)
 rex fstp st(4)
 rex fucom st(2)
-rex.WRB fucom st(1)
+rex.WB fucom st(1)
 fucom st(5)
 rex fucomp st(5)
-rex.X fucomp st(7)
+rex.B fucomp st(3)
 fucomp st(7)
 fiadds 0x68aff7c7(rcx,rbp,4)
 rex.RXB fiadds gs:0x5a(r14)
 rex.RX fiadds (rdi,r13,1)
 fimuls 0x7(,rax,4)
-fimuls fs:0x12c3c187(r9)
-rex.R fimuls (rax,rsi,8)
+fimuls gs:(r11)
+fimuls 0x1819c694(r12,rcx,8)
 rex ficoms (rdi)
 rex.XB ficoms -0x1bf3122a(r9)
 ficoms (rcx,rbx,1)
@@ -1506,36 +1390,35 @@ ds fisubs (r9)
 rex.W fisubs (ebx)
 fisubrs (rsi)
 rex.RXB fisubrs gs:-0x50(r10,r11,8)
-ss rex.RXB fisubrs (r11)
+rex.RX fisubrs (ebx)
 fidivs (rax)
 rex.X fidivs -0xe1c01f4(ebx)
 fidivs (r14)
 fidivrs 0x12ea11ea(rdx,rbx,2)
-rex.R fidivrs gs:0x7(rax)
+ss rex.X fidivrs (rbx)
 rex.R fidivrs -0x29(rdx,rcx,2)
 faddp st,st(6)
-rex.RX faddp st,st(3)
+rex.B faddp st,st(0)
 rex faddp st,st(4)
 fmulp st,st(4)
-rex.X fmulp st,st(2)
-rex fmulp st,st(1)
+rex.B fmulp st,st(3)
+rex fmulp st,st(7)
 fcompp
-rex.X fcompp
 rex fcompp
 rex.W fsubp st,st(0)
-rex.R fsubp st,st(5)
+rex.B fsubp st,st(7)
 rex fsubp st,st(3)
 fsubrp st,st(2)
-rex.RB fsubrp st,st(0)
-rex fsubrp st,st(2)
+rex.B fsubrp st,st(0)
+rex fsubrp st,st(1)
 rex fdivp st,st(5)
-rex.RX fdivp st,st(7)
-fdivp st,st(6)
+rex.B fdivp st,st(6)
+fdivp st,st(7)
 fdivrp st,st(0)
-rex.RB fdivrp st,st(2)
+rex.B fdivrp st,st(2)
 rex fdivrp st,st(6)
 filds fs:0x3e(rbp,rbx,2)
-rex.RB filds (r12,rcx,2)
+rex.XB filds (r10)
 filds (rbx,rdx,8)
 ss rex fisttps 0x79ee12fe(rax)
 fisttps gs:(r9d)
@@ -1550,77 +1433,60 @@ fbld 0x5e(ebp)
 fbld (r12,riz,4)
 fbld (rsi,riz,1)
 fildll (rcx)
-ss rex.R fildll (rcx,rax,1)
+rex.RXB fildll -0x2f(r14d)
 rex.RX fildll (rsi)
 rex fbstp (rax,rcx,8)
-rex.XB fbstp (r8)
+fbstp -0x47beff1(r13,rbp,4)
 rex.RB fbstp (r8d,eiz,2)
 fistpll fs:(edx,edx,4)
 rex.RX fistpll fs:0x27616953(rdi)
 fistpll 0x69(rbp,rsi,4)
 rex ffreep st(1)
 rex.B ffreep st(4)
-ffreep st(1)
+ffreep st(3)
 fnstsw ax
-rex.XB fnstsw ax
 rex fnstsw ax
 fstsw ax
-rex.RX fstsw ax
 rex fstsw ax
 rex fucomip st(2),st
-rex.X fucomip st(2),st
+rex.B fucomip st(7),st
 rex.W fucomip st(4),st
 fcomip st(1),st
-rex.RXB fcomip st(5),st
-rex fcomip st(7),st
+rex.B fcomip st(5),st
+rex fcomip st(0),st
 rex in $0x5f,al
-rex.B in $0xdc,al
 in $0x56,al
 in $0x7c,ax
-rex.B in $0xd9,ax
-rex in $0xea,ax
+rex in $0xf6,ax
 rex in $0x22,eax
-rex.WB in $0xe2,eax
 in $0x70,eax
 rex out al,$0xb0
-rex.RXB out al,$0x46
-out al,$0xbe
+out al,$0x6c
 rex out ax,$0x7c
-rex.R out ax,$0x27
 out ax,$0x4
 out eax,$0xf1
-rex.RB out eax,$0x2
 rex out eax,$0xa5
 in (dx),al
-rex.RB in (dx),al
 rex in (dx),al
 in (dx),ax
-rex.RB in (dx),ax
 rex in (dx),ax
 rex in (dx),eax
-rex.RB in (dx),eax
 in (dx),eax
 out al,(dx)
-rex.X out al,(dx)
 rex out al,(dx)
 out ax,(dx)
-rex.XB out ax,(dx)
 rex out ax,(dx)
 out eax,(dx)
-rex.XB out eax,(dx)
 rex out eax,(dx)
 rex int1
-rex.XB int1
 int1
 hlt
-rex.RB hlt
 rex hlt
 rex cmc
-rex.RXB cmc
 cmc
 test $0x61,cl
-rex.X testb $0x5f,(ecx)
-rex testb $0x83,(edx,ecx,4)
+rex.WR testb $0x1d,-0x6039ee8b(esi)
+testb $0x9,(rdx)
 test $0x6b,bl
 rex.R testb $0xd,fs:-0x43(rcx,rdx,4)
 rex testb $0x15,-0x6d945ce0(rcx)
@@ -1628,10 +1494,10 @@ notb (rsi)
 rex.R not spl
 lock rex.R notb gs:(rbx,rsi,8)
 neg bh
-lock ds rex.RB negb -0x520fc4c6(r13)
+lock rex.RX negb 0x32(rdx,r9,8)
 lock es negb -0x27cc3336(rdx,riz,1)
 mul ah
-es rex.X mulb 0x3be11d62(rcx)
+rex.RB mulb 0x3be11d62(r9d)
 mulb -0x48(rcx)
 imul bl
 ds rex.RXB imulb (r14)
@@ -1667,7 +1533,7 @@ rex notl -0x7273523d(rax,rsi,8)
 rex.RB not r9d
 lock rex.RB notl -0x1f(r14)
 notq (rbx,rax,1)
-rex.WX not rax
+rex.WR not rsi
 cs notq 0x62(r10)
 neg bp
 lock rex.X negw -0x4a(edx)
@@ -1676,7 +1542,7 @@ rex negl (rsi)
 rex.RB neg r14d
 rex.RX negl -0x7fc757cb(eip)
 negq (rcx)
-rex.WRX neg rcx
+rex.WR neg rcx
 rex.WR negq fs:-0x44387b2a(,rdi,2)
 mul bx
 cs rex.XB mulw 0x6efae7d0(r10)
@@ -1691,7 +1557,7 @@ rex imul ax
 imulw (r12,r10,4)
 rex imulw -0x4c(rdi)
 imull -0x2(rax,rax,2)
-rex.RXB imul r9d
+rex.RB imul r9d
 imull fs:(r8,r15,8)
 imul rax
 rex.WR imulq fs:-0xe(rdi)
@@ -1715,22 +1581,16 @@ idiv rdi
 idivq gs:-0x11c0511(r10)
 idivq 0x53(rdx)
 rex clc
-rex.R clc
 clc
 stc
-rex.XB stc
 rex stc
 cli
-rex.RX cli
 rex cli
 rex sti
-rex.B sti
 sti
 rex cld
-rex.R cld
-rex.W cld
+cld
 std
-rex.RX std
 rex std
 inc cl
 lock rex.WXB incb -0x80(r10,r9,2)
@@ -1742,10 +1602,10 @@ inc sp
 lock cs rex.X incw (rdi)
 lock incw -0x56a1b9a0(rsi)
 rex incl -0x63(rbx)
-rex.RXB inc r15d
+rex.RB inc r15d
 rex.X incl -0x499b0d15(rdi)
 incq (rdi)
-rex.WRXB inc r14
+rex.WRB inc r14
 lock es incq 0x157b2c53(rip)
 dec dx
 lock rex.R decw -0x41885dc3(rax,rcx,4)
@@ -1760,7 +1620,7 @@ rex call *sp
 rex.XB callw *0x2c(r9)
 rex callw *-0x750e3973(rbx,rdx,8)
 rex call *rax
-call *0x28(r13)
+rex.X call *(rsi)
 rex call *0x3d615bc3(rip)
 lcallw *(rsi)
 ds rex.RXB lcallw *(r10,r9,1)
@@ -1788,10 +1648,10 @@ ds rex.WXB ljmp *(r14)
 rex.WRXB ljmp *-0x4f(r14,r9,4)
 pushw 0x49(rsi,riz,4)
 rex.RB push r9w
-rex.RX pushw (eax,r11d,2)
+rex.RXB pushw gs:(r14)
 push rax
-ss rex.XB push -0x2d7f7ed9(r13)
-push -0x37(rsp,rdi,2)
+rex.RX push 0x1a(esp,r14d,2)
+push 0x45(rbp)
 rex sldt dx
 data16 rex.XB sldt -0x7(r15)
 data16 rex sldt 0x762f0d32(rdi,rbx,1)
@@ -1811,17 +1671,17 @@ str rbp
 cs rex.WB str 0x9(eip)
 rex.W str -0x17(rcx)
 data16 lldt di
-cs data16 rex.RB lldt 0x12(r10)
+data16 rex.X lldt 0x12(edx)
 data16 rex lldt (rbx)
 lldt si
-rex.RXB lldt gs:(r10)
+rex.RXB lldt fs:-0x1a(rip)
 rex lldt 0x3ab09646(rdx)
 rex.W lldt di
 rex.WRX lldt gs:-0x3c(rdx,r8,1)
 rex.W lldt (rcx)
 data16 rex ltr sp
 data16 ltr -0x46da95ca(rbx,r9,1)
-data16 rex ltr (rsp,rbp,8)
+data16 rex ltr fs:(rdx)
 ltr bx
 ltr -0xf(r9d,ebp,2)
 ltr -0x47458080(rax)
@@ -1830,9 +1690,9 @@ cs rex.WXB ltr 0x56(r8)
 rex.W ltr 0x2811b4ae(rcx)
 data16 verr di
 ss data16 verr -0x328f0d3a(r9)
-data16 verr 0x7b62fd6c(,rcx,8)
+data16 verr (rdi,rcx,2)
 verr bx
-rex.R verr (esp,eiz,2)
+es rex.R verr (rdi)
 verr 0x29(rdx,rcx,8)
 rex.W verr si
 rex.WRXB verr gs:0x8a169fe(r13)
@@ -1847,20 +1707,20 @@ rex.W verw di
 cs rex.WXB verw (r14)
 rex.W verw 0x48(rax)
 sgdt (edx)
-sgdt 0x1c(r11,r9,8)
-rex.RXB sgdt (r8d,r11d,2)
+rex.RXB sgdt (r12,r15,2)
+sgdt 0x6b0eac92(rcx)
 sidt (ebx)
-es rex.RXB sidt -0x5905d6d3(rip)
-rex.RXB sidt (r10d)
+rex.RX sidt 0x36(rbp)
+rex.W sidt -0x7e8a097b(rdx)
 lgdt 0x5e90f860(esp,edx,4)
 rex.RB lgdt (r10)
 rex lgdt (rbx)
 lidt -0x4d(rdx,rbx,8)
-lidt 0x19(,esi,8)
-rex.XB lidt (r11)
+cs rex.RX lidt (rax)
+ds lidt -0x6e(rax,rdi,4)
 smsw bp
-ss data16 rex.RB smsw (r15)
-data16 smsw (ebx,ecx,4)
+data16 rex.X smsw (edi)
+data16 smsw (rdx,rsi,2)
 smsw eax
 smsw -0x4cd6e589(,r12d,2)
 smsw (rdi)
@@ -1868,8 +1728,8 @@ smsw rdx
 rex.WR smsw (ebx,edx,8)
 rex.W smsw -0x95ba5ba(rax,rdi,2)
 rstorssp (rsi,rdx,4)
-rex.XB rstorssp 0x7bdfd899(r10d)
-rstorssp 0x1799c321(r12,r12,8)
+rex.XB rstorssp -0x42(r10d)
+rex.RX rstorssp -0x24(rdi)
 data16 lmsw bp
 ss data16 rex.XB lmsw -0x6a(r15)
 cs data16 lmsw (rsi,rdi,2)
@@ -1883,136 +1743,93 @@ invlpg 0x34(rbp,riz,8)
 ds rex.X invlpg 0xa822b6c(rip)
 rex.XB invlpg (r9)
 rex enclv
-rex.XB enclv
 enclv
 vmcall
-rex.B vmcall
 rex vmcall
 vmlaunch
-rex.XB vmlaunch
 rex vmlaunch
 vmresume
-rex.RB vmresume
 rex vmresume
 vmxoff
-rex.RB vmxoff
 rex vmxoff
 rex.W pconfig
-rex.R pconfig
 rex pconfig
 monitor eax,ecx,edx
-rex.WRX monitor eax,ecx,edx
 rex monitor eax,ecx,edx
 rex monitor rax,ecx,edx
-rex.WRB monitor rax,ecx,edx
 monitor rax,ecx,edx
 rex.W mwait eax,ecx
-rex.XB mwait eax,ecx
 rex mwait eax,ecx
 clac
-rex.B clac
 rex clac
 rex.W stac
-rex.RB stac
 rex stac
 encls
-rex.B encls
 rex encls
 xgetbv
-rex.X xgetbv
 rex xgetbv
 xsetbv
-rex.R xsetbv
 rex xsetbv
 vmfunc
-rex.R vmfunc
 rex vmfunc
 rex xend
-rex.XB xend
 rex.W xend
 xtest
-rex.RB xtest
 rex xtest
 enclu
-rex.RXB enclu
 rex enclu
 addr32 vmrun
-addr32 rex.RXB vmrun
 addr32 rex vmrun
 rex vmrun
-rex.RX vmrun
 vmrun
 vmmcall
-rex.RXB vmmcall
 rex vmmcall
 addr32 vmload
-addr32 rex.XB vmload
 addr32 rex vmload
 rex vmload
-rex.R vmload
 vmload
 addr32 vmsave
-addr32 rex.RXB vmsave
 addr32 rex vmsave
 vmsave
-rex.R vmsave
 rex vmsave
 rex stgi
-rex.RX stgi
 stgi
 clgi
-rex.RX clgi
 rex clgi
 skinit
-rex.B skinit
 rex skinit
 addr32 invlpga
-addr32 rex.RB invlpga
 addr32 rex invlpga
 invlpga
-rex.XB invlpga
 rex invlpga
 setssbsy
-rex.RB setssbsy
 rex setssbsy
 rex saveprevssp
-rex.XB saveprevssp
 saveprevssp
 rdpkru
-rex.R rdpkru
 rex rdpkru
 wrpkru
-rex.B wrpkru
 rex wrpkru
 swapgs
-rex.R swapgs
 rex swapgs
 rdtscp
-rex.RX rdtscp
 rex rdtscp
 monitorx eax,ecx,edx
-rex.R monitorx eax,ecx,edx
 rex monitorx eax,ecx,edx
 monitorx rax,ecx,edx
-rex.B monitorx rax,ecx,edx
 rex monitorx rax,ecx,edx
 rex mcommit
-rex.R mcommit
 mcommit
 rex.W mwaitx eax,ecx,ebx
-rex.RX mwaitx eax,ecx,ebx
 rex mwaitx eax,ecx,ebx
 addr32 clzero
-addr32 rex.XB clzero
 addr32 rex clzero
 clzero
-rex.RXB clzero
 rex clzero
 rdpru
-rex.B rdpru
 rex rdpru
 lar si,sp
-rex.XB lar fs:0x11(r9d),di
+rex.X lar fs:-0x7f(rip),bx
 es lar -0x7d(rcx),si
 lar ebx,eax
 ss lar (r10,r11,4),esi
@@ -2030,48 +1847,39 @@ lsl rbp,rax
 cs lsl (r9),r10
 lsl -0x1214ddd0(rbp,riz,2),rsp
 rex syscall
-rex.RXB syscall
 syscall
 rex clts
-rex.RX clts
 clts
 sysretl
-rex.RXB sysretl
 rex sysretl
 sysretq
-rex.WRXB sysretq
 rex invd
-rex.XB invd
 invd
 wbinvd
-rex.RX wbinvd
 rex wbinvd
 wbnoinvd
-rex.RXB wbnoinvd
 rex wbnoinvd
 ud2
-rex.XB ud2
 rex ud2
 prefetch (rsi,rdi,2)
 es rex.RB prefetch -0x670e5192(rip)
 rex.XB prefetch 0x26(r14)
 prefetchw (rdi)
-es rex.RX prefetchw -0x46(rax,r15,8)
+rex.R prefetchw fs:-0x4c(rdi,rsi,2)
 rex.R prefetchw -0x43(rax)
 prefetchwt1 0x35(rbp)
 rex.X prefetchwt1 fs:(rsi)
 ds prefetchwt1 -0x17fc659e(esi,edx,2)
 femms
-rex.R femms
 rex femms
 rex movups xmm5,xmm1
-rex.WB movups 0x62(,rax,1),xmm7
-rex movups (rcx),xmm0
+movups gs:-0x30(rdx,r12,8),xmm3
+movups -0x46(rax),xmm1
 vmovups xmm6,xmm4
-vmovups gs:(r10,r13,2),xmm2
+es vmovups (rdi,r12,4),xmm3
 vmovups 0x5be29315(rbp),xmm4
 vmovups ymm6,ymm0
-vmovups gs:(r15),ymm13
+ds vmovups 0x64b33185(r13,r15,4),ymm5
 vmovups (rax,rdi,4),ymm7
 {evex} vmovups xmm6,xmm7
 ss vmovups 0x72(rax,r9,8),xmm25
@@ -2086,7 +1894,7 @@ movupd xmm6,xmm0
 cs movupd 0x69cd83d3(r10d,ebp,1),xmm10
 rex movupd 0x4a(edx),xmm1
 vmovupd xmm6,xmm4
-vmovupd gs:(rdx),xmm15
+es vmovupd (rcx,rsi,2),xmm14
 vmovupd 0x11(rip),xmm7
 vmovupd ymm4,ymm0
 ds vmovupd (r8),ymm15
@@ -2118,7 +1926,7 @@ movsd xmm4,xmm1
 es rex.X movsd -0x30(rsi),xmm1
 movsd 0x4b917765(,rbx,1),xmm6
 vmovsd xmm4,xmm3,xmm1
-vmovsd xmm6,xmm10,xmm5
+vmovsd xmm4,xmm10,xmm6
 es vmovsd -0x6c7f2922(rdx),xmm2
 vmovsd -0x6a(rdi),xmm11
 vmovsd (rdi),xmm2
@@ -2132,11 +1940,11 @@ movups xmm2,xmm7
 rex.RX movups xmm11,gs:(rcx)
 movups xmm0,0x40c1fd37(rbp,riz,2)
 vmovups xmm0,xmm2
-es vmovups xmm5,0x7b696b85(r10)
-vmovups xmm2,-0x8(rbp)
+ds vmovups xmm15,(rsi,r11,1)
+vmovups xmm5,-0xb(rax)
 vmovups ymm5,ymm0
-vmovups ymm1,-0x69(r13)
-vmovups ymm1,fs:(rdi,rbp,2)
+ss vmovups ymm8,(r11)
+vmovups ymm2,(rdi,rcx,4)
 vmovups xmm4,xmm7{k7}{z}
 ss vmovups xmm26,(r10){k6}
 {evex} vmovups xmm4,(rcx,rdx,4)
@@ -2150,7 +1958,7 @@ movupd xmm0,xmm4
 ss rex.XB movupd xmm7,-0x4c(eip)
 movupd xmm6,0x2(rbp)
 vmovupd xmm1,xmm1
-vmovupd xmm13,fs:-0x78(rbx,rdi,1)
+vmovupd xmm1,gs:-0x7a(r14)
 vmovupd xmm2,(rsi)
 vmovupd ymm7,ymm6
 ds vmovupd ymm0,(r8,r13,1)
@@ -2170,8 +1978,8 @@ rex movss xmm7,-0x47(rsi)
 vmovss xmm3,xmm6,xmm6
 vmovss xmm10,xmm7,ymm14
 vmovss xmm0,-0x28(rax)
-ss vmovss xmm2,-0x1e(r8)
-vmovss xmm7,(r9,r14,2)
+vmovss xmm15,fs:(r8)
+vmovss xmm15,0x1138f76b(rcx)
 vmovss xmm5,xmm5,xmm0{k6}{z}
 vmovss xmm29,xmm16,zmm27
 vmovss xmm0,xmm28,ymm9{k1}{z}
@@ -2179,13 +1987,13 @@ vmovss xmm0,xmm28,ymm9{k1}{z}
 ds vmovss xmm16,-0x1f0(r13){k5}
 {evex} vmovss xmm15,0x51(rax)
 movsd xmm1,xmm2
-movsd xmm14,-0x32ab97e0(r10d,r11d,1)
+movsd xmm7,fs:-0x3(r14)
 movsd xmm0,0x6760653b(rax)
 vmovsd xmm3,xmm2,ymm6
 vmovsd xmm1,xmm2,xmm9
 vmovsd xmm2,0x42345136(rcx)
 cs vmovsd xmm13,(rax,riz,1)
-vmovsd xmm5,(r10)
+vmovsd xmm1,0x16(r8)
 vmovsd xmm4,xmm2,zmm3
 vmovsd xmm30,xmm13,zmm27{k4}
 vmovsd xmm5,xmm21,ymm6
@@ -2193,8 +2001,8 @@ es vmovsd xmm2,0x41a0787e(rax){k2}
 {evex} vmovsd xmm12,(r8)
 vmovsd xmm2,(rdx)
 movhlps xmm1,xmm3
-rex.RXB movhlps xmm10,xmm11
-rex movhlps xmm4,xmm4
+movhlps xmm10,xmm11
+rex movhlps xmm2,xmm0
 movlps -0x2c(rip),xmm1
 cs movlps -0x4f(r11),xmm2
 movlps (rax,r13,8),xmm12
@@ -2209,11 +2017,11 @@ vmovhlps xmm29,xmm16,xmm21
 {evex} vmovlps 0x4ef748a6(r11),xmm14,xmm7
 {evex} vmovlps (rcx,rsi,4),xmm1,xmm2
 movlpd (rdi),xmm2
-ds rex.WR movlpd -0x6169f50e(rcx),xmm14
-movlpd (r14,rsi,4),xmm8
+cs movlpd (r11,r14,1),xmm0
+movlpd 0x1(eax,eax,2),xmm4
 es vmovlpd (rdx),xmm6,xmm3
-vmovlpd -0x58(r14),xmm3,xmm12
-vmovlpd 0x2c66dfcf(,rsi,1),xmm0,xmm3
+vmovlpd 0x4(r8,r13,1),xmm15,xmm15
+vmovlpd -0x5c(rdx,rbp,4),xmm6,xmm5
 {evex} vmovlpd -0x4b65c55(rbx),xmm4,xmm5
 vmovlpd fs:(r14,r10,4),xmm27,xmm29
 vmovlpd -0x15af0e4d(r13,r12,1),xmm30,xmm20
@@ -2257,7 +2065,7 @@ movlps xmm4,-0x47(rax)
 es movlps xmm10,(r14)
 movlps xmm9,(rbx,r14,8)
 vmovlps xmm3,-0x6e(rcx)
-vmovlps xmm13,fs:(r8)
+ds vmovlps xmm12,0x4e9042b(rcx)
 vmovlps xmm3,0x73(r13)
 {evex} vmovlps xmm7,-0x310(rdi,rbx,4)
 cs {evex} vmovlps xmm11,-0xa8(rsi)
@@ -2278,7 +2086,7 @@ vunpcklps xmm5,xmm0,xmm2
 es vunpcklps -0x1a9b7f65(r14),xmm6,xmm12
 vunpcklps (rdi),xmm1,xmm1
 vunpcklps ymm2,ymm2,ymm5
-ds vunpcklps 0x18(r14),ymm15,ymm10
+vunpcklps gs:-0x26(r10),ymm12,ymm4
 vunpcklps (rdx),ymm5,ymm5
 {evex} vunpcklps xmm7,xmm4,xmm4
 ss vunpcklps 0x210(r9,rdi,2),xmm25,xmm22{k7}{z}
@@ -2290,7 +2098,7 @@ vunpcklps zmm3,zmm3,zmm0
 vunpcklps 0x4(rsi){1to16},zmm9,zmm22{k2}
 ss vunpcklps (rcx){1to16},zmm5,zmm5{k6}{z}
 unpcklpd xmm4,xmm3
-rex.WR unpcklpd 0x48409599(ebp),xmm9
+unpcklpd fs:0xc4e939b(r9),xmm11
 unpcklpd (rbx),xmm7
 vunpcklpd xmm0,xmm7,xmm1
 es vunpcklpd (r8,rdi,8),xmm7,xmm6
@@ -2314,8 +2122,8 @@ vunpckhps xmm0,xmm4,xmm4
 es vunpckhps -0xa(r9),xmm13,xmm10
 vunpckhps (rdx),xmm6,xmm3
 vunpckhps ymm6,ymm4,ymm7
-vunpckhps fs:(r11),ymm5,ymm1
-vunpckhps (rbx,riz,8),ymm6,ymm4
+vunpckhps 0x591bc871(r13),ymm5,ymm15
+ss vunpckhps 0xbd18c6c(rbx,rdx,2),ymm0,ymm3
 {evex} vunpckhps xmm1,xmm1,xmm2
 vunpckhps (rdi,rdx,1){1to4},xmm13,xmm30{k5}
 vunpckhps (rsi){1to4},xmm3,xmm4
@@ -2329,8 +2137,8 @@ unpckhpd xmm1,xmm0
 ds rex.RXB unpckhpd -0x24(r8d),xmm14
 unpckhpd (rcx,rdi,8),xmm7
 vunpckhpd xmm2,xmm2,xmm6
-cs vunpckhpd -0x51(r10),xmm8,xmm15
-vunpckhpd (rcx,rax,1),xmm0,xmm3
+vunpckhpd 0x65(rax),xmm0,xmm15
+es vunpckhpd (rsi),xmm1,xmm2
 vunpckhpd ymm0,ymm2,ymm6
 ss vunpckhpd 0x48(r13,r9,1),ymm15,ymm3
 vunpckhpd -0x7e(rax,rbp,4),ymm7,ymm3
@@ -2351,7 +2159,7 @@ vmovlhps xmm11,xmm11,xmm15
 {evex} vmovlhps xmm3,xmm7,xmm0
 vmovlhps xmm14,xmm30,xmm17
 movhps (rcx),xmm7
-cs movhps -0x492bcd91(r15),xmm0
+ss rex.XB movhps 0x7eee105a(r9),xmm3
 rex movhps 0x7f(rbx,rdi,8),xmm6
 vmovhps 0x77(rsi),xmm1,xmm7
 ss vmovhps -0x5e(rip),xmm0,xmm5
@@ -2361,10 +2169,10 @@ vmovhps (rdx),xmm2,xmm19
 {evex} vmovhps 0x5e93c3b3(rax),xmm7,xmm4
 movhpd -0x4733252e(rbp,rdi,4),xmm2
 movhpd fs:(rbx,r10,8),xmm11
-movhpd -0x28(rax,r14,1),xmm3
+movhpd -0x28(rbp),xmm10
 vmovhpd (rdi),xmm7,xmm7
-vmovhpd gs:(rdi,r8,1),xmm7,xmm7
-vmovhpd (r8),xmm8,xmm11
+cs vmovhpd 0x8(r12,riz,4),xmm3,xmm0
+vmovhpd (r11,r15,8),xmm4,xmm4
 {evex} vmovhpd 0x34(rsp,rbp,8),xmm1,xmm0
 ss vmovhpd (rcx),xmm24,xmm28
 {evex} vmovhpd 0x20818085(r8,r9,8),xmm8,xmm11
@@ -2372,11 +2180,11 @@ rex movshdup xmm5,xmm3
 movshdup -0x612150cb(r14,r11,1),xmm7
 movshdup fs:(rdi),xmm1
 vmovshdup xmm0,xmm5
-vmovshdup gs:0x62(r10),xmm7
-vmovshdup -0x3c(,rdi,1),xmm6
+ds vmovshdup (r10),xmm13
+vmovshdup -0x821d083(rbp),xmm3
 vmovshdup ymm5,ymm1
-ss vmovshdup (r15),ymm3
-vmovshdup -0x6c(rdx),ymm6
+vmovshdup (rdi),ymm8
+cs vmovshdup -0x67(rbx),ymm5
 vmovshdup xmm5,xmm4{k2}{z}
 {evex} vmovshdup fs:0x610(rdx,r13,2),xmm0
 vmovshdup (rax,rbx,1),xmm0{k1}
@@ -2399,14 +2207,14 @@ ds rex movhpd xmm2,0x4a189411(rbp,rdx,2)
 movhpd xmm12,0x50(rdi)
 movhpd xmm2,(rbx,rax,1)
 vmovhpd xmm2,(rsi,rbx,4)
-vmovhpd xmm14,fs:(rcx)
+ds vmovhpd xmm4,0x5a(r13)
 vmovhpd xmm12,0x15(r10)
 {evex} vmovhpd xmm5,-0x33(rbp,rbp,4)
 cs {evex} vmovhpd xmm14,-0x7d(rbp)
 {evex} vmovhpd xmm7,-0x148(r9)
 nop bx
-rex.RX nopw -0x74(rdx)
-nopw gs:(rdi,rdi,1)
+nopw (r12,r10,4)
+es nopw 0x38(rax,rcx,8)
 nop ecx
 rex.RXB nopl (r9)
 ds nopl 0x40(rbp,rbp,4)
@@ -2426,7 +2234,6 @@ ds rex bndmov -0x2(rdi,rbx,8),bnd2
 nop esp
 rex.W bndldx fs:0x16(rbp,rsi,4),bnd1
 bndmov bnd1,bnd2
-rex bndmov bnd1,(rcx)
 nop ebx
 rex.W bndstx bnd0,(rcx)
 nop ax
@@ -2441,22 +2248,22 @@ nopq 0x49(rip)
 nop cx
 nopw 0x25(r11d,r8d,4)
 rex nopw 0x4c9cd23a(rcx,riz,1)
-rex.RB nopl gs:0x15f29ab7(r13d)
+rex.R nopl -0x2047e4ee(edi)
 nopl (rdx)
 nop rbx
 ss rex.WRX nopq (rax)
 nopq 0x12(rbx)
 rex nop sp
-nopw (r12,rbp,2)
-rex nopw fs:(rdx)
+nopw 0x867210d(,r12,8)
+ds rex nopw 0x1e(rcx,rdx,1)
 rex.X nopl gs:(rax)
 nopl -0x4ed7acb9(,riz,2)
 nop rdx
 cs rex.WR nopq -0x55(rbx)
 nopq -0x58(rdi,rsi,1)
 rex nopw 0x16a02870(rcx,rcx,8)
-rex.RX nop si
-ss rex.RX nopw (rbx)
+rex.R nop si
+rex.R nopw (ebx)
 nopl fs:-0x43(r10,r12,1)
 rex nopl 0x61(rsi)
 cs rex.WRX nopq (rcx,r11,8)
@@ -2468,7 +2275,7 @@ rex.W prefetcht0 (rbx,rbp,4)
 ss rex.XB prefetcht0 0x35(r8)
 rex.XB prefetcht0 (r14)
 prefetcht1 0x51(rdi,riz,4)
-rex.RB prefetcht1 gs:-0x75(,rdi,8)
+cs rex.R prefetcht1 0x331d4372(rbp)
 rex.RXB prefetcht1 -0x5f(r11)
 prefetcht2 (rdx)
 es prefetcht2 0x30(r10,rbx,8)
@@ -2477,16 +2284,16 @@ bndldx 0x68(rax),bnd2
 addr32 cs bndldx 0x42(rbp,r12,2),bnd3
 rex.XB bndldx (r8),bnd1
 bndmov (rbx,riz,8),bnd1
-rex bndmov bnd1,bnd1
-bndmov -0x1bb5795a(r8,r15,8),bnd3
+rex bndmov bnd3,bnd0
+bndmov -0x51(rsi,r10,8),bnd3
 bndcl rax,bnd1
-rex.X bndcl gs:-0x2b(rdi),bnd3
-bndcl (rax),bnd3
+addr32 rex.XB bndcl -0x4f(r11),bnd0
+bndcl gs:(rdi,rcx,4),bnd0
 bndcu (rcx,rdi,4),bnd2
-rex.X bndcu rdx,bnd1
-bndcu (r10),bnd1
+rex.WB bndcu r9,bnd2
+rex.XB bndcu gs:0x29(r13),bnd2
 es bndstx bnd1,(rcx,rdx,1)
-rex.X bndstx bnd1,(rbx)
+rex.WB bndstx bnd0,-0x9(r15)
 bndstx bnd3,-0x763efb94(rdx,rsi,4)
 rex bndmov bnd2,bnd1
 addr32 bndmov bnd1,0xa(r13)
@@ -2504,17 +2311,15 @@ rex rdsspd ecx
 rdsspd r15d
 rdsspd edx
 rdsspq rsp
-rex.WRX rdsspq rcx
+rex.WR rdsspq rcx
 endbr64
-rex.X endbr64
 rex endbr64
 rex endbr32
-rex.X endbr32
 endbr32
-ds rex.RB nopw -0xa(r14,rbp,8)
+rex.RB nopw fs:-0x71(r11)
 nopw (rcx)
 nop ebp
-ds nopl 0x121ec5ef(r14)
+cs rex.XB nopl -0x1e82712f(r10)
 nopl (rdi,rsi,1)
 nop rsp
 rex.WRX nopq gs:(rax)
@@ -2523,7 +2328,7 @@ mov cr3,rcx
 gs rex.X mov cr4,rsp
 rex mov cr2,rax
 mov db4,rdx
-addr32 ss rex.WB mov db5,r15
+addr32 rex.XB mov db2,r8
 mov db7,rsp
 mov rsi,cr4
 fs rex.XB mov r12,cr2
@@ -2532,13 +2337,13 @@ rex mov rsp,db2
 mov r12,db7
 addr32 mov rbp,db5
 movaps xmm1,xmm2
-ss movaps 0x2d(rbx,rsi,4),xmm11
+ss movaps (r10d,r14d,4),xmm4
 movaps -0x792bbd87(rdx),xmm2
 vmovaps xmm1,xmm2
 es vmovaps -0x2d(r13,r14,1),xmm8
 vmovaps (rsp,rdi,8),xmm4
 vmovaps ymm0,ymm7
-vmovaps fs:-0x57(r14),ymm8
+vmovaps gs:-0xf(rip),ymm12
 vmovaps (rdx,rcx,8),ymm6
 vmovaps xmm0,xmm2{k5}
 ds vmovaps 0x7f38efdf(r8),xmm18
@@ -2550,14 +2355,14 @@ vmovaps zmm3,zmm0
 vmovaps 0xa3abc16(r15),zmm9{k2}
 vmovaps gs:(rdx),zmm2
 movapd xmm4,xmm5
-rex.XB movapd (r10d),xmm1
-movapd (rbx,rdi,8),xmm3
+ds movapd 0x6(r14d),xmm11
+movapd (rbx),xmm6
 vmovapd xmm4,xmm4
 vmovapd (r15,r13,1),xmm3
-ds vmovapd -0x5c846bbf(rbp,rax,8),xmm4
+cs vmovapd (rdi),xmm4
 vmovapd ymm1,ymm5
-vmovapd (rdx,r13,2),ymm8
-ds vmovapd -0x24d8f60a(rbp,rdx,4),ymm0
+vmovapd gs:-0x550b3a0e(rip),ymm15
+vmovapd 0x46(rdx,riz,4),ymm3
 vmovapd xmm2,xmm4{k7}{z}
 {evex} vmovapd (r12,rbp,8),xmm15
 vmovapd fs:(rdx),xmm0{k5}
@@ -2571,10 +2376,10 @@ movaps xmm2,xmm0
 ss rex.WX movaps xmm6,0x14(rcx)
 movaps xmm5,0x5fee3697(rdx,rdi,4)
 vmovaps xmm7,xmm3
-ss vmovaps xmm11,-0x5b(r11,r15,8)
-vmovaps xmm2,(rdx)
+vmovaps xmm10,(rcx)
+ds vmovaps xmm3,-0x670ae120(rip)
 vmovaps ymm4,ymm6
-es vmovaps ymm0,-0x678a47e9(r13)
+es vmovaps ymm13,-0x78c2f06c(rip)
 vmovaps ymm0,-0x358145b6(,rsi,1)
 vmovaps xmm7,xmm1{k6}
 vmovaps xmm28,(rcx,r10,2)
@@ -2586,11 +2391,11 @@ vmovaps zmm7,zmm3{k5}
 vmovaps zmm30,-0x1a40(rcx,r8,1)
 vmovaps zmm5,(rbx){k1}
 movapd xmm7,xmm7
-es movapd xmm9,(eax,r8d,2)
+ds movapd xmm3,(r11)
 movapd xmm4,0x0(rbx)
 vmovapd xmm1,xmm3
-ss vmovapd xmm9,(r8)
-vmovapd xmm1,0x7a(rsi)
+vmovapd xmm8,(rbx)
+ss vmovapd xmm7,-0x5e(rdi)
 vmovapd ymm0,ymm7
 ds vmovapd ymm9,(r9)
 vmovapd ymm1,0x7f66e614(rbx)
@@ -2607,7 +2412,7 @@ cvtpi2ps mm7,xmm5
 ss rex.XB cvtpi2ps 0x6d07d5a9(r14),xmm7
 cvtpi2ps (rbx),xmm5
 cvtpi2pd mm3,xmm0
-cvtpi2pd 0x6d(r9d,ecx,8),xmm3
+cvtpi2pd 0x40(eax,r12d,1),xmm12
 cvtpi2pd (rdx,rcx,1),xmm0
 cvtsi2ss edi,xmm1
 ds cvtsi2ssl 0x56(,r11,1),xmm11
@@ -2634,7 +2439,7 @@ cvtsi2sd rbp,xmm6
 cvtsi2sdq -0x80(r10d),xmm15
 cvtsi2sdq (rcx,rdx,1),xmm2
 vcvtsi2sd ebx,xmm1,xmm3
-es vcvtsi2sdl -0x53(r11),xmm14,xmm7
+es vcvtsi2sdl 0x1b(r13),xmm6,xmm3
 vcvtsi2sdl (rdx),xmm1,xmm3
 vcvtsi2sd rsi,xmm1,xmm7
 es vcvtsi2sdq -0x48b4e95b(r15,r8,8),xmm5,xmm0
@@ -2649,8 +2454,8 @@ movntps xmm2,-0x49(rbx,rsi,1)
 cs movntps xmm4,-0x31faf457(rsi,r14,4)
 movntps xmm15,-0xd(r10,r8,8)
 vmovntps xmm3,-0x345d2286(rsi)
-es vmovntps xmm15,(r15)
-vmovntps xmm1,gs:(rcx)
+cs vmovntps xmm10,-0x73(r11,rdi,1)
+vmovntps xmm15,(r9)
 vmovntps ymm5,(rax,rax,4)
 es vmovntps ymm3,-0x2318b484(r9)
 vmovntps ymm7,(r14,r9,4)
@@ -2685,16 +2490,16 @@ es movntss xmm4,0x13807e62(rax,rcx,8)
 cs rex.XB movntss xmm7,(r14)
 rex.W movntss xmm1,gs:(rcx,riz,8)
 movntsd xmm1,(rax)
-movntsd xmm6,(r8d,ecx,4)
-rex.RX movntsd xmm8,-0x49(rax)
+ds movntsd xmm11,0xe(rax)
+rex.WRXB movntsd xmm12,-0x22f70d83(r13)
 cvttps2pi xmm0,mm2
-rex.R cvttps2pi fs:(rsi),mm1
+rex.X cvttps2pi -0x3865c082(ebp),mm3
 cvttps2pi 0x15104403(rip),mm3
 cvttpd2pi xmm6,mm1
 cvttpd2pi 0x29(r14d),mm5
 cvttpd2pi -0x3c(,rax,1),mm2
 cvttss2si xmm2,ebx
-cs rex.RX cvttss2si -0x9(rbx),r15d
+cvttss2si gs:(esi),r13d
 cvttss2si -0x37(rbp),ecx
 cvttss2si xmm4,rsi
 cvttss2si fs:-0x725dfbd1(r15,r10,2),r10
@@ -2718,7 +2523,7 @@ cvttsd2si xmm6,rbp
 ds cvttsd2si -0x7a(rbp,r13,8),r9
 cvttsd2si (rcx,rdx,2),rsp
 vcvttsd2si xmm5,esi
-cs vcvttsd2si 0x54(r11),r8d
+vcvttsd2si 0x60(rax,rsi,4),r9d
 vcvttsd2si (rdi,rbp,1),eax
 vcvttsd2si xmm7,rdx
 vcvttsd2si (rbx),r10
@@ -2733,8 +2538,8 @@ cvtps2pi xmm4,mm3
 ss rex.R cvtps2pi (rbx,rdi,2),mm5
 cvtps2pi 0x27(rip),mm3
 cvtpd2pi xmm3,mm7
-rex.RXB cvtpd2pi -0x3a(r15d),mm7
-cvtpd2pi gs:(rcx),mm1
+rex.RX cvtpd2pi gs:0x9(rcx),mm7
+cvtpd2pi (rsi),mm6
 cvtss2si xmm4,ebx
 rex.XB cvtss2si fs:0x64b54797(r10),ebp
 rex cvtss2si -0x2c(rbp,rbp,1),ebp
@@ -2742,8 +2547,8 @@ cvtss2si xmm3,rax
 ds cvtss2si -0x7e(rsi,r14,1),r13
 ds cvtss2si 0x7c(esp,eax,4),rbp
 vcvtss2si xmm4,ebx
-vcvtss2si fs:0x6d3e56bf(,rdi,1),r13d
-vcvtss2si 0x5c(rsp,riz,4),ecx
+ss vcvtss2si (r11),esi
+vcvtss2si 0xb83fa8e(,rdi,8),ebx
 vcvtss2si xmm4,rbx
 ss vcvtss2si (r8),r10
 vcvtss2si (rdx,rbx,2),rbp
@@ -2775,13 +2580,13 @@ rex.W ucomiss xmm4,xmm3
 rex.X ucomiss gs:(rsi),xmm7
 es rex.W ucomiss (rdi,rdx,4),xmm3
 vucomiss xmm3,xmm6
-ds vucomiss (r10,r11,4),xmm11
+es vucomiss 0x5be74119(r15,rdx,4),xmm2
 vucomiss -0x7b(rax),xmm7
 vucomiss xmm6,xmm4
 vucomiss (r15),xmm17
 {evex} vucomiss 0x4(rip),xmm2
 ucomisd xmm0,xmm1
-es rex.X ucomisd (rsi),xmm2
+ucomisd (edx,ebp,2),xmm10
 rex ucomisd -0x3c5bb154(rdi),xmm0
 vucomisd xmm1,xmm5
 cs vucomisd (r10),xmm5
@@ -2790,7 +2595,7 @@ vucomisd xmm1,xmm3
 cs {evex} vucomisd 0x4e9cda08(r15,r12,1),xmm15
 {evex} vucomisd (rbx,rcx,4),xmm7
 comiss xmm2,xmm0
-comiss fs:(r9,r9,8),xmm7
+comiss gs:0x4390a179(,rdx,8),xmm15
 comiss -0x661e8b4d(rcx),xmm6
 comisd xmm6,xmm5
 comisd (ecx,eax,1),xmm14
@@ -2799,8 +2604,8 @@ vcomiss xmm6,xmm5
 cs vcomiss 0x5fd09ac4(,r12,8),xmm7
 vcomiss 0x750c1af7(rip),xmm6
 vcomisd xmm4,xmm7
-vcomisd fs:(r9),xmm10
-vcomisd (rsp,rdi,8),xmm3
+ss vcomisd 0x10ce4c78(rdx,r13,4),xmm9
+vcomisd (rbx),xmm3
 {evex} vcomiss xmm5,xmm1
 vcomiss 0x140(r8),xmm14
 ss vcomiss (rax,rsi,1),xmm5
@@ -2808,27 +2613,19 @@ ss vcomiss (rax,rsi,1),xmm5
 {evex} vcomisd fs:0x5d709e7e(rip),xmm12
 vcomisd (rdx),xmm0
 rex wrmsr
-rex.X wrmsr
 wrmsr
 rex rdtsc
-rex.RB rdtsc
 rdtsc
 rdmsr
-rex.RXB rdmsr
 rex rdmsr
 rdpmc
-rex.RX rdpmc
 rex rdpmc
 rex.W sysenter
-rex.RB sysenter
 rex sysenter
 rex sysexitl
-rex.R sysexitl
 sysexitl
 sysexitq
-rex.WB sysexitq
 getsec
-rex.X getsec
 rex getsec
 cmovo bx,bp
 rex.XB cmovo 0x36(r11d),di
@@ -2849,16 +2646,16 @@ cmovno rbx,rsp
 ss cmovno (r8),r13
 cmovno (rdx,rbx,2),rcx
 cmovb sp,bx
-es cmovb (rdx,rax,1),r8w
-cmovb 0xa88784b(rdi,riz,8),bp
+cmovb gs:-0x1850453e(r8,rdi,8),r8w
+cmovb (edi,ebp,1),bp
 cmovb ebp,esi
-cs cmovb -0x7b(r14),r13d
+ss rex.RXB cmovb 0x391e6155(rip),r9d
 cmovb -0x50(rbx),ecx
 cmovb rsi,rbp
 cs cmovb (rsp,r10,4),rax
 cmovb -0x2cfd1c6b(rbx),rbp
 cmovae sp,bx
-es rex.RX cmovae (rcx),r13w
+cmovae (ecx),r13w
 cmovae (rax,rdx,2),bp
 cmovae esp,eax
 cmovae -0x7e(r9d,r12d,8),r11d
@@ -2876,8 +2673,8 @@ cmove rdx,rcx
 rex.WXB cmove gs:-0xb(r15),rax
 cmove -0x6b283e53(rbx,rbx,1),rcx
 cmovne ax,bx
-rex.RX cmovne gs:(rbx),r14w
-cmovne 0xd(rax),bx
+cmovne 0x6dc7667c(r14d),r11w
+cmovne (rsi),ax
 cmovne esi,ecx
 cmovne fs:(rdx,rbp,1),r9d
 cmovne -0x6d(rdx,rbx,4),ecx
@@ -2888,7 +2685,7 @@ cmovbe si,bx
 cmovbe -0x7a(ecx,r8d,2),r11w
 rex cmovbe (rdi,rsi,2),di
 cmovbe eax,edi
-rex.RX cmovbe gs:0x5d5c1a5c(rdx),r9d
+cmovbe 0x5d5c1a5c(edx),r9d
 cmovbe (rdx,rsi,8),esp
 cmovbe rcx,rdi
 cmovbe (ebx,ebx,4),r12
@@ -2897,13 +2694,13 @@ rex cmova ax,ax
 cmova -0x6feed316(,r13,8),sp
 cmova -0x6c4a61fc(ebx,edi,4),ax
 cmova esi,edi
-es cmova 0x70f5f76c(rip),r10d
+cmova fs:(r14),r15d
 cmova -0xb(rsi,rsi,1),ebp
 cmova rcx,rbp
 es cmova 0x0(rsi),r10
 cmova (rcx),rbx
 cmovs cx,di
-ds rex.RX cmovs (rbx),r15w
+ss cmovs -0x31(r9,r14,8),r14w
 cmovs -0x1956bc15(rbx,rcx,4),bp
 cmovs esi,edx
 cmovs 0x4d3a098d(eax,r11d,4),esp
@@ -2915,16 +2712,16 @@ cmovns ax,dx
 rex.X cmovns 0x3d(ebx),bp
 cmovns 0x24(rip),si
 cmovns esp,esp
-cs rex.XB cmovns -0x2a(r10),ebp
+es rex.RXB cmovns 0x5(r11),r13d
 cmovns (rdi),ebp
 cmovns rbp,rbx
 ss cmovns -0x7e(rbp),r8
 cmovns -0x4f3b09fe(rbp),rcx
 cmovp bp,cx
-cmovp fs:(rbx),r15w
+cmovp fs:-0x3c(r12d,eiz,8),bp
 rex cmovp -0x24b58458(rip),di
 cmovp edx,esi
-ds cmovp -0x7368d388(r11,r15,8),edx
+cmovp -0x7368d388(r11d,r15d,8),r10d
 cmovp 0x5cb1da24(rdx),edi
 cmovp rdx,rbp
 cs cmovp 0x60(rsi,r12,4),r15
@@ -2951,40 +2748,37 @@ cmovge ax,si
 cmovge 0x22(ecx,r9d,4),dx
 cmovge (rcx,rbp,8),bp
 cmovge eax,ebp
-cmovge fs:(r15),r12d
+es cmovge (r10),edx
 cmovge -0x32(rbx,rcx,1),ecx
 cmovge rsp,rbx
 cmovge fs:0x4c(r13,r14,2),r11
 ds cmovge (rsi),rsi
 cmovle di,di
-cmovle fs:0xd(r12d,r12d,2),r11w
+cmovle 0xd(esp,r12d,2),r11w
 cmovle (rax),ax
 cmovle esp,edi
-cs cmovle -0x5b8c02b0(rsi,r12,2),r12d
+cmovle fs:(r14d),r15d
 cmovle -0x4a(rdx),ebp
 cmovle rdi,rax
 ss cmovle -0x80(,r11,2),rsp
 cmovle (rcx),rsi
 cmovg sp,si
-ds cmovg 0x48642216(,rcx,1),r12w
+cmovg fs:(r10,r11,8),sp
 cmovg -0x65(rcx),bp
 cmovg edx,eax
-ss cmovg 0x672cd370(r9),r14d
+cmovg gs:0x2(rsp,r13,8),r12d
 cmovg (rdi),esp
 cmovg rsi,rax
 ds rex.WRX cmovg (rdi),r10
 cmovg -0x25(rbx),rdx
 kandw k6,k2,k6
 kandq k1,k0,k5
-kandq k1,k4,k6
 kandb k7,k1,k7
 kandd k7,k7,k7
 kandnw k4,k5,k5
 kandnq k1,k7,k2
-kandnq k3,k6,k4
 kandnb k5,k0,k0
 kandnd k1,k6,k0
-kandnd k0,k5,k2
 knotw k5,k0
 knotq k7,k6
 knotb k2,k5
@@ -2992,34 +2786,27 @@ knotd k3,k5
 korw k6,k7,k0
 korq k2,k5,k5
 korb k3,k3,k0
-korb k1,k1,k6
 kord k6,k3,k4
-kord k5,k5,k2
 kxnorw k2,k7,k1
 kxnorq k5,k7,k6
 kxnorb k1,k4,k1
 kxnord k7,k4,k1
 kxorw k5,k0,k3
 kxorq k2,k1,k7
-kxorq k2,k0,k6
 kxorb k0,k5,k2
-kxorb k6,k2,k4
 kxord k3,k5,k5
 kaddw k5,k1,k4
 kaddq k6,k2,k1
 kaddb k2,k6,k7
 kaddd k3,k6,k1
 kunpckwd k4,k2,k2
-kunpckwd k0,k7,k1
 kunpckdq k0,k3,k4
-kunpckdq k6,k0,k4
 kunpckbw k4,k4,k5
-kunpckbw k3,k6,k6
 movmskps xmm3,ebx
 movmskps xmm11,ebx
 rex movmskps xmm6,edx
 movmskps xmm5,rsp
-rex.WX movmskps xmm3,rbp
+movmskps xmm7,r8
 vmovmskps xmm4,edx
 vmovmskps xmm4,r14d
 vmovmskps xmm1,rbx
@@ -3029,18 +2816,18 @@ vmovmskps ymm14,r15d
 vmovmskps ymm2,rbx
 vmovmskps ymm12,r8
 movmskpd xmm0,ebx
-rex.XB movmskpd xmm12,esi
+movmskpd xmm12,esi
 rex movmskpd xmm3,esi
 movmskpd xmm5,rdx
-rex.WRXB movmskpd xmm10,r14
+movmskpd xmm10,r14
 vmovmskpd xmm7,eax
 vmovmskpd xmm5,r12d
 vmovmskpd xmm1,rcx
 vmovmskpd xmm5,r14
 vmovmskpd ymm0,edx
-vmovmskpd ymm7,r11d
+vmovmskpd ymm2,r15d
 vmovmskpd ymm2,rcx
-vmovmskpd ymm2,rbp
+vmovmskpd ymm10,r14
 rex sqrtps xmm3,xmm6
 rex.X sqrtps (rbx),xmm5
 rex.W sqrtps 0x4fed07d9(eax,ebx,1),xmm4
@@ -3063,11 +2850,11 @@ sqrtpd xmm0,xmm3
 sqrtpd fs:(r12,rcx,1),xmm9
 sqrtpd -0x3c(rip),xmm7
 vsqrtpd xmm3,xmm3
-vsqrtpd (r9),xmm4
-es vsqrtpd -0x46(rdi),xmm7
+vsqrtpd fs:-0x4c(r8),xmm14
+vsqrtpd (rbx,riz,4),xmm0
 vsqrtpd ymm5,ymm0
-ds vsqrtpd 0x0(r13),ymm9
-vsqrtpd (rdi),ymm0
+ss vsqrtpd (r8),ymm6
+vsqrtpd 0x34(rdx),ymm2
 vsqrtpd xmm2,xmm0{k4}
 es vsqrtpd 0x60(rdi),xmm9{k1}{z}
 {evex} vsqrtpd 0x632eaea5(rdi),xmm5
@@ -3081,7 +2868,7 @@ sqrtss xmm6,xmm0
 sqrtss fs:(r9,rdi,4),xmm7
 sqrtss (rbx),xmm0
 vsqrtss xmm7,xmm4,xmm5
-vsqrtss gs:-0x73(rsp,r9,4),xmm6,xmm11
+vsqrtss fs:0x29(rsi,r11,1),xmm12,xmm8
 vsqrtss 0x2dbee70e(rax),xmm5,xmm1
 vsqrtss xmm0,xmm4,xmm4{k5}
 vsqrtss fs:(r9,r14,2),xmm7,xmm19
@@ -3090,26 +2877,26 @@ sqrtsd xmm3,xmm1
 sqrtsd 0x29(ebx,r10d,2),xmm9
 cs sqrtsd 0x68(rcx),xmm4
 vsqrtsd xmm3,xmm4,xmm2
-vsqrtsd gs:-0x542b6b8c(,r10,1),xmm12,xmm3
+cs vsqrtsd -0x7b3bf2c7(rdx),xmm14,xmm0
 vsqrtsd (rdx),xmm6,xmm1
 {evex} vsqrtsd xmm3,xmm5,xmm7
 vsqrtsd 0x6df348a9(,r12,1),xmm15,xmm19{k7}
 ds vsqrtsd (rdx),xmm7,xmm2{k2}{z}
 rsqrtps xmm5,xmm1
-rex.RX rsqrtps (esi),xmm15
-rsqrtps 0x33(rsi,rdx,4),xmm0
+ss rsqrtps 0x3b(r10,riz,4),xmm11
+rex rsqrtps (rdx),xmm4
 vrsqrtps xmm4,xmm4
-es vrsqrtps -0x4d94e997(r8),xmm14
+cs vrsqrtps -0x11(r9),xmm7
 vrsqrtps (rdx,rbp,1),xmm1
 vrsqrtps ymm5,ymm5
-ss vrsqrtps (r14),ymm5
+ss vrsqrtps (r15),ymm14
 vrsqrtps -0x28(rip),ymm7
 rex.W rsqrtss xmm1,xmm2
 rsqrtss gs:(r10),xmm12
 rsqrtss (rdi,rbp,2),xmm3
 vrsqrtss xmm4,xmm3,xmm7
-vrsqrtss gs:0x4e(r15),xmm0,xmm14
-vrsqrtss (rdx),xmm7,xmm1
+vrsqrtss (r15),xmm8,xmm6
+cs vrsqrtss -0x16(rsi),xmm4,xmm0
 rcpps xmm4,xmm5
 ss rcpps -0x3e(r14d,ebp,2),xmm11
 rcpps 0x66(rdi),xmm2
@@ -3117,7 +2904,7 @@ vrcpps xmm1,xmm6
 es vrcpps (r14),xmm11
 vrcpps 0x3e(rdx),xmm2
 vrcpps ymm4,ymm5
-cs vrcpps (rsi,rbx,4),ymm10
+ds vrcpps 0xb(rdi,r14,1),ymm13
 vrcpps -0x71e5f789(rbp),ymm7
 rcpss xmm0,xmm1
 rex.WR rcpss (ebx),xmm15
@@ -3126,14 +2913,14 @@ vrcpss xmm3,xmm4,xmm1
 ds vrcpss -0x67(rdi),xmm15,xmm9
 vrcpss -0x280cae07(rsi),xmm2,xmm5
 rex andps xmm4,xmm2
-andps (r15,r9,1),xmm0
-es andps -0x67ef67d9(rsi,rcx,4),xmm5
+rex.WRX andps -0x55(rax),xmm12
+andps -0x67ef67d9(esi,ecx,4),xmm5
 vandps xmm2,xmm3,xmm1
 vandps (r10),xmm3,xmm11
 vandps fs:-0x5a(rdi),xmm6,xmm4
 vandps ymm7,ymm1,ymm6
-cs vandps (rcx),ymm12,ymm11
-vandps (rsp,rbp,2),ymm0,ymm6
+vandps 0x58(rip),ymm13,ymm5
+vandps gs:0x7b(rbx),ymm7,ymm2
 {evex} vandps xmm1,xmm7,xmm1
 vandps -0x72847c17(r9){1to4},xmm12,xmm14{k7}
 ds {evex} vandps 0x40(rdi,rdx,1),xmm3,xmm7
@@ -3145,9 +2932,9 @@ ss vandps -0x6c0(r10),zmm1,zmm9{k6}{z}
 vandps (rax),zmm0,zmm7{k5}
 rex andpd xmm3,xmm1
 rex.XB andpd (r14),xmm2
-rex andpd gs:-0x30(rdx),xmm1
+rex andpd -0x30(edx),xmm1
 vandpd xmm1,xmm7,xmm7
-ds vandpd -0x72(r8),xmm1,xmm10
+vandpd fs:(r8,rbp,2),xmm10,xmm13
 vandpd (rdi),xmm4,xmm6
 vandpd ymm5,ymm0,ymm5
 vandpd gs:-0x19449ddf(r12),ymm3,ymm2
@@ -3186,7 +2973,7 @@ vandnpd xmm5,xmm3,xmm4
 vandnpd fs:0x1b4dd65f(rdx),xmm8,xmm6
 vandnpd (rsi,rdi,4),xmm0,xmm7
 vandnpd ymm5,ymm3,ymm7
-ss vandnpd 0x42(r15,rbx,2),ymm11,ymm9
+ss vandnpd (rsp,rcx,4),ymm11,ymm8
 vandnpd (rbx),ymm7,ymm2
 vandnpd xmm2,xmm7,xmm0{k6}
 vandnpd -0x50c6ae90(r14){1to2},xmm25,xmm28
@@ -3237,8 +3024,8 @@ rex xorps xmm6,xmm5
 rex.RX xorps 0x40(rbp),xmm12
 xorps (edi,edx,8),xmm0
 vxorps xmm3,xmm4,xmm1
-vxorps 0x7ab58ae(rsi,rdi,1),xmm15,xmm11
-ss vxorps (rax),xmm4,xmm3
+ds vxorps (rax),xmm15,xmm10
+vxorps -0x38384dab(rsi),xmm6,xmm7
 vxorps ymm5,ymm5,ymm1
 es vxorps 0x3d6dd59b(,r8,8),ymm8,ymm6
 vxorps 0x5(rbp,rbp,4),ymm7,ymm5
@@ -3255,8 +3042,8 @@ xorpd xmm0,xmm1
 es xorpd (r12,rax,2),xmm12
 cs xorpd -0x33d729f2(rdx,rdx,4),xmm2
 vxorpd xmm4,xmm3,xmm2
-vxorpd (rdx,r15,8),xmm0,xmm6
-vxorpd fs:0x3a5fb99e(rbx),xmm7,xmm1
+es vxorpd (r14),xmm15,xmm5
+vxorpd (rdx,rdi,8),xmm7,xmm2
 vxorpd ymm6,ymm3,ymm4
 es vxorpd -0x7c(rip),ymm8,ymm13
 vxorpd -0x58(rbx,rcx,2),ymm7,ymm3
@@ -3273,8 +3060,8 @@ rex addps xmm0,xmm4
 addps -0x1e0d0ac7(r15,rsi,1),xmm2
 addps (ebx,ebx,8),xmm2
 vaddps xmm2,xmm0,xmm4
-cs vaddps (rcx),xmm13,xmm10
-vaddps 0x25(rbp),xmm0,xmm3
+vaddps gs:0x3ec0b601(r9,riz,4),xmm15,xmm10
+vaddps (rdx),xmm7,xmm6
 vaddps ymm4,ymm1,ymm6
 vaddps fs:(rcx,r9,2),ymm6,ymm13
 vaddps -0x24a8c429(rsi,riz,1),ymm7,ymm3
@@ -3288,13 +3075,13 @@ vaddps {rz-sae},zmm4,zmm6,zmm4{k7}
 ds vaddps (r14){1to16},zmm12,zmm20
 vaddps 0x4050a17c(rsi,rax,2){1to16},zmm1,zmm1{k3}{z}
 addpd xmm3,xmm6
-cs rex.RX addpd (rdi),xmm12
+addpd gs:(rdi,rdx,2),xmm14
 addpd -0x5d66d0ec(rsi,rax,4),xmm0
 vaddpd xmm7,xmm1,xmm4
 ss vaddpd -0x14(r14,r8,8),xmm14,xmm7
 vaddpd (rbx,rdi,8),xmm5,xmm5
 vaddpd ymm3,ymm7,ymm0
-es vaddpd (r8),ymm11,ymm8
+cs vaddpd 0x70(rcx),ymm7,ymm4
 vaddpd -0x65503a05(rdi),ymm2,ymm2
 vaddpd xmm4,xmm4,xmm2{k3}
 vaddpd fs:0xe8(rdx){1to2},xmm4,xmm24{k2}{z}
@@ -3315,22 +3102,22 @@ vaddss xmm3,xmm5,xmm7{k1}{z}
 vaddss (rdx,r14,4),xmm14,xmm16
 vaddss 0x73db034e(rdx),xmm5,xmm5{k5}
 addsd xmm7,xmm0
-addsd (esi),xmm11
+rex.XB addsd fs:(r10),xmm1
 addsd (rbx,rbp,2),xmm0
 vaddsd xmm2,xmm5,xmm0
-ss vaddsd -0x2beb0414(rbp),xmm2,xmm8
+vaddsd gs:0x62(r13),xmm12,xmm9
 vaddsd (rdi,rcx,2),xmm7,xmm3
 vaddsd xmm1,xmm6,xmm1{k4}{z}
 cs vaddsd (rcx),xmm20,xmm20
 vaddsd 0x3e4e13c5(rbp),xmm6,xmm2{k3}
 rex mulps xmm6,xmm1
 mulps -0x73(rbx,r10,4),xmm15
-ds mulps 0x54231dbb(rdi),xmm3
+cs mulps 0x4497c219(rcx),xmm0
 vmulps xmm0,xmm2,xmm0
-vmulps -0x64932f52(,rdi,8),xmm11,xmm15
-es vmulps -0x80(rsp,rax,1),xmm1,xmm1
+ss vmulps 0x5e0140c0(r8,rcx,1),xmm3,xmm14
+vmulps (rdx),xmm1,xmm5
 vmulps ymm2,ymm4,ymm3
-ss vmulps 0x3a517a01(rax,r13,1),ymm13,ymm12
+es vmulps 0x48fc8668(rdx),ymm0,ymm8
 vmulps (rax,rbx,4),ymm3,ymm5
 {evex} vmulps xmm6,xmm1,xmm5
 es vmulps -0x15c(r8){1to4},xmm25,xmm12
@@ -3348,7 +3135,7 @@ vmulpd xmm7,xmm1,xmm5
 ss vmulpd (rax),xmm4,xmm10
 vmulpd -0x702b129d(rcx),xmm1,xmm6
 vmulpd ymm7,ymm1,ymm6
-ss vmulpd 0x42(r11),ymm5,ymm2
+ss vmulpd (rdx,rax,2),ymm15,ymm14
 vmulpd 0x46(rsp,rcx,8),ymm5,ymm0
 {evex} vmulpd xmm0,xmm5,xmm0
 vmulpd 0x7d0b4f14(rip){1to2},xmm7,xmm8
@@ -3363,8 +3150,8 @@ rex mulss xmm4,xmm6
 rex.RX mulss (rax),xmm9
 ss mulss 0x74(rsi),xmm4
 vmulss xmm1,xmm6,xmm0
-cs vmulss -0x7c(r13),xmm3,xmm9
-vmulss -0x3e(rcx,riz,1),xmm7,xmm0
+vmulss 0x62293c05(r14),xmm1,xmm3
+vmulss fs:0x45(rdi,rbx,8),xmm6,xmm1
 vmulss xmm1,xmm7,xmm3
 vmulss 0x28(r12,rax,1),xmm23,xmm12{k7}{z}
 es {evex} vmulss 0x4c8129eb(rcx),xmm6,xmm4
@@ -3381,11 +3168,11 @@ rex.W cvtps2pd xmm6,xmm1
 cs cvtps2pd 0x37(r11),xmm11
 cvtps2pd gs:-0x4c(rdx),xmm2
 vcvtps2pd xmm5,xmm2
-ss vcvtps2pd -0x6c13e709(rdi,rdi,8),xmm9
+ds vcvtps2pd (r11),xmm7
 vcvtps2pd 0x1db4bfdb(,rdi,8),xmm7
 vcvtps2pd xmm2,ymm6
-ds vcvtps2pd 0xbe53a32(rip),ymm4
-vcvtps2pd -0x11(rcx),ymm7
+vcvtps2pd (rcx),ymm15
+vcvtps2pd gs:0x7356b234(rcx),ymm3
 {evex} vcvtps2pd xmm7,xmm7
 vcvtps2pd (r10,riz,1){1to2},xmm5
 vcvtps2pd fs:-0x1dc(rdx){1to2},xmm6{k5}{z}
@@ -3396,11 +3183,11 @@ vcvtps2pd ymm4,zmm1
 vcvtps2pd 0x207125f9(rdx){1to8},zmm9{k3}{z}
 ss vcvtps2pd -0x18(rsi){1to8},zmm5{k5}
 cvtpd2ps xmm1,xmm7
-rex.RX cvtpd2ps (edx),xmm13
+cvtpd2ps 0x732cc24d(r8d),xmm9
 ss rex cvtpd2ps 0xf836b2f(rbx,rdi,1),xmm4
 vcvtpd2ps xmm6,xmm4
-es vcvtpd2psx (rcx),xmm13
-vcvtpd2psx -0x1e(rdx,rdi,1),xmm5
+ds vcvtpd2psx -0x33(r15,r9,2),xmm8
+vcvtpd2psx 0x55(rsi),xmm7
 vcvtpd2ps ymm1,xmm4
 cs vcvtpd2psy (r15,r10,8),xmm6
 vcvtpd2psy -0x7f(rbx),xmm3
@@ -3483,7 +3270,7 @@ vcvttps2dq xmm4,xmm6
 ds vcvttps2dq (r8,r12,2),xmm3
 vcvttps2dq (rax),xmm7
 vcvttps2dq ymm4,ymm0
-vcvttps2dq gs:(r11),ymm2
+ds vcvttps2dq (r15),ymm2
 vcvttps2dq (rax,rbp,8),ymm0
 {evex} vcvttps2dq xmm5,xmm2
 vcvttps2dq 0xf0(rdi,rax,8),xmm25{k5}
@@ -3498,8 +3285,8 @@ rex.W subps xmm4,xmm5
 subps -0x11(r11d,ebp,4),xmm12
 subps 0x49e3fd88(rcx),xmm1
 vsubps xmm6,xmm1,xmm2
-vsubps 0x16(r14),xmm13,xmm11
-vsubps fs:-0x28(rcx),xmm7,xmm5
+vsubps gs:(r11,r13,2),xmm1,xmm4
+vsubps (rdi),xmm5,xmm5
 vsubps ymm0,ymm3,ymm7
 es vsubps 0x6cff03b4(rip),ymm14,ymm12
 vsubps (rdi,rbx,8),ymm7,ymm2
@@ -3513,8 +3300,8 @@ vsubps zmm5,zmm0,zmm0{k7}{z}
 es vsubps -0x139e9b03(r9),zmm2,zmm18
 vsubps 0x188(rbp){1to16},zmm6,zmm2{k7}{z}
 subpd xmm4,xmm2
-ds rex.XB subpd (r9),xmm7
-subpd 0x50(rcx),xmm5
+rex.RX subpd fs:(rsi),xmm11
+subpd (rax,rdx,8),xmm7
 vsubpd xmm1,xmm7,xmm5
 vsubpd fs:(r11,r11,1),xmm2,xmm8
 vsubpd (rdi),xmm0,xmm2
@@ -3549,13 +3336,13 @@ vsubsd {rd-sae},xmm1,xmm2,xmm7
 ss vsubsd (r10),xmm8,xmm9{k4}{z}
 vsubsd 0x52d640f0(rax),xmm5,xmm4{k5}
 minps xmm5,xmm1
-ds minps 0x4aedca6c(r12,r8,4),xmm11
+minps 0x4aedca6c(esp,r8d,4),xmm11
 cs rex minps 0x7b(rdi),xmm1
 vminps xmm6,xmm7,xmm7
-ss vminps -0xa(rip),xmm15,xmm3
+vminps fs:(r14,r14,2),xmm12,xmm2
 vminps 0x508292ea(rcx,rdx,4),xmm3,xmm0
 vminps ymm4,ymm3,ymm4
-cs vminps (r15),ymm15,ymm3
+ds vminps (rax),ymm4,ymm9
 vminps 0x7c(rax),ymm5,ymm6
 vminps xmm6,xmm3,xmm7{k7}{z}
 ds vminps 0x334faa8f(r10),xmm18,xmm10
@@ -3585,11 +3372,11 @@ vminpd zmm0,zmm7,zmm7{k2}
 ds vminpd (rcx){1to8},zmm4,zmm1{k7}
 vminpd 0x1e40(rdx),zmm3,zmm3
 minss xmm4,xmm0
-ds rex.XB minss -0x2bd12816(rip),xmm3
+es rex.XB minss (r9),xmm6
 rex minss 0x51(edi),xmm7
 vminss xmm4,xmm3,xmm7
-vminss 0x7bdec58b(rax,r11,2),xmm15,xmm13
-vminss fs:(rsi,rcx,8),xmm2,xmm3
+es vminss (rcx,r10,4),xmm13,xmm0
+vminss -0x34(rax),xmm3,xmm1
 vminss {sae},xmm4,xmm5,xmm6
 cs vminss 0x9(rip),xmm18,xmm5
 vminss -0x158(rax,rdx,2),xmm3,xmm1{k1}{z}
@@ -3597,8 +3384,8 @@ minsd xmm7,xmm7
 ss rex.RX minsd (rbx),xmm9
 minsd -0x31(rbx,rbx,4),xmm6
 vminsd xmm7,xmm4,xmm5
-vminsd -0x2d(rsi,r9,2),xmm2,xmm15
-ds vminsd -0x4941d22c(rdi),xmm2,xmm0
+ss vminsd -0x38(rsp,rdi,8),xmm12,xmm3
+vminsd -0xa681352(rsi),xmm2,xmm6
 vminsd {sae},xmm7,xmm2,xmm7{k1}{z}
 {evex} vminsd fs:-0x368(r10,r8,1),xmm13,xmm12
 vminsd 0x8(rcx),xmm6,xmm2{k2}
@@ -3606,7 +3393,7 @@ rex divps xmm7,xmm2
 divps -0x74(r10,r8,8),xmm8
 divps (edi),xmm1
 vdivps xmm7,xmm1,xmm7
-vdivps (rcx),xmm1,xmm10
+cs vdivps (rsi),xmm12,xmm9
 vdivps (rsi,rax,2),xmm1,xmm0
 vdivps ymm5,ymm3,ymm6
 vdivps gs:(r12,rbx,8),ymm7,ymm6
@@ -3642,13 +3429,13 @@ divss xmm3,xmm1
 es rex.RXB divss (r14),xmm9
 rex.W divss -0x5a7992bd(rsi),xmm5
 vdivss xmm7,xmm1,xmm0
-vdivss (rdi),xmm13,xmm3
+vdivss (r15),xmm11,xmm3
 vdivss gs:-0x3a(rsi,rbp,1),xmm3,xmm1
 {evex} vdivss xmm1,xmm1,xmm5
 es vdivss -0x1a0(rsi),xmm18,xmm20{k2}{z}
 vdivss (rbx),xmm0,xmm4{k1}
 divsd xmm5,xmm6
-cs rex.RX divsd (rdx),xmm15
+es rex.X divsd (rdx),xmm3
 divsd 0xf(rbp,rax,1),xmm5
 vdivsd xmm6,xmm6,xmm1
 vdivsd fs:0x29(rcx,rax,8),xmm14,xmm0
@@ -3678,11 +3465,11 @@ maxpd xmm1,xmm5
 maxpd (r11d,ebx,1),xmm11
 rex maxpd (rsi),xmm7
 vmaxpd xmm4,xmm5,xmm7
-vmaxpd (rdx),xmm2,xmm8
+es vmaxpd 0x69c7ae00(,rcx,1),xmm2,xmm6
 vmaxpd 0x1a988743(rsi),xmm7,xmm1
 vmaxpd ymm2,ymm7,ymm3
-ds vmaxpd (rsi),ymm14,ymm2
-vmaxpd 0x137c530c(rcx,rdx,8),ymm1,ymm4
+vmaxpd (rsi),ymm9,ymm10
+ss vmaxpd -0x20230f2a(rcx),ymm0,ymm2
 {evex} vmaxpd xmm0,xmm5,xmm1
 vmaxpd gs:-0x6650cdda(,rsi,8){1to2},xmm12,xmm19
 vmaxpd (rsi),xmm2,xmm4{k1}
@@ -3693,8 +3480,8 @@ vmaxpd {sae},zmm5,zmm4,zmm0
 vmaxpd -0x1b0(r10){1to8},zmm27,zmm30
 vmaxpd gs:(rcx),zmm5,zmm5
 maxss xmm6,xmm5
-cs rex.XB maxss (r9),xmm1
-maxss (rcx,rax,1),xmm1
+maxss -0x78(r8d),xmm6
+maxss (rsi),xmm7
 vmaxss xmm1,xmm4,xmm1
 vmaxss gs:0x1(r9),xmm2,xmm8
 vmaxss (rdx),xmm6,xmm7
@@ -3714,13 +3501,13 @@ punpcklbw mm2,mm1
 rex.RXB punpcklbw gs:(r15,r9,8),mm0
 punpcklbw fs:-0x7b(ebx,edi,1),mm2
 punpcklbw xmm0,xmm1
-punpcklbw 0x15(r12d,r12d,4),xmm10
+rex.RXB punpcklbw -0x60(r9d),xmm14
 punpcklbw (rax),xmm7
 vpunpcklbw xmm2,xmm0,xmm5
 vpunpcklbw gs:-0x4b03635(rbp),xmm9,xmm4
 vpunpcklbw 0xe4eb629(rsp,rcx,8),xmm5,xmm1
 vpunpcklbw ymm0,ymm1,ymm1
-cs vpunpcklbw 0x5d(rax,r13,1),ymm11,ymm12
+cs vpunpcklbw (rdx),ymm1,ymm0
 vpunpcklbw (rsp,rbp,4),ymm1,ymm3
 {evex} vpunpcklbw xmm0,xmm6,xmm2
 vpunpcklbw (rcx),xmm16,xmm12{k3}{z}
@@ -3738,7 +3525,7 @@ punpcklwd xmm7,xmm1
 es punpcklwd 0x74(rdx,r15,1),xmm1
 punpcklwd (rcx,rcx,4),xmm3
 vpunpcklwd xmm7,xmm7,xmm6
-es vpunpcklwd 0x7e(rbx,rsi,2),xmm1,xmm11
+ss vpunpcklwd (r10),xmm11,xmm10
 vpunpcklwd -0xa5cd316(rcx),xmm4,xmm0
 vpunpcklwd ymm0,ymm3,ymm5
 ds vpunpcklwd -0x72(r9),ymm9,ymm1
@@ -3753,7 +3540,7 @@ vpunpcklwd zmm0,zmm0,zmm7{k7}
 ss vpunpcklwd (rcx),zmm1,zmm23
 vpunpcklwd 0x342f79d0(rsi),zmm3,zmm2{k2}{z}
 punpckldq mm1,mm3
-cs punpckldq -0x6038db0d(r13d,r12d,1),mm4
+punpckldq gs:-0x23(r11),mm0
 punpckldq -0x1dd2a02a(rcx),mm4
 punpckldq xmm6,xmm3
 cs punpckldq (r15d),xmm1
@@ -3777,13 +3564,13 @@ rex packsswb mm7,mm4
 rex.RXB packsswb (r10d,r14d,8),mm1
 packsswb (rdx),mm6
 packsswb xmm0,xmm2
-cs packsswb 0x28(rbp),xmm14
+rex.RXB packsswb fs:(r8),xmm9
 packsswb 0x54(,rbx,2),xmm0
 vpacksswb xmm0,xmm6,xmm0
-ss vpacksswb 0x783d7af6(rip),xmm5,xmm5
+ss vpacksswb 0x3(r11),xmm0,xmm9
 vpacksswb (rbx,riz,8),xmm1,xmm5
 vpacksswb ymm5,ymm0,ymm5
-es vpacksswb -0x22(rip),ymm11,ymm12
+es vpacksswb (r14,r11,2),ymm4,ymm1
 vpacksswb 0x23(rdx),ymm3,ymm6
 vpacksswb xmm2,xmm2,xmm4{k6}{z}
 ds {evex} vpacksswb (r11),xmm14,xmm15
@@ -3795,14 +3582,14 @@ vpacksswb zmm1,zmm1,zmm5{k4}
 es vpacksswb -0x33a68a56(r11),zmm4,zmm20
 vpacksswb 0x1280(rbx),zmm5,zmm0{k5}{z}
 pcmpgtb mm4,mm3
-pcmpgtb fs:(r10),mm3
-rex.W pcmpgtb 0x17(rbp,rbp,8),mm4
+ss rex.XB pcmpgtb -0x4a(r8),mm0
+pcmpgtb (rbx),mm5
 pcmpgtb xmm4,xmm0
-ss pcmpgtb 0x432fa02b(rdi),xmm13
-pcmpgtb (rdi,rdx,2),xmm3
+pcmpgtb fs:0x1b(r9d,r8d,4),xmm14
+pcmpgtb -0x3498bb46(rsi),xmm7
 vpcmpgtb xmm1,xmm6,xmm2
-ds vpcmpgtb (r12,r14,2),xmm1,xmm6
-vpcmpgtb (rsi),xmm7,xmm1
+vpcmpgtb (rdi),xmm13,xmm15
+ss vpcmpgtb 0x7f(rcx,riz,8),xmm7,xmm1
 vpcmpgtb ymm2,ymm0,ymm6
 es vpcmpgtb (rax,r10,4),ymm11,ymm12
 vpcmpgtb (rbx),ymm0,ymm3
@@ -3822,11 +3609,11 @@ pcmpgtw xmm4,xmm3
 es pcmpgtw (r11,r11,2),xmm7
 rex pcmpgtw (rsi),xmm5
 vpcmpgtw xmm0,xmm4,xmm0
-vpcmpgtw fs:0x38(r12,r14,4),xmm2,xmm0
-vpcmpgtw (rsi),xmm2,xmm7
+es vpcmpgtw (rdi),xmm13,xmm5
+vpcmpgtw 0x29(rdi,rsi,2),xmm3,xmm0
 vpcmpgtw ymm3,ymm5,ymm6
 vpcmpgtw (r14),ymm5,ymm9
-vpcmpgtw (rax,rbp,1),ymm3,ymm1
+vpcmpgtw gs:(rsp,rbx,1),ymm3,ymm7
 vpcmpgtw xmm6,xmm5,k0
 vpcmpgtw (rcx,r9,4),xmm7,k5{k7}
 vpcmpgtw -0x4e(rip),xmm4,k4
@@ -3846,7 +3633,7 @@ vpcmpgtd xmm1,xmm2,xmm2
 vpcmpgtd gs:(rcx),xmm10,xmm13
 vpcmpgtd 0x6037ea90(rsi),xmm0,xmm7
 vpcmpgtd ymm6,ymm3,ymm5
-ss vpcmpgtd -0x59(r13),ymm13,ymm15
+ss vpcmpgtd 0x39(r15),ymm1,ymm5
 vpcmpgtd (rsi),ymm1,ymm1
 vpcmpgtd xmm5,xmm3,k7
 cs vpcmpgtd 0xd0(rsi),xmm21,k4
@@ -3879,16 +3666,16 @@ vpackuswb zmm2,zmm0,zmm0
 ds vpackuswb -0x1c0(r13,rdx,8),zmm19,zmm19{k7}{z}
 vpackuswb 0x5c(rdx),zmm3,zmm7{k7}
 punpckhbw mm1,mm6
-rex.RX punpckhbw 0x2bffc3f1(eip),mm1
+ds punpckhbw (r11,r8,2),mm5
 punpckhbw (rdx),mm6
 punpckhbw xmm3,xmm4
 ds rex.XB punpckhbw 0x71(r15),xmm1
 punpckhbw (rsp,rsi,2),xmm5
 vpunpckhbw xmm5,xmm5,xmm0
-vpunpckhbw -0x6ab2abc9(r12,r12,1),xmm10,xmm3
-es vpunpckhbw 0x46(rbp),xmm3,xmm5
+vpunpckhbw fs:-0x2f77dffa(rbx),xmm4,xmm12
+vpunpckhbw (rdx),xmm0,xmm4
 vpunpckhbw ymm6,ymm7,ymm5
-ds vpunpckhbw 0x30(r15,rbp,2),ymm11,ymm6
+cs vpunpckhbw (rsp,r12,1),ymm10,ymm1
 vpunpckhbw 0x2843428d(rdx,rdi,2),ymm5,ymm7
 vpunpckhbw xmm5,xmm0,xmm2{k4}
 cs vpunpckhbw -0xa0(rbx),xmm24,xmm23
@@ -3903,13 +3690,13 @@ punpckhwd mm5,mm0
 es rex.RB punpckhwd -0x34(r14),mm2
 punpckhwd 0x5f(rbp),mm0
 punpckhwd xmm2,xmm5
-ss punpckhwd -0x30f75ff2(rbp,rbp,2),xmm14
-punpckhwd (rdi),xmm0
+rex.RXB punpckhwd gs:(r14),xmm10
+punpckhwd fs:-0x629a4ba2(rsi,rbx,1),xmm5
 vpunpckhwd xmm0,xmm5,xmm3
 vpunpckhwd fs:-0x4a986a40(,r10,1),xmm0,xmm11
 vpunpckhwd (rsi),xmm6,xmm4
 vpunpckhwd ymm4,ymm7,ymm5
-vpunpckhwd gs:(rcx,rcx,4),ymm3,ymm9
+cs vpunpckhwd (r8),ymm12,ymm6
 vpunpckhwd -0x73(rcx),ymm4,ymm2
 vpunpckhwd xmm5,xmm5,xmm6{k3}
 vpunpckhwd (rsi),xmm10,xmm20
@@ -3927,10 +3714,10 @@ rex punpckhdq xmm2,xmm4
 punpckhdq 0x6b(r9,r11,1),xmm5
 cs punpckhdq 0xa(rbx),xmm2
 vpunpckhdq xmm0,xmm4,xmm2
-ds vpunpckhdq 0x1ae233aa(rcx),xmm2,xmm12
-vpunpckhdq -0x6e(rsi,rsi,4),xmm5,xmm5
+vpunpckhdq -0x11(r8),xmm4,xmm14
+cs vpunpckhdq (rbx,rbx,2),xmm2,xmm4
 vpunpckhdq ymm1,ymm4,ymm6
-ds vpunpckhdq 0x6c(rdx),ymm13,ymm5
+cs vpunpckhdq 0x6(rbp,rdx,8),ymm10,ymm4
 vpunpckhdq (rdi,rbx,2),ymm1,ymm1
 vpunpckhdq xmm1,xmm0,xmm1{k7}{z}
 ds vpunpckhdq (rcx,rdi,2){1to4},xmm13,xmm15
@@ -3945,8 +3732,8 @@ rex packssdw mm0,mm7
 rex.R packssdw (rbx),mm3
 rex packssdw -0x42(eip),mm3
 packssdw xmm3,xmm4
-cs packssdw (r8),xmm5
-packssdw -0x3(rcx),xmm4
+packssdw (r9,rsi,2),xmm5
+packssdw 0x3(ecx),xmm3
 vpackssdw xmm4,xmm2,xmm0
 vpackssdw fs:(rdi),xmm15,xmm13
 vpackssdw -0x5bfa7cf6(,rdx,2),xmm2,xmm6
@@ -3969,7 +3756,7 @@ vpunpcklqdq xmm3,xmm6,xmm3
 ds vpunpcklqdq (rdi),xmm15,xmm14
 vpunpcklqdq -0x7c(rbp),xmm7,xmm0
 vpunpcklqdq ymm2,ymm4,ymm6
-vpunpcklqdq fs:0x7f443157(rsi),ymm4,ymm3
+cs vpunpcklqdq (rdx),ymm4,ymm4
 vpunpcklqdq (rax,rdi,8),ymm5,ymm6
 {evex} vpunpcklqdq xmm5,xmm5,xmm4
 vpunpcklqdq fs:-0x60ce660(rcx){1to2},xmm10,xmm17
@@ -3981,14 +3768,14 @@ vpunpcklqdq zmm6,zmm1,zmm6
 ss vpunpcklqdq -0x45045539(r9,r12,2),zmm7,zmm7{k4}
 vpunpcklqdq 0x739ab4f3(rbp){1to8},zmm5,zmm3
 punpckhqdq xmm0,xmm6
-rex.X punpckhqdq gs:(rax),xmm0
+punpckhqdq fs:(r9),xmm4
 punpckhqdq 0x1a(rip),xmm5
 vpunpckhqdq xmm7,xmm4,xmm5
-vpunpckhqdq gs:(rdi,rcx,1),xmm0,xmm11
+vpunpckhqdq (rdi,rcx,1),xmm11,xmm3
 vpunpckhqdq (rdx),xmm2,xmm6
 vpunpckhqdq ymm7,ymm2,ymm3
-vpunpckhqdq -0x55(r10,rbp,8),ymm11,ymm8
-vpunpckhqdq (rax,rcx,1),ymm2,ymm7
+vpunpckhqdq gs:(r10,rdi,1),ymm5,ymm12
+vpunpckhqdq 0x33(rbp),ymm4,ymm0
 vpunpckhqdq xmm4,xmm0,xmm4{k7}{z}
 vpunpckhqdq fs:0x5cca89ab(rbx){1to2},xmm4,xmm15{k3}
 vpunpckhqdq 0x158(rsi,rdi,1){1to2},xmm2,xmm5
@@ -3999,7 +3786,7 @@ vpunpckhqdq zmm5,zmm7,zmm0
 vpunpckhqdq 0x378(rbx,r14,2){1to8},zmm28,zmm30
 vpunpckhqdq fs:0x24(rbx,rbx,4),zmm5,zmm0
 movd ecx,mm6
-rex.XB movd gs:0x29(r10),mm4
+ds rex.XB movd 0x5c(r11),mm4
 rex movd 0x56(rax,rax,1),mm0
 movq rcx,mm3
 rex.WXB movq 0x771ecdf7(r10d),mm1
@@ -4011,8 +3798,8 @@ movq rsi,xmm6
 movq fs:-0x42(rdx,r13,4),xmm12
 movq gs:(rsi,rcx,8),xmm6
 vmovd esi,xmm1
-ds vmovd (rsp,r12,1),xmm4
-vmovd 0x11(rdi),xmm2
+vmovd (r12,rdi,1),xmm9
+es vmovd -0x2ac9fa3(rsi),xmm1
 vmovq rdx,xmm1
 cs vmovq (rax,rsi,1),xmm12
 vmovq -0x9(rsi,rax,1),xmm1
@@ -4026,8 +3813,8 @@ movq mm5,mm4
 rex.XB movq 0x75(r9d),mm0
 ss movq -0x2d(rdx),mm7
 movdqa xmm6,xmm1
-rex.XB movdqa fs:0x4079bf2(r13),xmm6
-ss movdqa (rdi,rbx,4),xmm6
+rex.XB movdqa (r9d),xmm0
+movdqa 0x6f5b6405(rcx),xmm1
 vmovdqa xmm0,xmm4
 ds vmovdqa (r8),xmm10
 vmovdqa 0x5f80ed5b(rdx,rcx,4),xmm4
@@ -4053,14 +3840,14 @@ vmovdqa64 zmm3,zmm5
 cs vmovdqa64 -0xc00(rbp,rdx,2),zmm12{k3}
 vmovdqa64 0x1940(rbp),zmm4{k1}{z}
 rex movdqu xmm0,xmm3
-rex.X movdqu 0x42(esi),xmm1
-movdqu (rdx),xmm6
+movdqu -0x52(rdx,rax,8),xmm15
+rex movdqu gs:0xa(rcx),xmm7
 vmovdqu xmm4,xmm3
 ds vmovdqu (rax),xmm15
 vmovdqu -0x23(rax),xmm1
 vmovdqu ymm5,ymm6
-vmovdqu 0xd(rbx),ymm15
-ds vmovdqu (rdx,riz,8),ymm4
+vmovdqu 0x31869e5e(r15),ymm10
+vmovdqu 0x52(rcx),ymm5
 vmovdqu32 xmm5,xmm0{k4}
 es vmovdqu32 (rsp),xmm25
 vmovdqu32 0x460(rax,rcx,1),xmm2{k7}{z}
@@ -4104,8 +3891,8 @@ rex pshufd $0xac,xmm7,xmm5
 rex.RX pshufd $0x12,-0x38(rdi),xmm11
 rex pshufd $0xc6,(rdi),xmm6
 vpshufd $0x88,xmm4,xmm1
-vpshufd $0xf6,0x201cd7f8(rbx,r13,1),xmm9
-vpshufd $0xdd,gs:0x237647fd(rsi),xmm4
+ss vpshufd $0xa7,-0x18(rdx,r8,1),xmm15
+vpshufd $0x6e,-0x5b(rdx),xmm1
 vpshufd $0xe4,ymm5,ymm5
 es vpshufd $0x80,-0x437e40af(r10),ymm13
 vpshufd $0x82,-0x55(rax,rcx,4),ymm7
@@ -4122,7 +3909,7 @@ pshufhw $0x79,xmm3,xmm5
 rex.WX pshufhw $0x46,(ebx),xmm0
 rex pshufhw $0xed,-0x4d(rdx,rbp,8),xmm6
 vpshufhw $0xe,xmm7,xmm0
-ss vpshufhw $0x47,-0x1106b639(rsi,rbp,2),xmm11
+vpshufhw $0xa8,fs:0x4bbed793(rip),xmm4
 vpshufhw $0xf4,(rcx),xmm1
 vpshufhw $0x9,ymm4,ymm0
 es vpshufhw $0x7f,0x1c(r13,r14,4),ymm7
@@ -4140,10 +3927,10 @@ pshuflw $0x7f,xmm7,xmm3
 pshuflw $0x30,fs:(r11d),xmm14
 pshuflw $0xb7,-0x53(rax,rax,4),xmm2
 vpshuflw $0xee,xmm2,xmm6
-cs vpshuflw $0xfc,-0xb(rip),xmm1
-vpshuflw $0x2f,(rbx,rbx,1),xmm3
+vpshuflw $0xd1,0x475d426(rdx,r13,2),xmm11
+vpshuflw $0x2d,fs:-0x35cc5670(,riz,4),xmm3
 vpshuflw $0x75,ymm3,ymm7
-cs vpshuflw $0x1e,-0x76b28671(rcx),ymm15
+ds vpshuflw $0xff,-0x7(rdx),ymm8
 vpshuflw $0x21,(rbx,rdi,1),ymm4
 vpshuflw $0xc3,xmm5,xmm4{k1}
 {evex} vpshuflw $0x20,fs:0x73(,r8,1),xmm9
@@ -4159,7 +3946,7 @@ rex.B psrlw $0xec,mm0
 psrlw $0xb1,mm7
 rex.W psrlw $0x53,xmm3
 psrlw $0xf0,xmm12
-rex psrlw $0x53,xmm7
+rex psrlw $0xf8,xmm4
 vpsrlw $0xdf,xmm7,xmm7
 vpsrlw $0xcd,xmm4,xmm4
 vpsrlw $0x1f,ymm7,ymm1
@@ -4174,11 +3961,11 @@ vpsrlw $0x35,zmm0,zmm6
 ss vpsrlw $0x6f,0x140(r11),zmm7{k2}{z}
 vpsrlw $0x35,(rdx),zmm6{k7}
 psraw $0xe9,mm7
-rex.RX psraw $0xd0,mm6
+rex.R psraw $0xd0,mm6
 rex psraw $0x91,mm4
 psraw $0xff,xmm2
-rex.RXB psraw $0x15,xmm10
-rex psraw $0xde,xmm0
+rex.RB psraw $0x15,xmm10
+rex psraw $0xde,xmm1
 vpsraw $0x86,xmm6,xmm7
 vpsraw $0xa5,xmm11,xmm2
 vpsraw $0xf6,ymm4,ymm5
@@ -4193,10 +3980,10 @@ vpsraw $0x2f,zmm1,zmm6{k7}{z}
 es vpsraw $0x19,0x612792a0(rax,riz,2),zmm27
 vpsraw $0x32,(rdi,rbx,4),zmm1{k3}
 psllw $0xd7,mm2
-rex.RX psllw $0x4f,mm5
+rex.R psllw $0x4f,mm5
 rex psllw $0xd,mm2
 psllw $0xfe,xmm1
-rex.RX psllw $0xc8,xmm3
+rex.R psllw $0xc8,xmm3
 rex psllw $0x12,xmm7
 vpsllw $0xe6,xmm2,xmm2
 vpsllw $0xd7,xmm13,xmm1
@@ -4248,13 +4035,13 @@ vprolq $0x55,zmm4,zmm1{k7}{z}
 es vprolq $0xb5,(r14){1to8},zmm29
 vprolq $0x4e,(rdi,rdi,2),zmm0
 rex psrld $0x5e,mm0
-rex.X psrld $0x89,mm6
-psrld $0x4,mm2
+rex.RB psrld $0x1f,mm6
+psrld $0x93,mm1
 psrld $0x80,xmm0
 rex.R psrld $0xee,xmm0
 rex psrld $0x31,xmm0
 vpsrld $0xd7,xmm7,xmm6
-vpsrld $0xe9,xmm4,xmm14
+vpsrld $0xf2,xmm1,xmm14
 vpsrld $0xc4,ymm7,ymm0
 vpsrld $0x4,ymm1,ymm4
 {evex} vpsrld $0xe8,xmm6,xmm6
@@ -4267,7 +4054,7 @@ vpsrld $0x61,zmm6,zmm5
 ss vpsrld $0xd8,0xcc(r15){1to16},zmm22
 vpsrld $0xe4,-0x1f(rbp){1to16},zmm7{k7}
 psrad $0x18,mm5
-rex.WRXB psrad $0x78,mm7
+rex.WRB psrad $0x78,mm7
 rex psrad $0x2c,mm5
 psrad $0x8,xmm3
 psrad $0x39,xmm8
@@ -4295,10 +4082,10 @@ vpsraq $0xf7,zmm0,zmm4{k1}{z}
 es vpsraq $0xa2,0x28(rsi){1to8},zmm12{k4}
 vpsraq $0x9b,(rdi),zmm2
 pslld $0xb,mm1
-rex.RXB pslld $0xd1,mm7
+rex.RB pslld $0xd1,mm7
 rex pslld $0x63,mm7
 pslld $0xee,xmm5
-rex.X pslld $0xbf,xmm5
+rex.RB pslld $0xb8,xmm9
 rex pslld $0x8c,xmm2
 vpslld $0x43,xmm5,xmm5
 vpslld $0x3b,xmm9,xmm9
@@ -4315,9 +4102,9 @@ ds vpslld $0x24,-0x2099b679(r10){1to16},zmm8
 vpslld $0x3f,(rax),zmm3{k4}
 psrlq $0x21,mm2
 rex.R psrlq $0x7f,mm6
-rex psrlq $0xfb,mm1
+rex psrlq $0xca,mm7
 psrlq $0x9f,xmm1
-rex.XB psrlq $0xcd,xmm15
+psrlq $0xcd,xmm15
 rex psrlq $0x76,xmm1
 vpsrlq $0xac,xmm1,xmm3
 vpsrlq $0x27,xmm8,xmm1
@@ -4352,10 +4139,10 @@ rex.W psllq $0x3b,mm5
 rex.R psllq $0xf7,mm7
 rex psllq $0x9e,mm2
 psllq $0x75,xmm7
-rex.RX psllq $0x96,xmm2
+rex.R psllq $0x96,xmm2
 rex psllq $0x88,xmm3
 vpsllq $0xa6,xmm5,xmm1
-vpsllq $0x37,xmm3,xmm7
+vpsllq $0x11,xmm2,xmm6
 vpsllq $0x4f,ymm7,ymm2
 vpsllq $0xca,ymm15,ymm8
 {evex} vpsllq $0x7b,xmm3,xmm0
@@ -4368,10 +4155,10 @@ vpsllq $0x4b,zmm5,zmm7{k3}{z}
 vpsllq $0x40,0x480(r12,r14,2),zmm24{k7}
 es vpsllq $0xa8,0x230(rbx){1to8},zmm5
 pslldq $0xcb,xmm1
-rex.X pslldq $0xbc,xmm2
-rex pslldq $0x20,xmm1
+rex.RB pslldq $0xa1,xmm8
+rex pslldq $0x67,xmm1
 vpslldq $0xde,xmm3,xmm7
-vpslldq $0x40,xmm1,xmm1
+vpslldq $0xc3,xmm13,xmm13
 vpslldq $0xa9,ymm1,ymm1
 vpslldq $0x39,ymm8,ymm11
 {evex} vpslldq $0x3b,xmm2,xmm7
@@ -4384,17 +4171,17 @@ vpslldq $0x6f,zmm3,zmm7
 ds vpslldq $0x7b,-0x47(r14),zmm8
 vpslldq $0xca,(rsp),zmm7
 rex.W pcmpeqb mm6,mm3
-pcmpeqb (r11d,r12d,1),mm5
-ds pcmpeqb -0x38(rax),mm5
+cs rex.RXB pcmpeqb -0x74(r11),mm6
+rex pcmpeqb (rax),mm7
 pcmpeqb xmm1,xmm6
 pcmpeqb fs:0x11(rip),xmm9
 pcmpeqb 0x58(rbx,rax,1),xmm2
 vpcmpeqb xmm7,xmm4,xmm0
-ss vpcmpeqb 0x12(rcx),xmm1,xmm14
+cs vpcmpeqb -0x7e3f9aab(rsi),xmm9,xmm15
 vpcmpeqb (rdx,riz,2),xmm0,xmm5
 vpcmpeqb ymm0,ymm4,ymm4
-ds vpcmpeqb -0xd(r9),ymm11,ymm0
-vpcmpeqb (rsi,rbp,2),ymm6,ymm6
+ds vpcmpeqb (r9,rcx,1),ymm9,ymm13
+vpcmpeqb -0x43(rbp),ymm0,ymm5
 vpcmpeqb xmm1,xmm4,k5
 vpcmpeqb -0x280(rsi),xmm3,k0{k3}
 vpcmpeqb (rcx),xmm4,k7
@@ -4408,14 +4195,14 @@ pcmpeqw mm3,mm2
 cs rex.RB pcmpeqw -0x5a19ca66(r15),mm2
 pcmpeqw -0x200b1b08(rax,rbp,8),mm3
 pcmpeqw xmm6,xmm7
-pcmpeqw fs:-0x2e(r10,rdx,2),xmm6
+pcmpeqw -0x2a093c67(esp,eax,1),xmm13
 cs rex pcmpeqw (rdi),xmm5
 vpcmpeqw xmm7,xmm2,xmm4
 ss vpcmpeqw -0x4a14f803(r8),xmm2,xmm14
 vpcmpeqw 0x37(rdx,rbp,2),xmm1,xmm0
 vpcmpeqw ymm7,ymm2,ymm3
-vpcmpeqw fs:(r14),ymm11,ymm14
-vpcmpeqw 0x67(rax,rcx,4),ymm6,ymm2
+es vpcmpeqw (r9,r12,4),ymm2,ymm13
+vpcmpeqw (rax),ymm6,ymm0
 vpcmpeqw xmm7,xmm2,k1
 vpcmpeqw (rdx),xmm28,k1{k7}
 vpcmpeqw fs:-0x7f(rax),xmm6,k7
@@ -4435,8 +4222,8 @@ vpcmpeqd xmm4,xmm1,xmm3
 cs vpcmpeqd -0x30(r10),xmm1,xmm4
 vpcmpeqd -0x3f(rdx),xmm5,xmm3
 vpcmpeqd ymm0,ymm7,ymm4
-vpcmpeqd fs:-0x5e(rdx),ymm13,ymm4
-vpcmpeqd -0x2f(rdx),ymm3,ymm7
+vpcmpeqd (rcx),ymm1,ymm10
+vpcmpeqd gs:0x47(rsi,rbp,8),ymm1,ymm7
 vpcmpeqd xmm5,xmm1,k1{k5}
 vpcmpeqd gs:(r10){1to4},xmm27,k4
 vpcmpeqd 0x18(rbx),xmm6,k5
@@ -4447,7 +4234,6 @@ vpcmpeqd zmm0,zmm0,k4
 vpcmpeqd (r8),zmm5,k4{k1}
 cs vpcmpeqd (rsp,rsi,1){1to16},zmm1,k5{k5}
 emms
-rex.RX emms
 rex emms
 vzeroupper
 vzeroall
@@ -4473,7 +4259,7 @@ vcvttpd2udq {sae},zmm3,ymm1{k3}
 cs vcvttpd2udq (r8,rbp,4){1to8},ymm27{k4}
 vcvttpd2udq 0x270(rdi){1to8},ymm3{k1}{z}
 extrq $0x51,$0xa6,xmm6
-rex.RXB extrq $0xbd,$0xf6,xmm13
+rex.RB extrq $0xbd,$0xf6,xmm13
 rex extrq $0xe4,$0x73,xmm6
 vcvttps2uqq xmm5,xmm0
 cs vcvttps2uqq (r9,rdx,2){1to2},xmm10{k1}
@@ -4500,7 +4286,7 @@ vcvttss2usi {sae},xmm7,rbp
 vcvttss2usi -0x100(r8),r13
 vcvttss2usi -0x62276246(rbp),rbx
 insertq $0x4d,$0x67,xmm0,xmm2
-rex.RX insertq $0x35,$0xd1,xmm6,xmm12
+insertq $0x35,$0xd1,xmm6,xmm12
 rex insertq $0xa1,$0x87,xmm4,xmm4
 vcvttsd2usi xmm1,esi
 vcvttsd2usi fs:(rsp,r12,2),r9d
@@ -4530,7 +4316,7 @@ vcvtpd2udq {rz-sae},zmm3,ymm2
 ds vcvtpd2udq -0x70(rdx,r8,8),ymm31{k1}{z}
 vcvtpd2udq (rax){1to8},ymm3{k1}
 extrq xmm2,xmm7
-rex.RXB extrq xmm13,xmm15
+extrq xmm13,xmm15
 rex extrq xmm3,xmm2
 vcvtps2uqq xmm5,xmm7
 vcvtps2uqq (r10),xmm0{k4}{z}
@@ -4653,7 +4439,7 @@ haddpd xmm1,xmm6
 rex.XB haddpd 0x42(r9d),xmm4
 haddpd (rdi,rax,2),xmm5
 vhaddpd xmm4,xmm6,xmm0
-vhaddpd fs:0x38(rdx),xmm10,xmm0
+ds vhaddpd -0x24c79246(rax),xmm0,xmm0
 vhaddpd (rax,rdx,8),xmm7,xmm3
 vhaddpd ymm5,ymm6,ymm6
 es vhaddpd -0x542b3095(,r10,4),ymm5,ymm7
@@ -4686,8 +4472,8 @@ vhsubps ymm7,ymm4,ymm0
 ds vhsubps -0x7d1a96ed(r14,rsi,2),ymm4,ymm4
 vhsubps (rsi,rax,2),ymm3,ymm7
 movd mm7,ebp
-es rex.RX movd mm7,-0xe(rax)
-movd mm5,0x58(rdx,riz,2)
+rex.R movd mm0,gs:0x7856a718(rsi)
+movd mm4,0x61(rdx)
 movq mm1,rdx
 rex.WRXB movq mm7,(r10d)
 movq mm6,0x60(rdx)
@@ -4710,8 +4496,8 @@ vmovd xmm20,fs:(rdx,rsi,8)
 vmovq xmm30,gs:(r14)
 {evex} vmovq xmm4,-0x320(rbx)
 movq xmm2,xmm2
-cs rex.RX movq -0x2b8210e9(rdi),xmm14
-movq 0x6b(rbx,riz,4),xmm6
+movq 0x9(r12d,edi,1),xmm5
+movq -0x45(rdx),xmm5
 vmovq xmm2,xmm2
 vmovq (r14),xmm7
 cs vmovq (rax,rbx,8),xmm4
@@ -4727,8 +4513,8 @@ vmovdqa xmm6,xmm2
 cs vmovdqa xmm13,0x7c8b4f1c(rip)
 vmovdqa xmm2,(rsi)
 vmovdqa ymm1,ymm6
-vmovdqa ymm5,(r8)
-ds vmovdqa ymm4,-0x14(rbp,rcx,2)
+ds vmovdqa ymm8,-0x1b742b8(rip)
+vmovdqa ymm6,(rbx,rdi,8)
 vmovdqa32 xmm0,xmm2
 vmovdqa32 xmm19,(r9,rdi,8){k2}
 ds vmovdqa32 xmm7,-0x3ca5f0be(rdi)
@@ -4748,14 +4534,14 @@ vmovdqa64 zmm5,zmm2{k7}{z}
 vmovdqa64 zmm2,-0x1240(r11)
 vmovdqa64 zmm3,(rsp,rsi,1){k4}
 movdqu xmm3,xmm1
-rex.X movdqu xmm3,fs:0x64(rsi)
+movdqu xmm7,(r8d)
 movdqu xmm4,(rsp,riz,8)
 vmovdqu xmm4,xmm4
 cs vmovdqu xmm6,-0x4eb3d9bd(rbx)
 vmovdqu xmm0,0x72(,rax,1)
 vmovdqu ymm1,ymm2
-ds vmovdqu ymm6,-0x3(rdx)
-vmovdqu ymm0,(rsp,rdi,2)
+vmovdqu ymm2,fs:(r14)
+vmovdqu ymm7,-0x7c(rsi)
 vmovdqu32 xmm7,xmm6{k1}{z}
 vmovdqu32 xmm17,-0x3af01427(r13,r13,1){k4}
 vmovdqu32 xmm4,(rax)
@@ -4802,7 +4588,7 @@ setb al
 setb (r14d)
 setb 0x39fe8000(rcx)
 setae bh
-ss rex.RX setae 0x3(rdx)
+cs setae -0x4984b503(r8d)
 setae (rdx)
 rex sete cl
 rex.R sete 0x75(rdx)
@@ -4836,42 +4622,42 @@ rex.RB setge (r14)
 ds setge 0x74bca581(rip)
 setle bpl
 setle (r9)
-rex setle 0x43(rsp,rbp,4)
+cs rex setle 0x7e(rcx)
 setg bpl
 cs rex.RXB setg 0x5c(r15,r13,2)
 setg -0x1d(rax)
 kmovw k0,k3
 kmovw (rdi),k5
-kmovw fs:(rsp,riz,2),k0
+ds kmovw 0x6b3ffeb7(rbx),k6
 kmovq k1,k2
 kmovq 0x4b(r15),k6
 ss kmovq -0x51(rsp,riz,8),k2
 kmovb k1,k5
-kmovb (r14,r8,8),k1
-cs kmovb 0x1ae85967(rip),k7
+cs kmovb -0x7f(rdi,r15,1),k4
+kmovb (rdi),k5
 kmovd k5,k1
 ds kmovd (r15),k6
 kmovd -0x6a(rbp),k3
 kmovw k3,0x3(rsi,rbx,4)
-kmovw k4,gs:(r14)
-kmovw k6,0x470c671e(rip)
+es kmovw k4,(r11)
+kmovw k0,-0x47(rsp,r8,4)
 kmovq k1,(rsi,rdx,8)
 cs kmovq k1,-0x16886408(r12,rbp,4)
 kmovq k6,0x5f(r13)
 kmovb k2,-0x5a(rsi)
-kmovb k2,fs:-0x1740bc3f(rip)
+ds kmovb k3,0x60bfcc34(r10,r10,8)
 kmovb k7,0x221d853e(r10)
 kmovd k3,gs:(rdx,rdi,4)
 kmovd k7,-0x74(rax)
 kmovd k3,-0x55(rdi)
 kmovw ecx,k0
-kmovw edi,k0
+kmovw r13d,k6
 kmovb eax,k1
 kmovb r15d,k2
 kmovd edi,k4
-kmovd esi,k6
+kmovd r11d,k0
 kmovq rax,k3
-kmovq rsi,k6
+kmovq r14,k7
 kmovw k6,ebp
 kmovb k4,ecx
 kmovd k7,esi
@@ -4880,28 +4666,20 @@ kmovq k3,r12
 kortestw k4,k1
 kortestq k4,k7
 kortestb k2,k1
-kortestb k6,k7
 kortestd k7,k4
-kortestd k4,k2
 ktestw k2,k3
 ktestq k4,k0
 ktestb k7,k4
 ktestd k2,k5
-ktestd k4,k6
 pushw fs
-rex.RB pushw fs
 rex pushw fs
 rex push fs
-rex.B push fs
 push fs
 rex popw fs
-rex.RXB popw fs
 popw fs
 pop fs
-rex.B pop fs
 rex pop fs
 cpuid
-rex.RXB cpuid
 rex cpuid
 rex bt ax,dx
 ds rex.X bt di,(rdi)
@@ -4925,74 +4703,56 @@ rex shld cl,cx,ax
 shld cl,sp,0xd94f758(rbp,r10,1)
 ss rex shld cl,ax,0x65575345(rdx)
 shld cl,esi,ebp
-es rex.X shld cl,ecx,(rax)
-rex shld cl,eax,0x768a2e77(rbp,rdi,2)
+ss shld cl,r14d,-0x40336ed6(r9,r8,1)
+shld cl,esp,(rdi)
 shld cl,rsi,rbp
 ss rex.WRXB shld cl,r14,-0x27(r11)
 shld cl,rbp,(rax)
 addr32 repz rex montmul
-addr32 repz rex.RX montmul
 addr32 repz montmul
 addr32 repz rex xsha1
 addr32 repz xsha1
 repz rex xsha1
-repz rex.RXB xsha1
 repz xsha1
 addr32 repz xsha256
-addr32 repz rex.RX xsha256
 addr32 repz rex xsha256
 repz xsha256
-repz rex.RXB xsha256
 repz rex xsha256
 addr32 xstore-rng
-addr32 repz rex.RB xstore-rng
 addr32 rex xstore-rng
+addr32 repz rex xstore-rng
 xstore-rng
-repz rex.XB xstore-rng
-rex.WX xstore-rng
+repz rex xstore-rng
+repnz rex xstore-rng
 addr32 repz rex xcrypt-ecb
-addr32 repz rex.XB xcrypt-ecb
 addr32 repz xcrypt-ecb
 repz rex xcrypt-ecb
-repz rex.X xcrypt-ecb
 repz xcrypt-ecb
 addr32 repz xcrypt-cbc
-addr32 repz rex.X xcrypt-cbc
 addr32 repz rex xcrypt-cbc
 repz rex.W xcrypt-cbc
-repz rex.RB xcrypt-cbc
 repz rex xcrypt-cbc
 addr32 repz xcrypt-ctr
-addr32 repz rex.RX xcrypt-ctr
 addr32 repz rex xcrypt-ctr
 repz xcrypt-ctr
-repz rex.RXB xcrypt-ctr
 repz rex xcrypt-ctr
 addr32 repz rex xcrypt-cfb
-addr32 repz rex.XB xcrypt-cfb
 addr32 repz xcrypt-cfb
 repz xcrypt-cfb
-repz rex.RX xcrypt-cfb
 repz rex xcrypt-cfb
 addr32 repz xcrypt-ofb
 addr32 repz rex xcrypt-ofb
 repz xcrypt-ofb
-repz rex.RXB xcrypt-ofb
 repz rex xcrypt-ofb
 rex pushw gs
-rex.B pushw gs
 pushw gs
 push gs
-rex.R push gs
 rex push gs
 popw gs
-rex.B popw gs
 rex popw gs
 rex pop gs
-rex.R pop gs
 pop gs
 rex rsm
-rex.X rsm
 rsm
 cs bts cx,0x72(rcx,rbx,2)
 bts cx,r13w
@@ -5034,39 +4794,39 @@ rdfsbase rdi
 rex.WRB rdfsbase r14
 fxrstor (rdx)
 fxrstor -0x727eae81(,r9d,2)
-rex.XB fxrstor (r11)
+rex.RXB fxrstor -0x55(r8)
 fxrstor64 -0x51(rdi,riz,8)
 rex.WRB fxrstor64 (r12d,eax,2)
 cs fxrstor64 (rsi)
 rdgsbase edi
 rex.RB rdgsbase r14d
-rex rdgsbase eax
+rex rdgsbase edx
 rdgsbase rbx
-rex.WX rdgsbase rbx
+rex.WR rdgsbase rbx
 cs ldmxcsr (rsi)
-rex.X ldmxcsr -0xd3c24e1(eax)
-rex.RX ldmxcsr (rbx)
+rex.R ldmxcsr 0x41(rdx,rdx,8)
+ds ldmxcsr -0x2e27a5aa(rdx)
 wrfsbase edx
 rex.R wrfsbase esp
 rex wrfsbase ecx
 wrfsbase rsp
-rex.WX wrfsbase rdx
+rex.WRB wrfsbase r9
 vldmxcsr (rdx,rbp,4)
-es vldmxcsr -0x3c(r9)
 vldmxcsr 0x4090490(rip)
+vldmxcsr gs:0x7179a057(rbx,riz,4)
 stmxcsr 0x6b(rbx)
-rex.RX stmxcsr fs:(rdx)
-stmxcsr (rbx,r8,4)
+rex.X stmxcsr (edx)
+rex.R stmxcsr 0x54(rcx,rbp,4)
 wrgsbase edi
-rex.X wrgsbase esi
-rex wrgsbase edx
+rex.RB wrgsbase r10d
+rex wrgsbase edi
 wrgsbase rdi
 wrgsbase r8
 vstmxcsr (rdi)
-vstmxcsr fs:(rax,r9,1)
+es vstmxcsr (rcx,r13,8)
 vstmxcsr 0x1f(r8)
 xsave -0x42c34fcb(,rbp,4)
-rex.RXB xsave -0x2b6e5d74(r11d,r15d,8)
+ss rex.X xsave 0x4d(rdi)
 rex.X xsave (rcx)
 xsave64 -0x48(rbx)
 es rex.WRXB xsave64 -0x72db27de(r10)
@@ -5079,12 +4839,12 @@ ptwriteq fs:-0x5a7d6575(rbp,r8,1)
 ptwriteq (rax)
 xrstor (r8)
 ds xrstor -0x34(rbx)
-es xrstor (r10,r13,4)
+rex.RX xrstor (edx,r13d,4)
 xrstor64 (rsi,rsi,2)
 cs rex.WXB xrstor64 0x39(rip)
 rex.WR xrstor64 0x3(rdx,rax,1)
 rex incsspd ebp
-rex.X incsspd ecx
+rex.RB incsspd r15d
 incsspd esi
 incsspq rdi
 incsspq r9
@@ -5098,21 +4858,21 @@ rex clwb -0xf(rsi)
 clwb -0x21(r8,rcx,8)
 clwb (rdi,rdx,2)
 rex tpause ecx
-rex.RXB tpause r12d
+rex.RB tpause r12d
 tpause ebx
 tpause rsp
-rex.WRXB tpause r15
+rex.WRB tpause r15
 clrssbsy 0x7d(ecx)
 ds rex.RXB clrssbsy 0x3a(r15)
 ds clrssbsy (rdx,rax,4)
 umonitor edi
 rex.RB umonitor r14d
-rex umonitor ecx
+rex umonitor ebp
 umonitor rax
-rex.RX umonitor rbx
+rex.R umonitor rbx
 rex umonitor rsi
 rex umwait ebx
-rex.RX umwait ebp
+rex.R umwait ebp
 umwait edx
 umwait rbp
 umwait r9
@@ -5123,28 +4883,19 @@ clflushopt fs:-0x45(rdx,rax,8)
 ds clflushopt (r12,rcx,8)
 rex clflushopt (rsi)
 lfence
-rex.WB lfence
 rex lfence
-rex.X lfence
-rex.RXB lfence
-rex.RX lfence
-rex.B lfence
-rex.WRXB lfence
 mfence
-rex.B mfence
 rex mfence
 sfence
-rex.RB sfence
 rex sfence
 data16 sfence
-data16 rex.RXB sfence
 data16 rex sfence
 imul bx,bp
-ds imul 0x62(r10,r12,4),r11w
-imul -0x30(rsi),ax
+imul fs:(rcx,r12,1),bp
+imul gs:0x2f(rsi,rax,2),sp
 rex imul esp,eax
-rex.X imul 0x1b(rbx),esp
-imul 0x66084f9a(edx,eiz,8),ebx
+rex.XB imul (r15),ebp
+rex imul 0x24fc57c1(rbx),edi
 imul rax,rbx
 imul fs:(rcx,rsi,8),r14
 imul 0x51e84764(rax),rdi
@@ -5155,10 +4906,10 @@ cmpxchg bp,cx
 lock cmpxchg bx,(r15)
 cmpxchg bp,fs:(edi,esi,1)
 cmpxchg ebp,ebx
-lock rex.X cmpxchg edi,-0x1f(rbx)
-lock rex cmpxchg edi,0x5(rbx,rbx,4)
+lock rex.X cmpxchg ebp,gs:-0x3ad5f607(ebx)
+cmpxchg ebx,0x2a(rbp)
 lock cs cmpxchg rsi,(esi,eiz,2)
-rex.WX cmpxchg rbx,rsi
+cmpxchg r15,r8
 cmpxchg r14,0x55e4cd7c(r15d)
 rex.XB lss (r15),cx
 rex lss -0x7a(rdi),bx
@@ -5169,14 +4920,14 @@ lss 0x6a(r15,rbx,1),edi
 lss 0x72(rdi),rdi
 es lss 0x22ee768f(,r14,8),r10
 lss 0x3a(r14,r8,2),rcx
-rex.RX btr r14w,ax
-es btr dx,(rbx)
-btr r12w,0x757e6327(r11d)
+btr r14w,ax
+lock cs btr di,0xa(rsi)
+rex.RX btr r13w,(rbx)
 btr edi,-0x12879adc(rdi)
-rex.XB btr ecx,r10d
+btr ecx,r10d
 lock btr r12d,fs:(r15)
 btr rsp,0x6b(rax)
-rex.WX btr rbx,rsp
+btr r12,rax
 lock btr r11,(eax,r11d,2)
 rex lfs (rax),di
 lfs 0x77(r15),ax
@@ -5191,13 +4942,13 @@ rex lgs (rsp,rcx,8),bp
 rex.XB lgs -0x5bcc7c1c(r14),di
 ds lgs -0x179a8219(rdi,rsi,4),bp
 lgs 0x59(rbp),eax
-ss lgs (rdx),r8d
+lgs gs:0x6a01d64b(,r14,4),r11d
 rex.RX lgs -0x69(rsi),r12d
 lgs 0x33(rdi),rdx
 rex.WXB lgs (r11d),rsp
 lgs (r10,rax,1),r11
 movzbw cl,bp
-movzbw (r14d),dx
+movzbw -0x60(edx),r9w
 movzbw 0x406c0dda(rsi,riz,2),di
 movzbl dl,ecx
 rex.RX movzbl -0x5804a935(ebp),r9d
@@ -5227,7 +4978,7 @@ ud1 bx,cx
 rex.X ud1 fs:-0x4fd4f1f0(rdx),di
 es ud1 (rax),di
 ud1 eax,ecx
-ss rex.X ud1 0x7d(rcx),edi
+ud1 -0x22f79ca4(r13d),r12d
 ud1 0x269c5a92(,rbp,1),ebp
 ud1 rcx,rcx
 rex.WXB ud1 -0x69(r8d),rbx
@@ -5242,13 +4993,13 @@ bt $0x4c,rsi
 rex.WR btq $0x23,gs:-0x3b(rax)
 ds btq $0x98,(rdx)
 bts $0x8c,bx
-lock rex.XB btsw $0x46,0x32(r10)
+rex.R btsw $0x3b,-0x38(edi)
 btsw $0xc4,(rax)
 lock rex btsl $0x6b,-0x56(rdi)
-rex.RX bts $0xa4,edx
+rex.R bts $0xa4,edx
 lock ds rex.RX btsl $0xc3,(rcx)
 btsq $0x39,0x3f1458a5(rbx,rsi,8)
-rex.WRX bts $0xc7,rdx
+rex.WR bts $0xc7,rdx
 lock rex.WXB btsq $0x22,-0x51bb6f20(r15)
 btrw $0x11,-0x73(rbp)
 rex.RB btr $0xed,r15w
@@ -5260,13 +5011,13 @@ btr $0xc0,rax
 rex.WX btrq $0x6b,gs:-0xc71bee(edx)
 ds btrq $0xc,0x50(rdx,rsi,1)
 btc $0x91,si
-lock btcw $0x35,(r11)
-btcw $0x1,0x54(rax,rcx,1)
+lock rex.RXB btcw $0x65,0x48(r13,r12,8)
+rex btcw $0xf1,(rdx)
 lock btcl $0x2a,0x7d8b732b(rdx)
-rex.R btc $0xe5,eax
-lock ds btcl $0x1,0x60(rsp,r15,8)
+rex.R btc $0xcb,ebp
+lock es rex.R btcl $0x60,(rbx)
 btcq $0x85,-0x23(edi)
-rex.WXB btc $0x47,r13
+btc $0x47,r13
 rex.WR btcq $0x11,0x4546d798(rcx,rcx,4)
 rex btc cx,sp
 cs btc r11w,(rax,r13,4)
@@ -5275,10 +5026,10 @@ lock rex btc edx,-0x64024f27(rsp,rax,1)
 btc r9d,r13d
 btc r14d,0x5d(r11)
 btc rax,0x31194424(rcx,rdi,4)
-rex.WRX btc r15,rdx
+btc r15,rdx
 lock btc r8,0x2c(r11)
 bsf dx,ax
-bsf gs:(r12,r8,4),r15w
+ss rex.RX bsf -0x29d36888(rip),r9w
 rex bsf (rdx),cx
 rex bsf ebp,eax
 rex.RXB bsf -0x7c(r8),r15d
@@ -5287,10 +5038,10 @@ bsf rdx,rbx
 rex.WXB bsf 0x3d(r11d),rbx
 bsf 0x47(rip),rcx
 tzcnt ax,cx
-rex.XB tzcnt -0x16(r14d),sp
-tzcnt (rax),cx
+ss tzcnt (r12,r14,8),r14w
+tzcnt -0x2b(rbx),dx
 tzcnt esi,esp
-es tzcnt (r11),r15d
+rex.XB tzcnt (r11d),edi
 tzcnt -0xfac950e(rdx),edi
 tzcnt rcx,rsp
 tzcnt 0x4470d577(eax),r13
@@ -5305,7 +5056,7 @@ bsr rdx,rdx
 rex.WXB bsr fs:-0x34(r13),rsi
 bsr -0x8b76b7b(rdi),rbx
 lzcnt di,si
-rex.X lzcnt (edi),sp
+lzcnt gs:(r15),sp
 lzcnt -0xa(rdi,rcx,1),bp
 rex lzcnt ecx,edi
 lzcnt (rax),r12d
@@ -5323,7 +5074,7 @@ movsbq dl,rdi
 ss movsbq (r12,r12,2),r9
 movsbq (rdx),rsi
 movsww bp,ax
-movsww fs:-0x22(rax,r8,4),r9w
+cs movsww (r11,r15,8),si
 ss movsww 0x4d(rbx),di
 rex movswl ax,edx
 movswl 0x10(r14,rdx,8),ebp
@@ -5335,7 +5086,7 @@ xadd ah,dl
 lock rex.XB xadd sil,-0xd(rip)
 xadd ah,(rdi)
 xadd bp,dx
-lock xadd r15w,(r8)
+lock rex.X xadd si,0xb9e772c(ebp)
 rex xadd ax,-0x39(ebx)
 xadd ebp,esi
 lock rex.X xadd eax,(rdi)
@@ -5347,10 +5098,10 @@ cmpps $0xf2,xmm3,xmm7
 cmpps $0xd0,fs:0x4af55ea9(rbx,rbp,2),xmm13
 es cmpps $0x9b,(rdx),xmm2
 vcmpps $0x2f,xmm0,xmm5,xmm3
-es vcmpps $0xb9,-0x2a8ef3a6(rdx,rax,8),xmm10,xmm1
+es vcmpps $0x76,0x24d31b4e(rsp,rbp,2),xmm11,xmm11
 vcmpps $0x83,-0xb(rbp,rbp,4),xmm7,xmm6
 vcmpps $0x4f,ymm5,ymm6,ymm0
-cs vcmpps $0x47,0x12(r13),ymm2,ymm13
+ds vcmpps $0x7a,(rdx),ymm11,ymm3
 vcmpps $0x36,(rbx,rcx,8),ymm4,ymm6
 vcmpps $0x5c,xmm7,xmm1,k3{k6}
 es vcmpps $0x2b,-0x50b75cad(r15){1to4},xmm31,k2{k5}
@@ -5368,8 +5119,8 @@ vcmppd $0xf6,xmm4,xmm0,xmm6
 ss vcmppd $0x77,-0x55(rcx),xmm6,xmm14
 vcmppd $0xe1,0x4e(rsp,rbp,1),xmm5,xmm3
 vcmppd $0x56,ymm6,ymm2,ymm1
-ss vcmppd $0xaa,(r15),ymm6,ymm12
-vcmppd $0xfd,0x5f49597e(rbx),ymm4,ymm4
+vcmppd $0xb2,fs:(rsi,rbp,1),ymm7,ymm13
+vcmppd $0x2a,(rsi),ymm6,ymm0
 vcmppd $0x79,xmm5,xmm0,k4
 es vcmppd $0xf0,(r14){1to2},xmm11,k1
 vcmppd $0xac,0x7fc6ab0a(rax){1to2},xmm6,k5{k3}
@@ -5389,11 +5140,11 @@ vcmpss $0x79,xmm0,xmm0,k2{k5}
 vcmpss $0x45,-0x4c30cf92(r9,rax,1),xmm25,k0
 vcmpss $0x7a,gs:(rcx),xmm0,k7
 cmpsd $0x7f,xmm0,xmm0
-es rex.RXB cmpsd $0xdf,0x779585d6(r11),xmm9
+rex.RXB cmpsd $0xa6,(r11d),xmm14
 cmpsd $0x80,(rcx,rcx,4),xmm6
 vcmpsd $0xc3,xmm1,xmm4,xmm6
-vcmpsd $0xbe,fs:(rbx),xmm11,xmm15
-vcmpsd $0xfd,0x36(rsi),xmm3,xmm4
+vcmpsd $0x70,gs:(r11,riz,2),xmm12,xmm14
+vcmpsd $0xb0,(rdi),xmm2,xmm3
 vcmpsd $0x8f,{sae},xmm4,xmm5,k1
 vcmpngesd (rbx),xmm8,k2{k3}
 es vcmpsd $0xe5,0x2a8(rax,rbx,8),xmm4,k7
@@ -5404,19 +5155,19 @@ movnti rbp,(rsi)
 cs movnti r12,-0x64(rip)
 rex.WX movnti rsi,-0x2e(rsi)
 pinsrw $0x50,ebp,mm4
-rex.R pinsrw $0x5c,0x9(eax),mm3
+ds rex.RX pinsrw $0x8b,(rax),mm2
 pinsrw $0xb,-0x1e(rcx,rdi,2),mm1
 rex.W pinsrw $0x9f,ebx,mm5
 es rex.WXB pinsrw $0xdc,(r14,r11,1),mm0
 rex.W pinsrw $0xb4,-0x6f(rcx,rax,2),mm3
 pinsrw $0xd6,eax,xmm3
-pinsrw $0x9e,(r9d),xmm4
+pinsrw $0xdc,gs:-0x34(r8),xmm7
 pinsrw $0xf7,0x127ee903(rip),xmm2
 rex.W pinsrw $0xdb,edx,xmm5
 rex.WRX pinsrw $0x8f,-0x1f669816(ecx),xmm8
 rex.W pinsrw $0xe5,-0x7c8a01f7(rsi,rdi,4),xmm0
 vpinsrw $0xe9,ebp,xmm5,xmm7
-ss vpinsrw $0x59,-0x6d(r8),xmm10,xmm2
+ss vpinsrw $0x2,(r14,rax,2),xmm3,xmm2
 vpinsrw $0xfb,(rsi),xmm1,xmm2
 vpinsrw $0x17,ebp,xmm2,xmm4
 vpinsrw $0x9e,gs:0x26(rdi),xmm11,xmm9
@@ -5431,16 +5182,16 @@ pextrw $0x9,mm3,esp
 pextrw $0x3c,mm1,r9d
 rex pextrw $0x13,mm0,esi
 rex.W pextrw $0x4a,mm3,ebx
-rex.WRXB pextrw $0x47,mm2,r12d
+rex.WRB pextrw $0x47,mm2,r12d
 pextrw $0x52,xmm4,ebp
 pextrw $0xf6,xmm10,esp
 rex pextrw $0xdb,xmm3,edx
 rex.W pextrw $0x33,xmm1,ebx
-rex.WRXB pextrw $0x76,xmm8,r11d
+rex.WRB pextrw $0x76,xmm8,r11d
 vpextrw $0x46,xmm6,ebx
 vpextrw $0x4e,xmm9,ebp
 vpextrw $0x31,xmm2,eax
-vpextrw $0x55,xmm7,edi
+vpextrw $0x6e,xmm0,r15d
 {evex} vpextrw $0x50,xmm1,eax
 vpextrw $0x70,xmm28,r9d
 {evex} vpextrw $0xfb,xmm5,edi
@@ -5449,11 +5200,11 @@ shufps $0x5e,xmm0,xmm4
 ss shufps $0x9b,(r10),xmm2
 shufps $0xdc,0x6b(rdx),xmm0
 vshufps $0xbc,xmm1,xmm2,xmm2
-cs vshufps $0xf,(r10,r8,4),xmm1,xmm1
+es vshufps $0x3,(r12,r10,8),xmm14,xmm3
 vshufps $0x8a,(rax),xmm2,xmm0
 vshufps $0x3d,ymm2,ymm0,ymm0
-vshufps $0xca,(r12),ymm5,ymm1
-ss vshufps $0x55,-0x7772d0ce(rax),ymm6,ymm0
+cs vshufps $0xa1,0x71fc99ae(r8),ymm11,ymm10
+vshufps $0x25,0x35(rsp,rcx,8),ymm2,ymm7
 vshufps $0x26,xmm3,xmm6,xmm0{k5}{z}
 cs vshufps $0x38,0x665bb672(rax){1to4},xmm11,xmm3
 vshufps $0x1b,(rcx){1to4},xmm3,xmm4{k5}{z}
@@ -5464,13 +5215,13 @@ vshufps $0x99,zmm4,zmm5,zmm5{k5}
 es vshufps $0x61,(rdi,rbx,2){1to16},zmm17,zmm20
 vshufps $0xcf,-0x559442fd(rax),zmm6,zmm3{k7}{z}
 shufpd $0xd0,xmm0,xmm4
-shufpd $0x1,fs:(r10),xmm9
+cs shufpd $0xd,-0x5e20def2(r13,rax,2),xmm6
 rex shufpd $0xe1,0x19550822(esi),xmm6
 vshufpd $0x8b,xmm5,xmm1,xmm1
 ds vshufpd $0x84,(r9),xmm14,xmm13
 vshufpd $0xe7,(rbx,rbx,4),xmm2,xmm2
 vshufpd $0x16,ymm7,ymm6,ymm4
-vshufpd $0x94,gs:0x57(rsi,r12,8),ymm12,ymm5
+ss vshufpd $0x86,0x7a(r11),ymm8,ymm9
 vshufpd $0x83,(rax),ymm5,ymm6
 {evex} vshufpd $0xc9,xmm1,xmm4,xmm1
 vshufpd $0x14,-0x3f7733c9(rip),xmm29,xmm14{k3}{z}
@@ -5509,7 +5260,7 @@ vmptrld 0x70(rbx,rax,2)
 ss vmptrld (r12,rsi,4)
 rex.XB vmptrld 0x11(r8)
 vmclear 0x7e94f6e5(rbx)
-ss rex.R vmclear (rcx,rcx,1)
+es rex.RX vmclear (rbx)
 vmclear -0x6e(ebp,esi,4)
 vmxon (rdi,rax,2)
 rex.WRX vmxon gs:(rcx)
@@ -5521,40 +5272,40 @@ rdrand ebp
 rdrand r13d
 rex rdrand eax
 rdrand rcx
-rex.WRXB rdrand r13
+rex.WRB rdrand r13
 es rex vmptrst (rdi,riz,2)
 rex.WRXB vmptrst -0x3c2fcd73(rip)
 vmptrst -0x61(rbp)
 rdseed dx
-rex.RXB rdseed r12w
+rex.RB rdseed r12w
 rex rdseed sp
 rex rdseed esp
-rex.RXB rdseed r12d
+rex.RB rdseed r12d
 rdseed edi
 rdseed rdx
-rex.WX rdseed rdi
+rex.WRB rdseed r13
 rdpid rax
 rex.R rdpid rsp
 rex rdpid rdi
 bswap di
-rex.XB bswap r9w
+bswap r9w
 rex bswap bx
-rex.RXB bswap r15d
+bswap r15d
 rex bswap edx
 bswap esi
 bswap rdx
-rex.WRB bswap r10
+bswap r10
 addsubpd xmm7,xmm6
 ds addsubpd (rbx),xmm9
 addsubpd -0x47(edi,edi,4),xmm6
 vaddsubpd xmm4,xmm1,xmm4
-vaddsubpd gs:0x62(r10),xmm14,xmm6
+ss vaddsubpd -0x10(,r13,4),xmm15,xmm10
 vaddsubpd 0x63(rdx,rbx,2),xmm3,xmm7
 vaddsubpd ymm4,ymm3,ymm1
 vaddsubpd fs:(rsi),ymm9,ymm15
 vaddsubpd -0x52(rdi),ymm0,ymm6
 addsubps xmm4,xmm7
-addsubps 0x7(,r13d,8),xmm15
+es addsubps (rcx,riz,2),xmm8
 addsubps -0x22(rbx),xmm6
 vaddsubps xmm5,xmm2,xmm7
 es vaddsubps (rax,r15,8),xmm15,xmm3
@@ -5566,11 +5317,11 @@ psrlw mm1,mm6
 rex.RX psrlw (esp,r10d,4),mm3
 rex.W psrlw fs:(rdx),mm0
 psrlw xmm7,xmm5
-es psrlw 0x7b8289c7(rcx),xmm11
+psrlw fs:(r15,riz,1),xmm14
 psrlw (rsi),xmm6
 vpsrlw xmm5,xmm1,xmm5
-vpsrlw (r15,r10,2),xmm12,xmm7
-cs vpsrlw -0x123bd72b(rcx),xmm4,xmm7
+ss vpsrlw (r8,r10,8),xmm4,xmm8
+vpsrlw 0x498379be(rax,rdx,1),xmm1,xmm1
 vpsrlw xmm0,ymm3,ymm6
 vpsrlw fs:-0x2e(r15,rcx,1),ymm0,ymm10
 vpsrlw (rcx,rdx,2),ymm6,ymm2
@@ -5608,10 +5359,10 @@ psrlq mm2,mm2
 rex.XB psrlq 0x19(r8d),mm0
 psrlq 0x2acb6e5c(rax,rbx,1),mm4
 rex psrlq xmm1,xmm6
-rex.RX psrlq 0x4b0844b9(rip),xmm11
-es rex psrlq (rdx,rax,2),xmm4
+psrlq (rax),xmm9
+rex psrlq (esp,eiz,2),xmm4
 vpsrlq xmm0,xmm4,xmm1
-cs vpsrlq 0x2f(rdx),xmm15,xmm10
+ss vpsrlq (r14,r11,8),xmm0,xmm10
 vpsrlq (rax),xmm0,xmm7
 vpsrlq xmm7,ymm4,ymm0
 cs vpsrlq 0x35(rbp),ymm8,ymm4
@@ -5627,9 +5378,9 @@ ds vpsrlq -0x690(r12,r14,8),zmm20,zmm20{k4}
 vpsrlq (rax),zmm4,zmm3{k4}{z}
 paddq mm5,mm5
 rex.RX paddq (edx,r15d,8),mm6
-paddq -0x8c8d41e(rbp,rdx,1),mm7
+paddq -0x7d08c8d5(rip),mm2
 paddq xmm3,xmm2
-ss paddq (rax),xmm8
+paddq (r8d),xmm0
 rex paddq -0x64(rdx),xmm1
 vpaddq xmm0,xmm4,xmm6
 cs vpaddq -0x7ab1f9ba(r14),xmm1,xmm14
@@ -5653,8 +5404,8 @@ pmullw xmm0,xmm4
 cs pmullw (r9),xmm14
 pmullw -0x1d(rbx,rbx,8),xmm0
 vpmullw xmm1,xmm4,xmm7
-vpmullw fs:-0x2bc54870(r10),xmm14,xmm13
-vpmullw -0x48(rdx),xmm4,xmm6
+vpmullw 0x5a(rcx,rdi,4),xmm1,xmm14
+cs vpmullw -0x5c(rcx),xmm2,xmm3
 vpmullw ymm7,ymm2,ymm1
 vpmullw fs:(rax),ymm15,ymm4
 vpmullw (rdx,rcx,2),ymm6,ymm1
@@ -5668,7 +5419,7 @@ vpmullw zmm5,zmm7,zmm3
 vpmullw fs:-0x440(r15),zmm7,zmm3{k1}{z}
 vpmullw 0x37d8dda9(rax),zmm6,zmm2{k3}
 movq xmm0,xmm3
-rex.RXB movq xmm10,(r9d)
+ss rex.XB movq xmm6,0x1b(r8)
 rex movq xmm4,(rbx,rdi,4)
 vmovq xmm4,xmm4
 cs vmovq xmm14,(rdx,rdx,8)
@@ -5677,21 +5428,21 @@ vmovq xmm2,(rsi)
 vmovq xmm16,(r11)
 ds {evex} vmovq xmm3,-0x248(rdi)
 rex movq2dq mm3,xmm1
-rex.RXB movq2dq mm2,xmm10
+rex.RB movq2dq mm2,xmm10
 movq2dq mm7,xmm4
 movdq2q xmm3,mm2
-rex.RXB movdq2q xmm11,mm3
+rex.RB movdq2q xmm11,mm3
 rex movdq2q xmm2,mm2
 pmovmskb mm7,ebx
 pmovmskb mm4,r11d
 rex pmovmskb mm4,edi
 pmovmskb mm4,rsp
-rex.WRXB pmovmskb mm1,r11
+rex.WRB pmovmskb mm1,r11
 pmovmskb xmm3,ecx
-rex.RX pmovmskb xmm4,r8d
-rex pmovmskb xmm2,ebx
+pmovmskb xmm4,r8d
+rex pmovmskb xmm7,eax
 pmovmskb xmm0,rcx
-rex.WRXB pmovmskb xmm8,r9
+pmovmskb xmm8,r9
 vpmovmskb xmm1,esp
 vpmovmskb xmm11,r8d
 vpmovmskb xmm7,rbp
@@ -5699,15 +5450,16 @@ vpmovmskb xmm9,r13
 vpmovmskb ymm1,ebp
 vpmovmskb ymm15,eax
 vpmovmskb ymm4,rdx
+vpmovmskb ymm4,r13
 psubusb mm3,mm5
-ds rex.R psubusb (rsp,riz,8),mm6
-psubusb -0x23(rsi),mm1
+cs rex.R psubusb -0x2e(rax),mm4
+psubusb (rax),mm0
 psubusb xmm2,xmm7
 rex.XB psubusb (r9d),xmm3
 psubusb 0x560d7692(rsp,rax,4),xmm0
 vpsubusb xmm6,xmm2,xmm4
-vpsubusb (rdx,r12,8),xmm2,xmm3
-cs vpsubusb (rbx),xmm2,xmm2
+vpsubusb fs:(rbx,r10,8),xmm11,xmm13
+vpsubusb (rax),xmm2,xmm5
 vpsubusb ymm7,ymm3,ymm4
 cs vpsubusb -0x98d0991(r15),ymm8,ymm2
 vpsubusb (rsi),ymm2,ymm7
@@ -5730,8 +5482,8 @@ vpsubusw xmm6,xmm1,xmm2
 vpsubusw fs:-0x1f(r10),xmm0,xmm11
 vpsubusw (rdx),xmm4,xmm2
 vpsubusw ymm7,ymm6,ymm6
-vpsubusw -0xe(rax),ymm12,ymm14
-cs vpsubusw (rdi),ymm7,ymm4
+cs vpsubusw 0x2a(r10),ymm6,ymm8
+vpsubusw (rdi),ymm6,ymm3
 {evex} vpsubusw xmm6,xmm4,xmm5
 vpsubusw 0x3c(rdx,r13,1),xmm5,xmm9{k2}
 vpsubusw gs:(rsi,rcx,4),xmm0,xmm7{k5}{z}
@@ -5742,13 +5494,13 @@ vpsubusw zmm1,zmm0,zmm4{k3}{z}
 vpsubusw 0x4855cc37(rdi),zmm6,zmm12
 vpsubusw fs:-0x37747c0a(rsi,rdi,1),zmm1,zmm4{k4}
 pminub mm5,mm2
-es rex.R pminub -0x6e(rbx,riz,1),mm6
-pminub 0x109e6010(,rax,8),mm2
+rex.RXB pminub 0x62dd56d3(r10d),mm7
+pminub gs:-0xa(rbx,rdi,8),mm6
 rex pminub xmm4,xmm1
 pminub (r9),xmm5
 ss pminub 0x77(ebx),xmm1
 vpminub xmm3,xmm5,xmm6
-ss vpminub (r14),xmm10,xmm3
+es vpminub -0x7c(rcx),xmm10,xmm11
 vpminub -0x21(rbx,rbp,4),xmm0,xmm6
 vpminub ymm2,ymm3,ymm1
 vpminub gs:-0x29e20009(r10),ymm13,ymm13
@@ -5817,13 +5569,13 @@ paddusw mm3,mm5
 rex.XB paddusw gs:0x9(r15),mm3
 rex paddusw fs:-0x2d(rbp,riz,4),mm7
 paddusw xmm6,xmm5
-paddusw fs:0x54(rdi),xmm14
-rex paddusw 0x10762f9a(,rcx,8),xmm4
+paddusw 0x1c(r10d,edi,4),xmm12
+paddusw 0x31(rdi),xmm1
 vpaddusw xmm5,xmm5,xmm6
-ss vpaddusw -0x5a(r8),xmm3,xmm4
+vpaddusw gs:0x174e842c(r9),xmm10,xmm0
 vpaddusw 0x66(rsp,rbp,2),xmm6,xmm3
 vpaddusw ymm6,ymm6,ymm0
-ss vpaddusw -0x67(rdi,r10,4),ymm11,ymm12
+vpaddusw gs:0xb6e8847(r12,rax,2),ymm10,ymm13
 vpaddusw (rdi,rax,8),ymm0,ymm6
 vpaddusw xmm3,xmm0,xmm5{k5}
 ss vpaddusw (rsi),xmm30,xmm26
@@ -5835,16 +5587,16 @@ vpaddusw zmm7,zmm4,zmm5{k7}
 es vpaddusw 0x1cce9d93(rbx,rax,8),zmm8,zmm1{k7}{z}
 vpaddusw -0x1840(rsi),zmm3,zmm7
 pmaxub mm1,mm1
-ds rex.RB pmaxub 0x3e(r8,rbp,1),mm3
+rex.RX pmaxub -0x298454bb(eip),mm3
 pmaxub 0x4e9f3178(rsp,rax,2),mm6
 rex pmaxub xmm1,xmm4
 rex.XB pmaxub 0x6f(rip),xmm7
 pmaxub -0x1b64b57c(ecx,ebx,8),xmm0
 vpmaxub xmm4,xmm5,xmm7
-cs vpmaxub (r10),xmm1,xmm1
+vpmaxub gs:(r8),xmm12,xmm5
 vpmaxub (rsp),xmm1,xmm5
 vpmaxub ymm7,ymm6,ymm5
-es vpmaxub 0x52(rbp),ymm14,ymm8
+ss vpmaxub -0x2938f61(rsp,rbx,1),ymm11,ymm0
 vpmaxub -0x23(rdi),ymm5,ymm6
 {evex} vpmaxub xmm6,xmm4,xmm3
 cs vpmaxub (rdx),xmm7,xmm9{k5}
@@ -5865,8 +5617,8 @@ vpandn xmm2,xmm4,xmm3
 es vpandn (rbx),xmm11,xmm8
 vpandn -0x5308dfa5(rdx),xmm0,xmm0
 vpandn ymm3,ymm4,ymm6
-ss vpandn 0x71254020(r11,r12,1),ymm4,ymm8
-vpandn (rdi),ymm1,ymm6
+vpandn (r14),ymm14,ymm5
+cs vpandn 0x2e1cfbfc(rcx),ymm4,ymm0
 vpandnd xmm1,xmm1,xmm5{k2}
 ss vpandnd 0x2cd17d9d(r14,riz,4),xmm24,xmm12
 vpandnd 0x170(rax){1to4},xmm1,xmm6
@@ -5916,7 +5668,7 @@ vpsraw xmm4,xmm0,xmm2
 vpsraw fs:(r12,rbp,8),xmm1,xmm4
 vpsraw -0x17(rcx),xmm0,xmm4
 vpsraw xmm3,ymm2,ymm7
-ss vpsraw -0x11292e45(rax,rax,1),ymm14,ymm4
+ss vpsraw (rbx,r8,8),ymm15,ymm2
 vpsraw (rdi),ymm4,ymm5
 vpsraw xmm3,xmm4,xmm2{k4}{z}
 vpsraw -0x5d47977(rdx),xmm21,xmm31{k2}
@@ -5934,8 +5686,8 @@ psrad xmm4,xmm6
 es psrad 0x510c9294(r9),xmm6
 rex psrad (rbx),xmm2
 vpsrad xmm0,xmm1,xmm1
-vpsrad gs:-0x19(rbp),xmm3,xmm4
-vpsrad (rax,riz,2),xmm2,xmm5
+vpsrad -0x39(rcx),xmm13,xmm10
+es vpsrad 0x55(rdx),xmm7,xmm2
 vpsrad xmm7,ymm2,ymm2
 vpsrad gs:(r14),ymm6,ymm1
 vpsrad (rdi,rax,2),ymm4,ymm5
@@ -5964,10 +5716,10 @@ pavgw xmm0,xmm7
 cs pavgw (edx,r8d,4),xmm14
 cs rex pavgw (rbx),xmm4
 vpavgw xmm2,xmm7,xmm4
-vpavgw (rcx),xmm12,xmm2
-vpavgw fs:-0x48(rdi,rdi,2),xmm4,xmm6
+vpavgw (r8),xmm15,xmm2
+vpavgw 0x2f6ee4e(rsp,riz,4),xmm6,xmm2
 vpavgw ymm6,ymm7,ymm0
-vpavgw gs:(r9),ymm2,ymm4
+es vpavgw (r9),ymm15,ymm0
 vpavgw -0x51(rdx),ymm4,ymm3
 {evex} vpavgw xmm5,xmm4,xmm6
 es vpavgw (r8),xmm8,xmm21
@@ -5985,11 +5737,11 @@ rex pmulhuw xmm0,xmm6
 pmulhuw -0x13(r12,r9,4),xmm5
 ss pmulhuw 0x1c9c7201(rip),xmm0
 vpmulhuw xmm6,xmm5,xmm1
-cs vpmulhuw 0x6b(rip),xmm5,xmm14
-vpmulhuw (rsi),xmm2,xmm2
+cs vpmulhuw 0x4249bc2a(rax,r12,8),xmm1,xmm8
+vpmulhuw 0x300d750b(rip),xmm7,xmm7
 vpmulhuw ymm2,ymm5,ymm2
-vpmulhuw (rdi),ymm9,ymm1
-es vpmulhuw -0x7e(rax),ymm4,ymm0
+vpmulhuw fs:0x4c(r12,rdi,4),ymm6,ymm9
+vpmulhuw (rbx,rsi,2),ymm4,ymm1
 vpmulhuw xmm2,xmm5,xmm5{k4}{z}
 vpmulhuw fs:0x176d61ed(rax,r14,1),xmm20,xmm28
 vpmulhuw 0x2c0(rax),xmm5,xmm7{k3}
@@ -6006,8 +5758,8 @@ rex pmulhw xmm2,xmm4
 pmulhw -0x7b4b8842(rcx,r12,1),xmm10
 rex pmulhw 0x6d(rbp,rsi,2),xmm1
 vpmulhw xmm5,xmm4,xmm6
-es vpmulhw -0x10f9b5c8(rip),xmm2,xmm4
-vpmulhw (rbx),xmm6,xmm0
+vpmulhw -0x48(rbp),xmm7,xmm0
+es vpmulhw -0x64e69d01(rbx,rax,2),xmm2,xmm1
 vpmulhw ymm1,ymm2,ymm3
 vpmulhw fs:0x54(rax),ymm10,ymm4
 vpmulhw -0x21(rsp,rsi,2),ymm4,ymm3
@@ -6027,7 +5779,7 @@ vcvttpd2dq xmm0,xmm7
 vcvttpd2dqx gs:-0x7b3fcdea(rbp),xmm1
 vcvttpd2dqx -0x53(rdi),xmm1
 vcvttpd2dq ymm4,xmm3
-ss vcvttpd2dqy (rdi),xmm1
+cs vcvttpd2dqy -0x69c85a68(r14),xmm8
 vcvttpd2dqy (rdi,rbp,4),xmm3
 {evex} vcvttpd2dq xmm7,xmm5
 vcvttpd2dqx fs:0x520(r11,r15,4),xmm17{k2}{z}
@@ -6042,8 +5794,8 @@ rex cvtdq2pd xmm7,xmm2
 rex.RX cvtdq2pd (rax),xmm14
 cvtdq2pd gs:0x6a(rdi),xmm3
 vcvtdq2pd xmm0,xmm2
-vcvtdq2pd (r15,rdx,2),xmm9
-ss vcvtdq2pd -0x93ccacb(rip),xmm5
+cs vcvtdq2pd (r14),xmm7
+vcvtdq2pd -0x3b(rbp),xmm5
 vcvtdq2pd xmm2,ymm4
 cs vcvtdq2pd -0xc(rsi,r15,4),ymm14
 vcvtdq2pd (rsp,rax,8),ymm7
@@ -6069,8 +5821,8 @@ cvtpd2dq xmm4,xmm6
 rex.RXB cvtpd2dq -0x6e(r13d),xmm13
 rex.W cvtpd2dq (rdx),xmm2
 vcvtpd2dq xmm0,xmm0
-es vcvtpd2dqx (r15),xmm13
-vcvtpd2dqx 0xd(rdi,riz,4),xmm6
+vcvtpd2dqx (rsp,r12,4),xmm5
+ss vcvtpd2dqx 0x31f2afd9(rbx),xmm2
 vcvtpd2dq ymm4,xmm1
 vcvtpd2dqy gs:-0x1(,r9,2),xmm13
 vcvtpd2dqy 0x24(rip),xmm3
@@ -6105,7 +5857,7 @@ vmovntdq zmm4,(rbx)
 ds vmovntdq zmm19,0x340(rdx)
 vmovntdq zmm30,(r11)
 rex psubsb mm2,mm3
-psubsb -0x6279ec5b(r15),mm1
+psubsb 0x2eb5c1c6(r9,rdx,1),mm1
 ss psubsb (rbx),mm4
 psubsb xmm7,xmm7
 rex.XB psubsb -0x3a(r10d),xmm1
@@ -6114,7 +5866,7 @@ vpsubsb xmm3,xmm3,xmm2
 ds vpsubsb (r10),xmm1,xmm10
 vpsubsb 0x65(rip),xmm1,xmm4
 vpsubsb ymm1,ymm5,ymm7
-cs vpsubsb (r12,rdx,1),ymm12,ymm8
+ds vpsubsb -0x12(r8),ymm2,ymm3
 vpsubsb (rbx),ymm6,ymm7
 vpsubsb xmm1,xmm7,xmm5{k3}
 ss vpsubsb -0x400(rbx),xmm0,xmm29
@@ -6130,13 +5882,13 @@ cs psubsw -0x3faa1dfa(r13,rbp,8),mm3
 psubsw (rdx,riz,4),mm6
 rex psubsw xmm0,xmm7
 psubsw -0x76(rcx,rdi,2),xmm11
-es psubsw (rcx),xmm1
+rex psubsw 0x4ad2f3ea(,rdi,2),xmm3
 vpsubsw xmm4,xmm3,xmm7
-ss vpsubsw 0x52(rbx),xmm7,xmm11
+ds vpsubsw -0x49(rdi),xmm0,xmm4
 vpsubsw (rdx,rcx,8),xmm0,xmm4
 vpsubsw ymm0,ymm5,ymm0
-ss vpsubsw (rsi),ymm1,ymm2
-vpsubsw (rsp,rdx,2),ymm6,ymm7
+vpsubsw (r11,r8,2),ymm7,ymm12
+vpsubsw (rax),ymm3,ymm2
 vpsubsw xmm2,xmm3,xmm5{k1}{z}
 vpsubsw gs:(r9),xmm14,xmm16
 vpsubsw 0x523e4eba(rdi),xmm2,xmm6{k7}
@@ -6156,8 +5908,8 @@ vpminsw xmm6,xmm0,xmm5
 vpminsw fs:-0x3c5f9899(rip),xmm6,xmm14
 vpminsw -0x58f0cf77(rbp),xmm7,xmm0
 vpminsw ymm3,ymm0,ymm0
-vpminsw gs:(rsi),ymm0,ymm6
-vpminsw 0x3c23f170(rdx),ymm2,ymm1
+vpminsw fs:-0x21(rbx),ymm14,ymm3
+vpminsw (rcx),ymm7,ymm0
 vpminsw xmm6,xmm0,xmm0{k7}
 vpminsw gs:(r8,rsi,2),xmm23,xmm9{k7}{z}
 {evex} vpminsw -0x650(rdi),xmm3,xmm3
@@ -6172,13 +5924,13 @@ por (r15d),mm0
 por 0x4(rcx,rax,1),mm1
 rex por xmm6,xmm2
 por -0x259afea0(rdi),xmm13
-por (esp,esi,4),xmm2
+por (esi),xmm0
 vpor xmm0,xmm1,xmm3
-ds vpor (rcx,r13,1),xmm0,xmm9
-vpor 0x9f0cdb2(rax),xmm6,xmm3
+vpor (rdx,r12,1),xmm12,xmm1
+ds vpor -0x64f42fa3(rdx,rdx,4),xmm5,xmm0
 vpor ymm4,ymm6,ymm5
-ds vpor (r14),ymm14,ymm0
-vpor -0x35(rax),ymm5,ymm6
+ds vpor -0x73(r12,r14,1),ymm4,ymm13
+vpor (rdi),ymm0,ymm5
 vpord xmm6,xmm6,xmm5
 vpord fs:(rsp,r9,1){1to4},xmm25,xmm23
 vpord -0x33d78831(rdi),xmm5,xmm1{k2}
@@ -6198,7 +5950,7 @@ vporq zmm5,zmm7,zmm6{k5}{z}
 ds vporq -0x980(r11),zmm7,zmm26{k6}
 vporq -0x14d35a84(rdi){1to8},zmm5,zmm1{k3}{z}
 paddsb mm7,mm6
-rex.RB paddsb 0x15(r14d),mm1
+ds paddsb (rdi,r9,8),mm6
 paddsb -0x76(rcx),mm1
 rex paddsb xmm6,xmm2
 rex.X paddsb 0x17(rdx),xmm1
@@ -6225,11 +5977,11 @@ paddsw xmm2,xmm2
 paddsw -0x74(r13d,r10d,1),xmm13
 paddsw gs:-0x66(rcx),xmm7
 vpaddsw xmm1,xmm3,xmm2
-vpaddsw fs:0x0(r12,rbp,8),xmm2,xmm1
+ss vpaddsw (rdx),xmm5,xmm10
 vpaddsw -0x62(rsi),xmm5,xmm4
 vpaddsw ymm2,ymm1,ymm1
-vpaddsw gs:0x3252f9a(rdi),ymm8,ymm5
-vpaddsw 0x39(rax),ymm0,ymm4
+vpaddsw (r8,r13,1),ymm5,ymm1
+vpaddsw gs:0x61(rcx),ymm3,ymm0
 vpaddsw xmm7,xmm3,xmm5{k4}{z}
 ds vpaddsw (rax),xmm0,xmm23{k6}
 {evex} vpaddsw 0x40242131(rax),xmm6,xmm7
@@ -6249,8 +6001,8 @@ vpmaxsw xmm4,xmm6,xmm0
 cs vpmaxsw (r9),xmm9,xmm1
 vpmaxsw -0x56(rbp,rdi,4),xmm0,xmm7
 vpmaxsw ymm2,ymm6,ymm0
-ss vpmaxsw 0x71(r15),ymm4,ymm9
-vpmaxsw (rbx,rdx,8),ymm0,ymm6
+vpmaxsw fs:(rsi,rsi,4),ymm6,ymm12
+vpmaxsw 0x78f2f8bc(rax,rcx,4),ymm1,ymm7
 vpmaxsw xmm6,xmm2,xmm2{k3}
 vpmaxsw (r15),xmm13,xmm22{k6}{z}
 {evex} vpmaxsw -0x447ae70(rax),xmm3,xmm1
@@ -6261,17 +6013,17 @@ vpmaxsw zmm6,zmm7,zmm4
 cs vpmaxsw (r14),zmm16,zmm18
 vpmaxsw -0x200(rbx),zmm2,zmm6{k6}{z}
 rex.W pxor mm2,mm4
-es rex.R pxor -0x1(rsi),mm1
+rex.RX pxor 0x44(edx),mm6
 pxor 0x77404f8a(,rdi,4),mm2
 rex pxor xmm0,xmm6
 rex.XB pxor (r9),xmm3
 rex pxor -0x73397cd5(rdx,rsi,1),xmm1
 vpxor xmm7,xmm3,xmm6
-vpxor (r9),xmm5,xmm10
-vpxor fs:-0x200aab6b(rsi),xmm4,xmm7
+vpxor gs:(r9,r11,8),xmm12,xmm15
+vpxor (rcx),xmm2,xmm5
 vpxor ymm1,ymm0,ymm7
-es vpxor 0x2(r11,r11,1),ymm4,ymm15
-vpxor (rbx),ymm6,ymm1
+vpxor -0x5482e86e(rsi),ymm1,ymm11
+vpxor fs:0x50(rax),ymm1,ymm3
 vpxord xmm5,xmm0,xmm2
 vpxord 0x54(r13,rdi,1){1to4},xmm16,xmm4
 vpxord fs:(rdi){1to4},xmm1,xmm5{k6}
@@ -6295,10 +6047,10 @@ lddqu 0x6e(rax,r8,8),xmm12
 lddqu 0x54(rdx,rsi,8),xmm6
 vlddqu (rcx),xmm4
 vlddqu -0x270b0f85(r9),xmm2
-vlddqu 0x55f06478(rax),xmm3
+ds vlddqu (r11),xmm7
 vlddqu -0x7(rcx,rbx,1),ymm5
-ds vlddqu (r14),ymm8
 vlddqu (r12,rcx,4),ymm0
+vlddqu -0x68(rbp),ymm0
 psllw mm1,mm3
 es rex.R psllw -0xd(rip),mm0
 rex psllw (rdx),mm5
@@ -6321,13 +6073,13 @@ vpsllw xmm3,zmm7,zmm6
 ss vpsllw (r14),zmm18,zmm9{k6}
 vpsllw 0x31(rax),zmm4,zmm0{k2}{z}
 rex pslld mm1,mm7
-rex.RB pslld (r10),mm6
+rex.X pslld -0x17(rsi),mm3
 pslld fs:-0x32(rdx,rsi,1),mm6
 pslld xmm5,xmm2
 ss pslld 0x5c6ef501(r11,r13,2),xmm9
 rex pslld (rdi),xmm6
 vpslld xmm1,xmm0,xmm7
-es vpslld -0x40c6a048(rbp),xmm11,xmm4
+ds vpslld (rbx,rbp,1),xmm4,xmm10
 vpslld -0x65(rsi,rax,1),xmm7,xmm7
 vpslld xmm5,ymm6,ymm6
 vpslld gs:0x1233feb2(r13,rcx,1),ymm9,ymm10
@@ -6345,13 +6097,13 @@ rex psllq mm1,mm7
 psllq (r11d,r9d,4),mm4
 psllq -0x65(rip),mm4
 psllq xmm0,xmm7
-rex.RXB psllq 0x26(r9d),xmm11
-psllq 0x57(rax),xmm6
+ss psllq -0x2fe2f32f(rdi),xmm15
+psllq 0xe(eax),xmm7
 vpsllq xmm7,xmm5,xmm3
 vpsllq fs:0x43bdd2a7(rcx),xmm9,xmm5
 vpsllq 0x4002dbbe(rbx,rsi,2),xmm7,xmm5
 vpsllq xmm7,ymm5,ymm3
-es vpsllq (rbx,r13,1),ymm12,ymm2
+ds vpsllq 0x6151f0ce(r9),ymm11,ymm3
 vpsllq 0x55(rsi),ymm6,ymm3
 {evex} vpsllq xmm1,xmm5,xmm7
 vpsllq fs:-0x1762a8d8(r10),xmm19,xmm2{k3}
@@ -6369,8 +6121,8 @@ rex pmuludq xmm3,xmm6
 pmuludq (rsp,rbp,1),xmm12
 pmuludq -0x4e07b7ba(eip),xmm6
 vpmuludq xmm3,xmm2,xmm0
-ss vpmuludq (r11),xmm14,xmm2
-vpmuludq (rdi,rax,8),xmm5,xmm2
+vpmuludq 0x4(rsp,rdi,4),xmm0,xmm10
+cs vpmuludq 0x5f(,rsi,8),xmm0,xmm4
 vpmuludq ymm3,ymm3,ymm3
 vpmuludq 0x7e1bc3ce(rax),ymm5,ymm2
 vpmuludq fs:(rbx),ymm2,ymm7
@@ -6409,7 +6161,7 @@ rex.RB psadbw (r10,rbp,4),mm0
 rex psadbw -0x22(rcx,rax,8),mm2
 psadbw xmm6,xmm4
 psadbw gs:(rsi,r10,8),xmm12
-psadbw 0x44(rbp),xmm4
+psadbw (rdx),xmm5
 vpsadbw xmm3,xmm7,xmm3
 ss vpsadbw 0x75(rcx,r8,4),xmm14,xmm11
 vpsadbw 0xc(rax),xmm4,xmm5
@@ -6426,7 +6178,7 @@ vpsadbw zmm0,zmm6,zmm4
 ds vpsadbw (rsp,rdx,8),zmm14,zmm15
 vpsadbw 0x1ac0(rcx),zmm0,zmm7
 rex maskmovq mm3,mm7
-rex.RX maskmovq mm4,mm3
+rex.R maskmovq mm4,mm3
 maskmovq mm1,mm4
 rex maskmovdqu xmm5,xmm7
 maskmovdqu xmm7,xmm9
@@ -6464,8 +6216,8 @@ vpsubw xmm2,xmm5,xmm5
 cs vpsubw (r8),xmm13,xmm9
 vpsubw -0x28(rdi,riz,8),xmm6,xmm3
 vpsubw ymm5,ymm5,ymm3
-cs vpsubw -0x7f(r9,r13,2),ymm2,ymm3
-vpsubw (rsp,rcx,2),ymm6,ymm5
+ds vpsubw (r11,r15,8),ymm7,ymm13
+vpsubw (rdx),ymm4,ymm7
 {evex} vpsubw xmm0,xmm1,xmm0
 vpsubw fs:-0x510(rax),xmm12,xmm3{k7}{z}
 vpsubw (rsi),xmm7,xmm2{k3}
@@ -6482,7 +6234,7 @@ rex psubd xmm1,xmm4
 rex.WRX psubd 0x7abee2a4(rdi),xmm13
 rex psubd 0x84b45be(rdx,rsi,4),xmm2
 vpsubd xmm5,xmm2,xmm7
-ds vpsubd (r12,riz,2),xmm8,xmm11
+vpsubd gs:(r10,r13,4),xmm11,xmm15
 vpsubd -0x20(rax,rbp,2),xmm2,xmm2
 vpsubd ymm3,ymm4,ymm4
 vpsubd fs:-0x29b897d5(rcx),ymm0,ymm15
@@ -6497,16 +6249,16 @@ vpsubd zmm4,zmm2,zmm4{k2}{z}
 ss vpsubd (rbx){1to16},zmm28,zmm28{k4}
 vpsubd -0x1dc(rcx,riz,2){1to16},zmm4,zmm7
 psubq mm0,mm6
-psubq gs:-0x6ade282f(r12,riz,4),mm4
+rex.RB psubq fs:0x7b(r10),mm4
 psubq (rdi,rax,2),mm0
 rex psubq xmm7,xmm2
 rex.X psubq 0x2c092bce(rax),xmm7
-ss rex.W psubq (rbx,rcx,4),xmm3
+psubq (esp,eiz,4),xmm6
 vpsubq xmm7,xmm3,xmm3
 vpsubq fs:-0x72(rsi),xmm7,xmm1
 vpsubq (rax),xmm6,xmm4
 vpsubq ymm0,ymm5,ymm2
-vpsubq fs:(rax,r15,2),ymm11,ymm0
+vpsubq fs:(rcx,r15,4),ymm3,ymm9
 vpsubq -0x20(rsi,rcx,1),ymm7,ymm1
 vpsubq xmm7,xmm2,xmm7{k5}
 vpsubq (r10){1to2},xmm28,xmm2{k4}{z}
@@ -6518,17 +6270,17 @@ vpsubq zmm3,zmm2,zmm3{k2}{z}
 vpsubq gs:(r15){1to8},zmm4,zmm10
 vpsubq 0x40(rbp),zmm4,zmm5{k7}
 paddb mm7,mm5
-cs rex.X paddb -0x1430ec76(rcx),mm3
+ss paddb -0x6162f970(r9,r13,1),mm2
 paddb (rbx),mm0
 paddb xmm4,xmm2
 rex.XB paddb -0x78(r11d),xmm4
 paddb (rbx),xmm6
 vpaddb xmm1,xmm3,xmm2
-vpaddb gs:(rbx,rdi,4),xmm8,xmm7
-vpaddb (rcx),xmm1,xmm5
+vpaddb gs:(rdi),xmm9,xmm12
+vpaddb (rax,riz,1),xmm6,xmm6
 vpaddb ymm5,ymm1,ymm6
-vpaddb 0x71(r15),ymm13,ymm12
-cs vpaddb 0x2aeb8959(rcx,rbp,8),ymm0,ymm5
+vpaddb 0x7035a655(r14,r11,1),ymm15,ymm10
+es vpaddb -0x5ce4a581(rbx),ymm3,ymm6
 vpaddb xmm0,xmm6,xmm5{k1}
 vpaddb 0x60(r10),xmm25,xmm26{k1}{z}
 ss {evex} vpaddb (rdi),xmm2,xmm2
@@ -6539,16 +6291,16 @@ vpaddb zmm4,zmm1,zmm2{k7}{z}
 vpaddb fs:-0x248f8a(rsp,r11,2),zmm16,zmm18
 vpaddb (rax),zmm5,zmm0{k5}
 paddw mm0,mm4
-rex.X paddw gs:(rbx),mm7
+paddw fs:(r14),mm6
 rex paddw 0x30(rsi,riz,8),mm6
 paddw xmm0,xmm0
 paddw fs:-0x18(r11),xmm10
 rex.W paddw (rbx,rsi,8),xmm6
 vpaddw xmm3,xmm6,xmm0
-vpaddw gs:0x11(rbx),xmm15,xmm15
+ss vpaddw 0x5bd4bd3b(r11),xmm15,xmm0
 vpaddw (rax),xmm7,xmm3
 vpaddw ymm2,ymm6,ymm4
-cs vpaddw (r14),ymm5,ymm13
+ss vpaddw 0x1e(rcx),ymm8,ymm6
 vpaddw 0x40(rbx),ymm6,ymm5
 {evex} vpaddw xmm1,xmm6,xmm4
 es vpaddw -0x230(r14),xmm20,xmm0{k1}{z}
@@ -6560,13 +6312,13 @@ vpaddw zmm1,zmm7,zmm5{k2}
 vpaddw gs:(r10),zmm11,zmm24
 vpaddw -0x1a80(rbp),zmm3,zmm0{k2}{z}
 paddd mm1,mm2
-rex.R paddd fs:-0x37(rbx,riz,1),mm4
-paddd (ebx),mm3
+rex.RB paddd (r9d),mm7
+paddd (rax,rdi,1),mm6
 paddd xmm3,xmm7
 ds paddd -0x7d(r8),xmm13
 paddd -0x159e0119(rcx),xmm2
 vpaddd xmm4,xmm4,xmm4
-ds vpaddd -0x6d(r11),xmm5,xmm9
+vpaddd gs:0x651bc9a3(,r11,2),xmm2,xmm2
 vpaddd (rsi),xmm2,xmm3
 vpaddd ymm2,ymm4,ymm1
 es vpaddd -0xc(r13),ymm7,ymm13
@@ -6623,11 +6375,11 @@ vphaddw ymm6,ymm1,ymm1
 vphaddw fs:(r8),ymm12,ymm11
 vphaddw -0x21(rax),ymm3,ymm5
 rex phaddd mm3,mm0
-rex.R phaddd 0x34(rcx),mm6
-rex phaddd (rsi),mm6
+phaddd (r15),mm2
+rex phaddd -0x4f(rax),mm6
 phaddd xmm0,xmm3
-cs rex.WX phaddd -0x8(esp,r14d,2),xmm0
-phaddd 0x1c(ebx,ebp,2),xmm2
+rex.WRB phaddd -0x8(r12d,esi,2),xmm8
+phaddd fs:-0x3d(rbx,rdx,2),xmm3
 vphaddd xmm3,xmm7,xmm0
 es vphaddd (rsi),xmm7,xmm7
 vphaddd 0x5d(rcx),xmm4,xmm4
@@ -6671,8 +6423,8 @@ phsubw mm4,mm2
 rex.X phsubw fs:0x12(ebp),mm2
 phsubw (rax),mm3
 phsubw xmm4,xmm5
-phsubw -0x5ac9c5af(ecx,r11d,2),xmm11
-rex phsubw (rbx),xmm6
+cs phsubw (r10),xmm12
+rex phsubw (rbx,rdi,8),xmm3
 vphsubw xmm7,xmm7,xmm4
 ss vphsubw -0x3e(r9),xmm11,xmm12
 vphsubw 0x2f73ceab(rbp),xmm4,xmm7
@@ -6728,8 +6480,8 @@ vpsignw ymm0,ymm2,ymm5
 cs vpsignw -0x14(r8),ymm5,ymm8
 vpsignw (rsi),ymm5,ymm4
 rex.W psignd mm3,mm5
-rex.WRX psignd gs:(rdx,r8,2),mm0
-psignd -0x2bdbdb7c(rdi,rdi,4),mm0
+rex.RB psignd -0x742e2a83(r9d,edx,1),mm5
+psignd -0x19573b71(rax),mm3
 psignd xmm4,xmm3
 psignd gs:(rcx,r15,8),xmm2
 ss psignd 0x7e71932e(rip),xmm5
@@ -6740,11 +6492,11 @@ vpsignd ymm2,ymm3,ymm7
 vpsignd fs:(r11,rax,2),ymm3,ymm13
 vpsignd -0xf(rdi),ymm2,ymm2
 pmulhrsw mm1,mm4
-ss rex.X pmulhrsw (rcx),mm0
+rex.R pmulhrsw (ecx),mm0
 rex pmulhrsw (rdx,rbx,4),mm3
 pmulhrsw xmm3,xmm2
-pmulhrsw gs:0x45(rax),xmm10
-rex.W pmulhrsw 0x5b(rbp),xmm3
+ss rex.WB pmulhrsw 0x71(r8),xmm3
+pmulhrsw (rdx),xmm2
 vpmulhrsw xmm6,xmm3,xmm1
 vpmulhrsw fs:-0x8(r15),xmm10,xmm4
 vpmulhrsw -0x4ea71bf7(rcx,rdi,1),xmm2,xmm2
@@ -6884,8 +6636,8 @@ vpmovusdw zmm3,ymm2
 vpmovusdw zmm6,-0x1a(,riz,4){k3}
 vpmovusdw zmm3,fs:0x75056856(rbp,rbx,8)
 rex blendvps xmm0,xmm2,xmm6
-blendvps xmm0,0x67e70aba(rax),xmm12
-rex blendvps xmm0,(rbx),xmm2
+blendvps xmm0,(r8),xmm7
+blendvps xmm0,-0x6981f0f5(edi),xmm0
 vprorvd xmm6,xmm1,xmm7
 vprorvd (r10,r13,8){1to4},xmm17,xmm3{k6}{z}
 ds vprorvd (rcx),xmm7,xmm1
@@ -7199,7 +6951,7 @@ vpmovsdw zmm6,ymm0
 vpmovsdw zmm31,0x980(rsi){k5}
 cs vpmovsdw zmm3,0x3c0(rdx,rbx,8)
 pmovsxwq xmm6,xmm2
-ss rex.RX pmovsxwq -0x79(rbp),xmm12
+cs pmovsxwq -0x20(r9),xmm14
 pmovsxwq (rdi),xmm6
 vpmovsxwq xmm4,xmm4
 vpmovsxwq gs:(rdi),xmm5
@@ -7325,7 +7077,7 @@ vptestnmq zmm6,zmm2,k4{k6}
 ss vptestnmq (rsi){1to8},zmm21,k6{k7}
 vptestnmq 0x0(rip){1to8},zmm2,k3
 pmuldq xmm6,xmm1
-ds pmuldq 0x6d(rdx),xmm11
+es pmuldq 0x3f333013(,ecx,4),xmm14
 pmuldq (rdx),xmm0
 vpmuldq xmm5,xmm2,xmm4
 vpmuldq fs:-0x26(rbx),xmm6,xmm5
@@ -7866,7 +7618,7 @@ vpmaxuq zmm6,zmm5,zmm4{k4}
 vpmaxuq (rdx,rdx,8),zmm29,zmm24
 es vpmaxuq 0xd0(rbx,rbx,4){1to8},zmm3,zmm3{k2}
 pmulld xmm2,xmm5
-ds pmulld 0x27(r14,r10,8),xmm6
+pmulld 0xf14bf0a(r9d,esi,2),xmm4
 pmulld (rdx,rbx,1),xmm3
 vpmulld xmm3,xmm2,xmm7
 cs vpmulld -0x72a5f949(r8,r15,8),xmm0,xmm5
@@ -7893,8 +7645,8 @@ vpmullq zmm1,zmm2,zmm4{k1}
 vpmullq gs:0x1500(rcx,r13,8),zmm29,zmm31
 vpmullq (rsi,rcx,1),zmm7,zmm6{k2}{z}
 phminposuw xmm7,xmm1
-ds phminposuw -0x54d64282(r11,r14,4),xmm15
-phminposuw (rdx),xmm4
+cs phminposuw (rcx),xmm14
+phminposuw -0x2a(rdi),xmm0
 vphminposuw xmm5,xmm2
 ds vphminposuw (r8),xmm2
 vphminposuw 0x38091056(rbp,rsi,8),xmm5
@@ -8573,7 +8325,7 @@ vpermt2pd zmm3,zmm6,zmm5
 ss vpermt2pd -0x3a0(r11,rax,4){1to8},zmm24,zmm20{k3}{z}
 vpermt2pd (rbx){1to8},zmm5,zmm0
 invept 0x4f(rax),rbp
-invept -0x5c(r12d,r14d,8),rax
+ss invept (rsi,r12,2),r11
 rex.RXB invept -0x78(r13),r12
 rex invvpid (rcx,rsi,8),rdi
 rex.RX invvpid (rdi),r8
@@ -9726,7 +9478,7 @@ ss vrsqrt28pd (r14,rsi,2),zmm27
 vrsqrt28pd -0x18(rbx,rsi,2){1to8},zmm7{k2}{z}
 rex sha256msg2 xmm5,xmm2
 rex.X sha256msg2 -0xfba6ad2(rsi),xmm6
-ds sha256msg2 (rsi),xmm1
+es sha256msg2 (rax,rsi,1),xmm0
 vrsqrt28ss xmm0,xmm6,xmm0{k2}
 vrsqrt28ss (rcx),xmm13,xmm20
 vrsqrt28ss -0x6cfd2a8a(rip),xmm3,xmm5{k1}{z}
@@ -9833,13 +9585,13 @@ movbe gs:(esi),bx
 rex.RX movbe -0x78(rdi),r15w
 rex movbe -0x710e6dfc(rax,rbp,4),dx
 movbe (rdi),ebx
-movbe -0x3d(rax),r12d
-movbe (eax,edi,2),eax
+movbe 0x7548c719(,ecx,8),r12d
+movbe gs:0xa06c3ae(rsi),esi
 movbe -0x7b(rax,rcx,2),rsi
 movbe gs:0x62(r14),r15
 cs movbe (rcx,rax,4),rbx
 crc32b 0x12(rcx),esi
-rex.XB crc32 r8b,edx
+crc32 r8b,edx
 ds crc32b (r14,rax,8),r14d
 crc32 bpl,rcx
 es crc32b (rbx,r15,1),rsp
@@ -9848,8 +9600,8 @@ movbe si,(rsi)
 cs movbe r14w,0x18(r11,r10,4)
 rex.RXB movbe r13w,(r10)
 movbe esp,-0x7230aed6(rsp,riz,4)
-ds rex.RX movbe r15d,(rcx)
-movbe r9d,-0x2ad124ce(rbx,r13,1)
+movbe r11d,-0x7b303b46(edx)
+movbe r11d,(rsi)
 ds movbe rsp,0x58(rip)
 movbe rsi,-0x43(r9,r8,8)
 movbe rbx,(rdx)
@@ -9857,8 +9609,8 @@ crc32 dx,ebx
 es crc32w (r15),r15d
 ss rex crc32w 0x4b365118(rax),ebp
 crc32 ecx,esi
-rex.RXB crc32l -0x5c(r9d),r15d
-ds crc32l (rdi,riz,8),edx
+ss crc32l 0x29(,r12,4),eax
+crc32l -0xfd1a8a3(rcx,rcx,1),esp
 crc32 rbx,rsi
 rex.WRXB crc32q fs:-0x33(r10),r15
 crc32q (rdx),rsp
@@ -9971,8 +9723,8 @@ enqcmds -0x7eabf415(rdx,rax,1),rdi
 rex.WXB enqcmds fs:-0x4e(r10),rbx
 enqcmds 0x16(r9,r10,2),r9
 rex enqcmd (edx),edx
-enqcmd -0x4f(eax,edx,2),r14d
-enqcmd 0x6effba34(edx,edi,2),edi
+enqcmd 0x2f503815(r11d,ecx,1),ecx
+enqcmd -0x3f(edi),esp
 enqcmd -0x52922e15(rcx),rsp
 ss enqcmd (r10),r9
 enqcmd 0x1e(r10),rsp
@@ -10058,7 +9810,7 @@ vperm2f128 $0xf5,ymm2,ymm4,ymm2
 cs vperm2f128 $0xb7,(r10),ymm9,ymm4
 vperm2f128 $0xae,-0x7f2e0935(rbp),ymm4,ymm1
 roundps $0xd5,xmm7,xmm4
-es roundps $0x17,0x71fa042d(r15,rsi,1),xmm14
+ss roundps $0x4,-0x6f(r11,rsi,8),xmm0
 roundps $0xdb,(rbx),xmm1
 vroundps $0xc4,xmm7,xmm3
 vroundps $0x3,0x14(r13),xmm14
@@ -10103,8 +9855,8 @@ vrndscaless $0x51,xmm5,xmm7,xmm0
 vrndscaless $0x65,(r9,r9,1),xmm26,xmm11{k3}
 ds vrndscaless $0x2a,-0x28(rax),xmm4,xmm5{k3}{z}
 rex.W roundsd $0x87,xmm3,xmm6
-ss rex.RXB roundsd $0xfd,(r15),xmm15
-rex roundsd $0xc4,(rsi,rcx,1),xmm1
+roundsd $0x2c,fs:(r11,rax,8),xmm7
+roundsd $0xe9,gs:(rcx),xmm0
 vroundsd $0x57,xmm4,xmm6,xmm0
 vroundsd $0xd6,gs:(r14,rbx,1),xmm4,xmm5
 vroundsd $0x2c,(rdx),xmm7,xmm5
@@ -10112,8 +9864,8 @@ vrndscalesd $0xc4,xmm4,xmm4,xmm7
 vrndscalesd $0x54,(rbx,r11,4),xmm12,xmm1{k4}{z}
 es vrndscalesd $0x7c,-0x230(rdi,rbp,2),xmm7,xmm6
 blendps $0x36,xmm5,xmm4
-ds blendps $0xc5,-0x40(r8,rdx,1),xmm0
-rex blendps $0xa9,(rdi),xmm5
+rex.X blendps $0xc0,fs:-0x12(rcx),xmm1
+blendps $0x5e,0x1b(ecx,eiz,1),xmm4
 vblendps $0x6,xmm5,xmm3,xmm4
 vblendps $0xf5,(rdx),xmm3,xmm3
 vblendps $0x6c,0x6e8a2f81(rdi),xmm5,xmm7
@@ -10196,7 +9948,7 @@ ds {evex} vpextrw $0xc3,xmm4,-0x7904f02c(rax)
 {evex} vpextrw $0xe0,xmm0,(r15)
 {evex} vpextrw $0x66,xmm3,-0x50(rbx)
 pextrd $0xc3,xmm1,esi
-pextrd $0x22,xmm15,-0x48(r15d,r8d,1)
+pextrd $0x9b,xmm6,fs:(r14,r11,1)
 pextrd $0xe4,xmm6,gs:0x4e(rdi)
 pextrq $0x40,xmm6,rbp
 pextrq $0x5b,xmm11,(r10d,eax,2)
@@ -10214,7 +9966,7 @@ es {evex} vpextrd $0xe,xmm6,(rdx)
 vpextrq $0xbc,xmm23,-0x580c4e1d(r13)
 {evex} vpextrq $0xfb,xmm1,0x5117a0d5(rip)
 extractps $0xbf,xmm0,esp
-ss rex.XB extractps $0xf1,xmm7,(r8)
+rex.RXB extractps $0x83,xmm11,gs:(r15)
 extractps $0x39,xmm0,fs:-0x45(,edi,2)
 rex.W extractps $0xf8,xmm2,ecx
 rex.WB extractps $0xd8,xmm4,-0x62(r12d,esi,8)
@@ -10325,8 +10077,8 @@ vpcmpq $0x25,zmm2,zmm6,k2
 vpcmpq $0x4b,0x4f(rax,r11,8){1to8},zmm1,k3
 vpcmpq $0xe5,fs:0xd80(rcx),zmm7,k5
 pinsrb $0x6f,ebx,xmm7
-pinsrb $0xc0,-0x2a(ebp),xmm9
-pinsrb $0x2e,0x29(rcx),xmm4
+pinsrb $0xd0,(r10,r9,4),xmm13
+pinsrb $0x46,0x10e94c9(ebx),xmm5
 rex.W pinsrb $0x47,esp,xmm6
 rex.WXB pinsrb $0xfc,gs:-0x5d4570e8(r12,r9,2),xmm2
 rex.W pinsrb $0xdb,(rcx,rbx,2),xmm0
@@ -10352,7 +10104,7 @@ vinsertps $0x40,0x40(rdx,riz,1),xmm2,xmm3
 {evex} vinsertps $0x36,fs:(rsp,r11,4),xmm11,xmm5
 {evex} vinsertps $0x18,0x5ef8c0b3(rdi),xmm2,xmm4
 pinsrd $0x66,edi,xmm2
-pinsrd $0x79,fs:-0x5f9d6873(rdx),xmm9
+pinsrd $0x79,-0x5f9d6873(r10d),xmm1
 es rex pinsrd $0xed,(rdi),xmm6
 pinsrq $0x48,rdx,xmm5
 es pinsrq $0x5b,0x2f(rcx),xmm13
@@ -10426,14 +10178,10 @@ vgetmantsd $0x35,0x68c35d82(rip),xmm0,xmm6{k6}{z}
 kshiftrb $0x8,k3,k5
 kshiftrw $0x58,k7,k5
 kshiftrd $0xc5,k3,k1
-kshiftrd $0xda,k4,k3
 kshiftrq $0x9,k0,k1
-kshiftrq $0xb7,k2,k3
 kshiftlb $0xcd,k6,k6
 kshiftlw $0x8d,k2,k6
-kshiftlw $0x4,k0,k7
 kshiftld $0x78,k3,k2
-kshiftld $0x9a,k2,k1
 kshiftlq $0x6,k4,k2
 vinserti128 $0x83,xmm4,ymm7,ymm3
 es vinserti128 $0x94,-0x69(r11,rdx,1),ymm8,ymm1
@@ -10529,8 +10277,8 @@ vdppd $0xda,xmm6,xmm1,xmm7
 cs vdppd $0x79,-0x1b(r14),xmm9,xmm8
 vdppd $0x4b,(rdx),xmm1,xmm3
 mpsadbw $0xb0,xmm1,xmm6
-mpsadbw $0xa2,gs:-0x283403ef(,r9,1),xmm6
-mpsadbw $0x84,(rcx),xmm7
+ss mpsadbw $0x54,(r8,r13,2),xmm6
+ds mpsadbw $0x26,(rdi),xmm0
 vmpsadbw $0xaf,xmm7,xmm1,xmm3
 es vmpsadbw $0x49,(rcx),xmm7,xmm10
 vmpsadbw $0xc9,-0x27(rcx),xmm4,xmm2
@@ -11201,7 +10949,7 @@ llwpcb r8
 slwpcb esi
 slwpcb ecx
 slwpcb rdx
-slwpcb rcx
+slwpcb r12
 vfrczps xmm3,xmm2
 vfrczps gs:-0x5d32a402(rsi),xmm11
 vfrczps (rsp,rdi,2),xmm6
@@ -11373,8 +11121,8 @@ pfpnacc mm7,mm0
 ss pfpnacc (rbx,r11,4),mm2
 pfpnacc (rbx),mm6
 rex pfcmpge mm0,mm5
-rex.XB pfcmpge 0x1(r10),mm0
-pfcmpge 0x5a(esp,eax,4),mm4
+rex.RXB pfcmpge -0x7b(r9,r8,4),mm7
+rex pfcmpge gs:0x64(esi),mm2
 rex pfmin mm7,mm2
 rex.RXB pfmin 0x17(r10,r12,2),mm0
 rex pfmin -0x43(rip),mm6
@@ -11415,8 +11163,8 @@ rex pfmul mm4,mm5
 rex.WRXB pfmul (r10),mm1
 es pfmul -0x9(rax),mm4
 pfrcpit2 mm0,mm5
-rex.RXB pfrcpit2 gs:0x3259a3e0(rip),mm3
-pfrcpit2 (rax),mm3
+ds rex.R pfrcpit2 (rsi),mm2
+pfrcpit2 0x515cbf13(rsp,rsi,4),mm2
 rex pmulhrw mm3,mm4
 ds pmulhrw 0x63(r15),mm2
 pmulhrw 0x26(rcx,rcx,4),mm2
@@ -11424,61 +11172,48 @@ rex pswapd mm3,mm6
 rex.R pswapd (rdx),mm5
 pswapd -0x23(ebx),mm2
 pavgusb mm4,mm2
-rex.RXB pavgusb (r9d),mm3
+pavgusb (r12d,ecx,8),mm0
 pavgusb 0xb15b082(rcx,rbp,2),mm5
 rmpadjust
-rex.X rmpadjust
 rex rmpadjust
 rmpupdate
-rex.RX rmpupdate
 rex rmpupdate
 rex psmash
-rex.WB psmash
 psmash
 addr32 pvalidate
-addr32 rex.R pvalidate
 addr32 rex pvalidate
 pvalidate
-rex.RB pvalidate
 rex pvalidate
 rex serialize
-rex.RB serialize
 serialize
 xsusldtrk
-rex.R xsusldtrk
 rex xsusldtrk
 rex xresldtrk
-rex.X xresldtrk
 xresldtrk
 addr32 invlpgb
-addr32 rex.XB invlpgb
 addr32 rex invlpgb
 invlpgb
-rex.R invlpgb
 rex invlpgb
 rex tlbsync
-rex.RXB tlbsync
 tlbsync
 prefetch 0x7dfac553(rbx,rax,4)
 rex.RXB prefetch 0x51e6faa1(r8d)
 rex.RXB prefetch (r9)
 prefetch 0x51ee956(rsi)
-rex.RB prefetch 0x4266edff(eip)
+prefetch gs:(rax,r15,1)
 rex.RXB prefetch (r10)
 prefetch 0x2d(rbp)
 rex.RXB prefetch -0x5(r12d,r15d,8)
 rex.X prefetch fs:-0x29e270c0(rbp)
 prefetch (rbx)
-prefetch gs:-0x2b(r11,rcx,4)
-prefetch (r8,rsi,2)
+ds prefetch 0x6571079d(r15)
+rex.XB prefetch (r15)
 prefetch -0x62(rcx)
 rex.RXB prefetch gs:(r9)
 prefetch -0x6e815046(r14)
 vmgexit
-rex.RB vmgexit
 rex vmgexit
 rex.W getsec
-rex.WRX getsec
 ldtilecfg -0x14e6732c(rcx)
 es ldtilecfg -0x19(r14)
 ldtilecfg (rdi)
@@ -11498,30 +11233,23 @@ tileloadd (r14,rdi,1),tmm6
 tileloadd -0x7f8533a8(rdx,rdi,4),tmm7
 ss tileloadd 0x5e7925c3(r12,r10,4),tmm3
 tdpbf16ps tmm3,tmm4,tmm1
-tdpbf16ps tmm6,tmm1,tmm4
 tdpbuud tmm5,tmm0,tmm2
 tdpbusd tmm7,tmm5,tmm0
-tdpbusd tmm0,tmm1,tmm4
 tdpbsud tmm5,tmm1,tmm7
-tdpbsud tmm3,tmm1,tmm2
 tdpbssd tmm2,tmm7,tmm5
 tdcall
-rex.R tdcall
 rex tdcall
 seamret
-rex.R seamret
 rex seamret
 rex seamops
-rex.X seamops
 seamops
 rex seamcall
-rex.B seamcall
 seamcall
 rex aesencwide128kl gs:-0x4a(rdx,riz,1)
 aesencwide128kl (r11,rbx,2)
 ss rex.W aesencwide128kl (rdx,riz,4)
 aesdecwide128kl -0x2b265ea9(rip)
-ss rex.X aesdecwide128kl (rcx)
+rex.RB aesdecwide128kl (r9d)
 aesdecwide128kl 0x6e(,r13,4)
 aesencwide256kl (rsi,rdx,8)
 es rex.RX aesencwide256kl (edx)
@@ -11542,38 +11270,32 @@ aesenc256kl (rbx,rsi,2),xmm4
 cs rex.RXB aesenc256kl -0x7c(rip),xmm14
 es rex aesenc256kl 0x1a(rbx),xmm3
 aesdec256kl (rdx),xmm4
-ss aesdec256kl (rcx,r9,4),xmm3
-rex.XB aesdec256kl 0x34(rip),xmm6
+cs rex.RXB aesdec256kl 0xc7b05cd(rip),xmm14
+rex aesdec256kl -0x63(rbp,rsi,2),xmm7
 encodekey128 ebx,edi
 encodekey128 r12d,r9d
 rex encodekey128 edi,edi
 rex encodekey256 esp,edx
-rex.RXB encodekey256 r10d,r15d
+encodekey256 r10d,r15d
 encodekey256 ebp,ecx
 vbroadcastss xmm1,xmm1
 vbroadcastss xmm0,xmm10
 vbroadcastss xmm2,ymm7
 vbroadcastss xmm1,ymm14
 vbroadcastsd xmm6,ymm0
-vbroadcastsd xmm1,ymm2
-rex.RX vmgexit
+vbroadcastsd xmm5,ymm14
 uiret
-rex.B uiret
 rex uiret
 testui
-rex.RB testui
 rex testui
 clui
-rex.RB clui
 rex clui
 stui
-rex.WXB stui
 rex stui
 senduipi rcx
 rex.RB senduipi r12
 rex senduipi rcx
 rex hreset $0x1
-rex.R hreset $0xe2
 hreset $0x7e
 {vex} vpdpbusd xmm4,xmm1,xmm4
 es {vex} vpdpbusd (rdi,r15,8),xmm11,xmm6
@@ -11600,10 +11322,8 @@ ds {vex} vpdpwssds 0x58(rax),xmm8,xmm8
 ds {vex} vpdpwssds -0x608e72f(r8),ymm11,ymm14
 {vex} vpdpwssds 0x75(rdx),ymm4,ymm7
 repz rex clac
-repz rex.RXB clac
 repz clac
 repnz clac
-repnz rex.B clac
 repnz rex clac
 vaddph xmm7,xmm5,xmm2
 ds vaddph 0x5337c1e1(rdi,r9,2),xmm11,xmm13{k2}{z}
@@ -12319,27 +12039,20 @@ vsubsh (rsi,rcx,2),xmm4,xmm0{k7}{z}
 vucomish xmm3,xmm4
 cs vucomish (rcx,rax,8),xmm31
 vucomish -0x417a99dc(rax),xmm6
-rex.B femms
 knotw k6,k6
-knotw k0,k2
 kmovw k7,k1
 kmovw ebp,k1
 kmovw r10d,k1
 kmovw k6,esp
 kmovw k3,r8d
 kortestw k7,k0
-kortestw k6,k0
 rex wrmsrns
-rex.R wrmsrns
 wrmsrns
 wrmsrlist
-rex.WX wrmsrlist
 rex wrmsrlist
 rdmsrlist
-rex.B rdmsrlist
 rex rdmsrlist
 rex.W rmpquery
-rex.XB rmpquery
 rex rmpquery
 ds nopl -0x69323f75(rsi,rsi,8)
 rex.RX nopl 0xa(rax,r14,2)
@@ -12408,7 +12121,6 @@ vpdpbssds ymm7,ymm0,ymm3
 vpdpbssds (r10,r14,2),ymm8,ymm5
 vpdpbssds fs:-0x293f84e(rax,riz,8),ymm2,ymm7
 tdpfp16ps tmm1,tmm7,tmm0
-tdpfp16ps tmm6,tmm2,tmm4
 {vex} vcvtneps2bf16 xmm3,xmm1
 {vex} vcvtneps2bf16x gs:(r14),xmm0
 {vex} vcvtneps2bf16x (rsp),xmm5

@@ -5,13 +5,13 @@
 # format: lines
 # expect: match
 rex.W add al,bpl
-lock rex.RXB add BYTE PTR [r11d-0x358d62e],r13b
+ss rex.XB add BYTE PTR [rip+0x589a8163],dil
 lock add BYTE PTR [rdi+rax*8-0x73],dl
 add si,bp
-lock rex.RXB add WORD PTR [r8],r12w
-lock rex add WORD PTR [rsp+rdi*8],si
+lock add WORD PTR [rsp+riz*2],r11w
+lock add WORD PTR fs:[rsi],sp
 rex.XB add DWORD PTR [r10-0x2d],ebp
-rex add esi,eax
+rex add ecx,ebx
 lock add DWORD PTR fs:[rdx],ebp
 add QWORD PTR [rax+rax*4-0x2b],rdx
 add r15,r14
@@ -20,7 +20,7 @@ add spl,spl
 es add sil,BYTE PTR [rdi*8+0x5af0b362]
 add al,BYTE PTR [rdx]
 add si,si
-ss rex.RXB add r14w,WORD PTR [r15]
+rex.RXB add r14w,WORD PTR [r15d]
 add cx,WORD PTR [rdi-0x77]
 add edx,ebp
 add r10d,DWORD PTR gs:[r14+0x4f4af15b]
@@ -29,22 +29,18 @@ add rax,rbp
 ds add r15,QWORD PTR [r15+0x5ebe6a30]
 add rcx,QWORD PTR [rcx]
 add al,0x38
-rex.R add al,0x1a
-rex add al,0x36
+rex add al,0xc9
 add ax,0xdd67
-rex.X add ax,0x82c6
 rex add ax,0x172d
 rex add eax,0x36ff4833
-rex.B add eax,0x8570e1f9
-add eax,0xa395e48f
+add eax,0x498570e1
 add rax,0xfffffffffb929140
-rex.WX add rax,0x69f17d03
 or al,bpl
 lock or BYTE PTR fs:[r15+0x19e87ae8],spl
 rex or BYTE PTR [rcx],al
 lock or WORD PTR [rsp+rdi*4],ax
 or r12w,sp
-or WORD PTR [rsi+r11*8-0x41f99f2f],r12w
+rex.XB or WORD PTR [r11-0x2e6888bb],bx
 or ebp,eax
 lock or DWORD PTR [r8d+0x2e2b2628],r13d
 or DWORD PTR [rax+riz*1+0x7b948649],edx
@@ -64,24 +60,20 @@ or rbx,rsp
 rex.WX or rsp,QWORD PTR fs:[rax+0x120ee281]
 or rdi,QWORD PTR [rsi-0x7]
 or al,0x0
-rex.RB or al,0x11
 rex or al,0x36
 rex or ax,0x204c
-rex.RX or ax,0xc1af
 or ax,0xb45c
 or eax,0x4d37dae9
-rex.B or eax,0x16e652cf
-rex or eax,0x8aa1dc92
+rex or eax,0xd216e652
 or rax,0xfffffffffe4d5805
-rex.WRB or rax,0x14fe5c66
 adc bl,al
 lock adc BYTE PTR [r8],al
 rex adc BYTE PTR [rsi+rdi*2-0x1c],bl
 lock adc WORD PTR [rbp+0x39670d7c],di
-rex.XB adc r10w,sp
-adc WORD PTR [r11+rax*1],r15w
+adc r10w,sp
+adc WORD PTR [r15*1-0x4e],ax
 lock rex adc DWORD PTR [rax],esi
-rex.RX adc ebp,r9d
+adc ebp,r9d
 rex.XB adc DWORD PTR [r10+0x63],ecx
 adc rax,rbp
 lock adc QWORD PTR fs:[r12+rcx*1],rcx
@@ -90,7 +82,7 @@ adc cl,cl
 ss adc r9b,BYTE PTR [rcx+rax*8]
 adc bl,BYTE PTR [ebp+0x3c]
 adc bp,dx
-cs adc dx,WORD PTR [r14]
+adc r13w,WORD PTR gs:[r11]
 adc sp,WORD PTR [rdx+rbp*2]
 adc eax,edx
 rex.X adc ebx,DWORD PTR [eip+0xfffffffffffffff3]
@@ -99,27 +91,23 @@ adc rsp,rsi
 rex.WRXB adc r11,QWORD PTR [r15d]
 adc rsp,QWORD PTR [rdi+rbp*2+0x67]
 adc al,0xf7
-rex.B adc al,0x24
-rex adc al,0xce
+rex adc al,0xd6
 adc ax,0xa790
-rex.RX adc ax,0x337f
-rex adc ax,0x4416
+rex adc ax,0x765d
 adc eax,0xcb96359e
-rex.RB adc eax,0xa80d5488
 rex adc eax,0x59a4c167
 adc rax,0xffffffff81ecee4a
-rex.WX adc rax,0xffffffffea0b6103
 sbb cl,ch
-sbb BYTE PTR [ebx+r8d*2],al
+lock es rex.XB sbb BYTE PTR [r14-0x2c17b0b4],al
 lock sbb BYTE PTR [rax+rdi*4+0x23],dil
 rex sbb cx,cx
-sbb WORD PTR [rcx+rcx*8],r9w
-sbb WORD PTR fs:[rcx],si
+lock sbb WORD PTR [rdi+r8*4],ax
+sbb WORD PTR [rbx],sp
 rex sbb ecx,esp
 rex.RXB sbb DWORD PTR [r9],r12d
 rex sbb DWORD PTR [rdi+rdx*8-0x80],ecx
 lock sbb QWORD PTR [rsp+rbp*1-0x384ae217],rdi
-rex.WXB sbb r9,rbp
+sbb r9,rbp
 lock cs sbb QWORD PTR [rsi+rsi*1-0x66],r12
 rex sbb cl,dl
 rex.XB sbb dil,BYTE PTR [r11-0x2a]
@@ -128,22 +116,18 @@ sbb sp,bp
 sbb r14w,WORD PTR [r9d+eiz*8]
 ds sbb bx,WORD PTR [rdx+0x45c5e33d]
 sbb edi,DWORD PTR [rbx-0xc95d0e4]
-rex.XB sbb edi,r14d
+sbb edi,r14d
 sbb r9d,DWORD PTR fs:[rsp+r8*1]
 sbb rcx,rcx
 sbb r10,QWORD PTR gs:[rax+0x1483101f]
 sbb rbp,QWORD PTR [rbp-0x2f]
 sbb al,0xaf
-rex.B sbb al,0xa0
-rex sbb al,0x72
+rex sbb al,0x63
 sbb ax,0xf748
-rex.RX sbb ax,0xee0
-rex sbb ax,0x8113
+rex sbb ax,0xfd7e
 sbb eax,0xd696e0c7
-rex.RB sbb eax,0x9ea5af89
-rex sbb eax,0xf7435138
+rex sbb eax,0xbf123f3f
 sbb rax,0x29a95551
-rex.WB sbb rax,0x1f2cd7c4
 and ch,ah
 lock and BYTE PTR [r8+rax*8],spl
 and BYTE PTR [rsi-0x22856cdc],dh
@@ -154,33 +138,29 @@ and esi,edi
 lock and DWORD PTR [r9+riz*1],esi
 and DWORD PTR [rdx+0x77],ebp
 and QWORD PTR [rbp-0x40],rbp
-rex.WRXB and r12,r14
+and r12,r14
 lock and QWORD PTR [rdx+r15*2+0x3e079e27],r12
 and dl,dh
 cs and bl,BYTE PTR [r11+0x33]
 and ch,BYTE PTR [rdx+rax*8]
 and si,dx
-rex.RXB and r12w,WORD PTR gs:[r11]
+rex.XB and ax,WORD PTR fs:[r10-0x61449d9c]
 and ax,WORD PTR [ebp*2-0x7aa89fe7]
 rex and edi,DWORD PTR gs:[rdx]
-rex.XB and esi,r9d
+and esi,r9d
 and r12d,DWORD PTR [ecx+edx*4]
 and rdx,rbx
 and rsp,QWORD PTR [r10d+r9d*2]
 and rbp,QWORD PTR [rax+riz*1-0xf]
 rex and al,0xa3
-rex.B and al,0x10
 and al,0x85
 rex and ax,0x6d26
-rex.X and ax,0xa746
-and ax,0xf92e
+and ax,0xb261
 and eax,0x4c925642
-rex.RB and eax,0xd7c70a9b
-rex and eax,0xc1c87470
+rex and eax,0x440438b5
 and rax,0x2a121014
-rex.WRB and rax,0xffffffffbaca11f8
 sub BYTE PTR [rcx],ch
-rex.RXB sub r12b,r12b
+sub r12b,r12b
 lock sub BYTE PTR [rdi-0x218d5c98],r9b
 rex sub sp,ax
 sub WORD PTR [r15+r14*8],r8w
@@ -195,7 +175,7 @@ sub dh,dh
 sub r14b,BYTE PTR [edi]
 rex sub dl,BYTE PTR [rcx+rbp*2]
 sub bp,di
-sub r10w,WORD PTR [esp+r13d*8+0x67]
+es rex.RX sub r12w,WORD PTR [rdx]
 sub ax,WORD PTR [rcx+rbx*8]
 sub esp,edx
 sub r14d,DWORD PTR [r12d+eiz*4+0x31606d61]
@@ -204,18 +184,14 @@ sub rdi,rcx
 ds sub rdi,QWORD PTR [rcx+r10*1-0x69]
 sub rsi,QWORD PTR [rsi+rdi*1]
 sub al,0x91
-rex.RB sub al,0xae
-rex sub al,0x4f
+rex sub al,0xa1
 sub ax,0x7a7f
-rex.X sub ax,0xa2c2
-rex sub ax,0x1e52
+rex sub ax,0x87a2
 rex sub eax,0xc904a7f
-rex.RX sub eax,0x4891246d
-sub eax,0xce9e7404
+sub eax,0x61489124
 sub rax,0xffffffffa2bc4510
-rex.WR sub rax,0xffffffff93c41fcb
 lock rex xor BYTE PTR [rsp+rdi*2-0x226b2a2f],cl
-rex.RX xor spl,r15b
+xor spl,r15b
 ds xor BYTE PTR [r9],bpl
 xor sp,ax
 xor WORD PTR [edx+r14d*4],cx
@@ -230,7 +206,7 @@ xor dil,cl
 xor dil,BYTE PTR [r12*4+0x7a]
 xor ah,BYTE PTR [edi-0x75]
 cs xor bx,WORD PTR [rbx]
-rex.XB xor ax,r13w
+xor ax,r13w
 rex.X xor sp,WORD PTR [rdi-0x7f2754b2]
 rex xor ebp,esi
 xor r9d,DWORD PTR [r8+r13*4+0x34]
@@ -239,21 +215,17 @@ xor rcx,rsp
 cs xor r14,QWORD PTR [rcx+0x51]
 xor rcx,QWORD PTR [rdi-0x61]
 rex xor al,0xa9
-rex.RB xor al,0xeb
 rex.W xor al,0x96
 xor ax,0x7ca6
-rex.RB xor ax,0x7b65
-rex xor ax,0x8cf5
+rex xor ax,0x3b7b
 xor eax,0x698e7379
-rex.R xor eax,0xbbc294d9
-rex xor eax,0x78721522
+rex xor eax,0xcd787215
 xor rax,0xffffffff9d6ad918
-rex.WRX xor rax,0xffffffffefd3373c
 cmp dh,dh
-es rex.XB cmp BYTE PTR [r9],sil
+ss cmp BYTE PTR [rsp+rbp*4],r8b
 cmp BYTE PTR [rsi+0x7d],sil
 rex cmp cx,ax
-cmp WORD PTR [r15+rdx*4],r8w
+cmp WORD PTR [r11+r14*1],ax
 rex cmp WORD PTR gs:[rax+0x5c],bp
 cmp eax,esp
 rex.RX cmp DWORD PTR fs:[rbx+0x38],r10d
@@ -262,7 +234,7 @@ cmp rcx,rax
 cs cmp QWORD PTR [r11+rdx*8+0x242078d7],rsp
 cmp QWORD PTR [rax],rbp
 cmp ch,dh
-es cmp r10b,BYTE PTR [rsi+0x5b]
+cs cmp dl,BYTE PTR [r13-0x6e]
 cmp ch,BYTE PTR [rip+0xffffffffffffffb7]
 rex cmp ax,si
 cmp si,WORD PTR [r8]
@@ -274,30 +246,26 @@ cmp rsp,rsp
 ds cmp r15,QWORD PTR [rsi+rcx*1-0x68]
 cmp rcx,QWORD PTR [rdi-0x7899f824]
 rex cmp al,0x0
-rex.XB cmp al,0xaa
 cmp al,0xf8
 rex cmp ax,0x1b89
-rex.RB cmp ax,0x2d79
 cmp ax,0xc23f
 rex cmp eax,0xb0d2b8e9
-rex.XB cmp eax,0xad9057c7
 cmp eax,0xce4399e6
 cmp rax,0x2070810d
-rex.WB cmp rax,0xffffffff8f00ebeb
 rex push dx
-rex.RX push cx
-push cx
+push r15w
+push ax
 push rsp
-rex.RXB push r13
+push r13
 rex push rdx
 pop bx
-rex.X pop ax
-rex pop di
+pop r15w
+rex pop ax
 pop rbx
-rex.R pop rcx
-rex pop rax
+pop r11
+rex pop rbx
 movsxd cx,edx
-cs rex.X movsxd dx,DWORD PTR [edx-0x1d4418f4]
+cs movsxd r13w,DWORD PTR [rdi-0x218260b5]
 movsxd dx,DWORD PTR [rsi]
 movsxd ebp,edx
 ss movsxd r14d,DWORD PTR [r12+r9*8+0x7a]
@@ -306,11 +274,9 @@ movsxd rdi,esi
 ss rex.WRX movsxd r12,DWORD PTR [rdi]
 es movsxd rsi,DWORD PTR [rax+riz*4-0x60]
 pushw 0xf5c5
-rex.R pushw 0xe146
 rex pushw 0xc2bc
 push 0xffffffffde2979d4
-rex.X push 0xffffffffe0cf4a7b
-rex push 0xfffffffffba9a43b
+rex push 0xffffffff9ee0cf4a
 imul sp,si,0x8ac7
 imul di,WORD PTR [r9d+r9d*1+0x24],0x191b
 imul cx,WORD PTR [rdi],0x616a
@@ -321,38 +287,36 @@ imul rsi,rdx,0xffffffffdde621e3
 imul r10,QWORD PTR gs:[rcx+0xc],0xfffffffff8ef9326
 imul rsi,QWORD PTR [ebp-0x6f5719a5],0x41a41954
 rex pushw 0x7e
-rex.B pushw 0x3
-pushw 0xff80
+pushw 0xff8c
 push 0x1f
-rex.R push 0x2f
 rex push 0xfffffffffffffffa
 rex imul si,bp,0x5b
 imul r9w,WORD PTR [rcx-0x26],0x35
 cs imul si,WORD PTR [rdx+0x5c733949],0xffcc
 imul ebp,ebx,0xffffffbe
-imul r13d,DWORD PTR fs:[rdi+rbx*2-0x4a18ee29],0x7c
-imul eax,DWORD PTR [rbp+0x292d4043],0xffffffc3
+imul r11d,DWORD PTR [r8d-0x49e16491],0xffffff93
+imul edi,DWORD PTR [rbp+0x52],0x9
 imul rsp,rcx,0xfffffffffffffffa
 ds imul rdx,QWORD PTR [r15],0x78
 imul rdi,QWORD PTR [rip+0xffffffff8c736827],0x5
 rex ins BYTE PTR es:[rdi],dx
-rep rex.X ins BYTE PTR es:[rdi],dx
 ins BYTE PTR es:[rdi],dx
+rep ins BYTE PTR es:[rdi],dx
 ins WORD PTR es:[rdi],dx
-repnz rex.RB ins WORD PTR es:[rdi],dx
 rep ins WORD PTR es:[rdi],dx
+repnz ins WORD PTR es:[rdi],dx
 rep ins DWORD PTR es:[rdi],dx
-rex.B ins DWORD PTR es:[rdi],dx
-ins DWORD PTR es:[rdi],dx
+rex ins DWORD PTR es:[rdi],dx
+repnz ins DWORD PTR es:[rdi],dx
 rep outs dx,BYTE PTR ds:[rsi]
-rex.R outs dx,BYTE PTR ds:[rsi]
-repnz rex.RB outs dx,BYTE PTR ds:[rsi]
+rex outs dx,BYTE PTR ds:[rsi]
+outs dx,BYTE PTR ds:[rsi]
 outs dx,WORD PTR ds:[rsi]
-rep rex.B outs dx,WORD PTR ds:[rsi]
-rex.RX outs dx,WORD PTR ds:[rsi]
+rep outs dx,WORD PTR ds:[rsi]
+rex outs dx,WORD PTR ds:[rsi]
 rep rex outs dx,DWORD PTR ds:[rsi]
-rex.RX outs dx,DWORD PTR ds:[rsi]
 rex outs dx,DWORD PTR ds:[rsi]
+outs dx,DWORD PTR ds:[rsi]
 lock cs add BYTE PTR [rax+rax*1],0xeb
 rex.RB add r9b,0x44
 rex.WRB add BYTE PTR [r8],0xa8
@@ -360,16 +324,16 @@ rex.W or BYTE PTR [rcx+rbx*4+0x41],0xa7
 rex.R or bpl,0x24
 lock rex.RB or BYTE PTR [r8+0x39],0x7c
 adc bh,0x2e
-lock ss rex.R adc BYTE PTR [rax-0x80],0x9f
-adc BYTE PTR [rax-0x19bdfbac],0x7e
+lock rex.R adc BYTE PTR [rbp-0x368761aa],0x7d
+rex adc BYTE PTR [rax],0x86
 rex sbb bl,0xed
 rex.R sbb BYTE PTR fs:[rdi+rdx*4-0x694591be],0x41
 sbb BYTE PTR [rcx],0x1c
 and dh,0x74
-es rex.WR and BYTE PTR [rax],0xb4
+lock es and BYTE PTR [r10+r14*2],0x92
 rex and BYTE PTR [rdx+0xc],0xde
 sub BYTE PTR [rbx+riz*1+0x365c9019],0x68
-rex.RXB sub r11b,0x2b
+rex.RB sub r11b,0x2b
 rex.R sub BYTE PTR gs:[rbx],0xbb
 rex xor BYTE PTR [rsi],0x1
 xor r15b,0x46
@@ -378,7 +342,7 @@ rex cmp al,0xbf
 rex.RB cmp BYTE PTR [r15],0x9d
 cs cmp BYTE PTR [rdi-0x24f9cda5],0x43
 rex add sp,0xd435
-add WORD PTR [r13d+r8d*2-0x61],0x1585
+rex.RX add WORD PTR [rbx+r12*8],0x851f
 es add WORD PTR [rbp-0x2f12443b],0x6a0e
 lock rex add DWORD PTR [rax-0x20],0x4691902f
 rex.R add eax,0xdc988606
@@ -396,8 +360,8 @@ or rsi,0xffffffff83018357
 lock rex.WRB or QWORD PTR [r15],0xffffffffd528af78
 or QWORD PTR [rdi+0x2d492a6],0xffffffff9e503541
 lock adc WORD PTR [rax-0x2d],0x9be7
-rex.RX adc si,0x865f
-adc WORD PTR [r8+r9*8],0x3c66
+rex.R adc di,0xc49e
+adc WORD PTR [r15+rdi*2+0x75b007fe],0x27f3
 adc ebx,0xa712f4e9
 lock adc DWORD PTR [r9+rdi*2-0x65],0x820ed503
 adc DWORD PTR [rdi-0x13cd74c9],0xa3faf7e2
@@ -408,8 +372,8 @@ lock rex sbb WORD PTR [rbx-0x2b],0xbd6b
 rex.RB sbb r11w,0x701a
 rex.XB sbb WORD PTR [r9],0x4ba4
 rex sbb eax,0xeb128cc1
-ds sbb DWORD PTR [r9-0x2e748855],0x30ba778
-lock sbb DWORD PTR [rdx+rax*8-0xf],0x9e4b9a69
+lock rex.XB sbb DWORD PTR [r9-0x2e748855],0x30ba778
+sbb DWORD PTR [rdx+rbp*1],0xfc64775e
 sbb rcx,0x15914e7f
 lock sbb QWORD PTR [r10+rax*2-0x43425e0a],0xaeb1f2a
 sbb QWORD PTR [rsi],0x545cf99b
@@ -417,7 +381,7 @@ and dx,0xa1c6
 cs rex.RXB and WORD PTR [r15],0xfbf5
 es rex and WORD PTR [rsi*2-0x6],0xc736
 and edi,0x45f8aff8
-es and DWORD PTR [r10+riz*4],0x70314b1e
+rex.RX and DWORD PTR [r15d*4+0x78],0x1a6f96f8
 and DWORD PTR [rdi],0x64927c22
 lock and QWORD PTR [rsi-0x1d2ee581],0xffffffffbb01050c
 rex.WR and rdi,0xffffffff9222aaaf
@@ -426,13 +390,13 @@ rex sub ax,0xaa34
 lock rex.R sub WORD PTR [rax],0xc057
 sub WORD PTR [rsi-0x11],0xe404
 sub ecx,0x956e0f8e
-lock rex.RB sub DWORD PTR [r9+rsi*8+0x2],0x7b9f73dd
+rex.X sub DWORD PTR [eip+0x7b9f73dd],0x34b3881a
 lock rex sub DWORD PTR [rbp-0x34],0xf63a75a9
 sub rdi,0xffffffff91968508
 lock rex.WXB sub QWORD PTR [r11],0xffffffffea7ba4b2
 lock es sub QWORD PTR [rcx+rax*2],0xffffffffafe5971f
 xor WORD PTR [ebx-0x63b09fd4],0xeae3
-rex.RXB xor r12w,0xe23b
+rex.RB xor r12w,0xe23b
 rex.RXB xor WORD PTR [r9+0x19],0x7a9b
 rex xor esp,0xcc1276fd
 rex.R xor DWORD PTR [rsi+rsi*2-0x19],0xb84f9fb0
@@ -441,11 +405,11 @@ xor rcx,0x35a0b69b
 lock rex.WRB xor QWORD PTR [r15+0x35],0xffffffffbdca9d6b
 es xor QWORD PTR [edi+0xafdf2e9],0xfffffffffc5574cc
 cmp cx,0xcc56
-ds rex.RX cmp WORD PTR [rbp+0x3],0x15b0
+cs cmp WORD PTR [r10*2+0x6e4cebff],0x4437
 rex cmp WORD PTR [rdi+rbp*2+0xe],0xb726
 rex cmp DWORD PTR [rax+rdi*8],0xed428d9d
-rex.X cmp edx,0xa33fe221
-rex.RXB cmp DWORD PTR [r10],0xcd35740c
+rex.RB cmp r8d,0xd3040f51
+rex.RXB cmp DWORD PTR [r8+0x74],0xfc8ecd35
 cmp rbx,0xffffffffd8df880d
 rex.WRXB cmp QWORD PTR gs:[r11+0x31],0x66fe8f73
 cmp QWORD PTR [rdx],0xffffffffb39db794
@@ -456,7 +420,7 @@ rex add edx,0xffffff8f
 rex.XB add DWORD PTR [r14-0xa],0xffffffb4
 add DWORD PTR [eax+ecx*8],0x48
 es add QWORD PTR [rbx],0x27
-rex.WX add rcx,0x5b
+rex.WR add rax,0xffffffffffffffa7
 rex.WRX add QWORD PTR [rbp+0x54],0x34
 or ax,0xffea
 rex.XB or WORD PTR [r14d-0x30],0x49
@@ -471,22 +435,22 @@ lock adc WORD PTR [rax],0xffe7
 adc r10w,0xff99
 rex.RB adc WORD PTR [r12+rdx*4],0xffc2
 adc DWORD PTR [rip+0x3581a4cc],0xffffffa7
-rex.RX adc esi,0xffffffdc
+rex.R adc esi,0xffffffdc
 lock rex.X adc DWORD PTR [rax],0x6e
 adc QWORD PTR [rdx-0x5ec2415a],0x78
-rex.WRXB adc r13,0xffffffffffffffc5
+rex.WRB adc r13,0xffffffffffffffc5
 lock rex.WR adc QWORD PTR [rbx],0xd
 sbb bp,0xc
-es rex.R sbb WORD PTR [rsi+0x43],0xff88
-rex sbb WORD PTR [rax+rax*2+0x381da921],0xffdb
+lock rex.RX sbb WORD PTR [rsp+r15*4+0x37],0xf
+rex sbb WORD PTR [rdi+0xb56791a],0xff8c
 sbb ecx,0x75
 lock rex.R sbb DWORD PTR [rdi],0x26
 sbb DWORD PTR [rip+0xffffffffffffffed],0xffffff9c
 sbb QWORD PTR [rcx],0xffffffffffffffec
-rex.WRX sbb rbx,0x4f
+rex.WR sbb rbx,0x4f
 lock sbb QWORD PTR [rsi+r15*8],0xffffffffffffffc2
 ss rex and WORD PTR [rsi],0xfffa
-rex.XB and r15w,0xf
+and r15w,0xf
 and WORD PTR [r8+rbx*4],0x5a
 and DWORD PTR [ebp+0x46072c2a],0x1b
 rex.R and esp,0x58
@@ -495,10 +459,10 @@ and rbx,0xffffffffffffffc2
 lock rex.WR and QWORD PTR [rdi],0xffffffffffffffc6
 and QWORD PTR [eax+edi*8-0x61],0x30
 lock es sub WORD PTR [rdx+rcx*1],0xfff9
-rex.X sub ax,0x55
+rex.RB sub r9w,0x8
 rex.RB sub WORD PTR [r9d-0x7c642710],0xffff
 sub edx,0xfffffffa
-lock rex.XB sub DWORD PTR [r10+0x41],0x33
+lock rex.RX sub DWORD PTR [rbx+r14*1+0x29],0xfffffff3
 ds rex sub DWORD PTR [rsp+rcx*2-0x12],0xffffffa6
 sub rdi,0x5d
 cs sub QWORD PTR [rsp+r13*8-0x79982b8a],0x36
@@ -510,14 +474,14 @@ xor esi,0x63
 lock rex.RB xor DWORD PTR [r15+rax*4-0x4b],0x36
 rex xor DWORD PTR [rdx],0x49
 xor QWORD PTR [rdx+rdi*4-0x67],0xc
-rex.WXB xor r15,0x27
+xor r15,0x27
 lock rex.WXB xor QWORD PTR fs:[r8+0x79],0xffffffffffffff89
 cmp di,0xffe6
 rex.RB cmp WORD PTR fs:[r10+rdi*8+0x7b],0xfff0
 cmp WORD PTR [rdx+0x40],0x7e
 cmp DWORD PTR [ebp+0x3c81a35f],0xffffff90
-rex.X cmp esi,0xffffffd8
-rex.RX cmp DWORD PTR [rax],0xb
+cmp r15d,0xffffff82
+rex.RB cmp DWORD PTR [r15],0x15
 cmp rsp,0x61
 rex.WRX cmp QWORD PTR gs:[rdi],0xfffffffffffffff8
 cmp QWORD PTR [rax-0x31],0xffffffffffffff89
@@ -525,8 +489,8 @@ test ch,ah
 cs test BYTE PTR [rdi-0x66376256],r9b
 test BYTE PTR [rsi+rax*2+0x2c],ch
 test bp,dx
-test WORD PTR gs:[rdx+r8*2],ax
-test WORD PTR [rcx-0x7a],sp
+es test WORD PTR [rdx-0x4e9ff4b6],r15w
+rex test WORD PTR fs:[rdx+rax*1],di
 rex test ebp,edi
 test DWORD PTR [rbx+r9*8-0x53f6c81],esi
 rex test DWORD PTR [rcx+0x15],edi
@@ -534,10 +498,10 @@ test rsp,rax
 rex.WX test QWORD PTR [ecx-0x62],rax
 test QWORD PTR [rip+0x3f51a150],rcx
 rex.W xchg bpl,bpl
-xchg BYTE PTR [r14d+r14d*2-0x3eed625e],spl
+xchg BYTE PTR gs:[rax],r9b
 rex.W xchg BYTE PTR [rsp+rbx*8],cl
 xchg WORD PTR fs:[rax-0x68],si
-rex.XB xchg r10w,sp
+xchg bp,r14w
 xchg WORD PTR [rdi+rbp*4-0x33],r8w
 xchg edx,ebp
 es rex.XB xchg DWORD PTR [r14-0x3],esi
@@ -558,11 +522,11 @@ mov rsi,rdx
 cs mov QWORD PTR [rsi-0x18],r14
 mov QWORD PTR [rsi-0x5289b271],rax
 rex mov dl,al
-mov r11b,BYTE PTR [rdi+r13*2]
+mov r9b,BYTE PTR [rdx]
 ss mov dl,BYTE PTR [rcx+0x7a617cf4]
 mov bx,bp
-rex.RXB mov r9w,WORD PTR [r8d-0x70]
-ss mov cx,WORD PTR [rsp+rbp*2+0x1]
+es mov cx,WORD PTR [r15+rbp*8]
+ss mov ax,WORD PTR [rax-0x78]
 rex mov esi,eax
 mov r8d,DWORD PTR [r12+rbx*2]
 mov esp,DWORD PTR [eip+0xffffffffeefcfb00]
@@ -570,8 +534,8 @@ mov rbx,rsp
 rex.WRXB mov r15,QWORD PTR [eip+0x3dcb068e]
 ss mov rcx,QWORD PTR [rcx+rbx*4-0x16]
 mov cx,ss
-cs data16 mov WORD PTR [r14+r11*8],ds
-data16 mov WORD PTR [rdx+rcx*8+0x1c08c7b],ss
+data16 rex.R mov WORD PTR fs:[rdi+rsi*2+0x3baae8fb],fs
+data16 rex mov WORD PTR [rsi+rcx*1],cs
 rex mov WORD PTR [rsi+0x46],fs
 rex.R mov edi,cs
 rex.RB mov WORD PTR [r8],ds
@@ -588,72 +552,56 @@ lea rax,[rdx+rbp*2]
 lea rdx,[r11d+ecx*8+0x7b]
 rex.WRXB lea r8,[rip+0xffffffffffffff91]
 data16 rex mov es,WORD PTR [rbx]
-rex.RXB mov ds,r10w
+rex.RB mov ds,r10w
 data16 rex.XB mov es,WORD PTR [r15-0x1]
 mov fs,WORD PTR [rdx]
 rex.R mov ds,esp
-ss rex.RB mov ss,WORD PTR [r10+0x5d]
+rex.R mov ds,WORD PTR fs:[rdx-0x5e]
 mov ss,rsi
 rex.WB mov ss,WORD PTR [r13d+0x531e27ce]
 rex.W mov ds,WORD PTR gs:[rdi+rax*4+0x57]
-cs rex.RX pop WORD PTR [rcx]
+rex.R pop WORD PTR gs:[rbx+rdi*8+0x5f]
 pop WORD PTR [rax+0x47]
 rex pop rbp
 pop QWORD PTR [eax+r8d*4+0x14]
 pop QWORD PTR [rcx]
 xchg ax,ax
-rex.X xchg ax,ax
 rex xchg ax,ax
 nop
-rex.R nop
 rex nop
 rex.W nop
-rex.WR nop
 rex xchg dx,ax
-rex.RX xchg di,ax
+xchg r11w,ax
 xchg sp,ax
 xchg ecx,eax
-rex.X xchg edx,eax
-rex xchg ecx,eax
+xchg r14d,eax
+rex xchg ebp,eax
 xchg rsi,rax
-rex.WXB xchg r12,rax
+xchg r12,rax
 pause
-rex.B pause
 rex pause
 cbw
-rex.RX cbw
 rex cbw
 cwde
-rex.RX cwde
 rex cwde
 cdqe
-rex.WX cdqe
 cwd
-rex.B cwd
 rex cwd
 cdq
-rex.RXB cdq
 rex cdq
 cqo
-rex.WX cqo
 fwait
 pushfw
-rex.RB pushfw
 rex pushfw
 pushf
-rex.R pushf
 rex pushf
 popfw
-rex.B popfw
 rex popfw
 popf
-rex.X popf
 rex popf
 sahf
-rex.RB sahf
 rex sahf
 rex lahf
-rex.X lahf
 lahf
 movabs al,ds:0xe9d0b84dee8247c5
 addr32 rex.RB mov al,ds:0x69446e00
@@ -668,7 +616,7 @@ movabs rax,ds:0x2463559520b5d6d5
 es rex.WRB movabs rax,ds:0xaafc1909aa9f004
 movabs rax,ds:0x8a0225cbdaed5294
 movabs ds:0xf642a2842ab8cbcd,al
-addr32 rex.RX mov ds:0xe17bf616,al
+addr32 rex.X mov ds:0xec657f77,al
 movabs ds:0x2562ad08886889ae,al
 movabs ds:0xb2a0f5d5c4d286f7,ax
 rex.RB movabs fs:0xe1eb0abd3e81ff34,ax
@@ -680,87 +628,83 @@ movabs ds:0x2befc3eed346cace,rax
 addr32 rex.WRB mov ds:0x609fc717,rax
 movabs ds:0x8ba21effffffc187,rax
 rex movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]
-repnz rex.R movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]
 movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]
+repnz movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]
 rep rex movs WORD PTR es:[rdi],WORD PTR ds:[rsi]
-rep rex.RXB movs WORD PTR es:[rdi],WORD PTR ds:[rsi]
 movs WORD PTR es:[rdi],WORD PTR ds:[rsi]
+rep movs WORD PTR es:[rdi],WORD PTR ds:[rsi]
 movs DWORD PTR es:[rdi],DWORD PTR ds:[rsi]
-repnz rex.R movs DWORD PTR es:[rdi],DWORD PTR ds:[rsi]
-rex.R movs DWORD PTR es:[rdi],DWORD PTR ds:[rsi]
+repnz movs DWORD PTR es:[rdi],DWORD PTR ds:[rsi]
+repnz rex movs DWORD PTR es:[rdi],DWORD PTR ds:[rsi]
 movs QWORD PTR es:[rdi],QWORD PTR ds:[rsi]
-rep rex.WXB movs QWORD PTR es:[rdi],QWORD PTR ds:[rsi]
-rex.WR movs QWORD PTR es:[rdi],QWORD PTR ds:[rsi]
+repnz movs QWORD PTR es:[rdi],QWORD PTR ds:[rsi]
+rep movs QWORD PTR es:[rdi],QWORD PTR ds:[rsi]
 cmps BYTE PTR ds:[rsi],BYTE PTR es:[rdi]
-repz rex.B cmps BYTE PTR ds:[rsi],BYTE PTR es:[rdi]
-rex.R cmps BYTE PTR ds:[rsi],BYTE PTR es:[rdi]
+repnz rex.W cmps BYTE PTR ds:[rsi],BYTE PTR es:[rdi]
+repnz rex cmps BYTE PTR ds:[rsi],BYTE PTR es:[rdi]
 cmps WORD PTR ds:[rsi],WORD PTR es:[rdi]
-repnz rex.RX cmps WORD PTR ds:[rsi],WORD PTR es:[rdi]
-rex.XB cmps WORD PTR ds:[rsi],WORD PTR es:[rdi]
+rex cmps WORD PTR ds:[rsi],WORD PTR es:[rdi]
+repnz rex cmps WORD PTR ds:[rsi],WORD PTR es:[rdi]
 repnz cmps DWORD PTR ds:[rsi],DWORD PTR es:[rdi]
-rex.RB cmps DWORD PTR ds:[rsi],DWORD PTR es:[rdi]
 cmps DWORD PTR ds:[rsi],DWORD PTR es:[rdi]
+repz cmps DWORD PTR ds:[rsi],DWORD PTR es:[rdi]
 cmps QWORD PTR ds:[rsi],QWORD PTR es:[rdi]
-repnz rex.WRX cmps QWORD PTR ds:[rsi],QWORD PTR es:[rdi]
 repnz cmps QWORD PTR ds:[rsi],QWORD PTR es:[rdi]
+repz cmps QWORD PTR ds:[rsi],QWORD PTR es:[rdi]
 test al,0x4f
-rex.B test al,0x61
-rex test al,0x67
+rex test al,0x96
 test ax,0xb5c
-rex.RXB test ax,0xd128
-rex test ax,0xd629
+rex test ax,0xdcd1
 test eax,0x78c63bd5
-rex.XB test eax,0xdfb34bfa
-rex test eax,0x10ac82db
+rex test eax,0x1f1060b5
 test rax,0x27aaf975
-rex.WXB test rax,0xffffffffe9ef817b
 stos BYTE PTR es:[rdi],al
-repnz rex.RX stos BYTE PTR es:[rdi],al
 repnz rex stos BYTE PTR es:[rdi],al
+repnz stos BYTE PTR es:[rdi],al
 rex stos WORD PTR es:[rdi],ax
-rex.RB stos WORD PTR es:[rdi],ax
-rep stos WORD PTR es:[rdi],ax
+stos WORD PTR es:[rdi],ax
+repnz stos WORD PTR es:[rdi],ax
 stos DWORD PTR es:[rdi],eax
-repnz rex.X stos DWORD PTR es:[rdi],eax
 repnz stos DWORD PTR es:[rdi],eax
+rex stos DWORD PTR es:[rdi],eax
 rep stos QWORD PTR es:[rdi],rax
-rex.WXB stos QWORD PTR es:[rdi],rax
+stos QWORD PTR es:[rdi],rax
 repnz stos QWORD PTR es:[rdi],rax
 lods al,BYTE PTR ds:[rsi]
-repnz rex.RXB lods al,BYTE PTR ds:[rsi]
 rex lods al,BYTE PTR ds:[rsi]
+repnz rex lods al,BYTE PTR ds:[rsi]
 rep lods ax,WORD PTR ds:[rsi]
-repnz rex.R lods ax,WORD PTR ds:[rsi]
 rex lods ax,WORD PTR ds:[rsi]
+repnz lods ax,WORD PTR ds:[rsi]
 lods eax,DWORD PTR ds:[rsi]
-repnz rex.XB lods eax,DWORD PTR ds:[rsi]
-rex.X lods eax,DWORD PTR ds:[rsi]
+rex lods eax,DWORD PTR ds:[rsi]
+repnz lods eax,DWORD PTR ds:[rsi]
 lods rax,QWORD PTR ds:[rsi]
-rep rex.WX lods rax,QWORD PTR ds:[rsi]
 repnz lods rax,QWORD PTR ds:[rsi]
+rep lods rax,QWORD PTR ds:[rsi]
 rex.W scas al,BYTE PTR es:[rdi]
-repz rex.RX scas al,BYTE PTR es:[rdi]
-rex.RX scas al,BYTE PTR es:[rdi]
+rex scas al,BYTE PTR es:[rdi]
+repnz rex scas al,BYTE PTR es:[rdi]
 scas ax,WORD PTR es:[rdi]
-repz rex.RX scas ax,WORD PTR es:[rdi]
-rex.RB scas ax,WORD PTR es:[rdi]
+repnz scas ax,WORD PTR es:[rdi]
+repnz rex scas ax,WORD PTR es:[rdi]
 repz scas eax,DWORD PTR es:[rdi]
-rex.RB scas eax,DWORD PTR es:[rdi]
 scas eax,DWORD PTR es:[rdi]
+repnz scas eax,DWORD PTR es:[rdi]
 repz scas rax,QWORD PTR es:[rdi]
-repnz rex.WRB scas rax,QWORD PTR es:[rdi]
 scas rax,QWORD PTR es:[rdi]
+repnz scas rax,QWORD PTR es:[rdi]
 rex mov bl,0x1
-rex.RX mov sil,0xe7
-mov dh,0xf8
+rex.WB mov r13b,0x9b
+mov bh,0x16
 mov di,0xe0b9
-rex.R mov di,0x6424
-rex mov bx,0xb4dd
+mov r12w,0xffa2
+rex mov di,0xe8c0
 mov edi,0xaa9a28ae
-rex.RX mov esp,0x5a6a2f04
-rex mov edx,0xc8ed8f69
+mov r11d,0x8a7522cf
+rex mov eax,0x6bc10782
 movabs rbx,0x526d311ad36970ef
-rex.WR movabs rsi,0xebf75e84a92410bd
+movabs r15,0x75686551d4275449
 rol dl,0x6e
 ss rex.RB rol BYTE PTR [r15d-0xa],0xd5
 rol BYTE PTR [rax+rcx*8],0xc
@@ -768,20 +712,20 @@ ror cl,0xe2
 ror BYTE PTR [r14d+r8d*2],0x72
 ror BYTE PTR [rsp+rcx*2+0x7c],0xd4
 rcl bh,0x1f
-rcl BYTE PTR [r11d],0xf7
-rcl BYTE PTR [rbp+rcx*2-0x2bc2be0a],0x1b
+es rcl BYTE PTR [r15+rdx*4],0xc1
+rcl BYTE PTR gs:[edx],0x4c
 rcr ah,0x25
 rex.XB rcr BYTE PTR [r9d+0x5],0x41
 rcr BYTE PTR [rax],0x46
 shl dh,0xd2
-es rex.RX shl BYTE PTR [rbx+0x4a3ff539],0x37
+rex.WB shl BYTE PTR [r15d+edi*4],0x3b
 shl BYTE PTR [rcx+0x6d],0x82
 rex.W shr sil,0x10
 ss rex.XB shr BYTE PTR [r15-0x5c],0xe0
 rex shr BYTE PTR [rdi],0xd
 shl cl,0x66
 es rex.R shl BYTE PTR [rax],0x2c
-es shl BYTE PTR [esi+ecx*1],0xe4
+shl BYTE PTR [esi+ecx*1],0xe4
 sar ah,0x7d
 ds rex.X sar BYTE PTR [rbp-0xfb29df9],0xeb
 sar BYTE PTR [rdx*1+0x3fe45f90],0xa5
@@ -796,9 +740,9 @@ rex.WRXB rol QWORD PTR [r9d-0x55],0x91
 ds rol QWORD PTR [rax+rbx*1+0x61],0xad
 rex ror sp,0x2f
 rex.RB ror WORD PTR [r10],0x9d
-rex ror WORD PTR [riz*4-0x650403a0],0xda
+rex ror WORD PTR [rdx-0x7a],0x41
 rex ror eax,0xb6
-rex.RXB ror DWORD PTR [r14+r14*1],0x87
+rex.RXB ror DWORD PTR [r15+r8*4-0x9],0x49
 rex ror DWORD PTR [rbx-0x23],0x66
 ror rbx,0x7e
 rex.WRXB ror QWORD PTR [r12d+r8d*2],0x89
@@ -822,7 +766,7 @@ rcr rcx,0x80
 cs rex.WR rcr QWORD PTR [rdx+rcx*2],0x16
 rcr QWORD PTR [rdx],0xe1
 shl di,0xd7
-rex.RXB shl WORD PTR gs:[r11+r13*2],0x60
+rex.X shl WORD PTR fs:[rdi],0x6e
 shl WORD PTR [rip+0x347abf8],0x48
 shl ecx,0x5f
 ds rex.R shl DWORD PTR [rsi],0xaa
@@ -831,8 +775,8 @@ shl rsi,0x84
 es rex.WRB shl QWORD PTR [rip+0x6349db4b],0x5f
 shl QWORD PTR [rbx+rbx*4],0xb4
 shr bx,0x1b
-rex.RXB shr WORD PTR gs:[r8+r8*2],0x7d
-shr WORD PTR fs:[edi],0x5a
+rex.RB shr WORD PTR [r9],0xc
+ss rex shr WORD PTR [rbx*2+0x6eaa38e7],0xec
 shr esi,0x2a
 rex.RX shr DWORD PTR fs:[rax],0x6d
 shr DWORD PTR [rdx+rdx*8+0x3b36f5af],0xad
@@ -840,7 +784,7 @@ shr rdi,0x22
 ss rex.WXB shr QWORD PTR [r8],0xa8
 shr QWORD PTR [rsi+riz*2-0x7a],0x2c
 rex shl WORD PTR [rcx-0x17846bc6],0x57
-rex.XB shl r11w,0xaf
+shl r11w,0xaf
 rex.X shl WORD PTR [rax],0x64
 shl edx,0xa2
 shl DWORD PTR gs:[r15],0xa2
@@ -849,8 +793,8 @@ shl rax,0xe8
 rex.WRXB shl QWORD PTR [r8d],0x3f
 shl QWORD PTR [rdi+rbp*4+0x2b8482bd],0x1c
 sar dx,0x4e
-cs rex.XB sar WORD PTR [r14+0x1d],0x10
-rex sar WORD PTR fs:[rax],0xe1
+es rex.RX sar WORD PTR [rdx],0x24
+sar WORD PTR [rcx+0x2317049e],0xd9
 rex sar esi,0x1c
 rex.RX sar DWORD PTR [rbx],0xe1
 sar DWORD PTR [eax-0x2c9e172e],0x59
@@ -858,25 +802,20 @@ sar rbp,0xb1
 cs rex.WR sar QWORD PTR [rdi],0x5f
 sar QWORD PTR [rax+rsi*4-0x70],0xae
 retw 0xa41e
-rex.R retw 0x9ea8
-rex retw 0x8137
+rex retw 0x2e21
 rex ret 0xe0bc
-rex.R ret 0x1757
 ret 0x66b9
 retw
-rex.RB retw
 rex retw
 ret
-rex.RB ret
 rex ret
 rex mov al,0x88
 mov BYTE PTR [rip+0xffffffffffffffe4],0x20
 rex mov BYTE PTR [rsp+rsi*4],0xab
 xabort 0xf
-rex.WRXB xabort 0x59
-rex xabort 0x8e
+rex xabort 0x80
 mov bp,0xa8e3
-cs rex.X mov WORD PTR [rip+0x1387da53],0x9f4a
+rex.R mov WORD PTR [eax+esi*1+0x3b],0x66a7
 mov WORD PTR [rsi-0x6b2ff5ea],0x8973
 mov edi,0x30de8a72
 rex.RXB mov DWORD PTR [r8d-0x3a],0xa18c7071
@@ -885,58 +824,43 @@ mov rdx,0xd1a4dbb
 ds rex.WRX mov QWORD PTR [rcx+0x628ea8cd],0x2ebb8e96
 cs mov QWORD PTR [rax+rax*4+0x3e],0x6cbb1b2e
 rex enterw 0x6c3,0x55
-rex.B enterw 0x75c8,0x36
-enterw 0xa815,0x2f
+enterw 0x3675,0x0
 enter 0x9e3e,0xa5
-rex.X enter 0x33f0,0xf8
-rex enter 0xcce2,0xea
+rex enter 0xb865,0x7b
 leavew
-rex.X leavew
 rex leavew
 leave
-rex.RX leave
 rex leave
 rex retfw 0x338a
-rex.RB retfw 0x60d6
-retfw 0xd37b
+retfw 0xa60
 retf 0xe0e
-rex.B retf 0x6dd0
-rex retf 0x9f33
+rex retf 0x2685
 retfq 0x1bf0
-rex.WRXB retfq 0x9547
 retfw
-rex.B retfw
 rex retfw
 retf
-rex.R retf
 rex retf
 retfq
-rex.WR retfq
 int3
-rex.B int3
 rex int3
 int 0x6e
-rex.B int 0x4f
-rex int 0xe1
+rex int 0xbd
 rex iretw
-rex.RXB iretw
 iretw
 iret
-rex.XB iret
 rex iret
 iretq
-rex.WRB iretq
 rex.W rol al,1
 rex.R rol BYTE PTR gs:[rdx-0x29],1
 rol BYTE PTR [rcx*1+0x797d2a1c],1
 ror al,1
-rex.RB ror BYTE PTR [r14d],1
+ror BYTE PTR [r15d],1
 ror BYTE PTR [rbp+0x1],1
 rcl ah,1
 es rex.XB rcl BYTE PTR [rip+0x3c4e4247],1
 rcl BYTE PTR [rax+rsi*2+0x3c502222],1
 rcr ch,1
-rex.X rcr BYTE PTR [ebx],1
+ds rcr BYTE PTR [rip+0xffffffffe4bfcbcd],1
 cs rcr BYTE PTR [rsi+rbp*8+0x2bcef036],1
 shl bl,1
 rex.RX shl BYTE PTR [esi-0x41c45f73],1
@@ -945,7 +869,7 @@ shr bl,1
 rex.WRX shr BYTE PTR gs:[rax+0x27d34bca],1
 rex shr BYTE PTR [rsi*8-0xdd288c2],1
 rex.W shl cl,1
-rex.RB shl BYTE PTR [rip+0xffffffffe725bf5e],1
+ds rex.RXB shl BYTE PTR [r14],1
 shl BYTE PTR fs:[rcx-0x2d],1
 sar dil,1
 sar BYTE PTR [r11],1
@@ -963,16 +887,16 @@ ror di,1
 ss rex.RX ror WORD PTR [rbx+r15*8-0x20],1
 ror WORD PTR [rsi+rax*4+0x64],1
 ror esi,1
-ror DWORD PTR fs:[r15+rbx*2],1
-rex ror DWORD PTR fs:[rcx-0x7711008a],1
+ror DWORD PTR [r15d+r11d*2],1
+ror DWORD PTR [rax+0x67],1
 ror rbp,1
 es ror QWORD PTR [r11],1
 ror QWORD PTR [rcx+rbp*2+0x508e9aea],1
 rcl cx,1
-es rex.RXB rcl WORD PTR [r10+r9*8-0x2c],1
-rcl WORD PTR [rdx],1
+rex.R rcl WORD PTR [ecx],1
+es rcl WORD PTR [rsi+rbx*8],1
 rcl ebx,1
-cs rcl DWORD PTR [rax+r11*1+0x31],1
+rex.RXB rcl DWORD PTR [r14d+0x24],1
 rcl DWORD PTR [rbx-0x1e56eaa8],1
 rcl rdx,1
 rcl QWORD PTR [edx+r12d*4+0x6b],1
@@ -987,7 +911,7 @@ rcr rdx,1
 es rcr QWORD PTR [r14+r11*1+0x6a],1
 rcr QWORD PTR [eip+0xfffffffffffffff9],1
 shl cx,1
-es rex.XB shl WORD PTR [r8],1
+ds rex.RXB shl WORD PTR [r8],1
 rex shl WORD PTR [rcx-0x43],1
 rex shl esi,1
 shl DWORD PTR [r15],1
@@ -1023,13 +947,13 @@ sar rbp,1
 ds rex.WRX sar QWORD PTR [rdx+r15*4-0x6b],1
 sar QWORD PTR [eax+0x7a],1
 rex.W rol cl,cl
-rex.RXB rol BYTE PTR [r10d],cl
+rex.WR rol BYTE PTR fs:[rip+0xffffffffe68e34d1],cl
 rol BYTE PTR [rcx+rbx*4],cl
 ror ch,cl
 rex.RXB ror BYTE PTR [r8d-0x20],cl
 ror BYTE PTR [rdi],cl
 rcl dl,cl
-cs rex.RX rcl BYTE PTR [rdi+r8*8+0xa],cl
+ds rex.XB rcl BYTE PTR [r8],cl
 rcl BYTE PTR [rdi+0x616ec64b],cl
 rex rcr bl,cl
 rex.R rcr BYTE PTR [ecx+esi*2],cl
@@ -1056,8 +980,8 @@ rol rbx,cl
 rex.WRB rol QWORD PTR [r15d],cl
 rol QWORD PTR [rdx*1+0x6c],cl
 ror bp,cl
-rex.RX ror WORD PTR [esi+0x22],cl
-ror WORD PTR [rip+0xffffffffbc375d50],cl
+rex.X ror WORD PTR [ecx-0x74e8ff66],cl
+ror WORD PTR [rdx],cl
 ror esp,cl
 rex.RX ror DWORD PTR fs:[rdx],cl
 rex ror DWORD PTR [rbp+0x6c],cl
@@ -1065,11 +989,11 @@ ror rbx,cl
 ss rex.WRB ror QWORD PTR [r14],cl
 ror QWORD PTR [rbx+0x78],cl
 rcl bp,cl
-rex.RXB rcl WORD PTR [r10d+r13d*4-0x5a],cl
+cs rcl WORD PTR [rbp+r8*8-0x2b],cl
 ss rcl WORD PTR [rdi],cl
 rex rcl ebx,cl
 rex.XB rcl DWORD PTR [rip+0xffffffffb911e695],cl
-rex rcl DWORD PTR [rsi],cl
+rex rcl DWORD PTR [rcx+rsi*1],cl
 rcl rax,cl
 ss rex.WRX rcl QWORD PTR [rdx],cl
 rcl QWORD PTR [rsi+rdi*2-0x57],cl
@@ -1095,7 +1019,7 @@ shr sp,cl
 rex.RXB shr WORD PTR [r9d+r11d*4-0x4199a2b4],cl
 shr WORD PTR [rax+rsi*8],cl
 shr esp,cl
-rex.RXB shr DWORD PTR [r11d],cl
+cs rex.X shr DWORD PTR [rdi],cl
 shr DWORD PTR [rsi-0x7e6a8c4e],cl
 shr rbp,cl
 ds rex.WRB shr QWORD PTR [r8],cl
@@ -1112,17 +1036,16 @@ sar bp,cl
 ds rex.RX sar WORD PTR [rax],cl
 sar WORD PTR [rcx+rbp*2-0x45],cl
 sar esi,cl
-sar DWORD PTR [r15d-0x6da40e61],cl
-sar DWORD PTR [rcx],cl
+cs rex.X sar DWORD PTR [rcx],cl
+sar DWORD PTR [esi+edi*2],cl
 sar rbx,cl
 ss rex.WRB sar QWORD PTR [r10+0x1617af46],cl
 sar QWORD PTR [rsi],cl
 xlat BYTE PTR ds:[rbx]
-rex.R xlat BYTE PTR ds:[rbx]
 rex xlat BYTE PTR ds:[rbx]
 fadd DWORD PTR [rbp+rax*1-0x7fd35443]
-cs rex.RX fadd DWORD PTR [rax]
-fadd DWORD PTR [edx-0x1db8b134]
+rex.RXB fadd DWORD PTR [r15d+r11d*4]
+rex.X fadd DWORD PTR [rcx-0x14cfbf36]
 rex fmul DWORD PTR [rsi+rdx*4-0x26]
 fmul DWORD PTR [r15+r15*8+0xf45b505]
 fmul DWORD PTR [rdx]
@@ -1130,58 +1053,58 @@ fcom DWORD PTR [rcx+rdx*4-0x2c]
 ds rex.WR fcom DWORD PTR [rdi+rsi*2-0x73e4e8e4]
 rex.RX fcom DWORD PTR [rdi]
 fcomp DWORD PTR [rdi+0x40db502f]
-cs fcomp DWORD PTR [r10]
+rex.RB fcomp DWORD PTR gs:[r10+0x5e]
 fcomp DWORD PTR [rdx+r14*4]
 fsub DWORD PTR [rsp+rax*2+0x2a]
-cs fsub DWORD PTR [r13+r12*1+0x6a887119]
-fsub DWORD PTR [r15]
+cs rex.X fsub DWORD PTR [rax]
+fsub DWORD PTR [r8+r15*2]
 fsubr DWORD PTR [rdi]
-rex.RXB fsubr DWORD PTR [eip+0x5fd25ac1]
+ds fsubr DWORD PTR [r12+rbp*8+0x5ef42f99]
 rex.R fsubr DWORD PTR [rcx]
 fdiv DWORD PTR [rdx-0x17]
 ds rex.RB fdiv DWORD PTR [r8]
 rex.XB fdiv DWORD PTR fs:[r10+0x60]
 ss fdivr DWORD PTR [rdx]
-rex.RXB fdivr DWORD PTR [r9+r12*8-0x1b282f60]
+rex.WRXB fdivr DWORD PTR [r11+r10*8]
 rex fdivr DWORD PTR [rsi-0x49]
 fadd st,st(2)
 rex.B fadd st,st(0)
 rex fadd st,st(5)
 rex fmul st,st(1)
-rex.RB fmul st,st(3)
+rex.B fmul st,st(3)
 fmul st,st(0)
 rex fcom st(0)
-rex.X fcom st(0)
+rex.B fcom st(2)
 fcom st(7)
 fcomp st(5)
-rex.RX fcomp st(2)
-rex fcomp st(3)
+rex.B fcomp st(5)
+rex fcomp st(4)
 fsub st,st(5)
-rex.RX fsub st,st(0)
-rex fsub st,st(3)
+rex.B fsub st,st(1)
+rex fsub st,st(5)
 fsubr st,st(4)
-rex.RXB fsubr st,st(0)
-rex fsubr st,st(4)
+rex.B fsubr st,st(0)
+rex fsubr st,st(5)
 rex fdiv st,st(0)
 rex.B fdiv st,st(5)
 fdiv st,st(2)
 rex fdivr st,st(2)
-rex.RXB fdivr st,st(4)
+rex.B fdivr st,st(4)
 fdivr st,st(1)
 rex fld DWORD PTR [rbx]
-rex.RB fld DWORD PTR [r14-0x48]
-fld DWORD PTR [eip+0x16]
+rex.X fld DWORD PTR [rbp-0x4f]
+es fld DWORD PTR [rdi-0xb]
 fst DWORD PTR [rcx]
-rex.RXB fst DWORD PTR [r13d*8-0x68465f87]
-fst DWORD PTR [edi+0x57]
+es rex.XB fst DWORD PTR [r11-0x55ca05d1]
+rex.RB fst DWORD PTR [r8+rax*8]
 fstp DWORD PTR [rcx-0x50]
 fstp DWORD PTR [r13d+edi*8+0x6b]
 fstp DWORD PTR [r13+rax*2+0x3]
 fldenvw [rdx]
+rex.R fldenvw [ebx+edi*8]
 rex.RB fldenvw [rip+0xffffffffd8a5f622]
-rex fldenvw [rsp+rcx*2-0x66]
 fldenv [rcx+rbx*8-0x56834c94]
-ss fldenv [r9]
+rex.RXB fldenv gs:[r8-0x67]
 rex.X fldenv [rdx+0x63]
 ss rex fldcw WORD PTR [rbp+0x16f52260]
 rex.WRB fldcw WORD PTR [r15-0x8]
@@ -1204,107 +1127,79 @@ fnstcw WORD PTR [rbp*4+0x58]
 fstcw WORD PTR [rsi]
 fstcw WORD PTR [r15]
 fld st(1)
-rex.RXB fld st(3)
+rex.B fld st(3)
 rex fld st(3)
 fxch st(4)
-rex.X fxch st(4)
-rex fxch st(3)
+rex.B fxch st(1)
+rex fxch st(7)
 rex.W fnop
-rex.B fnop
 rex fnop
 fchs
-rex.RB fchs
 rex fchs
 fabs
-rex.X fabs
 rex fabs
 ftst
-rex.R ftst
 rex ftst
 fxam
-rex.X fxam
 rex fxam
 fld1
-rex.RB fld1
 rex fld1
 fldl2t
-rex.B fldl2t
 rex fldl2t
 rex.W fldl2e
-rex.B fldl2e
 rex fldl2e
 fldpi
-rex.RXB fldpi
 rex fldpi
 fldlg2
-rex.RXB fldlg2
 rex fldlg2
 fldln2
-rex.R fldln2
 rex fldln2
 fldz
-rex.XB fldz
 rex fldz
 f2xm1
-rex.RX f2xm1
 rex f2xm1
 rex fyl2x
-rex.RB fyl2x
 fyl2x
 fptan
-rex.B fptan
 rex fptan
 fpatan
-rex.RXB fpatan
 rex fpatan
 rex fxtract
-rex.X fxtract
 fxtract
 rex fprem1
-rex.RXB fprem1
 fprem1
 rex fdecstp
-rex.XB fdecstp
 fdecstp
 fincstp
-rex.B fincstp
 rex fincstp
 rex.W fprem
-rex.RX fprem
 rex fprem
 fyl2xp1
-rex.RX fyl2xp1
 rex fyl2xp1
 fsqrt
-rex.R fsqrt
 rex fsqrt
 fsincos
-rex.XB fsincos
 rex fsincos
 frndint
-rex.X frndint
 rex frndint
 fscale
-rex.X fscale
 rex fscale
 fsin
-rex.B fsin
 rex fsin
 fcos
-rex.B fcos
 rex fcos
 rex fiadd DWORD PTR [rbp+rax*4-0x65]
 rex.RX fiadd DWORD PTR [rdi]
 fiadd DWORD PTR [rcx]
 rex.W fimul DWORD PTR [rsi]
-rex.RXB fimul DWORD PTR [r8d-0x63]
+rex.X fimul DWORD PTR [edi-0x44f3ec95]
 rex.RX fimul DWORD PTR [rbx+r9*2+0x29]
 ficom DWORD PTR [rbx+0x7117063a]
 ds rex.RX ficom DWORD PTR [rax+r15*4]
 rex.R ficom DWORD PTR [rip+0xffffffffffffffc8]
 ficomp DWORD PTR [rdx]
-ss rex.R ficomp DWORD PTR [rbx+0x2f]
-rex.RB ficomp DWORD PTR [r12+rbp*2]
+cs rex.RX ficomp DWORD PTR [rax+0x1c]
+ficomp DWORD PTR [rbx+r10*2+0x5f]
 fisub DWORD PTR [rbp+rcx*1+0x47]
 es rex.RX fisub DWORD PTR [rcx]
 rex.RX fisub DWORD PTR [rsi+0x2e]
@@ -1318,26 +1213,25 @@ fidivr DWORD PTR [rcx]
 cs rex.RX fidivr DWORD PTR [rsp+r8*2]
 rex.X fidivr DWORD PTR gs:[rip+0xffffffffce8387d6]
 fcmovb st,st(3)
-rex.X fcmovb st,st(7)
-rex fcmovb st,st(2)
+rex.B fcmovb st,st(7)
+rex fcmovb st,st(4)
 fcmove st,st(5)
-rex.RXB fcmove st,st(0)
-rex fcmove st,st(4)
+rex.B fcmove st,st(0)
+rex fcmove st,st(5)
 fcmovbe st,st(7)
-rex.RXB fcmovbe st,st(1)
-rex fcmovbe st,st(7)
+rex.B fcmovbe st,st(1)
+rex fcmovbe st,st(0)
 rex fcmovu st,st(7)
 rex.B fcmovu st,st(2)
 fcmovu st,st(5)
 fucompp
-rex.B fucompp
 rex fucompp
 fild DWORD PTR [rbx+0x3e]
 cs fild DWORD PTR [r11]
 rex.WB fild DWORD PTR [r14+riz*8]
 fisttp DWORD PTR [rdi+rbp*4]
-es rex.RX fisttp DWORD PTR [rsi+r15*1-0x4b]
-rex.RXB fisttp DWORD PTR [r11*4+0xfac8403]
+rex.R fisttp DWORD PTR [eax-0x7d]
+rex.RX fisttp DWORD PTR [rcx]
 rex fist DWORD PTR [eax-0x609706c4]
 rex.RX fist DWORD PTR [edi-0x1e]
 fist DWORD PTR [rbx+0x7e]
@@ -1357,47 +1251,37 @@ fcmovne st,st(0)
 rex.B fcmovne st,st(4)
 rex fcmovne st,st(4)
 fcmovnbe st,st(0)
-rex.X fcmovnbe st,st(0)
-rex fcmovnbe st,st(0)
+rex.B fcmovnbe st,st(7)
+rex fcmovnbe st,st(4)
 fcmovnu st,st(4)
-rex.R fcmovnu st,st(0)
+rex.B fcmovnu st,st(4)
 rex fcmovnu st,st(6)
 rex fneni(8087 only)
-rex.RX fneni(8087 only)
 fneni(8087 only)
 feni(8087 only)
-rex.RX feni(8087 only)
 rex feni(8087 only)
 fndisi(8087 only)
-rex.RX fndisi(8087 only)
 rex fndisi(8087 only)
 fdisi(8087 only)
-rex.XB fdisi(8087 only)
 rex fdisi(8087 only)
 fnclex
-rex.B fnclex
 rex fnclex
 rex fclex
-rex.XB fclex
 fclex
 fninit
-rex.RB fninit
 rex fninit
 rex finit
-rex.RB finit
 rex.W finit
 fnsetpm(287 only)
-rex.RB fnsetpm(287 only)
 rex fnsetpm(287 only)
 rex fsetpm(287 only)
-rex.R fsetpm(287 only)
 fsetpm(287 only)
 fucomi st,st(0)
-rex.X fucomi st,st(4)
+rex.B fucomi st,st(4)
 rex fucomi st,st(2)
 fcomi st,st(7)
 rex.B fcomi st,st(1)
-rex fcomi st,st(3)
+rex fcomi st,st(2)
 rex fadd QWORD PTR [rbx+rdi*4]
 fadd QWORD PTR gs:[rsi+r13*2-0x642b569f]
 fadd QWORD PTR [rcx]
@@ -1405,11 +1289,11 @@ fmul QWORD PTR [rbp+0x7f]
 fmul QWORD PTR [r9d+r10d*4-0x36]
 fmul QWORD PTR [r12*8+0x4c]
 fcom QWORD PTR [rdx]
-ds rex.RXB fcom QWORD PTR [r10-0x23]
-rex fcom QWORD PTR [rdx-0x178f484c]
+rex.RX fcom QWORD PTR gs:[rsi-0x26c77e5b]
+fcom QWORD PTR [r9+0x7f]
 rex.W fcomp QWORD PTR [rax-0x5b3f662c]
-rex.X fcomp QWORD PTR [ebx]
-fcomp QWORD PTR [r15+rbx*4+0x5d]
+es rex.RXB fcomp QWORD PTR [r12+r9*4+0x3c]
+fcomp QWORD PTR [rdx+r12*2-0x7b69ffd6]
 rex fsub QWORD PTR [rax]
 rex.RXB fsub QWORD PTR fs:[r13+r9*8-0x3e]
 rex.RX fsub QWORD PTR [rcx]
@@ -1423,23 +1307,23 @@ fdivr QWORD PTR [ebx+ebx*1]
 fdivr QWORD PTR [r10+rsi*8-0x20]
 fdivr QWORD PTR [rsi+0xaa25e6f]
 fadd st(2),st
-rex.RX fadd st(3),st
-rex fadd st(2),st
+rex.B fadd st(4),st
+rex fadd st(0),st
 rex fmul st(2),st
-rex.R fmul st(3),st
+rex.B fmul st(2),st
 fmul st(4),st
 fsubr st(4),st
 rex.B fsubr st(2),st
-rex fsubr st(3),st
+rex fsubr st(2),st
 rex fsub st(5),st
-rex.R fsub st(7),st
+rex.B fsub st(1),st
 fsub st(7),st
 fdivr st(7),st
 rex.B fdivr st(6),st
-rex fdivr st(0),st
+rex fdivr st(1),st
 fdiv st(4),st
-rex.RX fdiv st(0),st
-rex fdiv st(2),st
+rex.B fdiv st(5),st
+rex fdiv st(1),st
 fld QWORD PTR [rax-0x34]
 es fld QWORD PTR [rbp+r10*8-0x442c7e50]
 fld QWORD PTR [r9]
@@ -1450,13 +1334,13 @@ fst QWORD PTR [rcx]
 cs fst QWORD PTR [rdx+r11*2]
 rex fst QWORD PTR gs:[rdx+rdx*2+0x46]
 fstp QWORD PTR [rsi+rdi*4]
-rex.RX fstp QWORD PTR fs:[rsi+0x5d]
+cs rex.RXB fstp QWORD PTR [r10]
 fstp QWORD PTR [r13+0x2ac5aeb2]
 ss frstorw [rbp+rsi*8+0x26]
 rex.RXB frstorw [r11*4+0x49fa0d57]
 frstorw [rsi+0x1b]
 frstor [rdx+riz*4]
-frstor [eip+0xffffffff955bfbcb]
+rex.RB frstor [r15d]
 rex frstor [rsi]
 fnsavew [rcx+0x69]
 es rex.XB fnsavew [r11d]
@@ -1466,35 +1350,35 @@ es rex.XB fsavew [rip+0x304482e9]
 rex.RX fsavew [rsp+r8*1-0x37]
 fnsave [rbx-0xf]
 fnsave [ecx+r11d*4]
-rex fnsave [rsi+0x56f59741]
+rex.RXB fnsave [r13+r9*1+0x28]
 ds rex.XB fsave [r10]
 fsave [rbx]
 rex fnstsw WORD PTR [rax+rax*2]
-rex.R fnstsw WORD PTR [rbx+rbp*8+0x30]
-fnstsw WORD PTR [rdi+rdx*2+0x3d]
+ss fnstsw WORD PTR [r11-0x68]
+fnstsw WORD PTR [rdi+0x7e]
 rex.RXB fstsw WORD PTR [r14]
 fstsw WORD PTR [rsi]
 ffree st(5)
-rex.XB ffree st(7)
-rex ffree st(5)
+rex.B ffree st(7)
+rex ffree st(3)
 rex fst st(2)
-rex.RB fst st(1)
+rex.B fst st(1)
 fst st(3)
 fstp st(0)
-rex.X fstp st(4)
+rex.B fstp st(6)
 rex fstp st(4)
 rex fucom st(2)
-rex.WRB fucom st(1)
+rex.WB fucom st(1)
 fucom st(5)
 rex fucomp st(5)
-rex.X fucomp st(7)
+rex.B fucomp st(3)
 fucomp st(7)
 fiadd WORD PTR [rcx+rbp*4+0x68aff7c7]
 rex.RXB fiadd WORD PTR gs:[r14+0x5a]
 rex.RX fiadd WORD PTR [rdi+r13*1]
 fimul WORD PTR [rax*4+0x7]
-fimul WORD PTR fs:[r9+0x12c3c187]
-rex.R fimul WORD PTR [rax+rsi*8]
+fimul WORD PTR gs:[r11]
+fimul WORD PTR [r12+rcx*8+0x1819c694]
 rex ficom WORD PTR [rdi]
 rex.XB ficom WORD PTR [r9-0x1bf3122a]
 ficom WORD PTR [rcx+rbx*1]
@@ -1506,36 +1390,35 @@ ds fisub WORD PTR [r9]
 rex.W fisub WORD PTR [ebx]
 fisubr WORD PTR [rsi]
 rex.RXB fisubr WORD PTR gs:[r10+r11*8-0x50]
-ss rex.RXB fisubr WORD PTR [r11]
+rex.RX fisubr WORD PTR [ebx]
 fidiv WORD PTR [rax]
 rex.X fidiv WORD PTR [ebx-0xe1c01f4]
 fidiv WORD PTR [r14]
 fidivr WORD PTR [rdx+rbx*2+0x12ea11ea]
-rex.R fidivr WORD PTR gs:[rax+0x7]
+ss rex.X fidivr WORD PTR [rbx]
 rex.R fidivr WORD PTR [rdx+rcx*2-0x29]
 faddp st(6),st
-rex.RX faddp st(3),st
+rex.B faddp st(0),st
 rex faddp st(4),st
 fmulp st(4),st
-rex.X fmulp st(2),st
-rex fmulp st(1),st
+rex.B fmulp st(3),st
+rex fmulp st(7),st
 fcompp
-rex.X fcompp
 rex fcompp
 rex.W fsubrp st(0),st
-rex.R fsubrp st(5),st
+rex.B fsubrp st(7),st
 rex fsubrp st(3),st
 fsubp st(2),st
-rex.RB fsubp st(0),st
-rex fsubp st(2),st
+rex.B fsubp st(0),st
+rex fsubp st(1),st
 rex fdivrp st(5),st
-rex.RX fdivrp st(7),st
-fdivrp st(6),st
+rex.B fdivrp st(6),st
+fdivrp st(7),st
 fdivp st(0),st
-rex.RB fdivp st(2),st
+rex.B fdivp st(2),st
 rex fdivp st(6),st
 fild WORD PTR fs:[rbp+rbx*2+0x3e]
-rex.RB fild WORD PTR [r12+rcx*2]
+rex.XB fild WORD PTR [r10]
 fild WORD PTR [rbx+rdx*8]
 ss rex fisttp WORD PTR [rax+0x79ee12fe]
 fisttp WORD PTR gs:[r9d]
@@ -1550,77 +1433,60 @@ fbld TBYTE PTR [ebp+0x5e]
 fbld TBYTE PTR [r12+riz*4]
 fbld TBYTE PTR [rsi+riz*1]
 fild QWORD PTR [rcx]
-ss rex.R fild QWORD PTR [rcx+rax*1]
+rex.RXB fild QWORD PTR [r14d-0x2f]
 rex.RX fild QWORD PTR [rsi]
 rex fbstp TBYTE PTR [rax+rcx*8]
-rex.XB fbstp TBYTE PTR [r8]
+fbstp TBYTE PTR [r13+rbp*4-0x47beff1]
 rex.RB fbstp TBYTE PTR [r8d+eiz*2]
 fistp QWORD PTR fs:[edx+edx*4]
 rex.RX fistp QWORD PTR fs:[rdi+0x27616953]
 fistp QWORD PTR [rbp+rsi*4+0x69]
 rex ffreep st(1)
 rex.B ffreep st(4)
-ffreep st(1)
+ffreep st(3)
 fnstsw ax
-rex.XB fnstsw ax
 rex fnstsw ax
 fstsw ax
-rex.RX fstsw ax
 rex fstsw ax
 rex fucomip st,st(2)
-rex.X fucomip st,st(2)
+rex.B fucomip st,st(7)
 rex.W fucomip st,st(4)
 fcomip st,st(1)
-rex.RXB fcomip st,st(5)
-rex fcomip st,st(7)
+rex.B fcomip st,st(5)
+rex fcomip st,st(0)
 rex in al,0x5f
-rex.B in al,0xdc
 in al,0x56
 in ax,0x7c
-rex.B in ax,0xd9
-rex in ax,0xea
+rex in ax,0xf6
 rex in eax,0x22
-rex.WB in eax,0xe2
 in eax,0x70
 rex out 0xb0,al
-rex.RXB out 0x46,al
-out 0xbe,al
+out 0x6c,al
 rex out 0x7c,ax
-rex.R out 0x27,ax
 out 0x4,ax
 out 0xf1,eax
-rex.RB out 0x2,eax
 rex out 0xa5,eax
 in al,dx
-rex.RB in al,dx
 rex in al,dx
 in ax,dx
-rex.RB in ax,dx
 rex in ax,dx
 rex in eax,dx
-rex.RB in eax,dx
 in eax,dx
 out dx,al
-rex.X out dx,al
 rex out dx,al
 out dx,ax
-rex.XB out dx,ax
 rex out dx,ax
 out dx,eax
-rex.XB out dx,eax
 rex out dx,eax
 rex int1
-rex.XB int1
 int1
 hlt
-rex.RB hlt
 rex hlt
 rex cmc
-rex.RXB cmc
 cmc
 test cl,0x61
-rex.X test BYTE PTR [ecx],0x5f
-rex test BYTE PTR [edx+ecx*4],0x83
+rex.WR test BYTE PTR [esi-0x6039ee8b],0x1d
+test BYTE PTR [rdx],0x9
 test bl,0x6b
 rex.R test BYTE PTR fs:[rcx+rdx*4-0x43],0xd
 rex test BYTE PTR [rcx-0x6d945ce0],0x15
@@ -1628,10 +1494,10 @@ not BYTE PTR [rsi]
 rex.R not spl
 lock rex.R not BYTE PTR gs:[rbx+rsi*8]
 neg bh
-lock ds rex.RB neg BYTE PTR [r13-0x520fc4c6]
+lock rex.RX neg BYTE PTR [rdx+r9*8+0x32]
 lock es neg BYTE PTR [rdx+riz*1-0x27cc3336]
 mul ah
-es rex.X mul BYTE PTR [rcx+0x3be11d62]
+rex.RB mul BYTE PTR [r9d+0x3be11d62]
 mul BYTE PTR [rcx-0x48]
 imul bl
 ds rex.RXB imul BYTE PTR [r14]
@@ -1667,7 +1533,7 @@ rex not DWORD PTR [rax+rsi*8-0x7273523d]
 rex.RB not r9d
 lock rex.RB not DWORD PTR [r14-0x1f]
 not QWORD PTR [rbx+rax*1]
-rex.WX not rax
+rex.WR not rsi
 cs not QWORD PTR [r10+0x62]
 neg bp
 lock rex.X neg WORD PTR [edx-0x4a]
@@ -1676,7 +1542,7 @@ rex neg DWORD PTR [rsi]
 rex.RB neg r14d
 rex.RX neg DWORD PTR [eip+0xffffffff8038a835]
 neg QWORD PTR [rcx]
-rex.WRX neg rcx
+rex.WR neg rcx
 rex.WR neg QWORD PTR fs:[rdi*2-0x44387b2a]
 mul bx
 cs rex.XB mul WORD PTR [r10+0x6efae7d0]
@@ -1691,7 +1557,7 @@ rex imul ax
 imul WORD PTR [r12+r10*4]
 rex imul WORD PTR [rdi-0x4c]
 imul DWORD PTR [rax+rax*2-0x2]
-rex.RXB imul r9d
+rex.RB imul r9d
 imul DWORD PTR fs:[r8+r15*8]
 imul rax
 rex.WR imul QWORD PTR fs:[rdi-0xe]
@@ -1715,22 +1581,16 @@ idiv rdi
 idiv QWORD PTR gs:[r10-0x11c0511]
 idiv QWORD PTR [rdx+0x53]
 rex clc
-rex.R clc
 clc
 stc
-rex.XB stc
 rex stc
 cli
-rex.RX cli
 rex cli
 rex sti
-rex.B sti
 sti
 rex cld
-rex.R cld
-rex.W cld
+cld
 std
-rex.RX std
 rex std
 inc cl
 lock rex.WXB inc BYTE PTR [r10+r9*2-0x80]
@@ -1742,10 +1602,10 @@ inc sp
 lock cs rex.X inc WORD PTR [rdi]
 lock inc WORD PTR [rsi-0x56a1b9a0]
 rex inc DWORD PTR [rbx-0x63]
-rex.RXB inc r15d
+rex.RB inc r15d
 rex.X inc DWORD PTR [rdi-0x499b0d15]
 inc QWORD PTR [rdi]
-rex.WRXB inc r14
+rex.WRB inc r14
 lock es inc QWORD PTR [rip+0x157b2c53]
 dec dx
 lock rex.R dec WORD PTR [rax+rcx*4-0x41885dc3]
@@ -1760,7 +1620,7 @@ rex call sp
 rex.XB call WORD PTR [r9+0x2c]
 rex call WORD PTR [rbx+rdx*8-0x750e3973]
 rex call rax
-call QWORD PTR [r13+0x28]
+rex.X call QWORD PTR [rsi]
 rex call QWORD PTR [rip+0x3d615bc3]
 call DWORD PTR [rsi]
 ds rex.RXB call DWORD PTR [r10+r9*1]
@@ -1788,10 +1648,10 @@ ds rex.WXB jmp FWORD PTR [r14]
 rex.WRXB jmp FWORD PTR [r14+r9*4-0x4f]
 push WORD PTR [rsi+riz*4+0x49]
 rex.RB push r9w
-rex.RX push WORD PTR [eax+r11d*2]
+rex.RXB push WORD PTR gs:[r14]
 push rax
-ss rex.XB push QWORD PTR [r13-0x2d7f7ed9]
-push QWORD PTR [rsp+rdi*2-0x37]
+rex.RX push QWORD PTR [esp+r14d*2+0x1a]
+push QWORD PTR [rbp+0x45]
 rex sldt dx
 data16 rex.XB sldt WORD PTR [r15-0x7]
 data16 rex sldt WORD PTR [rdi+rbx*1+0x762f0d32]
@@ -1811,17 +1671,17 @@ str rbp
 cs rex.WB str WORD PTR [eip+0x9]
 rex.W str WORD PTR [rcx-0x17]
 data16 lldt di
-cs data16 rex.RB lldt WORD PTR [r10+0x12]
+data16 rex.X lldt WORD PTR [edx+0x12]
 data16 rex lldt WORD PTR [rbx]
 lldt si
-rex.RXB lldt WORD PTR gs:[r10]
+rex.RXB lldt WORD PTR fs:[rip+0xffffffffffffffe6]
 rex lldt WORD PTR [rdx+0x3ab09646]
 rex.W lldt di
 rex.WRX lldt WORD PTR gs:[rdx+r8*1-0x3c]
 rex.W lldt WORD PTR [rcx]
 data16 rex ltr sp
 data16 ltr WORD PTR [rbx+r9*1-0x46da95ca]
-data16 rex ltr WORD PTR [rsp+rbp*8]
+data16 rex ltr WORD PTR fs:[rdx]
 ltr bx
 ltr WORD PTR [r9d+ebp*2-0xf]
 ltr WORD PTR [rax-0x47458080]
@@ -1830,9 +1690,9 @@ cs rex.WXB ltr WORD PTR [r8+0x56]
 rex.W ltr WORD PTR [rcx+0x2811b4ae]
 data16 verr di
 ss data16 verr WORD PTR [r9-0x328f0d3a]
-data16 verr WORD PTR [rcx*8+0x7b62fd6c]
+data16 verr WORD PTR [rdi+rcx*2]
 verr bx
-rex.R verr WORD PTR [esp+eiz*2]
+es rex.R verr WORD PTR [rdi]
 verr WORD PTR [rdx+rcx*8+0x29]
 rex.W verr si
 rex.WRXB verr WORD PTR gs:[r13+0x8a169fe]
@@ -1847,20 +1707,20 @@ rex.W verw di
 cs rex.WXB verw WORD PTR [r14]
 rex.W verw WORD PTR [rax+0x48]
 sgdt [edx]
-sgdt [r11+r9*8+0x1c]
-rex.RXB sgdt [r8d+r11d*2]
+rex.RXB sgdt [r12+r15*2]
+sgdt [rcx+0x6b0eac92]
 sidt [ebx]
-es rex.RXB sidt [rip+0xffffffffa6fa292d]
-rex.RXB sidt [r10d]
+rex.RX sidt [rbp+0x36]
+rex.W sidt [rdx-0x7e8a097b]
 lgdt [esp+edx*4+0x5e90f860]
 rex.RB lgdt [r10]
 rex lgdt [rbx]
 lidt [rdx+rbx*8-0x4d]
-lidt [esi*8+0x19]
-rex.XB lidt [r11]
+cs rex.RX lidt [rax]
+ds lidt [rax+rdi*4-0x6e]
 smsw bp
-ss data16 rex.RB smsw WORD PTR [r15]
-data16 smsw WORD PTR [ebx+ecx*4]
+data16 rex.X smsw WORD PTR [edi]
+data16 smsw WORD PTR [rdx+rsi*2]
 smsw eax
 smsw WORD PTR [r12d*2-0x4cd6e589]
 smsw WORD PTR [rdi]
@@ -1868,8 +1728,8 @@ smsw rdx
 rex.WR smsw WORD PTR [ebx+edx*8]
 rex.W smsw WORD PTR [rax+rdi*2-0x95ba5ba]
 rstorssp QWORD PTR [rsi+rdx*4]
-rex.XB rstorssp QWORD PTR [r10d+0x7bdfd899]
-rstorssp QWORD PTR [r12+r12*8+0x1799c321]
+rex.XB rstorssp QWORD PTR [r10d-0x42]
+rex.RX rstorssp QWORD PTR [rdi-0x24]
 data16 lmsw bp
 ss data16 rex.XB lmsw WORD PTR [r15-0x6a]
 cs data16 lmsw WORD PTR [rsi+rdi*2]
@@ -1883,136 +1743,93 @@ invlpg BYTE PTR [rbp+riz*8+0x34]
 ds rex.X invlpg BYTE PTR [rip+0xa822b6c]
 rex.XB invlpg BYTE PTR [r9]
 rex enclv
-rex.XB enclv
 enclv
 vmcall
-rex.B vmcall
 rex vmcall
 vmlaunch
-rex.XB vmlaunch
 rex vmlaunch
 vmresume
-rex.RB vmresume
 rex vmresume
 vmxoff
-rex.RB vmxoff
 rex vmxoff
 rex.W pconfig
-rex.R pconfig
 rex pconfig
 addr32 monitor
-addr32 rex.WRX monitor
 addr32 rex monitor
 rex monitor
-rex.WRB monitor
 monitor
 rex.W mwait
-rex.XB mwait
 rex mwait
 clac
-rex.B clac
 rex clac
 rex.W stac
-rex.RB stac
 rex stac
 encls
-rex.B encls
 rex encls
 xgetbv
-rex.X xgetbv
 rex xgetbv
 xsetbv
-rex.R xsetbv
 rex xsetbv
 vmfunc
-rex.R vmfunc
 rex vmfunc
 rex xend
-rex.XB xend
 rex.W xend
 xtest
-rex.RB xtest
 rex xtest
 enclu
-rex.RXB enclu
 rex enclu
 addr32 vmrun
-addr32 rex.RXB vmrun
 addr32 rex vmrun
 rex vmrun
-rex.RX vmrun
 vmrun
 vmmcall
-rex.RXB vmmcall
 rex vmmcall
 addr32 vmload
-addr32 rex.XB vmload
 addr32 rex vmload
 rex vmload
-rex.R vmload
 vmload
 addr32 vmsave
-addr32 rex.RXB vmsave
 addr32 rex vmsave
 vmsave
-rex.R vmsave
 rex vmsave
 rex stgi
-rex.RX stgi
 stgi
 clgi
-rex.RX clgi
 rex clgi
 skinit
-rex.B skinit
 rex skinit
 addr32 invlpga
-addr32 rex.RB invlpga
 addr32 rex invlpga
 invlpga
-rex.XB invlpga
 rex invlpga
 setssbsy
-rex.RB setssbsy
 rex setssbsy
 rex saveprevssp
-rex.XB saveprevssp
 saveprevssp
 rdpkru
-rex.R rdpkru
 rex rdpkru
 wrpkru
-rex.B wrpkru
 rex wrpkru
 swapgs
-rex.R swapgs
 rex swapgs
 rdtscp
-rex.RX rdtscp
 rex rdtscp
 addr32 monitorx
-addr32 rex.R monitorx
 addr32 rex monitorx
 monitorx
-rex.B monitorx
 rex monitorx
 rex mcommit
-rex.R mcommit
 mcommit
 rex.W mwaitx
-rex.RX mwaitx
 rex mwaitx
 addr32 clzero
-addr32 rex.XB clzero
 addr32 rex clzero
 clzero
-rex.RXB clzero
 rex clzero
 rdpru
-rex.B rdpru
 rex rdpru
 lar sp,si
-rex.XB lar di,WORD PTR fs:[r9d+0x11]
+rex.X lar bx,WORD PTR fs:[rip+0xffffffffffffff81]
 es lar si,WORD PTR [rcx-0x7d]
 lar eax,ebx
 ss lar esi,WORD PTR [r10+r11*4]
@@ -2030,48 +1847,39 @@ lsl rax,rbp
 cs lsl r10,WORD PTR [r9]
 lsl rsp,WORD PTR [rbp+riz*2-0x1214ddd0]
 rex syscall
-rex.RXB syscall
 syscall
 rex clts
-rex.RX clts
 clts
 sysretd
-rex.RXB sysretd
 rex sysretd
 sysretq
-rex.WRXB sysretq
 rex invd
-rex.XB invd
 invd
 wbinvd
-rex.RX wbinvd
 rex wbinvd
 wbnoinvd
-rex.RXB wbnoinvd
 rex wbnoinvd
 ud2
-rex.XB ud2
 rex ud2
 prefetch BYTE PTR [rsi+rdi*2]
 es rex.RB prefetch BYTE PTR [rip+0xffffffff98f1ae6e]
 rex.XB prefetch BYTE PTR [r14+0x26]
 prefetchw BYTE PTR [rdi]
-es rex.RX prefetchw BYTE PTR [rax+r15*8-0x46]
+rex.R prefetchw BYTE PTR fs:[rdi+rsi*2-0x4c]
 rex.R prefetchw BYTE PTR [rax-0x43]
 prefetchwt1 BYTE PTR [rbp+0x35]
 rex.X prefetchwt1 BYTE PTR fs:[rsi]
 ds prefetchwt1 BYTE PTR [esi+edx*2-0x17fc659e]
 femms
-rex.R femms
 rex femms
 rex movups xmm1,xmm5
-rex.WB movups xmm7,XMMWORD PTR [rax*1+0x62]
-rex movups xmm0,XMMWORD PTR [rcx]
+movups xmm3,XMMWORD PTR gs:[rdx+r12*8-0x30]
+movups xmm1,XMMWORD PTR [rax-0x46]
 vmovups xmm4,xmm6
-vmovups xmm2,XMMWORD PTR gs:[r10+r13*2]
+es vmovups xmm3,XMMWORD PTR [rdi+r12*4]
 vmovups xmm4,XMMWORD PTR [rbp+0x5be29315]
 vmovups ymm0,ymm6
-vmovups ymm13,YMMWORD PTR gs:[r15]
+ds vmovups ymm5,YMMWORD PTR [r13+r15*4+0x64b33185]
 vmovups ymm7,YMMWORD PTR [rax+rdi*4]
 {evex} vmovups xmm7,xmm6
 ss vmovups xmm25,XMMWORD PTR [rax+r9*8+0x72]
@@ -2086,7 +1894,7 @@ movupd xmm0,xmm6
 cs movupd xmm10,XMMWORD PTR [r10d+ebp*1+0x69cd83d3]
 rex movupd xmm1,XMMWORD PTR [edx+0x4a]
 vmovupd xmm4,xmm6
-vmovupd xmm15,XMMWORD PTR gs:[rdx]
+es vmovupd xmm14,XMMWORD PTR [rcx+rsi*2]
 vmovupd xmm7,XMMWORD PTR [rip+0x11]
 vmovupd ymm0,ymm4
 ds vmovupd ymm15,YMMWORD PTR [r8]
@@ -2118,7 +1926,7 @@ movsd xmm1,xmm4
 es rex.X movsd xmm1,QWORD PTR [rsi-0x30]
 movsd xmm6,QWORD PTR [rbx*1+0x4b917765]
 vmovsd xmm1,xmm3,xmm4
-vmovsd xmm5,xmm10,xmm6
+vmovsd xmm6,xmm10,xmm4
 es vmovsd xmm2,QWORD PTR [rdx-0x6c7f2922]
 vmovsd xmm11,QWORD PTR [rdi-0x6a]
 vmovsd xmm2,QWORD PTR [rdi]
@@ -2132,11 +1940,11 @@ movups xmm7,xmm2
 rex.RX movups XMMWORD PTR gs:[rcx],xmm11
 movups XMMWORD PTR [rbp+riz*2+0x40c1fd37],xmm0
 vmovups xmm2,xmm0
-es vmovups XMMWORD PTR [r10+0x7b696b85],xmm5
-vmovups XMMWORD PTR [rbp-0x8],xmm2
+ds vmovups XMMWORD PTR [rsi+r11*1],xmm15
+vmovups XMMWORD PTR [rax-0xb],xmm5
 vmovups ymm0,ymm5
-vmovups YMMWORD PTR [r13-0x69],ymm1
-vmovups YMMWORD PTR fs:[rdi+rbp*2],ymm1
+ss vmovups YMMWORD PTR [r11],ymm8
+vmovups YMMWORD PTR [rdi+rcx*4],ymm2
 vmovups xmm7{k7}{z},xmm4
 ss vmovups XMMWORD PTR [r10]{k6},xmm26
 {evex} vmovups XMMWORD PTR [rcx+rdx*4],xmm4
@@ -2150,7 +1958,7 @@ movupd xmm4,xmm0
 ss rex.XB movupd XMMWORD PTR [eip+0xffffffffffffffb4],xmm7
 movupd XMMWORD PTR [rbp+0x2],xmm6
 vmovupd xmm1,xmm1
-vmovupd XMMWORD PTR fs:[rbx+rdi*1-0x78],xmm13
+vmovupd XMMWORD PTR gs:[r14-0x7a],xmm1
 vmovupd XMMWORD PTR [rsi],xmm2
 vmovupd ymm6,ymm7
 ds vmovupd YMMWORD PTR [r8+r13*1],ymm0
@@ -2170,8 +1978,8 @@ rex movss DWORD PTR [rsi-0x47],xmm7
 vmovss xmm6,xmm6,xmm3
 vmovss ymm14,xmm7,xmm10
 vmovss DWORD PTR [rax-0x28],xmm0
-ss vmovss DWORD PTR [r8-0x1e],xmm2
-vmovss DWORD PTR [r9+r14*2],xmm7
+vmovss DWORD PTR fs:[r8],xmm15
+vmovss DWORD PTR [rcx+0x1138f76b],xmm15
 vmovss xmm0{k6}{z},xmm5,xmm5
 vmovss zmm27,xmm16,xmm29
 vmovss ymm9{k1}{z},xmm28,xmm0
@@ -2179,13 +1987,13 @@ vmovss ymm9{k1}{z},xmm28,xmm0
 ds vmovss DWORD PTR [r13-0x1f0]{k5},xmm16
 {evex} vmovss DWORD PTR [rax+0x51],xmm15
 movsd xmm2,xmm1
-movsd QWORD PTR [r10d+r11d*1-0x32ab97e0],xmm14
+movsd QWORD PTR fs:[r14-0x3],xmm7
 movsd QWORD PTR [rax+0x6760653b],xmm0
 vmovsd ymm6,xmm2,xmm3
 vmovsd xmm9,xmm2,xmm1
 vmovsd QWORD PTR [rcx+0x42345136],xmm2
 cs vmovsd QWORD PTR [rax+riz*1],xmm13
-vmovsd QWORD PTR [r10],xmm5
+vmovsd QWORD PTR [r8+0x16],xmm1
 vmovsd zmm3,xmm2,xmm4
 vmovsd zmm27{k4},xmm13,xmm30
 vmovsd ymm6,xmm21,xmm5
@@ -2193,8 +2001,8 @@ es vmovsd QWORD PTR [rax+0x41a0787e]{k2},xmm2
 {evex} vmovsd QWORD PTR [r8],xmm12
 vmovsd QWORD PTR [rdx],xmm2
 movhlps xmm3,xmm1
-rex.RXB movhlps xmm11,xmm10
-rex movhlps xmm4,xmm4
+movhlps xmm11,xmm10
+rex movhlps xmm0,xmm2
 movlps xmm1,QWORD PTR [rip+0xffffffffffffffd4]
 cs movlps xmm2,QWORD PTR [r11-0x4f]
 movlps xmm12,QWORD PTR [rax+r13*8]
@@ -2209,11 +2017,11 @@ vmovhlps xmm21,xmm16,xmm29
 {evex} vmovlps xmm7,xmm14,QWORD PTR [r11+0x4ef748a6]
 {evex} vmovlps xmm2,xmm1,QWORD PTR [rcx+rsi*4]
 movlpd xmm2,QWORD PTR [rdi]
-ds rex.WR movlpd xmm14,QWORD PTR [rcx-0x6169f50e]
-movlpd xmm8,QWORD PTR [r14+rsi*4]
+cs movlpd xmm0,QWORD PTR [r11+r14*1]
+movlpd xmm4,QWORD PTR [eax+eax*2+0x1]
 es vmovlpd xmm3,xmm6,QWORD PTR [rdx]
-vmovlpd xmm12,xmm3,QWORD PTR [r14-0x58]
-vmovlpd xmm3,xmm0,QWORD PTR [rsi*1+0x2c66dfcf]
+vmovlpd xmm15,xmm15,QWORD PTR [r8+r13*1+0x4]
+vmovlpd xmm5,xmm6,QWORD PTR [rdx+rbp*4-0x5c]
 {evex} vmovlpd xmm5,xmm4,QWORD PTR [rbx-0x4b65c55]
 vmovlpd xmm29,xmm27,QWORD PTR fs:[r14+r10*4]
 vmovlpd xmm20,xmm30,QWORD PTR [r13+r12*1-0x15af0e4d]
@@ -2257,7 +2065,7 @@ movlps QWORD PTR [rax-0x47],xmm4
 es movlps QWORD PTR [r14],xmm10
 movlps QWORD PTR [rbx+r14*8],xmm9
 vmovlps QWORD PTR [rcx-0x6e],xmm3
-vmovlps QWORD PTR fs:[r8],xmm13
+ds vmovlps QWORD PTR [rcx+0x4e9042b],xmm12
 vmovlps QWORD PTR [r13+0x73],xmm3
 {evex} vmovlps QWORD PTR [rdi+rbx*4-0x310],xmm7
 cs {evex} vmovlps QWORD PTR [rsi-0xa8],xmm11
@@ -2278,7 +2086,7 @@ vunpcklps xmm2,xmm0,xmm5
 es vunpcklps xmm12,xmm6,XMMWORD PTR [r14-0x1a9b7f65]
 vunpcklps xmm1,xmm1,XMMWORD PTR [rdi]
 vunpcklps ymm5,ymm2,ymm2
-ds vunpcklps ymm10,ymm15,YMMWORD PTR [r14+0x18]
+vunpcklps ymm4,ymm12,YMMWORD PTR gs:[r10-0x26]
 vunpcklps ymm5,ymm5,YMMWORD PTR [rdx]
 {evex} vunpcklps xmm4,xmm4,xmm7
 ss vunpcklps xmm22{k7}{z},xmm25,XMMWORD PTR [r9+rdi*2+0x210]
@@ -2290,7 +2098,7 @@ vunpcklps zmm0,zmm3,zmm3
 vunpcklps zmm22{k2},zmm9,DWORD BCST [rsi+0x4]
 ss vunpcklps zmm5{k6}{z},zmm5,DWORD BCST [rcx]
 unpcklpd xmm3,xmm4
-rex.WR unpcklpd xmm9,XMMWORD PTR [ebp+0x48409599]
+unpcklpd xmm11,XMMWORD PTR fs:[r9+0xc4e939b]
 unpcklpd xmm7,XMMWORD PTR [rbx]
 vunpcklpd xmm1,xmm7,xmm0
 es vunpcklpd xmm6,xmm7,XMMWORD PTR [r8+rdi*8]
@@ -2314,8 +2122,8 @@ vunpckhps xmm4,xmm4,xmm0
 es vunpckhps xmm10,xmm13,XMMWORD PTR [r9-0xa]
 vunpckhps xmm3,xmm6,XMMWORD PTR [rdx]
 vunpckhps ymm7,ymm4,ymm6
-vunpckhps ymm1,ymm5,YMMWORD PTR fs:[r11]
-vunpckhps ymm4,ymm6,YMMWORD PTR [rbx+riz*8]
+vunpckhps ymm15,ymm5,YMMWORD PTR [r13+0x591bc871]
+ss vunpckhps ymm3,ymm0,YMMWORD PTR [rbx+rdx*2+0xbd18c6c]
 {evex} vunpckhps xmm2,xmm1,xmm1
 vunpckhps xmm30{k5},xmm13,DWORD BCST [rdi+rdx*1]
 vunpckhps xmm4,xmm3,DWORD BCST [rsi]
@@ -2329,8 +2137,8 @@ unpckhpd xmm0,xmm1
 ds rex.RXB unpckhpd xmm14,XMMWORD PTR [r8d-0x24]
 unpckhpd xmm7,XMMWORD PTR [rcx+rdi*8]
 vunpckhpd xmm6,xmm2,xmm2
-cs vunpckhpd xmm15,xmm8,XMMWORD PTR [r10-0x51]
-vunpckhpd xmm3,xmm0,XMMWORD PTR [rcx+rax*1]
+vunpckhpd xmm15,xmm0,XMMWORD PTR [rax+0x65]
+es vunpckhpd xmm2,xmm1,XMMWORD PTR [rsi]
 vunpckhpd ymm6,ymm2,ymm0
 ss vunpckhpd ymm3,ymm15,YMMWORD PTR [r13+r9*1+0x48]
 vunpckhpd ymm3,ymm7,YMMWORD PTR [rax+rbp*4-0x7e]
@@ -2351,7 +2159,7 @@ vmovlhps xmm15,xmm11,xmm11
 {evex} vmovlhps xmm0,xmm7,xmm3
 vmovlhps xmm17,xmm30,xmm14
 movhps xmm7,QWORD PTR [rcx]
-cs movhps xmm0,QWORD PTR [r15-0x492bcd91]
+ss rex.XB movhps xmm3,QWORD PTR [r9+0x7eee105a]
 rex movhps xmm6,QWORD PTR [rbx+rdi*8+0x7f]
 vmovhps xmm7,xmm1,QWORD PTR [rsi+0x77]
 ss vmovhps xmm5,xmm0,QWORD PTR [rip+0xffffffffffffffa2]
@@ -2361,10 +2169,10 @@ vmovhps xmm19,xmm2,QWORD PTR [rdx]
 {evex} vmovhps xmm4,xmm7,QWORD PTR [rax+0x5e93c3b3]
 movhpd xmm2,QWORD PTR [rbp+rdi*4-0x4733252e]
 movhpd xmm11,QWORD PTR fs:[rbx+r10*8]
-movhpd xmm3,QWORD PTR [rax+r14*1-0x28]
+movhpd xmm10,QWORD PTR [rbp-0x28]
 vmovhpd xmm7,xmm7,QWORD PTR [rdi]
-vmovhpd xmm7,xmm7,QWORD PTR gs:[rdi+r8*1]
-vmovhpd xmm11,xmm8,QWORD PTR [r8]
+cs vmovhpd xmm0,xmm3,QWORD PTR [r12+riz*4+0x8]
+vmovhpd xmm4,xmm4,QWORD PTR [r11+r15*8]
 {evex} vmovhpd xmm0,xmm1,QWORD PTR [rsp+rbp*8+0x34]
 ss vmovhpd xmm28,xmm24,QWORD PTR [rcx]
 {evex} vmovhpd xmm11,xmm8,QWORD PTR [r8+r9*8+0x20818085]
@@ -2372,11 +2180,11 @@ rex movshdup xmm3,xmm5
 movshdup xmm7,XMMWORD PTR [r14+r11*1-0x612150cb]
 movshdup xmm1,XMMWORD PTR fs:[rdi]
 vmovshdup xmm5,xmm0
-vmovshdup xmm7,XMMWORD PTR gs:[r10+0x62]
-vmovshdup xmm6,XMMWORD PTR [rdi*1-0x3c]
+ds vmovshdup xmm13,XMMWORD PTR [r10]
+vmovshdup xmm3,XMMWORD PTR [rbp-0x821d083]
 vmovshdup ymm1,ymm5
-ss vmovshdup ymm3,YMMWORD PTR [r15]
-vmovshdup ymm6,YMMWORD PTR [rdx-0x6c]
+vmovshdup ymm8,YMMWORD PTR [rdi]
+cs vmovshdup ymm5,YMMWORD PTR [rbx-0x67]
 vmovshdup xmm4{k2}{z},xmm5
 {evex} vmovshdup xmm0,XMMWORD PTR fs:[rdx+r13*2+0x610]
 vmovshdup xmm0{k1},XMMWORD PTR [rax+rbx*1]
@@ -2399,14 +2207,14 @@ ds rex movhpd QWORD PTR [rbp+rdx*2+0x4a189411],xmm2
 movhpd QWORD PTR [rdi+0x50],xmm12
 movhpd QWORD PTR [rbx+rax*1],xmm2
 vmovhpd QWORD PTR [rsi+rbx*4],xmm2
-vmovhpd QWORD PTR fs:[rcx],xmm14
+ds vmovhpd QWORD PTR [r13+0x5a],xmm4
 vmovhpd QWORD PTR [r10+0x15],xmm12
 {evex} vmovhpd QWORD PTR [rbp+rbp*4-0x33],xmm5
 cs {evex} vmovhpd QWORD PTR [rbp-0x7d],xmm14
 {evex} vmovhpd QWORD PTR [r9-0x148],xmm7
 nop bx
-rex.RX nop WORD PTR [rdx-0x74]
-nop WORD PTR gs:[rdi+rdi*1]
+nop WORD PTR [r12+r10*4]
+es nop WORD PTR [rax+rcx*8+0x38]
 nop ecx
 rex.RXB nop DWORD PTR [r9]
 ds nop DWORD PTR [rbp+rbp*4+0x40]
@@ -2426,7 +2234,6 @@ ds rex bndmov bnd2,[rdi+rbx*8-0x2]
 nop esp
 rex.W bndldx bnd1,fs:[rbp+rsi*4+0x16]
 bndmov bnd2,bnd1
-rex bndmov [rcx],bnd1
 nop ebx
 rex.W bndstx [rcx],bnd0
 nop ax
@@ -2441,22 +2248,22 @@ nop QWORD PTR [rip+0x49]
 nop cx
 nop WORD PTR [r11d+r8d*4+0x25]
 rex nop WORD PTR [rcx+riz*1+0x4c9cd23a]
-rex.RB nop DWORD PTR gs:[r13d+0x15f29ab7]
+rex.R nop DWORD PTR [edi-0x2047e4ee]
 nop DWORD PTR [rdx]
 nop rbx
 ss rex.WRX nop QWORD PTR [rax]
 nop QWORD PTR [rbx+0x12]
 rex nop sp
-nop WORD PTR [r12+rbp*2]
-rex nop WORD PTR fs:[rdx]
+nop WORD PTR [r12*8+0x867210d]
+ds rex nop WORD PTR [rcx+rdx*1+0x1e]
 rex.X nop DWORD PTR gs:[rax]
 nop DWORD PTR [riz*2-0x4ed7acb9]
 nop rdx
 cs rex.WR nop QWORD PTR [rbx-0x55]
 nop QWORD PTR [rdi+rsi*1-0x58]
 rex nop WORD PTR [rcx+rcx*8+0x16a02870]
-rex.RX nop si
-ss rex.RX nop WORD PTR [rbx]
+rex.R nop si
+rex.R nop WORD PTR [ebx]
 nop DWORD PTR fs:[r10+r12*1-0x43]
 rex nop DWORD PTR [rsi+0x61]
 cs rex.WRX nop QWORD PTR [rcx+r11*8]
@@ -2468,7 +2275,7 @@ rex.W prefetcht0 BYTE PTR [rbx+rbp*4]
 ss rex.XB prefetcht0 BYTE PTR [r8+0x35]
 rex.XB prefetcht0 BYTE PTR [r14]
 prefetcht1 BYTE PTR [rdi+riz*4+0x51]
-rex.RB prefetcht1 BYTE PTR gs:[rdi*8-0x75]
+cs rex.R prefetcht1 BYTE PTR [rbp+0x331d4372]
 rex.RXB prefetcht1 BYTE PTR [r11-0x5f]
 prefetcht2 BYTE PTR [rdx]
 es prefetcht2 BYTE PTR [r10+rbx*8+0x30]
@@ -2477,16 +2284,16 @@ bndldx bnd2,[rax+0x68]
 addr32 cs bndldx bnd3,[rbp+r12*2+0x42]
 rex.XB bndldx bnd1,[r8]
 bndmov bnd1,[rbx+riz*8]
-rex bndmov bnd1,bnd1
-bndmov bnd3,[r8+r15*8-0x1bb5795a]
+rex bndmov bnd0,bnd3
+bndmov bnd3,[rsi+r10*8-0x51]
 bndcl bnd1,rax
-rex.X bndcl bnd3,gs:[rdi-0x2b]
-bndcl bnd3,[rax]
+addr32 rex.XB bndcl bnd0,[r11-0x4f]
+bndcl bnd0,gs:[rdi+rcx*4]
 bndcu bnd2,[rcx+rdi*4]
-rex.X bndcu bnd1,rdx
-bndcu bnd1,[r10]
+rex.WB bndcu bnd2,r9
+rex.XB bndcu bnd2,gs:[r13+0x29]
 es bndstx [rcx+rdx*1],bnd1
-rex.X bndstx [rbx],bnd1
+rex.WB bndstx [r15-0x9],bnd0
 bndstx [rdx+rsi*4-0x763efb94],bnd3
 rex bndmov bnd1,bnd2
 addr32 bndmov [r13+0xa],bnd1
@@ -2504,17 +2311,15 @@ rex rdsspd ecx
 rdsspd r15d
 rdsspd edx
 rdsspq rsp
-rex.WRX rdsspq rcx
+rex.WR rdsspq rcx
 endbr64
-rex.X endbr64
 rex endbr64
 rex endbr32
-rex.X endbr32
 endbr32
-ds rex.RB nop WORD PTR [r14+rbp*8-0xa]
+rex.RB nop WORD PTR fs:[r11-0x71]
 nop WORD PTR [rcx]
 nop ebp
-ds nop DWORD PTR [r14+0x121ec5ef]
+cs rex.XB nop DWORD PTR [r10-0x1e82712f]
 nop DWORD PTR [rdi+rsi*1]
 nop rsp
 rex.WRX nop QWORD PTR gs:[rax]
@@ -2523,7 +2328,7 @@ mov rcx,cr3
 gs rex.X mov rsp,cr4
 rex mov rax,cr2
 mov rdx,dr4
-addr32 ss rex.WB mov r15,dr5
+addr32 rex.XB mov r8,dr2
 mov rsp,dr7
 mov cr4,rsi
 fs rex.XB mov cr2,r12
@@ -2532,13 +2337,13 @@ rex mov dr2,rsp
 mov dr7,r12
 addr32 mov dr5,rbp
 movaps xmm2,xmm1
-ss movaps xmm11,XMMWORD PTR [rbx+rsi*4+0x2d]
+ss movaps xmm4,XMMWORD PTR [r10d+r14d*4]
 movaps xmm2,XMMWORD PTR [rdx-0x792bbd87]
 vmovaps xmm2,xmm1
 es vmovaps xmm8,XMMWORD PTR [r13+r14*1-0x2d]
 vmovaps xmm4,XMMWORD PTR [rsp+rdi*8]
 vmovaps ymm7,ymm0
-vmovaps ymm8,YMMWORD PTR fs:[r14-0x57]
+vmovaps ymm12,YMMWORD PTR gs:[rip+0xfffffffffffffff1]
 vmovaps ymm6,YMMWORD PTR [rdx+rcx*8]
 vmovaps xmm2{k5},xmm0
 ds vmovaps xmm18,XMMWORD PTR [r8+0x7f38efdf]
@@ -2550,14 +2355,14 @@ vmovaps zmm0,zmm3
 vmovaps zmm9{k2},ZMMWORD PTR [r15+0xa3abc16]
 vmovaps zmm2,ZMMWORD PTR gs:[rdx]
 movapd xmm5,xmm4
-rex.XB movapd xmm1,XMMWORD PTR [r10d]
-movapd xmm3,XMMWORD PTR [rbx+rdi*8]
+ds movapd xmm11,XMMWORD PTR [r14d+0x6]
+movapd xmm6,XMMWORD PTR [rbx]
 vmovapd xmm4,xmm4
 vmovapd xmm3,XMMWORD PTR [r15+r13*1]
-ds vmovapd xmm4,XMMWORD PTR [rbp+rax*8-0x5c846bbf]
+cs vmovapd xmm4,XMMWORD PTR [rdi]
 vmovapd ymm5,ymm1
-vmovapd ymm8,YMMWORD PTR [rdx+r13*2]
-ds vmovapd ymm0,YMMWORD PTR [rbp+rdx*4-0x24d8f60a]
+vmovapd ymm15,YMMWORD PTR gs:[rip+0xffffffffaaf4c5f2]
+vmovapd ymm3,YMMWORD PTR [rdx+riz*4+0x46]
 vmovapd xmm4{k7}{z},xmm2
 {evex} vmovapd xmm15,XMMWORD PTR [r12+rbp*8]
 vmovapd xmm0{k5},XMMWORD PTR fs:[rdx]
@@ -2571,10 +2376,10 @@ movaps xmm0,xmm2
 ss rex.WX movaps XMMWORD PTR [rcx+0x14],xmm6
 movaps XMMWORD PTR [rdx+rdi*4+0x5fee3697],xmm5
 vmovaps xmm3,xmm7
-ss vmovaps XMMWORD PTR [r11+r15*8-0x5b],xmm11
-vmovaps XMMWORD PTR [rdx],xmm2
+vmovaps XMMWORD PTR [rcx],xmm10
+ds vmovaps XMMWORD PTR [rip+0xffffffff98f51ee0],xmm3
 vmovaps ymm6,ymm4
-es vmovaps YMMWORD PTR [r13-0x678a47e9],ymm0
+es vmovaps YMMWORD PTR [rip+0xffffffff873d0f94],ymm13
 vmovaps YMMWORD PTR [rsi*1-0x358145b6],ymm0
 vmovaps xmm1{k6},xmm7
 vmovaps XMMWORD PTR [rcx+r10*2],xmm28
@@ -2586,11 +2391,11 @@ vmovaps zmm3{k5},zmm7
 vmovaps ZMMWORD PTR [rcx+r8*1-0x1a40],zmm30
 vmovaps ZMMWORD PTR [rbx]{k1},zmm5
 movapd xmm7,xmm7
-es movapd XMMWORD PTR [eax+r8d*2],xmm9
+ds movapd XMMWORD PTR [r11],xmm3
 movapd XMMWORD PTR [rbx+0x0],xmm4
 vmovapd xmm3,xmm1
-ss vmovapd XMMWORD PTR [r8],xmm9
-vmovapd XMMWORD PTR [rsi+0x7a],xmm1
+vmovapd XMMWORD PTR [rbx],xmm8
+ss vmovapd XMMWORD PTR [rdi-0x5e],xmm7
 vmovapd ymm7,ymm0
 ds vmovapd YMMWORD PTR [r9],ymm9
 vmovapd YMMWORD PTR [rbx+0x7f66e614],ymm1
@@ -2607,7 +2412,7 @@ cvtpi2ps xmm5,mm7
 ss rex.XB cvtpi2ps xmm7,QWORD PTR [r14+0x6d07d5a9]
 cvtpi2ps xmm5,QWORD PTR [rbx]
 cvtpi2pd xmm0,mm3
-cvtpi2pd xmm3,QWORD PTR [r9d+ecx*8+0x6d]
+cvtpi2pd xmm12,QWORD PTR [eax+r12d*1+0x40]
 cvtpi2pd xmm0,QWORD PTR [rdx+rcx*1]
 cvtsi2ss xmm1,edi
 ds cvtsi2ss xmm11,DWORD PTR [r11*1+0x56]
@@ -2634,7 +2439,7 @@ cvtsi2sd xmm6,rbp
 cvtsi2sd xmm15,QWORD PTR [r10d-0x80]
 cvtsi2sd xmm2,QWORD PTR [rcx+rdx*1]
 vcvtsi2sd xmm3,xmm1,ebx
-es vcvtsi2sd xmm7,xmm14,DWORD PTR [r11-0x53]
+es vcvtsi2sd xmm3,xmm6,DWORD PTR [r13+0x1b]
 vcvtsi2sd xmm3,xmm1,DWORD PTR [rdx]
 vcvtsi2sd xmm7,xmm1,rsi
 es vcvtsi2sd xmm0,xmm5,QWORD PTR [r15+r8*8-0x48b4e95b]
@@ -2649,8 +2454,8 @@ movntps XMMWORD PTR [rbx+rsi*1-0x49],xmm2
 cs movntps XMMWORD PTR [rsi+r14*4-0x31faf457],xmm4
 movntps XMMWORD PTR [r10+r8*8-0xd],xmm15
 vmovntps XMMWORD PTR [rsi-0x345d2286],xmm3
-es vmovntps XMMWORD PTR [r15],xmm15
-vmovntps XMMWORD PTR gs:[rcx],xmm1
+cs vmovntps XMMWORD PTR [r11+rdi*1-0x73],xmm10
+vmovntps XMMWORD PTR [r9],xmm15
 vmovntps YMMWORD PTR [rax+rax*4],ymm5
 es vmovntps YMMWORD PTR [r9-0x2318b484],ymm3
 vmovntps YMMWORD PTR [r14+r9*4],ymm7
@@ -2685,16 +2490,16 @@ es movntss DWORD PTR [rax+rcx*8+0x13807e62],xmm4
 cs rex.XB movntss DWORD PTR [r14],xmm7
 rex.W movntss DWORD PTR gs:[rcx+riz*8],xmm1
 movntsd QWORD PTR [rax],xmm1
-movntsd QWORD PTR [r8d+ecx*4],xmm6
-rex.RX movntsd QWORD PTR [rax-0x49],xmm8
+ds movntsd QWORD PTR [rax+0xe],xmm11
+rex.WRXB movntsd QWORD PTR [r13-0x22f70d83],xmm12
 cvttps2pi mm2,xmm0
-rex.R cvttps2pi mm1,QWORD PTR fs:[rsi]
+rex.X cvttps2pi mm3,QWORD PTR [ebp-0x3865c082]
 cvttps2pi mm3,QWORD PTR [rip+0x15104403]
 cvttpd2pi mm1,xmm6
 cvttpd2pi mm5,XMMWORD PTR [r14d+0x29]
 cvttpd2pi mm2,XMMWORD PTR [rax*1-0x3c]
 cvttss2si ebx,xmm2
-cs rex.RX cvttss2si r15d,DWORD PTR [rbx-0x9]
+cvttss2si r13d,DWORD PTR gs:[esi]
 cvttss2si ecx,DWORD PTR [rbp-0x37]
 cvttss2si rsi,xmm4
 cvttss2si r10,DWORD PTR fs:[r15+r10*2-0x725dfbd1]
@@ -2718,7 +2523,7 @@ cvttsd2si rbp,xmm6
 ds cvttsd2si r9,QWORD PTR [rbp+r13*8-0x7a]
 cvttsd2si rsp,QWORD PTR [rcx+rdx*2]
 vcvttsd2si esi,xmm5
-cs vcvttsd2si r8d,QWORD PTR [r11+0x54]
+vcvttsd2si r9d,QWORD PTR [rax+rsi*4+0x60]
 vcvttsd2si eax,QWORD PTR [rdi+rbp*1]
 vcvttsd2si rdx,xmm7
 vcvttsd2si r10,QWORD PTR [rbx]
@@ -2733,8 +2538,8 @@ cvtps2pi mm3,xmm4
 ss rex.R cvtps2pi mm5,QWORD PTR [rbx+rdi*2]
 cvtps2pi mm3,QWORD PTR [rip+0x27]
 cvtpd2pi mm7,xmm3
-rex.RXB cvtpd2pi mm7,XMMWORD PTR [r15d-0x3a]
-cvtpd2pi mm1,XMMWORD PTR gs:[rcx]
+rex.RX cvtpd2pi mm7,XMMWORD PTR gs:[rcx+0x9]
+cvtpd2pi mm6,XMMWORD PTR [rsi]
 cvtss2si ebx,xmm4
 rex.XB cvtss2si ebp,DWORD PTR fs:[r10+0x64b54797]
 rex cvtss2si ebp,DWORD PTR [rbp+rbp*1-0x2c]
@@ -2742,8 +2547,8 @@ cvtss2si rax,xmm3
 ds cvtss2si r13,DWORD PTR [rsi+r14*1-0x7e]
 ds cvtss2si rbp,DWORD PTR [esp+eax*4+0x7c]
 vcvtss2si ebx,xmm4
-vcvtss2si r13d,DWORD PTR fs:[rdi*1+0x6d3e56bf]
-vcvtss2si ecx,DWORD PTR [rsp+riz*4+0x5c]
+ss vcvtss2si esi,DWORD PTR [r11]
+vcvtss2si ebx,DWORD PTR [rdi*8+0xb83fa8e]
 vcvtss2si rbx,xmm4
 ss vcvtss2si r10,DWORD PTR [r8]
 vcvtss2si rbp,DWORD PTR [rdx+rbx*2]
@@ -2775,13 +2580,13 @@ rex.W ucomiss xmm3,xmm4
 rex.X ucomiss xmm7,DWORD PTR gs:[rsi]
 es rex.W ucomiss xmm3,DWORD PTR [rdi+rdx*4]
 vucomiss xmm6,xmm3
-ds vucomiss xmm11,DWORD PTR [r10+r11*4]
+es vucomiss xmm2,DWORD PTR [r15+rdx*4+0x5be74119]
 vucomiss xmm7,DWORD PTR [rax-0x7b]
 vucomiss xmm4,xmm6
 vucomiss xmm17,DWORD PTR [r15]
 {evex} vucomiss xmm2,DWORD PTR [rip+0x4]
 ucomisd xmm1,xmm0
-es rex.X ucomisd xmm2,QWORD PTR [rsi]
+ucomisd xmm10,QWORD PTR [edx+ebp*2]
 rex ucomisd xmm0,QWORD PTR [rdi-0x3c5bb154]
 vucomisd xmm5,xmm1
 cs vucomisd xmm5,QWORD PTR [r10]
@@ -2790,7 +2595,7 @@ vucomisd xmm3,xmm1
 cs {evex} vucomisd xmm15,QWORD PTR [r15+r12*1+0x4e9cda08]
 {evex} vucomisd xmm7,QWORD PTR [rbx+rcx*4]
 comiss xmm0,xmm2
-comiss xmm7,DWORD PTR fs:[r9+r9*8]
+comiss xmm15,DWORD PTR gs:[rdx*8+0x4390a179]
 comiss xmm6,DWORD PTR [rcx-0x661e8b4d]
 comisd xmm5,xmm6
 comisd xmm14,QWORD PTR [ecx+eax*1]
@@ -2799,8 +2604,8 @@ vcomiss xmm5,xmm6
 cs vcomiss xmm7,DWORD PTR [r12*8+0x5fd09ac4]
 vcomiss xmm6,DWORD PTR [rip+0x750c1af7]
 vcomisd xmm7,xmm4
-vcomisd xmm10,QWORD PTR fs:[r9]
-vcomisd xmm3,QWORD PTR [rsp+rdi*8]
+ss vcomisd xmm9,QWORD PTR [rdx+r13*4+0x10ce4c78]
+vcomisd xmm3,QWORD PTR [rbx]
 {evex} vcomiss xmm1,xmm5
 vcomiss xmm14,DWORD PTR [r8+0x140]
 ss vcomiss xmm5,DWORD PTR [rax+rsi*1]
@@ -2808,27 +2613,19 @@ ss vcomiss xmm5,DWORD PTR [rax+rsi*1]
 {evex} vcomisd xmm12,QWORD PTR fs:[rip+0x5d709e7e]
 vcomisd xmm0,QWORD PTR [rdx]
 rex wrmsr
-rex.X wrmsr
 wrmsr
 rex rdtsc
-rex.RB rdtsc
 rdtsc
 rdmsr
-rex.RXB rdmsr
 rex rdmsr
 rdpmc
-rex.RX rdpmc
 rex rdpmc
 rex.W sysenter
-rex.RB sysenter
 rex sysenter
 rex sysexitd
-rex.R sysexitd
 sysexitd
 sysexitq
-rex.WB sysexitq
 getsec
-rex.X getsec
 rex getsec
 cmovo bp,bx
 rex.XB cmovo di,WORD PTR [r11d+0x36]
@@ -2849,16 +2646,16 @@ cmovno rsp,rbx
 ss cmovno r13,QWORD PTR [r8]
 cmovno rcx,QWORD PTR [rdx+rbx*2]
 cmovb bx,sp
-es cmovb r8w,WORD PTR [rdx+rax*1]
-cmovb bp,WORD PTR [rdi+riz*8+0xa88784b]
+cmovb r8w,WORD PTR gs:[r8+rdi*8-0x1850453e]
+cmovb bp,WORD PTR [edi+ebp*1]
 cmovb esi,ebp
-cs cmovb r13d,DWORD PTR [r14-0x7b]
+ss rex.RXB cmovb r9d,DWORD PTR [rip+0x391e6155]
 cmovb ecx,DWORD PTR [rbx-0x50]
 cmovb rbp,rsi
 cs cmovb rax,QWORD PTR [rsp+r10*4]
 cmovb rbp,QWORD PTR [rbx-0x2cfd1c6b]
 cmovae bx,sp
-es rex.RX cmovae r13w,WORD PTR [rcx]
+cmovae r13w,WORD PTR [ecx]
 cmovae bp,WORD PTR [rax+rdx*2]
 cmovae eax,esp
 cmovae r11d,DWORD PTR [r9d+r12d*8-0x7e]
@@ -2876,8 +2673,8 @@ cmove rcx,rdx
 rex.WXB cmove rax,QWORD PTR gs:[r15-0xb]
 cmove rcx,QWORD PTR [rbx+rbx*1-0x6b283e53]
 cmovne bx,ax
-rex.RX cmovne r14w,WORD PTR gs:[rbx]
-cmovne bx,WORD PTR [rax+0xd]
+cmovne r11w,WORD PTR [r14d+0x6dc7667c]
+cmovne ax,WORD PTR [rsi]
 cmovne ecx,esi
 cmovne r9d,DWORD PTR fs:[rdx+rbp*1]
 cmovne ecx,DWORD PTR [rdx+rbx*4-0x6d]
@@ -2888,7 +2685,7 @@ cmovbe bx,si
 cmovbe r11w,WORD PTR [ecx+r8d*2-0x7a]
 rex cmovbe di,WORD PTR [rdi+rsi*2]
 cmovbe edi,eax
-rex.RX cmovbe r9d,DWORD PTR gs:[rdx+0x5d5c1a5c]
+cmovbe r9d,DWORD PTR [edx+0x5d5c1a5c]
 cmovbe esp,DWORD PTR [rdx+rsi*8]
 cmovbe rdi,rcx
 cmovbe r12,QWORD PTR [ebx+ebx*4]
@@ -2897,13 +2694,13 @@ rex cmova ax,ax
 cmova sp,WORD PTR [r13*8-0x6feed316]
 cmova ax,WORD PTR [ebx+edi*4-0x6c4a61fc]
 cmova edi,esi
-es cmova r10d,DWORD PTR [rip+0x70f5f76c]
+cmova r15d,DWORD PTR fs:[r14]
 cmova ebp,DWORD PTR [rsi+rsi*1-0xb]
 cmova rbp,rcx
 es cmova r10,QWORD PTR [rsi+0x0]
 cmova rbx,QWORD PTR [rcx]
 cmovs di,cx
-ds rex.RX cmovs r15w,WORD PTR [rbx]
+ss cmovs r14w,WORD PTR [r9+r14*8-0x31]
 cmovs bp,WORD PTR [rbx+rcx*4-0x1956bc15]
 cmovs edx,esi
 cmovs esp,DWORD PTR [eax+r11d*4+0x4d3a098d]
@@ -2915,16 +2712,16 @@ cmovns dx,ax
 rex.X cmovns bp,WORD PTR [ebx+0x3d]
 cmovns si,WORD PTR [rip+0x24]
 cmovns esp,esp
-cs rex.XB cmovns ebp,DWORD PTR [r10-0x2a]
+es rex.RXB cmovns r13d,DWORD PTR [r11+0x5]
 cmovns ebp,DWORD PTR [rdi]
 cmovns rbx,rbp
 ss cmovns r8,QWORD PTR [rbp-0x7e]
 cmovns rcx,QWORD PTR [rbp-0x4f3b09fe]
 cmovp cx,bp
-cmovp r15w,WORD PTR fs:[rbx]
+cmovp bp,WORD PTR fs:[r12d+eiz*8-0x3c]
 rex cmovp di,WORD PTR [rip+0xffffffffdb4a7ba8]
 cmovp esi,edx
-ds cmovp edx,DWORD PTR [r11+r15*8-0x7368d388]
+cmovp r10d,DWORD PTR [r11d+r15d*8-0x7368d388]
 cmovp edi,DWORD PTR [rdx+0x5cb1da24]
 cmovp rbp,rdx
 cs cmovp r15,QWORD PTR [rsi+r12*4+0x60]
@@ -2951,40 +2748,37 @@ cmovge si,ax
 cmovge dx,WORD PTR [ecx+r9d*4+0x22]
 cmovge bp,WORD PTR [rcx+rbp*8]
 cmovge ebp,eax
-cmovge r12d,DWORD PTR fs:[r15]
+es cmovge edx,DWORD PTR [r10]
 cmovge ecx,DWORD PTR [rbx+rcx*1-0x32]
 cmovge rbx,rsp
 cmovge r11,QWORD PTR fs:[r13+r14*2+0x4c]
 ds cmovge rsi,QWORD PTR [rsi]
 cmovle di,di
-cmovle r11w,WORD PTR fs:[r12d+r12d*2+0xd]
+cmovle r11w,WORD PTR [esp+r12d*2+0xd]
 cmovle ax,WORD PTR [rax]
 cmovle edi,esp
-cs cmovle r12d,DWORD PTR [rsi+r12*2-0x5b8c02b0]
+cmovle r15d,DWORD PTR fs:[r14d]
 cmovle ebp,DWORD PTR [rdx-0x4a]
 cmovle rax,rdi
 ss cmovle rsp,QWORD PTR [r11*2-0x80]
 cmovle rsi,QWORD PTR [rcx]
 cmovg si,sp
-ds cmovg r12w,WORD PTR [rcx*1+0x48642216]
+cmovg sp,WORD PTR fs:[r10+r11*8]
 cmovg bp,WORD PTR [rcx-0x65]
 cmovg eax,edx
-ss cmovg r14d,DWORD PTR [r9+0x672cd370]
+cmovg r12d,DWORD PTR gs:[rsp+r13*8+0x2]
 cmovg esp,DWORD PTR [rdi]
 cmovg rax,rsi
 ds rex.WRX cmovg r10,QWORD PTR [rdi]
 cmovg rdx,QWORD PTR [rbx-0x25]
 kandw k6,k2,k6
 kandq k5,k0,k1
-kandq k6,k4,k1
 kandb k7,k1,k7
 kandd k7,k7,k7
 kandnw k5,k5,k4
 kandnq k2,k7,k1
-kandnq k4,k6,k3
 kandnb k0,k0,k5
 kandnd k0,k6,k1
-kandnd k2,k5,k0
 knotw k0,k5
 knotq k6,k7
 knotb k5,k2
@@ -2992,34 +2786,27 @@ knotd k5,k3
 korw k0,k7,k6
 korq k5,k5,k2
 korb k0,k3,k3
-korb k6,k1,k1
 kord k4,k3,k6
-kord k2,k5,k5
 kxnorw k1,k7,k2
 kxnorq k6,k7,k5
 kxnorb k1,k4,k1
 kxnord k1,k4,k7
 kxorw k3,k0,k5
 kxorq k7,k1,k2
-kxorq k6,k0,k2
 kxorb k2,k5,k0
-kxorb k4,k2,k6
 kxord k5,k5,k3
 kaddw k4,k1,k5
 kaddq k1,k2,k6
 kaddb k7,k6,k2
 kaddd k1,k6,k3
 kunpckwd k2,k2,k4
-kunpckwd k1,k7,k0
 kunpckdq k4,k3,k0
-kunpckdq k4,k0,k6
 kunpckbw k5,k4,k4
-kunpckbw k6,k6,k3
 movmskps ebx,xmm3
 movmskps ebx,xmm11
 rex movmskps edx,xmm6
 movmskps rsp,xmm5
-rex.WX movmskps rbp,xmm3
+movmskps r8,xmm7
 vmovmskps edx,xmm4
 vmovmskps r14d,xmm4
 vmovmskps rbx,xmm1
@@ -3029,18 +2816,18 @@ vmovmskps r15d,ymm14
 vmovmskps rbx,ymm2
 vmovmskps r8,ymm12
 movmskpd ebx,xmm0
-rex.XB movmskpd esi,xmm12
+movmskpd esi,xmm12
 rex movmskpd esi,xmm3
 movmskpd rdx,xmm5
-rex.WRXB movmskpd r14,xmm10
+movmskpd r14,xmm10
 vmovmskpd eax,xmm7
 vmovmskpd r12d,xmm5
 vmovmskpd rcx,xmm1
 vmovmskpd r14,xmm5
 vmovmskpd edx,ymm0
-vmovmskpd r11d,ymm7
+vmovmskpd r15d,ymm2
 vmovmskpd rcx,ymm2
-vmovmskpd rbp,ymm2
+vmovmskpd r14,ymm10
 rex sqrtps xmm6,xmm3
 rex.X sqrtps xmm5,XMMWORD PTR [rbx]
 rex.W sqrtps xmm4,XMMWORD PTR [eax+ebx*1+0x4fed07d9]
@@ -3063,11 +2850,11 @@ sqrtpd xmm3,xmm0
 sqrtpd xmm9,XMMWORD PTR fs:[r12+rcx*1]
 sqrtpd xmm7,XMMWORD PTR [rip+0xffffffffffffffc4]
 vsqrtpd xmm3,xmm3
-vsqrtpd xmm4,XMMWORD PTR [r9]
-es vsqrtpd xmm7,XMMWORD PTR [rdi-0x46]
+vsqrtpd xmm14,XMMWORD PTR fs:[r8-0x4c]
+vsqrtpd xmm0,XMMWORD PTR [rbx+riz*4]
 vsqrtpd ymm0,ymm5
-ds vsqrtpd ymm9,YMMWORD PTR [r13+0x0]
-vsqrtpd ymm0,YMMWORD PTR [rdi]
+ss vsqrtpd ymm6,YMMWORD PTR [r8]
+vsqrtpd ymm2,YMMWORD PTR [rdx+0x34]
 vsqrtpd xmm0{k4},xmm2
 es vsqrtpd xmm9{k1}{z},XMMWORD PTR [rdi+0x60]
 {evex} vsqrtpd xmm5,XMMWORD PTR [rdi+0x632eaea5]
@@ -3081,7 +2868,7 @@ sqrtss xmm0,xmm6
 sqrtss xmm7,DWORD PTR fs:[r9+rdi*4]
 sqrtss xmm0,DWORD PTR [rbx]
 vsqrtss xmm5,xmm4,xmm7
-vsqrtss xmm11,xmm6,DWORD PTR gs:[rsp+r9*4-0x73]
+vsqrtss xmm8,xmm12,DWORD PTR fs:[rsi+r11*1+0x29]
 vsqrtss xmm1,xmm5,DWORD PTR [rax+0x2dbee70e]
 vsqrtss xmm4{k5},xmm4,xmm0
 vsqrtss xmm19,xmm7,DWORD PTR fs:[r9+r14*2]
@@ -3090,26 +2877,26 @@ sqrtsd xmm1,xmm3
 sqrtsd xmm9,QWORD PTR [ebx+r10d*2+0x29]
 cs sqrtsd xmm4,QWORD PTR [rcx+0x68]
 vsqrtsd xmm2,xmm4,xmm3
-vsqrtsd xmm3,xmm12,QWORD PTR gs:[r10*1-0x542b6b8c]
+cs vsqrtsd xmm0,xmm14,QWORD PTR [rdx-0x7b3bf2c7]
 vsqrtsd xmm1,xmm6,QWORD PTR [rdx]
 {evex} vsqrtsd xmm7,xmm5,xmm3
 vsqrtsd xmm19{k7},xmm15,QWORD PTR [r12*1+0x6df348a9]
 ds vsqrtsd xmm2{k2}{z},xmm7,QWORD PTR [rdx]
 rsqrtps xmm1,xmm5
-rex.RX rsqrtps xmm15,XMMWORD PTR [esi]
-rsqrtps xmm0,XMMWORD PTR [rsi+rdx*4+0x33]
+ss rsqrtps xmm11,XMMWORD PTR [r10+riz*4+0x3b]
+rex rsqrtps xmm4,XMMWORD PTR [rdx]
 vrsqrtps xmm4,xmm4
-es vrsqrtps xmm14,XMMWORD PTR [r8-0x4d94e997]
+cs vrsqrtps xmm7,XMMWORD PTR [r9-0x11]
 vrsqrtps xmm1,XMMWORD PTR [rdx+rbp*1]
 vrsqrtps ymm5,ymm5
-ss vrsqrtps ymm5,YMMWORD PTR [r14]
+ss vrsqrtps ymm14,YMMWORD PTR [r15]
 vrsqrtps ymm7,YMMWORD PTR [rip+0xffffffffffffffd8]
 rex.W rsqrtss xmm2,xmm1
 rsqrtss xmm12,DWORD PTR gs:[r10]
 rsqrtss xmm3,DWORD PTR [rdi+rbp*2]
 vrsqrtss xmm7,xmm3,xmm4
-vrsqrtss xmm14,xmm0,DWORD PTR gs:[r15+0x4e]
-vrsqrtss xmm1,xmm7,DWORD PTR [rdx]
+vrsqrtss xmm6,xmm8,DWORD PTR [r15]
+cs vrsqrtss xmm0,xmm4,DWORD PTR [rsi-0x16]
 rcpps xmm5,xmm4
 ss rcpps xmm11,XMMWORD PTR [r14d+ebp*2-0x3e]
 rcpps xmm2,XMMWORD PTR [rdi+0x66]
@@ -3117,7 +2904,7 @@ vrcpps xmm6,xmm1
 es vrcpps xmm11,XMMWORD PTR [r14]
 vrcpps xmm2,XMMWORD PTR [rdx+0x3e]
 vrcpps ymm5,ymm4
-cs vrcpps ymm10,YMMWORD PTR [rsi+rbx*4]
+ds vrcpps ymm13,YMMWORD PTR [rdi+r14*1+0xb]
 vrcpps ymm7,YMMWORD PTR [rbp-0x71e5f789]
 rcpss xmm1,xmm0
 rex.WR rcpss xmm15,DWORD PTR [ebx]
@@ -3126,14 +2913,14 @@ vrcpss xmm1,xmm4,xmm3
 ds vrcpss xmm9,xmm15,DWORD PTR [rdi-0x67]
 vrcpss xmm5,xmm2,DWORD PTR [rsi-0x280cae07]
 rex andps xmm2,xmm4
-andps xmm0,XMMWORD PTR [r15+r9*1]
-es andps xmm5,XMMWORD PTR [rsi+rcx*4-0x67ef67d9]
+rex.WRX andps xmm12,XMMWORD PTR [rax-0x55]
+andps xmm5,XMMWORD PTR [esi+ecx*4-0x67ef67d9]
 vandps xmm1,xmm3,xmm2
 vandps xmm11,xmm3,XMMWORD PTR [r10]
 vandps xmm4,xmm6,XMMWORD PTR fs:[rdi-0x5a]
 vandps ymm6,ymm1,ymm7
-cs vandps ymm11,ymm12,YMMWORD PTR [rcx]
-vandps ymm6,ymm0,YMMWORD PTR [rsp+rbp*2]
+vandps ymm5,ymm13,YMMWORD PTR [rip+0x58]
+vandps ymm2,ymm7,YMMWORD PTR gs:[rbx+0x7b]
 {evex} vandps xmm1,xmm7,xmm1
 vandps xmm14{k7},xmm12,DWORD BCST [r9-0x72847c17]
 ds {evex} vandps xmm7,xmm3,XMMWORD PTR [rdi+rdx*1+0x40]
@@ -3145,9 +2932,9 @@ ss vandps zmm9{k6}{z},zmm1,ZMMWORD PTR [r10-0x6c0]
 vandps zmm7{k5},zmm0,ZMMWORD PTR [rax]
 rex andpd xmm1,xmm3
 rex.XB andpd xmm2,XMMWORD PTR [r14]
-rex andpd xmm1,XMMWORD PTR gs:[rdx-0x30]
+rex andpd xmm1,XMMWORD PTR [edx-0x30]
 vandpd xmm7,xmm7,xmm1
-ds vandpd xmm10,xmm1,XMMWORD PTR [r8-0x72]
+vandpd xmm13,xmm10,XMMWORD PTR fs:[r8+rbp*2]
 vandpd xmm6,xmm4,XMMWORD PTR [rdi]
 vandpd ymm5,ymm0,ymm5
 vandpd ymm2,ymm3,YMMWORD PTR gs:[r12-0x19449ddf]
@@ -3186,7 +2973,7 @@ vandnpd xmm4,xmm3,xmm5
 vandnpd xmm6,xmm8,XMMWORD PTR fs:[rdx+0x1b4dd65f]
 vandnpd xmm7,xmm0,XMMWORD PTR [rsi+rdi*4]
 vandnpd ymm7,ymm3,ymm5
-ss vandnpd ymm9,ymm11,YMMWORD PTR [r15+rbx*2+0x42]
+ss vandnpd ymm8,ymm11,YMMWORD PTR [rsp+rcx*4]
 vandnpd ymm2,ymm7,YMMWORD PTR [rbx]
 vandnpd xmm0{k6},xmm7,xmm2
 vandnpd xmm28,xmm25,QWORD BCST [r14-0x50c6ae90]
@@ -3237,8 +3024,8 @@ rex xorps xmm5,xmm6
 rex.RX xorps xmm12,XMMWORD PTR [rbp+0x40]
 xorps xmm0,XMMWORD PTR [edi+edx*8]
 vxorps xmm1,xmm4,xmm3
-vxorps xmm11,xmm15,XMMWORD PTR [rsi+rdi*1+0x7ab58ae]
-ss vxorps xmm3,xmm4,XMMWORD PTR [rax]
+ds vxorps xmm10,xmm15,XMMWORD PTR [rax]
+vxorps xmm7,xmm6,XMMWORD PTR [rsi-0x38384dab]
 vxorps ymm1,ymm5,ymm5
 es vxorps ymm6,ymm8,YMMWORD PTR [r8*8+0x3d6dd59b]
 vxorps ymm5,ymm7,YMMWORD PTR [rbp+rbp*4+0x5]
@@ -3255,8 +3042,8 @@ xorpd xmm1,xmm0
 es xorpd xmm12,XMMWORD PTR [r12+rax*2]
 cs xorpd xmm2,XMMWORD PTR [rdx+rdx*4-0x33d729f2]
 vxorpd xmm2,xmm3,xmm4
-vxorpd xmm6,xmm0,XMMWORD PTR [rdx+r15*8]
-vxorpd xmm1,xmm7,XMMWORD PTR fs:[rbx+0x3a5fb99e]
+es vxorpd xmm5,xmm15,XMMWORD PTR [r14]
+vxorpd xmm2,xmm7,XMMWORD PTR [rdx+rdi*8]
 vxorpd ymm4,ymm3,ymm6
 es vxorpd ymm13,ymm8,YMMWORD PTR [rip+0xffffffffffffff84]
 vxorpd ymm3,ymm7,YMMWORD PTR [rbx+rcx*2-0x58]
@@ -3273,8 +3060,8 @@ rex addps xmm4,xmm0
 addps xmm2,XMMWORD PTR [r15+rsi*1-0x1e0d0ac7]
 addps xmm2,XMMWORD PTR [ebx+ebx*8]
 vaddps xmm4,xmm0,xmm2
-cs vaddps xmm10,xmm13,XMMWORD PTR [rcx]
-vaddps xmm3,xmm0,XMMWORD PTR [rbp+0x25]
+vaddps xmm10,xmm15,XMMWORD PTR gs:[r9+riz*4+0x3ec0b601]
+vaddps xmm6,xmm7,XMMWORD PTR [rdx]
 vaddps ymm6,ymm1,ymm4
 vaddps ymm13,ymm6,YMMWORD PTR fs:[rcx+r9*2]
 vaddps ymm3,ymm7,YMMWORD PTR [rsi+riz*1-0x24a8c429]
@@ -3288,13 +3075,13 @@ vaddps zmm4{k7},zmm6,zmm4{rz-sae}
 ds vaddps zmm20,zmm12,DWORD BCST [r14]
 vaddps zmm1{k3}{z},zmm1,DWORD BCST [rsi+rax*2+0x4050a17c]
 addpd xmm6,xmm3
-cs rex.RX addpd xmm12,XMMWORD PTR [rdi]
+addpd xmm14,XMMWORD PTR gs:[rdi+rdx*2]
 addpd xmm0,XMMWORD PTR [rsi+rax*4-0x5d66d0ec]
 vaddpd xmm4,xmm1,xmm7
 ss vaddpd xmm7,xmm14,XMMWORD PTR [r14+r8*8-0x14]
 vaddpd xmm5,xmm5,XMMWORD PTR [rbx+rdi*8]
 vaddpd ymm0,ymm7,ymm3
-es vaddpd ymm8,ymm11,YMMWORD PTR [r8]
+cs vaddpd ymm4,ymm7,YMMWORD PTR [rcx+0x70]
 vaddpd ymm2,ymm2,YMMWORD PTR [rdi-0x65503a05]
 vaddpd xmm2{k3},xmm4,xmm4
 vaddpd xmm24{k2}{z},xmm4,QWORD BCST fs:[rdx+0xe8]
@@ -3315,22 +3102,22 @@ vaddss xmm7{k1}{z},xmm5,xmm3
 vaddss xmm16,xmm14,DWORD PTR [rdx+r14*4]
 vaddss xmm5{k5},xmm5,DWORD PTR [rdx+0x73db034e]
 addsd xmm0,xmm7
-addsd xmm11,QWORD PTR [esi]
+rex.XB addsd xmm1,QWORD PTR fs:[r10]
 addsd xmm0,QWORD PTR [rbx+rbp*2]
 vaddsd xmm0,xmm5,xmm2
-ss vaddsd xmm8,xmm2,QWORD PTR [rbp-0x2beb0414]
+vaddsd xmm9,xmm12,QWORD PTR gs:[r13+0x62]
 vaddsd xmm3,xmm7,QWORD PTR [rdi+rcx*2]
 vaddsd xmm1{k4}{z},xmm6,xmm1
 cs vaddsd xmm20,xmm20,QWORD PTR [rcx]
 vaddsd xmm2{k3},xmm6,QWORD PTR [rbp+0x3e4e13c5]
 rex mulps xmm1,xmm6
 mulps xmm15,XMMWORD PTR [rbx+r10*4-0x73]
-ds mulps xmm3,XMMWORD PTR [rdi+0x54231dbb]
+cs mulps xmm0,XMMWORD PTR [rcx+0x4497c219]
 vmulps xmm0,xmm2,xmm0
-vmulps xmm15,xmm11,XMMWORD PTR [rdi*8-0x64932f52]
-es vmulps xmm1,xmm1,XMMWORD PTR [rsp+rax*1-0x80]
+ss vmulps xmm14,xmm3,XMMWORD PTR [r8+rcx*1+0x5e0140c0]
+vmulps xmm5,xmm1,XMMWORD PTR [rdx]
 vmulps ymm3,ymm4,ymm2
-ss vmulps ymm12,ymm13,YMMWORD PTR [rax+r13*1+0x3a517a01]
+es vmulps ymm8,ymm0,YMMWORD PTR [rdx+0x48fc8668]
 vmulps ymm5,ymm3,YMMWORD PTR [rax+rbx*4]
 {evex} vmulps xmm5,xmm1,xmm6
 es vmulps xmm12,xmm25,DWORD BCST [r8-0x15c]
@@ -3348,7 +3135,7 @@ vmulpd xmm5,xmm1,xmm7
 ss vmulpd xmm10,xmm4,XMMWORD PTR [rax]
 vmulpd xmm6,xmm1,XMMWORD PTR [rcx-0x702b129d]
 vmulpd ymm6,ymm1,ymm7
-ss vmulpd ymm2,ymm5,YMMWORD PTR [r11+0x42]
+ss vmulpd ymm14,ymm15,YMMWORD PTR [rdx+rax*2]
 vmulpd ymm0,ymm5,YMMWORD PTR [rsp+rcx*8+0x46]
 {evex} vmulpd xmm0,xmm5,xmm0
 vmulpd xmm8,xmm7,QWORD BCST [rip+0x7d0b4f14]
@@ -3363,8 +3150,8 @@ rex mulss xmm6,xmm4
 rex.RX mulss xmm9,DWORD PTR [rax]
 ss mulss xmm4,DWORD PTR [rsi+0x74]
 vmulss xmm0,xmm6,xmm1
-cs vmulss xmm9,xmm3,DWORD PTR [r13-0x7c]
-vmulss xmm0,xmm7,DWORD PTR [rcx+riz*1-0x3e]
+vmulss xmm3,xmm1,DWORD PTR [r14+0x62293c05]
+vmulss xmm1,xmm6,DWORD PTR fs:[rdi+rbx*8+0x45]
 vmulss xmm3,xmm7,xmm1
 vmulss xmm12{k7}{z},xmm23,DWORD PTR [r12+rax*1+0x28]
 es {evex} vmulss xmm4,xmm6,DWORD PTR [rcx+0x4c8129eb]
@@ -3381,11 +3168,11 @@ rex.W cvtps2pd xmm1,xmm6
 cs cvtps2pd xmm11,QWORD PTR [r11+0x37]
 cvtps2pd xmm2,QWORD PTR gs:[rdx-0x4c]
 vcvtps2pd xmm2,xmm5
-ss vcvtps2pd xmm9,QWORD PTR [rdi+rdi*8-0x6c13e709]
+ds vcvtps2pd xmm7,QWORD PTR [r11]
 vcvtps2pd xmm7,QWORD PTR [rdi*8+0x1db4bfdb]
 vcvtps2pd ymm6,xmm2
-ds vcvtps2pd ymm4,XMMWORD PTR [rip+0xbe53a32]
-vcvtps2pd ymm7,XMMWORD PTR [rcx-0x11]
+vcvtps2pd ymm15,XMMWORD PTR [rcx]
+vcvtps2pd ymm3,XMMWORD PTR gs:[rcx+0x7356b234]
 {evex} vcvtps2pd xmm7,xmm7
 vcvtps2pd xmm5,DWORD BCST [r10+riz*1]
 vcvtps2pd xmm6{k5}{z},DWORD BCST fs:[rdx-0x1dc]
@@ -3396,11 +3183,11 @@ vcvtps2pd zmm1,ymm4
 vcvtps2pd zmm9{k3}{z},DWORD BCST [rdx+0x207125f9]
 ss vcvtps2pd zmm5{k5},DWORD BCST [rsi-0x18]
 cvtpd2ps xmm7,xmm1
-rex.RX cvtpd2ps xmm13,XMMWORD PTR [edx]
+cvtpd2ps xmm9,XMMWORD PTR [r8d+0x732cc24d]
 ss rex cvtpd2ps xmm4,XMMWORD PTR [rbx+rdi*1+0xf836b2f]
 vcvtpd2ps xmm4,xmm6
-es vcvtpd2ps xmm13,XMMWORD PTR [rcx]
-vcvtpd2ps xmm5,XMMWORD PTR [rdx+rdi*1-0x1e]
+ds vcvtpd2ps xmm8,XMMWORD PTR [r15+r9*2-0x33]
+vcvtpd2ps xmm7,XMMWORD PTR [rsi+0x55]
 vcvtpd2ps xmm4,ymm1
 cs vcvtpd2ps xmm6,YMMWORD PTR [r15+r10*8]
 vcvtpd2ps xmm3,YMMWORD PTR [rbx-0x7f]
@@ -3483,7 +3270,7 @@ vcvttps2dq xmm6,xmm4
 ds vcvttps2dq xmm3,XMMWORD PTR [r8+r12*2]
 vcvttps2dq xmm7,XMMWORD PTR [rax]
 vcvttps2dq ymm0,ymm4
-vcvttps2dq ymm2,YMMWORD PTR gs:[r11]
+ds vcvttps2dq ymm2,YMMWORD PTR [r15]
 vcvttps2dq ymm0,YMMWORD PTR [rax+rbp*8]
 {evex} vcvttps2dq xmm2,xmm5
 vcvttps2dq xmm25{k5},XMMWORD PTR [rdi+rax*8+0xf0]
@@ -3498,8 +3285,8 @@ rex.W subps xmm5,xmm4
 subps xmm12,XMMWORD PTR [r11d+ebp*4-0x11]
 subps xmm1,XMMWORD PTR [rcx+0x49e3fd88]
 vsubps xmm2,xmm1,xmm6
-vsubps xmm11,xmm13,XMMWORD PTR [r14+0x16]
-vsubps xmm5,xmm7,XMMWORD PTR fs:[rcx-0x28]
+vsubps xmm4,xmm1,XMMWORD PTR gs:[r11+r13*2]
+vsubps xmm5,xmm5,XMMWORD PTR [rdi]
 vsubps ymm7,ymm3,ymm0
 es vsubps ymm12,ymm14,YMMWORD PTR [rip+0x6cff03b4]
 vsubps ymm2,ymm7,YMMWORD PTR [rdi+rbx*8]
@@ -3513,8 +3300,8 @@ vsubps zmm0{k7}{z},zmm0,zmm5
 es vsubps zmm18,zmm2,ZMMWORD PTR [r9-0x139e9b03]
 vsubps zmm2{k7}{z},zmm6,DWORD BCST [rbp+0x188]
 subpd xmm2,xmm4
-ds rex.XB subpd xmm7,XMMWORD PTR [r9]
-subpd xmm5,XMMWORD PTR [rcx+0x50]
+rex.RX subpd xmm11,XMMWORD PTR fs:[rsi]
+subpd xmm7,XMMWORD PTR [rax+rdx*8]
 vsubpd xmm5,xmm7,xmm1
 vsubpd xmm8,xmm2,XMMWORD PTR fs:[r11+r11*1]
 vsubpd xmm2,xmm0,XMMWORD PTR [rdi]
@@ -3549,13 +3336,13 @@ vsubsd xmm7,xmm2,xmm1{rd-sae}
 ss vsubsd xmm9{k4}{z},xmm8,QWORD PTR [r10]
 vsubsd xmm4{k5},xmm5,QWORD PTR [rax+0x52d640f0]
 minps xmm1,xmm5
-ds minps xmm11,XMMWORD PTR [r12+r8*4+0x4aedca6c]
+minps xmm11,XMMWORD PTR [esp+r8d*4+0x4aedca6c]
 cs rex minps xmm1,XMMWORD PTR [rdi+0x7b]
 vminps xmm7,xmm7,xmm6
-ss vminps xmm3,xmm15,XMMWORD PTR [rip+0xfffffffffffffff6]
+vminps xmm2,xmm12,XMMWORD PTR fs:[r14+r14*2]
 vminps xmm0,xmm3,XMMWORD PTR [rcx+rdx*4+0x508292ea]
 vminps ymm4,ymm3,ymm4
-cs vminps ymm3,ymm15,YMMWORD PTR [r15]
+ds vminps ymm9,ymm4,YMMWORD PTR [rax]
 vminps ymm6,ymm5,YMMWORD PTR [rax+0x7c]
 vminps xmm7{k7}{z},xmm3,xmm6
 ds vminps xmm10,xmm18,XMMWORD PTR [r10+0x334faa8f]
@@ -3585,11 +3372,11 @@ vminpd zmm7{k2},zmm7,zmm0
 ds vminpd zmm1{k7},zmm4,QWORD BCST [rcx]
 vminpd zmm3,zmm3,ZMMWORD PTR [rdx+0x1e40]
 minss xmm0,xmm4
-ds rex.XB minss xmm3,DWORD PTR [rip+0xffffffffd42ed7ea]
+es rex.XB minss xmm6,DWORD PTR [r9]
 rex minss xmm7,DWORD PTR [edi+0x51]
 vminss xmm7,xmm3,xmm4
-vminss xmm13,xmm15,DWORD PTR [rax+r11*2+0x7bdec58b]
-vminss xmm3,xmm2,DWORD PTR fs:[rsi+rcx*8]
+es vminss xmm0,xmm13,DWORD PTR [rcx+r10*4]
+vminss xmm1,xmm3,DWORD PTR [rax-0x34]
 vminss xmm6,xmm5,xmm4{sae}
 cs vminss xmm5,xmm18,DWORD PTR [rip+0x9]
 vminss xmm1{k1}{z},xmm3,DWORD PTR [rax+rdx*2-0x158]
@@ -3597,8 +3384,8 @@ minsd xmm7,xmm7
 ss rex.RX minsd xmm9,QWORD PTR [rbx]
 minsd xmm6,QWORD PTR [rbx+rbx*4-0x31]
 vminsd xmm5,xmm4,xmm7
-vminsd xmm15,xmm2,QWORD PTR [rsi+r9*2-0x2d]
-ds vminsd xmm0,xmm2,QWORD PTR [rdi-0x4941d22c]
+ss vminsd xmm3,xmm12,QWORD PTR [rsp+rdi*8-0x38]
+vminsd xmm6,xmm2,QWORD PTR [rsi-0xa681352]
 vminsd xmm7{k1}{z},xmm2,xmm7{sae}
 {evex} vminsd xmm12,xmm13,QWORD PTR fs:[r10+r8*1-0x368]
 vminsd xmm2{k2},xmm6,QWORD PTR [rcx+0x8]
@@ -3606,7 +3393,7 @@ rex divps xmm2,xmm7
 divps xmm8,XMMWORD PTR [r10+r8*8-0x74]
 divps xmm1,XMMWORD PTR [edi]
 vdivps xmm7,xmm1,xmm7
-vdivps xmm10,xmm1,XMMWORD PTR [rcx]
+cs vdivps xmm9,xmm12,XMMWORD PTR [rsi]
 vdivps xmm0,xmm1,XMMWORD PTR [rsi+rax*2]
 vdivps ymm6,ymm3,ymm5
 vdivps ymm6,ymm7,YMMWORD PTR gs:[r12+rbx*8]
@@ -3642,13 +3429,13 @@ divss xmm1,xmm3
 es rex.RXB divss xmm9,DWORD PTR [r14]
 rex.W divss xmm5,DWORD PTR [rsi-0x5a7992bd]
 vdivss xmm0,xmm1,xmm7
-vdivss xmm3,xmm13,DWORD PTR [rdi]
+vdivss xmm3,xmm11,DWORD PTR [r15]
 vdivss xmm1,xmm3,DWORD PTR gs:[rsi+rbp*1-0x3a]
 {evex} vdivss xmm5,xmm1,xmm1
 es vdivss xmm20{k2}{z},xmm18,DWORD PTR [rsi-0x1a0]
 vdivss xmm4{k1},xmm0,DWORD PTR [rbx]
 divsd xmm6,xmm5
-cs rex.RX divsd xmm15,QWORD PTR [rdx]
+es rex.X divsd xmm3,QWORD PTR [rdx]
 divsd xmm5,QWORD PTR [rbp+rax*1+0xf]
 vdivsd xmm1,xmm6,xmm6
 vdivsd xmm0,xmm14,QWORD PTR fs:[rcx+rax*8+0x29]
@@ -3678,11 +3465,11 @@ maxpd xmm5,xmm1
 maxpd xmm11,XMMWORD PTR [r11d+ebx*1]
 rex maxpd xmm7,XMMWORD PTR [rsi]
 vmaxpd xmm7,xmm5,xmm4
-vmaxpd xmm8,xmm2,XMMWORD PTR [rdx]
+es vmaxpd xmm6,xmm2,XMMWORD PTR [rcx*1+0x69c7ae00]
 vmaxpd xmm1,xmm7,XMMWORD PTR [rsi+0x1a988743]
 vmaxpd ymm3,ymm7,ymm2
-ds vmaxpd ymm2,ymm14,YMMWORD PTR [rsi]
-vmaxpd ymm4,ymm1,YMMWORD PTR [rcx+rdx*8+0x137c530c]
+vmaxpd ymm10,ymm9,YMMWORD PTR [rsi]
+ss vmaxpd ymm2,ymm0,YMMWORD PTR [rcx-0x20230f2a]
 {evex} vmaxpd xmm1,xmm5,xmm0
 vmaxpd xmm19,xmm12,QWORD BCST gs:[rsi*8-0x6650cdda]
 vmaxpd xmm4{k1},xmm2,XMMWORD PTR [rsi]
@@ -3693,8 +3480,8 @@ vmaxpd zmm0,zmm4,zmm5{sae}
 vmaxpd zmm30,zmm27,QWORD BCST [r10-0x1b0]
 vmaxpd zmm5,zmm5,ZMMWORD PTR gs:[rcx]
 maxss xmm5,xmm6
-cs rex.XB maxss xmm1,DWORD PTR [r9]
-maxss xmm1,DWORD PTR [rcx+rax*1]
+maxss xmm6,DWORD PTR [r8d-0x78]
+maxss xmm7,DWORD PTR [rsi]
 vmaxss xmm1,xmm4,xmm1
 vmaxss xmm8,xmm2,DWORD PTR gs:[r9+0x1]
 vmaxss xmm7,xmm6,DWORD PTR [rdx]
@@ -3714,13 +3501,13 @@ punpcklbw mm1,mm2
 rex.RXB punpcklbw mm0,DWORD PTR gs:[r15+r9*8]
 punpcklbw mm2,DWORD PTR fs:[ebx+edi*1-0x7b]
 punpcklbw xmm1,xmm0
-punpcklbw xmm10,XMMWORD PTR [r12d+r12d*4+0x15]
+rex.RXB punpcklbw xmm14,XMMWORD PTR [r9d-0x60]
 punpcklbw xmm7,XMMWORD PTR [rax]
 vpunpcklbw xmm5,xmm0,xmm2
 vpunpcklbw xmm4,xmm9,XMMWORD PTR gs:[rbp-0x4b03635]
 vpunpcklbw xmm1,xmm5,XMMWORD PTR [rsp+rcx*8+0xe4eb629]
 vpunpcklbw ymm1,ymm1,ymm0
-cs vpunpcklbw ymm12,ymm11,YMMWORD PTR [rax+r13*1+0x5d]
+cs vpunpcklbw ymm0,ymm1,YMMWORD PTR [rdx]
 vpunpcklbw ymm3,ymm1,YMMWORD PTR [rsp+rbp*4]
 {evex} vpunpcklbw xmm2,xmm6,xmm0
 vpunpcklbw xmm12{k3}{z},xmm16,XMMWORD PTR [rcx]
@@ -3738,7 +3525,7 @@ punpcklwd xmm1,xmm7
 es punpcklwd xmm1,XMMWORD PTR [rdx+r15*1+0x74]
 punpcklwd xmm3,XMMWORD PTR [rcx+rcx*4]
 vpunpcklwd xmm6,xmm7,xmm7
-es vpunpcklwd xmm11,xmm1,XMMWORD PTR [rbx+rsi*2+0x7e]
+ss vpunpcklwd xmm10,xmm11,XMMWORD PTR [r10]
 vpunpcklwd xmm0,xmm4,XMMWORD PTR [rcx-0xa5cd316]
 vpunpcklwd ymm5,ymm3,ymm0
 ds vpunpcklwd ymm1,ymm9,YMMWORD PTR [r9-0x72]
@@ -3753,7 +3540,7 @@ vpunpcklwd zmm7{k7},zmm0,zmm0
 ss vpunpcklwd zmm23,zmm1,ZMMWORD PTR [rcx]
 vpunpcklwd zmm2{k2}{z},zmm3,ZMMWORD PTR [rsi+0x342f79d0]
 punpckldq mm3,mm1
-cs punpckldq mm4,DWORD PTR [r13d+r12d*1-0x6038db0d]
+punpckldq mm0,DWORD PTR gs:[r11-0x23]
 punpckldq mm4,DWORD PTR [rcx-0x1dd2a02a]
 punpckldq xmm3,xmm6
 cs punpckldq xmm1,XMMWORD PTR [r15d]
@@ -3777,13 +3564,13 @@ rex packsswb mm4,mm7
 rex.RXB packsswb mm1,QWORD PTR [r10d+r14d*8]
 packsswb mm6,QWORD PTR [rdx]
 packsswb xmm2,xmm0
-cs packsswb xmm14,XMMWORD PTR [rbp+0x28]
+rex.RXB packsswb xmm9,XMMWORD PTR fs:[r8]
 packsswb xmm0,XMMWORD PTR [rbx*2+0x54]
 vpacksswb xmm0,xmm6,xmm0
-ss vpacksswb xmm5,xmm5,XMMWORD PTR [rip+0x783d7af6]
+ss vpacksswb xmm9,xmm0,XMMWORD PTR [r11+0x3]
 vpacksswb xmm5,xmm1,XMMWORD PTR [rbx+riz*8]
 vpacksswb ymm5,ymm0,ymm5
-es vpacksswb ymm12,ymm11,YMMWORD PTR [rip+0xffffffffffffffde]
+es vpacksswb ymm1,ymm4,YMMWORD PTR [r14+r11*2]
 vpacksswb ymm6,ymm3,YMMWORD PTR [rdx+0x23]
 vpacksswb xmm4{k6}{z},xmm2,xmm2
 ds {evex} vpacksswb xmm15,xmm14,XMMWORD PTR [r11]
@@ -3795,14 +3582,14 @@ vpacksswb zmm5{k4},zmm1,zmm1
 es vpacksswb zmm20,zmm4,ZMMWORD PTR [r11-0x33a68a56]
 vpacksswb zmm0{k5}{z},zmm5,ZMMWORD PTR [rbx+0x1280]
 pcmpgtb mm3,mm4
-pcmpgtb mm3,QWORD PTR fs:[r10]
-rex.W pcmpgtb mm4,QWORD PTR [rbp+rbp*8+0x17]
+ss rex.XB pcmpgtb mm0,QWORD PTR [r8-0x4a]
+pcmpgtb mm5,QWORD PTR [rbx]
 pcmpgtb xmm0,xmm4
-ss pcmpgtb xmm13,XMMWORD PTR [rdi+0x432fa02b]
-pcmpgtb xmm3,XMMWORD PTR [rdi+rdx*2]
+pcmpgtb xmm14,XMMWORD PTR fs:[r9d+r8d*4+0x1b]
+pcmpgtb xmm7,XMMWORD PTR [rsi-0x3498bb46]
 vpcmpgtb xmm2,xmm6,xmm1
-ds vpcmpgtb xmm6,xmm1,XMMWORD PTR [r12+r14*2]
-vpcmpgtb xmm1,xmm7,XMMWORD PTR [rsi]
+vpcmpgtb xmm15,xmm13,XMMWORD PTR [rdi]
+ss vpcmpgtb xmm1,xmm7,XMMWORD PTR [rcx+riz*8+0x7f]
 vpcmpgtb ymm6,ymm0,ymm2
 es vpcmpgtb ymm12,ymm11,YMMWORD PTR [rax+r10*4]
 vpcmpgtb ymm3,ymm0,YMMWORD PTR [rbx]
@@ -3822,11 +3609,11 @@ pcmpgtw xmm3,xmm4
 es pcmpgtw xmm7,XMMWORD PTR [r11+r11*2]
 rex pcmpgtw xmm5,XMMWORD PTR [rsi]
 vpcmpgtw xmm0,xmm4,xmm0
-vpcmpgtw xmm0,xmm2,XMMWORD PTR fs:[r12+r14*4+0x38]
-vpcmpgtw xmm7,xmm2,XMMWORD PTR [rsi]
+es vpcmpgtw xmm5,xmm13,XMMWORD PTR [rdi]
+vpcmpgtw xmm0,xmm3,XMMWORD PTR [rdi+rsi*2+0x29]
 vpcmpgtw ymm6,ymm5,ymm3
 vpcmpgtw ymm9,ymm5,YMMWORD PTR [r14]
-vpcmpgtw ymm1,ymm3,YMMWORD PTR [rax+rbp*1]
+vpcmpgtw ymm7,ymm3,YMMWORD PTR gs:[rsp+rbx*1]
 vpcmpgtw k0,xmm5,xmm6
 vpcmpgtw k5{k7},xmm7,XMMWORD PTR [rcx+r9*4]
 vpcmpgtw k4,xmm4,XMMWORD PTR [rip+0xffffffffffffffb2]
@@ -3846,7 +3633,7 @@ vpcmpgtd xmm2,xmm2,xmm1
 vpcmpgtd xmm13,xmm10,XMMWORD PTR gs:[rcx]
 vpcmpgtd xmm7,xmm0,XMMWORD PTR [rsi+0x6037ea90]
 vpcmpgtd ymm5,ymm3,ymm6
-ss vpcmpgtd ymm15,ymm13,YMMWORD PTR [r13-0x59]
+ss vpcmpgtd ymm5,ymm1,YMMWORD PTR [r15+0x39]
 vpcmpgtd ymm1,ymm1,YMMWORD PTR [rsi]
 vpcmpgtd k7,xmm3,xmm5
 cs vpcmpgtd k4,xmm21,XMMWORD PTR [rsi+0xd0]
@@ -3879,16 +3666,16 @@ vpackuswb zmm0,zmm0,zmm2
 ds vpackuswb zmm19{k7}{z},zmm19,ZMMWORD PTR [r13+rdx*8-0x1c0]
 vpackuswb zmm7{k7},zmm3,ZMMWORD PTR [rdx+0x5c]
 punpckhbw mm6,mm1
-rex.RX punpckhbw mm1,QWORD PTR [eip+0x2bffc3f1]
+ds punpckhbw mm5,QWORD PTR [r11+r8*2]
 punpckhbw mm6,QWORD PTR [rdx]
 punpckhbw xmm4,xmm3
 ds rex.XB punpckhbw xmm1,XMMWORD PTR [r15+0x71]
 punpckhbw xmm5,XMMWORD PTR [rsp+rsi*2]
 vpunpckhbw xmm0,xmm5,xmm5
-vpunpckhbw xmm3,xmm10,XMMWORD PTR [r12+r12*1-0x6ab2abc9]
-es vpunpckhbw xmm5,xmm3,XMMWORD PTR [rbp+0x46]
+vpunpckhbw xmm12,xmm4,XMMWORD PTR fs:[rbx-0x2f77dffa]
+vpunpckhbw xmm4,xmm0,XMMWORD PTR [rdx]
 vpunpckhbw ymm5,ymm7,ymm6
-ds vpunpckhbw ymm6,ymm11,YMMWORD PTR [r15+rbp*2+0x30]
+cs vpunpckhbw ymm1,ymm10,YMMWORD PTR [rsp+r12*1]
 vpunpckhbw ymm7,ymm5,YMMWORD PTR [rdx+rdi*2+0x2843428d]
 vpunpckhbw xmm2{k4},xmm0,xmm5
 cs vpunpckhbw xmm23,xmm24,XMMWORD PTR [rbx-0xa0]
@@ -3903,13 +3690,13 @@ punpckhwd mm0,mm5
 es rex.RB punpckhwd mm2,QWORD PTR [r14-0x34]
 punpckhwd mm0,QWORD PTR [rbp+0x5f]
 punpckhwd xmm5,xmm2
-ss punpckhwd xmm14,XMMWORD PTR [rbp+rbp*2-0x30f75ff2]
-punpckhwd xmm0,XMMWORD PTR [rdi]
+rex.RXB punpckhwd xmm10,XMMWORD PTR gs:[r14]
+punpckhwd xmm5,XMMWORD PTR fs:[rsi+rbx*1-0x629a4ba2]
 vpunpckhwd xmm3,xmm5,xmm0
 vpunpckhwd xmm11,xmm0,XMMWORD PTR fs:[r10*1-0x4a986a40]
 vpunpckhwd xmm4,xmm6,XMMWORD PTR [rsi]
 vpunpckhwd ymm5,ymm7,ymm4
-vpunpckhwd ymm9,ymm3,YMMWORD PTR gs:[rcx+rcx*4]
+cs vpunpckhwd ymm6,ymm12,YMMWORD PTR [r8]
 vpunpckhwd ymm2,ymm4,YMMWORD PTR [rcx-0x73]
 vpunpckhwd xmm6{k3},xmm5,xmm5
 vpunpckhwd xmm20,xmm10,XMMWORD PTR [rsi]
@@ -3927,10 +3714,10 @@ rex punpckhdq xmm4,xmm2
 punpckhdq xmm5,XMMWORD PTR [r9+r11*1+0x6b]
 cs punpckhdq xmm2,XMMWORD PTR [rbx+0xa]
 vpunpckhdq xmm2,xmm4,xmm0
-ds vpunpckhdq xmm12,xmm2,XMMWORD PTR [rcx+0x1ae233aa]
-vpunpckhdq xmm5,xmm5,XMMWORD PTR [rsi+rsi*4-0x6e]
+vpunpckhdq xmm14,xmm4,XMMWORD PTR [r8-0x11]
+cs vpunpckhdq xmm4,xmm2,XMMWORD PTR [rbx+rbx*2]
 vpunpckhdq ymm6,ymm4,ymm1
-ds vpunpckhdq ymm5,ymm13,YMMWORD PTR [rdx+0x6c]
+cs vpunpckhdq ymm4,ymm10,YMMWORD PTR [rbp+rdx*8+0x6]
 vpunpckhdq ymm1,ymm1,YMMWORD PTR [rdi+rbx*2]
 vpunpckhdq xmm1{k7}{z},xmm0,xmm1
 ds vpunpckhdq xmm15,xmm13,DWORD BCST [rcx+rdi*2]
@@ -3945,8 +3732,8 @@ rex packssdw mm7,mm0
 rex.R packssdw mm3,QWORD PTR [rbx]
 rex packssdw mm3,QWORD PTR [eip+0xffffffffffffffbe]
 packssdw xmm4,xmm3
-cs packssdw xmm5,XMMWORD PTR [r8]
-packssdw xmm4,XMMWORD PTR [rcx-0x3]
+packssdw xmm5,XMMWORD PTR [r9+rsi*2]
+packssdw xmm3,XMMWORD PTR [ecx+0x3]
 vpackssdw xmm0,xmm2,xmm4
 vpackssdw xmm13,xmm15,XMMWORD PTR fs:[rdi]
 vpackssdw xmm6,xmm2,XMMWORD PTR [rdx*2-0x5bfa7cf6]
@@ -3969,7 +3756,7 @@ vpunpcklqdq xmm3,xmm6,xmm3
 ds vpunpcklqdq xmm14,xmm15,XMMWORD PTR [rdi]
 vpunpcklqdq xmm0,xmm7,XMMWORD PTR [rbp-0x7c]
 vpunpcklqdq ymm6,ymm4,ymm2
-vpunpcklqdq ymm3,ymm4,YMMWORD PTR fs:[rsi+0x7f443157]
+cs vpunpcklqdq ymm4,ymm4,YMMWORD PTR [rdx]
 vpunpcklqdq ymm6,ymm5,YMMWORD PTR [rax+rdi*8]
 {evex} vpunpcklqdq xmm4,xmm5,xmm5
 vpunpcklqdq xmm17,xmm10,QWORD BCST fs:[rcx-0x60ce660]
@@ -3981,14 +3768,14 @@ vpunpcklqdq zmm6,zmm1,zmm6
 ss vpunpcklqdq zmm7{k4},zmm7,ZMMWORD PTR [r9+r12*2-0x45045539]
 vpunpcklqdq zmm3,zmm5,QWORD BCST [rbp+0x739ab4f3]
 punpckhqdq xmm6,xmm0
-rex.X punpckhqdq xmm0,XMMWORD PTR gs:[rax]
+punpckhqdq xmm4,XMMWORD PTR fs:[r9]
 punpckhqdq xmm5,XMMWORD PTR [rip+0x1a]
 vpunpckhqdq xmm5,xmm4,xmm7
-vpunpckhqdq xmm11,xmm0,XMMWORD PTR gs:[rdi+rcx*1]
+vpunpckhqdq xmm3,xmm11,XMMWORD PTR [rdi+rcx*1]
 vpunpckhqdq xmm6,xmm2,XMMWORD PTR [rdx]
 vpunpckhqdq ymm3,ymm2,ymm7
-vpunpckhqdq ymm8,ymm11,YMMWORD PTR [r10+rbp*8-0x55]
-vpunpckhqdq ymm7,ymm2,YMMWORD PTR [rax+rcx*1]
+vpunpckhqdq ymm12,ymm5,YMMWORD PTR gs:[r10+rdi*1]
+vpunpckhqdq ymm0,ymm4,YMMWORD PTR [rbp+0x33]
 vpunpckhqdq xmm4{k7}{z},xmm0,xmm4
 vpunpckhqdq xmm15{k3},xmm4,QWORD BCST fs:[rbx+0x5cca89ab]
 vpunpckhqdq xmm5,xmm2,QWORD BCST [rsi+rdi*1+0x158]
@@ -3999,7 +3786,7 @@ vpunpckhqdq zmm0,zmm7,zmm5
 vpunpckhqdq zmm30,zmm28,QWORD BCST [rbx+r14*2+0x378]
 vpunpckhqdq zmm0,zmm5,ZMMWORD PTR fs:[rbx+rbx*4+0x24]
 movd mm6,ecx
-rex.XB movd mm4,DWORD PTR gs:[r10+0x29]
+ds rex.XB movd mm4,DWORD PTR [r11+0x5c]
 rex movd mm0,DWORD PTR [rax+rax*1+0x56]
 movq mm3,rcx
 rex.WXB movq mm1,QWORD PTR [r10d+0x771ecdf7]
@@ -4011,8 +3798,8 @@ movq xmm6,rsi
 movq xmm12,QWORD PTR fs:[rdx+r13*4-0x42]
 movq xmm6,QWORD PTR gs:[rsi+rcx*8]
 vmovd xmm1,esi
-ds vmovd xmm4,DWORD PTR [rsp+r12*1]
-vmovd xmm2,DWORD PTR [rdi+0x11]
+vmovd xmm9,DWORD PTR [r12+rdi*1]
+es vmovd xmm1,DWORD PTR [rsi-0x2ac9fa3]
 vmovq xmm1,rdx
 cs vmovq xmm12,QWORD PTR [rax+rsi*1]
 vmovq xmm1,QWORD PTR [rsi+rax*1-0x9]
@@ -4026,8 +3813,8 @@ movq mm4,mm5
 rex.XB movq mm0,QWORD PTR [r9d+0x75]
 ss movq mm7,QWORD PTR [rdx-0x2d]
 movdqa xmm1,xmm6
-rex.XB movdqa xmm6,XMMWORD PTR fs:[r13+0x4079bf2]
-ss movdqa xmm6,XMMWORD PTR [rdi+rbx*4]
+rex.XB movdqa xmm0,XMMWORD PTR [r9d]
+movdqa xmm1,XMMWORD PTR [rcx+0x6f5b6405]
 vmovdqa xmm4,xmm0
 ds vmovdqa xmm10,XMMWORD PTR [r8]
 vmovdqa xmm4,XMMWORD PTR [rdx+rcx*4+0x5f80ed5b]
@@ -4053,14 +3840,14 @@ vmovdqa64 zmm5,zmm3
 cs vmovdqa64 zmm12{k3},ZMMWORD PTR [rbp+rdx*2-0xc00]
 vmovdqa64 zmm4{k1}{z},ZMMWORD PTR [rbp+0x1940]
 rex movdqu xmm3,xmm0
-rex.X movdqu xmm1,XMMWORD PTR [esi+0x42]
-movdqu xmm6,XMMWORD PTR [rdx]
+movdqu xmm15,XMMWORD PTR [rdx+rax*8-0x52]
+rex movdqu xmm7,XMMWORD PTR gs:[rcx+0xa]
 vmovdqu xmm3,xmm4
 ds vmovdqu xmm15,XMMWORD PTR [rax]
 vmovdqu xmm1,XMMWORD PTR [rax-0x23]
 vmovdqu ymm6,ymm5
-vmovdqu ymm15,YMMWORD PTR [rbx+0xd]
-ds vmovdqu ymm4,YMMWORD PTR [rdx+riz*8]
+vmovdqu ymm10,YMMWORD PTR [r15+0x31869e5e]
+vmovdqu ymm5,YMMWORD PTR [rcx+0x52]
 vmovdqu32 xmm0{k4},xmm5
 es vmovdqu32 xmm25,XMMWORD PTR [rsp]
 vmovdqu32 xmm2{k7}{z},XMMWORD PTR [rax+rcx*1+0x460]
@@ -4104,8 +3891,8 @@ rex pshufd xmm5,xmm7,0xac
 rex.RX pshufd xmm11,XMMWORD PTR [rdi-0x38],0x12
 rex pshufd xmm6,XMMWORD PTR [rdi],0xc6
 vpshufd xmm1,xmm4,0x88
-vpshufd xmm9,XMMWORD PTR [rbx+r13*1+0x201cd7f8],0xf6
-vpshufd xmm4,XMMWORD PTR gs:[rsi+0x237647fd],0xdd
+ss vpshufd xmm15,XMMWORD PTR [rdx+r8*1-0x18],0xa7
+vpshufd xmm1,XMMWORD PTR [rdx-0x5b],0x6e
 vpshufd ymm5,ymm5,0xe4
 es vpshufd ymm13,YMMWORD PTR [r10-0x437e40af],0x80
 vpshufd ymm7,YMMWORD PTR [rax+rcx*4-0x55],0x82
@@ -4122,7 +3909,7 @@ pshufhw xmm5,xmm3,0x79
 rex.WX pshufhw xmm0,XMMWORD PTR [ebx],0x46
 rex pshufhw xmm6,XMMWORD PTR [rdx+rbp*8-0x4d],0xed
 vpshufhw xmm0,xmm7,0xe
-ss vpshufhw xmm11,XMMWORD PTR [rsi+rbp*2-0x1106b639],0x47
+vpshufhw xmm4,XMMWORD PTR fs:[rip+0x4bbed793],0xa8
 vpshufhw xmm1,XMMWORD PTR [rcx],0xf4
 vpshufhw ymm0,ymm4,0x9
 es vpshufhw ymm7,YMMWORD PTR [r13+r14*4+0x1c],0x7f
@@ -4140,10 +3927,10 @@ pshuflw xmm3,xmm7,0x7f
 pshuflw xmm14,XMMWORD PTR fs:[r11d],0x30
 pshuflw xmm2,XMMWORD PTR [rax+rax*4-0x53],0xb7
 vpshuflw xmm6,xmm2,0xee
-cs vpshuflw xmm1,XMMWORD PTR [rip+0xfffffffffffffff5],0xfc
-vpshuflw xmm3,XMMWORD PTR [rbx+rbx*1],0x2f
+vpshuflw xmm11,XMMWORD PTR [rdx+r13*2+0x475d426],0xd1
+vpshuflw xmm3,XMMWORD PTR fs:[riz*4-0x35cc5670],0x2d
 vpshuflw ymm7,ymm3,0x75
-cs vpshuflw ymm15,YMMWORD PTR [rcx-0x76b28671],0x1e
+ds vpshuflw ymm8,YMMWORD PTR [rdx-0x7],0xff
 vpshuflw ymm4,YMMWORD PTR [rbx+rdi*1],0x21
 vpshuflw xmm4{k1},xmm5,0xc3
 {evex} vpshuflw xmm9,XMMWORD PTR fs:[r8*1+0x73],0x20
@@ -4159,7 +3946,7 @@ rex.B psrlw mm0,0xec
 psrlw mm7,0xb1
 rex.W psrlw xmm3,0x53
 psrlw xmm12,0xf0
-rex psrlw xmm7,0x53
+rex psrlw xmm4,0xf8
 vpsrlw xmm7,xmm7,0xdf
 vpsrlw xmm4,xmm4,0xcd
 vpsrlw ymm1,ymm7,0x1f
@@ -4174,11 +3961,11 @@ vpsrlw zmm6,zmm0,0x35
 ss vpsrlw zmm7{k2}{z},ZMMWORD PTR [r11+0x140],0x6f
 vpsrlw zmm6{k7},ZMMWORD PTR [rdx],0x35
 psraw mm7,0xe9
-rex.RX psraw mm6,0xd0
+rex.R psraw mm6,0xd0
 rex psraw mm4,0x91
 psraw xmm2,0xff
-rex.RXB psraw xmm10,0x15
-rex psraw xmm0,0xde
+rex.RB psraw xmm10,0x15
+rex psraw xmm1,0xde
 vpsraw xmm7,xmm6,0x86
 vpsraw xmm2,xmm11,0xa5
 vpsraw ymm5,ymm4,0xf6
@@ -4193,10 +3980,10 @@ vpsraw zmm6{k7}{z},zmm1,0x2f
 es vpsraw zmm27,ZMMWORD PTR [rax+riz*2+0x612792a0],0x19
 vpsraw zmm1{k3},ZMMWORD PTR [rdi+rbx*4],0x32
 psllw mm2,0xd7
-rex.RX psllw mm5,0x4f
+rex.R psllw mm5,0x4f
 rex psllw mm2,0xd
 psllw xmm1,0xfe
-rex.RX psllw xmm3,0xc8
+rex.R psllw xmm3,0xc8
 rex psllw xmm7,0x12
 vpsllw xmm2,xmm2,0xe6
 vpsllw xmm1,xmm13,0xd7
@@ -4248,13 +4035,13 @@ vprolq zmm1{k7}{z},zmm4,0x55
 es vprolq zmm29,QWORD BCST [r14],0xb5
 vprolq zmm0,ZMMWORD PTR [rdi+rdi*2],0x4e
 rex psrld mm0,0x5e
-rex.X psrld mm6,0x89
-psrld mm2,0x4
+rex.RB psrld mm6,0x1f
+psrld mm1,0x93
 psrld xmm0,0x80
 rex.R psrld xmm0,0xee
 rex psrld xmm0,0x31
 vpsrld xmm6,xmm7,0xd7
-vpsrld xmm14,xmm4,0xe9
+vpsrld xmm14,xmm1,0xf2
 vpsrld ymm0,ymm7,0xc4
 vpsrld ymm4,ymm1,0x4
 {evex} vpsrld xmm6,xmm6,0xe8
@@ -4267,7 +4054,7 @@ vpsrld zmm5,zmm6,0x61
 ss vpsrld zmm22,DWORD BCST [r15+0xcc],0xd8
 vpsrld zmm7{k7},DWORD BCST [rbp-0x1f],0xe4
 psrad mm5,0x18
-rex.WRXB psrad mm7,0x78
+rex.WRB psrad mm7,0x78
 rex psrad mm5,0x2c
 psrad xmm3,0x8
 psrad xmm8,0x39
@@ -4295,10 +4082,10 @@ vpsraq zmm4{k1}{z},zmm0,0xf7
 es vpsraq zmm12{k4},QWORD BCST [rsi+0x28],0xa2
 vpsraq zmm2,ZMMWORD PTR [rdi],0x9b
 pslld mm1,0xb
-rex.RXB pslld mm7,0xd1
+rex.RB pslld mm7,0xd1
 rex pslld mm7,0x63
 pslld xmm5,0xee
-rex.X pslld xmm5,0xbf
+rex.RB pslld xmm9,0xb8
 rex pslld xmm2,0x8c
 vpslld xmm5,xmm5,0x43
 vpslld xmm9,xmm9,0x3b
@@ -4315,9 +4102,9 @@ ds vpslld zmm8,DWORD BCST [r10-0x2099b679],0x24
 vpslld zmm3{k4},ZMMWORD PTR [rax],0x3f
 psrlq mm2,0x21
 rex.R psrlq mm6,0x7f
-rex psrlq mm1,0xfb
+rex psrlq mm7,0xca
 psrlq xmm1,0x9f
-rex.XB psrlq xmm15,0xcd
+psrlq xmm15,0xcd
 rex psrlq xmm1,0x76
 vpsrlq xmm3,xmm1,0xac
 vpsrlq xmm1,xmm8,0x27
@@ -4352,10 +4139,10 @@ rex.W psllq mm5,0x3b
 rex.R psllq mm7,0xf7
 rex psllq mm2,0x9e
 psllq xmm7,0x75
-rex.RX psllq xmm2,0x96
+rex.R psllq xmm2,0x96
 rex psllq xmm3,0x88
 vpsllq xmm1,xmm5,0xa6
-vpsllq xmm7,xmm3,0x37
+vpsllq xmm6,xmm2,0x11
 vpsllq ymm2,ymm7,0x4f
 vpsllq ymm8,ymm15,0xca
 {evex} vpsllq xmm0,xmm3,0x7b
@@ -4368,10 +4155,10 @@ vpsllq zmm7{k3}{z},zmm5,0x4b
 vpsllq zmm24{k7},ZMMWORD PTR [r12+r14*2+0x480],0x40
 es vpsllq zmm5,QWORD BCST [rbx+0x230],0xa8
 pslldq xmm1,0xcb
-rex.X pslldq xmm2,0xbc
-rex pslldq xmm1,0x20
+rex.RB pslldq xmm8,0xa1
+rex pslldq xmm1,0x67
 vpslldq xmm7,xmm3,0xde
-vpslldq xmm1,xmm1,0x40
+vpslldq xmm13,xmm13,0xc3
 vpslldq ymm1,ymm1,0xa9
 vpslldq ymm11,ymm8,0x39
 {evex} vpslldq xmm7,xmm2,0x3b
@@ -4384,17 +4171,17 @@ vpslldq zmm7,zmm3,0x6f
 ds vpslldq zmm8,ZMMWORD PTR [r14-0x47],0x7b
 vpslldq zmm7,ZMMWORD PTR [rsp],0xca
 rex.W pcmpeqb mm3,mm6
-pcmpeqb mm5,QWORD PTR [r11d+r12d*1]
-ds pcmpeqb mm5,QWORD PTR [rax-0x38]
+cs rex.RXB pcmpeqb mm6,QWORD PTR [r11-0x74]
+rex pcmpeqb mm7,QWORD PTR [rax]
 pcmpeqb xmm6,xmm1
 pcmpeqb xmm9,XMMWORD PTR fs:[rip+0x11]
 pcmpeqb xmm2,XMMWORD PTR [rbx+rax*1+0x58]
 vpcmpeqb xmm0,xmm4,xmm7
-ss vpcmpeqb xmm14,xmm1,XMMWORD PTR [rcx+0x12]
+cs vpcmpeqb xmm15,xmm9,XMMWORD PTR [rsi-0x7e3f9aab]
 vpcmpeqb xmm5,xmm0,XMMWORD PTR [rdx+riz*2]
 vpcmpeqb ymm4,ymm4,ymm0
-ds vpcmpeqb ymm0,ymm11,YMMWORD PTR [r9-0xd]
-vpcmpeqb ymm6,ymm6,YMMWORD PTR [rsi+rbp*2]
+ds vpcmpeqb ymm13,ymm9,YMMWORD PTR [r9+rcx*1]
+vpcmpeqb ymm5,ymm0,YMMWORD PTR [rbp-0x43]
 vpcmpeqb k5,xmm4,xmm1
 vpcmpeqb k0{k3},xmm3,XMMWORD PTR [rsi-0x280]
 vpcmpeqb k7,xmm4,XMMWORD PTR [rcx]
@@ -4408,14 +4195,14 @@ pcmpeqw mm2,mm3
 cs rex.RB pcmpeqw mm2,QWORD PTR [r15-0x5a19ca66]
 pcmpeqw mm3,QWORD PTR [rax+rbp*8-0x200b1b08]
 pcmpeqw xmm7,xmm6
-pcmpeqw xmm6,XMMWORD PTR fs:[r10+rdx*2-0x2e]
+pcmpeqw xmm13,XMMWORD PTR [esp+eax*1-0x2a093c67]
 cs rex pcmpeqw xmm5,XMMWORD PTR [rdi]
 vpcmpeqw xmm4,xmm2,xmm7
 ss vpcmpeqw xmm14,xmm2,XMMWORD PTR [r8-0x4a14f803]
 vpcmpeqw xmm0,xmm1,XMMWORD PTR [rdx+rbp*2+0x37]
 vpcmpeqw ymm3,ymm2,ymm7
-vpcmpeqw ymm14,ymm11,YMMWORD PTR fs:[r14]
-vpcmpeqw ymm2,ymm6,YMMWORD PTR [rax+rcx*4+0x67]
+es vpcmpeqw ymm13,ymm2,YMMWORD PTR [r9+r12*4]
+vpcmpeqw ymm0,ymm6,YMMWORD PTR [rax]
 vpcmpeqw k1,xmm2,xmm7
 vpcmpeqw k1{k7},xmm28,XMMWORD PTR [rdx]
 vpcmpeqw k7,xmm6,XMMWORD PTR fs:[rax-0x7f]
@@ -4435,8 +4222,8 @@ vpcmpeqd xmm3,xmm1,xmm4
 cs vpcmpeqd xmm4,xmm1,XMMWORD PTR [r10-0x30]
 vpcmpeqd xmm3,xmm5,XMMWORD PTR [rdx-0x3f]
 vpcmpeqd ymm4,ymm7,ymm0
-vpcmpeqd ymm4,ymm13,YMMWORD PTR fs:[rdx-0x5e]
-vpcmpeqd ymm7,ymm3,YMMWORD PTR [rdx-0x2f]
+vpcmpeqd ymm10,ymm1,YMMWORD PTR [rcx]
+vpcmpeqd ymm7,ymm1,YMMWORD PTR gs:[rsi+rbp*8+0x47]
 vpcmpeqd k1{k5},xmm1,xmm5
 vpcmpeqd k4,xmm27,DWORD BCST gs:[r10]
 vpcmpeqd k5,xmm6,XMMWORD PTR [rbx+0x18]
@@ -4447,7 +4234,6 @@ vpcmpeqd k4,zmm0,zmm0
 vpcmpeqd k4{k1},zmm5,ZMMWORD PTR [r8]
 cs vpcmpeqd k5{k5},zmm1,DWORD BCST [rsp+rsi*1]
 emms
-rex.RX emms
 rex emms
 vzeroupper
 vzeroall
@@ -4473,7 +4259,7 @@ vcvttpd2udq ymm1{k3},zmm3{sae}
 cs vcvttpd2udq ymm27{k4},QWORD BCST [r8+rbp*4]
 vcvttpd2udq ymm3{k1}{z},QWORD BCST [rdi+0x270]
 extrq xmm6,0xa6,0x51
-rex.RXB extrq xmm13,0xf6,0xbd
+rex.RB extrq xmm13,0xf6,0xbd
 rex extrq xmm6,0x73,0xe4
 vcvttps2uqq xmm0,xmm5
 cs vcvttps2uqq xmm10{k1},DWORD BCST [r9+rdx*2]
@@ -4500,7 +4286,7 @@ vcvttss2usi rbp,xmm7{sae}
 vcvttss2usi r13,DWORD PTR [r8-0x100]
 vcvttss2usi rbx,DWORD PTR [rbp-0x62276246]
 insertq xmm2,xmm0,0x67,0x4d
-rex.RX insertq xmm12,xmm6,0xd1,0x35
+insertq xmm12,xmm6,0xd1,0x35
 rex insertq xmm4,xmm4,0x87,0xa1
 vcvttsd2usi esi,xmm1
 vcvttsd2usi r9d,QWORD PTR fs:[rsp+r12*2]
@@ -4530,7 +4316,7 @@ vcvtpd2udq ymm2,zmm3{rz-sae}
 ds vcvtpd2udq ymm31{k1}{z},ZMMWORD PTR [rdx+r8*8-0x70]
 vcvtpd2udq ymm3{k1},QWORD BCST [rax]
 extrq xmm7,xmm2
-rex.RXB extrq xmm15,xmm13
+extrq xmm15,xmm13
 rex extrq xmm2,xmm3
 vcvtps2uqq xmm7,xmm5
 vcvtps2uqq xmm0{k4}{z},QWORD PTR [r10]
@@ -4653,7 +4439,7 @@ haddpd xmm6,xmm1
 rex.XB haddpd xmm4,XMMWORD PTR [r9d+0x42]
 haddpd xmm5,XMMWORD PTR [rdi+rax*2]
 vhaddpd xmm0,xmm6,xmm4
-vhaddpd xmm0,xmm10,XMMWORD PTR fs:[rdx+0x38]
+ds vhaddpd xmm0,xmm0,XMMWORD PTR [rax-0x24c79246]
 vhaddpd xmm3,xmm7,XMMWORD PTR [rax+rdx*8]
 vhaddpd ymm6,ymm6,ymm5
 es vhaddpd ymm7,ymm5,YMMWORD PTR [r10*4-0x542b3095]
@@ -4686,8 +4472,8 @@ vhsubps ymm0,ymm4,ymm7
 ds vhsubps ymm4,ymm4,YMMWORD PTR [r14+rsi*2-0x7d1a96ed]
 vhsubps ymm7,ymm3,YMMWORD PTR [rsi+rax*2]
 movd ebp,mm7
-es rex.RX movd DWORD PTR [rax-0xe],mm7
-movd DWORD PTR [rdx+riz*2+0x58],mm5
+rex.R movd DWORD PTR gs:[rsi+0x7856a718],mm0
+movd DWORD PTR [rdx+0x61],mm4
 movq rdx,mm1
 rex.WRXB movq QWORD PTR [r10d],mm7
 movq QWORD PTR [rdx+0x60],mm6
@@ -4710,8 +4496,8 @@ vmovd DWORD PTR fs:[rdx+rsi*8],xmm20
 vmovq QWORD PTR gs:[r14],xmm30
 {evex} vmovq QWORD PTR [rbx-0x320],xmm4
 movq xmm2,xmm2
-cs rex.RX movq xmm14,QWORD PTR [rdi-0x2b8210e9]
-movq xmm6,QWORD PTR [rbx+riz*4+0x6b]
+movq xmm5,QWORD PTR [r12d+edi*1+0x9]
+movq xmm5,QWORD PTR [rdx-0x45]
 vmovq xmm2,xmm2
 vmovq xmm7,QWORD PTR [r14]
 cs vmovq xmm4,QWORD PTR [rax+rbx*8]
@@ -4727,8 +4513,8 @@ vmovdqa xmm2,xmm6
 cs vmovdqa XMMWORD PTR [rip+0x7c8b4f1c],xmm13
 vmovdqa XMMWORD PTR [rsi],xmm2
 vmovdqa ymm6,ymm1
-vmovdqa YMMWORD PTR [r8],ymm5
-ds vmovdqa YMMWORD PTR [rbp+rcx*2-0x14],ymm4
+ds vmovdqa YMMWORD PTR [rip+0xfffffffffe48bd48],ymm8
+vmovdqa YMMWORD PTR [rbx+rdi*8],ymm6
 vmovdqa32 xmm2,xmm0
 vmovdqa32 XMMWORD PTR [r9+rdi*8]{k2},xmm19
 ds vmovdqa32 XMMWORD PTR [rdi-0x3ca5f0be],xmm7
@@ -4748,14 +4534,14 @@ vmovdqa64 zmm2{k7}{z},zmm5
 vmovdqa64 ZMMWORD PTR [r11-0x1240],zmm2
 vmovdqa64 ZMMWORD PTR [rsp+rsi*1]{k4},zmm3
 movdqu xmm1,xmm3
-rex.X movdqu XMMWORD PTR fs:[rsi+0x64],xmm3
+movdqu XMMWORD PTR [r8d],xmm7
 movdqu XMMWORD PTR [rsp+riz*8],xmm4
 vmovdqu xmm4,xmm4
 cs vmovdqu XMMWORD PTR [rbx-0x4eb3d9bd],xmm6
 vmovdqu XMMWORD PTR [rax*1+0x72],xmm0
 vmovdqu ymm2,ymm1
-ds vmovdqu YMMWORD PTR [rdx-0x3],ymm6
-vmovdqu YMMWORD PTR [rsp+rdi*2],ymm0
+vmovdqu YMMWORD PTR fs:[r14],ymm2
+vmovdqu YMMWORD PTR [rsi-0x7c],ymm7
 vmovdqu32 xmm6{k1}{z},xmm7
 vmovdqu32 XMMWORD PTR [r13+r13*1-0x3af01427]{k4},xmm17
 vmovdqu32 XMMWORD PTR [rax],xmm4
@@ -4802,7 +4588,7 @@ setb al
 setb BYTE PTR [r14d]
 setb BYTE PTR [rcx+0x39fe8000]
 setae bh
-ss rex.RX setae BYTE PTR [rdx+0x3]
+cs setae BYTE PTR [r8d-0x4984b503]
 setae BYTE PTR [rdx]
 rex sete cl
 rex.R sete BYTE PTR [rdx+0x75]
@@ -4836,42 +4622,42 @@ rex.RB setge BYTE PTR [r14]
 ds setge BYTE PTR [rip+0x74bca581]
 setle bpl
 setle BYTE PTR [r9]
-rex setle BYTE PTR [rsp+rbp*4+0x43]
+cs rex setle BYTE PTR [rcx+0x7e]
 setg bpl
 cs rex.RXB setg BYTE PTR [r15+r13*2+0x5c]
 setg BYTE PTR [rax-0x1d]
 kmovw k3,k0
 kmovw k5,WORD PTR [rdi]
-kmovw k0,WORD PTR fs:[rsp+riz*2]
+ds kmovw k6,WORD PTR [rbx+0x6b3ffeb7]
 kmovq k2,k1
 kmovq k6,QWORD PTR [r15+0x4b]
 ss kmovq k2,QWORD PTR [rsp+riz*8-0x51]
 kmovb k5,k1
-kmovb k1,BYTE PTR [r14+r8*8]
-cs kmovb k7,BYTE PTR [rip+0x1ae85967]
+cs kmovb k4,BYTE PTR [rdi+r15*1-0x7f]
+kmovb k5,BYTE PTR [rdi]
 kmovd k1,k5
 ds kmovd k6,DWORD PTR [r15]
 kmovd k3,DWORD PTR [rbp-0x6a]
 kmovw WORD PTR [rsi+rbx*4+0x3],k3
-kmovw WORD PTR gs:[r14],k4
-kmovw WORD PTR [rip+0x470c671e],k6
+es kmovw WORD PTR [r11],k4
+kmovw WORD PTR [rsp+r8*4-0x47],k0
 kmovq QWORD PTR [rsi+rdx*8],k1
 cs kmovq QWORD PTR [r12+rbp*4-0x16886408],k1
 kmovq QWORD PTR [r13+0x5f],k6
 kmovb BYTE PTR [rsi-0x5a],k2
-kmovb BYTE PTR fs:[rip+0xffffffffe8bf43c1],k2
+ds kmovb BYTE PTR [r10+r10*8+0x60bfcc34],k3
 kmovb BYTE PTR [r10+0x221d853e],k7
 kmovd DWORD PTR gs:[rdx+rdi*4],k3
 kmovd DWORD PTR [rax-0x74],k7
 kmovd DWORD PTR [rdi-0x55],k3
 kmovw k0,ecx
-kmovw k0,edi
+kmovw k6,r13d
 kmovb k1,eax
 kmovb k2,r15d
 kmovd k4,edi
-kmovd k6,esi
+kmovd k0,r11d
 kmovq k3,rax
-kmovq k6,rsi
+kmovq k7,r14
 kmovw ebp,k6
 kmovb ecx,k4
 kmovd esi,k7
@@ -4880,28 +4666,20 @@ kmovq r12,k3
 kortestw k1,k4
 kortestq k7,k4
 kortestb k1,k2
-kortestb k7,k6
 kortestd k4,k7
-kortestd k2,k4
 ktestw k3,k2
 ktestq k0,k4
 ktestb k4,k7
 ktestd k5,k2
-ktestd k6,k4
 pushw fs
-rex.RB pushw fs
 rex pushw fs
 rex push fs
-rex.B push fs
 push fs
 rex popw fs
-rex.RXB popw fs
 popw fs
 pop fs
-rex.B pop fs
 rex pop fs
 cpuid
-rex.RXB cpuid
 rex cpuid
 rex bt dx,ax
 ds rex.X bt WORD PTR [rdi],di
@@ -4925,74 +4703,56 @@ rex shld ax,cx,cl
 shld WORD PTR [rbp+r10*1+0xd94f758],sp,cl
 ss rex shld WORD PTR [rdx+0x65575345],ax,cl
 shld ebp,esi,cl
-es rex.X shld DWORD PTR [rax],ecx,cl
-rex shld DWORD PTR [rbp+rdi*2+0x768a2e77],eax,cl
+ss shld DWORD PTR [r9+r8*1-0x40336ed6],r14d,cl
+shld DWORD PTR [rdi],esp,cl
 shld rbp,rsi,cl
 ss rex.WRXB shld QWORD PTR [r11-0x27],r14,cl
 shld QWORD PTR [rax],rbp,cl
 addr32 repz rex montmul
-addr32 repz rex.RX montmul
 addr32 repz montmul
 addr32 repz rex xsha1
 addr32 repz xsha1
 repz rex xsha1
-repz rex.RXB xsha1
 repz xsha1
 addr32 repz xsha256
-addr32 repz rex.RX xsha256
 addr32 repz rex xsha256
 repz xsha256
-repz rex.RXB xsha256
 repz rex xsha256
 addr32 xstore-rng
-addr32 repz rex.RB xstore-rng
 addr32 rex xstore-rng
+addr32 repz rex xstore-rng
 xstore-rng
-repz rex.XB xstore-rng
-rex.WX xstore-rng
+repz rex xstore-rng
+repnz rex xstore-rng
 addr32 repz rex xcrypt-ecb
-addr32 repz rex.XB xcrypt-ecb
 addr32 repz xcrypt-ecb
 repz rex xcrypt-ecb
-repz rex.X xcrypt-ecb
 repz xcrypt-ecb
 addr32 repz xcrypt-cbc
-addr32 repz rex.X xcrypt-cbc
 addr32 repz rex xcrypt-cbc
 repz rex.W xcrypt-cbc
-repz rex.RB xcrypt-cbc
 repz rex xcrypt-cbc
 addr32 repz xcrypt-ctr
-addr32 repz rex.RX xcrypt-ctr
 addr32 repz rex xcrypt-ctr
 repz xcrypt-ctr
-repz rex.RXB xcrypt-ctr
 repz rex xcrypt-ctr
 addr32 repz rex xcrypt-cfb
-addr32 repz rex.XB xcrypt-cfb
 addr32 repz xcrypt-cfb
 repz xcrypt-cfb
-repz rex.RX xcrypt-cfb
 repz rex xcrypt-cfb
 addr32 repz xcrypt-ofb
 addr32 repz rex xcrypt-ofb
 repz xcrypt-ofb
-repz rex.RXB xcrypt-ofb
 repz rex xcrypt-ofb
 rex pushw gs
-rex.B pushw gs
 pushw gs
 push gs
-rex.R push gs
 rex push gs
 popw gs
-rex.B popw gs
 rex popw gs
 rex pop gs
-rex.R pop gs
 pop gs
 rex rsm
-rex.X rsm
 rsm
 cs bts WORD PTR [rcx+rbx*2+0x72],cx
 bts r13w,cx
@@ -5034,39 +4794,39 @@ rdfsbase rdi
 rex.WRB rdfsbase r14
 fxrstor [rdx]
 fxrstor [r9d*2-0x727eae81]
-rex.XB fxrstor [r11]
+rex.RXB fxrstor [r8-0x55]
 fxrstor64 [rdi+riz*8-0x51]
 rex.WRB fxrstor64 [r12d+eax*2]
 cs fxrstor64 [rsi]
 rdgsbase edi
 rex.RB rdgsbase r14d
-rex rdgsbase eax
+rex rdgsbase edx
 rdgsbase rbx
-rex.WX rdgsbase rbx
+rex.WR rdgsbase rbx
 cs ldmxcsr DWORD PTR [rsi]
-rex.X ldmxcsr DWORD PTR [eax-0xd3c24e1]
-rex.RX ldmxcsr DWORD PTR [rbx]
+rex.R ldmxcsr DWORD PTR [rdx+rdx*8+0x41]
+ds ldmxcsr DWORD PTR [rdx-0x2e27a5aa]
 wrfsbase edx
 rex.R wrfsbase esp
 rex wrfsbase ecx
 wrfsbase rsp
-rex.WX wrfsbase rdx
+rex.WRB wrfsbase r9
 vldmxcsr DWORD PTR [rdx+rbp*4]
-es vldmxcsr DWORD PTR [r9-0x3c]
 vldmxcsr DWORD PTR [rip+0x4090490]
+vldmxcsr DWORD PTR gs:[rbx+riz*4+0x7179a057]
 stmxcsr DWORD PTR [rbx+0x6b]
-rex.RX stmxcsr DWORD PTR fs:[rdx]
-stmxcsr DWORD PTR [rbx+r8*4]
+rex.X stmxcsr DWORD PTR [edx]
+rex.R stmxcsr DWORD PTR [rcx+rbp*4+0x54]
 wrgsbase edi
-rex.X wrgsbase esi
-rex wrgsbase edx
+rex.RB wrgsbase r10d
+rex wrgsbase edi
 wrgsbase rdi
 wrgsbase r8
 vstmxcsr DWORD PTR [rdi]
-vstmxcsr DWORD PTR fs:[rax+r9*1]
+es vstmxcsr DWORD PTR [rcx+r13*8]
 vstmxcsr DWORD PTR [r8+0x1f]
 xsave [rbp*4-0x42c34fcb]
-rex.RXB xsave [r11d+r15d*8-0x2b6e5d74]
+ss rex.X xsave [rdi+0x4d]
 rex.X xsave [rcx]
 xsave64 [rbx-0x48]
 es rex.WRXB xsave64 [r10-0x72db27de]
@@ -5079,12 +4839,12 @@ ptwrite QWORD PTR fs:[rbp+r8*1-0x5a7d6575]
 ptwrite QWORD PTR [rax]
 xrstor [r8]
 ds xrstor [rbx-0x34]
-es xrstor [r10+r13*4]
+rex.RX xrstor [edx+r13d*4]
 xrstor64 [rsi+rsi*2]
 cs rex.WXB xrstor64 [rip+0x39]
 rex.WR xrstor64 [rdx+rax*1+0x3]
 rex incsspd ebp
-rex.X incsspd ecx
+rex.RB incsspd r15d
 incsspd esi
 incsspq rdi
 incsspq r9
@@ -5098,21 +4858,21 @@ rex clwb BYTE PTR [rsi-0xf]
 clwb BYTE PTR [r8+rcx*8-0x21]
 clwb BYTE PTR [rdi+rdx*2]
 rex tpause ecx
-rex.RXB tpause r12d
+rex.RB tpause r12d
 tpause ebx
 tpause rsp
-rex.WRXB tpause r15
+rex.WRB tpause r15
 clrssbsy QWORD PTR [ecx+0x7d]
 ds rex.RXB clrssbsy QWORD PTR [r15+0x3a]
 ds clrssbsy QWORD PTR [rdx+rax*4]
 umonitor edi
 rex.RB umonitor r14d
-rex umonitor ecx
+rex umonitor ebp
 umonitor rax
-rex.RX umonitor rbx
+rex.R umonitor rbx
 rex umonitor rsi
 rex umwait ebx
-rex.RX umwait ebp
+rex.R umwait ebp
 umwait edx
 umwait rbp
 umwait r9
@@ -5123,28 +4883,19 @@ clflushopt BYTE PTR fs:[rdx+rax*8-0x45]
 ds clflushopt BYTE PTR [r12+rcx*8]
 rex clflushopt BYTE PTR [rsi]
 lfence
-rex.WB lfence
 rex lfence
-rex.X lfence
-rex.RXB lfence
-rex.RX lfence
-rex.B lfence
-rex.WRXB lfence
 mfence
-rex.B mfence
 rex mfence
 sfence
-rex.RB sfence
 rex sfence
 data16 sfence
-data16 rex.RXB sfence
 data16 rex sfence
 imul bp,bx
-ds imul r11w,WORD PTR [r10+r12*4+0x62]
-imul ax,WORD PTR [rsi-0x30]
+imul bp,WORD PTR fs:[rcx+r12*1]
+imul sp,WORD PTR gs:[rsi+rax*2+0x2f]
 rex imul eax,esp
-rex.X imul esp,DWORD PTR [rbx+0x1b]
-imul ebx,DWORD PTR [edx+eiz*8+0x66084f9a]
+rex.XB imul ebp,DWORD PTR [r15]
+rex imul edi,DWORD PTR [rbx+0x24fc57c1]
 imul rbx,rax
 imul r14,QWORD PTR fs:[rcx+rsi*8]
 imul rdi,QWORD PTR [rax+0x51e84764]
@@ -5155,10 +4906,10 @@ cmpxchg cx,bp
 lock cmpxchg WORD PTR [r15],bx
 cmpxchg WORD PTR fs:[edi+esi*1],bp
 cmpxchg ebx,ebp
-lock rex.X cmpxchg DWORD PTR [rbx-0x1f],edi
-lock rex cmpxchg DWORD PTR [rbx+rbx*4+0x5],edi
+lock rex.X cmpxchg DWORD PTR gs:[ebx-0x3ad5f607],ebp
+cmpxchg DWORD PTR [rbp+0x2a],ebx
 lock cs cmpxchg QWORD PTR [esi+eiz*2],rsi
-rex.WX cmpxchg rsi,rbx
+cmpxchg r8,r15
 cmpxchg QWORD PTR [r15d+0x55e4cd7c],r14
 rex.XB lss cx,DWORD PTR [r15]
 rex lss bx,DWORD PTR [rdi-0x7a]
@@ -5169,14 +4920,14 @@ lss edi,FWORD PTR [r15+rbx*1+0x6a]
 lss rdi,FWORD PTR [rdi+0x72]
 es lss r10,FWORD PTR [r14*8+0x22ee768f]
 lss rcx,FWORD PTR [r14+r8*2+0x3a]
-rex.RX btr ax,r14w
-es btr WORD PTR [rbx],dx
-btr WORD PTR [r11d+0x757e6327],r12w
+btr ax,r14w
+lock cs btr WORD PTR [rsi+0xa],di
+rex.RX btr WORD PTR [rbx],r13w
 btr DWORD PTR [rdi-0x12879adc],edi
-rex.XB btr r10d,ecx
+btr r10d,ecx
 lock btr DWORD PTR fs:[r15],r12d
 btr QWORD PTR [rax+0x6b],rsp
-rex.WX btr rsp,rbx
+btr rax,r12
 lock btr QWORD PTR [eax+r11d*2],r11
 rex lfs di,DWORD PTR [rax]
 lfs ax,DWORD PTR [r15+0x77]
@@ -5191,13 +4942,13 @@ rex lgs bp,DWORD PTR [rsp+rcx*8]
 rex.XB lgs di,DWORD PTR [r14-0x5bcc7c1c]
 ds lgs bp,DWORD PTR [rdi+rsi*4-0x179a8219]
 lgs eax,FWORD PTR [rbp+0x59]
-ss lgs r8d,FWORD PTR [rdx]
+lgs r11d,FWORD PTR gs:[r14*4+0x6a01d64b]
 rex.RX lgs r12d,FWORD PTR [rsi-0x69]
 lgs rdx,FWORD PTR [rdi+0x33]
 rex.WXB lgs rsp,FWORD PTR [r11d]
 lgs r11,FWORD PTR [r10+rax*1]
 movzx bp,cl
-movzx dx,BYTE PTR [r14d]
+movzx r9w,BYTE PTR [edx-0x60]
 movzx di,BYTE PTR [rsi+riz*2+0x406c0dda]
 movzx ecx,dl
 rex.RX movzx r9d,BYTE PTR [ebp-0x5804a935]
@@ -5227,7 +4978,7 @@ ud1 cx,bx
 rex.X ud1 di,WORD PTR fs:[rdx-0x4fd4f1f0]
 es ud1 di,WORD PTR [rax]
 ud1 ecx,eax
-ss rex.X ud1 edi,DWORD PTR [rcx+0x7d]
+ud1 r12d,DWORD PTR [r13d-0x22f79ca4]
 ud1 ebp,DWORD PTR [rbp*1+0x269c5a92]
 ud1 rcx,rcx
 rex.WXB ud1 rbx,QWORD PTR [r8d-0x69]
@@ -5242,13 +4993,13 @@ bt rsi,0x4c
 rex.WR bt QWORD PTR gs:[rax-0x3b],0x23
 ds bt QWORD PTR [rdx],0x98
 bts bx,0x8c
-lock rex.XB bts WORD PTR [r10+0x32],0x46
+rex.R bts WORD PTR [edi-0x38],0x3b
 bts WORD PTR [rax],0xc4
 lock rex bts DWORD PTR [rdi-0x56],0x6b
-rex.RX bts edx,0xa4
+rex.R bts edx,0xa4
 lock ds rex.RX bts DWORD PTR [rcx],0xc3
 bts QWORD PTR [rbx+rsi*8+0x3f1458a5],0x39
-rex.WRX bts rdx,0xc7
+rex.WR bts rdx,0xc7
 lock rex.WXB bts QWORD PTR [r15-0x51bb6f20],0x22
 btr WORD PTR [rbp-0x73],0x11
 rex.RB btr r15w,0xed
@@ -5260,13 +5011,13 @@ btr rax,0xc0
 rex.WX btr QWORD PTR gs:[edx-0xc71bee],0x6b
 ds btr QWORD PTR [rdx+rsi*1+0x50],0xc
 btc si,0x91
-lock btc WORD PTR [r11],0x35
-btc WORD PTR [rax+rcx*1+0x54],0x1
+lock rex.RXB btc WORD PTR [r13+r12*8+0x48],0x65
+rex btc WORD PTR [rdx],0xf1
 lock btc DWORD PTR [rdx+0x7d8b732b],0x2a
-rex.R btc eax,0xe5
-lock ds btc DWORD PTR [rsp+r15*8+0x60],0x1
+rex.R btc ebp,0xcb
+lock es rex.R btc DWORD PTR [rbx],0x60
 btc QWORD PTR [edi-0x23],0x85
-rex.WXB btc r13,0x47
+btc r13,0x47
 rex.WR btc QWORD PTR [rcx+rcx*4+0x4546d798],0x11
 rex btc sp,cx
 cs btc WORD PTR [rax+r13*4],r11w
@@ -5275,10 +5026,10 @@ lock rex btc DWORD PTR [rsp+rax*1-0x64024f27],edx
 btc r13d,r9d
 btc DWORD PTR [r11+0x5d],r14d
 btc QWORD PTR [rcx+rdi*4+0x31194424],rax
-rex.WRX btc rdx,r15
+btc rdx,r15
 lock btc QWORD PTR [r11+0x2c],r8
 bsf ax,dx
-bsf r15w,WORD PTR gs:[r12+r8*4]
+ss rex.RX bsf r9w,WORD PTR [rip+0xffffffffd62c9778]
 rex bsf cx,WORD PTR [rdx]
 rex bsf eax,ebp
 rex.RXB bsf r15d,DWORD PTR [r8-0x7c]
@@ -5287,10 +5038,10 @@ bsf rbx,rdx
 rex.WXB bsf rbx,QWORD PTR [r11d+0x3d]
 bsf rcx,QWORD PTR [rip+0x47]
 tzcnt cx,ax
-rex.XB tzcnt sp,WORD PTR [r14d-0x16]
-tzcnt cx,WORD PTR [rax]
+ss tzcnt r14w,WORD PTR [r12+r14*8]
+tzcnt dx,WORD PTR [rbx-0x2b]
 tzcnt esp,esi
-es tzcnt r15d,DWORD PTR [r11]
+rex.XB tzcnt edi,DWORD PTR [r11d]
 tzcnt edi,DWORD PTR [rdx-0xfac950e]
 tzcnt rsp,rcx
 tzcnt r13,QWORD PTR [eax+0x4470d577]
@@ -5305,7 +5056,7 @@ bsr rdx,rdx
 rex.WXB bsr rsi,QWORD PTR fs:[r13-0x34]
 bsr rbx,QWORD PTR [rdi-0x8b76b7b]
 lzcnt si,di
-rex.X lzcnt sp,WORD PTR [edi]
+lzcnt sp,WORD PTR gs:[r15]
 lzcnt bp,WORD PTR [rdi+rcx*1-0xa]
 rex lzcnt edi,ecx
 lzcnt r12d,DWORD PTR [rax]
@@ -5323,7 +5074,7 @@ movsx rdi,dl
 ss movsx r9,BYTE PTR [r12+r12*2]
 movsx rsi,BYTE PTR [rdx]
 movsx ax,bp
-movsx r9w,WORD PTR fs:[rax+r8*4-0x22]
+cs movsx si,WORD PTR [r11+r15*8]
 ss movsx di,WORD PTR [rbx+0x4d]
 rex movsx edx,ax
 movsx ebp,WORD PTR [r14+rdx*8+0x10]
@@ -5335,7 +5086,7 @@ xadd dl,ah
 lock rex.XB xadd BYTE PTR [rip+0xfffffffffffffff3],sil
 xadd BYTE PTR [rdi],ah
 xadd dx,bp
-lock xadd WORD PTR [r8],r15w
+lock rex.X xadd WORD PTR [ebp+0xb9e772c],si
 rex xadd WORD PTR [ebx-0x39],ax
 xadd esi,ebp
 lock rex.X xadd DWORD PTR [rdi],eax
@@ -5347,10 +5098,10 @@ cmpps xmm7,xmm3,0xf2
 cmpps xmm13,XMMWORD PTR fs:[rbx+rbp*2+0x4af55ea9],0xd0
 es cmpps xmm2,XMMWORD PTR [rdx],0x9b
 vcmpps xmm3,xmm5,xmm0,0x2f
-es vcmpps xmm1,xmm10,XMMWORD PTR [rdx+rax*8-0x2a8ef3a6],0xb9
+es vcmpps xmm11,xmm11,XMMWORD PTR [rsp+rbp*2+0x24d31b4e],0x76
 vcmpps xmm6,xmm7,XMMWORD PTR [rbp+rbp*4-0xb],0x83
 vcmpps ymm0,ymm6,ymm5,0x4f
-cs vcmpps ymm13,ymm2,YMMWORD PTR [r13+0x12],0x47
+ds vcmpps ymm3,ymm11,YMMWORD PTR [rdx],0x7a
 vcmpps ymm6,ymm4,YMMWORD PTR [rbx+rcx*8],0x36
 vcmpps k3{k6},xmm1,xmm7,0x5c
 es vcmpps k2{k5},xmm31,DWORD BCST [r15-0x50b75cad],0x2b
@@ -5368,8 +5119,8 @@ vcmppd xmm6,xmm0,xmm4,0xf6
 ss vcmppd xmm14,xmm6,XMMWORD PTR [rcx-0x55],0x77
 vcmppd xmm3,xmm5,XMMWORD PTR [rsp+rbp*1+0x4e],0xe1
 vcmppd ymm1,ymm2,ymm6,0x56
-ss vcmppd ymm12,ymm6,YMMWORD PTR [r15],0xaa
-vcmppd ymm4,ymm4,YMMWORD PTR [rbx+0x5f49597e],0xfd
+vcmppd ymm13,ymm7,YMMWORD PTR fs:[rsi+rbp*1],0xb2
+vcmppd ymm0,ymm6,YMMWORD PTR [rsi],0x2a
 vcmppd k4,xmm0,xmm5,0x79
 es vcmppd k1,xmm11,QWORD BCST [r14],0xf0
 vcmppd k5{k3},xmm6,QWORD BCST [rax+0x7fc6ab0a],0xac
@@ -5389,11 +5140,11 @@ vcmpss k2{k5},xmm0,xmm0,0x79
 vcmpss k0,xmm25,DWORD PTR [r9+rax*1-0x4c30cf92],0x45
 vcmpss k7,xmm0,DWORD PTR gs:[rcx],0x7a
 cmpsd xmm0,xmm0,0x7f
-es rex.RXB cmpsd xmm9,QWORD PTR [r11+0x779585d6],0xdf
+rex.RXB cmpsd xmm14,QWORD PTR [r11d],0xa6
 cmpsd xmm6,QWORD PTR [rcx+rcx*4],0x80
 vcmpsd xmm6,xmm4,xmm1,0xc3
-vcmpsd xmm15,xmm11,QWORD PTR fs:[rbx],0xbe
-vcmpsd xmm4,xmm3,QWORD PTR [rsi+0x36],0xfd
+vcmpsd xmm14,xmm12,QWORD PTR gs:[r11+riz*2],0x70
+vcmpsd xmm3,xmm2,QWORD PTR [rdi],0xb0
 vcmpsd k1,xmm5,xmm4{sae},0x8f
 vcmpngesd k2{k3},xmm8,QWORD PTR [rbx]
 es vcmpsd k7,xmm4,QWORD PTR [rax+rbx*8+0x2a8],0xe5
@@ -5404,19 +5155,19 @@ movnti QWORD PTR [rsi],rbp
 cs movnti QWORD PTR [rip+0xffffffffffffff9c],r12
 rex.WX movnti QWORD PTR [rsi-0x2e],rsi
 pinsrw mm4,ebp,0x50
-rex.R pinsrw mm3,WORD PTR [eax+0x9],0x5c
+ds rex.RX pinsrw mm2,WORD PTR [rax],0x8b
 pinsrw mm1,WORD PTR [rcx+rdi*2-0x1e],0xb
 rex.W pinsrw mm5,ebx,0x9f
 es rex.WXB pinsrw mm0,WORD PTR [r14+r11*1],0xdc
 rex.W pinsrw mm3,WORD PTR [rcx+rax*2-0x6f],0xb4
 pinsrw xmm3,eax,0xd6
-pinsrw xmm4,WORD PTR [r9d],0x9e
+pinsrw xmm7,WORD PTR gs:[r8-0x34],0xdc
 pinsrw xmm2,WORD PTR [rip+0x127ee903],0xf7
 rex.W pinsrw xmm5,edx,0xdb
 rex.WRX pinsrw xmm8,WORD PTR [ecx-0x1f669816],0x8f
 rex.W pinsrw xmm0,WORD PTR [rsi+rdi*4-0x7c8a01f7],0xe5
 vpinsrw xmm7,xmm5,ebp,0xe9
-ss vpinsrw xmm2,xmm10,WORD PTR [r8-0x6d],0x59
+ss vpinsrw xmm2,xmm3,WORD PTR [r14+rax*2],0x2
 vpinsrw xmm2,xmm1,WORD PTR [rsi],0xfb
 vpinsrw xmm4,xmm2,ebp,0x17
 vpinsrw xmm9,xmm11,WORD PTR gs:[rdi+0x26],0x9e
@@ -5431,16 +5182,16 @@ pextrw esp,mm3,0x9
 pextrw r9d,mm1,0x3c
 rex pextrw esi,mm0,0x13
 rex.W pextrw ebx,mm3,0x4a
-rex.WRXB pextrw r12d,mm2,0x47
+rex.WRB pextrw r12d,mm2,0x47
 pextrw ebp,xmm4,0x52
 pextrw esp,xmm10,0xf6
 rex pextrw edx,xmm3,0xdb
 rex.W pextrw ebx,xmm1,0x33
-rex.WRXB pextrw r11d,xmm8,0x76
+rex.WRB pextrw r11d,xmm8,0x76
 vpextrw ebx,xmm6,0x46
 vpextrw ebp,xmm9,0x4e
 vpextrw eax,xmm2,0x31
-vpextrw edi,xmm7,0x55
+vpextrw r15d,xmm0,0x6e
 {evex} vpextrw eax,xmm1,0x50
 vpextrw r9d,xmm28,0x70
 {evex} vpextrw edi,xmm5,0xfb
@@ -5449,11 +5200,11 @@ shufps xmm4,xmm0,0x5e
 ss shufps xmm2,XMMWORD PTR [r10],0x9b
 shufps xmm0,XMMWORD PTR [rdx+0x6b],0xdc
 vshufps xmm2,xmm2,xmm1,0xbc
-cs vshufps xmm1,xmm1,XMMWORD PTR [r10+r8*4],0xf
+es vshufps xmm3,xmm14,XMMWORD PTR [r12+r10*8],0x3
 vshufps xmm0,xmm2,XMMWORD PTR [rax],0x8a
 vshufps ymm0,ymm0,ymm2,0x3d
-vshufps ymm1,ymm5,YMMWORD PTR [r12],0xca
-ss vshufps ymm0,ymm6,YMMWORD PTR [rax-0x7772d0ce],0x55
+cs vshufps ymm10,ymm11,YMMWORD PTR [r8+0x71fc99ae],0xa1
+vshufps ymm7,ymm2,YMMWORD PTR [rsp+rcx*8+0x35],0x25
 vshufps xmm0{k5}{z},xmm6,xmm3,0x26
 cs vshufps xmm3,xmm11,DWORD BCST [rax+0x665bb672],0x38
 vshufps xmm4{k5}{z},xmm3,DWORD BCST [rcx],0x1b
@@ -5464,13 +5215,13 @@ vshufps zmm5{k5},zmm5,zmm4,0x99
 es vshufps zmm20,zmm17,DWORD BCST [rdi+rbx*2],0x61
 vshufps zmm3{k7}{z},zmm6,ZMMWORD PTR [rax-0x559442fd],0xcf
 shufpd xmm4,xmm0,0xd0
-shufpd xmm9,XMMWORD PTR fs:[r10],0x1
+cs shufpd xmm6,XMMWORD PTR [r13+rax*2-0x5e20def2],0xd
 rex shufpd xmm6,XMMWORD PTR [esi+0x19550822],0xe1
 vshufpd xmm1,xmm1,xmm5,0x8b
 ds vshufpd xmm13,xmm14,XMMWORD PTR [r9],0x84
 vshufpd xmm2,xmm2,XMMWORD PTR [rbx+rbx*4],0xe7
 vshufpd ymm4,ymm6,ymm7,0x16
-vshufpd ymm5,ymm12,YMMWORD PTR gs:[rsi+r12*8+0x57],0x94
+ss vshufpd ymm9,ymm8,YMMWORD PTR [r11+0x7a],0x86
 vshufpd ymm6,ymm5,YMMWORD PTR [rax],0x83
 {evex} vshufpd xmm1,xmm4,xmm1,0xc9
 vshufpd xmm14{k3}{z},xmm29,XMMWORD PTR [rip+0xffffffffc088cc37],0x14
@@ -5509,7 +5260,7 @@ vmptrld QWORD PTR [rbx+rax*2+0x70]
 ss vmptrld QWORD PTR [r12+rsi*4]
 rex.XB vmptrld QWORD PTR [r8+0x11]
 vmclear QWORD PTR [rbx+0x7e94f6e5]
-ss rex.R vmclear QWORD PTR [rcx+rcx*1]
+es rex.RX vmclear QWORD PTR [rbx]
 vmclear QWORD PTR [ebp+esi*4-0x6e]
 vmxon QWORD PTR [rdi+rax*2]
 rex.WRX vmxon QWORD PTR gs:[rcx]
@@ -5521,40 +5272,40 @@ rdrand ebp
 rdrand r13d
 rex rdrand eax
 rdrand rcx
-rex.WRXB rdrand r13
+rex.WRB rdrand r13
 es rex vmptrst QWORD PTR [rdi+riz*2]
 rex.WRXB vmptrst QWORD PTR [rip+0xffffffffc3d0328d]
 vmptrst QWORD PTR [rbp-0x61]
 rdseed dx
-rex.RXB rdseed r12w
+rex.RB rdseed r12w
 rex rdseed sp
 rex rdseed esp
-rex.RXB rdseed r12d
+rex.RB rdseed r12d
 rdseed edi
 rdseed rdx
-rex.WX rdseed rdi
+rex.WRB rdseed r13
 rdpid rax
 rex.R rdpid rsp
 rex rdpid rdi
 bswap di
-rex.XB bswap r9w
+bswap r9w
 rex bswap bx
-rex.RXB bswap r15d
+bswap r15d
 rex bswap edx
 bswap esi
 bswap rdx
-rex.WRB bswap r10
+bswap r10
 addsubpd xmm6,xmm7
 ds addsubpd xmm9,XMMWORD PTR [rbx]
 addsubpd xmm6,XMMWORD PTR [edi+edi*4-0x47]
 vaddsubpd xmm4,xmm1,xmm4
-vaddsubpd xmm6,xmm14,XMMWORD PTR gs:[r10+0x62]
+ss vaddsubpd xmm10,xmm15,XMMWORD PTR [r13*4-0x10]
 vaddsubpd xmm7,xmm3,XMMWORD PTR [rdx+rbx*2+0x63]
 vaddsubpd ymm1,ymm3,ymm4
 vaddsubpd ymm15,ymm9,YMMWORD PTR fs:[rsi]
 vaddsubpd ymm6,ymm0,YMMWORD PTR [rdi-0x52]
 addsubps xmm7,xmm4
-addsubps xmm15,XMMWORD PTR [r13d*8+0x7]
+es addsubps xmm8,XMMWORD PTR [rcx+riz*2]
 addsubps xmm6,XMMWORD PTR [rbx-0x22]
 vaddsubps xmm7,xmm2,xmm5
 es vaddsubps xmm3,xmm15,XMMWORD PTR [rax+r15*8]
@@ -5566,11 +5317,11 @@ psrlw mm6,mm1
 rex.RX psrlw mm3,QWORD PTR [esp+r10d*4]
 rex.W psrlw mm0,QWORD PTR fs:[rdx]
 psrlw xmm5,xmm7
-es psrlw xmm11,XMMWORD PTR [rcx+0x7b8289c7]
+psrlw xmm14,XMMWORD PTR fs:[r15+riz*1]
 psrlw xmm6,XMMWORD PTR [rsi]
 vpsrlw xmm5,xmm1,xmm5
-vpsrlw xmm7,xmm12,XMMWORD PTR [r15+r10*2]
-cs vpsrlw xmm7,xmm4,XMMWORD PTR [rcx-0x123bd72b]
+ss vpsrlw xmm8,xmm4,XMMWORD PTR [r8+r10*8]
+vpsrlw xmm1,xmm1,XMMWORD PTR [rax+rdx*1+0x498379be]
 vpsrlw ymm6,ymm3,xmm0
 vpsrlw ymm10,ymm0,XMMWORD PTR fs:[r15+rcx*1-0x2e]
 vpsrlw ymm2,ymm6,XMMWORD PTR [rcx+rdx*2]
@@ -5608,10 +5359,10 @@ psrlq mm2,mm2
 rex.XB psrlq mm0,QWORD PTR [r8d+0x19]
 psrlq mm4,QWORD PTR [rax+rbx*1+0x2acb6e5c]
 rex psrlq xmm6,xmm1
-rex.RX psrlq xmm11,XMMWORD PTR [rip+0x4b0844b9]
-es rex psrlq xmm4,XMMWORD PTR [rdx+rax*2]
+psrlq xmm9,XMMWORD PTR [rax]
+rex psrlq xmm4,XMMWORD PTR [esp+eiz*2]
 vpsrlq xmm1,xmm4,xmm0
-cs vpsrlq xmm10,xmm15,XMMWORD PTR [rdx+0x2f]
+ss vpsrlq xmm10,xmm0,XMMWORD PTR [r14+r11*8]
 vpsrlq xmm7,xmm0,XMMWORD PTR [rax]
 vpsrlq ymm0,ymm4,xmm7
 cs vpsrlq ymm4,ymm8,XMMWORD PTR [rbp+0x35]
@@ -5627,9 +5378,9 @@ ds vpsrlq zmm20{k4},zmm20,XMMWORD PTR [r12+r14*8-0x690]
 vpsrlq zmm3{k4}{z},zmm4,XMMWORD PTR [rax]
 paddq mm5,mm5
 rex.RX paddq mm6,QWORD PTR [edx+r15d*8]
-paddq mm7,QWORD PTR [rbp+rdx*1-0x8c8d41e]
+paddq mm2,QWORD PTR [rip+0xffffffff82f7372b]
 paddq xmm2,xmm3
-ss paddq xmm8,XMMWORD PTR [rax]
+paddq xmm0,XMMWORD PTR [r8d]
 rex paddq xmm1,XMMWORD PTR [rdx-0x64]
 vpaddq xmm6,xmm4,xmm0
 cs vpaddq xmm14,xmm1,XMMWORD PTR [r14-0x7ab1f9ba]
@@ -5653,8 +5404,8 @@ pmullw xmm4,xmm0
 cs pmullw xmm14,XMMWORD PTR [r9]
 pmullw xmm0,XMMWORD PTR [rbx+rbx*8-0x1d]
 vpmullw xmm7,xmm4,xmm1
-vpmullw xmm13,xmm14,XMMWORD PTR fs:[r10-0x2bc54870]
-vpmullw xmm6,xmm4,XMMWORD PTR [rdx-0x48]
+vpmullw xmm14,xmm1,XMMWORD PTR [rcx+rdi*4+0x5a]
+cs vpmullw xmm3,xmm2,XMMWORD PTR [rcx-0x5c]
 vpmullw ymm1,ymm2,ymm7
 vpmullw ymm4,ymm15,YMMWORD PTR fs:[rax]
 vpmullw ymm1,ymm6,YMMWORD PTR [rdx+rcx*2]
@@ -5668,7 +5419,7 @@ vpmullw zmm3,zmm7,zmm5
 vpmullw zmm3{k1}{z},zmm7,ZMMWORD PTR fs:[r15-0x440]
 vpmullw zmm2{k3},zmm6,ZMMWORD PTR [rax+0x37d8dda9]
 movq xmm3,xmm0
-rex.RXB movq QWORD PTR [r9d],xmm10
+ss rex.XB movq QWORD PTR [r8+0x1b],xmm6
 rex movq QWORD PTR [rbx+rdi*4],xmm4
 vmovq xmm4,xmm4
 cs vmovq QWORD PTR [rdx+rdx*8],xmm14
@@ -5677,21 +5428,21 @@ vmovq QWORD PTR [rsi],xmm2
 vmovq QWORD PTR [r11],xmm16
 ds {evex} vmovq QWORD PTR [rdi-0x248],xmm3
 rex movq2dq xmm1,mm3
-rex.RXB movq2dq xmm10,mm2
+rex.RB movq2dq xmm10,mm2
 movq2dq xmm4,mm7
 movdq2q mm2,xmm3
-rex.RXB movdq2q mm3,xmm11
+rex.RB movdq2q mm3,xmm11
 rex movdq2q mm2,xmm2
 pmovmskb ebx,mm7
 pmovmskb r11d,mm4
 rex pmovmskb edi,mm4
 pmovmskb rsp,mm4
-rex.WRXB pmovmskb r11,mm1
+rex.WRB pmovmskb r11,mm1
 pmovmskb ecx,xmm3
-rex.RX pmovmskb r8d,xmm4
-rex pmovmskb ebx,xmm2
+pmovmskb r8d,xmm4
+rex pmovmskb eax,xmm7
 pmovmskb rcx,xmm0
-rex.WRXB pmovmskb r9,xmm8
+pmovmskb r9,xmm8
 vpmovmskb esp,xmm1
 vpmovmskb r8d,xmm11
 vpmovmskb rbp,xmm7
@@ -5699,15 +5450,16 @@ vpmovmskb r13,xmm9
 vpmovmskb ebp,ymm1
 vpmovmskb eax,ymm15
 vpmovmskb rdx,ymm4
+vpmovmskb r13,ymm4
 psubusb mm5,mm3
-ds rex.R psubusb mm6,QWORD PTR [rsp+riz*8]
-psubusb mm1,QWORD PTR [rsi-0x23]
+cs rex.R psubusb mm4,QWORD PTR [rax-0x2e]
+psubusb mm0,QWORD PTR [rax]
 psubusb xmm7,xmm2
 rex.XB psubusb xmm3,XMMWORD PTR [r9d]
 psubusb xmm0,XMMWORD PTR [rsp+rax*4+0x560d7692]
 vpsubusb xmm4,xmm2,xmm6
-vpsubusb xmm3,xmm2,XMMWORD PTR [rdx+r12*8]
-cs vpsubusb xmm2,xmm2,XMMWORD PTR [rbx]
+vpsubusb xmm13,xmm11,XMMWORD PTR fs:[rbx+r10*8]
+vpsubusb xmm5,xmm2,XMMWORD PTR [rax]
 vpsubusb ymm4,ymm3,ymm7
 cs vpsubusb ymm2,ymm8,YMMWORD PTR [r15-0x98d0991]
 vpsubusb ymm7,ymm2,YMMWORD PTR [rsi]
@@ -5730,8 +5482,8 @@ vpsubusw xmm2,xmm1,xmm6
 vpsubusw xmm11,xmm0,XMMWORD PTR fs:[r10-0x1f]
 vpsubusw xmm2,xmm4,XMMWORD PTR [rdx]
 vpsubusw ymm6,ymm6,ymm7
-vpsubusw ymm14,ymm12,YMMWORD PTR [rax-0xe]
-cs vpsubusw ymm4,ymm7,YMMWORD PTR [rdi]
+cs vpsubusw ymm8,ymm6,YMMWORD PTR [r10+0x2a]
+vpsubusw ymm3,ymm6,YMMWORD PTR [rdi]
 {evex} vpsubusw xmm5,xmm4,xmm6
 vpsubusw xmm9{k2},xmm5,XMMWORD PTR [rdx+r13*1+0x3c]
 vpsubusw xmm7{k5}{z},xmm0,XMMWORD PTR gs:[rsi+rcx*4]
@@ -5742,13 +5494,13 @@ vpsubusw zmm4{k3}{z},zmm0,zmm1
 vpsubusw zmm12,zmm6,ZMMWORD PTR [rdi+0x4855cc37]
 vpsubusw zmm4{k4},zmm1,ZMMWORD PTR fs:[rsi+rdi*1-0x37747c0a]
 pminub mm2,mm5
-es rex.R pminub mm6,QWORD PTR [rbx+riz*1-0x6e]
-pminub mm2,QWORD PTR [rax*8+0x109e6010]
+rex.RXB pminub mm7,QWORD PTR [r10d+0x62dd56d3]
+pminub mm6,QWORD PTR gs:[rbx+rdi*8-0xa]
 rex pminub xmm1,xmm4
 pminub xmm5,XMMWORD PTR [r9]
 ss pminub xmm1,XMMWORD PTR [ebx+0x77]
 vpminub xmm6,xmm5,xmm3
-ss vpminub xmm3,xmm10,XMMWORD PTR [r14]
+es vpminub xmm11,xmm10,XMMWORD PTR [rcx-0x7c]
 vpminub xmm6,xmm0,XMMWORD PTR [rbx+rbp*4-0x21]
 vpminub ymm1,ymm3,ymm2
 vpminub ymm13,ymm13,YMMWORD PTR gs:[r10-0x29e20009]
@@ -5817,13 +5569,13 @@ paddusw mm5,mm3
 rex.XB paddusw mm3,QWORD PTR gs:[r15+0x9]
 rex paddusw mm7,QWORD PTR fs:[rbp+riz*4-0x2d]
 paddusw xmm5,xmm6
-paddusw xmm14,XMMWORD PTR fs:[rdi+0x54]
-rex paddusw xmm4,XMMWORD PTR [rcx*8+0x10762f9a]
+paddusw xmm12,XMMWORD PTR [r10d+edi*4+0x1c]
+paddusw xmm1,XMMWORD PTR [rdi+0x31]
 vpaddusw xmm6,xmm5,xmm5
-ss vpaddusw xmm4,xmm3,XMMWORD PTR [r8-0x5a]
+vpaddusw xmm0,xmm10,XMMWORD PTR gs:[r9+0x174e842c]
 vpaddusw xmm3,xmm6,XMMWORD PTR [rsp+rbp*2+0x66]
 vpaddusw ymm0,ymm6,ymm6
-ss vpaddusw ymm12,ymm11,YMMWORD PTR [rdi+r10*4-0x67]
+vpaddusw ymm13,ymm10,YMMWORD PTR gs:[r12+rax*2+0xb6e8847]
 vpaddusw ymm6,ymm0,YMMWORD PTR [rdi+rax*8]
 vpaddusw xmm5{k5},xmm0,xmm3
 ss vpaddusw xmm26,xmm30,XMMWORD PTR [rsi]
@@ -5835,16 +5587,16 @@ vpaddusw zmm5{k7},zmm4,zmm7
 es vpaddusw zmm1{k7}{z},zmm8,ZMMWORD PTR [rbx+rax*8+0x1cce9d93]
 vpaddusw zmm7,zmm3,ZMMWORD PTR [rsi-0x1840]
 pmaxub mm1,mm1
-ds rex.RB pmaxub mm3,QWORD PTR [r8+rbp*1+0x3e]
+rex.RX pmaxub mm3,QWORD PTR [eip+0xffffffffd67bab45]
 pmaxub mm6,QWORD PTR [rsp+rax*2+0x4e9f3178]
 rex pmaxub xmm4,xmm1
 rex.XB pmaxub xmm7,XMMWORD PTR [rip+0x6f]
 pmaxub xmm0,XMMWORD PTR [ecx+ebx*8-0x1b64b57c]
 vpmaxub xmm7,xmm5,xmm4
-cs vpmaxub xmm1,xmm1,XMMWORD PTR [r10]
+vpmaxub xmm5,xmm12,XMMWORD PTR gs:[r8]
 vpmaxub xmm5,xmm1,XMMWORD PTR [rsp]
 vpmaxub ymm5,ymm6,ymm7
-es vpmaxub ymm8,ymm14,YMMWORD PTR [rbp+0x52]
+ss vpmaxub ymm0,ymm11,YMMWORD PTR [rsp+rbx*1-0x2938f61]
 vpmaxub ymm6,ymm5,YMMWORD PTR [rdi-0x23]
 {evex} vpmaxub xmm3,xmm4,xmm6
 cs vpmaxub xmm9{k5},xmm7,XMMWORD PTR [rdx]
@@ -5865,8 +5617,8 @@ vpandn xmm3,xmm4,xmm2
 es vpandn xmm8,xmm11,XMMWORD PTR [rbx]
 vpandn xmm0,xmm0,XMMWORD PTR [rdx-0x5308dfa5]
 vpandn ymm6,ymm4,ymm3
-ss vpandn ymm8,ymm4,YMMWORD PTR [r11+r12*1+0x71254020]
-vpandn ymm6,ymm1,YMMWORD PTR [rdi]
+vpandn ymm5,ymm14,YMMWORD PTR [r14]
+cs vpandn ymm0,ymm4,YMMWORD PTR [rcx+0x2e1cfbfc]
 vpandnd xmm5{k2},xmm1,xmm1
 ss vpandnd xmm12,xmm24,XMMWORD PTR [r14+riz*4+0x2cd17d9d]
 vpandnd xmm6,xmm1,DWORD BCST [rax+0x170]
@@ -5916,7 +5668,7 @@ vpsraw xmm2,xmm0,xmm4
 vpsraw xmm4,xmm1,XMMWORD PTR fs:[r12+rbp*8]
 vpsraw xmm4,xmm0,XMMWORD PTR [rcx-0x17]
 vpsraw ymm7,ymm2,xmm3
-ss vpsraw ymm4,ymm14,XMMWORD PTR [rax+rax*1-0x11292e45]
+ss vpsraw ymm2,ymm15,XMMWORD PTR [rbx+r8*8]
 vpsraw ymm5,ymm4,XMMWORD PTR [rdi]
 vpsraw xmm2{k4}{z},xmm4,xmm3
 vpsraw xmm31{k2},xmm21,XMMWORD PTR [rdx-0x5d47977]
@@ -5934,8 +5686,8 @@ psrad xmm6,xmm4
 es psrad xmm6,XMMWORD PTR [r9+0x510c9294]
 rex psrad xmm2,XMMWORD PTR [rbx]
 vpsrad xmm1,xmm1,xmm0
-vpsrad xmm4,xmm3,XMMWORD PTR gs:[rbp-0x19]
-vpsrad xmm5,xmm2,XMMWORD PTR [rax+riz*2]
+vpsrad xmm10,xmm13,XMMWORD PTR [rcx-0x39]
+es vpsrad xmm2,xmm7,XMMWORD PTR [rdx+0x55]
 vpsrad ymm2,ymm2,xmm7
 vpsrad ymm1,ymm6,XMMWORD PTR gs:[r14]
 vpsrad ymm5,ymm4,XMMWORD PTR [rdi+rax*2]
@@ -5964,10 +5716,10 @@ pavgw xmm7,xmm0
 cs pavgw xmm14,XMMWORD PTR [edx+r8d*4]
 cs rex pavgw xmm4,XMMWORD PTR [rbx]
 vpavgw xmm4,xmm7,xmm2
-vpavgw xmm2,xmm12,XMMWORD PTR [rcx]
-vpavgw xmm6,xmm4,XMMWORD PTR fs:[rdi+rdi*2-0x48]
+vpavgw xmm2,xmm15,XMMWORD PTR [r8]
+vpavgw xmm2,xmm6,XMMWORD PTR [rsp+riz*4+0x2f6ee4e]
 vpavgw ymm0,ymm7,ymm6
-vpavgw ymm4,ymm2,YMMWORD PTR gs:[r9]
+es vpavgw ymm0,ymm15,YMMWORD PTR [r9]
 vpavgw ymm3,ymm4,YMMWORD PTR [rdx-0x51]
 {evex} vpavgw xmm6,xmm4,xmm5
 es vpavgw xmm21,xmm8,XMMWORD PTR [r8]
@@ -5985,11 +5737,11 @@ rex pmulhuw xmm6,xmm0
 pmulhuw xmm5,XMMWORD PTR [r12+r9*4-0x13]
 ss pmulhuw xmm0,XMMWORD PTR [rip+0x1c9c7201]
 vpmulhuw xmm1,xmm5,xmm6
-cs vpmulhuw xmm14,xmm5,XMMWORD PTR [rip+0x6b]
-vpmulhuw xmm2,xmm2,XMMWORD PTR [rsi]
+cs vpmulhuw xmm8,xmm1,XMMWORD PTR [rax+r12*8+0x4249bc2a]
+vpmulhuw xmm7,xmm7,XMMWORD PTR [rip+0x300d750b]
 vpmulhuw ymm2,ymm5,ymm2
-vpmulhuw ymm1,ymm9,YMMWORD PTR [rdi]
-es vpmulhuw ymm0,ymm4,YMMWORD PTR [rax-0x7e]
+vpmulhuw ymm9,ymm6,YMMWORD PTR fs:[r12+rdi*4+0x4c]
+vpmulhuw ymm1,ymm4,YMMWORD PTR [rbx+rsi*2]
 vpmulhuw xmm5{k4}{z},xmm5,xmm2
 vpmulhuw xmm28,xmm20,XMMWORD PTR fs:[rax+r14*1+0x176d61ed]
 vpmulhuw xmm7{k3},xmm5,XMMWORD PTR [rax+0x2c0]
@@ -6006,8 +5758,8 @@ rex pmulhw xmm4,xmm2
 pmulhw xmm10,XMMWORD PTR [rcx+r12*1-0x7b4b8842]
 rex pmulhw xmm1,XMMWORD PTR [rbp+rsi*2+0x6d]
 vpmulhw xmm6,xmm4,xmm5
-es vpmulhw xmm4,xmm2,XMMWORD PTR [rip+0xffffffffef064a38]
-vpmulhw xmm0,xmm6,XMMWORD PTR [rbx]
+vpmulhw xmm0,xmm7,XMMWORD PTR [rbp-0x48]
+es vpmulhw xmm1,xmm2,XMMWORD PTR [rbx+rax*2-0x64e69d01]
 vpmulhw ymm3,ymm2,ymm1
 vpmulhw ymm4,ymm10,YMMWORD PTR fs:[rax+0x54]
 vpmulhw ymm3,ymm4,YMMWORD PTR [rsp+rsi*2-0x21]
@@ -6027,7 +5779,7 @@ vcvttpd2dq xmm7,xmm0
 vcvttpd2dq xmm1,XMMWORD PTR gs:[rbp-0x7b3fcdea]
 vcvttpd2dq xmm1,XMMWORD PTR [rdi-0x53]
 vcvttpd2dq xmm3,ymm4
-ss vcvttpd2dq xmm1,YMMWORD PTR [rdi]
+cs vcvttpd2dq xmm8,YMMWORD PTR [r14-0x69c85a68]
 vcvttpd2dq xmm3,YMMWORD PTR [rdi+rbp*4]
 {evex} vcvttpd2dq xmm5,xmm7
 vcvttpd2dq xmm17{k2}{z},XMMWORD PTR fs:[r11+r15*4+0x520]
@@ -6042,8 +5794,8 @@ rex cvtdq2pd xmm2,xmm7
 rex.RX cvtdq2pd xmm14,QWORD PTR [rax]
 cvtdq2pd xmm3,QWORD PTR gs:[rdi+0x6a]
 vcvtdq2pd xmm2,xmm0
-vcvtdq2pd xmm9,QWORD PTR [r15+rdx*2]
-ss vcvtdq2pd xmm5,QWORD PTR [rip+0xfffffffff6c33535]
+cs vcvtdq2pd xmm7,QWORD PTR [r14]
+vcvtdq2pd xmm5,QWORD PTR [rbp-0x3b]
 vcvtdq2pd ymm4,xmm2
 cs vcvtdq2pd ymm14,XMMWORD PTR [rsi+r15*4-0xc]
 vcvtdq2pd ymm7,XMMWORD PTR [rsp+rax*8]
@@ -6069,8 +5821,8 @@ cvtpd2dq xmm6,xmm4
 rex.RXB cvtpd2dq xmm13,XMMWORD PTR [r13d-0x6e]
 rex.W cvtpd2dq xmm2,XMMWORD PTR [rdx]
 vcvtpd2dq xmm0,xmm0
-es vcvtpd2dq xmm13,XMMWORD PTR [r15]
-vcvtpd2dq xmm6,XMMWORD PTR [rdi+riz*4+0xd]
+vcvtpd2dq xmm5,XMMWORD PTR [rsp+r12*4]
+ss vcvtpd2dq xmm2,XMMWORD PTR [rbx+0x31f2afd9]
 vcvtpd2dq xmm1,ymm4
 vcvtpd2dq xmm13,YMMWORD PTR gs:[r9*2-0x1]
 vcvtpd2dq xmm3,YMMWORD PTR [rip+0x24]
@@ -6105,7 +5857,7 @@ vmovntdq ZMMWORD PTR [rbx],zmm4
 ds vmovntdq ZMMWORD PTR [rdx+0x340],zmm19
 vmovntdq ZMMWORD PTR [r11],zmm30
 rex psubsb mm3,mm2
-psubsb mm1,QWORD PTR [r15-0x6279ec5b]
+psubsb mm1,QWORD PTR [r9+rdx*1+0x2eb5c1c6]
 ss psubsb mm4,QWORD PTR [rbx]
 psubsb xmm7,xmm7
 rex.XB psubsb xmm1,XMMWORD PTR [r10d-0x3a]
@@ -6114,7 +5866,7 @@ vpsubsb xmm2,xmm3,xmm3
 ds vpsubsb xmm10,xmm1,XMMWORD PTR [r10]
 vpsubsb xmm4,xmm1,XMMWORD PTR [rip+0x65]
 vpsubsb ymm7,ymm5,ymm1
-cs vpsubsb ymm8,ymm12,YMMWORD PTR [r12+rdx*1]
+ds vpsubsb ymm3,ymm2,YMMWORD PTR [r8-0x12]
 vpsubsb ymm7,ymm6,YMMWORD PTR [rbx]
 vpsubsb xmm5{k3},xmm7,xmm1
 ss vpsubsb xmm29,xmm0,XMMWORD PTR [rbx-0x400]
@@ -6130,13 +5882,13 @@ cs psubsw mm3,QWORD PTR [r13+rbp*8-0x3faa1dfa]
 psubsw mm6,QWORD PTR [rdx+riz*4]
 rex psubsw xmm7,xmm0
 psubsw xmm11,XMMWORD PTR [rcx+rdi*2-0x76]
-es psubsw xmm1,XMMWORD PTR [rcx]
+rex psubsw xmm3,XMMWORD PTR [rdi*2+0x4ad2f3ea]
 vpsubsw xmm7,xmm3,xmm4
-ss vpsubsw xmm11,xmm7,XMMWORD PTR [rbx+0x52]
+ds vpsubsw xmm4,xmm0,XMMWORD PTR [rdi-0x49]
 vpsubsw xmm4,xmm0,XMMWORD PTR [rdx+rcx*8]
 vpsubsw ymm0,ymm5,ymm0
-ss vpsubsw ymm2,ymm1,YMMWORD PTR [rsi]
-vpsubsw ymm7,ymm6,YMMWORD PTR [rsp+rdx*2]
+vpsubsw ymm12,ymm7,YMMWORD PTR [r11+r8*2]
+vpsubsw ymm2,ymm3,YMMWORD PTR [rax]
 vpsubsw xmm5{k1}{z},xmm3,xmm2
 vpsubsw xmm16,xmm14,XMMWORD PTR gs:[r9]
 vpsubsw xmm6{k7},xmm2,XMMWORD PTR [rdi+0x523e4eba]
@@ -6156,8 +5908,8 @@ vpminsw xmm5,xmm0,xmm6
 vpminsw xmm14,xmm6,XMMWORD PTR fs:[rip+0xffffffffc3a06767]
 vpminsw xmm0,xmm7,XMMWORD PTR [rbp-0x58f0cf77]
 vpminsw ymm0,ymm0,ymm3
-vpminsw ymm6,ymm0,YMMWORD PTR gs:[rsi]
-vpminsw ymm1,ymm2,YMMWORD PTR [rdx+0x3c23f170]
+vpminsw ymm3,ymm14,YMMWORD PTR fs:[rbx-0x21]
+vpminsw ymm0,ymm7,YMMWORD PTR [rcx]
 vpminsw xmm0{k7},xmm0,xmm6
 vpminsw xmm9{k7}{z},xmm23,XMMWORD PTR gs:[r8+rsi*2]
 {evex} vpminsw xmm3,xmm3,XMMWORD PTR [rdi-0x650]
@@ -6172,13 +5924,13 @@ por mm0,QWORD PTR [r15d]
 por mm1,QWORD PTR [rcx+rax*1+0x4]
 rex por xmm2,xmm6
 por xmm13,XMMWORD PTR [rdi-0x259afea0]
-por xmm2,XMMWORD PTR [esp+esi*4]
+por xmm0,XMMWORD PTR [esi]
 vpor xmm3,xmm1,xmm0
-ds vpor xmm9,xmm0,XMMWORD PTR [rcx+r13*1]
-vpor xmm3,xmm6,XMMWORD PTR [rax+0x9f0cdb2]
+vpor xmm1,xmm12,XMMWORD PTR [rdx+r12*1]
+ds vpor xmm0,xmm5,XMMWORD PTR [rdx+rdx*4-0x64f42fa3]
 vpor ymm5,ymm6,ymm4
-ds vpor ymm0,ymm14,YMMWORD PTR [r14]
-vpor ymm6,ymm5,YMMWORD PTR [rax-0x35]
+ds vpor ymm13,ymm4,YMMWORD PTR [r12+r14*1-0x73]
+vpor ymm5,ymm0,YMMWORD PTR [rdi]
 vpord xmm5,xmm6,xmm6
 vpord xmm23,xmm25,DWORD BCST fs:[rsp+r9*1]
 vpord xmm1{k2},xmm5,XMMWORD PTR [rdi-0x33d78831]
@@ -6198,7 +5950,7 @@ vporq zmm6{k5}{z},zmm7,zmm5
 ds vporq zmm26{k6},zmm7,ZMMWORD PTR [r11-0x980]
 vporq zmm1{k3}{z},zmm5,QWORD BCST [rdi-0x14d35a84]
 paddsb mm6,mm7
-rex.RB paddsb mm1,QWORD PTR [r14d+0x15]
+ds paddsb mm6,QWORD PTR [rdi+r9*8]
 paddsb mm1,QWORD PTR [rcx-0x76]
 rex paddsb xmm2,xmm6
 rex.X paddsb xmm1,XMMWORD PTR [rdx+0x17]
@@ -6225,11 +5977,11 @@ paddsw xmm2,xmm2
 paddsw xmm13,XMMWORD PTR [r13d+r10d*1-0x74]
 paddsw xmm7,XMMWORD PTR gs:[rcx-0x66]
 vpaddsw xmm2,xmm3,xmm1
-vpaddsw xmm1,xmm2,XMMWORD PTR fs:[r12+rbp*8+0x0]
+ss vpaddsw xmm10,xmm5,XMMWORD PTR [rdx]
 vpaddsw xmm4,xmm5,XMMWORD PTR [rsi-0x62]
 vpaddsw ymm1,ymm1,ymm2
-vpaddsw ymm5,ymm8,YMMWORD PTR gs:[rdi+0x3252f9a]
-vpaddsw ymm4,ymm0,YMMWORD PTR [rax+0x39]
+vpaddsw ymm1,ymm5,YMMWORD PTR [r8+r13*1]
+vpaddsw ymm0,ymm3,YMMWORD PTR gs:[rcx+0x61]
 vpaddsw xmm5{k4}{z},xmm3,xmm7
 ds vpaddsw xmm23{k6},xmm0,XMMWORD PTR [rax]
 {evex} vpaddsw xmm7,xmm6,XMMWORD PTR [rax+0x40242131]
@@ -6249,8 +6001,8 @@ vpmaxsw xmm0,xmm6,xmm4
 cs vpmaxsw xmm1,xmm9,XMMWORD PTR [r9]
 vpmaxsw xmm7,xmm0,XMMWORD PTR [rbp+rdi*4-0x56]
 vpmaxsw ymm0,ymm6,ymm2
-ss vpmaxsw ymm9,ymm4,YMMWORD PTR [r15+0x71]
-vpmaxsw ymm6,ymm0,YMMWORD PTR [rbx+rdx*8]
+vpmaxsw ymm12,ymm6,YMMWORD PTR fs:[rsi+rsi*4]
+vpmaxsw ymm7,ymm1,YMMWORD PTR [rax+rcx*4+0x78f2f8bc]
 vpmaxsw xmm2{k3},xmm2,xmm6
 vpmaxsw xmm22{k6}{z},xmm13,XMMWORD PTR [r15]
 {evex} vpmaxsw xmm1,xmm3,XMMWORD PTR [rax-0x447ae70]
@@ -6261,17 +6013,17 @@ vpmaxsw zmm4,zmm7,zmm6
 cs vpmaxsw zmm18,zmm16,ZMMWORD PTR [r14]
 vpmaxsw zmm6{k6}{z},zmm2,ZMMWORD PTR [rbx-0x200]
 rex.W pxor mm4,mm2
-es rex.R pxor mm1,QWORD PTR [rsi-0x1]
+rex.RX pxor mm6,QWORD PTR [edx+0x44]
 pxor mm2,QWORD PTR [rdi*4+0x77404f8a]
 rex pxor xmm6,xmm0
 rex.XB pxor xmm3,XMMWORD PTR [r9]
 rex pxor xmm1,XMMWORD PTR [rdx+rsi*1-0x73397cd5]
 vpxor xmm6,xmm3,xmm7
-vpxor xmm10,xmm5,XMMWORD PTR [r9]
-vpxor xmm7,xmm4,XMMWORD PTR fs:[rsi-0x200aab6b]
+vpxor xmm15,xmm12,XMMWORD PTR gs:[r9+r11*8]
+vpxor xmm5,xmm2,XMMWORD PTR [rcx]
 vpxor ymm7,ymm0,ymm1
-es vpxor ymm15,ymm4,YMMWORD PTR [r11+r11*1+0x2]
-vpxor ymm1,ymm6,YMMWORD PTR [rbx]
+vpxor ymm11,ymm1,YMMWORD PTR [rsi-0x5482e86e]
+vpxor ymm3,ymm1,YMMWORD PTR fs:[rax+0x50]
 vpxord xmm2,xmm0,xmm5
 vpxord xmm4,xmm16,DWORD BCST [r13+rdi*1+0x54]
 vpxord xmm5{k6},xmm1,DWORD BCST fs:[rdi]
@@ -6295,10 +6047,10 @@ lddqu xmm12,[rax+r8*8+0x6e]
 lddqu xmm6,[rdx+rsi*8+0x54]
 vlddqu xmm4,[rcx]
 vlddqu xmm2,[r9-0x270b0f85]
-vlddqu xmm3,[rax+0x55f06478]
+ds vlddqu xmm7,[r11]
 vlddqu ymm5,[rcx+rbx*1-0x7]
-ds vlddqu ymm8,[r14]
 vlddqu ymm0,[r12+rcx*4]
+vlddqu ymm0,[rbp-0x68]
 psllw mm3,mm1
 es rex.R psllw mm0,QWORD PTR [rip+0xfffffffffffffff3]
 rex psllw mm5,QWORD PTR [rdx]
@@ -6321,13 +6073,13 @@ vpsllw zmm6,zmm7,xmm3
 ss vpsllw zmm9{k6},zmm18,XMMWORD PTR [r14]
 vpsllw zmm0{k2}{z},zmm4,XMMWORD PTR [rax+0x31]
 rex pslld mm7,mm1
-rex.RB pslld mm6,QWORD PTR [r10]
+rex.X pslld mm3,QWORD PTR [rsi-0x17]
 pslld mm6,QWORD PTR fs:[rdx+rsi*1-0x32]
 pslld xmm2,xmm5
 ss pslld xmm9,XMMWORD PTR [r11+r13*2+0x5c6ef501]
 rex pslld xmm6,XMMWORD PTR [rdi]
 vpslld xmm7,xmm0,xmm1
-es vpslld xmm4,xmm11,XMMWORD PTR [rbp-0x40c6a048]
+ds vpslld xmm10,xmm4,XMMWORD PTR [rbx+rbp*1]
 vpslld xmm7,xmm7,XMMWORD PTR [rsi+rax*1-0x65]
 vpslld ymm6,ymm6,xmm5
 vpslld ymm10,ymm9,XMMWORD PTR gs:[r13+rcx*1+0x1233feb2]
@@ -6345,13 +6097,13 @@ rex psllq mm7,mm1
 psllq mm4,QWORD PTR [r11d+r9d*4]
 psllq mm4,QWORD PTR [rip+0xffffffffffffff9b]
 psllq xmm7,xmm0
-rex.RXB psllq xmm11,XMMWORD PTR [r9d+0x26]
-psllq xmm6,XMMWORD PTR [rax+0x57]
+ss psllq xmm15,XMMWORD PTR [rdi-0x2fe2f32f]
+psllq xmm7,XMMWORD PTR [eax+0xe]
 vpsllq xmm3,xmm5,xmm7
 vpsllq xmm5,xmm9,XMMWORD PTR fs:[rcx+0x43bdd2a7]
 vpsllq xmm5,xmm7,XMMWORD PTR [rbx+rsi*2+0x4002dbbe]
 vpsllq ymm3,ymm5,xmm7
-es vpsllq ymm2,ymm12,XMMWORD PTR [rbx+r13*1]
+ds vpsllq ymm3,ymm11,XMMWORD PTR [r9+0x6151f0ce]
 vpsllq ymm3,ymm6,XMMWORD PTR [rsi+0x55]
 {evex} vpsllq xmm7,xmm5,xmm1
 vpsllq xmm2{k3},xmm19,XMMWORD PTR fs:[r10-0x1762a8d8]
@@ -6369,8 +6121,8 @@ rex pmuludq xmm6,xmm3
 pmuludq xmm12,XMMWORD PTR [rsp+rbp*1]
 pmuludq xmm6,XMMWORD PTR [eip+0xffffffffb1f84846]
 vpmuludq xmm0,xmm2,xmm3
-ss vpmuludq xmm2,xmm14,XMMWORD PTR [r11]
-vpmuludq xmm2,xmm5,XMMWORD PTR [rdi+rax*8]
+vpmuludq xmm10,xmm0,XMMWORD PTR [rsp+rdi*4+0x4]
+cs vpmuludq xmm4,xmm0,XMMWORD PTR [rsi*8+0x5f]
 vpmuludq ymm3,ymm3,ymm3
 vpmuludq ymm2,ymm5,YMMWORD PTR [rax+0x7e1bc3ce]
 vpmuludq ymm7,ymm2,YMMWORD PTR fs:[rbx]
@@ -6409,7 +6161,7 @@ rex.RB psadbw mm0,QWORD PTR [r10+rbp*4]
 rex psadbw mm2,QWORD PTR [rcx+rax*8-0x22]
 psadbw xmm4,xmm6
 psadbw xmm12,XMMWORD PTR gs:[rsi+r10*8]
-psadbw xmm4,XMMWORD PTR [rbp+0x44]
+psadbw xmm5,XMMWORD PTR [rdx]
 vpsadbw xmm3,xmm7,xmm3
 ss vpsadbw xmm11,xmm14,XMMWORD PTR [rcx+r8*4+0x75]
 vpsadbw xmm5,xmm4,XMMWORD PTR [rax+0xc]
@@ -6426,7 +6178,7 @@ vpsadbw zmm4,zmm6,zmm0
 ds vpsadbw zmm15,zmm14,ZMMWORD PTR [rsp+rdx*8]
 vpsadbw zmm7,zmm0,ZMMWORD PTR [rcx+0x1ac0]
 rex maskmovq mm7,mm3
-rex.RX maskmovq mm3,mm4
+rex.R maskmovq mm3,mm4
 maskmovq mm4,mm1
 rex maskmovdqu xmm7,xmm5
 maskmovdqu xmm9,xmm7
@@ -6464,8 +6216,8 @@ vpsubw xmm5,xmm5,xmm2
 cs vpsubw xmm9,xmm13,XMMWORD PTR [r8]
 vpsubw xmm3,xmm6,XMMWORD PTR [rdi+riz*8-0x28]
 vpsubw ymm3,ymm5,ymm5
-cs vpsubw ymm3,ymm2,YMMWORD PTR [r9+r13*2-0x7f]
-vpsubw ymm5,ymm6,YMMWORD PTR [rsp+rcx*2]
+ds vpsubw ymm13,ymm7,YMMWORD PTR [r11+r15*8]
+vpsubw ymm7,ymm4,YMMWORD PTR [rdx]
 {evex} vpsubw xmm0,xmm1,xmm0
 vpsubw xmm3{k7}{z},xmm12,XMMWORD PTR fs:[rax-0x510]
 vpsubw xmm2{k3},xmm7,XMMWORD PTR [rsi]
@@ -6482,7 +6234,7 @@ rex psubd xmm4,xmm1
 rex.WRX psubd xmm13,XMMWORD PTR [rdi+0x7abee2a4]
 rex psubd xmm2,XMMWORD PTR [rdx+rsi*4+0x84b45be]
 vpsubd xmm7,xmm2,xmm5
-ds vpsubd xmm11,xmm8,XMMWORD PTR [r12+riz*2]
+vpsubd xmm15,xmm11,XMMWORD PTR gs:[r10+r13*4]
 vpsubd xmm2,xmm2,XMMWORD PTR [rax+rbp*2-0x20]
 vpsubd ymm4,ymm4,ymm3
 vpsubd ymm15,ymm0,YMMWORD PTR fs:[rcx-0x29b897d5]
@@ -6497,16 +6249,16 @@ vpsubd zmm4{k2}{z},zmm2,zmm4
 ss vpsubd zmm28{k4},zmm28,DWORD BCST [rbx]
 vpsubd zmm7,zmm4,DWORD BCST [rcx+riz*2-0x1dc]
 psubq mm6,mm0
-psubq mm4,QWORD PTR gs:[r12+riz*4-0x6ade282f]
+rex.RB psubq mm4,QWORD PTR fs:[r10+0x7b]
 psubq mm0,QWORD PTR [rdi+rax*2]
 rex psubq xmm2,xmm7
 rex.X psubq xmm7,XMMWORD PTR [rax+0x2c092bce]
-ss rex.W psubq xmm3,XMMWORD PTR [rbx+rcx*4]
+psubq xmm6,XMMWORD PTR [esp+eiz*4]
 vpsubq xmm3,xmm3,xmm7
 vpsubq xmm1,xmm7,XMMWORD PTR fs:[rsi-0x72]
 vpsubq xmm4,xmm6,XMMWORD PTR [rax]
 vpsubq ymm2,ymm5,ymm0
-vpsubq ymm0,ymm11,YMMWORD PTR fs:[rax+r15*2]
+vpsubq ymm9,ymm3,YMMWORD PTR fs:[rcx+r15*4]
 vpsubq ymm1,ymm7,YMMWORD PTR [rsi+rcx*1-0x20]
 vpsubq xmm7{k5},xmm2,xmm7
 vpsubq xmm2{k4}{z},xmm28,QWORD BCST [r10]
@@ -6518,17 +6270,17 @@ vpsubq zmm3{k2}{z},zmm2,zmm3
 vpsubq zmm10,zmm4,QWORD BCST gs:[r15]
 vpsubq zmm5{k7},zmm4,ZMMWORD PTR [rbp+0x40]
 paddb mm5,mm7
-cs rex.X paddb mm3,QWORD PTR [rcx-0x1430ec76]
+ss paddb mm2,QWORD PTR [r9+r13*1-0x6162f970]
 paddb mm0,QWORD PTR [rbx]
 paddb xmm2,xmm4
 rex.XB paddb xmm4,XMMWORD PTR [r11d-0x78]
 paddb xmm6,XMMWORD PTR [rbx]
 vpaddb xmm2,xmm3,xmm1
-vpaddb xmm7,xmm8,XMMWORD PTR gs:[rbx+rdi*4]
-vpaddb xmm5,xmm1,XMMWORD PTR [rcx]
+vpaddb xmm12,xmm9,XMMWORD PTR gs:[rdi]
+vpaddb xmm6,xmm6,XMMWORD PTR [rax+riz*1]
 vpaddb ymm6,ymm1,ymm5
-vpaddb ymm12,ymm13,YMMWORD PTR [r15+0x71]
-cs vpaddb ymm5,ymm0,YMMWORD PTR [rcx+rbp*8+0x2aeb8959]
+vpaddb ymm10,ymm15,YMMWORD PTR [r14+r11*1+0x7035a655]
+es vpaddb ymm6,ymm3,YMMWORD PTR [rbx-0x5ce4a581]
 vpaddb xmm5{k1},xmm6,xmm0
 vpaddb xmm26{k1}{z},xmm25,XMMWORD PTR [r10+0x60]
 ss {evex} vpaddb xmm2,xmm2,XMMWORD PTR [rdi]
@@ -6539,16 +6291,16 @@ vpaddb zmm2{k7}{z},zmm1,zmm4
 vpaddb zmm18,zmm16,ZMMWORD PTR fs:[rsp+r11*2-0x248f8a]
 vpaddb zmm0{k5},zmm5,ZMMWORD PTR [rax]
 paddw mm4,mm0
-rex.X paddw mm7,QWORD PTR gs:[rbx]
+paddw mm6,QWORD PTR fs:[r14]
 rex paddw mm6,QWORD PTR [rsi+riz*8+0x30]
 paddw xmm0,xmm0
 paddw xmm10,XMMWORD PTR fs:[r11-0x18]
 rex.W paddw xmm6,XMMWORD PTR [rbx+rsi*8]
 vpaddw xmm0,xmm6,xmm3
-vpaddw xmm15,xmm15,XMMWORD PTR gs:[rbx+0x11]
+ss vpaddw xmm0,xmm15,XMMWORD PTR [r11+0x5bd4bd3b]
 vpaddw xmm3,xmm7,XMMWORD PTR [rax]
 vpaddw ymm4,ymm6,ymm2
-cs vpaddw ymm13,ymm5,YMMWORD PTR [r14]
+ss vpaddw ymm6,ymm8,YMMWORD PTR [rcx+0x1e]
 vpaddw ymm5,ymm6,YMMWORD PTR [rbx+0x40]
 {evex} vpaddw xmm4,xmm6,xmm1
 es vpaddw xmm0{k1}{z},xmm20,XMMWORD PTR [r14-0x230]
@@ -6560,13 +6312,13 @@ vpaddw zmm5{k2},zmm7,zmm1
 vpaddw zmm24,zmm11,ZMMWORD PTR gs:[r10]
 vpaddw zmm0{k2}{z},zmm3,ZMMWORD PTR [rbp-0x1a80]
 paddd mm2,mm1
-rex.R paddd mm4,QWORD PTR fs:[rbx+riz*1-0x37]
-paddd mm3,QWORD PTR [ebx]
+rex.RB paddd mm7,QWORD PTR [r9d]
+paddd mm6,QWORD PTR [rax+rdi*1]
 paddd xmm7,xmm3
 ds paddd xmm13,XMMWORD PTR [r8-0x7d]
 paddd xmm2,XMMWORD PTR [rcx-0x159e0119]
 vpaddd xmm4,xmm4,xmm4
-ds vpaddd xmm9,xmm5,XMMWORD PTR [r11-0x6d]
+vpaddd xmm2,xmm2,XMMWORD PTR gs:[r11*2+0x651bc9a3]
 vpaddd xmm3,xmm2,XMMWORD PTR [rsi]
 vpaddd ymm1,ymm4,ymm2
 es vpaddd ymm13,ymm7,YMMWORD PTR [r13-0xc]
@@ -6623,11 +6375,11 @@ vphaddw ymm1,ymm1,ymm6
 vphaddw ymm11,ymm12,YMMWORD PTR fs:[r8]
 vphaddw ymm5,ymm3,YMMWORD PTR [rax-0x21]
 rex phaddd mm0,mm3
-rex.R phaddd mm6,QWORD PTR [rcx+0x34]
-rex phaddd mm6,QWORD PTR [rsi]
+phaddd mm2,QWORD PTR [r15]
+rex phaddd mm6,QWORD PTR [rax-0x4f]
 phaddd xmm3,xmm0
-cs rex.WX phaddd xmm0,XMMWORD PTR [esp+r14d*2-0x8]
-phaddd xmm2,XMMWORD PTR [ebx+ebp*2+0x1c]
+rex.WRB phaddd xmm8,XMMWORD PTR [r12d+esi*2-0x8]
+phaddd xmm3,XMMWORD PTR fs:[rbx+rdx*2-0x3d]
 vphaddd xmm0,xmm7,xmm3
 es vphaddd xmm7,xmm7,XMMWORD PTR [rsi]
 vphaddd xmm4,xmm4,XMMWORD PTR [rcx+0x5d]
@@ -6671,8 +6423,8 @@ phsubw mm2,mm4
 rex.X phsubw mm2,QWORD PTR fs:[ebp+0x12]
 phsubw mm3,QWORD PTR [rax]
 phsubw xmm5,xmm4
-phsubw xmm11,XMMWORD PTR [ecx+r11d*2-0x5ac9c5af]
-rex phsubw xmm6,XMMWORD PTR [rbx]
+cs phsubw xmm12,XMMWORD PTR [r10]
+rex phsubw xmm3,XMMWORD PTR [rbx+rdi*8]
 vphsubw xmm4,xmm7,xmm7
 ss vphsubw xmm12,xmm11,XMMWORD PTR [r9-0x3e]
 vphsubw xmm7,xmm4,XMMWORD PTR [rbp+0x2f73ceab]
@@ -6728,8 +6480,8 @@ vpsignw ymm5,ymm2,ymm0
 cs vpsignw ymm8,ymm5,YMMWORD PTR [r8-0x14]
 vpsignw ymm4,ymm5,YMMWORD PTR [rsi]
 rex.W psignd mm5,mm3
-rex.WRX psignd mm0,QWORD PTR gs:[rdx+r8*2]
-psignd mm0,QWORD PTR [rdi+rdi*4-0x2bdbdb7c]
+rex.RB psignd mm5,QWORD PTR [r9d+edx*1-0x742e2a83]
+psignd mm3,QWORD PTR [rax-0x19573b71]
 psignd xmm3,xmm4
 psignd xmm2,XMMWORD PTR gs:[rcx+r15*8]
 ss psignd xmm5,XMMWORD PTR [rip+0x7e71932e]
@@ -6740,11 +6492,11 @@ vpsignd ymm7,ymm3,ymm2
 vpsignd ymm13,ymm3,YMMWORD PTR fs:[r11+rax*2]
 vpsignd ymm2,ymm2,YMMWORD PTR [rdi-0xf]
 pmulhrsw mm4,mm1
-ss rex.X pmulhrsw mm0,QWORD PTR [rcx]
+rex.R pmulhrsw mm0,QWORD PTR [ecx]
 rex pmulhrsw mm3,QWORD PTR [rdx+rbx*4]
 pmulhrsw xmm2,xmm3
-pmulhrsw xmm10,XMMWORD PTR gs:[rax+0x45]
-rex.W pmulhrsw xmm3,XMMWORD PTR [rbp+0x5b]
+ss rex.WB pmulhrsw xmm3,XMMWORD PTR [r8+0x71]
+pmulhrsw xmm2,XMMWORD PTR [rdx]
 vpmulhrsw xmm1,xmm3,xmm6
 vpmulhrsw xmm4,xmm10,XMMWORD PTR fs:[r15-0x8]
 vpmulhrsw xmm2,xmm2,XMMWORD PTR [rcx+rdi*1-0x4ea71bf7]
@@ -6884,8 +6636,8 @@ vpmovusdw ymm2,zmm3
 vpmovusdw YMMWORD PTR [riz*4-0x1a]{k3},zmm6
 vpmovusdw YMMWORD PTR fs:[rbp+rbx*8+0x75056856],zmm3
 rex blendvps xmm6,xmm2,xmm0
-blendvps xmm12,XMMWORD PTR [rax+0x67e70aba],xmm0
-rex blendvps xmm2,XMMWORD PTR [rbx],xmm0
+blendvps xmm7,XMMWORD PTR [r8],xmm0
+blendvps xmm0,XMMWORD PTR [edi-0x6981f0f5],xmm0
 vprorvd xmm7,xmm1,xmm6
 vprorvd xmm3{k6}{z},xmm17,DWORD BCST [r10+r13*8]
 ds vprorvd xmm1,xmm7,XMMWORD PTR [rcx]
@@ -7199,7 +6951,7 @@ vpmovsdw ymm0,zmm6
 vpmovsdw YMMWORD PTR [rsi+0x980]{k5},zmm31
 cs vpmovsdw YMMWORD PTR [rdx+rbx*8+0x3c0],zmm3
 pmovsxwq xmm2,xmm6
-ss rex.RX pmovsxwq xmm12,DWORD PTR [rbp-0x79]
+cs pmovsxwq xmm14,DWORD PTR [r9-0x20]
 pmovsxwq xmm6,DWORD PTR [rdi]
 vpmovsxwq xmm4,xmm4
 vpmovsxwq xmm5,DWORD PTR gs:[rdi]
@@ -7325,7 +7077,7 @@ vptestnmq k4{k6},zmm2,zmm6
 ss vptestnmq k6{k7},zmm21,QWORD BCST [rsi]
 vptestnmq k3,zmm2,QWORD BCST [rip+0x0]
 pmuldq xmm1,xmm6
-ds pmuldq xmm11,XMMWORD PTR [rdx+0x6d]
+es pmuldq xmm14,XMMWORD PTR [ecx*4+0x3f333013]
 pmuldq xmm0,XMMWORD PTR [rdx]
 vpmuldq xmm4,xmm2,xmm5
 vpmuldq xmm5,xmm6,XMMWORD PTR fs:[rbx-0x26]
@@ -7866,7 +7618,7 @@ vpmaxuq zmm4{k4},zmm5,zmm6
 vpmaxuq zmm24,zmm29,ZMMWORD PTR [rdx+rdx*8]
 es vpmaxuq zmm3{k2},zmm3,QWORD BCST [rbx+rbx*4+0xd0]
 pmulld xmm5,xmm2
-ds pmulld xmm6,XMMWORD PTR [r14+r10*8+0x27]
+pmulld xmm4,XMMWORD PTR [r9d+esi*2+0xf14bf0a]
 pmulld xmm3,XMMWORD PTR [rdx+rbx*1]
 vpmulld xmm7,xmm2,xmm3
 cs vpmulld xmm5,xmm0,XMMWORD PTR [r8+r15*8-0x72a5f949]
@@ -7893,8 +7645,8 @@ vpmullq zmm4{k1},zmm2,zmm1
 vpmullq zmm31,zmm29,ZMMWORD PTR gs:[rcx+r13*8+0x1500]
 vpmullq zmm6{k2}{z},zmm7,ZMMWORD PTR [rsi+rcx*1]
 phminposuw xmm1,xmm7
-ds phminposuw xmm15,XMMWORD PTR [r11+r14*4-0x54d64282]
-phminposuw xmm4,XMMWORD PTR [rdx]
+cs phminposuw xmm14,XMMWORD PTR [rcx]
+phminposuw xmm0,XMMWORD PTR [rdi-0x2a]
 vphminposuw xmm2,xmm5
 ds vphminposuw xmm2,XMMWORD PTR [r8]
 vphminposuw xmm5,XMMWORD PTR [rbp+rsi*8+0x38091056]
@@ -8573,7 +8325,7 @@ vpermt2pd zmm5,zmm6,zmm3
 ss vpermt2pd zmm20{k3}{z},zmm24,QWORD BCST [r11+rax*4-0x3a0]
 vpermt2pd zmm0,zmm5,QWORD BCST [rbx]
 invept rbp,OWORD PTR [rax+0x4f]
-invept rax,OWORD PTR [r12d+r14d*8-0x5c]
+ss invept r11,OWORD PTR [rsi+r12*2]
 rex.RXB invept r12,OWORD PTR [r13-0x78]
 rex invvpid rdi,OWORD PTR [rcx+rsi*8]
 rex.RX invvpid r8,OWORD PTR [rdi]
@@ -9726,7 +9478,7 @@ ss vrsqrt28pd zmm27,ZMMWORD PTR [r14+rsi*2]
 vrsqrt28pd zmm7{k2}{z},QWORD BCST [rbx+rsi*2-0x18]
 rex sha256msg2 xmm2,xmm5
 rex.X sha256msg2 xmm6,XMMWORD PTR [rsi-0xfba6ad2]
-ds sha256msg2 xmm1,XMMWORD PTR [rsi]
+es sha256msg2 xmm0,XMMWORD PTR [rax+rsi*1]
 vrsqrt28ss xmm0{k2},xmm6,xmm0
 vrsqrt28ss xmm20,xmm13,DWORD PTR [rcx]
 vrsqrt28ss xmm5{k1}{z},xmm3,DWORD PTR [rip+0xffffffff9302d576]
@@ -9833,13 +9585,13 @@ movbe bx,WORD PTR gs:[esi]
 rex.RX movbe r15w,WORD PTR [rdi-0x78]
 rex movbe dx,WORD PTR [rax+rbp*4-0x710e6dfc]
 movbe ebx,DWORD PTR [rdi]
-movbe r12d,DWORD PTR [rax-0x3d]
-movbe eax,DWORD PTR [eax+edi*2]
+movbe r12d,DWORD PTR [ecx*8+0x7548c719]
+movbe esi,DWORD PTR gs:[rsi+0xa06c3ae]
 movbe rsi,QWORD PTR [rax+rcx*2-0x7b]
 movbe r15,QWORD PTR gs:[r14+0x62]
 cs movbe rbx,QWORD PTR [rcx+rax*4]
 crc32 esi,BYTE PTR [rcx+0x12]
-rex.XB crc32 edx,r8b
+crc32 edx,r8b
 ds crc32 r14d,BYTE PTR [r14+rax*8]
 crc32 rcx,bpl
 es crc32 rsp,BYTE PTR [rbx+r15*1]
@@ -9848,8 +9600,8 @@ movbe WORD PTR [rsi],si
 cs movbe WORD PTR [r11+r10*4+0x18],r14w
 rex.RXB movbe WORD PTR [r10],r13w
 movbe DWORD PTR [rsp+riz*4-0x7230aed6],esp
-ds rex.RX movbe DWORD PTR [rcx],r15d
-movbe DWORD PTR [rbx+r13*1-0x2ad124ce],r9d
+movbe DWORD PTR [edx-0x7b303b46],r11d
+movbe DWORD PTR [rsi],r11d
 ds movbe QWORD PTR [rip+0x58],rsp
 movbe QWORD PTR [r9+r8*8-0x43],rsi
 movbe QWORD PTR [rdx],rbx
@@ -9857,8 +9609,8 @@ crc32 ebx,dx
 es crc32 r15d,WORD PTR [r15]
 ss rex crc32 ebp,WORD PTR [rax+0x4b365118]
 crc32 esi,ecx
-rex.RXB crc32 r15d,DWORD PTR [r9d-0x5c]
-ds crc32 edx,DWORD PTR [rdi+riz*8]
+ss crc32 eax,DWORD PTR [r12*4+0x29]
+crc32 esp,DWORD PTR [rcx+rcx*1-0xfd1a8a3]
 crc32 rsi,rbx
 rex.WRXB crc32 r15,QWORD PTR fs:[r10-0x33]
 crc32 rsp,QWORD PTR [rdx]
@@ -9971,8 +9723,8 @@ enqcmds rdi,[rdx+rax*1-0x7eabf415]
 rex.WXB enqcmds rbx,fs:[r10-0x4e]
 enqcmds r9,[r9+r10*2+0x16]
 rex enqcmd edx,[edx]
-enqcmd r14d,[eax+edx*2-0x4f]
-enqcmd edi,[edx+edi*2+0x6effba34]
+enqcmd ecx,[r11d+ecx*1+0x2f503815]
+enqcmd esp,[edi-0x3f]
 enqcmd rsp,[rcx-0x52922e15]
 ss enqcmd r9,[r10]
 enqcmd rsp,[r10+0x1e]
@@ -10058,7 +9810,7 @@ vperm2f128 ymm2,ymm4,ymm2,0xf5
 cs vperm2f128 ymm4,ymm9,YMMWORD PTR [r10],0xb7
 vperm2f128 ymm1,ymm4,YMMWORD PTR [rbp-0x7f2e0935],0xae
 roundps xmm4,xmm7,0xd5
-es roundps xmm14,XMMWORD PTR [r15+rsi*1+0x71fa042d],0x17
+ss roundps xmm0,XMMWORD PTR [r11+rsi*8-0x6f],0x4
 roundps xmm1,XMMWORD PTR [rbx],0xdb
 vroundps xmm3,xmm7,0xc4
 vroundps xmm14,XMMWORD PTR [r13+0x14],0x3
@@ -10103,8 +9855,8 @@ vrndscaless xmm0,xmm7,xmm5,0x51
 vrndscaless xmm11{k3},xmm26,DWORD PTR [r9+r9*1],0x65
 ds vrndscaless xmm5{k3}{z},xmm4,DWORD PTR [rax-0x28],0x2a
 rex.W roundsd xmm6,xmm3,0x87
-ss rex.RXB roundsd xmm15,QWORD PTR [r15],0xfd
-rex roundsd xmm1,QWORD PTR [rsi+rcx*1],0xc4
+roundsd xmm7,QWORD PTR fs:[r11+rax*8],0x2c
+roundsd xmm0,QWORD PTR gs:[rcx],0xe9
 vroundsd xmm0,xmm6,xmm4,0x57
 vroundsd xmm5,xmm4,QWORD PTR gs:[r14+rbx*1],0xd6
 vroundsd xmm5,xmm7,QWORD PTR [rdx],0x2c
@@ -10112,8 +9864,8 @@ vrndscalesd xmm7,xmm4,xmm4,0xc4
 vrndscalesd xmm1{k4}{z},xmm12,QWORD PTR [rbx+r11*4],0x54
 es vrndscalesd xmm6,xmm7,QWORD PTR [rdi+rbp*2-0x230],0x7c
 blendps xmm4,xmm5,0x36
-ds blendps xmm0,XMMWORD PTR [r8+rdx*1-0x40],0xc5
-rex blendps xmm5,XMMWORD PTR [rdi],0xa9
+rex.X blendps xmm1,XMMWORD PTR fs:[rcx-0x12],0xc0
+blendps xmm4,XMMWORD PTR [ecx+eiz*1+0x1b],0x5e
 vblendps xmm4,xmm3,xmm5,0x6
 vblendps xmm3,xmm3,XMMWORD PTR [rdx],0xf5
 vblendps xmm7,xmm5,XMMWORD PTR [rdi+0x6e8a2f81],0x6c
@@ -10196,7 +9948,7 @@ ds {evex} vpextrw WORD PTR [rax-0x7904f02c],xmm4,0xc3
 {evex} vpextrw WORD PTR [r15],xmm0,0xe0
 {evex} vpextrw WORD PTR [rbx-0x50],xmm3,0x66
 pextrd esi,xmm1,0xc3
-pextrd DWORD PTR [r15d+r8d*1-0x48],xmm15,0x22
+pextrd DWORD PTR fs:[r14+r11*1],xmm6,0x9b
 pextrd DWORD PTR gs:[rdi+0x4e],xmm6,0xe4
 pextrq rbp,xmm6,0x40
 pextrq QWORD PTR [r10d+eax*2],xmm11,0x5b
@@ -10214,7 +9966,7 @@ es {evex} vpextrd DWORD PTR [rdx],xmm6,0xe
 vpextrq QWORD PTR [r13-0x580c4e1d],xmm23,0xbc
 {evex} vpextrq QWORD PTR [rip+0x5117a0d5],xmm1,0xfb
 extractps esp,xmm0,0xbf
-ss rex.XB extractps DWORD PTR [r8],xmm7,0xf1
+rex.RXB extractps DWORD PTR gs:[r15],xmm11,0x83
 extractps DWORD PTR fs:[edi*2-0x45],xmm0,0x39
 rex.W extractps ecx,xmm2,0xf8
 rex.WB extractps DWORD PTR [r12d+esi*8-0x62],xmm4,0xd8
@@ -10325,8 +10077,8 @@ vpcmpq k2,zmm6,zmm2,0x25
 vpcmpq k3,zmm1,QWORD BCST [rax+r11*8+0x4f],0x4b
 vpcmpq k5,zmm7,ZMMWORD PTR fs:[rcx+0xd80],0xe5
 pinsrb xmm7,ebx,0x6f
-pinsrb xmm9,BYTE PTR [ebp-0x2a],0xc0
-pinsrb xmm4,BYTE PTR [rcx+0x29],0x2e
+pinsrb xmm13,BYTE PTR [r10+r9*4],0xd0
+pinsrb xmm5,BYTE PTR [ebx+0x10e94c9],0x46
 rex.W pinsrb xmm6,esp,0x47
 rex.WXB pinsrb xmm2,BYTE PTR gs:[r12+r9*2-0x5d4570e8],0xfc
 rex.W pinsrb xmm0,BYTE PTR [rcx+rbx*2],0xdb
@@ -10352,7 +10104,7 @@ vinsertps xmm3,xmm2,DWORD PTR [rdx+riz*1+0x40],0x40
 {evex} vinsertps xmm5,xmm11,DWORD PTR fs:[rsp+r11*4],0x36
 {evex} vinsertps xmm4,xmm2,DWORD PTR [rdi+0x5ef8c0b3],0x18
 pinsrd xmm2,edi,0x66
-pinsrd xmm9,DWORD PTR fs:[rdx-0x5f9d6873],0x79
+pinsrd xmm1,DWORD PTR [r10d-0x5f9d6873],0x79
 es rex pinsrd xmm6,DWORD PTR [rdi],0xed
 pinsrq xmm5,rdx,0x48
 es pinsrq xmm13,QWORD PTR [rcx+0x2f],0x5b
@@ -10426,14 +10178,10 @@ vgetmantsd xmm6{k6}{z},xmm0,QWORD PTR [rip+0x68c35d82],0x35
 kshiftrb k5,k3,0x8
 kshiftrw k5,k7,0x58
 kshiftrd k1,k3,0xc5
-kshiftrd k3,k4,0xda
 kshiftrq k1,k0,0x9
-kshiftrq k3,k2,0xb7
 kshiftlb k6,k6,0xcd
 kshiftlw k6,k2,0x8d
-kshiftlw k7,k0,0x4
 kshiftld k2,k3,0x78
-kshiftld k1,k2,0x9a
 kshiftlq k2,k4,0x6
 vinserti128 ymm3,ymm7,xmm4,0x83
 es vinserti128 ymm1,ymm8,XMMWORD PTR [r11+rdx*1-0x69],0x94
@@ -10529,8 +10277,8 @@ vdppd xmm7,xmm1,xmm6,0xda
 cs vdppd xmm8,xmm9,XMMWORD PTR [r14-0x1b],0x79
 vdppd xmm3,xmm1,XMMWORD PTR [rdx],0x4b
 mpsadbw xmm6,xmm1,0xb0
-mpsadbw xmm6,XMMWORD PTR gs:[r9*1-0x283403ef],0xa2
-mpsadbw xmm7,XMMWORD PTR [rcx],0x84
+ss mpsadbw xmm6,XMMWORD PTR [r8+r13*2],0x54
+ds mpsadbw xmm0,XMMWORD PTR [rdi],0x26
 vmpsadbw xmm3,xmm1,xmm7,0xaf
 es vmpsadbw xmm10,xmm7,XMMWORD PTR [rcx],0x49
 vmpsadbw xmm2,xmm4,XMMWORD PTR [rcx-0x27],0xc9
@@ -11201,7 +10949,7 @@ llwpcb r8
 slwpcb esi
 slwpcb ecx
 slwpcb rdx
-slwpcb rcx
+slwpcb r12
 vfrczps xmm2,xmm3
 vfrczps xmm11,XMMWORD PTR gs:[rsi-0x5d32a402]
 vfrczps xmm6,XMMWORD PTR [rsp+rdi*2]
@@ -11373,8 +11121,8 @@ pfpnacc mm0,mm7
 ss pfpnacc mm2,QWORD PTR [rbx+r11*4]
 pfpnacc mm6,QWORD PTR [rbx]
 rex pfcmpge mm5,mm0
-rex.XB pfcmpge mm0,QWORD PTR [r10+0x1]
-pfcmpge mm4,QWORD PTR [esp+eax*4+0x5a]
+rex.RXB pfcmpge mm7,QWORD PTR [r9+r8*4-0x7b]
+rex pfcmpge mm2,QWORD PTR gs:[esi+0x64]
 rex pfmin mm2,mm7
 rex.RXB pfmin mm0,QWORD PTR [r10+r12*2+0x17]
 rex pfmin mm6,QWORD PTR [rip+0xffffffffffffffbd]
@@ -11415,8 +11163,8 @@ rex pfmul mm5,mm4
 rex.WRXB pfmul mm1,QWORD PTR [r10]
 es pfmul mm4,QWORD PTR [rax-0x9]
 pfrcpit2 mm5,mm0
-rex.RXB pfrcpit2 mm3,QWORD PTR gs:[rip+0x3259a3e0]
-pfrcpit2 mm3,QWORD PTR [rax]
+ds rex.R pfrcpit2 mm2,QWORD PTR [rsi]
+pfrcpit2 mm2,QWORD PTR [rsp+rsi*4+0x515cbf13]
 rex pmulhrw mm4,mm3
 ds pmulhrw mm2,QWORD PTR [r15+0x63]
 pmulhrw mm2,QWORD PTR [rcx+rcx*4+0x26]
@@ -11424,61 +11172,48 @@ rex pswapd mm6,mm3
 rex.R pswapd mm5,QWORD PTR [rdx]
 pswapd mm2,QWORD PTR [ebx-0x23]
 pavgusb mm2,mm4
-rex.RXB pavgusb mm3,QWORD PTR [r9d]
+pavgusb mm0,QWORD PTR [r12d+ecx*8]
 pavgusb mm5,QWORD PTR [rcx+rbp*2+0xb15b082]
 rmpadjust
-rex.X rmpadjust
 rex rmpadjust
 rmpupdate
-rex.RX rmpupdate
 rex rmpupdate
 rex psmash
-rex.WB psmash
 psmash
 addr32 pvalidate
-addr32 rex.R pvalidate
 addr32 rex pvalidate
 pvalidate
-rex.RB pvalidate
 rex pvalidate
 rex serialize
-rex.RB serialize
 serialize
 xsusldtrk
-rex.R xsusldtrk
 rex xsusldtrk
 rex xresldtrk
-rex.X xresldtrk
 xresldtrk
 addr32 invlpgb
-addr32 rex.XB invlpgb
 addr32 rex invlpgb
 invlpgb
-rex.R invlpgb
 rex invlpgb
 rex tlbsync
-rex.RXB tlbsync
 tlbsync
 prefetch BYTE PTR [rbx+rax*4+0x7dfac553]
 rex.RXB prefetch BYTE PTR [r8d+0x51e6faa1]
 rex.RXB prefetch BYTE PTR [r9]
 prefetch BYTE PTR [rsi+0x51ee956]
-rex.RB prefetch BYTE PTR [eip+0x4266edff]
+prefetch BYTE PTR gs:[rax+r15*1]
 rex.RXB prefetch BYTE PTR [r10]
 prefetch BYTE PTR [rbp+0x2d]
 rex.RXB prefetch BYTE PTR [r12d+r15d*8-0x5]
 rex.X prefetch BYTE PTR fs:[rbp-0x29e270c0]
 prefetch BYTE PTR [rbx]
-prefetch BYTE PTR gs:[r11+rcx*4-0x2b]
-prefetch BYTE PTR [r8+rsi*2]
+ds prefetch BYTE PTR [r15+0x6571079d]
+rex.XB prefetch BYTE PTR [r15]
 prefetch BYTE PTR [rcx-0x62]
 rex.RXB prefetch BYTE PTR gs:[r9]
 prefetch BYTE PTR [r14-0x6e815046]
 vmgexit
-rex.RB vmgexit
 rex vmgexit
 rex.W getsec
-rex.WRX getsec
 ldtilecfg [rcx-0x14e6732c]
 es ldtilecfg [r14-0x19]
 ldtilecfg [rdi]
@@ -11498,30 +11233,23 @@ tileloadd tmm6,[r14+rdi*1]
 tileloadd tmm7,[rdx+rdi*4-0x7f8533a8]
 ss tileloadd tmm3,[r12+r10*4+0x5e7925c3]
 tdpbf16ps tmm1,tmm4,tmm3
-tdpbf16ps tmm4,tmm1,tmm6
 tdpbuud tmm2,tmm0,tmm5
 tdpbusd tmm0,tmm5,tmm7
-tdpbusd tmm4,tmm1,tmm0
 tdpbsud tmm7,tmm1,tmm5
-tdpbsud tmm2,tmm1,tmm3
 tdpbssd tmm5,tmm7,tmm2
 tdcall
-rex.R tdcall
 rex tdcall
 seamret
-rex.R seamret
 rex seamret
 rex seamops
-rex.X seamops
 seamops
 rex seamcall
-rex.B seamcall
 seamcall
 rex aesencwide128kl gs:[rdx+riz*1-0x4a]
 aesencwide128kl [r11+rbx*2]
 ss rex.W aesencwide128kl [rdx+riz*4]
 aesdecwide128kl [rip+0xffffffffd4d9a157]
-ss rex.X aesdecwide128kl [rcx]
+rex.RB aesdecwide128kl [r9d]
 aesdecwide128kl [r13*4+0x6e]
 aesencwide256kl [rsi+rdx*8]
 es rex.RX aesencwide256kl [edx]
@@ -11542,38 +11270,32 @@ aesenc256kl xmm4,[rbx+rsi*2]
 cs rex.RXB aesenc256kl xmm14,[rip+0xffffffffffffff84]
 es rex aesenc256kl xmm3,[rbx+0x1a]
 aesdec256kl xmm4,[rdx]
-ss aesdec256kl xmm3,[rcx+r9*4]
-rex.XB aesdec256kl xmm6,[rip+0x34]
+cs rex.RXB aesdec256kl xmm14,[rip+0xc7b05cd]
+rex aesdec256kl xmm7,[rbp+rsi*2-0x63]
 encodekey128 edi,ebx
 encodekey128 r9d,r12d
 rex encodekey128 edi,edi
 rex encodekey256 edx,esp
-rex.RXB encodekey256 r15d,r10d
+encodekey256 r15d,r10d
 encodekey256 ecx,ebp
 vbroadcastss xmm1,xmm1
 vbroadcastss xmm10,xmm0
 vbroadcastss ymm7,xmm2
 vbroadcastss ymm14,xmm1
 vbroadcastsd ymm0,xmm6
-vbroadcastsd ymm2,xmm1
-rex.RX vmgexit
+vbroadcastsd ymm14,xmm5
 uiret
-rex.B uiret
 rex uiret
 testui
-rex.RB testui
 rex testui
 clui
-rex.RB clui
 rex clui
 stui
-rex.WXB stui
 rex stui
 senduipi rcx
 rex.RB senduipi r12
 rex senduipi rcx
 rex hreset 0x1
-rex.R hreset 0xe2
 hreset 0x7e
 {vex} vpdpbusd xmm4,xmm1,xmm4
 es {vex} vpdpbusd xmm6,xmm11,XMMWORD PTR [rdi+r15*8]
@@ -11600,10 +11322,8 @@ ds {vex} vpdpwssds xmm8,xmm8,XMMWORD PTR [rax+0x58]
 ds {vex} vpdpwssds ymm14,ymm11,YMMWORD PTR [r8-0x608e72f]
 {vex} vpdpwssds ymm7,ymm4,YMMWORD PTR [rdx+0x75]
 repz rex clac
-repz rex.RXB clac
 repz clac
 repnz clac
-repnz rex.B clac
 repnz rex clac
 vaddph xmm2,xmm5,xmm7
 ds vaddph xmm13{k2}{z},xmm11,XMMWORD PTR [rdi+r9*2+0x5337c1e1]
@@ -12319,27 +12039,20 @@ vsubsh xmm0{k7}{z},xmm4,WORD PTR [rsi+rcx*2]
 vucomish xmm4,xmm3
 cs vucomish xmm31,WORD PTR [rcx+rax*8]
 vucomish xmm6,WORD PTR [rax-0x417a99dc]
-rex.B femms
 knotw k6,k6
-knotw k2,k0
 kmovw k1,k7
 kmovw k1,ebp
 kmovw k1,r10d
 kmovw esp,k6
 kmovw r8d,k3
 kortestw k0,k7
-kortestw k0,k6
 rex wrmsrns
-rex.R wrmsrns
 wrmsrns
 wrmsrlist
-rex.WX wrmsrlist
 rex wrmsrlist
 rdmsrlist
-rex.B rdmsrlist
 rex rdmsrlist
 rex.W rmpquery
-rex.XB rmpquery
 rex rmpquery
 ds nop DWORD PTR [rsi+rsi*8-0x69323f75]
 rex.RX nop DWORD PTR [rax+r14*2+0xa]
@@ -12408,7 +12121,6 @@ vpdpbssds ymm3,ymm0,ymm7
 vpdpbssds ymm5,ymm8,YMMWORD PTR [r10+r14*2]
 vpdpbssds ymm7,ymm2,YMMWORD PTR fs:[rax+riz*8-0x293f84e]
 tdpfp16ps tmm0,tmm7,tmm1
-tdpfp16ps tmm4,tmm2,tmm6
 {vex} vcvtneps2bf16 xmm1,xmm3
 {vex} vcvtneps2bf16 xmm0,XMMWORD PTR gs:[r14]
 {vex} vcvtneps2bf16 xmm5,XMMWORD PTR [rsp]
