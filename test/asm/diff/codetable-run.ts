@@ -7,8 +7,8 @@ import type { AssembleBlock } from './patchc.js';
 import { gnuForCorpus, loadCorpus, patchcForCorpus, statsByGroup, variantOf, type LoadedCorpusFile } from './run-corpus.js';
 import { CODETABLE_DIR } from '../../../scripts/asm-corpus/codetable/paths.js';
 
-export function loadCodeTableCorpus(): LoadedCorpusFile[] {
-  return loadCorpus(CODETABLE_DIR);
+export function loadCodeTableCorpus(dir = CODETABLE_DIR): LoadedCorpusFile[] {
+  return loadCorpus(dir);
 }
 
 export interface CodeTableRun {
