@@ -87,3 +87,21 @@ export function operandShape(line: string): string {
     .replace(/%?[a-z][a-z0-9]*(\(\d\))?/g, regClass)
     .replace(/\{[^}]*\}/g, '');
 }
+
+const INTEL_SIZES = ['BYTE', 'WORD', 'DWORD', 'QWORD'];
+const SIZE_PTR = /\b(BYTE|WORD|DWORD|QWORD|TBYTE|FWORD|OWORD|MMWORD|XMMWORD|YMMWORD|ZMMWORD) PTR /;
+const MEMORY = /((?:[a-z]s:)?\[)/;
+
+/**
+ * Intel's counterpart of the suffix variants: the memory operand's size keyword replaced by each GPR
+ * size or dropped, or, where objdump wrote none, each one added. GNU decides which are valid.
+ */
+export function sizeKeywordVariants(line: string): string[] {
+  const m = SIZE_PTR.exec(line);
+  if (m) {
+    const out = [...INTEL_SIZES.filter((s) => s !== m[1]).map((s) => line.replace(SIZE_PTR, `${s} PTR `)), line.replace(SIZE_PTR, '')];
+    return out.filter((v) => v !== line);
+  }
+  if (!MEMORY.test(line)) return [];
+  return INTEL_SIZES.map((s) => line.replace(MEMORY, `${s} PTR $1`));
+}
