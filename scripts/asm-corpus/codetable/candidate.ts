@@ -53,7 +53,7 @@ interface RegBits {
 }
 
 /** ModRM + SIB + displacement for the requested form; `addr16` for 16-bit addressing (67 in 32-bit code). */
-function modrmBytes(rng: Rng, info: CodeInfo, form: 'reg' | 'mem', addr16: boolean, bits: Bitness, feats: Features): number[] {
+function modrmBytes(rng: Rng, info: CodeInfo, form: 'reg' | 'mem', addr16: boolean, bits: Bitness, feats: Features, needSib = false): number[] {
   const reg = info.isGroup ? info.groupIndex : rng.int(8);
   if (form === 'reg') {
     const rm = info.isRmGroup ? info.rmGroupIndex : rng.int(8);
@@ -67,7 +67,7 @@ function modrmBytes(rng: Rng, info: CodeInfo, form: 'reg' | 'mem', addr16: boole
     out.push((mod << 6) | (reg << 3) | rm);
     if (mod === 0 && rm === 6) out.push(...rng.bytes(2));
   } else {
-    if (rng.chance(0.3)) rm = 4;
+    if (needSib || rng.chance(0.3)) rm = 4;
     out.push((mod << 6) | (reg << 3) | rm);
     let base = rm;
     if (rm === 4) {
@@ -123,9 +123,9 @@ function legacy(rng: Rng, info: CodeInfo, bits: Bitness, rb: RegBits, feats: Fea
   if (mp !== undefined) out.push(mp);
   const wantW = info.W === 1 || (info.operandSize === 64 && !info.opSize64ByDefault);
   if (bits === 64) {
-    const w = wantW ? 1 : rng.chance(0.05) ? 1 : 0;
+    const w = wantW ? 1 : rng.chance(0.02) ? 1 : 0;
     const rex = 0x40 | (w << 3) | (rb.r << 2) | (rb.x << 1) | rb.b;
-    const empty = rex === 0x40 && rng.chance(0.25);
+    const empty = rex === 0x40 && rng.chance(0.05);
     if (rex !== 0x40 || empty) out.push(rex);
     if (empty) extra.push('rex');
   }
@@ -134,7 +134,7 @@ function legacy(rng: Rng, info: CodeInfo, bits: Bitness, rb: RegBits, feats: Fea
   return out;
 }
 
-function opcodeAndModrm(rng: Rng, info: CodeInfo, bits: Bitness, addr16: boolean, feats: Features): number[] {
+function opcodeAndModrm(rng: Rng, info: CodeInfo, bits: Bitness, addr16: boolean, feats: Features, needSib: boolean): number[] {
   const out: number[] = [];
   if (info.opCodeLength === 2) {
     out.push(info.opCode >> 8);
@@ -148,7 +148,7 @@ function opcodeAndModrm(rng: Rng, info: CodeInfo, bits: Bitness, addr16: boolean
     feats.form = 'none';
     return out;
   }
-  out.push(...modrmBytes(rng, info, feats.form === 'none' ? 'reg' : feats.form, addr16, bits, feats));
+  out.push(...modrmBytes(rng, info, feats.form === 'none' ? 'reg' : feats.form, addr16, bits, feats, needSib));
   return out;
 }
 
@@ -200,6 +200,10 @@ export function buildCandidate(rng: Rng, info: CodeInfo, bits: Bitness, form: 'r
     rb.r2 = 0;
     if (!info.regInOpcode) rb.b = 0;
   } else if (form === 'reg' && !isEvex) rb.x = 0;
+  if (info.isGroup) {
+    rb.r = 0;
+    rb.r2 = 0;
+  }
   if (info.hasVvvv) rb.vvvv = bits === 64 ? rng.int(ext ? 16 : 8) : rng.int(8);
   const feats: Features = { form: info.hasModrm ? form : 'none', ext: false, addr: '', extra: '', evex: '' };
   let out: number[];
@@ -225,7 +229,8 @@ export function buildCandidate(rng: Rng, info: CodeInfo, bits: Bitness, form: 'r
     const m = modrmBytes(rng, { ...info, isGroup: false, isRmGroup: false }, feats.form === 'none' ? 'reg' : feats.form, addr16, bits, feats);
     out.push(...m, info.opCode);
   } else {
-    out.push(...opcodeAndModrm(rng, info, bits, addr16, feats));
+    // An X bit is only read through a SIB index.
+    out.push(...opcodeAndModrm(rng, info, bits, addr16, feats, rb.x === 1 && feats.form === 'mem' && !addr16));
     // Immediates, is4 registers, moffs, branch displacements: iced decides how many of these it reads.
     out.push(...rng.bytes(10));
   }
