@@ -50,7 +50,9 @@ async function buildMode(table: readonly CodeInfo[], bits: Bitness, seed: number
     const covered = new Set<string>();
     const shapes = new Set<string>();
     const whyNot = new Map<string, string>();
-    flat.forEach(({ info }, i) => {
+    flat.forEach(({ info, k }, i) => {
+      // attnp repeats att without '%': its point is how bare register names read, one instance does that.
+      if (syntax === 'attnp' && k > 0) return;
       const s = spelled[i];
       if (!s || s.text === null) {
         whyNot.set(info.name, s?.why ?? 'no objdump text');
@@ -67,7 +69,6 @@ async function buildMode(table: readonly CodeInfo[], bits: Bitness, seed: number
         return;
       }
       lines.push(c.line);
-      // attnp repeats att without '%': its point is register names, not suffixes.
       if (syntax !== 'attnp' && !shapes.has(operandShape(c.line))) {
         shapes.add(operandShape(c.line));
         lines.push(...(syntax === 'att' ? suffixVariants(c.line) : sizeKeywordVariants(c.line)));

@@ -58,10 +58,15 @@ function decodesAs(bytes: Uint8Array, bits: Bitness, info: CodeInfo): number {
   }
 }
 
-/** Greedy: the first found, then always the one farthest from all chosen so far. Deterministic. */
+/**
+ * Greedy: the first found without extra prefixes (the plain spelling, whose suffix variants matter most),
+ * then always the one farthest from all chosen so far. Deterministic.
+ */
 function diverse(found: Instance[], n: number): Instance[] {
   const chosen: Instance[] = [];
   const rest = [...found];
+  const plain = rest.findIndex((c) => c.features.extra === '' && c.features.evex === '');
+  if (plain > 0) rest.unshift(...rest.splice(plain, 1));
   while (chosen.length < n && rest.length > 0) {
     let best = 0;
     let bestScore = -1;

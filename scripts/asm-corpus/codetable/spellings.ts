@@ -36,6 +36,7 @@ export function branchBlocks(branch: string, id: number): string[] {
 }
 
 const SUFFIXES = ['b', 'w', 'l', 'q'];
+const SIZE_PREFIX = /^(data16|data32|rex(\.[WRXB]+)?|rex64)$/;
 // The words objdump puts before a mnemonic (normalizeObjdumpInsn has already collapsed the spaces).
 const PREFIX_WORD = /^(lock|rep|repz|repnz|repe|repne|bnd|notrack|xacquire|xrelease|cs|ds|es|fs|gs|ss|data16|data32|addr16|addr32|rex(\.[WRXB]+)?|rex64|\{[a-z0-9]+\})$/;
 
@@ -44,8 +45,18 @@ const PREFIX_WORD = /^(lock|rep|repz|repnz|repe|repne|bnd|notrack|xacquire|xrele
  * `movl $1,(%rax)`, but also `shl`), also the stem alone and with each other suffix: GNU decides which of
  * these exist, and the bare `mov $1,(%rax)` must be refused as GNU refuses it.
  */
-export function suffixVariants(line: string): string[] {
+/**
+ * The line without objdump's operand-size and REX prefix words (data16 str (%rsi) -> str (%rsi)): on a
+ * variant they would make most lines refusals for the prefix, not tests of the suffix or size keyword.
+ */
+function withoutSizePrefixes(line: string): string {
   const words = line.split(' ');
+  const k = words.findIndex((w) => !PREFIX_WORD.test(w));
+  return words.filter((w, i) => !(i < k && SIZE_PREFIX.test(w))).join(' ');
+}
+
+export function suffixVariants(line: string): string[] {
+  const words = withoutSizePrefixes(line).split(' ');
   const k = words.findIndex((w) => !PREFIX_WORD.test(w));
   const m = words[k];
   if (m === undefined || k < 0) return [];
@@ -54,7 +65,8 @@ export function suffixVariants(line: string): string[] {
   const stems = [m];
   if (m.length > 2 && SUFFIXES.includes(m.slice(-1))) stems.push(m.slice(0, -1));
   const names = stems.flatMap((st, i) => [...SUFFIXES.map((s) => st + s), ...(i > 0 ? [st] : [])]);
-  return [...new Set(names)].filter((n) => n !== m).map((n) => `${head}${n}${tail}`);
+  const bare = `${head}${m}${tail}`;
+  return [...new Set(names)].filter((n) => n !== m).map((n) => `${head}${n}${tail}`).concat(bare !== line ? [bare] : []);
 }
 
 const REG_CLASS: Array<[RegExp, string]> = [
@@ -97,11 +109,11 @@ const MEMORY = /((?:[a-z]s:)?\[)/;
  * size or dropped, or, where objdump wrote none, each one added. GNU decides which are valid.
  */
 export function sizeKeywordVariants(line: string): string[] {
-  const m = SIZE_PTR.exec(line);
-  if (m) {
-    const out = [...INTEL_SIZES.filter((s) => s !== m[1]).map((s) => line.replace(SIZE_PTR, `${s} PTR `)), line.replace(SIZE_PTR, '')];
-    return out.filter((v) => v !== line);
-  }
-  if (!MEMORY.test(line)) return [];
-  return INTEL_SIZES.map((s) => line.replace(MEMORY, `${s} PTR $1`));
+  const bare = withoutSizePrefixes(line);
+  const m = SIZE_PTR.exec(bare);
+  let out: string[];
+  if (m) out = [bare, ...INTEL_SIZES.filter((s) => s !== m[1]).map((s) => bare.replace(SIZE_PTR, `${s} PTR `)), bare.replace(SIZE_PTR, '')];
+  else if (MEMORY.test(bare)) out = [bare, ...INTEL_SIZES.map((s) => bare.replace(MEMORY, `${s} PTR $1`))];
+  else out = [];
+  return out.filter((v) => v !== line);
 }

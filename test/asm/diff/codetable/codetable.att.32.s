@@ -102,16 +102,16 @@ lock orw %bl,(%ebx)
 lock orl %bl,(%ebx)
 lock orq %bl,(%ebx)
 or %dh,0x36(%ebx)
-or %bx,%cs:0x12(%edx,%ecx,2)
-orb %bx,%cs:0x12(%edx,%ecx,2)
-orw %bx,%cs:0x12(%edx,%ecx,2)
-orl %bx,%cs:0x12(%edx,%ecx,2)
-orq %bx,%cs:0x12(%edx,%ecx,2)
 or %ax,%dx
 orb %ax,%dx
 orw %ax,%dx
 orl %ax,%dx
 orq %ax,%dx
+or %bx,%cs:0x12(%edx,%ecx,2)
+orb %bx,%cs:0x12(%edx,%ecx,2)
+orw %bx,%cs:0x12(%edx,%ecx,2)
+orl %bx,%cs:0x12(%edx,%ecx,2)
+orq %bx,%cs:0x12(%edx,%ecx,2)
 lock or %bx,(%edx)
 or %ebx,%eax
 orb %ebx,%eax
@@ -180,28 +180,28 @@ adcw %dh,%es:(%esp,%ebx,4)
 adcl %dh,%es:(%esp,%ebx,4)
 adcq %dh,%es:(%esp,%ebx,4)
 adc %cl,(%eax)
-lock adc %dx,(%eax)
-lock adcb %dx,(%eax)
-lock adcw %dx,(%eax)
-lock adcl %dx,(%eax)
-lock adcq %dx,(%eax)
 adc %dx,%dx
 adcb %dx,%dx
 adcw %dx,%dx
 adcl %dx,%dx
 adcq %dx,%dx
+lock adc %dx,(%eax)
+lock adcb %dx,(%eax)
+lock adcw %dx,(%eax)
+lock adcl %dx,(%eax)
+lock adcq %dx,(%eax)
 adc %di,0x6c3e71d1(%ebp)
-lock adc %edi,(%si)
-lock adcb %edi,(%si)
-lock adcw %edi,(%si)
-lock adcl %edi,(%si)
-lock adcq %edi,(%si)
+adc %eax,(%eax,%edx,8)
+adcb %eax,(%eax,%edx,8)
+adcw %eax,(%eax,%edx,8)
+adcl %eax,(%eax,%edx,8)
+adcq %eax,(%eax,%edx,8)
 adc %ebx,%eax
 adcb %ebx,%eax
 adcw %ebx,%eax
 adcl %ebx,%eax
 adcq %ebx,%eax
-adc %eax,(%eax,%edx,8)
+lock adc %edi,(%si)
 adc %dl,%cl
 adc %gs:(%esi),%dl
 adcb %gs:(%esi),%dl
@@ -484,15 +484,15 @@ sul %bh,%bl
 suq %bh,%bl
 su %bh,%bl
 lock sub %ah,-0x5d(%bx,%di)
-lock sub %ax,(%edi)
-lock subb %ax,(%edi)
-lock subw %ax,(%edi)
-lock subl %ax,(%edi)
-lock subq %ax,(%edi)
-lock suw %ax,(%edi)
-lock sul %ax,(%edi)
-lock suq %ax,(%edi)
-lock su %ax,(%edi)
+sub %sp,(%ebx)
+subb %sp,(%ebx)
+subw %sp,(%ebx)
+subl %sp,(%ebx)
+subq %sp,(%ebx)
+suw %sp,(%ebx)
+sul %sp,(%ebx)
+suq %sp,(%ebx)
+su %sp,(%ebx)
 sub %bx,%si
 subb %bx,%si
 subw %bx,%si
@@ -824,23 +824,25 @@ boundq %esi,(%edx,%edi,4)
 bound %eax,(%bp,%di)
 bound %ebx,%cs:-0x7f(%di)
 data16 arpl %si,%cx
-data16 arplb %si,%cx
-data16 arplw %si,%cx
-data16 arpll %si,%cx
-data16 arplq %si,%cx
-data16 arpb %si,%cx
-data16 arpw %si,%cx
-data16 arpq %si,%cx
-data16 arp %si,%cx
+arplb %si,%cx
+arplw %si,%cx
+arpll %si,%cx
+arplq %si,%cx
+arpb %si,%cx
+arpw %si,%cx
+arpq %si,%cx
+arp %si,%cx
+arpl %si,%cx
 data16 arpl %dx,0x7b22(%di)
-data16 arplb %dx,0x7b22(%di)
-data16 arplw %dx,0x7b22(%di)
-data16 arpll %dx,0x7b22(%di)
-data16 arplq %dx,0x7b22(%di)
-data16 arpb %dx,0x7b22(%di)
-data16 arpw %dx,0x7b22(%di)
-data16 arpq %dx,0x7b22(%di)
-data16 arp %dx,0x7b22(%di)
+arplb %dx,0x7b22(%di)
+arplw %dx,0x7b22(%di)
+arpll %dx,0x7b22(%di)
+arplq %dx,0x7b22(%di)
+arpb %dx,0x7b22(%di)
+arpw %dx,0x7b22(%di)
+arpq %dx,0x7b22(%di)
+arp %dx,0x7b22(%di)
+arpl %dx,0x7b22(%di)
 data16 arpl %cx,0x12(%eax)
 arpl %di,%bx
 arpl %bp,-0x32f0(%bx,%di)
@@ -938,39 +940,36 @@ inswl (%dx),%es:(%edi)
 inswq (%dx),%es:(%edi)
 repnz insw (%dx),%es:(%edi)
 rep insw (%dx),%es:(%edi)
+inslb (%dx),%es:(%edi)
+inslw (%dx),%es:(%edi)
+insll (%dx),%es:(%edi)
+inslq (%dx),%es:(%edi)
 rep insl (%dx),%es:(%edi)
-rep inslb (%dx),%es:(%edi)
-rep inslw (%dx),%es:(%edi)
-rep insll (%dx),%es:(%edi)
-rep inslq (%dx),%es:(%edi)
-rep insq (%dx),%es:(%edi)
-rep ins (%dx),%es:(%edi)
 repnz insl (%dx),%es:(%edi)
-rep outsb %ds:(%esi),(%dx)
-rep outsbb %ds:(%esi),(%dx)
-rep outsbw %ds:(%esi),(%dx)
-rep outsbl %ds:(%esi),(%dx)
-rep outsbq %ds:(%esi),(%dx)
-rep outsw %ds:(%esi),(%dx)
-rep outsl %ds:(%esi),(%dx)
-rep outsq %ds:(%esi),(%dx)
-rep outs %ds:(%esi),(%dx)
-repnz outsb %ds:(%esi),(%dx)
 outsb %ds:(%esi),(%dx)
+outsbb %ds:(%esi),(%dx)
+outsbw %ds:(%esi),(%dx)
+outsbl %ds:(%esi),(%dx)
+outsbq %ds:(%esi),(%dx)
 outsw %ds:(%esi),(%dx)
+outsl %ds:(%esi),(%dx)
+outsq %ds:(%esi),(%dx)
+outs %ds:(%esi),(%dx)
+rep outsb %ds:(%esi),(%dx)
+repnz outsb %ds:(%esi),(%dx)
 outswb %ds:(%esi),(%dx)
 outsww %ds:(%esi),(%dx)
 outswl %ds:(%esi),(%dx)
 outswq %ds:(%esi),(%dx)
-outsl %ds:(%esi),(%dx)
-outsq %ds:(%esi),(%dx)
-outs %ds:(%esi),(%dx)
 repnz outsw %ds:(%esi),(%dx)
-rep outslb %ds:(%esi),(%dx)
-rep outslw %ds:(%esi),(%dx)
-rep outsll %ds:(%esi),(%dx)
-rep outslq %ds:(%esi),(%dx)
+rep outsw %ds:(%esi),(%dx)
+outslb %ds:(%esi),(%dx)
+outslw %ds:(%esi),(%dx)
+outsll %ds:(%esi),(%dx)
+outslq %ds:(%esi),(%dx)
+rep outsl %ds:(%esi),(%dx)
 repnz outsl %ds:(%esi),(%dx)
+add $0xc5,%ch
 addb $0xbe,%cs:(%bx)
 addbb $0xbe,%cs:(%bx)
 addbw $0xbe,%cs:(%bx)
@@ -980,7 +979,6 @@ addw $0xbe,%cs:(%bx)
 addl $0xbe,%cs:(%bx)
 addq $0xbe,%cs:(%bx)
 add $0xbe,%cs:(%bx)
-add $0xc5,%ch
 addb $0x8f,(%edi,%ecx,1)
 orb $0x38,(%eax)
 orbb $0x38,(%eax)
@@ -1045,6 +1043,7 @@ subq $0xcb,0x34(%edx)
 sub $0xcb,0x34(%edx)
 sub $0x19,%ch
 subb $0x6a,%fs:0x51fd9242(%edi)
+xor $0xe9,%bh
 lock xorb $0xbd,0x5e89b878(%eax)
 lock xorbb $0xbd,0x5e89b878(%eax)
 lock xorbw $0xbd,0x5e89b878(%eax)
@@ -1054,7 +1053,6 @@ lock xorw $0xbd,0x5e89b878(%eax)
 lock xorl $0xbd,0x5e89b878(%eax)
 lock xorq $0xbd,0x5e89b878(%eax)
 lock xor $0xbd,0x5e89b878(%eax)
-xor $0xe9,%bh
 xorb $0x1f,(%bx,%di)
 cmp $0xf0,%dl
 cmpb $0xa,%cs:0x29(%ecx,%ecx,2)
@@ -1141,6 +1139,7 @@ adcb $0x58fb87e6,0xffffffd2
 adcw $0x58fb87e6,0xffffffd2
 adcq $0x58fb87e6,0xffffffd2
 adc $0x58fb87e6,0xffffffd2
+sbb $0x31ba,%bx
 sbbw $0x8a36,%es:0x45(%edi)
 sbbwb $0x8a36,%es:0x45(%edi)
 sbbww $0x8a36,%es:0x45(%edi)
@@ -1150,7 +1149,6 @@ sbbb $0x8a36,%es:0x45(%edi)
 sbbl $0x8a36,%es:0x45(%edi)
 sbbq $0x8a36,%es:0x45(%edi)
 sbb $0x8a36,%es:0x45(%edi)
-sbb $0x31ba,%bx
 sbbw $0xe6db,(%edx)
 sbb $0xfc9cdcd2,%edx
 lock sbbl $0x946818eb,-0xe(%edi)
@@ -1285,9 +1283,9 @@ subq $0x29,0x2b676319
 sub $0x29,0x2b676319
 sub $0x3,%dh
 subb $0x13,%es:0x910a28c(%eax)
-xorb $0xdd,%es:-0x31(%eax)
-xor $0x53,%cl
 xorb $0x1c,(%ecx,%esi,2)
+xor $0x53,%cl
+xorb $0xdd,%es:-0x31(%eax)
 cmp $0x1e,%ah
 cmpb $0x16,%cs:(%ecx)
 cmpb $0xe5,0x2e(%ebp)
@@ -1303,8 +1301,8 @@ orw $0xff86,0x34(%eax)
 orl $0xffffffd1,(%esi)
 or $0xffffffa7,%esi
 lock orl $0x64,%cs:(%edx,%esi,2)
-lock adcw $0x1d,-0x2d(%bp,%si)
 adc $0x5,%bp
+lock adcw $0x1d,-0x2d(%bp,%si)
 lock adcw $0x71,-0x71(%esp,%edi,1)
 adcl $0x3e,0x7a913ae6(%esi)
 adc $0xffffffc1,%ecx
@@ -1315,14 +1313,14 @@ sbbw $0x47,(%edx,%edi,2)
 sbb $0x42,%ebx
 lock sbbl $0xffffff9b,%es:-0x51(%bx,%di)
 sbbl $0x65,(%edx)
-lock andw $0xffc1,(%ecx)
 and $0xffb5,%cx
+lock andw $0xffc1,(%ecx)
 andw $0x31,-0x1a(%ecx)
 andl $0x5c,-0x2729454e(%ecx,%ecx,8)
 and $0x27,%eax
 lock andl $0xffffff8c,0x72(%esi)
-subw $0x4f,%cs:-0x85355e9(%esi)
 sub $0xffc8,%sp
+subw $0x4f,%cs:-0x85355e9(%esi)
 lock subw $0x57,-0x3447(%si)
 sub $0x7e,%ebp
 subl $0xffffffa9,%fs:0x11d65e96(%ecx)
@@ -1391,17 +1389,17 @@ xchgw %bl,%ss:-0x775f37be(%ebx,%ecx,8)
 xchgl %bl,%ss:-0x775f37be(%ebx,%ecx,8)
 xchgq %bl,%ss:-0x775f37be(%ebx,%ecx,8)
 xchg %ah,%cs:0x69(%eax)
-lock xchg %bp,%ds:(%eax,%edi,4)
-lock xchgb %bp,%ds:(%eax,%edi,4)
-lock xchgw %bp,%ds:(%eax,%edi,4)
-lock xchgl %bp,%ds:(%eax,%edi,4)
-lock xchgq %bp,%ds:(%eax,%edi,4)
+xchg %cx,0x4ca80eb9(%ebp)
+xchgb %cx,0x4ca80eb9(%ebp)
+xchgw %cx,0x4ca80eb9(%ebp)
+xchgl %cx,0x4ca80eb9(%ebp)
+xchgq %cx,0x4ca80eb9(%ebp)
 xchg %ax,%cx
 xchgb %ax,%cx
 xchgw %ax,%cx
 xchgl %ax,%cx
 xchgq %ax,%cx
-xchg %cx,0x4ca80eb9(%ebp)
+lock xchg %bp,%ds:(%eax,%edi,4)
 xchg %ebx,%esp
 xchgb %ebx,%esp
 xchgw %ebx,%esp
@@ -1473,15 +1471,17 @@ movw %ss,%ax
 movl %ss,%ax
 movq %ss,%ax
 data16 mov %fs,(%si)
-data16 movb %fs,(%si)
-data16 movw %fs,(%si)
-data16 movl %fs,(%si)
-data16 movq %fs,(%si)
+movb %fs,(%si)
+movw %fs,(%si)
+movl %fs,(%si)
+movq %fs,(%si)
+mov %fs,(%si)
 data16 mov %gs,(%esi)
-data16 movb %gs,(%esi)
-data16 movw %gs,(%esi)
-data16 movl %gs,(%esi)
-data16 movq %gs,(%esi)
+movb %gs,(%esi)
+movw %gs,(%esi)
+movl %gs,(%esi)
+movq %gs,(%esi)
+mov %gs,(%esi)
 mov %ss,%esi
 movb %ss,%esi
 movw %ss,%esi
@@ -1508,16 +1508,16 @@ leaw -0x4(%di),%dx
 leal -0x4(%di),%dx
 leaq -0x4(%di),%dx
 lea %ss:0x54(%esi,%esi,1),%bp
-lea %ss:-0x2b(,%esi,8),%edi
-leab %ss:-0x2b(,%esi,8),%edi
-leaw %ss:-0x2b(,%esi,8),%edi
-leal %ss:-0x2b(,%esi,8),%edi
-leaq %ss:-0x2b(,%esi,8),%edi
 lea 0x753175a7,%eax
 leab 0x753175a7,%eax
 leaw 0x753175a7,%eax
 leal 0x753175a7,%eax
 leaq 0x753175a7,%eax
+lea %ss:-0x2b(,%esi,8),%edi
+leab %ss:-0x2b(,%esi,8),%edi
+leaw %ss:-0x2b(,%esi,8),%edi
+leal %ss:-0x2b(,%esi,8),%edi
+leaq %ss:-0x2b(,%esi,8),%edi
 lea %ds:-0x1b5c6a7a(%esi),%eax
 mov %bp,%fs
 movb %bp,%fs
@@ -1525,10 +1525,11 @@ movw %bp,%fs
 movl %bp,%fs
 movq %bp,%fs
 data16 mov %cs:(%ecx),%fs
-data16 movb %cs:(%ecx),%fs
-data16 movw %cs:(%ecx),%fs
-data16 movl %cs:(%ecx),%fs
-data16 movq %cs:(%ecx),%fs
+movb %cs:(%ecx),%fs
+movw %cs:(%ecx),%fs
+movl %cs:(%ecx),%fs
+movq %cs:(%ecx),%fs
+mov %cs:(%ecx),%fs
 data16 mov 0x1(%edi,%ecx,4),%fs
 mov %edi,%es
 movb %edi,%es
@@ -1720,20 +1721,18 @@ movsq %ds:(%esi),%es:(%edi)
 movs %ds:(%esi),%es:(%edi)
 repnz movsb %ds:(%esi),%es:(%edi)
 rep movsb %ds:(%esi),%es:(%edi)
+movswb %ds:(%esi),%es:(%edi)
+movsww %ds:(%esi),%es:(%edi)
+movswl %ds:(%esi),%es:(%edi)
+movswq %ds:(%esi),%es:(%edi)
 rep movsw %ds:(%esi),%es:(%edi)
-rep movswb %ds:(%esi),%es:(%edi)
-rep movsww %ds:(%esi),%es:(%edi)
-rep movswl %ds:(%esi),%es:(%edi)
-rep movswq %ds:(%esi),%es:(%edi)
-rep movsl %ds:(%esi),%es:(%edi)
-rep movsq %ds:(%esi),%es:(%edi)
-rep movs %ds:(%esi),%es:(%edi)
 repnz movsw %ds:(%esi),%es:(%edi)
 movslb %ds:(%esi),%es:(%edi)
 movslw %ds:(%esi),%es:(%edi)
 movsll %ds:(%esi),%es:(%edi)
 movslq %ds:(%esi),%es:(%edi)
 repnz movsl %ds:(%esi),%es:(%edi)
+rep movsl %ds:(%esi),%es:(%edi)
 cmpsb %es:(%edi),%ds:(%esi)
 cmpsbb %es:(%edi),%ds:(%esi)
 cmpsbw %es:(%edi),%ds:(%esi)
@@ -1751,13 +1750,11 @@ cmpswl %es:(%edi),%ds:(%esi)
 cmpswq %es:(%edi),%ds:(%esi)
 repnz cmpsw %es:(%edi),%ds:(%esi)
 repz cmpsw %es:(%edi),%ds:(%esi)
+cmpslb %es:(%edi),%ds:(%esi)
+cmpslw %es:(%edi),%ds:(%esi)
+cmpsll %es:(%edi),%ds:(%esi)
+cmpslq %es:(%edi),%ds:(%esi)
 repnz cmpsl %es:(%edi),%ds:(%esi)
-repnz cmpslb %es:(%edi),%ds:(%esi)
-repnz cmpslw %es:(%edi),%ds:(%esi)
-repnz cmpsll %es:(%edi),%ds:(%esi)
-repnz cmpslq %es:(%edi),%ds:(%esi)
-repnz cmpsq %es:(%edi),%ds:(%esi)
-repnz cmps %es:(%edi),%ds:(%esi)
 repz cmpsl %es:(%edi),%ds:(%esi)
 test $0xaf,%al
 testb $0xaf,%al
@@ -1802,12 +1799,12 @@ lodsl %ds:(%esi),%al
 lodsq %ds:(%esi),%al
 repnz lods %ds:(%esi),%al
 rep lods %ds:(%esi),%al
-rep lods %ds:(%esi),%ax
-rep lodsb %ds:(%esi),%ax
-rep lodsw %ds:(%esi),%ax
-rep lodsl %ds:(%esi),%ax
-rep lodsq %ds:(%esi),%ax
 lods %ds:(%esi),%ax
+lodsb %ds:(%esi),%ax
+lodsw %ds:(%esi),%ax
+lodsl %ds:(%esi),%ax
+lodsq %ds:(%esi),%ax
+rep lods %ds:(%esi),%ax
 repnz lods %ds:(%esi),%ax
 lods %ds:(%esi),%eax
 lodsb %ds:(%esi),%eax
@@ -1830,13 +1827,13 @@ scasl %es:(%edi),%ax
 scasq %es:(%edi),%ax
 repnz scas %es:(%edi),%ax
 repz scas %es:(%edi),%ax
-repz scas %es:(%edi),%eax
-repz scasb %es:(%edi),%eax
-repz scasw %es:(%edi),%eax
-repz scasl %es:(%edi),%eax
-repz scasq %es:(%edi),%eax
-repnz scas %es:(%edi),%eax
 scas %es:(%edi),%eax
+scasb %es:(%edi),%eax
+scasw %es:(%edi),%eax
+scasl %es:(%edi),%eax
+scasq %es:(%edi),%eax
+repz scas %es:(%edi),%eax
+repnz scas %es:(%edi),%eax
 mov $0x28,%al
 mov $0xe7a6,%dx
 mov $0x751a224b,%esp
@@ -2245,12 +2242,12 @@ lesl (%edi,%ebp,1),%ebp
 lesq (%edi,%ebp,1),%ebp
 les 0x3a(%bp),%eax
 les %fs:-0x58bce1b3(%edi),%esi
-lds (%bx),%bp
-ldsb (%bx),%bp
-ldsw (%bx),%bp
-ldsl (%bx),%bp
-ldsq (%bx),%bp
 lds 0xa28aada(%ecx),%sp
+ldsb 0xa28aada(%ecx),%sp
+ldsw 0xa28aada(%ecx),%sp
+ldsl 0xa28aada(%ecx),%sp
+ldsq 0xa28aada(%ecx),%sp
+lds (%bx),%bp
 lds %ds:-0x2ef635a6(%esp,%ecx,2),%dx
 lds -0x5f(%ebp),%edi
 ldsb -0x5f(%ebp),%edi
@@ -3174,12 +3171,12 @@ fmulsl (%eax)
 fmulsq (%eax)
 fmuls %gs:-0x22(%bx,%si)
 fmuls %es:0x16(%edx)
-fcoms -0x7f04(%bp,%di)
-fcomsb -0x7f04(%bp,%di)
-fcomsw -0x7f04(%bp,%di)
-fcomsl -0x7f04(%bp,%di)
-fcomsq -0x7f04(%bp,%di)
 fcoms (%esi,%esi,1)
+fcomsb (%esi,%esi,1)
+fcomsw (%esi,%esi,1)
+fcomsl (%esi,%esi,1)
+fcomsq (%esi,%esi,1)
+fcoms -0x7f04(%bp,%di)
 fcoms %fs:-0x70(%esi)
 fcomps (%eax)
 fcompsb (%eax)
@@ -3264,12 +3261,12 @@ fdivrb %st(1),%st
 fdivrw %st(1),%st
 fdivrl %st(1),%st
 fdivrq %st(1),%st
-flds %ds:(%ebx)
-fldsb %ds:(%ebx)
-fldsw %ds:(%ebx)
-fldsl %ds:(%ebx)
-fldsq %ds:(%ebx)
 flds -0x88ace67(%ebp)
+fldsb -0x88ace67(%ebp)
+fldsw -0x88ace67(%ebp)
+fldsl -0x88ace67(%ebp)
+fldsq -0x88ace67(%ebp)
+flds %ds:(%ebx)
 flds %fs:0x63(%eax)
 fsts 0x2853a3f3
 fstsb 0x2853a3f3
@@ -3289,12 +3286,12 @@ fstpsl (%edi)
 fstpsq (%edi)
 fstps 0x5e(%di)
 fstps %cs:-0x12(%edx)
-fldenvs %cs:0x1a(%edx)
-fldenvsb %cs:0x1a(%edx)
-fldenvsw %cs:0x1a(%edx)
-fldenvsl %cs:0x1a(%edx)
-fldenvsq %cs:0x1a(%edx)
 fldenvs 0x23(%esp,%edi,1)
+fldenvsb 0x23(%esp,%edi,1)
+fldenvsw 0x23(%esp,%edi,1)
+fldenvsl 0x23(%esp,%edi,1)
+fldenvsq 0x23(%esp,%edi,1)
+fldenvs %cs:0x1a(%edx)
 fldenvs %ss:(%esi,%edx,1)
 fldenv 0x3f(%edx,%ebp,2)
 fldenvb 0x3f(%edx,%ebp,2)
@@ -3303,23 +3300,23 @@ fldenvl 0x3f(%edx,%ebp,2)
 fldenvq 0x3f(%edx,%ebp,2)
 fldenv %fs:(%ecx,%eiz,1)
 fldenv -0x4373(%bp,%si)
-fldcw %ds:0x7d(%ecx,%eiz,2)
-fldcwb %ds:0x7d(%ecx,%eiz,2)
-fldcww %ds:0x7d(%ecx,%eiz,2)
-fldcwl %ds:0x7d(%ecx,%eiz,2)
-fldcwq %ds:0x7d(%ecx,%eiz,2)
-fldcb %ds:0x7d(%ecx,%eiz,2)
-fldcl %ds:0x7d(%ecx,%eiz,2)
-fldcq %ds:0x7d(%ecx,%eiz,2)
-fldc %ds:0x7d(%ecx,%eiz,2)
 fldcw (%ebx)
+fldcwb (%ebx)
+fldcww (%ebx)
+fldcwl (%ebx)
+fldcwq (%ebx)
+fldcb (%ebx)
+fldcl (%ebx)
+fldcq (%ebx)
+fldc (%ebx)
+fldcw %ds:0x7d(%ecx,%eiz,2)
 fldcw %cs:-0x27(%bx)
-fnstenvs %gs:-0x31000eef(%ebp)
-fnstenvsb %gs:-0x31000eef(%ebp)
-fnstenvsw %gs:-0x31000eef(%ebp)
-fnstenvsl %gs:-0x31000eef(%ebp)
-fnstenvsq %gs:-0x31000eef(%ebp)
 fnstenvs (%edx)
+fnstenvsb (%edx)
+fnstenvsw (%edx)
+fnstenvsl (%edx)
+fnstenvsq (%edx)
+fnstenvs %gs:-0x31000eef(%ebp)
 fnstenvs %ds:-0x1d(%ebx)
 fstenvs (%ecx)
 fstenvsb (%ecx)
@@ -3340,16 +3337,16 @@ fstenvw 0x6c(%edx)
 fstenvl 0x6c(%edx)
 fstenvq 0x6c(%edx)
 fstenv %cs:(%edi,%ecx,2)
-fnstcw %ds:0x3f(%edi)
-fnstcwb %ds:0x3f(%edi)
-fnstcww %ds:0x3f(%edi)
-fnstcwl %ds:0x3f(%edi)
-fnstcwq %ds:0x3f(%edi)
-fnstcb %ds:0x3f(%edi)
-fnstcl %ds:0x3f(%edi)
-fnstcq %ds:0x3f(%edi)
-fnstc %ds:0x3f(%edi)
 fnstcw -0x4e(%ebx)
+fnstcwb -0x4e(%ebx)
+fnstcww -0x4e(%ebx)
+fnstcwl -0x4e(%ebx)
+fnstcwq -0x4e(%ebx)
+fnstcb -0x4e(%ebx)
+fnstcl -0x4e(%ebx)
+fnstcq -0x4e(%ebx)
+fnstc -0x4e(%ebx)
+fnstcw %ds:0x3f(%edi)
 fnstcw (%bp,%di)
 fstcw (%eax,%esi,1)
 fstcwb (%eax,%esi,1)
@@ -3512,38 +3509,38 @@ fcosb
 fcosw
 fcosl
 fcosq
-fiaddl %es:-0xf(%edx)
-fiaddlb %es:-0xf(%edx)
-fiaddlw %es:-0xf(%edx)
-fiaddll %es:-0xf(%edx)
-fiaddlq %es:-0xf(%edx)
-fiaddb %es:-0xf(%edx)
-fiaddw %es:-0xf(%edx)
-fiaddq %es:-0xf(%edx)
-fiadd %es:-0xf(%edx)
+fiaddl 0x72(%ebp)
+fiaddlb 0x72(%ebp)
+fiaddlw 0x72(%ebp)
+fiaddll 0x72(%ebp)
+fiaddlq 0x72(%ebp)
+fiaddb 0x72(%ebp)
+fiaddw 0x72(%ebp)
+fiaddq 0x72(%ebp)
+fiadd 0x72(%ebp)
 fiaddl 0xb30(%bp)
-fiaddl -0x30(%edi,%edx,1)
-fimull -0x58(%si)
-fimullb -0x58(%si)
-fimullw -0x58(%si)
-fimulll -0x58(%si)
-fimullq -0x58(%si)
-fimulb -0x58(%si)
-fimulw -0x58(%si)
-fimulq -0x58(%si)
-fimul -0x58(%si)
+fiaddl %ss:-0x72(%esp,%edx,4)
 fimull 0x622be17b(%edx,%edi,1)
+fimullb 0x622be17b(%edx,%edi,1)
+fimullw 0x622be17b(%edx,%edi,1)
+fimulll 0x622be17b(%edx,%edi,1)
+fimullq 0x622be17b(%edx,%edi,1)
+fimulb 0x622be17b(%edx,%edi,1)
+fimulw 0x622be17b(%edx,%edi,1)
+fimulq 0x622be17b(%edx,%edi,1)
+fimul 0x622be17b(%edx,%edi,1)
+fimull -0x58(%si)
 fimull %ds:-0x65840ddc(%eax)
-ficoml (%bp,%si)
-ficomlb (%bp,%si)
-ficomlw (%bp,%si)
-ficomll (%bp,%si)
-ficomlq (%bp,%si)
-ficomb (%bp,%si)
-ficomw (%bp,%si)
-ficomq (%bp,%si)
-ficom (%bp,%si)
 ficoml 0xd8b3e45(%eax,%ecx,1)
+ficomlb 0xd8b3e45(%eax,%ecx,1)
+ficomlw 0xd8b3e45(%eax,%ecx,1)
+ficomll 0xd8b3e45(%eax,%ecx,1)
+ficomlq 0xd8b3e45(%eax,%ecx,1)
+ficomb 0xd8b3e45(%eax,%ecx,1)
+ficomw 0xd8b3e45(%eax,%ecx,1)
+ficomq 0xd8b3e45(%eax,%ecx,1)
+ficom 0xd8b3e45(%eax,%ecx,1)
+ficoml (%bp,%si)
 ficoml %ds:(%eax)
 ficompl -0x45(%eax,%eax,4)
 ficomplb -0x45(%eax,%eax,4)
@@ -3578,17 +3575,17 @@ fisubrq 0x79(%ecx)
 fisubr 0x79(%ecx)
 fisubrl %es:-0x3439f777(%eax,%eiz,1)
 fisubrl %ds:0x58(%bp)
-fidivl %cs:(%ebx)
-fidivlb %cs:(%ebx)
-fidivlw %cs:(%ebx)
-fidivll %cs:(%ebx)
-fidivlq %cs:(%ebx)
-fidivb %cs:(%ebx)
-fidivw %cs:(%ebx)
-fidivq %cs:(%ebx)
-fidiv %cs:(%ebx)
-fidivl -0xb79(%bp,%si)
 fidivl 0x77(%ebp)
+fidivlb 0x77(%ebp)
+fidivlw 0x77(%ebp)
+fidivll 0x77(%ebp)
+fidivlq 0x77(%ebp)
+fidivb 0x77(%ebp)
+fidivw 0x77(%ebp)
+fidivq 0x77(%ebp)
+fidiv 0x77(%ebp)
+fidivl %cs:(%ebx)
+fidivl -0xb79(%bp,%si)
 fidivrl (%edi)
 fidivrlb (%edi)
 fidivrlw (%edi)
@@ -3637,26 +3634,27 @@ fucomppb
 fucomppw
 fucomppl
 fucomppq
-fildl %ds:(%edi)
-fildlb %ds:(%edi)
-fildlw %ds:(%edi)
-fildll %ds:(%edi)
-fildlq %ds:(%edi)
-fildb %ds:(%edi)
-fildw %ds:(%edi)
-fildq %ds:(%edi)
-fild %ds:(%edi)
+fildl (%edi)
+fildlb (%edi)
+fildlw (%edi)
+fildll (%edi)
+fildlq (%edi)
+fildb (%edi)
+fildw (%edi)
+fildq (%edi)
+fild (%edi)
 fildl %ss:0x70(%ebp,%edx,4)
-fildl -0xabfc5c0(%edx)
+fildl %cs:-0x35(%eax)
+fisttpl (%ecx)
+fisttplb (%ecx)
+fisttplw (%ecx)
+fisttpll (%ecx)
+fisttplq (%ecx)
+fisttpb (%ecx)
+fisttpw (%ecx)
+fisttpq (%ecx)
+fisttp (%ecx)
 fisttpl %gs:(%edx,%ebx,2)
-fisttplb %gs:(%edx,%ebx,2)
-fisttplw %gs:(%edx,%ebx,2)
-fisttpll %gs:(%edx,%ebx,2)
-fisttplq %gs:(%edx,%ebx,2)
-fisttpb %gs:(%edx,%ebx,2)
-fisttpw %gs:(%edx,%ebx,2)
-fisttpq %gs:(%edx,%ebx,2)
-fisttp %gs:(%edx,%ebx,2)
 fisttpl 0xd89
 fisttplb 0xd89
 fisttplw 0xd89
@@ -3666,7 +3664,6 @@ fisttpb 0xd89
 fisttpw 0xd89
 fisttpq 0xd89
 fisttp 0xd89
-fisttpl (%ecx)
 fistl (%esi,%edi,1)
 fistlb (%esi,%edi,1)
 fistlw (%esi,%edi,1)
@@ -3792,16 +3789,16 @@ fcomib %st(3),%st
 fcomiw %st(3),%st
 fcomil %st(3),%st
 fcomiq %st(3),%st
-faddl 0x29(%si)
-faddlb 0x29(%si)
-faddlw 0x29(%si)
-faddll 0x29(%si)
-faddlq 0x29(%si)
-faddb 0x29(%si)
-faddw 0x29(%si)
-faddq 0x29(%si)
-fadd 0x29(%si)
 faddl (%ecx,%ebp,4)
+faddlb (%ecx,%ebp,4)
+faddlw (%ecx,%ebp,4)
+faddll (%ecx,%ebp,4)
+faddlq (%ecx,%ebp,4)
+faddb (%ecx,%ebp,4)
+faddw (%ecx,%ebp,4)
+faddq (%ecx,%ebp,4)
+fadd (%ecx,%ebp,4)
+faddl 0x29(%si)
 faddl %gs:0x358c1102(%ebp)
 fmull -0x42(%ebx)
 fmullb -0x42(%ebx)
@@ -3847,26 +3844,17 @@ fsubq (%ecx)
 fsub (%ecx)
 fsubl %ss:0x6d7001ce(%ebx,%ecx,1)
 fsubl (%bp,%si)
-fsubrl -0x1596(%di)
-fsubrlb -0x1596(%di)
-fsubrlw -0x1596(%di)
-fsubrll -0x1596(%di)
-fsubrlq -0x1596(%di)
-fsubrb -0x1596(%di)
-fsubrw -0x1596(%di)
-fsubrq -0x1596(%di)
-fsubr -0x1596(%di)
 fsubrl -0x4eb40ee2(%edi)
+fsubrlb -0x4eb40ee2(%edi)
+fsubrlw -0x4eb40ee2(%edi)
+fsubrll -0x4eb40ee2(%edi)
+fsubrlq -0x4eb40ee2(%edi)
+fsubrb -0x4eb40ee2(%edi)
+fsubrw -0x4eb40ee2(%edi)
+fsubrq -0x4eb40ee2(%edi)
+fsubr -0x4eb40ee2(%edi)
+fsubrl -0x1596(%di)
 fsubrl %es:(%esi)
-fdivl 0x254b
-fdivlb 0x254b
-fdivlw 0x254b
-fdivll 0x254b
-fdivlq 0x254b
-fdivb 0x254b
-fdivw 0x254b
-fdivq 0x254b
-fdiv 0x254b
 fdivl (%edi)
 fdivlb (%edi)
 fdivlw (%edi)
@@ -3876,6 +3864,15 @@ fdivb (%edi)
 fdivw (%edi)
 fdivq (%edi)
 fdiv (%edi)
+fdivl 0x254b
+fdivlb 0x254b
+fdivlw 0x254b
+fdivll 0x254b
+fdivlq 0x254b
+fdivb 0x254b
+fdivw 0x254b
+fdivq 0x254b
+fdiv 0x254b
 fdivl %ds:(%esi,%esi,1)
 fdivrl 0x6e(%edx)
 fdivrlb 0x6e(%edx)
@@ -3964,35 +3961,35 @@ fisttplq -0x72a4d95b(%edi)
 fisttpl -0x72a4d95b(%edi)
 fisttpll -0x3d(%bp,%si)
 fisttpll %cs:(%ebx)
-fstl %ss:-0x2d(%esi,%ecx,8)
-fstlb %ss:-0x2d(%esi,%ecx,8)
-fstlw %ss:-0x2d(%esi,%ecx,8)
-fstll %ss:-0x2d(%esi,%ecx,8)
-fstlq %ss:-0x2d(%esi,%ecx,8)
-fstb %ss:-0x2d(%esi,%ecx,8)
-fstw %ss:-0x2d(%esi,%ecx,8)
-fstq %ss:-0x2d(%esi,%ecx,8)
-fst %ss:-0x2d(%esi,%ecx,8)
 fstl 0x30ab6ebb(%edi,%edi,4)
+fstlb 0x30ab6ebb(%edi,%edi,4)
+fstlw 0x30ab6ebb(%edi,%edi,4)
+fstll 0x30ab6ebb(%edi,%edi,4)
+fstlq 0x30ab6ebb(%edi,%edi,4)
+fstb 0x30ab6ebb(%edi,%edi,4)
+fstw 0x30ab6ebb(%edi,%edi,4)
+fstq 0x30ab6ebb(%edi,%edi,4)
+fst 0x30ab6ebb(%edi,%edi,4)
+fstl %ss:-0x2d(%esi,%ecx,8)
 fstl 0x46(%bx,%di)
-fstpl (%bx,%di)
-fstplb (%bx,%di)
-fstplw (%bx,%di)
-fstpll (%bx,%di)
-fstplq (%bx,%di)
-fstpb (%bx,%di)
-fstpw (%bx,%di)
-fstpq (%bx,%di)
-fstp (%bx,%di)
-fstpl %ss:(%esi,%ecx,1)
 fstpl 0x37(%ecx)
+fstplb 0x37(%ecx)
+fstplw 0x37(%ecx)
+fstpll 0x37(%ecx)
+fstplq 0x37(%ecx)
+fstpb 0x37(%ecx)
+fstpw 0x37(%ecx)
+fstpq 0x37(%ecx)
+fstp 0x37(%ecx)
+fstpl (%bx,%di)
+fstpl %ss:(%esi,%ecx,1)
+frstors (%eax,%ebp,4)
+frstorsb (%eax,%ebp,4)
+frstorsw (%eax,%ebp,4)
+frstorsl (%eax,%ebp,4)
+frstorsq (%eax,%ebp,4)
 frstors 0x2d(%si)
-frstorsb 0x2d(%si)
-frstorsw 0x2d(%si)
-frstorsl 0x2d(%si)
-frstorsq 0x2d(%si)
-frstors %ss:(%ebx,%ecx,2)
-frstors (%esi)
+frstors %es:(%edx)
 frstor (%edx)
 frstorb (%edx)
 frstorw (%edx)
@@ -4087,12 +4084,12 @@ fimulsl (%edi)
 fimulsq (%edi)
 fimuls (%si)
 fimuls %ds:0x38(%eax,%edi,1)
-ficoms %fs:0x52(%ebp,%edi,8)
-ficomsb %fs:0x52(%ebp,%edi,8)
-ficomsw %fs:0x52(%ebp,%edi,8)
-ficomsl %fs:0x52(%ebp,%edi,8)
-ficomsq %fs:0x52(%ebp,%edi,8)
 ficoms -0x2(%esi)
+ficomsb -0x2(%esi)
+ficomsw -0x2(%esi)
+ficomsl -0x2(%esi)
+ficomsq -0x2(%esi)
+ficoms %fs:0x52(%ebp,%edi,8)
 ficoms %gs:0x74c710e1
 ficomsb %gs:0x74c710e1
 ficomsw %gs:0x74c710e1
@@ -4207,16 +4204,16 @@ fbldl -0x7ae3854(%ecx)
 fbldq -0x7ae3854(%ecx)
 fbld (%bx,%si)
 fbld %fs:0x6f(%ecx,%esi,2)
-fildll (%bp,%si)
-fildllb (%bp,%si)
-fildllw (%bp,%si)
-fildlll (%bp,%si)
-fildllq (%bp,%si)
-fildlb (%bp,%si)
-fildlw (%bp,%si)
-fildlq (%bp,%si)
-fildl (%bp,%si)
 fildll -0x5d(%ecx,%eiz,2)
+fildllb -0x5d(%ecx,%eiz,2)
+fildllw -0x5d(%ecx,%eiz,2)
+fildlll -0x5d(%ecx,%eiz,2)
+fildllq -0x5d(%ecx,%eiz,2)
+fildlb -0x5d(%ecx,%eiz,2)
+fildlw -0x5d(%ecx,%eiz,2)
+fildlq -0x5d(%ecx,%eiz,2)
+fildl -0x5d(%ecx,%eiz,2)
+fildll (%bp,%si)
 fildll %fs:(%ecx)
 fbstp 0x5c6eaa16(%ebp,%ebx,2)
 fbstpb 0x5c6eaa16(%ebp,%ebx,2)
@@ -4372,6 +4369,11 @@ testb $0x50,0x7b(%esi)
 test $0x60,%dl
 testb $0x4e,-0x70(%di)
 testb $0xf9,(%esi,%edx,2)
+not %ch
+notb %ch
+notw %ch
+notl %ch
+notq %ch
 notb (%bx)
 notbb (%bx)
 notbw (%bx)
@@ -4381,11 +4383,6 @@ notw (%bx)
 notl (%bx)
 notq (%bx)
 not (%bx)
-not %ch
-notb %ch
-notw %ch
-notl %ch
-notq %ch
 notb (%eax)
 neg %al
 negb %al
@@ -4765,6 +4762,7 @@ incl %es:-0x4fd2e55c(%eax)
 incq %es:-0x4fd2e55c(%eax)
 inc %es:-0x4fd2e55c(%eax)
 incw 0x73(%edi,%eax,4)
+inc %edi
 lock incl 0x50(%esp,%eiz,2)
 lock inclb 0x50(%esp,%eiz,2)
 lock inclw 0x50(%esp,%eiz,2)
@@ -4774,7 +4772,6 @@ lock incb 0x50(%esp,%eiz,2)
 lock incw 0x50(%esp,%eiz,2)
 lock incq 0x50(%esp,%eiz,2)
 lock inc 0x50(%esp,%eiz,2)
-inc %edi
 incl (%ecx)
 dec %dx
 lock decw (%ecx,%ecx,8)
@@ -4895,16 +4892,16 @@ ljmpq *-0x2bc854b0(%ecx)
 ljmp *-0x2bc854b0(%ecx)
 ljmpw *-0x6e(%bp,%di)
 ljmpw *%ds:(%bp,%di)
-ljmp *0x472b
-ljmpb *0x472b
-ljmpw *0x472b
-ljmpl *0x472b
-ljmpq *0x472b
 ljmp *-0x6ba47608(%eax)
 ljmpb *-0x6ba47608(%eax)
 ljmpw *-0x6ba47608(%eax)
 ljmpl *-0x6ba47608(%eax)
 ljmpq *-0x6ba47608(%eax)
+ljmp *0x472b
+ljmpb *0x472b
+ljmpw *0x472b
+ljmpl *0x472b
+ljmpq *0x472b
 ljmp *%cs:-0x53(%ecx)
 push %si
 pushw 0x5116(%bp)
@@ -4930,10 +4927,11 @@ sldtw %di
 sldtl %di
 sldtq %di
 data16 sldt %ss:0x3ec2fe5d(%eax,%esi,4)
-data16 sldtb %ss:0x3ec2fe5d(%eax,%esi,4)
-data16 sldtw %ss:0x3ec2fe5d(%eax,%esi,4)
-data16 sldtl %ss:0x3ec2fe5d(%eax,%esi,4)
-data16 sldtq %ss:0x3ec2fe5d(%eax,%esi,4)
+sldtb %ss:0x3ec2fe5d(%eax,%esi,4)
+sldtw %ss:0x3ec2fe5d(%eax,%esi,4)
+sldtl %ss:0x3ec2fe5d(%eax,%esi,4)
+sldtq %ss:0x3ec2fe5d(%eax,%esi,4)
+sldt %ss:0x3ec2fe5d(%eax,%esi,4)
 data16 sldt (%ebx)
 sldt %esi
 sldtb %esi
@@ -4948,10 +4946,11 @@ strw %ax
 strl %ax
 strq %ax
 data16 str (%bx,%di)
-data16 strb (%bx,%di)
-data16 strw (%bx,%di)
-data16 strl (%bx,%di)
-data16 strq (%bx,%di)
+strb (%bx,%di)
+strw (%bx,%di)
+strl (%bx,%di)
+strq (%bx,%di)
+str (%bx,%di)
 data16 str 0x27(%edx)
 str %edx
 strb %edx
@@ -4961,65 +4960,73 @@ strq %edx
 str %cs:0x68(%di)
 str (%esi)
 data16 lldt %cx
-data16 lldtb %cx
-data16 lldtw %cx
-data16 lldtl %cx
-data16 lldtq %cx
+lldtb %cx
+lldtw %cx
+lldtl %cx
+lldtq %cx
+lldt %cx
 data16 lldt 0x2a6c(%bx,%si)
-data16 lldtb 0x2a6c(%bx,%si)
-data16 lldtw 0x2a6c(%bx,%si)
-data16 lldtl 0x2a6c(%bx,%si)
-data16 lldtq 0x2a6c(%bx,%si)
+lldtb 0x2a6c(%bx,%si)
+lldtw 0x2a6c(%bx,%si)
+lldtl 0x2a6c(%bx,%si)
+lldtq 0x2a6c(%bx,%si)
+lldt 0x2a6c(%bx,%si)
 data16 lldt (%eax)
 lldt %ax
 lldt 0x6e4e(%bx,%di)
 lldt 0x1(%ebx)
 data16 ltr %dx
-data16 ltrb %dx
-data16 ltrw %dx
-data16 ltrl %dx
-data16 ltrq %dx
+ltrb %dx
+ltrw %dx
+ltrl %dx
+ltrq %dx
+ltr %dx
 data16 ltr %fs:(%si)
-data16 ltrb %fs:(%si)
-data16 ltrw %fs:(%si)
-data16 ltrl %fs:(%si)
-data16 ltrq %fs:(%si)
+ltrb %fs:(%si)
+ltrw %fs:(%si)
+ltrl %fs:(%si)
+ltrq %fs:(%si)
+ltr %fs:(%si)
 data16 ltr -0x25(%ebp)
 ltr %di
 ltr %cs:0x7d76df4e(%ecx)
 ltr -0x59(%esi)
 data16 verr %di
-data16 verrb %di
-data16 verrw %di
-data16 verrl %di
-data16 verrq %di
+verrb %di
+verrw %di
+verrl %di
+verrq %di
+verr %di
 data16 verr (%bp,%si)
-data16 verrb (%bp,%si)
-data16 verrw (%bp,%si)
-data16 verrl (%bp,%si)
-data16 verrq (%bp,%si)
+verrb (%bp,%si)
+verrw (%bp,%si)
+verrl (%bp,%si)
+verrq (%bp,%si)
+verr (%bp,%si)
 data16 verr -0x3e(%ebp)
 verr %si
 verr %cs:-0x1(%ebp,%ebp,4)
 verr (%ebx,%ebp,1)
 data16 verw %sp
-data16 verwb %sp
-data16 verww %sp
-data16 verwl %sp
-data16 verwq %sp
-data16 verb %sp
-data16 verl %sp
-data16 verq %sp
-data16 ver %sp
+verwb %sp
+verww %sp
+verwl %sp
+verwq %sp
+verb %sp
+verl %sp
+verq %sp
+ver %sp
+verw %sp
 data16 verw 0x6da(%bx)
-data16 verwb 0x6da(%bx)
-data16 verww 0x6da(%bx)
-data16 verwl 0x6da(%bx)
-data16 verwq 0x6da(%bx)
-data16 verb 0x6da(%bx)
-data16 verl 0x6da(%bx)
-data16 verq 0x6da(%bx)
-data16 ver 0x6da(%bx)
+verwb 0x6da(%bx)
+verww 0x6da(%bx)
+verwl 0x6da(%bx)
+verwq 0x6da(%bx)
+verb 0x6da(%bx)
+verl 0x6da(%bx)
+verq 0x6da(%bx)
+ver 0x6da(%bx)
+verw 0x6da(%bx)
 data16 verw -0x5(%edi)
 verw %dx
 verw (%si)
@@ -5065,27 +5072,27 @@ sidtq -0x3f5ed67c(%edx,%edi,1)
 sidt -0x3f5ed67c(%edx,%edi,1)
 sidtw %ss:-0x52(,%ecx,8)
 sidtw 0x2818(%bx)
-sidtl %es:(%edx)
-sidtlb %es:(%edx)
-sidtlw %es:(%edx)
-sidtll %es:(%edx)
-sidtlq %es:(%edx)
-sidtb %es:(%edx)
-sidtw %es:(%edx)
-sidtq %es:(%edx)
-sidt %es:(%edx)
 sidtl 0x51b66951(%ebx)
+sidtlb 0x51b66951(%ebx)
+sidtlw 0x51b66951(%ebx)
+sidtll 0x51b66951(%ebx)
+sidtlq 0x51b66951(%ebx)
+sidtb 0x51b66951(%ebx)
+sidtw 0x51b66951(%ebx)
+sidtq 0x51b66951(%ebx)
+sidt 0x51b66951(%ebx)
+sidtl %es:(%edx)
 sidtl (%di)
-lgdtw -0x35(%bx,%si)
-lgdtwb -0x35(%bx,%si)
-lgdtww -0x35(%bx,%si)
-lgdtwl -0x35(%bx,%si)
-lgdtwq -0x35(%bx,%si)
-lgdtb -0x35(%bx,%si)
-lgdtl -0x35(%bx,%si)
-lgdtq -0x35(%bx,%si)
-lgdt -0x35(%bx,%si)
 lgdtw -0x63929c0c(%ebp)
+lgdtwb -0x63929c0c(%ebp)
+lgdtww -0x63929c0c(%ebp)
+lgdtwl -0x63929c0c(%ebp)
+lgdtwq -0x63929c0c(%ebp)
+lgdtb -0x63929c0c(%ebp)
+lgdtl -0x63929c0c(%ebp)
+lgdtq -0x63929c0c(%ebp)
+lgdt -0x63929c0c(%ebp)
+lgdtw -0x35(%bx,%si)
 lgdtw %gs:-0x24(%ebp,%ecx,4)
 lgdtl -0x8(%ebx,%ecx,1)
 lgdtlb -0x8(%ebx,%ecx,1)
@@ -5138,14 +5145,15 @@ smsl %ax
 smsq %ax
 sms %ax
 data16 smsw 0x1c(%bp,%si)
-data16 smswb 0x1c(%bp,%si)
-data16 smsww 0x1c(%bp,%si)
-data16 smswl 0x1c(%bp,%si)
-data16 smswq 0x1c(%bp,%si)
-data16 smsb 0x1c(%bp,%si)
-data16 smsl 0x1c(%bp,%si)
-data16 smsq 0x1c(%bp,%si)
-data16 sms 0x1c(%bp,%si)
+smswb 0x1c(%bp,%si)
+smsww 0x1c(%bp,%si)
+smswl 0x1c(%bp,%si)
+smswq 0x1c(%bp,%si)
+smsb 0x1c(%bp,%si)
+smsl 0x1c(%bp,%si)
+smsq 0x1c(%bp,%si)
+sms 0x1c(%bp,%si)
+smsw 0x1c(%bp,%si)
 data16 smsw (%ebx)
 smsw %ebp
 smswb %ebp
@@ -5166,23 +5174,25 @@ rstorsspq (%edx,%edi,1)
 rstorssp %ss:0x3c(%esi,%edx,8)
 rstorssp (%bp,%di)
 data16 lmsw %di
-data16 lmswb %di
-data16 lmsww %di
-data16 lmswl %di
-data16 lmswq %di
-data16 lmsb %di
-data16 lmsl %di
-data16 lmsq %di
-data16 lms %di
+lmswb %di
+lmsww %di
+lmswl %di
+lmswq %di
+lmsb %di
+lmsl %di
+lmsq %di
+lms %di
+lmsw %di
 data16 lmsw %es:0x32(%ebp)
-data16 lmswb %es:0x32(%ebp)
-data16 lmsww %es:0x32(%ebp)
-data16 lmswl %es:0x32(%ebp)
-data16 lmswq %es:0x32(%ebp)
-data16 lmsb %es:0x32(%ebp)
-data16 lmsl %es:0x32(%ebp)
-data16 lmsq %es:0x32(%ebp)
-data16 lms %es:0x32(%ebp)
+lmswb %es:0x32(%ebp)
+lmsww %es:0x32(%ebp)
+lmswl %es:0x32(%ebp)
+lmswq %es:0x32(%ebp)
+lmsb %es:0x32(%ebp)
+lmsl %es:0x32(%ebp)
+lmsq %es:0x32(%ebp)
+lms %es:0x32(%ebp)
+lmsw %es:0x32(%ebp)
 data16 lmsw -0x5(%ebp,%ebx,8)
 lmsw %dx
 lmsw %gs:-0x3fe2bfa2(%esp,%ebp,2)
@@ -5513,12 +5523,12 @@ prefetchq -0x7b(%ebp,%ebx,8)
 prefetch -0x7b(%ebp,%ebx,8)
 prefetchw %cs:(%ecx)
 prefetchw (%si)
-prefetchwt1 (%bx,%di)
-prefetchwt1b (%bx,%di)
-prefetchwt1w (%bx,%di)
-prefetchwt1l (%bx,%di)
-prefetchwt1q (%bx,%di)
 prefetchwt1 0x29(%esp,%esi,1)
+prefetchwt1b 0x29(%esp,%esi,1)
+prefetchwt1w 0x29(%esp,%esi,1)
+prefetchwt1l 0x29(%esp,%esi,1)
+prefetchwt1q 0x29(%esp,%esi,1)
+prefetchwt1 (%bx,%di)
 prefetchwt1 %es:0x1a(%edi)
 femms
 femmsb
@@ -5597,16 +5607,12 @@ vmovups 0x1e(%ecx),%ymm7
 {evex} vmovups %xmm6,%xmm5
 vmovups %es:0x8b75b64(%ecx),%xmm1{%k6}
 {evex} vmovups 0x13(%ecx,%ebx,8),%xmm7
-vmovups %ymm1,%ymm0{%k4}{z}
+{evex} vmovups %ymm7,%ymm3
 vmovups %cs:(%esi),%ymm3{%k4}
 vmovups (%edi,%ecx,1),%ymm4{%k2}{z}
+vmovups -0x36d3e548(%esi),%zmm3
 vmovups %zmm2,%zmm6{%k1}
-vmovups %fs:(%ecx),%zmm2
-vmovups 0x27,%zmm6{%k7}
-vmovupsb 0x27,%zmm6{%k7}
-vmovupsw 0x27,%zmm6{%k7}
-vmovupsl 0x27,%zmm6{%k7}
-vmovupsq 0x27,%zmm6{%k7}
+vmovups %es:-0x40(%esi),%zmm3{%k2}
 movupd %xmm4,%xmm7
 movupd %fs:0xc(%esi,%ecx,2),%xmm1
 movupdb %fs:0xc(%esi,%ecx,2),%xmm1
@@ -5634,9 +5640,9 @@ vmovupd %cs:-0x4cfd7438(%edi,%ebp,8),%xmm2{%k1}{z}
 {evex} vmovupd %ymm0,%ymm2
 vmovupd -0x7c670a37(%ebx),%ymm6{%k6}
 {evex} vmovupd %es:-0x15(%esp,%ecx,8),%ymm7
-vmovupd %zmm3,%zmm2{%k3}
-vmovupd %cs:0x11ac0199(%ebx,%ecx,4),%zmm3
-vmovupd 0x2b4f49e2(,%ecx,1),%zmm5{%k2}
+vmovupd %zmm4,%zmm7
+vmovupd %fs:-0x1b00(%eax),%zmm0{%k4}
+vmovupd -0x1a80(%ebx,%edx,4),%zmm1{%k3}{z}
 movss %xmm0,%xmm2
 movssb %xmm0,%xmm2
 movssw %xmm0,%xmm2
@@ -5663,9 +5669,9 @@ vmovss (%ebx,%edi,1),%xmm0
 vmovss %xmm4,%xmm3,%xmm4
 vmovss %xmm5,%xmm7,%xmm2{%k5}{z}
 vmovss %xmm7,%xmm4,%xmm7{%k4}
+{evex} vmovss -0x114(%ecx),%xmm6
+vmovss %fs:(%ecx),%xmm4{%k6}{z}
 {evex} vmovss %ss:(%ebx,%esi,1),%xmm1
-vmovss 0xb0(%ebx),%xmm2{%k4}
-vmovss -0x44(%esp,%esi,8),%xmm3{%k1}{z}
 movsd %xmm4,%xmm3
 movsdb %xmm4,%xmm3
 movsdw %xmm4,%xmm3
@@ -5689,12 +5695,16 @@ vmovsdl -0x751c8da0(%eax,%ecx,4),%xmm0
 vmovsdq -0x751c8da0(%eax,%ecx,4),%xmm0
 vmovsd %es:(%edi),%xmm3
 vmovsd (%ecx),%xmm2
-vmovsd %xmm0,%xmm1,%xmm2{%k6}
 vmovsd %xmm0,%xmm6,%xmm0
+vmovsd %xmm0,%xmm1,%xmm2{%k6}
 vmovsd %xmm5,%xmm5,%xmm0{%k1}{z}
-vmovsd 0x342aa196(%ecx),%xmm2{%k6}{z}
-vmovsd %gs:-0x1d0(%esi,%esi,4),%xmm7
 {evex} vmovsd -0x380(%esi),%xmm5
+vmovsd %ss:0xffffff97,%xmm5{%k2}{z}
+vmovsdb %ss:0xffffff97,%xmm5{%k2}{z}
+vmovsdw %ss:0xffffff97,%xmm5{%k2}{z}
+vmovsdl %ss:0xffffff97,%xmm5{%k2}{z}
+vmovsdq %ss:0xffffff97,%xmm5{%k2}{z}
+vmovsd 0x342aa196(%ecx),%xmm2{%k6}{z}
 movups %xmm2,%xmm1
 movups %xmm5,(%bp,%di)
 movups %xmm6,0x73(%edx,%ecx,2)
@@ -5708,19 +5718,19 @@ vmovups %xmm7,(%ecx,%edi,2)
 vmovups %ymm5,%ymm5
 vmovups %ymm5,%ss:(%ebx,%edx,1)
 vmovups %ymm0,0x6d(%ebp)
+{evex} vmovups %xmm4,0x370(%esi)
 vmovups %xmm1,%xmm3{%k5}
-{evex} vmovups %xmm1,%gs:-0x4a0(%esi,%ecx,8)
-vmovups %xmm2,0x5adbf77b(%eax,%eax,8){%k3}
+vmovups %xmm1,%es:0x526264ed(%esi){%k4}
 {evex} vmovups %ymm6,%ymm4
 vmovups %ymm6,%ss:(%ecx,%ecx,2){%k5}
 {evex} vmovups %ymm5,(%ebx)
-vmovups %zmm4,%zmm6{%k5}
+vmovups %zmm6,%zmm1
+vmovups %zmm5,(%edx){%k5}
 vmovups %zmm6,%ss:0x1ecea876
 vmovupsb %zmm6,%ss:0x1ecea876
 vmovupsw %zmm6,%ss:0x1ecea876
 vmovupsl %zmm6,%ss:0x1ecea876
 vmovupsq %zmm6,%ss:0x1ecea876
-vmovups %zmm5,(%edx){%k5}
 movupd %xmm7,%xmm3
 movupd %xmm4,%es:-0x3(%esi,%ebp,4)
 movupd %xmm5,(%edx)
@@ -5737,16 +5747,12 @@ vmovupd %ymm3,(%edx)
 {evex} vmovupd %xmm7,%xmm6
 vmovupd %xmm3,%ss:0x245b1852(%esi){%k6}
 {evex} vmovupd %xmm7,-0x75ccc84e(%ebp,%ebx,8)
+{evex} vmovupd %ymm1,0x427a96b2(%edi)
 vmovupd %ymm0,%ymm0{%k4}
-{evex} vmovupd %ymm6,%fs:0x995f6527
-{evex} vmovupdb %ymm6,%fs:0x995f6527
-{evex} vmovupdw %ymm6,%fs:0x995f6527
-{evex} vmovupdl %ymm6,%fs:0x995f6527
-{evex} vmovupdq %ymm6,%fs:0x995f6527
-vmovupd %ymm5,-0x35(%edx){%k5}
-vmovupd %zmm4,%zmm4{%k6}
-vmovupd %zmm6,%cs:-0x5a(%esi,%edx,8)
-vmovupd %zmm5,(%edx){%k1}
+vmovupd %ymm5,%fs:(%edi){%k5}
+vmovupd %zmm6,%zmm3
+vmovupd %zmm4,%es:(%esi,%eax,4){%k1}
+vmovupd %zmm3,0x4f(%edi)
 movss %xmm2,%xmm3
 movss %xmm1,(%si)
 movssb %xmm1,(%si)
@@ -5765,9 +5771,9 @@ vmovss %xmm3,0x43(%ecx)
 {evex} vmovss %xmm4,%xmm3,%xmm6
 vmovss %xmm0,%xmm1,%ymm7{%k2}{z}
 vmovss %xmm6,%xmm4,%xmm1{%k3}
-{evex} vmovss %xmm2,%ss:(%edx)
-vmovss %xmm5,-0x26(%esi){%k2}
-{evex} vmovss %xmm1,(%esi,%ebp,8)
+{evex} vmovss %xmm1,-0x71(%ecx)
+vmovss %xmm3,%gs:(%eax){%k4}
+vmovss %xmm1,(%edi,%edi,4){%k1}
 movsd %xmm7,%xmm3
 movsd %xmm7,%es:0x4daa880b(%ebx,%edi,4)
 movsdb %xmm7,%es:0x4daa880b(%ebx,%edi,4)
@@ -5783,12 +5789,12 @@ vmovsdl %xmm2,(%edi)
 vmovsdq %xmm2,(%edi)
 vmovsd %xmm0,-0x22(%ecx,%edx,1)
 vmovsd %xmm0,(%edi,%edi,4)
-vmovsd %xmm3,%xmm4,%xmm7{%k4}
 {evex} vmovsd %xmm3,%xmm7,%xmm2
+vmovsd %xmm3,%xmm4,%xmm7{%k4}
 vmovsd %xmm3,%xmm3,%xmm4{%k4}{z}
-vmovsd %xmm3,(%edi,%ebx,4){%k7}
-vmovsd %xmm5,%fs:0x18(%ecx,%ebp,1)
 {evex} vmovsd %xmm2,0x60(%ecx)
+vmovsd %xmm4,%es:(%eax){%k6}
+vmovsd %xmm3,(%edi,%ebx,4){%k7}
 movhlps %xmm3,%xmm7
 movlps (%ebx),%xmm4
 movlps (%bx,%si),%xmm6
@@ -5858,12 +5864,12 @@ vmovsldup -0x3(%ebp,%ecx,8),%ymm3
 {evex} vmovsldup %xmm6,%xmm3
 vmovsldup %cs:-0x230(%eax,%ebp,1),%xmm6{%k1}{z}
 {evex} vmovsldup 0x54(%ebp),%xmm2
+{evex} vmovsldup -0x32ce9341(%edx),%ymm1
 vmovsldup %ymm2,%ymm2{%k4}{z}
-{evex} vmovsldup %fs:0x6f307dfb(%ebx),%ymm7
-vmovsldup 0xc00(%ebx),%ymm2{%k2}{z}
+vmovsldup %ds:0xd65a49d(%esi,%edi,2),%ymm5{%k1}{z}
+vmovsldup -0x500(%ebp,%edx,4),%zmm5
 vmovsldup %zmm6,%zmm5{%k6}
-vmovsldup %gs:-0x78(%esp,%ebx,4),%zmm1
-vmovsldup -0x1a00(%ecx),%zmm5{%k5}{z}
+vmovsldup %fs:0x6210bad5(%ebp,%esi,2),%zmm1{%k7}
 movddup %xmm0,%xmm1
 movddupb %xmm0,%xmm1
 movddupw %xmm0,%xmm1
@@ -5892,9 +5898,13 @@ vmovddup -0xe(%eax),%ymm0
 {evex} vmovddup %xmm2,%xmm6
 vmovddup %cs:(%edi),%xmm1{%k6}{z}
 {evex} vmovddup -0x744cb18c(%eax),%xmm5
+{evex} vmovddup 0x37546e47,%ymm5
+{evex} vmovddupb 0x37546e47,%ymm5
+{evex} vmovddupw 0x37546e47,%ymm5
+{evex} vmovddupl 0x37546e47,%ymm5
+{evex} vmovddupq 0x37546e47,%ymm5
 vmovddup %ymm2,%ymm2{%k1}
-{evex} vmovddup %gs:(%ebx),%ymm2
-vmovddup 0x27(%esp,%eax,4),%ymm6{%k6}
+vmovddup %es:-0x4a0(%esi,%eax,4),%ymm4{%k7}
 vmovddup %zmm2,%zmm5
 vmovddup %cs:(%edi,%eiz,4),%zmm4{%k1}
 vmovddup 0x1fc0(%ecx,%eiz,8),%zmm1{%k2}{z}
@@ -5953,15 +5963,15 @@ vunpcklps (%eax),%xmm4,%xmm2
 vunpcklps %ymm7,%ymm4,%ymm5
 vunpcklps %es:-0x2d(%ecx),%ymm6,%ymm5
 vunpcklps -0x62(%edi,%eiz,1),%ymm7,%ymm7
+{evex} vunpcklps 0x1b0(%edx,%esi,1),%xmm0,%xmm7
 vunpcklps %xmm3,%xmm2,%xmm7{%k4}
 vunpcklps %gs:0x55980c49(%esp,%ebp,2){1to4},%xmm5,%xmm1{%k6}{z}
-vunpcklps (%ebx,%edx,4){1to4},%xmm2,%xmm7{%k6}
 {evex} vunpcklps %ymm6,%ymm7,%ymm4
 vunpcklps %ds:-0x1e(%ecx,%ebp,2){1to8},%ymm6,%ymm4
 vunpcklps (%eax),%ymm6,%ymm3{%k1}
+vunpcklps 0x44(%ebx),%zmm2,%zmm3
 vunpcklps %zmm0,%zmm5,%zmm1{%k1}
 vunpcklps %cs:(%esp,%eax,1){1to16},%zmm3,%zmm4{%k4}{z}
-vunpcklps 0x44(%ebx),%zmm2,%zmm3
 unpcklpd %xmm7,%xmm7
 unpcklpdb %xmm7,%xmm7
 unpcklpdw %xmm7,%xmm7
@@ -5987,12 +5997,12 @@ vunpcklpd 0x59(%ebx),%xmm6,%xmm6
 vunpcklpd %ymm0,%ymm6,%ymm2
 vunpcklpd %ds:(%ebx),%ymm5,%ymm0
 vunpcklpd -0x2d(%ecx,%edx,8),%ymm7,%ymm7
+{evex} vunpcklpd (%ecx,%esi,8),%xmm4,%xmm4
 vunpcklpd %xmm3,%xmm4,%xmm3{%k2}
-vunpcklpd %gs:(%edi,%ecx,1){1to2},%xmm0,%xmm2{%k4}
-vunpcklpd 0x6c0(%ebx,%esi,2),%xmm4,%xmm3{%k5}
-vunpcklpd %ymm7,%ymm6,%ymm1{%k2}
-{evex} vunpcklpd %ds:-0x56f7e465(%edi,%edx,8),%ymm4,%ymm1
-vunpcklpd (%esp,%edi,1),%ymm7,%ymm5{%k2}
+vunpcklpd %fs:-0x208(%ecx){1to2},%xmm7,%xmm5{%k5}{z}
+{evex} vunpcklpd %ymm6,%ymm7,%ymm3
+vunpcklpd %cs:(%eax,%ecx,1){1to4},%ymm2,%ymm7
+vunpcklpd 0x78805e49(%ebp,%ebp,2){1to4},%ymm6,%ymm5{%k6}{z}
 vunpcklpd %zmm2,%zmm6,%zmm1
 vunpcklpd %ds:-0x40(%ebp),%zmm6,%zmm2{%k3}
 vunpcklpd (%edx){1to8},%zmm5,%zmm0{%k3}
@@ -6021,13 +6031,13 @@ vunpckhps 0x46(%ecx,%ecx,2),%xmm4,%xmm3
 vunpckhps %ymm3,%ymm2,%ymm7
 vunpckhps %ss:-0x4(%eax),%ymm4,%ymm7
 vunpckhps (%edx),%ymm4,%ymm6
-vunpckhps %xmm6,%xmm7,%xmm3{%k3}
-vunpckhps %fs:(%ebx,%esi,8){1to4},%xmm2,%xmm5{%k5}
-vunpckhps 0x5b(%ebp),%xmm1,%xmm7{%k2}
-vunpckhps %ymm7,%ymm7,%ymm5{%k5}{z}
+{evex} vunpckhps %xmm2,%xmm7,%xmm3
+vunpckhps %es:(%edi),%xmm2,%xmm2{%k6}
+vunpckhps 0x150(%esi,%edx,2){1to4},%xmm3,%xmm7{%k1}{z}
+{evex} vunpckhps %ymm7,%ymm4,%ymm6
 vunpckhps %ss:-0x592b3836(%esi,%edi,1){1to8},%ymm1,%ymm5{%k3}
 vunpckhps (%ebx){1to8},%ymm1,%ymm6{%k6}{z}
-vunpckhps %zmm0,%zmm3,%zmm2{%k7}
+vunpckhps %zmm7,%zmm2,%zmm1
 vunpckhps %ss:0x94246c3d{1to16},%zmm5,%zmm4{%k2}
 vunpckhpsb %ss:0x94246c3d{1to16},%zmm5,%zmm4{%k2}
 vunpckhpsw %ss:0x94246c3d{1to16},%zmm5,%zmm4{%k2}
@@ -6066,10 +6076,10 @@ vunpckhpd -0x61ebfaed(%ebp),%ymm6,%ymm6
 {evex} vunpckhpd %xmm6,%xmm0,%xmm2
 vunpckhpd %ds:-0x242154a5(%ebp),%xmm3,%xmm7{%k5}
 {evex} vunpckhpd 0xffffffb2,%xmm1,%xmm3
+{evex} vunpckhpd -0x3c(%esi,%ecx,4),%ymm6,%ymm3
 vunpckhpd %ymm4,%ymm0,%ymm6{%k5}{z}
 vunpckhpd %ss:0x29(%eax),%ymm5,%ymm5{%k6}
-{evex} vunpckhpd -0x3c(%esi,%ecx,4),%ymm6,%ymm3
-vunpckhpd %zmm7,%zmm5,%zmm2{%k6}{z}
+vunpckhpd %zmm0,%zmm4,%zmm0
 vunpckhpd %gs:(%edi,%edi,2){1to8},%zmm0,%zmm4{%k5}
 vunpckhpd 0x368(%edi,%ebx,8){1to8},%zmm2,%zmm3
 movlhps %xmm2,%xmm5
@@ -6118,8 +6128,8 @@ vmovhpdb 0x30,%xmm3,%xmm2
 vmovhpdw 0x30,%xmm3,%xmm2
 vmovhpdl 0x30,%xmm3,%xmm2
 vmovhpdq 0x30,%xmm3,%xmm2
-{evex} vmovhpd %es:0x1716645f(%ebx,%ebx,2),%xmm3,%xmm3
 {evex} vmovhpd 0x8dd69d84,%xmm3,%xmm0
+{evex} vmovhpd %es:0x1716645f(%ebx,%ebx,2),%xmm3,%xmm3
 {evex} vmovhpd -0x6a(%edx),%xmm4,%xmm3
 movshdup %xmm7,%xmm0
 movshdupb %xmm7,%xmm0
@@ -6146,8 +6156,8 @@ vmovshdup 0xa81a1db(%edi),%xmm1
 vmovshdup %ymm5,%ymm3
 vmovshdup %ss:0x24087e(%eax),%ymm4
 vmovshdup (%ecx),%ymm4
-vmovshdup %xmm1,%xmm1{%k6}
 {evex} vmovshdup -0x777824dc(%edi),%xmm1
+vmovshdup %xmm1,%xmm1{%k6}
 vmovshdup (%edx),%xmm4{%k7}
 {evex} vmovshdup %ymm7,%ymm4
 vmovshdup %ds:(%esi,%eax,1),%ymm2{%k3}
@@ -6176,19 +6186,19 @@ vmovhps %xmm7,0x44(%esi)
 {evex} vmovhps %xmm0,-0x3c035f68(%ecx)
 {evex} vmovhps %xmm2,%ds:(%ecx)
 {evex} vmovhps %xmm3,(%esi,%ecx,4)
-movhpd %xmm5,(%di)
-movhpdb %xmm5,(%di)
-movhpdw %xmm5,(%di)
-movhpdl %xmm5,(%di)
-movhpdq %xmm5,(%di)
 movhpd %xmm7,(%edi)
+movhpdb %xmm7,(%edi)
+movhpdw %xmm7,(%edi)
+movhpdl %xmm7,(%edi)
+movhpdq %xmm7,(%edi)
+movhpd %xmm5,(%di)
 movhpd %xmm0,%gs:-0x7f(%esi,%eiz,1)
-vmovhpd %xmm7,%gs:(%eax)
-vmovhpdb %xmm7,%gs:(%eax)
-vmovhpdw %xmm7,%gs:(%eax)
-vmovhpdl %xmm7,%gs:(%eax)
-vmovhpdq %xmm7,%gs:(%eax)
 vmovhpd %xmm1,-0x4471241(%eax)
+vmovhpdb %xmm1,-0x4471241(%eax)
+vmovhpdw %xmm1,-0x4471241(%eax)
+vmovhpdl %xmm1,-0x4471241(%eax)
+vmovhpdq %xmm1,-0x4471241(%eax)
+vmovhpd %xmm7,%gs:(%eax)
 vmovhpd %xmm1,%ds:0x14(%ebp,%eax,2)
 {evex} vmovhpd %xmm7,(%edi)
 {evex} vmovhpd %xmm3,%fs:-0x1d8(%eax)
@@ -6284,19 +6294,19 @@ prefetcht0l (%eax)
 prefetcht0q (%eax)
 prefetcht0 0x59(%bx)
 prefetcht0 %gs:0x3a(%edx)
-prefetcht1 0x2c39(%si)
-prefetcht1b 0x2c39(%si)
-prefetcht1w 0x2c39(%si)
-prefetcht1l 0x2c39(%si)
-prefetcht1q 0x2c39(%si)
 prefetcht1 (%esi)
+prefetcht1b (%esi)
+prefetcht1w (%esi)
+prefetcht1l (%esi)
+prefetcht1q (%esi)
+prefetcht1 0x2c39(%si)
 prefetcht1 %fs:0x2e(%esi)
-prefetcht2 %ds:(%esi)
-prefetcht2b %ds:(%esi)
-prefetcht2w %ds:(%esi)
-prefetcht2l %ds:(%esi)
-prefetcht2q %ds:(%esi)
 prefetcht2 0x57271b1(%ecx,%ecx,2)
+prefetcht2b 0x57271b1(%ecx,%ecx,2)
+prefetcht2w 0x57271b1(%ecx,%ecx,2)
+prefetcht2l 0x57271b1(%ecx,%ecx,2)
+prefetcht2q 0x57271b1(%ecx,%ecx,2)
+prefetcht2 %ds:(%esi)
 prefetcht2 %es:-0xe(%bp)
 bndldx 0x20bb8ef7,%bnd2
 bndldxb 0x20bb8ef7,%bnd2
@@ -6459,9 +6469,9 @@ vmovaps 0x6c(%eax),%xmm4
 vmovaps %ymm0,%ymm5
 vmovaps %cs:(%edi),%ymm3
 vmovaps 0x5823ddfd(%eax),%ymm6
+{evex} vmovaps 0x3cacfd58(%ecx),%xmm2
 vmovaps %xmm4,%xmm7{%k1}{z}
 vmovaps %ss:(%esp,%eax,1),%xmm7{%k5}
-{evex} vmovaps 0x3cacfd58(%ecx),%xmm2
 {evex} vmovaps %ymm3,%ymm1
 vmovaps %fs:-0xb80(%esi,%edi,8),%ymm4{%k4}
 vmovaps -0x340(%esi),%ymm2{%k7}{z}
@@ -6493,15 +6503,15 @@ vmovapd (%edi),%xmm7
 vmovapd %ymm4,%ymm5
 vmovapd %es:-0x79(%esi),%ymm5
 vmovapd (%esi),%ymm3
+{evex} vmovapd 0x4c0(%ecx),%xmm1
 vmovapd %xmm6,%xmm1{%k3}
 vmovapd %es:0x7d(%ebx,%ebx,2),%xmm4{%k1}{z}
-{evex} vmovapd 0x4c0(%ecx),%xmm1
 {evex} vmovapd %ymm3,%ymm0
 vmovapd %fs:0x6e0(%edx),%ymm3{%k1}{z}
 vmovapd (%edi,%eiz,8),%ymm4{%k5}
+vmovapd (%ebx,%edi,4),%zmm2
 vmovapd %zmm1,%zmm0{%k7}
-vmovapd %ds:(%esi),%zmm3
-vmovapd (%ecx,%edx,8),%zmm0{%k7}{z}
+vmovapd %fs:0x5e(%esp,%edi,8),%zmm2{%k2}
 movaps %xmm3,%xmm7
 movaps %xmm6,%fs:-0x83c13ca(%edx,%eax,4)
 movapsb %xmm6,%fs:-0x83c13ca(%edx,%eax,4)
@@ -6519,9 +6529,9 @@ vmovaps %xmm2,0x5a(%ecx,%ecx,1)
 vmovaps %ymm4,%ymm3
 vmovaps %ymm3,%gs:0x684bc3c6(%ebp)
 vmovaps %ymm0,-0x6d(%esi)
+{evex} vmovaps %xmm7,-0x22561904(%ebp)
 vmovaps %xmm2,%xmm5{%k4}{z}
 vmovaps %xmm1,%ds:0x1c0(%ecx){%k2}
-{evex} vmovaps %xmm7,-0x22561904(%ebp)
 {evex} vmovaps %ymm6,%ymm7
 vmovaps %ymm6,0x72{%k4}
 vmovapsb %ymm6,0x72{%k4}
@@ -6529,9 +6539,9 @@ vmovapsw %ymm6,0x72{%k4}
 vmovapsl %ymm6,0x72{%k4}
 vmovapsq %ymm6,0x72{%k4}
 {evex} vmovaps %ymm0,%fs:(%eax)
+vmovaps %zmm2,0x1c00(%ebx)
 vmovaps %zmm2,%zmm7{%k5}{z}
 vmovaps %zmm6,%es:(%edi){%k7}
-vmovaps %zmm2,0x1c00(%ebx)
 movapd %xmm2,%xmm0
 movapd %xmm0,(%bx)
 movapdb %xmm0,(%bx)
@@ -6556,9 +6566,9 @@ vmovapd %ymm3,(%ebx)
 {evex} vmovapd %xmm3,%xmm6
 vmovapd %xmm2,%cs:-0x150(%ebp,%ecx,2){%k3}
 {evex} vmovapd %xmm7,(%eax)
+{evex} vmovapd %ymm3,0xf60(%ebp,%esi,2)
 vmovapd %ymm4,%ymm7{%k5}
 {evex} vmovapd %ymm1,%ds:0x600(%ebx)
-vmovapd %ymm2,(%edi){%k5}
 vmovapd %zmm0,%zmm5
 vmovapd %zmm2,%ds:-0x74691f5d(%edi,%ebp,2){%k1}
 vmovapd %zmm4,-0x1cc0(%ebp)
@@ -6606,6 +6616,7 @@ vcvtsi2ssw %es:-0x5e250160(%esi),%xmm6,%xmm5
 vcvtsi2ssl %es:-0x5e250160(%esi),%xmm6,%xmm5
 vcvtsi2ssq %es:-0x5e250160(%esi),%xmm6,%xmm5
 vcvtsi2ss -0x40721ccb(%ecx,%ebp,1),%xmm6,%xmm0
+{evex} vcvtsi2ss 0x24(%esi,%edi,2),%xmm5,%xmm0
 vcvtsi2ss %edi,{ru-sae},%xmm7,%xmm0
 vcvtsi2ssb %edi,{ru-sae},%xmm7,%xmm0
 vcvtsi2ssw %edi,{ru-sae},%xmm7,%xmm0
@@ -6616,7 +6627,6 @@ vcvtsi2ssb %ds:0x5cc6b682,%xmm7,%xmm2
 vcvtsi2ssw %ds:0x5cc6b682,%xmm7,%xmm2
 vcvtsi2ssl %ds:0x5cc6b682,%xmm7,%xmm2
 vcvtsi2ssq %ds:0x5cc6b682,%xmm7,%xmm2
-{evex} vcvtsi2ss 0x24(%esi,%edi,2),%xmm5,%xmm0
 cvtsi2sd %edx,%xmm2
 cvtsi2sdb %edx,%xmm2
 cvtsi2sdw %edx,%xmm2
@@ -6639,13 +6649,13 @@ vcvtsi2sdw %es:(%ecx,%eax,2),%xmm3,%xmm5
 vcvtsi2sdl %es:(%ecx,%eax,2),%xmm3,%xmm5
 vcvtsi2sdq %es:(%ecx,%eax,2),%xmm3,%xmm5
 vcvtsi2sd (%edi),%xmm0,%xmm2
+{evex} vcvtsi2sd (%ecx,%eax,2),%xmm0,%xmm0
 vcvtsi2sd %edi,{rn-bad},%xmm0,%xmm5
 vcvtsi2sdb %edi,{rn-bad},%xmm0,%xmm5
 vcvtsi2sdw %edi,{rn-bad},%xmm0,%xmm5
 vcvtsi2sdl %edi,{rn-bad},%xmm0,%xmm5
 vcvtsi2sdq %edi,{rn-bad},%xmm0,%xmm5
 vcvtsi2sd %ss:0x150(%esp,%esi,4),%xmm3,%xmm7
-{evex} vcvtsi2sd (%ecx,%eax,2),%xmm0,%xmm0
 movntps %xmm3,(%eax,%edx,1)
 movntpsb %xmm3,(%eax,%edx,1)
 movntpsw %xmm3,(%eax,%edx,1)
@@ -6660,8 +6670,8 @@ vmovntpsl %xmm1,(%esi)
 vmovntpsq %xmm1,(%esi)
 vmovntps %xmm2,%gs:0x5c56d822(%esi)
 vmovntps %xmm0,0x25(%ebp,%ebp,1)
-vmovntps %ymm5,%ss:0x26(%edx)
 vmovntps %ymm7,(%eax,%eiz,1)
+vmovntps %ymm5,%ss:0x26(%edx)
 vmovntps %ymm0,%es:(%edx)
 {evex} vmovntps %xmm7,0x500(%ebx)
 {evex} vmovntps %xmm3,%es:0x6c8a4e9e(%ebp,%esi,4)
@@ -6692,8 +6702,8 @@ vmovntpd %ymm7,-0x72(%edi)
 {evex} vmovntpd %xmm1,0x6151197b(%ebx)
 {evex} vmovntpd %xmm6,%cs:(%ecx)
 {evex} vmovntpd %xmm6,(%edx)
-{evex} vmovntpd %ymm3,%gs:0xda0(%edi)
 {evex} vmovntpd %ymm6,(%esi)
+{evex} vmovntpd %ymm3,%gs:0xda0(%edi)
 {evex} vmovntpd %ymm0,-0x500(%edi,%ebx,2)
 vmovntpd %zmm1,0x4c282003(,%edx,1)
 vmovntpd %zmm4,%ds:-0x1380(%ebx,%edi,2)
@@ -6760,13 +6770,13 @@ vcvttss2siw %ss:(%esi),%esi
 vcvttss2sil %ss:(%esi),%esi
 vcvttss2siq %ss:(%esi),%esi
 vcvttss2si (%ebx,%eax,2),%ebx
+vcvttss2si -0x4c(%eax,%edi,2),%ecx
 vcvttss2si {sae},%xmm7,%edi
 vcvttss2sib {sae},%xmm7,%edi
 vcvttss2siw {sae},%xmm7,%edi
 vcvttss2sil {sae},%xmm7,%edi
 vcvttss2siq {sae},%xmm7,%edi
 vcvttss2si %ds:(%esi),%ecx
-vcvttss2si -0x4c(%eax,%edi,2),%ecx
 cvttsd2si %xmm4,%ebp
 cvttsd2sib %xmm4,%ebp
 cvttsd2siw %xmm4,%ebp
@@ -6793,13 +6803,13 @@ vcvttsd2sib 0xce3e8ce2,%edx
 vcvttsd2siw 0xce3e8ce2,%edx
 vcvttsd2sil 0xce3e8ce2,%edx
 vcvttsd2siq 0xce3e8ce2,%edx
+{evex} vcvttsd2si -0x5f0fcc1a(%esi,%eax,8),%esp
 vcvttsd2si {sae},%xmm0,%edi
 vcvttsd2sib {sae},%xmm0,%edi
 vcvttsd2siw {sae},%xmm0,%edi
 vcvttsd2sil {sae},%xmm0,%edi
 vcvttsd2siq {sae},%xmm0,%edi
 {evex} vcvttsd2si %ss:-0xd8(%edi,%ebx,4),%esp
-{evex} vcvttsd2si -0x5f0fcc1a(%esi,%eax,8),%esp
 cvtps2pi %xmm2,%mm5
 cvtps2pib %xmm2,%mm5
 cvtps2piw %xmm2,%mm5
@@ -6844,13 +6854,13 @@ vcvtss2siw %es:(%ecx),%ebp
 vcvtss2sil %es:(%ecx),%ebp
 vcvtss2siq %es:(%ecx),%ebp
 vcvtss2si 0x7b714c73(%ebx,%esi,2),%ecx
+vcvtss2si 0x482f74db(%ebp),%edi
 vcvtss2si {rn-sae},%xmm2,%ebx
 vcvtss2sib {rn-sae},%xmm2,%ebx
 vcvtss2siw {rn-sae},%xmm2,%ebx
 vcvtss2sil {rn-sae},%xmm2,%ebx
 vcvtss2siq {rn-sae},%xmm2,%ebx
-vcvtss2si %ss:0x4d2025bf(%edx),%eax
-vcvtss2si -0x1dc(%esp,%ebx,2),%ecx
+{evex} vcvtss2si %ds:-0xaf1b92f(%ecx,%ebx,4),%edx
 cvtsd2si %xmm6,%eax
 cvtsd2sib %xmm6,%eax
 cvtsd2siw %xmm6,%eax
@@ -6877,13 +6887,13 @@ vcvtsd2siw %ds:0x26(%edi),%esi
 vcvtsd2sil %ds:0x26(%edi),%esi
 vcvtsd2siq %ds:0x26(%edi),%esi
 vcvtsd2si 0x7477fe9b(%edi),%edi
+{evex} vcvtsd2si (%esi),%esp
 vcvtsd2si {rz-sae},%xmm3,%esp
 vcvtsd2sib {rz-sae},%xmm3,%esp
 vcvtsd2siw {rz-sae},%xmm3,%esp
 vcvtsd2sil {rz-sae},%xmm3,%esp
 vcvtsd2siq {rz-sae},%xmm3,%esp
 {evex} vcvtsd2si %gs:0x4716a964(%edx),%esp
-{evex} vcvtsd2si (%esi),%esp
 ucomiss %xmm1,%xmm1
 ucomissb %xmm1,%xmm1
 ucomissw %xmm1,%xmm1
@@ -6982,20 +6992,20 @@ vcomisdb (%edi,%edi,1),%xmm1
 vcomisdw (%edi,%edi,1),%xmm1
 vcomisdl (%edi,%edi,1),%xmm1
 vcomisdq (%edi,%edi,1),%xmm1
+{evex} vcomiss 0x1ac(%ebx),%xmm2
 vcomiss {sae},%xmm4,%xmm0
 vcomissb {sae},%xmm4,%xmm0
 vcomissw {sae},%xmm4,%xmm0
 vcomissl {sae},%xmm4,%xmm0
 vcomissq {sae},%xmm4,%xmm0
-vcomiss %ds:0x150(%edi),%xmm4
-{evex} vcomiss (%edi),%xmm3
+vcomiss %xmm5,%xmm1
+{evex} vcomisd (%edx),%xmm6
 vcomisd {sae},%xmm7,%xmm1
 vcomisdb {sae},%xmm7,%xmm1
 vcomisdw {sae},%xmm7,%xmm1
 vcomisdl {sae},%xmm7,%xmm1
 vcomisdq {sae},%xmm7,%xmm1
 {evex} vcomisd %cs:(%edi,%eiz,1),%xmm3
-{evex} vcomisd (%edx),%xmm6
 wrmsr
 wrmsrb
 wrmsrw
@@ -7725,19 +7735,19 @@ vsqrtps -0x7b(%ecx),%xmm3
 vsqrtps %ymm4,%ymm7
 vsqrtps %fs:(%ebx),%ymm7
 vsqrtps -0x3b(%esi,%ebp,2),%ymm3
+{evex} vsqrtps (%ecx,%edi,1),%xmm2
 vsqrtps %xmm7,%xmm7{%k3}{z}
 vsqrtps %ss:(%eax){1to4},%xmm4
-{evex} vsqrtps (%ecx,%edi,1),%xmm2
 {evex} vsqrtps %ymm1,%ymm5
 vsqrtps %fs:-0x45de27(,%ecx,4){1to8},%ymm6
 vsqrtps -0x6237bc11(%edx,%edx,2),%ymm4{%k3}
+vsqrtps (%esi,%edi,4),%zmm2
 vsqrtps %zmm1,%zmm1{%k5}{z}
 vsqrtps %gs:0x6beba862,%zmm5{%k4}
 vsqrtpsb %gs:0x6beba862,%zmm5{%k4}
 vsqrtpsw %gs:0x6beba862,%zmm5{%k4}
 vsqrtpsl %gs:0x6beba862,%zmm5{%k4}
 vsqrtpsq %gs:0x6beba862,%zmm5{%k4}
-vsqrtps -0x75(%eax),%zmm0{%k1}{z}
 sqrtpd %xmm6,%xmm0
 sqrtpdb %xmm6,%xmm0
 sqrtpdw %xmm6,%xmm0
@@ -7763,19 +7773,15 @@ vsqrtpd 0x5bd079cd(%edx),%xmm0
 vsqrtpd %ymm0,%ymm0
 vsqrtpd %es:0x517e5aa4(%ebx),%ymm0
 vsqrtpd (%edx),%ymm0
+{evex} vsqrtpd -0x28(%ecx),%xmm7
 vsqrtpd %xmm6,%xmm5{%k3}{z}
-{evex} vsqrtpd %fs:(%edi),%xmm5
-vsqrtpd -0x76(%eax),%xmm0{%k7}
-vsqrtpd %ymm5,%ymm1{%k3}{z}
+vsqrtpd %es:0x230(%eax){1to2},%xmm0
+{evex} vsqrtpd %ymm0,%ymm6
 vsqrtpd %fs:-0xbe0(%ecx,%ebx,4),%ymm4{%k7}
 vsqrtpd -0x1b8(%ecx){1to4},%ymm0{%k5}{z}
+vsqrtpd -0x36(,%eax,8),%zmm5
 vsqrtpd %zmm0,%zmm0{%k3}
-vsqrtpd %fs:0xb3b6ba93,%zmm6
-vsqrtpdb %fs:0xb3b6ba93,%zmm6
-vsqrtpdw %fs:0xb3b6ba93,%zmm6
-vsqrtpdl %fs:0xb3b6ba93,%zmm6
-vsqrtpdq %fs:0xb3b6ba93,%zmm6
-vsqrtpd 0x3c8(%ecx){1to8},%zmm2{%k6}{z}
+vsqrtpd %gs:(%esi){1to8},%zmm5{%k6}
 sqrtss %xmm7,%xmm1
 sqrtssb %xmm7,%xmm1
 sqrtssw %xmm7,%xmm1
@@ -7823,13 +7829,13 @@ vsqrtsdw %gs:(%esp,%ecx,1),%xmm0,%xmm7
 vsqrtsdl %gs:(%esp,%ecx,1),%xmm0,%xmm7
 vsqrtsdq %gs:(%esp,%ecx,1),%xmm0,%xmm7
 vsqrtsd -0x74(%ecx),%xmm2,%xmm1
+{evex} vsqrtsd -0x4b0f4d0d(%edi,%esi,1),%xmm4,%xmm6
 vsqrtsd {rz-sae},%xmm1,%xmm3,%xmm1{%k1}
 vsqrtsdb {rz-sae},%xmm1,%xmm3,%xmm1{%k1}
 vsqrtsdw {rz-sae},%xmm1,%xmm3,%xmm1{%k1}
 vsqrtsdl {rz-sae},%xmm1,%xmm3,%xmm1{%k1}
 vsqrtsdq {rz-sae},%xmm1,%xmm3,%xmm1{%k1}
 vsqrtsd %ds:-0x278(%ebx),%xmm2,%xmm6{%k3}{z}
-{evex} vsqrtsd -0x4b0f4d0d(%edi,%esi,1),%xmm4,%xmm6
 rsqrtps %xmm6,%xmm3
 rsqrtpsb %xmm6,%xmm3
 rsqrtpsw %xmm6,%xmm3
@@ -7949,15 +7955,15 @@ vandps (%ebx),%xmm4,%xmm6
 vandps %ymm2,%ymm7,%ymm6
 vandps %ss:-0x4d53a0ab(%ecx),%ymm1,%ymm7
 vandps 0x24(%edi,%ebp,4),%ymm1,%ymm2
+{evex} vandps (%esi,%esi,2),%xmm1,%xmm0
 vandps %xmm1,%xmm1,%xmm0{%k4}{z}
-{evex} vandps %fs:(%eax),%xmm3,%xmm1
-vandps -0x1ac(%ebp,%eiz,2){1to4},%xmm0,%xmm6
+vandps %ss:(%ebx){1to4},%xmm5,%xmm4{%k2}
 {evex} vandps %ymm3,%ymm6,%ymm4
 vandps %fs:(%ecx,%eax,2),%ymm5,%ymm1{%k3}{z}
 vandps -0x964029e(%esi),%ymm0,%ymm5{%k5}
-vandps %zmm7,%zmm4,%zmm2{%k3}{z}
-vandps %cs:(%edi),%zmm7,%zmm3
+vandps %zmm4,%zmm4,%zmm1
 vandps -0x58(%esi){1to16},%zmm4,%zmm7{%k4}
+vandps %cs:(%edi),%zmm7,%zmm3
 andpd %xmm3,%xmm6
 andpdb %xmm3,%xmm6
 andpdw %xmm3,%xmm6
@@ -7989,9 +7995,9 @@ vandpd (%eax),%xmm0,%xmm5{%k6}{z}
 {evex} vandpd %ymm1,%ymm2,%ymm3
 vandpd %gs:0x160(%edi,%esi,8){1to4},%ymm1,%ymm2{%k5}{z}
 vandpd (%eax),%ymm6,%ymm6{%k2}
-vandpd %zmm4,%zmm7,%zmm7{%k5}{z}
-vandpd %ds:-0x82354a6(%ebp,%eiz,2),%zmm4,%zmm0{%k4}
-vandpd (%edi),%zmm7,%zmm5
+vandpd %zmm1,%zmm7,%zmm4
+vandpd %gs:(%ebx),%zmm5,%zmm5{%k2}{z}
+vandpd -0x53(%edi,%edi,8){1to8},%zmm2,%zmm0
 andnps %xmm7,%xmm7
 andnpsb %xmm7,%xmm7
 andnpsw %xmm7,%xmm7
@@ -8024,8 +8030,8 @@ vandnps -0x30(%ebp),%ymm3,%ymm1
 {evex} vandnps %xmm5,%xmm4,%xmm3
 vandnps %fs:0x450(%eax),%xmm5,%xmm6{%k2}{z}
 vandnps 0x5dd85be(%ebp),%xmm0,%xmm7{%k2}
+{evex} vandnps (%ecx),%ymm2,%ymm3
 vandnps %ymm4,%ymm4,%ymm0{%k5}{z}
-{evex} vandnps %gs:(%edi,%eax,1),%ymm4,%ymm4
 vandnps -0x140(%ecx){1to8},%ymm3,%ymm4{%k4}{z}
 vandnps %zmm5,%zmm0,%zmm0
 vandnps %ds:(%esp,%ebp,8),%zmm0,%zmm0{%k6}
@@ -8065,9 +8071,9 @@ vandnpd 0x740(%ebp),%xmm7,%xmm3{%k7}{z}
 {evex} vandnpd %ymm7,%ymm1,%ymm2
 vandnpd %es:-0x318(%ebp){1to4},%ymm6,%ymm5{%k1}
 vandnpd 0xf1e0ea99{1to4},%ymm5,%ymm0
-vandnpd %zmm4,%zmm1,%zmm3{%k6}
-vandnpd %cs:(%eax,%eiz,8),%zmm0,%zmm4
+vandnpd %zmm3,%zmm0,%zmm7
 vandnpd -0x288(%ebp){1to8},%zmm7,%zmm6{%k7}{z}
+vandnpd %cs:(%eax,%eiz,8),%zmm0,%zmm4
 orps %xmm5,%xmm3
 orpsb %xmm5,%xmm3
 orpsw %xmm5,%xmm3
@@ -8127,9 +8133,9 @@ vorpd (%esp,%edx,1),%xmm3,%xmm1
 vorpd %ymm3,%ymm1,%ymm4
 vorpd %es:(%edi,%eax,4),%ymm6,%ymm6
 vorpd (%ecx),%ymm4,%ymm5
-vorpd %xmm0,%xmm3,%xmm6{%k5}
-vorpd %fs:-0x111ef737(%edi){1to2},%xmm7,%xmm6
 {evex} vorpd (%esi),%xmm0,%xmm5
+vorpd %xmm0,%xmm3,%xmm6{%k5}
+vorpd %ds:0x16(%ebx),%xmm4,%xmm4{%k2}
 {evex} vorpd %ymm2,%ymm4,%ymm1
 vorpd %fs:0x348(%esi){1to4},%ymm5,%ymm2
 vorpd 0x6d5bb063{1to4},%ymm4,%ymm7{%k2}
@@ -8137,8 +8143,8 @@ vorpdb 0x6d5bb063{1to4},%ymm4,%ymm7{%k2}
 vorpdw 0x6d5bb063{1to4},%ymm4,%ymm7{%k2}
 vorpdl 0x6d5bb063{1to4},%ymm4,%ymm7{%k2}
 vorpdq 0x6d5bb063{1to4},%ymm4,%ymm7{%k2}
-vorpd %zmm0,%zmm2,%zmm1{%k7}
-vorpd %gs:-0x300(%edx,%eax,4),%zmm4,%zmm5{%k6}{z}
+vorpd %zmm5,%zmm3,%zmm1
+vorpd %gs:0x31(,%edx,4),%zmm6,%zmm5{%k6}
 vorpd -0x7e(%edi,%ecx,1){1to8},%zmm2,%zmm7
 xorps %xmm7,%xmm0
 xorpsb %xmm7,%xmm0
@@ -8199,12 +8205,12 @@ vxorpd -0x2(%esp,%esi,2),%xmm5,%xmm0
 vxorpd %ymm2,%ymm5,%ymm1
 vxorpd %ds:(%eax,%ebp,1),%ymm2,%ymm6
 vxorpd 0x55(%esp,%edx,1),%ymm5,%ymm1
-vxorpd %xmm7,%xmm5,%xmm6{%k2}
+{evex} vxorpd %xmm6,%xmm2,%xmm7
 vxorpd %ds:(%ecx){1to2},%xmm5,%xmm7
 vxorpd -0x210(%eax),%xmm5,%xmm7{%k7}
+{evex} vxorpd 0x640(%esp,%edi,4),%ymm4,%ymm5
 vxorpd %ymm4,%ymm6,%ymm3{%k7}{z}
 vxorpd %gs:(%esi,%ecx,2){1to4},%ymm1,%ymm2
-{evex} vxorpd 0x640(%esp,%edi,4),%ymm4,%ymm5
 vxorpd %zmm5,%zmm6,%zmm4
 vxorpd %gs:(%ebx,%ebx,4){1to8},%zmm4,%zmm0
 vxorpd 0x7b076c74(%edx){1to8},%zmm0,%zmm2{%k7}{z}
@@ -8233,7 +8239,7 @@ vaddps (%ebx,%esi,1),%xmm5,%xmm4
 vaddps %ymm0,%ymm7,%ymm3
 vaddps %cs:(%ebx,%ecx,2),%ymm3,%ymm6
 vaddps (%eax),%ymm5,%ymm3
-vaddps %xmm0,%xmm7,%xmm7{%k5}
+{evex} vaddps %xmm1,%xmm4,%xmm1
 vaddps %fs:-0x34(%ecx,%ecx,1){1to4},%xmm6,%xmm0{%k7}
 vaddps -0x3(%edx){1to4},%xmm2,%xmm6{%k3}{z}
 {evex} vaddps %ymm6,%ymm7,%ymm5
@@ -8273,9 +8279,9 @@ vaddpd (%ebx,%esi,4){1to2},%xmm3,%xmm6{%k4}
 {evex} vaddpd %ymm1,%ymm0,%ymm5
 vaddpd %ds:0x680(%ecx),%ymm7,%ymm4{%k1}
 vaddpd (%ebx){1to4},%ymm0,%ymm6{%k7}
+vaddpd (%edi),%zmm3,%zmm2
 vaddpd %zmm4,%zmm6,%zmm7{%k4}{z}
 vaddpd %cs:0x2d8(%esp,%eiz,4){1to8},%zmm4,%zmm6
-vaddpd 0x1500(%ebp),%zmm4,%zmm0{%k3}
 addss %xmm1,%xmm0
 addssb %xmm1,%xmm0
 addssw %xmm1,%xmm0
@@ -8298,13 +8304,13 @@ vaddssw %es:(%edx,%ebx,2),%xmm5,%xmm5
 vaddssl %es:(%edx,%ebx,2),%xmm5,%xmm5
 vaddssq %es:(%edx,%ebx,2),%xmm5,%xmm5
 vaddss 0x21352a48(%edx),%xmm2,%xmm2
+{evex} vaddss -0x68b20a14(%ecx,%ebx,2),%xmm3,%xmm3
 vaddss {ru-sae},%xmm7,%xmm3,%xmm1
 vaddssb {ru-sae},%xmm7,%xmm3,%xmm1
 vaddssw {ru-sae},%xmm7,%xmm3,%xmm1
 vaddssl {ru-sae},%xmm7,%xmm3,%xmm1
 vaddssq {ru-sae},%xmm7,%xmm3,%xmm1
-{evex} vaddss %es:-0xb0(%edx),%xmm2,%xmm7
-vaddss (%ecx),%xmm4,%xmm5{%k4}{z}
+vaddss %cs:(%esi,%ecx,1),%xmm0,%xmm3{%k2}{z}
 addsd %xmm0,%xmm5
 addsdb %xmm0,%xmm5
 addsdw %xmm0,%xmm5
@@ -8327,11 +8333,7 @@ vaddsdw %cs:(%ecx),%xmm6,%xmm4
 vaddsdl %cs:(%ecx),%xmm6,%xmm4
 vaddsdq %cs:(%ecx),%xmm6,%xmm4
 vaddsd -0x1cba6bb(%edi),%xmm5,%xmm5
-vaddsd {rn-sae},%xmm1,%xmm0,%xmm0
-vaddsdb {rn-sae},%xmm1,%xmm0,%xmm0
-vaddsdw {rn-sae},%xmm1,%xmm0,%xmm0
-vaddsdl {rn-sae},%xmm1,%xmm0,%xmm0
-vaddsdq {rn-sae},%xmm1,%xmm0,%xmm0
+vaddsd %xmm5,%xmm7,%xmm6
 vaddsd %gs:-0xd0(%esi),%xmm0,%xmm3{%k2}
 {evex} vaddsd 0x6d67a26b(%ebp),%xmm5,%xmm3
 mulps %xmm2,%xmm2
@@ -8359,25 +8361,17 @@ vmulps -0x10(%ebx,%ebx,1),%xmm5,%xmm6
 vmulps %ymm7,%ymm2,%ymm3
 vmulps %ss:(%esp,%ecx,1),%ymm7,%ymm0
 vmulps 0x16(%ecx),%ymm1,%ymm7
-vmulps %xmm6,%xmm7,%xmm1{%k3}{z}
+{evex} vmulps %xmm5,%xmm6,%xmm5
 vmulps %gs:0x8f6e1389,%xmm7,%xmm2{%k1}
 vmulpsb %gs:0x8f6e1389,%xmm7,%xmm2{%k1}
 vmulpsw %gs:0x8f6e1389,%xmm7,%xmm2{%k1}
 vmulpsl %gs:0x8f6e1389,%xmm7,%xmm2{%k1}
 vmulpsq %gs:0x8f6e1389,%xmm7,%xmm2{%k1}
 vmulps (%esp,%edi,2){1to4},%xmm7,%xmm4
+{evex} vmulps (%esp,%ecx,8),%ymm1,%ymm5
 vmulps %ymm1,%ymm5,%ymm3{%k3}
 vmulps %ss:0x3627f2d4(%edx){1to8},%ymm0,%ymm2{%k4}{z}
-vmulps 0xf341fd6d{1to8},%ymm3,%ymm6
-vmulpsb 0xf341fd6d{1to8},%ymm3,%ymm6
-vmulpsw 0xf341fd6d{1to8},%ymm3,%ymm6
-vmulpsl 0xf341fd6d{1to8},%ymm3,%ymm6
-vmulpsq 0xf341fd6d{1to8},%ymm3,%ymm6
-vmulps {rd-sae},%zmm6,%zmm2,%zmm4{%k7}{z}
-vmulpsb {rd-sae},%zmm6,%zmm2,%zmm4{%k7}{z}
-vmulpsw {rd-sae},%zmm6,%zmm2,%zmm4{%k7}{z}
-vmulpsl {rd-sae},%zmm6,%zmm2,%zmm4{%k7}{z}
-vmulpsq {rd-sae},%zmm6,%zmm2,%zmm4{%k7}{z}
+vmulps %zmm2,%zmm7,%zmm2
 vmulps %cs:(%eax,%eax,1),%zmm2,%zmm1{%k1}{z}
 vmulps (%ecx){1to16},%zmm7,%zmm0
 mulpd %xmm4,%xmm3
@@ -8405,15 +8399,15 @@ vmulpd -0x6000d9a5(%eax,%eiz,4),%xmm3,%xmm4
 vmulpd %ymm3,%ymm7,%ymm3
 vmulpd %es:(%eax,%esi,2),%ymm0,%ymm6
 vmulpd (%ecx),%ymm7,%ymm0
-vmulpd %xmm6,%xmm3,%xmm5{%k4}
+{evex} vmulpd %xmm6,%xmm6,%xmm0
 vmulpd %ds:-0x120(%ebx){1to2},%xmm0,%xmm6{%k5}{z}
 vmulpd (%esi,%ebp,8){1to2},%xmm5,%xmm0{%k3}
+{evex} vmulpd (%ecx),%ymm4,%ymm5
 vmulpd %ymm0,%ymm0,%ymm7{%k1}{z}
-{evex} vmulpd %es:-0xe1d350f(%eax),%ymm1,%ymm0
-vmulpd -0x2f0(%eax,%eiz,4){1to4},%ymm3,%ymm6{%k4}
+vmulpd %ss:(%ecx,%edi,1),%ymm6,%ymm0{%k2}
+vmulpd -0x300(%ebp),%zmm7,%zmm1
 vmulpd %zmm6,%zmm4,%zmm1{%k6}
-vmulpd %ds:0x2422be96(%ebx),%zmm5,%zmm6
-vmulpd (%ebx){1to8},%zmm5,%zmm4{%k6}{z}
+vmulpd %gs:0xb60f2d6(%ebx,%ebp,8),%zmm3,%zmm6{%k6}{z}
 mulss %xmm0,%xmm4
 mulssb %xmm0,%xmm4
 mulssw %xmm0,%xmm4
@@ -8440,9 +8434,9 @@ vmulssb 0xd2b2eb30,%xmm5,%xmm6
 vmulssw 0xd2b2eb30,%xmm5,%xmm6
 vmulssl 0xd2b2eb30,%xmm5,%xmm6
 vmulssq 0xd2b2eb30,%xmm5,%xmm6
-vmulss %xmm7,%xmm1,%xmm6{%k4}
-vmulss %es:0x738e271a(%edx),%xmm0,%xmm2{%k2}{z}
 {evex} vmulss (%ebx),%xmm0,%xmm1
+vmulss %xmm7,%xmm1,%xmm6{%k4}
+vmulss %es:0x188(%ebx),%xmm5,%xmm7{%k3}
 mulsd %xmm1,%xmm5
 mulsdb %xmm1,%xmm5
 mulsdw %xmm1,%xmm5
@@ -8465,9 +8459,9 @@ vmulsdw %ds:(%ecx,%edx,4),%xmm4,%xmm6
 vmulsdl %ds:(%ecx,%edx,4),%xmm4,%xmm6
 vmulsdq %ds:(%ecx,%edx,4),%xmm4,%xmm6
 vmulsd 0x43(%esp,%eax,2),%xmm6,%xmm0
+{evex} vmulsd (%esp),%xmm4,%xmm1
 vmulsd %xmm6,%xmm1,%xmm5{%k1}{z}
-vmulsd %es:(%esi,%edi,4),%xmm5,%xmm6{%k3}
-vmulsd 0x3a0(%edi),%xmm3,%xmm7{%k1}{z}
+vmulsd %cs:-0x44(%ebp),%xmm3,%xmm7{%k4}{z}
 cvtps2pd %xmm3,%xmm6
 cvtps2pdb %xmm3,%xmm6
 cvtps2pdw %xmm3,%xmm6
@@ -8499,11 +8493,7 @@ vcvtps2pd (%ecx){1to2},%xmm4
 {evex} vcvtps2pd %xmm5,%ymm3
 vcvtps2pd %ds:-0xe8(%edi){1to4},%ymm7{%k2}
 vcvtps2pd (%ecx){1to4},%ymm3
-vcvtps2pd {sae},%ymm6,%zmm1
-vcvtps2pdb {sae},%ymm6,%zmm1
-vcvtps2pdw {sae},%ymm6,%zmm1
-vcvtps2pdl {sae},%ymm6,%zmm1
-vcvtps2pdq {sae},%ymm6,%zmm1
+vcvtps2pd %ymm6,%zmm7
 vcvtps2pd %gs:(%ebx,%edi,8),%zmm2{%k7}
 vcvtps2pd 0x50(%edi,%ebp,8){1to8},%zmm1
 cvtpd2ps %xmm1,%xmm2
@@ -8535,8 +8525,8 @@ vcvtpd2psyw %gs:0x4b3822e0(%esi),%xmm1
 vcvtpd2psyl %gs:0x4b3822e0(%esi),%xmm1
 vcvtpd2psyq %gs:0x4b3822e0(%esi),%xmm1
 vcvtpd2psy (%eax),%xmm6
-vcvtpd2ps %xmm7,%xmm7{%k3}
-{evex} vcvtpd2psx %fs:(%eax),%xmm0
+{evex} vcvtpd2ps %xmm0,%xmm1
+vcvtpd2psx %ds:-0x270(%ebp),%xmm7{%k3}{z}
 vcvtpd2psx (%esp,%eax,8),%xmm5{%k6}
 {evex} vcvtpd2ps %ymm0,%xmm4
 vcvtpd2psy %gs:-0x120(%ebp),%xmm1{%k6}
@@ -8570,12 +8560,12 @@ vcvtss2sdw %ds:(%esi),%xmm2,%xmm2
 vcvtss2sdl %ds:(%esi),%xmm2,%xmm2
 vcvtss2sdq %ds:(%esi),%xmm2,%xmm2
 vcvtss2sd (%esi,%eax,1),%xmm3,%xmm7
+{evex} vcvtss2sd (%edx),%xmm5,%xmm6
 vcvtss2sd {sae},%xmm6,%xmm0,%xmm6
 vcvtss2sdb {sae},%xmm6,%xmm0,%xmm6
 vcvtss2sdw {sae},%xmm6,%xmm0,%xmm6
 vcvtss2sdl {sae},%xmm6,%xmm0,%xmm6
 vcvtss2sdq {sae},%xmm6,%xmm0,%xmm6
-vcvtss2sd %ds:-0x3b5ca6d1(%ecx,%edx,4),%xmm7,%xmm1
 vcvtss2sd 0x3d(%esi),%xmm3,%xmm5{%k4}{z}
 cvtsd2ss %xmm7,%xmm1
 cvtsd2ssb %xmm7,%xmm1
@@ -8599,9 +8589,9 @@ vcvtsd2ssw %ds:(%esi),%xmm2,%xmm3
 vcvtsd2ssl %ds:(%esi),%xmm2,%xmm3
 vcvtsd2ssq %ds:(%esi),%xmm2,%xmm3
 vcvtsd2ss 0x16(%ebx),%xmm3,%xmm6
+vcvtsd2ss (%esi),%xmm5,%xmm6
 vcvtsd2ss %xmm6,%xmm1,%xmm0{%k6}{z}
 vcvtsd2ss %gs:0x1b0(%ebp),%xmm6,%xmm2{%k1}
-vcvtsd2ss (%edi,%edx,2),%xmm2,%xmm0{%k7}{z}
 cvtdq2ps %xmm4,%xmm7
 cvtdq2psb %xmm4,%xmm7
 cvtdq2psw %xmm4,%xmm7
@@ -8633,9 +8623,9 @@ vcvtdq2ps -0x6178ecd5(%ecx,%edx,2),%xmm5{%k6}{z}
 {evex} vcvtdq2ps %ymm5,%ymm5
 vcvtdq2ps 0x1d4(%esi){1to8},%ymm3
 vcvtdq2ps (%ecx),%ymm6{%k4}{z}
+vcvtdq2ps 0x73a2d3f(%ebp),%zmm4
 vcvtdq2ps %zmm5,%zmm1{%k5}{z}
 vcvtdq2ps %ds:(%ebx),%zmm1{%k5}
-vcvtdq2ps 0x73a2d3f(%ebp),%zmm4
 vcvtqq2ps %xmm5,%xmm0
 vcvtqq2psb %xmm5,%xmm0
 vcvtqq2psw %xmm5,%xmm0
@@ -8651,7 +8641,7 @@ vcvtqq2psxb %gs:0x12e09533(%ecx),%xmm0
 vcvtqq2psxw %gs:0x12e09533(%ecx),%xmm0
 vcvtqq2psxl %gs:0x12e09533(%ecx),%xmm0
 vcvtqq2psxq %gs:0x12e09533(%ecx),%xmm0
-vcvtqq2ps %ymm3,%xmm3{%k3}
+vcvtqq2ps %ymm3,%xmm5
 vcvtqq2ps %gs:(%ebx,%ecx,1){1to4},%xmm5{%k6}
 vcvtqq2psy 0x400(%eax,%ecx,8),%xmm7{%k1}
 vcvtqq2psyb 0x400(%eax,%ecx,8),%xmm7{%k1}
@@ -8702,9 +8692,9 @@ vcvtps2dq (%ebx,%eiz,8),%xmm0
 vcvtps2dq %ymm7,%ymm7
 vcvtps2dq %cs:(%eax),%ymm4
 vcvtps2dq -0x4a(%ebx,%ecx,8),%ymm5
+{evex} vcvtps2dq -0x10(%ebx,%edi,8),%xmm0
 vcvtps2dq %xmm0,%xmm0{%k3}{z}
-{evex} vcvtps2dq %ss:0x29(%edx),%xmm6
-vcvtps2dq (%edx){1to4},%xmm2
+vcvtps2dq %cs:(%ecx),%xmm0{%k3}{z}
 {evex} vcvtps2dq %ymm4,%ymm7
 vcvtps2dq %ss:0x90(%edx){1to8},%ymm3
 vcvtps2dq (%edi){1to8},%ymm2{%k6}{z}
@@ -8755,9 +8745,9 @@ vcvttps2dq 0x5e5c87b4(%esi,%eiz,2),%ymm2
 {evex} vcvttps2dq %xmm5,%xmm0
 vcvttps2dq %ss:(%edi){1to4},%xmm4{%k4}
 vcvttps2dq 0x1b1a76ef(%ecx),%xmm1{%k5}
+{evex} vcvttps2dq (%esi),%ymm7
 vcvttps2dq %ymm6,%ymm5{%k4}
 vcvttps2dq %ds:-0x444252c6(%ebx,%eiz,2){1to8},%ymm1{%k7}{z}
-vcvttps2dq -0x4c0(%ebp),%ymm5{%k5}{z}
 vcvttps2dq %zmm4,%zmm5
 vcvttps2dq %cs:-0x1a40(%edx),%zmm3{%k4}{z}
 vcvttps2dq -0x19c0(%eax,%eax,4),%zmm1
@@ -8794,10 +8784,10 @@ vsubpsq 0xcf12eec8,%xmm5,%xmm2
 vsubps %ymm4,%ymm5,%ymm2
 vsubps %ds:-0x7b(%eax),%ymm5,%ymm4
 vsubps 0x79(%edx,%eiz,1),%ymm5,%ymm2
-vsubps %xmm3,%xmm6,%xmm7{%k2}
+{evex} vsubps %xmm7,%xmm0,%xmm2
 vsubps %fs:0x2d(%esi),%xmm7,%xmm3{%k5}{z}
 vsubps 0x7ec15159{1to4},%xmm0,%xmm2{%k7}{z}
-vsubps %ymm5,%ymm0,%ymm7{%k7}{z}
+{evex} vsubps %ymm5,%ymm7,%ymm5
 vsubps %cs:(%edx,%ebp,2),%ymm6,%ymm1{%k5}
 vsubps 0x59ce6dad(%edi){1to8},%ymm5,%ymm3
 vsubps %zmm3,%zmm6,%zmm0
@@ -8831,14 +8821,10 @@ vsubpd (%ebx),%ymm1,%ymm7
 {evex} vsubpd %xmm3,%xmm1,%xmm6
 vsubpd %gs:(%edx){1to2},%xmm3,%xmm5{%k4}{z}
 {evex} vsubpd 0x580(%edx),%xmm4,%xmm3
+{evex} vsubpd (%ecx,%ebp,2),%ymm4,%ymm4
 vsubpd %ymm4,%ymm2,%ymm6{%k6}{z}
-{evex} vsubpd %fs:0xbe0(%ebp),%ymm2,%ymm5
-vsubpd (%edx,%ecx,8){1to4},%ymm6,%ymm4{%k2}
-vsubpd {ru-sae},%zmm7,%zmm0,%zmm2
-vsubpdb {ru-sae},%zmm7,%zmm0,%zmm2
-vsubpdw {ru-sae},%zmm7,%zmm0,%zmm2
-vsubpdl {ru-sae},%zmm7,%zmm0,%zmm2
-vsubpdq {ru-sae},%zmm7,%zmm0,%zmm2
+vsubpd %ds:(%edi),%ymm5,%ymm3{%k3}{z}
+vsubpd %zmm4,%zmm2,%zmm7
 vsubpd %ss:-0x740(%esi),%zmm5,%zmm0{%k2}
 vsubpd (%esi,%ebx,4),%zmm6,%zmm7
 subss %xmm2,%xmm7
@@ -8863,9 +8849,9 @@ vsubssw %gs:0x47fdbead(%eax,%edi,1),%xmm7,%xmm0
 vsubssl %gs:0x47fdbead(%eax,%edi,1),%xmm7,%xmm0
 vsubssq %gs:0x47fdbead(%eax,%edi,1),%xmm7,%xmm0
 vsubss 0x5e(%edi),%xmm5,%xmm2
-vsubss %xmm4,%xmm0,%xmm5{%k7}
-vsubss %ss:-0x5f7eafdd(,%edx,2),%xmm5,%xmm2
+{evex} vsubss %xmm2,%xmm1,%xmm7
 vsubss -0xadb039e(%esi,%eiz,8),%xmm5,%xmm7{%k4}{z}
+vsubss %ss:-0x5f7eafdd(,%edx,2),%xmm5,%xmm2
 subsd %xmm1,%xmm0
 subsdb %xmm1,%xmm0
 subsdw %xmm1,%xmm0
@@ -8892,9 +8878,9 @@ vsubsdb 0xffffffe6,%xmm1,%xmm6
 vsubsdw 0xffffffe6,%xmm1,%xmm6
 vsubsdl 0xffffffe6,%xmm1,%xmm6
 vsubsdq 0xffffffe6,%xmm1,%xmm6
+{evex} vsubsd (%esi,%esi,8),%xmm2,%xmm5
 vsubsd %xmm2,%xmm4,%xmm1{%k3}{z}
-vsubsd %gs:(%edi,%esi,2),%xmm0,%xmm6{%k1}
-vsubsd 0x2404957e,%xmm0,%xmm2{%k7}{z}
+vsubsd %ds:0x6a941a36(%eax,%ecx,2),%xmm6,%xmm0{%k6}
 minps %xmm6,%xmm1
 minpsb %xmm6,%xmm1
 minpsw %xmm6,%xmm1
@@ -8961,14 +8947,10 @@ vminpdq 0x4ffffc5a,%ymm6,%ymm3
 {evex} vminpd %xmm5,%xmm7,%xmm6
 vminpd %fs:(%edi,%edx,8){1to2},%xmm6,%xmm7{%k2}
 vminpd 0x150(%edi){1to2},%xmm1,%xmm4{%k4}{z}
-vminpd %ymm4,%ymm0,%ymm5{%k6}
+{evex} vminpd %ymm3,%ymm2,%ymm3
 vminpd %gs:-0xf32467d(%ebp){1to4},%ymm1,%ymm5{%k6}
 vminpd (%esi,%ebp,8){1to4},%ymm6,%ymm4
-vminpd {sae},%zmm2,%zmm1,%zmm1
-vminpdb {sae},%zmm2,%zmm1,%zmm1
-vminpdw {sae},%zmm2,%zmm1,%zmm1
-vminpdl {sae},%zmm2,%zmm1,%zmm1
-vminpdq {sae},%zmm2,%zmm1,%zmm1
+vminpd %zmm1,%zmm3,%zmm3
 vminpd %fs:-0x5a(%ebp){1to8},%zmm7,%zmm2
 vminpd (%eax),%zmm2,%zmm3{%k4}
 minss %xmm2,%xmm3
@@ -8993,9 +8975,9 @@ vminssw %ds:-0x71(%ebx,%eiz,1),%xmm4,%xmm0
 vminssl %ds:-0x71(%ebx,%eiz,1),%xmm4,%xmm0
 vminssq %ds:-0x71(%ebx,%eiz,1),%xmm4,%xmm0
 vminss (%edi),%xmm1,%xmm7
+{evex} vminss (%ecx,%eiz,2),%xmm3,%xmm5
 vminss %xmm2,%xmm3,%xmm4{%k1}{z}
-vminss %ss:-0x1f0(%edx,%edx,8),%xmm3,%xmm6
-vminss (%edx,%edi,8),%xmm7,%xmm2{%k3}{z}
+vminss %cs:-0x194(%edi),%xmm5,%xmm2{%k4}
 minsd %xmm7,%xmm0
 minsdb %xmm7,%xmm0
 minsdw %xmm7,%xmm0
@@ -9018,13 +9000,13 @@ vminsdw %ss:0x5afc91be(%eax),%xmm6,%xmm5
 vminsdl %ss:0x5afc91be(%eax),%xmm6,%xmm5
 vminsdq %ss:0x5afc91be(%eax),%xmm6,%xmm5
 vminsd (%edi,%eiz,4),%xmm0,%xmm6
+vminsd -0x380(%edx),%xmm6,%xmm1
 vminsd {sae},%xmm3,%xmm4,%xmm6
 vminsdb {sae},%xmm3,%xmm4,%xmm6
 vminsdw {sae},%xmm3,%xmm4,%xmm6
 vminsdl {sae},%xmm3,%xmm4,%xmm6
 vminsdq {sae},%xmm3,%xmm4,%xmm6
 vminsd %es:(%edx),%xmm2,%xmm0{%k6}
-vminsd -0x380(%edx),%xmm6,%xmm1
 divps %xmm0,%xmm2
 divpsb %xmm0,%xmm2
 divpsw %xmm0,%xmm2
@@ -9054,19 +9036,19 @@ vdivpsb 0xffffff9c,%ymm5,%ymm3
 vdivpsw 0xffffff9c,%ymm5,%ymm3
 vdivpsl 0xffffff9c,%ymm5,%ymm3
 vdivpsq 0xffffff9c,%ymm5,%ymm3
-vdivps %xmm0,%xmm3,%xmm4{%k2}
-{evex} vdivps %cs:(%ecx,%esi,8),%xmm4,%xmm5
-vdivps (%esi),%xmm0,%xmm0{%k5}
-vdivps %ymm6,%ymm5,%ymm2{%k1}{z}
-{evex} vdivps %es:(%edx),%ymm7,%ymm5
+{evex} vdivps %xmm1,%xmm6,%xmm7
+vdivps %gs:(%ecx){1to4},%xmm0,%xmm6{%k6}{z}
+{evex} vdivps (%ebx,%edx,4),%xmm4,%xmm0
+{evex} vdivps %ymm1,%ymm4,%ymm5
+vdivps %ss:0xf00(%esi,%edx,8),%ymm4,%ymm6{%k2}
 vdivps (%ebx,%eiz,4){1to8},%ymm7,%ymm2
+vdivps (%ebx),%zmm7,%zmm1
 vdivps {rz-sae},%zmm2,%zmm6,%zmm4
 vdivpsb {rz-sae},%zmm2,%zmm6,%zmm4
 vdivpsw {rz-sae},%zmm2,%zmm6,%zmm4
 vdivpsl {rz-sae},%zmm2,%zmm6,%zmm4
 vdivpsq {rz-sae},%zmm2,%zmm6,%zmm4
 vdivps %gs:(%edi,%eax,1),%zmm0,%zmm6{%k6}{z}
-vdivps (%ebx),%zmm7,%zmm1
 divpd %xmm5,%xmm4
 divpdb %xmm5,%xmm4
 divpdw %xmm5,%xmm4
@@ -9098,11 +9080,7 @@ vdivpd 0xf72b490(%eax){1to2},%xmm6,%xmm2{%k4}{z}
 {evex} vdivpd %ymm1,%ymm6,%ymm6
 vdivpd %ss:-0x2269ec42(%ebp){1to4},%ymm3,%ymm7{%k2}
 {evex} vdivpd 0x2c0(%edi),%ymm4,%ymm0
-vdivpd {rn-sae},%zmm6,%zmm6,%zmm7
-vdivpdb {rn-sae},%zmm6,%zmm6,%zmm7
-vdivpdw {rn-sae},%zmm6,%zmm6,%zmm7
-vdivpdl {rn-sae},%zmm6,%zmm6,%zmm7
-vdivpdq {rn-sae},%zmm6,%zmm6,%zmm7
+vdivpd %zmm4,%zmm6,%zmm7
 vdivpd %gs:0x49347031{1to8},%zmm1,%zmm3
 vdivpdb %gs:0x49347031{1to8},%zmm1,%zmm3
 vdivpdw %gs:0x49347031{1to8},%zmm1,%zmm3
@@ -9131,9 +9109,9 @@ vdivssw %ss:-0x12(%edx),%xmm0,%xmm3
 vdivssl %ss:-0x12(%edx),%xmm0,%xmm3
 vdivssq %ss:-0x12(%edx),%xmm0,%xmm3
 vdivss (%edx),%xmm7,%xmm7
+vdivss (%ebx,%edx,2),%xmm4,%xmm7
 vdivss %xmm5,%xmm7,%xmm3{%k7}
-{evex} vdivss %cs:0x4(%ebp,%eiz,2),%xmm5,%xmm1
-vdivss (%eax),%xmm6,%xmm5{%k6}
+vdivss %es:0x1b14a97b(%edx,%ebp,2),%xmm0,%xmm5{%k4}
 divsd %xmm0,%xmm7
 divsdb %xmm0,%xmm7
 divsdw %xmm0,%xmm7
@@ -9156,16 +9134,12 @@ vdivsdw %gs:(%edi),%xmm7,%xmm3
 vdivsdl %gs:(%edi),%xmm7,%xmm3
 vdivsdq %gs:(%edi),%xmm7,%xmm3
 vdivsd (%esi,%ebx,1),%xmm6,%xmm3
+{evex} vdivsd (%edx,%edi,1),%xmm6,%xmm0
 vdivsd {rd-sae},%xmm7,%xmm0,%xmm7
 vdivsdb {rd-sae},%xmm7,%xmm0,%xmm7
 vdivsdw {rd-sae},%xmm7,%xmm0,%xmm7
 vdivsdl {rd-sae},%xmm7,%xmm0,%xmm7
 vdivsdq {rd-sae},%xmm7,%xmm0,%xmm7
-{evex} vdivsd %fs:0x3e,%xmm2,%xmm0
-{evex} vdivsdb %fs:0x3e,%xmm2,%xmm0
-{evex} vdivsdw %fs:0x3e,%xmm2,%xmm0
-{evex} vdivsdl %fs:0x3e,%xmm2,%xmm0
-{evex} vdivsdq %fs:0x3e,%xmm2,%xmm0
 vdivsd 0x1a73f400(%ebx,%edi,8),%xmm1,%xmm4{%k3}
 maxps %xmm5,%xmm0
 maxpsb %xmm5,%xmm0
@@ -9192,17 +9166,13 @@ vmaxps (%esi,%edi,1),%xmm6,%xmm6
 vmaxps %ymm1,%ymm1,%ymm7
 vmaxps %cs:-0x51(%edx,%edi,4),%ymm4,%ymm4
 vmaxps 0x636edc76(%eax),%ymm7,%ymm6
+{evex} vmaxps 0x0(%esp,%ebp,8),%xmm0,%xmm3
 vmaxps %xmm3,%xmm1,%xmm5{%k1}{z}
 vmaxps %es:-0x19a0e47e(%ebp,%edx,4),%xmm2,%xmm6{%k7}
-{evex} vmaxps 0x0(%esp,%ebp,8),%xmm0,%xmm3
+{evex} vmaxps (%ebx),%ymm4,%ymm4
 vmaxps %ymm7,%ymm1,%ymm6{%k7}
-{evex} vmaxps %cs:0x683e9bbb(%edi),%ymm3,%ymm2
 vmaxps (%ebx,%ebx,4){1to8},%ymm5,%ymm5
-vmaxps {sae},%zmm4,%zmm1,%zmm1{%k4}{z}
-vmaxpsb {sae},%zmm4,%zmm1,%zmm1{%k4}{z}
-vmaxpsw {sae},%zmm4,%zmm1,%zmm1{%k4}{z}
-vmaxpsl {sae},%zmm4,%zmm1,%zmm1{%k4}{z}
-vmaxpsq {sae},%zmm4,%zmm1,%zmm1{%k4}{z}
+vmaxps %zmm2,%zmm1,%zmm0
 vmaxps %ds:(%edx,%eax,1),%zmm7,%zmm0{%k4}
 vmaxps -0x1940(%esi,%eax,1),%zmm1,%zmm0{%k4}{z}
 maxpd %xmm6,%xmm5
@@ -9230,18 +9200,18 @@ vmaxpd 0x79950a6e(%esi),%xmm4,%xmm2
 vmaxpd %ymm6,%ymm1,%ymm6
 vmaxpd %gs:0x4d(%esi),%ymm0,%ymm4
 vmaxpd (%ebx),%ymm0,%ymm3
+{evex} vmaxpd (%eax,%esi,1),%xmm1,%xmm0
 vmaxpd %xmm1,%xmm3,%xmm5{%k7}
 vmaxpd %gs:0xffffffe2{1to2},%xmm7,%xmm4{%k1}{z}
 vmaxpdb %gs:0xffffffe2{1to2},%xmm7,%xmm4{%k1}{z}
 vmaxpdw %gs:0xffffffe2{1to2},%xmm7,%xmm4{%k1}{z}
 vmaxpdl %gs:0xffffffe2{1to2},%xmm7,%xmm4{%k1}{z}
 vmaxpdq %gs:0xffffffe2{1to2},%xmm7,%xmm4{%k1}{z}
-vmaxpd (%eax,%esi,8),%xmm6,%xmm6{%k2}{z}
 {evex} vmaxpd %ymm3,%ymm4,%ymm2
 vmaxpd %gs:-0x248(%edi,%edx,1){1to4},%ymm0,%ymm6
 vmaxpd 0x19b5e4b8(%esi),%ymm0,%ymm3{%k3}{z}
-vmaxpd %zmm4,%zmm2,%zmm0{%k1}
-vmaxpd %cs:(%esi,%ebp,4),%zmm1,%zmm1
+vmaxpd %zmm2,%zmm0,%zmm2
+vmaxpd %fs:0x5e0c842b(%ecx,%ecx,1){1to8},%zmm1,%zmm6{%k7}{z}
 vmaxpd (%ecx){1to8},%zmm4,%zmm0
 maxss %xmm4,%xmm0
 maxssb %xmm4,%xmm0
@@ -9265,9 +9235,9 @@ vmaxssw %es:-0x599759f4(%edx),%xmm2,%xmm2
 vmaxssl %es:-0x599759f4(%edx),%xmm2,%xmm2
 vmaxssq %es:-0x599759f4(%edx),%xmm2,%xmm2
 vmaxss (%eax),%xmm0,%xmm3
+vmaxss 0x6d(%ebx),%xmm3,%xmm4
 vmaxss %xmm2,%xmm3,%xmm2{%k6}{z}
 vmaxss %cs:0x54(%eax),%xmm5,%xmm1{%k4}
-vmaxss 0x527d4422(%esi,%eax,2),%xmm3,%xmm0{%k4}{z}
 maxsd %xmm7,%xmm5
 maxsdb %xmm7,%xmm5
 maxsdw %xmm7,%xmm5
@@ -9290,12 +9260,12 @@ vmaxsdw %es:(%ebx),%xmm3,%xmm1
 vmaxsdl %es:(%ebx),%xmm3,%xmm1
 vmaxsdq %es:(%ebx),%xmm3,%xmm1
 vmaxsd (%eax,%edi,8),%xmm4,%xmm7
+vmaxsd (%ebx),%xmm2,%xmm5
 vmaxsd {sae},%xmm2,%xmm4,%xmm5
 vmaxsdb {sae},%xmm2,%xmm4,%xmm5
 vmaxsdw {sae},%xmm2,%xmm4,%xmm5
 vmaxsdl {sae},%xmm2,%xmm4,%xmm5
 vmaxsdq {sae},%xmm2,%xmm4,%xmm5
-{evex} vmaxsd %ds:-0x4a15b8a9(,%ebx,8),%xmm0,%xmm7
 vmaxsd 0x7c(%esp,%esi,1),%xmm1,%xmm7{%k3}{z}
 punpcklbw %mm3,%mm2
 punpcklbwb %mm3,%mm2
@@ -9341,9 +9311,17 @@ vpunpcklbw (%ebx),%xmm7,%xmm3
 vpunpcklbw %ymm5,%ymm7,%ymm1
 vpunpcklbw %es:(%esi),%ymm3,%ymm1
 vpunpcklbw -0x7c(%edx,%eiz,1),%ymm3,%ymm1
-vpunpcklbw %xmm0,%xmm0,%xmm2{%k7}
-{evex} vpunpcklbw %ss:(%ecx,%esi,4),%xmm3,%xmm6
-vpunpcklbw (%edx),%xmm4,%xmm1{%k3}
+{evex} vpunpcklbw %xmm7,%xmm0,%xmm5
+vpunpcklbw %ds:(%ecx),%xmm6,%xmm2{%k7}
+{evex} vpunpcklbw 0x10e5af45,%xmm6,%xmm6
+{evex} vpunpcklbwb 0x10e5af45,%xmm6,%xmm6
+{evex} vpunpcklbww 0x10e5af45,%xmm6,%xmm6
+{evex} vpunpcklbwl 0x10e5af45,%xmm6,%xmm6
+{evex} vpunpcklbwq 0x10e5af45,%xmm6,%xmm6
+{evex} vpunpcklbb 0x10e5af45,%xmm6,%xmm6
+{evex} vpunpcklbl 0x10e5af45,%xmm6,%xmm6
+{evex} vpunpcklbq 0x10e5af45,%xmm6,%xmm6
+{evex} vpunpcklb 0x10e5af45,%xmm6,%xmm6
 {evex} vpunpcklbw %ymm1,%ymm0,%ymm5
 vpunpcklbw %gs:0x5a0e08d(%eax),%ymm7,%ymm0{%k4}{z}
 {evex} vpunpcklbw (%edx),%ymm7,%ymm5
@@ -9553,9 +9531,9 @@ vpcmpgtw 0x49accf45,%ymm2,%ymm1
 vpcmpgtl 0x49accf45,%ymm2,%ymm1
 vpcmpgtq 0x49accf45,%ymm2,%ymm1
 vpcmpgt 0x49accf45,%ymm2,%ymm1
+vpcmpgtb (%edx,%edx,8),%xmm3,%k0
 vpcmpgtb %xmm7,%xmm0,%k1{%k5}
-vpcmpgtb %cs:(%edx),%xmm7,%k1
-vpcmpgtb 0x36fcee5a(,%edi,2),%xmm3,%k1{%k7}
+vpcmpgtb (%edi),%xmm0,%k5{%k7}
 vpcmpgtb %ymm2,%ymm2,%k2
 vpcmpgtb %gs:0x560(%eax,%eiz,1),%ymm2,%k1{%k5}
 vpcmpgtb (%edi),%ymm6,%k3
@@ -9606,23 +9584,15 @@ vpcmpgtw (%eax),%xmm0,%xmm5
 vpcmpgtw %ymm6,%ymm3,%ymm6
 vpcmpgtw %gs:-0x680705f2(%ebx),%ymm4,%ymm3
 vpcmpgtw 0x4(%esi,%eiz,4),%ymm1,%ymm3
-vpcmpgtw %xmm4,%xmm3,%k2{%k4}
-vpcmpgtw %cs:(%ebx,%edx,8),%xmm0,%k6
-vpcmpgtw 0x1b,%xmm6,%k3{%k5}
-vpcmpgtwb 0x1b,%xmm6,%k3{%k5}
-vpcmpgtww 0x1b,%xmm6,%k3{%k5}
-vpcmpgtwl 0x1b,%xmm6,%k3{%k5}
-vpcmpgtwq 0x1b,%xmm6,%k3{%k5}
-vpcmpgtb 0x1b,%xmm6,%k3{%k5}
-vpcmpgtl 0x1b,%xmm6,%k3{%k5}
-vpcmpgtq 0x1b,%xmm6,%k3{%k5}
-vpcmpgt 0x1b,%xmm6,%k3{%k5}
+vpcmpgtw %xmm1,%xmm7,%k7
+vpcmpgtw %cs:-0x65(%ebp),%xmm6,%k1{%k4}
+vpcmpgtw (%ebx),%xmm0,%k4
+vpcmpgtw (%edx,%ebp,8),%ymm4,%k3
 vpcmpgtw %ymm1,%ymm3,%k0{%k5}
-vpcmpgtw %fs:(%eax),%ymm7,%k1
-vpcmpgtw 0x20(%esi),%ymm0,%k7{%k5}
+vpcmpgtw %ss:(%ecx),%ymm2,%k2{%k2}
+vpcmpgtw (%ebx,%edx,4),%zmm6,%k7
 vpcmpgtw %zmm0,%zmm4,%k5{%k1}
-vpcmpgtw %ss:(%ecx,%ebx,8),%zmm2,%k6
-vpcmpgtw 0x640(%ebp),%zmm1,%k4{%k5}
+vpcmpgtw %ss:0x1d80(%eax,%edx,4),%zmm5,%k4{%k3}
 pcmpgtd %mm1,%mm4
 pcmpgtdb %mm1,%mm4
 pcmpgtdw %mm1,%mm4
@@ -9651,10 +9621,10 @@ vpcmpgtd -0x13(%eax),%xmm2,%xmm5
 vpcmpgtd %ymm3,%ymm5,%ymm5
 vpcmpgtd %cs:-0x43(%esp,%eax,4),%ymm1,%ymm2
 vpcmpgtd 0x5a(%esi),%ymm3,%ymm3
+vpcmpgtd (%ecx),%xmm2,%k3
 vpcmpgtd %xmm6,%xmm5,%k0{%k3}
 vpcmpgtd %es:-0x7900aeca(%esp,%eax,2){1to4},%xmm5,%k2
-vpcmpgtd (%ecx),%xmm2,%k3
-vpcmpgtd %ymm7,%ymm5,%k0{%k4}
+vpcmpgtd %ymm5,%ymm7,%k7
 vpcmpgtd %ss:0x5a794013(%esi){1to8},%ymm3,%k1
 vpcmpgtd (%ebx),%ymm4,%k7{%k1}
 vpcmpgtd %zmm5,%zmm5,%k6
@@ -9711,12 +9681,12 @@ vpackuswb 0x75(%ebx),%ymm0,%ymm6
 {evex} vpackuswb %xmm1,%xmm6,%xmm5
 vpackuswb 0x207fcbe9(%eax),%xmm1,%xmm6{%k3}
 {evex} vpackuswb %ss:(%eax,%esi,1),%xmm2,%xmm1
+{evex} vpackuswb -0x880(%edx),%ymm4,%ymm5
 vpackuswb %ymm4,%ymm4,%ymm0{%k2}{z}
 vpackuswb %cs:-0xf42fa7f(%edi),%ymm3,%ymm6{%k7}
-{evex} vpackuswb -0x880(%edx),%ymm4,%ymm5
+vpackuswb (%ecx),%zmm3,%zmm6
 vpackuswb %zmm7,%zmm6,%zmm1{%k7}
-vpackuswb %es:-0x7a8216a7(%esp,%ebx,4),%zmm1,%zmm1
-vpackuswb (%esi),%zmm3,%zmm3{%k5}
+vpackuswb %ds:-0x1c80(%ebp),%zmm4,%zmm5{%k3}
 punpckhbw %mm4,%mm0
 punpckhbwb %mm4,%mm0
 punpckhbww %mm4,%mm0
@@ -9775,9 +9745,9 @@ vpunpckhbw %ds:(%edi),%ymm1,%ymm3{%k5}
 {evex} vpunpckhbl 0x552ddc58,%ymm4,%ymm7
 {evex} vpunpckhbq 0x552ddc58,%ymm4,%ymm7
 {evex} vpunpckhb 0x552ddc58,%ymm4,%ymm7
+vpunpckhbw 0x38e05bb6(%ebp),%zmm5,%zmm5
 vpunpckhbw %zmm3,%zmm2,%zmm5{%k6}
-vpunpckhbw %cs:-0x1c0(%ecx),%zmm5,%zmm0
-vpunpckhbw (%esi),%zmm4,%zmm4{%k5}{z}
+vpunpckhbw %ss:(%ebx),%zmm5,%zmm2{%k5}
 punpckhwd %mm4,%mm0
 punpckhwdb %mm4,%mm0
 punpckhwdw %mm4,%mm0
@@ -9878,8 +9848,8 @@ vpunpckhdb 0x94947d17{1to4},%xmm7,%xmm5{%k4}
 vpunpckhdw 0x94947d17{1to4},%xmm7,%xmm5{%k4}
 vpunpckhdl 0x94947d17{1to4},%xmm7,%xmm5{%k4}
 vpunpckhd 0x94947d17{1to4},%xmm7,%xmm5{%k4}
-vpunpckhdq %ymm1,%ymm6,%ymm2{%k6}{z}
-{evex} vpunpckhdq %ds:-0x7a1cbc17(%edx,%ebp,4),%ymm2,%ymm1
+{evex} vpunpckhdq %ymm4,%ymm5,%ymm0
+vpunpckhdq %cs:0x793d000b(%esi),%ymm7,%ymm6{%k6}
 vpunpckhdq 0xbc(%eax){1to8},%ymm0,%ymm6{%k3}
 vpunpckhdq %zmm1,%zmm3,%zmm0
 vpunpckhdq %cs:(%ebx){1to16},%zmm4,%zmm6{%k6}{z}
@@ -9994,13 +9964,13 @@ vpunpcklqdb 0xffffff8b,%ymm7,%ymm4
 vpunpcklqdw 0xffffff8b,%ymm7,%ymm4
 vpunpcklqdl 0xffffff8b,%ymm7,%ymm4
 vpunpcklqd 0xffffff8b,%ymm7,%ymm4
-vpunpcklqdq %xmm1,%xmm3,%xmm7{%k6}
-{evex} vpunpcklqdq %gs:(%eax),%xmm5,%xmm2
-vpunpcklqdq 0xc50f56cf{1to2},%xmm1,%xmm7{%k6}{z}
+{evex} vpunpcklqdq %xmm5,%xmm5,%xmm7
+vpunpcklqdq %gs:0xfe09dad(%edi,%ebx,8),%xmm4,%xmm4{%k4}
+vpunpcklqdq (%ebx){1to2},%xmm2,%xmm0
 {evex} vpunpcklqdq %ymm5,%ymm5,%ymm3
 vpunpcklqdq %cs:(%edx),%ymm1,%ymm5{%k5}
 vpunpcklqdq 0x21a68eea(%ecx,%edi,4),%ymm4,%ymm6{%k4}{z}
-vpunpcklqdq %zmm5,%zmm7,%zmm1{%k6}{z}
+vpunpcklqdq %zmm5,%zmm4,%zmm7
 vpunpcklqdq %cs:-0x5466cb91(%ebp){1to8},%zmm5,%zmm5{%k7}{z}
 vpunpcklqdq -0x20(%ebx,%edi,1){1to8},%zmm6,%zmm0{%k4}
 punpckhqdq %xmm2,%xmm5
@@ -10047,20 +10017,12 @@ vpunpckhqdq (%esi),%ymm0,%ymm5
 {evex} vpunpckhqdq %xmm7,%xmm6,%xmm2
 vpunpckhqdq %ss:(%eax){1to2},%xmm0,%xmm5{%k6}
 vpunpckhqdq -0x3dcf5044(%esi){1to2},%xmm2,%xmm0
+{evex} vpunpckhqdq (%eax),%ymm4,%ymm3
 vpunpckhqdq %ymm2,%ymm4,%ymm7{%k2}
-vpunpckhqdq %cs:(%edx){1to4},%ymm3,%ymm3
-{evex} vpunpckhqdq 0x980(%eax),%ymm0,%ymm0
+vpunpckhqdq %cs:0x180(%edi),%ymm7,%ymm0{%k6}
+vpunpckhqdq (%edx,%esi,1),%zmm5,%zmm3
 vpunpckhqdq %zmm1,%zmm1,%zmm1{%k6}
-vpunpckhqdq %cs:0x8948c07d,%zmm7,%zmm7
-vpunpckhqdqb %cs:0x8948c07d,%zmm7,%zmm7
-vpunpckhqdqw %cs:0x8948c07d,%zmm7,%zmm7
-vpunpckhqdql %cs:0x8948c07d,%zmm7,%zmm7
-vpunpckhqdqq %cs:0x8948c07d,%zmm7,%zmm7
-vpunpckhqdb %cs:0x8948c07d,%zmm7,%zmm7
-vpunpckhqdw %cs:0x8948c07d,%zmm7,%zmm7
-vpunpckhqdl %cs:0x8948c07d,%zmm7,%zmm7
-vpunpckhqd %cs:0x8948c07d,%zmm7,%zmm7
-vpunpckhqdq (%edx,%esi,4){1to8},%zmm7,%zmm6{%k7}{z}
+vpunpckhqdq %ss:(%edi),%zmm4,%zmm3{%k7}
 movd %ebp,%mm7
 movdb %ebp,%mm7
 movdw %ebp,%mm7
@@ -10133,34 +10095,34 @@ vmovdqa -0x7(%eax),%xmm6
 vmovdqa %ymm0,%ymm6
 vmovdqa %ss:0x60(%ebp),%ymm6
 vmovdqa (%eax),%ymm1
+vmovdqa32 0xc(%esi),%xmm6
+vmovdqa32b 0xc(%esi),%xmm6
+vmovdqa32w 0xc(%esi),%xmm6
+vmovdqa32l 0xc(%esi),%xmm6
+vmovdqa32q 0xc(%esi),%xmm6
 vmovdqa32 %xmm3,%xmm5{%k7}
 vmovdqa32b %xmm3,%xmm5{%k7}
 vmovdqa32w %xmm3,%xmm5{%k7}
 vmovdqa32l %xmm3,%xmm5{%k7}
 vmovdqa32q %xmm3,%xmm5{%k7}
-vmovdqa32 %ss:(%esi),%xmm3{%k1}{z}
-vmovdqa32b %ss:(%esi),%xmm3{%k1}{z}
-vmovdqa32w %ss:(%esi),%xmm3{%k1}{z}
-vmovdqa32l %ss:(%esi),%xmm3{%k1}{z}
-vmovdqa32q %ss:(%esi),%xmm3{%k1}{z}
-vmovdqa32 0xc(%esi),%xmm6
+vmovdqa32 %ds:(%ecx),%xmm5{%k4}
+vmovdqa32 (%eax,%eiz,8),%ymm5
 vmovdqa32 %ymm0,%ymm0{%k1}
-vmovdqa32 %ds:(%edx),%ymm6
-vmovdqa32 -0x275aac85(%esi,%edx,8),%ymm3{%k5}
-vmovdqa32 %zmm7,%zmm7{%k4}{z}
+vmovdqa32 %ds:-0x14936c48(%eax),%ymm4{%k7}
+vmovdqa32 %zmm6,%zmm1
 vmovdqa32 %cs:0x200(%edx),%zmm3{%k2}
 vmovdqa32 (%edx),%zmm1{%k4}{z}
+vmovdqa64 (%esi,%ebx,1),%xmm7
+vmovdqa64b (%esi,%ebx,1),%xmm7
+vmovdqa64w (%esi,%ebx,1),%xmm7
+vmovdqa64l (%esi,%ebx,1),%xmm7
+vmovdqa64q (%esi,%ebx,1),%xmm7
 vmovdqa64 %xmm7,%xmm6{%k1}
 vmovdqa64b %xmm7,%xmm6{%k1}
 vmovdqa64w %xmm7,%xmm6{%k1}
 vmovdqa64l %xmm7,%xmm6{%k1}
 vmovdqa64q %xmm7,%xmm6{%k1}
-vmovdqa64 %ss:(%eax,%ecx,8),%xmm0
-vmovdqa64b %ss:(%eax,%ecx,8),%xmm0
-vmovdqa64w %ss:(%eax,%ecx,8),%xmm0
-vmovdqa64l %ss:(%eax,%ecx,8),%xmm0
-vmovdqa64q %ss:(%eax,%ecx,8),%xmm0
-vmovdqa64 0x5ea9fdae(%edx,%edx,8),%xmm4{%k2}
+vmovdqa64 %gs:0x4a0(%edi),%xmm4{%k5}
 vmovdqa64 %ymm4,%ymm2
 vmovdqa64 %es:(%edi),%ymm6{%k6}
 vmovdqa64 (%ecx,%eax,4),%ymm0
@@ -10192,34 +10154,34 @@ vmovdqu (%edx),%xmm1
 vmovdqu %ymm0,%ymm6
 vmovdqu (%ebx),%ymm1
 vmovdqu 0x4b07a725(%ecx,%edi,8),%ymm2
+vmovdqu32 0x390(%edx),%xmm4
+vmovdqu32b 0x390(%edx),%xmm4
+vmovdqu32w 0x390(%edx),%xmm4
+vmovdqu32l 0x390(%edx),%xmm4
+vmovdqu32q 0x390(%edx),%xmm4
 vmovdqu32 %xmm1,%xmm5{%k6}{z}
 vmovdqu32b %xmm1,%xmm5{%k6}{z}
 vmovdqu32w %xmm1,%xmm5{%k6}{z}
 vmovdqu32l %xmm1,%xmm5{%k6}{z}
 vmovdqu32q %xmm1,%xmm5{%k6}{z}
-vmovdqu32 %ds:(%ebx),%xmm5
-vmovdqu32b %ds:(%ebx),%xmm5
-vmovdqu32w %ds:(%ebx),%xmm5
-vmovdqu32l %ds:(%ebx),%xmm5
-vmovdqu32q %ds:(%ebx),%xmm5
-vmovdqu32 -0x251c7dd8(,%ecx,1),%xmm7{%k1}
+vmovdqu32 %es:(%edx,%ebp,2),%xmm6{%k6}{z}
+vmovdqu32 -0x3dae7043(%ecx,%ebx,4),%ymm6
 vmovdqu32 %ymm0,%ymm4{%k2}{z}
-vmovdqu32 %es:(%eax),%ymm1
-vmovdqu32 0x660(%ecx),%ymm1{%k1}{z}
+vmovdqu32 %fs:-0x31d65253(%esi),%ymm7{%k4}
+vmovdqu32 (%esi),%zmm4
 vmovdqu32 %zmm5,%zmm1{%k3}{z}
 vmovdqu32 %ss:-0x12c0(%ecx,%eax,4),%zmm4{%k1}
-vmovdqu32 (%esi),%zmm4
+vmovdqu64 -0x246e747d(%eax,%eiz,4),%xmm7
+vmovdqu64b -0x246e747d(%eax,%eiz,4),%xmm7
+vmovdqu64w -0x246e747d(%eax,%eiz,4),%xmm7
+vmovdqu64l -0x246e747d(%eax,%eiz,4),%xmm7
+vmovdqu64q -0x246e747d(%eax,%eiz,4),%xmm7
 vmovdqu64 %xmm0,%xmm1{%k4}{z}
 vmovdqu64b %xmm0,%xmm1{%k4}{z}
 vmovdqu64w %xmm0,%xmm1{%k4}{z}
 vmovdqu64l %xmm0,%xmm1{%k4}{z}
 vmovdqu64q %xmm0,%xmm1{%k4}{z}
-vmovdqu64 %ss:0x1e0(%esi,%ecx,2),%xmm7
-vmovdqu64b %ss:0x1e0(%esi,%ecx,2),%xmm7
-vmovdqu64w %ss:0x1e0(%esi,%ecx,2),%xmm7
-vmovdqu64l %ss:0x1e0(%esi,%ecx,2),%xmm7
-vmovdqu64q %ss:0x1e0(%esi,%ecx,2),%xmm7
-vmovdqu64 -0x1(%edx),%xmm6{%k6}{z}
+vmovdqu64 %ds:-0x160(%esi),%xmm7{%k7}
 vmovdqu64 %ymm5,%ymm6
 vmovdqu64 %cs:(%esi),%ymm3{%k5}{z}
 vmovdqu64 -0x140(%ecx,%ebx,1),%ymm7
@@ -10244,23 +10206,27 @@ vmovdqu8 (%edx),%xmm7{%k1}
 vmovdqu8 %ymm4,%ymm0
 vmovdqu8 %cs:-0x45(%edi,%edi,2),%ymm6{%k6}{z}
 vmovdqu8 (%ecx),%ymm3
+vmovdqu8 (%edi),%zmm7
 vmovdqu8 %zmm7,%zmm6{%k4}{z}
-vmovdqu8 %es:-0x78(%ecx),%zmm3
 vmovdqu8 (%esi,%edx,1),%zmm4{%k4}{z}
+vmovdqu16 0xaffdc6c7,%xmm3
+vmovdqu16b 0xaffdc6c7,%xmm3
+vmovdqu16w 0xaffdc6c7,%xmm3
+vmovdqu16l 0xaffdc6c7,%xmm3
+vmovdqu16q 0xaffdc6c7,%xmm3
 vmovdqu16 %xmm5,%xmm6{%k7}
 vmovdqu16b %xmm5,%xmm6{%k7}
 vmovdqu16w %xmm5,%xmm6{%k7}
 vmovdqu16l %xmm5,%xmm6{%k7}
 vmovdqu16q %xmm5,%xmm6{%k7}
-vmovdqu16 %cs:0x5e(%eax),%xmm3{%k1}{z}
-vmovdqu16b %cs:0x5e(%eax),%xmm3{%k1}{z}
-vmovdqu16w %cs:0x5e(%eax),%xmm3{%k1}{z}
-vmovdqu16l %cs:0x5e(%eax),%xmm3{%k1}{z}
-vmovdqu16q %cs:0x5e(%eax),%xmm3{%k1}{z}
-vmovdqu16 (%esi),%xmm0{%k5}
-vmovdqu16 %ymm1,%ymm3{%k1}
-vmovdqu16 %gs:(%esi),%ymm6{%k6}{z}
+vmovdqu16 %ss:0x6bf5f965(%ecx),%xmm5{%k5}
+vmovdqu16b %ss:0x6bf5f965(%ecx),%xmm5{%k5}
+vmovdqu16w %ss:0x6bf5f965(%ecx),%xmm5{%k5}
+vmovdqu16l %ss:0x6bf5f965(%ecx),%xmm5{%k5}
+vmovdqu16q %ss:0x6bf5f965(%ecx),%xmm5{%k5}
 vmovdqu16 0x9a0(%edi),%ymm4
+vmovdqu16 %ymm1,%ymm3{%k1}
+vmovdqu16 %fs:-0x10(%ecx,%esi,1),%ymm1{%k5}
 vmovdqu16 %zmm1,%zmm5
 vmovdqu16 %gs:-0x39(%edi,%ecx,8),%zmm2{%k5}{z}
 vmovdqu16 (%ecx,%edx,8),%zmm5
@@ -10314,7 +10280,7 @@ vpshufd $0x40,0x3b0(%esi),%xmm2{%k1}
 {evex} vpshufd $0x62,%ymm0,%ymm4
 vpshufd $0xc0,(%esi,%eiz,1),%ymm5{%k4}
 vpshufd $0x4d,-0x8(%ebx){1to8},%ymm5{%k4}
-vpshufd $0xeb,%zmm3,%zmm2{%k2}
+vpshufd $0x2b,%zmm5,%zmm5
 vpshufd $0x2e,%ss:0x540(%ebp),%zmm4{%k7}{z}
 vpshufd $0x41,-0x3fedc074(%ebp,%edi,8){1to16},%zmm3
 pshufhw $0xad,%xmm0,%xmm6
@@ -10374,12 +10340,12 @@ vpshufh $0x34,(%ebx),%xmm3
 vpshufhw $0x7c,%ymm4,%ymm2
 vpshufhw $0x17,%ds:0x5f43be0d(,%eiz,4),%ymm6
 vpshufhw $0x59,-0x71eda9a5(%ecx,%esi,8),%ymm7
-vpshufhw $0x6e,%xmm7,%xmm7{%k6}{z}
+{evex} vpshufhw $0x5e,%xmm4,%xmm3
 vpshufhw $0x23,%cs:0x100(%edx,%eax,1),%xmm6{%k6}
 vpshufhw $0x2,-0x387e63d2(%edi),%xmm2{%k2}{z}
-vpshufhw $0x36,%ymm0,%ymm5{%k5}
-vpshufhw $0xdb,%ds:0x7d(%esi),%ymm2{%k6}{z}
-vpshufhw $0xb2,0xec0(%esp,%ebp,1),%ymm5{%k5}
+{evex} vpshufhw $0x18,%ymm5,%ymm0
+vpshufhw $0xfa,%cs:-0x7e304a93(%edx),%ymm6{%k5}
+vpshufhw $0xb8,(%ebx,%ebx,4),%ymm6{%k3}{z}
 vpshufhw $0xcc,%zmm3,%zmm2
 vpshufhw $0xd1,%ss:(%edi),%zmm6{%k6}{z}
 vpshufhw $0xc,0x10c0(%esi,%ebx,4),%zmm0{%k6}
@@ -10467,9 +10433,9 @@ vpsrl $0xeb,%cs:0x559a9062(%edi),%xmm2{%k2}
 {evex} vpsrlw $0xd8,%ymm1,%ymm2
 vpsrlw $0xcd,%cs:0x344e4f8e(%edx),%ymm6{%k3}
 {evex} vpsrlw $0x2a,(%eax),%ymm1
+vpsrlw $0xce,-0x13c0(%eax),%zmm6
 vpsrlw $0x1d,%zmm1,%zmm0{%k5}
-vpsrlw $0xba,%fs:(%esi),%zmm7
-vpsrlw $0x96,-0x2806934(%edx),%zmm3{%k2}
+vpsrlw $0x68,%es:(%edx,%ebp,2),%zmm4{%k5}{z}
 psraw $0x22,%mm6
 psrawb $0x22,%mm6
 psraww $0x22,%mm6
@@ -10501,8 +10467,8 @@ vpsral $0x1b,%ss:(%esi,%eiz,4),%xmm0{%k4}{z}
 vpsraq $0x1b,%ss:(%esi,%eiz,4),%xmm0{%k4}{z}
 vpsra $0x1b,%ss:(%esi,%eiz,4),%xmm0{%k4}{z}
 {evex} vpsraw $0x7b,-0x72(%edx),%xmm7
-vpsraw $0xcf,%ymm6,%ymm2{%k3}
-{evex} vpsraw $0x12,%es:0x8e0(%edi,%ebp,1),%ymm2
+{evex} vpsraw $0x3f,%ymm0,%ymm5
+vpsraw $0x30,%ds:-0x8a0(%esi),%ymm7{%k2}
 vpsraw $0xc4,(%esi),%ymm5{%k3}{z}
 vpsraw $0x33,%zmm2,%zmm0
 vpsraw $0x62,%fs:-0x70c1fac8(%edx),%zmm0{%k1}
@@ -10535,23 +10501,23 @@ vpslll $0x52,%xmm7,%xmm4
 vpsllq $0x52,%xmm7,%xmm4
 vpsll $0x52,%xmm7,%xmm4
 vpsllw $0xca,%ymm5,%ymm4
-vpsllw $0x8b,%xmm0,%xmm4{%k3}
-{evex} vpsllw $0x51,%ss:-0x7f(%ecx),%xmm5
-{evex} vpsllwb $0x51,%ss:-0x7f(%ecx),%xmm5
-{evex} vpsllww $0x51,%ss:-0x7f(%ecx),%xmm5
-{evex} vpsllwl $0x51,%ss:-0x7f(%ecx),%xmm5
-{evex} vpsllwq $0x51,%ss:-0x7f(%ecx),%xmm5
-{evex} vpsllb $0x51,%ss:-0x7f(%ecx),%xmm5
-{evex} vpslll $0x51,%ss:-0x7f(%ecx),%xmm5
-{evex} vpsllq $0x51,%ss:-0x7f(%ecx),%xmm5
-{evex} vpsll $0x51,%ss:-0x7f(%ecx),%xmm5
-vpsllw $0x10,0x796ce4e6(,%eax,1),%xmm1{%k7}
+{evex} vpsllw $0x38,%xmm7,%xmm1
+vpsllw $0x3c,%fs:0x630(%esi),%xmm0{%k6}
+vpsllwb $0x3c,%fs:0x630(%esi),%xmm0{%k6}
+vpsllww $0x3c,%fs:0x630(%esi),%xmm0{%k6}
+vpsllwl $0x3c,%fs:0x630(%esi),%xmm0{%k6}
+vpsllwq $0x3c,%fs:0x630(%esi),%xmm0{%k6}
+vpsllb $0x3c,%fs:0x630(%esi),%xmm0{%k6}
+vpslll $0x3c,%fs:0x630(%esi),%xmm0{%k6}
+vpsllq $0x3c,%fs:0x630(%esi),%xmm0{%k6}
+vpsll $0x3c,%fs:0x630(%esi),%xmm0{%k6}
+{evex} vpsllw $0xab,(%eax,%ebp,1),%xmm1
+{evex} vpsllw $0x58,0x4eba0cb5(%eax),%ymm7
 vpsllw $0x40,%ymm3,%ymm5{%k4}
-{evex} vpsllw $0x51,%cs:(%ecx),%ymm6
 vpsllw $0xed,(%edi,%ebx,1),%ymm2{%k3}{z}
-vpsllw $0x4a,%zmm5,%zmm5{%k7}{z}
-vpsllw $0xb3,%fs:(%edx),%zmm4
-vpsllw $0x43,0x6c062d9e(%ebx,%edx,8),%zmm5{%k2}{z}
+vpsllw $0x47,%zmm4,%zmm6
+vpsllw $0x83,%ss:(%edi,%ebx,2),%zmm4{%k5}{z}
+vpsllw $0x63,(%edi),%zmm7{%k6}
 vprord $0x74,%xmm1,%xmm5
 vprordb $0x74,%xmm1,%xmm5
 vprordw $0x74,%xmm1,%xmm5
@@ -10591,9 +10557,9 @@ vprorq $0xd7,(%ebx,%eax,8){1to2},%xmm2
 vprorq $0xf1,%ymm5,%ymm6
 vprorq $0x2,%gs:(%esi,%ecx,4){1to4},%ymm1{%k6}{z}
 vprorq $0xc4,-0x120(%ecx,%eax,1){1to4},%ymm3
+vprorq $0xe9,0x799436dc(%ebx,%ebx,4),%zmm2
 vprorq $0x1c,%zmm0,%zmm6{%k2}{z}
-vprorq $0x8e,%gs:(%eax,%esi,8),%zmm0
-vprorq $0x40,-0x1b8(%esp,%ecx,8){1to8},%zmm7
+vprorq $0x68,%gs:(%edi){1to8},%zmm7
 vprold $0xce,%xmm5,%xmm7
 vproldb $0xce,%xmm5,%xmm7
 vproldw $0xce,%xmm5,%xmm7
@@ -10608,9 +10574,13 @@ vprold $0xd0,-0x6d0(%esi),%xmm2{%k3}{z}
 vprold $0xc9,%ymm2,%ymm7
 vprold $0xa1,%ds:-0xb80(%eax,%edx,4),%ymm0{%k2}
 vprold $0x94,(%edi){1to8},%ymm2
+vprold $0xc0,(%edx),%zmm1
 vprold $0xa3,%zmm7,%zmm7{%k6}{z}
-vprold $0x3d,%es:-0x252fe19b(%esi),%zmm1
-vprold $0xfb,-0x7c(%ebx,%esi,2){1to16},%zmm5{%k2}{z}
+vprold $0xc6,%ds:0x26{1to16},%zmm6{%k6}
+vproldb $0xc6,%ds:0x26{1to16},%zmm6{%k6}
+vproldw $0xc6,%ds:0x26{1to16},%zmm6{%k6}
+vproldl $0xc6,%ds:0x26{1to16},%zmm6{%k6}
+vproldq $0xc6,%ds:0x26{1to16},%zmm6{%k6}
 vprolq $0x11,%xmm5,%xmm7
 vprolqb $0x11,%xmm5,%xmm7
 vprolqw $0x11,%xmm5,%xmm7
@@ -10630,9 +10600,9 @@ vprolw $0x56,%fs:(%edx),%xmm2{%k2}
 vproll $0x56,%fs:(%edx),%xmm2{%k2}
 vprol $0x56,%fs:(%edx),%xmm2{%k2}
 vprolq $0x8f,-0x4091792e(%ebp){1to2},%xmm2{%k7}
+vprolq $0x9c,-0x3c0(%ebx),%ymm3
 vprolq $0xa2,%ymm5,%ymm0{%k6}{z}
-vprolq $0xc1,%gs:-0x72(%ebp),%ymm1
-vprolq $0x3d,(%esi,%ecx,2){1to4},%ymm5{%k6}{z}
+vprolq $0xcb,%cs:-0x23828cf4(%ecx){1to4},%ymm4
 vprolq $0x89,%zmm0,%zmm7
 vprolq $0x83,%ss:-0x29138be3(%ebx),%zmm0{%k4}{z}
 vprolq $0xda,(%esp,%edx,4){1to8},%zmm5{%k2}{z}
@@ -10648,17 +10618,21 @@ vpsrldw $0x63,%xmm2,%xmm0
 vpsrldl $0x63,%xmm2,%xmm0
 vpsrldq $0x63,%xmm2,%xmm0
 vpsrld $0x70,%ymm2,%ymm6
-vpsrld $0x58,%xmm7,%xmm0{%k1}{z}
-{evex} vpsrld $0x8a,%ss:(%edi,%eax,8),%xmm5
-{evex} vpsrldb $0x8a,%ss:(%edi,%eax,8),%xmm5
-{evex} vpsrldw $0x8a,%ss:(%edi,%eax,8),%xmm5
-{evex} vpsrldl $0x8a,%ss:(%edi,%eax,8),%xmm5
-{evex} vpsrldq $0x8a,%ss:(%edi,%eax,8),%xmm5
+{evex} vpsrld $0x48,%xmm5,%xmm2
+vpsrld $0xbe,%ds:0x1e6bd662{1to4},%xmm1
+vpsrldb $0xbe,%ds:0x1e6bd662{1to4},%xmm1
+vpsrldw $0xbe,%ds:0x1e6bd662{1to4},%xmm1
+vpsrldl $0xbe,%ds:0x1e6bd662{1to4},%xmm1
+vpsrldq $0xbe,%ds:0x1e6bd662{1to4},%xmm1
 vpsrld $0xde,0x375047a3(%edi,%eax,4),%xmm4{%k4}
+vpsrldb $0xde,0x375047a3(%edi,%eax,4),%xmm4{%k4}
+vpsrldw $0xde,0x375047a3(%edi,%eax,4),%xmm4{%k4}
+vpsrldl $0xde,0x375047a3(%edi,%eax,4),%xmm4{%k4}
+vpsrldq $0xde,0x375047a3(%edi,%eax,4),%xmm4{%k4}
 {evex} vpsrld $0xf2,%ymm4,%ymm1
 vpsrld $0x14,(%ecx,%ebx,8),%ymm2{%k1}
 {evex} vpsrld $0x48,%ds:0xb60(%edx,%eiz,2),%ymm6
-vpsrld $0x48,%zmm1,%zmm3{%k5}{z}
+vpsrld $0xc2,%zmm2,%zmm1
 vpsrld $0xc7,%gs:(%ecx){1to16},%zmm2{%k7}{z}
 vpsrld $0xc9,0x160(%edx,%edx,2){1to16},%zmm1{%k6}
 psrad $0x63,%mm5
@@ -10673,37 +10647,19 @@ vpsradw $0x9a,%xmm1,%xmm0
 vpsradl $0x9a,%xmm1,%xmm0
 vpsradq $0x9a,%xmm1,%xmm0
 vpsrad $0xc9,%ymm3,%ymm2
+{evex} vpsrad $0x7a,-0x40(%eax,%edx,2),%xmm4
+{evex} vpsradb $0x7a,-0x40(%eax,%edx,2),%xmm4
+{evex} vpsradw $0x7a,-0x40(%eax,%edx,2),%xmm4
+{evex} vpsradl $0x7a,-0x40(%eax,%edx,2),%xmm4
+{evex} vpsradq $0x7a,-0x40(%eax,%edx,2),%xmm4
 vpsrad $0xd5,%xmm1,%xmm4{%k3}{z}
 vpsrad $0x36,%gs:0x334961ae(%ecx),%xmm7{%k7}
-vpsradb $0x36,%gs:0x334961ae(%ecx),%xmm7{%k7}
-vpsradw $0x36,%gs:0x334961ae(%ecx),%xmm7{%k7}
-vpsradl $0x36,%gs:0x334961ae(%ecx),%xmm7{%k7}
-vpsradq $0x36,%gs:0x334961ae(%ecx),%xmm7{%k7}
-{evex} vpsrad $0x7a,-0x40(%eax,%edx,2),%xmm4
+{evex} vpsrad $0xfa,-0x400(%eax),%ymm1
 vpsrad $0x9c,%ymm4,%ymm2{%k5}{z}
-{evex} vpsrad $0x86,%gs:-0x1a0(%ecx,%eiz,8),%ymm7
 vpsrad $0x50,0x4ecc9e6b(%ebx,%ecx,1){1to8},%ymm7{%k4}{z}
-vpsrad $0x40,%zmm4,%zmm7{%k4}
-vpsrad $0x8,%gs:(%esi){1to16},%zmm6{%k5}{z}
 vpsrad $0x42,0x980(%edi),%zmm6
-vpsraq $0x16,%xmm4,%xmm5{%k1}{z}
-vpsraqb $0x16,%xmm4,%xmm5{%k1}{z}
-vpsraqw $0x16,%xmm4,%xmm5{%k1}{z}
-vpsraql $0x16,%xmm4,%xmm5{%k1}{z}
-vpsraqq $0x16,%xmm4,%xmm5{%k1}{z}
-vpsrab $0x16,%xmm4,%xmm5{%k1}{z}
-vpsraw $0x16,%xmm4,%xmm5{%k1}{z}
-vpsral $0x16,%xmm4,%xmm5{%k1}{z}
-vpsra $0x16,%xmm4,%xmm5{%k1}{z}
-vpsraq $0x46,%ss:0x6e8ce94a{1to2},%xmm7
-vpsraqb $0x46,%ss:0x6e8ce94a{1to2},%xmm7
-vpsraqw $0x46,%ss:0x6e8ce94a{1to2},%xmm7
-vpsraql $0x46,%ss:0x6e8ce94a{1to2},%xmm7
-vpsraqq $0x46,%ss:0x6e8ce94a{1to2},%xmm7
-vpsrab $0x46,%ss:0x6e8ce94a{1to2},%xmm7
-vpsraw $0x46,%ss:0x6e8ce94a{1to2},%xmm7
-vpsral $0x46,%ss:0x6e8ce94a{1to2},%xmm7
-vpsra $0x46,%ss:0x6e8ce94a{1to2},%xmm7
+vpsrad $0x40,%zmm4,%zmm7{%k4}
+vpsrad $0xa9,%ss:(%edx),%zmm0{%k7}
 vpsraq $0xa0,(%edx),%xmm4
 vpsraqb $0xa0,(%edx),%xmm4
 vpsraqw $0xa0,(%edx),%xmm4
@@ -10713,6 +10669,16 @@ vpsrab $0xa0,(%edx),%xmm4
 vpsraw $0xa0,(%edx),%xmm4
 vpsral $0xa0,(%edx),%xmm4
 vpsra $0xa0,(%edx),%xmm4
+vpsraq $0x16,%xmm4,%xmm5{%k1}{z}
+vpsraqb $0x16,%xmm4,%xmm5{%k1}{z}
+vpsraqw $0x16,%xmm4,%xmm5{%k1}{z}
+vpsraql $0x16,%xmm4,%xmm5{%k1}{z}
+vpsraqq $0x16,%xmm4,%xmm5{%k1}{z}
+vpsrab $0x16,%xmm4,%xmm5{%k1}{z}
+vpsraw $0x16,%xmm4,%xmm5{%k1}{z}
+vpsral $0x16,%xmm4,%xmm5{%k1}{z}
+vpsra $0x16,%xmm4,%xmm5{%k1}{z}
+vpsraq $0x42,%ss:-0x4c0(%ebp),%xmm2{%k6}{z}
 vpsraq $0xb3,%ymm2,%ymm2
 vpsraq $0x67,%fs:0x29831cf0,%ymm1{%k7}
 vpsraqb $0x67,%fs:0x29831cf0,%ymm1{%k7}
@@ -10739,7 +10705,7 @@ vpslldw $0x36,%xmm5,%xmm3
 vpslldl $0x36,%xmm5,%xmm3
 vpslldq $0x36,%xmm5,%xmm3
 vpslld $0xab,%ymm5,%ymm0
-vpslld $0x64,%xmm6,%xmm4{%k6}{z}
+{evex} vpslld $0x5d,%xmm5,%xmm1
 vpslld $0xa6,%ds:0xf0(%ebp),%xmm4{%k4}
 vpslldb $0xa6,%ds:0xf0(%ebp),%xmm4{%k4}
 vpslldw $0xa6,%ds:0xf0(%ebp),%xmm4{%k4}
@@ -10753,9 +10719,9 @@ vpslld $0x6f,%cs:(%edx){1to8},%ymm2
 {evex} vpslldw $0xa0,0x49cf6dd0,%ymm4
 {evex} vpslldl $0xa0,0x49cf6dd0,%ymm4
 {evex} vpslldq $0xa0,0x49cf6dd0,%ymm4
+vpslld $0x99,(%ecx,%eiz,2),%zmm7
 vpslld $0xbd,%zmm0,%zmm0{%k2}
 vpslld $0xcd,%ds:0xfc(%edx,%edi,2){1to16},%zmm7
-vpslld $0x99,(%ecx,%eiz,2),%zmm7
 psrlq $0x8f,%mm1
 psrlqb $0x8f,%mm1
 psrlqw $0x8f,%mm1
@@ -10776,7 +10742,7 @@ vpsrlw $0x18,%xmm4,%xmm5
 vpsrll $0x18,%xmm4,%xmm5
 vpsrl $0x18,%xmm4,%xmm5
 vpsrlq $0x5,%ymm1,%ymm1
-vpsrlq $0xbe,%xmm1,%xmm6{%k6}{z}
+{evex} vpsrlq $0x9,%xmm7,%xmm2
 vpsrlq $0x9f,%fs:(%ebx,%ebp,4){1to2},%xmm2{%k1}
 vpsrlqb $0x9f,%fs:(%ebx,%ebp,4){1to2},%xmm2{%k1}
 vpsrlqw $0x9f,%fs:(%ebx,%ebp,4){1to2},%xmm2{%k1}
@@ -10849,20 +10815,20 @@ vpsllw $0x12,%xmm0,%xmm7
 vpslll $0x12,%xmm0,%xmm7
 vpsll $0x12,%xmm0,%xmm7
 vpsllq $0xfb,%ymm2,%ymm4
+{evex} vpsllq $0xa5,(%esi),%xmm0
+{evex} vpsllqb $0xa5,(%esi),%xmm0
+{evex} vpsllqw $0xa5,(%esi),%xmm0
+{evex} vpsllql $0xa5,(%esi),%xmm0
+{evex} vpsllqq $0xa5,(%esi),%xmm0
+{evex} vpsllb $0xa5,(%esi),%xmm0
+{evex} vpsllw $0xa5,(%esi),%xmm0
+{evex} vpslll $0xa5,(%esi),%xmm0
+{evex} vpsll $0xa5,(%esi),%xmm0
 vpsllq $0x9e,%xmm0,%xmm6{%k1}
-vpsllq $0x19,%cs:(%ecx){1to2},%xmm0
-vpsllqb $0x19,%cs:(%ecx){1to2},%xmm0
-vpsllqw $0x19,%cs:(%ecx){1to2},%xmm0
-vpsllql $0x19,%cs:(%ecx){1to2},%xmm0
-vpsllqq $0x19,%cs:(%ecx){1to2},%xmm0
-vpsllb $0x19,%cs:(%ecx){1to2},%xmm0
-vpsllw $0x19,%cs:(%ecx){1to2},%xmm0
-vpslll $0x19,%cs:(%ecx){1to2},%xmm0
-vpsll $0x19,%cs:(%ecx){1to2},%xmm0
-vpsllq $0x4f,(%edi,%eiz,1){1to2},%xmm2{%k4}
+vpsllq $0x9b,%ds:-0xd8(%ecx,%ecx,2){1to2},%xmm4{%k6}{z}
+{evex} vpsllq $0x38,(%ebx),%ymm4
 vpsllq $0x7a,%ymm3,%ymm0{%k2}
 vpsllq $0x73,%es:-0x7982c1d8(%eax){1to4},%ymm5{%k3}
-vpsllq $0x6,(%esi){1to4},%ymm0
 vpsllq $0x52,%zmm3,%zmm1
 vpsllq $0xf2,%fs:0x40(%edx){1to8},%zmm4
 vpsllq $0x5d,-0x61f87f68(,%eax,4),%zmm4
@@ -10970,15 +10936,23 @@ vpcmpeq (%edx),%xmm2,%xmm7
 vpcmpeqb %ymm5,%ymm2,%ymm4
 vpcmpeqb %fs:(%edi),%ymm7,%ymm1
 vpcmpeqb -0x1709904c(%eax,%eiz,8),%ymm4,%ymm4
-vpcmpeqb %xmm4,%xmm2,%k5{%k4}
-vpcmpeqb %ds:0x10(%edi),%xmm1,%k4
-vpcmpeqb (%esi),%xmm4,%k6{%k1}
-vpcmpeqb %ymm0,%ymm3,%k6{%k3}
-vpcmpeqb %gs:0xf60(%esp,%ebx,8),%ymm7,%k4
-vpcmpeqb -0x12da01ee(%esi),%ymm6,%k6{%k1}
-vpcmpeqb %zmm5,%zmm3,%k5{%k1}
-vpcmpeqb %cs:(%edi),%zmm0,%k6
-vpcmpeqb -0x179ea73(%edx,%ebx,2),%zmm4,%k6{%k2}
+vpcmpeqb %xmm0,%xmm5,%k3
+vpcmpeqb %gs:(%edx,%eiz,4),%xmm7,%k4{%k2}
+vpcmpeqb (%eax),%xmm2,%k5
+vpcmpeqb %ymm7,%ymm1,%k4
+vpcmpeqb %es:-0xa40(%esp,%edx,1),%ymm3,%k6{%k4}
+vpcmpeqb 0x8ee755c7,%ymm7,%k5
+vpcmpeqbb 0x8ee755c7,%ymm7,%k5
+vpcmpeqbw 0x8ee755c7,%ymm7,%k5
+vpcmpeqbl 0x8ee755c7,%ymm7,%k5
+vpcmpeqbq 0x8ee755c7,%ymm7,%k5
+vpcmpeqw 0x8ee755c7,%ymm7,%k5
+vpcmpeql 0x8ee755c7,%ymm7,%k5
+vpcmpeqq 0x8ee755c7,%ymm7,%k5
+vpcmpeq 0x8ee755c7,%ymm7,%k5
+vpcmpeqb %zmm7,%zmm4,%k3
+vpcmpeqb %cs:(%esi),%zmm7,%k7{%k5}
+vpcmpeqb 0x33(%eax,%eax,2),%zmm3,%k4
 pcmpeqw %mm0,%mm3
 pcmpeqwb %mm0,%mm3
 pcmpeqww %mm0,%mm3
@@ -11023,9 +10997,9 @@ vpcmpeqw -0x36(%ebp,%esi,1),%xmm3,%xmm2
 vpcmpeqw %ymm3,%ymm4,%ymm6
 vpcmpeqw %es:0x10(%ebp),%ymm6,%ymm0
 vpcmpeqw 0x7a(%edi,%edx,1),%ymm6,%ymm1
-vpcmpeqw %xmm5,%xmm4,%k3{%k7}
-vpcmpeqw %fs:-0x220(%esi,%edx,2),%xmm1,%k0
-vpcmpeqw (%edx),%xmm4,%k1{%k1}
+vpcmpeqw %xmm7,%xmm5,%k1
+vpcmpeqw %cs:0x210(%ebp,%ecx,8),%xmm5,%k7{%k3}
+vpcmpeqw 0x69(%esi),%xmm6,%k4
 vpcmpeqw %ymm6,%ymm5,%k7
 vpcmpeqw %ds:-0xfe0(%ebp),%ymm7,%k6{%k4}
 vpcmpeqw (%eax),%ymm2,%k2
@@ -11066,7 +11040,7 @@ vpcmpeqd -0x25534daf(%edi,%edx,8){1to4},%xmm0,%k1
 vpcmpeqd %ymm2,%ymm5,%k2
 vpcmpeqd %es:(%ebx){1to8},%ymm5,%k3{%k4}
 vpcmpeqd 0x2a0(%ebp),%ymm7,%k5
-vpcmpeqd %zmm3,%zmm6,%k5{%k5}
+vpcmpeqd %zmm1,%zmm1,%k3
 vpcmpeqd %gs:-0xa8(%esp,%eax,1){1to16},%zmm6,%k4
 vpcmpeqd 0x133d5b06(%ecx),%zmm5,%k4{%k7}
 emms
@@ -11121,26 +11095,18 @@ vcvttps2udq (%esi,%ebp,2),%xmm4
 vcvttps2udq %ymm4,%ymm3
 vcvttps2udq %es:0x5d3fe21c(%esp,%ebx,4){1to8},%ymm3{%k3}
 vcvttps2udq -0xae0(%ecx),%ymm7
-vcvttps2udq {sae},%zmm4,%zmm3
-vcvttps2udqb {sae},%zmm4,%zmm3
-vcvttps2udqw {sae},%zmm4,%zmm3
-vcvttps2udql {sae},%zmm4,%zmm3
-vcvttps2udqq {sae},%zmm4,%zmm3
-vcvttps2udb {sae},%zmm4,%zmm3
-vcvttps2udw {sae},%zmm4,%zmm3
-vcvttps2udl {sae},%zmm4,%zmm3
-vcvttps2ud {sae},%zmm4,%zmm3
+vcvttps2udq %zmm6,%zmm5
 vcvttps2udq %ss:(%edi),%zmm1{%k4}{z}
 vcvttps2udq 0x307728fc(%ebx){1to16},%zmm1
-vcvttpd2udq %xmm1,%xmm6{%k5}
-vcvttpd2udqb %xmm1,%xmm6{%k5}
-vcvttpd2udqw %xmm1,%xmm6{%k5}
-vcvttpd2udql %xmm1,%xmm6{%k5}
-vcvttpd2udqq %xmm1,%xmm6{%k5}
-vcvttpd2udb %xmm1,%xmm6{%k5}
-vcvttpd2udw %xmm1,%xmm6{%k5}
-vcvttpd2udl %xmm1,%xmm6{%k5}
-vcvttpd2ud %xmm1,%xmm6{%k5}
+vcvttpd2udq %xmm0,%xmm5
+vcvttpd2udqb %xmm0,%xmm5
+vcvttpd2udqw %xmm0,%xmm5
+vcvttpd2udql %xmm0,%xmm5
+vcvttpd2udqq %xmm0,%xmm5
+vcvttpd2udb %xmm0,%xmm5
+vcvttpd2udw %xmm0,%xmm5
+vcvttpd2udl %xmm0,%xmm5
+vcvttpd2ud %xmm0,%xmm5
 vcvttpd2udq %es:0x2a0(%edi,%ecx,4){1to2},%xmm2
 vcvttpd2udqb %es:0x2a0(%edi,%ecx,4){1to2},%xmm2
 vcvttpd2udqw %es:0x2a0(%edi,%ecx,4){1to2},%xmm2
@@ -11151,13 +11117,14 @@ vcvttpd2udw %es:0x2a0(%edi,%ecx,4){1to2},%xmm2
 vcvttpd2udl %es:0x2a0(%edi,%ecx,4){1to2},%xmm2
 vcvttpd2ud %es:0x2a0(%edi,%ecx,4){1to2},%xmm2
 vcvttpd2udq -0x5f(%ebp,%edi,1){1to2},%xmm7{%k5}{z}
-vcvttpd2udq %ymm6,%xmm5{%k7}{z}
+vcvttpd2udq %ymm3,%xmm6
 vcvttpd2udq %fs:(%ebx){1to4},%xmm5
 vcvttpd2udqy 0x50d4d69(%ebp,%ebp,2),%xmm4{%k1}
 vcvttpd2udqyb 0x50d4d69(%ebp,%ebp,2),%xmm4{%k1}
 vcvttpd2udqyw 0x50d4d69(%ebp,%ebp,2),%xmm4{%k1}
 vcvttpd2udqyl 0x50d4d69(%ebp,%ebp,2),%xmm4{%k1}
 vcvttpd2udqyq 0x50d4d69(%ebp,%ebp,2),%xmm4{%k1}
+vcvttpd2udq 0x13c0(%ecx,%eax,4),%ymm5
 vcvttpd2udq {sae},%zmm3,%ymm4{%k6}{z}
 vcvttpd2udqb {sae},%zmm3,%ymm4{%k6}{z}
 vcvttpd2udqw {sae},%zmm3,%ymm4{%k6}{z}
@@ -11168,7 +11135,6 @@ vcvttpd2udw {sae},%zmm3,%ymm4{%k6}{z}
 vcvttpd2udl {sae},%zmm3,%ymm4{%k6}{z}
 vcvttpd2ud {sae},%zmm3,%ymm4{%k6}{z}
 vcvttpd2udq %gs:0xc40(%eax),%ymm2{%k6}
-vcvttpd2udq 0x13c0(%ecx,%eax,4),%ymm5
 extrq $0xde,$0x8f,%xmm0
 extrqb $0xde,$0x8f,%xmm0
 extrqw $0xde,$0x8f,%xmm0
@@ -11197,18 +11163,10 @@ vcvttps2uqw %gs:(%ebx){1to2},%xmm5
 vcvttps2uql %gs:(%ebx){1to2},%xmm5
 vcvttps2uq %gs:(%ebx){1to2},%xmm5
 vcvttps2uqq -0x170(%ecx),%xmm2
-vcvttps2uqq %xmm7,%ymm4{%k4}
+vcvttps2uqq %xmm3,%ymm6
 vcvttps2uqq %ss:(%esi){1to4},%ymm2{%k5}{z}
 vcvttps2uqq (%esp,%eax,2),%ymm5{%k7}
-vcvttps2uqq {sae},%ymm4,%zmm6{%k6}
-vcvttps2uqqb {sae},%ymm4,%zmm6{%k6}
-vcvttps2uqqw {sae},%ymm4,%zmm6{%k6}
-vcvttps2uqql {sae},%ymm4,%zmm6{%k6}
-vcvttps2uqqq {sae},%ymm4,%zmm6{%k6}
-vcvttps2uqb {sae},%ymm4,%zmm6{%k6}
-vcvttps2uqw {sae},%ymm4,%zmm6{%k6}
-vcvttps2uql {sae},%ymm4,%zmm6{%k6}
-vcvttps2uq {sae},%ymm4,%zmm6{%k6}
+vcvttps2uqq %ymm5,%zmm6
 vcvttps2uqq %cs:(%edx){1to8},%zmm5
 vcvttps2uqq 0x88(%esp,%edi,1){1to8},%zmm3{%k1}
 vcvttpd2uqq %xmm6,%xmm5
@@ -11233,9 +11191,9 @@ vcvttpd2uqq (%edx),%xmm7{%k2}{z}
 vcvttpd2uqq %ymm0,%ymm1
 vcvttpd2uqq %es:0x20(%esi){1to4},%ymm7
 vcvttpd2uqq 0x560(%edx),%ymm7{%k3}{z}
+vcvttpd2uqq -0xdc0(%ebp),%zmm4
 vcvttpd2uqq %zmm2,%zmm2{%k7}{z}
 vcvttpd2uqq %gs:(%ebx,%ecx,8){1to8},%zmm7
-vcvttpd2uqq 0x280(%eax,%eiz,4),%zmm7{%k7}
 vcvttss2usi %xmm1,%ecx
 vcvttss2usib %xmm1,%ecx
 vcvttss2usiw %xmm1,%ecx
@@ -11256,17 +11214,17 @@ insertb $0xe5,$0x82,%xmm3,%xmm2
 insertw $0xe5,$0x82,%xmm3,%xmm2
 insertl $0xe5,$0x82,%xmm3,%xmm2
 insert $0xe5,$0x82,%xmm3,%xmm2
+vcvttsd2usi 0x230(%esi),%esp
+vcvttsd2usib 0x230(%esi),%esp
+vcvttsd2usiw 0x230(%esi),%esp
+vcvttsd2usil 0x230(%esi),%esp
+vcvttsd2usiq 0x230(%esi),%esp
 vcvttsd2usi {sae},%xmm7,%edx
 vcvttsd2usib {sae},%xmm7,%edx
 vcvttsd2usiw {sae},%xmm7,%edx
 vcvttsd2usil {sae},%xmm7,%edx
 vcvttsd2usiq {sae},%xmm7,%edx
 vcvttsd2usi %ds:(%ecx,%ebp,2),%esp
-vcvttsd2usib %ds:(%ecx,%ebp,2),%esp
-vcvttsd2usiw %ds:(%ecx,%ebp,2),%esp
-vcvttsd2usil %ds:(%ecx,%ebp,2),%esp
-vcvttsd2usiq %ds:(%ecx,%ebp,2),%esp
-vcvttsd2usi 0x230(%esi),%esp
 vmwrite %edi,%edi
 vmwriteb %edi,%edi
 vmwritew %edi,%edi
@@ -11300,6 +11258,7 @@ vcvtps2udq (%ebx){1to4},%xmm1
 vcvtps2udq %ymm6,%ymm0
 vcvtps2udq -0xb(%edx,%eiz,2),%ymm4{%k4}{z}
 vcvtps2udq -0x49(%eax){1to8},%ymm7{%k6}{z}
+vcvtps2udq -0x1640(%eax,%ebp,8),%zmm5
 vcvtps2udq {rd-sae},%zmm7,%zmm6
 vcvtps2udqb {rd-sae},%zmm7,%zmm6
 vcvtps2udqw {rd-sae},%zmm7,%zmm6
@@ -11310,7 +11269,6 @@ vcvtps2udw {rd-sae},%zmm7,%zmm6
 vcvtps2udl {rd-sae},%zmm7,%zmm6
 vcvtps2ud {rd-sae},%zmm7,%zmm6
 vcvtps2udq %cs:-0x18(%esp,%ebx,2){1to16},%zmm7{%k5}
-vcvtps2udq -0x1640(%eax,%ebp,8),%zmm5
 vcvtpd2udq %xmm3,%xmm5
 vcvtpd2udqb %xmm3,%xmm5
 vcvtpd2udqw %xmm3,%xmm5
@@ -11334,13 +11292,13 @@ vcvtpd2udqxb 0x171d1f52(%ebp),%xmm6{%k6}{z}
 vcvtpd2udqxw 0x171d1f52(%ebp),%xmm6{%k6}{z}
 vcvtpd2udqxl 0x171d1f52(%ebp),%xmm6{%k6}{z}
 vcvtpd2udqxq 0x171d1f52(%ebp),%xmm6{%k6}{z}
+vcvtpd2udqy 0x420(%edx),%xmm6
+vcvtpd2udqyb 0x420(%edx),%xmm6
+vcvtpd2udqyw 0x420(%edx),%xmm6
+vcvtpd2udqyl 0x420(%edx),%xmm6
+vcvtpd2udqyq 0x420(%edx),%xmm6
 vcvtpd2udq %ymm5,%xmm6{%k2}
-vcvtpd2udqy %es:(%esp,%edx,8),%xmm2
-vcvtpd2udqyb %es:(%esp,%edx,8),%xmm2
-vcvtpd2udqyw %es:(%esp,%edx,8),%xmm2
-vcvtpd2udqyl %es:(%esp,%edx,8),%xmm2
-vcvtpd2udqyq %es:(%esp,%edx,8),%xmm2
-vcvtpd2udqy -0x340(%ebx),%xmm6{%k7}
+vcvtpd2udqy %fs:0xe40(%esi,%edx,8),%xmm4{%k5}
 vcvtpd2udq %zmm7,%ymm3
 vcvtpd2udq %es:(%ecx){1to8},%ymm7{%k2}
 vcvtpd2udq (%eax,%eax,8),%ymm2
@@ -11375,6 +11333,7 @@ vcvtps2uqq (%ecx),%xmm0{%k2}
 vcvtps2uqq %xmm0,%ymm6
 vcvtps2uqq %ss:(%edi,%ecx,4),%ymm5{%k6}{z}
 vcvtps2uqq (%edx),%ymm4
+vcvtps2uqq 0x262a4094(%ebx,%edx,2),%zmm3
 vcvtps2uqq {ru-sae},%ymm7,%zmm3
 vcvtps2uqqb {ru-sae},%ymm7,%zmm3
 vcvtps2uqqw {ru-sae},%ymm7,%zmm3
@@ -11384,30 +11343,29 @@ vcvtps2uqb {ru-sae},%ymm7,%zmm3
 vcvtps2uqw {ru-sae},%ymm7,%zmm3
 vcvtps2uql {ru-sae},%ymm7,%zmm3
 vcvtps2uq {ru-sae},%ymm7,%zmm3
-vcvtps2uqq %cs:0x39852b5e(%ebp,%eiz,2){1to8},%zmm1
-vcvtps2uqq 0x280(%ebx),%zmm2
-vcvtpd2uqq %xmm3,%xmm6{%k4}{z}
-vcvtpd2uqqb %xmm3,%xmm6{%k4}{z}
-vcvtpd2uqqw %xmm3,%xmm6{%k4}{z}
-vcvtpd2uqql %xmm3,%xmm6{%k4}{z}
-vcvtpd2uqqq %xmm3,%xmm6{%k4}{z}
-vcvtpd2uqb %xmm3,%xmm6{%k4}{z}
-vcvtpd2uqw %xmm3,%xmm6{%k4}{z}
-vcvtpd2uql %xmm3,%xmm6{%k4}{z}
-vcvtpd2uq %xmm3,%xmm6{%k4}{z}
-vcvtpd2uqq %cs:(%ecx,%ebx,4),%xmm4
-vcvtpd2uqqb %cs:(%ecx,%ebx,4),%xmm4
-vcvtpd2uqqw %cs:(%ecx,%ebx,4),%xmm4
-vcvtpd2uqql %cs:(%ecx,%ebx,4),%xmm4
-vcvtpd2uqqq %cs:(%ecx,%ebx,4),%xmm4
-vcvtpd2uqb %cs:(%ecx,%ebx,4),%xmm4
-vcvtpd2uqw %cs:(%ecx,%ebx,4),%xmm4
-vcvtpd2uql %cs:(%ecx,%ebx,4),%xmm4
-vcvtpd2uq %cs:(%ecx,%ebx,4),%xmm4
+vcvtps2uqq %gs:-0x34(%ecx){1to8},%zmm2{%k7}
+vcvtpd2uqq %xmm1,%xmm5
+vcvtpd2uqqb %xmm1,%xmm5
+vcvtpd2uqqw %xmm1,%xmm5
+vcvtpd2uqql %xmm1,%xmm5
+vcvtpd2uqqq %xmm1,%xmm5
+vcvtpd2uqb %xmm1,%xmm5
+vcvtpd2uqw %xmm1,%xmm5
+vcvtpd2uql %xmm1,%xmm5
+vcvtpd2uq %xmm1,%xmm5
+vcvtpd2uqq %ds:(%eax,%esi,8),%xmm6{%k5}{z}
+vcvtpd2uqqb %ds:(%eax,%esi,8),%xmm6{%k5}{z}
+vcvtpd2uqqw %ds:(%eax,%esi,8),%xmm6{%k5}{z}
+vcvtpd2uqql %ds:(%eax,%esi,8),%xmm6{%k5}{z}
+vcvtpd2uqqq %ds:(%eax,%esi,8),%xmm6{%k5}{z}
+vcvtpd2uqb %ds:(%eax,%esi,8),%xmm6{%k5}{z}
+vcvtpd2uqw %ds:(%eax,%esi,8),%xmm6{%k5}{z}
+vcvtpd2uql %ds:(%eax,%esi,8),%xmm6{%k5}{z}
+vcvtpd2uq %ds:(%eax,%esi,8),%xmm6{%k5}{z}
 vcvtpd2uqq (%edi),%xmm4{%k2}
+vcvtpd2uqq (%ebx,%eax,8),%ymm7
 vcvtpd2uqq %ymm7,%ymm6{%k5}{z}
-vcvtpd2uqq %ds:0x500(%esp,%eax,4),%ymm6
-vcvtpd2uqq (%esi){1to4},%ymm0{%k4}{z}
+vcvtpd2uqq %ds:(%ecx),%ymm6{%k2}
 vcvtpd2uqq %zmm3,%zmm6
 vcvtpd2uqq %ss:0x360(%ecx){1to8},%zmm1
 vcvtpd2uqq (%esi),%zmm5
@@ -11431,17 +11389,17 @@ insertb %xmm1,%xmm5
 insertw %xmm1,%xmm5
 insertl %xmm1,%xmm5
 insert %xmm1,%xmm5
+vcvtsd2usi (%esp,%ebp,2),%edi
+vcvtsd2usib (%esp,%ebp,2),%edi
+vcvtsd2usiw (%esp,%ebp,2),%edi
+vcvtsd2usil (%esp,%ebp,2),%edi
+vcvtsd2usiq (%esp,%ebp,2),%edi
 vcvtsd2usi {ru-sae},%xmm5,%ebp
 vcvtsd2usib {ru-sae},%xmm5,%ebp
 vcvtsd2usiw {ru-sae},%xmm5,%ebp
 vcvtsd2usil {ru-sae},%xmm5,%ebp
 vcvtsd2usiq {ru-sae},%xmm5,%ebp
 vcvtsd2usi %ds:0x6a58ab44(%esi),%ecx
-vcvtsd2usib %ds:0x6a58ab44(%esi),%ecx
-vcvtsd2usiw %ds:0x6a58ab44(%esi),%ecx
-vcvtsd2usil %ds:0x6a58ab44(%esi),%ecx
-vcvtsd2usiq %ds:0x6a58ab44(%esi),%ecx
-vcvtsd2usi (%esp,%ebp,2),%edi
 vcvttps2qq %xmm5,%xmm4
 vcvttps2qqb %xmm5,%xmm4
 vcvttps2qqw %xmm5,%xmm4
@@ -11464,15 +11422,7 @@ vcvttps2qq 0x2d0(%esi,%edx,8),%xmm4
 vcvttps2qq %xmm3,%ymm7
 vcvttps2qq %gs:0x110(%esi),%ymm2{%k4}{z}
 vcvttps2qq (%edx){1to4},%ymm0
-vcvttps2qq {sae},%ymm6,%zmm0{%k2}
-vcvttps2qqb {sae},%ymm6,%zmm0{%k2}
-vcvttps2qqw {sae},%ymm6,%zmm0{%k2}
-vcvttps2qql {sae},%ymm6,%zmm0{%k2}
-vcvttps2qqq {sae},%ymm6,%zmm0{%k2}
-vcvttps2qb {sae},%ymm6,%zmm0{%k2}
-vcvttps2qw {sae},%ymm6,%zmm0{%k2}
-vcvttps2ql {sae},%ymm6,%zmm0{%k2}
-vcvttps2q {sae},%ymm6,%zmm0{%k2}
+vcvttps2qq %ymm3,%zmm7
 vcvttps2qq %cs:(%edi),%zmm6{%k4}
 vcvttps2qq (%esi,%ebp,4){1to8},%zmm2{%k6}
 vcvttpd2qq %xmm6,%xmm3
@@ -11494,9 +11444,9 @@ vcvttpd2qw %cs:(%esi,%edx,8){1to2},%xmm0{%k4}
 vcvttpd2ql %cs:(%esi,%edx,8){1to2},%xmm0{%k4}
 vcvttpd2q %cs:(%esi,%edx,8){1to2},%xmm0{%k4}
 vcvttpd2qq (%edi),%xmm1{%k1}{z}
+vcvttpd2qq 0x658ab1d9(%ebp,%ecx,4),%ymm3
 vcvttpd2qq %ymm4,%ymm7{%k6}
-vcvttpd2qq %es:-0x14(%edx),%ymm0
-vcvttpd2qq -0x1e8(%esi,%ebp,1){1to4},%ymm2{%k1}
+vcvttpd2qq %cs:(%esp,%eiz,4){1to4},%ymm2
 vcvttpd2qq %zmm4,%zmm2
 vcvttpd2qq %fs:-0x2b0(%esi,%edx,1){1to8},%zmm6
 vcvttpd2qq (%eax,%eax,1),%zmm4{%k5}{z}
@@ -11511,37 +11461,37 @@ vcvtudq2pdw %es:(%esi,%ebx,8){1to2},%xmm6{%k7}{z}
 vcvtudq2pdl %es:(%esi,%ebx,8){1to2},%xmm6{%k7}{z}
 vcvtudq2pdq %es:(%esi,%ebx,8){1to2},%xmm6{%k7}{z}
 vcvtudq2pd 0x3f8(%esi),%xmm1
-vcvtudq2pd %xmm0,%ymm5{%k6}{z}
-vcvtudq2pd %es:-0x1f0(%edi,%ebp,4),%ymm4
+vcvtudq2pd %xmm2,%ymm5
 vcvtudq2pd 0x48(%esi){1to4},%ymm6{%k2}
+vcvtudq2pd %es:-0x1f0(%edi,%ebp,4),%ymm4
+vcvtudq2pd -0x2d(%edx),%zmm2
 vcvtudq2pd {rn-bad},%ymm0,%zmm7
 vcvtudq2pdb {rn-bad},%ymm0,%zmm7
 vcvtudq2pdw {rn-bad},%ymm0,%zmm7
 vcvtudq2pdl {rn-bad},%ymm0,%zmm7
 vcvtudq2pdq {rn-bad},%ymm0,%zmm7
 vcvtudq2pd %cs:(%esp,%ecx,1),%zmm6{%k1}{z}
-vcvtudq2pd -0x2d(%edx),%zmm2
+vcvtuqq2pd (%edx,%ecx,4),%xmm3
+vcvtuqq2pdb (%edx,%ecx,4),%xmm3
+vcvtuqq2pdw (%edx,%ecx,4),%xmm3
+vcvtuqq2pdl (%edx,%ecx,4),%xmm3
+vcvtuqq2pdq (%edx,%ecx,4),%xmm3
 vcvtuqq2pd %xmm0,%xmm3{%k4}{z}
 vcvtuqq2pdb %xmm0,%xmm3{%k4}{z}
 vcvtuqq2pdw %xmm0,%xmm3{%k4}{z}
 vcvtuqq2pdl %xmm0,%xmm3{%k4}{z}
 vcvtuqq2pdq %xmm0,%xmm3{%k4}{z}
-vcvtuqq2pd %ss:-0x7b(%ecx),%xmm0
-vcvtuqq2pdb %ss:-0x7b(%ecx),%xmm0
-vcvtuqq2pdw %ss:-0x7b(%ecx),%xmm0
-vcvtuqq2pdl %ss:-0x7b(%ecx),%xmm0
-vcvtuqq2pdq %ss:-0x7b(%ecx),%xmm0
-vcvtuqq2pd (%ebx){1to2},%xmm2
+vcvtuqq2pd %cs:0x22(%ebp){1to2},%xmm0
 vcvtuqq2pd %ymm0,%ymm2
 vcvtuqq2pd %cs:0x5b001157(,%esi,1){1to4},%ymm4{%k6}{z}
 vcvtuqq2pd (%edi){1to4},%ymm2
+vcvtuqq2pd -0x2825f71f(%ecx),%zmm1
 vcvtuqq2pd {ru-sae},%zmm1,%zmm1
 vcvtuqq2pdb {ru-sae},%zmm1,%zmm1
 vcvtuqq2pdw {ru-sae},%zmm1,%zmm1
 vcvtuqq2pdl {ru-sae},%zmm1,%zmm1
 vcvtuqq2pdq {ru-sae},%zmm1,%zmm1
 vcvtuqq2pd %fs:0x1ab34d58(,%ebp,2),%zmm0{%k2}
-vcvtuqq2pd -0x2825f71f(%ecx),%zmm1
 vcvtudq2ps %xmm0,%xmm7
 vcvtudq2psb %xmm0,%xmm7
 vcvtudq2psw %xmm0,%xmm7
@@ -11557,10 +11507,10 @@ vcvtudq2psb 0x3,%xmm5{%k1}
 vcvtudq2psw 0x3,%xmm5{%k1}
 vcvtudq2psl 0x3,%xmm5{%k1}
 vcvtudq2psq 0x3,%xmm5{%k1}
+vcvtudq2ps 0x44(%esi),%ymm5
 vcvtudq2ps %ymm5,%ymm0{%k3}
-vcvtudq2ps %es:(%edi),%ymm2
-vcvtudq2ps 0x52085e07(%ecx),%ymm4{%k3}{z}
-vcvtudq2ps %zmm7,%zmm2{%k3}{z}
+vcvtudq2ps %fs:(%edx),%ymm6{%k3}
+vcvtudq2ps %zmm6,%zmm0
 vcvtudq2ps %ss:-0x1ec(%eax,%eiz,4){1to16},%zmm1
 vcvtudq2ps (%edx){1to16},%zmm6{%k7}
 vcvtuqq2ps %xmm1,%xmm5
@@ -11596,6 +11546,15 @@ vcvtuqq2psb -0x27e588d(%edi),%ymm2
 vcvtuqq2psw -0x27e588d(%edi),%ymm2
 vcvtuqq2psl -0x27e588d(%edi),%ymm2
 vcvtuqq2psq -0x27e588d(%edi),%ymm2
+vcvtps2qq 0x3e0(%ebp),%xmm2
+vcvtps2qqb 0x3e0(%ebp),%xmm2
+vcvtps2qqw 0x3e0(%ebp),%xmm2
+vcvtps2qql 0x3e0(%ebp),%xmm2
+vcvtps2qqq 0x3e0(%ebp),%xmm2
+vcvtps2qb 0x3e0(%ebp),%xmm2
+vcvtps2qw 0x3e0(%ebp),%xmm2
+vcvtps2ql 0x3e0(%ebp),%xmm2
+vcvtps2q 0x3e0(%ebp),%xmm2
 vcvtps2qq %xmm7,%xmm0{%k3}
 vcvtps2qqb %xmm7,%xmm0{%k3}
 vcvtps2qqw %xmm7,%xmm0{%k3}
@@ -11605,28 +11564,11 @@ vcvtps2qb %xmm7,%xmm0{%k3}
 vcvtps2qw %xmm7,%xmm0{%k3}
 vcvtps2ql %xmm7,%xmm0{%k3}
 vcvtps2q %xmm7,%xmm0{%k3}
-vcvtps2qq %es:0x60(%esi),%xmm6
-vcvtps2qqb %es:0x60(%esi),%xmm6
-vcvtps2qqw %es:0x60(%esi),%xmm6
-vcvtps2qql %es:0x60(%esi),%xmm6
-vcvtps2qqq %es:0x60(%esi),%xmm6
-vcvtps2qb %es:0x60(%esi),%xmm6
-vcvtps2qw %es:0x60(%esi),%xmm6
-vcvtps2ql %es:0x60(%esi),%xmm6
-vcvtps2q %es:0x60(%esi),%xmm6
-vcvtps2qq 0x15d64df9(%esi),%xmm1{%k4}
+vcvtps2qq %ds:(%edx),%xmm0{%k4}{z}
 vcvtps2qq %xmm1,%ymm5
 vcvtps2qq %gs:(%eax),%ymm5{%k5}{z}
 vcvtps2qq -0x4805677b(%edx,%ebx,1){1to4},%ymm2
-vcvtps2qq {rz-sae},%ymm4,%zmm0
-vcvtps2qqb {rz-sae},%ymm4,%zmm0
-vcvtps2qqw {rz-sae},%ymm4,%zmm0
-vcvtps2qql {rz-sae},%ymm4,%zmm0
-vcvtps2qqq {rz-sae},%ymm4,%zmm0
-vcvtps2qb {rz-sae},%ymm4,%zmm0
-vcvtps2qw {rz-sae},%ymm4,%zmm0
-vcvtps2ql {rz-sae},%ymm4,%zmm0
-vcvtps2q {rz-sae},%ymm4,%zmm0
+vcvtps2qq %ymm1,%zmm2
 vcvtps2qq %es:-0x60(%ecx){1to8},%zmm3{%k5}
 vcvtps2qq (%eax),%zmm0{%k2}
 vcvtpd2qq %xmm5,%xmm7
@@ -11648,31 +11590,23 @@ vcvtpd2qw %gs:-0x1d8(%esi){1to2},%xmm3
 vcvtpd2ql %gs:-0x1d8(%esi){1to2},%xmm3
 vcvtpd2q %gs:-0x1d8(%esi){1to2},%xmm3
 vcvtpd2qq (%eax,%eax,8){1to2},%xmm4{%k3}{z}
-vcvtpd2qq %ymm7,%ymm6{%k5}{z}
+vcvtpd2qq %ymm6,%ymm0
 vcvtpd2qq %gs:-0xb60(%esp,%esi,1),%ymm5{%k7}
 vcvtpd2qq (%eax){1to4},%ymm5
-vcvtpd2qq {rd-sae},%zmm0,%zmm5{%k1}{z}
-vcvtpd2qqb {rd-sae},%zmm0,%zmm5{%k1}{z}
-vcvtpd2qqw {rd-sae},%zmm0,%zmm5{%k1}{z}
-vcvtpd2qql {rd-sae},%zmm0,%zmm5{%k1}{z}
-vcvtpd2qqq {rd-sae},%zmm0,%zmm5{%k1}{z}
-vcvtpd2qb {rd-sae},%zmm0,%zmm5{%k1}{z}
-vcvtpd2qw {rd-sae},%zmm0,%zmm5{%k1}{z}
-vcvtpd2ql {rd-sae},%zmm0,%zmm5{%k1}{z}
-vcvtpd2q {rd-sae},%zmm0,%zmm5{%k1}{z}
+vcvtpd2qq %zmm7,%zmm5
 vcvtpd2qq %fs:(%eax),%zmm5{%k3}
 vcvtpd2qq 0xc80(%ebp),%zmm7{%k6}{z}
+vcvtusi2ss (%esi),%xmm0,%xmm5
+vcvtusi2ssb (%esi),%xmm0,%xmm5
+vcvtusi2ssw (%esi),%xmm0,%xmm5
+vcvtusi2ssl (%esi),%xmm0,%xmm5
+vcvtusi2ssq (%esi),%xmm0,%xmm5
 vcvtusi2ss %ebp,{rz-sae},%xmm5,%xmm4
 vcvtusi2ssb %ebp,{rz-sae},%xmm5,%xmm4
 vcvtusi2ssw %ebp,{rz-sae},%xmm5,%xmm4
 vcvtusi2ssl %ebp,{rz-sae},%xmm5,%xmm4
 vcvtusi2ssq %ebp,{rz-sae},%xmm5,%xmm4
-vcvtusi2ss %ds:(%ebx),%xmm7,%xmm0
-vcvtusi2ssb %ds:(%ebx),%xmm7,%xmm0
-vcvtusi2ssw %ds:(%ebx),%xmm7,%xmm0
-vcvtusi2ssl %ds:(%ebx),%xmm7,%xmm0
-vcvtusi2ssq %ds:(%ebx),%xmm7,%xmm0
-vcvtusi2ss (%ecx,%esi,2),%xmm0,%xmm0
+vcvtusi2ss %ss:(%edx,%eiz,4),%xmm7,%xmm3
 vcvtusi2sd %esp,%xmm4,%xmm6
 vcvtusi2sdb %esp,%xmm4,%xmm6
 vcvtusi2sdw %esp,%xmm4,%xmm6
@@ -11884,9 +11818,9 @@ vmovdqa32w %xmm6,(%ecx,%eax,2){%k4}
 vmovdqa32l %xmm6,(%ecx,%eax,2){%k4}
 vmovdqa32q %xmm6,(%ecx,%eax,2){%k4}
 vmovdqa32 %xmm7,%cs:-0x45(%ebp)
+vmovdqa32 %ymm2,0xf05f2eb(%ebp)
 vmovdqa32 %ymm2,%ymm5{%k2}
-vmovdqa32 %ymm3,%gs:(%edi)
-vmovdqa32 %ymm3,(%ecx,%eax,2){%k4}
+vmovdqa32 %ymm0,%cs:(%edi){%k3}
 vmovdqa32 %zmm3,%zmm3
 vmovdqa32 %zmm3,%gs:0x4c0(%esi,%edx,1){%k1}
 vmovdqa32 %zmm6,(%ebx)
@@ -11897,12 +11831,12 @@ vmovdqa64w %xmm7,-0x2b0(%edi){%k4}
 vmovdqa64l %xmm7,-0x2b0(%edi){%k4}
 vmovdqa64q %xmm7,-0x2b0(%edi){%k4}
 vmovdqa64 %xmm1,%fs:(%edx,%eax,2)
-vmovdqa64 %ymm6,%ymm6{%k4}
 vmovdqa64 %ymm7,(%edx)
+vmovdqa64 %ymm6,%ymm6{%k4}
 vmovdqa64 %ymm5,%fs:(%eax,%edi,8){%k4}
+vmovdqa64 %zmm7,(%esi,%ebp,2)
 vmovdqa64 %zmm0,%zmm6{%k4}
-vmovdqa64 %zmm3,%fs:(%edx,%edx,8)
-vmovdqa64 %zmm0,(%edx){%k3}
+vmovdqa64 %zmm5,%fs:0x7a(%edi){%k1}
 movdqu %xmm2,%xmm0
 movdqu %xmm2,%es:(%eax)
 movdqub %xmm2,%es:(%eax)
@@ -11919,16 +11853,16 @@ vmovdqu %xmm2,0x52470f40(%eax)
 vmovdqu %ymm3,%ymm2
 vmovdqu %ymm1,%cs:0x15(%edi,%ecx,4)
 vmovdqu %ymm7,(%edx,%eiz,1)
-vmovdqu32 %xmm2,%xmm2{%k5}
+vmovdqu32 %xmm0,%xmm3
 vmovdqu32 %xmm3,%ds:(%edx)
 vmovdqu32b %xmm3,%ds:(%edx)
 vmovdqu32w %xmm3,%ds:(%edx)
 vmovdqu32l %xmm3,%ds:(%edx)
 vmovdqu32q %xmm3,%ds:(%edx)
 vmovdqu32 %xmm3,-0x5697747f(%ebp,%ebp,4){%k4}
+vmovdqu32 %ymm4,0x5c(%edi)
 vmovdqu32 %ymm1,%ymm3{%k2}{z}
 vmovdqu32 %ymm6,%gs:(%ecx){%k5}
-vmovdqu32 %ymm4,0x5c(%edi)
 vmovdqu32 %zmm4,%zmm3
 vmovdqu32 %zmm4,%fs:0x1094dc84(%esp,%ecx,4){%k5}
 vmovdqu32 %zmm3,0x800(%ecx)
@@ -11942,19 +11876,15 @@ vmovdqu64 %xmm3,%es:(%ecx)
 vmovdqu64 %ymm2,%ymm4
 vmovdqu64 %ymm3,%ss:(%edx){%k1}
 vmovdqu64 %ymm1,0x6d(%edx,%ebp,4)
+vmovdqu64 %zmm3,(%eax)
 vmovdqu64 %zmm2,%zmm3{%k2}
-vmovdqu64 %zmm2,%gs:0xdd27f1cf
-vmovdqu64b %zmm2,%gs:0xdd27f1cf
-vmovdqu64w %zmm2,%gs:0xdd27f1cf
-vmovdqu64l %zmm2,%gs:0xdd27f1cf
-vmovdqu64q %zmm2,%gs:0xdd27f1cf
-vmovdqu64 %zmm6,0x2127fec0(%ebp){%k7}
+vmovdqu64 %zmm1,%cs:0x700(%ecx,%ebp,2){%k2}
+vmovdqu8 %xmm1,-0x1a0(%eax,%ebx,4)
+vmovdqu8b %xmm1,-0x1a0(%eax,%ebx,4)
+vmovdqu8w %xmm1,-0x1a0(%eax,%ebx,4)
+vmovdqu8l %xmm1,-0x1a0(%eax,%ebx,4)
+vmovdqu8q %xmm1,-0x1a0(%eax,%ebx,4)
 vmovdqu8 %xmm2,%xmm0{%k4}
-vmovdqu8 %xmm6,%ss:-0x800(%ecx)
-vmovdqu8b %xmm6,%ss:-0x800(%ecx)
-vmovdqu8w %xmm6,%ss:-0x800(%ecx)
-vmovdqu8l %xmm6,%ss:-0x800(%ecx)
-vmovdqu8q %xmm6,%ss:-0x800(%ecx)
 vmovdqu8 %xmm3,(%edi){%k2}
 vmovdqu8 %ymm1,%ymm0
 vmovdqu8 %ymm5,(%edx){%k1}
@@ -11962,23 +11892,23 @@ vmovdqu8 %ymm3,%cs:(%esi,%ebp,4)
 vmovdqu8 %zmm7,%zmm2
 vmovdqu8 %zmm3,%ds:(%edi,%ebx,1){%k5}
 vmovdqu8 %zmm1,0x5c0(%edi,%eiz,8)
+vmovdqu16 %xmm5,-0x150(%esi)
+vmovdqu16b %xmm5,-0x150(%esi)
+vmovdqu16w %xmm5,-0x150(%esi)
+vmovdqu16l %xmm5,-0x150(%esi)
+vmovdqu16q %xmm5,-0x150(%esi)
 vmovdqu16 %xmm3,%xmm5{%k3}
 vmovdqu16 %xmm2,%es:0xe37237b9
 vmovdqu16b %xmm2,%es:0xe37237b9
 vmovdqu16w %xmm2,%es:0xe37237b9
 vmovdqu16l %xmm2,%es:0xe37237b9
 vmovdqu16q %xmm2,%es:0xe37237b9
-vmovdqu16 %xmm2,-0x4303a4f0(%edx){%k1}
-vmovdqu16b %xmm2,-0x4303a4f0(%edx){%k1}
-vmovdqu16w %xmm2,-0x4303a4f0(%edx){%k1}
-vmovdqu16l %xmm2,-0x4303a4f0(%edx){%k1}
-vmovdqu16q %xmm2,-0x4303a4f0(%edx){%k1}
 vmovdqu16 %ymm7,%ymm0
 vmovdqu16 %ymm1,%fs:0xbe0(%esp,%eax,2){%k4}
 vmovdqu16 %ymm7,(%ebx,%eax,8)
+vmovdqu16 %zmm4,(%edx,%esi,1)
 vmovdqu16 %zmm7,%zmm7{%k3}{z}
 vmovdqu16 %zmm0,%ss:0xe(%ecx){%k6}
-vmovdqu16 %zmm4,(%edx,%esi,1)
 seto %al
 setob %al
 setow %al
@@ -12506,12 +12436,12 @@ addr16 repz xsha256w
 addr16 repz xsha256l
 addr16 repz xsha256q
 repz xsha256
-addr16 repz xstore-rng
-addr16 repz xstore-rngb
-addr16 repz xstore-rngw
-addr16 repz xstore-rngl
-addr16 repz xstore-rngq
 addr16 xstore-rng
+addr16 xstore-rngb
+addr16 xstore-rngw
+addr16 xstore-rngl
+addr16 xstore-rngq
+addr16 repz xstore-rng
 addr16 repnz xstore-rng
 xstore-rng
 repz xstore-rng
@@ -12583,16 +12513,16 @@ rsmb
 rsmw
 rsml
 rsmq
-bts %sp,%cs:(%edi,%eax,4)
-btsb %sp,%cs:(%edi,%eax,4)
-btsw %sp,%cs:(%edi,%eax,4)
-btsl %sp,%cs:(%edi,%eax,4)
-btsq %sp,%cs:(%edi,%eax,4)
 bts %di,%bx
 btsb %di,%bx
 btsw %di,%bx
 btsl %di,%bx
 btsq %di,%bx
+bts %sp,%cs:(%edi,%eax,4)
+btsb %sp,%cs:(%edi,%eax,4)
+btsw %sp,%cs:(%edi,%eax,4)
+btsl %sp,%cs:(%edi,%eax,4)
+btsq %sp,%cs:(%edi,%eax,4)
 bts %cx,0x49(%ebp)
 bts %eax,%ecx
 btsb %eax,%ecx
@@ -12748,12 +12678,12 @@ tpauseb %edx
 tpausew %edx
 tpausel %edx
 tpauseq %edx
-clrssbsy (%di)
-clrssbsyb (%di)
-clrssbsyw (%di)
-clrssbsyl (%di)
-clrssbsyq (%di)
 clrssbsy -0x29(%edx)
+clrssbsyb -0x29(%edx)
+clrssbsyw -0x29(%edx)
+clrssbsyl -0x29(%edx)
+clrssbsyq -0x29(%edx)
+clrssbsy (%di)
 clrssbsy %fs:-0x3b94fa00(%ecx,%eiz,4)
 umonitor %dx
 umonitorb %dx
@@ -12846,16 +12776,16 @@ imub 0xe3eee3da,%ecx
 imuw 0xe3eee3da,%ecx
 imuq 0xe3eee3da,%ecx
 imu 0xe3eee3da,%ecx
-cmpxchg %ch,0x4c(%bx)
-cmpxchgb %ch,0x4c(%bx)
-cmpxchgw %ch,0x4c(%bx)
-cmpxchgl %ch,0x4c(%bx)
-cmpxchgq %ch,0x4c(%bx)
 cmpxchg %ah,%al
 cmpxchgb %ah,%al
 cmpxchgw %ah,%al
 cmpxchgl %ah,%al
 cmpxchgq %ah,%al
+cmpxchg %ch,0x4c(%bx)
+cmpxchgb %ch,0x4c(%bx)
+cmpxchgw %ch,0x4c(%bx)
+cmpxchgl %ch,0x4c(%bx)
+cmpxchgq %ch,0x4c(%bx)
 cmpxchg %cl,%fs:(%edx,%eiz,2)
 cmpxchg %cx,%dx
 cmpxchgb %cx,%dx
@@ -12879,17 +12809,17 @@ lock cmpxchgw %esp,0x2b(%bp,%di)
 lock cmpxchgl %esp,0x2b(%bp,%di)
 lock cmpxchgq %esp,0x2b(%bp,%di)
 cmpxchg %ecx,-0x49(%esp,%ecx,2)
-lss %cs:0x507b10ce,%dx
-lssb %cs:0x507b10ce,%dx
-lssw %cs:0x507b10ce,%dx
-lssl %cs:0x507b10ce,%dx
-lssq %cs:0x507b10ce,%dx
-lss (%ebx,%edi,4),%cx
-lssb (%ebx,%edi,4),%cx
-lssw (%ebx,%edi,4),%cx
-lssl (%ebx,%edi,4),%cx
-lssq (%ebx,%edi,4),%cx
+lss 0xe7ab350b,%bp
+lssb 0xe7ab350b,%bp
+lssw 0xe7ab350b,%bp
+lssl 0xe7ab350b,%bp
+lssq 0xe7ab350b,%bp
 lss -0x36(%di),%cx
+lssb -0x36(%di),%cx
+lssw -0x36(%di),%cx
+lssl -0x36(%di),%cx
+lssq -0x36(%di),%cx
+lss %fs:(%bx,%si),%sp
 lss (%edx,%esi,4),%esi
 lssb (%edx,%esi,4),%esi
 lssw (%edx,%esi,4),%esi
@@ -12897,16 +12827,16 @@ lssl (%edx,%esi,4),%esi
 lssq (%edx,%esi,4),%esi
 lss (%bp,%si),%ebp
 lss %ss:-0x35(%ebx),%ebx
-lock btr %bp,%gs:(%ecx)
-lock btrb %bp,%gs:(%ecx)
-lock btrw %bp,%gs:(%ecx)
-lock btrl %bp,%gs:(%ecx)
-lock btrq %bp,%gs:(%ecx)
 btr %si,%cx
 btrb %si,%cx
 btrw %si,%cx
 btrl %si,%cx
 btrq %si,%cx
+lock btr %bp,%gs:(%ecx)
+lock btrb %bp,%gs:(%ecx)
+lock btrw %bp,%gs:(%ecx)
+lock btrl %bp,%gs:(%ecx)
+lock btrq %bp,%gs:(%ecx)
 lock btr %di,0x39
 lock btrb %di,0x39
 lock btrw %di,0x39
@@ -13116,6 +13046,11 @@ lock btsl $0xee,(%ecx,%ebp,2)
 lock btsq $0xee,(%ecx,%ebp,2)
 lock bts $0xee,(%ecx,%ebp,2)
 btsw $0x76,-0x10(%edx,%eax,2)
+bts $0x3c,%ecx
+btsb $0x3c,%ecx
+btsw $0x3c,%ecx
+btsl $0x3c,%ecx
+btsq $0x3c,%ecx
 btsl $0xa7,%fs:-0x66e39300(%edi)
 btslb $0xa7,%fs:-0x66e39300(%edi)
 btslw $0xa7,%fs:-0x66e39300(%edi)
@@ -13125,11 +13060,6 @@ btsb $0xa7,%fs:-0x66e39300(%edi)
 btsw $0xa7,%fs:-0x66e39300(%edi)
 btsq $0xa7,%fs:-0x66e39300(%edi)
 bts $0xa7,%fs:-0x66e39300(%edi)
-bts $0x3c,%ecx
-btsb $0x3c,%ecx
-btsw $0x3c,%ecx
-btsl $0x3c,%ecx
-btsq $0x3c,%ecx
 lock btsl $0x96,-0x1c(%ebp)
 btrw $0xfa,(%eax)
 btrwb $0xfa,(%eax)
@@ -13210,16 +13140,16 @@ lock btcw %ax,(%edx,%edi,1)
 lock btcl %ax,(%edx,%edi,1)
 lock btcq %ax,(%edx,%edi,1)
 btc %dx,-0x14(%ecx)
-lock btc %edx,-0x4279
-lock btcb %edx,-0x4279
-lock btcw %edx,-0x4279
-lock btcl %edx,-0x4279
-lock btcq %edx,-0x4279
 btc %esp,%edx
 btcb %esp,%edx
 btcw %esp,%edx
 btcl %esp,%edx
 btcq %esp,%edx
+lock btc %edx,-0x4279
+lock btcb %edx,-0x4279
+lock btcw %edx,-0x4279
+lock btcl %edx,-0x4279
+lock btcq %edx,-0x4279
 lock btc %ecx,(%edi)
 lock btcb %ecx,(%edi)
 lock btcw %ecx,(%edi)
@@ -13462,13 +13392,13 @@ vcmpneq_ospsw %ds:0x53(%ebp),%xmm2,%k2{%k6}
 vcmpneq_ospsl %ds:0x53(%ebp),%xmm2,%k2{%k6}
 vcmpneq_ospsq %ds:0x53(%ebp),%xmm2,%k2{%k6}
 vcmpps $0xa3,(%esi,%edi,1){1to4},%xmm2,%k2
+vcmpps $0x48,0x2d3f46f6(%ebp,%ebp,2),%ymm2,%k1
 vcmpgt_oqps %ymm3,%ymm5,%k7{%k4}
 vcmpgt_oqpsb %ymm3,%ymm5,%k7{%k4}
 vcmpgt_oqpsw %ymm3,%ymm5,%k7{%k4}
 vcmpgt_oqpsl %ymm3,%ymm5,%k7{%k4}
 vcmpgt_oqpsq %ymm3,%ymm5,%k7{%k4}
 vcmpps $0x82,%fs:(%ecx){1to8},%ymm1,%k5
-vcmpps $0x48,0x2d3f46f6(%ebp,%ebp,2),%ymm2,%k1
 vcmpps $0x66,%zmm2,%zmm7,%k7
 vcmpeq_usps %gs:-0x3a1537dc(%ecx,%edi,2),%zmm4,%k4{%k5}
 vcmpeq_uspsb %gs:-0x3a1537dc(%ecx,%edi,2),%zmm4,%k4{%k5}
@@ -13505,22 +13435,22 @@ vcmplt_oqpdq (%edx,%eiz,4),%xmm7,%xmm1
 vcmppd $0xe2,%ymm3,%ymm4,%ymm1
 vcmppd $0xf5,%cs:0x36f022ea(%esi),%ymm0,%ymm6
 vcmppd $0xf6,-0x5c(%esi),%ymm4,%ymm2
+vcmppd $0x6e,0x160(%ebp),%xmm0,%k2
 vcmppd $0xe9,%xmm5,%xmm6,%k0{%k7}
-vcmpneqpd %ss:0x12(%edi),%xmm1,%k4
-vcmpneqpdb %ss:0x12(%edi),%xmm1,%k4
-vcmpneqpdw %ss:0x12(%edi),%xmm1,%k4
-vcmpneqpdl %ss:0x12(%edi),%xmm1,%k4
-vcmpneqpdq %ss:0x12(%edi),%xmm1,%k4
-vcmppd $0xed,0x50(%edi){1to2},%xmm0,%k6
-vcmppd $0xa1,%ymm6,%ymm7,%k0{%k1}
-vcmppd $0xe4,%cs:(%esi,%eax,8){1to4},%ymm4,%k6
+vcmpgepd %gs:(%eax),%xmm5,%k3{%k2}
+vcmpgepdb %gs:(%eax),%xmm5,%k3{%k2}
+vcmpgepdw %gs:(%eax),%xmm5,%k3{%k2}
+vcmpgepdl %gs:(%eax),%xmm5,%k3{%k2}
+vcmpgepdq %gs:(%eax),%xmm5,%k3{%k2}
+vcmppd $0xf3,%ymm7,%ymm5,%k5
+vcmpgtpd %es:0x6e10dc14(%ebx),%ymm3,%k3{%k4}
+vcmpgtpdb %es:0x6e10dc14(%ebx),%ymm3,%k3{%k4}
+vcmpgtpdw %es:0x6e10dc14(%ebx),%ymm3,%k3{%k4}
+vcmpgtpdl %es:0x6e10dc14(%ebx),%ymm3,%k3{%k4}
+vcmpgtpdq %es:0x6e10dc14(%ebx),%ymm3,%k3{%k4}
 vcmppd $0x55,-0x228(%eax,%edi,4){1to4},%ymm5,%k5{%k6}
-vcmppd $0xdb,{sae},%zmm4,%zmm1,%k0
-vcmppdb $0xdb,{sae},%zmm4,%zmm1,%k0
-vcmppdw $0xdb,{sae},%zmm4,%zmm1,%k0
-vcmppdl $0xdb,{sae},%zmm4,%zmm1,%k0
-vcmppdq $0xdb,{sae},%zmm4,%zmm1,%k0
-vcmppd $0xa0,%fs:0x70277295(%edi),%zmm5,%k6
+vcmppd $0xde,%zmm1,%zmm0,%k4
+vcmppd $0x88,%gs:(%edi),%zmm1,%k3{%k6}
 vcmppd $0xf8,0x328(%ebx){1to8},%zmm4,%k3
 cmpss $0xe8,%xmm6,%xmm3
 cmpssb $0xe8,%xmm6,%xmm3
@@ -13577,11 +13507,7 @@ vcmpsdb $0x55,(%edi,%edx,8),%xmm6,%xmm4
 vcmpsdw $0x55,(%edi,%edx,8),%xmm6,%xmm4
 vcmpsdl $0x55,(%edi,%edx,8),%xmm6,%xmm4
 vcmpsdq $0x55,(%edi,%edx,8),%xmm6,%xmm4
-vcmpsd $0xd0,{sae},%xmm1,%xmm3,%k4{%k6}
-vcmpsdb $0xd0,{sae},%xmm1,%xmm3,%k4{%k6}
-vcmpsdw $0xd0,{sae},%xmm1,%xmm3,%k4{%k6}
-vcmpsdl $0xd0,{sae},%xmm1,%xmm3,%k4{%k6}
-vcmpsdq $0xd0,{sae},%xmm1,%xmm3,%k4{%k6}
+vcmpsd $0xaa,%xmm3,%xmm0,%k3
 vcmpngt_uqsd (%ebx,%eax,1),%xmm3,%k3{%k4}
 vcmpngt_uqsdb (%ebx,%eax,1),%xmm3,%k3{%k4}
 vcmpngt_uqsdw (%ebx,%eax,1),%xmm3,%k3{%k4}
@@ -13734,25 +13660,25 @@ vshufpd $0xbd,(%esi),%xmm3,%xmm1
 vshufpd $0xa2,%ymm2,%ymm0,%ymm4
 vshufpd $0x9d,%cs:-0x7e3fe2de(%esi),%ymm0,%ymm1
 vshufpd $0xdc,(%esi),%ymm7,%ymm4
+{evex} vshufpd $0x2a,(%esi),%xmm3,%xmm2
 vshufpd $0xf1,%xmm0,%xmm2,%xmm5{%k1}{z}
-vshufpd $0xe9,%ss:(%esi),%xmm5,%xmm3{%k1}
-vshufpd $0x51,-0x48(%ecx){1to2},%xmm5,%xmm6{%k7}{z}
-vshufpd $0x1c,%ymm6,%ymm0,%ymm0{%k1}{z}
-{evex} vshufpd $0xbe,%ds:(%ecx),%ymm2,%ymm1
+vshufpd $0xc9,%ds:0x51451b86(%edi){1to2},%xmm7,%xmm1{%k2}{z}
+{evex} vshufpd $0x42,%ymm4,%ymm6,%ymm1
+vshufpd $0x50,%ss:(%ecx),%ymm7,%ymm5{%k3}{z}
 vshufpd $0x97,0x368c779d(%eax),%ymm2,%ymm4{%k1}
 vshufpd $0x1e,%zmm4,%zmm6,%zmm2
 vshufpd $0xdd,%ds:(%esi){1to8},%zmm2,%zmm7
 vshufpd $0xa3,-0x745d9a04(%ebp),%zmm2,%zmm4
-lock cmpxchg8b -0x2(%edx)
-lock cmpxchg8bb -0x2(%edx)
-lock cmpxchg8bw -0x2(%edx)
-lock cmpxchg8bl -0x2(%edx)
-lock cmpxchg8bq -0x2(%edx)
-lock cmpxchg8w -0x2(%edx)
-lock cmpxchg8l -0x2(%edx)
-lock cmpxchg8q -0x2(%edx)
-lock cmpxchg8 -0x2(%edx)
 cmpxchg8b (%ecx)
+cmpxchg8bb (%ecx)
+cmpxchg8bw (%ecx)
+cmpxchg8bl (%ecx)
+cmpxchg8bq (%ecx)
+cmpxchg8w (%ecx)
+cmpxchg8l (%ecx)
+cmpxchg8q (%ecx)
+cmpxchg8 (%ecx)
+lock cmpxchg8b -0x2(%edx)
 cmpxchg8b %ds:0x43a10fcc(%eax)
 xrstors 0x355c1638(%edi,%ebx,1)
 xrstorsb 0x355c1638(%edi,%ebx,1)
@@ -13782,13 +13708,13 @@ vmptrldl (%edx)
 vmptrldq (%edx)
 vmptrld (%di)
 vmptrld %fs:0x3f(%esp,%esi,8)
-vmclear -0x2a(%bx,%di)
-vmclearb -0x2a(%bx,%di)
-vmclearw -0x2a(%bx,%di)
-vmclearl -0x2a(%bx,%di)
-vmclearq -0x2a(%bx,%di)
-vmclear %cs:-0x62(%edx,%ebp,8)
 vmclear (%edi)
+vmclearb (%edi)
+vmclearw (%edi)
+vmclearl (%edi)
+vmclearq (%edi)
+vmclear -0x2a(%bx,%di)
+vmclear %cs:-0x62(%edx,%ebp,8)
 vmxon (%esi,%ecx,4)
 vmxonb (%esi,%ecx,4)
 vmxonw (%esi,%ecx,4)
@@ -13806,13 +13732,13 @@ rdrandb %esp
 rdrandw %esp
 rdrandl %esp
 rdrandq %esp
+vmptrst -0x1ebacdb9(%ebx,%eiz,4)
+vmptrstb -0x1ebacdb9(%ebx,%eiz,4)
+vmptrstw -0x1ebacdb9(%ebx,%eiz,4)
+vmptrstl -0x1ebacdb9(%ebx,%eiz,4)
+vmptrstq -0x1ebacdb9(%ebx,%eiz,4)
 vmptrst %ss:(%edi,%eax,2)
-vmptrstb %ss:(%edi,%eax,2)
-vmptrstw %ss:(%edi,%eax,2)
-vmptrstl %ss:(%edi,%eax,2)
-vmptrstq %ss:(%edi,%eax,2)
 vmptrst 0xa(%bx)
-vmptrst %es:(%bp,%si)
 rdseed %ax
 rdseedb %ax
 rdseedw %ax
@@ -13972,12 +13898,12 @@ vpsrld 0x0(%ecx),%ymm2,%ymm0
 {evex} vpsrld %xmm2,%xmm0,%xmm4
 vpsrld %cs:0x4b(%edi,%esi,2),%xmm7,%xmm4{%k2}
 {evex} vpsrld -0x460(%ecx,%eax,2),%xmm7,%xmm7
-vpsrld %xmm0,%ymm0,%ymm3{%k6}{z}
+{evex} vpsrld %xmm5,%ymm1,%ymm3
 vpsrld %ds:(%edi),%ymm0,%ymm2{%k4}
 vpsrld 0x6068abe6(%edx,%eiz,2),%ymm3,%ymm1{%k2}{z}
+vpsrld (%esi),%zmm6,%zmm5
 vpsrld %xmm6,%zmm1,%zmm3{%k7}
-vpsrld %ss:(%eax,%edi,4),%zmm7,%zmm1
-vpsrld 0x20(%ecx),%zmm1,%zmm5{%k7}
+vpsrld %gs:(%esp,%eiz,8),%zmm4,%zmm0{%k4}
 psrlq %mm0,%mm1
 psrlqb %mm0,%mm1
 psrlqw %mm0,%mm1
@@ -14030,14 +13956,14 @@ vpsrlq 0x53(%eax),%xmm2,%xmm5
 vpsrlq %xmm2,%ymm2,%ymm0
 vpsrlq %ss:(%ebx,%edi,2),%ymm3,%ymm4
 vpsrlq (%esi),%ymm7,%ymm4
-vpsrlq %xmm2,%xmm2,%xmm4{%k4}
-{evex} vpsrlq %ds:-0x3f15cda0(%ecx),%xmm6,%xmm5
+{evex} vpsrlq %xmm0,%xmm3,%xmm1
+vpsrlq %gs:-0x1b7e3fad(%eax),%xmm0,%xmm4{%k7}{z}
 vpsrlq (%ecx),%xmm6,%xmm6{%k6}
-vpsrlq %xmm1,%ymm2,%ymm6{%k6}
-{evex} vpsrlq %gs:0x1c0(%edi,%edx,1),%ymm2,%ymm4
+{evex} vpsrlq %xmm1,%ymm6,%ymm7
+vpsrlq %gs:0x480(%edx,%ebx,1),%ymm6,%ymm5{%k7}
 vpsrlq 0x514eaa91(%ebp),%ymm3,%ymm0{%k4}{z}
+vpsrlq -0x66bb493(%esi),%zmm4,%zmm3
 vpsrlq %xmm1,%zmm3,%zmm7{%k5}
-vpsrlq %ss:(%esi,%ecx,2),%zmm0,%zmm4
 vpsrlq 0xc8c9b382,%zmm2,%zmm0{%k6}
 paddq %mm4,%mm3
 paddqb %mm4,%mm3
@@ -14089,8 +14015,16 @@ vpaddq 0x15582dae(%ecx){1to2},%xmm1,%xmm1{%k7}
 {evex} vpaddq %ymm2,%ymm3,%ymm1
 vpaddq %cs:-0x340(%edx),%ymm4,%ymm7{%k5}{z}
 vpaddq -0x4343324(%ebx,%ecx,8),%ymm0,%ymm3{%k4}
-vpaddq %zmm2,%zmm5,%zmm6{%k5}{z}
-vpaddq %ss:(%edi),%zmm5,%zmm5
+vpaddq %zmm7,%zmm4,%zmm2
+vpaddq %cs:0x75281250,%zmm4,%zmm4{%k4}{z}
+vpaddqb %cs:0x75281250,%zmm4,%zmm4{%k4}{z}
+vpaddqw %cs:0x75281250,%zmm4,%zmm4{%k4}{z}
+vpaddql %cs:0x75281250,%zmm4,%zmm4{%k4}{z}
+vpaddqq %cs:0x75281250,%zmm4,%zmm4{%k4}{z}
+vpaddb %cs:0x75281250,%zmm4,%zmm4{%k4}{z}
+vpaddw %cs:0x75281250,%zmm4,%zmm4{%k4}{z}
+vpaddl %cs:0x75281250,%zmm4,%zmm4{%k4}{z}
+vpadd %cs:0x75281250,%zmm4,%zmm4{%k4}{z}
 vpaddq 0xb0(%edx,%ecx,4){1to8},%zmm5,%zmm7
 pmullw %mm7,%mm6
 pmullwb %mm7,%mm6
@@ -14142,7 +14076,7 @@ vpmullw %ds:(%eax,%ebx,2),%xmm1,%xmm5{%k5}
 {evex} vpmullw %ymm7,%ymm7,%ymm5
 vpmullw 0x43822efe(%ecx),%ymm5,%ymm7{%k4}
 {evex} vpmullw %cs:(%eax,%edi,8),%ymm5,%ymm6
-vpmullw %zmm1,%zmm1,%zmm7{%k1}{z}
+vpmullw %zmm5,%zmm2,%zmm5
 vpmullw %cs:-0x15c0(%esi),%zmm0,%zmm4{%k6}
 vpmullw -0x4a65cbd9(%ecx),%zmm1,%zmm5{%k3}{z}
 movq %xmm6,%xmm5
@@ -14258,9 +14192,9 @@ vpsubusb %ds:(%ecx),%ymm4,%ymm5{%k3}{z}
 {evex} vpsubusl 0x79,%ymm0,%ymm3
 {evex} vpsubusq 0x79,%ymm0,%ymm3
 {evex} vpsubus 0x79,%ymm0,%ymm3
+vpsubusb 0x5(%edi),%zmm1,%zmm7
 vpsubusb %zmm1,%zmm6,%zmm5{%k1}{z}
-vpsubusb %cs:(%edi),%zmm2,%zmm6
-vpsubusb 0xe0485a22,%zmm5,%zmm4{%k6}
+vpsubusb %gs:-0x8d8607d(%edi,%eiz,1),%zmm0,%zmm6{%k3}
 psubusw %mm1,%mm3
 psubuswb %mm1,%mm3
 psubusww %mm1,%mm3
@@ -14305,7 +14239,7 @@ vpsubusw -0x5d(%ebx,%ebp,2),%xmm5,%xmm0
 vpsubusw %ymm2,%ymm0,%ymm6
 vpsubusw %fs:0x3a(%esi),%ymm0,%ymm0
 vpsubusw (%ecx),%ymm4,%ymm1
-vpsubusw %xmm3,%xmm2,%xmm0{%k4}
+{evex} vpsubusw %xmm1,%xmm6,%xmm7
 vpsubusw %ds:0xffffffb0,%xmm3,%xmm0{%k7}{z}
 vpsubuswb %ds:0xffffffb0,%xmm3,%xmm0{%k7}{z}
 vpsubusww %ds:0xffffffb0,%xmm3,%xmm0{%k7}{z}
@@ -14377,9 +14311,9 @@ vpminub -0x53(%ebx),%ymm3,%ymm2
 {evex} vpminub %xmm7,%xmm2,%xmm1
 vpminub %es:(%ecx),%xmm4,%xmm3{%k5}{z}
 {evex} vpminub 0x20(%edx,%esi,2),%xmm2,%xmm4
-vpminub %ymm1,%ymm0,%ymm0{%k5}
-{evex} vpminub %es:(%ebx,%eiz,2),%ymm7,%ymm0
+{evex} vpminub %ymm1,%ymm7,%ymm0
 vpminub 0xe00(%esi),%ymm1,%ymm7{%k6}
+{evex} vpminub %es:(%ebx,%eiz,2),%ymm7,%ymm0
 vpminub %zmm0,%zmm2,%zmm0
 vpminub %gs:-0x1400(%edi),%zmm0,%zmm5{%k3}{z}
 vpminub (%eax),%zmm1,%zmm7{%k7}
@@ -14425,31 +14359,39 @@ vpandd -0x8(%ebp,%edi,1){1to4},%xmm0,%xmm1{%k4}
 vpandd %ymm6,%ymm5,%ymm7
 vpandd %es:-0x4c889b17(,%eax,1),%ymm5,%ymm0{%k2}
 vpandd -0x2f8b807d(%edi,%eax,2),%ymm3,%ymm0
+vpandd (%esi),%zmm0,%zmm3
 vpandd %zmm4,%zmm5,%zmm7{%k6}
 vpandd %fs:(%esi,%ebx,8),%zmm6,%zmm4{%k4}{z}
-vpandd (%esi),%zmm0,%zmm3
-vpandq %xmm2,%xmm5,%xmm6{%k3}
-vpandqb %xmm2,%xmm5,%xmm6{%k3}
-vpandqw %xmm2,%xmm5,%xmm6{%k3}
-vpandql %xmm2,%xmm5,%xmm6{%k3}
-vpandqq %xmm2,%xmm5,%xmm6{%k3}
-vpandb %xmm2,%xmm5,%xmm6{%k3}
-vpandw %xmm2,%xmm5,%xmm6{%k3}
-vpandl %xmm2,%xmm5,%xmm6{%k3}
-vpand %xmm2,%xmm5,%xmm6{%k3}
-vpandq -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
-vpandqb -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
-vpandqw -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
-vpandql -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
-vpandqq -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
-vpandb -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
-vpandw -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
-vpandl -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
-vpand -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
+vpandq %xmm1,%xmm1,%xmm7
+vpandqb %xmm1,%xmm1,%xmm7
+vpandqw %xmm1,%xmm1,%xmm7
+vpandql %xmm1,%xmm1,%xmm7
+vpandqq %xmm1,%xmm1,%xmm7
+vpandb %xmm1,%xmm1,%xmm7
+vpandw %xmm1,%xmm1,%xmm7
+vpandl %xmm1,%xmm1,%xmm7
+vpand %xmm1,%xmm1,%xmm7
 vpandq %ds:(%edi,%ebp,2),%xmm0,%xmm0{%k5}
+vpandqb %ds:(%edi,%ebp,2),%xmm0,%xmm0{%k5}
+vpandqw %ds:(%edi,%ebp,2),%xmm0,%xmm0{%k5}
+vpandql %ds:(%edi,%ebp,2),%xmm0,%xmm0{%k5}
+vpandqq %ds:(%edi,%ebp,2),%xmm0,%xmm0{%k5}
+vpandb %ds:(%edi,%ebp,2),%xmm0,%xmm0{%k5}
+vpandw %ds:(%edi,%ebp,2),%xmm0,%xmm0{%k5}
+vpandl %ds:(%edi,%ebp,2),%xmm0,%xmm0{%k5}
+vpand %ds:(%edi,%ebp,2),%xmm0,%xmm0{%k5}
+vpandq -0x6f0(%ecx,%ebx,8),%xmm2,%xmm5{%k4}{z}
+vpandq 0xddc76f10,%ymm5,%ymm5
+vpandqb 0xddc76f10,%ymm5,%ymm5
+vpandqw 0xddc76f10,%ymm5,%ymm5
+vpandql 0xddc76f10,%ymm5,%ymm5
+vpandqq 0xddc76f10,%ymm5,%ymm5
+vpandb 0xddc76f10,%ymm5,%ymm5
+vpandw 0xddc76f10,%ymm5,%ymm5
+vpandl 0xddc76f10,%ymm5,%ymm5
+vpand 0xddc76f10,%ymm5,%ymm5
 vpandq %ymm3,%ymm6,%ymm0{%k4}
 vpandq %gs:0x5a506ae2(,%ebp,1){1to4},%ymm1,%ymm3{%k3}
-vpandq 0x9a0(%ecx,%eax,8),%ymm7,%ymm7{%k3}
 vpandq %zmm2,%zmm6,%zmm0
 vpandq %ds:(%esi,%ecx,8),%zmm3,%zmm2{%k2}
 vpandq 0x1cc0(%esp,%edx,1),%zmm6,%zmm6
@@ -14503,8 +14445,8 @@ vpaddusb (%ecx,%edi,8),%xmm0,%xmm2{%k3}
 {evex} vpaddusb %ymm0,%ymm7,%ymm1
 vpaddusb %ds:(%ecx),%ymm1,%ymm4{%k7}
 {evex} vpaddusb -0x44(%ebx),%ymm1,%ymm0
-vpaddusb %zmm4,%zmm0,%zmm2{%k5}{z}
-vpaddusb %fs:(%ecx),%zmm7,%zmm3
+vpaddusb %zmm4,%zmm4,%zmm3
+vpaddusb %ds:0x2e7c8f7e(%edi,%edx,1),%zmm4,%zmm6{%k3}{z}
 vpaddusb 0xe40(%edx),%zmm2,%zmm6{%k5}
 paddusw %mm5,%mm7
 padduswb %mm5,%mm7
@@ -14611,15 +14553,15 @@ vpmaxub -0x27(%edi),%xmm3,%xmm5
 vpmaxub %ymm3,%ymm0,%ymm0
 vpmaxub %ds:(%edi),%ymm1,%ymm3
 vpmaxub -0x59(%edi,%ecx,4),%ymm6,%ymm5
-vpmaxub %xmm3,%xmm2,%xmm6{%k7}
-{evex} vpmaxub %cs:(%eax),%xmm6,%xmm7
-vpmaxub 0x200(%esp,%edx,2),%xmm2,%xmm5{%k2}{z}
+{evex} vpmaxub %xmm0,%xmm7,%xmm7
+vpmaxub %gs:0x516a4ff6(%esi),%xmm3,%xmm2{%k1}{z}
+vpmaxub (%eax),%xmm6,%xmm5{%k3}
+{evex} vpmaxub -0x21(%ebp,%ebx,4),%ymm6,%ymm3
 vpmaxub %ymm4,%ymm4,%ymm4{%k3}{z}
-{evex} vpmaxub %ds:(%ecx),%ymm0,%ymm5
-vpmaxub (%ecx,%eiz,8),%ymm4,%ymm5{%k7}
-vpmaxub %zmm3,%zmm2,%zmm7{%k6}{z}
-vpmaxub %fs:-0x78(%edi,%ebp,4),%zmm5,%zmm6{%k4}
+vpmaxub %ds:-0x40(%ebp,%ecx,8),%ymm5,%ymm0{%k7}{z}
 vpmaxub (%eax),%zmm3,%zmm2
+vpmaxub %zmm3,%zmm2,%zmm7{%k6}{z}
+vpmaxub %es:(%edi,%eiz,4),%zmm0,%zmm1{%k7}{z}
 pandn %mm2,%mm7
 pandnb %mm2,%mm7
 pandnw %mm2,%mm7
@@ -14670,18 +14612,18 @@ vpandnd -0x14(%esi,%eiz,8){1to4},%xmm2,%xmm2{%k6}{z}
 vpandnd %ymm4,%ymm7,%ymm7
 vpandnd %es:0x140(%esi,%eax,4){1to8},%ymm6,%ymm1{%k3}
 vpandnd 0x1c843621(%ecx,%ebp,4),%ymm4,%ymm2{%k6}{z}
-vpandnd %zmm1,%zmm3,%zmm2{%k2}
+vpandnd %zmm3,%zmm7,%zmm2
 vpandnd %cs:(%esi){1to16},%zmm4,%zmm2{%k6}
 vpandnd 0x1700(%edi),%zmm6,%zmm1{%k2}
-vpandnq %xmm1,%xmm3,%xmm6{%k1}
-vpandnqb %xmm1,%xmm3,%xmm6{%k1}
-vpandnqw %xmm1,%xmm3,%xmm6{%k1}
-vpandnql %xmm1,%xmm3,%xmm6{%k1}
-vpandnqq %xmm1,%xmm3,%xmm6{%k1}
-vpandnb %xmm1,%xmm3,%xmm6{%k1}
-vpandnw %xmm1,%xmm3,%xmm6{%k1}
-vpandnl %xmm1,%xmm3,%xmm6{%k1}
-vpandn %xmm1,%xmm3,%xmm6{%k1}
+vpandnq %xmm0,%xmm6,%xmm1
+vpandnqb %xmm0,%xmm6,%xmm1
+vpandnqw %xmm0,%xmm6,%xmm1
+vpandnql %xmm0,%xmm6,%xmm1
+vpandnqq %xmm0,%xmm6,%xmm1
+vpandnb %xmm0,%xmm6,%xmm1
+vpandnw %xmm0,%xmm6,%xmm1
+vpandnl %xmm0,%xmm6,%xmm1
+vpandn %xmm0,%xmm6,%xmm1
 vpandnq %ss:0xbbb06ea(,%ecx,8){1to2},%xmm6,%xmm4{%k1}
 vpandnqb %ss:0xbbb06ea(,%ecx,8){1to2},%xmm6,%xmm4{%k1}
 vpandnqw %ss:0xbbb06ea(,%ecx,8){1to2},%xmm6,%xmm4{%k1}
@@ -14692,10 +14634,10 @@ vpandnw %ss:0xbbb06ea(,%ecx,8){1to2},%xmm6,%xmm4{%k1}
 vpandnl %ss:0xbbb06ea(,%ecx,8){1to2},%xmm6,%xmm4{%k1}
 vpandn %ss:0xbbb06ea(,%ecx,8){1to2},%xmm6,%xmm4{%k1}
 vpandnq 0x710(%edi),%xmm7,%xmm6{%k2}{z}
+vpandnq 0x6aba6a80(%esp,%edx,1),%ymm7,%ymm5
 vpandnq %ymm5,%ymm4,%ymm6{%k4}{z}
-vpandnq %ss:(%edi),%ymm7,%ymm7
-vpandnq 0x9560e0d(%ebp,%ebx,2),%ymm3,%ymm4{%k3}{z}
-vpandnq %zmm1,%zmm4,%zmm6{%k4}
+vpandnq %fs:(%edi,%ebp,2),%ymm2,%ymm5{%k7}{z}
+vpandnq %zmm7,%zmm2,%zmm5
 vpandnq %ss:(%edi){1to8},%zmm4,%zmm1
 vpandnq -0x1716cf06(%esi){1to8},%zmm1,%zmm3{%k3}{z}
 pavgb %mm6,%mm0
@@ -14750,12 +14692,20 @@ vpavgb (%ebx,%esi,1),%xmm4,%xmm1
 vpavgb %ymm6,%ymm5,%ymm4
 vpavgb %ds:(%ebx,%edi,8),%ymm6,%ymm6
 vpavgb (%esi),%ymm7,%ymm4
+{evex} vpavgb (%esi,%eiz,2),%xmm0,%xmm6
 vpavgb %xmm3,%xmm1,%xmm5{%k4}{z}
 vpavgb %fs:0x90(%eax,%ecx,4),%xmm7,%xmm7{%k3}
-{evex} vpavgb (%esi,%eiz,2),%xmm0,%xmm6
-vpavgb %ymm0,%ymm1,%ymm5{%k4}
-vpavgb %cs:-0x7c(%esp,%ebp,4),%ymm3,%ymm7{%k6}{z}
-{evex} vpavgb 0x3e(%eax),%ymm0,%ymm4
+{evex} vpavgb %ymm4,%ymm2,%ymm4
+vpavgb %ds:0x3cbf41ef,%ymm1,%ymm0{%k1}
+vpavgbb %ds:0x3cbf41ef,%ymm1,%ymm0{%k1}
+vpavgbw %ds:0x3cbf41ef,%ymm1,%ymm0{%k1}
+vpavgbl %ds:0x3cbf41ef,%ymm1,%ymm0{%k1}
+vpavgbq %ds:0x3cbf41ef,%ymm1,%ymm0{%k1}
+vpavgw %ds:0x3cbf41ef,%ymm1,%ymm0{%k1}
+vpavgl %ds:0x3cbf41ef,%ymm1,%ymm0{%k1}
+vpavgq %ds:0x3cbf41ef,%ymm1,%ymm0{%k1}
+vpavg %ds:0x3cbf41ef,%ymm1,%ymm0{%k1}
+vpavgb -0x240(%esi),%ymm4,%ymm0{%k3}{z}
 vpavgb %zmm0,%zmm2,%zmm2
 vpavgb %es:0x6cecde1d(%esi),%zmm0,%zmm2{%k2}{z}
 vpavgb (%eax),%zmm7,%zmm2
@@ -14868,7 +14818,7 @@ vpsraw %es:0xa(%esi,%edx,4),%xmm0,%xmm6{%k6}
 vpsral %es:0xa(%esi,%edx,4),%xmm0,%xmm6{%k6}
 vpsra %es:0xa(%esi,%edx,4),%xmm0,%xmm6{%k6}
 vpsraq 0x300(%edi,%edi,8),%xmm0,%xmm5{%k6}{z}
-vpsraq %xmm2,%ymm1,%ymm1{%k6}
+vpsraq %xmm5,%ymm7,%ymm1
 vpsraq %cs:(%edx,%ebp,8),%ymm6,%ymm5{%k2}{z}
 vpsraq -0x210(%edi,%edx,2),%ymm7,%ymm7
 vpsraq %xmm0,%zmm7,%zmm7
@@ -14926,20 +14876,12 @@ vpavgw -0x79e307e6(%edx),%xmm4,%xmm0
 vpavgw %ymm3,%ymm1,%ymm0
 vpavgw %gs:-0x17(%ecx),%ymm1,%ymm1
 vpavgw (%edx),%ymm6,%ymm1
+{evex} vpavgw (%edi),%xmm5,%xmm2
 vpavgw %xmm2,%xmm2,%xmm1{%k5}
-{evex} vpavgw %ss:(%eax,%esi,1),%xmm3,%xmm7
-vpavgw 0x9ab2be98,%xmm3,%xmm2{%k7}
-vpavgwb 0x9ab2be98,%xmm3,%xmm2{%k7}
-vpavgww 0x9ab2be98,%xmm3,%xmm2{%k7}
-vpavgwl 0x9ab2be98,%xmm3,%xmm2{%k7}
-vpavgwq 0x9ab2be98,%xmm3,%xmm2{%k7}
-vpavgb 0x9ab2be98,%xmm3,%xmm2{%k7}
-vpavgl 0x9ab2be98,%xmm3,%xmm2{%k7}
-vpavgq 0x9ab2be98,%xmm3,%xmm2{%k7}
-vpavg 0x9ab2be98,%xmm3,%xmm2{%k7}
-vpavgw %ymm1,%ymm2,%ymm4{%k6}{z}
-vpavgw %ss:-0x2c23ac6c(%ebp),%ymm2,%ymm4{%k7}
+vpavgw %es:0x23989974(%esi,%eiz,8),%xmm6,%xmm4{%k6}{z}
 {evex} vpavgw (%ebx),%ymm6,%ymm3
+vpavgw %ymm1,%ymm2,%ymm4{%k6}{z}
+vpavgw %gs:-0x740(%edi,%eiz,2),%ymm1,%ymm3{%k5}{z}
 vpavgw %zmm7,%zmm2,%zmm0
 vpavgw %fs:-0x2f46585c(%ebp),%zmm0,%zmm4{%k1}
 vpavgw 0x1bc0(%edx),%zmm0,%zmm5{%k3}{z}
@@ -15001,9 +14943,9 @@ vpmulhul %ss:0x62b3e246,%ymm2,%ymm4{%k2}{z}
 vpmulhuq %ss:0x62b3e246,%ymm2,%ymm4{%k2}{z}
 vpmulhu %ss:0x62b3e246,%ymm2,%ymm4{%k2}{z}
 {evex} vpmulhuw (%edx,%ecx,1),%ymm3,%ymm1
+vpmulhuw 0x1500(%esi),%zmm4,%zmm5
 vpmulhuw %zmm1,%zmm4,%zmm4{%k2}
-vpmulhuw %ss:-0x7c0(%ebp),%zmm6,%zmm1
-vpmulhuw -0x6c6fb148(%ebp),%zmm5,%zmm5{%k1}
+vpmulhuw %ss:(%ecx),%zmm3,%zmm6{%k5}{z}
 pmulhw %mm7,%mm4
 pmulhwb %mm7,%mm4
 pmulhww %mm7,%mm4
@@ -15056,7 +14998,7 @@ vpmulh 0xa464878a,%xmm4,%xmm2
 vpmulhw %ymm4,%ymm4,%ymm3
 vpmulhw %ss:0x54(%edi,%esi,2),%ymm5,%ymm0
 vpmulhw 0x2b(%edx),%ymm6,%ymm1
-vpmulhw %xmm4,%xmm6,%xmm0{%k2}
+{evex} vpmulhw %xmm2,%xmm4,%xmm0
 vpmulhw %gs:(%esi,%edi,8),%xmm0,%xmm6{%k3}{z}
 vpmulhw (%ebx),%xmm2,%xmm7{%k5}
 {evex} vpmulhw %ymm4,%ymm4,%ymm1
@@ -15158,20 +15100,20 @@ vcvtdq2pd %ss:(%edx,%ecx,1){1to2},%xmm4
 {evex} vcvtdq2pd %xmm4,%ymm1
 vcvtdq2pd -0x5891c931(%ecx){1to4},%ymm7
 {evex} vcvtdq2pd %ss:(%esp,%eiz,2),%ymm2
+vcvtdq2pd 0x228e74d4(%eax),%zmm2
 vcvtdq2pd %ymm5,%zmm7{%k5}
 vcvtdq2pd %ss:0xc8(%esi,%esi,8){1to8},%zmm2{%k2}{z}
-vcvtdq2pd 0x228e74d4(%eax),%zmm2
+vcvtqq2pd 0x230(%ecx,%ebp,1),%xmm1
+vcvtqq2pdb 0x230(%ecx,%ebp,1),%xmm1
+vcvtqq2pdw 0x230(%ecx,%ebp,1),%xmm1
+vcvtqq2pdl 0x230(%ecx,%ebp,1),%xmm1
+vcvtqq2pdq 0x230(%ecx,%ebp,1),%xmm1
 vcvtqq2pd %xmm1,%xmm2{%k3}{z}
 vcvtqq2pdb %xmm1,%xmm2{%k3}{z}
 vcvtqq2pdw %xmm1,%xmm2{%k3}{z}
 vcvtqq2pdl %xmm1,%xmm2{%k3}{z}
 vcvtqq2pdq %xmm1,%xmm2{%k3}{z}
 vcvtqq2pd %ds:(%esp,%eax,8){1to2},%xmm3
-vcvtqq2pdb %ds:(%esp,%eax,8){1to2},%xmm3
-vcvtqq2pdw %ds:(%esp,%eax,8){1to2},%xmm3
-vcvtqq2pdl %ds:(%esp,%eax,8){1to2},%xmm3
-vcvtqq2pdq %ds:(%esp,%eax,8){1to2},%xmm3
-vcvtqq2pd 0x230(%ecx,%ebp,1),%xmm1
 vcvtqq2pd %ymm5,%ymm1
 vcvtqq2pd (%eax){1to4},%ymm1{%k3}
 vcvtqq2pd 0x25da008e,%ymm2
@@ -15179,13 +15121,13 @@ vcvtqq2pdb 0x25da008e,%ymm2
 vcvtqq2pdw 0x25da008e,%ymm2
 vcvtqq2pdl 0x25da008e,%ymm2
 vcvtqq2pdq 0x25da008e,%ymm2
+vcvtqq2pd (%eax,%esi,1),%zmm5
 vcvtqq2pd {rn-sae},%zmm1,%zmm0{%k4}
 vcvtqq2pdb {rn-sae},%zmm1,%zmm0{%k4}
 vcvtqq2pdw {rn-sae},%zmm1,%zmm0{%k4}
 vcvtqq2pdl {rn-sae},%zmm1,%zmm0{%k4}
 vcvtqq2pdq {rn-sae},%zmm1,%zmm0{%k4}
 vcvtqq2pd %ss:(%esi){1to8},%zmm0{%k2}
-vcvtqq2pd 0x41(%ebp){1to8},%zmm7
 cvtpd2dq %xmm5,%xmm4
 cvtpd2dqb %xmm5,%xmm4
 cvtpd2dqw %xmm5,%xmm4
@@ -15241,6 +15183,7 @@ vcvtpd2d (%ecx,%ecx,1){1to2},%xmm4
 {evex} vcvtpd2dq %ymm4,%xmm0
 vcvtpd2dqy %fs:-0x4a0(%ebp),%xmm1{%k1}
 vcvtpd2dqy (%ecx,%ecx,8),%xmm6{%k1}{z}
+vcvtpd2dq 0x51(%ecx),%ymm6
 vcvtpd2dq {rd-sae},%zmm1,%ymm6{%k3}{z}
 vcvtpd2dqb {rd-sae},%zmm1,%ymm6{%k3}{z}
 vcvtpd2dqw {rd-sae},%zmm1,%ymm6{%k3}{z}
@@ -15250,8 +15193,7 @@ vcvtpd2db {rd-sae},%zmm1,%ymm6{%k3}{z}
 vcvtpd2dw {rd-sae},%zmm1,%ymm6{%k3}{z}
 vcvtpd2dl {rd-sae},%zmm1,%ymm6{%k3}{z}
 vcvtpd2d {rd-sae},%zmm1,%ymm6{%k3}{z}
-vcvtpd2dq %cs:-0x60f06393(%esp,%ebx,4),%ymm4
-vcvtpd2dq (%eax),%ymm3{%k6}
+vcvtpd2dq %fs:0xc8(%edx){1to8},%ymm2{%k2}
 movntq %mm1,(%ebx)
 movntqb %mm1,(%ebx)
 movntqw %mm1,(%ebx)
@@ -15368,9 +15310,9 @@ vpsubs 0x998cb7df,%ymm4,%ymm5
 {evex} vpsubsb %xmm6,%xmm1,%xmm7
 vpsubsb (%ebx),%xmm1,%xmm6{%k6}{z}
 {evex} vpsubsb %cs:0x2c32812(,%edx,8),%xmm5,%xmm6
+{evex} vpsubsb 0xf80(%esi),%ymm3,%ymm4
 vpsubsb %ymm5,%ymm2,%ymm6{%k1}{z}
-{evex} vpsubsb %ss:-0x9a0(%eax,%ebp,4),%ymm2,%ymm5
-vpsubsb (%ecx,%eiz,1),%ymm2,%ymm2{%k4}{z}
+vpsubsb %fs:(%edi),%ymm1,%ymm5{%k7}
 vpsubsb %zmm6,%zmm4,%zmm3
 vpsubsb %cs:(%esp,%edi,8),%zmm4,%zmm2{%k1}{z}
 vpsubsb -0x500(%esp,%eiz,2),%zmm2,%zmm4
@@ -15427,17 +15369,9 @@ vpsubsw %gs:(%edi,%eax,8),%xmm4,%xmm1{%k3}
 {evex} vpsubsw %ymm2,%ymm7,%ymm3
 vpsubsw %cs:(%ebx),%ymm0,%ymm0{%k6}
 {evex} vpsubsw 0x3e9cae71(%eax,%edx,4),%ymm6,%ymm7
+vpsubsw (%esi,%ecx,4),%zmm2,%zmm0
 vpsubsw %zmm0,%zmm4,%zmm5{%k6}
-vpsubsw %gs:(%ecx),%zmm0,%zmm3
-vpsubsw 0xc526e39f,%zmm0,%zmm0{%k5}
-vpsubswb 0xc526e39f,%zmm0,%zmm0{%k5}
-vpsubsww 0xc526e39f,%zmm0,%zmm0{%k5}
-vpsubswl 0xc526e39f,%zmm0,%zmm0{%k5}
-vpsubswq 0xc526e39f,%zmm0,%zmm0{%k5}
-vpsubsb 0xc526e39f,%zmm0,%zmm0{%k5}
-vpsubsl 0xc526e39f,%zmm0,%zmm0{%k5}
-vpsubsq 0xc526e39f,%zmm0,%zmm0{%k5}
-vpsubs 0xc526e39f,%zmm0,%zmm0{%k5}
+vpsubsw %cs:-0x1080(%edx),%zmm1,%zmm3{%k3}{z}
 pminsw %mm4,%mm2
 pminswb %mm4,%mm2
 pminsww %mm4,%mm2
@@ -15485,9 +15419,9 @@ vpminsw 0x55(%ebp),%ymm6,%ymm5
 {evex} vpminsw %xmm7,%xmm6,%xmm4
 vpminsw (%ebx,%ecx,4),%xmm0,%xmm3{%k6}{z}
 {evex} vpminsw %gs:0x430(%edx,%edx,2),%xmm2,%xmm5
-vpminsw %ymm5,%ymm6,%ymm3{%k1}{z}
-vpminsw %ds:0x5e0(%ebx,%eax,8),%ymm0,%ymm6{%k5}
 {evex} vpminsw (%edx),%ymm6,%ymm1
+vpminsw %ymm5,%ymm6,%ymm3{%k1}{z}
+vpminsw %ds:-0x22cedbfe(%eax,%ebp,8),%ymm1,%ymm5{%k2}{z}
 vpminsw %zmm2,%zmm7,%zmm7
 vpminsw %ss:(%ebx,%eiz,1),%zmm3,%zmm5{%k5}
 vpminsw -0xa00(%edx,%edi,4),%zmm0,%zmm0
@@ -15519,26 +15453,26 @@ vpor -0x1d(%eax),%xmm0,%xmm4
 vpor %ymm1,%ymm0,%ymm5
 vpor %gs:0x2c(%eax),%ymm2,%ymm1
 vpor -0x75f57870(%edi,%edi,2),%ymm2,%ymm7
-vpord %xmm1,%xmm0,%xmm6{%k4}{z}
-vpordb %xmm1,%xmm0,%xmm6{%k4}{z}
-vpordw %xmm1,%xmm0,%xmm6{%k4}{z}
-vpordl %xmm1,%xmm0,%xmm6{%k4}{z}
-vpordq %xmm1,%xmm0,%xmm6{%k4}{z}
+vpord %xmm7,%xmm7,%xmm3
+vpordb %xmm7,%xmm7,%xmm3
+vpordw %xmm7,%xmm7,%xmm3
+vpordl %xmm7,%xmm7,%xmm3
+vpordq %xmm7,%xmm7,%xmm3
 vpord %gs:(%esi,%esi,1){1to4},%xmm1,%xmm1{%k1}{z}
 vpordb %gs:(%esi,%esi,1){1to4},%xmm1,%xmm1{%k1}{z}
 vpordw %gs:(%esi,%esi,1){1to4},%xmm1,%xmm1{%k1}{z}
 vpordl %gs:(%esi,%esi,1){1to4},%xmm1,%xmm1{%k1}{z}
 vpordq %gs:(%esi,%esi,1){1to4},%xmm1,%xmm1{%k1}{z}
 vpord 0x73aa52da(%esi){1to4},%xmm5,%xmm3
-vpord %ymm2,%ymm0,%ymm5{%k1}
+vpord %ymm3,%ymm0,%ymm5
+vpord (%eax,%ebx,1){1to8},%ymm0,%ymm5
 vpord %fs:0xe6013c13,%ymm6,%ymm1
 vpordb %fs:0xe6013c13,%ymm6,%ymm1
 vpordw %fs:0xe6013c13,%ymm6,%ymm1
 vpordl %fs:0xe6013c13,%ymm6,%ymm1
 vpordq %fs:0xe6013c13,%ymm6,%ymm1
-vpord (%eax,%ebx,1){1to8},%ymm0,%ymm5
-vpord %zmm0,%zmm0,%zmm3{%k5}{z}
-vpord %ds:-0x55ff4831(%edx,%eiz,1),%zmm0,%zmm2
+vpord %zmm5,%zmm6,%zmm3
+vpord %gs:(%edi){1to16},%zmm3,%zmm4{%k5}{z}
 vpord (%esp,%ebx,2),%zmm1,%zmm7{%k4}{z}
 vporq %xmm2,%xmm1,%xmm1
 vporqb %xmm2,%xmm1,%xmm1
@@ -15609,9 +15543,9 @@ vpaddsb -0x5e2be6ae(%edx,%ebx,8),%xmm3,%xmm6
 vpaddsb %ymm4,%ymm3,%ymm0
 vpaddsb %ds:(%edi),%ymm2,%ymm4
 vpaddsb 0x60ec6f39(%eax),%ymm4,%ymm2
+{evex} vpaddsb -0x6a2fb8df(%edx),%xmm0,%xmm7
 vpaddsb %xmm3,%xmm4,%xmm6{%k5}
 vpaddsb %gs:(%edi),%xmm7,%xmm5{%k4}{z}
-{evex} vpaddsb -0x6a2fb8df(%edx),%xmm0,%xmm7
 {evex} vpaddsb %ymm7,%ymm2,%ymm2
 vpaddsb (%edx),%ymm5,%ymm2{%k5}
 {evex} vpaddsb %gs:0xc(%ecx,%eiz,1),%ymm5,%ymm5
@@ -15673,12 +15607,12 @@ vpaddsw (%edi),%ymm5,%ymm1
 {evex} vpaddsw %xmm3,%xmm5,%xmm4
 vpaddsw %es:(%esi,%ebx,2),%xmm3,%xmm6{%k4}
 {evex} vpaddsw (%ecx),%xmm6,%xmm4
+{evex} vpaddsw 0x6df59c7(%edx),%ymm1,%ymm5
 vpaddsw %ymm7,%ymm2,%ymm3{%k5}{z}
 vpaddsw %gs:-0x27(%esi,%esi,8),%ymm7,%ymm1{%k4}
-{evex} vpaddsw 0x6df59c7(%edx),%ymm1,%ymm5
+vpaddsw 0x340(%edx),%zmm4,%zmm1
 vpaddsw %zmm1,%zmm4,%zmm3{%k5}
-vpaddsw %ds:(%ecx),%zmm4,%zmm2
-vpaddsw -0x17(%ecx),%zmm4,%zmm0{%k5}{z}
+vpaddsw %cs:(%edi,%edi,1),%zmm7,%zmm2{%k3}{z}
 pmaxsw %mm4,%mm6
 pmaxswb %mm4,%mm6
 pmaxsww %mm4,%mm6
@@ -15729,9 +15663,9 @@ vpmaxsw 0x2563b392(%edx,%ebp,1),%xmm4,%xmm6{%k7}{z}
 {evex} vpmaxsw %ymm5,%ymm4,%ymm4
 vpmaxsw %gs:(%eax),%ymm4,%ymm3{%k7}
 vpmaxsw -0x1000(%ebx),%ymm3,%ymm6{%k2}{z}
+vpmaxsw -0x1080(%ebx,%ecx,8),%zmm6,%zmm6
 vpmaxsw %zmm1,%zmm1,%zmm7{%k2}
-vpmaxsw %cs:0x940(%edi),%zmm2,%zmm6
-vpmaxsw -0x27(%edx,%ebp,4),%zmm6,%zmm5{%k4}{z}
+vpmaxsw %cs:0x8(%eax),%zmm1,%zmm0{%k5}
 pxor %mm6,%mm1
 pxorb %mm6,%mm1
 pxorw %mm6,%mm1
@@ -15760,46 +15694,42 @@ vpxor 0x15(%eax),%xmm5,%xmm0
 vpxor %ymm5,%ymm6,%ymm2
 vpxor %gs:0x7237db72(,%esi,8),%ymm2,%ymm1
 vpxor -0x6c(%ebp),%ymm4,%ymm1
-vpxord %xmm0,%xmm6,%xmm0{%k5}
-vpxordb %xmm0,%xmm6,%xmm0{%k5}
-vpxordw %xmm0,%xmm6,%xmm0{%k5}
-vpxordl %xmm0,%xmm6,%xmm0{%k5}
-vpxordq %xmm0,%xmm6,%xmm0{%k5}
-vpxord %gs:0xffffff8e,%xmm2,%xmm2{%k5}{z}
-vpxordb %gs:0xffffff8e,%xmm2,%xmm2{%k5}{z}
-vpxordw %gs:0xffffff8e,%xmm2,%xmm2{%k5}{z}
-vpxordl %gs:0xffffff8e,%xmm2,%xmm2{%k5}{z}
-vpxordq %gs:0xffffff8e,%xmm2,%xmm2{%k5}{z}
-vpxord -0x1cfc8476(%ebx,%edx,4),%xmm7,%xmm3{%k4}
-vpxordb -0x1cfc8476(%ebx,%edx,4),%xmm7,%xmm3{%k4}
-vpxordw -0x1cfc8476(%ebx,%edx,4),%xmm7,%xmm3{%k4}
-vpxordl -0x1cfc8476(%ebx,%edx,4),%xmm7,%xmm3{%k4}
-vpxordq -0x1cfc8476(%ebx,%edx,4),%xmm7,%xmm3{%k4}
-vpxord %ymm1,%ymm2,%ymm6{%k4}{z}
+vpxord %xmm1,%xmm0,%xmm3
+vpxordb %xmm1,%xmm0,%xmm3
+vpxordw %xmm1,%xmm0,%xmm3
+vpxordl %xmm1,%xmm0,%xmm3
+vpxordq %xmm1,%xmm0,%xmm3
+vpxord %cs:-0x215a3c88(%ebx,%eiz,8),%xmm7,%xmm7{%k1}
+vpxordb %cs:-0x215a3c88(%ebx,%eiz,8),%xmm7,%xmm7{%k1}
+vpxordw %cs:-0x215a3c88(%ebx,%eiz,8),%xmm7,%xmm7{%k1}
+vpxordl %cs:-0x215a3c88(%ebx,%eiz,8),%xmm7,%xmm7{%k1}
+vpxordq %cs:-0x215a3c88(%ebx,%eiz,8),%xmm7,%xmm7{%k1}
+vpxord -0x5e2e77f5(%edx),%xmm3,%xmm4{%k5}{z}
+vpxord %ymm2,%ymm7,%ymm5
 vpxord %fs:-0x130(%ecx,%ebx,1){1to8},%ymm2,%ymm6
 vpxord -0xc20(%eax),%ymm1,%ymm1{%k7}{z}
 vpxord %zmm6,%zmm3,%zmm7
 vpxord %ds:(%ecx,%eax,2){1to16},%zmm5,%zmm5{%k1}{z}
 vpxord (%ebx),%zmm4,%zmm1{%k1}{z}
-vpxorq %xmm3,%xmm7,%xmm4{%k7}
-vpxorqb %xmm3,%xmm7,%xmm4{%k7}
-vpxorqw %xmm3,%xmm7,%xmm4{%k7}
-vpxorql %xmm3,%xmm7,%xmm4{%k7}
-vpxorqq %xmm3,%xmm7,%xmm4{%k7}
-vpxorb %xmm3,%xmm7,%xmm4{%k7}
-vpxorw %xmm3,%xmm7,%xmm4{%k7}
-vpxorl %xmm3,%xmm7,%xmm4{%k7}
-vpxor %xmm3,%xmm7,%xmm4{%k7}
-vpxorq %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
-vpxorqb %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
-vpxorqw %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
-vpxorql %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
-vpxorqq %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
-vpxorb %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
-vpxorw %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
-vpxorl %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
-vpxor %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
+vpxorq %xmm4,%xmm5,%xmm5
+vpxorqb %xmm4,%xmm5,%xmm5
+vpxorqw %xmm4,%xmm5,%xmm5
+vpxorql %xmm4,%xmm5,%xmm5
+vpxorqq %xmm4,%xmm5,%xmm5
+vpxorb %xmm4,%xmm5,%xmm5
+vpxorw %xmm4,%xmm5,%xmm5
+vpxorl %xmm4,%xmm5,%xmm5
+vpxor %xmm4,%xmm5,%xmm5
 vpxorq -0x17(%ebp),%xmm5,%xmm5{%k3}
+vpxorqb -0x17(%ebp),%xmm5,%xmm5{%k3}
+vpxorqw -0x17(%ebp),%xmm5,%xmm5{%k3}
+vpxorql -0x17(%ebp),%xmm5,%xmm5{%k3}
+vpxorqq -0x17(%ebp),%xmm5,%xmm5{%k3}
+vpxorb -0x17(%ebp),%xmm5,%xmm5{%k3}
+vpxorw -0x17(%ebp),%xmm5,%xmm5{%k3}
+vpxorl -0x17(%ebp),%xmm5,%xmm5{%k3}
+vpxor -0x17(%ebp),%xmm5,%xmm5{%k3}
+vpxorq %cs:0x220(%edi,%edx,8),%xmm6,%xmm1
 vpxorq %ymm5,%ymm7,%ymm4
 vpxorq %ss:0x7c6c340,%ymm5,%ymm0{%k2}{z}
 vpxorqb %ss:0x7c6c340,%ymm5,%ymm0{%k2}{z}
@@ -15883,15 +15813,15 @@ vpsllw 0x2a(%ecx),%xmm5,%xmm4
 vpsllw %xmm5,%ymm4,%ymm7
 vpsllw %ss:0x242cfa01(%eax),%ymm1,%ymm6
 vpsllw (%edx),%ymm4,%ymm0
-vpsllw %xmm5,%xmm6,%xmm2{%k2}{z}
+{evex} vpsllw %xmm5,%xmm0,%xmm6
 vpsllw %ss:(%edx,%eax,4),%xmm6,%xmm6{%k5}
 vpsllw -0x3d0(%edi,%eiz,1),%xmm4,%xmm5{%k6}{z}
 {evex} vpsllw %xmm7,%ymm7,%ymm3
 vpsllw 0x190(%esi,%edx,1),%ymm7,%ymm0{%k7}{z}
 {evex} vpsllw (%ecx),%ymm0,%ymm5
+vpsllw 0x69febde8(%esi),%zmm3,%zmm6
 vpsllw %xmm3,%zmm1,%zmm7{%k1}
-vpsllw %gs:(%esi),%zmm6,%zmm7
-vpsllw -0x403b6fbe(%edx),%zmm5,%zmm0{%k5}
+vpsllw %gs:0x640(%eax),%zmm3,%zmm1{%k7}
 pslld %mm7,%mm3
 pslldb %mm7,%mm3
 pslldw %mm7,%mm3
@@ -15973,11 +15903,11 @@ vpsllq 0x6d(%eax,%edx,1),%xmm6,%xmm1
 vpsllq %xmm3,%ymm3,%ymm6
 vpsllq %ss:(%edi,%edi,1),%ymm4,%ymm3
 vpsllq 0x561b8f30(%ecx),%ymm2,%ymm5
+{evex} vpsllq (%ebx),%xmm3,%xmm3
 vpsllq %xmm6,%xmm3,%xmm2{%k5}{z}
 vpsllq %ds:-0x1e(%esi,%eax,8),%xmm0,%xmm4{%k6}
-{evex} vpsllq (%ebx),%xmm3,%xmm3
-vpsllq %xmm6,%ymm3,%ymm3{%k5}{z}
-{evex} vpsllq %gs:0x400(%eax),%ymm6,%ymm6
+{evex} vpsllq %xmm2,%ymm6,%ymm0
+vpsllq %cs:0x510(%esi,%ecx,2),%ymm1,%ymm5{%k7}{z}
 vpsllq 0xb4e669be,%ymm5,%ymm0{%k5}
 vpsllq %xmm0,%zmm4,%zmm7
 vpsllq %gs:0x170(%ebp),%zmm2,%zmm0{%k1}
@@ -16026,12 +15956,12 @@ vpmuludq 0xc47e951(%edi),%xmm7,%xmm0
 vpmuludq %ymm6,%ymm5,%ymm3
 vpmuludq %cs:(%ebx),%ymm6,%ymm3
 vpmuludq 0x327be663(%ecx,%ebp,2),%ymm7,%ymm7
+{evex} vpmuludq (%ebx,%eiz,2),%xmm0,%xmm0
 vpmuludq %xmm1,%xmm5,%xmm0{%k7}
 vpmuludq %fs:0xf8(%ebp){1to2},%xmm3,%xmm0{%k6}{z}
-{evex} vpmuludq (%ebx,%eiz,2),%xmm0,%xmm0
+{evex} vpmuludq (%esi),%ymm1,%ymm2
 vpmuludq %ymm2,%ymm5,%ymm2{%k5}{z}
-vpmuludq %cs:(%edx){1to4},%ymm4,%ymm0
-vpmuludq 0x43ed27a(%eax),%ymm5,%ymm5{%k2}
+vpmuludq %es:-0x738ba108(%edx){1to4},%ymm3,%ymm2{%k5}{z}
 vpmuludq %zmm5,%zmm5,%zmm6
 vpmuludq %gs:0x69454956(,%ecx,4),%zmm7,%zmm1{%k1}{z}
 vpmuludq 0x21,%zmm6,%zmm2
@@ -16077,9 +16007,9 @@ vpmaddwd %gs:0x6e0(%ebx),%xmm4,%xmm4{%k3}{z}
 {evex} vpmaddwd %ymm7,%ymm6,%ymm2
 vpmaddwd %cs:0x720(%ebp,%edi,1),%ymm4,%ymm5{%k6}
 {evex} vpmaddwd (%ecx),%ymm2,%ymm1
+vpmaddwd 0xf80(%ebp),%zmm4,%zmm3
 vpmaddwd %zmm1,%zmm0,%zmm2{%k6}
-vpmaddwd %fs:0x30(%esi,%ebx,1),%zmm4,%zmm4
-vpmaddwd -0x180(%esp,%eax,1),%zmm0,%zmm2{%k4}{z}
+vpmaddwd %fs:(%edx),%zmm2,%zmm1{%k1}
 psadbw %mm3,%mm1
 psadbwb %mm3,%mm1
 psadbww %mm3,%mm1
@@ -16199,12 +16129,12 @@ vpsubb (%ecx,%edx,1),%ymm6,%ymm2
 {evex} vpsubb %xmm6,%xmm1,%xmm6
 vpsubb %gs:(%edi),%xmm7,%xmm3{%k7}{z}
 {evex} vpsubb 0x28511b68(%ebx,%eax,4),%xmm2,%xmm4
-vpsubb %ymm4,%ymm2,%ymm2{%k3}{z}
-{evex} vpsubb %es:(%ecx),%ymm6,%ymm5
-vpsubb (%esi,%esi,4),%ymm5,%ymm0{%k6}{z}
+{evex} vpsubb %ymm2,%ymm6,%ymm4
+vpsubb %cs:0x7e0(%edi),%ymm7,%ymm0{%k6}{z}
+vpsubb (%edi),%ymm6,%ymm1{%k2}
+vpsubb (%ebx),%zmm7,%zmm2
 vpsubb %zmm0,%zmm2,%zmm1{%k1}{z}
-vpsubb %cs:0x1a40(%eax),%zmm7,%zmm7
-vpsubb 0x4e2867ea(%eax,%esi,4),%zmm6,%zmm4{%k3}{z}
+vpsubb %gs:0x1c40(%ecx),%zmm3,%zmm5{%k4}{z}
 psubw %mm5,%mm6
 psubwb %mm5,%mm6
 psubww %mm5,%mm6
@@ -16249,9 +16179,9 @@ vpsubw 0x13(%edi),%xmm2,%xmm1
 vpsubw %ymm0,%ymm3,%ymm3
 vpsubw %ds:(%edx),%ymm2,%ymm6
 vpsubw -0x70(%edx),%ymm0,%ymm0
-vpsubw %xmm3,%xmm7,%xmm4{%k5}{z}
-{evex} vpsubw %fs:(%esi,%edx,1),%xmm3,%xmm3
-vpsubw (%ecx),%xmm3,%xmm0{%k4}{z}
+{evex} vpsubw %xmm6,%xmm6,%xmm0
+vpsubw %es:0x67(%eax),%xmm6,%xmm3{%k4}{z}
+vpsubw (%esp,%edi,1),%xmm2,%xmm4{%k6}
 {evex} vpsubw %ymm0,%ymm7,%ymm7
 vpsubw %ss:(%edi),%ymm6,%ymm4{%k5}
 vpsubw 0xda0(%edi,%esi,4),%ymm7,%ymm7{%k7}{z}
@@ -16411,9 +16341,9 @@ vpadd 0xc6af18c6,%ymm5,%ymm7
 {evex} vpaddb %xmm4,%xmm0,%xmm5
 vpaddb %ds:(%eax,%esi,2),%xmm5,%xmm5{%k2}
 {evex} vpaddb -0x36(%edx),%xmm6,%xmm5
+{evex} vpaddb (%edx),%ymm3,%ymm1
 vpaddb %ymm5,%ymm7,%ymm0{%k6}{z}
-{evex} vpaddb %ss:(%esi),%ymm0,%ymm0
-vpaddb -0x800(%esi),%ymm0,%ymm6{%k3}{z}
+vpaddb %ds:(%ebx,%ebp,2),%ymm7,%ymm3{%k6}
 vpaddb %zmm0,%zmm7,%zmm5
 vpaddb 0x74b60e7d(%edi),%zmm2,%zmm0{%k4}
 vpaddb (%esi),%zmm5,%zmm6
@@ -16485,9 +16415,9 @@ vpaddl %ss:0xca67cac0,%ymm4,%ymm2
 vpaddq %ss:0xca67cac0,%ymm4,%ymm2
 vpadd %ss:0xca67cac0,%ymm4,%ymm2
 vpaddw -0x64b049c3(%ebp),%ymm4,%ymm7
+{evex} vpaddw (%edx),%xmm1,%xmm1
 vpaddw %xmm5,%xmm0,%xmm5{%k6}
-{evex} vpaddw %ss:(%edx,%eiz,4),%xmm3,%xmm6
-vpaddw 0xf0(%eax),%xmm3,%xmm7{%k7}
+vpaddw %es:(%esi,%ebp,2),%xmm2,%xmm2{%k3}
 {evex} vpaddw %ymm2,%ymm1,%ymm7
 vpaddw %es:(%ecx,%edx,8),%ymm7,%ymm3{%k3}{z}
 {evex} vpaddw 0x820(%edi),%ymm5,%ymm5
@@ -16522,13 +16452,13 @@ vpaddd (%eax),%xmm0,%xmm1
 vpaddd %ymm6,%ymm2,%ymm4
 vpaddd %ss:0x50(%ebp),%ymm3,%ymm3
 vpaddd 0x5e(%ecx,%eax,4),%ymm1,%ymm2
-vpaddd %xmm6,%xmm2,%xmm4{%k3}{z}
+{evex} vpaddd %xmm1,%xmm6,%xmm5
 vpaddd %ss:-0x7916714b(%ecx){1to4},%xmm3,%xmm0
 vpaddd (%esi,%edx,2),%xmm0,%xmm5{%k3}{z}
 {evex} vpaddd %ymm3,%ymm3,%ymm6
 vpaddd %gs:(%eax),%ymm7,%ymm3{%k6}{z}
 vpaddd (%esi,%ecx,1){1to8},%ymm5,%ymm5
-vpaddd %zmm4,%zmm3,%zmm6{%k3}
+vpaddd %zmm5,%zmm1,%zmm6
 vpaddd %fs:(%ecx,%edx,4){1to16},%zmm3,%zmm5
 vpaddd (%ecx){1to16},%zmm1,%zmm0{%k7}
 ud0 %ax,%sp
@@ -16597,15 +16527,15 @@ vpshufb -0x12(%esp,%ebx,4),%xmm6,%xmm1
 vpshufb %ymm3,%ymm6,%ymm5
 vpshufb %ss:(%esp,%ecx,2),%ymm3,%ymm4
 vpshufb -0x44d42231(%ebp),%ymm4,%ymm3
-vpshufb %xmm7,%xmm4,%xmm7{%k3}
-{evex} vpshufb %fs:0x16d656e2(%ebp),%xmm4,%xmm1
-vpshufb (%ecx),%xmm2,%xmm7{%k7}
+{evex} vpshufb %xmm6,%xmm1,%xmm4
+vpshufb -0x2a(%ebx),%xmm7,%xmm4{%k5}{z}
+{evex} vpshufb (%edx),%xmm6,%xmm4
 {evex} vpshufb %ymm4,%ymm2,%ymm5
 vpshufb %fs:0x7325ca15(%edx,%edx,8),%ymm4,%ymm7{%k3}
 {evex} vpshufb -0x662fadaf(%ebp),%ymm0,%ymm4
+vpshufb (%edi,%eax,2),%zmm2,%zmm0
 vpshufb %zmm6,%zmm4,%zmm7{%k5}
 vpshufb %cs:-0x33(%esp,%ebx,4),%zmm7,%zmm6{%k6}{z}
-vpshufb (%edi,%eax,2),%zmm2,%zmm0
 phaddw %mm7,%mm5
 phaddwb %mm7,%mm5
 phaddww %mm7,%mm5
@@ -17088,8 +17018,8 @@ vpermilps %fs:0xac(%ebx){1to4},%xmm2,%xmm5
 {evex} vpermilps %ymm4,%ymm0,%ymm5
 vpermilps %fs:(%edx,%eiz,1){1to8},%ymm3,%ymm4
 vpermilps (%esi),%ymm6,%ymm6{%k2}
-vpermilps %zmm3,%zmm7,%zmm7{%k2}{z}
-vpermilps %fs:0x37825278(%esi),%zmm2,%zmm0
+vpermilps %zmm5,%zmm2,%zmm6
+vpermilps %ss:(%edi){1to16},%zmm4,%zmm7{%k7}{z}
 vpermilps 0x1a0(%esi){1to16},%zmm3,%zmm2{%k7}
 vpermilpd %xmm4,%xmm1,%xmm4
 vpermilpdb %xmm4,%xmm1,%xmm4
@@ -17105,10 +17035,10 @@ vpermilpd (%esi),%xmm3,%xmm1
 vpermilpd %ymm0,%ymm3,%ymm5
 vpermilpd %cs:-0x3ae80262(%ebx),%ymm1,%ymm7
 vpermilpd 0x352f10d3(%ecx,%eax,4),%ymm6,%ymm3
+{evex} vpermilpd 0x1b97cd82(%edi),%xmm2,%xmm7
 vpermilpd %xmm6,%xmm0,%xmm0{%k3}{z}
-{evex} vpermilpd %fs:(%edi),%xmm6,%xmm1
-vpermilpd -0x4a377acf(%esi,%ebx,4),%xmm4,%xmm7{%k2}{z}
-vpermilpd %ymm2,%ymm6,%ymm3{%k3}{z}
+vpermilpd %fs:-0x574a3d1c(%esp,%eiz,4){1to2},%xmm6,%xmm7
+{evex} vpermilpd %ymm0,%ymm0,%ymm0
 vpermilpd %es:-0x780(%ebx,%esi,8),%ymm4,%ymm3{%k1}
 vpermilpd 0x7eb894f0(%eax),%ymm0,%ymm1{%k7}{z}
 vpermilpd %zmm5,%zmm0,%zmm2
@@ -17161,15 +17091,15 @@ pblendvl %xmm0,%fs:-0xf(%esi,%ecx,2),%xmm2
 pblendvq %xmm0,%fs:-0xf(%esi,%ecx,2),%xmm2
 pblendv %xmm0,%fs:-0xf(%esi,%ecx,2),%xmm2
 pblendvb %xmm0,(%ebx),%xmm7
-vpsrlvw %xmm4,%xmm2,%xmm7{%k7}
-vpsrlvwb %xmm4,%xmm2,%xmm7{%k7}
-vpsrlvww %xmm4,%xmm2,%xmm7{%k7}
-vpsrlvwl %xmm4,%xmm2,%xmm7{%k7}
-vpsrlvwq %xmm4,%xmm2,%xmm7{%k7}
-vpsrlvb %xmm4,%xmm2,%xmm7{%k7}
-vpsrlvl %xmm4,%xmm2,%xmm7{%k7}
-vpsrlvq %xmm4,%xmm2,%xmm7{%k7}
-vpsrlv %xmm4,%xmm2,%xmm7{%k7}
+vpsrlvw %xmm5,%xmm3,%xmm6
+vpsrlvwb %xmm5,%xmm3,%xmm6
+vpsrlvww %xmm5,%xmm3,%xmm6
+vpsrlvwl %xmm5,%xmm3,%xmm6
+vpsrlvwq %xmm5,%xmm3,%xmm6
+vpsrlvb %xmm5,%xmm3,%xmm6
+vpsrlvl %xmm5,%xmm3,%xmm6
+vpsrlvq %xmm5,%xmm3,%xmm6
+vpsrlv %xmm5,%xmm3,%xmm6
 vpsrlvw %es:-0x800(%edx),%xmm2,%xmm1{%k5}{z}
 vpsrlvwb %es:-0x800(%edx),%xmm2,%xmm1{%k5}{z}
 vpsrlvww %es:-0x800(%edx),%xmm2,%xmm1{%k5}{z}
@@ -17180,9 +17110,9 @@ vpsrlvl %es:-0x800(%edx),%xmm2,%xmm1{%k5}{z}
 vpsrlvq %es:-0x800(%edx),%xmm2,%xmm1{%k5}{z}
 vpsrlv %es:-0x800(%edx),%xmm2,%xmm1{%k5}{z}
 vpsrlvw 0x2a0(%edx,%edx,4),%xmm6,%xmm0{%k4}
+vpsrlvw (%ebx,%eax,2),%ymm1,%ymm2
 vpsrlvw %ymm6,%ymm4,%ymm2{%k6}{z}
 vpsrlvw %gs:-0x35fa59f5(%edx),%ymm7,%ymm4{%k4}
-vpsrlvw (%ebx,%eax,2),%ymm1,%ymm2
 vpsrlvw %zmm1,%zmm2,%zmm0
 vpsrlvw %cs:(%ebx),%zmm4,%zmm3{%k7}{z}
 vpsrlvw -0x3c0(%ebx,%eax,8),%zmm5,%zmm3
@@ -17205,10 +17135,10 @@ vpmovuswl %xmm5,%ss:(%edi,%eiz,8){%k7}
 vpmovuswq %xmm5,%ss:(%edi,%eiz,8){%k7}
 vpmovusw %xmm5,%ss:(%edi,%eiz,8){%k7}
 vpmovuswb %xmm2,0x1d8(%ecx)
-vpmovuswb %ymm3,%xmm4{%k4}{z}
+vpmovuswb %ymm3,%xmm4
 vpmovuswb %ymm3,%ss:0x490(%esp,%esi,8){%k4}
 vpmovuswb %ymm5,-0x7bbadf1(%edx)
-vpmovuswb %zmm6,%ymm6{%k6}{z}
+vpmovuswb %zmm4,%ymm5
 vpmovuswb %zmm3,%ds:-0xf00(%ecx,%edi,8){%k7}
 vpmovuswb %zmm5,0x7d09db28(%edi)
 vpsravw %xmm7,%xmm2,%xmm6
@@ -17230,20 +17160,21 @@ vpsravl %es:-0x75(%edx,%eax,8),%xmm5,%xmm5{%k4}{z}
 vpsravq %es:-0x75(%edx,%eax,8),%xmm5,%xmm5{%k4}{z}
 vpsrav %es:-0x75(%edx,%eax,8),%xmm5,%xmm5{%k4}{z}
 vpsravw 0x77f169d5(%ebx),%xmm7,%xmm1
+vpsravw (%edx),%ymm1,%ymm5
 vpsravw %ymm0,%ymm7,%ymm2{%k4}
-vpsravw %ds:(%edi),%ymm5,%ymm7
-vpsravw 0xc76d826f,%ymm2,%ymm0{%k4}{z}
-vpsravwb 0xc76d826f,%ymm2,%ymm0{%k4}{z}
-vpsravww 0xc76d826f,%ymm2,%ymm0{%k4}{z}
-vpsravwl 0xc76d826f,%ymm2,%ymm0{%k4}{z}
-vpsravwq 0xc76d826f,%ymm2,%ymm0{%k4}{z}
-vpsravb 0xc76d826f,%ymm2,%ymm0{%k4}{z}
-vpsravl 0xc76d826f,%ymm2,%ymm0{%k4}{z}
-vpsravq 0xc76d826f,%ymm2,%ymm0{%k4}{z}
-vpsrav 0xc76d826f,%ymm2,%ymm0{%k4}{z}
-vpsravw %zmm3,%zmm7,%zmm0{%k2}{z}
-vpsravw %cs:(%edx),%zmm3,%zmm4
+vpsravw %cs:-0x7a81739d(%ecx),%ymm0,%ymm4{%k2}{z}
+vpsravw %zmm7,%zmm1,%zmm1
+vpsravw %ss:(%ebx),%zmm0,%zmm7{%k1}
 vpsravw 0x6b4a77de(%esi),%zmm6,%zmm0{%k3}{z}
+vpmovusdb %xmm7,0x5291f9a(%eax)
+vpmovusdbb %xmm7,0x5291f9a(%eax)
+vpmovusdbw %xmm7,0x5291f9a(%eax)
+vpmovusdbl %xmm7,0x5291f9a(%eax)
+vpmovusdbq %xmm7,0x5291f9a(%eax)
+vpmovusdw %xmm7,0x5291f9a(%eax)
+vpmovusdl %xmm7,0x5291f9a(%eax)
+vpmovusdq %xmm7,0x5291f9a(%eax)
+vpmovusd %xmm7,0x5291f9a(%eax)
 vpmovusdb %xmm0,%xmm0{%k7}
 vpmovusdbb %xmm0,%xmm0{%k7}
 vpmovusdbw %xmm0,%xmm0{%k7}
@@ -17253,29 +17184,20 @@ vpmovusdw %xmm0,%xmm0{%k7}
 vpmovusdl %xmm0,%xmm0{%k7}
 vpmovusdq %xmm0,%xmm0{%k7}
 vpmovusd %xmm0,%xmm0{%k7}
-vpmovusdb %xmm1,%es:-0x164(%eax)
-vpmovusdbb %xmm1,%es:-0x164(%eax)
-vpmovusdbw %xmm1,%es:-0x164(%eax)
-vpmovusdbl %xmm1,%es:-0x164(%eax)
-vpmovusdbq %xmm1,%es:-0x164(%eax)
-vpmovusdw %xmm1,%es:-0x164(%eax)
-vpmovusdl %xmm1,%es:-0x164(%eax)
-vpmovusdq %xmm1,%es:-0x164(%eax)
-vpmovusd %xmm1,%es:-0x164(%eax)
 vpmovusdb %xmm5,(%ebx){%k7}
+vpmovusdb %ymm1,0x43659904(%ebx)
 vpmovusdb %ymm1,%xmm1{%k4}{z}
-vpmovusdb %ymm3,%gs:0xbd61b6ea
-vpmovusdbb %ymm3,%gs:0xbd61b6ea
-vpmovusdbw %ymm3,%gs:0xbd61b6ea
-vpmovusdbl %ymm3,%gs:0xbd61b6ea
-vpmovusdbq %ymm3,%gs:0xbd61b6ea
-vpmovusdw %ymm3,%gs:0xbd61b6ea
-vpmovusdl %ymm3,%gs:0xbd61b6ea
-vpmovusdq %ymm3,%gs:0xbd61b6ea
-vpmovusd %ymm3,%gs:0xbd61b6ea
-vpmovusdb %ymm4,0x31a21865(%edi){%k4}
-vpmovusdb %zmm6,%xmm4{%k7}
+vpmovusdb %ymm3,%es:0x724b97d9{%k6}
+vpmovusdbb %ymm3,%es:0x724b97d9{%k6}
+vpmovusdbw %ymm3,%es:0x724b97d9{%k6}
+vpmovusdbl %ymm3,%es:0x724b97d9{%k6}
+vpmovusdbq %ymm3,%es:0x724b97d9{%k6}
+vpmovusdw %ymm3,%es:0x724b97d9{%k6}
+vpmovusdl %ymm3,%es:0x724b97d9{%k6}
+vpmovusdq %ymm3,%es:0x724b97d9{%k6}
+vpmovusd %ymm3,%es:0x724b97d9{%k6}
 vpmovusdb %zmm5,(%ebx)
+vpmovusdb %zmm6,%xmm4{%k7}
 vpmovusdb %zmm0,(%edi,%edi,8){%k3}
 vpsllvw %xmm4,%xmm4,%xmm3
 vpsllvwb %xmm4,%xmm4,%xmm3
@@ -17296,8 +17218,8 @@ vpsllvl -0x7e0(%ebp,%ebx,8),%xmm4,%xmm3{%k7}
 vpsllvq -0x7e0(%ebp,%ebx,8),%xmm4,%xmm3{%k7}
 vpsllv -0x7e0(%ebp,%ebx,8),%xmm4,%xmm3{%k7}
 vpsllvw %fs:0x36(%ebp),%xmm2,%xmm4
-vpsllvw %ymm7,%ymm0,%ymm6{%k3}
 vpsllvw (%edi,%ebx,8),%ymm2,%ymm5
+vpsllvw %ymm7,%ymm0,%ymm6{%k3}
 vpsllvw %ss:-0x788311a8(%ebx,%edx,2),%ymm6,%ymm2{%k5}
 vpsllvw %zmm2,%zmm0,%zmm2
 vpsllvw %es:0x89fc9d05,%zmm7,%zmm5{%k2}{z}
@@ -17310,6 +17232,15 @@ vpsllvl %es:0x89fc9d05,%zmm7,%zmm5{%k2}{z}
 vpsllvq %es:0x89fc9d05,%zmm7,%zmm5{%k2}{z}
 vpsllv %es:0x89fc9d05,%zmm7,%zmm5{%k2}{z}
 vpsllvw -0x11c0(%edx),%zmm5,%zmm6{%k2}
+vpmovusqb %xmm1,(%ebx)
+vpmovusqbb %xmm1,(%ebx)
+vpmovusqbw %xmm1,(%ebx)
+vpmovusqbl %xmm1,(%ebx)
+vpmovusqbq %xmm1,(%ebx)
+vpmovusqw %xmm1,(%ebx)
+vpmovusql %xmm1,(%ebx)
+vpmovusqq %xmm1,(%ebx)
+vpmovusq %xmm1,(%ebx)
 vpmovusqb %xmm2,%xmm6{%k2}{z}
 vpmovusqbb %xmm2,%xmm6{%k2}{z}
 vpmovusqbw %xmm2,%xmm6{%k2}{z}
@@ -17319,22 +17250,13 @@ vpmovusqw %xmm2,%xmm6{%k2}{z}
 vpmovusql %xmm2,%xmm6{%k2}{z}
 vpmovusqq %xmm2,%xmm6{%k2}{z}
 vpmovusq %xmm2,%xmm6{%k2}{z}
-vpmovusqb %xmm6,%ss:-0x29a15c7b(%ebx)
-vpmovusqbb %xmm6,%ss:-0x29a15c7b(%ebx)
-vpmovusqbw %xmm6,%ss:-0x29a15c7b(%ebx)
-vpmovusqbl %xmm6,%ss:-0x29a15c7b(%ebx)
-vpmovusqbq %xmm6,%ss:-0x29a15c7b(%ebx)
-vpmovusqw %xmm6,%ss:-0x29a15c7b(%ebx)
-vpmovusql %xmm6,%ss:-0x29a15c7b(%ebx)
-vpmovusqq %xmm6,%ss:-0x29a15c7b(%ebx)
-vpmovusq %xmm6,%ss:-0x29a15c7b(%ebx)
-vpmovusqb %xmm2,-0xc52334(,%edi,8){%k4}
+vpmovusqb %xmm4,-0x650dfd2e(%ebx){%k5}
 vpmovusqb %ymm2,%xmm3
 vpmovusqb %ymm1,%es:-0x237d9030(%ebp,%eiz,2){%k5}
 vpmovusqb %ymm1,(%ebx)
+vpmovusqb %zmm4,(%edx,%eiz,2)
 vpmovusqb %zmm5,%xmm7{%k7}{z}
-vpmovusqb %zmm2,%fs:(%eax,%ebp,4){%k7}
-vpmovusqb %zmm2,(%ebx)
+vpmovusqb %zmm4,(%ecx){%k2}
 vcvtph2ps %xmm6,%xmm1
 vcvtph2psb %xmm6,%xmm1
 vcvtph2psw %xmm6,%xmm1
@@ -17349,19 +17271,19 @@ vcvtph2ps (%eax),%xmm1
 vcvtph2ps %xmm6,%ymm2
 vcvtph2ps %gs:0x68(%edx),%ymm0
 vcvtph2ps (%edx,%edx,2),%ymm7
+{evex} vcvtph2ps (%esi),%xmm4
 vcvtph2ps %xmm6,%xmm5{%k7}
 vcvtph2ps %ds:0x250(%ecx),%xmm5{%k5}{z}
-{evex} vcvtph2ps (%esi),%xmm4
+{evex} vcvtph2ps (%ecx),%ymm3
 vcvtph2ps %xmm6,%ymm0{%k7}{z}
-{evex} vcvtph2ps %gs:(%esi),%ymm0
-vcvtph2ps (%ebx,%eax,8),%ymm2{%k5}
+vcvtph2ps %ss:-0x75e53cea(%edx),%ymm4{%k6}{z}
+vcvtph2ps (%ebx),%zmm7
 vcvtph2ps {sae},%ymm5,%zmm4{%k4}{z}
 vcvtph2psb {sae},%ymm5,%zmm4{%k4}{z}
 vcvtph2psw {sae},%ymm5,%zmm4{%k4}{z}
 vcvtph2psl {sae},%ymm5,%zmm4{%k4}{z}
 vcvtph2psq {sae},%ymm5,%zmm4{%k4}{z}
-vcvtph2ps %es:-0xbc0(%eax),%zmm1
-vcvtph2ps (%ecx),%zmm1{%k6}{z}
+vcvtph2ps (%esp,%eiz,2),%zmm6{%k1}
 vpmovusdw %xmm6,%xmm1
 vpmovusdwb %xmm6,%xmm1
 vpmovusdww %xmm6,%xmm1
@@ -17381,9 +17303,17 @@ vpmovusdl %xmm2,%ss:-0x110(%ebx,%edi,2)
 vpmovusdq %xmm2,%ss:-0x110(%ebx,%edi,2)
 vpmovusd %xmm2,%ss:-0x110(%ebx,%edi,2)
 vpmovusdw %xmm3,-0x3e0(%ecx){%k7}
+vpmovusdw %ymm2,0xffffffe0
+vpmovusdwb %ymm2,0xffffffe0
+vpmovusdww %ymm2,0xffffffe0
+vpmovusdwl %ymm2,0xffffffe0
+vpmovusdwq %ymm2,0xffffffe0
+vpmovusdb %ymm2,0xffffffe0
+vpmovusdl %ymm2,0xffffffe0
+vpmovusdq %ymm2,0xffffffe0
+vpmovusd %ymm2,0xffffffe0
 vpmovusdw %ymm0,%xmm5{%k1}{z}
-vpmovusdw %ymm2,%fs:-0x18bc1b05(%ecx,%ecx,1)
-vpmovusdw %ymm0,-0x5b0(%esp,%ecx,4){%k3}
+vpmovusdw %ymm1,%fs:(%edi){%k1}
 vpmovusdw %zmm1,%ymm2
 vpmovusdw %zmm1,%gs:0x62a5898a{%k5}
 vpmovusdwb %zmm1,%gs:0x62a5898a{%k5}
@@ -17406,16 +17336,16 @@ blendvpsw %xmm0,(%di),%xmm7
 blendvpsl %xmm0,(%di),%xmm7
 blendvpsq %xmm0,(%di),%xmm7
 blendvps %xmm0,%ss:(%eax,%eiz,2),%xmm3
-vprorvd %xmm3,%xmm7,%xmm6{%k2}{z}
-vprorvdb %xmm3,%xmm7,%xmm6{%k2}{z}
-vprorvdw %xmm3,%xmm7,%xmm6{%k2}{z}
-vprorvdl %xmm3,%xmm7,%xmm6{%k2}{z}
-vprorvdq %xmm3,%xmm7,%xmm6{%k2}{z}
-vprorvd %es:-0x5f0(%esi,%ebx,1),%xmm3,%xmm2
-vprorvdb %es:-0x5f0(%esi,%ebx,1),%xmm3,%xmm2
-vprorvdw %es:-0x5f0(%esi,%ebx,1),%xmm3,%xmm2
-vprorvdl %es:-0x5f0(%esi,%ebx,1),%xmm3,%xmm2
-vprorvdq %es:-0x5f0(%esi,%ebx,1),%xmm3,%xmm2
+vprorvd %xmm0,%xmm2,%xmm2
+vprorvdb %xmm0,%xmm2,%xmm2
+vprorvdw %xmm0,%xmm2,%xmm2
+vprorvdl %xmm0,%xmm2,%xmm2
+vprorvdq %xmm0,%xmm2,%xmm2
+vprorvd %cs:-0x40(%edx){1to4},%xmm5,%xmm5{%k4}
+vprorvdb %cs:-0x40(%edx){1to4},%xmm5,%xmm5{%k4}
+vprorvdw %cs:-0x40(%edx){1to4},%xmm5,%xmm5{%k4}
+vprorvdl %cs:-0x40(%edx){1to4},%xmm5,%xmm5{%k4}
+vprorvdq %cs:-0x40(%edx){1to4},%xmm5,%xmm5{%k4}
 vprorvd 0x59(%ebp),%xmm6,%xmm6{%k5}
 vprorvd %ymm3,%ymm1,%ymm2
 vprorvd %es:0x7f420ac9{1to8},%ymm4,%ymm5{%k3}{z}
@@ -17424,34 +17354,34 @@ vprorvdw %es:0x7f420ac9{1to8},%ymm4,%ymm5{%k3}{z}
 vprorvdl %es:0x7f420ac9{1to8},%ymm4,%ymm5{%k3}{z}
 vprorvdq %es:0x7f420ac9{1to8},%ymm4,%ymm5{%k3}{z}
 vprorvd (%edi,%eax,1),%ymm6,%ymm2
+vprorvd (%ecx),%zmm7,%zmm4
 vprorvd %zmm5,%zmm7,%zmm1{%k5}
 vprorvd %gs:0xe4dcc483{1to16},%zmm1,%zmm6
 vprorvdb %gs:0xe4dcc483{1to16},%zmm1,%zmm6
 vprorvdw %gs:0xe4dcc483{1to16},%zmm1,%zmm6
 vprorvdl %gs:0xe4dcc483{1to16},%zmm1,%zmm6
 vprorvdq %gs:0xe4dcc483{1to16},%zmm1,%zmm6
-vprorvd (%ecx),%zmm7,%zmm4
-vprorvq %xmm5,%xmm4,%xmm4{%k3}
-vprorvqb %xmm5,%xmm4,%xmm4{%k3}
-vprorvqw %xmm5,%xmm4,%xmm4{%k3}
-vprorvql %xmm5,%xmm4,%xmm4{%k3}
-vprorvqq %xmm5,%xmm4,%xmm4{%k3}
-vprorvb %xmm5,%xmm4,%xmm4{%k3}
-vprorvw %xmm5,%xmm4,%xmm4{%k3}
-vprorvl %xmm5,%xmm4,%xmm4{%k3}
-vprorv %xmm5,%xmm4,%xmm4{%k3}
-vprorvq %fs:0x75872b28(%esi,%edi,1),%xmm5,%xmm0
-vprorvqb %fs:0x75872b28(%esi,%edi,1),%xmm5,%xmm0
-vprorvqw %fs:0x75872b28(%esi,%edi,1),%xmm5,%xmm0
-vprorvql %fs:0x75872b28(%esi,%edi,1),%xmm5,%xmm0
-vprorvqq %fs:0x75872b28(%esi,%edi,1),%xmm5,%xmm0
-vprorvb %fs:0x75872b28(%esi,%edi,1),%xmm5,%xmm0
-vprorvw %fs:0x75872b28(%esi,%edi,1),%xmm5,%xmm0
-vprorvl %fs:0x75872b28(%esi,%edi,1),%xmm5,%xmm0
-vprorv %fs:0x75872b28(%esi,%edi,1),%xmm5,%xmm0
+vprorvq %xmm3,%xmm4,%xmm2
+vprorvqb %xmm3,%xmm4,%xmm2
+vprorvqw %xmm3,%xmm4,%xmm2
+vprorvql %xmm3,%xmm4,%xmm2
+vprorvqq %xmm3,%xmm4,%xmm2
+vprorvb %xmm3,%xmm4,%xmm2
+vprorvw %xmm3,%xmm4,%xmm2
+vprorvl %xmm3,%xmm4,%xmm2
+vprorv %xmm3,%xmm4,%xmm2
+vprorvq %es:-0x2b0(%ebx),%xmm6,%xmm7{%k3}
+vprorvqb %es:-0x2b0(%ebx),%xmm6,%xmm7{%k3}
+vprorvqw %es:-0x2b0(%ebx),%xmm6,%xmm7{%k3}
+vprorvql %es:-0x2b0(%ebx),%xmm6,%xmm7{%k3}
+vprorvqq %es:-0x2b0(%ebx),%xmm6,%xmm7{%k3}
+vprorvb %es:-0x2b0(%ebx),%xmm6,%xmm7{%k3}
+vprorvw %es:-0x2b0(%ebx),%xmm6,%xmm7{%k3}
+vprorvl %es:-0x2b0(%ebx),%xmm6,%xmm7{%k3}
+vprorv %es:-0x2b0(%ebx),%xmm6,%xmm7{%k3}
 vprorvq 0x10(%ebp,%ebx,4){1to2},%xmm2,%xmm3{%k1}{z}
-vprorvq %ymm4,%ymm6,%ymm7{%k2}
-vprorvq %ds:-0x73daf89c(,%ebp,4){1to4},%ymm4,%ymm2{%k1}{z}
+vprorvq %ymm0,%ymm7,%ymm1
+vprorvq %ds:(%esi,%edx,4),%ymm7,%ymm7{%k7}
 vprorvq 0x56902c69(%ebx,%edx,8),%ymm4,%ymm3
 vprorvq %zmm4,%zmm0,%zmm5
 vprorvq %ds:0xdc37da0,%zmm6,%zmm6{%k2}{z}
@@ -17500,23 +17430,32 @@ blendvpdw %xmm0,%es:0x4d(%ebx,%ecx,1),%xmm7
 blendvpdl %xmm0,%es:0x4d(%ebx,%ecx,1),%xmm7
 blendvpdq %xmm0,%es:0x4d(%ebx,%ecx,1),%xmm7
 blendvpd %xmm0,(%ecx),%xmm2
-vprolvd %xmm7,%xmm0,%xmm3{%k1}
-vprolvdb %xmm7,%xmm0,%xmm3{%k1}
-vprolvdw %xmm7,%xmm0,%xmm3{%k1}
-vprolvdl %xmm7,%xmm0,%xmm3{%k1}
-vprolvdq %xmm7,%xmm0,%xmm3{%k1}
+vprolvd %xmm0,%xmm5,%xmm6
+vprolvdb %xmm0,%xmm5,%xmm6
+vprolvdw %xmm0,%xmm5,%xmm6
+vprolvdl %xmm0,%xmm5,%xmm6
+vprolvdq %xmm0,%xmm5,%xmm6
 vprolvd %gs:(%edi){1to4},%xmm5,%xmm7{%k4}{z}
 vprolvdb %gs:(%edi){1to4},%xmm5,%xmm7{%k4}{z}
 vprolvdw %gs:(%edi){1to4},%xmm5,%xmm7{%k4}{z}
 vprolvdl %gs:(%edi){1to4},%xmm5,%xmm7{%k4}{z}
 vprolvdq %gs:(%edi){1to4},%xmm5,%xmm7{%k4}{z}
 vprolvd (%ecx,%ecx,4),%xmm3,%xmm6{%k1}
+vprolvd (%esi,%ecx,1),%ymm3,%ymm5
 vprolvd %ymm1,%ymm1,%ymm7{%k3}{z}
-vprolvd %gs:(%edi,%eiz,2){1to8},%ymm6,%ymm0
-vprolvd -0x5ffa9174(%ebp),%ymm3,%ymm7{%k5}{z}
-vprolvd %zmm6,%zmm1,%zmm5{%k1}{z}
+vprolvd %fs:-0x49(%edi),%ymm3,%ymm2{%k5}{z}
+vprolvd %zmm5,%zmm7,%zmm2
 vprolvd %ss:(%ebx),%zmm0,%zmm1{%k4}
 vprolvd 0x44(%edi,%eax,2){1to16},%zmm4,%zmm7{%k5}
+vprolvq -0x730(%ebp),%xmm0,%xmm7
+vprolvqb -0x730(%ebp),%xmm0,%xmm7
+vprolvqw -0x730(%ebp),%xmm0,%xmm7
+vprolvql -0x730(%ebp),%xmm0,%xmm7
+vprolvqq -0x730(%ebp),%xmm0,%xmm7
+vprolvb -0x730(%ebp),%xmm0,%xmm7
+vprolvw -0x730(%ebp),%xmm0,%xmm7
+vprolvl -0x730(%ebp),%xmm0,%xmm7
+vprolv -0x730(%ebp),%xmm0,%xmm7
 vprolvq %xmm1,%xmm1,%xmm5{%k1}{z}
 vprolvqb %xmm1,%xmm1,%xmm5{%k1}{z}
 vprolvqw %xmm1,%xmm1,%xmm5{%k1}{z}
@@ -17527,42 +17466,33 @@ vprolvw %xmm1,%xmm1,%xmm5{%k1}{z}
 vprolvl %xmm1,%xmm1,%xmm5{%k1}{z}
 vprolv %xmm1,%xmm1,%xmm5{%k1}{z}
 vprolvq %es:(%ebx){1to2},%xmm6,%xmm5
-vprolvqb %es:(%ebx){1to2},%xmm6,%xmm5
-vprolvqw %es:(%ebx){1to2},%xmm6,%xmm5
-vprolvql %es:(%ebx){1to2},%xmm6,%xmm5
-vprolvqq %es:(%ebx){1to2},%xmm6,%xmm5
-vprolvb %es:(%ebx){1to2},%xmm6,%xmm5
-vprolvw %es:(%ebx){1to2},%xmm6,%xmm5
-vprolvl %es:(%ebx){1to2},%xmm6,%xmm5
-vprolv %es:(%ebx){1to2},%xmm6,%xmm5
-vprolvq (%edi,%edi,2),%xmm7,%xmm4{%k5}
-vprolvq %ymm7,%ymm1,%ymm1{%k6}
+vprolvq %ymm6,%ymm1,%ymm4
 vprolvq %cs:(%ecx,%esi,8){1to4},%ymm4,%ymm4
 vprolvq -0x65(%ebx),%ymm1,%ymm2{%k3}{z}
-vprolvq %zmm5,%zmm2,%zmm0{%k3}{z}
+vprolvq %zmm6,%zmm2,%zmm6
 vprolvq %ds:-0x290(%ebx,%ecx,1){1to8},%zmm2,%zmm4{%k6}
 vprolvq -0x118(%edi){1to8},%zmm3,%zmm5
-vpmovusqd %xmm2,%xmm1{%k7}
-vpmovusqdb %xmm2,%xmm1{%k7}
-vpmovusqdw %xmm2,%xmm1{%k7}
-vpmovusqdl %xmm2,%xmm1{%k7}
-vpmovusqdq %xmm2,%xmm1{%k7}
 vpmovusqd %xmm5,(%esi,%ebx,1)
 vpmovusqdb %xmm5,(%esi,%ebx,1)
 vpmovusqdw %xmm5,(%esi,%ebx,1)
 vpmovusqdl %xmm5,(%esi,%ebx,1)
 vpmovusqdq %xmm5,(%esi,%ebx,1)
+vpmovusqd %xmm2,%xmm1{%k7}
+vpmovusqdb %xmm2,%xmm1{%k7}
+vpmovusqdw %xmm2,%xmm1{%k7}
+vpmovusqdl %xmm2,%xmm1{%k7}
+vpmovusqdq %xmm2,%xmm1{%k7}
 vpmovusqd %xmm5,(%edi){%k7}
 vpmovusqd %ymm5,%xmm4
 vpmovusqd %ymm6,%ds:(%esp,%esi,1){%k5}
 vpmovusqd %ymm3,(%edx)
+vpmovusqd %zmm2,(%edi)
 vpmovusqd %zmm2,%ymm6{%k4}{z}
-vpmovusqd %zmm6,%ss:(%ebx){%k2}
-vpmovusqd %zmm0,0x9da4ceea
-vpmovusqdb %zmm0,0x9da4ceea
-vpmovusqdw %zmm0,0x9da4ceea
-vpmovusqdl %zmm0,0x9da4ceea
-vpmovusqdq %zmm0,0x9da4ceea
+vpmovusqd %zmm5,0x1b934cf1{%k4}
+vpmovusqdb %zmm5,0x1b934cf1{%k4}
+vpmovusqdw %zmm5,0x1b934cf1{%k4}
+vpmovusqdl %zmm5,0x1b934cf1{%k4}
+vpmovusqdq %zmm5,0x1b934cf1{%k4}
 vpermps %ymm2,%ymm3,%ymm5
 vpermpsb %ymm2,%ymm3,%ymm5
 vpermpsw %ymm2,%ymm3,%ymm5
@@ -17574,12 +17504,12 @@ vpermpsw %es:(%ebx,%ebx,2),%ymm1,%ymm3
 vpermpsl %es:(%ebx,%ebx,2),%ymm1,%ymm3
 vpermpsq %es:(%ebx,%ebx,2),%ymm1,%ymm3
 vpermps 0x59(%ebp),%ymm7,%ymm2
+{evex} vpermps -0x9c0(%edi,%ebp,2),%ymm7,%ymm0
 vpermps %ymm2,%ymm3,%ymm5{%k7}{z}
 vpermps %cs:0x33(%edi,%eiz,1){1to8},%ymm0,%ymm6{%k4}
-{evex} vpermps -0x9c0(%edi,%ebp,2),%ymm7,%ymm0
+vpermps (%eax,%ebx,1),%zmm0,%zmm7
 vpermps %zmm0,%zmm3,%zmm6{%k7}
-vpermps %fs:-0x1d80(%esp,%edi,4),%zmm4,%zmm3
-vpermps -0x228899a2(%ecx){1to16},%zmm4,%zmm0{%k6}
+vpermps %ss:(%edi){1to16},%zmm7,%zmm1{%k3}{z}
 {evex} vpermpd %ymm1,%ymm4,%ymm0
 {evex} vpermpdb %ymm1,%ymm4,%ymm0
 {evex} vpermpdw %ymm1,%ymm4,%ymm0
@@ -17633,19 +17563,19 @@ vbroadcastss (%edi,%ebp,8),%xmm3
 vbroadcastss -0x43(%ebx),%ymm4
 vbroadcastss %ss:(%edx),%ymm2
 vbroadcastss 0x60(%edx,%eax,1),%ymm5
-vbroadcastss %xmm0,%xmm0{%k3}{z}
-vbroadcastssb %xmm0,%xmm0{%k3}{z}
-vbroadcastssw %xmm0,%xmm0{%k3}{z}
-vbroadcastssl %xmm0,%xmm0{%k3}{z}
-vbroadcastssq %xmm0,%xmm0{%k3}{z}
-{evex} vbroadcastss %fs:(%esp,%eax,1),%xmm5
+{evex} vbroadcastss %xmm7,%xmm4
+{evex} vbroadcastssb %xmm7,%xmm4
+{evex} vbroadcastssw %xmm7,%xmm4
+{evex} vbroadcastssl %xmm7,%xmm4
+{evex} vbroadcastssq %xmm7,%xmm4
+vbroadcastss %ss:(%edi),%xmm5{%k2}{z}
 vbroadcastss -0x1cc(%edx),%xmm5{%k7}
 {evex} vbroadcastss %xmm1,%ymm6
 vbroadcastss %gs:(%edi),%ymm4{%k4}{z}
 {evex} vbroadcastss 0x6c(%eax,%eiz,2),%ymm2
+vbroadcastss (%ecx),%zmm1
 vbroadcastss %xmm2,%zmm3{%k4}
 vbroadcastss %ss:(%ebx),%zmm0{%k2}{z}
-vbroadcastss (%ecx,%edx,2),%zmm1
 vbroadcastsd -0x56(%esi),%ymm1
 vbroadcastsdb -0x56(%esi),%ymm1
 vbroadcastsdw -0x56(%esi),%ymm1
@@ -17668,15 +17598,19 @@ vbroadcastf32x2w %gs:(%eax),%ymm7{%k7}{z}
 vbroadcastf32x2l %gs:(%eax),%ymm7{%k7}{z}
 vbroadcastf32x2q %gs:(%eax),%ymm7{%k7}{z}
 vbroadcastf32x2 0x706f7e4(%esi),%ymm5
+vbroadcastf32x2 0x318(%edx,%esi,8),%zmm0
 vbroadcastf32x2 %xmm6,%zmm1{%k4}{z}
-vbroadcastf32x2 %gs:0x69c0c819(%ecx,%ecx,4),%zmm2
-vbroadcastf32x2 (%esi),%zmm7{%k2}{z}
+vbroadcastf32x2 %es:0x7af5fbc5(%edx),%zmm6{%k3}
+{evex} vbroadcastsd 0x4a,%ymm3
+{evex} vbroadcastsdb 0x4a,%ymm3
+{evex} vbroadcastsdw 0x4a,%ymm3
+{evex} vbroadcastsdl 0x4a,%ymm3
+{evex} vbroadcastsdq 0x4a,%ymm3
 vbroadcastsd %xmm6,%ymm3{%k4}{z}
 vbroadcastsdb %xmm6,%ymm3{%k4}{z}
 vbroadcastsdw %xmm6,%ymm3{%k4}{z}
 vbroadcastsdl %xmm6,%ymm3{%k4}{z}
 vbroadcastsdq %xmm6,%ymm3{%k4}{z}
-{evex} vbroadcastsd %fs:-0x250(%ebp),%ymm5
 vbroadcastsd -0x117aaa7(%edi),%ymm6{%k1}
 vbroadcastsd %xmm0,%zmm6
 vbroadcastsd %cs:(%eax),%zmm5{%k2}
@@ -17688,33 +17622,37 @@ vbroadcastf128l -0x21(%esp,%edi,8),%ymm3
 vbroadcastf128q -0x21(%esp,%edi,8),%ymm3
 vbroadcastf128 %gs:(%esi,%ebx,1),%ymm6
 vbroadcastf128 (%edi,%ebx,8),%ymm7
+vbroadcastf32x4 0x80(%esi,%esi,1),%ymm3
+vbroadcastf32x4b 0x80(%esi,%esi,1),%ymm3
+vbroadcastf32x4w 0x80(%esi,%esi,1),%ymm3
+vbroadcastf32x4l 0x80(%esi,%esi,1),%ymm3
+vbroadcastf32x4q 0x80(%esi,%esi,1),%ymm3
+vbroadcastf32x4 %fs:(%esp,%ebx,1),%ymm5{%k1}
 vbroadcastf32x4 (%ecx,%eax,8),%ymm1{%k6}{z}
-vbroadcastf32x4b (%ecx,%eax,8),%ymm1{%k6}{z}
-vbroadcastf32x4w (%ecx,%eax,8),%ymm1{%k6}{z}
-vbroadcastf32x4l (%ecx,%eax,8),%ymm1{%k6}{z}
-vbroadcastf32x4q (%ecx,%eax,8),%ymm1{%k6}{z}
-vbroadcastf32x4 %es:(%ebx),%ymm7
-vbroadcastf32x4 -0x360(%esi,%ecx,8),%ymm7{%k1}
 vbroadcastf32x4 (%edx),%zmm1
 vbroadcastf32x4 %cs:(%esp,%ebx,2),%zmm4{%k3}{z}
 vbroadcastf32x4 -0x60(%edx),%zmm6{%k7}{z}
-vbroadcastf64x2 0x7172b328(%ebp,%ebx,2),%ymm7{%k5}{z}
-vbroadcastf64x2b 0x7172b328(%ebp,%ebx,2),%ymm7{%k5}{z}
-vbroadcastf64x2w 0x7172b328(%ebp,%ebx,2),%ymm7{%k5}{z}
-vbroadcastf64x2l 0x7172b328(%ebp,%ebx,2),%ymm7{%k5}{z}
-vbroadcastf64x2q 0x7172b328(%ebp,%ebx,2),%ymm7{%k5}{z}
-vbroadcastf64x2 %cs:(%edi),%ymm6
 vbroadcastf64x2 -0x170(%ebp,%ecx,1),%ymm0
+vbroadcastf64x2b -0x170(%ebp,%ecx,1),%ymm0
+vbroadcastf64x2w -0x170(%ebp,%ecx,1),%ymm0
+vbroadcastf64x2l -0x170(%ebp,%ecx,1),%ymm0
+vbroadcastf64x2q -0x170(%ebp,%ecx,1),%ymm0
+vbroadcastf64x2 %cs:0x7e(%esp,%edi,8),%ymm2{%k6}
+vbroadcastf64x2 0x7172b328(%ebp,%ebx,2),%ymm7{%k5}{z}
+vbroadcastf64x2 (%edx),%zmm7
+vbroadcastf64x2 %cs:0x31904b2c,%zmm4{%k5}
+vbroadcastf64x2b %cs:0x31904b2c,%zmm4{%k5}
+vbroadcastf64x2w %cs:0x31904b2c,%zmm4{%k5}
+vbroadcastf64x2l %cs:0x31904b2c,%zmm4{%k5}
+vbroadcastf64x2q %cs:0x31904b2c,%zmm4{%k5}
 vbroadcastf64x2 0x4e0(%ecx),%zmm0{%k3}{z}
-vbroadcastf64x2 %cs:(%edi),%zmm1
-vbroadcastf64x2 0x6b3dfad4(%esi),%zmm7{%k4}
-vbroadcastf32x8 (%edx,%ebp,4),%zmm2{%k2}
-vbroadcastf32x8b (%edx,%ebp,4),%zmm2{%k2}
-vbroadcastf32x8w (%edx,%ebp,4),%zmm2{%k2}
-vbroadcastf32x8l (%edx,%ebp,4),%zmm2{%k2}
-vbroadcastf32x8q (%edx,%ebp,4),%zmm2{%k2}
-vbroadcastf32x8 %gs:-0x3ca27e50(%esi,%eiz,2),%zmm1{%k7}{z}
 vbroadcastf32x8 0xb6865fd(%ecx,%eax,4),%zmm6
+vbroadcastf32x8b 0xb6865fd(%ecx,%eax,4),%zmm6
+vbroadcastf32x8w 0xb6865fd(%ecx,%eax,4),%zmm6
+vbroadcastf32x8l 0xb6865fd(%ecx,%eax,4),%zmm6
+vbroadcastf32x8q 0xb6865fd(%ecx,%eax,4),%zmm6
+vbroadcastf32x8 %ss:(%edi),%zmm0{%k7}{z}
+vbroadcastf32x8 (%edx,%ebp,4),%zmm2{%k2}
 vbroadcastf64x4 0xc40(%edi),%zmm4
 vbroadcastf64x4b 0xc40(%edi),%zmm4
 vbroadcastf64x4w 0xc40(%edi),%zmm4
@@ -17766,15 +17704,15 @@ vpabsb -0x590c8ff6(%ebp),%xmm4
 vpabsb %ymm2,%ymm1
 vpabsb %ss:0x63bd24c2(%ebx,%edi,4),%ymm2
 vpabsb (%eax),%ymm7
+{evex} vpabsb 0x710(%edi),%xmm4
 vpabsb %xmm0,%xmm7{%k1}
-{evex} vpabsb %gs:(%esi),%xmm5
 vpabsb (%esp,%ebx,1),%xmm7{%k1}{z}
 {evex} vpabsb %ymm0,%ymm3
 vpabsb %gs:-0x320(%eax),%ymm3{%k5}
 vpabsb -0x1f15e317(%ebx,%esi,4),%ymm0{%k1}{z}
+vpabsb 0x5accd0a2(,%ebp,1),%zmm5
 vpabsb %zmm5,%zmm5{%k1}
 vpabsb %ss:0x58fb76b(%eax,%ebp,1),%zmm5{%k5}{z}
-vpabsb 0x5accd0a2(,%ebp,1),%zmm5
 pabsw %mm2,%mm5
 pabswb %mm2,%mm5
 pabsww %mm2,%mm5
@@ -17825,9 +17763,9 @@ vpabsw %ss:(%ecx),%xmm7{%k6}
 {evex} vpabsw %ymm5,%ymm7
 vpabsw -0x63(,%ebx,4),%ymm6{%k7}{z}
 {evex} vpabsw %cs:0x6e0(%ecx),%ymm1
+vpabsw 0x7a04979e(%ecx,%ecx,4),%zmm3
 vpabsw %zmm4,%zmm3{%k1}{z}
-vpabsw %ss:(%edx),%zmm5
-vpabsw -0x1900(%edx,%ebp,2),%zmm0{%k6}{z}
+vpabsw %fs:(%edx),%zmm6{%k5}
 pabsd %mm1,%mm0
 pabsdb %mm1,%mm0
 pabsdw %mm1,%mm0
@@ -17856,24 +17794,24 @@ vpabsd 0x16(%eax,%edx,1),%xmm0
 vpabsd %ymm4,%ymm0
 vpabsd %ds:(%edi),%ymm5
 vpabsd (%edi,%edx,8),%ymm2
-vpabsd %xmm6,%xmm5{%k5}
-{evex} vpabsd %es:(%edi),%xmm4
-vpabsd 0x3b0(%eax),%xmm5{%k1}{z}
+{evex} vpabsd %xmm0,%xmm6
+vpabsd %ds:0xd4(%edi){1to4},%xmm5
+vpabsd (%ecx){1to4},%xmm1{%k6}{z}
 {evex} vpabsd %ymm0,%ymm4
 vpabsd %cs:0x40016f3f(%ecx,%ebp,2),%ymm0{%k2}{z}
 vpabsd -0x198(%eax){1to8},%ymm6{%k5}
 vpabsd %zmm5,%zmm4
 vpabsd %ss:0x1c00(%edi,%ebp,2),%zmm7{%k1}
 vpabsd -0x56acf306(%ebx),%zmm0
-vpabsq %xmm4,%xmm4{%k1}{z}
-vpabsqb %xmm4,%xmm4{%k1}{z}
-vpabsqw %xmm4,%xmm4{%k1}{z}
-vpabsql %xmm4,%xmm4{%k1}{z}
-vpabsqq %xmm4,%xmm4{%k1}{z}
-vpabsb %xmm4,%xmm4{%k1}{z}
-vpabsw %xmm4,%xmm4{%k1}{z}
-vpabsl %xmm4,%xmm4{%k1}{z}
-vpabs %xmm4,%xmm4{%k1}{z}
+vpabsq %xmm1,%xmm0
+vpabsqb %xmm1,%xmm0
+vpabsqw %xmm1,%xmm0
+vpabsql %xmm1,%xmm0
+vpabsqq %xmm1,%xmm0
+vpabsb %xmm1,%xmm0
+vpabsw %xmm1,%xmm0
+vpabsl %xmm1,%xmm0
+vpabs %xmm1,%xmm0
 vpabsq %ds:0x10(%ebp){1to2},%xmm5{%k6}{z}
 vpabsqb %ds:0x10(%ebp){1to2},%xmm5{%k6}{z}
 vpabsqw %ds:0x10(%ebp){1to2},%xmm5{%k6}{z}
@@ -17884,8 +17822,8 @@ vpabsw %ds:0x10(%ebp){1to2},%xmm5{%k6}{z}
 vpabsl %ds:0x10(%ebp){1to2},%xmm5{%k6}{z}
 vpabs %ds:0x10(%ebp){1to2},%xmm5{%k6}{z}
 vpabsq 0x75(,%ebp,8){1to2},%xmm5
-vpabsq %ymm0,%ymm3{%k5}
 vpabsq 0x16(%ebx),%ymm5
+vpabsq %ymm0,%ymm3{%k5}
 vpabsq (%esi,%eax,4),%ymm6{%k3}
 vpabsq %zmm7,%zmm6
 vpabsq %gs:0x1d8(%ebx){1to8},%zmm6
@@ -17931,23 +17869,32 @@ vpmovsxbw (%esi,%ecx,2),%xmm2
 vpmovsxbw %xmm3,%ymm0
 vpmovsxbw %gs:(%ecx,%eiz,8),%ymm7
 vpmovsxbw 0x347f16f8(%ebx,%eiz,4),%ymm6
-vpmovsxbw %xmm4,%xmm7{%k5}{z}
-{evex} vpmovsxbw %ds:(%ebx,%ecx,2),%xmm0
+{evex} vpmovsxbw %xmm7,%xmm5
+vpmovsxbw %fs:0xd40f2d53,%xmm0{%k7}{z}
+vpmovsxbwb %fs:0xd40f2d53,%xmm0{%k7}{z}
+vpmovsxbww %fs:0xd40f2d53,%xmm0{%k7}{z}
+vpmovsxbwl %fs:0xd40f2d53,%xmm0{%k7}{z}
+vpmovsxbwq %fs:0xd40f2d53,%xmm0{%k7}{z}
+vpmovsxbb %fs:0xd40f2d53,%xmm0{%k7}{z}
+vpmovsxbl %fs:0xd40f2d53,%xmm0{%k7}{z}
+vpmovsxbq %fs:0xd40f2d53,%xmm0{%k7}{z}
+vpmovsxb %fs:0xd40f2d53,%xmm0{%k7}{z}
 vpmovsxbw -0x3a0(%ecx),%xmm2{%k2}
+{evex} vpmovsxbw -0x130(%ebp,%ebx,2),%ymm0
 vpmovsxbw %xmm6,%ymm5{%k4}{z}
-{evex} vpmovsxbw %cs:0x7f6433c9,%ymm3
-{evex} vpmovsxbwb %cs:0x7f6433c9,%ymm3
-{evex} vpmovsxbww %cs:0x7f6433c9,%ymm3
-{evex} vpmovsxbwl %cs:0x7f6433c9,%ymm3
-{evex} vpmovsxbwq %cs:0x7f6433c9,%ymm3
-{evex} vpmovsxbb %cs:0x7f6433c9,%ymm3
-{evex} vpmovsxbl %cs:0x7f6433c9,%ymm3
-{evex} vpmovsxbq %cs:0x7f6433c9,%ymm3
-{evex} vpmovsxb %cs:0x7f6433c9,%ymm3
-vpmovsxbw (%edi),%ymm1{%k2}
-vpmovsxbw %ymm4,%zmm1{%k7}
+vpmovsxbw %ss:(%edx),%ymm5{%k5}{z}
 vpmovsxbw (%eax),%zmm7
+vpmovsxbw %ymm4,%zmm1{%k7}
 vpmovsxbw 0x696d4ae8(%esi,%esi,4),%zmm2{%k3}{z}
+vpmovswb %xmm2,(%edx)
+vpmovswbb %xmm2,(%edx)
+vpmovswbw %xmm2,(%edx)
+vpmovswbl %xmm2,(%edx)
+vpmovswbq %xmm2,(%edx)
+vpmovsww %xmm2,(%edx)
+vpmovswl %xmm2,(%edx)
+vpmovswq %xmm2,(%edx)
+vpmovsw %xmm2,(%edx)
 vpmovswb %xmm6,%xmm2{%k4}
 vpmovswbb %xmm6,%xmm2{%k4}
 vpmovswbw %xmm6,%xmm2{%k4}
@@ -17957,15 +17904,6 @@ vpmovsww %xmm6,%xmm2{%k4}
 vpmovswl %xmm6,%xmm2{%k4}
 vpmovswq %xmm6,%xmm2{%k4}
 vpmovsw %xmm6,%xmm2{%k4}
-vpmovswb %xmm0,%ss:(%ebx)
-vpmovswbb %xmm0,%ss:(%ebx)
-vpmovswbw %xmm0,%ss:(%ebx)
-vpmovswbl %xmm0,%ss:(%ebx)
-vpmovswbq %xmm0,%ss:(%ebx)
-vpmovsww %xmm0,%ss:(%ebx)
-vpmovswl %xmm0,%ss:(%ebx)
-vpmovswq %xmm0,%ss:(%ebx)
-vpmovsw %xmm0,%ss:(%ebx)
 vpmovswb %xmm5,-0x2c0(%ecx,%eax,8){%k3}
 vpmovswb %ymm1,%xmm3
 vpmovswb %ymm7,%ds:0x520(%eax){%k5}
@@ -18008,9 +17946,18 @@ vpmovsxbd %ds:-0x54(%eax,%ebp,2),%xmm0{%k7}
 {evex} vpmovsxbd %xmm5,%ymm5
 vpmovsxbd %cs:(%ebx),%ymm2{%k7}{z}
 {evex} vpmovsxbd -0x70(%edi),%ymm3
+vpmovsxbd (%ebx,%eiz,2),%zmm0
 vpmovsxbd %xmm3,%zmm4{%k2}{z}
 vpmovsxbd %ss:0x70(%ebp),%zmm1{%k3}
-vpmovsxbd (%ebx,%eiz,2),%zmm0
+vpmovsdb %xmm2,(%edi)
+vpmovsdbb %xmm2,(%edi)
+vpmovsdbw %xmm2,(%edi)
+vpmovsdbl %xmm2,(%edi)
+vpmovsdbq %xmm2,(%edi)
+vpmovsdw %xmm2,(%edi)
+vpmovsdl %xmm2,(%edi)
+vpmovsdq %xmm2,(%edi)
+vpmovsd %xmm2,(%edi)
 vpmovsdb %xmm5,%xmm5{%k3}{z}
 vpmovsdbb %xmm5,%xmm5{%k3}{z}
 vpmovsdbw %xmm5,%xmm5{%k3}{z}
@@ -18021,18 +17968,9 @@ vpmovsdl %xmm5,%xmm5{%k3}{z}
 vpmovsdq %xmm5,%xmm5{%k3}{z}
 vpmovsd %xmm5,%xmm5{%k3}{z}
 vpmovsdb %xmm7,%gs:0x15c(%ecx,%edx,1){%k5}
-vpmovsdbb %xmm7,%gs:0x15c(%ecx,%edx,1){%k5}
-vpmovsdbw %xmm7,%gs:0x15c(%ecx,%edx,1){%k5}
-vpmovsdbl %xmm7,%gs:0x15c(%ecx,%edx,1){%k5}
-vpmovsdbq %xmm7,%gs:0x15c(%ecx,%edx,1){%k5}
-vpmovsdw %xmm7,%gs:0x15c(%ecx,%edx,1){%k5}
-vpmovsdl %xmm7,%gs:0x15c(%ecx,%edx,1){%k5}
-vpmovsdq %xmm7,%gs:0x15c(%ecx,%edx,1){%k5}
-vpmovsd %xmm7,%gs:0x15c(%ecx,%edx,1){%k5}
-vpmovsdb %xmm2,(%edi)
+vpmovsdb %ymm7,(%edi,%eiz,4)
 vpmovsdb %ymm0,%xmm3{%k4}
-vpmovsdb %ymm5,%ss:-0x390(%ebp)
-vpmovsdb %ymm0,(%ecx){%k5}
+vpmovsdb %ymm7,%ds:(%edi){%k6}
 vpmovsdb %zmm1,%xmm4
 vpmovsdb %zmm6,0x71(%ebx){%k6}
 vpmovsdb %zmm2,0x5f0(%edi)
@@ -18083,17 +18021,9 @@ vpmovsxbq (%eax,%ecx,8),%xmm6{%k6}
 {evex} vpmovsxbq %xmm4,%ymm7
 vpmovsxbq %gs:(%eax),%ymm6{%k6}{z}
 {evex} vpmovsxbq (%esp),%ymm0
+vpmovsxbq -0x7d(,%eax,1),%zmm1
 vpmovsxbq %xmm3,%zmm1{%k4}
-vpmovsxbq %ss:0x48(%esi),%zmm3
-vpmovsxbq 0xfffffffc,%zmm4{%k1}
-vpmovsxbqb 0xfffffffc,%zmm4{%k1}
-vpmovsxbqw 0xfffffffc,%zmm4{%k1}
-vpmovsxbql 0xfffffffc,%zmm4{%k1}
-vpmovsxbqq 0xfffffffc,%zmm4{%k1}
-vpmovsxbb 0xfffffffc,%zmm4{%k1}
-vpmovsxbw 0xfffffffc,%zmm4{%k1}
-vpmovsxbl 0xfffffffc,%zmm4{%k1}
-vpmovsxb 0xfffffffc,%zmm4{%k1}
+vpmovsxbq %ss:-0x40(%edx),%zmm2{%k5}{z}
 vpmovsqb %xmm0,%xmm4
 vpmovsqbb %xmm0,%xmm4
 vpmovsqbw %xmm0,%xmm4
@@ -18113,9 +18043,9 @@ vpmovsql %xmm5,%gs:(%esp,%esi,8){%k1}
 vpmovsqq %xmm5,%gs:(%esp,%esi,8){%k1}
 vpmovsq %xmm5,%gs:(%esp,%esi,8){%k1}
 vpmovsqb %xmm4,(%edi)
-vpmovsqb %ymm0,%xmm4{%k1}
-vpmovsqb %ymm3,%es:(%edx)
+vpmovsqb %ymm7,%xmm1
 vpmovsqb %ymm1,-0x1ceeb1c1(%edx,%edi,1){%k5}
+vpmovsqb %ymm3,%es:(%edx)
 vpmovsqb %zmm0,%xmm5
 vpmovsqb %zmm2,%cs:-0x210(%ebx){%k5}
 vpmovsqb %zmm6,(%ecx)
@@ -18147,12 +18077,12 @@ vpmovsxwd (%edx),%ymm2
 {evex} vpmovsxwd %xmm5,%xmm0
 vpmovsxwd %fs:(%edi),%xmm5{%k6}{z}
 {evex} vpmovsxwd -0x1af52b51(%ebx,%edx,1),%xmm2
-vpmovsxwd %xmm7,%ymm5{%k3}
-{evex} vpmovsxwd %ds:(%edx,%ecx,8),%ymm2
+{evex} vpmovsxwd %xmm3,%ymm5
+vpmovsxwd %es:(%ebx),%ymm2{%k5}{z}
 vpmovsxwd -0x5a0(%edi),%ymm0{%k4}
-vpmovsxwd %ymm6,%zmm1{%k2}{z}
-vpmovsxwd (%ebx),%zmm5
+vpmovsxwd %ymm1,%zmm4
 vpmovsxwd %cs:(%eax,%ecx,2),%zmm7{%k7}{z}
+vpmovsxwd (%ebx),%zmm5
 vpmovsdw %xmm0,%xmm2
 vpmovsdwb %xmm0,%xmm2
 vpmovsdww %xmm0,%xmm2
@@ -18250,9 +18180,9 @@ vpmovsqw %xmm6,(%ecx)
 vpmovsqw %ymm2,%xmm5
 vpmovsqw %ymm7,%gs:0x3dc84549(%ebp,%ecx,4){%k3}
 vpmovsqw %ymm0,(%esp,%ebp,4)
+vpmovsqw %zmm2,-0x5b0(%edx,%edx,2)
 vpmovsqw %zmm1,%xmm3{%k3}
-vpmovsqw %zmm0,%es:0x22aab631(%esp,%ebp,8)
-vpmovsqw %zmm4,(%eax){%k4}
+vpmovsqw %zmm6,%es:(%ecx){%k1}
 pmovsxdq %xmm4,%xmm5
 pmovsxdqb %xmm4,%xmm5
 pmovsxdqw %xmm4,%xmm5
@@ -18308,7 +18238,7 @@ vpmovsxdq -0x74db2e16(%edx),%xmm6{%k1}
 {evex} vpmovsxdq %xmm6,%ymm3
 vpmovsxdq %gs:(%edi,%eax,4),%ymm6{%k6}
 {evex} vpmovsxdq 0x5f(%eax),%ymm2
-vpmovsxdq %ymm5,%zmm3{%k7}{z}
+vpmovsxdq %ymm0,%zmm5
 vpmovsxdq %cs:(%edi),%zmm3{%k2}
 vpmovsxdq 0xc40(%ebp,%ecx,4),%zmm4
 vpmovsqd %xmm1,%xmm2
@@ -18350,9 +18280,9 @@ vptestmb -0x20696817(,%ebp,2),%xmm2,%k1
 vptestmb %ymm6,%ymm5,%k3
 vptestmb %fs:(%edx),%ymm3,%k5{%k4}
 vptestmb 0x700(%ebp,%edi,4),%ymm1,%k2
-vptestmb %zmm2,%zmm7,%k3{%k7}
-vptestmb %ss:-0x1a00(%esi),%zmm5,%k6
-vptestmb 0x43(%edx,%ebx,2),%zmm5,%k2{%k2}
+vptestmb %zmm4,%zmm5,%k4
+vptestmb %es:-0x4bcc2e74(%ebp),%zmm7,%k7{%k3}
+vptestmb (%edx),%zmm7,%k0
 vptestmw %xmm6,%xmm0,%k3
 vptestmwb %xmm6,%xmm0,%k3
 vptestmww %xmm6,%xmm0,%k3
@@ -18372,9 +18302,9 @@ vptestml %ds:-0x2bb56586(%ecx),%xmm1,%k2{%k7}
 vptestmq %ds:-0x2bb56586(%ecx),%xmm1,%k2{%k7}
 vptestm %ds:-0x2bb56586(%ecx),%xmm1,%k2{%k7}
 vptestmw (%edi),%xmm5,%k7
+vptestmw 0x760(%ebp,%ebx,1),%ymm0,%k3
 vptestmw %ymm3,%ymm6,%k5{%k6}
-vptestmw %cs:0xae0(%ecx,%ebp,1),%ymm3,%k4
-vptestmw 0xb60(%edx),%ymm0,%k3{%k7}
+vptestmw %es:-0x20a3e8b5(%ebx),%ymm3,%k2{%k7}
 vptestmw %zmm7,%zmm4,%k3
 vptestmw -0x3cee5702(%esp,%ebp,8),%zmm5,%k7{%k2}
 vptestmw %cs:(%edx,%ebp,8),%zmm0,%k1
@@ -18405,9 +18335,9 @@ vptestnmw (%esi,%ecx,2),%xmm2,%k0
 vptestnml (%esi,%ecx,2),%xmm2,%k0
 vptestnmq (%esi,%ecx,2),%xmm2,%k0
 vptestnm (%esi,%ecx,2),%xmm2,%k0
+vptestnmb (%edx),%ymm3,%k4
 vptestnmb %ymm2,%ymm7,%k1{%k1}
-vptestnmb %ds:(%ecx,%ebp,2),%ymm5,%k4
-vptestnmb (%edx),%ymm6,%k6{%k3}
+vptestnmb %es:-0x3e0(%ebp,%esi,8),%ymm0,%k5{%k5}
 vptestnmb %zmm5,%zmm1,%k6
 vptestnmb %cs:0x6,%zmm3,%k5{%k5}
 vptestnmbb %cs:0x6,%zmm3,%k5{%k5}
@@ -18419,31 +18349,31 @@ vptestnml %cs:0x6,%zmm3,%k5{%k5}
 vptestnmq %cs:0x6,%zmm3,%k5{%k5}
 vptestnm %cs:0x6,%zmm3,%k5{%k5}
 vptestnmb (%esi),%zmm7,%k1
-vptestnmw %xmm5,%xmm3,%k0{%k6}
-vptestnmwb %xmm5,%xmm3,%k0{%k6}
-vptestnmww %xmm5,%xmm3,%k0{%k6}
-vptestnmwl %xmm5,%xmm3,%k0{%k6}
-vptestnmwq %xmm5,%xmm3,%k0{%k6}
-vptestnmb %xmm5,%xmm3,%k0{%k6}
-vptestnml %xmm5,%xmm3,%k0{%k6}
-vptestnmq %xmm5,%xmm3,%k0{%k6}
-vptestnm %xmm5,%xmm3,%k0{%k6}
-vptestnmw %fs:(%edx,%edi,4),%xmm4,%k0
-vptestnmwb %fs:(%edx,%edi,4),%xmm4,%k0
-vptestnmww %fs:(%edx,%edi,4),%xmm4,%k0
-vptestnmwl %fs:(%edx,%edi,4),%xmm4,%k0
-vptestnmwq %fs:(%edx,%edi,4),%xmm4,%k0
-vptestnmb %fs:(%edx,%edi,4),%xmm4,%k0
-vptestnml %fs:(%edx,%edi,4),%xmm4,%k0
-vptestnmq %fs:(%edx,%edi,4),%xmm4,%k0
-vptestnm %fs:(%edx,%edi,4),%xmm4,%k0
-vptestnmw -0x6a0(%ebx,%eax,1),%xmm4,%k0{%k6}
-vptestnmw %ymm4,%ymm1,%k3{%k4}
-vptestnmw %fs:-0x900(%ebx),%ymm1,%k2
-vptestnmw (%edi),%ymm5,%k0{%k3}
+vptestnmw %xmm4,%xmm3,%k7
+vptestnmwb %xmm4,%xmm3,%k7
+vptestnmww %xmm4,%xmm3,%k7
+vptestnmwl %xmm4,%xmm3,%k7
+vptestnmwq %xmm4,%xmm3,%k7
+vptestnmb %xmm4,%xmm3,%k7
+vptestnml %xmm4,%xmm3,%k7
+vptestnmq %xmm4,%xmm3,%k7
+vptestnm %xmm4,%xmm3,%k7
+vptestnmw %es:0x6b8337c9(%edi),%xmm2,%k6{%k6}
+vptestnmwb %es:0x6b8337c9(%edi),%xmm2,%k6{%k6}
+vptestnmww %es:0x6b8337c9(%edi),%xmm2,%k6{%k6}
+vptestnmwl %es:0x6b8337c9(%edi),%xmm2,%k6{%k6}
+vptestnmwq %es:0x6b8337c9(%edi),%xmm2,%k6{%k6}
+vptestnmb %es:0x6b8337c9(%edi),%xmm2,%k6{%k6}
+vptestnml %es:0x6b8337c9(%edi),%xmm2,%k6{%k6}
+vptestnmq %es:0x6b8337c9(%edi),%xmm2,%k6{%k6}
+vptestnm %es:0x6b8337c9(%edi),%xmm2,%k6{%k6}
+vptestnmw 0x320(%edx),%xmm2,%k1
+vptestnmw %ymm2,%ymm2,%k4
+vptestnmw %cs:-0xe00(%ebx,%edx,1),%ymm5,%k6{%k2}
+vptestnmw -0x78(%edi),%ymm6,%k5
+vptestnmw (%edi),%zmm0,%k1
 vptestnmw %zmm6,%zmm6,%k5{%k1}
-vptestnmw %es:0x1740(%eax),%zmm6,%k1
-vptestnmw 0x176a98a8(%ebp),%zmm3,%k1{%k3}
+vptestnmw %es:0x1240(%edx),%zmm4,%k5{%k1}
 vptestmd %xmm5,%xmm0,%k7
 vptestmdb %xmm5,%xmm0,%k7
 vptestmdw %xmm5,%xmm0,%k7
@@ -18459,12 +18389,21 @@ vptestmdb 0x72(%ebp,%eiz,4){1to4},%xmm0,%k3{%k7}
 vptestmdw 0x72(%ebp,%eiz,4){1to4},%xmm0,%k3{%k7}
 vptestmdl 0x72(%ebp,%eiz,4){1to4},%xmm0,%k3{%k7}
 vptestmdq 0x72(%ebp,%eiz,4){1to4},%xmm0,%k3{%k7}
-vptestmd %ymm2,%ymm2,%k5{%k2}
+vptestmd %ymm6,%ymm5,%k5
 vptestmd %fs:-0x7751af13(%ebx){1to8},%ymm6,%k4
 vptestmd 0x70(%ebx){1to8},%ymm5,%k2{%k3}
 vptestmd %zmm7,%zmm0,%k0
 vptestmd %fs:(%eax,%esi,1),%zmm4,%k3{%k6}
 vptestmd -0x194(%esi){1to16},%zmm0,%k5{%k3}
+vptestmq (%edi,%ebp,4),%xmm4,%k4
+vptestmqb (%edi,%ebp,4),%xmm4,%k4
+vptestmqw (%edi,%ebp,4),%xmm4,%k4
+vptestmql (%edi,%ebp,4),%xmm4,%k4
+vptestmqq (%edi,%ebp,4),%xmm4,%k4
+vptestmb (%edi,%ebp,4),%xmm4,%k4
+vptestmw (%edi,%ebp,4),%xmm4,%k4
+vptestml (%edi,%ebp,4),%xmm4,%k4
+vptestm (%edi,%ebp,4),%xmm4,%k4
 vptestmq %xmm1,%xmm5,%k1{%k6}
 vptestmqb %xmm1,%xmm5,%k1{%k6}
 vptestmqw %xmm1,%xmm5,%k1{%k6}
@@ -18474,16 +18413,7 @@ vptestmb %xmm1,%xmm5,%k1{%k6}
 vptestmw %xmm1,%xmm5,%k1{%k6}
 vptestml %xmm1,%xmm5,%k1{%k6}
 vptestm %xmm1,%xmm5,%k1{%k6}
-vptestmq %cs:(%ecx,%eax,1){1to2},%xmm1,%k2
-vptestmqb %cs:(%ecx,%eax,1){1to2},%xmm1,%k2
-vptestmqw %cs:(%ecx,%eax,1){1to2},%xmm1,%k2
-vptestmql %cs:(%ecx,%eax,1){1to2},%xmm1,%k2
-vptestmqq %cs:(%ecx,%eax,1){1to2},%xmm1,%k2
-vptestmb %cs:(%ecx,%eax,1){1to2},%xmm1,%k2
-vptestmw %cs:(%ecx,%eax,1){1to2},%xmm1,%k2
-vptestml %cs:(%ecx,%eax,1){1to2},%xmm1,%k2
-vptestm %cs:(%ecx,%eax,1){1to2},%xmm1,%k2
-vptestmq (%esi),%xmm4,%k0
+vptestmq %fs:0x1e658e70(%eax),%xmm4,%k6{%k6}
 vptestmq %ymm5,%ymm2,%k6
 vptestmq %ss:(%edx){1to4},%ymm5,%k1
 vptestmq 0x180(%ebx),%ymm7,%k2
@@ -18498,32 +18428,32 @@ vptestmw %gs:0xffffffaa,%zmm7,%k0{%k2}
 vptestml %gs:0xffffffaa,%zmm7,%k0{%k2}
 vptestm %gs:0xffffffaa,%zmm7,%k0{%k2}
 vptestmq (%esi,%eiz,4){1to8},%zmm4,%k6
-vptestnmd %xmm7,%xmm3,%k6{%k1}
-vptestnmdb %xmm7,%xmm3,%k6{%k1}
-vptestnmdw %xmm7,%xmm3,%k6{%k1}
-vptestnmdl %xmm7,%xmm3,%k6{%k1}
-vptestnmdq %xmm7,%xmm3,%k6{%k1}
-vptestnmd %gs:0x23c55165(%ebx,%eax,8),%xmm7,%k6
-vptestnmdb %gs:0x23c55165(%ebx,%eax,8),%xmm7,%k6
-vptestnmdw %gs:0x23c55165(%ebx,%eax,8),%xmm7,%k6
-vptestnmdl %gs:0x23c55165(%ebx,%eax,8),%xmm7,%k6
-vptestnmdq %gs:0x23c55165(%ebx,%eax,8),%xmm7,%k6
-vptestnmd 0x6c0(%edx),%xmm0,%k3{%k4}
+vptestnmd %xmm7,%xmm4,%k7
+vptestnmdb %xmm7,%xmm4,%k7
+vptestnmdw %xmm7,%xmm4,%k7
+vptestnmdl %xmm7,%xmm4,%k7
+vptestnmdq %xmm7,%xmm4,%k7
+vptestnmd %gs:(%edi),%xmm7,%k1{%k4}
+vptestnmdb %gs:(%edi),%xmm7,%k1{%k4}
+vptestnmdw %gs:(%edi),%xmm7,%k1{%k4}
+vptestnmdl %gs:(%edi),%xmm7,%k1{%k4}
+vptestnmdq %gs:(%edi),%xmm7,%k1{%k4}
+vptestnmd 0x5e(%edx){1to4},%xmm3,%k6
 vptestnmd %ymm4,%ymm3,%k0
 vptestnmd %fs:(%ebx),%ymm5,%k4{%k6}
 vptestnmd -0x6a(%ebp),%ymm1,%k7
-vptestnmd %zmm2,%zmm3,%k2{%k6}
-vptestnmd %fs:(%edx,%edx,1),%zmm7,%k4
-vptestnmd 0xdc(%ebx,%eax,2){1to16},%zmm0,%k3
-vptestnmq %xmm6,%xmm3,%k0{%k5}
-vptestnmqb %xmm6,%xmm3,%k0{%k5}
-vptestnmqw %xmm6,%xmm3,%k0{%k5}
-vptestnmql %xmm6,%xmm3,%k0{%k5}
-vptestnmqq %xmm6,%xmm3,%k0{%k5}
-vptestnmb %xmm6,%xmm3,%k0{%k5}
-vptestnmw %xmm6,%xmm3,%k0{%k5}
-vptestnml %xmm6,%xmm3,%k0{%k5}
-vptestnm %xmm6,%xmm3,%k0{%k5}
+vptestnmd %zmm4,%zmm1,%k4
+vptestnmd %fs:(%edi,%eax,2){1to16},%zmm5,%k6
+vptestnmd -0x1280(%ecx),%zmm1,%k1
+vptestnmq %xmm6,%xmm5,%k3
+vptestnmqb %xmm6,%xmm5,%k3
+vptestnmqw %xmm6,%xmm5,%k3
+vptestnmql %xmm6,%xmm5,%k3
+vptestnmqq %xmm6,%xmm5,%k3
+vptestnmb %xmm6,%xmm5,%k3
+vptestnmw %xmm6,%xmm5,%k3
+vptestnml %xmm6,%xmm5,%k3
+vptestnm %xmm6,%xmm5,%k3
 vptestnmq %ds:-0x56d1c949(%ebp,%ecx,4){1to2},%xmm3,%k2{%k3}
 vptestnmqb %ds:-0x56d1c949(%ebp,%ecx,4){1to2},%xmm3,%k2{%k3}
 vptestnmqw %ds:-0x56d1c949(%ebp,%ecx,4){1to2},%xmm3,%k2{%k3}
@@ -18661,15 +18591,15 @@ vpcmpeq 0xe4f66c14,%xmm0,%xmm1
 vpcmpeqq %ymm6,%ymm3,%ymm4
 vpcmpeqq %cs:(%esi),%ymm4,%ymm4
 vpcmpeqq (%edi,%edi,2),%ymm6,%ymm5
-vpcmpeqq %xmm0,%xmm1,%k3{%k1}
+vpcmpeqq %xmm2,%xmm5,%k6
 vpcmpeqq %ds:0x2c697aa3(%esp,%ebp,2){1to2},%xmm7,%k6
 vpcmpeqq -0x5498c4ba(%eax){1to2},%xmm3,%k1{%k6}
-vpcmpeqq %ymm1,%ymm7,%k1{%k1}
-vpcmpeqq %ds:-0x1e0(%ecx,%ebp,2),%ymm7,%k6
+vpcmpeqq %ymm0,%ymm6,%k0
+vpcmpeqq %fs:(%edx){1to4},%ymm0,%k3
 vpcmpeqq 0x2a0(%ebx){1to4},%ymm2,%k6{%k1}
+vpcmpeqq 0x1040(%edi),%zmm1,%k2
 vpcmpeqq %zmm0,%zmm0,%k1{%k5}
 vpcmpeqq %ds:0x88e9288(%esi,%edi,8){1to8},%zmm2,%k7
-vpcmpeqq 0x1040(%edi),%zmm1,%k2
 vpmovb2m %xmm3,%k2
 vpmovb2mb %xmm3,%k2
 vpmovb2mw %xmm3,%k2
@@ -18780,8 +18710,8 @@ vpackusdw (%edi){1to4},%xmm7,%xmm5
 {evex} vpackusdw %ymm2,%ymm0,%ymm6
 vpackusdw %cs:-0x680(%edx),%ymm4,%ymm6{%k5}
 vpackusdw (%edx),%ymm7,%ymm5{%k2}{z}
-vpackusdw %zmm3,%zmm4,%zmm4{%k7}
-vpackusdw %ss:-0x1e00(%ebp),%zmm6,%zmm2
+vpackusdw %zmm1,%zmm6,%zmm6
+vpackusdw %cs:-0x28de44e5(%esi,%ebp,1){1to16},%zmm2,%zmm5{%k5}
 vpackusdw 0x50{1to16},%zmm6,%zmm6
 vpackusdwb 0x50{1to16},%zmm6,%zmm6
 vpackusdww 0x50{1to16},%zmm6,%zmm6
@@ -18812,37 +18742,33 @@ vscalefpsw %ds:0x499ab865(%edi,%ebp,1),%xmm6,%xmm7{%k2}{z}
 vscalefpsl %ds:0x499ab865(%edi,%ebp,1),%xmm6,%xmm7{%k2}{z}
 vscalefpsq %ds:0x499ab865(%edi,%ebp,1),%xmm6,%xmm7{%k2}{z}
 vscalefps (%edx,%ecx,1),%xmm7,%xmm4
+vscalefps 0x53a90f9d(%esi),%ymm1,%ymm7
 vscalefps %ymm0,%ymm2,%ymm6{%k1}
-vscalefps %ds:-0x61(%eax),%ymm5,%ymm6{%k6}{z}
-vscalefps -0x100(%ebx),%ymm6,%ymm5
-vscalefps {rz-sae},%zmm7,%zmm4,%zmm5
-vscalefpsb {rz-sae},%zmm7,%zmm4,%zmm5
-vscalefpsw {rz-sae},%zmm7,%zmm4,%zmm5
-vscalefpsl {rz-sae},%zmm7,%zmm4,%zmm5
-vscalefpsq {rz-sae},%zmm7,%zmm4,%zmm5
+vscalefps %ds:-0x80(%ebx),%ymm3,%ymm2{%k7}
+vscalefps %zmm7,%zmm6,%zmm0
 vscalefps %es:-0x800(%edx),%zmm4,%zmm6{%k7}{z}
 vscalefps 0x100(%esp,%esi,8),%zmm7,%zmm5{%k1}
+vscalefpd -0x700(%ecx),%xmm6,%xmm6
+vscalefpdb -0x700(%ecx),%xmm6,%xmm6
+vscalefpdw -0x700(%ecx),%xmm6,%xmm6
+vscalefpdl -0x700(%ecx),%xmm6,%xmm6
+vscalefpdq -0x700(%ecx),%xmm6,%xmm6
 vscalefpd %xmm2,%xmm5,%xmm4{%k4}{z}
 vscalefpdb %xmm2,%xmm5,%xmm4{%k4}{z}
 vscalefpdw %xmm2,%xmm5,%xmm4{%k4}{z}
 vscalefpdl %xmm2,%xmm5,%xmm4{%k4}{z}
 vscalefpdq %xmm2,%xmm5,%xmm4{%k4}{z}
 vscalefpd %es:(%ecx){1to2},%xmm6,%xmm1{%k3}
-vscalefpdb %es:(%ecx){1to2},%xmm6,%xmm1{%k3}
-vscalefpdw %es:(%ecx){1to2},%xmm6,%xmm1{%k3}
-vscalefpdl %es:(%ecx){1to2},%xmm6,%xmm1{%k3}
-vscalefpdq %es:(%ecx){1to2},%xmm6,%xmm1{%k3}
-vscalefpd 0x26969e33(%edi){1to2},%xmm4,%xmm0{%k6}{z}
-vscalefpd %ymm6,%ymm7,%ymm7{%k3}
+vscalefpd %ymm2,%ymm6,%ymm7
 vscalefpd %fs:(%esi,%edx,2){1to4},%ymm3,%ymm0{%k3}
 vscalefpd (%edx){1to4},%ymm5,%ymm7
+vscalefpd -0xf40(%esi,%eax,2),%zmm2,%zmm2
 vscalefpd {rz-sae},%zmm6,%zmm5,%zmm6
 vscalefpdb {rz-sae},%zmm6,%zmm5,%zmm6
 vscalefpdw {rz-sae},%zmm6,%zmm5,%zmm6
 vscalefpdl {rz-sae},%zmm6,%zmm5,%zmm6
 vscalefpdq {rz-sae},%zmm6,%zmm5,%zmm6
 vscalefpd %ss:(%ecx,%eax,2){1to8},%zmm5,%zmm1
-vscalefpd -0xf40(%esi,%eax,2),%zmm2,%zmm2
 vmaskmovpd (%eax),%xmm6,%xmm0
 vmaskmovpdb (%eax),%xmm6,%xmm0
 vmaskmovpdw (%eax),%xmm6,%xmm0
@@ -18853,34 +18779,34 @@ vmaskmovpd -0x64(%esi),%xmm3,%xmm6
 vmaskmovpd 0x6d(%edi),%ymm2,%ymm0
 vmaskmovpd %fs:-0x27(%esp,%ecx,8),%ymm7,%ymm3
 vmaskmovpd -0x4c(%ebx,%ebp,1),%ymm3,%ymm1
+vscalefss (%edi,%esi,1),%xmm5,%xmm1
+vscalefssb (%edi,%esi,1),%xmm5,%xmm1
+vscalefssw (%edi,%esi,1),%xmm5,%xmm1
+vscalefssl (%edi,%esi,1),%xmm5,%xmm1
+vscalefssq (%edi,%esi,1),%xmm5,%xmm1
 vscalefss {ru-sae},%xmm1,%xmm6,%xmm0{%k5}
 vscalefssb {ru-sae},%xmm1,%xmm6,%xmm0{%k5}
 vscalefssw {ru-sae},%xmm1,%xmm6,%xmm0{%k5}
 vscalefssl {ru-sae},%xmm1,%xmm6,%xmm0{%k5}
 vscalefssq {ru-sae},%xmm1,%xmm6,%xmm0{%k5}
-vscalefss %fs:(%esi),%xmm6,%xmm0
-vscalefssb %fs:(%esi),%xmm6,%xmm0
-vscalefssw %fs:(%esi),%xmm6,%xmm0
-vscalefssl %fs:(%esi),%xmm6,%xmm0
-vscalefssq %fs:(%esi),%xmm6,%xmm0
-vscalefss 0xb4(%ecx),%xmm6,%xmm0{%k6}{z}
+vscalefss %es:0xc4(%eax),%xmm2,%xmm1{%k3}{z}
+vscalefsd -0x220(%edi),%xmm5,%xmm3
+vscalefsdb -0x220(%edi),%xmm5,%xmm3
+vscalefsdw -0x220(%edi),%xmm5,%xmm3
+vscalefsdl -0x220(%edi),%xmm5,%xmm3
+vscalefsdq -0x220(%edi),%xmm5,%xmm3
 vscalefsd %xmm5,%xmm4,%xmm3{%k3}{z}
 vscalefsdb %xmm5,%xmm4,%xmm3{%k3}{z}
 vscalefsdw %xmm5,%xmm4,%xmm3{%k3}{z}
 vscalefsdl %xmm5,%xmm4,%xmm3{%k3}{z}
 vscalefsdq %xmm5,%xmm4,%xmm3{%k3}{z}
-vscalefsd %cs:-0x203b1597(%eax),%xmm1,%xmm6
-vscalefsdb %cs:-0x203b1597(%eax),%xmm1,%xmm6
-vscalefsdw %cs:-0x203b1597(%eax),%xmm1,%xmm6
-vscalefsdl %cs:-0x203b1597(%eax),%xmm1,%xmm6
-vscalefsdq %cs:-0x203b1597(%eax),%xmm1,%xmm6
-vscalefsd 0x158(%ebx),%xmm5,%xmm0{%k4}{z}
-vmaskmovps %xmm7,%xmm4,%gs:-0x4a(%edx,%edi,1)
-vmaskmovpsb %xmm7,%xmm4,%gs:-0x4a(%edx,%edi,1)
-vmaskmovpsw %xmm7,%xmm4,%gs:-0x4a(%edx,%edi,1)
-vmaskmovpsl %xmm7,%xmm4,%gs:-0x4a(%edx,%edi,1)
-vmaskmovpsq %xmm7,%xmm4,%gs:-0x4a(%edx,%edi,1)
+vscalefsd %cs:-0x1368e86e(%ecx),%xmm0,%xmm7{%k3}{z}
 vmaskmovps %xmm7,%xmm1,0x454c3aa5(,%esi,4)
+vmaskmovpsb %xmm7,%xmm1,0x454c3aa5(,%esi,4)
+vmaskmovpsw %xmm7,%xmm1,0x454c3aa5(,%esi,4)
+vmaskmovpsl %xmm7,%xmm1,0x454c3aa5(,%esi,4)
+vmaskmovpsq %xmm7,%xmm1,0x454c3aa5(,%esi,4)
+vmaskmovps %xmm7,%xmm4,%gs:-0x4a(%edx,%edi,1)
 vmaskmovps %xmm1,%xmm1,(%edx)
 vmaskmovps %ymm7,%ymm3,(%esp,%eax,2)
 vmaskmovps %ymm0,%ymm5,%fs:-0x2d(%ebx)
@@ -18946,7 +18872,7 @@ vpmovzxbw 0x3b8(%ebp),%xmm1{%k7}
 {evex} vpmovzxbw %xmm1,%ymm0
 vpmovzxbw -0x1ecf67fb(%ebp),%ymm2{%k1}{z}
 {evex} vpmovzxbw %gs:-0x28237ef9(%edi,%eax,4),%ymm6
-vpmovzxbw %ymm2,%zmm6{%k6}
+vpmovzxbw %ymm1,%zmm6
 vpmovzxbw %es:-0xa80(%ecx),%zmm7{%k4}{z}
 vpmovzxbw (%esi),%zmm1{%k7}
 vpmovwb %xmm4,%xmm2
@@ -18968,9 +18894,9 @@ vpmovwl %xmm0,-0x60(%ebp,%edi,1){%k3}
 vpmovwq %xmm0,-0x60(%ebp,%edi,1){%k3}
 vpmovw %xmm0,-0x60(%ebp,%edi,1){%k3}
 vpmovwb %xmm1,%cs:-0x3d8(%ebx,%edx,4)
+vpmovwb %ymm4,0x20(,%ecx,2)
 vpmovwb %ymm0,%xmm0{%k3}{z}
 vpmovwb %ymm4,%ds:0x5bd2fcfc(%edi){%k6}
-vpmovwb %ymm4,0x20(,%ecx,2)
 vpmovwb %zmm3,%ymm0
 vpmovwb %zmm5,0x680(%ebp){%k4}
 vpmovwb %zmm6,%gs:0xa60(%ecx,%eiz,1)
@@ -19031,17 +18957,9 @@ vpmovdl %xmm3,-0x5b(%eax,%ecx,2){%k5}
 vpmovdq %xmm3,-0x5b(%eax,%ecx,2){%k5}
 vpmovd %xmm3,-0x5b(%eax,%ecx,2){%k5}
 vpmovdb %xmm6,%ds:(%ecx,%edx,1)
+vpmovdb %ymm4,0x38(%eax)
 vpmovdb %ymm2,%xmm2{%k6}
-vpmovdb %ymm3,%ss:-0x337eb15(,%eax,8)
-vpmovdb %ymm7,0xffffffe1{%k5}
-vpmovdbb %ymm7,0xffffffe1{%k5}
-vpmovdbw %ymm7,0xffffffe1{%k5}
-vpmovdbl %ymm7,0xffffffe1{%k5}
-vpmovdbq %ymm7,0xffffffe1{%k5}
-vpmovdw %ymm7,0xffffffe1{%k5}
-vpmovdl %ymm7,0xffffffe1{%k5}
-vpmovdq %ymm7,0xffffffe1{%k5}
-vpmovd %ymm7,0xffffffe1{%k5}
+vpmovdb %ymm2,%gs:(%eax){%k7}
 vpmovdb %zmm6,%xmm5
 vpmovdb %zmm4,%cs:0x7eb505dd(%ebx){%k3}
 vpmovdb %zmm2,(%esi)
@@ -19114,7 +19032,6 @@ vpmovql %xmm2,(%ecx,%eiz,2){%k3}
 vpmovqq %xmm2,(%ecx,%eiz,2){%k3}
 vpmovq %xmm2,(%ecx,%eiz,2){%k3}
 vpmovqb %xmm5,%fs:(%ecx)
-vpmovqb %ymm4,%xmm0{%k4}
 vpmovqb %ymm6,0xe49770fa
 vpmovqbb %ymm6,0xe49770fa
 vpmovqbw %ymm6,0xe49770fa
@@ -19124,10 +19041,11 @@ vpmovqw %ymm6,0xe49770fa
 vpmovql %ymm6,0xe49770fa
 vpmovqq %ymm6,0xe49770fa
 vpmovq %ymm6,0xe49770fa
+vpmovqb %ymm4,%xmm0{%k4}
 vpmovqb %ymm1,-0x6c(%ebp,%edi,2){%k5}
-vpmovqb %zmm2,%xmm4{%k1}{z}
-vpmovqb %zmm7,%gs:-0x672da07d(%ebp)
-vpmovqb %zmm4,(%edi){%k7}
+vpmovqb %zmm3,%xmm5
+vpmovqb %zmm1,%ds:-0x3e8(%eax,%ebx,2){%k2}
+vpmovqb %zmm3,-0x2b(%ecx)
 pmovzxwd %xmm0,%xmm5
 pmovzxwdb %xmm0,%xmm5
 pmovzxwdw %xmm0,%xmm5
@@ -19153,15 +19071,24 @@ vpmovzxwd -0x8(%edx,%eiz,1),%xmm2
 vpmovzxwd %xmm0,%ymm0
 vpmovzxwd %ds:(%edi),%ymm7
 vpmovzxwd 0xa(%eax),%ymm5
+{evex} vpmovzxwd 0x1b8(%ebx,%eax,2),%xmm0
 vpmovzxwd %xmm6,%xmm7{%k6}
-{evex} vpmovzxwd %cs:(%ecx),%xmm7
-vpmovzxwd -0x77d6dd31(%eax),%xmm7{%k7}
+vpmovzxwd %cs:(%ecx,%edx,4),%xmm7{%k4}
+{evex} vpmovzxwd (%edi),%ymm1
 vpmovzxwd %xmm5,%ymm7{%k2}{z}
 vpmovzxwd %gs:(%esp,%esi,4),%ymm2{%k6}
-{evex} vpmovzxwd (%edi),%ymm1
-vpmovzxwd %ymm1,%zmm4{%k1}
-vpmovzxwd %ss:(%esi),%zmm0
-vpmovzxwd 0x3567b3f0(%edx,%edi,8),%zmm2{%k6}
+vpmovzxwd %ymm1,%zmm3
+vpmovzxwd %gs:(%esi),%zmm2{%k2}
+vpmovzxwd 0x6c(,%eax,4),%zmm6
+vpmovdw %xmm0,0x6344e357(%ebx,%eax,8)
+vpmovdwb %xmm0,0x6344e357(%ebx,%eax,8)
+vpmovdww %xmm0,0x6344e357(%ebx,%eax,8)
+vpmovdwl %xmm0,0x6344e357(%ebx,%eax,8)
+vpmovdwq %xmm0,0x6344e357(%ebx,%eax,8)
+vpmovdb %xmm0,0x6344e357(%ebx,%eax,8)
+vpmovdl %xmm0,0x6344e357(%ebx,%eax,8)
+vpmovdq %xmm0,0x6344e357(%ebx,%eax,8)
+vpmovd %xmm0,0x6344e357(%ebx,%eax,8)
 vpmovdw %xmm2,%xmm0{%k7}
 vpmovdwb %xmm2,%xmm0{%k7}
 vpmovdww %xmm2,%xmm0{%k7}
@@ -19171,18 +19098,8 @@ vpmovdb %xmm2,%xmm0{%k7}
 vpmovdl %xmm2,%xmm0{%k7}
 vpmovdq %xmm2,%xmm0{%k7}
 vpmovd %xmm2,%xmm0{%k7}
-vpmovdw %xmm1,%cs:(%edx)
-vpmovdwb %xmm1,%cs:(%edx)
-vpmovdww %xmm1,%cs:(%edx)
-vpmovdwl %xmm1,%cs:(%edx)
-vpmovdwq %xmm1,%cs:(%edx)
-vpmovdb %xmm1,%cs:(%edx)
-vpmovdl %xmm1,%cs:(%edx)
-vpmovdq %xmm1,%cs:(%edx)
-vpmovd %xmm1,%cs:(%edx)
-vpmovdw %xmm5,0xa(%ebp){%k1}
-vpmovdw %ymm4,%xmm4{%k7}
-vpmovdw %ymm4,(%eax)
+vpmovdw %xmm4,%cs:0x2b0(%edx,%edi,4){%k6}
+vpmovdw %ymm7,%xmm6
 vpmovdw %ymm3,%fs:0xc2e4d2eb{%k7}
 vpmovdwb %ymm3,%fs:0xc2e4d2eb{%k7}
 vpmovdww %ymm3,%fs:0xc2e4d2eb{%k7}
@@ -19192,9 +19109,10 @@ vpmovdb %ymm3,%fs:0xc2e4d2eb{%k7}
 vpmovdl %ymm3,%fs:0xc2e4d2eb{%k7}
 vpmovdq %ymm3,%fs:0xc2e4d2eb{%k7}
 vpmovd %ymm3,%fs:0xc2e4d2eb{%k7}
+vpmovdw %ymm4,(%eax)
+vpmovdw %zmm1,-0x2d00534f(%edx,%eiz,8)
 vpmovdw %zmm2,%ymm2{%k3}
-vpmovdw %zmm5,%fs:(%ecx,%ebx,4)
-vpmovdw %zmm3,(%ecx){%k6}
+vpmovdw %zmm0,%es:(%edx){%k6}
 pmovzxwq %xmm0,%xmm2
 pmovzxwqb %xmm0,%xmm2
 pmovzxwqw %xmm0,%xmm2
@@ -19275,9 +19193,9 @@ vpmovqw %xmm3,-0x15303e05(%esp,%ecx,4)
 vpmovqw %ymm5,%xmm2
 vpmovqw %ymm2,(%esi){%k4}
 vpmovqw %ymm0,(%esi,%edx,2)
-vpmovqw %zmm6,%xmm0{%k7}{z}
-vpmovqw %zmm2,%es:0x230(%edx)
-vpmovqw %zmm3,(%ecx){%k7}
+vpmovqw %zmm6,%xmm6
+vpmovqw %zmm2,%fs:(%esi){%k2}
+vpmovqw %zmm1,0x7f(%esi)
 pmovzxdq %xmm7,%xmm4
 pmovzxdqb %xmm7,%xmm4
 pmovzxdqw %xmm7,%xmm4
@@ -19319,9 +19237,9 @@ vpmovzxdq -0x3e(%esi),%xmm2
 vpmovzxdq %xmm0,%ymm7
 vpmovzxdq %fs:(%ebx,%ebx,1),%ymm6
 vpmovzxdq -0x341f739a(%ecx,%eiz,4),%ymm0
+{evex} vpmovzxdq (%ebx),%xmm7
 vpmovzxdq %xmm3,%xmm5{%k6}
-{evex} vpmovzxdq %es:0xa(,%ebx,1),%xmm5
-vpmovzxdq (%ebx),%xmm1{%k4}{z}
+vpmovzxdq %es:-0x100(%ebx),%xmm5{%k7}{z}
 {evex} vpmovzxdq %xmm0,%ymm2
 vpmovzxdq %gs:(%edi),%ymm3{%k3}{z}
 vpmovzxdq (%esp,%ebp,1),%ymm4{%k6}
@@ -19366,28 +19284,28 @@ vpermd %ss:(%ecx),%ymm7,%ymm5{%k3}
 vpermd %zmm7,%zmm6,%zmm6
 vpermd %ds:-0x1cc0(%edx),%zmm1,%zmm6{%k3}
 vpermd (%ebx),%zmm4,%zmm6{%k2}{z}
-vpermq %ymm7,%ymm0,%ymm2{%k4}{z}
-vpermqb %ymm7,%ymm0,%ymm2{%k4}{z}
-vpermqw %ymm7,%ymm0,%ymm2{%k4}{z}
-vpermql %ymm7,%ymm0,%ymm2{%k4}{z}
-vpermqq %ymm7,%ymm0,%ymm2{%k4}{z}
-vpermb %ymm7,%ymm0,%ymm2{%k4}{z}
-vpermw %ymm7,%ymm0,%ymm2{%k4}{z}
-vperml %ymm7,%ymm0,%ymm2{%k4}{z}
-vperm %ymm7,%ymm0,%ymm2{%k4}{z}
-vpermq %es:0x4f1ae2e1(%ebp),%ymm4,%ymm5
-vpermqb %es:0x4f1ae2e1(%ebp),%ymm4,%ymm5
-vpermqw %es:0x4f1ae2e1(%ebp),%ymm4,%ymm5
-vpermql %es:0x4f1ae2e1(%ebp),%ymm4,%ymm5
-vpermqq %es:0x4f1ae2e1(%ebp),%ymm4,%ymm5
-vpermb %es:0x4f1ae2e1(%ebp),%ymm4,%ymm5
-vpermw %es:0x4f1ae2e1(%ebp),%ymm4,%ymm5
-vperml %es:0x4f1ae2e1(%ebp),%ymm4,%ymm5
-vperm %es:0x4f1ae2e1(%ebp),%ymm4,%ymm5
-vpermq (%eax){1to4},%ymm7,%ymm4{%k3}{z}
+vpermq %ymm4,%ymm2,%ymm0
+vpermqb %ymm4,%ymm2,%ymm0
+vpermqw %ymm4,%ymm2,%ymm0
+vpermql %ymm4,%ymm2,%ymm0
+vpermqq %ymm4,%ymm2,%ymm0
+vpermb %ymm4,%ymm2,%ymm0
+vpermw %ymm4,%ymm2,%ymm0
+vperml %ymm4,%ymm2,%ymm0
+vperm %ymm4,%ymm2,%ymm0
+vpermq %gs:0x50(%edi){1to4},%ymm1,%ymm5
+vpermqb %gs:0x50(%edi){1to4},%ymm1,%ymm5
+vpermqw %gs:0x50(%edi){1to4},%ymm1,%ymm5
+vpermql %gs:0x50(%edi){1to4},%ymm1,%ymm5
+vpermqq %gs:0x50(%edi){1to4},%ymm1,%ymm5
+vpermb %gs:0x50(%edi){1to4},%ymm1,%ymm5
+vpermw %gs:0x50(%edi){1to4},%ymm1,%ymm5
+vperml %gs:0x50(%edi){1to4},%ymm1,%ymm5
+vperm %gs:0x50(%edi){1to4},%ymm1,%ymm5
+vpermq 0x771b4c0e(%edi){1to4},%ymm2,%ymm0{%k2}{z}
+vpermq 0x1680(%esp,%edi,4),%zmm7,%zmm2
 vpermq %zmm4,%zmm1,%zmm4{%k1}{z}
-vpermq %cs:(%ecx),%zmm7,%zmm6
-vpermq -0xf4b6b36(%ebx){1to8},%zmm3,%zmm4{%k4}
+vpermq (%edi){1to8},%zmm0,%zmm4
 pcmpgtq %xmm2,%xmm3
 pcmpgtqb %xmm2,%xmm3
 pcmpgtqw %xmm2,%xmm3
@@ -19429,8 +19347,16 @@ vpcmpgtq 0x4d60178a(%ebp,%eax,1),%xmm0,%xmm7
 vpcmpgtq %ymm0,%ymm2,%ymm7
 vpcmpgtq %ss:-0x22(%ebp,%ebp,8),%ymm5,%ymm7
 vpcmpgtq (%ecx),%ymm1,%ymm1
-vpcmpgtq %xmm3,%xmm0,%k3{%k3}
-vpcmpgtq %gs:0x406c99c4(%edi),%xmm3,%k2
+vpcmpgtq %xmm2,%xmm3,%k7
+vpcmpgtq %fs:0x27d8e3f2,%xmm1,%k3{%k7}
+vpcmpgtqb %fs:0x27d8e3f2,%xmm1,%k3{%k7}
+vpcmpgtqw %fs:0x27d8e3f2,%xmm1,%k3{%k7}
+vpcmpgtql %fs:0x27d8e3f2,%xmm1,%k3{%k7}
+vpcmpgtqq %fs:0x27d8e3f2,%xmm1,%k3{%k7}
+vpcmpgtb %fs:0x27d8e3f2,%xmm1,%k3{%k7}
+vpcmpgtw %fs:0x27d8e3f2,%xmm1,%k3{%k7}
+vpcmpgtl %fs:0x27d8e3f2,%xmm1,%k3{%k7}
+vpcmpgt %fs:0x27d8e3f2,%xmm1,%k3{%k7}
 vpcmpgtq (%ebx){1to2},%xmm2,%k1{%k6}
 vpcmpgtq %ymm5,%ymm2,%k6
 vpcmpgtq %es:0x60(%ebx,%edi,2){1to4},%ymm1,%k4
@@ -19479,8 +19405,8 @@ vpminsb -0x1c(%esi),%xmm5,%xmm7
 vpminsb %ymm7,%ymm4,%ymm2
 vpminsb %fs:(%eax),%ymm2,%ymm1
 vpminsb -0x3bf265d8(,%edx,8),%ymm3,%ymm7
+{evex} vpminsb -0x40(%ebx),%xmm5,%xmm5
 vpminsb %xmm5,%xmm4,%xmm7{%k7}{z}
-{evex} vpminsb %cs:0x4c9be046(%eax,%ecx,4),%xmm7,%xmm4
 vpminsb (%esi),%xmm4,%xmm4{%k3}{z}
 {evex} vpminsb %ymm4,%ymm5,%ymm4
 vpminsb %ss:(%edx),%ymm5,%ymm6{%k5}{z}
@@ -19531,19 +19457,24 @@ vpminsd -0x4c862e14(%esp,%ebx,1),%xmm3,%xmm4
 vpminsd %ymm7,%ymm7,%ymm6
 vpminsd %ss:0x10(%esp,%edi,4),%ymm2,%ymm6
 vpminsd 0x2d(%ebx),%ymm1,%ymm4
-vpminsd %xmm1,%xmm0,%xmm6{%k6}{z}
+{evex} vpminsd %xmm1,%xmm0,%xmm5
 vpminsd %cs:0x4f75a49c(%esp,%eax,4){1to4},%xmm2,%xmm7
 vpminsd -0x1e8(%edi){1to4},%xmm6,%xmm7{%k7}
-vpminsd %ymm0,%ymm7,%ymm0{%k1}
+{evex} vpminsd %ymm5,%ymm1,%ymm5
 vpminsd %ds:-0x7e(%esp,%ebp,8){1to8},%ymm5,%ymm2{%k6}
 vpminsd -0xe4(%edx,%ebp,1){1to8},%ymm4,%ymm2
+vpminsd 0x7d(%eax,%edi,2),%zmm4,%zmm1
 vpminsd %zmm3,%zmm1,%zmm4{%k6}
-vpminsd %ss:0x1e8d9bbf,%zmm0,%zmm7
-vpminsdb %ss:0x1e8d9bbf,%zmm0,%zmm7
-vpminsdw %ss:0x1e8d9bbf,%zmm0,%zmm7
-vpminsdl %ss:0x1e8d9bbf,%zmm0,%zmm7
-vpminsdq %ss:0x1e8d9bbf,%zmm0,%zmm7
-vpminsd (%edi,%eiz,1),%zmm4,%zmm6{%k1}{z}
+vpminsd %ds:0x318dadda(%esi){1to16},%zmm1,%zmm4
+vpminsq -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
+vpminsqb -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
+vpminsqw -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
+vpminsql -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
+vpminsqq -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
+vpminsb -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
+vpminsw -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
+vpminsl -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
+vpmins -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
 vpminsq %xmm5,%xmm3,%xmm5{%k4}
 vpminsqb %xmm5,%xmm3,%xmm5{%k4}
 vpminsqw %xmm5,%xmm3,%xmm5{%k4}
@@ -19554,18 +19485,9 @@ vpminsw %xmm5,%xmm3,%xmm5{%k4}
 vpminsl %xmm5,%xmm3,%xmm5{%k4}
 vpmins %xmm5,%xmm3,%xmm5{%k4}
 vpminsq %es:0x53(%ecx){1to2},%xmm1,%xmm5
-vpminsqb %es:0x53(%ecx){1to2},%xmm1,%xmm5
-vpminsqw %es:0x53(%ecx){1to2},%xmm1,%xmm5
-vpminsql %es:0x53(%ecx){1to2},%xmm1,%xmm5
-vpminsqq %es:0x53(%ecx){1to2},%xmm1,%xmm5
-vpminsb %es:0x53(%ecx){1to2},%xmm1,%xmm5
-vpminsw %es:0x53(%ecx){1to2},%xmm1,%xmm5
-vpminsl %es:0x53(%ecx){1to2},%xmm1,%xmm5
-vpmins %es:0x53(%ecx){1to2},%xmm1,%xmm5
-vpminsq -0x7552491(%edi,%eiz,1),%xmm0,%xmm7
-vpminsq %ymm1,%ymm0,%ymm2{%k1}{z}
-vpminsq %es:(%esi,%eax,4){1to4},%ymm4,%ymm3{%k6}{z}
-vpminsq -0x720(%esi),%ymm6,%ymm4
+vpminsq %ymm2,%ymm2,%ymm1
+vpminsq %ss:0x5c0(%esi,%esi,4),%ymm3,%ymm2{%k2}{z}
+vpminsq -0x43c545cc(,%ecx,1){1to4},%ymm2,%ymm1
 vpminsq %zmm1,%zmm6,%zmm2
 vpminsq %gs:0x27970a87(%ecx){1to8},%zmm5,%zmm7
 vpminsq (%edi),%zmm6,%zmm2{%k7}{z}
@@ -19624,11 +19546,11 @@ vpminuw (%ecx),%xmm6,%xmm6
 vpminuw %ymm6,%ymm2,%ymm1
 vpminuw %fs:(%ebx,%ecx,1),%ymm1,%ymm5
 vpminuw 0x60(%edx,%eax,2),%ymm2,%ymm5
-vpminuw %xmm7,%xmm0,%xmm7{%k1}{z}
-{evex} vpminuw %ss:-0x57ca4e34(%esi,%edi,2),%xmm2,%xmm3
-vpminuw (%esi,%edx,2),%xmm2,%xmm2{%k1}
-vpminuw %ymm6,%ymm5,%ymm5{%k1}{z}
+{evex} vpminuw %xmm3,%xmm2,%xmm4
+vpminuw %es:-0x3581cd00(%eax),%xmm4,%xmm5{%k2}{z}
+{evex} vpminuw 0x210(%ebp,%edx,4),%xmm6,%xmm5
 {evex} vpminuw -0x79ff6c60(%edx),%ymm0,%ymm3
+vpminuw %ymm6,%ymm5,%ymm5{%k1}{z}
 vpminuw %cs:-0x180(%eax),%ymm4,%ymm2{%k4}{z}
 vpminuw %zmm5,%zmm2,%zmm1
 vpminuw %cs:-0x580(%esi),%zmm3,%zmm3{%k5}{z}
@@ -19751,9 +19673,9 @@ vpmaxsb (%ecx,%ecx,8),%ymm3,%ymm2
 {evex} vpmaxsb %xmm6,%xmm5,%xmm5
 vpmaxsb %es:(%eax),%xmm0,%xmm2{%k7}
 {evex} vpmaxsb 0x580(%esi),%xmm0,%xmm5
-vpmaxsb %ymm7,%ymm7,%ymm6{%k3}
-{evex} vpmaxsb %fs:0x7d374ce3(%esi),%ymm3,%ymm6
-vpmaxsb -0xde0(%edi,%ebx,1),%ymm1,%ymm1{%k4}
+{evex} vpmaxsb %ymm3,%ymm7,%ymm2
+vpmaxsb %es:-0x3165e032(%eax,%ecx,1),%ymm2,%ymm7{%k4}
+{evex} vpmaxsb 0x2db93ce2(%ebp),%ymm1,%ymm3
 vpmaxsb %zmm1,%zmm4,%zmm6
 vpmaxsb (%esi),%zmm5,%zmm4{%k7}{z}
 vpmaxsb %fs:0x5ed35781(%ebp),%zmm5,%zmm7
@@ -19785,12 +19707,21 @@ vpmaxsd -0x31(%ecx),%ymm1,%ymm5
 {evex} vpmaxsd %xmm6,%xmm7,%xmm2
 vpmaxsd %fs:-0x720(%eax),%xmm0,%xmm0{%k5}
 {evex} vpmaxsd (%edx),%xmm6,%xmm4
-vpmaxsd %ymm6,%ymm1,%ymm4{%k3}{z}
-vpmaxsd %gs:(%ebx){1to8},%ymm0,%ymm0
 {evex} vpmaxsd 0x556cc9c5(%esi),%ymm2,%ymm5
+vpmaxsd %ymm6,%ymm1,%ymm4{%k3}{z}
+vpmaxsd %gs:0x3c8ca293(%esi,%ecx,4),%ymm3,%ymm5{%k3}{z}
+vpmaxsd -0x6a2f14ad(%eax,%ebp,8),%zmm4,%zmm7
 vpmaxsd %zmm2,%zmm7,%zmm0{%k6}
 vpmaxsd %es:-0x74(%ebx){1to16},%zmm0,%zmm0{%k5}{z}
-vpmaxsd -0x6a2f14ad(%eax,%ebp,8),%zmm4,%zmm7
+vpmaxsq -0x90(%ecx,%ecx,8),%xmm6,%xmm2
+vpmaxsqb -0x90(%ecx,%ecx,8),%xmm6,%xmm2
+vpmaxsqw -0x90(%ecx,%ecx,8),%xmm6,%xmm2
+vpmaxsql -0x90(%ecx,%ecx,8),%xmm6,%xmm2
+vpmaxsqq -0x90(%ecx,%ecx,8),%xmm6,%xmm2
+vpmaxsb -0x90(%ecx,%ecx,8),%xmm6,%xmm2
+vpmaxsw -0x90(%ecx,%ecx,8),%xmm6,%xmm2
+vpmaxsl -0x90(%ecx,%ecx,8),%xmm6,%xmm2
+vpmaxs -0x90(%ecx,%ecx,8),%xmm6,%xmm2
 vpmaxsq %xmm0,%xmm4,%xmm6{%k7}
 vpmaxsqb %xmm0,%xmm4,%xmm6{%k7}
 vpmaxsqw %xmm0,%xmm4,%xmm6{%k7}
@@ -19800,16 +19731,7 @@ vpmaxsb %xmm0,%xmm4,%xmm6{%k7}
 vpmaxsw %xmm0,%xmm4,%xmm6{%k7}
 vpmaxsl %xmm0,%xmm4,%xmm6{%k7}
 vpmaxs %xmm0,%xmm4,%xmm6{%k7}
-vpmaxsq %fs:0x6a0(%esi),%xmm7,%xmm1
-vpmaxsqb %fs:0x6a0(%esi),%xmm7,%xmm1
-vpmaxsqw %fs:0x6a0(%esi),%xmm7,%xmm1
-vpmaxsql %fs:0x6a0(%esi),%xmm7,%xmm1
-vpmaxsqq %fs:0x6a0(%esi),%xmm7,%xmm1
-vpmaxsb %fs:0x6a0(%esi),%xmm7,%xmm1
-vpmaxsw %fs:0x6a0(%esi),%xmm7,%xmm1
-vpmaxsl %fs:0x6a0(%esi),%xmm7,%xmm1
-vpmaxs %fs:0x6a0(%esi),%xmm7,%xmm1
-vpmaxsq -0x66970ef2(%ebp),%xmm4,%xmm5{%k4}{z}
+vpmaxsq -0x440(%esi),%xmm3,%xmm5{%k1}
 vpmaxsq %ymm7,%ymm6,%ymm5
 vpmaxsq %gs:(%edx,%eiz,8),%ymm6,%ymm7{%k3}{z}
 vpmaxsq (%ecx){1to4},%ymm7,%ymm2
@@ -19871,17 +19793,17 @@ vpmaxuw %es:(%edi),%xmm6,%xmm3{%k1}
 {evex} vpmaxuw %ymm1,%ymm0,%ymm3
 vpmaxuw %fs:0x6e6021ae(%eax),%ymm0,%ymm4{%k2}
 {evex} vpmaxuw -0xda0(%ebx,%ecx,8),%ymm7,%ymm2
-vpmaxuw %zmm3,%zmm1,%zmm0{%k4}{z}
-vpmaxuw %ds:-0x480(%ecx),%zmm2,%zmm2
-vpmaxuw 0xda72270f,%zmm7,%zmm3{%k5}
-vpmaxuwb 0xda72270f,%zmm7,%zmm3{%k5}
-vpmaxuww 0xda72270f,%zmm7,%zmm3{%k5}
-vpmaxuwl 0xda72270f,%zmm7,%zmm3{%k5}
-vpmaxuwq 0xda72270f,%zmm7,%zmm3{%k5}
-vpmaxub 0xda72270f,%zmm7,%zmm3{%k5}
-vpmaxul 0xda72270f,%zmm7,%zmm3{%k5}
-vpmaxuq 0xda72270f,%zmm7,%zmm3{%k5}
-vpmaxu 0xda72270f,%zmm7,%zmm3{%k5}
+vpmaxuw %zmm2,%zmm6,%zmm6
+vpmaxuw %es:(%edi),%zmm7,%zmm2{%k3}
+vpmaxuw 0x6cea21a7,%zmm6,%zmm5
+vpmaxuwb 0x6cea21a7,%zmm6,%zmm5
+vpmaxuww 0x6cea21a7,%zmm6,%zmm5
+vpmaxuwl 0x6cea21a7,%zmm6,%zmm5
+vpmaxuwq 0x6cea21a7,%zmm6,%zmm5
+vpmaxub 0x6cea21a7,%zmm6,%zmm5
+vpmaxul 0x6cea21a7,%zmm6,%zmm5
+vpmaxuq 0x6cea21a7,%zmm6,%zmm5
+vpmaxu 0x6cea21a7,%zmm6,%zmm5
 pmaxud %xmm5,%xmm1
 pmaxudb %xmm5,%xmm1
 pmaxudw %xmm5,%xmm1
@@ -19939,7 +19861,7 @@ vpmaxuw %ss:(%edx),%xmm3,%xmm1{%k2}{z}
 vpmaxul %ss:(%edx),%xmm3,%xmm1{%k2}{z}
 vpmaxu %ss:(%edx),%xmm3,%xmm1{%k2}{z}
 vpmaxuq 0x355c9975(%ebx),%xmm6,%xmm2{%k2}
-vpmaxuq %ymm6,%ymm3,%ymm2{%k6}
+vpmaxuq %ymm2,%ymm6,%ymm4
 vpmaxuq %gs:(%ebx,%edx,4){1to4},%ymm7,%ymm5{%k3}{z}
 vpmaxuq 0x500(%edi),%ymm1,%ymm2
 vpmaxuq %zmm4,%zmm3,%zmm6
@@ -19973,12 +19895,21 @@ vpmulld (%edi),%ymm0,%ymm3
 {evex} vpmulld %xmm4,%xmm4,%xmm7
 vpmulld %fs:0x188(%ebp,%esi,8){1to4},%xmm1,%xmm6
 vpmulld -0x520(%edx),%xmm2,%xmm1{%k2}
-vpmulld %ymm4,%ymm4,%ymm0{%k1}
+{evex} vpmulld %ymm2,%ymm6,%ymm6
 vpmulld %cs:0xee0(%edx),%ymm4,%ymm0{%k2}{z}
 vpmulld 0x78f19ffb(%edx){1to8},%ymm7,%ymm7
-vpmulld %zmm7,%zmm2,%zmm3{%k4}
+vpmulld %zmm2,%zmm4,%zmm3
 vpmulld %ss:-0x11c(%eax){1to16},%zmm2,%zmm5
 vpmulld 0x4b95bacb(%eax),%zmm1,%zmm2{%k4}
+vpmullq (%ebx,%ebp,8),%xmm1,%xmm5
+vpmullqb (%ebx,%ebp,8),%xmm1,%xmm5
+vpmullqw (%ebx,%ebp,8),%xmm1,%xmm5
+vpmullql (%ebx,%ebp,8),%xmm1,%xmm5
+vpmullqq (%ebx,%ebp,8),%xmm1,%xmm5
+vpmullb (%ebx,%ebp,8),%xmm1,%xmm5
+vpmullw (%ebx,%ebp,8),%xmm1,%xmm5
+vpmulll (%ebx,%ebp,8),%xmm1,%xmm5
+vpmull (%ebx,%ebp,8),%xmm1,%xmm5
 vpmullq %xmm0,%xmm4,%xmm7{%k6}{z}
 vpmullqb %xmm0,%xmm4,%xmm7{%k6}{z}
 vpmullqw %xmm0,%xmm4,%xmm7{%k6}{z}
@@ -19988,19 +19919,10 @@ vpmullb %xmm0,%xmm4,%xmm7{%k6}{z}
 vpmullw %xmm0,%xmm4,%xmm7{%k6}{z}
 vpmulll %xmm0,%xmm4,%xmm7{%k6}{z}
 vpmull %xmm0,%xmm4,%xmm7{%k6}{z}
-vpmullq %es:-0x21(%ebx),%xmm0,%xmm3
-vpmullqb %es:-0x21(%ebx),%xmm0,%xmm3
-vpmullqw %es:-0x21(%ebx),%xmm0,%xmm3
-vpmullql %es:-0x21(%ebx),%xmm0,%xmm3
-vpmullqq %es:-0x21(%ebx),%xmm0,%xmm3
-vpmullb %es:-0x21(%ebx),%xmm0,%xmm3
-vpmullw %es:-0x21(%ebx),%xmm0,%xmm3
-vpmulll %es:-0x21(%ebx),%xmm0,%xmm3
-vpmull %es:-0x21(%ebx),%xmm0,%xmm3
-vpmullq (%edi){1to2},%xmm0,%xmm2{%k4}
-vpmullq %ymm1,%ymm6,%ymm1{%k3}{z}
-vpmullq %fs:-0x9a0(%esp,%ebp,4),%ymm4,%ymm2
-vpmullq (%ebx,%esi,1){1to4},%ymm5,%ymm6
+vpmullq %fs:-0x540(%esi),%xmm3,%xmm1{%k4}{z}
+vpmullq %ymm2,%ymm6,%ymm5
+vpmullq %gs:(%edx){1to4},%ymm2,%ymm6
+vpmullq -0x26(%esp,%eax,2),%ymm4,%ymm2{%k3}
 vpmullq %zmm5,%zmm4,%zmm2
 vpmullq %es:-0x400(%ebp,%edx,2),%zmm3,%zmm7{%k7}{z}
 vpmullq (%ecx),%zmm0,%zmm6
@@ -20042,34 +19964,38 @@ vphminposul %fs:0x3943eec1(%eax),%xmm2
 vphminposuq %fs:0x3943eec1(%eax),%xmm2
 vphminposu %fs:0x3943eec1(%eax),%xmm2
 vphminposuw (%eax,%eax,2),%xmm1
-vgetexpps %xmm6,%xmm5{%k2}{z}
-vgetexppsb %xmm6,%xmm5{%k2}{z}
-vgetexppsw %xmm6,%xmm5{%k2}{z}
-vgetexppsl %xmm6,%xmm5{%k2}{z}
-vgetexppsq %xmm6,%xmm5{%k2}{z}
-vgetexpps %fs:-0x2e0(%edi),%xmm5
-vgetexppsb %fs:-0x2e0(%edi),%xmm5
-vgetexppsw %fs:-0x2e0(%edi),%xmm5
-vgetexppsl %fs:-0x2e0(%edi),%xmm5
-vgetexppsq %fs:-0x2e0(%edi),%xmm5
+vgetexpps %xmm5,%xmm7
+vgetexppsb %xmm5,%xmm7
+vgetexppsw %xmm5,%xmm7
+vgetexppsl %xmm5,%xmm7
+vgetexppsq %xmm5,%xmm7
 vgetexpps -0x5e2ca72d(%ecx),%xmm0{%k6}{z}
-vgetexpps %ymm7,%ymm3{%k6}
-vgetexpps %gs:(%edi,%edi,8),%ymm1
-vgetexpps (%esi){1to8},%ymm2
+vgetexppsb -0x5e2ca72d(%ecx),%xmm0{%k6}{z}
+vgetexppsw -0x5e2ca72d(%ecx),%xmm0{%k6}{z}
+vgetexppsl -0x5e2ca72d(%ecx),%xmm0{%k6}{z}
+vgetexppsq -0x5e2ca72d(%ecx),%xmm0{%k6}{z}
+vgetexpps %fs:-0x2e0(%edi),%xmm5
+vgetexpps %ymm4,%ymm1
+vgetexpps %fs:(%edx),%ymm6{%k6}
+vgetexpps -0x1000(%esp,%eax,1),%ymm0{%k6}{z}
 vgetexpps %zmm4,%zmm0
 vgetexpps %ds:(%eax){1to16},%zmm1
 vgetexpps -0x5b(%ebx),%zmm3
+vgetexppd (%ebx,%edx,2),%xmm4
+vgetexppdb (%ebx,%edx,2),%xmm4
+vgetexppdw (%ebx,%edx,2),%xmm4
+vgetexppdl (%ebx,%edx,2),%xmm4
+vgetexppdq (%ebx,%edx,2),%xmm4
 vgetexppd %xmm6,%xmm0{%k1}{z}
 vgetexppdb %xmm6,%xmm0{%k1}{z}
 vgetexppdw %xmm6,%xmm0{%k1}{z}
 vgetexppdl %xmm6,%xmm0{%k1}{z}
 vgetexppdq %xmm6,%xmm0{%k1}{z}
-vgetexppd %ds:(%ebx,%edx,8),%xmm5{%k4}
-vgetexppdb %ds:(%ebx,%edx,8),%xmm5{%k4}
-vgetexppdw %ds:(%ebx,%edx,8),%xmm5{%k4}
-vgetexppdl %ds:(%ebx,%edx,8),%xmm5{%k4}
-vgetexppdq %ds:(%ebx,%edx,8),%xmm5{%k4}
-vgetexppd -0x500(%edi),%xmm0
+vgetexppd %fs:0xaaa963cb{1to2},%xmm5
+vgetexppdb %fs:0xaaa963cb{1to2},%xmm5
+vgetexppdw %fs:0xaaa963cb{1to2},%xmm5
+vgetexppdl %fs:0xaaa963cb{1to2},%xmm5
+vgetexppdq %fs:0xaaa963cb{1to2},%xmm5
 vgetexppd %ymm6,%ymm4
 vgetexppd %ss:-0x362fa6b1(%edx,%eax,2){1to4},%ymm3{%k2}{z}
 vgetexppd (%edi),%ymm7{%k4}{z}
@@ -20087,22 +20013,26 @@ vgetexpssw %gs:(%edi),%xmm3,%xmm5{%k1}
 vgetexpssl %gs:(%edi),%xmm3,%xmm5{%k1}
 vgetexpssq %gs:(%edi),%xmm3,%xmm5{%k1}
 vgetexpss (%edi,%ecx,1),%xmm6,%xmm2{%k7}{z}
-vgetexpsd %xmm3,%xmm1,%xmm6{%k3}
-vgetexpsdb %xmm3,%xmm1,%xmm6{%k3}
-vgetexpsdw %xmm3,%xmm1,%xmm6{%k3}
-vgetexpsdl %xmm3,%xmm1,%xmm6{%k3}
-vgetexpsdq %xmm3,%xmm1,%xmm6{%k3}
-vgetexpsd %ds:(%edx),%xmm7,%xmm1
-vgetexpsdb %ds:(%edx),%xmm7,%xmm1
-vgetexpsdw %ds:(%edx),%xmm7,%xmm1
-vgetexpsdl %ds:(%edx),%xmm7,%xmm1
-vgetexpsdq %ds:(%edx),%xmm7,%xmm1
-vgetexpsd (%ebx,%eax,4),%xmm0,%xmm7{%k4}
-vplzcntd %xmm1,%xmm5{%k2}
-vplzcntdb %xmm1,%xmm5{%k2}
-vplzcntdw %xmm1,%xmm5{%k2}
-vplzcntdl %xmm1,%xmm5{%k2}
-vplzcntdq %xmm1,%xmm5{%k2}
+vgetexpsd %xmm2,%xmm5,%xmm1
+vgetexpsdb %xmm2,%xmm5,%xmm1
+vgetexpsdw %xmm2,%xmm5,%xmm1
+vgetexpsdl %xmm2,%xmm5,%xmm1
+vgetexpsdq %xmm2,%xmm5,%xmm1
+vgetexpsd %ds:0xffffff82,%xmm5,%xmm4{%k1}
+vgetexpsdb %ds:0xffffff82,%xmm5,%xmm4{%k1}
+vgetexpsdw %ds:0xffffff82,%xmm5,%xmm4{%k1}
+vgetexpsdl %ds:0xffffff82,%xmm5,%xmm4{%k1}
+vgetexpsdq %ds:0xffffff82,%xmm5,%xmm4{%k1}
+vgetexpsd 0x4be244cf(%ecx),%xmm2,%xmm4{%k6}{z}
+vgetexpsdb 0x4be244cf(%ecx),%xmm2,%xmm4{%k6}{z}
+vgetexpsdw 0x4be244cf(%ecx),%xmm2,%xmm4{%k6}{z}
+vgetexpsdl 0x4be244cf(%ecx),%xmm2,%xmm4{%k6}{z}
+vgetexpsdq 0x4be244cf(%ecx),%xmm2,%xmm4{%k6}{z}
+vplzcntd %xmm3,%xmm4
+vplzcntdb %xmm3,%xmm4
+vplzcntdw %xmm3,%xmm4
+vplzcntdl %xmm3,%xmm4
+vplzcntdq %xmm3,%xmm4
 vplzcntd %fs:(%ebx){1to4},%xmm4{%k2}
 vplzcntdb %fs:(%ebx){1to4},%xmm4{%k2}
 vplzcntdw %fs:(%ebx){1to4},%xmm4{%k2}
@@ -20112,9 +20042,18 @@ vplzcntd (%ebx,%edi,2),%xmm4
 vplzcntd %ymm2,%ymm4
 vplzcntd %ds:-0x180(%ebp){1to8},%ymm4{%k1}{z}
 vplzcntd (%edi,%esi,2){1to8},%ymm6{%k1}
-vplzcntd %zmm4,%zmm0{%k6}
+vplzcntd %zmm1,%zmm5
 vplzcntd %fs:(%ecx,%ebp,2),%zmm6{%k4}{z}
 vplzcntd (%edi){1to16},%zmm0
+vplzcntq (%ebx,%ebp,2),%xmm4
+vplzcntqb (%ebx,%ebp,2),%xmm4
+vplzcntqw (%ebx,%ebp,2),%xmm4
+vplzcntql (%ebx,%ebp,2),%xmm4
+vplzcntqq (%ebx,%ebp,2),%xmm4
+vplzcntb (%ebx,%ebp,2),%xmm4
+vplzcntw (%ebx,%ebp,2),%xmm4
+vplzcntl (%ebx,%ebp,2),%xmm4
+vplzcnt (%ebx,%ebp,2),%xmm4
 vplzcntq %xmm4,%xmm6{%k7}{z}
 vplzcntqb %xmm4,%xmm6{%k7}{z}
 vplzcntqw %xmm4,%xmm6{%k7}{z}
@@ -20124,21 +20063,12 @@ vplzcntb %xmm4,%xmm6{%k7}{z}
 vplzcntw %xmm4,%xmm6{%k7}{z}
 vplzcntl %xmm4,%xmm6{%k7}{z}
 vplzcnt %xmm4,%xmm6{%k7}{z}
-vplzcntq %gs:-0x480(%edx,%ecx,4),%xmm7
-vplzcntqb %gs:-0x480(%edx,%ecx,4),%xmm7
-vplzcntqw %gs:-0x480(%edx,%ecx,4),%xmm7
-vplzcntql %gs:-0x480(%edx,%ecx,4),%xmm7
-vplzcntqq %gs:-0x480(%edx,%ecx,4),%xmm7
-vplzcntb %gs:-0x480(%edx,%ecx,4),%xmm7
-vplzcntw %gs:-0x480(%edx,%ecx,4),%xmm7
-vplzcntl %gs:-0x480(%edx,%ecx,4),%xmm7
-vplzcnt %gs:-0x480(%edx,%ecx,4),%xmm7
-vplzcntq (%edx){1to2},%xmm4{%k7}{z}
+vplzcntq %ss:-0x348(%eax){1to2},%xmm1
+vplzcntq 0x60(%edi),%ymm5
 vplzcntq %ymm5,%ymm6{%k7}
-vplzcntq %ds:0xc20(%ebx),%ymm2
 vplzcntq (%edi){1to4},%ymm2
-vplzcntq %zmm0,%zmm0{%k5}
-vplzcntq %ds:-0x14c0(%edx,%edi,8),%zmm7
+vplzcntq %zmm3,%zmm0
+vplzcntq %gs:-0x1a80(%ecx,%eiz,2),%zmm2{%k7}
 vplzcntq (%ecx){1to8},%zmm6{%k4}
 vpsrlvd %xmm6,%xmm4,%xmm0
 vpsrlvdb %xmm6,%xmm4,%xmm0
@@ -20216,7 +20146,7 @@ vpsravd (%esp,%esi,8),%xmm7,%xmm4
 vpsravd %ymm3,%ymm7,%ymm3
 vpsravd %fs:0x7e42c482(%esi),%ymm6,%ymm3
 vpsravd (%eax),%ymm4,%ymm0
-vpsravd %xmm6,%xmm0,%xmm1{%k2}
+vpsravd %xmm1,%xmm0,%xmm2
 vpsravd %ss:(%esp,%esi,4){1to4},%xmm4,%xmm2{%k3}
 vpsravd 0x417cc494,%xmm1,%xmm0{%k3}{z}
 vpsravdb 0x417cc494,%xmm1,%xmm0{%k3}{z}
@@ -20226,7 +20156,7 @@ vpsravdq 0x417cc494,%xmm1,%xmm0{%k3}{z}
 vpsravd %ymm0,%ymm2,%ymm6
 vpsravd -0x15ed60d1(%edi),%ymm4,%ymm0{%k3}
 vpsravd %ds:(%edx),%ymm0,%ymm0
-vpsravd %zmm7,%zmm0,%zmm2{%k6}{z}
+vpsravd %zmm5,%zmm1,%zmm7
 vpsravd %ss:-0x1f4(%edx){1to16},%zmm4,%zmm2
 vpsravd (%eax),%zmm3,%zmm7{%k5}
 vpsravq %xmm6,%xmm5,%xmm3
@@ -20256,11 +20186,19 @@ vpsravb 0x637d7aaa,%xmm3,%xmm4{%k1}
 vpsravw 0x637d7aaa,%xmm3,%xmm4{%k1}
 vpsravl 0x637d7aaa,%xmm3,%xmm4{%k1}
 vpsrav 0x637d7aaa,%xmm3,%xmm4{%k1}
+vpsravq 0x43d2c504(%edi),%ymm3,%ymm4
 vpsravq %ymm3,%ymm3,%ymm3{%k2}
-vpsravq %cs:(%ecx),%ymm7,%ymm4
-vpsravq (%esp){1to4},%ymm1,%ymm7
-vpsravq %zmm6,%zmm1,%zmm5{%k6}{z}
-vpsravq %fs:-0x1240(%edi),%zmm2,%zmm0{%k5}
+vpsravq %ss:(%edx,%edx,1){1to4},%ymm7,%ymm7{%k2}
+vpsravq %zmm1,%zmm6,%zmm3
+vpsravq %es:0x24,%zmm4,%zmm1{%k6}{z}
+vpsravqb %es:0x24,%zmm4,%zmm1{%k6}{z}
+vpsravqw %es:0x24,%zmm4,%zmm1{%k6}{z}
+vpsravql %es:0x24,%zmm4,%zmm1{%k6}{z}
+vpsravqq %es:0x24,%zmm4,%zmm1{%k6}{z}
+vpsravb %es:0x24,%zmm4,%zmm1{%k6}{z}
+vpsravw %es:0x24,%zmm4,%zmm1{%k6}{z}
+vpsravl %es:0x24,%zmm4,%zmm1{%k6}{z}
+vpsrav %es:0x24,%zmm4,%zmm1{%k6}{z}
 vpsravq -0x9(%edi,%eiz,2){1to8},%zmm1,%zmm4
 vpsllvd %xmm2,%xmm2,%xmm7
 vpsllvdb %xmm2,%xmm2,%xmm7
@@ -20298,8 +20236,8 @@ vpsllvq (%edi,%esi,8),%xmm5,%xmm3
 vpsllvq %ymm2,%ymm0,%ymm7
 vpsllvq %fs:0x86f17c7(%ebp),%ymm7,%ymm2
 vpsllvq -0x9(%ebp),%ymm6,%ymm6
-vpsllvd %xmm1,%xmm5,%xmm3{%k2}
-vpsllvd %cs:0x470(%edi,%ebx,2),%xmm2,%xmm6
+vpsllvd %xmm3,%xmm4,%xmm5
+vpsllvd %ss:(%esp,%edi,2){1to4},%xmm1,%xmm5
 vpsllvd (%ebx),%xmm7,%xmm3{%k4}
 vpsllvd %ymm1,%ymm3,%ymm3
 vpsllvd %fs:(%esp,%ecx,8),%ymm3,%ymm3{%k1}
@@ -20307,32 +20245,32 @@ vpsllvd -0xf20(%esi,%eiz,2),%ymm3,%ymm2
 vpsllvd %zmm3,%zmm5,%zmm6
 vpsllvd 0x16(%eax),%zmm7,%zmm6{%k2}
 vpsllvd %cs:0x1f00(%ecx,%esi,8),%zmm3,%zmm6
-vpsllvq %xmm4,%xmm7,%xmm1{%k6}{z}
+vpsllvq %xmm6,%xmm7,%xmm4
 vpsllvq %es:0x4e(%esp,%esi,2),%xmm3,%xmm7{%k4}
 vpsllvq 0x2ab97595(%edx){1to2},%xmm3,%xmm7
 vpsllvq %ymm4,%ymm4,%ymm3
 vpsllvq %ss:(%ebx){1to4},%ymm4,%ymm6
 vpsllvq (%esp,%esi,4){1to4},%ymm3,%ymm0{%k4}
+vpsllvq -0xe40(%ebx,%edi,8),%zmm7,%zmm0
 vpsllvq %zmm3,%zmm2,%zmm7{%k3}{z}
 vpsllvq %ds:(%eax){1to8},%zmm6,%zmm0
-vpsllvq -0x1b(%esp,%edi,2),%zmm7,%zmm6{%k6}{z}
+vrcp14ps -0x60(%esp,%edx,2),%xmm7
+vrcp14psb -0x60(%esp,%edx,2),%xmm7
+vrcp14psw -0x60(%esp,%edx,2),%xmm7
+vrcp14psl -0x60(%esp,%edx,2),%xmm7
+vrcp14psq -0x60(%esp,%edx,2),%xmm7
 vrcp14ps %xmm2,%xmm2{%k3}{z}
 vrcp14psb %xmm2,%xmm2{%k3}{z}
 vrcp14psw %xmm2,%xmm2{%k3}{z}
 vrcp14psl %xmm2,%xmm2{%k3}{z}
 vrcp14psq %xmm2,%xmm2{%k3}{z}
 vrcp14ps %cs:(%edi,%esi,1){1to4},%xmm6
-vrcp14psb %cs:(%edi,%esi,1){1to4},%xmm6
-vrcp14psw %cs:(%edi,%esi,1){1to4},%xmm6
-vrcp14psl %cs:(%edi,%esi,1){1to4},%xmm6
-vrcp14psq %cs:(%edi,%esi,1){1to4},%xmm6
-vrcp14ps 0x61ba6f75(%ecx){1to4},%xmm1{%k6}{z}
 vrcp14ps %ymm2,%ymm5
 vrcp14ps %fs:0x19c(%ebp,%eax,8){1to8},%ymm2{%k3}{z}
 vrcp14ps (%edx){1to8},%ymm4
+vrcp14ps -0x149a69d6(%ebx),%zmm7
 vrcp14ps %zmm7,%zmm7{%k2}
 vrcp14ps %gs:0x170(%ecx){1to16},%zmm5
-vrcp14ps -0x149a69d6(%ebx),%zmm7
 vrcp14pd %xmm0,%xmm5
 vrcp14pdb %xmm0,%xmm5
 vrcp14pdw %xmm0,%xmm5
@@ -20347,9 +20285,9 @@ vrcp14pd (%edx),%xmm6
 vrcp14pd %ymm7,%ymm5
 vrcp14pd %fs:-0x340(%edi){1to4},%ymm1{%k6}
 vrcp14pd (%edx){1to4},%ymm3
-vrcp14pd %zmm4,%zmm6{%k7}
-vrcp14pd %fs:-0x22dddcbd(%eax),%zmm0{%k5}{z}
 vrcp14pd (%edx,%eax,1),%zmm1
+vrcp14pd %zmm4,%zmm6{%k7}
+vrcp14pd %fs:-0x63e22c62(%edx,%eiz,1),%zmm7{%k6}
 vrcp14ss %xmm3,%xmm7,%xmm2
 vrcp14ssb %xmm3,%xmm7,%xmm2
 vrcp14ssw %xmm3,%xmm7,%xmm2
@@ -20361,16 +20299,16 @@ vrcp14ssw %es:0x15c(%edi,%ecx,1),%xmm1,%xmm4{%k2}{z}
 vrcp14ssl %es:0x15c(%edi,%ecx,1),%xmm1,%xmm4{%k2}{z}
 vrcp14ssq %es:0x15c(%edi,%ecx,1),%xmm1,%xmm4{%k2}{z}
 vrcp14ss 0x98(%ebx),%xmm1,%xmm3
-vrcp14sd %xmm7,%xmm7,%xmm0{%k2}
-vrcp14sdb %xmm7,%xmm7,%xmm0{%k2}
-vrcp14sdw %xmm7,%xmm7,%xmm0{%k2}
-vrcp14sdl %xmm7,%xmm7,%xmm0{%k2}
-vrcp14sdq %xmm7,%xmm7,%xmm0{%k2}
-vrcp14sd %ss:(%ecx,%eiz,8),%xmm6,%xmm3
-vrcp14sdb %ss:(%ecx,%eiz,8),%xmm6,%xmm3
-vrcp14sdw %ss:(%ecx,%eiz,8),%xmm6,%xmm3
-vrcp14sdl %ss:(%ecx,%eiz,8),%xmm6,%xmm3
-vrcp14sdq %ss:(%ecx,%eiz,8),%xmm6,%xmm3
+vrcp14sd %xmm5,%xmm6,%xmm5
+vrcp14sdb %xmm5,%xmm6,%xmm5
+vrcp14sdw %xmm5,%xmm6,%xmm5
+vrcp14sdl %xmm5,%xmm6,%xmm5
+vrcp14sdq %xmm5,%xmm6,%xmm5
+vrcp14sd %cs:(%ebx,%ecx,2),%xmm2,%xmm5{%k1}{z}
+vrcp14sdb %cs:(%ebx,%ecx,2),%xmm2,%xmm5{%k1}{z}
+vrcp14sdw %cs:(%ebx,%ecx,2),%xmm2,%xmm5{%k1}{z}
+vrcp14sdl %cs:(%ebx,%ecx,2),%xmm2,%xmm5{%k1}{z}
+vrcp14sdq %cs:(%ebx,%ecx,2),%xmm2,%xmm5{%k1}{z}
 vrcp14sd 0x258(%ebp),%xmm4,%xmm0{%k6}
 vrsqrt14ps %xmm0,%xmm1
 vrsqrt14psb %xmm0,%xmm1
@@ -20386,9 +20324,9 @@ vrsqrt14ps 0xbc(%ebp){1to4},%xmm5
 vrsqrt14ps %ymm4,%ymm1
 vrsqrt14ps %cs:0x178(%edi){1to8},%ymm5
 vrsqrt14ps (%eax,%ebx,1),%ymm1{%k7}{z}
-vrsqrt14ps %zmm6,%zmm1{%k5}
-vrsqrt14ps %cs:-0x56(%ebx,%ebp,2),%zmm7
-vrsqrt14ps (%edi),%zmm0{%k3}{z}
+vrsqrt14ps %zmm5,%zmm7
+vrsqrt14ps %gs:(%ebx){1to16},%zmm6{%k7}{z}
+vrsqrt14ps -0x18c(%esi,%ebp,4){1to16},%zmm3
 vrsqrt14pd %xmm0,%xmm5
 vrsqrt14pdb %xmm0,%xmm5
 vrsqrt14pdw %xmm0,%xmm5
@@ -20400,9 +20338,9 @@ vrsqrt14pdw %cs:(%edx,%ecx,1){1to2},%xmm3
 vrsqrt14pdl %cs:(%edx,%ecx,1){1to2},%xmm3
 vrsqrt14pdq %cs:(%edx,%ecx,1){1to2},%xmm3
 vrsqrt14pd 0x0(%esp,%edi,1),%xmm4
+vrsqrt14pd (%edx),%ymm5
 vrsqrt14pd %ymm3,%ymm3{%k1}{z}
 vrsqrt14pd %es:0x2e0(%eax){1to4},%ymm3{%k7}{z}
-vrsqrt14pd 0x35(,%ecx,8){1to4},%ymm3
 vrsqrt14pd %zmm2,%zmm3
 vrsqrt14pd %ds:(%edx,%edx,4){1to8},%zmm3
 vrsqrt14pd -0x31b63b78(%ebp,%ebx,4),%zmm5
@@ -20417,28 +20355,28 @@ vrsqrt14ssw %cs:-0xc8(%eax,%esi,4),%xmm4,%xmm3{%k5}
 vrsqrt14ssl %cs:-0xc8(%eax,%esi,4),%xmm4,%xmm3{%k5}
 vrsqrt14ssq %cs:-0xc8(%eax,%esi,4),%xmm4,%xmm3{%k5}
 vrsqrt14ss -0x4f(%esp,%edx,8),%xmm7,%xmm5
+vrsqrt14sd (%esi,%edx,2),%xmm5,%xmm5
+vrsqrt14sdb (%esi,%edx,2),%xmm5,%xmm5
+vrsqrt14sdw (%esi,%edx,2),%xmm5,%xmm5
+vrsqrt14sdl (%esi,%edx,2),%xmm5,%xmm5
+vrsqrt14sdq (%esi,%edx,2),%xmm5,%xmm5
 vrsqrt14sd %xmm0,%xmm1,%xmm7{%k7}{z}
 vrsqrt14sdb %xmm0,%xmm1,%xmm7{%k7}{z}
 vrsqrt14sdw %xmm0,%xmm1,%xmm7{%k7}{z}
 vrsqrt14sdl %xmm0,%xmm1,%xmm7{%k7}{z}
 vrsqrt14sdq %xmm0,%xmm1,%xmm7{%k7}{z}
-vrsqrt14sd %ds:0x1b8(%edx,%ebp,1),%xmm2,%xmm5
-vrsqrt14sdb %ds:0x1b8(%edx,%ebp,1),%xmm2,%xmm5
-vrsqrt14sdw %ds:0x1b8(%edx,%ebp,1),%xmm2,%xmm5
-vrsqrt14sdl %ds:0x1b8(%edx,%ebp,1),%xmm2,%xmm5
-vrsqrt14sdq %ds:0x1b8(%edx,%ebp,1),%xmm2,%xmm5
-vrsqrt14sd 0x21ac3625(%ebx,%eiz,8),%xmm0,%xmm2{%k2}{z}
+vrsqrt14sd %gs:(%ebx),%xmm4,%xmm5{%k2}{z}
+vpdpbusd -0x3bd3bd8f(%esp,%eax,2),%xmm4,%xmm0
+vpdpbusdb -0x3bd3bd8f(%esp,%eax,2),%xmm4,%xmm0
+vpdpbusdw -0x3bd3bd8f(%esp,%eax,2),%xmm4,%xmm0
+vpdpbusdl -0x3bd3bd8f(%esp,%eax,2),%xmm4,%xmm0
+vpdpbusdq -0x3bd3bd8f(%esp,%eax,2),%xmm4,%xmm0
 vpdpbusd %xmm0,%xmm6,%xmm4{%k2}{z}
 vpdpbusdb %xmm0,%xmm6,%xmm4{%k2}{z}
 vpdpbusdw %xmm0,%xmm6,%xmm4{%k2}{z}
 vpdpbusdl %xmm0,%xmm6,%xmm4{%k2}{z}
 vpdpbusdq %xmm0,%xmm6,%xmm4{%k2}{z}
-vpdpbusd %ds:(%eax,%ebx,4),%xmm0,%xmm1
-vpdpbusdb %ds:(%eax,%ebx,4),%xmm0,%xmm1
-vpdpbusdw %ds:(%eax,%ebx,4),%xmm0,%xmm1
-vpdpbusdl %ds:(%eax,%ebx,4),%xmm0,%xmm1
-vpdpbusdq %ds:(%eax,%ebx,4),%xmm0,%xmm1
-vpdpbusd (%eax){1to4},%xmm3,%xmm0{%k2}{z}
+vpdpbusd %ds:(%ecx){1to4},%xmm6,%xmm6
 vpdpbusd %ymm3,%ymm3,%ymm4
 vpdpbusd %cs:-0x7da3f58c(%edx),%ymm4,%ymm6{%k4}
 vpdpbusd (%ebx,%ecx,8){1to8},%ymm3,%ymm2
@@ -20456,21 +20394,21 @@ vpdpbusdsw %ss:0x71b99db(%eax),%xmm7,%xmm7{%k4}
 vpdpbusdsl %ss:0x71b99db(%eax),%xmm7,%xmm7{%k4}
 vpdpbusdsq %ss:0x71b99db(%eax),%xmm7,%xmm7{%k4}
 vpdpbusds (%edx),%xmm3,%xmm3{%k6}{z}
-vpdpbusds %ymm0,%ymm5,%ymm3{%k4}
+vpdpbusds %ymm6,%ymm0,%ymm5
 vpdpbusds (%edx){1to8},%ymm3,%ymm6
 vpdpbusds 0x110(%eax,%edi,1){1to8},%ymm3,%ymm6{%k1}
+vpdpbusds 0x1580(%esi),%zmm6,%zmm1
 vpdpbusds %zmm4,%zmm2,%zmm2{%k2}{z}
 vpdpbusds %cs:0x1bbbdeb6{1to16},%zmm7,%zmm0{%k1}{z}
 vpdpbusdsb %cs:0x1bbbdeb6{1to16},%zmm7,%zmm0{%k1}{z}
 vpdpbusdsw %cs:0x1bbbdeb6{1to16},%zmm7,%zmm0{%k1}{z}
 vpdpbusdsl %cs:0x1bbbdeb6{1to16},%zmm7,%zmm0{%k1}{z}
 vpdpbusdsq %cs:0x1bbbdeb6{1to16},%zmm7,%zmm0{%k1}{z}
-vpdpbusds 0x2e600437(%edi,%edi,8),%zmm2,%zmm2{%k1}{z}
-vpdpwssd %xmm1,%xmm0,%xmm2{%k5}{z}
-vpdpwssdb %xmm1,%xmm0,%xmm2{%k5}{z}
-vpdpwssdw %xmm1,%xmm0,%xmm2{%k5}{z}
-vpdpwssdl %xmm1,%xmm0,%xmm2{%k5}{z}
-vpdpwssdq %xmm1,%xmm0,%xmm2{%k5}{z}
+vpdpwssd %xmm2,%xmm6,%xmm3
+vpdpwssdb %xmm2,%xmm6,%xmm3
+vpdpwssdw %xmm2,%xmm6,%xmm3
+vpdpwssdl %xmm2,%xmm6,%xmm3
+vpdpwssdq %xmm2,%xmm6,%xmm3
 vpdpwssd %gs:(%esp,%ecx,8){1to4},%xmm2,%xmm2
 vpdpwssdb %gs:(%esp,%ecx,8){1to4},%xmm2,%xmm2
 vpdpwssdw %gs:(%esp,%ecx,8){1to4},%xmm2,%xmm2
@@ -20480,9 +20418,9 @@ vpdpwssd (%edx),%xmm5,%xmm0{%k7}
 vpdpwssd %ymm1,%ymm2,%ymm5
 vpdpwssd %ds:(%edi),%ymm6,%ymm5{%k2}{z}
 vpdpwssd -0x1b(%ebp){1to8},%ymm5,%ymm6
-vpdpwssd %zmm0,%zmm4,%zmm6{%k3}
-vpdpwssd %gs:-0x1b80(%eax),%zmm1,%zmm7
+vpdpwssd %zmm1,%zmm4,%zmm3
 vpdpwssd (%esi){1to16},%zmm7,%zmm6{%k4}{z}
+vpdpwssd %gs:-0x1b80(%eax),%zmm1,%zmm7
 vdpbf16ps %xmm1,%xmm5,%xmm7
 vdpbf16psb %xmm1,%xmm5,%xmm7
 vdpbf16psw %xmm1,%xmm5,%xmm7
@@ -20507,30 +20445,30 @@ vp4dpwssdl (%ebx),%zmm5,%zmm0
 vp4dpwssdq (%ebx),%zmm5,%zmm0
 vp4dpwssd %cs:0x5c(%ecx),%zmm6,%zmm7{%k5}
 vp4dpwssd -0x770(%ecx),%zmm2,%zmm2{%k6}{z}
+vpdpwssds (%esi,%edi,2),%xmm3,%xmm2
+vpdpwssdsb (%esi,%edi,2),%xmm3,%xmm2
+vpdpwssdsw (%esi,%edi,2),%xmm3,%xmm2
+vpdpwssdsl (%esi,%edi,2),%xmm3,%xmm2
+vpdpwssdsq (%esi,%edi,2),%xmm3,%xmm2
 vpdpwssds %xmm6,%xmm4,%xmm0{%k2}
 vpdpwssdsb %xmm6,%xmm4,%xmm0{%k2}
 vpdpwssdsw %xmm6,%xmm4,%xmm0{%k2}
 vpdpwssdsl %xmm6,%xmm4,%xmm0{%k2}
 vpdpwssdsq %xmm6,%xmm4,%xmm0{%k2}
-vpdpwssds %es:-0x570(%ebp),%xmm2,%xmm4
-vpdpwssdsb %es:-0x570(%ebp),%xmm2,%xmm4
-vpdpwssdsw %es:-0x570(%ebp),%xmm2,%xmm4
-vpdpwssdsl %es:-0x570(%ebp),%xmm2,%xmm4
-vpdpwssdsq %es:-0x570(%ebp),%xmm2,%xmm4
-vpdpwssds (%ecx,%esi,1){1to4},%xmm7,%xmm7
+vpdpwssds 0x75218ea3(%esi){1to4},%xmm3,%xmm4
 vpdpwssds %ymm4,%ymm6,%ymm4
 vpdpwssds %fs:-0x7010e1a2(%edi){1to8},%ymm3,%ymm7
 vpdpwssds (%edx,%esi,1),%ymm7,%ymm1
 vpdpwssds %zmm0,%zmm4,%zmm5
 vpdpwssds %fs:-0x74(%ebx){1to16},%zmm2,%zmm1
 vpdpwssds (%eax),%zmm1,%zmm3{%k4}{z}
-vp4dpwssds %cs:(%ecx),%zmm4,%zmm2
-vp4dpwssdsb %cs:(%ecx),%zmm4,%zmm2
-vp4dpwssdsw %cs:(%ecx),%zmm4,%zmm2
-vp4dpwssdsl %cs:(%ecx),%zmm4,%zmm2
-vp4dpwssdsq %cs:(%ecx),%zmm4,%zmm2
+vp4dpwssds (%edi),%zmm1,%zmm3
+vp4dpwssdsb (%edi),%zmm1,%zmm3
+vp4dpwssdsw (%edi),%zmm1,%zmm3
+vp4dpwssdsl (%edi),%zmm1,%zmm3
+vp4dpwssdsq (%edi),%zmm1,%zmm3
 vp4dpwssds (%ebx,%edi,8),%zmm0,%zmm5{%k7}{z}
-vp4dpwssds 0x760(%ebp),%zmm2,%zmm3
+vp4dpwssds -0x5e0(%esi),%zmm4,%zmm2{%k1}
 vpopcntb %xmm4,%xmm2
 vpopcntbb %xmm4,%xmm2
 vpopcntbw %xmm4,%xmm2
@@ -20556,6 +20494,15 @@ vpopcntb 0x6ca16b64(%ecx,%edi,1),%ymm7
 vpopcntb %zmm5,%zmm3
 vpopcntb %es:-0x340(%ebx),%zmm7{%k4}
 vpopcntb (%esp,%ebx,8),%zmm6{%k5}{z}
+vpopcntw -0x350(%ecx),%xmm4
+vpopcntwb -0x350(%ecx),%xmm4
+vpopcntww -0x350(%ecx),%xmm4
+vpopcntwl -0x350(%ecx),%xmm4
+vpopcntwq -0x350(%ecx),%xmm4
+vpopcntb -0x350(%ecx),%xmm4
+vpopcntl -0x350(%ecx),%xmm4
+vpopcntq -0x350(%ecx),%xmm4
+vpopcnt -0x350(%ecx),%xmm4
 vpopcntw %xmm6,%xmm0{%k5}
 vpopcntwb %xmm6,%xmm0{%k5}
 vpopcntww %xmm6,%xmm0{%k5}
@@ -20566,20 +20513,11 @@ vpopcntl %xmm6,%xmm0{%k5}
 vpopcntq %xmm6,%xmm0{%k5}
 vpopcnt %xmm6,%xmm0{%k5}
 vpopcntw %gs:-0x334e3392(%esp,%esi,8),%xmm0{%k2}{z}
-vpopcntwb %gs:-0x334e3392(%esp,%esi,8),%xmm0{%k2}{z}
-vpopcntww %gs:-0x334e3392(%esp,%esi,8),%xmm0{%k2}{z}
-vpopcntwl %gs:-0x334e3392(%esp,%esi,8),%xmm0{%k2}{z}
-vpopcntwq %gs:-0x334e3392(%esp,%esi,8),%xmm0{%k2}{z}
-vpopcntb %gs:-0x334e3392(%esp,%esi,8),%xmm0{%k2}{z}
-vpopcntl %gs:-0x334e3392(%esp,%esi,8),%xmm0{%k2}{z}
-vpopcntq %gs:-0x334e3392(%esp,%esi,8),%xmm0{%k2}{z}
-vpopcnt %gs:-0x334e3392(%esp,%esi,8),%xmm0{%k2}{z}
-vpopcntw -0x350(%ecx),%xmm4
-vpopcntw %ymm6,%ymm6{%k5}{z}
-vpopcntw %cs:(%edi),%ymm0{%k4}
 vpopcntw -0x4bd4a465(%ebp),%ymm4
-vpopcntw %zmm3,%zmm0{%k1}{z}
-vpopcntw %cs:-0x1c80(%esp,%ebx,4),%zmm3
+vpopcntw %ymm6,%ymm6{%k5}{z}
+vpopcntw %fs:0x280(%edx),%ymm4{%k6}{z}
+vpopcntw %zmm5,%zmm5
+vpopcntw %gs:-0x65a3e03e(%edx),%zmm5{%k7}{z}
 vpopcntw 0x416a3ffb,%zmm2{%k5}
 vpopcntwb 0x416a3ffb,%zmm2{%k5}
 vpopcntww 0x416a3ffb,%zmm2{%k5}
@@ -20589,11 +20527,11 @@ vpopcntb 0x416a3ffb,%zmm2{%k5}
 vpopcntl 0x416a3ffb,%zmm2{%k5}
 vpopcntq 0x416a3ffb,%zmm2{%k5}
 vpopcnt 0x416a3ffb,%zmm2{%k5}
-vpopcntd %xmm3,%xmm7{%k3}{z}
-vpopcntdb %xmm3,%xmm7{%k3}{z}
-vpopcntdw %xmm3,%xmm7{%k3}{z}
-vpopcntdl %xmm3,%xmm7{%k3}{z}
-vpopcntdq %xmm3,%xmm7{%k3}{z}
+vpopcntd %xmm6,%xmm2
+vpopcntdb %xmm6,%xmm2
+vpopcntdw %xmm6,%xmm2
+vpopcntdl %xmm6,%xmm2
+vpopcntdq %xmm6,%xmm2
 vpopcntd %gs:-0x1c8eec4c(,%edx,2){1to4},%xmm0{%k4}{z}
 vpopcntdb %gs:-0x1c8eec4c(,%edx,2){1to4},%xmm0{%k4}{z}
 vpopcntdw %gs:-0x1c8eec4c(,%edx,2){1to4},%xmm0{%k4}{z}
@@ -20620,7 +20558,7 @@ vpopcntw %fs:-0x198(%esi,%eiz,2){1to2},%xmm5
 vpopcntl %fs:-0x198(%esi,%eiz,2){1to2},%xmm5
 vpopcnt %fs:-0x198(%esi,%eiz,2){1to2},%xmm5
 vpopcntq (%eax),%xmm3{%k1}
-vpopcntq %ymm2,%ymm2{%k5}{z}
+vpopcntq %ymm0,%ymm1
 vpopcntq %fs:-0x4e0(%ebx),%ymm6{%k2}
 vpopcntq 0x6a0(%eax,%ecx,2),%ymm5{%k6}{z}
 vpopcntq %zmm5,%zmm2
@@ -20644,15 +20582,11 @@ vpbroadcastdq (%ecx),%xmm0
 vpbroadcastd %xmm6,%ymm3
 vpbroadcastd %ds:(%ecx,%ecx,4),%ymm0
 vpbroadcastd (%esi),%ymm7
+{evex} vpbroadcastd -0x148(%ebx,%esi,4),%xmm3
 vpbroadcastd %xmm5,%xmm4{%k7}
-{evex} vpbroadcastd %es:0xd293f6ce,%xmm3
-{evex} vpbroadcastdb %es:0xd293f6ce,%xmm3
-{evex} vpbroadcastdw %es:0xd293f6ce,%xmm3
-{evex} vpbroadcastdl %es:0xd293f6ce,%xmm3
-{evex} vpbroadcastdq %es:0xd293f6ce,%xmm3
 vpbroadcastd (%eax),%xmm0{%k2}{z}
+{evex} vpbroadcastd (%eax),%ymm4
 vpbroadcastd %xmm5,%ymm5{%k5}
-{evex} vpbroadcastd %fs:(%eax),%ymm5
 vpbroadcastd 0x51e43190(%eax),%ymm0{%k4}{z}
 vpbroadcastd %xmm2,%zmm0
 vpbroadcastd %es:0x7869312d(%ecx),%zmm1{%k3}{z}
@@ -20679,24 +20613,20 @@ vpbroadcastq 0x3d(%esi),%xmm3
 vpbroadcastq %xmm6,%ymm0
 vpbroadcastq %ds:(%ecx),%ymm3
 vpbroadcastq (%ebx,%eiz,8),%ymm1
+vbroadcasti32x2 (%ebx),%xmm2
+vbroadcasti32x2b (%ebx),%xmm2
+vbroadcasti32x2w (%ebx),%xmm2
+vbroadcasti32x2l (%ebx),%xmm2
+vbroadcasti32x2q (%ebx),%xmm2
 vbroadcasti32x2 %xmm2,%xmm4{%k1}
 vbroadcasti32x2b %xmm2,%xmm4{%k1}
 vbroadcasti32x2w %xmm2,%xmm4{%k1}
 vbroadcasti32x2l %xmm2,%xmm4{%k1}
 vbroadcasti32x2q %xmm2,%xmm4{%k1}
 vbroadcasti32x2 %fs:-0x4e117250(%edi,%eiz,2),%xmm4
-vbroadcasti32x2b %fs:-0x4e117250(%edi,%eiz,2),%xmm4
-vbroadcasti32x2w %fs:-0x4e117250(%edi,%eiz,2),%xmm4
-vbroadcasti32x2l %fs:-0x4e117250(%edi,%eiz,2),%xmm4
-vbroadcasti32x2q %fs:-0x4e117250(%edi,%eiz,2),%xmm4
-vbroadcasti32x2 (%edi,%eiz,2),%xmm4{%k5}
-vbroadcasti32x2 %xmm2,%ymm2{%k2}{z}
-vbroadcasti32x2 %cs:0xf6b20fa7,%ymm3{%k3}
-vbroadcasti32x2b %cs:0xf6b20fa7,%ymm3{%k3}
-vbroadcasti32x2w %cs:0xf6b20fa7,%ymm3{%k3}
-vbroadcasti32x2l %cs:0xf6b20fa7,%ymm3{%k3}
-vbroadcasti32x2q %cs:0xf6b20fa7,%ymm3{%k3}
 vbroadcasti32x2 (%ecx,%eax,1),%ymm0
+vbroadcasti32x2 %xmm2,%ymm2{%k2}{z}
+vbroadcasti32x2 %es:0x278(%esp,%ebx,8),%ymm3{%k6}{z}
 vbroadcasti32x2 %xmm1,%zmm7
 vbroadcasti32x2 %cs:0x30(%ecx),%zmm2{%k5}{z}
 vbroadcasti32x2 (%edi,%eax,4),%zmm7
@@ -20714,9 +20644,9 @@ vpbroadcastq %es:0x162bd5da(%ecx,%eiz,2),%ymm7{%k3}{z}
 {evex} vpbroadcastw 0xc0cbbd2,%ymm2
 {evex} vpbroadcastl 0xc0cbbd2,%ymm2
 {evex} vpbroadcast 0xc0cbbd2,%ymm2
+vpbroadcastq -0x3ae4769b(,%eiz,2),%zmm3
 vpbroadcastq %xmm1,%zmm1{%k2}{z}
 vpbroadcastq %es:0x10a79859(%eax),%zmm6{%k7}
-vpbroadcastq -0x3ae4769b(,%eiz,2),%zmm3
 vbroadcasti128 (%esp,%ecx,1),%ymm0
 vbroadcasti128b (%esp,%ecx,1),%ymm0
 vbroadcasti128w (%esp,%ecx,1),%ymm0
@@ -20724,33 +20654,33 @@ vbroadcasti128l (%esp,%ecx,1),%ymm0
 vbroadcasti128q (%esp,%ecx,1),%ymm0
 vbroadcasti128 %ds:(%edx),%ymm1
 vbroadcasti128 0x458cad54(%edx),%ymm1
-vbroadcasti32x4 -0x140(%edi),%ymm3{%k2}{z}
-vbroadcasti32x4b -0x140(%edi),%ymm3{%k2}{z}
-vbroadcasti32x4w -0x140(%edi),%ymm3{%k2}{z}
-vbroadcasti32x4l -0x140(%edi),%ymm3{%k2}{z}
-vbroadcasti32x4q -0x140(%edi),%ymm3{%k2}{z}
-vbroadcasti32x4 %ss:(%ebx),%ymm1
+vbroadcasti32x4 -0x420(%edi),%ymm4
+vbroadcasti32x4b -0x420(%edi),%ymm4
+vbroadcasti32x4w -0x420(%edi),%ymm4
+vbroadcasti32x4l -0x420(%edi),%ymm4
+vbroadcasti32x4q -0x420(%edi),%ymm4
 vbroadcasti32x4 (%eax),%ymm3{%k3}
-vbroadcasti32x4 (%esi),%zmm6{%k5}
-vbroadcasti32x4 %fs:-0x70(%ebp),%zmm4
+vbroadcasti32x4 0x8c8941f(,%edi,1),%ymm6{%k7}{z}
+vbroadcasti32x4 0x65971f86(%eax),%zmm1
+vbroadcasti32x4 %fs:(%esi),%zmm4{%k7}
 vbroadcasti32x4 0x730(%esi,%eiz,1),%zmm1{%k7}{z}
-vbroadcasti64x2 (%edx),%ymm1{%k1}
-vbroadcasti64x2b (%edx),%ymm1{%k1}
-vbroadcasti64x2w (%edx),%ymm1{%k1}
-vbroadcasti64x2l (%edx),%ymm1{%k1}
-vbroadcasti64x2q (%edx),%ymm1{%k1}
-vbroadcasti64x2 %ds:0x10(%ecx),%ymm6
 vbroadcasti64x2 0x160(%ebp),%ymm5
-vbroadcasti64x2 (%esi),%zmm1{%k7}
-vbroadcasti64x2 %ss:0x520(%edx,%ecx,1),%zmm6{%k1}{z}
+vbroadcasti64x2b 0x160(%ebp),%ymm5
+vbroadcasti64x2w 0x160(%ebp),%ymm5
+vbroadcasti64x2l 0x160(%ebp),%ymm5
+vbroadcasti64x2q 0x160(%ebp),%ymm5
+vbroadcasti64x2 (%edx),%ymm1{%k1}
+vbroadcasti64x2 (%edx,%ecx,8),%ymm2{%k1}{z}
 vbroadcasti64x2 (%edx,%esi,8),%zmm3
-vbroadcasti32x8 (%esi),%zmm5{%k5}{z}
-vbroadcasti32x8b (%esi),%zmm5{%k5}{z}
-vbroadcasti32x8w (%esi),%zmm5{%k5}{z}
-vbroadcasti32x8l (%esi),%zmm5{%k5}{z}
-vbroadcasti32x8q (%esi),%zmm5{%k5}{z}
-vbroadcasti32x8 %gs:-0xc00(%esi),%zmm3
+vbroadcasti64x2 %ss:0x520(%edx,%ecx,1),%zmm6{%k1}{z}
+vbroadcasti64x2 (%esi),%zmm1{%k7}
 vbroadcasti32x8 -0xea0(%edx,%esi,1),%zmm3
+vbroadcasti32x8b -0xea0(%edx,%esi,1),%zmm3
+vbroadcasti32x8w -0xea0(%edx,%esi,1),%zmm3
+vbroadcasti32x8l -0xea0(%edx,%esi,1),%zmm3
+vbroadcasti32x8q -0xea0(%edx,%esi,1),%zmm3
+vbroadcasti32x8 %fs:-0xaa0(%edi),%zmm6{%k5}
+vbroadcasti32x8 (%esi),%zmm5{%k5}{z}
 vbroadcasti64x4 -0xfc0(%edx,%edi,2),%zmm6
 vbroadcasti64x4b -0xfc0(%edx,%edi,2),%zmm6
 vbroadcasti64x4w -0xfc0(%edx,%edi,2),%zmm6
@@ -20783,31 +20713,48 @@ vpexpandb 0x275022d3(%ebx),%ymm1{%k1}
 vpexpandb %zmm7,%zmm1
 vpexpandb %ds:(%eax,%edx,4),%zmm5{%k7}
 vpexpandb (%ecx),%zmm1
-vpexpandw %xmm1,%xmm0{%k6}{z}
-vpexpandwb %xmm1,%xmm0{%k6}{z}
-vpexpandww %xmm1,%xmm0{%k6}{z}
-vpexpandwl %xmm1,%xmm0{%k6}{z}
-vpexpandwq %xmm1,%xmm0{%k6}{z}
-vpexpandb %xmm1,%xmm0{%k6}{z}
-vpexpandl %xmm1,%xmm0{%k6}{z}
-vpexpandq %xmm1,%xmm0{%k6}{z}
-vpexpand %xmm1,%xmm0{%k6}{z}
-vpexpandw %cs:(%ecx,%eiz,4),%xmm0
-vpexpandwb %cs:(%ecx,%eiz,4),%xmm0
-vpexpandww %cs:(%ecx,%eiz,4),%xmm0
-vpexpandwl %cs:(%ecx,%eiz,4),%xmm0
-vpexpandwq %cs:(%ecx,%eiz,4),%xmm0
-vpexpandb %cs:(%ecx,%eiz,4),%xmm0
-vpexpandl %cs:(%ecx,%eiz,4),%xmm0
-vpexpandq %cs:(%ecx,%eiz,4),%xmm0
-vpexpand %cs:(%ecx,%eiz,4),%xmm0
+vpexpandw %xmm4,%xmm0
+vpexpandwb %xmm4,%xmm0
+vpexpandww %xmm4,%xmm0
+vpexpandwl %xmm4,%xmm0
+vpexpandwq %xmm4,%xmm0
+vpexpandb %xmm4,%xmm0
+vpexpandl %xmm4,%xmm0
+vpexpandq %xmm4,%xmm0
+vpexpand %xmm4,%xmm0
+vpexpandw %fs:0xffffff8a,%xmm6{%k6}{z}
+vpexpandwb %fs:0xffffff8a,%xmm6{%k6}{z}
+vpexpandww %fs:0xffffff8a,%xmm6{%k6}{z}
+vpexpandwl %fs:0xffffff8a,%xmm6{%k6}{z}
+vpexpandwq %fs:0xffffff8a,%xmm6{%k6}{z}
+vpexpandb %fs:0xffffff8a,%xmm6{%k6}{z}
+vpexpandl %fs:0xffffff8a,%xmm6{%k6}{z}
+vpexpandq %fs:0xffffff8a,%xmm6{%k6}{z}
+vpexpand %fs:0xffffff8a,%xmm6{%k6}{z}
 vpexpandw -0xbe(%ecx),%xmm3{%k3}
+vpexpandwb -0xbe(%ecx),%xmm3{%k3}
+vpexpandww -0xbe(%ecx),%xmm3{%k3}
+vpexpandwl -0xbe(%ecx),%xmm3{%k3}
+vpexpandwq -0xbe(%ecx),%xmm3{%k3}
+vpexpandb -0xbe(%ecx),%xmm3{%k3}
+vpexpandl -0xbe(%ecx),%xmm3{%k3}
+vpexpandq -0xbe(%ecx),%xmm3{%k3}
+vpexpand -0xbe(%ecx),%xmm3{%k3}
 vpexpandw %ymm2,%ymm1
 vpexpandw %ds:0x64(%eax,%edx,4),%ymm1
 vpexpandw (%esi,%ebx,8),%ymm5{%k4}{z}
 vpexpandw %zmm0,%zmm7
 vpexpandw %es:-0x5e(%esp,%ebp,1),%zmm2{%k1}
 vpexpandw (%esp,%ebp,8),%zmm1
+vpcompressb %xmm4,0x21(%ebx)
+vpcompressbb %xmm4,0x21(%ebx)
+vpcompressbw %xmm4,0x21(%ebx)
+vpcompressbl %xmm4,0x21(%ebx)
+vpcompressbq %xmm4,0x21(%ebx)
+vpcompressw %xmm4,0x21(%ebx)
+vpcompressl %xmm4,0x21(%ebx)
+vpcompressq %xmm4,0x21(%ebx)
+vpcompress %xmm4,0x21(%ebx)
 vpcompressb %xmm6,%xmm6{%k6}{z}
 vpcompressbb %xmm6,%xmm6{%k6}{z}
 vpcompressbw %xmm6,%xmm6{%k6}{z}
@@ -20818,21 +20765,12 @@ vpcompressl %xmm6,%xmm6{%k6}{z}
 vpcompressq %xmm6,%xmm6{%k6}{z}
 vpcompress %xmm6,%xmm6{%k6}{z}
 vpcompressb %xmm7,%ds:0x4ed66299(%esp,%eax,1){%k5}
-vpcompressbb %xmm7,%ds:0x4ed66299(%esp,%eax,1){%k5}
-vpcompressbw %xmm7,%ds:0x4ed66299(%esp,%eax,1){%k5}
-vpcompressbl %xmm7,%ds:0x4ed66299(%esp,%eax,1){%k5}
-vpcompressbq %xmm7,%ds:0x4ed66299(%esp,%eax,1){%k5}
-vpcompressw %xmm7,%ds:0x4ed66299(%esp,%eax,1){%k5}
-vpcompressl %xmm7,%ds:0x4ed66299(%esp,%eax,1){%k5}
-vpcompressq %xmm7,%ds:0x4ed66299(%esp,%eax,1){%k5}
-vpcompress %xmm7,%ds:0x4ed66299(%esp,%eax,1){%k5}
-vpcompressb %xmm4,0x21(%ebx)
 vpcompressb %ymm5,%ymm6
 vpcompressb %ymm0,(%esi){%k2}
 vpcompressb %ymm2,%cs:0x2ebd29d3(%ecx)
-vpcompressb %zmm5,%zmm1{%k3}{z}
-vpcompressb %zmm2,%ss:0x7d(%ebp)
-vpcompressb %zmm6,(%ebx,%eiz,2){%k3}
+vpcompressb %zmm7,%zmm0
+vpcompressb %zmm4,%fs:(%esi){%k7}
+vpcompressb %zmm2,0x23967c54(%ebp,%eax,1)
 vpcompressw %xmm1,%xmm7
 vpcompresswb %xmm1,%xmm7
 vpcompressww %xmm1,%xmm7
@@ -20858,23 +20796,36 @@ vpcompressw %ymm0,(%edx)
 vpcompressw %zmm2,%zmm7
 vpcompressw %zmm4,%gs:(%esp,%edi,4){%k3}
 vpcompressw %zmm2,0x32cab92a(%edx)
+vpblendmd (%esp),%xmm2,%xmm0
+vpblendmdb (%esp),%xmm2,%xmm0
+vpblendmdw (%esp),%xmm2,%xmm0
+vpblendmdl (%esp),%xmm2,%xmm0
+vpblendmdq (%esp),%xmm2,%xmm0
 vpblendmd %xmm3,%xmm5,%xmm5{%k6}{z}
 vpblendmdb %xmm3,%xmm5,%xmm5{%k6}{z}
 vpblendmdw %xmm3,%xmm5,%xmm5{%k6}{z}
 vpblendmdl %xmm3,%xmm5,%xmm5{%k6}{z}
 vpblendmdq %xmm3,%xmm5,%xmm5{%k6}{z}
 vpblendmd %gs:0x44(%ebp){1to4},%xmm0,%xmm2{%k1}{z}
-vpblendmdb %gs:0x44(%ebp){1to4},%xmm0,%xmm2{%k1}{z}
-vpblendmdw %gs:0x44(%ebp){1to4},%xmm0,%xmm2{%k1}{z}
-vpblendmdl %gs:0x44(%ebp){1to4},%xmm0,%xmm2{%k1}{z}
-vpblendmdq %gs:0x44(%ebp){1to4},%xmm0,%xmm2{%k1}{z}
-vpblendmd (%esp),%xmm2,%xmm0
 vpblendmd %ymm1,%ymm6,%ymm6
 vpblendmd %es:0x1d7f697f(%ebp,%eiz,4){1to8},%ymm5,%ymm5
 vpblendmd (%ebx),%ymm1,%ymm0{%k4}{z}
-vpblendmd %zmm5,%zmm6,%zmm4{%k7}{z}
-vpblendmd %cs:0x554de687(%eax),%zmm0,%zmm0
-vpblendmd (%esi,%ebx,8){1to16},%zmm3,%zmm2{%k1}{z}
+vpblendmd %zmm1,%zmm1,%zmm4
+vpblendmd %cs:(%edi,%edx,8){1to16},%zmm3,%zmm7
+vpblendmd 0x4a3084bc{1to16},%zmm3,%zmm3{%k1}{z}
+vpblendmdb 0x4a3084bc{1to16},%zmm3,%zmm3{%k1}{z}
+vpblendmdw 0x4a3084bc{1to16},%zmm3,%zmm3{%k1}{z}
+vpblendmdl 0x4a3084bc{1to16},%zmm3,%zmm3{%k1}{z}
+vpblendmdq 0x4a3084bc{1to16},%zmm3,%zmm3{%k1}{z}
+vpblendmq 0xd25d6a30,%xmm4,%xmm0
+vpblendmqb 0xd25d6a30,%xmm4,%xmm0
+vpblendmqw 0xd25d6a30,%xmm4,%xmm0
+vpblendmql 0xd25d6a30,%xmm4,%xmm0
+vpblendmqq 0xd25d6a30,%xmm4,%xmm0
+vpblendmb 0xd25d6a30,%xmm4,%xmm0
+vpblendmw 0xd25d6a30,%xmm4,%xmm0
+vpblendml 0xd25d6a30,%xmm4,%xmm0
+vpblendm 0xd25d6a30,%xmm4,%xmm0
 vpblendmq %xmm0,%xmm1,%xmm5{%k5}{z}
 vpblendmqb %xmm0,%xmm1,%xmm5{%k5}{z}
 vpblendmqw %xmm0,%xmm1,%xmm5{%k5}{z}
@@ -20893,15 +20844,6 @@ vpblendmb %es:(%ebx){1to2},%xmm7,%xmm5{%k3}
 vpblendmw %es:(%ebx){1to2},%xmm7,%xmm5{%k3}
 vpblendml %es:(%ebx){1to2},%xmm7,%xmm5{%k3}
 vpblendm %es:(%ebx){1to2},%xmm7,%xmm5{%k3}
-vpblendmq 0xd25d6a30,%xmm4,%xmm0
-vpblendmqb 0xd25d6a30,%xmm4,%xmm0
-vpblendmqw 0xd25d6a30,%xmm4,%xmm0
-vpblendmql 0xd25d6a30,%xmm4,%xmm0
-vpblendmqq 0xd25d6a30,%xmm4,%xmm0
-vpblendmb 0xd25d6a30,%xmm4,%xmm0
-vpblendmw 0xd25d6a30,%xmm4,%xmm0
-vpblendml 0xd25d6a30,%xmm4,%xmm0
-vpblendm 0xd25d6a30,%xmm4,%xmm0
 vpblendmq %ymm7,%ymm7,%ymm1
 vpblendmq (%edx,%edi,2),%ymm1,%ymm6{%k5}{z}
 vpblendmq %cs:0xfffffffe,%ymm1,%ymm7
@@ -20916,27 +20858,27 @@ vpblendm %cs:0xfffffffe,%ymm1,%ymm7
 vpblendmq %zmm3,%zmm4,%zmm5
 vpblendmq %fs:0x7f(%edi),%zmm7,%zmm2{%k6}
 vpblendmq -0x40(%ecx,%edx,2){1to8},%zmm0,%zmm0{%k5}
-vblendmps %xmm1,%xmm6,%xmm0{%k2}{z}
-vblendmpsb %xmm1,%xmm6,%xmm0{%k2}{z}
-vblendmpsw %xmm1,%xmm6,%xmm0{%k2}{z}
-vblendmpsl %xmm1,%xmm6,%xmm0{%k2}{z}
-vblendmpsq %xmm1,%xmm6,%xmm0{%k2}{z}
-vblendmps %cs:-0x20(%edi){1to4},%xmm0,%xmm5{%k4}{z}
-vblendmpsb %cs:-0x20(%edi){1to4},%xmm0,%xmm5{%k4}{z}
-vblendmpsw %cs:-0x20(%edi){1to4},%xmm0,%xmm5{%k4}{z}
-vblendmpsl %cs:-0x20(%edi){1to4},%xmm0,%xmm5{%k4}{z}
-vblendmpsq %cs:-0x20(%edi){1to4},%xmm0,%xmm5{%k4}{z}
+vblendmps %xmm1,%xmm1,%xmm5
+vblendmpsb %xmm1,%xmm1,%xmm5
+vblendmpsw %xmm1,%xmm1,%xmm5
+vblendmpsl %xmm1,%xmm1,%xmm5
+vblendmpsq %xmm1,%xmm1,%xmm5
+vblendmps %fs:0x7853563a,%xmm2,%xmm5{%k3}{z}
+vblendmpsb %fs:0x7853563a,%xmm2,%xmm5{%k3}{z}
+vblendmpsw %fs:0x7853563a,%xmm2,%xmm5{%k3}{z}
+vblendmpsl %fs:0x7853563a,%xmm2,%xmm5{%k3}{z}
+vblendmpsq %fs:0x7853563a,%xmm2,%xmm5{%k3}{z}
 vblendmps -0x8(%edi){1to4},%xmm3,%xmm5
+vblendmpsb -0x8(%edi){1to4},%xmm3,%xmm5
+vblendmpsw -0x8(%edi){1to4},%xmm3,%xmm5
+vblendmpsl -0x8(%edi){1to4},%xmm3,%xmm5
+vblendmpsq -0x8(%edi){1to4},%xmm3,%xmm5
 vblendmps %ymm6,%ymm0,%ymm4
 vblendmps %es:(%esi,%ebp,1){1to8},%ymm0,%ymm3
 vblendmps 0x5a2b4a3e(%ebp),%ymm6,%ymm3{%k6}{z}
+vblendmps 0x79af9420(%esi,%ecx,1),%zmm5,%zmm5
 vblendmps %zmm7,%zmm6,%zmm4{%k6}{z}
 vblendmps %es:0x154(%ebx,%ebp,4){1to16},%zmm1,%zmm2{%k1}{z}
-vblendmps 0xb0953f26{1to16},%zmm7,%zmm2
-vblendmpsb 0xb0953f26{1to16},%zmm7,%zmm2
-vblendmpsw 0xb0953f26{1to16},%zmm7,%zmm2
-vblendmpsl 0xb0953f26{1to16},%zmm7,%zmm2
-vblendmpsq 0xb0953f26{1to16},%zmm7,%zmm2
 vblendmpd %xmm3,%xmm3,%xmm4
 vblendmpdb %xmm3,%xmm3,%xmm4
 vblendmpdw %xmm3,%xmm3,%xmm4
@@ -20959,9 +20901,18 @@ vblendmpdw %es:0x2d926e68,%ymm6,%ymm4{%k2}{z}
 vblendmpdl %es:0x2d926e68,%ymm6,%ymm4{%k2}{z}
 vblendmpdq %es:0x2d926e68,%ymm6,%ymm4{%k2}{z}
 vblendmpd 0x55(%esi,%ecx,8),%ymm4,%ymm3
-vblendmpd %zmm3,%zmm7,%zmm3{%k4}
-vblendmpd (%edi,%eax,1){1to8},%zmm7,%zmm4{%k1}{z}
+vblendmpd %zmm4,%zmm1,%zmm5
 vblendmpd -0x740(%ebx),%zmm5,%zmm3{%k4}
+vblendmpd (%edi,%eax,1){1to8},%zmm7,%zmm4{%k1}{z}
+vpblendmb 0x50(%eax,%ebx,8),%xmm5,%xmm0
+vpblendmbb 0x50(%eax,%ebx,8),%xmm5,%xmm0
+vpblendmbw 0x50(%eax,%ebx,8),%xmm5,%xmm0
+vpblendmbl 0x50(%eax,%ebx,8),%xmm5,%xmm0
+vpblendmbq 0x50(%eax,%ebx,8),%xmm5,%xmm0
+vpblendmw 0x50(%eax,%ebx,8),%xmm5,%xmm0
+vpblendml 0x50(%eax,%ebx,8),%xmm5,%xmm0
+vpblendmq 0x50(%eax,%ebx,8),%xmm5,%xmm0
+vpblendm 0x50(%eax,%ebx,8),%xmm5,%xmm0
 vpblendmb %xmm7,%xmm0,%xmm7{%k7}{z}
 vpblendmbb %xmm7,%xmm0,%xmm7{%k7}{z}
 vpblendmbw %xmm7,%xmm0,%xmm7{%k7}{z}
@@ -20971,20 +20922,11 @@ vpblendmw %xmm7,%xmm0,%xmm7{%k7}{z}
 vpblendml %xmm7,%xmm0,%xmm7{%k7}{z}
 vpblendmq %xmm7,%xmm0,%xmm7{%k7}{z}
 vpblendm %xmm7,%xmm0,%xmm7{%k7}{z}
-vpblendmb %cs:(%ebx),%xmm7,%xmm4
-vpblendmbb %cs:(%ebx),%xmm7,%xmm4
-vpblendmbw %cs:(%ebx),%xmm7,%xmm4
-vpblendmbl %cs:(%ebx),%xmm7,%xmm4
-vpblendmbq %cs:(%ebx),%xmm7,%xmm4
-vpblendmw %cs:(%ebx),%xmm7,%xmm4
-vpblendml %cs:(%ebx),%xmm7,%xmm4
-vpblendmq %cs:(%ebx),%xmm7,%xmm4
-vpblendm %cs:(%ebx),%xmm7,%xmm4
-vpblendmb 0x380(%esp,%eax,4),%xmm2,%xmm5{%k3}{z}
+vpblendmb %ss:-0x6b6f7ba0(%ebx),%xmm2,%xmm3{%k6}{z}
 vpblendmb %ymm4,%ymm2,%ymm5
 vpblendmb %cs:0x1a38ce0c(%esi),%ymm0,%ymm6{%k7}
 vpblendmb -0x1ec106f1(%esp,%ebx,4),%ymm3,%ymm0
-vpblendmb %zmm1,%zmm0,%zmm0{%k7}{z}
+vpblendmb %zmm7,%zmm7,%zmm0
 vpblendmb %gs:-0xf00(%edi),%zmm3,%zmm6{%k1}
 vpblendmb 0x6b571c60(%ebp),%zmm6,%zmm4
 vpblendmw %xmm6,%xmm6,%xmm6
@@ -21006,19 +20948,11 @@ vpblendml %fs:0x420f885d(%ebx,%edi,2),%xmm6,%xmm6{%k3}
 vpblendmq %fs:0x420f885d(%ebx,%edi,2),%xmm6,%xmm6{%k3}
 vpblendm %fs:0x420f885d(%ebx,%edi,2),%xmm6,%xmm6{%k3}
 vpblendmw (%esi),%xmm3,%xmm5
+vpblendmw (%ebx),%ymm4,%ymm6
 vpblendmw %ymm2,%ymm3,%ymm0{%k1}{z}
-vpblendmw %fs:0x11bebecb(%ebp),%ymm0,%ymm1
-vpblendmw -0xb40(%ecx),%ymm0,%ymm2{%k2}
+vpblendmw %cs:0xb80(%eax),%ymm5,%ymm7{%k1}
+vpblendmw -0x865f06b(%ecx),%zmm4,%zmm7
 vpblendmw %zmm1,%zmm1,%zmm2{%k1}{z}
-vpblendmw %ss:0x872baf96,%zmm1,%zmm0
-vpblendmwb %ss:0x872baf96,%zmm1,%zmm0
-vpblendmww %ss:0x872baf96,%zmm1,%zmm0
-vpblendmwl %ss:0x872baf96,%zmm1,%zmm0
-vpblendmwq %ss:0x872baf96,%zmm1,%zmm0
-vpblendmb %ss:0x872baf96,%zmm1,%zmm0
-vpblendml %ss:0x872baf96,%zmm1,%zmm0
-vpblendmq %ss:0x872baf96,%zmm1,%zmm0
-vpblendm %ss:0x872baf96,%zmm1,%zmm0
 vpblendmw 0x9c0(%ebx,%ebx,4),%zmm1,%zmm0{%k5}{z}
 vp2intersectd %xmm7,%xmm3,%k6
 vp2intersectdb %xmm7,%xmm3,%k6
@@ -21062,6 +20996,15 @@ vp2intersectq 0x49(%edx),%ymm5,%k2
 vp2intersectq %zmm2,%zmm5,%k6
 vp2intersectq -0x128(%eax){1to8},%zmm5,%k4
 vp2intersectq %es:-0x16(%eax),%zmm3,%k3
+vpshldvw (%ebx,%esi,1),%xmm4,%xmm4
+vpshldvwb (%ebx,%esi,1),%xmm4,%xmm4
+vpshldvww (%ebx,%esi,1),%xmm4,%xmm4
+vpshldvwl (%ebx,%esi,1),%xmm4,%xmm4
+vpshldvwq (%ebx,%esi,1),%xmm4,%xmm4
+vpshldvb (%ebx,%esi,1),%xmm4,%xmm4
+vpshldvl (%ebx,%esi,1),%xmm4,%xmm4
+vpshldvq (%ebx,%esi,1),%xmm4,%xmm4
+vpshldv (%ebx,%esi,1),%xmm4,%xmm4
 vpshldvw %xmm3,%xmm2,%xmm4{%k6}
 vpshldvwb %xmm3,%xmm2,%xmm4{%k6}
 vpshldvww %xmm3,%xmm2,%xmm4{%k6}
@@ -21072,19 +21015,18 @@ vpshldvl %xmm3,%xmm2,%xmm4{%k6}
 vpshldvq %xmm3,%xmm2,%xmm4{%k6}
 vpshldv %xmm3,%xmm2,%xmm4{%k6}
 vpshldvw %es:-0x7437497e(%edx),%xmm7,%xmm3{%k1}{z}
-vpshldvwb %es:-0x7437497e(%edx),%xmm7,%xmm3{%k1}{z}
-vpshldvww %es:-0x7437497e(%edx),%xmm7,%xmm3{%k1}{z}
-vpshldvwl %es:-0x7437497e(%edx),%xmm7,%xmm3{%k1}{z}
-vpshldvwq %es:-0x7437497e(%edx),%xmm7,%xmm3{%k1}{z}
-vpshldvb %es:-0x7437497e(%edx),%xmm7,%xmm3{%k1}{z}
-vpshldvl %es:-0x7437497e(%edx),%xmm7,%xmm3{%k1}{z}
-vpshldvq %es:-0x7437497e(%edx),%xmm7,%xmm3{%k1}{z}
-vpshldv %es:-0x7437497e(%edx),%xmm7,%xmm3{%k1}{z}
-vpshldvw (%esp,%eax,2),%xmm6,%xmm3{%k4}
-vpshldvw %ymm7,%ymm6,%ymm2{%k5}
-vpshldvw %gs:-0x70(%edx),%ymm6,%ymm3
-vpshldvw -0xaa0(%ecx,%edi,8),%ymm2,%ymm7{%k3}
-vpshldvw %zmm6,%zmm6,%zmm4{%k7}{z}
+vpshldvw %ymm0,%ymm7,%ymm1
+vpshldvw %ss:0x100(%ebp),%ymm5,%ymm4{%k2}
+vpshldvw 0x3fede70,%ymm5,%ymm3
+vpshldvwb 0x3fede70,%ymm5,%ymm3
+vpshldvww 0x3fede70,%ymm5,%ymm3
+vpshldvwl 0x3fede70,%ymm5,%ymm3
+vpshldvwq 0x3fede70,%ymm5,%ymm3
+vpshldvb 0x3fede70,%ymm5,%ymm3
+vpshldvl 0x3fede70,%ymm5,%ymm3
+vpshldvq 0x3fede70,%ymm5,%ymm3
+vpshldv 0x3fede70,%ymm5,%ymm3
+vpshldvw %zmm1,%zmm0,%zmm3
 vpshldvw %gs:(%edx),%zmm3,%zmm3{%k7}
 vpshldvw 0x283c974(%eax),%zmm5,%zmm4
 vpshldvd %xmm2,%xmm2,%xmm5
@@ -21098,37 +21040,46 @@ vpshldvdw %ds:0x13521b79(%esp,%edx,4),%xmm0,%xmm2{%k5}{z}
 vpshldvdl %ds:0x13521b79(%esp,%edx,4),%xmm0,%xmm2{%k5}{z}
 vpshldvdq %ds:0x13521b79(%esp,%edx,4),%xmm0,%xmm2{%k5}{z}
 vpshldvd -0x72(%edi){1to4},%xmm3,%xmm3{%k3}
-vpshldvd %ymm7,%ymm3,%ymm2{%k7}{z}
+vpshldvd %ymm4,%ymm4,%ymm1
 vpshldvd %gs:(%edx){1to8},%ymm0,%ymm4
 vpshldvd -0xbd0be7a(%edi,%ebp,4),%ymm2,%ymm3{%k2}{z}
 vpshldvd %zmm0,%zmm7,%zmm5
 vpshldvd %gs:0x57eab392(%eax),%zmm2,%zmm1{%k7}
 vpshldvd (%edi,%eiz,2){1to16},%zmm2,%zmm2
-vpshldvq %xmm3,%xmm7,%xmm4{%k3}
-vpshldvqb %xmm3,%xmm7,%xmm4{%k3}
-vpshldvqw %xmm3,%xmm7,%xmm4{%k3}
-vpshldvql %xmm3,%xmm7,%xmm4{%k3}
-vpshldvqq %xmm3,%xmm7,%xmm4{%k3}
-vpshldvb %xmm3,%xmm7,%xmm4{%k3}
-vpshldvw %xmm3,%xmm7,%xmm4{%k3}
-vpshldvl %xmm3,%xmm7,%xmm4{%k3}
-vpshldv %xmm3,%xmm7,%xmm4{%k3}
-vpshldvq -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
-vpshldvqb -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
-vpshldvqw -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
-vpshldvql -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
-vpshldvqq -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
-vpshldvb -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
-vpshldvw -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
-vpshldvl -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
-vpshldv -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
+vpshldvq %xmm3,%xmm5,%xmm7
+vpshldvqb %xmm3,%xmm5,%xmm7
+vpshldvqw %xmm3,%xmm5,%xmm7
+vpshldvql %xmm3,%xmm5,%xmm7
+vpshldvqq %xmm3,%xmm5,%xmm7
+vpshldvb %xmm3,%xmm5,%xmm7
+vpshldvw %xmm3,%xmm5,%xmm7
+vpshldvl %xmm3,%xmm5,%xmm7
+vpshldv %xmm3,%xmm5,%xmm7
 vpshldvq %es:0x710(%ecx),%xmm5,%xmm3{%k5}
+vpshldvqb %es:0x710(%ecx),%xmm5,%xmm3{%k5}
+vpshldvqw %es:0x710(%ecx),%xmm5,%xmm3{%k5}
+vpshldvql %es:0x710(%ecx),%xmm5,%xmm3{%k5}
+vpshldvqq %es:0x710(%ecx),%xmm5,%xmm3{%k5}
+vpshldvb %es:0x710(%ecx),%xmm5,%xmm3{%k5}
+vpshldvw %es:0x710(%ecx),%xmm5,%xmm3{%k5}
+vpshldvl %es:0x710(%ecx),%xmm5,%xmm3{%k5}
+vpshldv %es:0x710(%ecx),%xmm5,%xmm3{%k5}
+vpshldvq -0x260(%ebp,%edx,2),%xmm0,%xmm2{%k7}{z}
 vpshldvq %ymm6,%ymm3,%ymm1
 vpshldvq %ss:(%edi,%eax,2){1to4},%ymm2,%ymm3{%k3}
 vpshldvq 0x5c6a2ce(%eax,%eiz,8),%ymm4,%ymm1
 vpshldvq %zmm3,%zmm0,%zmm2
 vpshldvq %ds:(%edi),%zmm7,%zmm1{%k4}
 vpshldvq 0x6e234547(,%edx,2){1to8},%zmm4,%zmm2
+vpshrdvw (%ebx),%xmm1,%xmm1
+vpshrdvwb (%ebx),%xmm1,%xmm1
+vpshrdvww (%ebx),%xmm1,%xmm1
+vpshrdvwl (%ebx),%xmm1,%xmm1
+vpshrdvwq (%ebx),%xmm1,%xmm1
+vpshrdvb (%ebx),%xmm1,%xmm1
+vpshrdvl (%ebx),%xmm1,%xmm1
+vpshrdvq (%ebx),%xmm1,%xmm1
+vpshrdv (%ebx),%xmm1,%xmm1
 vpshrdvw %xmm4,%xmm4,%xmm0{%k2}
 vpshrdvwb %xmm4,%xmm4,%xmm0{%k2}
 vpshrdvww %xmm4,%xmm4,%xmm0{%k2}
@@ -21138,18 +21089,9 @@ vpshrdvb %xmm4,%xmm4,%xmm0{%k2}
 vpshrdvl %xmm4,%xmm4,%xmm0{%k2}
 vpshrdvq %xmm4,%xmm4,%xmm0{%k2}
 vpshrdv %xmm4,%xmm4,%xmm0{%k2}
-vpshrdvw %fs:(%edi),%xmm2,%xmm7
-vpshrdvwb %fs:(%edi),%xmm2,%xmm7
-vpshrdvww %fs:(%edi),%xmm2,%xmm7
-vpshrdvwl %fs:(%edi),%xmm2,%xmm7
-vpshrdvwq %fs:(%edi),%xmm2,%xmm7
-vpshrdvb %fs:(%edi),%xmm2,%xmm7
-vpshrdvl %fs:(%edi),%xmm2,%xmm7
-vpshrdvq %fs:(%edi),%xmm2,%xmm7
-vpshrdv %fs:(%edi),%xmm2,%xmm7
 vpshrdvw 0x5fa66bec(%ebp),%xmm6,%xmm0{%k3}{z}
-vpshrdvw %ymm2,%ymm4,%ymm5{%k3}
-vpshrdvw %es:(%esi,%eiz,1),%ymm0,%ymm2
+vpshrdvw %ymm0,%ymm2,%ymm0
+vpshrdvw %gs:-0x48(%edx,%edx,4),%ymm0,%ymm0{%k6}{z}
 vpshrdvw 0x6c(%eax),%ymm0,%ymm0{%k4}
 vpshrdvw %zmm2,%zmm2,%zmm5
 vpshrdvw %es:-0x1b7ac9b2(%ecx),%zmm3,%zmm7{%k5}
@@ -21190,24 +21132,24 @@ vcvtne2ps2bf16w %fs:-0xd4(%esi){1to4},%xmm0,%xmm7{%k6}{z}
 vcvtne2ps2bf16l %fs:-0xd4(%esi){1to4},%xmm0,%xmm7{%k6}{z}
 vcvtne2ps2bf16q %fs:-0xd4(%esi){1to4},%xmm0,%xmm7{%k6}{z}
 vcvtne2ps2bf16 0x3c(%ecx,%eax,2){1to4},%xmm3,%xmm4
+vcvtne2ps2bf16 -0x7f(%esi),%ymm5,%ymm0
 vcvtne2ps2bf16 %ymm3,%ymm7,%ymm3{%k7}{z}
 vcvtne2ps2bf16 %es:(%ecx){1to8},%ymm6,%ymm3
-vcvtne2ps2bf16 -0x7f(%esi),%ymm5,%ymm0
+vcvtne2ps2bf16 -0x580(%ebx),%zmm4,%zmm7
 vcvtne2ps2bf16 %zmm4,%zmm5,%zmm6{%k1}
 vcvtne2ps2bf16 %ds:0x71dae0dd(%edi,%ecx,8){1to16},%zmm3,%zmm5{%k4}
-vcvtne2ps2bf16 -0xebf6a89(%esi){1to16},%zmm1,%zmm5
-vpshrdvd %xmm5,%xmm3,%xmm2{%k3}{z}
-vpshrdvdb %xmm5,%xmm3,%xmm2{%k3}{z}
-vpshrdvdw %xmm5,%xmm3,%xmm2{%k3}{z}
-vpshrdvdl %xmm5,%xmm3,%xmm2{%k3}{z}
-vpshrdvdq %xmm5,%xmm3,%xmm2{%k3}{z}
+vpshrdvd %xmm2,%xmm2,%xmm0
+vpshrdvdb %xmm2,%xmm2,%xmm0
+vpshrdvdw %xmm2,%xmm2,%xmm0
+vpshrdvdl %xmm2,%xmm2,%xmm0
+vpshrdvdq %xmm2,%xmm2,%xmm0
 vpshrdvd %fs:(%edi){1to4},%xmm4,%xmm0
 vpshrdvdb %fs:(%edi){1to4},%xmm4,%xmm0
 vpshrdvdw %fs:(%edi){1to4},%xmm4,%xmm0
 vpshrdvdl %fs:(%edi){1to4},%xmm4,%xmm0
 vpshrdvdq %fs:(%edi){1to4},%xmm4,%xmm0
 vpshrdvd 0x6c(%ecx){1to4},%xmm3,%xmm2{%k2}{z}
-vpshrdvd %ymm4,%ymm4,%ymm6{%k5}{z}
+vpshrdvd %ymm5,%ymm2,%ymm4
 vpshrdvd %gs:-0x4d738984(%ecx){1to8},%ymm7,%ymm0
 vpshrdvd 0xa20(%edi),%ymm5,%ymm1{%k5}{z}
 vpshrdvd %zmm6,%zmm6,%zmm2
@@ -21232,9 +21174,9 @@ vpshrdvw %ss:-0x167c9e4(%eax,%ebx,2),%xmm0,%xmm5{%k5}
 vpshrdvl %ss:-0x167c9e4(%eax,%ebx,2),%xmm0,%xmm5{%k5}
 vpshrdv %ss:-0x167c9e4(%eax,%ebx,2),%xmm0,%xmm5{%k5}
 vpshrdvq (%ebx){1to2},%xmm4,%xmm7{%k6}
-vpshrdvq %ymm3,%ymm2,%ymm7{%k3}{z}
-vpshrdvq %cs:0x2e0(%edx),%ymm1,%ymm1
-vpshrdvq (%eax,%ebp,1){1to4},%ymm3,%ymm3{%k4}
+vpshrdvq %ymm1,%ymm2,%ymm4
+vpshrdvq %fs:(%edi){1to4},%ymm2,%ymm5
+vpshrdvq 0x2e8(%edx){1to4},%ymm3,%ymm7{%k6}
 vpshrdvq %zmm1,%zmm7,%zmm7
 vpshrdvq %cs:(%edx),%zmm0,%zmm2{%k2}{z}
 vpshrdvq 0x37438305(%ebp){1to8},%zmm1,%zmm7
@@ -21265,11 +21207,11 @@ vpermi2w -0x550(%edx),%xmm2,%xmm1
 vpermi2l -0x550(%edx),%xmm2,%xmm1
 vpermi2q -0x550(%edx),%xmm2,%xmm1
 vpermi2 -0x550(%edx),%xmm2,%xmm1
+vpermi2b (%eax),%ymm0,%ymm1
 vpermi2b %ymm6,%ymm7,%ymm5{%k4}{z}
-vpermi2b %ss:0x7a0(%ebp),%ymm3,%ymm6
-vpermi2b -0x6(%edi),%ymm2,%ymm0{%k7}
+vpermi2b %ds:0x12(%eax),%ymm3,%ymm4{%k1}
+vpermi2b 0x40(%ebx),%zmm6,%zmm5
 vpermi2b %zmm7,%zmm1,%zmm1{%k6}
-vpermi2b %ds:0x19c0(%ebp),%zmm5,%zmm3
 vpermi2b (%ecx),%zmm7,%zmm4{%k2}
 vpermi2w %xmm3,%xmm7,%xmm3
 vpermi2wb %xmm3,%xmm7,%xmm3
@@ -21290,6 +21232,7 @@ vpermi2l %cs:-0x23b1b6a4(%ebx,%ebp,1),%xmm1,%xmm3{%k3}{z}
 vpermi2q %cs:-0x23b1b6a4(%ebx,%ebp,1),%xmm1,%xmm3{%k3}{z}
 vpermi2 %cs:-0x23b1b6a4(%ebx,%ebp,1),%xmm1,%xmm3{%k3}{z}
 vpermi2w 0x20(%edi,%ebp,1),%xmm7,%xmm6
+vpermi2w 0xea0(%ebx,%eiz,4),%ymm3,%ymm7
 vpermi2w %ymm4,%ymm7,%ymm3{%k7}{z}
 vpermi2w %fs:0x6,%ymm3,%ymm7{%k4}
 vpermi2wb %fs:0x6,%ymm3,%ymm7{%k4}
@@ -21300,15 +21243,14 @@ vpermi2b %fs:0x6,%ymm3,%ymm7{%k4}
 vpermi2l %fs:0x6,%ymm3,%ymm7{%k4}
 vpermi2q %fs:0x6,%ymm3,%ymm7{%k4}
 vpermi2 %fs:0x6,%ymm3,%ymm7{%k4}
-vpermi2w 0xea0(%ebx,%eiz,4),%ymm3,%ymm7
 vpermi2w %zmm7,%zmm7,%zmm0
 vpermi2w %ss:(%edi),%zmm6,%zmm1{%k1}{z}
 vpermi2w 0x1680(%edx),%zmm3,%zmm4
-vpermi2d %xmm1,%xmm0,%xmm6{%k7}
-vpermi2db %xmm1,%xmm0,%xmm6{%k7}
-vpermi2dw %xmm1,%xmm0,%xmm6{%k7}
-vpermi2dl %xmm1,%xmm0,%xmm6{%k7}
-vpermi2dq %xmm1,%xmm0,%xmm6{%k7}
+vpermi2d %xmm7,%xmm0,%xmm5
+vpermi2db %xmm7,%xmm0,%xmm5
+vpermi2dw %xmm7,%xmm0,%xmm5
+vpermi2dl %xmm7,%xmm0,%xmm5
+vpermi2dq %xmm7,%xmm0,%xmm5
 vpermi2d %es:(%eax){1to4},%xmm3,%xmm1
 vpermi2db %es:(%eax){1to4},%xmm3,%xmm1
 vpermi2dw %es:(%eax){1to4},%xmm3,%xmm1
@@ -21318,27 +21260,27 @@ vpermi2d -0x18bae9df(%ecx){1to4},%xmm0,%xmm0{%k1}
 vpermi2d %ymm1,%ymm0,%ymm3
 vpermi2d %fs:0x174(%ebx){1to8},%ymm0,%ymm0
 vpermi2d -0x7ec05428(%edi),%ymm2,%ymm3
+vpermi2d -0x58(%ebx),%zmm6,%zmm4
 vpermi2d %zmm0,%zmm0,%zmm4{%k2}{z}
 vpermi2d %ds:(%eax){1to16},%zmm6,%zmm7{%k2}
-vpermi2d 0x114(%esp,%eax,2){1to16},%zmm4,%zmm7
-vpermi2q %xmm5,%xmm0,%xmm3{%k2}
-vpermi2qb %xmm5,%xmm0,%xmm3{%k2}
-vpermi2qw %xmm5,%xmm0,%xmm3{%k2}
-vpermi2ql %xmm5,%xmm0,%xmm3{%k2}
-vpermi2qq %xmm5,%xmm0,%xmm3{%k2}
-vpermi2b %xmm5,%xmm0,%xmm3{%k2}
-vpermi2w %xmm5,%xmm0,%xmm3{%k2}
-vpermi2l %xmm5,%xmm0,%xmm3{%k2}
-vpermi2 %xmm5,%xmm0,%xmm3{%k2}
-vpermi2q %fs:0xf0(%eax),%xmm2,%xmm6
-vpermi2qb %fs:0xf0(%eax),%xmm2,%xmm6
-vpermi2qw %fs:0xf0(%eax),%xmm2,%xmm6
-vpermi2ql %fs:0xf0(%eax),%xmm2,%xmm6
-vpermi2qq %fs:0xf0(%eax),%xmm2,%xmm6
-vpermi2b %fs:0xf0(%eax),%xmm2,%xmm6
-vpermi2w %fs:0xf0(%eax),%xmm2,%xmm6
-vpermi2l %fs:0xf0(%eax),%xmm2,%xmm6
-vpermi2 %fs:0xf0(%eax),%xmm2,%xmm6
+vpermi2q %xmm6,%xmm6,%xmm3
+vpermi2qb %xmm6,%xmm6,%xmm3
+vpermi2qw %xmm6,%xmm6,%xmm3
+vpermi2ql %xmm6,%xmm6,%xmm3
+vpermi2qq %xmm6,%xmm6,%xmm3
+vpermi2b %xmm6,%xmm6,%xmm3
+vpermi2w %xmm6,%xmm6,%xmm3
+vpermi2l %xmm6,%xmm6,%xmm3
+vpermi2 %xmm6,%xmm6,%xmm3
+vpermi2q %es:(%edx,%ecx,2){1to2},%xmm7,%xmm3{%k1}{z}
+vpermi2qb %es:(%edx,%ecx,2){1to2},%xmm7,%xmm3{%k1}{z}
+vpermi2qw %es:(%edx,%ecx,2){1to2},%xmm7,%xmm3{%k1}{z}
+vpermi2ql %es:(%edx,%ecx,2){1to2},%xmm7,%xmm3{%k1}{z}
+vpermi2qq %es:(%edx,%ecx,2){1to2},%xmm7,%xmm3{%k1}{z}
+vpermi2b %es:(%edx,%ecx,2){1to2},%xmm7,%xmm3{%k1}{z}
+vpermi2w %es:(%edx,%ecx,2){1to2},%xmm7,%xmm3{%k1}{z}
+vpermi2l %es:(%edx,%ecx,2){1to2},%xmm7,%xmm3{%k1}{z}
+vpermi2 %es:(%edx,%ecx,2){1to2},%xmm7,%xmm3{%k1}{z}
 vpermi2q 0x16ab23c4,%xmm5,%xmm2{%k7}{z}
 vpermi2qb 0x16ab23c4,%xmm5,%xmm2{%k7}{z}
 vpermi2qw 0x16ab23c4,%xmm5,%xmm2{%k7}{z}
@@ -21348,7 +21290,7 @@ vpermi2b 0x16ab23c4,%xmm5,%xmm2{%k7}{z}
 vpermi2w 0x16ab23c4,%xmm5,%xmm2{%k7}{z}
 vpermi2l 0x16ab23c4,%xmm5,%xmm2{%k7}{z}
 vpermi2 0x16ab23c4,%xmm5,%xmm2{%k7}{z}
-vpermi2q %ymm1,%ymm1,%ymm7{%k5}
+vpermi2q %ymm7,%ymm4,%ymm6
 vpermi2q %fs:(%ebx){1to4},%ymm3,%ymm5{%k4}{z}
 vpermi2q (%ebx,%esi,2){1to4},%ymm2,%ymm4
 vpermi2q %zmm6,%zmm1,%zmm5
@@ -21372,21 +21314,21 @@ vpermi2psw %ss:0xfffffff3{1to8},%ymm5,%ymm1
 vpermi2psl %ss:0xfffffff3{1to8},%ymm5,%ymm1
 vpermi2psq %ss:0xfffffff3{1to8},%ymm5,%ymm1
 vpermi2ps 0x5578955e(%ecx){1to8},%ymm6,%ymm2{%k2}
+vpermi2ps -0x61c1d75e(%ebp,%eax,1),%zmm7,%zmm3
 vpermi2ps %zmm6,%zmm2,%zmm7{%k1}
-vpermi2ps %ds:-0x1600(%eax),%zmm6,%zmm0
-vpermi2ps 0xa(%edx,%eax,1),%zmm5,%zmm1{%k6}{z}
+vpermi2ps %fs:(%eax,%edx,1){1to16},%zmm1,%zmm6
+vpermi2pd 0x190(%ebp),%xmm0,%xmm5
+vpermi2pdb 0x190(%ebp),%xmm0,%xmm5
+vpermi2pdw 0x190(%ebp),%xmm0,%xmm5
+vpermi2pdl 0x190(%ebp),%xmm0,%xmm5
+vpermi2pdq 0x190(%ebp),%xmm0,%xmm5
 vpermi2pd %xmm6,%xmm2,%xmm6{%k4}{z}
 vpermi2pdb %xmm6,%xmm2,%xmm6{%k4}{z}
 vpermi2pdw %xmm6,%xmm2,%xmm6{%k4}{z}
 vpermi2pdl %xmm6,%xmm2,%xmm6{%k4}{z}
 vpermi2pdq %xmm6,%xmm2,%xmm6{%k4}{z}
 vpermi2pd %es:-0x58(%edx),%xmm1,%xmm7{%k3}
-vpermi2pdb %es:-0x58(%edx),%xmm1,%xmm7{%k3}
-vpermi2pdw %es:-0x58(%edx),%xmm1,%xmm7{%k3}
-vpermi2pdl %es:-0x58(%edx),%xmm1,%xmm7{%k3}
-vpermi2pdq %es:-0x58(%edx),%xmm1,%xmm7{%k3}
-vpermi2pd 0x190(%ebp),%xmm0,%xmm5
-vpermi2pd %ymm0,%ymm2,%ymm4{%k4}
+vpermi2pd %ymm3,%ymm0,%ymm7
 vpermi2pd %ds:-0x2b360386(,%eax,8){1to4},%ymm3,%ymm5{%k3}
 vpermi2pd -0x3c0(%edx,%edi,4){1to4},%ymm3,%ymm5
 vpermi2pd %zmm3,%zmm2,%zmm0
@@ -21414,6 +21356,7 @@ vpbroadcastb 0x55(%ecx),%xmm1
 vpbroadcastb %xmm2,%ymm4
 vpbroadcastb %fs:(%ebx),%ymm1
 vpbroadcastb 0x2f(%ebp),%ymm1
+{evex} vpbroadcastb (%eax),%xmm6
 vpbroadcastb %xmm3,%xmm3{%k3}{z}
 vpbroadcastb %es:0x838ba516,%xmm2{%k6}
 vpbroadcastbb %es:0x838ba516,%xmm2{%k6}
@@ -21424,13 +21367,12 @@ vpbroadcastw %es:0x838ba516,%xmm2{%k6}
 vpbroadcastl %es:0x838ba516,%xmm2{%k6}
 vpbroadcastq %es:0x838ba516,%xmm2{%k6}
 vpbroadcast %es:0x838ba516,%xmm2{%k6}
-{evex} vpbroadcastb (%eax),%xmm6
 {evex} vpbroadcastb %xmm2,%ymm5
 vpbroadcastb %gs:(%edx,%edx,8),%ymm0{%k6}
 {evex} vpbroadcastb (%ebx),%ymm6
+vpbroadcastb (%eax,%esi,4),%zmm1
 vpbroadcastb %xmm5,%zmm7{%k6}
-vpbroadcastb %cs:(%eax),%zmm5
-vpbroadcastb 0x8(%edi),%zmm0{%k4}{z}
+vpbroadcastb %fs:-0x200dfc02(%eax),%zmm3{%k7}
 vpbroadcastw %xmm2,%xmm3
 vpbroadcastwb %xmm2,%xmm3
 vpbroadcastww %xmm2,%xmm3
@@ -21453,14 +21395,14 @@ vpbroadcastw -0x26(%ebx,%esi,8),%xmm7
 vpbroadcastw %xmm1,%ymm5
 vpbroadcastw %cs:0x16(%edx,%eax,1),%ymm4
 vpbroadcastw (%edx),%ymm4
+{evex} vpbroadcastw -0x90(%ebx,%esi,2),%xmm7
 vpbroadcastw %xmm3,%xmm2{%k6}
-{evex} vpbroadcastw %fs:(%ebx,%ebp,1),%xmm7
-vpbroadcastw 0x68(%esp,%eiz,4),%xmm0{%k6}{z}
+vpbroadcastw %fs:(%edi,%edi,1),%xmm0{%k7}
+{evex} vpbroadcastw -0x40(%ebp,%ecx,2),%ymm6
 vpbroadcastw %xmm4,%ymm6{%k2}{z}
-{evex} vpbroadcastw %fs:0x24(%edx),%ymm4
-vpbroadcastw (%esi),%ymm3{%k4}{z}
+vpbroadcastw %ss:0x54(%eax),%ymm5{%k6}
+vpbroadcastw 0xe(%ebx),%zmm1
 vpbroadcastw %xmm4,%zmm4{%k7}{z}
-vpbroadcastw -0x15a01eb1(%esi,%ebp,4),%zmm4{%k2}
 vpbroadcastw %ss:-0xc6(%edi,%edx,4),%zmm7{%k7}{z}
 vpbroadcastb %esp,%xmm3
 vpbroadcastbb %esp,%xmm3
@@ -21473,26 +21415,26 @@ vpbroadcastq %esp,%xmm3
 vpbroadcast %esp,%xmm3
 vpbroadcastb %eax,%xmm6{%k1}{z}
 vpbroadcastb %esi,%xmm1{%k6}
+vpbroadcastb %edi,%ymm4
 vpbroadcastb %ebp,%ymm7{%k3}{z}
 vpbroadcastb %esp,%ymm2{%k4}
-vpbroadcastb %edi,%ymm4
 vpbroadcastb %esi,%zmm2
 vpbroadcastb %esp,%zmm5{%k3}{z}
 vpbroadcastb %edx,%zmm1{%k6}
-vpbroadcastw %eax,%xmm6{%k5}{z}
-vpbroadcastwb %eax,%xmm6{%k5}{z}
-vpbroadcastww %eax,%xmm6{%k5}{z}
-vpbroadcastwl %eax,%xmm6{%k5}{z}
-vpbroadcastwq %eax,%xmm6{%k5}{z}
-vpbroadcastb %eax,%xmm6{%k5}{z}
-vpbroadcastl %eax,%xmm6{%k5}{z}
-vpbroadcastq %eax,%xmm6{%k5}{z}
-vpbroadcast %eax,%xmm6{%k5}{z}
 vpbroadcastw %esi,%xmm6
+vpbroadcastwb %esi,%xmm6
+vpbroadcastww %esi,%xmm6
+vpbroadcastwl %esi,%xmm6
+vpbroadcastwq %esi,%xmm6
+vpbroadcastb %esi,%xmm6
+vpbroadcastl %esi,%xmm6
+vpbroadcastq %esi,%xmm6
+vpbroadcast %esi,%xmm6
+vpbroadcastw %eax,%xmm6{%k5}{z}
 vpbroadcastw %eax,%xmm6{%k4}
+vpbroadcastw %esp,%ymm6
 vpbroadcastw %edx,%ymm1{%k6}
 vpbroadcastw %ebp,%ymm5{%k4}{z}
-vpbroadcastw %esp,%ymm6
 vpbroadcastw %ecx,%zmm3
 vpbroadcastw %esi,%zmm7{%k6}
 vpbroadcastw %ebx,%zmm6{%k5}{z}
@@ -21528,12 +21470,12 @@ vpermt2l %ds:-0x1f0(%ecx),%xmm2,%xmm1{%k3}{z}
 vpermt2q %ds:-0x1f0(%ecx),%xmm2,%xmm1{%k3}{z}
 vpermt2 %ds:-0x1f0(%ecx),%xmm2,%xmm1{%k3}{z}
 vpermt2b (%ecx),%xmm5,%xmm5
+vpermt2b 0x1f0511a0(%ecx,%ecx,2),%ymm5,%ymm1
 vpermt2b %ymm1,%ymm3,%ymm0{%k4}{z}
-vpermt2b %es:(%ebx),%ymm2,%ymm0
-vpermt2b 0x440(%edx),%ymm2,%ymm7{%k3}{z}
+vpermt2b %es:(%esi),%ymm5,%ymm4{%k3}
+vpermt2b -0x6f(%ebp,%eax,8),%zmm0,%zmm2
 vpermt2b %zmm0,%zmm3,%zmm4{%k4}
-vpermt2b %es:-0x21(%esi),%zmm5,%zmm0
-vpermt2b (%edi),%zmm5,%zmm4{%k1}{z}
+vpermt2b %es:(%edx),%zmm2,%zmm4{%k3}
 vpermt2w %xmm3,%xmm7,%xmm5
 vpermt2wb %xmm3,%xmm7,%xmm5
 vpermt2ww %xmm3,%xmm7,%xmm5
@@ -21553,29 +21495,29 @@ vpermt2l %ss:(%eax,%eax,1),%xmm6,%xmm5{%k6}
 vpermt2q %ss:(%eax,%eax,1),%xmm6,%xmm5{%k6}
 vpermt2 %ss:(%eax,%eax,1),%xmm6,%xmm5{%k6}
 vpermt2w -0x2c(%edx),%xmm1,%xmm5{%k3}{z}
-vpermt2w %ymm3,%ymm7,%ymm6{%k2}{z}
+vpermt2w %ymm7,%ymm1,%ymm5
 vpermt2w %ds:(%edi,%edx,4),%ymm6,%ymm3{%k7}
 vpermt2w (%esi),%ymm1,%ymm4
 vpermt2w %zmm1,%zmm0,%zmm1
 vpermt2w %ds:-0x6b(%ebp,%eax,1),%zmm1,%zmm0{%k1}{z}
 vpermt2w (%ecx),%zmm1,%zmm0
-vpermt2d %xmm7,%xmm0,%xmm6{%k1}
-vpermt2db %xmm7,%xmm0,%xmm6{%k1}
-vpermt2dw %xmm7,%xmm0,%xmm6{%k1}
-vpermt2dl %xmm7,%xmm0,%xmm6{%k1}
-vpermt2dq %xmm7,%xmm0,%xmm6{%k1}
+vpermt2d %xmm3,%xmm4,%xmm5
+vpermt2db %xmm3,%xmm4,%xmm5
+vpermt2dw %xmm3,%xmm4,%xmm5
+vpermt2dl %xmm3,%xmm4,%xmm5
+vpermt2dq %xmm3,%xmm4,%xmm5
 vpermt2d %gs:-0xd0(%eax),%xmm7,%xmm1{%k5}{z}
 vpermt2db %gs:-0xd0(%eax),%xmm7,%xmm1{%k5}{z}
 vpermt2dw %gs:-0xd0(%eax),%xmm7,%xmm1{%k5}{z}
 vpermt2dl %gs:-0xd0(%eax),%xmm7,%xmm1{%k5}{z}
 vpermt2dq %gs:-0xd0(%eax),%xmm7,%xmm1{%k5}{z}
 vpermt2d 0x5dcb67b4(%esi){1to4},%xmm5,%xmm1{%k3}
-vpermt2d %ymm5,%ymm4,%ymm3{%k5}
-vpermt2d %cs:(%ecx,%ecx,1){1to8},%ymm5,%ymm2
+vpermt2d %ymm6,%ymm7,%ymm4
+vpermt2d %cs:0xa20(%eax,%ecx,8),%ymm1,%ymm7{%k2}
 vpermt2d (%ebx){1to8},%ymm1,%ymm0{%k7}{z}
+vpermt2d -0x540(%eax,%ecx,8),%zmm0,%zmm5
 vpermt2d %zmm3,%zmm5,%zmm2{%k2}{z}
 vpermt2d %cs:-0x79(%ebp){1to16},%zmm1,%zmm0{%k4}
-vpermt2d -0x540(%eax,%ecx,8),%zmm0,%zmm5
 vpermt2q %xmm7,%xmm1,%xmm5
 vpermt2qb %xmm7,%xmm1,%xmm5
 vpermt2qw %xmm7,%xmm1,%xmm5
@@ -21603,22 +21545,22 @@ vpermt2b (%ebx,%ebx,4){1to2},%xmm0,%xmm4{%k4}
 vpermt2w (%ebx,%ebx,4){1to2},%xmm0,%xmm4{%k4}
 vpermt2l (%ebx,%ebx,4){1to2},%xmm0,%xmm4{%k4}
 vpermt2 (%ebx,%ebx,4){1to2},%xmm0,%xmm4{%k4}
-vpermt2q %ymm6,%ymm1,%ymm2{%k4}
+vpermt2q %ymm2,%ymm2,%ymm3
 vpermt2q %ds:0x71(%esi){1to4},%ymm0,%ymm1{%k3}
 vpermt2q (%edi){1to4},%ymm1,%ymm0{%k1}{z}
 vpermt2q %zmm6,%zmm6,%zmm0
 vpermt2q %fs:(%edx),%zmm6,%zmm3{%k4}
 vpermt2q (%ebx,%ebx,4),%zmm3,%zmm0
+vpermt2ps -0x5b0(%ecx),%xmm0,%xmm0
+vpermt2psb -0x5b0(%ecx),%xmm0,%xmm0
+vpermt2psw -0x5b0(%ecx),%xmm0,%xmm0
+vpermt2psl -0x5b0(%ecx),%xmm0,%xmm0
+vpermt2psq -0x5b0(%ecx),%xmm0,%xmm0
 vpermt2ps %xmm4,%xmm3,%xmm4{%k5}{z}
 vpermt2psb %xmm4,%xmm3,%xmm4{%k5}{z}
 vpermt2psw %xmm4,%xmm3,%xmm4{%k5}{z}
 vpermt2psl %xmm4,%xmm3,%xmm4{%k5}{z}
 vpermt2psq %xmm4,%xmm3,%xmm4{%k5}{z}
-vpermt2ps %ds:0x1d0(%ecx),%xmm5,%xmm2
-vpermt2psb %ds:0x1d0(%ecx),%xmm5,%xmm2
-vpermt2psw %ds:0x1d0(%ecx),%xmm5,%xmm2
-vpermt2psl %ds:0x1d0(%ecx),%xmm5,%xmm2
-vpermt2psq %ds:0x1d0(%ecx),%xmm5,%xmm2
 vpermt2ps 0x64ba18d8,%xmm1,%xmm2{%k6}{z}
 vpermt2psb 0x64ba18d8,%xmm1,%xmm2{%k6}{z}
 vpermt2psw 0x64ba18d8,%xmm1,%xmm2{%k6}{z}
@@ -21627,8 +21569,8 @@ vpermt2psq 0x64ba18d8,%xmm1,%xmm2{%k6}{z}
 vpermt2ps %ymm5,%ymm1,%ymm7
 vpermt2ps %ss:0x1d8(%esi){1to8},%ymm4,%ymm4
 vpermt2ps 0x7(%edx),%ymm5,%ymm6{%k5}
-vpermt2ps %zmm4,%zmm7,%zmm3{%k2}{z}
-vpermt2ps %gs:(%ebx,%esi,4),%zmm6,%zmm1
+vpermt2ps %zmm5,%zmm1,%zmm5
+vpermt2ps %fs:(%edi,%ecx,2),%zmm1,%zmm0{%k2}
 vpermt2ps -0x2000(%eax),%zmm0,%zmm5{%k6}{z}
 vpermt2pd %xmm3,%xmm1,%xmm6
 vpermt2pdb %xmm3,%xmm1,%xmm6
@@ -21641,33 +21583,42 @@ vpermt2pdw %fs:(%ebx),%xmm6,%xmm5{%k5}
 vpermt2pdl %fs:(%ebx),%xmm6,%xmm5{%k5}
 vpermt2pdq %fs:(%ebx),%xmm6,%xmm5{%k5}
 vpermt2pd -0x260(%ebx,%esi,2){1to2},%xmm0,%xmm0
+vpermt2pd 0xe00(%eax,%edx,4),%ymm2,%ymm3
 vpermt2pd %ymm0,%ymm2,%ymm5{%k1}
 vpermt2pd %ss:(%esi){1to4},%ymm6,%ymm4
-vpermt2pd -0x3d4b88c(,%esi,4){1to4},%ymm0,%ymm4{%k7}
-vpermt2pd %zmm0,%zmm0,%zmm3{%k2}{z}
+vpermt2pd %zmm1,%zmm2,%zmm0
 vpermt2pd %gs:(%eax,%ecx,4),%zmm6,%zmm5{%k3}
 vpermt2pd (%eax){1to8},%zmm5,%zmm1
-invept (%di),%eax
-inveptb (%di),%eax
-inveptw (%di),%eax
-inveptl (%di),%eax
-inveptq (%di),%eax
 invept 0x7e(%ebp),%ebx
+inveptb 0x7e(%ebp),%ebx
+inveptw 0x7e(%ebp),%ebx
+inveptl 0x7e(%ebp),%ebx
+inveptq 0x7e(%ebp),%ebx
+invept (%di),%eax
 invept %es:(%esi,%esi,4),%ecx
-invvpid %ds:-0x45(%edi),%esp
-invvpidb %ds:-0x45(%edi),%esp
-invvpidw %ds:-0x45(%edi),%esp
-invvpidl %ds:-0x45(%edi),%esp
-invvpidq %ds:-0x45(%edi),%esp
 invvpid (%ebx),%esp
+invvpidb (%ebx),%esp
+invvpidw (%ebx),%esp
+invvpidl (%ebx),%esp
+invvpidq (%ebx),%esp
+invvpid %ds:-0x45(%edi),%esp
 invvpid (%bx),%ebx
-invpcid %ss:0x50(%ebp),%esi
-invpcidb %ss:0x50(%ebp),%esi
-invpcidw %ss:0x50(%ebp),%esi
-invpcidl %ss:0x50(%ebp),%esi
-invpcidq %ss:0x50(%ebp),%esi
 invpcid (%edi),%esi
+invpcidb (%edi),%esi
+invpcidw (%edi),%esi
+invpcidl (%edi),%esi
+invpcidq (%edi),%esi
+invpcid %ss:0x50(%ebp),%esi
 invpcid %gs:-0x55(%edi),%edi
+vpmultishiftqb -0x510(%edx),%xmm1,%xmm3
+vpmultishiftqbb -0x510(%edx),%xmm1,%xmm3
+vpmultishiftqbw -0x510(%edx),%xmm1,%xmm3
+vpmultishiftqbl -0x510(%edx),%xmm1,%xmm3
+vpmultishiftqbq -0x510(%edx),%xmm1,%xmm3
+vpmultishiftqw -0x510(%edx),%xmm1,%xmm3
+vpmultishiftql -0x510(%edx),%xmm1,%xmm3
+vpmultishiftqq -0x510(%edx),%xmm1,%xmm3
+vpmultishiftq -0x510(%edx),%xmm1,%xmm3
 vpmultishiftqb %xmm1,%xmm0,%xmm2{%k6}
 vpmultishiftqbb %xmm1,%xmm0,%xmm2{%k6}
 vpmultishiftqbw %xmm1,%xmm0,%xmm2{%k6}
@@ -21677,18 +21628,17 @@ vpmultishiftqw %xmm1,%xmm0,%xmm2{%k6}
 vpmultishiftql %xmm1,%xmm0,%xmm2{%k6}
 vpmultishiftqq %xmm1,%xmm0,%xmm2{%k6}
 vpmultishiftq %xmm1,%xmm0,%xmm2{%k6}
-vpmultishiftqb %es:-0x28(%ecx),%xmm2,%xmm3
-vpmultishiftqbb %es:-0x28(%ecx),%xmm2,%xmm3
-vpmultishiftqbw %es:-0x28(%ecx),%xmm2,%xmm3
-vpmultishiftqbl %es:-0x28(%ecx),%xmm2,%xmm3
-vpmultishiftqbq %es:-0x28(%ecx),%xmm2,%xmm3
-vpmultishiftqw %es:-0x28(%ecx),%xmm2,%xmm3
-vpmultishiftql %es:-0x28(%ecx),%xmm2,%xmm3
-vpmultishiftqq %es:-0x28(%ecx),%xmm2,%xmm3
-vpmultishiftq %es:-0x28(%ecx),%xmm2,%xmm3
-vpmultishiftqb (%esp,%edi,8),%xmm7,%xmm5{%k3}
-vpmultishiftqb %ymm3,%ymm2,%ymm7{%k6}
-vpmultishiftqb %ss:0x2e8(%ebx){1to4},%ymm7,%ymm5{%k5}
+vpmultishiftqb %fs:0x369dead4{1to2},%xmm3,%xmm6
+vpmultishiftqbb %fs:0x369dead4{1to2},%xmm3,%xmm6
+vpmultishiftqbw %fs:0x369dead4{1to2},%xmm3,%xmm6
+vpmultishiftqbl %fs:0x369dead4{1to2},%xmm3,%xmm6
+vpmultishiftqbq %fs:0x369dead4{1to2},%xmm3,%xmm6
+vpmultishiftqw %fs:0x369dead4{1to2},%xmm3,%xmm6
+vpmultishiftql %fs:0x369dead4{1to2},%xmm3,%xmm6
+vpmultishiftqq %fs:0x369dead4{1to2},%xmm3,%xmm6
+vpmultishiftq %fs:0x369dead4{1to2},%xmm3,%xmm6
+vpmultishiftqb %ymm4,%ymm0,%ymm0
+vpmultishiftqb %fs:-0x2d(%eax),%ymm4,%ymm2{%k1}
 vpmultishiftqb 0xeaf8280b,%ymm4,%ymm4{%k3}{z}
 vpmultishiftqbb 0xeaf8280b,%ymm4,%ymm4{%k3}{z}
 vpmultishiftqbw 0xeaf8280b,%ymm4,%ymm4{%k3}{z}
@@ -21698,7 +21648,7 @@ vpmultishiftqw 0xeaf8280b,%ymm4,%ymm4{%k3}{z}
 vpmultishiftql 0xeaf8280b,%ymm4,%ymm4{%k3}{z}
 vpmultishiftqq 0xeaf8280b,%ymm4,%ymm4{%k3}{z}
 vpmultishiftq 0xeaf8280b,%ymm4,%ymm4{%k3}{z}
-vpmultishiftqb %zmm2,%zmm4,%zmm3{%k7}{z}
+vpmultishiftqb %zmm5,%zmm6,%zmm2
 vpmultishiftqb %ss:0x1bc0(%ebp),%zmm1,%zmm6{%k3}
 vpmultishiftqb 0x6b4888d(%ecx){1to8},%zmm3,%zmm2
 vexpandps %xmm2,%xmm1
@@ -21712,46 +21662,46 @@ vexpandpsw %gs:(%ecx),%xmm2{%k2}
 vexpandpsl %gs:(%ecx),%xmm2{%k2}
 vexpandpsq %gs:(%ecx),%xmm2{%k2}
 vexpandps 0x24(%esi),%xmm2{%k2}{z}
-vexpandps %ymm3,%ymm0{%k4}{z}
+vexpandps %ymm3,%ymm2
 vexpandps %fs:0x9671c7b(%ecx),%ymm5{%k4}
 vexpandps (%esi),%ymm7{%k2}{z}
+vexpandps 0x1ac(%eax),%zmm5
 vexpandps %zmm7,%zmm5{%k2}
 vexpandps %es:(%esi),%zmm3{%k3}{z}
-vexpandps 0x1ac(%eax),%zmm5
-vexpandpd %xmm5,%xmm2{%k4}{z}
-vexpandpdb %xmm5,%xmm2{%k4}{z}
-vexpandpdw %xmm5,%xmm2{%k4}{z}
-vexpandpdl %xmm5,%xmm2{%k4}{z}
-vexpandpdq %xmm5,%xmm2{%k4}{z}
+vexpandpd %xmm6,%xmm4
+vexpandpdb %xmm6,%xmm4
+vexpandpdw %xmm6,%xmm4
+vexpandpdl %xmm6,%xmm4
+vexpandpdq %xmm6,%xmm4
 vexpandpd %ss:(%ecx),%xmm7{%k6}
 vexpandpdb %ss:(%ecx),%xmm7{%k6}
 vexpandpdw %ss:(%ecx),%xmm7{%k6}
 vexpandpdl %ss:(%ecx),%xmm7{%k6}
 vexpandpdq %ss:(%ecx),%xmm7{%k6}
 vexpandpd 0x7151e71c(%ebx,%ebx,2),%xmm3
+vexpandpd -0x2e8(%ebx,%eax,1),%ymm5
 vexpandpd %ymm2,%ymm6{%k6}
 vexpandpd %ds:-0x328(%ecx),%ymm3{%k2}{z}
-vexpandpd -0x2e8(%ebx,%eax,1),%ymm5
+vexpandpd 0x340d6577(%eax),%zmm0
 vexpandpd %zmm5,%zmm1{%k3}
-vexpandpd %ds:(%eax),%zmm4
-vexpandpd (%ecx,%edi,1),%zmm2{%k6}
+vexpandpd %es:-0x208(%ebx),%zmm2{%k2}{z}
+vpexpandd -0x5cadd265(%esi,%esi,8),%xmm6
+vpexpanddb -0x5cadd265(%esi,%esi,8),%xmm6
+vpexpanddw -0x5cadd265(%esi,%esi,8),%xmm6
+vpexpanddl -0x5cadd265(%esi,%esi,8),%xmm6
+vpexpanddq -0x5cadd265(%esi,%esi,8),%xmm6
 vpexpandd %xmm2,%xmm0{%k5}{z}
 vpexpanddb %xmm2,%xmm0{%k5}{z}
 vpexpanddw %xmm2,%xmm0{%k5}{z}
 vpexpanddl %xmm2,%xmm0{%k5}{z}
 vpexpanddq %xmm2,%xmm0{%k5}{z}
-vpexpandd %cs:(%edi,%edx,1),%xmm2
-vpexpanddb %cs:(%edi,%edx,1),%xmm2
-vpexpanddw %cs:(%edi,%edx,1),%xmm2
-vpexpanddl %cs:(%edi,%edx,1),%xmm2
-vpexpanddq %cs:(%edi,%edx,1),%xmm2
-vpexpandd (%esi),%xmm7{%k4}{z}
-vpexpandd %ymm0,%ymm2{%k5}{z}
+vpexpandd %gs:(%ebx),%xmm7{%k2}{z}
+vpexpandd %ymm5,%ymm2
 vpexpandd %gs:(%edx),%ymm1{%k1}
 vpexpandd 0x1d4(%eax,%ecx,8),%ymm3
+vpexpandd 0x5262a1a2(%ebx,%ecx,1),%zmm0
 vpexpandd %zmm5,%zmm4{%k7}{z}
-vpexpandd %es:-0xc8(%ebx,%edi,2),%zmm5
-vpexpandd (%edi,%ebp,2),%zmm0{%k2}{z}
+vpexpandd %fs:(%ecx),%zmm5{%k5}
 vpexpandq %xmm7,%xmm7
 vpexpandqb %xmm7,%xmm7
 vpexpandqw %xmm7,%xmm7
@@ -21774,19 +21724,19 @@ vpexpandq (%ebx),%xmm4
 vpexpandq %ymm6,%ymm3
 vpexpandq %es:-0x554d3e82(%esi,%eiz,8),%ymm6{%k3}{z}
 vpexpandq (%eax,%ebp,2),%ymm0{%k7}
-vpexpandq %zmm7,%zmm4{%k2}{z}
-vpexpandq %gs:-0x7a(%ecx,%ebp,4),%zmm0
-vpexpandq 0x328(%ebp),%zmm1{%k6}{z}
-vcompressps %xmm2,%xmm1{%k2}
-vcompresspsb %xmm2,%xmm1{%k2}
-vcompresspsw %xmm2,%xmm1{%k2}
-vcompresspsl %xmm2,%xmm1{%k2}
-vcompresspsq %xmm2,%xmm1{%k2}
+vpexpandq %zmm1,%zmm4
+vpexpandq %gs:(%esi),%zmm0{%k3}{z}
+vpexpandq 0x68(%edx),%zmm7
 vcompressps %xmm1,0x850f568c
 vcompresspsb %xmm1,0x850f568c
 vcompresspsw %xmm1,0x850f568c
 vcompresspsl %xmm1,0x850f568c
 vcompresspsq %xmm1,0x850f568c
+vcompressps %xmm2,%xmm1{%k2}
+vcompresspsb %xmm2,%xmm1{%k2}
+vcompresspsw %xmm2,%xmm1{%k2}
+vcompresspsl %xmm2,%xmm1{%k2}
+vcompresspsq %xmm2,%xmm1{%k2}
 vcompressps %xmm3,%fs:0x1dc(%ecx){%k3}
 vcompresspsb %xmm3,%fs:0x1dc(%ecx){%k3}
 vcompresspsw %xmm3,%fs:0x1dc(%ecx){%k3}
@@ -21798,49 +21748,40 @@ vcompressps %ymm7,0xaadb3969
 vcompressps %zmm1,%zmm7
 vcompressps %zmm7,%fs:-0x477033a0(%edx,%ebx,8){%k1}
 vcompressps %zmm4,(%edi)
-vcompresspd %xmm0,%xmm3{%k5}
-vcompresspdb %xmm0,%xmm3{%k5}
-vcompresspdw %xmm0,%xmm3{%k5}
-vcompresspdl %xmm0,%xmm3{%k5}
-vcompresspdq %xmm0,%xmm3{%k5}
 vcompresspd %xmm7,(%edi,%esi,4)
 vcompresspdb %xmm7,(%edi,%esi,4)
 vcompresspdw %xmm7,(%edi,%esi,4)
 vcompresspdl %xmm7,(%edi,%esi,4)
 vcompresspdq %xmm7,(%edi,%esi,4)
+vcompresspd %xmm0,%xmm3{%k5}
+vcompresspdb %xmm0,%xmm3{%k5}
+vcompresspdw %xmm0,%xmm3{%k5}
+vcompresspdl %xmm0,%xmm3{%k5}
+vcompresspdq %xmm0,%xmm3{%k5}
 vcompresspd %xmm0,%ss:(%ebx){%k5}
 vcompresspd %ymm7,%ymm3
 vcompresspd %ymm4,0x340(%ebp){%k2}
 vcompresspd %ymm0,%fs:(%ecx)
-vcompresspd %zmm0,%zmm6{%k3}{z}
 vcompresspd %zmm6,-0x72d47731(%eax,%esi,1)
+vcompresspd %zmm0,%zmm6{%k3}{z}
 vcompresspd %zmm1,-0x25139ac4(%edi){%k3}
+vpcompressd %xmm3,(%eax)
+vpcompressdb %xmm3,(%eax)
+vpcompressdw %xmm3,(%eax)
+vpcompressdl %xmm3,(%eax)
+vpcompressdq %xmm3,(%eax)
 vpcompressd %xmm4,%xmm7{%k7}
 vpcompressdb %xmm4,%xmm7{%k7}
 vpcompressdw %xmm4,%xmm7{%k7}
 vpcompressdl %xmm4,%xmm7{%k7}
 vpcompressdq %xmm4,%xmm7{%k7}
-vpcompressd %xmm4,%ss:(%edx,%ebp,8)
-vpcompressdb %xmm4,%ss:(%edx,%ebp,8)
-vpcompressdw %xmm4,%ss:(%edx,%ebp,8)
-vpcompressdl %xmm4,%ss:(%edx,%ebp,8)
-vpcompressdq %xmm4,%ss:(%edx,%ebp,8)
-vpcompressd %xmm5,-0x60(%eax,%ebp,1){%k4}
+vpcompressd %xmm1,%ss:-0x194(%edi){%k4}
 vpcompressd %ymm3,%ymm0
 vpcompressd %ymm4,%cs:(%edx){%k4}
 vpcompressd %ymm3,0x70(%edx,%eiz,2)
+vpcompressd %zmm3,-0x1ddee8d2(%edi,%ebp,1)
 vpcompressd %zmm0,%zmm6{%k1}{z}
-vpcompressd %zmm7,%ss:(%eax,%eax,4)
 vpcompressd %zmm4,0x2fab7722(%edx){%k1}
-vpcompressq %xmm0,%xmm0{%k4}
-vpcompressqb %xmm0,%xmm0{%k4}
-vpcompressqw %xmm0,%xmm0{%k4}
-vpcompressql %xmm0,%xmm0{%k4}
-vpcompressqq %xmm0,%xmm0{%k4}
-vpcompressb %xmm0,%xmm0{%k4}
-vpcompressw %xmm0,%xmm0{%k4}
-vpcompressl %xmm0,%xmm0{%k4}
-vpcompress %xmm0,%xmm0{%k4}
 vpcompressq %xmm7,-0x53210f2c(%edx)
 vpcompressqb %xmm7,-0x53210f2c(%edx)
 vpcompressqw %xmm7,-0x53210f2c(%edx)
@@ -21850,6 +21791,15 @@ vpcompressb %xmm7,-0x53210f2c(%edx)
 vpcompressw %xmm7,-0x53210f2c(%edx)
 vpcompressl %xmm7,-0x53210f2c(%edx)
 vpcompress %xmm7,-0x53210f2c(%edx)
+vpcompressq %xmm0,%xmm0{%k4}
+vpcompressqb %xmm0,%xmm0{%k4}
+vpcompressqw %xmm0,%xmm0{%k4}
+vpcompressql %xmm0,%xmm0{%k4}
+vpcompressqq %xmm0,%xmm0{%k4}
+vpcompressb %xmm0,%xmm0{%k4}
+vpcompressw %xmm0,%xmm0{%k4}
+vpcompressl %xmm0,%xmm0{%k4}
+vpcompress %xmm0,%xmm0{%k4}
 vpcompressq %xmm1,%ds:(%edi){%k2}
 vpcompressq %ymm0,%ymm3
 vpcompressq %ymm4,-0xd8(%ebx,%eax,1){%k1}
@@ -21893,55 +21843,55 @@ vpmaskmov 0xcf3766cc,%xmm5,%xmm3
 vpmaskmovq (%esp,%ebp,4),%ymm5,%ymm6
 vpmaskmovq %cs:-0x17(%edi),%ymm2,%ymm2
 vpmaskmovq 0x32(%eax,%eiz,4),%ymm2,%ymm5
-vpermb %xmm7,%xmm4,%xmm2{%k3}
-vpermbb %xmm7,%xmm4,%xmm2{%k3}
-vpermbw %xmm7,%xmm4,%xmm2{%k3}
-vpermbl %xmm7,%xmm4,%xmm2{%k3}
-vpermbq %xmm7,%xmm4,%xmm2{%k3}
-vpermw %xmm7,%xmm4,%xmm2{%k3}
-vperml %xmm7,%xmm4,%xmm2{%k3}
-vpermq %xmm7,%xmm4,%xmm2{%k3}
-vperm %xmm7,%xmm4,%xmm2{%k3}
-vpermb %gs:-0x52a7f26f(%ebp,%esi,1),%xmm7,%xmm2
-vpermbb %gs:-0x52a7f26f(%ebp,%esi,1),%xmm7,%xmm2
-vpermbw %gs:-0x52a7f26f(%ebp,%esi,1),%xmm7,%xmm2
-vpermbl %gs:-0x52a7f26f(%ebp,%esi,1),%xmm7,%xmm2
-vpermbq %gs:-0x52a7f26f(%ebp,%esi,1),%xmm7,%xmm2
-vpermw %gs:-0x52a7f26f(%ebp,%esi,1),%xmm7,%xmm2
-vperml %gs:-0x52a7f26f(%ebp,%esi,1),%xmm7,%xmm2
-vpermq %gs:-0x52a7f26f(%ebp,%esi,1),%xmm7,%xmm2
-vperm %gs:-0x52a7f26f(%ebp,%esi,1),%xmm7,%xmm2
-vpermb (%edx),%xmm6,%xmm7{%k2}
+vpermb %xmm1,%xmm3,%xmm6
+vpermbb %xmm1,%xmm3,%xmm6
+vpermbw %xmm1,%xmm3,%xmm6
+vpermbl %xmm1,%xmm3,%xmm6
+vpermbq %xmm1,%xmm3,%xmm6
+vpermw %xmm1,%xmm3,%xmm6
+vperml %xmm1,%xmm3,%xmm6
+vpermq %xmm1,%xmm3,%xmm6
+vperm %xmm1,%xmm3,%xmm6
+vpermb %fs:-0x51e1e67d(%esp,%edi,2),%xmm0,%xmm4{%k6}
+vpermbb %fs:-0x51e1e67d(%esp,%edi,2),%xmm0,%xmm4{%k6}
+vpermbw %fs:-0x51e1e67d(%esp,%edi,2),%xmm0,%xmm4{%k6}
+vpermbl %fs:-0x51e1e67d(%esp,%edi,2),%xmm0,%xmm4{%k6}
+vpermbq %fs:-0x51e1e67d(%esp,%edi,2),%xmm0,%xmm4{%k6}
+vpermw %fs:-0x51e1e67d(%esp,%edi,2),%xmm0,%xmm4{%k6}
+vperml %fs:-0x51e1e67d(%esp,%edi,2),%xmm0,%xmm4{%k6}
+vpermq %fs:-0x51e1e67d(%esp,%edi,2),%xmm0,%xmm4{%k6}
+vperm %fs:-0x51e1e67d(%esp,%edi,2),%xmm0,%xmm4{%k6}
+vpermb 0x210(%edi),%xmm2,%xmm1{%k4}{z}
 vpermb %ymm6,%ymm2,%ymm0
 vpermb %ss:(%eax),%ymm1,%ymm1{%k1}
 vpermb 0xa40(%esp,%edi,4),%ymm6,%ymm2{%k2}{z}
+vpermb (%esp,%edx,4),%zmm4,%zmm7
 vpermb %zmm7,%zmm0,%zmm2{%k5}{z}
-vpermb %fs:0x4a714c8e(%esi,%edx,1),%zmm0,%zmm3
-vpermb 0x240(%ecx),%zmm7,%zmm6{%k4}{z}
-vpermw %xmm6,%xmm5,%xmm1{%k3}
-vpermwb %xmm6,%xmm5,%xmm1{%k3}
-vpermww %xmm6,%xmm5,%xmm1{%k3}
-vpermwl %xmm6,%xmm5,%xmm1{%k3}
-vpermwq %xmm6,%xmm5,%xmm1{%k3}
-vpermb %xmm6,%xmm5,%xmm1{%k3}
-vperml %xmm6,%xmm5,%xmm1{%k3}
-vpermq %xmm6,%xmm5,%xmm1{%k3}
-vperm %xmm6,%xmm5,%xmm1{%k3}
-vpermw %cs:0x42feeeab(,%esi,2),%xmm3,%xmm3
-vpermwb %cs:0x42feeeab(,%esi,2),%xmm3,%xmm3
-vpermww %cs:0x42feeeab(,%esi,2),%xmm3,%xmm3
-vpermwl %cs:0x42feeeab(,%esi,2),%xmm3,%xmm3
-vpermwq %cs:0x42feeeab(,%esi,2),%xmm3,%xmm3
-vpermb %cs:0x42feeeab(,%esi,2),%xmm3,%xmm3
-vperml %cs:0x42feeeab(,%esi,2),%xmm3,%xmm3
-vpermq %cs:0x42feeeab(,%esi,2),%xmm3,%xmm3
-vperm %cs:0x42feeeab(,%esi,2),%xmm3,%xmm3
+vpermb %fs:-0x1e04ac9c(%eax),%zmm7,%zmm6{%k5}{z}
+vpermw %xmm3,%xmm4,%xmm0
+vpermwb %xmm3,%xmm4,%xmm0
+vpermww %xmm3,%xmm4,%xmm0
+vpermwl %xmm3,%xmm4,%xmm0
+vpermwq %xmm3,%xmm4,%xmm0
+vpermb %xmm3,%xmm4,%xmm0
+vperml %xmm3,%xmm4,%xmm0
+vpermq %xmm3,%xmm4,%xmm0
+vperm %xmm3,%xmm4,%xmm0
+vpermw %ds:0x14c3b909(%edx),%xmm7,%xmm6{%k2}{z}
+vpermwb %ds:0x14c3b909(%edx),%xmm7,%xmm6{%k2}{z}
+vpermww %ds:0x14c3b909(%edx),%xmm7,%xmm6{%k2}{z}
+vpermwl %ds:0x14c3b909(%edx),%xmm7,%xmm6{%k2}{z}
+vpermwq %ds:0x14c3b909(%edx),%xmm7,%xmm6{%k2}{z}
+vpermb %ds:0x14c3b909(%edx),%xmm7,%xmm6{%k2}{z}
+vperml %ds:0x14c3b909(%edx),%xmm7,%xmm6{%k2}{z}
+vpermq %ds:0x14c3b909(%edx),%xmm7,%xmm6{%k2}{z}
+vperm %ds:0x14c3b909(%edx),%xmm7,%xmm6{%k2}{z}
 vpermw (%esi),%xmm3,%xmm5{%k6}
 vpermw %ymm4,%ymm2,%ymm4
 vpermw %cs:(%edi),%ymm1,%ymm2{%k3}
 vpermw -0xdc0(%eax),%ymm4,%ymm4{%k3}{z}
+vpermw (%ebx),%zmm5,%zmm7
 vpermw %zmm5,%zmm2,%zmm2{%k7}
-vpermw %es:(%eax),%zmm1,%zmm1
 vpermw 0x22c64466(%esi),%zmm0,%zmm1{%k7}{z}
 vpmaskmovd %xmm5,%xmm4,0x2e(%eax)
 vpmaskmovdb %xmm5,%xmm4,0x2e(%eax)
@@ -21975,15 +21925,6 @@ vpmaskmovl %ymm2,%ymm3,0xd17bbba8
 vpmaskmov %ymm2,%ymm3,0xd17bbba8
 vpmaskmovq %ymm5,%ymm0,%gs:(%ecx,%eiz,2)
 vpmaskmovq %ymm2,%ymm3,0x7ab4e056(%esi)
-vpshufbitqmb %xmm4,%xmm7,%k3{%k4}
-vpshufbitqmbb %xmm4,%xmm7,%k3{%k4}
-vpshufbitqmbw %xmm4,%xmm7,%k3{%k4}
-vpshufbitqmbl %xmm4,%xmm7,%k3{%k4}
-vpshufbitqmbq %xmm4,%xmm7,%k3{%k4}
-vpshufbitqmw %xmm4,%xmm7,%k3{%k4}
-vpshufbitqml %xmm4,%xmm7,%k3{%k4}
-vpshufbitqmq %xmm4,%xmm7,%k3{%k4}
-vpshufbitqm %xmm4,%xmm7,%k3{%k4}
 vpshufbitqmb 0x3732c812(%ecx),%xmm1,%k4
 vpshufbitqmbb 0x3732c812(%ecx),%xmm1,%k4
 vpshufbitqmbw 0x3732c812(%ecx),%xmm1,%k4
@@ -21993,6 +21934,15 @@ vpshufbitqmw 0x3732c812(%ecx),%xmm1,%k4
 vpshufbitqml 0x3732c812(%ecx),%xmm1,%k4
 vpshufbitqmq 0x3732c812(%ecx),%xmm1,%k4
 vpshufbitqm 0x3732c812(%ecx),%xmm1,%k4
+vpshufbitqmb %xmm4,%xmm7,%k3{%k4}
+vpshufbitqmbb %xmm4,%xmm7,%k3{%k4}
+vpshufbitqmbw %xmm4,%xmm7,%k3{%k4}
+vpshufbitqmbl %xmm4,%xmm7,%k3{%k4}
+vpshufbitqmbq %xmm4,%xmm7,%k3{%k4}
+vpshufbitqmw %xmm4,%xmm7,%k3{%k4}
+vpshufbitqml %xmm4,%xmm7,%k3{%k4}
+vpshufbitqmq %xmm4,%xmm7,%k3{%k4}
+vpshufbitqm %xmm4,%xmm7,%k3{%k4}
 vpshufbitqmb %gs:(%esi),%xmm4,%k6{%k5}
 vpshufbitqmb %ymm2,%ymm4,%k6
 vpshufbitqmb %es:(%eax),%ymm1,%k6{%k4}
@@ -22163,16 +22113,16 @@ vgatherqps %xmm3,0x1d(%eax,%xmm1,1),%xmm0
 vgatherqps %xmm1,0x39(%ecx,%ymm5,2),%xmm6
 vgatherqps %xmm5,%cs:(%ecx,%ymm6,2),%xmm7
 vgatherqps %xmm0,(%eax,%ymm5,8),%xmm1
-vgatherqpd %xmm4,%fs:(%eax,%xmm3,4),%xmm5
-vgatherqpdb %xmm4,%fs:(%eax,%xmm3,4),%xmm5
-vgatherqpdw %xmm4,%fs:(%eax,%xmm3,4),%xmm5
-vgatherqpdl %xmm4,%fs:(%eax,%xmm3,4),%xmm5
-vgatherqpdq %xmm4,%fs:(%eax,%xmm3,4),%xmm5
-vgatherqpd %xmm6,-0x51(%edi,%xmm1,8),%xmm5
 vgatherqpd %xmm0,(%esi,%xmm1,2),%xmm3
+vgatherqpdb %xmm0,(%esi,%xmm1,2),%xmm3
+vgatherqpdw %xmm0,(%esi,%xmm1,2),%xmm3
+vgatherqpdl %xmm0,(%esi,%xmm1,2),%xmm3
+vgatherqpdq %xmm0,(%esi,%xmm1,2),%xmm3
+vgatherqpd %xmm4,%fs:(%eax,%xmm3,4),%xmm5
+vgatherqpd %xmm6,-0x51(%edi,%xmm1,8),%xmm5
+vgatherqpd %ymm6,(%edx,%ymm0,2),%ymm7
 vgatherqpd %ymm7,%fs:(%edx,%ymm5,4),%ymm4
 vgatherqpd %ymm0,0x71(%ebp,%ymm7,8),%ymm4
-vgatherqpd %ymm6,(%edx,%ymm0,2),%ymm7
 vgatherqps (%ecx,%xmm3,4),%xmm1{%k3}
 vgatherqpsb (%ecx,%xmm3,4),%xmm1{%k3}
 vgatherqpsw (%ecx,%xmm3,4),%xmm1{%k3}
@@ -22237,11 +22187,7 @@ vfmaddsub132ps (%eax),%xmm6,%xmm6{%k1}{z}
 {evex} vfmaddsub132ps %ymm1,%ymm5,%ymm5
 vfmaddsub132ps %gs:0xcc0(%eax),%ymm1,%ymm3{%k3}{z}
 vfmaddsub132ps (%ecx){1to8},%ymm2,%ymm5
-vfmaddsub132ps {rd-sae},%zmm0,%zmm7,%zmm3{%k1}{z}
-vfmaddsub132psb {rd-sae},%zmm0,%zmm7,%zmm3{%k1}{z}
-vfmaddsub132psw {rd-sae},%zmm0,%zmm7,%zmm3{%k1}{z}
-vfmaddsub132psl {rd-sae},%zmm0,%zmm7,%zmm3{%k1}{z}
-vfmaddsub132psq {rd-sae},%zmm0,%zmm7,%zmm3{%k1}{z}
+vfmaddsub132ps %zmm5,%zmm4,%zmm4
 vfmaddsub132ps %ss:0xfffffffd{1to16},%zmm5,%zmm2
 vfmaddsub132psb %ss:0xfffffffd{1to16},%zmm5,%zmm2
 vfmaddsub132psw %ss:0xfffffffd{1to16},%zmm5,%zmm2
@@ -22251,11 +22197,11 @@ vfmaddsub132ps (%eax),%zmm3,%zmm0{%k2}{z}
 {evex} vfmaddsub132pd %xmm4,%xmm0,%xmm2
 vfmaddsub132pd %cs:0x7e{1to2},%xmm3,%xmm0{%k1}{z}
 {evex} vfmaddsub132pd 0x130(%ebx),%xmm3,%xmm5
-vfmaddsub132pd %ymm5,%ymm6,%ymm5{%k2}{z}
-vfmaddsub132pd %gs:(%esi),%ymm0,%ymm5{%k5}
-{evex} vfmaddsub132pd (%eax,%eax,1),%ymm1,%ymm7
+{evex} vfmaddsub132pd %ymm6,%ymm4,%ymm2
+vfmaddsub132pd %ss:-0x5c0(%edi),%ymm0,%ymm7{%k7}{z}
+vfmaddsub132pd (%eax){1to4},%ymm4,%ymm2{%k6}
+vfmaddsub132pd (%edx),%zmm5,%zmm5
 vfmaddsub132pd %zmm1,%zmm4,%zmm6{%k5}{z}
-vfmaddsub132pd %ds:(%ebx),%zmm2,%zmm3{%k6}
 vfmaddsub132pd -0x1780(%eax),%zmm2,%zmm6{%k2}{z}
 vfmsubadd132ps %xmm5,%xmm6,%xmm7
 vfmsubadd132psb %xmm5,%xmm6,%xmm7
@@ -22291,10 +22237,10 @@ vfmsubadd132ps 0x4e6035a3(%edi,%edx,1),%xmm7,%xmm0{%k2}{z}
 {evex} vfmsubadd132ps %ymm7,%ymm7,%ymm5
 vfmsubadd132ps %gs:0x28(%ebx){1to8},%ymm7,%ymm3{%k4}{z}
 vfmsubadd132ps 0x2b(,%eiz,8){1to8},%ymm1,%ymm7{%k3}
-vfmsubadd132ps %zmm5,%zmm7,%zmm7{%k5}{z}
+vfmsubadd132ps %zmm3,%zmm4,%zmm2
 vfmsubadd132ps %ss:0x50(%esi){1to16},%zmm7,%zmm7{%k2}
 vfmsubadd132ps -0x5c8afe4f(%esi,%esi,2),%zmm6,%zmm4{%k2}{z}
-vfmsubadd132pd %xmm3,%xmm3,%xmm7{%k1}
+{evex} vfmsubadd132pd %xmm2,%xmm7,%xmm4
 vfmsubadd132pd %ss:(%ecx){1to2},%xmm1,%xmm0{%k1}
 vfmsubadd132pd 0x5c0fce1f,%xmm3,%xmm4{%k5}
 vfmsubadd132pdb 0x5c0fce1f,%xmm3,%xmm4{%k5}
@@ -22304,12 +22250,8 @@ vfmsubadd132pdq 0x5c0fce1f,%xmm3,%xmm4{%k5}
 {evex} vfmsubadd132pd %ymm3,%ymm3,%ymm1
 vfmsubadd132pd %ds:(%ebx,%ecx,1){1to4},%ymm7,%ymm5{%k2}{z}
 vfmsubadd132pd 0x79(%ebx,%esi,1),%ymm1,%ymm5{%k7}
-vfmsubadd132pd {rz-sae},%zmm3,%zmm4,%zmm4
-vfmsubadd132pdb {rz-sae},%zmm3,%zmm4,%zmm4
-vfmsubadd132pdw {rz-sae},%zmm3,%zmm4,%zmm4
-vfmsubadd132pdl {rz-sae},%zmm3,%zmm4,%zmm4
-vfmsubadd132pdq {rz-sae},%zmm3,%zmm4,%zmm4
-vfmsubadd132pd %cs:-0x595efae9(%eax,%edi,4),%zmm5,%zmm7
+vfmsubadd132pd %zmm3,%zmm6,%zmm5
+vfmsubadd132pd %fs:-0x2d8(%esi){1to8},%zmm1,%zmm7{%k3}
 vfmsubadd132pd (%esi),%zmm6,%zmm4{%k1}{z}
 vfmadd132ps %xmm4,%xmm4,%xmm2
 vfmadd132psb %xmm4,%xmm4,%xmm2
@@ -22342,37 +22284,21 @@ vfmadd132pd 0x1d684e38(%eax,%eax,1),%ymm0,%ymm0
 {evex} vfmadd132ps %xmm4,%xmm5,%xmm2
 vfmadd132ps %es:-0x74(%esi,%esi,4){1to4},%xmm4,%xmm3{%k5}
 {evex} vfmadd132ps (%edx),%xmm0,%xmm0
+{evex} vfmadd132ps -0x8c0(%esp,%ebx,8),%ymm6,%ymm3
 vfmadd132ps %ymm1,%ymm1,%ymm5{%k5}{z}
-{evex} vfmadd132ps %es:(%eax),%ymm4,%ymm7
-vfmadd132ps -0x27973e4e(%ecx,%ebx,4),%ymm0,%ymm6{%k2}{z}
-vfmadd132ps {rd-sae},%zmm5,%zmm6,%zmm4
-vfmadd132psb {rd-sae},%zmm5,%zmm6,%zmm4
-vfmadd132psw {rd-sae},%zmm5,%zmm6,%zmm4
-vfmadd132psl {rd-sae},%zmm5,%zmm6,%zmm4
-vfmadd132psq {rd-sae},%zmm5,%zmm6,%zmm4
-vfmadd132ps %cs:0x4d,%zmm6,%zmm0
-vfmadd132psb %cs:0x4d,%zmm6,%zmm0
-vfmadd132psw %cs:0x4d,%zmm6,%zmm0
-vfmadd132psl %cs:0x4d,%zmm6,%zmm0
-vfmadd132psq %cs:0x4d,%zmm6,%zmm0
+vfmadd132ps %ss:-0x5853895(%ecx),%ymm3,%ymm2{%k4}{z}
+vfmadd132ps %zmm1,%zmm3,%zmm1
+vfmadd132ps %ds:0x5aecf9f6(,%edx,4){1to16},%zmm3,%zmm5
 vfmadd132ps (%eax){1to16},%zmm5,%zmm2{%k7}{z}
-vfmadd132pd %xmm1,%xmm2,%xmm2{%k3}{z}
-{evex} vfmadd132pd %cs:(%eax),%xmm4,%xmm7
+{evex} vfmadd132pd %xmm3,%xmm0,%xmm4
+vfmadd132pd %es:(%ecx,%esi,8){1to2},%xmm0,%xmm0{%k5}{z}
 vfmadd132pd 0x700(%edi),%xmm2,%xmm1{%k2}
-vfmadd132pd %ymm0,%ymm2,%ymm6{%k5}{z}
-vfmadd132pd %fs:0x208(%edi){1to4},%ymm5,%ymm1{%k2}{z}
-vfmadd132pd 0x7241bc92,%ymm6,%ymm2{%k3}{z}
-vfmadd132pdb 0x7241bc92,%ymm6,%ymm2{%k3}{z}
-vfmadd132pdw 0x7241bc92,%ymm6,%ymm2{%k3}{z}
-vfmadd132pdl 0x7241bc92,%ymm6,%ymm2{%k3}{z}
-vfmadd132pdq 0x7241bc92,%ymm6,%ymm2{%k3}{z}
-vfmadd132pd {rd-sae},%zmm3,%zmm6,%zmm7{%k7}
-vfmadd132pdb {rd-sae},%zmm3,%zmm6,%zmm7{%k7}
-vfmadd132pdw {rd-sae},%zmm3,%zmm6,%zmm7{%k7}
-vfmadd132pdl {rd-sae},%zmm3,%zmm6,%zmm7{%k7}
-vfmadd132pdq {rd-sae},%zmm3,%zmm6,%zmm7{%k7}
-vfmadd132pd %ss:(%edi,%eiz,1),%zmm2,%zmm3
-vfmadd132pd (%ecx){1to8},%zmm3,%zmm3
+{evex} vfmadd132pd %ymm7,%ymm6,%ymm3
+vfmadd132pd %fs:-0xde0(%ebp),%ymm3,%ymm5{%k7}{z}
+vfmadd132pd 0x1489edcb(%edx,%ecx,2),%ymm3,%ymm0{%k4}
+vfmadd132pd %zmm2,%zmm6,%zmm3
+vfmadd132pd %cs:(%ecx,%ecx,8){1to8},%zmm7,%zmm7
+vfmadd132pd -0x4e(%esp,%eax,1),%zmm5,%zmm2
 vfmadd132ss %xmm5,%xmm7,%xmm6
 vfmadd132ssb %xmm5,%xmm7,%xmm6
 vfmadd132ssw %xmm5,%xmm7,%xmm6
@@ -22433,44 +22359,40 @@ vfmsub132pd -0x7f(%esi),%xmm6,%xmm3
 vfmsub132pd %ymm7,%ymm3,%ymm5
 vfmsub132pd %fs:-0x66(%esp,%edx,4),%ymm0,%ymm3
 vfmsub132pd (%edi),%ymm5,%ymm5
-vfmsub132ps %xmm5,%xmm4,%xmm1{%k6}{z}
+{evex} vfmsub132ps %xmm6,%xmm5,%xmm7
 vfmsub132ps %gs:0xdce4fed0{1to4},%xmm1,%xmm5
 vfmsub132psb %gs:0xdce4fed0{1to4},%xmm1,%xmm5
 vfmsub132psw %gs:0xdce4fed0{1to4},%xmm1,%xmm5
 vfmsub132psl %gs:0xdce4fed0{1to4},%xmm1,%xmm5
 vfmsub132psq %gs:0xdce4fed0{1to4},%xmm1,%xmm5
 vfmsub132ps -0x216ac00e(%edi),%xmm2,%xmm7{%k1}{z}
-vfmsub132ps %ymm5,%ymm2,%ymm3{%k5}{z}
-vfmsub132ps %cs:-0x4057618d(%eax){1to8},%ymm5,%ymm6
+{evex} vfmsub132ps %ymm4,%ymm2,%ymm2
+vfmsub132ps %cs:0x30da30cf(%ebx),%ymm6,%ymm1{%k4}{z}
 vfmsub132ps 0x12a31626{1to8},%ymm3,%ymm1{%k2}
 vfmsub132psb 0x12a31626{1to8},%ymm3,%ymm1{%k2}
 vfmsub132psw 0x12a31626{1to8},%ymm3,%ymm1{%k2}
 vfmsub132psl 0x12a31626{1to8},%ymm3,%ymm1{%k2}
 vfmsub132psq 0x12a31626{1to8},%ymm3,%ymm1{%k2}
-vfmsub132ps {rn-sae},%zmm6,%zmm0,%zmm2
-vfmsub132psb {rn-sae},%zmm6,%zmm0,%zmm2
-vfmsub132psw {rn-sae},%zmm6,%zmm0,%zmm2
-vfmsub132psl {rn-sae},%zmm6,%zmm0,%zmm2
-vfmsub132psq {rn-sae},%zmm6,%zmm0,%zmm2
+vfmsub132ps %zmm4,%zmm2,%zmm7
 vfmsub132ps %ss:-0x12c0(%ebp),%zmm5,%zmm4{%k3}
 vfmsub132ps (%esi,%edi,8){1to16},%zmm6,%zmm5
 {evex} vfmsub132pd %xmm1,%xmm5,%xmm2
 vfmsub132pd %ss:0x60(%ebp){1to2},%xmm3,%xmm6
 vfmsub132pd (%eax,%ebx,1){1to2},%xmm7,%xmm1{%k2}
-vfmsub132pd %ymm5,%ymm3,%ymm4{%k7}{z}
+{evex} vfmsub132pd %ymm7,%ymm5,%ymm7
+vfmsub132pd %gs:(%edi,%eax,4),%ymm2,%ymm7{%k1}{z}
 vfmsub132pd 0x67{1to4},%ymm0,%ymm6
 vfmsub132pdb 0x67{1to4},%ymm0,%ymm6
 vfmsub132pdw 0x67{1to4},%ymm0,%ymm6
 vfmsub132pdl 0x67{1to4},%ymm0,%ymm6
 vfmsub132pdq 0x67{1to4},%ymm0,%ymm6
-vfmsub132pd %gs:(%edi,%eax,4),%ymm2,%ymm7{%k1}{z}
+vfmsub132pd (%ebx),%zmm3,%zmm3
 vfmsub132pd {rd-sae},%zmm2,%zmm5,%zmm0
 vfmsub132pdb {rd-sae},%zmm2,%zmm5,%zmm0
 vfmsub132pdw {rd-sae},%zmm2,%zmm5,%zmm0
 vfmsub132pdl {rd-sae},%zmm2,%zmm5,%zmm0
 vfmsub132pdq {rd-sae},%zmm2,%zmm5,%zmm0
 vfmsub132pd %es:(%ecx,%ebx,1),%zmm4,%zmm0{%k5}
-vfmsub132pd (%ebx),%zmm3,%zmm3
 v4fmaddps 0x4e655499(%edx,%eiz,8),%zmm6,%zmm1
 v4fmaddpsb 0x4e655499(%edx,%eiz,8),%zmm6,%zmm1
 v4fmaddpsw 0x4e655499(%edx,%eiz,8),%zmm6,%zmm1
@@ -22500,18 +22422,14 @@ vfmsub132sdw %es:-0x6244813f(%ebp),%xmm0,%xmm5
 vfmsub132sdl %es:-0x6244813f(%ebp),%xmm0,%xmm5
 vfmsub132sdq %es:-0x6244813f(%ebp),%xmm0,%xmm5
 vfmsub132sd -0x49(%ecx),%xmm2,%xmm2
+vfmsub132ss (%esi),%xmm3,%xmm7
 vfmsub132ss {rz-sae},%xmm0,%xmm5,%xmm3{%k2}
 vfmsub132ssb {rz-sae},%xmm0,%xmm5,%xmm3{%k2}
 vfmsub132ssw {rz-sae},%xmm0,%xmm5,%xmm3{%k2}
 vfmsub132ssl {rz-sae},%xmm0,%xmm5,%xmm3{%k2}
 vfmsub132ssq {rz-sae},%xmm0,%xmm5,%xmm3{%k2}
 vfmsub132ss %gs:-0x188c9f00(%esi),%xmm3,%xmm6{%k4}{z}
-vfmsub132ss 0x58(%esi),%xmm6,%xmm1{%k6}
-vfmsub132sd {rd-sae},%xmm7,%xmm5,%xmm2
-vfmsub132sdb {rd-sae},%xmm7,%xmm5,%xmm2
-vfmsub132sdw {rd-sae},%xmm7,%xmm5,%xmm2
-vfmsub132sdl {rd-sae},%xmm7,%xmm5,%xmm2
-vfmsub132sdq {rd-sae},%xmm7,%xmm5,%xmm2
+vfmsub132sd %xmm5,%xmm2,%xmm2
 vfmsub132sd %fs:(%edi),%xmm2,%xmm6{%k4}
 vfmsub132sd 0x288(%edi),%xmm7,%xmm6{%k2}{z}
 v4fmaddss 0x3f53c46a(,%ebx,2),%xmm6,%xmm0
@@ -22553,32 +22471,28 @@ vfnmadd132pd (%ecx,%edx,4),%xmm6,%xmm1
 vfnmadd132pd %ymm3,%ymm7,%ymm7
 vfnmadd132pd %ds:(%ebx),%ymm7,%ymm1
 vfnmadd132pd 0x57(%ecx),%ymm2,%ymm4
-vfnmadd132ps %xmm0,%xmm7,%xmm2{%k2}
+{evex} vfnmadd132ps %xmm4,%xmm5,%xmm3
 vfnmadd132ps %ds:-0x57c6e62e(%edi){1to4},%xmm4,%xmm4
 vfnmadd132ps (%ebx,%edx,2),%xmm7,%xmm5{%k3}{z}
-vfnmadd132ps %ymm6,%ymm7,%ymm3{%k1}
+{evex} vfnmadd132ps %ymm0,%ymm3,%ymm4
 vfnmadd132ps %ss:(%esi){1to8},%ymm4,%ymm1{%k5}{z}
 vfnmadd132ps (%edi,%ebx,2),%ymm7,%ymm0{%k3}{z}
+vfnmadd132ps -0x1c0(%ebx),%zmm5,%zmm3
 vfnmadd132ps {rd-sae},%zmm1,%zmm7,%zmm0
 vfnmadd132psb {rd-sae},%zmm1,%zmm7,%zmm0
 vfnmadd132psw {rd-sae},%zmm1,%zmm7,%zmm0
 vfnmadd132psl {rd-sae},%zmm1,%zmm7,%zmm0
 vfnmadd132psq {rd-sae},%zmm1,%zmm7,%zmm0
 vfnmadd132ps %fs:(%eax,%edx,8){1to16},%zmm0,%zmm1{%k7}
-vfnmadd132ps -0xec0(%edx),%zmm3,%zmm7{%k2}
-vfnmadd132pd %xmm6,%xmm0,%xmm0{%k3}
-vfnmadd132pd %ss:0x3f(%edi),%xmm7,%xmm7{%k5}{z}
+{evex} vfnmadd132pd %xmm0,%xmm5,%xmm7
+vfnmadd132pd %gs:(%ecx),%xmm7,%xmm4{%k4}
 vfnmadd132pd 0x1a8(%eax){1to2},%xmm6,%xmm5{%k4}{z}
-vfnmadd132pd %ymm7,%ymm0,%ymm6{%k1}
+{evex} vfnmadd132pd %ymm7,%ymm1,%ymm0
 vfnmadd132pd %ds:(%edx,%eax,8){1to4},%ymm2,%ymm1{%k5}{z}
 vfnmadd132pd 0x1a9ad380(%esi){1to4},%ymm5,%ymm7{%k6}
-vfnmadd132pd {rn-sae},%zmm3,%zmm0,%zmm2{%k7}{z}
-vfnmadd132pdb {rn-sae},%zmm3,%zmm0,%zmm2{%k7}{z}
-vfnmadd132pdw {rn-sae},%zmm3,%zmm0,%zmm2{%k7}{z}
-vfnmadd132pdl {rn-sae},%zmm3,%zmm0,%zmm2{%k7}{z}
-vfnmadd132pdq {rn-sae},%zmm3,%zmm0,%zmm2{%k7}{z}
-vfnmadd132pd %ss:(%ecx),%zmm3,%zmm0
-vfnmadd132pd (%esp,%eax,4),%zmm7,%zmm7{%k5}{z}
+vfnmadd132pd %zmm2,%zmm2,%zmm6
+vfnmadd132pd %cs:(%eax),%zmm1,%zmm4{%k2}{z}
+vfnmadd132pd -0x6a117c27(%ebx),%zmm0,%zmm3
 vfnmadd132ss %xmm3,%xmm1,%xmm4
 vfnmadd132ssb %xmm3,%xmm1,%xmm4
 vfnmadd132ssw %xmm3,%xmm1,%xmm4
@@ -22650,13 +22564,13 @@ vfnmsub132pd %gs:(%edi,%eax,2),%xmm3,%xmm3{%k7}
 {evex} vfnmsub132pd %ymm1,%ymm5,%ymm4
 vfnmsub132pd %es:0x28(%edi){1to4},%ymm4,%ymm4{%k2}{z}
 {evex} vfnmsub132pd (%edx),%ymm6,%ymm2
+vfnmsub132pd -0x55(%esp,%ecx,8),%zmm1,%zmm1
 vfnmsub132pd {ru-sae},%zmm7,%zmm7,%zmm5
 vfnmsub132pdb {ru-sae},%zmm7,%zmm7,%zmm5
 vfnmsub132pdw {ru-sae},%zmm7,%zmm7,%zmm5
 vfnmsub132pdl {ru-sae},%zmm7,%zmm7,%zmm5
 vfnmsub132pdq {ru-sae},%zmm7,%zmm7,%zmm5
 vfnmsub132pd %gs:-0xac0(%ecx),%zmm0,%zmm3{%k6}{z}
-vfnmsub132pd -0x55(%esp,%ecx,8),%zmm1,%zmm1
 vfnmsub132ss %xmm6,%xmm5,%xmm0
 vfnmsub132ssb %xmm6,%xmm5,%xmm0
 vfnmsub132ssw %xmm6,%xmm5,%xmm0
@@ -22679,20 +22593,20 @@ vfnmsub132sdw %ds:(%eax,%eax,8),%xmm6,%xmm1
 vfnmsub132sdl %ds:(%eax,%eax,8),%xmm6,%xmm1
 vfnmsub132sdq %ds:(%eax,%eax,8),%xmm6,%xmm1
 vfnmsub132sd 0x50(%esi),%xmm2,%xmm3
+vfnmsub132ss -0x3a(%eax,%edi,8),%xmm7,%xmm3
 vfnmsub132ss {rz-sae},%xmm6,%xmm4,%xmm2
 vfnmsub132ssb {rz-sae},%xmm6,%xmm4,%xmm2
 vfnmsub132ssw {rz-sae},%xmm6,%xmm4,%xmm2
 vfnmsub132ssl {rz-sae},%xmm6,%xmm4,%xmm2
 vfnmsub132ssq {rz-sae},%xmm6,%xmm4,%xmm2
-{evex} vfnmsub132ss %cs:-0x20(%esi),%xmm0,%xmm7
-vfnmsub132ss -0x4fa31609(%edi,%edi,1),%xmm0,%xmm3{%k6}
+vfnmsub132ss 0x6c8cf060(%edi),%xmm7,%xmm7{%k2}
+{evex} vfnmsub132sd 0x4a65dc89(%ebx),%xmm7,%xmm1
 vfnmsub132sd {rn-sae},%xmm1,%xmm6,%xmm2
 vfnmsub132sdb {rn-sae},%xmm1,%xmm6,%xmm2
 vfnmsub132sdw {rn-sae},%xmm1,%xmm6,%xmm2
 vfnmsub132sdl {rn-sae},%xmm1,%xmm6,%xmm2
 vfnmsub132sdq {rn-sae},%xmm1,%xmm6,%xmm2
 vfnmsub132sd %gs:(%eax),%xmm5,%xmm3{%k7}{z}
-{evex} vfnmsub132sd 0x4a65dc89(%ebx),%xmm7,%xmm1
 vpscatterdd %xmm6,-0x5e0c01ea(%esp,%xmm3,1){%k6}
 vpscatterddb %xmm6,-0x5e0c01ea(%esp,%xmm3,1){%k6}
 vpscatterddw %xmm6,-0x5e0c01ea(%esp,%xmm3,1){%k6}
@@ -22833,19 +22747,19 @@ vfmaddsub213pd 0x2e92f9da(%edi,%eiz,8),%xmm5,%xmm1
 vfmaddsub213pd %ymm7,%ymm1,%ymm0
 vfmaddsub213pd %gs:-0x6b(%eax,%esi,4),%ymm1,%ymm0
 vfmaddsub213pd 0x7f07c9e0(,%eax,4),%ymm4,%ymm2
-vfmaddsub213ps %xmm3,%xmm6,%xmm2{%k5}{z}
-vfmaddsub213ps (%edx),%xmm7,%xmm6{%k1}
+{evex} vfmaddsub213ps %xmm2,%xmm0,%xmm7
 vfmaddsub213ps 0x2b84b87e(%edx),%xmm1,%xmm6{%k6}{z}
+vfmaddsub213ps (%edx),%xmm7,%xmm6{%k1}
 {evex} vfmaddsub213ps %ymm7,%ymm0,%ymm2
 vfmaddsub213ps %gs:0x12(%esi),%ymm6,%ymm4{%k7}{z}
 {evex} vfmaddsub213ps -0xea0(%edi,%eax,1),%ymm4,%ymm7
+vfmaddsub213ps 0x1680(%esp,%edx,8),%zmm4,%zmm2
 vfmaddsub213ps {rd-sae},%zmm2,%zmm2,%zmm1
 vfmaddsub213psb {rd-sae},%zmm2,%zmm2,%zmm1
 vfmaddsub213psw {rd-sae},%zmm2,%zmm2,%zmm1
 vfmaddsub213psl {rd-sae},%zmm2,%zmm2,%zmm1
 vfmaddsub213psq {rd-sae},%zmm2,%zmm2,%zmm1
-vfmaddsub213ps %cs:-0xc40(%ebx,%ebp,4),%zmm7,%zmm6
-vfmaddsub213ps 0x19a7715f(,%edi,1),%zmm4,%zmm4{%k4}{z}
+vfmaddsub213ps %fs:(%ebx,%ecx,8),%zmm2,%zmm7{%k3}
 {evex} vfmaddsub213pd %xmm5,%xmm0,%xmm2
 vfmaddsub213pd %ss:0x380(%esp,%edi,1),%xmm3,%xmm7{%k5}{z}
 vfmaddsub213pd (%eax),%xmm4,%xmm7{%k4}
@@ -22883,9 +22797,9 @@ vfmsubadd213pd 0x49(%eax,%esi,2),%xmm7,%xmm7
 vfmsubadd213pd %ymm3,%ymm3,%ymm6
 vfmsubadd213pd %ss:-0x5c303349(%edx,%ecx,4),%ymm5,%ymm3
 vfmsubadd213pd (%esp,%ebx,4),%ymm2,%ymm4
+{evex} vfmsubadd213ps (%ecx),%xmm2,%xmm6
 vfmsubadd213ps %xmm2,%xmm3,%xmm4{%k4}{z}
 vfmsubadd213ps %gs:0x5225ea9c(%ebp,%eax,1){1to4},%xmm7,%xmm4
-{evex} vfmsubadd213ps (%ecx),%xmm2,%xmm6
 {evex} vfmsubadd213ps %ymm1,%ymm3,%ymm0
 vfmsubadd213ps %ss:(%ecx,%edx,8),%ymm5,%ymm1{%k1}{z}
 vfmsubadd213ps 0x300(%edi),%ymm3,%ymm4{%k6}
@@ -22896,7 +22810,7 @@ vfmsubadd213psw %ds:0x27,%zmm1,%zmm3{%k6}
 vfmsubadd213psl %ds:0x27,%zmm1,%zmm3{%k6}
 vfmsubadd213psq %ds:0x27,%zmm1,%zmm3{%k6}
 vfmsubadd213ps -0x8(%esi),%zmm3,%zmm4{%k2}{z}
-vfmsubadd213pd %xmm2,%xmm4,%xmm0{%k5}
+{evex} vfmsubadd213pd %xmm7,%xmm5,%xmm3
 vfmsubadd213pd %ss:-0x73b3eebd(%ecx){1to2},%xmm0,%xmm4
 {evex} vfmsubadd213pd -0x150(%esi),%xmm7,%xmm5
 {evex} vfmsubadd213pd %ymm4,%ymm4,%ymm4
@@ -22906,13 +22820,13 @@ vfmsubadd213pdb 0x9b29df69{1to4},%ymm1,%ymm2
 vfmsubadd213pdw 0x9b29df69{1to4},%ymm1,%ymm2
 vfmsubadd213pdl 0x9b29df69{1to4},%ymm1,%ymm2
 vfmsubadd213pdq 0x9b29df69{1to4},%ymm1,%ymm2
+vfmsubadd213pd (%edi,%eax,8),%zmm1,%zmm0
 vfmsubadd213pd {rd-sae},%zmm2,%zmm5,%zmm2{%k5}
 vfmsubadd213pdb {rd-sae},%zmm2,%zmm5,%zmm2{%k5}
 vfmsubadd213pdw {rd-sae},%zmm2,%zmm5,%zmm2{%k5}
 vfmsubadd213pdl {rd-sae},%zmm2,%zmm5,%zmm2{%k5}
 vfmsubadd213pdq {rd-sae},%zmm2,%zmm5,%zmm2{%k5}
-vfmsubadd213pd %ds:(%edx,%edx,4){1to8},%zmm0,%zmm0{%k3}{z}
-vfmsubadd213pd 0xed529d3(%edx,%edi,1),%zmm2,%zmm7{%k3}{z}
+vfmsubadd213pd %fs:(%esi){1to8},%zmm7,%zmm7{%k3}
 vfmadd213ps %xmm1,%xmm5,%xmm3
 vfmadd213psb %xmm1,%xmm5,%xmm3
 vfmadd213psw %xmm1,%xmm5,%xmm3
@@ -22947,21 +22861,21 @@ vfmadd213ps -0x6c187d87(%eax){1to4},%xmm4,%xmm4
 {evex} vfmadd213ps %ymm5,%ymm1,%ymm1
 vfmadd213ps %gs:(%esi,%esi,8),%ymm5,%ymm3{%k2}
 {evex} vfmadd213ps 0xb(%edi,%ebp,1),%ymm4,%ymm0
-vfmadd213ps %zmm1,%zmm7,%zmm3{%k2}{z}
+vfmadd213ps %zmm4,%zmm1,%zmm6
 vfmadd213ps %gs:0x686ffb4d(%ecx,%eiz,2){1to16},%zmm1,%zmm4{%k4}
 vfmadd213ps (%edi),%zmm3,%zmm0{%k2}
 {evex} vfmadd213pd %xmm1,%xmm4,%xmm3
 vfmadd213pd %es:(%esp,%ecx,1){1to2},%xmm1,%xmm6
 vfmadd213pd (%ebx){1to2},%xmm3,%xmm4{%k3}
-vfmadd213pd %ymm6,%ymm6,%ymm5{%k2}
+{evex} vfmadd213pd %ymm7,%ymm2,%ymm1
 vfmadd213pd %cs:(%esi){1to4},%ymm1,%ymm4{%k5}
 vfmadd213pd 0x47aba25a(%esi,%eax,1){1to4},%ymm6,%ymm1
+vfmadd213pd (%edx),%zmm3,%zmm1
 vfmadd213pd {rn-sae},%zmm1,%zmm0,%zmm7
 vfmadd213pdb {rn-sae},%zmm1,%zmm0,%zmm7
 vfmadd213pdw {rn-sae},%zmm1,%zmm0,%zmm7
 vfmadd213pdl {rn-sae},%zmm1,%zmm0,%zmm7
 vfmadd213pdq {rn-sae},%zmm1,%zmm0,%zmm7
-vfmadd213pd %ds:-0x1b00(%ecx,%ebp,4),%zmm4,%zmm7
 vfmadd213pd 0x6f7185d,%zmm2,%zmm2{%k1}{z}
 vfmadd213pdb 0x6f7185d,%zmm2,%zmm2{%k1}{z}
 vfmadd213pdw 0x6f7185d,%zmm2,%zmm2{%k1}{z}
@@ -22989,13 +22903,13 @@ vfmadd213sdw %gs:(%eax),%xmm4,%xmm2
 vfmadd213sdl %gs:(%eax),%xmm4,%xmm2
 vfmadd213sdq %gs:(%eax),%xmm4,%xmm2
 vfmadd213sd 0x40a60892(%esp),%xmm1,%xmm5
+vfmadd213ss 0x31(%edx),%xmm5,%xmm5
 vfmadd213ss {ru-sae},%xmm7,%xmm1,%xmm3
 vfmadd213ssb {ru-sae},%xmm7,%xmm1,%xmm3
 vfmadd213ssw {ru-sae},%xmm7,%xmm1,%xmm3
 vfmadd213ssl {ru-sae},%xmm7,%xmm1,%xmm3
 vfmadd213ssq {ru-sae},%xmm7,%xmm1,%xmm3
 vfmadd213ss %cs:0x10(%ebp),%xmm7,%xmm2{%k1}{z}
-vfmadd213ss (%ebx,%ecx,2),%xmm2,%xmm5{%k3}
 {evex} vfmadd213sd %xmm7,%xmm7,%xmm7
 vfmadd213sd %cs:0x6(%ecx,%ebx,8),%xmm5,%xmm6{%k5}{z}
 vfmadd213sd (%edi),%xmm6,%xmm4{%k7}
@@ -23042,20 +22956,16 @@ vfmsub213pd %es:(%ecx,%eiz,2),%xmm1,%xmm1{%k1}
 {evex} vfmsub213pd %ymm2,%ymm5,%ymm1
 vfmsub213pd %gs:(%edx){1to4},%ymm4,%ymm2
 {evex} vfmsub213pd 0x3ca0284d(%ebp),%ymm6,%ymm3
-vfmsub213pd {rn-sae},%zmm5,%zmm1,%zmm4
-vfmsub213pdb {rn-sae},%zmm5,%zmm1,%zmm4
-vfmsub213pdw {rn-sae},%zmm5,%zmm1,%zmm4
-vfmsub213pdl {rn-sae},%zmm5,%zmm1,%zmm4
-vfmsub213pdq {rn-sae},%zmm5,%zmm1,%zmm4
+vfmsub213pd %zmm3,%zmm4,%zmm7
 vfmsub213pd %ss:-0x480(%ebp),%zmm5,%zmm0{%k3}
 vfmsub213pd -0x74(%edx,%edx,8),%zmm0,%zmm2{%k6}{z}
-v4fnmaddps (%esp,%ebp,8),%zmm4,%zmm5{%k7}{z}
-v4fnmaddpsb (%esp,%ebp,8),%zmm4,%zmm5{%k7}{z}
-v4fnmaddpsw (%esp,%ebp,8),%zmm4,%zmm5{%k7}{z}
-v4fnmaddpsl (%esp,%ebp,8),%zmm4,%zmm5{%k7}{z}
-v4fnmaddpsq (%esp,%ebp,8),%zmm4,%zmm5{%k7}{z}
 v4fnmaddps (%ebx),%zmm4,%zmm1
+v4fnmaddpsb (%ebx),%zmm4,%zmm1
+v4fnmaddpsw (%ebx),%zmm4,%zmm1
+v4fnmaddpsl (%ebx),%zmm4,%zmm1
+v4fnmaddpsq (%ebx),%zmm4,%zmm1
 v4fnmaddps %es:-0xc(%edx),%zmm0,%zmm0{%k6}{z}
+v4fnmaddps (%esp,%ebp,8),%zmm4,%zmm5{%k7}{z}
 vfmsub213ss %xmm1,%xmm5,%xmm5
 vfmsub213ssb %xmm1,%xmm5,%xmm5
 vfmsub213ssw %xmm1,%xmm5,%xmm5
@@ -23084,13 +22994,13 @@ vfmsub213ss (%ecx,%edi,4),%xmm3,%xmm3{%k5}{z}
 vfmsub213sd %xmm5,%xmm6,%xmm1
 vfmsub213sd %gs:(%edi,%esi,4),%xmm2,%xmm1{%k3}{z}
 vfmsub213sd -0x230(%ebp),%xmm3,%xmm0{%k6}
-v4fnmaddss 0x500(%esi),%xmm5,%xmm7{%k7}{z}
-v4fnmaddssb 0x500(%esi),%xmm5,%xmm7{%k7}{z}
-v4fnmaddssw 0x500(%esi),%xmm5,%xmm7{%k7}{z}
-v4fnmaddssl 0x500(%esi),%xmm5,%xmm7{%k7}{z}
-v4fnmaddssq 0x500(%esi),%xmm5,%xmm7{%k7}{z}
-v4fnmaddss %cs:(%esp,%eax,2),%xmm5,%xmm2
 v4fnmaddss (%ecx),%xmm5,%xmm6
+v4fnmaddssb (%ecx),%xmm5,%xmm6
+v4fnmaddssw (%ecx),%xmm5,%xmm6
+v4fnmaddssl (%ecx),%xmm5,%xmm6
+v4fnmaddssq (%ecx),%xmm5,%xmm6
+v4fnmaddss 0x500(%esi),%xmm5,%xmm7{%k7}{z}
+v4fnmaddss %cs:(%esp,%eax,2),%xmm5,%xmm2
 vfnmadd213ps %xmm7,%xmm3,%xmm2
 vfnmadd213psb %xmm7,%xmm3,%xmm2
 vfnmadd213psw %xmm7,%xmm3,%xmm2
@@ -23122,29 +23032,25 @@ vfnmadd213pd -0x5ac9db21(%esi,%eax,1),%ymm4,%ymm1
 {evex} vfnmadd213ps %xmm3,%xmm0,%xmm3
 vfnmadd213ps %gs:-0xfdaa197(%eax,%eiz,8),%xmm1,%xmm2{%k4}
 vfnmadd213ps (%edi,%ebp,8){1to4},%xmm0,%xmm1
-vfnmadd213ps %ymm1,%ymm4,%ymm7{%k7}
+{evex} vfnmadd213ps %ymm5,%ymm7,%ymm0
 vfnmadd213ps %ss:-0xfc(%eax){1to8},%ymm7,%ymm4
 vfnmadd213ps (%ecx),%ymm7,%ymm3{%k3}{z}
+vfnmadd213ps 0xd00(%esi),%zmm5,%zmm5
 vfnmadd213ps {rd-sae},%zmm2,%zmm4,%zmm0
 vfnmadd213psb {rd-sae},%zmm2,%zmm4,%zmm0
 vfnmadd213psw {rd-sae},%zmm2,%zmm4,%zmm0
 vfnmadd213psl {rd-sae},%zmm2,%zmm4,%zmm0
 vfnmadd213psq {rd-sae},%zmm2,%zmm4,%zmm0
-vfnmadd213ps %ss:(%eax),%zmm6,%zmm5
-vfnmadd213ps -0x18(%ecx,%eiz,8){1to16},%zmm3,%zmm2
+vfnmadd213ps %fs:(%ecx),%zmm7,%zmm2{%k6}
 {evex} vfnmadd213pd %xmm6,%xmm3,%xmm4
 vfnmadd213pd %es:(%esi){1to2},%xmm3,%xmm7
 vfnmadd213pd -0x70(%ebp){1to2},%xmm5,%xmm4{%k7}{z}
 {evex} vfnmadd213pd %ymm2,%ymm0,%ymm6
 vfnmadd213pd %ss:(%ebx),%ymm2,%ymm0{%k5}{z}
 {evex} vfnmadd213pd -0x27b77423(%edi),%ymm2,%ymm7
+vfnmadd213pd 0x7c626cd8(%ecx),%zmm3,%zmm0
 vfnmadd213pd %zmm0,%zmm2,%zmm0{%k7}{z}
-vfnmadd213pd %ss:0xe352ea4a,%zmm2,%zmm5
-vfnmadd213pdb %ss:0xe352ea4a,%zmm2,%zmm5
-vfnmadd213pdw %ss:0xe352ea4a,%zmm2,%zmm5
-vfnmadd213pdl %ss:0xe352ea4a,%zmm2,%zmm5
-vfnmadd213pdq %ss:0xe352ea4a,%zmm2,%zmm5
-vfnmadd213pd -0x2e(%edx,%edi,8){1to8},%zmm7,%zmm0
+vfnmadd213pd %ss:(%ecx,%ebx,4){1to8},%zmm0,%zmm3
 vfnmadd213ss %xmm4,%xmm4,%xmm5
 vfnmadd213ssb %xmm4,%xmm4,%xmm5
 vfnmadd213ssw %xmm4,%xmm4,%xmm5
@@ -23171,13 +23077,13 @@ vfnmadd213sdb -0x5d2b9b6f(,%esi,2),%xmm0,%xmm7
 vfnmadd213sdw -0x5d2b9b6f(,%esi,2),%xmm0,%xmm7
 vfnmadd213sdl -0x5d2b9b6f(,%esi,2),%xmm0,%xmm7
 vfnmadd213sdq -0x5d2b9b6f(,%esi,2),%xmm0,%xmm7
+{evex} vfnmadd213ss (%edx),%xmm3,%xmm5
 vfnmadd213ss {rz-sae},%xmm0,%xmm7,%xmm6
 vfnmadd213ssb {rz-sae},%xmm0,%xmm7,%xmm6
 vfnmadd213ssw {rz-sae},%xmm0,%xmm7,%xmm6
 vfnmadd213ssl {rz-sae},%xmm0,%xmm7,%xmm6
 vfnmadd213ssq {rz-sae},%xmm0,%xmm7,%xmm6
-vfnmadd213ss %gs:(%eax),%xmm2,%xmm6{%k3}
-vfnmadd213ss -0x18(%eax),%xmm7,%xmm5{%k7}{z}
+vfnmadd213ss %es:(%eax,%esi,4),%xmm1,%xmm6{%k7}
 vfnmadd213sd %xmm7,%xmm5,%xmm3
 vfnmadd213sd %cs:0x2569f24(%ebp),%xmm3,%xmm1{%k3}
 vfnmadd213sd 0x9496fe35,%xmm5,%xmm3
@@ -23216,25 +23122,25 @@ vfnmsub213pd (%edi),%ymm0,%ymm6
 {evex} vfnmsub213ps %xmm6,%xmm2,%xmm7
 vfnmsub213ps %cs:(%ecx){1to4},%xmm0,%xmm3{%k4}{z}
 vfnmsub213ps (%edx,%eax,4),%xmm7,%xmm0{%k4}{z}
-vfnmsub213ps %ymm5,%ymm7,%ymm5{%k4}
-vfnmsub213ps -0x11(%ecx),%ymm5,%ymm0{%k4}{z}
+{evex} vfnmsub213ps %ymm2,%ymm2,%ymm5
 vfnmsub213ps %ds:-0x223fe29e(,%ebp,2),%ymm0,%ymm5{%k2}
+vfnmsub213ps -0x11(%ecx),%ymm5,%ymm0{%k4}{z}
 vfnmsub213ps %zmm6,%zmm5,%zmm6
 vfnmsub213ps %ss:0x30(%ebx){1to16},%zmm3,%zmm6
 vfnmsub213ps (%esi),%zmm2,%zmm5{%k7}{z}
 {evex} vfnmsub213pd %xmm1,%xmm7,%xmm2
 vfnmsub213pd %gs:0x2c0(%edx),%xmm3,%xmm1{%k5}{z}
 vfnmsub213pd (%ecx,%eax,4){1to2},%xmm0,%xmm7
-vfnmsub213pd %ymm5,%ymm1,%ymm7{%k1}
+{evex} vfnmsub213pd %ymm4,%ymm6,%ymm0
 vfnmsub213pd %gs:(%ecx),%ymm3,%ymm4{%k4}{z}
 vfnmsub213pd 0x330(%ecx){1to4},%ymm3,%ymm7{%k1}
+vfnmsub213pd (%ebx,%eiz,1),%zmm2,%zmm1
 vfnmsub213pd {rz-sae},%zmm3,%zmm7,%zmm3
 vfnmsub213pdb {rz-sae},%zmm3,%zmm7,%zmm3
 vfnmsub213pdw {rz-sae},%zmm3,%zmm7,%zmm3
 vfnmsub213pdl {rz-sae},%zmm3,%zmm7,%zmm3
 vfnmsub213pdq {rz-sae},%zmm3,%zmm7,%zmm3
 vfnmsub213pd %cs:0x7acde8cb(%esi,%eiz,2){1to8},%zmm0,%zmm6
-vfnmsub213pd (%ebx,%eiz,1),%zmm2,%zmm1
 vfnmsub213ss %xmm7,%xmm7,%xmm2
 vfnmsub213ssb %xmm7,%xmm7,%xmm2
 vfnmsub213ssw %xmm7,%xmm7,%xmm2
@@ -23261,33 +23167,29 @@ vfnmsub213sdw %gs:0x63ad36e9(%eax),%xmm1,%xmm7
 vfnmsub213sdl %gs:0x63ad36e9(%eax),%xmm1,%xmm7
 vfnmsub213sdq %gs:0x63ad36e9(%eax),%xmm1,%xmm7
 vfnmsub213sd (%eax),%xmm1,%xmm0
+{evex} vfnmsub213ss (%edx),%xmm1,%xmm1
 vfnmsub213ss {rd-sae},%xmm3,%xmm7,%xmm5{%k3}
 vfnmsub213ssb {rd-sae},%xmm3,%xmm7,%xmm5{%k3}
 vfnmsub213ssw {rd-sae},%xmm3,%xmm7,%xmm5{%k3}
 vfnmsub213ssl {rd-sae},%xmm3,%xmm7,%xmm5{%k3}
 vfnmsub213ssq {rd-sae},%xmm3,%xmm7,%xmm5{%k3}
-{evex} vfnmsub213ss %gs:(%ecx,%edx,4),%xmm6,%xmm4
-vfnmsub213ss 0x189f67bc(%ebx,%edi,8),%xmm0,%xmm0{%k2}
+vfnmsub213ss %ss:0x1c0(%ebx,%eax,8),%xmm3,%xmm2{%k6}
+vfnmsub213sd -0x1fb3bced(%esi,%edx,2),%xmm0,%xmm2
 vfnmsub213sd {rz-sae},%xmm0,%xmm0,%xmm4{%k5}
 vfnmsub213sdb {rz-sae},%xmm0,%xmm0,%xmm4{%k5}
 vfnmsub213sdw {rz-sae},%xmm0,%xmm0,%xmm4{%k5}
 vfnmsub213sdl {rz-sae},%xmm0,%xmm0,%xmm4{%k5}
 vfnmsub213sdq {rz-sae},%xmm0,%xmm0,%xmm4{%k5}
-{evex} vfnmsub213sd %es:0x1d,%xmm1,%xmm6
-{evex} vfnmsub213sdb %es:0x1d,%xmm1,%xmm6
-{evex} vfnmsub213sdw %es:0x1d,%xmm1,%xmm6
-{evex} vfnmsub213sdl %es:0x1d,%xmm1,%xmm6
-{evex} vfnmsub213sdq %es:0x1d,%xmm1,%xmm6
 vfnmsub213sd -0x808b9(%edi),%xmm4,%xmm7{%k6}{z}
-vpmadd52luq %xmm7,%xmm0,%xmm7{%k7}{z}
-vpmadd52luqb %xmm7,%xmm0,%xmm7{%k7}{z}
-vpmadd52luqw %xmm7,%xmm0,%xmm7{%k7}{z}
-vpmadd52luql %xmm7,%xmm0,%xmm7{%k7}{z}
-vpmadd52luqq %xmm7,%xmm0,%xmm7{%k7}{z}
-vpmadd52lub %xmm7,%xmm0,%xmm7{%k7}{z}
-vpmadd52luw %xmm7,%xmm0,%xmm7{%k7}{z}
-vpmadd52lul %xmm7,%xmm0,%xmm7{%k7}{z}
-vpmadd52lu %xmm7,%xmm0,%xmm7{%k7}{z}
+vpmadd52luq %xmm1,%xmm3,%xmm0
+vpmadd52luqb %xmm1,%xmm3,%xmm0
+vpmadd52luqw %xmm1,%xmm3,%xmm0
+vpmadd52luql %xmm1,%xmm3,%xmm0
+vpmadd52luqq %xmm1,%xmm3,%xmm0
+vpmadd52lub %xmm1,%xmm3,%xmm0
+vpmadd52luw %xmm1,%xmm3,%xmm0
+vpmadd52lul %xmm1,%xmm3,%xmm0
+vpmadd52lu %xmm1,%xmm3,%xmm0
 vpmadd52luq %ds:(%esi){1to2},%xmm6,%xmm1
 vpmadd52luqb %ds:(%esi){1to2},%xmm6,%xmm1
 vpmadd52luqw %ds:(%esi){1to2},%xmm6,%xmm1
@@ -23298,9 +23200,9 @@ vpmadd52luw %ds:(%esi){1to2},%xmm6,%xmm1
 vpmadd52lul %ds:(%esi){1to2},%xmm6,%xmm1
 vpmadd52lu %ds:(%esi){1to2},%xmm6,%xmm1
 vpmadd52luq 0x268(%esi){1to2},%xmm1,%xmm0{%k4}{z}
-vpmadd52luq %ymm1,%ymm0,%ymm2{%k5}
-vpmadd52luq %fs:-0x2c3a2227(%ebx),%ymm7,%ymm7
+vpmadd52luq %ymm6,%ymm7,%ymm3
 vpmadd52luq -0x400(%ecx),%ymm2,%ymm2{%k5}{z}
+vpmadd52luq %fs:-0x2c3a2227(%ebx),%ymm7,%ymm7
 vpmadd52luq %zmm0,%zmm1,%zmm3
 vpmadd52luq %gs:0x59dda51e(%esp,%esi,2),%zmm7,%zmm1{%k5}
 vpmadd52luq 0x6fe874c3(%esi),%zmm4,%zmm4
@@ -23323,11 +23225,11 @@ vpmadd52huw %ss:(%ebx,%ecx,4){1to2},%xmm7,%xmm7{%k3}{z}
 vpmadd52hul %ss:(%ebx,%ecx,4){1to2},%xmm7,%xmm7{%k3}{z}
 vpmadd52hu %ss:(%ebx,%ecx,4){1to2},%xmm7,%xmm7{%k3}{z}
 vpmadd52huq (%eax),%xmm1,%xmm7{%k2}{z}
-vpmadd52huq %ymm1,%ymm1,%ymm5{%k5}
+vpmadd52huq %ymm0,%ymm2,%ymm0
 vpmadd52huq %ds:(%edx){1to4},%ymm7,%ymm1{%k7}
 vpmadd52huq 0x2a0(%eax),%ymm7,%ymm6{%k5}{z}
+vpmadd52huq 0x1b80(%edi),%zmm2,%zmm2
 vpmadd52huq %zmm6,%zmm1,%zmm5{%k6}{z}
-vpmadd52huq %ss:0xf0(%ebp){1to8},%zmm2,%zmm7{%k5}{z}
 vpmadd52huq -0x48135709(%ebx,%eiz,4),%zmm5,%zmm4{%k2}
 vfmaddsub231ps %xmm1,%xmm2,%xmm4
 vfmaddsub231psb %xmm1,%xmm2,%xmm4
@@ -23367,9 +23269,9 @@ vfmaddsub231ps %gs:0x5d2307f9(,%edi,1),%xmm0,%xmm1{%k6}{z}
 {evex} vfmaddsub231ps %ymm3,%ymm4,%ymm3
 vfmaddsub231ps %gs:-0x7c(%ecx){1to8},%ymm6,%ymm3{%k7}{z}
 {evex} vfmaddsub231ps (%edi),%ymm0,%ymm2
-vfmaddsub231ps %zmm6,%zmm2,%zmm5{%k2}
-vfmaddsub231ps %fs:(%ebx,%eiz,2),%zmm0,%zmm3
-vfmaddsub231ps (%esi){1to16},%zmm6,%zmm3
+vfmaddsub231ps %zmm7,%zmm7,%zmm7
+vfmaddsub231ps %gs:(%ecx){1to16},%zmm6,%zmm6
+vfmaddsub231ps -0xc8f7a51(,%eax,8){1to16},%zmm5,%zmm0{%k4}{z}
 {evex} vfmaddsub231pd %xmm7,%xmm0,%xmm2
 vfmaddsub231pd %fs:0x7e83031a(%ecx,%esi,2){1to2},%xmm3,%xmm5
 {evex} vfmaddsub231pd (%ecx),%xmm6,%xmm4
@@ -23421,12 +23323,8 @@ vfmsubadd231psq %gs:0x6d{1to4},%xmm4,%xmm6{%k5}{z}
 {evex} vfmsubadd231ps %ymm5,%ymm6,%ymm2
 vfmsubadd231ps %es:-0x1b3f15a6(%eax,%edx,1){1to8},%ymm3,%ymm7{%k2}
 vfmsubadd231ps (%ecx,%ebp,2){1to8},%ymm5,%ymm5
-vfmsubadd231ps {rn-sae},%zmm2,%zmm7,%zmm7
-vfmsubadd231psb {rn-sae},%zmm2,%zmm7,%zmm7
-vfmsubadd231psw {rn-sae},%zmm2,%zmm7,%zmm7
-vfmsubadd231psl {rn-sae},%zmm2,%zmm7,%zmm7
-vfmsubadd231psq {rn-sae},%zmm2,%zmm7,%zmm7
-vfmsubadd231ps %es:(%ecx,%edi,8),%zmm7,%zmm0
+vfmsubadd231ps %zmm4,%zmm7,%zmm2
+vfmsubadd231ps %fs:(%ecx),%zmm2,%zmm3{%k3}
 vfmsubadd231ps -0x4f502614(%edi,%eax,8){1to16},%zmm5,%zmm1
 {evex} vfmsubadd231pd %xmm3,%xmm1,%xmm1
 vfmsubadd231pd %ds:0x4d(%edx){1to2},%xmm4,%xmm1
@@ -23465,11 +23363,11 @@ vfmadd231pd 0x40(%ecx,%ebx,1),%xmm2,%xmm5
 vfmadd231pd %ymm0,%ymm2,%ymm1
 vfmadd231pd %ss:-0x31(%ebx),%ymm0,%ymm1
 vfmadd231pd 0x7e(%esi,%edi,1),%ymm2,%ymm6
-vfmadd231ps %xmm3,%xmm2,%xmm3{%k3}
-{evex} vfmadd231ps %cs:-0x1eb534cc(%ebp,%ebx,2),%xmm2,%xmm1
+{evex} vfmadd231ps %xmm6,%xmm1,%xmm3
 vfmadd231ps 0x60996c86(,%edi,4){1to4},%xmm2,%xmm5{%k1}{z}
-vfmadd231ps %ymm1,%ymm6,%ymm5{%k5}{z}
-{evex} vfmadd231ps %cs:(%ecx,%ebp,4),%ymm0,%ymm0
+{evex} vfmadd231ps %cs:-0x1eb534cc(%ebp,%ebx,2),%xmm2,%xmm1
+{evex} vfmadd231ps %ymm4,%ymm4,%ymm1
+vfmadd231ps %fs:-0xc00(%eax,%edx,8),%ymm4,%ymm3{%k4}
 vfmadd231ps -0x3ad96d89(%ebp){1to8},%ymm1,%ymm4{%k7}
 vfmadd231ps %zmm5,%zmm6,%zmm4
 vfmadd231ps %ds:(%ecx){1to16},%zmm3,%zmm4{%k6}{z}
@@ -23480,9 +23378,9 @@ vfmadd231pd %fs:0x3b76d15a(%ebp),%xmm4,%xmm7{%k4}
 {evex} vfmadd231pd %ymm5,%ymm3,%ymm0
 vfmadd231pd %ss:-0xc00(%ebx,%edx,8),%ymm1,%ymm7{%k1}{z}
 {evex} vfmadd231pd 0xbc0(%eax),%ymm4,%ymm4
+vfmadd231pd 0x1ac0(%edx),%zmm0,%zmm2
 vfmadd231pd %zmm3,%zmm7,%zmm5{%k7}
 vfmadd231pd %ss:0x55(%ebx){1to8},%zmm6,%zmm1
-vfmadd231pd (%eax),%zmm0,%zmm7{%k6}
 vfmadd231ss %xmm3,%xmm7,%xmm4
 vfmadd231ssb %xmm3,%xmm7,%xmm4
 vfmadd231ssw %xmm3,%xmm7,%xmm4
@@ -23505,20 +23403,16 @@ vfmadd231sdw %cs:-0x39ac9443(%ebp),%xmm7,%xmm0
 vfmadd231sdl %cs:-0x39ac9443(%ebp),%xmm7,%xmm0
 vfmadd231sdq %cs:-0x39ac9443(%ebp),%xmm7,%xmm0
 vfmadd231sd (%edi),%xmm2,%xmm6
-vfmadd231ss {ru-sae},%xmm7,%xmm0,%xmm7{%k7}
-vfmadd231ssb {ru-sae},%xmm7,%xmm0,%xmm7{%k7}
-vfmadd231ssw {ru-sae},%xmm7,%xmm0,%xmm7{%k7}
-vfmadd231ssl {ru-sae},%xmm7,%xmm0,%xmm7{%k7}
-vfmadd231ssq {ru-sae},%xmm7,%xmm0,%xmm7{%k7}
-{evex} vfmadd231ss %gs:(%ecx),%xmm4,%xmm5
-vfmadd231ss 0x69dc8ecf(%ebp),%xmm0,%xmm1{%k3}{z}
+{evex} vfmadd231ss %xmm1,%xmm5,%xmm0
+vfmadd231ss %es:(%esi),%xmm6,%xmm2{%k2}{z}
+{evex} vfmadd231ss -0x28(%ebp),%xmm4,%xmm7
+{evex} vfmadd231sd (%edi),%xmm0,%xmm1
 vfmadd231sd {rd-sae},%xmm6,%xmm4,%xmm6{%k4}{z}
 vfmadd231sdb {rd-sae},%xmm6,%xmm4,%xmm6{%k4}{z}
 vfmadd231sdw {rd-sae},%xmm6,%xmm4,%xmm6{%k4}{z}
 vfmadd231sdl {rd-sae},%xmm6,%xmm4,%xmm6{%k4}{z}
 vfmadd231sdq {rd-sae},%xmm6,%xmm4,%xmm6{%k4}{z}
 vfmadd231sd %es:(%edx,%eiz,4),%xmm3,%xmm7{%k4}
-{evex} vfmadd231sd (%edi),%xmm0,%xmm1
 vfmsub231ps %xmm0,%xmm4,%xmm3
 vfmsub231psb %xmm0,%xmm4,%xmm3
 vfmsub231psw %xmm0,%xmm4,%xmm3
@@ -23547,18 +23441,18 @@ vfmsub231pd 0x54(%edx,%ecx,8),%xmm7,%xmm7
 vfmsub231pd %ymm4,%ymm6,%ymm6
 vfmsub231pd %fs:-0x4d(%edi,%edx,8),%ymm1,%ymm1
 vfmsub231pd (%ecx,%edx,2),%ymm0,%ymm0
-vfmsub231ps %xmm2,%xmm3,%xmm2{%k2}
+{evex} vfmsub231ps %xmm6,%xmm3,%xmm4
 vfmsub231ps %es:(%eax),%xmm4,%xmm2{%k6}{z}
 vfmsub231ps -0x22(%edi,%edi,8){1to4},%xmm0,%xmm4
-vfmsub231ps %ymm6,%ymm1,%ymm0{%k3}{z}
+{evex} vfmsub231ps %ymm6,%ymm1,%ymm3
 vfmsub231ps %cs:(%ebx,%esi,4){1to8},%ymm7,%ymm2
 vfmsub231ps 0x386d2ba0(%eax){1to8},%ymm1,%ymm1{%k5}
 vfmsub231ps %zmm4,%zmm7,%zmm4
 vfmsub231ps %ds:-0x1540(%eax),%zmm3,%zmm1{%k4}{z}
 vfmsub231ps -0x499551a6(,%esi,4),%zmm1,%zmm6
-vfmsub231pd %xmm6,%xmm1,%xmm1{%k7}
-vfmsub231pd %ss:(%edi,%ebx,8){1to2},%xmm5,%xmm6
 {evex} vfmsub231pd -0x230(%esp,%ecx,2),%xmm2,%xmm4
+vfmsub231pd %xmm6,%xmm1,%xmm1{%k7}
+vfmsub231pd %ss:(%esi),%xmm4,%xmm1{%k4}
 {evex} vfmsub231pd %ymm6,%ymm2,%ymm6
 vfmsub231pd %ss:-0x377418c6(%eax,%edi,4){1to4},%ymm0,%ymm4{%k7}{z}
 vfmsub231pd 0x308(%ecx){1to4},%ymm3,%ymm2
@@ -23590,11 +23484,7 @@ vfmsub231sd 0x32(%esp,%ebx,8),%xmm2,%xmm4
 vfmsub231ss %xmm3,%xmm1,%xmm1
 vfmsub231ss %ds:(%ecx),%xmm2,%xmm4{%k5}
 {evex} vfmsub231ss 0x40(%esi),%xmm1,%xmm0
-vfmsub231sd {rd-sae},%xmm1,%xmm3,%xmm7
-vfmsub231sdb {rd-sae},%xmm1,%xmm3,%xmm7
-vfmsub231sdw {rd-sae},%xmm1,%xmm3,%xmm7
-vfmsub231sdl {rd-sae},%xmm1,%xmm3,%xmm7
-vfmsub231sdq {rd-sae},%xmm1,%xmm3,%xmm7
+vfmsub231sd %xmm1,%xmm1,%xmm0
 vfmsub231sd %fs:(%edx),%xmm1,%xmm3{%k3}
 vfmsub231sd -0x270(%edx),%xmm3,%xmm3{%k4}{z}
 vfnmadd231ps %xmm2,%xmm5,%xmm0
@@ -23631,18 +23521,18 @@ vfnmadd231ps (%ebx,%edi,4){1to4},%xmm1,%xmm3
 {evex} vfnmadd231ps %ymm0,%ymm3,%ymm1
 vfnmadd231ps %ds:(%esi,%edx,2){1to8},%ymm6,%ymm0
 vfnmadd231ps 0x1a0(%eax,%edx,2),%ymm7,%ymm7{%k7}
+vfnmadd231ps (%ebx),%zmm6,%zmm0
 vfnmadd231ps %zmm1,%zmm4,%zmm7{%k4}{z}
 vfnmadd231ps %cs:-0x12fe1dd9(%esi){1to16},%zmm1,%zmm1
-vfnmadd231ps (%ebx),%zmm6,%zmm0
-vfnmadd231pd %xmm7,%xmm4,%xmm0{%k6}{z}
-{evex} vfnmadd231pd %ds:0x130(%edx,%esi,2),%xmm7,%xmm0
+{evex} vfnmadd231pd %xmm1,%xmm7,%xmm2
+vfnmadd231pd %gs:(%edx,%edi,2),%xmm4,%xmm6{%k5}
 vfnmadd231pd -0x320ff467(%ebx,%ebx,1),%xmm1,%xmm3{%k3}{z}
-vfnmadd231pd %ymm5,%ymm4,%ymm6{%k5}{z}
+{evex} vfnmadd231pd %ymm7,%ymm0,%ymm1
 vfnmadd231pd %cs:0x582ee8dd(%ebp),%ymm1,%ymm2{%k5}
 vfnmadd231pd 0x390(%ebx){1to4},%ymm6,%ymm1{%k2}{z}
+vfnmadd231pd (%eax),%zmm5,%zmm1
 vfnmadd231pd %zmm0,%zmm5,%zmm7{%k7}{z}
-vfnmadd231pd %es:-0x2434e90a(%esp,%ebp,8),%zmm7,%zmm0
-vfnmadd231pd -0xac0(%ecx,%eiz,8),%zmm7,%zmm6{%k4}
+vfnmadd231pd %gs:-0x1d80(%edi),%zmm4,%zmm6{%k5}
 vfnmadd231ss %xmm1,%xmm5,%xmm1
 vfnmadd231ssb %xmm1,%xmm5,%xmm1
 vfnmadd231ssw %xmm1,%xmm5,%xmm1
@@ -23703,7 +23593,7 @@ vfnmsub231pd 0x7741852b(,%edi,8),%xmm3,%xmm0
 vfnmsub231pd %ymm2,%ymm7,%ymm2
 vfnmsub231pd %gs:(%eax,%eiz,1),%ymm4,%ymm4
 vfnmsub231pd -0x54eab1fd(%edx,%ecx,2),%ymm4,%ymm1
-vfnmsub231ps %xmm2,%xmm7,%xmm1{%k2}{z}
+{evex} vfnmsub231ps %xmm1,%xmm2,%xmm2
 vfnmsub231ps %ss:(%eax,%edi,4){1to4},%xmm0,%xmm3
 vfnmsub231ps 0xc8(%ebx,%esi,4){1to4},%xmm4,%xmm4{%k3}{z}
 {evex} vfnmsub231ps %ymm0,%ymm7,%ymm6
@@ -23713,26 +23603,26 @@ vfnmsub231psb 0x3a9e1a98,%ymm4,%ymm2{%k6}{z}
 vfnmsub231psw 0x3a9e1a98,%ymm4,%ymm2{%k6}{z}
 vfnmsub231psl 0x3a9e1a98,%ymm4,%ymm2{%k6}{z}
 vfnmsub231psq 0x3a9e1a98,%ymm4,%ymm2{%k6}{z}
+vfnmsub231ps 0x2a(,%edx,4),%zmm3,%zmm7
 vfnmsub231ps {rz-sae},%zmm3,%zmm7,%zmm7
 vfnmsub231psb {rz-sae},%zmm3,%zmm7,%zmm7
 vfnmsub231psw {rz-sae},%zmm3,%zmm7,%zmm7
 vfnmsub231psl {rz-sae},%zmm3,%zmm7,%zmm7
 vfnmsub231psq {rz-sae},%zmm3,%zmm7,%zmm7
 vfnmsub231ps %es:0xc(%ebp){1to16},%zmm2,%zmm0
-vfnmsub231ps 0x2a(,%edx,4),%zmm3,%zmm7
 {evex} vfnmsub231pd %xmm1,%xmm7,%xmm1
 vfnmsub231pd %ss:(%esp,%ecx,1){1to2},%xmm5,%xmm7{%k1}
 vfnmsub231pd 0xe8(%ebp,%edx,1){1to2},%xmm7,%xmm4
 {evex} vfnmsub231pd %ymm4,%ymm1,%ymm1
 vfnmsub231pd %fs:-0x3d8(%edi){1to4},%ymm2,%ymm4
 vfnmsub231pd -0x437f7051(%edx,%ebp,1){1to4},%ymm5,%ymm4{%k4}
+vfnmsub231pd (%ecx,%eiz,4),%zmm7,%zmm2
 vfnmsub231pd {rz-sae},%zmm3,%zmm3,%zmm3
 vfnmsub231pdb {rz-sae},%zmm3,%zmm3,%zmm3
 vfnmsub231pdw {rz-sae},%zmm3,%zmm3,%zmm3
 vfnmsub231pdl {rz-sae},%zmm3,%zmm3,%zmm3
 vfnmsub231pdq {rz-sae},%zmm3,%zmm3,%zmm3
 vfnmsub231pd %ds:(%edi),%zmm0,%zmm2{%k5}
-vfnmsub231pd (%ecx,%eiz,4),%zmm7,%zmm2
 vfnmsub231ss %xmm0,%xmm1,%xmm5
 vfnmsub231ssb %xmm0,%xmm1,%xmm5
 vfnmsub231ssw %xmm0,%xmm1,%xmm5
@@ -23761,27 +23651,36 @@ vfnmsub231ss %es:(%edx),%xmm2,%xmm5{%k1}{z}
 vfnmsub231sd %xmm0,%xmm2,%xmm1
 vfnmsub231sd %gs:(%ebx),%xmm1,%xmm1{%k1}
 {evex} vfnmsub231sd (%ecx,%eiz,1),%xmm7,%xmm5
+vpconflictd (%esi,%edx,2),%xmm3
+vpconflictdb (%esi,%edx,2),%xmm3
+vpconflictdw (%esi,%edx,2),%xmm3
+vpconflictdl (%esi,%edx,2),%xmm3
+vpconflictdq (%esi,%edx,2),%xmm3
 vpconflictd %xmm4,%xmm3{%k1}{z}
 vpconflictdb %xmm4,%xmm3{%k1}{z}
 vpconflictdw %xmm4,%xmm3{%k1}{z}
 vpconflictdl %xmm4,%xmm3{%k1}{z}
 vpconflictdq %xmm4,%xmm3{%k1}{z}
-vpconflictd %ds:(%edx),%xmm1
-vpconflictdb %ds:(%edx),%xmm1
-vpconflictdw %ds:(%edx),%xmm1
-vpconflictdl %ds:(%edx),%xmm1
-vpconflictdq %ds:(%edx),%xmm1
-vpconflictd -0x59aae19b(%ecx,%edi,8){1to4},%xmm1{%k3}
-vpconflictd %ymm4,%ymm0{%k1}
+vpconflictd %ss:-0x38(%ecx){1to4},%xmm3{%k1}{z}
+vpconflictd %ymm5,%ymm2
 vpconflictd %gs:(%ebx,%edx,2){1to8},%ymm0
 vpconflictd 0xee9c1c13,%ymm0
 vpconflictdb 0xee9c1c13,%ymm0
 vpconflictdw 0xee9c1c13,%ymm0
 vpconflictdl 0xee9c1c13,%ymm0
 vpconflictdq 0xee9c1c13,%ymm0
-vpconflictd %zmm5,%zmm3{%k4}
+vpconflictd %zmm0,%zmm7
 vpconflictd %es:(%edx){1to16},%zmm4{%k1}
 vpconflictd -0x440(%ebp),%zmm3{%k3}{z}
+vpconflictq -0x1c06b653(%esi),%xmm2
+vpconflictqb -0x1c06b653(%esi),%xmm2
+vpconflictqw -0x1c06b653(%esi),%xmm2
+vpconflictql -0x1c06b653(%esi),%xmm2
+vpconflictqq -0x1c06b653(%esi),%xmm2
+vpconflictb -0x1c06b653(%esi),%xmm2
+vpconflictw -0x1c06b653(%esi),%xmm2
+vpconflictl -0x1c06b653(%esi),%xmm2
+vpconflict -0x1c06b653(%esi),%xmm2
 vpconflictq %xmm0,%xmm6{%k6}
 vpconflictqb %xmm0,%xmm6{%k6}
 vpconflictqw %xmm0,%xmm6{%k6}
@@ -23792,23 +23691,6 @@ vpconflictw %xmm0,%xmm6{%k6}
 vpconflictl %xmm0,%xmm6{%k6}
 vpconflict %xmm0,%xmm6{%k6}
 vpconflictq %ss:(%ebx,%ebx,2){1to2},%xmm1
-vpconflictqb %ss:(%ebx,%ebx,2){1to2},%xmm1
-vpconflictqw %ss:(%ebx,%ebx,2){1to2},%xmm1
-vpconflictql %ss:(%ebx,%ebx,2){1to2},%xmm1
-vpconflictqq %ss:(%ebx,%ebx,2){1to2},%xmm1
-vpconflictb %ss:(%ebx,%ebx,2){1to2},%xmm1
-vpconflictw %ss:(%ebx,%ebx,2){1to2},%xmm1
-vpconflictl %ss:(%ebx,%ebx,2){1to2},%xmm1
-vpconflict %ss:(%ebx,%ebx,2){1to2},%xmm1
-vpconflictq 0x4b220dc5{1to2},%xmm7{%k2}
-vpconflictqb 0x4b220dc5{1to2},%xmm7{%k2}
-vpconflictqw 0x4b220dc5{1to2},%xmm7{%k2}
-vpconflictql 0x4b220dc5{1to2},%xmm7{%k2}
-vpconflictqq 0x4b220dc5{1to2},%xmm7{%k2}
-vpconflictb 0x4b220dc5{1to2},%xmm7{%k2}
-vpconflictw 0x4b220dc5{1to2},%xmm7{%k2}
-vpconflictl 0x4b220dc5{1to2},%xmm7{%k2}
-vpconflict 0x4b220dc5{1to2},%xmm7{%k2}
 vpconflictq %ymm5,%ymm2
 vpconflictq 0x1d8(%ebp,%ecx,2){1to4},%ymm0
 vpconflictq %ds:-0x9(%ecx),%ymm4
@@ -23949,17 +23831,17 @@ vexp2psw %fs:(%ebx){1to16},%zmm4
 vexp2psl %fs:(%ebx){1to16},%zmm4
 vexp2psq %fs:(%ebx){1to16},%zmm4
 vexp2ps (%edi,%edx,2),%zmm5
+vexp2pd 0x1f80(%eax),%zmm1
+vexp2pdb 0x1f80(%eax),%zmm1
+vexp2pdw 0x1f80(%eax),%zmm1
+vexp2pdl 0x1f80(%eax),%zmm1
+vexp2pdq 0x1f80(%eax),%zmm1
 vexp2pd %zmm1,%zmm3{%k6}{z}
 vexp2pdb %zmm1,%zmm3{%k6}{z}
 vexp2pdw %zmm1,%zmm3{%k6}{z}
 vexp2pdl %zmm1,%zmm3{%k6}{z}
 vexp2pdq %zmm1,%zmm3{%k6}{z}
-vexp2pd %ds:0x1e(,%edx,1),%zmm2
-vexp2pdb %ds:0x1e(,%edx,1),%zmm2
-vexp2pdw %ds:0x1e(,%edx,1),%zmm2
-vexp2pdl %ds:0x1e(,%edx,1),%zmm2
-vexp2pdq %ds:0x1e(,%edx,1),%zmm2
-vexp2pd (%edi){1to8},%zmm0{%k6}
+vexp2pd %cs:(%ecx){1to8},%zmm7
 sha1msg1 %xmm5,%xmm5
 sha1msg1b %xmm5,%xmm5
 sha1msg1w %xmm5,%xmm5
@@ -23982,22 +23864,22 @@ sha1msg2w %es:(%ecx),%xmm1
 sha1msg2l %es:(%ecx),%xmm1
 sha1msg2q %es:(%ecx),%xmm1
 sha1msg2 (%esi,%eiz,4),%xmm4
+vrcp28ps 0x3a866e35(%eax,%esi,8),%zmm2
+vrcp28psb 0x3a866e35(%eax,%esi,8),%zmm2
+vrcp28psw 0x3a866e35(%eax,%esi,8),%zmm2
+vrcp28psl 0x3a866e35(%eax,%esi,8),%zmm2
+vrcp28psq 0x3a866e35(%eax,%esi,8),%zmm2
 vrcp28ps %zmm0,%zmm4{%k3}{z}
 vrcp28psb %zmm0,%zmm4{%k3}{z}
 vrcp28psw %zmm0,%zmm4{%k3}{z}
 vrcp28psl %zmm0,%zmm4{%k3}{z}
 vrcp28psq %zmm0,%zmm4{%k3}{z}
-vrcp28ps %fs:0x23732939(%ecx){1to16},%zmm2
-vrcp28psb %fs:0x23732939(%ecx){1to16},%zmm2
-vrcp28psw %fs:0x23732939(%ecx){1to16},%zmm2
-vrcp28psl %fs:0x23732939(%ecx){1to16},%zmm2
-vrcp28psq %fs:0x23732939(%ecx){1to16},%zmm2
-vrcp28ps (%ebx){1to16},%zmm3{%k5}
-vrcp28pd %zmm2,%zmm6{%k7}{z}
-vrcp28pdb %zmm2,%zmm6{%k7}{z}
-vrcp28pdw %zmm2,%zmm6{%k7}{z}
-vrcp28pdl %zmm2,%zmm6{%k7}{z}
-vrcp28pdq %zmm2,%zmm6{%k7}{z}
+vrcp28ps %es:-0x6fd677d8(%esi),%zmm1{%k1}{z}
+vrcp28pd %zmm7,%zmm6
+vrcp28pdb %zmm7,%zmm6
+vrcp28pdw %zmm7,%zmm6
+vrcp28pdl %zmm7,%zmm6
+vrcp28pdq %zmm7,%zmm6
 vrcp28pd %fs:(%eax,%ecx,1){1to8},%zmm5{%k1}{z}
 vrcp28pdb %fs:(%eax,%ecx,1){1to8},%zmm5{%k1}{z}
 vrcp28pdw %fs:(%eax,%ecx,1){1to8},%zmm5{%k1}{z}
@@ -24015,27 +23897,27 @@ sha256rnds2w %xmm0,%cs:(%edi),%xmm2
 sha256rnds2l %xmm0,%cs:(%edi),%xmm2
 sha256rnds2q %xmm0,%cs:(%edi),%xmm2
 sha256rnds2 %xmm0,-0x12(%esi),%xmm0
+vrcp28ss 0x88(%esi,%ecx,2),%xmm2,%xmm0
+vrcp28ssb 0x88(%esi,%ecx,2),%xmm2,%xmm0
+vrcp28ssw 0x88(%esi,%ecx,2),%xmm2,%xmm0
+vrcp28ssl 0x88(%esi,%ecx,2),%xmm2,%xmm0
+vrcp28ssq 0x88(%esi,%ecx,2),%xmm2,%xmm0
 vrcp28ss {sae},%xmm4,%xmm6,%xmm1
 vrcp28ssb {sae},%xmm4,%xmm6,%xmm1
 vrcp28ssw {sae},%xmm4,%xmm6,%xmm1
 vrcp28ssl {sae},%xmm4,%xmm6,%xmm1
 vrcp28ssq {sae},%xmm4,%xmm6,%xmm1
 vrcp28ss %ds:-0x160(%ebx),%xmm3,%xmm2{%k4}
-vrcp28ssb %ds:-0x160(%ebx),%xmm3,%xmm2{%k4}
-vrcp28ssw %ds:-0x160(%ebx),%xmm3,%xmm2{%k4}
-vrcp28ssl %ds:-0x160(%ebx),%xmm3,%xmm2{%k4}
-vrcp28ssq %ds:-0x160(%ebx),%xmm3,%xmm2{%k4}
-vrcp28ss 0x88(%esi,%ecx,2),%xmm2,%xmm0
+vrcp28sd (%eax,%edx,4),%xmm5,%xmm7
+vrcp28sdb (%eax,%edx,4),%xmm5,%xmm7
+vrcp28sdw (%eax,%edx,4),%xmm5,%xmm7
+vrcp28sdl (%eax,%edx,4),%xmm5,%xmm7
+vrcp28sdq (%eax,%edx,4),%xmm5,%xmm7
 vrcp28sd {sae},%xmm7,%xmm7,%xmm5
 vrcp28sdb {sae},%xmm7,%xmm7,%xmm5
 vrcp28sdw {sae},%xmm7,%xmm7,%xmm5
 vrcp28sdl {sae},%xmm7,%xmm7,%xmm5
 vrcp28sdq {sae},%xmm7,%xmm7,%xmm5
-vrcp28sd %ss:0x2d(%ecx),%xmm7,%xmm1
-vrcp28sdb %ss:0x2d(%ecx),%xmm7,%xmm1
-vrcp28sdw %ss:0x2d(%ecx),%xmm7,%xmm1
-vrcp28sdl %ss:0x2d(%ecx),%xmm7,%xmm1
-vrcp28sdq %ss:0x2d(%ecx),%xmm7,%xmm1
 vrcp28sd 0x10(%eax),%xmm0,%xmm7{%k1}{z}
 sha256msg1 %xmm1,%xmm1
 sha256msg1b %xmm1,%xmm1
@@ -24052,22 +23934,22 @@ sha256msg1b (%eax,%eiz,4),%xmm3
 sha256msg1w (%eax,%eiz,4),%xmm3
 sha256msg1l (%eax,%eiz,4),%xmm3
 sha256msg1q (%eax,%eiz,4),%xmm3
-vrsqrt28ps {sae},%zmm1,%zmm4{%k1}
-vrsqrt28psb {sae},%zmm1,%zmm4{%k1}
-vrsqrt28psw {sae},%zmm1,%zmm4{%k1}
-vrsqrt28psl {sae},%zmm1,%zmm4{%k1}
-vrsqrt28psq {sae},%zmm1,%zmm4{%k1}
+vrsqrt28ps %zmm2,%zmm6
+vrsqrt28psb %zmm2,%zmm6
+vrsqrt28psw %zmm2,%zmm6
+vrsqrt28psl %zmm2,%zmm6
+vrsqrt28psq %zmm2,%zmm6
 vrsqrt28ps %gs:(%eax){1to16},%zmm2
 vrsqrt28psb %gs:(%eax){1to16},%zmm2
 vrsqrt28psw %gs:(%eax){1to16},%zmm2
 vrsqrt28psl %gs:(%eax){1to16},%zmm2
 vrsqrt28psq %gs:(%eax){1to16},%zmm2
 vrsqrt28ps -0x20(%eax){1to16},%zmm1{%k1}
-vrsqrt28pd {sae},%zmm7,%zmm1{%k4}
-vrsqrt28pdb {sae},%zmm7,%zmm1{%k4}
-vrsqrt28pdw {sae},%zmm7,%zmm1{%k4}
-vrsqrt28pdl {sae},%zmm7,%zmm1{%k4}
-vrsqrt28pdq {sae},%zmm7,%zmm1{%k4}
+vrsqrt28pd %zmm7,%zmm3
+vrsqrt28pdb %zmm7,%zmm3
+vrsqrt28pdw %zmm7,%zmm3
+vrsqrt28pdl %zmm7,%zmm3
+vrsqrt28pdq %zmm7,%zmm3
 vrsqrt28pd %es:-0x18df9b42(%ecx),%zmm0{%k2}
 vrsqrt28pdb %es:-0x18df9b42(%ecx),%zmm0{%k2}
 vrsqrt28pdw %es:-0x18df9b42(%ecx),%zmm0{%k2}
@@ -24100,16 +23982,16 @@ vrsqrt28ssw %fs:(%ecx,%ebx,1),%xmm7,%xmm1{%k1}
 vrsqrt28ssl %fs:(%ecx,%ebx,1),%xmm7,%xmm1{%k1}
 vrsqrt28ssq %fs:(%ecx,%ebx,1),%xmm7,%xmm1{%k1}
 vrsqrt28ss -0x15c(%edi,%ecx,2),%xmm6,%xmm3
+vrsqrt28sd -0x53(%edx),%xmm6,%xmm3
+vrsqrt28sdb -0x53(%edx),%xmm6,%xmm3
+vrsqrt28sdw -0x53(%edx),%xmm6,%xmm3
+vrsqrt28sdl -0x53(%edx),%xmm6,%xmm3
+vrsqrt28sdq -0x53(%edx),%xmm6,%xmm3
 vrsqrt28sd {sae},%xmm0,%xmm6,%xmm1{%k6}{z}
 vrsqrt28sdb {sae},%xmm0,%xmm6,%xmm1{%k6}{z}
 vrsqrt28sdw {sae},%xmm0,%xmm6,%xmm1{%k6}{z}
 vrsqrt28sdl {sae},%xmm0,%xmm6,%xmm1{%k6}{z}
 vrsqrt28sdq {sae},%xmm0,%xmm6,%xmm1{%k6}{z}
-vrsqrt28sd %cs:(%edi),%xmm4,%xmm7
-vrsqrt28sdb %cs:(%edi),%xmm4,%xmm7
-vrsqrt28sdw %cs:(%edi),%xmm4,%xmm7
-vrsqrt28sdl %cs:(%edi),%xmm4,%xmm7
-vrsqrt28sdq %cs:(%edi),%xmm4,%xmm7
 vrsqrt28sd -0x398(%edx),%xmm1,%xmm6{%k2}
 gf2p8mulb %xmm3,%xmm4
 gf2p8mulbb %xmm3,%xmm4
@@ -24152,15 +24034,15 @@ vgf2p8mulb -0x29(%edi,%ebx,1),%xmm2,%xmm5
 vgf2p8mulb %ymm4,%ymm7,%ymm7
 vgf2p8mulb %cs:(%esi),%ymm0,%ymm4
 vgf2p8mulb 0x35(%edi),%ymm7,%ymm0
+{evex} vgf2p8mulb (%edi),%xmm0,%xmm1
 vgf2p8mulb %xmm0,%xmm0,%xmm3{%k6}
-{evex} vgf2p8mulb %gs:0x442544e5(%ecx,%esi,2),%xmm1,%xmm5
 vgf2p8mulb -0x70(%ecx),%xmm7,%xmm5{%k7}{z}
-vgf2p8mulb %ymm3,%ymm1,%ymm6{%k5}
-{evex} vgf2p8mulb %es:(%edx),%ymm3,%ymm3
-vgf2p8mulb -0x7bf65fe7(%ebx,%esi,8),%ymm2,%ymm4{%k4}{z}
-vgf2p8mulb %zmm5,%zmm1,%zmm5{%k4}{z}
-vgf2p8mulb %gs:(%ecx),%zmm6,%zmm3
-vgf2p8mulb 0x32(%eax),%zmm7,%zmm3{%k2}{z}
+{evex} vgf2p8mulb %ymm6,%ymm5,%ymm0
+vgf2p8mulb %es:-0x9a0(%eax,%edx,2),%ymm7,%ymm7{%k1}
+vgf2p8mulb (%edx),%ymm6,%ymm1{%k7}{z}
+vgf2p8mulb %zmm4,%zmm2,%zmm5
+vgf2p8mulb %gs:(%ecx),%zmm1,%zmm0{%k5}{z}
+vgf2p8mulb 0x75(%ebp),%zmm7,%zmm3
 aesimc %xmm7,%xmm1
 aesimcb %xmm7,%xmm1
 aesimcw %xmm7,%xmm1
@@ -24331,12 +24213,12 @@ vaesdeclast 0x44(%edi),%ymm5,%ymm1
 vaesdeclast %zmm5,%zmm7,%zmm5
 vaesdeclast %fs:0x77(%ecx,%esi,4),%zmm6,%zmm1
 vaesdeclast 0x14de83ed(%ecx),%zmm2,%zmm0
-movbe 0x28(%bx),%bp
-movbeb 0x28(%bx),%bp
-movbew 0x28(%bx),%bp
-movbel 0x28(%bx),%bp
-movbeq 0x28(%bx),%bp
 movbe -0x115112b1(%ebp),%bx
+movbeb -0x115112b1(%ebp),%bx
+movbew -0x115112b1(%ebp),%bx
+movbel -0x115112b1(%ebp),%bx
+movbeq -0x115112b1(%ebp),%bx
+movbe 0x28(%bx),%bp
 movbe %ds:(%edx,%eax,2),%sp
 movbe 0x8fdc508(%ebp,%esi,1),%edi
 movbeb 0x8fdc508(%ebp,%esi,1),%edi
@@ -24367,12 +24249,12 @@ movbel %dx,-0x5ef4ef88(%ecx)
 movbeq %dx,-0x5ef4ef88(%ecx)
 movbe %bx,%ss:-0x6e(%esi)
 movbe %dx,(%bp,%si)
-movbe %edx,(%di)
-movbeb %edx,(%di)
-movbew %edx,(%di)
-movbel %edx,(%di)
-movbeq %edx,(%di)
 movbe %esi,-0x3d(%eax,%ecx,4)
+movbeb %esi,-0x3d(%eax,%ecx,4)
+movbew %esi,-0x3d(%eax,%ecx,4)
+movbel %esi,-0x3d(%eax,%ecx,4)
+movbeq %esi,-0x3d(%eax,%ecx,4)
+movbe %edx,(%di)
 movbe %eax,%gs:(%edi)
 crc32 %bx,%esp
 crc32b %bx,%esp
@@ -24615,13 +24497,13 @@ enqcmdl -0xe(%si),%di
 enqcmdq -0xe(%si),%di
 addr16 enqcmd -0x7153(%bx,%si),%cx
 enqcmd %gs:-0x11d2(%si),%ax
-enqcmd %fs:(%esi),%ebx
-enqcmdb %fs:(%esi),%ebx
-enqcmdw %fs:(%esi),%ebx
-enqcmdl %fs:(%esi),%ebx
-enqcmdq %fs:(%esi),%ebx
-enqcmd 0x50(%ecx),%esi
+enqcmd (%ecx),%ebp
+enqcmdb (%ecx),%ebp
+enqcmdw (%ecx),%ebp
+enqcmdl (%ecx),%ebp
+enqcmdq (%ecx),%ebp
 enqcmd %cs:0x9(%edx),%esi
+enqcmd %fs:0x63(%ebp),%ebx
 movdiri %edi,-0x51(%ebp,%eax,4)
 movdirib %edi,-0x51(%ebp,%eax,4)
 movdiriw %edi,-0x51(%ebp,%eax,4)
@@ -24704,21 +24586,21 @@ valigndw $0xf8,%cs:(%edx){1to4},%xmm5,%xmm5
 valigndl $0xf8,%cs:(%edx){1to4},%xmm5,%xmm5
 valigndq $0xf8,%cs:(%edx){1to4},%xmm5,%xmm5
 valignd $0xbc,-0x5c0(%eax),%xmm5,%xmm0{%k5}{z}
-valignd $0x29,%ymm5,%ymm3,%ymm5{%k3}
-valignd $0x21,%es:(%eax),%ymm4,%ymm2
+valignd $0x27,%ymm1,%ymm7,%ymm2
 valignd $0x3c,-0x70(%esp,%ebx,8){1to8},%ymm3,%ymm2
+valignd $0x21,%es:(%eax),%ymm4,%ymm2
 valignd $0xcd,%zmm6,%zmm4,%zmm4
 valignd $0xcd,%es:-0x51(%edi){1to16},%zmm5,%zmm0
 valignd $0x7d,0x18c0(%eax),%zmm1,%zmm1{%k3}{z}
-valignq $0x76,%xmm6,%xmm6,%xmm4{%k1}
-valignqb $0x76,%xmm6,%xmm6,%xmm4{%k1}
-valignqw $0x76,%xmm6,%xmm6,%xmm4{%k1}
-valignql $0x76,%xmm6,%xmm6,%xmm4{%k1}
-valignqq $0x76,%xmm6,%xmm6,%xmm4{%k1}
-valignb $0x76,%xmm6,%xmm6,%xmm4{%k1}
-valignw $0x76,%xmm6,%xmm6,%xmm4{%k1}
-valignl $0x76,%xmm6,%xmm6,%xmm4{%k1}
-valign $0x76,%xmm6,%xmm6,%xmm4{%k1}
+valignq $0xf6,%xmm7,%xmm5,%xmm5
+valignqb $0xf6,%xmm7,%xmm5,%xmm5
+valignqw $0xf6,%xmm7,%xmm5,%xmm5
+valignql $0xf6,%xmm7,%xmm5,%xmm5
+valignqq $0xf6,%xmm7,%xmm5,%xmm5
+valignb $0xf6,%xmm7,%xmm5,%xmm5
+valignw $0xf6,%xmm7,%xmm5,%xmm5
+valignl $0xf6,%xmm7,%xmm5,%xmm5
+valign $0xf6,%xmm7,%xmm5,%xmm5
 valignq $0x89,%ss:(%ebx,%ebp,8),%xmm2,%xmm0{%k1}{z}
 valignqb $0x89,%ss:(%ebx,%ebp,8),%xmm2,%xmm0{%k1}{z}
 valignqw $0x89,%ss:(%ebx,%ebp,8),%xmm2,%xmm0{%k1}{z}
@@ -24779,8 +24661,8 @@ vpermilpdq $0xa,0x99a9fa78,%ymm3
 {evex} vpermilpd $0xde,%xmm7,%xmm3
 vpermilpd $0x53,%es:-0x75(,%eax,8),%xmm6{%k6}{z}
 vpermilpd $0x92,(%eax){1to2},%xmm1{%k7}
-vpermilpd $0xf9,%ymm6,%ymm2{%k3}
-{evex} vpermilpd $0x1e,%cs:(%eax,%ebx,8),%ymm2
+{evex} vpermilpd $0x5f,%ymm4,%ymm1
+vpermilpd $0xe9,%es:0x8(%edi,%eiz,1){1to4},%ymm2{%k6}{z}
 vpermilpd $0x42,-0x31fe62ca(%ebp){1to4},%ymm5
 vpermilpd $0xe4,%zmm5,%zmm5
 vpermilpd $0xb0,%gs:(%edx),%zmm7{%k7}{z}
@@ -24821,25 +24703,21 @@ vroundps $0x9f,(%eax),%xmm2
 vroundps $0x64,%ymm5,%ymm7
 vroundps $0x68,%cs:(%esi,%edx,1),%ymm6
 vroundps $0x3,0x1f(%ecx),%ymm7
-vrndscaleps $0x38,%xmm5,%xmm5{%k4}{z}
-vrndscalepsb $0x38,%xmm5,%xmm5{%k4}{z}
-vrndscalepsw $0x38,%xmm5,%xmm5{%k4}{z}
-vrndscalepsl $0x38,%xmm5,%xmm5{%k4}{z}
-vrndscalepsq $0x38,%xmm5,%xmm5{%k4}{z}
+vrndscaleps $0xb,%xmm3,%xmm0
+vrndscalepsb $0xb,%xmm3,%xmm0
+vrndscalepsw $0xb,%xmm3,%xmm0
+vrndscalepsl $0xb,%xmm3,%xmm0
+vrndscalepsq $0xb,%xmm3,%xmm0
 vrndscaleps $0xbd,%ss:0x740(%ebp,%ebp,1),%xmm1{%k5}
 vrndscalepsb $0xbd,%ss:0x740(%ebp,%ebp,1),%xmm1{%k5}
 vrndscalepsw $0xbd,%ss:0x740(%ebp,%ebp,1),%xmm1{%k5}
 vrndscalepsl $0xbd,%ss:0x740(%ebp,%ebp,1),%xmm1{%k5}
 vrndscalepsq $0xbd,%ss:0x740(%ebp,%ebp,1),%xmm1{%k5}
 vrndscaleps $0xda,0x59794c54(%ebx,%ebp,2){1to4},%xmm1
+vrndscaleps $0xe6,0x2fbaa612(%edi,%eax,2),%ymm1
 vrndscaleps $0xd2,%ymm3,%ymm1{%k4}{z}
 vrndscaleps $0x3b,%gs:(%esi),%ymm6
-vrndscaleps $0x8a,0x73d4d070(%ebp),%ymm3{%k4}
-vrndscaleps $0x6b,{sae},%zmm2,%zmm1{%k2}
-vrndscalepsb $0x6b,{sae},%zmm2,%zmm1{%k2}
-vrndscalepsw $0x6b,{sae},%zmm2,%zmm1{%k2}
-vrndscalepsl $0x6b,{sae},%zmm2,%zmm1{%k2}
-vrndscalepsq $0x6b,{sae},%zmm2,%zmm1{%k2}
+vrndscaleps $0xee,%zmm0,%zmm5
 vrndscaleps $0x84,%cs:-0x7965137a(%esp,%eiz,2),%zmm4{%k5}
 vrndscaleps $0x87,(%ebx,%ebp,2),%zmm7
 roundpd $0xb5,%xmm5,%xmm7
@@ -24867,17 +24745,17 @@ vroundpd $0xbe,0x4f(%esi),%xmm1
 vroundpd $0x91,%ymm3,%ymm7
 vroundpd $0x46,%cs:0x56dd1a2f(%ebp),%ymm2
 vroundpd $0xb0,(%ecx),%ymm1
+vrndscalepd $0xd2,(%edx,%esi,2),%xmm0
+vrndscalepdb $0xd2,(%edx,%esi,2),%xmm0
+vrndscalepdw $0xd2,(%edx,%esi,2),%xmm0
+vrndscalepdl $0xd2,(%edx,%esi,2),%xmm0
+vrndscalepdq $0xd2,(%edx,%esi,2),%xmm0
 vrndscalepd $0x9,%xmm4,%xmm1{%k3}
 vrndscalepdb $0x9,%xmm4,%xmm1{%k3}
 vrndscalepdw $0x9,%xmm4,%xmm1{%k3}
 vrndscalepdl $0x9,%xmm4,%xmm1{%k3}
 vrndscalepdq $0x9,%xmm4,%xmm1{%k3}
-vrndscalepd $0xff,%ds:-0x180(%edi,%edx,1),%xmm2
-vrndscalepdb $0xff,%ds:-0x180(%edi,%edx,1),%xmm2
-vrndscalepdw $0xff,%ds:-0x180(%edi,%edx,1),%xmm2
-vrndscalepdl $0xff,%ds:-0x180(%edi,%edx,1),%xmm2
-vrndscalepdq $0xff,%ds:-0x180(%edi,%edx,1),%xmm2
-vrndscalepd $0x71,(%eax){1to2},%xmm5
+vrndscalepd $0xc6,%cs:(%eax),%xmm2{%k6}{z}
 vrndscalepd $0xf3,%ymm5,%ymm6
 vrndscalepd $0x54,%fs:(%edx),%ymm3{%k2}
 vrndscalepd $0x5b,-0xd40(%edx),%ymm0{%k4}{z}
@@ -24906,11 +24784,11 @@ vroundssw $0x53,%ss:(%esp),%xmm0,%xmm6
 vroundssl $0x53,%ss:(%esp),%xmm0,%xmm6
 vroundssq $0x53,%ss:(%esp),%xmm0,%xmm6
 vroundss $0x2a,-0x24ed4254(%esi,%ebx,1),%xmm2,%xmm5
-vrndscaless $0x5c,{sae},%xmm6,%xmm1,%xmm5{%k7}
-vrndscalessb $0x5c,{sae},%xmm6,%xmm1,%xmm5{%k7}
-vrndscalessw $0x5c,{sae},%xmm6,%xmm1,%xmm5{%k7}
-vrndscalessl $0x5c,{sae},%xmm6,%xmm1,%xmm5{%k7}
-vrndscalessq $0x5c,{sae},%xmm6,%xmm1,%xmm5{%k7}
+vrndscaless $0x2b,%xmm0,%xmm3,%xmm3
+vrndscalessb $0x2b,%xmm0,%xmm3,%xmm3
+vrndscalessw $0x2b,%xmm0,%xmm3,%xmm3
+vrndscalessl $0x2b,%xmm0,%xmm3,%xmm3
+vrndscalessq $0x2b,%xmm0,%xmm3,%xmm3
 vrndscaless $0x57,%fs:(%edi),%xmm5,%xmm0{%k4}{z}
 vrndscalessb $0x57,%fs:(%edi),%xmm5,%xmm0{%k4}{z}
 vrndscalessw $0x57,%fs:(%edi),%xmm5,%xmm0{%k4}{z}
@@ -24939,17 +24817,17 @@ vroundsdw $0x6c,%gs:-0x761c33b(%edi),%xmm7,%xmm3
 vroundsdl $0x6c,%gs:-0x761c33b(%edi),%xmm7,%xmm3
 vroundsdq $0x6c,%gs:-0x761c33b(%edi),%xmm7,%xmm3
 vroundsd $0x4a,-0x79(%ecx,%edx,8),%xmm5,%xmm5
+vrndscalesd $0xa9,-0xb8(%ebx),%xmm0,%xmm3
+vrndscalesdb $0xa9,-0xb8(%ebx),%xmm0,%xmm3
+vrndscalesdw $0xa9,-0xb8(%ebx),%xmm0,%xmm3
+vrndscalesdl $0xa9,-0xb8(%ebx),%xmm0,%xmm3
+vrndscalesdq $0xa9,-0xb8(%ebx),%xmm0,%xmm3
 vrndscalesd $0x6,{sae},%xmm6,%xmm2,%xmm7{%k6}
 vrndscalesdb $0x6,{sae},%xmm6,%xmm2,%xmm7{%k6}
 vrndscalesdw $0x6,{sae},%xmm6,%xmm2,%xmm7{%k6}
 vrndscalesdl $0x6,{sae},%xmm6,%xmm2,%xmm7{%k6}
 vrndscalesdq $0x6,{sae},%xmm6,%xmm2,%xmm7{%k6}
-vrndscalesd $0xc0,%ss:0x3b0(%edi),%xmm7,%xmm1{%k3}
-vrndscalesdb $0xc0,%ss:0x3b0(%edi),%xmm7,%xmm1{%k3}
-vrndscalesdw $0xc0,%ss:0x3b0(%edi),%xmm7,%xmm1{%k3}
-vrndscalesdl $0xc0,%ss:0x3b0(%edi),%xmm7,%xmm1{%k3}
-vrndscalesdq $0xc0,%ss:0x3b0(%edi),%xmm7,%xmm1{%k3}
-vrndscalesd $0x59,-0x41(%ecx,%ebp,4),%xmm1,%xmm6
+vrndscalesd $0x4f,%gs:0x2b5bd4c9(%edi),%xmm4,%xmm6{%k6}{z}
 blendps $0x5c,%xmm5,%xmm0
 blendpsb $0x5c,%xmm5,%xmm0
 blendpsw $0x5c,%xmm5,%xmm0
@@ -25069,19 +24947,19 @@ vpalignr $0x53,0x67(%ebp,%edi,1),%xmm7,%xmm6
 vpalignr $0xa5,%ymm7,%ymm4,%ymm7
 vpalignr $0x2d,%fs:-0x21(%edx),%ymm5,%ymm7
 vpalignr $0xf8,(%ebx,%edx,2),%ymm3,%ymm6
-vpalignr $0x62,%xmm7,%xmm5,%xmm0{%k7}{z}
+{evex} vpalignr $0xbb,%xmm7,%xmm6,%xmm1
 vpalignr $0x9c,%es:0x710(%edx,%ebx,4),%xmm6,%xmm1{%k2}
 {evex} vpalignr $0x15,0x6570a586(%edx),%xmm6,%xmm5
 {evex} vpalignr $0xd5,%ymm6,%ymm5,%ymm5
 vpalignr $0xa8,%es:(%esi,%esi,4),%ymm1,%ymm2{%k6}
 {evex} vpalignr $0x57,-0xea0(%ebp,%edi,8),%ymm2,%ymm0
-vpalignr $0xdb,%zmm5,%zmm5,%zmm3{%k3}
-vpalignr $0xa6,%ds:(%esi),%zmm4,%zmm7
+vpalignr $0xe3,%zmm5,%zmm2,%zmm3
 vpalignr $0x87,0xdd35155,%zmm2,%zmm1{%k1}
 vpalignrb $0x87,0xdd35155,%zmm2,%zmm1{%k1}
 vpalignrw $0x87,0xdd35155,%zmm2,%zmm1{%k1}
 vpalignrl $0x87,0xdd35155,%zmm2,%zmm1{%k1}
 vpalignrq $0x87,0xdd35155,%zmm2,%zmm1{%k1}
+vpalignr $0xa6,%ds:(%esi),%zmm4,%zmm7
 pextrb $0x85,%xmm6,%esi
 pextrbb $0x85,%xmm6,%esi
 pextrbw $0x85,%xmm6,%esi
@@ -25228,27 +25106,23 @@ vinsertf32x4w $0x49,%cs:(%edx),%ymm6,%ymm1{%k1}
 vinsertf32x4l $0x49,%cs:(%edx),%ymm6,%ymm1{%k1}
 vinsertf32x4q $0x49,%cs:(%edx),%ymm6,%ymm1{%k1}
 vinsertf32x4 $0x60,0x240(%ebx),%ymm5,%ymm3
-vinsertf32x4 $0x74,%xmm6,%zmm2,%zmm7{%k3}
+vinsertf32x4 $0x9,%xmm0,%zmm0,%zmm2
 vinsertf32x4 $0x2e,%ds:(%eax,%esi,4),%zmm7,%zmm4{%k2}{z}
 vinsertf32x4 $0x6,-0x2a0(%edi),%zmm1,%zmm4{%k7}
-vinsertf64x2 $0x22,%xmm0,%ymm3,%ymm6{%k5}
-vinsertf64x2b $0x22,%xmm0,%ymm3,%ymm6{%k5}
-vinsertf64x2w $0x22,%xmm0,%ymm3,%ymm6{%k5}
-vinsertf64x2l $0x22,%xmm0,%ymm3,%ymm6{%k5}
-vinsertf64x2q $0x22,%xmm0,%ymm3,%ymm6{%k5}
-vinsertf64x2 $0xbc,%es:0xd5d42d2a,%ymm6,%ymm5
-vinsertf64x2b $0xbc,%es:0xd5d42d2a,%ymm6,%ymm5
-vinsertf64x2w $0xbc,%es:0xd5d42d2a,%ymm6,%ymm5
-vinsertf64x2l $0xbc,%es:0xd5d42d2a,%ymm6,%ymm5
-vinsertf64x2q $0xbc,%es:0xd5d42d2a,%ymm6,%ymm5
-vinsertf64x2 $0x9a,(%esi),%ymm7,%ymm1{%k1}
-vinsertf64x2b $0x9a,(%esi),%ymm7,%ymm1{%k1}
-vinsertf64x2w $0x9a,(%esi),%ymm7,%ymm1{%k1}
-vinsertf64x2l $0x9a,(%esi),%ymm7,%ymm1{%k1}
-vinsertf64x2q $0x9a,(%esi),%ymm7,%ymm1{%k1}
+vinsertf64x2 $0x3f,%xmm6,%ymm5,%ymm1
+vinsertf64x2b $0x3f,%xmm6,%ymm5,%ymm1
+vinsertf64x2w $0x3f,%xmm6,%ymm5,%ymm1
+vinsertf64x2l $0x3f,%xmm6,%ymm5,%ymm1
+vinsertf64x2q $0x3f,%xmm6,%ymm5,%ymm1
+vinsertf64x2 $0x88,%fs:(%eax,%edx,2),%ymm5,%ymm3{%k4}
+vinsertf64x2b $0x88,%fs:(%eax,%edx,2),%ymm5,%ymm3{%k4}
+vinsertf64x2w $0x88,%fs:(%eax,%edx,2),%ymm5,%ymm3{%k4}
+vinsertf64x2l $0x88,%fs:(%eax,%edx,2),%ymm5,%ymm3{%k4}
+vinsertf64x2q $0x88,%fs:(%eax,%edx,2),%ymm5,%ymm3{%k4}
+vinsertf64x2 $0xf5,-0x16(%edi),%ymm4,%ymm2{%k3}{z}
+vinsertf64x2 $0xc9,-0x360(%ebp),%zmm4,%zmm5
 vinsertf64x2 $0xdd,%xmm0,%zmm7,%zmm3{%k4}
-vinsertf64x2 $0x62,%es:0x6672a9a5(%ebx),%zmm7,%zmm2
-vinsertf64x2 $0x6c,(%ebx,%ebx,1),%zmm4,%zmm1{%k1}{z}
+vinsertf64x2 $0x83,%ss:(%edi),%zmm3,%zmm3{%k7}
 vextractf128 $0xe0,%ymm7,%xmm5
 vextractf128b $0xe0,%ymm7,%xmm5
 vextractf128w $0xe0,%ymm7,%xmm5
@@ -25274,63 +25148,63 @@ vextractf32x4 $0xbf,%ymm4,(%eax)
 vextractf32x4 $0xec,%zmm3,%xmm2
 vextractf32x4 $0x88,%zmm0,%cs:(%esp,%eax,1)
 vextractf32x4 $0x64,%zmm0,0x2babf21b(%edi,%ebx,8){%k4}
-vextractf64x2 $0x53,%ymm0,%xmm3{%k2}
-vextractf64x2b $0x53,%ymm0,%xmm3{%k2}
-vextractf64x2w $0x53,%ymm0,%xmm3{%k2}
-vextractf64x2l $0x53,%ymm0,%xmm3{%k2}
-vextractf64x2q $0x53,%ymm0,%xmm3{%k2}
-vextractf64x2 $0x75,%ymm7,%ss:(%ebx)
-vextractf64x2b $0x75,%ymm7,%ss:(%ebx)
-vextractf64x2w $0x75,%ymm7,%ss:(%ebx)
-vextractf64x2l $0x75,%ymm7,%ss:(%ebx)
-vextractf64x2q $0x75,%ymm7,%ss:(%ebx)
-vextractf64x2 $0xe8,%ymm4,(%ebx,%ebx,2){%k1}
+vextractf64x2 $0xa6,%ymm2,%xmm5
+vextractf64x2b $0xa6,%ymm2,%xmm5
+vextractf64x2w $0xa6,%ymm2,%xmm5
+vextractf64x2l $0xa6,%ymm2,%xmm5
+vextractf64x2q $0xa6,%ymm2,%xmm5
+vextractf64x2 $0x4,%ymm6,(%ecx){%k4}
+vextractf64x2b $0x4,%ymm6,(%ecx){%k4}
+vextractf64x2w $0x4,%ymm6,(%ecx){%k4}
+vextractf64x2l $0x4,%ymm6,(%ecx){%k4}
+vextractf64x2q $0x4,%ymm6,(%ecx){%k4}
+vextractf64x2 $0x53,%ymm5,0x640(%ebx,%ebx,1)
+vextractf64x2 $0xf4,%zmm6,-0x36c267ae(%ebx)
 vextractf64x2 $0x7a,%zmm6,%xmm5{%k1}
-vextractf64x2 $0xe,%zmm0,%fs:-0x67802454(%ebp)
 vextractf64x2 $0x7d,%zmm5,-0x79(%esp){%k3}
-vinsertf32x8 $0x79,%ymm1,%zmm3,%zmm3{%k2}{z}
-vinsertf32x8b $0x79,%ymm1,%zmm3,%zmm3{%k2}{z}
-vinsertf32x8w $0x79,%ymm1,%zmm3,%zmm3{%k2}{z}
-vinsertf32x8l $0x79,%ymm1,%zmm3,%zmm3{%k2}{z}
-vinsertf32x8q $0x79,%ymm1,%zmm3,%zmm3{%k2}{z}
+vinsertf32x8 $0x1b,%ymm2,%zmm0,%zmm4
+vinsertf32x8b $0x1b,%ymm2,%zmm0,%zmm4
+vinsertf32x8w $0x1b,%ymm2,%zmm0,%zmm4
+vinsertf32x8l $0x1b,%ymm2,%zmm0,%zmm4
+vinsertf32x8q $0x1b,%ymm2,%zmm0,%zmm4
 vinsertf32x8 $0x13,%es:-0x4845f647(%ecx),%zmm5,%zmm2{%k7}
 vinsertf32x8b $0x13,%es:-0x4845f647(%ecx),%zmm5,%zmm2{%k7}
 vinsertf32x8w $0x13,%es:-0x4845f647(%ecx),%zmm5,%zmm2{%k7}
 vinsertf32x8l $0x13,%es:-0x4845f647(%ecx),%zmm5,%zmm2{%k7}
 vinsertf32x8q $0x13,%es:-0x4845f647(%ecx),%zmm5,%zmm2{%k7}
 vinsertf32x8 $0x33,0xe60(%ecx,%ebx,8),%zmm3,%zmm7
-vinsertf64x4 $0xb2,%ymm7,%zmm0,%zmm3{%k5}{z}
-vinsertf64x4b $0xb2,%ymm7,%zmm0,%zmm3{%k5}{z}
-vinsertf64x4w $0xb2,%ymm7,%zmm0,%zmm3{%k5}{z}
-vinsertf64x4l $0xb2,%ymm7,%zmm0,%zmm3{%k5}{z}
-vinsertf64x4q $0xb2,%ymm7,%zmm0,%zmm3{%k5}{z}
-vinsertf64x4 $0x3c,%gs:0xc(%ebx,%ecx,8),%zmm5,%zmm3
-vinsertf64x4b $0x3c,%gs:0xc(%ebx,%ecx,8),%zmm5,%zmm3
-vinsertf64x4w $0x3c,%gs:0xc(%ebx,%ecx,8),%zmm5,%zmm3
-vinsertf64x4l $0x3c,%gs:0xc(%ebx,%ecx,8),%zmm5,%zmm3
-vinsertf64x4q $0x3c,%gs:0xc(%ebx,%ecx,8),%zmm5,%zmm3
-vinsertf64x4 $0x58,-0x40d745d8(%ebx),%zmm1,%zmm0{%k4}{z}
+vinsertf64x4 $0x14,%ymm0,%zmm3,%zmm6
+vinsertf64x4b $0x14,%ymm0,%zmm3,%zmm6
+vinsertf64x4w $0x14,%ymm0,%zmm3,%zmm6
+vinsertf64x4l $0x14,%ymm0,%zmm3,%zmm6
+vinsertf64x4q $0x14,%ymm0,%zmm3,%zmm6
+vinsertf64x4 $0x15,%fs:0x1eba1ce8(%ebp),%zmm6,%zmm7{%k6}{z}
+vinsertf64x4b $0x15,%fs:0x1eba1ce8(%ebp),%zmm6,%zmm7{%k6}{z}
+vinsertf64x4w $0x15,%fs:0x1eba1ce8(%ebp),%zmm6,%zmm7{%k6}{z}
+vinsertf64x4l $0x15,%fs:0x1eba1ce8(%ebp),%zmm6,%zmm7{%k6}{z}
+vinsertf64x4q $0x15,%fs:0x1eba1ce8(%ebp),%zmm6,%zmm7{%k6}{z}
+vinsertf64x4 $0x13,0xe0(%ebx),%zmm2,%zmm6{%k6}
+vextractf32x8 $0x23,%zmm5,0x6d06c48b(,%ecx,8)
+vextractf32x8b $0x23,%zmm5,0x6d06c48b(,%ecx,8)
+vextractf32x8w $0x23,%zmm5,0x6d06c48b(,%ecx,8)
+vextractf32x8l $0x23,%zmm5,0x6d06c48b(,%ecx,8)
+vextractf32x8q $0x23,%zmm5,0x6d06c48b(,%ecx,8)
 vextractf32x8 $0x50,%zmm3,%ymm0{%k5}{z}
 vextractf32x8b $0x50,%zmm3,%ymm0{%k5}{z}
 vextractf32x8w $0x50,%zmm3,%ymm0{%k5}{z}
 vextractf32x8l $0x50,%zmm3,%ymm0{%k5}{z}
 vextractf32x8q $0x50,%zmm3,%ymm0{%k5}{z}
-vextractf32x8 $0x8b,%zmm5,%fs:0x70a63331(%esp,%edi,2)
-vextractf32x8b $0x8b,%zmm5,%fs:0x70a63331(%esp,%edi,2)
-vextractf32x8w $0x8b,%zmm5,%fs:0x70a63331(%esp,%edi,2)
-vextractf32x8l $0x8b,%zmm5,%fs:0x70a63331(%esp,%edi,2)
-vextractf32x8q $0x8b,%zmm5,%fs:0x70a63331(%esp,%edi,2)
-vextractf32x8 $0xca,%zmm1,(%edi,%edi,4){%k7}
+vextractf32x8 $0x97,%zmm3,%ss:0x6a02dba8(%esi){%k5}
+vextractf64x4 $0xa7,%zmm3,(%ebx)
+vextractf64x4b $0xa7,%zmm3,(%ebx)
+vextractf64x4w $0xa7,%zmm3,(%ebx)
+vextractf64x4l $0xa7,%zmm3,(%ebx)
+vextractf64x4q $0xa7,%zmm3,(%ebx)
 vextractf64x4 $0xe6,%zmm0,%ymm0{%k6}{z}
 vextractf64x4b $0xe6,%zmm0,%ymm0{%k6}{z}
 vextractf64x4w $0xe6,%zmm0,%ymm0{%k6}{z}
 vextractf64x4l $0xe6,%zmm0,%ymm0{%k6}{z}
 vextractf64x4q $0xe6,%zmm0,%ymm0{%k6}{z}
-vextractf64x4 $0x37,%zmm4,%fs:-0x7c0(%ebp,%ecx,4)
-vextractf64x4b $0x37,%zmm4,%fs:-0x7c0(%ebp,%ecx,4)
-vextractf64x4w $0x37,%zmm4,%fs:-0x7c0(%ebp,%ecx,4)
-vextractf64x4l $0x37,%zmm4,%fs:-0x7c0(%ebp,%ecx,4)
-vextractf64x4q $0x37,%zmm4,%fs:-0x7c0(%ebp,%ecx,4)
 vextractf64x4 $0xc6,%zmm0,0x179b563f(%edi){%k6}
 vcvtps2ph $0x85,%xmm2,%xmm1
 vcvtps2phb $0x85,%xmm2,%xmm1
@@ -25346,45 +25220,45 @@ vcvtps2ph $0x24,%xmm7,0x7d(%ebx)
 vcvtps2ph $0xb0,%ymm7,%xmm7
 vcvtps2ph $0xa0,%ymm5,%gs:0x6b(%esi)
 vcvtps2ph $0xb0,%ymm4,(%edi)
+{evex} vcvtps2ph $0x1a,%xmm2,(%eax)
 vcvtps2ph $0x7d,%xmm3,%xmm5{%k5}{z}
 vcvtps2ph $0x4f,%xmm1,%ss:-0xa8(%eax){%k7}
-{evex} vcvtps2ph $0x1a,%xmm2,(%eax)
+{evex} vcvtps2ph $0x86,%ymm3,-0x120(%ecx,%ebx,8)
 vcvtps2ph $0x20,%ymm1,%xmm7{%k1}
-{evex} vcvtps2ph $0x1c,%ymm5,%ds:(%edx)
-vcvtps2ph $0xf,%ymm1,-0x45(%ebx){%k2}
-vcvtps2ph $0x34,%zmm6,%ymm4{%k7}
+vcvtps2ph $0xfa,%ymm6,%ss:(%esi,%edi,4){%k3}
 vcvtps2ph $0x7b,%zmm4,-0x3b7c4240(%ecx)
+vcvtps2ph $0x34,%zmm6,%ymm4{%k7}
 vcvtps2ph $0x73,%zmm7,%fs:0x4a83453d(%ecx,%eiz,1){%k5}
-vpcmpud $0x6f,%xmm5,%xmm6,%k4{%k4}
-vpcmpudb $0x6f,%xmm5,%xmm6,%k4{%k4}
-vpcmpudw $0x6f,%xmm5,%xmm6,%k4{%k4}
-vpcmpudl $0x6f,%xmm5,%xmm6,%k4{%k4}
-vpcmpudq $0x6f,%xmm5,%xmm6,%k4{%k4}
-vpcmpud $0x40,%fs:-0x290(%ecx),%xmm7,%k5
-vpcmpudb $0x40,%fs:-0x290(%ecx),%xmm7,%k5
-vpcmpudw $0x40,%fs:-0x290(%ecx),%xmm7,%k5
-vpcmpudl $0x40,%fs:-0x290(%ecx),%xmm7,%k5
-vpcmpudq $0x40,%fs:-0x290(%ecx),%xmm7,%k5
+vpcmpud $0x9a,%xmm7,%xmm6,%k1
+vpcmpudb $0x9a,%xmm7,%xmm6,%k1
+vpcmpudw $0x9a,%xmm7,%xmm6,%k1
+vpcmpudl $0x9a,%xmm7,%xmm6,%k1
+vpcmpudq $0x9a,%xmm7,%xmm6,%k1
+vpcmpud $0x4a,%fs:-0x630(%ecx,%edi,8),%xmm5,%k0{%k1}
+vpcmpudb $0x4a,%fs:-0x630(%ecx,%edi,8),%xmm5,%k0{%k1}
+vpcmpudw $0x4a,%fs:-0x630(%ecx,%edi,8),%xmm5,%k0{%k1}
+vpcmpudl $0x4a,%fs:-0x630(%ecx,%edi,8),%xmm5,%k0{%k1}
+vpcmpudq $0x4a,%fs:-0x630(%ecx,%edi,8),%xmm5,%k0{%k1}
 vpcmpud $0xa3,(%edx,%ecx,8){1to4},%xmm6,%k2{%k2}
-vpcmpud $0xab,%ymm7,%ymm4,%k0{%k2}
-vpcmpud $0x31,(%edi,%ebx,2){1to8},%ymm6,%k7
+vpcmpud $0x34,%ymm4,%ymm4,%k3
 vpcmpud $0x99,%fs:0xf066b688,%ymm7,%k4{%k5}
 vpcmpudb $0x99,%fs:0xf066b688,%ymm7,%k4{%k5}
 vpcmpudw $0x99,%fs:0xf066b688,%ymm7,%k4{%k5}
 vpcmpudl $0x99,%fs:0xf066b688,%ymm7,%k4{%k5}
 vpcmpudq $0x99,%fs:0xf066b688,%ymm7,%k4{%k5}
+vpcmpud $0x31,(%edi,%ebx,2){1to8},%ymm6,%k7
 vpcmpud $0x16,%zmm5,%zmm2,%k6
 vpcmpud $0xc2,%es:(%eax,%eax,4){1to16},%zmm3,%k5{%k5}
 vpcmpud $0xfc,(%ecx){1to16},%zmm0,%k2
-vpcmpuq $0xf0,%xmm1,%xmm7,%k6{%k3}
-vpcmpuqb $0xf0,%xmm1,%xmm7,%k6{%k3}
-vpcmpuqw $0xf0,%xmm1,%xmm7,%k6{%k3}
-vpcmpuql $0xf0,%xmm1,%xmm7,%k6{%k3}
-vpcmpuqq $0xf0,%xmm1,%xmm7,%k6{%k3}
-vpcmpub $0xf0,%xmm1,%xmm7,%k6{%k3}
-vpcmpuw $0xf0,%xmm1,%xmm7,%k6{%k3}
-vpcmpul $0xf0,%xmm1,%xmm7,%k6{%k3}
-vpcmpu $0xf0,%xmm1,%xmm7,%k6{%k3}
+vpcmpuq $0xc0,%xmm2,%xmm3,%k4
+vpcmpuqb $0xc0,%xmm2,%xmm3,%k4
+vpcmpuqw $0xc0,%xmm2,%xmm3,%k4
+vpcmpuql $0xc0,%xmm2,%xmm3,%k4
+vpcmpuqq $0xc0,%xmm2,%xmm3,%k4
+vpcmpub $0xc0,%xmm2,%xmm3,%k4
+vpcmpuw $0xc0,%xmm2,%xmm3,%k4
+vpcmpul $0xc0,%xmm2,%xmm3,%k4
+vpcmpu $0xc0,%xmm2,%xmm3,%k4
 vpcmpuq $0xde,%es:(%esi,%ebp,1){1to2},%xmm7,%k0
 vpcmpuqb $0xde,%es:(%esi,%ebp,1){1to2},%xmm7,%k0
 vpcmpuqw $0xde,%es:(%esi,%ebp,1){1to2},%xmm7,%k0
@@ -25398,49 +25272,49 @@ vpcmpuq $0xdb,(%edx){1to2},%xmm1,%k3{%k5}
 vpcmpuq $0x3f,%ymm7,%ymm5,%k2
 vpcmpuq $0xb4,%ds:-0x3e0(%ebp,%eiz,1),%ymm7,%k3{%k2}
 vpcmpuq $0x3,(%edi),%ymm4,%k0
-vpcmpuq $0x33,%zmm1,%zmm7,%k2{%k7}
-vpcmpuq $0xb6,%gs:-0x1040(%esi),%zmm7,%k7
-vpcmpuq $0xf,(%edi,%ecx,8){1to8},%zmm2,%k1
+vpcmpuq $0x20,%zmm7,%zmm1,%k6
+vpcmpuq $0x8a,%ds:(%edi){1to8},%zmm5,%k7{%k6}
+vpcmpuq $0xb1,-0xe0(%ebx){1to8},%zmm1,%k4
+vpcmpd $0xb7,(%edx),%xmm0,%k2
+vpcmpdb $0xb7,(%edx),%xmm0,%k2
+vpcmpdw $0xb7,(%edx),%xmm0,%k2
+vpcmpdl $0xb7,(%edx),%xmm0,%k2
+vpcmpdq $0xb7,(%edx),%xmm0,%k2
 vpcmpd $0xe1,%xmm3,%xmm1,%k2{%k5}
 vpcmpdb $0xe1,%xmm3,%xmm1,%k2{%k5}
 vpcmpdw $0xe1,%xmm3,%xmm1,%k2{%k5}
 vpcmpdl $0xe1,%xmm3,%xmm1,%k2{%k5}
 vpcmpdq $0xe1,%xmm3,%xmm1,%k2{%k5}
 vpcmpd $0xa,%ss:-0xc4(%edx){1to4},%xmm7,%k1{%k1}
-vpcmpdb $0xa,%ss:-0xc4(%edx){1to4},%xmm7,%k1{%k1}
-vpcmpdw $0xa,%ss:-0xc4(%edx){1to4},%xmm7,%k1{%k1}
-vpcmpdl $0xa,%ss:-0xc4(%edx){1to4},%xmm7,%k1{%k1}
-vpcmpdq $0xa,%ss:-0xc4(%edx){1to4},%xmm7,%k1{%k1}
-vpcmpd $0xb7,(%edx),%xmm0,%k2
-vpcmpd $0xc,%ymm2,%ymm7,%k0{%k2}
+vpcmpd $0xff,%ymm7,%ymm3,%k1
 vpcmpd $0xc,(%esi){1to8},%ymm5,%k6{%k7}
 vpcmpd $0x83,(%esi,%edi,8),%ymm1,%k3
 vpcmpd $0x35,%zmm5,%zmm7,%k7
 vpcmpd $0x12,%es:-0x158(%edi){1to16},%zmm6,%k6{%k7}
 vpcmpd $0xeb,(%edi,%edi,8){1to16},%zmm5,%k7
-vpcmpq $0x2a,%xmm5,%xmm7,%k4{%k5}
-vpcmpqb $0x2a,%xmm5,%xmm7,%k4{%k5}
-vpcmpqw $0x2a,%xmm5,%xmm7,%k4{%k5}
-vpcmpql $0x2a,%xmm5,%xmm7,%k4{%k5}
-vpcmpqq $0x2a,%xmm5,%xmm7,%k4{%k5}
-vpcmpb $0x2a,%xmm5,%xmm7,%k4{%k5}
-vpcmpw $0x2a,%xmm5,%xmm7,%k4{%k5}
-vpcmpl $0x2a,%xmm5,%xmm7,%k4{%k5}
-vpcmp $0x2a,%xmm5,%xmm7,%k4{%k5}
-vpcmpq $0xd4,%es:-0x190(%ecx){1to2},%xmm6,%k7
-vpcmpqb $0xd4,%es:-0x190(%ecx){1to2},%xmm6,%k7
-vpcmpqw $0xd4,%es:-0x190(%ecx){1to2},%xmm6,%k7
-vpcmpql $0xd4,%es:-0x190(%ecx){1to2},%xmm6,%k7
-vpcmpqq $0xd4,%es:-0x190(%ecx){1to2},%xmm6,%k7
-vpcmpb $0xd4,%es:-0x190(%ecx){1to2},%xmm6,%k7
-vpcmpw $0xd4,%es:-0x190(%ecx){1to2},%xmm6,%k7
-vpcmpl $0xd4,%es:-0x190(%ecx){1to2},%xmm6,%k7
-vpcmp $0xd4,%es:-0x190(%ecx){1to2},%xmm6,%k7
-vpcmpq $0xb8,(%edi),%xmm7,%k4{%k3}
+vpcmpq $0x64,%xmm2,%xmm1,%k7
+vpcmpqb $0x64,%xmm2,%xmm1,%k7
+vpcmpqw $0x64,%xmm2,%xmm1,%k7
+vpcmpql $0x64,%xmm2,%xmm1,%k7
+vpcmpqq $0x64,%xmm2,%xmm1,%k7
+vpcmpb $0x64,%xmm2,%xmm1,%k7
+vpcmpw $0x64,%xmm2,%xmm1,%k7
+vpcmpl $0x64,%xmm2,%xmm1,%k7
+vpcmp $0x64,%xmm2,%xmm1,%k7
+vpcmpq $0xd8,%cs:0x250(%edx),%xmm5,%k2{%k3}
+vpcmpqb $0xd8,%cs:0x250(%edx),%xmm5,%k2{%k3}
+vpcmpqw $0xd8,%cs:0x250(%edx),%xmm5,%k2{%k3}
+vpcmpql $0xd8,%cs:0x250(%edx),%xmm5,%k2{%k3}
+vpcmpqq $0xd8,%cs:0x250(%edx),%xmm5,%k2{%k3}
+vpcmpb $0xd8,%cs:0x250(%edx),%xmm5,%k2{%k3}
+vpcmpw $0xd8,%cs:0x250(%edx),%xmm5,%k2{%k3}
+vpcmpl $0xd8,%cs:0x250(%edx),%xmm5,%k2{%k3}
+vpcmp $0xd8,%cs:0x250(%edx),%xmm5,%k2{%k3}
+vpcmpq $0x89,0x4f7e7574(%ebx){1to2},%xmm1,%k4
+vpcmpq $0xc3,(%edx),%ymm6,%k2
 vpcmpq $0xc8,%ymm2,%ymm7,%k5{%k5}
-vpcmpq $0xa5,%fs:0x49(%eax,%edx,4),%ymm2,%k5
-vpcmpq $0xc8,(%esi,%edx,8),%ymm0,%k3{%k5}
-vpcmpq $0xcf,%zmm1,%zmm0,%k7{%k3}
+vpcmpq $0xa7,%fs:(%esp,%eax,8){1to4},%ymm2,%k0{%k7}
+vpcmpq $0xf3,%zmm7,%zmm6,%k4
 vpcmpq $0x7c,%ss:0xffffffd9{1to8},%zmm0,%k5{%k3}
 vpcmpqb $0x7c,%ss:0xffffffd9{1to8},%zmm0,%k5{%k3}
 vpcmpqw $0x7c,%ss:0xffffffd9{1to8},%zmm0,%k5{%k3}
@@ -25554,25 +25428,25 @@ vpinsrd $0x3e,-0x4f82b62a(%edi,%edi,2),%xmm6,%xmm7
 {evex} vpinsrd $0xe0,%eax,%xmm0,%xmm2
 {evex} vpinsrd $0xbc,%ss:(%ebx),%xmm5,%xmm0
 {evex} vpinsrd $0xfe,0x42bc3b0(%edi,%eiz,4),%xmm1,%xmm2
-vshuff32x4 $0x87,%ymm3,%ymm3,%ymm1{%k2}{z}
-vshuff32x4b $0x87,%ymm3,%ymm3,%ymm1{%k2}{z}
-vshuff32x4w $0x87,%ymm3,%ymm3,%ymm1{%k2}{z}
-vshuff32x4l $0x87,%ymm3,%ymm3,%ymm1{%k2}{z}
-vshuff32x4q $0x87,%ymm3,%ymm3,%ymm1{%k2}{z}
-vshuff32x4 $0xa4,(%edx),%ymm6,%ymm2
-vshuff32x4b $0xa4,(%edx),%ymm6,%ymm2
-vshuff32x4w $0xa4,(%edx),%ymm6,%ymm2
-vshuff32x4l $0xa4,(%edx),%ymm6,%ymm2
-vshuff32x4q $0xa4,(%edx),%ymm6,%ymm2
+vshuff32x4 $0xca,%ymm3,%ymm7,%ymm3
+vshuff32x4b $0xca,%ymm3,%ymm7,%ymm3
+vshuff32x4w $0xca,%ymm3,%ymm7,%ymm3
+vshuff32x4l $0xca,%ymm3,%ymm7,%ymm3
+vshuff32x4q $0xca,%ymm3,%ymm7,%ymm3
 vshuff32x4 $0xdb,%cs:0x591aa1c7(%ebp,%ebp,1),%ymm5,%ymm7{%k3}{z}
+vshuff32x4b $0xdb,%cs:0x591aa1c7(%ebp,%ebp,1),%ymm5,%ymm7{%k3}{z}
+vshuff32x4w $0xdb,%cs:0x591aa1c7(%ebp,%ebp,1),%ymm5,%ymm7{%k3}{z}
+vshuff32x4l $0xdb,%cs:0x591aa1c7(%ebp,%ebp,1),%ymm5,%ymm7{%k3}{z}
+vshuff32x4q $0xdb,%cs:0x591aa1c7(%ebp,%ebp,1),%ymm5,%ymm7{%k3}{z}
+vshuff32x4 $0xa4,(%edx),%ymm6,%ymm2
+vshuff32x4 $0xcf,(%edx),%zmm7,%zmm5
 vshuff32x4 $0xd6,%zmm3,%zmm5,%zmm2{%k5}
-vshuff32x4 $0xc4,%fs:(%ecx),%zmm4,%zmm1
-vshuff32x4 $0xbf,(%edx,%eiz,4){1to16},%zmm2,%zmm7
-vshuff64x2 $0x1c,%ymm0,%ymm7,%ymm1{%k3}{z}
-vshuff64x2b $0x1c,%ymm0,%ymm7,%ymm1{%k3}{z}
-vshuff64x2w $0x1c,%ymm0,%ymm7,%ymm1{%k3}{z}
-vshuff64x2l $0x1c,%ymm0,%ymm7,%ymm1{%k3}{z}
-vshuff64x2q $0x1c,%ymm0,%ymm7,%ymm1{%k3}{z}
+vshuff32x4 $0x71,%ds:0x3c44f6ad(,%esi,2){1to16},%zmm4,%zmm0{%k6}
+vshuff64x2 $0x17,%ymm4,%ymm7,%ymm0
+vshuff64x2b $0x17,%ymm4,%ymm7,%ymm0
+vshuff64x2w $0x17,%ymm4,%ymm7,%ymm0
+vshuff64x2l $0x17,%ymm4,%ymm7,%ymm0
+vshuff64x2q $0x17,%ymm4,%ymm7,%ymm0
 vshuff64x2 $0x7d,%ds:-0x308(%ebx){1to4},%ymm6,%ymm3{%k3}{z}
 vshuff64x2b $0x7d,%ds:-0x308(%ebx){1to4},%ymm6,%ymm3{%k3}{z}
 vshuff64x2w $0x7d,%ds:-0x308(%ebx){1to4},%ymm6,%ymm3{%k3}{z}
@@ -25583,21 +25457,21 @@ vshuff64x2b $0xbd,0xffffffb3{1to4},%ymm6,%ymm3
 vshuff64x2w $0xbd,0xffffffb3{1to4},%ymm6,%ymm3
 vshuff64x2l $0xbd,0xffffffb3{1to4},%ymm6,%ymm3
 vshuff64x2q $0xbd,0xffffffb3{1to4},%ymm6,%ymm3
-vshuff64x2 $0x8e,%zmm2,%zmm4,%zmm5{%k7}
+vshuff64x2 $0x1d,%zmm0,%zmm7,%zmm1
 vshuff64x2 $0x1b,%es:0x4efe34b3(%ecx,%ebp,4){1to8},%zmm1,%zmm0
 vshuff64x2 $0x2d,(%edi),%zmm3,%zmm2
+vpternlogd $0xb1,-0x2e4a56f(%edx,%esi,2),%xmm7,%xmm1
+vpternlogdb $0xb1,-0x2e4a56f(%edx,%esi,2),%xmm7,%xmm1
+vpternlogdw $0xb1,-0x2e4a56f(%edx,%esi,2),%xmm7,%xmm1
+vpternlogdl $0xb1,-0x2e4a56f(%edx,%esi,2),%xmm7,%xmm1
+vpternlogdq $0xb1,-0x2e4a56f(%edx,%esi,2),%xmm7,%xmm1
 vpternlogd $0xbd,%xmm2,%xmm2,%xmm2{%k3}
 vpternlogdb $0xbd,%xmm2,%xmm2,%xmm2{%k3}
 vpternlogdw $0xbd,%xmm2,%xmm2,%xmm2{%k3}
 vpternlogdl $0xbd,%xmm2,%xmm2,%xmm2{%k3}
 vpternlogdq $0xbd,%xmm2,%xmm2,%xmm2{%k3}
-vpternlogd $0xe4,%ss:0xe0(%edi),%xmm2,%xmm7
-vpternlogdb $0xe4,%ss:0xe0(%edi),%xmm2,%xmm7
-vpternlogdw $0xe4,%ss:0xe0(%edi),%xmm2,%xmm7
-vpternlogdl $0xe4,%ss:0xe0(%edi),%xmm2,%xmm7
-vpternlogdq $0xe4,%ss:0xe0(%edi),%xmm2,%xmm7
-vpternlogd $0xfd,(%esi),%xmm7,%xmm1{%k6}{z}
-vpternlogd $0x10,%ymm7,%ymm4,%ymm3{%k5}
+vpternlogd $0x48,%es:0x3e(%edi),%xmm2,%xmm1{%k7}
+vpternlogd $0x78,%ymm0,%ymm2,%ymm0
 vpternlogd $0xaa,%ss:(%eax),%ymm1,%ymm7{%k1}{z}
 vpternlogd $0x13,(%edi,%ebx,1),%ymm2,%ymm4
 vpternlogd $0x69,%zmm6,%zmm6,%zmm2
@@ -25622,67 +25496,51 @@ vpternlogw $0xf4,%fs:0x33bb6182(%ebx){1to2},%xmm3,%xmm2
 vpternlogl $0xf4,%fs:0x33bb6182(%ebx){1to2},%xmm3,%xmm2
 vpternlog $0xf4,%fs:0x33bb6182(%ebx){1to2},%xmm3,%xmm2
 vpternlogq $0xe1,(%ecx),%xmm2,%xmm2{%k6}
-vpternlogq $0x8d,%ymm5,%ymm1,%ymm5{%k1}
-vpternlogq $0x2,%fs:(%eax),%ymm1,%ymm6
-vpternlogq $0x7c,0x391f0dc6{1to4},%ymm7,%ymm2
-vpternlogqb $0x7c,0x391f0dc6{1to4},%ymm7,%ymm2
-vpternlogqw $0x7c,0x391f0dc6{1to4},%ymm7,%ymm2
-vpternlogql $0x7c,0x391f0dc6{1to4},%ymm7,%ymm2
-vpternlogqq $0x7c,0x391f0dc6{1to4},%ymm7,%ymm2
-vpternlogb $0x7c,0x391f0dc6{1to4},%ymm7,%ymm2
-vpternlogw $0x7c,0x391f0dc6{1to4},%ymm7,%ymm2
-vpternlogl $0x7c,0x391f0dc6{1to4},%ymm7,%ymm2
-vpternlog $0x7c,0x391f0dc6{1to4},%ymm7,%ymm2
+vpternlogq $0x1f,%ymm2,%ymm4,%ymm3
+vpternlogq $0xa3,%es:0x7f(%edx,%ebx,4){1to4},%ymm3,%ymm0
+vpternlogq $0xcc,(%eax),%ymm5,%ymm2{%k6}{z}
+vpternlogq $0x41,(%ebx),%zmm1,%zmm2
 vpternlogq $0x68,%zmm7,%zmm7,%zmm1{%k4}{z}
 vpternlogq $0x2d,%ss:0x6a706fe3(%edi){1to8},%zmm4,%zmm6{%k3}{z}
-vpternlogq $0xe3,(%esi,%esi,8){1to8},%zmm3,%zmm7
-vgetmantps $0x11,%xmm4,%xmm5{%k7}{z}
-vgetmantpsb $0x11,%xmm4,%xmm5{%k7}{z}
-vgetmantpsw $0x11,%xmm4,%xmm5{%k7}{z}
-vgetmantpsl $0x11,%xmm4,%xmm5{%k7}{z}
-vgetmantpsq $0x11,%xmm4,%xmm5{%k7}{z}
-vgetmantps $0x8e,%ss:-0xe0(%eax,%edx,4),%xmm2
-vgetmantpsb $0x8e,%ss:-0xe0(%eax,%edx,4),%xmm2
-vgetmantpsw $0x8e,%ss:-0xe0(%eax,%edx,4),%xmm2
-vgetmantpsl $0x8e,%ss:-0xe0(%eax,%edx,4),%xmm2
-vgetmantpsq $0x8e,%ss:-0xe0(%eax,%edx,4),%xmm2
+vgetmantps $0x1e,%xmm3,%xmm7
+vgetmantpsb $0x1e,%xmm3,%xmm7
+vgetmantpsw $0x1e,%xmm3,%xmm7
+vgetmantpsl $0x1e,%xmm3,%xmm7
+vgetmantpsq $0x1e,%xmm3,%xmm7
+vgetmantps $0xc2,%es:(%edx){1to4},%xmm2{%k4}
+vgetmantpsb $0xc2,%es:(%edx){1to4},%xmm2{%k4}
+vgetmantpsw $0xc2,%es:(%edx){1to4},%xmm2{%k4}
+vgetmantpsl $0xc2,%es:(%edx){1to4},%xmm2{%k4}
+vgetmantpsq $0xc2,%es:(%edx){1to4},%xmm2{%k4}
 vgetmantps $0x42,-0x38b4c8ef(%ecx){1to4},%xmm2
+vgetmantps $0x4c,(%esp,%ecx,4),%ymm4
 vgetmantps $0xa4,%ymm7,%ymm6{%k2}{z}
 vgetmantps $0x73,%cs:0x49441d61(%ecx,%ebx,2){1to8},%ymm0
-vgetmantps $0x4c,(%esp,%ecx,4),%ymm4
-vgetmantps $0xb6,{sae},%zmm0,%zmm3
-vgetmantpsb $0xb6,{sae},%zmm0,%zmm3
-vgetmantpsw $0xb6,{sae},%zmm0,%zmm3
-vgetmantpsl $0xb6,{sae},%zmm0,%zmm3
-vgetmantpsq $0xb6,{sae},%zmm0,%zmm3
+vgetmantps $0x51,%zmm2,%zmm3
 vgetmantps $0xa8,%ss:(%eax),%zmm2{%k4}{z}
 vgetmantps $0xe1,-0x24(%ecx,%eiz,1){1to16},%zmm6{%k1}{z}
+vgetmantpd $0xe3,(%ecx),%xmm5
+vgetmantpdb $0xe3,(%ecx),%xmm5
+vgetmantpdw $0xe3,(%ecx),%xmm5
+vgetmantpdl $0xe3,(%ecx),%xmm5
+vgetmantpdq $0xe3,(%ecx),%xmm5
 vgetmantpd $0x29,%xmm3,%xmm6{%k5}{z}
 vgetmantpdb $0x29,%xmm3,%xmm6{%k5}{z}
 vgetmantpdw $0x29,%xmm3,%xmm6{%k5}{z}
 vgetmantpdl $0x29,%xmm3,%xmm6{%k5}{z}
 vgetmantpdq $0x29,%xmm3,%xmm6{%k5}{z}
-vgetmantpd $0x5e,%gs:(%ebx){1to2},%xmm2{%k4}{z}
-vgetmantpdb $0x5e,%gs:(%ebx){1to2},%xmm2{%k4}{z}
-vgetmantpdw $0x5e,%gs:(%ebx){1to2},%xmm2{%k4}{z}
-vgetmantpdl $0x5e,%gs:(%ebx){1to2},%xmm2{%k4}{z}
-vgetmantpdq $0x5e,%gs:(%ebx){1to2},%xmm2{%k4}{z}
-vgetmantpd $0x1e,-0x3d0(%ecx){1to2},%xmm4
-vgetmantpd $0xeb,%ymm1,%ymm6{%k6}{z}
+vgetmantpd $0xb7,%fs:0x780(%ecx,%esi,1),%xmm6{%k5}
+vgetmantpd $0x76,%ymm3,%ymm7
 vgetmantpd $0xa1,%cs:(%edi,%ebp,2){1to4},%ymm4
 vgetmantpd $0x7e,0x3aaceaa5(%edi){1to4},%ymm2{%k4}{z}
-vgetmantpd $0x26,{sae},%zmm5,%zmm6{%k1}
-vgetmantpdb $0x26,{sae},%zmm5,%zmm6{%k1}
-vgetmantpdw $0x26,{sae},%zmm5,%zmm6{%k1}
-vgetmantpdl $0x26,{sae},%zmm5,%zmm6{%k1}
-vgetmantpdq $0x26,{sae},%zmm5,%zmm6{%k1}
+vgetmantpd $0x62,%zmm3,%zmm2
 vgetmantpd $0x9,%cs:-0x1e6e7906(,%ebp,4){1to8},%zmm0
 vgetmantpd $0xd1,-0x1040(%ecx),%zmm7
-vgetmantss $0x13,%xmm2,%xmm6,%xmm1{%k6}{z}
-vgetmantssb $0x13,%xmm2,%xmm6,%xmm1{%k6}{z}
-vgetmantssw $0x13,%xmm2,%xmm6,%xmm1{%k6}{z}
-vgetmantssl $0x13,%xmm2,%xmm6,%xmm1{%k6}{z}
-vgetmantssq $0x13,%xmm2,%xmm6,%xmm1{%k6}{z}
+vgetmantss $0xc5,%xmm0,%xmm4,%xmm7
+vgetmantssb $0xc5,%xmm0,%xmm4,%xmm7
+vgetmantssw $0xc5,%xmm0,%xmm4,%xmm7
+vgetmantssl $0xc5,%xmm0,%xmm4,%xmm7
+vgetmantssq $0xc5,%xmm0,%xmm4,%xmm7
 vgetmantss $0x68,%cs:0x6838a98b,%xmm0,%xmm5{%k3}
 vgetmantssb $0x68,%cs:0x6838a98b,%xmm0,%xmm5{%k3}
 vgetmantssw $0x68,%cs:0x6838a98b,%xmm0,%xmm5{%k3}
@@ -25779,17 +25637,17 @@ vinserti128w $0x33,%fs:-0x61(%edx,%eax,2),%ymm4,%ymm4
 vinserti128l $0x33,%fs:-0x61(%edx,%eax,2),%ymm4,%ymm4
 vinserti128q $0x33,%fs:-0x61(%edx,%eax,2),%ymm4,%ymm4
 vinserti128 $0xa3,(%edx),%ymm5,%ymm5
+vinserti32x4 $0x1f,0x3d0(%edx),%ymm6,%ymm1
+vinserti32x4b $0x1f,0x3d0(%edx),%ymm6,%ymm1
+vinserti32x4w $0x1f,0x3d0(%edx),%ymm6,%ymm1
+vinserti32x4l $0x1f,0x3d0(%edx),%ymm6,%ymm1
+vinserti32x4q $0x1f,0x3d0(%edx),%ymm6,%ymm1
 vinserti32x4 $0x4d,%xmm1,%ymm1,%ymm5{%k2}{z}
 vinserti32x4b $0x4d,%xmm1,%ymm1,%ymm5{%k2}{z}
 vinserti32x4w $0x4d,%xmm1,%ymm1,%ymm5{%k2}{z}
 vinserti32x4l $0x4d,%xmm1,%ymm1,%ymm5{%k2}{z}
 vinserti32x4q $0x4d,%xmm1,%ymm1,%ymm5{%k2}{z}
 vinserti32x4 $0x23,%ss:(%esp,%edi,1),%ymm1,%ymm0{%k5}
-vinserti32x4b $0x23,%ss:(%esp,%edi,1),%ymm1,%ymm0{%k5}
-vinserti32x4w $0x23,%ss:(%esp,%edi,1),%ymm1,%ymm0{%k5}
-vinserti32x4l $0x23,%ss:(%esp,%edi,1),%ymm1,%ymm0{%k5}
-vinserti32x4q $0x23,%ss:(%esp,%edi,1),%ymm1,%ymm0{%k5}
-vinserti32x4 $0x1f,0x3d0(%edx),%ymm6,%ymm1
 vinserti32x4 $0xd,%xmm6,%zmm6,%zmm4
 vinserti32x4 $0x66,%ss:(%ecx,%eiz,8),%zmm5,%zmm0{%k5}{z}
 vinserti32x4 $0x3f,0x2f(%esi),%zmm4,%zmm6
@@ -25804,9 +25662,9 @@ vinserti64x2w $0xae,%cs:0x16f0911b(,%edi,1),%ymm5,%ymm2{%k7}{z}
 vinserti64x2l $0xae,%cs:0x16f0911b(,%edi,1),%ymm5,%ymm2{%k7}{z}
 vinserti64x2q $0xae,%cs:0x16f0911b(,%edi,1),%ymm5,%ymm2{%k7}{z}
 vinserti64x2 $0xd3,-0x27(%edi,%edi,2),%ymm6,%ymm2
-vinserti64x2 $0x97,%xmm5,%zmm1,%zmm6{%k3}
-vinserti64x2 $0x4a,%ss:-0x6e0(%edx),%zmm4,%zmm2
+vinserti64x2 $0x70,%xmm2,%zmm4,%zmm1
 vinserti64x2 $0xe9,0x569c8002(%ebp),%zmm2,%zmm3{%k6}{z}
+vinserti64x2 $0x4a,%ss:-0x6e0(%edx),%zmm4,%zmm2
 vextracti128 $0x1b,%ymm7,%xmm4
 vextracti128b $0x1b,%ymm7,%xmm4
 vextracti128w $0x1b,%ymm7,%xmm4
@@ -25832,25 +25690,25 @@ vextracti32x4 $0x15,%ymm2,0x760(%ecx)
 vextracti32x4 $0x8,%zmm7,%xmm7
 vextracti32x4 $0xf9,%zmm6,%fs:0x740(%edi){%k5}
 vextracti32x4 $0xf9,%zmm6,0x780(%ebp,%ecx,1)
+vextracti64x2 $0x2e,%ymm3,(%ebx)
+vextracti64x2b $0x2e,%ymm3,(%ebx)
+vextracti64x2w $0x2e,%ymm3,(%ebx)
+vextracti64x2l $0x2e,%ymm3,(%ebx)
+vextracti64x2q $0x2e,%ymm3,(%ebx)
 vextracti64x2 $0xf4,%ymm1,%xmm3{%k2}{z}
 vextracti64x2b $0xf4,%ymm1,%xmm3{%k2}{z}
 vextracti64x2w $0xf4,%ymm1,%xmm3{%k2}{z}
 vextracti64x2l $0xf4,%ymm1,%xmm3{%k2}{z}
 vextracti64x2q $0xf4,%ymm1,%xmm3{%k2}{z}
 vextracti64x2 $0x4c,%ymm4,%fs:(%esp,%ecx,2)
-vextracti64x2b $0x4c,%ymm4,%fs:(%esp,%ecx,2)
-vextracti64x2w $0x4c,%ymm4,%fs:(%esp,%ecx,2)
-vextracti64x2l $0x4c,%ymm4,%fs:(%esp,%ecx,2)
-vextracti64x2q $0x4c,%ymm4,%fs:(%esp,%ecx,2)
-vextracti64x2 $0x9b,%ymm2,(%edi){%k1}
+vextracti64x2 $0x59,%zmm3,(%ebx,%eax,1)
 vextracti64x2 $0x6d,%zmm2,%xmm0{%k6}{z}
-vextracti64x2 $0xc4,%zmm7,%ds:0x760(%ebp)
 vextracti64x2 $0xdc,%zmm0,-0x619fbea6(%eax,%ecx,8){%k5}
-vinserti32x8 $0x73,%ymm5,%zmm0,%zmm2{%k7}{z}
-vinserti32x8b $0x73,%ymm5,%zmm0,%zmm2{%k7}{z}
-vinserti32x8w $0x73,%ymm5,%zmm0,%zmm2{%k7}{z}
-vinserti32x8l $0x73,%ymm5,%zmm0,%zmm2{%k7}{z}
-vinserti32x8q $0x73,%ymm5,%zmm0,%zmm2{%k7}{z}
+vinserti32x8 $0x3c,%ymm5,%zmm2,%zmm6
+vinserti32x8b $0x3c,%ymm5,%zmm2,%zmm6
+vinserti32x8w $0x3c,%ymm5,%zmm2,%zmm6
+vinserti32x8l $0x3c,%ymm5,%zmm2,%zmm6
+vinserti32x8q $0x3c,%ymm5,%zmm2,%zmm6
 vinserti32x8 $0x80,%es:0xf20(%esi),%zmm2,%zmm5{%k4}
 vinserti32x8b $0x80,%es:0xf20(%esi),%zmm2,%zmm5{%k4}
 vinserti32x8w $0x80,%es:0xf20(%esi),%zmm2,%zmm5{%k4}
@@ -25898,6 +25756,15 @@ vextracti64x4w $0x27,%zmm6,-0xac0(%esi){%k1}
 vextracti64x4l $0x27,%zmm6,-0xac0(%esi){%k1}
 vextracti64x4q $0x27,%zmm6,-0xac0(%esi){%k1}
 vextracti64x4 $0xd9,%zmm2,-0x51(%eax)
+vpcmpub $0x3c,-0x580(%ecx,%ecx,8),%xmm6,%k6
+vpcmpubb $0x3c,-0x580(%ecx,%ecx,8),%xmm6,%k6
+vpcmpubw $0x3c,-0x580(%ecx,%ecx,8),%xmm6,%k6
+vpcmpubl $0x3c,-0x580(%ecx,%ecx,8),%xmm6,%k6
+vpcmpubq $0x3c,-0x580(%ecx,%ecx,8),%xmm6,%k6
+vpcmpuw $0x3c,-0x580(%ecx,%ecx,8),%xmm6,%k6
+vpcmpul $0x3c,-0x580(%ecx,%ecx,8),%xmm6,%k6
+vpcmpuq $0x3c,-0x580(%ecx,%ecx,8),%xmm6,%k6
+vpcmpu $0x3c,-0x580(%ecx,%ecx,8),%xmm6,%k6
 vpcmpub $0x1b,%xmm1,%xmm3,%k6{%k1}
 vpcmpubb $0x1b,%xmm1,%xmm3,%k6{%k1}
 vpcmpubw $0x1b,%xmm1,%xmm3,%k6{%k1}
@@ -25907,22 +25774,22 @@ vpcmpuw $0x1b,%xmm1,%xmm3,%k6{%k1}
 vpcmpul $0x1b,%xmm1,%xmm3,%k6{%k1}
 vpcmpuq $0x1b,%xmm1,%xmm3,%k6{%k1}
 vpcmpu $0x1b,%xmm1,%xmm3,%k6{%k1}
-vpcmpub $0xa4,%es:(%esi,%ebp,2),%xmm2,%k4
-vpcmpubb $0xa4,%es:(%esi,%ebp,2),%xmm2,%k4
-vpcmpubw $0xa4,%es:(%esi,%ebp,2),%xmm2,%k4
-vpcmpubl $0xa4,%es:(%esi,%ebp,2),%xmm2,%k4
-vpcmpubq $0xa4,%es:(%esi,%ebp,2),%xmm2,%k4
-vpcmpuw $0xa4,%es:(%esi,%ebp,2),%xmm2,%k4
-vpcmpul $0xa4,%es:(%esi,%ebp,2),%xmm2,%k4
-vpcmpuq $0xa4,%es:(%esi,%ebp,2),%xmm2,%k4
-vpcmpu $0xa4,%es:(%esi,%ebp,2),%xmm2,%k4
 vpcmpub $0x4d,0x16(%edi,%edi,1),%xmm2,%k2{%k1}
+vpcmpub $0xbc,-0x300(%eax,%ebx,2),%ymm3,%k4
 vpcmpub $0x25,%ymm4,%ymm0,%k6{%k3}
-vpcmpub $0x63,%fs:0x4e128c7(%edi),%ymm6,%k7
-vpcmpub $0x2e,-0x3652d4a(%esi,%ecx,4),%ymm0,%k6{%k1}
+vpcmpub $0xb2,%ds:(%edx,%eiz,2),%ymm5,%k4{%k1}
 vpcmpub $0x5f,%zmm0,%zmm2,%k0
 vpcmpub $0x82,%ds:(%eax),%zmm4,%k3{%k4}
 vpcmpub $0x86,(%ecx,%eiz,1),%zmm2,%k0
+vpcmpuw $0xbc,(%edx),%xmm7,%k5
+vpcmpuwb $0xbc,(%edx),%xmm7,%k5
+vpcmpuww $0xbc,(%edx),%xmm7,%k5
+vpcmpuwl $0xbc,(%edx),%xmm7,%k5
+vpcmpuwq $0xbc,(%edx),%xmm7,%k5
+vpcmpub $0xbc,(%edx),%xmm7,%k5
+vpcmpul $0xbc,(%edx),%xmm7,%k5
+vpcmpuq $0xbc,(%edx),%xmm7,%k5
+vpcmpu $0xbc,(%edx),%xmm7,%k5
 vpcmpuw $0xd0,%xmm3,%xmm4,%k0{%k4}
 vpcmpuwb $0xd0,%xmm3,%xmm4,%k0{%k4}
 vpcmpuww $0xd0,%xmm3,%xmm4,%k0{%k4}
@@ -25932,22 +25799,22 @@ vpcmpub $0xd0,%xmm3,%xmm4,%k0{%k4}
 vpcmpul $0xd0,%xmm3,%xmm4,%k0{%k4}
 vpcmpuq $0xd0,%xmm3,%xmm4,%k0{%k4}
 vpcmpu $0xd0,%xmm3,%xmm4,%k0{%k4}
-vpcmpuw $0x12,%fs:(%ecx),%xmm7,%k5
-vpcmpuwb $0x12,%fs:(%ecx),%xmm7,%k5
-vpcmpuww $0x12,%fs:(%ecx),%xmm7,%k5
-vpcmpuwl $0x12,%fs:(%ecx),%xmm7,%k5
-vpcmpuwq $0x12,%fs:(%ecx),%xmm7,%k5
-vpcmpub $0x12,%fs:(%ecx),%xmm7,%k5
-vpcmpul $0x12,%fs:(%ecx),%xmm7,%k5
-vpcmpuq $0x12,%fs:(%ecx),%xmm7,%k5
-vpcmpu $0x12,%fs:(%ecx),%xmm7,%k5
-vpcmpuw $0x8f,(%esp,%eiz,4),%xmm5,%k3{%k3}
+vpcmpuw $0x18,%fs:0x28d5402c(%edx,%eiz,4),%xmm5,%k3{%k1}
+vpcmpuw $0x4d,-0x720(%ebx),%ymm5,%k6
 vpcmpuw $0xe2,%ymm6,%ymm3,%k0{%k7}
-vpcmpuw $0x5d,%es:0x18(%edi,%edx,8),%ymm0,%k5
-vpcmpuw $0xa,(%ebx,%edx,2),%ymm7,%k2{%k5}
+vpcmpuw $0x5b,%gs:0xc0(%eax,%edx,8),%ymm6,%k7{%k5}
 vpcmpuw $0x4d,%zmm7,%zmm4,%k0
 vpcmpuw $0x35,%es:0x1500(%ecx),%zmm3,%k6{%k6}
 vpcmpuw $0x7d,(%ebx),%zmm6,%k0
+vpcmpb $0x62,(%edx,%edx,2),%xmm1,%k4
+vpcmpbb $0x62,(%edx,%edx,2),%xmm1,%k4
+vpcmpbw $0x62,(%edx,%edx,2),%xmm1,%k4
+vpcmpbl $0x62,(%edx,%edx,2),%xmm1,%k4
+vpcmpbq $0x62,(%edx,%edx,2),%xmm1,%k4
+vpcmpw $0x62,(%edx,%edx,2),%xmm1,%k4
+vpcmpl $0x62,(%edx,%edx,2),%xmm1,%k4
+vpcmpq $0x62,(%edx,%edx,2),%xmm1,%k4
+vpcmp $0x62,(%edx,%edx,2),%xmm1,%k4
 vpcmpb $0x3,%xmm3,%xmm4,%k0{%k2}
 vpcmpbb $0x3,%xmm3,%xmm4,%k0{%k2}
 vpcmpbw $0x3,%xmm3,%xmm4,%k0{%k2}
@@ -25957,39 +25824,13 @@ vpcmpw $0x3,%xmm3,%xmm4,%k0{%k2}
 vpcmpl $0x3,%xmm3,%xmm4,%k0{%k2}
 vpcmpq $0x3,%xmm3,%xmm4,%k0{%k2}
 vpcmp $0x3,%xmm3,%xmm4,%k0{%k2}
-vpcmpb $0x33,%ds:0xffffff84,%xmm7,%k4
-vpcmpbb $0x33,%ds:0xffffff84,%xmm7,%k4
-vpcmpbw $0x33,%ds:0xffffff84,%xmm7,%k4
-vpcmpbl $0x33,%ds:0xffffff84,%xmm7,%k4
-vpcmpbq $0x33,%ds:0xffffff84,%xmm7,%k4
-vpcmpw $0x33,%ds:0xffffff84,%xmm7,%k4
-vpcmpl $0x33,%ds:0xffffff84,%xmm7,%k4
-vpcmpq $0x33,%ds:0xffffff84,%xmm7,%k4
-vpcmp $0x33,%ds:0xffffff84,%xmm7,%k4
-vpcmpb $0xc8,-0x6f(,%ebx,8),%xmm7,%k6{%k4}
-vpcmpbb $0xc8,-0x6f(,%ebx,8),%xmm7,%k6{%k4}
-vpcmpbw $0xc8,-0x6f(,%ebx,8),%xmm7,%k6{%k4}
-vpcmpbl $0xc8,-0x6f(,%ebx,8),%xmm7,%k6{%k4}
-vpcmpbq $0xc8,-0x6f(,%ebx,8),%xmm7,%k6{%k4}
-vpcmpw $0xc8,-0x6f(,%ebx,8),%xmm7,%k6{%k4}
-vpcmpl $0xc8,-0x6f(,%ebx,8),%xmm7,%k6{%k4}
-vpcmpq $0xc8,-0x6f(,%ebx,8),%xmm7,%k6{%k4}
-vpcmp $0xc8,-0x6f(,%ebx,8),%xmm7,%k6{%k4}
+vpcmpb $0x15,%ds:-0x6a(%edi,%ebp,2),%xmm7,%k6{%k5}
 vpcmpb $0x4e,%ymm3,%ymm4,%k1
 vpcmpb $0x2d,%cs:(%edi),%ymm7,%k2{%k6}
 vpcmpb $0x9d,0x356c9f80(%ecx),%ymm4,%k5
+vpcmpb $0x2d,-0x17c0(%ebx,%ecx,2),%zmm7,%k7
 vpcmpb $0x75,%zmm7,%zmm4,%k1{%k2}
-vpcmpb $0x16,%es:-0x40db149c(%edx,%ecx,1),%zmm1,%k0
-vpcmpb $0x31,(%eax),%zmm6,%k0{%k2}
-vpcmpw $0xce,%xmm3,%xmm5,%k6{%k3}
-vpcmpwb $0xce,%xmm3,%xmm5,%k6{%k3}
-vpcmpww $0xce,%xmm3,%xmm5,%k6{%k3}
-vpcmpwl $0xce,%xmm3,%xmm5,%k6{%k3}
-vpcmpwq $0xce,%xmm3,%xmm5,%k6{%k3}
-vpcmpb $0xce,%xmm3,%xmm5,%k6{%k3}
-vpcmpl $0xce,%xmm3,%xmm5,%k6{%k3}
-vpcmpq $0xce,%xmm3,%xmm5,%k6{%k3}
-vpcmp $0xce,%xmm3,%xmm5,%k6{%k3}
+vpcmpb $0x2d,%gs:-0x6bdd1a0c(%eax,%esi,8),%zmm2,%k3{%k5}
 vpcmpw $0xe5,0x3e61b0d8(%ebx),%xmm4,%k0
 vpcmpwb $0xe5,0x3e61b0d8(%ebx),%xmm4,%k0
 vpcmpww $0xe5,0x3e61b0d8(%ebx),%xmm4,%k0
@@ -25999,18 +25840,19 @@ vpcmpb $0xe5,0x3e61b0d8(%ebx),%xmm4,%k0
 vpcmpl $0xe5,0x3e61b0d8(%ebx),%xmm4,%k0
 vpcmpq $0xe5,0x3e61b0d8(%ebx),%xmm4,%k0
 vpcmp $0xe5,0x3e61b0d8(%ebx),%xmm4,%k0
+vpcmpw $0xce,%xmm3,%xmm5,%k6{%k3}
+vpcmpwb $0xce,%xmm3,%xmm5,%k6{%k3}
+vpcmpww $0xce,%xmm3,%xmm5,%k6{%k3}
+vpcmpwl $0xce,%xmm3,%xmm5,%k6{%k3}
+vpcmpwq $0xce,%xmm3,%xmm5,%k6{%k3}
+vpcmpb $0xce,%xmm3,%xmm5,%k6{%k3}
+vpcmpl $0xce,%xmm3,%xmm5,%k6{%k3}
+vpcmpq $0xce,%xmm3,%xmm5,%k6{%k3}
+vpcmp $0xce,%xmm3,%xmm5,%k6{%k3}
 vpcmpw $0x56,%cs:(%esi,%ebx,2),%xmm0,%k2{%k3}
-vpcmpw $0xfb,%ymm5,%ymm5,%k1{%k5}
-vpcmpw $0xd8,%ss:-0x43324d27(%ecx),%ymm6,%k4
-vpcmpnltw -0x1e0(%edi),%ymm0,%k1{%k6}
-vpcmpnltwb -0x1e0(%edi),%ymm0,%k1{%k6}
-vpcmpnltww -0x1e0(%edi),%ymm0,%k1{%k6}
-vpcmpnltwl -0x1e0(%edi),%ymm0,%k1{%k6}
-vpcmpnltwq -0x1e0(%edi),%ymm0,%k1{%k6}
-vpcmpnltb -0x1e0(%edi),%ymm0,%k1{%k6}
-vpcmpnltl -0x1e0(%edi),%ymm0,%k1{%k6}
-vpcmpnltq -0x1e0(%edi),%ymm0,%k1{%k6}
-vpcmpnlt -0x1e0(%edi),%ymm0,%k1{%k6}
+vpcmpw $0x25,%ymm4,%ymm6,%k4
+vpcmpw $0x3c,%fs:0x19457631(%edx,%eax,8),%ymm6,%k1{%k7}
+vpcmpw $0xff,(%edx,%esi,2),%ymm6,%k0
 vpcmpw $0x68,%zmm1,%zmm5,%k6
 vpcmpw $0x28,%gs:-0x13f98f9c(%eax,%ecx,2),%zmm6,%k1{%k6}
 vpcmpw $0xe6,-0xbc0(%edx),%zmm2,%k4
@@ -26110,6 +25952,15 @@ vmpsadbw $0xda,(%ebx,%eax,8),%xmm3,%xmm2
 vmpsadbw $0x79,%ymm1,%ymm7,%ymm2
 vmpsadbw $0x30,%ss:0x312a8af3(%ecx),%ymm1,%ymm1
 vmpsadbw $0xf,(%esi),%ymm4,%ymm0
+vdbpsadbw $0x23,0x3c7486aa(%ebp,%eax,8),%xmm7,%xmm5
+vdbpsadbwb $0x23,0x3c7486aa(%ebp,%eax,8),%xmm7,%xmm5
+vdbpsadbww $0x23,0x3c7486aa(%ebp,%eax,8),%xmm7,%xmm5
+vdbpsadbwl $0x23,0x3c7486aa(%ebp,%eax,8),%xmm7,%xmm5
+vdbpsadbwq $0x23,0x3c7486aa(%ebp,%eax,8),%xmm7,%xmm5
+vdbpsadbb $0x23,0x3c7486aa(%ebp,%eax,8),%xmm7,%xmm5
+vdbpsadbl $0x23,0x3c7486aa(%ebp,%eax,8),%xmm7,%xmm5
+vdbpsadbq $0x23,0x3c7486aa(%ebp,%eax,8),%xmm7,%xmm5
+vdbpsadb $0x23,0x3c7486aa(%ebp,%eax,8),%xmm7,%xmm5
 vdbpsadbw $0x1b,%xmm5,%xmm7,%xmm2{%k1}{z}
 vdbpsadbwb $0x1b,%xmm5,%xmm7,%xmm2{%k1}{z}
 vdbpsadbww $0x1b,%xmm5,%xmm7,%xmm2{%k1}{z}
@@ -26119,30 +25970,21 @@ vdbpsadbb $0x1b,%xmm5,%xmm7,%xmm2{%k1}{z}
 vdbpsadbl $0x1b,%xmm5,%xmm7,%xmm2{%k1}{z}
 vdbpsadbq $0x1b,%xmm5,%xmm7,%xmm2{%k1}{z}
 vdbpsadb $0x1b,%xmm5,%xmm7,%xmm2{%k1}{z}
-vdbpsadbw $0x4b,%ss:(%edx,%ecx,8),%xmm4,%xmm5
-vdbpsadbwb $0x4b,%ss:(%edx,%ecx,8),%xmm4,%xmm5
-vdbpsadbww $0x4b,%ss:(%edx,%ecx,8),%xmm4,%xmm5
-vdbpsadbwl $0x4b,%ss:(%edx,%ecx,8),%xmm4,%xmm5
-vdbpsadbwq $0x4b,%ss:(%edx,%ecx,8),%xmm4,%xmm5
-vdbpsadbb $0x4b,%ss:(%edx,%ecx,8),%xmm4,%xmm5
-vdbpsadbl $0x4b,%ss:(%edx,%ecx,8),%xmm4,%xmm5
-vdbpsadbq $0x4b,%ss:(%edx,%ecx,8),%xmm4,%xmm5
-vdbpsadb $0x4b,%ss:(%edx,%ecx,8),%xmm4,%xmm5
-vdbpsadbw $0x9,0x9b829626,%xmm0,%xmm3{%k1}
-vdbpsadbwb $0x9,0x9b829626,%xmm0,%xmm3{%k1}
-vdbpsadbww $0x9,0x9b829626,%xmm0,%xmm3{%k1}
-vdbpsadbwl $0x9,0x9b829626,%xmm0,%xmm3{%k1}
-vdbpsadbwq $0x9,0x9b829626,%xmm0,%xmm3{%k1}
-vdbpsadbb $0x9,0x9b829626,%xmm0,%xmm3{%k1}
-vdbpsadbl $0x9,0x9b829626,%xmm0,%xmm3{%k1}
-vdbpsadbq $0x9,0x9b829626,%xmm0,%xmm3{%k1}
-vdbpsadb $0x9,0x9b829626,%xmm0,%xmm3{%k1}
-vdbpsadbw $0xf0,%ymm3,%ymm1,%ymm6{%k4}{z}
-vdbpsadbw $0xea,%gs:(%edi,%ecx,1),%ymm0,%ymm4
-vdbpsadbw $0xb6,(%eax),%ymm6,%ymm1{%k7}{z}
+vdbpsadbw $0x81,%fs:(%edi),%xmm2,%xmm6{%k4}{z}
+vdbpsadbw $0x65,%ymm2,%ymm0,%ymm0
+vdbpsadbw $0x4c,%es:-0xb80(%ebp),%ymm2,%ymm6{%k2}{z}
+vdbpsadbw $0xf7,(%ebx),%ymm0,%ymm7
+vdbpsadbw $0x85,-0x640(%eax,%edx,8),%zmm3,%zmm4
 vdbpsadbw $0x7,%zmm2,%zmm3,%zmm3{%k6}
-vdbpsadbw $0x50,%ss:(%esi,%ecx,8),%zmm5,%zmm7
-vdbpsadbw $0xcf,-0x6b(%ebp,%ebp,8),%zmm4,%zmm6{%k1}
+vdbpsadbw $0x7,%ds:0x6b550279,%zmm3,%zmm3{%k6}
+vdbpsadbwb $0x7,%ds:0x6b550279,%zmm3,%zmm3{%k6}
+vdbpsadbww $0x7,%ds:0x6b550279,%zmm3,%zmm3{%k6}
+vdbpsadbwl $0x7,%ds:0x6b550279,%zmm3,%zmm3{%k6}
+vdbpsadbwq $0x7,%ds:0x6b550279,%zmm3,%zmm3{%k6}
+vdbpsadbb $0x7,%ds:0x6b550279,%zmm3,%zmm3{%k6}
+vdbpsadbl $0x7,%ds:0x6b550279,%zmm3,%zmm3{%k6}
+vdbpsadbq $0x7,%ds:0x6b550279,%zmm3,%zmm3{%k6}
+vdbpsadb $0x7,%ds:0x6b550279,%zmm3,%zmm3{%k6}
 vshufi32x4 $0xc5,%ymm3,%ymm1,%ymm1
 vshufi32x4b $0xc5,%ymm3,%ymm1,%ymm1
 vshufi32x4w $0xc5,%ymm3,%ymm1,%ymm1
@@ -26154,24 +25996,24 @@ vshufi32x4w $0x52,%es:-0x3ffe63a0(,%ebp,8),%ymm0,%ymm4{%k1}{z}
 vshufi32x4l $0x52,%es:-0x3ffe63a0(,%ebp,8),%ymm0,%ymm4{%k1}{z}
 vshufi32x4q $0x52,%es:-0x3ffe63a0(,%ebp,8),%ymm0,%ymm4{%k1}{z}
 vshufi32x4 $0x31,-0xd235b55(%esi,%edi,2),%ymm6,%ymm2
-vshufi32x4 $0xcc,%zmm1,%zmm6,%zmm0{%k7}
-vshufi32x4 $0xbb,%fs:0x27(%ebx,%edx,4),%zmm2,%zmm7
+vshufi32x4 $0x85,%zmm3,%zmm3,%zmm7
+vshufi32x4 $0x8b,%fs:(%edx){1to16},%zmm5,%zmm6{%k4}
 vshufi32x4 $0x22,0x8a35ae55{1to16},%zmm4,%zmm6
 vshufi32x4b $0x22,0x8a35ae55{1to16},%zmm4,%zmm6
 vshufi32x4w $0x22,0x8a35ae55{1to16},%zmm4,%zmm6
 vshufi32x4l $0x22,0x8a35ae55{1to16},%zmm4,%zmm6
 vshufi32x4q $0x22,0x8a35ae55{1to16},%zmm4,%zmm6
+vshufi64x2 $0xf6,(%edx),%ymm7,%ymm2
+vshufi64x2b $0xf6,(%edx),%ymm7,%ymm2
+vshufi64x2w $0xf6,(%edx),%ymm7,%ymm2
+vshufi64x2l $0xf6,(%edx),%ymm7,%ymm2
+vshufi64x2q $0xf6,(%edx),%ymm7,%ymm2
 vshufi64x2 $0x1a,%ymm2,%ymm0,%ymm7{%k4}{z}
 vshufi64x2b $0x1a,%ymm2,%ymm0,%ymm7{%k4}{z}
 vshufi64x2w $0x1a,%ymm2,%ymm0,%ymm7{%k4}{z}
 vshufi64x2l $0x1a,%ymm2,%ymm0,%ymm7{%k4}{z}
 vshufi64x2q $0x1a,%ymm2,%ymm0,%ymm7{%k4}{z}
-vshufi64x2 $0x79,%es:-0x4e(%esi),%ymm3,%ymm2
-vshufi64x2b $0x79,%es:-0x4e(%esi),%ymm3,%ymm2
-vshufi64x2w $0x79,%es:-0x4e(%esi),%ymm3,%ymm2
-vshufi64x2l $0x79,%es:-0x4e(%esi),%ymm3,%ymm2
-vshufi64x2q $0x79,%es:-0x4e(%esi),%ymm3,%ymm2
-vshufi64x2 $0x34,(%esi){1to4},%ymm0,%ymm4{%k7}{z}
+vshufi64x2 $0xfc,0x0(%edx){1to4},%ymm7,%ymm5{%k7}
 vshufi64x2 $0xa3,%zmm2,%zmm2,%zmm7
 vshufi64x2 $0x1e,%ds:0x298(%edx,%ebp,8){1to8},%zmm4,%zmm6{%k4}
 vshufi64x2 $0xf0,-0x480(%esi),%zmm3,%zmm6
@@ -26363,11 +26205,11 @@ vrangeps $0x70,(%ebx,%edx,1){1to8},%ymm4,%ymm0{%k2}
 vrangeps $0xa8,%zmm5,%zmm5,%zmm6
 vrangeps $0x7e,%ss:0x545188a2(%edx,%ebp,2){1to16},%zmm3,%zmm4{%k5}{z}
 vrangeps $0x9e,0x11c0(%edi),%zmm0,%zmm2
-vrangepd $0xe7,%xmm2,%xmm2,%xmm2{%k3}
-vrangepdb $0xe7,%xmm2,%xmm2,%xmm2{%k3}
-vrangepdw $0xe7,%xmm2,%xmm2,%xmm2{%k3}
-vrangepdl $0xe7,%xmm2,%xmm2,%xmm2{%k3}
-vrangepdq $0xe7,%xmm2,%xmm2,%xmm2{%k3}
+vrangepd $0x54,%xmm5,%xmm2,%xmm5
+vrangepdb $0x54,%xmm5,%xmm2,%xmm5
+vrangepdw $0x54,%xmm5,%xmm2,%xmm5
+vrangepdl $0x54,%xmm5,%xmm2,%xmm5
+vrangepdq $0x54,%xmm5,%xmm2,%xmm5
 vrangepd $0xc7,%ds:0xffffffc2{1to2},%xmm1,%xmm0
 vrangepdb $0xc7,%ds:0xffffffc2{1to2},%xmm1,%xmm0
 vrangepdw $0xc7,%ds:0xffffffc2{1to2},%xmm1,%xmm0
@@ -26384,27 +26226,27 @@ vrangepd $0x67,0xf0e0fcd(%edx),%ymm7,%ymm7
 vrangepd $0x59,%zmm2,%zmm7,%zmm3
 vrangepd $0xcc,%cs:(%ecx,%ebp,2),%zmm1,%zmm1{%k1}
 vrangepd $0xee,0xd40(%ebx,%ecx,4),%zmm0,%zmm0
+vrangess $0x57,(%eax),%xmm4,%xmm6
+vrangessb $0x57,(%eax),%xmm4,%xmm6
+vrangessw $0x57,(%eax),%xmm4,%xmm6
+vrangessl $0x57,(%eax),%xmm4,%xmm6
+vrangessq $0x57,(%eax),%xmm4,%xmm6
 vrangess $0x32,{sae},%xmm5,%xmm4,%xmm5{%k5}
 vrangessb $0x32,{sae},%xmm5,%xmm4,%xmm5{%k5}
 vrangessw $0x32,{sae},%xmm5,%xmm4,%xmm5{%k5}
 vrangessl $0x32,{sae},%xmm5,%xmm4,%xmm5{%k5}
 vrangessq $0x32,{sae},%xmm5,%xmm4,%xmm5{%k5}
 vrangess $0x5d,%es:0x1ec(%esp,%esi,2),%xmm3,%xmm3{%k6}{z}
-vrangessb $0x5d,%es:0x1ec(%esp,%esi,2),%xmm3,%xmm3{%k6}{z}
-vrangessw $0x5d,%es:0x1ec(%esp,%esi,2),%xmm3,%xmm3{%k6}{z}
-vrangessl $0x5d,%es:0x1ec(%esp,%esi,2),%xmm3,%xmm3{%k6}{z}
-vrangessq $0x5d,%es:0x1ec(%esp,%esi,2),%xmm3,%xmm3{%k6}{z}
-vrangess $0x57,(%eax),%xmm4,%xmm6
-vrangesd $0x57,%xmm2,%xmm2,%xmm4{%k6}
-vrangesdb $0x57,%xmm2,%xmm2,%xmm4{%k6}
-vrangesdw $0x57,%xmm2,%xmm2,%xmm4{%k6}
-vrangesdl $0x57,%xmm2,%xmm2,%xmm4{%k6}
-vrangesdq $0x57,%xmm2,%xmm2,%xmm4{%k6}
 vrangesd $0x37,(%eax),%xmm6,%xmm6
 vrangesdb $0x37,(%eax),%xmm6,%xmm6
 vrangesdw $0x37,(%eax),%xmm6,%xmm6
 vrangesdl $0x37,(%eax),%xmm6,%xmm6
 vrangesdq $0x37,(%eax),%xmm6,%xmm6
+vrangesd $0x57,%xmm2,%xmm2,%xmm4{%k6}
+vrangesdb $0x57,%xmm2,%xmm2,%xmm4{%k6}
+vrangesdw $0x57,%xmm2,%xmm2,%xmm4{%k6}
+vrangesdl $0x57,%xmm2,%xmm2,%xmm4{%k6}
+vrangesdq $0x57,%xmm2,%xmm2,%xmm4{%k6}
 vrangesd $0x18,0x435c73(%ebp,%esi,4),%xmm2,%xmm1{%k2}
 vfixupimmps $0xb9,%xmm4,%xmm4,%xmm4
 vfixupimmpsb $0xb9,%xmm4,%xmm4,%xmm4
@@ -26423,19 +26265,19 @@ vfixupimmps $0x7c,-0xc40(%ebx),%ymm0,%ymm5
 vfixupimmps $0x8a,%zmm3,%zmm7,%zmm5
 vfixupimmps $0xfe,%ds:(%edx){1to16},%zmm3,%zmm6
 vfixupimmps $0xd5,(%ecx,%ecx,2),%zmm7,%zmm5{%k7}
-vfixupimmpd $0xd0,%xmm6,%xmm1,%xmm7{%k6}
-vfixupimmpdb $0xd0,%xmm6,%xmm1,%xmm7{%k6}
-vfixupimmpdw $0xd0,%xmm6,%xmm1,%xmm7{%k6}
-vfixupimmpdl $0xd0,%xmm6,%xmm1,%xmm7{%k6}
-vfixupimmpdq $0xd0,%xmm6,%xmm1,%xmm7{%k6}
-vfixupimmpd $0x19,%gs:-0x700(%edi),%xmm5,%xmm6
-vfixupimmpdb $0x19,%gs:-0x700(%edi),%xmm5,%xmm6
-vfixupimmpdw $0x19,%gs:-0x700(%edi),%xmm5,%xmm6
-vfixupimmpdl $0x19,%gs:-0x700(%edi),%xmm5,%xmm6
-vfixupimmpdq $0x19,%gs:-0x700(%edi),%xmm5,%xmm6
-vfixupimmpd $0xc6,0x200(%edx,%edi,1),%xmm2,%xmm1{%k5}
-vfixupimmpd $0xc0,%ymm6,%ymm7,%ymm7{%k7}{z}
-vfixupimmpd $0xcd,%ss:0xf(%ebp){1to4},%ymm2,%ymm7
+vfixupimmpd $0xb9,%xmm7,%xmm1,%xmm1
+vfixupimmpdb $0xb9,%xmm7,%xmm1,%xmm1
+vfixupimmpdw $0xb9,%xmm7,%xmm1,%xmm1
+vfixupimmpdl $0xb9,%xmm7,%xmm1,%xmm1
+vfixupimmpdq $0xb9,%xmm7,%xmm1,%xmm1
+vfixupimmpd $0xa3,%es:0x74592288(%ecx),%xmm1,%xmm0{%k2}
+vfixupimmpdb $0xa3,%es:0x74592288(%ecx),%xmm1,%xmm0{%k2}
+vfixupimmpdw $0xa3,%es:0x74592288(%ecx),%xmm1,%xmm0{%k2}
+vfixupimmpdl $0xa3,%es:0x74592288(%ecx),%xmm1,%xmm0{%k2}
+vfixupimmpdq $0xa3,%es:0x74592288(%ecx),%xmm1,%xmm0{%k2}
+vfixupimmpd $0x26,(%esp,%edi,8){1to2},%xmm6,%xmm0{%k1}{z}
+vfixupimmpd $0x6f,%ymm1,%ymm4,%ymm3
+vfixupimmpd $0x62,%gs:(%ebx,%edi,4),%ymm1,%ymm6{%k1}{z}
 vfixupimmpd $0xe1,0xb752841f{1to4},%ymm0,%ymm6{%k4}
 vfixupimmpdb $0xe1,0xb752841f{1to4},%ymm0,%ymm6{%k4}
 vfixupimmpdw $0xe1,0xb752841f{1to4},%ymm0,%ymm6{%k4}
@@ -26444,28 +26286,28 @@ vfixupimmpdq $0xe1,0xb752841f{1to4},%ymm0,%ymm6{%k4}
 vfixupimmpd $0x12,%zmm5,%zmm5,%zmm5
 vfixupimmpd $0xf8,%ds:0x1800(%ebp),%zmm4,%zmm4{%k1}
 vfixupimmpd $0xfc,(%eax){1to8},%zmm3,%zmm3
+vfixupimmss $0x29,(%edx,%ecx,8),%xmm5,%xmm3
+vfixupimmssb $0x29,(%edx,%ecx,8),%xmm5,%xmm3
+vfixupimmssw $0x29,(%edx,%ecx,8),%xmm5,%xmm3
+vfixupimmssl $0x29,(%edx,%ecx,8),%xmm5,%xmm3
+vfixupimmssq $0x29,(%edx,%ecx,8),%xmm5,%xmm3
 vfixupimmss $0x64,{sae},%xmm7,%xmm6,%xmm1{%k7}
 vfixupimmssb $0x64,{sae},%xmm7,%xmm6,%xmm1{%k7}
 vfixupimmssw $0x64,{sae},%xmm7,%xmm6,%xmm1{%k7}
 vfixupimmssl $0x64,{sae},%xmm7,%xmm6,%xmm1{%k7}
 vfixupimmssq $0x64,{sae},%xmm7,%xmm6,%xmm1{%k7}
-vfixupimmss $0x4e,%fs:(%esi),%xmm2,%xmm7
-vfixupimmssb $0x4e,%fs:(%esi),%xmm2,%xmm7
-vfixupimmssw $0x4e,%fs:(%esi),%xmm2,%xmm7
-vfixupimmssl $0x4e,%fs:(%esi),%xmm2,%xmm7
-vfixupimmssq $0x4e,%fs:(%esi),%xmm2,%xmm7
-vfixupimmss $0xcf,-0x70(%edx),%xmm4,%xmm0{%k6}
+vfixupimmss $0xd2,%ds:-0xc(%ebp,%ebx,4),%xmm1,%xmm4{%k4}{z}
+vfixupimmsd $0x49,(%edi,%esi,8),%xmm4,%xmm1
+vfixupimmsdb $0x49,(%edi,%esi,8),%xmm4,%xmm1
+vfixupimmsdw $0x49,(%edi,%esi,8),%xmm4,%xmm1
+vfixupimmsdl $0x49,(%edi,%esi,8),%xmm4,%xmm1
+vfixupimmsdq $0x49,(%edi,%esi,8),%xmm4,%xmm1
 vfixupimmsd $0xd1,%xmm6,%xmm0,%xmm4{%k4}{z}
 vfixupimmsdb $0xd1,%xmm6,%xmm0,%xmm4{%k4}{z}
 vfixupimmsdw $0xd1,%xmm6,%xmm0,%xmm4{%k4}{z}
 vfixupimmsdl $0xd1,%xmm6,%xmm0,%xmm4{%k4}{z}
 vfixupimmsdq $0xd1,%xmm6,%xmm0,%xmm4{%k4}{z}
 vfixupimmsd $0xaf,%ds:(%edi),%xmm0,%xmm1{%k5}
-vfixupimmsdb $0xaf,%ds:(%edi),%xmm0,%xmm1{%k5}
-vfixupimmsdw $0xaf,%ds:(%edi),%xmm0,%xmm1{%k5}
-vfixupimmsdl $0xaf,%ds:(%edi),%xmm0,%xmm1{%k5}
-vfixupimmsdq $0xaf,%ds:(%edi),%xmm0,%xmm1{%k5}
-vfixupimmsd $0x49,(%edi,%esi,8),%xmm4,%xmm1
 vreduceps $0xcc,%xmm1,%xmm4
 vreducepsb $0xcc,%xmm1,%xmm4
 vreducepsw $0xcc,%xmm1,%xmm4
@@ -26480,9 +26322,9 @@ vreduceps $0xe,%cs:-0x27(%esi,%edi,1),%xmm7
 vreduceps $0xb3,%ymm3,%ymm6
 vreduceps $0xb3,%cs:(%esi){1to8},%ymm6{%k5}
 vreduceps $0x85,0x560(%ebp,%eiz,8),%ymm2{%k2}{z}
+vreduceps $0x45,(%esi),%zmm4
 vreduceps $0x7e,%zmm5,%zmm0{%k7}{z}
-vreduceps $0xd8,%ss:(%edi){1to16},%zmm0{%k3}
-vreduceps $0x18,-0x1d00(%ebp,%ebx,1),%zmm2
+vreduceps $0x9f,0x1c0(%esi),%zmm5{%k6}
 vreducepd $0x7a,%xmm7,%xmm7
 vreducepdb $0x7a,%xmm7,%xmm7
 vreducepdw $0x7a,%xmm7,%xmm7
@@ -26497,13 +26339,13 @@ vreducepd $0x5d,0x2f98a6b4(%ebx){1to2},%xmm0{%k5}
 vreducepd $0x6b,%ymm2,%ymm7
 vreducepd $0xa0,%es:0x160(%edi){1to4},%ymm3{%k3}{z}
 vreducepd $0xbe,-0x23d1c638(%edi,%eax,2),%ymm3{%k5}
+vreducepd $0x9a,(%edi),%zmm7
 vreducepd $0xbd,{sae},%zmm6,%zmm3{%k6}{z}
 vreducepdb $0xbd,{sae},%zmm6,%zmm3{%k6}{z}
 vreducepdw $0xbd,{sae},%zmm6,%zmm3{%k6}{z}
 vreducepdl $0xbd,{sae},%zmm6,%zmm3{%k6}{z}
 vreducepdq $0xbd,{sae},%zmm6,%zmm3{%k6}{z}
 vreducepd $0x86,%cs:(%esi,%eax,2),%zmm2{%k2}{z}
-vreducepd $0x9a,(%edi),%zmm7
 vreducess $0xd0,%xmm0,%xmm1,%xmm2
 vreducessb $0xd0,%xmm0,%xmm1,%xmm2
 vreducessw $0xd0,%xmm0,%xmm1,%xmm2
@@ -26515,17 +26357,17 @@ vreducessw $0x4e,%gs:-0x44(%edi),%xmm6,%xmm1{%k7}
 vreducessl $0x4e,%gs:-0x44(%edi),%xmm6,%xmm1{%k7}
 vreducessq $0x4e,%gs:-0x44(%edi),%xmm6,%xmm1{%k7}
 vreducess $0x64,0x1f4(%esi),%xmm3,%xmm3
+vreducesd $0xf4,0x3e91a4fb(,%ebp,4),%xmm2,%xmm0
+vreducesdb $0xf4,0x3e91a4fb(,%ebp,4),%xmm2,%xmm0
+vreducesdw $0xf4,0x3e91a4fb(,%ebp,4),%xmm2,%xmm0
+vreducesdl $0xf4,0x3e91a4fb(,%ebp,4),%xmm2,%xmm0
+vreducesdq $0xf4,0x3e91a4fb(,%ebp,4),%xmm2,%xmm0
 vreducesd $0x75,{sae},%xmm2,%xmm1,%xmm1
 vreducesdb $0x75,{sae},%xmm2,%xmm1,%xmm1
 vreducesdw $0x75,{sae},%xmm2,%xmm1,%xmm1
 vreducesdl $0x75,{sae},%xmm2,%xmm1,%xmm1
 vreducesdq $0x75,{sae},%xmm2,%xmm1,%xmm1
-vreducesd $0x66,%ss:(%ecx),%xmm0,%xmm7
-vreducesdb $0x66,%ss:(%ecx),%xmm0,%xmm7
-vreducesdw $0x66,%ss:(%ecx),%xmm0,%xmm7
-vreducesdl $0x66,%ss:(%ecx),%xmm0,%xmm7
-vreducesdq $0x66,%ss:(%ecx),%xmm0,%xmm7
-vreducesd $0x4e,(%esp,%edi,8),%xmm3,%xmm7{%k7}
+vreducesd $0x4c,%cs:(%ebx),%xmm2,%xmm3{%k5}
 vfmaddsubps %xmm6,%xmm7,%xmm1,%xmm4
 vfmaddsubpsb %xmm6,%xmm7,%xmm1,%xmm4
 vfmaddsubpsw %xmm6,%xmm7,%xmm1,%xmm4
@@ -26714,6 +26556,11 @@ vpcmpistriw $0xe9,%cs:-0x1c(%ebx),%xmm1
 vpcmpistril $0xe9,%cs:-0x1c(%ebx),%xmm1
 vpcmpistriq $0xe9,%cs:-0x1c(%ebx),%xmm1
 vpcmpistri $0x4e,(%edx),%xmm3
+vfpclasspsx $0xcd,(%ecx),%k5
+vfpclasspsxb $0xcd,(%ecx),%k5
+vfpclasspsxw $0xcd,(%ecx),%k5
+vfpclasspsxl $0xcd,(%ecx),%k5
+vfpclasspsxq $0xcd,(%ecx),%k5
 vfpclassps $0xc3,%xmm2,%k6{%k4}
 vfpclasspsb $0xc3,%xmm2,%k6{%k4}
 vfpclasspsw $0xc3,%xmm2,%k6{%k4}
@@ -26724,11 +26571,6 @@ vfpclasspsb $0x4,%ss:(%esi,%esi,8){1to4},%k2{%k5}
 vfpclasspsw $0x4,%ss:(%esi,%esi,8){1to4},%k2{%k5}
 vfpclasspsl $0x4,%ss:(%esi,%esi,8){1to4},%k2{%k5}
 vfpclasspsq $0x4,%ss:(%esi,%esi,8){1to4},%k2{%k5}
-vfpclasspsx $0x72,0x50(%edx),%k6{%k1}
-vfpclasspsxb $0x72,0x50(%edx),%k6{%k1}
-vfpclasspsxw $0x72,0x50(%edx),%k6{%k1}
-vfpclasspsxl $0x72,0x50(%edx),%k6{%k1}
-vfpclasspsxq $0x72,0x50(%edx),%k6{%k1}
 vfpclassps $0x9a,%ymm1,%k5
 vfpclassps $0x1e,%cs:(%esp,%edi,2){1to8},%k6
 vfpclassps $0x3,(%ebx){1to8},%k6{%k4}
@@ -26739,35 +26581,35 @@ vfpclasspszw $0x45,%es:(%edi),%k0{%k5}
 vfpclasspszl $0x45,%es:(%edi),%k0{%k5}
 vfpclasspszq $0x45,%es:(%edi),%k0{%k5}
 vfpclassps $0x29,-0x6f(%edx,%eax,2){1to16},%k1
-vfpclasspd $0x20,%xmm7,%k5{%k6}
-vfpclasspdb $0x20,%xmm7,%k5{%k6}
-vfpclasspdw $0x20,%xmm7,%k5{%k6}
-vfpclasspdl $0x20,%xmm7,%k5{%k6}
-vfpclasspdq $0x20,%xmm7,%k5{%k6}
 vfpclasspdx $0x7e,0x52,%k7
 vfpclasspdxb $0x7e,0x52,%k7
 vfpclasspdxw $0x7e,0x52,%k7
 vfpclasspdxl $0x7e,0x52,%k7
 vfpclasspdxq $0x7e,0x52,%k7
+vfpclasspd $0x20,%xmm7,%k5{%k6}
+vfpclasspdb $0x20,%xmm7,%k5{%k6}
+vfpclasspdw $0x20,%xmm7,%k5{%k6}
+vfpclasspdl $0x20,%xmm7,%k5{%k6}
+vfpclasspdq $0x20,%xmm7,%k5{%k6}
 vfpclasspd $0xa3,-0x2e0(%edx,%ecx,8){1to2},%k4
 vfpclasspdb $0xa3,-0x2e0(%edx,%ecx,8){1to2},%k4
 vfpclasspdw $0xa3,-0x2e0(%edx,%ecx,8){1to2},%k4
 vfpclasspdl $0xa3,-0x2e0(%edx,%ecx,8){1to2},%k4
 vfpclasspdq $0xa3,-0x2e0(%edx,%ecx,8){1to2},%k4
-vfpclasspd $0xc3,%ymm6,%k2{%k1}
-vfpclasspd $0xa4,%es:0x210(%esi){1to4},%k7
 vfpclasspdy $0xff,(%eax),%k2
 vfpclasspdyb $0xff,(%eax),%k2
 vfpclasspdyw $0xff,(%eax),%k2
 vfpclasspdyl $0xff,(%eax),%k2
 vfpclasspdyq $0xff,(%eax),%k2
-vfpclasspd $0x64,%zmm3,%k7{%k5}
-vfpclasspd $0xd7,%cs:0x2b8(%ecx,%esi,1){1to8},%k7{%k3}
+vfpclasspd $0xc3,%ymm6,%k2{%k1}
+vfpclasspd $0xa4,%es:0x210(%esi){1to4},%k7
 vfpclasspdz $0xa0,-0x24(%ecx),%k2
 vfpclasspdzb $0xa0,-0x24(%ecx),%k2
 vfpclasspdzw $0xa0,-0x24(%ecx),%k2
 vfpclasspdzl $0xa0,-0x24(%ecx),%k2
 vfpclasspdzq $0xa0,-0x24(%ecx),%k2
+vfpclasspd $0x64,%zmm3,%k7{%k5}
+vfpclasspd $0xd7,%cs:0x2b8(%ecx,%esi,1){1to8},%k7{%k3}
 vfpclassss $0xaa,%xmm6,%k0
 vfpclassssb $0xaa,%xmm6,%k0
 vfpclassssw $0xaa,%xmm6,%k0
@@ -26779,17 +26621,17 @@ vfpclassssw $0xd5,%cs:(%ecx,%esi,4),%k3{%k2}
 vfpclassssl $0xd5,%cs:(%ecx,%esi,4),%k3{%k2}
 vfpclassssq $0xd5,%cs:(%ecx,%esi,4),%k3{%k2}
 vfpclassss $0x2c,-0x78(%eax),%k3
+vfpclasssd $0x46,(%ecx,%eax,1),%k7
+vfpclasssdb $0x46,(%ecx,%eax,1),%k7
+vfpclasssdw $0x46,(%ecx,%eax,1),%k7
+vfpclasssdl $0x46,(%ecx,%eax,1),%k7
+vfpclasssdq $0x46,(%ecx,%eax,1),%k7
 vfpclasssd $0xe5,%xmm4,%k4{%k5}
 vfpclasssdb $0xe5,%xmm4,%k4{%k5}
 vfpclasssdw $0xe5,%xmm4,%k4{%k5}
 vfpclasssdl $0xe5,%xmm4,%k4{%k5}
 vfpclasssdq $0xe5,%xmm4,%k4{%k5}
-vfpclasssd $0x66,%cs:0x40cf6146(%esi),%k6
-vfpclasssdb $0x66,%cs:0x40cf6146(%esi),%k6
-vfpclasssdw $0x66,%cs:0x40cf6146(%esi),%k6
-vfpclasssdl $0x66,%cs:0x40cf6146(%esi),%k6
-vfpclasssdq $0x66,%cs:0x40cf6146(%esi),%k6
-vfpclasssd $0xed,(%esi),%k6{%k3}
+vfpclasssd $0xe8,%gs:0x350(%ecx),%k2{%k2}
 vfmaddps %xmm5,%xmm4,%xmm5,%xmm2
 vfmaddpsb %xmm5,%xmm4,%xmm5,%xmm2
 vfmaddpsw %xmm5,%xmm4,%xmm5,%xmm2
@@ -26970,6 +26812,15 @@ vfmsubsdw %ss:-0x10e1ce58(%eax),%xmm3,%xmm4,%xmm6
 vfmsubsdl %ss:-0x10e1ce58(%eax),%xmm3,%xmm4,%xmm6
 vfmsubsdq %ss:-0x10e1ce58(%eax),%xmm3,%xmm4,%xmm6
 vfmsubsd (%ecx,%edi,1),%xmm5,%xmm3,%xmm6
+vpshldw $0x75,(%edi),%xmm5,%xmm1
+vpshldwb $0x75,(%edi),%xmm5,%xmm1
+vpshldww $0x75,(%edi),%xmm5,%xmm1
+vpshldwl $0x75,(%edi),%xmm5,%xmm1
+vpshldwq $0x75,(%edi),%xmm5,%xmm1
+vpshldb $0x75,(%edi),%xmm5,%xmm1
+vpshldl $0x75,(%edi),%xmm5,%xmm1
+vpshldq $0x75,(%edi),%xmm5,%xmm1
+vpshld $0x75,(%edi),%xmm5,%xmm1
 vpshldw $0x5b,%xmm1,%xmm5,%xmm0{%k4}
 vpshldwb $0x5b,%xmm1,%xmm5,%xmm0{%k4}
 vpshldww $0x5b,%xmm1,%xmm5,%xmm0{%k4}
@@ -26979,24 +26830,7 @@ vpshldb $0x5b,%xmm1,%xmm5,%xmm0{%k4}
 vpshldl $0x5b,%xmm1,%xmm5,%xmm0{%k4}
 vpshldq $0x5b,%xmm1,%xmm5,%xmm0{%k4}
 vpshld $0x5b,%xmm1,%xmm5,%xmm0{%k4}
-vpshldw $0x15,%ds:(%edi),%xmm0,%xmm6
-vpshldwb $0x15,%ds:(%edi),%xmm0,%xmm6
-vpshldww $0x15,%ds:(%edi),%xmm0,%xmm6
-vpshldwl $0x15,%ds:(%edi),%xmm0,%xmm6
-vpshldwq $0x15,%ds:(%edi),%xmm0,%xmm6
-vpshldb $0x15,%ds:(%edi),%xmm0,%xmm6
-vpshldl $0x15,%ds:(%edi),%xmm0,%xmm6
-vpshldq $0x15,%ds:(%edi),%xmm0,%xmm6
-vpshld $0x15,%ds:(%edi),%xmm0,%xmm6
-vpshldw $0x9a,0x84cfd869,%xmm0,%xmm0{%k3}
-vpshldwb $0x9a,0x84cfd869,%xmm0,%xmm0{%k3}
-vpshldww $0x9a,0x84cfd869,%xmm0,%xmm0{%k3}
-vpshldwl $0x9a,0x84cfd869,%xmm0,%xmm0{%k3}
-vpshldwq $0x9a,0x84cfd869,%xmm0,%xmm0{%k3}
-vpshldb $0x9a,0x84cfd869,%xmm0,%xmm0{%k3}
-vpshldl $0x9a,0x84cfd869,%xmm0,%xmm0{%k3}
-vpshldq $0x9a,0x84cfd869,%xmm0,%xmm0{%k3}
-vpshld $0x9a,0x84cfd869,%xmm0,%xmm0{%k3}
+vpshldw $0x68,%gs:-0x310(%esp,%ebx,8),%xmm3,%xmm2{%k2}{z}
 vpshldw $0x79,%ymm0,%ymm5,%ymm7
 vpshldw $0x52,%cs:0x752d4096(%eax),%ymm0,%ymm7{%k3}{z}
 vpshldw $0xa3,0xdc0(%ecx,%esi,1),%ymm6,%ymm1
@@ -27020,15 +26854,15 @@ vpshldd $0xf6,(%ebx),%ymm6,%ymm2
 vpshldd $0x2d,%zmm4,%zmm6,%zmm4
 vpshldd $0x39,%fs:(%ebx){1to16},%zmm6,%zmm1{%k2}
 vpshldd $0x10,(%esi,%ecx,4){1to16},%zmm1,%zmm6
-vpshldq $0xeb,%xmm4,%xmm7,%xmm2{%k7}
-vpshldqb $0xeb,%xmm4,%xmm7,%xmm2{%k7}
-vpshldqw $0xeb,%xmm4,%xmm7,%xmm2{%k7}
-vpshldql $0xeb,%xmm4,%xmm7,%xmm2{%k7}
-vpshldqq $0xeb,%xmm4,%xmm7,%xmm2{%k7}
-vpshldb $0xeb,%xmm4,%xmm7,%xmm2{%k7}
-vpshldw $0xeb,%xmm4,%xmm7,%xmm2{%k7}
-vpshldl $0xeb,%xmm4,%xmm7,%xmm2{%k7}
-vpshld $0xeb,%xmm4,%xmm7,%xmm2{%k7}
+vpshldq $0xc8,%xmm2,%xmm3,%xmm0
+vpshldqb $0xc8,%xmm2,%xmm3,%xmm0
+vpshldqw $0xc8,%xmm2,%xmm3,%xmm0
+vpshldql $0xc8,%xmm2,%xmm3,%xmm0
+vpshldqq $0xc8,%xmm2,%xmm3,%xmm0
+vpshldb $0xc8,%xmm2,%xmm3,%xmm0
+vpshldw $0xc8,%xmm2,%xmm3,%xmm0
+vpshldl $0xc8,%xmm2,%xmm3,%xmm0
+vpshld $0xc8,%xmm2,%xmm3,%xmm0
 vpshldq $0x9,%cs:(%ecx,%ebp,2){1to2},%xmm6,%xmm3{%k7}
 vpshldqb $0x9,%cs:(%ecx,%ebp,2){1to2},%xmm6,%xmm3{%k7}
 vpshldqw $0x9,%cs:(%ecx,%ebp,2){1to2},%xmm6,%xmm3{%k7}
@@ -27053,6 +26887,15 @@ vpshldq $0x81,-0x5c8d1a29(%ecx),%ymm5,%ymm6
 vpshldq $0x6d,%zmm0,%zmm7,%zmm3
 vpshldq $0x8,%ds:(%esi,%eax,4){1to8},%zmm5,%zmm7
 vpshldq $0xe5,0x1a80(%ebx,%eax,4),%zmm7,%zmm5{%k6}{z}
+vpshrdw $0xdd,0x5a(%edi),%xmm3,%xmm6
+vpshrdwb $0xdd,0x5a(%edi),%xmm3,%xmm6
+vpshrdww $0xdd,0x5a(%edi),%xmm3,%xmm6
+vpshrdwl $0xdd,0x5a(%edi),%xmm3,%xmm6
+vpshrdwq $0xdd,0x5a(%edi),%xmm3,%xmm6
+vpshrdb $0xdd,0x5a(%edi),%xmm3,%xmm6
+vpshrdl $0xdd,0x5a(%edi),%xmm3,%xmm6
+vpshrdq $0xdd,0x5a(%edi),%xmm3,%xmm6
+vpshrd $0xdd,0x5a(%edi),%xmm3,%xmm6
 vpshrdw $0xf7,%xmm2,%xmm7,%xmm1{%k1}{z}
 vpshrdwb $0xf7,%xmm2,%xmm7,%xmm1{%k1}{z}
 vpshrdww $0xf7,%xmm2,%xmm7,%xmm1{%k1}{z}
@@ -27062,45 +26905,28 @@ vpshrdb $0xf7,%xmm2,%xmm7,%xmm1{%k1}{z}
 vpshrdl $0xf7,%xmm2,%xmm7,%xmm1{%k1}{z}
 vpshrdq $0xf7,%xmm2,%xmm7,%xmm1{%k1}{z}
 vpshrd $0xf7,%xmm2,%xmm7,%xmm1{%k1}{z}
-vpshrdw $0x88,%cs:(%esp,%eiz,8),%xmm5,%xmm4
-vpshrdwb $0x88,%cs:(%esp,%eiz,8),%xmm5,%xmm4
-vpshrdww $0x88,%cs:(%esp,%eiz,8),%xmm5,%xmm4
-vpshrdwl $0x88,%cs:(%esp,%eiz,8),%xmm5,%xmm4
-vpshrdwq $0x88,%cs:(%esp,%eiz,8),%xmm5,%xmm4
-vpshrdb $0x88,%cs:(%esp,%eiz,8),%xmm5,%xmm4
-vpshrdl $0x88,%cs:(%esp,%eiz,8),%xmm5,%xmm4
-vpshrdq $0x88,%cs:(%esp,%eiz,8),%xmm5,%xmm4
-vpshrd $0x88,%cs:(%esp,%eiz,8),%xmm5,%xmm4
-vpshrdw $0xee,0x11,%xmm6,%xmm6{%k3}
-vpshrdwb $0xee,0x11,%xmm6,%xmm6{%k3}
-vpshrdww $0xee,0x11,%xmm6,%xmm6{%k3}
-vpshrdwl $0xee,0x11,%xmm6,%xmm6{%k3}
-vpshrdwq $0xee,0x11,%xmm6,%xmm6{%k3}
-vpshrdb $0xee,0x11,%xmm6,%xmm6{%k3}
-vpshrdl $0xee,0x11,%xmm6,%xmm6{%k3}
-vpshrdq $0xee,0x11,%xmm6,%xmm6{%k3}
-vpshrd $0xee,0x11,%xmm6,%xmm6{%k3}
+vpshrdw $0x1d,%fs:(%ecx),%xmm1,%xmm3{%k3}{z}
 vpshrdw $0xf8,%ymm6,%ymm0,%ymm4
 vpshrdw $0x68,%gs:-0x4e0(%ebx),%ymm5,%ymm1{%k5}
 vpshrdw $0xb7,0x58bd02a9(%ecx,%eiz,4),%ymm6,%ymm6
 vpshrdw $0x8e,%zmm2,%zmm0,%zmm4
 vpshrdw $0x15,%es:(%edx),%zmm1,%zmm7{%k2}
 vpshrdw $0x48,0x20(%ebp,%ebx,1),%zmm5,%zmm7
+vpshrdd $0x10,(%edi),%xmm0,%xmm6
+vpshrddb $0x10,(%edi),%xmm0,%xmm6
+vpshrddw $0x10,(%edi),%xmm0,%xmm6
+vpshrddl $0x10,(%edi),%xmm0,%xmm6
+vpshrddq $0x10,(%edi),%xmm0,%xmm6
 vpshrdd $0xe,%xmm4,%xmm0,%xmm5{%k7}
 vpshrddb $0xe,%xmm4,%xmm0,%xmm5{%k7}
 vpshrddw $0xe,%xmm4,%xmm0,%xmm5{%k7}
 vpshrddl $0xe,%xmm4,%xmm0,%xmm5{%k7}
 vpshrddq $0xe,%xmm4,%xmm0,%xmm5{%k7}
 vpshrdd $0x0,%cs:(%esi,%ecx,1){1to4},%xmm0,%xmm7{%k6}{z}
-vpshrddb $0x0,%cs:(%esi,%ecx,1){1to4},%xmm0,%xmm7{%k6}{z}
-vpshrddw $0x0,%cs:(%esi,%ecx,1){1to4},%xmm0,%xmm7{%k6}{z}
-vpshrddl $0x0,%cs:(%esi,%ecx,1){1to4},%xmm0,%xmm7{%k6}{z}
-vpshrddq $0x0,%cs:(%esi,%ecx,1){1to4},%xmm0,%xmm7{%k6}{z}
-vpshrdd $0x10,(%edi),%xmm0,%xmm6
 vpshrdd $0x96,%ymm1,%ymm0,%ymm3
 vpshrdd $0x92,%gs:(%ecx),%ymm1,%ymm7{%k5}
 vpshrdd $0x5b,(%ecx,%ebp,8),%ymm5,%ymm4
-vpshrdd $0x44,%zmm2,%zmm1,%zmm7{%k4}{z}
+vpshrdd $0xea,%zmm7,%zmm0,%zmm7
 vpshrdd $0x9e,%cs:(%esi,%edx,2){1to16},%zmm5,%zmm7
 vpshrdd $0xd4,-0x34(%edx,%ebx,1),%zmm5,%zmm0{%k3}{z}
 vpshrdq $0x1d,%xmm1,%xmm1,%xmm2
@@ -27130,9 +26956,9 @@ vpshrdb $0xa8,0x8e9380c7,%xmm3,%xmm4{%k2}
 vpshrdw $0xa8,0x8e9380c7,%xmm3,%xmm4{%k2}
 vpshrdl $0xa8,0x8e9380c7,%xmm3,%xmm4{%k2}
 vpshrd $0xa8,0x8e9380c7,%xmm3,%xmm4{%k2}
-vpshrdq $0x1,%ymm5,%ymm6,%ymm5{%k4}{z}
-vpshrdq $0x83,%cs:0x76(%ebp,%esi,4),%ymm0,%ymm2
+vpshrdq $0x5f,%ymm3,%ymm3,%ymm6
 vpshrdq $0x9c,(%ebx),%ymm7,%ymm3{%k4}{z}
+vpshrdq $0x83,%cs:0x76(%ebp,%esi,4),%ymm0,%ymm2
 vpshrdq $0x1e,%zmm3,%zmm0,%zmm7
 vpshrdq $0x7c,-0x1140(%ecx),%zmm4,%zmm5{%k4}
 vpshrdq $0x59,%gs:0x71(%ecx),%zmm3,%zmm2
@@ -27380,13 +27206,13 @@ vgf2p8affineqw $0x49,0x736b456,%ymm1,%ymm5
 vgf2p8affineql $0x49,0x736b456,%ymm1,%ymm5
 vgf2p8affineqq $0x49,0x736b456,%ymm1,%ymm5
 vgf2p8affineq $0x49,0x736b456,%ymm1,%ymm5
+{evex} vgf2p8affineqb $0xe3,-0x610(%ecx),%xmm6,%xmm1
 vgf2p8affineqb $0x22,%xmm3,%xmm3,%xmm7{%k5}
 vgf2p8affineqb $0x4d,%ds:(%edi){1to2},%xmm5,%xmm1
-{evex} vgf2p8affineqb $0xe3,-0x610(%ecx),%xmm6,%xmm1
 {evex} vgf2p8affineqb $0x8d,%ymm3,%ymm3,%ymm1
 vgf2p8affineqb $0xe0,0xffffffb6{1to4},%ymm6,%ymm2
 {evex} vgf2p8affineqb $0xe7,%fs:(%eax,%ecx,4),%ymm6,%ymm4
-vgf2p8affineqb $0x9,%zmm6,%zmm7,%zmm7{%k4}
+vgf2p8affineqb $0x15,%zmm2,%zmm5,%zmm1
 vgf2p8affineqb $0xca,%cs:-0x41b9ab03(%ebx,%esi,4){1to8},%zmm4,%zmm6{%k7}{z}
 vgf2p8affineqb $0xea,0x40(%ebx),%zmm3,%zmm1{%k2}{z}
 gf2p8affineinvqb $0x7e,%xmm3,%xmm5
@@ -27436,7 +27262,7 @@ vgf2p8affineinvqb $0xd4,-0x170(%esp,%esi,8){1to2},%xmm3,%xmm7{%k5}
 {evex} vgf2p8affineinvqb $0x64,%ymm4,%ymm4,%ymm1
 vgf2p8affineinvqb $0xf,%ds:-0x250(%ebp,%ebp,2){1to4},%ymm2,%ymm4
 vgf2p8affineinvqb $0x46,(%ecx,%ebx,2){1to4},%ymm3,%ymm0{%k1}{z}
-vgf2p8affineinvqb $0x8d,%zmm3,%zmm6,%zmm6{%k7}
+vgf2p8affineinvqb $0xd,%zmm4,%zmm4,%zmm5
 vgf2p8affineinvqb $0x80,%ss:0x740(%esi),%zmm7,%zmm5{%k7}{z}
 vgf2p8affineinvqb $0x41,0x4a3743c5,%zmm3,%zmm7{%k5}
 vgf2p8affineinvqbb $0x41,0x4a3743c5,%zmm3,%zmm7{%k5}
@@ -29096,14 +28922,13 @@ prefetch %fs:-0x5(%eax,%eax,8)
 prefetch 0x55(%edx)
 prefetch %fs:-0x43(%ecx)
 prefetch %ds:0x2(%esi,%ebp,2)
-prefetch (%si)
 prefetch (%ecx)
+prefetch (%si)
 prefetch %ds:(%edx,%eiz,8)
 prefetch (%edx)
 prefetch %es:-0x40(%bp,%di)
 prefetch (%bx,%si)
-prefetch %cs:(%eax,%edi,8)
-prefetch (%edi)
+prefetch (%ebx,%eiz,8)
 prefetch %es:-0x68(%edx)
 vmgexit
 vmgexitb
@@ -29123,8 +28948,8 @@ sqrtps (%esi),%xmm6
 rsqrtps %xmm3,%xmm5
 rsqrtps (%bx,%si),%xmm4
 rsqrtps (%eax),%xmm7
-andps (%bx,%si),%xmm7
 andps -0x34(%eax),%xmm4
+andps (%bx,%si),%xmm7
 andps %es:0x17(%bp),%xmm5
 andnps %xmm6,%xmm4
 andnps %gs:(%si),%xmm7
@@ -29151,8 +28976,8 @@ subps %es:(%ebx,%edx,1),%xmm4
 minps %xmm5,%xmm6
 minps %ds:(%edx),%xmm6
 minps 0x4f460fbb(%esi),%xmm4
-divps %ss:(%ebx),%xmm0
 divps -0x4d(%edi,%esi,1),%xmm0
+divps %ss:(%ebx),%xmm0
 divps -0x4(%bp),%xmm6
 tdcall
 tdcallb
@@ -29185,16 +29010,16 @@ aesdecwide128kq -0x12(%esp,%ecx,1)
 aesdecwide128k -0x12(%esp,%ecx,1)
 aesdecwide128kl %fs:(%si)
 aesdecwide128kl -0x68(%si)
-aesencwide256kl (%bx,%si)
-aesencwide256klb (%bx,%si)
-aesencwide256klw (%bx,%si)
-aesencwide256kll (%bx,%si)
-aesencwide256klq (%bx,%si)
-aesencwide256kb (%bx,%si)
-aesencwide256kw (%bx,%si)
-aesencwide256kq (%bx,%si)
-aesencwide256k (%bx,%si)
 aesencwide256kl 0x7b9717ac(%edi)
+aesencwide256klb 0x7b9717ac(%edi)
+aesencwide256klw 0x7b9717ac(%edi)
+aesencwide256kll 0x7b9717ac(%edi)
+aesencwide256klq 0x7b9717ac(%edi)
+aesencwide256kb 0x7b9717ac(%edi)
+aesencwide256kw 0x7b9717ac(%edi)
+aesencwide256kq 0x7b9717ac(%edi)
+aesencwide256k 0x7b9717ac(%edi)
+aesencwide256kl (%bx,%si)
 aesencwide256kl %ss:0xb8965bfa
 aesencwide256klb %ss:0xb8965bfa
 aesencwide256klw %ss:0xb8965bfa
@@ -29231,16 +29056,16 @@ aesenc128kq 0x6e4dab71(%esp,%ebx,8),%xmm6
 aesenc128k 0x6e4dab71(%esp,%ebx,8),%xmm6
 aesenc128kl %ds:0x1(%ebx),%xmm4
 aesenc128kl (%bx,%di),%xmm1
-aesdec128kl %ss:0x354c642b(%ebx),%xmm4
-aesdec128klb %ss:0x354c642b(%ebx),%xmm4
-aesdec128klw %ss:0x354c642b(%ebx),%xmm4
-aesdec128kll %ss:0x354c642b(%ebx),%xmm4
-aesdec128klq %ss:0x354c642b(%ebx),%xmm4
-aesdec128kb %ss:0x354c642b(%ebx),%xmm4
-aesdec128kw %ss:0x354c642b(%ebx),%xmm4
-aesdec128kq %ss:0x354c642b(%ebx),%xmm4
-aesdec128k %ss:0x354c642b(%ebx),%xmm4
 aesdec128kl (%edx,%ecx,4),%xmm2
+aesdec128klb (%edx,%ecx,4),%xmm2
+aesdec128klw (%edx,%ecx,4),%xmm2
+aesdec128kll (%edx,%ecx,4),%xmm2
+aesdec128klq (%edx,%ecx,4),%xmm2
+aesdec128kb (%edx,%ecx,4),%xmm2
+aesdec128kw (%edx,%ecx,4),%xmm2
+aesdec128kq (%edx,%ecx,4),%xmm2
+aesdec128k (%edx,%ecx,4),%xmm2
+aesdec128kl %ss:0x354c642b(%ebx),%xmm4
 aesdec128kl %cs:(%ecx),%xmm1
 aesenc256kl (%ebx),%xmm2
 aesenc256klb (%ebx),%xmm2
@@ -29310,6 +29135,11 @@ hresetq $0xe7
 {vex} vpdpwssds %ymm4,%ymm5,%ymm7
 {vex} vpdpwssds %ss:-0x25(%edi),%ymm0,%ymm6
 {vex} vpdpwssds 0x46(%ebp,%esi,4),%ymm6,%ymm5
+vaddph (%esp,%ebx,8),%xmm4,%xmm4
+vaddphb (%esp,%ebx,8),%xmm4,%xmm4
+vaddphw (%esp,%ebx,8),%xmm4,%xmm4
+vaddphl (%esp,%ebx,8),%xmm4,%xmm4
+vaddphq (%esp,%ebx,8),%xmm4,%xmm4
 vaddph %xmm0,%xmm3,%xmm5{%k1}{z}
 vaddphb %xmm0,%xmm3,%xmm5{%k1}{z}
 vaddphw %xmm0,%xmm3,%xmm5{%k1}{z}
@@ -29320,43 +29150,38 @@ vaddphb %es:0x3e{1to8},%xmm4,%xmm4
 vaddphw %es:0x3e{1to8},%xmm4,%xmm4
 vaddphl %es:0x3e{1to8},%xmm4,%xmm4
 vaddphq %es:0x3e{1to8},%xmm4,%xmm4
-vaddph (%esp,%ebx,8),%xmm4,%xmm4
-vaddphb (%esp,%ebx,8),%xmm4,%xmm4
-vaddphw (%esp,%ebx,8),%xmm4,%xmm4
-vaddphl (%esp,%ebx,8),%xmm4,%xmm4
-vaddphq (%esp,%ebx,8),%xmm4,%xmm4
 vaddph %ymm4,%ymm1,%ymm6
 vaddph %cs:-0x16ccfebc(%eax){1to16},%ymm2,%ymm0{%k1}
 vaddph (%ecx,%edx,1),%ymm3,%ymm7{%k2}
+vaddph (%esi),%zmm5,%zmm6
 vaddph {rz-sae},%zmm4,%zmm3,%zmm2{%k2}
 vaddphb {rz-sae},%zmm4,%zmm3,%zmm2{%k2}
 vaddphw {rz-sae},%zmm4,%zmm3,%zmm2{%k2}
 vaddphl {rz-sae},%zmm4,%zmm3,%zmm2{%k2}
 vaddphq {rz-sae},%zmm4,%zmm3,%zmm2{%k2}
-vaddph %ss:(%ebx){1to32},%zmm2,%zmm7
-vaddph 0x1c4f59ae(%ebx,%eax,8),%zmm3,%zmm1{%k1}{z}
+vaddph %fs:(%ebx,%ecx,2){1to32},%zmm1,%zmm5{%k1}
+vaddsh (%ebx),%xmm3,%xmm6
+vaddshb (%ebx),%xmm3,%xmm6
+vaddshw (%ebx),%xmm3,%xmm6
+vaddshl (%ebx),%xmm3,%xmm6
+vaddshq (%ebx),%xmm3,%xmm6
 vaddsh {rd-sae},%xmm7,%xmm4,%xmm3{%k3}{z}
 vaddshb {rd-sae},%xmm7,%xmm4,%xmm3{%k3}{z}
 vaddshw {rd-sae},%xmm7,%xmm4,%xmm3{%k3}{z}
 vaddshl {rd-sae},%xmm7,%xmm4,%xmm3{%k3}{z}
 vaddshq {rd-sae},%xmm7,%xmm4,%xmm3{%k3}{z}
 vaddsh %ds:(%ecx,%ebp,4),%xmm6,%xmm4{%k1}
-vaddshb %ds:(%ecx,%ebp,4),%xmm6,%xmm4{%k1}
-vaddshw %ds:(%ecx,%ebp,4),%xmm6,%xmm4{%k1}
-vaddshl %ds:(%ecx,%ebp,4),%xmm6,%xmm4{%k1}
-vaddshq %ds:(%ecx,%ebp,4),%xmm6,%xmm4{%k1}
-vaddsh (%ebx),%xmm3,%xmm6
-vcmpph $0x55,%xmm7,%xmm2,%k1{%k6}
-vcmpphb $0x55,%xmm7,%xmm2,%k1{%k6}
-vcmpphw $0x55,%xmm7,%xmm2,%k1{%k6}
-vcmpphl $0x55,%xmm7,%xmm2,%k1{%k6}
-vcmpphq $0x55,%xmm7,%xmm2,%k1{%k6}
-vcmpph $0xe9,%ss:-0x7d0(%edi,%eiz,1),%xmm5,%k5
-vcmpphb $0xe9,%ss:-0x7d0(%edi,%eiz,1),%xmm5,%k5
-vcmpphw $0xe9,%ss:-0x7d0(%edi,%eiz,1),%xmm5,%k5
-vcmpphl $0xe9,%ss:-0x7d0(%edi,%eiz,1),%xmm5,%k5
-vcmpphq $0xe9,%ss:-0x7d0(%edi,%eiz,1),%xmm5,%k5
-vcmpph $0xf3,-0x520(%ebp),%xmm5,%k3{%k1}
+vcmpph $0x96,%xmm6,%xmm3,%k6
+vcmpphb $0x96,%xmm6,%xmm3,%k6
+vcmpphw $0x96,%xmm6,%xmm3,%k6
+vcmpphl $0x96,%xmm6,%xmm3,%k6
+vcmpphq $0x96,%xmm6,%xmm3,%k6
+vcmpph $0xe1,%gs:-0xb4(%ebp){1to8},%xmm2,%k6
+vcmpphb $0xe1,%gs:-0xb4(%ebp){1to8},%xmm2,%k6
+vcmpphw $0xe1,%gs:-0xb4(%ebp){1to8},%xmm2,%k6
+vcmpphl $0xe1,%gs:-0xb4(%ebp){1to8},%xmm2,%k6
+vcmpphq $0xe1,%gs:-0xb4(%ebp){1to8},%xmm2,%k6
+vcmpph $0x2b,(%ebx,%edx,1),%xmm2,%k2{%k4}
 vcmpnlt_uqph %ymm0,%ymm0,%k7
 vcmpnlt_uqphb %ymm0,%ymm0,%k7
 vcmpnlt_uqphw %ymm0,%ymm0,%k7
@@ -29364,35 +29189,35 @@ vcmpnlt_uqphl %ymm0,%ymm0,%k7
 vcmpnlt_uqphq %ymm0,%ymm0,%k7
 vcmpph $0xd3,%cs:0xde0(%edi),%ymm7,%k5{%k1}
 vcmpph $0xa8,(%esp,%edi,4){1to16},%ymm2,%k3
-vcmpph $0x48,{sae},%zmm3,%zmm2,%k2
-vcmpphb $0x48,{sae},%zmm3,%zmm2,%k2
-vcmpphw $0x48,{sae},%zmm3,%zmm2,%k2
-vcmpphl $0x48,{sae},%zmm3,%zmm2,%k2
-vcmpphq $0x48,{sae},%zmm3,%zmm2,%k2
+vcmptrueph %zmm1,%zmm5,%k0
+vcmptruephb %zmm1,%zmm5,%k0
+vcmptruephw %zmm1,%zmm5,%k0
+vcmptruephl %zmm1,%zmm5,%k0
+vcmptruephq %zmm1,%zmm5,%k0
 vcmpph $0x41,%fs:(%edi){1to32},%zmm7,%k6
 vcmpph $0x74,0x732538ed(%ebx){1to32},%zmm7,%k6{%k1}
+vcmpsh $0xac,-0x45c658b7(%esi),%xmm4,%k4
+vcmpshb $0xac,-0x45c658b7(%esi),%xmm4,%k4
+vcmpshw $0xac,-0x45c658b7(%esi),%xmm4,%k4
+vcmpshl $0xac,-0x45c658b7(%esi),%xmm4,%k4
+vcmpshq $0xac,-0x45c658b7(%esi),%xmm4,%k4
 vcmpsh $0x4e,%xmm3,%xmm3,%k7{%k3}
 vcmpshb $0x4e,%xmm3,%xmm3,%k7{%k3}
 vcmpshw $0x4e,%xmm3,%xmm3,%k7{%k3}
 vcmpshl $0x4e,%xmm3,%xmm3,%k7{%k3}
 vcmpshq $0x4e,%xmm3,%xmm3,%k7{%k3}
-vcmpsh $0x96,%es:(%esi,%edx,8),%xmm3,%k6
-vcmpshb $0x96,%es:(%esi,%edx,8),%xmm3,%k6
-vcmpshw $0x96,%es:(%esi,%edx,8),%xmm3,%k6
-vcmpshl $0x96,%es:(%esi,%edx,8),%xmm3,%k6
-vcmpshq $0x96,%es:(%esi,%edx,8),%xmm3,%k6
-vcmpsh $0x22,0x606a6426(%ecx),%xmm1,%k2{%k2}
+vcmpsh $0x8c,%fs:-0x5c(%edx,%eiz,8),%xmm3,%k7{%k3}
+vcomish (%edx),%xmm0
+vcomishb (%edx),%xmm0
+vcomishw (%edx),%xmm0
+vcomishl (%edx),%xmm0
+vcomishq (%edx),%xmm0
 vcomish {sae},%xmm2,%xmm4
 vcomishb {sae},%xmm2,%xmm4
 vcomishw {sae},%xmm2,%xmm4
 vcomishl {sae},%xmm2,%xmm4
 vcomishq {sae},%xmm2,%xmm4
 vcomish %ss:(%esp,%ebx,8),%xmm1
-vcomishb %ss:(%esp,%ebx,8),%xmm1
-vcomishw %ss:(%esp,%ebx,8),%xmm1
-vcomishl %ss:(%esp,%ebx,8),%xmm1
-vcomishq %ss:(%esp,%ebx,8),%xmm1
-vcomish (%edx),%xmm0
 vcvtdq2ph %xmm3,%xmm2
 vcvtdq2phb %xmm3,%xmm2
 vcvtdq2phw %xmm3,%xmm2
@@ -29408,13 +29233,13 @@ vcvtdq2phb (%ecx){1to4},%xmm4{%k5}
 vcvtdq2phw (%ecx){1to4},%xmm4{%k5}
 vcvtdq2phl (%ecx){1to4},%xmm4{%k5}
 vcvtdq2phq (%ecx){1to4},%xmm4{%k5}
-vcvtdq2ph %ymm4,%xmm7{%k2}{z}
-vcvtdq2ph %ss:(%edi){1to8},%xmm1
 vcvtdq2phy (%esi,%edx,2),%xmm0
 vcvtdq2phyb (%esi,%edx,2),%xmm0
 vcvtdq2phyw (%esi,%edx,2),%xmm0
 vcvtdq2phyl (%esi,%edx,2),%xmm0
 vcvtdq2phyq (%esi,%edx,2),%xmm0
+vcvtdq2ph %ymm4,%xmm7{%k2}{z}
+vcvtdq2ph %ss:(%edi){1to8},%xmm1
 vcvtdq2ph %zmm5,%ymm6
 vcvtdq2ph %es:0x1b995964(%esi),%ymm7{%k7}
 vcvtdq2ph -0x1e00(%edx,%edx,4),%ymm1
@@ -29439,15 +29264,15 @@ vcvtpd2ph -0x74c38297(%ecx){1to4},%xmm6{%k6}
 vcvtpd2ph %zmm2,%xmm6
 vcvtpd2ph %gs:(%ebx){1to8},%xmm6
 vcvtpd2ph -0x608dd7fd(%ebp){1to8},%xmm6{%k4}
-vcvtph2dq %xmm6,%xmm4{%k6}
-vcvtph2dqb %xmm6,%xmm4{%k6}
-vcvtph2dqw %xmm6,%xmm4{%k6}
-vcvtph2dql %xmm6,%xmm4{%k6}
-vcvtph2dqq %xmm6,%xmm4{%k6}
-vcvtph2db %xmm6,%xmm4{%k6}
-vcvtph2dw %xmm6,%xmm4{%k6}
-vcvtph2dl %xmm6,%xmm4{%k6}
-vcvtph2d %xmm6,%xmm4{%k6}
+vcvtph2dq %xmm0,%xmm2
+vcvtph2dqb %xmm0,%xmm2
+vcvtph2dqw %xmm0,%xmm2
+vcvtph2dql %xmm0,%xmm2
+vcvtph2dqq %xmm0,%xmm2
+vcvtph2db %xmm0,%xmm2
+vcvtph2dw %xmm0,%xmm2
+vcvtph2dl %xmm0,%xmm2
+vcvtph2d %xmm0,%xmm2
 vcvtph2dq %ss:(%ecx,%esi,8){1to4},%xmm2
 vcvtph2dqb %ss:(%ecx,%esi,8){1to4},%xmm2
 vcvtph2dqw %ss:(%ecx,%esi,8){1to4},%xmm2
@@ -29469,15 +29294,7 @@ vcvtph2d 0x3e97e540,%xmm6{%k3}{z}
 vcvtph2dq %xmm7,%ymm6
 vcvtph2dq %gs:(%edi,%esi,1),%ymm0{%k7}{z}
 vcvtph2dq -0x4d4e89d3(%esi,%ebx,1){1to8},%ymm0{%k5}{z}
-vcvtph2dq {rz-sae},%ymm3,%zmm3
-vcvtph2dqb {rz-sae},%ymm3,%zmm3
-vcvtph2dqw {rz-sae},%ymm3,%zmm3
-vcvtph2dql {rz-sae},%ymm3,%zmm3
-vcvtph2dqq {rz-sae},%ymm3,%zmm3
-vcvtph2db {rz-sae},%ymm3,%zmm3
-vcvtph2dw {rz-sae},%ymm3,%zmm3
-vcvtph2dl {rz-sae},%ymm3,%zmm3
-vcvtph2d {rz-sae},%ymm3,%zmm3
+vcvtph2dq %ymm1,%zmm6
 vcvtph2dq %ds:0x560(%esi,%eiz,4),%zmm4{%k4}
 vcvtph2dq (%edi,%esi,8),%zmm6
 vcvtph2pd %xmm3,%xmm5
@@ -29491,9 +29308,9 @@ vcvtph2pdw %cs:-0x46916ec2(,%eax,8),%xmm6{%k2}
 vcvtph2pdl %cs:-0x46916ec2(,%eax,8),%xmm6{%k2}
 vcvtph2pdq %cs:-0x46916ec2(,%eax,8),%xmm6{%k2}
 vcvtph2pd (%ecx){1to2},%xmm5
+vcvtph2pd 0x88(%edx,%eax,2),%ymm2
 vcvtph2pd %xmm1,%ymm5{%k1}{z}
 vcvtph2pd %fs:0x6321aee9(%ecx){1to4},%ymm5{%k5}
-vcvtph2pd 0x88(%edx,%eax,2),%ymm2
 vcvtph2pd %xmm5,%zmm3
 vcvtph2pd %ds:(%ebx){1to8},%zmm7{%k2}
 vcvtph2pd (%esp,%eax,2),%zmm1
@@ -29511,35 +29328,32 @@ vcvtph2psx 0x63f75857(%ebx,%ecx,2),%xmm5
 vcvtph2psx %xmm6,%ymm6
 vcvtph2psx %ds:0x62(%esi){1to8},%ymm1{%k5}
 vcvtph2psx -0x6568be23(%esi,%ecx,4),%ymm2{%k4}
-vcvtph2psx {sae},%ymm4,%zmm3{%k1}{z}
-vcvtph2psxb {sae},%ymm4,%zmm3{%k1}{z}
-vcvtph2psxw {sae},%ymm4,%zmm3{%k1}{z}
-vcvtph2psxl {sae},%ymm4,%zmm3{%k1}{z}
-vcvtph2psxq {sae},%ymm4,%zmm3{%k1}{z}
+vcvtph2psx %ymm5,%zmm7
 vcvtph2psx %es:-0xca(%edx){1to16},%zmm7
 vcvtph2psx 0xe0(%edi,%ebp,1),%zmm4{%k4}
-vcvtph2qq %xmm1,%xmm5{%k2}{z}
-vcvtph2qqb %xmm1,%xmm5{%k2}{z}
-vcvtph2qqw %xmm1,%xmm5{%k2}{z}
-vcvtph2qql %xmm1,%xmm5{%k2}{z}
-vcvtph2qqq %xmm1,%xmm5{%k2}{z}
-vcvtph2qb %xmm1,%xmm5{%k2}{z}
-vcvtph2qw %xmm1,%xmm5{%k2}{z}
-vcvtph2ql %xmm1,%xmm5{%k2}{z}
-vcvtph2q %xmm1,%xmm5{%k2}{z}
-vcvtph2qq %gs:(%eax),%xmm2
-vcvtph2qqb %gs:(%eax),%xmm2
-vcvtph2qqw %gs:(%eax),%xmm2
-vcvtph2qql %gs:(%eax),%xmm2
-vcvtph2qqq %gs:(%eax),%xmm2
-vcvtph2qb %gs:(%eax),%xmm2
-vcvtph2qw %gs:(%eax),%xmm2
-vcvtph2ql %gs:(%eax),%xmm2
-vcvtph2q %gs:(%eax),%xmm2
+vcvtph2qq %xmm5,%xmm6
+vcvtph2qqb %xmm5,%xmm6
+vcvtph2qqw %xmm5,%xmm6
+vcvtph2qql %xmm5,%xmm6
+vcvtph2qqq %xmm5,%xmm6
+vcvtph2qb %xmm5,%xmm6
+vcvtph2qw %xmm5,%xmm6
+vcvtph2ql %xmm5,%xmm6
+vcvtph2q %xmm5,%xmm6
+vcvtph2qq %gs:(%edx),%xmm7{%k6}
+vcvtph2qqb %gs:(%edx),%xmm7{%k6}
+vcvtph2qqw %gs:(%edx),%xmm7{%k6}
+vcvtph2qql %gs:(%edx),%xmm7{%k6}
+vcvtph2qqq %gs:(%edx),%xmm7{%k6}
+vcvtph2qb %gs:(%edx),%xmm7{%k6}
+vcvtph2qw %gs:(%edx),%xmm7{%k6}
+vcvtph2ql %gs:(%edx),%xmm7{%k6}
+vcvtph2q %gs:(%edx),%xmm7{%k6}
 vcvtph2qq (%eax,%edi,1){1to2},%xmm7
 vcvtph2qq %xmm5,%ymm7
 vcvtph2qq %es:(%eax),%ymm6{%k7}{z}
 vcvtph2qq -0x300(%esi),%ymm5
+vcvtph2qq (%edx),%zmm4
 vcvtph2qq {ru-sae},%xmm0,%zmm1
 vcvtph2qqb {ru-sae},%xmm0,%zmm1
 vcvtph2qqw {ru-sae},%xmm0,%zmm1
@@ -29550,7 +29364,6 @@ vcvtph2qw {ru-sae},%xmm0,%zmm1
 vcvtph2ql {ru-sae},%xmm0,%zmm1
 vcvtph2q {ru-sae},%xmm0,%zmm1
 vcvtph2qq %cs:(%eax,%edi,2){1to8},%zmm4{%k2}
-vcvtph2qq (%edx){1to8},%zmm3
 vcvtph2udq %xmm5,%xmm4
 vcvtph2udqb %xmm5,%xmm4
 vcvtph2udqw %xmm5,%xmm4
@@ -29573,34 +29386,26 @@ vcvtph2udq -0x6(%esi){1to4},%xmm2{%k3}
 vcvtph2udq %xmm6,%ymm3
 vcvtph2udq %fs:(%esi,%ebx,2),%ymm6{%k1}{z}
 vcvtph2udq -0x374bac5d(%ebp),%ymm6
-vcvtph2udq {ru-sae},%ymm1,%zmm1
-vcvtph2udqb {ru-sae},%ymm1,%zmm1
-vcvtph2udqw {ru-sae},%ymm1,%zmm1
-vcvtph2udql {ru-sae},%ymm1,%zmm1
-vcvtph2udqq {ru-sae},%ymm1,%zmm1
-vcvtph2udb {ru-sae},%ymm1,%zmm1
-vcvtph2udw {ru-sae},%ymm1,%zmm1
-vcvtph2udl {ru-sae},%ymm1,%zmm1
-vcvtph2ud {ru-sae},%ymm1,%zmm1
-vcvtph2udq %gs:0x5fa25e0d,%zmm6
-vcvtph2udqb %gs:0x5fa25e0d,%zmm6
-vcvtph2udqw %gs:0x5fa25e0d,%zmm6
-vcvtph2udql %gs:0x5fa25e0d,%zmm6
-vcvtph2udqq %gs:0x5fa25e0d,%zmm6
-vcvtph2udb %gs:0x5fa25e0d,%zmm6
-vcvtph2udw %gs:0x5fa25e0d,%zmm6
-vcvtph2udl %gs:0x5fa25e0d,%zmm6
-vcvtph2ud %gs:0x5fa25e0d,%zmm6
+vcvtph2udq %ymm7,%zmm6
+vcvtph2udq %ss:0x586b9659{1to16},%zmm1{%k2}{z}
+vcvtph2udqb %ss:0x586b9659{1to16},%zmm1{%k2}{z}
+vcvtph2udqw %ss:0x586b9659{1to16},%zmm1{%k2}{z}
+vcvtph2udql %ss:0x586b9659{1to16},%zmm1{%k2}{z}
+vcvtph2udqq %ss:0x586b9659{1to16},%zmm1{%k2}{z}
+vcvtph2udb %ss:0x586b9659{1to16},%zmm1{%k2}{z}
+vcvtph2udw %ss:0x586b9659{1to16},%zmm1{%k2}{z}
+vcvtph2udl %ss:0x586b9659{1to16},%zmm1{%k2}{z}
+vcvtph2ud %ss:0x586b9659{1to16},%zmm1{%k2}{z}
 vcvtph2udq (%ecx),%zmm7{%k5}
-vcvtph2uqq %xmm6,%xmm7{%k3}
-vcvtph2uqqb %xmm6,%xmm7{%k3}
-vcvtph2uqqw %xmm6,%xmm7{%k3}
-vcvtph2uqql %xmm6,%xmm7{%k3}
-vcvtph2uqqq %xmm6,%xmm7{%k3}
-vcvtph2uqb %xmm6,%xmm7{%k3}
-vcvtph2uqw %xmm6,%xmm7{%k3}
-vcvtph2uql %xmm6,%xmm7{%k3}
-vcvtph2uq %xmm6,%xmm7{%k3}
+vcvtph2uqq %xmm5,%xmm6
+vcvtph2uqqb %xmm5,%xmm6
+vcvtph2uqqw %xmm5,%xmm6
+vcvtph2uqql %xmm5,%xmm6
+vcvtph2uqqq %xmm5,%xmm6
+vcvtph2uqb %xmm5,%xmm6
+vcvtph2uqw %xmm5,%xmm6
+vcvtph2uql %xmm5,%xmm6
+vcvtph2uq %xmm5,%xmm6
 vcvtph2uqq %cs:-0x5ebc1bf3(%edi){1to2},%xmm5{%k4}{z}
 vcvtph2uqqb %cs:-0x5ebc1bf3(%edi){1to2},%xmm5{%k4}{z}
 vcvtph2uqqw %cs:-0x5ebc1bf3(%edi){1to2},%xmm5{%k4}{z}
@@ -29611,9 +29416,10 @@ vcvtph2uqw %cs:-0x5ebc1bf3(%edi){1to2},%xmm5{%k4}{z}
 vcvtph2uql %cs:-0x5ebc1bf3(%edi){1to2},%xmm5{%k4}{z}
 vcvtph2uq %cs:-0x5ebc1bf3(%edi){1to2},%xmm5{%k4}{z}
 vcvtph2uqq (%esi){1to2},%xmm6
-vcvtph2uqq %xmm5,%ymm0{%k4}{z}
+vcvtph2uqq %xmm6,%ymm3
 vcvtph2uqq (%edx,%ecx,2){1to4},%ymm1{%k1}
 vcvtph2uqq -0x240(%esi,%esi,8),%ymm2
+vcvtph2uqq (%edx),%zmm5
 vcvtph2uqq {ru-sae},%xmm4,%zmm0{%k4}
 vcvtph2uqqb {ru-sae},%xmm4,%zmm0{%k4}
 vcvtph2uqqw {ru-sae},%xmm4,%zmm0{%k4}
@@ -29624,7 +29430,6 @@ vcvtph2uqw {ru-sae},%xmm4,%zmm0{%k4}
 vcvtph2uql {ru-sae},%xmm4,%zmm0{%k4}
 vcvtph2uq {ru-sae},%xmm4,%zmm0{%k4}
 vcvtph2uqq %ss:-0x44(%ebx,%ecx,1){1to8},%zmm5{%k2}{z}
-vcvtph2uqq (%edx),%zmm5
 vcvtph2uw %xmm4,%xmm3
 vcvtph2uwb %xmm4,%xmm3
 vcvtph2uww %xmm4,%xmm3
@@ -29655,9 +29460,9 @@ vcvtph2ub 0x71,%ymm3
 vcvtph2ul 0x71,%ymm3
 vcvtph2uq 0x71,%ymm3
 vcvtph2u 0x71,%ymm3
+vcvtph2uw (%eax,%edx,8),%zmm1
 vcvtph2uw %zmm6,%zmm4{%k3}{z}
 vcvtph2uw %ss:-0xa80(%ebx),%zmm2{%k4}
-vcvtph2uw (%eax,%edx,8),%zmm1
 vcvtph2w %xmm2,%xmm6
 vcvtph2wb %xmm2,%xmm6
 vcvtph2ww %xmm2,%xmm6
@@ -29683,31 +29488,39 @@ vcvtph2w -0x55(%esi),%ymm0
 vcvtph2w %zmm5,%zmm4
 vcvtph2w %gs:(%edx){1to32},%zmm3{%k4}{z}
 vcvtph2w -0xf2(%edi){1to32},%zmm1
+vcvtps2phxx (%ebx,%edx,1),%xmm0
+vcvtps2phxxb (%ebx,%edx,1),%xmm0
+vcvtps2phxxw (%ebx,%edx,1),%xmm0
+vcvtps2phxxl (%ebx,%edx,1),%xmm0
+vcvtps2phxxq (%ebx,%edx,1),%xmm0
 vcvtps2phx %xmm3,%xmm4{%k4}
 vcvtps2phxb %xmm3,%xmm4{%k4}
 vcvtps2phxw %xmm3,%xmm4{%k4}
 vcvtps2phxl %xmm3,%xmm4{%k4}
 vcvtps2phxq %xmm3,%xmm4{%k4}
-vcvtps2phx %cs:(%esp,%eiz,4){1to4},%xmm3
-vcvtps2phxb %cs:(%esp,%eiz,4){1to4},%xmm3
-vcvtps2phxw %cs:(%esp,%eiz,4){1to4},%xmm3
-vcvtps2phxl %cs:(%esp,%eiz,4){1to4},%xmm3
-vcvtps2phxq %cs:(%esp,%eiz,4){1to4},%xmm3
-vcvtps2phxx 0x450(%ebp),%xmm7{%k1}
-vcvtps2phxxb 0x450(%ebp),%xmm7{%k1}
-vcvtps2phxxw 0x450(%ebp),%xmm7{%k1}
-vcvtps2phxxl 0x450(%ebp),%xmm7{%k1}
-vcvtps2phxxq 0x450(%ebp),%xmm7{%k1}
+vcvtps2phx %ss:0x549c65f1{1to4},%xmm2{%k1}
+vcvtps2phxb %ss:0x549c65f1{1to4},%xmm2{%k1}
+vcvtps2phxw %ss:0x549c65f1{1to4},%xmm2{%k1}
+vcvtps2phxl %ss:0x549c65f1{1to4},%xmm2{%k1}
+vcvtps2phxq %ss:0x549c65f1{1to4},%xmm2{%k1}
+vcvtps2phxy 0x4956822b,%xmm3
+vcvtps2phxyb 0x4956822b,%xmm3
+vcvtps2phxyw 0x4956822b,%xmm3
+vcvtps2phxyl 0x4956822b,%xmm3
+vcvtps2phxyq 0x4956822b,%xmm3
 vcvtps2phx %ymm5,%xmm5{%k5}
-vcvtps2phxy %es:0x920(%edi),%xmm1
-vcvtps2phxyb %es:0x920(%edi),%xmm1
-vcvtps2phxyw %es:0x920(%edi),%xmm1
-vcvtps2phxyl %es:0x920(%edi),%xmm1
-vcvtps2phxyq %es:0x920(%edi),%xmm1
 vcvtps2phxy (%edx,%ebp,8),%xmm6{%k2}{z}
+vcvtps2phxyb (%edx,%ebp,8),%xmm6{%k2}{z}
+vcvtps2phxyw (%edx,%ebp,8),%xmm6{%k2}{z}
+vcvtps2phxyl (%edx,%ebp,8),%xmm6{%k2}{z}
+vcvtps2phxyq (%edx,%ebp,8),%xmm6{%k2}{z}
+vcvtps2phx (%eax),%ymm1
+vcvtps2phxb (%eax),%ymm1
+vcvtps2phxw (%eax),%ymm1
+vcvtps2phxl (%eax),%ymm1
+vcvtps2phxq (%eax),%ymm1
 vcvtps2phx %zmm6,%ymm2{%k7}
-vcvtps2phx %fs:0x3cf6649e(%ebx),%ymm0
-vcvtps2phx (%ecx,%eax,8),%ymm0{%k7}
+vcvtps2phx %cs:0x762e69a8(%ebx,%ebx,1),%ymm6{%k5}
 vcvtqq2ph %xmm3,%xmm6
 vcvtqq2phb %xmm3,%xmm6
 vcvtqq2phw %xmm3,%xmm6
@@ -29719,24 +29532,24 @@ vcvtqq2phw %cs:-0x2b8(%esp,%edx,8){1to2},%xmm1{%k2}
 vcvtqq2phl %cs:-0x2b8(%esp,%edx,8){1to2},%xmm1{%k2}
 vcvtqq2phq %cs:-0x2b8(%esp,%edx,8){1to2},%xmm1{%k2}
 vcvtqq2ph (%esp){1to2},%xmm1
-vcvtqq2ph %ymm6,%xmm7{%k6}
-vcvtqq2ph %gs:(%eax){1to4},%xmm4{%k7}
-vcvtqq2phy -0x420(%ebp),%xmm5{%k2}
-vcvtqq2phyb -0x420(%ebp),%xmm5{%k2}
-vcvtqq2phyw -0x420(%ebp),%xmm5{%k2}
-vcvtqq2phyl -0x420(%ebp),%xmm5{%k2}
-vcvtqq2phyq -0x420(%ebp),%xmm5{%k2}
+vcvtqq2ph %ymm6,%xmm0
+vcvtqq2phy %es:(%eax),%xmm1{%k2}
+vcvtqq2phyb %es:(%eax),%xmm1{%k2}
+vcvtqq2phyw %es:(%eax),%xmm1{%k2}
+vcvtqq2phyl %es:(%eax),%xmm1{%k2}
+vcvtqq2phyq %es:(%eax),%xmm1{%k2}
+vcvtqq2phy 0x7d(%ebx),%xmm3{%k4}{z}
+vcvtqq2phz 0xbc0(%eax),%xmm1
+vcvtqq2phzb 0xbc0(%eax),%xmm1
+vcvtqq2phzw 0xbc0(%eax),%xmm1
+vcvtqq2phzl 0xbc0(%eax),%xmm1
+vcvtqq2phzq 0xbc0(%eax),%xmm1
 vcvtqq2ph {rz-sae},%zmm0,%xmm0{%k7}
 vcvtqq2phb {rz-sae},%zmm0,%xmm0{%k7}
 vcvtqq2phw {rz-sae},%zmm0,%xmm0{%k7}
 vcvtqq2phl {rz-sae},%zmm0,%xmm0{%k7}
 vcvtqq2phq {rz-sae},%zmm0,%xmm0{%k7}
-vcvtqq2phz %gs:0x3b512b26(%ebp),%xmm2
-vcvtqq2phzb %gs:0x3b512b26(%ebp),%xmm2
-vcvtqq2phzw %gs:0x3b512b26(%ebp),%xmm2
-vcvtqq2phzl %gs:0x3b512b26(%ebp),%xmm2
-vcvtqq2phzq %gs:0x3b512b26(%ebp),%xmm2
-vcvtqq2ph (%esp,%eiz,4){1to8},%xmm5{%k7}{z}
+vcvtqq2phz %ss:(%edi),%xmm1{%k1}
 vcvtsd2sh %xmm1,%xmm0,%xmm2
 vcvtsd2shb %xmm1,%xmm0,%xmm2
 vcvtsd2shw %xmm1,%xmm0,%xmm2
@@ -29748,17 +29561,17 @@ vcvtsd2shw %cs:0x3843af3a(%eax),%xmm4,%xmm7{%k2}
 vcvtsd2shl %cs:0x3843af3a(%eax),%xmm4,%xmm7{%k2}
 vcvtsd2shq %cs:0x3843af3a(%eax),%xmm4,%xmm7{%k2}
 vcvtsd2sh (%ebx,%edx,4),%xmm4,%xmm1{%k3}{z}
-vcvtsh2sd %xmm3,%xmm4,%xmm2{%k5}{z}
-vcvtsh2sdb %xmm3,%xmm4,%xmm2{%k5}{z}
-vcvtsh2sdw %xmm3,%xmm4,%xmm2{%k5}{z}
-vcvtsh2sdl %xmm3,%xmm4,%xmm2{%k5}{z}
-vcvtsh2sdq %xmm3,%xmm4,%xmm2{%k5}{z}
-vcvtsh2sd %ds:(%ebx),%xmm5,%xmm6
-vcvtsh2sdb %ds:(%ebx),%xmm5,%xmm6
-vcvtsh2sdw %ds:(%ebx),%xmm5,%xmm6
-vcvtsh2sdl %ds:(%ebx),%xmm5,%xmm6
-vcvtsh2sdq %ds:(%ebx),%xmm5,%xmm6
-vcvtsh2sd (%eax,%eiz,1),%xmm4,%xmm7{%k2}
+vcvtsh2sd %xmm4,%xmm1,%xmm6
+vcvtsh2sdb %xmm4,%xmm1,%xmm6
+vcvtsh2sdw %xmm4,%xmm1,%xmm6
+vcvtsh2sdl %xmm4,%xmm1,%xmm6
+vcvtsh2sdq %xmm4,%xmm1,%xmm6
+vcvtsh2sd %gs:(%esp,%ecx,8),%xmm4,%xmm2{%k5}{z}
+vcvtsh2sdb %gs:(%esp,%ecx,8),%xmm4,%xmm2{%k5}{z}
+vcvtsh2sdw %gs:(%esp,%ecx,8),%xmm4,%xmm2{%k5}{z}
+vcvtsh2sdl %gs:(%esp,%ecx,8),%xmm4,%xmm2{%k5}{z}
+vcvtsh2sdq %gs:(%esp,%ecx,8),%xmm4,%xmm2{%k5}{z}
+vcvtsh2sd (%edi),%xmm1,%xmm3{%k2}
 vcvtsh2si %xmm6,%edi
 vcvtsh2sib %xmm6,%edi
 vcvtsh2siw %xmm6,%edi
@@ -29770,17 +29583,17 @@ vcvtsh2siw %es:(%ebx),%esi
 vcvtsh2sil %es:(%ebx),%esi
 vcvtsh2siq %es:(%ebx),%esi
 vcvtsh2si -0x4e(%eax),%edx
-vcvtsh2ss {sae},%xmm0,%xmm1,%xmm2
-vcvtsh2ssb {sae},%xmm0,%xmm1,%xmm2
-vcvtsh2ssw {sae},%xmm0,%xmm1,%xmm2
-vcvtsh2ssl {sae},%xmm0,%xmm1,%xmm2
-vcvtsh2ssq {sae},%xmm0,%xmm1,%xmm2
-vcvtsh2ss %es:(%esi),%xmm3,%xmm7
-vcvtsh2ssb %es:(%esi),%xmm3,%xmm7
-vcvtsh2ssw %es:(%esi),%xmm3,%xmm7
-vcvtsh2ssl %es:(%esi),%xmm3,%xmm7
-vcvtsh2ssq %es:(%esi),%xmm3,%xmm7
-vcvtsh2ss 0xd6(%edx),%xmm7,%xmm4{%k1}{z}
+vcvtsh2ss %xmm7,%xmm4,%xmm3
+vcvtsh2ssb %xmm7,%xmm4,%xmm3
+vcvtsh2ssw %xmm7,%xmm4,%xmm3
+vcvtsh2ssl %xmm7,%xmm4,%xmm3
+vcvtsh2ssq %xmm7,%xmm4,%xmm3
+vcvtsh2ss %cs:(%eax),%xmm5,%xmm6{%k6}{z}
+vcvtsh2ssb %cs:(%eax),%xmm5,%xmm6{%k6}{z}
+vcvtsh2ssw %cs:(%eax),%xmm5,%xmm6{%k6}{z}
+vcvtsh2ssl %cs:(%eax),%xmm5,%xmm6{%k6}{z}
+vcvtsh2ssq %cs:(%eax),%xmm5,%xmm6{%k6}{z}
+vcvtsh2ss -0x192056b7(,%esi,2),%xmm7,%xmm0
 vcvtsh2usi %xmm4,%edx
 vcvtsh2usib %xmm4,%edx
 vcvtsh2usiw %xmm4,%edx
@@ -29807,17 +29620,26 @@ vcvtsi2shb 0xbc(%eax),%xmm1,%xmm6
 vcvtsi2shw 0xbc(%eax),%xmm1,%xmm6
 vcvtsi2shl 0xbc(%eax),%xmm1,%xmm6
 vcvtsi2shq 0xbc(%eax),%xmm1,%xmm6
+vcvtss2sh 0x16c(%ebp),%xmm4,%xmm1
+vcvtss2shb 0x16c(%ebp),%xmm4,%xmm1
+vcvtss2shw 0x16c(%ebp),%xmm4,%xmm1
+vcvtss2shl 0x16c(%ebp),%xmm4,%xmm1
+vcvtss2shq 0x16c(%ebp),%xmm4,%xmm1
 vcvtss2sh %xmm7,%xmm2,%xmm0{%k1}
 vcvtss2shb %xmm7,%xmm2,%xmm0{%k1}
 vcvtss2shw %xmm7,%xmm2,%xmm0{%k1}
 vcvtss2shl %xmm7,%xmm2,%xmm0{%k1}
 vcvtss2shq %xmm7,%xmm2,%xmm0{%k1}
-vcvtss2sh %fs:-0x78a946ff(%edi),%xmm7,%xmm3
-vcvtss2shb %fs:-0x78a946ff(%edi),%xmm7,%xmm3
-vcvtss2shw %fs:-0x78a946ff(%edi),%xmm7,%xmm3
-vcvtss2shl %fs:-0x78a946ff(%edi),%xmm7,%xmm3
-vcvtss2shq %fs:-0x78a946ff(%edi),%xmm7,%xmm3
-vcvtss2sh (%esi),%xmm7,%xmm5{%k6}
+vcvtss2sh %ds:(%edi),%xmm7,%xmm6{%k1}
+vcvttph2dq 0x75(%esi),%xmm3
+vcvttph2dqb 0x75(%esi),%xmm3
+vcvttph2dqw 0x75(%esi),%xmm3
+vcvttph2dql 0x75(%esi),%xmm3
+vcvttph2dqq 0x75(%esi),%xmm3
+vcvttph2db 0x75(%esi),%xmm3
+vcvttph2dw 0x75(%esi),%xmm3
+vcvttph2dl 0x75(%esi),%xmm3
+vcvttph2d 0x75(%esi),%xmm3
 vcvttph2dq %xmm4,%xmm5{%k3}{z}
 vcvttph2dqb %xmm4,%xmm5{%k3}{z}
 vcvttph2dqw %xmm4,%xmm5{%k3}{z}
@@ -29827,19 +29649,11 @@ vcvttph2db %xmm4,%xmm5{%k3}{z}
 vcvttph2dw %xmm4,%xmm5{%k3}{z}
 vcvttph2dl %xmm4,%xmm5{%k3}{z}
 vcvttph2d %xmm4,%xmm5{%k3}{z}
-vcvttph2dq %ss:(%ebx,%esi,1),%xmm3
-vcvttph2dqb %ss:(%ebx,%esi,1),%xmm3
-vcvttph2dqw %ss:(%ebx,%esi,1),%xmm3
-vcvttph2dql %ss:(%ebx,%esi,1),%xmm3
-vcvttph2dqq %ss:(%ebx,%esi,1),%xmm3
-vcvttph2db %ss:(%ebx,%esi,1),%xmm3
-vcvttph2dw %ss:(%ebx,%esi,1),%xmm3
-vcvttph2dl %ss:(%ebx,%esi,1),%xmm3
-vcvttph2d %ss:(%ebx,%esi,1),%xmm3
-vcvttph2dq (%edi){1to4},%xmm1{%k7}
+vcvttph2dq %gs:(%esi),%xmm1{%k2}
 vcvttph2dq %xmm1,%ymm7
 vcvttph2dq %ss:(%eax),%ymm4{%k2}
 vcvttph2dq (%edx,%eax,8),%ymm5
+vcvttph2dq (%edi),%zmm5
 vcvttph2dq {sae},%ymm7,%zmm6{%k6}{z}
 vcvttph2dqb {sae},%ymm7,%zmm6{%k6}{z}
 vcvttph2dqw {sae},%ymm7,%zmm6{%k6}{z}
@@ -29858,7 +29672,6 @@ vcvttph2db %ds:0xffffff98{1to16},%zmm6{%k1}
 vcvttph2dw %ds:0xffffff98{1to16},%zmm6{%k1}
 vcvttph2dl %ds:0xffffff98{1to16},%zmm6{%k1}
 vcvttph2d %ds:0xffffff98{1to16},%zmm6{%k1}
-vcvttph2dq -0xf0(%ebx,%eax,8){1to16},%zmm4
 vcvttph2qq %xmm0,%xmm7
 vcvttph2qqb %xmm0,%xmm7
 vcvttph2qqw %xmm0,%xmm7
@@ -29878,62 +29691,46 @@ vcvttph2qw %gs:(%edx,%edi,8){1to2},%xmm4{%k6}
 vcvttph2ql %gs:(%edx,%edi,8){1to2},%xmm4{%k6}
 vcvttph2q %gs:(%edx,%edi,8){1to2},%xmm4{%k6}
 vcvttph2qq (%edi){1to2},%xmm7
+vcvttph2qq (%edi,%ebx,1),%ymm4
 vcvttph2qq %xmm2,%ymm2{%k7}{z}
-vcvttph2qq %cs:(%ecx,%esi,4){1to4},%ymm5
-vcvttph2qq -0x674f5bee(%ecx){1to4},%ymm2{%k1}
-vcvttph2qq {sae},%xmm0,%zmm0{%k5}{z}
-vcvttph2qqb {sae},%xmm0,%zmm0{%k5}{z}
-vcvttph2qqw {sae},%xmm0,%zmm0{%k5}{z}
-vcvttph2qql {sae},%xmm0,%zmm0{%k5}{z}
-vcvttph2qqq {sae},%xmm0,%zmm0{%k5}{z}
-vcvttph2qb {sae},%xmm0,%zmm0{%k5}{z}
-vcvttph2qw {sae},%xmm0,%zmm0{%k5}{z}
-vcvttph2ql {sae},%xmm0,%zmm0{%k5}{z}
-vcvttph2q {sae},%xmm0,%zmm0{%k5}{z}
+vcvttph2qq %ss:-0x239e8b50(%ebx),%ymm6{%k4}{z}
+vcvttph2qq %xmm1,%zmm2
 vcvttph2qq %es:(%edx),%zmm6{%k2}
 vcvttph2qq (%ecx,%ebp,2){1to8},%zmm0{%k2}{z}
-vcvttph2udq %xmm4,%xmm4{%k5}
-vcvttph2udqb %xmm4,%xmm4{%k5}
-vcvttph2udqw %xmm4,%xmm4{%k5}
-vcvttph2udql %xmm4,%xmm4{%k5}
-vcvttph2udqq %xmm4,%xmm4{%k5}
-vcvttph2udb %xmm4,%xmm4{%k5}
-vcvttph2udw %xmm4,%xmm4{%k5}
-vcvttph2udl %xmm4,%xmm4{%k5}
-vcvttph2ud %xmm4,%xmm4{%k5}
-vcvttph2udq %ss:0x2c(%ecx),%xmm2
-vcvttph2udqb %ss:0x2c(%ecx),%xmm2
-vcvttph2udqw %ss:0x2c(%ecx),%xmm2
-vcvttph2udql %ss:0x2c(%ecx),%xmm2
-vcvttph2udqq %ss:0x2c(%ecx),%xmm2
-vcvttph2udb %ss:0x2c(%ecx),%xmm2
-vcvttph2udw %ss:0x2c(%ecx),%xmm2
-vcvttph2udl %ss:0x2c(%ecx),%xmm2
-vcvttph2ud %ss:0x2c(%ecx),%xmm2
+vcvttph2udq %xmm0,%xmm3
+vcvttph2udqb %xmm0,%xmm3
+vcvttph2udqw %xmm0,%xmm3
+vcvttph2udql %xmm0,%xmm3
+vcvttph2udqq %xmm0,%xmm3
+vcvttph2udb %xmm0,%xmm3
+vcvttph2udw %xmm0,%xmm3
+vcvttph2udl %xmm0,%xmm3
+vcvttph2ud %xmm0,%xmm3
+vcvttph2udq %es:(%edx,%ecx,1){1to4},%xmm7{%k7}{z}
+vcvttph2udqb %es:(%edx,%ecx,1){1to4},%xmm7{%k7}{z}
+vcvttph2udqw %es:(%edx,%ecx,1){1to4},%xmm7{%k7}{z}
+vcvttph2udql %es:(%edx,%ecx,1){1to4},%xmm7{%k7}{z}
+vcvttph2udqq %es:(%edx,%ecx,1){1to4},%xmm7{%k7}{z}
+vcvttph2udb %es:(%edx,%ecx,1){1to4},%xmm7{%k7}{z}
+vcvttph2udw %es:(%edx,%ecx,1){1to4},%xmm7{%k7}{z}
+vcvttph2udl %es:(%edx,%ecx,1){1to4},%xmm7{%k7}{z}
+vcvttph2ud %es:(%edx,%ecx,1){1to4},%xmm7{%k7}{z}
 vcvttph2udq (%edi){1to4},%xmm6{%k2}
-vcvttph2udq %xmm1,%ymm4{%k1}{z}
+vcvttph2udq %xmm4,%ymm4
 vcvttph2udq %cs:-0x640(%eax,%edx,8),%ymm4{%k5}
 vcvttph2udq (%edi){1to8},%ymm2
-vcvttph2udq {sae},%ymm4,%zmm6
-vcvttph2udqb {sae},%ymm4,%zmm6
-vcvttph2udqw {sae},%ymm4,%zmm6
-vcvttph2udql {sae},%ymm4,%zmm6
-vcvttph2udqq {sae},%ymm4,%zmm6
-vcvttph2udb {sae},%ymm4,%zmm6
-vcvttph2udw {sae},%ymm4,%zmm6
-vcvttph2udl {sae},%ymm4,%zmm6
-vcvttph2ud {sae},%ymm4,%zmm6
-vcvttph2udq %fs:0xfe0(%eax,%esi,4),%zmm0
+vcvttph2udq %ymm5,%zmm3
 vcvttph2udq 0x79(%edi){1to16},%zmm4
-vcvttph2uqq %xmm7,%xmm0{%k3}
-vcvttph2uqqb %xmm7,%xmm0{%k3}
-vcvttph2uqqw %xmm7,%xmm0{%k3}
-vcvttph2uqql %xmm7,%xmm0{%k3}
-vcvttph2uqqq %xmm7,%xmm0{%k3}
-vcvttph2uqb %xmm7,%xmm0{%k3}
-vcvttph2uqw %xmm7,%xmm0{%k3}
-vcvttph2uql %xmm7,%xmm0{%k3}
-vcvttph2uq %xmm7,%xmm0{%k3}
+vcvttph2udq %fs:0xfe0(%eax,%esi,4),%zmm0
+vcvttph2uqq %xmm3,%xmm1
+vcvttph2uqqb %xmm3,%xmm1
+vcvttph2uqqw %xmm3,%xmm1
+vcvttph2uqql %xmm3,%xmm1
+vcvttph2uqqq %xmm3,%xmm1
+vcvttph2uqb %xmm3,%xmm1
+vcvttph2uqw %xmm3,%xmm1
+vcvttph2uql %xmm3,%xmm1
+vcvttph2uq %xmm3,%xmm1
 vcvttph2uqq %gs:(%edi,%eax,1){1to2},%xmm2{%k6}{z}
 vcvttph2uqqb %gs:(%edi,%eax,1){1to2},%xmm2{%k6}{z}
 vcvttph2uqqw %gs:(%edi,%eax,1){1to2},%xmm2{%k6}{z}
@@ -29944,10 +29741,10 @@ vcvttph2uqw %gs:(%edi,%eax,1){1to2},%xmm2{%k6}{z}
 vcvttph2uql %gs:(%edi,%eax,1){1to2},%xmm2{%k6}{z}
 vcvttph2uq %gs:(%edi,%eax,1){1to2},%xmm2{%k6}{z}
 vcvttph2uqq -0x220ba01d(%eax){1to2},%xmm6{%k1}
+vcvttph2uqq 0x70(%edi),%ymm0
 vcvttph2uqq %xmm4,%ymm0{%k1}{z}
-vcvttph2uqq %cs:-0x7a(%ecx){1to4},%ymm1
-vcvttph2uqq (%ebx){1to4},%ymm3{%k2}{z}
-vcvttph2uqq %xmm0,%zmm4{%k1}{z}
+vcvttph2uqq %es:(%ecx,%esi,4),%ymm5{%k2}{z}
+vcvttph2uqq %xmm5,%zmm4
 vcvttph2uqq (%ebx){1to8},%zmm3{%k6}
 vcvttph2uqq 0x62(%esi,%esi,4){1to8},%zmm4
 vcvttph2uw %xmm0,%xmm1
@@ -29969,18 +29766,10 @@ vcvttph2ul %ds:0xb0(%ebp),%xmm5{%k4}
 vcvttph2uq %ds:0xb0(%ebp),%xmm5{%k4}
 vcvttph2u %ds:0xb0(%ebp),%xmm5{%k4}
 vcvttph2uw -0xa1fd8a6(%esp,%esi,4){1to8},%xmm3
-vcvttph2uw %ymm1,%ymm3{%k3}{z}
-vcvttph2uw %fs:0x7ea486be(%ebx,%ebp,2),%ymm7
+vcvttph2uw %ymm7,%ymm2
+vcvttph2uw %ds:0x637cb4d4(%edi),%ymm3{%k2}
 vcvttph2uw (%ebx){1to16},%ymm5
-vcvttph2uw {sae},%zmm7,%zmm7
-vcvttph2uwb {sae},%zmm7,%zmm7
-vcvttph2uww {sae},%zmm7,%zmm7
-vcvttph2uwl {sae},%zmm7,%zmm7
-vcvttph2uwq {sae},%zmm7,%zmm7
-vcvttph2ub {sae},%zmm7,%zmm7
-vcvttph2ul {sae},%zmm7,%zmm7
-vcvttph2uq {sae},%zmm7,%zmm7
-vcvttph2u {sae},%zmm7,%zmm7
+vcvttph2uw %zmm6,%zmm0
 vcvttph2uw %gs:0x1a00(%esi),%zmm0{%k7}
 vcvttph2uw 0x779bf3ed{1to32},%zmm2{%k7}
 vcvttph2uwb 0x779bf3ed{1to32},%zmm2{%k7}
@@ -29991,15 +29780,15 @@ vcvttph2ub 0x779bf3ed{1to32},%zmm2{%k7}
 vcvttph2ul 0x779bf3ed{1to32},%zmm2{%k7}
 vcvttph2uq 0x779bf3ed{1to32},%zmm2{%k7}
 vcvttph2u 0x779bf3ed{1to32},%zmm2{%k7}
-vcvttph2w %xmm4,%xmm0{%k1}
-vcvttph2wb %xmm4,%xmm0{%k1}
-vcvttph2ww %xmm4,%xmm0{%k1}
-vcvttph2wl %xmm4,%xmm0{%k1}
-vcvttph2wq %xmm4,%xmm0{%k1}
-vcvttph2b %xmm4,%xmm0{%k1}
-vcvttph2l %xmm4,%xmm0{%k1}
-vcvttph2q %xmm4,%xmm0{%k1}
-vcvttph2 %xmm4,%xmm0{%k1}
+vcvttph2w %xmm3,%xmm3
+vcvttph2wb %xmm3,%xmm3
+vcvttph2ww %xmm3,%xmm3
+vcvttph2wl %xmm3,%xmm3
+vcvttph2wq %xmm3,%xmm3
+vcvttph2b %xmm3,%xmm3
+vcvttph2l %xmm3,%xmm3
+vcvttph2q %xmm3,%xmm3
+vcvttph2 %xmm3,%xmm3
 vcvttph2w %ss:0xd0f1b8(%eax,%eax,8){1to8},%xmm5{%k4}{z}
 vcvttph2wb %ss:0xd0f1b8(%eax,%eax,8){1to8},%xmm5{%k4}{z}
 vcvttph2ww %ss:0xd0f1b8(%eax,%eax,8){1to8},%xmm5{%k4}{z}
@@ -30010,18 +29799,10 @@ vcvttph2l %ss:0xd0f1b8(%eax,%eax,8){1to8},%xmm5{%k4}{z}
 vcvttph2q %ss:0xd0f1b8(%eax,%eax,8){1to8},%xmm5{%k4}{z}
 vcvttph2 %ss:0xd0f1b8(%eax,%eax,8){1to8},%xmm5{%k4}{z}
 vcvttph2w 0x2c(%edx){1to8},%xmm3{%k3}
-vcvttph2w %ymm0,%ymm4{%k3}
-vcvttph2w %gs:0x40(%ebp){1to16},%ymm4
+vcvttph2w %ymm1,%ymm0
+vcvttph2w %ss:(%esi,%edx,8),%ymm6{%k4}
 vcvttph2w (%edi),%ymm4{%k2}{z}
-vcvttph2w {sae},%zmm6,%zmm6
-vcvttph2wb {sae},%zmm6,%zmm6
-vcvttph2ww {sae},%zmm6,%zmm6
-vcvttph2wl {sae},%zmm6,%zmm6
-vcvttph2wq {sae},%zmm6,%zmm6
-vcvttph2b {sae},%zmm6,%zmm6
-vcvttph2l {sae},%zmm6,%zmm6
-vcvttph2q {sae},%zmm6,%zmm6
-vcvttph2 {sae},%zmm6,%zmm6
+vcvttph2w %zmm6,%zmm0
 vcvttph2w %cs:0x54a97027(%ecx),%zmm5{%k6}
 vcvttph2w (%esi,%ecx,8){1to32},%zmm3{%k1}
 vcvttsh2si %xmm3,%edi
@@ -30046,6 +29827,11 @@ vcvttsh2usiw %es:0xaa(%esp,%ebp,8),%ebp
 vcvttsh2usil %es:0xaa(%esp,%ebp,8),%ebp
 vcvttsh2usiq %es:0xaa(%esp,%ebp,8),%ebp
 vcvttsh2usi 0x250168c9(%ebx,%ebx,8),%edx
+vcvtudq2phx (%esp,%ecx,8),%xmm4
+vcvtudq2phxb (%esp,%ecx,8),%xmm4
+vcvtudq2phxw (%esp,%ecx,8),%xmm4
+vcvtudq2phxl (%esp,%ecx,8),%xmm4
+vcvtudq2phxq (%esp,%ecx,8),%xmm4
 vcvtudq2ph %xmm3,%xmm3{%k5}
 vcvtudq2phb %xmm3,%xmm3{%k5}
 vcvtudq2phw %xmm3,%xmm3{%k5}
@@ -30056,40 +29842,31 @@ vcvtudq2phb %cs:0x1d8(%edx){1to4},%xmm1{%k5}{z}
 vcvtudq2phw %cs:0x1d8(%edx){1to4},%xmm1{%k5}{z}
 vcvtudq2phl %cs:0x1d8(%edx){1to4},%xmm1{%k5}{z}
 vcvtudq2phq %cs:0x1d8(%edx){1to4},%xmm1{%k5}{z}
-vcvtudq2phx (%esp,%ecx,8),%xmm4
-vcvtudq2phxb (%esp,%ecx,8),%xmm4
-vcvtudq2phxw (%esp,%ecx,8),%xmm4
-vcvtudq2phxl (%esp,%ecx,8),%xmm4
-vcvtudq2phxq (%esp,%ecx,8),%xmm4
-vcvtudq2ph %ymm2,%xmm5{%k6}{z}
+vcvtudq2ph %ymm2,%xmm2
 vcvtudq2phy %ss:(%esi,%ebp,2),%xmm5{%k5}
 vcvtudq2phyb %ss:(%esi,%ebp,2),%xmm5{%k5}
 vcvtudq2phyw %ss:(%esi,%ebp,2),%xmm5{%k5}
 vcvtudq2phyl %ss:(%esi,%ebp,2),%xmm5{%k5}
 vcvtudq2phyq %ss:(%esi,%ebp,2),%xmm5{%k5}
 vcvtudq2ph 0x66c77e68(%ecx){1to8},%xmm6
-vcvtudq2ph {rn-sae},%zmm5,%ymm5{%k4}{z}
-vcvtudq2phb {rn-sae},%zmm5,%ymm5{%k4}{z}
-vcvtudq2phw {rn-sae},%zmm5,%ymm5{%k4}{z}
-vcvtudq2phl {rn-sae},%zmm5,%ymm5{%k4}{z}
-vcvtudq2phq {rn-sae},%zmm5,%ymm5{%k4}{z}
+vcvtudq2ph %zmm3,%ymm7
 vcvtudq2ph %ds:(%edi),%ymm5{%k6}
 vcvtudq2ph 0xe37b2b5{1to16},%ymm0{%k5}
 vcvtudq2phb 0xe37b2b5{1to16},%ymm0{%k5}
 vcvtudq2phw 0xe37b2b5{1to16},%ymm0{%k5}
 vcvtudq2phl 0xe37b2b5{1to16},%ymm0{%k5}
 vcvtudq2phq 0xe37b2b5{1to16},%ymm0{%k5}
+vcvtuqq2phx -0x334a34c8(%edi),%xmm5
+vcvtuqq2phxb -0x334a34c8(%edi),%xmm5
+vcvtuqq2phxw -0x334a34c8(%edi),%xmm5
+vcvtuqq2phxl -0x334a34c8(%edi),%xmm5
+vcvtuqq2phxq -0x334a34c8(%edi),%xmm5
 vcvtuqq2ph %xmm1,%xmm0{%k4}{z}
 vcvtuqq2phb %xmm1,%xmm0{%k4}{z}
 vcvtuqq2phw %xmm1,%xmm0{%k4}{z}
 vcvtuqq2phl %xmm1,%xmm0{%k4}{z}
 vcvtuqq2phq %xmm1,%xmm0{%k4}{z}
 vcvtuqq2phx %ss:-0xb0(%ebx),%xmm6{%k7}
-vcvtuqq2phxb %ss:-0xb0(%ebx),%xmm6{%k7}
-vcvtuqq2phxw %ss:-0xb0(%ebx),%xmm6{%k7}
-vcvtuqq2phxl %ss:-0xb0(%ebx),%xmm6{%k7}
-vcvtuqq2phxq %ss:-0xb0(%ebx),%xmm6{%k7}
-vcvtuqq2phx -0x334a34c8(%edi),%xmm5
 vcvtuqq2ph %ymm6,%xmm2
 vcvtuqq2ph %fs:0x68(%ebx,%edx,8){1to4},%xmm3
 vcvtuqq2phb %fs:0x68(%ebx,%edx,8){1to4},%xmm3
@@ -30097,45 +29874,49 @@ vcvtuqq2phw %fs:0x68(%ebx,%edx,8){1to4},%xmm3
 vcvtuqq2phl %fs:0x68(%ebx,%edx,8){1to4},%xmm3
 vcvtuqq2phq %fs:0x68(%ebx,%edx,8){1to4},%xmm3
 vcvtuqq2ph (%edi){1to4},%xmm4{%k5}
-vcvtuqq2ph %zmm4,%xmm6{%k7}{z}
+vcvtuqq2ph %zmm7,%xmm1
 vcvtuqq2ph %fs:-0x388(%edx){1to8},%xmm3{%k3}
 vcvtuqq2phz (%eax),%xmm1{%k7}{z}
 vcvtuqq2phzb (%eax),%xmm1{%k7}{z}
 vcvtuqq2phzw (%eax),%xmm1{%k7}{z}
 vcvtuqq2phzl (%eax),%xmm1{%k7}{z}
 vcvtuqq2phzq (%eax),%xmm1{%k7}{z}
+vcvtusi2sh (%edx,%eax,4),%xmm1,%xmm4
+vcvtusi2shb (%edx,%eax,4),%xmm1,%xmm4
+vcvtusi2shw (%edx,%eax,4),%xmm1,%xmm4
+vcvtusi2shl (%edx,%eax,4),%xmm1,%xmm4
+vcvtusi2shq (%edx,%eax,4),%xmm1,%xmm4
 vcvtusi2sh %esi,{ru-sae},%xmm4,%xmm1
 vcvtusi2shb %esi,{ru-sae},%xmm4,%xmm1
 vcvtusi2shw %esi,{ru-sae},%xmm4,%xmm1
 vcvtusi2shl %esi,{ru-sae},%xmm4,%xmm1
 vcvtusi2shq %esi,{ru-sae},%xmm4,%xmm1
-vcvtusi2sh %gs:(%eax,%eax,4),%xmm2,%xmm7
-vcvtusi2shb %gs:(%eax,%eax,4),%xmm2,%xmm7
-vcvtusi2shw %gs:(%eax,%eax,4),%xmm2,%xmm7
-vcvtusi2shl %gs:(%eax,%eax,4),%xmm2,%xmm7
-vcvtusi2shq %gs:(%eax,%eax,4),%xmm2,%xmm7
-vcvtusi2sh (%edi),%xmm4,%xmm0
+vcvtusi2sh %ebp,%xmm4,%xmm7
+vcvtusi2shb %ebp,%xmm4,%xmm7
+vcvtusi2shw %ebp,%xmm4,%xmm7
+vcvtusi2shl %ebp,%xmm4,%xmm7
+vcvtusi2shq %ebp,%xmm4,%xmm7
+vcvtuw2ph -0x4b49c4a6(%ebx,%eiz,4),%xmm3
+vcvtuw2phb -0x4b49c4a6(%ebx,%eiz,4),%xmm3
+vcvtuw2phw -0x4b49c4a6(%ebx,%eiz,4),%xmm3
+vcvtuw2phl -0x4b49c4a6(%ebx,%eiz,4),%xmm3
+vcvtuw2phq -0x4b49c4a6(%ebx,%eiz,4),%xmm3
 vcvtuw2ph %xmm1,%xmm3{%k4}{z}
 vcvtuw2phb %xmm1,%xmm3{%k4}{z}
 vcvtuw2phw %xmm1,%xmm3{%k4}{z}
 vcvtuw2phl %xmm1,%xmm3{%k4}{z}
 vcvtuw2phq %xmm1,%xmm3{%k4}{z}
-vcvtuw2ph %ds:0x53c7498c(%esi,%ecx,1),%xmm3
-vcvtuw2phb %ds:0x53c7498c(%esi,%ecx,1),%xmm3
-vcvtuw2phw %ds:0x53c7498c(%esi,%ecx,1),%xmm3
-vcvtuw2phl %ds:0x53c7498c(%esi,%ecx,1),%xmm3
-vcvtuw2phq %ds:0x53c7498c(%esi,%ecx,1),%xmm3
-vcvtuw2ph 0x370(%ebx),%xmm5{%k3}{z}
+vcvtuw2ph %fs:-0x10(%esi),%xmm7{%k5}
 vcvtuw2ph %ymm6,%ymm5
 vcvtuw2ph %es:-0x80(%ebp),%ymm0{%k7}{z}
 vcvtuw2ph 0x62(%ebx,%eax,2){1to16},%ymm5{%k5}{z}
+vcvtuw2ph (%ebx),%zmm0
 vcvtuw2ph {ru-sae},%zmm1,%zmm1{%k6}
 vcvtuw2phb {ru-sae},%zmm1,%zmm1{%k6}
 vcvtuw2phw {ru-sae},%zmm1,%zmm1{%k6}
 vcvtuw2phl {ru-sae},%zmm1,%zmm1{%k6}
 vcvtuw2phq {ru-sae},%zmm1,%zmm1{%k6}
 vcvtuw2ph %es:-0x900(%eax),%zmm2{%k7}
-vcvtuw2ph (%ecx){1to32},%zmm3{%k5}
 vcvtw2ph %xmm2,%xmm3
 vcvtw2phb %xmm2,%xmm3
 vcvtw2phw %xmm2,%xmm3
@@ -30150,70 +29931,62 @@ vcvtw2ph (%ebx){1to8},%xmm2
 vcvtw2ph %ymm6,%ymm5
 vcvtw2ph %cs:(%ecx),%ymm5{%k3}
 vcvtw2ph (%edi,%eiz,1){1to16},%ymm5{%k4}
-vcvtw2ph {rd-sae},%zmm4,%zmm6{%k4}{z}
-vcvtw2phb {rd-sae},%zmm4,%zmm6{%k4}{z}
-vcvtw2phw {rd-sae},%zmm4,%zmm6{%k4}{z}
-vcvtw2phl {rd-sae},%zmm4,%zmm6{%k4}{z}
-vcvtw2phq {rd-sae},%zmm4,%zmm6{%k4}{z}
+vcvtw2ph %zmm5,%zmm0
 vcvtw2ph %fs:(%esi){1to32},%zmm1{%k3}
 vcvtw2ph 0xb4(%eax){1to32},%zmm2
+vdivph (%edx,%esi,2),%xmm5,%xmm2
+vdivphb (%edx,%esi,2),%xmm5,%xmm2
+vdivphw (%edx,%esi,2),%xmm5,%xmm2
+vdivphl (%edx,%esi,2),%xmm5,%xmm2
+vdivphq (%edx,%esi,2),%xmm5,%xmm2
 vdivph %xmm6,%xmm6,%xmm4{%k7}{z}
 vdivphb %xmm6,%xmm6,%xmm4{%k7}{z}
 vdivphw %xmm6,%xmm6,%xmm4{%k7}{z}
 vdivphl %xmm6,%xmm6,%xmm4{%k7}{z}
 vdivphq %xmm6,%xmm6,%xmm4{%k7}{z}
-vdivph %gs:(%ebx){1to8},%xmm2,%xmm7{%k3}{z}
-vdivphb %gs:(%ebx){1to8},%xmm2,%xmm7{%k3}{z}
-vdivphw %gs:(%ebx){1to8},%xmm2,%xmm7{%k3}{z}
-vdivphl %gs:(%ebx){1to8},%xmm2,%xmm7{%k3}{z}
-vdivphq %gs:(%ebx){1to8},%xmm2,%xmm7{%k3}{z}
-vdivph (%edx,%eiz,4),%xmm4,%xmm0{%k7}
+vdivph %gs:(%edi),%xmm2,%xmm6{%k6}{z}
 vdivph %ymm2,%ymm1,%ymm5
 vdivph %gs:-0xc00(%edi),%ymm7,%ymm2{%k1}
 vdivph (%ecx),%ymm7,%ymm1
+vdivph (%edx,%ecx,2),%zmm4,%zmm2
 vdivph {rz-sae},%zmm2,%zmm7,%zmm2{%k3}{z}
 vdivphb {rz-sae},%zmm2,%zmm7,%zmm2{%k3}{z}
 vdivphw {rz-sae},%zmm2,%zmm7,%zmm2{%k3}{z}
 vdivphl {rz-sae},%zmm2,%zmm7,%zmm2{%k3}{z}
 vdivphq {rz-sae},%zmm2,%zmm7,%zmm2{%k3}{z}
-vdivph %cs:0x270e173f,%zmm1,%zmm2
-vdivphb %cs:0x270e173f,%zmm1,%zmm2
-vdivphw %cs:0x270e173f,%zmm1,%zmm2
-vdivphl %cs:0x270e173f,%zmm1,%zmm2
-vdivphq %cs:0x270e173f,%zmm1,%zmm2
-vdivph -0x44(%eax,%esi,4),%zmm4,%zmm3{%k1}{z}
+vdivph %gs:-0x5a(%eax),%zmm3,%zmm6{%k1}
+vdivsh (%esp,%edi,4),%xmm4,%xmm4
+vdivshb (%esp,%edi,4),%xmm4,%xmm4
+vdivshw (%esp,%edi,4),%xmm4,%xmm4
+vdivshl (%esp,%edi,4),%xmm4,%xmm4
+vdivshq (%esp,%edi,4),%xmm4,%xmm4
 vdivsh {rd-sae},%xmm7,%xmm5,%xmm6{%k2}
 vdivshb {rd-sae},%xmm7,%xmm5,%xmm6{%k2}
 vdivshw {rd-sae},%xmm7,%xmm5,%xmm6{%k2}
 vdivshl {rd-sae},%xmm7,%xmm5,%xmm6{%k2}
 vdivshq {rd-sae},%xmm7,%xmm5,%xmm6{%k2}
-vdivsh %ds:0x58(,%edx,2),%xmm3,%xmm7
-vdivshb %ds:0x58(,%edx,2),%xmm3,%xmm7
-vdivshw %ds:0x58(,%edx,2),%xmm3,%xmm7
-vdivshl %ds:0x58(,%edx,2),%xmm3,%xmm7
-vdivshq %ds:0x58(,%edx,2),%xmm3,%xmm7
 vdivsh (%eax),%xmm1,%xmm1{%k3}{z}
-vfcmaddcph %xmm2,%xmm6,%xmm7{%k5}
-vfcmaddcphb %xmm2,%xmm6,%xmm7{%k5}
-vfcmaddcphw %xmm2,%xmm6,%xmm7{%k5}
-vfcmaddcphl %xmm2,%xmm6,%xmm7{%k5}
-vfcmaddcphq %xmm2,%xmm6,%xmm7{%k5}
+vfcmaddcph %xmm0,%xmm3,%xmm4
+vfcmaddcphb %xmm0,%xmm3,%xmm4
+vfcmaddcphw %xmm0,%xmm3,%xmm4
+vfcmaddcphl %xmm0,%xmm3,%xmm4
+vfcmaddcphq %xmm0,%xmm3,%xmm4
 vfcmaddcph %ds:0x6016392b(%ebp){1to4},%xmm6,%xmm1{%k6}
 vfcmaddcphb %ds:0x6016392b(%ebp){1to4},%xmm6,%xmm1{%k6}
 vfcmaddcphw %ds:0x6016392b(%ebp){1to4},%xmm6,%xmm1{%k6}
 vfcmaddcphl %ds:0x6016392b(%ebp){1to4},%xmm6,%xmm1{%k6}
 vfcmaddcphq %ds:0x6016392b(%ebp){1to4},%xmm6,%xmm1{%k6}
 vfcmaddcph (%ecx){1to4},%xmm4,%xmm3
+vfcmaddcph (%edx,%edi,4),%ymm7,%ymm4
 vfcmaddcph %ymm6,%ymm0,%ymm5{%k1}{z}
 vfcmaddcph %fs:-0x6f1d33e1(%esp,%esi,2),%ymm4,%ymm7{%k2}
-vfcmaddcph (%esi){1to8},%ymm0,%ymm3
+vfcmaddcph -0x10c0(%esi,%ecx,4),%zmm1,%zmm6
 vfcmaddcph {rd-sae},%zmm6,%zmm6,%zmm3
 vfcmaddcphb {rd-sae},%zmm6,%zmm6,%zmm3
 vfcmaddcphw {rd-sae},%zmm6,%zmm6,%zmm3
 vfcmaddcphl {rd-sae},%zmm6,%zmm6,%zmm3
 vfcmaddcphq {rd-sae},%zmm6,%zmm6,%zmm3
 vfcmaddcph %gs:-0x33d800fd(%eax){1to16},%zmm7,%zmm2
-vfcmaddcph -0x10c0(%esi,%ecx,4),%zmm1,%zmm6
 vfmaddcph %xmm1,%xmm4,%xmm7
 vfmaddcphb %xmm1,%xmm4,%xmm7
 vfmaddcphw %xmm1,%xmm4,%xmm7
@@ -30225,9 +29998,10 @@ vfmaddcphw %cs:-0x1d0(%edi,%eax,1){1to4},%xmm0,%xmm3
 vfmaddcphl %cs:-0x1d0(%edi,%eax,1){1to4},%xmm0,%xmm3
 vfmaddcphq %cs:-0x1d0(%edi,%eax,1){1to4},%xmm0,%xmm3
 vfmaddcph (%eax),%xmm3,%xmm0{%k2}{z}
+vfmaddcph 0x26d99f6e(%esi),%ymm4,%ymm7
 vfmaddcph %ymm0,%ymm1,%ymm5{%k6}
-vfmaddcph %cs:(%ecx),%ymm6,%ymm7
-vfmaddcph -0x1e8(%edi,%ebx,2){1to8},%ymm2,%ymm6
+vfmaddcph (%edx),%ymm4,%ymm7{%k7}{z}
+vfmaddcph -0x1200(%ecx,%edi,8),%zmm4,%zmm7
 vfmaddcph {rd-sae},%zmm1,%zmm7,%zmm6
 vfmaddcphb {rd-sae},%zmm1,%zmm7,%zmm6
 vfmaddcphw {rd-sae},%zmm1,%zmm7,%zmm6
@@ -30238,57 +30012,56 @@ vfmaddcphb %fs:0xc8e1ff46{1to16},%zmm7,%zmm1{%k1}{z}
 vfmaddcphw %fs:0xc8e1ff46{1to16},%zmm7,%zmm1{%k1}{z}
 vfmaddcphl %fs:0xc8e1ff46{1to16},%zmm7,%zmm1{%k1}{z}
 vfmaddcphq %fs:0xc8e1ff46{1to16},%zmm7,%zmm1{%k1}{z}
-vfmaddcph -0x1200(%ecx,%edi,8),%zmm4,%zmm7
+vfcmaddcsh 0x2c(%ebp),%xmm3,%xmm7
+vfcmaddcshb 0x2c(%ebp),%xmm3,%xmm7
+vfcmaddcshw 0x2c(%ebp),%xmm3,%xmm7
+vfcmaddcshl 0x2c(%ebp),%xmm3,%xmm7
+vfcmaddcshq 0x2c(%ebp),%xmm3,%xmm7
 vfcmaddcsh %xmm7,%xmm1,%xmm3{%k3}
 vfcmaddcshb %xmm7,%xmm1,%xmm3{%k3}
 vfcmaddcshw %xmm7,%xmm1,%xmm3{%k3}
 vfcmaddcshl %xmm7,%xmm1,%xmm3{%k3}
 vfcmaddcshq %xmm7,%xmm1,%xmm3{%k3}
-vfcmaddcsh %fs:(%edx),%xmm7,%xmm0
-vfcmaddcshb %fs:(%edx),%xmm7,%xmm0
-vfcmaddcshw %fs:(%edx),%xmm7,%xmm0
-vfcmaddcshl %fs:(%edx),%xmm7,%xmm0
-vfcmaddcshq %fs:(%edx),%xmm7,%xmm0
-vfcmaddcsh -0x148(%ebp),%xmm1,%xmm4{%k4}{z}
-vfmaddcsh %ds:-0x41(%eax),%xmm2,%xmm1
-vfmaddcshb %ds:-0x41(%eax),%xmm2,%xmm1
-vfmaddcshw %ds:-0x41(%eax),%xmm2,%xmm1
-vfmaddcshl %ds:-0x41(%eax),%xmm2,%xmm1
-vfmaddcshq %ds:-0x41(%eax),%xmm2,%xmm1
+vfcmaddcsh %ss:-0x16(%ebp,%ecx,1),%xmm5,%xmm0{%k6}
+vfmaddcsh -0xd9a1fe9(%eax),%xmm2,%xmm3
+vfmaddcshb -0xd9a1fe9(%eax),%xmm2,%xmm3
+vfmaddcshw -0xd9a1fe9(%eax),%xmm2,%xmm3
+vfmaddcshl -0xd9a1fe9(%eax),%xmm2,%xmm3
+vfmaddcshq -0xd9a1fe9(%eax),%xmm2,%xmm3
 vfmaddcsh %xmm3,%xmm2,%xmm4{%k2}{z}
 vfmaddcshb %xmm3,%xmm2,%xmm4{%k2}{z}
 vfmaddcshw %xmm3,%xmm2,%xmm4{%k2}{z}
 vfmaddcshl %xmm3,%xmm2,%xmm4{%k2}{z}
 vfmaddcshq %xmm3,%xmm2,%xmm4{%k2}{z}
-vfmaddcsh (%ecx,%edx,8),%xmm2,%xmm1{%k7}
-vfcmulcph -0x12c(%ecx){1to4},%xmm3,%xmm1
-vfcmulcphb -0x12c(%ecx){1to4},%xmm3,%xmm1
-vfcmulcphw -0x12c(%ecx){1to4},%xmm3,%xmm1
-vfcmulcphl -0x12c(%ecx){1to4},%xmm3,%xmm1
-vfcmulcphq -0x12c(%ecx){1to4},%xmm3,%xmm1
+vfmaddcsh %cs:(%eax,%ecx,8),%xmm1,%xmm2{%k7}{z}
 vfcmulcph %xmm2,%xmm2,%xmm7
 vfcmulcphb %xmm2,%xmm2,%xmm7
 vfcmulcphw %xmm2,%xmm2,%xmm7
 vfcmulcphl %xmm2,%xmm2,%xmm7
 vfcmulcphq %xmm2,%xmm2,%xmm7
+vfcmulcph %es:-0x190(%edi){1to4},%xmm3,%xmm6{%k4}
+vfcmulcphb %es:-0x190(%edi){1to4},%xmm3,%xmm6{%k4}
+vfcmulcphw %es:-0x190(%edi){1to4},%xmm3,%xmm6{%k4}
+vfcmulcphl %es:-0x190(%edi){1to4},%xmm3,%xmm6{%k4}
+vfcmulcphq %es:-0x190(%edi){1to4},%xmm3,%xmm6{%k4}
 vfcmulcph (%esp,%eax,1),%xmm1,%xmm7{%k6}
-vfcmulcph %ymm6,%ymm6,%ymm2{%k1}
+vfcmulcph %ymm6,%ymm7,%ymm3
 vfcmulcph %es:-0x5e0(%edi),%ymm4,%ymm3{%k4}{z}
 vfcmulcph (%edx){1to8},%ymm0,%ymm3
+vfcmulcph (%esi),%zmm1,%zmm2
 vfcmulcph %zmm3,%zmm7,%zmm6{%k7}{z}
-vfcmulcph %es:-0x23(%esi),%zmm7,%zmm5
-vfcmulcph (%eax){1to16},%zmm5,%zmm7{%k2}{z}
-vfmulcph (%ecx),%xmm6,%xmm7{%k4}
-vfmulcphb (%ecx),%xmm6,%xmm7{%k4}
-vfmulcphw (%ecx),%xmm6,%xmm7{%k4}
-vfmulcphl (%ecx),%xmm6,%xmm7{%k4}
-vfmulcphq (%ecx),%xmm6,%xmm7{%k4}
-vfmulcph %xmm0,%xmm2,%xmm5{%k4}{z}
-vfmulcphb %xmm0,%xmm2,%xmm5{%k4}{z}
-vfmulcphw %xmm0,%xmm2,%xmm5{%k4}{z}
-vfmulcphl %xmm0,%xmm2,%xmm5{%k4}{z}
-vfmulcphq %xmm0,%xmm2,%xmm5{%k4}{z}
-vfmulcph %fs:(%edx,%edx,1),%xmm4,%xmm2{%k6}{z}
+vfcmulcph %es:0x7d(%ebp){1to16},%zmm3,%zmm2{%k1}{z}
+vfmulcph %xmm2,%xmm6,%xmm3
+vfmulcphb %xmm2,%xmm6,%xmm3
+vfmulcphw %xmm2,%xmm6,%xmm3
+vfmulcphl %xmm2,%xmm6,%xmm3
+vfmulcphq %xmm2,%xmm6,%xmm3
+vfmulcph %ds:0x39(%eax,%eax,1),%xmm7,%xmm2{%k3}
+vfmulcphb %ds:0x39(%eax,%eax,1),%xmm7,%xmm2{%k3}
+vfmulcphw %ds:0x39(%eax,%eax,1),%xmm7,%xmm2{%k3}
+vfmulcphl %ds:0x39(%eax,%eax,1),%xmm7,%xmm2{%k3}
+vfmulcphq %ds:0x39(%eax,%eax,1),%xmm7,%xmm2{%k3}
+vfmulcph (%edx,%ebx,8){1to4},%xmm4,%xmm2{%k7}{z}
 vfmulcph %ymm4,%ymm3,%ymm0
 vfmulcph %fs:0xec(%ecx,%eiz,1){1to8},%ymm7,%ymm3{%k7}
 vfmulcph 0xd6352695,%ymm0,%ymm4
@@ -30310,35 +30083,35 @@ vfcmulcshw %gs:(%edx,%ecx,2),%xmm4,%xmm5{%k5}{z}
 vfcmulcshl %gs:(%edx,%ecx,2),%xmm4,%xmm5{%k5}{z}
 vfcmulcshq %gs:(%edx,%ecx,2),%xmm4,%xmm5{%k5}{z}
 vfcmulcsh 0x5b5fcc18(%ebp),%xmm4,%xmm2{%k5}
+vfmulcsh (%edx,%ebp,8),%xmm2,%xmm5
+vfmulcshb (%edx,%ebp,8),%xmm2,%xmm5
+vfmulcshw (%edx,%ebp,8),%xmm2,%xmm5
+vfmulcshl (%edx,%ebp,8),%xmm2,%xmm5
+vfmulcshq (%edx,%ebp,8),%xmm2,%xmm5
 vfmulcsh %xmm6,%xmm1,%xmm5{%k6}
 vfmulcshb %xmm6,%xmm1,%xmm5{%k6}
 vfmulcshw %xmm6,%xmm1,%xmm5{%k6}
 vfmulcshl %xmm6,%xmm1,%xmm5{%k6}
 vfmulcshq %xmm6,%xmm1,%xmm5{%k6}
-vfmulcsh %gs:0x104(%ebx),%xmm5,%xmm0
-vfmulcshb %gs:0x104(%ebx),%xmm5,%xmm0
-vfmulcshw %gs:0x104(%ebx),%xmm5,%xmm0
-vfmulcshl %gs:0x104(%ebx),%xmm5,%xmm0
-vfmulcshq %gs:0x104(%ebx),%xmm5,%xmm0
-vfmulcsh -0x24(%ecx,%ecx,8),%xmm6,%xmm0{%k6}
+vfmulcsh %ds:0x39(%edi,%eiz,1),%xmm5,%xmm7{%k3}{z}
+vfmaddsub132ph 0x8,%xmm5,%xmm5
+vfmaddsub132phb 0x8,%xmm5,%xmm5
+vfmaddsub132phw 0x8,%xmm5,%xmm5
+vfmaddsub132phl 0x8,%xmm5,%xmm5
+vfmaddsub132phq 0x8,%xmm5,%xmm5
 vfmaddsub132ph %xmm5,%xmm1,%xmm0{%k1}
 vfmaddsub132phb %xmm5,%xmm1,%xmm0{%k1}
 vfmaddsub132phw %xmm5,%xmm1,%xmm0{%k1}
 vfmaddsub132phl %xmm5,%xmm1,%xmm0{%k1}
 vfmaddsub132phq %xmm5,%xmm1,%xmm0{%k1}
-vfmaddsub132ph %ss:-0x530(%ecx),%xmm2,%xmm2
-vfmaddsub132phb %ss:-0x530(%ecx),%xmm2,%xmm2
-vfmaddsub132phw %ss:-0x530(%ecx),%xmm2,%xmm2
-vfmaddsub132phl %ss:-0x530(%ecx),%xmm2,%xmm2
-vfmaddsub132phq %ss:-0x530(%ecx),%xmm2,%xmm2
-vfmaddsub132ph 0x1e(%esi){1to8},%xmm0,%xmm7{%k3}
+vfmaddsub132ph %cs:0x160(%edx),%xmm5,%xmm4{%k6}
+vfmaddsub132phb %cs:0x160(%edx),%xmm5,%xmm4{%k6}
+vfmaddsub132phw %cs:0x160(%edx),%xmm5,%xmm4{%k6}
+vfmaddsub132phl %cs:0x160(%edx),%xmm5,%xmm4{%k6}
+vfmaddsub132phq %cs:0x160(%edx),%xmm5,%xmm4{%k6}
 vfmaddsub132ph %ymm3,%ymm5,%ymm0
 vfmaddsub132ph %es:0x96(%ebx){1to16},%ymm3,%ymm0
 vfmaddsub132ph 0x980ed6d4,%ymm2,%ymm6{%k2}
-vfmaddsub132phb 0x980ed6d4,%ymm2,%ymm6{%k2}
-vfmaddsub132phw 0x980ed6d4,%ymm2,%ymm6{%k2}
-vfmaddsub132phl 0x980ed6d4,%ymm2,%ymm6{%k2}
-vfmaddsub132phq 0x980ed6d4,%ymm2,%ymm6{%k2}
 vfmaddsub132ph %zmm6,%zmm5,%zmm3
 vfmaddsub132ph %ss:-0xfc0(%eax,%esi,1),%zmm4,%zmm1{%k3}{z}
 vfmaddsub132ph 0x40a698c(%esp,%ebx,1),%zmm6,%zmm7
@@ -30353,9 +30126,9 @@ vfmaddsub213phw %gs:-0x64(%eax,%ecx,2){1to8},%xmm0,%xmm0{%k2}
 vfmaddsub213phl %gs:-0x64(%eax,%ecx,2){1to8},%xmm0,%xmm0{%k2}
 vfmaddsub213phq %gs:-0x64(%eax,%ecx,2){1to8},%xmm0,%xmm0{%k2}
 vfmaddsub213ph 0x440(%edx),%xmm2,%xmm1
+vfmaddsub213ph 0x4fd67c41(%ecx),%ymm3,%ymm1
 vfmaddsub213ph %ymm2,%ymm6,%ymm3{%k2}
-vfmaddsub213ph %gs:-0x2aee2305(%esi),%ymm6,%ymm0{%k2}{z}
-vfmaddsub213ph (%ecx){1to16},%ymm2,%ymm6
+vfmaddsub213ph %ds:-0xdc0(%ebp,%esi,8),%ymm0,%ymm0{%k6}{z}
 vfmaddsub213ph %zmm1,%zmm2,%zmm1
 vfmaddsub213ph %ds:0x2eb2e1ab(%ebx,%edi,2),%zmm4,%zmm2{%k1}
 vfmaddsub213ph -0x7a(%ebp){1to32},%zmm4,%zmm3
@@ -30370,14 +30143,10 @@ vfmaddsub231phw (%edx,%eax,2),%xmm7,%xmm7{%k1}{z}
 vfmaddsub231phl (%edx,%eax,2),%xmm7,%xmm7{%k1}{z}
 vfmaddsub231phq (%edx,%eax,2),%xmm7,%xmm7{%k1}{z}
 vfmaddsub231ph (%ecx){1to8},%xmm2,%xmm2
-vfmaddsub231ph %ymm0,%ymm7,%ymm4{%k3}
-vfmaddsub231ph %ds:0x620(%esi,%eax,1),%ymm6,%ymm4
+vfmaddsub231ph %ymm0,%ymm2,%ymm6
 vfmaddsub231ph (%edx){1to16},%ymm5,%ymm3
-vfmaddsub231ph {rn-sae},%zmm7,%zmm7,%zmm5{%k1}{z}
-vfmaddsub231phb {rn-sae},%zmm7,%zmm7,%zmm5{%k1}{z}
-vfmaddsub231phw {rn-sae},%zmm7,%zmm7,%zmm5{%k1}{z}
-vfmaddsub231phl {rn-sae},%zmm7,%zmm7,%zmm5{%k1}{z}
-vfmaddsub231phq {rn-sae},%zmm7,%zmm7,%zmm5{%k1}{z}
+vfmaddsub231ph %ds:0x620(%esi,%eax,1),%ymm6,%ymm4
+vfmaddsub231ph %zmm3,%zmm5,%zmm7
 vfmaddsub231ph %ds:0x3f1800dc(%edx){1to32},%zmm0,%zmm6{%k5}{z}
 vfmaddsub231ph (%esp,%ecx,4){1to32},%zmm0,%zmm6
 vfmsubadd132ph %xmm2,%xmm3,%xmm3
@@ -30391,37 +30160,37 @@ vfmsubadd132phw %gs:(%edx),%xmm4,%xmm7{%k3}
 vfmsubadd132phl %gs:(%edx),%xmm4,%xmm7{%k3}
 vfmsubadd132phq %gs:(%edx),%xmm4,%xmm7{%k3}
 vfmsubadd132ph (%esi,%ecx,2){1to8},%xmm2,%xmm6
-vfmsubadd132ph %ymm5,%ymm0,%ymm6{%k3}{z}
-vfmsubadd132ph %es:(%esp,%esi,4){1to16},%ymm0,%ymm6
 vfmsubadd132ph -0x7ac00d07(%esi,%edi,8),%ymm1,%ymm1
+vfmsubadd132ph %ymm5,%ymm0,%ymm6{%k3}{z}
+vfmsubadd132ph %cs:-0x6e0(%ebx),%ymm3,%ymm3{%k7}{z}
+vfmsubadd132ph -0x6efcee29(%edx,%ebx,4),%zmm2,%zmm3
 vfmsubadd132ph {rz-sae},%zmm0,%zmm4,%zmm1{%k2}
 vfmsubadd132phb {rz-sae},%zmm0,%zmm4,%zmm1{%k2}
 vfmsubadd132phw {rz-sae},%zmm0,%zmm4,%zmm1{%k2}
 vfmsubadd132phl {rz-sae},%zmm0,%zmm4,%zmm1{%k2}
 vfmsubadd132phq {rz-sae},%zmm0,%zmm4,%zmm1{%k2}
-vfmsubadd132ph %ss:(%eax),%zmm7,%zmm7
-vfmsubadd132ph 0x786fee57(%ebx){1to32},%zmm5,%zmm6
+vfmsubadd132ph %gs:(%edx){1to32},%zmm5,%zmm6
+vfmsubadd213ph (%edx,%ebx,4),%xmm3,%xmm4
+vfmsubadd213phb (%edx,%ebx,4),%xmm3,%xmm4
+vfmsubadd213phw (%edx,%ebx,4),%xmm3,%xmm4
+vfmsubadd213phl (%edx,%ebx,4),%xmm3,%xmm4
+vfmsubadd213phq (%edx,%ebx,4),%xmm3,%xmm4
 vfmsubadd213ph %xmm1,%xmm4,%xmm0{%k6}{z}
 vfmsubadd213phb %xmm1,%xmm4,%xmm0{%k6}{z}
 vfmsubadd213phw %xmm1,%xmm4,%xmm0{%k6}{z}
 vfmsubadd213phl %xmm1,%xmm4,%xmm0{%k6}{z}
 vfmsubadd213phq %xmm1,%xmm4,%xmm0{%k6}{z}
-vfmsubadd213ph %ss:-0x2e468f4d(%ebp),%xmm0,%xmm6
-vfmsubadd213phb %ss:-0x2e468f4d(%ebp),%xmm0,%xmm6
-vfmsubadd213phw %ss:-0x2e468f4d(%ebp),%xmm0,%xmm6
-vfmsubadd213phl %ss:-0x2e468f4d(%ebp),%xmm0,%xmm6
-vfmsubadd213phq %ss:-0x2e468f4d(%ebp),%xmm0,%xmm6
-vfmsubadd213ph (%ebx),%xmm1,%xmm4{%k7}
+vfmsubadd213ph %es:-0x6f2cb9fb(%ebx){1to8},%xmm6,%xmm1
 vfmsubadd213ph %ymm4,%ymm3,%ymm1
 vfmsubadd213ph 0x5d34bc7e(%ecx){1to16},%ymm7,%ymm4
 vfmsubadd213ph %ds:(%edx),%ymm2,%ymm1
+vfmsubadd213ph (%esi),%zmm5,%zmm1
 vfmsubadd213ph {rz-sae},%zmm0,%zmm0,%zmm7
 vfmsubadd213phb {rz-sae},%zmm0,%zmm0,%zmm7
 vfmsubadd213phw {rz-sae},%zmm0,%zmm0,%zmm7
 vfmsubadd213phl {rz-sae},%zmm0,%zmm0,%zmm7
 vfmsubadd213phq {rz-sae},%zmm0,%zmm0,%zmm7
 vfmsubadd213ph %ss:0x40038827(%edi),%zmm7,%zmm7{%k4}{z}
-vfmsubadd213ph (%esi),%zmm5,%zmm1
 vfmsubadd231ph %xmm6,%xmm2,%xmm1
 vfmsubadd231phb %xmm6,%xmm2,%xmm1
 vfmsubadd231phw %xmm6,%xmm2,%xmm1
@@ -30433,12 +30202,21 @@ vfmsubadd231phw %cs:0x9c(%ebx){1to8},%xmm4,%xmm1
 vfmsubadd231phl %cs:0x9c(%ebx){1to8},%xmm4,%xmm1
 vfmsubadd231phq %cs:0x9c(%ebx){1to8},%xmm4,%xmm1
 vfmsubadd231ph -0x19c8e6f7(%ecx),%xmm1,%xmm7
-vfmsubadd231ph %ymm0,%ymm4,%ymm2{%k6}
-vfmsubadd231ph %ss:-0x4a0(%ebp),%ymm2,%ymm4{%k6}{z}
-vfmsubadd231ph 0x3(,%eax,8),%ymm2,%ymm0{%k6}
+vfmsubadd231ph %ymm1,%ymm0,%ymm3
+vfmsubadd231ph %fs:(%esi),%ymm7,%ymm5{%k6}
+vfmsubadd231ph 0xffffffd5{1to16},%ymm2,%ymm2
+vfmsubadd231phb 0xffffffd5{1to16},%ymm2,%ymm2
+vfmsubadd231phw 0xffffffd5{1to16},%ymm2,%ymm2
+vfmsubadd231phl 0xffffffd5{1to16},%ymm2,%ymm2
+vfmsubadd231phq 0xffffffd5{1to16},%ymm2,%ymm2
 vfmsubadd231ph %zmm5,%zmm2,%zmm7
 vfmsubadd231ph %fs:-0x51(%esi),%zmm4,%zmm1{%k5}
 vfmsubadd231ph -0x685a53f3(,%ebx,8),%zmm2,%zmm7
+vfmadd132ph -0x54ea09c2(%esi),%xmm1,%xmm5
+vfmadd132phb -0x54ea09c2(%esi),%xmm1,%xmm5
+vfmadd132phw -0x54ea09c2(%esi),%xmm1,%xmm5
+vfmadd132phl -0x54ea09c2(%esi),%xmm1,%xmm5
+vfmadd132phq -0x54ea09c2(%esi),%xmm1,%xmm5
 vfmadd132ph %xmm1,%xmm7,%xmm7{%k4}
 vfmadd132phb %xmm1,%xmm7,%xmm7{%k4}
 vfmadd132phw %xmm1,%xmm7,%xmm7{%k4}
@@ -30449,20 +30227,11 @@ vfmadd132phb %gs:0x290ccfab{1to8},%xmm5,%xmm0
 vfmadd132phw %gs:0x290ccfab{1to8},%xmm5,%xmm0
 vfmadd132phl %gs:0x290ccfab{1to8},%xmm5,%xmm0
 vfmadd132phq %gs:0x290ccfab{1to8},%xmm5,%xmm0
-vfmadd132ph -0x54ea09c2(%esi),%xmm1,%xmm5
-vfmadd132phb -0x54ea09c2(%esi),%xmm1,%xmm5
-vfmadd132phw -0x54ea09c2(%esi),%xmm1,%xmm5
-vfmadd132phl -0x54ea09c2(%esi),%xmm1,%xmm5
-vfmadd132phq -0x54ea09c2(%esi),%xmm1,%xmm5
 vfmadd132ph %ymm2,%ymm5,%ymm6
 vfmadd132ph %es:(%esi,%eax,1),%ymm0,%ymm4{%k2}
 vfmadd132ph 0x82(%edx,%ebx,8){1to16},%ymm0,%ymm7{%k1}{z}
-vfmadd132ph {rz-sae},%zmm2,%zmm3,%zmm6{%k4}{z}
-vfmadd132phb {rz-sae},%zmm2,%zmm3,%zmm6{%k4}{z}
-vfmadd132phw {rz-sae},%zmm2,%zmm3,%zmm6{%k4}{z}
-vfmadd132phl {rz-sae},%zmm2,%zmm3,%zmm6{%k4}{z}
-vfmadd132phq {rz-sae},%zmm2,%zmm3,%zmm6{%k4}{z}
-vfmadd132ph %fs:-0x400(%esi),%zmm0,%zmm1
+vfmadd132ph %zmm6,%zmm1,%zmm5
+vfmadd132ph %gs:(%eax),%zmm5,%zmm0{%k7}{z}
 vfmadd132ph 0x3c4a256e(%edi){1to32},%zmm0,%zmm2{%k1}
 vfmadd213ph %xmm0,%xmm5,%xmm0
 vfmadd213phb %xmm0,%xmm5,%xmm0
@@ -30475,9 +30244,9 @@ vfmadd213phw %ss:0x336501e8(,%ebx,2),%xmm6,%xmm6{%k4}{z}
 vfmadd213phl %ss:0x336501e8(,%ebx,2),%xmm6,%xmm6{%k4}{z}
 vfmadd213phq %ss:0x336501e8(,%ebx,2),%xmm6,%xmm6{%k4}{z}
 vfmadd213ph (%esi),%xmm1,%xmm5
-vfmadd213ph %ymm0,%ymm6,%ymm4{%k1}{z}
-vfmadd213ph %cs:-0x6c0(%edi),%ymm5,%ymm0
-vfmadd213ph (%eax,%eiz,4),%ymm5,%ymm4{%k1}{z}
+vfmadd213ph %ymm2,%ymm1,%ymm3
+vfmadd213ph 0xbc(%ecx){1to16},%ymm7,%ymm3
+vfmadd213ph %fs:(%eax),%ymm6,%ymm3
 vfmadd213ph %zmm2,%zmm4,%zmm7
 vfmadd213ph %cs:-0x6b52558b(%edi,%ebp,1){1to32},%zmm5,%zmm5
 vfmadd213ph (%esi),%zmm2,%zmm1{%k7}
@@ -30492,16 +30261,12 @@ vfmadd231phw %fs:-0xd0(%esp,%edi,8){1to8},%xmm4,%xmm2
 vfmadd231phl %fs:-0xd0(%esp,%edi,8){1to8},%xmm4,%xmm2
 vfmadd231phq %fs:-0xd0(%esp,%edi,8){1to8},%xmm4,%xmm2
 vfmadd231ph (%eax){1to8},%xmm3,%xmm3{%k5}{z}
-vfmadd231ph %ymm1,%ymm4,%ymm4{%k6}{z}
-vfmadd231ph %cs:(%ebx,%esi,8),%ymm1,%ymm7
+vfmadd231ph %ymm7,%ymm0,%ymm2
+vfmadd231ph %gs:0x30(%ecx){1to16},%ymm1,%ymm2
 vfmadd231ph (%esi),%ymm6,%ymm3{%k6}{z}
+vfmadd231ph -0x1e1ebf4b(%edi,%edx,2),%zmm2,%zmm6
 vfmadd231ph %zmm0,%zmm5,%zmm2{%k2}{z}
-vfmadd231ph %es:(%esp,%esi,1),%zmm2,%zmm3
-vfmadd231ph 0xf1eac80e{1to32},%zmm5,%zmm6
-vfmadd231phb 0xf1eac80e{1to32},%zmm5,%zmm6
-vfmadd231phw 0xf1eac80e{1to32},%zmm5,%zmm6
-vfmadd231phl 0xf1eac80e{1to32},%zmm5,%zmm6
-vfmadd231phq 0xf1eac80e{1to32},%zmm5,%zmm6
+vfmadd231ph %ss:-0x17135920(%ebx){1to32},%zmm6,%zmm6{%k4}
 vfnmadd132ph %xmm6,%xmm7,%xmm7
 vfnmadd132phb %xmm6,%xmm7,%xmm7
 vfnmadd132phw %xmm6,%xmm7,%xmm7
@@ -30513,10 +30278,10 @@ vfnmadd132phw %ss:(%esi,%ebp,8){1to8},%xmm4,%xmm7
 vfnmadd132phl %ss:(%esi,%ebp,8){1to8},%xmm4,%xmm7
 vfnmadd132phq %ss:(%esi,%ebp,8){1to8},%xmm4,%xmm7
 vfnmadd132ph (%eax){1to8},%xmm5,%xmm7{%k5}
+vfnmadd132ph -0x6946d94c(,%ecx,4),%ymm3,%ymm0
 vfnmadd132ph %ymm1,%ymm1,%ymm0{%k2}{z}
-vfnmadd132ph %es:-0xd40(%edx,%ebp,4),%ymm4,%ymm6
-vfnmadd132ph 0x3e(,%esi,1),%ymm2,%ymm1{%k5}{z}
-vfnmadd132ph %zmm2,%zmm7,%zmm2{%k2}{z}
+vfnmadd132ph %ds:(%eax),%ymm1,%ymm4{%k2}{z}
+vfnmadd132ph %zmm5,%zmm0,%zmm6
 vfnmadd132ph %es:0x1c0(%edi,%esi,1),%zmm1,%zmm1{%k4}
 vfnmadd132ph (%eax){1to32},%zmm3,%zmm7
 vfnmadd213ph %xmm6,%xmm7,%xmm7
@@ -30530,26 +30295,26 @@ vfnmadd213phw %ds:(%ebx){1to8},%xmm3,%xmm6{%k3}{z}
 vfnmadd213phl %ds:(%ebx){1to8},%xmm3,%xmm6{%k3}{z}
 vfnmadd213phq %ds:(%ebx){1to8},%xmm3,%xmm6{%k3}{z}
 vfnmadd213ph -0x471255b(%ecx),%xmm5,%xmm1{%k7}{z}
-vfnmadd213ph %ymm3,%ymm7,%ymm3{%k6}
+vfnmadd213ph %ymm7,%ymm5,%ymm2
 vfnmadd213ph %cs:-0x5c(%ebp){1to16},%ymm4,%ymm1
 vfnmadd213ph -0x3(%ebx){1to16},%ymm6,%ymm7{%k4}{z}
+vfnmadd213ph (%esi),%zmm2,%zmm0
 vfnmadd213ph {ru-sae},%zmm3,%zmm7,%zmm5{%k3}{z}
 vfnmadd213phb {ru-sae},%zmm3,%zmm7,%zmm5{%k3}{z}
 vfnmadd213phw {ru-sae},%zmm3,%zmm7,%zmm5{%k3}{z}
 vfnmadd213phl {ru-sae},%zmm3,%zmm7,%zmm5{%k3}{z}
 vfnmadd213phq {ru-sae},%zmm3,%zmm7,%zmm5{%k3}{z}
-vfnmadd213ph %cs:(%ecx){1to32},%zmm4,%zmm7{%k6}{z}
-vfnmadd213ph 0xb2(%ebp){1to32},%zmm7,%zmm3{%k3}
-vfnmadd231ph %xmm6,%xmm0,%xmm4{%k3}
-vfnmadd231phb %xmm6,%xmm0,%xmm4{%k3}
-vfnmadd231phw %xmm6,%xmm0,%xmm4{%k3}
-vfnmadd231phl %xmm6,%xmm0,%xmm4{%k3}
-vfnmadd231phq %xmm6,%xmm0,%xmm4{%k3}
-vfnmadd231ph %gs:-0x4b0(%edx,%ebp,4),%xmm6,%xmm1
-vfnmadd231phb %gs:-0x4b0(%edx,%ebp,4),%xmm6,%xmm1
-vfnmadd231phw %gs:-0x4b0(%edx,%ebp,4),%xmm6,%xmm1
-vfnmadd231phl %gs:-0x4b0(%edx,%ebp,4),%xmm6,%xmm1
-vfnmadd231phq %gs:-0x4b0(%edx,%ebp,4),%xmm6,%xmm1
+vfnmadd213ph %cs:-0x1c0(%eax,%esi,4),%zmm0,%zmm3{%k5}{z}
+vfnmadd231ph %xmm0,%xmm4,%xmm3
+vfnmadd231phb %xmm0,%xmm4,%xmm3
+vfnmadd231phw %xmm0,%xmm4,%xmm3
+vfnmadd231phl %xmm0,%xmm4,%xmm3
+vfnmadd231phq %xmm0,%xmm4,%xmm3
+vfnmadd231ph %es:(%edx){1to8},%xmm0,%xmm0
+vfnmadd231phb %es:(%edx){1to8},%xmm0,%xmm0
+vfnmadd231phw %es:(%edx){1to8},%xmm0,%xmm0
+vfnmadd231phl %es:(%edx){1to8},%xmm0,%xmm0
+vfnmadd231phq %es:(%edx){1to8},%xmm0,%xmm0
 vfnmadd231ph 0x3e0(%ecx),%xmm5,%xmm4{%k2}
 vfnmadd231ph %ymm4,%ymm0,%ymm7
 vfnmadd231ph %fs:-0x92(%esp,%ebp,1){1to16},%ymm4,%ymm2
@@ -30557,17 +30322,22 @@ vfnmadd231ph -0xe00(%ebp),%ymm6,%ymm2
 vfnmadd231ph %zmm3,%zmm0,%zmm1
 vfnmadd231ph 0x20(%esi){1to32},%zmm5,%zmm3
 vfnmadd231ph %es:(%edx,%ecx,8),%zmm6,%zmm4
-vfmadd132sh %xmm6,%xmm0,%xmm2{%k2}
-vfmadd132shb %xmm6,%xmm0,%xmm2{%k2}
-vfmadd132shw %xmm6,%xmm0,%xmm2{%k2}
-vfmadd132shl %xmm6,%xmm0,%xmm2{%k2}
-vfmadd132shq %xmm6,%xmm0,%xmm2{%k2}
-vfmadd132sh %ds:0x731d6ef6(%esi),%xmm1,%xmm6
-vfmadd132shb %ds:0x731d6ef6(%esi),%xmm1,%xmm6
-vfmadd132shw %ds:0x731d6ef6(%esi),%xmm1,%xmm6
-vfmadd132shl %ds:0x731d6ef6(%esi),%xmm1,%xmm6
-vfmadd132shq %ds:0x731d6ef6(%esi),%xmm1,%xmm6
-vfmadd132sh (%edi,%edi,2),%xmm3,%xmm4{%k5}{z}
+vfmadd132sh %xmm7,%xmm7,%xmm5
+vfmadd132shb %xmm7,%xmm7,%xmm5
+vfmadd132shw %xmm7,%xmm7,%xmm5
+vfmadd132shl %xmm7,%xmm7,%xmm5
+vfmadd132shq %xmm7,%xmm7,%xmm5
+vfmadd132sh %ds:(%edi),%xmm6,%xmm3{%k7}{z}
+vfmadd132shb %ds:(%edi),%xmm6,%xmm3{%k7}{z}
+vfmadd132shw %ds:(%edi),%xmm6,%xmm3{%k7}{z}
+vfmadd132shl %ds:(%edi),%xmm6,%xmm3{%k7}{z}
+vfmadd132shq %ds:(%edi),%xmm6,%xmm3{%k7}{z}
+vfmadd132sh (%edx,%edi,4),%xmm0,%xmm0
+vfmadd213sh 0xf8c1a12f,%xmm1,%xmm4
+vfmadd213shb 0xf8c1a12f,%xmm1,%xmm4
+vfmadd213shw 0xf8c1a12f,%xmm1,%xmm4
+vfmadd213shl 0xf8c1a12f,%xmm1,%xmm4
+vfmadd213shq 0xf8c1a12f,%xmm1,%xmm4
 vfmadd213sh {ru-sae},%xmm0,%xmm1,%xmm6{%k2}
 vfmadd213shb {ru-sae},%xmm0,%xmm1,%xmm6{%k2}
 vfmadd213shw {ru-sae},%xmm0,%xmm1,%xmm6{%k2}
@@ -30578,21 +30348,16 @@ vfmadd213shb %cs:-0xca(%edx),%xmm4,%xmm0{%k5}{z}
 vfmadd213shw %cs:-0xca(%edx),%xmm4,%xmm0{%k5}{z}
 vfmadd213shl %cs:-0xca(%edx),%xmm4,%xmm0{%k5}{z}
 vfmadd213shq %cs:-0xca(%edx),%xmm4,%xmm0{%k5}{z}
-vfmadd213sh 0xf8c1a12f,%xmm1,%xmm4
-vfmadd213shb 0xf8c1a12f,%xmm1,%xmm4
-vfmadd213shw 0xf8c1a12f,%xmm1,%xmm4
-vfmadd213shl 0xf8c1a12f,%xmm1,%xmm4
-vfmadd213shq 0xf8c1a12f,%xmm1,%xmm4
+vfmadd231sh -0x30(%ebp),%xmm5,%xmm3
+vfmadd231shb -0x30(%ebp),%xmm5,%xmm3
+vfmadd231shw -0x30(%ebp),%xmm5,%xmm3
+vfmadd231shl -0x30(%ebp),%xmm5,%xmm3
+vfmadd231shq -0x30(%ebp),%xmm5,%xmm3
 vfmadd231sh {rz-sae},%xmm7,%xmm1,%xmm4{%k3}{z}
 vfmadd231shb {rz-sae},%xmm7,%xmm1,%xmm4{%k3}{z}
 vfmadd231shw {rz-sae},%xmm7,%xmm1,%xmm4{%k3}{z}
 vfmadd231shl {rz-sae},%xmm7,%xmm1,%xmm4{%k3}{z}
 vfmadd231shq {rz-sae},%xmm7,%xmm1,%xmm4{%k3}{z}
-vfmadd231sh %ss:-0xfb0d28b(%esi),%xmm2,%xmm5
-vfmadd231shb %ss:-0xfb0d28b(%esi),%xmm2,%xmm5
-vfmadd231shw %ss:-0xfb0d28b(%esi),%xmm2,%xmm5
-vfmadd231shl %ss:-0xfb0d28b(%esi),%xmm2,%xmm5
-vfmadd231shq %ss:-0xfb0d28b(%esi),%xmm2,%xmm5
 vfmadd231sh 0x2(%eax),%xmm3,%xmm1{%k3}{z}
 vfnmadd132sh %xmm7,%xmm1,%xmm6
 vfnmadd132shb %xmm7,%xmm1,%xmm6
@@ -30605,11 +30370,11 @@ vfnmadd132shw %cs:-0x7db2eca0(%esp,%edx,8),%xmm3,%xmm5{%k2}
 vfnmadd132shl %cs:-0x7db2eca0(%esp,%edx,8),%xmm3,%xmm5{%k2}
 vfnmadd132shq %cs:-0x7db2eca0(%esp,%edx,8),%xmm3,%xmm5{%k2}
 vfnmadd132sh 0x42(%esi),%xmm7,%xmm2
-vfnmadd213sh {rd-sae},%xmm6,%xmm1,%xmm2{%k4}
-vfnmadd213shb {rd-sae},%xmm6,%xmm1,%xmm2{%k4}
-vfnmadd213shw {rd-sae},%xmm6,%xmm1,%xmm2{%k4}
-vfnmadd213shl {rd-sae},%xmm6,%xmm1,%xmm2{%k4}
-vfnmadd213shq {rd-sae},%xmm6,%xmm1,%xmm2{%k4}
+vfnmadd213sh %xmm1,%xmm2,%xmm3
+vfnmadd213shb %xmm1,%xmm2,%xmm3
+vfnmadd213shw %xmm1,%xmm2,%xmm3
+vfnmadd213shl %xmm1,%xmm2,%xmm3
+vfnmadd213shq %xmm1,%xmm2,%xmm3
 vfnmadd213sh %ss:(%edi),%xmm0,%xmm4{%k5}
 vfnmadd213shb %ss:(%edi),%xmm0,%xmm4{%k5}
 vfnmadd213shw %ss:(%edi),%xmm0,%xmm4{%k5}
@@ -30655,33 +30420,29 @@ vfmsub213phw %fs:0x590(%edx),%xmm1,%xmm4{%k1}{z}
 vfmsub213phl %fs:0x590(%edx),%xmm1,%xmm4{%k1}{z}
 vfmsub213phq %fs:0x590(%edx),%xmm1,%xmm4{%k1}{z}
 vfmsub213ph (%edi,%ecx,2),%xmm5,%xmm2
+vfmsub213ph -0xba0(%ebp),%ymm7,%ymm7
 vfmsub213ph %ymm0,%ymm2,%ymm1{%k6}{z}
-vfmsub213ph %ss:-0x602d4d51(%ebp),%ymm1,%ymm4
-vfmsub213ph (%eax),%ymm7,%ymm4{%k5}
+vfmsub213ph %ds:-0xe2(%esi,%ebx,2){1to16},%ymm2,%ymm4
+vfmsub213ph -0x59(%edi),%zmm0,%zmm3
 vfmsub213ph %zmm3,%zmm0,%zmm5{%k2}
 vfmsub213ph 0xfc(%ebp){1to32},%zmm2,%zmm6{%k4}{z}
-vfmsub213ph -0x59(%edi),%zmm0,%zmm3
-vfmsub231ph %xmm2,%xmm2,%xmm7{%k7}{z}
-vfmsub231phb %xmm2,%xmm2,%xmm7{%k7}{z}
-vfmsub231phw %xmm2,%xmm2,%xmm7{%k7}{z}
-vfmsub231phl %xmm2,%xmm2,%xmm7{%k7}{z}
-vfmsub231phq %xmm2,%xmm2,%xmm7{%k7}{z}
+vfmsub231ph %xmm1,%xmm6,%xmm1
+vfmsub231phb %xmm1,%xmm6,%xmm1
+vfmsub231phw %xmm1,%xmm6,%xmm1
+vfmsub231phl %xmm1,%xmm6,%xmm1
+vfmsub231phq %xmm1,%xmm6,%xmm1
 vfmsub231ph %fs:(%esi){1to8},%xmm2,%xmm6
 vfmsub231phb %fs:(%esi){1to8},%xmm2,%xmm6
 vfmsub231phw %fs:(%esi){1to8},%xmm2,%xmm6
 vfmsub231phl %fs:(%esi){1to8},%xmm2,%xmm6
 vfmsub231phq %fs:(%esi){1to8},%xmm2,%xmm6
 vfmsub231ph 0x53f46299(%ebp,%ebp,8){1to8},%xmm3,%xmm6{%k2}
+vfmsub231ph (%eax,%ebx,2),%ymm6,%ymm2
 vfmsub231ph %ymm1,%ymm3,%ymm7{%k3}{z}
-vfmsub231ph %gs:(%edi,%ecx,2),%ymm2,%ymm7
-vfmsub231ph 0xd8850828,%ymm6,%ymm1{%k2}{z}
-vfmsub231phb 0xd8850828,%ymm6,%ymm1{%k2}{z}
-vfmsub231phw 0xd8850828,%ymm6,%ymm1{%k2}{z}
-vfmsub231phl 0xd8850828,%ymm6,%ymm1{%k2}{z}
-vfmsub231phq 0xd8850828,%ymm6,%ymm1{%k2}{z}
+vfmsub231ph %cs:0x5a0(%ebx),%ymm1,%ymm0{%k4}{z}
+vfmsub231ph (%edx),%zmm3,%zmm2
 vfmsub231ph %zmm4,%zmm5,%zmm5{%k5}{z}
-vfmsub231ph %cs:-0x285f43a5(%edi),%zmm5,%zmm3
-vfmsub231ph -0x3c9c407d(%esi,%eax,2){1to32},%zmm0,%zmm0
+vfmsub231ph %ss:(%esp,%edi,2),%zmm7,%zmm7{%k6}
 vfnmsub132ph %xmm2,%xmm7,%xmm1
 vfnmsub132phb %xmm2,%xmm7,%xmm1
 vfnmsub132phw %xmm2,%xmm7,%xmm1
@@ -30696,34 +30457,30 @@ vfnmsub132ph -0x7dc671a7(%ebp),%xmm6,%xmm6
 vfnmsub132ph %ymm1,%ymm4,%ymm5
 vfnmsub132ph %ds:(%edi){1to16},%ymm3,%ymm0
 vfnmsub132ph (%edx,%ebx,4){1to16},%ymm4,%ymm4{%k1}
-vfnmsub132ph {rz-sae},%zmm5,%zmm2,%zmm2
-vfnmsub132phb {rz-sae},%zmm5,%zmm2,%zmm2
-vfnmsub132phw {rz-sae},%zmm5,%zmm2,%zmm2
-vfnmsub132phl {rz-sae},%zmm5,%zmm2,%zmm2
-vfnmsub132phq {rz-sae},%zmm5,%zmm2,%zmm2
+vfnmsub132ph %zmm5,%zmm2,%zmm2
 vfnmsub132ph %cs:(%edx),%zmm1,%zmm6{%k6}
 vfnmsub132ph -0x6a(%edx,%edi,2){1to32},%zmm0,%zmm2{%k6}{z}
-vfnmsub213ph %xmm2,%xmm4,%xmm1{%k7}{z}
-vfnmsub213phb %xmm2,%xmm4,%xmm1{%k7}{z}
-vfnmsub213phw %xmm2,%xmm4,%xmm1{%k7}{z}
-vfnmsub213phl %xmm2,%xmm4,%xmm1{%k7}{z}
-vfnmsub213phq %xmm2,%xmm4,%xmm1{%k7}{z}
+vfnmsub213ph %xmm1,%xmm0,%xmm3
+vfnmsub213phb %xmm1,%xmm0,%xmm3
+vfnmsub213phw %xmm1,%xmm0,%xmm3
+vfnmsub213phl %xmm1,%xmm0,%xmm3
+vfnmsub213phq %xmm1,%xmm0,%xmm3
 vfnmsub213ph %gs:0xfe(%ecx,%eax,2){1to8},%xmm0,%xmm3{%k1}{z}
 vfnmsub213phb %gs:0xfe(%ecx,%eax,2){1to8},%xmm0,%xmm3{%k1}{z}
 vfnmsub213phw %gs:0xfe(%ecx,%eax,2){1to8},%xmm0,%xmm3{%k1}{z}
 vfnmsub213phl %gs:0xfe(%ecx,%eax,2){1to8},%xmm0,%xmm3{%k1}{z}
 vfnmsub213phq %gs:0xfe(%ecx,%eax,2){1to8},%xmm0,%xmm3{%k1}{z}
 vfnmsub213ph (%ebx),%xmm7,%xmm4{%k1}{z}
-vfnmsub213ph %ymm5,%ymm6,%ymm6{%k6}{z}
+vfnmsub213ph %ymm5,%ymm1,%ymm2
 vfnmsub213ph %cs:(%esi){1to16},%ymm1,%ymm2
 vfnmsub213ph 0x520(%eax,%eax,8),%ymm3,%ymm3{%k4}
+vfnmsub213ph (%esp,%ebx,1),%zmm5,%zmm5
 vfnmsub213ph {rd-sae},%zmm7,%zmm7,%zmm6{%k1}{z}
 vfnmsub213phb {rd-sae},%zmm7,%zmm7,%zmm6{%k1}{z}
 vfnmsub213phw {rd-sae},%zmm7,%zmm7,%zmm6{%k1}{z}
 vfnmsub213phl {rd-sae},%zmm7,%zmm7,%zmm6{%k1}{z}
 vfnmsub213phq {rd-sae},%zmm7,%zmm7,%zmm6{%k1}{z}
-vfnmsub213ph %cs:-0x4ac8589b(%eax,%edi,4),%zmm3,%zmm4
-vfnmsub213ph -0x4ce969e8(%edi){1to32},%zmm2,%zmm2{%k5}{z}
+vfnmsub213ph %ss:0x650ee32d(%esi){1to32},%zmm6,%zmm1
 vfnmsub231ph %xmm6,%xmm1,%xmm1
 vfnmsub231phb %xmm6,%xmm1,%xmm1
 vfnmsub231phw %xmm6,%xmm1,%xmm1
@@ -30735,32 +30492,32 @@ vfnmsub231phw %fs:(%edx),%xmm6,%xmm2{%k1}{z}
 vfnmsub231phl %fs:(%edx),%xmm6,%xmm2{%k1}{z}
 vfnmsub231phq %fs:(%edx),%xmm6,%xmm2{%k1}{z}
 vfnmsub231ph -0x6359cfc6(%esi){1to8},%xmm3,%xmm6
+vfnmsub231ph (%esp,%esi,4),%ymm1,%ymm4
 vfnmsub231ph %ymm4,%ymm7,%ymm3{%k3}
-vfnmsub231ph %gs:(%esi,%edx,2){1to16},%ymm6,%ymm4
-vfnmsub231ph -0x7398b18b(%ecx),%ymm2,%ymm5{%k5}
+vfnmsub231ph %cs:-0xde0(%ecx),%ymm1,%ymm2{%k2}
+vfnmsub231ph (%edi,%eiz,4),%zmm1,%zmm3
 vfnmsub231ph {ru-sae},%zmm2,%zmm5,%zmm0
 vfnmsub231phb {ru-sae},%zmm2,%zmm5,%zmm0
 vfnmsub231phw {ru-sae},%zmm2,%zmm5,%zmm0
 vfnmsub231phl {ru-sae},%zmm2,%zmm5,%zmm0
 vfnmsub231phq {ru-sae},%zmm2,%zmm5,%zmm0
 vfnmsub231ph %cs:-0x6(%edi,%esi,1){1to32},%zmm2,%zmm3
-vfnmsub231ph -0x680(%esi),%zmm1,%zmm2{%k5}{z}
-vfmsub132sh {ru-sae},%xmm1,%xmm6,%xmm6
-vfmsub132shb {ru-sae},%xmm1,%xmm6,%xmm6
-vfmsub132shw {ru-sae},%xmm1,%xmm6,%xmm6
-vfmsub132shl {ru-sae},%xmm1,%xmm6,%xmm6
-vfmsub132shq {ru-sae},%xmm1,%xmm6,%xmm6
+vfmsub132sh %xmm1,%xmm4,%xmm4
+vfmsub132shb %xmm1,%xmm4,%xmm4
+vfmsub132shw %xmm1,%xmm4,%xmm4
+vfmsub132shl %xmm1,%xmm4,%xmm4
+vfmsub132shq %xmm1,%xmm4,%xmm4
 vfmsub132sh %es:(%ecx,%eax,1),%xmm7,%xmm7{%k5}{z}
 vfmsub132shb %es:(%ecx,%eax,1),%xmm7,%xmm7{%k5}{z}
 vfmsub132shw %es:(%ecx,%eax,1),%xmm7,%xmm7{%k5}{z}
 vfmsub132shl %es:(%ecx,%eax,1),%xmm7,%xmm7{%k5}{z}
 vfmsub132shq %es:(%ecx,%eax,1),%xmm7,%xmm7{%k5}{z}
 vfmsub132sh 0xd1434eb(%ebp,%eax,2),%xmm3,%xmm2{%k1}
-vfmsub213sh {rz-sae},%xmm6,%xmm1,%xmm5
-vfmsub213shb {rz-sae},%xmm6,%xmm1,%xmm5
-vfmsub213shw {rz-sae},%xmm6,%xmm1,%xmm5
-vfmsub213shl {rz-sae},%xmm6,%xmm1,%xmm5
-vfmsub213shq {rz-sae},%xmm6,%xmm1,%xmm5
+vfmsub213sh %xmm7,%xmm6,%xmm1
+vfmsub213shb %xmm7,%xmm6,%xmm1
+vfmsub213shw %xmm7,%xmm6,%xmm1
+vfmsub213shl %xmm7,%xmm6,%xmm1
+vfmsub213shq %xmm7,%xmm6,%xmm1
 vfmsub213sh %fs:0x33f22a5e,%xmm1,%xmm5{%k3}
 vfmsub213shb %fs:0x33f22a5e,%xmm1,%xmm5{%k3}
 vfmsub213shw %fs:0x33f22a5e,%xmm1,%xmm5{%k3}
@@ -30771,39 +30528,39 @@ vfmsub213shb 0x32(%edx,%ecx,1),%xmm0,%xmm7
 vfmsub213shw 0x32(%edx,%ecx,1),%xmm0,%xmm7
 vfmsub213shl 0x32(%edx,%ecx,1),%xmm0,%xmm7
 vfmsub213shq 0x32(%edx,%ecx,1),%xmm0,%xmm7
+vfmsub231sh 0x6e(%ebp),%xmm0,%xmm1
+vfmsub231shb 0x6e(%ebp),%xmm0,%xmm1
+vfmsub231shw 0x6e(%ebp),%xmm0,%xmm1
+vfmsub231shl 0x6e(%ebp),%xmm0,%xmm1
+vfmsub231shq 0x6e(%ebp),%xmm0,%xmm1
 vfmsub231sh %xmm6,%xmm1,%xmm6{%k3}
 vfmsub231shb %xmm6,%xmm1,%xmm6{%k3}
 vfmsub231shw %xmm6,%xmm1,%xmm6{%k3}
 vfmsub231shl %xmm6,%xmm1,%xmm6{%k3}
 vfmsub231shq %xmm6,%xmm1,%xmm6{%k3}
 vfmsub231sh %ss:(%ecx,%eax,4),%xmm5,%xmm4{%k6}{z}
-vfmsub231shb %ss:(%ecx,%eax,4),%xmm5,%xmm4{%k6}{z}
-vfmsub231shw %ss:(%ecx,%eax,4),%xmm5,%xmm4{%k6}{z}
-vfmsub231shl %ss:(%ecx,%eax,4),%xmm5,%xmm4{%k6}{z}
-vfmsub231shq %ss:(%ecx,%eax,4),%xmm5,%xmm4{%k6}{z}
-vfmsub231sh 0x6e(%ebp),%xmm0,%xmm1
-vfnmsub132sh %xmm5,%xmm5,%xmm0{%k7}{z}
-vfnmsub132shb %xmm5,%xmm5,%xmm0{%k7}{z}
-vfnmsub132shw %xmm5,%xmm5,%xmm0{%k7}{z}
-vfnmsub132shl %xmm5,%xmm5,%xmm0{%k7}{z}
-vfnmsub132shq %xmm5,%xmm5,%xmm0{%k7}{z}
+vfnmsub132sh %xmm2,%xmm0,%xmm5
+vfnmsub132shb %xmm2,%xmm0,%xmm5
+vfnmsub132shw %xmm2,%xmm0,%xmm5
+vfnmsub132shl %xmm2,%xmm0,%xmm5
+vfnmsub132shq %xmm2,%xmm0,%xmm5
 vfnmsub132sh %ss:(%edx),%xmm0,%xmm6{%k5}
 vfnmsub132shb %ss:(%edx),%xmm0,%xmm6{%k5}
 vfnmsub132shw %ss:(%edx),%xmm0,%xmm6{%k5}
 vfnmsub132shl %ss:(%edx),%xmm0,%xmm6{%k5}
 vfnmsub132shq %ss:(%edx),%xmm0,%xmm6{%k5}
 vfnmsub132sh -0x5e409036(%edi),%xmm0,%xmm4
+vfnmsub213sh 0x2fac9b81(%ebx,%ebp,4),%xmm4,%xmm3
+vfnmsub213shb 0x2fac9b81(%ebx,%ebp,4),%xmm4,%xmm3
+vfnmsub213shw 0x2fac9b81(%ebx,%ebp,4),%xmm4,%xmm3
+vfnmsub213shl 0x2fac9b81(%ebx,%ebp,4),%xmm4,%xmm3
+vfnmsub213shq 0x2fac9b81(%ebx,%ebp,4),%xmm4,%xmm3
 vfnmsub213sh {rn-sae},%xmm4,%xmm2,%xmm7
 vfnmsub213shb {rn-sae},%xmm4,%xmm2,%xmm7
 vfnmsub213shw {rn-sae},%xmm4,%xmm2,%xmm7
 vfnmsub213shl {rn-sae},%xmm4,%xmm2,%xmm7
 vfnmsub213shq {rn-sae},%xmm4,%xmm2,%xmm7
 vfnmsub213sh %ds:(%esp,%eax,2),%xmm0,%xmm0{%k2}{z}
-vfnmsub213shb %ds:(%esp,%eax,2),%xmm0,%xmm0{%k2}{z}
-vfnmsub213shw %ds:(%esp,%eax,2),%xmm0,%xmm0{%k2}{z}
-vfnmsub213shl %ds:(%esp,%eax,2),%xmm0,%xmm0{%k2}{z}
-vfnmsub213shq %ds:(%esp,%eax,2),%xmm0,%xmm0{%k2}{z}
-vfnmsub213sh 0x2fac9b81(%ebx,%ebp,4),%xmm4,%xmm3
 vfnmsub231sh %xmm0,%xmm6,%xmm3
 vfnmsub231shb %xmm0,%xmm6,%xmm3
 vfnmsub231shw %xmm0,%xmm6,%xmm3
@@ -30840,16 +30597,16 @@ vfpclassph $0xbb,0x1dbe6dd8(%esp,%esi,2){1to16},%k0
 vfpclassph $0xef,%zmm5,%k1
 vfpclassph $0x2d,%cs:(%edi){1to32},%k0{%k1}
 vfpclassph $0x99,(%ecx,%edx,1){1to32},%k7
-vfpclasssh $0x34,%xmm2,%k1{%k2}
-vfpclassshb $0x34,%xmm2,%k1{%k2}
-vfpclassshw $0x34,%xmm2,%k1{%k2}
-vfpclassshl $0x34,%xmm2,%k1{%k2}
-vfpclassshq $0x34,%xmm2,%k1{%k2}
 vfpclasssh $0x60,-0x7a(%esi,%esi,2),%k3
 vfpclassshb $0x60,-0x7a(%esi,%esi,2),%k3
 vfpclassshw $0x60,-0x7a(%esi,%esi,2),%k3
 vfpclassshl $0x60,-0x7a(%esi,%esi,2),%k3
 vfpclassshq $0x60,-0x7a(%esi,%esi,2),%k3
+vfpclasssh $0x34,%xmm2,%k1{%k2}
+vfpclassshb $0x34,%xmm2,%k1{%k2}
+vfpclassshw $0x34,%xmm2,%k1{%k2}
+vfpclassshl $0x34,%xmm2,%k1{%k2}
+vfpclassshq $0x34,%xmm2,%k1{%k2}
 vfpclasssh $0xd5,%ds:-0x36(%eax),%k4{%k6}
 vgetexpph %xmm1,%xmm2
 vgetexpphb %xmm1,%xmm2
@@ -30897,35 +30654,35 @@ vgetmantph $0xc,0x4e0(%ebp,%eiz,2),%xmm5{%k6}
 vgetmantph $0xb6,%ymm5,%ymm0
 vgetmantph $0xcb,%es:0x5a3538d0(%edx){1to16},%ymm4{%k7}
 vgetmantph $0x1c,(%esi,%esi,1),%ymm1{%k3}{z}
+vgetmantph $0xe2,(%ecx),%zmm3
 vgetmantph $0xa6,{sae},%zmm7,%zmm7
 vgetmantphb $0xa6,{sae},%zmm7,%zmm7
 vgetmantphw $0xa6,{sae},%zmm7,%zmm7
 vgetmantphl $0xa6,{sae},%zmm7,%zmm7
 vgetmantphq $0xa6,{sae},%zmm7,%zmm7
-vgetmantph $0xf6,%cs:(%ecx){1to32},%zmm4
-vgetmantph $0x73,(%ecx,%eax,1),%zmm7{%k3}
+vgetmantph $0x54,%ds:-0x4(,%edi,4),%zmm5{%k7}
+vgetmantsh $0xd2,-0x4b04c9dc(%ecx),%xmm3,%xmm3
+vgetmantshb $0xd2,-0x4b04c9dc(%ecx),%xmm3,%xmm3
+vgetmantshw $0xd2,-0x4b04c9dc(%ecx),%xmm3,%xmm3
+vgetmantshl $0xd2,-0x4b04c9dc(%ecx),%xmm3,%xmm3
+vgetmantshq $0xd2,-0x4b04c9dc(%ecx),%xmm3,%xmm3
 vgetmantsh $0xea,{sae},%xmm6,%xmm6,%xmm7{%k4}
 vgetmantshb $0xea,{sae},%xmm6,%xmm6,%xmm7{%k4}
 vgetmantshw $0xea,{sae},%xmm6,%xmm6,%xmm7{%k4}
 vgetmantshl $0xea,{sae},%xmm6,%xmm6,%xmm7{%k4}
 vgetmantshq $0xea,{sae},%xmm6,%xmm6,%xmm7{%k4}
-vgetmantsh $0x3d,%cs:(%esi),%xmm3,%xmm1
-vgetmantshb $0x3d,%cs:(%esi),%xmm3,%xmm1
-vgetmantshw $0x3d,%cs:(%esi),%xmm3,%xmm1
-vgetmantshl $0x3d,%cs:(%esi),%xmm3,%xmm1
-vgetmantshq $0x3d,%cs:(%esi),%xmm3,%xmm1
-vgetmantsh $0x87,0x482fc2ae(%edx,%eax,4),%xmm5,%xmm5{%k3}
+vgetmantsh $0xf9,%ds:0xc8(%edi),%xmm1,%xmm3{%k2}{z}
+vmaxph 0x4b0(%eax),%xmm4,%xmm3
+vmaxphb 0x4b0(%eax),%xmm4,%xmm3
+vmaxphw 0x4b0(%eax),%xmm4,%xmm3
+vmaxphl 0x4b0(%eax),%xmm4,%xmm3
+vmaxphq 0x4b0(%eax),%xmm4,%xmm3
 vmaxph %xmm2,%xmm4,%xmm1{%k3}{z}
 vmaxphb %xmm2,%xmm4,%xmm1{%k3}{z}
 vmaxphw %xmm2,%xmm4,%xmm1{%k3}{z}
 vmaxphl %xmm2,%xmm4,%xmm1{%k3}{z}
 vmaxphq %xmm2,%xmm4,%xmm1{%k3}{z}
-vmaxph %es:(%esi),%xmm3,%xmm5
-vmaxphb %es:(%esi),%xmm3,%xmm5
-vmaxphw %es:(%esi),%xmm3,%xmm5
-vmaxphl %es:(%esi),%xmm3,%xmm5
-vmaxphq %es:(%esi),%xmm3,%xmm5
-vmaxph -0xca(%ebp){1to8},%xmm3,%xmm6
+vmaxph %ss:(%edi,%ecx,1),%xmm6,%xmm1{%k4}
 vmaxph %ymm3,%ymm1,%ymm2
 vmaxph %fs:(%eax,%esi,2){1to16},%ymm0,%ymm2
 vmaxph 0x4b(%ecx,%edx,2),%ymm4,%ymm7
@@ -30936,34 +30693,34 @@ vmaxphb %fs:0x575cfe7c,%zmm4,%zmm2
 vmaxphw %fs:0x575cfe7c,%zmm4,%zmm2
 vmaxphl %fs:0x575cfe7c,%zmm4,%zmm2
 vmaxphq %fs:0x575cfe7c,%zmm4,%zmm2
+vmaxsh -0xa4(%ebx),%xmm5,%xmm7
+vmaxshb -0xa4(%ebx),%xmm5,%xmm7
+vmaxshw -0xa4(%ebx),%xmm5,%xmm7
+vmaxshl -0xa4(%ebx),%xmm5,%xmm7
+vmaxshq -0xa4(%ebx),%xmm5,%xmm7
 vmaxsh {sae},%xmm4,%xmm1,%xmm3
 vmaxshb {sae},%xmm4,%xmm1,%xmm3
 vmaxshw {sae},%xmm4,%xmm1,%xmm3
 vmaxshl {sae},%xmm4,%xmm1,%xmm3
 vmaxshq {sae},%xmm4,%xmm1,%xmm3
-vmaxsh %cs:0x0(%esi),%xmm3,%xmm5
-vmaxshb %cs:0x0(%esi),%xmm3,%xmm5
-vmaxshw %cs:0x0(%esi),%xmm3,%xmm5
-vmaxshl %cs:0x0(%esi),%xmm3,%xmm5
-vmaxshq %cs:0x0(%esi),%xmm3,%xmm5
-vmaxsh 0x57(%ebp,%ebx,4),%xmm2,%xmm6{%k3}{z}
+vmaxsh %gs:(%ebx),%xmm5,%xmm6{%k7}{z}
+vminph (%esi),%xmm5,%xmm3
+vminphb (%esi),%xmm5,%xmm3
+vminphw (%esi),%xmm5,%xmm3
+vminphl (%esi),%xmm5,%xmm3
+vminphq (%esi),%xmm5,%xmm3
 vminph %xmm7,%xmm3,%xmm0{%k6}
 vminphb %xmm7,%xmm3,%xmm0{%k6}
 vminphw %xmm7,%xmm3,%xmm0{%k6}
 vminphl %xmm7,%xmm3,%xmm0{%k6}
 vminphq %xmm7,%xmm3,%xmm0{%k6}
-vminph %cs:-0x5(%esi){1to8},%xmm5,%xmm6
-vminphb %cs:-0x5(%esi){1to8},%xmm5,%xmm6
-vminphw %cs:-0x5(%esi){1to8},%xmm5,%xmm6
-vminphl %cs:-0x5(%esi){1to8},%xmm5,%xmm6
-vminphq %cs:-0x5(%esi){1to8},%xmm5,%xmm6
-vminph (%esi),%xmm5,%xmm3
+vminph %ds:-0x7c(%edx),%xmm5,%xmm0{%k7}
 vminph %ymm7,%ymm0,%ymm0
 vminph %es:-0x29d030c2(%ecx),%ymm0,%ymm7{%k5}{z}
 vminph 0x626e9436(,%esi,1),%ymm4,%ymm1
+vminph (%ecx),%zmm3,%zmm2
 vminph %zmm2,%zmm6,%zmm7{%k1}
-vminph %ds:0x2b5abff1(%eax,%ecx,1),%zmm0,%zmm4
-vminph 0x5c2d51ce(%eax){1to32},%zmm5,%zmm3
+vminph %ss:-0x7ded9e48(%eax,%ebx,8){1to32},%zmm4,%zmm5{%k5}{z}
 vminsh %xmm6,%xmm0,%xmm3
 vminshb %xmm6,%xmm0,%xmm3
 vminshw %xmm6,%xmm0,%xmm3
@@ -30975,24 +30732,24 @@ vminshw %fs:(%esi),%xmm3,%xmm4{%k5}{z}
 vminshl %fs:(%esi),%xmm3,%xmm4{%k5}{z}
 vminshq %fs:(%esi),%xmm3,%xmm4{%k5}{z}
 vminsh -0x3058676a(%edx,%ebx,4),%xmm7,%xmm7
+vmovsh -0x7e1de272(%edx,%edi,2),%xmm3
+vmovshb -0x7e1de272(%edx,%edi,2),%xmm3
+vmovshw -0x7e1de272(%edx,%edi,2),%xmm3
+vmovshl -0x7e1de272(%edx,%edi,2),%xmm3
+vmovshq -0x7e1de272(%edx,%edi,2),%xmm3
 vmovsh -0x86(%ebx),%xmm0{%k1}{z}
-vmovshb -0x86(%ebx),%xmm0{%k1}{z}
-vmovshw -0x86(%ebx),%xmm0{%k1}{z}
-vmovshl -0x86(%ebx),%xmm0{%k1}{z}
-vmovshq -0x86(%ebx),%xmm0{%k1}{z}
-vmovsh %ss:(%eax,%edx,1),%xmm5
 vmovsh 0xb4(%esi,%edi,1),%xmm4{%k7}
+vmovsh %xmm6,0x36
+vmovshb %xmm6,0x36
+vmovshw %xmm6,0x36
+vmovshl %xmm6,0x36
+vmovshq %xmm6,0x36
 vmovsh %xmm7,(%eax){%k6}
 vmovshb %xmm7,(%eax){%k6}
 vmovshw %xmm7,(%eax){%k6}
 vmovshl %xmm7,(%eax){%k6}
 vmovshq %xmm7,(%eax){%k6}
 vmovsh %xmm7,%ds:0xb6(%ecx)
-vmovsh %xmm6,0x36
-vmovshb %xmm6,0x36
-vmovshw %xmm6,0x36
-vmovshl %xmm6,0x36
-vmovshq %xmm6,0x36
 vmovsh %xmm3,%xmm5,%xmm7
 vmovshb %xmm3,%xmm5,%xmm7
 vmovshw %xmm3,%xmm5,%xmm7
@@ -31000,8 +30757,8 @@ vmovshl %xmm3,%xmm5,%xmm7
 vmovshq %xmm3,%xmm5,%xmm7
 vmovsh %xmm0,%xmm2,%xmm7{%k7}
 vmovsh %xmm6,%xmm4,%xmm3{%k6}{z}
-vmovsh %xmm4,%xmm3,%xmm2{%k3}{z}
 vmovsh %xmm4,%xmm1,%xmm0
+vmovsh %xmm4,%xmm3,%xmm2{%k3}{z}
 vmovsh %xmm3,%xmm5,%xmm6{%k6}
 vmovw %esi,%xmm6
 vmovwb %esi,%xmm6
@@ -31055,23 +30812,23 @@ vmulph (%ebx,%esi,1),%xmm4,%xmm7
 vmulph %ymm1,%ymm4,%ymm3
 vmulph %gs:0x328d016f(,%ecx,8),%ymm3,%ymm0{%k3}
 vmulph -0x42c6c3d3(%edx){1to16},%ymm7,%ymm5{%k3}{z}
+vmulph (%eax),%zmm1,%zmm7
 vmulph {rd-sae},%zmm5,%zmm4,%zmm0{%k3}
 vmulphb {rd-sae},%zmm5,%zmm4,%zmm0{%k3}
 vmulphw {rd-sae},%zmm5,%zmm4,%zmm0{%k3}
 vmulphl {rd-sae},%zmm5,%zmm4,%zmm0{%k3}
 vmulphq {rd-sae},%zmm5,%zmm4,%zmm0{%k3}
-vmulph %ss:(%ebx,%ecx,1),%zmm2,%zmm1
 vmulph -0x2f(%eax,%eiz,8){1to32},%zmm6,%zmm0
+vmulsh -0xf0(%ebp,%eax,4),%xmm4,%xmm7
+vmulshb -0xf0(%ebp,%eax,4),%xmm4,%xmm7
+vmulshw -0xf0(%ebp,%eax,4),%xmm4,%xmm7
+vmulshl -0xf0(%ebp,%eax,4),%xmm4,%xmm7
+vmulshq -0xf0(%ebp,%eax,4),%xmm4,%xmm7
 vmulsh %xmm7,%xmm4,%xmm4{%k2}
 vmulshb %xmm7,%xmm4,%xmm4{%k2}
 vmulshw %xmm7,%xmm4,%xmm4{%k2}
 vmulshl %xmm7,%xmm4,%xmm4{%k2}
 vmulshq %xmm7,%xmm4,%xmm4{%k2}
-vmulsh %fs:(%ebx,%ebp,2),%xmm1,%xmm5
-vmulshb %fs:(%ebx,%ebp,2),%xmm1,%xmm5
-vmulshw %fs:(%ebx,%ebp,2),%xmm1,%xmm5
-vmulshl %fs:(%ebx,%ebp,2),%xmm1,%xmm5
-vmulshq %fs:(%ebx,%ebp,2),%xmm1,%xmm5
 vmulsh 0x1bf6d42e(%ebp),%xmm7,%xmm7{%k4}
 vrcpph %xmm4,%xmm0
 vrcpphb %xmm4,%xmm0
@@ -31090,49 +30847,49 @@ vrcpph (%esi){1to16},%ymm1{%k1}
 vrcpph %zmm2,%zmm2
 vrcpph %cs:(%ecx){1to32},%zmm3{%k3}
 vrcpph 0x645cf773(%edx),%zmm5{%k7}{z}
-vrcpsh %xmm0,%xmm5,%xmm7{%k4}
-vrcpshb %xmm0,%xmm5,%xmm7{%k4}
-vrcpshw %xmm0,%xmm5,%xmm7{%k4}
-vrcpshl %xmm0,%xmm5,%xmm7{%k4}
-vrcpshq %xmm0,%xmm5,%xmm7{%k4}
-vrcpsh %cs:0xae(%edi),%xmm4,%xmm2
-vrcpshb %cs:0xae(%edi),%xmm4,%xmm2
-vrcpshw %cs:0xae(%edi),%xmm4,%xmm2
-vrcpshl %cs:0xae(%edi),%xmm4,%xmm2
-vrcpshq %cs:0xae(%edi),%xmm4,%xmm2
-vrcpsh (%esi),%xmm2,%xmm0{%k3}{z}
-vreduceph $0xdc,%xmm0,%xmm4{%k2}
-vreducephb $0xdc,%xmm0,%xmm4{%k2}
-vreducephw $0xdc,%xmm0,%xmm4{%k2}
-vreducephl $0xdc,%xmm0,%xmm4{%k2}
-vreducephq $0xdc,%xmm0,%xmm4{%k2}
+vrcpsh %xmm3,%xmm5,%xmm0
+vrcpshb %xmm3,%xmm5,%xmm0
+vrcpshw %xmm3,%xmm5,%xmm0
+vrcpshl %xmm3,%xmm5,%xmm0
+vrcpshq %xmm3,%xmm5,%xmm0
+vrcpsh %fs:0x1(%edx),%xmm1,%xmm0{%k4}{z}
+vrcpshb %fs:0x1(%edx),%xmm1,%xmm0{%k4}{z}
+vrcpshw %fs:0x1(%edx),%xmm1,%xmm0{%k4}{z}
+vrcpshl %fs:0x1(%edx),%xmm1,%xmm0{%k4}{z}
+vrcpshq %fs:0x1(%edx),%xmm1,%xmm0{%k4}{z}
+vrcpsh -0xe2(%ebx),%xmm5,%xmm4
+vreduceph $0x39,%xmm3,%xmm3
+vreducephb $0x39,%xmm3,%xmm3
+vreducephw $0x39,%xmm3,%xmm3
+vreducephl $0x39,%xmm3,%xmm3
+vreducephq $0x39,%xmm3,%xmm3
 vreduceph $0x7c,%gs:-0x6c0(%ebx,%edx,1),%xmm5{%k7}{z}
 vreducephb $0x7c,%gs:-0x6c0(%ebx,%edx,1),%xmm5{%k7}{z}
 vreducephw $0x7c,%gs:-0x6c0(%ebx,%edx,1),%xmm5{%k7}{z}
 vreducephl $0x7c,%gs:-0x6c0(%ebx,%edx,1),%xmm5{%k7}{z}
 vreducephq $0x7c,%gs:-0x6c0(%ebx,%edx,1),%xmm5{%k7}{z}
 vreduceph $0x3,(%ecx,%ecx,2),%xmm5{%k1}
+vreduceph $0xcb,(%edx,%edi,1),%ymm2
 vreduceph $0x63,%ymm2,%ymm5{%k1}
 vreduceph $0x48,%cs:(%ebx){1to16},%ymm5{%k2}
-vreduceph $0xcb,(%edx,%edi,1),%ymm2
-vreduceph $0xb3,{sae},%zmm6,%zmm7
-vreducephb $0xb3,{sae},%zmm6,%zmm7
-vreducephw $0xb3,{sae},%zmm6,%zmm7
-vreducephl $0xb3,{sae},%zmm6,%zmm7
-vreducephq $0xb3,{sae},%zmm6,%zmm7
-vreduceph $0xa9,%ss:(%eax),%zmm3
-vreduceph $0xac,-0x2de1efd5(%edi),%zmm6{%k4}
-vreducesh $0x50,%xmm6,%xmm6,%xmm6{%k2}
-vreduceshb $0x50,%xmm6,%xmm6,%xmm6{%k2}
-vreduceshw $0x50,%xmm6,%xmm6,%xmm6{%k2}
-vreduceshl $0x50,%xmm6,%xmm6,%xmm6{%k2}
-vreduceshq $0x50,%xmm6,%xmm6,%xmm6{%k2}
-vreducesh $0x4b,%fs:(%ecx,%eax,2),%xmm3,%xmm0
-vreduceshb $0x4b,%fs:(%ecx,%eax,2),%xmm3,%xmm0
-vreduceshw $0x4b,%fs:(%ecx,%eax,2),%xmm3,%xmm0
-vreduceshl $0x4b,%fs:(%ecx,%eax,2),%xmm3,%xmm0
-vreduceshq $0x4b,%fs:(%ecx,%eax,2),%xmm3,%xmm0
-vreducesh $0xe4,-0xaa(%ecx),%xmm6,%xmm0{%k6}
+vreduceph $0x7c,%zmm7,%zmm0
+vreduceph $0xa7,%es:(%eax){1to32},%zmm7{%k5}
+vreduceph $0x1b,0x59b452c7(%edx),%zmm3
+vreducesh $0x3b,%xmm6,%xmm2,%xmm3
+vreduceshb $0x3b,%xmm6,%xmm2,%xmm3
+vreduceshw $0x3b,%xmm6,%xmm2,%xmm3
+vreduceshl $0x3b,%xmm6,%xmm2,%xmm3
+vreduceshq $0x3b,%xmm6,%xmm2,%xmm3
+vreducesh $0xb0,%cs:0xa8004d56,%xmm7,%xmm5{%k4}
+vreduceshb $0xb0,%cs:0xa8004d56,%xmm7,%xmm5{%k4}
+vreduceshw $0xb0,%cs:0xa8004d56,%xmm7,%xmm5{%k4}
+vreduceshl $0xb0,%cs:0xa8004d56,%xmm7,%xmm5{%k4}
+vreduceshq $0xb0,%cs:0xa8004d56,%xmm7,%xmm5{%k4}
+vreducesh $0x82,(%edi,%ecx,1),%xmm3,%xmm6{%k1}{z}
+vreduceshb $0x82,(%edi,%ecx,1),%xmm3,%xmm6{%k1}{z}
+vreduceshw $0x82,(%edi,%ecx,1),%xmm3,%xmm6{%k1}{z}
+vreduceshl $0x82,(%edi,%ecx,1),%xmm3,%xmm6{%k1}{z}
+vreduceshq $0x82,(%edi,%ecx,1),%xmm3,%xmm6{%k1}{z}
 vrndscaleph $0x7b,%xmm2,%xmm3
 vrndscalephb $0x7b,%xmm2,%xmm3
 vrndscalephw $0x7b,%xmm2,%xmm3
@@ -31154,34 +30911,34 @@ vrndscalephq $0x57,0x26ff466e,%ymm0
 vrndscaleph $0x9,%zmm4,%zmm7
 vrndscaleph $0x24,%ds:(%esp,%esi,1){1to32},%zmm1
 vrndscaleph $0x7f,-0x1c0(%esp,%ebp,8),%zmm0{%k6}{z}
+vrndscalesh $0x5a,(%edi),%xmm0,%xmm1
+vrndscaleshb $0x5a,(%edi),%xmm0,%xmm1
+vrndscaleshw $0x5a,(%edi),%xmm0,%xmm1
+vrndscaleshl $0x5a,(%edi),%xmm0,%xmm1
+vrndscaleshq $0x5a,(%edi),%xmm0,%xmm1
 vrndscalesh $0x22,{sae},%xmm7,%xmm0,%xmm0
 vrndscaleshb $0x22,{sae},%xmm7,%xmm0,%xmm0
 vrndscaleshw $0x22,{sae},%xmm7,%xmm0,%xmm0
 vrndscaleshl $0x22,{sae},%xmm7,%xmm0,%xmm0
 vrndscaleshq $0x22,{sae},%xmm7,%xmm0,%xmm0
-vrndscalesh $0x51,%fs:-0xc(%ebp),%xmm5,%xmm4
-vrndscaleshb $0x51,%fs:-0xc(%ebp),%xmm5,%xmm4
-vrndscaleshw $0x51,%fs:-0xc(%ebp),%xmm5,%xmm4
-vrndscaleshl $0x51,%fs:-0xc(%ebp),%xmm5,%xmm4
-vrndscaleshq $0x51,%fs:-0xc(%ebp),%xmm5,%xmm4
-vrndscalesh $0x21,(%eax),%xmm1,%xmm0{%k3}
+vrndscalesh $0x48,%es:(%ebx,%eiz,4),%xmm7,%xmm4{%k1}
+vrsqrtph -0xc0(%esi),%xmm6
+vrsqrtphb -0xc0(%esi),%xmm6
+vrsqrtphw -0xc0(%esi),%xmm6
+vrsqrtphl -0xc0(%esi),%xmm6
+vrsqrtphq -0xc0(%esi),%xmm6
 vrsqrtph %xmm4,%xmm4{%k3}
 vrsqrtphb %xmm4,%xmm4{%k3}
 vrsqrtphw %xmm4,%xmm4{%k3}
 vrsqrtphl %xmm4,%xmm4{%k3}
 vrsqrtphq %xmm4,%xmm4{%k3}
 vrsqrtph %es:(%esi,%esi,2),%xmm4{%k4}{z}
-vrsqrtphb %es:(%esi,%esi,2),%xmm4{%k4}{z}
-vrsqrtphw %es:(%esi,%esi,2),%xmm4{%k4}{z}
-vrsqrtphl %es:(%esi,%esi,2),%xmm4{%k4}{z}
-vrsqrtphq %es:(%esi,%esi,2),%xmm4{%k4}{z}
-vrsqrtph (%edx){1to8},%xmm1
-vrsqrtph %ymm3,%ymm7{%k5}{z}
+vrsqrtph %ymm7,%ymm1
 vrsqrtph %ss:0xea0(%ecx,%eiz,1),%ymm6{%k6}
 vrsqrtph -0x3c22bf2f(%ebp){1to16},%ymm4{%k4}
-vrsqrtph %zmm2,%zmm6{%k6}
-vrsqrtph %es:0x7c0(%edx),%zmm7
-vrsqrtph -0x20(%eax,%edx,1){1to32},%zmm0
+vrsqrtph %zmm3,%zmm2
+vrsqrtph %ss:0x18a071c8(%ecx,%esi,1){1to32},%zmm5
+vrsqrtph (%esi),%zmm2{%k3}
 vrsqrtsh %xmm5,%xmm6,%xmm1
 vrsqrtshb %xmm5,%xmm6,%xmm1
 vrsqrtshw %xmm5,%xmm6,%xmm1
@@ -31193,25 +30950,21 @@ vrsqrtshw %es:0x60a292c0(%eax),%xmm6,%xmm3{%k3}
 vrsqrtshl %es:0x60a292c0(%eax),%xmm6,%xmm3{%k3}
 vrsqrtshq %es:0x60a292c0(%eax),%xmm6,%xmm3{%k3}
 vrsqrtsh (%esp,%edi,8),%xmm0,%xmm7{%k2}{z}
+vscalefph -0x7b0(%esp,%esi,1),%xmm6,%xmm1
+vscalefphb -0x7b0(%esp,%esi,1),%xmm6,%xmm1
+vscalefphw -0x7b0(%esp,%esi,1),%xmm6,%xmm1
+vscalefphl -0x7b0(%esp,%esi,1),%xmm6,%xmm1
+vscalefphq -0x7b0(%esp,%esi,1),%xmm6,%xmm1
 vscalefph %xmm2,%xmm0,%xmm7{%k2}
 vscalefphb %xmm2,%xmm0,%xmm7{%k2}
 vscalefphw %xmm2,%xmm0,%xmm7{%k2}
 vscalefphl %xmm2,%xmm0,%xmm7{%k2}
 vscalefphq %xmm2,%xmm0,%xmm7{%k2}
 vscalefph %fs:(%edx){1to8},%xmm3,%xmm1
-vscalefphb %fs:(%edx){1to8},%xmm3,%xmm1
-vscalefphw %fs:(%edx){1to8},%xmm3,%xmm1
-vscalefphl %fs:(%edx){1to8},%xmm3,%xmm1
-vscalefphq %fs:(%edx){1to8},%xmm3,%xmm1
-vscalefph -0x7b0(%esp,%esi,1),%xmm6,%xmm1
 vscalefph %ymm2,%ymm2,%ymm6
 vscalefph %es:-0xf6(%ecx){1to16},%ymm6,%ymm5
 vscalefph (%edi,%eiz,4){1to16},%ymm6,%ymm0{%k6}{z}
-vscalefph {rn-sae},%zmm3,%zmm0,%zmm5
-vscalefphb {rn-sae},%zmm3,%zmm0,%zmm5
-vscalefphw {rn-sae},%zmm3,%zmm0,%zmm5
-vscalefphl {rn-sae},%zmm3,%zmm0,%zmm5
-vscalefphq {rn-sae},%zmm3,%zmm0,%zmm5
+vscalefph %zmm5,%zmm6,%zmm4
 vscalefph %gs:(%edi,%eiz,2){1to32},%zmm1,%zmm3
 vscalefph 0x30ea5a6a(%edx),%zmm2,%zmm7{%k3}
 vscalefsh %xmm4,%xmm5,%xmm6
@@ -31236,46 +30989,42 @@ vsqrtphw %cs:(%edx),%xmm4{%k7}
 vsqrtphl %cs:(%edx),%xmm4{%k7}
 vsqrtphq %cs:(%edx),%xmm4{%k7}
 vsqrtph 0x62(%esi),%xmm5{%k3}{z}
+vsqrtph (%eax),%ymm3
 vsqrtph %ymm6,%ymm1{%k3}
-vsqrtph %ds:(%ebx),%ymm0
 vsqrtph 0x94(%ebx,%eax,2){1to16},%ymm0
+vsqrtph 0x1740(%eax),%zmm3
 vsqrtph {rn-sae},%zmm0,%zmm3
 vsqrtphb {rn-sae},%zmm0,%zmm3
 vsqrtphw {rn-sae},%zmm0,%zmm3
 vsqrtphl {rn-sae},%zmm0,%zmm3
 vsqrtphq {rn-sae},%zmm0,%zmm3
-vsqrtph %ds:0x3469b914(%ebp,%eax,8),%zmm3
-vsqrtph (%ebx,%eiz,8){1to32},%zmm7{%k7}{z}
-vsqrtsh {rd-sae},%xmm4,%xmm4,%xmm1
-vsqrtshb {rd-sae},%xmm4,%xmm4,%xmm1
-vsqrtshw {rd-sae},%xmm4,%xmm4,%xmm1
-vsqrtshl {rd-sae},%xmm4,%xmm4,%xmm1
-vsqrtshq {rd-sae},%xmm4,%xmm4,%xmm1
-vsqrtsh %ss:(%edi),%xmm2,%xmm3
-vsqrtshb %ss:(%edi),%xmm2,%xmm3
-vsqrtshw %ss:(%edi),%xmm2,%xmm3
-vsqrtshl %ss:(%edi),%xmm2,%xmm3
-vsqrtshq %ss:(%edi),%xmm2,%xmm3
+vsqrtph 0x507b9441(%ebp,%edx,1),%zmm0{%k1}
+vsqrtsh %xmm7,%xmm0,%xmm0
+vsqrtshb %xmm7,%xmm0,%xmm0
+vsqrtshw %xmm7,%xmm0,%xmm0
+vsqrtshl %xmm7,%xmm0,%xmm0
+vsqrtshq %xmm7,%xmm0,%xmm0
 vsqrtsh (%esp,%eax,1),%xmm4,%xmm0{%k1}
-vsubph %xmm6,%xmm2,%xmm6{%k2}
-vsubphb %xmm6,%xmm2,%xmm6{%k2}
-vsubphw %xmm6,%xmm2,%xmm6{%k2}
-vsubphl %xmm6,%xmm2,%xmm6{%k2}
-vsubphq %xmm6,%xmm2,%xmm6{%k2}
-vsubph %ss:-0x177cd460(%esi),%xmm6,%xmm3
-vsubphb %ss:-0x177cd460(%esi),%xmm6,%xmm3
-vsubphw %ss:-0x177cd460(%esi),%xmm6,%xmm3
-vsubphl %ss:-0x177cd460(%esi),%xmm6,%xmm3
-vsubphq %ss:-0x177cd460(%esi),%xmm6,%xmm3
+vsqrtshb (%esp,%eax,1),%xmm4,%xmm0{%k1}
+vsqrtshw (%esp,%eax,1),%xmm4,%xmm0{%k1}
+vsqrtshl (%esp,%eax,1),%xmm4,%xmm0{%k1}
+vsqrtshq (%esp,%eax,1),%xmm4,%xmm0{%k1}
+vsqrtsh %ss:(%edi),%xmm2,%xmm3
+vsubph %xmm6,%xmm2,%xmm0
+vsubphb %xmm6,%xmm2,%xmm0
+vsubphw %xmm6,%xmm2,%xmm0
+vsubphl %xmm6,%xmm2,%xmm0
+vsubphq %xmm6,%xmm2,%xmm0
+vsubph %cs:-0x10(%ebx,%edi,8),%xmm4,%xmm7{%k7}
+vsubphb %cs:-0x10(%ebx,%edi,8),%xmm4,%xmm7{%k7}
+vsubphw %cs:-0x10(%ebx,%edi,8),%xmm4,%xmm7{%k7}
+vsubphl %cs:-0x10(%ebx,%edi,8),%xmm4,%xmm7{%k7}
+vsubphq %cs:-0x10(%ebx,%edi,8),%xmm4,%xmm7{%k7}
 vsubph (%edx){1to8},%xmm4,%xmm6{%k7}
-vsubph %ymm0,%ymm0,%ymm3{%k3}{z}
-vsubph %cs:0xe00(%ebp,%edi,1),%ymm5,%ymm0
+vsubph %ymm7,%ymm3,%ymm6
+vsubph %es:(%eax){1to16},%ymm3,%ymm4
 vsubph 0x2947d4bd(%eax){1to16},%ymm5,%ymm5{%k2}{z}
-vsubph {rd-sae},%zmm6,%zmm2,%zmm4{%k2}{z}
-vsubphb {rd-sae},%zmm6,%zmm2,%zmm4{%k2}{z}
-vsubphw {rd-sae},%zmm6,%zmm2,%zmm4{%k2}{z}
-vsubphl {rd-sae},%zmm6,%zmm2,%zmm4{%k2}{z}
-vsubphq {rd-sae},%zmm6,%zmm2,%zmm4{%k2}{z}
+vsubph %zmm1,%zmm1,%zmm6
 vsubph %ds:-0x6867dc97(%esi),%zmm6,%zmm1{%k5}
 vsubph (%esp,%eiz,4),%zmm7,%zmm4{%k3}{z}
 vsubsh %xmm5,%xmm2,%xmm3
@@ -31307,8 +31056,8 @@ wrmsrnsl
 wrmsrnsq
 nopl -0x4eb35b00(%esi)
 nopl -0x634b
-nopl 0x75(%bx,%si)
 nopl (%ebx)
+nopl 0x75(%bx,%si)
 nopl %fs:0x7f51(%bx)
 aadd %ebx,-0x61(%ecx,%edi,1)
 aaddb %ebx,-0x61(%ecx,%edi,1)
@@ -31331,13 +31080,13 @@ axorl %ebx,(%ecx)
 axorq %ebx,(%ecx)
 axor %edi,(%bx,%si)
 axor %ebx,%es:-0x34f6fa9d(,%edi,4)
-aor %ecx,%ds:(%edi)
-aorb %ecx,%ds:(%edi)
-aorw %ecx,%ds:(%edi)
-aorl %ecx,%ds:(%edi)
-aorq %ecx,%ds:(%edi)
+aor %eax,(%ebx)
+aorb %eax,(%ebx)
+aorw %eax,(%ebx)
+aorl %eax,(%ebx)
+aorq %eax,(%ebx)
 aor %ecx,(%di)
-aor %esp,-0x1(%eax)
+aor %edx,%ds:0x39(%ebp,%ebx,2)
 vpdpbuud %xmm7,%xmm3,%xmm5
 vpdpbuudb %xmm7,%xmm3,%xmm5
 vpdpbuudw %xmm7,%xmm3,%xmm5
@@ -31438,15 +31187,15 @@ vcvtneoph2ps %cs:(%ebx),%xmm3
 vcvtneoph2ps (%ecx,%edx,1),%ymm2
 vcvtneoph2ps %es:0x14(%eax),%ymm6
 vcvtneoph2ps -0x5b82cee(%eax),%ymm3
-vcvtneeph2ps %fs:0x73ab647e(%ebx,%edx,1),%xmm5
-vcvtneeph2psb %fs:0x73ab647e(%ebx,%edx,1),%xmm5
-vcvtneeph2psw %fs:0x73ab647e(%ebx,%edx,1),%xmm5
-vcvtneeph2psl %fs:0x73ab647e(%ebx,%edx,1),%xmm5
-vcvtneeph2psq %fs:0x73ab647e(%ebx,%edx,1),%xmm5
 vcvtneeph2ps 0x30658a32(%ecx),%xmm6
+vcvtneeph2psb 0x30658a32(%ecx),%xmm6
+vcvtneeph2psw 0x30658a32(%ecx),%xmm6
+vcvtneeph2psl 0x30658a32(%ecx),%xmm6
+vcvtneeph2psq 0x30658a32(%ecx),%xmm6
+vcvtneeph2ps %fs:0x73ab647e(%ebx,%edx,1),%xmm5
 vcvtneeph2ps -0x73(%edx,%eiz,8),%xmm6
-vcvtneeph2ps %gs:-0x286b1b66(%ebp),%ymm0
 vcvtneeph2ps 0x3cd01b1d(%ecx,%edx,2),%ymm7
+vcvtneeph2ps %gs:-0x286b1b66(%ebp),%ymm0
 vcvtneeph2ps (%edi,%eax,1),%ymm1
 vcvtneebf162ps (%edi),%xmm1
 vcvtneebf162psb (%edi),%xmm1
@@ -31485,9 +31234,9 @@ vbcstnebf162psl 0x753d254c(%edx),%xmm1
 vbcstnebf162psq 0x753d254c(%edx),%xmm1
 vbcstnebf162ps %ds:(%esi),%xmm2
 vbcstnebf162ps (%eax),%xmm0
-vbcstnebf162ps %es:-0x1e(%edx),%ymm3
-vbcstnebf162ps (%ebx),%ymm1
 vbcstnebf162ps -0x40(%eax),%ymm0
+vbcstnebf162ps %es:(%esp,%edx,4),%ymm2
+vbcstnebf162ps %es:-0x1e(%edx),%ymm3
 {vex} vpmadd52luq %xmm1,%xmm4,%xmm1
 {vex} vpmadd52luq %ss:(%edx),%xmm1,%xmm3
 {vex} vpmadd52luq -0x3e(%edi),%xmm3,%xmm5

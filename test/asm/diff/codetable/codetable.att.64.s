@@ -5,10 +5,11 @@
 # format: lines
 # expect: match
 rex.W add %bpl,%al
-rex.W addb %bpl,%al
-rex.W addw %bpl,%al
-rex.W addl %bpl,%al
-rex.W addq %bpl,%al
+addb %bpl,%al
+addw %bpl,%al
+addl %bpl,%al
+addq %bpl,%al
+add %bpl,%al
 ss add %dil,(%r14,%r15,2)
 ss addb %dil,(%r14,%r15,2)
 ss addw %dil,(%r14,%r15,2)
@@ -26,17 +27,18 @@ lock addw %r11w,(%rsp,%riz,2)
 lock addl %r11w,(%rsp,%riz,2)
 lock addq %r11w,(%rsp,%riz,2)
 lock add %sp,%fs:(%rsi)
-lock add %esp,(%rdx)
-lock addb %esp,(%rdx)
-lock addw %esp,(%rdx)
-lock addl %esp,(%rdx)
-lock addq %esp,(%rdx)
-add %r14d,%r9d
-addb %r14d,%r9d
-addw %r14d,%r9d
-addl %r14d,%r9d
-addq %r14d,%r9d
 add %ebp,-0x2d(%r15,%r12,8)
+addb %ebp,-0x2d(%r15,%r12,8)
+addw %ebp,-0x2d(%r15,%r12,8)
+addl %ebp,-0x2d(%r15,%r12,8)
+addq %ebp,-0x2d(%r15,%r12,8)
+rex add %edi,%esi
+addb %edi,%esi
+addw %edi,%esi
+addl %edi,%esi
+addq %edi,%esi
+add %edi,%esi
+lock add %esp,(%rdx)
 add %rdx,-0x2b(%rax,%rax,4)
 addb %rdx,-0x2b(%rax,%rax,4)
 addw %rdx,-0x2b(%rax,%rax,4)
@@ -88,12 +90,12 @@ addw $0xdd67,%ax
 addl $0xdd67,%ax
 addq $0xdd67,%ax
 rex add $0x172d,%ax
-rex add $0x36ff4833,%eax
-rex addb $0x36ff4833,%eax
-rex addw $0x36ff4833,%eax
-rex addl $0x36ff4833,%eax
-rex addq $0x36ff4833,%eax
 add $0x9ee9c44d,%eax
+addb $0x9ee9c44d,%eax
+addw $0x9ee9c44d,%eax
+addl $0x9ee9c44d,%eax
+addq $0x9ee9c44d,%eax
+rex add $0x36ff4833,%eax
 add $0xfffffffffb929140,%rax
 addb $0xfffffffffb929140,%rax
 addw $0xfffffffffb929140,%rax
@@ -110,17 +112,18 @@ lock orw %spl,%fs:0x19e87ae8(%r15)
 lock orl %spl,%fs:0x19e87ae8(%r15)
 lock orq %spl,%fs:0x19e87ae8(%r15)
 rex or %al,(%rcx)
-lock or %ax,(%rsp,%rdi,4)
-lock orb %ax,(%rsp,%rdi,4)
-lock orw %ax,(%rsp,%rdi,4)
-lock orl %ax,(%rsp,%rdi,4)
-lock orq %ax,(%rsp,%rdi,4)
-or %sp,%r12w
-orb %sp,%r12w
-orw %sp,%r12w
-orl %sp,%r12w
-orq %sp,%r12w
 or %bx,-0x2e6888bb(%r11,%r9,1)
+orb %bx,-0x2e6888bb(%r11,%r9,1)
+orw %bx,-0x2e6888bb(%r11,%r9,1)
+orl %bx,-0x2e6888bb(%r11,%r9,1)
+orq %bx,-0x2e6888bb(%r11,%r9,1)
+rex or %bx,%si
+orb %bx,%si
+orw %bx,%si
+orl %bx,%si
+orq %bx,%si
+or %bx,%si
+lock or %ax,(%rsp,%rdi,4)
 or %eax,%ebp
 orb %eax,%ebp
 orw %eax,%ebp
@@ -205,28 +208,28 @@ lock adcw %al,(%r8)
 lock adcl %al,(%r8)
 lock adcq %al,(%r8)
 adc %bl,-0x1c(%rsi,%rdi,2)
-lock adc %di,0x39670d7c(%rbp)
-lock adcb %di,0x39670d7c(%rbp)
-lock adcw %di,0x39670d7c(%rbp)
-lock adcl %di,0x39670d7c(%rbp)
-lock adcq %di,0x39670d7c(%rbp)
-adc %sp,%r10w
-adcb %sp,%r10w
-adcw %sp,%r10w
-adcl %sp,%r10w
-adcq %sp,%r10w
 adc %ax,(%r11,%r8,1)
-lock rex adc %esi,(%rax)
-lock rex adcb %esi,(%rax)
-lock rex adcw %esi,(%rax)
-lock rex adcl %esi,(%rax)
-lock rex adcq %esi,(%rax)
-adc %r9d,%ebp
-adcb %r9d,%ebp
-adcw %r9d,%ebp
-adcl %r9d,%ebp
-adcq %r9d,%ebp
+adcb %ax,(%r11,%r8,1)
+adcw %ax,(%r11,%r8,1)
+adcl %ax,(%r11,%r8,1)
+adcq %ax,(%r11,%r8,1)
+adc %ax,%bp
+adcb %ax,%bp
+adcw %ax,%bp
+adcl %ax,%bp
+adcq %ax,%bp
+lock adc %di,0x39670d7c(%rbp)
 adc %ecx,0x63(%r11,%r14,8)
+adcb %ecx,0x63(%r11,%r14,8)
+adcw %ecx,0x63(%r11,%r14,8)
+adcl %ecx,0x63(%r11,%r14,8)
+adcq %ecx,0x63(%r11,%r14,8)
+adc %edx,%ecx
+adcb %edx,%ecx
+adcw %edx,%ecx
+adcl %edx,%ecx
+adcq %edx,%ecx
+lock rex adc %esi,(%rax)
 adc %rbp,%rax
 adcb %rbp,%rax
 adcw %rbp,%rax
@@ -346,25 +349,25 @@ lock sbl %r10d,(%rcx,%r8,1)
 lock sbq %r10d,(%rcx,%r8,1)
 lock sb %r10d,(%rcx,%r8,1)
 sbb %edx,(%rdi)
-lock sbb %rdi,-0x384ae217(%rsp,%rbp,1)
-lock sbbb %rdi,-0x384ae217(%rsp,%rbp,1)
-lock sbbw %rdi,-0x384ae217(%rsp,%rbp,1)
-lock sbbl %rdi,-0x384ae217(%rsp,%rbp,1)
-lock sbbq %rdi,-0x384ae217(%rsp,%rbp,1)
-lock sbw %rdi,-0x384ae217(%rsp,%rbp,1)
-lock sbl %rdi,-0x384ae217(%rsp,%rbp,1)
-lock sbq %rdi,-0x384ae217(%rsp,%rbp,1)
-lock sb %rdi,-0x384ae217(%rsp,%rbp,1)
-sbb %rbp,%r9
-sbbb %rbp,%r9
-sbbw %rbp,%r9
-sbbl %rbp,%r9
-sbbq %rbp,%r9
-sbw %rbp,%r9
-sbl %rbp,%r9
-sbq %rbp,%r9
-sb %rbp,%r9
+sbb %rdx,%rax
+sbbb %rdx,%rax
+sbbw %rdx,%rax
+sbbl %rdx,%rax
+sbbq %rdx,%rax
+sbw %rdx,%rax
+sbl %rdx,%rax
+sbq %rdx,%rax
+sb %rdx,%rax
 lock cs sbb %r12,-0x66(%rsi,%rsi,1)
+lock cs sbbb %r12,-0x66(%rsi,%rsi,1)
+lock cs sbbw %r12,-0x66(%rsi,%rsi,1)
+lock cs sbbl %r12,-0x66(%rsi,%rsi,1)
+lock cs sbbq %r12,-0x66(%rsi,%rsi,1)
+lock cs sbw %r12,-0x66(%rsi,%rsi,1)
+lock cs sbl %r12,-0x66(%rsi,%rsi,1)
+lock cs sbq %r12,-0x66(%rsi,%rsi,1)
+lock cs sb %r12,-0x66(%rsi,%rsi,1)
+lock sbb %rdi,-0x384ae217(%rsp,%rbp,1)
 sbb %dl,%cl
 sbb %gs:0x41(%rbp,%r8,2),%dl
 sbbb %gs:0x41(%rbp,%r8,2),%dl
@@ -702,16 +705,16 @@ suw $0xffffffffa2bc4510,%rax
 sul $0xffffffffa2bc4510,%rax
 suq $0xffffffffa2bc4510,%rax
 su $0xffffffffa2bc4510,%rax
-lock xor %cl,-0x226b2a2f(%rsp,%rdi,2)
-lock xorb %cl,-0x226b2a2f(%rsp,%rdi,2)
-lock xorw %cl,-0x226b2a2f(%rsp,%rdi,2)
-lock xorl %cl,-0x226b2a2f(%rsp,%rdi,2)
-lock xorq %cl,-0x226b2a2f(%rsp,%rdi,2)
 xor %r15b,%spl
 xorb %r15b,%spl
 xorw %r15b,%spl
 xorl %r15b,%spl
 xorq %r15b,%spl
+lock xor %cl,-0x226b2a2f(%rsp,%rdi,2)
+lock xorb %cl,-0x226b2a2f(%rsp,%rdi,2)
+lock xorw %cl,-0x226b2a2f(%rsp,%rdi,2)
+lock xorl %cl,-0x226b2a2f(%rsp,%rdi,2)
+lock xorq %cl,-0x226b2a2f(%rsp,%rdi,2)
 ds xor %bpl,(%r9)
 xor %ax,%sp
 xorb %ax,%sp
@@ -746,13 +749,13 @@ lock xorw %rbx,(%rbx,%r15,8)
 lock xorl %rbx,(%rbx,%r15,8)
 lock xorq %rbx,(%rbx,%r15,8)
 xor %rbx,-0x6bf7ba40(%rdi,%rsi,2)
-xor %cl,%dil
-xor (%r9,%r13,2),%dil
-xorb (%r9,%r13,2),%dil
-xorw (%r9,%r13,2),%dil
-xorl (%r9,%r13,2),%dil
-xorq (%r9,%r13,2),%dil
+xor %r10b,%dil
 xor -0x75(%edi),%ah
+xorb -0x75(%edi),%ah
+xorw -0x75(%edi),%ah
+xorl -0x75(%edi),%ah
+xorq -0x75(%edi),%ah
+xor (%r9,%r13,2),%dil
 xor %sp,%ax
 xor 0x6a(%edx),%r15w
 xorb 0x6a(%edx),%r15w
@@ -774,12 +777,13 @@ cs xorw 0x51(%rcx),%r14
 cs xorl 0x51(%rcx),%r14
 cs xorq 0x51(%rcx),%r14
 xor -0x61(%rdi),%rcx
-rex xor $0xa9,%al
-rex xorb $0xa9,%al
-rex xorw $0xa9,%al
-rex xorl $0xa9,%al
-rex xorq $0xa9,%al
 rex.W xor $0x96,%al
+xorb $0x96,%al
+xorw $0x96,%al
+xorl $0x96,%al
+xorq $0x96,%al
+xor $0x96,%al
+rex xor $0xa9,%al
 xor $0x7ca6,%ax
 xorb $0x7ca6,%ax
 xorw $0x7ca6,%ax
@@ -1064,63 +1068,56 @@ inswl (%dx),%es:(%rdi)
 inswq (%dx),%es:(%rdi)
 rep insw (%dx),%es:(%rdi)
 rep rex insw (%dx),%es:(%rdi)
+inslb (%dx),%es:(%rdi)
+inslw (%dx),%es:(%rdi)
+insll (%dx),%es:(%rdi)
+inslq (%dx),%es:(%rdi)
 rep insl (%dx),%es:(%rdi)
-rep inslb (%dx),%es:(%rdi)
-rep inslw (%dx),%es:(%rdi)
-rep insll (%dx),%es:(%rdi)
-rep inslq (%dx),%es:(%rdi)
-rep insq (%dx),%es:(%rdi)
-rep ins (%dx),%es:(%rdi)
 repnz insl (%dx),%es:(%rdi)
-rep outsb %ds:(%rsi),(%dx)
-rep outsbb %ds:(%rsi),(%dx)
-rep outsbw %ds:(%rsi),(%dx)
-rep outsbl %ds:(%rsi),(%dx)
-rep outsbq %ds:(%rsi),(%dx)
-rep outsw %ds:(%rsi),(%dx)
-rep outsl %ds:(%rsi),(%dx)
-rep outsq %ds:(%rsi),(%dx)
-rep outs %ds:(%rsi),(%dx)
 outsb %ds:(%rsi),(%dx)
-repnz outsb %ds:(%rsi),(%dx)
+outsbb %ds:(%rsi),(%dx)
+outsbw %ds:(%rsi),(%dx)
+outsbl %ds:(%rsi),(%dx)
+outsbq %ds:(%rsi),(%dx)
 outsw %ds:(%rsi),(%dx)
+outsl %ds:(%rsi),(%dx)
+outsq %ds:(%rsi),(%dx)
+outs %ds:(%rsi),(%dx)
+rep outsb %ds:(%rsi),(%dx)
+repnz outsb %ds:(%rsi),(%dx)
 outswb %ds:(%rsi),(%dx)
 outsww %ds:(%rsi),(%dx)
 outswl %ds:(%rsi),(%dx)
 outswq %ds:(%rsi),(%dx)
-outsl %ds:(%rsi),(%dx)
-outsq %ds:(%rsi),(%dx)
-outs %ds:(%rsi),(%dx)
+rep outsw %ds:(%rsi),(%dx)
 repnz outsw %ds:(%rsi),(%dx)
+outslb %ds:(%rsi),(%dx)
+outslw %ds:(%rsi),(%dx)
+outsll %ds:(%rsi),(%dx)
+outslq %ds:(%rsi),(%dx)
 rep rex outsl %ds:(%rsi),(%dx)
-rep rex outslb %ds:(%rsi),(%dx)
-rep rex outslw %ds:(%rsi),(%dx)
-rep rex outsll %ds:(%rsi),(%dx)
-rep rex outslq %ds:(%rsi),(%dx)
-rep rex outsb %ds:(%rsi),(%dx)
-rep rex outsw %ds:(%rsi),(%dx)
-rep rex outsq %ds:(%rsi),(%dx)
-rep rex outs %ds:(%rsi),(%dx)
-lock cs addb $0xeb,(%rax,%rax,1)
-lock cs addbb $0xeb,(%rax,%rax,1)
-lock cs addbw $0xeb,(%rax,%rax,1)
-lock cs addbl $0xeb,(%rax,%rax,1)
-lock cs addbq $0xeb,(%rax,%rax,1)
-lock cs addw $0xeb,(%rax,%rax,1)
-lock cs addl $0xeb,(%rax,%rax,1)
-lock cs addq $0xeb,(%rax,%rax,1)
-lock cs add $0xeb,(%rax,%rax,1)
-add $0x44,%r9b
+rep outsl %ds:(%rsi),(%dx)
 addb $0xa8,(%r8)
+addbb $0xa8,(%r8)
+addbw $0xa8,(%r8)
+addbl $0xa8,(%r8)
+addbq $0xa8,(%r8)
+addw $0xa8,(%r8)
+addl $0xa8,(%r8)
+addq $0xa8,(%r8)
+add $0xa8,(%r8)
+add $0x17,%sil
+lock cs addb $0xeb,(%rax,%rax,1)
 rex.W orb $0xa7,0x41(%rcx,%rbx,4)
-rex.W orbb $0xa7,0x41(%rcx,%rbx,4)
-rex.W orbw $0xa7,0x41(%rcx,%rbx,4)
-rex.W orbl $0xa7,0x41(%rcx,%rbx,4)
-rex.W orbq $0xa7,0x41(%rcx,%rbx,4)
-rex.W orw $0xa7,0x41(%rcx,%rbx,4)
-rex.W orl $0xa7,0x41(%rcx,%rbx,4)
-rex.W orq $0xa7,0x41(%rcx,%rbx,4)
-rex.W or $0xa7,0x41(%rcx,%rbx,4)
+orbb $0xa7,0x41(%rcx,%rbx,4)
+orbw $0xa7,0x41(%rcx,%rbx,4)
+orbl $0xa7,0x41(%rcx,%rbx,4)
+orbq $0xa7,0x41(%rcx,%rbx,4)
+orw $0xa7,0x41(%rcx,%rbx,4)
+orl $0xa7,0x41(%rcx,%rbx,4)
+orq $0xa7,0x41(%rcx,%rbx,4)
+or $0xa7,0x41(%rcx,%rbx,4)
+orb $0xa7,0x41(%rcx,%rbx,4)
 or $0x30,%r12b
 lock orb $0x7c,0x39(%r8)
 adc $0x2e,%bh
@@ -1178,17 +1175,17 @@ xorq $0x1,(%rsi)
 xor $0x1,(%rsi)
 xor $0x46,%r15b
 ss xorb $0x30,0x3706a5d5(%r13,%r9,2)
-rex cmp $0xbf,%al
-cmpb $0x79,(%r15,%r14,1)
-cmpbb $0x79,(%r15,%r14,1)
-cmpbw $0x79,(%r15,%r14,1)
-cmpbl $0x79,(%r15,%r14,1)
-cmpbq $0x79,(%r15,%r14,1)
-cmpw $0x79,(%r15,%r14,1)
-cmpl $0x79,(%r15,%r14,1)
-cmpq $0x79,(%r15,%r14,1)
-cmp $0x79,(%r15,%r14,1)
-cmpb $0x1a,0xb3611(%eax,%ebx,4)
+cmpb $0x80,0x5(%rax,%rcx,2)
+cmpbb $0x80,0x5(%rax,%rcx,2)
+cmpbw $0x80,0x5(%rax,%rcx,2)
+cmpbl $0x80,0x5(%rax,%rcx,2)
+cmpbq $0x80,0x5(%rax,%rcx,2)
+cmpw $0x80,0x5(%rax,%rcx,2)
+cmpl $0x80,0x5(%rax,%rcx,2)
+cmpq $0x80,0x5(%rax,%rcx,2)
+cmp $0x80,0x5(%rax,%rcx,2)
+cmp $0x81,%r11b
+cmpb $0x7e,%fs:(%rsi,%r15,8)
 add $0xd435,%sp
 lock addw $0x5a18,-0x42(%r8)
 lock addwb $0x5a18,-0x42(%r8)
@@ -1200,17 +1197,17 @@ lock addl $0x5a18,-0x42(%r8)
 lock addq $0x5a18,-0x42(%r8)
 lock add $0x5a18,-0x42(%r8)
 es addw $0x6a0e,-0x2f12443b(%rbp)
+add $0x94dc9886,%esi
+lock es addl $0x4b6e4493,(%r11,%r9,1)
+lock es addlb $0x4b6e4493,(%r11,%r9,1)
+lock es addlw $0x4b6e4493,(%r11,%r9,1)
+lock es addll $0x4b6e4493,(%r11,%r9,1)
+lock es addlq $0x4b6e4493,(%r11,%r9,1)
+lock es addb $0x4b6e4493,(%r11,%r9,1)
+lock es addw $0x4b6e4493,(%r11,%r9,1)
+lock es addq $0x4b6e4493,(%r11,%r9,1)
+lock es add $0x4b6e4493,(%r11,%r9,1)
 lock addl $0x4691902f,-0x20(%rax)
-lock addlb $0x4691902f,-0x20(%rax)
-lock addlw $0x4691902f,-0x20(%rax)
-lock addll $0x4691902f,-0x20(%rax)
-lock addlq $0x4691902f,-0x20(%rax)
-lock addb $0x4691902f,-0x20(%rax)
-lock addw $0x4691902f,-0x20(%rax)
-lock addq $0x4691902f,-0x20(%rax)
-lock add $0x4691902f,-0x20(%rax)
-add $0x104e6995,%r11d
-addl $0x2faa8b7,(%r14)
 add $0x354159d,%rcx
 lock addq $0xffffffff9cad2701,0x4a(%rcx,%r9,1)
 lock addqb $0xffffffff9cad2701,0x4a(%rcx,%r9,1)
@@ -1255,17 +1252,17 @@ lock orw $0xffffffffd528af78,(%r15)
 lock orl $0xffffffffd528af78,(%r15)
 lock or $0xffffffffd528af78,(%r15)
 orq $0xffffffff9e503541,0x2d492a6(%rdi)
-lock adcw $0x9be7,-0x2d(%rax)
-lock adcwb $0x9be7,-0x2d(%rax)
-lock adcww $0x9be7,-0x2d(%rax)
-lock adcwl $0x9be7,-0x2d(%rax)
-lock adcwq $0x9be7,-0x2d(%rax)
-lock adcb $0x9be7,-0x2d(%rax)
-lock adcl $0x9be7,-0x2d(%rax)
-lock adcq $0x9be7,-0x2d(%rax)
-lock adc $0x9be7,-0x2d(%rax)
-adc $0x58d4,%r10w
 adcw $0x27f3,0x75b007fe(%r15,%rdi,2)
+adcwb $0x27f3,0x75b007fe(%r15,%rdi,2)
+adcww $0x27f3,0x75b007fe(%r15,%rdi,2)
+adcwl $0x27f3,0x75b007fe(%r15,%rdi,2)
+adcwq $0x27f3,0x75b007fe(%r15,%rdi,2)
+adcb $0x27f3,0x75b007fe(%r15,%rdi,2)
+adcl $0x27f3,0x75b007fe(%r15,%rdi,2)
+adcq $0x27f3,0x75b007fe(%r15,%rdi,2)
+adc $0x27f3,0x75b007fe(%r15,%rdi,2)
+adc $0x44c4,%si
+lock adcw $0x9be7,-0x2d(%rax)
 adc $0xa712f4e9,%ebx
 lock adcl $0xa3faf7e2,-0x13cd74c9(%r15)
 lock adclb $0xa3faf7e2,-0x13cd74c9(%r15)
@@ -1288,16 +1285,17 @@ lock adcw $0x213e8c88,0x553ca34c(%r12,%r10,1)
 lock adcl $0x213e8c88,0x553ca34c(%r12,%r10,1)
 lock adc $0x213e8c88,0x553ca34c(%r12,%r10,1)
 adcq $0x79eacd22,-0x73(%rdi)
-lock rex sbbw $0xbd6b,-0x2b(%rbx)
-lock rex sbbwb $0xbd6b,-0x2b(%rbx)
-lock rex sbbww $0xbd6b,-0x2b(%rbx)
-lock rex sbbwl $0xbd6b,-0x2b(%rbx)
-lock rex sbbwq $0xbd6b,-0x2b(%rbx)
-lock rex sbbb $0xbd6b,-0x2b(%rbx)
-lock rex sbbl $0xbd6b,-0x2b(%rbx)
-lock rex sbbq $0xbd6b,-0x2b(%rbx)
-lock rex sbb $0xbd6b,-0x2b(%rbx)
 sbb $0x701a,%r11w
+lock rex sbbw $0xbd6b,-0x2b(%rbx)
+lock sbbwb $0xbd6b,-0x2b(%rbx)
+lock sbbww $0xbd6b,-0x2b(%rbx)
+lock sbbwl $0xbd6b,-0x2b(%rbx)
+lock sbbwq $0xbd6b,-0x2b(%rbx)
+lock sbbb $0xbd6b,-0x2b(%rbx)
+lock sbbl $0xbd6b,-0x2b(%rbx)
+lock sbbq $0xbd6b,-0x2b(%rbx)
+lock sbb $0xbd6b,-0x2b(%rbx)
+lock sbbw $0xbd6b,-0x2b(%rbx)
 sbbw $0x4ba4,(%r10,%r8,2)
 sbb $0xeb128cc1,%eax
 lock sbbl $0x30ba778,-0x2e748855(%r15,%r8,4)
@@ -1343,17 +1341,17 @@ lock andw $0x9c6e49d2,(%rdx,%r14,8)
 lock andq $0x9c6e49d2,(%rdx,%r14,8)
 lock and $0x9c6e49d2,(%rdx,%r14,8)
 andl $0x64927c22,(%rdi)
-lock andq $0xffffffffbb01050c,-0x1d2ee581(%rsi)
-lock andqb $0xffffffffbb01050c,-0x1d2ee581(%rsi)
-lock andqw $0xffffffffbb01050c,-0x1d2ee581(%rsi)
-lock andql $0xffffffffbb01050c,-0x1d2ee581(%rsi)
-lock andqq $0xffffffffbb01050c,-0x1d2ee581(%rsi)
-lock andb $0xffffffffbb01050c,-0x1d2ee581(%rsi)
-lock andw $0xffffffffbb01050c,-0x1d2ee581(%rsi)
-lock andl $0xffffffffbb01050c,-0x1d2ee581(%rsi)
-lock and $0xffffffffbb01050c,-0x1d2ee581(%rsi)
-and $0x19896dd1,%r13
-andq $0xfffffffff1c56c96,-0x1c6fa70a(%rbp,%r9,1)
+and $0xffffffff9222aaaf,%rdi
+lock andq $0x4efc9325,0x52aa3cfc(%r15)
+lock andqb $0x4efc9325,0x52aa3cfc(%r15)
+lock andqw $0x4efc9325,0x52aa3cfc(%r15)
+lock andql $0x4efc9325,0x52aa3cfc(%r15)
+lock andqq $0x4efc9325,0x52aa3cfc(%r15)
+lock andb $0x4efc9325,0x52aa3cfc(%r15)
+lock andw $0x4efc9325,0x52aa3cfc(%r15)
+lock andl $0x4efc9325,0x52aa3cfc(%r15)
+lock and $0x4efc9325,0x52aa3cfc(%r15)
+cs andq $0x22a04381,(%rsi)
 sub $0xaa34,%ax
 cs subw $0x1bf6,0x8de8e1a(%r12,%r9,4)
 cs subwb $0x1bf6,0x8de8e1a(%r12,%r9,4)
@@ -1387,6 +1385,7 @@ lock subw $0xffffffff8dcbe564,-0x7215845c(,%r14,1)
 lock subl $0xffffffff8dcbe564,-0x7215845c(,%r14,1)
 lock sub $0xffffffff8dcbe564,-0x7215845c(,%r14,1)
 subq $0xffffffffe127901a,(%rcx)
+xor $0xe23b,%r12w
 xorw $0xeae3,-0x63b09fd4(%ebx)
 xorwb $0xeae3,-0x63b09fd4(%ebx)
 xorww $0xeae3,-0x63b09fd4(%ebx)
@@ -1396,7 +1395,6 @@ xorb $0xeae3,-0x63b09fd4(%ebx)
 xorl $0xeae3,-0x63b09fd4(%ebx)
 xorq $0xeae3,-0x63b09fd4(%ebx)
 xor $0xeae3,-0x63b09fd4(%ebx)
-xor $0xe23b,%r12w
 xorw $0x7a9b,0x19(%r14,%r14,2)
 xor $0xcc1276fd,%esp
 lock xorl $0x1fbc511e,(%rsp,%r11,2)
@@ -1459,20 +1457,20 @@ addw $0xffea,(%rcx,%rsi,1)
 add $0xffffff8f,%edx
 ds addl $0x8,0x19(,%r12,4)
 addl $0xfffffff9,(%rdx)
-es addq $0x27,(%rbx)
-add $0xffffffffffffff86,%r9
+add $0x7f,%rcx
 lock addq $0x74,(%r14,%r13,1)
+es addq $0x27,(%rbx)
 or $0xffea,%ax
 lock orw $0xffd4,-0x13d693ed(,%r10,8)
 lock orw $0x25,(%eax)
-lock orl $0xffffff9d,-0x3b(%rsi,%r12,2)
-or $0x6c,%ebp
 orl $0x3d,(%rbx,%rcx,4)
+or $0xffffffda,%r14d
+lock orl $0xffffff9d,-0x3b(%rsi,%r12,2)
 or $0xffffffffffffffc6,%rsp
 lock orq $0xffffffffffffffe6,-0x18(%r10)
 orq $0x71,0x14(%rdi)
-lock adcw $0xffe7,(%rax)
 adc $0xff99,%r10w
+lock adcw $0xffe7,(%rax)
 adcw $0xffc2,(%r12,%rdx,4)
 adcl $0xffffffa7,0x3581a4cc(%rip)
 adc $0xfffffff6,%r14d
@@ -1489,18 +1487,18 @@ sbbl $0x64,%fs:(%rsi)
 sbbq $0xffffffffffffffec,(%rcx)
 sbb $0xfffffffffffffffe,%r8
 lock sbbq $0xfffffffffffffffe,(%rbx,%r10,2)
-ss andw $0xfffa,(%rsi)
 and $0xf,%r15w
+ss andw $0xfffa,(%rsi)
 andw $0x5a,(%r8,%rbx,4)
-andl $0x1b,0x46072c2a(%ebp)
-and $0xffffffff,%r15d
-andl $0x72,0x59(%r10)
+and $0xffffffdf,%eax
+andl $0x3,0x431f1622(,%r15d,2)
+lock andl $0xfffffff9,-0x37(%rbx)
 and $0xffffffffffffffc2,%rbx
 cs andq $0xffffffffffffffd0,(%r14,%rax,1)
 lock andq $0xffffffffffffffbf,(%rdi)
-lock es subw $0xfff9,(%rdx,%rcx,1)
-sub $0x8,%r9w
+sub $0xffcc,%si
 subw $0xffff,-0x7c642710(%r9d)
+lock es subw $0xfff9,(%rdx,%rcx,1)
 sub $0xfffffffa,%edx
 lock subl $0x29,0x33(%rcx,%r8,2)
 ds subl $0xffffffa6,-0x12(%rsp,%rcx,2)
@@ -1519,9 +1517,9 @@ lock xorq $0x23,(%rsp,%r15,4)
 cmp $0xffe6,%di
 cs cmpw $0x1e,(%r12,%r10,4)
 cmpw $0xffc5,-0x53(%rsi)
+cmp $0xffffff92,%eax
+ss cmpl $0x3f,-0x8(%rbp,%r14,2)
 cmpl $0xffffff90,0x3c81a35f(%ebp)
-cmp $0xffffff82,%r15d
-cmpl $0x15,(%r15)
 cmp $0x61,%rsp
 cmpq $0xffffffffffffffa0,%gs:-0x6bad019a(,%r14,1)
 cmpq $0xffffffffffffff89,-0x31(%rax)
@@ -1570,27 +1568,29 @@ ds testl %r15,0x539467e7(%r9)
 ds testq %r15,0x539467e7(%r9)
 test %rcx,0x3f51a150(%rip)
 rex.W xchg %bpl,%bpl
-rex.W xchgb %bpl,%bpl
-rex.W xchgw %bpl,%bpl
-rex.W xchgl %bpl,%bpl
-rex.W xchgq %bpl,%bpl
+xchgb %bpl,%bpl
+xchgw %bpl,%bpl
+xchgl %bpl,%bpl
+xchgq %bpl,%bpl
+xchg %bpl,%bpl
 lock xchg %r10b,(%r8)
 lock xchgb %r10b,(%r8)
 lock xchgw %r10b,(%r8)
 lock xchgl %r10b,(%r8)
 lock xchgq %r10b,(%r8)
 xchg %ah,-0x518907ae(%rdi,%rdi,4)
-xchg %si,%fs:-0x68(%rax)
-xchgb %si,%fs:-0x68(%rax)
-xchgw %si,%fs:-0x68(%rax)
-xchgl %si,%fs:-0x68(%rax)
-xchgq %si,%fs:-0x68(%rax)
-xchg %r15w,%di
-xchgb %r15w,%di
-xchgw %r15w,%di
-xchgl %r15w,%di
-xchgq %r15w,%di
 xchg %r8w,-0x33(%rdi,%rbp,4)
+xchgb %r8w,-0x33(%rdi,%rbp,4)
+xchgw %r8w,-0x33(%rdi,%rbp,4)
+xchgl %r8w,-0x33(%rdi,%rbp,4)
+xchgq %r8w,-0x33(%rdi,%rbp,4)
+rex xchg %bx,%sp
+xchgb %bx,%sp
+xchgw %bx,%sp
+xchgl %bx,%sp
+xchgq %bx,%sp
+xchg %bx,%sp
+xchg %si,%fs:-0x68(%rax)
 xchg %ebp,%edx
 xchgb %ebp,%edx
 xchgw %ebp,%edx
@@ -1602,16 +1602,16 @@ es xchgw %esi,-0x3(%r11,%r15,2)
 es xchgl %esi,-0x3(%r11,%r15,2)
 es xchgq %esi,-0x3(%r11,%r15,2)
 lock xchg %ebx,-0x6c354346(%rbx)
-lock xchg %rcx,(%rbx)
-lock xchgb %rcx,(%rbx)
-lock xchgw %rcx,(%rbx)
-lock xchgl %rcx,(%rbx)
-lock xchgq %rcx,(%rbx)
 xchg %rax,%r9
 xchgb %rax,%r9
 xchgw %rax,%r9
 xchgl %rax,%r9
 xchgq %rax,%r9
+lock xchg %rcx,(%rbx)
+lock xchgb %rcx,(%rbx)
+lock xchgw %rcx,(%rbx)
+lock xchgl %rcx,(%rbx)
+lock xchgq %rcx,(%rbx)
 xchg %r15,-0x18d5ca96(%rdi,%rsi,8)
 mov %bh,%cl
 movb %bh,%cl
@@ -1691,25 +1691,28 @@ movw %ss,%cx
 movl %ss,%cx
 movq %ss,%cx
 cs data16 mov %ds,(%r8,%r14,2)
-cs data16 movb %ds,(%r8,%r14,2)
-cs data16 movw %ds,(%r8,%r14,2)
-cs data16 movl %ds,(%r8,%r14,2)
-cs data16 movq %ds,(%r8,%r14,2)
+cs movb %ds,(%r8,%r14,2)
+cs movw %ds,(%r8,%r14,2)
+cs movl %ds,(%r8,%r14,2)
+cs movq %ds,(%r8,%r14,2)
+cs mov %ds,(%r8,%r14,2)
 data16 mov %ss,0x1c08c7b(%rdx,%rcx,8)
-data16 movb %ss,0x1c08c7b(%rdx,%rcx,8)
-data16 movw %ss,0x1c08c7b(%rdx,%rcx,8)
-data16 movl %ss,0x1c08c7b(%rdx,%rcx,8)
-data16 movq %ss,0x1c08c7b(%rdx,%rcx,8)
+movb %ss,0x1c08c7b(%rdx,%rcx,8)
+movw %ss,0x1c08c7b(%rdx,%rcx,8)
+movl %ss,0x1c08c7b(%rdx,%rcx,8)
+movq %ss,0x1c08c7b(%rdx,%rcx,8)
+mov %ss,0x1c08c7b(%rdx,%rcx,8)
 mov %fs,0x46(%rsi)
 movb %fs,0x46(%rsi)
 movw %fs,0x46(%rsi)
 movl %fs,0x46(%rsi)
 movq %fs,0x46(%rsi)
 rex.R mov %cs,%edi
-rex.R movb %cs,%edi
-rex.R movw %cs,%edi
-rex.R movl %cs,%edi
-rex.R movq %cs,%edi
+movb %cs,%edi
+movw %cs,%edi
+movl %cs,%edi
+movq %cs,%edi
+mov %cs,%edi
 ds rex.R mov %ss,(%edi,%edi,2)
 mov %ds,%rdx
 movb %ds,%rdx
@@ -1739,16 +1742,18 @@ leal (%rdx,%rbp,2),%rax
 leaq (%rdx,%rbp,2),%rax
 ss lea (%r15),%r11
 lea (%r14,%r12,1),%r8
-data16 rex mov (%rbx),%es
-data16 rex movb (%rbx),%es
-data16 rex movw (%rbx),%es
-data16 rex movl (%rbx),%es
-data16 rex movq (%rbx),%es
 rex.RB mov %r10w,%ds
-rex.RB movb %r10w,%ds
-rex.RB movw %r10w,%ds
-rex.RB movl %r10w,%ds
-rex.RB movq %r10w,%ds
+movb %r10w,%ds
+movw %r10w,%ds
+movl %r10w,%ds
+movq %r10w,%ds
+mov %r10w,%ds
+data16 rex mov (%rbx),%es
+movb (%rbx),%es
+movw (%rbx),%es
+movl (%rbx),%es
+movq (%rbx),%es
+mov (%rbx),%es
 data16 mov -0x1(%r9,%r11,4),%es
 mov (%rdx),%fs
 movb (%rdx),%fs
@@ -1756,10 +1761,11 @@ movw (%rdx),%fs
 movl (%rdx),%fs
 movq (%rdx),%fs
 rex.R mov %esp,%ds
-rex.R movb %esp,%ds
-rex.R movw %esp,%ds
-rex.R movl %esp,%ds
-rex.R movq %esp,%ds
+movb %esp,%ds
+movw %esp,%ds
+movl %esp,%ds
+movq %esp,%ds
+mov %esp,%ds
 mov -0x23(%esi,%r10d,8),%fs
 mov %rsi,%ss
 movb %rsi,%ss
@@ -1767,15 +1773,17 @@ movw %rsi,%ss
 movl %rsi,%ss
 movq %rsi,%ss
 rex.WB mov 0x531e27ce(%r13d),%ss
-rex.WB movb 0x531e27ce(%r13d),%ss
-rex.WB movw 0x531e27ce(%r13d),%ss
-rex.WB movl 0x531e27ce(%r13d),%ss
-rex.WB movq 0x531e27ce(%r13d),%ss
+movb 0x531e27ce(%r13d),%ss
+movw 0x531e27ce(%r13d),%ss
+movl 0x531e27ce(%r13d),%ss
+movq 0x531e27ce(%r13d),%ss
+mov 0x531e27ce(%r13d),%ss
 rex.W mov %gs:0x57(%rdi,%rax,4),%ds
-rex.W movb %gs:0x57(%rdi,%rax,4),%ds
-rex.W movw %gs:0x57(%rdi,%rax,4),%ds
-rex.W movl %gs:0x57(%rdi,%rax,4),%ds
-rex.W movq %gs:0x57(%rdi,%rax,4),%ds
+movb %gs:0x57(%rdi,%rax,4),%ds
+movw %gs:0x57(%rdi,%rax,4),%ds
+movl %gs:0x57(%rdi,%rax,4),%ds
+movq %gs:0x57(%rdi,%rax,4),%ds
+mov %gs:0x57(%rdi,%rax,4),%ds
 ds popw (%r12,%r12,2)
 ds popwb (%r12,%r12,2)
 ds popww (%r12,%r12,2)
@@ -1907,10 +1915,11 @@ movabsw 0xe9d0b84dee8247c5,%al
 movabsl 0xe9d0b84dee8247c5,%al
 movabsq 0xe9d0b84dee8247c5,%al
 addr32 rex.RB mov 0x69446e00,%al
-addr32 rex.RB movb 0x69446e00,%al
-addr32 rex.RB movw 0x69446e00,%al
-addr32 rex.RB movl 0x69446e00,%al
-addr32 rex.RB movq 0x69446e00,%al
+addr32 movb 0x69446e00,%al
+addr32 movw 0x69446e00,%al
+addr32 movl 0x69446e00,%al
+addr32 movq 0x69446e00,%al
+addr32 mov 0x69446e00,%al
 movabs 0xc718000000780c8c,%al
 movabs 0xfbb01160e42153d4,%ax
 movabsb 0xfbb01160e42153d4,%ax
@@ -1918,10 +1927,11 @@ movabsw 0xfbb01160e42153d4,%ax
 movabsl 0xfbb01160e42153d4,%ax
 movabsq 0xfbb01160e42153d4,%ax
 addr32 rex.RX mov 0x3195d74c,%ax
-addr32 rex.RX movb 0x3195d74c,%ax
-addr32 rex.RX movw 0x3195d74c,%ax
-addr32 rex.RX movl 0x3195d74c,%ax
-addr32 rex.RX movq 0x3195d74c,%ax
+addr32 movb 0x3195d74c,%ax
+addr32 movw 0x3195d74c,%ax
+addr32 movl 0x3195d74c,%ax
+addr32 movq 0x3195d74c,%ax
+addr32 mov 0x3195d74c,%ax
 movabs 0xbdac57295e42b1c,%ax
 movabs 0x9ae64f9c569b94ca,%eax
 movabsb 0x9ae64f9c569b94ca,%eax
@@ -1936,10 +1946,11 @@ movabsw 0x2463559520b5d6d5,%rax
 movabsl 0x2463559520b5d6d5,%rax
 movabsq 0x2463559520b5d6d5,%rax
 addr32 rex.WRXB mov 0xa774e014,%rax
-addr32 rex.WRXB movb 0xa774e014,%rax
-addr32 rex.WRXB movw 0xa774e014,%rax
-addr32 rex.WRXB movl 0xa774e014,%rax
-addr32 rex.WRXB movq 0xa774e014,%rax
+addr32 movb 0xa774e014,%rax
+addr32 movw 0xa774e014,%rax
+addr32 movl 0xa774e014,%rax
+addr32 movq 0xa774e014,%rax
+addr32 mov 0xa774e014,%rax
 movabs 0x8a0225cbdaed5294,%rax
 movabs %al,0xf642a2842ab8cbcd
 movabsb %al,0xf642a2842ab8cbcd
@@ -1947,10 +1958,11 @@ movabsw %al,0xf642a2842ab8cbcd
 movabsl %al,0xf642a2842ab8cbcd
 movabsq %al,0xf642a2842ab8cbcd
 addr32 rex.X mov %al,0x657fc274
-addr32 rex.X movb %al,0x657fc274
-addr32 rex.X movw %al,0x657fc274
-addr32 rex.X movl %al,0x657fc274
-addr32 rex.X movq %al,0x657fc274
+addr32 movb %al,0x657fc274
+addr32 movw %al,0x657fc274
+addr32 movl %al,0x657fc274
+addr32 movq %al,0x657fc274
+addr32 mov %al,0x657fc274
 movabs %al,0x2562ad08886889ae
 movabs %ax,0xb2a0f5d5c4d286f7
 movabsb %ax,0xb2a0f5d5c4d286f7
@@ -1958,10 +1970,11 @@ movabsw %ax,0xb2a0f5d5c4d286f7
 movabsl %ax,0xb2a0f5d5c4d286f7
 movabsq %ax,0xb2a0f5d5c4d286f7
 addr32 rex.RX mov %ax,0x80f6773c
-addr32 rex.RX movb %ax,0x80f6773c
-addr32 rex.RX movw %ax,0x80f6773c
-addr32 rex.RX movl %ax,0x80f6773c
-addr32 rex.RX movq %ax,0x80f6773c
+addr32 movb %ax,0x80f6773c
+addr32 movw %ax,0x80f6773c
+addr32 movl %ax,0x80f6773c
+addr32 movq %ax,0x80f6773c
+addr32 mov %ax,0x80f6773c
 movabs %ax,0xda3b2994a0c9a44
 movabs %eax,0x299605ee34d6e5ca
 movabsb %eax,0x299605ee34d6e5ca
@@ -1969,10 +1982,11 @@ movabsw %eax,0x299605ee34d6e5ca
 movabsl %eax,0x299605ee34d6e5ca
 movabsq %eax,0x299605ee34d6e5ca
 addr32 cs rex.R mov %eax,0x8a64f084
-addr32 cs rex.R movb %eax,0x8a64f084
-addr32 cs rex.R movw %eax,0x8a64f084
-addr32 cs rex.R movl %eax,0x8a64f084
-addr32 cs rex.R movq %eax,0x8a64f084
+addr32 cs movb %eax,0x8a64f084
+addr32 cs movw %eax,0x8a64f084
+addr32 cs movl %eax,0x8a64f084
+addr32 cs movq %eax,0x8a64f084
+addr32 cs mov %eax,0x8a64f084
 movabs %eax,0x6442e0dc025a6aae
 movabs %rax,0x2befc3eed346cace
 movabsb %rax,0x2befc3eed346cace
@@ -1980,10 +1994,11 @@ movabsw %rax,0x2befc3eed346cace
 movabsl %rax,0x2befc3eed346cace
 movabsq %rax,0x2befc3eed346cace
 addr32 rex.WRB mov %rax,0x609fc717
-addr32 rex.WRB movb %rax,0x609fc717
-addr32 rex.WRB movw %rax,0x609fc717
-addr32 rex.WRB movl %rax,0x609fc717
-addr32 rex.WRB movq %rax,0x609fc717
+addr32 movb %rax,0x609fc717
+addr32 movw %rax,0x609fc717
+addr32 movl %rax,0x609fc717
+addr32 movq %rax,0x609fc717
+addr32 mov %rax,0x609fc717
 movabs %rax,0x8ba21effffffc187
 movsb %ds:(%rsi),%es:(%rdi)
 movsbb %ds:(%rsi),%es:(%rdi)
@@ -1996,15 +2011,11 @@ movsq %ds:(%rsi),%es:(%rdi)
 movs %ds:(%rsi),%es:(%rdi)
 repnz movsb %ds:(%rsi),%es:(%rdi)
 rep movsb %ds:(%rsi),%es:(%rdi)
+movswb %ds:(%rsi),%es:(%rdi)
+movsww %ds:(%rsi),%es:(%rdi)
+movswl %ds:(%rsi),%es:(%rdi)
+movswq %ds:(%rsi),%es:(%rdi)
 rep rex movsw %ds:(%rsi),%es:(%rdi)
-rep rex movswb %ds:(%rsi),%es:(%rdi)
-rep rex movsww %ds:(%rsi),%es:(%rdi)
-rep rex movswl %ds:(%rsi),%es:(%rdi)
-rep rex movswq %ds:(%rsi),%es:(%rdi)
-rep rex movsb %ds:(%rsi),%es:(%rdi)
-rep rex movsl %ds:(%rsi),%es:(%rdi)
-rep rex movsq %ds:(%rsi),%es:(%rdi)
-rep rex movs %ds:(%rsi),%es:(%rdi)
 rep movsw %ds:(%rsi),%es:(%rdi)
 movslb %ds:(%rsi),%es:(%rdi)
 movslw %ds:(%rsi),%es:(%rdi)
@@ -2035,18 +2046,17 @@ cmpswl %es:(%rdi),%ds:(%rsi)
 cmpswq %es:(%rdi),%ds:(%rsi)
 repnz cmpsw %es:(%rdi),%ds:(%rsi)
 repz cmpsw %es:(%rdi),%ds:(%rsi)
+cmpslb %es:(%rdi),%ds:(%rsi)
+cmpslw %es:(%rdi),%ds:(%rsi)
+cmpsll %es:(%rdi),%ds:(%rsi)
+cmpslq %es:(%rdi),%ds:(%rsi)
 repnz cmpsl %es:(%rdi),%ds:(%rsi)
-repnz cmpslb %es:(%rdi),%ds:(%rsi)
-repnz cmpslw %es:(%rdi),%ds:(%rsi)
-repnz cmpsll %es:(%rdi),%ds:(%rsi)
-repnz cmpslq %es:(%rdi),%ds:(%rsi)
-repnz cmpsq %es:(%rdi),%ds:(%rsi)
-repnz cmps %es:(%rdi),%ds:(%rsi)
 repz cmpsl %es:(%rdi),%ds:(%rsi)
 cmpsqb %es:(%rdi),%ds:(%rsi)
 cmpsqw %es:(%rdi),%ds:(%rsi)
 cmpsql %es:(%rdi),%ds:(%rsi)
 cmpsqq %es:(%rdi),%ds:(%rsi)
+repnz cmpsq %es:(%rdi),%ds:(%rsi)
 repz cmpsq %es:(%rdi),%ds:(%rsi)
 test $0x4f,%al
 testb $0x4f,%al
@@ -2092,12 +2102,12 @@ stosl %eax,%es:(%rdi)
 stosq %eax,%es:(%rdi)
 repnz stos %eax,%es:(%rdi)
 rep stos %eax,%es:(%rdi)
-rep stos %rax,%es:(%rdi)
-rep stosb %rax,%es:(%rdi)
-rep stosw %rax,%es:(%rdi)
-rep stosl %rax,%es:(%rdi)
-rep stosq %rax,%es:(%rdi)
 stos %rax,%es:(%rdi)
+stosb %rax,%es:(%rdi)
+stosw %rax,%es:(%rdi)
+stosl %rax,%es:(%rdi)
+stosq %rax,%es:(%rdi)
+rep stos %rax,%es:(%rdi)
 repnz stos %rax,%es:(%rdi)
 lods %ds:(%rsi),%al
 lodsb %ds:(%rsi),%al
@@ -2106,12 +2116,12 @@ lodsl %ds:(%rsi),%al
 lodsq %ds:(%rsi),%al
 repnz rex lods %ds:(%rsi),%al
 repnz lods %ds:(%rsi),%al
-rep lods %ds:(%rsi),%ax
-rep lodsb %ds:(%rsi),%ax
-rep lodsw %ds:(%rsi),%ax
-rep lodsl %ds:(%rsi),%ax
-rep lodsq %ds:(%rsi),%ax
 lods %ds:(%rsi),%ax
+lodsb %ds:(%rsi),%ax
+lodsw %ds:(%rsi),%ax
+lodsl %ds:(%rsi),%ax
+lodsq %ds:(%rsi),%ax
+rep lods %ds:(%rsi),%ax
 repnz lods %ds:(%rsi),%ax
 lods %ds:(%rsi),%eax
 lodsb %ds:(%rsi),%eax
@@ -2128,10 +2138,11 @@ lodsq %ds:(%rsi),%rax
 repnz lods %ds:(%rsi),%rax
 rep lods %ds:(%rsi),%rax
 rex.W scas %es:(%rdi),%al
-rex.W scasb %es:(%rdi),%al
-rex.W scasw %es:(%rdi),%al
-rex.W scasl %es:(%rdi),%al
-rex.W scasq %es:(%rdi),%al
+scasb %es:(%rdi),%al
+scasw %es:(%rdi),%al
+scasl %es:(%rdi),%al
+scasq %es:(%rdi),%al
+scas %es:(%rdi),%al
 rex scas %es:(%rdi),%al
 repnz rex scas %es:(%rdi),%al
 scas %es:(%rdi),%ax
@@ -2141,19 +2152,19 @@ scasl %es:(%rdi),%ax
 scasq %es:(%rdi),%ax
 repnz scas %es:(%rdi),%ax
 repz scas %es:(%rdi),%ax
-repz scas %es:(%rdi),%eax
-repz scasb %es:(%rdi),%eax
-repz scasw %es:(%rdi),%eax
-repz scasl %es:(%rdi),%eax
-repz scasq %es:(%rdi),%eax
 scas %es:(%rdi),%eax
+scasb %es:(%rdi),%eax
+scasw %es:(%rdi),%eax
+scasl %es:(%rdi),%eax
+scasq %es:(%rdi),%eax
+repz scas %es:(%rdi),%eax
 repnz rex scas %es:(%rdi),%eax
-repz scas %es:(%rdi),%rax
-repz scasb %es:(%rdi),%rax
-repz scasw %es:(%rdi),%rax
-repz scasl %es:(%rdi),%rax
-repz scasq %es:(%rdi),%rax
 scas %es:(%rdi),%rax
+scasb %es:(%rdi),%rax
+scasw %es:(%rdi),%rax
+scasl %es:(%rdi),%rax
+scasq %es:(%rdi),%rax
+repz scas %es:(%rdi),%rax
 repnz scas %es:(%rdi),%rax
 mov $0x1,%bl
 rex.WB mov $0x9b,%r13b
@@ -2347,21 +2358,21 @@ rolw $0x91,-0x55(%r15d,%r10d,1)
 roll $0x91,-0x55(%r15d,%r10d,1)
 rol $0x91,-0x55(%r15d,%r10d,1)
 ds rolq $0xad,0x61(%rax,%rbx,1)
-rex ror $0x2f,%sp
-rex rorb $0x2f,%sp
-rex rorw $0x2f,%sp
-rex rorl $0x2f,%sp
-rex rorq $0x2f,%sp
-rorw $0x5,-0x80(%rbp,%r11,4)
-rorwb $0x5,-0x80(%rbp,%r11,4)
-rorww $0x5,-0x80(%rbp,%r11,4)
-rorwl $0x5,-0x80(%rbp,%r11,4)
-rorwq $0x5,-0x80(%rbp,%r11,4)
-rorb $0x5,-0x80(%rbp,%r11,4)
-rorl $0x5,-0x80(%rbp,%r11,4)
-rorq $0x5,-0x80(%rbp,%r11,4)
-ror $0x5,-0x80(%rbp,%r11,4)
-rorw $0x1a,%fs:0x46(%rdi)
+rorw $0x7e,-0x6c3579dc(%rdi)
+rorwb $0x7e,-0x6c3579dc(%rdi)
+rorww $0x7e,-0x6c3579dc(%rdi)
+rorwl $0x7e,-0x6c3579dc(%rdi)
+rorwq $0x7e,-0x6c3579dc(%rdi)
+rorb $0x7e,-0x6c3579dc(%rdi)
+rorl $0x7e,-0x6c3579dc(%rdi)
+rorq $0x7e,-0x6c3579dc(%rdi)
+ror $0x7e,-0x6c3579dc(%rdi)
+ror $0xb4,%r9w
+rorb $0xb4,%r9w
+rorw $0xb4,%r9w
+rorl $0xb4,%r9w
+rorq $0xb4,%r9w
+rorw $0xbb,%gs:0x5f(%r9)
 ror $0xb6,%eax
 rorb $0xb6,%eax
 rorw $0xb6,%eax
@@ -2620,21 +2631,21 @@ sarl $0x9c,-0x6928bd4d(%r9d,%r13d,1)
 sarq $0x9c,-0x6928bd4d(%r9d,%r13d,1)
 sar $0x9c,-0x6928bd4d(%r9d,%r13d,1)
 sarw $0xe1,%fs:(%rax)
-rex sar $0x1c,%esi
-rex sarb $0x1c,%esi
-rex sarw $0x1c,%esi
-rex sarl $0x1c,%esi
-rex sarq $0x1c,%esi
-sarl $0x25,-0x3b8088d5(%r11,%rbx,2)
-sarlb $0x25,-0x3b8088d5(%r11,%rbx,2)
-sarlw $0x25,-0x3b8088d5(%r11,%rbx,2)
-sarll $0x25,-0x3b8088d5(%r11,%rbx,2)
-sarlq $0x25,-0x3b8088d5(%r11,%rbx,2)
-sarb $0x25,-0x3b8088d5(%r11,%rbx,2)
-sarw $0x25,-0x3b8088d5(%r11,%rbx,2)
-sarq $0x25,-0x3b8088d5(%r11,%rbx,2)
-sar $0x25,-0x3b8088d5(%r11,%rbx,2)
-rex sarl $0x58,0x55cb23d3(%rbx)
+sarl $0xdd,(%rsp,%rcx,8)
+sarlb $0xdd,(%rsp,%rcx,8)
+sarlw $0xdd,(%rsp,%rcx,8)
+sarll $0xdd,(%rsp,%rcx,8)
+sarlq $0xdd,(%rsp,%rcx,8)
+sarb $0xdd,(%rsp,%rcx,8)
+sarw $0xdd,(%rsp,%rcx,8)
+sarq $0xdd,(%rsp,%rcx,8)
+sar $0xdd,(%rsp,%rcx,8)
+sar $0x8a,%r15d
+sarb $0x8a,%r15d
+sarw $0x8a,%r15d
+sarl $0x8a,%r15d
+sarq $0x8a,%r15d
+es sarl $0x42,0xe(%r9,%rsi,2)
 sar $0xb1,%rbp
 sarb $0xb1,%rbp
 sarw $0xb1,%rbp
@@ -2727,16 +2738,16 @@ ds movw $0x2ebb8e96,0x628ea8cd(%rax,%r12,1)
 ds movl $0x2ebb8e96,0x628ea8cd(%rax,%r12,1)
 ds mov $0x2ebb8e96,0x628ea8cd(%rax,%r12,1)
 movq $0x7a7a54c4,0x2fb0f34b(%rax)
-rex enterw $0x6c3,$0x55
-rex enterwb $0x6c3,$0x55
-rex enterww $0x6c3,$0x55
-rex enterwl $0x6c3,$0x55
-rex enterwq $0x6c3,$0x55
-rex enterb $0x6c3,$0x55
-rex enterl $0x6c3,$0x55
-rex enterq $0x6c3,$0x55
-rex enter $0x6c3,$0x55
 enterw $0x531a,$0x90
+enterwb $0x531a,$0x90
+enterww $0x531a,$0x90
+enterwl $0x531a,$0x90
+enterwq $0x531a,$0x90
+enterb $0x531a,$0x90
+enterl $0x531a,$0x90
+enterq $0x531a,$0x90
+enter $0x531a,$0x90
+rex enterw $0x6c3,$0x55
 enter $0x9e3e,$0xa5
 enterb $0x9e3e,$0xa5
 enterw $0x9e3e,$0xa5
@@ -3164,25 +3175,25 @@ shll 0x3f(%edx,%r15d,4)
 shlq 0x3f(%edx,%r15d,4)
 shl 0x3f(%edx,%r15d,4)
 ss shlw (%rdi)
-rex shl %esi
-rex shlb %esi
-rex shlw %esi
-rex shll %esi
-rex shlq %esi
-rex shb %esi
-rex shw %esi
-rex shq %esi
-rex sh %esi
-shll (%r15)
-shllb (%r15)
-shllw (%r15)
-shlll (%r15)
-shllq (%r15)
-shlb (%r15)
-shlw (%r15)
-shlq (%r15)
-shl (%r15)
-shll 0x61(%esi,%esi,4)
+shll 0x10d6b3d9(%rdx)
+shllb 0x10d6b3d9(%rdx)
+shllw 0x10d6b3d9(%rdx)
+shlll 0x10d6b3d9(%rdx)
+shllq 0x10d6b3d9(%rdx)
+shlb 0x10d6b3d9(%rdx)
+shlw 0x10d6b3d9(%rdx)
+shlq 0x10d6b3d9(%rdx)
+shl 0x10d6b3d9(%rdx)
+shl %r14d
+shlb %r14d
+shlw %r14d
+shll %r14d
+shlq %r14d
+shb %r14d
+shw %r14d
+shq %r14d
+sh %r14d
+ss shll 0x11(%r14,%rcx,4)
 shl %rdx
 shlb %rdx
 shlw %rdx
@@ -3250,9 +3261,8 @@ shrq 0x2a(%rsi,%rax,1)
 shl %bx
 shlw %fs:(%rsp,%r13,1)
 ds rex shlw (%rbx)
-rex shl %esp
-es shll 0x1b95da80(,%r13,4)
 shll (%rsi)
+es shll 0x1b95da80(,%r13,4)
 shl %rax
 shlq %fs:(%r12,%r8,4)
 shlq (%rsi)
@@ -3302,14 +3312,15 @@ ds sarl -0x46(%rbx,%r11,2)
 ds sar -0x46(%rbx,%r11,2)
 sarq 0x7a(%eax)
 rex.W rol %cl,%cl
-rex.W rolb %cl,%cl
-rex.W rolw %cl,%cl
-rex.W roll %cl,%cl
-rex.W rolq %cl,%cl
-rex.W rob %cl,%cl
-rex.W row %cl,%cl
-rex.W roq %cl,%cl
-rex.W ro %cl,%cl
+rolb %cl,%cl
+rolw %cl,%cl
+roll %cl,%cl
+rolq %cl,%cl
+rob %cl,%cl
+row %cl,%cl
+roq %cl,%cl
+ro %cl,%cl
+rol %cl,%cl
 rolb %cl,-0x4cd1957(%r14d)
 rolbb %cl,-0x4cd1957(%r14d)
 rolbw %cl,-0x4cd1957(%r14d)
@@ -3360,14 +3371,15 @@ rcrw %cl,%bl
 rcrl %cl,%bl
 rcrq %cl,%bl
 cs rex.WB rcrb %cl,(%r15,%rdi,4)
-cs rex.WB rcrbb %cl,(%r15,%rdi,4)
-cs rex.WB rcrbw %cl,(%r15,%rdi,4)
-cs rex.WB rcrbl %cl,(%r15,%rdi,4)
-cs rex.WB rcrbq %cl,(%r15,%rdi,4)
-cs rex.WB rcrw %cl,(%r15,%rdi,4)
-cs rex.WB rcrl %cl,(%r15,%rdi,4)
-cs rex.WB rcrq %cl,(%r15,%rdi,4)
-cs rex.WB rcr %cl,(%r15,%rdi,4)
+cs rcrbb %cl,(%r15,%rdi,4)
+cs rcrbw %cl,(%r15,%rdi,4)
+cs rcrbl %cl,(%r15,%rdi,4)
+cs rcrbq %cl,(%r15,%rdi,4)
+cs rcrw %cl,(%r15,%rdi,4)
+cs rcrl %cl,(%r15,%rdi,4)
+cs rcrq %cl,(%r15,%rdi,4)
+cs rcr %cl,(%r15,%rdi,4)
+cs rcrb %cl,(%r15,%rdi,4)
 rcrb %cl,(%rax)
 shl %cl,%bh
 shlb %cl,%bh
@@ -3394,18 +3406,19 @@ shrw %cl,%cl
 shrl %cl,%cl
 shrq %cl,%cl
 ss rex.WX shrb %cl,-0x20(%rcx,%r14,8)
-ss rex.WX shrbb %cl,-0x20(%rcx,%r14,8)
-ss rex.WX shrbw %cl,-0x20(%rcx,%r14,8)
-ss rex.WX shrbl %cl,-0x20(%rcx,%r14,8)
-ss rex.WX shrbq %cl,-0x20(%rcx,%r14,8)
-ss rex.WX shrw %cl,-0x20(%rcx,%r14,8)
-ss rex.WX shrl %cl,-0x20(%rcx,%r14,8)
-ss rex.WX shrq %cl,-0x20(%rcx,%r14,8)
-ss rex.WX shr %cl,-0x20(%rcx,%r14,8)
+ss shrbb %cl,-0x20(%rcx,%r14,8)
+ss shrbw %cl,-0x20(%rcx,%r14,8)
+ss shrbl %cl,-0x20(%rcx,%r14,8)
+ss shrbq %cl,-0x20(%rcx,%r14,8)
+ss shrw %cl,-0x20(%rcx,%r14,8)
+ss shrl %cl,-0x20(%rcx,%r14,8)
+ss shrq %cl,-0x20(%rcx,%r14,8)
+ss shr %cl,-0x20(%rcx,%r14,8)
+ss shrb %cl,-0x20(%rcx,%r14,8)
 shrb %cl,-0x729ad63f(%rax)
-rex shl %cl,%cl
-shlb %cl,0x1d(%r15,%r8,1)
+shl %cl,%r14b
 cs rex shlb %cl,(%rcx)
+shlb %cl,0x1d(%r15,%r8,1)
 sar %cl,%bl
 sarb %cl,%bl
 sarw %cl,%bl
@@ -3835,13 +3848,13 @@ fdivsl -0x17(%rdx)
 fdivsq -0x17(%rdx)
 fdivs 0x60(%r11d,%r12d,4)
 fdivs (%r14)
+fdivrs (%r14)
+fdivrsb (%r14)
+fdivrsw (%r14)
+fdivrsl (%r14)
+fdivrsq (%r14)
+fdivrs %gs:-0x491cec03(%rsi)
 ss fdivrs (%rdx)
-ss fdivrsb (%rdx)
-ss fdivrsw (%rdx)
-ss fdivrsl (%rdx)
-ss fdivrsq (%rdx)
-fdivrs 0xe(%rdx,%r13,1)
-fdivrs -0x62(%rbx)
 fadd %st(2),%st
 faddb %st(2),%st
 faddw %st(2),%st
@@ -3940,24 +3953,25 @@ fldenvl -0x56834c94(%rcx,%rbx,8)
 fldenvq -0x56834c94(%rcx,%rbx,8)
 rex.WX fldenv (%eax,%r15d,2)
 fldenv 0x63(%rdx,%r8,8)
-ss fldcw 0x16f52260(%rbp)
-ss fldcwb 0x16f52260(%rbp)
-ss fldcww 0x16f52260(%rbp)
-ss fldcwl 0x16f52260(%rbp)
-ss fldcwq 0x16f52260(%rbp)
-ss fldcb 0x16f52260(%rbp)
-ss fldcl 0x16f52260(%rbp)
-ss fldcq 0x16f52260(%rbp)
-ss fldc 0x16f52260(%rbp)
 rex.WB fldcw -0x8(%r15)
+fldcwb -0x8(%r15)
+fldcww -0x8(%r15)
+fldcwl -0x8(%r15)
+fldcwq -0x8(%r15)
+fldcb -0x8(%r15)
+fldcl -0x8(%r15)
+fldcq -0x8(%r15)
+fldc -0x8(%r15)
+fldcw -0x8(%r15)
+ss fldcw 0x16f52260(%rbp)
 fldcw (%rdx,%riz,8)
-cs fnstenvs -0x20ddbc58(%rcx)
-cs fnstenvsb -0x20ddbc58(%rcx)
-cs fnstenvsw -0x20ddbc58(%rcx)
-cs fnstenvsl -0x20ddbc58(%rcx)
-cs fnstenvsq -0x20ddbc58(%rcx)
-fnstenvs -0x4a93efa9(%rbp,%r11,4)
+fnstenvs (%rbx)
+fnstenvsb (%rbx)
+fnstenvsw (%rbx)
+fnstenvsl (%rbx)
+fnstenvsq (%rbx)
 cs fnstenvs (%r15,%r10,1)
+cs fnstenvs -0x20ddbc58(%rcx)
 fstenvs -0x4e(%rsi)
 fstenvsb -0x4e(%rsi)
 fstenvsw -0x4e(%rsi)
@@ -3965,20 +3979,20 @@ fstenvsl -0x4e(%rsi)
 fstenvsq -0x4e(%rsi)
 fstenvs %gs:(%r8,%r15,4)
 fstenvs -0x41(%r15)
+fnstenv -0x1c288133(%rbx,%rbp,1)
+fnstenvb -0x1c288133(%rbx,%rbp,1)
+fnstenvw -0x1c288133(%rbx,%rbp,1)
+fnstenvl -0x1c288133(%rbx,%rbp,1)
+fnstenvq -0x1c288133(%rbx,%rbp,1)
+ds fnstenv (%r9,%r14,2)
 ss fnstenv 0x3f110ccf(%rcx)
-ss fnstenvb 0x3f110ccf(%rcx)
-ss fnstenvw 0x3f110ccf(%rcx)
-ss fnstenvl 0x3f110ccf(%rcx)
-ss fnstenvq 0x3f110ccf(%rcx)
-fnstenv 0x56(%r10,%r8,4)
-fnstenv -0x5a(%eip)
-fstenv %fs:(%rax,%rbx,2)
-fstenvb %fs:(%rax,%rbx,2)
-fstenvw %fs:(%rax,%rbx,2)
-fstenvl %fs:(%rax,%rbx,2)
-fstenvq %fs:(%rax,%rbx,2)
-es fstenv -0xa1a354b(%rbx,%r15,8)
 fstenv -0x6c(,%r11,4)
+fstenvb -0x6c(,%r11,4)
+fstenvw -0x6c(,%r11,4)
+fstenvl -0x6c(,%r11,4)
+fstenvq -0x6c(,%r11,4)
+es fstenv 0x4e(%rsi)
+fstenv %fs:(%rax,%rbx,2)
 fnstcw -0x7e(%rip)
 fnstcwb -0x7e(%rip)
 fnstcww -0x7e(%rip)
@@ -4058,10 +4072,11 @@ fldl2tl
 fldl2tq
 rex fldl2t
 rex.W fldl2e
-rex.W fldl2eb
-rex.W fldl2ew
-rex.W fldl2el
-rex.W fldl2eq
+fldl2eb
+fldl2ew
+fldl2el
+fldl2eq
+fldl2e
 rex fldl2e
 fldpi
 fldpib
@@ -4136,10 +4151,11 @@ fincstpl
 fincstpq
 rex fincstp
 rex.W fprem
-rex.W fpremb
-rex.W fpremw
-rex.W fpreml
-rex.W fpremq
+fpremb
+fpremw
+fpreml
+fpremq
+fprem
 rex fprem
 fyl2xp1
 fyl2xp1b
@@ -4249,16 +4265,16 @@ fisubrq -0x51(%rbp)
 fisubr -0x51(%rbp)
 cs fisubrl -0x9(%r13,%r8,4)
 fisubrl (%r11,%r11,2)
-ds fidivl -0x6e104516(%rax)
-ds fidivlb -0x6e104516(%rax)
-ds fidivlw -0x6e104516(%rax)
-ds fidivll -0x6e104516(%rax)
-ds fidivlq -0x6e104516(%rax)
-ds fidivb -0x6e104516(%rax)
-ds fidivw -0x6e104516(%rax)
-ds fidivq -0x6e104516(%rax)
-ds fidiv -0x6e104516(%rax)
 fidivl 0x64(%rdx,%r11,8)
+fidivlb 0x64(%rdx,%r11,8)
+fidivlw 0x64(%rdx,%r11,8)
+fidivll 0x64(%rdx,%r11,8)
+fidivlq 0x64(%rdx,%r11,8)
+fidivb 0x64(%rdx,%r11,8)
+fidivw 0x64(%rdx,%r11,8)
+fidivq 0x64(%rdx,%r11,8)
+fidiv 0x64(%rdx,%r11,8)
+ds fidivl -0x6e104516(%rax)
 fidivl (%rax)
 fidivrl (%rcx)
 fidivrlb (%rcx)
@@ -4331,17 +4347,17 @@ fisttpq (%rdi,%rbp,4)
 fisttp (%rdi,%rbp,4)
 es fisttpl 0xc(%r12d,%ebx,2)
 fisttpl 0xfac8403(,%r11,4)
-fistl -0x609706c4(%eax)
-fistlb -0x609706c4(%eax)
-fistlw -0x609706c4(%eax)
-fistll -0x609706c4(%eax)
-fistlq -0x609706c4(%eax)
-fistb -0x609706c4(%eax)
-fistw -0x609706c4(%eax)
-fistq -0x609706c4(%eax)
-fist -0x609706c4(%eax)
-fistl (%rdi,%r9,1)
+fistl 0x7e(%rbx)
+fistlb 0x7e(%rbx)
+fistlw 0x7e(%rbx)
+fistll 0x7e(%rbx)
+fistlq 0x7e(%rbx)
+fistb 0x7e(%rbx)
+fistw 0x7e(%rbx)
+fistq 0x7e(%rbx)
+fist 0x7e(%rbx)
 fistl -0x1e(%edx,%r11d,2)
+fistl -0x609706c4(%eax)
 fistpl -0x6937698f(%rip)
 fistplb -0x6937698f(%rip)
 fistplw -0x6937698f(%rip)
@@ -4539,27 +4555,27 @@ fsubrq (%rcx)
 fsubr (%rcx)
 ss fsubrl 0x5be08be2(%rbx,%r12,1)
 fsubrl (%r11)
-fdivl 0x7dc4ac0d(%esp,%ecx,1)
-fdivlb 0x7dc4ac0d(%esp,%ecx,1)
-fdivlw 0x7dc4ac0d(%esp,%ecx,1)
-fdivll 0x7dc4ac0d(%esp,%ecx,1)
-fdivlq 0x7dc4ac0d(%esp,%ecx,1)
-fdivb 0x7dc4ac0d(%esp,%ecx,1)
-fdivw 0x7dc4ac0d(%esp,%ecx,1)
-fdivq 0x7dc4ac0d(%esp,%ecx,1)
-fdiv 0x7dc4ac0d(%esp,%ecx,1)
 fdivl 0x37(%r14,%r15,2)
+fdivlb 0x37(%r14,%r15,2)
+fdivlw 0x37(%r14,%r15,2)
+fdivll 0x37(%r14,%r15,2)
+fdivlq 0x37(%r14,%r15,2)
+fdivb 0x37(%r14,%r15,2)
+fdivw 0x37(%r14,%r15,2)
+fdivq 0x37(%r14,%r15,2)
+fdiv 0x37(%r14,%r15,2)
+fdivl 0x7dc4ac0d(%esp,%ecx,1)
 fdivl (%rcx)
-fdivrl (%ebx,%ebx,1)
-fdivrlb (%ebx,%ebx,1)
-fdivrlw (%ebx,%ebx,1)
-fdivrll (%ebx,%ebx,1)
-fdivrlq (%ebx,%ebx,1)
-fdivrb (%ebx,%ebx,1)
-fdivrw (%ebx,%ebx,1)
-fdivrq (%ebx,%ebx,1)
-fdivr (%ebx,%ebx,1)
 fdivrl -0x20(%r10,%rsi,8)
+fdivrlb -0x20(%r10,%rsi,8)
+fdivrlw -0x20(%r10,%rsi,8)
+fdivrll -0x20(%r10,%rsi,8)
+fdivrlq -0x20(%r10,%rsi,8)
+fdivrb -0x20(%r10,%rsi,8)
+fdivrw -0x20(%r10,%rsi,8)
+fdivrq -0x20(%r10,%rsi,8)
+fdivr -0x20(%r10,%rsi,8)
+fdivrl (%ebx,%ebx,1)
 ss fdivrl 0x4826a34a(,%r10,8)
 fadd %st,%st(2)
 faddb %st,%st(2)
@@ -4590,13 +4606,13 @@ fsuq %st,%st(4)
 fsu %st,%st(4)
 rex.B fsub %st,%st(2)
 rex fsub %st,%st(0)
-rex fsubr %st,%st(5)
-rex fsubrb %st,%st(5)
-rex fsubrw %st,%st(5)
-rex fsubrl %st,%st(5)
-rex fsubrq %st,%st(5)
-rex.B fsubr %st,%st(1)
 fsubr %st,%st(7)
+fsubrb %st,%st(7)
+fsubrw %st,%st(7)
+fsubrl %st,%st(7)
+fsubrq %st,%st(7)
+rex.B fsubr %st,%st(1)
+rex fsubr %st,%st(5)
 fdiv %st,%st(7)
 fdivb %st,%st(7)
 fdivw %st,%st(7)
@@ -4655,12 +4671,12 @@ fstpq (%rsi,%rdi,4)
 fstp (%rsi,%rdi,4)
 fstpl -0x6a(%r9d)
 fstpl 0x2ac5aeb2(%r13)
-ss frstors 0x26(%rbp,%rsi,8)
-ss frstorsb 0x26(%rbp,%rsi,8)
-ss frstorsw 0x26(%rbp,%rsi,8)
-ss frstorsl 0x26(%rbp,%rsi,8)
-ss frstorsq 0x26(%rbp,%rsi,8)
 frstors (%r11,%r14,2)
+frstorsb (%r11,%r14,2)
+frstorsw (%r11,%r14,2)
+frstorsl (%r11,%r14,2)
+frstorsq (%r11,%r14,2)
+ss frstors 0x26(%rbp,%rsi,8)
 frstors (%rcx,%rbx,4)
 frstor (%rdx,%riz,4)
 frstorb (%rdx,%riz,4)
@@ -4690,12 +4706,12 @@ fnsavel -0xf(%rbx)
 fnsaveq -0xf(%rbx)
 fnsave (%r12d,%r13d,8)
 fnsave 0xd(%r12,%r12,8)
-ds fsave (%r9,%r11,2)
-ds fsaveb (%r9,%r11,2)
-ds fsavew (%r9,%r11,2)
-ds fsavel (%r9,%r11,2)
-ds fsaveq (%r9,%r11,2)
 fsave (%rbx)
+fsaveb (%rbx)
+fsavew (%rbx)
+fsavel (%rbx)
+fsaveq (%rbx)
+ds fsave (%r9,%r11,2)
 fnstsw (%rax,%rax,2)
 fnstswb (%rax,%rax,2)
 fnstsww (%rax,%rax,2)
@@ -4744,13 +4760,13 @@ fucomw %st(2)
 fucoml %st(2)
 fucomq %st(2)
 rex.B fucom %st(1)
-rex fucomp %st(5)
-rex fucompb %st(5)
-rex fucompw %st(5)
-rex fucompl %st(5)
-rex fucompq %st(5)
-rex.B fucomp %st(3)
 fucomp %st(7)
+fucompb %st(7)
+fucompw %st(7)
+fucompl %st(7)
+fucompq %st(7)
+rex.B fucomp %st(3)
+rex fucomp %st(5)
 fiadds (%rcx,%rdi,4)
 fiaddsb (%rcx,%rdi,4)
 fiaddsw (%rcx,%rdi,4)
@@ -4773,18 +4789,19 @@ ficomsq -0x2f1774f2(%rbp)
 ficoms %fs:(%r8,%r12,8)
 ficoms %fs:(%rdi,%rbx,4)
 rex.W ficomps (%rdx,%riz,4)
-rex.W ficompsb (%rdx,%riz,4)
-rex.W ficompsw (%rdx,%riz,4)
-rex.W ficompsl (%rdx,%riz,4)
-rex.W ficompsq (%rdx,%riz,4)
+ficompsb (%rdx,%riz,4)
+ficompsw (%rdx,%riz,4)
+ficompsl (%rdx,%riz,4)
+ficompsq (%rdx,%riz,4)
+ficomps (%rdx,%riz,4)
 ficomps -0x10(%r11d)
 ficomps 0x137df80d(%rsi,%r13,4)
+fisubs (%r11)
+fisubsb (%r11)
+fisubsw (%r11)
+fisubsl (%r11)
+fisubsq (%r11)
 fisubs %gs:(%rsp,%rcx,2)
-fisubsb %gs:(%rsp,%rcx,2)
-fisubsw %gs:(%rsp,%rcx,2)
-fisubsl %gs:(%rsp,%rcx,2)
-fisubsq %gs:(%rsp,%rcx,2)
-ds fisubs (%r9)
 rex.W fisubs (%ebx)
 fisubrs (%rsi)
 fisubrsb (%rsi)
@@ -4841,13 +4858,13 @@ fsubrpl %st,%st(2)
 fsubrpq %st,%st(2)
 rex.B fsubrp %st,%st(0)
 rex fsubrp %st,%st(7)
-rex fdivp %st,%st(5)
-rex fdivpb %st,%st(5)
-rex fdivpw %st,%st(5)
-rex fdivpl %st,%st(5)
-rex fdivpq %st,%st(5)
-rex.B fdivp %st,%st(6)
 fdivp %st,%st(7)
+fdivpb %st,%st(7)
+fdivpw %st,%st(7)
+fdivpl %st,%st(7)
+fdivpq %st,%st(7)
+rex.B fdivp %st,%st(6)
+rex fdivp %st,%st(5)
 fdivrp %st,%st(0)
 fdivrpb %st,%st(0)
 fdivrpw %st,%st(0)
@@ -4855,19 +4872,19 @@ fdivrpl %st,%st(0)
 fdivrpq %st,%st(0)
 rex.B fdivrp %st,%st(2)
 rex fdivrp %st,%st(2)
-filds %fs:0x3e(%rbp,%rbx,2)
-fildsb %fs:0x3e(%rbp,%rbx,2)
-fildsw %fs:0x3e(%rbp,%rbx,2)
-fildsl %fs:0x3e(%rbp,%rbx,2)
-fildsq %fs:0x3e(%rbp,%rbx,2)
-es filds -0x8(%r8,%r10,4)
-filds (%rbx,%rdx,8)
-ss fisttps 0x79ee12fe(%rax)
-ss fisttpsb 0x79ee12fe(%rax)
-ss fisttpsw 0x79ee12fe(%rax)
-ss fisttpsl 0x79ee12fe(%rax)
-ss fisttpsq 0x79ee12fe(%rax)
+filds 0x1c(%rsp,%rcx,2)
+fildsb 0x1c(%rsp,%rcx,2)
+fildsw 0x1c(%rsp,%rcx,2)
+fildsl 0x1c(%rsp,%rcx,2)
+fildsq 0x1c(%rsp,%rcx,2)
+filds %fs:-0x1a11bf9e(%rbx,%r12,8)
+filds -0x4(%rax,%r14,8)
 fisttps -0x1832ed64(%r13,%r11,1)
+fisttpsb -0x1832ed64(%r13,%r11,1)
+fisttpsw -0x1832ed64(%r13,%r11,1)
+fisttpsl -0x1832ed64(%r13,%r11,1)
+fisttpsq -0x1832ed64(%r13,%r11,1)
+ss fisttps 0x79ee12fe(%rax)
 fisttps (%rdi,%rdi,2)
 fists -0x15(%rdi)
 fistsb -0x15(%rdi)
@@ -4883,12 +4900,12 @@ fistpsl 0x71(%rax)
 fistpsq 0x71(%rax)
 fistps %fs:0x39(%r8,%r9,8)
 fistps -0x61(%r15)
-fbld 0x5e(%ebp)
-fbldb 0x5e(%ebp)
-fbldw 0x5e(%ebp)
-fbldl 0x5e(%ebp)
-fbldq 0x5e(%ebp)
 fbld 0x13(%r12,%r10,1)
+fbldb 0x13(%r12,%r10,1)
+fbldw 0x13(%r12,%r10,1)
+fbldl 0x13(%r12,%r10,1)
+fbldq 0x13(%r12,%r10,1)
+fbld 0x5e(%ebp)
 fbld (%rsi,%riz,1)
 fildll (%rcx)
 fildllb (%rcx)
@@ -4908,17 +4925,17 @@ fbstpl (%rax,%rcx,8)
 fbstpq (%rax,%rcx,8)
 fbstp %gs:(%r11)
 fbstp (%r8d,%eiz,2)
-fistpll %fs:(%edx,%edx,4)
-fistpllb %fs:(%edx,%edx,4)
-fistpllw %fs:(%edx,%edx,4)
-fistplll %fs:(%edx,%edx,4)
-fistpllq %fs:(%edx,%edx,4)
-fistplb %fs:(%edx,%edx,4)
-fistplw %fs:(%edx,%edx,4)
-fistplq %fs:(%edx,%edx,4)
-fistpl %fs:(%edx,%edx,4)
-fistpll %fs:0x27616953(%rcx,%r14,1)
 fistpll 0x69(%rbp,%rsi,4)
+fistpllb 0x69(%rbp,%rsi,4)
+fistpllw 0x69(%rbp,%rsi,4)
+fistplll 0x69(%rbp,%rsi,4)
+fistpllq 0x69(%rbp,%rsi,4)
+fistplb 0x69(%rbp,%rsi,4)
+fistplw 0x69(%rbp,%rsi,4)
+fistplq 0x69(%rbp,%rsi,4)
+fistpl 0x69(%rbp,%rsi,4)
+fistpll %fs:-0x31(%rcx,%r10,8)
+fistpll %fs:(%edx,%edx,4)
 ffreep %st(1)
 ffreepb %st(1)
 ffreepw %st(1)
@@ -4946,13 +4963,13 @@ fstsl %ax
 fstsq %ax
 fsts %ax
 rex fstsw %ax
-rex fucomip %st(2),%st
-rex fucomipb %st(2),%st
-rex fucomipw %st(2),%st
-rex fucomipl %st(2),%st
-rex fucomipq %st(2),%st
-rex.B fucomip %st(5),%st
 fucomip %st(0),%st
+fucomipb %st(0),%st
+fucomipw %st(0),%st
+fucomipl %st(0),%st
+fucomipq %st(0),%st
+rex.B fucomip %st(5),%st
+rex fucomip %st(2),%st
 fcomip %st(1),%st
 fcomipb %st(1),%st
 fcomipw %st(1),%st
@@ -4978,12 +4995,12 @@ inw $0x22,%eax
 inl $0x22,%eax
 inq $0x22,%eax
 rex in $0x3b,%eax
-rex out %al,$0xb0
-rex outb %al,$0xb0
-rex outw %al,$0xb0
-rex outl %al,$0xb0
-rex outq %al,$0xb0
 out %al,$0x25
+outb %al,$0x25
+outw %al,$0x25
+outl %al,$0x25
+outq %al,$0x25
+rex out %al,$0xb0
 out %ax,$0x7c
 outb %ax,$0x7c
 outw %ax,$0x7c
@@ -5264,20 +5281,21 @@ lock negl (%r14)
 lock negq (%r14)
 lock neg (%r14)
 negw (%rcx,%rbp,1)
-rex negl (%rsi)
-rex neglb (%rsi)
-rex neglw (%rsi)
-rex negll (%rsi)
-rex neglq (%rsi)
-rex negb (%rsi)
-rex negw (%rsi)
-rex negq (%rsi)
-rex neg (%rsi)
 neg %r14d
 negb %r14d
 negw %r14d
 negl %r14d
 negq %r14d
+rex negl (%rsi)
+neglb (%rsi)
+neglw (%rsi)
+negll (%rsi)
+neglq (%rsi)
+negb (%rsi)
+negw (%rsi)
+negq (%rsi)
+neg (%rsi)
+negl (%rsi)
 negl (%esp,%r8d,8)
 negq (%rcx)
 negqb (%rcx)
@@ -5673,25 +5691,25 @@ calll *%gs:0x7d3496f(%rdx,%r8,4)
 callq *%gs:0x7d3496f(%rdx,%r8,4)
 call *%gs:0x7d3496f(%rdx,%r8,4)
 callw *-0x31(,%rbp,1)
-rex call *%rax
-rex callb *%rax
-rex callw *%rax
-rex calll *%rax
-rex callq *%rax
-rex calb *%rax
-rex calw *%rax
-rex calq *%rax
-rex cal *%rax
-call *(%rax,%r13,1)
-callb *(%rax,%r13,1)
-callw *(%rax,%r13,1)
-calll *(%rax,%r13,1)
-callq *(%rax,%r13,1)
-calb *(%rax,%r13,1)
-calw *(%rax,%r13,1)
-calq *(%rax,%r13,1)
-cal *(%rax,%r13,1)
-call *0x5e2bb49b(%edi)
+call *-0x1(%rax,%riz,8)
+callb *-0x1(%rax,%riz,8)
+callw *-0x1(%rax,%riz,8)
+calll *-0x1(%rax,%riz,8)
+callq *-0x1(%rax,%riz,8)
+calb *-0x1(%rax,%riz,8)
+calw *-0x1(%rax,%riz,8)
+calq *-0x1(%rax,%riz,8)
+cal *-0x1(%rax,%riz,8)
+call *%r9
+callb *%r9
+callw *%r9
+calll *%r9
+callq *%r9
+calb *%r9
+calw *%r9
+calq *%r9
+cal *%r9
+call *%fs:-0x71402ab1(%rdi,%r13,2)
 lcallw *(%rsi)
 lcallwb *(%rsi)
 lcallww *(%rsi)
@@ -5738,22 +5756,23 @@ jmpw *%rbp
 jmpl *%rbp
 jmpq *%rbp
 rex.WB jmp *%fs:(%r12d,%eiz,4)
-rex.WB jmpb *%fs:(%r12d,%eiz,4)
-rex.WB jmpw *%fs:(%r12d,%eiz,4)
-rex.WB jmpl *%fs:(%r12d,%eiz,4)
-rex.WB jmpq *%fs:(%r12d,%eiz,4)
+jmpb *%fs:(%r12d,%eiz,4)
+jmpw *%fs:(%r12d,%eiz,4)
+jmpl *%fs:(%r12d,%eiz,4)
+jmpq *%fs:(%r12d,%eiz,4)
+jmp *%fs:(%r12d,%eiz,4)
 jmp *(%rsi)
-ljmpw *%fs:(%ebx,%eiz,1)
-ljmpwb *%fs:(%ebx,%eiz,1)
-ljmpww *%fs:(%ebx,%eiz,1)
-ljmpwl *%fs:(%ebx,%eiz,1)
-ljmpwq *%fs:(%ebx,%eiz,1)
-ljmpb *%fs:(%ebx,%eiz,1)
-ljmpl *%fs:(%ebx,%eiz,1)
-ljmpq *%fs:(%ebx,%eiz,1)
-ljmp *%fs:(%ebx,%eiz,1)
-es ljmpw *-0x3c5f2c0b(%r8,%rdi,1)
 ljmpw *-0x60(%rax)
+ljmpwb *-0x60(%rax)
+ljmpww *-0x60(%rax)
+ljmpwl *-0x60(%rax)
+ljmpwq *-0x60(%rax)
+ljmpb *-0x60(%rax)
+ljmpl *-0x60(%rax)
+ljmpq *-0x60(%rax)
+ljmp *-0x60(%rax)
+es ljmpw *-0x3c5f2c0b(%r8,%rdi,1)
+ljmpw *%fs:(%ebx,%eiz,1)
 ljmp *-0x7f(%r10,%r12,4)
 ljmpb *-0x7f(%r10,%r12,4)
 ljmpw *-0x7f(%r10,%r12,4)
@@ -5764,16 +5783,17 @@ ljmp *%gs:-0x40(%rsi)
 rex.W ljmp *-0x4a(%rcx)
 ds rex.WXB ljmp *-0x22b9e36d(,%r14,1)
 rex.WB ljmp *-0x2b(%r9)
-pushw 0x47(,%r15,8)
-pushwb 0x47(,%r15,8)
-pushww 0x47(,%r15,8)
-pushwl 0x47(,%r15,8)
-pushwq 0x47(,%r15,8)
-pushb 0x47(,%r15,8)
-pushl 0x47(,%r15,8)
-pushq 0x47(,%r15,8)
-push 0x47(,%r15,8)
-pushw %gs:(%rcx)
+pushw (%rdi)
+pushwb (%rdi)
+pushww (%rdi)
+pushwl (%rdi)
+pushwq (%rdi)
+pushb (%rdi)
+pushl (%rdi)
+pushq (%rdi)
+push (%rdi)
+push %r9w
+pushw (%eax,%r9d,4)
 push %rax
 push (%esp,%r12d,2)
 pushb (%esp,%r12d,2)
@@ -5781,17 +5801,18 @@ pushw (%esp,%r12d,2)
 pushl (%esp,%r12d,2)
 pushq (%esp,%r12d,2)
 push 0x45(%rbp)
+data16 sldt 0x762f0d32(%rdi,%rbx,1)
+sldtb 0x762f0d32(%rdi,%rbx,1)
+sldtw 0x762f0d32(%rdi,%rbx,1)
+sldtl 0x762f0d32(%rdi,%rbx,1)
+sldtq 0x762f0d32(%rdi,%rbx,1)
+sldt 0x762f0d32(%rdi,%rbx,1)
+sldt %r11w
+sldtb %r11w
+sldtw %r11w
+sldtl %r11w
+sldtq %r11w
 rex sldt %dx
-rex sldtb %dx
-rex sldtw %dx
-rex sldtl %dx
-rex sldtq %dx
-data16 sldt -0x7(%r14,%r11,2)
-data16 sldtb -0x7(%r14,%r11,2)
-data16 sldtw -0x7(%r14,%r11,2)
-data16 sldtl -0x7(%r14,%r11,2)
-data16 sldtq -0x7(%r14,%r11,2)
-cs data16 sldt (%rsi)
 sldt %esi
 sldtb %esi
 sldtw %esi
@@ -5812,10 +5833,11 @@ strw %cx
 strl %cx
 strq %cx
 data16 str %gs:(%rbx,%r11,8)
-data16 strb %gs:(%rbx,%r11,8)
-data16 strw %gs:(%rbx,%r11,8)
-data16 strl %gs:(%rbx,%r11,8)
-data16 strq %gs:(%rbx,%r11,8)
+strb %gs:(%rbx,%r11,8)
+strw %gs:(%rbx,%r11,8)
+strl %gs:(%rbx,%r11,8)
+strq %gs:(%rbx,%r11,8)
+str %gs:(%rbx,%r11,8)
 data16 str -0x46(%rsi)
 str %edi
 strb %edi
@@ -5832,15 +5854,17 @@ strq %rbp
 cs rex.WB str 0x9(%eip)
 rex.W str -0x17(%rcx)
 data16 lldt %di
-data16 lldtb %di
-data16 lldtw %di
-data16 lldtl %di
-data16 lldtq %di
+lldtb %di
+lldtw %di
+lldtl %di
+lldtq %di
+lldt %di
 data16 lldt 0x12(%edi,%r14d,4)
-data16 lldtb 0x12(%edi,%r14d,4)
-data16 lldtw 0x12(%edi,%r14d,4)
-data16 lldtl 0x12(%edi,%r14d,4)
-data16 lldtq 0x12(%edi,%r14d,4)
+lldtb 0x12(%edi,%r14d,4)
+lldtw 0x12(%edi,%r14d,4)
+lldtl 0x12(%edi,%r14d,4)
+lldtq 0x12(%edi,%r14d,4)
+lldt 0x12(%edi,%r14d,4)
 data16 lldt (%rbx)
 lldt %si
 lldt %fs:(%rbx,%r8,2)
@@ -5849,15 +5873,17 @@ rex.W lldt %di
 rex.WX lldt %gs:0x6aa449e(%rcx,%r12,8)
 rex.W lldt (%rcx)
 data16 ltr %sp
-data16 ltrb %sp
-data16 ltrw %sp
-data16 ltrl %sp
-data16 ltrq %sp
+ltrb %sp
+ltrw %sp
+ltrl %sp
+ltrq %sp
+ltr %sp
 ds data16 ltr 0x19(%r14,%r9,4)
-ds data16 ltrb 0x19(%r14,%r9,4)
-ds data16 ltrw 0x19(%r14,%r9,4)
-ds data16 ltrl 0x19(%r14,%r9,4)
-ds data16 ltrq 0x19(%r14,%r9,4)
+ds ltrb 0x19(%r14,%r9,4)
+ds ltrw 0x19(%r14,%r9,4)
+ds ltrl 0x19(%r14,%r9,4)
+ds ltrq 0x19(%r14,%r9,4)
+ds ltr 0x19(%r14,%r9,4)
 data16 ltr (%rdx,%rsi,4)
 ltr %bx
 ltr 0x7a(%r9d,%r11d,2)
@@ -5866,15 +5892,17 @@ rex.W ltr %cx
 cs rex.WXB ltr 0x56(%r8,%r15,8)
 rex.W ltr 0x2811b4ae(%rcx)
 data16 verr %di
-data16 verrb %di
-data16 verrw %di
-data16 verrl %di
-data16 verrq %di
+verrb %di
+verrw %di
+verrl %di
+verrq %di
+verr %di
 data16 verr %fs:(%rcx,%r13,2)
-data16 verrb %fs:(%rcx,%r13,2)
-data16 verrw %fs:(%rcx,%r13,2)
-data16 verrl %fs:(%rcx,%r13,2)
-data16 verrq %fs:(%rcx,%r13,2)
+verrb %fs:(%rcx,%r13,2)
+verrw %fs:(%rcx,%r13,2)
+verrl %fs:(%rcx,%r13,2)
+verrq %fs:(%rcx,%r13,2)
+verr %fs:(%rcx,%r13,2)
 ss data16 verr 0xb(%rdx)
 verr %bx
 ss verr -0x71(%r15)
@@ -5883,23 +5911,25 @@ rex.W verr %si
 rex.WXB verr %gs:0x8a169fe(%r8,%r12,1)
 rex.W verr -0x2b(%rdi)
 data16 verw %cx
-data16 verwb %cx
-data16 verww %cx
-data16 verwl %cx
-data16 verwq %cx
-data16 verb %cx
-data16 verl %cx
-data16 verq %cx
-data16 ver %cx
+verwb %cx
+verww %cx
+verwl %cx
+verwq %cx
+verb %cx
+verl %cx
+verq %cx
+ver %cx
+verw %cx
 data16 verw 0x27775828(%r13d)
-data16 verwb 0x27775828(%r13d)
-data16 verww 0x27775828(%r13d)
-data16 verwl 0x27775828(%r13d)
-data16 verwq 0x27775828(%r13d)
-data16 verb 0x27775828(%r13d)
-data16 verl 0x27775828(%r13d)
-data16 verq 0x27775828(%r13d)
-data16 ver 0x27775828(%r13d)
+verwb 0x27775828(%r13d)
+verww 0x27775828(%r13d)
+verwl 0x27775828(%r13d)
+verwq 0x27775828(%r13d)
+verb 0x27775828(%r13d)
+verl 0x27775828(%r13d)
+verq 0x27775828(%r13d)
+ver 0x27775828(%r13d)
+verw 0x27775828(%r13d)
 data16 verw (%rdi)
 verw %ax
 verw -0x5f(%r15d,%r15d,1)
@@ -5907,26 +5937,26 @@ verw (%rsi)
 rex.W verw %di
 cs rex.WXB verw (%r15,%r13,8)
 rex.W verw 0x48(%rax)
-sgdt (%edx)
-sgdtb (%edx)
-sgdtw (%edx)
-sgdtl (%edx)
-sgdtq (%edx)
 sgdt (%r8,%r11,2)
+sgdtb (%r8,%r11,2)
+sgdtw (%r8,%r11,2)
+sgdtl (%r8,%r11,2)
+sgdtq (%r8,%r11,2)
+sgdt (%edx)
 ss sgdt 0x6b0eac92(%rcx)
-sidt (%ebx)
-sidtb (%ebx)
-sidtw (%ebx)
-sidtl (%ebx)
-sidtq (%ebx)
 sidt 0x36(%rdi,%r15,4)
+sidtb 0x36(%rdi,%r15,4)
+sidtw 0x36(%rdi,%r15,4)
+sidtl 0x36(%rdi,%r15,4)
+sidtq 0x36(%rdi,%r15,4)
+sidt (%ebx)
 rex.W sidt -0x7e8a097b(%rdx)
-lgdt 0x5e90f860(%esp,%edx,4)
-lgdtb 0x5e90f860(%esp,%edx,4)
-lgdtw 0x5e90f860(%esp,%edx,4)
-lgdtl 0x5e90f860(%esp,%edx,4)
-lgdtq 0x5e90f860(%esp,%edx,4)
 lgdt -0x16(%rsi,%r13,2)
+lgdtb -0x16(%rsi,%r13,2)
+lgdtw -0x16(%rsi,%r13,2)
+lgdtl -0x16(%rsi,%r13,2)
+lgdtq -0x16(%rsi,%r13,2)
+lgdt 0x5e90f860(%esp,%edx,4)
 lgdt %gs:-0x3c(%rcx)
 lidt -0x4d(%rdx,%rbx,8)
 lidtb -0x4d(%rdx,%rbx,8)
@@ -5945,14 +5975,15 @@ smsl %bp
 smsq %bp
 sms %bp
 data16 smsw (%ebx,%r8d,8)
-data16 smswb (%ebx,%r8d,8)
-data16 smsww (%ebx,%r8d,8)
-data16 smswl (%ebx,%r8d,8)
-data16 smswq (%ebx,%r8d,8)
-data16 smsb (%ebx,%r8d,8)
-data16 smsl (%ebx,%r8d,8)
-data16 smsq (%ebx,%r8d,8)
-data16 sms (%ebx,%r8d,8)
+smswb (%ebx,%r8d,8)
+smsww (%ebx,%r8d,8)
+smswl (%ebx,%r8d,8)
+smswq (%ebx,%r8d,8)
+smsb (%ebx,%r8d,8)
+smsl (%ebx,%r8d,8)
+smsq (%ebx,%r8d,8)
+sms (%ebx,%r8d,8)
+smsw (%ebx,%r8d,8)
 data16 smsw 0x14(%rsi,%rbx,1)
 smsw %eax
 smswb %eax
@@ -5984,23 +6015,25 @@ rstorsspq (%rsi,%rdx,4)
 cs rstorssp -0x60(%r8,%r15,8)
 rex rstorssp %fs:(%rsi)
 data16 lmsw %bp
-data16 lmswb %bp
-data16 lmsww %bp
-data16 lmswl %bp
-data16 lmswq %bp
-data16 lmsb %bp
-data16 lmsl %bp
-data16 lmsq %bp
-data16 lms %bp
+lmswb %bp
+lmsww %bp
+lmswl %bp
+lmswq %bp
+lmsb %bp
+lmsl %bp
+lmsq %bp
+lms %bp
+lmsw %bp
 data16 lmsw -0x6a(%r9d,%r13d,1)
-data16 lmswb -0x6a(%r9d,%r13d,1)
-data16 lmsww -0x6a(%r9d,%r13d,1)
-data16 lmswl -0x6a(%r9d,%r13d,1)
-data16 lmswq -0x6a(%r9d,%r13d,1)
-data16 lmsb -0x6a(%r9d,%r13d,1)
-data16 lmsl -0x6a(%r9d,%r13d,1)
-data16 lmsq -0x6a(%r9d,%r13d,1)
-data16 lms -0x6a(%r9d,%r13d,1)
+lmswb -0x6a(%r9d,%r13d,1)
+lmsww -0x6a(%r9d,%r13d,1)
+lmswl -0x6a(%r9d,%r13d,1)
+lmswq -0x6a(%r9d,%r13d,1)
+lmsb -0x6a(%r9d,%r13d,1)
+lmsl -0x6a(%r9d,%r13d,1)
+lmsq -0x6a(%r9d,%r13d,1)
+lms -0x6a(%r9d,%r13d,1)
+lmsw -0x6a(%r9d,%r13d,1)
 cs data16 lmsw (%rsi,%rdi,2)
 lmsw 0x64(%rcx,%rbx,4)
 lmsw %r11w
@@ -6464,12 +6497,12 @@ vmovups (%rax,%rdi,4),%ymm7
 {evex} vmovups %xmm6,%xmm7
 cs vmovups -0x78a13554(%r9,%r13,1),%xmm7{%k7}
 vmovups 0x70a0b007(%rcx),%xmm0{%k6}{z}
-vmovups %ymm5,%ymm5{%k3}
-{evex} vmovups %gs:(%r15,%r15,1),%ymm11
-vmovups (%rdx),%ymm7{%k4}{z}
-vmovups %zmm6,%zmm3{%k5}{z}
+{evex} vmovups 0x6d(%rbx,%rbx,1),%ymm5
+vmovups %ymm8,%ymm11{%k5}
+cs vmovups 0x60(%r15,%r14,8),%ymm15{%k3}
+vmovups (%rsi),%zmm1
+vmovups %zmm4,%zmm9{%k7}
 vmovups (%rsi,%r9,1),%zmm15{%k3}
-es vmovups -0x8c0(%rcx,%rax,1),%zmm3
 movupd %xmm6,%xmm0
 movupdb %xmm6,%xmm0
 movupdw %xmm6,%xmm0
@@ -6501,9 +6534,9 @@ ds vmovupd 0x790(%rcx,%rbx,8),%xmm2{%k7}
 {evex} vmovupd %ymm0,%ymm0
 ds vmovupd (%rdi,%r10,4),%ymm10{%k6}{z}
 vmovupd (%rcx),%ymm2{%k3}
-vmovupd %zmm7,%zmm7{%k2}{z}
-vmovupd (%rax,%r10,1),%zmm9
-vmovupd -0x7b(%rdi),%zmm5{%k6}{z}
+vmovupd %zmm0,%zmm0
+vmovupd (%rbx),%zmm9{%k4}{z}
+ss vmovupd -0x942c890(%rsi),%zmm5
 movss %xmm4,%xmm5
 movssb %xmm4,%xmm5
 movssw %xmm4,%xmm5
@@ -6528,8 +6561,8 @@ vmovssl (%rsi,%rdx,2),%xmm0
 vmovssq (%rsi,%rdx,2),%xmm0
 es vmovss (%r8),%xmm1
 vmovss (%r12,%rcx,4),%xmm4
-vmovss %xmm0,%xmm5,%xmm0{%k7}
 vmovss %xmm11,%xmm11,%xmm16
+vmovss %xmm0,%xmm5,%xmm0{%k7}
 {evex} vmovss %xmm2,%xmm4,%xmm3
 {evex} vmovss -0x3a7287b(%rdx),%xmm0
 cs vmovss (%r10,%r12,1),%xmm18{%k5}
@@ -6551,12 +6584,12 @@ vmovsdw %xmm4,%xmm3,%xmm1
 vmovsdl %xmm4,%xmm3,%xmm1
 vmovsdq %xmm4,%xmm3,%xmm1
 vmovsd %xmm4,%xmm10,%xmm6
-es vmovsd -0x6c7f2922(%rdx),%xmm2
-es vmovsdb -0x6c7f2922(%rdx),%xmm2
-es vmovsdw -0x6c7f2922(%rdx),%xmm2
-es vmovsdl -0x6c7f2922(%rdx),%xmm2
-es vmovsdq -0x6c7f2922(%rdx),%xmm2
 vmovsd -0x6a(%rdi),%xmm11
+vmovsdb -0x6a(%rdi),%xmm11
+vmovsdw -0x6a(%rdi),%xmm11
+vmovsdl -0x6a(%rdi),%xmm11
+vmovsdq -0x6a(%rdi),%xmm11
+es vmovsd -0x6c7f2922(%rdx),%xmm2
 vmovsd 0xf8e6e5a(%rdi,%riz,1),%xmm5
 {evex} vmovsd %xmm1,%xmm7,%xmm4
 vmovsd %xmm1,%xmm16,%xmm7{%k2}
@@ -6581,15 +6614,15 @@ vmovups %xmm5,-0xb(%rax)
 vmovups %ymm5,%ymm0
 ss vmovups %ymm8,(%r11)
 vmovups %ymm2,(%rdi,%rcx,4)
-vmovups %xmm4,%xmm7{%k7}{z}
-ss vmovups %xmm26,(%r10,%r15,8){%k6}
 {evex} vmovups %xmm6,(%rsi)
+vmovups %xmm10,%xmm18{%k1}
+ss vmovups %xmm26,(%r10,%r15,8){%k6}
 {evex} vmovups %ymm4,%ymm4
 vmovups %ymm7,-0x25(%r14,%r12,2){%k6}
 es {evex} vmovups %ymm5,0x660(%rbp)
-vmovups %zmm1,%zmm2{%k6}{z}
-cs vmovups %zmm10,-0x10d0e49b(%r8,%r12,1)
+vmovups %zmm25,%zmm0
 vmovups %zmm5,-0x5d(%rdx){%k3}
+cs vmovups %zmm10,-0x10d0e49b(%r8,%r12,1)
 movupd %xmm0,%xmm4
 ss movupd %xmm7,(%r8d,%r15d,1)
 ss movupdb %xmm7,(%r8d,%r15d,1)
@@ -6610,12 +6643,12 @@ vmovupd %ymm3,0x32(%rbx,%rcx,1)
 {evex} vmovupd %xmm5,%xmm6
 {evex} vmovupd %xmm15,%fs:0x6451c338(%r11,%r14,8)
 vmovupd %xmm2,0x433cce68(%rip){%k7}
+{evex} vmovupd %ymm6,(%rdx)
+vmovupd %ymm7,%ymm25{%k6}
 vmovupd %ymm5,%ymm4{%k2}{z}
-{evex} vmovupd %ymm4,-0xc97570f(%rdx,%r10,8)
-vmovupd %ymm7,%gs:0x80(%rcx){%k4}
-vmovupd %zmm1,%zmm0{%k7}{z}
-ss vmovupd %zmm15,(%r15,%riz,8)
+vmovupd %zmm8,%zmm1
 vmovupd %zmm2,-0x1c(%rbx){%k1}
+ss vmovupd %zmm15,(%r15,%riz,8)
 movss %xmm2,%xmm3
 ss movss %xmm14,-0x230c194d(%rbp,%r11,2)
 ss movssb %xmm14,-0x230c194d(%rbp,%r11,2)
@@ -6632,9 +6665,9 @@ vmovssl %xmm0,-0x28(%rax)
 vmovssq %xmm0,-0x28(%rax)
 es vmovss %xmm3,(%r12,%r13,4)
 vmovss %xmm11,(%rsi)
-vmovss %xmm5,%xmm5,%xmm0{%k6}{z}
-vmovss %xmm29,%xmm16,%zmm27
+vmovss %xmm7,%xmm1,%zmm5
 vmovss %xmm0,%xmm28,%ymm9{%k1}{z}
+vmovss %xmm5,%xmm5,%xmm0{%k6}{z}
 {evex} vmovss %xmm5,(%rdx,%rax,4)
 ds vmovss %xmm16,-0x1f0(%r13){%k5}
 {evex} vmovss %xmm15,0x51(%rax)
@@ -6657,9 +6690,9 @@ vmovsd %xmm1,0x16(%r9,%r13,2)
 vmovsd %xmm4,%xmm2,%zmm3
 vmovsd %xmm30,%xmm13,%zmm27{%k4}
 vmovsd %xmm12,%xmm4,%xmm29{%k4}{z}
-es vmovsd %xmm2,0x41a0787e(%rax){%k2}
-{evex} vmovsd %xmm12,(%r8)
 vmovsd %xmm3,(%rbx)
+vmovsd %xmm12,-0x1aa0d175(%r12,%rax,4){%k1}
+es vmovsd %xmm2,0x41a0787e(%rax){%k2}
 movhlps %xmm1,%xmm3
 movhlpsb %xmm1,%xmm3
 movhlpsw %xmm1,%xmm3
@@ -6680,12 +6713,12 @@ vmovhlpsw %xmm6,%xmm1,%xmm7
 vmovhlpsl %xmm6,%xmm1,%xmm7
 vmovhlpsq %xmm6,%xmm1,%xmm7
 vmovhlps %xmm8,%xmm10,%xmm5
-es vmovlps 0x772a4b1e(%rcx,%rcx,1),%xmm1,%xmm7
-es vmovlpsb 0x772a4b1e(%rcx,%rcx,1),%xmm1,%xmm7
-es vmovlpsw 0x772a4b1e(%rcx,%rcx,1),%xmm1,%xmm7
-es vmovlpsl 0x772a4b1e(%rcx,%rcx,1),%xmm1,%xmm7
-es vmovlpsq 0x772a4b1e(%rcx,%rcx,1),%xmm1,%xmm7
-vmovlps -0x40762995(%r8),%xmm6,%xmm7
+vmovlps -0x5b(%r15,%r11,8),%xmm15,%xmm9
+vmovlpsb -0x5b(%r15,%r11,8),%xmm15,%xmm9
+vmovlpsw -0x5b(%r15,%r11,8),%xmm15,%xmm9
+vmovlpsl -0x5b(%r15,%r11,8),%xmm15,%xmm9
+vmovlpsq -0x5b(%r15,%r11,8),%xmm15,%xmm9
+vmovlps %fs:(%rax),%xmm2,%xmm0
 vmovlps 0x69aed0eb(%rip),%xmm2,%xmm6
 {evex} vmovhlps %xmm5,%xmm0,%xmm7
 vmovhlps %xmm29,%xmm16,%xmm21
@@ -6699,12 +6732,12 @@ movlpdl (%rdi),%xmm2
 movlpdq (%rdi),%xmm2
 cs movlpd 0x3643e04d(%r14,%r11,8),%xmm1
 movlpd (%r14,%rsi,4),%xmm8
-es vmovlpd (%rdx),%xmm6,%xmm3
-es vmovlpdb (%rdx),%xmm6,%xmm3
-es vmovlpdw (%rdx),%xmm6,%xmm3
-es vmovlpdl (%rdx),%xmm6,%xmm3
-es vmovlpdq (%rdx),%xmm6,%xmm3
 vmovlpd 0x28(%r15,%r9,1),%xmm15,%xmm15
+vmovlpdb 0x28(%r15,%r9,1),%xmm15,%xmm15
+vmovlpdw 0x28(%r15,%r9,1),%xmm15,%xmm15
+vmovlpdl 0x28(%r15,%r9,1),%xmm15,%xmm15
+vmovlpdq 0x28(%r15,%r9,1),%xmm15,%xmm15
+es vmovlpd (%rdx),%xmm6,%xmm3
 vmovlpd -0x30a2caf5(%rbx),%xmm2,%xmm2
 {evex} vmovlpd -0x4b65c55(%rbx),%xmm4,%xmm5
 es vmovlpd -0x1edb9d92(%r8,%r10,1),%xmm10,%xmm19
@@ -6737,12 +6770,12 @@ vmovsldup (%rbx,%rbp,2),%ymm3
 {evex} vmovsldup %xmm6,%xmm1
 vmovsldup -0x160(%r14,%r9,2),%xmm12{%k2}{z}
 cs {evex} vmovsldup (%rcx,%rbx,1),%xmm7
-vmovsldup %ymm6,%ymm7{%k7}
-vmovsldup (%rdx),%ymm29
-es vmovsldup (%rdx,%rsi,8),%ymm3{%k6}
+{evex} vmovsldup (%rdx),%ymm3
+vmovsldup %ymm31,%ymm10{%k3}
+vmovsldup 0x57271c32(%rax),%ymm23{%k3}
+vmovsldup (%r10,%r9,1),%zmm25
 vmovsldup %zmm2,%zmm0{%k7}{z}
-cs vmovsldup (%rbx,%r12,1),%zmm19
-vmovsldup (%rcx),%zmm2{%k5}
+vmovsldup %fs:0x1540(%rsp,%rbx,2),%zmm0{%k2}{z}
 movddup %xmm7,%xmm4
 movddupb %xmm7,%xmm4
 movddupw %xmm7,%xmm4
@@ -6771,7 +6804,7 @@ vmovddup (%rax,%rdx,1),%ymm5
 {evex} vmovddup %xmm2,%xmm4
 vmovddup -0x280f8a02(%r12,%rcx,4),%xmm10{%k7}
 ds {evex} vmovddup 0x1173655e(%rip),%xmm7
-vmovddup %ymm6,%ymm7{%k6}{z}
+{evex} vmovddup %ymm7,%ymm5
 vmovddup 0x720(%r12,%rsi,8),%ymm0{%k2}
 {evex} vmovddup %fs:-0x54(%rdi),%ymm3
 vmovddup %zmm2,%zmm7
@@ -6839,9 +6872,9 @@ vunpcklps (%rdx),%ymm5,%ymm5
 {evex} vunpcklps %xmm7,%xmm4,%xmm4
 vunpcklps 0xd0(%rdx){1to4},%xmm1,%xmm26
 cs vunpcklps (%rcx){1to4},%xmm4,%xmm5{%k4}{z}
-vunpcklps %ymm0,%ymm1,%ymm2{%k2}{z}
-vunpcklps 0xe0(%r8,%r11,8){1to8},%ymm12,%ymm3
-es {evex} vunpcklps -0x460(%rax),%ymm5,%ymm4
+vunpcklps %ymm18,%ymm21,%ymm4
+vunpcklps %gs:-0x700(%rdx,%rdi,1),%ymm2,%ymm6{%k5}
+vunpcklps 0x6d57680d(%r8,%r8,2){1to8},%ymm25,%ymm21{%k6}
 vunpcklps %zmm3,%zmm3,%zmm0
 ss vunpcklps 0x1c0(%r10,%r15,1){1to16},%zmm10,%zmm3{%k3}{z}
 vunpcklps 0x6191f719(%rbp){1to16},%zmm5,%zmm5{%k6}
@@ -6876,9 +6909,9 @@ vunpcklpd 0x3d(%rcx){1to2},%xmm6,%xmm0
 {evex} vunpcklpd %ymm1,%ymm0,%ymm3
 vunpcklpd %gs:(%rdx,%r15,8){1to4},%ymm7,%ymm2
 vunpcklpd (%rdi),%ymm0,%ymm0{%k5}
-vunpcklpd %zmm3,%zmm0,%zmm0{%k5}
-es vunpcklpd -0x4(%r14){1to8},%zmm25,%zmm16{%k2}{z}
-vunpcklpd 0x33(%rip){1to8},%zmm6,%zmm7
+vunpcklpd %zmm2,%zmm14,%zmm29
+vunpcklpd %gs:0x3a8(%rcx){1to8},%zmm4,%zmm5{%k7}
+vunpcklpd 0x1480(%r15,%r13,2),%zmm21,%zmm25{%k6}
 unpckhps %xmm7,%xmm7
 unpckhpsb %xmm7,%xmm7
 unpckhpsw %xmm7,%xmm7
@@ -6938,9 +6971,9 @@ vunpckhpd (%rcx,%rax,1),%xmm0,%xmm3
 vunpckhpd %ymm0,%ymm2,%ymm6
 ss vunpckhpd 0xd(%r9,%r12,8),%ymm15,%ymm3
 vunpckhpd -0x7e(%rax,%rbp,4),%ymm7,%ymm3
-vunpckhpd %xmm3,%xmm6,%xmm1{%k6}{z}
-vunpckhpd %gs:-0x3a0(%r13,%rcx,1),%xmm31,%xmm22{%k2}
-vunpckhpd (%rsi){1to2},%xmm0,%xmm5{%k4}
+vunpckhpd %xmm29,%xmm31,%xmm4
+vunpckhpd %gs:(%rsi),%xmm2,%xmm0{%k3}{z}
+vunpckhpd -0x64504222(,%r9,2){1to2},%xmm15,%xmm10
 {evex} vunpckhpd %ymm3,%ymm6,%ymm3
 vunpckhpd 0xc0(%rsp,%r9,4){1to4},%ymm24,%ymm13{%k6}{z}
 ds {evex} vunpckhpd -0x640(%rdx),%ymm1,%ymm6
@@ -6976,8 +7009,8 @@ vmovhpsl 0x77(%rsi),%xmm1,%xmm7
 vmovhpsq 0x77(%rsi),%xmm1,%xmm7
 cs vmovhps 0x2e(%rbp,%r8,2),%xmm2,%xmm11
 vmovhps -0x17(%rbp),%xmm10,%xmm3
-es {evex} vmovhps 0xc0(%rbx),%xmm0,%xmm3
 {evex} vmovhps -0x70(%rax,%r12,1),%xmm12,%xmm14
+es {evex} vmovhps 0xc0(%rbx),%xmm0,%xmm3
 {evex} vmovhps 0x5e93c3b3(%rax),%xmm7,%xmm4
 movhpd -0x4733252e(%rbp,%rdi,4),%xmm2
 movhpdb -0x4733252e(%rbp,%rdi,4),%xmm2
@@ -7021,9 +7054,9 @@ vmovshdup -0x821d083(%rbp),%xmm3
 vmovshdup %ymm5,%ymm1
 vmovshdup (%rdi),%ymm8
 vmovshdup -0x6c(%rdx),%ymm6
-vmovshdup %xmm5,%xmm4{%k2}{z}
+{evex} vmovshdup (%rdi),%xmm3
+vmovshdup %xmm30,%xmm21{%k3}
 vmovshdup 0x1ae68932(%rdx,%r11,2),%xmm12{%k6}
-vmovshdup %gs:0x550(%rdi),%xmm7{%k7}{z}
 {evex} vmovshdup %ymm7,%ymm6
 vmovshdup 0x7f(%rdi),%ymm9{%k4}{z}
 {evex} vmovshdup 0x282d8ba7(%rip),%ymm5
@@ -7037,22 +7070,22 @@ movhpsl %xmm3,0x4aa23f32(%rbp,%rdi,1)
 movhpsq %xmm3,0x4aa23f32(%rbp,%rdi,1)
 movhps %xmm15,%gs:0x3(%rbp,%r15,1)
 movhps %xmm13,(%rdi,%r12,8)
-vmovhps %xmm6,%fs:-0xf765ea2(%rbp)
-vmovhpsb %xmm6,%fs:-0xf765ea2(%rbp)
-vmovhpsw %xmm6,%fs:-0xf765ea2(%rbp)
-vmovhpsl %xmm6,%fs:-0xf765ea2(%rbp)
-vmovhpsq %xmm6,%fs:-0xf765ea2(%rbp)
 vmovhps %xmm3,(%r15,%r14,8)
+vmovhpsb %xmm3,(%r15,%r14,8)
+vmovhpsw %xmm3,(%r15,%r14,8)
+vmovhpsl %xmm3,(%r15,%r14,8)
+vmovhpsq %xmm3,(%r15,%r14,8)
+vmovhps %xmm6,%fs:-0xf765ea2(%rbp)
 vmovhps %xmm1,0x5282b900(%rcx,%rax,8)
 {evex} vmovhps %xmm2,(%rbx)
 {evex} vmovhps %xmm13,0x330(%rdx,%r12,4)
 ds {evex} vmovhps %xmm1,-0x184b2675(%rsi)
-ds movhpd %xmm2,0x4a189411(%rbp,%rdx,2)
-ds movhpdb %xmm2,0x4a189411(%rbp,%rdx,2)
-ds movhpdw %xmm2,0x4a189411(%rbp,%rdx,2)
-ds movhpdl %xmm2,0x4a189411(%rbp,%rdx,2)
-ds movhpdq %xmm2,0x4a189411(%rbp,%rdx,2)
 movhpd %xmm12,0x50(%rdi)
+movhpdb %xmm12,0x50(%rdi)
+movhpdw %xmm12,0x50(%rdi)
+movhpdl %xmm12,0x50(%rdi)
+movhpdq %xmm12,0x50(%rdi)
+ds movhpd %xmm2,0x4a189411(%rbp,%rdx,2)
 movhpd %xmm2,(%rbx,%rax,1)
 vmovhpd %xmm2,(%rsi,%rbx,4)
 vmovhpdb %xmm2,(%rsi,%rbx,4)
@@ -7085,14 +7118,15 @@ nopw %ecx
 nopl %ecx
 nopq %ecx
 rex.R nopl %fs:(%rcx,%rcx,2)
-rex.R noplb %fs:(%rcx,%rcx,2)
-rex.R noplw %fs:(%rcx,%rcx,2)
-rex.R nopll %fs:(%rcx,%rcx,2)
-rex.R noplq %fs:(%rcx,%rcx,2)
-rex.R nopb %fs:(%rcx,%rcx,2)
-rex.R nopw %fs:(%rcx,%rcx,2)
-rex.R nopq %fs:(%rcx,%rcx,2)
-rex.R nop %fs:(%rcx,%rcx,2)
+noplb %fs:(%rcx,%rcx,2)
+noplw %fs:(%rcx,%rcx,2)
+nopll %fs:(%rcx,%rcx,2)
+noplq %fs:(%rcx,%rcx,2)
+nopb %fs:(%rcx,%rcx,2)
+nopw %fs:(%rcx,%rcx,2)
+nopq %fs:(%rcx,%rcx,2)
+nop %fs:(%rcx,%rcx,2)
+nopl %fs:(%rcx,%rcx,2)
 ds nopl 0x40(%rbp,%rbp,4)
 nop %rdi
 nopb %rdi
@@ -7118,16 +7152,18 @@ nop %rbp
 ds rex.WRX nopq 0x5(%rcx,%r8,1)
 nopq 0x52144183(%rbp,%rdx,2)
 ds rex bndmov -0x2(%rdi,%rbx,8),%bnd2
-ds rex bndmovb -0x2(%rdi,%rbx,8),%bnd2
-ds rex bndmovw -0x2(%rdi,%rbx,8),%bnd2
-ds rex bndmovl -0x2(%rdi,%rbx,8),%bnd2
-ds rex bndmovq -0x2(%rdi,%rbx,8),%bnd2
+ds bndmovb -0x2(%rdi,%rbx,8),%bnd2
+ds bndmovw -0x2(%rdi,%rbx,8),%bnd2
+ds bndmovl -0x2(%rdi,%rbx,8),%bnd2
+ds bndmovq -0x2(%rdi,%rbx,8),%bnd2
+ds bndmov -0x2(%rdi,%rbx,8),%bnd2
 nop %esp
 rex.W bndldx %fs:0x16(%rbp,%rsi,4),%bnd1
-rex.W bndldxb %fs:0x16(%rbp,%rsi,4),%bnd1
-rex.W bndldxw %fs:0x16(%rbp,%rsi,4),%bnd1
-rex.W bndldxl %fs:0x16(%rbp,%rsi,4),%bnd1
-rex.W bndldxq %fs:0x16(%rbp,%rsi,4),%bnd1
+bndldxb %fs:0x16(%rbp,%rsi,4),%bnd1
+bndldxw %fs:0x16(%rbp,%rsi,4),%bnd1
+bndldxl %fs:0x16(%rbp,%rsi,4),%bnd1
+bndldxq %fs:0x16(%rbp,%rsi,4),%bnd1
+bndldx %fs:0x16(%rbp,%rsi,4),%bnd1
 bndmov %bnd1,%bnd2
 bndmovb %bnd1,%bnd2
 bndmovw %bnd1,%bnd2
@@ -7179,10 +7215,11 @@ prefetchntaq (%rbx)
 prefetchnta 0x68(%r11d)
 prefetchnta (%rbx,%r11,4)
 rex.W prefetcht0 (%rbx,%rbp,4)
-rex.W prefetcht0b (%rbx,%rbp,4)
-rex.W prefetcht0w (%rbx,%rbp,4)
-rex.W prefetcht0l (%rbx,%rbp,4)
-rex.W prefetcht0q (%rbx,%rbp,4)
+prefetcht0b (%rbx,%rbp,4)
+prefetcht0w (%rbx,%rbp,4)
+prefetcht0l (%rbx,%rbp,4)
+prefetcht0q (%rbx,%rbp,4)
+prefetcht0 (%rbx,%rbp,4)
 ss prefetcht0 -0x3e83e641(%rcx,%r12,2)
 prefetcht0 0x57(%r10,%r14,4)
 prefetcht1 0x51(%rdi,%riz,4)
@@ -7235,9 +7272,9 @@ bndcuw %r9,%bnd2
 bndcul %r9,%bnd2
 bndcuq %r9,%bnd2
 es bndcu (%r10),%bnd3
-es bndstx %bnd1,(%rcx,%rdx,1)
-ss bndstx %bnd1,-0x3cc972bb(%r11,%r11,4)
 bndstx %bnd3,-0x763efb94(%rdx,%rsi,4)
+bndstx %bnd1,(%rsi,%r12,4)
+es bndstx %bnd1,(%rcx,%rdx,1)
 bndmov %bnd2,%bnd1
 addr32 bndmov %bnd1,0xa(%r13)
 addr32 bndmovb %bnd1,0xa(%r13)
@@ -7252,16 +7289,16 @@ bndmkl (%rax),%bnd2
 bndmkq (%rax),%bnd2
 bndmk -0x51ba5931(%r14),%bnd2
 ds bndmk -0x3996f9d3(%rsi,%rax,8),%bnd0
-rex bndcn %rbx,%bnd3
-rex bndcnb %rbx,%bnd3
-rex bndcnw %rbx,%bnd3
-rex bndcnl %rbx,%bnd3
-rex bndcnq %rbx,%bnd3
-bndcn (%r9,%r12,1),%bnd0
-bndcnb (%r9,%r12,1),%bnd0
-bndcnw (%r9,%r12,1),%bnd0
-bndcnl (%r9,%r12,1),%bnd0
-bndcnq (%r9,%r12,1),%bnd0
+bndcn %rbp,%bnd0
+bndcnb %rbp,%bnd0
+bndcnw %rbp,%bnd0
+bndcnl %rbp,%bnd0
+bndcnq %rbp,%bnd0
+addr32 bndcn (%r15,%r12,1),%bnd1
+addr32 bndcnb (%r15,%r12,1),%bnd1
+addr32 bndcnw (%r15,%r12,1),%bnd1
+addr32 bndcnl (%r15,%r12,1),%bnd1
+addr32 bndcnq (%r15,%r12,1),%bnd1
 es bndcn 0x7a5af632(%rsi),%bnd3
 cldemote -0xe(%rsp,%rbx,8)
 cldemoteb -0xe(%rsp,%rbx,8)
@@ -7292,12 +7329,12 @@ endbr64w
 endbr64l
 endbr64q
 rex endbr64
-rex endbr32
-rex endbr32b
-rex endbr32w
-rex endbr32l
-rex endbr32q
 endbr32
+endbr32b
+endbr32w
+endbr32l
+endbr32q
+rex endbr32
 ds nopw -0xa(%r14,%rbp,8)
 nop %ebp
 nopl -0x3d(%r15d,%r10d,1)
@@ -7305,13 +7342,14 @@ nopl (%rdi,%rsi,1)
 nop %rsp
 es nopq (%r14,%r13,8)
 nopq -0x1896b671(%rbp)
-ss mov %cr0,%rsp
-ss movb %cr0,%rsp
-ss movw %cr0,%rsp
-ss movl %cr0,%rsp
-ss movq %cr0,%rsp
-mov %cr3,%r10
-rex.XB mov %cr4,%r12
+rex.X mov %cr0,%rsp
+movb %cr0,%rsp
+movw %cr0,%rsp
+movl %cr0,%rsp
+movq %cr0,%rsp
+mov %cr0,%rsp
+rex mov %cr2,%rax
+cs mov %cr2,%rax
 mov %db4,%rdx
 addr32 rex.X mov %db2,%rsp
 mov %db5,%rbx
@@ -7350,9 +7388,9 @@ vmovaps (%rsp,%rdi,8),%xmm4
 vmovaps %ymm0,%ymm7
 es vmovaps -0x27(%rsi,%r13,2),%ymm13
 vmovaps (%rdx,%rcx,8),%ymm6
-vmovaps %xmm0,%xmm2{%k5}
-ss {evex} vmovaps -0x479665f9(,%r8,1),%xmm14
-vmovaps -0x740(%rcx,%rbx,2),%xmm5{%k4}{z}
+{evex} vmovaps (%rsp,%rbp,4),%xmm0
+vmovaps %xmm23,%xmm21{%k4}{z}
+vmovaps 0x79(%r15,%rbx,2),%xmm22{%k5}{z}
 {evex} vmovaps %ymm3,%ymm3
 vmovaps (%r15),%ymm7{%k2}{z}
 cs {evex} vmovaps (%rax,%rdx,2),%ymm3
@@ -7384,21 +7422,22 @@ vmovapd -0x46(%rbp,%rdi,4),%xmm5
 vmovapd %ymm1,%ymm5
 vmovapd %gs:(%rdx,%r12,2),%ymm15
 vmovapd 0x46(%rdx,%riz,4),%ymm3
-vmovapd %xmm2,%xmm4{%k7}{z}
-{evex} vmovapd (%r12,%rbp,8),%xmm15
-es vmovapd -0x3d015da9(%rip),%xmm0{%k4}
+{evex} vmovapd (%rcx),%xmm3
+vmovapd %xmm24,%xmm28{%k4}{z}
+vmovapd (%r9,%r13,8),%xmm31{%k6}{z}
 {evex} vmovapd %ymm3,%ymm2
 es vmovapd (%rsp,%r9,1),%ymm17{%k7}{z}
 vmovapd (%rcx),%ymm6{%k3}
-vmovapd %zmm5,%zmm5{%k1}{z}
-vmovapd (%rax),%zmm25
-vmovapd 0x33(%rax),%zmm7{%k1}
+vmovapd -0x3a3e8c9d(%rbp),%zmm0
+vmovapd %zmm26,%zmm1{%k1}
+ss vmovapd 0xd80(%r15,%r15,4),%zmm11{%k1}{z}
 movaps %xmm2,%xmm0
 ss rex.WX movaps %xmm6,0x14(%rdx,%r13,2)
-ss rex.WX movapsb %xmm6,0x14(%rdx,%r13,2)
-ss rex.WX movapsw %xmm6,0x14(%rdx,%r13,2)
-ss rex.WX movapsl %xmm6,0x14(%rdx,%r13,2)
-ss rex.WX movapsq %xmm6,0x14(%rdx,%r13,2)
+ss movapsb %xmm6,0x14(%rdx,%r13,2)
+ss movapsw %xmm6,0x14(%rdx,%r13,2)
+ss movapsl %xmm6,0x14(%rdx,%r13,2)
+ss movapsq %xmm6,0x14(%rdx,%r13,2)
+ss movaps %xmm6,0x14(%rdx,%r13,2)
 movaps %xmm7,0x31(%rbx)
 vmovaps %xmm7,%xmm3
 vmovaps %xmm10,(%rcx)
@@ -7410,15 +7449,15 @@ ds vmovaps %xmm3,-0x670ae120(%rip)
 vmovaps %ymm4,%ymm6
 vmovaps %ymm14,(%r14,%r8,8)
 cs vmovaps %ymm5,0x30(%rdi,%rax,2)
-vmovaps %xmm7,%xmm1{%k6}
-vmovaps %xmm30,(%r8,%rax,4)
-cs {evex} vmovaps %xmm4,-0x360(%rbx)
+{evex} vmovaps %xmm5,0x2f1f1ba3(%rip)
+vmovaps %xmm4,%xmm23{%k6}
+vmovaps %xmm19,-0x5e0(%r12,%r8,8){%k4}
 {evex} vmovaps %ymm4,%ymm7
 cs vmovaps %ymm23,(%r11,%r10,2)
 vmovaps %ymm3,(%rcx){%k7}
-vmovaps %zmm7,%zmm3{%k5}
-vmovaps %zmm19,-0x35dbb207(%r12,%r10,2)
-vmovaps %zmm5,(%rbx){%k1}
+vmovaps %zmm0,(%rbx)
+vmovaps %zmm7,%zmm12{%k4}
+es vmovaps %zmm4,0xfc0(%r9){%k5}
 movapd %xmm7,%xmm7
 ds movapd %xmm3,(%r11)
 ds movapdb %xmm3,(%r11)
@@ -7439,9 +7478,9 @@ vmovapd %ymm1,0x7f66e614(%rbx)
 {evex} vmovapd %xmm1,%xmm6
 cs {evex} vmovapd %xmm15,0x160(%r12,%r14,1)
 vmovapd %xmm7,(%rdi){%k6}
-vmovapd %ymm1,%ymm3{%k1}{z}
+vmovapd %ymm23,%ymm14
+vmovapd %ymm7,-0x3eff7659(%rdi){%k1}
 ss vmovapd %ymm6,-0x7ddb7ed2(%r13,%r15,2){%k2}
-{evex} vmovapd %ymm3,0x6c0(%rcx)
 vmovapd %zmm2,%zmm5
 vmovapd %zmm7,(%rdx,%r8,4){%k4}
 vmovapd %zmm3,-0x291846a5(%rcx)
@@ -7527,35 +7566,31 @@ cs vcvtsi2ssw -0x164f415c(%rdx,%r9,2),%xmm6,%xmm0
 cs vcvtsi2ssl -0x164f415c(%rdx,%r9,2),%xmm6,%xmm0
 cs vcvtsi2ss -0x164f415c(%rdx,%r9,2),%xmm6,%xmm0
 vcvtsi2ssq -0x79(%rip),%xmm5,%xmm0
-vcvtsi2ss %ebp,{rn-sae},%xmm1,%xmm2
-vcvtsi2ssb %ebp,{rn-sae},%xmm1,%xmm2
-vcvtsi2ssw %ebp,{rn-sae},%xmm1,%xmm2
-vcvtsi2ssl %ebp,{rn-sae},%xmm1,%xmm2
-vcvtsi2ssq %ebp,{rn-sae},%xmm1,%xmm2
-es vcvtsi2ssl -0x12c(%rsi,%r11,2),%xmm19,%xmm26
-{evex} vcvtsi2ssl (%rdx,%rdi,1),%xmm4,%xmm0
-vcvtsi2ss %rcx,{ru-sae},%xmm7,%xmm2
-vcvtsi2ssb %rcx,{ru-sae},%xmm7,%xmm2
-vcvtsi2ssw %rcx,{ru-sae},%xmm7,%xmm2
-vcvtsi2ssl %rcx,{ru-sae},%xmm7,%xmm2
-vcvtsi2ssq %rcx,{ru-sae},%xmm7,%xmm2
-ss vcvtsi2ssq (%r10,%rbx,2),%xmm7,%xmm16
+vcvtsi2ss %ebp,%xmm9,%xmm22
+cs {evex} vcvtsi2ssl -0x1d0(%rsi,%rcx,4),%xmm0,%xmm6
+vcvtsi2ssl 0x7962cd5(%rcx,%rdx,4),%xmm18,%xmm30
 {evex} vcvtsi2ssq -0x2c(%rbp,%rax,1),%xmm7,%xmm1
-rex cvtsi2sd %esp,%xmm1
-rex cvtsi2sdb %esp,%xmm1
-rex cvtsi2sdw %esp,%xmm1
-rex cvtsi2sdl %esp,%xmm1
-rex cvtsi2sdq %esp,%xmm1
-cvtsi2sdl (%r15,%r11,4),%xmm13
-cvtsi2sdlb (%r15,%r11,4),%xmm13
-cvtsi2sdlw (%r15,%r11,4),%xmm13
-cvtsi2sdll (%r15,%r11,4),%xmm13
-cvtsi2sdlq (%r15,%r11,4),%xmm13
-cvtsi2sdb (%r15,%r11,4),%xmm13
-cvtsi2sdw (%r15,%r11,4),%xmm13
-cvtsi2sdq (%r15,%r11,4),%xmm13
-cvtsi2sd (%r15,%r11,4),%xmm13
-cvtsi2sdl 0x26d2cda2(%ecx),%xmm3
+vcvtsi2ss %r12,{rn-sae},%xmm8,%xmm9
+vcvtsi2ssb %r12,{rn-sae},%xmm8,%xmm9
+vcvtsi2ssw %r12,{rn-sae},%xmm8,%xmm9
+vcvtsi2ssl %r12,{rn-sae},%xmm8,%xmm9
+vcvtsi2ssq %r12,{rn-sae},%xmm8,%xmm9
+ss vcvtsi2ssq (%r10,%rbx,2),%xmm7,%xmm16
+cvtsi2sdl (%rdi),%xmm4
+cvtsi2sdlb (%rdi),%xmm4
+cvtsi2sdlw (%rdi),%xmm4
+cvtsi2sdll (%rdi),%xmm4
+cvtsi2sdlq (%rdi),%xmm4
+cvtsi2sdb (%rdi),%xmm4
+cvtsi2sdw (%rdi),%xmm4
+cvtsi2sdq (%rdi),%xmm4
+cvtsi2sd (%rdi),%xmm4
+cvtsi2sd %esi,%xmm11
+cvtsi2sdb %esi,%xmm11
+cvtsi2sdw %esi,%xmm11
+cvtsi2sdl %esi,%xmm11
+cvtsi2sdq %esi,%xmm11
+ss cvtsi2sdl (%rdi,%r15,4),%xmm3
 cvtsi2sd %rbp,%xmm6
 cvtsi2sdb %rbp,%xmm6
 cvtsi2sdw %rbp,%xmm6
@@ -7604,13 +7639,13 @@ vcvtsi2sdq 0x789e7c08(%rbx,%rbx,4),%xmm0,%xmm1
 {evex} vcvtsi2sd %esp,%xmm6,%xmm3
 vcvtsi2sdl %gs:-0x78(%r11),%xmm30,%xmm29
 {evex} vcvtsi2sdl (%rax),%xmm5,%xmm5
-vcvtsi2sd %rsp,{rd-sae},%xmm6,%xmm0
-vcvtsi2sdb %rsp,{rd-sae},%xmm6,%xmm0
-vcvtsi2sdw %rsp,{rd-sae},%xmm6,%xmm0
-vcvtsi2sdl %rsp,{rd-sae},%xmm6,%xmm0
-vcvtsi2sdq %rsp,{rd-sae},%xmm6,%xmm0
-ss vcvtsi2sdq 0x6f6de125(%rdi),%xmm17,%xmm29
 {evex} vcvtsi2sdq (%rbx,%rdx,8),%xmm5,%xmm3
+vcvtsi2sd %rdi,{ru-sae},%xmm31,%xmm29
+vcvtsi2sdb %rdi,{ru-sae},%xmm31,%xmm29
+vcvtsi2sdw %rdi,{ru-sae},%xmm31,%xmm29
+vcvtsi2sdl %rdi,{ru-sae},%xmm31,%xmm29
+vcvtsi2sdq %rdi,{ru-sae},%xmm31,%xmm29
+ss vcvtsi2sdq 0x6f6de125(%rdi),%xmm17,%xmm29
 movntps %xmm2,-0x49(%rbx,%rsi,1)
 movntpsb %xmm2,-0x49(%rbx,%rsi,1)
 movntpsw %xmm2,-0x49(%rbx,%rsi,1)
@@ -7637,13 +7672,13 @@ ds {evex} vmovntps %ymm6,(%rdx,%riz,1)
 vmovntps %zmm1,(%rdi)
 vmovntps %zmm26,0xe40(%r15,%r8,2)
 es vmovntps %zmm23,(%r9)
-movntpd %xmm6,%fs:(%rcx)
-movntpdb %xmm6,%fs:(%rcx)
-movntpdw %xmm6,%fs:(%rcx)
-movntpdl %xmm6,%fs:(%rcx)
-movntpdq %xmm6,%fs:(%rcx)
+movntpd %xmm4,(%rdi)
+movntpdb %xmm4,(%rdi)
+movntpdw %xmm4,(%rdi)
+movntpdl %xmm4,(%rdi)
+movntpdq %xmm4,(%rdi)
+es movntpd %xmm4,(%rax,%r14,1)
 movntpd %xmm10,-0x48a25cd8(%r14)
-movntpd %xmm5,(%rdx,%rdx,1)
 vmovntpd %xmm1,0x4e(%rax)
 vmovntpdb %xmm1,0x4e(%rax)
 vmovntpdw %xmm1,0x4e(%rax)
@@ -7663,13 +7698,14 @@ es vmovntpd %ymm28,(%rax,%r13,1)
 vmovntpd %zmm3,-0x59793c71(%rdi)
 vmovntpd %zmm17,(%r11)
 es vmovntpd %zmm5,(%rbx)
-es movntss %xmm4,0x13807e62(%rax,%rcx,8)
-es movntssb %xmm4,0x13807e62(%rax,%rcx,8)
-es movntssw %xmm4,0x13807e62(%rax,%rcx,8)
-es movntssl %xmm4,0x13807e62(%rax,%rcx,8)
-es movntssq %xmm4,0x13807e62(%rax,%rcx,8)
-cs movntss %xmm7,(%r12,%r14,4)
 rex.W movntss %xmm1,(%rcx,%riz,8)
+movntssb %xmm1,(%rcx,%riz,8)
+movntssw %xmm1,(%rcx,%riz,8)
+movntssl %xmm1,(%rcx,%riz,8)
+movntssq %xmm1,(%rcx,%riz,8)
+movntss %xmm1,(%rcx,%riz,8)
+movntss %xmm8,%fs:0x55(%rdi,%r9,2)
+es movntss %xmm4,0x13807e62(%rax,%rcx,8)
 movntsd %xmm1,(%rax)
 movntsdb %xmm1,(%rax)
 movntsdw %xmm1,(%rax)
@@ -7683,10 +7719,11 @@ cvttps2piw %xmm0,%mm2
 cvttps2pil %xmm0,%mm2
 cvttps2piq %xmm0,%mm2
 ds rex.RB cvttps2pi -0x3a(%r14d),%mm3
-ds rex.RB cvttps2pib -0x3a(%r14d),%mm3
-ds rex.RB cvttps2piw -0x3a(%r14d),%mm3
-ds rex.RB cvttps2pil -0x3a(%r14d),%mm3
-ds rex.RB cvttps2piq -0x3a(%r14d),%mm3
+ds cvttps2pib -0x3a(%r14d),%mm3
+ds cvttps2piw -0x3a(%r14d),%mm3
+ds cvttps2pil -0x3a(%r14d),%mm3
+ds cvttps2piq -0x3a(%r14d),%mm3
+ds cvttps2pi -0x3a(%r14d),%mm3
 cvttps2pi 0x15104403(%rip),%mm3
 cvttpd2pi %xmm6,%mm1
 cvttpd2pib %xmm6,%mm1
@@ -7743,20 +7780,16 @@ vcvttss2siw %gs:-0x3(%r12,%r9,1),%r11
 vcvttss2sil %gs:-0x3(%r12,%r9,1),%r11
 vcvttss2siq %gs:-0x3(%r12,%r9,1),%r11
 vcvttss2si (%rsi,%rax,4),%rsi
-vcvttss2si {sae},%xmm3,%eax
-vcvttss2sib {sae},%xmm3,%eax
-vcvttss2siw {sae},%xmm3,%eax
-vcvttss2sil {sae},%xmm3,%eax
-vcvttss2siq {sae},%xmm3,%eax
+{evex} vcvttss2si %xmm1,%ecx
 es {evex} vcvttss2si 0x54(%rsi,%r12,4),%edx
 vcvttss2si (%rsp,%rax,4),%ebp
-vcvttss2si {sae},%xmm7,%rcx
-vcvttss2sib {sae},%xmm7,%rcx
-vcvttss2siw {sae},%xmm7,%rcx
-vcvttss2sil {sae},%xmm7,%rcx
-vcvttss2siq {sae},%xmm7,%rcx
-{evex} vcvttss2si (%rsi,%r13,2),%r14
-cs {evex} vcvttss2si 0x11d3837a(%rdi),%rcx
+{evex} vcvttss2si 0x19c(%rbx),%rbp
+vcvttss2si {sae},%xmm21,%r9
+vcvttss2sib {sae},%xmm21,%r9
+vcvttss2siw {sae},%xmm21,%r9
+vcvttss2sil {sae},%xmm21,%r9
+vcvttss2siq {sae},%xmm21,%r9
+{evex} vcvttss2si %xmm2,%rsi
 cvttsd2si %xmm7,%eax
 cvttsd2sib %xmm7,%eax
 cvttsd2siw %xmm7,%eax
@@ -7804,23 +7837,24 @@ vcvttsd2si %gs:(%rdi),%rbp
 {evex} vcvttsd2si %xmm4,%esi
 {evex} vcvttsd2si (%rsi,%r8,8),%eax
 ds {evex} vcvttsd2si 0x290(%rcx),%esi
-vcvttsd2si {sae},%xmm6,%rsi
-vcvttsd2sib {sae},%xmm6,%rsi
-vcvttsd2siw {sae},%xmm6,%rsi
-vcvttsd2sil {sae},%xmm6,%rsi
-vcvttsd2siq {sae},%xmm6,%rsi
-{evex} vcvttsd2si 0x1d(%r13,%rdi,1),%r9
-es {evex} vcvttsd2si 0x90(%rcx,%rdx,2),%rdi
+{evex} vcvttsd2si (%rax,%rdx,8),%rax
+vcvttsd2si {sae},%xmm1,%r9
+vcvttsd2sib {sae},%xmm1,%r9
+vcvttsd2siw {sae},%xmm1,%r9
+vcvttsd2sil {sae},%xmm1,%r9
+vcvttsd2siq {sae},%xmm1,%r9
+vcvttsd2si %xmm2,%rsi
 cvtps2pi %xmm4,%mm3
 cvtps2pib %xmm4,%mm3
 cvtps2piw %xmm4,%mm3
 cvtps2pil %xmm4,%mm3
 cvtps2piq %xmm4,%mm3
 ss rex.R cvtps2pi (%rbx,%rdi,2),%mm5
-ss rex.R cvtps2pib (%rbx,%rdi,2),%mm5
-ss rex.R cvtps2piw (%rbx,%rdi,2),%mm5
-ss rex.R cvtps2pil (%rbx,%rdi,2),%mm5
-ss rex.R cvtps2piq (%rbx,%rdi,2),%mm5
+ss cvtps2pib (%rbx,%rdi,2),%mm5
+ss cvtps2piw (%rbx,%rdi,2),%mm5
+ss cvtps2pil (%rbx,%rdi,2),%mm5
+ss cvtps2piq (%rbx,%rdi,2),%mm5
+ss cvtps2pi (%rbx,%rdi,2),%mm5
 cvtps2pi 0x27(%rip),%mm3
 cvtpd2pi %xmm3,%mm7
 cvtpd2pib %xmm3,%mm7
@@ -7828,10 +7862,11 @@ cvtpd2piw %xmm3,%mm7
 cvtpd2pil %xmm3,%mm7
 cvtpd2piq %xmm3,%mm7
 rex.RX cvtpd2pi %gs:0x9(%rsi,%r8,2),%mm7
-rex.RX cvtpd2pib %gs:0x9(%rsi,%r8,2),%mm7
-rex.RX cvtpd2piw %gs:0x9(%rsi,%r8,2),%mm7
-rex.RX cvtpd2pil %gs:0x9(%rsi,%r8,2),%mm7
-rex.RX cvtpd2piq %gs:0x9(%rsi,%r8,2),%mm7
+cvtpd2pib %gs:0x9(%rsi,%r8,2),%mm7
+cvtpd2piw %gs:0x9(%rsi,%r8,2),%mm7
+cvtpd2pil %gs:0x9(%rsi,%r8,2),%mm7
+cvtpd2piq %gs:0x9(%rsi,%r8,2),%mm7
+cvtpd2pi %gs:0x9(%rsi,%r8,2),%mm7
 cvtpd2pi 0x27(%rax),%mm1
 cvtss2si %xmm4,%ebx
 cvtss2sib %xmm4,%ebx
@@ -7930,13 +7965,13 @@ vcvtsd2si (%rcx),%rbx
 {evex} vcvtsd2si %xmm2,%ebp
 {evex} vcvtsd2si (%rcx,%r14,1),%r12d
 ss {evex} vcvtsd2si -0x278(%rax,%rdi,1),%ebx
-vcvtsd2si {rd-sae},%xmm7,%rbp
-vcvtsd2sib {rd-sae},%xmm7,%rbp
-vcvtsd2siw {rd-sae},%xmm7,%rbp
-vcvtsd2sil {rd-sae},%xmm7,%rbp
-vcvtsd2siq {rd-sae},%xmm7,%rbp
-es {evex} vcvtsd2si (%r14,%r10,8),%r8
-{evex} vcvtsd2si -0x4725b477(%rip),%rcx
+{evex} vcvtsd2si (%rcx,%rcx,2),%rsp
+vcvtsd2si {ru-sae},%xmm19,%rcx
+vcvtsd2sib {ru-sae},%xmm19,%rcx
+vcvtsd2siw {ru-sae},%xmm19,%rcx
+vcvtsd2sil {ru-sae},%xmm19,%rcx
+vcvtsd2siq {ru-sae},%xmm19,%rcx
+vcvtsd2si 0x308(%rbp),%r14
 ucomiss %xmm6,%xmm4
 ucomissb %xmm6,%xmm4
 ucomissw %xmm6,%xmm4
@@ -8067,24 +8102,20 @@ sysenterw
 sysenterl
 sysenterq
 rex sysenter
-rex sysexitl
-rex sysexitlb
-rex sysexitlw
-rex sysexitll
-rex sysexitlq
-rex sysexitb
-rex sysexitw
-rex sysexitq
-rex sysexit
 sysexitl
+sysexitlb
+sysexitlw
+sysexitll
+sysexitlq
+sysexitb
+sysexitw
 sysexitq
+sysexit
+rex sysexitl
 sysexitqb
 sysexitqw
 sysexitql
 sysexitqq
-sysexitb
-sysexitw
-sysexit
 getsec
 getsecb
 getsecw
@@ -8258,17 +8289,17 @@ cmovew 0x40(%esi,%r8d,4),%r10w
 cmovel 0x40(%esi,%r8d,4),%r10w
 cmoveq 0x40(%esi,%r8d,4),%r10w
 cmove %gs:-0x70(%rdx),%ax
-rex cmove %edx,%ebx
-rex cmoveb %edx,%ebx
-rex cmovew %edx,%ebx
-rex cmovel %edx,%ebx
-rex cmoveq %edx,%ebx
-cmove (%rdx,%r15,2),%edi
-cmoveb (%rdx,%r15,2),%edi
-cmovew (%rdx,%r15,2),%edi
-cmovel (%rdx,%r15,2),%edi
-cmoveq (%rdx,%r15,2),%edi
-es cmove -0xdfe3a64(%rbx),%edi
+cmove (%rdx),%ebx
+cmoveb (%rdx),%ebx
+cmovew (%rdx),%ebx
+cmovel (%rdx),%ebx
+cmoveq (%rdx),%ebx
+cmove %r11d,%r13d
+cmoveb %r11d,%r13d
+cmovew %r11d,%r13d
+cmovel %r11d,%r13d
+cmoveq %r11d,%r13d
+ds cmove (%r10,%r15,1),%ebx
 cmove %rdx,%rcx
 cmoveb %rdx,%rcx
 cmovew %rdx,%rcx
@@ -8972,17 +9003,18 @@ vmovmskpd %ymm0,%edx
 vmovmskpd %ymm2,%r15d
 vmovmskpd %ymm2,%rcx
 vmovmskpd %ymm10,%r14
-rex sqrtps %xmm3,%xmm6
-rex sqrtpsb %xmm3,%xmm6
-rex sqrtpsw %xmm3,%xmm6
-rex sqrtpsl %xmm3,%xmm6
-rex sqrtpsq %xmm3,%xmm6
-sqrtps (%rsp,%r11,8),%xmm5
-sqrtpsb (%rsp,%r11,8),%xmm5
-sqrtpsw (%rsp,%r11,8),%xmm5
-sqrtpsl (%rsp,%r11,8),%xmm5
-sqrtpsq (%rsp,%r11,8),%xmm5
+sqrtps %xmm12,%xmm3
+sqrtpsb %xmm12,%xmm3
+sqrtpsw %xmm12,%xmm3
+sqrtpsl %xmm12,%xmm3
+sqrtpsq %xmm12,%xmm3
 rex.W sqrtps 0x4fed07d9(%eax,%ebx,1),%xmm4
+sqrtpsb 0x4fed07d9(%eax,%ebx,1),%xmm4
+sqrtpsw 0x4fed07d9(%eax,%ebx,1),%xmm4
+sqrtpsl 0x4fed07d9(%eax,%ebx,1),%xmm4
+sqrtpsq 0x4fed07d9(%eax,%ebx,1),%xmm4
+sqrtps 0x4fed07d9(%eax,%ebx,1),%xmm4
+sqrtps (%rsp,%r11,8),%xmm5
 vsqrtps %xmm0,%xmm2
 vsqrtpsb %xmm0,%xmm2
 vsqrtpsw %xmm0,%xmm2
@@ -8997,13 +9029,13 @@ vsqrtps -0x3(%rbx,%riz,2),%xmm1
 vsqrtps %ymm1,%ymm7
 vsqrtps %gs:(%r9,%r14,4),%ymm3
 vsqrtps (%rsi),%ymm2
-vsqrtps %xmm3,%xmm2{%k2}
-vsqrtps 0x34(%rbx,%rsi,4){1to4},%xmm30{%k5}{z}
+{evex} vsqrtps %xmm7,%xmm0
+ds vsqrtps (%rsp,%r10,8),%xmm0{%k1}
 vsqrtps (%rdx){1to4},%xmm0
 {evex} vsqrtps %ymm1,%ymm7
 ds vsqrtps -0x43(%r10,%r13,8){1to8},%ymm24
 vsqrtps (%rax,%rbp,2){1to8},%ymm3{%k4}
-vsqrtps %zmm4,%zmm5{%k2}
+vsqrtps %zmm5,%zmm6
 vsqrtps 0x120(%rsp,%r15,1){1to16},%zmm0{%k2}{z}
 vsqrtps -0x1ec(%rsi){1to16},%zmm6
 sqrtpd %xmm0,%xmm3
@@ -9031,15 +9063,15 @@ vsqrtpd (%rbx,%riz,4),%xmm0
 vsqrtpd %ymm5,%ymm0
 ss vsqrtpd (%r10,%rdi,8),%ymm15
 vsqrtpd 0x34(%rdx),%ymm2
-vsqrtpd %xmm2,%xmm0{%k4}
-es vsqrtpd 0x60(%rcx,%r12,1),%xmm9{%k1}{z}
 {evex} vsqrtpd 0x632eaea5(%rdi),%xmm5
-vsqrtpd %ymm1,%ymm4{%k1}
+vsqrtpd %xmm7,%xmm22{%k2}
+es vsqrtpd 0x60(%rcx,%r12,1),%xmm9{%k1}{z}
+{evex} vsqrtpd %ymm7,%ymm0
 vsqrtpd (%r11){1to4},%ymm21{%k2}
 vsqrtpd %gs:-0x4bed01de(%rdi){1to4},%ymm2
+vsqrtpd -0x1540(%r14,%r8,2),%zmm17
 vsqrtpd %zmm5,%zmm4{%k3}{z}
-ss vsqrtpd -0x5e(%rip){1to8},%zmm7
-vsqrtpd 0x257313c0(%rbp,%rbx,2),%zmm7
+cs vsqrtpd (%rcx,%rax,4),%zmm4{%k1}
 sqrtss %xmm6,%xmm0
 sqrtssb %xmm6,%xmm0
 sqrtssw %xmm6,%xmm0
@@ -9062,9 +9094,13 @@ vsqrtssw %fs:-0x664456ef(%rbx,%r8,4),%xmm12,%xmm8
 vsqrtssl %fs:-0x664456ef(%rbx,%r8,4),%xmm12,%xmm8
 vsqrtssq %fs:-0x664456ef(%rbx,%r8,4),%xmm12,%xmm8
 vsqrtss 0x2dbee70e(%rax),%xmm5,%xmm1
-vsqrtss %xmm0,%xmm4,%xmm4{%k5}
-vsqrtss %fs:(%r11,%r8,1),%xmm7,%xmm19
-vsqrtss (%rbx),%xmm7,%xmm7{%k7}{z}
+vsqrtss 0x759ec71a(%rbp),%xmm4,%xmm3
+vsqrtss {rd-sae},%xmm24,%xmm31,%xmm6
+vsqrtssb {rd-sae},%xmm24,%xmm31,%xmm6
+vsqrtssw {rd-sae},%xmm24,%xmm31,%xmm6
+vsqrtssl {rd-sae},%xmm24,%xmm31,%xmm6
+vsqrtssq {rd-sae},%xmm24,%xmm31,%xmm6
+vsqrtss (%r11),%xmm1,%xmm11{%k3}
 sqrtsd %xmm3,%xmm1
 sqrtsdb %xmm3,%xmm1
 sqrtsdw %xmm3,%xmm1
@@ -9116,10 +9152,11 @@ vrsqrtps %ymm5,%ymm5
 vrsqrtps -0x74(%r10,%rdi,4),%ymm2
 es vrsqrtps 0x65(%rsi),%ymm5
 rex.W rsqrtss %xmm1,%xmm2
-rex.W rsqrtssb %xmm1,%xmm2
-rex.W rsqrtssw %xmm1,%xmm2
-rex.W rsqrtssl %xmm1,%xmm2
-rex.W rsqrtssq %xmm1,%xmm2
+rsqrtssb %xmm1,%xmm2
+rsqrtssw %xmm1,%xmm2
+rsqrtssl %xmm1,%xmm2
+rsqrtssq %xmm1,%xmm2
+rsqrtss %xmm1,%xmm2
 rsqrtss %gs:(%r12d,%esi,8),%xmm7
 rsqrtssb %gs:(%r12d,%esi,8),%xmm7
 rsqrtssw %gs:(%r12d,%esi,8),%xmm7
@@ -9212,9 +9249,9 @@ vandps %gs:0x7b(%rbx),%ymm7,%ymm2
 {evex} vandps %xmm1,%xmm7,%xmm1
 vandps -0x72847c17(%r9){1to4},%xmm12,%xmm14{%k7}
 vandps %gs:-0x30(%rax){1to4},%xmm0,%xmm6
+{evex} vandps -0x358b835a(%rbp,%r15,1),%ymm0,%ymm1
 vandps %ymm7,%ymm0,%ymm0{%k2}
-ds vandps (%rdx,%rcx,2){1to8},%ymm5,%ymm19
-vandps -0x3e(%rcx,%rbx,8){1to8},%ymm7,%ymm4{%k6}{z}
+es vandps 0x6264e18b(%rax),%ymm2,%ymm7{%k1}
 vandps %zmm6,%zmm2,%zmm1
 ss vandps -0x6c0(%r10),%zmm1,%zmm9{%k6}{z}
 vandps (%rax),%zmm0,%zmm7{%k5}
@@ -9224,10 +9261,11 @@ andpdw %xmm3,%xmm1
 andpdl %xmm3,%xmm1
 andpdq %xmm3,%xmm1
 rex.WXB andpd -0x2f775456(%r12d,%r11d,4),%xmm0
-rex.WXB andpdb -0x2f775456(%r12d,%r11d,4),%xmm0
-rex.WXB andpdw -0x2f775456(%r12d,%r11d,4),%xmm0
-rex.WXB andpdl -0x2f775456(%r12d,%r11d,4),%xmm0
-rex.WXB andpdq -0x2f775456(%r12d,%r11d,4),%xmm0
+andpdb -0x2f775456(%r12d,%r11d,4),%xmm0
+andpdw -0x2f775456(%r12d,%r11d,4),%xmm0
+andpdl -0x2f775456(%r12d,%r11d,4),%xmm0
+andpdq -0x2f775456(%r12d,%r11d,4),%xmm0
+andpd -0x2f775456(%r12d,%r11d,4),%xmm0
 andpd -0x72(%rax),%xmm4
 vandpd %xmm1,%xmm7,%xmm7
 vandpdb %xmm1,%xmm7,%xmm7
@@ -9243,12 +9281,12 @@ vandpd (%rdi),%xmm4,%xmm6
 vandpd %ymm5,%ymm0,%ymm5
 vandpd %gs:-0x19449ddf(%r12),%ymm3,%ymm2
 vandpd (%rax,%rbp,4),%ymm6,%ymm3
-vandpd %xmm7,%xmm4,%xmm6{%k1}
+{evex} vandpd %xmm2,%xmm3,%xmm4
 vandpd %gs:(%r8,%r10,4){1to2},%xmm8,%xmm18{%k3}
 vandpd (%rax),%xmm1,%xmm4{%k5}{z}
+vandpd (%r14,%r12,8),%ymm16,%ymm18
 vandpd %ymm2,%ymm4,%ymm3{%k2}{z}
-ds vandpd 0x840(%r11,%r9,4),%ymm11,%ymm19{%k6}
-{evex} vandpd -0x1d(%rsi,%rbp,4),%ymm6,%ymm4
+vandpd 0x368(%rcx,%rdx,8){1to4},%ymm1,%ymm4
 vandpd %zmm4,%zmm1,%zmm1
 vandpd 0x30f895d8(,%r8,8){1to8},%zmm18,%zmm15{%k4}
 cs vandpd 0x310(%rcx){1to8},%zmm6,%zmm7{%k5}{z}
@@ -9277,15 +9315,15 @@ vandnps -0x30(%rbx),%xmm6,%xmm5
 vandnps %ymm7,%ymm5,%ymm7
 vandnps %fs:-0x15(%r10,%r15,8),%ymm15,%ymm3
 vandnps -0x71(%rbx),%ymm1,%ymm3
-vandnps %xmm5,%xmm2,%xmm1{%k4}{z}
-ds vandnps -0x18(%r11,%r11,8),%xmm28,%xmm1{%k6}
 {evex} vandnps 0x3fdedd4b(%rbx),%xmm7,%xmm2
+vandnps %xmm15,%xmm28,%xmm17{%k7}{z}
+ds vandnps -0x18(%r11,%r11,8),%xmm28,%xmm1{%k6}
 {evex} vandnps %ymm6,%ymm2,%ymm0
 vandnps %fs:(%r14){1to8},%ymm27,%ymm9
 vandnps -0x1000(%rcx,%rbx,4),%ymm7,%ymm5{%k6}
-vandnps %zmm3,%zmm6,%zmm1{%k6}{z}
-vandnps (%rdx,%rdi,1){1to16},%zmm3,%zmm28{%k7}{z}
-ss vandnps (%rdx),%zmm1,%zmm4
+vandnps (%rdx),%zmm0,%zmm1
+vandnps %zmm13,%zmm1,%zmm7{%k2}
+vandnps 0x140(%rsp,%rdx,8),%zmm11,%zmm18{%k6}{z}
 andnpd %xmm7,%xmm3
 andnpdb %xmm7,%xmm3
 andnpdw %xmm7,%xmm3
@@ -9311,12 +9349,12 @@ vandnpd (%rsi,%rdi,4),%xmm0,%xmm7
 vandnpd %ymm5,%ymm3,%ymm7
 ss vandnpd 0x42(%r15,%rbx,2),%ymm11,%ymm9
 vandnpd (%rbx),%ymm7,%ymm2
-vandnpd %xmm2,%xmm7,%xmm0{%k6}
-vandnpd -0x50c6ae90(%r14){1to2},%xmm25,%xmm28
-vandnpd %gs:(%rcx,%rsi,4){1to2},%xmm0,%xmm4{%k5}
-vandnpd %ymm5,%ymm7,%ymm0{%k5}{z}
-vandnpd -0x120(%r8,%r15,2),%ymm22,%ymm11
+{evex} vandnpd %xmm0,%xmm1,%xmm0
+cs vandnpd 0x390(%r15,%r8,1),%xmm16,%xmm16{%k3}
+vandnpd (%rdx){1to2},%xmm3,%xmm5
+vandnpd %ymm2,%ymm25,%ymm29
 cs vandnpd 0x4c86bc6a(%rip){1to4},%ymm3,%ymm1
+vandnpd (%r14),%ymm13,%ymm22{%k6}
 vandnpd %zmm4,%zmm7,%zmm1
 ss vandnpd (%r12,%r8,1),%zmm26,%zmm18{%k3}
 vandnpd (%rcx){1to8},%zmm5,%zmm3{%k4}
@@ -9345,15 +9383,15 @@ vorps (%rcx),%xmm3,%xmm6
 vorps %ymm3,%ymm1,%ymm0
 vorps %fs:-0x3a5dacab(,%r9,4),%ymm3,%ymm13
 vorps -0x11(%rdx),%ymm2,%ymm6
-vorps %xmm6,%xmm6,%xmm3{%k2}{z}
-cs vorps (%rax),%xmm31,%xmm21
-vorps 0x6d0(%rdx,%rax,8),%xmm3,%xmm0{%k3}
-vorps %ymm2,%ymm4,%ymm3{%k3}{z}
-vorps %gs:(%rsi,%r15,8){1to8},%ymm26,%ymm1{%k2}{z}
-vorps 0x7673fa98(%rip),%ymm3,%ymm1{%k5}
+{evex} vorps -0x310(%rax,%rbp,2),%xmm2,%xmm7
+vorps %xmm3,%xmm21,%xmm20{%k5}{z}
+vorps (%r10,%r14,2),%xmm28,%xmm0{%k3}
+vorps %ymm16,%ymm21,%ymm16
+vorps %gs:-0x65683137(%rbx){1to8},%ymm1,%ymm5{%k2}
+vorps -0x184(%rcx,%rcx,4){1to8},%ymm30,%ymm28{%k7}{z}
+vorps 0x305457de(,%r12,2),%zmm22,%zmm2
 vorps %zmm7,%zmm6,%zmm4{%k1}
-ds vorps (%rdx){1to16},%zmm8,%zmm3
-vorps (%rax,%rbx,8){1to16},%zmm7,%zmm0{%k5}
+vorps %fs:-0x1480(%rax),%zmm2,%zmm2{%k3}{z}
 orpd %xmm3,%xmm6
 orpdb %xmm3,%xmm6
 orpdw %xmm3,%xmm6
@@ -9382,23 +9420,23 @@ vorpd -0x11524148(%rsp,%rcx,4),%ymm6,%ymm7
 {evex} vorpd %xmm2,%xmm5,%xmm3
 vorpd (%r12,%r11,4){1to2},%xmm1,%xmm10
 vorpd %fs:0x4a50fe31(%rip){1to2},%xmm5,%xmm7{%k7}{z}
-vorpd %ymm7,%ymm2,%ymm1{%k6}
+{evex} vorpd %ymm2,%ymm1,%ymm1
 vorpd (%rsp,%r10,2){1to4},%ymm11,%ymm1{%k7}
 vorpd %gs:(%rcx),%ymm2,%ymm5{%k6}
 vorpd %zmm3,%zmm4,%zmm2
 vorpd (%r10,%r13,8),%zmm5,%zmm28{%k6}{z}
 vorpd (%rcx){1to8},%zmm5,%zmm0
-rex xorps %xmm6,%xmm5
-rex xorpsb %xmm6,%xmm5
-rex xorpsw %xmm6,%xmm5
-rex xorpsl %xmm6,%xmm5
-rex xorpsq %xmm6,%xmm5
-xorps 0x40(%rax,%r10,1),%xmm12
-xorpsb 0x40(%rax,%r10,1),%xmm12
-xorpsw 0x40(%rax,%r10,1),%xmm12
-xorpsl 0x40(%rax,%r10,1),%xmm12
-xorpsq 0x40(%rax,%r10,1),%xmm12
+xorps %xmm0,%xmm9
+xorpsb %xmm0,%xmm9
+xorpsw %xmm0,%xmm9
+xorpsl %xmm0,%xmm9
+xorpsq %xmm0,%xmm9
 xorps (%edi,%edx,8),%xmm0
+xorpsb (%edi,%edx,8),%xmm0
+xorpsw (%edi,%edx,8),%xmm0
+xorpsl (%edi,%edx,8),%xmm0
+xorpsq (%edi,%edx,8),%xmm0
+xorps 0x40(%rax,%r10,1),%xmm12
 vxorps %xmm3,%xmm4,%xmm1
 vxorpsb %xmm3,%xmm4,%xmm1
 vxorpsw %xmm3,%xmm4,%xmm1
@@ -9413,15 +9451,15 @@ vxorps -0x38384dab(%rsi),%xmm6,%xmm7
 vxorps %ymm5,%ymm5,%ymm1
 es vxorps (%r14,%r9,1),%ymm8,%ymm6
 vxorps 0x5(%rbp,%rbp,4),%ymm7,%ymm5
-vxorps %xmm2,%xmm2,%xmm3{%k4}
-ss vxorps -0x300(%r10),%xmm29,%xmm30
-vxorps -0x7808b723(%rbx),%xmm1,%xmm1{%k5}{z}
-vxorps %ymm1,%ymm2,%ymm4{%k6}
-vxorps %gs:-0x7b(%rip),%ymm28,%ymm17
-vxorps (%rdi){1to8},%ymm5,%ymm5{%k3}
-vxorps %zmm5,%zmm2,%zmm1{%k7}{z}
+vxorps %xmm31,%xmm9,%xmm17
+vxorps %fs:-0x4a(%rip),%xmm7,%xmm6{%k7}
+vxorps 0x41(%rcx,%rsi,2){1to4},%xmm22,%xmm4
+vxorps %ymm26,%ymm21,%ymm28
+vxorps %fs:-0x110(%rbp,%rdi,2){1to8},%ymm4,%ymm3
+vxorps -0xd0(%rax){1to8},%ymm2,%ymm9{%k4}{z}
+vxorps %zmm6,%zmm6,%zmm5
 cs vxorps (%rsp,%r8,2){1to16},%zmm0,%zmm16{%k5}{z}
-vxorps -0x51(%rbx,%rsi,1){1to16},%zmm4,%zmm7
+vxorps -0x3775dc03(%rip),%zmm3,%zmm5{%k2}{z}
 xorpd %xmm0,%xmm1
 xorpdb %xmm0,%xmm1
 xorpdw %xmm0,%xmm1
@@ -9453,9 +9491,9 @@ vxorpd 0x190(%rdi){1to2},%xmm7,%xmm4
 {evex} vxorpd %ymm2,%ymm0,%ymm4
 vxorpd (%r14,%r11,2),%ymm26,%ymm30{%k2}
 cs {evex} vxorpd -0xc20(%rax,%rbx,1),%ymm2,%ymm6
-vxorpd %zmm6,%zmm0,%zmm2{%k5}
+vxorpd 0x1a84511c(,%rbx,1),%zmm3,%zmm4
+vxorpd %zmm18,%zmm18,%zmm14{%k7}
 vxorpd 0xcf043ab(%rip){1to8},%zmm10,%zmm16
-ss vxorpd 0x1ec0(%rcx),%zmm6,%zmm3
 addps %xmm0,%xmm4
 addpsb %xmm0,%xmm4
 addpsw %xmm0,%xmm4
@@ -9484,16 +9522,16 @@ vaddps -0x24a8c429(%rsi,%riz,1),%ymm7,%ymm3
 {evex} vaddps %xmm6,%xmm1,%xmm2
 ss vaddps (%r8,%r15,8),%xmm29,%xmm0{%k7}{z}
 vaddps (%rcx),%xmm3,%xmm2{%k7}
-vaddps %ymm0,%ymm1,%ymm6{%k4}{z}
-vaddps 0x2da1b78(%r10){1to8},%ymm20,%ymm8
+vaddps %ymm30,%ymm6,%ymm6
 vaddps %gs:-0xb20(%rax,%rbp,4),%ymm1,%ymm4{%k2}
+vaddps 0x2da1b78(%r10){1to8},%ymm20,%ymm8
+vaddps (%r15,%r13,2),%zmm29,%zmm23
 vaddps {rz-sae},%zmm4,%zmm6,%zmm4{%k7}
 vaddpsb {rz-sae},%zmm4,%zmm6,%zmm4{%k7}
 vaddpsw {rz-sae},%zmm4,%zmm6,%zmm4{%k7}
 vaddpsl {rz-sae},%zmm4,%zmm6,%zmm4{%k7}
 vaddpsq {rz-sae},%zmm4,%zmm6,%zmm4{%k7}
-ds vaddps 0xb80(%rax),%zmm12,%zmm24{%k3}{z}
-vaddps 0x4050a17c(%rsi,%rax,2){1to16},%zmm1,%zmm1{%k3}{z}
+cs vaddps (%rdx){1to16},%zmm5,%zmm5{%k6}{z}
 addpd %xmm3,%xmm6
 addpdb %xmm3,%xmm6
 addpdw %xmm3,%xmm6
@@ -9519,12 +9557,12 @@ vaddpd 0x14(%rax,%rbp,2),%xmm0,%xmm5
 vaddpd %ymm3,%ymm7,%ymm0
 cs vaddpd 0x70(%rax,%r14,4),%ymm7,%ymm4
 vaddpd -0x65503a05(%rdi),%ymm2,%ymm2
-vaddpd %xmm4,%xmm4,%xmm2{%k3}
-es vaddpd 0x1f(%rbp){1to2},%xmm23,%xmm12
+{evex} vaddpd %xmm6,%xmm1,%xmm2
+cs vaddpd (%rax,%r15,2),%xmm21,%xmm13{%k1}
 vaddpd -0x5d0(%rbx),%xmm4,%xmm4{%k3}{z}
-vaddpd %ymm1,%ymm6,%ymm5{%k6}{z}
-vaddpd (%r11),%ymm23,%ymm19
+vaddpd %ymm4,%ymm18,%ymm21
 vaddpd %fs:0x2b8(%rbp,%rbp,2){1to4},%ymm1,%ymm2{%k6}{z}
+vaddpd -0xd2c0db5(%rsp,%r12,1),%ymm26,%ymm24{%k6}
 vaddpd %zmm3,%zmm0,%zmm1
 ds vaddpd (%r12,%rbx,1){1to8},%zmm22,%zmm31
 vaddpd -0x72dda968(%rsp,%rsi,8),%zmm2,%zmm0{%k3}{z}
@@ -9550,8 +9588,8 @@ ds vaddssw -0x63196a43(%rbx,%rdx,1),%xmm0,%xmm9
 ds vaddssl -0x63196a43(%rbx,%rdx,1),%xmm0,%xmm9
 ds vaddssq -0x63196a43(%rbx,%rdx,1),%xmm0,%xmm9
 vaddss -0x48(%rax,%rsi,4),%xmm6,%xmm4
-vaddss %xmm3,%xmm5,%xmm7{%k1}{z}
 vaddss 0x3a(,%r11,1),%xmm14,%xmm16
+vaddss %xmm3,%xmm5,%xmm7{%k1}{z}
 ss vaddss -0x1d0(%rcx),%xmm6,%xmm2{%k1}{z}
 addsd %xmm7,%xmm0
 addsdb %xmm7,%xmm0
@@ -9575,9 +9613,13 @@ vaddsdw %gs:0x62(%r13),%xmm12,%xmm9
 vaddsdl %gs:0x62(%r13),%xmm12,%xmm9
 vaddsdq %gs:0x62(%r13),%xmm12,%xmm9
 vaddsd (%rdi,%rcx,2),%xmm7,%xmm3
-vaddsd %xmm1,%xmm6,%xmm1{%k4}{z}
+{evex} vaddsd -0xb0(%rsi),%xmm2,%xmm5
+vaddsd {rn-sae},%xmm0,%xmm31,%xmm10{%k3}
+vaddsdb {rn-sae},%xmm0,%xmm31,%xmm10{%k3}
+vaddsdw {rn-sae},%xmm0,%xmm31,%xmm10{%k3}
+vaddsdl {rn-sae},%xmm0,%xmm31,%xmm10{%k3}
+vaddsdq {rn-sae},%xmm0,%xmm31,%xmm10{%k3}
 cs vaddsd (%rcx),%xmm20,%xmm20
-vaddsd 0x3e4e13c5(%rbp),%xmm6,%xmm2{%k3}
 mulps %xmm6,%xmm1
 mulpsb %xmm6,%xmm1
 mulpsw %xmm6,%xmm1
@@ -9693,13 +9735,9 @@ cs vmulsdw (%r10),%xmm9,%xmm2
 cs vmulsdl (%r10),%xmm9,%xmm2
 cs vmulsdq (%r10),%xmm9,%xmm2
 vmulsd 0x6b(%rcx),%xmm0,%xmm4
-vmulsd {ru-sae},%xmm5,%xmm7,%xmm5
-vmulsdb {ru-sae},%xmm5,%xmm7,%xmm5
-vmulsdw {ru-sae},%xmm5,%xmm7,%xmm5
-vmulsdl {ru-sae},%xmm5,%xmm7,%xmm5
-vmulsdq {ru-sae},%xmm5,%xmm7,%xmm5
+{evex} vmulsd %xmm0,%xmm7,%xmm5
 vmulsd %fs:-0x3e0(%rax),%xmm8,%xmm24{%k7}{z}
-{evex} vmulsd -0x2c7be28d(%rax,%rcx,8),%xmm1,%xmm7
+vmulsd (%rdi,%riz,8),%xmm4,%xmm1{%k1}
 cvtps2pd %xmm3,%xmm6
 cvtps2pdb %xmm3,%xmm6
 cvtps2pdw %xmm3,%xmm6
@@ -9763,23 +9801,19 @@ ds vcvtpd2psyw -0x24(%rbp,%r13,8),%xmm11
 ds vcvtpd2psyl -0x24(%rbp,%r13,8),%xmm11
 ds vcvtpd2psyq -0x24(%rbp,%r13,8),%xmm11
 vcvtpd2psy (%rsi,%rcx,2),%xmm4
+{evex} vcvtpd2psx (%r9,%r8,8),%xmm5
 vcvtpd2ps %xmm3,%xmm2{%k2}{z}
-es vcvtpd2ps (%rbx,%r11,8){1to2},%xmm30
-es vcvtpd2psb (%rbx,%r11,8){1to2},%xmm30
-es vcvtpd2psw (%rbx,%r11,8){1to2},%xmm30
-es vcvtpd2psl (%rbx,%r11,8){1to2},%xmm30
-es vcvtpd2psq (%rbx,%r11,8){1to2},%xmm30
-vcvtpd2ps -0x7b015dba(%rbp){1to2},%xmm3{%k1}{z}
+vcvtpd2ps %fs:(%rdx){1to2},%xmm7
+vcvtpd2psb %fs:(%rdx){1to2},%xmm7
+vcvtpd2psw %fs:(%rdx){1to2},%xmm7
+vcvtpd2psl %fs:(%rdx){1to2},%xmm7
+vcvtpd2psq %fs:(%rdx){1to2},%xmm7
 {evex} vcvtpd2ps %ymm0,%xmm6
 vcvtpd2ps -0x7cb88654(%rsi,%r11,8){1to4},%xmm16{%k4}{z}
 vcvtpd2ps %fs:-0x3f0(%rdx){1to4},%xmm6{%k3}
-vcvtpd2ps {rn-sae},%zmm3,%ymm5
-vcvtpd2psb {rn-sae},%zmm3,%ymm5
-vcvtpd2psw {rn-sae},%zmm3,%ymm5
-vcvtpd2psl {rn-sae},%zmm3,%ymm5
-vcvtpd2psq {rn-sae},%zmm3,%ymm5
-vcvtpd2ps 0x429ac6d4(,%r14,1),%ymm23{%k7}{z}
-cs vcvtpd2ps (%rdx){1to8},%ymm3{%k6}
+vcvtpd2ps (%rdi,%riz,4),%ymm6
+vcvtpd2ps %zmm18,%ymm2{%k3}{z}
+vcvtpd2ps -0x433e1a0f(%rip){1to8},%ymm10{%k1}{z}
 cvtss2sd %xmm2,%xmm7
 cvtss2sdb %xmm2,%xmm7
 cvtss2sdw %xmm2,%xmm7
@@ -9802,13 +9836,13 @@ ds vcvtss2sdw 0x6b98e878(%rsi),%xmm13,%xmm7
 ds vcvtss2sdl 0x6b98e878(%rsi),%xmm13,%xmm7
 ds vcvtss2sdq 0x6b98e878(%rsi),%xmm13,%xmm7
 vcvtss2sd -0x2f275a53(%rax,%rsi,4),%xmm3,%xmm1
+vcvtss2sd 0x34(,%r14,1),%xmm7,%xmm16
 vcvtss2sd {sae},%xmm6,%xmm6,%xmm4{%k7}{z}
 vcvtss2sdb {sae},%xmm6,%xmm6,%xmm4{%k7}{z}
 vcvtss2sdw {sae},%xmm6,%xmm6,%xmm4{%k7}{z}
 vcvtss2sdl {sae},%xmm6,%xmm6,%xmm4{%k7}{z}
 vcvtss2sdq {sae},%xmm6,%xmm6,%xmm4{%k7}{z}
-vcvtss2sd %fs:(%r15),%xmm9,%xmm25
-vcvtss2sd (%rsi,%rbx,4),%xmm4,%xmm1{%k6}
+ss vcvtss2sd -0x22bef0c9(%rcx,%rcx,2),%xmm0,%xmm0{%k7}
 cvtsd2ss %xmm2,%xmm4
 cvtsd2ssb %xmm2,%xmm4
 cvtsd2ssw %xmm2,%xmm4
@@ -9865,9 +9899,13 @@ vcvtdq2ps (%rax),%xmm5{%k2}
 {evex} vcvtdq2ps %ymm5,%ymm7
 es vcvtdq2ps (%r14,%riz,1),%ymm11{%k5}{z}
 vcvtdq2ps 0x90(%rax,%rax,1){1to8},%ymm4{%k2}
-vcvtdq2ps %zmm0,%zmm5{%k3}
-vcvtdq2ps %gs:(%rcx,%r9,8),%zmm29
-vcvtdq2ps (%rsi),%zmm0{%k5}{z}
+vcvtdq2ps 0x1479bce7(%rdi),%zmm1
+vcvtdq2ps {rz-sae},%zmm23,%zmm25{%k1}{z}
+vcvtdq2psb {rz-sae},%zmm23,%zmm25{%k1}{z}
+vcvtdq2psw {rz-sae},%zmm23,%zmm25{%k1}{z}
+vcvtdq2psl {rz-sae},%zmm23,%zmm25{%k1}{z}
+vcvtdq2psq {rz-sae},%zmm23,%zmm25{%k1}{z}
+vcvtdq2ps 0x600(%rdx,%r12,8),%zmm6{%k3}{z}
 vcvtqq2ps %xmm5,%xmm2
 vcvtqq2psb %xmm5,%xmm2
 vcvtqq2psw %xmm5,%xmm2
@@ -9883,13 +9921,13 @@ vcvtqq2psb (%rbx){1to2},%xmm2
 vcvtqq2psw (%rbx){1to2},%xmm2
 vcvtqq2psl (%rbx){1to2},%xmm2
 vcvtqq2psq (%rbx){1to2},%xmm2
-vcvtqq2ps %ymm7,%xmm6{%k1}{z}
+vcvtqq2ps %ymm3,%xmm5
 es vcvtqq2ps 0x5a(%rbp,%rbx,1){1to4},%xmm23{%k3}
-vcvtqq2psy 0x665a69c6(%rdi),%xmm1{%k5}
-vcvtqq2psyb 0x665a69c6(%rdi),%xmm1{%k5}
-vcvtqq2psyw 0x665a69c6(%rdi),%xmm1{%k5}
-vcvtqq2psyl 0x665a69c6(%rdi),%xmm1{%k5}
-vcvtqq2psyq 0x665a69c6(%rdi),%xmm1{%k5}
+vcvtqq2psy (%rcx),%xmm1{%k7}{z}
+vcvtqq2psyb (%rcx),%xmm1{%k7}{z}
+vcvtqq2psyw (%rcx),%xmm1{%k7}{z}
+vcvtqq2psyl (%rcx),%xmm1{%k7}{z}
+vcvtqq2psyq (%rcx),%xmm1{%k7}{z}
 vcvtqq2ps %zmm6,%ymm0
 vcvtqq2ps (%rdi,%rdx,1){1to8},%ymm31
 ds vcvtqq2ps -0x12c5a4bb(%rdi),%ymm4{%k1}{z}
@@ -9934,12 +9972,13 @@ vcvtps2dq (%rbx),%xmm2
 vcvtps2dq %ymm7,%ymm5
 cs vcvtps2dq 0x54(%rdi,%rdx,2),%ymm12
 vcvtps2dq (%rdi),%ymm5
-vcvtps2dq %xmm4,%xmm5{%k7}
-vcvtps2dq -0xd9f6db3(%r15,%r13,4),%xmm18
+vcvtps2dq %xmm1,%xmm22
 vcvtps2dq %fs:(%rdx),%xmm6{%k1}{z}
+vcvtps2dq (%r15,%r10,4){1to4},%xmm14{%k7}
 {evex} vcvtps2dq %ymm4,%ymm5
 vcvtps2dq (%rdi){1to8},%ymm14
 vcvtps2dq 0x24(%rsp,%rdi,1){1to8},%ymm4{%k6}
+vcvtps2dq -0x5082048f(%rcx,%r8,2),%zmm14
 vcvtps2dq {rd-sae},%zmm1,%zmm5
 vcvtps2dqb {rd-sae},%zmm1,%zmm5
 vcvtps2dqw {rd-sae},%zmm1,%zmm5
@@ -9949,7 +9988,6 @@ vcvtps2db {rd-sae},%zmm1,%zmm5
 vcvtps2dw {rd-sae},%zmm1,%zmm5
 vcvtps2dl {rd-sae},%zmm1,%zmm5
 vcvtps2d {rd-sae},%zmm1,%zmm5
-es vcvtps2dq (%r8,%rbp,1){1to16},%zmm15{%k1}
 vcvtps2dq (%rax){1to16},%zmm1
 cvttps2dq %xmm4,%xmm4
 cvttps2dqb %xmm4,%xmm4
@@ -9995,9 +10033,9 @@ vcvttps2dq (%rax,%rbp,8),%ymm0
 {evex} vcvttps2dq %xmm5,%xmm2
 vcvttps2dq %gs:(%r8),%xmm4{%k1}
 vcvttps2dq -0x288b48f9(%rdx){1to4},%xmm6
-vcvttps2dq %ymm2,%ymm0{%k6}{z}
-vcvttps2dq 0x2e0(%r14),%ymm17
+{evex} vcvttps2dq %ymm13,%ymm9
 vcvttps2dq %fs:-0x4445278a(%rsi,%riz,2),%ymm0{%k3}{z}
+vcvttps2dq (%rsi,%r14,2){1to8},%ymm6{%k1}
 vcvttps2dq %zmm1,%zmm5
 vcvttps2dq (%rcx),%zmm18{%k7}
 es vcvttps2dq (%rdi,%rcx,4){1to16},%zmm5{%k6}
@@ -10032,7 +10070,7 @@ vsubps 0x530(%rbx),%xmm1,%xmm7{%k4}
 {evex} vsubps %ymm3,%ymm6,%ymm1
 ss vsubps -0x5c4dbb96(%rdx),%ymm8,%ymm5{%k6}
 vsubps (%rbx,%rdx,1){1to8},%ymm3,%ymm0
-vsubps %zmm5,%zmm0,%zmm0{%k7}{z}
+vsubps %zmm5,%zmm6,%zmm2
 es vsubps -0x139e9b03(%r10,%r13,1),%zmm2,%zmm18
 vsubps 0x188(%rbp){1to16},%zmm6,%zmm2{%k7}{z}
 subpd %xmm4,%xmm2
@@ -10060,19 +10098,19 @@ vsubpd (%rdi),%xmm0,%xmm2
 vsubpd %ymm6,%ymm1,%ymm2
 es vsubpd 0x3a550c48(%r12,%r15,2),%ymm11,%ymm6
 vsubpd 0x36(%rax,%rax,1),%ymm3,%ymm7
-vsubpd %xmm7,%xmm7,%xmm5{%k4}
+vsubpd %xmm12,%xmm9,%xmm31
+vsubpd (%rsi),%xmm6,%xmm7{%k6}
 vsubpd %gs:-0x5c07392f(%r13,%r10,1){1to2},%xmm19,%xmm21{%k3}
-vsubpd 0x77703183(%rbx),%xmm4,%xmm4{%k3}{z}
 {evex} vsubpd %ymm2,%ymm4,%ymm6
 vsubpd -0x34fd76ab(%r15,%rsi,4){1to4},%ymm16,%ymm25
 es {evex} vsubpd (%rdx,%rbx,2),%ymm6,%ymm6
-vsubpd {ru-sae},%zmm5,%zmm6,%zmm2{%k6}{z}
-vsubpdb {ru-sae},%zmm5,%zmm6,%zmm2{%k6}{z}
-vsubpdw {ru-sae},%zmm5,%zmm6,%zmm2{%k6}{z}
-vsubpdl {ru-sae},%zmm5,%zmm6,%zmm2{%k6}{z}
-vsubpdq {ru-sae},%zmm5,%zmm6,%zmm2{%k6}{z}
-vsubpd %gs:0x14c0(%r9,%r15,4),%zmm25,%zmm30
-vsubpd (%rbx){1to8},%zmm7,%zmm4
+vsubpd (%rax),%zmm2,%zmm5
+vsubpd {rn-sae},%zmm11,%zmm27,%zmm17{%k7}
+vsubpdb {rn-sae},%zmm11,%zmm27,%zmm17{%k7}
+vsubpdw {rn-sae},%zmm11,%zmm27,%zmm17{%k7}
+vsubpdl {rn-sae},%zmm11,%zmm27,%zmm17{%k7}
+vsubpdq {rn-sae},%zmm11,%zmm27,%zmm17{%k7}
+cs vsubpd -0x52(,%r14,8){1to8},%zmm13,%zmm14{%k4}
 subss %xmm2,%xmm4
 subssb %xmm2,%xmm4
 subssw %xmm2,%xmm4
@@ -10120,12 +10158,12 @@ cs vsubsdw 0x36(%rcx,%r12,8),%xmm8,%xmm10
 cs vsubsdl 0x36(%rcx,%r12,8),%xmm8,%xmm10
 cs vsubsdq 0x36(%rcx,%r12,8),%xmm8,%xmm10
 vsubsd (%rsi),%xmm0,%xmm6
+vsubsd 0x28(%r14,%r9,1),%xmm26,%xmm11
 vsubsd {rd-sae},%xmm1,%xmm2,%xmm7
 vsubsdb {rd-sae},%xmm1,%xmm2,%xmm7
 vsubsdw {rd-sae},%xmm1,%xmm2,%xmm7
 vsubsdl {rd-sae},%xmm1,%xmm2,%xmm7
 vsubsdq {rd-sae},%xmm1,%xmm2,%xmm7
-vsubsd %fs:0x5e(%r15),%xmm20,%xmm12{%k1}
 vsubsd 0x3b8(%rbx),%xmm3,%xmm2{%k5}{z}
 minps %xmm5,%xmm1
 minpsb %xmm5,%xmm1
@@ -10152,19 +10190,15 @@ cs vminps (%rsi,%rbx,2),%xmm1,%xmm0
 vminps %ymm4,%ymm3,%ymm4
 ds vminps (%rax),%ymm4,%ymm9
 vminps 0x7c(%rax),%ymm5,%ymm6
-vminps %xmm6,%xmm3,%xmm7{%k7}{z}
-ds vminps 0x334faa8f(%r13,%r11,4),%xmm18,%xmm10
-vminps 0x4120a840(%rsi){1to4},%xmm5,%xmm3{%k1}
-vminps %ymm7,%ymm0,%ymm7{%k3}{z}
-vminps %fs:(%rbx,%rbp,2){1to8},%ymm18,%ymm9
+{evex} vminps (%rax),%xmm6,%xmm5
+vminps %xmm29,%xmm26,%xmm2{%k2}
+ds vminps -0x3d(,%r13,4),%xmm1,%xmm30{%k6}{z}
 {evex} vminps 0x740(%rax,%rdx,2),%ymm3,%ymm1
-vminps {sae},%zmm4,%zmm0,%zmm7{%k5}
-vminpsb {sae},%zmm4,%zmm0,%zmm7{%k5}
-vminpsw {sae},%zmm4,%zmm0,%zmm7{%k5}
-vminpsl {sae},%zmm4,%zmm0,%zmm7{%k5}
-vminpsq {sae},%zmm4,%zmm0,%zmm7{%k5}
+vminps %ymm15,%ymm11,%ymm26{%k6}{z}
+vminps %fs:(%rbx,%rbp,2){1to8},%ymm18,%ymm9
+vminps %zmm2,%zmm7,%zmm2
 vminps %fs:(%rdx,%r13,8),%zmm10,%zmm2{%k7}
-vminps -0x3b689bb8(%rbx,%rax,4),%zmm0,%zmm7
+vminps 0x1c8(%rdi){1to16},%zmm7,%zmm2
 minpd %xmm0,%xmm0
 minpdb %xmm0,%xmm0
 minpdw %xmm0,%xmm0
@@ -10190,15 +10224,19 @@ vminpd 0x2b(%rcx),%xmm6,%xmm1
 vminpd %ymm2,%ymm1,%ymm1
 ss vminpd 0x6a(%rsp,%rcx,1),%ymm4,%ymm13
 vminpd 0x253b68ed(%rip),%ymm0,%ymm6
-vminpd %xmm2,%xmm1,%xmm6{%k2}
+{evex} vminpd 0x16(%rdx),%xmm5,%xmm2
+vminpd %xmm5,%xmm27,%xmm19{%k7}{z}
 ds vminpd (%r9,%rdx,2){1to2},%xmm28,%xmm8
-vminpd -0x4b309b7c(%rbp,%rdx,2),%xmm0,%xmm4{%k7}{z}
 {evex} vminpd %ymm7,%ymm6,%ymm7
 vminpd (%rdx),%ymm15,%ymm4{%k7}
 ds vminpd (%rdx,%rbx,1){1to4},%ymm6,%ymm2{%k4}
-vminpd %zmm0,%zmm7,%zmm7{%k2}
-ds vminpd (%rdx,%r15,1){1to8},%zmm4,%zmm1{%k7}
 vminpd (%rsi),%zmm5,%zmm0
+vminpd {sae},%zmm10,%zmm11,%zmm11{%k6}{z}
+vminpdb {sae},%zmm10,%zmm11,%zmm11{%k6}{z}
+vminpdw {sae},%zmm10,%zmm11,%zmm11{%k6}{z}
+vminpdl {sae},%zmm10,%zmm11,%zmm11{%k6}{z}
+vminpdq {sae},%zmm10,%zmm11,%zmm11{%k6}{z}
+ds vminpd (%rdx,%r15,1){1to8},%zmm4,%zmm1{%k7}
 minss %xmm4,%xmm0
 minssb %xmm4,%xmm0
 minssw %xmm4,%xmm0
@@ -10221,12 +10259,12 @@ ss vminssw (%r9,%rcx,2),%xmm12,%xmm4
 ss vminssl (%r9,%rcx,2),%xmm12,%xmm4
 ss vminssq (%r9,%rcx,2),%xmm12,%xmm4
 vminss -0x34(%rax),%xmm3,%xmm1
+vminss (%rcx),%xmm5,%xmm22
 vminss {sae},%xmm4,%xmm5,%xmm6
 vminssb {sae},%xmm4,%xmm5,%xmm6
 vminssw {sae},%xmm4,%xmm5,%xmm6
 vminssl {sae},%xmm4,%xmm5,%xmm6
 vminssq {sae},%xmm4,%xmm5,%xmm6
-cs vminss 0x9(%rip),%xmm18,%xmm5
 vminss -0x158(%rax,%rdx,2),%xmm3,%xmm1{%k1}{z}
 minsd %xmm7,%xmm7
 minsdb %xmm7,%xmm7
@@ -10250,24 +10288,20 @@ ss vminsdw -0x38(%rsp,%rdi,8),%xmm12,%xmm3
 ss vminsdl -0x38(%rsp,%rdi,8),%xmm12,%xmm3
 ss vminsdq -0x38(%rsp,%rdi,8),%xmm12,%xmm3
 vminsd -0xa681352(%rsi),%xmm2,%xmm6
-vminsd {sae},%xmm7,%xmm2,%xmm7{%k1}{z}
-vminsdb {sae},%xmm7,%xmm2,%xmm7{%k1}{z}
-vminsdw {sae},%xmm7,%xmm2,%xmm7{%k1}{z}
-vminsdl {sae},%xmm7,%xmm2,%xmm7{%k1}{z}
-vminsdq {sae},%xmm7,%xmm2,%xmm7{%k1}{z}
-ds vminsd (%r15),%xmm13,%xmm6{%k3}
-vminsd 0x167a7a7e(,%rbx,8),%xmm4,%xmm4
-rex divps %xmm7,%xmm2
-rex divpsb %xmm7,%xmm2
-rex divpsw %xmm7,%xmm2
-rex divpsl %xmm7,%xmm2
-rex divpsq %xmm7,%xmm2
-divps -0x3e(%r12,%r9,8),%xmm8
-divpsb -0x3e(%r12,%r9,8),%xmm8
-divpsw -0x3e(%r12,%r9,8),%xmm8
-divpsl -0x3e(%r12,%r9,8),%xmm8
-divpsq -0x3e(%r12,%r9,8),%xmm8
-divps %gs:(%rdi),%xmm1
+vminsd %xmm10,%xmm29,%xmm21
+vminsd 0x8(%rcx),%xmm6,%xmm2{%k2}
+vminsd (%rsi,%r12,1),%xmm29,%xmm11{%k5}{z}
+divps (%rdx),%xmm5
+divpsb (%rdx),%xmm5
+divpsw (%rdx),%xmm5
+divpsl (%rdx),%xmm5
+divpsq (%rdx),%xmm5
+divps %xmm12,%xmm3
+divpsb %xmm12,%xmm3
+divpsw %xmm12,%xmm3
+divpsl %xmm12,%xmm3
+divpsq %xmm12,%xmm3
+divps -0x1e427709(%edx),%xmm15
 vdivps %xmm7,%xmm1,%xmm7
 vdivpsb %xmm7,%xmm1,%xmm7
 vdivpsw %xmm7,%xmm1,%xmm7
@@ -10288,13 +10322,13 @@ vdivps (%rax,%rsi,4),%xmm5,%xmm5{%k2}
 {evex} vdivps %ymm1,%ymm3,%ymm2
 cs vdivps 0x1e0f420c(%rsi,%r8,2),%ymm0,%ymm26{%k5}{z}
 vdivps 0x130(%rbp){1to8},%ymm0,%ymm1{%k7}
-vdivps {rz-sae},%zmm7,%zmm0,%zmm0{%k6}
-vdivpsb {rz-sae},%zmm7,%zmm0,%zmm0{%k6}
-vdivpsw {rz-sae},%zmm7,%zmm0,%zmm0{%k6}
-vdivpsl {rz-sae},%zmm7,%zmm0,%zmm0{%k6}
-vdivpsq {rz-sae},%zmm7,%zmm0,%zmm0{%k6}
-ss vdivps 0x7cb1ceeb(%r14){1to16},%zmm10,%zmm5
-vdivps 0x3e(%rbp,%rcx,1),%zmm3,%zmm0{%k7}{z}
+vdivps -0x164d6193(%rcx),%zmm5,%zmm4
+vdivps {ru-sae},%zmm19,%zmm1,%zmm4
+vdivpsb {ru-sae},%zmm19,%zmm1,%zmm4
+vdivpsw {ru-sae},%zmm19,%zmm1,%zmm4
+vdivpsl {ru-sae},%zmm19,%zmm1,%zmm4
+vdivpsq {ru-sae},%zmm19,%zmm1,%zmm4
+vdivps %fs:(%rsi){1to16},%zmm4,%zmm12{%k3}{z}
 divpd %xmm1,%xmm6
 divpdb %xmm1,%xmm6
 divpdw %xmm1,%xmm6
@@ -10320,15 +10354,15 @@ vdivpd -0xff8f396(%rdi),%xmm2,%xmm7
 vdivpd %ymm2,%ymm3,%ymm1
 cs vdivpd 0x5b7b2cfa(%rax,%r10,4),%ymm1,%ymm10
 vdivpd (%rsi),%ymm2,%ymm1
-vdivpd %xmm0,%xmm0,%xmm6{%k7}{z}
-ds vdivpd -0x33(%rdx){1to2},%xmm24,%xmm23{%k3}{z}
 {evex} vdivpd (%rax,%rax,8),%xmm6,%xmm4
-vdivpd %ymm5,%ymm0,%ymm1{%k3}
+vdivpd %xmm9,%xmm3,%xmm10{%k7}
+ds vdivpd -0x33(%rdx){1to2},%xmm24,%xmm23{%k3}{z}
+{evex} vdivpd %ymm0,%ymm5,%ymm7
 vdivpd %gs:-0x1e0(%r10,%r11,2),%ymm19,%ymm24{%k6}{z}
 vdivpd (%rsi,%rdi,4){1to4},%ymm0,%ymm0
+vdivpd (%rdi),%zmm22,%zmm10
 vdivpd %zmm5,%zmm0,%zmm3{%k5}{z}
-vdivpd %fs:(%rdx,%r12,1),%zmm2,%zmm30
-vdivpd -0x1f8(%rsi,%rcx,4){1to8},%zmm0,%zmm2{%k4}
+cs vdivpd (%rdi,%rbp,2),%zmm4,%zmm6{%k2}
 divss %xmm3,%xmm1
 divssb %xmm3,%xmm1
 divssw %xmm3,%xmm1
@@ -10376,13 +10410,9 @@ vdivsdw %fs:0x29(%rcx,%rax,8),%xmm14,%xmm0
 vdivsdl %fs:0x29(%rcx,%rax,8),%xmm14,%xmm0
 vdivsdq %fs:0x29(%rcx,%rax,8),%xmm14,%xmm0
 vdivsd 0x591fee40(%rsi),%xmm1,%xmm2
-vdivsd {rz-sae},%xmm6,%xmm6,%xmm7{%k5}{z}
-vdivsdb {rz-sae},%xmm6,%xmm6,%xmm7{%k5}{z}
-vdivsdw {rz-sae},%xmm6,%xmm6,%xmm7{%k5}{z}
-vdivsdl {rz-sae},%xmm6,%xmm6,%xmm7{%k5}{z}
-vdivsdq {rz-sae},%xmm6,%xmm6,%xmm7{%k5}{z}
-es vdivsd -0x290(%r12,%r8,2),%xmm15,%xmm19{%k5}
 vdivsd (%rax),%xmm4,%xmm7
+vdivsd %xmm0,%xmm0,%xmm14{%k4}{z}
+es vdivsd -0x290(%r12,%r8,2),%xmm15,%xmm19{%k5}
 maxps %xmm2,%xmm1
 maxpsb %xmm2,%xmm1
 maxpsw %xmm2,%xmm1
@@ -10445,16 +10475,12 @@ vmaxpd 0x137c530c(%rcx,%rdx,8),%ymm1,%ymm4
 {evex} vmaxpd %xmm0,%xmm5,%xmm1
 vmaxpd (%r8){1to2},%xmm31,%xmm9{%k7}{z}
 vmaxpd %gs:(%rbx,%rax,2){1to2},%xmm5,%xmm3
-vmaxpd %ymm7,%ymm2,%ymm5{%k2}
-vmaxpd 0x660fa68c(,%rdx,2){1to4},%ymm26,%ymm13
+vmaxpd %ymm24,%ymm16,%ymm15
 ds vmaxpd (%rbx),%ymm4,%ymm7{%k5}
-vmaxpd {sae},%zmm5,%zmm4,%zmm0
-vmaxpdb {sae},%zmm5,%zmm4,%zmm0
-vmaxpdw {sae},%zmm5,%zmm4,%zmm0
-vmaxpdl {sae},%zmm5,%zmm4,%zmm0
-vmaxpdq {sae},%zmm5,%zmm4,%zmm0
-ss vmaxpd 0x178(%r14){1to8},%zmm15,%zmm2
-vmaxpd (%rax),%zmm6,%zmm7
+vmaxpd 0x660fa68c(,%rdx,2){1to4},%ymm26,%ymm13
+vmaxpd %zmm20,%zmm24,%zmm24
+vmaxpd %fs:(%rdi),%zmm3,%zmm0{%k3}
+vmaxpd -0x1b0(%r10,%r8,8){1to8},%zmm27,%zmm30
 maxss %xmm6,%xmm5
 maxssb %xmm6,%xmm5
 maxssw %xmm6,%xmm5
@@ -10477,13 +10503,13 @@ vmaxssw %gs:0x1(%r9),%xmm2,%xmm8
 vmaxssl %gs:0x1(%r9),%xmm2,%xmm8
 vmaxssq %gs:0x1(%r9),%xmm2,%xmm8
 vmaxss (%rdx),%xmm6,%xmm7
-vmaxss {sae},%xmm2,%xmm5,%xmm5
-vmaxssb {sae},%xmm2,%xmm5,%xmm5
-vmaxssw {sae},%xmm2,%xmm5,%xmm5
-vmaxssl {sae},%xmm2,%xmm5,%xmm5
-vmaxssq {sae},%xmm2,%xmm5,%xmm5
-cs vmaxss (%rsi,%r10,2),%xmm23,%xmm23
-vmaxss -0x180994e2(%rcx),%xmm5,%xmm6{%k7}{z}
+{evex} vmaxss 0x1cc(%rcx,%rsi,2),%xmm1,%xmm7
+vmaxss {sae},%xmm13,%xmm28,%xmm11
+vmaxssb {sae},%xmm13,%xmm28,%xmm11
+vmaxssw {sae},%xmm13,%xmm28,%xmm11
+vmaxssl {sae},%xmm13,%xmm28,%xmm11
+vmaxssq {sae},%xmm13,%xmm28,%xmm11
+vmaxss (%r9,%riz,2),%xmm0,%xmm10{%k5}
 maxsd %xmm4,%xmm4
 maxsdb %xmm4,%xmm4
 maxsdw %xmm4,%xmm4
@@ -10506,9 +10532,9 @@ ss vmaxsdw (%r9,%r10,4),%xmm1,%xmm9
 ss vmaxsdl (%r9,%r10,4),%xmm1,%xmm9
 ss vmaxsdq (%r9,%r10,4),%xmm1,%xmm9
 vmaxsd 0x35(%rdi),%xmm6,%xmm1
-vmaxsd %xmm6,%xmm2,%xmm2{%k2}{z}
-ss vmaxsd 0x168(%rdi,%r13,8),%xmm1,%xmm12
-vmaxsd (%rbx,%rbp,1),%xmm2,%xmm5{%k6}
+vmaxsd %xmm28,%xmm0,%xmm30
+vmaxsd %gs:-0x1a0(%rax,%rax,8),%xmm1,%xmm0{%k7}{z}
+vmaxsd 0x100(%r10),%xmm5,%xmm10{%k2}
 punpcklbw %mm2,%mm1
 punpcklbwb %mm2,%mm1
 punpcklbww %mm2,%mm1
@@ -10519,14 +10545,15 @@ punpcklbl %mm2,%mm1
 punpcklbq %mm2,%mm1
 punpcklb %mm2,%mm1
 cs rex.RXB punpcklbw (%r14,%r13,2),%mm3
-cs rex.RXB punpcklbwb (%r14,%r13,2),%mm3
-cs rex.RXB punpcklbww (%r14,%r13,2),%mm3
-cs rex.RXB punpcklbwl (%r14,%r13,2),%mm3
-cs rex.RXB punpcklbwq (%r14,%r13,2),%mm3
-cs rex.RXB punpcklbb (%r14,%r13,2),%mm3
-cs rex.RXB punpcklbl (%r14,%r13,2),%mm3
-cs rex.RXB punpcklbq (%r14,%r13,2),%mm3
-cs rex.RXB punpcklb (%r14,%r13,2),%mm3
+cs punpcklbwb (%r14,%r13,2),%mm3
+cs punpcklbww (%r14,%r13,2),%mm3
+cs punpcklbwl (%r14,%r13,2),%mm3
+cs punpcklbwq (%r14,%r13,2),%mm3
+cs punpcklbb (%r14,%r13,2),%mm3
+cs punpcklbl (%r14,%r13,2),%mm3
+cs punpcklbq (%r14,%r13,2),%mm3
+cs punpcklb (%r14,%r13,2),%mm3
+cs punpcklbw (%r14,%r13,2),%mm3
 punpcklbw %fs:-0x7b(%ebx,%edi,1),%mm2
 punpcklbw %xmm0,%xmm1
 punpcklbw -0x5c(%r13d,%r15d,1),%xmm10
@@ -10556,22 +10583,23 @@ vpunpcklbw 0x41a5966e(%rax),%ymm4,%ymm2
 {evex} vpunpcklbw %xmm0,%xmm6,%xmm2
 ds vpunpcklbw -0x5e0(%rdx),%xmm10,%xmm13{%k6}{z}
 vpunpcklbw 0x9776bf2(%rip),%xmm3,%xmm3{%k3}
-vpunpcklbw %ymm1,%ymm6,%ymm6{%k3}{z}
-vpunpcklbw %fs:-0x6c80dcc0(%rcx),%ymm31,%ymm27{%k6}
 {evex} vpunpcklbw (%rbx,%rdi,2),%ymm2,%ymm7
-vpunpcklbw %zmm1,%zmm2,%zmm7{%k5}{z}
-cs vpunpcklbw (%rcx,%r14,2),%zmm22,%zmm23{%k5}
-vpunpcklbw 0x5a(%rdx),%zmm3,%zmm7
+vpunpcklbw %ymm23,%ymm22,%ymm30{%k4}{z}
+vpunpcklbw %fs:-0x6c80dcc0(%rcx),%ymm31,%ymm27{%k6}
+vpunpcklbw %zmm9,%zmm27,%zmm18
+vpunpcklbw %gs:-0x68(%rdx,%rcx,8),%zmm4,%zmm7{%k4}
+vpunpcklbw (%r9),%zmm21,%zmm9{%k6}{z}
 punpcklwd %mm7,%mm7
 punpcklwdb %mm7,%mm7
 punpcklwdw %mm7,%mm7
 punpcklwdl %mm7,%mm7
 punpcklwdq %mm7,%mm7
 es rex.RX punpcklwd -0x50(%rax,%r11,4),%mm4
-es rex.RX punpcklwdb -0x50(%rax,%r11,4),%mm4
-es rex.RX punpcklwdw -0x50(%rax,%r11,4),%mm4
-es rex.RX punpcklwdl -0x50(%rax,%r11,4),%mm4
-es rex.RX punpcklwdq -0x50(%rax,%r11,4),%mm4
+es punpcklwdb -0x50(%rax,%r11,4),%mm4
+es punpcklwdw -0x50(%rax,%r11,4),%mm4
+es punpcklwdl -0x50(%rax,%r11,4),%mm4
+es punpcklwdq -0x50(%rax,%r11,4),%mm4
+es punpcklwd -0x50(%rax,%r11,4),%mm4
 punpcklwd %gs:0x5a9f1f32(%rsi),%mm1
 punpcklwd %xmm7,%xmm1
 ss punpcklwd 0x6b(%r15),%xmm4
@@ -10590,15 +10618,15 @@ vpunpcklwd -0xa5cd316(%rcx),%xmm4,%xmm0
 vpunpcklwd %ymm0,%ymm3,%ymm5
 ds vpunpcklwd -0x72(%r8,%r12,1),%ymm9,%ymm1
 vpunpcklwd 0x76ce8dc9(%rsi),%ymm3,%ymm2
-vpunpcklwd %xmm0,%xmm4,%xmm6{%k1}
-es {evex} vpunpcklwd (%r14,%r15,1),%xmm12,%xmm6
-vpunpcklwd 0xd0(%rsi,%rdi,2),%xmm4,%xmm0{%k3}{z}
-vpunpcklwd %ymm4,%ymm0,%ymm0{%k4}{z}
-vpunpcklwd 0x3e0960b(%r10,%rdi,1),%ymm8,%ymm23
-vpunpcklwd %gs:-0x7d479b72(,%rbp,1),%ymm5,%ymm2{%k1}{z}
+vpunpcklwd %xmm22,%xmm30,%xmm0
+vpunpcklwd %fs:(%rdx,%rbp,2),%xmm2,%xmm7{%k4}{z}
+vpunpcklwd -0x5c0(%rdx),%xmm26,%xmm7{%k1}
+{evex} vpunpcklwd 0xe40(%rbx),%ymm7,%ymm4
+vpunpcklwd %ymm9,%ymm2,%ymm27{%k4}
+vpunpcklwd -0x46fc823e(%rip),%ymm1,%ymm8{%k5}{z}
+vpunpcklwd -0x5d78af38(%r12,%rax,4),%zmm25,%zmm26
 vpunpcklwd %zmm0,%zmm0,%zmm7{%k7}
-ss vpunpcklwd (%rcx),%zmm1,%zmm23
-vpunpcklwd 0x342f79d0(%rsi),%zmm3,%zmm2{%k2}{z}
+es vpunpcklwd (%rdx),%zmm6,%zmm3{%k4}
 punpckldq %mm1,%mm3
 punpckldqb %mm1,%mm3
 punpckldqw %mm1,%mm3
@@ -10643,15 +10671,15 @@ vpunpckldq -0xc(%rbp,%rbp,4),%xmm6,%xmm1
 vpunpckldq %ymm0,%ymm1,%ymm0
 cs vpunpckldq (%rbx,%rcx,2),%ymm13,%ymm5
 vpunpckldq -0x1f(%rbx),%ymm4,%ymm3
-vpunpckldq %xmm3,%xmm6,%xmm1{%k7}{z}
-es vpunpckldq 0x70(%rcx,%r8,2){1to4},%xmm7,%xmm15
 {evex} vpunpckldq 0x2a0fdaa3(%rax),%xmm7,%xmm6
+vpunpckldq %xmm10,%xmm15,%xmm3{%k1}{z}
+es vpunpckldq 0x70(%rcx,%r8,2){1to4},%xmm7,%xmm15
+vpunpckldq -0x6c0(%r11,%r13,1),%ymm27,%ymm19
 vpunpckldq %ymm7,%ymm6,%ymm7{%k2}
-ds vpunpckldq (%r11,%rax,8),%ymm18,%ymm29
-vpunpckldq -0x383ee5f3(%rbx){1to8},%ymm5,%ymm1{%k7}{z}
-vpunpckldq %zmm3,%zmm1,%zmm6{%k3}
-vpunpckldq %gs:0x2dcd35eb(%r9,%r12,1),%zmm26,%zmm23{%k2}{z}
-vpunpckldq (%rsi){1to16},%zmm5,%zmm6{%k7}{z}
+cs vpunpckldq (%rsi,%rax,2),%ymm3,%ymm7{%k2}
+vpunpckldq %zmm1,%zmm5,%zmm7
+ds vpunpckldq (%rax),%zmm23,%zmm6{%k7}
+vpunpckldq (%rsi,%rcx,8),%zmm2,%zmm1{%k6}{z}
 packsswb %mm7,%mm4
 packsswbb %mm7,%mm4
 packsswbw %mm7,%mm4
@@ -10662,14 +10690,15 @@ packsswl %mm7,%mm4
 packsswq %mm7,%mm4
 packssw %mm7,%mm4
 rex.RXB packsswb (%r14d,%r9d,1),%mm1
-rex.RXB packsswbb (%r14d,%r9d,1),%mm1
-rex.RXB packsswbw (%r14d,%r9d,1),%mm1
-rex.RXB packsswbl (%r14d,%r9d,1),%mm1
-rex.RXB packsswbq (%r14d,%r9d,1),%mm1
-rex.RXB packssww (%r14d,%r9d,1),%mm1
-rex.RXB packsswl (%r14d,%r9d,1),%mm1
-rex.RXB packsswq (%r14d,%r9d,1),%mm1
-rex.RXB packssw (%r14d,%r9d,1),%mm1
+packsswbb (%r14d,%r9d,1),%mm1
+packsswbw (%r14d,%r9d,1),%mm1
+packsswbl (%r14d,%r9d,1),%mm1
+packsswbq (%r14d,%r9d,1),%mm1
+packssww (%r14d,%r9d,1),%mm1
+packsswl (%r14d,%r9d,1),%mm1
+packsswq (%r14d,%r9d,1),%mm1
+packssw (%r14d,%r9d,1),%mm1
+packsswb (%r14d,%r9d,1),%mm1
 packsswb (%rdx),%mm6
 packsswb %xmm0,%xmm2
 packsswb %fs:(%r10,%r13,2),%xmm9
@@ -10696,15 +10725,15 @@ vpacksswb (%rbx,%riz,8),%xmm1,%xmm5
 vpacksswb %ymm5,%ymm0,%ymm5
 vpacksswb -0x3f(%rcx,%riz,4),%ymm10,%ymm8
 ds vpacksswb (%rsi,%riz,1),%ymm7,%ymm0
-vpacksswb %xmm2,%xmm2,%xmm4{%k6}{z}
-cs vpacksswb -0x6d0(%rbx),%xmm29,%xmm12
-vpacksswb (%rsi,%rbx,1),%xmm4,%xmm4{%k2}
-vpacksswb %ymm1,%ymm7,%ymm2{%k4}
-vpacksswb (%rsp,%rax,8),%ymm7,%ymm21
-ss vpacksswb (%rdx),%ymm6,%ymm4{%k4}{z}
-vpacksswb %zmm1,%zmm1,%zmm5{%k4}
-es vpacksswb -0x33a68a56(%r11,%r15,2),%zmm4,%zmm20
-vpacksswb (%rsp,%rax,8),%zmm2,%zmm5{%k6}{z}
+{evex} vpacksswb 0x500(%rdi),%xmm6,%xmm1
+vpacksswb %xmm12,%xmm9,%xmm7{%k5}
+vpacksswb %fs:-0x72(,%rdi,4),%xmm9,%xmm1{%k2}
+{evex} vpacksswb (%rbx),%ymm6,%ymm7
+vpacksswb %ymm21,%ymm25,%ymm23{%k1}
+vpacksswb %gs:-0x3ae3e7fb(%rdx),%ymm22,%ymm9{%k7}
+vpacksswb (%rdx),%zmm5,%zmm2
+vpacksswb %zmm28,%zmm1,%zmm28{%k5}{z}
+ss vpacksswb (%r12,%rcx,4),%zmm6,%zmm21{%k6}
 pcmpgtb %mm4,%mm3
 pcmpgtbb %mm4,%mm3
 pcmpgtbw %mm4,%mm3
@@ -10752,12 +10781,12 @@ vpcmpgtb (%rbx),%ymm0,%ymm3
 vpcmpgtb %xmm5,%xmm6,%k4
 vpcmpgtb 0x4e(%r9),%xmm3,%k1{%k7}
 vpcmpgtb (%rsi),%xmm0,%k0
-vpcmpgtb %ymm0,%ymm4,%k6{%k3}
-vpcmpgtb -0x6b(%r11),%ymm15,%k4
-vpcmpgtb %fs:(%rcx),%ymm3,%k2{%k7}
-vpcmpgtb %zmm3,%zmm5,%k3{%k1}
-vpcmpgtb 0x74(,%r11,1),%zmm2,%k1
-ss vpcmpgtb 0x58(%rax,%rdi,2),%zmm1,%k2{%k1}
+vpcmpgtb 0x44865bd2(%rcx),%ymm7,%k2
+vpcmpgtb %ymm26,%ymm13,%k2{%k4}
+vpcmpgtb (%rdx),%ymm19,%k4{%k4}
+vpcmpgtb %zmm0,%zmm3,%k0
+vpcmpgtb (%rdi,%r15,8),%zmm20,%k3{%k2}
+es vpcmpgtb -0x900(%rcx),%zmm4,%k3
 pcmpgtw %mm5,%mm1
 pcmpgtwb %mm5,%mm1
 pcmpgtww %mm5,%mm1
@@ -10768,14 +10797,15 @@ pcmpgtl %mm5,%mm1
 pcmpgtq %mm5,%mm1
 pcmpgt %mm5,%mm1
 ss rex.RX pcmpgtw (%ebx,%r15d,8),%mm7
-ss rex.RX pcmpgtwb (%ebx,%r15d,8),%mm7
-ss rex.RX pcmpgtww (%ebx,%r15d,8),%mm7
-ss rex.RX pcmpgtwl (%ebx,%r15d,8),%mm7
-ss rex.RX pcmpgtwq (%ebx,%r15d,8),%mm7
-ss rex.RX pcmpgtb (%ebx,%r15d,8),%mm7
-ss rex.RX pcmpgtl (%ebx,%r15d,8),%mm7
-ss rex.RX pcmpgtq (%ebx,%r15d,8),%mm7
-ss rex.RX pcmpgt (%ebx,%r15d,8),%mm7
+ss pcmpgtwb (%ebx,%r15d,8),%mm7
+ss pcmpgtww (%ebx,%r15d,8),%mm7
+ss pcmpgtwl (%ebx,%r15d,8),%mm7
+ss pcmpgtwq (%ebx,%r15d,8),%mm7
+ss pcmpgtb (%ebx,%r15d,8),%mm7
+ss pcmpgtl (%ebx,%r15d,8),%mm7
+ss pcmpgtq (%ebx,%r15d,8),%mm7
+ss pcmpgt (%ebx,%r15d,8),%mm7
+ss pcmpgtw (%ebx,%r15d,8),%mm7
 pcmpgtw 0x4da151e(%rip),%mm0
 pcmpgtw %xmm4,%xmm3
 pcmpgtw 0x5e(%r11d,%r11d,8),%xmm11
@@ -10845,9 +10875,9 @@ vpcmpgtd -0x41e0ea(%rsi){1to4},%xmm1,%k2
 vpcmpgtd %ymm5,%ymm3,%k1
 vpcmpgtd 0x5683b6b6(%rip){1to8},%ymm24,%k4{%k4}
 vpcmpgtd 0xf80(%rcx),%ymm2,%k6
-vpcmpgtd %zmm6,%zmm3,%k0{%k1}
-vpcmpgtd -0x6349c278(%rip),%zmm16,%k6
-vpcmpgtd %fs:(%rdx,%rbx,8),%zmm0,%k3{%k2}
+vpcmpgtd %zmm3,%zmm1,%k6
+vpcmpgtd 0x6cb5e129(,%r9,8),%zmm19,%k0{%k1}
+cs vpcmpgtd 0xd8(%rdi,%rsi,8){1to16},%zmm2,%k2{%k5}
 packuswb %mm4,%mm4
 packuswbb %mm4,%mm4
 packuswbw %mm4,%mm4
@@ -10858,14 +10888,15 @@ packuswl %mm4,%mm4
 packuswq %mm4,%mm4
 packusw %mm4,%mm4
 rex.R packuswb (%edi),%mm4
-rex.R packuswbb (%edi),%mm4
-rex.R packuswbw (%edi),%mm4
-rex.R packuswbl (%edi),%mm4
-rex.R packuswbq (%edi),%mm4
-rex.R packusww (%edi),%mm4
-rex.R packuswl (%edi),%mm4
-rex.R packuswq (%edi),%mm4
-rex.R packusw (%edi),%mm4
+packuswbb (%edi),%mm4
+packuswbw (%edi),%mm4
+packuswbl (%edi),%mm4
+packuswbq (%edi),%mm4
+packusww (%edi),%mm4
+packuswl (%edi),%mm4
+packuswq (%edi),%mm4
+packusw (%edi),%mm4
+packuswb (%edi),%mm4
 rex packuswb 0x616cb53(%rsi),%mm0
 packuswb %xmm2,%xmm5
 packuswb 0x72eae407(,%r10d,2),%xmm13
@@ -10892,9 +10923,9 @@ vpackuswb 0x1d(%rbx,%rbp,2),%xmm4,%xmm3
 vpackuswb %ymm0,%ymm7,%ymm4
 ds vpackuswb (%r15,%r15,8),%ymm0,%ymm15
 vpackuswb 0x43c38ef7(%rdi,%rdx,4),%ymm4,%ymm2
+vpackuswb (%rax),%xmm22,%xmm14
 vpackuswb %xmm6,%xmm0,%xmm2{%k2}{z}
-es vpackuswb 0x57(%rcx,%r10,1),%xmm31,%xmm13
-vpackuswb 0xe0(%rsi,%rsi,2),%xmm2,%xmm2{%k4}
+vpackuswb -0x7d4f2f94(%rax,%rdi,1),%xmm3,%xmm5{%k2}
 {evex} vpackuswb %ymm3,%ymm2,%ymm4
 ds vpackuswb -0x37(%r10,%rbx,2),%ymm20,%ymm7{%k5}
 vpackuswb (%rsi,%rcx,2),%ymm5,%ymm3{%k7}{z}
@@ -10945,12 +10976,12 @@ vpunpckhbw (%rdx),%xmm0,%xmm4
 vpunpckhbw %ymm6,%ymm7,%ymm5
 vpunpckhbw (%r14,%r9,4),%ymm5,%ymm7
 ds vpunpckhbw 0x77(%rsi),%ymm2,%ymm1
-vpunpckhbw %xmm5,%xmm0,%xmm2{%k4}
-vpunpckhbw -0x4c(%rsi,%rsi,2),%xmm21,%xmm24
-{evex} vpunpckhbw %gs:0x49(%rdx),%xmm1,%xmm6
+{evex} vpunpckhbw 0x24(%rdx,%rcx,4),%xmm3,%xmm0
+vpunpckhbw %xmm9,%xmm6,%xmm7{%k4}{z}
+vpunpckhbw -0xe580c1b(%r9),%xmm6,%xmm10{%k1}
+vpunpckhbw (%r8),%ymm6,%ymm23
 vpunpckhbw %ymm2,%ymm6,%ymm0{%k7}{z}
-{evex} vpunpckhbw %gs:-0x620(%rax,%r11,8),%ymm5,%ymm8
-vpunpckhbw 0x42df9f10(%rcx),%ymm2,%ymm7{%k1}
+vpunpckhbw 0x4e0(%rbx,%rax,1),%ymm7,%ymm0{%k1}{z}
 vpunpckhbw %zmm3,%zmm4,%zmm1
 vpunpckhbw %fs:0x7d6e8c8c(%r11,%r15,2),%zmm9,%zmm5
 vpunpckhbw -0x1c(%rsi),%zmm5,%zmm3{%k3}{z}
@@ -10982,15 +11013,15 @@ vpunpckhwd (%rsi),%xmm6,%xmm4
 vpunpckhwd %ymm4,%ymm7,%ymm5
 cs vpunpckhwd (%r8,%r11,2),%ymm12,%ymm6
 vpunpckhwd -0x73(%rcx),%ymm4,%ymm2
-vpunpckhwd %xmm5,%xmm5,%xmm6{%k3}
-ss vpunpckhwd (%r14),%xmm8,%xmm0{%k2}{z}
 {evex} vpunpckhwd 0x5d(%rip),%xmm3,%xmm5
-vpunpckhwd %ymm7,%ymm3,%ymm2{%k2}
-vpunpckhwd 0x747d3751(%rcx,%rcx,8),%ymm26,%ymm12
-ds vpunpckhwd -0x246fc616(%rip),%ymm0,%ymm3{%k5}
-vpunpckhwd %zmm4,%zmm3,%zmm6{%k1}{z}
-vpunpckhwd %fs:0x7d(%rip),%zmm10,%zmm25
-vpunpckhwd (%rdx),%zmm5,%zmm3{%k4}
+vpunpckhwd %xmm19,%xmm22,%xmm23{%k5}
+ss vpunpckhwd (%r14),%xmm8,%xmm0{%k2}{z}
+{evex} vpunpckhwd (%rax,%riz,1),%ymm5,%ymm2
+vpunpckhwd %ymm26,%ymm30,%ymm5{%k5}
+vpunpckhwd 0x3abd739d(%rax,%rbp,4),%ymm26,%ymm6{%k2}
+vpunpckhwd %zmm27,%zmm17,%zmm13
+ds vpunpckhwd 0x6c698c8a(%rdi),%zmm7,%zmm3{%k4}
+vpunpckhwd 0xe00(%r13,%r11,1),%zmm30,%zmm1{%k3}{z}
 punpckhdq %mm5,%mm5
 punpckhdqb %mm5,%mm5
 punpckhdqw %mm5,%mm5
@@ -11001,14 +11032,15 @@ punpckhdw %mm5,%mm5
 punpckhdl %mm5,%mm5
 punpckhd %mm5,%mm5
 ds rex.R punpckhdq (%rdi),%mm5
-ds rex.R punpckhdqb (%rdi),%mm5
-ds rex.R punpckhdqw (%rdi),%mm5
-ds rex.R punpckhdql (%rdi),%mm5
-ds rex.R punpckhdqq (%rdi),%mm5
-ds rex.R punpckhdb (%rdi),%mm5
-ds rex.R punpckhdw (%rdi),%mm5
-ds rex.R punpckhdl (%rdi),%mm5
-ds rex.R punpckhd (%rdi),%mm5
+ds punpckhdqb (%rdi),%mm5
+ds punpckhdqw (%rdi),%mm5
+ds punpckhdql (%rdi),%mm5
+ds punpckhdqq (%rdi),%mm5
+ds punpckhdb (%rdi),%mm5
+ds punpckhdw (%rdi),%mm5
+ds punpckhdl (%rdi),%mm5
+ds punpckhd (%rdi),%mm5
+ds punpckhdq (%rdi),%mm5
 punpckhdq (%eax,%ecx,1),%mm2
 punpckhdq %xmm2,%xmm4
 cs punpckhdq -0x62cd1866(%r10),%xmm11
@@ -11035,15 +11067,15 @@ cs vpunpckhdq (%rbx,%rbx,2),%xmm2,%xmm4
 vpunpckhdq %ymm1,%ymm4,%ymm6
 ds vpunpckhdq 0x6c(%rdx),%ymm13,%ymm5
 vpunpckhdq (%rdi,%rbx,2),%ymm1,%ymm1
-vpunpckhdq %xmm1,%xmm0,%xmm1{%k7}{z}
+{evex} vpunpckhdq %xmm0,%xmm6,%xmm7
 ss vpunpckhdq -0x562f55f6(%r10,%r9,4){1to4},%xmm26,%xmm29{%k4}
 vpunpckhdq -0xf8(%rbp,%rcx,1){1to4},%xmm7,%xmm2{%k4}{z}
 {evex} vpunpckhdq %ymm0,%ymm0,%ymm0
 ss vpunpckhdq -0x1b0(%rax,%r14,1){1to8},%ymm15,%ymm18{%k4}{z}
 vpunpckhdq (%rsi),%ymm5,%ymm1{%k7}{z}
-vpunpckhdq %zmm3,%zmm5,%zmm7{%k4}{z}
-ds vpunpckhdq (%r8,%rbp,2){1to16},%zmm21,%zmm24{%k6}{z}
-vpunpckhdq 0x73561c73(%rdx),%zmm6,%zmm4
+vpunpckhdq %zmm18,%zmm24,%zmm16
+vpunpckhdq (%rdx,%rdx,4){1to16},%zmm6,%zmm6
+vpunpckhdq -0x2000(%r13),%zmm23,%zmm21{%k3}{z}
 packssdw %mm0,%mm7
 packssdwb %mm0,%mm7
 packssdww %mm0,%mm7
@@ -11088,15 +11120,15 @@ vpackssdw -0x5bfa7cf6(,%rdx,2),%xmm2,%xmm6
 vpackssdw %ymm7,%ymm6,%ymm5
 vpackssdw %gs:-0x20(%rsp,%rax,2),%ymm14,%ymm0
 vpackssdw 0x1c(%rbp),%ymm7,%ymm6
-vpackssdw %xmm2,%xmm6,%xmm3{%k4}{z}
-vpackssdw 0x2466ae6(%r13),%xmm23,%xmm19{%k5}
+vpackssdw %xmm9,%xmm14,%xmm28
 es vpackssdw -0x44(%rdi){1to4},%xmm7,%xmm2{%k7}{z}
-vpackssdw %ymm5,%ymm2,%ymm2{%k1}{z}
-vpackssdw %gs:(%r8){1to8},%ymm22,%ymm3
-vpackssdw 0x3a8bab57(,%rcx,2){1to8},%ymm7,%ymm1{%k5}
-vpackssdw %zmm2,%zmm3,%zmm3{%k4}
+vpackssdw 0x2466ae6(%r13),%xmm23,%xmm19{%k5}
+{evex} vpackssdw %ymm5,%ymm6,%ymm13
+ss vpackssdw -0xec(%rbx){1to8},%ymm1,%ymm0
+vpackssdw (%rbx,%rdi,1),%ymm11,%ymm16{%k6}
+vpackssdw (%rax),%zmm0,%zmm5
+vpackssdw %zmm31,%zmm20,%zmm23{%k5}{z}
 vpackssdw -0x1cf734c5(%rip){1to16},%zmm20,%zmm0
-ss vpackssdw -0x1300(%rbx,%rax,8),%zmm1,%zmm2
 punpcklqdq %xmm7,%xmm1
 punpcklqdqb %xmm7,%xmm1
 punpcklqdqw %xmm7,%xmm1
@@ -11141,9 +11173,9 @@ vpunpcklqdq (%rax,%rdi,8),%ymm5,%ymm6
 {evex} vpunpcklqdq %xmm5,%xmm5,%xmm4
 vpunpcklqdq %gs:(%r10),%xmm7,%xmm8{%k5}{z}
 vpunpcklqdq (%rsp,%rdi,4){1to2},%xmm4,%xmm7
-vpunpcklqdq %ymm6,%ymm3,%ymm4{%k3}
-vpunpcklqdq (%r12,%r13,2){1to4},%ymm17,%ymm3{%k4}
+vpunpcklqdq %ymm2,%ymm14,%ymm28
 ds vpunpcklqdq (%rax){1to4},%ymm1,%ymm4
+vpunpcklqdq -0x6374c6b0(%r14,%r9,1),%ymm10,%ymm29{%k3}
 vpunpcklqdq %zmm6,%zmm1,%zmm6
 ss vpunpcklqdq -0x1b(%r9,%r11,4),%zmm7,%zmm7{%k4}
 vpunpcklqdq 0x739ab4f3(%rbp){1to8},%zmm5,%zmm3
@@ -11188,9 +11220,9 @@ vpunpckhqdq (%rdx),%xmm2,%xmm6
 vpunpckhqdq %ymm7,%ymm2,%ymm3
 vpunpckhqdq %gs:(%r10,%rdi,1),%ymm5,%ymm12
 vpunpckhqdq 0x33(%rbp),%ymm4,%ymm0
-vpunpckhqdq %xmm4,%xmm0,%xmm4{%k7}{z}
-vpunpckhqdq %fs:0x5cca89ab(%rbx){1to2},%xmm4,%xmm15{%k3}
-vpunpckhqdq 0x158(%rsi,%rdi,1){1to2},%xmm2,%xmm5
+vpunpckhqdq %xmm8,%xmm23,%xmm7
+vpunpckhqdq %gs:0x20(%rdx){1to2},%xmm6,%xmm1{%k2}
+vpunpckhqdq (%r9,%rdx,2){1to2},%xmm18,%xmm10
 {evex} vpunpckhqdq %ymm2,%ymm2,%ymm6
 vpunpckhqdq %fs:(%rbx,%r11,4){1to4},%ymm1,%ymm25{%k7}
 vpunpckhqdq 0x2bdcbd92(%rcx),%ymm3,%ymm5{%k1}{z}
@@ -11203,10 +11235,11 @@ movdw %ecx,%mm6
 movdl %ecx,%mm6
 movdq %ecx,%mm6
 es rex.RX movd -0x50(,%r15,2),%mm0
-es rex.RX movdb -0x50(,%r15,2),%mm0
-es rex.RX movdw -0x50(,%r15,2),%mm0
-es rex.RX movdl -0x50(,%r15,2),%mm0
-es rex.RX movdq -0x50(,%r15,2),%mm0
+es movdb -0x50(,%r15,2),%mm0
+es movdw -0x50(,%r15,2),%mm0
+es movdl -0x50(,%r15,2),%mm0
+es movdq -0x50(,%r15,2),%mm0
+es movd -0x50(,%r15,2),%mm0
 movd 0x56(%rax,%rax,1),%mm0
 movq %rcx,%mm3
 movqb %rcx,%mm3
@@ -11305,33 +11338,33 @@ vmovdqa 0x5f80ed5b(%rdx,%rcx,4),%xmm4
 vmovdqa %ymm0,%ymm4
 ss vmovdqa -0x54aebdd2(%r15),%ymm0
 vmovdqa (%rax,%rcx,8),%ymm3
-vmovdqa32 %xmm7,%xmm0{%k2}{z}
-vmovdqa32b %xmm7,%xmm0{%k2}{z}
-vmovdqa32w %xmm7,%xmm0{%k2}{z}
-vmovdqa32l %xmm7,%xmm0{%k2}{z}
-vmovdqa32q %xmm7,%xmm0{%k2}{z}
-vmovdqa32 %fs:0x13(%rsi,%r9,8),%xmm16{%k5}
-vmovdqa32b %fs:0x13(%rsi,%r9,8),%xmm16{%k5}
-vmovdqa32w %fs:0x13(%rsi,%r9,8),%xmm16{%k5}
-vmovdqa32l %fs:0x13(%rsi,%r9,8),%xmm16{%k5}
-vmovdqa32q %fs:0x13(%rsi,%r9,8),%xmm16{%k5}
 vmovdqa32 (%rdi,%rdx,2),%xmm4
-vmovdqa32 %ymm4,%ymm5{%k4}{z}
-vmovdqa32 (%r15,%rcx,8),%ymm7{%k7}
-vmovdqa32 (%rax),%ymm3{%k6}{z}
-vmovdqa32 %zmm3,%zmm2{%k3}
-vmovdqa32 0x12a23330(%r11,%r12,1),%zmm6
+vmovdqa32b (%rdi,%rdx,2),%xmm4
+vmovdqa32w (%rdi,%rdx,2),%xmm4
+vmovdqa32l (%rdi,%rdx,2),%xmm4
+vmovdqa32q (%rdi,%rdx,2),%xmm4
+vmovdqa32 %xmm18,%xmm13{%k2}
+vmovdqa32b %xmm18,%xmm13{%k2}
+vmovdqa32w %xmm18,%xmm13{%k2}
+vmovdqa32l %xmm18,%xmm13{%k2}
+vmovdqa32q %xmm18,%xmm13{%k2}
+vmovdqa32 %fs:0x13(%rsi,%r9,8),%xmm16{%k5}
+vmovdqa32 %ymm0,%ymm7
+vmovdqa32 (%rdx,%r12,1),%ymm8{%k3}{z}
+cs vmovdqa32 0x19(%rdi),%ymm0{%k7}
+vmovdqa32 %zmm27,%zmm5
 ds vmovdqa32 (%rsp,%rbp,1),%zmm7{%k1}{z}
-vmovdqa64 %xmm3,%xmm3{%k1}{z}
-vmovdqa64b %xmm3,%xmm3{%k1}{z}
-vmovdqa64w %xmm3,%xmm3{%k1}{z}
-vmovdqa64l %xmm3,%xmm3{%k1}{z}
-vmovdqa64q %xmm3,%xmm3{%k1}{z}
-ds vmovdqa64 (%r14),%xmm11
-ds vmovdqa64b (%r14),%xmm11
-ds vmovdqa64w (%r14),%xmm11
-ds vmovdqa64l (%r14),%xmm11
-ds vmovdqa64q (%r14),%xmm11
+vmovdqa32 -0x12c0(%r13,%r9,4),%zmm9{%k5}
+vmovdqa64 %xmm6,%xmm2
+vmovdqa64b %xmm6,%xmm2
+vmovdqa64w %xmm6,%xmm2
+vmovdqa64l %xmm6,%xmm2
+vmovdqa64q %xmm6,%xmm2
+es vmovdqa64 -0x4a0(%rbx,%rdx,2),%xmm31{%k5}{z}
+es vmovdqa64b -0x4a0(%rbx,%rdx,2),%xmm31{%k5}{z}
+es vmovdqa64w -0x4a0(%rbx,%rdx,2),%xmm31{%k5}{z}
+es vmovdqa64l -0x4a0(%rbx,%rdx,2),%xmm31{%k5}{z}
+es vmovdqa64q -0x4a0(%rbx,%rdx,2),%xmm31{%k5}{z}
 vmovdqa64 -0x573c2a9b(%rbx,%rsi,1),%xmm5{%k3}
 vmovdqa64 %ymm4,%ymm0
 vmovdqa64 (%r11),%ymm22{%k5}
@@ -11364,34 +11397,34 @@ vmovdqu -0x23(%rax),%xmm1
 vmovdqu %ymm5,%ymm6
 cs vmovdqu (%rax),%ymm8
 vmovdqu 0x1b(%rcx),%ymm1
-vmovdqu32 %xmm5,%xmm0{%k4}
-vmovdqu32b %xmm5,%xmm0{%k4}
-vmovdqu32w %xmm5,%xmm0{%k4}
-vmovdqu32l %xmm5,%xmm0{%k4}
-vmovdqu32q %xmm5,%xmm0{%k4}
-es vmovdqu32 (%rsp),%xmm25
-es vmovdqu32b (%rsp),%xmm25
-es vmovdqu32w (%rsp),%xmm25
-es vmovdqu32l (%rsp),%xmm25
-es vmovdqu32q (%rsp),%xmm25
-vmovdqu32 -0x4d(%rdi,%rdi,8),%xmm5{%k4}{z}
-vmovdqu32 %ymm4,%ymm1{%k6}
-vmovdqu32 (%rdx),%ymm26
-vmovdqu32 0xedf666f(%rsi),%ymm5{%k6}
-vmovdqu32 %zmm1,%zmm4{%k7}
-vmovdqu32 (%rsp,%r10,8),%zmm10{%k4}{z}
-cs vmovdqu32 -0x56d5e343(%rcx),%zmm6
-vmovdqu64 %xmm4,%xmm4{%k4}
-vmovdqu64b %xmm4,%xmm4{%k4}
-vmovdqu64w %xmm4,%xmm4{%k4}
-vmovdqu64l %xmm4,%xmm4{%k4}
-vmovdqu64q %xmm4,%xmm4{%k4}
-vmovdqu64 (%rsi),%xmm13{%k5}{z}
-vmovdqu64b (%rsi),%xmm13{%k5}{z}
-vmovdqu64w (%rsi),%xmm13{%k5}{z}
-vmovdqu64l (%rsi),%xmm13{%k5}{z}
-vmovdqu64q (%rsi),%xmm13{%k5}{z}
-vmovdqu64 %gs:-0x33685717(%rsp,%rbp,1),%xmm7
+vmovdqu32 (%rdx),%xmm6
+vmovdqu32b (%rdx),%xmm6
+vmovdqu32w (%rdx),%xmm6
+vmovdqu32l (%rdx),%xmm6
+vmovdqu32q (%rdx),%xmm6
+vmovdqu32 %xmm2,%xmm31{%k4}
+vmovdqu32b %xmm2,%xmm31{%k4}
+vmovdqu32w %xmm2,%xmm31{%k4}
+vmovdqu32l %xmm2,%xmm31{%k4}
+vmovdqu32q %xmm2,%xmm31{%k4}
+es vmovdqu32 (%r14,%r15,4),%xmm30{%k1}
+vmovdqu32 (%rdi,%rdx,1),%ymm4
+vmovdqu32 %ymm18,%ymm15{%k4}
+vmovdqu32 %gs:(%rcx),%ymm8{%k3}
+vmovdqu32 0xb00(%rsi),%zmm6
+vmovdqu32 %zmm10,%zmm30{%k2}{z}
+vmovdqu32 -0xa40(%r12,%r8,8),%zmm25{%k6}
+vmovdqu64 (%rax),%xmm5
+vmovdqu64b (%rax),%xmm5
+vmovdqu64w (%rax),%xmm5
+vmovdqu64l (%rax),%xmm5
+vmovdqu64q (%rax),%xmm5
+vmovdqu64 %xmm10,%xmm13{%k5}{z}
+vmovdqu64b %xmm10,%xmm13{%k5}{z}
+vmovdqu64w %xmm10,%xmm13{%k5}{z}
+vmovdqu64l %xmm10,%xmm13{%k5}{z}
+vmovdqu64q %xmm10,%xmm13{%k5}{z}
+vmovdqu64 (%r11,%r9,1),%xmm26{%k3}
 vmovdqu64 %ymm5,%ymm4
 ds vmovdqu64 -0x680(%r14,%r9,8),%ymm4{%k4}{z}
 vmovdqu64 (%rcx),%ymm6{%k1}
@@ -11412,23 +11445,23 @@ vmovdqu8 0x410(%rdx),%xmm6{%k2}{z}
 vmovdqu8 %ymm4,%ymm2
 vmovdqu8 -0xde0(%r13),%ymm17{%k7}
 ds vmovdqu8 (%rbx),%ymm4
-vmovdqu8 %zmm3,%zmm3{%k4}
+vmovdqu8 0x66(%rdi),%zmm5
+vmovdqu8 %zmm27,%zmm23{%k7}{z}
 vmovdqu8 0x41(%r13,%rcx,2),%zmm8{%k1}{z}
-ss vmovdqu8 -0x1e40(%rbp),%zmm3
-vmovdqu16 %xmm1,%xmm3{%k2}{z}
-vmovdqu16b %xmm1,%xmm3{%k2}{z}
-vmovdqu16w %xmm1,%xmm3{%k2}{z}
-vmovdqu16l %xmm1,%xmm3{%k2}{z}
-vmovdqu16q %xmm1,%xmm3{%k2}{z}
-vmovdqu16 0x45a7e623(,%r13,1),%xmm15
-vmovdqu16b 0x45a7e623(,%r13,1),%xmm15
-vmovdqu16w 0x45a7e623(,%r13,1),%xmm15
-vmovdqu16l 0x45a7e623(,%r13,1),%xmm15
-vmovdqu16q 0x45a7e623(,%r13,1),%xmm15
-ds vmovdqu16 0xb7b561c(%rip),%xmm2{%k7}{z}
-vmovdqu16 %ymm5,%ymm6{%k3}{z}
-ss vmovdqu16 (%rdx,%riz,1),%ymm16
-vmovdqu16 (%rsi),%ymm3{%k1}
+vmovdqu16 %xmm4,%xmm0
+vmovdqu16b %xmm4,%xmm0
+vmovdqu16w %xmm4,%xmm0
+vmovdqu16l %xmm4,%xmm0
+vmovdqu16q %xmm4,%xmm0
+vmovdqu16 (%r8,%rdi,8),%xmm3{%k6}{z}
+vmovdqu16b (%r8,%rdi,8),%xmm3{%k6}{z}
+vmovdqu16w (%r8,%rdi,8),%xmm3{%k6}{z}
+vmovdqu16l (%r8,%rdi,8),%xmm3{%k6}{z}
+vmovdqu16q (%r8,%rdi,8),%xmm3{%k6}{z}
+es vmovdqu16 -0x7a0(%rdi,%rdi,4),%xmm0
+vmovdqu16 (%rdi),%ymm6
+vmovdqu16 %ymm24,%ymm20{%k1}
+es vmovdqu16 0x5e568e7c(%r10,%r10,1),%ymm10{%k5}{z}
 vmovdqu16 %zmm1,%zmm7
 vmovdqu16 0x1fc0(%rsp,%r13,4),%zmm18{%k1}
 ss vmovdqu16 -0x41a8c55e(%rcx,%rsi,8),%zmm3
@@ -11482,9 +11515,9 @@ vpshufd $0xaa,(%rsp,%rdx,4),%xmm2{%k7}{z}
 {evex} vpshufd $0x17,%ymm0,%ymm6
 ds vpshufd $0x27,(%r14),%ymm0{%k3}{z}
 vpshufd $0x80,(%rdi,%rax,8){1to8},%ymm1{%k3}{z}
-vpshufd $0xb6,%zmm7,%zmm7{%k6}{z}
-ds vpshufd $0xef,0x46(%rsp,%rdx,1),%zmm9{%k1}
 vpshufd $0xb4,0x600(%rcx),%zmm6
+vpshufd $0xf3,%zmm12,%zmm18{%k7}{z}
+ds vpshufd $0xef,0x46(%rsp,%rdx,1),%zmm9{%k1}
 pshufhw $0x79,%xmm3,%xmm5
 pshufhwb $0x79,%xmm3,%xmm5
 pshufhww $0x79,%xmm3,%xmm5
@@ -11532,9 +11565,9 @@ ds {evex} vpshufhw $0x85,(%rax),%xmm5
 {evex} vpshufhw $0x41,%ymm3,%ymm5
 es vpshufhw $0xf6,0x58(%rdi,%r15,1),%ymm23{%k5}{z}
 vpshufhw $0x4a,0x3b3210ec(%rax),%ymm3{%k6}
+vpshufhw $0xad,-0x35(%rdi,%r8,4),%zmm22
 vpshufhw $0xff,%zmm5,%zmm0{%k6}
-es vpshufhw $0xa2,-0x77(%rip),%zmm18
-vpshufhw $0xce,(%rdx),%zmm3{%k3}{z}
+es vpshufhw $0xba,(%rdx),%zmm6{%k6}
 pshuflw $0x7f,%xmm7,%xmm3
 pshuflwb $0x7f,%xmm7,%xmm3
 pshuflww $0x7f,%xmm7,%xmm3
@@ -11576,15 +11609,15 @@ ds vpshuflw $0x41,-0x1d(%rsi,%rdi,8),%xmm5
 vpshuflw $0x75,%ymm3,%ymm7
 ds vpshuflw $0xff,-0x7(%rdx),%ymm8
 vpshuflw $0x21,(%rbx,%rdi,1),%ymm4
-vpshuflw $0xc3,%xmm5,%xmm4{%k1}
+{evex} vpshuflw $0x5a,0x499e6625(%rax),%xmm1
+vpshuflw $0xdf,%xmm31,%xmm17{%k3}
 {evex} vpshuflw $0xa9,%fs:0x3520f3b8(,%r9,8),%xmm9
-vpshuflw $0x3b,(%rdi),%xmm1{%k4}{z}
-vpshuflw $0x4f,%ymm4,%ymm3{%k1}{z}
-vpshuflw $0xe7,(%r14,%rbx,2),%ymm28
+vpshuflw $0x63,%ymm6,%ymm17
 ss vpshuflw $0xb7,(%rdx),%ymm7{%k5}{z}
-vpshuflw $0xbb,%zmm4,%zmm0{%k7}
-cs vpshuflw $0x2,(%rsi,%r13,8),%zmm9
-vpshuflw $0x97,-0xf00(%rbp),%zmm5{%k2}{z}
+vpshuflw $0xe7,(%r14,%rbx,2),%ymm28
+vpshuflw $0x4c,%zmm7,%zmm4
+vpshuflw $0x3e,(%rdi,%r14,2),%zmm0{%k1}
+ss vpshuflw $0x45,-0x1440(%rdi),%zmm3{%k7}
 psrlw $0xd9,%mm7
 psrlwb $0xd9,%mm7
 psrlww $0xd9,%mm7
@@ -11611,20 +11644,20 @@ vpsrl $0xdf,%xmm7,%xmm7
 vpsrlw $0xd6,%xmm14,%xmm9
 vpsrlw $0x1f,%ymm7,%ymm1
 vpsrlw $0xf9,%ymm11,%ymm5
-vpsrlw $0x64,%xmm5,%xmm6{%k4}
-vpsrlw $0x71,%fs:(%rdx,%r15,8),%xmm23{%k7}{z}
-vpsrlwb $0x71,%fs:(%rdx,%r15,8),%xmm23{%k7}{z}
-vpsrlww $0x71,%fs:(%rdx,%r15,8),%xmm23{%k7}{z}
-vpsrlwl $0x71,%fs:(%rdx,%r15,8),%xmm23{%k7}{z}
-vpsrlwq $0x71,%fs:(%rdx,%r15,8),%xmm23{%k7}{z}
-vpsrlb $0x71,%fs:(%rdx,%r15,8),%xmm23{%k7}{z}
-vpsrll $0x71,%fs:(%rdx,%r15,8),%xmm23{%k7}{z}
-vpsrlq $0x71,%fs:(%rdx,%r15,8),%xmm23{%k7}{z}
-vpsrl $0x71,%fs:(%rdx,%r15,8),%xmm23{%k7}{z}
-{evex} vpsrlw $0x3f,0x560(%rdx,%riz,4),%xmm5
-vpsrlw $0x98,%ymm2,%ymm4{%k7}{z}
-cs vpsrlw $0x2c,0x784fe628(%rsi,%r12,8),%ymm25
-vpsrlw $0xa,-0xb80(%rcx,%riz,4),%ymm5{%k5}
+{evex} vpsrlw $0x56,%xmm11,%xmm13
+ds vpsrlw $0xe7,-0x710(%rbp,%rcx,4),%xmm1{%k1}{z}
+ds vpsrlwb $0xe7,-0x710(%rbp,%rcx,4),%xmm1{%k1}{z}
+ds vpsrlww $0xe7,-0x710(%rbp,%rcx,4),%xmm1{%k1}{z}
+ds vpsrlwl $0xe7,-0x710(%rbp,%rcx,4),%xmm1{%k1}{z}
+ds vpsrlwq $0xe7,-0x710(%rbp,%rcx,4),%xmm1{%k1}{z}
+ds vpsrlb $0xe7,-0x710(%rbp,%rcx,4),%xmm1{%k1}{z}
+ds vpsrll $0xe7,-0x710(%rbp,%rcx,4),%xmm1{%k1}{z}
+ds vpsrlq $0xe7,-0x710(%rbp,%rcx,4),%xmm1{%k1}{z}
+ds vpsrl $0xe7,-0x710(%rbp,%rcx,4),%xmm1{%k1}{z}
+vpsrlw $0x5d,(%r12,%r9,1),%xmm3{%k5}
+{evex} vpsrlw $0x4e,(%rbx,%rsi,8),%ymm3
+vpsrlw $0xd4,%ymm29,%ymm10{%k3}
+vpsrlw $0xfc,-0xd80(%r9),%ymm12{%k3}
 vpsrlw $0x35,%zmm0,%zmm6
 ss vpsrlw $0x6f,0x140(%r14,%r15,8),%zmm7{%k2}{z}
 vpsrlw $0x89,-0x1dc0(%rax),%zmm1{%k6}
@@ -11653,23 +11686,23 @@ vpsra $0x86,%xmm6,%xmm7
 vpsraw $0xa5,%xmm11,%xmm2
 vpsraw $0xf6,%ymm4,%ymm5
 vpsraw $0x6f,%ymm14,%ymm6
-vpsraw $0x72,%xmm6,%xmm3{%k6}
-es {evex} vpsraw $0x63,(%r11,%r9,4),%xmm2
-es {evex} vpsrawb $0x63,(%r11,%r9,4),%xmm2
-es {evex} vpsraww $0x63,(%r11,%r9,4),%xmm2
-es {evex} vpsrawl $0x63,(%r11,%r9,4),%xmm2
-es {evex} vpsrawq $0x63,(%r11,%r9,4),%xmm2
-es {evex} vpsrab $0x63,(%r11,%r9,4),%xmm2
-es {evex} vpsral $0x63,(%r11,%r9,4),%xmm2
-es {evex} vpsraq $0x63,(%r11,%r9,4),%xmm2
-es {evex} vpsra $0x63,(%r11,%r9,4),%xmm2
-vpsraw $0x1,-0x590(%rbx),%xmm4{%k1}{z}
+{evex} vpsraw $0xcd,(%rdi),%xmm5
+{evex} vpsrawb $0xcd,(%rdi),%xmm5
+{evex} vpsraww $0xcd,(%rdi),%xmm5
+{evex} vpsrawl $0xcd,(%rdi),%xmm5
+{evex} vpsrawq $0xcd,(%rdi),%xmm5
+{evex} vpsrab $0xcd,(%rdi),%xmm5
+{evex} vpsral $0xcd,(%rdi),%xmm5
+{evex} vpsraq $0xcd,(%rdi),%xmm5
+{evex} vpsra $0xcd,(%rdi),%xmm5
+vpsraw $0x51,%xmm10,%xmm17{%k7}
+vpsraw $0xd1,-0x260(%rsi),%xmm27{%k5}{z}
 {evex} vpsraw $0xc7,%ymm2,%ymm4
 ds vpsraw $0x96,(%r12,%r9,1),%ymm22{%k6}
 vpsraw $0xa4,0xda0(%rdi,%rax,1),%ymm0{%k6}{z}
-vpsraw $0x2f,%zmm1,%zmm6{%k7}{z}
-cs vpsraw $0x97,(%r8,%r11,8),%zmm27
-vpsraw $0x82,0x49001431(%rax),%zmm2{%k7}
+vpsraw $0x1b,(%rsi),%zmm3
+vpsraw $0xf6,%zmm21,%zmm6{%k7}
+es vpsraw $0x82,-0x3f(,%r8,2),%zmm31{%k2}{z}
 psllw $0xd7,%mm2
 psllwb $0xd7,%mm2
 psllww $0xd7,%mm2
@@ -11713,74 +11746,74 @@ vpsllw $0x45,(%rcx,%rdx,1),%ymm2{%k6}
 vpsllw $0xdd,%zmm7,%zmm3
 ds vpsllw $0x2c,(%r9),%zmm26{%k6}{z}
 vpsllw $0x1a,0x5d1a8e90(%rax,%rdi,1),%zmm4{%k6}
-vprord $0x1e,%xmm7,%xmm3{%k3}{z}
-vprordb $0x1e,%xmm7,%xmm3{%k3}{z}
-vprordw $0x1e,%xmm7,%xmm3{%k3}{z}
-vprordl $0x1e,%xmm7,%xmm3{%k3}{z}
-vprordq $0x1e,%xmm7,%xmm3{%k3}{z}
-vprord $0x48,%fs:-0x5fc676b3(,%r15,4),%xmm2
-vprordb $0x48,%fs:-0x5fc676b3(,%r15,4),%xmm2
-vprordw $0x48,%fs:-0x5fc676b3(,%r15,4),%xmm2
-vprordl $0x48,%fs:-0x5fc676b3(,%r15,4),%xmm2
-vprordq $0x48,%fs:-0x5fc676b3(,%r15,4),%xmm2
-vprord $0xe7,0x125f3fca(%rax){1to4},%xmm2{%k3}
-vprord $0xb2,%ymm1,%ymm3{%k4}{z}
-vprord $0x53,0x660(%r13,%r10,1),%ymm25
+vprord $0xd5,%xmm2,%xmm22
+vprordb $0xd5,%xmm2,%xmm22
+vprordw $0xd5,%xmm2,%xmm22
+vprordl $0xd5,%xmm2,%xmm22
+vprordq $0xd5,%xmm2,%xmm22
+ss vprord $0x77,(%rdi){1to4},%xmm2
+ss vprordb $0x77,(%rdi){1to4},%xmm2
+ss vprordw $0x77,(%rdi){1to4},%xmm2
+ss vprordl $0x77,(%rdi){1to4},%xmm2
+ss vprordq $0x77,(%rdi){1to4},%xmm2
+vprord $0x1e,-0x5f(%r9,%r15,2){1to4},%xmm12{%k2}{z}
+vprord $0xf,%ymm18,%ymm30
 cs vprord $0x7f,(%rdi,%rcx,8),%ymm3{%k2}
+vprord $0xb4,-0xcc0(%r15),%ymm29{%k5}{z}
+vprord $0x41,-0x5c8918d6(,%r13,4),%zmm10
 vprord $0x16,%zmm2,%zmm0{%k5}
-ss vprord $0x33,(%r9,%r8,1),%zmm5
-vprord $0xd,-0x8e72138(%rip){1to16},%zmm5
-vprorq $0x61,%xmm3,%xmm0{%k2}
-vprorqb $0x61,%xmm3,%xmm0{%k2}
-vprorqw $0x61,%xmm3,%xmm0{%k2}
-vprorql $0x61,%xmm3,%xmm0{%k2}
-vprorqq $0x61,%xmm3,%xmm0{%k2}
-vprorb $0x61,%xmm3,%xmm0{%k2}
-vprorw $0x61,%xmm3,%xmm0{%k2}
-vprorl $0x61,%xmm3,%xmm0{%k2}
-vpror $0x61,%xmm3,%xmm0{%k2}
-es vprorq $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
-es vprorqb $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
-es vprorqw $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
-es vprorql $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
-es vprorqq $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
-es vprorb $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
-es vprorw $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
-es vprorl $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
-es vpror $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
+cs vprord $0xf0,(%rsi){1to16},%zmm4
 vprorq $0xe,-0x22(%rcx),%xmm2
-vprorq $0x9f,%ymm6,%ymm0{%k4}
-cs vprorq $0x47,(%rbx){1to4},%ymm30{%k4}
-vprorq $0x50,0x1aa602e4(%rbx),%ymm1
+vprorqb $0xe,-0x22(%rcx),%xmm2
+vprorqw $0xe,-0x22(%rcx),%xmm2
+vprorql $0xe,-0x22(%rcx),%xmm2
+vprorqq $0xe,-0x22(%rcx),%xmm2
+vprorb $0xe,-0x22(%rcx),%xmm2
+vprorw $0xe,-0x22(%rcx),%xmm2
+vprorl $0xe,-0x22(%rcx),%xmm2
+vpror $0xe,-0x22(%rcx),%xmm2
+vprorq $0xb4,%xmm2,%xmm26{%k2}{z}
+vprorqb $0xb4,%xmm2,%xmm26{%k2}{z}
+vprorqw $0xb4,%xmm2,%xmm26{%k2}{z}
+vprorql $0xb4,%xmm2,%xmm26{%k2}{z}
+vprorqq $0xb4,%xmm2,%xmm26{%k2}{z}
+vprorb $0xb4,%xmm2,%xmm26{%k2}{z}
+vprorw $0xb4,%xmm2,%xmm26{%k2}{z}
+vprorl $0xb4,%xmm2,%xmm26{%k2}{z}
+vpror $0xb4,%xmm2,%xmm26{%k2}{z}
+es vprorq $0x60,-0x34(%r10,%r8,8){1to2},%xmm4
+vprorq $0x5,%ymm21,%ymm13
+ds vprorq $0x35,(%rdi,%rbx,4),%ymm3{%k2}
+vprorq $0x7b,0x5d(%r14,%r14,4){1to4},%ymm15{%k6}
 vprorq $0xf7,%zmm2,%zmm0
 vprorq $0x88,%gs:-0x16(,%r11,1){1to8},%zmm1{%k4}{z}
 vprorq $0x7f,0x310(%rdx){1to8},%zmm1
-vprold $0x47,%xmm0,%xmm1{%k1}{z}
-vproldb $0x47,%xmm0,%xmm1{%k1}{z}
-vproldw $0x47,%xmm0,%xmm1{%k1}{z}
-vproldl $0x47,%xmm0,%xmm1{%k1}{z}
-vproldq $0x47,%xmm0,%xmm1{%k1}{z}
-ds vprold $0xb0,(%rdx,%r11,8),%xmm0{%k2}
-ds vproldb $0xb0,(%rdx,%r11,8),%xmm0{%k2}
-ds vproldw $0xb0,(%rdx,%r11,8),%xmm0{%k2}
-ds vproldl $0xb0,(%rdx,%r11,8),%xmm0{%k2}
-ds vproldq $0xb0,(%rdx,%r11,8),%xmm0{%k2}
 vprold $0x2d,-0x340(%rax),%xmm3
-vprold $0x93,%ymm3,%ymm1{%k1}
+vproldb $0x2d,-0x340(%rax),%xmm3
+vproldw $0x2d,-0x340(%rax),%xmm3
+vproldl $0x2d,-0x340(%rax),%xmm3
+vproldq $0x2d,-0x340(%rax),%xmm3
+vprold $0x33,%xmm9,%xmm4{%k4}{z}
+vproldb $0x33,%xmm9,%xmm4{%k4}{z}
+vproldw $0x33,%xmm9,%xmm4{%k4}{z}
+vproldl $0x33,%xmm9,%xmm4{%k4}{z}
+vproldq $0x33,%xmm9,%xmm4{%k4}{z}
+ds vprold $0xb0,(%rdx,%r11,8),%xmm0{%k2}
+vprold $0x87,%ymm1,%ymm3
 cs vprold $0xb5,(%rsp,%rsi,4){1to8},%ymm28
 vprold $0x42,-0x3a(%rip){1to8},%ymm4{%k7}
 vprold $0x1,%zmm5,%zmm1
 vprold $0x60,%fs:0xa40(%r11),%zmm21{%k2}
 vprold $0x1c,(%rdi,%rbx,4),%zmm7{%k1}{z}
-vprolq $0x37,%xmm6,%xmm1{%k3}
-vprolqb $0x37,%xmm6,%xmm1{%k3}
-vprolqw $0x37,%xmm6,%xmm1{%k3}
-vprolql $0x37,%xmm6,%xmm1{%k3}
-vprolqq $0x37,%xmm6,%xmm1{%k3}
-vprolb $0x37,%xmm6,%xmm1{%k3}
-vprolw $0x37,%xmm6,%xmm1{%k3}
-vproll $0x37,%xmm6,%xmm1{%k3}
-vprol $0x37,%xmm6,%xmm1{%k3}
+vprolq $0xf8,%xmm2,%xmm0
+vprolqb $0xf8,%xmm2,%xmm0
+vprolqw $0xf8,%xmm2,%xmm0
+vprolql $0xf8,%xmm2,%xmm0
+vprolqq $0xf8,%xmm2,%xmm0
+vprolb $0xf8,%xmm2,%xmm0
+vprolw $0xf8,%xmm2,%xmm0
+vproll $0xf8,%xmm2,%xmm0
+vprol $0xf8,%xmm2,%xmm0
 ss vprolq $0x6b,-0x270(%rsp,%r10,1),%xmm15{%k6}{z}
 ss vprolqb $0x6b,-0x270(%rsp,%r10,1),%xmm15{%k6}{z}
 ss vprolqw $0x6b,-0x270(%rsp,%r10,1),%xmm15{%k6}{z}
@@ -11790,13 +11823,13 @@ ss vprolb $0x6b,-0x270(%rsp,%r10,1),%xmm15{%k6}{z}
 ss vprolw $0x6b,-0x270(%rsp,%r10,1),%xmm15{%k6}{z}
 ss vproll $0x6b,-0x270(%rsp,%r10,1),%xmm15{%k6}{z}
 ss vprol $0x6b,-0x270(%rsp,%r10,1),%xmm15{%k6}{z}
-vprolq $0xdd,(%rcx),%xmm2
+vprolq $0x5c,(%rcx){1to2},%xmm7
 vprolq $0xb7,%ymm0,%ymm6
 es vprolq $0x0,-0x22e5cb6e(%r10,%r11,2){1to4},%ymm19
 vprolq $0x85,(%rbx),%ymm4{%k7}{z}
-vprolq $0x55,%zmm4,%zmm1{%k7}{z}
-vprolq $0xe9,%fs:-0x1d(%rbp,%r14,4){1to8},%zmm18{%k3}
 vprolq $0x4e,(%rdi,%rdi,2),%zmm0
+vprolq $0xd9,%zmm9,%zmm26{%k2}{z}
+vprolq $0xe9,%fs:-0x1d(%rbp,%r14,4){1to8},%zmm18{%k3}
 psrld $0x5e,%mm0
 psrldb $0x5e,%mm0
 psrldw $0x5e,%mm0
@@ -11821,9 +11854,9 @@ vpsrldw $0xc3,0x210(%rdx,%rax,2),%xmm15{%k4}{z}
 vpsrldl $0xc3,0x210(%rdx,%rax,2),%xmm15{%k4}{z}
 vpsrldq $0xc3,0x210(%rdx,%rax,2),%xmm15{%k4}{z}
 ss {evex} vpsrld $0x11,-0x2c1bcead(,%rcx,1),%xmm2
-vpsrld $0x8b,%ymm6,%ymm7{%k1}
-ss vpsrld $0x8,(%rax,%r10,4),%ymm20
-vpsrld $0x42,-0x6be6c9fd(%rsi){1to8},%ymm4
+{evex} vpsrld $0x66,%ymm3,%ymm5
+vpsrld $0x68,-0x3744c1cd(%rbp,%r13,1){1to8},%ymm13{%k7}{z}
+cs {evex} vpsrld $0x8a,(%rcx),%ymm0
 vpsrld $0x61,%zmm6,%zmm5
 ss vpsrld $0xd8,0xcc(%r15){1to16},%zmm22
 vpsrld $0xe4,-0x1f(%rbp){1to16},%zmm7{%k7}
@@ -11876,12 +11909,12 @@ ss vpsraw $0xff,-0x61(%r10,%r10,1){1to2},%xmm26{%k7}
 ss vpsral $0xff,-0x61(%r10,%r10,1){1to2},%xmm26{%k7}
 ss vpsra $0xff,-0x61(%r10,%r10,1){1to2},%xmm26{%k7}
 vpsraq $0x35,-0x3e0(%rdi){1to2},%xmm3
-vpsraq $0x3,%ymm6,%ymm4{%k3}{z}
-vpsraq $0x81,(%rsi,%r15,1){1to4},%ymm25
+vpsraq $0xaf,%ymm28,%ymm15
 ss vpsraq $0x97,(%rdx){1to4},%ymm0{%k2}{z}
-vpsraq $0xf7,%zmm0,%zmm4{%k1}{z}
-ss vpsraq $0x50,(%r11){1to8},%zmm26
-vpsraq $0xcf,(%rsi,%rbp,1){1to8},%zmm6{%k3}{z}
+vpsraq $0x81,(%rsi,%r15,1){1to4},%ymm25
+vpsraq $0xc2,%zmm15,%zmm22
+ss vpsraq $0x15,-0x35dcb2f4(%rip){1to8},%zmm0
+vpsraq $0xfc,0x398(%rsi){1to8},%zmm27{%k1}{z}
 pslld $0xb,%mm1
 pslldb $0xb,%mm1
 pslldw $0xb,%mm1
@@ -11907,9 +11940,9 @@ es vpslldw $0x3e,(%rsp,%rbp,2),%xmm26{%k6}
 es vpslldl $0x3e,(%rsp,%rbp,2),%xmm26{%k6}
 es vpslldq $0x3e,(%rsp,%rbp,2),%xmm26{%k6}
 vpslld $0x1d,-0x326e6490(%rbp),%xmm3{%k5}{z}
-vpslld $0x59,%ymm4,%ymm2{%k7}{z}
+vpslld $0x77,%ymm28,%ymm24
+es vpslld $0xbe,(%rbx),%ymm2{%k5}{z}
 vpslld $0x72,0x130(%r8,%rbx,4){1to8},%ymm29{%k7}
-cs {evex} vpslld $0x6d,0x1a(%rdx),%ymm1
 vpslld $0xeb,%zmm2,%zmm6
 vpslld $0xde,(%r15),%zmm18{%k3}
 cs vpslld $0x8b,0x9c(%rbp){1to16},%zmm1
@@ -11950,12 +11983,12 @@ vpsrlw $0x8c,(%r11,%rdx,2),%xmm17{%k2}{z}
 vpsrll $0x8c,(%r11,%rdx,2),%xmm17{%k2}{z}
 vpsrl $0x8c,(%r11,%rdx,2),%xmm17{%k2}{z}
 vpsrlq $0x13,%fs:(%rax){1to2},%xmm3
-vpsrlq $0xb,%ymm4,%ymm4{%k3}
-ds {evex} vpsrlq $0x49,(%r15,%rsi,1),%ymm15
-vpsrlq $0xb3,0x500(%rax),%ymm6{%k4}{z}
-vpsrlq $0x89,%zmm1,%zmm4{%k1}
-vpsrlq $0x3d,%gs:(%r8,%r10,2){1to8},%zmm28
+{evex} vpsrlq $0x33,-0x640(%rbp),%ymm7
+vpsrlq $0xdb,%ymm8,%ymm17{%k6}{z}
+vpsrlq $0x8,0x4f6848b0(%rsp,%r9,4){1to4},%ymm3
 vpsrlq $0x4f,(%rbx),%zmm5
+vpsrlq $0x7e,%zmm10,%zmm31{%k7}
+vpsrlq $0x3d,%gs:(%r8,%r10,2){1to8},%zmm28
 psrldq $0x8c,%xmm4
 psrldqb $0x8c,%xmm4
 psrldqw $0x8c,%xmm4
@@ -11997,14 +12030,15 @@ vpsrldq $0x7b,%zmm0,%zmm3
 vpsrldq $0xc3,0x1740(%r11,%r15,1),%zmm1
 ss vpsrldq $0x8d,(%rdx,%rdx,1),%zmm1
 rex.W psllq $0x3b,%mm5
-rex.W psllqb $0x3b,%mm5
-rex.W psllqw $0x3b,%mm5
-rex.W psllql $0x3b,%mm5
-rex.W psllqq $0x3b,%mm5
-rex.W psllb $0x3b,%mm5
-rex.W psllw $0x3b,%mm5
-rex.W pslll $0x3b,%mm5
-rex.W psll $0x3b,%mm5
+psllqb $0x3b,%mm5
+psllqw $0x3b,%mm5
+psllql $0x3b,%mm5
+psllqq $0x3b,%mm5
+psllb $0x3b,%mm5
+psllw $0x3b,%mm5
+pslll $0x3b,%mm5
+psll $0x3b,%mm5
+psllq $0x3b,%mm5
 rex.B psllq $0xfe,%mm0
 rex psllq $0xc,%mm3
 psllq $0x75,%xmm7
@@ -12036,9 +12070,9 @@ vpsllq $0xfa,(%rax){1to2},%xmm5{%k3}{z}
 {evex} vpsllq $0x65,%ymm2,%ymm6
 vpsllq $0xf2,%gs:-0x38(%r11,%rdi,8){1to4},%ymm11{%k7}
 vpsllq $0x20,(%rax,%riz,1){1to4},%ymm2
-vpsllq $0x4b,%zmm5,%zmm7{%k3}{z}
-es vpsllq $0x2d,0x1eb11b2e(%rsi),%zmm14{%k1}
 vpsllq $0x31,0x352d6cb1(%rdi,%rax,8),%zmm0
+vpsllq $0x76,%zmm14,%zmm6{%k7}{z}
+es vpsllq $0x2d,0x1eb11b2e(%rsi),%zmm14{%k1}
 pslldq $0xcb,%xmm1
 pslldqb $0xcb,%xmm1
 pslldqw $0xcb,%xmm1
@@ -12179,11 +12213,11 @@ vpcmpeqw (%rax),%ymm6,%ymm0
 vpcmpeqw %xmm7,%xmm2,%k1
 vpcmpeqw 0x130(%r13,%r9,8),%xmm7,%k5{%k2}
 vpcmpeqw %fs:-0x7f(%rax),%xmm6,%k7
-vpcmpeqw %ymm0,%ymm3,%k2{%k2}
-es vpcmpeqw -0x59(%r8,%r12,8),%ymm0,%k2
 vpcmpeqw (%rax,%rax,1),%ymm4,%k2
-vpcmpeqw %zmm6,%zmm4,%k2{%k6}
+vpcmpeqw %ymm31,%ymm5,%k3{%k2}
+vpcmpeqw -0xea0(%r11,%r10,2),%ymm14,%k7{%k4}
 vpcmpeqw (%rcx),%zmm13,%k1
+vpcmpeqw %zmm6,%zmm4,%k2{%k6}
 ds vpcmpeqw -0x100(%rax,%rbx,1),%zmm2,%k4
 pcmpeqd %mm0,%mm1
 pcmpeqdb %mm0,%mm1
@@ -12213,12 +12247,12 @@ vpcmpeqd -0x3f(%rdx),%xmm5,%xmm3
 vpcmpeqd %ymm0,%ymm7,%ymm4
 es vpcmpeqd (%rsi),%ymm0,%ymm15
 vpcmpeqd -0x2f(%rdx),%ymm3,%ymm7
-vpcmpeqd %xmm5,%xmm1,%k1{%k5}
-vpcmpeqd %gs:(%r11,%r15,1){1to4},%xmm27,%k4
 vpcmpeqd 0x18(%rbx),%xmm6,%k5
-vpcmpeqd %ymm1,%ymm3,%k7{%k5}
-vpcmpeqd -0x300(%r11,%r14,8),%ymm14,%k3
-vpcmpeqd 0x7046f82d(%rdx){1to8},%ymm3,%k0
+vpcmpeqd %xmm14,%xmm4,%k0{%k1}
+vpcmpeqd %gs:(%r11,%r15,1){1to4},%xmm27,%k4
+vpcmpeqd 0x300(%rbp,%riz,1),%ymm6,%k0
+vpcmpeqd %ymm0,%ymm19,%k7{%k7}
+cs vpcmpeqd (%rcx,%r8,1),%ymm29,%k5{%k3}
 vpcmpeqd %zmm0,%zmm0,%k4
 vpcmpeqd (%r8),%zmm5,%k4{%k1}
 cs vpcmpeqd (%rsp,%rsi,1){1to16},%zmm1,%k5{%k5}
@@ -12278,15 +12312,20 @@ vcvttps2udq %gs:(%rax),%ymm6
 vcvttps2udq %zmm6,%zmm5
 vcvttps2udq -0x4d(%rip),%zmm27{%k6}{z}
 vcvttps2udq %gs:(%rax,%rdi,8),%zmm5
-vcvttpd2udq %xmm5,%xmm3{%k1}{z}
-vcvttpd2udqb %xmm5,%xmm3{%k1}{z}
-vcvttpd2udqw %xmm5,%xmm3{%k1}{z}
-vcvttpd2udql %xmm5,%xmm3{%k1}{z}
-vcvttpd2udqq %xmm5,%xmm3{%k1}{z}
-vcvttpd2udb %xmm5,%xmm3{%k1}{z}
-vcvttpd2udw %xmm5,%xmm3{%k1}{z}
-vcvttpd2udl %xmm5,%xmm3{%k1}{z}
-vcvttpd2ud %xmm5,%xmm3{%k1}{z}
+vcvttpd2udqx -0x744d8f2a(%rip),%xmm3
+vcvttpd2udqxb -0x744d8f2a(%rip),%xmm3
+vcvttpd2udqxw -0x744d8f2a(%rip),%xmm3
+vcvttpd2udqxl -0x744d8f2a(%rip),%xmm3
+vcvttpd2udqxq -0x744d8f2a(%rip),%xmm3
+vcvttpd2udq %xmm24,%xmm14{%k5}{z}
+vcvttpd2udqb %xmm24,%xmm14{%k5}{z}
+vcvttpd2udqw %xmm24,%xmm14{%k5}{z}
+vcvttpd2udql %xmm24,%xmm14{%k5}{z}
+vcvttpd2udqq %xmm24,%xmm14{%k5}{z}
+vcvttpd2udb %xmm24,%xmm14{%k5}{z}
+vcvttpd2udw %xmm24,%xmm14{%k5}{z}
+vcvttpd2udl %xmm24,%xmm14{%k5}{z}
+vcvttpd2ud %xmm24,%xmm14{%k5}{z}
 vcvttpd2udq 0x160(%rdx,%r15,1){1to2},%xmm28
 vcvttpd2udqb 0x160(%rdx,%r15,1){1to2},%xmm28
 vcvttpd2udqw 0x160(%rdx,%r15,1){1to2},%xmm28
@@ -12296,27 +12335,14 @@ vcvttpd2udb 0x160(%rdx,%r15,1){1to2},%xmm28
 vcvttpd2udw 0x160(%rdx,%r15,1){1to2},%xmm28
 vcvttpd2udl 0x160(%rdx,%r15,1){1to2},%xmm28
 vcvttpd2ud 0x160(%rdx,%r15,1){1to2},%xmm28
-vcvttpd2udqx -0x744d8f2a(%rip),%xmm3
-vcvttpd2udqxb -0x744d8f2a(%rip),%xmm3
-vcvttpd2udqxw -0x744d8f2a(%rip),%xmm3
-vcvttpd2udqxl -0x744d8f2a(%rip),%xmm3
-vcvttpd2udqxq -0x744d8f2a(%rip),%xmm3
-vcvttpd2udq %ymm2,%xmm0{%k7}
-es vcvttpd2udq 0x1a0(%r9){1to4},%xmm28
-vcvttpd2udqy 0xb(%rip),%xmm2{%k2}{z}
-vcvttpd2udqyb 0xb(%rip),%xmm2{%k2}{z}
-vcvttpd2udqyw 0xb(%rip),%xmm2{%k2}{z}
-vcvttpd2udqyl 0xb(%rip),%xmm2{%k2}{z}
-vcvttpd2udqyq 0xb(%rip),%xmm2{%k2}{z}
-vcvttpd2udq {sae},%zmm3,%ymm1{%k3}
-vcvttpd2udqb {sae},%zmm3,%ymm1{%k3}
-vcvttpd2udqw {sae},%zmm3,%ymm1{%k3}
-vcvttpd2udql {sae},%zmm3,%ymm1{%k3}
-vcvttpd2udqq {sae},%zmm3,%ymm1{%k3}
-vcvttpd2udb {sae},%zmm3,%ymm1{%k3}
-vcvttpd2udw {sae},%zmm3,%ymm1{%k3}
-vcvttpd2udl {sae},%zmm3,%ymm1{%k3}
-vcvttpd2ud {sae},%zmm3,%ymm1{%k3}
+vcvttpd2udq %ymm27,%xmm11
+ds vcvttpd2udqy 0x4a0(%rdi),%xmm6{%k4}{z}
+ds vcvttpd2udqyb 0x4a0(%rdi),%xmm6{%k4}{z}
+ds vcvttpd2udqyw 0x4a0(%rdi),%xmm6{%k4}{z}
+ds vcvttpd2udqyl 0x4a0(%rdi),%xmm6{%k4}{z}
+ds vcvttpd2udqyq 0x4a0(%rdi),%xmm6{%k4}{z}
+vcvttpd2udq 0x268(%r9,%rbp,2){1to4},%xmm27
+vcvttpd2udq %zmm1,%ymm4
 cs vcvttpd2udq (%r8,%rbp,4){1to8},%ymm27{%k4}
 vcvttpd2udq 0x270(%rdi){1to8},%ymm3{%k1}{z}
 extrq $0x51,$0xa6,%xmm6
@@ -12349,18 +12375,10 @@ cs vcvttps2uqw (%r9,%rdx,2){1to2},%xmm10{%k1}
 cs vcvttps2uql (%r9,%rdx,2){1to2},%xmm10{%k1}
 cs vcvttps2uq (%r9,%rdx,2){1to2},%xmm10{%k1}
 vcvttps2uqq (%rdi){1to2},%xmm2
-vcvttps2uqq %xmm3,%ymm1{%k5}{z}
+vcvttps2uqq %xmm2,%ymm3
 vcvttps2uqq %fs:(%rsi,%riz,1){1to4},%ymm8{%k1}{z}
-vcvttps2uqq 0x5a8bfc69(%rsi),%ymm0
-vcvttps2uqq {sae},%ymm4,%zmm3{%k4}{z}
-vcvttps2uqqb {sae},%ymm4,%zmm3{%k4}{z}
-vcvttps2uqqw {sae},%ymm4,%zmm3{%k4}{z}
-vcvttps2uqql {sae},%ymm4,%zmm3{%k4}{z}
-vcvttps2uqqq {sae},%ymm4,%zmm3{%k4}{z}
-vcvttps2uqb {sae},%ymm4,%zmm3{%k4}{z}
-vcvttps2uqw {sae},%ymm4,%zmm3{%k4}{z}
-vcvttps2uql {sae},%ymm4,%zmm3{%k4}{z}
-vcvttps2uq {sae},%ymm4,%zmm3{%k4}{z}
+vcvttps2uqq -0x110(%rdi,%rdi,4),%ymm3{%k2}{z}
+vcvttps2uqq %ymm6,%zmm3
 vcvttps2uqq %gs:0x0(%r12,%r15,4),%zmm19{%k4}
 vcvttps2uqq 0x752772d3(%rip){1to8},%zmm0{%k5}
 vcvttpd2uqq %xmm6,%xmm7
@@ -12385,31 +12403,31 @@ vcvttpd2uqq (%rax),%xmm4{%k7}{z}
 vcvttpd2uqq %ymm0,%ymm3
 vcvttpd2uqq %fs:-0x3053e934(%rsi,%r9,1),%ymm13{%k4}
 vcvttpd2uqq (%rcx,%rax,1){1to4},%ymm5
-vcvttpd2uqq %zmm7,%zmm6{%k7}
-ds vcvttpd2uqq (%r10,%r15,8),%zmm10{%k5}
-vcvttpd2uqq (%rax),%zmm6
-vcvttss2usi {sae},%xmm5,%esp
-vcvttss2usib {sae},%xmm5,%esp
-vcvttss2usiw {sae},%xmm5,%esp
-vcvttss2usil {sae},%xmm5,%esp
-vcvttss2usiq {sae},%xmm5,%esp
-cs vcvttss2usi 0x38(%r8,%r9,1),%esi
-cs vcvttss2usib 0x38(%r8,%r9,1),%esi
-cs vcvttss2usiw 0x38(%r8,%r9,1),%esi
-cs vcvttss2usil 0x38(%r8,%r9,1),%esi
-cs vcvttss2usiq 0x38(%r8,%r9,1),%esi
+vcvttpd2uqq %zmm26,%zmm5
+vcvttpd2uqq %fs:-0xb00(%rbp),%zmm3{%k3}{z}
+vcvttpd2uqq (%r9,%r9,4){1to8},%zmm27
 vcvttss2usi 0x5f(%rbx,%rax,8),%esp
-vcvttss2usi {sae},%xmm7,%rbp
-vcvttss2usib {sae},%xmm7,%rbp
-vcvttss2usiw {sae},%xmm7,%rbp
-vcvttss2usil {sae},%xmm7,%rbp
-vcvttss2usiq {sae},%xmm7,%rbp
-vcvttss2usi %fs:(%r15),%rax
-vcvttss2usib %fs:(%r15),%rax
-vcvttss2usiw %fs:(%r15),%rax
-vcvttss2usil %fs:(%r15),%rax
-vcvttss2usiq %fs:(%r15),%rax
+vcvttss2usib 0x5f(%rbx,%rax,8),%esp
+vcvttss2usiw 0x5f(%rbx,%rax,8),%esp
+vcvttss2usil 0x5f(%rbx,%rax,8),%esp
+vcvttss2usiq 0x5f(%rbx,%rax,8),%esp
+vcvttss2usi {sae},%xmm31,%r9d
+vcvttss2usib {sae},%xmm31,%r9d
+vcvttss2usiw {sae},%xmm31,%r9d
+vcvttss2usil {sae},%xmm31,%r9d
+vcvttss2usiq {sae},%xmm31,%r9d
+cs vcvttss2usi 0x38(%r8,%r9,1),%esi
 vcvttss2usi -0x62276246(%rbp),%rbx
+vcvttss2usib -0x62276246(%rbp),%rbx
+vcvttss2usiw -0x62276246(%rbp),%rbx
+vcvttss2usil -0x62276246(%rbp),%rbx
+vcvttss2usiq -0x62276246(%rbp),%rbx
+vcvttss2usi {sae},%xmm17,%r14
+vcvttss2usib {sae},%xmm17,%r14
+vcvttss2usiw {sae},%xmm17,%r14
+vcvttss2usil {sae},%xmm17,%r14
+vcvttss2usiq {sae},%xmm17,%r14
+vcvttss2usi %fs:(%r15),%rax
 insertq $0x4d,$0x67,%xmm0,%xmm2
 insertqb $0x4d,$0x67,%xmm0,%xmm2
 insertqw $0x4d,$0x67,%xmm0,%xmm2
@@ -12431,17 +12449,17 @@ vcvttsd2usiw %fs:(%rdx,%r13,8),%r9d
 vcvttsd2usil %fs:(%rdx,%r13,8),%r9d
 vcvttsd2usiq %fs:(%rdx,%r13,8),%r9d
 vcvttsd2usi (%rax),%esi
-vcvttsd2usi {sae},%xmm5,%rbx
-vcvttsd2usib {sae},%xmm5,%rbx
-vcvttsd2usiw {sae},%xmm5,%rbx
-vcvttsd2usil {sae},%xmm5,%rbx
-vcvttsd2usiq {sae},%xmm5,%rbx
-ss vcvttsd2usi 0x10bf0f9e(%rdx,%r15,4),%rax
-ss vcvttsd2usib 0x10bf0f9e(%rdx,%r15,4),%rax
-ss vcvttsd2usiw 0x10bf0f9e(%rdx,%r15,4),%rax
-ss vcvttsd2usil 0x10bf0f9e(%rdx,%r15,4),%rax
-ss vcvttsd2usiq 0x10bf0f9e(%rdx,%r15,4),%rax
 vcvttsd2usi (%rbx),%rsp
+vcvttsd2usib (%rbx),%rsp
+vcvttsd2usiw (%rbx),%rsp
+vcvttsd2usil (%rbx),%rsp
+vcvttsd2usiq (%rbx),%rsp
+vcvttsd2usi {sae},%xmm8,%rsp
+vcvttsd2usib {sae},%xmm8,%rsp
+vcvttsd2usiw {sae},%xmm8,%rsp
+vcvttsd2usil {sae},%xmm8,%rsp
+vcvttsd2usiq {sae},%xmm8,%rsp
+ss vcvttsd2usi 0x10bf0f9e(%rdx,%r15,4),%rax
 vmwrite %rbx,%rsp
 vmwriteb %rbx,%rsp
 vmwritew %rbx,%rsp
@@ -12501,24 +12519,12 @@ vcvtpd2udb (%rax){1to2},%xmm7{%k4}{z}
 vcvtpd2udw (%rax){1to2},%xmm7{%k4}{z}
 vcvtpd2udl (%rax){1to2},%xmm7{%k4}{z}
 vcvtpd2ud (%rax){1to2},%xmm7{%k4}{z}
-vcvtpd2udq %ymm1,%xmm3{%k3}{z}
-vcvtpd2udqy %fs:0x200(%rbx,%r12,2),%xmm23
-vcvtpd2udqyb %fs:0x200(%rbx,%r12,2),%xmm23
-vcvtpd2udqyw %fs:0x200(%rbx,%r12,2),%xmm23
-vcvtpd2udqyl %fs:0x200(%rbx,%r12,2),%xmm23
-vcvtpd2udqyq %fs:0x200(%rbx,%r12,2),%xmm23
-vcvtpd2udq (%rax){1to4},%xmm3{%k7}
-vcvtpd2udq {rz-sae},%zmm3,%ymm2
-vcvtpd2udqb {rz-sae},%zmm3,%ymm2
-vcvtpd2udqw {rz-sae},%zmm3,%ymm2
-vcvtpd2udql {rz-sae},%zmm3,%ymm2
-vcvtpd2udqq {rz-sae},%zmm3,%ymm2
-vcvtpd2udb {rz-sae},%zmm3,%ymm2
-vcvtpd2udw {rz-sae},%zmm3,%ymm2
-vcvtpd2udl {rz-sae},%zmm3,%ymm2
-vcvtpd2ud {rz-sae},%zmm3,%ymm2
-ds vcvtpd2udq 0x6ee10c9(%rdi,%r9,1),%ymm31{%k1}{z}
-vcvtpd2udq (%rax){1to8},%ymm3{%k1}
+vcvtpd2udq %ymm30,%xmm26
+es vcvtpd2udq 0x6e6d2948(%rdi){1to4},%xmm6
+vcvtpd2udq -0x5e(%r10,%rcx,4){1to4},%xmm3{%k2}{z}
+vcvtpd2udq %zmm14,%ymm3
+vcvtpd2udq 0xa00(%rcx),%ymm6{%k2}{z}
+cs vcvtpd2udq 0x58d2aab6(%rax,%r15,4){1to8},%ymm30{%k7}
 extrq %xmm2,%xmm7
 extrqb %xmm2,%xmm7
 extrqw %xmm2,%xmm7
@@ -12555,15 +12561,15 @@ vcvtps2uqq 0x5e(%rip){1to4},%ymm1
 vcvtps2uqq %ymm6,%zmm6
 vcvtps2uqq 0xc(,%r11,8){1to8},%zmm4{%k3}{z}
 vcvtps2uqq %gs:0xde0(%rdx),%zmm0{%k2}{z}
-vcvtpd2uqq %xmm7,%xmm3{%k1}
-vcvtpd2uqqb %xmm7,%xmm3{%k1}
-vcvtpd2uqqw %xmm7,%xmm3{%k1}
-vcvtpd2uqql %xmm7,%xmm3{%k1}
-vcvtpd2uqqq %xmm7,%xmm3{%k1}
-vcvtpd2uqb %xmm7,%xmm3{%k1}
-vcvtpd2uqw %xmm7,%xmm3{%k1}
-vcvtpd2uql %xmm7,%xmm3{%k1}
-vcvtpd2uq %xmm7,%xmm3{%k1}
+vcvtpd2uqq %xmm5,%xmm5
+vcvtpd2uqqb %xmm5,%xmm5
+vcvtpd2uqqw %xmm5,%xmm5
+vcvtpd2uqql %xmm5,%xmm5
+vcvtpd2uqqq %xmm5,%xmm5
+vcvtpd2uqb %xmm5,%xmm5
+vcvtpd2uqw %xmm5,%xmm5
+vcvtpd2uql %xmm5,%xmm5
+vcvtpd2uq %xmm5,%xmm5
 ss vcvtpd2uqq 0x2993d2cd(,%rbx,8){1to2},%xmm5{%k6}{z}
 ss vcvtpd2uqqb 0x2993d2cd(,%rbx,8){1to2},%xmm5{%k6}{z}
 ss vcvtpd2uqqw 0x2993d2cd(,%rbx,8){1to2},%xmm5{%k6}{z}
@@ -12574,42 +12580,34 @@ ss vcvtpd2uqw 0x2993d2cd(,%rbx,8){1to2},%xmm5{%k6}{z}
 ss vcvtpd2uql 0x2993d2cd(,%rbx,8){1to2},%xmm5{%k6}{z}
 ss vcvtpd2uq 0x2993d2cd(,%rbx,8){1to2},%xmm5{%k6}{z}
 vcvtpd2uqq (%rdx){1to2},%xmm2
-vcvtpd2uqq %ymm3,%ymm3{%k5}
-vcvtpd2uqq -0x140(%rbp){1to4},%ymm23
-vcvtpd2uqq %fs:-0x360(%rcx),%ymm1
-vcvtpd2uqq {ru-sae},%zmm0,%zmm6
-vcvtpd2uqqb {ru-sae},%zmm0,%zmm6
-vcvtpd2uqqw {ru-sae},%zmm0,%zmm6
-vcvtpd2uqql {ru-sae},%zmm0,%zmm6
-vcvtpd2uqqq {ru-sae},%zmm0,%zmm6
-vcvtpd2uqb {ru-sae},%zmm0,%zmm6
-vcvtpd2uqw {ru-sae},%zmm0,%zmm6
-vcvtpd2uql {ru-sae},%zmm0,%zmm6
-vcvtpd2uq {ru-sae},%zmm0,%zmm6
+vcvtpd2uqq %ymm19,%ymm15
+vcvtpd2uqq (%rsp,%rbx,4){1to4},%ymm5
+vcvtpd2uqq -0x563ec925(%r15,%riz,1){1to4},%ymm14{%k5}{z}
+vcvtpd2uqq %zmm5,%zmm3
 vcvtpd2uqq (%r14),%zmm9{%k1}
 vcvtpd2uqq -0x656ed3f(,%rbx,8),%zmm5
-vcvtss2usi {ru-sae},%xmm3,%esi
-vcvtss2usib {ru-sae},%xmm3,%esi
-vcvtss2usiw {ru-sae},%xmm3,%esi
-vcvtss2usil {ru-sae},%xmm3,%esi
-vcvtss2usiq {ru-sae},%xmm3,%esi
-es vcvtss2usi (%rdx),%r10d
-es vcvtss2usib (%rdx),%r10d
-es vcvtss2usiw (%rdx),%r10d
-es vcvtss2usil (%rdx),%r10d
-es vcvtss2usiq (%rdx),%r10d
-vcvtss2usi 0x176dda63(%rax),%esp
-vcvtss2usi {ru-sae},%xmm5,%rsi
-vcvtss2usib {ru-sae},%xmm5,%rsi
-vcvtss2usiw {ru-sae},%xmm5,%rsi
-vcvtss2usil {ru-sae},%xmm5,%rsi
-vcvtss2usiq {ru-sae},%xmm5,%rsi
+vcvtss2usi (%rbx),%edx
+vcvtss2usib (%rbx),%edx
+vcvtss2usiw (%rbx),%edx
+vcvtss2usil (%rbx),%edx
+vcvtss2usiq (%rbx),%edx
+vcvtss2usi {rz-sae},%xmm26,%edx
+vcvtss2usib {rz-sae},%xmm26,%edx
+vcvtss2usiw {rz-sae},%xmm26,%edx
+vcvtss2usil {rz-sae},%xmm26,%edx
+vcvtss2usiq {rz-sae},%xmm26,%edx
+es vcvtss2usi (%r9,%r14,8),%r13d
+vcvtss2usi 0xd8(%rsp,%rcx,1),%rax
+vcvtss2usib 0xd8(%rsp,%rcx,1),%rax
+vcvtss2usiw 0xd8(%rsp,%rcx,1),%rax
+vcvtss2usil 0xd8(%rsp,%rcx,1),%rax
+vcvtss2usiq 0xd8(%rsp,%rcx,1),%rax
+vcvtss2usi {rd-sae},%xmm24,%rbp
+vcvtss2usib {rd-sae},%xmm24,%rbp
+vcvtss2usiw {rd-sae},%xmm24,%rbp
+vcvtss2usil {rd-sae},%xmm24,%rbp
+vcvtss2usiq {rd-sae},%xmm24,%rbp
 vcvtss2usi 0x64(%r8),%rdx
-vcvtss2usib 0x64(%r8),%rdx
-vcvtss2usiw 0x64(%r8),%rdx
-vcvtss2usil 0x64(%r8),%rdx
-vcvtss2usiq 0x64(%r8),%rdx
-ds vcvtss2usi (%rbx,%rax,4),%rsi
 insertq %xmm5,%xmm7
 insertqb %xmm5,%xmm7
 insertqw %xmm5,%xmm7
@@ -12621,28 +12619,32 @@ insertl %xmm5,%xmm7
 insert %xmm5,%xmm7
 insertq %xmm12,%xmm7
 rex insertq %xmm6,%xmm1
-vcvtsd2usi {rd-sae},%xmm1,%ebx
-vcvtsd2usib {rd-sae},%xmm1,%ebx
-vcvtsd2usiw {rd-sae},%xmm1,%ebx
-vcvtsd2usil {rd-sae},%xmm1,%ebx
-vcvtsd2usiq {rd-sae},%xmm1,%ebx
+vcvtsd2usi (%rcx,%rax,4),%ebp
+vcvtsd2usib (%rcx,%rax,4),%ebp
+vcvtsd2usiw (%rcx,%rax,4),%ebp
+vcvtsd2usil (%rcx,%rax,4),%ebp
+vcvtsd2usiq (%rcx,%rax,4),%ebp
+vcvtsd2usi {rd-sae},%xmm19,%ecx
+vcvtsd2usib {rd-sae},%xmm19,%ecx
+vcvtsd2usiw {rd-sae},%xmm19,%ecx
+vcvtsd2usil {rd-sae},%xmm19,%ecx
+vcvtsd2usiq {rd-sae},%xmm19,%ecx
 vcvtsd2usi 0x7191c44e(%rbx,%r10,1),%ecx
-vcvtsd2usib 0x7191c44e(%rbx,%r10,1),%ecx
-vcvtsd2usiw 0x7191c44e(%rbx,%r10,1),%ecx
-vcvtsd2usil 0x7191c44e(%rbx,%r10,1),%ecx
-vcvtsd2usiq 0x7191c44e(%rbx,%r10,1),%ecx
-ss vcvtsd2usi 0x338(%rbx),%esi
-vcvtsd2usi {rn-sae},%xmm5,%rsp
-vcvtsd2usib {rn-sae},%xmm5,%rsp
-vcvtsd2usiw {rn-sae},%xmm5,%rsp
-vcvtsd2usil {rn-sae},%xmm5,%rsp
-vcvtsd2usiq {rn-sae},%xmm5,%rsp
-vcvtsd2usi (%r10),%r11
-vcvtsd2usib (%r10),%r11
-vcvtsd2usiw (%r10),%r11
-vcvtsd2usil (%r10),%r11
-vcvtsd2usiq (%r10),%r11
-vcvtsd2usi -0x77(%rcx),%rcx
+vcvtsd2usi (%rbx),%rax
+vcvtsd2usib (%rbx),%rax
+vcvtsd2usiw (%rbx),%rax
+vcvtsd2usil (%rbx),%rax
+vcvtsd2usiq (%rbx),%rax
+vcvtsd2usi {rz-sae},%xmm16,%r15
+vcvtsd2usib {rz-sae},%xmm16,%r15
+vcvtsd2usiw {rz-sae},%xmm16,%r15
+vcvtsd2usil {rz-sae},%xmm16,%r15
+vcvtsd2usiq {rz-sae},%xmm16,%r15
+vcvtsd2usi %xmm5,%rbx
+vcvtsd2usib %xmm5,%rbx
+vcvtsd2usiw %xmm5,%rbx
+vcvtsd2usil %xmm5,%rbx
+vcvtsd2usiq %xmm5,%rbx
 vcvttps2qq %xmm5,%xmm6
 vcvttps2qqb %xmm5,%xmm6
 vcvttps2qqw %xmm5,%xmm6
@@ -12665,15 +12667,7 @@ vcvttps2qq (%rax){1to2},%xmm6{%k5}{z}
 vcvttps2qq %xmm3,%ymm5
 vcvttps2qq 0x16(%rbx){1to4},%ymm10
 ss vcvttps2qq 0x2b0(%rax,%riz,8),%ymm5
-vcvttps2qq {sae},%ymm6,%zmm5{%k3}{z}
-vcvttps2qqb {sae},%ymm6,%zmm5{%k3}{z}
-vcvttps2qqw {sae},%ymm6,%zmm5{%k3}{z}
-vcvttps2qql {sae},%ymm6,%zmm5{%k3}{z}
-vcvttps2qqq {sae},%ymm6,%zmm5{%k3}{z}
-vcvttps2qb {sae},%ymm6,%zmm5{%k3}{z}
-vcvttps2qw {sae},%ymm6,%zmm5{%k3}{z}
-vcvttps2ql {sae},%ymm6,%zmm5{%k3}{z}
-vcvttps2q {sae},%ymm6,%zmm5{%k3}{z}
+vcvttps2qq %ymm7,%zmm5
 vcvttps2qq (%r8){1to8},%zmm22{%k2}
 vcvttps2qq %gs:0xc0(%rdx),%zmm7
 vcvttpd2qq %xmm6,%xmm1
@@ -12695,9 +12689,9 @@ vcvttpd2qw (%r11){1to2},%xmm19
 vcvttpd2ql (%r11){1to2},%xmm19
 vcvttpd2q (%r11){1to2},%xmm19
 ss vcvttpd2qq 0x12(%rax,%rbx,1){1to2},%xmm2{%k1}
-vcvttpd2qq %ymm0,%ymm2{%k1}{z}
-ss vcvttpd2qq -0x9c0(%rsp,%r12,8),%ymm15{%k2}
-vcvttpd2qq -0x53b053a7(%rsp,%rdi,2){1to4},%ymm5
+vcvttpd2qq %ymm31,%ymm19
+vcvttpd2qq %fs:-0x3f0(%rsi,%rbp,1){1to4},%ymm0{%k2}
+vcvttpd2qq (%rax,%r14,4){1to4},%ymm6
 vcvttpd2qq %zmm1,%zmm2
 ss vcvttpd2qq 0xfd4da60(%r15,%rax,4){1to8},%zmm8{%k2}{z}
 vcvttpd2qq (%rdx,%rbp,2){1to8},%zmm0
@@ -12712,17 +12706,17 @@ es vcvtudq2pdw -0x148764ae(,%r14,1){1to2},%xmm10{%k7}{z}
 es vcvtudq2pdl -0x148764ae(,%r14,1){1to2},%xmm10{%k7}{z}
 es vcvtudq2pdq -0x148764ae(,%r14,1){1to2},%xmm10{%k7}{z}
 vcvtudq2pd 0x2ecd0f3c(%rcx){1to2},%xmm4{%k5}
-vcvtudq2pd %xmm4,%ymm0{%k1}
-vcvtudq2pd -0x372fd4a(%r15){1to4},%ymm26{%k2}{z}
+vcvtudq2pd %xmm31,%ymm8
 vcvtudq2pd %fs:0x128(%rbx){1to4},%ymm4{%k1}
+vcvtudq2pd -0x372fd4a(%r15){1to4},%ymm26{%k2}{z}
 vcvtudq2pd %ymm2,%zmm0
 ss vcvtudq2pd 0xd40(%r12,%rcx,2),%zmm4{%k3}
 vcvtudq2pd (%rax){1to8},%zmm7{%k4}{z}
-vcvtuqq2pd %xmm4,%xmm6{%k6}
-vcvtuqq2pdb %xmm4,%xmm6{%k6}
-vcvtuqq2pdw %xmm4,%xmm6{%k6}
-vcvtuqq2pdl %xmm4,%xmm6{%k6}
-vcvtuqq2pdq %xmm4,%xmm6{%k6}
+vcvtuqq2pd %xmm0,%xmm6
+vcvtuqq2pdb %xmm0,%xmm6
+vcvtuqq2pdw %xmm0,%xmm6
+vcvtuqq2pdl %xmm0,%xmm6
+vcvtuqq2pdq %xmm0,%xmm6
 vcvtuqq2pd -0x14fe5714(,%r14,8){1to2},%xmm9{%k4}
 vcvtuqq2pdb -0x14fe5714(,%r14,8){1to2},%xmm9{%k4}
 vcvtuqq2pdw -0x14fe5714(,%r14,8){1to2},%xmm9{%k4}
@@ -12746,12 +12740,12 @@ vcvtudq2psw %fs:-0x1e1484ce(%rip),%xmm24{%k2}{z}
 vcvtudq2psl %fs:-0x1e1484ce(%rip),%xmm24{%k2}{z}
 vcvtudq2psq %fs:-0x1e1484ce(%rip),%xmm24{%k2}{z}
 vcvtudq2ps -0xc4(%rax){1to4},%xmm3{%k4}{z}
-vcvtudq2ps %ymm1,%ymm5{%k6}{z}
-vcvtudq2ps 0x3ca078f7(,%r8,2){1to8},%ymm18{%k2}
+vcvtudq2ps %ymm11,%ymm14
 vcvtudq2ps %fs:-0xd7dd527(%rdi){1to8},%ymm1{%k6}{z}
+vcvtudq2ps 0x3ca078f7(,%r8,2){1to8},%ymm18{%k2}
+vcvtudq2ps 0x77(%rsi,%r8,2),%zmm4
 vcvtudq2ps %zmm2,%zmm6{%k3}
-vcvtudq2ps %fs:(%rdi,%r11,4),%zmm14{%k2}{z}
-vcvtudq2ps (%rsi){1to16},%zmm5
+ds vcvtudq2ps -0x77(%rax),%zmm3{%k3}
 vcvtuqq2ps %xmm1,%xmm7
 vcvtuqq2psb %xmm1,%xmm7
 vcvtuqq2psw %xmm1,%xmm7
@@ -12770,32 +12764,28 @@ vcvtuqq2psyb (%rsi,%rbx,1),%xmm1{%k4}
 vcvtuqq2psyw (%rsi,%rbx,1),%xmm1{%k4}
 vcvtuqq2psyl (%rsi,%rbx,1),%xmm1{%k4}
 vcvtuqq2psyq (%rsi,%rbx,1),%xmm1{%k4}
-vcvtuqq2ps {rd-sae},%zmm1,%ymm2
-vcvtuqq2psb {rd-sae},%zmm1,%ymm2
-vcvtuqq2psw {rd-sae},%zmm1,%ymm2
-vcvtuqq2psl {rd-sae},%zmm1,%ymm2
-vcvtuqq2psq {rd-sae},%zmm1,%ymm2
+vcvtuqq2ps %zmm0,%ymm4
 vcvtuqq2ps 0x1d983fda(%rdi){1to8},%ymm17
 cs vcvtuqq2ps (%rdx){1to8},%ymm1{%k5}{z}
-vcvtps2qq %xmm3,%xmm5{%k3}{z}
-vcvtps2qqb %xmm3,%xmm5{%k3}{z}
-vcvtps2qqw %xmm3,%xmm5{%k3}{z}
-vcvtps2qql %xmm3,%xmm5{%k3}{z}
-vcvtps2qqq %xmm3,%xmm5{%k3}{z}
-vcvtps2qb %xmm3,%xmm5{%k3}{z}
-vcvtps2qw %xmm3,%xmm5{%k3}{z}
-vcvtps2ql %xmm3,%xmm5{%k3}{z}
-vcvtps2q %xmm3,%xmm5{%k3}{z}
-vcvtps2qq 0xd4(%r10,%r14,1){1to2},%xmm30
-vcvtps2qqb 0xd4(%r10,%r14,1){1to2},%xmm30
-vcvtps2qqw 0xd4(%r10,%r14,1){1to2},%xmm30
-vcvtps2qql 0xd4(%r10,%r14,1){1to2},%xmm30
-vcvtps2qqq 0xd4(%r10,%r14,1){1to2},%xmm30
-vcvtps2qb 0xd4(%r10,%r14,1){1to2},%xmm30
-vcvtps2qw 0xd4(%r10,%r14,1){1to2},%xmm30
-vcvtps2ql 0xd4(%r10,%r14,1){1to2},%xmm30
-vcvtps2q 0xd4(%r10,%r14,1){1to2},%xmm30
-vcvtps2qq %fs:(%rdi),%xmm2{%k3}{z}
+vcvtps2qq %xmm26,%xmm24
+vcvtps2qqb %xmm26,%xmm24
+vcvtps2qqw %xmm26,%xmm24
+vcvtps2qql %xmm26,%xmm24
+vcvtps2qqq %xmm26,%xmm24
+vcvtps2qb %xmm26,%xmm24
+vcvtps2qw %xmm26,%xmm24
+vcvtps2ql %xmm26,%xmm24
+vcvtps2q %xmm26,%xmm24
+vcvtps2qq %gs:0x660e9b8c(,%rcx,8){1to2},%xmm7
+vcvtps2qqb %gs:0x660e9b8c(,%rcx,8){1to2},%xmm7
+vcvtps2qqw %gs:0x660e9b8c(,%rcx,8){1to2},%xmm7
+vcvtps2qql %gs:0x660e9b8c(,%rcx,8){1to2},%xmm7
+vcvtps2qqq %gs:0x660e9b8c(,%rcx,8){1to2},%xmm7
+vcvtps2qb %gs:0x660e9b8c(,%rcx,8){1to2},%xmm7
+vcvtps2qw %gs:0x660e9b8c(,%rcx,8){1to2},%xmm7
+vcvtps2ql %gs:0x660e9b8c(,%rcx,8){1to2},%xmm7
+vcvtps2q %gs:0x660e9b8c(,%rcx,8){1to2},%xmm7
+vcvtps2qq -0x67(%rdi,%r11,2),%xmm0{%k5}{z}
 vcvtps2qq %xmm1,%ymm7
 vcvtps2qq (%r11,%r12,2){1to4},%ymm0
 vcvtps2qq (%rcx),%ymm3{%k1}
@@ -12821,20 +12811,20 @@ es vcvtpd2qw (%r10),%xmm8{%k6}
 es vcvtpd2ql (%r10),%xmm8{%k6}
 es vcvtpd2q (%r10),%xmm8{%k6}
 vcvtpd2qq -0x6dd7df66(%rcx,%rsi,1),%xmm2{%k3}{z}
-vcvtpd2qq %ymm3,%ymm3{%k2}
-vcvtpd2qq %gs:(%rdx,%r8,1){1to4},%ymm16{%k3}
 vcvtpd2qq (%rsi),%ymm7
-vcvtpd2qq {rd-sae},%zmm0,%zmm0{%k4}
-vcvtpd2qqb {rd-sae},%zmm0,%zmm0{%k4}
-vcvtpd2qqw {rd-sae},%zmm0,%zmm0{%k4}
-vcvtpd2qql {rd-sae},%zmm0,%zmm0{%k4}
-vcvtpd2qqq {rd-sae},%zmm0,%zmm0{%k4}
-vcvtpd2qb {rd-sae},%zmm0,%zmm0{%k4}
-vcvtpd2qw {rd-sae},%zmm0,%zmm0{%k4}
-vcvtpd2ql {rd-sae},%zmm0,%zmm0{%k4}
-vcvtpd2q {rd-sae},%zmm0,%zmm0{%k4}
-vcvtpd2qq %gs:0x88(%rdx,%r11,4){1to8},%zmm22{%k3}{z}
+vcvtpd2qq %ymm28,%ymm13{%k5}
+vcvtpd2qq %gs:(%rdx,%r8,1){1to4},%ymm16{%k3}
 vcvtpd2qq (%rbx),%zmm2
+vcvtpd2qq {ru-sae},%zmm2,%zmm9{%k1}{z}
+vcvtpd2qqb {ru-sae},%zmm2,%zmm9{%k1}{z}
+vcvtpd2qqw {ru-sae},%zmm2,%zmm9{%k1}{z}
+vcvtpd2qql {ru-sae},%zmm2,%zmm9{%k1}{z}
+vcvtpd2qqq {ru-sae},%zmm2,%zmm9{%k1}{z}
+vcvtpd2qb {ru-sae},%zmm2,%zmm9{%k1}{z}
+vcvtpd2qw {ru-sae},%zmm2,%zmm9{%k1}{z}
+vcvtpd2ql {ru-sae},%zmm2,%zmm9{%k1}{z}
+vcvtpd2q {ru-sae},%zmm2,%zmm9{%k1}{z}
+vcvtpd2qq %gs:0x88(%rdx,%r11,4){1to8},%zmm22{%k3}{z}
 vcvtusi2ss %edi,%xmm3,%xmm3
 vcvtusi2ssb %edi,%xmm3,%xmm3
 vcvtusi2ssw %edi,%xmm3,%xmm3
@@ -12850,21 +12840,21 @@ vcvtusi2ssw %fs:(%r10,%r13,8),%xmm29,%xmm23
 vcvtusi2ssq %fs:(%r10,%r13,8),%xmm29,%xmm23
 vcvtusi2ss %fs:(%r10,%r13,8),%xmm29,%xmm23
 vcvtusi2ssl -0x38(%rbx,%rax,4),%xmm2,%xmm5
-vcvtusi2ss %rbx,{rn-sae},%xmm4,%xmm2
-vcvtusi2ssb %rbx,{rn-sae},%xmm4,%xmm2
-vcvtusi2ssw %rbx,{rn-sae},%xmm4,%xmm2
-vcvtusi2ssl %rbx,{rn-sae},%xmm4,%xmm2
-vcvtusi2ssq %rbx,{rn-sae},%xmm4,%xmm2
-vcvtusi2ssq %fs:-0x2b8(%rbx),%xmm18,%xmm3
-vcvtusi2ssqb %fs:-0x2b8(%rbx),%xmm18,%xmm3
-vcvtusi2ssqw %fs:-0x2b8(%rbx),%xmm18,%xmm3
-vcvtusi2ssql %fs:-0x2b8(%rbx),%xmm18,%xmm3
-vcvtusi2ssqq %fs:-0x2b8(%rbx),%xmm18,%xmm3
-vcvtusi2ssb %fs:-0x2b8(%rbx),%xmm18,%xmm3
-vcvtusi2ssw %fs:-0x2b8(%rbx),%xmm18,%xmm3
-vcvtusi2ssl %fs:-0x2b8(%rbx),%xmm18,%xmm3
-vcvtusi2ss %fs:-0x2b8(%rbx),%xmm18,%xmm3
 vcvtusi2ssq (%rbx,%rbx,8),%xmm7,%xmm3
+vcvtusi2ssqb (%rbx,%rbx,8),%xmm7,%xmm3
+vcvtusi2ssqw (%rbx,%rbx,8),%xmm7,%xmm3
+vcvtusi2ssql (%rbx,%rbx,8),%xmm7,%xmm3
+vcvtusi2ssqq (%rbx,%rbx,8),%xmm7,%xmm3
+vcvtusi2ssb (%rbx,%rbx,8),%xmm7,%xmm3
+vcvtusi2ssw (%rbx,%rbx,8),%xmm7,%xmm3
+vcvtusi2ssl (%rbx,%rbx,8),%xmm7,%xmm3
+vcvtusi2ss (%rbx,%rbx,8),%xmm7,%xmm3
+vcvtusi2ss %r14,{ru-sae},%xmm9,%xmm6
+vcvtusi2ssb %r14,{ru-sae},%xmm9,%xmm6
+vcvtusi2ssw %r14,{ru-sae},%xmm9,%xmm6
+vcvtusi2ssl %r14,{ru-sae},%xmm9,%xmm6
+vcvtusi2ssq %r14,{ru-sae},%xmm9,%xmm6
+vcvtusi2ssq %fs:-0x2b8(%rbx),%xmm18,%xmm3
 vcvtusi2sd %edx,%xmm2,%xmm3
 vcvtusi2sdb %edx,%xmm2,%xmm3
 vcvtusi2sdw %edx,%xmm2,%xmm3
@@ -13001,10 +12991,11 @@ movdw %mm7,%ebp
 movdl %mm7,%ebp
 movdq %mm7,%ebp
 rex.R movd %mm0,%gs:0x7856a718(%rsi)
-rex.R movdb %mm0,%gs:0x7856a718(%rsi)
-rex.R movdw %mm0,%gs:0x7856a718(%rsi)
-rex.R movdl %mm0,%gs:0x7856a718(%rsi)
-rex.R movdq %mm0,%gs:0x7856a718(%rsi)
+movdb %mm0,%gs:0x7856a718(%rsi)
+movdw %mm0,%gs:0x7856a718(%rsi)
+movdl %mm0,%gs:0x7856a718(%rsi)
+movdq %mm0,%gs:0x7856a718(%rsi)
+movd %mm0,%gs:0x7856a718(%rsi)
 movd %mm5,0x58(%rdx,%riz,2)
 movq %mm1,%rdx
 movqb %mm1,%rdx
@@ -13016,14 +13007,15 @@ movw %mm1,%rdx
 movl %mm1,%rdx
 mov %mm1,%rdx
 rex.WRX movq %mm3,-0xd(%ebp,%r11d,1)
-rex.WRX movqb %mm3,-0xd(%ebp,%r11d,1)
-rex.WRX movqw %mm3,-0xd(%ebp,%r11d,1)
-rex.WRX movql %mm3,-0xd(%ebp,%r11d,1)
-rex.WRX movqq %mm3,-0xd(%ebp,%r11d,1)
-rex.WRX movb %mm3,-0xd(%ebp,%r11d,1)
-rex.WRX movw %mm3,-0xd(%ebp,%r11d,1)
-rex.WRX movl %mm3,-0xd(%ebp,%r11d,1)
-rex.WRX mov %mm3,-0xd(%ebp,%r11d,1)
+movqb %mm3,-0xd(%ebp,%r11d,1)
+movqw %mm3,-0xd(%ebp,%r11d,1)
+movql %mm3,-0xd(%ebp,%r11d,1)
+movqq %mm3,-0xd(%ebp,%r11d,1)
+movb %mm3,-0xd(%ebp,%r11d,1)
+movw %mm3,-0xd(%ebp,%r11d,1)
+movl %mm3,-0xd(%ebp,%r11d,1)
+mov %mm3,-0xd(%ebp,%r11d,1)
+movq %mm3,-0xd(%ebp,%r11d,1)
 movq %mm6,0x60(%rdx)
 movd %xmm7,%esp
 movd %xmm11,-0x37afb715(%eip)
@@ -13110,9 +13102,9 @@ ss vmovdqa32w %xmm28,(%rcx,%r15,8){%k4}
 ss vmovdqa32l %xmm28,(%rcx,%r15,8){%k4}
 ss vmovdqa32q %xmm28,(%rcx,%r15,8){%k4}
 ds vmovdqa32 %xmm7,-0x3ca5f0be(%rdi)
-vmovdqa32 %ymm7,%ymm1{%k5}{z}
-vmovdqa32 %ymm0,(%r8,%r10,2)
-vmovdqa32 %ymm4,-0x2e(%rsi){%k6}
+vmovdqa32 %ymm0,-0x24cf04c(%rip)
+vmovdqa32 %ymm25,%ymm20{%k6}
+vmovdqa32 %ymm0,0x634617ba(,%r15,1){%k5}
 vmovdqa32 %zmm1,%zmm3
 vmovdqa32 %zmm1,(%r11,%r10,8){%k6}
 vmovdqa32 %zmm3,0xcc0(%rdx,%rbx,1)
@@ -13123,12 +13115,12 @@ vmovdqa64w %xmm9,-0xb(%r11,%rdi,8){%k7}
 vmovdqa64l %xmm9,-0xb(%r11,%rdi,8){%k7}
 vmovdqa64q %xmm9,-0xb(%r11,%rdi,8){%k7}
 ss vmovdqa64 %xmm5,0x30(%rax,%rbp,8)
-vmovdqa64 %ymm3,%ymm2{%k3}{z}
+vmovdqa64 %ymm5,0xa40(%rdx)
+vmovdqa64 %ymm18,%ymm1{%k6}{z}
 cs vmovdqa64 %ymm16,-0xf40(%rsi){%k1}
-vmovdqa64 %ymm0,(%rax)
-vmovdqa64 %zmm5,%zmm2{%k7}{z}
-vmovdqa64 %zmm2,-0x1240(%r11)
+vmovdqa64 %zmm9,%zmm20
 vmovdqa64 %zmm3,(%rsp,%rsi,1){%k4}
+vmovdqa64 %zmm2,-0x1240(%r11)
 movdqu %xmm3,%xmm1
 movdqu %xmm7,(%r8d)
 movdqub %xmm7,(%r8d)
@@ -13146,16 +13138,16 @@ vmovdqu %xmm0,0x72(,%rax,1)
 vmovdqu %ymm1,%ymm2
 vmovdqu %ymm1,(%r10)
 ss vmovdqu %ymm5,(%rdx,%rcx,8)
-vmovdqu32 %xmm7,%xmm6{%k1}{z}
-vmovdqu32 %xmm0,(%r9,%r8,1){%k1}
-vmovdqu32b %xmm0,(%r9,%r8,1){%k1}
-vmovdqu32w %xmm0,(%r9,%r8,1){%k1}
-vmovdqu32l %xmm0,(%r9,%r8,1){%k1}
-vmovdqu32q %xmm0,(%r9,%r8,1){%k1}
 vmovdqu32 %xmm4,(%rax)
-vmovdqu32 %ymm4,%ymm7{%k2}
-vmovdqu32 %ymm20,0x1a(%r9,%riz,1)
-vmovdqu32 %ymm6,-0xfe0(%rbx){%k5}
+vmovdqu32b %xmm4,(%rax)
+vmovdqu32w %xmm4,(%rax)
+vmovdqu32l %xmm4,(%rax)
+vmovdqu32q %xmm4,(%rax)
+vmovdqu32 %xmm8,%xmm25{%k6}
+vmovdqu32 %xmm0,(%r9,%r8,1){%k1}
+vmovdqu32 %ymm4,%ymm4
+vmovdqu32 %ymm2,(%r11){%k5}
+vmovdqu32 %ymm4,%fs:0x920(%rax,%rsi,1)
 vmovdqu32 %zmm6,%zmm3
 vmovdqu32 %zmm7,-0x540(%r11){%k7}
 cs vmovdqu32 %zmm1,(%rdx)
@@ -13169,23 +13161,23 @@ vmovdqu64 %xmm6,-0x4(%rcx)
 vmovdqu64 %ymm0,%ymm4
 vmovdqu64 %ymm20,-0xe(%rax,%r9,2){%k6}
 es vmovdqu64 %ymm0,-0x38246a22(%rbx)
-vmovdqu64 %zmm7,%zmm7{%k6}{z}
-vmovdqu64 %zmm5,%fs:-0x4f(%rbp,%r13,4)
-vmovdqu64 %zmm6,0x5c0(%rsp,%rdi,1){%k6}
-vmovdqu8 %xmm7,%xmm4{%k4}{z}
-vmovdqu8 %xmm28,%fs:-0x62(,%r15,8)
-vmovdqu8b %xmm28,%fs:-0x62(,%r15,8)
-vmovdqu8w %xmm28,%fs:-0x62(,%r15,8)
-vmovdqu8l %xmm28,%fs:-0x62(,%r15,8)
-vmovdqu8q %xmm28,%fs:-0x62(,%r15,8)
-vmovdqu8 %xmm4,(%rcx){%k5}
+vmovdqu64 %zmm20,%zmm19
+ds vmovdqu64 %zmm2,(%rsi)
+vmovdqu64 %zmm22,0x40(%rbx){%k1}
+vmovdqu8 %xmm7,%xmm4
+ds vmovdqu8 %xmm14,(%r9,%r13,4){%k4}
+ds vmovdqu8b %xmm14,(%r9,%r13,4){%k4}
+ds vmovdqu8w %xmm14,(%r9,%r13,4){%k4}
+ds vmovdqu8l %xmm14,(%r9,%r13,4){%k4}
+ds vmovdqu8q %xmm14,(%r9,%r13,4){%k4}
+vmovdqu8 %xmm5,%fs:-0x5b7a25c(%rsp,%rcx,2)
 vmovdqu8 %ymm3,%ymm0
 vmovdqu8 %ymm21,(%r15,%r10,1){%k1}
 vmovdqu8 %ymm7,-0x6e0(%rbx)
 vmovdqu8 %zmm5,%zmm2
 vmovdqu8 %zmm31,(%rbx,%r14,1){%k6}
 es vmovdqu8 %zmm3,(%rdi)
-vmovdqu16 %xmm6,%xmm1{%k4}{z}
+vmovdqu16 %xmm2,%xmm7
 vmovdqu16 %xmm15,(%r14,%r12,8)
 vmovdqu16b %xmm15,(%r14,%r12,8)
 vmovdqu16w %xmm15,(%r14,%r12,8)
@@ -13195,31 +13187,33 @@ vmovdqu16 %xmm4,%gs:-0x8677c8(%rsi){%k5}
 vmovdqu16 %ymm5,%ymm0
 vmovdqu16 %ymm9,%gs:(%r15,%r10,4)
 vmovdqu16 %ymm5,(%rbx){%k5}
-vmovdqu16 %zmm2,%zmm3{%k4}
-es vmovdqu16 %zmm24,0xfcd3abe(%r11,%r13,4)
 vmovdqu16 %zmm6,-0x1100(%rcx)
+vmovdqu16 %zmm3,%zmm18{%k2}{z}
+es vmovdqu16 %zmm24,0xfcd3abe(%r11,%r13,4)
 seto %bl
 setob %bl
 setow %bl
 setol %bl
 setoq %bl
 cs rex.RX seto -0x51(%rsp,%r12,4)
-cs rex.RX setob -0x51(%rsp,%r12,4)
-cs rex.RX setow -0x51(%rsp,%r12,4)
-cs rex.RX setol -0x51(%rsp,%r12,4)
-cs rex.RX setoq -0x51(%rsp,%r12,4)
+cs setob -0x51(%rsp,%r12,4)
+cs setow -0x51(%rsp,%r12,4)
+cs setol -0x51(%rsp,%r12,4)
+cs setoq -0x51(%rsp,%r12,4)
+cs seto -0x51(%rsp,%r12,4)
 seto 0x5(%rbp)
-setno %spl
-setnob %spl
-setnow %spl
-setnol %spl
-setnoq %spl
-rex.RXB setno 0xe(%r8,%r15,4)
-rex.RXB setnob 0xe(%r8,%r15,4)
-rex.RXB setnow 0xe(%r8,%r15,4)
-rex.RXB setnol 0xe(%r8,%r15,4)
-rex.RXB setnoq 0xe(%r8,%r15,4)
-ds setno (%rbx,%riz,2)
+setno (%rdi)
+setnob (%rdi)
+setnow (%rdi)
+setnol (%rdi)
+setnoq (%rdi)
+rex.R setno %dl
+setnob %dl
+setnow %dl
+setnol %dl
+setnoq %dl
+setno %dl
+rex.R setno 0x22329f8(%ebp,%eiz,2)
 setb %al
 setbb %al
 setbw %al
@@ -13267,10 +13261,11 @@ setnew %ch
 setnel %ch
 setneq %ch
 ss rex.RX setne -0x70bdc9d7(%rcx,%r14,2)
-ss rex.RX setneb -0x70bdc9d7(%rcx,%r14,2)
-ss rex.RX setnew -0x70bdc9d7(%rcx,%r14,2)
-ss rex.RX setnel -0x70bdc9d7(%rcx,%r14,2)
-ss rex.RX setneq -0x70bdc9d7(%rcx,%r14,2)
+ss setneb -0x70bdc9d7(%rcx,%r14,2)
+ss setnew -0x70bdc9d7(%rcx,%r14,2)
+ss setnel -0x70bdc9d7(%rcx,%r14,2)
+ss setneq -0x70bdc9d7(%rcx,%r14,2)
+ss setne -0x70bdc9d7(%rcx,%r14,2)
 setne -0x39(%rbx)
 setbe %ch
 setbeb %ch
@@ -13289,10 +13284,11 @@ setaw %bh
 setal %bh
 setaq %bh
 ds rex.RB seta 0x4e09c9d5(%r9,%rax,2)
-ds rex.RB setab 0x4e09c9d5(%r9,%rax,2)
-ds rex.RB setaw 0x4e09c9d5(%r9,%rax,2)
-ds rex.RB setal 0x4e09c9d5(%r9,%rax,2)
-ds rex.RB setaq 0x4e09c9d5(%r9,%rax,2)
+ds setab 0x4e09c9d5(%r9,%rax,2)
+ds setaw 0x4e09c9d5(%r9,%rax,2)
+ds setal 0x4e09c9d5(%r9,%rax,2)
+ds setaq 0x4e09c9d5(%r9,%rax,2)
+ds seta 0x4e09c9d5(%r9,%rax,2)
 seta 0x7(%rdx)
 sets %bh
 setsb %bh
@@ -13311,10 +13307,11 @@ setnsw %ch
 setnsl %ch
 setnsq %ch
 rex.RX setns %gs:0x7a(%rbx,%r8,4)
-rex.RX setnsb %gs:0x7a(%rbx,%r8,4)
-rex.RX setnsw %gs:0x7a(%rbx,%r8,4)
-rex.RX setnsl %gs:0x7a(%rbx,%r8,4)
-rex.RX setnsq %gs:0x7a(%rbx,%r8,4)
+setnsb %gs:0x7a(%rbx,%r8,4)
+setnsw %gs:0x7a(%rbx,%r8,4)
+setnsl %gs:0x7a(%rbx,%r8,4)
+setnsq %gs:0x7a(%rbx,%r8,4)
+setns %gs:0x7a(%rbx,%r8,4)
 setns (%rcx,%rbx,4)
 setp %ah
 setpb %ah
@@ -13327,17 +13324,17 @@ setpw 0x19(%eax,%r14d,1)
 setpl 0x19(%eax,%r14d,1)
 setpq 0x19(%eax,%r14d,1)
 setp -0x1(%rdi)
-setnp %sil
-setnpb %sil
-setnpw %sil
-setnpl %sil
-setnpq %sil
-setnp -0x24(%r14)
-setnpb -0x24(%r14)
-setnpw -0x24(%r14)
-setnpl -0x24(%r14)
-setnpq -0x24(%r14)
-ds setnp -0x14(%rsi,%rbp,2)
+setnp 0x75fdc7c2(%rsp,%rcx,1)
+setnpb 0x75fdc7c2(%rsp,%rcx,1)
+setnpw 0x75fdc7c2(%rsp,%rcx,1)
+setnpl 0x75fdc7c2(%rsp,%rcx,1)
+setnpq 0x75fdc7c2(%rsp,%rcx,1)
+setnp %r14b
+setnpb %r14b
+setnpw %r14b
+setnpl %r14b
+setnpq %r14b
+ds rex.R setnp -0x10(%rbp)
 setl %ch
 setlb %ch
 setlw %ch
@@ -13363,32 +13360,35 @@ setgew %bh
 setgel %bh
 setgeq %bh
 ss rex.RX setge 0x69342c3e(%rcx,%r15,8)
-ss rex.RX setgeb 0x69342c3e(%rcx,%r15,8)
-ss rex.RX setgew 0x69342c3e(%rcx,%r15,8)
-ss rex.RX setgel 0x69342c3e(%rcx,%r15,8)
-ss rex.RX setgeq 0x69342c3e(%rcx,%r15,8)
+ss setgeb 0x69342c3e(%rcx,%r15,8)
+ss setgew 0x69342c3e(%rcx,%r15,8)
+ss setgel 0x69342c3e(%rcx,%r15,8)
+ss setgeq 0x69342c3e(%rcx,%r15,8)
+ss setge 0x69342c3e(%rcx,%r15,8)
 ds setge 0x74bca581(%rip)
-setle %bpl
-setleb %bpl
-setlew %bpl
-setlel %bpl
-setleq %bpl
-setle (%r9)
-setleb (%r9)
-setlew (%r9)
-setlel (%r9)
-setleq (%r9)
-setle -0x6f(%eax)
+setle -0x70(%rbx)
+setleb -0x70(%rbx)
+setlew -0x70(%rbx)
+setlel -0x70(%rbx)
+setleq -0x70(%rbx)
+rex.R setle %cl
+setleb %cl
+setlew %cl
+setlel %cl
+setleq %cl
+setle %cl
+setle (%edx,%r13d,2)
 setg %ch
 setgb %ch
 setgw %ch
 setgl %ch
 setgq %ch
 cs rex.RXB setg 0x6f(%r12,%r13,1)
-cs rex.RXB setgb 0x6f(%r12,%r13,1)
-cs rex.RXB setgw 0x6f(%r12,%r13,1)
-cs rex.RXB setgl 0x6f(%r12,%r13,1)
-cs rex.RXB setgq 0x6f(%r12,%r13,1)
+cs setgb 0x6f(%r12,%r13,1)
+cs setgw 0x6f(%r12,%r13,1)
+cs setgl 0x6f(%r12,%r13,1)
+cs setgq 0x6f(%r12,%r13,1)
+cs setg 0x6f(%r12,%r13,1)
 setg -0x1d(%rax)
 kmovw %k0,%k3
 kmovwb %k0,%k3
@@ -13491,13 +13491,13 @@ kmovq %k2,-0x5a(%rsi)
 kmov %k2,-0x5a(%rsi)
 ds kmovb %k3,-0x4033cbad(%r8,%r15,1)
 kmovb %k6,-0x75(%rdx,%r12,4)
-kmovd %k3,%gs:(%rdx,%rdi,4)
-kmovdb %k3,%gs:(%rdx,%rdi,4)
-kmovdw %k3,%gs:(%rdx,%rdi,4)
-kmovdl %k3,%gs:(%rdx,%rdi,4)
-kmovdq %k3,%gs:(%rdx,%rdi,4)
-kmovd %k7,-0x74(%rbx,%r10,4)
 kmovd %k3,-0x55(%rdi)
+kmovdb %k3,-0x55(%rdi)
+kmovdw %k3,-0x55(%rdi)
+kmovdl %k3,-0x55(%rdi)
+kmovdq %k3,-0x55(%rdi)
+ss kmovd %k1,(%r8,%r9,8)
+kmovd %k3,%gs:(%rdx,%rdi,4)
 kmovw %ecx,%k0
 kmovwb %ecx,%k0
 kmovww %ecx,%k0
@@ -13794,16 +13794,16 @@ addr32 rex xstore-rng
 xstore-rng
 repz rex xstore-rng
 repnz xstore-rng
-addr32 repz rex xcrypt-ecb
-addr32 repz rex xcrypt-ecbb
-addr32 repz rex xcrypt-ecbw
-addr32 repz rex xcrypt-ecbl
-addr32 repz rex xcrypt-ecbq
-addr32 repz rex xcrypt-ecw
-addr32 repz rex xcrypt-ecl
-addr32 repz rex xcrypt-ecq
-addr32 repz rex xcrypt-ec
 addr32 repz xcrypt-ecb
+addr32 repz xcrypt-ecbb
+addr32 repz xcrypt-ecbw
+addr32 repz xcrypt-ecbl
+addr32 repz xcrypt-ecbq
+addr32 repz xcrypt-ecw
+addr32 repz xcrypt-ecl
+addr32 repz xcrypt-ecq
+addr32 repz xcrypt-ec
+addr32 repz rex xcrypt-ecb
 repz xcrypt-ecb
 repz rex xcrypt-ecb
 addr32 repz xcrypt-cbc
@@ -13822,16 +13822,16 @@ addr32 repz xcrypt-ctrq
 addr32 repz rex xcrypt-ctr
 repz xcrypt-ctr
 repz rex xcrypt-ctr
-addr32 repz rex xcrypt-cfb
-addr32 repz rex xcrypt-cfbb
-addr32 repz rex xcrypt-cfbw
-addr32 repz rex xcrypt-cfbl
-addr32 repz rex xcrypt-cfbq
-addr32 repz rex xcrypt-cfw
-addr32 repz rex xcrypt-cfl
-addr32 repz rex xcrypt-cfq
-addr32 repz rex xcrypt-cf
 addr32 repz xcrypt-cfb
+addr32 repz xcrypt-cfbb
+addr32 repz xcrypt-cfbw
+addr32 repz xcrypt-cfbl
+addr32 repz xcrypt-cfbq
+addr32 repz xcrypt-cfw
+addr32 repz xcrypt-cfl
+addr32 repz xcrypt-cfq
+addr32 repz xcrypt-cf
+addr32 repz rex xcrypt-cfb
 repz xcrypt-cfb
 repz rex xcrypt-cfb
 addr32 repz xcrypt-ofb
@@ -13868,26 +13868,23 @@ popq %gs
 pop %gs
 rex popw %gs
 rex pop %gs
-rex popb %gs
-rex popl %gs
-rex popq %gs
-rex rsm
-rex rsmb
-rex rsmw
-rex rsml
-rex rsmq
 rsm
-cs bts %cx,0x72(%rcx,%rbx,2)
-cs btsb %cx,0x72(%rcx,%rbx,2)
-cs btsw %cx,0x72(%rcx,%rbx,2)
-cs btsl %cx,0x72(%rcx,%rbx,2)
-cs btsq %cx,0x72(%rcx,%rbx,2)
+rsmb
+rsmw
+rsml
+rsmq
+rex rsm
+bts %dx,-0x244c7aff(%rbx)
+btsb %dx,-0x244c7aff(%rbx)
+btsw %dx,-0x244c7aff(%rbx)
+btsl %dx,-0x244c7aff(%rbx)
+btsq %dx,-0x244c7aff(%rbx)
 bts %si,%r12w
 btsb %si,%r12w
 btsw %si,%r12w
 btsl %si,%r12w
 btsq %si,%r12w
-bts %cx,0x18(%r13,%rsi,1)
+lock bts %r10w,-0x3a(%r12,%r15,8)
 bts %ecx,%eax
 btsb %ecx,%eax
 btsw %ecx,%eax
@@ -13921,16 +13918,16 @@ cs shrdw $0x67,%r11w,0x44(%r12,%r13,8)
 cs shrdl $0x67,%r11w,0x44(%r12,%r13,8)
 cs shrdq $0x67,%r11w,0x44(%r12,%r13,8)
 shrd $0x60,%si,0x43(%esi)
-shrd $0x22,%ecx,(%ebx,%esi,2)
-shrdb $0x22,%ecx,(%ebx,%esi,2)
-shrdw $0x22,%ecx,(%ebx,%esi,2)
-shrdl $0x22,%ecx,(%ebx,%esi,2)
-shrdq $0x22,%ecx,(%ebx,%esi,2)
 shrd $0xfe,%edx,%r12d
 shrdb $0xfe,%edx,%r12d
 shrdw $0xfe,%edx,%r12d
 shrdl $0xfe,%edx,%r12d
 shrdq $0xfe,%edx,%r12d
+shrd $0x22,%ecx,(%ebx,%esi,2)
+shrdb $0x22,%ecx,(%ebx,%esi,2)
+shrdw $0x22,%ecx,(%ebx,%esi,2)
+shrdl $0x22,%ecx,(%ebx,%esi,2)
+shrdq $0x22,%ecx,(%ebx,%esi,2)
 shrd $0x31,%r15d,0x75f57592(%r10)
 shrd $0x4b,%rbp,%rsp
 shrdb $0x4b,%rbp,%rsp
@@ -14030,13 +14027,13 @@ rdgsbasew %rbx
 rdgsbasel %rbx
 rdgsbaseq %rbx
 rdgsbase %r8
-cs ldmxcsr (%rsi)
-cs ldmxcsrb (%rsi)
-cs ldmxcsrw (%rsi)
-cs ldmxcsrl (%rsi)
-cs ldmxcsrq (%rsi)
+ldmxcsr (%rcx)
+ldmxcsrb (%rcx)
+ldmxcsrw (%rcx)
+ldmxcsrl (%rcx)
+ldmxcsrq (%rcx)
+es ldmxcsr -0x5b(%rcx,%r11,1)
 ldmxcsr -0x9(%r11)
-ldmxcsr (%rdi,%rdx,8)
 wrfsbase %edx
 wrfsbaseb %edx
 wrfsbasew %edx
@@ -14157,12 +14154,12 @@ incsspw %rdi
 incsspl %rdi
 incssp %rdi
 incsspq %r9
-xsaveopt %fs:(%rsi)
-xsaveoptb %fs:(%rsi)
-xsaveoptw %fs:(%rsi)
-xsaveoptl %fs:(%rsi)
-xsaveoptq %fs:(%rsi)
 xsaveopt (%r10,%r15,2)
+xsaveoptb (%r10,%r15,2)
+xsaveoptw (%r10,%r15,2)
+xsaveoptl (%r10,%r15,2)
+xsaveoptq (%r10,%r15,2)
+xsaveopt %fs:(%rsi)
 xsaveopt -0x5292abd1(%edx)
 xsaveopt64 0x48(%rdi)
 xsaveopt64b 0x48(%rdi)
@@ -14182,25 +14179,25 @@ clwq -0xf(%rsi)
 clw -0xf(%rsi)
 clwb %gs:-0x708bfd51(%r15,%r12,2)
 clwb (%r9,%r9,8)
-rex tpause %ecx
-rex tpauseb %ecx
-rex tpausew %ecx
-rex tpausel %ecx
-rex tpauseq %ecx
-tpause %r12d
 tpause %ebx
+tpauseb %ebx
+tpausew %ebx
+tpausel %ebx
+tpauseq %ebx
+tpause %r12d
+rex tpause %ecx
 tpause %rsp
 tpauseb %rsp
 tpausew %rsp
 tpausel %rsp
 tpauseq %rsp
 tpause %r15
-clrssbsy 0x7d(%ecx)
-clrssbsyb 0x7d(%ecx)
-clrssbsyw 0x7d(%ecx)
-clrssbsyl 0x7d(%ecx)
-clrssbsyq 0x7d(%ecx)
 clrssbsy 0x3a(%r12,%r9,4)
+clrssbsyb 0x3a(%r12,%r9,4)
+clrssbsyw 0x3a(%r12,%r9,4)
+clrssbsyl 0x3a(%r12,%r9,4)
+clrssbsyq 0x3a(%r12,%r9,4)
+clrssbsy 0x7d(%ecx)
 ds clrssbsy (%rdx,%rax,4)
 umonitor %edi
 umonitorb %edi
@@ -14235,13 +14232,13 @@ clflushl 0x44(%rbp)
 clflushq 0x44(%rbp)
 clflush (%r11d,%r12d,8)
 clflush %fs:-0x75(%r10)
-clflushopt %fs:-0x45(%rdx,%rax,8)
-clflushoptb %fs:-0x45(%rdx,%rax,8)
-clflushoptw %fs:-0x45(%rdx,%rax,8)
-clflushoptl %fs:-0x45(%rdx,%rax,8)
-clflushoptq %fs:-0x45(%rdx,%rax,8)
-ds clflushopt (%r12,%rcx,8)
 clflushopt (%rsi)
+clflushoptb (%rsi)
+clflushoptw (%rsi)
+clflushoptl (%rsi)
+clflushoptq (%rsi)
+ds clflushopt (%r12,%rcx,8)
+clflushopt %fs:-0x45(%rdx,%rax,8)
 lfence
 lfenceb
 lfencew
@@ -14281,25 +14278,25 @@ imuw %fs:0x24(,%r12,4),%bp
 imuq %fs:0x24(,%r12,4),%bp
 imu %fs:0x24(,%r12,4),%bp
 imul %gs:0x2f(%rsi,%rax,2),%sp
-rex imul %esp,%eax
-rex imulb %esp,%eax
-rex imulw %esp,%eax
-rex imull %esp,%eax
-rex imulq %esp,%eax
-rex imub %esp,%eax
-rex imuw %esp,%eax
-rex imuq %esp,%eax
-rex imu %esp,%eax
-imul -0x22a1e61(,%r11,4),%ebp
-imulb -0x22a1e61(,%r11,4),%ebp
-imulw -0x22a1e61(,%r11,4),%ebp
-imull -0x22a1e61(,%r11,4),%ebp
-imulq -0x22a1e61(,%r11,4),%ebp
-imub -0x22a1e61(,%r11,4),%ebp
-imuw -0x22a1e61(,%r11,4),%ebp
-imuq -0x22a1e61(,%r11,4),%ebp
-imu -0x22a1e61(,%r11,4),%ebp
-rex imul (%rbx),%ecx
+imul 0x7c819d25(,%rdx,2),%ebp
+imulb 0x7c819d25(,%rdx,2),%ebp
+imulw 0x7c819d25(,%rdx,2),%ebp
+imull 0x7c819d25(,%rdx,2),%ebp
+imulq 0x7c819d25(,%rdx,2),%ebp
+imub 0x7c819d25(,%rdx,2),%ebp
+imuw 0x7c819d25(,%rdx,2),%ebp
+imuq 0x7c819d25(,%rdx,2),%ebp
+imu 0x7c819d25(,%rdx,2),%ebp
+imul %r9d,%edi
+imulb %r9d,%edi
+imulw %r9d,%edi
+imull %r9d,%edi
+imulq %r9d,%edi
+imub %r9d,%edi
+imuw %r9d,%edi
+imuq %r9d,%edi
+imu %r9d,%edi
+ss imul 0x2ea76f86(%rcx,%r8,1),%r14d
 imul %rax,%rbx
 imulb %rax,%rbx
 imulw %rax,%rbx
@@ -14352,17 +14349,17 @@ lock cmpxchgw %ebp,%gs:-0x3ad5f607(%esi,%r12d,4)
 lock cmpxchgl %ebp,%gs:-0x3ad5f607(%esi,%r12d,4)
 lock cmpxchgq %ebp,%gs:-0x3ad5f607(%esi,%r12d,4)
 cmpxchg %ebx,0x2a(%rbp)
-lock cs cmpxchg %rsi,(%esi,%eiz,2)
-lock cs cmpxchgb %rsi,(%esi,%eiz,2)
-lock cs cmpxchgw %rsi,(%esi,%eiz,2)
-lock cs cmpxchgl %rsi,(%esi,%eiz,2)
-lock cs cmpxchgq %rsi,(%esi,%eiz,2)
-cmpxchg %r10,%r10
-cmpxchgb %r10,%r10
-cmpxchgw %r10,%r10
-cmpxchgl %r10,%r10
-cmpxchgq %r10,%r10
+cmpxchg %rbp,%rax
+cmpxchgb %rbp,%rax
+cmpxchgw %rbp,%rax
+cmpxchgl %rbp,%rax
+cmpxchgq %rbp,%rax
 cmpxchg %r14,0x55e4cd7c(%r15d)
+cmpxchgb %r14,0x55e4cd7c(%r15d)
+cmpxchgw %r14,0x55e4cd7c(%r15d)
+cmpxchgl %r14,0x55e4cd7c(%r15d)
+cmpxchgq %r14,0x55e4cd7c(%r15d)
+lock cs cmpxchg %rsi,(%esi,%eiz,2)
 lss (%rsp),%cx
 lssb (%rsp),%cx
 lssw (%rsp),%cx
@@ -14384,17 +14381,17 @@ lssl 0x72(%rdi),%rdi
 lssq 0x72(%rdi),%rdi
 ss lss (%rdi,%r15,8),%rax
 lss 0x46(%r11,%r14,4),%rcx
+btr %dx,%sp
+btrb %dx,%sp
+btrw %dx,%sp
+btrl %dx,%sp
+btrq %dx,%sp
+es btr %r8w,-0x7d(%rax,%r10,2)
+es btrb %r8w,-0x7d(%rax,%r10,2)
+es btrw %r8w,-0x7d(%rax,%r10,2)
+es btrl %r8w,-0x7d(%rax,%r10,2)
+es btrq %r8w,-0x7d(%rax,%r10,2)
 lock btr %bx,(%rsi)
-lock btrb %bx,(%rsi)
-lock btrw %bx,(%rsi)
-lock btrl %bx,(%rsi)
-lock btrq %bx,(%rsi)
-btr %r10w,%dx
-btrb %r10w,%dx
-btrw %r10w,%dx
-btrl %r10w,%dx
-btrq %r10w,%dx
-btr %r13w,(%r8,%rsi,2)
 btr %ebx,%edi
 btrb %ebx,%edi
 btrw %ebx,%edi
@@ -14424,19 +14421,19 @@ lfsl (%rax),%di
 lfsq (%rax),%di
 lfs (%r14d,%ecx,4),%sp
 lfs 0x77(%r15),%ax
-ss lfs 0x3c(%rsi),%ebx
-ss lfsb 0x3c(%rsi),%ebx
-ss lfsw 0x3c(%rsi),%ebx
-ss lfsl 0x3c(%rsi),%ebx
-ss lfsq 0x3c(%rsi),%ebx
+lfs -0x54(%rbp),%edi
+lfsb -0x54(%rbp),%edi
+lfsw -0x54(%rbp),%edi
+lfsl -0x54(%rbp),%edi
+lfsq -0x54(%rbp),%edi
 ds lfs 0x56(,%r14,8),%ecx
-lfs -0x3b(%rsi,%rcx,4),%esi
-lfs 0x23(%ecx,%eax,2),%rbp
-lfsb 0x23(%ecx,%eax,2),%rbp
-lfsw 0x23(%ecx,%eax,2),%rbp
-lfsl 0x23(%ecx,%eax,2),%rbp
-lfsq 0x23(%ecx,%eax,2),%rbp
+lfs (%ecx),%r10d
 lfs 0x6a650150(%r11),%rax
+lfsb 0x6a650150(%r11),%rax
+lfsw 0x6a650150(%r11),%rax
+lfsl 0x6a650150(%r11),%rax
+lfsq 0x6a650150(%r11),%rax
+lfs 0x23(%ecx,%eax,2),%rbp
 lfs -0x37(%rdi),%rbp
 lgs (%rsp,%rcx,8),%bp
 lgsb (%rsp,%rcx,8),%bp
@@ -14699,21 +14696,21 @@ lock btsl $0xe9,0x1a(%r10,%r11,4)
 lock btsq $0xe9,0x1a(%r10,%r11,4)
 lock bts $0xe9,0x1a(%r10,%r11,4)
 btsw $0xc4,(%rax)
-lock rex btsl $0x6b,-0x56(%rdi)
-lock rex btslb $0x6b,-0x56(%rdi)
-lock rex btslw $0x6b,-0x56(%rdi)
-lock rex btsll $0x6b,-0x56(%rdi)
-lock rex btslq $0x6b,-0x56(%rdi)
-lock rex btsb $0x6b,-0x56(%rdi)
-lock rex btsw $0x6b,-0x56(%rdi)
-lock rex btsq $0x6b,-0x56(%rdi)
-lock rex bts $0x6b,-0x56(%rdi)
-bts $0xd,%r9d
-btsb $0xd,%r9d
-btsw $0xd,%r9d
-btsl $0xd,%r9d
-btsq $0xd,%r9d
+bts $0x8,%eax
+btsb $0x8,%eax
+btsw $0x8,%eax
+btsl $0x8,%eax
+btsq $0x8,%eax
 lock ds btsl $0xc3,(%rsp,%r15,1)
+lock ds btslb $0xc3,(%rsp,%r15,1)
+lock ds btslw $0xc3,(%rsp,%r15,1)
+lock ds btsll $0xc3,(%rsp,%r15,1)
+lock ds btslq $0xc3,(%rsp,%r15,1)
+lock ds btsb $0xc3,(%rsp,%r15,1)
+lock ds btsw $0xc3,(%rsp,%r15,1)
+lock ds btsq $0xc3,(%rsp,%r15,1)
+lock ds bts $0xc3,(%rsp,%r15,1)
+lock rex btsl $0x6b,-0x56(%rdi)
 btsq $0x39,0x3f1458a5(%rbx,%rsi,8)
 btsqb $0x39,0x3f1458a5(%rbx,%rsi,8)
 btsqw $0x39,0x3f1458a5(%rbx,%rsi,8)
@@ -14804,6 +14801,11 @@ cs btcw $0xd5,-0x7f(%rbx,%r8,1)
 cs btcq $0xd5,-0x7f(%rbx,%r8,1)
 cs btc $0xd5,-0x7f(%rbx,%r8,1)
 lock btcl $0x73,0x2b(%eax)
+btc $0x47,%r13
+btcb $0x47,%r13
+btcw $0x47,%r13
+btcl $0x47,%r13
+btcq $0x47,%r13
 btcq $0x85,-0x23(%edi)
 btcqb $0x85,-0x23(%edi)
 btcqw $0x85,-0x23(%edi)
@@ -14813,33 +14815,29 @@ btcb $0x85,-0x23(%edi)
 btcw $0x85,-0x23(%edi)
 btcl $0x85,-0x23(%edi)
 btc $0x85,-0x23(%edi)
-btc $0x47,%r13
-btcb $0x47,%r13
-btcw $0x47,%r13
-btcl $0x47,%r13
-btcq $0x47,%r13
 lock es btcq $0xb,(%rsp,%r15,1)
-rex btc %cx,%sp
-rex btcb %cx,%sp
-rex btcw %cx,%sp
-rex btcl %cx,%sp
-rex btcq %cx,%sp
-cs btc %r11w,-0x331ca455(,%r15,4)
-cs btcb %r11w,-0x331ca455(,%r15,4)
-cs btcw %r11w,-0x331ca455(,%r15,4)
-cs btcl %r11w,-0x331ca455(,%r15,4)
-cs btcq %r11w,-0x331ca455(,%r15,4)
 btc %sp,(%rax)
-lock rex btc %edx,-0x64024f27(%rsp,%rax,1)
-lock rex btcb %edx,-0x64024f27(%rsp,%rax,1)
-lock rex btcw %edx,-0x64024f27(%rsp,%rax,1)
-lock rex btcl %edx,-0x64024f27(%rsp,%rax,1)
-lock rex btcq %edx,-0x64024f27(%rsp,%rax,1)
+btcb %sp,(%rax)
+btcw %sp,(%rax)
+btcl %sp,(%rax)
+btcq %sp,(%rax)
+btc %sp,%r10w
+btcb %sp,%r10w
+btcw %sp,%r10w
+btcl %sp,%r10w
+btcq %sp,%r10w
+cs btc %r11w,-0x331ca455(,%r15,4)
 btc %r9d,%r13d
 btcb %r9d,%r13d
 btcw %r9d,%r13d
 btcl %r9d,%r13d
 btcq %r9d,%r13d
+lock rex btc %edx,-0x64024f27(%rsp,%rax,1)
+lock btcb %edx,-0x64024f27(%rsp,%rax,1)
+lock btcw %edx,-0x64024f27(%rsp,%rax,1)
+lock btcl %edx,-0x64024f27(%rsp,%rax,1)
+lock btcq %edx,-0x64024f27(%rsp,%rax,1)
+lock btc %edx,-0x64024f27(%rsp,%rax,1)
 btc %r14d,0x5d(%r11)
 btc %rax,0x31194424(%rcx,%rdi,4)
 btcb %rax,0x31194424(%rcx,%rdi,4)
@@ -15167,19 +15165,15 @@ vcmpps $0x83,-0xb(%rbp,%rbp,4),%xmm7,%xmm6
 vcmpps $0x4f,%ymm5,%ymm6,%ymm0
 ds vcmpps $0x7a,(%rdx),%ymm11,%ymm3
 vcmpps $0x36,(%rbx,%rcx,8),%ymm4,%ymm6
-vcmpps $0x5c,%xmm7,%xmm1,%k3{%k6}
-vcmpps $0x20,%gs:0xe0(%r13,%rsi,4){1to4},%xmm10,%k1
 vcmpps $0xc7,(%rsi,%rbx,2),%xmm6,%k0
+vcmpps $0xfe,%xmm30,%xmm24,%k6{%k2}
+vcmpps $0x20,%gs:0xe0(%r13,%rsi,4){1to4},%xmm10,%k1
 vcmpps $0xdf,%ymm2,%ymm3,%k7
 vcmpps $0xf4,(%rbx,%r9,8),%ymm23,%k3{%k7}
 ds vcmpps $0xc2,0x54(%rcx),%ymm1,%k2
-vcmpps $0xc9,%zmm3,%zmm1,%k6{%k7}
-vcmpngtps (%rbx,%r12,8){1to16},%zmm8,%k5{%k1}
-vcmpngtpsb (%rbx,%r12,8){1to16},%zmm8,%k5{%k1}
-vcmpngtpsw (%rbx,%r12,8){1to16},%zmm8,%k5{%k1}
-vcmpngtpsl (%rbx,%r12,8){1to16},%zmm8,%k5{%k1}
-vcmpngtpsq (%rbx,%r12,8){1to16},%zmm8,%k5{%k1}
-vcmpps $0x6e,-0x5fac4627(%rdi,%rsi,8),%zmm6,%k6{%k4}
+vcmpps $0x83,%zmm1,%zmm7,%k6
+vcmpps $0xf4,(%r8,%rbx,2),%zmm6,%k0{%k5}
+vcmpps $0x31,0x28(%rax){1to16},%zmm4,%k4
 cmppd $0xb8,%xmm6,%xmm6
 cmppdb $0xb8,%xmm6,%xmm6
 cmppdw $0xb8,%xmm6,%xmm6
@@ -15211,13 +15205,9 @@ es vcmppd $0xa9,-0xc1341f3(%rax,%rdx,1),%xmm7,%k1
 vcmppd $0xea,%ymm5,%ymm1,%k4
 vcmppd $0x28,%gs:0x880(%rsp,%r14,2),%ymm12,%k7{%k1}
 vcmppd $0x4b,0xb(%rbx,%rbx,2){1to4},%ymm5,%k4
-vcmppd $0x63,{sae},%zmm3,%zmm7,%k1{%k7}
-vcmppdb $0x63,{sae},%zmm3,%zmm7,%k1{%k7}
-vcmppdw $0x63,{sae},%zmm3,%zmm7,%k1{%k7}
-vcmppdl $0x63,{sae},%zmm3,%zmm7,%k1{%k7}
-vcmppdq $0x63,{sae},%zmm3,%zmm7,%k1{%k7}
+vcmppd $0x42,0x5a60d3b1(%rip),%zmm6,%k4
+vcmppd $0x5b,%zmm26,%zmm14,%k7{%k5}
 vcmppd $0xb9,0x32a09057(%rsi,%r12,2),%zmm27,%k4{%k1}
-vcmppd $0xba,%gs:0x6327bf6d(%rdx){1to8},%zmm4,%k2
 cmpss $0xdf,%xmm7,%xmm0
 cmpssb $0xdf,%xmm7,%xmm0
 cmpssw $0xdf,%xmm7,%xmm0
@@ -15244,8 +15234,8 @@ es vcmpssb $0xdd,-0x53d98b88(%rdx),%xmm0,%xmm1
 es vcmpssw $0xdd,-0x53d98b88(%rdx),%xmm0,%xmm1
 es vcmpssl $0xdd,-0x53d98b88(%rdx),%xmm0,%xmm1
 es vcmpssq $0xdd,-0x53d98b88(%rdx),%xmm0,%xmm1
-vcmpss $0x79,%xmm0,%xmm0,%k2{%k5}
-vcmpss $0xf0,0x2f533c2(%rbx,%r14,1),%xmm9,%k6
+vcmpss $0x46,%xmm7,%xmm1,%k1
+vcmpss $0xd7,(%r11,%r9,4),%xmm21,%k1{%k7}
 vcmpss $0x7a,%gs:(%rcx),%xmm0,%k7
 cmpsd $0x7f,%xmm0,%xmm0
 cmpsdb $0x7f,%xmm0,%xmm0
@@ -15269,13 +15259,9 @@ vcmpsdw $0x70,%gs:(%r11,%riz,2),%xmm12,%xmm14
 vcmpsdl $0x70,%gs:(%r11,%riz,2),%xmm12,%xmm14
 vcmpsdq $0x70,%gs:(%r11,%riz,2),%xmm12,%xmm14
 vcmpsd $0xb0,(%rdi),%xmm2,%xmm3
-vcmpsd $0x8f,{sae},%xmm4,%xmm5,%k1
-vcmpsdb $0x8f,{sae},%xmm4,%xmm5,%k1
-vcmpsdw $0x8f,{sae},%xmm4,%xmm5,%k1
-vcmpsdl $0x8f,{sae},%xmm4,%xmm5,%k1
-vcmpsdq $0x8f,{sae},%xmm4,%xmm5,%k1
-vcmpsd $0xc6,(%rcx),%xmm24,%k3
-vcmpsd $0x92,%gs:-0x3a0(%rbp,%rax,4),%xmm3,%k4{%k5}
+vcmpsd $0x79,%xmm1,%xmm4,%k5
+vcmpsd $0xd0,(%r15),%xmm5,%k7{%k4}
+es vcmpsd $0xe5,0x2a8(%rax,%rbx,8),%xmm4,%k7
 movnti %eax,0x272e5081(%rdi)
 movntib %eax,0x272e5081(%rdi)
 movntiw %eax,0x272e5081(%rdi)
@@ -15404,15 +15390,15 @@ vshufps $0x8a,(%rax),%xmm2,%xmm0
 vshufps $0x3d,%ymm2,%ymm0,%ymm0
 es vshufps $0xbf,-0x2ed5f22b(%r13),%ymm10,%ymm5
 vshufps $0x25,0x35(%rsp,%rcx,8),%ymm2,%ymm7
+vshufps $0xda,-0x10(%r12,%r15,1),%xmm10,%xmm24
 vshufps $0x26,%xmm3,%xmm6,%xmm0{%k5}{z}
-ds vshufps $0x79,(%r12,%r15,1),%xmm14,%xmm17
-vshufps $0x1b,(%rcx){1to4},%xmm3,%xmm4{%k5}{z}
-vshufps $0x59,%ymm4,%ymm7,%ymm7{%k3}{z}
+cs vshufps $0x39,-0x30(%rdx),%xmm1,%xmm4{%k2}{z}
+{evex} vshufps $0xd7,%ymm3,%ymm2,%ymm4
 ds vshufps $0xbd,0x2a9440cc(%r15,%r12,1){1to8},%ymm31,%ymm27{%k7}
 vshufps $0x13,(%rbx,%rbx,1){1to8},%ymm6,%ymm6{%k7}{z}
-vshufps $0x99,%zmm4,%zmm5,%zmm5{%k5}
+vshufps $0x8e,%zmm11,%zmm5,%zmm9
+vshufps $0xf5,(%rax),%zmm6,%zmm4{%k2}
 ds vshufps $0xc8,(%rsi,%r12,1){1to16},%zmm26,%zmm0{%k4}{z}
-vshufps $0xa4,0x6941bc04(%rip),%zmm7,%zmm1{%k3}{z}
 shufpd $0xd0,%xmm0,%xmm4
 shufpdb $0xd0,%xmm0,%xmm4
 shufpdw $0xd0,%xmm0,%xmm4
@@ -15444,9 +15430,9 @@ vshufpd $0x38,(%r14,%r12,2),%xmm29,%xmm14{%k3}{z}
 {evex} vshufpd $0x84,%ymm7,%ymm6,%ymm0
 vshufpd $0xad,0xa80(%r10,%rbp,2),%ymm31,%ymm30{%k7}{z}
 cs vshufpd $0xfa,0x75eb7d80(%rax){1to4},%ymm0,%ymm2
-vshufpd $0x77,%zmm7,%zmm0,%zmm2{%k6}
-vshufpd $0x53,%fs:(%r9,%r11,4){1to8},%zmm0,%zmm18{%k1}
-vshufpd $0x23,-0x38(%rdx,%rdi,8){1to8},%zmm0,%zmm2
+vshufpd $0xfa,%zmm5,%zmm3,%zmm21
+vshufpd $0x8b,%fs:0xf00(%rbp),%zmm2,%zmm6{%k1}
+vshufpd $0x9,0x51c5bd5(,%r8,4){1to8},%zmm27,%zmm10{%k7}
 cmpxchg8b 0x67a9d63a(%rsi)
 cmpxchg8bb 0x67a9d63a(%rsi)
 cmpxchg8bw 0x67a9d63a(%rsi)
@@ -15483,20 +15469,20 @@ xrstors64l (%rdi)
 xrstors64q (%rdi)
 xrstors64 0x10317261(%r9d,%r12d,2)
 xrstors64 (%r8)
-xsavec %fs:0x0(%rax)
-xsavecb %fs:0x0(%rax)
-xsavecw %fs:0x0(%rax)
-xsavecl %fs:0x0(%rax)
-xsavecq %fs:0x0(%rax)
 xsavec (%rbx,%r11,1)
+xsavecb (%rbx,%r11,1)
+xsavecw (%rbx,%r11,1)
+xsavecl (%rbx,%r11,1)
+xsavecq (%rbx,%r11,1)
+xsavec %fs:0x0(%rax)
 ds xsavec -0x312624da(%rsi,%rsi,2)
+xsavec64 (%rsp,%r14,1)
+xsavec64b (%rsp,%r14,1)
+xsavec64w (%rsp,%r14,1)
+xsavec64l (%rsp,%r14,1)
+xsavec64q (%rsp,%r14,1)
+xsavec64 (%edx)
 xsavec64 %gs:(%rbx,%rsi,4)
-xsavec64b %gs:(%rbx,%rsi,4)
-xsavec64w %gs:(%rbx,%rsi,4)
-xsavec64l %gs:(%rbx,%rsi,4)
-xsavec64q %gs:(%rbx,%rsi,4)
-xsavec64 (%r14)
-xsavec64 (%rcx)
 xsaves (%rsp,%rcx,1)
 xsavesb (%rsp,%rcx,1)
 xsavesw (%rsp,%rcx,1)
@@ -15552,13 +15538,13 @@ rdrandw %rcx
 rdrandl %rcx
 rdrandq %rcx
 rdrand %r13
-es vmptrst (%rdi,%riz,2)
-es vmptrstb (%rdi,%riz,2)
-es vmptrstw (%rdi,%riz,2)
-es vmptrstl (%rdi,%riz,2)
-es vmptrstq (%rdi,%riz,2)
-ds vmptrst -0x16013c30(%r13,%r9,4)
 vmptrst 0x2c(%rdi,%rbp,2)
+vmptrstb 0x2c(%rdi,%rbp,2)
+vmptrstw 0x2c(%rdi,%rbp,2)
+vmptrstl 0x2c(%rdi,%rbp,2)
+vmptrstq 0x2c(%rdi,%rbp,2)
+ds vmptrst -0x16013c30(%r13,%r9,4)
+es vmptrst (%rdi,%riz,2)
 rdseed %dx
 rdseedb %dx
 rdseedw %dx
@@ -15666,14 +15652,15 @@ psrll %mm1,%mm6
 psrlq %mm1,%mm6
 psrl %mm1,%mm6
 cs rex.RB psrlw 0x7d(%r11),%mm3
-cs rex.RB psrlwb 0x7d(%r11),%mm3
-cs rex.RB psrlww 0x7d(%r11),%mm3
-cs rex.RB psrlwl 0x7d(%r11),%mm3
-cs rex.RB psrlwq 0x7d(%r11),%mm3
-cs rex.RB psrlb 0x7d(%r11),%mm3
-cs rex.RB psrll 0x7d(%r11),%mm3
-cs rex.RB psrlq 0x7d(%r11),%mm3
-cs rex.RB psrl 0x7d(%r11),%mm3
+cs psrlwb 0x7d(%r11),%mm3
+cs psrlww 0x7d(%r11),%mm3
+cs psrlwl 0x7d(%r11),%mm3
+cs psrlwq 0x7d(%r11),%mm3
+cs psrlb 0x7d(%r11),%mm3
+cs psrll 0x7d(%r11),%mm3
+cs psrlq 0x7d(%r11),%mm3
+cs psrl 0x7d(%r11),%mm3
+cs psrlw 0x7d(%r11),%mm3
 psrlw 0x5d(%rcx),%mm2
 psrlw %xmm7,%xmm5
 psrlw %fs:(%r15,%riz,1),%xmm14
@@ -15700,15 +15687,15 @@ vpsrlw 0x498379be(%rax,%rdx,1),%xmm1,%xmm1
 vpsrlw %xmm0,%ymm3,%ymm6
 vpsrlw %fs:-0x2e(%r15,%rcx,1),%ymm0,%ymm10
 vpsrlw (%rcx,%rdx,2),%ymm6,%ymm2
-vpsrlw %xmm5,%xmm1,%xmm5{%k5}{z}
-vpsrlw %fs:(%r8,%rbp,4),%xmm13,%xmm16
-vpsrlw (%rdi),%xmm3,%xmm6{%k4}
-vpsrlw %xmm0,%ymm6,%ymm2{%k3}
-vpsrlw (%rcx),%ymm8,%ymm3{%k6}{z}
+{evex} vpsrlw (%rsp,%rdi,8),%xmm7,%xmm0
+vpsrlw %xmm7,%xmm16,%xmm15{%k7}
+ss vpsrlw 0x4b8b90fa(%rsi,%r8,4),%xmm7,%xmm26{%k3}{z}
 {evex} vpsrlw 0x6e0(%rdx),%ymm1,%ymm2
-vpsrlw %xmm0,%zmm1,%zmm6{%k1}{z}
-es vpsrlw -0x1b(%rip),%zmm24,%zmm20
-vpsrlw 0x90(%rax,%rdx,2),%zmm1,%zmm4{%k7}
+vpsrlw %xmm11,%ymm6,%ymm13{%k1}{z}
+ds vpsrlw 0x350(%r14,%r14,4),%ymm4,%ymm28{%k7}
+vpsrlw %xmm21,%zmm13,%zmm24
+ds vpsrlw (%rax),%zmm1,%zmm4{%k6}
+vpsrlw 0x730(%rdi),%zmm15,%zmm21{%k4}{z}
 psrld %mm7,%mm4
 psrldb %mm7,%mm4
 psrldw %mm7,%mm4
@@ -15737,9 +15724,9 @@ vpsrld (%rdi),%xmm0,%xmm0
 vpsrld %xmm4,%ymm6,%ymm6
 vpsrld %gs:(%rax,%r13,8),%ymm6,%ymm2
 vpsrld -0x3f236bd9(%rdx),%ymm2,%ymm3
-vpsrld %xmm7,%xmm6,%xmm2{%k4}
+{evex} vpsrld %xmm14,%xmm1,%xmm8
+vpsrld (%rax),%xmm0,%xmm7{%k3}
 es vpsrld (%rdi,%rcx,2),%xmm16,%xmm10{%k3}{z}
-{evex} vpsrld -0x7df5a5a1(%rbx,%rbx,2),%xmm7,%xmm7
 {evex} vpsrld %xmm2,%ymm6,%ymm6
 vpsrld %gs:-0xf296ba1(%rdx,%rcx,4),%ymm6,%ymm28
 vpsrld (%rdi),%ymm1,%ymm1{%k4}
@@ -15809,14 +15796,15 @@ paddw %mm5,%mm5
 paddl %mm5,%mm5
 padd %mm5,%mm5
 rex.RX paddq (%eax,%r10d,1),%mm6
-rex.RX paddqb (%eax,%r10d,1),%mm6
-rex.RX paddqw (%eax,%r10d,1),%mm6
-rex.RX paddql (%eax,%r10d,1),%mm6
-rex.RX paddqq (%eax,%r10d,1),%mm6
-rex.RX paddb (%eax,%r10d,1),%mm6
-rex.RX paddw (%eax,%r10d,1),%mm6
-rex.RX paddl (%eax,%r10d,1),%mm6
-rex.RX padd (%eax,%r10d,1),%mm6
+paddqb (%eax,%r10d,1),%mm6
+paddqw (%eax,%r10d,1),%mm6
+paddql (%eax,%r10d,1),%mm6
+paddqq (%eax,%r10d,1),%mm6
+paddb (%eax,%r10d,1),%mm6
+paddw (%eax,%r10d,1),%mm6
+paddl (%eax,%r10d,1),%mm6
+padd (%eax,%r10d,1),%mm6
+paddq (%eax,%r10d,1),%mm6
 paddq 0x32da013(%rip),%mm0
 paddq %xmm3,%xmm2
 paddq (%r8d),%xmm0
@@ -15843,12 +15831,12 @@ vpaddq 0x70eb87ea(%rip),%xmm6,%xmm5
 vpaddq %ymm5,%ymm1,%ymm5
 vpaddq %gs:(%r11),%ymm15,%ymm1
 vpaddq -0x2b03906d(,%rbp,2),%ymm1,%ymm4
-vpaddq %xmm6,%xmm3,%xmm6{%k6}
-vpaddq %gs:0x4b(%rdx,%rbp,2),%xmm17,%xmm3
-vpaddq (%rdx){1to2},%xmm0,%xmm3
-vpaddq %ymm0,%ymm5,%ymm7{%k4}{z}
-es vpaddq (%r11),%ymm27,%ymm14
-vpaddq 0x6c644375(,%rdi,4){1to4},%ymm4,%ymm5{%k2}{z}
+vpaddq %xmm8,%xmm5,%xmm29
+vpaddq %gs:(%rcx){1to2},%xmm5,%xmm0
+vpaddq (%rcx,%rbx,2),%xmm28,%xmm30{%k5}{z}
+{evex} vpaddq (%rax),%ymm7,%ymm2
+vpaddq %ymm9,%ymm7,%ymm31{%k3}
+vpaddq %fs:-0x328(%r11){1to4},%ymm7,%ymm11{%k3}
 vpaddq %zmm0,%zmm3,%zmm6
 es vpaddq (%rax,%r11,4){1to8},%zmm16,%zmm27
 vpaddq -0x34(%rax),%zmm7,%zmm3{%k7}
@@ -15862,14 +15850,15 @@ pmulll %mm2,%mm2
 pmullq %mm2,%mm2
 pmull %mm2,%mm2
 rex.RB pmullw %fs:-0x67(%r10,%rbx,4),%mm1
-rex.RB pmullwb %fs:-0x67(%r10,%rbx,4),%mm1
-rex.RB pmullww %fs:-0x67(%r10,%rbx,4),%mm1
-rex.RB pmullwl %fs:-0x67(%r10,%rbx,4),%mm1
-rex.RB pmullwq %fs:-0x67(%r10,%rbx,4),%mm1
-rex.RB pmullb %fs:-0x67(%r10,%rbx,4),%mm1
-rex.RB pmulll %fs:-0x67(%r10,%rbx,4),%mm1
-rex.RB pmullq %fs:-0x67(%r10,%rbx,4),%mm1
-rex.RB pmull %fs:-0x67(%r10,%rbx,4),%mm1
+pmullwb %fs:-0x67(%r10,%rbx,4),%mm1
+pmullww %fs:-0x67(%r10,%rbx,4),%mm1
+pmullwl %fs:-0x67(%r10,%rbx,4),%mm1
+pmullwq %fs:-0x67(%r10,%rbx,4),%mm1
+pmullb %fs:-0x67(%r10,%rbx,4),%mm1
+pmulll %fs:-0x67(%r10,%rbx,4),%mm1
+pmullq %fs:-0x67(%r10,%rbx,4),%mm1
+pmull %fs:-0x67(%r10,%rbx,4),%mm1
+pmullw %fs:-0x67(%r10,%rbx,4),%mm1
 pmullw -0x8cf77a7(%rbx),%mm7
 pmullw %xmm0,%xmm4
 cs pmullw (%r9),%xmm14
@@ -15896,12 +15885,12 @@ vpmullw -0x48(%rdx),%xmm4,%xmm6
 vpmullw %ymm7,%ymm2,%ymm1
 vpmullw %fs:(%rax,%r12,2),%ymm15,%ymm4
 vpmullw (%rbx),%ymm3,%ymm0
+vpmullw 0x47(,%r13,2),%xmm17,%xmm9
 vpmullw %xmm2,%xmm3,%xmm7{%k4}{z}
-ss vpmullw (%rdx),%xmm21,%xmm7{%k5}
-{evex} vpmullw (%rax,%riz,2),%xmm1,%xmm0
-vpmullw %ymm4,%ymm1,%ymm7{%k6}
-vpmullw %gs:(%rsi,%r9,2),%ymm29,%ymm20{%k1}{z}
-{evex} vpmullw (%rax),%ymm6,%ymm4
+ss vpmullw 0x4(%rbp,%rsi,1),%xmm6,%xmm5{%k7}{z}
+vpmullw %ymm22,%ymm24,%ymm25
+vpmullw -0xb3bb2c0(%rax,%rdi,2),%ymm5,%ymm4{%k6}{z}
+vpmullw (%rbx,%r15,2),%ymm24,%ymm5{%k4}
 vpmullw %zmm5,%zmm7,%zmm3
 vpmullw %fs:-0x440(%r15,%r13,4),%zmm7,%zmm3{%k1}{z}
 vpmullw 0x37d8dda9(%rax),%zmm6,%zmm2{%k3}
@@ -15995,14 +15984,15 @@ psubusl %mm3,%mm5
 psubusq %mm3,%mm5
 psubus %mm3,%mm5
 rex.RB psubusb (%r15d),%mm2
-rex.RB psubusbb (%r15d),%mm2
-rex.RB psubusbw (%r15d),%mm2
-rex.RB psubusbl (%r15d),%mm2
-rex.RB psubusbq (%r15d),%mm2
-rex.RB psubusw (%r15d),%mm2
-rex.RB psubusl (%r15d),%mm2
-rex.RB psubusq (%r15d),%mm2
-rex.RB psubus (%r15d),%mm2
+psubusbb (%r15d),%mm2
+psubusbw (%r15d),%mm2
+psubusbl (%r15d),%mm2
+psubusbq (%r15d),%mm2
+psubusw (%r15d),%mm2
+psubusl (%r15d),%mm2
+psubusq (%r15d),%mm2
+psubus (%r15d),%mm2
+psubusb (%r15d),%mm2
 psubusb -0x23(%rsi),%mm1
 psubusb %xmm2,%xmm7
 psubusb -0x1faf287b(%r11d,%edi,4),%xmm9
@@ -16029,12 +16019,12 @@ vpsubusb (%rax),%xmm2,%xmm5
 vpsubusb %ymm7,%ymm3,%ymm4
 vpsubusb -0xa(%r14),%ymm8,%ymm15
 ds vpsubusb -0x4ca6b7da(%rsi,%rcx,1),%ymm7,%ymm0
-vpsubusb %xmm7,%xmm7,%xmm6{%k2}{z}
-cs vpsubusb (%r11,%rcx,4),%xmm8,%xmm24
-vpsubusb (%rbx),%xmm3,%xmm4{%k5}
-vpsubusb %ymm2,%ymm7,%ymm1{%k4}{z}
+vpsubusb %xmm0,%xmm12,%xmm31
+vpsubusb %fs:(%rdx),%xmm4,%xmm5{%k1}{z}
+vpsubusb (%r15,%rcx,1),%xmm9,%xmm1{%k2}
+{evex} vpsubusb (%rcx),%ymm3,%ymm0
+vpsubusb %ymm17,%ymm8,%ymm15{%k4}{z}
 ss {evex} vpsubusb -0x56(,%r10,8),%ymm11,%ymm9
-vpsubusb -0x840(%rbp),%ymm1,%ymm1{%k5}
 vpsubusb %zmm1,%zmm0,%zmm1
 vpsubusb 0x2c0(%rbp,%rdi,2),%zmm27,%zmm17{%k2}
 vpsubusb 0x10f5be84(%rcx),%zmm1,%zmm5
@@ -16048,14 +16038,15 @@ psubusl %mm3,%mm2
 psubusq %mm3,%mm2
 psubus %mm3,%mm2
 rex.RB psubusw -0x2b9bb3f4(%r9d),%mm2
-rex.RB psubuswb -0x2b9bb3f4(%r9d),%mm2
-rex.RB psubusww -0x2b9bb3f4(%r9d),%mm2
-rex.RB psubuswl -0x2b9bb3f4(%r9d),%mm2
-rex.RB psubuswq -0x2b9bb3f4(%r9d),%mm2
-rex.RB psubusb -0x2b9bb3f4(%r9d),%mm2
-rex.RB psubusl -0x2b9bb3f4(%r9d),%mm2
-rex.RB psubusq -0x2b9bb3f4(%r9d),%mm2
-rex.RB psubus -0x2b9bb3f4(%r9d),%mm2
+psubuswb -0x2b9bb3f4(%r9d),%mm2
+psubusww -0x2b9bb3f4(%r9d),%mm2
+psubuswl -0x2b9bb3f4(%r9d),%mm2
+psubuswq -0x2b9bb3f4(%r9d),%mm2
+psubusb -0x2b9bb3f4(%r9d),%mm2
+psubusl -0x2b9bb3f4(%r9d),%mm2
+psubusq -0x2b9bb3f4(%r9d),%mm2
+psubus -0x2b9bb3f4(%r9d),%mm2
+psubusw -0x2b9bb3f4(%r9d),%mm2
 psubusw (%rbx),%mm3
 psubusw %xmm2,%xmm2
 psubusw %fs:(%r11,%r10,8),%xmm2
@@ -16085,12 +16076,12 @@ vpsubusw (%rdi),%ymm6,%ymm3
 {evex} vpsubusw %xmm6,%xmm4,%xmm5
 vpsubusw -0x5b894345(%rsi,%r10,2),%xmm5,%xmm9{%k2}
 vpsubusw %gs:(%rsi,%rcx,4),%xmm0,%xmm7{%k5}{z}
-vpsubusw %ymm3,%ymm6,%ymm7{%k6}{z}
-ss vpsubusw 0x3e(%rbx,%rdx,8),%ymm2,%ymm21
-vpsubusw 0x220(%rcx),%ymm4,%ymm1{%k4}
-vpsubusw %zmm1,%zmm0,%zmm4{%k3}{z}
-cs vpsubusw (%rax,%rbp,8),%zmm21,%zmm31
-vpsubusw (%rcx),%zmm7,%zmm4{%k1}
+{evex} vpsubusw -0x63(%rcx,%rax,2),%ymm4,%ymm4
+vpsubusw %ymm9,%ymm16,%ymm19{%k5}{z}
+{evex} vpsubusw %fs:-0x300(%rdi,%r12,4),%ymm2,%ymm4
+vpsubusw -0x3d(%rcx),%zmm6,%zmm2
+vpsubusw %zmm13,%zmm22,%zmm16{%k4}
+vpsubusw (%r11),%zmm19,%zmm28{%k7}
 pminub %mm5,%mm2
 pminubb %mm5,%mm2
 pminubw %mm5,%mm2
@@ -16143,15 +16134,15 @@ cs vpminul 0xffffffffde1715f2,%ymm8,%ymm6
 cs vpminuq 0xffffffffde1715f2,%ymm8,%ymm6
 cs vpminu 0xffffffffde1715f2,%ymm8,%ymm6
 vpminub -0x2b(%rdx,%rsi,8),%ymm1,%ymm0
-vpminub %xmm3,%xmm4,%xmm6{%k3}
-es vpminub 0x70(%rsi,%r9,8),%xmm0,%xmm9{%k1}{z}
 {evex} vpminub (%rdi),%xmm4,%xmm2
+vpminub %xmm16,%xmm0,%xmm23{%k1}{z}
+es vpminub 0x70(%rsi,%r9,8),%xmm0,%xmm9{%k1}{z}
 {evex} vpminub %ymm1,%ymm6,%ymm7
 vpminub (%r11),%ymm3,%ymm9{%k2}{z}
 vpminub %gs:-0x500(%rax),%ymm3,%ymm5{%k6}
-vpminub %zmm5,%zmm4,%zmm4{%k7}
-vpminub %gs:(%rax,%rax,2),%zmm17,%zmm25
-vpminub (%rax),%zmm3,%zmm7{%k7}{z}
+vpminub %zmm14,%zmm26,%zmm14
+ds vpminub (%rsi,%rdi,4),%zmm1,%zmm1{%k5}
+vpminub 0x1bc0(%r14,%rdi,8),%zmm23,%zmm12{%k6}{z}
 pand %mm5,%mm6
 pandb %mm5,%mm6
 pandw %mm5,%mm6
@@ -16180,20 +16171,20 @@ vpand 0x15(%rbx,%rsi,2),%xmm3,%xmm1
 vpand %ymm0,%ymm2,%ymm0
 cs vpand (%r15),%ymm11,%ymm7
 vpand -0x194c029b(%rsi),%ymm7,%ymm4
-vpandd %xmm5,%xmm2,%xmm1{%k5}
-vpanddb %xmm5,%xmm2,%xmm1{%k5}
-vpanddw %xmm5,%xmm2,%xmm1{%k5}
-vpanddl %xmm5,%xmm2,%xmm1{%k5}
-vpanddq %xmm5,%xmm2,%xmm1{%k5}
+vpandd %xmm7,%xmm4,%xmm0
+vpanddb %xmm7,%xmm4,%xmm0
+vpanddw %xmm7,%xmm4,%xmm0
+vpanddl %xmm7,%xmm4,%xmm0
+vpanddq %xmm7,%xmm4,%xmm0
 vpandd -0x6817c63e(%r10,%rcx,8),%xmm14,%xmm15{%k5}{z}
 vpanddb -0x6817c63e(%r10,%rcx,8),%xmm14,%xmm15{%k5}{z}
 vpanddw -0x6817c63e(%r10,%rcx,8),%xmm14,%xmm15{%k5}{z}
 vpanddl -0x6817c63e(%r10,%rcx,8),%xmm14,%xmm15{%k5}{z}
 vpanddq -0x6817c63e(%r10,%rcx,8),%xmm14,%xmm15{%k5}{z}
 vpandd %gs:(%rax){1to4},%xmm0,%xmm3{%k7}
-vpandd %ymm7,%ymm3,%ymm2{%k3}
-vpandd 0xb(,%r11,2),%ymm20,%ymm4
+vpandd %ymm26,%ymm13,%ymm2
 vpandd %fs:0x73806fc(%rax){1to8},%ymm1,%ymm5
+vpandd (%rax,%r13,1),%ymm19,%ymm28{%k2}
 vpandd %zmm5,%zmm3,%zmm2
 ss vpandd -0x15(%r14,%riz,4){1to16},%zmm15,%zmm7{%k7}{z}
 vpandd (%rsi){1to16},%zmm6,%zmm0
@@ -16219,9 +16210,9 @@ vpandq (%rsi){1to2},%xmm3,%xmm5
 vpandq %ymm3,%ymm0,%ymm4
 vpandq -0x5c0(%rcx),%ymm31,%ymm10{%k5}
 ss vpandq (%rax,%rdi,2){1to4},%ymm5,%ymm5{%k6}
+vpandq 0x1780(%r12,%r9,4),%zmm8,%zmm23
 vpandq %zmm1,%zmm0,%zmm7{%k7}{z}
-ss vpandq (%rcx),%zmm12,%zmm11
-vpandq -0x1d8(%rdx){1to8},%zmm2,%zmm3{%k6}{z}
+ss vpandq -0x2c0(%rbp),%zmm7,%zmm2{%k6}{z}
 paddusb %mm7,%mm1
 paddusbb %mm7,%mm1
 paddusbw %mm7,%mm1
@@ -16232,14 +16223,15 @@ paddusl %mm7,%mm1
 paddusq %mm7,%mm1
 paddus %mm7,%mm1
 rex.R paddusb 0x1a(%edx),%mm7
-rex.R paddusbb 0x1a(%edx),%mm7
-rex.R paddusbw 0x1a(%edx),%mm7
-rex.R paddusbl 0x1a(%edx),%mm7
-rex.R paddusbq 0x1a(%edx),%mm7
-rex.R paddusw 0x1a(%edx),%mm7
-rex.R paddusl 0x1a(%edx),%mm7
-rex.R paddusq 0x1a(%edx),%mm7
-rex.R paddus 0x1a(%edx),%mm7
+paddusbb 0x1a(%edx),%mm7
+paddusbw 0x1a(%edx),%mm7
+paddusbl 0x1a(%edx),%mm7
+paddusbq 0x1a(%edx),%mm7
+paddusw 0x1a(%edx),%mm7
+paddusl 0x1a(%edx),%mm7
+paddusq 0x1a(%edx),%mm7
+paddus 0x1a(%edx),%mm7
+paddusb 0x1a(%edx),%mm7
 paddusb (%rdi),%mm4
 paddusb %xmm7,%xmm3
 rex.WRX paddusb %fs:0x44(%esi,%r11d,2),%xmm11
@@ -16266,12 +16258,12 @@ vpaddusb -0x65(%rcx,%rbx,8),%xmm2,%xmm6
 vpaddusb %ymm1,%ymm1,%ymm7
 ds vpaddusb (%r9,%rbx,2),%ymm11,%ymm13
 vpaddusb -0x9(%rdi),%ymm3,%ymm5
-vpaddusb %xmm0,%xmm1,%xmm2{%k1}
-ss vpaddusb 0x560(%r8,%rsi,2),%xmm28,%xmm0
-vpaddusb (%rcx,%riz,2),%xmm7,%xmm6{%k3}{z}
-vpaddusb %ymm5,%ymm1,%ymm7{%k4}
-vpaddusb 0x200(%r14),%ymm12,%ymm1{%k5}{z}
-cs vpaddusb (%rdi),%ymm2,%ymm3{%k7}
+{evex} vpaddusb -0x6d772643(%rdi,%rdi,8),%xmm2,%xmm6
+vpaddusb %xmm15,%xmm13,%xmm16{%k1}
+cs vpaddusb 0x290(%rdi,%r9,2),%xmm16,%xmm0{%k2}{z}
+vpaddusb %ymm19,%ymm13,%ymm18
+es vpaddusb -0x45(%rbx),%ymm2,%ymm4{%k6}{z}
+vpaddusb (%rbx),%ymm8,%ymm19{%k2}
 vpaddusb %zmm0,%zmm6,%zmm1
 es vpaddusb (%r9,%rsi,1),%zmm16,%zmm5{%k6}{z}
 vpaddusb -0x7e(%rdi),%zmm1,%zmm1{%k4}
@@ -16285,14 +16277,15 @@ paddusl %mm3,%mm5
 paddusq %mm3,%mm5
 paddus %mm3,%mm5
 ds rex.RXB paddusw (%r14,%r13,1),%mm6
-ds rex.RXB padduswb (%r14,%r13,1),%mm6
-ds rex.RXB paddusww (%r14,%r13,1),%mm6
-ds rex.RXB padduswl (%r14,%r13,1),%mm6
-ds rex.RXB padduswq (%r14,%r13,1),%mm6
-ds rex.RXB paddusb (%r14,%r13,1),%mm6
-ds rex.RXB paddusl (%r14,%r13,1),%mm6
-ds rex.RXB paddusq (%r14,%r13,1),%mm6
-ds rex.RXB paddus (%r14,%r13,1),%mm6
+ds padduswb (%r14,%r13,1),%mm6
+ds paddusww (%r14,%r13,1),%mm6
+ds padduswl (%r14,%r13,1),%mm6
+ds padduswq (%r14,%r13,1),%mm6
+ds paddusb (%r14,%r13,1),%mm6
+ds paddusl (%r14,%r13,1),%mm6
+ds paddusq (%r14,%r13,1),%mm6
+ds paddus (%r14,%r13,1),%mm6
+ds paddusw (%r14,%r13,1),%mm6
 paddusw %fs:-0x2d(%rbp,%riz,4),%mm7
 paddusw %xmm6,%xmm5
 paddusw 0x1c(%r10d,%edi,4),%xmm12
@@ -16319,15 +16312,15 @@ vpaddusw 0x74(%rax),%xmm3,%xmm7
 vpaddusw %ymm6,%ymm6,%ymm0
 vpaddusw %gs:0xb6e8847(%r12,%rax,2),%ymm10,%ymm13
 vpaddusw (%rdi,%rax,8),%ymm0,%ymm6
-vpaddusw %xmm3,%xmm0,%xmm5{%k5}
-ss vpaddusw (%rdx,%r10,1),%xmm30,%xmm26
-vpaddusw 0x6e0(%rsi,%rbx,8),%xmm4,%xmm3{%k6}{z}
-vpaddusw %ymm6,%ymm6,%ymm5{%k7}{z}
-vpaddusw %gs:(%r15,%rcx,8),%ymm18,%ymm14
-vpaddusw 0x1e78c7c9(%rbx),%ymm6,%ymm6{%k3}
-vpaddusw %zmm7,%zmm4,%zmm5{%k7}
-es vpaddusw (%rbx,%r9,4),%zmm26,%zmm17
-vpaddusw (%rcx),%zmm3,%zmm2{%k4}{z}
+{evex} vpaddusw (%rsi),%xmm1,%xmm4
+vpaddusw %xmm9,%xmm29,%xmm4{%k1}{z}
+vpaddusw %gs:-0x4a0(%r14),%xmm24,%xmm16{%k2}{z}
+{evex} vpaddusw %ymm6,%ymm1,%ymm3
+vpaddusw %gs:0x1e(%r11,%r10,2),%ymm9,%ymm11{%k7}{z}
+vpaddusw 0x34(,%rdi,4),%ymm7,%ymm4{%k5}
+vpaddusw -0x1840(%rsi),%zmm3,%zmm7
+vpaddusw %zmm31,%zmm2,%zmm3{%k4}
+ss vpaddusw 0x16e3d809(%rip),%zmm0,%zmm6{%k3}
 pmaxub %mm1,%mm1
 pmaxubb %mm1,%mm1
 pmaxubw %mm1,%mm1
@@ -16338,14 +16331,15 @@ pmaxul %mm1,%mm1
 pmaxuq %mm1,%mm1
 pmaxu %mm1,%mm1
 rex.RX pmaxub (%esp,%r15d,4),%mm3
-rex.RX pmaxubb (%esp,%r15d,4),%mm3
-rex.RX pmaxubw (%esp,%r15d,4),%mm3
-rex.RX pmaxubl (%esp,%r15d,4),%mm3
-rex.RX pmaxubq (%esp,%r15d,4),%mm3
-rex.RX pmaxuw (%esp,%r15d,4),%mm3
-rex.RX pmaxul (%esp,%r15d,4),%mm3
-rex.RX pmaxuq (%esp,%r15d,4),%mm3
-rex.RX pmaxu (%esp,%r15d,4),%mm3
+pmaxubb (%esp,%r15d,4),%mm3
+pmaxubw (%esp,%r15d,4),%mm3
+pmaxubl (%esp,%r15d,4),%mm3
+pmaxubq (%esp,%r15d,4),%mm3
+pmaxuw (%esp,%r15d,4),%mm3
+pmaxul (%esp,%r15d,4),%mm3
+pmaxuq (%esp,%r15d,4),%mm3
+pmaxu (%esp,%r15d,4),%mm3
+pmaxub (%esp,%r15d,4),%mm3
 pmaxub 0x4e9f3178(%rsp,%rax,2),%mm6
 pmaxub %xmm1,%xmm4
 rex.WRB pmaxub %fs:-0x3b(%r9),%xmm11
@@ -16409,20 +16403,20 @@ vpandn -0x5308dfa5(%rdx),%xmm0,%xmm0
 vpandn %ymm3,%ymm4,%ymm6
 vpandn %gs:0x2c(%rax,%r15,8),%ymm2,%ymm12
 vpandn (%rdi),%ymm1,%ymm6
-vpandnd %xmm1,%xmm1,%xmm5{%k2}
-vpandndb %xmm1,%xmm1,%xmm5{%k2}
-vpandndw %xmm1,%xmm1,%xmm5{%k2}
-vpandndl %xmm1,%xmm1,%xmm5{%k2}
-vpandndq %xmm1,%xmm1,%xmm5{%k2}
-ss vpandnd 0x2cd17d9d(%r14,%riz,4),%xmm24,%xmm12
-ss vpandndb 0x2cd17d9d(%r14,%riz,4),%xmm24,%xmm12
-ss vpandndw 0x2cd17d9d(%r14,%riz,4),%xmm24,%xmm12
-ss vpandndl 0x2cd17d9d(%r14,%riz,4),%xmm24,%xmm12
-ss vpandndq 0x2cd17d9d(%r14,%riz,4),%xmm24,%xmm12
-vpandnd 0x170(%rax){1to4},%xmm1,%xmm6
-vpandnd %ymm4,%ymm1,%ymm5{%k3}{z}
-vpandnd %fs:0x2b50a49d(%r13,%r10,2),%ymm3,%ymm20{%k5}
+vpandnd %xmm22,%xmm7,%xmm21
+vpandndb %xmm22,%xmm7,%xmm21
+vpandndw %xmm22,%xmm7,%xmm21
+vpandndl %xmm22,%xmm7,%xmm21
+vpandndq %xmm22,%xmm7,%xmm21
+es vpandnd 0x3c(%rax){1to4},%xmm1,%xmm4
+es vpandndb 0x3c(%rax){1to4},%xmm1,%xmm4
+es vpandndw 0x3c(%rax){1to4},%xmm1,%xmm4
+es vpandndl 0x3c(%rax){1to4},%xmm1,%xmm4
+es vpandndq 0x3c(%rax){1to4},%xmm1,%xmm4
+vpandnd 0x7e31c0ba(%r9),%xmm27,%xmm9{%k3}{z}
+vpandnd %ymm16,%ymm2,%ymm2
 vpandnd (%rdi){1to8},%ymm2,%ymm4
+vpandnd %fs:0x2b50a49d(%r13,%r10,2),%ymm3,%ymm20{%k5}
 vpandnd %zmm2,%zmm5,%zmm6
 ds vpandnd 0x76(%rip),%zmm31,%zmm19{%k7}{z}
 vpandnd 0xc4(%rsi){1to16},%zmm1,%zmm6{%k2}
@@ -16501,9 +16495,9 @@ vpavgb -0x3d0(%rsi,%r11,4),%xmm30,%xmm30{%k1}
 {evex} vpavgb %ymm6,%ymm7,%ymm6
 ds vpavgb (%rbx,%rax,8),%ymm12,%ymm0{%k2}{z}
 vpavgb (%rdx),%ymm3,%ymm3{%k3}
+vpavgb -0x758c6ea2(%r14),%zmm10,%zmm25
 vpavgb %zmm6,%zmm4,%zmm5{%k4}{z}
-ss vpavgb 0xcc0(%rax),%zmm20,%zmm16
-vpavgb (%rax),%zmm5,%zmm6{%k3}
+vpavgb %gs:(%rax,%riz,4),%zmm4,%zmm5{%k1}{z}
 psraw %mm5,%mm2
 psrawb %mm5,%mm2
 psraww %mm5,%mm2
@@ -16548,15 +16542,15 @@ vpsraw -0x17(%rcx),%xmm0,%xmm4
 vpsraw %xmm3,%ymm2,%ymm7
 ss vpsraw (%rbx,%r9,1),%ymm15,%ymm2
 vpsraw (%rdi),%ymm4,%ymm5
-vpsraw %xmm3,%xmm4,%xmm2{%k4}{z}
-vpsraw -0x5d47977(%rdx,%r14,2),%xmm21,%xmm31{%k2}
+vpsraw %xmm26,%xmm23,%xmm8
 es vpsraw (%rbx),%xmm5,%xmm0{%k6}{z}
-vpsraw %xmm3,%ymm2,%ymm0{%k3}{z}
-vpsraw 0x2f0(%r12,%r9,4),%ymm29,%ymm2{%k6}
+vpsraw -0x5d47977(%rdx,%r14,2),%xmm21,%xmm31{%k2}
 {evex} vpsraw -0x7aaa1080(%rdx),%ymm1,%ymm7
-vpsraw %xmm7,%zmm3,%zmm7{%k2}
-ds vpsraw -0x36ce9054(%rax,%r11,4),%zmm9,%zmm11
-vpsraw (%rax),%zmm0,%zmm4{%k5}{z}
+vpsraw %xmm7,%ymm29,%ymm23{%k3}
+vpsraw 0x2f0(%r12,%r9,4),%ymm29,%ymm2{%k6}
+vpsraw 0x630(%rbx,%rdi,2),%zmm3,%zmm1
+vpsraw %xmm10,%zmm11,%zmm2{%k7}{z}
+vpsraw (%r9,%r15,1),%zmm18,%zmm3{%k5}{z}
 psrad %mm1,%mm6
 psradb %mm1,%mm6
 psradw %mm1,%mm6
@@ -16585,40 +16579,40 @@ vpsrad -0x238fc788(%rip),%xmm6,%xmm5
 vpsrad %xmm7,%ymm2,%ymm2
 vpsrad (%r9,%rcx,2),%ymm5,%ymm8
 ds vpsrad -0x51(%rbx),%ymm2,%ymm0
-vpsrad %xmm6,%xmm0,%xmm5{%k2}
-{evex} vpsrad (%r14,%r10,2),%xmm12,%xmm8
+vpsrad %xmm21,%xmm10,%xmm10
 ds vpsrad -0x108ea8b3(%rbp),%xmm1,%xmm3{%k2}
+vpsrad (%rsi),%xmm17,%xmm2{%k1}{z}
+vpsrad -0xe8edd50(%r13,%r12,2),%ymm23,%ymm3
 vpsrad %xmm7,%ymm6,%ymm0{%k7}
-vpsrad %gs:0x140(%rcx),%ymm9,%ymm28{%k2}{z}
-{evex} vpsrad (%rcx),%ymm5,%ymm0
-vpsrad %xmm7,%zmm0,%zmm3{%k7}
-es vpsrad -0x130(%r10,%rbp,1),%zmm16,%zmm3
-vpsrad (%rsp,%rdi,4),%zmm7,%zmm1{%k1}{z}
-vpsraq %xmm2,%xmm5,%xmm6{%k6}{z}
-vpsraqb %xmm2,%xmm5,%xmm6{%k6}{z}
-vpsraqw %xmm2,%xmm5,%xmm6{%k6}{z}
-vpsraql %xmm2,%xmm5,%xmm6{%k6}{z}
-vpsraqq %xmm2,%xmm5,%xmm6{%k6}{z}
-vpsrab %xmm2,%xmm5,%xmm6{%k6}{z}
-vpsraw %xmm2,%xmm5,%xmm6{%k6}{z}
-vpsral %xmm2,%xmm5,%xmm6{%k6}{z}
-vpsra %xmm2,%xmm5,%xmm6{%k6}{z}
-cs vpsraq -0x190(%rax,%r14,8),%xmm12,%xmm7
-cs vpsraqb -0x190(%rax,%r14,8),%xmm12,%xmm7
-cs vpsraqw -0x190(%rax,%r14,8),%xmm12,%xmm7
-cs vpsraql -0x190(%rax,%r14,8),%xmm12,%xmm7
-cs vpsraqq -0x190(%rax,%r14,8),%xmm12,%xmm7
-cs vpsrab -0x190(%rax,%r14,8),%xmm12,%xmm7
-cs vpsraw -0x190(%rax,%r14,8),%xmm12,%xmm7
-cs vpsral -0x190(%rax,%r14,8),%xmm12,%xmm7
-cs vpsra -0x190(%rax,%r14,8),%xmm12,%xmm7
-vpsraq (%rax,%rsi,4),%xmm0,%xmm7{%k4}
+vpsrad -0x6cb3fa18(%rsi),%ymm1,%ymm1{%k3}{z}
+vpsrad 0x320(%rbp),%zmm1,%zmm1
+vpsrad %xmm9,%zmm10,%zmm9{%k3}{z}
+vpsrad %gs:(%rdx,%r9,8),%zmm25,%zmm15{%k3}
+vpsraq 0x6(%rip),%xmm3,%xmm5
+vpsraqb 0x6(%rip),%xmm3,%xmm5
+vpsraqw 0x6(%rip),%xmm3,%xmm5
+vpsraql 0x6(%rip),%xmm3,%xmm5
+vpsraqq 0x6(%rip),%xmm3,%xmm5
+vpsrab 0x6(%rip),%xmm3,%xmm5
+vpsraw 0x6(%rip),%xmm3,%xmm5
+vpsral 0x6(%rip),%xmm3,%xmm5
+vpsra 0x6(%rip),%xmm3,%xmm5
+vpsraq %xmm6,%xmm31,%xmm1{%k2}
+vpsraqb %xmm6,%xmm31,%xmm1{%k2}
+vpsraqw %xmm6,%xmm31,%xmm1{%k2}
+vpsraql %xmm6,%xmm31,%xmm1{%k2}
+vpsraqq %xmm6,%xmm31,%xmm1{%k2}
+vpsrab %xmm6,%xmm31,%xmm1{%k2}
+vpsraw %xmm6,%xmm31,%xmm1{%k2}
+vpsral %xmm6,%xmm31,%xmm1{%k2}
+vpsra %xmm6,%xmm31,%xmm1{%k2}
+vpsraq -0x2df34a9(,%r14,4),%xmm21,%xmm25{%k6}
 vpsraq %xmm3,%ymm7,%ymm7
 vpsraq %gs:(%r10),%ymm22,%ymm0{%k3}
 vpsraq -0xb16fbff(%rax),%ymm0,%ymm4{%k2}{z}
+vpsraq -0x75(%r8),%zmm25,%zmm26
 vpsraq %xmm1,%zmm1,%zmm3{%k7}
-cs vpsraq (%r9,%rbp,1),%zmm13,%zmm8{%k5}{z}
-vpsraq (%rcx),%zmm0,%zmm5
+vpsraq %fs:0xe5080bd(%rax,%rsi,1),%zmm4,%zmm2{%k4}
 pavgw %mm4,%mm7
 pavgwb %mm4,%mm7
 pavgww %mm4,%mm7
@@ -16629,14 +16623,15 @@ pavgl %mm4,%mm7
 pavgq %mm4,%mm7
 pavg %mm4,%mm7
 rex.RXB pavgw %gs:-0x23e0f029(%r11,%r8,1),%mm1
-rex.RXB pavgwb %gs:-0x23e0f029(%r11,%r8,1),%mm1
-rex.RXB pavgww %gs:-0x23e0f029(%r11,%r8,1),%mm1
-rex.RXB pavgwl %gs:-0x23e0f029(%r11,%r8,1),%mm1
-rex.RXB pavgwq %gs:-0x23e0f029(%r11,%r8,1),%mm1
-rex.RXB pavgb %gs:-0x23e0f029(%r11,%r8,1),%mm1
-rex.RXB pavgl %gs:-0x23e0f029(%r11,%r8,1),%mm1
-rex.RXB pavgq %gs:-0x23e0f029(%r11,%r8,1),%mm1
-rex.RXB pavg %gs:-0x23e0f029(%r11,%r8,1),%mm1
+pavgwb %gs:-0x23e0f029(%r11,%r8,1),%mm1
+pavgww %gs:-0x23e0f029(%r11,%r8,1),%mm1
+pavgwl %gs:-0x23e0f029(%r11,%r8,1),%mm1
+pavgwq %gs:-0x23e0f029(%r11,%r8,1),%mm1
+pavgb %gs:-0x23e0f029(%r11,%r8,1),%mm1
+pavgl %gs:-0x23e0f029(%r11,%r8,1),%mm1
+pavgq %gs:-0x23e0f029(%r11,%r8,1),%mm1
+pavg %gs:-0x23e0f029(%r11,%r8,1),%mm1
+pavgw %gs:-0x23e0f029(%r11,%r8,1),%mm1
 pavgw (%rdx,%rsi,8),%mm7
 pavgw %xmm0,%xmm7
 pavgw %gs:-0x4e(%r15,%r9,4),%xmm11
@@ -16669,9 +16664,9 @@ vpavgw (%rcx,%rbx,1),%xmm0,%xmm6{%k7}
 {evex} vpavgw %ymm4,%ymm4,%ymm1
 vpavgw %gs:0x5f(%rsi),%ymm14,%ymm23{%k7}{z}
 vpavgw -0x46ec8c8e(%rbx,%rcx,8),%ymm7,%ymm3{%k6}
-vpavgw %zmm5,%zmm4,%zmm6{%k3}
-vpavgw %fs:(%r10,%r13,4),%zmm25,%zmm27
-vpavgw -0x4028dea8(%rbp,%rcx,4),%zmm3,%zmm7{%k3}{z}
+vpavgw -0x26(,%rbx,4),%zmm0,%zmm3
+vpavgw %zmm4,%zmm31,%zmm17{%k6}
+vpavgw -0x12c0(%rdx),%zmm3,%zmm14{%k4}{z}
 pmulhuw %mm4,%mm5
 pmulhuwb %mm4,%mm5
 pmulhuww %mm4,%mm5
@@ -16682,14 +16677,15 @@ pmulhul %mm4,%mm5
 pmulhuq %mm4,%mm5
 pmulhu %mm4,%mm5
 ss rex.RX pmulhuw (%rsp,%r11,1),%mm5
-ss rex.RX pmulhuwb (%rsp,%r11,1),%mm5
-ss rex.RX pmulhuww (%rsp,%r11,1),%mm5
-ss rex.RX pmulhuwl (%rsp,%r11,1),%mm5
-ss rex.RX pmulhuwq (%rsp,%r11,1),%mm5
-ss rex.RX pmulhub (%rsp,%r11,1),%mm5
-ss rex.RX pmulhul (%rsp,%r11,1),%mm5
-ss rex.RX pmulhuq (%rsp,%r11,1),%mm5
-ss rex.RX pmulhu (%rsp,%r11,1),%mm5
+ss pmulhuwb (%rsp,%r11,1),%mm5
+ss pmulhuww (%rsp,%r11,1),%mm5
+ss pmulhuwl (%rsp,%r11,1),%mm5
+ss pmulhuwq (%rsp,%r11,1),%mm5
+ss pmulhub (%rsp,%r11,1),%mm5
+ss pmulhul (%rsp,%r11,1),%mm5
+ss pmulhuq (%rsp,%r11,1),%mm5
+ss pmulhu (%rsp,%r11,1),%mm5
+ss pmulhuw (%rsp,%r11,1),%mm5
 pmulhuw (%rsi),%mm6
 pmulhuw %xmm0,%xmm6
 pmulhuw %fs:-0x7e(%rsi,%r9,4),%xmm13
@@ -16716,12 +16712,12 @@ vpmulhuw 0x300d750b(%rip),%xmm7,%xmm7
 vpmulhuw %ymm2,%ymm5,%ymm2
 ss vpmulhuw -0x56e25d3d(,%r12,8),%ymm10,%ymm1
 vpmulhuw (%rsi),%ymm5,%ymm2
-vpmulhuw %xmm2,%xmm5,%xmm5{%k4}{z}
+{evex} vpmulhuw -0x70(%rsp,%rsi,1),%xmm3,%xmm0
+vpmulhuw %xmm0,%xmm27,%xmm21{%k5}{z}
 vpmulhuw %fs:0x6d61edc0(%rbx,%r15,1),%xmm20,%xmm28
-vpmulhuw (%rax),%xmm5,%xmm6{%k6}
-vpmulhuw %ymm5,%ymm2,%ymm0{%k5}{z}
-es vpmulhuw 0x319d405c(%rip),%ymm15,%ymm22{%k6}
 {evex} vpmulhuw 0x140f92ca(%rax),%ymm5,%ymm3
+vpmulhuw %ymm0,%ymm29,%ymm7{%k1}
+vpmulhuw %fs:-0xc0(%r9,%rbp,1),%ymm25,%ymm24{%k3}{z}
 vpmulhuw %zmm2,%zmm2,%zmm1
 vpmulhuw (%rbx,%r9,1),%zmm12,%zmm19{%k6}
 vpmulhuw %fs:0x19(%rcx),%zmm2,%zmm1{%k1}{z}
@@ -16772,12 +16768,12 @@ vpmulhw -0x6f(%rdx),%ymm5,%ymm0
 {evex} vpmulhw %xmm5,%xmm0,%xmm6
 ss vpmulhw -0x6c(%rdi,%r12,2),%xmm17,%xmm14{%k3}{z}
 vpmulhw 0x213b22b7(%rbx),%xmm7,%xmm4{%k4}
-vpmulhw %ymm5,%ymm2,%ymm6{%k2}
-{evex} vpmulhw (%rbx,%r13,8),%ymm13,%ymm2
+vpmulhw %ymm17,%ymm7,%ymm4
 es vpmulhw (%rax),%ymm1,%ymm2{%k3}{z}
-vpmulhw %zmm6,%zmm7,%zmm4{%k7}{z}
-vpmulhw -0x7b272d50(%rbp,%rsi,1),%zmm29,%zmm13
+vpmulhw -0xe(,%r12,1),%ymm0,%ymm26{%k4}
+vpmulhw %zmm27,%zmm19,%zmm10
 ss vpmulhw -0xb80(%rax),%zmm1,%zmm5{%k1}
+vpmulhw (%r14,%rdi,2),%zmm0,%zmm19{%k7}{z}
 cvttpd2dq %xmm3,%xmm7
 cvttpd2dqb %xmm3,%xmm7
 cvttpd2dqw %xmm3,%xmm7
@@ -16833,15 +16829,7 @@ vcvttpd2d -0x7e(%rbp,%rdi,1){1to2},%xmm1
 {evex} vcvttpd2dq %ymm0,%xmm3
 es vcvttpd2dqy (%rsp,%r14,4),%xmm27{%k2}{z}
 vcvttpd2dqy (%rsi),%xmm3{%k4}
-vcvttpd2dq {sae},%zmm2,%ymm6
-vcvttpd2dqb {sae},%zmm2,%ymm6
-vcvttpd2dqw {sae},%zmm2,%ymm6
-vcvttpd2dql {sae},%zmm2,%ymm6
-vcvttpd2dqq {sae},%zmm2,%ymm6
-vcvttpd2db {sae},%zmm2,%ymm6
-vcvttpd2dw {sae},%zmm2,%ymm6
-vcvttpd2dl {sae},%zmm2,%ymm6
-vcvttpd2d {sae},%zmm2,%ymm6
+vcvttpd2dq %zmm0,%ymm7
 vcvttpd2dq %gs:(%rbx){1to8},%ymm28{%k3}
 vcvttpd2dq 0xb8(%rcx){1to8},%ymm7
 cvtdq2pd %xmm7,%xmm2
@@ -16875,30 +16863,26 @@ vcvtdq2pd (%rdi){1to2},%xmm7{%k3}
 {evex} vcvtdq2pd %xmm4,%ymm3
 vcvtdq2pd %gs:(%rdx,%rbx,2){1to4},%ymm21{%k3}
 vcvtdq2pd -0x78(%rdx),%ymm3{%k5}{z}
-vcvtdq2pd %ymm0,%zmm3{%k5}{z}
 vcvtdq2pd (%r12,%r14,4),%zmm29
+vcvtdq2pd %ymm0,%zmm3{%k5}{z}
 vcvtdq2pd 0x166c6774(%rsi,%rax,4),%zmm6{%k6}
-vcvtqq2pd %xmm5,%xmm7{%k1}
-vcvtqq2pdb %xmm5,%xmm7{%k1}
-vcvtqq2pdw %xmm5,%xmm7{%k1}
-vcvtqq2pdl %xmm5,%xmm7{%k1}
-vcvtqq2pdq %xmm5,%xmm7{%k1}
-vcvtqq2pd %gs:(%r8,%rdi,8),%xmm24
-vcvtqq2pdb %gs:(%r8,%rdi,8),%xmm24
-vcvtqq2pdw %gs:(%r8,%rdi,8),%xmm24
-vcvtqq2pdl %gs:(%r8,%rdi,8),%xmm24
-vcvtqq2pdq %gs:(%r8,%rdi,8),%xmm24
-vcvtqq2pd (%rcx){1to2},%xmm1{%k2}{z}
+vcvtqq2pd 0x760(%rdx),%xmm3
+vcvtqq2pdb 0x760(%rdx),%xmm3
+vcvtqq2pdw 0x760(%rdx),%xmm3
+vcvtqq2pdl 0x760(%rdx),%xmm3
+vcvtqq2pdq 0x760(%rdx),%xmm3
+vcvtqq2pd %xmm17,%xmm24{%k3}{z}
+vcvtqq2pdb %xmm17,%xmm24{%k3}{z}
+vcvtqq2pdw %xmm17,%xmm24{%k3}{z}
+vcvtqq2pdl %xmm17,%xmm24{%k3}{z}
+vcvtqq2pdq %xmm17,%xmm24{%k3}{z}
+vcvtqq2pd 0x1d8(%rax,%r8,2){1to2},%xmm23
 vcvtqq2pd %ymm5,%ymm3
 vcvtqq2pd (%rdi,%r15,1){1to4},%ymm3
 cs vcvtqq2pd -0x39618a2(%rsi),%ymm6{%k5}
-vcvtqq2pd {rn-sae},%zmm1,%zmm5{%k3}{z}
-vcvtqq2pdb {rn-sae},%zmm1,%zmm5{%k3}{z}
-vcvtqq2pdw {rn-sae},%zmm1,%zmm5{%k3}{z}
-vcvtqq2pdl {rn-sae},%zmm1,%zmm5{%k3}{z}
-vcvtqq2pdq {rn-sae},%zmm1,%zmm5{%k3}{z}
-vcvtqq2pd 0x1a911641(%r13,%rdx,2),%zmm26{%k4}{z}
 vcvtqq2pd (%rcx),%zmm6
+vcvtqq2pd %zmm16,%zmm13{%k7}
+vcvtqq2pd 0x1a911641(%r13,%rdx,2),%zmm26{%k4}{z}
 cvtpd2dq %xmm4,%xmm6
 cvtpd2dqb %xmm4,%xmm6
 cvtpd2dqw %xmm4,%xmm6
@@ -16954,17 +16938,17 @@ ds {evex} vcvtpd2dqx 0x180(%rdx),%xmm0
 {evex} vcvtpd2dq %ymm4,%xmm2
 ds vcvtpd2dqy 0x8c0(%r8,%rcx,2),%xmm21{%k2}{z}
 vcvtpd2dq -0x58(%rbx){1to4},%xmm0{%k6}
-vcvtpd2dq {rd-sae},%zmm1,%ymm3{%k2}
-vcvtpd2dqb {rd-sae},%zmm1,%ymm3{%k2}
-vcvtpd2dqw {rd-sae},%zmm1,%ymm3{%k2}
-vcvtpd2dql {rd-sae},%zmm1,%ymm3{%k2}
-vcvtpd2dqq {rd-sae},%zmm1,%ymm3{%k2}
-vcvtpd2db {rd-sae},%zmm1,%ymm3{%k2}
-vcvtpd2dw {rd-sae},%zmm1,%ymm3{%k2}
-vcvtpd2dl {rd-sae},%zmm1,%ymm3{%k2}
-vcvtpd2d {rd-sae},%zmm1,%ymm3{%k2}
-vcvtpd2dq %fs:0xa7b725(%rbx),%ymm23
-vcvtpd2dq 0x90(%rsi){1to8},%ymm6
+vcvtpd2dq -0x54578e74(%rdx),%ymm5
+vcvtpd2dq {rz-sae},%zmm25,%ymm1{%k4}{z}
+vcvtpd2dqb {rz-sae},%zmm25,%ymm1{%k4}{z}
+vcvtpd2dqw {rz-sae},%zmm25,%ymm1{%k4}{z}
+vcvtpd2dql {rz-sae},%zmm25,%ymm1{%k4}{z}
+vcvtpd2dqq {rz-sae},%zmm25,%ymm1{%k4}{z}
+vcvtpd2db {rz-sae},%zmm25,%ymm1{%k4}{z}
+vcvtpd2dw {rz-sae},%zmm25,%ymm1{%k4}{z}
+vcvtpd2dl {rz-sae},%zmm25,%ymm1{%k4}{z}
+vcvtpd2d {rz-sae},%zmm25,%ymm1{%k4}{z}
+vcvtpd2dq 0x4ee04713(%r11,%r9,2){1to8},%ymm7
 movntq %mm3,-0x27c2c664(%rax,%riz,2)
 movntqb %mm3,-0x27c2c664(%rax,%riz,2)
 movntqw %mm3,-0x27c2c664(%rax,%riz,2)
@@ -16976,16 +16960,16 @@ movntl %mm3,-0x27c2c664(%rax,%riz,2)
 movnt %mm3,-0x27c2c664(%rax,%riz,2)
 movntq %mm4,(%esp,%r12d,2)
 movntq %mm6,(%r8)
-movntdq %xmm4,(%edi)
-movntdqb %xmm4,(%edi)
-movntdqw %xmm4,(%edi)
-movntdql %xmm4,(%edi)
-movntdqq %xmm4,(%edi)
-movntdb %xmm4,(%edi)
-movntdw %xmm4,(%edi)
-movntdl %xmm4,(%edi)
-movntd %xmm4,(%edi)
 movntdq %xmm2,(%r9,%r15,4)
+movntdqb %xmm2,(%r9,%r15,4)
+movntdqw %xmm2,(%r9,%r15,4)
+movntdql %xmm2,(%r9,%r15,4)
+movntdqq %xmm2,(%r9,%r15,4)
+movntdb %xmm2,(%r9,%r15,4)
+movntdw %xmm2,(%r9,%r15,4)
+movntdl %xmm2,(%r9,%r15,4)
+movntd %xmm2,(%r9,%r15,4)
+movntdq %xmm4,(%edi)
 movntdq %xmm1,-0x3c(%rsi)
 vmovntdq %xmm2,-0xf3815e1(%rip)
 vmovntdqb %xmm2,-0xf3815e1(%rip)
@@ -17020,14 +17004,15 @@ psubsl %mm2,%mm3
 psubsq %mm2,%mm3
 psubs %mm2,%mm3
 rex.RB psubsb 0x61(%r11d,%edi,4),%mm5
-rex.RB psubsbb 0x61(%r11d,%edi,4),%mm5
-rex.RB psubsbw 0x61(%r11d,%edi,4),%mm5
-rex.RB psubsbl 0x61(%r11d,%edi,4),%mm5
-rex.RB psubsbq 0x61(%r11d,%edi,4),%mm5
-rex.RB psubsw 0x61(%r11d,%edi,4),%mm5
-rex.RB psubsl 0x61(%r11d,%edi,4),%mm5
-rex.RB psubsq 0x61(%r11d,%edi,4),%mm5
-rex.RB psubs 0x61(%r11d,%edi,4),%mm5
+psubsbb 0x61(%r11d,%edi,4),%mm5
+psubsbw 0x61(%r11d,%edi,4),%mm5
+psubsbl 0x61(%r11d,%edi,4),%mm5
+psubsbq 0x61(%r11d,%edi,4),%mm5
+psubsw 0x61(%r11d,%edi,4),%mm5
+psubsl 0x61(%r11d,%edi,4),%mm5
+psubsq 0x61(%r11d,%edi,4),%mm5
+psubs 0x61(%r11d,%edi,4),%mm5
+psubsb 0x61(%r11d,%edi,4),%mm5
 ss psubsb (%rbx),%mm4
 psubsb %xmm7,%xmm7
 psubsb -0x3a(%r10d,%r15d,1),%xmm1
@@ -17054,15 +17039,15 @@ vpsubsb (%rax),%xmm0,%xmm3
 vpsubsb %ymm1,%ymm5,%ymm7
 ss vpsubsb -0xb(%r9),%ymm9,%ymm0
 vpsubsb (%rbx),%ymm6,%ymm7
-vpsubsb %xmm1,%xmm7,%xmm5{%k3}
-ss vpsubsb -0x400(%rbx),%xmm0,%xmm29
-vpsubsb (%rdx),%xmm7,%xmm3{%k3}{z}
+{evex} vpsubsb 0x6d05418b(%rsi),%xmm3,%xmm0
+vpsubsb %xmm21,%xmm4,%xmm8{%k7}{z}
+cs vpsubsb -0x610(%rax,%r13,1),%xmm23,%xmm7{%k4}
 {evex} vpsubsb %ymm0,%ymm4,%ymm6
 vpsubsb %gs:(%rbx,%r10,8),%ymm9,%ymm3{%k6}{z}
 vpsubsb -0x27d15e6f(%rbx,%rcx,2),%ymm2,%ymm4{%k4}
-vpsubsb %zmm2,%zmm2,%zmm1{%k5}{z}
-vpsubsb -0x1c0(%r10,%rbx,8),%zmm30,%zmm21
-vpsubsb %gs:(%rdi,%rcx,8),%zmm2,%zmm1{%k3}
+vpsubsb 0x21e6730c(%rcx,%rax,8),%zmm6,%zmm1
+vpsubsb %zmm28,%zmm11,%zmm21{%k2}
+vpsubsb 0x240(%r15,%rdi,2),%zmm29,%zmm0{%k4}{z}
 psubsw %mm6,%mm5
 psubswb %mm6,%mm5
 psubsww %mm6,%mm5
@@ -17107,34 +17092,35 @@ vpsubsw (%rdx,%rcx,8),%xmm0,%xmm4
 vpsubsw %ymm0,%ymm5,%ymm0
 cs vpsubsw (%r15),%ymm14,%ymm14
 vpsubsw -0x556fab21(%rdi),%ymm1,%ymm4
-vpsubsw %xmm2,%xmm3,%xmm5{%k1}{z}
-cs vpsubsw (%r8,%r13,8),%xmm4,%xmm16
-vpsubsw 0xe3e2578(%rcx,%riz,8),%xmm2,%xmm4{%k2}
+{evex} vpsubsw 0x340(%rax),%xmm7,%xmm1
+vpsubsw %xmm21,%xmm9,%xmm5{%k1}
+cs vpsubsw 0x6b479407(%rcx),%xmm19,%xmm17{%k3}{z}
+vpsubsw (%rcx,%r13,4),%ymm18,%ymm30
 vpsubsw %ymm5,%ymm1,%ymm3{%k4}{z}
-ss vpsubsw (%r15,%riz,8),%ymm20,%ymm29{%k3}
-{evex} vpsubsw (%rbx),%ymm4,%ymm4
+vpsubsw %gs:0x229fd92b(%rsi),%ymm0,%ymm5{%k1}
 vpsubsw %zmm3,%zmm2,%zmm0
 es vpsubsw 0x48(%r8,%rdx,2),%zmm7,%zmm13{%k3}{z}
 vpsubsw (%rdx),%zmm1,%zmm6{%k2}
-rex pminsw %mm6,%mm7
-rex pminswb %mm6,%mm7
-rex pminsww %mm6,%mm7
-rex pminswl %mm6,%mm7
-rex pminswq %mm6,%mm7
-rex pminsb %mm6,%mm7
-rex pminsl %mm6,%mm7
-rex pminsq %mm6,%mm7
-rex pmins %mm6,%mm7
-es pminsw 0x5b(%r9,%rcx,1),%mm6
-es pminswb 0x5b(%r9,%rcx,1),%mm6
-es pminsww 0x5b(%r9,%rcx,1),%mm6
-es pminswl 0x5b(%r9,%rcx,1),%mm6
-es pminswq 0x5b(%r9,%rcx,1),%mm6
-es pminsb 0x5b(%r9,%rcx,1),%mm6
-es pminsl 0x5b(%r9,%rcx,1),%mm6
-es pminsq 0x5b(%r9,%rcx,1),%mm6
-es pmins 0x5b(%r9,%rcx,1),%mm6
 pminsw 0x52(%rbp),%mm1
+pminswb 0x52(%rbp),%mm1
+pminsww 0x52(%rbp),%mm1
+pminswl 0x52(%rbp),%mm1
+pminswq 0x52(%rbp),%mm1
+pminsb 0x52(%rbp),%mm1
+pminsl 0x52(%rbp),%mm1
+pminsq 0x52(%rbp),%mm1
+pmins 0x52(%rbp),%mm1
+rex.RB pminsw %mm4,%mm4
+pminswb %mm4,%mm4
+pminsww %mm4,%mm4
+pminswl %mm4,%mm4
+pminswq %mm4,%mm4
+pminsb %mm4,%mm4
+pminsl %mm4,%mm4
+pminsq %mm4,%mm4
+pmins %mm4,%mm4
+pminsw %mm4,%mm4
+es pminsw 0x5b(%r9,%rcx,1),%mm6
 pminsw %xmm0,%xmm5
 pminsw -0x6873755f(%r10d,%r12d,4),%xmm1
 pminsw (%rbx),%xmm4
@@ -17160,15 +17146,15 @@ vpminsw -0x58f0cf77(%rbp),%xmm7,%xmm0
 vpminsw %ymm3,%ymm0,%ymm0
 vpminsw %fs:(%rbx),%ymm13,%ymm1
 vpminsw 0x3c23f170(%rdx),%ymm2,%ymm1
-vpminsw %xmm6,%xmm0,%xmm0{%k7}
-cs vpminsw 0x6a0(%r8,%rdi,8),%xmm12,%xmm30{%k4}{z}
 {evex} vpminsw -0x650(%rdi),%xmm3,%xmm3
+vpminsw %xmm28,%xmm18,%xmm28{%k2}{z}
+cs vpminsw 0x6a0(%r8,%rdi,8),%xmm12,%xmm30{%k4}{z}
 {evex} vpminsw %ymm1,%ymm0,%ymm2
 vpminsw (%r8),%ymm18,%ymm28{%k2}{z}
 cs vpminsw 0x620f3ca2(%rax,%rdx,1),%ymm0,%ymm2{%k4}
-vpminsw %zmm2,%zmm1,%zmm3{%k7}{z}
+vpminsw %zmm5,%zmm17,%zmm11
+vpminsw -0x80(%rsi),%zmm3,%zmm7{%k2}{z}
 cs vpminsw 0x1a00(%r13,%r14,4),%zmm28,%zmm9
-vpminsw -0x2f8a397a(%rdx),%zmm7,%zmm7{%k5}
 por %mm6,%mm7
 porb %mm6,%mm7
 porw %mm6,%mm7
@@ -17214,30 +17200,30 @@ vpord -0x7c(%rbp){1to8},%ymm2,%ymm2{%k1}
 vpord %zmm5,%zmm6,%zmm3
 vpord %fs:-0x1ec0(%rdi),%zmm9,%zmm7{%k4}
 vpord (%rbx){1to16},%zmm2,%zmm2
-vporq %xmm1,%xmm7,%xmm2{%k3}
-vporqb %xmm1,%xmm7,%xmm2{%k3}
-vporqw %xmm1,%xmm7,%xmm2{%k3}
-vporql %xmm1,%xmm7,%xmm2{%k3}
-vporqq %xmm1,%xmm7,%xmm2{%k3}
-vporb %xmm1,%xmm7,%xmm2{%k3}
-vporw %xmm1,%xmm7,%xmm2{%k3}
-vporl %xmm1,%xmm7,%xmm2{%k3}
-vpor %xmm1,%xmm7,%xmm2{%k3}
+vporq (%rbx,%rbp,4),%xmm0,%xmm7
+vporqb (%rbx,%rbp,4),%xmm0,%xmm7
+vporqw (%rbx,%rbp,4),%xmm0,%xmm7
+vporql (%rbx,%rbp,4),%xmm0,%xmm7
+vporqq (%rbx,%rbp,4),%xmm0,%xmm7
+vporb (%rbx,%rbp,4),%xmm0,%xmm7
+vporw (%rbx,%rbp,4),%xmm0,%xmm7
+vporl (%rbx,%rbp,4),%xmm0,%xmm7
+vpor (%rbx,%rbp,4),%xmm0,%xmm7
+vporq %xmm14,%xmm13,%xmm10{%k5}{z}
+vporqb %xmm14,%xmm13,%xmm10{%k5}{z}
+vporqw %xmm14,%xmm13,%xmm10{%k5}{z}
+vporql %xmm14,%xmm13,%xmm10{%k5}{z}
+vporqq %xmm14,%xmm13,%xmm10{%k5}{z}
+vporb %xmm14,%xmm13,%xmm10{%k5}{z}
+vporw %xmm14,%xmm13,%xmm10{%k5}{z}
+vporl %xmm14,%xmm13,%xmm10{%k5}{z}
+vpor %xmm14,%xmm13,%xmm10{%k5}{z}
 vporq -0x2194044c(%rip),%xmm10,%xmm22{%k5}{z}
-vporqb -0x2194044c(%rip),%xmm10,%xmm22{%k5}{z}
-vporqw -0x2194044c(%rip),%xmm10,%xmm22{%k5}{z}
-vporql -0x2194044c(%rip),%xmm10,%xmm22{%k5}{z}
-vporqq -0x2194044c(%rip),%xmm10,%xmm22{%k5}{z}
-vporb -0x2194044c(%rip),%xmm10,%xmm22{%k5}{z}
-vporw -0x2194044c(%rip),%xmm10,%xmm22{%k5}{z}
-vporl -0x2194044c(%rip),%xmm10,%xmm22{%k5}{z}
-vpor -0x2194044c(%rip),%xmm10,%xmm22{%k5}{z}
-es vporq (%rdi,%rdx,1),%xmm1,%xmm2
-vporq %ymm0,%ymm7,%ymm1{%k4}
-vporq (%rbx,%r9,8){1to4},%ymm14,%ymm24
-vporq (%rdx),%ymm6,%ymm2
-vporq %zmm5,%zmm7,%zmm6{%k5}{z}
-vporq %fs:(%rsi),%zmm23,%zmm27
+vporq (%rsi,%rax,2),%ymm2,%ymm5
+vporq %ymm31,%ymm26,%ymm4{%k1}{z}
+vporq %fs:-0x415a7f81(%r13,%rax,2),%ymm28,%ymm23{%k6}
+vporq %zmm5,%zmm1,%zmm5
+ds vporq 0x980(%r15,%r13,8),%zmm21,%zmm7{%k5}{z}
 vporq 0xcadead6(%rsi),%zmm6,%zmm3{%k7}
 paddsb %mm7,%mm6
 paddsbb %mm7,%mm6
@@ -17258,9 +17244,9 @@ ss paddsl 0x34(%r9,%r8,2),%mm6
 ss paddsq 0x34(%r9,%r8,2),%mm6
 ss padds 0x34(%r9,%r8,2),%mm6
 paddsb -0x76(%rcx),%mm1
-rex paddsb %xmm6,%xmm2
-paddsb 0x17(%rsi,%r12,8),%xmm1
-paddsb %fs:(%rbx,%rbp,8),%xmm6
+paddsb (%rdi),%xmm3
+paddsb %xmm12,%xmm15
+paddsb -0x73(%r15d),%xmm4
 vpaddsb %xmm2,%xmm7,%xmm7
 vpaddsbb %xmm2,%xmm7,%xmm7
 vpaddsbw %xmm2,%xmm7,%xmm7
@@ -17286,12 +17272,12 @@ vpaddsb %fs:-0x23(%rax,%rdi,4),%ymm3,%ymm1
 {evex} vpaddsb %xmm0,%xmm2,%xmm5
 ds vpaddsb -0x7b0(%r14,%riz,4),%xmm2,%xmm30{%k5}
 vpaddsb 0xd(%rsp,%rsi,1),%xmm4,%xmm0{%k7}{z}
-vpaddsb %ymm5,%ymm4,%ymm1{%k3}{z}
-vpaddsb %fs:-0x740(%r15),%ymm4,%ymm0{%k4}
 {evex} vpaddsb (%rsp,%rsi,4),%ymm2,%ymm5
-vpaddsb %zmm6,%zmm6,%zmm0{%k7}{z}
-vpaddsb %gs:(%rsp,%r14,8),%zmm26,%zmm25
-vpaddsb 0x13141278(%rip),%zmm5,%zmm7{%k7}
+vpaddsb %ymm16,%ymm2,%ymm24{%k7}
+vpaddsb %fs:-0x740(%r15),%ymm4,%ymm0{%k4}
+vpaddsb (%rax,%rax,1),%zmm5,%zmm4
+vpaddsb %zmm25,%zmm16,%zmm0{%k1}
+vpaddsb -0x57b9afde(%rcx,%r8,4),%zmm19,%zmm5{%k6}
 paddsw %mm4,%mm5
 paddswb %mm4,%mm5
 paddsww %mm4,%mm5
@@ -17302,14 +17288,15 @@ paddsl %mm4,%mm5
 paddsq %mm4,%mm5
 padds %mm4,%mm5
 rex.RX paddsw %gs:(%rbx,%r14,4),%mm3
-rex.RX paddswb %gs:(%rbx,%r14,4),%mm3
-rex.RX paddsww %gs:(%rbx,%r14,4),%mm3
-rex.RX paddswl %gs:(%rbx,%r14,4),%mm3
-rex.RX paddswq %gs:(%rbx,%r14,4),%mm3
-rex.RX paddsb %gs:(%rbx,%r14,4),%mm3
-rex.RX paddsl %gs:(%rbx,%r14,4),%mm3
-rex.RX paddsq %gs:(%rbx,%r14,4),%mm3
-rex.RX padds %gs:(%rbx,%r14,4),%mm3
+paddswb %gs:(%rbx,%r14,4),%mm3
+paddsww %gs:(%rbx,%r14,4),%mm3
+paddswl %gs:(%rbx,%r14,4),%mm3
+paddswq %gs:(%rbx,%r14,4),%mm3
+paddsb %gs:(%rbx,%r14,4),%mm3
+paddsl %gs:(%rbx,%r14,4),%mm3
+paddsq %gs:(%rbx,%r14,4),%mm3
+padds %gs:(%rbx,%r14,4),%mm3
+paddsw %gs:(%rbx,%r14,4),%mm3
 paddsw -0x543ccf06(%rcx),%mm7
 paddsw %xmm2,%xmm2
 paddsw 0x1a(%r15d,%r8d,8),%xmm13
@@ -17336,9 +17323,9 @@ vpaddsw -0x62(%rsi),%xmm5,%xmm4
 vpaddsw %ymm2,%ymm1,%ymm1
 vpaddsw (%r12,%r11,1),%ymm5,%ymm1
 vpaddsw %gs:0x61(%rcx),%ymm3,%ymm0
-vpaddsw %xmm7,%xmm3,%xmm5{%k4}{z}
-vpaddsw (%rsp,%rsi,1),%xmm28,%xmm20
-vpaddsw -0x2e0(%rdx,%rbp,1),%xmm6,%xmm3{%k3}
+{evex} vpaddsw 0x40242131(%rax),%xmm6,%xmm7
+vpaddsw %xmm3,%xmm0,%xmm20{%k7}{z}
+ds vpaddsw -0x410(%rcx),%xmm8,%xmm0{%k5}{z}
 {evex} vpaddsw %ymm7,%ymm4,%ymm1
 vpaddsw (%r10,%r9,1),%ymm8,%ymm12{%k5}{z}
 {evex} vpaddsw -0xfe1f450(%rsi),%ymm5,%ymm7
@@ -17389,12 +17376,12 @@ vpmaxsw (%rdi),%xmm5,%xmm0
 vpmaxsw %ymm2,%ymm6,%ymm0
 ss vpmaxsw 0x71(%r9,%r12,8),%ymm4,%ymm9
 vpmaxsw (%rbx,%rdx,8),%ymm0,%ymm6
-vpmaxsw %xmm6,%xmm2,%xmm2{%k3}
-vpmaxsw %fs:(%rax),%xmm21,%xmm8
-vpmaxsw (%rdi,%riz,8),%xmm4,%xmm4{%k3}{z}
-vpmaxsw %ymm2,%ymm2,%ymm6{%k7}{z}
-vpmaxsw %gs:(%r10,%rbp,8),%ymm10,%ymm19{%k3}
-{evex} vpmaxsw (%rdi),%ymm0,%ymm7
+{evex} vpmaxsw (%rdi),%xmm6,%xmm0
+vpmaxsw %xmm19,%xmm23,%xmm5{%k7}{z}
+vpmaxsw (%rcx,%r10,1),%xmm4,%xmm0{%k5}
+vpmaxsw %ymm7,%ymm14,%ymm26
+vpmaxsw %gs:(%rbx),%ymm6,%ymm1{%k4}{z}
+vpmaxsw -0x3(,%r10,4),%ymm29,%ymm27{%k7}
 vpmaxsw %zmm6,%zmm7,%zmm4
 cs vpmaxsw (%r15,%r13,8),%zmm16,%zmm18
 vpmaxsw (%rdx),%zmm3,%zmm0{%k1}
@@ -17404,10 +17391,11 @@ pxorw %mm0,%mm2
 pxorl %mm0,%mm2
 pxorq %mm0,%mm2
 cs rex.RXB pxor 0x78(%r15,%r12,1),%mm0
-cs rex.RXB pxorb 0x78(%r15,%r12,1),%mm0
-cs rex.RXB pxorw 0x78(%r15,%r12,1),%mm0
-cs rex.RXB pxorl 0x78(%r15,%r12,1),%mm0
-cs rex.RXB pxorq 0x78(%r15,%r12,1),%mm0
+cs pxorb 0x78(%r15,%r12,1),%mm0
+cs pxorw 0x78(%r15,%r12,1),%mm0
+cs pxorl 0x78(%r15,%r12,1),%mm0
+cs pxorq 0x78(%r15,%r12,1),%mm0
+cs pxor 0x78(%r15,%r12,1),%mm0
 pxor (%rax),%mm2
 pxor %xmm0,%xmm6
 pxor -0x67(%esi,%r14d,4),%xmm5
@@ -17440,9 +17428,9 @@ vpxord -0x184(%rdx,%riz,8){1to4},%xmm0,%xmm5{%k7}
 vpxord %ymm6,%ymm4,%ymm6
 es vpxord (%rbx,%r14,8){1to8},%ymm12,%ymm10{%k6}{z}
 vpxord -0x6c2c9900(%rbx,%rbx,8){1to8},%ymm0,%ymm4
-vpxord %zmm7,%zmm5,%zmm5{%k2}{z}
+vpxord 0x5c0(%rdx),%zmm0,%zmm1
+vpxord %zmm29,%zmm30,%zmm9{%k3}
 vpxord (%rbx,%rcx,1){1to16},%zmm14,%zmm9
-es vpxord 0x400(%rdx,%riz,4),%zmm5,%zmm7
 vpxorq %xmm2,%xmm1,%xmm5
 vpxorqb %xmm2,%xmm1,%xmm5
 vpxorqw %xmm2,%xmm1,%xmm5
@@ -17462,18 +17450,18 @@ es vpxorw (%r15,%r8,1){1to2},%xmm12,%xmm8
 es vpxorl (%r15,%r8,1){1to2},%xmm12,%xmm8
 es vpxor (%r15,%r8,1){1to2},%xmm12,%xmm8
 vpxorq 0x2bb93fa7(%rbx,%rbx,1),%xmm7,%xmm7{%k6}
-vpxorq %ymm1,%ymm1,%ymm7{%k3}
 vpxorq 0x60(%rsi,%r11,4),%ymm23,%ymm14
+vpxorq %ymm1,%ymm1,%ymm7{%k3}
 ds vpxorq -0x1d165933(%rip),%ymm7,%ymm1{%k3}{z}
-vpxorq %zmm5,%zmm5,%zmm0{%k2}
+vpxorq %zmm4,%zmm1,%zmm4
 vpxorq %fs:(%rcx,%r9,2),%zmm3,%zmm29{%k6}{z}
 vpxorq (%rdx){1to8},%zmm1,%zmm3
-lddqu %fs:-0x12d34f04(%rip),%xmm3
-lddqub %fs:-0x12d34f04(%rip),%xmm3
-lddquw %fs:-0x12d34f04(%rip),%xmm3
-lddqul %fs:-0x12d34f04(%rip),%xmm3
-lddquq %fs:-0x12d34f04(%rip),%xmm3
 lddqu -0x40(%rcx,%r10,4),%xmm12
+lddqub -0x40(%rcx,%r10,4),%xmm12
+lddquw -0x40(%rcx,%r10,4),%xmm12
+lddqul -0x40(%rcx,%r10,4),%xmm12
+lddquq -0x40(%rcx,%r10,4),%xmm12
+lddqu %fs:-0x12d34f04(%rip),%xmm3
 lddqu -0xe(%rbx,%rbx,8),%xmm0
 vlddqu (%rcx),%xmm4
 vlddqub (%rcx),%xmm4
@@ -17495,14 +17483,15 @@ pslll %mm1,%mm3
 psllq %mm1,%mm3
 psll %mm1,%mm3
 es rex.R psllw -0xd(%rip),%mm0
-es rex.R psllwb -0xd(%rip),%mm0
-es rex.R psllww -0xd(%rip),%mm0
-es rex.R psllwl -0xd(%rip),%mm0
-es rex.R psllwq -0xd(%rip),%mm0
-es rex.R psllb -0xd(%rip),%mm0
-es rex.R pslll -0xd(%rip),%mm0
-es rex.R psllq -0xd(%rip),%mm0
-es rex.R psll -0xd(%rip),%mm0
+es psllwb -0xd(%rip),%mm0
+es psllww -0xd(%rip),%mm0
+es psllwl -0xd(%rip),%mm0
+es psllwq -0xd(%rip),%mm0
+es psllb -0xd(%rip),%mm0
+es pslll -0xd(%rip),%mm0
+es psllq -0xd(%rip),%mm0
+es psll -0xd(%rip),%mm0
+es psllw -0xd(%rip),%mm0
 psllw (%rdx),%mm5
 psllw %xmm5,%xmm2
 es psllw -0x69(%r14,%r10,1),%xmm13
@@ -17532,22 +17521,23 @@ vpsllw (%rsi,%rbp,1),%ymm6,%ymm2
 {evex} vpsllw %xmm2,%xmm0,%xmm1
 es vpsllw 0x450(%rcx,%r15,1),%xmm28,%xmm16{%k3}{z}
 vpsllw 0x27e1ba40(%rsi),%xmm6,%xmm5{%k7}
-vpsllw %xmm4,%ymm1,%ymm5{%k2}
-vpsllw %gs:0x5e0(%r13,%r8,8),%ymm21,%ymm5{%k3}{z}
 {evex} vpsllw (%rcx),%ymm6,%ymm6
+vpsllw %xmm19,%ymm27,%ymm2{%k1}{z}
+vpsllw %gs:0x5e0(%r13,%r8,8),%ymm21,%ymm5{%k3}{z}
 vpsllw %xmm3,%zmm7,%zmm6
 ds vpsllw (%r15,%r10,2),%zmm21,%zmm22{%k6}
 vpsllw 0x31(%rax),%zmm4,%zmm0{%k2}{z}
-rex pslld %mm1,%mm7
-rex pslldb %mm1,%mm7
-rex pslldw %mm1,%mm7
-rex pslldl %mm1,%mm7
-rex pslldq %mm1,%mm7
-pslld -0x17(%rsp,%r15,1),%mm3
-pslldb -0x17(%rsp,%r15,1),%mm3
-pslldw -0x17(%rsp,%r15,1),%mm3
-pslldl -0x17(%rsp,%r15,1),%mm3
-pslldq -0x17(%rsp,%r15,1),%mm3
+pslld %mm0,%mm7
+pslldb %mm0,%mm7
+pslldw %mm0,%mm7
+pslldl %mm0,%mm7
+pslldq %mm0,%mm7
+rex.RXB pslld (%r14d,%r10d,2),%mm3
+pslldb (%r14d,%r10d,2),%mm3
+pslldw (%r14d,%r10d,2),%mm3
+pslldl (%r14d,%r10d,2),%mm3
+pslldq (%r14d,%r10d,2),%mm3
+pslld (%r14d,%r10d,2),%mm3
 pslld %fs:-0x32(%rdx,%rsi,1),%mm6
 pslld %xmm5,%xmm2
 ss pslld 0x6ef5019b(%r14,%r9,4),%xmm9
@@ -17566,15 +17556,15 @@ vpslld -0x65(%rsi,%rax,1),%xmm7,%xmm7
 vpslld %xmm5,%ymm6,%ymm6
 cs vpslld (%rsi,%r8,2),%ymm12,%ymm3
 vpslld (%rdx),%ymm2,%ymm4
-vpslld %xmm1,%xmm4,%xmm7{%k6}{z}
-ss vpslld -0xe0(%r15,%r8,4),%xmm14,%xmm17{%k1}
 {evex} vpslld -0x1e0(%rbx),%xmm2,%xmm2
+vpslld %xmm9,%xmm2,%xmm15{%k4}{z}
+ss vpslld -0xe0(%r15,%r8,4),%xmm14,%xmm17{%k1}
+vpslld (%r10,%r11,8),%ymm19,%ymm23
 vpslld %xmm0,%ymm5,%ymm7{%k2}{z}
-ds vpslld (%r10),%ymm9,%ymm21
-vpslld (%rdi,%rcx,1),%ymm2,%ymm7{%k3}
-vpslld %xmm7,%zmm3,%zmm0{%k5}{z}
-vpslld 0x700(%rdi,%r8,4),%zmm21,%zmm22
-ss vpslld (%rdx),%zmm0,%zmm4{%k1}{z}
+vpslld (%rdi),%ymm4,%ymm4{%k2}{z}
+vpslld 0x13fa89e5(%rcx),%zmm5,%zmm4
+vpslld %xmm13,%zmm29,%zmm16{%k5}
+vpslld (%r15,%r15,8),%zmm29,%zmm19{%k3}
 psllq %mm1,%mm7
 psllqb %mm1,%mm7
 psllqw %mm1,%mm7
@@ -17625,8 +17615,8 @@ ds vpsllq -0x7cad04b7(%rip),%xmm7,%xmm6{%k3}
 {evex} vpsllq %xmm3,%ymm5,%ymm5
 vpsllq %gs:(%rax),%ymm10,%ymm8{%k4}{z}
 vpsllq -0x56(%rax),%ymm0,%ymm4{%k5}
+vpsllq -0x1746004b(,%r12,4),%zmm24,%zmm2
 vpsllq %xmm0,%zmm2,%zmm0{%k7}
-cs vpsllq -0x40a7a5c6(%r11,%r8,8),%zmm30,%zmm16
 vpsllq (%rax),%zmm7,%zmm3{%k1}{z}
 pmuludq %mm1,%mm4
 pmuludqb %mm1,%mm4
@@ -17647,9 +17637,9 @@ pmuludw (%r10d,%r13d,2),%mm4
 pmuludl (%r10d,%r13d,2),%mm4
 pmulud (%r10d,%r13d,2),%mm4
 pmuludq %gs:-0xf(%rsi),%mm0
-rex pmuludq %xmm3,%xmm6
-pmuludq (%rsp,%rbp,1),%xmm12
+pmuludq %xmm11,%xmm7
 pmuludq -0x4e07b7ba(%eip),%xmm6
+pmuludq (%rsp,%rbp,1),%xmm12
 vpmuludq %xmm3,%xmm2,%xmm0
 vpmuludqb %xmm3,%xmm2,%xmm0
 vpmuludqw %xmm3,%xmm2,%xmm0
@@ -17678,20 +17668,21 @@ vpmuludq (%rdi),%xmm1,%xmm6{%k1}
 {evex} vpmuludq %ymm0,%ymm3,%ymm2
 ds vpmuludq -0x338(%r11,%r14,1){1to4},%ymm27,%ymm14
 vpmuludq 0x2e6266b7(%rbp),%ymm4,%ymm7{%k7}
-vpmuludq %zmm2,%zmm3,%zmm4{%k3}{z}
-vpmuludq %fs:(%r15,%r11,2),%zmm17,%zmm1
-vpmuludq 0x7a(%rsi,%riz,4),%zmm3,%zmm6{%k3}
-rex pmaddwd %mm4,%mm1
-rex pmaddwdb %mm4,%mm1
-rex pmaddwdw %mm4,%mm1
-rex pmaddwdl %mm4,%mm1
-rex pmaddwdq %mm4,%mm1
-pmaddwd (%r8),%mm5
-pmaddwdb (%r8),%mm5
-pmaddwdw (%r8),%mm5
-pmaddwdl (%r8),%mm5
-pmaddwdq (%r8),%mm5
-pmaddwd %gs:(%rax,%rcx,8),%mm4
+vpmuludq %zmm13,%zmm17,%zmm28
+ss vpmuludq -0x18(%rdi,%rcx,8){1to8},%zmm1,%zmm7
+vpmuludq -0x4863ebd3(%r11,%rbp,4){1to8},%zmm24,%zmm9{%k6}
+pmaddwd (%rax,%rbx,4),%mm0
+pmaddwdb (%rax,%rbx,4),%mm0
+pmaddwdw (%rax,%rbx,4),%mm0
+pmaddwdl (%rax,%rbx,4),%mm0
+pmaddwdq (%rax,%rbx,4),%mm0
+rex.B pmaddwd %mm3,%mm4
+pmaddwdb %mm3,%mm4
+pmaddwdw %mm3,%mm4
+pmaddwdl %mm3,%mm4
+pmaddwdq %mm3,%mm4
+pmaddwd %mm3,%mm4
+ds pmaddwd 0x4(%r13,%r13,4),%mm4
 pmaddwd %xmm3,%xmm1
 pmaddwd (%r10d,%r13d,4),%xmm4
 pmaddwd -0xb(%rdx,%rdx,8),%xmm4
@@ -17709,12 +17700,12 @@ vpmaddwd -0x4a(%rbx,%rdi,8),%xmm3,%xmm7
 vpmaddwd %ymm7,%ymm0,%ymm0
 cs vpmaddwd -0x23(%rcx),%ymm11,%ymm11
 vpmaddwd (%rdi),%ymm0,%ymm7
-vpmaddwd %xmm7,%xmm2,%xmm2{%k2}{z}
-vpmaddwd -0xf6226c4(%r8,%r10,2),%xmm18,%xmm27
-vpmaddwd %gs:-0x1b5fcea2(%rdi),%xmm2,%xmm0{%k4}{z}
-vpmaddwd %ymm6,%ymm0,%ymm6{%k4}{z}
-ds vpmaddwd -0x29(%r9,%rsi,4),%ymm11,%ymm4{%k7}
+{evex} vpmaddwd 0x3d2ff9ce(%rax,%rdx,2),%xmm5,%xmm6
+vpmaddwd %xmm9,%xmm27,%xmm0{%k7}
+vpmaddwd %fs:-0x200(%rdi,%rbx,2),%xmm0,%xmm12{%k3}{z}
 {evex} vpmaddwd 0x620(%rbx),%ymm6,%ymm7
+vpmaddwd %ymm12,%ymm16,%ymm24{%k5}{z}
+ds vpmaddwd -0x29(%r9,%rsi,4),%ymm11,%ymm4{%k7}
 vpmaddwd %zmm0,%zmm6,%zmm6
 es vpmaddwd -0x1b80(%r15,%r13,2),%zmm16,%zmm14
 vpmaddwd (%rbx,%rdi,1),%zmm4,%zmm0{%k3}{z}
@@ -17728,14 +17719,15 @@ psadbl %mm5,%mm1
 psadbq %mm5,%mm1
 psadb %mm5,%mm1
 cs rex.RX psadbw -0x105bfe22(%rbx,%r14,8),%mm7
-cs rex.RX psadbwb -0x105bfe22(%rbx,%r14,8),%mm7
-cs rex.RX psadbww -0x105bfe22(%rbx,%r14,8),%mm7
-cs rex.RX psadbwl -0x105bfe22(%rbx,%r14,8),%mm7
-cs rex.RX psadbwq -0x105bfe22(%rbx,%r14,8),%mm7
-cs rex.RX psadbb -0x105bfe22(%rbx,%r14,8),%mm7
-cs rex.RX psadbl -0x105bfe22(%rbx,%r14,8),%mm7
-cs rex.RX psadbq -0x105bfe22(%rbx,%r14,8),%mm7
-cs rex.RX psadb -0x105bfe22(%rbx,%r14,8),%mm7
+cs psadbwb -0x105bfe22(%rbx,%r14,8),%mm7
+cs psadbww -0x105bfe22(%rbx,%r14,8),%mm7
+cs psadbwl -0x105bfe22(%rbx,%r14,8),%mm7
+cs psadbwq -0x105bfe22(%rbx,%r14,8),%mm7
+cs psadbb -0x105bfe22(%rbx,%r14,8),%mm7
+cs psadbl -0x105bfe22(%rbx,%r14,8),%mm7
+cs psadbq -0x105bfe22(%rbx,%r14,8),%mm7
+cs psadb -0x105bfe22(%rbx,%r14,8),%mm7
+cs psadbw -0x105bfe22(%rbx,%r14,8),%mm7
 psadbw -0x402acdf5(%rcx),%mm4
 psadbw %xmm6,%xmm4
 psadbw %gs:0x720f0836(,%r15,8),%xmm12
@@ -17804,14 +17796,15 @@ psubl %mm2,%mm3
 psubq %mm2,%mm3
 psub %mm2,%mm3
 cs rex.R psubb -0x24a30c1d(%eip),%mm5
-cs rex.R psubbb -0x24a30c1d(%eip),%mm5
-cs rex.R psubbw -0x24a30c1d(%eip),%mm5
-cs rex.R psubbl -0x24a30c1d(%eip),%mm5
-cs rex.R psubbq -0x24a30c1d(%eip),%mm5
-cs rex.R psubw -0x24a30c1d(%eip),%mm5
-cs rex.R psubl -0x24a30c1d(%eip),%mm5
-cs rex.R psubq -0x24a30c1d(%eip),%mm5
-cs rex.R psub -0x24a30c1d(%eip),%mm5
+cs psubbb -0x24a30c1d(%eip),%mm5
+cs psubbw -0x24a30c1d(%eip),%mm5
+cs psubbl -0x24a30c1d(%eip),%mm5
+cs psubbq -0x24a30c1d(%eip),%mm5
+cs psubw -0x24a30c1d(%eip),%mm5
+cs psubl -0x24a30c1d(%eip),%mm5
+cs psubq -0x24a30c1d(%eip),%mm5
+cs psub -0x24a30c1d(%eip),%mm5
+cs psubb -0x24a30c1d(%eip),%mm5
 psubb (%rbx,%rdi,2),%mm6
 psubb %xmm1,%xmm5
 psubb (%r15d,%r10d,1),%xmm9
@@ -17838,8 +17831,8 @@ vpsubb 0x73(%rdx),%xmm7,%xmm1
 vpsubb %ymm7,%ymm7,%ymm7
 es vpsubb 0x4d(%r10),%ymm9,%ymm8
 vpsubb -0x14(%rax),%ymm4,%ymm2
-vpsubb %xmm5,%xmm7,%xmm6{%k2}
 vpsubb 0x2ce088eb(%r15),%xmm20,%xmm18
+vpsubb %xmm5,%xmm7,%xmm6{%k2}
 vpsubb 0x7c91cb12(%rdi,%rax,1),%xmm5,%xmm6{%k7}
 {evex} vpsubb %ymm0,%ymm4,%ymm0
 vpsubb %gs:(%rcx,%r11,2),%ymm29,%ymm16{%k3}{z}
@@ -17857,14 +17850,15 @@ psubl %mm0,%mm1
 psubq %mm0,%mm1
 psub %mm0,%mm1
 es rex.RXB psubw (%r9,%r8,1),%mm5
-es rex.RXB psubwb (%r9,%r8,1),%mm5
-es rex.RXB psubww (%r9,%r8,1),%mm5
-es rex.RXB psubwl (%r9,%r8,1),%mm5
-es rex.RXB psubwq (%r9,%r8,1),%mm5
-es rex.RXB psubb (%r9,%r8,1),%mm5
-es rex.RXB psubl (%r9,%r8,1),%mm5
-es rex.RXB psubq (%r9,%r8,1),%mm5
-es rex.RXB psub (%r9,%r8,1),%mm5
+es psubwb (%r9,%r8,1),%mm5
+es psubww (%r9,%r8,1),%mm5
+es psubwl (%r9,%r8,1),%mm5
+es psubwq (%r9,%r8,1),%mm5
+es psubb (%r9,%r8,1),%mm5
+es psubl (%r9,%r8,1),%mm5
+es psubq (%r9,%r8,1),%mm5
+es psub (%r9,%r8,1),%mm5
+es psubw (%r9,%r8,1),%mm5
 psubw 0x20(%rdx),%mm3
 psubw %xmm6,%xmm4
 es psubw -0x7cb40f67(%rip),%xmm13
@@ -17894,22 +17888,23 @@ vpsubw (%rsp,%rcx,2),%ymm6,%ymm5
 {evex} vpsubw %xmm0,%xmm1,%xmm0
 ss vpsubw -0x7f(%rsp,%rax,4),%xmm18,%xmm27{%k6}
 vpsubw (%rbx),%xmm3,%xmm6{%k5}{z}
-vpsubw %ymm0,%ymm1,%ymm5{%k5}{z}
-es vpsubw (%rsp,%r12,1),%ymm1,%ymm30{%k3}
-{evex} vpsubw 0x1531422a(%rcx),%ymm0,%ymm7
-vpsubw %zmm7,%zmm6,%zmm5{%k4}
-vpsubw %fs:(%r15),%zmm6,%zmm25
-vpsubw 0x19c0(%rdi),%zmm7,%zmm0{%k2}{z}
+{evex} vpsubw %ymm13,%ymm8,%ymm3
+cs vpsubw 0x840(%rcx,%rdx,2),%ymm6,%ymm0{%k6}{z}
+vpsubw -0x629425ec(%rdi,%r12,2),%ymm1,%ymm15{%k6}
+vpsubw %zmm30,%zmm9,%zmm20
+vpsubw (%rsi),%zmm1,%zmm6{%k7}
+vpsubw (%r11,%r11,2),%zmm3,%zmm16
 psubd %mm4,%mm7
 psubdb %mm4,%mm7
 psubdw %mm4,%mm7
 psubdl %mm4,%mm7
 psubdq %mm4,%mm7
 rex.WR psubd (%ecx),%mm2
-rex.WR psubdb (%ecx),%mm2
-rex.WR psubdw (%ecx),%mm2
-rex.WR psubdl (%ecx),%mm2
-rex.WR psubdq (%ecx),%mm2
+psubdb (%ecx),%mm2
+psubdw (%ecx),%mm2
+psubdl (%ecx),%mm2
+psubdq (%ecx),%mm2
+psubd (%ecx),%mm2
 psubd -0x3e436a5a(%rip),%mm1
 psubd %xmm1,%xmm4
 psubd %gs:0x2b(%rdi),%xmm14
@@ -17928,15 +17923,15 @@ vpsubd -0x20(%rax,%rbp,2),%xmm2,%xmm2
 vpsubd %ymm3,%ymm4,%ymm4
 vpsubd %fs:-0x29b897d5(%rcx),%ymm0,%ymm15
 vpsubd -0x41(%rsp,%riz,2),%ymm6,%ymm0
-vpsubd %xmm7,%xmm6,%xmm1{%k6}
-vpsubd %gs:0x527c4ed2(%r15),%xmm7,%xmm24
-vpsubd (%rcx,%rcx,8),%xmm2,%xmm1{%k5}{z}
-vpsubd %ymm4,%ymm4,%ymm3{%k2}
-vpsubd %fs:0x1c0(%rsi,%rbx,2),%ymm14,%ymm15{%k1}{z}
-{evex} vpsubd 0x2e1e0ec(%rcx,%riz,8),%ymm2,%ymm7
-vpsubd %zmm4,%zmm2,%zmm4{%k2}{z}
+{evex} vpsubd -0x53a858a0(%rsi,%rbx,4),%xmm4,%xmm7
+vpsubd %xmm8,%xmm0,%xmm17{%k4}
+vpsubd (%rax,%rdi,1),%xmm26,%xmm26{%k1}{z}
+vpsubd %ymm2,%ymm21,%ymm23
+vpsubd -0x540(%rsp,%rsi,1),%ymm2,%ymm0{%k5}{z}
+cs vpsubd 0x733dfdba(%rsi),%ymm23,%ymm0{%k3}
+vpsubd 0x4f6a95c1(%rsp,%rax,4),%zmm4,%zmm2
+vpsubd %zmm17,%zmm12,%zmm11{%k2}{z}
 vpsubd %fs:(%rdi),%zmm6,%zmm22{%k6}
-vpsubd -0x1dc(%rcx,%riz,2){1to16},%zmm4,%zmm7
 psubq %mm0,%mm6
 psubqb %mm0,%mm6
 psubqw %mm0,%mm6
@@ -17947,14 +17942,15 @@ psubw %mm0,%mm6
 psubl %mm0,%mm6
 psub %mm0,%mm6
 rex.R psubq %gs:0x7bae8b33(%rax),%mm4
-rex.R psubqb %gs:0x7bae8b33(%rax),%mm4
-rex.R psubqw %gs:0x7bae8b33(%rax),%mm4
-rex.R psubql %gs:0x7bae8b33(%rax),%mm4
-rex.R psubqq %gs:0x7bae8b33(%rax),%mm4
-rex.R psubb %gs:0x7bae8b33(%rax),%mm4
-rex.R psubw %gs:0x7bae8b33(%rax),%mm4
-rex.R psubl %gs:0x7bae8b33(%rax),%mm4
-rex.R psub %gs:0x7bae8b33(%rax),%mm4
+psubqb %gs:0x7bae8b33(%rax),%mm4
+psubqw %gs:0x7bae8b33(%rax),%mm4
+psubql %gs:0x7bae8b33(%rax),%mm4
+psubqq %gs:0x7bae8b33(%rax),%mm4
+psubb %gs:0x7bae8b33(%rax),%mm4
+psubw %gs:0x7bae8b33(%rax),%mm4
+psubl %gs:0x7bae8b33(%rax),%mm4
+psub %gs:0x7bae8b33(%rax),%mm4
+psubq %gs:0x7bae8b33(%rax),%mm4
 psubq (%rdi,%rax,2),%mm0
 psubq %xmm7,%xmm2
 psubq -0x45(%r15d,%r9d,8),%xmm10
@@ -17981,15 +17977,15 @@ vpsubq (%rax),%xmm6,%xmm4
 vpsubq %ymm0,%ymm5,%ymm2
 ss vpsubq -0x56(%rcx),%ymm3,%ymm11
 vpsubq -0x20(%rsi,%rcx,1),%ymm7,%ymm1
-vpsubq %xmm7,%xmm2,%xmm7{%k5}
-es vpsubq 0x348(%rdx,%r13,1){1to2},%xmm30,%xmm23
 {evex} vpsubq 0x7c6af734(%rdi),%xmm0,%xmm2
-vpsubq %ymm6,%ymm0,%ymm4{%k4}
-cs vpsubq (%rcx){1to4},%ymm10,%ymm21
+vpsubq %xmm29,%xmm18,%xmm23{%k4}
+es vpsubq 0x348(%rdx,%r13,1){1to2},%xmm30,%xmm23
 {evex} vpsubq -0x6f30364d(%rsp,%rbx,1),%ymm7,%ymm4
+vpsubq %ymm25,%ymm15,%ymm20{%k7}
+cs vpsubq (%rcx){1to4},%ymm10,%ymm21
+vpsubq -0x7b5c3909(,%rdi,4),%zmm27,%zmm6
 vpsubq %zmm3,%zmm2,%zmm3{%k2}{z}
-ss vpsubq (%r9,%r10,1){1to8},%zmm23,%zmm8{%k4}
-vpsubq 0x40(%rbp),%zmm4,%zmm5{%k7}
+ss vpsubq -0x44daffc0(%rcx,%rax,1){1to8},%zmm0,%zmm4
 paddb %mm7,%mm5
 paddbb %mm7,%mm5
 paddbw %mm7,%mm5
@@ -18034,15 +18030,15 @@ vpaddb (%rcx),%xmm1,%xmm5
 vpaddb %ymm5,%ymm1,%ymm6
 cs vpaddb (%rbx,%rsi,8),%ymm4,%ymm11
 vpaddb (%rsi),%ymm7,%ymm2
-vpaddb %xmm0,%xmm6,%xmm5{%k1}
-vpaddb 0x60(%r10),%xmm25,%xmm26{%k1}{z}
+{evex} vpaddb %xmm5,%xmm6,%xmm2
+vpaddb (%rbx,%riz,1),%xmm19,%xmm28{%k7}
 ss {evex} vpaddb (%rdi),%xmm2,%xmm2
 {evex} vpaddb %ymm1,%ymm1,%ymm1
 ss vpaddb (%rcx),%ymm0,%ymm26{%k4}
 vpaddb -0x22(%rbp,%rdx,1),%ymm0,%ymm7{%k5}{z}
-vpaddb %zmm4,%zmm1,%zmm2{%k7}{z}
-ds vpaddb (%r8,%r10,2),%zmm16,%zmm2
-vpaddb (%rax),%zmm5,%zmm7{%k2}
+vpaddb %zmm5,%zmm9,%zmm14
+es vpaddb 0x8(%rcx),%zmm5,%zmm4{%k1}
+vpaddb -0x4c0(%rbp,%rbp,8),%zmm11,%zmm14{%k2}{z}
 paddw %mm0,%mm4
 paddwb %mm0,%mm4
 paddww %mm0,%mm4
@@ -18090,12 +18086,12 @@ vpaddw 0x40(%rbx),%ymm6,%ymm5
 {evex} vpaddw %xmm1,%xmm6,%xmm4
 vpaddw %gs:0x5e0(%rdx,%r10,2),%xmm27,%xmm10{%k3}{z}
 vpaddw -0x100(%rbx),%xmm6,%xmm3{%k3}
-vpaddw %ymm1,%ymm7,%ymm0{%k3}{z}
-vpaddw 0xd41a277(%rcx,%r10,1),%ymm11,%ymm15{%k3}
-vpaddw -0xa20(%rax),%ymm4,%ymm4{%k1}{z}
-vpaddw %zmm1,%zmm7,%zmm5{%k2}
-vpaddw -0x57(%rsp,%r10,8),%zmm29,%zmm23{%k4}{z}
-vpaddw %gs:(%rsi,%rax,4),%zmm5,%zmm2
+vpaddw %ymm22,%ymm25,%ymm31
+ss vpaddw 0xe0(%rdi),%ymm1,%ymm6{%k4}
+vpaddw -0x69d813fe(%r11,%r13,4),%ymm31,%ymm4{%k7}{z}
+vpaddw (%rdx,%rcx,4),%zmm7,%zmm3
+vpaddw %zmm19,%zmm2,%zmm18{%k1}
+ss vpaddw -0xe00(%r14,%rax,2),%zmm13,%zmm21{%k3}
 paddd %mm1,%mm2
 padddb %mm1,%mm2
 padddw %mm1,%mm2
@@ -18127,9 +18123,9 @@ vpaddd -0x22(%rdx),%ymm3,%ymm0
 {evex} vpaddd %xmm6,%xmm4,%xmm4
 ss vpaddd (%r12,%r13,1){1to4},%xmm2,%xmm17{%k5}
 vpaddd 0xc0c4046(%rax){1to4},%xmm7,%xmm6
-vpaddd %ymm3,%ymm5,%ymm6{%k5}{z}
-vpaddd %gs:(%r14,%rdx,8){1to8},%ymm20,%ymm14{%k6}{z}
 {evex} vpaddd -0x9c0(%rcx),%ymm7,%ymm2
+vpaddd %ymm22,%ymm24,%ymm13{%k2}{z}
+vpaddd %gs:(%r14,%rdx,8){1to8},%ymm20,%ymm14{%k6}{z}
 vpaddd %zmm4,%zmm5,%zmm0
 ds vpaddd -0x1e80(%r14,%r13,1),%zmm23,%zmm16{%k1}
 vpaddd 0x130(%rbp){1to16},%zmm2,%zmm7
@@ -18176,14 +18172,15 @@ pshufl %mm4,%mm7
 pshufq %mm4,%mm7
 pshuf %mm4,%mm7
 rex.RXB pshufb %fs:-0x2c(%r15,%r11,8),%mm5
-rex.RXB pshufbb %fs:-0x2c(%r15,%r11,8),%mm5
-rex.RXB pshufbw %fs:-0x2c(%r15,%r11,8),%mm5
-rex.RXB pshufbl %fs:-0x2c(%r15,%r11,8),%mm5
-rex.RXB pshufbq %fs:-0x2c(%r15,%r11,8),%mm5
-rex.RXB pshufw %fs:-0x2c(%r15,%r11,8),%mm5
-rex.RXB pshufl %fs:-0x2c(%r15,%r11,8),%mm5
-rex.RXB pshufq %fs:-0x2c(%r15,%r11,8),%mm5
-rex.RXB pshuf %fs:-0x2c(%r15,%r11,8),%mm5
+pshufbb %fs:-0x2c(%r15,%r11,8),%mm5
+pshufbw %fs:-0x2c(%r15,%r11,8),%mm5
+pshufbl %fs:-0x2c(%r15,%r11,8),%mm5
+pshufbq %fs:-0x2c(%r15,%r11,8),%mm5
+pshufw %fs:-0x2c(%r15,%r11,8),%mm5
+pshufl %fs:-0x2c(%r15,%r11,8),%mm5
+pshufq %fs:-0x2c(%r15,%r11,8),%mm5
+pshuf %fs:-0x2c(%r15,%r11,8),%mm5
+pshufb %fs:-0x2c(%r15,%r11,8),%mm5
 es pshufb -0x12881518(%rsi),%mm3
 pshufb %xmm0,%xmm6
 ss pshufb -0x6f(%r15,%r14,2),%xmm10
@@ -18213,9 +18210,9 @@ vpshufb -0x1af8affa(%rax,%riz,2),%ymm6,%ymm1
 {evex} vpshufb %xmm6,%xmm2,%xmm1
 ds vpshufb 0xf0(%r14,%r8,2),%xmm18,%xmm14{%k5}
 vpshufb (%rdi),%xmm1,%xmm2{%k3}{z}
-vpshufb %ymm1,%ymm4,%ymm5{%k1}{z}
-ds {evex} vpshufb -0x5f9d93f9(%rbp),%ymm4,%ymm15
-vpshufb 0xec0(%rax),%ymm4,%ymm4{%k2}
+{evex} vpshufb 0x20(%rcx),%ymm2,%ymm3
+vpshufb %ymm1,%ymm30,%ymm5{%k7}{z}
+vpshufb (%r14,%r11,1),%ymm15,%ymm2{%k7}
 vpshufb %zmm3,%zmm2,%zmm7
 es vpshufb -0xf40(%rsp,%r10,2),%zmm0,%zmm6{%k5}
 vpshufb -0x12c0(%rsi),%zmm1,%zmm6{%k2}{z}
@@ -18269,10 +18266,11 @@ phadddw %mm3,%mm0
 phadddl %mm3,%mm0
 phadddq %mm3,%mm0
 ds rex.RX phaddd 0x5e(%rsi,%r8,2),%mm5
-ds rex.RX phadddb 0x5e(%rsi,%r8,2),%mm5
-ds rex.RX phadddw 0x5e(%rsi,%r8,2),%mm5
-ds rex.RX phadddl 0x5e(%rsi,%r8,2),%mm5
-ds rex.RX phadddq 0x5e(%rsi,%r8,2),%mm5
+ds phadddb 0x5e(%rsi,%r8,2),%mm5
+ds phadddw 0x5e(%rsi,%r8,2),%mm5
+ds phadddl 0x5e(%rsi,%r8,2),%mm5
+ds phadddq 0x5e(%rsi,%r8,2),%mm5
+ds phaddd 0x5e(%rsi,%r8,2),%mm5
 phaddd (%rsi),%mm6
 phaddd %xmm0,%xmm3
 rex.WRB phaddd -0x8(%r12d,%esi,2),%xmm8
@@ -18379,15 +18377,15 @@ vpmaddubsw (%rax),%xmm3,%xmm7
 vpmaddubsw %ymm3,%ymm2,%ymm7
 es vpmaddubsw 0x27(%rdi),%ymm14,%ymm14
 vpmaddubsw -0x34(%rdx,%riz,1),%ymm6,%ymm7
-vpmaddubsw %xmm1,%xmm6,%xmm0{%k7}
+{evex} vpmaddubsw (%rdx),%xmm6,%xmm1
+vpmaddubsw %xmm13,%xmm29,%xmm12{%k4}{z}
 ds {evex} vpmaddubsw 0x798f97ef(%rip),%xmm10,%xmm7
-vpmaddubsw 0xe0(%rbp,%rcx,4),%xmm6,%xmm4{%k3}{z}
-vpmaddubsw %ymm5,%ymm6,%ymm7{%k4}{z}
-vpmaddubsw %gs:(%rsi),%ymm4,%ymm29
-vpmaddubsw -0xd80(%rbp),%ymm3,%ymm6{%k6}
-vpmaddubsw %zmm2,%zmm2,%zmm6{%k4}
-vpmaddubsw %fs:(%r12,%rcx,2),%zmm28,%zmm11{%k5}{z}
+{evex} vpmaddubsw -0xe0(%rbx),%ymm6,%ymm7
+vpmaddubsw %ymm13,%ymm21,%ymm11{%k6}
+vpmaddubsw %gs:(%rbx,%r8,8),%ymm31,%ymm2{%k4}
 vpmaddubsw 0x680(%rbx),%zmm7,%zmm7
+vpmaddubsw %zmm7,%zmm18,%zmm22{%k6}
+vpmaddubsw %fs:(%r12,%rcx,2),%zmm28,%zmm11{%k5}{z}
 phsubw %mm4,%mm2
 phsubwb %mm4,%mm2
 phsubww %mm4,%mm2
@@ -18558,14 +18556,15 @@ psignl %mm3,%mm3
 psignq %mm3,%mm3
 psign %mm3,%mm3
 cs rex.RX psignw -0x1e5d026(%rbp,%r8,1),%mm5
-cs rex.RX psignwb -0x1e5d026(%rbp,%r8,1),%mm5
-cs rex.RX psignww -0x1e5d026(%rbp,%r8,1),%mm5
-cs rex.RX psignwl -0x1e5d026(%rbp,%r8,1),%mm5
-cs rex.RX psignwq -0x1e5d026(%rbp,%r8,1),%mm5
-cs rex.RX psignb -0x1e5d026(%rbp,%r8,1),%mm5
-cs rex.RX psignl -0x1e5d026(%rbp,%r8,1),%mm5
-cs rex.RX psignq -0x1e5d026(%rbp,%r8,1),%mm5
-cs rex.RX psign -0x1e5d026(%rbp,%r8,1),%mm5
+cs psignwb -0x1e5d026(%rbp,%r8,1),%mm5
+cs psignww -0x1e5d026(%rbp,%r8,1),%mm5
+cs psignwl -0x1e5d026(%rbp,%r8,1),%mm5
+cs psignwq -0x1e5d026(%rbp,%r8,1),%mm5
+cs psignb -0x1e5d026(%rbp,%r8,1),%mm5
+cs psignl -0x1e5d026(%rbp,%r8,1),%mm5
+cs psignq -0x1e5d026(%rbp,%r8,1),%mm5
+cs psign -0x1e5d026(%rbp,%r8,1),%mm5
+cs psignw -0x1e5d026(%rbp,%r8,1),%mm5
 psignw (%rbx),%mm3
 psignw %xmm3,%xmm7
 psignw -0x20(%r10d,%r13d,1),%xmm15
@@ -18598,10 +18597,11 @@ psigndw %mm2,%mm3
 psigndl %mm2,%mm3
 psigndq %mm2,%mm3
 rex.R psignd 0x43(%ecx),%mm1
-rex.R psigndb 0x43(%ecx),%mm1
-rex.R psigndw 0x43(%ecx),%mm1
-rex.R psigndl 0x43(%ecx),%mm1
-rex.R psigndq 0x43(%ecx),%mm1
+psigndb 0x43(%ecx),%mm1
+psigndw 0x43(%ecx),%mm1
+psigndl 0x43(%ecx),%mm1
+psigndq 0x43(%ecx),%mm1
+psignd 0x43(%ecx),%mm1
 psignd (%rcx),%mm7
 psignd %xmm4,%xmm3
 psignd %gs:(%rax,%r14,4),%xmm2
@@ -18630,14 +18630,15 @@ pmulhrsl %mm1,%mm4
 pmulhrsq %mm1,%mm4
 pmulhrs %mm1,%mm4
 rex.R pmulhrsw (%ecx),%mm0
-rex.R pmulhrswb (%ecx),%mm0
-rex.R pmulhrsww (%ecx),%mm0
-rex.R pmulhrswl (%ecx),%mm0
-rex.R pmulhrswq (%ecx),%mm0
-rex.R pmulhrsb (%ecx),%mm0
-rex.R pmulhrsl (%ecx),%mm0
-rex.R pmulhrsq (%ecx),%mm0
-rex.R pmulhrs (%ecx),%mm0
+pmulhrswb (%ecx),%mm0
+pmulhrsww (%ecx),%mm0
+pmulhrswl (%ecx),%mm0
+pmulhrswq (%ecx),%mm0
+pmulhrsb (%ecx),%mm0
+pmulhrsl (%ecx),%mm0
+pmulhrsq (%ecx),%mm0
+pmulhrs (%ecx),%mm0
+pmulhrsw (%ecx),%mm0
 pmulhrsw (%rdx,%rbx,4),%mm3
 pmulhrsw %xmm3,%xmm2
 es pmulhrsw -0x222fa1b2(,%r12,1),%xmm8
@@ -18664,15 +18665,15 @@ vpmulhrsw -0x4ea71bf7(%rcx,%rdi,1),%xmm2,%xmm2
 vpmulhrsw %ymm2,%ymm0,%ymm3
 ss vpmulhrsw (%r11,%r10,2),%ymm9,%ymm10
 vpmulhrsw -0x25(%rbp,%riz,1),%ymm2,%ymm2
-vpmulhrsw %xmm1,%xmm0,%xmm3{%k6}
-vpmulhrsw %fs:-0x7d0(%rbx,%r12,1),%xmm26,%xmm29
-vpmulhrsw (%rdi),%xmm6,%xmm3{%k4}{z}
-vpmulhrsw %ymm4,%ymm0,%ymm1{%k1}
-vpmulhrsw 0x2cccdf5c(,%riz,4),%ymm29,%ymm23
-vpmulhrsw 0x700(%rdx),%ymm7,%ymm4{%k4}{z}
-vpmulhrsw %zmm4,%zmm1,%zmm3{%k2}{z}
-ss vpmulhrsw (%r11,%r15,1),%zmm26,%zmm7
-vpmulhrsw -0x206fff3d(%rbp),%zmm3,%zmm2{%k2}
+vpmulhrsw %xmm2,%xmm25,%xmm25
+ds vpmulhrsw 0x6011343b(%rdx),%xmm4,%xmm7{%k1}{z}
+vpmulhrsw (%r15,%rbx,8),%xmm14,%xmm2{%k2}
+{evex} vpmulhrsw (%rsi,%riz,8),%ymm3,%ymm4
+vpmulhrsw %ymm19,%ymm31,%ymm29{%k3}
+vpmulhrsw 0x480(%r11,%r12,8),%ymm28,%ymm6{%k1}{z}
+vpmulhrsw 0x900(%rax,%riz,8),%zmm3,%zmm1
+vpmulhrsw %zmm6,%zmm4,%zmm28{%k6}
+vpmulhrsw 0x12c0(%r15),%zmm4,%zmm12{%k7}{z}
 vpermilps %xmm7,%xmm1,%xmm3
 vpermilpsb %xmm7,%xmm1,%xmm3
 vpermilpsw %xmm7,%xmm1,%xmm3
@@ -18687,10 +18688,10 @@ vpermilps 0x1(,%rax,1),%xmm2,%xmm5
 vpermilps %ymm1,%ymm1,%ymm4
 ds vpermilps -0x1d4a375a(,%rsi,4),%ymm0,%ymm5
 vpermilps (%rcx),%ymm4,%ymm3
-vpermilps %xmm0,%xmm1,%xmm6{%k1}
-ds vpermilps -0x4e0(%rsp,%rdi,2),%xmm16,%xmm1
+vpermilps %xmm31,%xmm17,%xmm28
 vpermilps -0x4a(,%rdx,2){1to4},%xmm6,%xmm5
-vpermilps %ymm0,%ymm6,%ymm0{%k7}{z}
+ds vpermilps -0x4e0(%rsp,%rdi,2),%xmm16,%xmm1
+{evex} vpermilps %ymm6,%ymm3,%ymm5
 ss vpermilps (%rbx,%riz,1){1to8},%ymm19,%ymm29
 vpermilps 0x44(%rbp){1to8},%ymm0,%ymm1{%k3}{z}
 vpermilps %zmm3,%zmm1,%zmm5
@@ -18716,9 +18717,9 @@ vpermilpd -0x31d4117e(%rax),%xmm3,%xmm1{%k3}
 {evex} vpermilpd %ymm6,%ymm0,%ymm4
 vpermilpd (%rdi,%r13,2){1to4},%ymm9,%ymm6{%k5}
 vpermilpd -0x10(%rbp),%ymm3,%ymm4{%k7}
-vpermilpd %zmm4,%zmm6,%zmm5{%k6}
-cs vpermilpd (%r14){1to8},%zmm12,%zmm10{%k4}
-vpermilpd -0x318(%rax){1to8},%zmm1,%zmm3
+vpermilpd %zmm28,%zmm13,%zmm0
+es vpermilpd 0x7cb1dde8(%rcx),%zmm4,%zmm4{%k7}{z}
+vpermilpd -0x54(%r12,%r12,8){1to8},%zmm6,%zmm14{%k5}{z}
 vtestps %xmm2,%xmm4
 vtestpsb %xmm2,%xmm4
 vtestpsw %xmm2,%xmm4
@@ -18757,14 +18758,15 @@ pblendvl %xmm0,%xmm2,%xmm0
 pblendvq %xmm0,%xmm2,%xmm0
 pblendv %xmm0,%xmm2,%xmm0
 rex.WR pblendvb %xmm0,(%edi),%xmm12
-rex.WR pblendvbb %xmm0,(%edi),%xmm12
-rex.WR pblendvbw %xmm0,(%edi),%xmm12
-rex.WR pblendvbl %xmm0,(%edi),%xmm12
-rex.WR pblendvbq %xmm0,(%edi),%xmm12
-rex.WR pblendvw %xmm0,(%edi),%xmm12
-rex.WR pblendvl %xmm0,(%edi),%xmm12
-rex.WR pblendvq %xmm0,(%edi),%xmm12
-rex.WR pblendv %xmm0,(%edi),%xmm12
+pblendvbb %xmm0,(%edi),%xmm12
+pblendvbw %xmm0,(%edi),%xmm12
+pblendvbl %xmm0,(%edi),%xmm12
+pblendvbq %xmm0,(%edi),%xmm12
+pblendvw %xmm0,(%edi),%xmm12
+pblendvl %xmm0,(%edi),%xmm12
+pblendvq %xmm0,(%edi),%xmm12
+pblendv %xmm0,(%edi),%xmm12
+pblendvb %xmm0,(%edi),%xmm12
 pblendvb %xmm0,-0x5c(%rbx,%rbp,4),%xmm3
 vpsrlvw %xmm2,%xmm4,%xmm1
 vpsrlvwb %xmm2,%xmm4,%xmm1
@@ -18788,9 +18790,9 @@ vpsrlvw (%rax),%xmm3,%xmm0{%k4}
 vpsrlvw %ymm1,%ymm2,%ymm6
 ss vpsrlvw -0x9e776c6(%r11),%ymm6,%ymm14{%k3}
 vpsrlvw (%rax,%riz,4),%ymm0,%ymm0{%k4}{z}
-vpsrlvw %zmm0,%zmm4,%zmm7{%k2}
-cs vpsrlvw -0x3a5b8b40(%rcx),%zmm25,%zmm26{%k6}{z}
 vpsrlvw 0x1b00(%rax),%zmm4,%zmm0
+vpsrlvw %zmm10,%zmm0,%zmm8{%k7}{z}
+cs vpsrlvw -0x3a5b8b40(%rcx),%zmm25,%zmm26{%k6}{z}
 vpmovuswb %xmm1,%xmm1
 vpmovuswbb %xmm1,%xmm1
 vpmovuswbw %xmm1,%xmm1
@@ -18810,112 +18812,112 @@ vpmovuswl %xmm22,0x783e0666(,%rcx,1){%k6}
 vpmovuswq %xmm22,0x783e0666(,%rcx,1){%k6}
 vpmovusw %xmm22,0x783e0666(,%rcx,1){%k6}
 ss vpmovuswb %xmm5,-0x715f4079(%rbp){%k5}
-vpmovuswb %ymm6,%xmm0{%k1}
-ds vpmovuswb %ymm15,-0x390(%rax)
+vpmovuswb %ymm18,%xmm21
 vpmovuswb %ymm6,0x750(%rsp,%rax,1){%k2}
-vpmovuswb %zmm3,%ymm2{%k5}
-ss vpmovuswb %zmm21,(%rbx)
-vpmovuswb %zmm7,-0x5c0(%rbp){%k6}
-vpsravw %xmm3,%xmm4,%xmm1{%k4}
-vpsravwb %xmm3,%xmm4,%xmm1{%k4}
-vpsravww %xmm3,%xmm4,%xmm1{%k4}
-vpsravwl %xmm3,%xmm4,%xmm1{%k4}
-vpsravwq %xmm3,%xmm4,%xmm1{%k4}
-vpsravb %xmm3,%xmm4,%xmm1{%k4}
-vpsravl %xmm3,%xmm4,%xmm1{%k4}
-vpsravq %xmm3,%xmm4,%xmm1{%k4}
-vpsrav %xmm3,%xmm4,%xmm1{%k4}
-vpsravw (%r9,%r10,4),%xmm24,%xmm16
-vpsravwb (%r9,%r10,4),%xmm24,%xmm16
-vpsravww (%r9,%r10,4),%xmm24,%xmm16
-vpsravwl (%r9,%r10,4),%xmm24,%xmm16
-vpsravwq (%r9,%r10,4),%xmm24,%xmm16
-vpsravb (%r9,%r10,4),%xmm24,%xmm16
-vpsravl (%r9,%r10,4),%xmm24,%xmm16
-vpsravq (%r9,%r10,4),%xmm24,%xmm16
-vpsrav (%r9,%r10,4),%xmm24,%xmm16
+ds vpmovuswb %ymm15,-0x390(%rax)
+vpmovuswb %zmm6,%ymm0
+vpmovuswb %zmm18,-0x8c0(%r13,%r9,2){%k6}
+vpmovuswb %zmm3,-0x71dcd0c(%rbp)
+vpsravw %xmm21,%xmm14,%xmm4
+vpsravwb %xmm21,%xmm14,%xmm4
+vpsravww %xmm21,%xmm14,%xmm4
+vpsravwl %xmm21,%xmm14,%xmm4
+vpsravwq %xmm21,%xmm14,%xmm4
+vpsravb %xmm21,%xmm14,%xmm4
+vpsravl %xmm21,%xmm14,%xmm4
+vpsravq %xmm21,%xmm14,%xmm4
+vpsrav %xmm21,%xmm14,%xmm4
 vpsravw (%rcx),%xmm2,%xmm7{%k5}
+vpsravwb (%rcx),%xmm2,%xmm7{%k5}
+vpsravww (%rcx),%xmm2,%xmm7{%k5}
+vpsravwl (%rcx),%xmm2,%xmm7{%k5}
+vpsravwq (%rcx),%xmm2,%xmm7{%k5}
+vpsravb (%rcx),%xmm2,%xmm7{%k5}
+vpsravl (%rcx),%xmm2,%xmm7{%k5}
+vpsravq (%rcx),%xmm2,%xmm7{%k5}
+vpsrav (%rcx),%xmm2,%xmm7{%k5}
+vpsravw (%r9,%r10,4),%xmm24,%xmm16
 vpsravw %ymm0,%ymm1,%ymm4
 vpsravw %gs:0x7c70490f(%rbp,%r13,8),%ymm5,%ymm22{%k2}
 vpsravw -0x840(%rsp,%rdx,4),%ymm6,%ymm4{%k1}{z}
 vpsravw %zmm4,%zmm1,%zmm1
 vpsravw (%rdi),%zmm22,%zmm22{%k2}{z}
 vpsravw %fs:0x1e00(%rbp),%zmm5,%zmm4{%k7}
-vpmovusdb %xmm5,%xmm4{%k6}{z}
-vpmovusdbb %xmm5,%xmm4{%k6}{z}
-vpmovusdbw %xmm5,%xmm4{%k6}{z}
-vpmovusdbl %xmm5,%xmm4{%k6}{z}
-vpmovusdbq %xmm5,%xmm4{%k6}{z}
-vpmovusdw %xmm5,%xmm4{%k6}{z}
-vpmovusdl %xmm5,%xmm4{%k6}{z}
-vpmovusdq %xmm5,%xmm4{%k6}{z}
-vpmovusd %xmm5,%xmm4{%k6}{z}
-vpmovusdb %xmm27,-0x1d4(%rax,%r15,8)
-vpmovusdbb %xmm27,-0x1d4(%rax,%r15,8)
-vpmovusdbw %xmm27,-0x1d4(%rax,%r15,8)
-vpmovusdbl %xmm27,-0x1d4(%rax,%r15,8)
-vpmovusdbq %xmm27,-0x1d4(%rax,%r15,8)
-vpmovusdw %xmm27,-0x1d4(%rax,%r15,8)
-vpmovusdl %xmm27,-0x1d4(%rax,%r15,8)
-vpmovusdq %xmm27,-0x1d4(%rax,%r15,8)
-vpmovusd %xmm27,-0x1d4(%rax,%r15,8)
-vpmovusdb %xmm4,%gs:-0x184(%rbp){%k3}
-vpmovusdb %ymm4,%xmm5{%k6}
-vpmovusdb %ymm4,0x7eba2435(%r12,%rax,1)
+vpmovusdb %xmm1,%xmm2
+vpmovusdbb %xmm1,%xmm2
+vpmovusdbw %xmm1,%xmm2
+vpmovusdbl %xmm1,%xmm2
+vpmovusdbq %xmm1,%xmm2
+vpmovusdw %xmm1,%xmm2
+vpmovusdl %xmm1,%xmm2
+vpmovusdq %xmm1,%xmm2
+vpmovusd %xmm1,%xmm2
+vpmovusdb %xmm30,-0x1fc(%rsi){%k6}
+vpmovusdbb %xmm30,-0x1fc(%rsi){%k6}
+vpmovusdbw %xmm30,-0x1fc(%rsi){%k6}
+vpmovusdbl %xmm30,-0x1fc(%rsi){%k6}
+vpmovusdbq %xmm30,-0x1fc(%rsi){%k6}
+vpmovusdw %xmm30,-0x1fc(%rsi){%k6}
+vpmovusdl %xmm30,-0x1fc(%rsi){%k6}
+vpmovusdq %xmm30,-0x1fc(%rsi){%k6}
+vpmovusd %xmm30,-0x1fc(%rsi){%k6}
+vpmovusdb %xmm1,0x1c(%rcx)
+vpmovusdb %ymm1,%xmm22
 cs vpmovusdb %ymm7,0x80(%rbx){%k1}
-vpmovusdb %zmm3,%xmm0{%k2}{z}
-vpmovusdb %zmm15,-0x7313fe68(%rdi)
-vpmovusdb %zmm3,%gs:0x1e0(%rbx){%k3}
-vpsllvw %xmm4,%xmm2,%xmm6{%k2}
-vpsllvwb %xmm4,%xmm2,%xmm6{%k2}
-vpsllvww %xmm4,%xmm2,%xmm6{%k2}
-vpsllvwl %xmm4,%xmm2,%xmm6{%k2}
-vpsllvwq %xmm4,%xmm2,%xmm6{%k2}
-vpsllvb %xmm4,%xmm2,%xmm6{%k2}
-vpsllvl %xmm4,%xmm2,%xmm6{%k2}
-vpsllvq %xmm4,%xmm2,%xmm6{%k2}
-vpsllv %xmm4,%xmm2,%xmm6{%k2}
-cs vpsllvw 0x200(%rsi,%r13,4),%xmm14,%xmm19
-cs vpsllvwb 0x200(%rsi,%r13,4),%xmm14,%xmm19
-cs vpsllvww 0x200(%rsi,%r13,4),%xmm14,%xmm19
-cs vpsllvwl 0x200(%rsi,%r13,4),%xmm14,%xmm19
-cs vpsllvwq 0x200(%rsi,%r13,4),%xmm14,%xmm19
-cs vpsllvb 0x200(%rsi,%r13,4),%xmm14,%xmm19
-cs vpsllvl 0x200(%rsi,%r13,4),%xmm14,%xmm19
-cs vpsllvq 0x200(%rsi,%r13,4),%xmm14,%xmm19
-cs vpsllv 0x200(%rsi,%r13,4),%xmm14,%xmm19
-vpsllvw (%rax),%xmm4,%xmm3{%k5}{z}
+vpmovusdb %ymm4,0x7eba2435(%r12,%rax,1)
+vpmovusdb %zmm2,-0x18e6b1b6(%rdx)
+vpmovusdb %zmm10,%xmm18{%k4}
+vpmovusdb %zmm29,(%r10,%r12,2){%k5}
+vpsllvw %xmm6,%xmm7,%xmm30
+vpsllvwb %xmm6,%xmm7,%xmm30
+vpsllvww %xmm6,%xmm7,%xmm30
+vpsllvwl %xmm6,%xmm7,%xmm30
+vpsllvwq %xmm6,%xmm7,%xmm30
+vpsllvb %xmm6,%xmm7,%xmm30
+vpsllvl %xmm6,%xmm7,%xmm30
+vpsllvq %xmm6,%xmm7,%xmm30
+vpsllv %xmm6,%xmm7,%xmm30
+vpsllvw %gs:0x570(%rsi),%xmm7,%xmm5{%k5}{z}
+vpsllvwb %gs:0x570(%rsi),%xmm7,%xmm5{%k5}{z}
+vpsllvww %gs:0x570(%rsi),%xmm7,%xmm5{%k5}{z}
+vpsllvwl %gs:0x570(%rsi),%xmm7,%xmm5{%k5}{z}
+vpsllvwq %gs:0x570(%rsi),%xmm7,%xmm5{%k5}{z}
+vpsllvb %gs:0x570(%rsi),%xmm7,%xmm5{%k5}{z}
+vpsllvl %gs:0x570(%rsi),%xmm7,%xmm5{%k5}{z}
+vpsllvq %gs:0x570(%rsi),%xmm7,%xmm5{%k5}{z}
+vpsllv %gs:0x570(%rsi),%xmm7,%xmm5{%k5}{z}
+vpsllvw (%r10,%r14,8),%xmm21,%xmm27{%k3}
 vpsllvw %ymm3,%ymm6,%ymm5
 cs vpsllvw (%rax,%r14,4),%ymm13,%ymm8{%k2}
 vpsllvw 0x3713cc1e(%rcx),%ymm4,%ymm5{%k2}{z}
-vpsllvw %zmm1,%zmm6,%zmm6{%k7}{z}
-ss vpsllvw (%r10),%zmm10,%zmm10{%k1}
-vpsllvw 0x58f57a9d(%rbp),%zmm1,%zmm6
-vpmovusqb %xmm7,%xmm2{%k2}
-vpmovusqbb %xmm7,%xmm2{%k2}
-vpmovusqbw %xmm7,%xmm2{%k2}
-vpmovusqbl %xmm7,%xmm2{%k2}
-vpmovusqbq %xmm7,%xmm2{%k2}
-vpmovusqw %xmm7,%xmm2{%k2}
-vpmovusql %xmm7,%xmm2{%k2}
-vpmovusqq %xmm7,%xmm2{%k2}
-vpmovusq %xmm7,%xmm2{%k2}
-vpmovusqb %xmm4,(%rsi,%r10,1)
-vpmovusqbb %xmm4,(%rsi,%r10,1)
-vpmovusqbw %xmm4,(%rsi,%r10,1)
-vpmovusqbl %xmm4,(%rsi,%r10,1)
-vpmovusqbq %xmm4,(%rsi,%r10,1)
-vpmovusqw %xmm4,(%rsi,%r10,1)
-vpmovusql %xmm4,(%rsi,%r10,1)
-vpmovusqq %xmm4,(%rsi,%r10,1)
-vpmovusq %xmm4,(%rsi,%r10,1)
+vpsllvw %zmm21,%zmm9,%zmm27
+es vpsllvw 0x33fd419f(,%rdi,4),%zmm2,%zmm6{%k5}
+vpsllvw (%rax),%zmm22,%zmm8{%k4}{z}
+vpmovusqb %xmm2,%xmm22
+vpmovusqbb %xmm2,%xmm22
+vpmovusqbw %xmm2,%xmm22
+vpmovusqbl %xmm2,%xmm22
+vpmovusqbq %xmm2,%xmm22
+vpmovusqw %xmm2,%xmm22
+vpmovusql %xmm2,%xmm22
+vpmovusqq %xmm2,%xmm22
+vpmovusq %xmm2,%xmm22
 es vpmovusqb %xmm6,0xec(%rdi){%k1}
+es vpmovusqbb %xmm6,0xec(%rdi){%k1}
+es vpmovusqbw %xmm6,0xec(%rdi){%k1}
+es vpmovusqbl %xmm6,0xec(%rdi){%k1}
+es vpmovusqbq %xmm6,0xec(%rdi){%k1}
+es vpmovusqw %xmm6,0xec(%rdi){%k1}
+es vpmovusql %xmm6,0xec(%rdi){%k1}
+es vpmovusqq %xmm6,0xec(%rdi){%k1}
+es vpmovusq %xmm6,0xec(%rdi){%k1}
+vpmovusqb %xmm7,(%r10){%k3}
 vpmovusqb %ymm0,%xmm3
 vpmovusqb %ymm5,(%rdx,%r12,8){%k1}
 vpmovusqb %ymm7,(%rdi)
-vpmovusqb %zmm0,%xmm3{%k2}
-vpmovusqb %zmm15,(%rbx)
-ds vpmovusqb %zmm7,0x7e(%rdx){%k5}
+vpmovusqb %zmm6,0x6b28abaa(%rsp,%rbp,8)
+vpmovusqb %zmm25,%xmm26{%k3}
+vpmovusqb %zmm13,(%rcx){%k6}
 vcvtph2ps %xmm4,%xmm7
 vcvtph2psb %xmm4,%xmm7
 vcvtph2psw %xmm4,%xmm7
@@ -18930,18 +18932,14 @@ vcvtph2ps %gs:0x4f(%rbx,%rcx,2),%xmm6
 vcvtph2ps %xmm4,%ymm4
 vcvtph2ps %fs:(%r11,%rbp,2),%ymm10
 vcvtph2ps -0x45b41ab7(%rax,%rax,8),%ymm5
-vcvtph2ps %xmm2,%xmm0{%k2}{z}
-{evex} vcvtph2ps %fs:(%r12,%rdx,1),%xmm1
-vcvtph2ps (%rbx),%xmm6{%k2}
-vcvtph2ps %xmm2,%ymm5{%k6}
-vcvtph2ps -0x69(%rip),%ymm23
-vcvtph2ps (%rbx),%ymm1{%k4}{z}
-vcvtph2ps {sae},%ymm5,%zmm1{%k5}
-vcvtph2psb {sae},%ymm5,%zmm1{%k5}
-vcvtph2psw {sae},%ymm5,%zmm1{%k5}
-vcvtph2psl {sae},%ymm5,%zmm1{%k5}
-vcvtph2psq {sae},%ymm5,%zmm1{%k5}
-ss vcvtph2ps (%r8),%zmm24
+{evex} vcvtph2ps 0x40(%rsi),%xmm6
+vcvtph2ps %xmm4,%xmm26{%k7}
+vcvtph2ps (%rdx),%xmm18{%k1}{z}
+{evex} vcvtph2ps -0x193f7755(%rcx),%ymm1
+vcvtph2ps %xmm18,%ymm25{%k4}
+es vcvtph2ps (%rsp,%r8,2),%ymm10{%k3}
+vcvtph2ps %ymm2,%zmm1
+vcvtph2ps (%rsi,%r8,4),%zmm28{%k4}{z}
 vcvtph2ps 0xa80(%rax),%zmm5{%k4}
 vpmovusdw %xmm4,%xmm1
 vpmovusdwb %xmm4,%xmm1
@@ -18962,9 +18960,9 @@ vpmovusdl %xmm16,-0x5bf158cb(%r13,%r12,4){%k5}
 vpmovusdq %xmm16,-0x5bf158cb(%r13,%r12,4){%k5}
 vpmovusd %xmm16,-0x5bf158cb(%r13,%r12,4){%k5}
 es vpmovusdw %xmm4,(%rcx,%rdi,2)
-vpmovusdw %ymm5,%xmm1{%k7}
-vpmovusdw %ymm31,(%r12,%r13,2)
-vpmovusdw %ymm6,-0x4e0(%rdi,%rcx,8){%k4}
+vpmovusdw %ymm7,(%rdi)
+vpmovusdw %ymm9,%xmm19{%k1}
+vpmovusdw %ymm23,0x7c0(%rax){%k4}
 vpmovusdw %zmm3,%ymm2
 vpmovusdw %zmm3,-0x880(%r9){%k1}
 vpmovusdw %zmm3,%fs:0x75056856(%rbp,%rbx,8)
@@ -18990,9 +18988,9 @@ vprorvdw (%r9,%r14,8){1to4},%xmm17,%xmm3{%k6}{z}
 vprorvdl (%r9,%r14,8){1to4},%xmm17,%xmm3{%k6}{z}
 vprorvdq (%r9,%r14,8){1to4},%xmm17,%xmm3{%k6}{z}
 es vprorvd (%rdi),%xmm2,%xmm7
-vprorvd %ymm2,%ymm7,%ymm4{%k4}{z}
-vprorvd %gs:-0x2651b7b5(%rbp),%ymm18,%ymm29
-vprorvd (%rdi,%riz,8),%ymm5,%ymm7{%k3}
+vprorvd (%rax),%ymm7,%ymm2
+vprorvd %ymm1,%ymm22,%ymm13{%k1}
+vprorvd 0x34ae36d0(%rdi,%r11,8){1to8},%ymm24,%ymm25
 vprorvd %zmm2,%zmm1,%zmm3
 es vprorvd 0x180(%rcx,%r15,4){1to16},%zmm23,%zmm5
 vprorvd (%rcx,%rcx,8){1to16},%zmm4,%zmm1{%k4}{z}
@@ -19018,9 +19016,9 @@ vprorvq 0x789f9890(%rdx){1to2},%xmm2,%xmm3{%k7}
 vprorvq %ymm6,%ymm0,%ymm6
 cs vprorvq (%r9){1to4},%ymm6,%ymm12{%k5}
 vprorvq -0x10(%rax){1to4},%ymm4,%ymm4
-vprorvq %zmm6,%zmm6,%zmm1{%k1}{z}
-vprorvq %fs:(%rdi){1to8},%zmm19,%zmm28{%k6}{z}
 vprorvq -0x5de363be(%rip),%zmm6,%zmm1
+vprorvq %zmm1,%zmm20,%zmm26{%k2}
+vprorvq %fs:(%rdi){1to8},%zmm19,%zmm28{%k6}{z}
 vpmovusqw %xmm1,%xmm4
 vpmovusqwb %xmm1,%xmm4
 vpmovusqww %xmm1,%xmm4
@@ -19099,23 +19097,23 @@ vprolvq %gs:-0xda0(%rcx),%ymm0,%ymm1
 vprolvq %zmm7,%zmm4,%zmm5
 ds vprolvq 0x4f(%rbp,%r8,2){1to8},%zmm19,%zmm29{%k3}{z}
 vprolvq (%rsp,%rdx,2),%zmm0,%zmm3{%k2}
-vpmovusqd %xmm7,%xmm5{%k7}{z}
-vpmovusqdb %xmm7,%xmm5{%k7}{z}
-vpmovusqdw %xmm7,%xmm5{%k7}{z}
-vpmovusqdl %xmm7,%xmm5{%k7}{z}
-vpmovusqdq %xmm7,%xmm5{%k7}{z}
+vpmovusqd %xmm7,-0x380(%rsi)
+vpmovusqdb %xmm7,-0x380(%rsi)
+vpmovusqdw %xmm7,-0x380(%rsi)
+vpmovusqdl %xmm7,-0x380(%rsi)
+vpmovusqdq %xmm7,-0x380(%rsi)
+vpmovusqd %xmm27,%xmm7{%k5}{z}
+vpmovusqdb %xmm27,%xmm7{%k5}{z}
+vpmovusqdw %xmm27,%xmm7{%k5}{z}
+vpmovusqdl %xmm27,%xmm7{%k5}{z}
+vpmovusqdq %xmm27,%xmm7{%k5}{z}
 cs vpmovusqd %xmm4,(%r15,%rbx,4)
-cs vpmovusqdb %xmm4,(%r15,%rbx,4)
-cs vpmovusqdw %xmm4,(%r15,%rbx,4)
-cs vpmovusqdl %xmm4,(%r15,%rbx,4)
-cs vpmovusqdq %xmm4,(%r15,%rbx,4)
-vpmovusqd %xmm5,(%rsi){%k7}
 vpmovusqd %ymm7,%xmm4
 vpmovusqd %ymm17,(%rdi,%r9,4){%k7}
 ss vpmovusqd %ymm3,-0x74549c0e(%rbp)
-vpmovusqd %zmm7,%ymm2{%k7}
-vpmovusqd %zmm11,0x5b608c54(%rip)
-cs vpmovusqd %zmm1,0x6c0(%rax,%riz,4){%k4}
+vpmovusqd %zmm0,-0xcc0(%rsi,%rdx,2)
+vpmovusqd %zmm4,%ymm16{%k3}{z}
+vpmovusqd %zmm29,(%r11,%r11,4){%k6}
 vpermps %ymm2,%ymm5,%ymm7
 vpermpsb %ymm2,%ymm5,%ymm7
 vpermpsw %ymm2,%ymm5,%ymm7
@@ -19133,20 +19131,20 @@ vpermps (%rcx,%rbx,8){1to8},%ymm6,%ymm6{%k4}{z}
 vpermps %zmm6,%zmm5,%zmm3
 vpermps -0x10(%rsi),%zmm3,%zmm24{%k2}{z}
 ds vpermps (%rbx),%zmm5,%zmm7
-vpermpd %ymm5,%ymm2,%ymm3{%k4}{z}
-vpermpdb %ymm5,%ymm2,%ymm3{%k4}{z}
-vpermpdw %ymm5,%ymm2,%ymm3{%k4}{z}
-vpermpdl %ymm5,%ymm2,%ymm3{%k4}{z}
-vpermpdq %ymm5,%ymm2,%ymm3{%k4}{z}
-ss vpermpd (%r9,%r14,8){1to4},%ymm16,%ymm26
-ss vpermpdb (%r9,%r14,8){1to4},%ymm16,%ymm26
-ss vpermpdw (%r9,%r14,8){1to4},%ymm16,%ymm26
-ss vpermpdl (%r9,%r14,8){1to4},%ymm16,%ymm26
-ss vpermpdq (%r9,%r14,8){1to4},%ymm16,%ymm26
-vpermpd 0x7fa38a18(%rdx){1to4},%ymm7,%ymm0{%k2}{z}
-vpermpd %zmm4,%zmm2,%zmm0{%k5}
-vpermpd %fs:(%rdi),%zmm2,%zmm30
-vpermpd (%rdx,%rdi,1){1to8},%zmm5,%zmm0
+vpermpd %ymm13,%ymm31,%ymm16
+vpermpdb %ymm13,%ymm31,%ymm16
+vpermpdw %ymm13,%ymm31,%ymm16
+vpermpdl %ymm13,%ymm31,%ymm16
+vpermpdq %ymm13,%ymm31,%ymm16
+ds vpermpd (%rsi,%rax,8),%ymm6,%ymm0{%k5}
+ds vpermpdb (%rsi,%rax,8),%ymm6,%ymm0{%k5}
+ds vpermpdw (%rsi,%rax,8),%ymm6,%ymm0{%k5}
+ds vpermpdl (%rsi,%rax,8),%ymm6,%ymm0{%k5}
+ds vpermpdq (%rsi,%rax,8),%ymm6,%ymm0{%k5}
+vpermpd 0xa5b5058(%r8){1to4},%ymm17,%ymm24{%k1}
+vpermpd (%rcx),%zmm1,%zmm2
+vpermpd %zmm31,%zmm6,%zmm2{%k4}{z}
+cs vpermpd (%r15,%r13,8),%zmm9,%zmm24{%k2}{z}
 ptest %xmm1,%xmm4
 ptestb %xmm1,%xmm4
 ptestw %xmm1,%xmm4
@@ -19182,19 +19180,19 @@ vbroadcastss (%r14,%r10,4),%xmm4
 vbroadcastss (%rcx),%ymm6
 vbroadcastss %gs:(%r14,%r12,8),%ymm4
 vbroadcastss 0x7be92e50(%r8),%ymm1
+vbroadcastss (%r15,%r12,4),%xmm24
 vbroadcastss %xmm4,%xmm5{%k5}
 vbroadcastssb %xmm4,%xmm5{%k5}
 vbroadcastssw %xmm4,%xmm5{%k5}
 vbroadcastssl %xmm4,%xmm5{%k5}
 vbroadcastssq %xmm4,%xmm5{%k5}
-vbroadcastss (%r15,%r12,4),%xmm24
 vbroadcastss 0x373ea048(%rax),%xmm3{%k6}
 {evex} vbroadcastss %xmm1,%ymm4
 vbroadcastss %gs:-0x5c(%rsp,%r11,1),%ymm24{%k4}{z}
 vbroadcastss -0x74(%rax),%ymm1{%k7}
-vbroadcastss %xmm6,%zmm6{%k6}{z}
-vbroadcastss %fs:(%r15),%zmm18
-vbroadcastss -0x29f7205a(%rsi),%zmm4{%k1}
+vbroadcastss -0x5beb56f5(%rcx),%zmm3
+vbroadcastss %xmm0,%zmm31{%k3}{z}
+vbroadcastss (%rbx,%r14,1),%zmm11{%k4}
 vbroadcastsd (%rax,%rdi,1),%ymm3
 vbroadcastsdb (%rax,%rdi,1),%ymm3
 vbroadcastsdw (%rax,%rdi,1),%ymm3
@@ -19213,16 +19211,16 @@ vbroadcastf32x2w %fs:-0x290(%r13,%rax,2),%ymm8{%k1}{z}
 vbroadcastf32x2l %fs:-0x290(%r13,%rax,2),%ymm8{%k1}{z}
 vbroadcastf32x2q %fs:-0x290(%r13,%rax,2),%ymm8{%k1}{z}
 vbroadcastf32x2 -0x62643382(%rbp,%rdi,2),%ymm3{%k3}
-vbroadcastf32x2 %xmm2,%zmm4{%k7}
+vbroadcastf32x2 %xmm6,%zmm7
 vbroadcastf32x2 (%r9,%r13,2),%zmm3{%k4}{z}
 vbroadcastf32x2 %fs:-0x288(%rbx),%zmm0
-vbroadcastsd %xmm2,%ymm6{%k3}
-vbroadcastsdb %xmm2,%ymm6{%k3}
-vbroadcastsdw %xmm2,%ymm6{%k3}
-vbroadcastsdl %xmm2,%ymm6{%k3}
-vbroadcastsdq %xmm2,%ymm6{%k3}
-ss {evex} vbroadcastsd 0x308(%r15,%r9,4),%ymm2
+{evex} vbroadcastsd %xmm12,%ymm5
+{evex} vbroadcastsdb %xmm12,%ymm5
+{evex} vbroadcastsdw %xmm12,%ymm5
+{evex} vbroadcastsdl %xmm12,%ymm5
+{evex} vbroadcastsdq %xmm12,%ymm5
 vbroadcastsd (%rcx),%ymm6{%k3}{z}
+ss vbroadcastsd -0x2f3daf4e(%r11),%ymm7{%k6}
 vbroadcastsd %xmm0,%zmm4
 ss vbroadcastsd 0x90(%r10,%r10,1),%zmm18{%k5}{z}
 vbroadcastsd (%rcx),%zmm6{%k6}
@@ -19240,15 +19238,15 @@ vbroadcastf32x4l (%rbx),%ymm4
 vbroadcastf32x4q (%rbx),%ymm4
 es vbroadcastf32x4 (%r12,%rbp,4),%ymm28{%k6}{z}
 vbroadcastf32x4 0x5c463de1(%rbx,%r12,2),%ymm18
-vbroadcastf32x4 0x3f0(%rcx),%zmm0{%k1}
+vbroadcastf32x4 (%rdi,%rbp,1),%zmm6
 cs vbroadcastf32x4 0x570(%r15,%rax,1),%zmm22
 vbroadcastf32x4 -0x640(%r9),%zmm30{%k3}{z}
-vbroadcastf64x2 (%rdx),%ymm7{%k5}
-vbroadcastf64x2b (%rdx),%ymm7{%k5}
-vbroadcastf64x2w (%rdx),%ymm7{%k5}
-vbroadcastf64x2l (%rdx),%ymm7{%k5}
-vbroadcastf64x2q (%rdx),%ymm7{%k5}
-vbroadcastf64x2 (%rax,%r9,1),%ymm8
+vbroadcastf64x2 (%rax),%ymm2
+vbroadcastf64x2b (%rax),%ymm2
+vbroadcastf64x2w (%rax),%ymm2
+vbroadcastf64x2l (%rax),%ymm2
+vbroadcastf64x2q (%rax),%ymm2
+vbroadcastf64x2 (%rsi,%rax,2),%ymm22{%k3}
 es vbroadcastf64x2 0x200(%rbp),%ymm2{%k2}{z}
 vbroadcastf64x2 0x210(%rdx),%zmm0
 vbroadcastf64x2 (%rdi,%riz,8),%zmm15{%k5}
@@ -19286,8 +19284,8 @@ es pabsl (%r9,%r14,4),%mm6
 es pabsq (%r9,%r14,4),%mm6
 es pabs (%r9,%r14,4),%mm6
 pabsb %gs:-0xb(%rdx),%mm4
-rex pabsb %xmm6,%xmm3
-pabsb (%r9,%r12,4),%xmm6
+pabsb %xmm3,%xmm0
+es pabsb (%rdi,%r14,8),%xmm3
 pabsb -0x6d70b299(%esi,%eax,8),%xmm7
 vpabsb %xmm1,%xmm0
 vpabsbb %xmm1,%xmm0
@@ -19314,9 +19312,9 @@ vpabsb %gs:(%rax),%ymm5
 {evex} vpabsb %xmm6,%xmm0
 vpabsb 0x180(%rdx,%r14,8),%xmm30{%k4}
 {evex} vpabsb %gs:0x68947147(,%rbx,4),%xmm4
-vpabsb %ymm7,%ymm2{%k4}
-es vpabsb -0x6b51b928(%rbp,%r13,4),%ymm3{%k3}{z}
 {evex} vpabsb (%rdi),%ymm0
+vpabsb %ymm30,%ymm3{%k3}{z}
+es vpabsb -0x6b51b928(%rbp,%r13,4),%ymm3{%k3}{z}
 vpabsb %zmm4,%zmm4
 ds vpabsb -0x1940(%r8),%zmm3
 vpabsb (%rsi),%zmm2{%k5}
@@ -19364,12 +19362,12 @@ vpabsw (%rcx),%xmm0
 vpabsw %ymm2,%ymm3
 vpabsw -0x3f(%r13,%r13,1),%ymm11
 vpabsw %fs:(%rax),%ymm5
+vpabsw -0x4e0(%rbx,%rdx,4),%xmm25
 vpabsw %xmm7,%xmm1{%k6}{z}
-ss vpabsw (%rax,%rbp,8),%xmm16{%k4}
-{evex} vpabsw (%rdx),%xmm1
-vpabsw %ymm0,%ymm6{%k2}{z}
-ss vpabsw -0x72b27f37(%r8,%r12,4),%ymm26{%k4}
-{evex} vpabsw -0x300(%rsp,%rcx,1),%ymm1
+vpabsw %fs:0x6c0(%rbx),%xmm5{%k6}
+{evex} vpabsw -0x7378c911(%rax,%riz,2),%ymm6
+vpabsw %ymm31,%ymm7{%k6}{z}
+vpabsw (%rbx,%r15,4),%ymm6{%k7}
 vpabsw %zmm7,%zmm5
 cs vpabsw -0x580(%rsp,%r11,2),%zmm9
 vpabsw 0x14663fbf(%rdx),%zmm6{%k4}{z}
@@ -19379,10 +19377,11 @@ pabsdw %mm0,%mm0
 pabsdl %mm0,%mm0
 pabsdq %mm0,%mm0
 es rex.RXB pabsd (%r8,%r10,2),%mm2
-es rex.RXB pabsdb (%r8,%r10,2),%mm2
-es rex.RXB pabsdw (%r8,%r10,2),%mm2
-es rex.RXB pabsdl (%r8,%r10,2),%mm2
-es rex.RXB pabsdq (%r8,%r10,2),%mm2
+es pabsdb (%r8,%r10,2),%mm2
+es pabsdw (%r8,%r10,2),%mm2
+es pabsdl (%r8,%r10,2),%mm2
+es pabsdq (%r8,%r10,2),%mm2
+es pabsd (%r8,%r10,2),%mm2
 ss pabsd -0x6c(%rsi),%mm5
 pabsd %xmm2,%xmm0
 pabsd %fs:(%r8),%xmm10
@@ -19401,7 +19400,7 @@ vpabsd -0x30(%rsi),%xmm2
 vpabsd %ymm4,%ymm2
 vpabsd (%rdx,%r13,2),%ymm14
 vpabsd %fs:(%rax),%ymm6
-vpabsd %xmm2,%xmm0{%k4}{z}
+{evex} vpabsd %xmm4,%xmm1
 ss vpabsd -0xcbd09bf(%r10,%r10,4){1to4},%xmm5
 vpabsd -0x320(%rsi),%xmm7{%k4}
 {evex} vpabsd %ymm0,%ymm6
@@ -19410,28 +19409,28 @@ vpabsd 0x50(%rsi,%rcx,1){1to8},%ymm4
 vpabsd %zmm5,%zmm6
 vpabsd %fs:(%rax,%rsi,4){1to16},%zmm12
 vpabsd 0x29b8e11f(%rbx,%rdx,2){1to16},%zmm1{%k3}{z}
-vpabsq %xmm0,%xmm1{%k5}
-vpabsqb %xmm0,%xmm1{%k5}
-vpabsqw %xmm0,%xmm1{%k5}
-vpabsql %xmm0,%xmm1{%k5}
-vpabsqq %xmm0,%xmm1{%k5}
-vpabsb %xmm0,%xmm1{%k5}
-vpabsw %xmm0,%xmm1{%k5}
-vpabsl %xmm0,%xmm1{%k5}
-vpabs %xmm0,%xmm1{%k5}
-cs vpabsq (%rdx,%r14,4),%xmm2
-cs vpabsqb (%rdx,%r14,4),%xmm2
-cs vpabsqw (%rdx,%r14,4),%xmm2
-cs vpabsql (%rdx,%r14,4),%xmm2
-cs vpabsqq (%rdx,%r14,4),%xmm2
-cs vpabsb (%rdx,%r14,4),%xmm2
-cs vpabsw (%rdx,%r14,4),%xmm2
-cs vpabsl (%rdx,%r14,4),%xmm2
-cs vpabs (%rdx,%r14,4),%xmm2
-vpabsq 0x2fa2fe6e(%rdx,%riz,8){1to2},%xmm0{%k5}{z}
-vpabsq %ymm4,%ymm6{%k1}{z}
-vpabsq %gs:(%r10,%r8,2),%ymm3
-vpabsq -0x358(%rbp){1to4},%ymm1{%k7}
+vpabsq 0x2a0(%rbp,%riz,8),%xmm2
+vpabsqb 0x2a0(%rbp,%riz,8),%xmm2
+vpabsqw 0x2a0(%rbp,%riz,8),%xmm2
+vpabsql 0x2a0(%rbp,%riz,8),%xmm2
+vpabsqq 0x2a0(%rbp,%riz,8),%xmm2
+vpabsb 0x2a0(%rbp,%riz,8),%xmm2
+vpabsw 0x2a0(%rbp,%riz,8),%xmm2
+vpabsl 0x2a0(%rbp,%riz,8),%xmm2
+vpabs 0x2a0(%rbp,%riz,8),%xmm2
+vpabsq %xmm11,%xmm15{%k4}{z}
+vpabsqb %xmm11,%xmm15{%k4}{z}
+vpabsqw %xmm11,%xmm15{%k4}{z}
+vpabsql %xmm11,%xmm15{%k4}{z}
+vpabsqq %xmm11,%xmm15{%k4}{z}
+vpabsb %xmm11,%xmm15{%k4}{z}
+vpabsw %xmm11,%xmm15{%k4}{z}
+vpabsl %xmm11,%xmm15{%k4}{z}
+vpabs %xmm11,%xmm15{%k4}{z}
+es vpabsq -0x36e46a52(%rdx,%r8,8){1to2},%xmm12
+vpabsq %ymm0,%ymm5
+vpabsq %fs:0xc80(%rbx,%r13,8),%ymm12{%k3}{z}
+vpabsq (%rsp,%rdx,4){1to4},%ymm0{%k5}
 vpabsq %zmm7,%zmm4
 vpabsq %gs:0x3a39491f(%r14,%r8,2){1to8},%zmm16{%k7}
 vpabsq 0x308(%rax,%rsi,8){1to8},%zmm3{%k4}{z}
@@ -19485,25 +19484,25 @@ vpmovsxbw (%r8,%rcx,8),%ymm31{%k3}
 vpmovsxbw %ymm4,%zmm2
 ss vpmovsxbw (%r14),%zmm30{%k3}{z}
 vpmovsxbw -0x69(%rbx,%riz,1),%zmm6{%k6}
-vpmovswb %xmm3,%xmm6{%k4}{z}
-vpmovswbb %xmm3,%xmm6{%k4}{z}
-vpmovswbw %xmm3,%xmm6{%k4}{z}
-vpmovswbl %xmm3,%xmm6{%k4}{z}
-vpmovswbq %xmm3,%xmm6{%k4}{z}
-vpmovsww %xmm3,%xmm6{%k4}{z}
-vpmovswl %xmm3,%xmm6{%k4}{z}
-vpmovswq %xmm3,%xmm6{%k4}{z}
-vpmovsw %xmm3,%xmm6{%k4}{z}
-vpmovswb %xmm18,(%rdx,%r11,8)
-vpmovswbb %xmm18,(%rdx,%r11,8)
-vpmovswbw %xmm18,(%rdx,%r11,8)
-vpmovswbl %xmm18,(%rdx,%r11,8)
-vpmovswbq %xmm18,(%rdx,%r11,8)
-vpmovsww %xmm18,(%rdx,%r11,8)
-vpmovswl %xmm18,(%rdx,%r11,8)
-vpmovswq %xmm18,(%rdx,%r11,8)
-vpmovsw %xmm18,(%rdx,%r11,8)
-vpmovswb %xmm1,(%rax){%k4}
+vpmovswb %xmm0,0x78(%rdx)
+vpmovswbb %xmm0,0x78(%rdx)
+vpmovswbw %xmm0,0x78(%rdx)
+vpmovswbl %xmm0,0x78(%rdx)
+vpmovswbq %xmm0,0x78(%rdx)
+vpmovsww %xmm0,0x78(%rdx)
+vpmovswl %xmm0,0x78(%rdx)
+vpmovswq %xmm0,0x78(%rdx)
+vpmovsw %xmm0,0x78(%rdx)
+vpmovswb %xmm11,%xmm24{%k7}{z}
+vpmovswbb %xmm11,%xmm24{%k7}{z}
+vpmovswbw %xmm11,%xmm24{%k7}{z}
+vpmovswbl %xmm11,%xmm24{%k7}{z}
+vpmovswbq %xmm11,%xmm24{%k7}{z}
+vpmovsww %xmm11,%xmm24{%k7}{z}
+vpmovswl %xmm11,%xmm24{%k7}{z}
+vpmovswq %xmm11,%xmm24{%k7}{z}
+vpmovsw %xmm11,%xmm24{%k7}{z}
+vpmovswb %xmm27,-0x378(%r9,%r13,2){%k1}
 vpmovswb %ymm3,%xmm3
 vpmovswb %ymm15,-0x420(%rdx,%r11,2){%k3}
 vpmovswb %ymm1,(%rsi)
@@ -19535,37 +19534,37 @@ vpmovsxbd -0x1e(%rdx),%xmm7
 vpmovsxbd %xmm2,%ymm7
 cs vpmovsxbd 0x47adfe67(%r10,%r10,2),%ymm11
 vpmovsxbd -0x3bc46a22(,%rdi,2),%ymm2
-vpmovsxbd %xmm6,%xmm4{%k6}
+vpmovsxbd %xmm30,%xmm21
+cs vpmovsxbd -0x1e8(%rsi),%xmm7{%k5}{z}
 es vpmovsxbd -0x1ec(%rsi,%r13,8),%xmm25
-vpmovsxbd (%rsi,%rdi,1),%xmm0{%k7}{z}
-vpmovsxbd %xmm1,%ymm1{%k5}
+{evex} vpmovsxbd -0x158adafe(,%rax,2),%ymm6
+vpmovsxbd %xmm2,%ymm16{%k6}{z}
 vpmovsxbd (%r10),%ymm21{%k4}{z}
-{evex} vpmovsxbd %fs:-0xb0(%rax),%ymm0
 vpmovsxbd %xmm7,%zmm7
 es vpmovsxbd (%r12,%r13,8),%zmm29
 vpmovsxbd -0x620(%rdx),%zmm0{%k2}{z}
-vpmovsdb %xmm0,%xmm1{%k5}
-vpmovsdbb %xmm0,%xmm1{%k5}
-vpmovsdbw %xmm0,%xmm1{%k5}
-vpmovsdbl %xmm0,%xmm1{%k5}
-vpmovsdbq %xmm0,%xmm1{%k5}
-vpmovsdw %xmm0,%xmm1{%k5}
-vpmovsdl %xmm0,%xmm1{%k5}
-vpmovsdq %xmm0,%xmm1{%k5}
-vpmovsd %xmm0,%xmm1{%k5}
-vpmovsdb %xmm25,-0xd4(%rsi,%r10,2)
-vpmovsdbb %xmm25,-0xd4(%rsi,%r10,2)
-vpmovsdbw %xmm25,-0xd4(%rsi,%r10,2)
-vpmovsdbl %xmm25,-0xd4(%rsi,%r10,2)
-vpmovsdbq %xmm25,-0xd4(%rsi,%r10,2)
-vpmovsdw %xmm25,-0xd4(%rsi,%r10,2)
-vpmovsdl %xmm25,-0xd4(%rsi,%r10,2)
-vpmovsdq %xmm25,-0xd4(%rsi,%r10,2)
-vpmovsd %xmm25,-0xd4(%rsi,%r10,2)
-vpmovsdb %xmm4,%gs:(%rcx){%k1}
-vpmovsdb %ymm5,%xmm7{%k2}{z}
-vpmovsdb %ymm0,(%r12,%r15,1)
-vpmovsdb %ymm3,-0x2a5e0cf6(%rdi,%rdx,8){%k6}
+vpmovsdb %xmm0,-0x4acb60ad(%rcx,%rbx,8)
+vpmovsdbb %xmm0,-0x4acb60ad(%rcx,%rbx,8)
+vpmovsdbw %xmm0,-0x4acb60ad(%rcx,%rbx,8)
+vpmovsdbl %xmm0,-0x4acb60ad(%rcx,%rbx,8)
+vpmovsdbq %xmm0,-0x4acb60ad(%rcx,%rbx,8)
+vpmovsdw %xmm0,-0x4acb60ad(%rcx,%rbx,8)
+vpmovsdl %xmm0,-0x4acb60ad(%rcx,%rbx,8)
+vpmovsdq %xmm0,-0x4acb60ad(%rcx,%rbx,8)
+vpmovsd %xmm0,-0x4acb60ad(%rcx,%rbx,8)
+vpmovsdb %xmm10,%xmm23{%k1}
+vpmovsdbb %xmm10,%xmm23{%k1}
+vpmovsdbw %xmm10,%xmm23{%k1}
+vpmovsdbl %xmm10,%xmm23{%k1}
+vpmovsdbq %xmm10,%xmm23{%k1}
+vpmovsdw %xmm10,%xmm23{%k1}
+vpmovsdl %xmm10,%xmm23{%k1}
+vpmovsdq %xmm10,%xmm23{%k1}
+vpmovsd %xmm10,%xmm23{%k1}
+vpmovsdb %xmm31,-0x1f4(%r14,%r12,2){%k7}
+vpmovsdb %ymm5,-0xa8(%rcx,%rbp,1)
+vpmovsdb %ymm15,%xmm23{%k4}{z}
+vpmovsdb %ymm22,-0x35fbe519(%rcx){%k7}
 vpmovsdb %zmm3,%xmm4
 vpmovsdb %zmm19,%fs:-0x32326102(%r9,%r9,8){%k7}
 vpmovsdb %zmm0,-0x650(%rbx,%rcx,2)
@@ -19610,12 +19609,12 @@ vpmovsxbq -0x3b(%rcx),%xmm5
 vpmovsxbq %xmm3,%ymm2
 vpmovsxbq -0x24b0ec48(%rdx,%riz,8),%ymm12
 cs vpmovsxbq -0x317a40e9(%rax),%ymm3
-vpmovsxbq %xmm6,%xmm6{%k7}{z}
-vpmovsxbq 0x65(%rcx,%r8,8),%xmm5{%k4}
-{evex} vpmovsxbq -0x51(%rbp),%xmm1
-vpmovsxbq %xmm4,%ymm0{%k5}
-vpmovsxbq (%r9,%r15,1),%ymm22
-vpmovsxbq %fs:-0x45e3ea6c(%rip),%ymm2{%k1}
+{evex} vpmovsxbq -0x6af546ff(%rdi,%rax,4),%xmm4
+vpmovsxbq %xmm19,%xmm13{%k5}
+vpmovsxbq 0x69c6c597(,%r15,2),%xmm4{%k7}
+{evex} vpmovsxbq 0x1c4(%rdx),%ymm7
+vpmovsxbq %xmm27,%ymm0{%k7}{z}
+vpmovsxbq (%rsi,%rsi,4),%ymm30{%k5}
 vpmovsxbq %xmm5,%zmm5
 vpmovsxbq (%rdx,%r12,4),%zmm5{%k7}
 ss vpmovsxbq 0x1b(%rsi,%riz,1),%zmm3
@@ -19638,9 +19637,9 @@ vpmovsql %xmm12,%gs:(%rbx,%r9,2)
 vpmovsqq %xmm12,%gs:(%rbx,%r9,2)
 vpmovsq %xmm12,%gs:(%rbx,%r9,2)
 vpmovsqb %xmm0,(%rbx){%k3}
-vpmovsqb %ymm5,%xmm0{%k4}{z}
-vpmovsqb %ymm24,0x10(%rdi,%r11,8)
-es vpmovsqb %ymm2,0x3c7d685a(,%riz,2){%k7}
+vpmovsqb %ymm6,%xmm2
+vpmovsqb %ymm19,0x7e(%rdi,%r8,1){%k3}
+es vpmovsqb %ymm4,-0x77(%rcx)
 vpmovsqb %zmm2,%xmm5
 vpmovsqb %zmm15,0x6e5eed3(%rip){%k3}
 es vpmovsqb %zmm5,0x6f(%rdi,%rdx,2)
@@ -19669,9 +19668,9 @@ vpmovsxwd %gs:0x68(%rbp,%rcx,2),%xmm0
 vpmovsxwd %xmm3,%ymm1
 vpmovsxwd %gs:0x114f7417(,%r10,8),%ymm13
 vpmovsxwd (%rax),%ymm0
-vpmovsxwd %xmm6,%xmm7{%k1}
-vpmovsxwd %fs:-0x3b3c48(,%r11,1),%xmm24{%k3}{z}
 {evex} vpmovsxwd (%rdx),%xmm3
+vpmovsxwd %xmm22,%xmm20{%k6}{z}
+vpmovsxwd %fs:-0x3b3c48(,%r11,1),%xmm24{%k3}{z}
 {evex} vpmovsxwd %xmm0,%ymm6
 vpmovsxwd (%rdi,%r10,4),%ymm27{%k7}
 {evex} vpmovsxwd %gs:0x15e494f3(%rbx),%ymm2
@@ -19744,15 +19743,15 @@ vpmovsxwq -0x351825f5(%rbp),%xmm4
 vpmovsxwq %xmm1,%ymm1
 ss vpmovsxwq -0xd(%r15),%ymm8
 vpmovsxwq -0x5(%rsp,%rcx,1),%ymm1
-vpmovsxwq %xmm6,%xmm0{%k6}
-vpmovsxwq -0x7bfe4870(%r15,%r15,1),%xmm23
+vpmovsxwq %xmm9,%xmm30
 ds vpmovsxwq (%rbx),%xmm4{%k3}{z}
-vpmovsxwq %xmm6,%ymm3{%k3}
+vpmovsxwq (%rbx,%r9,1),%xmm0{%k2}
+{evex} vpmovsxwq (%rdi),%ymm4
+vpmovsxwq %xmm8,%ymm23{%k2}{z}
 es vpmovsxwq 0x5436334a(%rcx,%r8,8),%ymm20
-vpmovsxwq (%rcx),%ymm2{%k2}{z}
-vpmovsxwq %xmm5,%zmm0{%k5}{z}
-vpmovsxwq 0x6f0(%rdx,%rbx,1),%zmm13{%k1}
+vpmovsxwq %xmm26,%zmm1
 cs vpmovsxwq (%rax,%rax,4),%zmm4{%k6}{z}
+vpmovsxwq 0x6f0(%rdx,%rbx,1),%zmm13{%k1}
 vpmovsqw %xmm0,%xmm1
 vpmovsqwb %xmm0,%xmm1
 vpmovsqww %xmm0,%xmm1
@@ -19775,9 +19774,9 @@ ss vpmovsqw %xmm6,(%rbx,%rdi,4)
 vpmovsqw %ymm0,%xmm5
 vpmovsqw %ymm5,(%r9,%r13,4)
 cs vpmovsqw %ymm7,0x400da19a(%rip){%k6}
-vpmovsqw %zmm4,%xmm7{%k5}{z}
-vpmovsqw %zmm2,0x120(%r12,%r8,2)
-vpmovsqw %zmm4,0x2f0(%rdx){%k3}
+vpmovsqw %zmm0,(%rsp,%rbx,8)
+vpmovsqw %zmm21,%xmm8{%k7}{z}
+vpmovsqw %zmm22,(%r9){%k6}
 pmovsxdq %xmm0,%xmm5
 pmovsxdqb %xmm0,%xmm5
 pmovsxdqw %xmm0,%xmm5
@@ -19825,9 +19824,9 @@ vpmovsxdq (%rdx,%rbp,1),%xmm5{%k5}
 {evex} vpmovsxdq %xmm6,%ymm1
 vpmovsxdq -0x140(%r9,%r10,2),%ymm1{%k2}
 vpmovsxdq 0x547daf7b(%rax),%ymm6{%k1}{z}
-vpmovsxdq %ymm1,%zmm6{%k5}
-es vpmovsxdq (%r8),%zmm24
-vpmovsxdq -0xe80(%rcx),%zmm6{%k2}{z}
+vpmovsxdq %ymm3,%zmm3
+vpmovsxdq 0x6a(%r8,%r15,8),%zmm24{%k7}{z}
+vpmovsxdq 0x7a0(%rcx),%zmm0{%k2}
 vpmovsqd %xmm3,%xmm2
 vpmovsqdb %xmm3,%xmm2
 vpmovsqdw %xmm3,%xmm2
@@ -19845,81 +19844,81 @@ vpmovsqd %ymm3,(%rbx)
 vpmovsqd %zmm3,%ymm4
 ss vpmovsqd %zmm2,(%rdx,%r11,8){%k2}
 vpmovsqd %zmm5,-0xd80(%rsp,%rdx,8)
-vptestmb %xmm1,%xmm1,%k3{%k6}
-vptestmbb %xmm1,%xmm1,%k3{%k6}
-vptestmbw %xmm1,%xmm1,%k3{%k6}
-vptestmbl %xmm1,%xmm1,%k3{%k6}
-vptestmbq %xmm1,%xmm1,%k3{%k6}
-vptestmw %xmm1,%xmm1,%k3{%k6}
-vptestml %xmm1,%xmm1,%k3{%k6}
-vptestmq %xmm1,%xmm1,%k3{%k6}
-vptestm %xmm1,%xmm1,%k3{%k6}
-es vptestmb 0x760(%rsp,%rdi,8),%xmm28,%k4
-es vptestmbb 0x760(%rsp,%rdi,8),%xmm28,%k4
-es vptestmbw 0x760(%rsp,%rdi,8),%xmm28,%k4
-es vptestmbl 0x760(%rsp,%rdi,8),%xmm28,%k4
-es vptestmbq 0x760(%rsp,%rdi,8),%xmm28,%k4
-es vptestmw 0x760(%rsp,%rdi,8),%xmm28,%k4
-es vptestml 0x760(%rsp,%rdi,8),%xmm28,%k4
-es vptestmq 0x760(%rsp,%rdi,8),%xmm28,%k4
-es vptestm 0x760(%rsp,%rdi,8),%xmm28,%k4
 vptestmb 0x5b922402(%rip),%xmm7,%k4
-vptestmb %ymm6,%ymm3,%k3{%k5}
-vptestmb 0xc0(%r11),%ymm20,%k0
-vptestmb (%rbx),%ymm5,%k2{%k4}
+vptestmbb 0x5b922402(%rip),%xmm7,%k4
+vptestmbw 0x5b922402(%rip),%xmm7,%k4
+vptestmbl 0x5b922402(%rip),%xmm7,%k4
+vptestmbq 0x5b922402(%rip),%xmm7,%k4
+vptestmw 0x5b922402(%rip),%xmm7,%k4
+vptestml 0x5b922402(%rip),%xmm7,%k4
+vptestmq 0x5b922402(%rip),%xmm7,%k4
+vptestm 0x5b922402(%rip),%xmm7,%k4
+vptestmb %xmm25,%xmm17,%k0{%k2}
+vptestmbb %xmm25,%xmm17,%k0{%k2}
+vptestmbw %xmm25,%xmm17,%k0{%k2}
+vptestmbl %xmm25,%xmm17,%k0{%k2}
+vptestmbq %xmm25,%xmm17,%k0{%k2}
+vptestmw %xmm25,%xmm17,%k0{%k2}
+vptestml %xmm25,%xmm17,%k0{%k2}
+vptestmq %xmm25,%xmm17,%k0{%k2}
+vptestm %xmm25,%xmm17,%k0{%k2}
+cs vptestmb -0xb29b7ae(%rbp,%r14,4),%xmm19,%k5{%k5}
+vptestmb %ymm6,%ymm2,%k4
+vptestmb (%rcx,%r15,2),%ymm27,%k0{%k2}
+vptestmb (%rsi),%ymm2,%k5
 vptestmb %zmm6,%zmm1,%k1
 vptestmb 0x980(%rcx),%zmm20,%k4{%k3}
 vptestmb %gs:(%rsi,%rsi,1),%zmm0,%k3
-vptestmw %xmm5,%xmm6,%k3{%k5}
-vptestmwb %xmm5,%xmm6,%k3{%k5}
-vptestmww %xmm5,%xmm6,%k3{%k5}
-vptestmwl %xmm5,%xmm6,%k3{%k5}
-vptestmwq %xmm5,%xmm6,%k3{%k5}
-vptestmb %xmm5,%xmm6,%k3{%k5}
-vptestml %xmm5,%xmm6,%k3{%k5}
-vptestmq %xmm5,%xmm6,%k3{%k5}
-vptestm %xmm5,%xmm6,%k3{%k5}
-vptestmw 0x2c1d4ebb(%r10,%r15,1),%xmm6,%k2
-vptestmwb 0x2c1d4ebb(%r10,%r15,1),%xmm6,%k2
-vptestmww 0x2c1d4ebb(%r10,%r15,1),%xmm6,%k2
-vptestmwl 0x2c1d4ebb(%r10,%r15,1),%xmm6,%k2
-vptestmwq 0x2c1d4ebb(%r10,%r15,1),%xmm6,%k2
-vptestmb 0x2c1d4ebb(%r10,%r15,1),%xmm6,%k2
-vptestml 0x2c1d4ebb(%r10,%r15,1),%xmm6,%k2
-vptestmq 0x2c1d4ebb(%r10,%r15,1),%xmm6,%k2
-vptestm 0x2c1d4ebb(%r10,%r15,1),%xmm6,%k2
-cs vptestmw 0x1fa68dd1(%rbp),%xmm6,%k5{%k5}
+vptestmw -0x6fec32a(%rbp),%xmm3,%k2
+vptestmwb -0x6fec32a(%rbp),%xmm3,%k2
+vptestmww -0x6fec32a(%rbp),%xmm3,%k2
+vptestmwl -0x6fec32a(%rbp),%xmm3,%k2
+vptestmwq -0x6fec32a(%rbp),%xmm3,%k2
+vptestmb -0x6fec32a(%rbp),%xmm3,%k2
+vptestml -0x6fec32a(%rbp),%xmm3,%k2
+vptestmq -0x6fec32a(%rbp),%xmm3,%k2
+vptestm -0x6fec32a(%rbp),%xmm3,%k2
+vptestmw %xmm20,%xmm4,%k0{%k5}
+vptestmwb %xmm20,%xmm4,%k0{%k5}
+vptestmww %xmm20,%xmm4,%k0{%k5}
+vptestmwl %xmm20,%xmm4,%k0{%k5}
+vptestmwq %xmm20,%xmm4,%k0{%k5}
+vptestmb %xmm20,%xmm4,%k0{%k5}
+vptestml %xmm20,%xmm4,%k0{%k5}
+vptestmq %xmm20,%xmm4,%k0{%k5}
+vptestm %xmm20,%xmm4,%k0{%k5}
+vptestmw %gs:0x5c7fc908(%r9),%xmm28,%k3{%k1}
 vptestmw %ymm0,%ymm0,%k7
 vptestmw %gs:-0x59d42b98(,%r14,1),%ymm5,%k4
 vptestmw (%rax),%ymm2,%k1{%k2}
-vptestmw %zmm3,%zmm2,%k2{%k7}
-vptestmw (%r11,%rdx,1),%zmm24,%k2
-ds vptestmw (%rax),%zmm2,%k2{%k7}
-vptestnmb %xmm1,%xmm0,%k0{%k7}
-vptestnmbb %xmm1,%xmm0,%k0{%k7}
-vptestnmbw %xmm1,%xmm0,%k0{%k7}
-vptestnmbl %xmm1,%xmm0,%k0{%k7}
-vptestnmbq %xmm1,%xmm0,%k0{%k7}
-vptestnmw %xmm1,%xmm0,%k0{%k7}
-vptestnml %xmm1,%xmm0,%k0{%k7}
-vptestnmq %xmm1,%xmm0,%k0{%k7}
-vptestnm %xmm1,%xmm0,%k0{%k7}
+vptestmw -0x20(%rsi),%zmm2,%k5
+vptestmw %zmm29,%zmm16,%k2{%k3}
+vptestmw 0x214003d9(%rcx,%rdx,8),%zmm19,%k6{%k3}
+vptestnmb -0x5c0(%rcx),%xmm7,%k2
+vptestnmbb -0x5c0(%rcx),%xmm7,%k2
+vptestnmbw -0x5c0(%rcx),%xmm7,%k2
+vptestnmbl -0x5c0(%rcx),%xmm7,%k2
+vptestnmbq -0x5c0(%rcx),%xmm7,%k2
+vptestnmw -0x5c0(%rcx),%xmm7,%k2
+vptestnml -0x5c0(%rcx),%xmm7,%k2
+vptestnmq -0x5c0(%rcx),%xmm7,%k2
+vptestnm -0x5c0(%rcx),%xmm7,%k2
+vptestnmb %xmm22,%xmm0,%k3{%k3}
+vptestnmbb %xmm22,%xmm0,%k3{%k3}
+vptestnmbw %xmm22,%xmm0,%k3{%k3}
+vptestnmbl %xmm22,%xmm0,%k3{%k3}
+vptestnmbq %xmm22,%xmm0,%k3{%k3}
+vptestnmw %xmm22,%xmm0,%k3{%k3}
+vptestnml %xmm22,%xmm0,%k3{%k3}
+vptestnmq %xmm22,%xmm0,%k3{%k3}
+vptestnm %xmm22,%xmm0,%k3{%k3}
 vptestnmb -0x780(%rbx,%r10,1),%xmm31,%k0{%k6}
-vptestnmbb -0x780(%rbx,%r10,1),%xmm31,%k0{%k6}
-vptestnmbw -0x780(%rbx,%r10,1),%xmm31,%k0{%k6}
-vptestnmbl -0x780(%rbx,%r10,1),%xmm31,%k0{%k6}
-vptestnmbq -0x780(%rbx,%r10,1),%xmm31,%k0{%k6}
-vptestnmw -0x780(%rbx,%r10,1),%xmm31,%k0{%k6}
-vptestnml -0x780(%rbx,%r10,1),%xmm31,%k0{%k6}
-vptestnmq -0x780(%rbx,%r10,1),%xmm31,%k0{%k6}
-vptestnm -0x780(%rbx,%r10,1),%xmm31,%k0{%k6}
-ds vptestnmb (%rdx,%rbp,8),%xmm0,%k0
 vptestnmb %ymm4,%ymm1,%k3
 es vptestnmb -0x12293271(%rip),%ymm8,%k5
 vptestnmb (%rdx,%rax,1),%ymm1,%k6{%k6}
-vptestnmb %zmm0,%zmm7,%k0{%k2}
-vptestnmb (%r9),%zmm8,%k4
-vptestnmb 0x1300(%rbx),%zmm1,%k1{%k6}
+vptestnmb -0x39(%rip),%zmm7,%k5
+vptestnmb %zmm14,%zmm28,%k0{%k6}
+vptestnmb %zmm7,%zmm7,%k6
 vptestnmw %xmm5,%xmm5,%k3
 vptestnmwb %xmm5,%xmm5,%k3
 vptestnmww %xmm5,%xmm5,%k3
@@ -19945,23 +19944,23 @@ vptestnmw (%rdx),%ymm3,%k2
 vptestnmw %zmm0,%zmm0,%k6
 vptestnmw (%rax),%zmm21,%k1{%k3}
 vptestnmw (%rbx,%riz,8),%zmm6,%k0
-vptestmd %xmm5,%xmm6,%k0{%k4}
-vptestmdb %xmm5,%xmm6,%k0{%k4}
-vptestmdw %xmm5,%xmm6,%k0{%k4}
-vptestmdl %xmm5,%xmm6,%k0{%k4}
-vptestmdq %xmm5,%xmm6,%k0{%k4}
+vptestmd %xmm4,%xmm3,%k2
+vptestmdb %xmm4,%xmm3,%k2
+vptestmdw %xmm4,%xmm3,%k2
+vptestmdl %xmm4,%xmm3,%k2
+vptestmdq %xmm4,%xmm3,%k2
 ds vptestmd (%r9,%r15,4){1to4},%xmm27,%k6
 ds vptestmdb (%r9,%r15,4){1to4},%xmm27,%k6
 ds vptestmdw (%r9,%r15,4){1to4},%xmm27,%k6
 ds vptestmdl (%r9,%r15,4){1to4},%xmm27,%k6
 ds vptestmdq (%r9,%r15,4){1to4},%xmm27,%k6
-vptestmd (%rdx){1to4},%xmm0,%k1{%k3}
+vptestmd 0x720(%rdi),%xmm2,%k1{%k6}
 vptestmd %ymm0,%ymm4,%k6
 ds vptestmd -0x20(%r13,%rax,4),%ymm4,%k2{%k7}
 vptestmd (%rax){1to8},%ymm2,%k4{%k2}
+vptestmd -0x56(%r13),%zmm4,%k3
 vptestmd %zmm3,%zmm6,%k2{%k7}
-vptestmd %fs:(%r11,%r15,8),%zmm21,%k3
-vptestmd 0xc(%rdx,%rbp,2){1to16},%zmm5,%k5
+ds vptestmd (%rax){1to16},%zmm4,%k7
 vptestmq %xmm4,%xmm3,%k4
 vptestmqb %xmm4,%xmm3,%k4
 vptestmqw %xmm4,%xmm3,%k4
@@ -19981,12 +19980,12 @@ vptestmw (%rdx,%r8,8){1to2},%xmm14,%k1
 vptestml (%rdx,%r8,8){1to2},%xmm14,%k1
 vptestm (%rdx,%r8,8){1to2},%xmm14,%k1
 vptestmq -0x270(%rsp,%rax,8),%xmm5,%k6{%k6}
-vptestmq %ymm1,%ymm4,%k0{%k4}
-vptestmq -0x3a8(%r14,%rax,2){1to4},%ymm19,%k0
-cs vptestmq (%rsi,%rbp,8){1to4},%ymm3,%k6{%k7}
-vptestmq %zmm1,%zmm4,%k0{%k4}
-vptestmq (%r15){1to8},%zmm7,%k6
-ss vptestmq -0x33462404(%rdx),%zmm5,%k5{%k2}
+vptestmq %ymm4,%ymm7,%k3
+vptestmq %fs:-0x3821fb11(%rax,%r11,2),%ymm26,%k7{%k6}
+vptestmq 0xbc60c42(%rbx){1to4},%ymm0,%k5{%k5}
+vptestmq -0x1680(%rcx),%zmm4,%k1
+vptestmq %zmm10,%zmm19,%k3{%k5}
+vptestmq -0x11a6acb9(%rbx,%r15,2),%zmm29,%k0{%k6}
 vptestnmd %xmm3,%xmm5,%k7
 vptestnmdb %xmm3,%xmm5,%k7
 vptestnmdw %xmm3,%xmm5,%k7
@@ -19998,7 +19997,7 @@ vptestnmdw -0x5e0(%r9,%r13,2),%xmm7,%k7{%k3}
 vptestnmdl -0x5e0(%r9,%r13,2),%xmm7,%k7{%k3}
 vptestnmdq -0x5e0(%r9,%r13,2),%xmm7,%k7{%k3}
 vptestnmd (%rdi){1to4},%xmm7,%k7
-vptestnmd %ymm6,%ymm5,%k1{%k6}
+vptestnmd %ymm5,%ymm0,%k1
 cs vptestnmd -0x3c0(%rbx,%rcx,8),%ymm14,%k6{%k3}
 vptestnmd (%rcx){1to8},%ymm3,%k3{%k7}
 vptestnmd %zmm7,%zmm5,%k1
@@ -20023,12 +20022,12 @@ vptestnmw 0x88(%r8){1to2},%xmm9,%k1
 vptestnml 0x88(%r8){1to2},%xmm9,%k1
 vptestnm 0x88(%r8){1to2},%xmm9,%k1
 vptestnmq (%rcx,%rbp,4),%xmm5,%k7{%k4}
-vptestnmq %ymm6,%ymm2,%k5{%k5}
-vptestnmq (%rbx,%r15,2){1to4},%ymm0,%k3
-vptestnmq -0xfe0(%rdi),%ymm7,%k1{%k3}
-vptestnmq %zmm6,%zmm2,%k4{%k6}
+vptestnmq (%rsi,%rsi,4),%ymm3,%k7
+vptestnmq %ymm28,%ymm1,%k4{%k5}
+vptestnmq (%rdi){1to4},%ymm8,%k3
+vptestnmq %zmm1,%zmm4,%k2
 ss vptestnmq (%rax,%r9,8){1to8},%zmm21,%k6{%k7}
-vptestnmq 0x0(%rip){1to8},%zmm2,%k3
+vptestnmq 0x6f7523c6(%rax),%zmm0,%k3{%k1}
 pmuldq %xmm6,%xmm1
 pmuldqb %xmm6,%xmm1
 pmuldqw %xmm6,%xmm1
@@ -20070,15 +20069,15 @@ vpmuldq -0x79edb7f5(%rcx,%rcx,2),%xmm3,%xmm0
 vpmuldq %ymm7,%ymm3,%ymm6
 vpmuldq 0x107d50dc(%r13,%r9,2),%ymm0,%ymm9
 vpmuldq (%rdi),%ymm4,%ymm6
-vpmuldq %xmm2,%xmm3,%xmm1{%k3}
-cs vpmuldq -0x71df398(%r11),%xmm14,%xmm25{%k1}{z}
-vpmuldq 0x44709f70(%rsi,%rcx,1){1to2},%xmm4,%xmm7{%k7}{z}
-vpmuldq %ymm6,%ymm3,%ymm7{%k7}
+vpmuldq %xmm22,%xmm9,%xmm4
+ds vpmuldq -0x2f(%rax,%rdx,2){1to2},%xmm1,%xmm4
+vpmuldq (%rbx),%xmm12,%xmm27{%k5}
+{evex} vpmuldq -0x3363c3a9(%rip),%ymm5,%ymm0
+vpmuldq %ymm20,%ymm9,%ymm4{%k4}{z}
 vpmuldq 0x620(%r8),%ymm12,%ymm10{%k6}{z}
-es {evex} vpmuldq 0x2f07f5ec(%rip),%ymm4,%ymm0
-vpmuldq %zmm6,%zmm3,%zmm2{%k4}{z}
-vpmuldq %gs:0x26b2fbf2(%r8){1to8},%zmm31,%zmm11{%k1}{z}
-vpmuldq (%rdi){1to8},%zmm3,%zmm0
+vpmuldq %zmm5,%zmm22,%zmm28
+es vpmuldq 0x30(%rax,%rdi,4){1to8},%zmm4,%zmm3{%k1}
+vpmuldq 0x52f1eb6c(%r13){1to8},%zmm10,%zmm13
 vpmovm2b %k7,%xmm0
 vpmovm2bb %k7,%xmm0
 vpmovm2bw %k7,%xmm0
@@ -20174,12 +20173,12 @@ vpmovw2m %ymm4,%k7
 vpmovw2m %ymm14,%k7
 vpmovw2m %zmm0,%k5
 vpmovw2m %zmm24,%k0
-es movntdqa (%rax),%xmm4
-es movntdqab (%rax),%xmm4
-es movntdqaw (%rax),%xmm4
-es movntdqal (%rax),%xmm4
-es movntdqaq (%rax),%xmm4
 movntdqa 0x22(%r11,%r15,1),%xmm5
+movntdqab 0x22(%r11,%r15,1),%xmm5
+movntdqaw 0x22(%r11,%r15,1),%xmm5
+movntdqal 0x22(%r11,%r15,1),%xmm5
+movntdqaq 0x22(%r11,%r15,1),%xmm5
+es movntdqa (%rax),%xmm4
 movntdqa 0x5f(%rbp,%rdi,8),%xmm3
 vmovntdqa 0x45(%rcx),%xmm3
 vmovntdqab 0x45(%rcx),%xmm3
@@ -20252,12 +20251,12 @@ vpackusdw (%rax),%xmm6,%xmm3
 vpackusdw %ymm7,%ymm1,%ymm5
 cs vpackusdw (%rsp,%r15,1),%ymm7,%ymm12
 vpackusdw (%rcx),%ymm3,%ymm4
-vpackusdw %xmm7,%xmm6,%xmm7{%k7}{z}
+{evex} vpackusdw %xmm2,%xmm7,%xmm7
 ss vpackusdw 0x40(%rdi,%r8,1){1to4},%xmm13,%xmm20
-{evex} vpackusdw 0x17(%rsi),%xmm0,%xmm5
-vpackusdw %ymm0,%ymm6,%ymm0{%k7}
-vpackusdw %gs:(%r8){1to8},%ymm18,%ymm2{%k5}
-vpackusdw 0x5dd30b25(%rax,%rbp,4){1to8},%ymm5,%ymm3
+vpackusdw 0x7c(%rbp),%xmm3,%xmm2{%k2}{z}
+vpackusdw %ymm2,%ymm21,%ymm10
+vpackusdw %fs:0x1a94001(,%riz,8),%ymm4,%ymm6{%k3}
+vpackusdw -0x10(%rsi){1to8},%ymm9,%ymm29
 vpackusdw %zmm5,%zmm2,%zmm2
 cs vpackusdw (%rax,%r11,2){1to16},%zmm12,%zmm9
 vpackusdw (%rbx),%zmm1,%zmm2{%k2}{z}
@@ -20271,27 +20270,23 @@ vmaskmovps 0x7c(%r10,%rbp,8),%xmm2,%xmm14
 vmaskmovps 0x12(%rbp),%ymm4,%ymm6
 cs vmaskmovps 0x78ab666(%r14),%ymm10,%ymm1
 vmaskmovps 0x251efd5a(%rdi,%r14,8),%ymm11,%ymm11
+vscalefps -0x58b323dd(%rip),%xmm27,%xmm30
+vscalefpsb -0x58b323dd(%rip),%xmm27,%xmm30
+vscalefpsw -0x58b323dd(%rip),%xmm27,%xmm30
+vscalefpsl -0x58b323dd(%rip),%xmm27,%xmm30
+vscalefpsq -0x58b323dd(%rip),%xmm27,%xmm30
 vscalefps %xmm4,%xmm6,%xmm0{%k1}
 vscalefpsb %xmm4,%xmm6,%xmm0{%k1}
 vscalefpsw %xmm4,%xmm6,%xmm0{%k1}
 vscalefpsl %xmm4,%xmm6,%xmm0{%k1}
 vscalefpsq %xmm4,%xmm6,%xmm0{%k1}
-ds vscalefps (%r9,%r14,1){1to4},%xmm19,%xmm12{%k6}{z}
-ds vscalefpsb (%r9,%r14,1){1to4},%xmm19,%xmm12{%k6}{z}
-ds vscalefpsw (%r9,%r14,1){1to4},%xmm19,%xmm12{%k6}{z}
-ds vscalefpsl (%r9,%r14,1){1to4},%xmm19,%xmm12{%k6}{z}
-ds vscalefpsq (%r9,%r14,1){1to4},%xmm19,%xmm12{%k6}{z}
 vscalefps 0x60(%rbp){1to4},%xmm4,%xmm7
 vscalefps %ymm7,%ymm4,%ymm0
 vscalefps (%r8,%r14,4){1to8},%ymm13,%ymm18{%k1}{z}
 vscalefps 0x4b0e11af(%rbx),%ymm7,%ymm6{%k2}
-vscalefps {ru-sae},%zmm2,%zmm2,%zmm1{%k1}
-vscalefpsb {ru-sae},%zmm2,%zmm2,%zmm1{%k1}
-vscalefpsw {ru-sae},%zmm2,%zmm2,%zmm1{%k1}
-vscalefpsl {ru-sae},%zmm2,%zmm2,%zmm1{%k1}
-vscalefpsq {ru-sae},%zmm2,%zmm2,%zmm1{%k1}
-vscalefps %gs:0x7ceb71bd(%r8),%zmm27,%zmm0
-vscalefps -0x21782bac(,%rsi,4){1to16},%zmm3,%zmm5{%k3}{z}
+vscalefps %zmm0,%zmm6,%zmm7
+vscalefps (%rcx,%r11,1){1to16},%zmm18,%zmm9{%k3}{z}
+vscalefps %fs:-0xb(%rbp){1to16},%zmm2,%zmm2{%k3}
 vscalefpd %xmm0,%xmm3,%xmm2
 vscalefpdb %xmm0,%xmm3,%xmm2
 vscalefpdw %xmm0,%xmm3,%xmm2
@@ -20306,9 +20301,9 @@ vscalefpd 0x2f0(%rdx){1to2},%xmm6,%xmm7{%k5}{z}
 vscalefpd %ymm0,%ymm1,%ymm4
 es vscalefpd 0xe12ee66(%rax,%r13,4),%ymm4,%ymm24{%k7}{z}
 vscalefpd -0x17929d87(%rip){1to4},%ymm1,%ymm7{%k2}
+vscalefpd 0x286ac305(,%r10,8),%zmm4,%zmm28
 vscalefpd %zmm6,%zmm3,%zmm3{%k1}
-vscalefpd %fs:(%rdi),%zmm30,%zmm1
-vscalefpd (%rdx,%rsi,2){1to8},%zmm7,%zmm4{%k2}{z}
+cs vscalefpd (%rbx){1to8},%zmm2,%zmm2{%k5}
 vmaskmovpd (%rdx),%xmm4,%xmm2
 vmaskmovpdb (%rdx),%xmm4,%xmm2
 vmaskmovpdw (%rdx),%xmm4,%xmm2
@@ -20316,8 +20311,8 @@ vmaskmovpdl (%rdx),%xmm4,%xmm2
 vmaskmovpdq (%rdx),%xmm4,%xmm2
 ds vmaskmovpd 0x6a(%r9),%xmm7,%xmm15
 vmaskmovpd 0x2b(%rdi,%r9,8),%xmm0,%xmm5
-ss vmaskmovpd (%rax),%ymm0,%ymm2
 vmaskmovpd (%rdx,%rbx,8),%ymm4,%ymm13
+ss vmaskmovpd (%rax),%ymm0,%ymm2
 vmaskmovpd 0x1f(%rbx,%rbp,1),%ymm5,%ymm4
 vscalefss %xmm4,%xmm0,%xmm1
 vscalefssb %xmm4,%xmm0,%xmm1
@@ -20330,17 +20325,17 @@ vscalefssw 0x7a9b3625(,%rsi,4),%xmm21,%xmm28{%k3}{z}
 vscalefssl 0x7a9b3625(,%rsi,4),%xmm21,%xmm28{%k3}{z}
 vscalefssq 0x7a9b3625(,%rsi,4),%xmm21,%xmm28{%k3}{z}
 vscalefss %gs:(%rax),%xmm2,%xmm0{%k1}
+vscalefsd (%r15),%xmm1,%xmm18
+vscalefsdb (%r15),%xmm1,%xmm18
+vscalefsdw (%r15),%xmm1,%xmm18
+vscalefsdl (%r15),%xmm1,%xmm18
+vscalefsdq (%r15),%xmm1,%xmm18
 vscalefsd {rn-sae},%xmm3,%xmm2,%xmm2
 vscalefsdb {rn-sae},%xmm3,%xmm2,%xmm2
 vscalefsdw {rn-sae},%xmm3,%xmm2,%xmm2
 vscalefsdl {rn-sae},%xmm3,%xmm2,%xmm2
 vscalefsdq {rn-sae},%xmm3,%xmm2,%xmm2
-ss vscalefsd 0x180(%rbp),%xmm12,%xmm17{%k3}{z}
-ss vscalefsdb 0x180(%rbp),%xmm12,%xmm17{%k3}{z}
-ss vscalefsdw 0x180(%rbp),%xmm12,%xmm17{%k3}{z}
-ss vscalefsdl 0x180(%rbp),%xmm12,%xmm17{%k3}{z}
-ss vscalefsdq 0x180(%rbp),%xmm12,%xmm17{%k3}{z}
-vscalefsd -0x160(%rsi,%rbx,2),%xmm1,%xmm3{%k1}
+ds vscalefsd (%rsi,%rax,4),%xmm7,%xmm4{%k1}
 vmaskmovps %xmm3,%xmm6,-0x4b4ac764(%rax)
 vmaskmovpsb %xmm3,%xmm6,-0x4b4ac764(%rax)
 vmaskmovpsw %xmm3,%xmm6,-0x4b4ac764(%rax)
@@ -20402,12 +20397,12 @@ vpmovzxbw 0x42(%rsi),%xmm4
 vpmovzxbw %xmm3,%ymm2
 cs vpmovzxbw 0x17d352c0(%r13),%ymm1
 vpmovzxbw -0x33(%rip),%ymm4
-vpmovzxbw %xmm0,%xmm2{%k4}{z}
 vpmovzxbw (%r10,%rsi,2),%xmm25
+vpmovzxbw %xmm0,%xmm2{%k4}{z}
 vpmovzxbw 0x5f8dbcb8(%rsp,%rbp,8),%xmm5{%k3}{z}
-vpmovzxbw %xmm5,%ymm0{%k7}{z}
-{evex} vpmovzxbw 0x1034d7b6(,%r8,8),%ymm2
-vpmovzxbw (%rdx),%ymm5{%k2}{z}
+{evex} vpmovzxbw -0x8(%rsi),%ymm6
+vpmovzxbw %xmm31,%ymm20{%k4}{z}
+vpmovzxbw (%rsi),%ymm29{%k4}{z}
 vpmovzxbw %ymm6,%zmm6
 vpmovzxbw (%r11),%zmm12{%k5}
 cs vpmovzxbw -0x73(%rip),%zmm4
@@ -20430,9 +20425,9 @@ vpmovwl %xmm1,-0x7a(,%r9,2){%k6}
 vpmovwq %xmm1,-0x7a(,%r9,2){%k6}
 vpmovw %xmm1,-0x7a(,%r9,2){%k6}
 cs vpmovwb %xmm6,0x75ae45ff(%rbp)
-vpmovwb %ymm5,%xmm4{%k3}
-vpmovwb %ymm12,-0x7c(,%rdx,8)
-vpmovwb %ymm4,%fs:-0x499b4acd(%rbp){%k5}
+vpmovwb %ymm6,-0x3d0(%rcx)
+vpmovwb %ymm14,%xmm24{%k6}
+vpmovwb %ymm21,0x90ed98b(%rsp,%rdi,4){%k5}
 vpmovwb %zmm1,%ymm0
 vpmovwb %zmm2,0xa0(%r8,%r11,8){%k5}
 vpmovwb %zmm3,(%rdi)
@@ -20461,15 +20456,15 @@ vpmovzxbd -0x51(%rbx),%xmm2
 vpmovzxbd %xmm3,%ymm0
 ds vpmovzxbd (%r14,%r8,2),%ymm0
 vpmovzxbd -0x8(%rcx),%ymm4
-vpmovzxbd %xmm2,%xmm3{%k3}{z}
-{evex} vpmovzxbd 0x508d35cf(%r8,%r13,1),%xmm8
-vpmovzxbd (%rdx),%xmm4{%k5}{z}
-vpmovzxbd %xmm3,%ymm3{%k5}
-vpmovzxbd 0x3c8(%r14,%r13,1),%ymm24
-vpmovzxbd %gs:0x5fad32b0(%rdi),%ymm2{%k6}
-vpmovzxbd %xmm4,%zmm7{%k6}
-vpmovzxbd %gs:0x2fda07cb(%rbp,%r8,2),%zmm15{%k1}{z}
-vpmovzxbd 0xa0(%rsi,%rbx,4),%zmm5
+vpmovzxbd %xmm14,%xmm27
+es vpmovzxbd -0x50dbb8f7(%rsi,%rdi,8),%xmm4{%k4}{z}
+vpmovzxbd (%r15),%xmm19{%k4}
+{evex} vpmovzxbd (%rdx),%ymm5
+vpmovzxbd %xmm24,%ymm17{%k7}
+vpmovzxbd 0x2f0(%r9),%ymm4{%k6}{z}
+vpmovzxbd 0x7a98bc96(%rdx,%rbp,1),%zmm0
+vpmovzxbd %xmm21,%zmm17{%k4}{z}
+vpmovzxbd (%r9,%rdi,2),%zmm25{%k1}
 vpmovdb %xmm2,%xmm7
 vpmovdbb %xmm2,%xmm7
 vpmovdbw %xmm2,%xmm7
@@ -20489,30 +20484,30 @@ vpmovdl %xmm15,(%rdx,%r8,2){%k5}
 vpmovdq %xmm15,(%rdx,%r8,2){%k5}
 vpmovd %xmm15,(%rdx,%r8,2){%k5}
 vpmovdb %xmm4,-0x48(%rsp,%rbx,1)
-vpmovdb %ymm7,%xmm6{%k5}{z}
+vpmovdb %ymm4,%xmm4
 ss vpmovdb %ymm5,(%rsi,%r8,2){%k6}
 vpmovdb %ymm7,-0x73be472f(%rdx,%rdi,1)
 vpmovdb %zmm4,%xmm5
 vpmovdb %zmm9,0x761b5d6f(,%r11,4){%k2}
 es vpmovdb %zmm6,(%rax)
-rex pmovzxbq %xmm1,%xmm6
-rex pmovzxbqb %xmm1,%xmm6
-rex pmovzxbqw %xmm1,%xmm6
-rex pmovzxbql %xmm1,%xmm6
-rex pmovzxbqq %xmm1,%xmm6
-rex pmovzxbb %xmm1,%xmm6
-rex pmovzxbw %xmm1,%xmm6
-rex pmovzxbl %xmm1,%xmm6
-rex pmovzxb %xmm1,%xmm6
-pmovzxbq -0x1f(%r15,%r9,2),%xmm7
-pmovzxbqb -0x1f(%r15,%r9,2),%xmm7
-pmovzxbqw -0x1f(%r15,%r9,2),%xmm7
-pmovzxbql -0x1f(%r15,%r9,2),%xmm7
-pmovzxbqq -0x1f(%r15,%r9,2),%xmm7
-pmovzxbb -0x1f(%r15,%r9,2),%xmm7
-pmovzxbw -0x1f(%r15,%r9,2),%xmm7
-pmovzxbl -0x1f(%r15,%r9,2),%xmm7
-pmovzxb -0x1f(%r15,%r9,2),%xmm7
+pmovzxbq %xmm2,%xmm3
+pmovzxbqb %xmm2,%xmm3
+pmovzxbqw %xmm2,%xmm3
+pmovzxbql %xmm2,%xmm3
+pmovzxbqq %xmm2,%xmm3
+pmovzxbb %xmm2,%xmm3
+pmovzxbw %xmm2,%xmm3
+pmovzxbl %xmm2,%xmm3
+pmovzxb %xmm2,%xmm3
+cs pmovzxbq -0x4c(%r14d,%r15d,1),%xmm14
+cs pmovzxbqb -0x4c(%r14d,%r15d,1),%xmm14
+cs pmovzxbqw -0x4c(%r14d,%r15d,1),%xmm14
+cs pmovzxbql -0x4c(%r14d,%r15d,1),%xmm14
+cs pmovzxbqq -0x4c(%r14d,%r15d,1),%xmm14
+cs pmovzxbb -0x4c(%r14d,%r15d,1),%xmm14
+cs pmovzxbw -0x4c(%r14d,%r15d,1),%xmm14
+cs pmovzxbl -0x4c(%r14d,%r15d,1),%xmm14
+cs pmovzxb -0x4c(%r14d,%r15d,1),%xmm14
 cs pmovzxbq -0x34(%rdi),%xmm7
 vpmovzxbq %xmm5,%xmm4
 vpmovzxbqb %xmm5,%xmm4
@@ -20536,15 +20531,15 @@ vpmovzxbq %gs:-0x18ed8dc2(%rdx,%rsi,4),%xmm1
 vpmovzxbq %xmm0,%ymm4
 vpmovzxbq %fs:0x4fdc2037(,%r11,4),%ymm15
 vpmovzxbq 0x67(%rbx,%rbp,2),%ymm2
-vpmovzxbq %xmm5,%xmm4{%k5}
-vpmovzxbq %fs:(%rax,%r13,8),%xmm24{%k4}{z}
 {evex} vpmovzxbq -0x6cb7bb7d(%rbx),%xmm0
-vpmovzxbq %xmm1,%ymm4{%k7}{z}
-{evex} vpmovzxbq (%rdx),%ymm13
-cs vpmovzxbq -0x2e(%rdi),%ymm6{%k1}{z}
-vpmovzxbq %xmm3,%zmm6{%k5}{z}
-vpmovzxbq 0x260(%r15,%rdi,2),%zmm1
-vpmovzxbq (%rdi,%rax,8),%zmm2{%k7}{z}
+vpmovzxbq %xmm21,%xmm5{%k1}
+vpmovzxbq %fs:(%rbx,%r13,8),%xmm22{%k4}
+{evex} vpmovzxbq %xmm2,%ymm2
+es vpmovzxbq -0x9c(%rbp,%r9,1),%ymm19{%k2}{z}
+vpmovzxbq -0x532e23b8(%rsp,%riz,2),%ymm0{%k2}
+vpmovzxbq (%rax),%zmm5
+vpmovzxbq %xmm15,%zmm10{%k1}{z}
+cs vpmovzxbq (%rcx),%zmm11{%k4}{z}
 vpmovqb %xmm4,%xmm5
 vpmovqbb %xmm4,%xmm5
 vpmovqbw %xmm4,%xmm5
@@ -20564,10 +20559,10 @@ vpmovql %xmm25,(%r12,%r14,2){%k1}
 vpmovqq %xmm25,(%r12,%r14,2){%k1}
 vpmovq %xmm25,(%r12,%r14,2){%k1}
 vpmovqb %xmm3,%fs:0x36(%rbp)
-vpmovqb %ymm1,%xmm4{%k7}{z}
-vpmovqb %ymm26,-0x12c00f47(%rbp)
-vpmovqb %ymm2,%fs:(%rsi,%rsi,4){%k3}
-vpmovqb %zmm7,%xmm0{%k7}
+vpmovqb %ymm4,0x7c(%rbp)
+vpmovqb %ymm10,%xmm23{%k4}{z}
+vpmovqb %ymm31,(%rcx){%k5}
+vpmovqb %zmm0,%xmm7
 vpmovqb %zmm10,-0x26d3473c(%r12,%r11,8)
 vpmovqb %zmm7,0x13e820e9(%rax){%k2}
 pmovzxwd %xmm6,%xmm0
@@ -20604,31 +20599,31 @@ ds vpmovzxwd (%rdx),%ymm5{%k2}{z}
 vpmovzxwd %ymm4,%zmm1
 vpmovzxwd (%r8,%rcx,1),%zmm15{%k1}{z}
 es vpmovzxwd 0xb20(%rsi),%zmm0
-vpmovdw %xmm7,%xmm4{%k5}{z}
-vpmovdwb %xmm7,%xmm4{%k5}{z}
-vpmovdww %xmm7,%xmm4{%k5}{z}
-vpmovdwl %xmm7,%xmm4{%k5}{z}
-vpmovdwq %xmm7,%xmm4{%k5}{z}
-vpmovdb %xmm7,%xmm4{%k5}{z}
-vpmovdl %xmm7,%xmm4{%k5}{z}
-vpmovdq %xmm7,%xmm4{%k5}{z}
-vpmovd %xmm7,%xmm4{%k5}{z}
-vpmovdw %xmm23,%gs:0x60(%r11){%k1}
-vpmovdwb %xmm23,%gs:0x60(%r11){%k1}
-vpmovdww %xmm23,%gs:0x60(%r11){%k1}
-vpmovdwl %xmm23,%gs:0x60(%r11){%k1}
-vpmovdwq %xmm23,%gs:0x60(%r11){%k1}
-vpmovdb %xmm23,%gs:0x60(%r11){%k1}
-vpmovdl %xmm23,%gs:0x60(%r11){%k1}
-vpmovdq %xmm23,%gs:0x60(%r11){%k1}
-vpmovd %xmm23,%gs:0x60(%r11){%k1}
 vpmovdw %xmm2,(%rax)
-vpmovdw %ymm1,%xmm0{%k4}{z}
+vpmovdwb %xmm2,(%rax)
+vpmovdww %xmm2,(%rax)
+vpmovdwl %xmm2,(%rax)
+vpmovdwq %xmm2,(%rax)
+vpmovdb %xmm2,(%rax)
+vpmovdl %xmm2,(%rax)
+vpmovdq %xmm2,(%rax)
+vpmovd %xmm2,(%rax)
+vpmovdw %xmm29,%xmm7{%k6}
+vpmovdwb %xmm29,%xmm7{%k6}
+vpmovdww %xmm29,%xmm7{%k6}
+vpmovdwl %xmm29,%xmm7{%k6}
+vpmovdwq %xmm29,%xmm7{%k6}
+vpmovdb %xmm29,%xmm7{%k6}
+vpmovdl %xmm29,%xmm7{%k6}
+vpmovdq %xmm29,%xmm7{%k6}
+vpmovd %xmm29,%xmm7{%k6}
+vpmovdw %xmm23,%gs:0x60(%r11){%k1}
+vpmovdw %ymm31,%xmm13
+vpmovdw %ymm3,%fs:-0x4c0(%rdi){%k4}
 ss vpmovdw %ymm29,(%r10,%r11,4)
-vpmovdw %ymm1,-0x59ff4107(%rax){%k1}
-vpmovdw %zmm7,%ymm6{%k4}{z}
-ds vpmovdw %zmm13,0x9(,%r14,1){%k2}
 vpmovdw %zmm3,(%rcx)
+vpmovdw %zmm26,%ymm15{%k2}
+ds vpmovdw %zmm13,0x9(,%r14,1){%k2}
 pmovzxwq %xmm0,%xmm6
 pmovzxwqb %xmm0,%xmm6
 pmovzxwqw %xmm0,%xmm6
@@ -20670,15 +20665,15 @@ vpmovzxwq 0x6d(%rax,%rbx,4),%xmm2
 vpmovzxwq %xmm5,%ymm0
 vpmovzxwq -0x46(%r11),%ymm2
 ss vpmovzxwq (%rax),%ymm4
-vpmovzxwq %xmm6,%xmm1{%k4}
+{evex} vpmovzxwq (%rcx),%xmm0
+vpmovzxwq %xmm1,%xmm28{%k2}{z}
 vpmovzxwq 0x1c8(%rbx,%r11,4),%xmm31{%k3}{z}
-vpmovzxwq %fs:-0x765ff82d(%rdx),%xmm5{%k3}
-vpmovzxwq %xmm2,%ymm2{%k3}
+{evex} vpmovzxwq %xmm3,%ymm1
 ds vpmovzxwq (%r14,%r8,4),%ymm12{%k6}{z}
-{evex} vpmovzxwq 0x243b6bfb(%rbx,%rdx,8),%ymm3
+vpmovzxwq -0x128(%rbp),%ymm2{%k6}
+vpmovzxwq -0xd49bfe2(%r11,%r12,8),%zmm20
 vpmovzxwq %xmm1,%zmm0{%k4}
-ss vpmovzxwq -0x118e4898(%rsp,%rax,4),%zmm18{%k7}{z}
-vpmovzxwq (%rdx),%zmm5
+vpmovzxwq %fs:(%rax,%rbp,2),%zmm1{%k2}{z}
 vpmovqw %xmm1,%xmm3
 vpmovqwb %xmm1,%xmm3
 vpmovqww %xmm1,%xmm3
@@ -20701,9 +20696,9 @@ vpmovqw %xmm4,(%rcx)
 vpmovqw %ymm7,%xmm2
 vpmovqw %ymm2,%gs:(%r14,%r14,4){%k6}
 vpmovqw %ymm6,0x2a265b90(%rdx)
-vpmovqw %zmm3,%xmm4{%k5}
-vpmovqw %zmm21,0x460(%r11,%r12,1)
+vpmovqw %zmm22,%xmm30
 vpmovqw %zmm3,%gs:(%rbx){%k5}
+vpmovqw %zmm21,0x460(%r11,%r12,1)
 pmovzxdq %xmm5,%xmm4
 pmovzxdqb %xmm5,%xmm4
 pmovzxdqw %xmm5,%xmm4
@@ -20745,9 +20740,9 @@ vpmovzxdq %fs:-0x539ebf75(%rsi),%xmm2
 vpmovzxdq %xmm0,%ymm5
 vpmovzxdq %gs:-0x74(%rsp,%r10,4),%ymm3
 vpmovzxdq -0x3e68f3a8(%rax),%ymm0
-vpmovzxdq %xmm7,%xmm0{%k4}{z}
+{evex} vpmovzxdq -0x2a(%rcx,%rdx,1),%xmm5
+vpmovzxdq %xmm30,%xmm2{%k5}{z}
 vpmovzxdq (%r15,%r15,8),%xmm7{%k2}
-es {evex} vpmovzxdq 0x2f(%rip),%xmm5
 {evex} vpmovzxdq %xmm0,%ymm0
 vpmovzxdq -0x48(%rip),%ymm14{%k4}
 vpmovzxdq %gs:-0x5f0(%rdi),%ymm5{%k5}{z}
@@ -20782,12 +20777,12 @@ cs vpermdw -0x8(%r15,%r9,4),%ymm6,%ymm12
 cs vpermdl -0x8(%r15,%r9,4),%ymm6,%ymm12
 cs vpermdq -0x8(%r15,%r9,4),%ymm6,%ymm12
 vpermd (%rax,%rsi,8),%ymm2,%ymm2
-vpermd %ymm4,%ymm6,%ymm2{%k6}{z}
-vpermd %fs:-0x2c(%r13,%rdi,2){1to8},%ymm16,%ymm31{%k5}
-{evex} vpermd (%rsi,%rbx,8),%ymm0,%ymm0
-vpermd %zmm7,%zmm0,%zmm4{%k2}
-cs vpermd (%rdx,%r10,1){1to16},%zmm7,%zmm28{%k2}{z}
+vpermd %ymm1,%ymm23,%ymm17
+es vpermd 0x480(%rdx),%ymm0,%ymm3{%k5}
+vpermd 0x7e(%rbp,%r14,4){1to8},%ymm10,%ymm10{%k5}
 vpermd -0x1600(%rsi,%rdi,8),%zmm3,%zmm0
+vpermd %zmm12,%zmm22,%zmm15{%k1}{z}
+cs vpermd (%rdx,%r10,1){1to16},%zmm7,%zmm28{%k2}{z}
 vpermq %ymm4,%ymm6,%ymm0
 vpermqb %ymm4,%ymm6,%ymm0
 vpermqw %ymm4,%ymm6,%ymm0
@@ -20854,10 +20849,10 @@ vpcmpgtq 0x58978278(%rcx),%ymm3,%ymm3
 vpcmpgtq %xmm6,%xmm6,%k3
 cs vpcmpgtq -0x5e2722b0(,%r9,2),%xmm6,%k4{%k2}
 vpcmpgtq 0x47bbef24(%rdi){1to2},%xmm0,%k7
-vpcmpgtq %ymm1,%ymm4,%k0{%k6}
+vpcmpgtq %ymm1,%ymm6,%k1
 es vpcmpgtq (%rsi,%r9,8){1to4},%ymm26,%k4{%k6}
-vpcmpgtq (%rcx),%ymm6,%k5
-vpcmpgtq %zmm5,%zmm2,%k7{%k1}
+vpcmpgtq -0x50ca7e58(%rbx,%rsi,1){1to4},%ymm1,%k5
+vpcmpgtq %zmm5,%zmm1,%k3
 vpcmpgtq (%rax,%rbp,1){1to8},%zmm22,%k1
 cs vpcmpgtq -0xc80(%rsi,%rcx,8),%zmm0,%k1
 pminsb %xmm0,%xmm2
@@ -20904,12 +20899,12 @@ vpminsb (%rdx),%ymm7,%ymm3
 {evex} vpminsb %xmm0,%xmm2,%xmm7
 cs {evex} vpminsb -0x50(%r12,%r14,8),%xmm4,%xmm1
 vpminsb (%rsi),%xmm7,%xmm3{%k2}{z}
-vpminsb %ymm0,%ymm3,%ymm4{%k3}
-{evex} vpminsb %gs:-0x72b50bb2(,%r10,4),%ymm9,%ymm1
-vpminsb -0xf00(%rdi),%ymm3,%ymm0{%k2}{z}
-vpminsb %zmm2,%zmm3,%zmm7{%k6}{z}
-vpminsb (%r14,%r8,2),%zmm17,%zmm23{%k6}
-es vpminsb -0x719aa6a8(%rip),%zmm0,%zmm1
+{evex} vpminsb (%rcx),%ymm4,%ymm2
+vpminsb %ymm25,%ymm6,%ymm6{%k3}
+vpminsb (%r10,%r12,2),%ymm26,%ymm14{%k1}{z}
+vpminsb %zmm5,%zmm7,%zmm1
+es vpminsb 0xd6b3d3(%rip),%zmm14,%zmm28{%k6}{z}
+vpminsb -0x3b67c41b(%rsi),%zmm6,%zmm1{%k7}
 vpmovm2d %k1,%xmm3
 vpmovm2db %k1,%xmm3
 vpmovm2dw %k1,%xmm3
@@ -20986,9 +20981,9 @@ vpminsq (%rdx){1to2},%xmm1,%xmm4
 vpminsq %ymm0,%ymm6,%ymm0
 ss vpminsq -0x1f(,%r14,8),%ymm29,%ymm28{%k6}
 vpminsq (%rax){1to4},%ymm7,%ymm4
-vpminsq %zmm0,%zmm0,%zmm3{%k5}{z}
-vpminsq %fs:(%rdi){1to8},%zmm19,%zmm12
 vpminsq 0x6871e7f8(%rax),%zmm5,%zmm1
+vpminsq %zmm18,%zmm2,%zmm3{%k1}
+vpminsq %fs:(%rdi){1to8},%zmm19,%zmm12
 vpmovd2m %xmm7,%k6
 vpmovd2mb %xmm7,%k6
 vpmovd2mw %xmm7,%k6
@@ -21055,9 +21050,9 @@ vpminuw 0x550(%rax),%xmm6,%xmm1{%k7}
 {evex} vpminuw %ymm6,%ymm3,%ymm3
 ds vpminuw (%r15),%ymm15,%ymm23{%k1}{z}
 vpminuw 0x800(%rax),%ymm7,%ymm7{%k6}
-vpminuw %zmm6,%zmm4,%zmm4{%k3}
-ds vpminuw (%r8,%r15,2),%zmm0,%zmm4{%k2}{z}
-vpminuw 0x2c0(%rax),%zmm4,%zmm4
+vpminuw %zmm9,%zmm19,%zmm30
+es vpminuw (%rdx),%zmm4,%zmm3{%k7}{z}
+vpminuw -0x1bc0(%r10),%zmm22,%zmm7{%k4}
 vpbroadcastmw2d %k6,%xmm4
 vpbroadcastmw2db %k6,%xmm4
 vpbroadcastmw2dw %k6,%xmm4
@@ -21091,39 +21086,39 @@ vpminud -0x2e(%rsi),%xmm0,%xmm1
 vpminud %ymm5,%ymm2,%ymm0
 es vpminud -0x69(%r15,%r11,1),%ymm8,%ymm4
 vpminud (%rax),%ymm7,%ymm2
-vpminud %xmm2,%xmm2,%xmm1{%k6}
-{evex} vpminud %gs:(%rdx,%rbp,1),%xmm15,%xmm4
-vpminud 0x4136686b(%rax,%rdi,4){1to4},%xmm5,%xmm7
-vpminud %ymm0,%ymm6,%ymm3{%k5}
-vpminud %gs:(%rsi,%r12,8),%ymm6,%ymm1{%k5}{z}
-{evex} vpminud (%rsi),%ymm3,%ymm5
-vpminud %zmm4,%zmm6,%zmm0{%k1}
-cs vpminud 0x3d078f10(%r14,%r8,2),%zmm18,%zmm5
-vpminud (%rdx,%rsi,8){1to16},%zmm0,%zmm5{%k2}
-vpminuq %xmm2,%xmm3,%xmm4{%k5}
-vpminuqb %xmm2,%xmm3,%xmm4{%k5}
-vpminuqw %xmm2,%xmm3,%xmm4{%k5}
-vpminuql %xmm2,%xmm3,%xmm4{%k5}
-vpminuqq %xmm2,%xmm3,%xmm4{%k5}
-vpminub %xmm2,%xmm3,%xmm4{%k5}
-vpminuw %xmm2,%xmm3,%xmm4{%k5}
-vpminul %xmm2,%xmm3,%xmm4{%k5}
-vpminu %xmm2,%xmm3,%xmm4{%k5}
-cs vpminuq (%r15,%r12,8){1to2},%xmm9,%xmm14{%k2}{z}
-cs vpminuqb (%r15,%r12,8){1to2},%xmm9,%xmm14{%k2}{z}
-cs vpminuqw (%r15,%r12,8){1to2},%xmm9,%xmm14{%k2}{z}
-cs vpminuql (%r15,%r12,8){1to2},%xmm9,%xmm14{%k2}{z}
-cs vpminuqq (%r15,%r12,8){1to2},%xmm9,%xmm14{%k2}{z}
-cs vpminub (%r15,%r12,8){1to2},%xmm9,%xmm14{%k2}{z}
-cs vpminuw (%r15,%r12,8){1to2},%xmm9,%xmm14{%k2}{z}
-cs vpminul (%r15,%r12,8){1to2},%xmm9,%xmm14{%k2}{z}
-cs vpminu (%r15,%r12,8){1to2},%xmm9,%xmm14{%k2}{z}
-vpminuq (%rcx),%xmm3,%xmm2{%k2}{z}
-vpminuq %ymm7,%ymm3,%ymm4{%k5}{z}
-es vpminuq (%r8,%rdx,1){1to4},%ymm5,%ymm4
+vpminud %xmm8,%xmm14,%xmm28
+es vpminud (%rcx,%rax,2){1to4},%xmm5,%xmm7{%k1}
+vpminud (%rax),%xmm7,%xmm31{%k2}{z}
+vpminud %ymm5,%ymm26,%ymm7
+vpminud %gs:0x42549a8d(%rbx){1to8},%ymm1,%ymm0
+vpminud (%rbx,%r9,2),%ymm12,%ymm8{%k6}
+vpminud (%rbx,%rsi,1),%zmm3,%zmm7
+vpminud %zmm3,%zmm5,%zmm16{%k3}
+cs vpminud 0x1c80(%rax,%rdx,1),%zmm22,%zmm8{%k6}
+vpminuq %xmm2,%xmm19,%xmm18
+vpminuqb %xmm2,%xmm19,%xmm18
+vpminuqw %xmm2,%xmm19,%xmm18
+vpminuql %xmm2,%xmm19,%xmm18
+vpminuqq %xmm2,%xmm19,%xmm18
+vpminub %xmm2,%xmm19,%xmm18
+vpminuw %xmm2,%xmm19,%xmm18
+vpminul %xmm2,%xmm19,%xmm18
+vpminu %xmm2,%xmm19,%xmm18
+ss vpminuq -0x101008(%rdi,%rdx,8){1to2},%xmm5,%xmm0
+ss vpminuqb -0x101008(%rdi,%rdx,8){1to2},%xmm5,%xmm0
+ss vpminuqw -0x101008(%rdi,%rdx,8){1to2},%xmm5,%xmm0
+ss vpminuql -0x101008(%rdi,%rdx,8){1to2},%xmm5,%xmm0
+ss vpminuqq -0x101008(%rdi,%rdx,8){1to2},%xmm5,%xmm0
+ss vpminub -0x101008(%rdi,%rdx,8){1to2},%xmm5,%xmm0
+ss vpminuw -0x101008(%rdi,%rdx,8){1to2},%xmm5,%xmm0
+ss vpminul -0x101008(%rdi,%rdx,8){1to2},%xmm5,%xmm0
+ss vpminu -0x101008(%rdi,%rdx,8){1to2},%xmm5,%xmm0
+vpminuq -0xaf1b308(,%rsi,1),%xmm20,%xmm15{%k7}{z}
+vpminuq %ymm26,%ymm28,%ymm5
 vpminuq 0x3c0(%rbp){1to4},%ymm1,%ymm6{%k2}{z}
+es vpminuq (%r8,%rdx,1){1to4},%ymm5,%ymm4
+vpminuq (%r11,%r14,1),%zmm2,%zmm11
 vpminuq %zmm6,%zmm7,%zmm1{%k2}
-ss vpminuq -0x522cfcb5(%rdi,%r10,1){1to8},%zmm3,%zmm17{%k6}{z}
 vpminuq -0x7efe8ba7(%rbx){1to8},%zmm3,%zmm7
 pmaxsb %xmm0,%xmm0
 pmaxsbb %xmm0,%xmm0
@@ -21166,15 +21161,15 @@ vpmaxsb 0x70(,%rbx,2),%xmm4,%xmm5
 vpmaxsb %ymm1,%ymm4,%ymm2
 ds vpmaxsb (%rdi,%r9,8),%ymm8,%ymm15
 vpmaxsb 0x2d875b83(%rax,%rsi,4),%ymm2,%ymm5
-vpmaxsb %xmm0,%xmm3,%xmm4{%k7}
-ss vpmaxsb -0x4b0(%rbp),%xmm14,%xmm3{%k5}{z}
-{evex} vpmaxsb 0x410(%rsp,%rdx,2),%xmm4,%xmm6
+{evex} vpmaxsb %xmm4,%xmm0,%xmm1
+vpmaxsb %gs:(%r8,%r10,4),%xmm7,%xmm11{%k4}
+vpmaxsb (%rdx),%xmm6,%xmm2{%k3}{z}
 {evex} vpmaxsb %ymm7,%ymm1,%ymm0
 cs vpmaxsb (%rsi),%ymm19,%ymm2{%k7}{z}
 vpmaxsb -0x567c775a(%rsp,%rbp,4),%ymm0,%ymm2{%k5}
-vpmaxsb %zmm6,%zmm2,%zmm3{%k4}
-es vpmaxsb (%r10,%r10,2),%zmm17,%zmm8
-vpmaxsb (%rax),%zmm7,%zmm1{%k5}{z}
+vpmaxsb 0x204c7621(%rbx),%zmm6,%zmm2
+vpmaxsb %zmm10,%zmm31,%zmm6{%k3}{z}
+ds vpmaxsb (%rcx,%r9,1),%zmm3,%zmm5{%k1}
 pmaxsd %xmm5,%xmm1
 pmaxsdb %xmm5,%xmm1
 pmaxsdw %xmm5,%xmm1
@@ -21200,9 +21195,9 @@ vpmaxsd -0x25(%rsi),%xmm2,%xmm1
 vpmaxsd %ymm3,%ymm0,%ymm1
 cs vpmaxsd (%rdx,%r13,2),%ymm9,%ymm6
 vpmaxsd 0x39(%rbp),%ymm6,%ymm2
-vpmaxsd %xmm2,%xmm1,%xmm7{%k7}
+{evex} vpmaxsd (%rbx,%rbx,4),%xmm1,%xmm4
+vpmaxsd %xmm31,%xmm0,%xmm27{%k6}{z}
 ds vpmaxsd 0x67(%r15,%r9,1),%xmm14,%xmm21
-vpmaxsd 0xe4(%rcx){1to4},%xmm6,%xmm3{%k4}
 {evex} vpmaxsd %ymm4,%ymm7,%ymm4
 es vpmaxsd -0xe80(%rcx,%r14,4),%ymm2,%ymm24{%k3}{z}
 vpmaxsd (%rcx){1to8},%ymm4,%ymm3{%k5}{z}
@@ -21228,12 +21223,12 @@ vpmaxsw %gs:-0x2c161934(%rcx,%rdx,8),%xmm1,%xmm25{%k3}{z}
 vpmaxsl %gs:-0x2c161934(%rcx,%rdx,8),%xmm1,%xmm25{%k3}{z}
 vpmaxs %gs:-0x2c161934(%rcx,%rdx,8),%xmm1,%xmm25{%k3}{z}
 vpmaxsq (%rdi){1to2},%xmm0,%xmm4{%k1}{z}
-vpmaxsq %ymm1,%ymm0,%ymm2{%k3}{z}
-cs vpmaxsq -0xe0(%rsi,%r12,2),%ymm21,%ymm4
-vpmaxsq -0x6fc147b5(%rax){1to4},%ymm6,%ymm5
-vpmaxsq %zmm1,%zmm6,%zmm3{%k3}{z}
-vpmaxsq %gs:-0x3a02921b(%rsi,%r10,4),%zmm4,%zmm22
-vpmaxsq (%rdx,%rsi,2){1to8},%zmm0,%zmm1
+vpmaxsq %ymm2,%ymm4,%ymm3
+vpmaxsq %fs:(%rdi,%r8,8){1to4},%ymm14,%ymm26
+vpmaxsq 0x2e454fa3(%rsi,%rsi,2),%ymm6,%ymm6{%k4}{z}
+vpmaxsq 0x100(%rcx),%zmm5,%zmm7
+vpmaxsq %zmm22,%zmm14,%zmm23{%k1}{z}
+vpmaxsq -0xf00(%rdx,%r11,1),%zmm29,%zmm23{%k4}
 pmaxuw %xmm0,%xmm4
 pmaxuwb %xmm0,%xmm4
 pmaxuww %xmm0,%xmm4
@@ -21275,12 +21270,12 @@ vpmaxuw (%rsi),%xmm4,%xmm4
 vpmaxuw %ymm1,%ymm7,%ymm2
 es vpmaxuw (%rdi,%riz,8),%ymm15,%ymm8
 vpmaxuw (%rcx),%ymm4,%ymm7
-vpmaxuw %xmm1,%xmm1,%xmm1{%k2}{z}
 vpmaxuw (%r14,%riz,8),%xmm29,%xmm17
+vpmaxuw %xmm1,%xmm1,%xmm1{%k2}{z}
 es vpmaxuw -0x430(%rdi,%rbx,4),%xmm2,%xmm7{%k4}{z}
-vpmaxuw %ymm5,%ymm6,%ymm5{%k5}{z}
-ss vpmaxuw (%r14,%rsi,8),%ymm21,%ymm0
-vpmaxuw (%rbx),%ymm1,%ymm6{%k6}
+vpmaxuw %ymm7,%ymm4,%ymm21
+es vpmaxuw (%rax),%ymm7,%ymm6{%k7}{z}
+vpmaxuw -0x740(%r10),%ymm4,%ymm0{%k5}
 vpmaxuw %zmm3,%zmm7,%zmm0
 ss vpmaxuw (%r14,%r15,2),%zmm31,%zmm20{%k4}{z}
 vpmaxuw (%rsi),%zmm2,%zmm3{%k1}
@@ -21309,40 +21304,40 @@ vpmaxud 0x64442b46(,%rdx,8),%xmm1,%xmm0
 vpmaxud %ymm4,%ymm7,%ymm3
 ds vpmaxud 0x2b(,%r11,1),%ymm2,%ymm13
 vpmaxud (%rdi),%ymm5,%ymm1
-vpmaxud %xmm0,%xmm4,%xmm1{%k2}{z}
-vpmaxud %gs:(%rax,%r13,8),%xmm17,%xmm30
-vpmaxud (%rsi){1to4},%xmm4,%xmm2{%k5}
-vpmaxud %ymm4,%ymm4,%ymm1{%k1}
-vpmaxud (%r10,%riz,8){1to8},%ymm17,%ymm1{%k5}{z}
+{evex} vpmaxud -0x3f345981(%rdx),%xmm5,%xmm0
+vpmaxud %xmm21,%xmm9,%xmm30{%k2}
+vpmaxud %fs:(%rsi),%xmm22,%xmm3{%k1}{z}
+vpmaxud %ymm4,%ymm28,%ymm28
 vpmaxud %fs:(%rdx){1to8},%ymm1,%ymm5{%k7}
-vpmaxud %zmm5,%zmm4,%zmm7{%k4}{z}
-vpmaxud %gs:0x680(%r14,%riz,1),%zmm24,%zmm28{%k4}
+vpmaxud (%r10,%riz,8){1to8},%ymm17,%ymm1{%k5}{z}
 vpmaxud (%rax,%rsi,2),%zmm4,%zmm1
-vpmaxuq %xmm2,%xmm4,%xmm1{%k2}{z}
-vpmaxuqb %xmm2,%xmm4,%xmm1{%k2}{z}
-vpmaxuqw %xmm2,%xmm4,%xmm1{%k2}{z}
-vpmaxuql %xmm2,%xmm4,%xmm1{%k2}{z}
-vpmaxuqq %xmm2,%xmm4,%xmm1{%k2}{z}
-vpmaxub %xmm2,%xmm4,%xmm1{%k2}{z}
-vpmaxuw %xmm2,%xmm4,%xmm1{%k2}{z}
-vpmaxul %xmm2,%xmm4,%xmm1{%k2}{z}
-vpmaxu %xmm2,%xmm4,%xmm1{%k2}{z}
-ss vpmaxuq -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
-ss vpmaxuqb -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
-ss vpmaxuqw -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
-ss vpmaxuql -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
-ss vpmaxuqq -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
-ss vpmaxub -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
-ss vpmaxuw -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
-ss vpmaxul -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
-ss vpmaxu -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
+vpmaxud %zmm8,%zmm27,%zmm0{%k5}
+vpmaxud %gs:0x680(%r14,%riz,1),%zmm24,%zmm28{%k4}
 vpmaxuq 0x4e0(%rcx,%riz,2),%xmm4,%xmm4
+vpmaxuqb 0x4e0(%rcx,%riz,2),%xmm4,%xmm4
+vpmaxuqw 0x4e0(%rcx,%riz,2),%xmm4,%xmm4
+vpmaxuql 0x4e0(%rcx,%riz,2),%xmm4,%xmm4
+vpmaxuqq 0x4e0(%rcx,%riz,2),%xmm4,%xmm4
+vpmaxub 0x4e0(%rcx,%riz,2),%xmm4,%xmm4
+vpmaxuw 0x4e0(%rcx,%riz,2),%xmm4,%xmm4
+vpmaxul 0x4e0(%rcx,%riz,2),%xmm4,%xmm4
+vpmaxu 0x4e0(%rcx,%riz,2),%xmm4,%xmm4
+vpmaxuq %xmm10,%xmm6,%xmm5{%k3}{z}
+vpmaxuqb %xmm10,%xmm6,%xmm5{%k3}{z}
+vpmaxuqw %xmm10,%xmm6,%xmm5{%k3}{z}
+vpmaxuql %xmm10,%xmm6,%xmm5{%k3}{z}
+vpmaxuqq %xmm10,%xmm6,%xmm5{%k3}{z}
+vpmaxub %xmm10,%xmm6,%xmm5{%k3}{z}
+vpmaxuw %xmm10,%xmm6,%xmm5{%k3}{z}
+vpmaxul %xmm10,%xmm6,%xmm5{%k3}{z}
+vpmaxu %xmm10,%xmm6,%xmm5{%k3}{z}
+ss vpmaxuq -0x276d20c0(%rsp,%r15,4){1to2},%xmm25,%xmm3{%k5}
 vpmaxuq %ymm3,%ymm5,%ymm5
 vpmaxuq %fs:0x55e22612(%rsp,%r12,8){1to4},%ymm5,%ymm25{%k4}{z}
 vpmaxuq -0xfc0(%rbx),%ymm4,%ymm3{%k7}{z}
+vpmaxuq (%rdx,%rdx,8),%zmm29,%zmm24
 vpmaxuq %zmm6,%zmm5,%zmm4{%k4}
-ds vpmaxuq 0x1f80(%rcx),%zmm28,%zmm16{%k4}{z}
-vpmaxuq (%rsi,%rax,4){1to8},%zmm7,%zmm3{%k6}{z}
+vpmaxuq %fs:-0x6(%rbx,%rbx,8),%zmm4,%zmm4{%k7}
 pmulld %xmm2,%xmm5
 pmulldb %xmm2,%xmm5
 pmulldw %xmm2,%xmm5
@@ -21368,9 +21363,9 @@ vpmulld (%rdi),%xmm2,%xmm4
 vpmulld %ymm1,%ymm2,%ymm4
 vpmulld %gs:-0x48897f73(%r11,%r15,1),%ymm14,%ymm12
 vpmulld -0x5b(%rip),%ymm7,%ymm7
-vpmulld %xmm2,%xmm2,%xmm4{%k1}
-es vpmulld (%rsi),%xmm25,%xmm10
-vpmulld 0x6b798309(%rax,%rdx,1){1to4},%xmm7,%xmm5{%k1}{z}
+vpmulld %xmm3,%xmm16,%xmm4
+ds vpmulld (%rdi,%rdx,2){1to4},%xmm5,%xmm5{%k4}{z}
+vpmulld -0x65355d90(%rax){1to4},%xmm30,%xmm12
 {evex} vpmulld %ymm3,%ymm2,%ymm4
 ss vpmulld -0x884f49f(%r8,%r8,1){1to8},%ymm1,%ymm6{%k4}{z}
 vpmulld 0x51ee3019(%rdi){1to8},%ymm5,%ymm3
@@ -21399,9 +21394,9 @@ ds vpmullq (%rsi),%xmm3,%xmm3{%k7}{z}
 vpmullq %ymm0,%ymm0,%ymm0
 ss vpmullq (%rcx,%r13,2){1to4},%ymm28,%ymm19{%k5}{z}
 vpmullq -0xf60(%rdi),%ymm3,%ymm0{%k7}{z}
-vpmullq %zmm1,%zmm2,%zmm4{%k1}
-es vpmullq -0x3d8c953d(%rsp,%r12,8),%zmm9,%zmm20
-vpmullq (%rsi,%rcx,1),%zmm7,%zmm6{%k2}{z}
+vpmullq %zmm12,%zmm8,%zmm22
+ss vpmullq (%rcx),%zmm6,%zmm7{%k2}{z}
+vpmullq 0x320(%rdx){1to8},%zmm9,%zmm6
 phminposuw %xmm7,%xmm1
 phminposuwb %xmm7,%xmm1
 phminposuww %xmm7,%xmm1
@@ -21440,59 +21435,51 @@ ds vphminposul (%r11,%r15,2),%xmm2
 ds vphminposuq (%r11,%r15,2),%xmm2
 ds vphminposu (%r11,%r15,2),%xmm2
 vphminposuw 0x38091056(%rbp,%rsi,8),%xmm5
-vgetexpps %xmm2,%xmm0{%k4}
-vgetexppsb %xmm2,%xmm0{%k4}
-vgetexppsw %xmm2,%xmm0{%k4}
-vgetexppsl %xmm2,%xmm0{%k4}
-vgetexppsq %xmm2,%xmm0{%k4}
+vgetexpps (%rdi,%rdx,2),%xmm3
+vgetexppsb (%rdi,%rdx,2),%xmm3
+vgetexppsw (%rdi,%rdx,2),%xmm3
+vgetexppsl (%rdi,%rdx,2),%xmm3
+vgetexppsq (%rdi,%rdx,2),%xmm3
+vgetexpps %xmm29,%xmm24{%k6}
+vgetexppsb %xmm29,%xmm24{%k6}
+vgetexppsw %xmm29,%xmm24{%k6}
+vgetexppsl %xmm29,%xmm24{%k6}
+vgetexppsq %xmm29,%xmm24{%k6}
 vgetexpps -0x3ff1cd85(%rip){1to4},%xmm25
-vgetexppsb -0x3ff1cd85(%rip){1to4},%xmm25
-vgetexppsw -0x3ff1cd85(%rip){1to4},%xmm25
-vgetexppsl -0x3ff1cd85(%rip){1to4},%xmm25
-vgetexppsq -0x3ff1cd85(%rip){1to4},%xmm25
-ds vgetexpps (%rsi),%xmm1
-vgetexpps %ymm3,%ymm6{%k2}{z}
-vgetexpps (%rsi),%ymm16
-es vgetexpps 0x76(%rcx,%riz,1),%ymm1{%k5}{z}
-vgetexpps {sae},%zmm5,%zmm1
-vgetexppsb {sae},%zmm5,%zmm1
-vgetexppsw {sae},%zmm5,%zmm1
-vgetexppsl {sae},%zmm5,%zmm1
-vgetexppsq {sae},%zmm5,%zmm1
-ss vgetexpps (%r11,%r15,2){1to16},%zmm15
+vgetexpps (%rax),%ymm0
+vgetexpps %ymm12,%ymm9{%k6}{z}
+vgetexpps (%r9,%r15,2),%ymm2{%k1}{z}
 vgetexpps (%rsi),%zmm3
-vgetexppd %xmm2,%xmm5{%k6}
-vgetexppdb %xmm2,%xmm5{%k6}
-vgetexppdw %xmm2,%xmm5{%k6}
-vgetexppdl %xmm2,%xmm5{%k6}
-vgetexppdq %xmm2,%xmm5{%k6}
-ds vgetexppd -0x3e8(%r10,%r8,8){1to2},%xmm4
-ds vgetexppdb -0x3e8(%r10,%r8,8){1to2},%xmm4
-ds vgetexppdw -0x3e8(%r10,%r8,8){1to2},%xmm4
-ds vgetexppdl -0x3e8(%r10,%r8,8){1to2},%xmm4
-ds vgetexppdq -0x3e8(%r10,%r8,8){1to2},%xmm4
-vgetexppd -0x4d0(%rcx),%xmm1{%k2}{z}
+vgetexpps %zmm19,%zmm17{%k4}
+ss vgetexpps (%r11,%r15,2){1to16},%zmm15
+vgetexppd %xmm14,%xmm2
+vgetexppdb %xmm14,%xmm2
+vgetexppdw %xmm14,%xmm2
+vgetexppdl %xmm14,%xmm2
+vgetexppdq %xmm14,%xmm2
+vgetexppd %gs:(%rbx){1to2},%xmm5{%k1}{z}
+vgetexppdb %gs:(%rbx){1to2},%xmm5{%k1}{z}
+vgetexppdw %gs:(%rbx){1to2},%xmm5{%k1}{z}
+vgetexppdl %gs:(%rbx){1to2},%xmm5{%k1}{z}
+vgetexppdq %gs:(%rbx){1to2},%xmm5{%k1}{z}
+vgetexppd 0x63(%r15){1to2},%xmm28{%k6}
 vgetexppd %ymm6,%ymm6
 vgetexppd -0x1d0(%r12,%r12,8){1to4},%ymm28
 vgetexppd 0x71(%rsi),%ymm4
-vgetexppd {sae},%zmm7,%zmm7
-vgetexppdb {sae},%zmm7,%zmm7
-vgetexppdw {sae},%zmm7,%zmm7
-vgetexppdl {sae},%zmm7,%zmm7
-vgetexppdq {sae},%zmm7,%zmm7
-cs vgetexppd -0x4c6b4153(%rip){1to8},%zmm15
-vgetexppd -0x1740(%rsp,%rdi,1),%zmm1{%k1}{z}
-vgetexpss %xmm2,%xmm1,%xmm4{%k2}
-vgetexpssb %xmm2,%xmm1,%xmm4{%k2}
-vgetexpssw %xmm2,%xmm1,%xmm4{%k2}
-vgetexpssl %xmm2,%xmm1,%xmm4{%k2}
-vgetexpssq %xmm2,%xmm1,%xmm4{%k2}
+vgetexppd %zmm31,%zmm16
+es vgetexppd (%rcx,%rcx,1),%zmm5{%k3}{z}
+vgetexppd (%rsi){1to8},%zmm11{%k3}
+vgetexpss (%rdx),%xmm3,%xmm0
+vgetexpssb (%rdx),%xmm3,%xmm0
+vgetexpssw (%rdx),%xmm3,%xmm0
+vgetexpssl (%rdx),%xmm3,%xmm0
+vgetexpssq (%rdx),%xmm3,%xmm0
+vgetexpss %xmm18,%xmm17,%xmm0{%k6}
+vgetexpssb %xmm18,%xmm17,%xmm0{%k6}
+vgetexpssw %xmm18,%xmm17,%xmm0{%k6}
+vgetexpssl %xmm18,%xmm17,%xmm0{%k6}
+vgetexpssq %xmm18,%xmm17,%xmm0{%k6}
 ss vgetexpss (%r8,%rbp,1),%xmm14,%xmm6
-ss vgetexpssb (%r8,%rbp,1),%xmm14,%xmm6
-ss vgetexpssw (%r8,%rbp,1),%xmm14,%xmm6
-ss vgetexpssl (%r8,%rbp,1),%xmm14,%xmm6
-ss vgetexpssq (%r8,%rbp,1),%xmm14,%xmm6
-vgetexpss -0x26e3705b(%rbp),%xmm1,%xmm6{%k7}{z}
 vgetexpsd %xmm6,%xmm7,%xmm5
 vgetexpsdb %xmm6,%xmm7,%xmm5
 vgetexpsdw %xmm6,%xmm7,%xmm5
@@ -21504,48 +21491,48 @@ ds vgetexpsdw 0x2c8(%r11,%r11,4),%xmm17,%xmm1{%k7}{z}
 ds vgetexpsdl 0x2c8(%r11,%r11,4),%xmm17,%xmm1{%k7}{z}
 ds vgetexpsdq 0x2c8(%r11,%r11,4),%xmm17,%xmm1{%k7}{z}
 vgetexpsd (%rcx),%xmm2,%xmm5{%k4}
-vplzcntd %xmm5,%xmm0{%k5}{z}
-vplzcntdb %xmm5,%xmm0{%k5}{z}
-vplzcntdw %xmm5,%xmm0{%k5}{z}
-vplzcntdl %xmm5,%xmm0{%k5}{z}
-vplzcntdq %xmm5,%xmm0{%k5}{z}
 vplzcntd (%rsp,%r9,8),%xmm3
 vplzcntdb (%rsp,%r9,8),%xmm3
 vplzcntdw (%rsp,%r9,8),%xmm3
 vplzcntdl (%rsp,%r9,8),%xmm3
 vplzcntdq (%rsp,%r9,8),%xmm3
+vplzcntd %xmm5,%xmm0{%k5}{z}
+vplzcntdb %xmm5,%xmm0{%k5}{z}
+vplzcntdw %xmm5,%xmm0{%k5}{z}
+vplzcntdl %xmm5,%xmm0{%k5}{z}
+vplzcntdq %xmm5,%xmm0{%k5}{z}
 es vplzcntd (%rdi),%xmm4{%k6}{z}
 vplzcntd %ymm2,%ymm6
 vplzcntd -0x7d(,%r12,8),%ymm7{%k5}{z}
 es vplzcntd 0x1e290c3e(%rsi,%rsi,4),%ymm5
-vplzcntd %zmm0,%zmm5{%k4}{z}
-vplzcntd %fs:-0x274d5368(,%r13,8){1to16},%zmm15
 vplzcntd (%rcx),%zmm2
-vplzcntq %xmm0,%xmm3{%k7}
-vplzcntqb %xmm0,%xmm3{%k7}
-vplzcntqw %xmm0,%xmm3{%k7}
-vplzcntql %xmm0,%xmm3{%k7}
-vplzcntqq %xmm0,%xmm3{%k7}
-vplzcntb %xmm0,%xmm3{%k7}
-vplzcntw %xmm0,%xmm3{%k7}
-vplzcntl %xmm0,%xmm3{%k7}
-vplzcnt %xmm0,%xmm3{%k7}
-vplzcntq (%rcx,%r10,2){1to2},%xmm13
-vplzcntqb (%rcx,%r10,2){1to2},%xmm13
-vplzcntqw (%rcx,%r10,2){1to2},%xmm13
-vplzcntql (%rcx,%r10,2){1to2},%xmm13
-vplzcntqq (%rcx,%r10,2){1to2},%xmm13
-vplzcntb (%rcx,%r10,2){1to2},%xmm13
-vplzcntw (%rcx,%r10,2){1to2},%xmm13
-vplzcntl (%rcx,%r10,2){1to2},%xmm13
-vplzcnt (%rcx,%r10,2){1to2},%xmm13
-ds vplzcntq (%rdx),%xmm0
-vplzcntq %ymm1,%ymm3{%k4}{z}
-vplzcntq (%r10,%rdi,1),%ymm29{%k4}
+vplzcntd %zmm21,%zmm5{%k3}{z}
+vplzcntd %fs:-0x274d5368(,%r13,8){1to16},%zmm15
+vplzcntq %xmm12,%xmm31
+vplzcntqb %xmm12,%xmm31
+vplzcntqw %xmm12,%xmm31
+vplzcntql %xmm12,%xmm31
+vplzcntqq %xmm12,%xmm31
+vplzcntb %xmm12,%xmm31
+vplzcntw %xmm12,%xmm31
+vplzcntl %xmm12,%xmm31
+vplzcnt %xmm12,%xmm31
+ss vplzcntq (%rsi){1to2},%xmm0
+ss vplzcntqb (%rsi){1to2},%xmm0
+ss vplzcntqw (%rsi){1to2},%xmm0
+ss vplzcntql (%rsi){1to2},%xmm0
+ss vplzcntqq (%rsi){1to2},%xmm0
+ss vplzcntb (%rsi){1to2},%xmm0
+ss vplzcntw (%rsi){1to2},%xmm0
+ss vplzcntl (%rsi){1to2},%xmm0
+ss vplzcnt (%rsi){1to2},%xmm0
+vplzcntq -0x4ea590cd(%rbp,%r11,1),%xmm13{%k5}{z}
 vplzcntq (%rcx),%ymm0
-vplzcntq %zmm4,%zmm5{%k1}{z}
-vplzcntq (%r10,%r15,1),%zmm17{%k6}
+vplzcntq %ymm28,%ymm11{%k2}{z}
+vplzcntq (%r10,%rdi,1),%ymm29{%k4}
 vplzcntq -0x6f196ce8(%rbp,%rbx,8),%zmm7
+vplzcntq %zmm9,%zmm19{%k3}{z}
+vplzcntq (%r10,%r15,1),%zmm17{%k6}
 vpsrlvd %xmm6,%xmm2,%xmm2
 vpsrlvdb %xmm6,%xmm2,%xmm2
 vpsrlvdw %xmm6,%xmm2,%xmm2
@@ -21582,24 +21569,24 @@ vpsrlvq (%rdi),%xmm2,%xmm3
 vpsrlvq %ymm1,%ymm7,%ymm7
 ds vpsrlvq (%r14,%r9,8),%ymm14,%ymm7
 vpsrlvq 0x31d8c870(%rip),%ymm3,%ymm2
-vpsrlvd %xmm0,%xmm3,%xmm2{%k2}{z}
-vpsrlvd %gs:-0x210(%r8,%r8,2),%xmm10,%xmm23
-vpsrlvd 0x5f9806a1(%rdi,%rdi,1),%xmm2,%xmm5{%k2}
-vpsrlvd %ymm2,%ymm3,%ymm5{%k6}{z}
-ss vpsrlvd (%r14,%r9,8),%ymm27,%ymm23{%k7}
-vpsrlvd 0x19c(%rbp){1to8},%ymm7,%ymm6
-vpsrlvd %zmm5,%zmm7,%zmm0{%k7}{z}
-ss vpsrlvd (%rcx){1to16},%zmm9,%zmm4
-vpsrlvd 0xa00(%rbp,%rcx,4),%zmm7,%zmm6
-vpsrlvq %xmm4,%xmm0,%xmm2{%k3}{z}
-cs vpsrlvq (%rax){1to2},%xmm25,%xmm24{%k6}
-vpsrlvq -0x11(%rbp){1to2},%xmm7,%xmm1{%k1}{z}
-vpsrlvq %ymm7,%ymm4,%ymm7{%k5}{z}
-ds vpsrlvq (%r10),%ymm13,%ymm10{%k5}
-vpsrlvq (%rax,%rsi,8){1to4},%ymm5,%ymm5{%k5}{z}
+vpsrlvd (%rbx),%xmm3,%xmm2
+vpsrlvd %xmm20,%xmm16,%xmm12{%k7}{z}
+vpsrlvd %gs:(%rdx,%r12,8),%xmm8,%xmm3{%k4}
+vpsrlvd %ymm17,%ymm31,%ymm31
+ss vpsrlvd (%rsi,%rbx,4){1to8},%ymm7,%ymm1
+vpsrlvd 0x4bbb2649(%rdi,%rdi,4),%ymm18,%ymm19{%k6}
+vpsrlvd %zmm9,%zmm17,%zmm23
+es vpsrlvd (%rdx),%zmm3,%zmm5{%k2}
+vpsrlvd (%r15,%r11,4),%zmm18,%zmm21{%k1}{z}
+vpsrlvq %xmm0,%xmm24,%xmm9
+ss vpsrlvq -0x340(%rax,%rdi,8),%xmm1,%xmm2{%k2}
+vpsrlvq (%r10){1to2},%xmm18,%xmm29{%k5}
+vpsrlvq %ymm11,%ymm1,%ymm2
+vpsrlvq %fs:(%rsi,%rsi,2){1to4},%ymm6,%ymm6{%k2}{z}
+vpsrlvq 0x50556547(%r11,%r15,1),%ymm22,%ymm6{%k3}
+vpsrlvq (%r15),%zmm10,%zmm24
 vpsrlvq %zmm5,%zmm4,%zmm7{%k5}{z}
-cs vpsrlvq (%r9,%r12,2),%zmm25,%zmm22{%k4}
-vpsrlvq (%rdi),%zmm0,%zmm7
+vpsrlvq (%rsp,%rdx,1){1to8},%zmm5,%zmm1
 vpsravd %xmm1,%xmm0,%xmm0
 vpsravdb %xmm1,%xmm0,%xmm0
 vpsravdw %xmm1,%xmm0,%xmm0
@@ -21617,30 +21604,30 @@ vpsravd -0x25076f9(%rip),%ymm6,%ymm6
 vpsravd %xmm1,%xmm6,%xmm5
 vpsravd 0x27(%r12,%r14,4){1to4},%xmm21,%xmm5{%k3}{z}
 ds vpsravd -0x5c(%rcx,%rdi,4){1to4},%xmm3,%xmm7
-vpsravd %ymm0,%ymm4,%ymm2{%k4}
-ss vpsravd (%r11,%r10,8),%ymm26,%ymm31{%k6}
-vpsravd 0x74(%rsp,%rbp,8),%ymm2,%ymm1
+vpsravd %ymm23,%ymm13,%ymm20
+ds vpsravd -0x128(%rbx){1to8},%ymm4,%ymm2{%k6}{z}
+vpsravd (%r11,%r9,8){1to8},%ymm7,%ymm23
 vpsravd %zmm6,%zmm6,%zmm4
 es vpsravd (%rdi,%r15,4){1to16},%zmm22,%zmm17{%k2}
 vpsravd -0x1a80(%rdx),%zmm3,%zmm5{%k5}{z}
-vpsravq %xmm2,%xmm3,%xmm5{%k2}{z}
-vpsravqb %xmm2,%xmm3,%xmm5{%k2}{z}
-vpsravqw %xmm2,%xmm3,%xmm5{%k2}{z}
-vpsravql %xmm2,%xmm3,%xmm5{%k2}{z}
-vpsravqq %xmm2,%xmm3,%xmm5{%k2}{z}
-vpsravb %xmm2,%xmm3,%xmm5{%k2}{z}
-vpsravw %xmm2,%xmm3,%xmm5{%k2}{z}
-vpsravl %xmm2,%xmm3,%xmm5{%k2}{z}
-vpsrav %xmm2,%xmm3,%xmm5{%k2}{z}
-ss vpsravq 0x18(%rcx,%r10,8){1to2},%xmm22,%xmm21{%k6}{z}
-ss vpsravqb 0x18(%rcx,%r10,8){1to2},%xmm22,%xmm21{%k6}{z}
-ss vpsravqw 0x18(%rcx,%r10,8){1to2},%xmm22,%xmm21{%k6}{z}
-ss vpsravql 0x18(%rcx,%r10,8){1to2},%xmm22,%xmm21{%k6}{z}
-ss vpsravqq 0x18(%rcx,%r10,8){1to2},%xmm22,%xmm21{%k6}{z}
-ss vpsravb 0x18(%rcx,%r10,8){1to2},%xmm22,%xmm21{%k6}{z}
-ss vpsravw 0x18(%rcx,%r10,8){1to2},%xmm22,%xmm21{%k6}{z}
-ss vpsravl 0x18(%rcx,%r10,8){1to2},%xmm22,%xmm21{%k6}{z}
-ss vpsrav 0x18(%rcx,%r10,8){1to2},%xmm22,%xmm21{%k6}{z}
+vpsravq %xmm6,%xmm1,%xmm5
+vpsravqb %xmm6,%xmm1,%xmm5
+vpsravqw %xmm6,%xmm1,%xmm5
+vpsravql %xmm6,%xmm1,%xmm5
+vpsravqq %xmm6,%xmm1,%xmm5
+vpsravb %xmm6,%xmm1,%xmm5
+vpsravw %xmm6,%xmm1,%xmm5
+vpsravl %xmm6,%xmm1,%xmm5
+vpsrav %xmm6,%xmm1,%xmm5
+es vpsravq (%r15),%xmm29,%xmm30{%k4}{z}
+es vpsravqb (%r15),%xmm29,%xmm30{%k4}{z}
+es vpsravqw (%r15),%xmm29,%xmm30{%k4}{z}
+es vpsravql (%r15),%xmm29,%xmm30{%k4}{z}
+es vpsravqq (%r15),%xmm29,%xmm30{%k4}{z}
+es vpsravb (%r15),%xmm29,%xmm30{%k4}{z}
+es vpsravw (%r15),%xmm29,%xmm30{%k4}{z}
+es vpsravl (%r15),%xmm29,%xmm30{%k4}{z}
+es vpsrav (%r15),%xmm29,%xmm30{%k4}{z}
 vpsravq -0x29b50b04(%rdx){1to2},%xmm7,%xmm0
 vpsravq %ymm3,%ymm5,%ymm0
 ss vpsravq (%rcx,%r13,1){1to4},%ymm18,%ymm19{%k3}
@@ -21687,38 +21674,38 @@ es vpsllvq 0x6c(%rbx),%ymm4,%ymm6
 vpsllvd %xmm7,%xmm3,%xmm3
 es vpsllvd 0x250(%rdx,%r10,1),%xmm15,%xmm15{%k5}
 vpsllvd -0x90(%rbx){1to4},%xmm5,%xmm3{%k5}{z}
-vpsllvd %ymm4,%ymm5,%ymm4{%k1}
-vpsllvd %fs:0x1e8(%r10,%r15,2){1to8},%ymm27,%ymm30{%k4}
-vpsllvd (%rbx,%rbp,4){1to8},%ymm5,%ymm1{%k2}{z}
-vpsllvd %zmm1,%zmm3,%zmm7{%k4}{z}
-ds vpsllvd (%r14,%r15,2),%zmm31,%zmm4
-vpsllvd 0x1d8(%rsi){1to16},%zmm3,%zmm2
+vpsllvd %ymm5,%ymm10,%ymm15
+vpsllvd %fs:(%rbx){1to8},%ymm4,%ymm1
+vpsllvd 0xa0(%r10,%r14,1),%ymm14,%ymm9{%k6}{z}
+vpsllvd %zmm6,%zmm19,%zmm8
+vpsllvd %gs:-0x31d9854b(%rcx){1to16},%zmm6,%zmm4{%k4}{z}
+vpsllvd -0x19c0(%rbp,%r8,4),%zmm0,%zmm27{%k7}{z}
 vpsllvq %xmm3,%xmm1,%xmm3
 vpsllvq %fs:0x7c527ee9(%rdx){1to2},%xmm3,%xmm12
 vpsllvq -0x2a10fa99(%rip),%xmm2,%xmm1{%k6}{z}
-vpsllvq %ymm1,%ymm2,%ymm6{%k3}{z}
+vpsllvq %ymm29,%ymm7,%ymm7
+vpsllvq -0x1c0(%rsi),%ymm5,%ymm6{%k6}{z}
 vpsllvq %gs:0x20(%r8,%r14,8){1to4},%ymm8,%ymm22{%k1}{z}
-vpsllvq -0x3781929(%rcx,%rcx,4){1to4},%ymm1,%ymm0
 vpsllvq %zmm2,%zmm4,%zmm0
 cs vpsllvq -0x458d1c89(%r14){1to8},%zmm30,%zmm3
 vpsllvq (%rsi,%rbp,1),%zmm7,%zmm3{%k4}
-vrcp14ps %xmm6,%xmm7{%k2}
-vrcp14psb %xmm6,%xmm7{%k2}
-vrcp14psw %xmm6,%xmm7{%k2}
-vrcp14psl %xmm6,%xmm7{%k2}
-vrcp14psq %xmm6,%xmm7{%k2}
-vrcp14ps -0x7effc61c(%rbx),%xmm22{%k3}{z}
-vrcp14psb -0x7effc61c(%rbx),%xmm22{%k3}{z}
-vrcp14psw -0x7effc61c(%rbx),%xmm22{%k3}{z}
-vrcp14psl -0x7effc61c(%rbx),%xmm22{%k3}{z}
-vrcp14psq -0x7effc61c(%rbx),%xmm22{%k3}{z}
+vrcp14ps %xmm23,%xmm11
+vrcp14psb %xmm23,%xmm11
+vrcp14psw %xmm23,%xmm11
+vrcp14psl %xmm23,%xmm11
+vrcp14psq %xmm23,%xmm11
 cs vrcp14ps (%rax){1to4},%xmm7{%k5}
+cs vrcp14psb (%rax){1to4},%xmm7{%k5}
+cs vrcp14psw (%rax){1to4},%xmm7{%k5}
+cs vrcp14psl (%rax){1to4},%xmm7{%k5}
+cs vrcp14psq (%rax){1to4},%xmm7{%k5}
+vrcp14ps -0x7effc61c(%rbx),%xmm22{%k3}{z}
 vrcp14ps %ymm2,%ymm7
 vrcp14ps (%rdi,%rdx,1),%ymm22{%k2}{z}
 es vrcp14ps -0x41e310bf(%rsp),%ymm0{%k2}
+vrcp14ps (%r9,%r15,1),%zmm22
 vrcp14ps %zmm3,%zmm2{%k5}{z}
-ds vrcp14ps (%rdi,%r12,8){1to16},%zmm23
-vrcp14ps (%rcx){1to16},%zmm4{%k6}
+vrcp14ps %gs:-0x13c0(%rax),%zmm1{%k2}
 vrcp14pd %xmm0,%xmm7
 vrcp14pdb %xmm0,%xmm7
 vrcp14pdw %xmm0,%xmm7
@@ -21733,20 +21720,20 @@ vrcp14pd (%rdi){1to2},%xmm0{%k5}{z}
 vrcp14pd %ymm7,%ymm7
 vrcp14pd (%r9,%r15,4){1to4},%ymm20
 vrcp14pd %gs:-0x1a2f320(%rbp,%rax,4),%ymm7{%k1}{z}
-vrcp14pd %zmm0,%zmm3{%k2}{z}
-vrcp14pd %gs:-0x39059df9(%r12,%rax,1),%zmm9
-vrcp14pd (%rbx){1to8},%zmm7{%k6}
-vrcp14ss %xmm2,%xmm1,%xmm0{%k7}{z}
-vrcp14ssb %xmm2,%xmm1,%xmm0{%k7}{z}
-vrcp14ssw %xmm2,%xmm1,%xmm0{%k7}{z}
-vrcp14ssl %xmm2,%xmm1,%xmm0{%k7}{z}
-vrcp14ssq %xmm2,%xmm1,%xmm0{%k7}{z}
-vrcp14ss (%r8,%r13,4),%xmm1,%xmm26{%k1}
-vrcp14ssb (%r8,%r13,4),%xmm1,%xmm26{%k1}
-vrcp14ssw (%r8,%r13,4),%xmm1,%xmm26{%k1}
-vrcp14ssl (%r8,%r13,4),%xmm1,%xmm26{%k1}
-vrcp14ssq (%r8,%r13,4),%xmm1,%xmm26{%k1}
-vrcp14ss %fs:-0x3f446911(%rdi,%rbx,8),%xmm7,%xmm7
+vrcp14pd (%rcx),%zmm5
+vrcp14pd %zmm12,%zmm14{%k3}{z}
+vrcp14pd (%rsp,%riz,8),%zmm29{%k5}
+vrcp14ss -0x144(%rbp,%rax,8),%xmm3,%xmm4
+vrcp14ssb -0x144(%rbp,%rax,8),%xmm3,%xmm4
+vrcp14ssw -0x144(%rbp,%rax,8),%xmm3,%xmm4
+vrcp14ssl -0x144(%rbp,%rax,8),%xmm3,%xmm4
+vrcp14ssq -0x144(%rbp,%rax,8),%xmm3,%xmm4
+vrcp14ss %xmm19,%xmm17,%xmm6{%k3}{z}
+vrcp14ssb %xmm19,%xmm17,%xmm6{%k3}{z}
+vrcp14ssw %xmm19,%xmm17,%xmm6{%k3}{z}
+vrcp14ssl %xmm19,%xmm17,%xmm6{%k3}{z}
+vrcp14ssq %xmm19,%xmm17,%xmm6{%k3}{z}
+vrcp14ss %gs:0x3756c5db(%r9),%xmm9,%xmm14{%k7}{z}
 vrcp14sd %xmm3,%xmm1,%xmm5
 vrcp14sdb %xmm3,%xmm1,%xmm5
 vrcp14sdw %xmm3,%xmm1,%xmm5
@@ -21772,9 +21759,9 @@ vrsqrt14ps 0x24(%rsi),%xmm5{%k3}{z}
 vrsqrt14ps %ymm4,%ymm3
 vrsqrt14ps -0x171da8c1(%r10),%ymm10{%k1}
 es vrsqrt14ps -0x19e789f4(,%rax,2),%ymm2
-vrsqrt14ps %zmm2,%zmm4{%k6}{z}
-vrsqrt14ps (%r14,%rdi,1){1to16},%zmm1
-cs vrsqrt14ps (%rbx),%zmm2{%k4}{z}
+vrsqrt14ps %zmm7,%zmm5
+ds vrsqrt14ps (%rsp,%r9,8),%zmm27{%k4}{z}
+vrsqrt14ps -0x64a62758(%rcx,%rdi,1){1to16},%zmm3
 vrsqrt14pd %xmm0,%xmm7
 vrsqrt14pdb %xmm0,%xmm7
 vrsqrt14pdw %xmm0,%xmm7
@@ -21786,23 +21773,23 @@ vrsqrt14pdw -0x6d(%r11,%r13,8){1to2},%xmm23{%k3}{z}
 vrsqrt14pdl -0x6d(%r11,%r13,8){1to2},%xmm23{%k3}{z}
 vrsqrt14pdq -0x6d(%r11,%r13,8){1to2},%xmm23{%k3}{z}
 vrsqrt14pd %gs:0x370(%rdi){1to2},%xmm1
-vrsqrt14pd %ymm7,%ymm6{%k2}
-es vrsqrt14pd 0x4e0215f2(%rbp,%r14,8){1to4},%ymm17
 vrsqrt14pd -0x20(%rip),%ymm1
+vrsqrt14pd %ymm30,%ymm26{%k3}{z}
+es vrsqrt14pd 0x4e0215f2(%rbp,%r14,8){1to4},%ymm17
 vrsqrt14pd %zmm2,%zmm1
 vrsqrt14pd -0x3b(%r14,%r13,2){1to8},%zmm8
 vrsqrt14pd %fs:(%rbx),%zmm5{%k7}
-vrsqrt14ss %xmm5,%xmm7,%xmm1{%k3}
-vrsqrt14ssb %xmm5,%xmm7,%xmm1{%k3}
-vrsqrt14ssw %xmm5,%xmm7,%xmm1{%k3}
-vrsqrt14ssl %xmm5,%xmm7,%xmm1{%k3}
-vrsqrt14ssq %xmm5,%xmm7,%xmm1{%k3}
-vrsqrt14ss -0xfc(%rdi,%r10,8),%xmm15,%xmm4{%k5}{z}
-vrsqrt14ssb -0xfc(%rdi,%r10,8),%xmm15,%xmm4{%k5}{z}
-vrsqrt14ssw -0xfc(%rdi,%r10,8),%xmm15,%xmm4{%k5}{z}
-vrsqrt14ssl -0xfc(%rdi,%r10,8),%xmm15,%xmm4{%k5}{z}
-vrsqrt14ssq -0xfc(%rdi,%r10,8),%xmm15,%xmm4{%k5}{z}
 vrsqrt14ss -0xf4(%rcx),%xmm5,%xmm7
+vrsqrt14ssb -0xf4(%rcx),%xmm5,%xmm7
+vrsqrt14ssw -0xf4(%rcx),%xmm5,%xmm7
+vrsqrt14ssl -0xf4(%rcx),%xmm5,%xmm7
+vrsqrt14ssq -0xf4(%rcx),%xmm5,%xmm7
+vrsqrt14ss %xmm28,%xmm6,%xmm1{%k4}{z}
+vrsqrt14ssb %xmm28,%xmm6,%xmm1{%k4}{z}
+vrsqrt14ssw %xmm28,%xmm6,%xmm1{%k4}{z}
+vrsqrt14ssl %xmm28,%xmm6,%xmm1{%k4}{z}
+vrsqrt14ssq %xmm28,%xmm6,%xmm1{%k4}{z}
+vrsqrt14ss -0xfc(%rdi,%r10,8),%xmm15,%xmm4{%k5}{z}
 vrsqrt14sd %xmm2,%xmm7,%xmm6
 vrsqrt14sdb %xmm2,%xmm7,%xmm6
 vrsqrt14sdw %xmm2,%xmm7,%xmm6
@@ -21825,23 +21812,23 @@ vpdpbusdw (%rdi,%r12,4),%xmm31,%xmm27{%k6}{z}
 vpdpbusdl (%rdi,%r12,4),%xmm31,%xmm27{%k6}{z}
 vpdpbusdq (%rdi,%r12,4),%xmm31,%xmm27{%k6}{z}
 vpdpbusd (%rsi){1to4},%xmm0,%xmm6{%k4}{z}
+vpdpbusd (%rdi,%r12,8),%ymm1,%ymm3
 vpdpbusd %ymm3,%ymm5,%ymm7{%k4}{z}
-ss vpdpbusd (%rax),%ymm26,%ymm19{%k5}
-vpdpbusd (%rdx,%rdi,1){1to8},%ymm0,%ymm0{%k7}
-vpdpbusd %zmm7,%zmm7,%zmm5{%k1}{z}
-cs vpdpbusd (%r12,%r8,1),%zmm27,%zmm31
-vpdpbusd -0x1c80(%rbx),%zmm3,%zmm2{%k7}
-vpdpbusds %xmm7,%xmm5,%xmm3{%k2}{z}
-vpdpbusdsb %xmm7,%xmm5,%xmm3{%k2}{z}
-vpdpbusdsw %xmm7,%xmm5,%xmm3{%k2}{z}
-vpdpbusdsl %xmm7,%xmm5,%xmm3{%k2}{z}
-vpdpbusdsq %xmm7,%xmm5,%xmm3{%k2}{z}
-ds vpdpbusds 0x11c(%r11){1to4},%xmm5,%xmm7{%k5}{z}
-ds vpdpbusdsb 0x11c(%r11){1to4},%xmm5,%xmm7{%k5}{z}
-ds vpdpbusdsw 0x11c(%r11){1to4},%xmm5,%xmm7{%k5}{z}
-ds vpdpbusdsl 0x11c(%r11){1to4},%xmm5,%xmm7{%k5}{z}
-ds vpdpbusdsq 0x11c(%r11){1to4},%xmm5,%xmm7{%k5}{z}
+ds vpdpbusd (%rcx){1to8},%ymm2,%ymm6{%k1}{z}
+vpdpbusd %zmm5,%zmm15,%zmm18
+cs vpdpbusd (%rax){1to16},%zmm7,%zmm1{%k2}
+vpdpbusd (%rdx,%r10,8){1to16},%zmm11,%zmm26
+vpdpbusds %xmm8,%xmm17,%xmm4
+vpdpbusdsb %xmm8,%xmm17,%xmm4
+vpdpbusdsw %xmm8,%xmm17,%xmm4
+vpdpbusdsl %xmm8,%xmm17,%xmm4
+vpdpbusdsq %xmm8,%xmm17,%xmm4
 vpdpbusds (%rax){1to4},%xmm0,%xmm1
+vpdpbusdsb (%rax){1to4},%xmm0,%xmm1
+vpdpbusdsw (%rax){1to4},%xmm0,%xmm1
+vpdpbusdsl (%rax){1to4},%xmm0,%xmm1
+vpdpbusdsq (%rax){1to4},%xmm0,%xmm1
+ds vpdpbusds 0x11c(%r11){1to4},%xmm5,%xmm7{%k5}{z}
 vpdpbusds %ymm0,%ymm3,%ymm6
 cs vpdpbusds -0xfe0(%r10,%r10,1),%ymm26,%ymm0{%k5}
 vpdpbusds -0x5eeaf94a(%rcx){1to8},%ymm2,%ymm0
@@ -21859,29 +21846,29 @@ ss vpdpwssdw 0x590df96(%r9){1to4},%xmm27,%xmm21{%k2}
 ss vpdpwssdl 0x590df96(%r9){1to4},%xmm27,%xmm21{%k2}
 ss vpdpwssdq 0x590df96(%r9){1to4},%xmm27,%xmm21{%k2}
 vpdpwssd -0x38(%rcx,%rsi,4){1to4},%xmm4,%xmm4
-vpdpwssd %ymm5,%ymm4,%ymm2{%k4}{z}
-es vpdpwssd (%r10,%r10,2){1to8},%ymm14,%ymm31{%k1}
 vpdpwssd 0xee0(%rdi,%riz,2),%ymm2,%ymm3
+vpdpwssd %ymm29,%ymm26,%ymm3{%k3}{z}
+es vpdpwssd (%r10,%r10,2){1to8},%ymm14,%ymm31{%k1}
 vpdpwssd %zmm2,%zmm2,%zmm7
 vpdpwssd %gs:(%r10,%r9,4){1to16},%zmm8,%zmm13{%k2}{z}
 vpdpwssd 0x919c81f(%rbp){1to16},%zmm6,%zmm2
-vdpbf16ps %xmm4,%xmm3,%xmm2{%k4}
-vdpbf16psb %xmm4,%xmm3,%xmm2{%k4}
-vdpbf16psw %xmm4,%xmm3,%xmm2{%k4}
-vdpbf16psl %xmm4,%xmm3,%xmm2{%k4}
-vdpbf16psq %xmm4,%xmm3,%xmm2{%k4}
-vdpbf16ps %gs:(%rsi),%xmm13,%xmm24
-vdpbf16psb %gs:(%rsi),%xmm13,%xmm24
-vdpbf16psw %gs:(%rsi),%xmm13,%xmm24
-vdpbf16psl %gs:(%rsi),%xmm13,%xmm24
-vdpbf16psq %gs:(%rsi),%xmm13,%xmm24
-vdpbf16ps -0x17c(%rbx,%rbx,8){1to4},%xmm3,%xmm7{%k3}
-vdpbf16ps %ymm3,%ymm1,%ymm3{%k5}{z}
-es vdpbf16ps (%r15,%r10,4),%ymm25,%ymm11{%k2}
-vdpbf16ps 0x5e(%rdi){1to8},%ymm0,%ymm6{%k1}
-vdpbf16ps %zmm0,%zmm3,%zmm0{%k5}{z}
-ds vdpbf16ps (%r14,%rdx,4),%zmm10,%zmm27
-vdpbf16ps 0x1a3ece0b(%rsi),%zmm4,%zmm4{%k3}
+vdpbf16ps %xmm7,%xmm28,%xmm13
+vdpbf16psb %xmm7,%xmm28,%xmm13
+vdpbf16psw %xmm7,%xmm28,%xmm13
+vdpbf16psl %xmm7,%xmm28,%xmm13
+vdpbf16psq %xmm7,%xmm28,%xmm13
+ss vdpbf16ps 0x28(%rdi),%xmm2,%xmm1{%k1}{z}
+ss vdpbf16psb 0x28(%rdi),%xmm2,%xmm1{%k1}{z}
+ss vdpbf16psw 0x28(%rdi),%xmm2,%xmm1{%k1}{z}
+ss vdpbf16psl 0x28(%rdi),%xmm2,%xmm1{%k1}{z}
+ss vdpbf16psq 0x28(%rdi),%xmm2,%xmm1{%k1}{z}
+vdpbf16ps (%r11,%r12,8){1to4},%xmm27,%xmm24
+vdpbf16ps %ymm5,%ymm30,%ymm31
+vdpbf16ps %fs:-0xe20(%rsi),%ymm3,%ymm1{%k5}
+vdpbf16ps (%r14,%r13,1),%ymm9,%ymm27{%k5}{z}
+vdpbf16ps (%rsi,%rdx,8),%zmm1,%zmm3
+vdpbf16ps %zmm24,%zmm5,%zmm11{%k5}
+vdpbf16ps (%rdx){1to16},%zmm4,%zmm22{%k6}{z}
 vp4dpwssd 0x250(%rax),%zmm3,%zmm5
 vp4dpwssdb 0x250(%rax),%zmm3,%zmm5
 vp4dpwssdw 0x250(%rax),%zmm3,%zmm5
@@ -21900,19 +21887,19 @@ ds vpdpwssdsw -0x180(%r14){1to4},%xmm1,%xmm12{%k1}
 ds vpdpwssdsl -0x180(%r14){1to4},%xmm1,%xmm12{%k1}
 ds vpdpwssdsq -0x180(%r14){1to4},%xmm1,%xmm12{%k1}
 vpdpwssds (%rsi,%riz,2){1to4},%xmm6,%xmm6
-vpdpwssds %ymm1,%ymm0,%ymm3{%k2}
-ss vpdpwssds (%rcx,%r14,1){1to8},%ymm3,%ymm28{%k5}{z}
 vpdpwssds -0x6c7e31e2(%rbp),%ymm2,%ymm1
-vpdpwssds %zmm2,%zmm2,%zmm2{%k2}
-es vpdpwssds (%rdx){1to16},%zmm17,%zmm12
-vpdpwssds -0xbc(%rdi){1to16},%zmm3,%zmm1{%k5}
+vpdpwssds %ymm21,%ymm5,%ymm20{%k1}
+ss vpdpwssds (%rcx,%r14,1){1to8},%ymm3,%ymm28{%k5}{z}
+vpdpwssds %zmm8,%zmm0,%zmm8
+es vpdpwssds -0x190(%rdi){1to16},%zmm2,%zmm1
+vpdpwssds 0x43c60adc(%rcx){1to16},%zmm21,%zmm22{%k3}
+vp4dpwssds 0x36(%r9),%zmm30,%zmm31
+vp4dpwssdsb 0x36(%r9),%zmm30,%zmm31
+vp4dpwssdsw 0x36(%r9),%zmm30,%zmm31
+vp4dpwssdsl 0x36(%r9),%zmm30,%zmm31
+vp4dpwssdsq 0x36(%r9),%zmm30,%zmm31
+ss vp4dpwssds -0x47(%rip),%zmm6,%zmm3{%k2}{z}
 vp4dpwssds -0x444b659d(%rsp,%rdi,2),%zmm5,%zmm0{%k6}
-vp4dpwssdsb -0x444b659d(%rsp,%rdi,2),%zmm5,%zmm0{%k6}
-vp4dpwssdsw -0x444b659d(%rsp,%rdi,2),%zmm5,%zmm0{%k6}
-vp4dpwssdsl -0x444b659d(%rsp,%rdi,2),%zmm5,%zmm0{%k6}
-vp4dpwssdsq -0x444b659d(%rsp,%rdi,2),%zmm5,%zmm0{%k6}
-vp4dpwssds %fs:-0x15(,%r13,4),%zmm18,%zmm27
-vp4dpwssds -0x290(%r8,%rbx,1),%zmm15,%zmm6{%k1}
 vpopcntb %xmm4,%xmm0
 vpopcntbb %xmm4,%xmm0
 vpopcntbw %xmm4,%xmm0
@@ -21938,42 +21925,42 @@ vpopcntb 0x7c0(%rcx,%rbx,4),%ymm6{%k4}{z}
 vpopcntb %zmm5,%zmm1
 vpopcntb %gs:-0x480(%r8,%r14,2),%zmm22{%k2}{z}
 vpopcntb 0x46(%rsi),%zmm4{%k7}
-vpopcntw %xmm2,%xmm5{%k2}{z}
-vpopcntwb %xmm2,%xmm5{%k2}{z}
-vpopcntww %xmm2,%xmm5{%k2}{z}
-vpopcntwl %xmm2,%xmm5{%k2}{z}
-vpopcntwq %xmm2,%xmm5{%k2}{z}
-vpopcntb %xmm2,%xmm5{%k2}{z}
-vpopcntl %xmm2,%xmm5{%k2}{z}
-vpopcntq %xmm2,%xmm5{%k2}{z}
-vpopcnt %xmm2,%xmm5{%k2}{z}
-vpopcntw %fs:-0x4c0(%rax,%r13,4),%xmm25
-vpopcntwb %fs:-0x4c0(%rax,%r13,4),%xmm25
-vpopcntww %fs:-0x4c0(%rax,%r13,4),%xmm25
-vpopcntwl %fs:-0x4c0(%rax,%r13,4),%xmm25
-vpopcntwq %fs:-0x4c0(%rax,%r13,4),%xmm25
-vpopcntb %fs:-0x4c0(%rax,%r13,4),%xmm25
-vpopcntl %fs:-0x4c0(%rax,%r13,4),%xmm25
-vpopcntq %fs:-0x4c0(%rax,%r13,4),%xmm25
-vpopcnt %fs:-0x4c0(%rax,%r13,4),%xmm25
-vpopcntw -0x73e58a7b(%rdx,%rdi,4),%xmm7{%k5}
-vpopcntw %ymm2,%ymm3{%k5}
-vpopcntw %fs:(%rsp,%r15,4),%ymm18{%k1}{z}
+vpopcntw -0x2(,%rax,2),%xmm6
+vpopcntwb -0x2(,%rax,2),%xmm6
+vpopcntww -0x2(,%rax,2),%xmm6
+vpopcntwl -0x2(,%rax,2),%xmm6
+vpopcntwq -0x2(,%rax,2),%xmm6
+vpopcntb -0x2(,%rax,2),%xmm6
+vpopcntl -0x2(,%rax,2),%xmm6
+vpopcntq -0x2(,%rax,2),%xmm6
+vpopcnt -0x2(,%rax,2),%xmm6
+vpopcntw %xmm13,%xmm25{%k3}
+vpopcntwb %xmm13,%xmm25{%k3}
+vpopcntww %xmm13,%xmm25{%k3}
+vpopcntwl %xmm13,%xmm25{%k3}
+vpopcntwq %xmm13,%xmm25{%k3}
+vpopcntb %xmm13,%xmm25{%k3}
+vpopcntl %xmm13,%xmm25{%k3}
+vpopcntq %xmm13,%xmm25{%k3}
+vpopcnt %xmm13,%xmm25{%k3}
+vpopcntw (%r8),%xmm22{%k1}
 vpopcntw 0x469da6c4(%rip),%ymm6
-vpopcntw %zmm7,%zmm5{%k4}
-es vpopcntw 0x618c6da4(%rbp,%r14,8),%zmm0
-vpopcntw 0xefdff87(,%rsi,8),%zmm5{%k1}{z}
+vpopcntw %ymm25,%ymm16{%k3}{z}
+vpopcntw %fs:(%rsp,%r15,4),%ymm18{%k1}{z}
+vpopcntw -0x1380(%rcx,%rbx,2),%zmm1
+vpopcntw %zmm20,%zmm31{%k4}
+vpopcntw %gs:0x62(%r12,%rdx,2),%zmm3{%k1}
+vpopcntd (%r8),%xmm2
+vpopcntdb (%r8),%xmm2
+vpopcntdw (%r8),%xmm2
+vpopcntdl (%r8),%xmm2
+vpopcntdq (%r8),%xmm2
 vpopcntd %xmm7,%xmm2{%k4}
 vpopcntdb %xmm7,%xmm2{%k4}
 vpopcntdw %xmm7,%xmm2{%k4}
 vpopcntdl %xmm7,%xmm2{%k4}
 vpopcntdq %xmm7,%xmm2{%k4}
-ss vpopcntd (%r12,%rax,1){1to4},%xmm4
-ss vpopcntdb (%r12,%rax,1){1to4},%xmm4
-ss vpopcntdw (%r12,%rax,1){1to4},%xmm4
-ss vpopcntdl (%r12,%rax,1){1to4},%xmm4
-ss vpopcntdq (%r12,%rax,1){1to4},%xmm4
-vpopcntd (%rdi),%xmm6
+vpopcntd %gs:0x25416da9(%rip){1to4},%xmm2{%k6}
 vpopcntd %ymm0,%ymm0
 vpopcntd %gs:(%rsp,%r10,2),%ymm9{%k4}{z}
 vpopcntd 0x77550b89(%rip){1to8},%ymm3{%k6}
@@ -21994,8 +21981,8 @@ vpopcntw -0x4e2f257c(%r12,%r14,1),%xmm23{%k5}
 vpopcntl -0x4e2f257c(%r12,%r14,1),%xmm23{%k5}
 vpopcnt -0x4e2f257c(%r12,%r14,1),%xmm23{%k5}
 vpopcntq %fs:(%rax),%xmm5{%k5}{z}
+vpopcntq (%r8,%rax,2),%ymm25
 vpopcntq %ymm6,%ymm7{%k6}
-ss vpopcntq 0x6f(%r13),%ymm15{%k3}{z}
 vpopcntq (%rbx){1to4},%ymm3{%k7}
 vpopcntq %zmm5,%zmm0
 vpopcntq -0x6c6e9b36(%r10,%r12,2){1to8},%zmm15{%k6}
@@ -22014,12 +22001,12 @@ vpbroadcastd 0x4763d3ae(%rbx),%xmm2
 vpbroadcastd %xmm4,%ymm5
 es vpbroadcastd 0x5ffe55fe(%rcx,%r8,4),%ymm3
 vpbroadcastd -0x39(%rdi),%ymm1
-vpbroadcastd %xmm1,%xmm1{%k4}{z}
-{evex} vpbroadcastd %gs:(%rax,%r15,1),%xmm2
-vpbroadcastd 0x46fd8126(%rsi),%xmm0{%k6}
-vpbroadcastd %xmm1,%ymm0{%k6}{z}
-{evex} vpbroadcastd (%r10,%r15,2),%ymm3
+{evex} vpbroadcastd %xmm8,%xmm13
+ds vpbroadcastd -0x1e50285b(%rax),%xmm4{%k2}
+vpbroadcastd (%r8,%r15,8),%xmm17{%k6}{z}
+{evex} vpbroadcastd %xmm7,%ymm15
 ss {evex} vpbroadcastd (%rsi),%ymm2
+vpbroadcastd -0x3171c0b8(,%r12,4),%ymm15{%k1}{z}
 vpbroadcastd %xmm2,%zmm2
 cs vpbroadcastd 0x4879f986(%rax),%zmm31{%k5}{z}
 vpbroadcastd (%rbx),%zmm6{%k2}
@@ -22045,20 +22032,20 @@ vpbroadcastq (%rdi,%rbp,4),%xmm1
 vpbroadcastq %xmm4,%ymm6
 vpbroadcastq -0x48(%r10,%r11,2),%ymm14
 vpbroadcastq %gs:-0x20ac4299(%rcx),%ymm5
-vbroadcasti32x2 %xmm6,%xmm1{%k2}{z}
-vbroadcasti32x2b %xmm6,%xmm1{%k2}{z}
-vbroadcasti32x2w %xmm6,%xmm1{%k2}{z}
-vbroadcasti32x2l %xmm6,%xmm1{%k2}{z}
-vbroadcasti32x2q %xmm6,%xmm1{%k2}{z}
+vbroadcasti32x2 %xmm3,%xmm0
+vbroadcasti32x2b %xmm3,%xmm0
+vbroadcasti32x2w %xmm3,%xmm0
+vbroadcasti32x2l %xmm3,%xmm0
+vbroadcasti32x2q %xmm3,%xmm0
 vbroadcasti32x2 (%r14,%r12,4),%xmm6{%k4}
 vbroadcasti32x2b (%r14,%r12,4),%xmm6{%k4}
 vbroadcasti32x2w (%r14,%r12,4),%xmm6{%k4}
 vbroadcasti32x2l (%r14,%r12,4),%xmm6{%k4}
 vbroadcasti32x2q (%r14,%r12,4),%xmm6{%k4}
 ss vbroadcasti32x2 0x4524f6f4(%rdx),%xmm5{%k4}{z}
-vbroadcasti32x2 %xmm6,%ymm7{%k2}
-vbroadcasti32x2 %gs:(%rdi),%ymm27
-vbroadcasti32x2 -0x111800ed(%rdx,%rcx,2),%ymm0{%k1}{z}
+vbroadcasti32x2 (%rcx),%ymm3
+vbroadcasti32x2 %xmm22,%ymm29{%k1}
+vbroadcasti32x2 (%r14,%r13,4),%ymm15{%k1}{z}
 vbroadcasti32x2 %xmm1,%zmm5
 ss vbroadcasti32x2 (%r11,%r11,2),%zmm17{%k4}
 vbroadcasti32x2 -0x328(%rax,%rbp,2),%zmm3{%k2}{z}
@@ -22068,9 +22055,9 @@ vpbroadcastq 0x447957d8(%rsi),%xmm6{%k3}{z}
 {evex} vpbroadcastq %xmm3,%ymm5
 vpbroadcastq 0x328(%r8,%r14,4),%ymm10{%k4}
 vpbroadcastq %gs:-0x390(%rsi),%ymm6{%k7}{z}
+vpbroadcastq (%r11,%rbp,1),%zmm22
 vpbroadcastq %xmm5,%zmm4{%k3}
-es vpbroadcastq 0x114db6fa(,%r8,2),%zmm25{%k1}{z}
-vpbroadcastq 0x76240b49(%rbx),%zmm3
+vpbroadcastq %gs:-0x7a304a17(%rcx),%zmm0{%k4}
 vbroadcasti128 -0x62(%rcx),%ymm2
 vbroadcasti128b -0x62(%rcx),%ymm2
 vbroadcasti128w -0x62(%rcx),%ymm2
@@ -22088,13 +22075,13 @@ vbroadcasti32x4 0x791f0207(%rcx),%ymm21{%k5}{z}
 vbroadcasti32x4 (%rsi,%rbp,8),%zmm5
 vbroadcasti32x4 (%r14),%zmm15{%k3}{z}
 ss vbroadcasti32x4 -0x4f0(%r14),%zmm22
-es vbroadcasti64x2 (%rdi),%ymm7
-es vbroadcasti64x2b (%rdi),%ymm7
-es vbroadcasti64x2w (%rdi),%ymm7
-es vbroadcasti64x2l (%rdi),%ymm7
-es vbroadcasti64x2q (%rdi),%ymm7
-vbroadcasti64x2 (%rsp,%r9,1),%ymm27{%k2}
-vbroadcasti64x2 -0x22ac4b52(%rip),%ymm0{%k2}{z}
+vbroadcasti64x2 (%r9,%r12,4),%ymm23
+vbroadcasti64x2b (%r9,%r12,4),%ymm23
+vbroadcasti64x2w (%r9,%r12,4),%ymm23
+vbroadcasti64x2l (%r9,%r12,4),%ymm23
+vbroadcasti64x2q (%r9,%r12,4),%ymm23
+cs vbroadcasti64x2 -0x480(%rsi),%ymm5{%k7}
+vbroadcasti64x2 -0x36c87396(%rsi,%rdi,1),%ymm3
 vbroadcasti64x2 -0x338a70d0(%rbx),%zmm3
 vbroadcasti64x2 0x738b4cfb(%r14,%rcx,2),%zmm26{%k3}{z}
 vbroadcasti64x2 %fs:(%r8),%zmm25
@@ -22105,13 +22092,13 @@ vbroadcasti32x8l 0x7bb3ef35(%rdi),%zmm2
 vbroadcasti32x8q 0x7bb3ef35(%rdi),%zmm2
 vbroadcasti32x8 0x71(%r12,%r14,4),%zmm9{%k1}{z}
 cs vbroadcasti32x8 0xfa0(%rax),%zmm5{%k7}{z}
-vbroadcasti64x4 -0xbc0(%rbp,%rbp,4),%zmm6{%k5}{z}
-vbroadcasti64x4b -0xbc0(%rbp,%rbp,4),%zmm6{%k5}{z}
-vbroadcasti64x4w -0xbc0(%rbp,%rbp,4),%zmm6{%k5}{z}
-vbroadcasti64x4l -0xbc0(%rbp,%rbp,4),%zmm6{%k5}{z}
-vbroadcasti64x4q -0xbc0(%rbp,%rbp,4),%zmm6{%k5}{z}
-vbroadcasti64x4 (%r14,%r13,2),%zmm16
-cs vbroadcasti64x4 0x52(%rax),%zmm2{%k3}
+vbroadcasti64x4 -0x6c0(%rdx,%r11,2),%zmm16
+vbroadcasti64x4b -0x6c0(%rdx,%r11,2),%zmm16
+vbroadcasti64x4w -0x6c0(%rdx,%r11,2),%zmm16
+vbroadcasti64x4l -0x6c0(%rdx,%r11,2),%zmm16
+vbroadcasti64x4q -0x6c0(%rdx,%r11,2),%zmm16
+vbroadcasti64x4 %fs:0x34c368d0(,%rdi,8),%zmm3{%k1}{z}
+vbroadcasti64x4 (%rbx),%zmm0{%k5}
 vpexpandb %xmm3,%xmm0
 vpexpandbb %xmm3,%xmm0
 vpexpandbw %xmm3,%xmm0
@@ -22137,56 +22124,56 @@ vpexpandb -0x31(%rsi),%ymm7{%k1}
 vpexpandb %zmm7,%zmm3
 vpexpandb %fs:(%r10,%r11,8),%zmm26{%k2}
 vpexpandb 0x4ef33bb6(%rax),%zmm3{%k6}{z}
-vpexpandw %xmm5,%xmm5{%k3}
-vpexpandwb %xmm5,%xmm5{%k3}
-vpexpandww %xmm5,%xmm5{%k3}
-vpexpandwl %xmm5,%xmm5{%k3}
-vpexpandwq %xmm5,%xmm5{%k3}
-vpexpandb %xmm5,%xmm5{%k3}
-vpexpandl %xmm5,%xmm5{%k3}
-vpexpandq %xmm5,%xmm5{%k3}
-vpexpand %xmm5,%xmm5{%k3}
-vpexpandw -0x148b92b8(%rcx,%r10,2),%xmm8
-vpexpandwb -0x148b92b8(%rcx,%r10,2),%xmm8
-vpexpandww -0x148b92b8(%rcx,%r10,2),%xmm8
-vpexpandwl -0x148b92b8(%rcx,%r10,2),%xmm8
-vpexpandwq -0x148b92b8(%rcx,%r10,2),%xmm8
-vpexpandb -0x148b92b8(%rcx,%r10,2),%xmm8
-vpexpandl -0x148b92b8(%rcx,%r10,2),%xmm8
-vpexpandq -0x148b92b8(%rcx,%r10,2),%xmm8
-vpexpand -0x148b92b8(%rcx,%r10,2),%xmm8
-vpexpandw (%rsp,%rbx,2),%xmm3{%k2}{z}
+vpexpandw %xmm6,%xmm7
+vpexpandwb %xmm6,%xmm7
+vpexpandww %xmm6,%xmm7
+vpexpandwl %xmm6,%xmm7
+vpexpandwq %xmm6,%xmm7
+vpexpandb %xmm6,%xmm7
+vpexpandl %xmm6,%xmm7
+vpexpandq %xmm6,%xmm7
+vpexpand %xmm6,%xmm7
+vpexpandw %fs:(%r11,%r11,2),%xmm12{%k2}
+vpexpandwb %fs:(%r11,%r11,2),%xmm12{%k2}
+vpexpandww %fs:(%r11,%r11,2),%xmm12{%k2}
+vpexpandwl %fs:(%r11,%r11,2),%xmm12{%k2}
+vpexpandwq %fs:(%r11,%r11,2),%xmm12{%k2}
+vpexpandb %fs:(%r11,%r11,2),%xmm12{%k2}
+vpexpandl %fs:(%r11,%r11,2),%xmm12{%k2}
+vpexpandq %fs:(%r11,%r11,2),%xmm12{%k2}
+vpexpand %fs:(%r11,%r11,2),%xmm12{%k2}
+vpexpandw (%rcx),%xmm3{%k1}{z}
 vpexpandw %ymm2,%ymm3
 vpexpandw 0x96(%r10,%rcx,2),%ymm8{%k3}
 ds vpexpandw -0x314f81e4(,%rdx,4),%ymm3{%k6}{z}
 vpexpandw %zmm0,%zmm5
 ds vpexpandw 0x9c(%rsi),%zmm9{%k1}{z}
 vpexpandw 0x60(%rcx),%zmm4{%k4}
-vpcompressb %xmm3,%xmm2{%k1}
-vpcompressbb %xmm3,%xmm2{%k1}
-vpcompressbw %xmm3,%xmm2{%k1}
-vpcompressbl %xmm3,%xmm2{%k1}
-vpcompressbq %xmm3,%xmm2{%k1}
-vpcompressw %xmm3,%xmm2{%k1}
-vpcompressl %xmm3,%xmm2{%k1}
-vpcompressq %xmm3,%xmm2{%k1}
-vpcompress %xmm3,%xmm2{%k1}
-vpcompressb %xmm11,-0x27(%r8)
-vpcompressbb %xmm11,-0x27(%r8)
-vpcompressbw %xmm11,-0x27(%r8)
-vpcompressbl %xmm11,-0x27(%r8)
-vpcompressbq %xmm11,-0x27(%r8)
-vpcompressw %xmm11,-0x27(%r8)
-vpcompressl %xmm11,-0x27(%r8)
-vpcompressq %xmm11,-0x27(%r8)
-vpcompress %xmm11,-0x27(%r8)
-ds vpcompressb %xmm4,-0x39(%rdi,%rax,8)
+vpcompressb %xmm6,(%rbx)
+vpcompressbb %xmm6,(%rbx)
+vpcompressbw %xmm6,(%rbx)
+vpcompressbl %xmm6,(%rbx)
+vpcompressbq %xmm6,(%rbx)
+vpcompressw %xmm6,(%rbx)
+vpcompressl %xmm6,(%rbx)
+vpcompressq %xmm6,(%rbx)
+vpcompress %xmm6,(%rbx)
+vpcompressb %xmm30,%xmm6{%k6}{z}
+vpcompressbb %xmm30,%xmm6{%k6}{z}
+vpcompressbw %xmm30,%xmm6{%k6}{z}
+vpcompressbl %xmm30,%xmm6{%k6}{z}
+vpcompressbq %xmm30,%xmm6{%k6}{z}
+vpcompressw %xmm30,%xmm6{%k6}{z}
+vpcompressl %xmm30,%xmm6{%k6}{z}
+vpcompressq %xmm30,%xmm6{%k6}{z}
+vpcompress %xmm30,%xmm6{%k6}{z}
+vpcompressb %xmm22,-0x74e8d0e2(%r11){%k7}
 vpcompressb %ymm7,%ymm6
 vpcompressb %ymm11,(%rsi,%r14,8){%k2}
 vpcompressb %ymm2,%fs:(%rdx)
-vpcompressb %zmm0,%zmm5{%k5}
-vpcompressb %zmm14,(%r8)
-vpcompressb %zmm4,%gs:-0x65(%rbp,%rcx,4){%k6}
+vpcompressb %zmm4,%zmm7
+vpcompressb %zmm31,0x23655eb2(%rip){%k5}
+vpcompressb %zmm3,(%rbx,%rbp,8)
 vpcompressw %xmm3,%xmm7
 vpcompresswb %xmm3,%xmm7
 vpcompressww %xmm3,%xmm7
@@ -22223,9 +22210,9 @@ ss vpblendmdw 0x14482a91(%r13,%rdx,8),%xmm14,%xmm29{%k1}
 ss vpblendmdl 0x14482a91(%r13,%rdx,8),%xmm14,%xmm29{%k1}
 ss vpblendmdq 0x14482a91(%r13,%rdx,8),%xmm14,%xmm29{%k1}
 vpblendmd (%rdi),%xmm6,%xmm7{%k5}{z}
+vpblendmd (%r15,%r8,4),%ymm2,%ymm24
 vpblendmd %ymm3,%ymm0,%ymm1{%k2}
-cs vpblendmd 0x4224309d(%r13){1to8},%ymm21,%ymm10
-vpblendmd 0x42(%rip){1to8},%ymm1,%ymm1{%k6}
+ss vpblendmd 0x150(%rax){1to8},%ymm3,%ymm4
 vpblendmd %zmm4,%zmm0,%zmm5
 ds vpblendmd 0x188(%rsp,%r13,8){1to16},%zmm14,%zmm1{%k1}
 vpblendmd -0x51e06ed3(%rsp,%rcx,4){1to16},%zmm0,%zmm6{%k6}{z}
@@ -22248,12 +22235,12 @@ vpblendmw (%rdi,%rcx,2){1to2},%xmm20,%xmm13{%k4}{z}
 vpblendml (%rdi,%rcx,2){1to2},%xmm20,%xmm13{%k4}{z}
 vpblendm (%rdi,%rcx,2){1to2},%xmm20,%xmm13{%k4}{z}
 vpblendmq %gs:(%rdi){1to2},%xmm5,%xmm5
-vpblendmq %ymm2,%ymm1,%ymm7{%k4}{z}
-cs vpblendmq -0xf8ec57e(%rbx),%ymm29,%ymm20{%k5}
 vpblendmq 0x560(%rdi),%ymm1,%ymm1
-vpblendmq %zmm2,%zmm2,%zmm5{%k2}{z}
-cs vpblendmq (%rax,%rbp,8),%zmm10,%zmm23
-vpblendmq 0x76d6afd7(%rbx,%rbx,1),%zmm4,%zmm3{%k7}
+vpblendmq %ymm0,%ymm25,%ymm11{%k2}{z}
+cs vpblendmq -0xf8ec57e(%rbx),%ymm29,%ymm20{%k5}
+vpblendmq %zmm20,%zmm23,%zmm28
+vpblendmq %fs:0x3f5dea67(%rip),%zmm4,%zmm0{%k6}{z}
+vpblendmq 0x3dd3dc7a(%rax){1to8},%zmm17,%zmm30
 vblendmps %xmm5,%xmm0,%xmm0
 vblendmpsb %xmm5,%xmm0,%xmm0
 vblendmpsw %xmm5,%xmm0,%xmm0
@@ -22265,26 +22252,26 @@ ds vblendmpsw (%r11){1to4},%xmm16,%xmm9
 ds vblendmpsl (%r11){1to4},%xmm16,%xmm9
 ds vblendmpsq (%r11){1to4},%xmm16,%xmm9
 vblendmps -0x7cc8c84c(%rcx,%rbp,2),%xmm6,%xmm1{%k1}{z}
-vblendmps %ymm2,%ymm6,%ymm7{%k3}{z}
-vblendmps -0x5fbf79ce(%r9),%ymm26,%ymm16{%k6}
+vblendmps %ymm6,%ymm2,%ymm2
+vblendmps (%rbx),%ymm17,%ymm3{%k2}{z}
 vblendmps %gs:(%rdx,%rcx,4){1to8},%ymm4,%ymm4
 vblendmps %zmm1,%zmm0,%zmm6
 vblendmps %fs:-0x58(%r14,%riz,4),%zmm4,%zmm27{%k6}
 vblendmps 0x54(%rdx),%zmm1,%zmm4{%k5}{z}
-vblendmpd %xmm5,%xmm5,%xmm6{%k6}
-vblendmpdb %xmm5,%xmm5,%xmm6{%k6}
-vblendmpdw %xmm5,%xmm5,%xmm6{%k6}
-vblendmpdl %xmm5,%xmm5,%xmm6{%k6}
-vblendmpdq %xmm5,%xmm5,%xmm6{%k6}
-cs vblendmpd (%r10,%r13,8),%xmm1,%xmm13{%k6}{z}
-cs vblendmpdb (%r10,%r13,8),%xmm1,%xmm13{%k6}{z}
-cs vblendmpdw (%r10,%r13,8),%xmm1,%xmm13{%k6}{z}
-cs vblendmpdl (%r10,%r13,8),%xmm1,%xmm13{%k6}{z}
-cs vblendmpdq (%r10,%r13,8),%xmm1,%xmm13{%k6}{z}
-vblendmpd -0x3f0(%rdi){1to2},%xmm2,%xmm3{%k5}{z}
-vblendmpd %ymm6,%ymm7,%ymm3{%k1}
-ds vblendmpd -0xc0(%r8,%r8,2),%ymm31,%ymm18
-vblendmpd (%rcx),%ymm2,%ymm6{%k2}{z}
+vblendmpd %xmm29,%xmm10,%xmm5
+vblendmpdb %xmm29,%xmm10,%xmm5
+vblendmpdw %xmm29,%xmm10,%xmm5
+vblendmpdl %xmm29,%xmm10,%xmm5
+vblendmpdq %xmm29,%xmm10,%xmm5
+ss vblendmpd (%rbx,%rdx,4){1to2},%xmm2,%xmm4{%k1}
+ss vblendmpdb (%rbx,%rdx,4){1to2},%xmm2,%xmm4{%k1}
+ss vblendmpdw (%rbx,%rdx,4){1to2},%xmm2,%xmm4{%k1}
+ss vblendmpdl (%rbx,%rdx,4){1to2},%xmm2,%xmm4{%k1}
+ss vblendmpdq (%rbx,%rdx,4){1to2},%xmm2,%xmm4{%k1}
+vblendmpd 0x33(%rax),%xmm20,%xmm21{%k5}
+vblendmpd %ymm18,%ymm28,%ymm4
+ds vblendmpd 0xcad60d6(%rbx){1to4},%ymm6,%ymm4{%k1}{z}
+vblendmpd 0x64024ee1(%r14,%r15,1){1to4},%ymm13,%ymm26
 vblendmpd %zmm2,%zmm1,%zmm1
 vblendmpd %fs:0x130(%r14,%r13,2){1to8},%zmm25,%zmm16
 vblendmpd 0x4291e593(%rbp,%riz,8),%zmm6,%zmm6{%k6}
@@ -22307,31 +22294,31 @@ vpblendml %gs:0x330(%rbx,%r8,8),%xmm11,%xmm27{%k4}
 vpblendmq %gs:0x330(%rbx,%r8,8),%xmm11,%xmm27{%k4}
 vpblendm %gs:0x330(%rbx,%r8,8),%xmm11,%xmm27{%k4}
 vpblendmb (%rdi),%xmm7,%xmm0{%k5}{z}
-vpblendmb %ymm4,%ymm4,%ymm0{%k2}
-vpblendmb (%r12,%rsi,2),%ymm27,%ymm31{%k1}{z}
 vpblendmb (%rdx),%ymm0,%ymm2
+vpblendmb %ymm10,%ymm21,%ymm22{%k5}
+vpblendmb (%rdi,%r14,2),%ymm7,%ymm11{%k1}
 vpblendmb %zmm5,%zmm6,%zmm6
 cs vpblendmb -0x100(%r10,%riz,2),%zmm2,%zmm1{%k3}{z}
 vpblendmb (%rdx,%rdx,1),%zmm4,%zmm6{%k6}
-vpblendmw %xmm3,%xmm0,%xmm3{%k4}{z}
-vpblendmwb %xmm3,%xmm0,%xmm3{%k4}{z}
-vpblendmww %xmm3,%xmm0,%xmm3{%k4}{z}
-vpblendmwl %xmm3,%xmm0,%xmm3{%k4}{z}
-vpblendmwq %xmm3,%xmm0,%xmm3{%k4}{z}
-vpblendmb %xmm3,%xmm0,%xmm3{%k4}{z}
-vpblendml %xmm3,%xmm0,%xmm3{%k4}{z}
-vpblendmq %xmm3,%xmm0,%xmm3{%k4}{z}
-vpblendm %xmm3,%xmm0,%xmm3{%k4}{z}
-cs vpblendmw 0x52(%r12,%r9,1),%xmm26,%xmm21
-cs vpblendmwb 0x52(%r12,%r9,1),%xmm26,%xmm21
-cs vpblendmww 0x52(%r12,%r9,1),%xmm26,%xmm21
-cs vpblendmwl 0x52(%r12,%r9,1),%xmm26,%xmm21
-cs vpblendmwq 0x52(%r12,%r9,1),%xmm26,%xmm21
-cs vpblendmb 0x52(%r12,%r9,1),%xmm26,%xmm21
-cs vpblendml 0x52(%r12,%r9,1),%xmm26,%xmm21
-cs vpblendmq 0x52(%r12,%r9,1),%xmm26,%xmm21
-cs vpblendm 0x52(%r12,%r9,1),%xmm26,%xmm21
-vpblendmw 0x3c51b1d4(%rip),%xmm4,%xmm3{%k4}
+vpblendmw 0x25(%rbp,%rbx,2),%xmm0,%xmm6
+vpblendmwb 0x25(%rbp,%rbx,2),%xmm0,%xmm6
+vpblendmww 0x25(%rbp,%rbx,2),%xmm0,%xmm6
+vpblendmwl 0x25(%rbp,%rbx,2),%xmm0,%xmm6
+vpblendmwq 0x25(%rbp,%rbx,2),%xmm0,%xmm6
+vpblendmb 0x25(%rbp,%rbx,2),%xmm0,%xmm6
+vpblendml 0x25(%rbp,%rbx,2),%xmm0,%xmm6
+vpblendmq 0x25(%rbp,%rbx,2),%xmm0,%xmm6
+vpblendm 0x25(%rbp,%rbx,2),%xmm0,%xmm6
+vpblendmw %xmm1,%xmm19,%xmm29{%k7}{z}
+vpblendmwb %xmm1,%xmm19,%xmm29{%k7}{z}
+vpblendmww %xmm1,%xmm19,%xmm29{%k7}{z}
+vpblendmwl %xmm1,%xmm19,%xmm29{%k7}{z}
+vpblendmwq %xmm1,%xmm19,%xmm29{%k7}{z}
+vpblendmb %xmm1,%xmm19,%xmm29{%k7}{z}
+vpblendml %xmm1,%xmm19,%xmm29{%k7}{z}
+vpblendmq %xmm1,%xmm19,%xmm29{%k7}{z}
+vpblendm %xmm1,%xmm19,%xmm29{%k7}{z}
+vpblendmw (%rbx),%xmm3,%xmm26{%k6}{z}
 vpblendmw %ymm7,%ymm5,%ymm3
 ds vpblendmw 0x524364f6(%r12,%rax,1),%ymm8,%ymm1{%k1}
 vpblendmw 0x20(%rdx,%rbp,8),%ymm5,%ymm6{%k5}{z}
@@ -22405,22 +22392,22 @@ vpshldvw 0x4d(%rbx),%ymm3,%ymm4{%k4}{z}
 vpshldvw %zmm6,%zmm0,%zmm6
 vpshldvw -0xac0(%rsi,%r8,1),%zmm4,%zmm16{%k6}
 es vpshldvw 0x1c40(%rdx),%zmm1,%zmm3
-vpshldvd %xmm7,%xmm4,%xmm1{%k2}
-vpshldvdb %xmm7,%xmm4,%xmm1{%k2}
-vpshldvdw %xmm7,%xmm4,%xmm1{%k2}
-vpshldvdl %xmm7,%xmm4,%xmm1{%k2}
-vpshldvdq %xmm7,%xmm4,%xmm1{%k2}
-vpshldvd %gs:-0x66(%r11,%rdi,2),%xmm17,%xmm25
-vpshldvdb %gs:-0x66(%r11,%rdi,2),%xmm17,%xmm25
-vpshldvdw %gs:-0x66(%r11,%rdi,2),%xmm17,%xmm25
-vpshldvdl %gs:-0x66(%r11,%rdi,2),%xmm17,%xmm25
-vpshldvdq %gs:-0x66(%r11,%rdi,2),%xmm17,%xmm25
-vpshldvd 0x520(%rax),%xmm3,%xmm4{%k1}{z}
+vpshldvd %xmm28,%xmm12,%xmm20
+vpshldvdb %xmm28,%xmm12,%xmm20
+vpshldvdw %xmm28,%xmm12,%xmm20
+vpshldvdl %xmm28,%xmm12,%xmm20
+vpshldvdq %xmm28,%xmm12,%xmm20
+cs vpshldvd (%rsi){1to4},%xmm7,%xmm1
+cs vpshldvdb (%rsi){1to4},%xmm7,%xmm1
+cs vpshldvdw (%rsi){1to4},%xmm7,%xmm1
+cs vpshldvdl (%rsi){1to4},%xmm7,%xmm1
+cs vpshldvdq (%rsi){1to4},%xmm7,%xmm1
+vpshldvd 0x610(%r14),%xmm26,%xmm24{%k7}{z}
 vpshldvd %ymm1,%ymm5,%ymm1
 vpshldvd (%r8,%r14,8){1to8},%ymm22,%ymm12
 ds vpshldvd 0x5c(%rbp){1to8},%ymm4,%ymm6{%k5}{z}
-vpshldvd %zmm7,%zmm1,%zmm0{%k1}
 vpshldvd (%rax,%r11,2),%zmm29,%zmm14
+vpshldvd %zmm7,%zmm1,%zmm0{%k1}
 vpshldvd (%rdx),%zmm0,%zmm6{%k7}{z}
 vpshldvq %xmm5,%xmm1,%xmm5
 vpshldvqb %xmm5,%xmm1,%xmm5
@@ -22441,12 +22428,12 @@ vpshldvw (%rbx,%r8,1){1to2},%xmm10,%xmm13{%k3}{z}
 vpshldvl (%rbx,%r8,1){1to2},%xmm10,%xmm13{%k3}{z}
 vpshldv (%rbx,%r8,1){1to2},%xmm10,%xmm13{%k3}{z}
 cs vpshldvq -0x30(%rcx),%xmm3,%xmm2
-vpshldvq %ymm0,%ymm5,%ymm5{%k1}{z}
-vpshldvq %gs:0x167fa70c(%rcx),%ymm4,%ymm21
-vpshldvq 0x158(%rdx){1to4},%ymm4,%ymm4
-vpshldvq %zmm4,%zmm6,%zmm4{%k3}{z}
-vpshldvq %fs:(%r12,%r8,4),%zmm21,%zmm11
-vpshldvq (%rax){1to8},%zmm5,%zmm5{%k1}{z}
+vpshldvq %ymm11,%ymm21,%ymm2
+cs vpshldvq 0xa9553b6(%rdi){1to4},%ymm6,%ymm7
+vpshldvq (%rdi,%r13,4),%ymm18,%ymm26{%k7}{z}
+vpshldvq %zmm0,%zmm6,%zmm20
+vpshldvq %gs:(%rbx,%riz,2),%zmm2,%zmm5{%k1}{z}
+vpshldvq (%r8){1to8},%zmm22,%zmm17{%k7}{z}
 vpshrdvw %xmm7,%xmm2,%xmm1
 vpshrdvwb %xmm7,%xmm2,%xmm1
 vpshrdvww %xmm7,%xmm2,%xmm1
@@ -22469,9 +22456,9 @@ vpshrdvw -0x5632786a(%rbx),%xmm0,%xmm1{%k5}
 vpshrdvw %ymm2,%ymm2,%ymm6
 cs vpshrdvw 0x7f(%rbx,%r12,4),%ymm7,%ymm23{%k3}
 vpshrdvw (%rdx),%ymm2,%ymm7{%k2}{z}
-vpshrdvw %zmm6,%zmm4,%zmm4{%k4}{z}
-vpshrdvw 0x31e8c1a6(,%r12,2),%zmm16,%zmm17
+vpshrdvw %zmm22,%zmm6,%zmm13
 vpshrdvw %gs:(%rbx),%zmm5,%zmm5{%k5}
+vpshrdvw (%rdx,%rcx,1),%zmm29,%zmm6{%k7}{z}
 vcvtneps2bf16 %xmm3,%xmm5
 vcvtneps2bf16b %xmm3,%xmm5
 vcvtneps2bf16w %xmm3,%xmm5
@@ -22497,17 +22484,17 @@ vcvtneps2bf16yq (%rdx),%xmm2{%k2}{z}
 vcvtneps2bf16 %zmm7,%ymm2
 vcvtneps2bf16 %gs:0x68d42591(%r9,%rbp,2),%ymm8{%k7}
 vcvtneps2bf16 -0x64894083(%rip){1to16},%ymm4{%k1}
-vcvtne2ps2bf16 %xmm1,%xmm3,%xmm4{%k1}
-vcvtne2ps2bf16b %xmm1,%xmm3,%xmm4{%k1}
-vcvtne2ps2bf16w %xmm1,%xmm3,%xmm4{%k1}
-vcvtne2ps2bf16l %xmm1,%xmm3,%xmm4{%k1}
-vcvtne2ps2bf16q %xmm1,%xmm3,%xmm4{%k1}
-vcvtne2ps2bf16 %fs:(%r8),%xmm0,%xmm18{%k5}{z}
-vcvtne2ps2bf16b %fs:(%r8),%xmm0,%xmm18{%k5}{z}
-vcvtne2ps2bf16w %fs:(%r8),%xmm0,%xmm18{%k5}{z}
-vcvtne2ps2bf16l %fs:(%r8),%xmm0,%xmm18{%k5}{z}
-vcvtne2ps2bf16q %fs:(%r8),%xmm0,%xmm18{%k5}{z}
-vcvtne2ps2bf16 0x51d2718d(%rbx){1to4},%xmm6,%xmm5{%k4}
+vcvtne2ps2bf16 %xmm4,%xmm23,%xmm28
+vcvtne2ps2bf16b %xmm4,%xmm23,%xmm28
+vcvtne2ps2bf16w %xmm4,%xmm23,%xmm28
+vcvtne2ps2bf16l %xmm4,%xmm23,%xmm28
+vcvtne2ps2bf16q %xmm4,%xmm23,%xmm28
+vcvtne2ps2bf16 %gs:0x164(%rdi){1to4},%xmm0,%xmm6
+vcvtne2ps2bf16b %gs:0x164(%rdi){1to4},%xmm0,%xmm6
+vcvtne2ps2bf16w %gs:0x164(%rdi){1to4},%xmm0,%xmm6
+vcvtne2ps2bf16l %gs:0x164(%rdi){1to4},%xmm0,%xmm6
+vcvtne2ps2bf16q %gs:0x164(%rdi){1to4},%xmm0,%xmm6
+vcvtne2ps2bf16 -0x2a0(%rax,%r8,1),%xmm30,%xmm19{%k4}
 vcvtne2ps2bf16 %ymm2,%ymm1,%ymm2
 ds vcvtne2ps2bf16 (%r9),%ymm5,%ymm31{%k4}
 vcvtne2ps2bf16 -0x300cb6d1(%rsi){1to8},%ymm7,%ymm7
@@ -22528,9 +22515,18 @@ vpshrdvd -0x45eba751(,%riz,2){1to4},%xmm6,%xmm4
 vpshrdvd %ymm2,%ymm2,%ymm3
 ss vpshrdvd (%r9){1to8},%ymm8,%ymm20{%k7}{z}
 vpshrdvd (%rcx,%rcx,8){1to8},%ymm2,%ymm4{%k6}
-vpshrdvd %zmm3,%zmm0,%zmm7{%k6}{z}
-ss vpshrdvd (%rcx,%r15,8),%zmm22,%zmm19
-vpshrdvd (%rax),%zmm7,%zmm7{%k7}
+vpshrdvd %zmm10,%zmm17,%zmm20
+ss vpshrdvd 0xa577312(%rax),%zmm7,%zmm4{%k4}{z}
+vpshrdvd (%r14){1to16},%zmm22,%zmm10
+vpshrdvq 0x510(%r9,%rdx,1),%xmm31,%xmm10
+vpshrdvqb 0x510(%r9,%rdx,1),%xmm31,%xmm10
+vpshrdvqw 0x510(%r9,%rdx,1),%xmm31,%xmm10
+vpshrdvql 0x510(%r9,%rdx,1),%xmm31,%xmm10
+vpshrdvqq 0x510(%r9,%rdx,1),%xmm31,%xmm10
+vpshrdvb 0x510(%r9,%rdx,1),%xmm31,%xmm10
+vpshrdvw 0x510(%r9,%rdx,1),%xmm31,%xmm10
+vpshrdvl 0x510(%r9,%rdx,1),%xmm31,%xmm10
+vpshrdv 0x510(%r9,%rdx,1),%xmm31,%xmm10
 vpshrdvq %xmm6,%xmm2,%xmm5{%k2}{z}
 vpshrdvqb %xmm6,%xmm2,%xmm5{%k2}{z}
 vpshrdvqw %xmm6,%xmm2,%xmm5{%k2}{z}
@@ -22540,71 +22536,62 @@ vpshrdvb %xmm6,%xmm2,%xmm5{%k2}{z}
 vpshrdvw %xmm6,%xmm2,%xmm5{%k2}{z}
 vpshrdvl %xmm6,%xmm2,%xmm5{%k2}{z}
 vpshrdv %xmm6,%xmm2,%xmm5{%k2}{z}
-vpshrdvq %gs:-0x46642aac(%rbx,%rbp,2){1to2},%xmm12,%xmm3
-vpshrdvqb %gs:-0x46642aac(%rbx,%rbp,2){1to2},%xmm12,%xmm3
-vpshrdvqw %gs:-0x46642aac(%rbx,%rbp,2){1to2},%xmm12,%xmm3
-vpshrdvql %gs:-0x46642aac(%rbx,%rbp,2){1to2},%xmm12,%xmm3
-vpshrdvqq %gs:-0x46642aac(%rbx,%rbp,2){1to2},%xmm12,%xmm3
-vpshrdvb %gs:-0x46642aac(%rbx,%rbp,2){1to2},%xmm12,%xmm3
-vpshrdvw %gs:-0x46642aac(%rbx,%rbp,2){1to2},%xmm12,%xmm3
-vpshrdvl %gs:-0x46642aac(%rbx,%rbp,2){1to2},%xmm12,%xmm3
-vpshrdv %gs:-0x46642aac(%rbx,%rbp,2){1to2},%xmm12,%xmm3
-vpshrdvq -0x47640424(%rip),%xmm2,%xmm5
+vpshrdvq %gs:-0x3d0(%rdi),%xmm7,%xmm6{%k2}
 vpshrdvq %ymm5,%ymm4,%ymm5
 vpshrdvq (%rdi),%ymm28,%ymm27{%k5}{z}
 vpshrdvq (%rax,%rdi,1),%ymm7,%ymm1
-vpshrdvq %zmm3,%zmm1,%zmm3{%k3}{z}
-ss vpshrdvq 0xed15560(%r8,%r11,8){1to8},%zmm4,%zmm2
 vpshrdvq (%rax),%zmm1,%zmm3
-vpermi2b %xmm7,%xmm3,%xmm7{%k6}{z}
-vpermi2bb %xmm7,%xmm3,%xmm7{%k6}{z}
-vpermi2bw %xmm7,%xmm3,%xmm7{%k6}{z}
-vpermi2bl %xmm7,%xmm3,%xmm7{%k6}{z}
-vpermi2bq %xmm7,%xmm3,%xmm7{%k6}{z}
-vpermi2w %xmm7,%xmm3,%xmm7{%k6}{z}
-vpermi2l %xmm7,%xmm3,%xmm7{%k6}{z}
-vpermi2q %xmm7,%xmm3,%xmm7{%k6}{z}
-vpermi2 %xmm7,%xmm3,%xmm7{%k6}{z}
-vpermi2b -0x640(%rax),%xmm31,%xmm26{%k3}
-vpermi2bb -0x640(%rax),%xmm31,%xmm26{%k3}
-vpermi2bw -0x640(%rax),%xmm31,%xmm26{%k3}
-vpermi2bl -0x640(%rax),%xmm31,%xmm26{%k3}
-vpermi2bq -0x640(%rax),%xmm31,%xmm26{%k3}
-vpermi2w -0x640(%rax),%xmm31,%xmm26{%k3}
-vpermi2l -0x640(%rax),%xmm31,%xmm26{%k3}
-vpermi2q -0x640(%rax),%xmm31,%xmm26{%k3}
-vpermi2 -0x640(%rax),%xmm31,%xmm26{%k3}
-vpermi2b (%rdi,%rdx,8),%xmm5,%xmm1
+vpshrdvq %zmm4,%zmm28,%zmm11{%k1}{z}
+ss vpshrdvq 0xed15560(%r8,%r11,8){1to8},%zmm4,%zmm2
+vpermi2b %xmm8,%xmm18,%xmm15
+vpermi2bb %xmm8,%xmm18,%xmm15
+vpermi2bw %xmm8,%xmm18,%xmm15
+vpermi2bl %xmm8,%xmm18,%xmm15
+vpermi2bq %xmm8,%xmm18,%xmm15
+vpermi2w %xmm8,%xmm18,%xmm15
+vpermi2l %xmm8,%xmm18,%xmm15
+vpermi2q %xmm8,%xmm18,%xmm15
+vpermi2 %xmm8,%xmm18,%xmm15
+vpermi2b -0x460(%rdi),%xmm3,%xmm2{%k4}
+vpermi2bb -0x460(%rdi),%xmm3,%xmm2{%k4}
+vpermi2bw -0x460(%rdi),%xmm3,%xmm2{%k4}
+vpermi2bl -0x460(%rdi),%xmm3,%xmm2{%k4}
+vpermi2bq -0x460(%rdi),%xmm3,%xmm2{%k4}
+vpermi2w -0x460(%rdi),%xmm3,%xmm2{%k4}
+vpermi2l -0x460(%rdi),%xmm3,%xmm2{%k4}
+vpermi2q -0x460(%rdi),%xmm3,%xmm2{%k4}
+vpermi2 -0x460(%rdi),%xmm3,%xmm2{%k4}
+es vpermi2b 0x420(%r13,%rax,2),%xmm24,%xmm2{%k5}{z}
 vpermi2b %ymm4,%ymm1,%ymm6
 es vpermi2b (%rbx,%r12,8),%ymm21,%ymm28{%k7}{z}
 vpermi2b -0x185c7fe9(%rdx),%ymm4,%ymm6{%k7}
 vpermi2b %zmm5,%zmm7,%zmm3
 ss vpermi2b (%r15,%r11,2),%zmm3,%zmm25{%k3}{z}
 vpermi2b -0x5703397f(%rdx,%rbx,8),%zmm1,%zmm7{%k2}
-vpermi2w %xmm7,%xmm1,%xmm3{%k6}
-vpermi2wb %xmm7,%xmm1,%xmm3{%k6}
-vpermi2ww %xmm7,%xmm1,%xmm3{%k6}
-vpermi2wl %xmm7,%xmm1,%xmm3{%k6}
-vpermi2wq %xmm7,%xmm1,%xmm3{%k6}
-vpermi2b %xmm7,%xmm1,%xmm3{%k6}
-vpermi2l %xmm7,%xmm1,%xmm3{%k6}
-vpermi2q %xmm7,%xmm1,%xmm3{%k6}
-vpermi2 %xmm7,%xmm1,%xmm3{%k6}
-ss vpermi2w -0x33(%rdx,%r11,4),%xmm25,%xmm16
-ss vpermi2wb -0x33(%rdx,%r11,4),%xmm25,%xmm16
-ss vpermi2ww -0x33(%rdx,%r11,4),%xmm25,%xmm16
-ss vpermi2wl -0x33(%rdx,%r11,4),%xmm25,%xmm16
-ss vpermi2wq -0x33(%rdx,%r11,4),%xmm25,%xmm16
-ss vpermi2b -0x33(%rdx,%r11,4),%xmm25,%xmm16
-ss vpermi2l -0x33(%rdx,%r11,4),%xmm25,%xmm16
-ss vpermi2q -0x33(%rdx,%r11,4),%xmm25,%xmm16
-ss vpermi2 -0x33(%rdx,%r11,4),%xmm25,%xmm16
-vpermi2w (%rcx),%xmm4,%xmm4{%k4}{z}
+vpermi2w (%rcx),%xmm1,%xmm4
+vpermi2wb (%rcx),%xmm1,%xmm4
+vpermi2ww (%rcx),%xmm1,%xmm4
+vpermi2wl (%rcx),%xmm1,%xmm4
+vpermi2wq (%rcx),%xmm1,%xmm4
+vpermi2b (%rcx),%xmm1,%xmm4
+vpermi2l (%rcx),%xmm1,%xmm4
+vpermi2q (%rcx),%xmm1,%xmm4
+vpermi2 (%rcx),%xmm1,%xmm4
+vpermi2w %xmm27,%xmm7,%xmm9{%k6}
+vpermi2wb %xmm27,%xmm7,%xmm9{%k6}
+vpermi2ww %xmm27,%xmm7,%xmm9{%k6}
+vpermi2wl %xmm27,%xmm7,%xmm9{%k6}
+vpermi2wq %xmm27,%xmm7,%xmm9{%k6}
+vpermi2b %xmm27,%xmm7,%xmm9{%k6}
+vpermi2l %xmm27,%xmm7,%xmm9{%k6}
+vpermi2q %xmm27,%xmm7,%xmm9{%k6}
+vpermi2 %xmm27,%xmm7,%xmm9{%k6}
+vpermi2w 0x17ea7f3e(%r14),%xmm24,%xmm9{%k1}
 vpermi2w %ymm4,%ymm1,%ymm0
 ds vpermi2w 0x3e0(%r14,%rbp,4),%ymm23,%ymm4{%k5}
 vpermi2w (%rdi),%ymm4,%ymm0{%k3}{z}
+vpermi2w (%rbx,%r12,1),%zmm20,%zmm27
 vpermi2w %zmm4,%zmm1,%zmm2{%k6}
-vpermi2w %gs:0x280(%r9,%r11,1),%zmm11,%zmm13
 vpermi2w (%rdx),%zmm2,%zmm4{%k1}{z}
 vpermi2d %xmm3,%xmm6,%xmm0
 vpermi2db %xmm3,%xmm6,%xmm0
@@ -22617,9 +22604,9 @@ cs vpermi2dw (%r11,%r8,1){1to4},%xmm15,%xmm14{%k5}
 cs vpermi2dl (%r11,%r8,1){1to4},%xmm15,%xmm14{%k5}
 cs vpermi2dq (%r11,%r8,1){1to4},%xmm15,%xmm14{%k5}
 vpermi2d (%rax),%xmm3,%xmm7{%k3}{z}
-vpermi2d %ymm2,%ymm6,%ymm7{%k1}{z}
-vpermi2d %gs:(%r15){1to8},%ymm25,%ymm26{%k3}{z}
 vpermi2d (%rsp,%rbx,8),%ymm6,%ymm0
+vpermi2d %ymm26,%ymm8,%ymm24{%k3}
+vpermi2d %gs:(%r15){1to8},%ymm25,%ymm26{%k3}{z}
 vpermi2d %zmm3,%zmm6,%zmm5
 vpermi2d %fs:-0x1d0(%r15,%r14,2){1to16},%zmm0,%zmm12
 vpermi2d -0x17(%rdx),%zmm4,%zmm2{%k2}
@@ -22645,23 +22632,23 @@ vpermi2q -0x790(%rax),%xmm7,%xmm3{%k4}
 vpermi2q %ymm1,%ymm7,%ymm1
 ds vpermi2q -0x42843f31(%rbx),%ymm20,%ymm26{%k7}
 vpermi2q -0x760(%rcx),%ymm1,%ymm2{%k7}{z}
-vpermi2q %zmm1,%zmm7,%zmm6{%k3}{z}
-ss vpermi2q (%rsi,%r13,4),%zmm23,%zmm26
-vpermi2q (%rcx){1to8},%zmm1,%zmm6{%k2}
-vpermi2ps %xmm5,%xmm7,%xmm2{%k3}{z}
-vpermi2psb %xmm5,%xmm7,%xmm2{%k3}{z}
-vpermi2psw %xmm5,%xmm7,%xmm2{%k3}{z}
-vpermi2psl %xmm5,%xmm7,%xmm2{%k3}{z}
-vpermi2psq %xmm5,%xmm7,%xmm2{%k3}{z}
-vpermi2ps -0x5fdb7028(%rcx){1to4},%xmm17,%xmm30{%k2}
-vpermi2psb -0x5fdb7028(%rcx){1to4},%xmm17,%xmm30{%k2}
-vpermi2psw -0x5fdb7028(%rcx){1to4},%xmm17,%xmm30{%k2}
-vpermi2psl -0x5fdb7028(%rcx){1to4},%xmm17,%xmm30{%k2}
-vpermi2psq -0x5fdb7028(%rcx){1to4},%xmm17,%xmm30{%k2}
-cs vpermi2ps 0x350(%rax),%xmm3,%xmm2
-vpermi2ps %ymm5,%ymm7,%ymm3{%k1}{z}
-ds vpermi2ps 0x3f(%rsi){1to8},%ymm6,%ymm8{%k2}
-vpermi2ps (%rdi),%ymm6,%ymm4
+vpermi2q -0x18(%rax,%rcx,1),%zmm5,%zmm5
+vpermi2q %zmm16,%zmm18,%zmm1{%k6}
+vpermi2q (%rsi,%r13,8),%zmm4,%zmm15{%k1}
+vpermi2ps (%rsi),%xmm1,%xmm5
+vpermi2psb (%rsi),%xmm1,%xmm5
+vpermi2psw (%rsi),%xmm1,%xmm5
+vpermi2psl (%rsi),%xmm1,%xmm5
+vpermi2psq (%rsi),%xmm1,%xmm5
+vpermi2ps %xmm5,%xmm23,%xmm21{%k1}{z}
+vpermi2psb %xmm5,%xmm23,%xmm21{%k1}{z}
+vpermi2psw %xmm5,%xmm23,%xmm21{%k1}{z}
+vpermi2psl %xmm5,%xmm23,%xmm21{%k1}{z}
+vpermi2psq %xmm5,%xmm23,%xmm21{%k1}{z}
+vpermi2ps -0x2d0(%rsi,%r8,4),%xmm9,%xmm12{%k1}{z}
+vpermi2ps %ymm4,%ymm14,%ymm28
+ds vpermi2ps -0x65372812(%rbp,%rdi,1),%ymm3,%ymm7{%k1}
+vpermi2ps 0xac(%rdx,%r13,8){1to8},%ymm25,%ymm4
 vpermi2ps %zmm7,%zmm4,%zmm5
 vpermi2ps %fs:(%rdi,%riz,1),%zmm24,%zmm7{%k6}{z}
 vpermi2ps (%rcx){1to16},%zmm2,%zmm5{%k6}{z}
@@ -22679,9 +22666,9 @@ vpermi2pd (%rbx){1to2},%xmm1,%xmm2
 vpermi2pd %ymm0,%ymm4,%ymm5
 ds vpermi2pd -0xf20(%r11),%ymm17,%ymm10{%k5}
 vpermi2pd 0xce0(%rbx,%rbx,1),%ymm0,%ymm1{%k1}{z}
-vpermi2pd %zmm0,%zmm4,%zmm0{%k3}
-es vpermi2pd -0x3a(%r15,%r8,2){1to8},%zmm30,%zmm9{%k6}{z}
-vpermi2pd 0x36(%rcx){1to8},%zmm0,%zmm2
+vpermi2pd %zmm22,%zmm24,%zmm21
+vpermi2pd %gs:(%rdx,%rbx,4),%zmm2,%zmm7{%k4}
+vpermi2pd -0x38c0d53(%r10){1to8},%zmm20,%zmm26
 vpbroadcastb %xmm2,%xmm5
 vpbroadcastbb %xmm2,%xmm5
 vpbroadcastbw %xmm2,%xmm5
@@ -22704,15 +22691,15 @@ vpbroadcastb %gs:0x71(%rbx),%xmm2
 vpbroadcastb %xmm0,%ymm2
 vpbroadcastb %fs:-0x48a7c2c1(%r13,%r10,8),%ymm0
 vpbroadcastb (%rdi),%ymm3
-vpbroadcastb %xmm7,%xmm6{%k1}
-es vpbroadcastb (%r10),%xmm13{%k3}
 {evex} vpbroadcastb -0x4f1b6a21(%rbp,%rax,2),%xmm4
+vpbroadcastb %xmm28,%xmm20{%k2}
+es vpbroadcastb (%r10),%xmm13{%k3}
 {evex} vpbroadcastb %xmm2,%ymm7
 vpbroadcastb (%r11,%r8,4),%ymm29{%k3}{z}
 {evex} vpbroadcastb -0x46a3fbb8(%rbp,%rdx,2),%ymm2
-vpbroadcastb %xmm1,%zmm2{%k6}{z}
-vpbroadcastb (%rcx,%r8,2),%zmm27
-vpbroadcastb -0x12(%rbx),%zmm7{%k1}{z}
+vpbroadcastb -0x599b8165(%rbx),%zmm3
+vpbroadcastb %xmm27,%zmm29{%k4}{z}
+vpbroadcastb 0x47(%rsp,%rdi,1),%zmm14{%k3}{z}
 vpbroadcastw %xmm0,%xmm5
 vpbroadcastwb %xmm0,%xmm5
 vpbroadcastww %xmm0,%xmm5
@@ -22735,15 +22722,15 @@ vpbroadcastw (%rcx),%xmm3
 vpbroadcastw %xmm3,%ymm3
 cs vpbroadcastw (%r11),%ymm7
 vpbroadcastw -0x53(%rax,%rsi,1),%ymm6
-vpbroadcastw %xmm7,%xmm7{%k5}{z}
-{evex} vpbroadcastw %gs:(%r10),%xmm12
-vpbroadcastw 0xca(%rcx),%xmm7{%k1}
-vpbroadcastw %xmm0,%ymm3{%k2}
-vpbroadcastw (%r10,%r8,8),%ymm19{%k5}{z}
-ss {evex} vpbroadcastw (%rsi),%ymm2
-vpbroadcastw %xmm0,%zmm1{%k4}
-vpbroadcastw (%r15,%r13,2),%zmm29
-vpbroadcastw %gs:-0x4(%rsp,%rdi,4),%zmm0{%k1}{z}
+vpbroadcastw %xmm25,%xmm0
+ss vpbroadcastw (%rdi),%xmm6{%k1}
+vpbroadcastw 0xac(%rbp,%r8,1),%xmm22{%k4}{z}
+{evex} vpbroadcastw (%rbx,%rax,8),%ymm4
+vpbroadcastw %xmm6,%ymm29{%k5}{z}
+vpbroadcastw (%r11),%ymm4{%k1}{z}
+vpbroadcastw %xmm5,%zmm7
+vpbroadcastw 0x4b13ab0e(%r9,%r14,2),%zmm29{%k3}{z}
+vpbroadcastw -0x13d49d19(%rdi),%zmm6{%k4}
 vpbroadcastb %esp,%xmm1
 vpbroadcastbb %esp,%xmm1
 vpbroadcastbw %esp,%xmm1
@@ -22755,26 +22742,26 @@ vpbroadcastq %esp,%xmm1
 vpbroadcast %esp,%xmm1
 vpbroadcastb %ebp,%xmm23{%k2}
 vpbroadcastb %ecx,%xmm7{%k5}{z}
+vpbroadcastb %ebp,%ymm0
+vpbroadcastb %ecx,%ymm30{%k7}
 vpbroadcastb %ecx,%ymm2{%k5}
-vpbroadcastb %ecx,%ymm22
-vpbroadcastb %esp,%ymm2{%k7}{z}
 vpbroadcastb %esi,%zmm0
 vpbroadcastb %edx,%zmm20{%k5}
 vpbroadcastb %esi,%zmm1{%k5}
-vpbroadcastw %esp,%xmm3{%k4}
-vpbroadcastwb %esp,%xmm3{%k4}
-vpbroadcastww %esp,%xmm3{%k4}
-vpbroadcastwl %esp,%xmm3{%k4}
-vpbroadcastwq %esp,%xmm3{%k4}
-vpbroadcastb %esp,%xmm3{%k4}
-vpbroadcastl %esp,%xmm3{%k4}
-vpbroadcastq %esp,%xmm3{%k4}
-vpbroadcast %esp,%xmm3{%k4}
-vpbroadcastw %r10d,%xmm1
 vpbroadcastw %ebp,%xmm6
-vpbroadcastw %esi,%ymm4{%k1}{z}
-vpbroadcastw %eax,%ymm27{%k4}
+vpbroadcastwb %ebp,%xmm6
+vpbroadcastww %ebp,%xmm6
+vpbroadcastwl %ebp,%xmm6
+vpbroadcastwq %ebp,%xmm6
+vpbroadcastb %ebp,%xmm6
+vpbroadcastl %ebp,%xmm6
+vpbroadcastq %ebp,%xmm6
+vpbroadcast %ebp,%xmm6
+vpbroadcastw %r14d,%xmm1{%k1}
+vpbroadcastw %esp,%xmm3{%k4}
 vpbroadcastw %eax,%ymm4
+vpbroadcastw %eax,%ymm27{%k4}
+vpbroadcastw %esi,%ymm4{%k1}{z}
 vpbroadcastw %ecx,%zmm1
 vpbroadcastw %r9d,%zmm3{%k6}{z}
 vpbroadcastw %ebx,%zmm7{%k2}{z}
@@ -22785,79 +22772,79 @@ vpbroadcastdl %esp,%xmm3
 vpbroadcastdq %esp,%xmm3
 vpbroadcastd %eax,%xmm9{%k5}
 vpbroadcastd %r13d,%xmm16
-vpbroadcastd %esp,%ymm7{%k6}
-vpbroadcastd %r11d,%ymm16{%k2}{z}
 vpbroadcastd %ecx,%ymm6
-vpbroadcastd %edi,%zmm4{%k3}{z}
+vpbroadcastd %r11d,%ymm16{%k2}{z}
+vpbroadcastd %esp,%ymm7{%k6}
 vpbroadcastd %edi,%zmm26
+vpbroadcastd %edi,%zmm4{%k3}{z}
 vpbroadcastd %ebp,%zmm5{%k1}
-vpbroadcastq %rax,%xmm5{%k3}{z}
-vpbroadcastqb %rax,%xmm5{%k3}{z}
-vpbroadcastqw %rax,%xmm5{%k3}{z}
-vpbroadcastql %rax,%xmm5{%k3}{z}
-vpbroadcastqq %rax,%xmm5{%k3}{z}
-vpbroadcastb %rax,%xmm5{%k3}{z}
-vpbroadcastw %rax,%xmm5{%k3}{z}
-vpbroadcastl %rax,%xmm5{%k3}{z}
-vpbroadcast %rax,%xmm5{%k3}{z}
 vpbroadcastq %r8,%xmm9
+vpbroadcastqb %r8,%xmm9
+vpbroadcastqw %r8,%xmm9
+vpbroadcastql %r8,%xmm9
+vpbroadcastqq %r8,%xmm9
+vpbroadcastb %r8,%xmm9
+vpbroadcastw %r8,%xmm9
+vpbroadcastl %r8,%xmm9
+vpbroadcast %r8,%xmm9
+vpbroadcastq %rax,%xmm5{%k3}{z}
 vpbroadcastq %rdi,%xmm1
-vpbroadcastq %rsi,%ymm1{%k2}{z}
 vpbroadcastq %r8,%ymm18
+vpbroadcastq %rsi,%ymm1{%k2}{z}
 vpbroadcastq %rax,%ymm3
-vpbroadcastq %rbx,%zmm6{%k6}{z}
 vpbroadcastq %r14,%zmm19
+vpbroadcastq %rbx,%zmm6{%k6}{z}
 vpbroadcastq %rax,%zmm0
-vpermt2b %xmm0,%xmm0,%xmm1{%k4}{z}
-vpermt2bb %xmm0,%xmm0,%xmm1{%k4}{z}
-vpermt2bw %xmm0,%xmm0,%xmm1{%k4}{z}
-vpermt2bl %xmm0,%xmm0,%xmm1{%k4}{z}
-vpermt2bq %xmm0,%xmm0,%xmm1{%k4}{z}
-vpermt2w %xmm0,%xmm0,%xmm1{%k4}{z}
-vpermt2l %xmm0,%xmm0,%xmm1{%k4}{z}
-vpermt2q %xmm0,%xmm0,%xmm1{%k4}{z}
-vpermt2 %xmm0,%xmm0,%xmm1{%k4}{z}
-es vpermt2b -0x6f0(%r13),%xmm6,%xmm10
-es vpermt2bb -0x6f0(%r13),%xmm6,%xmm10
-es vpermt2bw -0x6f0(%r13),%xmm6,%xmm10
-es vpermt2bl -0x6f0(%r13),%xmm6,%xmm10
-es vpermt2bq -0x6f0(%r13),%xmm6,%xmm10
-es vpermt2w -0x6f0(%r13),%xmm6,%xmm10
-es vpermt2l -0x6f0(%r13),%xmm6,%xmm10
-es vpermt2q -0x6f0(%r13),%xmm6,%xmm10
-es vpermt2 -0x6f0(%r13),%xmm6,%xmm10
-vpermt2b 0x790(%rbp,%rbx,4),%xmm1,%xmm7{%k4}
+vpermt2b %xmm22,%xmm12,%xmm26
+vpermt2bb %xmm22,%xmm12,%xmm26
+vpermt2bw %xmm22,%xmm12,%xmm26
+vpermt2bl %xmm22,%xmm12,%xmm26
+vpermt2bq %xmm22,%xmm12,%xmm26
+vpermt2w %xmm22,%xmm12,%xmm26
+vpermt2l %xmm22,%xmm12,%xmm26
+vpermt2q %xmm22,%xmm12,%xmm26
+vpermt2 %xmm22,%xmm12,%xmm26
+es vpermt2b -0x190(%rsi),%xmm7,%xmm0{%k1}{z}
+es vpermt2bb -0x190(%rsi),%xmm7,%xmm0{%k1}{z}
+es vpermt2bw -0x190(%rsi),%xmm7,%xmm0{%k1}{z}
+es vpermt2bl -0x190(%rsi),%xmm7,%xmm0{%k1}{z}
+es vpermt2bq -0x190(%rsi),%xmm7,%xmm0{%k1}{z}
+es vpermt2w -0x190(%rsi),%xmm7,%xmm0{%k1}{z}
+es vpermt2l -0x190(%rsi),%xmm7,%xmm0{%k1}{z}
+es vpermt2q -0x190(%rsi),%xmm7,%xmm0{%k1}{z}
+es vpermt2 -0x190(%rsi),%xmm7,%xmm0{%k1}{z}
+vpermt2b (%rcx,%r9,2),%xmm30,%xmm8{%k2}
 vpermt2b %ymm7,%ymm5,%ymm5
 vpermt2b %gs:-0x5f18495c(%r11,%r9,2),%ymm3,%ymm10{%k5}{z}
 vpermt2b (%rdx),%ymm0,%ymm2{%k7}
 vpermt2b %zmm7,%zmm5,%zmm6
 vpermt2b -0x6a(%r8,%r12,4),%zmm12,%zmm11{%k5}
 ss vpermt2b 0x365daa2d(%rax),%zmm6,%zmm2
-vpermt2w %xmm3,%xmm1,%xmm3{%k4}
-vpermt2wb %xmm3,%xmm1,%xmm3{%k4}
-vpermt2ww %xmm3,%xmm1,%xmm3{%k4}
-vpermt2wl %xmm3,%xmm1,%xmm3{%k4}
-vpermt2wq %xmm3,%xmm1,%xmm3{%k4}
-vpermt2b %xmm3,%xmm1,%xmm3{%k4}
-vpermt2l %xmm3,%xmm1,%xmm3{%k4}
-vpermt2q %xmm3,%xmm1,%xmm3{%k4}
-vpermt2 %xmm3,%xmm1,%xmm3{%k4}
-ss vpermt2w -0x1e(%r13,%rdi,8),%xmm16,%xmm11
-ss vpermt2wb -0x1e(%r13,%rdi,8),%xmm16,%xmm11
-ss vpermt2ww -0x1e(%r13,%rdi,8),%xmm16,%xmm11
-ss vpermt2wl -0x1e(%r13,%rdi,8),%xmm16,%xmm11
-ss vpermt2wq -0x1e(%r13,%rdi,8),%xmm16,%xmm11
-ss vpermt2b -0x1e(%r13,%rdi,8),%xmm16,%xmm11
-ss vpermt2l -0x1e(%r13,%rdi,8),%xmm16,%xmm11
-ss vpermt2q -0x1e(%r13,%rdi,8),%xmm16,%xmm11
-ss vpermt2 -0x1e(%r13,%rdi,8),%xmm16,%xmm11
-vpermt2w (%rbx),%xmm7,%xmm5{%k3}{z}
+vpermt2w %xmm5,%xmm6,%xmm6
+vpermt2wb %xmm5,%xmm6,%xmm6
+vpermt2ww %xmm5,%xmm6,%xmm6
+vpermt2wl %xmm5,%xmm6,%xmm6
+vpermt2wq %xmm5,%xmm6,%xmm6
+vpermt2b %xmm5,%xmm6,%xmm6
+vpermt2l %xmm5,%xmm6,%xmm6
+vpermt2q %xmm5,%xmm6,%xmm6
+vpermt2 %xmm5,%xmm6,%xmm6
+vpermt2w (%r8),%xmm31,%xmm8{%k3}{z}
+vpermt2wb (%r8),%xmm31,%xmm8{%k3}{z}
+vpermt2ww (%r8),%xmm31,%xmm8{%k3}{z}
+vpermt2wl (%r8),%xmm31,%xmm8{%k3}{z}
+vpermt2wq (%r8),%xmm31,%xmm8{%k3}{z}
+vpermt2b (%r8),%xmm31,%xmm8{%k3}{z}
+vpermt2l (%r8),%xmm31,%xmm8{%k3}{z}
+vpermt2q (%r8),%xmm31,%xmm8{%k3}{z}
+vpermt2 (%r8),%xmm31,%xmm8{%k3}{z}
+vpermt2w 0x610(%rax),%xmm7,%xmm5
 vpermt2w %ymm5,%ymm1,%ymm5
 vpermt2w 0x300(%r11,%r10,4),%ymm14,%ymm19{%k5}{z}
 ds vpermt2w 0x360(%rsi),%ymm6,%ymm0{%k5}
-vpermt2w %zmm7,%zmm6,%zmm1{%k2}{z}
-vpermt2w (%r12,%rbp,8),%zmm30,%zmm15
-ss vpermt2w (%rcx),%zmm3,%zmm6
+vpermt2w -0x527e369b(%rsi),%zmm7,%zmm3
+vpermt2w %zmm12,%zmm30,%zmm27{%k3}{z}
+vpermt2w %gs:(%r11),%zmm11,%zmm5{%k2}{z}
 vpermt2d %xmm7,%xmm6,%xmm3
 vpermt2db %xmm7,%xmm6,%xmm3
 vpermt2dw %xmm7,%xmm6,%xmm3
@@ -22875,6 +22862,15 @@ vpermt2d 0x44550aab(%rsi),%ymm4,%ymm6{%k5}{z}
 vpermt2d %zmm3,%zmm3,%zmm2
 ds vpermt2d -0x480(%r10,%r13,1),%zmm28,%zmm29{%k5}{z}
 vpermt2d -0x4c0db289(%rbp,%rbx,1){1to16},%zmm6,%zmm1{%k4}{z}
+vpermt2q 0x100(%rsi,%r13,2),%xmm4,%xmm21
+vpermt2qb 0x100(%rsi,%r13,2),%xmm4,%xmm21
+vpermt2qw 0x100(%rsi,%r13,2),%xmm4,%xmm21
+vpermt2ql 0x100(%rsi,%r13,2),%xmm4,%xmm21
+vpermt2qq 0x100(%rsi,%r13,2),%xmm4,%xmm21
+vpermt2b 0x100(%rsi,%r13,2),%xmm4,%xmm21
+vpermt2w 0x100(%rsi,%r13,2),%xmm4,%xmm21
+vpermt2l 0x100(%rsi,%r13,2),%xmm4,%xmm21
+vpermt2 0x100(%rsi,%r13,2),%xmm4,%xmm21
 vpermt2q %xmm7,%xmm7,%xmm6{%k6}
 vpermt2qb %xmm7,%xmm7,%xmm6{%k6}
 vpermt2qw %xmm7,%xmm7,%xmm6{%k6}
@@ -22884,20 +22880,11 @@ vpermt2b %xmm7,%xmm7,%xmm6{%k6}
 vpermt2w %xmm7,%xmm7,%xmm6{%k6}
 vpermt2l %xmm7,%xmm7,%xmm6{%k6}
 vpermt2 %xmm7,%xmm7,%xmm6{%k6}
-vpermt2q %fs:0x4b0(%r15,%rdx,2),%xmm28,%xmm21
-vpermt2qb %fs:0x4b0(%r15,%rdx,2),%xmm28,%xmm21
-vpermt2qw %fs:0x4b0(%r15,%rdx,2),%xmm28,%xmm21
-vpermt2ql %fs:0x4b0(%r15,%rdx,2),%xmm28,%xmm21
-vpermt2qq %fs:0x4b0(%r15,%rdx,2),%xmm28,%xmm21
-vpermt2b %fs:0x4b0(%r15,%rdx,2),%xmm28,%xmm21
-vpermt2w %fs:0x4b0(%r15,%rdx,2),%xmm28,%xmm21
-vpermt2l %fs:0x4b0(%r15,%rdx,2),%xmm28,%xmm21
-vpermt2 %fs:0x4b0(%r15,%rdx,2),%xmm28,%xmm21
-vpermt2q -0x4c4b867(%rip){1to2},%xmm6,%xmm0{%k1}{z}
+ss vpermt2q -0x143790cb(%rcx),%xmm7,%xmm0{%k5}{z}
 vpermt2q %ymm0,%ymm7,%ymm1
 cs vpermt2q -0x3b0(%r8){1to4},%ymm19,%ymm18{%k5}{z}
 vpermt2q -0x2b7837ef(%rax,%rbp,2){1to4},%ymm2,%ymm1{%k2}
-vpermt2q %zmm1,%zmm0,%zmm1{%k5}
+vpermt2q %zmm7,%zmm7,%zmm2
 vpermt2q %gs:(%r12,%r15,2){1to8},%zmm0,%zmm13{%k6}{z}
 vpermt2q -0x50ffcf7b(%rsi,%rdx,8){1to8},%zmm1,%zmm4
 vpermt2ps %xmm3,%xmm5,%xmm6
@@ -22911,23 +22898,23 @@ ds vpermt2psw 0x5cb6bbac(%rcx,%r13,1){1to4},%xmm27,%xmm25{%k4}
 ds vpermt2psl 0x5cb6bbac(%rcx,%r13,1){1to4},%xmm27,%xmm25{%k4}
 ds vpermt2psq 0x5cb6bbac(%rcx,%r13,1){1to4},%xmm27,%xmm25{%k4}
 vpermt2ps 0x34(%rax){1to4},%xmm2,%xmm4
-vpermt2ps %ymm2,%ymm7,%ymm2{%k5}
+vpermt2ps %ymm18,%ymm7,%ymm18
+vpermt2ps 0x26a954a2(%rdi),%ymm2,%ymm5{%k2}
 vpermt2ps %fs:(%rax,%r12,8),%ymm12,%ymm5{%k4}
-vpermt2ps -0x35(%rbx){1to8},%ymm6,%ymm2{%k1}
 vpermt2ps %zmm0,%zmm1,%zmm6
 vpermt2ps %gs:-0x22c0629c(%rip){1to16},%zmm30,%zmm6
 vpermt2ps 0x77aa70cc(%rbx,%rcx,1){1to16},%zmm1,%zmm2{%k1}
-vpermt2pd %xmm2,%xmm7,%xmm4{%k2}{z}
-vpermt2pdb %xmm2,%xmm7,%xmm4{%k2}{z}
-vpermt2pdw %xmm2,%xmm7,%xmm4{%k2}{z}
-vpermt2pdl %xmm2,%xmm7,%xmm4{%k2}{z}
-vpermt2pdq %xmm2,%xmm7,%xmm4{%k2}{z}
-ds vpermt2pd -0x7cfd05bd(%rsp,%r14,8){1to2},%xmm17,%xmm20{%k5}
-ds vpermt2pdb -0x7cfd05bd(%rsp,%r14,8){1to2},%xmm17,%xmm20{%k5}
-ds vpermt2pdw -0x7cfd05bd(%rsp,%r14,8){1to2},%xmm17,%xmm20{%k5}
-ds vpermt2pdl -0x7cfd05bd(%rsp,%r14,8){1to2},%xmm17,%xmm20{%k5}
-ds vpermt2pdq -0x7cfd05bd(%rsp,%r14,8){1to2},%xmm17,%xmm20{%k5}
-vpermt2pd 0x2a0(%rdx){1to2},%xmm2,%xmm4{%k6}{z}
+vpermt2pd %xmm18,%xmm13,%xmm31
+vpermt2pdb %xmm18,%xmm13,%xmm31
+vpermt2pdw %xmm18,%xmm13,%xmm31
+vpermt2pdl %xmm18,%xmm13,%xmm31
+vpermt2pdq %xmm18,%xmm13,%xmm31
+vpermt2pd %gs:-0x280(%rdi,%rdx,2){1to2},%xmm6,%xmm1
+vpermt2pdb %gs:-0x280(%rdi,%rdx,2){1to2},%xmm6,%xmm1
+vpermt2pdw %gs:-0x280(%rdi,%rdx,2){1to2},%xmm6,%xmm1
+vpermt2pdl %gs:-0x280(%rdi,%rdx,2){1to2},%xmm6,%xmm1
+vpermt2pdq %gs:-0x280(%rdi,%rdx,2){1to2},%xmm6,%xmm1
+vpermt2pd -0x56d22066(%rdi,%r8,1),%xmm2,%xmm28{%k3}{z}
 vpermt2pd %ymm3,%ymm4,%ymm3
 es vpermt2pd (%rsi),%ymm29,%ymm7{%k4}
 vpermt2pd -0x73(%rbp,%riz,4){1to4},%ymm7,%ymm0{%k2}{z}
@@ -22991,46 +22978,46 @@ vexpandpsw %gs:-0x173c4f75(%rcx,%rcx,2),%xmm28{%k1}{z}
 vexpandpsl %gs:-0x173c4f75(%rcx,%rcx,2),%xmm28{%k1}{z}
 vexpandpsq %gs:-0x173c4f75(%rcx,%rcx,2),%xmm28{%k1}{z}
 vexpandps 0x692530dc(%rdi),%xmm2{%k6}
-vexpandps %ymm7,%ymm5{%k6}
-vexpandps 0x4897fd1f(%r10,%rdx,1),%ymm9
-ss vexpandps -0x65840e35(%rdi),%ymm5{%k7}
-vexpandps %zmm3,%zmm0{%k1}{z}
-vexpandps 0x38(%rbx,%r11,1),%zmm26{%k2}
+vexpandps -0xe4(%rax,%rbp,2),%ymm4
+vexpandps %ymm3,%ymm15{%k6}
+ds vexpandps (%r9,%r10,4),%ymm16{%k7}
 vexpandps -0xeb2964a(,%riz,8),%zmm7
-vexpandpd %xmm1,%xmm7{%k1}
-vexpandpdb %xmm1,%xmm7{%k1}
-vexpandpdw %xmm1,%xmm7{%k1}
-vexpandpdl %xmm1,%xmm7{%k1}
-vexpandpdq %xmm1,%xmm7{%k1}
-vexpandpd %fs:(%rax),%xmm15
-vexpandpdb %fs:(%rax),%xmm15
-vexpandpdw %fs:(%rax),%xmm15
-vexpandpdl %fs:(%rax),%xmm15
-vexpandpdq %fs:(%rax),%xmm15
-vexpandpd 0x6c(%rip),%xmm5{%k7}{z}
-vexpandpd %ymm6,%ymm3{%k7}{z}
-vexpandpd %gs:-0x7044e4a7(%rsi),%ymm26
-vexpandpd (%rdi),%ymm4{%k3}
-vexpandpd %zmm1,%zmm4{%k3}{z}
-vexpandpd 0x350(%r15,%r15,1),%zmm23
-vexpandpd -0x1251c2eb(%rdx,%rdi,2),%zmm5{%k1}{z}
-vpexpandd %xmm6,%xmm5{%k4}
-vpexpanddb %xmm6,%xmm5{%k4}
-vpexpanddw %xmm6,%xmm5{%k4}
-vpexpanddl %xmm6,%xmm5{%k4}
-vpexpanddq %xmm6,%xmm5{%k4}
+vexpandps %zmm18,%zmm9{%k7}
+vexpandps 0x38(%rbx,%r11,1),%zmm26{%k2}
+vexpandpd -0x54(%rdi,%rcx,8),%xmm6
+vexpandpdb -0x54(%rdi,%rcx,8),%xmm6
+vexpandpdw -0x54(%rdi,%rcx,8),%xmm6
+vexpandpdl -0x54(%rdi,%rcx,8),%xmm6
+vexpandpdq -0x54(%rdi,%rcx,8),%xmm6
+vexpandpd %xmm26,%xmm20{%k2}{z}
+vexpandpdb %xmm26,%xmm20{%k2}{z}
+vexpandpdw %xmm26,%xmm20{%k2}{z}
+vexpandpdl %xmm26,%xmm20{%k2}{z}
+vexpandpdq %xmm26,%xmm20{%k2}{z}
+cs vexpandpd (%r11,%rsi,1),%xmm12{%k1}
+vexpandpd 0x6b(,%rcx,4),%ymm7
+vexpandpd %ymm17,%ymm24{%k7}
+cs vexpandpd -0x270(%r13,%r8,8),%ymm0{%k5}{z}
+vexpandpd (%rax),%zmm2
+vexpandpd %zmm28,%zmm9{%k1}
+vexpandpd 0x517b8a93(%rdi),%zmm17{%k7}{z}
+vpexpandd %xmm2,%xmm6
+vpexpanddb %xmm2,%xmm6
+vpexpanddw %xmm2,%xmm6
+vpexpanddl %xmm2,%xmm6
+vpexpanddq %xmm2,%xmm6
 cs vpexpandd 0x6(%r9,%rcx,2),%xmm14{%k1}{z}
 cs vpexpanddb 0x6(%r9,%rcx,2),%xmm14{%k1}{z}
 cs vpexpanddw 0x6(%r9,%rcx,2),%xmm14{%k1}{z}
 cs vpexpanddl 0x6(%r9,%rcx,2),%xmm14{%k1}{z}
 cs vpexpanddq 0x6(%r9,%rcx,2),%xmm14{%k1}{z}
-vpexpandd 0x84(%rax,%rbp,2),%xmm3
-vpexpandd %ymm4,%ymm7{%k3}
+vpexpandd 0x2f48c9d8(%rdx),%xmm4{%k1}
+vpexpandd %ymm2,%ymm2
 vpexpandd -0x6e51a527(%rax),%ymm20{%k3}{z}
 vpexpandd %gs:-0x1d8(%rax,%rax,1),%ymm7{%k1}
-vpexpandd %zmm1,%zmm1{%k4}
-es vpexpandd (%r8,%r8,1),%zmm18
-vpexpandd -0x56cd2bc6(%rdi),%zmm2{%k1}{z}
+vpexpandd %zmm31,%zmm0
+vpexpandd %gs:(%rax),%zmm1{%k2}{z}
+vpexpandd 0xb8(%rax,%r11,8),%zmm14{%k2}
 vpexpandq %xmm7,%xmm5
 vpexpandqb %xmm7,%xmm5
 vpexpandqw %xmm7,%xmm5
@@ -23053,79 +23040,79 @@ es vpexpandq -0x31bfa6a(%rip),%xmm6
 vpexpandq %ymm6,%ymm1
 ss vpexpandq -0x7049daf0(,%r9,8),%ymm18{%k2}{z}
 vpexpandq (%rdx),%ymm2{%k7}
-vpexpandq %zmm3,%zmm1{%k6}
-vpexpandq %fs:-0x3c8(%r11),%zmm11
-vpexpandq (%rdx),%zmm7{%k5}{z}
-vcompressps %xmm7,%xmm5{%k7}{z}
-vcompresspsb %xmm7,%xmm5{%k7}{z}
-vcompresspsw %xmm7,%xmm5{%k7}{z}
-vcompresspsl %xmm7,%xmm5{%k7}{z}
-vcompresspsq %xmm7,%xmm5{%k7}{z}
-cs vcompressps %xmm7,(%r10,%r15,4){%k2}
-cs vcompresspsb %xmm7,(%r10,%r15,4){%k2}
-cs vcompresspsw %xmm7,(%r10,%r15,4){%k2}
-cs vcompresspsl %xmm7,(%r10,%r15,4){%k2}
-cs vcompresspsq %xmm7,(%r10,%r15,4){%k2}
+vpexpandq %zmm3,%zmm5
+vpexpandq (%r12,%riz,2),%zmm13{%k1}
+vpexpandq %gs:0x370(%rdi),%zmm3{%k3}{z}
 vcompressps %xmm2,-0x38(%rax)
+vcompresspsb %xmm2,-0x38(%rax)
+vcompresspsw %xmm2,-0x38(%rax)
+vcompresspsl %xmm2,-0x38(%rax)
+vcompresspsq %xmm2,-0x38(%rax)
+vcompressps %xmm1,%xmm31{%k6}
+vcompresspsb %xmm1,%xmm31{%k6}
+vcompresspsw %xmm1,%xmm31{%k6}
+vcompresspsl %xmm1,%xmm31{%k6}
+vcompresspsq %xmm1,%xmm31{%k6}
+cs vcompressps %xmm7,(%r10,%r15,4){%k2}
 vcompressps %ymm4,%ymm5
 ss vcompressps %ymm26,(%rbx){%k7}
 vcompressps %ymm6,-0x20(%rbp,%rbx,4){%k7}
 vcompressps %zmm3,%zmm7
 vcompressps %zmm29,0x18(%r13){%k7}
 vcompressps %zmm2,(%rdx)
-vcompresspd %xmm5,%xmm7{%k1}{z}
-vcompresspdb %xmm5,%xmm7{%k1}{z}
-vcompresspdw %xmm5,%xmm7{%k1}{z}
-vcompresspdl %xmm5,%xmm7{%k1}{z}
-vcompresspdq %xmm5,%xmm7{%k1}{z}
-vcompresspd %xmm8,0x1d0(%rsi)
-vcompresspdb %xmm8,0x1d0(%rsi)
-vcompresspdw %xmm8,0x1d0(%rsi)
-vcompresspdl %xmm8,0x1d0(%rsi)
-vcompresspdq %xmm8,0x1d0(%rsi)
-ds vcompresspd %xmm1,-0x59c3d56a(%rdx){%k4}
+vcompresspd %xmm5,0x3d(%rdx)
+vcompresspdb %xmm5,0x3d(%rdx)
+vcompresspdw %xmm5,0x3d(%rdx)
+vcompresspdl %xmm5,0x3d(%rdx)
+vcompresspdq %xmm5,0x3d(%rdx)
+vcompresspd %xmm15,%xmm10{%k4}{z}
+vcompresspdb %xmm15,%xmm10{%k4}{z}
+vcompresspdw %xmm15,%xmm10{%k4}{z}
+vcompresspdl %xmm15,%xmm10{%k4}{z}
+vcompresspdq %xmm15,%xmm10{%k4}{z}
+vcompresspd %xmm21,(%r15){%k6}
 vcompresspd %ymm5,%ymm3
 vcompresspd %ymm18,%fs:(%rbx,%r8,8){%k6}
 vcompresspd %ymm3,(%rcx){%k6}
-vcompresspd %zmm5,%zmm2{%k2}
-ds vcompresspd %zmm12,(%rax,%r14,2)
 vcompresspd %zmm4,(%rdx)
-vpcompressd %xmm1,%xmm3{%k4}{z}
-vpcompressdb %xmm1,%xmm3{%k4}{z}
-vpcompressdw %xmm1,%xmm3{%k4}{z}
-vpcompressdl %xmm1,%xmm3{%k4}{z}
-vpcompressdq %xmm1,%xmm3{%k4}{z}
-cs vpcompressd %xmm15,(%r15,%r9,1){%k4}
-cs vpcompressdb %xmm15,(%r15,%r9,1){%k4}
-cs vpcompressdw %xmm15,(%r15,%r9,1){%k4}
-cs vpcompressdl %xmm15,(%r15,%r9,1){%k4}
-cs vpcompressdq %xmm15,(%r15,%r9,1){%k4}
+vcompresspd %zmm5,%zmm28{%k2}
+cs vcompresspd %zmm23,-0x1f0(%rdx){%k2}
 vpcompressd %xmm1,-0x174(%rax)
+vpcompressdb %xmm1,-0x174(%rax)
+vpcompressdw %xmm1,-0x174(%rax)
+vpcompressdl %xmm1,-0x174(%rax)
+vpcompressdq %xmm1,-0x174(%rax)
+vpcompressd %xmm27,%xmm7{%k4}
+vpcompressdb %xmm27,%xmm7{%k4}
+vpcompressdw %xmm27,%xmm7{%k4}
+vpcompressdl %xmm27,%xmm7{%k4}
+vpcompressdq %xmm27,%xmm7{%k4}
+cs vpcompressd %xmm15,(%r15,%r9,1){%k4}
 vpcompressd %ymm1,%ymm0
 vpcompressd %ymm24,(%rbx,%rbp,1){%k5}
 es vpcompressd %ymm5,-0x2cc506a9(%rax)
-vpcompressd %zmm5,%zmm2{%k3}
-vpcompressd %zmm2,%fs:-0x64(%r15,%r11,4){%k7}
 vpcompressd %zmm1,(%rdi)
-vpcompressq %xmm5,%xmm4{%k3}{z}
-vpcompressqb %xmm5,%xmm4{%k3}{z}
-vpcompressqw %xmm5,%xmm4{%k3}{z}
-vpcompressql %xmm5,%xmm4{%k3}{z}
-vpcompressqq %xmm5,%xmm4{%k3}{z}
-vpcompressb %xmm5,%xmm4{%k3}{z}
-vpcompressw %xmm5,%xmm4{%k3}{z}
-vpcompressl %xmm5,%xmm4{%k3}{z}
-vpcompress %xmm5,%xmm4{%k3}{z}
+vpcompressd %zmm22,%zmm16{%k2}
+vpcompressd %zmm2,%fs:-0x64(%r15,%r11,4){%k7}
+vpcompressq %xmm15,%xmm30
+vpcompressqb %xmm15,%xmm30
+vpcompressqw %xmm15,%xmm30
+vpcompressql %xmm15,%xmm30
+vpcompressqq %xmm15,%xmm30
+vpcompressb %xmm15,%xmm30
+vpcompressw %xmm15,%xmm30
+vpcompressl %xmm15,%xmm30
+vpcompress %xmm15,%xmm30
+vpcompressq %xmm3,(%rdx,%rdi,2){%k4}
+vpcompressqb %xmm3,(%rdx,%rdi,2){%k4}
+vpcompressqw %xmm3,(%rdx,%rdi,2){%k4}
+vpcompressql %xmm3,(%rdx,%rdi,2){%k4}
+vpcompressqq %xmm3,(%rdx,%rdi,2){%k4}
+vpcompressb %xmm3,(%rdx,%rdi,2){%k4}
+vpcompressw %xmm3,(%rdx,%rdi,2){%k4}
+vpcompressl %xmm3,(%rdx,%rdi,2){%k4}
+vpcompress %xmm3,(%rdx,%rdi,2){%k4}
 ds vpcompressq %xmm12,0x4886af30(%r9,%r9,8){%k1}
-ds vpcompressqb %xmm12,0x4886af30(%r9,%r9,8){%k1}
-ds vpcompressqw %xmm12,0x4886af30(%r9,%r9,8){%k1}
-ds vpcompressql %xmm12,0x4886af30(%r9,%r9,8){%k1}
-ds vpcompressqq %xmm12,0x4886af30(%r9,%r9,8){%k1}
-ds vpcompressb %xmm12,0x4886af30(%r9,%r9,8){%k1}
-ds vpcompressw %xmm12,0x4886af30(%r9,%r9,8){%k1}
-ds vpcompressl %xmm12,0x4886af30(%r9,%r9,8){%k1}
-ds vpcompress %xmm12,0x4886af30(%r9,%r9,8){%k1}
-vpcompressq %xmm5,-0x596d158c(%rbx)
 vpcompressq %ymm2,%ymm3
 vpcompressq %ymm9,-0xa8(%r15,%r9,1){%k6}
 vpcompressq %ymm7,(%rdx,%riz,2)
@@ -23153,9 +23140,9 @@ vpmaskmovl (%rax),%xmm5,%xmm7
 vpmaskmov (%rax),%xmm5,%xmm7
 vpmaskmovq %fs:0x6f818e5f(,%r11,1),%xmm13,%xmm9
 vpmaskmovq 0x68c17b15(%rbp,%r9,8),%xmm4,%xmm4
-ss vpmaskmovq (%rax),%ymm7,%ymm4
-vpmaskmovq (%rsi,%r13,2),%ymm0,%ymm4
-vpmaskmovq (%rcx,%rax,2),%ymm7,%ymm2
+vpmaskmovq (%rbx),%ymm15,%ymm14
+cs vpmaskmovq -0x6c(%rdx,%rbx,2),%ymm6,%ymm5
+vpmaskmovq (%rcx),%ymm4,%ymm5
 vpermb %xmm6,%xmm2,%xmm0
 vpermbb %xmm6,%xmm2,%xmm0
 vpermbw %xmm6,%xmm2,%xmm0
@@ -23175,9 +23162,9 @@ es vperml (%rdi),%xmm23,%xmm27{%k3}{z}
 es vpermq (%rdi),%xmm23,%xmm27{%k3}{z}
 es vperm (%rdi),%xmm23,%xmm27{%k3}{z}
 vpermb -0x760(%rdi,%rax,1),%xmm1,%xmm5{%k1}
-vpermb %ymm5,%ymm4,%ymm2{%k4}{z}
-vpermb %fs:(%rsp),%ymm28,%ymm23
-vpermb -0x300(%rax),%ymm7,%ymm6{%k3}
+vpermb (%rax),%ymm0,%ymm2
+vpermb %ymm3,%ymm0,%ymm17{%k5}{z}
+ds vpermb (%rbx,%rax,1),%ymm24,%ymm20{%k6}
 vpermb %zmm5,%zmm6,%zmm6
 ss vpermb 0x8c0(%r13,%r10,1),%zmm4,%zmm4{%k6}{z}
 vpermb (%rax),%zmm3,%zmm0{%k5}
@@ -23200,9 +23187,9 @@ vperml -0x5a(%rbx,%r13,8),%xmm10,%xmm18{%k5}{z}
 vpermq -0x5a(%rbx,%r13,8),%xmm10,%xmm18{%k5}{z}
 vperm -0x5a(%rbx,%r13,8),%xmm10,%xmm18{%k5}{z}
 vpermw (%rsi),%xmm6,%xmm4{%k2}
-vpermw %ymm4,%ymm4,%ymm6{%k5}{z}
-vpermw %fs:-0x38(%rax,%r11,4),%ymm10,%ymm2{%k3}
 vpermw (%rsi),%ymm1,%ymm4
+vpermw %ymm11,%ymm11,%ymm10{%k2}{z}
+es vpermw 0x19b66819(%r12,%rdx,8),%ymm20,%ymm10{%k2}{z}
 vpermw %zmm1,%zmm4,%zmm3
 vpermw %fs:-0x7b9115c1(%rsi),%zmm17,%zmm13{%k6}
 vpermw -0x4d(%rsp,%rdi,1),%zmm1,%zmm4{%k7}{z}
@@ -23249,12 +23236,12 @@ vpshufbitqml (%rax,%rdx,1),%xmm10,%k2{%k1}
 vpshufbitqmq (%rax,%rdx,1),%xmm10,%k2{%k1}
 vpshufbitqm (%rax,%rdx,1),%xmm10,%k2{%k1}
 vpshufbitqmb (%rdx),%xmm4,%k7
-vpshufbitqmb %ymm3,%ymm2,%k7{%k6}
-vpshufbitqmb (%r9),%ymm23,%k7{%k1}
 vpshufbitqmb -0x4eeb38fe(%rdi),%ymm0,%k4
-vpshufbitqmb %zmm3,%zmm6,%k6{%k1}
-vpshufbitqmb (%r9,%rsi,2),%zmm25,%k1
-es vpshufbitqmb 0x400(%rcx),%zmm5,%k3{%k5}
+vpshufbitqmb %ymm25,%ymm19,%k3{%k6}
+vpshufbitqmb (%r9),%ymm23,%k7{%k1}
+vpshufbitqmb -0x15(%rcx),%zmm1,%k0
+vpshufbitqmb %zmm0,%zmm26,%k3
+vpshufbitqmb -0x1980(%rax,%r9,4),%zmm29,%k0{%k1}
 vpgatherdd %xmm0,0x10(%rdx,%xmm9,4),%xmm3
 vpgatherddb %xmm0,0x10(%rdx,%xmm9,4),%xmm3
 vpgatherddw %xmm0,0x10(%rdx,%xmm9,4),%xmm3
@@ -23262,9 +23249,9 @@ vpgatherddl %xmm0,0x10(%rdx,%xmm9,4),%xmm3
 vpgatherddq %xmm0,0x10(%rdx,%xmm9,4),%xmm3
 vpgatherdd %xmm4,(%rbx,%xmm1,8),%xmm0
 vpgatherdd %xmm2,(%r9,%xmm12,1),%xmm11
-ss vpgatherdd %ymm4,(%rdx,%ymm0,4),%ymm1
+vpgatherdd %ymm0,(%rbx,%ymm4,2),%ymm1
+cs vpgatherdd %ymm3,0x7d(%rdi,%ymm11,2),%ymm4
 vpgatherdd %ymm11,-0x483f1526(%rax,%ymm13,4),%ymm15
-es vpgatherdd %ymm1,(%rdx,%ymm4,1),%ymm10
 vpgatherdq %xmm6,(%r10,%xmm8,2),%xmm10
 vpgatherdqb %xmm6,(%r10,%xmm8,2),%xmm10
 vpgatherdqw %xmm6,(%r10,%xmm8,2),%xmm10
@@ -23363,13 +23350,13 @@ ds vpgatherqq (%rsp,%ymm31,4),%ymm19{%k2}
 vpgatherqq -0x150(%rcx,%zmm2,4),%zmm5{%k5}
 vpgatherqq %fs:(%rsp,%zmm23,2),%zmm4{%k5}
 vpgatherqq -0x64(%rbx,%zmm10,4),%zmm11{%k4}
-es vgatherdps %xmm4,(%rdi,%xmm6,8),%xmm5
-es vgatherdpsb %xmm4,(%rdi,%xmm6,8),%xmm5
-es vgatherdpsw %xmm4,(%rdi,%xmm6,8),%xmm5
-es vgatherdpsl %xmm4,(%rdi,%xmm6,8),%xmm5
-es vgatherdpsq %xmm4,(%rdi,%xmm6,8),%xmm5
-vgatherdps %xmm5,-0x32020fb9(%rax,%xmm0,2),%xmm12
 vgatherdps %xmm2,0x71158e70(%rax,%xmm6,4),%xmm3
+vgatherdpsb %xmm2,0x71158e70(%rax,%xmm6,4),%xmm3
+vgatherdpsw %xmm2,0x71158e70(%rax,%xmm6,4),%xmm3
+vgatherdpsl %xmm2,0x71158e70(%rax,%xmm6,4),%xmm3
+vgatherdpsq %xmm2,0x71158e70(%rax,%xmm6,4),%xmm3
+cs vgatherdps %xmm14,0x24(%rbx,%xmm2,8),%xmm12
+es vgatherdps %xmm4,(%rdi,%xmm6,8),%xmm5
 vgatherdps %ymm14,(%rdi,%ymm6,8),%ymm11
 vgatherdps %ymm3,%gs:-0x44ed0ebf(%rcx,%ymm0,4),%ymm6
 vgatherdps %ymm4,(%rsp,%ymm2,1),%ymm3
@@ -23483,22 +23470,18 @@ vfmaddsub132pd (%rsi,%rdi,8),%xmm5,%xmm6
 vfmaddsub132pd %ymm4,%ymm7,%ymm7
 es vfmaddsub132pd (%rax,%r9,1),%ymm2,%ymm1
 vfmaddsub132pd -0x54(%rsi,%rax,1),%ymm5,%ymm0
-vfmaddsub132ps %xmm1,%xmm1,%xmm2{%k7}{z}
+{evex} vfmaddsub132ps %xmm4,%xmm5,%xmm6
 ds vfmaddsub132ps -0x60(%r15,%rdi,8){1to4},%xmm29,%xmm25{%k3}
 vfmaddsub132ps 0x7e33abf8(%rdi){1to4},%xmm0,%xmm0
-vfmaddsub132ps %ymm2,%ymm3,%ymm3{%k7}{z}
+{evex} vfmaddsub132ps 0xd40(%rbp,%rax,8),%ymm2,%ymm3
+vfmaddsub132ps %ymm1,%ymm30,%ymm5{%k7}{z}
 ss vfmaddsub132ps (%rsp,%r10,4),%ymm1,%ymm21{%k5}
-vfmaddsub132ps (%rdi){1to8},%ymm6,%ymm2
-vfmaddsub132ps {rd-sae},%zmm0,%zmm1,%zmm0
-vfmaddsub132psb {rd-sae},%zmm0,%zmm1,%zmm0
-vfmaddsub132psw {rd-sae},%zmm0,%zmm1,%zmm0
-vfmaddsub132psl {rd-sae},%zmm0,%zmm1,%zmm0
-vfmaddsub132psq {rd-sae},%zmm0,%zmm1,%zmm0
-ss vfmaddsub132ps -0x30(%r9){1to16},%zmm13,%zmm8
-vfmaddsub132ps 0x19c0(%rcx),%zmm2,%zmm4{%k6}{z}
-vfmaddsub132pd %xmm6,%xmm6,%xmm5{%k5}
-ss {evex} vfmaddsub132pd -0x2d0(%rax,%rdi,8),%xmm2,%xmm12
-vfmaddsub132pd 0x1f8(%rsi){1to2},%xmm5,%xmm6
+vfmaddsub132ps %zmm0,%zmm10,%zmm2
+es vfmaddsub132ps 0x1dc(%rbp){1to16},%zmm4,%zmm0{%k2}{z}
+vfmaddsub132ps (%rax,%r15,4){1to16},%zmm2,%zmm27
+{evex} vfmaddsub132pd %xmm6,%xmm0,%xmm4
+ss vfmaddsub132pd -0x22(%rdi){1to2},%xmm25,%xmm7
+vfmaddsub132pd (%rdi),%xmm0,%xmm3{%k3}
 {evex} vfmaddsub132pd %ymm3,%ymm0,%ymm4
 cs vfmaddsub132pd (%rbx),%ymm13,%ymm12{%k3}
 vfmaddsub132pd -0x100(%rax),%ymm1,%ymm6{%k7}{z}
@@ -23533,10 +23516,10 @@ vfmsubadd132pd 0x61(%rbx),%xmm7,%xmm3
 vfmsubadd132pd %ymm1,%ymm5,%ymm5
 vfmsubadd132pd %fs:(%r14,%r8,1),%ymm14,%ymm0
 vfmsubadd132pd (%rcx),%ymm5,%ymm3
-vfmsubadd132ps %xmm7,%xmm7,%xmm7{%k2}{z}
-cs {evex} vfmsubadd132ps 0x10(%r15,%r8,8),%xmm5,%xmm2
-vfmsubadd132ps -0x609c2c67(%rip){1to4},%xmm5,%xmm6
-vfmsubadd132ps %ymm5,%ymm1,%ymm4{%k5}
+{evex} vfmsubadd132ps %xmm1,%xmm5,%xmm1
+vfmsubadd132ps 0x2d1189f7(%r11,%r10,4),%xmm22,%xmm10{%k4}
+cs vfmsubadd132ps -0x138(%rbx,%rbp,2){1to4},%xmm4,%xmm0
+{evex} vfmsubadd132ps %ymm0,%ymm7,%ymm7
 vfmsubadd132ps %gs:0x16f530c5(%rsi,%r15,1){1to8},%ymm0,%ymm12{%k1}{z}
 vfmsubadd132ps -0x4a0(%rbx),%ymm5,%ymm3{%k2}{z}
 vfmsubadd132ps %zmm5,%zmm1,%zmm1
@@ -23545,11 +23528,11 @@ vfmsubadd132ps -0x6c(%rcx){1to16},%zmm5,%zmm1{%k7}
 {evex} vfmsubadd132pd %xmm2,%xmm5,%xmm1
 ds vfmsubadd132pd 0x5a336b71(%r11,%r11,8){1to2},%xmm13,%xmm6{%k1}{z}
 vfmsubadd132pd -0x39163688(%rax){1to2},%xmm2,%xmm4{%k2}
-vfmsubadd132pd %ymm4,%ymm5,%ymm4{%k7}{z}
-vfmsubadd132pd (%r8),%ymm29,%ymm1
+vfmsubadd132pd %ymm27,%ymm22,%ymm9
 cs vfmsubadd132pd (%rsi,%rdx,4){1to4},%ymm5,%ymm3
-vfmsubadd132pd %zmm1,%zmm2,%zmm6{%k4}
-ds vfmsubadd132pd (%rcx,%r12,1),%zmm21,%zmm7
+vfmsubadd132pd -0x20(%r9){1to4},%ymm30,%ymm5{%k4}
+vfmsubadd132pd %zmm7,%zmm7,%zmm4
+ds vfmsubadd132pd -0x1c0(%rbp,%r9,4){1to8},%zmm15,%zmm18
 vfmsubadd132pd (%rdi){1to8},%zmm0,%zmm0{%k6}{z}
 vfmadd132ps %xmm4,%xmm2,%xmm0
 vfmadd132psb %xmm4,%xmm2,%xmm0
@@ -23579,15 +23562,15 @@ vfmadd132pd (%rdx),%xmm2,%xmm2
 vfmadd132pd %ymm1,%ymm3,%ymm6
 vfmadd132pd (%rcx,%r8,1),%ymm1,%ymm2
 vfmadd132pd %fs:(%rcx),%ymm0,%ymm0
-vfmadd132ps %xmm7,%xmm3,%xmm5{%k4}{z}
 {evex} vfmadd132ps (%r12,%r10,8),%xmm6,%xmm3
+vfmadd132ps %xmm7,%xmm3,%xmm5{%k4}{z}
 vfmadd132ps 0x140(%rax,%rdi,8){1to4},%xmm1,%xmm4
 {evex} vfmadd132ps %ymm3,%ymm7,%ymm6
 vfmadd132ps %gs:-0x80(%rsp,%rsi,1){1to8},%ymm12,%ymm5
 vfmadd132ps (%rsi),%ymm1,%ymm5{%k4}{z}
-vfmadd132ps %zmm2,%zmm0,%zmm0{%k5}
-cs vfmadd132ps (%r9,%r8,8){1to16},%zmm15,%zmm11{%k6}{z}
 vfmadd132ps (%rcx),%zmm6,%zmm3
+vfmadd132ps %zmm14,%zmm21,%zmm20{%k6}{z}
+cs vfmadd132ps (%r9,%r8,8){1to16},%zmm15,%zmm11{%k6}{z}
 {evex} vfmadd132pd %xmm0,%xmm4,%xmm0
 es vfmadd132pd (%rbx,%r8,4),%xmm31,%xmm10{%k3}{z}
 vfmadd132pd (%rdi),%xmm5,%xmm5{%k5}
@@ -23619,12 +23602,16 @@ vfmadd132sdw %gs:(%rsi,%r9,8),%xmm0,%xmm5
 vfmadd132sdl %gs:(%rsi,%r9,8),%xmm0,%xmm5
 vfmadd132sdq %gs:(%rsi,%r9,8),%xmm0,%xmm5
 vfmadd132sd 0x471799e9(%rax),%xmm3,%xmm5
-vfmadd132ss %xmm1,%xmm4,%xmm7{%k6}
-ds vfmadd132ss 0x9c(%r13,%r8,8),%xmm15,%xmm7{%k2}{z}
-{evex} vfmadd132ss -0x64(%rdi),%xmm6,%xmm2
-vfmadd132sd %xmm0,%xmm6,%xmm7{%k7}
-cs vfmadd132sd 0x30(%rsi,%r13,8),%xmm18,%xmm11
-vfmadd132sd (%rsi,%rdi,1),%xmm4,%xmm4{%k4}{z}
+vfmadd132ss %xmm10,%xmm27,%xmm27
+es vfmadd132ss (%rcx,%rbx,1),%xmm4,%xmm6{%k7}{z}
+vfmadd132ss -0x7c91e26b(%r11,%rdi,2),%xmm22,%xmm4{%k7}
+vfmadd132sd 0x62(%rdi),%xmm5,%xmm6
+vfmadd132sd {rz-sae},%xmm24,%xmm19,%xmm28
+vfmadd132sdb {rz-sae},%xmm24,%xmm19,%xmm28
+vfmadd132sdw {rz-sae},%xmm24,%xmm19,%xmm28
+vfmadd132sdl {rz-sae},%xmm24,%xmm19,%xmm28
+vfmadd132sdq {rz-sae},%xmm24,%xmm19,%xmm28
+vfmadd132sd %fs:-0x31fcf8b9(%rsp,%rdi,2),%xmm4,%xmm11{%k6}
 vfmsub132ps %xmm7,%xmm3,%xmm1
 vfmsub132psb %xmm7,%xmm3,%xmm1
 vfmsub132psw %xmm7,%xmm3,%xmm1
@@ -23663,29 +23650,25 @@ vfmsub132ps 0x5d0(%rdx,%rcx,4),%xmm1,%xmm3{%k6}{z}
 {evex} vfmsub132ps %ymm4,%ymm4,%ymm0
 ss vfmsub132ps (%r15,%r9,2){1to8},%ymm23,%ymm17{%k5}
 vfmsub132ps -0xd8(%rdx){1to8},%ymm3,%ymm0{%k5}{z}
-vfmsub132ps %zmm1,%zmm6,%zmm3{%k3}
+vfmsub132ps %zmm6,%zmm4,%zmm6
 ss vfmsub132ps -0xdc(%r8,%rdx,1){1to16},%zmm14,%zmm12
-vfmsub132ps 0x3d3b253b(%rip),%zmm4,%zmm4
-vfmsub132pd %xmm2,%xmm3,%xmm6{%k7}{z}
-ds vfmsub132pd (%rax),%xmm31,%xmm24
+vfmsub132ps -0x7bbb6982(%rdi,%rbx,1){1to16},%zmm1,%zmm6{%k6}{z}
+vfmsub132pd %xmm17,%xmm22,%xmm17
 vfmsub132pd (%rsi,%rbp,1){1to2},%xmm0,%xmm6
+ds vfmsub132pd (%rax),%xmm31,%xmm24
 {evex} vfmsub132pd %ymm3,%ymm5,%ymm4
 vfmsub132pd -0x480(%rbx),%ymm22,%ymm24{%k7}{z}
 ss {evex} vfmsub132pd (%rcx),%ymm3,%ymm3
-vfmsub132pd {rz-sae},%zmm4,%zmm3,%zmm1{%k3}{z}
-vfmsub132pdb {rz-sae},%zmm4,%zmm3,%zmm1{%k3}{z}
-vfmsub132pdw {rz-sae},%zmm4,%zmm3,%zmm1{%k3}{z}
-vfmsub132pdl {rz-sae},%zmm4,%zmm3,%zmm1{%k3}{z}
-vfmsub132pdq {rz-sae},%zmm4,%zmm3,%zmm1{%k3}{z}
-vfmsub132pd %fs:0x8c0(%rsi,%r12,1),%zmm15,%zmm28
-vfmsub132pd 0x238(%rsi){1to8},%zmm6,%zmm1{%k7}
-ss v4fmaddps 0x246b321f(%rip),%zmm1,%zmm1
-ss v4fmaddpsb 0x246b321f(%rip),%zmm1,%zmm1
-ss v4fmaddpsw 0x246b321f(%rip),%zmm1,%zmm1
-ss v4fmaddpsl 0x246b321f(%rip),%zmm1,%zmm1
-ss v4fmaddpsq 0x246b321f(%rip),%zmm1,%zmm1
+vfmsub132pd %zmm14,%zmm16,%zmm31
+ds vfmsub132pd (%rcx),%zmm0,%zmm0{%k7}
+vfmsub132pd -0x13bf7447(%rdx){1to8},%zmm27,%zmm22
+v4fmaddps 0x710(%rbp),%zmm3,%zmm6
+v4fmaddpsb 0x710(%rbp),%zmm3,%zmm6
+v4fmaddpsw 0x710(%rbp),%zmm3,%zmm6
+v4fmaddpsl 0x710(%rbp),%zmm3,%zmm6
+v4fmaddpsq 0x710(%rbp),%zmm3,%zmm6
 v4fmaddps (%r10,%r10,1),%zmm24,%zmm21{%k4}{z}
-v4fmaddps (%rsi),%zmm5,%zmm6{%k3}{z}
+ss v4fmaddps 0x246b321f(%rip),%zmm1,%zmm1
 vfmsub132ss %xmm7,%xmm2,%xmm5
 vfmsub132ssb %xmm7,%xmm2,%xmm5
 vfmsub132ssw %xmm7,%xmm2,%xmm5
@@ -23711,9 +23694,9 @@ vfmsub132sd (%rcx),%xmm0,%xmm0
 {evex} vfmsub132ss %xmm3,%xmm3,%xmm6
 vfmsub132ss %gs:-0x3c5b87c3(%rax),%xmm29,%xmm5{%k4}
 vfmsub132ss 0x68(%rdi),%xmm1,%xmm7{%k7}{z}
-vfmsub132sd %xmm1,%xmm3,%xmm7{%k4}{z}
-vfmsub132sd 0x29221262(%rcx,%rbx,8),%xmm11,%xmm20{%k2}
-ds vfmsub132sd (%rcx,%rbp,4),%xmm4,%xmm1{%k5}{z}
+{evex} vfmsub132sd 0x31f0c250(%rsp,%rsi,8),%xmm5,%xmm4
+vfmsub132sd %xmm13,%xmm0,%xmm9{%k3}
+vfmsub132sd (%r12,%r9,4),%xmm12,%xmm8{%k4}{z}
 v4fmaddss 0x34(%rax),%xmm1,%xmm0
 v4fmaddssb 0x34(%rax),%xmm1,%xmm0
 v4fmaddssw 0x34(%rax),%xmm1,%xmm0
@@ -23755,26 +23738,18 @@ vfnmadd132ps (%rdx),%xmm6,%xmm6{%k4}
 {evex} vfnmadd132ps %ymm7,%ymm1,%ymm7
 vfnmadd132ps (%rbx,%rsi,4){1to8},%ymm9,%ymm12{%k2}{z}
 ds vfnmadd132ps 0x4dcd35fb(%rbp,%rbx,1),%ymm7,%ymm3{%k3}
-vfnmadd132ps {rn-sae},%zmm4,%zmm1,%zmm0{%k4}{z}
-vfnmadd132psb {rn-sae},%zmm4,%zmm1,%zmm0{%k4}{z}
-vfnmadd132psw {rn-sae},%zmm4,%zmm1,%zmm0{%k4}{z}
-vfnmadd132psl {rn-sae},%zmm4,%zmm1,%zmm0{%k4}{z}
-vfnmadd132psq {rn-sae},%zmm4,%zmm1,%zmm0{%k4}{z}
-cs vfnmadd132ps -0x240(%rdi),%zmm27,%zmm24
-vfnmadd132ps 0x7295862d(%rbp,%rsi,8){1to16},%zmm7,%zmm4{%k5}{z}
+vfnmadd132ps %zmm17,%zmm5,%zmm10
+cs vfnmadd132ps 0xd70a1bc(%rdx),%zmm1,%zmm2{%k7}{z}
+vfnmadd132ps 0x394a7169(%rbp,%rbx,4){1to16},%zmm15,%zmm25
 {evex} vfnmadd132pd %xmm4,%xmm6,%xmm0
 es vfnmadd132pd (%r9,%riz,2){1to2},%xmm20,%xmm9{%k4}{z}
 vfnmadd132pd (%rdx){1to2},%xmm6,%xmm4{%k3}
 {evex} vfnmadd132pd %ymm6,%ymm6,%ymm2
 vfnmadd132pd 0x56(%rax,%r11,4),%ymm13,%ymm12{%k5}
 {evex} vfnmadd132pd (%rbx),%ymm4,%ymm4
-vfnmadd132pd {ru-sae},%zmm5,%zmm6,%zmm4
-vfnmadd132pdb {ru-sae},%zmm5,%zmm6,%zmm4
-vfnmadd132pdw {ru-sae},%zmm5,%zmm6,%zmm4
-vfnmadd132pdl {ru-sae},%zmm5,%zmm6,%zmm4
-vfnmadd132pdq {ru-sae},%zmm5,%zmm6,%zmm4
-ds vfnmadd132pd -0x8(%r12,%r10,4){1to8},%zmm26,%zmm23{%k3}
+vfnmadd132pd %zmm23,%zmm14,%zmm25
 vfnmadd132pd 0x3f8(%rax){1to8},%zmm5,%zmm7
+ds vfnmadd132pd -0x8(%r12,%r10,4){1to8},%zmm26,%zmm23{%k3}
 vfnmadd132ss %xmm6,%xmm7,%xmm4
 vfnmadd132ssb %xmm6,%xmm7,%xmm4
 vfnmadd132ssw %xmm6,%xmm7,%xmm4
@@ -23797,12 +23772,12 @@ cs vfnmadd132sdw (%rcx),%xmm8,%xmm2
 cs vfnmadd132sdl (%rcx),%xmm8,%xmm2
 cs vfnmadd132sdq (%rcx),%xmm8,%xmm2
 vfnmadd132sd 0x6c(%rsi,%rsi,1),%xmm1,%xmm4
-vfnmadd132ss %xmm1,%xmm7,%xmm4{%k1}
-ss vfnmadd132ss (%r8,%rbx,4),%xmm24,%xmm9
-vfnmadd132ss (%rcx),%xmm7,%xmm6{%k3}{z}
-vfnmadd132sd %xmm4,%xmm0,%xmm0{%k6}
-ds {evex} vfnmadd132sd (%r10,%r9,1),%xmm13,%xmm5
-vfnmadd132sd -0x6d8cb7af(%rbx),%xmm2,%xmm3{%k4}{z}
+{evex} vfnmadd132ss 0x15c(%rsp,%rdx,2),%xmm4,%xmm3
+vfnmadd132ss %xmm11,%xmm13,%xmm29{%k2}
+vfnmadd132ss %fs:(%r15),%xmm30,%xmm12{%k2}{z}
+{evex} vfnmadd132sd 0x48(%rbx,%rdi,4),%xmm3,%xmm1
+vfnmadd132sd %xmm31,%xmm7,%xmm7{%k7}{z}
+vfnmadd132sd -0x5469fe19(%rsi),%xmm12,%xmm0{%k3}
 vfnmsub132ps %xmm4,%xmm5,%xmm1
 vfnmsub132psb %xmm4,%xmm5,%xmm1
 vfnmsub132psw %xmm4,%xmm5,%xmm1
@@ -23831,22 +23806,22 @@ vfnmsub132pd 0x696886f4(%rbp,%rbx,4),%xmm0,%xmm3
 vfnmsub132pd %ymm7,%ymm3,%ymm1
 ds vfnmsub132pd -0x3359c199(,%r14,2),%ymm15,%ymm11
 vfnmsub132pd (%rsi),%ymm7,%ymm7
-vfnmsub132ps %xmm1,%xmm4,%xmm5{%k4}
+{evex} vfnmsub132ps %xmm5,%xmm1,%xmm4
 ds vfnmsub132ps (%r14,%rdi,2){1to4},%xmm0,%xmm30{%k3}
 vfnmsub132ps -0x48(%rsp,%rbp,8){1to4},%xmm1,%xmm7
-vfnmsub132ps %ymm3,%ymm6,%ymm2{%k7}
-ss vfnmsub132ps (%r15),%ymm21,%ymm23
+{evex} vfnmsub132ps %ymm3,%ymm2,%ymm2
+ss vfnmsub132ps (%rsi),%ymm30,%ymm17{%k3}
 vfnmsub132ps 0x5c0(%rcx,%rbx,1),%ymm1,%ymm7{%k7}{z}
+vfnmsub132ps (%r9,%riz,1),%zmm22,%zmm27
 vfnmsub132ps %zmm5,%zmm4,%zmm3{%k2}
-es vfnmsub132ps 0x340(%rbp,%rsi,4),%zmm10,%zmm16{%k1}{z}
-vfnmsub132ps -0x3(%rdx){1to16},%zmm2,%zmm6{%k1}{z}
-vfnmsub132pd %xmm0,%xmm2,%xmm1{%k1}{z}
-vfnmsub132pd %fs:(%r11){1to2},%xmm10,%xmm5{%k1}{z}
-vfnmsub132pd (%rax,%rax,1),%xmm1,%xmm7{%k6}
-vfnmsub132pd %ymm3,%ymm3,%ymm3{%k1}
-{evex} vfnmsub132pd %fs:-0x880(%rdi,%r12,2),%ymm5,%ymm7
-vfnmsub132pd (%rax){1to4},%ymm5,%ymm4{%k2}
-vfnmsub132pd %zmm3,%zmm1,%zmm2{%k6}{z}
+cs vfnmsub132ps -0x88(%rbp,%rax,2){1to16},%zmm6,%zmm6{%k7}
+vfnmsub132pd %xmm17,%xmm12,%xmm29
+vfnmsub132pd %gs:0x1f(%rbp),%xmm4,%xmm1{%k3}{z}
+vfnmsub132pd -0x150(%r13,%r14,1){1to2},%xmm22,%xmm26
+{evex} vfnmsub132pd -0x622201d6(%rdx,%riz,2),%ymm5,%ymm4
+vfnmsub132pd %ymm0,%ymm18,%ymm21{%k1}{z}
+vfnmsub132pd 0x388(%rbp,%r8,1){1to4},%ymm19,%ymm30
+vfnmsub132pd %zmm4,%zmm1,%zmm0
 vfnmsub132pd %gs:0x60(%r9,%r12,1){1to8},%zmm9,%zmm30{%k5}{z}
 vfnmsub132pd -0x1700(%rbp),%zmm3,%zmm6{%k4}
 vfnmsub132ss %xmm3,%xmm3,%xmm0
@@ -23871,11 +23846,15 @@ es vfnmsub132sdw (%rax,%rcx,1),%xmm10,%xmm5
 es vfnmsub132sdl (%rax,%rcx,1),%xmm10,%xmm5
 es vfnmsub132sdq (%rax,%rcx,1),%xmm10,%xmm5
 vfnmsub132sd -0x47965825(%rbx),%xmm2,%xmm6
-vfnmsub132ss %xmm0,%xmm2,%xmm6{%k5}{z}
-cs vfnmsub132ss 0x104(%rcx,%r9,2),%xmm12,%xmm12{%k4}
 vfnmsub132ss -0x104(%rbp),%xmm4,%xmm5
-vfnmsub132sd %xmm6,%xmm0,%xmm1{%k5}{z}
+vfnmsub132ss {rn-sae},%xmm6,%xmm16,%xmm6
+vfnmsub132ssb {rn-sae},%xmm6,%xmm16,%xmm6
+vfnmsub132ssw {rn-sae},%xmm6,%xmm16,%xmm6
+vfnmsub132ssl {rn-sae},%xmm6,%xmm16,%xmm6
+vfnmsub132ssq {rn-sae},%xmm6,%xmm16,%xmm6
+cs vfnmsub132ss 0x104(%rcx,%r9,2),%xmm12,%xmm12{%k4}
 vfnmsub132sd 0x150(%r10),%xmm8,%xmm6
+vfnmsub132sd %xmm6,%xmm0,%xmm1{%k5}{z}
 vfnmsub132sd (%rbx),%xmm7,%xmm0{%k5}
 vpscatterdd %xmm24,(%r15,%xmm27,1){%k3}
 vpscatterddb %xmm24,(%r15,%xmm27,1){%k3}
@@ -24020,21 +23999,21 @@ vfmaddsub213pd 0x1b(%rdx),%ymm5,%ymm3
 {evex} vfmaddsub213ps %xmm6,%xmm0,%xmm6
 ds vfmaddsub213ps -0x70a7628c(%rcx,%r14,8){1to4},%xmm4,%xmm28{%k4}
 vfmaddsub213ps (%rdi){1to4},%xmm1,%xmm6{%k1}{z}
-vfmaddsub213ps %ymm4,%ymm6,%ymm0{%k2}{z}
-vfmaddsub213ps 0x8c(%rbp,%r13,8){1to8},%ymm30,%ymm30
-ds {evex} vfmaddsub213ps (%rsi),%ymm2,%ymm7
-vfmaddsub213ps %zmm1,%zmm4,%zmm7{%k6}
-ss vfmaddsub213ps 0xe5c0587(%r14,%r15,1){1to16},%zmm13,%zmm13{%k2}{z}
-vfmaddsub213ps (%rdx,%riz,1){1to16},%zmm3,%zmm0
-vfmaddsub213pd %xmm0,%xmm6,%xmm6{%k7}
-ds vfmaddsub213pd (%rdx,%rdx,4),%xmm16,%xmm24
-vfmaddsub213pd -0x133e7740(%rip){1to2},%xmm0,%xmm4
-vfmaddsub213pd %ymm6,%ymm3,%ymm7{%k5}{z}
+vfmaddsub213ps %ymm2,%ymm31,%ymm9
+cs vfmaddsub213ps (%rax){1to8},%ymm7,%ymm1
+vfmaddsub213ps (%rsp,%rcx,1),%ymm22,%ymm5{%k1}
+vfmaddsub213ps %zmm10,%zmm14,%zmm15
+es vfmaddsub213ps -0x40(%rbp){1to16},%zmm6,%zmm3{%k4}{z}
+vfmaddsub213ps (%rax,%r9,4){1to16},%zmm18,%zmm1{%k4}
+{evex} vfmaddsub213pd %xmm0,%xmm1,%xmm0
+vfmaddsub213pd %fs:-0x3f0(%rsi,%r12,2){1to2},%xmm14,%xmm12{%k4}
+vfmaddsub213pd (%rcx,%rcx,8){1to2},%xmm2,%xmm7{%k5}{z}
+{evex} vfmaddsub213pd -0x4e640844(%rip),%ymm7,%ymm1
+vfmaddsub213pd %ymm18,%ymm11,%ymm24{%k2}{z}
 ds vfmaddsub213pd 0xb40(%rdi,%rax,2),%ymm30,%ymm25{%k7}
-vfmaddsub213pd (%rdi,%rcx,8){1to4},%ymm4,%ymm5{%k7}{z}
-vfmaddsub213pd %zmm2,%zmm4,%zmm0{%k2}
-ss vfmaddsub213pd (%rsi),%zmm21,%zmm13
-vfmaddsub213pd -0x25(%rbp,%rcx,2){1to8},%zmm7,%zmm3{%k2}
+vfmaddsub213pd %zmm6,%zmm3,%zmm1
+vfmaddsub213pd (%rsp,%r9,8){1to8},%zmm21,%zmm29{%k6}{z}
+cs vfmaddsub213pd -0x1c80(%rbp,%rax,8),%zmm0,%zmm2{%k4}{z}
 vfmsubadd213ps %xmm2,%xmm4,%xmm1
 vfmsubadd213psb %xmm2,%xmm4,%xmm1
 vfmsubadd213psw %xmm2,%xmm4,%xmm1
@@ -24066,18 +24045,18 @@ vfmsubadd213pd (%rax),%ymm1,%ymm0
 {evex} vfmsubadd213ps %xmm3,%xmm5,%xmm3
 vfmsubadd213ps 0x420(%r13,%rcx,4),%xmm12,%xmm25{%k2}
 vfmsubadd213ps %fs:(%rbx){1to4},%xmm5,%xmm0{%k5}{z}
-vfmsubadd213ps %ymm6,%ymm5,%ymm7{%k3}{z}
+{evex} vfmsubadd213ps %ymm6,%ymm4,%ymm4
 vfmsubadd213ps 0xa80(%r13),%ymm10,%ymm8{%k1}
 vfmsubadd213ps 0x2739080e(%rbp,%rbx,1),%ymm2,%ymm5{%k2}{z}
-vfmsubadd213ps %zmm4,%zmm2,%zmm1{%k1}
-ss vfmsubadd213ps -0x1b8(%rax,%r14,4){1to16},%zmm27,%zmm24{%k6}
+vfmsubadd213ps %zmm16,%zmm19,%zmm0
 vfmsubadd213ps (%rbx){1to16},%zmm5,%zmm2
+ss vfmsubadd213ps -0x1b8(%rax,%r14,4){1to16},%zmm27,%zmm24{%k6}
 {evex} vfmsubadd213pd %xmm6,%xmm2,%xmm3
 vfmsubadd213pd -0x50(%rax){1to2},%xmm1,%xmm22
 cs vfmsubadd213pd 0x330(%rdi,%riz,2),%xmm2,%xmm0{%k1}{z}
-vfmsubadd213pd %ymm3,%ymm2,%ymm0{%k6}{z}
-ss vfmsubadd213pd (%rsi,%rdi,8){1to4},%ymm26,%ymm0{%k7}{z}
-vfmsubadd213pd (%rsi){1to4},%ymm3,%ymm1
+vfmsubadd213pd %ymm30,%ymm24,%ymm21
+ss vfmsubadd213pd 0x40(%rdx){1to4},%ymm4,%ymm5
+vfmsubadd213pd (%rcx,%r14,2),%ymm1,%ymm20{%k3}{z}
 vfmsubadd213pd %zmm1,%zmm3,%zmm5
 cs vfmsubadd213pd 0x240(%rdi){1to8},%zmm4,%zmm9{%k5}
 vfmsubadd213pd (%rcx,%rax,2),%zmm4,%zmm5{%k1}
@@ -24109,32 +24088,32 @@ vfmadd213pd -0x13d711b(%rcx),%xmm1,%xmm5
 vfmadd213pd %ymm5,%ymm0,%ymm7
 ss vfmadd213pd 0x68178906(%r9,%r8,8),%ymm3,%ymm15
 vfmadd213pd 0x363a326(%rip),%ymm0,%ymm5
-vfmadd213ps %xmm5,%xmm0,%xmm7{%k6}
+{evex} vfmadd213ps %xmm3,%xmm7,%xmm6
 es vfmadd213ps (%r9),%xmm6,%xmm2{%k5}{z}
 vfmadd213ps 0xd0(%rsi){1to4},%xmm1,%xmm6
-vfmadd213ps %ymm0,%ymm7,%ymm0{%k6}{z}
-ss vfmadd213ps -0x380(%rcx),%ymm19,%ymm15{%k6}
-vfmadd213ps -0x184(%rsi,%rbp,2){1to8},%ymm0,%ymm0{%k2}{z}
-vfmadd213ps {ru-sae},%zmm6,%zmm1,%zmm3
-vfmadd213psb {ru-sae},%zmm6,%zmm1,%zmm3
-vfmadd213psw {ru-sae},%zmm6,%zmm1,%zmm3
-vfmadd213psl {ru-sae},%zmm6,%zmm1,%zmm3
-vfmadd213psq {ru-sae},%zmm6,%zmm1,%zmm3
-vfmadd213ps %fs:0xb1702d8(%r11,%r11,2){1to16},%zmm27,%zmm26{%k1}{z}
+{evex} vfmadd213ps %ymm13,%ymm8,%ymm10
+es vfmadd213ps (%rax,%rbx,1){1to8},%ymm5,%ymm5
+vfmadd213ps -0x168(%r11,%r10,2){1to8},%ymm2,%ymm22{%k7}{z}
 vfmadd213ps -0x8c0(%rdx,%rax,1),%zmm4,%zmm4
-vfmadd213pd %xmm5,%xmm2,%xmm5{%k4}{z}
+vfmadd213ps {rd-sae},%zmm9,%zmm4,%zmm2
+vfmadd213psb {rd-sae},%zmm9,%zmm4,%zmm2
+vfmadd213psw {rd-sae},%zmm9,%zmm4,%zmm2
+vfmadd213psl {rd-sae},%zmm9,%zmm4,%zmm2
+vfmadd213psq {rd-sae},%zmm9,%zmm4,%zmm2
+vfmadd213ps %fs:0xb1702d8(%r11,%r11,2){1to16},%zmm27,%zmm26{%k1}{z}
+{evex} vfmadd213pd %xmm5,%xmm0,%xmm3
 vfmadd213pd %fs:(%rsi,%r9,8){1to2},%xmm29,%xmm19
-vfmadd213pd -0x79(%rip),%xmm7,%xmm1{%k3}
+vfmadd213pd -0x590(%rdx),%xmm6,%xmm1{%k3}{z}
 {evex} vfmadd213pd %ymm7,%ymm0,%ymm7
 vfmadd213pd %fs:0x18(%rsp,%rax,8){1to4},%ymm20,%ymm20{%k4}
 vfmadd213pd 0x54f42af2(%rip),%ymm4,%ymm7{%k3}{z}
-vfmadd213pd {rn-sae},%zmm2,%zmm6,%zmm5{%k7}{z}
-vfmadd213pdb {rn-sae},%zmm2,%zmm6,%zmm5{%k7}{z}
-vfmadd213pdw {rn-sae},%zmm2,%zmm6,%zmm5{%k7}{z}
-vfmadd213pdl {rn-sae},%zmm2,%zmm6,%zmm5{%k7}{z}
-vfmadd213pdq {rn-sae},%zmm2,%zmm6,%zmm5{%k7}{z}
-cs vfmadd213pd (%r11){1to8},%zmm20,%zmm19{%k6}
 vfmadd213pd -0x2c0(%rbx,%rbx,2),%zmm6,%zmm1
+vfmadd213pd {rd-sae},%zmm22,%zmm28,%zmm5{%k7}
+vfmadd213pdb {rd-sae},%zmm22,%zmm28,%zmm5{%k7}
+vfmadd213pdw {rd-sae},%zmm22,%zmm28,%zmm5{%k7}
+vfmadd213pdl {rd-sae},%zmm22,%zmm28,%zmm5{%k7}
+vfmadd213pdq {rd-sae},%zmm22,%zmm28,%zmm5{%k7}
+cs vfmadd213pd (%r11){1to8},%zmm20,%zmm19{%k6}
 vfmadd213ss %xmm7,%xmm0,%xmm0
 vfmadd213ssb %xmm7,%xmm0,%xmm0
 vfmadd213ssw %xmm7,%xmm0,%xmm0
@@ -24157,16 +24136,16 @@ cs vfmadd213sdw (%r15,%rsi,2),%xmm4,%xmm4
 cs vfmadd213sdl (%r15,%rsi,2),%xmm4,%xmm4
 cs vfmadd213sdq (%r15,%rsi,2),%xmm4,%xmm4
 vfmadd213sd 0x54be6f38(%rip),%xmm3,%xmm7
-vfmadd213ss %xmm3,%xmm7,%xmm7{%k1}{z}
+{evex} vfmadd213ss (%rdi),%xmm6,%xmm5
+vfmadd213ss {rd-sae},%xmm16,%xmm4,%xmm13
+vfmadd213ssb {rd-sae},%xmm16,%xmm4,%xmm13
+vfmadd213ssw {rd-sae},%xmm16,%xmm4,%xmm13
+vfmadd213ssl {rd-sae},%xmm16,%xmm4,%xmm13
+vfmadd213ssq {rd-sae},%xmm16,%xmm4,%xmm13
 ss vfmadd213ss (%rsi),%xmm14,%xmm17{%k5}
-vfmadd213ss 0x1f4(%rbp),%xmm4,%xmm2
-vfmadd213sd {rd-sae},%xmm6,%xmm1,%xmm3{%k3}
-vfmadd213sdb {rd-sae},%xmm6,%xmm1,%xmm3{%k3}
-vfmadd213sdw {rd-sae},%xmm6,%xmm1,%xmm3{%k3}
-vfmadd213sdl {rd-sae},%xmm6,%xmm1,%xmm3{%k3}
-vfmadd213sdq {rd-sae},%xmm6,%xmm1,%xmm3{%k3}
-es vfmadd213sd (%rbx),%xmm5,%xmm22
-vfmadd213sd (%rdx,%rbx,4),%xmm3,%xmm5{%k5}
+{evex} vfmadd213sd (%rbx),%xmm4,%xmm2
+vfmadd213sd %xmm1,%xmm14,%xmm27{%k4}
+vfmadd213sd 0xe0(%rax,%r15,2),%xmm0,%xmm10{%k7}{z}
 vfmsub213ps %xmm0,%xmm7,%xmm5
 vfmsub213psb %xmm0,%xmm7,%xmm5
 vfmsub213psw %xmm0,%xmm7,%xmm5
@@ -24195,28 +24174,28 @@ vfmsub213pd (%rsi),%xmm3,%xmm4
 vfmsub213pd %ymm6,%ymm0,%ymm6
 es vfmsub213pd 0x57(%r10),%ymm2,%ymm4
 vfmsub213pd (%rcx),%ymm4,%ymm3
-vfmsub213ps %xmm4,%xmm6,%xmm7{%k5}
-cs vfmsub213ps (%r10){1to4},%xmm10,%xmm20{%k6}
-vfmsub213ps -0x74(%rdx,%rdi,8){1to4},%xmm2,%xmm3
-vfmsub213ps %ymm6,%ymm7,%ymm3{%k3}
-ds {evex} vfmsub213ps (%rsi),%ymm1,%ymm9
+vfmsub213ps %xmm4,%xmm9,%xmm19
+vfmsub213ps %fs:-0x30c29616(%rcx,%rdx,4){1to4},%xmm2,%xmm4
+vfmsub213ps (%rdx,%r10,4),%xmm11,%xmm28{%k3}{z}
+vfmsub213ps %ymm28,%ymm5,%ymm7
 vfmsub213ps 0x12c(%rbx,%rdi,1){1to8},%ymm2,%ymm5
-vfmsub213ps %zmm0,%zmm5,%zmm0{%k5}
-vfmsub213ps %gs:0x8(%r10,%r15,8){1to16},%zmm19,%zmm29
+ds {evex} vfmsub213ps (%rsi),%ymm1,%ymm9
+vfmsub213ps %zmm1,%zmm1,%zmm7
+vfmsub213ps %gs:0x5509f761(%r13),%zmm8,%zmm4{%k1}
 vfmsub213ps (%rcx),%zmm7,%zmm1{%k5}{z}
-vfmsub213pd %xmm2,%xmm2,%xmm7{%k5}{z}
-ss vfmsub213pd 0x250(%rdx){1to2},%xmm16,%xmm9
-{evex} vfmsub213pd (%rbx),%xmm0,%xmm6
+vfmsub213pd %xmm20,%xmm23,%xmm5
+es vfmsub213pd (%rdi),%xmm4,%xmm5{%k6}{z}
+vfmsub213pd -0x350(%r14,%rdi,4){1to2},%xmm24,%xmm23
+vfmsub213pd 0x40(%r11,%r14,4),%ymm17,%ymm24
 vfmsub213pd %ymm7,%ymm3,%ymm4{%k7}
-cs vfmsub213pd 0x620(%r13,%r15,1),%ymm17,%ymm21
-vfmsub213pd 0x200(%rdi){1to4},%ymm6,%ymm0
+ds vfmsub213pd -0x360(%rcx){1to4},%ymm0,%ymm4{%k6}{z}
+vfmsub213pd -0x14f824fa(%rdi,%rdi,8),%zmm7,%zmm21
 vfmsub213pd {rn-sae},%zmm6,%zmm7,%zmm1{%k1}{z}
 vfmsub213pdb {rn-sae},%zmm6,%zmm7,%zmm1{%k1}{z}
 vfmsub213pdw {rn-sae},%zmm6,%zmm7,%zmm1{%k1}{z}
 vfmsub213pdl {rn-sae},%zmm6,%zmm7,%zmm1{%k1}{z}
 vfmsub213pdq {rn-sae},%zmm6,%zmm7,%zmm1{%k1}{z}
-ss vfmsub213pd 0xec0(%r14,%r11,1),%zmm19,%zmm9
-vfmsub213pd 0x4153d9c1(%rbx,%rbx,4),%zmm3,%zmm2{%k4}{z}
+vfmsub213pd (%rdi,%rbx,8){1to8},%zmm1,%zmm7{%k5}{z}
 v4fnmaddps 0x1e2ae27f(%rip),%zmm1,%zmm3
 v4fnmaddpsb 0x1e2ae27f(%rip),%zmm1,%zmm3
 v4fnmaddpsw 0x1e2ae27f(%rip),%zmm1,%zmm3
@@ -24246,19 +24225,19 @@ vfmsub213sdw 0x5(%r15,%r12,1),%xmm4,%xmm8
 vfmsub213sdl 0x5(%r15,%r12,1),%xmm4,%xmm8
 vfmsub213sdq 0x5(%r15,%r12,1),%xmm4,%xmm8
 es vfmsub213sd 0x71(%rip),%xmm5,%xmm0
-vfmsub213ss %xmm5,%xmm0,%xmm5{%k1}
-ds vfmsub213ss (%rsi),%xmm25,%xmm12
-vfmsub213ss -0x74(%rcx,%riz,8),%xmm0,%xmm1{%k7}{z}
-vfmsub213sd %xmm3,%xmm0,%xmm4{%k2}
-cs vfmsub213sd (%rax),%xmm7,%xmm25
-vfmsub213sd 0xfe214c1(%rsi,%rbp,8),%xmm2,%xmm5{%k5}{z}
-ss v4fnmaddss 0x1b0(%rsp,%rcx,8),%xmm0,%xmm0{%k2}
-ss v4fnmaddssb 0x1b0(%rsp,%rcx,8),%xmm0,%xmm0{%k2}
-ss v4fnmaddssw 0x1b0(%rsp,%rcx,8),%xmm0,%xmm0{%k2}
-ss v4fnmaddssl 0x1b0(%rsp,%rcx,8),%xmm0,%xmm0{%k2}
-ss v4fnmaddssq 0x1b0(%rsp,%rcx,8),%xmm0,%xmm0{%k2}
-v4fnmaddss (%rdx,%r8,4),%xmm20,%xmm16{%k1}{z}
+{evex} vfmsub213ss %xmm3,%xmm7,%xmm9
+es vfmsub213ss (%rax),%xmm6,%xmm3{%k6}
+vfmsub213ss (%rsi,%r11,8),%xmm24,%xmm5{%k2}{z}
+vfmsub213sd %xmm2,%xmm25,%xmm7
+cs vfmsub213sd -0x70b2c530(,%riz,2),%xmm4,%xmm4{%k3}{z}
+vfmsub213sd (%rdx),%xmm27,%xmm23{%k5}
 v4fnmaddss 0x1c0(%rax),%xmm2,%xmm7
+v4fnmaddssb 0x1c0(%rax),%xmm2,%xmm7
+v4fnmaddssw 0x1c0(%rax),%xmm2,%xmm7
+v4fnmaddssl 0x1c0(%rax),%xmm2,%xmm7
+v4fnmaddssq 0x1c0(%rax),%xmm2,%xmm7
+ss v4fnmaddss -0x42(%r11,%riz,2),%xmm2,%xmm27{%k7}{z}
+ss v4fnmaddss 0x1b0(%rsp,%rcx,8),%xmm0,%xmm0{%k2}
 vfnmadd213ps %xmm7,%xmm5,%xmm0
 vfnmadd213psb %xmm7,%xmm5,%xmm0
 vfnmadd213psw %xmm7,%xmm5,%xmm0
@@ -24287,21 +24266,25 @@ vfnmadd213pd 0x43(%rsi,%riz,2),%xmm0,%xmm7
 vfnmadd213pd %ymm6,%ymm5,%ymm2
 ds vfnmadd213pd -0x3e(%rdx,%r8,2),%ymm14,%ymm6
 vfnmadd213pd (%rbx),%ymm4,%ymm6
-vfnmadd213ps %xmm4,%xmm6,%xmm7{%k4}
-vfnmadd213ps %gs:0x6014a75d(%rbp,%rbp,1){1to4},%xmm18,%xmm31
 {evex} vfnmadd213ps (%rax),%xmm7,%xmm6
+vfnmadd213ps %xmm14,%xmm23,%xmm1{%k4}
+vfnmadd213ps %gs:0x6014a75d(%rbp,%rbp,1){1to4},%xmm18,%xmm31
 {evex} vfnmadd213ps %ymm4,%ymm2,%ymm1
 vfnmadd213ps -0x3fa72f54(%rsi,%r12,4),%ymm14,%ymm1{%k3}{z}
 ds vfnmadd213ps (%rax),%ymm0,%ymm2{%k6}
-vfnmadd213ps %zmm2,%zmm2,%zmm7{%k2}{z}
-vfnmadd213ps (%r9,%r15,8),%zmm14,%zmm20
-cs vfnmadd213ps 0x363dd671(%rdi),%zmm7,%zmm1{%k2}{z}
-vfnmadd213pd %xmm6,%xmm5,%xmm0{%k5}{z}
-es vfnmadd213pd (%r9,%r12,2),%xmm3,%xmm21
-vfnmadd213pd (%rdi),%xmm5,%xmm4{%k6}
-vfnmadd213pd %ymm3,%ymm6,%ymm3{%k4}
-vfnmadd213pd -0x400(%rcx){1to4},%ymm4,%ymm16{%k6}
-ss vfnmadd213pd -0x39(%rcx,%rcx,2){1to4},%ymm4,%ymm7
+vfnmadd213ps (%rsi),%zmm6,%zmm4
+vfnmadd213ps {rd-sae},%zmm1,%zmm22,%zmm1
+vfnmadd213psb {rd-sae},%zmm1,%zmm22,%zmm1
+vfnmadd213psw {rd-sae},%zmm1,%zmm22,%zmm1
+vfnmadd213psl {rd-sae},%zmm1,%zmm22,%zmm1
+vfnmadd213psq {rd-sae},%zmm1,%zmm22,%zmm1
+vfnmadd213ps 0x38(%r12,%r13,8){1to16},%zmm10,%zmm9{%k6}
+{evex} vfnmadd213pd (%rdx),%xmm5,%xmm2
+vfnmadd213pd %xmm5,%xmm26,%xmm26{%k3}
+vfnmadd213pd -0x7a0(%r8),%xmm0,%xmm25{%k2}{z}
+{evex} vfnmadd213pd %ymm5,%ymm1,%ymm1
+vfnmadd213pd %fs:-0x30fe4f7d(%r8,%rsi,4),%ymm9,%ymm14{%k3}
+vfnmadd213pd -0x178(%rcx,%riz,8){1to4},%ymm4,%ymm3
 vfnmadd213pd %zmm2,%zmm4,%zmm2
 es vfnmadd213pd -0x77ec42bf(,%rbp,4){1to8},%zmm24,%zmm30{%k5}
 vfnmadd213pd 0x388(%rcx){1to8},%zmm3,%zmm1
@@ -24327,14 +24310,10 @@ ss vfnmadd213sdw 0x68(%rbx,%r14,2),%xmm6,%xmm13
 ss vfnmadd213sdl 0x68(%rbx,%r14,2),%xmm6,%xmm13
 ss vfnmadd213sdq 0x68(%rbx,%r14,2),%xmm6,%xmm13
 vfnmadd213sd 0x19(%rcx),%xmm3,%xmm2
-vfnmadd213ss %xmm2,%xmm1,%xmm0{%k3}{z}
-ss vfnmadd213ss 0x291e6f7(%r12,%rsi,1),%xmm15,%xmm1
-vfnmadd213ss -0x26efe250(,%rax,4),%xmm7,%xmm3{%k1}
-vfnmadd213sd {rz-sae},%xmm2,%xmm3,%xmm0{%k7}{z}
-vfnmadd213sdb {rz-sae},%xmm2,%xmm3,%xmm0{%k7}{z}
-vfnmadd213sdw {rz-sae},%xmm2,%xmm3,%xmm0{%k7}{z}
-vfnmadd213sdl {rz-sae},%xmm2,%xmm3,%xmm0{%k7}{z}
-vfnmadd213sdq {rz-sae},%xmm2,%xmm3,%xmm0{%k7}{z}
+{evex} vfnmadd213ss %xmm6,%xmm5,%xmm7
+ds vfnmadd213ss -0x6c(%rdx,%rdi,2),%xmm17,%xmm9{%k7}
+vfnmadd213ss -0x762fc60d(%rax,%rbp,1),%xmm4,%xmm1{%k2}{z}
+{evex} vfnmadd213sd %xmm4,%xmm2,%xmm0
 es vfnmadd213sd (%r10,%r9,1),%xmm10,%xmm19{%k1}
 vfnmadd213sd -0x2c0(%rcx),%xmm5,%xmm4{%k6}{z}
 vfnmsub213ps %xmm6,%xmm5,%xmm7
@@ -24365,24 +24344,24 @@ vfnmsub213pd 0x2(%rsp,%riz,2),%xmm5,%xmm1
 vfnmsub213pd %ymm4,%ymm2,%ymm4
 ss vfnmsub213pd -0x52(%r13,%r9,1),%ymm3,%ymm0
 vfnmsub213pd 0x269097bf(%rbx,%rbx,2),%ymm1,%ymm3
-vfnmsub213ps %xmm5,%xmm4,%xmm1{%k4}{z}
-ss vfnmsub213ps 0x620(%r12,%r13,2),%xmm2,%xmm24
-vfnmsub213ps (%rcx){1to4},%xmm3,%xmm6{%k6}{z}
+{evex} vfnmsub213ps -0x5c0(%rsp,%rsi,1),%xmm3,%xmm6
+vfnmsub213ps %xmm17,%xmm29,%xmm0{%k2}{z}
+ss vfnmsub213ps (%r8,%rbp,4){1to4},%xmm3,%xmm7
 {evex} vfnmsub213ps %ymm1,%ymm1,%ymm6
 ds vfnmsub213ps (%r11,%r9,2),%ymm9,%ymm30{%k2}{z}
 vfnmsub213ps (%rbx),%ymm1,%ymm1{%k7}
-vfnmsub213ps %zmm6,%zmm3,%zmm7{%k7}
-cs vfnmsub213ps (%rdi){1to16},%zmm6,%zmm15
 vfnmsub213ps 0x1c00(%rdx),%zmm6,%zmm2
-vfnmsub213pd %xmm7,%xmm1,%xmm3{%k5}{z}
-ss vfnmsub213pd (%r15,%r15,2){1to2},%xmm15,%xmm17
-{evex} vfnmsub213pd 0x290(%rbx),%xmm1,%xmm4
+vfnmsub213ps %zmm6,%zmm3,%zmm13{%k3}
+cs vfnmsub213ps (%rdi){1to16},%zmm6,%zmm15
+{evex} vfnmsub213pd (%rsp,%rdi,8),%xmm1,%xmm4
+vfnmsub213pd %xmm28,%xmm8,%xmm5{%k7}{z}
+vfnmsub213pd 0x57(%rdx,%r15,1),%xmm8,%xmm22{%k2}{z}
 {evex} vfnmsub213pd %ymm0,%ymm7,%ymm6
 vfnmsub213pd %gs:0x2d8(%rbp){1to4},%ymm10,%ymm8{%k7}{z}
 vfnmsub213pd (%rax),%ymm1,%ymm6{%k7}
-vfnmsub213pd %zmm5,%zmm1,%zmm6{%k3}
-vfnmsub213pd %gs:-0x300(%rcx){1to8},%zmm17,%zmm6
-vfnmsub213pd (%rdx),%zmm5,%zmm3{%k3}{z}
+vfnmsub213pd %zmm29,%zmm9,%zmm8
+ss vfnmsub213pd (%rbx){1to8},%zmm4,%zmm0{%k5}{z}
+vfnmsub213pd (%r9,%r15,4),%zmm16,%zmm28{%k4}{z}
 vfnmsub213ss %xmm2,%xmm1,%xmm2
 vfnmsub213ssb %xmm2,%xmm1,%xmm2
 vfnmsub213ssw %xmm2,%xmm1,%xmm2
@@ -24433,28 +24412,28 @@ vpmadd52luq 0x3c0(%rsi,%rbx,1),%xmm0,%xmm1
 vpmadd52luq %ymm2,%ymm6,%ymm7
 ds vpmadd52luq 0x100(%r14,%riz,2),%ymm25,%ymm10{%k6}{z}
 vpmadd52luq 0x24d39058(%rip),%ymm4,%ymm4{%k2}
-vpmadd52luq %zmm5,%zmm7,%zmm6{%k1}
-vpmadd52luq %fs:0x68(%rbx,%r10,4){1to8},%zmm21,%zmm28
-vpmadd52luq (%rbx){1to8},%zmm6,%zmm2{%k5}{z}
-vpmadd52huq %xmm3,%xmm7,%xmm0{%k7}
-vpmadd52huqb %xmm3,%xmm7,%xmm0{%k7}
-vpmadd52huqw %xmm3,%xmm7,%xmm0{%k7}
-vpmadd52huql %xmm3,%xmm7,%xmm0{%k7}
-vpmadd52huqq %xmm3,%xmm7,%xmm0{%k7}
-vpmadd52hub %xmm3,%xmm7,%xmm0{%k7}
-vpmadd52huw %xmm3,%xmm7,%xmm0{%k7}
-vpmadd52hul %xmm3,%xmm7,%xmm0{%k7}
-vpmadd52hu %xmm3,%xmm7,%xmm0{%k7}
+vpmadd52luq 0x680(%rdx,%rax,8),%zmm1,%zmm0
+vpmadd52luq %zmm22,%zmm24,%zmm29{%k5}{z}
+vpmadd52luq %gs:0x470caeb7(%rdi,%rdx,1){1to8},%zmm23,%zmm22{%k6}{z}
+vpmadd52huq %xmm22,%xmm21,%xmm30
+vpmadd52huqb %xmm22,%xmm21,%xmm30
+vpmadd52huqw %xmm22,%xmm21,%xmm30
+vpmadd52huql %xmm22,%xmm21,%xmm30
+vpmadd52huqq %xmm22,%xmm21,%xmm30
+vpmadd52hub %xmm22,%xmm21,%xmm30
+vpmadd52huw %xmm22,%xmm21,%xmm30
+vpmadd52hul %xmm22,%xmm21,%xmm30
+vpmadd52hu %xmm22,%xmm21,%xmm30
+vpmadd52huq 0x760(%rbx),%xmm3,%xmm1{%k3}
+vpmadd52huqb 0x760(%rbx),%xmm3,%xmm1{%k3}
+vpmadd52huqw 0x760(%rbx),%xmm3,%xmm1{%k3}
+vpmadd52huql 0x760(%rbx),%xmm3,%xmm1{%k3}
+vpmadd52huqq 0x760(%rbx),%xmm3,%xmm1{%k3}
+vpmadd52hub 0x760(%rbx),%xmm3,%xmm1{%k3}
+vpmadd52huw 0x760(%rbx),%xmm3,%xmm1{%k3}
+vpmadd52hul 0x760(%rbx),%xmm3,%xmm1{%k3}
+vpmadd52hu 0x760(%rbx),%xmm3,%xmm1{%k3}
 vpmadd52huq %gs:-0x1abb1fb1(%rip){1to2},%xmm21,%xmm12
-vpmadd52huqb %gs:-0x1abb1fb1(%rip){1to2},%xmm21,%xmm12
-vpmadd52huqw %gs:-0x1abb1fb1(%rip){1to2},%xmm21,%xmm12
-vpmadd52huql %gs:-0x1abb1fb1(%rip){1to2},%xmm21,%xmm12
-vpmadd52huqq %gs:-0x1abb1fb1(%rip){1to2},%xmm21,%xmm12
-vpmadd52hub %gs:-0x1abb1fb1(%rip){1to2},%xmm21,%xmm12
-vpmadd52huw %gs:-0x1abb1fb1(%rip){1to2},%xmm21,%xmm12
-vpmadd52hul %gs:-0x1abb1fb1(%rip){1to2},%xmm21,%xmm12
-vpmadd52hu %gs:-0x1abb1fb1(%rip){1to2},%xmm21,%xmm12
-vpmadd52huq (%rsp,%rbx,2),%xmm4,%xmm7{%k4}{z}
 vpmadd52huq %ymm3,%ymm7,%ymm2
 es vpmadd52huq 0x70458333(%rbx){1to4},%ymm26,%ymm14
 vpmadd52huq (%rsi,%rsi,8),%ymm3,%ymm3{%k5}
@@ -24489,28 +24468,24 @@ vfmaddsub231pd 0x10(%rbx,%rcx,1),%xmm1,%xmm0
 vfmaddsub231pd %ymm6,%ymm4,%ymm1
 cs vfmaddsub231pd (%rax),%ymm15,%ymm14
 vfmaddsub231pd -0x30(%rax,%rdi,1),%ymm7,%ymm2
-vfmaddsub231ps %xmm4,%xmm5,%xmm4{%k1}
-es vfmaddsub231ps -0x1ece0fdc(%r15,%r12,1),%xmm31,%xmm30
-vfmaddsub231ps 0x6ae917ec(%rdi){1to4},%xmm5,%xmm3
+{evex} vfmaddsub231ps %xmm4,%xmm7,%xmm5
+vfmaddsub231ps 0x62698b08(%rbp,%r14,8){1to4},%xmm31,%xmm29
+ds vfmaddsub231ps -0x4e(%rcx),%xmm4,%xmm7{%k7}{z}
+{evex} vfmaddsub231ps 0x7d(%rip),%ymm13,%ymm14
 vfmaddsub231ps %ymm1,%ymm2,%ymm2{%k1}{z}
-es vfmaddsub231ps 0x74f9bcce(%r8),%ymm2,%ymm26
-vfmaddsub231ps (%rcx){1to8},%ymm6,%ymm4
+vfmaddsub231ps %fs:0x78(%rdi){1to8},%ymm4,%ymm4
 vfmaddsub231ps %zmm7,%zmm4,%zmm6
 vfmaddsub231ps 0x6091932c(%r13,%r10,8){1to16},%zmm18,%zmm31{%k7}
 vfmaddsub231ps %fs:0x130(%rbp){1to16},%zmm5,%zmm2
-vfmaddsub231pd %xmm7,%xmm6,%xmm7{%k3}{z}
-cs vfmaddsub231pd (%r9){1to2},%xmm14,%xmm1{%k2}{z}
-vfmaddsub231pd (%rdi,%rsi,1){1to2},%xmm7,%xmm0{%k6}
-vfmaddsub231pd %ymm6,%ymm3,%ymm4{%k2}
-vfmaddsub231pd %fs:-0x720(%r8,%r11,2),%ymm17,%ymm4
-vfmaddsub231pd (%rsp,%rcx,4){1to4},%ymm2,%ymm2{%k5}{z}
-vfmaddsub231pd {rd-sae},%zmm1,%zmm5,%zmm3{%k1}
-vfmaddsub231pdb {rd-sae},%zmm1,%zmm5,%zmm3{%k1}
-vfmaddsub231pdw {rd-sae},%zmm1,%zmm5,%zmm3{%k1}
-vfmaddsub231pdl {rd-sae},%zmm1,%zmm5,%zmm3{%k1}
-vfmaddsub231pdq {rd-sae},%zmm1,%zmm5,%zmm3{%k1}
-cs vfmaddsub231pd -0xf40(%rcx,%r10,1),%zmm17,%zmm6
-vfmaddsub231pd (%rsi){1to8},%zmm0,%zmm7
+vfmaddsub231pd %xmm19,%xmm18,%xmm5
+es vfmaddsub231pd 0x1f8(%rbx,%rbx,4){1to2},%xmm2,%xmm2{%k7}{z}
+vfmaddsub231pd (%r15,%rbp,4),%xmm19,%xmm8{%k4}{z}
+{evex} vfmaddsub231pd 0x7(,%rbx,2),%ymm0,%ymm1
+vfmaddsub231pd %ymm8,%ymm31,%ymm1{%k4}
+vfmaddsub231pd -0x3c8(%rax,%r14,2){1to4},%ymm5,%ymm26
+vfmaddsub231pd %zmm0,%zmm11,%zmm6
+ds vfmaddsub231pd -0x6247a806(%rbp),%zmm3,%zmm1{%k4}
+vfmaddsub231pd (%r11){1to8},%zmm12,%zmm12{%k2}{z}
 vfmsubadd231ps %xmm1,%xmm3,%xmm3
 vfmsubadd231psb %xmm1,%xmm3,%xmm3
 vfmsubadd231psw %xmm1,%xmm3,%xmm3
@@ -24539,24 +24514,24 @@ vfmsubadd231pd (%rdi),%xmm1,%xmm5
 vfmsubadd231pd %ymm5,%ymm4,%ymm4
 ss vfmsubadd231pd 0x755298f7(%r9,%r10,8),%ymm15,%ymm13
 vfmsubadd231pd -0x7c(%rip),%ymm4,%ymm4
-vfmsubadd231ps %xmm6,%xmm2,%xmm4{%k6}{z}
-vfmsubadd231ps %fs:(%r11){1to4},%xmm21,%xmm12
 {evex} vfmsubadd231ps -0x4c(%rsp,%rcx,1),%xmm4,%xmm7
-vfmsubadd231ps %ymm0,%ymm0,%ymm7{%k2}
+vfmsubadd231ps %xmm9,%xmm1,%xmm26{%k4}{z}
+vfmsubadd231ps %fs:(%r11){1to4},%xmm21,%xmm12
 vfmsubadd231ps -0x43adee09(%r14,%r8,1),%ymm19,%ymm0
+vfmsubadd231ps %ymm0,%ymm0,%ymm7{%k2}
 vfmsubadd231ps %fs:(%rdx,%rdx,4),%ymm3,%ymm3{%k2}{z}
-vfmsubadd231ps %zmm0,%zmm1,%zmm7{%k3}
 vfmsubadd231ps (%rdi,%rax,2),%zmm8,%zmm15
+vfmsubadd231ps %zmm0,%zmm1,%zmm7{%k3}
 cs vfmsubadd231ps (%rbx),%zmm2,%zmm0{%k7}
-vfmsubadd231pd %xmm2,%xmm7,%xmm1{%k2}{z}
-ss {evex} vfmsubadd231pd 0x35a9eb63(%rbp,%r8,2),%xmm6,%xmm5
-vfmsubadd231pd 0x1c0(%rax){1to2},%xmm7,%xmm7
-vfmsubadd231pd %ymm0,%ymm1,%ymm5{%k6}
-vfmsubadd231pd %gs:0x3f0(%r12,%r11,2){1to4},%ymm1,%ymm21{%k2}
-vfmsubadd231pd (%rdx),%ymm5,%ymm6{%k6}{z}
+vfmsubadd231pd %xmm9,%xmm17,%xmm11
+es vfmsubadd231pd (%rcx){1to2},%xmm6,%xmm3
+vfmsubadd231pd 0x160(%rcx),%xmm30,%xmm12{%k2}{z}
+{evex} vfmsubadd231pd 0xa00(%rdx,%rbx,8),%ymm0,%ymm6
+vfmsubadd231pd %ymm2,%ymm29,%ymm31{%k3}{z}
+cs vfmsubadd231pd -0x74d3e44(%r11,%rdx,8){1to4},%ymm21,%ymm21{%k3}{z}
+vfmsubadd231pd 0x24(%r9,%r12,2),%zmm23,%zmm13
 vfmsubadd231pd %zmm6,%zmm2,%zmm2{%k6}
-ds vfmsubadd231pd (%rsp,%r10,4){1to8},%zmm3,%zmm28
-vfmsubadd231pd 0x1bc07def(%rip){1to8},%zmm2,%zmm4{%k2}{z}
+ss vfmsubadd231pd -0x2a5b561b(%rbx),%zmm3,%zmm6{%k1}
 vfmadd231ps %xmm7,%xmm0,%xmm7
 vfmadd231psb %xmm7,%xmm0,%xmm7
 vfmadd231psw %xmm7,%xmm0,%xmm7
@@ -24591,15 +24566,15 @@ vfmadd231ps (%rsi){1to4},%xmm5,%xmm4{%k3}{z}
 {evex} vfmadd231ps %ymm2,%ymm0,%ymm4
 cs vfmadd231ps -0x285e59c2(%rbp,%r9,2){1to8},%ymm11,%ymm24
 vfmadd231ps (%rbx),%ymm5,%ymm1{%k4}
-vfmadd231ps %zmm7,%zmm0,%zmm6{%k7}
-es vfmadd231ps 0x78(%r11,%rax,8),%zmm26,%zmm31
-vfmadd231ps 0x7c(%rbp){1to16},%zmm1,%zmm3{%k7}
-vfmadd231pd %xmm6,%xmm5,%xmm0{%k2}{z}
-{evex} vfmadd231pd -0x3e0(%r15,%r12,1),%xmm15,%xmm14
+vfmadd231ps (%rsp,%rcx,1),%zmm1,%zmm3
+vfmadd231ps %zmm29,%zmm5,%zmm31{%k2}
+vfmadd231ps -0x170(%r12,%riz,8){1to16},%zmm30,%zmm25{%k7}{z}
+vfmadd231pd %xmm11,%xmm20,%xmm12
 cs vfmadd231pd (%rbx),%xmm4,%xmm2{%k6}{z}
-vfmadd231pd %ymm3,%ymm5,%ymm0{%k1}
-cs vfmadd231pd -0x1e19e474(%r10,%rdx,1){1to4},%ymm26,%ymm26{%k5}
-vfmadd231pd (%rdi,%rcx,1){1to4},%ymm6,%ymm5
+vfmadd231pd (%rsi,%r10,8){1to2},%xmm17,%xmm7{%k6}
+{evex} vfmadd231pd %ymm7,%ymm12,%ymm6
+vfmadd231pd -0x6445a978(%rsp,%riz,4){1to4},%ymm4,%ymm1{%k7}
+vfmadd231pd (%r9){1to4},%ymm3,%ymm17
 vfmadd231pd %zmm2,%zmm1,%zmm1
 ds vfmadd231pd 0x100(%r9,%rsi,2),%zmm13,%zmm19{%k6}{z}
 vfmadd231pd (%rdx){1to8},%zmm5,%zmm3{%k7}
@@ -24665,26 +24640,22 @@ vfmsub231ps (%rdx),%xmm6,%xmm2{%k5}{z}
 {evex} vfmsub231ps %ymm1,%ymm7,%ymm7
 es vfmsub231ps -0x53(%rdx,%r15,2){1to8},%ymm8,%ymm5{%k2}
 vfmsub231ps (%rsi),%ymm0,%ymm5{%k5}{z}
-vfmsub231ps {rz-sae},%zmm7,%zmm1,%zmm7{%k2}{z}
-vfmsub231psb {rz-sae},%zmm7,%zmm1,%zmm7{%k2}{z}
-vfmsub231psw {rz-sae},%zmm7,%zmm1,%zmm7{%k2}{z}
-vfmsub231psl {rz-sae},%zmm7,%zmm1,%zmm7{%k2}{z}
-vfmsub231psq {rz-sae},%zmm7,%zmm1,%zmm7{%k2}{z}
-vfmsub231ps %gs:0x2a57ee9(%rdi),%zmm14,%zmm11
-vfmsub231ps (%rdx){1to16},%zmm6,%zmm5{%k4}{z}
+vfmsub231ps -0x1840(%rbx,%rdx,1),%zmm3,%zmm3
+vfmsub231ps {rn-sae},%zmm13,%zmm18,%zmm18
+vfmsub231psb {rn-sae},%zmm13,%zmm18,%zmm18
+vfmsub231psw {rn-sae},%zmm13,%zmm18,%zmm18
+vfmsub231psl {rn-sae},%zmm13,%zmm18,%zmm18
+vfmsub231psq {rn-sae},%zmm13,%zmm18,%zmm18
+vfmsub231ps (%r11,%r13,1){1to16},%zmm20,%zmm2{%k5}{z}
 {evex} vfmsub231pd %xmm6,%xmm7,%xmm5
 vfmsub231pd %gs:(%rsi,%r10,1),%xmm1,%xmm22{%k5}{z}
 vfmsub231pd (%rbx){1to2},%xmm4,%xmm2{%k1}{z}
-vfmsub231pd %ymm5,%ymm4,%ymm6{%k5}
 vfmsub231pd (%rbx,%r9,1),%ymm18,%ymm24
+vfmsub231pd %ymm5,%ymm4,%ymm6{%k5}
 vfmsub231pd -0xd60(%rdi,%rcx,8),%ymm6,%ymm6{%k5}{z}
-vfmsub231pd {ru-sae},%zmm5,%zmm6,%zmm3{%k3}{z}
-vfmsub231pdb {ru-sae},%zmm5,%zmm6,%zmm3{%k3}{z}
-vfmsub231pdw {ru-sae},%zmm5,%zmm6,%zmm3{%k3}{z}
-vfmsub231pdl {ru-sae},%zmm5,%zmm6,%zmm3{%k3}{z}
-vfmsub231pdq {ru-sae},%zmm5,%zmm6,%zmm3{%k3}{z}
-vfmsub231pd %fs:(%r15,%r15,2),%zmm29,%zmm1{%k5}{z}
 vfmsub231pd (%rax),%zmm5,%zmm7
+vfmsub231pd %zmm11,%zmm10,%zmm28{%k5}
+vfmsub231pd %fs:(%r15,%r15,2),%zmm29,%zmm1{%k5}{z}
 vfmsub231ss %xmm4,%xmm0,%xmm6
 vfmsub231ssb %xmm4,%xmm0,%xmm6
 vfmsub231ssw %xmm4,%xmm0,%xmm6
@@ -24707,20 +24678,20 @@ vfmsub231sdw %fs:(%r9,%r9,8),%xmm14,%xmm15
 vfmsub231sdl %fs:(%r9,%r9,8),%xmm14,%xmm15
 vfmsub231sdq %fs:(%r9,%r9,8),%xmm14,%xmm15
 vfmsub231sd (%rdi),%xmm0,%xmm6
+vfmsub231ss (%r9,%r11,2),%xmm2,%xmm2
 vfmsub231ss {rz-sae},%xmm3,%xmm7,%xmm5{%k3}
 vfmsub231ssb {rz-sae},%xmm3,%xmm7,%xmm5{%k3}
 vfmsub231ssw {rz-sae},%xmm3,%xmm7,%xmm5{%k3}
 vfmsub231ssl {rz-sae},%xmm3,%xmm7,%xmm5{%k3}
 vfmsub231ssq {rz-sae},%xmm3,%xmm7,%xmm5{%k3}
-vfmsub231ss (%r9,%r11,2),%xmm2,%xmm2
 ss vfmsub231ss -0x4f57605f(%rdi),%xmm7,%xmm2{%k5}
-vfmsub231sd {rd-sae},%xmm6,%xmm5,%xmm7{%k4}{z}
-vfmsub231sdb {rd-sae},%xmm6,%xmm5,%xmm7{%k4}{z}
-vfmsub231sdw {rd-sae},%xmm6,%xmm5,%xmm7{%k4}{z}
-vfmsub231sdl {rd-sae},%xmm6,%xmm5,%xmm7{%k4}{z}
-vfmsub231sdq {rd-sae},%xmm6,%xmm5,%xmm7{%k4}{z}
-ds vfmsub231sd -0x240(%rbx),%xmm27,%xmm2
-vfmsub231sd (%rsp,%riz,2),%xmm7,%xmm7{%k2}{z}
+{evex} vfmsub231sd (%rbx),%xmm2,%xmm1
+vfmsub231sd {rz-sae},%xmm9,%xmm17,%xmm19
+vfmsub231sdb {rz-sae},%xmm9,%xmm17,%xmm19
+vfmsub231sdw {rz-sae},%xmm9,%xmm17,%xmm19
+vfmsub231sdl {rz-sae},%xmm9,%xmm17,%xmm19
+vfmsub231sdq {rz-sae},%xmm9,%xmm17,%xmm19
+vfmsub231sd %fs:0x2d0(%r15),%xmm5,%xmm17{%k6}{z}
 vfnmadd231ps %xmm2,%xmm3,%xmm2
 vfnmadd231psb %xmm2,%xmm3,%xmm2
 vfnmadd231psw %xmm2,%xmm3,%xmm2
@@ -24749,12 +24720,12 @@ vfnmadd231pd 0x46e2c4c1(%rip),%xmm1,%xmm1
 vfnmadd231pd %ymm3,%ymm4,%ymm1
 ss vfnmadd231pd 0x47(%r9,%r14,1),%ymm0,%ymm8
 vfnmadd231pd (%rcx),%ymm3,%ymm3
-vfnmadd231ps %xmm4,%xmm2,%xmm1{%k3}
 vfnmadd231ps (%r12,%r13,1),%xmm19,%xmm25
+vfnmadd231ps %xmm4,%xmm2,%xmm1{%k3}
 vfnmadd231ps (%rsi){1to4},%xmm5,%xmm4{%k7}{z}
-vfnmadd231ps %ymm7,%ymm5,%ymm6{%k5}
-vfnmadd231ps (%rdi,%rax,8),%ymm25,%ymm16
+vfnmadd231ps %ymm31,%ymm27,%ymm22
 ss vfnmadd231ps 0x40318b0(%rsp,%rax,8),%ymm3,%ymm2{%k1}
+vfnmadd231ps 0xbc(%r13,%r13,4){1to8},%ymm5,%ymm2{%k3}
 vfnmadd231ps %zmm0,%zmm2,%zmm0
 vfnmadd231ps %fs:0x170(%rcx,%r15,1){1to16},%zmm0,%zmm24{%k2}
 vfnmadd231ps -0x5c(%rbp){1to16},%zmm6,%zmm4
@@ -24764,13 +24735,9 @@ vfnmadd231pd (%rax){1to2},%xmm2,%xmm0
 {evex} vfnmadd231pd %ymm3,%ymm2,%ymm6
 vfnmadd231pd 0x1d0(%rbp){1to4},%ymm29,%ymm8
 es vfnmadd231pd 0x133c2fb2(%rdi){1to4},%ymm5,%ymm7{%k1}
-vfnmadd231pd {ru-sae},%zmm2,%zmm3,%zmm4
-vfnmadd231pdb {ru-sae},%zmm2,%zmm3,%zmm4
-vfnmadd231pdw {ru-sae},%zmm2,%zmm3,%zmm4
-vfnmadd231pdl {ru-sae},%zmm2,%zmm3,%zmm4
-vfnmadd231pdq {ru-sae},%zmm2,%zmm3,%zmm4
-vfnmadd231pd %fs:(%r8,%rbx,1),%zmm4,%zmm20{%k5}
-vfnmadd231pd -0x1c40(%rsi,%riz,4),%zmm5,%zmm5
+vfnmadd231pd %zmm7,%zmm9,%zmm3
+cs vfnmadd231pd -0x3c0(%rsi),%zmm7,%zmm4{%k4}
+vfnmadd231pd (%rdx,%r15,4),%zmm10,%zmm25{%k1}{z}
 vfnmadd231ss %xmm4,%xmm3,%xmm1
 vfnmadd231ssb %xmm4,%xmm3,%xmm1
 vfnmadd231ssw %xmm4,%xmm3,%xmm1
@@ -24793,12 +24760,16 @@ ds vfnmadd231sdw (%r12,%rdx,1),%xmm0,%xmm3
 ds vfnmadd231sdl (%r12,%rdx,1),%xmm0,%xmm3
 ds vfnmadd231sdq (%r12,%rdx,1),%xmm0,%xmm3
 vfnmadd231sd 0x1e(%rdx),%xmm6,%xmm3
-vfnmadd231ss %xmm4,%xmm3,%xmm5{%k2}
-cs vfnmadd231ss 0x144(%rcx,%r12,8),%xmm19,%xmm31
-vfnmadd231ss 0xd4(%rbp),%xmm7,%xmm0{%k4}{z}
-vfnmadd231sd %xmm5,%xmm0,%xmm6{%k5}
-es vfnmadd231sd -0x318(%r10),%xmm0,%xmm20{%k5}{z}
+vfnmadd231ss %xmm20,%xmm20,%xmm20
+es vfnmadd231ss 0x1f0(%rdi,%rbx,2),%xmm6,%xmm3{%k4}{z}
+vfnmadd231ss 0x2e(%r13),%xmm30,%xmm14{%k2}
 {evex} vfnmadd231sd -0xe0(%rsi,%rbp,8),%xmm0,%xmm0
+vfnmadd231sd {rd-sae},%xmm15,%xmm14,%xmm17
+vfnmadd231sdb {rd-sae},%xmm15,%xmm14,%xmm17
+vfnmadd231sdw {rd-sae},%xmm15,%xmm14,%xmm17
+vfnmadd231sdl {rd-sae},%xmm15,%xmm14,%xmm17
+vfnmadd231sdq {rd-sae},%xmm15,%xmm14,%xmm17
+es vfnmadd231sd -0x318(%r10),%xmm0,%xmm20{%k5}{z}
 vfnmsub231ps %xmm5,%xmm0,%xmm4
 vfnmsub231psb %xmm5,%xmm0,%xmm4
 vfnmsub231psw %xmm5,%xmm0,%xmm4
@@ -24830,25 +24801,21 @@ vfnmsub231pd 0x1de8118d(%rdx,%rcx,4),%ymm6,%ymm3
 {evex} vfnmsub231ps %xmm6,%xmm1,%xmm7
 ss vfnmsub231ps (%r11,%rbp,2){1to4},%xmm23,%xmm5
 vfnmsub231ps 0x5fcbf08d(%rbp){1to4},%xmm2,%xmm3{%k4}{z}
-vfnmsub231ps %ymm7,%ymm1,%ymm0{%k4}
-ss {evex} vfnmsub231ps (%r14,%rbp,2),%ymm1,%ymm9
-vfnmsub231ps 0xb40(%rax,%riz,2),%ymm7,%ymm1{%k5}{z}
-vfnmsub231ps {ru-sae},%zmm7,%zmm1,%zmm0{%k2}{z}
-vfnmsub231psb {ru-sae},%zmm7,%zmm1,%zmm0{%k2}{z}
-vfnmsub231psw {ru-sae},%zmm7,%zmm1,%zmm0{%k2}{z}
-vfnmsub231psl {ru-sae},%zmm7,%zmm1,%zmm0{%k2}{z}
-vfnmsub231psq {ru-sae},%zmm7,%zmm1,%zmm0{%k2}{z}
-vfnmsub231ps %gs:-0x1fc(%r11,%r14,2){1to16},%zmm9,%zmm14
-vfnmsub231ps (%rcx,%rbx,2),%zmm7,%zmm3{%k3}{z}
-vfnmsub231pd %xmm2,%xmm1,%xmm5{%k2}
-cs vfnmsub231pd (%r8,%r15,2){1to2},%xmm19,%xmm16
-{evex} vfnmsub231pd 0x3b3b5a34(%rax),%xmm5,%xmm0
-vfnmsub231pd %ymm4,%ymm7,%ymm4{%k4}{z}
-vfnmsub231pd %gs:(%r10,%r9,8){1to4},%ymm29,%ymm30
-vfnmsub231pd -0x4d724081(%rdi,%rbx,8),%ymm1,%ymm1{%k5}
-vfnmsub231pd %zmm6,%zmm5,%zmm6{%k5}
-vfnmsub231pd (%rcx,%r8,2),%zmm5,%zmm6
+{evex} vfnmsub231ps -0xd60(%rdx),%ymm5,%ymm4
+vfnmsub231ps %ymm4,%ymm11,%ymm10{%k1}{z}
+ss vfnmsub231ps (%rbx,%r11,1),%ymm6,%ymm24{%k7}
+vfnmsub231ps %zmm8,%zmm16,%zmm8
+es vfnmsub231ps (%rsp,%rbx,1),%zmm4,%zmm3{%k1}{z}
+vfnmsub231ps -0x7253613(%r11,%rdi,4){1to16},%zmm6,%zmm3
+{evex} vfnmsub231pd 0x6a153b8b(,%rsi,1),%xmm4,%xmm7
+vfnmsub231pd %xmm3,%xmm15,%xmm30{%k2}{z}
+vfnmsub231pd -0x6c0(%rbp,%riz,4),%xmm21,%xmm9{%k5}{z}
+vfnmsub231pd %ymm22,%ymm15,%ymm28
+vfnmsub231pd %gs:(%rcx),%ymm0,%ymm3{%k3}
+vfnmsub231pd 0x5800966b(%rax,%r10,1){1to4},%ymm2,%ymm4
+vfnmsub231pd %zmm29,%zmm30,%zmm17
 vfnmsub231pd %gs:(%rax),%zmm0,%zmm3{%k3}
+vfnmsub231pd (%rdx,%r11,4),%zmm12,%zmm26{%k7}{z}
 vfnmsub231ss %xmm5,%xmm7,%xmm5
 vfnmsub231ssb %xmm5,%xmm7,%xmm5
 vfnmsub231ssw %xmm5,%xmm7,%xmm5
@@ -24871,52 +24838,52 @@ es vfnmsub231sdw (%r14),%xmm4,%xmm8
 es vfnmsub231sdl (%r14),%xmm4,%xmm8
 es vfnmsub231sdq (%r14),%xmm4,%xmm8
 vfnmsub231sd 0x6a(%rax,%rbp,1),%xmm7,%xmm3
-vfnmsub231ss {ru-sae},%xmm2,%xmm6,%xmm6{%k5}
-vfnmsub231ssb {ru-sae},%xmm2,%xmm6,%xmm6{%k5}
-vfnmsub231ssw {ru-sae},%xmm2,%xmm6,%xmm6{%k5}
-vfnmsub231ssl {ru-sae},%xmm2,%xmm6,%xmm6{%k5}
-vfnmsub231ssq {ru-sae},%xmm2,%xmm6,%xmm6{%k5}
+{evex} vfnmsub231ss -0x241d69f5(,%riz,2),%xmm1,%xmm2
+vfnmsub231ss %xmm14,%xmm29,%xmm6{%k2}
 vfnmsub231ss 0xc8(%rsi),%xmm20,%xmm13{%k3}
-ss {evex} vfnmsub231ss (%rbx),%xmm2,%xmm1
-vfnmsub231sd %xmm1,%xmm4,%xmm4{%k7}
-vfnmsub231sd %gs:(%r11),%xmm21,%xmm31
-vfnmsub231sd (%rdi,%rbp,4),%xmm4,%xmm0{%k1}{z}
-vpconflictd %xmm0,%xmm6{%k7}
-vpconflictdb %xmm0,%xmm6{%k7}
-vpconflictdw %xmm0,%xmm6{%k7}
-vpconflictdl %xmm0,%xmm6{%k7}
-vpconflictdq %xmm0,%xmm6{%k7}
-ss vpconflictd 0x1d0(%rbp){1to4},%xmm13{%k4}{z}
-ss vpconflictdb 0x1d0(%rbp){1to4},%xmm13{%k4}{z}
-ss vpconflictdw 0x1d0(%rbp){1to4},%xmm13{%k4}{z}
-ss vpconflictdl 0x1d0(%rbp){1to4},%xmm13{%k4}{z}
-ss vpconflictdq 0x1d0(%rbp){1to4},%xmm13{%k4}{z}
-vpconflictd (%rdi),%xmm7{%k4}{z}
-vpconflictd %ymm0,%ymm5{%k2}{z}
+vfnmsub231sd (%rdx),%xmm6,%xmm4
+vfnmsub231sd {rz-sae},%xmm2,%xmm7,%xmm18{%k3}{z}
+vfnmsub231sdb {rz-sae},%xmm2,%xmm7,%xmm18{%k3}{z}
+vfnmsub231sdw {rz-sae},%xmm2,%xmm7,%xmm18{%k3}{z}
+vfnmsub231sdl {rz-sae},%xmm2,%xmm7,%xmm18{%k3}{z}
+vfnmsub231sdq {rz-sae},%xmm2,%xmm7,%xmm18{%k3}{z}
+ss vfnmsub231sd (%r10,%r15,2),%xmm20,%xmm30{%k7}
+vpconflictd %xmm10,%xmm18
+vpconflictdb %xmm10,%xmm18
+vpconflictdw %xmm10,%xmm18
+vpconflictdl %xmm10,%xmm18
+vpconflictdq %xmm10,%xmm18
+ss vpconflictd -0x4a23d16c(%rcx,%rbx,8),%xmm7{%k3}{z}
+ss vpconflictdb -0x4a23d16c(%rcx,%rbx,8),%xmm7{%k3}{z}
+ss vpconflictdw -0x4a23d16c(%rcx,%rbx,8),%xmm7{%k3}{z}
+ss vpconflictdl -0x4a23d16c(%rcx,%rbx,8),%xmm7{%k3}{z}
+ss vpconflictdq -0x4a23d16c(%rcx,%rbx,8),%xmm7{%k3}{z}
+vpconflictd 0xc4(%rcx,%r13,1){1to4},%xmm13{%k2}
+vpconflictd 0x960(%rdi,%rbp,4),%ymm1
+vpconflictd %ymm19,%ymm29{%k3}
 es vpconflictd 0x56bac769(%r12,%r9,1),%ymm12
-vpconflictd 0xc0(%rax){1to8},%ymm6
-vpconflictd %zmm1,%zmm6{%k3}{z}
-ss vpconflictd (%rcx,%r14,2),%zmm20
-vpconflictd (%rsi){1to16},%zmm2{%k3}
-vpconflictq %xmm4,%xmm3{%k3}{z}
-vpconflictqb %xmm4,%xmm3{%k3}{z}
-vpconflictqw %xmm4,%xmm3{%k3}{z}
-vpconflictql %xmm4,%xmm3{%k3}{z}
-vpconflictqq %xmm4,%xmm3{%k3}{z}
-vpconflictb %xmm4,%xmm3{%k3}{z}
-vpconflictw %xmm4,%xmm3{%k3}{z}
-vpconflictl %xmm4,%xmm3{%k3}{z}
-vpconflict %xmm4,%xmm3{%k3}{z}
-vpconflictq (%r11,%r8,1),%xmm21
-vpconflictqb (%r11,%r8,1),%xmm21
-vpconflictqw (%r11,%r8,1),%xmm21
-vpconflictql (%r11,%r8,1),%xmm21
-vpconflictqq (%r11,%r8,1),%xmm21
-vpconflictb (%r11,%r8,1),%xmm21
-vpconflictw (%r11,%r8,1),%xmm21
-vpconflictl (%r11,%r8,1),%xmm21
-vpconflict (%r11,%r8,1),%xmm21
-vpconflictq -0x474b8b83(%rsp,%rdx,2),%xmm1{%k7}{z}
+vpconflictd (%rsi,%rcx,1),%zmm3
+vpconflictd %zmm20,%zmm1{%k2}{z}
+vpconflictd 0x1a4(%rsp,%r8,2){1to16},%zmm28{%k5}
+vpconflictq %xmm7,%xmm2
+vpconflictqb %xmm7,%xmm2
+vpconflictqw %xmm7,%xmm2
+vpconflictql %xmm7,%xmm2
+vpconflictqq %xmm7,%xmm2
+vpconflictb %xmm7,%xmm2
+vpconflictw %xmm7,%xmm2
+vpconflictl %xmm7,%xmm2
+vpconflict %xmm7,%xmm2
+vpconflictq -0x5c(%rdi,%r15,4),%xmm14{%k4}{z}
+vpconflictqb -0x5c(%rdi,%r15,4),%xmm14{%k4}{z}
+vpconflictqw -0x5c(%rdi,%r15,4),%xmm14{%k4}{z}
+vpconflictql -0x5c(%rdi,%r15,4),%xmm14{%k4}{z}
+vpconflictqq -0x5c(%rdi,%r15,4),%xmm14{%k4}{z}
+vpconflictb -0x5c(%rdi,%r15,4),%xmm14{%k4}{z}
+vpconflictw -0x5c(%rdi,%r15,4),%xmm14{%k4}{z}
+vpconflictl -0x5c(%rdi,%r15,4),%xmm14{%k4}{z}
+vpconflict -0x5c(%rdi,%r15,4),%xmm14{%k4}{z}
+es vpconflictq (%rdi),%xmm1
 vpconflictq %ymm5,%ymm0
 cs vpconflictq (%rbx,%r8,1){1to4},%ymm3
 vpconflictq 0x54(%rsi,%rcx,4){1to4},%ymm6{%k7}{z}
@@ -25046,22 +25013,22 @@ cs sha1nextew -0x4ead3c6c(%r10),%xmm10
 cs sha1nextel -0x4ead3c6c(%r10),%xmm10
 cs sha1nexteq -0x4ead3c6c(%r10),%xmm10
 sha1nexte -0x34266130(,%rdi,4),%xmm7
-vexp2ps {sae},%zmm3,%zmm7
-vexp2psb {sae},%zmm3,%zmm7
-vexp2psw {sae},%zmm3,%zmm7
-vexp2psl {sae},%zmm3,%zmm7
-vexp2psq {sae},%zmm3,%zmm7
+vexp2ps %zmm2,%zmm1
+vexp2psb %zmm2,%zmm1
+vexp2psw %zmm2,%zmm1
+vexp2psl %zmm2,%zmm1
+vexp2psq %zmm2,%zmm1
 vexp2ps (%r8),%zmm28{%k1}{z}
 vexp2psb (%r8),%zmm28{%k1}{z}
 vexp2psw (%r8),%zmm28{%k1}{z}
 vexp2psl (%r8),%zmm28{%k1}{z}
 vexp2psq (%r8),%zmm28{%k1}{z}
 vexp2ps 0x24(%rdx){1to16},%zmm3{%k4}{z}
-vexp2pd %zmm4,%zmm7{%k7}
-vexp2pdb %zmm4,%zmm7{%k7}
-vexp2pdw %zmm4,%zmm7{%k7}
-vexp2pdl %zmm4,%zmm7{%k7}
-vexp2pdq %zmm4,%zmm7{%k7}
+vexp2pd %zmm3,%zmm7
+vexp2pdb %zmm3,%zmm7
+vexp2pdw %zmm3,%zmm7
+vexp2pdl %zmm3,%zmm7
+vexp2pdq %zmm3,%zmm7
 vexp2pd -0x518ee57e(%rax,%r13,8){1to8},%zmm0
 vexp2pdb -0x518ee57e(%rax,%r13,8){1to8},%zmm0
 vexp2pdw -0x518ee57e(%rax,%r13,8){1to8},%zmm0
@@ -25090,28 +25057,28 @@ sha1msg2w -0x77(%eax,%r9d,1),%xmm4
 sha1msg2l -0x77(%eax,%r9d,1),%xmm4
 sha1msg2q -0x77(%eax,%r9d,1),%xmm4
 sha1msg2 (%rbx),%xmm1
-vrcp28ps %zmm5,%zmm0{%k1}
-vrcp28psb %zmm5,%zmm0{%k1}
-vrcp28psw %zmm5,%zmm0{%k1}
-vrcp28psl %zmm5,%zmm0{%k1}
-vrcp28psq %zmm5,%zmm0{%k1}
-es vrcp28ps (%rdi,%r10,8),%zmm24{%k7}{z}
-es vrcp28psb (%rdi,%r10,8),%zmm24{%k7}{z}
-es vrcp28psw (%rdi,%r10,8),%zmm24{%k7}{z}
-es vrcp28psl (%rdi,%r10,8),%zmm24{%k7}{z}
-es vrcp28psq (%rdi,%r10,8),%zmm24{%k7}{z}
 vrcp28ps -0x42(%rip),%zmm1
+vrcp28psb -0x42(%rip),%zmm1
+vrcp28psw -0x42(%rip),%zmm1
+vrcp28psl -0x42(%rip),%zmm1
+vrcp28psq -0x42(%rip),%zmm1
+vrcp28ps {sae},%zmm7,%zmm27
+vrcp28psb {sae},%zmm7,%zmm27
+vrcp28psw {sae},%zmm7,%zmm27
+vrcp28psl {sae},%zmm7,%zmm27
+vrcp28psq {sae},%zmm7,%zmm27
+es vrcp28ps (%rdi,%r10,8),%zmm24{%k7}{z}
+vrcp28pd (%rax,%r9,4),%zmm26
+vrcp28pdb (%rax,%r9,4),%zmm26
+vrcp28pdw (%rax,%r9,4),%zmm26
+vrcp28pdl (%rax,%r9,4),%zmm26
+vrcp28pdq (%rax,%r9,4),%zmm26
 vrcp28pd %zmm7,%zmm2{%k2}
 vrcp28pdb %zmm7,%zmm2{%k2}
 vrcp28pdw %zmm7,%zmm2{%k2}
 vrcp28pdl %zmm7,%zmm2{%k2}
 vrcp28pdq %zmm7,%zmm2{%k2}
-vrcp28pd %gs:0x3eb104fe(%rsi,%rdx,4){1to8},%zmm28
-vrcp28pdb %gs:0x3eb104fe(%rsi,%rdx,4){1to8},%zmm28
-vrcp28pdw %gs:0x3eb104fe(%rsi,%rdx,4){1to8},%zmm28
-vrcp28pdl %gs:0x3eb104fe(%rsi,%rdx,4){1to8},%zmm28
-vrcp28pdq %gs:0x3eb104fe(%rsi,%rdx,4){1to8},%zmm28
-vrcp28pd (%rdi,%rax,1),%zmm6
+vrcp28pd %fs:0x1cc0(%rsp,%rcx,2),%zmm4
 sha256rnds2 %xmm0,%xmm6,%xmm5
 sha256rnds2b %xmm0,%xmm6,%xmm5
 sha256rnds2w %xmm0,%xmm6,%xmm5
@@ -25123,28 +25090,28 @@ ds sha256rnds2w %xmm0,0x2d0db5dd(,%r15,2),%xmm7
 ds sha256rnds2l %xmm0,0x2d0db5dd(,%r15,2),%xmm7
 ds sha256rnds2q %xmm0,0x2d0db5dd(,%r15,2),%xmm7
 rex sha256rnds2 %xmm0,(%rax),%xmm4
-vrcp28ss {sae},%xmm4,%xmm0,%xmm6{%k3}{z}
-vrcp28ssb {sae},%xmm4,%xmm0,%xmm6{%k3}{z}
-vrcp28ssw {sae},%xmm4,%xmm0,%xmm6{%k3}{z}
-vrcp28ssl {sae},%xmm4,%xmm0,%xmm6{%k3}{z}
-vrcp28ssq {sae},%xmm4,%xmm0,%xmm6{%k3}{z}
-vrcp28ss %gs:0x98(%rax,%rdi,8),%xmm14,%xmm2
-vrcp28ssb %gs:0x98(%rax,%rdi,8),%xmm14,%xmm2
-vrcp28ssw %gs:0x98(%rax,%rdi,8),%xmm14,%xmm2
-vrcp28ssl %gs:0x98(%rax,%rdi,8),%xmm14,%xmm2
-vrcp28ssq %gs:0x98(%rax,%rdi,8),%xmm14,%xmm2
-vrcp28ss (%rcx),%xmm5,%xmm3{%k7}
-vrcp28sd %xmm0,%xmm1,%xmm7{%k6}{z}
-vrcp28sdb %xmm0,%xmm1,%xmm7{%k6}{z}
-vrcp28sdw %xmm0,%xmm1,%xmm7{%k6}{z}
-vrcp28sdl %xmm0,%xmm1,%xmm7{%k6}{z}
-vrcp28sdq %xmm0,%xmm1,%xmm7{%k6}{z}
-vrcp28sd 0x3b0(%r15),%xmm12,%xmm5{%k5}
-vrcp28sdb 0x3b0(%r15),%xmm12,%xmm5{%k5}
-vrcp28sdw 0x3b0(%r15),%xmm12,%xmm5{%k5}
-vrcp28sdl 0x3b0(%r15),%xmm12,%xmm5{%k5}
-vrcp28sdq 0x3b0(%r15),%xmm12,%xmm5{%k5}
-ds vrcp28sd -0x1d329dfc(%rcx),%xmm1,%xmm5{%k1}{z}
+vrcp28ss (%rbx,%rcx,1),%xmm0,%xmm5
+vrcp28ssb (%rbx,%rcx,1),%xmm0,%xmm5
+vrcp28ssw (%rbx,%rcx,1),%xmm0,%xmm5
+vrcp28ssl (%rbx,%rcx,1),%xmm0,%xmm5
+vrcp28ssq (%rbx,%rcx,1),%xmm0,%xmm5
+vrcp28ss {sae},%xmm0,%xmm6,%xmm28
+vrcp28ssb {sae},%xmm0,%xmm6,%xmm28
+vrcp28ssw {sae},%xmm0,%xmm6,%xmm28
+vrcp28ssl {sae},%xmm0,%xmm6,%xmm28
+vrcp28ssq {sae},%xmm0,%xmm6,%xmm28
+vrcp28ss -0x7b752522(%rip),%xmm12,%xmm12{%k7}
+vrcp28sd %xmm5,%xmm7,%xmm2
+vrcp28sdb %xmm5,%xmm7,%xmm2
+vrcp28sdw %xmm5,%xmm7,%xmm2
+vrcp28sdl %xmm5,%xmm7,%xmm2
+vrcp28sdq %xmm5,%xmm7,%xmm2
+vrcp28sd %fs:0x1f0(%r13,%r10,2),%xmm26,%xmm18{%k1}{z}
+vrcp28sdb %fs:0x1f0(%r13,%r10,2),%xmm26,%xmm18{%k1}{z}
+vrcp28sdw %fs:0x1f0(%r13,%r10,2),%xmm26,%xmm18{%k1}{z}
+vrcp28sdl %fs:0x1f0(%r13,%r10,2),%xmm26,%xmm18{%k1}{z}
+vrcp28sdq %fs:0x1f0(%r13,%r10,2),%xmm26,%xmm18{%k1}{z}
+vrcp28sd (%rdi),%xmm1,%xmm7{%k6}
 sha256msg1 %xmm1,%xmm7
 sha256msg1b %xmm1,%xmm7
 sha256msg1w %xmm1,%xmm7
@@ -25156,28 +25123,28 @@ sha256msg1w (%r9d,%r13d,8),%xmm3
 sha256msg1l (%r9d,%r13d,8),%xmm3
 sha256msg1q (%r9d,%r13d,8),%xmm3
 sha256msg1 0x7fbbec1b(%rax),%xmm2
-vrsqrt28ps %zmm1,%zmm3{%k1}{z}
-vrsqrt28psb %zmm1,%zmm3{%k1}{z}
-vrsqrt28psw %zmm1,%zmm3{%k1}{z}
-vrsqrt28psl %zmm1,%zmm3{%k1}{z}
-vrsqrt28psq %zmm1,%zmm3{%k1}{z}
-vrsqrt28ps 0x6659fcae(%r14,%r12,2),%zmm19
-vrsqrt28psb 0x6659fcae(%r14,%r12,2),%zmm19
-vrsqrt28psw 0x6659fcae(%r14,%r12,2),%zmm19
-vrsqrt28psl 0x6659fcae(%r14,%r12,2),%zmm19
-vrsqrt28psq 0x6659fcae(%r14,%r12,2),%zmm19
-ds vrsqrt28ps (%rdi){1to16},%zmm6{%k3}
-vrsqrt28pd {sae},%zmm7,%zmm4{%k4}{z}
-vrsqrt28pdb {sae},%zmm7,%zmm4{%k4}{z}
-vrsqrt28pdw {sae},%zmm7,%zmm4{%k4}{z}
-vrsqrt28pdl {sae},%zmm7,%zmm4{%k4}{z}
-vrsqrt28pdq {sae},%zmm7,%zmm4{%k4}{z}
-vrsqrt28pd -0x58(%r13){1to8},%zmm19
-vrsqrt28pdb -0x58(%r13){1to8},%zmm19
-vrsqrt28pdw -0x58(%r13){1to8},%zmm19
-vrsqrt28pdl -0x58(%r13){1to8},%zmm19
-vrsqrt28pdq -0x58(%r13){1to8},%zmm19
+vrsqrt28ps 0x2d(,%riz,2),%zmm6
+vrsqrt28psb 0x2d(,%riz,2),%zmm6
+vrsqrt28psw 0x2d(,%riz,2),%zmm6
+vrsqrt28psl 0x2d(,%riz,2),%zmm6
+vrsqrt28psq 0x2d(,%riz,2),%zmm6
+vrsqrt28ps %zmm24,%zmm1{%k4}{z}
+vrsqrt28psb %zmm24,%zmm1{%k4}{z}
+vrsqrt28psw %zmm24,%zmm1{%k4}{z}
+vrsqrt28psl %zmm24,%zmm1{%k4}{z}
+vrsqrt28psq %zmm24,%zmm1{%k4}{z}
+vrsqrt28ps (%r11),%zmm28{%k6}{z}
+vrsqrt28pd %zmm17,%zmm26
+vrsqrt28pdb %zmm17,%zmm26
+vrsqrt28pdw %zmm17,%zmm26
+vrsqrt28pdl %zmm17,%zmm26
+vrsqrt28pdq %zmm17,%zmm26
 vrsqrt28pd %fs:(%rdi),%zmm2{%k5}
+vrsqrt28pdb %fs:(%rdi),%zmm2{%k5}
+vrsqrt28pdw %fs:(%rdi),%zmm2{%k5}
+vrsqrt28pdl %fs:(%rdi),%zmm2{%k5}
+vrsqrt28pdq %fs:(%rdi),%zmm2{%k5}
+vrsqrt28pd -0x58(%r13){1to8},%zmm19
 sha256msg2 %xmm5,%xmm2
 sha256msg2b %xmm5,%xmm2
 sha256msg2w %xmm5,%xmm2
@@ -25189,28 +25156,28 @@ es sha256msg2w (%r10,%r9,4),%xmm8
 es sha256msg2l (%r10,%r9,4),%xmm8
 es sha256msg2q (%r10,%r9,4),%xmm8
 sha256msg2 0x3c40f461(%rbp,%rbp,4),%xmm5
-vrsqrt28ss %xmm0,%xmm6,%xmm0{%k2}
-vrsqrt28ssb %xmm0,%xmm6,%xmm0{%k2}
-vrsqrt28ssw %xmm0,%xmm6,%xmm0{%k2}
-vrsqrt28ssl %xmm0,%xmm6,%xmm0{%k2}
-vrsqrt28ssq %xmm0,%xmm6,%xmm0{%k2}
-vrsqrt28ss (%rdx,%r9,8),%xmm13,%xmm20
-vrsqrt28ssb (%rdx,%r9,8),%xmm13,%xmm20
-vrsqrt28ssw (%rdx,%r9,8),%xmm13,%xmm20
-vrsqrt28ssl (%rdx,%r9,8),%xmm13,%xmm20
-vrsqrt28ssq (%rdx,%r9,8),%xmm13,%xmm20
-vrsqrt28ss %fs:(%rbx),%xmm3,%xmm2{%k4}
-vrsqrt28sd {sae},%xmm5,%xmm0,%xmm0
-vrsqrt28sdb {sae},%xmm5,%xmm0,%xmm0
-vrsqrt28sdw {sae},%xmm5,%xmm0,%xmm0
-vrsqrt28sdl {sae},%xmm5,%xmm0,%xmm0
-vrsqrt28sdq {sae},%xmm5,%xmm0,%xmm0
-vrsqrt28sd %gs:(%rcx),%xmm25,%xmm24
-vrsqrt28sdb %gs:(%rcx),%xmm25,%xmm24
-vrsqrt28sdw %gs:(%rcx),%xmm25,%xmm24
-vrsqrt28sdl %gs:(%rcx),%xmm25,%xmm24
-vrsqrt28sdq %gs:(%rcx),%xmm25,%xmm24
-vrsqrt28sd (%rsp,%rdi,1),%xmm3,%xmm3{%k2}
+vrsqrt28ss 0xec(%rax,%riz,8),%xmm7,%xmm5
+vrsqrt28ssb 0xec(%rax,%riz,8),%xmm7,%xmm5
+vrsqrt28ssw 0xec(%rax,%riz,8),%xmm7,%xmm5
+vrsqrt28ssl 0xec(%rax,%riz,8),%xmm7,%xmm5
+vrsqrt28ssq 0xec(%rax,%riz,8),%xmm7,%xmm5
+vrsqrt28ss {sae},%xmm0,%xmm30,%xmm4{%k5}{z}
+vrsqrt28ssb {sae},%xmm0,%xmm30,%xmm4{%k5}{z}
+vrsqrt28ssw {sae},%xmm0,%xmm30,%xmm4{%k5}{z}
+vrsqrt28ssl {sae},%xmm0,%xmm30,%xmm4{%k5}{z}
+vrsqrt28ssq {sae},%xmm0,%xmm30,%xmm4{%k5}{z}
+vrsqrt28ss (%rsp,%r14,1),%xmm20,%xmm28{%k7}
+vrsqrt28sd -0xa2dd4a7(%rsi),%xmm6,%xmm0
+vrsqrt28sdb -0xa2dd4a7(%rsi),%xmm6,%xmm0
+vrsqrt28sdw -0xa2dd4a7(%rsi),%xmm6,%xmm0
+vrsqrt28sdl -0xa2dd4a7(%rsi),%xmm6,%xmm0
+vrsqrt28sdq -0xa2dd4a7(%rsi),%xmm6,%xmm0
+vrsqrt28sd %xmm27,%xmm22,%xmm2{%k2}
+vrsqrt28sdb %xmm27,%xmm22,%xmm2{%k2}
+vrsqrt28sdw %xmm27,%xmm22,%xmm2{%k2}
+vrsqrt28sdl %xmm27,%xmm22,%xmm2{%k2}
+vrsqrt28sdq %xmm27,%xmm22,%xmm2{%k2}
+vrsqrt28sd %gs:-0x288(%rdx,%r15,1),%xmm18,%xmm15{%k3}{z}
 gf2p8mulb %xmm7,%xmm3
 gf2p8mulbb %xmm7,%xmm3
 gf2p8mulbw %xmm7,%xmm3
@@ -25423,12 +25390,12 @@ vaesdeclast (%r9,%r11,1),%ymm2,%ymm28
 vaesdeclast %zmm0,%zmm1,%zmm5
 cs vaesdeclast -0x41f11551(%rbx,%rsi,2),%zmm31,%zmm6
 vaesdeclast (%rcx),%zmm0,%zmm2
-movbe %gs:(%esi),%bx
-movbeb %gs:(%esi),%bx
-movbew %gs:(%esi),%bx
-movbel %gs:(%esi),%bx
-movbeq %gs:(%esi),%bx
 movbe -0x78(%rdx,%r11,4),%r15w
+movbeb -0x78(%rdx,%r11,4),%r15w
+movbew -0x78(%rdx,%r11,4),%r15w
+movbel -0x78(%rdx,%r11,4),%r15w
+movbeq -0x78(%rdx,%r11,4),%r15w
+movbe %gs:(%esi),%bx
 movbe (%rcx,%riz,8),%bx
 movbe (%rdi),%ebx
 movbeb (%rdi),%ebx
@@ -25488,12 +25455,12 @@ movbel %esp,-0x7230aed6(%rsp,%riz,4)
 movbeq %esp,-0x7230aed6(%rsp,%riz,4)
 movbe %r11d,-0x7b303b46(%edx)
 movbe %r11d,(%rsi)
-ds movbe %rsp,0x58(%rip)
-ds movbeb %rsp,0x58(%rip)
-ds movbew %rsp,0x58(%rip)
-ds movbel %rsp,0x58(%rip)
-ds movbeq %rsp,0x58(%rip)
 movbe %rsi,-0x3f(%r11,%r12,1)
+movbeb %rsi,-0x3f(%r11,%r12,1)
+movbew %rsi,-0x3f(%r11,%r12,1)
+movbel %rsi,-0x3f(%r11,%r12,1)
+movbeq %rsi,-0x3f(%r11,%r12,1)
+ds movbe %rsp,0x58(%rip)
 movbe %rdi,0x43e6d779(%rax)
 crc32 %dx,%ebx
 crc32b %dx,%ebx
@@ -25719,17 +25686,17 @@ wrssdl %ebp,(%rsi,%rsi,8)
 wrssdq %ebp,(%rsi,%rsi,8)
 wrssd %esp,%fs:0x2ea4642e(%rdx,%r12,8)
 wrssd %r10d,-0x56(%rbp,%r13,4)
+wrssq %r11,(%r10,%rdx,2)
+wrssqb %r11,(%r10,%rdx,2)
+wrssqw %r11,(%r10,%rdx,2)
+wrssql %r11,(%r10,%rdx,2)
+wrssqq %r11,(%r10,%rdx,2)
+wrssb %r11,(%r10,%rdx,2)
+wrssw %r11,(%r10,%rdx,2)
+wrssl %r11,(%r10,%rdx,2)
+wrss %r11,(%r10,%rdx,2)
+wrssq %rsp,%gs:0x5c(%rsp,%rax,1)
 wrssq %rdx,%gs:(%esi,%edx,2)
-wrssqb %rdx,%gs:(%esi,%edx,2)
-wrssqw %rdx,%gs:(%esi,%edx,2)
-wrssql %rdx,%gs:(%esi,%edx,2)
-wrssqq %rdx,%gs:(%esi,%edx,2)
-wrssb %rdx,%gs:(%esi,%edx,2)
-wrssw %rdx,%gs:(%esi,%edx,2)
-wrssl %rdx,%gs:(%esi,%edx,2)
-wrss %rdx,%gs:(%esi,%edx,2)
-wrssq %r12,0x1de588b6(%r14,%rdi,1)
-wrssq %rdx,0xcb1bcc3(%rip)
 adcx %esp,%ebp
 adcxb %esp,%ebp
 adcxw %esp,%ebp
@@ -25884,17 +25851,17 @@ es shrxw %r14,-0x48(%rbp,%r11,1),%rdi
 es shrxl %r14,-0x48(%rbp,%r11,1),%rdi
 es shrxq %r14,-0x48(%rbp,%r11,1),%rdi
 shrx %rdi,(%rdx),%rbp
-ds movdir64b 0x4bd077aa(,%esi,8),%eax
-ds movdir64bb 0x4bd077aa(,%esi,8),%eax
-ds movdir64bw 0x4bd077aa(,%esi,8),%eax
-ds movdir64bl 0x4bd077aa(,%esi,8),%eax
-ds movdir64bq 0x4bd077aa(,%esi,8),%eax
-ds movdir64w 0x4bd077aa(,%esi,8),%eax
-ds movdir64l 0x4bd077aa(,%esi,8),%eax
-ds movdir64q 0x4bd077aa(,%esi,8),%eax
-ds movdir64 0x4bd077aa(,%esi,8),%eax
-cs movdir64b 0x6dd9698(%eax,%eiz,8),%r14d
 movdir64b -0x53434b28(%ecx),%edx
+movdir64bb -0x53434b28(%ecx),%edx
+movdir64bw -0x53434b28(%ecx),%edx
+movdir64bl -0x53434b28(%ecx),%edx
+movdir64bq -0x53434b28(%ecx),%edx
+movdir64w -0x53434b28(%ecx),%edx
+movdir64l -0x53434b28(%ecx),%edx
+movdir64q -0x53434b28(%ecx),%edx
+movdir64 -0x53434b28(%ecx),%edx
+cs movdir64b 0x6dd9698(%eax,%eiz,8),%r14d
+ds movdir64b 0x4bd077aa(,%esi,8),%eax
 movdir64b 0x72ba7963(%rbp),%r15
 movdir64bb 0x72ba7963(%rbp),%r15
 movdir64bw 0x72ba7963(%rbp),%r15
@@ -25906,12 +25873,12 @@ movdir64q 0x72ba7963(%rbp),%r15
 movdir64 0x72ba7963(%rbp),%r15
 ds movdir64b (%rsi),%rdx
 movdir64b -0x3e(%rdi,%rbx,8),%rsi
-rex enqcmds (%ebx,%eax,8),%eax
-rex enqcmdsb (%ebx,%eax,8),%eax
-rex enqcmdsw (%ebx,%eax,8),%eax
-rex enqcmdsl (%ebx,%eax,8),%eax
-rex enqcmdsq (%ebx,%eax,8),%eax
-enqcmds (%r11d),%ebp
+enqcmds -0x17010b18(,%r8d,4),%edi
+enqcmdsb -0x17010b18(,%r8d,4),%edi
+enqcmdsw -0x17010b18(,%r8d,4),%edi
+enqcmdsl -0x17010b18(,%r8d,4),%edi
+enqcmdsq -0x17010b18(,%r8d,4),%edi
+rex enqcmds -0x34cb3b4e(%ecx),%ebp
 enqcmds 0xed10d8a(%ecx,%edx,2),%ecx
 enqcmds -0x7eabf415(%rdx,%rax,1),%rdi
 enqcmdsb -0x7eabf415(%rdx,%rax,1),%rdi
@@ -25941,12 +25908,12 @@ movdiril %edi,-0x23d73c09(%rdx)
 movdiriq %edi,-0x23d73c09(%rdx)
 movdiri %r11d,0x3d(%esp,%r8d,8)
 movdiri %r10d,%gs:0xd8bceb7(%rdx,%rdx,2)
-movdiri %rdx,(%ecx)
-movdirib %rdx,(%ecx)
-movdiriw %rdx,(%ecx)
-movdiril %rdx,(%ecx)
-movdiriq %rdx,(%ecx)
 movdiri %rbp,0x618d878d(%rbx,%r13,1)
+movdirib %rbp,0x618d878d(%rbx,%r13,1)
+movdiriw %rbp,0x618d878d(%rbx,%r13,1)
+movdiril %rbp,0x618d878d(%rbx,%r13,1)
+movdiriq %rbp,0x618d878d(%rbx,%r13,1)
+movdiri %rdx,(%ecx)
 movdiri %rcx,-0x5cdb3e99(%rbx,%rbp,4)
 vpermq $0x60,%ymm2,%ymm5
 vpermqb $0x60,%ymm2,%ymm5
@@ -26004,23 +25971,23 @@ ss vpblendd $0x2e,-0xfae9c06(%rsi),%xmm3,%xmm7
 vpblendd $0x85,%ymm1,%ymm1,%ymm5
 ds vpblendd $0xa2,(%rbx),%ymm5,%ymm13
 vpblendd $0x27,0x1d(%rdi),%ymm6,%ymm3
-valignd $0x40,%xmm6,%xmm3,%xmm4{%k5}
-valigndb $0x40,%xmm6,%xmm3,%xmm4{%k5}
-valigndw $0x40,%xmm6,%xmm3,%xmm4{%k5}
-valigndl $0x40,%xmm6,%xmm3,%xmm4{%k5}
-valigndq $0x40,%xmm6,%xmm3,%xmm4{%k5}
-valignd $0x50,(%rdi,%riz,2),%xmm15,%xmm8
-valigndb $0x50,(%rdi,%riz,2),%xmm15,%xmm8
-valigndw $0x50,(%rdi,%riz,2),%xmm15,%xmm8
-valigndl $0x50,(%rdi,%riz,2),%xmm15,%xmm8
-valigndq $0x50,(%rdi,%riz,2),%xmm15,%xmm8
-es valignd $0x87,-0xedc8c26(%rbp){1to4},%xmm5,%xmm6{%k4}
+valignd $0x6c,%xmm7,%xmm8,%xmm26
+valigndb $0x6c,%xmm7,%xmm8,%xmm26
+valigndw $0x6c,%xmm7,%xmm8,%xmm26
+valigndl $0x6c,%xmm7,%xmm8,%xmm26
+valigndq $0x6c,%xmm7,%xmm8,%xmm26
+ds valignd $0x13,(%rsp,%rax,4){1to4},%xmm0,%xmm0
+ds valigndb $0x13,(%rsp,%rax,4){1to4},%xmm0,%xmm0
+ds valigndw $0x13,(%rsp,%rax,4){1to4},%xmm0,%xmm0
+ds valigndl $0x13,(%rsp,%rax,4){1to4},%xmm0,%xmm0
+ds valigndq $0x13,(%rsp,%rax,4){1to4},%xmm0,%xmm0
+valignd $0xe6,(%rax){1to4},%xmm26,%xmm29{%k4}{z}
 valignd $0x9,%ymm6,%ymm5,%ymm7
 valignd $0x18,%gs:-0x140(%r13,%r13,1),%ymm23,%ymm10{%k6}{z}
 valignd $0xa4,(%rsi,%rax,8){1to8},%ymm0,%ymm0
-valignd $0x92,%zmm3,%zmm2,%zmm1{%k2}
-valignd $0xd7,(%r12,%rcx,2){1to16},%zmm20,%zmm8
-ds valignd $0xad,-0x90a8909(%rdi),%zmm6,%zmm0
+valignd $0x6f,%zmm3,%zmm14,%zmm9
+valignd $0xd5,(%rdi){1to16},%zmm2,%zmm7
+ss valignd $0x1,-0x34342f45(%rdx),%zmm28,%zmm8{%k4}
 valignq $0xb8,%xmm6,%xmm0,%xmm7
 valignqb $0xb8,%xmm6,%xmm0,%xmm7
 valignqw $0xb8,%xmm6,%xmm0,%xmm7
@@ -26040,12 +26007,12 @@ valignw $0xca,-0xa8(%rsp){1to2},%xmm3,%xmm21{%k1}{z}
 valignl $0xca,-0xa8(%rsp){1to2},%xmm3,%xmm21{%k1}{z}
 valign $0xca,-0xa8(%rsp){1to2},%xmm3,%xmm21{%k1}{z}
 cs valignq $0xbf,(%rsi),%xmm2,%xmm7{%k5}
-valignq $0x39,%ymm4,%ymm2,%ymm4{%k4}
-ss valignq $0x4c,0x365d5ebf(%rax,%rbx,1){1to4},%ymm17,%ymm20{%k5}{z}
-valignq $0x3a,(%rsi),%ymm3,%ymm0
-valignq $0x1f,%zmm7,%zmm5,%zmm4{%k3}{z}
-valignq $0x70,%fs:-0x75cc675b(%r15,%r14,8){1to8},%zmm18,%zmm17{%k1}{z}
-valignq $0x53,(%rax){1to8},%zmm0,%zmm2{%k4}
+valignq $0x40,%ymm7,%ymm29,%ymm8
+valignq $0xd2,%gs:0x30(%rbx),%ymm7,%ymm7{%k4}
+valignq $0x2f,-0x79(%r14,%r14,4),%ymm3,%ymm27{%k7}{z}
+valignq $0x36,%zmm8,%zmm25,%zmm31
+cs valignq $0x19,0x60e90b4f(,%rdi,4){1to8},%zmm5,%zmm5{%k4}
+valignq $0x34,(%rdx),%zmm11,%zmm4{%k4}{z}
 vpermilps $0x37,%xmm2,%xmm6
 vpermilpsb $0x37,%xmm2,%xmm6
 vpermilpsw $0x37,%xmm2,%xmm6
@@ -26086,9 +26053,9 @@ vpermilpd $0x78,-0x3ea061aa(,%rcx,1),%ymm5
 {evex} vpermilpd $0xab,%xmm7,%xmm1
 cs vpermilpd $0xd5,(%rdi,%r11,1){1to2},%xmm15
 vpermilpd $0x27,-0x330(%rbx,%rsi,1),%xmm0{%k3}
-vpermilpd $0xa4,%ymm2,%ymm7{%k3}{z}
-vpermilpd $0x84,%fs:(%r8,%rbp,4),%ymm6{%k5}
 {evex} vpermilpd $0x2b,0x4b(%rbx),%ymm7
+vpermilpd $0x9a,%ymm30,%ymm6{%k7}{z}
+vpermilpd $0x84,%fs:(%r8,%rbp,4),%ymm6{%k5}
 vpermilpd $0x91,%zmm5,%zmm7
 vpermilpd $0x27,(%rdi),%zmm22{%k1}
 cs vpermilpd $0x83,(%rdx){1to8},%zmm4
@@ -26128,27 +26095,23 @@ vroundps $0x62,%fs:(%rbx,%rdx,8),%xmm5
 vroundps $0x11,%ymm5,%ymm5
 ss vroundps $0xb4,-0x51(%r10,%rdx,8),%ymm3
 vroundps $0xa5,-0x21(%rbx),%ymm5
-vrndscaleps $0x65,%xmm1,%xmm0{%k2}
-vrndscalepsb $0x65,%xmm1,%xmm0{%k2}
-vrndscalepsw $0x65,%xmm1,%xmm0{%k2}
-vrndscalepsl $0x65,%xmm1,%xmm0{%k2}
-vrndscalepsq $0x65,%xmm1,%xmm0{%k2}
+vrndscaleps $0xe2,0x30(%rax),%xmm3
+vrndscalepsb $0xe2,0x30(%rax),%xmm3
+vrndscalepsw $0xe2,0x30(%rax),%xmm3
+vrndscalepsl $0xe2,0x30(%rax),%xmm3
+vrndscalepsq $0xe2,0x30(%rax),%xmm3
+vrndscaleps $0x15,%xmm23,%xmm21{%k2}{z}
+vrndscalepsb $0x15,%xmm23,%xmm21{%k2}{z}
+vrndscalepsw $0x15,%xmm23,%xmm21{%k2}{z}
+vrndscalepsl $0x15,%xmm23,%xmm21{%k2}{z}
+vrndscalepsq $0x15,%xmm23,%xmm21{%k2}{z}
 vrndscaleps $0x0,(%r9){1to4},%xmm12
-vrndscalepsb $0x0,(%r9){1to4},%xmm12
-vrndscalepsw $0x0,(%r9){1to4},%xmm12
-vrndscalepsl $0x0,(%r9){1to4},%xmm12
-vrndscalepsq $0x0,(%r9){1to4},%xmm12
-ss vrndscaleps $0xf7,0x1d0(%rcx),%xmm4{%k4}{z}
-vrndscaleps $0x8f,%ymm7,%ymm4{%k6}
 vrndscaleps $0x31,0x5663e724(%r13),%ymm23
+vrndscaleps $0x8f,%ymm7,%ymm4{%k6}
 cs vrndscaleps $0x81,(%rbx,%riz,1){1to8},%ymm0
-vrndscaleps $0xbd,{sae},%zmm2,%zmm4{%k2}{z}
-vrndscalepsb $0xbd,{sae},%zmm2,%zmm4{%k2}{z}
-vrndscalepsw $0xbd,{sae},%zmm2,%zmm4{%k2}{z}
-vrndscalepsl $0xbd,{sae},%zmm2,%zmm4{%k2}{z}
-vrndscalepsq $0xbd,{sae},%zmm2,%zmm4{%k2}{z}
-vrndscaleps $0xaf,0xbc0(%r15,%rbp,2),%zmm28
-ss vrndscaleps $0x38,0x13e2c28a(%rdi,%rsi,8),%zmm5{%k5}
+vrndscaleps $0x61,(%rsp,%rcx,1),%zmm3
+vrndscaleps $0xf6,%zmm12,%zmm21{%k4}{z}
+vrndscaleps $0xe1,-0x1dc0(%r14,%r14,2),%zmm28{%k2}{z}
 roundpd $0x40,%xmm4,%xmm5
 roundpdb $0x40,%xmm4,%xmm5
 roundpdw $0x40,%xmm4,%xmm5
@@ -26174,27 +26137,23 @@ vroundpd $0x7b,0x23(%rsp,%rax,8),%xmm5
 vroundpd $0xe4,%ymm3,%ymm5
 vroundpd $0x8c,%gs:0x75(%rax,%rsi,2),%ymm10
 vroundpd $0x70,(%rbx),%ymm3
-vrndscalepd $0x54,%xmm0,%xmm4{%k1}{z}
-vrndscalepdb $0x54,%xmm0,%xmm4{%k1}{z}
-vrndscalepdw $0x54,%xmm0,%xmm4{%k1}{z}
-vrndscalepdl $0x54,%xmm0,%xmm4{%k1}{z}
-vrndscalepdq $0x54,%xmm0,%xmm4{%k1}{z}
-ss vrndscalepd $0x26,(%rdi),%xmm14
-ss vrndscalepdb $0x26,(%rdi),%xmm14
-ss vrndscalepdw $0x26,(%rdi),%xmm14
-ss vrndscalepdl $0x26,(%rdi),%xmm14
-ss vrndscalepdq $0x26,(%rdi),%xmm14
-vrndscalepd $0xa,0x3e0(%rcx){1to2},%xmm4{%k6}
+vrndscalepd $0x2e,(%rsi),%xmm7
+vrndscalepdb $0x2e,(%rsi),%xmm7
+vrndscalepdw $0x2e,(%rsi),%xmm7
+vrndscalepdl $0x2e,(%rsi),%xmm7
+vrndscalepdq $0x2e,(%rsi),%xmm7
+vrndscalepd $0x5f,%xmm11,%xmm20{%k5}{z}
+vrndscalepdb $0x5f,%xmm11,%xmm20{%k5}{z}
+vrndscalepdw $0x5f,%xmm11,%xmm20{%k5}{z}
+vrndscalepdl $0x5f,%xmm11,%xmm20{%k5}{z}
+vrndscalepdq $0x5f,%xmm11,%xmm20{%k5}{z}
+vrndscalepd $0xe0,0x8(%rax,%r8,1){1to2},%xmm21{%k3}
 vrndscalepd $0x86,%ymm5,%ymm4
 es vrndscalepd $0xf2,(%rcx,%r11,2){1to4},%ymm6{%k7}{z}
 vrndscalepd $0xbb,(%rcx){1to4},%ymm4{%k6}
-vrndscalepd $0xfa,{sae},%zmm5,%zmm7
-vrndscalepdb $0xfa,{sae},%zmm5,%zmm7
-vrndscalepdw $0xfa,{sae},%zmm5,%zmm7
-vrndscalepdl $0xfa,{sae},%zmm5,%zmm7
-vrndscalepdq $0xfa,{sae},%zmm5,%zmm7
-es vrndscalepd $0x8c,(%r9,%r12,1){1to8},%zmm5{%k5}{z}
-vrndscalepd $0xca,0x500(%rbp,%rbp,8),%zmm2{%k3}
+vrndscalepd $0xb4,%zmm0,%zmm9
+vrndscalepd $0xd9,%fs:(%rbx){1to8},%zmm5
+vrndscalepd $0x7d,-0x1840(%r15,%rbx,2),%zmm2{%k7}
 roundss $0x2f,%xmm3,%xmm3
 roundssb $0x2f,%xmm3,%xmm3
 roundssw $0x2f,%xmm3,%xmm3
@@ -26383,9 +26342,9 @@ vpalignr $0xa7,-0x23(%rbp),%ymm1,%ymm4
 {evex} vpalignr $0x2d,%xmm3,%xmm3,%xmm7
 vpalignr $0x66,%gs:0x1b(%rdx,%r15,1),%xmm24,%xmm19{%k1}{z}
 vpalignr $0x17,(%rsi,%riz,1),%xmm5,%xmm1{%k3}
-vpalignr $0x4f,%ymm7,%ymm3,%ymm0{%k4}{z}
-vpalignr $0x96,(%r15,%r10,4),%ymm26,%ymm23
+vpalignr $0xad,%ymm19,%ymm31,%ymm11
 vpalignr $0x88,%fs:-0x1d(%rbp,%rcx,4),%ymm7,%ymm4{%k1}{z}
+vpalignr $0x1f,0x2492f7aa(,%rax,4),%ymm28,%ymm27{%k5}
 vpalignr $0xf6,%zmm5,%zmm3,%zmm5
 ds vpalignr $0x8e,-0x10c0(%rax,%r10,8),%zmm2,%zmm20{%k7}{z}
 vpalignr $0x64,0x4752aaa8(%rdi,%rbx,4),%zmm0,%zmm6{%k3}
@@ -26584,16 +26543,16 @@ es vinsertf128w $0x54,-0x1(%rcx,%rbp,1),%ymm6,%ymm10
 es vinsertf128l $0x54,-0x1(%rcx,%rbp,1),%ymm6,%ymm10
 es vinsertf128q $0x54,-0x1(%rcx,%rbp,1),%ymm6,%ymm10
 vinsertf128 $0x29,(%rcx),%ymm0,%ymm0
+vinsertf32x4 $0x65,(%r15),%ymm26,%ymm25
+vinsertf32x4b $0x65,(%r15),%ymm26,%ymm25
+vinsertf32x4w $0x65,(%r15),%ymm26,%ymm25
+vinsertf32x4l $0x65,(%r15),%ymm26,%ymm25
+vinsertf32x4q $0x65,(%r15),%ymm26,%ymm25
 vinsertf32x4 $0x25,%xmm7,%ymm0,%ymm1{%k7}
 vinsertf32x4b $0x25,%xmm7,%ymm0,%ymm1{%k7}
 vinsertf32x4w $0x25,%xmm7,%ymm0,%ymm1{%k7}
 vinsertf32x4l $0x25,%xmm7,%ymm0,%ymm1{%k7}
 vinsertf32x4q $0x25,%xmm7,%ymm0,%ymm1{%k7}
-ss vinsertf32x4 $0x75,(%r15,%r8,2),%ymm26,%ymm21
-ss vinsertf32x4b $0x75,(%r15,%r8,2),%ymm26,%ymm21
-ss vinsertf32x4w $0x75,(%r15,%r8,2),%ymm26,%ymm21
-ss vinsertf32x4l $0x75,(%r15,%r8,2),%ymm26,%ymm21
-ss vinsertf32x4q $0x75,(%r15,%r8,2),%ymm26,%ymm21
 vinsertf32x4 $0xa3,0x7627deba(%rbx,%rsi,1),%ymm6,%ymm2{%k6}{z}
 vinsertf32x4 $0x13,%xmm3,%zmm4,%zmm4
 ss vinsertf32x4 $0xbf,0xf8c3a09(%r8),%zmm21,%zmm26{%k6}{z}
@@ -26637,20 +26596,20 @@ cs vextractf32x4 $0xe5,%ymm1,0x330(%rbp)
 vextractf32x4 $0x99,%zmm1,%xmm2
 ss vextractf32x4 $0x27,%zmm25,0x2d960240(%rax,%r15,1){%k1}
 vextractf32x4 $0x8,%zmm3,-0x6e0(%rcx)
-vextractf64x2 $0xe,%ymm5,%xmm7{%k3}{z}
-vextractf64x2b $0xe,%ymm5,%xmm7{%k3}{z}
-vextractf64x2w $0xe,%ymm5,%xmm7{%k3}{z}
-vextractf64x2l $0xe,%ymm5,%xmm7{%k3}{z}
-vextractf64x2q $0xe,%ymm5,%xmm7{%k3}{z}
-vextractf64x2 $0x45,%ymm12,-0x5(%r11,%r10,2)
-vextractf64x2b $0x45,%ymm12,-0x5(%r11,%r10,2)
-vextractf64x2w $0x45,%ymm12,-0x5(%r11,%r10,2)
-vextractf64x2l $0x45,%ymm12,-0x5(%r11,%r10,2)
-vextractf64x2q $0x45,%ymm12,-0x5(%r11,%r10,2)
-vextractf64x2 $0x89,%ymm0,(%rsp,%rbx,1){%k5}
-vextractf64x2 $0x27,%zmm3,%xmm1{%k1}{z}
-vextractf64x2 $0x86,%zmm18,(%rbx,%r9,4)
-vextractf64x2 $0xbb,%zmm6,(%rcx){%k7}
+vextractf64x2 $0xc4,%ymm1,%xmm6
+vextractf64x2b $0xc4,%ymm1,%xmm6
+vextractf64x2w $0xc4,%ymm1,%xmm6
+vextractf64x2l $0xc4,%ymm1,%xmm6
+vextractf64x2q $0xc4,%ymm1,%xmm6
+vextractf64x2 $0x3b,%ymm28,-0x3d0(%r11){%k3}
+vextractf64x2b $0x3b,%ymm28,-0x3d0(%r11){%k3}
+vextractf64x2w $0x3b,%ymm28,-0x3d0(%r11){%k3}
+vextractf64x2l $0x3b,%ymm28,-0x3d0(%r11){%k3}
+vextractf64x2q $0x3b,%ymm28,-0x3d0(%r11){%k3}
+vextractf64x2 $0xc0,%ymm2,%fs:(%rsi)
+vextractf64x2 $0x39,%zmm4,(%rbx)
+vextractf64x2 $0x21,%zmm23,%xmm30{%k2}{z}
+vextractf64x2 $0x50,%zmm22,(%r11,%r11,1){%k7}
 vinsertf32x8 $0x97,%ymm4,%zmm5,%zmm0
 vinsertf32x8b $0x97,%ymm4,%zmm5,%zmm0
 vinsertf32x8w $0x97,%ymm4,%zmm5,%zmm0
@@ -26673,28 +26632,28 @@ cs vinsertf64x4w $0x54,-0x1a0(%r9),%zmm4,%zmm2{%k6}{z}
 cs vinsertf64x4l $0x54,-0x1a0(%r9),%zmm4,%zmm2{%k6}{z}
 cs vinsertf64x4q $0x54,-0x1a0(%r9),%zmm4,%zmm2{%k6}{z}
 vinsertf64x4 $0x3e,(%rsi),%zmm6,%zmm5{%k6}
-vextractf32x8 $0xd,%zmm6,%ymm4{%k2}
-vextractf32x8b $0xd,%zmm6,%ymm4{%k2}
-vextractf32x8w $0xd,%zmm6,%ymm4{%k2}
-vextractf32x8l $0xd,%zmm6,%ymm4{%k2}
-vextractf32x8q $0xd,%zmm6,%ymm4{%k2}
-vextractf32x8 $0xb7,%zmm12,-0xc40(%r15)
-vextractf32x8b $0xb7,%zmm12,-0xc40(%r15)
-vextractf32x8w $0xb7,%zmm12,-0xc40(%r15)
-vextractf32x8l $0xb7,%zmm12,-0xc40(%r15)
-vextractf32x8q $0xb7,%zmm12,-0xc40(%r15)
-vextractf32x8 $0xa6,%zmm2,(%rdx,%rbp,4){%k2}
-vextractf64x4 $0xbb,%zmm5,%ymm4{%k2}
-vextractf64x4b $0xbb,%zmm5,%ymm4{%k2}
-vextractf64x4w $0xbb,%zmm5,%ymm4{%k2}
-vextractf64x4l $0xbb,%zmm5,%ymm4{%k2}
-vextractf64x4q $0xbb,%zmm5,%ymm4{%k2}
-ss vextractf64x4 $0xc4,%zmm10,0x75747f99(%r8,%r14,4)
-ss vextractf64x4b $0xc4,%zmm10,0x75747f99(%r8,%r14,4)
-ss vextractf64x4w $0xc4,%zmm10,0x75747f99(%r8,%r14,4)
-ss vextractf64x4l $0xc4,%zmm10,0x75747f99(%r8,%r14,4)
-ss vextractf64x4q $0xc4,%zmm10,0x75747f99(%r8,%r14,4)
+vextractf32x8 $0xa7,%zmm7,%ymm4
+vextractf32x8b $0xa7,%zmm7,%ymm4
+vextractf32x8w $0xa7,%zmm7,%ymm4
+vextractf32x8l $0xa7,%zmm7,%ymm4
+vextractf32x8q $0xa7,%zmm7,%ymm4
+vextractf32x8 $0xcb,%zmm18,(%r12,%r13,1){%k2}
+vextractf32x8b $0xcb,%zmm18,(%r12,%r13,1){%k2}
+vextractf32x8w $0xcb,%zmm18,(%r12,%r13,1){%k2}
+vextractf32x8l $0xcb,%zmm18,(%r12,%r13,1){%k2}
+vextractf32x8q $0xcb,%zmm18,(%r12,%r13,1){%k2}
+vextractf32x8 $0x23,%zmm2,-0x102db586(%rbx)
 vextractf64x4 $0x8f,%zmm1,0x520(%rbx)
+vextractf64x4b $0x8f,%zmm1,0x520(%rbx)
+vextractf64x4w $0x8f,%zmm1,0x520(%rbx)
+vextractf64x4l $0x8f,%zmm1,0x520(%rbx)
+vextractf64x4q $0x8f,%zmm1,0x520(%rbx)
+vextractf64x4 $0xc0,%zmm21,%ymm20{%k2}
+vextractf64x4b $0xc0,%zmm21,%ymm20{%k2}
+vextractf64x4w $0xc0,%zmm21,%ymm20{%k2}
+vextractf64x4l $0xc0,%zmm21,%ymm20{%k2}
+vextractf64x4q $0xc0,%zmm21,%ymm20{%k2}
+ss vextractf64x4 $0xc4,%zmm10,0x75747f99(%r8,%r14,4)
 vcvtps2ph $0x75,%xmm4,%xmm3
 vcvtps2phb $0x75,%xmm4,%xmm3
 vcvtps2phw $0x75,%xmm4,%xmm3
@@ -26709,15 +26668,15 @@ vcvtps2ph $0xef,%xmm5,(%rcx)
 vcvtps2ph $0x40,%ymm1,%xmm5
 vcvtps2ph $0x59,%ymm3,(%r14,%r13,1)
 vcvtps2ph $0x38,%ymm7,0x518e062b(%rcx,%riz,4)
-vcvtps2ph $0x20,%xmm6,%xmm1{%k6}
-vcvtps2ph $0xeb,%xmm30,%fs:-0x228(%r11)
-vcvtps2ph $0xc2,%xmm6,0x798b612a(%rcx){%k2}
-vcvtps2ph $0x7d,%ymm4,%xmm3{%k3}{z}
-cs vcvtps2ph $0xd7,%ymm21,(%rdx,%rdx,2){%k3}
-{evex} vcvtps2ph $0x3e,%ymm6,0x588b8120(%rbx)
-vcvtps2ph $0x44,%zmm2,%ymm1{%k2}{z}
-vcvtps2ph $0x32,%zmm10,(%rdi,%r14,2)
-ds vcvtps2ph $0xb8,%zmm7,(%rax){%k2}
+{evex} vcvtps2ph $0x98,%xmm0,-0x360(%rax)
+vcvtps2ph $0x98,%xmm28,%xmm23{%k7}{z}
+vcvtps2ph $0x1,%xmm21,(%rax){%k4}
+{evex} vcvtps2ph $0xb1,%ymm1,(%rdi,%rdx,2)
+vcvtps2ph $0x46,%ymm19,%xmm26{%k1}
+vcvtps2ph $0xe4,%ymm9,0x6(%rax,%r15,4){%k4}
+vcvtps2ph $0x52,%zmm1,0x7a929b52(%rcx)
+vcvtps2ph $0xf8,%zmm18,%ymm26{%k7}{z}
+vcvtps2ph $0x49,%zmm16,(%r14,%r10,4){%k2}
 vpcmpud $0x79,%xmm1,%xmm0,%k6
 vpcmpudb $0x79,%xmm1,%xmm0,%k6
 vpcmpudw $0x79,%xmm1,%xmm0,%k6
@@ -26732,9 +26691,9 @@ ds vpcmpud $0x3e,(%rdx),%xmm4,%k7
 vpcmpud $0x8b,%ymm5,%ymm2,%k4
 vpcmpud $0x1e,(%r14){1to8},%ymm28,%k2
 vpcmpud $0x96,%gs:(%rdi,%rbx,1),%ymm7,%k3{%k4}
-vpcmpud $0xa2,%zmm2,%zmm4,%k0{%k5}
-vpcmpud $0x84,(%r9),%zmm14,%k1
-vpcmpud $0xb7,-0x164(%rbx){1to16},%zmm0,%k0
+vpcmpud $0x6e,0x3066ee21(%rsp,%rbp,4),%zmm1,%k1
+vpcmpud $0xa,%zmm21,%zmm2,%k5{%k1}
+vpcmpud $0x58,0x1e80(%r11),%zmm7,%k4{%k1}
 vpcmpuq $0xed,%xmm3,%xmm1,%k2
 vpcmpuqb $0xed,%xmm3,%xmm1,%k2
 vpcmpuqw $0xed,%xmm3,%xmm1,%k2
@@ -26754,9 +26713,9 @@ vpcmpuw $0x12,0x37(%r15,%r10,8){1to2},%xmm29,%k5
 vpcmpul $0x12,0x37(%r15,%r10,8){1to2},%xmm29,%k5
 vpcmpu $0x12,0x37(%r15,%r10,8){1to2},%xmm29,%k5
 vpcmpuq $0x5d,%gs:(%rsi),%xmm7,%k3
-vpcmpuq $0xff,%ymm3,%ymm3,%k2{%k6}
-vpcmpuq $0xf5,(%r11,%r12,1),%ymm18,%k2
-vpcmpuq $0x85,-0x7b(%rax){1to4},%ymm4,%k6
+vpcmpuq $0x5c,0x200(%rbx),%ymm3,%k5
+vpcmpuq $0x85,%ymm11,%ymm9,%k2{%k2}
+vpcmpuq $0xd2,-0x60(%rsp,%r13,2),%ymm29,%k6{%k7}
 vpcmpuq $0xbd,%zmm7,%zmm1,%k6
 vpcmpuq $0x34,%gs:0x65(,%r14,8),%zmm1,%k3{%k7}
 vpcmpuq $0xf4,(%rbx){1to8},%zmm6,%k1{%k5}
@@ -26774,9 +26733,9 @@ vpcmpd $0x23,%gs:-0x60(%rdx),%xmm4,%k0{%k6}
 vpcmpd $0xd6,%ymm5,%ymm1,%k3
 vpcmpd $0xf1,(%r9,%r8,2),%ymm29,%k3{%k6}
 vpcmpd $0xcc,%gs:-0x1f4ea709(%rdi,%riz,2){1to8},%ymm7,%k2
-vpcmpd $0x5a,%zmm1,%zmm1,%k0{%k2}
-vpcmpd $0x5c,(%r14,%rcx,8),%zmm26,%k1
-vpcmpd $0x73,%fs:0x216a6823(%rdi){1to16},%zmm0,%k2
+vpcmpd $0x2a,0x580(%rax),%zmm0,%k1
+vpcmpd $0x81,%zmm19,%zmm14,%k5{%k7}
+vpcmpd $0xa8,(%r11,%rcx,2),%zmm28,%k1{%k3}
 vpcmpq $0x19,%xmm1,%xmm1,%k6
 vpcmpqb $0x19,%xmm1,%xmm1,%k6
 vpcmpqw $0x19,%xmm1,%xmm1,%k6
@@ -26852,17 +26811,17 @@ ds vpinsrb $0xf0,-0x31aa5f7f(,%r14,1),%xmm6,%xmm26
 {evex} vpinsrb $0x23,%esp,%xmm7,%xmm2
 vpinsrb $0x29,(%rcx,%r14,8),%xmm20,%xmm31
 cs {evex} vpinsrb $0x20,-0x48(%rax,%rax,2),%xmm6,%xmm0
-rex insertps $0xdb,%xmm6,%xmm1
-rex insertpsb $0xdb,%xmm6,%xmm1
-rex insertpsw $0xdb,%xmm6,%xmm1
-rex insertpsl $0xdb,%xmm6,%xmm1
-rex insertpsq $0xdb,%xmm6,%xmm1
-cs insertps $0xb,(%r9,%r9,4),%xmm7
-cs insertpsb $0xb,(%r9,%r9,4),%xmm7
-cs insertpsw $0xb,(%r9,%r9,4),%xmm7
-cs insertpsl $0xb,(%r9,%r9,4),%xmm7
-cs insertpsq $0xb,(%r9,%r9,4),%xmm7
 insertps $0xae,-0x20(%rax),%xmm3
+insertpsb $0xae,-0x20(%rax),%xmm3
+insertpsw $0xae,-0x20(%rax),%xmm3
+insertpsl $0xae,-0x20(%rax),%xmm3
+insertpsq $0xae,-0x20(%rax),%xmm3
+insertps $0xeb,%xmm9,%xmm3
+insertpsb $0xeb,%xmm9,%xmm3
+insertpsw $0xeb,%xmm9,%xmm3
+insertpsl $0xeb,%xmm9,%xmm3
+insertpsq $0xeb,%xmm9,%xmm3
+cs insertps $0xb,(%r9,%r9,4),%xmm7
 vinsertps $0xfa,%xmm0,%xmm4,%xmm6
 vinsertpsb $0xfa,%xmm0,%xmm4,%xmm6
 vinsertpsw $0xfa,%xmm0,%xmm4,%xmm6
@@ -26985,94 +26944,90 @@ vpternlogd $0xc,-0x1e4a3b95(%rdi){1to4},%xmm6,%xmm7
 vpternlogd $0x6f,%ymm4,%ymm2,%ymm1
 cs vpternlogd $0xe,-0xa40(%r9),%ymm19,%ymm13{%k1}{z}
 vpternlogd $0xfa,(%rsi),%ymm1,%ymm0{%k2}
-vpternlogd $0xef,%zmm1,%zmm0,%zmm5{%k2}{z}
-vpternlogd $0x8d,%fs:(%rdx,%r8,8){1to16},%zmm1,%zmm7{%k2}{z}
+vpternlogd $0x40,%zmm10,%zmm0,%zmm29
 vpternlogd $0x8d,-0x16e985f2(%rdi){1to16},%zmm6,%zmm4
-vpternlogq $0x51,%xmm3,%xmm1,%xmm0{%k7}{z}
-vpternlogqb $0x51,%xmm3,%xmm1,%xmm0{%k7}{z}
-vpternlogqw $0x51,%xmm3,%xmm1,%xmm0{%k7}{z}
-vpternlogql $0x51,%xmm3,%xmm1,%xmm0{%k7}{z}
-vpternlogqq $0x51,%xmm3,%xmm1,%xmm0{%k7}{z}
-vpternlogb $0x51,%xmm3,%xmm1,%xmm0{%k7}{z}
-vpternlogw $0x51,%xmm3,%xmm1,%xmm0{%k7}{z}
-vpternlogl $0x51,%xmm3,%xmm1,%xmm0{%k7}{z}
-vpternlog $0x51,%xmm3,%xmm1,%xmm0{%k7}{z}
-es vpternlogq $0xbc,0x660(%r13,%r13,8),%xmm6,%xmm27
-es vpternlogqb $0xbc,0x660(%r13,%r13,8),%xmm6,%xmm27
-es vpternlogqw $0xbc,0x660(%r13,%r13,8),%xmm6,%xmm27
-es vpternlogql $0xbc,0x660(%r13,%r13,8),%xmm6,%xmm27
-es vpternlogqq $0xbc,0x660(%r13,%r13,8),%xmm6,%xmm27
-es vpternlogb $0xbc,0x660(%r13,%r13,8),%xmm6,%xmm27
-es vpternlogw $0xbc,0x660(%r13,%r13,8),%xmm6,%xmm27
-es vpternlogl $0xbc,0x660(%r13,%r13,8),%xmm6,%xmm27
-es vpternlog $0xbc,0x660(%r13,%r13,8),%xmm6,%xmm27
-vpternlogq $0xf,-0x1d6ec5b1(%rdi),%xmm4,%xmm2{%k5}
+vpternlogd $0x8d,%fs:(%rdx,%r8,8){1to16},%zmm1,%zmm7{%k2}{z}
+vpternlogq $0xae,0x50(%rcx,%rax,1),%xmm2,%xmm5
+vpternlogqb $0xae,0x50(%rcx,%rax,1),%xmm2,%xmm5
+vpternlogqw $0xae,0x50(%rcx,%rax,1),%xmm2,%xmm5
+vpternlogql $0xae,0x50(%rcx,%rax,1),%xmm2,%xmm5
+vpternlogqq $0xae,0x50(%rcx,%rax,1),%xmm2,%xmm5
+vpternlogb $0xae,0x50(%rcx,%rax,1),%xmm2,%xmm5
+vpternlogw $0xae,0x50(%rcx,%rax,1),%xmm2,%xmm5
+vpternlogl $0xae,0x50(%rcx,%rax,1),%xmm2,%xmm5
+vpternlog $0xae,0x50(%rcx,%rax,1),%xmm2,%xmm5
+vpternlogq $0xe3,%xmm7,%xmm8,%xmm1{%k3}{z}
+vpternlogqb $0xe3,%xmm7,%xmm8,%xmm1{%k3}{z}
+vpternlogqw $0xe3,%xmm7,%xmm8,%xmm1{%k3}{z}
+vpternlogql $0xe3,%xmm7,%xmm8,%xmm1{%k3}{z}
+vpternlogqq $0xe3,%xmm7,%xmm8,%xmm1{%k3}{z}
+vpternlogb $0xe3,%xmm7,%xmm8,%xmm1{%k3}{z}
+vpternlogw $0xe3,%xmm7,%xmm8,%xmm1{%k3}{z}
+vpternlogl $0xe3,%xmm7,%xmm8,%xmm1{%k3}{z}
+vpternlog $0xe3,%xmm7,%xmm8,%xmm1{%k3}{z}
+vpternlogq $0xc0,(%rdi,%r13,2),%xmm8,%xmm16{%k1}{z}
 vpternlogq $0xb1,%ymm0,%ymm7,%ymm5
 vpternlogq $0xfa,0x308973fd(%rbx,%rcx,8){1to4},%ymm16,%ymm14
 vpternlogq $0xd0,0x560(%rdx,%riz,1),%ymm6,%ymm4
 vpternlogq $0x9d,%zmm1,%zmm1,%zmm0
 cs vpternlogq $0xdc,-0x1840(%r13,%r14,4),%zmm8,%zmm14{%k3}{z}
 vpternlogq $0xd5,(%rdx){1to8},%zmm6,%zmm5{%k4}
-vgetmantps $0x4c,%xmm0,%xmm0{%k6}
-vgetmantpsb $0x4c,%xmm0,%xmm0{%k6}
-vgetmantpsw $0x4c,%xmm0,%xmm0{%k6}
-vgetmantpsl $0x4c,%xmm0,%xmm0{%k6}
-vgetmantpsq $0x4c,%xmm0,%xmm0{%k6}
-ss vgetmantps $0x95,-0xbc(%r9){1to4},%xmm30{%k2}{z}
-ss vgetmantpsb $0x95,-0xbc(%r9){1to4},%xmm30{%k2}{z}
-ss vgetmantpsw $0x95,-0xbc(%r9){1to4},%xmm30{%k2}{z}
-ss vgetmantpsl $0x95,-0xbc(%r9){1to4},%xmm30{%k2}{z}
-ss vgetmantpsq $0x95,-0xbc(%r9){1to4},%xmm30{%k2}{z}
 vgetmantps $0x14,-0x48467e14(%rdi),%xmm0
-vgetmantps $0xf9,%ymm3,%ymm3{%k1}
-vgetmantps $0xa9,(%r11,%riz,8){1to8},%ymm18
+vgetmantpsb $0x14,-0x48467e14(%rdi),%xmm0
+vgetmantpsw $0x14,-0x48467e14(%rdi),%xmm0
+vgetmantpsl $0x14,-0x48467e14(%rdi),%xmm0
+vgetmantpsq $0x14,-0x48467e14(%rdi),%xmm0
+vgetmantps $0x3a,%xmm0,%xmm24{%k1}
+vgetmantpsb $0x3a,%xmm0,%xmm24{%k1}
+vgetmantpsw $0x3a,%xmm0,%xmm24{%k1}
+vgetmantpsl $0x3a,%xmm0,%xmm24{%k1}
+vgetmantpsq $0x3a,%xmm0,%xmm24{%k1}
+ss vgetmantps $0x95,-0xbc(%r9){1to4},%xmm30{%k2}{z}
+vgetmantps $0xf4,%ymm11,%ymm8
 es vgetmantps $0xb4,0x53d5e520(%rcx),%ymm6{%k3}{z}
+vgetmantps $0xa9,(%r11,%riz,8){1to8},%ymm18
 vgetmantps $0x4c,%zmm6,%zmm6
 vgetmantps $0x3a,-0x4b(%rbx,%r13,8),%zmm19{%k7}
 es vgetmantps $0x15,-0x1c4(%rdi,%rbp,1){1to16},%zmm5
-vgetmantpd $0x74,%xmm7,%xmm3{%k7}
-vgetmantpdb $0x74,%xmm7,%xmm3{%k7}
-vgetmantpdw $0x74,%xmm7,%xmm3{%k7}
-vgetmantpdl $0x74,%xmm7,%xmm3{%k7}
-vgetmantpdq $0x74,%xmm7,%xmm3{%k7}
+vgetmantpd $0x9a,%xmm22,%xmm7
+vgetmantpdb $0x9a,%xmm22,%xmm7
+vgetmantpdw $0x9a,%xmm22,%xmm7
+vgetmantpdl $0x9a,%xmm22,%xmm7
+vgetmantpdq $0x9a,%xmm22,%xmm7
+vgetmantpd $0xba,%gs:(%rsi){1to2},%xmm3{%k7}{z}
+vgetmantpdb $0xba,%gs:(%rsi){1to2},%xmm3{%k7}{z}
+vgetmantpdw $0xba,%gs:(%rsi){1to2},%xmm3{%k7}{z}
+vgetmantpdl $0xba,%gs:(%rsi){1to2},%xmm3{%k7}{z}
+vgetmantpdq $0xba,%gs:(%rsi){1to2},%xmm3{%k7}{z}
 vgetmantpd $0x85,-0x28(%rax){1to2},%xmm22{%k5}
-vgetmantpdb $0x85,-0x28(%rax){1to2},%xmm22{%k5}
-vgetmantpdw $0x85,-0x28(%rax){1to2},%xmm22{%k5}
-vgetmantpdl $0x85,-0x28(%rax){1to2},%xmm22{%k5}
-vgetmantpdq $0x85,-0x28(%rax){1to2},%xmm22{%k5}
-vgetmantpd $0xe8,%fs:(%rsi),%xmm2
-vgetmantpd $0xb6,%ymm5,%ymm3{%k5}
-vgetmantpd $0x5b,(%r9),%ymm27
+vgetmantpd $0xcc,%ymm15,%ymm23
 ss vgetmantpd $0x64,0x2b0(%rdi,%rsi,4){1to4},%ymm7{%k7}{z}
-vgetmantpd $0xf0,{sae},%zmm5,%zmm3{%k1}{z}
-vgetmantpdb $0xf0,{sae},%zmm5,%zmm3{%k1}{z}
-vgetmantpdw $0xf0,{sae},%zmm5,%zmm3{%k1}{z}
-vgetmantpdl $0xf0,{sae},%zmm5,%zmm3{%k1}{z}
-vgetmantpdq $0xf0,{sae},%zmm5,%zmm3{%k1}{z}
+vgetmantpd $0xc0,(%rcx,%r14,8),%ymm1{%k5}
+vgetmantpd $0x5f,-0x10c0(%rbx),%zmm7
+vgetmantpd $0x65,%zmm3,%zmm9{%k6}
 vgetmantpd $0x2,-0xf40(%rdi,%r15,2),%zmm8{%k1}{z}
-es vgetmantpd $0xe0,(%rcx),%zmm2
-vgetmantss $0xf4,{sae},%xmm1,%xmm0,%xmm2
-vgetmantssb $0xf4,{sae},%xmm1,%xmm0,%xmm2
-vgetmantssw $0xf4,{sae},%xmm1,%xmm0,%xmm2
-vgetmantssl $0xf4,{sae},%xmm1,%xmm0,%xmm2
-vgetmantssq $0xf4,{sae},%xmm1,%xmm0,%xmm2
-es vgetmantss $0x92,(%r11,%r13,8),%xmm18,%xmm16{%k3}
-es vgetmantssb $0x92,(%r11,%r13,8),%xmm18,%xmm16{%k3}
-es vgetmantssw $0x92,(%r11,%r13,8),%xmm18,%xmm16{%k3}
-es vgetmantssl $0x92,(%r11,%r13,8),%xmm18,%xmm16{%k3}
-es vgetmantssq $0x92,(%r11,%r13,8),%xmm18,%xmm16{%k3}
+vgetmantss $0xb6,%xmm22,%xmm9,%xmm13
+vgetmantssb $0xb6,%xmm22,%xmm9,%xmm13
+vgetmantssw $0xb6,%xmm22,%xmm9,%xmm13
+vgetmantssl $0xb6,%xmm22,%xmm9,%xmm13
+vgetmantssq $0xb6,%xmm22,%xmm9,%xmm13
 vgetmantss $0xa2,-0x4c(%rsi,%rsi,2),%xmm5,%xmm5{%k2}{z}
-vgetmantsd $0x8c,{sae},%xmm4,%xmm0,%xmm7{%k6}{z}
-vgetmantsdb $0x8c,{sae},%xmm4,%xmm0,%xmm7{%k6}{z}
-vgetmantsdw $0x8c,{sae},%xmm4,%xmm0,%xmm7{%k6}{z}
-vgetmantsdl $0x8c,{sae},%xmm4,%xmm0,%xmm7{%k6}{z}
-vgetmantsdq $0x8c,{sae},%xmm4,%xmm0,%xmm7{%k6}{z}
-ds vgetmantsd $0x58,(%rcx,%r11,1),%xmm30,%xmm9
-ds vgetmantsdb $0x58,(%rcx,%r11,1),%xmm30,%xmm9
-ds vgetmantsdw $0x58,(%rcx,%r11,1),%xmm30,%xmm9
-ds vgetmantsdl $0x58,(%rcx,%r11,1),%xmm30,%xmm9
-ds vgetmantsdq $0x58,(%rcx,%r11,1),%xmm30,%xmm9
-vgetmantsd $0x35,0x68c35d82(%rip),%xmm0,%xmm6{%k6}{z}
+vgetmantssb $0xa2,-0x4c(%rsi,%rsi,2),%xmm5,%xmm5{%k2}{z}
+vgetmantssw $0xa2,-0x4c(%rsi,%rsi,2),%xmm5,%xmm5{%k2}{z}
+vgetmantssl $0xa2,-0x4c(%rsi,%rsi,2),%xmm5,%xmm5{%k2}{z}
+vgetmantssq $0xa2,-0x4c(%rsi,%rsi,2),%xmm5,%xmm5{%k2}{z}
+es vgetmantss $0x92,(%r11,%r13,8),%xmm18,%xmm16{%k3}
+vgetmantsd $0x1b,-0x50083789(%rsp,%rbp,1),%xmm2,%xmm2
+vgetmantsdb $0x1b,-0x50083789(%rsp,%rbp,1),%xmm2,%xmm2
+vgetmantsdw $0x1b,-0x50083789(%rsp,%rbp,1),%xmm2,%xmm2
+vgetmantsdl $0x1b,-0x50083789(%rsp,%rbp,1),%xmm2,%xmm2
+vgetmantsdq $0x1b,-0x50083789(%rsp,%rbp,1),%xmm2,%xmm2
+vgetmantsd $0x1c,{sae},%xmm27,%xmm0,%xmm22
+vgetmantsdb $0x1c,{sae},%xmm27,%xmm0,%xmm22
+vgetmantsdw $0x1c,{sae},%xmm27,%xmm0,%xmm22
+vgetmantsdl $0x1c,{sae},%xmm27,%xmm0,%xmm22
+vgetmantsdq $0x1c,{sae},%xmm27,%xmm0,%xmm22
+vgetmantsd $0xa4,(%r9,%r11,2),%xmm15,%xmm5{%k3}
 kshiftrb $0x8,%k3,%k5
 kshiftrbb $0x8,%k3,%k5
 kshiftrbw $0x8,%k3,%k5
@@ -27159,20 +27114,20 @@ vinserti32x4w $0xbc,%fs:0x280(%r12,%r13,2),%ymm9,%ymm20{%k1}{z}
 vinserti32x4l $0xbc,%fs:0x280(%r12,%r13,2),%ymm9,%ymm20{%k1}{z}
 vinserti32x4q $0xbc,%fs:0x280(%r12,%r13,2),%ymm9,%ymm20{%k1}{z}
 vinserti32x4 $0xbe,(%rbx),%ymm4,%ymm7{%k6}
-vinserti32x4 $0xd8,%xmm4,%zmm0,%zmm1{%k7}{z}
-cs vinserti32x4 $0x1c,0x25fb13a8(,%r13,8),%zmm7,%zmm26
+vinserti32x4 $0x7d,%xmm1,%zmm29,%zmm3
 vinserti32x4 $0xde,(%rdx),%zmm7,%zmm1{%k2}
-vinserti64x2 $0x85,%xmm5,%ymm2,%ymm2{%k2}
-vinserti64x2b $0x85,%xmm5,%ymm2,%ymm2{%k2}
-vinserti64x2w $0x85,%xmm5,%ymm2,%ymm2{%k2}
-vinserti64x2l $0x85,%xmm5,%ymm2,%ymm2{%k2}
-vinserti64x2q $0x85,%xmm5,%ymm2,%ymm2{%k2}
-es vinserti64x2 $0xa,(%rdi),%ymm12,%ymm9
-es vinserti64x2b $0xa,(%rdi),%ymm12,%ymm9
-es vinserti64x2w $0xa,(%rdi),%ymm12,%ymm9
-es vinserti64x2l $0xa,(%rdi),%ymm12,%ymm9
-es vinserti64x2q $0xa,(%rdi),%ymm12,%ymm9
-vinserti64x2 $0xa,0x51(%rcx,%rdx,1),%ymm0,%ymm5{%k3}{z}
+cs vinserti32x4 $0x1c,0x25fb13a8(,%r13,8),%zmm7,%zmm26
+vinserti64x2 $0xa4,(%rcx),%ymm2,%ymm3
+vinserti64x2b $0xa4,(%rcx),%ymm2,%ymm3
+vinserti64x2w $0xa4,(%rcx),%ymm2,%ymm3
+vinserti64x2l $0xa4,(%rcx),%ymm2,%ymm3
+vinserti64x2q $0xa4,(%rcx),%ymm2,%ymm3
+vinserti64x2 $0x76,%xmm29,%ymm9,%ymm30{%k7}
+vinserti64x2b $0x76,%xmm29,%ymm9,%ymm30{%k7}
+vinserti64x2w $0x76,%xmm29,%ymm9,%ymm30{%k7}
+vinserti64x2l $0x76,%xmm29,%ymm9,%ymm30{%k7}
+vinserti64x2q $0x76,%xmm29,%ymm9,%ymm30{%k7}
+vinserti64x2 $0x2b,0x3275185d(,%r12,8),%ymm19,%ymm2{%k7}{z}
 vinserti64x2 $0x32,%xmm6,%zmm7,%zmm1
 cs vinserti64x2 $0x0,0x13d6c5f3(%rcx,%r15,4),%zmm1,%zmm12{%k3}
 vinserti64x2 $0xc5,(%rax),%zmm3,%zmm3{%k3}{z}
@@ -27201,20 +27156,20 @@ ss vextracti32x4 $0xec,%ymm4,(%rsp,%riz,4){%k4}
 vextracti32x4 $0x7d,%zmm5,%xmm7
 ss vextracti32x4 $0x4b,%zmm0,-0x51(%r12,%r12,8){%k2}
 vextracti32x4 $0x4a,%zmm0,(%rdi,%rsi,2){%k3}
-vextracti64x2 $0xa9,%ymm4,%xmm7{%k1}
-vextracti64x2b $0xa9,%ymm4,%xmm7{%k1}
-vextracti64x2w $0xa9,%ymm4,%xmm7{%k1}
-vextracti64x2l $0xa9,%ymm4,%xmm7{%k1}
-vextracti64x2q $0xa9,%ymm4,%xmm7{%k1}
-vextracti64x2 $0x9,%ymm8,(%r8)
-vextracti64x2b $0x9,%ymm8,(%r8)
-vextracti64x2w $0x9,%ymm8,(%r8)
-vextracti64x2l $0x9,%ymm8,(%r8)
-vextracti64x2q $0x9,%ymm8,(%r8)
-es vextracti64x2 $0x4b,%ymm3,0x1a9b58b6(%rbx)
-vextracti64x2 $0x30,%zmm7,%xmm4{%k7}
-vextracti64x2 $0x1e,%zmm18,0x5(%rsi)
-vextracti64x2 $0x1b,%zmm5,(%rbx){%k6}
+vextracti64x2 $0x94,%ymm1,-0x41(%rbx)
+vextracti64x2b $0x94,%ymm1,-0x41(%rbx)
+vextracti64x2w $0x94,%ymm1,-0x41(%rbx)
+vextracti64x2l $0x94,%ymm1,-0x41(%rbx)
+vextracti64x2q $0x94,%ymm1,-0x41(%rbx)
+vextracti64x2 $0x19,%ymm18,%xmm25{%k6}
+vextracti64x2b $0x19,%ymm18,%xmm25{%k6}
+vextracti64x2w $0x19,%ymm18,%xmm25{%k6}
+vextracti64x2l $0x19,%ymm18,%xmm25{%k6}
+vextracti64x2q $0x19,%ymm18,%xmm25{%k6}
+vextracti64x2 $0xbf,%ymm22,0x37069791(,%rax,8){%k7}
+vextracti64x2 $0x5d,%zmm2,(%rsp,%rcx,2)
+vextracti64x2 $0x71,%zmm16,%xmm22{%k7}{z}
+vextracti64x2 $0x13,%zmm20,0x2f0(%r8,%r8,4){%k2}
 vinserti32x8 $0x8e,%ymm5,%zmm6,%zmm4
 vinserti32x8b $0x8e,%ymm5,%zmm6,%zmm4
 vinserti32x8w $0x8e,%ymm5,%zmm6,%zmm4
@@ -27226,17 +27181,17 @@ vinserti32x8w $0x2c,0x5f4ce9f1(%rdx),%zmm12,%zmm31{%k6}
 vinserti32x8l $0x2c,0x5f4ce9f1(%rdx),%zmm12,%zmm31{%k6}
 vinserti32x8q $0x2c,0x5f4ce9f1(%rdx),%zmm12,%zmm31{%k6}
 vinserti32x8 $0x38,%gs:(%rdi),%zmm5,%zmm5
-vinserti64x4 $0x46,%ymm6,%zmm7,%zmm5{%k6}
-vinserti64x4b $0x46,%ymm6,%zmm7,%zmm5{%k6}
-vinserti64x4w $0x46,%ymm6,%zmm7,%zmm5{%k6}
-vinserti64x4l $0x46,%ymm6,%zmm7,%zmm5{%k6}
-vinserti64x4q $0x46,%ymm6,%zmm7,%zmm5{%k6}
-cs vinserti64x4 $0xfd,0x440(%r14,%rbx,8),%zmm23,%zmm11
-cs vinserti64x4b $0xfd,0x440(%r14,%rbx,8),%zmm23,%zmm11
-cs vinserti64x4w $0xfd,0x440(%r14,%rbx,8),%zmm23,%zmm11
-cs vinserti64x4l $0xfd,0x440(%r14,%rbx,8),%zmm23,%zmm11
-cs vinserti64x4q $0xfd,0x440(%r14,%rbx,8),%zmm23,%zmm11
-vinserti64x4 $0x1e,-0x180(%rax),%zmm3,%zmm0{%k4}{z}
+vinserti64x4 $0x8d,-0x12(,%rbp,2),%zmm2,%zmm0
+vinserti64x4b $0x8d,-0x12(,%rbp,2),%zmm2,%zmm0
+vinserti64x4w $0x8d,-0x12(,%rbp,2),%zmm2,%zmm0
+vinserti64x4l $0x8d,-0x12(,%rbp,2),%zmm2,%zmm0
+vinserti64x4q $0x8d,-0x12(,%rbp,2),%zmm2,%zmm0
+vinserti64x4 $0xbf,%ymm26,%zmm23,%zmm15{%k4}
+vinserti64x4b $0xbf,%ymm26,%zmm23,%zmm15{%k4}
+vinserti64x4w $0xbf,%ymm26,%zmm23,%zmm15{%k4}
+vinserti64x4l $0xbf,%ymm26,%zmm23,%zmm15{%k4}
+vinserti64x4q $0xbf,%ymm26,%zmm23,%zmm15{%k4}
+es vinserti64x4 $0xe9,-0x41(%r9,%riz,8),%zmm12,%zmm23{%k6}{z}
 vextracti32x8 $0xfb,%zmm1,%ymm2
 vextracti32x8b $0xfb,%zmm1,%ymm2
 vextracti32x8w $0xfb,%zmm1,%ymm2
@@ -27281,9 +27236,9 @@ ds vpcmpub $0xa,(%rcx),%xmm7,%k1
 vpcmpub $0x20,%ymm3,%ymm6,%k7
 vpcmpub $0x5c,-0x100(%r13,%r11,1),%ymm19,%k6{%k5}
 vpcmpub $0x61,(%rbx),%ymm1,%k1
-vpcmpub $0xbb,%zmm3,%zmm4,%k5{%k7}
-vpcmpub $0x7b,(%r10,%r14,4),%zmm3,%k7
-cs vpcmpub $0xfe,(%rdx),%zmm5,%k0{%k1}
+vpcmpub $0x4f,-0x7224d4ff(%rip),%zmm6,%k2
+vpcmpub $0x14,%zmm18,%zmm18,%k2{%k6}
+vpcmpub $0xbb,(%rcx),%zmm27,%k0{%k6}
 vpcmpuw $0x37,%xmm5,%xmm2,%k2
 vpcmpuwb $0x37,%xmm5,%xmm2,%k2
 vpcmpuww $0x37,%xmm5,%xmm2,%k2
@@ -27306,9 +27261,9 @@ vpcmpuw $0x7,-0x4a0(%rbx),%xmm6,%k4{%k3}
 vpcmpuw $0xba,%ymm5,%ymm5,%k5
 vpcmpuw $0x92,0x4d73570d(%rcx,%riz,1),%ymm24,%k7{%k2}
 es vpcmpuw $0x55,0xf3264d2(%rip),%ymm4,%k2{%k7}
-vpcmpuw $0x9e,%zmm1,%zmm2,%k2{%k1}
-vpcmpuw $0x22,0x2c0(%rdx,%r10,1),%zmm4,%k6
-vpcmpuw $0xcf,%gs:-0x32(%rsi),%zmm5,%k6{%k3}
+vpcmpuw $0xa6,(%rbx),%zmm3,%k0
+vpcmpuw $0x5b,%zmm22,%zmm31,%k4{%k4}
+vpcmpuw $0x27,-0x1e9a59b7(%rcx,%r9,4),%zmm1,%k6{%k6}
 vpcmpb $0xff,%xmm5,%xmm2,%k6
 vpcmpbb $0xff,%xmm5,%xmm2,%k6
 vpcmpbw $0xff,%xmm5,%xmm2,%k6
@@ -27328,9 +27283,9 @@ vpcmpl $0x12,(%rdx),%xmm18,%k4{%k3}
 vpcmpq $0x12,(%rdx),%xmm18,%k4{%k3}
 vpcmp $0x12,(%rdx),%xmm18,%k4{%k3}
 vpcmpb $0xce,%gs:0x25290033(,%rcx,4),%xmm0,%k5
-vpcmpb $0x7c,%ymm2,%ymm2,%k6{%k1}
-vpcmpb $0x48,(%rcx),%ymm13,%k3
-vpcmpb $0x52,(%rsi,%riz,1),%ymm6,%k3{%k1}
+vpcmpb $0xbb,-0x260(%rdi),%ymm6,%k3
+vpcmpb $0x26,%ymm20,%ymm1,%k7{%k6}
+vpcmpb $0x26,(%r15),%ymm22,%k6{%k3}
 vpcmpb $0x1b,%zmm4,%zmm2,%k4
 vpcmpb $0x65,(%r9),%zmm28,%k0{%k1}
 vpcmpb $0xc7,0x500(%rdi),%zmm2,%k2
@@ -27356,9 +27311,9 @@ vpcmpw $0xbd,0x1e24ebff(%rsi),%xmm3,%k5
 vpcmpw $0x21,%ymm4,%ymm3,%k0
 vpcmpw $0xea,%fs:0x620(%rdi,%rsi,8),%ymm16,%k0{%k7}
 vpcmpw $0xc1,(%rcx),%ymm3,%k3
-vpcmpw $0xc4,%zmm4,%zmm3,%k4{%k6}
+vpcmpw $0xe1,%zmm3,%zmm7,%k7
 cs vpcmpw $0xc3,(%rdi,%riz,1),%zmm25,%k6{%k1}
-vpcmpw $0x91,(%rdx),%zmm1,%k4
+vpcmpw $0x23,0x75e5a7bf(%rbx,%rax,4),%zmm0,%k6{%k7}
 dpps $0x39,%xmm3,%xmm0
 dppsb $0x39,%xmm3,%xmm0
 dppsw $0x39,%xmm3,%xmm0
@@ -27472,17 +27427,17 @@ vdbpsadbw $0xb6,-0x1dd047bc(,%rbx,2),%ymm7,%ymm2{%k5}
 vdbpsadbw $0x87,%zmm4,%zmm5,%zmm6
 es vdbpsadbw $0x76,(%r9,%r14,1),%zmm10,%zmm14{%k1}{z}
 vdbpsadbw $0x3d,(%rax),%zmm0,%zmm6{%k4}
-vshufi32x4 $0xaa,%ymm4,%ymm7,%ymm1{%k1}
-vshufi32x4b $0xaa,%ymm4,%ymm7,%ymm1{%k1}
-vshufi32x4w $0xaa,%ymm4,%ymm7,%ymm1{%k1}
-vshufi32x4l $0xaa,%ymm4,%ymm7,%ymm1{%k1}
-vshufi32x4q $0xaa,%ymm4,%ymm7,%ymm1{%k1}
-vshufi32x4 $0x35,(%rsi){1to8},%ymm12,%ymm10
-vshufi32x4b $0x35,(%rsi){1to8},%ymm12,%ymm10
-vshufi32x4w $0x35,(%rsi){1to8},%ymm12,%ymm10
-vshufi32x4l $0x35,(%rsi){1to8},%ymm12,%ymm10
-vshufi32x4q $0x35,(%rsi){1to8},%ymm12,%ymm10
-ss vshufi32x4 $0xe4,-0x1f28ddd1(%rbx,%rbp,8){1to8},%ymm4,%ymm6{%k3}
+vshufi32x4 $0xb5,(%rax),%ymm6,%ymm0
+vshufi32x4b $0xb5,(%rax),%ymm6,%ymm0
+vshufi32x4w $0xb5,(%rax),%ymm6,%ymm0
+vshufi32x4l $0xb5,(%rax),%ymm6,%ymm0
+vshufi32x4q $0xb5,(%rax),%ymm6,%ymm0
+vshufi32x4 $0xc7,%ymm8,%ymm21,%ymm15{%k7}{z}
+vshufi32x4b $0xc7,%ymm8,%ymm21,%ymm15{%k7}{z}
+vshufi32x4w $0xc7,%ymm8,%ymm21,%ymm15{%k7}{z}
+vshufi32x4l $0xc7,%ymm8,%ymm21,%ymm15{%k7}{z}
+vshufi32x4q $0xc7,%ymm8,%ymm21,%ymm15{%k7}{z}
+vshufi32x4 $0xf7,(%rdi,%rax,8){1to8},%ymm2,%ymm10
 vshufi32x4 $0x1c,%zmm6,%zmm0,%zmm7
 es vshufi32x4 $0x88,0xf0(%rdi,%r9,4){1to16},%zmm14,%zmm9{%k3}{z}
 vshufi32x4 $0x5,-0x1ecb4af5(%rip),%zmm2,%zmm5{%k1}
@@ -27497,7 +27452,7 @@ ds vshufi64x2w $0xb6,(%r10,%rbp,1){1to4},%ymm11,%ymm30{%k7}
 ds vshufi64x2l $0xb6,(%r10,%rbp,1){1to4},%ymm11,%ymm30{%k7}
 ds vshufi64x2q $0xb6,(%r10,%rbp,1){1to4},%ymm11,%ymm30{%k7}
 vshufi64x2 $0x5d,0x158(%rax,%rax,2){1to4},%ymm6,%ymm4{%k2}{z}
-vshufi64x2 $0xa3,%zmm1,%zmm4,%zmm7{%k1}
+vshufi64x2 $0x61,%zmm5,%zmm3,%zmm7
 vshufi64x2 $0x80,(%r9,%r12,1),%zmm31,%zmm11{%k4}{z}
 es vshufi64x2 $0x1,-0x49(%rip),%zmm4,%zmm4
 pclmulqdq $0x8d,%xmm2,%xmm5
@@ -27667,23 +27622,23 @@ vpblendvb %xmm9,0x58b8bb06(,%rdi,4),%xmm1,%xmm0
 vpblendvb %ymm4,%ymm5,%ymm3,%ymm6
 ss vpblendvb %ymm8,(%rdx),%ymm6,%ymm10
 vpblendvb %ymm11,-0x7(%rsp,%rax,2),%ymm5,%ymm2
+vrangeps $0x1b,(%r10,%r10,8),%xmm24,%xmm28
+vrangepsb $0x1b,(%r10,%r10,8),%xmm24,%xmm28
+vrangepsw $0x1b,(%r10,%r10,8),%xmm24,%xmm28
+vrangepsl $0x1b,(%r10,%r10,8),%xmm24,%xmm28
+vrangepsq $0x1b,(%r10,%r10,8),%xmm24,%xmm28
 vrangeps $0x87,%xmm2,%xmm7,%xmm3{%k1}{z}
 vrangepsb $0x87,%xmm2,%xmm7,%xmm3{%k1}{z}
 vrangepsw $0x87,%xmm2,%xmm7,%xmm3{%k1}{z}
 vrangepsl $0x87,%xmm2,%xmm7,%xmm3{%k1}{z}
 vrangepsq $0x87,%xmm2,%xmm7,%xmm3{%k1}{z}
-cs vrangeps $0x13,0x290(%r11,%rax,4),%xmm6,%xmm25{%k1}
-cs vrangepsb $0x13,0x290(%r11,%rax,4),%xmm6,%xmm25{%k1}
-cs vrangepsw $0x13,0x290(%r11,%rax,4),%xmm6,%xmm25{%k1}
-cs vrangepsl $0x13,0x290(%r11,%rax,4),%xmm6,%xmm25{%k1}
-cs vrangepsq $0x13,0x290(%r11,%rax,4),%xmm6,%xmm25{%k1}
-vrangeps $0xc3,0x2e(%rip){1to4},%xmm1,%xmm0
-vrangeps $0x17,%ymm2,%ymm7,%ymm4{%k3}{z}
-vrangeps $0x55,%fs:-0xa8(%r15){1to8},%ymm10,%ymm17{%k1}{z}
+ds vrangeps $0xde,(%rcx),%xmm0,%xmm3{%k3}
 vrangeps $0x87,(%rbx,%riz,2),%ymm2,%ymm1
-vrangeps $0xf4,%zmm4,%zmm3,%zmm5{%k4}
-es vrangeps $0x14,-0x1500(%rsi),%zmm26,%zmm26
-vrangeps $0xc9,(%rdx,%rax,8){1to16},%zmm0,%zmm1
+vrangeps $0xd0,%ymm10,%ymm27,%ymm1{%k3}
+cs vrangeps $0x7,0x6b9350bc(%r10),%ymm16,%ymm13{%k7}{z}
+vrangeps $0x57,%zmm31,%zmm18,%zmm11
+ss vrangeps $0x64,0x1f(%rbp),%zmm2,%zmm2{%k2}{z}
+vrangeps $0x99,0x1b(%rcx,%r10,1),%zmm6,%zmm13{%k3}
 vrangepd $0xf6,%xmm7,%xmm4,%xmm6
 vrangepdb $0xf6,%xmm7,%xmm4,%xmm6
 vrangepdw $0xf6,%xmm7,%xmm4,%xmm6
@@ -27695,12 +27650,12 @@ es vrangepdw $0xcf,0x39(%r15,%rax,1){1to2},%xmm5,%xmm22{%k7}
 es vrangepdl $0xcf,0x39(%r15,%rax,1){1to2},%xmm5,%xmm22{%k7}
 es vrangepdq $0xcf,0x39(%r15,%rax,1){1to2},%xmm5,%xmm22{%k7}
 vrangepd $0xaa,-0xa0(%rax,%rcx,2),%xmm3,%xmm7{%k7}{z}
-vrangepd $0x36,%ymm7,%ymm3,%ymm5{%k3}
-es vrangepd $0x46,0x3b703932(%rdi),%ymm31,%ymm7
-vrangepd $0xf4,-0xba0(%rax),%ymm4,%ymm6{%k1}{z}
+vrangepd $0x57,%ymm14,%ymm0,%ymm19
+vrangepd $0x69,-0x43(%rdx),%ymm7,%ymm3{%k1}
+vrangepd $0x13,0xd40(%rdx,%r10,4),%ymm23,%ymm18{%k4}{z}
+vrangepd $0x29,0x3c5f8604(%rsp,%r12,4),%zmm2,%zmm19
 vrangepd $0xb6,%zmm1,%zmm1,%zmm4{%k1}{z}
-vrangepd $0x51,%fs:0x36(%r14,%rdx,4),%zmm12,%zmm12
-vrangepd $0xfe,0x298(%rdx){1to8},%zmm4,%zmm0
+vrangepd $0x7d,%gs:(%rcx){1to8},%zmm4,%zmm7{%k1}
 vrangess $0xb6,%xmm1,%xmm2,%xmm4
 vrangessb $0xb6,%xmm1,%xmm2,%xmm4
 vrangessw $0xb6,%xmm1,%xmm2,%xmm4
@@ -27723,23 +27678,23 @@ vrangesdw $0xc9,0x70(%rax,%r15,4),%xmm29,%xmm16{%k5}{z}
 vrangesdl $0xc9,0x70(%rax,%r15,4),%xmm29,%xmm16{%k5}{z}
 vrangesdq $0xc9,0x70(%rax,%r15,4),%xmm29,%xmm16{%k5}{z}
 vrangesd $0x26,%gs:(%rdi,%rbx,8),%xmm3,%xmm5{%k4}
+vfixupimmps $0x30,0x68599132(%rsp,%r11,1),%xmm4,%xmm17
+vfixupimmpsb $0x30,0x68599132(%rsp,%r11,1),%xmm4,%xmm17
+vfixupimmpsw $0x30,0x68599132(%rsp,%r11,1),%xmm4,%xmm17
+vfixupimmpsl $0x30,0x68599132(%rsp,%r11,1),%xmm4,%xmm17
+vfixupimmpsq $0x30,0x68599132(%rsp,%r11,1),%xmm4,%xmm17
 vfixupimmps $0x2e,%xmm1,%xmm2,%xmm5{%k7}
 vfixupimmpsb $0x2e,%xmm1,%xmm2,%xmm5{%k7}
 vfixupimmpsw $0x2e,%xmm1,%xmm2,%xmm5{%k7}
 vfixupimmpsl $0x2e,%xmm1,%xmm2,%xmm5{%k7}
 vfixupimmpsq $0x2e,%xmm1,%xmm2,%xmm5{%k7}
-es vfixupimmps $0x4e,-0x43fdd6b1(%rip){1to4},%xmm22,%xmm26
-es vfixupimmpsb $0x4e,-0x43fdd6b1(%rip){1to4},%xmm22,%xmm26
-es vfixupimmpsw $0x4e,-0x43fdd6b1(%rip){1to4},%xmm22,%xmm26
-es vfixupimmpsl $0x4e,-0x43fdd6b1(%rip){1to4},%xmm22,%xmm26
-es vfixupimmpsq $0x4e,-0x43fdd6b1(%rip){1to4},%xmm22,%xmm26
-vfixupimmps $0xda,-0x4e(,%rbx,1),%xmm7,%xmm1
-vfixupimmps $0xe4,%ymm7,%ymm0,%ymm1{%k3}
-vfixupimmps $0x3,%gs:-0xe20(%rdx,%riz,8),%ymm13,%ymm21
-vfixupimmps $0x2b,-0xe17037e(,%rdx,2){1to8},%ymm2,%ymm3{%k6}
-vfixupimmps $0xaf,%zmm7,%zmm1,%zmm7{%k3}
+ss vfixupimmps $0xf2,-0x794b5941(%rip){1to4},%xmm6,%xmm3{%k6}
+vfixupimmps $0xdf,%ymm29,%ymm15,%ymm20
+es vfixupimmps $0xfd,-0x12(,%rax,4){1to8},%ymm4,%ymm3
+vfixupimmps $0x73,0x9a0(%r14,%r10,1),%ymm2,%ymm6{%k2}
+vfixupimmps $0xbd,%zmm29,%zmm25,%zmm11
+vfixupimmps $0xdd,0x30482b50(%rbx),%zmm2,%zmm2{%k6}
 cs vfixupimmps $0x9,0x2a695d2a(%rsi,%r9,8),%zmm28,%zmm6
-vfixupimmps $0x2a,-0x7c(%rdx){1to16},%zmm2,%zmm7{%k4}
 vfixupimmpd $0xab,%xmm2,%xmm7,%xmm0
 vfixupimmpdb $0xab,%xmm2,%xmm7,%xmm0
 vfixupimmpdw $0xab,%xmm2,%xmm7,%xmm0
@@ -27754,9 +27709,13 @@ vfixupimmpd $0x2,-0x72e972e6(%rsi,%rax,1){1to2},%xmm4,%xmm6
 vfixupimmpd $0x53,%ymm0,%ymm1,%ymm1
 vfixupimmpd $0x9b,0x51(,%r15,1){1to4},%ymm4,%ymm15{%k6}{z}
 es vfixupimmpd $0x90,(%rdx){1to4},%ymm5,%ymm5
-vfixupimmpd $0x2f,%zmm7,%zmm3,%zmm7{%k5}
-vfixupimmpd $0xf2,%fs:(%r10){1to8},%zmm2,%zmm22{%k7}{z}
-vfixupimmpd $0x1e,-0x308(%rdi,%rbx,2){1to8},%zmm2,%zmm7
+vfixupimmpd $0x62,(%rcx),%zmm2,%zmm6
+vfixupimmpd $0x67,{sae},%zmm29,%zmm11,%zmm19{%k3}
+vfixupimmpdb $0x67,{sae},%zmm29,%zmm11,%zmm19{%k3}
+vfixupimmpdw $0x67,{sae},%zmm29,%zmm11,%zmm19{%k3}
+vfixupimmpdl $0x67,{sae},%zmm29,%zmm11,%zmm19{%k3}
+vfixupimmpdq $0x67,{sae},%zmm29,%zmm11,%zmm19{%k3}
+ss vfixupimmpd $0x51,(%r12,%r12,2){1to8},%zmm25,%zmm4{%k2}
 vfixupimmss $0x1e,%xmm4,%xmm0,%xmm0
 vfixupimmssb $0x1e,%xmm4,%xmm0,%xmm0
 vfixupimmssw $0x1e,%xmm4,%xmm0,%xmm0
@@ -27768,17 +27727,17 @@ vfixupimmssw $0x43,0x657dd513(%r12,%r8,1),%xmm16,%xmm13{%k1}
 vfixupimmssl $0x43,0x657dd513(%r12,%r8,1),%xmm16,%xmm13{%k1}
 vfixupimmssq $0x43,0x657dd513(%r12,%r8,1),%xmm16,%xmm13{%k1}
 es vfixupimmss $0xe9,0x7db5f0d8(%rip),%xmm1,%xmm1
-vfixupimmsd $0x8,{sae},%xmm4,%xmm6,%xmm6
-vfixupimmsdb $0x8,{sae},%xmm4,%xmm6,%xmm6
-vfixupimmsdw $0x8,{sae},%xmm4,%xmm6,%xmm6
-vfixupimmsdl $0x8,{sae},%xmm4,%xmm6,%xmm6
-vfixupimmsdq $0x8,{sae},%xmm4,%xmm6,%xmm6
-ss vfixupimmsd $0xf9,-0x6e27701b(%rsp,%r11,2),%xmm21,%xmm6{%k5}{z}
-ss vfixupimmsdb $0xf9,-0x6e27701b(%rsp,%r11,2),%xmm21,%xmm6{%k5}{z}
-ss vfixupimmsdw $0xf9,-0x6e27701b(%rsp,%r11,2),%xmm21,%xmm6{%k5}{z}
-ss vfixupimmsdl $0xf9,-0x6e27701b(%rsp,%r11,2),%xmm21,%xmm6{%k5}{z}
-ss vfixupimmsdq $0xf9,-0x6e27701b(%rsp,%r11,2),%xmm21,%xmm6{%k5}{z}
 vfixupimmsd $0x87,-0x118(%rcx),%xmm5,%xmm1
+vfixupimmsdb $0x87,-0x118(%rcx),%xmm5,%xmm1
+vfixupimmsdw $0x87,-0x118(%rcx),%xmm5,%xmm1
+vfixupimmsdl $0x87,-0x118(%rcx),%xmm5,%xmm1
+vfixupimmsdq $0x87,-0x118(%rcx),%xmm5,%xmm1
+vfixupimmsd $0x20,{sae},%xmm5,%xmm29,%xmm25
+vfixupimmsdb $0x20,{sae},%xmm5,%xmm29,%xmm25
+vfixupimmsdw $0x20,{sae},%xmm5,%xmm29,%xmm25
+vfixupimmsdl $0x20,{sae},%xmm5,%xmm29,%xmm25
+vfixupimmsdq $0x20,{sae},%xmm5,%xmm29,%xmm25
+ss vfixupimmsd $0xf9,-0x6e27701b(%rsp,%r11,2),%xmm21,%xmm6{%k5}{z}
 vreduceps $0xb9,%xmm1,%xmm6
 vreducepsb $0xb9,%xmm1,%xmm6
 vreducepsw $0xb9,%xmm1,%xmm6
@@ -27793,9 +27752,13 @@ vreduceps $0x27,-0x2c630c6d(%rcx){1to4},%xmm7{%k1}
 vreduceps $0xc6,%ymm3,%ymm4
 vreduceps $0x26,(%rdx,%r15,1){1to8},%ymm4
 vreduceps $0x74,%gs:(%rcx),%ymm6
-vreduceps $0xe,%zmm0,%zmm4{%k2}
-vreduceps $0x9d,(%r8),%zmm11
-vreduceps $0xf9,%gs:0xd40(%rdx),%zmm5{%k5}
+vreduceps $0x9c,(%rsi,%rdi,4),%zmm4
+vreduceps $0x71,{sae},%zmm8,%zmm15{%k7}
+vreducepsb $0x71,{sae},%zmm8,%zmm15{%k7}
+vreducepsw $0x71,{sae},%zmm8,%zmm15{%k7}
+vreducepsl $0x71,{sae},%zmm8,%zmm15{%k7}
+vreducepsq $0x71,{sae},%zmm8,%zmm15{%k7}
+vreduceps $0xef,(%r11){1to16},%zmm12
 vreducepd $0xf,%xmm7,%xmm5
 vreducepdb $0xf,%xmm7,%xmm5
 vreducepdw $0xf,%xmm7,%xmm5
@@ -27810,35 +27773,35 @@ vreducepd $0x40,-0x400(%rcx){1to2},%xmm1
 vreducepd $0x1e,%ymm2,%ymm5
 vreducepd $0xc4,0x288(%r13){1to4},%ymm0{%k7}{z}
 vreducepd $0xf2,(%rcx),%ymm4
-vreducepd $0x6b,{sae},%zmm6,%zmm6{%k1}
-vreducepdb $0x6b,{sae},%zmm6,%zmm6{%k1}
-vreducepdw $0x6b,{sae},%zmm6,%zmm6{%k1}
-vreducepdl $0x6b,{sae},%zmm6,%zmm6{%k1}
-vreducepdq $0x6b,{sae},%zmm6,%zmm6{%k1}
-cs vreducepd $0xb9,(%rsp,%rbp,1),%zmm29
-vreducepd $0x4f,0x387f0edd(%rsi,%rbp,8){1to8},%zmm5
-vreducess $0x29,%xmm0,%xmm7,%xmm0{%k2}
-vreducessb $0x29,%xmm0,%xmm7,%xmm0{%k2}
-vreducessw $0x29,%xmm0,%xmm7,%xmm0{%k2}
-vreducessl $0x29,%xmm0,%xmm7,%xmm0{%k2}
-vreducessq $0x29,%xmm0,%xmm7,%xmm0{%k2}
-vreducess $0x42,%fs:0x124(%rcx,%r15,4),%xmm14,%xmm18
-vreducessb $0x42,%fs:0x124(%rcx,%r15,4),%xmm14,%xmm18
-vreducessw $0x42,%fs:0x124(%rcx,%r15,4),%xmm14,%xmm18
-vreducessl $0x42,%fs:0x124(%rcx,%r15,4),%xmm14,%xmm18
-vreducessq $0x42,%fs:0x124(%rcx,%r15,4),%xmm14,%xmm18
-vreducess $0x30,-0xe722816(,%riz,2),%xmm5,%xmm1{%k6}{z}
-vreducesd $0x83,%xmm3,%xmm7,%xmm2{%k2}{z}
-vreducesdb $0x83,%xmm3,%xmm7,%xmm2{%k2}{z}
-vreducesdw $0x83,%xmm3,%xmm7,%xmm2{%k2}{z}
-vreducesdl $0x83,%xmm3,%xmm7,%xmm2{%k2}{z}
-vreducesdq $0x83,%xmm3,%xmm7,%xmm2{%k2}{z}
-es vreducesd $0xdb,(%r11,%rax,4),%xmm27,%xmm24
-es vreducesdb $0xdb,(%r11,%rax,4),%xmm27,%xmm24
-es vreducesdw $0xdb,(%r11,%rax,4),%xmm27,%xmm24
-es vreducesdl $0xdb,(%r11,%rax,4),%xmm27,%xmm24
-es vreducesdq $0xdb,(%r11,%rax,4),%xmm27,%xmm24
-vreducesd $0xe9,-0x380(%rbp),%xmm5,%xmm1{%k4}
+vreducepd $0xed,(%rdx),%zmm1
+vreducepd $0x38,{sae},%zmm8,%zmm31{%k4}
+vreducepdb $0x38,{sae},%zmm8,%zmm31{%k4}
+vreducepdw $0x38,{sae},%zmm8,%zmm31{%k4}
+vreducepdl $0x38,{sae},%zmm8,%zmm31{%k4}
+vreducepdq $0x38,{sae},%zmm8,%zmm31{%k4}
+vreducepd $0x99,%fs:(%rdi,%r13,1){1to8},%zmm13{%k7}{z}
+vreducess $0x7f,0x160(%rbx,%rbp,8),%xmm7,%xmm2
+vreducessb $0x7f,0x160(%rbx,%rbp,8),%xmm7,%xmm2
+vreducessw $0x7f,0x160(%rbx,%rbp,8),%xmm7,%xmm2
+vreducessl $0x7f,0x160(%rbx,%rbp,8),%xmm7,%xmm2
+vreducessq $0x7f,0x160(%rbx,%rbp,8),%xmm7,%xmm2
+vreducess $0x45,%xmm21,%xmm31,%xmm2{%k4}{z}
+vreducessb $0x45,%xmm21,%xmm31,%xmm2{%k4}{z}
+vreducessw $0x45,%xmm21,%xmm31,%xmm2{%k4}{z}
+vreducessl $0x45,%xmm21,%xmm31,%xmm2{%k4}{z}
+vreducessq $0x45,%xmm21,%xmm31,%xmm2{%k4}{z}
+vreducess $0x88,(%rax,%r13,1),%xmm26,%xmm9{%k7}{z}
+vreducesd $0xb1,-0x2b0(%rbp,%rdx,2),%xmm7,%xmm3
+vreducesdb $0xb1,-0x2b0(%rbp,%rdx,2),%xmm7,%xmm3
+vreducesdw $0xb1,-0x2b0(%rbp,%rdx,2),%xmm7,%xmm3
+vreducesdl $0xb1,-0x2b0(%rbp,%rdx,2),%xmm7,%xmm3
+vreducesdq $0xb1,-0x2b0(%rbp,%rdx,2),%xmm7,%xmm3
+vreducesd $0xc6,%xmm1,%xmm8,%xmm0{%k1}{z}
+vreducesdb $0xc6,%xmm1,%xmm8,%xmm0{%k1}{z}
+vreducesdw $0xc6,%xmm1,%xmm8,%xmm0{%k1}{z}
+vreducesdl $0xc6,%xmm1,%xmm8,%xmm0{%k1}{z}
+vreducesdq $0xc6,%xmm1,%xmm8,%xmm0{%k1}{z}
+ss vreducesd $0x4b,0x7aca34df(%r8,%r10,8),%xmm28,%xmm24{%k3}
 vfmaddsubps %xmm1,%xmm7,%xmm7,%xmm6
 vfmaddsubpsb %xmm1,%xmm7,%xmm7,%xmm6
 vfmaddsubpsw %xmm1,%xmm7,%xmm7,%xmm6
@@ -28099,21 +28062,17 @@ vpcmpistriw $0x9,%fs:(%r10,%r12,8),%xmm8
 vpcmpistril $0x9,%fs:(%r10,%r12,8),%xmm8
 vpcmpistriq $0x9,%fs:(%r10,%r12,8),%xmm8
 vpcmpistri $0x8e,(%rax),%xmm1
-vfpclassps $0x77,%xmm7,%k6{%k5}
-vfpclasspsb $0x77,%xmm7,%k6{%k5}
-vfpclasspsw $0x77,%xmm7,%k6{%k5}
-vfpclasspsl $0x77,%xmm7,%k6{%k5}
-vfpclasspsq $0x77,%xmm7,%k6{%k5}
+vfpclassps $0xc2,%xmm19,%k1
+vfpclasspsb $0xc2,%xmm19,%k1
+vfpclasspsw $0xc2,%xmm19,%k1
+vfpclasspsl $0xc2,%xmm19,%k1
+vfpclasspsq $0xc2,%xmm19,%k1
+vfpclasspsx $0x25,(%rsp,%riz,4),%k3{%k1}
+vfpclasspsxb $0x25,(%rsp,%riz,4),%k3{%k1}
+vfpclasspsxw $0x25,(%rsp,%riz,4),%k3{%k1}
+vfpclasspsxl $0x25,(%rsp,%riz,4),%k3{%k1}
+vfpclasspsxq $0x25,(%rsp,%riz,4),%k3{%k1}
 vfpclasspsx $0xac,%fs:-0x59ed788a(%rsp,%r12,1),%k0{%k5}
-vfpclasspsxb $0xac,%fs:-0x59ed788a(%rsp,%r12,1),%k0{%k5}
-vfpclasspsxw $0xac,%fs:-0x59ed788a(%rsp,%r12,1),%k0{%k5}
-vfpclasspsxl $0xac,%fs:-0x59ed788a(%rsp,%r12,1),%k0{%k5}
-vfpclasspsxq $0xac,%fs:-0x59ed788a(%rsp,%r12,1),%k0{%k5}
-vfpclassps $0x50,(%rcx){1to4},%k0
-vfpclasspsb $0x50,(%rcx){1to4},%k0
-vfpclasspsw $0x50,(%rcx){1to4},%k0
-vfpclasspsl $0x50,(%rcx){1to4},%k0
-vfpclasspsq $0x50,(%rcx){1to4},%k0
 vfpclassps $0xef,%ymm1,%k7
 vfpclasspsy $0x4,0x2a3f4998(%r10,%r8,8),%k0{%k1}
 vfpclasspsyb $0x4,0x2a3f4998(%r10,%r8,8),%k0{%k1}
@@ -28128,11 +28087,11 @@ vfpclasspszw $0x62,-0x394a92c(%rbx,%rdx,8),%k5{%k5}
 vfpclasspszl $0x62,-0x394a92c(%rbx,%rdx,8),%k5{%k5}
 vfpclasspszq $0x62,-0x394a92c(%rbx,%rdx,8),%k5{%k5}
 vfpclassps $0xa2,%zmm26,%k7{%k5}
-vfpclasspd $0x94,%xmm2,%k5{%k4}
-vfpclasspdb $0x94,%xmm2,%k5{%k4}
-vfpclasspdw $0x94,%xmm2,%k5{%k4}
-vfpclasspdl $0x94,%xmm2,%k5{%k4}
-vfpclasspdq $0x94,%xmm2,%k5{%k4}
+vfpclasspd $0xf9,%xmm6,%k5
+vfpclasspdb $0xf9,%xmm6,%k5
+vfpclasspdw $0xf9,%xmm6,%k5
+vfpclasspdl $0xf9,%xmm6,%k5
+vfpclasspdq $0xf9,%xmm6,%k5
 vfpclasspd $0xa4,-0x274de3e8(%r8,%r14,4){1to2},%k5
 vfpclasspdb $0xa4,-0x274de3e8(%r8,%r14,4){1to2},%k5
 vfpclasspdw $0xa4,-0x274de3e8(%r8,%r14,4){1to2},%k5
@@ -28143,20 +28102,16 @@ vfpclasspdxb $0x14,-0x3115012c(,%rcx,4),%k6{%k7}
 vfpclasspdxw $0x14,-0x3115012c(,%rcx,4),%k6{%k7}
 vfpclasspdxl $0x14,-0x3115012c(,%rcx,4),%k6{%k7}
 vfpclasspdxq $0x14,-0x3115012c(,%rcx,4),%k6{%k7}
-vfpclasspd $0x77,%ymm3,%k2{%k3}
-vfpclasspdy $0x87,-0x64f866e4(%r14,%r14,8),%k4
-vfpclasspdyb $0x87,-0x64f866e4(%r14,%r14,8),%k4
-vfpclasspdyw $0x87,-0x64f866e4(%r14,%r14,8),%k4
-vfpclasspdyl $0x87,-0x64f866e4(%r14,%r14,8),%k4
-vfpclasspdyq $0x87,-0x64f866e4(%r14,%r14,8),%k4
-vfpclasspd $0x36,%gs:-0x66(%rip){1to4},%k0
-vfpclasspd $0xd0,%zmm6,%k7{%k5}
-vfpclasspdz $0x7d,0x7e(,%r13,2),%k5
-vfpclasspdzb $0x7d,0x7e(,%r13,2),%k5
-vfpclasspdzw $0x7d,0x7e(,%r13,2),%k5
-vfpclasspdzl $0x7d,0x7e(,%r13,2),%k5
-vfpclasspdzq $0x7d,0x7e(,%r13,2),%k5
-es vfpclasspdz $0xd8,-0x517ad2cb(%rip),%k6{%k1}
+vfpclasspd $0xf,%ymm4,%k7
+vfpclasspd $0xdd,0x11faf65e(%r11){1to4},%k1
+vfpclasspd $0x44,(%rdx){1to4},%k2{%k1}
+vfpclasspdz $0xe1,0x3c0(%rdi),%k7
+vfpclasspdzb $0xe1,0x3c0(%rdi),%k7
+vfpclasspdzw $0xe1,0x3c0(%rdi),%k7
+vfpclasspdzl $0xe1,0x3c0(%rdi),%k7
+vfpclasspdzq $0xe1,0x3c0(%rdi),%k7
+vfpclasspd $0x8d,%zmm12,%k4{%k3}
+vfpclasspd $0xaf,%zmm7,%k6
 vfpclassss $0x1e,%xmm3,%k0
 vfpclassssb $0x1e,%xmm3,%k0
 vfpclassssw $0x1e,%xmm3,%k0
@@ -28168,11 +28123,11 @@ vfpclassssw $0xd,-0x100(%rbp,%r15,2),%k5{%k6}
 vfpclassssl $0xd,-0x100(%rbp,%r15,2),%k5{%k6}
 vfpclassssq $0xd,-0x100(%rbp,%r15,2),%k5{%k6}
 vfpclassss $0x1f,-0x6e6f6c9c(,%rbx,4),%k5
-vfpclasssd $0xb8,%xmm0,%k1{%k1}
-vfpclasssdb $0xb8,%xmm0,%k1{%k1}
-vfpclasssdw $0xb8,%xmm0,%k1{%k1}
-vfpclasssdl $0xb8,%xmm0,%k1{%k1}
-vfpclasssdq $0xb8,%xmm0,%k1{%k1}
+vfpclasssd $0x79,%xmm4,%k4
+vfpclasssdb $0x79,%xmm4,%k4
+vfpclasssdw $0x79,%xmm4,%k4
+vfpclasssdl $0x79,%xmm4,%k4
+vfpclasssdq $0x79,%xmm4,%k4
 vfpclasssd $0x33,(%r15),%k1
 vfpclasssdb $0x33,(%r15),%k1
 vfpclasssdw $0x33,(%r15),%k1
@@ -28366,29 +28321,29 @@ ss vpshldl $0xa3,(%rsi,%rsi,8),%xmm27,%xmm17{%k6}
 ss vpshldq $0xa3,(%rsi,%rsi,8),%xmm27,%xmm17{%k6}
 ss vpshld $0xa3,(%rsi,%rsi,8),%xmm27,%xmm17{%k6}
 vpshldw $0x60,-0x66d65d98(%rcx),%xmm2,%xmm1{%k2}{z}
-vpshldw $0x9,%ymm7,%ymm3,%ymm5{%k6}
-vpshldw $0x10,%gs:-0x6a(%r12,%r13,4),%ymm9,%ymm31
-vpshldw $0x6c,0x42(,%rdx,4),%ymm0,%ymm7{%k7}{z}
-vpshldw $0x24,%zmm4,%zmm0,%zmm2{%k4}
-vpshldw $0x43,(%rax,%r10,1),%zmm15,%zmm31{%k6}{z}
-cs vpshldw $0x4d,(%rdi),%zmm1,%zmm7{%k5}
-vpshldd $0x5c,%xmm5,%xmm0,%xmm0{%k3}
-vpshlddb $0x5c,%xmm5,%xmm0,%xmm0{%k3}
-vpshlddw $0x5c,%xmm5,%xmm0,%xmm0{%k3}
-vpshlddl $0x5c,%xmm5,%xmm0,%xmm0{%k3}
-vpshlddq $0x5c,%xmm5,%xmm0,%xmm0{%k3}
-ds vpshldd $0x43,(%r12,%r8,1){1to4},%xmm26,%xmm19{%k2}{z}
-ds vpshlddb $0x43,(%r12,%r8,1){1to4},%xmm26,%xmm19{%k2}{z}
-ds vpshlddw $0x43,(%r12,%r8,1){1to4},%xmm26,%xmm19{%k2}{z}
-ds vpshlddl $0x43,(%r12,%r8,1){1to4},%xmm26,%xmm19{%k2}{z}
-ds vpshlddq $0x43,(%r12,%r8,1){1to4},%xmm26,%xmm19{%k2}{z}
-vpshldd $0x3,(%rcx),%xmm5,%xmm0{%k4}{z}
-vpshldd $0xe3,%ymm5,%ymm0,%ymm1{%k4}
-es vpshldd $0x4a,(%rax,%r8,8){1to8},%ymm31,%ymm5{%k2}{z}
-vpshldd $0x4c,(%rdi),%ymm1,%ymm1{%k7}{z}
-vpshldd $0x50,%zmm5,%zmm0,%zmm1{%k7}
-cs vpshldd $0x23,(%rdi,%r10,2){1to16},%zmm13,%zmm13
-vpshldd $0x86,-0x6c(%rsi,%rbp,2){1to16},%zmm2,%zmm0{%k1}{z}
+vpshldw $0xef,-0xc00(%rcx),%ymm0,%ymm1
+vpshldw $0xff,%ymm9,%ymm29,%ymm2{%k1}
+es vpshldw $0xd7,(%r8,%r10,2),%ymm0,%ymm1{%k4}
+vpshldw $0x6,0x63c6b56a(%rsi),%zmm0,%zmm2
+vpshldw $0xfa,%zmm9,%zmm13,%zmm18{%k1}{z}
+vpshldw $0xa2,(%rax,%r11,4),%zmm15,%zmm20{%k4}
+vpshldd $0x9e,%xmm13,%xmm3,%xmm13
+vpshlddb $0x9e,%xmm13,%xmm3,%xmm13
+vpshlddw $0x9e,%xmm13,%xmm3,%xmm13
+vpshlddl $0x9e,%xmm13,%xmm3,%xmm13
+vpshlddq $0x9e,%xmm13,%xmm3,%xmm13
+ds vpshldd $0x98,(%rcx,%riz,2){1to4},%xmm6,%xmm1
+ds vpshlddb $0x98,(%rcx,%riz,2){1to4},%xmm6,%xmm1
+ds vpshlddw $0x98,(%rcx,%riz,2){1to4},%xmm6,%xmm1
+ds vpshlddl $0x98,(%rcx,%riz,2){1to4},%xmm6,%xmm1
+ds vpshlddq $0x98,(%rcx,%riz,2){1to4},%xmm6,%xmm1
+vpshldd $0x2c,0x1b375915(%rbp,%r12,8),%xmm3,%xmm21{%k2}
+vpshldd $0x76,%ymm4,%ymm24,%ymm16
+vpshldd $0xf0,%gs:0x57ebd85d(%rcx){1to8},%ymm5,%ymm6
+vpshldd $0x98,0xbc0(%rsi,%r9,1),%ymm27,%ymm10{%k1}
+vpshldd $0x32,%zmm7,%zmm28,%zmm17
+vpshldd $0x61,(%rsp,%rbp,2){1to16},%zmm0,%zmm1{%k2}{z}
+vpshldd $0xb4,-0x4a7e5793(%r15,%r10,8),%zmm21,%zmm13
 vpshldq $0xce,%xmm1,%xmm1,%xmm0
 vpshldqb $0xce,%xmm1,%xmm1,%xmm0
 vpshldqw $0xce,%xmm1,%xmm1,%xmm0
@@ -28408,12 +28363,12 @@ ds vpshldw $0x30,(%rsp,%r11,8),%xmm4,%xmm5{%k5}
 ds vpshldl $0x30,(%rsp,%r11,8),%xmm4,%xmm5{%k5}
 ds vpshld $0x30,(%rsp,%r11,8),%xmm4,%xmm5{%k5}
 vpshldq $0xc9,(%rcx){1to2},%xmm0,%xmm6
-vpshldq $0x68,%ymm4,%ymm1,%ymm2{%k6}{z}
-vpshldq $0x24,%fs:(%r11,%r11,1),%ymm7,%ymm11
-vpshldq $0xd7,-0x5a0(%rbx),%ymm5,%ymm5{%k7}
-vpshldq $0xb9,%zmm2,%zmm1,%zmm1{%k2}{z}
-vpshldq $0x49,%fs:0x188(%rsp,%riz,2){1to8},%zmm18,%zmm11{%k6}
+vpshldq $0x81,%ymm4,%ymm6,%ymm16
+ds vpshldq $0x4b,-0x400(%rdx,%rdi,8),%ymm6,%ymm5{%k5}{z}
+vpshldq $0x9d,(%r10),%ymm3,%ymm30{%k5}
 vpshldq $0xc5,-0x1d00(%rsi),%zmm7,%zmm1
+vpshldq $0x5b,%zmm9,%zmm1,%zmm6{%k2}
+vpshldq $0x49,%fs:0x188(%rsp,%riz,2){1to8},%zmm18,%zmm11{%k6}
 vpshrdw $0x5d,%xmm4,%xmm1,%xmm3
 vpshrdwb $0x5d,%xmm4,%xmm1,%xmm3
 vpshrdww $0x5d,%xmm4,%xmm1,%xmm3
@@ -28433,12 +28388,12 @@ vpshrdl $0xdb,(%rsi),%xmm20,%xmm16{%k2}{z}
 vpshrdq $0xdb,(%rsi),%xmm20,%xmm16{%k2}{z}
 vpshrd $0xdb,(%rsi),%xmm20,%xmm16{%k2}{z}
 ds vpshrdw $0x85,0x410(%rcx),%xmm3,%xmm4
-vpshrdw $0x67,%ymm6,%ymm6,%ymm4{%k6}
-vpshrdw $0x88,%gs:-0x6893e187(,%r13,8),%ymm19,%ymm20{%k7}{z}
-vpshrdw $0x41,(%rdx),%ymm4,%ymm3
-vpshrdw $0x80,%zmm7,%zmm6,%zmm2{%k2}{z}
-vpshrdw $0x5e,(%r14,%r9,2),%zmm9,%zmm12
+vpshrdw $0x95,%ymm29,%ymm25,%ymm14
+vpshrdw $0x8e,0x7a(%rip),%ymm3,%ymm0{%k5}{z}
+vpshrdw $0x8a,0x10(,%rax,1),%ymm28,%ymm25
+vpshrdw $0x18,%zmm9,%zmm25,%zmm12
 ss vpshrdw $0xb8,0x1880(%rax),%zmm6,%zmm7{%k1}
+vpshrdw $0x29,(%r10,%rsi,1),%zmm31,%zmm3{%k5}{z}
 vpshrdd $0x99,%xmm7,%xmm6,%xmm6
 vpshrddb $0x99,%xmm7,%xmm6,%xmm6
 vpshrddw $0x99,%xmm7,%xmm6,%xmm6
@@ -28450,21 +28405,21 @@ vpshrddw $0xf,%fs:(%r14,%rdx,1){1to4},%xmm19,%xmm15
 vpshrddl $0xf,%fs:(%r14,%rdx,1){1to4},%xmm19,%xmm15
 vpshrddq $0xf,%fs:(%r14,%rdx,1){1to4},%xmm19,%xmm15
 vpshrdd $0x93,-0x60dffa15(%rsi,%riz,4),%xmm2,%xmm0{%k2}{z}
-vpshrdd $0xa9,%ymm1,%ymm6,%ymm2{%k2}{z}
+vpshrdd $0xbc,%ymm6,%ymm4,%ymm5
 ds vpshrdd $0x94,(%r9){1to8},%ymm23,%ymm24
 vpshrdd $0x7b,0x5a(%rip){1to8},%ymm0,%ymm3{%k3}{z}
 vpshrdd $0x63,%zmm5,%zmm7,%zmm2
 es vpshrdd $0xf,(%r12,%r9,2){1to16},%zmm1,%zmm9{%k7}{z}
 vpshrdd $0xc0,-0x8f11adc(%rsi,%rsi,8),%zmm2,%zmm2{%k1}{z}
-vpshrdq $0x22,%xmm7,%xmm7,%xmm1{%k1}
-vpshrdqb $0x22,%xmm7,%xmm7,%xmm1{%k1}
-vpshrdqw $0x22,%xmm7,%xmm7,%xmm1{%k1}
-vpshrdql $0x22,%xmm7,%xmm7,%xmm1{%k1}
-vpshrdqq $0x22,%xmm7,%xmm7,%xmm1{%k1}
-vpshrdb $0x22,%xmm7,%xmm7,%xmm1{%k1}
-vpshrdw $0x22,%xmm7,%xmm7,%xmm1{%k1}
-vpshrdl $0x22,%xmm7,%xmm7,%xmm1{%k1}
-vpshrd $0x22,%xmm7,%xmm7,%xmm1{%k1}
+vpshrdq $0x43,%xmm2,%xmm0,%xmm4
+vpshrdqb $0x43,%xmm2,%xmm0,%xmm4
+vpshrdqw $0x43,%xmm2,%xmm0,%xmm4
+vpshrdql $0x43,%xmm2,%xmm0,%xmm4
+vpshrdqq $0x43,%xmm2,%xmm0,%xmm4
+vpshrdb $0x43,%xmm2,%xmm0,%xmm4
+vpshrdw $0x43,%xmm2,%xmm0,%xmm4
+vpshrdl $0x43,%xmm2,%xmm0,%xmm4
+vpshrd $0x43,%xmm2,%xmm0,%xmm4
 es vpshrdq $0xed,0x5075df32(,%r9,4){1to2},%xmm16,%xmm27
 es vpshrdqb $0xed,0x5075df32(,%r9,4){1to2},%xmm16,%xmm27
 es vpshrdqw $0xed,0x5075df32(,%r9,4){1to2},%xmm16,%xmm27
@@ -28474,13 +28429,13 @@ es vpshrdb $0xed,0x5075df32(,%r9,4){1to2},%xmm16,%xmm27
 es vpshrdw $0xed,0x5075df32(,%r9,4){1to2},%xmm16,%xmm27
 es vpshrdl $0xed,0x5075df32(,%r9,4){1to2},%xmm16,%xmm27
 es vpshrd $0xed,0x5075df32(,%r9,4){1to2},%xmm16,%xmm27
-vpshrdq $0x83,0x5d4c6d93(%rdi,%rax,8),%xmm1,%xmm0
+vpshrdq $0xde,0x2c0(%rbp),%xmm2,%xmm4{%k1}
 vpshrdq $0x31,%ymm6,%ymm0,%ymm7
 cs vpshrdq $0x9b,-0x79(%rsp,%r13,8),%ymm31,%ymm31{%k3}
 vpshrdq $0x7a,-0x13ceead3(%rbp){1to4},%ymm0,%ymm1
-vpshrdq $0x6c,%zmm5,%zmm6,%zmm2{%k4}
+vpshrdq $0x3f,%zmm4,%zmm23,%zmm20
+vpshrdq $0xef,-0x47692e64(%rbp),%zmm0,%zmm6{%k5}
 ss vpshrdq $0xab,(%rsp,%r12,1),%zmm3,%zmm23
-vpshrdq $0xa1,-0x780(%rdi),%zmm2,%zmm2{%k5}{z}
 vfnmaddps %xmm7,%xmm0,%xmm7,%xmm2
 vfnmaddpsb %xmm7,%xmm0,%xmm7,%xmm2
 vfnmaddpsw %xmm7,%xmm0,%xmm7,%xmm2
@@ -28704,9 +28659,9 @@ vgf2p8affineqb $0x93,(%rdi),%ymm3,%ymm7
 {evex} vgf2p8affineqb $0x3,%xmm0,%xmm5,%xmm4
 ss vgf2p8affineqb $0x48,0x7a0(%r15),%xmm29,%xmm5{%k3}
 vgf2p8affineqb $0xe6,(%rdi){1to2},%xmm2,%xmm0
-vgf2p8affineqb $0x17,%ymm6,%ymm5,%ymm1{%k4}{z}
-es vgf2p8affineqb $0x51,(%rsp,%rdi,4),%ymm23,%ymm22
-vgf2p8affineqb $0x52,(%rsi),%ymm7,%ymm4{%k1}
+{evex} vgf2p8affineqb $0xcc,(%rsi,%rdx,2),%ymm2,%ymm3
+vgf2p8affineqb $0xe,%ymm20,%ymm8,%ymm9{%k2}
+vgf2p8affineqb $0xb8,(%r8){1to4},%ymm13,%ymm9{%k1}
 vgf2p8affineqb $0xb3,%zmm3,%zmm1,%zmm3
 vgf2p8affineqb $0xad,%gs:-0x1a8(%rbx,%r15,1){1to8},%zmm11,%zmm6
 vgf2p8affineqb $0xf9,(%rsp,%rcx,4){1to8},%zmm4,%zmm1{%k5}
@@ -28751,12 +28706,12 @@ vgf2p8affineinvqb $0x96,(%rsi),%xmm7,%xmm3
 vgf2p8affineinvqb $0x2f,%ymm0,%ymm7,%ymm7
 vgf2p8affineinvqb $0xd6,%gs:(%r14,%r9,2),%ymm0,%ymm8
 vgf2p8affineinvqb $0x97,0x5242cde3(%rcx,%rsi,8),%ymm4,%ymm6
-vgf2p8affineinvqb $0x60,%xmm0,%xmm0,%xmm0{%k2}
-vgf2p8affineinvqb $0x75,%fs:-0x390(%r14,%r12,8),%xmm10,%xmm3{%k1}{z}
-vgf2p8affineinvqb $0xa4,(%rdx){1to2},%xmm5,%xmm3{%k1}{z}
-vgf2p8affineinvqb $0x3,%ymm2,%ymm2,%ymm0{%k2}{z}
-cs vgf2p8affineinvqb $0x12,-0x68daf705(%rdi,%r12,1),%ymm4,%ymm26
-vgf2p8affineinvqb $0x9a,-0x5f(%rdx){1to4},%ymm2,%ymm5
+{evex} vgf2p8affineinvqb $0xa4,%xmm7,%xmm1,%xmm4
+ds vgf2p8affineinvqb $0x55,(%rsi),%xmm23,%xmm20{%k5}
+vgf2p8affineinvqb $0x3d,(%rsi,%rbx,1){1to2},%xmm5,%xmm0{%k7}{z}
+{evex} vgf2p8affineinvqb $0x32,(%rcx),%ymm5,%ymm5
+vgf2p8affineinvqb $0x4,%ymm24,%ymm22,%ymm30{%k5}{z}
+es vgf2p8affineinvqb $0xe0,-0xa40(%r14),%ymm7,%ymm31{%k1}{z}
 vgf2p8affineinvqb $0x8a,%zmm5,%zmm0,%zmm4
 es vgf2p8affineinvqb $0x74,(%r11,%r15,8){1to8},%zmm19,%zmm12
 vgf2p8affineinvqb $0x54,-0x378(%rbp,%rax,1){1to8},%zmm0,%zmm5{%k4}{z}
@@ -30189,14 +30144,15 @@ pi2fl %mm6,%mm3
 pi2fq %mm6,%mm3
 pi2f %mm6,%mm3
 rex.R pi2fw %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
-rex.R pi2fwb %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
-rex.R pi2fww %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
-rex.R pi2fwl %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
-rex.R pi2fwq %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
-rex.R pi2fb %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
-rex.R pi2fl %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
-rex.R pi2fq %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
-rex.R pi2f %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
+pi2fwb %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
+pi2fww %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
+pi2fwl %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
+pi2fwq %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
+pi2fb %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
+pi2fl %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
+pi2fq %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
+pi2f %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
+pi2fw %fs:0x2fc1e037(%rdx,%rbx,1),%mm2
 pi2fw 0x55cb9c3d(,%rcx,8),%mm2
 pi2fd %mm6,%mm5
 pi2fdb %mm6,%mm5
@@ -30204,10 +30160,11 @@ pi2fdw %mm6,%mm5
 pi2fdl %mm6,%mm5
 pi2fdq %mm6,%mm5
 ss rex.RB pi2fd (%r15),%mm1
-ss rex.RB pi2fdb (%r15),%mm1
-ss rex.RB pi2fdw (%r15),%mm1
-ss rex.RB pi2fdl (%r15),%mm1
-ss rex.RB pi2fdq (%r15),%mm1
+ss pi2fdb (%r15),%mm1
+ss pi2fdw (%r15),%mm1
+ss pi2fdl (%r15),%mm1
+ss pi2fdq (%r15),%mm1
+ss pi2fd (%r15),%mm1
 pi2fd 0x4b(%rbx),%mm3
 pf2iw %mm3,%mm1
 pf2iwb %mm3,%mm1
@@ -30234,10 +30191,11 @@ pf2idw %mm0,%mm7
 pf2idl %mm0,%mm7
 pf2idq %mm0,%mm7
 rex.RX pf2id (%ebx,%r8d,2),%mm0
-rex.RX pf2idb (%ebx,%r8d,2),%mm0
-rex.RX pf2idw (%ebx,%r8d,2),%mm0
-rex.RX pf2idl (%ebx,%r8d,2),%mm0
-rex.RX pf2idq (%ebx,%r8d,2),%mm0
+pf2idb (%ebx,%r8d,2),%mm0
+pf2idw (%ebx,%r8d,2),%mm0
+pf2idl (%ebx,%r8d,2),%mm0
+pf2idq (%ebx,%r8d,2),%mm0
+pf2id (%ebx,%r8d,2),%mm0
 pf2id %gs:0x13(%rsi),%mm1
 pfnacc %mm6,%mm2
 pfnaccb %mm6,%mm2
@@ -30267,10 +30225,11 @@ pfcmpgew %mm0,%mm5
 pfcmpgel %mm0,%mm5
 pfcmpgeq %mm0,%mm5
 rex.RXB pfcmpge 0x5e(%r14d),%mm1
-rex.RXB pfcmpgeb 0x5e(%r14d),%mm1
-rex.RXB pfcmpgew 0x5e(%r14d),%mm1
-rex.RXB pfcmpgel 0x5e(%r14d),%mm1
-rex.RXB pfcmpgeq 0x5e(%r14d),%mm1
+pfcmpgeb 0x5e(%r14d),%mm1
+pfcmpgew 0x5e(%r14d),%mm1
+pfcmpgel 0x5e(%r14d),%mm1
+pfcmpgeq 0x5e(%r14d),%mm1
+pfcmpge 0x5e(%r14d),%mm1
 pfcmpge (%rdi,%rbx,4),%mm7
 pfmin %mm7,%mm2
 pfminb %mm7,%mm2
@@ -30278,10 +30237,11 @@ pfminw %mm7,%mm2
 pfminl %mm7,%mm2
 pfminq %mm7,%mm2
 es rex.RB pfmin 0x2bf82796(,%ecx,4),%mm7
-es rex.RB pfminb 0x2bf82796(,%ecx,4),%mm7
-es rex.RB pfminw 0x2bf82796(,%ecx,4),%mm7
-es rex.RB pfminl 0x2bf82796(,%ecx,4),%mm7
-es rex.RB pfminq 0x2bf82796(,%ecx,4),%mm7
+es pfminb 0x2bf82796(,%ecx,4),%mm7
+es pfminw 0x2bf82796(,%ecx,4),%mm7
+es pfminl 0x2bf82796(,%ecx,4),%mm7
+es pfminq 0x2bf82796(,%ecx,4),%mm7
+es pfmin 0x2bf82796(,%ecx,4),%mm7
 pfmin -0x43(%rip),%mm6
 pfrcp %mm7,%mm5
 pfrcpb %mm7,%mm5
@@ -30294,17 +30254,18 @@ ss pfrcpw -0x1ef62b86(%r9),%mm4
 ss pfrcpl -0x1ef62b86(%r9),%mm4
 ss pfrcpq -0x1ef62b86(%r9),%mm4
 ds pfrcp (%rdi,%rcx,1),%mm1
-rex pfrsqrt %mm0,%mm3
-rex pfrsqrtb %mm0,%mm3
-rex pfrsqrtw %mm0,%mm3
-rex pfrsqrtl %mm0,%mm3
-rex pfrsqrtq %mm0,%mm3
-pfrsqrt (%rsi,%r11,1),%mm6
-pfrsqrtb (%rsi,%r11,1),%mm6
-pfrsqrtw (%rsi,%r11,1),%mm6
-pfrsqrtl (%rsi,%r11,1),%mm6
-pfrsqrtq (%rsi,%r11,1),%mm6
+rex.RB pfrsqrt %mm3,%mm7
+pfrsqrtb %mm3,%mm7
+pfrsqrtw %mm3,%mm7
+pfrsqrtl %mm3,%mm7
+pfrsqrtq %mm3,%mm7
+pfrsqrt %mm3,%mm7
 pfrsqrt (%ecx),%mm2
+pfrsqrtb (%ecx),%mm2
+pfrsqrtw (%ecx),%mm2
+pfrsqrtl (%ecx),%mm2
+pfrsqrtq (%ecx),%mm2
+pfrsqrt (%rsi,%r11,1),%mm6
 pfsub %mm0,%mm3
 pfsubb %mm0,%mm3
 pfsubw %mm0,%mm3
@@ -30315,14 +30276,15 @@ pfsul %mm0,%mm3
 pfsuq %mm0,%mm3
 pfsu %mm0,%mm3
 ds rex.RX pfsub 0xfccd8bb(%rdx,%r15,2),%mm0
-ds rex.RX pfsubb 0xfccd8bb(%rdx,%r15,2),%mm0
-ds rex.RX pfsubw 0xfccd8bb(%rdx,%r15,2),%mm0
-ds rex.RX pfsubl 0xfccd8bb(%rdx,%r15,2),%mm0
-ds rex.RX pfsubq 0xfccd8bb(%rdx,%r15,2),%mm0
-ds rex.RX pfsuw 0xfccd8bb(%rdx,%r15,2),%mm0
-ds rex.RX pfsul 0xfccd8bb(%rdx,%r15,2),%mm0
-ds rex.RX pfsuq 0xfccd8bb(%rdx,%r15,2),%mm0
-ds rex.RX pfsu 0xfccd8bb(%rdx,%r15,2),%mm0
+ds pfsubb 0xfccd8bb(%rdx,%r15,2),%mm0
+ds pfsubw 0xfccd8bb(%rdx,%r15,2),%mm0
+ds pfsubl 0xfccd8bb(%rdx,%r15,2),%mm0
+ds pfsubq 0xfccd8bb(%rdx,%r15,2),%mm0
+ds pfsuw 0xfccd8bb(%rdx,%r15,2),%mm0
+ds pfsul 0xfccd8bb(%rdx,%r15,2),%mm0
+ds pfsuq 0xfccd8bb(%rdx,%r15,2),%mm0
+ds pfsu 0xfccd8bb(%rdx,%r15,2),%mm0
+ds pfsub 0xfccd8bb(%rdx,%r15,2),%mm0
 pfsub (%rcx),%mm1
 pfadd %mm6,%mm5
 pfaddb %mm6,%mm5
@@ -30330,10 +30292,11 @@ pfaddw %mm6,%mm5
 pfaddl %mm6,%mm5
 pfaddq %mm6,%mm5
 rex.RX pfadd -0x2d(%ebp),%mm6
-rex.RX pfaddb -0x2d(%ebp),%mm6
-rex.RX pfaddw -0x2d(%ebp),%mm6
-rex.RX pfaddl -0x2d(%ebp),%mm6
-rex.RX pfaddq -0x2d(%ebp),%mm6
+pfaddb -0x2d(%ebp),%mm6
+pfaddw -0x2d(%ebp),%mm6
+pfaddl -0x2d(%ebp),%mm6
+pfaddq -0x2d(%ebp),%mm6
+pfadd -0x2d(%ebp),%mm6
 pfadd (%rsp,%rsi,1),%mm7
 pfcmpgt %mm3,%mm5
 pfcmpgtb %mm3,%mm5
@@ -30341,10 +30304,11 @@ pfcmpgtw %mm3,%mm5
 pfcmpgtl %mm3,%mm5
 pfcmpgtq %mm3,%mm5
 es rex.RXB pfcmpgt (%r14),%mm3
-es rex.RXB pfcmpgtb (%r14),%mm3
-es rex.RXB pfcmpgtw (%r14),%mm3
-es rex.RXB pfcmpgtl (%r14),%mm3
-es rex.RXB pfcmpgtq (%r14),%mm3
+es pfcmpgtb (%r14),%mm3
+es pfcmpgtw (%r14),%mm3
+es pfcmpgtl (%r14),%mm3
+es pfcmpgtq (%r14),%mm3
+es pfcmpgt (%r14),%mm3
 pfcmpgt -0x60(%rsp,%rdi,1),%mm2
 pfmax %mm1,%mm1
 pfmaxb %mm1,%mm1
@@ -30352,10 +30316,11 @@ pfmaxw %mm1,%mm1
 pfmaxl %mm1,%mm1
 pfmaxq %mm1,%mm1
 rex.RXB pfmax %fs:0x8(%r9),%mm5
-rex.RXB pfmaxb %fs:0x8(%r9),%mm5
-rex.RXB pfmaxw %fs:0x8(%r9),%mm5
-rex.RXB pfmaxl %fs:0x8(%r9),%mm5
-rex.RXB pfmaxq %fs:0x8(%r9),%mm5
+pfmaxb %fs:0x8(%r9),%mm5
+pfmaxw %fs:0x8(%r9),%mm5
+pfmaxl %fs:0x8(%r9),%mm5
+pfmaxq %fs:0x8(%r9),%mm5
+pfmax %fs:0x8(%r9),%mm5
 rex.W pfmax (%rdi,%riz,1),%mm3
 pfrcpit1 %mm7,%mm6
 pfrcpit1b %mm7,%mm6
@@ -30363,10 +30328,11 @@ pfrcpit1w %mm7,%mm6
 pfrcpit1l %mm7,%mm6
 pfrcpit1q %mm7,%mm6
 ds rex.XB pfrcpit1 (%r10),%mm6
-ds rex.XB pfrcpit1b (%r10),%mm6
-ds rex.XB pfrcpit1w (%r10),%mm6
-ds rex.XB pfrcpit1l (%r10),%mm6
-ds rex.XB pfrcpit1q (%r10),%mm6
+ds pfrcpit1b (%r10),%mm6
+ds pfrcpit1w (%r10),%mm6
+ds pfrcpit1l (%r10),%mm6
+ds pfrcpit1q (%r10),%mm6
+ds pfrcpit1 (%r10),%mm6
 cs pfrcpit1 -0x23(%rsi,%rbx,8),%mm1
 pfrsqit1 %mm6,%mm3
 pfrsqit1b %mm6,%mm3
@@ -30374,10 +30340,11 @@ pfrsqit1w %mm6,%mm3
 pfrsqit1l %mm6,%mm3
 pfrsqit1q %mm6,%mm3
 rex.RXB pfrsqit1 0x6d(%r11d,%r8d,1),%mm7
-rex.RXB pfrsqit1b 0x6d(%r11d,%r8d,1),%mm7
-rex.RXB pfrsqit1w 0x6d(%r11d,%r8d,1),%mm7
-rex.RXB pfrsqit1l 0x6d(%r11d,%r8d,1),%mm7
-rex.RXB pfrsqit1q 0x6d(%r11d,%r8d,1),%mm7
+pfrsqit1b 0x6d(%r11d,%r8d,1),%mm7
+pfrsqit1w 0x6d(%r11d,%r8d,1),%mm7
+pfrsqit1l 0x6d(%r11d,%r8d,1),%mm7
+pfrsqit1q 0x6d(%r11d,%r8d,1),%mm7
+pfrsqit1 0x6d(%r11d,%r8d,1),%mm7
 pfrsqit1 %gs:(%rcx),%mm5
 pfsubr %mm7,%mm2
 pfsubrb %mm7,%mm2
@@ -30385,10 +30352,11 @@ pfsubrw %mm7,%mm2
 pfsubrl %mm7,%mm2
 pfsubrq %mm7,%mm2
 rex.RX pfsubr %gs:-0x8be1938(%rcx,%r8,2),%mm1
-rex.RX pfsubrb %gs:-0x8be1938(%rcx,%r8,2),%mm1
-rex.RX pfsubrw %gs:-0x8be1938(%rcx,%r8,2),%mm1
-rex.RX pfsubrl %gs:-0x8be1938(%rcx,%r8,2),%mm1
-rex.RX pfsubrq %gs:-0x8be1938(%rcx,%r8,2),%mm1
+pfsubrb %gs:-0x8be1938(%rcx,%r8,2),%mm1
+pfsubrw %gs:-0x8be1938(%rcx,%r8,2),%mm1
+pfsubrl %gs:-0x8be1938(%rcx,%r8,2),%mm1
+pfsubrq %gs:-0x8be1938(%rcx,%r8,2),%mm1
+pfsubr %gs:-0x8be1938(%rcx,%r8,2),%mm1
 pfsubr -0x70(%rsi),%mm1
 pfacc %mm4,%mm0
 pfaccb %mm4,%mm0
@@ -30396,10 +30364,11 @@ pfaccw %mm4,%mm0
 pfaccl %mm4,%mm0
 pfaccq %mm4,%mm0
 ds rex.R pfacc -0x7a(%rax),%mm1
-ds rex.R pfaccb -0x7a(%rax),%mm1
-ds rex.R pfaccw -0x7a(%rax),%mm1
-ds rex.R pfaccl -0x7a(%rax),%mm1
-ds rex.R pfaccq -0x7a(%rax),%mm1
+ds pfaccb -0x7a(%rax),%mm1
+ds pfaccw -0x7a(%rax),%mm1
+ds pfaccl -0x7a(%rax),%mm1
+ds pfaccq -0x7a(%rax),%mm1
+ds pfacc -0x7a(%rax),%mm1
 rex pfacc -0x4e0eb769(%rsp,%rsi,1),%mm5
 pfcmpeq %mm1,%mm1
 pfcmpeqb %mm1,%mm1
@@ -30411,14 +30380,15 @@ pfcmpew %mm1,%mm1
 pfcmpel %mm1,%mm1
 pfcmpe %mm1,%mm1
 es rex.RXB pfcmpeq -0x65(%r8),%mm2
-es rex.RXB pfcmpeqb -0x65(%r8),%mm2
-es rex.RXB pfcmpeqw -0x65(%r8),%mm2
-es rex.RXB pfcmpeql -0x65(%r8),%mm2
-es rex.RXB pfcmpeqq -0x65(%r8),%mm2
-es rex.RXB pfcmpeb -0x65(%r8),%mm2
-es rex.RXB pfcmpew -0x65(%r8),%mm2
-es rex.RXB pfcmpel -0x65(%r8),%mm2
-es rex.RXB pfcmpe -0x65(%r8),%mm2
+es pfcmpeqb -0x65(%r8),%mm2
+es pfcmpeqw -0x65(%r8),%mm2
+es pfcmpeql -0x65(%r8),%mm2
+es pfcmpeqq -0x65(%r8),%mm2
+es pfcmpeb -0x65(%r8),%mm2
+es pfcmpew -0x65(%r8),%mm2
+es pfcmpel -0x65(%r8),%mm2
+es pfcmpe -0x65(%r8),%mm2
+es pfcmpeq -0x65(%r8),%mm2
 pfcmpeq (%rax,%riz,8),%mm1
 pfmul %mm4,%mm5
 pfmulb %mm4,%mm5
@@ -30430,14 +30400,15 @@ pfmuw %mm4,%mm5
 pfmuq %mm4,%mm5
 pfmu %mm4,%mm5
 es rex.RXB pfmul (%r12,%r15,4),%mm0
-es rex.RXB pfmulb (%r12,%r15,4),%mm0
-es rex.RXB pfmulw (%r12,%r15,4),%mm0
-es rex.RXB pfmull (%r12,%r15,4),%mm0
-es rex.RXB pfmulq (%r12,%r15,4),%mm0
-es rex.RXB pfmub (%r12,%r15,4),%mm0
-es rex.RXB pfmuw (%r12,%r15,4),%mm0
-es rex.RXB pfmuq (%r12,%r15,4),%mm0
-es rex.RXB pfmu (%r12,%r15,4),%mm0
+es pfmulb (%r12,%r15,4),%mm0
+es pfmulw (%r12,%r15,4),%mm0
+es pfmull (%r12,%r15,4),%mm0
+es pfmulq (%r12,%r15,4),%mm0
+es pfmub (%r12,%r15,4),%mm0
+es pfmuw (%r12,%r15,4),%mm0
+es pfmuq (%r12,%r15,4),%mm0
+es pfmu (%r12,%r15,4),%mm0
+es pfmul (%r12,%r15,4),%mm0
 ds pfmul (%rdx),%mm5
 pfrcpit2 %mm0,%mm5
 pfrcpit2b %mm0,%mm5
@@ -30445,10 +30416,11 @@ pfrcpit2w %mm0,%mm5
 pfrcpit2l %mm0,%mm5
 pfrcpit2q %mm0,%mm5
 ds rex.R pfrcpit2 (%rsi),%mm2
-ds rex.R pfrcpit2b (%rsi),%mm2
-ds rex.R pfrcpit2w (%rsi),%mm2
-ds rex.R pfrcpit2l (%rsi),%mm2
-ds rex.R pfrcpit2q (%rsi),%mm2
+ds pfrcpit2b (%rsi),%mm2
+ds pfrcpit2w (%rsi),%mm2
+ds pfrcpit2l (%rsi),%mm2
+ds pfrcpit2q (%rsi),%mm2
+ds pfrcpit2 (%rsi),%mm2
 pfrcpit2 0x515cbf13(%rsp,%rsi,4),%mm2
 pmulhrw %mm3,%mm4
 pmulhrwb %mm3,%mm4
@@ -30475,10 +30447,11 @@ pswapdw %mm3,%mm6
 pswapdl %mm3,%mm6
 pswapdq %mm3,%mm6
 rex.XB pswapd -0x2b1cdbe9(%r15d),%mm2
-rex.XB pswapdb -0x2b1cdbe9(%r15d),%mm2
-rex.XB pswapdw -0x2b1cdbe9(%r15d),%mm2
-rex.XB pswapdl -0x2b1cdbe9(%r15d),%mm2
-rex.XB pswapdq -0x2b1cdbe9(%r15d),%mm2
+pswapdb -0x2b1cdbe9(%r15d),%mm2
+pswapdw -0x2b1cdbe9(%r15d),%mm2
+pswapdl -0x2b1cdbe9(%r15d),%mm2
+pswapdq -0x2b1cdbe9(%r15d),%mm2
+pswapd -0x2b1cdbe9(%r15d),%mm2
 pswapd -0x605ff926(%rax,%rsi,8),%mm3
 pavgusb %mm4,%mm2
 pavgusbb %mm4,%mm2
@@ -30686,16 +30659,16 @@ seamcalw
 seamcalq
 seamcal
 rex seamcall
-aesencwide128kl %gs:-0x4a(%rdx,%riz,1)
-aesencwide128klb %gs:-0x4a(%rdx,%riz,1)
-aesencwide128klw %gs:-0x4a(%rdx,%riz,1)
-aesencwide128kll %gs:-0x4a(%rdx,%riz,1)
-aesencwide128klq %gs:-0x4a(%rdx,%riz,1)
-aesencwide128kb %gs:-0x4a(%rdx,%riz,1)
-aesencwide128kw %gs:-0x4a(%rdx,%riz,1)
-aesencwide128kq %gs:-0x4a(%rdx,%riz,1)
-aesencwide128k %gs:-0x4a(%rdx,%riz,1)
 aesencwide128kl (%rbx,%r11,2)
+aesencwide128klb (%rbx,%r11,2)
+aesencwide128klw (%rbx,%r11,2)
+aesencwide128kll (%rbx,%r11,2)
+aesencwide128klq (%rbx,%r11,2)
+aesencwide128kb (%rbx,%r11,2)
+aesencwide128kw (%rbx,%r11,2)
+aesencwide128kq (%rbx,%r11,2)
+aesencwide128k (%rbx,%r11,2)
+aesencwide128kl %gs:-0x4a(%rdx,%riz,1)
 aesencwide128kl -0x5e(%ecx,%esi,1)
 aesdecwide128kl -0x2b265ea9(%rip)
 aesdecwide128klb -0x2b265ea9(%rip)
@@ -30719,17 +30692,17 @@ aesencwide256kq (%rsi,%rdx,8)
 aesencwide256k (%rsi,%rdx,8)
 es aesencwide256kl -0x43(%rax,%r9,4)
 aesencwide256kl 0x59(%r10,%r14,1)
-aesdecwide256kl (%ebx,%ecx,8)
-aesdecwide256klb (%ebx,%ecx,8)
-aesdecwide256klw (%ebx,%ecx,8)
-aesdecwide256kll (%ebx,%ecx,8)
-aesdecwide256klq (%ebx,%ecx,8)
-aesdecwide256kb (%ebx,%ecx,8)
-aesdecwide256kw (%ebx,%ecx,8)
-aesdecwide256kq (%ebx,%ecx,8)
-aesdecwide256k (%ebx,%ecx,8)
-aesdecwide256kl 0x3274c696(%rbx,%r15,4)
 aesdecwide256kl 0x538d39f5(%rcx)
+aesdecwide256klb 0x538d39f5(%rcx)
+aesdecwide256klw 0x538d39f5(%rcx)
+aesdecwide256kll 0x538d39f5(%rcx)
+aesdecwide256klq 0x538d39f5(%rcx)
+aesdecwide256kb 0x538d39f5(%rcx)
+aesdecwide256kw 0x538d39f5(%rcx)
+aesdecwide256kq 0x538d39f5(%rcx)
+aesdecwide256k 0x538d39f5(%rcx)
+es rex.WB aesdecwide256kl -0x47016cce(%r13,%rbx,4)
+aesdecwide256kl (%ebx,%ecx,8)
 loadiwkey %xmm7,%xmm2
 loadiwkeyb %xmm7,%xmm2
 loadiwkeyw %xmm7,%xmm2
@@ -30737,27 +30710,27 @@ loadiwkeyl %xmm7,%xmm2
 loadiwkeyq %xmm7,%xmm2
 loadiwkey %xmm9,%xmm7
 rex loadiwkey %xmm5,%xmm6
-aesenc128kl (%edi),%xmm6
-aesenc128klb (%edi),%xmm6
-aesenc128klw (%edi),%xmm6
-aesenc128kll (%edi),%xmm6
-aesenc128klq (%edi),%xmm6
-aesenc128kb (%edi),%xmm6
-aesenc128kw (%edi),%xmm6
-aesenc128kq (%edi),%xmm6
-aesenc128k (%edi),%xmm6
-cs aesenc128kl 0x651de6c3(%r9),%xmm6
 aesenc128kl (%rdx),%xmm13
-aesdec128kl -0x38(%ebx,%edx,1),%xmm7
-aesdec128klb -0x38(%ebx,%edx,1),%xmm7
-aesdec128klw -0x38(%ebx,%edx,1),%xmm7
-aesdec128kll -0x38(%ebx,%edx,1),%xmm7
-aesdec128klq -0x38(%ebx,%edx,1),%xmm7
-aesdec128kb -0x38(%ebx,%edx,1),%xmm7
-aesdec128kw -0x38(%ebx,%edx,1),%xmm7
-aesdec128kq -0x38(%ebx,%edx,1),%xmm7
-aesdec128k -0x38(%ebx,%edx,1),%xmm7
+aesenc128klb (%rdx),%xmm13
+aesenc128klw (%rdx),%xmm13
+aesenc128kll (%rdx),%xmm13
+aesenc128klq (%rdx),%xmm13
+aesenc128kb (%rdx),%xmm13
+aesenc128kw (%rdx),%xmm13
+aesenc128kq (%rdx),%xmm13
+aesenc128k (%rdx),%xmm13
+aesenc128kl %gs:0x55(%rbp),%xmm5
+aesenc128kl (%edi),%xmm6
 aesdec128kl (%r10,%rbp,4),%xmm2
+aesdec128klb (%r10,%rbp,4),%xmm2
+aesdec128klw (%r10,%rbp,4),%xmm2
+aesdec128kll (%r10,%rbp,4),%xmm2
+aesdec128klq (%r10,%rbp,4),%xmm2
+aesdec128kb (%r10,%rbp,4),%xmm2
+aesdec128kw (%r10,%rbp,4),%xmm2
+aesdec128kq (%r10,%rbp,4),%xmm2
+aesdec128k (%r10,%rbp,4),%xmm2
+aesdec128kl -0x38(%ebx,%edx,1),%xmm7
 aesdec128kl -0x556ab63a(%rip),%xmm1
 aesenc256kl (%rbx,%rsi,2),%xmm4
 aesenc256klb (%rbx,%rsi,2),%xmm4
@@ -30788,12 +30761,12 @@ encodekey128l %ebx,%edi
 encodekey128q %ebx,%edi
 encodekey128 %r12d,%r9d
 rex encodekey128 %esp,%esi
-rex encodekey256 %esp,%edx
-rex encodekey256b %esp,%edx
-rex encodekey256w %esp,%edx
-rex encodekey256l %esp,%edx
-rex encodekey256q %esp,%edx
 encodekey256 %r10d,%r15d
+encodekey256b %r10d,%r15d
+encodekey256w %r10d,%r15d
+encodekey256l %r10d,%r15d
+encodekey256q %r10d,%r15d
+rex encodekey256 %esp,%edx
 encodekey256 %ebp,%edi
 vbroadcastss %xmm1,%xmm1
 vbroadcastss %xmm12,%xmm1
@@ -30876,27 +30849,23 @@ ds vaddphw 0x37c1e132(%rbx,%r8,2),%xmm11,%xmm13{%k2}{z}
 ds vaddphl 0x37c1e132(%rbx,%r8,2),%xmm11,%xmm13{%k2}{z}
 ds vaddphq 0x37c1e132(%rbx,%r8,2),%xmm11,%xmm13{%k2}{z}
 vaddph -0x44(%rdx,%rbp,2){1to8},%xmm1,%xmm2{%k2}{z}
+vaddph (%r15,%r9,8),%ymm21,%ymm10
 vaddph %ymm4,%ymm7,%ymm1{%k6}{z}
-vaddph %fs:(%r15,%r14,8){1to16},%ymm8,%ymm31{%k7}
-vaddph -0xe80(%rbp),%ymm6,%ymm5
-vaddph {rn-sae},%zmm2,%zmm5,%zmm6
-vaddphb {rn-sae},%zmm2,%zmm5,%zmm6
-vaddphw {rn-sae},%zmm2,%zmm5,%zmm6
-vaddphl {rn-sae},%zmm2,%zmm5,%zmm6
-vaddphq {rn-sae},%zmm2,%zmm5,%zmm6
+vaddph (%rcx){1to16},%ymm3,%ymm4{%k7}
+vaddph 0x54(%rdi),%zmm6,%zmm5
+vaddph %zmm0,%zmm30,%zmm22{%k2}{z}
 vaddph -0x1fc0(%r13,%r13,1),%zmm9,%zmm12{%k2}
-vaddph %fs:-0x4b(%rbp),%zmm2,%zmm4
-vaddsh {rd-sae},%xmm1,%xmm2,%xmm7
-vaddshb {rd-sae},%xmm1,%xmm2,%xmm7
-vaddshw {rd-sae},%xmm1,%xmm2,%xmm7
-vaddshl {rd-sae},%xmm1,%xmm2,%xmm7
-vaddshq {rd-sae},%xmm1,%xmm2,%xmm7
-vaddsh %fs:(%rsp,%r10,8),%xmm27,%xmm14{%k7}
-vaddshb %fs:(%rsp,%r10,8),%xmm27,%xmm14{%k7}
-vaddshw %fs:(%rsp,%r10,8),%xmm27,%xmm14{%k7}
-vaddshl %fs:(%rsp,%r10,8),%xmm27,%xmm14{%k7}
-vaddshq %fs:(%rsp,%r10,8),%xmm27,%xmm14{%k7}
 vaddsh 0x7a(%rbx),%xmm2,%xmm0
+vaddshb 0x7a(%rbx),%xmm2,%xmm0
+vaddshw 0x7a(%rbx),%xmm2,%xmm0
+vaddshl 0x7a(%rbx),%xmm2,%xmm0
+vaddshq 0x7a(%rbx),%xmm2,%xmm0
+vaddsh {rz-sae},%xmm8,%xmm5,%xmm21
+vaddshb {rz-sae},%xmm8,%xmm5,%xmm21
+vaddshw {rz-sae},%xmm8,%xmm5,%xmm21
+vaddshl {rz-sae},%xmm8,%xmm5,%xmm21
+vaddshq {rz-sae},%xmm8,%xmm5,%xmm21
+vaddsh %fs:(%rsp,%r10,8),%xmm27,%xmm14{%k7}
 vcmpph $0x23,%xmm4,%xmm4,%k5
 vcmpphb $0x23,%xmm4,%xmm4,%k5
 vcmpphw $0x23,%xmm4,%xmm4,%k5
@@ -30908,12 +30877,20 @@ vcmpphw $0xe6,(%r15,%r9,2),%xmm29,%k0{%k7}
 vcmpphl $0xe6,(%r15,%r9,2),%xmm29,%k0{%k7}
 vcmpphq $0xe6,(%r15,%r9,2),%xmm29,%k0{%k7}
 vcmpph $0x62,(%rax){1to8},%xmm3,%k2{%k7}
-vcmpph $0xfb,%ymm1,%ymm6,%k5{%k2}
-vcmpph $0x64,0x62(%r14,%r13,1){1to16},%ymm10,%k1{%k2}
-es vcmpph $0xe1,(%rsi),%ymm1,%k7
-vcmpph $0x38,%zmm6,%zmm4,%k6{%k7}
-vcmpph $0xcc,(%rbx,%r9,2){1to32},%zmm0,%k5{%k5}
-es vcmpph $0x5c,0x1d(%rdi),%zmm5,%k2
+vcmpph $0x55,(%rax),%ymm5,%k4
+vcmpngeph %ymm0,%ymm25,%k6{%k3}
+vcmpngephb %ymm0,%ymm25,%k6{%k3}
+vcmpngephw %ymm0,%ymm25,%k6{%k3}
+vcmpngephl %ymm0,%ymm25,%k6{%k3}
+vcmpngephq %ymm0,%ymm25,%k6{%k3}
+vcmpph $0x47,(%r14,%r13,1),%ymm12,%k2{%k7}
+vcmpph $0x43,(%rax),%zmm7,%k7
+vcmpph $0xc3,{sae},%zmm12,%zmm23,%k2{%k2}
+vcmpphb $0xc3,{sae},%zmm12,%zmm23,%k2{%k2}
+vcmpphw $0xc3,{sae},%zmm12,%zmm23,%k2{%k2}
+vcmpphl $0xc3,{sae},%zmm12,%zmm23,%k2{%k2}
+vcmpphq $0xc3,{sae},%zmm12,%zmm23,%k2{%k2}
+vcmpph $0xe1,(%r15,%r15,8),%zmm3,%k3{%k1}
 vcmpsh $0x63,%xmm2,%xmm5,%k3
 vcmpshb $0x63,%xmm2,%xmm5,%k3
 vcmpshw $0x63,%xmm2,%xmm5,%k3
@@ -30947,13 +30924,13 @@ vcvtdq2phxw (%rsi),%xmm17{%k6}{z}
 vcvtdq2phxl (%rsi),%xmm17{%k6}{z}
 vcvtdq2phxq (%rsi),%xmm17{%k6}{z}
 vcvtdq2phx %fs:0x4ea8c543(%rbx,%rbp,8),%xmm1
-vcvtdq2ph %ymm0,%xmm2{%k7}
+vcvtdq2ph %ymm2,%xmm31
+es vcvtdq2phy 0x3ee6102b(%rbx),%xmm2{%k1}
+es vcvtdq2phyb 0x3ee6102b(%rbx),%xmm2{%k1}
+es vcvtdq2phyw 0x3ee6102b(%rbx),%xmm2{%k1}
+es vcvtdq2phyl 0x3ee6102b(%rbx),%xmm2{%k1}
+es vcvtdq2phyq 0x3ee6102b(%rbx),%xmm2{%k1}
 vcvtdq2phy -0x7c(%r10,%r8,1),%xmm20{%k1}{z}
-vcvtdq2phyb -0x7c(%r10,%r8,1),%xmm20{%k1}{z}
-vcvtdq2phyw -0x7c(%r10,%r8,1),%xmm20{%k1}{z}
-vcvtdq2phyl -0x7c(%r10,%r8,1),%xmm20{%k1}{z}
-vcvtdq2phyq -0x7c(%r10,%r8,1),%xmm20{%k1}{z}
-vcvtdq2phy %fs:(%rdi,%rcx,4),%xmm2
 vcvtdq2ph %zmm0,%ymm6
 vcvtdq2ph 0x74aa60bf(,%r14,2),%ymm22{%k7}
 vcvtdq2phb 0x74aa60bf(,%r14,2),%ymm22{%k7}
@@ -30983,26 +30960,22 @@ es vcvtpd2phyb (%rax,%rcx,2),%xmm2{%k5}{z}
 es vcvtpd2phyw (%rax,%rcx,2),%xmm2{%k5}{z}
 es vcvtpd2phyl (%rax,%rcx,2),%xmm2{%k5}{z}
 es vcvtpd2phyq (%rax,%rcx,2),%xmm2{%k5}{z}
-vcvtpd2ph {ru-sae},%zmm2,%xmm7
-vcvtpd2phb {ru-sae},%zmm2,%xmm7
-vcvtpd2phw {ru-sae},%zmm2,%xmm7
-vcvtpd2phl {ru-sae},%zmm2,%xmm7
-vcvtpd2phq {ru-sae},%zmm2,%xmm7
-vcvtpd2ph %fs:(%r15,%r10,8){1to8},%xmm23
 vcvtpd2phz 0x1900(%rsi),%xmm7
 vcvtpd2phzb 0x1900(%rsi),%xmm7
 vcvtpd2phzw 0x1900(%rsi),%xmm7
 vcvtpd2phzl 0x1900(%rsi),%xmm7
 vcvtpd2phzq 0x1900(%rsi),%xmm7
-vcvtph2dq %xmm2,%xmm1{%k3}{z}
-vcvtph2dqb %xmm2,%xmm1{%k3}{z}
-vcvtph2dqw %xmm2,%xmm1{%k3}{z}
-vcvtph2dql %xmm2,%xmm1{%k3}{z}
-vcvtph2dqq %xmm2,%xmm1{%k3}{z}
-vcvtph2db %xmm2,%xmm1{%k3}{z}
-vcvtph2dw %xmm2,%xmm1{%k3}{z}
-vcvtph2dl %xmm2,%xmm1{%k3}{z}
-vcvtph2d %xmm2,%xmm1{%k3}{z}
+vcvtpd2ph %zmm21,%xmm0{%k2}{z}
+vcvtpd2ph %fs:(%r15,%r10,8){1to8},%xmm23
+vcvtph2dq %xmm0,%xmm3
+vcvtph2dqb %xmm0,%xmm3
+vcvtph2dqw %xmm0,%xmm3
+vcvtph2dql %xmm0,%xmm3
+vcvtph2dqq %xmm0,%xmm3
+vcvtph2db %xmm0,%xmm3
+vcvtph2dw %xmm0,%xmm3
+vcvtph2dl %xmm0,%xmm3
+vcvtph2d %xmm0,%xmm3
 vcvtph2dq (%r12,%rsi,2){1to4},%xmm28
 vcvtph2dqb (%r12,%rsi,2){1to4},%xmm28
 vcvtph2dqw (%r12,%rsi,2){1to4},%xmm28
@@ -31030,9 +31003,9 @@ ss vcvtph2pdw (%r10),%xmm15{%k6}
 ss vcvtph2pdl (%r10),%xmm15{%k6}
 ss vcvtph2pdq (%r10),%xmm15{%k6}
 vcvtph2pd (%rcx,%rbx,4){1to2},%xmm3{%k1}{z}
-vcvtph2pd %xmm5,%ymm0{%k4}
-vcvtph2pd (%rcx,%r10,1){1to4},%ymm10
-cs vcvtph2pd (%rcx),%ymm2
+vcvtph2pd %xmm4,%ymm0
+vcvtph2pd %gs:(%r11),%ymm6{%k4}
+vcvtph2pd 0x3a(%rbp){1to4},%ymm0
 vcvtph2pd %xmm0,%zmm3
 vcvtph2pd -0x1f(,%r13,2),%zmm15{%k1}
 vcvtph2pd (%rdx){1to8},%zmm4{%k2}
@@ -31050,32 +31023,28 @@ vcvtph2psx (%rdi){1to4},%xmm7
 vcvtph2psx %xmm6,%ymm4
 cs vcvtph2psx (%r8,%r15,8),%ymm16{%k1}{z}
 vcvtph2psx (%rsi){1to8},%ymm7
-vcvtph2psx {sae},%ymm4,%zmm6{%k3}
-vcvtph2psxb {sae},%ymm4,%zmm6{%k3}
-vcvtph2psxw {sae},%ymm4,%zmm6{%k3}
-vcvtph2psxl {sae},%ymm4,%zmm6{%k3}
-vcvtph2psxq {sae},%ymm4,%zmm6{%k3}
+vcvtph2psx %ymm7,%zmm3
 vcvtph2psx (%r15),%zmm17{%k3}
 ss vcvtph2psx -0x3f07d189(%rbx),%zmm5
-vcvtph2qq %xmm5,%xmm0{%k6}
-vcvtph2qqb %xmm5,%xmm0{%k6}
-vcvtph2qqw %xmm5,%xmm0{%k6}
-vcvtph2qql %xmm5,%xmm0{%k6}
-vcvtph2qqq %xmm5,%xmm0{%k6}
-vcvtph2qb %xmm5,%xmm0{%k6}
-vcvtph2qw %xmm5,%xmm0{%k6}
-vcvtph2ql %xmm5,%xmm0{%k6}
-vcvtph2q %xmm5,%xmm0{%k6}
-vcvtph2qq %fs:(%rsi,%r9,4),%xmm16
-vcvtph2qqb %fs:(%rsi,%r9,4),%xmm16
-vcvtph2qqw %fs:(%rsi,%r9,4),%xmm16
-vcvtph2qql %fs:(%rsi,%r9,4),%xmm16
-vcvtph2qqq %fs:(%rsi,%r9,4),%xmm16
-vcvtph2qb %fs:(%rsi,%r9,4),%xmm16
-vcvtph2qw %fs:(%rsi,%r9,4),%xmm16
-vcvtph2ql %fs:(%rsi,%r9,4),%xmm16
-vcvtph2q %fs:(%rsi,%r9,4),%xmm16
-vcvtph2qq 0xbc(%rsi){1to2},%xmm7{%k5}
+vcvtph2qq (%rdi),%xmm5
+vcvtph2qqb (%rdi),%xmm5
+vcvtph2qqw (%rdi),%xmm5
+vcvtph2qql (%rdi),%xmm5
+vcvtph2qqq (%rdi),%xmm5
+vcvtph2qb (%rdi),%xmm5
+vcvtph2qw (%rdi),%xmm5
+vcvtph2ql (%rdi),%xmm5
+vcvtph2q (%rdi),%xmm5
+vcvtph2qq %xmm27,%xmm3{%k3}{z}
+vcvtph2qqb %xmm27,%xmm3{%k3}{z}
+vcvtph2qqw %xmm27,%xmm3{%k3}{z}
+vcvtph2qql %xmm27,%xmm3{%k3}{z}
+vcvtph2qqq %xmm27,%xmm3{%k3}{z}
+vcvtph2qb %xmm27,%xmm3{%k3}{z}
+vcvtph2qw %xmm27,%xmm3{%k3}{z}
+vcvtph2ql %xmm27,%xmm3{%k3}{z}
+vcvtph2q %xmm27,%xmm3{%k3}{z}
+cs vcvtph2qq -0x14(%rax){1to2},%xmm13
 vcvtph2qq %xmm5,%ymm5
 vcvtph2qq (%rsp,%r11,8){1to4},%ymm27
 ss vcvtph2qq -0x4c14878e(%rdx){1to4},%ymm6{%k4}
@@ -31107,39 +31076,31 @@ ss vcvtph2udq 0x59b66f6e(%rsi),%ymm1{%k5}
 vcvtph2udq %ymm4,%zmm6
 vcvtph2udq 0xb80(%r14,%rbp,2),%zmm9{%k6}{z}
 vcvtph2udq %gs:-0x16(%rdx){1to16},%zmm3{%k1}
-vcvtph2uqq %xmm2,%xmm2{%k5}{z}
-vcvtph2uqqb %xmm2,%xmm2{%k5}{z}
-vcvtph2uqqw %xmm2,%xmm2{%k5}{z}
-vcvtph2uqql %xmm2,%xmm2{%k5}{z}
-vcvtph2uqqq %xmm2,%xmm2{%k5}{z}
-vcvtph2uqb %xmm2,%xmm2{%k5}{z}
-vcvtph2uqw %xmm2,%xmm2{%k5}{z}
-vcvtph2uql %xmm2,%xmm2{%k5}{z}
-vcvtph2uq %xmm2,%xmm2{%k5}{z}
-vcvtph2uqq %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
-vcvtph2uqqb %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
-vcvtph2uqqw %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
-vcvtph2uqql %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
-vcvtph2uqqq %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
-vcvtph2uqb %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
-vcvtph2uqw %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
-vcvtph2uql %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
-vcvtph2uq %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
 vcvtph2uqq (%rax),%xmm4
-vcvtph2uqq %xmm1,%ymm5{%k7}
+vcvtph2uqqb (%rax),%xmm4
+vcvtph2uqqw (%rax),%xmm4
+vcvtph2uqql (%rax),%xmm4
+vcvtph2uqqq (%rax),%xmm4
+vcvtph2uqb (%rax),%xmm4
+vcvtph2uqw (%rax),%xmm4
+vcvtph2uql (%rax),%xmm4
+vcvtph2uq (%rax),%xmm4
+vcvtph2uqq %xmm27,%xmm10{%k6}
+vcvtph2uqqb %xmm27,%xmm10{%k6}
+vcvtph2uqqw %xmm27,%xmm10{%k6}
+vcvtph2uqql %xmm27,%xmm10{%k6}
+vcvtph2uqqq %xmm27,%xmm10{%k6}
+vcvtph2uqb %xmm27,%xmm10{%k6}
+vcvtph2uqw %xmm27,%xmm10{%k6}
+vcvtph2uql %xmm27,%xmm10{%k6}
+vcvtph2uq %xmm27,%xmm10{%k6}
+vcvtph2uqq %gs:-0xd0(%rdx,%r15,4),%xmm27{%k2}
 vcvtph2uqq (%r11,%rdx,2),%ymm19
+vcvtph2uqq %xmm1,%ymm5{%k7}
 cs vcvtph2uqq 0x3f(%rip){1to4},%ymm0
-vcvtph2uqq {ru-sae},%xmm4,%zmm5{%k7}{z}
-vcvtph2uqqb {ru-sae},%xmm4,%zmm5{%k7}{z}
-vcvtph2uqqw {ru-sae},%xmm4,%zmm5{%k7}{z}
-vcvtph2uqql {ru-sae},%xmm4,%zmm5{%k7}{z}
-vcvtph2uqqq {ru-sae},%xmm4,%zmm5{%k7}{z}
-vcvtph2uqb {ru-sae},%xmm4,%zmm5{%k7}{z}
-vcvtph2uqw {ru-sae},%xmm4,%zmm5{%k7}{z}
-vcvtph2uql {ru-sae},%xmm4,%zmm5{%k7}{z}
-vcvtph2uq {ru-sae},%xmm4,%zmm5{%k7}{z}
-cs vcvtph2uqq (%r12,%rsi,4){1to8},%zmm31{%k6}{z}
-vcvtph2uqq -0x2c0(%rbp),%zmm5{%k5}
+vcvtph2uqq %xmm23,%zmm7
+ss vcvtph2uqq 0x34(%rcx,%riz,8){1to8},%zmm2
+vcvtph2uqq (%r15,%rbx,2),%zmm30{%k6}{z}
 vcvtph2uw %xmm4,%xmm1
 vcvtph2uwb %xmm4,%xmm1
 vcvtph2uww %xmm4,%xmm1
@@ -31162,7 +31123,7 @@ cs vcvtph2uw -0x7c497bdb(%rdi){1to8},%xmm3{%k7}{z}
 vcvtph2uw %ymm1,%ymm2
 cs vcvtph2uw 0x3a9788a2(,%r14,4),%ymm17{%k4}{z}
 vcvtph2uw 0x6dc6389a(%rcx),%ymm4{%k2}
-vcvtph2uw %zmm3,%zmm0{%k6}
+vcvtph2uw %zmm4,%zmm3
 vcvtph2uw (%rcx,%r15,8){1to32},%zmm27
 vcvtph2uw -0x24(%rip),%zmm4{%k6}
 vcvtph2w %xmm2,%xmm4
@@ -31187,6 +31148,7 @@ vcvtph2w -0x637433b2(%rip){1to8},%xmm7
 vcvtph2w %ymm3,%ymm4
 ds vcvtph2w (%r10,%r13,4),%ymm29{%k2}
 vcvtph2w 0x36(%rbp){1to16},%ymm3{%k4}{z}
+vcvtph2w (%r8),%zmm26
 vcvtph2w {rn-sae},%zmm4,%zmm0
 vcvtph2wb {rn-sae},%zmm4,%zmm0
 vcvtph2ww {rn-sae},%zmm4,%zmm0
@@ -31196,31 +31158,26 @@ vcvtph2b {rn-sae},%zmm4,%zmm0
 vcvtph2l {rn-sae},%zmm4,%zmm0
 vcvtph2q {rn-sae},%zmm4,%zmm0
 vcvtph2 {rn-sae},%zmm4,%zmm0
-vcvtph2w (%r8),%zmm26
 vcvtph2w (%rsp,%rdi,8),%zmm6{%k7}{z}
-vcvtps2phx %xmm7,%xmm1{%k6}{z}
-vcvtps2phxb %xmm7,%xmm1{%k6}{z}
-vcvtps2phxw %xmm7,%xmm1{%k6}{z}
-vcvtps2phxl %xmm7,%xmm1{%k6}{z}
-vcvtps2phxq %xmm7,%xmm1{%k6}{z}
-cs vcvtps2phx (%rsp,%r10,1){1to4},%xmm3{%k3}{z}
-cs vcvtps2phxb (%rsp,%r10,1){1to4},%xmm3{%k3}{z}
-cs vcvtps2phxw (%rsp,%r10,1){1to4},%xmm3{%k3}{z}
-cs vcvtps2phxl (%rsp,%r10,1){1to4},%xmm3{%k3}{z}
-cs vcvtps2phxq (%rsp,%r10,1){1to4},%xmm3{%k3}{z}
-vcvtps2phxx 0x250(%rax,%rbp,1),%xmm0
-vcvtps2phxxb 0x250(%rax,%rbp,1),%xmm0
-vcvtps2phxxw 0x250(%rax,%rbp,1),%xmm0
-vcvtps2phxxl 0x250(%rax,%rbp,1),%xmm0
-vcvtps2phxxq 0x250(%rax,%rbp,1),%xmm0
-vcvtps2phx %ymm1,%xmm0{%k1}{z}
+vcvtps2phx %xmm16,%xmm28
+vcvtps2phxb %xmm16,%xmm28
+vcvtps2phxw %xmm16,%xmm28
+vcvtps2phxl %xmm16,%xmm28
+vcvtps2phxq %xmm16,%xmm28
+ss vcvtps2phx -0x3d(%rdi){1to4},%xmm7{%k4}
+ss vcvtps2phxb -0x3d(%rdi){1to4},%xmm7{%k4}
+ss vcvtps2phxw -0x3d(%rdi){1to4},%xmm7{%k4}
+ss vcvtps2phxl -0x3d(%rdi){1to4},%xmm7{%k4}
+ss vcvtps2phxq -0x3d(%rdi){1to4},%xmm7{%k4}
+vcvtps2phx 0x5a(%rsi,%r13,1){1to4},%xmm18{%k5}{z}
+vcvtps2phxy (%rax,%rbp,2),%xmm1
+vcvtps2phxyb (%rax,%rbp,2),%xmm1
+vcvtps2phxyw (%rax,%rbp,2),%xmm1
+vcvtps2phxyl (%rax,%rbp,2),%xmm1
+vcvtps2phxyq (%rax,%rbp,2),%xmm1
+vcvtps2phx %ymm10,%xmm18{%k5}
 vcvtps2phx 0x190(%r14,%rdx,4){1to8},%xmm5
-ds vcvtps2phxy 0x3a2f18d7(%rcx),%xmm1{%k3}
-ds vcvtps2phxyb 0x3a2f18d7(%rcx),%xmm1{%k3}
-ds vcvtps2phxyw 0x3a2f18d7(%rcx),%xmm1{%k3}
-ds vcvtps2phxyl 0x3a2f18d7(%rcx),%xmm1{%k3}
-ds vcvtps2phxyq 0x3a2f18d7(%rcx),%xmm1{%k3}
-vcvtps2phx %zmm3,%ymm6{%k2}{z}
+vcvtps2phx %zmm1,%ymm7
 vcvtps2phx %fs:-0x4f008caa(%rbp){1to16},%ymm10
 vcvtps2phx (%rdx){1to16},%ymm6{%k4}
 vcvtqq2ph %xmm3,%xmm4
@@ -31234,39 +31191,35 @@ vcvtqq2phxw -0x4ac617e6(%r12,%rsi,4),%xmm11{%k2}{z}
 vcvtqq2phxl -0x4ac617e6(%r12,%rsi,4),%xmm11{%k2}{z}
 vcvtqq2phxq -0x4ac617e6(%r12,%rsi,4),%xmm11{%k2}{z}
 vcvtqq2phx %gs:0x410(%rcx,%rdx,2),%xmm7{%k1}
-vcvtqq2ph %ymm2,%xmm2{%k4}{z}
-vcvtqq2ph (%r12,%r12,2){1to4},%xmm19
-vcvtqq2phb (%r12,%r12,2){1to4},%xmm19
-vcvtqq2phw (%r12,%r12,2){1to4},%xmm19
-vcvtqq2phl (%r12,%r12,2){1to4},%xmm19
-vcvtqq2phq (%r12,%r12,2){1to4},%xmm19
+vcvtqq2ph %ymm9,%xmm22
 cs vcvtqq2phy 0x380(%rsi),%xmm2{%k6}
 cs vcvtqq2phyb 0x380(%rsi),%xmm2{%k6}
 cs vcvtqq2phyw 0x380(%rsi),%xmm2{%k6}
 cs vcvtqq2phyl 0x380(%rsi),%xmm2{%k6}
 cs vcvtqq2phyq 0x380(%rsi),%xmm2{%k6}
-vcvtqq2ph {rz-sae},%zmm0,%xmm5{%k5}{z}
-vcvtqq2phb {rz-sae},%zmm0,%xmm5{%k5}{z}
-vcvtqq2phw {rz-sae},%zmm0,%xmm5{%k5}{z}
-vcvtqq2phl {rz-sae},%zmm0,%xmm5{%k5}{z}
-vcvtqq2phq {rz-sae},%zmm0,%xmm5{%k5}{z}
+vcvtqq2ph (%r12,%r12,2){1to4},%xmm19
+vcvtqq2phb (%r12,%r12,2){1to4},%xmm19
+vcvtqq2phw (%r12,%r12,2){1to4},%xmm19
+vcvtqq2phl (%r12,%r12,2){1to4},%xmm19
+vcvtqq2phq (%r12,%r12,2){1to4},%xmm19
+vcvtqq2ph %zmm1,%xmm0
 vcvtqq2ph -0x1e(%r9,%r9,1){1to8},%xmm9{%k1}{z}
 vcvtqq2phz %fs:0x9c0(%rbp,%rcx,1),%xmm1
 vcvtqq2phzb %fs:0x9c0(%rbp,%rcx,1),%xmm1
 vcvtqq2phzw %fs:0x9c0(%rbp,%rcx,1),%xmm1
 vcvtqq2phzl %fs:0x9c0(%rbp,%rcx,1),%xmm1
 vcvtqq2phzq %fs:0x9c0(%rbp,%rcx,1),%xmm1
-vcvtsd2sh {ru-sae},%xmm3,%xmm6,%xmm0{%k6}
-vcvtsd2shb {ru-sae},%xmm3,%xmm6,%xmm0{%k6}
-vcvtsd2shw {ru-sae},%xmm3,%xmm6,%xmm0{%k6}
-vcvtsd2shl {ru-sae},%xmm3,%xmm6,%xmm0{%k6}
-vcvtsd2shq {ru-sae},%xmm3,%xmm6,%xmm0{%k6}
-ss vcvtsd2sh 0x7065517c(%rbp,%r9,8),%xmm21,%xmm23
-ss vcvtsd2shb 0x7065517c(%rbp,%r9,8),%xmm21,%xmm23
-ss vcvtsd2shw 0x7065517c(%rbp,%r9,8),%xmm21,%xmm23
-ss vcvtsd2shl 0x7065517c(%rbp,%r9,8),%xmm21,%xmm23
-ss vcvtsd2shq 0x7065517c(%rbp,%r9,8),%xmm21,%xmm23
-vcvtsd2sh 0x18(%rdx),%xmm5,%xmm0{%k5}{z}
+vcvtsd2sh -0x1f5bfe34(%rip),%xmm0,%xmm5
+vcvtsd2shb -0x1f5bfe34(%rip),%xmm0,%xmm5
+vcvtsd2shw -0x1f5bfe34(%rip),%xmm0,%xmm5
+vcvtsd2shl -0x1f5bfe34(%rip),%xmm0,%xmm5
+vcvtsd2shq -0x1f5bfe34(%rip),%xmm0,%xmm5
+vcvtsd2sh %xmm14,%xmm16,%xmm28{%k3}{z}
+vcvtsd2shb %xmm14,%xmm16,%xmm28{%k3}{z}
+vcvtsd2shw %xmm14,%xmm16,%xmm28{%k3}{z}
+vcvtsd2shl %xmm14,%xmm16,%xmm28{%k3}{z}
+vcvtsd2shq %xmm14,%xmm16,%xmm28{%k3}{z}
+vcvtsd2sh (%rax),%xmm15,%xmm7{%k7}
 vcvtsh2sd %xmm4,%xmm2,%xmm7
 vcvtsh2sdb %xmm4,%xmm2,%xmm7
 vcvtsh2sdw %xmm4,%xmm2,%xmm7
@@ -31300,39 +31253,47 @@ vcvtsh2siw 0x6a(%r13,%r13,2),%r9
 vcvtsh2sil 0x6a(%r13,%r13,2),%r9
 vcvtsh2siq 0x6a(%r13,%r13,2),%r9
 ds vcvtsh2si 0x51afe2f1(,%rbp,8),%rdi
+vcvtsh2ss 0xc0(%r10,%rcx,4),%xmm0,%xmm24
+vcvtsh2ssb 0xc0(%r10,%rcx,4),%xmm0,%xmm24
+vcvtsh2ssw 0xc0(%r10,%rcx,4),%xmm0,%xmm24
+vcvtsh2ssl 0xc0(%r10,%rcx,4),%xmm0,%xmm24
+vcvtsh2ssq 0xc0(%r10,%rcx,4),%xmm0,%xmm24
 vcvtsh2ss %xmm4,%xmm7,%xmm0{%k3}{z}
 vcvtsh2ssb %xmm4,%xmm7,%xmm0{%k3}{z}
 vcvtsh2ssw %xmm4,%xmm7,%xmm0{%k3}{z}
 vcvtsh2ssl %xmm4,%xmm7,%xmm0{%k3}{z}
 vcvtsh2ssq %xmm4,%xmm7,%xmm0{%k3}{z}
-cs vcvtsh2ss (%r12,%r9,4),%xmm15,%xmm22
-cs vcvtsh2ssb (%r12,%r9,4),%xmm15,%xmm22
-cs vcvtsh2ssw (%r12,%r9,4),%xmm15,%xmm22
-cs vcvtsh2ssl (%r12,%r9,4),%xmm15,%xmm22
-cs vcvtsh2ssq (%r12,%r9,4),%xmm15,%xmm22
 vcvtsh2ss (%rax),%xmm3,%xmm4{%k4}
-vcvtsh2usi {ru-sae},%xmm0,%edi
-vcvtsh2usib {ru-sae},%xmm0,%edi
-vcvtsh2usiw {ru-sae},%xmm0,%edi
-vcvtsh2usil {ru-sae},%xmm0,%edi
-vcvtsh2usiq {ru-sae},%xmm0,%edi
-vcvtsh2usi -0x54e235d(,%r10,4),%esp
-vcvtsh2usib -0x54e235d(,%r10,4),%esp
-vcvtsh2usiw -0x54e235d(,%r10,4),%esp
-vcvtsh2usil -0x54e235d(,%r10,4),%esp
-vcvtsh2usiq -0x54e235d(,%r10,4),%esp
-ds vcvtsh2usi 0xea9fa68(%rip),%eax
-vcvtsh2usi {rn-sae},%xmm3,%rax
-vcvtsh2usib {rn-sae},%xmm3,%rax
-vcvtsh2usiw {rn-sae},%xmm3,%rax
-vcvtsh2usil {rn-sae},%xmm3,%rax
-vcvtsh2usiq {rn-sae},%xmm3,%rax
-vcvtsh2usi -0x67f89316(%rbp,%r10,8),%rsi
-vcvtsh2usib -0x67f89316(%rbp,%r10,8),%rsi
-vcvtsh2usiw -0x67f89316(%rbp,%r10,8),%rsi
-vcvtsh2usil -0x67f89316(%rbp,%r10,8),%rsi
-vcvtsh2usiq -0x67f89316(%rbp,%r10,8),%rsi
+vcvtsh2usi -0xac(%rsi),%ebx
+vcvtsh2usib -0xac(%rsi),%ebx
+vcvtsh2usiw -0xac(%rsi),%ebx
+vcvtsh2usil -0xac(%rsi),%ebx
+vcvtsh2usiq -0xac(%rsi),%ebx
+vcvtsh2usi {rn-sae},%xmm28,%eax
+vcvtsh2usib {rn-sae},%xmm28,%eax
+vcvtsh2usiw {rn-sae},%xmm28,%eax
+vcvtsh2usil {rn-sae},%xmm28,%eax
+vcvtsh2usiq {rn-sae},%xmm28,%eax
+vcvtsh2usi %xmm0,%esp
+vcvtsh2usib %xmm0,%esp
+vcvtsh2usiw %xmm0,%esp
+vcvtsh2usil %xmm0,%esp
+vcvtsh2usiq %xmm0,%esp
 vcvtsh2usi (%rdi),%rbp
+vcvtsh2usib (%rdi),%rbp
+vcvtsh2usiw (%rdi),%rbp
+vcvtsh2usil (%rdi),%rbp
+vcvtsh2usiq (%rdi),%rbp
+vcvtsh2usi {rz-sae},%xmm31,%rdx
+vcvtsh2usib {rz-sae},%xmm31,%rdx
+vcvtsh2usiw {rz-sae},%xmm31,%rdx
+vcvtsh2usil {rz-sae},%xmm31,%rdx
+vcvtsh2usiq {rz-sae},%xmm31,%rdx
+vcvtsh2usi %xmm3,%rbp
+vcvtsh2usib %xmm3,%rbp
+vcvtsh2usiw %xmm3,%rbp
+vcvtsh2usil %xmm3,%rbp
+vcvtsh2usiq %xmm3,%rbp
 vcvtsi2sh %ebx,%xmm7,%xmm4
 vcvtsi2shb %ebx,%xmm7,%xmm4
 vcvtsi2shw %ebx,%xmm7,%xmm4
@@ -31374,28 +31335,29 @@ vcvtss2shw (%r10),%xmm18,%xmm19{%k1}
 vcvtss2shl (%r10),%xmm18,%xmm19{%k1}
 vcvtss2shq (%r10),%xmm18,%xmm19{%k1}
 es vcvtss2sh 0xac(%rsp,%rbx,1),%xmm5,%xmm7
-vcvttph2dq %xmm0,%xmm0{%k6}
-vcvttph2dqb %xmm0,%xmm0{%k6}
-vcvttph2dqw %xmm0,%xmm0{%k6}
-vcvttph2dql %xmm0,%xmm0{%k6}
-vcvttph2dqq %xmm0,%xmm0{%k6}
-vcvttph2db %xmm0,%xmm0{%k6}
-vcvttph2dw %xmm0,%xmm0{%k6}
-vcvttph2dl %xmm0,%xmm0{%k6}
-vcvttph2d %xmm0,%xmm0{%k6}
-vcvttph2dq (%rdx,%r10,1),%xmm3
-vcvttph2dqb (%rdx,%r10,1),%xmm3
-vcvttph2dqw (%rdx,%r10,1),%xmm3
-vcvttph2dql (%rdx,%r10,1),%xmm3
-vcvttph2dqq (%rdx,%r10,1),%xmm3
-vcvttph2db (%rdx,%r10,1),%xmm3
-vcvttph2dw (%rdx,%r10,1),%xmm3
-vcvttph2dl (%rdx,%r10,1),%xmm3
-vcvttph2d (%rdx,%r10,1),%xmm3
-ds vcvttph2dq 0x70(%rsp,%rdx,1),%xmm2{%k2}
+vcvttph2dq (%rbx,%rbp,2),%xmm3
+vcvttph2dqb (%rbx,%rbp,2),%xmm3
+vcvttph2dqw (%rbx,%rbp,2),%xmm3
+vcvttph2dql (%rbx,%rbp,2),%xmm3
+vcvttph2dqq (%rbx,%rbp,2),%xmm3
+vcvttph2db (%rbx,%rbp,2),%xmm3
+vcvttph2dw (%rbx,%rbp,2),%xmm3
+vcvttph2dl (%rbx,%rbp,2),%xmm3
+vcvttph2d (%rbx,%rbp,2),%xmm3
+vcvttph2dq %xmm3,%xmm20{%k5}
+vcvttph2dqb %xmm3,%xmm20{%k5}
+vcvttph2dqw %xmm3,%xmm20{%k5}
+vcvttph2dql %xmm3,%xmm20{%k5}
+vcvttph2dqq %xmm3,%xmm20{%k5}
+vcvttph2db %xmm3,%xmm20{%k5}
+vcvttph2dw %xmm3,%xmm20{%k5}
+vcvttph2dl %xmm3,%xmm20{%k5}
+vcvttph2d %xmm3,%xmm20{%k5}
+vcvttph2dq -0x611e8978(%r11,%r11,1){1to4},%xmm10{%k5}{z}
 vcvttph2dq %xmm1,%ymm5
 es vcvttph2dq -0x24(%rbp,%r11,4){1to8},%ymm6
 vcvttph2dq (%rsi),%ymm6{%k1}{z}
+vcvttph2dq 0xd80(%rcx),%zmm8
 vcvttph2dq {sae},%ymm7,%zmm3{%k1}
 vcvttph2dqb {sae},%ymm7,%zmm3{%k1}
 vcvttph2dqw {sae},%ymm7,%zmm3{%k1}
@@ -31405,7 +31367,6 @@ vcvttph2db {sae},%ymm7,%zmm3{%k1}
 vcvttph2dw {sae},%ymm7,%zmm3{%k1}
 vcvttph2dl {sae},%ymm7,%zmm3{%k1}
 vcvttph2d {sae},%ymm7,%zmm3{%k1}
-vcvttph2dq 0xd80(%rcx),%zmm8
 ss vcvttph2dq (%rcx){1to16},%zmm4
 vcvttph2qq %xmm0,%xmm5
 vcvttph2qqb %xmm0,%xmm5
@@ -31426,70 +31387,62 @@ vcvttph2qw (%r10,%rdi,8),%xmm11{%k4}{z}
 vcvttph2ql (%r10,%rdi,8),%xmm11{%k4}{z}
 vcvttph2q (%r10,%rdi,8),%xmm11{%k4}{z}
 es vcvttph2qq (%rdi){1to2},%xmm7{%k5}{z}
-vcvttph2qq %xmm6,%ymm7{%k4}
-ds vcvttph2qq 0x38(%rbp){1to4},%ymm14{%k5}
-vcvttph2qq (%rdi),%ymm0{%k2}{z}
-vcvttph2qq {sae},%xmm0,%zmm5{%k5}
-vcvttph2qqb {sae},%xmm0,%zmm5{%k5}
-vcvttph2qqw {sae},%xmm0,%zmm5{%k5}
-vcvttph2qql {sae},%xmm0,%zmm5{%k5}
-vcvttph2qqq {sae},%xmm0,%zmm5{%k5}
-vcvttph2qb {sae},%xmm0,%zmm5{%k5}
-vcvttph2qw {sae},%xmm0,%zmm5{%k5}
-vcvttph2ql {sae},%xmm0,%zmm5{%k5}
-vcvttph2q {sae},%xmm0,%zmm5{%k5}
-vcvttph2qq -0x53(,%r12,2),%zmm3{%k2}{z}
-vcvttph2qq %fs:(%rsi),%zmm4
-vcvttph2udq %xmm0,%xmm1{%k7}{z}
-vcvttph2udqb %xmm0,%xmm1{%k7}{z}
-vcvttph2udqw %xmm0,%xmm1{%k7}{z}
-vcvttph2udql %xmm0,%xmm1{%k7}{z}
-vcvttph2udqq %xmm0,%xmm1{%k7}{z}
-vcvttph2udb %xmm0,%xmm1{%k7}{z}
-vcvttph2udw %xmm0,%xmm1{%k7}{z}
-vcvttph2udl %xmm0,%xmm1{%k7}{z}
-vcvttph2ud %xmm0,%xmm1{%k7}{z}
-ds vcvttph2udq -0x4321c64(%r12,%r9,4),%xmm25
-ds vcvttph2udqb -0x4321c64(%r12,%r9,4),%xmm25
-ds vcvttph2udqw -0x4321c64(%r12,%r9,4),%xmm25
-ds vcvttph2udql -0x4321c64(%r12,%r9,4),%xmm25
-ds vcvttph2udqq -0x4321c64(%r12,%r9,4),%xmm25
-ds vcvttph2udb -0x4321c64(%r12,%r9,4),%xmm25
-ds vcvttph2udw -0x4321c64(%r12,%r9,4),%xmm25
-ds vcvttph2udl -0x4321c64(%r12,%r9,4),%xmm25
-ds vcvttph2ud -0x4321c64(%r12,%r9,4),%xmm25
-vcvttph2udq 0x4f75f3c5(%rbp){1to4},%xmm5{%k7}{z}
-vcvttph2udq %xmm5,%ymm1{%k5}
+vcvttph2qq %xmm13,%ymm16
+vcvttph2qq %gs:(%rax){1to4},%ymm7
+vcvttph2qq -0x3c0(%rsi,%r14,8),%ymm8{%k1}{z}
+vcvttph2qq %xmm23,%zmm22
+vcvttph2qq %fs:(%rdi,%riz,1),%zmm2{%k5}
+vcvttph2qq 0x5abb8ee4(%rdx,%riz,1){1to8},%zmm12{%k3}
+vcvttph2udq %xmm10,%xmm21
+vcvttph2udqb %xmm10,%xmm21
+vcvttph2udqw %xmm10,%xmm21
+vcvttph2udql %xmm10,%xmm21
+vcvttph2udqq %xmm10,%xmm21
+vcvttph2udb %xmm10,%xmm21
+vcvttph2udw %xmm10,%xmm21
+vcvttph2udl %xmm10,%xmm21
+vcvttph2ud %xmm10,%xmm21
+ds vcvttph2udq (%rsp){1to4},%xmm6{%k5}{z}
+ds vcvttph2udqb (%rsp){1to4},%xmm6{%k5}{z}
+ds vcvttph2udqw (%rsp){1to4},%xmm6{%k5}{z}
+ds vcvttph2udql (%rsp){1to4},%xmm6{%k5}{z}
+ds vcvttph2udqq (%rsp){1to4},%xmm6{%k5}{z}
+ds vcvttph2udb (%rsp){1to4},%xmm6{%k5}{z}
+ds vcvttph2udw (%rsp){1to4},%xmm6{%k5}{z}
+ds vcvttph2udl (%rsp){1to4},%xmm6{%k5}{z}
+ds vcvttph2ud (%rsp){1to4},%xmm6{%k5}{z}
+vcvttph2udq -0x12e86bbd(%r14){1to4},%xmm10
+vcvttph2udq (%rsp,%rbp,4),%ymm0
+vcvttph2udq %xmm23,%ymm1{%k4}
 ds vcvttph2udq (%rdx,%r8,8),%ymm27{%k7}
-vcvttph2udq (%rdx){1to8},%ymm3{%k3}{z}
 vcvttph2udq %ymm3,%zmm7
 vcvttph2udq -0x6c(%rdi,%r14,2){1to16},%zmm3{%k7}{z}
 es vcvttph2udq (%rdx),%zmm1
-vcvttph2uqq %xmm3,%xmm5{%k5}{z}
-vcvttph2uqqb %xmm3,%xmm5{%k5}{z}
-vcvttph2uqqw %xmm3,%xmm5{%k5}{z}
-vcvttph2uqql %xmm3,%xmm5{%k5}{z}
-vcvttph2uqqq %xmm3,%xmm5{%k5}{z}
-vcvttph2uqb %xmm3,%xmm5{%k5}{z}
-vcvttph2uqw %xmm3,%xmm5{%k5}{z}
-vcvttph2uql %xmm3,%xmm5{%k5}{z}
-vcvttph2uq %xmm3,%xmm5{%k5}{z}
-vcvttph2uqq (%rdi,%r10,2),%xmm12
-vcvttph2uqqb (%rdi,%r10,2),%xmm12
-vcvttph2uqqw (%rdi,%r10,2),%xmm12
-vcvttph2uqql (%rdi,%r10,2),%xmm12
-vcvttph2uqqq (%rdi,%r10,2),%xmm12
-vcvttph2uqb (%rdi,%r10,2),%xmm12
-vcvttph2uqw (%rdi,%r10,2),%xmm12
-vcvttph2uql (%rdi,%r10,2),%xmm12
-vcvttph2uq (%rdi,%r10,2),%xmm12
+vcvttph2uqq %xmm0,%xmm31
+vcvttph2uqqb %xmm0,%xmm31
+vcvttph2uqqw %xmm0,%xmm31
+vcvttph2uqql %xmm0,%xmm31
+vcvttph2uqqq %xmm0,%xmm31
+vcvttph2uqb %xmm0,%xmm31
+vcvttph2uqw %xmm0,%xmm31
+vcvttph2uql %xmm0,%xmm31
+vcvttph2uq %xmm0,%xmm31
 vcvttph2uqq %gs:(%rcx){1to2},%xmm5{%k2}
-vcvttph2uqq %xmm0,%ymm5{%k1}
-vcvttph2uqq %fs:(%rax,%rcx,4){1to4},%ymm28{%k2}{z}
+vcvttph2uqqb %gs:(%rcx){1to2},%xmm5{%k2}
+vcvttph2uqqw %gs:(%rcx){1to2},%xmm5{%k2}
+vcvttph2uqql %gs:(%rcx){1to2},%xmm5{%k2}
+vcvttph2uqqq %gs:(%rcx){1to2},%xmm5{%k2}
+vcvttph2uqb %gs:(%rcx){1to2},%xmm5{%k2}
+vcvttph2uqw %gs:(%rcx){1to2},%xmm5{%k2}
+vcvttph2uql %gs:(%rcx){1to2},%xmm5{%k2}
+vcvttph2uq %gs:(%rcx){1to2},%xmm5{%k2}
+vcvttph2uqq (%rcx,%r9,2),%xmm20{%k4}{z}
 vcvttph2uqq -0x300(%rdx),%ymm0
-vcvttph2uqq %xmm5,%zmm0{%k2}
-vcvttph2uqq -0x42(%r10,%rdx,1){1to8},%zmm18{%k2}{z}
-es vcvttph2uqq 0x696cecb8(%rbp,%rax,2),%zmm6
+vcvttph2uqq %xmm28,%ymm1{%k1}{z}
+vcvttph2uqq %fs:(%rax,%rcx,4){1to4},%ymm28{%k2}{z}
+vcvttph2uqq %xmm21,%zmm2
+vcvttph2uqq -0x5c(%rsi,%rcx,8){1to8},%zmm3
+vcvttph2uqq -0x520(%r13),%zmm1{%k6}{z}
 vcvttph2uw %xmm0,%xmm3
 vcvttph2uwb %xmm0,%xmm3
 vcvttph2uww %xmm0,%xmm3
@@ -31509,21 +31462,21 @@ cs vcvttph2ul -0x72(%r14,%r12,1){1to8},%xmm21{%k5}
 cs vcvttph2uq -0x72(%r14,%r12,1){1to8},%xmm21{%k5}
 cs vcvttph2u -0x72(%r14,%r12,1){1to8},%xmm21{%k5}
 vcvttph2uw 0x65d6b33e(%rax),%xmm1{%k7}
-vcvttph2uw %ymm5,%ymm6{%k6}
-vcvttph2uw %gs:-0x3dfcd81d(%rsp,%r12,4){1to16},%ymm30
 vcvttph2uw -0x57803961(%rip),%ymm7
+vcvttph2uw %ymm22,%ymm2{%k4}{z}
+vcvttph2uw %gs:-0x3dfcd81d(%rsp,%r12,4){1to16},%ymm30
 vcvttph2uw %zmm2,%zmm7
 ds vcvttph2uw 0xa4(%r14,%rsi,4){1to32},%zmm13{%k7}{z}
 vcvttph2uw (%rdi){1to32},%zmm5
-vcvttph2w %xmm0,%xmm5{%k7}{z}
-vcvttph2wb %xmm0,%xmm5{%k7}{z}
-vcvttph2ww %xmm0,%xmm5{%k7}{z}
-vcvttph2wl %xmm0,%xmm5{%k7}{z}
-vcvttph2wq %xmm0,%xmm5{%k7}{z}
-vcvttph2b %xmm0,%xmm5{%k7}{z}
-vcvttph2l %xmm0,%xmm5{%k7}{z}
-vcvttph2q %xmm0,%xmm5{%k7}{z}
-vcvttph2 %xmm0,%xmm5{%k7}{z}
+vcvttph2w %xmm0,%xmm0
+vcvttph2wb %xmm0,%xmm0
+vcvttph2ww %xmm0,%xmm0
+vcvttph2wl %xmm0,%xmm0
+vcvttph2wq %xmm0,%xmm0
+vcvttph2b %xmm0,%xmm0
+vcvttph2l %xmm0,%xmm0
+vcvttph2q %xmm0,%xmm0
+vcvttph2 %xmm0,%xmm0
 vcvttph2w (%rax),%xmm29{%k7}
 vcvttph2wb (%rax),%xmm29{%k7}
 vcvttph2ww (%rax),%xmm29{%k7}
@@ -31534,34 +31487,34 @@ vcvttph2l (%rax),%xmm29{%k7}
 vcvttph2q (%rax),%xmm29{%k7}
 vcvttph2 (%rax),%xmm29{%k7}
 vcvttph2w %fs:0x51(%rsi,%rdx,2){1to8},%xmm3
-vcvttph2w %ymm4,%ymm1{%k3}{z}
-vcvttph2w 0x67f85615(,%r9,1){1to16},%ymm23
+vcvttph2w %ymm23,%ymm21
 ss vcvttph2w -0xefff6b3(%rdx),%ymm0{%k6}{z}
+vcvttph2w 0x67f85615(,%r9,1){1to16},%ymm23
 vcvttph2w %zmm3,%zmm7
 vcvttph2w (%rsp,%r9,4),%zmm2{%k2}{z}
 vcvttph2w (%rcx){1to32},%zmm0
-vcvttsh2si {sae},%xmm7,%edx
-vcvttsh2sib {sae},%xmm7,%edx
-vcvttsh2siw {sae},%xmm7,%edx
-vcvttsh2sil {sae},%xmm7,%edx
-vcvttsh2siq {sae},%xmm7,%edx
-ss vcvttsh2si (%r10,%r11,8),%r11d
-ss vcvttsh2sib (%r10,%r11,8),%r11d
-ss vcvttsh2siw (%r10,%r11,8),%r11d
-ss vcvttsh2sil (%r10,%r11,8),%r11d
-ss vcvttsh2siq (%r10,%r11,8),%r11d
 vcvttsh2si (%rbx),%esp
-vcvttsh2si {sae},%xmm1,%rbp
-vcvttsh2sib {sae},%xmm1,%rbp
-vcvttsh2siw {sae},%xmm1,%rbp
-vcvttsh2sil {sae},%xmm1,%rbp
-vcvttsh2siq {sae},%xmm1,%rbp
-ds vcvttsh2si (%r10),%r14
-ds vcvttsh2sib (%r10),%r14
-ds vcvttsh2siw (%r10),%r14
-ds vcvttsh2sil (%r10),%r14
-ds vcvttsh2siq (%r10),%r14
+vcvttsh2sib (%rbx),%esp
+vcvttsh2siw (%rbx),%esp
+vcvttsh2sil (%rbx),%esp
+vcvttsh2siq (%rbx),%esp
+vcvttsh2si {sae},%xmm9,%eax
+vcvttsh2sib {sae},%xmm9,%eax
+vcvttsh2siw {sae},%xmm9,%eax
+vcvttsh2sil {sae},%xmm9,%eax
+vcvttsh2siq {sae},%xmm9,%eax
+ss vcvttsh2si (%r10,%r11,8),%r11d
 vcvttsh2si 0x5b11db77(%rbx,%rdx,4),%rdx
+vcvttsh2sib 0x5b11db77(%rbx,%rdx,4),%rdx
+vcvttsh2siw 0x5b11db77(%rbx,%rdx,4),%rdx
+vcvttsh2sil 0x5b11db77(%rbx,%rdx,4),%rdx
+vcvttsh2siq 0x5b11db77(%rbx,%rdx,4),%rdx
+vcvttsh2si %xmm9,%r10
+vcvttsh2sib %xmm9,%r10
+vcvttsh2siw %xmm9,%r10
+vcvttsh2sil %xmm9,%r10
+vcvttsh2siq %xmm9,%r10
+ds vcvttsh2si (%r10),%r14
 vcvttsh2usi %xmm2,%ecx
 vcvttsh2usib %xmm2,%ecx
 vcvttsh2usiw %xmm2,%ecx
@@ -31573,61 +31526,61 @@ vcvttsh2usiw (%r9,%r8,1),%edx
 vcvttsh2usil (%r9,%r8,1),%edx
 vcvttsh2usiq (%r9,%r8,1),%edx
 vcvttsh2usi %fs:-0x6c(%rbx,%rbp,4),%edi
+vcvttsh2usi (%rsi,%r15,4),%r15
+vcvttsh2usib (%rsi,%r15,4),%r15
+vcvttsh2usiw (%rsi,%r15,4),%r15
+vcvttsh2usil (%rsi,%r15,4),%r15
+vcvttsh2usiq (%rsi,%r15,4),%r15
 vcvttsh2usi {sae},%xmm3,%rbx
 vcvttsh2usib {sae},%xmm3,%rbx
 vcvttsh2usiw {sae},%xmm3,%rbx
 vcvttsh2usil {sae},%xmm3,%rbx
 vcvttsh2usiq {sae},%xmm3,%rbx
-ds vcvttsh2usi (%rcx,%r13,4),%r11
-ds vcvttsh2usib (%rcx,%r13,4),%r11
-ds vcvttsh2usiw (%rcx,%r13,4),%r11
-ds vcvttsh2usil (%rcx,%r13,4),%r11
-ds vcvttsh2usiq (%rcx,%r13,4),%r11
-vcvttsh2usi -0xca(%rbp),%rsi
-vcvtudq2ph %xmm7,%xmm6{%k7}{z}
-vcvtudq2phb %xmm7,%xmm6{%k7}{z}
-vcvtudq2phw %xmm7,%xmm6{%k7}{z}
-vcvtudq2phl %xmm7,%xmm6{%k7}{z}
-vcvtudq2phq %xmm7,%xmm6{%k7}{z}
-vcvtudq2phx 0x4f595a53(%rip),%xmm23
-vcvtudq2phxb 0x4f595a53(%rip),%xmm23
-vcvtudq2phxw 0x4f595a53(%rip),%xmm23
-vcvtudq2phxl 0x4f595a53(%rip),%xmm23
-vcvtudq2phxq 0x4f595a53(%rip),%xmm23
-vcvtudq2ph %gs:(%rcx,%rsi,4){1to4},%xmm0{%k2}
-vcvtudq2phb %gs:(%rcx,%rsi,4){1to4},%xmm0{%k2}
-vcvtudq2phw %gs:(%rcx,%rsi,4){1to4},%xmm0{%k2}
-vcvtudq2phl %gs:(%rcx,%rsi,4){1to4},%xmm0{%k2}
-vcvtudq2phq %gs:(%rcx,%rsi,4){1to4},%xmm0{%k2}
-vcvtudq2ph %ymm6,%xmm0{%k1}
-ss vcvtudq2phy 0xa00(%r10,%rsi,8),%xmm29
-ss vcvtudq2phyb 0xa00(%r10,%rsi,8),%xmm29
-ss vcvtudq2phyw 0xa00(%r10,%rsi,8),%xmm29
-ss vcvtudq2phyl 0xa00(%r10,%rsi,8),%xmm29
-ss vcvtudq2phyq 0xa00(%r10,%rsi,8),%xmm29
-vcvtudq2ph (%rcx){1to8},%xmm0
-vcvtudq2ph {rn-sae},%zmm5,%ymm0{%k1}
-vcvtudq2phb {rn-sae},%zmm5,%ymm0{%k1}
-vcvtudq2phw {rn-sae},%zmm5,%ymm0{%k1}
-vcvtudq2phl {rn-sae},%zmm5,%ymm0{%k1}
-vcvtudq2phq {rn-sae},%zmm5,%ymm0{%k1}
-cs vcvtudq2ph -0x1c40(%r8,%rdx,1),%ymm31{%k1}
+vcvttsh2usi %fs:-0x568b3643(%rax),%rsp
+vcvtudq2phx (%rdx),%xmm6
+vcvtudq2phxb (%rdx),%xmm6
+vcvtudq2phxw (%rdx),%xmm6
+vcvtudq2phxl (%rdx),%xmm6
+vcvtudq2phxq (%rdx),%xmm6
+vcvtudq2ph %xmm17,%xmm30{%k7}{z}
+vcvtudq2phb %xmm17,%xmm30{%k7}{z}
+vcvtudq2phw %xmm17,%xmm30{%k7}{z}
+vcvtudq2phl %xmm17,%xmm30{%k7}{z}
+vcvtudq2phq %xmm17,%xmm30{%k7}{z}
+vcvtudq2ph 0x7c137c61(%r14,%r13,2){1to4},%xmm29{%k1}{z}
+vcvtudq2phb 0x7c137c61(%r14,%r13,2){1to4},%xmm29{%k1}{z}
+vcvtudq2phw 0x7c137c61(%r14,%r13,2){1to4},%xmm29{%k1}{z}
+vcvtudq2phl 0x7c137c61(%r14,%r13,2){1to4},%xmm29{%k1}{z}
+vcvtudq2phq 0x7c137c61(%r14,%r13,2){1to4},%xmm29{%k1}{z}
+vcvtudq2phy -0x7c6347e8(%rsi),%xmm6
+vcvtudq2phyb -0x7c6347e8(%rsi),%xmm6
+vcvtudq2phyw -0x7c6347e8(%rsi),%xmm6
+vcvtudq2phyl -0x7c6347e8(%rsi),%xmm6
+vcvtudq2phyq -0x7c6347e8(%rsi),%xmm6
+vcvtudq2ph %ymm15,%xmm20{%k4}
+ss vcvtudq2ph -0x20(%rip){1to8},%xmm17
 vcvtudq2ph (%rax),%ymm5
-vcvtuqq2ph %xmm5,%xmm5{%k7}
-vcvtuqq2phb %xmm5,%xmm5{%k7}
-vcvtuqq2phw %xmm5,%xmm5{%k7}
-vcvtuqq2phl %xmm5,%xmm5{%k7}
-vcvtuqq2phq %xmm5,%xmm5{%k7}
-vcvtuqq2ph 0x3a0(%r14){1to2},%xmm27
-vcvtuqq2phb 0x3a0(%r14){1to2},%xmm27
-vcvtuqq2phw 0x3a0(%r14){1to2},%xmm27
-vcvtuqq2phl 0x3a0(%r14){1to2},%xmm27
-vcvtuqq2phq 0x3a0(%r14){1to2},%xmm27
+vcvtudq2ph {ru-sae},%zmm18,%ymm24
+vcvtudq2phb {ru-sae},%zmm18,%ymm24
+vcvtudq2phw {ru-sae},%zmm18,%ymm24
+vcvtudq2phl {ru-sae},%zmm18,%ymm24
+vcvtudq2phq {ru-sae},%zmm18,%ymm24
+cs vcvtudq2ph -0x1c40(%r8,%rdx,1),%ymm31{%k1}
+vcvtuqq2ph %xmm12,%xmm12
+vcvtuqq2phb %xmm12,%xmm12
+vcvtuqq2phw %xmm12,%xmm12
+vcvtuqq2phl %xmm12,%xmm12
+vcvtuqq2phq %xmm12,%xmm12
 vcvtuqq2phx %fs:(%rbx,%rbp,4),%xmm3
 vcvtuqq2phxb %fs:(%rbx,%rbp,4),%xmm3
 vcvtuqq2phxw %fs:(%rbx,%rbp,4),%xmm3
 vcvtuqq2phxl %fs:(%rbx,%rbp,4),%xmm3
 vcvtuqq2phxq %fs:(%rbx,%rbp,4),%xmm3
+vcvtuqq2ph 0x3a0(%r14){1to2},%xmm27
+vcvtuqq2phb 0x3a0(%r14){1to2},%xmm27
+vcvtuqq2phw 0x3a0(%r14){1to2},%xmm27
+vcvtuqq2phl 0x3a0(%r14){1to2},%xmm27
+vcvtuqq2phq 0x3a0(%r14){1to2},%xmm27
 vcvtuqq2ph %ymm6,%xmm0
 es vcvtuqq2phy (%r15,%rcx,1),%xmm26{%k6}{z}
 es vcvtuqq2phyb (%r15,%rcx,1),%xmm26{%k6}{z}
@@ -31635,28 +31588,32 @@ es vcvtuqq2phyw (%r15,%rcx,1),%xmm26{%k6}{z}
 es vcvtuqq2phyl (%r15,%rcx,1),%xmm26{%k6}{z}
 es vcvtuqq2phyq (%r15,%rcx,1),%xmm26{%k6}{z}
 vcvtuqq2phy (%rdi),%xmm7{%k5}
-vcvtuqq2ph %zmm1,%xmm2{%k6}
-vcvtuqq2ph %fs:-0x168(%r13,%r10,1){1to8},%xmm5{%k1}{z}
 vcvtuqq2phz (%rdi),%xmm2
 vcvtuqq2phzb (%rdi),%xmm2
 vcvtuqq2phzw (%rdi),%xmm2
 vcvtuqq2phzl (%rdi),%xmm2
 vcvtuqq2phzq (%rdi),%xmm2
-vcvtusi2sh %esp,{ru-sae},%xmm2,%xmm2
-vcvtusi2shb %esp,{ru-sae},%xmm2,%xmm2
-vcvtusi2shw %esp,{ru-sae},%xmm2,%xmm2
-vcvtusi2shl %esp,{ru-sae},%xmm2,%xmm2
-vcvtusi2shq %esp,{ru-sae},%xmm2,%xmm2
-vcvtusi2shl %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
-vcvtusi2shlb %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
-vcvtusi2shlw %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
-vcvtusi2shll %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
-vcvtusi2shlq %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
-vcvtusi2shb %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
-vcvtusi2shw %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
-vcvtusi2shq %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
-vcvtusi2sh %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
+vcvtuqq2ph {rz-sae},%zmm13,%xmm1
+vcvtuqq2phb {rz-sae},%zmm13,%xmm1
+vcvtuqq2phw {rz-sae},%zmm13,%xmm1
+vcvtuqq2phl {rz-sae},%zmm13,%xmm1
+vcvtuqq2phq {rz-sae},%zmm13,%xmm1
+vcvtuqq2ph %fs:-0x168(%r13,%r10,1){1to8},%xmm5{%k1}{z}
 vcvtusi2shl (%rdx),%xmm6,%xmm3
+vcvtusi2shlb (%rdx),%xmm6,%xmm3
+vcvtusi2shlw (%rdx),%xmm6,%xmm3
+vcvtusi2shll (%rdx),%xmm6,%xmm3
+vcvtusi2shlq (%rdx),%xmm6,%xmm3
+vcvtusi2shb (%rdx),%xmm6,%xmm3
+vcvtusi2shw (%rdx),%xmm6,%xmm3
+vcvtusi2shq (%rdx),%xmm6,%xmm3
+vcvtusi2sh (%rdx),%xmm6,%xmm3
+vcvtusi2sh %r14d,{rz-sae},%xmm10,%xmm29
+vcvtusi2shb %r14d,{rz-sae},%xmm10,%xmm29
+vcvtusi2shw %r14d,{rz-sae},%xmm10,%xmm29
+vcvtusi2shl %r14d,{rz-sae},%xmm10,%xmm29
+vcvtusi2shq %r14d,{rz-sae},%xmm10,%xmm29
+vcvtusi2shl %fs:-0x62(%rcx,%rcx,2),%xmm12,%xmm0
 vcvtusi2sh %rbp,%xmm2,%xmm7
 vcvtusi2shb %rbp,%xmm2,%xmm7
 vcvtusi2shw %rbp,%xmm2,%xmm7
@@ -31672,27 +31629,23 @@ vcvtusi2shw %fs:0x7b(%r8),%xmm0,%xmm4
 vcvtusi2shl %fs:0x7b(%r8),%xmm0,%xmm4
 vcvtusi2sh %fs:0x7b(%r8),%xmm0,%xmm4
 vcvtusi2shq (%rax,%rax,8),%xmm0,%xmm5
-vcvtuw2ph %xmm5,%xmm6{%k1}
-vcvtuw2phb %xmm5,%xmm6{%k1}
-vcvtuw2phw %xmm5,%xmm6{%k1}
-vcvtuw2phl %xmm5,%xmm6{%k1}
-vcvtuw2phq %xmm5,%xmm6{%k1}
+vcvtuw2ph %xmm15,%xmm27
+vcvtuw2phb %xmm15,%xmm27
+vcvtuw2phw %xmm15,%xmm27
+vcvtuw2phl %xmm15,%xmm27
+vcvtuw2phq %xmm15,%xmm27
+cs vcvtuw2ph -0x263e6cd7(%rsp,%rdi,8){1to8},%xmm6{%k3}
+cs vcvtuw2phb -0x263e6cd7(%rsp,%rdi,8){1to8},%xmm6{%k3}
+cs vcvtuw2phw -0x263e6cd7(%rsp,%rdi,8){1to8},%xmm6{%k3}
+cs vcvtuw2phl -0x263e6cd7(%rsp,%rdi,8){1to8},%xmm6{%k3}
+cs vcvtuw2phq -0x263e6cd7(%rsp,%rdi,8){1to8},%xmm6{%k3}
 vcvtuw2ph (%rsi,%r15,4){1to8},%xmm30
-vcvtuw2phb (%rsi,%r15,4){1to8},%xmm30
-vcvtuw2phw (%rsi,%r15,4){1to8},%xmm30
-vcvtuw2phl (%rsi,%r15,4){1to8},%xmm30
-vcvtuw2phq (%rsi,%r15,4){1to8},%xmm30
-vcvtuw2ph %fs:0x6afdeeb0(%rip),%xmm6
 vcvtuw2ph %ymm6,%ymm7
 cs vcvtuw2ph -0x42(%r10,%rdi,8){1to16},%ymm21
 vcvtuw2ph (%rsi),%ymm2{%k3}{z}
-vcvtuw2ph {ru-sae},%zmm1,%zmm4{%k7}{z}
-vcvtuw2phb {ru-sae},%zmm1,%zmm4{%k7}{z}
-vcvtuw2phw {ru-sae},%zmm1,%zmm4{%k7}{z}
-vcvtuw2phl {ru-sae},%zmm1,%zmm4{%k7}{z}
-vcvtuw2phq {ru-sae},%zmm1,%zmm4{%k7}{z}
-vcvtuw2ph (%rdx,%r10,2),%zmm31
-vcvtuw2ph %gs:-0x1b735fa8(%rbx){1to32},%zmm4
+vcvtuw2ph (%rdi,%rbp,2),%zmm6
+vcvtuw2ph %zmm11,%zmm8{%k5}{z}
+vcvtuw2ph 0xb80(%rbp),%zmm19{%k2}
 vcvtw2ph %xmm2,%xmm1
 vcvtw2phb %xmm2,%xmm1
 vcvtw2phw %xmm2,%xmm1
@@ -31707,13 +31660,9 @@ ss vcvtw2ph 0x5b0(%rdx,%rdx,4),%xmm6
 vcvtw2ph %ymm6,%ymm7
 vcvtw2ph -0x34(%rax){1to16},%ymm10
 vcvtw2ph %fs:-0x80(%rax),%ymm5{%k4}{z}
-vcvtw2ph {rd-sae},%zmm4,%zmm3{%k7}
-vcvtw2phb {rd-sae},%zmm4,%zmm3{%k7}
-vcvtw2phw {rd-sae},%zmm4,%zmm3{%k7}
-vcvtw2phl {rd-sae},%zmm4,%zmm3{%k7}
-vcvtw2phq {rd-sae},%zmm4,%zmm3{%k7}
-ss vcvtw2ph (%rax),%zmm29{%k7}{z}
-vcvtw2ph -0xa8(%rsi,%rax,8){1to32},%zmm7{%k5}{z}
+vcvtw2ph %zmm27,%zmm2
+ss vcvtw2ph (%rsi),%zmm6{%k2}{z}
+vcvtw2ph -0x3a430906(%rdx,%r13,4){1to32},%zmm3{%k5}{z}
 vdivph %xmm5,%xmm0,%xmm0
 vdivphb %xmm5,%xmm0,%xmm0
 vdivphw %xmm5,%xmm0,%xmm0
@@ -31725,9 +31674,9 @@ ss vdivphw (%r14,%rax,4){1to8},%xmm26,%xmm2
 ss vdivphl (%r14,%rax,4){1to8},%xmm26,%xmm2
 ss vdivphq (%r14,%rax,4){1to8},%xmm26,%xmm2
 vdivph -0x64(%rdi){1to8},%xmm5,%xmm5{%k2}
-vdivph %ymm6,%ymm7,%ymm7{%k4}{z}
-ds vdivph -0xa6(%r15,%r15,2){1to16},%ymm18,%ymm7{%k3}{z}
+vdivph %ymm9,%ymm12,%ymm17
 vdivph 0x46(%rbp){1to16},%ymm0,%ymm0{%k3}
+ds vdivph -0xa6(%r15,%r15,2){1to16},%ymm18,%ymm7{%k3}{z}
 vdivph %zmm4,%zmm1,%zmm2
 ss vdivph (%rdi),%zmm2,%zmm14{%k7}{z}
 vdivph (%rcx,%rsi,4){1to32},%zmm4,%zmm6
@@ -31756,30 +31705,34 @@ vfcmaddcph %gs:0x2343690(%rax),%xmm0,%xmm6{%k2}{z}
 vfcmaddcph %ymm6,%ymm6,%ymm2
 ss vfcmaddcph (%rdi){1to8},%ymm10,%ymm2
 vfcmaddcph -0x154(%rbp,%rax,4){1to8},%ymm3,%ymm2{%k5}{z}
-vfcmaddcph %zmm4,%zmm0,%zmm3{%k6}
-ds vfcmaddcph (%r14,%r8,1){1to16},%zmm26,%zmm17{%k6}{z}
 vfcmaddcph -0x1300(%rsi,%rdx,8),%zmm7,%zmm3
-vfmaddcph %xmm4,%xmm2,%xmm3{%k5}
-vfmaddcphb %xmm4,%xmm2,%xmm3{%k5}
-vfmaddcphw %xmm4,%xmm2,%xmm3{%k5}
-vfmaddcphl %xmm4,%xmm2,%xmm3{%k5}
-vfmaddcphq %xmm4,%xmm2,%xmm3{%k5}
-vfmaddcph %gs:(%r11,%rcx,4){1to4},%xmm15,%xmm10{%k7}{z}
-vfmaddcphb %gs:(%r11,%rcx,4){1to4},%xmm15,%xmm10{%k7}{z}
-vfmaddcphw %gs:(%r11,%rcx,4){1to4},%xmm15,%xmm10{%k7}{z}
-vfmaddcphl %gs:(%r11,%rcx,4){1to4},%xmm15,%xmm10{%k7}{z}
-vfmaddcphq %gs:(%r11,%rcx,4){1to4},%xmm15,%xmm10{%k7}{z}
-vfmaddcph -0x124d54d8(%rdi){1to4},%xmm2,%xmm6
+vfcmaddcph {rn-sae},%zmm10,%zmm22,%zmm18
+vfcmaddcphb {rn-sae},%zmm10,%zmm22,%zmm18
+vfcmaddcphw {rn-sae},%zmm10,%zmm22,%zmm18
+vfcmaddcphl {rn-sae},%zmm10,%zmm22,%zmm18
+vfcmaddcphq {rn-sae},%zmm10,%zmm22,%zmm18
+ds vfcmaddcph (%r14,%r8,1){1to16},%zmm26,%zmm17{%k6}{z}
+vfmaddcph %xmm0,%xmm13,%xmm25
+vfmaddcphb %xmm0,%xmm13,%xmm25
+vfmaddcphw %xmm0,%xmm13,%xmm25
+vfmaddcphl %xmm0,%xmm13,%xmm25
+vfmaddcphq %xmm0,%xmm13,%xmm25
+vfmaddcph %gs:0x450(%rdi),%xmm3,%xmm5{%k6}
+vfmaddcphb %gs:0x450(%rdi),%xmm3,%xmm5{%k6}
+vfmaddcphw %gs:0x450(%rdi),%xmm3,%xmm5{%k6}
+vfmaddcphl %gs:0x450(%rdi),%xmm3,%xmm5{%k6}
+vfmaddcphq %gs:0x450(%rdi),%xmm3,%xmm5{%k6}
+vfmaddcph 0xdc(%rdx,%r15,4){1to4},%xmm10,%xmm3
 vfmaddcph %ymm3,%ymm7,%ymm2
 ss vfmaddcph 0x4a41e345(%rax,%r12,1),%ymm0,%ymm27{%k6}
 vfmaddcph 0x30(%rsi,%rdx,4){1to8},%ymm2,%ymm6
+vfmaddcph (%r8,%r13,4),%zmm20,%zmm25
 vfmaddcph {rn-sae},%zmm7,%zmm1,%zmm4{%k6}
 vfmaddcphb {rn-sae},%zmm7,%zmm1,%zmm4{%k6}
 vfmaddcphw {rn-sae},%zmm7,%zmm1,%zmm4{%k6}
 vfmaddcphl {rn-sae},%zmm7,%zmm1,%zmm4{%k6}
 vfmaddcphq {rn-sae},%zmm7,%zmm1,%zmm4{%k6}
-es vfmaddcph -0x602196ef(%r9,%r10,1),%zmm28,%zmm11{%k5}
-vfmaddcph 0x1980(%rax),%zmm4,%zmm6
+vfmaddcph %gs:0x2dc2dbf1(%rsp,%rbp,4){1to16},%zmm1,%zmm6
 vfcmaddcsh %xmm3,%xmm7,%xmm6
 vfcmaddcshb %xmm3,%xmm7,%xmm6
 vfcmaddcshw %xmm3,%xmm7,%xmm6
@@ -31823,45 +31776,45 @@ vfcmulcphw {ru-sae},%zmm29,%zmm3,%zmm27{%k7}
 vfcmulcphl {ru-sae},%zmm29,%zmm3,%zmm27{%k7}
 vfcmulcphq {ru-sae},%zmm29,%zmm3,%zmm27{%k7}
 vfcmulcph -0x1e00(%rdi,%r13,8),%zmm8,%zmm17{%k4}{z}
-vfmulcph %xmm7,%xmm7,%xmm5{%k3}
-vfmulcphb %xmm7,%xmm7,%xmm5{%k3}
-vfmulcphw %xmm7,%xmm7,%xmm5{%k3}
-vfmulcphl %xmm7,%xmm7,%xmm5{%k3}
-vfmulcphq %xmm7,%xmm7,%xmm5{%k3}
-vfmulcph 0x77(%rsi,%rbx,1){1to4},%xmm19,%xmm11
-vfmulcphb 0x77(%rsi,%rbx,1){1to4},%xmm19,%xmm11
-vfmulcphw 0x77(%rsi,%rbx,1){1to4},%xmm19,%xmm11
-vfmulcphl 0x77(%rsi,%rbx,1){1to4},%xmm19,%xmm11
-vfmulcphq 0x77(%rsi,%rbx,1){1to4},%xmm19,%xmm11
+vfmulcph %xmm22,%xmm3,%xmm2
+vfmulcphb %xmm22,%xmm3,%xmm2
+vfmulcphw %xmm22,%xmm3,%xmm2
+vfmulcphl %xmm22,%xmm3,%xmm2
+vfmulcphq %xmm22,%xmm3,%xmm2
 vfmulcph %gs:-0x5c0(%rdx,%riz,2),%xmm1,%xmm0{%k4}
-vfmulcph %ymm5,%ymm5,%ymm2{%k2}
-es vfmulcph (%r15,%rdx,4),%ymm0,%ymm22
-vfmulcph (%rax),%ymm4,%ymm3{%k3}{z}
+vfmulcphb %gs:-0x5c0(%rdx,%riz,2),%xmm1,%xmm0{%k4}
+vfmulcphw %gs:-0x5c0(%rdx,%riz,2),%xmm1,%xmm0{%k4}
+vfmulcphl %gs:-0x5c0(%rdx,%riz,2),%xmm1,%xmm0{%k4}
+vfmulcphq %gs:-0x5c0(%rdx,%riz,2),%xmm1,%xmm0{%k4}
+vfmulcph 0x77(%rsi,%rbx,1){1to4},%xmm19,%xmm11
+vfmulcph %ymm24,%ymm4,%ymm14
+ds vfmulcph 0x32d75630(%rdi),%ymm7,%ymm3{%k7}{z}
+vfmulcph (%r12,%r15,8){1to8},%ymm8,%ymm2
+vfmulcph (%rax),%zmm6,%zmm27
 vfmulcph %zmm6,%zmm2,%zmm4{%k3}
-es vfmulcph (%r14,%r15,1){1to16},%zmm0,%zmm23{%k1}
-vfmulcph (%rax),%zmm4,%zmm7
+vfmulcph -0xa80(%rsp,%rcx,1),%zmm4,%zmm3{%k2}
+vfcmulcsh (%rdi,%rdi,8),%xmm1,%xmm11
+vfcmulcshb (%rdi,%rdi,8),%xmm1,%xmm11
+vfcmulcshw (%rdi,%rdi,8),%xmm1,%xmm11
+vfcmulcshl (%rdi,%rdi,8),%xmm1,%xmm11
+vfcmulcshq (%rdi,%rdi,8),%xmm1,%xmm11
 vfcmulcsh %xmm1,%xmm2,%xmm5{%k2}
 vfcmulcshb %xmm1,%xmm2,%xmm5{%k2}
 vfcmulcshw %xmm1,%xmm2,%xmm5{%k2}
 vfcmulcshl %xmm1,%xmm2,%xmm5{%k2}
 vfcmulcshq %xmm1,%xmm2,%xmm5{%k2}
-vfcmulcsh %gs:(%r12,%r14,8),%xmm17,%xmm24
-vfcmulcshb %gs:(%r12,%r14,8),%xmm17,%xmm24
-vfcmulcshw %gs:(%r12,%r14,8),%xmm17,%xmm24
-vfcmulcshl %gs:(%r12,%r14,8),%xmm17,%xmm24
-vfcmulcshq %gs:(%r12,%r14,8),%xmm17,%xmm24
-vfcmulcsh 0x178(%rdx,%rcx,1),%xmm4,%xmm0{%k7}{z}
-vfmulcsh (%rdx,%rbx,4),%xmm4,%xmm2{%k2}{z}
-vfmulcshb (%rdx,%rbx,4),%xmm4,%xmm2{%k2}{z}
-vfmulcshw (%rdx,%rbx,4),%xmm4,%xmm2{%k2}{z}
-vfmulcshl (%rdx,%rbx,4),%xmm4,%xmm2{%k2}{z}
-vfmulcshq (%rdx,%rbx,4),%xmm4,%xmm2{%k2}{z}
-vfmulcsh {ru-sae},%xmm21,%xmm21,%xmm4{%k4}
-vfmulcshb {ru-sae},%xmm21,%xmm21,%xmm4{%k4}
-vfmulcshw {ru-sae},%xmm21,%xmm21,%xmm4{%k4}
-vfmulcshl {ru-sae},%xmm21,%xmm21,%xmm4{%k4}
-vfmulcshq {ru-sae},%xmm21,%xmm21,%xmm4{%k4}
+vfcmulcsh (%rbx),%xmm5,%xmm0{%k4}
 vfmulcsh (%r9),%xmm23,%xmm1
+vfmulcshb (%r9),%xmm23,%xmm1
+vfmulcshw (%r9),%xmm23,%xmm1
+vfmulcshl (%r9),%xmm23,%xmm1
+vfmulcshq (%r9),%xmm23,%xmm1
+vfmulcsh {rz-sae},%xmm5,%xmm1,%xmm7{%k2}{z}
+vfmulcshb {rz-sae},%xmm5,%xmm1,%xmm7{%k2}{z}
+vfmulcshw {rz-sae},%xmm5,%xmm1,%xmm7{%k2}{z}
+vfmulcshl {rz-sae},%xmm5,%xmm1,%xmm7{%k2}{z}
+vfmulcshq {rz-sae},%xmm5,%xmm1,%xmm7{%k2}{z}
+es vfmulcsh 0x1b8(%rax),%xmm3,%xmm2{%k3}
 vfmaddsub132ph %xmm6,%xmm7,%xmm5
 vfmaddsub132phb %xmm6,%xmm7,%xmm5
 vfmaddsub132phw %xmm6,%xmm7,%xmm5
@@ -31873,75 +31826,75 @@ ss vfmaddsub132phw (%r9,%rcx,4){1to8},%xmm27,%xmm7
 ss vfmaddsub132phl (%r9,%rcx,4){1to8},%xmm27,%xmm7
 ss vfmaddsub132phq (%r9,%rcx,4){1to8},%xmm27,%xmm7
 vfmaddsub132ph -0x78854186(%rdx){1to8},%xmm3,%xmm3{%k3}{z}
-vfmaddsub132ph %ymm4,%ymm3,%ymm4{%k5}
-es vfmaddsub132ph (%r10,%r11,8){1to16},%ymm0,%ymm17{%k5}{z}
-vfmaddsub132ph (%rcx){1to16},%ymm1,%ymm1
+vfmaddsub132ph %ymm26,%ymm2,%ymm1
+vfmaddsub132ph (%rsi,%riz,4),%ymm6,%ymm2{%k7}{z}
+es vfmaddsub132ph 0x6b054dc8(%r13){1to16},%ymm11,%ymm5
+vfmaddsub132ph (%rcx),%zmm14,%zmm9
 vfmaddsub132ph %zmm0,%zmm3,%zmm0{%k4}{z}
-es vfmaddsub132ph -0x1(%r14,%r13,4){1to32},%zmm16,%zmm28{%k3}
-vfmaddsub132ph (%rdx){1to32},%zmm2,%zmm7
-vfmaddsub213ph %xmm1,%xmm0,%xmm0{%k4}
-vfmaddsub213phb %xmm1,%xmm0,%xmm0{%k4}
-vfmaddsub213phw %xmm1,%xmm0,%xmm0{%k4}
-vfmaddsub213phl %xmm1,%xmm0,%xmm0{%k4}
-vfmaddsub213phq %xmm1,%xmm0,%xmm0{%k4}
-ds vfmaddsub213ph 0x790(%r14),%xmm14,%xmm0
-ds vfmaddsub213phb 0x790(%r14),%xmm14,%xmm0
-ds vfmaddsub213phw 0x790(%r14),%xmm14,%xmm0
-ds vfmaddsub213phl 0x790(%r14),%xmm14,%xmm0
-ds vfmaddsub213phq 0x790(%r14),%xmm14,%xmm0
-vfmaddsub213ph (%rbx),%xmm6,%xmm6{%k4}{z}
+ss vfmaddsub132ph 0x45(%rip){1to32},%zmm1,%zmm7{%k7}{z}
+vfmaddsub213ph (%rbx),%xmm4,%xmm4
+vfmaddsub213phb (%rbx),%xmm4,%xmm4
+vfmaddsub213phw (%rbx),%xmm4,%xmm4
+vfmaddsub213phl (%rbx),%xmm4,%xmm4
+vfmaddsub213phq (%rbx),%xmm4,%xmm4
+vfmaddsub213ph %xmm13,%xmm8,%xmm11{%k6}{z}
+vfmaddsub213phb %xmm13,%xmm8,%xmm11{%k6}{z}
+vfmaddsub213phw %xmm13,%xmm8,%xmm11{%k6}{z}
+vfmaddsub213phl %xmm13,%xmm8,%xmm11{%k6}{z}
+vfmaddsub213phq %xmm13,%xmm8,%xmm11{%k6}{z}
+vfmaddsub213ph %fs:-0x483b7b9d(%r8){1to8},%xmm28,%xmm9{%k7}
 vfmaddsub213ph %ymm6,%ymm0,%ymm5
 ds vfmaddsub213ph -0x2c(%r13){1to16},%ymm0,%ymm23{%k3}
 vfmaddsub213ph (%rcx,%rcx,2){1to16},%ymm6,%ymm7{%k5}{z}
-vfmaddsub213ph {rn-sae},%zmm6,%zmm4,%zmm6{%k4}
-vfmaddsub213phb {rn-sae},%zmm6,%zmm4,%zmm6{%k4}
-vfmaddsub213phw {rn-sae},%zmm6,%zmm4,%zmm6{%k4}
-vfmaddsub213phl {rn-sae},%zmm6,%zmm4,%zmm6{%k4}
-vfmaddsub213phq {rn-sae},%zmm6,%zmm4,%zmm6{%k4}
-ds vfmaddsub213ph (%rbx,%r10,2){1to32},%zmm7,%zmm30{%k7}{z}
 vfmaddsub213ph 0x380(%rdi),%zmm5,%zmm0
-vfmaddsub231ph %xmm5,%xmm4,%xmm5{%k4}{z}
-vfmaddsub231phb %xmm5,%xmm4,%xmm5{%k4}{z}
-vfmaddsub231phw %xmm5,%xmm4,%xmm5{%k4}{z}
-vfmaddsub231phl %xmm5,%xmm4,%xmm5{%k4}{z}
-vfmaddsub231phq %xmm5,%xmm4,%xmm5{%k4}{z}
-es vfmaddsub231ph (%r9){1to8},%xmm0,%xmm10{%k1}
-es vfmaddsub231phb (%r9){1to8},%xmm0,%xmm10{%k1}
-es vfmaddsub231phw (%r9){1to8},%xmm0,%xmm10{%k1}
-es vfmaddsub231phl (%r9){1to8},%xmm0,%xmm10{%k1}
-es vfmaddsub231phq (%r9){1to8},%xmm0,%xmm10{%k1}
+vfmaddsub213ph {ru-sae},%zmm31,%zmm5,%zmm7
+vfmaddsub213phb {ru-sae},%zmm31,%zmm5,%zmm7
+vfmaddsub213phw {ru-sae},%zmm31,%zmm5,%zmm7
+vfmaddsub213phl {ru-sae},%zmm31,%zmm5,%zmm7
+vfmaddsub213phq {ru-sae},%zmm31,%zmm5,%zmm7
+ds vfmaddsub213ph (%rbx,%r10,2){1to32},%zmm7,%zmm30{%k7}{z}
 vfmaddsub231ph -0x16(%rsp,%rsi,8),%xmm2,%xmm1
+vfmaddsub231phb -0x16(%rsp,%rsi,8),%xmm2,%xmm1
+vfmaddsub231phw -0x16(%rsp,%rsi,8),%xmm2,%xmm1
+vfmaddsub231phl -0x16(%rsp,%rsi,8),%xmm2,%xmm1
+vfmaddsub231phq -0x16(%rsp,%rsi,8),%xmm2,%xmm1
+vfmaddsub231ph %xmm16,%xmm28,%xmm9{%k6}
+vfmaddsub231phb %xmm16,%xmm28,%xmm9{%k6}
+vfmaddsub231phw %xmm16,%xmm28,%xmm9{%k6}
+vfmaddsub231phl %xmm16,%xmm28,%xmm9{%k6}
+vfmaddsub231phq %xmm16,%xmm28,%xmm9{%k6}
+es vfmaddsub231ph (%r9){1to8},%xmm0,%xmm10{%k1}
 vfmaddsub231ph %ymm4,%ymm1,%ymm0
 ds vfmaddsub231ph -0x4945103(%rbx,%r13,8){1to16},%ymm5,%ymm29{%k7}
 vfmaddsub231ph 0x220(%rbp),%ymm2,%ymm5{%k3}{z}
+vfmaddsub231ph (%r12,%r15,8),%zmm6,%zmm4
 vfmaddsub231ph {rz-sae},%zmm5,%zmm1,%zmm1
 vfmaddsub231phb {rz-sae},%zmm5,%zmm1,%zmm1
 vfmaddsub231phw {rz-sae},%zmm5,%zmm1,%zmm1
 vfmaddsub231phl {rz-sae},%zmm5,%zmm1,%zmm1
 vfmaddsub231phq {rz-sae},%zmm5,%zmm1,%zmm1
-ss vfmaddsub231ph (%r14,%r8,2){1to32},%zmm9,%zmm20
 vfmaddsub231ph 0x74(%rdx){1to32},%zmm2,%zmm3{%k3}
-vfmsubadd132ph %xmm2,%xmm5,%xmm0{%k5}{z}
-vfmsubadd132phb %xmm2,%xmm5,%xmm0{%k5}{z}
-vfmsubadd132phw %xmm2,%xmm5,%xmm0{%k5}{z}
-vfmsubadd132phl %xmm2,%xmm5,%xmm0{%k5}{z}
-vfmsubadd132phq %xmm2,%xmm5,%xmm0{%k5}{z}
+vfmsubadd132ph %xmm0,%xmm1,%xmm7
+vfmsubadd132phb %xmm0,%xmm1,%xmm7
+vfmsubadd132phw %xmm0,%xmm1,%xmm7
+vfmsubadd132phl %xmm0,%xmm1,%xmm7
+vfmsubadd132phq %xmm0,%xmm1,%xmm7
 cs vfmsubadd132ph 0x3eb02469(%r9,%rbp,8),%xmm26,%xmm20{%k5}
 cs vfmsubadd132phb 0x3eb02469(%r9,%rbp,8),%xmm26,%xmm20{%k5}
 cs vfmsubadd132phw 0x3eb02469(%r9,%rbp,8),%xmm26,%xmm20{%k5}
 cs vfmsubadd132phl 0x3eb02469(%r9,%rbp,8),%xmm26,%xmm20{%k5}
 cs vfmsubadd132phq 0x3eb02469(%r9,%rbp,8),%xmm26,%xmm20{%k5}
-vfmsubadd132ph 0x1b170c8a(%rcx),%xmm4,%xmm1
+vfmsubadd132ph (%rsp,%rbx,1),%xmm1,%xmm3{%k2}{z}
 vfmsubadd132ph %ymm4,%ymm6,%ymm7
 vfmsubadd132ph %gs:(%r14,%rdi,4){1to16},%ymm26,%ymm30{%k7}
 vfmsubadd132ph -0x77892370(%rip){1to16},%ymm0,%ymm5
-vfmsubadd132ph {rn-sae},%zmm6,%zmm2,%zmm0
-vfmsubadd132phb {rn-sae},%zmm6,%zmm2,%zmm0
-vfmsubadd132phw {rn-sae},%zmm6,%zmm2,%zmm0
-vfmsubadd132phl {rn-sae},%zmm6,%zmm2,%zmm0
-vfmsubadd132phq {rn-sae},%zmm6,%zmm2,%zmm0
-ds vfmsubadd132ph (%rsi),%zmm18,%zmm3{%k6}
 vfmsubadd132ph (%rax,%rbp,2),%zmm3,%zmm0
+vfmsubadd132ph {rz-sae},%zmm20,%zmm29,%zmm17{%k1}
+vfmsubadd132phb {rz-sae},%zmm20,%zmm29,%zmm17{%k1}
+vfmsubadd132phw {rz-sae},%zmm20,%zmm29,%zmm17{%k1}
+vfmsubadd132phl {rz-sae},%zmm20,%zmm29,%zmm17{%k1}
+vfmsubadd132phq {rz-sae},%zmm20,%zmm29,%zmm17{%k1}
+ds vfmsubadd132ph (%rsi),%zmm18,%zmm3{%k6}
 vfmsubadd213ph %xmm3,%xmm2,%xmm2
 vfmsubadd213phb %xmm3,%xmm2,%xmm2
 vfmsubadd213phw %xmm3,%xmm2,%xmm2
@@ -31953,37 +31906,33 @@ cs vfmsubadd213phw (%r15,%rdx,4){1to8},%xmm15,%xmm1{%k7}{z}
 cs vfmsubadd213phl (%r15,%rdx,4){1to8},%xmm15,%xmm1{%k7}{z}
 cs vfmsubadd213phq (%r15,%rdx,4){1to8},%xmm15,%xmm1{%k7}{z}
 vfmsubadd213ph (%rbx){1to8},%xmm4,%xmm4{%k2}
-vfmsubadd213ph %ymm1,%ymm5,%ymm4{%k1}
+vfmsubadd213ph %ymm0,%ymm1,%ymm0
 ds vfmsubadd213ph 0x74(%rbx,%r12,2){1to16},%ymm29,%ymm26{%k3}{z}
-vfmsubadd213ph (%rbx),%ymm4,%ymm3{%k5}{z}
-vfmsubadd213ph {rd-sae},%zmm0,%zmm6,%zmm4{%k6}
-vfmsubadd213phb {rd-sae},%zmm0,%zmm6,%zmm4{%k6}
-vfmsubadd213phw {rd-sae},%zmm0,%zmm6,%zmm4{%k6}
-vfmsubadd213phl {rd-sae},%zmm0,%zmm6,%zmm4{%k6}
-vfmsubadd213phq {rd-sae},%zmm0,%zmm6,%zmm4{%k6}
-ds vfmsubadd213ph (%r11),%zmm11,%zmm4{%k7}
-vfmsubadd213ph -0x740cfacc(%rcx){1to32},%zmm1,%zmm7
-vfmsubadd231ph %xmm0,%xmm4,%xmm1{%k7}{z}
-vfmsubadd231phb %xmm0,%xmm4,%xmm1{%k7}{z}
-vfmsubadd231phw %xmm0,%xmm4,%xmm1{%k7}{z}
-vfmsubadd231phl %xmm0,%xmm4,%xmm1{%k7}{z}
-vfmsubadd231phq %xmm0,%xmm4,%xmm1{%k7}{z}
-cs vfmsubadd231ph -0xe0d6d13(%r14,%r13,4),%xmm29,%xmm24{%k3}
-cs vfmsubadd231phb -0xe0d6d13(%r14,%r13,4),%xmm29,%xmm24{%k3}
-cs vfmsubadd231phw -0xe0d6d13(%r14,%r13,4),%xmm29,%xmm24{%k3}
-cs vfmsubadd231phl -0xe0d6d13(%r14,%r13,4),%xmm29,%xmm24{%k3}
-cs vfmsubadd231phq -0xe0d6d13(%r14,%r13,4),%xmm29,%xmm24{%k3}
+vfmsubadd213ph 0x540(%rax),%ymm2,%ymm1{%k1}
+vfmsubadd213ph %zmm26,%zmm15,%zmm14
+vfmsubadd213ph (%rdx),%zmm5,%zmm4{%k5}
+vfmsubadd213ph 0x3aa3afb(%r14),%zmm20,%zmm9{%k4}{z}
 vfmsubadd231ph (%rdi,%rbp,4),%xmm5,%xmm7
+vfmsubadd231phb (%rdi,%rbp,4),%xmm5,%xmm7
+vfmsubadd231phw (%rdi,%rbp,4),%xmm5,%xmm7
+vfmsubadd231phl (%rdi,%rbp,4),%xmm5,%xmm7
+vfmsubadd231phq (%rdi,%rbp,4),%xmm5,%xmm7
+vfmsubadd231ph %xmm13,%xmm10,%xmm8{%k1}
+vfmsubadd231phb %xmm13,%xmm10,%xmm8{%k1}
+vfmsubadd231phw %xmm13,%xmm10,%xmm8{%k1}
+vfmsubadd231phl %xmm13,%xmm10,%xmm8{%k1}
+vfmsubadd231phq %xmm13,%xmm10,%xmm8{%k1}
+cs vfmsubadd231ph -0xe0d6d13(%r14,%r13,4),%xmm29,%xmm24{%k3}
 vfmsubadd231ph %ymm7,%ymm2,%ymm0
 vfmsubadd231ph %fs:-0xaa(%r15,%r12,8){1to16},%ymm16,%ymm5
 vfmsubadd231ph (%rax,%riz,4){1to16},%ymm5,%ymm3{%k1}
+vfmsubadd231ph (%r8),%zmm28,%zmm2
 vfmsubadd231ph {rn-sae},%zmm6,%zmm4,%zmm5{%k1}
 vfmsubadd231phb {rn-sae},%zmm6,%zmm4,%zmm5{%k1}
 vfmsubadd231phw {rn-sae},%zmm6,%zmm4,%zmm5{%k1}
 vfmsubadd231phl {rn-sae},%zmm6,%zmm4,%zmm5{%k1}
 vfmsubadd231phq {rn-sae},%zmm6,%zmm4,%zmm5{%k1}
-vfmsubadd231ph %fs:(%rcx),%zmm25,%zmm6{%k4}{z}
-vfmsubadd231ph 0x79(%rcx,%rdx,8){1to32},%zmm6,%zmm3{%k6}{z}
+cs vfmsubadd231ph -0xe2(%rdx){1to32},%zmm0,%zmm1{%k7}
 vfmadd132ph %xmm2,%xmm1,%xmm3
 vfmadd132phb %xmm2,%xmm1,%xmm3
 vfmadd132phw %xmm2,%xmm1,%xmm3
@@ -31995,82 +31944,74 @@ ds vfmadd132phw (%r10,%rax,4),%xmm6,%xmm16{%k2}{z}
 ds vfmadd132phl (%r10,%rax,4),%xmm6,%xmm16{%k2}{z}
 ds vfmadd132phq (%r10,%rax,4),%xmm6,%xmm16{%k2}{z}
 vfmadd132ph (%rsi),%xmm3,%xmm7{%k3}
-vfmadd132ph %ymm3,%ymm3,%ymm4{%k3}
-es vfmadd132ph (%rax,%r13,8){1to16},%ymm19,%ymm3
-vfmadd132ph (%rax){1to16},%ymm6,%ymm3{%k5}{z}
-vfmadd132ph {ru-sae},%zmm2,%zmm5,%zmm7
-vfmadd132phb {ru-sae},%zmm2,%zmm5,%zmm7
-vfmadd132phw {ru-sae},%zmm2,%zmm5,%zmm7
-vfmadd132phl {ru-sae},%zmm2,%zmm5,%zmm7
-vfmadd132phq {ru-sae},%zmm2,%zmm5,%zmm7
-vfmadd132ph %fs:(%rcx),%zmm21,%zmm15
-vfmadd132ph -0xfc0(%rdi,%rbp,8),%zmm7,%zmm3{%k4}
-vfmadd213ph %xmm1,%xmm3,%xmm5{%k1}{z}
-vfmadd213phb %xmm1,%xmm3,%xmm5{%k1}{z}
-vfmadd213phw %xmm1,%xmm3,%xmm5{%k1}{z}
-vfmadd213phl %xmm1,%xmm3,%xmm5{%k1}{z}
-vfmadd213phq %xmm1,%xmm3,%xmm5{%k1}{z}
-ss vfmadd213ph -0x3bf75a79(%rsi,%r10,2),%xmm15,%xmm3
-ss vfmadd213phb -0x3bf75a79(%rsi,%r10,2),%xmm15,%xmm3
-ss vfmadd213phw -0x3bf75a79(%rsi,%r10,2),%xmm15,%xmm3
-ss vfmadd213phl -0x3bf75a79(%rsi,%r10,2),%xmm15,%xmm3
-ss vfmadd213phq -0x3bf75a79(%rsi,%r10,2),%xmm15,%xmm3
-vfmadd213ph -0xf0(%rdi){1to8},%xmm7,%xmm1{%k1}
+vfmadd132ph %ymm8,%ymm30,%ymm7
+vfmadd132ph (%rdi,%rdi,4){1to16},%ymm7,%ymm4{%k1}
+vfmadd132ph -0x7c15c632(%rip){1to16},%ymm19,%ymm19
+vfmadd132ph %zmm28,%zmm6,%zmm11
+es vfmadd132ph (%rax){1to32},%zmm0,%zmm1
+vfmadd132ph 0xc40(%rbx,%riz,4),%zmm8,%zmm11{%k2}{z}
+vfmadd213ph %xmm15,%xmm0,%xmm18
+vfmadd213phb %xmm15,%xmm0,%xmm18
+vfmadd213phw %xmm15,%xmm0,%xmm18
+vfmadd213phl %xmm15,%xmm0,%xmm18
+vfmadd213phq %xmm15,%xmm0,%xmm18
+ds vfmadd213ph (%rax),%xmm0,%xmm4{%k6}
+ds vfmadd213phb (%rax),%xmm0,%xmm4{%k6}
+ds vfmadd213phw (%rax),%xmm0,%xmm4{%k6}
+ds vfmadd213phl (%rax),%xmm0,%xmm4{%k6}
+ds vfmadd213phq (%rax),%xmm0,%xmm4{%k6}
+vfmadd213ph (%r12,%r14,4){1to8},%xmm20,%xmm31{%k6}
 vfmadd213ph %ymm3,%ymm0,%ymm5
 ds vfmadd213ph 0x1a(%r14,%r12,8){1to16},%ymm18,%ymm6
 vfmadd213ph 0x8a0(%rbx),%ymm2,%ymm1{%k5}{z}
-vfmadd213ph {rd-sae},%zmm1,%zmm2,%zmm3{%k1}{z}
-vfmadd213phb {rd-sae},%zmm1,%zmm2,%zmm3{%k1}{z}
-vfmadd213phw {rd-sae},%zmm1,%zmm2,%zmm3{%k1}{z}
-vfmadd213phl {rd-sae},%zmm1,%zmm2,%zmm3{%k1}{z}
-vfmadd213phq {rd-sae},%zmm1,%zmm2,%zmm3{%k1}{z}
-vfmadd213ph -0x180(%rcx,%rsi,1),%zmm18,%zmm27
+vfmadd213ph %zmm4,%zmm19,%zmm6
 vfmadd213ph %gs:(%rbx,%riz,4),%zmm1,%zmm4{%k5}{z}
-vfmadd231ph %xmm4,%xmm4,%xmm5{%k5}{z}
-vfmadd231phb %xmm4,%xmm4,%xmm5{%k5}{z}
-vfmadd231phw %xmm4,%xmm4,%xmm5{%k5}{z}
-vfmadd231phl %xmm4,%xmm4,%xmm5{%k5}{z}
-vfmadd231phq %xmm4,%xmm4,%xmm5{%k5}{z}
+vfmadd213ph -0xf6(%rax,%r15,8){1to32},%zmm3,%zmm0
+vfmadd231ph %xmm6,%xmm0,%xmm7
+vfmadd231phb %xmm6,%xmm0,%xmm7
+vfmadd231phw %xmm6,%xmm0,%xmm7
+vfmadd231phl %xmm6,%xmm0,%xmm7
+vfmadd231phq %xmm6,%xmm0,%xmm7
 ss vfmadd231ph -0x42(%rcx,%r14,8){1to8},%xmm5,%xmm18
 ss vfmadd231phb -0x42(%rcx,%r14,8){1to8},%xmm5,%xmm18
 ss vfmadd231phw -0x42(%rcx,%r14,8){1to8},%xmm5,%xmm18
 ss vfmadd231phl -0x42(%rcx,%r14,8){1to8},%xmm5,%xmm18
 ss vfmadd231phq -0x42(%rcx,%r14,8){1to8},%xmm5,%xmm18
-vfmadd231ph 0x3(%rip),%xmm4,%xmm0
+vfmadd231ph (%rdx,%rax,8){1to8},%xmm5,%xmm6{%k1}
 vfmadd231ph %ymm3,%ymm2,%ymm4
 ss vfmadd231ph -0x6ec26fa8(%rbp){1to16},%ymm12,%ymm14{%k4}{z}
 vfmadd231ph 0x5a(%rsi){1to16},%ymm0,%ymm4{%k2}
 vfmadd231ph %zmm1,%zmm3,%zmm4
 cs vfmadd231ph (%rbx){1to32},%zmm30,%zmm4
 vfmadd231ph 0x48(%rip){1to32},%zmm2,%zmm0{%k1}{z}
-vfnmadd132ph %xmm4,%xmm1,%xmm0{%k2}{z}
-vfnmadd132phb %xmm4,%xmm1,%xmm0{%k2}{z}
-vfnmadd132phw %xmm4,%xmm1,%xmm0{%k2}{z}
-vfnmadd132phl %xmm4,%xmm1,%xmm0{%k2}{z}
-vfnmadd132phq %xmm4,%xmm1,%xmm0{%k2}{z}
-ds vfnmadd132ph 0x1a(%r13,%rax,4){1to8},%xmm9,%xmm8{%k2}
-ds vfnmadd132phb 0x1a(%r13,%rax,4){1to8},%xmm9,%xmm8{%k2}
-ds vfnmadd132phw 0x1a(%r13,%rax,4){1to8},%xmm9,%xmm8{%k2}
-ds vfnmadd132phl 0x1a(%r13,%rax,4){1to8},%xmm9,%xmm8{%k2}
-ds vfnmadd132phq 0x1a(%r13,%rax,4){1to8},%xmm9,%xmm8{%k2}
-vfnmadd132ph 0x640(%rbp),%xmm3,%xmm5
+vfnmadd132ph %xmm1,%xmm20,%xmm14
+vfnmadd132phb %xmm1,%xmm20,%xmm14
+vfnmadd132phw %xmm1,%xmm20,%xmm14
+vfnmadd132phl %xmm1,%xmm20,%xmm14
+vfnmadd132phq %xmm1,%xmm20,%xmm14
+ds vfnmadd132ph -0x7a(%rsi),%xmm6,%xmm7{%k2}{z}
+ds vfnmadd132phb -0x7a(%rsi),%xmm6,%xmm7{%k2}{z}
+ds vfnmadd132phw -0x7a(%rsi),%xmm6,%xmm7{%k2}{z}
+ds vfnmadd132phl -0x7a(%rsi),%xmm6,%xmm7{%k2}{z}
+ds vfnmadd132phq -0x7a(%rsi),%xmm6,%xmm7{%k2}{z}
+vfnmadd132ph (%rax,%r10,2){1to8},%xmm8,%xmm24{%k4}{z}
 vfnmadd132ph %ymm5,%ymm7,%ymm2
 vfnmadd132ph %fs:(%r15){1to16},%ymm27,%ymm30
 vfnmadd132ph 0xba0(%rbx),%ymm6,%ymm5{%k6}
 vfnmadd132ph %zmm2,%zmm1,%zmm1
 vfnmadd132ph %fs:0x1efab5b6(%rsi,%rbp,2),%zmm3,%zmm23{%k3}{z}
 vfnmadd132ph 0xda(%rcx){1to32},%zmm7,%zmm5
-vfnmadd213ph %xmm1,%xmm1,%xmm3{%k7}
-vfnmadd213phb %xmm1,%xmm1,%xmm3{%k7}
-vfnmadd213phw %xmm1,%xmm1,%xmm3{%k7}
-vfnmadd213phl %xmm1,%xmm1,%xmm3{%k7}
-vfnmadd213phq %xmm1,%xmm1,%xmm3{%k7}
-vfnmadd213ph %fs:-0x98(%r12,%r14,1){1to8},%xmm10,%xmm4{%k3}{z}
-vfnmadd213phb %fs:-0x98(%r12,%r14,1){1to8},%xmm10,%xmm4{%k3}{z}
-vfnmadd213phw %fs:-0x98(%r12,%r14,1){1to8},%xmm10,%xmm4{%k3}{z}
-vfnmadd213phl %fs:-0x98(%r12,%r14,1){1to8},%xmm10,%xmm4{%k3}{z}
-vfnmadd213phq %fs:-0x98(%r12,%r14,1){1to8},%xmm10,%xmm4{%k3}{z}
 vfnmadd213ph (%rdx,%rsi,8),%xmm3,%xmm7
+vfnmadd213phb (%rdx,%rsi,8),%xmm3,%xmm7
+vfnmadd213phw (%rdx,%rsi,8),%xmm3,%xmm7
+vfnmadd213phl (%rdx,%rsi,8),%xmm3,%xmm7
+vfnmadd213phq (%rdx,%rsi,8),%xmm3,%xmm7
+vfnmadd213ph %xmm16,%xmm3,%xmm30{%k1}
+vfnmadd213phb %xmm16,%xmm3,%xmm30{%k1}
+vfnmadd213phw %xmm16,%xmm3,%xmm30{%k1}
+vfnmadd213phl %xmm16,%xmm3,%xmm30{%k1}
+vfnmadd213phq %xmm16,%xmm3,%xmm30{%k1}
+vfnmadd213ph %fs:-0x98(%r12,%r14,1){1to8},%xmm10,%xmm4{%k3}{z}
 vfnmadd213ph %ymm5,%ymm1,%ymm1
 vfnmadd213ph %gs:(%rcx,%r9,2),%ymm6,%ymm22{%k2}{z}
 vfnmadd213ph 0x46263269(%rcx,%rsi,2){1to16},%ymm6,%ymm2
@@ -32088,12 +32029,12 @@ cs vfnmadd231phw -0xf6(%rax,%r15,1){1to8},%xmm6,%xmm22{%k7}
 cs vfnmadd231phl -0xf6(%rax,%r15,1){1to8},%xmm6,%xmm22{%k7}
 cs vfnmadd231phq -0xf6(%rax,%r15,1){1to8},%xmm6,%xmm22{%k7}
 vfnmadd231ph (%rsi){1to8},%xmm6,%xmm1
-vfnmadd231ph %ymm3,%ymm6,%ymm3{%k5}
-vfnmadd231ph 0x5e(%r10){1to16},%ymm30,%ymm11
-vfnmadd231ph (%rcx),%ymm0,%ymm7{%k3}{z}
-vfnmadd231ph %zmm6,%zmm6,%zmm3{%k4}
-cs vfnmadd231ph 0xa0(%rbx,%r10,1){1to32},%zmm0,%zmm24
-vfnmadd231ph (%rax){1to32},%zmm3,%zmm1{%k4}
+vfnmadd231ph %ymm31,%ymm15,%ymm8
+cs vfnmadd231ph -0x6(%rcx){1to16},%ymm4,%ymm5{%k6}
+vfnmadd231ph (%rdi,%r14,1),%ymm29,%ymm18{%k1}{z}
+vfnmadd231ph %zmm16,%zmm16,%zmm2
+vfnmadd231ph %fs:0x500(%rbx),%zmm0,%zmm4{%k2}
+vfnmadd231ph 0x7a5d78ad(%r13,%r13,4){1to32},%zmm16,%zmm10{%k2}
 vfmadd132sh %xmm7,%xmm6,%xmm0
 vfmadd132shb %xmm7,%xmm6,%xmm0
 vfmadd132shw %xmm7,%xmm6,%xmm0
@@ -32116,28 +32057,28 @@ vfmadd213shw (%rsi,%r8,8),%xmm27,%xmm15{%k6}{z}
 vfmadd213shl (%rsi,%r8,8),%xmm27,%xmm15{%k6}{z}
 vfmadd213shq (%rsi,%r8,8),%xmm27,%xmm15{%k6}{z}
 es vfmadd213sh 0x20(%rsi,%rdx,8),%xmm7,%xmm5
-vfmadd231sh {rz-sae},%xmm3,%xmm7,%xmm0
-vfmadd231shb {rz-sae},%xmm3,%xmm7,%xmm0
-vfmadd231shw {rz-sae},%xmm3,%xmm7,%xmm0
-vfmadd231shl {rz-sae},%xmm3,%xmm7,%xmm0
-vfmadd231shq {rz-sae},%xmm3,%xmm7,%xmm0
-vfmadd231sh %gs:(%rsp,%r8,1),%xmm31,%xmm7
-vfmadd231shb %gs:(%rsp,%r8,1),%xmm31,%xmm7
-vfmadd231shw %gs:(%rsp,%r8,1),%xmm31,%xmm7
-vfmadd231shl %gs:(%rsp,%r8,1),%xmm31,%xmm7
-vfmadd231shq %gs:(%rsp,%r8,1),%xmm31,%xmm7
-vfmadd231sh 0x24(%rcx,%rax,1),%xmm4,%xmm2{%k6}
+vfmadd231sh %xmm10,%xmm22,%xmm22
+vfmadd231shb %xmm10,%xmm22,%xmm22
+vfmadd231shw %xmm10,%xmm22,%xmm22
+vfmadd231shl %xmm10,%xmm22,%xmm22
+vfmadd231shq %xmm10,%xmm22,%xmm22
+vfmadd231sh (%rdx,%rax,1),%xmm2,%xmm6{%k5}
+vfmadd231shb (%rdx,%rax,1),%xmm2,%xmm6{%k5}
+vfmadd231shw (%rdx,%rax,1),%xmm2,%xmm6{%k5}
+vfmadd231shl (%rdx,%rax,1),%xmm2,%xmm6{%k5}
+vfmadd231shq (%rdx,%rax,1),%xmm2,%xmm6{%k5}
+vfmadd231sh -0xaa(%r8),%xmm24,%xmm22
+vfnmadd132sh -0xbe(%r11,%r8,1),%xmm15,%xmm24
+vfnmadd132shb -0xbe(%r11,%r8,1),%xmm15,%xmm24
+vfnmadd132shw -0xbe(%r11,%r8,1),%xmm15,%xmm24
+vfnmadd132shl -0xbe(%r11,%r8,1),%xmm15,%xmm24
+vfnmadd132shq -0xbe(%r11,%r8,1),%xmm15,%xmm24
 vfnmadd132sh %xmm1,%xmm7,%xmm5{%k4}
 vfnmadd132shb %xmm1,%xmm7,%xmm5{%k4}
 vfnmadd132shw %xmm1,%xmm7,%xmm5{%k4}
 vfnmadd132shl %xmm1,%xmm7,%xmm5{%k4}
 vfnmadd132shq %xmm1,%xmm7,%xmm5{%k4}
-ds vfnmadd132sh -0x79955fd4(%r15,%r8,8),%xmm12,%xmm15{%k2}{z}
-ds vfnmadd132shb -0x79955fd4(%r15,%r8,8),%xmm12,%xmm15{%k2}{z}
-ds vfnmadd132shw -0x79955fd4(%r15,%r8,8),%xmm12,%xmm15{%k2}{z}
-ds vfnmadd132shl -0x79955fd4(%r15,%r8,8),%xmm12,%xmm15{%k2}{z}
-ds vfnmadd132shq -0x79955fd4(%r15,%r8,8),%xmm12,%xmm15{%k2}{z}
-vfnmadd132sh -0x20231de6(%rip),%xmm6,%xmm1
+vfnmadd132sh %fs:-0x16(%rip),%xmm2,%xmm6{%k2}
 vfnmadd213sh %xmm4,%xmm7,%xmm0
 vfnmadd213shb %xmm4,%xmm7,%xmm0
 vfnmadd213shw %xmm4,%xmm7,%xmm0
@@ -32149,49 +32090,49 @@ es vfnmadd213shw 0x1b(,%rdi,4),%xmm2,%xmm29{%k2}{z}
 es vfnmadd213shl 0x1b(,%rdi,4),%xmm2,%xmm29{%k2}{z}
 es vfnmadd213shq 0x1b(,%rdi,4),%xmm2,%xmm29{%k2}{z}
 vfnmadd213sh (%rbx),%xmm7,%xmm6{%k4}
-vfnmadd231sh %xmm6,%xmm4,%xmm2{%k5}{z}
-vfnmadd231shb %xmm6,%xmm4,%xmm2{%k5}{z}
-vfnmadd231shw %xmm6,%xmm4,%xmm2{%k5}{z}
-vfnmadd231shl %xmm6,%xmm4,%xmm2{%k5}{z}
-vfnmadd231shq %xmm6,%xmm4,%xmm2{%k5}{z}
-ss vfnmadd231sh 0x44(,%r13,8),%xmm21,%xmm5
-ss vfnmadd231shb 0x44(,%r13,8),%xmm21,%xmm5
-ss vfnmadd231shw 0x44(,%r13,8),%xmm21,%xmm5
-ss vfnmadd231shl 0x44(,%r13,8),%xmm21,%xmm5
-ss vfnmadd231shq 0x44(,%r13,8),%xmm21,%xmm5
-vfnmadd231sh (%rbx),%xmm5,%xmm7{%k3}
-vfmsub132ph %xmm1,%xmm4,%xmm0{%k4}{z}
-vfmsub132phb %xmm1,%xmm4,%xmm0{%k4}{z}
-vfmsub132phw %xmm1,%xmm4,%xmm0{%k4}{z}
-vfmsub132phl %xmm1,%xmm4,%xmm0{%k4}{z}
-vfmsub132phq %xmm1,%xmm4,%xmm0{%k4}{z}
-cs vfmsub132ph 0x5d13b4e5(%r15,%rbx,4),%xmm30,%xmm23
-cs vfmsub132phb 0x5d13b4e5(%r15,%rbx,4),%xmm30,%xmm23
-cs vfmsub132phw 0x5d13b4e5(%r15,%rbx,4),%xmm30,%xmm23
-cs vfmsub132phl 0x5d13b4e5(%r15,%rbx,4),%xmm30,%xmm23
-cs vfmsub132phq 0x5d13b4e5(%r15,%rbx,4),%xmm30,%xmm23
-vfmsub132ph (%rsp,%rax,1),%xmm4,%xmm2{%k1}
-vfmsub132ph %ymm5,%ymm4,%ymm6{%k1}
-vfmsub132ph %fs:0x36fd1a8f(%r13,%r8,1),%ymm29,%ymm31{%k1}{z}
-vfmsub132ph 0x64(%rsi,%riz,1){1to16},%ymm2,%ymm4{%k4}
-vfmsub132ph {rn-sae},%zmm1,%zmm4,%zmm0{%k1}
-vfmsub132phb {rn-sae},%zmm1,%zmm4,%zmm0{%k1}
-vfmsub132phw {rn-sae},%zmm1,%zmm4,%zmm0{%k1}
-vfmsub132phl {rn-sae},%zmm1,%zmm4,%zmm0{%k1}
-vfmsub132phq {rn-sae},%zmm1,%zmm4,%zmm0{%k1}
+vfnmadd231sh 0x59b9fff9(,%rdx,4),%xmm0,%xmm4
+vfnmadd231shb 0x59b9fff9(,%rdx,4),%xmm0,%xmm4
+vfnmadd231shw 0x59b9fff9(,%rdx,4),%xmm0,%xmm4
+vfnmadd231shl 0x59b9fff9(,%rdx,4),%xmm0,%xmm4
+vfnmadd231shq 0x59b9fff9(,%rdx,4),%xmm0,%xmm4
+vfnmadd231sh %xmm23,%xmm19,%xmm3{%k4}
+vfnmadd231shb %xmm23,%xmm19,%xmm3{%k4}
+vfnmadd231shw %xmm23,%xmm19,%xmm3{%k4}
+vfnmadd231shl %xmm23,%xmm19,%xmm3{%k4}
+vfnmadd231shq %xmm23,%xmm19,%xmm3{%k4}
+vfnmadd231sh -0x5b(%rax,%r14,1),%xmm19,%xmm0{%k3}{z}
+vfmsub132ph -0x6d(%rdi),%xmm0,%xmm6
+vfmsub132phb -0x6d(%rdi),%xmm0,%xmm6
+vfmsub132phw -0x6d(%rdi),%xmm0,%xmm6
+vfmsub132phl -0x6d(%rdi),%xmm0,%xmm6
+vfmsub132phq -0x6d(%rdi),%xmm0,%xmm6
+vfmsub132ph %xmm13,%xmm7,%xmm9{%k1}{z}
+vfmsub132phb %xmm13,%xmm7,%xmm9{%k1}{z}
+vfmsub132phw %xmm13,%xmm7,%xmm9{%k1}{z}
+vfmsub132phl %xmm13,%xmm7,%xmm9{%k1}{z}
+vfmsub132phq %xmm13,%xmm7,%xmm9{%k1}{z}
+vfmsub132ph %fs:-0x580(%r9,%rdi,4),%xmm11,%xmm9{%k3}{z}
+vfmsub132ph %ymm17,%ymm8,%ymm17
+es vfmsub132ph (%rax,%rcx,4){1to16},%ymm3,%ymm0
+vfmsub132ph (%rcx){1to16},%ymm4,%ymm20{%k3}{z}
+vfmsub132ph (%rbx),%zmm0,%zmm7
+vfmsub132ph {rd-sae},%zmm3,%zmm16,%zmm2{%k7}{z}
+vfmsub132phb {rd-sae},%zmm3,%zmm16,%zmm2{%k7}{z}
+vfmsub132phw {rd-sae},%zmm3,%zmm16,%zmm2{%k7}{z}
+vfmsub132phl {rd-sae},%zmm3,%zmm16,%zmm2{%k7}{z}
+vfmsub132phq {rd-sae},%zmm3,%zmm16,%zmm2{%k7}{z}
 es vfmsub132ph 0x79ef01e7(,%rdx,4){1to32},%zmm7,%zmm13
-vfmsub132ph -0x19600c7c(%rbx,%rax,1),%zmm5,%zmm1{%k2}{z}
-vfmsub213ph %xmm3,%xmm2,%xmm5{%k6}{z}
-vfmsub213phb %xmm3,%xmm2,%xmm5{%k6}{z}
-vfmsub213phw %xmm3,%xmm2,%xmm5{%k6}{z}
-vfmsub213phl %xmm3,%xmm2,%xmm5{%k6}{z}
-vfmsub213phq %xmm3,%xmm2,%xmm5{%k6}{z}
-vfmsub213ph %gs:(%rsp,%r9,8),%xmm9,%xmm5
-vfmsub213phb %gs:(%rsp,%r9,8),%xmm9,%xmm5
-vfmsub213phw %gs:(%rsp,%r9,8),%xmm9,%xmm5
-vfmsub213phl %gs:(%rsp,%r9,8),%xmm9,%xmm5
-vfmsub213phq %gs:(%rsp,%r9,8),%xmm9,%xmm5
-vfmsub213ph 0x140(%rax,%rdi,4),%xmm1,%xmm6{%k1}
+vfmsub213ph 0x710f6d95(%rax),%xmm0,%xmm7
+vfmsub213phb 0x710f6d95(%rax),%xmm0,%xmm7
+vfmsub213phw 0x710f6d95(%rax),%xmm0,%xmm7
+vfmsub213phl 0x710f6d95(%rax),%xmm0,%xmm7
+vfmsub213phq 0x710f6d95(%rax),%xmm0,%xmm7
+vfmsub213ph %xmm9,%xmm21,%xmm6{%k3}
+vfmsub213phb %xmm9,%xmm21,%xmm6{%k3}
+vfmsub213phw %xmm9,%xmm21,%xmm6{%k3}
+vfmsub213phl %xmm9,%xmm21,%xmm6{%k3}
+vfmsub213phq %xmm9,%xmm21,%xmm6{%k3}
+es vfmsub213ph 0x20d71c54(%rbp,%r9,8){1to8},%xmm24,%xmm31{%k5}
 vfmsub213ph %ymm2,%ymm4,%ymm4
 vfmsub213ph (%r11){1to16},%ymm2,%ymm13
 cs vfmsub213ph -0x217515c4(%rbp){1to16},%ymm4,%ymm0{%k7}{z}
@@ -32212,34 +32153,26 @@ vfmsub231ph 0x71cf2e70(%rcx),%xmm5,%xmm3{%k2}{z}
 vfmsub231ph %ymm4,%ymm5,%ymm7
 cs vfmsub231ph 0x4c(%rcx),%ymm26,%ymm3{%k6}
 vfmsub231ph -0x58(%rdi,%rdi,4){1to16},%ymm1,%ymm2
-vfmsub231ph {rz-sae},%zmm0,%zmm3,%zmm7
-vfmsub231phb {rz-sae},%zmm0,%zmm3,%zmm7
-vfmsub231phw {rz-sae},%zmm0,%zmm3,%zmm7
-vfmsub231phl {rz-sae},%zmm0,%zmm3,%zmm7
-vfmsub231phq {rz-sae},%zmm0,%zmm3,%zmm7
-ds vfmsub231ph 0x6a(%rsi),%zmm24,%zmm17
+vfmsub231ph %zmm22,%zmm1,%zmm21
 vfmsub231ph (%rdi){1to32},%zmm4,%zmm4{%k7}
-vfnmsub132ph %xmm0,%xmm1,%xmm1{%k7}{z}
-vfnmsub132phb %xmm0,%xmm1,%xmm1{%k7}{z}
-vfnmsub132phw %xmm0,%xmm1,%xmm1{%k7}{z}
-vfnmsub132phl %xmm0,%xmm1,%xmm1{%k7}{z}
-vfnmsub132phq %xmm0,%xmm1,%xmm1{%k7}{z}
-es vfnmsub132ph -0x4217c60c(%r9,%rbx,1){1to8},%xmm17,%xmm15{%k7}{z}
-es vfnmsub132phb -0x4217c60c(%r9,%rbx,1){1to8},%xmm17,%xmm15{%k7}{z}
-es vfnmsub132phw -0x4217c60c(%r9,%rbx,1){1to8},%xmm17,%xmm15{%k7}{z}
-es vfnmsub132phl -0x4217c60c(%r9,%rbx,1){1to8},%xmm17,%xmm15{%k7}{z}
-es vfnmsub132phq -0x4217c60c(%r9,%rbx,1){1to8},%xmm17,%xmm15{%k7}{z}
-vfnmsub132ph (%rax){1to8},%xmm3,%xmm5{%k6}
-vfnmsub132ph %ymm6,%ymm2,%ymm4{%k6}
-ss vfnmsub132ph -0x3411044d(%rdx,%r11,4),%ymm29,%ymm2
-vfnmsub132ph 0x440(%rcx),%ymm7,%ymm7{%k5}{z}
-vfnmsub132ph {rn-sae},%zmm7,%zmm4,%zmm7{%k2}
-vfnmsub132phb {rn-sae},%zmm7,%zmm4,%zmm7{%k2}
-vfnmsub132phw {rn-sae},%zmm7,%zmm4,%zmm7{%k2}
-vfnmsub132phl {rn-sae},%zmm7,%zmm4,%zmm7{%k2}
-vfnmsub132phq {rn-sae},%zmm7,%zmm4,%zmm7{%k2}
-ss vfnmsub132ph (%rax,%r12,1){1to32},%zmm6,%zmm15{%k3}
-vfnmsub132ph 0x441fed9d(%rdx){1to32},%zmm7,%zmm5
+ds vfmsub231ph 0x6a(%rsi),%zmm24,%zmm17
+vfnmsub132ph %xmm28,%xmm23,%xmm2
+vfnmsub132phb %xmm28,%xmm23,%xmm2
+vfnmsub132phw %xmm28,%xmm23,%xmm2
+vfnmsub132phl %xmm28,%xmm23,%xmm2
+vfnmsub132phq %xmm28,%xmm23,%xmm2
+cs vfnmsub132ph (%rdx,%rdi,8),%xmm0,%xmm7{%k3}
+cs vfnmsub132phb (%rdx,%rdi,8),%xmm0,%xmm7{%k3}
+cs vfnmsub132phw (%rdx,%rdi,8),%xmm0,%xmm7{%k3}
+cs vfnmsub132phl (%rdx,%rdi,8),%xmm0,%xmm7{%k3}
+cs vfnmsub132phq (%rdx,%rdi,8),%xmm0,%xmm7{%k3}
+vfnmsub132ph (%r15){1to8},%xmm2,%xmm3
+vfnmsub132ph %ymm26,%ymm2,%ymm0
+vfnmsub132ph %gs:(%rcx){1to16},%ymm3,%ymm6
+vfnmsub132ph -0x6d68a34c(%r8,%r10,8){1to16},%ymm22,%ymm15{%k4}
+vfnmsub132ph %zmm9,%zmm11,%zmm17
+ss vfnmsub132ph 0x198128b4(%rip),%zmm0,%zmm7{%k6}{z}
+vfnmsub132ph -0x7b(%r8,%r9,8){1to32},%zmm19,%zmm9{%k1}{z}
 vfnmsub213ph %xmm5,%xmm2,%xmm7
 vfnmsub213phb %xmm5,%xmm2,%xmm7
 vfnmsub213phw %xmm5,%xmm2,%xmm7
@@ -32257,45 +32190,45 @@ vfnmsub213ph (%rdi),%ymm6,%ymm5{%k7}{z}
 vfnmsub213ph %zmm4,%zmm1,%zmm3
 ss vfnmsub213ph (%rdi,%r11,4),%zmm13,%zmm2{%k3}
 vfnmsub213ph -0x70(%rbx,%rdi,4){1to32},%zmm0,%zmm1{%k3}{z}
-vfnmsub231ph %xmm1,%xmm7,%xmm0{%k6}
-vfnmsub231phb %xmm1,%xmm7,%xmm0{%k6}
-vfnmsub231phw %xmm1,%xmm7,%xmm0{%k6}
-vfnmsub231phl %xmm1,%xmm7,%xmm0{%k6}
-vfnmsub231phq %xmm1,%xmm7,%xmm0{%k6}
-es vfnmsub231ph (%r8,%rdx,2),%xmm1,%xmm14
-es vfnmsub231phb (%r8,%rdx,2),%xmm1,%xmm14
-es vfnmsub231phw (%r8,%rdx,2),%xmm1,%xmm14
-es vfnmsub231phl (%r8,%rdx,2),%xmm1,%xmm14
-es vfnmsub231phq (%r8,%rdx,2),%xmm1,%xmm14
-vfnmsub231ph 0x42903d65(%rbp),%xmm6,%xmm2{%k2}{z}
+vfnmsub231ph 0x6d0(%rbx,%rdx,1),%xmm7,%xmm5
+vfnmsub231phb 0x6d0(%rbx,%rdx,1),%xmm7,%xmm5
+vfnmsub231phw 0x6d0(%rbx,%rdx,1),%xmm7,%xmm5
+vfnmsub231phl 0x6d0(%rbx,%rdx,1),%xmm7,%xmm5
+vfnmsub231phq 0x6d0(%rbx,%rdx,1),%xmm7,%xmm5
+vfnmsub231ph %xmm13,%xmm3,%xmm11{%k6}
+vfnmsub231phb %xmm13,%xmm3,%xmm11{%k6}
+vfnmsub231phw %xmm13,%xmm3,%xmm11{%k6}
+vfnmsub231phl %xmm13,%xmm3,%xmm11{%k6}
+vfnmsub231phq %xmm13,%xmm3,%xmm11{%k6}
+vfnmsub231ph %gs:(%rdi),%xmm14,%xmm20{%k1}
 vfnmsub231ph %ymm7,%ymm1,%ymm1
 vfnmsub231ph %gs:-0x3f388b4a(,%rbx,8){1to16},%ymm25,%ymm0
 vfnmsub231ph -0x357c9e9(%rcx,%rdx,4),%ymm1,%ymm2{%k6}{z}
-vfnmsub231ph %zmm3,%zmm3,%zmm7{%k7}{z}
-vfnmsub231ph %fs:-0x6c0(%r14,%r11,1),%zmm9,%zmm30{%k4}
 vfnmsub231ph (%rdx,%rax,2),%zmm1,%zmm2
-vfmsub132sh {rd-sae},%xmm4,%xmm0,%xmm2{%k3}{z}
-vfmsub132shb {rd-sae},%xmm4,%xmm0,%xmm2{%k3}{z}
-vfmsub132shw {rd-sae},%xmm4,%xmm0,%xmm2{%k3}{z}
-vfmsub132shl {rd-sae},%xmm4,%xmm0,%xmm2{%k3}{z}
-vfmsub132shq {rd-sae},%xmm4,%xmm0,%xmm2{%k3}{z}
-ss vfmsub132sh -0x4a(%rbx,%r14,8),%xmm22,%xmm3
-ss vfmsub132shb -0x4a(%rbx,%r14,8),%xmm22,%xmm3
-ss vfmsub132shw -0x4a(%rbx,%r14,8),%xmm22,%xmm3
-ss vfmsub132shl -0x4a(%rbx,%r14,8),%xmm22,%xmm3
-ss vfmsub132shq -0x4a(%rbx,%r14,8),%xmm22,%xmm3
-vfmsub132sh (%rsi),%xmm3,%xmm2{%k1}{z}
-vfmsub213sh {ru-sae},%xmm1,%xmm7,%xmm1{%k5}{z}
-vfmsub213shb {ru-sae},%xmm1,%xmm7,%xmm1{%k5}{z}
-vfmsub213shw {ru-sae},%xmm1,%xmm7,%xmm1{%k5}{z}
-vfmsub213shl {ru-sae},%xmm1,%xmm7,%xmm1{%k5}{z}
-vfmsub213shq {ru-sae},%xmm1,%xmm7,%xmm1{%k5}{z}
-es vfmsub213sh 0xce(%r9),%xmm26,%xmm28
-es vfmsub213shb 0xce(%r9),%xmm26,%xmm28
-es vfmsub213shw 0xce(%r9),%xmm26,%xmm28
-es vfmsub213shl 0xce(%r9),%xmm26,%xmm28
-es vfmsub213shq 0xce(%r9),%xmm26,%xmm28
-vfmsub213sh (%rdx),%xmm4,%xmm2{%k7}{z}
+vfnmsub231ph %zmm5,%zmm19,%zmm0{%k7}
+vfnmsub231ph %fs:-0x6c0(%r14,%r11,1),%zmm9,%zmm30{%k4}
+vfmsub132sh (%rsi),%xmm6,%xmm7
+vfmsub132shb (%rsi),%xmm6,%xmm7
+vfmsub132shw (%rsi),%xmm6,%xmm7
+vfmsub132shl (%rsi),%xmm6,%xmm7
+vfmsub132shq (%rsi),%xmm6,%xmm7
+vfmsub132sh {rd-sae},%xmm29,%xmm4,%xmm27{%k6}
+vfmsub132shb {rd-sae},%xmm29,%xmm4,%xmm27{%k6}
+vfmsub132shw {rd-sae},%xmm29,%xmm4,%xmm27{%k6}
+vfmsub132shl {rd-sae},%xmm29,%xmm4,%xmm27{%k6}
+vfmsub132shq {rd-sae},%xmm29,%xmm4,%xmm27{%k6}
+ds vfmsub132sh 0x3a(%r11),%xmm11,%xmm28{%k4}{z}
+vfmsub213sh %xmm0,%xmm22,%xmm11
+vfmsub213shb %xmm0,%xmm22,%xmm11
+vfmsub213shw %xmm0,%xmm22,%xmm11
+vfmsub213shl %xmm0,%xmm22,%xmm11
+vfmsub213shq %xmm0,%xmm22,%xmm11
+ss vfmsub213sh (%rbx),%xmm4,%xmm0{%k5}{z}
+ss vfmsub213shb (%rbx),%xmm4,%xmm0{%k5}{z}
+ss vfmsub213shw (%rbx),%xmm4,%xmm0{%k5}{z}
+ss vfmsub213shl (%rbx),%xmm4,%xmm0{%k5}{z}
+ss vfmsub213shq (%rbx),%xmm4,%xmm0{%k5}{z}
+vfmsub213sh (%rsi,%r14,4),%xmm23,%xmm8{%k3}
 vfmsub231sh %xmm5,%xmm7,%xmm7
 vfmsub231shb %xmm5,%xmm7,%xmm7
 vfmsub231shw %xmm5,%xmm7,%xmm7
@@ -32318,28 +32251,28 @@ es vfnmsub132shw 0x94(%rbp,%r11,1),%xmm21,%xmm23{%k1}
 es vfnmsub132shl 0x94(%rbp,%r11,1),%xmm21,%xmm23{%k1}
 es vfnmsub132shq 0x94(%rbp,%r11,1),%xmm21,%xmm23{%k1}
 vfnmsub132sh -0x3b(%rdx),%xmm3,%xmm1{%k1}{z}
-vfnmsub213sh %xmm7,%xmm4,%xmm4{%k6}{z}
-vfnmsub213shb %xmm7,%xmm4,%xmm4{%k6}{z}
-vfnmsub213shw %xmm7,%xmm4,%xmm4{%k6}{z}
-vfnmsub213shl %xmm7,%xmm4,%xmm4{%k6}{z}
-vfnmsub213shq %xmm7,%xmm4,%xmm4{%k6}{z}
-vfnmsub213sh %fs:-0x4a(%r10,%r9,8),%xmm17,%xmm15{%k1}
-vfnmsub213shb %fs:-0x4a(%r10,%r9,8),%xmm17,%xmm15{%k1}
-vfnmsub213shw %fs:-0x4a(%r10,%r9,8),%xmm17,%xmm15{%k1}
-vfnmsub213shl %fs:-0x4a(%r10,%r9,8),%xmm17,%xmm15{%k1}
-vfnmsub213shq %fs:-0x4a(%r10,%r9,8),%xmm17,%xmm15{%k1}
 vfnmsub213sh -0x18(%rcx),%xmm6,%xmm0
-vfnmsub231sh %xmm4,%xmm0,%xmm7{%k7}
-vfnmsub231shb %xmm4,%xmm0,%xmm7{%k7}
-vfnmsub231shw %xmm4,%xmm0,%xmm7{%k7}
-vfnmsub231shl %xmm4,%xmm0,%xmm7{%k7}
-vfnmsub231shq %xmm4,%xmm0,%xmm7{%k7}
-es vfnmsub231sh 0x36(,%rbp,4),%xmm28,%xmm8
-es vfnmsub231shb 0x36(,%rbp,4),%xmm28,%xmm8
-es vfnmsub231shw 0x36(,%rbp,4),%xmm28,%xmm8
-es vfnmsub231shl 0x36(,%rbp,4),%xmm28,%xmm8
-es vfnmsub231shq 0x36(,%rbp,4),%xmm28,%xmm8
-vfnmsub231sh -0x144a0048(%rsi),%xmm2,%xmm5{%k6}{z}
+vfnmsub213shb -0x18(%rcx),%xmm6,%xmm0
+vfnmsub213shw -0x18(%rcx),%xmm6,%xmm0
+vfnmsub213shl -0x18(%rcx),%xmm6,%xmm0
+vfnmsub213shq -0x18(%rcx),%xmm6,%xmm0
+vfnmsub213sh {rz-sae},%xmm30,%xmm16,%xmm20{%k5}{z}
+vfnmsub213shb {rz-sae},%xmm30,%xmm16,%xmm20{%k5}{z}
+vfnmsub213shw {rz-sae},%xmm30,%xmm16,%xmm20{%k5}{z}
+vfnmsub213shl {rz-sae},%xmm30,%xmm16,%xmm20{%k5}{z}
+vfnmsub213shq {rz-sae},%xmm30,%xmm16,%xmm20{%k5}{z}
+vfnmsub213sh %fs:-0x4a(%r10,%r9,8),%xmm17,%xmm15{%k1}
+vfnmsub231sh %xmm4,%xmm3,%xmm7
+vfnmsub231shb %xmm4,%xmm3,%xmm7
+vfnmsub231shw %xmm4,%xmm3,%xmm7
+vfnmsub231shl %xmm4,%xmm3,%xmm7
+vfnmsub231shq %xmm4,%xmm3,%xmm7
+vfnmsub231sh (%rbx),%xmm7,%xmm27{%k1}
+vfnmsub231shb (%rbx),%xmm7,%xmm27{%k1}
+vfnmsub231shw (%rbx),%xmm7,%xmm27{%k1}
+vfnmsub231shl (%rbx),%xmm7,%xmm27{%k1}
+vfnmsub231shq (%rbx),%xmm7,%xmm27{%k1}
+vfnmsub231sh %gs:0xf(%rsp,%riz,2),%xmm6,%xmm6
 vfpclassph $0xee,%xmm7,%k4
 vfpclassphb $0xee,%xmm7,%k4
 vfpclassphw $0xee,%xmm7,%k4
@@ -32361,17 +32294,17 @@ vfpclassphzw $0x7f,-0x1280(%r9,%r15,8),%k5{%k6}
 vfpclassphzl $0x7f,-0x1280(%r9,%r15,8),%k5{%k6}
 vfpclassphzq $0x7f,-0x1280(%r9,%r15,8),%k5{%k6}
 vfpclassphz $0xde,-0x35da98ae(%rdi,%rbx,4),%k1
-vfpclasssh $0x69,%xmm6,%k4{%k3}
-vfpclassshb $0x69,%xmm6,%k4{%k3}
-vfpclassshw $0x69,%xmm6,%k4{%k3}
-vfpclassshl $0x69,%xmm6,%k4{%k3}
-vfpclassshq $0x69,%xmm6,%k4{%k3}
-ds vfpclasssh $0x4a,(%rbx),%k4
-ds vfpclassshb $0x4a,(%rbx),%k4
-ds vfpclassshw $0x4a,(%rbx),%k4
-ds vfpclassshl $0x4a,(%rbx),%k4
-ds vfpclassshq $0x4a,(%rbx),%k4
-vfpclasssh $0x96,(%rsi,%rbp,8),%k3{%k4}
+vfpclasssh $0xd6,0x7c(%rcx,%rbp,1),%k1
+vfpclassshb $0xd6,0x7c(%rcx,%rbp,1),%k1
+vfpclassshw $0xd6,0x7c(%rcx,%rbp,1),%k1
+vfpclassshl $0xd6,0x7c(%rcx,%rbp,1),%k1
+vfpclassshq $0xd6,0x7c(%rcx,%rbp,1),%k1
+vfpclasssh $0x41,%xmm18,%k5{%k5}
+vfpclassshb $0x41,%xmm18,%k5{%k5}
+vfpclassshw $0x41,%xmm18,%k5{%k5}
+vfpclassshl $0x41,%xmm18,%k5{%k5}
+vfpclassshq $0x41,%xmm18,%k5{%k5}
+vfpclasssh $0x97,%xmm2,%k1
 vgetexpph %xmm1,%xmm0
 vgetexpphb %xmm1,%xmm0
 vgetexpphw %xmm1,%xmm0
@@ -32386,24 +32319,20 @@ es vgetexpph 0xaa(%rax){1to8},%xmm5{%k4}
 vgetexpph %ymm2,%ymm4
 vgetexpph (%r14,%r9,4){1to16},%ymm18{%k6}
 es vgetexpph (%rsp,%rbp,1),%ymm7{%k2}{z}
-vgetexpph {sae},%zmm7,%zmm4
-vgetexpphb {sae},%zmm7,%zmm4
-vgetexpphw {sae},%zmm7,%zmm4
-vgetexpphl {sae},%zmm7,%zmm4
-vgetexpphq {sae},%zmm7,%zmm4
-ss vgetexpph (%r11),%zmm22{%k5}{z}
 vgetexpph 0x585deb0c(%rax),%zmm6
-vgetexpsh {sae},%xmm7,%xmm2,%xmm4{%k1}
-vgetexpshb {sae},%xmm7,%xmm2,%xmm4{%k1}
-vgetexpshw {sae},%xmm7,%xmm2,%xmm4{%k1}
-vgetexpshl {sae},%xmm7,%xmm2,%xmm4{%k1}
-vgetexpshq {sae},%xmm7,%xmm2,%xmm4{%k1}
+vgetexpph %zmm22,%zmm27{%k6}{z}
+ss vgetexpph (%r11),%zmm22{%k5}{z}
+vgetexpsh %xmm1,%xmm1,%xmm7
+vgetexpshb %xmm1,%xmm1,%xmm7
+vgetexpshw %xmm1,%xmm1,%xmm7
+vgetexpshl %xmm1,%xmm1,%xmm7
+vgetexpshq %xmm1,%xmm1,%xmm7
 cs vgetexpsh 0x3(%rip),%xmm21,%xmm16{%k3}
 cs vgetexpshb 0x3(%rip),%xmm21,%xmm16{%k3}
 cs vgetexpshw 0x3(%rip),%xmm21,%xmm16{%k3}
 cs vgetexpshl 0x3(%rip),%xmm21,%xmm16{%k3}
 cs vgetexpshq 0x3(%rip),%xmm21,%xmm16{%k3}
-vgetexpsh (%rsi),%xmm6,%xmm1
+vgetexpsh (%rdi,%rbp,4),%xmm4,%xmm0{%k1}
 vgetmantph $0x43,%xmm4,%xmm5
 vgetmantphb $0x43,%xmm4,%xmm5
 vgetmantphw $0x43,%xmm4,%xmm5
@@ -32443,23 +32372,23 @@ ds vmaxphw 0x7406d3bc(%rdx,%r8,2){1to8},%xmm25,%xmm3{%k6}
 ds vmaxphl 0x7406d3bc(%rdx,%r8,2){1to8},%xmm25,%xmm3{%k6}
 ds vmaxphq 0x7406d3bc(%rdx,%r8,2){1to8},%xmm25,%xmm3{%k6}
 vmaxph 0x46f9ce78(,%rdi,8){1to8},%xmm0,%xmm5{%k1}{z}
+vmaxph 0xfe0(%r13),%ymm12,%ymm25
 vmaxph %ymm7,%ymm7,%ymm2{%k3}
-vmaxph %gs:(%r14,%r14,8),%ymm30,%ymm12
-vmaxph (%rbx){1to16},%ymm5,%ymm3
-vmaxph %zmm3,%zmm1,%zmm1{%k1}{z}
-vmaxph %gs:-0x61aa06d2(%r13),%zmm21,%zmm21{%k7}
+vmaxph %gs:(%rbx){1to16},%ymm5,%ymm4{%k6}{z}
 vmaxph (%rax),%zmm2,%zmm7
-vmaxsh %xmm2,%xmm7,%xmm4{%k5}{z}
-vmaxshb %xmm2,%xmm7,%xmm4{%k5}{z}
-vmaxshw %xmm2,%xmm7,%xmm4{%k5}{z}
-vmaxshl %xmm2,%xmm7,%xmm4{%k5}{z}
-vmaxshq %xmm2,%xmm7,%xmm4{%k5}{z}
-vmaxsh %fs:(%rdx,%r9,8),%xmm8,%xmm7
-vmaxshb %fs:(%rdx,%r9,8),%xmm8,%xmm7
-vmaxshw %fs:(%rdx,%r9,8),%xmm8,%xmm7
-vmaxshl %fs:(%rdx,%r9,8),%xmm8,%xmm7
-vmaxshq %fs:(%rdx,%r9,8),%xmm8,%xmm7
-vmaxsh (%rdx),%xmm4,%xmm2{%k3}
+vmaxph %zmm5,%zmm24,%zmm16{%k5}{z}
+vmaxph %gs:-0x61aa06d2(%r13),%zmm21,%zmm21{%k7}
+vmaxsh -0xf2(%rbx),%xmm5,%xmm1
+vmaxshb -0xf2(%rbx),%xmm5,%xmm1
+vmaxshw -0xf2(%rbx),%xmm5,%xmm1
+vmaxshl -0xf2(%rbx),%xmm5,%xmm1
+vmaxshq -0xf2(%rbx),%xmm5,%xmm1
+vmaxsh {sae},%xmm21,%xmm30,%xmm10{%k4}
+vmaxshb {sae},%xmm21,%xmm30,%xmm10{%k4}
+vmaxshw {sae},%xmm21,%xmm30,%xmm10{%k4}
+vmaxshl {sae},%xmm21,%xmm30,%xmm10{%k4}
+vmaxshq {sae},%xmm21,%xmm30,%xmm10{%k4}
+ss vmaxsh (%r14,%r9,2),%xmm8,%xmm7{%k5}{z}
 vminph %xmm6,%xmm5,%xmm7
 vminphb %xmm6,%xmm5,%xmm7
 vminphw %xmm6,%xmm5,%xmm7
@@ -32471,43 +32400,43 @@ cs vminphw -0x3a(%r14,%r14,4),%xmm4,%xmm20{%k5}
 cs vminphl -0x3a(%r14,%r14,4),%xmm4,%xmm20{%k5}
 cs vminphq -0x3a(%r14,%r14,4),%xmm4,%xmm20{%k5}
 vminph (%rdx){1to8},%xmm2,%xmm4
-vminph %ymm3,%ymm6,%ymm7{%k6}{z}
-ss vminph -0x2(%r13){1to16},%ymm30,%ymm2{%k2}
 vminph (%rsi),%ymm4,%ymm4
+vminph %ymm17,%ymm9,%ymm17{%k4}
+ss vminph -0x2(%r13){1to16},%ymm30,%ymm2{%k2}
 vminph %zmm6,%zmm0,%zmm5
 vminph %fs:(%rdx){1to32},%zmm9,%zmm4{%k4}
 vminph 0x476e9bdc(%rax,%riz,4){1to32},%zmm6,%zmm4{%k1}{z}
+vminsh -0x48159fe4(%r8,%r15,4),%xmm17,%xmm3
+vminshb -0x48159fe4(%r8,%r15,4),%xmm17,%xmm3
+vminshw -0x48159fe4(%r8,%r15,4),%xmm17,%xmm3
+vminshl -0x48159fe4(%r8,%r15,4),%xmm17,%xmm3
+vminshq -0x48159fe4(%r8,%r15,4),%xmm17,%xmm3
 vminsh %xmm4,%xmm6,%xmm3{%k2}
 vminshb %xmm4,%xmm6,%xmm3{%k2}
 vminshw %xmm4,%xmm6,%xmm3{%k2}
 vminshl %xmm4,%xmm6,%xmm3{%k2}
 vminshq %xmm4,%xmm6,%xmm3{%k2}
-cs vminsh (%rdi),%xmm31,%xmm30
-cs vminshb (%rdi),%xmm31,%xmm30
-cs vminshw (%rdi),%xmm31,%xmm30
-cs vminshl (%rdi),%xmm31,%xmm30
-cs vminshq (%rdi),%xmm31,%xmm30
-vminsh -0x6431c016(%rax,%rbx,2),%xmm0,%xmm4{%k6}{z}
-ss vmovsh (%rdx,%riz,2),%xmm0{%k1}{z}
-ss vmovshb (%rdx,%riz,2),%xmm0{%k1}{z}
-ss vmovshw (%rdx,%riz,2),%xmm0{%k1}{z}
-ss vmovshl (%rdx,%riz,2),%xmm0{%k1}{z}
-ss vmovshq (%rdx,%riz,2),%xmm0{%k1}{z}
+vminsh -0xa(%rbp),%xmm4,%xmm4{%k5}{z}
 vmovsh (%r11),%xmm16
+vmovshb (%r11),%xmm16
+vmovshw (%r11),%xmm16
+vmovshl (%r11),%xmm16
+vmovshq (%r11),%xmm16
+ss vmovsh (%rdx,%riz,2),%xmm0{%k1}{z}
 vmovsh (%rcx),%xmm6
-vmovsh %xmm7,-0x67008e74(%rbx,%riz,1){%k3}
-vmovshb %xmm7,-0x67008e74(%rbx,%riz,1){%k3}
-vmovshw %xmm7,-0x67008e74(%rbx,%riz,1){%k3}
-vmovshl %xmm7,-0x67008e74(%rbx,%riz,1){%k3}
-vmovshq %xmm7,-0x67008e74(%rbx,%riz,1){%k3}
 vmovsh %xmm6,(%r8,%r8,8)
-vmovsh %xmm3,%fs:(%rdi)
-vmovsh %xmm3,%xmm3,%xmm5{%k5}{z}
-vmovshb %xmm3,%xmm3,%xmm5{%k5}{z}
-vmovshw %xmm3,%xmm3,%xmm5{%k5}{z}
-vmovshl %xmm3,%xmm3,%xmm5{%k5}{z}
-vmovshq %xmm3,%xmm3,%xmm5{%k5}{z}
+vmovshb %xmm6,(%r8,%r8,8)
+vmovshw %xmm6,(%r8,%r8,8)
+vmovshl %xmm6,(%r8,%r8,8)
+vmovshq %xmm6,(%r8,%r8,8)
+es vmovsh %xmm5,(%rsi){%k5}
+vmovsh %xmm5,(%rdx,%riz,1)
 vmovsh %xmm16,%xmm24,%xmm11
+vmovshb %xmm16,%xmm24,%xmm11
+vmovshw %xmm16,%xmm24,%xmm11
+vmovshl %xmm16,%xmm24,%xmm11
+vmovshq %xmm16,%xmm24,%xmm11
+vmovsh %xmm3,%xmm3,%xmm5{%k5}{z}
 vmovsh %xmm4,%xmm6,%xmm2
 vmovsh %xmm0,%xmm5,%xmm6
 vmovsh %xmm31,%xmm0,%xmm23{%k2}
@@ -32556,19 +32485,19 @@ ds vmovw %xmm6,0x199ad950(%rip)
 vmovw %xmm5,%edx
 vmovw %xmm26,0xb6(%r12,%r9,4)
 cs vmovw %xmm1,(%rcx)
-vmulph %xmm7,%xmm2,%xmm5{%k7}
-vmulphb %xmm7,%xmm2,%xmm5{%k7}
-vmulphw %xmm7,%xmm2,%xmm5{%k7}
-vmulphl %xmm7,%xmm2,%xmm5{%k7}
-vmulphq %xmm7,%xmm2,%xmm5{%k7}
-ds vmulph 0x66(,%r15,4),%xmm16,%xmm28{%k5}{z}
-ds vmulphb 0x66(,%r15,4),%xmm16,%xmm28{%k5}{z}
-ds vmulphw 0x66(,%r15,4),%xmm16,%xmm28{%k5}{z}
-ds vmulphl 0x66(,%r15,4),%xmm16,%xmm28{%k5}{z}
-ds vmulphq 0x66(,%r15,4),%xmm16,%xmm28{%k5}{z}
-vmulph (%rdi){1to8},%xmm3,%xmm4{%k1}{z}
+vmulph %xmm1,%xmm15,%xmm5
+vmulphb %xmm1,%xmm15,%xmm5
+vmulphw %xmm1,%xmm15,%xmm5
+vmulphl %xmm1,%xmm15,%xmm5
+vmulphq %xmm1,%xmm15,%xmm5
+vmulph %fs:-0x3287179d(%rip){1to8},%xmm7,%xmm6
+vmulphb %fs:-0x3287179d(%rip){1to8},%xmm7,%xmm6
+vmulphw %fs:-0x3287179d(%rip){1to8},%xmm7,%xmm6
+vmulphl %fs:-0x3287179d(%rip){1to8},%xmm7,%xmm6
+vmulphq %fs:-0x3287179d(%rip){1to8},%xmm7,%xmm6
+vmulph (%r9,%r15,1),%xmm5,%xmm10{%k6}{z}
+vmulph -0x6e(%rip),%ymm7,%ymm26
 vmulph %ymm5,%ymm2,%ymm5{%k1}{z}
-ss vmulph (%rdi,%rsi,8){1to16},%ymm8,%ymm27{%k5}{z}
 vmulph 0xec(%rsi){1to16},%ymm5,%ymm0
 vmulph %zmm1,%zmm2,%zmm3
 ds vmulph 0x336ffa53(%r13,%r9,2){1to32},%zmm11,%zmm20
@@ -32612,20 +32541,20 @@ vrcpshw 0x8a(%r10,%r12,1),%xmm15,%xmm9{%k1}
 vrcpshl 0x8a(%r10,%r12,1),%xmm15,%xmm9{%k1}
 vrcpshq 0x8a(%r10,%r12,1),%xmm15,%xmm9{%k1}
 es vrcpsh (%rsi),%xmm1,%xmm2{%k7}{z}
-vreduceph $0x81,%xmm4,%xmm1{%k4}{z}
-vreducephb $0x81,%xmm4,%xmm1{%k4}{z}
-vreducephw $0x81,%xmm4,%xmm1{%k4}{z}
-vreducephl $0x81,%xmm4,%xmm1{%k4}{z}
-vreducephq $0x81,%xmm4,%xmm1{%k4}{z}
-vreduceph $0x31,-0x620e8a13(%r10,%r12,1){1to8},%xmm14{%k1}{z}
-vreducephb $0x31,-0x620e8a13(%r10,%r12,1){1to8},%xmm14{%k1}{z}
-vreducephw $0x31,-0x620e8a13(%r10,%r12,1){1to8},%xmm14{%k1}{z}
-vreducephl $0x31,-0x620e8a13(%r10,%r12,1){1to8},%xmm14{%k1}{z}
-vreducephq $0x31,-0x620e8a13(%r10,%r12,1){1to8},%xmm14{%k1}{z}
-ds vreduceph $0x5a,-0x2b03c3db(%rax),%xmm6
-vreduceph $0x3e,%ymm6,%ymm0{%k4}{z}
-vreduceph $0xdf,(%rdi),%ymm12
-vreduceph $0x6d,%gs:-0x2a(%rdx){1to16},%ymm7{%k5}{z}
+vreduceph $0x6e,%xmm31,%xmm15
+vreducephb $0x6e,%xmm31,%xmm15
+vreducephw $0x6e,%xmm31,%xmm15
+vreducephl $0x6e,%xmm31,%xmm15
+vreducephq $0x6e,%xmm31,%xmm15
+vreduceph $0x5,%gs:-0x20(%rcx){1to8},%xmm0{%k6}{z}
+vreducephb $0x5,%gs:-0x20(%rcx){1to8},%xmm0{%k6}{z}
+vreducephw $0x5,%gs:-0x20(%rcx){1to8},%xmm0{%k6}{z}
+vreducephl $0x5,%gs:-0x20(%rcx){1to8},%xmm0{%k6}{z}
+vreducephq $0x5,%gs:-0x20(%rcx){1to8},%xmm0{%k6}{z}
+vreduceph $0x10,(%rcx),%xmm18{%k5}
+vreduceph $0x2e,0x7787289(%rbx),%ymm7
+vreduceph $0x93,%ymm6,%ymm14{%k4}{z}
+vreduceph $0x55,(%r10,%r11,2),%ymm10{%k1}
 vreduceph $0xda,%zmm2,%zmm0
 vreduceph $0xfd,(%r9,%r9,8){1to32},%zmm10
 ds vreduceph $0xa9,(%rcx){1to32},%zmm5{%k1}
@@ -32654,52 +32583,48 @@ vrndscaleph $0x21,0x4d0(%rsi),%xmm4
 vrndscaleph $0xe0,%ymm2,%ymm0
 vrndscaleph $0xca,0x46450df2(%r10,%r11,4){1to16},%ymm28{%k4}
 vrndscaleph $0x1e,%gs:(%rdx),%ymm3
-vrndscaleph $0xd0,{sae},%zmm5,%zmm1
-vrndscalephb $0xd0,{sae},%zmm5,%zmm1
-vrndscalephw $0xd0,{sae},%zmm5,%zmm1
-vrndscalephl $0xd0,{sae},%zmm5,%zmm1
-vrndscalephq $0xd0,{sae},%zmm5,%zmm1
-vrndscaleph $0xc7,0x800(%rdi,%rdx,2),%zmm16
+vrndscaleph $0x3d,%zmm9,%zmm14
 vrndscaleph $0xaa,%fs:-0x5c(%rbp){1to32},%zmm3{%k7}{z}
-vrndscalesh $0x53,%xmm4,%xmm6,%xmm7{%k6}{z}
-vrndscaleshb $0x53,%xmm4,%xmm6,%xmm7{%k6}{z}
-vrndscaleshw $0x53,%xmm4,%xmm6,%xmm7{%k6}{z}
-vrndscaleshl $0x53,%xmm4,%xmm6,%xmm7{%k6}{z}
-vrndscaleshq $0x53,%xmm4,%xmm6,%xmm7{%k6}{z}
-cs vrndscalesh $0xe,-0xd5949a5(%rip),%xmm21,%xmm16{%k5}
-cs vrndscaleshb $0xe,-0xd5949a5(%rip),%xmm21,%xmm16{%k5}
-cs vrndscaleshw $0xe,-0xd5949a5(%rip),%xmm21,%xmm16{%k5}
-cs vrndscaleshl $0xe,-0xd5949a5(%rip),%xmm21,%xmm16{%k5}
-cs vrndscaleshq $0xe,-0xd5949a5(%rip),%xmm21,%xmm16{%k5}
+vrndscaleph $0x3e,-0x417a4383(%rip),%zmm13{%k2}{z}
 vrndscalesh $0x3a,(%rsi),%xmm0,%xmm7
-vrsqrtph %xmm0,%xmm1{%k6}{z}
-vrsqrtphb %xmm0,%xmm1{%k6}{z}
-vrsqrtphw %xmm0,%xmm1{%k6}{z}
-vrsqrtphl %xmm0,%xmm1{%k6}{z}
-vrsqrtphq %xmm0,%xmm1{%k6}{z}
-ds vrsqrtph (%r14,%r12,8),%xmm29
-ds vrsqrtphb (%r14,%r12,8),%xmm29
-ds vrsqrtphw (%r14,%r12,8),%xmm29
-ds vrsqrtphl (%r14,%r12,8),%xmm29
-ds vrsqrtphq (%r14,%r12,8),%xmm29
-vrsqrtph (%rdi){1to8},%xmm4
-vrsqrtph %ymm7,%ymm2{%k7}
-ds vrsqrtph (%rsi,%r10,1),%ymm7
-vrsqrtph -0x80(%rax){1to16},%ymm7{%k7}{z}
-vrsqrtph %zmm6,%zmm3{%k2}{z}
-cs vrsqrtph 0x28(%rbp,%r12,8){1to32},%zmm10{%k5}
+vrndscaleshb $0x3a,(%rsi),%xmm0,%xmm7
+vrndscaleshw $0x3a,(%rsi),%xmm0,%xmm7
+vrndscaleshl $0x3a,(%rsi),%xmm0,%xmm7
+vrndscaleshq $0x3a,(%rsi),%xmm0,%xmm7
+vrndscalesh $0xc0,{sae},%xmm10,%xmm16,%xmm5
+vrndscaleshb $0xc0,{sae},%xmm10,%xmm16,%xmm5
+vrndscaleshw $0xc0,{sae},%xmm10,%xmm16,%xmm5
+vrndscaleshl $0xc0,{sae},%xmm10,%xmm16,%xmm5
+vrndscaleshq $0xc0,{sae},%xmm10,%xmm16,%xmm5
+cs vrndscalesh $0xe,-0xd5949a5(%rip),%xmm21,%xmm16{%k5}
+vrsqrtph (%rax,%rbx,2),%xmm3
+vrsqrtphb (%rax,%rbx,2),%xmm3
+vrsqrtphw (%rax,%rbx,2),%xmm3
+vrsqrtphl (%rax,%rbx,2),%xmm3
+vrsqrtphq (%rax,%rbx,2),%xmm3
+vrsqrtph %xmm19,%xmm13{%k2}{z}
+vrsqrtphb %xmm19,%xmm13{%k2}{z}
+vrsqrtphw %xmm19,%xmm13{%k2}{z}
+vrsqrtphl %xmm19,%xmm13{%k2}{z}
+vrsqrtphq %xmm19,%xmm13{%k2}{z}
+vrsqrtph -0x22ba86ca(%rsp,%r15,2){1to8},%xmm31
+vrsqrtph %ymm2,%ymm0
+vrsqrtph -0x3(%r12,%rsi,4){1to16},%ymm26
+vrsqrtph (%rax,%rdi,1),%ymm2{%k2}{z}
 vrsqrtph 0x13c0(%rdx),%zmm2
-vrsqrtsh %xmm4,%xmm0,%xmm4{%k4}{z}
-vrsqrtshb %xmm4,%xmm0,%xmm4{%k4}{z}
-vrsqrtshw %xmm4,%xmm0,%xmm4{%k4}{z}
-vrsqrtshl %xmm4,%xmm0,%xmm4{%k4}{z}
-vrsqrtshq %xmm4,%xmm0,%xmm4{%k4}{z}
-vrsqrtsh -0x140c4309(%r13,%r11,4),%xmm20,%xmm3
-vrsqrtshb -0x140c4309(%r13,%r11,4),%xmm20,%xmm3
-vrsqrtshw -0x140c4309(%r13,%r11,4),%xmm20,%xmm3
-vrsqrtshl -0x140c4309(%r13,%r11,4),%xmm20,%xmm3
-vrsqrtshq -0x140c4309(%r13,%r11,4),%xmm20,%xmm3
+vrsqrtph %zmm13,%zmm30{%k1}
+cs vrsqrtph 0x28(%rbp,%r12,8){1to32},%zmm10{%k5}
+vrsqrtsh %xmm27,%xmm10,%xmm2
+vrsqrtshb %xmm27,%xmm10,%xmm2
+vrsqrtshw %xmm27,%xmm10,%xmm2
+vrsqrtshl %xmm27,%xmm10,%xmm2
+vrsqrtshq %xmm27,%xmm10,%xmm2
 vrsqrtsh -0xe0(%rax,%rbx,4),%xmm0,%xmm6{%k5}
+vrsqrtshb -0xe0(%rax,%rbx,4),%xmm0,%xmm6{%k5}
+vrsqrtshw -0xe0(%rax,%rbx,4),%xmm0,%xmm6{%k5}
+vrsqrtshl -0xe0(%rax,%rbx,4),%xmm0,%xmm6{%k5}
+vrsqrtshq -0xe0(%rax,%rbx,4),%xmm0,%xmm6{%k5}
+vrsqrtsh -0x57(%rcx,%r12,2),%xmm26,%xmm1{%k1}{z}
 vscalefph %xmm6,%xmm6,%xmm2
 vscalefphb %xmm6,%xmm6,%xmm2
 vscalefphw %xmm6,%xmm6,%xmm2
@@ -32711,23 +32636,23 @@ ss vscalefphw (%rbx,%r15,4),%xmm11,%xmm12{%k4}{z}
 ss vscalefphl (%rbx,%r15,4),%xmm11,%xmm12{%k4}{z}
 ss vscalefphq (%rbx,%r15,4),%xmm11,%xmm12{%k4}{z}
 vscalefph -0x163bf131(%rbx,%rdi,8),%xmm3,%xmm3{%k2}
-vscalefph %ymm1,%ymm4,%ymm6{%k4}{z}
-es vscalefph -0x65(%r14,%r8,4),%ymm8,%ymm2
-vscalefph -0x2c(%rdx,%rsi,4){1to16},%ymm7,%ymm1
-vscalefph %zmm1,%zmm6,%zmm6{%k4}
-ss vscalefph (%r11,%rbp,2),%zmm3,%zmm8{%k5}{z}
-vscalefph (%rsi){1to32},%zmm2,%zmm1
-vscalefsh %xmm4,%xmm3,%xmm2{%k4}{z}
-vscalefshb %xmm4,%xmm3,%xmm2{%k4}{z}
-vscalefshw %xmm4,%xmm3,%xmm2{%k4}{z}
-vscalefshl %xmm4,%xmm3,%xmm2{%k4}{z}
-vscalefshq %xmm4,%xmm3,%xmm2{%k4}{z}
-cs vscalefsh 0xfa(%rcx,%rdi,8),%xmm19,%xmm11
-cs vscalefshb 0xfa(%rcx,%rdi,8),%xmm19,%xmm11
-cs vscalefshw 0xfa(%rcx,%rdi,8),%xmm19,%xmm11
-cs vscalefshl 0xfa(%rcx,%rdi,8),%xmm19,%xmm11
-cs vscalefshq 0xfa(%rcx,%rdi,8),%xmm19,%xmm11
-vscalefsh 0x52fc59ad(%rip),%xmm3,%xmm6{%k6}
+vscalefph -0x581d3240(%rdx),%ymm3,%ymm6
+vscalefph %ymm1,%ymm26,%ymm8{%k3}{z}
+ss vscalefph (%rbx),%ymm13,%ymm9{%k1}
+vscalefph %zmm10,%zmm16,%zmm10
+vscalefph %fs:(%rsi,%rdi,8),%zmm7,%zmm2{%k6}{z}
+vscalefph -0x64(%rdi,%r15,4){1to32},%zmm20,%zmm13{%k4}{z}
+vscalefsh 0xec(%rsi),%xmm0,%xmm7
+vscalefshb 0xec(%rsi),%xmm0,%xmm7
+vscalefshw 0xec(%rsi),%xmm0,%xmm7
+vscalefshl 0xec(%rsi),%xmm0,%xmm7
+vscalefshq 0xec(%rsi),%xmm0,%xmm7
+vscalefsh {rz-sae},%xmm19,%xmm3,%xmm28{%k7}
+vscalefshb {rz-sae},%xmm19,%xmm3,%xmm28{%k7}
+vscalefshw {rz-sae},%xmm19,%xmm3,%xmm28{%k7}
+vscalefshl {rz-sae},%xmm19,%xmm3,%xmm28{%k7}
+vscalefshq {rz-sae},%xmm19,%xmm3,%xmm28{%k7}
+vscalefsh %gs:(%r12,%rax,4),%xmm11,%xmm18{%k3}
 vsqrtph %xmm4,%xmm2
 vsqrtphb %xmm4,%xmm2
 vsqrtphw %xmm4,%xmm2
@@ -32739,23 +32664,23 @@ vsqrtphw (%r11,%r10,4){1to8},%xmm16
 vsqrtphl (%r11,%r10,4){1to8},%xmm16
 vsqrtphq (%r11,%r10,4){1to8},%xmm16
 vsqrtph %fs:0x46aa0800(%rdi),%xmm0
-vsqrtph %ymm2,%ymm4{%k3}{z}
-vsqrtph -0x31(%r13,%r10,8),%ymm20
-vsqrtph (%rdx,%rbp,2){1to16},%ymm5{%k4}{z}
+vsqrtph (%rsi),%ymm1
+vsqrtph %ymm8,%ymm14{%k2}{z}
+vsqrtph (%r12,%r10,2){1to16},%ymm2{%k6}{z}
 vsqrtph %zmm6,%zmm4
 vsqrtph %fs:-0x12c0(%r14,%rbx,2),%zmm13{%k4}{z}
 vsqrtph -0x487299fc(%rsi),%zmm4{%k6}
-vsqrtsh %xmm0,%xmm2,%xmm4{%k5}{z}
-vsqrtshb %xmm0,%xmm2,%xmm4{%k5}{z}
-vsqrtshw %xmm0,%xmm2,%xmm4{%k5}{z}
-vsqrtshl %xmm0,%xmm2,%xmm4{%k5}{z}
-vsqrtshq %xmm0,%xmm2,%xmm4{%k5}{z}
-ds vsqrtsh -0x21d490f9(%r10),%xmm31,%xmm29{%k4}
-ds vsqrtshb -0x21d490f9(%r10),%xmm31,%xmm29{%k4}
-ds vsqrtshw -0x21d490f9(%r10),%xmm31,%xmm29{%k4}
-ds vsqrtshl -0x21d490f9(%r10),%xmm31,%xmm29{%k4}
-ds vsqrtshq -0x21d490f9(%r10),%xmm31,%xmm29{%k4}
 vsqrtsh (%rdi,%rdx,1),%xmm0,%xmm2
+vsqrtshb (%rdi,%rdx,1),%xmm0,%xmm2
+vsqrtshw (%rdi,%rdx,1),%xmm0,%xmm2
+vsqrtshl (%rdi,%rdx,1),%xmm0,%xmm2
+vsqrtshq (%rdi,%rdx,1),%xmm0,%xmm2
+vsqrtsh {rd-sae},%xmm27,%xmm31,%xmm27{%k5}{z}
+vsqrtshb {rd-sae},%xmm27,%xmm31,%xmm27{%k5}{z}
+vsqrtshw {rd-sae},%xmm27,%xmm31,%xmm27{%k5}{z}
+vsqrtshl {rd-sae},%xmm27,%xmm31,%xmm27{%k5}{z}
+vsqrtshq {rd-sae},%xmm27,%xmm31,%xmm27{%k5}{z}
+ss vsqrtsh -0x48(%r12,%r11,2),%xmm16,%xmm18{%k4}{z}
 vsubph %xmm1,%xmm4,%xmm1
 vsubphb %xmm1,%xmm4,%xmm1
 vsubphw %xmm1,%xmm4,%xmm1
@@ -32773,17 +32698,17 @@ vsubph 0x440(%rsi,%riz,8),%ymm1,%ymm3{%k2}
 vsubph %zmm5,%zmm4,%zmm2
 vsubph 0x22edd85e(%rsp,%r15,1){1to32},%zmm23,%zmm15{%k7}
 cs vsubph (%rcx,%rax,1){1to32},%zmm6,%zmm0{%k7}{z}
-vsubsh {ru-sae},%xmm5,%xmm4,%xmm7{%k5}
-vsubshb {ru-sae},%xmm5,%xmm4,%xmm7{%k5}
-vsubshw {ru-sae},%xmm5,%xmm4,%xmm7{%k5}
-vsubshl {ru-sae},%xmm5,%xmm4,%xmm7{%k5}
-vsubshq {ru-sae},%xmm5,%xmm4,%xmm7{%k5}
-vsubsh (%rsi,%rdi,8),%xmm12,%xmm26
-vsubshb (%rsi,%rdi,8),%xmm12,%xmm26
-vsubshw (%rsi,%rdi,8),%xmm12,%xmm26
-vsubshl (%rsi,%rdi,8),%xmm12,%xmm26
-vsubshq (%rsi,%rdi,8),%xmm12,%xmm26
-vsubsh 0x38(%rsi,%rbp,8),%xmm3,%xmm3{%k4}{z}
+vsubsh %xmm22,%xmm22,%xmm7
+vsubshb %xmm22,%xmm22,%xmm7
+vsubshw %xmm22,%xmm22,%xmm7
+vsubshl %xmm22,%xmm22,%xmm7
+vsubshq %xmm22,%xmm22,%xmm7
+vsubsh (%rsi,%rcx,2),%xmm4,%xmm0{%k7}{z}
+vsubshb (%rsi,%rcx,2),%xmm4,%xmm0{%k7}{z}
+vsubshw (%rsi,%rcx,2),%xmm4,%xmm0{%k7}{z}
+vsubshl (%rsi,%rcx,2),%xmm4,%xmm0{%k7}{z}
+vsubshq (%rsi,%rcx,2),%xmm4,%xmm0{%k7}{z}
+vsubsh 0xbc(%r11,%r15,2),%xmm20,%xmm19
 vucomish %xmm3,%xmm4
 vucomishb %xmm3,%xmm4
 vucomishw %xmm3,%xmm4
@@ -32820,22 +32745,23 @@ rdmsrlistl
 rdmsrlistq
 rex rdmsrlist
 rex.W rmpquery
-rex.W rmpqueryb
-rex.W rmpqueryw
-rex.W rmpqueryl
-rex.W rmpqueryq
+rmpqueryb
+rmpqueryw
+rmpqueryl
+rmpqueryq
+rmpquery
 rex rmpquery
-ds nopl -0x69323f75(%rsi,%rsi,8)
 nopl %gs:(%r14,%r10,4)
+ds nopl -0x69323f75(%rsi,%rsi,8)
 nopl -0x3(%rcx)
 nopl 0x1b(%ecx,%r15d,1)
 nopl (%rsp,%r8,1)
-aadd %esp,%gs:(%rsp,%rcx,2)
-aaddb %esp,%gs:(%rsp,%rcx,2)
-aaddw %esp,%gs:(%rsp,%rcx,2)
-aaddl %esp,%gs:(%rsp,%rcx,2)
-aaddq %esp,%gs:(%rsp,%rcx,2)
 aadd %r14d,-0x31(%r8)
+aaddb %r14d,-0x31(%r8)
+aaddw %r14d,-0x31(%r8)
+aaddl %r14d,-0x31(%r8)
+aaddq %r14d,-0x31(%r8)
+aadd %esp,%gs:(%rsp,%rcx,2)
 ds aadd %esi,(%rsi)
 aadd %rcx,-0x5d(%rax)
 aaddb %rcx,-0x5d(%rax)
@@ -32872,13 +32798,13 @@ axorl %rdi,(%rdi)
 axorq %rdi,(%rdi)
 axor %r9,%gs:-0x12(%r13,%r10,2)
 axor %rbp,(%rdi,%r11,8)
-cs aor %ebp,(%rax)
-cs aorb %ebp,(%rax)
-cs aorw %ebp,(%rax)
-cs aorl %ebp,(%rax)
-cs aorq %ebp,(%rax)
-aor %r12d,%gs:(%r15d,%eax,8)
 aor %ecx,(%rsp,%rax,2)
+aorb %ecx,(%rsp,%rax,2)
+aorw %ecx,(%rsp,%rax,2)
+aorl %ecx,(%rsp,%rax,2)
+aorq %ecx,(%rsp,%rax,2)
+ds aor %r13d,-0x1183df70(%rsp,%r10,2)
+cs aor %ebp,(%rax)
 aor %rsi,-0x61(%rbx)
 aorb %rsi,-0x61(%rbx)
 aorw %rsi,-0x61(%rbx)
@@ -33011,12 +32937,12 @@ vcvtneebf162ps 0x43(%rcx,%r13,8),%xmm2
 vcvtneebf162ps 0x5d(%rsi),%ymm7
 vcvtneebf162ps 0x56198700(%rsp,%r11,1),%ymm4
 vcvtneebf162ps %fs:-0x53a010c0(%rip),%ymm1
-es vcvtneobf162ps 0x57(%rax,%rsi,2),%xmm0
-es vcvtneobf162psb 0x57(%rax,%rsi,2),%xmm0
-es vcvtneobf162psw 0x57(%rax,%rsi,2),%xmm0
-es vcvtneobf162psl 0x57(%rax,%rsi,2),%xmm0
-es vcvtneobf162psq 0x57(%rax,%rsi,2),%xmm0
 vcvtneobf162ps (%r14),%xmm2
+vcvtneobf162psb (%r14),%xmm2
+vcvtneobf162psw (%r14),%xmm2
+vcvtneobf162psl (%r14),%xmm2
+vcvtneobf162psq (%r14),%xmm2
+es vcvtneobf162ps 0x57(%rax,%rsi,2),%xmm0
 vcvtneobf162ps (%rcx,%rdi,8),%xmm3
 vcvtneobf162ps -0x42(%rsi),%ymm5
 vcvtneobf162ps (%rsp,%r10,1),%ymm1
@@ -33228,12 +33154,12 @@ cmplxaddl %eax,%eax,(%rsi)
 cmplxaddq %eax,%eax,(%rsi)
 cmplxadd %edi,%edx,(%r8,%r14,1)
 cmplxadd %ecx,%ecx,%gs:0x405d2f15(%rbp)
+cmplxadd %rax,%r8,(%r14)
+cmplxaddb %rax,%r8,(%r14)
+cmplxaddw %rax,%r8,(%r14)
+cmplxaddl %rax,%r8,(%r14)
+cmplxaddq %rax,%r8,(%r14)
 cmplxadd %rax,%rbx,%fs:(%rdi)
-cmplxaddb %rax,%rbx,%fs:(%rdi)
-cmplxaddw %rax,%rbx,%fs:(%rdi)
-cmplxaddl %rax,%rbx,%fs:(%rdi)
-cmplxaddq %rax,%rbx,%fs:(%rdi)
-cmplxadd %r13,%rcx,-0x23(%r15,%rbx,8)
 cmplxadd %rsi,%rdx,-0x1f(%rbx,%rax,8)
 cmpnlxadd %esp,%esi,-0x5c(%rbp)
 cmpnlxaddb %esp,%esi,-0x5c(%rbp)

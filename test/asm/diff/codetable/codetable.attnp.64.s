@@ -5,2767 +5,1000 @@
 # format: lines
 # expect: match
 rex.W add bpl,al
-ss add dil,(r14,r15,2)
-lock add dl,-0x73(rdi,rax,8)
 add bp,si
-lock add r11w,(rsp,riz,2)
-lock add sp,fs:(rsi)
-lock add esp,(rdx)
-add r14d,r9d
 add ebp,-0x2d(r15,r12,8)
 add rdx,-0x2b(rax,rax,4)
-add r14,r15
-lock add rsp,(r10,r11,2)
 add ah,ah
-es add 0x5af0b362(,rdi,8),sil
-add (rdx),al
 add si,si
-add (r9d,r9d,8),r14w
-add -0x77(rdi),cx
 add ebp,edx
-add gs:0x4f4af15b(r14),r10d
-add -0x5b(rsi,rsi,8),ecx
 add rbp,rax
-ds add (rsi,r8,4),r12
-add (rcx),rcx
 add $0x38,al
-rex add $0xa6,al
 add $0xdd67,ax
-rex add $0x172d,ax
-rex add $0x36ff4833,eax
 add $0x9ee9c44d,eax
 add $0xfffffffffb929140,rax
 or ch,al
-lock or spl,fs:0x19e87ae8(r15)
-rex or al,(rcx)
-lock or ax,(rsp,rdi,4)
-or sp,r12w
 or bx,-0x2e6888bb(r11,r9,1)
 or eax,ebp
-lock or r13d,0x2e2b2628(r8d)
-or edx,0x7b948649(rax,riz,1)
 or rax,rdx
-lock or rax,(r12d,r10d,2)
-or rcx,(ecx)
 or bh,bh
-or 0x7(esi,r10d,2),r8b
-or (rdx,rdx,1),ah
 or dx,dx
-or gs:-0x5f(r11,rbx,1),bp
-or (ecx),ax
 or ecx,ecx
-or gs:(rax,rdi,1),r12d
-or fs:-0x64(rsp,rbx,2),esp
 or rsp,rbx
-or fs:0x120ee281(rsp,r15,2),rsp
-or -0x7(rsi),rdi
 or $0x0,al
-rex or $0xa0,al
 or $0x204c,ax
-rex or $0xb9bd,ax
 or $0x4d37dae9,eax
-rex or $0xa5dfb1a7,eax
 or $0xfffffffffe4d5805,rax
 adc al,bl
-lock adc al,(r8)
-adc bl,-0x1c(rsi,rdi,2)
-lock adc di,0x39670d7c(rbp)
-adc sp,r10w
 adc ax,(r11,r8,1)
-lock rex adc esi,(rax)
-adc r9d,ebp
 adc ecx,0x63(r11,r14,8)
 adc rbp,rax
-lock adc rcx,fs:(r12,rcx,1)
-lock adc rdi,0x3334940f(rip)
 adc cl,cl
-ss adc (rcx,rax,8),r9b
-adc 0x3c(ebp),bl
 adc dx,bp
-es adc -0x28866f40(rip),r13w
-adc (rdx,rbp,2),sp
 adc edx,eax
-es adc (r12,r8,8),edx
-adc gs:0x26(rsp,rdx,2),edx
 adc rsi,rsp
-cs adc -0x13(r8,r14,1),r14
-adc 0x67(rdi,rbp,2),rsp
 adc $0xf7,al
-rex adc $0xc3,al
 adc $0xa790,ax
-rex adc $0x112d,ax
 adc $0xcb96359e,eax
-rex adc $0xadf98a01,eax
 adc $0xffffffff81ecee4a,rax
 sbb ch,cl
-sbb al,(esi,r13d,4)
-lock sbb bh,0x23(rax,rdi,4)
 sbb cx,cx
-lock sbb ax,0x16(,r12,4)
-sbb sp,(rbx)
 sbb esp,ecx
-lock sbb r10d,(rcx,r8,1)
-sbb edx,(rdi)
-lock sbb rdi,-0x384ae217(rsp,rbp,1)
-sbb rbp,r9
-lock cs sbb r12,-0x66(rsi,rsi,1)
+sbb rdx,rax
 sbb dl,cl
-sbb gs:0x41(rbp,r8,2),dl
-sbb (rdi,rax,2),bh
 sbb bp,sp
-sbb (r9d,eiz,8),r14w
-sbb (rbx),bx
 sbb esp,edx
-sbb gs:-0x73(r15d,r12d,1),edx
-sbb fs:0x4f8ff36a(rbx),ebx
 sbb rcx,rcx
-sbb 0x23dc8fde(eip),rsp
-sbb -0x2f(rbp),rbp
 sbb $0xaf,al
-rex sbb $0x2a,al
 sbb $0xf748,ax
-rex sbb $0xbb09,ax
 sbb $0xd696e0c7,eax
-rex sbb $0x822251ec,eax
 sbb $0x29a95551,rax
 and ah,ch
-lock and spl,(r8,rax,8)
-and dh,-0x22856cdc(rsi)
 and sp,ax
-lock and cx,-0x446ac72(r15d)
-lock and sp,0x227f9823(rdx,rdi,8)
 and edi,esi
-lock and esi,(r9,riz,1)
-and ebp,0x77(rdx)
 and rbp,-0x40(rbp)
-and r14,r12
-lock and r12,0x79e270f(rdi,r8,2)
 and dh,dl
-ds and (r8,r15,8),r9b
-es and 0x77(rcx),ah
 and dx,si
-and -0x742a6bbf(ebp,r9d,1),r13w
-and gs:(rsi,rsi,2),di
 and esi,esp
-and (ecx,edx,4),r12d
-and (rdx),edi
 and rbx,rdx
-and (r15d,r10d,4),rsp
-and -0xf(rax,riz,1),rbp
 and $0xa3,al
-rex and $0xeb,al
 and $0x6d26,ax
-rex and $0x7cfe,ax
 and $0x4c925642,eax
-rex and $0x213ca5d4,eax
 and $0x2a121014,rax
 sub ch,(rcx)
-sub r12b,r12b
-lock sub r9b,-0x218d5c98(rdi)
 sub ax,sp
-lock sub sp,0x4a8d1c82(r12,r15,4)
-sub dx,0x2e(edi,eiz,1)
 sub edx,edi
-lock sub r9d,gs:-0x109d60d8(rbp,r9,1)
-cs sub ebx,0x3e(rsi,rsi,1)
 sub rdi,rbp
-sub r9,0x21(ebx)
-cs sub rax,(rdi,riz,1)
 sub dh,dh
-sub fs:(rdi,r14,4),r14b
-sub (rcx),al
 sub di,bp
-es sub -0x22(r10,r13,2),bx
-sub (rcx,rbx,8),ax
 sub edx,esp
-sub 0x31606d61(r12d,eiz,4),r14d
-sub -0x41(rbx,rdi,2),edx
 sub rcx,rdi
-sub gs:-0x6d(rip),rdx
-sub (rsi,rdi,1),rsi
 sub $0x91,al
-rex sub $0x10,al
 sub $0x7a7f,ax
-rex sub $0xd488,ax
 sub $0xc904a7f,eax
-rex sub $0xd90ef717,eax
 sub $0xffffffffa2bc4510,rax
-lock xor cl,-0x226b2a2f(rsp,rdi,2)
 xor r15b,spl
-ds xor bpl,(r9)
 xor ax,sp
-xor cx,(esp,r11d,4)
-xor dx,-0x30401f3e(rbx,rdx,2)
 xor eax,edi
-ss xor ebx,(eax,r14d,2)
-xor ebp,-0x7b(rdi,rdi,1)
 xor rsi,rdx
-lock xor rbx,(rbx,r15,8)
-xor rbx,-0x6bf7ba40(rdi,rsi,2)
-xor cl,dil
-xor (r9,r13,2),dil
-xor -0x75(edi),ah
+xor r10b,dil
 xor sp,ax
-xor 0x6a(edx),r15w
-xor (rbx),bx
 xor esi,ebp
-xor -0x4a4a09fb(r10d),r11d
-rex xor (rsp,rsi,2),ebx
 xor rsp,rcx
-cs xor 0x51(rcx),r14
-xor -0x61(rdi),rcx
-rex xor $0xa9,al
 rex.W xor $0x96,al
 xor $0x7ca6,ax
-rex xor $0x40da,ax
 xor $0x698e7379,eax
-rex xor $0xcdc9575c,eax
 xor $0xffffffff9d6ad918,rax
 cmp dh,dh
-ss cmp r8b,(rsp,rbp,4)
-cmp dh,0x7d(rsi)
 cmp ax,cx
-ss cmp r9w,(r9,r13,1)
-cmp bx,-0x55(rsi)
 cmp esp,eax
-cmp r10d,fs:0x38(rsi,r14,8)
-cmp eax,0x32862aaf(rsp,rbx,1)
 cmp rax,rcx
-cs cmp r13,(rsp,rsi,8)
-cmp rbp,(rax)
 cmp dh,ch
-es cmp (r9d,r15d,4),sil
-cmp -0x49(rip),ch
 cmp si,ax
-cs cmp (rcx,r10,1),r9w
-cmp (rax),bx
 cmp edx,ecx
-ds cmp (rdx,r12,2),edx
-cmp -0x708261ec(rax),eax
 cmp rsp,rsp
-ds cmp -0x68(rsi,rcx,1),r15
-cmp -0x7899f824(rdi),rcx
 cmp $0x0,al
-rex cmp $0xb2,al
 cmp $0x1b89,ax
-rex cmp $0x8a8b,ax
 cmp $0xb0d2b8e9,eax
-rex cmp $0x1cba66e7,eax
 cmp $0x2070810d,rax
 push dx
-push r15w
-rex push si
 push rsp
-push r13
-rex push rax
 pop bx
-pop r15w
-rex pop sp
 pop rbx
-pop r11
-rex pop rbx
 movsxd edx,cx
-cs movsxd -0x218260b5(rdi),r13w
-movsxd (rsi),dx
 movsxd edx,ebp
-movsxd (r8d,r8d,4),esp
-ds movsxd -0x65(rax),esi
 movslq esi,rdi
-ss movslq 0x48(,r15,1),r12
-es movslq -0x60(rax,riz,4),rsi
 pushw $0x43ed
-rex pushw $0x8cc6
 push $0xffffffffde2979d4
-rex push $0x77f91f78
 imul $0x8ac7,si,sp
-imul $0x1b24,0x9(r10d,r14d,4),di
-imul $0x616a,(rdi),cx
 imul $0x2d071317,edx,eax
-imul $0x81a29e74,-0x11171e21(r8d),edx
-imul $0x16f38010,(rdx),ecx
 imul $0xffffffffdde621e3,rdx,rsi
-ds imul $0xffffffff9493b8f0,-0x41(rbx),r15
-imul $0x41a41954,-0x6f5719a5(ebp),rsi
 pushw $0x7e
-rex pushw $0xfffe
 push $0x1f
-rex push $0xffffffffffffffc1
 imul $0x5b,bp,si
-imul $0xffed,(r11d,r8d,1),di
-imul $0x1c,-0x33a9856a(rax,rax,1),di
 imul $0xffffffbe,ebx,ebp
-imul $0xffffff93,-0x49e16491(r8d),r11d
-imul $0x9,0x52(rbp),edi
 imul $0xfffffffffffffffa,rcx,rsp
-es imul $0xffffffffffffff85,(r10),rdi
-imul $0x5,-0x738c97d9(rip),rdi
 insb (dx),es:(rdi)
-rep insb (dx),es:(rdi)
-repnz insb (dx),es:(rdi)
 insw (dx),es:(rdi)
-rep insw (dx),es:(rdi)
-rep rex insw (dx),es:(rdi)
-rep insl (dx),es:(rdi)
 insl (dx),es:(rdi)
-repnz insl (dx),es:(rdi)
-rep outsb ds:(rsi),(dx)
 outsb ds:(rsi),(dx)
-repnz outsb ds:(rsi),(dx)
 outsw ds:(rsi),(dx)
-rep outsw ds:(rsi),(dx)
-repnz outsw ds:(rsi),(dx)
-rep rex outsl ds:(rsi),(dx)
 outsl ds:(rsi),(dx)
-rep outsl ds:(rsi),(dx)
-lock cs addb $0xeb,(rax,rax,1)
-add $0x44,r9b
 addb $0xa8,(r8)
 rex.W orb $0xa7,0x41(rcx,rbx,4)
-or $0x30,r12b
-lock orb $0x7c,0x39(r8)
 adc $0x2e,bh
-adcb $0x1d,0x1c(edi,r12d,1)
-adcb $0x7e,-0x19bdfbac(rax)
 sbb $0xed,bl
-lock cs sbbb $0x4a,0xa(r11,riz,8)
-sbbb $0x1c,(rcx)
 and $0x74,dh
-lock andb $0x29,-0xa(r8)
-cs andb $0x89,-0x7c3f2c80(ebp,edi,1)
 subb $0x68,0x365c9019(rbx,riz,1)
-sub $0x2b,r11b
-lock subb $0x8,(r14)
 xorb $0x1,(rsi)
-xor $0x46,r15b
-ss xorb $0x30,0x3706a5d5(r13,r9,2)
-rex cmp $0xbf,al
-cmpb $0x79,(r15,r14,1)
-cmpb $0x1a,0xb3611(eax,ebx,4)
+cmpb $0x80,0x5(rax,rcx,2)
 add $0xd435,sp
-lock addw $0x5a18,-0x42(r8)
-es addw $0x6a0e,-0x2f12443b(rbp)
-lock addl $0x4691902f,-0x20(rax)
-add $0x104e6995,r11d
-addl $0x2faa8b7,(r14)
+add $0x94dc9886,esi
 add $0x354159d,rcx
-lock addq $0xffffffff9cad2701,0x4a(rcx,r9,1)
-addq $0x6c48abdb,0x28(rbp)
 or $0x87a8,sp
-lock orw $0x1a5a,-0x23e9770a(rcx,r15,8)
-ds orw $0x81b0,0x4d(rdx)
 or $0x5db26ed2,ebx
-lock orl $0xfbcf9cd6,(rsi,r10,4)
-orl $0xb8f5beea,0x73(rax)
 or $0xffffffff83018357,rsi
-lock orq $0xffffffffd528af78,(r15)
-orq $0xffffffff9e503541,0x2d492a6(rdi)
-lock adcw $0x9be7,-0x2d(rax)
-adc $0x58d4,r10w
 adcw $0x27f3,0x75b007fe(r15,rdi,2)
 adc $0xa712f4e9,ebx
-lock adcl $0xa3faf7e2,-0x13cd74c9(r15)
-adcl $0x24f6315b,(rsp,rbx,2)
 adc $0x469e33df,rcx
-lock adcq $0x213e8c88,0x553ca34c(r12,r10,1)
-adcq $0x79eacd22,-0x73(rdi)
-lock rex sbbw $0xbd6b,-0x2b(rbx)
 sbb $0x701a,r11w
-sbbw $0x4ba4,(r10,r8,2)
 sbb $0xeb128cc1,eax
-lock sbbl $0x30ba778,-0x2e748855(r15,r8,4)
-rex sbbl $0x7678ceb3,(rdi)
 sbb $0x15914e7f,rcx
-lock sbbq $0xaeb1f2a,-0x43425e0a(r10,rax,2)
-sbbq $0x545cf99b,(rsi)
 and $0xa1c6,dx
-lock andw $0x3fe4,gs:-0x2b(r13,r14,8)
-lock andw $0xafc2,(rcx)
 and $0x45f8aff8,edi
-lock andl $0x9c6e49d2,(rdx,r14,8)
-andl $0x64927c22,(rdi)
-lock andq $0xffffffffbb01050c,-0x1d2ee581(rsi)
-and $0x19896dd1,r13
-andq $0xfffffffff1c56c96,-0x1c6fa70a(rbp,r9,1)
+and $0xffffffff9222aaaf,rdi
 sub $0xaa34,ax
-cs subw $0x1bf6,0x8de8e1a(r12,r9,4)
-subw $0x4d25,0x7f(edi)
 sub $0x956e0f8e,ecx
-subl $0x9f73dd02,(ecx,r14d,8)
-lock subl $0xf63a75a9,-0x34(rbp)
 sub $0xffffffff91968508,rdi
-lock subq $0xffffffff8dcbe564,-0x7215845c(,r14,1)
-subq $0xffffffffe127901a,(rcx)
-xorw $0xeae3,-0x63b09fd4(ebx)
 xor $0xe23b,r12w
-xorw $0x7a9b,0x19(r14,r14,2)
 xor $0xcc1276fd,esp
-lock xorl $0x1fbc511e,(rsp,r11,2)
-xorl $0xd48475b5,-0x31(rsi,rdi,2)
 xor $0x35a0b69b,rcx
-lock xorq $0xffffffffbdca9d6b,0x35(r15)
-es xorq $0xfffffffffc5574cc,0xafdf2e9(edi)
 cmp $0xcc56,cx
-cs cmpw $0xb055,(rsi,r12,8)
-cmpw $0xb726,0xe(rdi,rbp,2)
 cmp $0x716d7621,ebx
-cmpl $0xd5406eec,gs:(r9,r14,2)
-cmpl $0xb66720da,(rcx)
 cmp $0xffffffffd8df880d,rbx
-cmpq $0x5c19152e,gs:-0x2702fc86(r11,r11,8)
-cmpq $0x16f72803,0x6cc114b1(rsi)
 add $0x4c,sp
-addw $0xffdc,-0x2a(r9d)
-addw $0xffea,(rcx,rsi,1)
 add $0xffffff8f,edx
-ds addl $0x8,0x19(,r12,4)
-addl $0xfffffff9,(rdx)
-es addq $0x27,(rbx)
-add $0xffffffffffffff86,r9
-lock addq $0x74,(r14,r13,1)
+add $0x7f,rcx
 or $0xffea,ax
-lock orw $0xffd4,-0x13d693ed(,r10,8)
-lock orw $0x25,(eax)
-lock orl $0xffffff9d,-0x3b(rsi,r12,2)
-or $0x6c,ebp
 orl $0x3d,(rbx,rcx,4)
 or $0xffffffffffffffc6,rsp
-lock orq $0xffffffffffffffe6,-0x18(r10)
-orq $0x71,0x14(rdi)
-lock adcw $0xffe7,(rax)
 adc $0xff99,r10w
-adcw $0xffc2,(r12,rdx,4)
 adcl $0xffffffa7,0x3581a4cc(rip)
-adc $0xfffffff6,r14d
-adcl $0x7f,(r10d)
 adcq $0x78,-0x5ec2415a(rdx)
-adc $0xffffffffffffffc5,r13
-es adcq $0x44,(rax,r14,2)
 sbb $0xc,bp
-lock sbbw $0xff81,(r11,r12,2)
-sbbw $0xffdb,0x381da921(rax,rax,2)
 sbb $0x75,ecx
-lock ds sbbl $0xffffff98,(r15d,r13d,4)
-sbbl $0x64,fs:(rsi)
 sbbq $0xffffffffffffffec,(rcx)
-sbb $0xfffffffffffffffe,r8
-lock sbbq $0xfffffffffffffffe,(rbx,r10,2)
-ss andw $0xfffa,(rsi)
 and $0xf,r15w
-andw $0x5a,(r8,rbx,4)
-andl $0x1b,0x46072c2a(ebp)
-and $0xffffffff,r15d
-andl $0x72,0x59(r10)
+and $0xffffffdf,eax
 and $0xffffffffffffffc2,rbx
-cs andq $0xffffffffffffffd0,(r14,rax,1)
-lock andq $0xffffffffffffffbf,(rdi)
-lock es subw $0xfff9,(rdx,rcx,1)
-sub $0x8,r9w
-subw $0xffff,-0x7c642710(r9d)
+sub $0xffcc,si
 sub $0xfffffffa,edx
-lock subl $0x29,0x33(rcx,r8,2)
-ds subl $0xffffffa6,-0x12(rsp,rcx,2)
 sub $0x5d,rdi
-cs subq $0x76,-0x46(rsp,r12,4)
-subq $0x1f,0x9(rbp)
 xor $0x30,cx
-lock xorw $0xffb5,-0x4c4090ac(,rbp,2)
-xorw $0x7c,gs:(rbx)
 xor $0x63,esi
-ss xorl $0x61,(r15)
-xorl $0xffffff97,0xf(rbx,rsi,4)
 xorq $0xc,-0x67(rdx,rdi,4)
-xor $0x27,r15
-lock xorq $0x23,(rsp,r15,4)
 cmp $0xffe6,di
-cs cmpw $0x1e,(r12,r10,4)
-cmpw $0xffc5,-0x53(rsi)
-cmpl $0xffffff90,0x3c81a35f(ebp)
-cmp $0xffffff82,r15d
-cmpl $0x15,(r15)
+cmp $0xffffff92,eax
 cmp $0x61,rsp
-cmpq $0xffffffffffffffa0,gs:-0x6bad019a(,r14,1)
-cmpq $0xffffffffffffff89,-0x31(rax)
 test ah,ch
-cs test r9b,-0x66376256(rdi)
-test ch,0x2c(rsi,rax,2)
 test dx,bp
-es test r15w,-0x4e9ff4b6(rdx)
-test di,fs:(rdx,rax,1)
 test edi,ebp
-ss test esi,0x58967a40(r13)
-test ebp,(rcx,rax,1)
 test rax,rsp
-ds test r15,0x539467e7(r9)
-test rcx,0x3f51a150(rip)
 rex.W xchg bpl,bpl
-lock xchg r10b,(r8)
-xchg ah,-0x518907ae(rdi,rdi,4)
-xchg si,fs:-0x68(rax)
-xchg r15w,di
 xchg r8w,-0x33(rdi,rbp,4)
 xchg ebp,edx
-es xchg esi,-0x3(r11,r15,2)
-lock xchg ebx,-0x6c354346(rbx)
-lock xchg rcx,(rbx)
 xchg rax,r9
-xchg r15,-0x18d5ca96(rdi,rsi,8)
 mov bh,cl
-cs mov r14b,0x484f9a6c(r9,r15,1)
-rex.W mov dl,(rbx)
 mov di,dx
-mov ax,gs:0x7f(r14,r12,2)
-mov cx,(rdx,riz,4)
 mov edx,ecx
-mov eax,(r11d,r15d,1)
-mov esi,(rsi)
 mov rdx,rsi
-cs mov r14,-0x18(rsi)
-mov rax,-0x5289b271(rsi)
 mov al,dl
-mov fs:(r8,r8,4),r11b
-ss mov 0x7a617cf4(rcx),dl
 mov bp,bx
-mov (ebx,esi,2),r11w
-ss mov -0x78(rax),ax
 mov eax,esi
-mov gs:-0x3023ef5c(r8),ebx
-mov -0x2c(rcx),edi
 mov rsp,rbx
-mov (r9d,r10d,1),r15
-ss mov -0x16(rcx,rbx,4),rcx
 mov ss,cx
-cs data16 mov ds,(r8,r14,2)
-data16 mov ss,0x1c08c7b(rdx,rcx,8)
 mov fs,0x46(rsi)
-rex.R mov cs,edi
-ds rex.R mov ss,(edi,edi,2)
 mov ds,rdx
-es rex.WB mov fs,(r8)
-rex.W mov ss,(rdx,rax,8)
 lea 0x61f9bdc6(rax),ax
-lea (edi,r12d,2),cx
-lea 0x69(r13,r14,4),si
 lea 0x7d80dd43(rsi,rcx,2),ebx
-es lea -0x32(r10),ebp
-ds lea (rsi),edx
 lea (rdx,rbp,2),rax
-ss lea (r15),r11
-lea (r14,r12,1),r8
-data16 rex mov (rbx),es
 rex.RB mov r10w,ds
-data16 mov -0x1(r9,r11,4),es
 mov (rdx),fs
-rex.R mov esp,ds
-mov -0x23(esi,r10d,8),fs
 mov rsi,ss
-rex.WB mov 0x531e27ce(r13d),ss
-rex.W mov gs:0x57(rdi,rax,4),ds
-ds popw (r12,r12,2)
-popw 0x47(rax)
 pop rbp
-pop -0x80(edi,r9d,4)
-pop 0x21(rsi)
 xchg ax,ax
-rex xchg ax,ax
 nop
-rex nop
 rex.W nop
 xchg ax,dx
-xchg ax,r11w
-rex xchg ax,sp
 xchg eax,ecx
-xchg eax,r14d
-rex xchg eax,edi
 xchg rax,rsi
-xchg rax,r12
 pause
-rex pause
 cbtw
-rex cbtw
 cwtl
-rex cwtl
 cltq
 cwtd
-rex cwtd
 cltd
-rex cltd
 cqto
 fwait
 pushfw
-rex pushfw
 pushf
-rex pushf
 popfw
-rex popfw
 popf
-rex popf
 sahf
-rex sahf
 lahf
-rex lahf
 movabs 0xe9d0b84dee8247c5,al
-addr32 rex.RB mov 0x69446e00,al
-movabs 0xc718000000780c8c,al
 movabs 0xfbb01160e42153d4,ax
-addr32 rex.RX mov 0x3195d74c,ax
-movabs 0xbdac57295e42b1c,ax
 movabs 0x9ae64f9c569b94ca,eax
-cs rex.B movabs 0x1c192f9e68d22b48,eax
-movabs 0x274a96cb6db17c17,eax
 movabs 0x2463559520b5d6d5,rax
-addr32 rex.WRXB mov 0xa774e014,rax
-movabs 0x8a0225cbdaed5294,rax
 movabs al,0xf642a2842ab8cbcd
-addr32 rex.X mov al,0x657fc274
-movabs al,0x2562ad08886889ae
 movabs ax,0xb2a0f5d5c4d286f7
-addr32 rex.RX mov ax,0x80f6773c
-movabs ax,0xda3b2994a0c9a44
 movabs eax,0x299605ee34d6e5ca
-addr32 cs rex.R mov eax,0x8a64f084
-movabs eax,0x6442e0dc025a6aae
 movabs rax,0x2befc3eed346cace
-addr32 rex.WRB mov rax,0x609fc717
-movabs rax,0x8ba21effffffc187
 movsb ds:(rsi),es:(rdi)
-repnz movsb ds:(rsi),es:(rdi)
-rep movsb ds:(rsi),es:(rdi)
-rep rex movsw ds:(rsi),es:(rdi)
 movsw ds:(rsi),es:(rdi)
-rep movsw ds:(rsi),es:(rdi)
 movsl ds:(rsi),es:(rdi)
-repnz movsl ds:(rsi),es:(rdi)
-repnz rex movsl ds:(rsi),es:(rdi)
 movsq ds:(rsi),es:(rdi)
-repnz movsq ds:(rsi),es:(rdi)
-rep movsq ds:(rsi),es:(rdi)
 cmpsb es:(rdi),ds:(rsi)
-repnz cmpsb es:(rdi),ds:(rsi)
-repz cmpsb es:(rdi),ds:(rsi)
 cmpsw es:(rdi),ds:(rsi)
-repnz cmpsw es:(rdi),ds:(rsi)
-repz cmpsw es:(rdi),ds:(rsi)
-repnz cmpsl es:(rdi),ds:(rsi)
 cmpsl es:(rdi),ds:(rsi)
-repz cmpsl es:(rdi),ds:(rsi)
 cmpsq es:(rdi),ds:(rsi)
-repnz cmpsq es:(rdi),ds:(rsi)
-repz cmpsq es:(rdi),ds:(rsi)
 test $0x4f,al
-rex test $0x57,al
 test $0xb5c,ax
-rex test $0x5b11,ax
 test $0x78c63bd5,eax
-rex test $0xf6243856,eax
 test $0x27aaf975,rax
 stos al,es:(rdi)
-repnz stos al,es:(rdi)
-rep stos al,es:(rdi)
 stos ax,es:(rdi)
-repnz stos ax,es:(rdi)
-rep stos ax,es:(rdi)
 stos eax,es:(rdi)
-repnz stos eax,es:(rdi)
-rep stos eax,es:(rdi)
-rep stos rax,es:(rdi)
 stos rax,es:(rdi)
-repnz stos rax,es:(rdi)
 lods ds:(rsi),al
-repnz rex lods ds:(rsi),al
-repnz lods ds:(rsi),al
-rep lods ds:(rsi),ax
 lods ds:(rsi),ax
-repnz lods ds:(rsi),ax
 lods ds:(rsi),eax
-repnz lods ds:(rsi),eax
-rep lods ds:(rsi),eax
 lods ds:(rsi),rax
-repnz lods ds:(rsi),rax
-rep lods ds:(rsi),rax
 rex.W scas es:(rdi),al
-rex scas es:(rdi),al
-repnz rex scas es:(rdi),al
 scas es:(rdi),ax
-repnz scas es:(rdi),ax
-repz scas es:(rdi),ax
-repz scas es:(rdi),eax
 scas es:(rdi),eax
-repnz rex scas es:(rdi),eax
-repz scas es:(rdi),rax
 scas es:(rdi),rax
-repnz scas es:(rdi),rax
 mov $0x1,bl
-rex.WB mov $0x9b,r13b
-mov $0xe9,sil
 mov $0xe0b9,di
-mov $0xffa2,r12w
-rex mov $0xe8c0,di
 mov $0xaa9a28ae,edi
-mov $0x80f13754,r10d
-rex mov $0xaa8faec6,ecx
 movabs $0x526d311ad36970ef,rbx
-movabs $0x75686551d4275449,r15
 rol $0x6e,dl
-es rolb $0xe2,-0x1b4773c0(rip)
-rolb $0xc,(rax,rcx,8)
 ror $0xe2,cl
-es rorb $0xba,-0x4e(r14,rcx,1)
-rorb $0xc0,-0x4bd8768(rip)
 rcl $0x1f,bh
-es rclb $0xc1,(r15,rdx,4)
-rclb $0x4c,gs:(edx)
 rcr $0x25,ah
-ds rcrb $0x50,(rdi,r13,1)
-rcrb $0x46,(rax)
 shl $0xd2,dh
-shlb $0x3b,(r15d,edi,4)
-shlb $0x82,0x6d(rcx)
 shr $0x49,al
-shrb $0xb7,(esp,r9d,1)
-rex shrb $0x66,-0x7c(rdx)
 shl $0x66,cl
-shlb $0xff,-0x450fca1e(r12d,eax,2)
-shlb $0x83,(rcx)
 sar $0x7d,ah
-sarb $0xc5,-0x2a(r9d)
-sarb $0xa5,0x3fe45f90(,rdx,1)
 rol $0x40,bx
-rolw $0xf4,0x3(esi,r10d,2)
-rolw $0xd2,0x1d(rdx)
 rol $0xb8,edx
-cs roll $0x88,0x5f(r15)
-roll $0xa1,(rcx)
 rol $0xc6,rbx
-rolq $0x91,-0x55(r15d,r10d,1)
-ds rolq $0xad,0x61(rax,rbx,1)
-rex ror $0x2f,sp
-rorw $0x5,-0x80(rbp,r11,4)
-rorw $0x1a,fs:0x46(rdi)
+rorw $0x7e,-0x6c3579dc(rdi)
 ror $0xb6,eax
-cs rorl $0x87,(rsp,r8,2)
-rorl $0x66,-0x23(rbx)
 ror $0x7e,rbx
-rorq $0x44,(r8d,r12d,4)
-es rorq $0xf4,0x60(rdi,rdi,1)
 rcl $0x4a,cx
-cs rclw $0xaa,-0x4b997185(,r15,4)
-rclw $0x23,(rcx)
 rcl $0x1,esi
-ds rcll $0x68,(r10,r13,8)
-rcll $0x52,-0x1edbd589(rsp,rsi,4)
 rcl $0xb8,rax
-cs rclq $0x40,(r10,riz,2)
-rclq $0xc8,0x4d(ebx)
 rcr $0x32,cx
-cs rcrw $0x5a,(r14,rbx,4)
-rcrw $0x25,(rsi)
 rcr $0x26,esi
-ds rcrl $0x51,0x49(rdx,r11,1)
-rcrl $0xaf,-0x7bb3d5e6(rdx,rbx,1)
 rcr $0x80,rcx
-rcrq $0xf4,-0xda156f(edx,r11d,8)
-rcrq $0xe1,(rdx)
 shl $0xd7,di
-shlw $0x6e,fs:(rbx,r9,2)
-shlw $0x48,0x347abf8(rip)
 shl $0x5f,ecx
-es shll $0x1d,-0x44(rdi,r11,4)
-shll $0x4a,0x2d(rax)
 shl $0x84,rsi
-es shlq $0x5f,0x6349db4b(rip)
-shlq $0xb4,(rbx,rbx,4)
 shr $0x1b,bx
-shrw $0xbe,gs:-0x76753e8e(rbp,r8,4)
-ss shrw $0xec,0x6eaa38e7(,rbx,2)
 shr $0x2a,esi
-ds shrl $0x2d,-0x78366016(rbx,r9,1)
-shrl $0x8c,(rdi,rcx,4)
 shr $0x22,rdi
-ss shrq $0xa8,(r11,r15,1)
-shrq $0x2c,-0x7a(rsi,riz,2)
 shlw $0x57,-0x17846bc6(rcx)
-shl $0xaf,r11w
-ss shlw $0x36,(rbx,r12,4)
 shl $0xa2,edx
-shll $0xa2,gs:(r15)
-shll $0xbe,0x7e(rbx)
 shl $0xe8,rax
-shlq $0x3f,(r14d,r10d,4)
-shlq $0xe3,(rdi)
 sar $0x4e,dx
-sarw $0x9c,-0x6928bd4d(r9d,r13d,1)
-sarw $0xe1,fs:(rax)
-rex sar $0x1c,esi
-sarl $0x25,-0x3b8088d5(r11,rbx,2)
-rex sarl $0x58,0x55cb23d3(rbx)
+sarl $0xdd,(rsp,rcx,8)
 sar $0xb1,rbp
-sarq $0x51,fs:(r10,rbx,8)
-sarq $0xe9,(esi)
 retw $0xa41e
-rex retw $0xef0c
 ret $0xe0bc
-rex ret $0x8fa5
 retw
-rex retw
 ret
-rex ret
 mov $0x88,al
-movb $0x7e,fs:(r14d,r12d,4)
-rex movb $0x5f,gs:0x1117b736(rbp)
 xabort $0xf
-rex xabort $0x42
 mov $0xa8e3,bp
-ds movw $0x5005,(r15,r8,2)
-movw $0x8973,-0x6b2ff5ea(rsi)
 mov $0x30de8a72,edi
-cs movl $0xa322bd4d,(r11)
-movl $0x5eafe88c,0x65ec81a6(rbp)
 mov $0xd1a4dbb,rdx
-ds movq $0x2ebb8e96,0x628ea8cd(rax,r12,1)
-movq $0x7a7a54c4,0x2fb0f34b(rax)
-rex enterw $0x6c3,$0x55
 enterw $0x531a,$0x90
 enter $0x9e3e,$0xa5
-rex enter $0xb406,$0x10
 leavew
-rex leavew
 leave
-rex leave
 lretw $0x338a
-rex lretw $0x2cf1
 lret $0xe0e
-rex lret $0x647d
 lretq $0x1bf0
 lretw
-rex lretw
 lret
-rex lret
 lretq
 int3
-rex int3
 int $0x6e
-rex int $0x4e
 iretw
-rex iretw
 iret
-rex iret
 iretq
 rol al
-rolb 0x1cd5e1f8(edi,r14d,8)
-rolb 0x1f(rdi)
 ror al
-ss rorb (rdi,r11,8)
-rorb 0x1(rbp)
 rcl ah
-es rclb (r12,r10,4)
-rclb 0x3c502222(rax,rsi,2)
 rcr ch
-rcrb (r14d,r12d,1)
-cs rcrb 0x2bcef036(rsi,rbp,8)
 shl bl
-ss shlb -0x72(r9,r14,8)
-shlb -0x62(rbp)
 shr bl
-shrb 0x5f15ed14(,r13d,2)
-shrb -0x4b(rax)
 shl bh
-ds shlb (r14,r13,1)
-shlb -0x2d(ecx)
 sar bh
-ss sarb -0x69(r12,r14,2)
-ds sarb 0x64e54f5f(rbp)
 rol di
-rolw fs:(rdi,r12,1)
-rolw -0x4889fe0(rax)
 rol ebx
-ss roll -0x82ebf55(r12,r8,8)
-roll 0x6f64fd3(,rdi,2)
 rol rsp
-es rolq (r9)
-rolq -0x76(rbp)
 ror di
-ss rorw 0x5bbc6048(rsp,r10,4)
-rorw 0x64(rsi,rax,4)
 ror esi
-es rorl -0x3f(r13,r13,1)
-rorl -0x71(rbx)
 ror rbp
-es rorq (r11)
-rorq 0x508e9aea(rcx,rbp,2)
 rcl cx
-rclw fs:(r8,r8,4)
-rclw (rdx)
 rcl ebx
-rcll fs:(edx,r10d,4)
-rcll -0x1e56eaa8(rbx)
 rcl rdx
-rclq -0xfa21500(ebx,r10d,4)
-rclq 0x38(rsi,riz,2)
 rcr ax
-rcrw fs:(rbx,r12,2)
-rcrw -0x321f0b46(rdi)
 rcr esp
-cs rcrl (r14,r15,2)
-rcrl (rsi)
 rcr rdx
-es rcrq 0x1e(r13,r8,2)
-rcrq -0x7(eip)
 shl cx
-shlw 0x3f(edx,r15d,4)
-ss shlw (rdi)
-rex shl esi
-shll (r15)
-shll 0x61(esi,esi,4)
+shll 0x10d6b3d9(rdx)
 shl rdx
-shlq fs:(r9)
-shlq -0x34(,rdx,2)
 shr bx
-shrw 0x6503fc07(r10d)
-shrw (rbx,riz,2)
 shr eax
-shrl gs:-0x58(r13,rdx,2)
-shrl -0x74dc799d(rcx)
 shr rdi
-shrq 0x160bffbd(r9d,eax,8)
-shrq 0x2a(rsi,rax,1)
 shl bx
-shlw fs:(rsp,r13,1)
-ds rex shlw (rbx)
-rex shl esp
-es shll 0x1b95da80(,r13,4)
 shll (rsi)
 shl rax
-shlq fs:(r12,r8,4)
-shlq (rsi)
 sar sp
-ds sarw (rdi,r13,1)
-sarw -0x612f1e4b(rdx)
 sar eax
-sarl (r8d,edi,1)
-sarl 0x31(rax)
 sar rbp
-ds sarq -0x46(rbx,r11,2)
-sarq 0x7a(eax)
 rex.W rol cl,cl
-rolb cl,-0x4cd1957(r14d)
-rolb cl,(rcx,rbx,4)
 ror cl,ch
-rorb cl,-0x20(r12d,r14d,8)
-rorb cl,(rdi)
 rcl cl,dl
-cs rclb cl,0x63(r13,r11,8)
-rclb cl,0x616ec64b(rdi)
 rcr cl,bl
-cs rex.WB rcrb cl,(r15,rdi,4)
-rcrb cl,(rax)
 shl cl,bh
-shlb cl,0x1a(r14d,r8d,2)
-shlb cl,0x71886148(rbx)
 shr cl,cl
-ss rex.WX shrb cl,-0x20(rcx,r14,8)
-shrb cl,-0x729ad63f(rax)
-rex shl cl,cl
-shlb cl,0x1d(r15,r8,1)
-cs rex shlb cl,(rcx)
+shl cl,r14b
 sar cl,bl
-sarb cl,(eax,r10d,1)
-sarb cl,(rax)
 rol cl,dx
-ss rolw cl,-0x6f(r13d)
-rolw cl,(rax)
 rol cl,eax
-roll cl,0x46(esi,r12d,4)
-roll cl,0x384a0559(rcx,rbp,8)
 rol cl,rbx
-rolq cl,(r15d)
-rolq cl,0x6c(,rdx,1)
 ror cl,bp
-rorw cl,-0x74e8ff66(edx,r11d,8)
-rorw cl,-0x6ee0bb54(rdi)
 ror cl,esp
-rorl cl,fs:-0x6e4ae857(r15,r9,2)
-rorl cl,(rdx)
 ror cl,rbx
-ss rorq cl,(r14)
-rorq cl,0x78(rbx)
 rcl cl,bp
-rclw cl,0x68676d4a(r14d)
-ss rclw cl,(rdi)
 rcl cl,ebx
-rcll cl,gs:-0x53a4a295(,r8,1)
-rcll cl,-0x78c00b0f(rbx)
 rcl cl,rax
-ss rclq cl,(rax,r15,1)
-rclq cl,-0x57(rsi,rdi,2)
 rcr cl,si
-rcrw cl,-0x77cf14dd(r13d,ebp,4)
-rcrw cl,-0xd(rbp,rcx,4)
 rcr cl,ebx
-rcrl cl,fs:0x66(r9d,r14d,8)
-rcrl cl,fs:0x21fdc98b(rip)
 rcr cl,rcx
-ss rcrq cl,0x34(rdx,r11,8)
-rcrq cl,0x621afcd9(rbp)
 shl cl,di
-shlw cl,fs:(rdi,r10,4)
-shlw cl,(rdx)
 shl cl,ebx
-es shll cl,0x18(r15,r13,8)
-shll cl,-0x43(rdi)
 shl cl,rdi
-shlq cl,fs:(rsp,r15,1)
-shlq cl,0x29de8e11(rip)
 shr cl,sp
-cs shrw cl,(r14,rdi,1)
-shrw cl,0x37(rdx,rbx,2)
 shr cl,esp
-shrl cl,(r10d,r10d,8)
-shrl cl,-0x7e6a8c4e(rsi)
 shr cl,rbp
-es shrq cl,(r15,rax,1)
-shrq cl,-0x27dec71(rax)
 shl cl,dx
-shlw cl,-0x3e(r14d)
-shlw cl,(rsi)
-shll cl,fs:-0x5b(r10,r12,1)
-rex shll cl,0x5c(rdi,rdi,1)
 shl cl,rdx
-ds shlq cl,-0x46(r8)
-shlq cl,0x21564952(rsi)
 sar cl,bp
-es sarw cl,(r11,r13,4)
-cs sarw cl,(rdi)
 sar cl,esi
-cs sarl cl,(rcx,r13,4)
-sarl cl,(rcx)
 sar cl,rbx
-es sarq cl,(r10d,r9d,4)
-sarq cl,(rsi)
 xlat ds:(rbx)
-rex xlat ds:(rbx)
 fadds -0x7fd35443(rbp,rax,1)
-fadds -0x66(r9d)
-fadds -0x14cfbf36(rbp,r15,4)
 fmuls -0x26(rsi,rdx,4)
-ds fmuls (rsp,r9,4)
-rex fmuls -0x587c20ba(rax)
 fcoms -0x2c(rcx,rdx,4)
-ds fcoms 0x6d(r10)
-fcoms (rcx,r8,4)
 fcomps 0x40db502f(rdi)
-fcomps gs:0x5e(r10)
-fcomps 0x217ea582(,r13,2)
 fsubs 0x2a(rsp,rax,2)
-cs fsubs -0x325b03e(rbx,r8,2)
-fsubs (r8)
 fsubrs (rdi)
-es fsubrs (rsi,r11,1)
-fsubrs 0x33(rdx,r9,1)
 fdivs -0x17(rdx)
-fdivs 0x60(r11d,r12d,4)
-fdivs (r14)
-ss fdivrs (rdx)
-fdivrs 0xe(rdx,r13,1)
-fdivrs -0x62(rbx)
+fdivrs (r14)
 fadd st(2),st
-rex.B fadd st(0),st
-rex fadd st(7),st
 fmul st(1),st
-rex.B fmul st(3),st
-rex fmul st(7),st
 fcom st(0)
-rex.B fcom st(2)
 fcomp st(5)
-rex.B fcomp st(5)
-rex fcomp st(6)
 fsub st(5),st
-rex.B fsub st(1),st
-rex fsub st(5),st
 fsubr st(4),st
-rex.B fsubr st(0),st
-rex fsubr st(4),st
 fdiv st(0),st
-rex.B fdiv st(5),st
-rex fdiv st(3),st
 fdivr st(2),st
-rex.B fdivr st(4),st
-rex fdivr st(5),st
 flds (rbx)
-flds -0x5d(r9d,r12d,2)
-flds (rdi,r12,4)
 fsts (rcx)
-ss fsts -0x6b(r15)
-fsts (r8,r8,8)
 fstps -0x50(rcx)
-fstps fs:-0x2efd3c91(r15d,r12d,4)
-fstps 0x3(r13,rax,2)
 fldenvs (rdx)
-fldenvs (edi,r9d,8)
-fldenvs -0x275a09de(rip)
 fldenv -0x56834c94(rcx,rbx,8)
-rex.WX fldenv (eax,r15d,2)
-fldenv 0x63(rdx,r8,8)
-ss fldcw 0x16f52260(rbp)
 rex.WB fldcw -0x8(r15)
-fldcw (rdx,riz,8)
-cs fnstenvs -0x20ddbc58(rcx)
-fnstenvs -0x4a93efa9(rbp,r11,4)
-cs fnstenvs (r15,r10,1)
+fnstenvs (rbx)
 fstenvs -0x4e(rsi)
-fstenvs gs:(r8,r15,4)
-fstenvs -0x41(r15)
-ss fnstenv 0x3f110ccf(rcx)
-fnstenv 0x56(r10,r8,4)
-fnstenv -0x5a(eip)
-fstenv fs:(rax,rbx,2)
-es fstenv -0xa1a354b(rbx,r15,8)
+fnstenv -0x1c288133(rbx,rbp,1)
 fstenv -0x6c(,r11,4)
 fnstcw -0x7e(rip)
-ds fnstcw 0x55(r13)
-fnstcw 0x44(r9)
 fstcw (rsi)
-es fstcw 0x36(r15,r14,8)
-fstcw 0x3c(rdx,r9,8)
 fld st(1)
-rex.B fld st(3)
-rex fld st(6)
 fxch st(4)
-rex.B fxch st(1)
-rex fxch st(2)
 fnop
-rex fnop
 fchs
-rex fchs
 fabs
-rex fabs
 ftst
-rex ftst
 fxam
-rex fxam
 fld1
-rex fld1
 fldl2t
-rex fldl2t
 rex.W fldl2e
-rex fldl2e
 fldpi
-rex fldpi
 fldlg2
-rex fldlg2
 fldln2
-rex fldln2
 fldz
-rex fldz
 f2xm1
-rex f2xm1
 fyl2x
-rex fyl2x
 fptan
-rex fptan
 fpatan
-rex fpatan
 fxtract
-rex fxtract
 fprem1
-rex fprem1
 fdecstp
-rex fdecstp
 fincstp
-rex fincstp
 rex.W fprem
-rex fprem
 fyl2xp1
-rex fyl2xp1
 fsqrt
-rex fsqrt
 fsincos
-rex fsincos
 frndint
-rex frndint
 fscale
-rex fscale
 fsin
-rex fsin
 fcos
-rex fcos
 fiaddl 0x4e(rbx,rax,2)
-fiaddl (edi,r8d,8)
-fiaddl -0x2d(r10,r15,4)
 fimull -0xb(rbp)
-cs fimull 0x16(r9,r9,2)
-fimull -0x4c6aea67(r14,r9,4)
 ficoml 0x7117063a(rbx)
-ss ficoml -0x70(r11)
-ds ficoml 0x7d(rsi)
 ficompl (rdx)
-ficompl fs:-0x2e(r11,r14,1)
-ficompl 0x3620df49(rsp,r13,2)
 fisubl 0x47(rbp,rcx,1)
-fisubl gs:0xb(,rdi,1)
-fisubl 0x2e(rbx,r14,8)
 fisubrl -0x51(rbp)
-cs fisubrl -0x9(r13,r8,4)
-fisubrl (r11,r11,2)
-ds fidivl -0x6e104516(rax)
 fidivl 0x64(rdx,r11,8)
-fidivl (rax)
 fidivrl (rcx)
-cs fidivrl (rsp,r9,4)
-fidivrl -0x32(r11,r8,4)
 fcmovb st(3),st
-rex.B fcmovb st(7),st
-rex fcmovb st(5),st
 fcmove st(5),st
-rex.B fcmove st(0),st
-rex fcmove st(4),st
 fcmovbe st(7),st
-rex.B fcmovbe st(1),st
-rex fcmovbe st(6),st
 fcmovu st(7),st
-rex.B fcmovu st(2),st
-rex fcmovu st(7),st
 fucompp
-rex fucompp
 fildl 0x3e(rbx)
-es fildl (r8,r15,4)
-cs fildl (r11)
 fisttpl (rdi,rbp,4)
-es fisttpl 0xc(r12d,ebx,2)
-fisttpl 0xfac8403(,r11,4)
-fistl -0x609706c4(eax)
-fistl (rdi,r9,1)
-fistl -0x1e(edx,r11d,2)
+fistl 0x7e(rbx)
 fistpl -0x6937698f(rip)
-ds fistpl (rsi,r9,4)
-fistpl (r11)
 fldt 0x44d1c48e(rax,rdi,1)
-fldt (edi,r8d,2)
-fldt 0x28(r8)
 fstpt 0x2e(rcx)
-cs fstpt (r14)
-fstpt (rdi,r13,1)
 fcmovnb st(3),st
-rex.B fcmovnb st(7),st
-rex fcmovnb st(3),st
 fcmovne st(0),st
-rex.B fcmovne st(4),st
-rex fcmovne st(0),st
 fcmovnbe st(0),st
-rex.B fcmovnbe st(7),st
-rex fcmovnbe st(4),st
 fcmovnu st(4),st
-rex.B fcmovnu st(4),st
-rex fcmovnu st(6),st
 fneni(8087 only)
-rex fneni(8087 only)
 feni(8087 only)
-rex feni(8087 only)
 fndisi(8087 only)
-rex fndisi(8087 only)
 fdisi(8087 only)
-rex fdisi(8087 only)
 fnclex
-rex fnclex
 fclex
-rex fclex
 fninit
-rex fninit
 finit
-rex finit
 fnsetpm(287 only)
-rex fnsetpm(287 only)
 fsetpm(287 only)
-rex fsetpm(287 only)
 fucomi st(0),st
-rex.B fucomi st(4),st
-rex fucomi st(0),st
 fcomi st(7),st
-rex.B fcomi st(1),st
-rex fcomi st(0),st
 faddl (rbx,rdi,4)
-faddl -0x79(r11d,eax,8)
-faddl (eax)
 fmull 0x7f(rbp)
-fmull -0x6f(r10d,r9d,4)
-fmull 0x4c(,r12,8)
 fcoml (rdx)
-ds fcoml (r8,r15,8)
-fcoml 0x43(r10)
 fcompl (rcx)
-cs fcompl 0x2a(r10)
-fcompl -0x3f(rip)
 fsubl (rax)
-fsubl -0x33(ebp,r8d,2)
-fsubl (rsi,r14,2)
 fsubrl (rcx)
-ss fsubrl 0x5be08be2(rbx,r12,1)
-fsubrl (r11)
-fdivl 0x7dc4ac0d(esp,ecx,1)
 fdivl 0x37(r14,r15,2)
-fdivl (rcx)
-fdivrl (ebx,ebx,1)
 fdivrl -0x20(r10,rsi,8)
-ss fdivrl 0x4826a34a(,r10,8)
 fadd st,st(2)
-rex.B fadd st,st(0)
-rex fadd st,st(7)
 fmul st,st(2)
-rex.B fmul st,st(2)
-rex fmul st,st(6)
 fsub st,st(4)
-rex.B fsub st,st(2)
-rex fsub st,st(0)
-rex fsubr st,st(5)
-rex.B fsubr st,st(1)
 fsubr st,st(7)
 fdiv st,st(7)
-rex.B fdiv st,st(6)
-rex fdiv st,st(3)
 fdivr st,st(4)
-rex.B fdivr st,st(5)
-rex fdivr st,st(1)
 fldl -0x34(rax)
-es fldl -0x2c7e4fe9(rdx,r15,1)
-fldl (r9)
 fisttpll -0x2b0adeba(rbx,rbp,1)
-fisttpll fs:(r12,r9,4)
-fisttpll -0x1be9f79a(rsi,r12,8)
 fstl (rcx)
-cs fstl (rsi,r12,1)
-rex fstl (rdx,rax,8)
 fstpl (rsi,rdi,4)
-fstpl -0x6a(r9d)
-fstpl 0x2ac5aeb2(r13)
-ss frstors 0x26(rbp,rsi,8)
 frstors (r11,r14,2)
-frstors (rcx,rbx,4)
 frstor (rdx,riz,4)
-es frstor 0x1d(rax,r11,4)
-rex frstor (rsi)
 fnsaves 0x69(rcx)
-es fnsaves (r10d,r9d,2)
-fnsaves -0x5039eaf0(r11,rbp,8)
 fsaves -0x64467b31(rcx)
-ss fsaves 0x4e0bf238(rsp,r13,4)
-fsaves 0x4(rsp,r12,2)
 fnsave -0xf(rbx)
-fnsave (r12d,r13d,8)
-fnsave 0xd(r12,r12,8)
-ds fsave (r9,r11,2)
 fsave (rbx)
 fnstsw (rax,rax,2)
-ss fnstsw -0x68(r11)
-rex.WXB fnstsw (r14,r15,4)
 fstsw (r15,r14,2)
-fstsw (rsi)
 ffree st(5)
-rex.B ffree st(7)
-rex ffree st(3)
 fst st(2)
-rex.B fst st(1)
-rex fst st(1)
 fstp st(0)
-rex.B fstp st(6)
-rex fstp st(0)
 fucom st(2)
-rex.B fucom st(1)
-rex fucomp st(5)
-rex.B fucomp st(3)
 fucomp st(7)
 fiadds (rcx,rdi,4)
-fiadds -0x83da88f(r9d,r13d,1)
-fiadds -0x4c(r14,rcx,2)
 fimuls 0x7(,rax,4)
-fimuls gs:(r11)
-fimuls 0x1819c694(r12,rcx,8)
 ficoms -0x2f1774f2(rbp)
-ficoms fs:(r8,r12,8)
-ficoms fs:(rdi,rbx,4)
 rex.W ficomps (rdx,riz,4)
-ficomps -0x10(r11d)
-ficomps 0x137df80d(rsi,r13,4)
-fisubs gs:(rsp,rcx,2)
-ds fisubs (r9)
-rex.W fisubs (ebx)
+fisubs (r11)
 fisubrs (rsi)
-fisubrs (ecx,r8d,8)
-fisubrs 0x61(r11,r8,4)
 fidivs (rax)
-fidivs (esp,r13d,8)
-fidivs 0x74(r10,r10,2)
 fidivrs 0x12ea11ea(rdx,rbx,2)
-fidivrs (r15d,r12d,1)
-ds fidivrs (rdi)
 faddp st,st(6)
-rex.B faddp st,st(0)
-rex faddp st,st(6)
 fmulp st,st(4)
-rex.B fmulp st,st(3)
-rex fmulp st,st(3)
 fcompp
-rex fcompp
 fsubp st,st(1)
-rex.B fsubp st,st(6)
-rex fsubp st,st(6)
 fsubrp st,st(2)
-rex.B fsubrp st,st(0)
-rex fsubrp st,st(7)
-rex fdivp st,st(5)
-rex.B fdivp st,st(6)
 fdivp st,st(7)
 fdivrp st,st(0)
-rex.B fdivrp st,st(2)
-rex fdivrp st,st(2)
-filds fs:0x3e(rbp,rbx,2)
-es filds -0x8(r8,r10,4)
-filds (rbx,rdx,8)
-ss fisttps 0x79ee12fe(rax)
+filds 0x1c(rsp,rcx,2)
 fisttps -0x1832ed64(r13,r11,1)
-fisttps (rdi,rdi,2)
 fists -0x15(rdi)
-fists 0x32(ebp,r12d,8)
-fists -0x3fcef50f(rsi,r8,2)
 fistps 0x71(rax)
-fistps fs:0x39(r8,r9,8)
-fistps -0x61(r15)
-fbld 0x5e(ebp)
 fbld 0x13(r12,r10,1)
-fbld (rsi,riz,1)
 fildll (rcx)
-es fildll (esp,r12d,8)
-fildll (r14)
 fbstp (rax,rcx,8)
-fbstp gs:(r11)
-fbstp (r8d,eiz,2)
-fistpll fs:(edx,edx,4)
-fistpll fs:0x27616953(rcx,r14,1)
 fistpll 0x69(rbp,rsi,4)
 ffreep st(1)
-rex.B ffreep st(4)
-rex ffreep st(7)
 fnstsw ax
-rex fnstsw ax
 fstsw ax
-rex fstsw ax
-rex fucomip st(2),st
-rex.B fucomip st(5),st
 fucomip st(0),st
 fcomip st(1),st
-rex.B fcomip st(5),st
-rex fcomip st(2),st
 in $0x5f,al
-rex in $0x7e,al
 in $0x7c,ax
-rex in $0xf9,ax
 in $0x22,eax
-rex in $0x3b,eax
-rex out al,$0xb0
 out al,$0x25
 out ax,$0x7c
-rex out ax,$0xf8
 out eax,$0xf1
-rex out eax,$0x0
 in (dx),al
-rex in (dx),al
 in (dx),ax
-rex in (dx),ax
 in (dx),eax
-rex in (dx),eax
 out al,(dx)
-rex out al,(dx)
 out ax,(dx)
-rex out ax,(dx)
 out eax,(dx)
-rex out eax,(dx)
 int1
-rex int1
 hlt
-rex hlt
 cmc
-rex cmc
 test $0x61,cl
-testb $0xbb,fs:-0x2d(rsp,r12,2)
-testb $0x43,-0x17(esi)
 test $0x6b,bl
-es testb $0x5c,(esp,r12d,4)
-testb $0x15,-0x6d945ce0(rcx)
 notb (rsi)
-not r10b
-ss notb (r11d,r13d,1)
 neg bh
-lock negb gs:0x37adf03b(,r11,8)
-lock es negb -0x27cc3336(rdx,riz,1)
 mul ah
-mulb fs:(rdi,r10,8)
-mulb -0x48(rcx)
 imul bl
-ds imulb (r10,r9,2)
-es imulb (rdi)
 div ah
-ss divb -0x42(r9,r13,2)
-divb (rcx)
 idiv dl
-es idivb (r12,r15,8)
-idivb (rdi)
 test $0x38cd,di
-testw $0xfd6e,gs:(r10,r14,4)
-cs testw $0x47ca,-0x5aefa83a(rdi)
 test $0x261f176,esi
-ss testl $0x365f74e0,0x35(rcx,r13,4)
-testl $0x85d6de85,-0x3c(rcx,rbx,2)
 test $0xffffffffc842cfb3,rcx
-testq $0x78c7983e,-0x47822419(r13d,r10d,4)
-testq $0xffffffffdec783b1,0x1859405f(rax)
 test $0xd3e4,cx
-es testw $0xa29c,-0x2b(r9d)
-testw $0xcc02,-0x2f(rsi)
 test $0x21d4d81f,esi
-testl $0xc4e2a7d0,gs:(rbx,r10,4)
-cs testl $0xdf8993ee,0x5f26ed36(rdi)
 test $0x2f6f26b1,rsi
-testq $0x1ead16f2,-0x65(r8)
-testq $0x24958ae1,0x62(esi,edi,1)
 not dx
-ss notw 0x76(r9,r13,1)
-lock notw (rax)
 notl -0x7273523d(rax,rsi,8)
-not r9d
-lock notl -0x1f(r14)
 notq (rbx,rax,1)
-not r8
-cs notq 0x62(r10)
 neg bp
-lock negw (r14)
-negw (rcx,rbp,1)
-rex negl (rsi)
 neg r14d
-negl (esp,r8d,8)
 negq (rcx)
-neg r15
-lock negq -0xd(esi,r14d,4)
 mul bx
-cs mulw 0x6efae7d0(r11,r13,1)
-ss mulw -0x27(rdx)
 mul edi
-mull gs:-0x6a3e85e(,r11,4)
-mull -0x5d(rax)
 mul rsp
-mulq gs:-0x75(rcx,r14,1)
-mulq (ecx)
 imul ax
-imulw -0x4(edx,r14d,2)
-imulw (rbx)
 imul ecx
-imull 0x3e(r9d)
-cs imull (rax,rcx,4)
 imul rax
-es imulq 0xd(rbx,r15,1)
-ss imulq -0x553f7cc4(rbx)
 div cx
-divw fs:0xe(r13)
-divw 0x75(rsi,rbx,8)
 div edi
-cs divl -0x4c0d0733(rdi,r13,2)
-divl 0x5(rax,rbx,4)
 div rcx
-divq -0x1(ebp,r15d,8)
-divq -0x75(rax,rdi,8)
 idiv bp
-idivw -0x8(r12d,ebp,4)
-idivw (rbx)
 idiv ebx
-cs idivl (edi,r13d,4)
-idivl 0x37(rcx,rax,8)
 idiv rdi
-idivq -0x18fc6193(r8d,ebp,8)
-idivq 0x53(rdx)
 clc
-rex clc
 stc
-rex stc
 cli
-rex cli
 sti
-rex sti
 cld
-rex cld
 std
-rex std
 inc cl
-lock cs incb -0x102b85c9(r10,r10,1)
-incb 0x74d6181e(rsi)
 dec bh
-lock decb 0x4dbdfb7a(rbp,r8,4)
-decb gs:-0x73(rcx)
 inc sp
-lock incw (r14)
-incw -0x52(rdi)
 incl -0x63(rbx)
-inc r15d
-incl (r14d,r9d,1)
 incq (rdi)
-inc r14
-lock incq (r12,r15,2)
 dec dx
-lock decw (r15,r14,2)
-decw (rdi)
 dec esi
-lock decl fs:-0xd(rsi,r10,4)
-lock decl (rcx,rbx,2)
 dec rbp
-lock decq (r12,r13,1)
-decq 0x73(rcx,riz,2)
 call *sp
-callw *gs:0x7d3496f(rdx,r8,4)
-callw *-0x31(,rbp,1)
-rex call *rax
-call *(rax,r13,1)
-call *0x5e2bb49b(edi)
+call *-0x1(rax,riz,8)
 lcallw *(rsi)
-es lcallw *(r8,r10,8)
-lcallw *0xdc2a44e(r11)
 lcall *(rdi)
-lcall *fs:(r11,r12,4)
-es lcall *(r15)
 rex.W lcall *-0x12a1708(rbx)
-rex.WXB lcall *0x43(r10d,r9d,4)
-rex.WX lcall *(rbx,r10,4)
 jmp *cx
-ds jmpw *0xa(r8)
-jmpw *-0x7c(rdi,rcx,4)
 jmp *rbp
-rex.WB jmp *fs:(r12d,eiz,4)
-jmp *(rsi)
-ljmpw *fs:(ebx,eiz,1)
-es ljmpw *-0x3c5f2c0b(r8,rdi,1)
 ljmpw *-0x60(rax)
 ljmp *-0x7f(r10,r12,4)
-ljmp *(ebx)
-ljmp *gs:-0x40(rsi)
 rex.W ljmp *-0x4a(rcx)
-ds rex.WXB ljmp *-0x22b9e36d(,r14,1)
-rex.WB ljmp *-0x2b(r9)
-pushw 0x47(,r15,8)
-pushw gs:(rcx)
+pushw (rdi)
 push rax
-push (esp,r12d,2)
-push 0x45(rbp)
-rex sldt dx
-data16 sldt -0x7(r14,r11,2)
-cs data16 sldt (rsi)
+data16 sldt 0x762f0d32(rdi,rbx,1)
 sldt esi
-ds sldt -0x74c809ac(r9,r12,2)
-rex sldt -0x32(ebp,esi,1)
 sldt rax
-cs rex.WB sldt 0x33(r15)
-rex.W sldt (rcx,riz,2)
 str cx
-data16 str gs:(rbx,r11,8)
-data16 str -0x46(rsi)
 str edi
-ds str (rbx,r8,8)
-str (rcx)
 str rbp
-cs rex.WB str 0x9(eip)
-rex.W str -0x17(rcx)
 data16 lldt di
-data16 lldt 0x12(edi,r14d,4)
-data16 lldt (rbx)
 lldt si
-lldt fs:(rbx,r8,2)
-lldt 0x3ab09646(rdx)
 rex.W lldt di
-rex.WX lldt gs:0x6aa449e(rcx,r12,8)
-rex.W lldt (rcx)
 data16 ltr sp
-ds data16 ltr 0x19(r14,r9,4)
-data16 ltr (rdx,rsi,4)
 ltr bx
-ltr 0x7a(r9d,r11d,2)
-ltr -0x47458080(rax)
 rex.W ltr cx
-cs rex.WXB ltr 0x56(r8,r15,8)
-rex.W ltr 0x2811b4ae(rcx)
 data16 verr di
-data16 verr fs:(rcx,r13,2)
-ss data16 verr 0xb(rdx)
 verr bx
-ss verr -0x71(r15)
-verr 0x29(rdx,rcx,8)
 rex.W verr si
-rex.WXB verr gs:0x8a169fe(r8,r12,1)
-rex.W verr -0x2b(rdi)
 data16 verw cx
-data16 verw 0x27775828(r13d)
-data16 verw (rdi)
 verw ax
-verw -0x5f(r15d,r15d,1)
-verw (rsi)
 rex.W verw di
-cs rex.WXB verw (r15,r13,8)
-rex.W verw 0x48(rax)
-sgdt (edx)
 sgdt (r8,r11,2)
-ss sgdt 0x6b0eac92(rcx)
-sidt (ebx)
 sidt 0x36(rdi,r15,4)
-rex.W sidt -0x7e8a097b(rdx)
-lgdt 0x5e90f860(esp,edx,4)
 lgdt -0x16(rsi,r13,2)
-lgdt gs:-0x3c(rcx)
 lidt -0x4d(rdx,rbx,8)
-ss lidt (r9,r15,2)
-ds lidt -0x6e(rax,rdi,4)
 smsw bp
-data16 smsw (ebx,r8d,8)
-data16 smsw 0x14(rsi,rbx,1)
 smsw eax
-smsw (eax,r8d,8)
-rex smsw (rdx)
 smsw rdx
-rex.WX smsw fs:-0x2b(rsp,r9,8)
-rex.W smsw -0x95ba5ba(rax,rdi,2)
 rstorssp (rsi,rdx,4)
-cs rstorssp -0x60(r8,r15,8)
-rex rstorssp fs:(rsi)
 data16 lmsw bp
-data16 lmsw -0x6a(r9d,r13d,1)
-cs data16 lmsw (rsi,rdi,2)
 lmsw 0x64(rcx,rbx,4)
-lmsw r11w
-es lmsw 0x4789905a(rip)
 rex.W lmsw bp
-es rex.WB lmsw (r10)
-rex.W lmsw -0x1c(rdx,riz,8)
 invlpg 0x34(rbp,riz,8)
-ds invlpg -0x19(r11)
-invlpg (rax,r9,1)
 enclv
-rex enclv
 vmcall
-rex vmcall
 vmlaunch
-rex vmlaunch
 vmresume
-rex vmresume
 vmxoff
-rex vmxoff
 pconfig
-rex pconfig
 monitor eax,ecx,edx
-rex monitor eax,ecx,edx
 monitor rax,ecx,edx
-rex monitor rax,ecx,edx
 mwait eax,ecx
-rex mwait eax,ecx
 clac
-rex clac
 stac
-rex stac
 encls
-rex encls
 xgetbv
-rex xgetbv
 xsetbv
-rex xsetbv
 vmfunc
-rex vmfunc
 xend
-rex xend
 xtest
-rex xtest
 enclu
-rex enclu
 addr32 vmrun
-addr32 rex vmrun
 vmrun
-rex vmrun
 vmmcall
-rex vmmcall
 addr32 vmload
-addr32 rex vmload
 vmload
-rex vmload
 addr32 vmsave
-addr32 rex vmsave
 vmsave
-rex vmsave
 stgi
-rex stgi
 clgi
-rex clgi
 skinit
-rex skinit
 addr32 invlpga
-addr32 rex invlpga
 invlpga
-rex invlpga
 setssbsy
-rex setssbsy
 saveprevssp
-rex saveprevssp
 rdpkru
-rex rdpkru
 wrpkru
-rex wrpkru
 swapgs
-rex swapgs
 rdtscp
-rex rdtscp
 monitorx eax,ecx,edx
-rex monitorx eax,ecx,edx
 monitorx rax,ecx,edx
-rex monitorx rax,ecx,edx
 mcommit
-rex mcommit
 mwaitx eax,ecx,ebx
-rex mwaitx eax,ecx,ebx
 addr32 clzero
-addr32 rex clzero
 clzero
-rex clzero
 rdpru
-rex rdpru
 lar si,sp
-lar fs:(rdx,r13,1),bx
-es lar -0x7d(rcx),si
 lar ebx,eax
-ss lar -0x31(,r15,1),esi
-lar (rcx),ebx
 lar rcx,rbx
-cs lar 0x3aa4d570(r14,rax,8),r9
-lar (rdi),rax
 lsl si,sp
-lsl (r15d,eax,2),r8w
-lsl -0x60(rax),sp
 lsl ecx,ebx
-ds lsl (esp,r12d,1),esi
-lsl -0x6d39eade(rsi),edx
 lsl rbp,rax
-cs lsl (r9),r10
-lsl -0x1214ddd0(rbp,riz,2),rsp
 syscall
-rex syscall
 clts
-rex clts
 sysretl
-rex sysretl
 sysretq
 invd
-rex invd
 wbinvd
-rex wbinvd
 wbnoinvd
-rex wbnoinvd
 ud2
-rex ud2
 prefetch (rsi,rdi,2)
-es prefetch -0x670e5192(rip)
-prefetch 0x5(rsi,r12,1)
 prefetchw (rdi)
-prefetchw 0x14(r14d,r11d,4)
-prefetchw -0x1(,rdx,4)
 prefetchwt1 0x35(rbp)
-prefetchwt1 fs:0x113d588f(,r14,2)
-prefetchwt1 0x56(r11,rax,1)
 femms
-rex femms
 movups xmm5,xmm1
-movups gs:0x2dd0504f(rsi,r9,2),xmm3
-movups -0x46(rax),xmm1
 vmovups xmm6,xmm4
-es vmovups 0x33abfc22(,r8,4),xmm3
-vmovups 0x5be29315(rbp),xmm4
 vmovups ymm6,ymm0
-vmovups gs:0x38(rax,r12,8),ymm6
-vmovups (rax,rdi,4),ymm7
 {evex} vmovups xmm6,xmm7
-cs vmovups -0x78a13554(r9,r13,1),xmm7{k7}
-vmovups 0x70a0b007(rcx),xmm0{k6}{z}
-vmovups ymm5,ymm5{k3}
-{evex} vmovups gs:(r15,r15,1),ymm11
-vmovups (rdx),ymm7{k4}{z}
-vmovups zmm6,zmm3{k5}{z}
-vmovups (rsi,r9,1),zmm15{k3}
-es vmovups -0x8c0(rcx,rax,1),zmm3
+{evex} vmovups 0x6d(rbx,rbx,1),ymm5
+vmovups (rsi),zmm1
 movupd xmm6,xmm0
-cs movupd 0x69cd83d3(r10d,ebp,1),xmm10
-movupd 0x4a(edx),xmm1
 vmovupd xmm6,xmm4
-es vmovupd (rcx,rsi,2),xmm14
-vmovupd 0x11(rip),xmm7
 vmovupd ymm4,ymm0
-vmovupd (rdx,r13,2),ymm2
-vmovupd fs:(rbx),ymm2
 {evex} vmovupd xmm7,xmm0
-vmovupd -0x7f0(r9),xmm5{k6}{z}
-ds vmovupd 0x790(rcx,rbx,8),xmm2{k7}
 {evex} vmovupd ymm0,ymm0
-ds vmovupd (rdi,r10,4),ymm10{k6}{z}
-vmovupd (rcx),ymm2{k3}
-vmovupd zmm7,zmm7{k2}{z}
-vmovupd (rax,r10,1),zmm9
-vmovupd -0x7b(rdi),zmm5{k6}{z}
+vmovupd zmm0,zmm0
 movss xmm4,xmm5
-cs movss -0x13(r9,r14,1),xmm2
-es movss -0x7d(rbp),xmm1
 vmovss xmm0,xmm6,xmm1
-vmovss xmm8,xmm4,xmm10
 vmovss (rsi,rdx,2),xmm0
-es vmovss (r8),xmm1
-vmovss (r12,rcx,4),xmm4
-vmovss xmm0,xmm5,xmm0{k7}
 vmovss xmm11,xmm11,xmm16
-{evex} vmovss xmm2,xmm4,xmm3
 {evex} vmovss -0x3a7287b(rdx),xmm0
-cs vmovss (r10,r12,1),xmm18{k5}
-{evex} vmovss 0x54095e65(r9),xmm5
 movsd xmm4,xmm1
-es movsd -0x30(rdi,r14,2),xmm1
-movsd 0x4b917765(,rbx,1),xmm6
 vmovsd xmm4,xmm3,xmm1
-vmovsd xmm4,xmm10,xmm6
-es vmovsd -0x6c7f2922(rdx),xmm2
 vmovsd -0x6a(rdi),xmm11
-vmovsd 0xf8e6e5a(rdi,riz,1),xmm5
 {evex} vmovsd xmm1,xmm7,xmm4
-vmovsd xmm1,xmm16,xmm7{k2}
-vmovsd xmm3,xmm0,xmm1{k3}{z}
 {evex} vmovsd (rdx),xmm6
-vmovsd 0x50(rsp,rsi,1),xmm18{k1}
-ss {evex} vmovsd -0x67382395(r14,rax,8),xmm15
 movups xmm2,xmm7
-movups xmm11,gs:(rcx,r14,4)
-movups xmm0,0x40c1fd37(rbp,riz,2)
 vmovups xmm0,xmm2
-vmovups xmm14,gs:0x5a(r14,r11,2)
-vmovups xmm5,-0xb(rax)
 vmovups ymm5,ymm0
-ss vmovups ymm8,(r11)
-vmovups ymm2,(rdi,rcx,4)
-vmovups xmm4,xmm7{k7}{z}
-ss vmovups xmm26,(r10,r15,8){k6}
 {evex} vmovups xmm6,(rsi)
 {evex} vmovups ymm4,ymm4
-vmovups ymm7,-0x25(r14,r12,2){k6}
-es {evex} vmovups ymm5,0x660(rbp)
-vmovups zmm1,zmm2{k6}{z}
-cs vmovups zmm10,-0x10d0e49b(r8,r12,1)
-vmovups zmm5,-0x5d(rdx){k3}
+vmovups zmm25,zmm0
 movupd xmm0,xmm4
-ss movupd xmm7,(r8d,r15d,1)
-movupd xmm6,0x2(rbp)
 vmovupd xmm1,xmm1
-vmovupd xmm1,gs:-0x7a(r11,r12,4)
-vmovupd xmm2,(rsi)
 vmovupd ymm7,ymm6
-ds vmovupd ymm0,(r15,r9,1)
-vmovupd ymm3,0x32(rbx,rcx,1)
 {evex} vmovupd xmm5,xmm6
-{evex} vmovupd xmm15,fs:0x6451c338(r11,r14,8)
-vmovupd xmm2,0x433cce68(rip){k7}
-vmovupd ymm5,ymm4{k2}{z}
-{evex} vmovupd ymm4,-0xc97570f(rdx,r10,8)
-vmovupd ymm7,gs:0x80(rcx){k4}
-vmovupd zmm1,zmm0{k7}{z}
-ss vmovupd zmm15,(r15,riz,8)
-vmovupd zmm2,-0x1c(rbx){k1}
+{evex} vmovupd ymm6,(rdx)
+vmovupd zmm8,zmm1
 movss xmm2,xmm3
-ss movss xmm14,-0x230c194d(rbp,r11,2)
-movss xmm7,-0x47(rsi)
 vmovss xmm3,xmm6,xmm6
-vmovss xmm10,xmm7,ymm14
 vmovss xmm0,-0x28(rax)
-es vmovss xmm3,(r12,r13,4)
-vmovss xmm11,(rsi)
-vmovss xmm5,xmm5,xmm0{k6}{z}
-vmovss xmm29,xmm16,zmm27
-vmovss xmm0,xmm28,ymm9{k1}{z}
+vmovss xmm7,xmm1,zmm5
 {evex} vmovss xmm5,(rdx,rax,4)
-ds vmovss xmm16,-0x1f0(r13){k5}
-{evex} vmovss xmm15,0x51(rax)
 movsd xmm1,xmm2
-ss movsd xmm14,(r14,r9,1)
-movsd xmm0,0x6760653b(rax)
 vmovsd xmm3,xmm2,ymm6
-vmovsd xmm1,xmm2,xmm9
 vmovsd xmm2,0x42345136(rcx)
-ds vmovsd xmm6,(r11,r12,1)
-vmovsd xmm1,0x16(r9,r13,2)
 vmovsd xmm4,xmm2,zmm3
-vmovsd xmm30,xmm13,zmm27{k4}
-vmovsd xmm12,xmm4,xmm29{k4}{z}
-es vmovsd xmm2,0x41a0787e(rax){k2}
-{evex} vmovsd xmm12,(r8)
 vmovsd xmm3,(rbx)
 movhlps xmm1,xmm3
-movhlps xmm10,xmm11
-rex movhlps xmm3,xmm5
 movlps -0x2c(rip),xmm1
-movlps fs:0x29(r8d),xmm6
-movlps (rdi,r12,4),xmm12
 vmovhlps xmm6,xmm1,xmm7
-vmovhlps xmm8,xmm10,xmm5
-es vmovlps 0x772a4b1e(rcx,rcx,1),xmm1,xmm7
-vmovlps -0x40762995(r8),xmm6,xmm7
-vmovlps 0x69aed0eb(rip),xmm2,xmm6
+vmovlps -0x5b(r15,r11,8),xmm15,xmm9
 {evex} vmovhlps xmm5,xmm0,xmm7
-vmovhlps xmm29,xmm16,xmm21
 {evex} vmovlps (rdx),xmm7,xmm0
-es vmovlps -0x30(rsi,r14,2),xmm30,xmm7
-{evex} vmovlps 0x4ef748a6(r10,r15,8),xmm14,xmm7
 movlpd (rdi),xmm2
-cs movlpd 0x3643e04d(r14,r11,8),xmm1
-movlpd (r14,rsi,4),xmm8
-es vmovlpd (rdx),xmm6,xmm3
 vmovlpd 0x28(r15,r9,1),xmm15,xmm15
-vmovlpd -0x30a2caf5(rbx),xmm2,xmm2
 {evex} vmovlpd -0x4b65c55(rbx),xmm4,xmm5
-es vmovlpd -0x1edb9d92(r8,r10,1),xmm10,xmm19
-vmovlpd (rdi,rbx,4),xmm11,xmm26
 movsldup xmm1,xmm0
-ss movsldup (rdi),xmm15
-rex movsldup (edx,ecx,1),xmm6
 vmovsldup xmm3,xmm5
-vmovsldup (r14,rdx,2),xmm15
-vmovsldup fs:0x52(rbx,rbp,4),xmm7
 vmovsldup ymm5,ymm1
-ds vmovsldup 0x43(r15),ymm12
-vmovsldup (rbx,rbp,2),ymm3
 {evex} vmovsldup xmm6,xmm1
-vmovsldup -0x160(r14,r9,2),xmm12{k2}{z}
-cs {evex} vmovsldup (rcx,rbx,1),xmm7
-vmovsldup ymm6,ymm7{k7}
-vmovsldup (rdx),ymm29
-es vmovsldup (rdx,rsi,8),ymm3{k6}
-vmovsldup zmm2,zmm0{k7}{z}
-cs vmovsldup (rbx,r12,1),zmm19
-vmovsldup (rcx),zmm2{k5}
+{evex} vmovsldup (rdx),ymm3
+vmovsldup (r10,r9,1),zmm25
 movddup xmm7,xmm4
-movddup -0x55(,r15d,1),xmm15
-movddup -0x2b(rdx),xmm4
 vmovddup xmm7,xmm5
-cs vmovddup (rbx,r14,1),xmm2
-vmovddup -0x466ba45b(rsi,rdx,2),xmm1
 vmovddup ymm0,ymm7
-es vmovddup -0x29(r13),ymm8
-vmovddup (rax,rdx,1),ymm5
 {evex} vmovddup xmm2,xmm4
-vmovddup -0x280f8a02(r12,rcx,4),xmm10{k7}
-ds {evex} vmovddup 0x1173655e(rip),xmm7
-vmovddup ymm6,ymm7{k6}{z}
-vmovddup 0x720(r12,rsi,8),ymm0{k2}
-{evex} vmovddup fs:-0x54(rdi),ymm3
+{evex} vmovddup ymm7,ymm5
 vmovddup zmm2,zmm7
-vmovddup (r10,rbx,2),zmm30{k4}
-ds vmovddup (rsi),zmm1
 movlps xmm4,-0x47(rax)
-movlps xmm5,(r8d)
-movlps xmm9,(rdx,r11,4)
 vmovlps xmm3,-0x6e(rcx)
-ds vmovlps xmm12,0x4e9042b(rdi,r10,1)
-vmovlps xmm3,0x73(r13)
 {evex} vmovlps xmm7,-0x310(rdi,rbx,4)
-vmovlps xmm27,(rsi,rsi,4)
-cs {evex} vmovlps xmm5,(rdi)
 movlpd xmm7,(rdx)
-ss movlpd xmm0,(rsi,r10,4)
-movlpd xmm0,fs:0x4256145f(rdi)
 vmovlpd xmm0,-0x64(rcx)
-vmovlpd xmm10,gs:0x5b9da502(r12,r13,2)
-vmovlpd xmm11,(rbx,rcx,8)
 {evex} vmovlpd xmm3,(rbx,riz,1)
-ss {evex} vmovlpd xmm9,(r15)
-vmovlpd xmm21,0xae7ae00(rip)
 unpcklps xmm5,xmm1
-es unpcklps 0x18(r10),xmm5
-unpcklps (rcx,rdx,8),xmm6
 vunpcklps xmm5,xmm0,xmm2
-es vunpcklps -0x1a9b7f65(r14),xmm6,xmm12
-vunpcklps (rdi),xmm1,xmm1
 vunpcklps ymm2,ymm2,ymm5
-vunpcklps gs:-0x26(r10),ymm12,ymm4
-vunpcklps (rdx),ymm5,ymm5
 {evex} vunpcklps xmm7,xmm4,xmm4
-vunpcklps 0xd0(rdx){1to4},xmm1,xmm26
-cs vunpcklps (rcx){1to4},xmm4,xmm5{k4}{z}
-vunpcklps ymm0,ymm1,ymm2{k2}{z}
-vunpcklps 0xe0(r8,r11,8){1to8},ymm12,ymm3
-es {evex} vunpcklps -0x460(rax),ymm5,ymm4
+vunpcklps ymm18,ymm21,ymm4
 vunpcklps zmm3,zmm3,zmm0
-ss vunpcklps 0x1c0(r10,r15,1){1to16},zmm10,zmm3{k3}{z}
-vunpcklps 0x6191f719(rbp){1to16},zmm5,zmm5{k6}
 unpcklpd xmm4,xmm3
-unpcklpd gs:0x261b0837(r12,rbx,1),xmm3
-unpcklpd (rbx),xmm7
 vunpcklpd xmm0,xmm7,xmm1
-es vunpcklpd (r8,rdi,8),xmm7,xmm6
-vunpcklpd -0x3b(rsi,rax,1),xmm4,xmm4
 vunpcklpd ymm5,ymm0,ymm2
-es vunpcklpd 0x76(r13),ymm5,ymm0
-vunpcklpd 0x76(rip),ymm2,ymm7
 {evex} vunpcklpd xmm5,xmm2,xmm5
-ds vunpcklpd 0x200(rbp,r8,2),xmm14,xmm7{k1}{z}
-vunpcklpd 0x3d(rcx){1to2},xmm6,xmm0
 {evex} vunpcklpd ymm1,ymm0,ymm3
-vunpcklpd gs:(rdx,r15,8){1to4},ymm7,ymm2
-vunpcklpd (rdi),ymm0,ymm0{k5}
-vunpcklpd zmm3,zmm0,zmm0{k5}
-es vunpcklpd -0x4(r14){1to8},zmm25,zmm16{k2}{z}
-vunpcklpd 0x33(rip){1to8},zmm6,zmm7
+vunpcklpd zmm2,zmm14,zmm29
 unpckhps xmm7,xmm7
-ss unpckhps (r10,rdx,1),xmm4
-unpckhps 0x14(rax),xmm6
 vunpckhps xmm0,xmm4,xmm4
-vunpckhps gs:(r12,r13,1),xmm3,xmm7
-vunpckhps (rdx),xmm6,xmm3
 vunpckhps ymm6,ymm4,ymm7
-ds vunpckhps -0x5df5aff0(,r9,2),ymm0,ymm5
-vunpckhps -0x27(rcx,rsi,1),ymm0,ymm0
 {evex} vunpckhps xmm1,xmm1,xmm2
-ds vunpckhps 0x19(r13,rax,2){1to4},xmm18,xmm21
-vunpckhps (rdi,rdi,4){1to4},xmm5,xmm5{k3}{z}
 {evex} vunpckhps ymm5,ymm1,ymm2
-ss vunpckhps (r14,r13,4){1to8},ymm19,ymm12{k4}
-vunpckhps -0x7ab1496f(rcx,rdi,4),ymm0,ymm3{k6}
 vunpckhps zmm2,zmm5,zmm4
-cs vunpckhps 0x33(r8,r9,1){1to16},zmm7,zmm6
-vunpckhps (rbx,rbp,2),zmm1,zmm7{k4}{z}
 unpckhpd xmm1,xmm0
-ds unpckhpd -0x24(r9d,r8d,8),xmm14
-rex.W unpckhpd -0x6(rax),xmm1
 vunpckhpd xmm2,xmm2,xmm6
-ss vunpckhpd -0x2c(r9,r9,4),xmm1,xmm14
-vunpckhpd (rcx,rax,1),xmm0,xmm3
 vunpckhpd ymm0,ymm2,ymm6
-ss vunpckhpd 0xd(r9,r12,8),ymm15,ymm3
-vunpckhpd -0x7e(rax,rbp,4),ymm7,ymm3
-vunpckhpd xmm3,xmm6,xmm1{k6}{z}
-vunpckhpd gs:-0x3a0(r13,rcx,1),xmm31,xmm22{k2}
-vunpckhpd (rsi){1to2},xmm0,xmm5{k4}
+vunpckhpd xmm29,xmm31,xmm4
 {evex} vunpckhpd ymm3,ymm6,ymm3
-vunpckhpd 0xc0(rsp,r9,4){1to4},ymm24,ymm13{k6}{z}
-ds {evex} vunpckhpd -0x640(rdx),ymm1,ymm6
 vunpckhpd zmm4,zmm3,zmm2
-vunpckhpd -0x400(r10,r9,8),zmm24,zmm4{k7}{z}
-es vunpckhpd -0x44272a2b(rip){1to8},zmm3,zmm7{k7}
 movlhps xmm1,xmm6
-movlhps xmm9,xmm0
-rex movlhps xmm2,xmm4
 vmovlhps xmm0,xmm7,xmm5
-vmovlhps xmm11,xmm11,xmm15
 {evex} vmovlhps xmm3,xmm7,xmm0
-vmovlhps xmm14,xmm30,xmm17
 movhps (rcx),xmm7
-ss movhps 0x7eee105a(r8,r9,1),xmm3
-movhps (rsi,r11,1),xmm7
 vmovhps 0x77(rsi),xmm1,xmm7
-cs vmovhps 0x2e(rbp,r8,2),xmm2,xmm11
-vmovhps -0x17(rbp),xmm10,xmm3
-es {evex} vmovhps 0xc0(rbx),xmm0,xmm3
 {evex} vmovhps -0x70(rax,r12,1),xmm12,xmm14
-{evex} vmovhps 0x5e93c3b3(rax),xmm7,xmm4
 movhpd -0x4733252e(rbp,rdi,4),xmm2
-rex.WRX movhpd gs:(rdx,r12,2),xmm8
-movhpd -0x28(rbp),xmm10
 vmovhpd (rdi),xmm7,xmm7
-vmovhpd (r12,r8,8),xmm4,xmm4
-vmovhpd gs:-0x6ed71955(rip),xmm0,xmm4
 {evex} vmovhpd 0x34(rsp,rbp,8),xmm1,xmm0
-ss vmovhpd (rdx,r13,1),xmm24,xmm28
-vmovhpd (rdx),xmm27,xmm18
 movshdup xmm5,xmm3
-movshdup fs:(r10,riz,4),xmm9
-rex movshdup -0x7d(rax,rbx,2),xmm5
 vmovshdup xmm0,xmm5
-ds vmovshdup (r10),xmm13
-vmovshdup -0x821d083(rbp),xmm3
 vmovshdup ymm5,ymm1
-vmovshdup (rdi),ymm8
-vmovshdup -0x6c(rdx),ymm6
-vmovshdup xmm5,xmm4{k2}{z}
-vmovshdup 0x1ae68932(rdx,r11,2),xmm12{k6}
-vmovshdup gs:0x550(rdi),xmm7{k7}{z}
+{evex} vmovshdup (rdi),xmm3
 {evex} vmovshdup ymm7,ymm6
-vmovshdup 0x7f(rdi),ymm9{k4}{z}
-{evex} vmovshdup 0x282d8ba7(rip),ymm5
 vmovshdup zmm6,zmm3
-vmovshdup 0x1d40(rbp),zmm18{k7}
-es vmovshdup (rax),zmm0{k6}{z}
 movhps xmm3,0x4aa23f32(rbp,rdi,1)
-movhps xmm15,gs:0x3(rbp,r15,1)
-movhps xmm13,(rdi,r12,8)
-vmovhps xmm6,fs:-0xf765ea2(rbp)
 vmovhps xmm3,(r15,r14,8)
-vmovhps xmm1,0x5282b900(rcx,rax,8)
 {evex} vmovhps xmm2,(rbx)
-{evex} vmovhps xmm13,0x330(rdx,r12,4)
-ds {evex} vmovhps xmm1,-0x184b2675(rsi)
-ds movhpd xmm2,0x4a189411(rbp,rdx,2)
 movhpd xmm12,0x50(rdi)
-movhpd xmm2,(rbx,rax,1)
 vmovhpd xmm2,(rsi,rbx,4)
-ds vmovhpd xmm4,0x5a(r13)
-vmovhpd xmm12,0x15(r14,r8,1)
 {evex} vmovhpd xmm5,-0x33(rbp,rbp,4)
-{evex} vmovhpd xmm7,-0x148(r14,r10,8)
-{evex} vmovhpd xmm0,gs:(rdx,rbp,4)
 nop bx
-es nopw 0x9(r11)
-nopw gs:(rdi,rdi,1)
 nop ecx
-rex.R nopl fs:(rcx,rcx,2)
-ds nopl 0x40(rbp,rbp,4)
 nop rdi
-nopq fs:0x1a(r9d,r13d,4)
-ss nopq (rbx)
 nop dx
-rex.RX nopw gs:0x3f(rdi,r11,2)
-nopw (edi)
-rex.R nopl (edx,edx,1)
-nopl (rcx)
 nop rbp
-ds rex.WRX nopq 0x5(rcx,r8,1)
-nopq 0x52144183(rbp,rdx,2)
-ds rex bndmov -0x2(rdi,rbx,8),bnd2
 nop esp
-rex.W bndldx fs:0x16(rbp,rsi,4),bnd1
 bndmov bnd1,bnd2
 nop ebx
-addr32 bndstx bnd1,-0x14(rdi,r13,8)
-rex.W bndstx bnd0,(rcx)
 nop ax
-rex.RB nopw (r8d)
-nopw 0x5c8a65cf(rcx,rdx,8)
 nop edi
-nopl gs:-0x67(r11,r9,8)
-nopl -0x4137a7ac(rsi)
 nop rax
-cs rex.WRX nopq 0x12(rbp,r11,8)
-nopq 0x49(rip)
 nop cx
-nopw -0x7d(r12d,r11d,8)
-nopw 0x4c9cd23a(rcx,riz,1)
-nopl fs:(r9)
-nopl -0x265f7b65(rdi)
 nop rbx
-ss rex.WRX nopq (rdi,r13,4)
-nopq (rax)
 nop sp
-cs rex.RX nopw 0x7eabea87(rbp,r13,2)
-nopw (rcx)
-nopl gs:(rsi,r15,1)
-nopl (rax)
 nop rdx
-rex.WR nopq 0x3e(eax)
-nopq -0x58(rdi,rsi,1)
-rex.RXB nopw (r14d,r11d,4)
-nopw 0x59(rcx)
-ss nopl -0x5e(r11)
-nopl (rdx)
-es nopq -0x5fe0e43a(rsi,r13,2)
-nopq 0x54a62fc3(rbp)
 prefetchnta (rbx)
-prefetchnta 0x68(r11d)
-prefetchnta (rbx,r11,4)
 rex.W prefetcht0 (rbx,rbp,4)
-ss prefetcht0 -0x3e83e641(rcx,r12,2)
-prefetcht0 0x57(r10,r14,4)
 prefetcht1 0x51(rdi,riz,4)
-prefetcht1 fs:-0x481e0b1f(r10)
-prefetcht1 -0x1eefc0db(rcx,r12,4)
 prefetcht2 (rdx)
-prefetcht2 -0x1f(r10d)
-cs prefetcht2 -0x48(rax)
 bndldx 0x68(rax),bnd2
-addr32 cs bndldx 0x65(rsi,r13,2),bnd3
-bndldx (r14,r13,4),bnd1
 bndmov (rbx,riz,8),bnd1
-rex bndmov bnd0,bnd3
-bndmov -0x2a(rdx,r13,8),bnd3
 bndcl rax,bnd1
-addr32 bndcl -0x4f(r11,r9,4),bnd0
-bndcl gs:(rdi,rcx,4),bnd0
 bndcu (rcx,rdi,4),bnd2
-bndcu r9,bnd2
-es bndcu (r10),bnd3
-es bndstx bnd1,(rcx,rdx,1)
-ss bndstx bnd1,-0x3cc972bb(r11,r11,4)
 bndstx bnd3,-0x763efb94(rdx,rsi,4)
 bndmov bnd2,bnd1
-addr32 bndmov bnd1,0xa(r13)
-bndmov bnd1,-0x2da3e8ae(rip)
 bndmk (rax),bnd2
-bndmk -0x51ba5931(r14),bnd2
-ds bndmk -0x3996f9d3(rsi,rax,8),bnd0
-rex bndcn rbx,bnd3
-bndcn (r9,r12,1),bnd0
-es bndcn 0x7a5af632(rsi),bnd3
+bndcn rbp,bnd0
 cldemote -0xe(rsp,rbx,8)
-ss cldemote (r15)
-cldemote -0x3c(r10)
 rdsspd ecx
-rdsspd r15d
 rdsspq rsp
-rdsspq r8
 endbr64
-rex endbr64
-rex endbr32
 endbr32
-ds nopw -0xa(r14,rbp,8)
 nop ebp
-nopl -0x3d(r15d,r10d,1)
-nopl (rdi,rsi,1)
 nop rsp
-es nopq (r14,r13,8)
-nopq -0x1896b671(rbp)
-ss mov cr0,rsp
-mov cr3,r10
-rex.XB mov cr4,r12
+rex.X mov cr0,rsp
 mov db4,rdx
-addr32 rex.X mov db2,rsp
-mov db5,rbx
 mov rsi,cr4
-rex.X mov rsp,cr4
-rex mov rsp,cr0
 mov rsp,db2
-addr32 mov r12,db4
-mov rcx,db1
 movaps xmm1,xmm2
-movaps gs:(r11),xmm0
-movaps -0x792bbd87(rdx),xmm2
 vmovaps xmm1,xmm2
-cs vmovaps 0x11178f55(rax),xmm15
-vmovaps (rsp,rdi,8),xmm4
 vmovaps ymm0,ymm7
-es vmovaps -0x27(rsi,r13,2),ymm13
-vmovaps (rdx,rcx,8),ymm6
-vmovaps xmm0,xmm2{k5}
-ss {evex} vmovaps -0x479665f9(,r8,1),xmm14
-vmovaps -0x740(rcx,rbx,2),xmm5{k4}{z}
+{evex} vmovaps (rsp,rbp,4),xmm0
 {evex} vmovaps ymm3,ymm3
-vmovaps (r15),ymm7{k2}{z}
-cs {evex} vmovaps (rax,rdx,2),ymm3
 vmovaps zmm3,zmm0
-ds vmovaps (rsi),zmm18{k7}
-vmovaps -0x1040(rbp,rax,2),zmm3{k7}{z}
 movapd xmm4,xmm5
-movapd -0xe(edx),xmm10
-movapd (rbx),xmm6
 vmovapd xmm4,xmm4
-ss vmovapd (rdi,r13,1),xmm2
-vmovapd -0x46(rbp,rdi,4),xmm5
 vmovapd ymm1,ymm5
-vmovapd gs:(rdx,r12,2),ymm15
-vmovapd 0x46(rdx,riz,4),ymm3
-vmovapd xmm2,xmm4{k7}{z}
-{evex} vmovapd (r12,rbp,8),xmm15
-es vmovapd -0x3d015da9(rip),xmm0{k4}
+{evex} vmovapd (rcx),xmm3
 {evex} vmovapd ymm3,ymm2
-es vmovapd (rsp,r9,1),ymm17{k7}{z}
-vmovapd (rcx),ymm6{k3}
-vmovapd zmm5,zmm5{k1}{z}
-vmovapd (rax),zmm25
-vmovapd 0x33(rax),zmm7{k1}
+vmovapd -0x3a3e8c9d(rbp),zmm0
 movaps xmm2,xmm0
-ss rex.WX movaps xmm6,0x14(rdx,r13,2)
-movaps xmm7,0x31(rbx)
 vmovaps xmm7,xmm3
-vmovaps xmm10,(rcx)
-ds vmovaps xmm3,-0x670ae120(rip)
 vmovaps ymm4,ymm6
-vmovaps ymm14,(r14,r8,8)
-cs vmovaps ymm5,0x30(rdi,rax,2)
-vmovaps xmm7,xmm1{k6}
-vmovaps xmm30,(r8,rax,4)
-cs {evex} vmovaps xmm4,-0x360(rbx)
+{evex} vmovaps xmm5,0x2f1f1ba3(rip)
 {evex} vmovaps ymm4,ymm7
-cs vmovaps ymm23,(r11,r10,2)
-vmovaps ymm3,(rcx){k7}
-vmovaps zmm7,zmm3{k5}
-vmovaps zmm19,-0x35dbb207(r12,r10,2)
-vmovaps zmm5,(rbx){k1}
+vmovaps zmm0,(rbx)
 movapd xmm7,xmm7
-ds movapd xmm3,(r11)
-movapd xmm4,0x0(rbx)
 vmovapd xmm1,xmm3
-vmovapd xmm8,(rsi,r15,4)
-ss vmovapd xmm7,-0x5e(rdi)
 vmovapd ymm0,ymm7
-ds vmovapd ymm9,(r11,r9,4)
-vmovapd ymm1,0x7f66e614(rbx)
 {evex} vmovapd xmm1,xmm6
-cs {evex} vmovapd xmm15,0x160(r12,r14,1)
-vmovapd xmm7,(rdi){k6}
-vmovapd ymm1,ymm3{k1}{z}
-ss vmovapd ymm6,-0x7ddb7ed2(r13,r15,2){k2}
-{evex} vmovapd ymm3,0x6c0(rcx)
+vmovapd ymm23,ymm14
 vmovapd zmm2,zmm5
-vmovapd zmm7,(rdx,r8,4){k4}
-vmovapd zmm3,-0x291846a5(rcx)
 cvtpi2ps mm7,xmm5
-ds cvtpi2ps -0x2b004cdd(r15,r15,4),xmm4
-cvtpi2ps (rbx),xmm5
 cvtpi2pd mm3,xmm0
-cs cvtpi2pd 0x4(r12,r10,8),xmm13
-cvtpi2pd (rdx,rcx,1),xmm0
 cvtsi2ss edi,xmm1
-cvtsi2ssl fs:(r12,r14,2),xmm5
-cvtsi2ssl -0x7d52f0c9(rip),xmm1
 cvtsi2ss rbx,xmm0
-cvtsi2ssq gs:(r8),xmm1
-cvtsi2ssq -0x8(rip),xmm4
 vcvtsi2ss esp,xmm5,xmm3
-es vcvtsi2ssl -0x52(rdx),xmm1,xmm13
-vcvtsi2ssl (rsi),xmm4,xmm0
 vcvtsi2ss rbx,xmm7,xmm7
-cs vcvtsi2ssq -0x164f415c(rdx,r9,2),xmm6,xmm0
-vcvtsi2ssq -0x79(rip),xmm5,xmm0
-vcvtsi2ss ebp,{rn-sae},xmm1,xmm2
-es vcvtsi2ssl -0x12c(rsi,r11,2),xmm19,xmm26
-{evex} vcvtsi2ssl (rdx,rdi,1),xmm4,xmm0
-vcvtsi2ss rcx,{ru-sae},xmm7,xmm2
-ss vcvtsi2ssq (r10,rbx,2),xmm7,xmm16
+vcvtsi2ss ebp,xmm9,xmm22
 {evex} vcvtsi2ssq -0x2c(rbp,rax,1),xmm7,xmm1
-rex cvtsi2sd esp,xmm1
-cvtsi2sdl (r15,r11,4),xmm13
-cvtsi2sdl 0x26d2cda2(ecx),xmm3
+cvtsi2sdl (rdi),xmm4
 cvtsi2sd rbp,xmm6
-cvtsi2sdq -0x80(r10d),xmm15
-cvtsi2sdq (rcx,rdx,1),xmm2
 vcvtsi2sd ebx,xmm1,xmm3
-es vcvtsi2sdl 0x1b(r13),xmm6,xmm3
-vcvtsi2sdl (rdx),xmm1,xmm3
 vcvtsi2sd rsi,xmm1,xmm7
-es vcvtsi2sdq -0x11caffce(,rdi,4),xmm10,xmm14
-vcvtsi2sdq 0x789e7c08(rbx,rbx,4),xmm0,xmm1
 {evex} vcvtsi2sd esp,xmm6,xmm3
-vcvtsi2sdl gs:-0x78(r11),xmm30,xmm29
-{evex} vcvtsi2sdl (rax),xmm5,xmm5
-vcvtsi2sd rsp,{rd-sae},xmm6,xmm0
-ss vcvtsi2sdq 0x6f6de125(rdi),xmm17,xmm29
 {evex} vcvtsi2sdq (rbx,rdx,8),xmm5,xmm3
 movntps xmm2,-0x49(rbx,rsi,1)
-cs movntps xmm3,0x2e(r8,rsi,8)
-movntps xmm15,-0x3e(r15,r11,8)
 vmovntps xmm3,-0x345d2286(rsi)
-cs vmovntps xmm10,-0x73(r11,rdi,1)
-vmovntps xmm15,0x44fdafa4(,r13,4)
 vmovntps ymm5,(rax,rax,4)
-vmovntps ymm10,0x1872c204(rax)
-vmovntps ymm8,fs:(rdx,r15,4)
 {evex} vmovntps xmm5,(rcx)
-vmovntps xmm17,0x543ba35a(r9)
-es {evex} vmovntps xmm1,0x320(rcx)
 {evex} vmovntps ymm1,(rbx)
-{evex} vmovntps ymm6,-0x9(r12,rbx,8)
-ds {evex} vmovntps ymm6,(rdx,riz,1)
 vmovntps zmm1,(rdi)
-vmovntps zmm26,0xe40(r15,r8,2)
-es vmovntps zmm23,(r9)
-movntpd xmm6,fs:(rcx)
-movntpd xmm10,-0x48a25cd8(r14)
-movntpd xmm5,(rdx,rdx,1)
+movntpd xmm4,(rdi)
 vmovntpd xmm1,0x4e(rax)
-ds vmovntpd xmm13,(r11)
-vmovntpd xmm5,-0x44(rip)
 vmovntpd ymm1,-0xd(rcx,rdx,4)
-es vmovntpd ymm11,-0x75(r8)
-vmovntpd ymm6,0x9(,r8,2)
 {evex} vmovntpd xmm3,(rcx,rbp,1)
-vmovntpd xmm29,fs:-0x500(r13,r13,1)
-{evex} vmovntpd xmm10,(r14)
 {evex} vmovntpd ymm3,(rsi,riz,1)
-vmovntpd ymm27,-0x3a82277(r15)
-es vmovntpd ymm28,(rax,r13,1)
 vmovntpd zmm3,-0x59793c71(rdi)
-vmovntpd zmm17,(r11)
-es vmovntpd zmm5,(rbx)
-es movntss xmm4,0x13807e62(rax,rcx,8)
-cs movntss xmm7,(r12,r14,4)
 rex.W movntss xmm1,(rcx,riz,8)
 movntsd xmm1,(rax)
-ds movntsd xmm11,0xe(rax)
-movntsd xmm8,-0x49(rdi,r9,8)
 cvttps2pi xmm0,mm2
-ds rex.RB cvttps2pi -0x3a(r14d),mm3
-cvttps2pi 0x15104403(rip),mm3
 cvttpd2pi xmm6,mm1
-cvttpd2pi 0x29(r14d),mm5
-cvttpd2pi -0x3c(,rax,1),mm2
 cvttss2si xmm2,ebx
-cs cvttss2si -0x9(rsp,r8,8),r15d
-cvttss2si -0x37(rbp),ecx
 cvttss2si xmm4,rsi
-cvttss2si gs:-0x401016f7(r14,rdx,1),r10
-cvttss2si 0x58(rbx,rdi,4),rdx
 vcvttss2si xmm0,edx
-ss vcvttss2si (r11,r13,1),r11d
-vcvttss2si (rcx),ecx
 vcvttss2si xmm7,rdi
-vcvttss2si gs:-0x3(r12,r9,1),r11
-vcvttss2si (rsi,rax,4),rsi
-vcvttss2si {sae},xmm3,eax
-es {evex} vcvttss2si 0x54(rsi,r12,4),edx
-vcvttss2si (rsp,rax,4),ebp
-vcvttss2si {sae},xmm7,rcx
-{evex} vcvttss2si (rsi,r13,2),r14
-cs {evex} vcvttss2si 0x11d3837a(rdi),rcx
+{evex} vcvttss2si xmm1,ecx
+{evex} vcvttss2si 0x19c(rbx),rbp
 cvttsd2si xmm7,eax
-cs cvttsd2si (r8,rdx,1),esi
-cvttsd2si (rsi),ebp
 cvttsd2si xmm6,rbp
-ss cvttsd2si -0xb(rbx,r10,2),r11
-cvttsd2si (rcx,rdx,2),rsp
 vcvttsd2si xmm5,esi
-vcvttsd2si 0x60(rax,rsi,4),r9d
-vcvttsd2si (rdi,rbp,1),eax
 vcvttsd2si xmm7,rdx
-vcvttsd2si (rdi,r13,1),r10
-vcvttsd2si gs:(rdi),rbp
 {evex} vcvttsd2si xmm4,esi
-{evex} vcvttsd2si (rsi,r8,8),eax
-ds {evex} vcvttsd2si 0x290(rcx),esi
-vcvttsd2si {sae},xmm6,rsi
-{evex} vcvttsd2si 0x1d(r13,rdi,1),r9
-es {evex} vcvttsd2si 0x90(rcx,rdx,2),rdi
+{evex} vcvttsd2si (rax,rdx,8),rax
 cvtps2pi xmm4,mm3
-ss rex.R cvtps2pi (rbx,rdi,2),mm5
-cvtps2pi 0x27(rip),mm3
 cvtpd2pi xmm3,mm7
-rex.RX cvtpd2pi gs:0x9(rsi,r8,2),mm7
-cvtpd2pi 0x27(rax),mm1
 cvtss2si xmm4,ebx
-cs cvtss2si (r12d,r8d,2),r14d
-cvtss2si -0x36a03bdf(rsi),esp
 cvtss2si xmm3,rax
-cs cvtss2si (edx,r13d,2),r11
-ds cvtss2si 0x7c(esp,eax,4),rbp
 vcvtss2si xmm4,ebx
-ss vcvtss2si (r8,r8,1),esi
-vcvtss2si 0x5c(rsp,riz,4),ecx
 vcvtss2si xmm4,rbx
-vcvtss2si gs:(rax,r10,2),rdx
-vcvtss2si (rdi),rdi
 {evex} vcvtss2si xmm1,edi
-ds {evex} vcvtss2si (r9,r10,2),eax
-{evex} vcvtss2si (rbx),ebx
 vcvtss2si xmm6,rcx
-es {evex} vcvtss2si -0x323a2172(r12,r11,1),r12
-{evex} vcvtss2si 0x2d84a8ca(,rbp,4),rsp
 cvtsd2si xmm7,ebx
-cvtsd2si gs:0x5e(r8,r15,1),esp
-cvtsd2si -0x38(rax),ebp
 cvtsd2si xmm6,rsi
-cvtsd2si fs:(rbx,r9,2),r8
-cvtsd2si -0x5ba2e0f4(rax),rcx
 vcvtsd2si xmm4,esp
-vcvtsd2si gs:0x2b(r13),esp
-vcvtsd2si (rdi),ecx
 vcvtsd2si xmm1,rsi
-ds vcvtsd2si 0x4b(rbp,r14,2),r12
-vcvtsd2si (rcx),rbx
 {evex} vcvtsd2si xmm2,ebp
-{evex} vcvtsd2si (rcx,r14,1),r12d
-ss {evex} vcvtsd2si -0x278(rax,rdi,1),ebx
-vcvtsd2si {rd-sae},xmm7,rbp
-es {evex} vcvtsd2si (r14,r10,8),r8
-{evex} vcvtsd2si -0x4725b477(rip),rcx
+{evex} vcvtsd2si (rcx,rcx,2),rsp
 ucomiss xmm6,xmm4
-ucomiss gs:(rdx,r13,2),xmm7
-ucomiss -0x22(esi,edi,8),xmm0
 vucomiss xmm3,xmm6
-vucomiss 0x6d(rbx,r11,4),xmm6
-vucomiss gs:0x531a47c2(,rdi,2),xmm7
 vucomiss xmm6,xmm4
-vucomiss 0x7e(,r10,4),xmm17
-{evex} vucomiss 0x4(rip),xmm2
 ucomisd xmm0,xmm1
-ucomisd -0x448e6f01(,r8d,8),xmm1
-rex ucomisd -0x3c5bb154(rdi),xmm0
 vucomisd xmm1,xmm5
-cs vucomisd (r10),xmm5
-vucomisd (rdi,rdi,2),xmm5
 vucomisd xmm1,xmm3
-cs {evex} vucomisd -0x6325f762(r13,r12,8),xmm15
-{evex} vucomisd (rbx,rcx,4),xmm7
 comiss xmm2,xmm0
-comiss gs:0x4390a179(,rdx,8),xmm15
-comiss -0x661e8b4d(rcx),xmm6
 comisd xmm6,xmm5
-comisd 0x5c(edi,r9d,1),xmm12
-comisd -0x5319533e(rip),xmm0
 vcomiss xmm6,xmm5
-cs vcomiss (r15,r14,2),xmm7
-vcomiss 0x750c1af7(rip),xmm6
 vcomisd xmm4,xmm7
-vcomisd gs:-0x25(rdx,r10,2),xmm14
-vcomisd (rbx),xmm3
 {evex} vcomiss xmm5,xmm1
-vcomiss 0x140(r8,r11,1),xmm14
-ss {evex} vcomiss (rsi),xmm2
 {evex} vcomisd xmm4,xmm6
-vcomisd 0x287961a6(rcx),xmm9
-es {evex} vcomisd -0x2848e89(rcx,rax,4),xmm5
 wrmsr
-rex wrmsr
 rdtsc
-rex rdtsc
 rdmsr
-rex rdmsr
 rdpmc
-rex rdpmc
 sysenter
-rex sysenter
-rex sysexitl
 sysexitl
 sysexitq
 getsec
-rex getsec
 cmovo bx,bp
-cmovo 0x36(r13d,r9d,2),di
-cmovo (rbx,rbp,8),si
 cmovo ebx,esp
-cmovo -0xc(esi),r11d
-cmovo -0x7b(rdi,rsi,8),esi
 cmovo rcx,rdi
-cmovo (edx,r11d,1),r13
-cmovo -0x35(rsi),rsp
 cmovno dx,bx
-ds cmovno -0x6b(r8),r9w
-cmovno -0x30(rsp,rdi,4),bx
 cmovno esp,esi
-cmovno 0x5b06e525(r14d,eiz,1),ebp
-cmovno (rdi,riz,8),eax
 cmovno rbx,rsp
-cmovno 0x4(r15d,eiz,1),r8
-ss cmovno -0x728bda5d(rsi,rbp,4),rax
 cmovb sp,bx
-cmovb gs:-0x1850453e(r8,rdi,8),r8w
-cmovb fs:(rdi,rbp,1),bp
 cmovb ebp,esi
-ss cmovb (r15d),r10d
-cmovb -0x50(rbx),ecx
 cmovb rsi,rbp
-cs cmovb (rax,r11,2),rax
-cmovb -0x2cfd1c6b(rbx),rbp
 cmovae sp,bx
-cmovae (ecx),r13w
-cmovae (rax,rdx,2),bp
 cmovae esp,eax
-cmovae -0x1f(r9d,r12d,8),r11d
-cmovae (rbx,rdx,4),ecx
 cmovae rdi,rcx
-ss cmovae 0x5c(r10,riz,1),rbp
-cmovae -0x5015e473(edx,eax,1),rdi
 cmove ax,bp
-cmove 0x40(esi,r8d,4),r10w
-cmove gs:-0x70(rdx),ax
-rex cmove edx,ebx
-cmove (rdx,r15,2),edi
-es cmove -0xdfe3a64(rbx),edi
+cmove (rdx),ebx
 cmove rdx,rcx
-cmove -0x2(r12d,r9d,1),r15
-cmove (rdi),rbx
 cmovne ax,bx
-cs cmovne (r11d),dx
-cmovne -0xff39f3(rsi),sp
 cmovne esi,ecx
-cmovne fs:(rdx,rbp,1),r9d
-cmovne -0x6d(rdx,rbx,4),ecx
 cmovne rdi,rsi
-cmovne (r8d),r8
-cmovne -0x29(rsi),rsp
 cmovbe si,bx
-ss cmovbe (rsp,r9,8),bp
-cmovbe (rcx),bp
 cmovbe eax,edi
-cmovbe 0x5d5c1a5c(edx),r9d
-cmovbe (rdx,rsi,8),esp
 cmovbe rcx,rdi
-cmovbe (ebx,ebx,4),r12
-cmovbe -0x41(rax),rsp
 cmova ax,ax
-cmova (eax,r10d,1),cx
-cmova (rbx),bp
 cmova esi,edi
-cmova fs:0x31(r15,r9,8),r15d
-cmova -0xb(rsi,rsi,1),ebp
 cmova rcx,rbp
-es cmova 0x0(rsi),r10
-cmova (rcx),rbx
 cmovs cx,di
-ss cmovs -0xf(r13,r10,1),r14w
-cmovs -0x1956bc15(rbx,rcx,4),bp
 cmovs esi,edx
-cmovs (r12d,r8d,1),r9d
-cmovs 0x7f81d8c9(rbp),edi
 cmovs rcx,rsi
-cmovs fs:0x12(r9),rbp
-cmovs (rdx),rdi
 cmovns ax,dx
-cmovns 0x3d(edx,r12d,1),bp
-cmovns 0x24(rip),si
 cmovns esp,esp
-es cmovns 0x5(r10,r13,1),r13d
-cmovns (rdi),ebp
 cmovns rbp,rbx
-ss cmovns -0x7e(rbp),r8
-cmovns -0x4f3b09fe(rbp),rcx
 cmovp bp,cx
-cmovp fs:-0x3c(r12d,eiz,8),bp
-rex cmovp -0x24b58458(rip),di
 cmovp edx,esi
-ss cmovp (rsp,r14,8),edx
-cmovp 0x5cb1da24(rdx),edi
 cmovp rdx,rbp
-cs cmovp -0x5a(rcx,r9,4),r15
-cmovp 0x4f(rsi),rdx
 cmovnp di,si
-es cmovnp (rdi,riz,1),r10w
-cmovnp (rax),cx
 cmovnp esi,ebx
-ss cmovnp -0x6b87da01(r12,rsi,1),edi
-cmovnp (rdi),edx
 cmovnp rsp,rdx
-cmovnp fs:(r15,r11,8),r8
-cmovnp -0x37(rdi),rdi
 cmovl si,ax
-cmovl 0x7c(esp,r14d,4),ax
-cmovl 0x40(rsp,rsi,2),bx
 cmovl ebp,eax
-cmovl gs:0x11(rbp,rdi,4),r9d
-cmovl (rsp,rbp,8),ecx
 cmovl rsi,rdx
-cmovl (ecx,r14d,1),rcx
-cmovl 0x5b1c4437(rax),rcx
 cmovge ax,si
-cmovge -0x77(esp,r11d,8),dx
-cmovge (rcx,rbp,8),bp
 cmovge eax,ebp
-ss cmovge 0x52(r11,rdi,4),ecx
-ss cmovge -0x1cba864c(,eax,1),edx
 cmovge rsp,rbx
-cmovge (esi,r15d,2),r11
-ds cmovge (rsi),rsi
 cmovle di,di
-cmovle 0x625a489(ecx,r13d,4),sp
-cmovle (rax),ax
 cmovle esp,edi
-cmovle fs:0x50(ebx,r13d,8),esp
-cmovle -0x4a(rdx),ebp
 cmovle rdi,rax
-ds cmovle (r10,r12,8),r15
-cmovle (rcx),rsi
 cmovg sp,si
-cmovg (esp,r14d,2),bp
-cmovg -0x65(rcx),bp
 cmovg edx,eax
-ds cmovg 0x49c711a8(r8,r10,1),r10d
-cmovg (rdi),esp
 cmovg rsi,rax
-ss cmovg -0x7833e1bb(rsp,r13,1),r14
-cmovg -0x25(rbx),rdx
 kandw k6,k2,k6
 kandq k1,k0,k5
 kandb k7,k1,k7
@@ -2798,1862 +1031,640 @@ kunpckwd k4,k2,k2
 kunpckdq k0,k3,k4
 kunpckbw k4,k4,k5
 movmskps xmm3,ebx
-movmskps xmm11,ebx
-rex movmskps xmm7,edi
 movmskps xmm5,rsp
-movmskps xmm15,r11
 vmovmskps xmm4,edx
-vmovmskps xmm4,r14d
 vmovmskps xmm1,rbx
-vmovmskps xmm0,r14
 vmovmskps ymm1,edx
-vmovmskps ymm14,r15d
 vmovmskps ymm2,rbx
-vmovmskps ymm12,r8
 movmskpd xmm0,ebx
-movmskpd xmm12,esi
-rex movmskpd xmm2,edi
 movmskpd xmm5,rdx
-movmskpd xmm10,r14
 vmovmskpd xmm7,eax
-vmovmskpd xmm5,r12d
 vmovmskpd xmm1,rcx
-vmovmskpd xmm5,r14
 vmovmskpd ymm0,edx
-vmovmskpd ymm2,r15d
 vmovmskpd ymm2,rcx
-vmovmskpd ymm10,r14
-rex sqrtps xmm3,xmm6
-sqrtps (rsp,r11,8),xmm5
-rex.W sqrtps 0x4fed07d9(eax,ebx,1),xmm4
+sqrtps xmm12,xmm3
 vsqrtps xmm0,xmm2
-ss vsqrtps (r11),xmm9
-vsqrtps -0x3(rbx,riz,2),xmm1
 vsqrtps ymm1,ymm7
-vsqrtps gs:(r9,r14,4),ymm3
-vsqrtps (rsi),ymm2
-vsqrtps xmm3,xmm2{k2}
-vsqrtps 0x34(rbx,rsi,4){1to4},xmm30{k5}{z}
-vsqrtps (rdx){1to4},xmm0
+{evex} vsqrtps xmm7,xmm0
 {evex} vsqrtps ymm1,ymm7
-ds vsqrtps -0x43(r10,r13,8){1to8},ymm24
-vsqrtps (rax,rbp,2){1to8},ymm3{k4}
-vsqrtps zmm4,zmm5{k2}
-vsqrtps 0x120(rsp,r15,1){1to16},zmm0{k2}{z}
-vsqrtps -0x1ec(rsi){1to16},zmm6
+vsqrtps zmm5,zmm6
 sqrtpd xmm0,xmm3
-sqrtpd fs:(r12,rcx,1),xmm9
-sqrtpd -0x3c(rip),xmm7
 vsqrtpd xmm3,xmm3
-vsqrtpd gs:-0x45(r10,rax,8),xmm10
-vsqrtpd (rbx,riz,4),xmm0
 vsqrtpd ymm5,ymm0
-ss vsqrtpd (r10,rdi,8),ymm15
-vsqrtpd 0x34(rdx),ymm2
-vsqrtpd xmm2,xmm0{k4}
-es vsqrtpd 0x60(rcx,r12,1),xmm9{k1}{z}
 {evex} vsqrtpd 0x632eaea5(rdi),xmm5
-vsqrtpd ymm1,ymm4{k1}
-vsqrtpd (r11){1to4},ymm21{k2}
-vsqrtpd gs:-0x4bed01de(rdi){1to4},ymm2
-vsqrtpd zmm5,zmm4{k3}{z}
-ss vsqrtpd -0x5e(rip){1to8},zmm7
-vsqrtpd 0x257313c0(rbp,rbx,2),zmm7
+{evex} vsqrtpd ymm7,ymm0
+vsqrtpd -0x1540(r14,r8,2),zmm17
 sqrtss xmm6,xmm0
-sqrtss fs:(r9,rdi,4),xmm7
-sqrtss (rbx),xmm0
 vsqrtss xmm7,xmm4,xmm5
-vsqrtss fs:-0x664456ef(rbx,r8,4),xmm12,xmm8
-vsqrtss 0x2dbee70e(rax),xmm5,xmm1
-vsqrtss xmm0,xmm4,xmm4{k5}
-vsqrtss fs:(r11,r8,1),xmm7,xmm19
-vsqrtss (rbx),xmm7,xmm7{k7}{z}
+vsqrtss 0x759ec71a(rbp),xmm4,xmm3
 sqrtsd xmm3,xmm1
-sqrtsd -0x629756a1(ebp,r15d,1),xmm9
-cs sqrtsd 0x68(rcx),xmm4
 vsqrtsd xmm3,xmm4,xmm2
-cs vsqrtsd -0x7b3bf2c7(rdx),xmm14,xmm0
-vsqrtsd (rdx),xmm6,xmm1
 {evex} vsqrtsd xmm3,xmm5,xmm7
-vsqrtsd 0x2f(,r10,8),xmm15,xmm19{k7}
-vsqrtsd fs:-0x6280f6f6(rdi),xmm0,xmm5{k6}{z}
 rsqrtps xmm5,xmm1
-ss rsqrtps 0x3b(r10,riz,4),xmm11
-rex rsqrtps (rdx),xmm4
 vrsqrtps xmm4,xmm4
-cs vrsqrtps -0x11(r9),xmm7
-vrsqrtps (rdx,rbp,1),xmm1
 vrsqrtps ymm5,ymm5
-vrsqrtps -0x74(r10,rdi,4),ymm2
-es vrsqrtps 0x65(rsi),ymm5
 rex.W rsqrtss xmm1,xmm2
-rsqrtss gs:(r12d,esi,8),xmm7
-rsqrtss 0x64(rsp,rsi,8),xmm6
 vrsqrtss xmm4,xmm3,xmm7
-es vrsqrtss 0x639c19f9(r8),xmm10,xmm6
-vrsqrtss (rdx),xmm7,xmm1
 rcpps xmm4,xmm5
-es rcpps (rax,r12,8),xmm11
-rcpps 0x66(rdi),xmm2
 vrcpps xmm1,xmm6
-es vrcpps -0x41(rsp,r8,8),xmm0
-vrcpps (rcx),xmm0
 vrcpps ymm4,ymm5
-ss vrcpps 0x17b9abd3(,r9,4),ymm9
-vrcpps -0x71e5f789(rbp),ymm7
 rcpss xmm0,xmm1
-ds rcpss (rdi,r10,2),xmm1
-ss rcpss -0x35(rbp,rdi,8),xmm5
 vrcpss xmm3,xmm4,xmm1
-ds vrcpss -0x67(rdi),xmm15,xmm9
-vrcpss -0x280cae07(rsi),xmm2,xmm5
 andps xmm4,xmm2
-andps fs:0x60(r15d),xmm13
-andps -0x44832a83(rbx),xmm6
 vandps xmm2,xmm3,xmm1
-ss vandps (r12,rdx,2),xmm11,xmm6
-vandps (rbx),xmm7,xmm3
 vandps ymm7,ymm1,ymm6
-vandps 0x58(rip),ymm13,ymm5
-vandps gs:0x7b(rbx),ymm7,ymm2
 {evex} vandps xmm1,xmm7,xmm1
-vandps -0x72847c17(r9){1to4},xmm12,xmm14{k7}
-vandps gs:-0x30(rax){1to4},xmm0,xmm6
-vandps ymm7,ymm0,ymm0{k2}
-ds vandps (rdx,rcx,2){1to8},ymm5,ymm19
-vandps -0x3e(rcx,rbx,8){1to8},ymm7,ymm4{k6}{z}
+{evex} vandps -0x358b835a(rbp,r15,1),ymm0,ymm1
 vandps zmm6,zmm2,zmm1
-ss vandps -0x6c0(r10),zmm1,zmm9{k6}{z}
-vandps (rax),zmm0,zmm7{k5}
 andpd xmm3,xmm1
-rex.WXB andpd -0x2f775456(r12d,r11d,4),xmm0
-andpd -0x72(rax),xmm4
 vandpd xmm1,xmm7,xmm7
-vandpd fs:(r8,rbp,2),xmm10,xmm13
-vandpd (rdi),xmm4,xmm6
 vandpd ymm5,ymm0,ymm5
-vandpd gs:-0x19449ddf(r12),ymm3,ymm2
-vandpd (rax,rbp,4),ymm6,ymm3
-vandpd xmm7,xmm4,xmm6{k1}
-vandpd gs:(r8,r10,4){1to2},xmm8,xmm18{k3}
-vandpd (rax),xmm1,xmm4{k5}{z}
-vandpd ymm2,ymm4,ymm3{k2}{z}
-ds vandpd 0x840(r11,r9,4),ymm11,ymm19{k6}
-{evex} vandpd -0x1d(rsi,rbp,4),ymm6,ymm4
+{evex} vandpd xmm2,xmm3,xmm4
+vandpd (r14,r12,8),ymm16,ymm18
 vandpd zmm4,zmm1,zmm1
-vandpd 0x30f895d8(,r8,8){1to8},zmm18,zmm15{k4}
-cs vandpd 0x310(rcx){1to8},zmm6,zmm7{k5}{z}
 andnps xmm1,xmm0
-andnps 0x60(r9d),xmm1
-andnps -0x7a(,rbp,4),xmm6
 vandnps xmm3,xmm5,xmm0
-vandnps fs:-0x7c(r9,r14,4),xmm14,xmm9
-vandnps -0x30(rbx),xmm6,xmm5
 vandnps ymm7,ymm5,ymm7
-vandnps fs:-0x15(r10,r15,8),ymm15,ymm3
-vandnps -0x71(rbx),ymm1,ymm3
-vandnps xmm5,xmm2,xmm1{k4}{z}
-ds vandnps -0x18(r11,r11,8),xmm28,xmm1{k6}
 {evex} vandnps 0x3fdedd4b(rbx),xmm7,xmm2
 {evex} vandnps ymm6,ymm2,ymm0
-vandnps fs:(r14){1to8},ymm27,ymm9
-vandnps -0x1000(rcx,rbx,4),ymm7,ymm5{k6}
-vandnps zmm3,zmm6,zmm1{k6}{z}
-vandnps (rdx,rdi,1){1to16},zmm3,zmm28{k7}{z}
-ss vandnps (rdx),zmm1,zmm4
+vandnps (rdx),zmm0,zmm1
 andnpd xmm7,xmm3
-cs andnpd -0x258f67d(rax),xmm11
-rex.W andnpd -0x44(rbx,rsi,4),xmm0
 vandnpd xmm5,xmm3,xmm4
-vandnpd fs:0x1b4dd65f(rax,r15,2),xmm8,xmm6
-vandnpd (rsi,rdi,4),xmm0,xmm7
 vandnpd ymm5,ymm3,ymm7
-ss vandnpd 0x42(r15,rbx,2),ymm11,ymm9
-vandnpd (rbx),ymm7,ymm2
-vandnpd xmm2,xmm7,xmm0{k6}
-vandnpd -0x50c6ae90(r14){1to2},xmm25,xmm28
-vandnpd gs:(rcx,rsi,4){1to2},xmm0,xmm4{k5}
-vandnpd ymm5,ymm7,ymm0{k5}{z}
-vandnpd -0x120(r8,r15,2),ymm22,ymm11
-cs vandnpd 0x4c86bc6a(rip){1to4},ymm3,ymm1
+{evex} vandnpd xmm0,xmm1,xmm0
+vandnpd ymm2,ymm25,ymm29
 vandnpd zmm4,zmm7,zmm1
-ss vandnpd (r12,r8,1),zmm26,zmm18{k3}
-vandnpd (rcx){1to8},zmm5,zmm3{k4}
 orps xmm0,xmm6
-orps (r8d,r9d,2),xmm12
-orps (rsi),xmm4
 vorps xmm6,xmm7,xmm7
-ds vorps (rsp,r15,1),xmm5,xmm1
-vorps (rcx),xmm3,xmm6
 vorps ymm3,ymm1,ymm0
-vorps fs:-0x3a5dacab(,r9,4),ymm3,ymm13
-vorps -0x11(rdx),ymm2,ymm6
-vorps xmm6,xmm6,xmm3{k2}{z}
-cs vorps (rax),xmm31,xmm21
-vorps 0x6d0(rdx,rax,8),xmm3,xmm0{k3}
-vorps ymm2,ymm4,ymm3{k3}{z}
-vorps gs:(rsi,r15,8){1to8},ymm26,ymm1{k2}{z}
-vorps 0x7673fa98(rip),ymm3,ymm1{k5}
-vorps zmm7,zmm6,zmm4{k1}
-ds vorps (rdx){1to16},zmm8,zmm3
-vorps (rax,rbx,8){1to16},zmm7,zmm0{k5}
+{evex} vorps -0x310(rax,rbp,2),xmm2,xmm7
+vorps ymm16,ymm21,ymm16
+vorps 0x305457de(,r12,2),zmm22,zmm2
 orpd xmm3,xmm6
-ds orpd -0x6bb5a9bd(rsp,r8,8),xmm13
-orpd (ebx),xmm3
 vorpd xmm5,xmm5,xmm6
-cs vorpd (r9),xmm11,xmm3
-vorpd -0x23(rdx,rbx,4),xmm1,xmm3
 vorpd ymm6,ymm7,ymm4
-cs vorpd 0x9(rcx,r8,1),ymm0,ymm2
-vorpd -0x11524148(rsp,rcx,4),ymm6,ymm7
 {evex} vorpd xmm2,xmm5,xmm3
-vorpd (r12,r11,4){1to2},xmm1,xmm10
-vorpd fs:0x4a50fe31(rip){1to2},xmm5,xmm7{k7}{z}
-vorpd ymm7,ymm2,ymm1{k6}
-vorpd (rsp,r10,2){1to4},ymm11,ymm1{k7}
-vorpd gs:(rcx),ymm2,ymm5{k6}
+{evex} vorpd ymm2,ymm1,ymm1
 vorpd zmm3,zmm4,zmm2
-vorpd (r10,r13,8),zmm5,zmm28{k6}{z}
-vorpd (rcx){1to8},zmm5,zmm0
-rex xorps xmm6,xmm5
-xorps 0x40(rax,r10,1),xmm12
-xorps (edi,edx,8),xmm0
+xorps xmm0,xmm9
 vxorps xmm3,xmm4,xmm1
-ds vxorps (rsi,r13,4),xmm3,xmm5
-vxorps -0x38384dab(rsi),xmm6,xmm7
 vxorps ymm5,ymm5,ymm1
-es vxorps (r14,r9,1),ymm8,ymm6
-vxorps 0x5(rbp,rbp,4),ymm7,ymm5
-vxorps xmm2,xmm2,xmm3{k4}
-ss vxorps -0x300(r10),xmm29,xmm30
-vxorps -0x7808b723(rbx),xmm1,xmm1{k5}{z}
-vxorps ymm1,ymm2,ymm4{k6}
-vxorps gs:-0x7b(rip),ymm28,ymm17
-vxorps (rdi){1to8},ymm5,ymm5{k3}
-vxorps zmm5,zmm2,zmm1{k7}{z}
-cs vxorps (rsp,r8,2){1to16},zmm0,zmm16{k5}{z}
-vxorps -0x51(rbx,rsi,1){1to16},zmm4,zmm7
+vxorps xmm31,xmm9,xmm17
+vxorps ymm26,ymm21,ymm28
+vxorps zmm6,zmm6,zmm5
 xorpd xmm0,xmm1
-xorpd gs:-0x64(rbx,r11,8),xmm1
-ds rex xorpd 0x7e94f3b6(rip),xmm7
 vxorpd xmm4,xmm3,xmm2
-vxorpd 0x40a893dd(rdx),xmm9,xmm11
-vxorpd (rdx,rdi,8),xmm7,xmm2
 vxorpd ymm6,ymm3,ymm4
-es vxorpd -0x7c(rip),ymm8,ymm13
-vxorpd -0x58(rbx,rcx,2),ymm7,ymm3
 {evex} vxorpd xmm0,xmm3,xmm2
-ds vxorpd -0x4b249385(r13),xmm17,xmm23{k2}
-vxorpd 0x190(rdi){1to2},xmm7,xmm4
 {evex} vxorpd ymm2,ymm0,ymm4
-vxorpd (r14,r11,2),ymm26,ymm30{k2}
-cs {evex} vxorpd -0xc20(rax,rbx,1),ymm2,ymm6
-vxorpd zmm6,zmm0,zmm2{k5}
-vxorpd 0xcf043ab(rip){1to8},zmm10,zmm16
-ss vxorpd 0x1ec0(rcx),zmm6,zmm3
+vxorpd 0x1a84511c(,rbx,1),zmm3,zmm4
 addps xmm0,xmm4
-es addps (r8,r10,2),xmm5
-addps 0x0(rdi,rbp,2),xmm6
 vaddps xmm2,xmm0,xmm4
-vaddps gs:0x3ec0b601(r9,riz,4),xmm15,xmm10
-vaddps (rdx),xmm7,xmm6
 vaddps ymm4,ymm1,ymm6
-ds vaddps (rdx,r15,2),ymm0,ymm1
-vaddps -0x24a8c429(rsi,riz,1),ymm7,ymm3
 {evex} vaddps xmm6,xmm1,xmm2
-ss vaddps (r8,r15,8),xmm29,xmm0{k7}{z}
-vaddps (rcx),xmm3,xmm2{k7}
-vaddps ymm0,ymm1,ymm6{k4}{z}
-vaddps 0x2da1b78(r10){1to8},ymm20,ymm8
-vaddps gs:-0xb20(rax,rbp,4),ymm1,ymm4{k2}
-vaddps {rz-sae},zmm4,zmm6,zmm4{k7}
-ds vaddps 0xb80(rax),zmm12,zmm24{k3}{z}
-vaddps 0x4050a17c(rsi,rax,2){1to16},zmm1,zmm1{k3}{z}
+vaddps ymm30,ymm6,ymm6
+vaddps (r15,r13,2),zmm29,zmm23
 addpd xmm3,xmm6
-es addpd 0x2f(rip),xmm5
-addpd -0x5d66d0ec(rsi,rax,4),xmm0
 vaddpd xmm7,xmm1,xmm4
-ss vaddpd (r9),xmm7,xmm1
-vaddpd 0x14(rax,rbp,2),xmm0,xmm5
 vaddpd ymm3,ymm7,ymm0
-cs vaddpd 0x70(rax,r14,4),ymm7,ymm4
-vaddpd -0x65503a05(rdi),ymm2,ymm2
-vaddpd xmm4,xmm4,xmm2{k3}
-es vaddpd 0x1f(rbp){1to2},xmm23,xmm12
-vaddpd -0x5d0(rbx),xmm4,xmm4{k3}{z}
-vaddpd ymm1,ymm6,ymm5{k6}{z}
-vaddpd (r11),ymm23,ymm19
-vaddpd fs:0x2b8(rbp,rbp,2){1to4},ymm1,ymm2{k6}{z}
+{evex} vaddpd xmm6,xmm1,xmm2
+vaddpd ymm4,ymm18,ymm21
 vaddpd zmm3,zmm0,zmm1
-ds vaddpd (r12,rbx,1){1to8},zmm22,zmm31
-vaddpd -0x72dda968(rsp,rsi,8),zmm2,zmm0{k3}{z}
 addss xmm7,xmm1
-es addss -0x75(r10,rbp,2),xmm10
-ss addss (rdi),xmm5
 vaddss xmm2,xmm7,xmm7
-ds vaddss -0x63196a43(rbx,rdx,1),xmm0,xmm9
-vaddss -0x48(rax,rsi,4),xmm6,xmm4
-vaddss xmm3,xmm5,xmm7{k1}{z}
 vaddss 0x3a(,r11,1),xmm14,xmm16
-ss vaddss -0x1d0(rcx),xmm6,xmm2{k1}{z}
 addsd xmm7,xmm0
-addsd 0x12(ecx,r11d,8),xmm15
-addsd (rbx,rbp,2),xmm0
 vaddsd xmm2,xmm5,xmm0
-vaddsd gs:0x62(r13),xmm12,xmm9
-vaddsd (rdi,rcx,2),xmm7,xmm3
-vaddsd xmm1,xmm6,xmm1{k4}{z}
-cs vaddsd (rcx),xmm20,xmm20
-vaddsd 0x3e4e13c5(rbp),xmm6,xmm2{k3}
+{evex} vaddsd -0xb0(rsi),xmm2,xmm5
 mulps xmm6,xmm1
-es mulps -0x5e57df96(r10,rdi,1),xmm8
-mulps (rax,rbx,4),xmm1
 vmulps xmm0,xmm2,xmm0
-ss vmulps 0x5e0140c0(r8,rcx,1),xmm3,xmm14
-vmulps (rdx),xmm1,xmm5
 vmulps ymm2,ymm4,ymm3
-vmulps gs:(rdi,r13,4),ymm8,ymm4
-vmulps (rbx),ymm6,ymm0
 {evex} vmulps xmm6,xmm1,xmm5
-vmulps 0x400(rax,r14,4),xmm27,xmm21{k7}{z}
-ss vmulps (rax),xmm0,xmm2{k4}
 {evex} vmulps ymm0,ymm3,ymm6
-vmulps 0x1e0(rdx,rcx,4),ymm15,ymm29{k5}{z}
-cs vmulps (rdi,rbp,2){1to8},ymm6,ymm0{k6}
 vmulps zmm5,zmm4,zmm7
-es vmulps 0x1bc(rsi){1to16},zmm9,zmm5{k3}
-vmulps (rcx,riz,2){1to16},zmm2,zmm4
 mulpd xmm2,xmm2
-mulpd gs:(r9,r12,1),xmm15
-mulpd (rdi),xmm2
 vmulpd xmm7,xmm1,xmm5
-vmulpd (r9,r8,2),xmm2,xmm9
-ds vmulpd -0x6d(rdi),xmm5,xmm1
 vmulpd ymm7,ymm1,ymm6
-ss vmulpd (rdx,rax,2),ymm15,ymm14
-vmulpd 0x46(rsp,rcx,8),ymm5,ymm0
 {evex} vmulpd xmm0,xmm5,xmm0
-vmulpd 0x7d0b4f14(rip){1to2},xmm7,xmm8
-cs {evex} vmulpd -0x6d0(rbx),xmm3,xmm2
 {evex} vmulpd ymm2,ymm6,ymm3
-vmulpd 0x3757a9b1(,r14,1){1to4},ymm11,ymm22{k2}{z}
-{evex} vmulpd (rbx),ymm5,ymm0
 vmulpd zmm5,zmm2,zmm1
-vmulpd 0x16d7a7b6(r14,r10,2){1to8},zmm31,zmm24{k2}
-vmulpd gs:(rax,rdi,8),zmm1,zmm2{k7}
 mulss xmm4,xmm6
-mulss fs:(r10),xmm3
-ss mulss 0x74(rsi),xmm4
 vmulss xmm1,xmm6,xmm0
-vmulss 0x62293c05(r12,r13,8),xmm1,xmm3
-vmulss -0x3e(rcx,riz,1),xmm7,xmm0
 vmulss xmm1,xmm7,xmm3
-vmulss 0x28(r12,rax,1),xmm23,xmm12{k7}{z}
-es {evex} vmulss 0x4c8129eb(rcx),xmm6,xmm4
 mulsd xmm6,xmm2
-mulsd gs:(rdx,r13,8),xmm12
-mulsd 0xf(rax),xmm5
 vmulsd xmm2,xmm3,xmm6
-cs vmulsd (r10),xmm9,xmm2
-vmulsd 0x6b(rcx),xmm0,xmm4
-vmulsd {ru-sae},xmm5,xmm7,xmm5
-vmulsd fs:-0x3e0(rax),xmm8,xmm24{k7}{z}
-{evex} vmulsd -0x2c7be28d(rax,rcx,8),xmm1,xmm7
+{evex} vmulsd xmm0,xmm7,xmm5
 cvtps2pd xmm3,xmm6
-es cvtps2pd -0x2d(rsi),xmm13
-cvtps2pd 0x62ff3b2(rbx),xmm6
 vcvtps2pd xmm5,xmm2
-vcvtps2pd 0x4e(r9),xmm12
-vcvtps2pd 0x1db4bfdb(,rdi,8),xmm7
 vcvtps2pd xmm2,ymm6
-ds vcvtps2pd 0xbe53a32(,r13,2),ymm4
-vcvtps2pd -0x11(rcx),ymm7
 {evex} vcvtps2pd xmm7,xmm7
-vcvtps2pd (r10,riz,1){1to2},xmm5
-vcvtps2pd fs:-0x1dc(rdx){1to2},xmm6{k5}{z}
 {evex} vcvtps2pd xmm5,ymm1
-vcvtps2pd 0x120(rsp,rbp,1){1to4},ymm15
-vcvtps2pd 0x7ecef923(rbp),ymm3{k5}
 vcvtps2pd ymm4,zmm1
-vcvtps2pd 0x207125f9(rdx){1to8},zmm9{k3}{z}
-es vcvtps2pd (rbx,rsi,2),zmm0{k2}{z}
 cvtpd2ps xmm1,xmm7
-cvtpd2ps gs:0x4(r15,r14,1),xmm13
-ss cvtpd2ps 0xf836b2f(rbx,rdi,1),xmm4
 vcvtpd2ps xmm6,xmm4
-cs vcvtpd2psx (r14),xmm5
-vcvtpd2psx -0x1e(rdx,rdi,1),xmm5
 vcvtpd2ps ymm1,xmm4
-ds vcvtpd2psy -0x24(rbp,r13,8),xmm11
-vcvtpd2psy (rsi,rcx,2),xmm4
-vcvtpd2ps xmm3,xmm2{k2}{z}
-es vcvtpd2ps (rbx,r11,8){1to2},xmm30
-vcvtpd2ps -0x7b015dba(rbp){1to2},xmm3{k1}{z}
+{evex} vcvtpd2psx (r9,r8,8),xmm5
 {evex} vcvtpd2ps ymm0,xmm6
-vcvtpd2ps -0x7cb88654(rsi,r11,8){1to4},xmm16{k4}{z}
-vcvtpd2ps fs:-0x3f0(rdx){1to4},xmm6{k3}
-vcvtpd2ps {rn-sae},zmm3,ymm5
-vcvtpd2ps 0x429ac6d4(,r14,1),ymm23{k7}{z}
-cs vcvtpd2ps (rdx){1to8},ymm3{k6}
+vcvtpd2ps (rdi,riz,4),ymm6
 cvtss2sd xmm2,xmm7
-cs cvtss2sd (rbx,r9,4),xmm10
-cvtss2sd (rax),xmm0
 vcvtss2sd xmm3,xmm0,xmm7
-ds vcvtss2sd 0x6b98e878(rsi),xmm13,xmm7
-vcvtss2sd -0x2f275a53(rax,rsi,4),xmm3,xmm1
-vcvtss2sd {sae},xmm6,xmm6,xmm4{k7}{z}
-vcvtss2sd fs:(r15),xmm9,xmm25
-vcvtss2sd (rsi,rbx,4),xmm4,xmm1{k6}
+vcvtss2sd 0x34(,r14,1),xmm7,xmm16
 cvtsd2ss xmm2,xmm4
-cs cvtsd2ss (r8),xmm1
-cvtsd2ss (rax,rdi,8),xmm3
 vcvtsd2ss xmm1,xmm5,xmm7
-ds vcvtsd2ss (r10,r15,2),xmm15,xmm1
-vcvtsd2ss -0x34(rbp),xmm0,xmm0
 {evex} vcvtsd2ss xmm2,xmm7,xmm6
-vcvtsd2ss gs:(r10,r11,1),xmm20,xmm4{k4}
-vcvtsd2ss (rdi),xmm4,xmm2{k2}{z}
 cvtdq2ps xmm1,xmm3
-ss cvtdq2ps (r15),xmm6
-cvtdq2ps -0x53dcf9ab(eax),xmm6
 vcvtdq2ps xmm7,xmm7
-ds vcvtdq2ps -0x4f177aff(rbp,r11,4),xmm4
-vcvtdq2ps -0x42(rbx,rcx,2),xmm4
 vcvtdq2ps ymm2,ymm0
-es vcvtdq2ps -0x73(rcx,r15,2),ymm4
-vcvtdq2ps (rsi,rbp,8),ymm6
 {evex} vcvtdq2ps xmm6,xmm7
-vcvtdq2ps gs:0x1f8(r8,r11,2){1to4},xmm17
-vcvtdq2ps (rax),xmm5{k2}
 {evex} vcvtdq2ps ymm5,ymm7
-es vcvtdq2ps (r14,riz,1),ymm11{k5}{z}
-vcvtdq2ps 0x90(rax,rax,1){1to8},ymm4{k2}
-vcvtdq2ps zmm0,zmm5{k3}
-vcvtdq2ps gs:(rcx,r9,8),zmm29
-vcvtdq2ps (rsi),zmm0{k5}{z}
+vcvtdq2ps 0x1479bce7(rdi),zmm1
 vcvtqq2ps xmm5,xmm2
-vcvtqq2psx (r12,r10,8),xmm6{k2}
-vcvtqq2ps (rbx){1to2},xmm2
-vcvtqq2ps ymm7,xmm6{k1}{z}
-es vcvtqq2ps 0x5a(rbp,rbx,1){1to4},xmm23{k3}
-vcvtqq2psy 0x665a69c6(rdi),xmm1{k5}
+vcvtqq2ps ymm3,xmm5
 vcvtqq2ps zmm6,ymm0
-vcvtqq2ps (rdi,rdx,1){1to8},ymm31
-ds vcvtqq2ps -0x12c5a4bb(rdi),ymm4{k1}{z}
 cvtps2dq xmm7,xmm3
-cvtps2dq fs:-0x6(r14,r12,2),xmm7
-cvtps2dq (rbx,rsi,8),xmm3
 vcvtps2dq xmm5,xmm2
-cs vcvtps2dq 0x61(rdx,r9,2),xmm14
-vcvtps2dq (rbx),xmm2
 vcvtps2dq ymm7,ymm5
-cs vcvtps2dq 0x54(rdi,rdx,2),ymm12
-vcvtps2dq (rdi),ymm5
-vcvtps2dq xmm4,xmm5{k7}
-vcvtps2dq -0xd9f6db3(r15,r13,4),xmm18
-vcvtps2dq fs:(rdx),xmm6{k1}{z}
+vcvtps2dq xmm1,xmm22
 {evex} vcvtps2dq ymm4,ymm5
-vcvtps2dq (rdi){1to8},ymm14
-vcvtps2dq 0x24(rsp,rdi,1){1to8},ymm4{k6}
-vcvtps2dq {rd-sae},zmm1,zmm5
-es vcvtps2dq (r8,rbp,1){1to16},zmm15{k1}
-vcvtps2dq (rax){1to16},zmm1
+vcvtps2dq -0x5082048f(rcx,r8,2),zmm14
 cvttps2dq xmm4,xmm4
-ds cvttps2dq -0x3f7ca077(r14,r13,8),xmm2
-cvttps2dq 0x24a592e3(rdi),xmm7
 vcvttps2dq xmm4,xmm6
-ds vcvttps2dq (r15,r11,1),xmm3
-vcvttps2dq (rax),xmm7
 vcvttps2dq ymm4,ymm0
-es vcvttps2dq -0xc258c1(rcx,r15,4),ymm9
-vcvttps2dq (rax,rbp,8),ymm0
 {evex} vcvttps2dq xmm5,xmm2
-vcvttps2dq gs:(r8),xmm4{k1}
-vcvttps2dq -0x288b48f9(rdx){1to4},xmm6
-vcvttps2dq ymm2,ymm0{k6}{z}
-vcvttps2dq 0x2e0(r14),ymm17
-vcvttps2dq fs:-0x4445278a(rsi,riz,2),ymm0{k3}{z}
+{evex} vcvttps2dq ymm13,ymm9
 vcvttps2dq zmm1,zmm5
-vcvttps2dq (rcx),zmm18{k7}
-es vcvttps2dq (rdi,rcx,4){1to16},zmm5{k6}
 subps xmm6,xmm4
-subps (r9d,r15d,4),xmm0
-subps (rcx),xmm7
 vsubps xmm6,xmm1,xmm2
-vsubps gs:(r9,r14,1),xmm1,xmm4
-vsubps (rdi),xmm5,xmm5
 vsubps ymm0,ymm3,ymm7
-cs vsubps (r14,rcx,4),ymm5,ymm12
-vsubps 0x30(rcx,rbx,4),ymm6,ymm2
 {evex} vsubps xmm4,xmm0,xmm7
-ds vsubps (r9,r15,8){1to4},xmm16,xmm28
-vsubps 0x530(rbx),xmm1,xmm7{k4}
 {evex} vsubps ymm3,ymm6,ymm1
-ss vsubps -0x5c4dbb96(rdx),ymm8,ymm5{k6}
-vsubps (rbx,rdx,1){1to8},ymm3,ymm0
-vsubps zmm5,zmm0,zmm0{k7}{z}
-es vsubps -0x139e9b03(r10,r13,1),zmm2,zmm18
-vsubps 0x188(rbp){1to16},zmm6,zmm2{k7}{z}
+vsubps zmm5,zmm6,zmm2
 subpd xmm4,xmm2
-ds subpd (r10,r14,8),xmm7
-subpd (rsi),xmm3
 vsubpd xmm1,xmm7,xmm5
-vsubpd fs:(rsp,r11,4),xmm8,xmm13
-vsubpd (rdi),xmm0,xmm2
 vsubpd ymm6,ymm1,ymm2
-es vsubpd 0x3a550c48(r12,r15,2),ymm11,ymm6
-vsubpd 0x36(rax,rax,1),ymm3,ymm7
-vsubpd xmm7,xmm7,xmm5{k4}
-vsubpd gs:-0x5c07392f(r13,r10,1){1to2},xmm19,xmm21{k3}
-vsubpd 0x77703183(rbx),xmm4,xmm4{k3}{z}
+vsubpd xmm12,xmm9,xmm31
 {evex} vsubpd ymm2,ymm4,ymm6
-vsubpd -0x34fd76ab(r15,rsi,4){1to4},ymm16,ymm25
-es {evex} vsubpd (rdx,rbx,2),ymm6,ymm6
-vsubpd {ru-sae},zmm5,zmm6,zmm2{k6}{z}
-vsubpd gs:0x14c0(r9,r15,4),zmm25,zmm30
-vsubpd (rbx){1to8},zmm7,zmm4
+vsubpd (rax),zmm2,zmm5
 subss xmm2,xmm4
-subss -0x11(esp,r8d,1),xmm6
-subss 0x32(rbp),xmm0
 vsubss xmm2,xmm1,xmm6
-vsubss -0x47a62ba2(rbp,rbp,1),xmm10,xmm6
-vsubss fs:(rdx),xmm5,xmm3
 vsubss xmm0,xmm6,xmm0
-es vsubss -0x154(rcx,r10,8),xmm13,xmm11{k7}
-vsubss (rdi),xmm3,xmm3{k2}{z}
 subsd xmm0,xmm7
-subsd gs:-0x52(r10),xmm12
-subsd -0x5806e797(rdi,rdx,2),xmm2
 vsubsd xmm1,xmm2,xmm3
-cs vsubsd 0x36(rcx,r12,8),xmm8,xmm10
-vsubsd (rsi),xmm0,xmm6
-vsubsd {rd-sae},xmm1,xmm2,xmm7
-vsubsd fs:0x5e(r15),xmm20,xmm12{k1}
-vsubsd 0x3b8(rbx),xmm3,xmm2{k5}{z}
+vsubsd 0x28(r14,r9,1),xmm26,xmm11
 minps xmm5,xmm1
-ss minps 0x76(r13,r14,1),xmm12
-cs minps 0x7b(rdi),xmm1
 vminps xmm6,xmm7,xmm7
-vminps (rdx),xmm3,xmm14
-cs vminps (rsi,rbx,2),xmm1,xmm0
 vminps ymm4,ymm3,ymm4
-ds vminps (rax),ymm4,ymm9
-vminps 0x7c(rax),ymm5,ymm6
-vminps xmm6,xmm3,xmm7{k7}{z}
-ds vminps 0x334faa8f(r13,r11,4),xmm18,xmm10
-vminps 0x4120a840(rsi){1to4},xmm5,xmm3{k1}
-vminps ymm7,ymm0,ymm7{k3}{z}
-vminps fs:(rbx,rbp,2){1to8},ymm18,ymm9
+{evex} vminps (rax),xmm6,xmm5
 {evex} vminps 0x740(rax,rdx,2),ymm3,ymm1
-vminps {sae},zmm4,zmm0,zmm7{k5}
-vminps fs:(rdx,r13,8),zmm10,zmm2{k7}
-vminps -0x3b689bb8(rbx,rax,4),zmm0,zmm7
+vminps zmm2,zmm7,zmm2
 minpd xmm0,xmm0
-es minpd (rdx,r13,1),xmm13
-ds minpd (rcx),xmm5
 vminpd xmm1,xmm4,xmm6
-vminpd gs:-0x5fdb14d5(,rdx,8),xmm15,xmm12
-vminpd 0x2b(rcx),xmm6,xmm1
 vminpd ymm2,ymm1,ymm1
-ss vminpd 0x6a(rsp,rcx,1),ymm4,ymm13
-vminpd 0x253b68ed(rip),ymm0,ymm6
-vminpd xmm2,xmm1,xmm6{k2}
-ds vminpd (r9,rdx,2){1to2},xmm28,xmm8
-vminpd -0x4b309b7c(rbp,rdx,2),xmm0,xmm4{k7}{z}
+{evex} vminpd 0x16(rdx),xmm5,xmm2
 {evex} vminpd ymm7,ymm6,ymm7
-vminpd (rdx),ymm15,ymm4{k7}
-ds vminpd (rdx,rbx,1){1to4},ymm6,ymm2{k4}
-vminpd zmm0,zmm7,zmm7{k2}
-ds vminpd (rdx,r15,1){1to8},zmm4,zmm1{k7}
 vminpd (rsi),zmm5,zmm0
 minss xmm4,xmm0
-minss 0x36(r15d,r15d,4),xmm11
-minss (rcx),xmm0
 vminss xmm4,xmm3,xmm7
-ss vminss (r9,rcx,2),xmm12,xmm4
-vminss -0x34(rax),xmm3,xmm1
-vminss {sae},xmm4,xmm5,xmm6
-cs vminss 0x9(rip),xmm18,xmm5
-vminss -0x158(rax,rdx,2),xmm3,xmm1{k1}{z}
+vminss (rcx),xmm5,xmm22
 minsd xmm7,xmm7
-es minsd -0x5e(r12,r12,1),xmm4
-minsd (rbx),xmm3
 vminsd xmm7,xmm4,xmm5
-ss vminsd -0x38(rsp,rdi,8),xmm12,xmm3
-vminsd -0xa681352(rsi),xmm2,xmm6
-vminsd {sae},xmm7,xmm2,xmm7{k1}{z}
-ds vminsd (r15),xmm13,xmm6{k3}
-vminsd 0x167a7a7e(,rbx,8),xmm4,xmm4
-rex divps xmm7,xmm2
-divps -0x3e(r12,r9,8),xmm8
-divps gs:(rdi),xmm1
+vminsd xmm10,xmm29,xmm21
+divps (rdx),xmm5
 vdivps xmm7,xmm1,xmm7
-vdivps (rsi,r14,4),xmm1,xmm10
-vdivps gs:(rdx),xmm6,xmm6
 vdivps ymm5,ymm3,ymm6
-vdivps gs:(r12,rbx,8),ymm7,ymm6
-vdivps 0x79(rbx),ymm7,ymm3
 {evex} vdivps xmm0,xmm5,xmm1
-vdivps fs:(rcx){1to4},xmm30,xmm16{k2}
-vdivps (rax,rsi,4),xmm5,xmm5{k2}
 {evex} vdivps ymm1,ymm3,ymm2
-cs vdivps 0x1e0f420c(rsi,r8,2),ymm0,ymm26{k5}{z}
-vdivps 0x130(rbp){1to8},ymm0,ymm1{k7}
-vdivps {rz-sae},zmm7,zmm0,zmm0{k6}
-ss vdivps 0x7cb1ceeb(r14){1to16},zmm10,zmm5
-vdivps 0x3e(rbp,rcx,1),zmm3,zmm0{k7}{z}
+vdivps -0x164d6193(rcx),zmm5,zmm4
 divpd xmm1,xmm6
-ss divpd 0x58(rbp,r8,2),xmm13
-divpd (rsi),xmm0
 vdivpd xmm1,xmm4,xmm7
-es vdivpd 0x38(rdi),xmm9,xmm0
-vdivpd -0xff8f396(rdi),xmm2,xmm7
 vdivpd ymm2,ymm3,ymm1
-cs vdivpd 0x5b7b2cfa(rax,r10,4),ymm1,ymm10
-vdivpd (rsi),ymm2,ymm1
-vdivpd xmm0,xmm0,xmm6{k7}{z}
-ds vdivpd -0x33(rdx){1to2},xmm24,xmm23{k3}{z}
 {evex} vdivpd (rax,rax,8),xmm6,xmm4
-vdivpd ymm5,ymm0,ymm1{k3}
-vdivpd gs:-0x1e0(r10,r11,2),ymm19,ymm24{k6}{z}
-vdivpd (rsi,rdi,4){1to4},ymm0,ymm0
-vdivpd zmm5,zmm0,zmm3{k5}{z}
-vdivpd fs:(rdx,r12,1),zmm2,zmm30
-vdivpd -0x1f8(rsi,rcx,4){1to8},zmm0,zmm2{k4}
+{evex} vdivpd ymm0,ymm5,ymm7
+vdivpd (rdi),zmm22,zmm10
 divss xmm3,xmm1
-divss 0x5a(r14d,r15d,4),xmm12
-divss 0x320315eb(rcx),xmm1
 vdivss xmm7,xmm1,xmm0
-vdivss (r15),xmm11,xmm3
-ss vdivss 0x11d20385(rax),xmm6,xmm1
 {evex} vdivss xmm1,xmm1,xmm5
-vdivss (r10,r12,8),xmm17,xmm14{k6}{z}
-ds {evex} vdivss -0xd0(rbx),xmm5,xmm1
 divsd xmm5,xmm6
-ds divsd 0x33e9788c(rdi,r15,4),xmm12
-ss divsd (rdx),xmm1
 vdivsd xmm6,xmm6,xmm1
-vdivsd fs:0x29(rcx,rax,8),xmm14,xmm0
-vdivsd 0x591fee40(rsi),xmm1,xmm2
-vdivsd {rz-sae},xmm6,xmm6,xmm7{k5}{z}
-es vdivsd -0x290(r12,r8,2),xmm15,xmm19{k5}
 vdivsd (rax),xmm4,xmm7
 maxps xmm2,xmm1
-ss maxps (r14),xmm13
-maxps 0x3dabbd02(rdi),xmm0
 vmaxps xmm7,xmm6,xmm1
-ds vmaxps -0x6a(rdx,r14,2),xmm7,xmm10
-vmaxps 0x3391a195(rdx,rax,8),xmm7,xmm4
 vmaxps ymm5,ymm7,ymm2
-es vmaxps -0x5061dd32(,r14,1),ymm4,ymm4
-vmaxps (rsi),ymm5,ymm6
 {evex} vmaxps xmm0,xmm7,xmm4
-vmaxps gs:0x14c(r13,r15,2){1to4},xmm20,xmm12
-vmaxps 0x72(rip){1to4},xmm3,xmm5{k4}{z}
 {evex} vmaxps ymm5,ymm7,ymm7
-vmaxps fs:0xcc(r10){1to8},ymm23,ymm27
-vmaxps (rdx),ymm0,ymm6{k1}
 vmaxps zmm2,zmm7,zmm1
-cs vmaxps (rdx,rsi,2),zmm5,zmm18{k4}
-vmaxps 0x50(rsp,rax,4),zmm5,zmm1{k5}{z}
 maxpd xmm1,xmm5
-maxpd (r11d,ebx,1),xmm11
-maxpd (rsi),xmm7
 vmaxpd xmm4,xmm5,xmm7
-vmaxpd fs:(rsp,r11,2),xmm12,xmm10
-vmaxpd 0x1a988743(rsi),xmm7,xmm1
 vmaxpd ymm2,ymm7,ymm3
-cs vmaxpd (rdi),ymm15,ymm13
-vmaxpd 0x137c530c(rcx,rdx,8),ymm1,ymm4
 {evex} vmaxpd xmm0,xmm5,xmm1
-vmaxpd (r8){1to2},xmm31,xmm9{k7}{z}
-vmaxpd gs:(rbx,rax,2){1to2},xmm5,xmm3
-vmaxpd ymm7,ymm2,ymm5{k2}
-vmaxpd 0x660fa68c(,rdx,2){1to4},ymm26,ymm13
-ds vmaxpd (rbx),ymm4,ymm7{k5}
-vmaxpd {sae},zmm5,zmm4,zmm0
-ss vmaxpd 0x178(r14){1to8},zmm15,zmm2
-vmaxpd (rax),zmm6,zmm7
+vmaxpd ymm24,ymm16,ymm15
+vmaxpd zmm20,zmm24,zmm24
 maxss xmm6,xmm5
-maxss (ebx,r8d,4),xmm9
-maxss (rsi),xmm7
 vmaxss xmm1,xmm4,xmm1
-vmaxss gs:0x1(r9),xmm2,xmm8
-vmaxss (rdx),xmm6,xmm7
-vmaxss {sae},xmm2,xmm5,xmm5
-cs vmaxss (rsi,r10,2),xmm23,xmm23
-vmaxss -0x180994e2(rcx),xmm5,xmm6{k7}{z}
+{evex} vmaxss 0x1cc(rcx,rsi,2),xmm1,xmm7
 maxsd xmm4,xmm4
-ds maxsd (r15,r10,4),xmm7
-maxsd -0x37(rbp),xmm5
 vmaxsd xmm0,xmm1,xmm0
-ss vmaxsd (r9,r10,4),xmm1,xmm9
-vmaxsd 0x35(rdi),xmm6,xmm1
-vmaxsd xmm6,xmm2,xmm2{k2}{z}
-ss vmaxsd 0x168(rdi,r13,8),xmm1,xmm12
-vmaxsd (rbx,rbp,1),xmm2,xmm5{k6}
+vmaxsd xmm28,xmm0,xmm30
 punpcklbw mm2,mm1
-cs rex.RXB punpcklbw (r14,r13,2),mm3
-punpcklbw fs:-0x7b(ebx,edi,1),mm2
 punpcklbw xmm0,xmm1
-punpcklbw -0x5c(r13d,r15d,1),xmm10
-punpcklbw (rax),xmm7
 vpunpcklbw xmm2,xmm0,xmm5
-vpunpcklbw gs:-0x4b03635(rbp),xmm9,xmm4
-vpunpcklbw 0xe4eb629(rsp,rcx,8),xmm5,xmm1
 vpunpcklbw ymm0,ymm1,ymm1
-cs vpunpcklbw (rax,r15,4),ymm1,ymm0
-vpunpcklbw 0x41a5966e(rax),ymm4,ymm2
 {evex} vpunpcklbw xmm0,xmm6,xmm2
-ds vpunpcklbw -0x5e0(rdx),xmm10,xmm13{k6}{z}
-vpunpcklbw 0x9776bf2(rip),xmm3,xmm3{k3}
-vpunpcklbw ymm1,ymm6,ymm6{k3}{z}
-vpunpcklbw fs:-0x6c80dcc0(rcx),ymm31,ymm27{k6}
 {evex} vpunpcklbw (rbx,rdi,2),ymm2,ymm7
-vpunpcklbw zmm1,zmm2,zmm7{k5}{z}
-cs vpunpcklbw (rcx,r14,2),zmm22,zmm23{k5}
-vpunpcklbw 0x5a(rdx),zmm3,zmm7
+vpunpcklbw zmm9,zmm27,zmm18
 punpcklwd mm7,mm7
-es rex.RX punpcklwd -0x50(rax,r11,4),mm4
-punpcklwd gs:0x5a9f1f32(rsi),mm1
 punpcklwd xmm7,xmm1
-ss punpcklwd 0x6b(r15),xmm4
-punpcklwd (rcx,rcx,4),xmm3
 vpunpcklwd xmm7,xmm7,xmm6
-cs vpunpcklwd 0x5b9510e3(rdi,r10,4),xmm5,xmm14
-vpunpcklwd -0xa5cd316(rcx),xmm4,xmm0
 vpunpcklwd ymm0,ymm3,ymm5
-ds vpunpcklwd -0x72(r8,r12,1),ymm9,ymm1
-vpunpcklwd 0x76ce8dc9(rsi),ymm3,ymm2
-vpunpcklwd xmm0,xmm4,xmm6{k1}
-es {evex} vpunpcklwd (r14,r15,1),xmm12,xmm6
-vpunpcklwd 0xd0(rsi,rdi,2),xmm4,xmm0{k3}{z}
-vpunpcklwd ymm4,ymm0,ymm0{k4}{z}
-vpunpcklwd 0x3e0960b(r10,rdi,1),ymm8,ymm23
-vpunpcklwd gs:-0x7d479b72(,rbp,1),ymm5,ymm2{k1}{z}
-vpunpcklwd zmm0,zmm0,zmm7{k7}
-ss vpunpcklwd (rcx),zmm1,zmm23
-vpunpcklwd 0x342f79d0(rsi),zmm3,zmm2{k2}{z}
+vpunpcklwd xmm22,xmm30,xmm0
+{evex} vpunpcklwd 0xe40(rbx),ymm7,ymm4
+vpunpcklwd -0x5d78af38(r12,rax,4),zmm25,zmm26
 punpckldq mm1,mm3
-punpckldq -0x62(edi,r10d,8),mm0
-punpckldq -0x1dd2a02a(rcx),mm4
 punpckldq xmm6,xmm3
-cs punpckldq (r15d),xmm1
-punpckldq 0x6f(ebx),xmm7
 vpunpckldq xmm0,xmm1,xmm0
-es vpunpckldq -0x72(rbx),xmm14,xmm6
-vpunpckldq -0xc(rbp,rbp,4),xmm6,xmm1
 vpunpckldq ymm0,ymm1,ymm0
-cs vpunpckldq (rbx,rcx,2),ymm13,ymm5
-vpunpckldq -0x1f(rbx),ymm4,ymm3
-vpunpckldq xmm3,xmm6,xmm1{k7}{z}
-es vpunpckldq 0x70(rcx,r8,2){1to4},xmm7,xmm15
 {evex} vpunpckldq 0x2a0fdaa3(rax),xmm7,xmm6
-vpunpckldq ymm7,ymm6,ymm7{k2}
-ds vpunpckldq (r11,rax,8),ymm18,ymm29
-vpunpckldq -0x383ee5f3(rbx){1to8},ymm5,ymm1{k7}{z}
-vpunpckldq zmm3,zmm1,zmm6{k3}
-vpunpckldq gs:0x2dcd35eb(r9,r12,1),zmm26,zmm23{k2}{z}
-vpunpckldq (rsi){1to16},zmm5,zmm6{k7}{z}
+vpunpckldq -0x6c0(r11,r13,1),ymm27,ymm19
+vpunpckldq zmm1,zmm5,zmm7
 packsswb mm7,mm4
-rex.RXB packsswb (r14d,r9d,1),mm1
-packsswb (rdx),mm6
 packsswb xmm0,xmm2
-packsswb fs:(r10,r13,2),xmm9
-packsswb 0x39142670(rbx),xmm7
 vpacksswb xmm0,xmm6,xmm0
-ss vpacksswb 0x3(r9,r12,8),xmm0,xmm9
-vpacksswb (rbx,riz,8),xmm1,xmm5
 vpacksswb ymm5,ymm0,ymm5
-vpacksswb -0x3f(rcx,riz,4),ymm10,ymm8
-ds vpacksswb (rsi,riz,1),ymm7,ymm0
-vpacksswb xmm2,xmm2,xmm4{k6}{z}
-cs vpacksswb -0x6d0(rbx),xmm29,xmm12
-vpacksswb (rsi,rbx,1),xmm4,xmm4{k2}
-vpacksswb ymm1,ymm7,ymm2{k4}
-vpacksswb (rsp,rax,8),ymm7,ymm21
-ss vpacksswb (rdx),ymm6,ymm4{k4}{z}
-vpacksswb zmm1,zmm1,zmm5{k4}
-es vpacksswb -0x33a68a56(r11,r15,2),zmm4,zmm20
-vpacksswb (rsp,rax,8),zmm2,zmm5{k6}{z}
+{evex} vpacksswb 0x500(rdi),xmm6,xmm1
+{evex} vpacksswb (rbx),ymm6,ymm7
+vpacksswb (rdx),zmm5,zmm2
 pcmpgtb mm4,mm3
-ss pcmpgtb -0x4a(r9,r15,2),mm0
-pcmpgtb (rbx),mm5
 pcmpgtb xmm4,xmm0
-ds pcmpgtb -0x5b(r9,rax,4),xmm11
-pcmpgtb -0x3498bb46(rsi),xmm7
 vpcmpgtb xmm1,xmm6,xmm2
-vpcmpgtb (rdx,r10,1),xmm13,xmm15
-ss vpcmpgtb 0x542ea048(rcx,rcx,1),xmm2,xmm2
 vpcmpgtb ymm2,ymm0,ymm6
-es vpcmpgtb (rsp,r9,8),ymm11,ymm12
-vpcmpgtb (rbx),ymm0,ymm3
 vpcmpgtb xmm5,xmm6,k4
-vpcmpgtb 0x4e(r9),xmm3,k1{k7}
-vpcmpgtb (rsi),xmm0,k0
-vpcmpgtb ymm0,ymm4,k6{k3}
-vpcmpgtb -0x6b(r11),ymm15,k4
-vpcmpgtb fs:(rcx),ymm3,k2{k7}
-vpcmpgtb zmm3,zmm5,k3{k1}
-vpcmpgtb 0x74(,r11,1),zmm2,k1
-ss vpcmpgtb 0x58(rax,rdi,2),zmm1,k2{k1}
+vpcmpgtb 0x44865bd2(rcx),ymm7,k2
+vpcmpgtb zmm0,zmm3,k0
 pcmpgtw mm5,mm1
-ss rex.RX pcmpgtw (ebx,r15d,8),mm7
-pcmpgtw 0x4da151e(rip),mm0
 pcmpgtw xmm4,xmm3
-pcmpgtw 0x5e(r11d,r11d,8),xmm11
-pcmpgtw (rsi),xmm5
 vpcmpgtw xmm0,xmm4,xmm0
-es vpcmpgtw 0x4f18972c(rax),xmm9,xmm4
-vpcmpgtw (rsi),xmm2,xmm7
 vpcmpgtw ymm3,ymm5,ymm6
-ss vpcmpgtw (rbx,rbp,8),ymm11,ymm3
-vpcmpgtw -0x4af8e9df(rbx,rdx,8),ymm1,ymm0
 vpcmpgtw xmm6,xmm5,k0
-vpcmpgtw (rbx,r10,8),xmm7,k5{k7}
-vpcmpgtw gs:0x7e4cee82(rip),xmm0,k7
 vpcmpgtw ymm4,ymm5,k4
-vpcmpgtw -0xca0(r12,r14,4),ymm17,k6{k4}
-vpcmpgtw (rax,rdx,4),ymm4,k0
 vpcmpgtw zmm1,zmm2,k6
-vpcmpgtw (r10,r14,8),zmm0,k2{k2}
-vpcmpgtw (rsi),zmm5,k4
 pcmpgtd mm3,mm0
-pcmpgtd (r8d,r15d,4),mm0
-pcmpgtd -0x38(rdx),mm1
 pcmpgtd xmm6,xmm1
-ss pcmpgtd -0x53(rbp,r14,2),xmm5
-es pcmpgtd 0x3d(rsi,rdi,8),xmm1
 vpcmpgtd xmm1,xmm2,xmm2
-vpcmpgtd gs:(rcx,r15,1),xmm10,xmm13
-vpcmpgtd 0x6037ea90(rsi),xmm0,xmm7
 vpcmpgtd ymm6,ymm3,ymm5
-es vpcmpgtd (rax,riz,8),ymm4,ymm15
-vpcmpgtd (rsi),ymm1,ymm1
 vpcmpgtd xmm5,xmm3,k7
-cs vpcmpgtd 0xd0(rsp,r15,1),xmm21,k4
-vpcmpgtd -0x41e0ea(rsi){1to4},xmm1,k2
 vpcmpgtd ymm5,ymm3,k1
-vpcmpgtd 0x5683b6b6(rip){1to8},ymm24,k4{k4}
-vpcmpgtd 0xf80(rcx),ymm2,k6
-vpcmpgtd zmm6,zmm3,k0{k1}
-vpcmpgtd -0x6349c278(rip),zmm16,k6
-vpcmpgtd fs:(rdx,rbx,8),zmm0,k3{k2}
+vpcmpgtd zmm3,zmm1,k6
 packuswb mm4,mm4
-rex.R packuswb (edi),mm4
-rex packuswb 0x616cb53(rsi),mm0
 packuswb xmm2,xmm5
-packuswb 0x72eae407(,r10d,2),xmm13
-packuswb -0x414225c0(rbp),xmm6
 vpackuswb xmm3,xmm0,xmm2
-ss vpackuswb -0xa83bfad(r14,r13,1),xmm8,xmm1
-vpackuswb 0x1d(rbx,rbp,2),xmm4,xmm3
 vpackuswb ymm0,ymm7,ymm4
-ds vpackuswb (r15,r15,8),ymm0,ymm15
-vpackuswb 0x43c38ef7(rdi,rdx,4),ymm4,ymm2
-vpackuswb xmm6,xmm0,xmm2{k2}{z}
-es vpackuswb 0x57(rcx,r10,1),xmm31,xmm13
-vpackuswb 0xe0(rsi,rsi,2),xmm2,xmm2{k4}
+vpackuswb (rax),xmm22,xmm14
 {evex} vpackuswb ymm3,ymm2,ymm4
-ds vpackuswb -0x37(r10,rbx,2),ymm20,ymm7{k5}
-vpackuswb (rsi,rcx,2),ymm5,ymm3{k7}{z}
 vpackuswb zmm2,zmm0,zmm0
-ds vpackuswb -0x1c0(r13,rdx,8),zmm19,zmm19{k7}{z}
-vpackuswb (rcx,riz,2),zmm2,zmm6{k2}
 punpckhbw mm1,mm6
-punpckhbw (r15d),mm0
-punpckhbw 0x5c(rcx,riz,2),mm5
 punpckhbw xmm3,xmm4
-cs punpckhbw -0x44(r8),xmm5
-punpckhbw (rsp,rsi,2),xmm5
 vpunpckhbw xmm5,xmm5,xmm0
-ss vpunpckhbw (r11,r12,8),xmm8,xmm15
-vpunpckhbw (rdx),xmm0,xmm4
 vpunpckhbw ymm6,ymm7,ymm5
-vpunpckhbw (r14,r9,4),ymm5,ymm7
-ds vpunpckhbw 0x77(rsi),ymm2,ymm1
-vpunpckhbw xmm5,xmm0,xmm2{k4}
-vpunpckhbw -0x4c(rsi,rsi,2),xmm21,xmm24
-{evex} vpunpckhbw gs:0x49(rdx),xmm1,xmm6
-vpunpckhbw ymm2,ymm6,ymm0{k7}{z}
-{evex} vpunpckhbw gs:-0x620(rax,r11,8),ymm5,ymm8
-vpunpckhbw 0x42df9f10(rcx),ymm2,ymm7{k1}
+{evex} vpunpckhbw 0x24(rdx,rcx,4),xmm3,xmm0
+vpunpckhbw (r8),ymm6,ymm23
 vpunpckhbw zmm3,zmm4,zmm1
-vpunpckhbw fs:0x7d6e8c8c(r11,r15,2),zmm9,zmm5
-vpunpckhbw -0x1c(rsi),zmm5,zmm3{k3}{z}
 punpckhwd mm5,mm0
-punpckhwd gs:(r14),mm5
-rex punpckhwd 0x39(rdi),mm0
 punpckhwd xmm2,xmm5
-punpckhwd -0x54(edx,r13d,2),xmm7
-punpckhwd (rdi),xmm0
 vpunpckhwd xmm0,xmm5,xmm3
-vpunpckhwd fs:(rdi,r9,4),xmm0,xmm11
-vpunpckhwd (rsi),xmm6,xmm4
 vpunpckhwd ymm4,ymm7,ymm5
-cs vpunpckhwd (r8,r11,2),ymm12,ymm6
-vpunpckhwd -0x73(rcx),ymm4,ymm2
-vpunpckhwd xmm5,xmm5,xmm6{k3}
-ss vpunpckhwd (r14),xmm8,xmm0{k2}{z}
 {evex} vpunpckhwd 0x5d(rip),xmm3,xmm5
-vpunpckhwd ymm7,ymm3,ymm2{k2}
-vpunpckhwd 0x747d3751(rcx,rcx,8),ymm26,ymm12
-ds vpunpckhwd -0x246fc616(rip),ymm0,ymm3{k5}
-vpunpckhwd zmm4,zmm3,zmm6{k1}{z}
-vpunpckhwd fs:0x7d(rip),zmm10,zmm25
-vpunpckhwd (rdx),zmm5,zmm3{k4}
+{evex} vpunpckhwd (rax,riz,1),ymm5,ymm2
+vpunpckhwd zmm27,zmm17,zmm13
 punpckhdq mm5,mm5
-ds rex.R punpckhdq (rdi),mm5
-punpckhdq (eax,ecx,1),mm2
 punpckhdq xmm2,xmm4
-cs punpckhdq -0x62cd1866(r10),xmm11
-es punpckhdq 0x42(rbp),xmm0
 vpunpckhdq xmm0,xmm4,xmm2
-vpunpckhdq -0x11(r8),xmm4,xmm14
-cs vpunpckhdq (rbx,rbx,2),xmm2,xmm4
 vpunpckhdq ymm1,ymm4,ymm6
-ds vpunpckhdq 0x6c(rdx),ymm13,ymm5
-vpunpckhdq (rdi,rbx,2),ymm1,ymm1
-vpunpckhdq xmm1,xmm0,xmm1{k7}{z}
-ss vpunpckhdq -0x562f55f6(r10,r9,4){1to4},xmm26,xmm29{k4}
-vpunpckhdq -0xf8(rbp,rcx,1){1to4},xmm7,xmm2{k4}{z}
+{evex} vpunpckhdq xmm0,xmm6,xmm7
 {evex} vpunpckhdq ymm0,ymm0,ymm0
-ss vpunpckhdq -0x1b0(rax,r14,1){1to8},ymm15,ymm18{k4}{z}
-vpunpckhdq (rsi),ymm5,ymm1{k7}{z}
-vpunpckhdq zmm3,zmm5,zmm7{k4}{z}
-ds vpunpckhdq (r8,rbp,2){1to16},zmm21,zmm24{k6}{z}
-vpunpckhdq 0x73561c73(rdx),zmm6,zmm4
+vpunpckhdq zmm18,zmm24,zmm16
 packssdw mm0,mm7
-ss packssdw 0x133f7e5(r14),mm3
-packssdw (rbx),mm5
 packssdw xmm3,xmm4
-ds packssdw 0x3f(rbp,r8,8),xmm14
-packssdw -0x3(rcx),xmm4
 vpackssdw xmm4,xmm2,xmm0
-vpackssdw fs:(rdi),xmm15,xmm13
-vpackssdw -0x5bfa7cf6(,rdx,2),xmm2,xmm6
 vpackssdw ymm7,ymm6,ymm5
-vpackssdw gs:-0x20(rsp,rax,2),ymm14,ymm0
-vpackssdw 0x1c(rbp),ymm7,ymm6
-vpackssdw xmm2,xmm6,xmm3{k4}{z}
-vpackssdw 0x2466ae6(r13),xmm23,xmm19{k5}
-es vpackssdw -0x44(rdi){1to4},xmm7,xmm2{k7}{z}
-vpackssdw ymm5,ymm2,ymm2{k1}{z}
-vpackssdw gs:(r8){1to8},ymm22,ymm3
-vpackssdw 0x3a8bab57(,rcx,2){1to8},ymm7,ymm1{k5}
-vpackssdw zmm2,zmm3,zmm3{k4}
-vpackssdw -0x1cf734c5(rip){1to16},zmm20,zmm0
-ss vpackssdw -0x1300(rbx,rax,8),zmm1,zmm2
+vpackssdw xmm9,xmm14,xmm28
+{evex} vpackssdw ymm5,ymm6,ymm13
+vpackssdw (rax),zmm0,zmm5
 punpcklqdq xmm7,xmm1
-ss punpcklqdq -0x20(r12,rax,2),xmm7
-punpcklqdq (rbx,riz,2),xmm1
 vpunpcklqdq xmm3,xmm6,xmm3
-es vpunpcklqdq (r12,r15,8),xmm9,xmm8
-vpunpcklqdq -0x7c(rbp),xmm7,xmm0
 vpunpcklqdq ymm2,ymm4,ymm6
-vpunpcklqdq fs:-0x51c6523(r13,r8,8),ymm1,ymm6
-vpunpcklqdq (rax,rdi,8),ymm5,ymm6
 {evex} vpunpcklqdq xmm5,xmm5,xmm4
-vpunpcklqdq gs:(r10),xmm7,xmm8{k5}{z}
-vpunpcklqdq (rsp,rdi,4){1to2},xmm4,xmm7
-vpunpcklqdq ymm6,ymm3,ymm4{k3}
-vpunpcklqdq (r12,r13,2){1to4},ymm17,ymm3{k4}
-ds vpunpcklqdq (rax){1to4},ymm1,ymm4
+vpunpcklqdq ymm2,ymm14,ymm28
 vpunpcklqdq zmm6,zmm1,zmm6
-ss vpunpcklqdq -0x1b(r9,r11,4),zmm7,zmm7{k4}
-vpunpcklqdq 0x739ab4f3(rbp){1to8},zmm5,zmm3
 punpckhqdq xmm0,xmm6
-cs punpckhqdq (r12,r12,8),xmm12
-punpckhqdq 0x1a(rip),xmm5
 vpunpckhqdq xmm7,xmm4,xmm5
-es vpunpckhqdq -0xe9e4435(r15,r12,2),xmm14,xmm1
-vpunpckhqdq (rdx),xmm2,xmm6
 vpunpckhqdq ymm7,ymm2,ymm3
-vpunpckhqdq gs:(r10,rdi,1),ymm5,ymm12
-vpunpckhqdq 0x33(rbp),ymm4,ymm0
-vpunpckhqdq xmm4,xmm0,xmm4{k7}{z}
-vpunpckhqdq fs:0x5cca89ab(rbx){1to2},xmm4,xmm15{k3}
-vpunpckhqdq 0x158(rsi,rdi,1){1to2},xmm2,xmm5
+vpunpckhqdq xmm8,xmm23,xmm7
 {evex} vpunpckhqdq ymm2,ymm2,ymm6
-vpunpckhqdq fs:(rbx,r11,4){1to4},ymm1,ymm25{k7}
-vpunpckhqdq 0x2bdcbd92(rcx),ymm3,ymm5{k1}{z}
 vpunpckhqdq zmm5,zmm7,zmm0
-vpunpckhqdq 0x398(rsp,r12,4){1to8},zmm28,zmm30
-vpunpckhqdq fs:0x1200(rdx),zmm6,zmm0{k2}
 movd ecx,mm6
-es rex.RX movd -0x50(,r15,2),mm0
-movd 0x56(rax,rax,1),mm0
 movq rcx,mm3
-movq 0x771ecdf7(r8d,r15d,2),mm1
-ds movq (rax,rdx,4),mm1
 movd esi,xmm2
-movd gs:(rcx,riz,8),xmm9
-movd (rbx),xmm5
 movq rsi,xmm6
-movq fs:-0x56(rsp,r15,4),xmm12
-movq gs:(rsi,rcx,8),xmm6
 vmovd esi,xmm1
-vmovd (r12,rdi,1),xmm9
-es vmovd -0x2ac9fa3(rsi),xmm1
 vmovq rdx,xmm1
-ds vmovq -0x1e378005(r15),xmm1
-vmovq -0x9(rsi,rax,1),xmm1
 {evex} vmovd ecx,xmm6
-cs {evex} vmovd -0x394f445a(r12,rcx,4),xmm6
-{evex} vmovd (rax),xmm0
 {evex} vmovq rsp,xmm6
-ds {evex} vmovq -0x350(rax,r11,4),xmm13
-{evex} vmovq (rcx,rsi,1),xmm4
 movq mm5,mm4
-movq 0x75(r9d,r14d,2),mm0
-ss movq -0x2d(rdx),mm7
 movdqa xmm6,xmm1
-movdqa (r15d,r9d,2),xmm0
-movdqa 0x6f5b6405(rcx),xmm1
 vmovdqa xmm0,xmm4
-es vmovdqa (r15,r10,4),xmm9
-vmovdqa 0x5f80ed5b(rdx,rcx,4),xmm4
 vmovdqa ymm0,ymm4
-ss vmovdqa -0x54aebdd2(r15),ymm0
-vmovdqa (rax,rcx,8),ymm3
-vmovdqa32 xmm7,xmm0{k2}{z}
-vmovdqa32 fs:0x13(rsi,r9,8),xmm16{k5}
 vmovdqa32 (rdi,rdx,2),xmm4
-vmovdqa32 ymm4,ymm5{k4}{z}
-vmovdqa32 (r15,rcx,8),ymm7{k7}
-vmovdqa32 (rax),ymm3{k6}{z}
-vmovdqa32 zmm3,zmm2{k3}
-vmovdqa32 0x12a23330(r11,r12,1),zmm6
-ds vmovdqa32 (rsp,rbp,1),zmm7{k1}{z}
-vmovdqa64 xmm3,xmm3{k1}{z}
-ds vmovdqa64 (r14),xmm11
-vmovdqa64 -0x573c2a9b(rbx,rsi,1),xmm5{k3}
+vmovdqa32 ymm0,ymm7
+vmovdqa32 zmm27,zmm5
+vmovdqa64 xmm6,xmm2
 vmovdqa64 ymm4,ymm0
-vmovdqa64 (r11),ymm22{k5}
-cs vmovdqa64 0x3c0dbe59(rdi),ymm4{k6}{z}
 vmovdqa64 zmm3,zmm5
-vmovdqa64 -0x56(rbx,r11,2),zmm20{k4}{z}
-vmovdqa64 (rsp,rax,2),zmm1
 movdqu xmm0,xmm3
-movdqu (r12d,r10d,1),xmm0
-movdqu (rdx),xmm6
 vmovdqu xmm4,xmm3
-vmovdqu gs:0x77(r10,r12,4),xmm15
-vmovdqu -0x23(rax),xmm1
 vmovdqu ymm5,ymm6
-cs vmovdqu (rax),ymm8
-vmovdqu 0x1b(rcx),ymm1
-vmovdqu32 xmm5,xmm0{k4}
-es vmovdqu32 (rsp),xmm25
-vmovdqu32 -0x4d(rdi,rdi,8),xmm5{k4}{z}
-vmovdqu32 ymm4,ymm1{k6}
-vmovdqu32 (rdx),ymm26
-vmovdqu32 0xedf666f(rsi),ymm5{k6}
-vmovdqu32 zmm1,zmm4{k7}
-vmovdqu32 (rsp,r10,8),zmm10{k4}{z}
-cs vmovdqu32 -0x56d5e343(rcx),zmm6
-vmovdqu64 xmm4,xmm4{k4}
-vmovdqu64 (rsi),xmm13{k5}{z}
-vmovdqu64 gs:-0x33685717(rsp,rbp,1),xmm7
+vmovdqu32 (rdx),xmm6
+vmovdqu32 (rdi,rdx,1),ymm4
+vmovdqu32 0xb00(rsi),zmm6
+vmovdqu64 (rax),xmm5
 vmovdqu64 ymm5,ymm4
-ds vmovdqu64 -0x680(r14,r9,8),ymm4{k4}{z}
-vmovdqu64 (rcx),ymm6{k1}
 vmovdqu64 zmm0,zmm2
-vmovdqu64 (r12,rax,1),zmm3{k3}
-vmovdqu64 0x4e(rip),zmm3
 vmovdqu8 xmm4,xmm5
-ds vmovdqu8 0x4274d3fb(r11),xmm21{k2}
-vmovdqu8 0x410(rdx),xmm6{k2}{z}
 vmovdqu8 ymm4,ymm2
-vmovdqu8 -0xde0(r13),ymm17{k7}
-ds vmovdqu8 (rbx),ymm4
-vmovdqu8 zmm3,zmm3{k4}
-vmovdqu8 0x41(r13,rcx,2),zmm8{k1}{z}
-ss vmovdqu8 -0x1e40(rbp),zmm3
-vmovdqu16 xmm1,xmm3{k2}{z}
-vmovdqu16 0x45a7e623(,r13,1),xmm15
-ds vmovdqu16 0xb7b561c(rip),xmm2{k7}{z}
-vmovdqu16 ymm5,ymm6{k3}{z}
-ss vmovdqu16 (rdx,riz,1),ymm16
-vmovdqu16 (rsi),ymm3{k1}
+vmovdqu8 0x66(rdi),zmm5
+vmovdqu16 xmm4,xmm0
+vmovdqu16 (rdi),ymm6
 vmovdqu16 zmm1,zmm7
-vmovdqu16 0x1fc0(rsp,r13,4),zmm18{k1}
-ss vmovdqu16 -0x41a8c55e(rcx,rsi,8),zmm3
 pshufw $0x74,mm4,mm0
-ss pshufw $0xc7,-0x366e13f(,rsi,1),mm1
-pshufw $0xcb,-0x650a7f7f(rbx,rbp,1),mm5
 pshufd $0xac,xmm7,xmm5
-pshufd $0x4a,gs:-0x5a(rdx,r9,2),xmm5
-pshufd $0x74,-0x1308771a(rsi,riz,8),xmm3
 vpshufd $0x88,xmm4,xmm1
-vpshufd $0xcc,fs:(r10),xmm10
-vpshufd $0x6e,-0x5b(rdx),xmm1
 vpshufd $0xe4,ymm5,ymm5
-es vpshufd $0x80,-0x437e40af(r10),ymm13
-vpshufd $0x82,-0x55(rax,rcx,4),ymm7
 {evex} vpshufd $0x9f,xmm5,xmm5
-ds vpshufd $0x90,0x78e973d6(r14,r10,4){1to4},xmm6
-vpshufd $0xaa,(rsp,rdx,4),xmm2{k7}{z}
 {evex} vpshufd $0x17,ymm0,ymm6
-ds vpshufd $0x27,(r14),ymm0{k3}{z}
-vpshufd $0x80,(rdi,rax,8){1to8},ymm1{k3}{z}
-vpshufd $0xb6,zmm7,zmm7{k6}{z}
-ds vpshufd $0xef,0x46(rsp,rdx,1),zmm9{k1}
 vpshufd $0xb4,0x600(rcx),zmm6
 pshufhw $0x79,xmm3,xmm5
-pshufhw $0xf1,fs:(rcx),xmm11
-pshufhw $0xed,-0x4d(rdx,rbp,8),xmm6
 vpshufhw $0xe,xmm7,xmm0
-vpshufhw $0xb5,fs:(r10,r11,1),xmm4
-vpshufhw $0xf4,(rcx),xmm1
 vpshufhw $0x9,ymm4,ymm0
-ss vpshufhw $0xae,(rcx,rsi,8),ymm8
-vpshufhw $0xab,0x38ef09d5(rcx,rsi,1),ymm5
 {evex} vpshufhw $0xe3,xmm6,xmm3
-vpshufhw $0x68,(rdx,r8,1),xmm12{k3}
-ds {evex} vpshufhw $0x85,(rax),xmm5
 {evex} vpshufhw $0x41,ymm3,ymm5
-es vpshufhw $0xf6,0x58(rdi,r15,1),ymm23{k5}{z}
-vpshufhw $0x4a,0x3b3210ec(rax),ymm3{k6}
-vpshufhw $0xff,zmm5,zmm0{k6}
-es vpshufhw $0xa2,-0x77(rip),zmm18
-vpshufhw $0xce,(rdx),zmm3{k3}{z}
+vpshufhw $0xad,-0x35(rdi,r8,4),zmm22
 pshuflw $0x7f,xmm7,xmm3
-pshuflw $0x30,fs:(r11d),xmm14
-pshuflw $0xb7,-0x53(rax,rax,4),xmm2
 vpshuflw $0xee,xmm2,xmm6
-vpshuflw $0x26,-0x6b(rax,r13,8),xmm11
-ds vpshuflw $0x41,-0x1d(rsi,rdi,8),xmm5
 vpshuflw $0x75,ymm3,ymm7
-ds vpshuflw $0xff,-0x7(rdx),ymm8
-vpshuflw $0x21,(rbx,rdi,1),ymm4
-vpshuflw $0xc3,xmm5,xmm4{k1}
-{evex} vpshuflw $0xa9,fs:0x3520f3b8(,r9,8),xmm9
-vpshuflw $0x3b,(rdi),xmm1{k4}{z}
-vpshuflw $0x4f,ymm4,ymm3{k1}{z}
-vpshuflw $0xe7,(r14,rbx,2),ymm28
-ss vpshuflw $0xb7,(rdx),ymm7{k5}{z}
-vpshuflw $0xbb,zmm4,zmm0{k7}
-cs vpshuflw $0x2,(rsi,r13,8),zmm9
-vpshuflw $0x97,-0xf00(rbp),zmm5{k2}{z}
+{evex} vpshuflw $0x5a,0x499e6625(rax),xmm1
+vpshuflw $0x63,ymm6,ymm17
+vpshuflw $0x4c,zmm7,zmm4
 psrlw $0xd9,mm7
-rex.B psrlw $0xec,mm0
-rex psrlw $0x3c,mm1
 rex.W psrlw $0x53,xmm3
-psrlw $0xf0,xmm12
-rex psrlw $0x9f,xmm3
 vpsrlw $0xdf,xmm7,xmm7
-vpsrlw $0xd6,xmm14,xmm9
 vpsrlw $0x1f,ymm7,ymm1
-vpsrlw $0xf9,ymm11,ymm5
-vpsrlw $0x64,xmm5,xmm6{k4}
-vpsrlw $0x71,fs:(rdx,r15,8),xmm23{k7}{z}
-{evex} vpsrlw $0x3f,0x560(rdx,riz,4),xmm5
-vpsrlw $0x98,ymm2,ymm4{k7}{z}
-cs vpsrlw $0x2c,0x784fe628(rsi,r12,8),ymm25
-vpsrlw $0xa,-0xb80(rcx,riz,4),ymm5{k5}
+{evex} vpsrlw $0x56,xmm11,xmm13
+{evex} vpsrlw $0x4e,(rbx,rsi,8),ymm3
 vpsrlw $0x35,zmm0,zmm6
-ss vpsrlw $0x6f,0x140(r14,r15,8),zmm7{k2}{z}
-vpsrlw $0x89,-0x1dc0(rax),zmm1{k6}
 psraw $0xe9,mm7
-rex.B psraw $0xc2,mm2
-rex psraw $0xfc,mm2
 psraw $0xff,xmm2
-psraw $0xd1,xmm9
 vpsraw $0x86,xmm6,xmm7
-vpsraw $0xa5,xmm11,xmm2
 vpsraw $0xf6,ymm4,ymm5
-vpsraw $0x6f,ymm14,ymm6
-vpsraw $0x72,xmm6,xmm3{k6}
-es {evex} vpsraw $0x63,(r11,r9,4),xmm2
-vpsraw $0x1,-0x590(rbx),xmm4{k1}{z}
+{evex} vpsraw $0xcd,(rdi),xmm5
 {evex} vpsraw $0xc7,ymm2,ymm4
-ds vpsraw $0x96,(r12,r9,1),ymm22{k6}
-vpsraw $0xa4,0xda0(rdi,rax,1),ymm0{k6}{z}
-vpsraw $0x2f,zmm1,zmm6{k7}{z}
-cs vpsraw $0x97,(r8,r11,8),zmm27
-vpsraw $0x82,0x49001431(rax),zmm2{k7}
+vpsraw $0x1b,(rsi),zmm3
 psllw $0xd7,mm2
-rex.B psllw $0x35,mm6
-rex psllw $0x53,mm0
 psllw $0xfe,xmm1
-psllw $0x72,xmm8
-rex psllw $0x89,xmm1
 vpsllw $0xe6,xmm2,xmm2
-vpsllw $0xd7,xmm13,xmm1
 vpsllw $0xbf,ymm5,ymm2
-vpsllw $0x4d,ymm14,ymm8
 {evex} vpsllw $0xac,xmm4,xmm2
-vpsllw $0x63,0x620(rsp,r8,8),xmm15{k6}{z}
-es {evex} vpsllw $0xb5,(rcx),xmm6
 {evex} vpsllw $0xe3,ymm7,ymm3
-es vpsllw $0x69,-0x7c(rip),ymm22{k3}{z}
-vpsllw $0x45,(rcx,rdx,1),ymm2{k6}
 vpsllw $0xdd,zmm7,zmm3
-ds vpsllw $0x2c,(r9),zmm26{k6}{z}
-vpsllw $0x1a,0x5d1a8e90(rax,rdi,1),zmm4{k6}
-vprord $0x1e,xmm7,xmm3{k3}{z}
-vprord $0x48,fs:-0x5fc676b3(,r15,4),xmm2
-vprord $0xe7,0x125f3fca(rax){1to4},xmm2{k3}
-vprord $0xb2,ymm1,ymm3{k4}{z}
-vprord $0x53,0x660(r13,r10,1),ymm25
-cs vprord $0x7f,(rdi,rcx,8),ymm3{k2}
-vprord $0x16,zmm2,zmm0{k5}
-ss vprord $0x33,(r9,r8,1),zmm5
-vprord $0xd,-0x8e72138(rip){1to16},zmm5
-vprorq $0x61,xmm3,xmm0{k2}
-es vprorq $0x60,-0x34(r10,r8,8){1to2},xmm4
+vprord $0xd5,xmm2,xmm22
+vprord $0xf,ymm18,ymm30
+vprord $0x41,-0x5c8918d6(,r13,4),zmm10
 vprorq $0xe,-0x22(rcx),xmm2
-vprorq $0x9f,ymm6,ymm0{k4}
-cs vprorq $0x47,(rbx){1to4},ymm30{k4}
-vprorq $0x50,0x1aa602e4(rbx),ymm1
+vprorq $0x5,ymm21,ymm13
 vprorq $0xf7,zmm2,zmm0
-vprorq $0x88,gs:-0x16(,r11,1){1to8},zmm1{k4}{z}
-vprorq $0x7f,0x310(rdx){1to8},zmm1
-vprold $0x47,xmm0,xmm1{k1}{z}
-ds vprold $0xb0,(rdx,r11,8),xmm0{k2}
 vprold $0x2d,-0x340(rax),xmm3
-vprold $0x93,ymm3,ymm1{k1}
-cs vprold $0xb5,(rsp,rsi,4){1to8},ymm28
-vprold $0x42,-0x3a(rip){1to8},ymm4{k7}
+vprold $0x87,ymm1,ymm3
 vprold $0x1,zmm5,zmm1
-vprold $0x60,fs:0xa40(r11),zmm21{k2}
-vprold $0x1c,(rdi,rbx,4),zmm7{k1}{z}
-vprolq $0x37,xmm6,xmm1{k3}
-ss vprolq $0x6b,-0x270(rsp,r10,1),xmm15{k6}{z}
-vprolq $0xdd,(rcx),xmm2
+vprolq $0xf8,xmm2,xmm0
 vprolq $0xb7,ymm0,ymm6
-es vprolq $0x0,-0x22e5cb6e(r10,r11,2){1to4},ymm19
-vprolq $0x85,(rbx),ymm4{k7}{z}
-vprolq $0x55,zmm4,zmm1{k7}{z}
-vprolq $0xe9,fs:-0x1d(rbp,r14,4){1to8},zmm18{k3}
 vprolq $0x4e,(rdi,rdi,2),zmm0
 psrld $0x5e,mm0
-rex.B psrld $0x1f,mm6
-rex psrld $0x47,mm7
 psrld $0x80,xmm0
-psrld $0xeb,xmm11
 vpsrld $0xd7,xmm7,xmm6
-vpsrld $0xf2,xmm1,xmm14
 vpsrld $0xc4,ymm7,ymm0
-vpsrld $0xf7,ymm15,ymm15
 {evex} vpsrld $0xe8,xmm6,xmm6
-vpsrld $0xc3,0x210(rdx,rax,2),xmm15{k4}{z}
-ss {evex} vpsrld $0x11,-0x2c1bcead(,rcx,1),xmm2
-vpsrld $0x8b,ymm6,ymm7{k1}
-ss vpsrld $0x8,(rax,r10,4),ymm20
-vpsrld $0x42,-0x6be6c9fd(rsi){1to8},ymm4
+{evex} vpsrld $0x66,ymm3,ymm5
 vpsrld $0x61,zmm6,zmm5
-ss vpsrld $0xd8,0xcc(r15){1to16},zmm22
-vpsrld $0xe4,-0x1f(rbp){1to16},zmm7{k7}
 psrad $0x18,mm5
-rex.B psrad $0x78,mm7
-rex psrad $0xe3,mm1
 psrad $0x8,xmm3
-psrad $0x39,xmm8
 vpsrad $0x2e,xmm4,xmm6
-vpsrad $0xd1,xmm9,xmm2
 vpsrad $0x7d,ymm6,ymm4
-vpsrad $0x7b,ymm8,ymm3
 {evex} vpsrad $0x5e,xmm3,xmm2
-vpsrad $0xbe,(r15),xmm9{k2}{z}
-ds {evex} vpsrad $0x9d,(rdi,rbp,2),xmm2
 {evex} vpsrad $0x79,ymm4,ymm4
-ss vpsrad $0x8c,0x780(rsp,riz,2),ymm23{k3}{z}
-vpsrad $0xd2,(rsi){1to8},ymm3{k4}
 vpsrad $0x85,zmm1,zmm1
-cs vpsrad $0x87,(rsi,r13,1){1to16},zmm17
-vpsrad $0x29,0x1780(rsp,rdi,8),zmm3{k1}
 vpsraq $0xcf,xmm6,xmm3
-ss vpsraq $0xff,-0x61(r10,r10,1){1to2},xmm26{k7}
-vpsraq $0x35,-0x3e0(rdi){1to2},xmm3
-vpsraq $0x3,ymm6,ymm4{k3}{z}
-vpsraq $0x81,(rsi,r15,1){1to4},ymm25
-ss vpsraq $0x97,(rdx){1to4},ymm0{k2}{z}
-vpsraq $0xf7,zmm0,zmm4{k1}{z}
-ss vpsraq $0x50,(r11){1to8},zmm26
-vpsraq $0xcf,(rsi,rbp,1){1to8},zmm6{k3}{z}
+vpsraq $0xaf,ymm28,ymm15
+vpsraq $0xc2,zmm15,zmm22
 pslld $0xb,mm1
-rex.B pslld $0xd1,mm7
-rex pslld $0xe2,mm2
 pslld $0xee,xmm5
-pslld $0x71,xmm8
-rex pslld $0xf7,xmm0
 vpslld $0x43,xmm5,xmm5
-vpslld $0x3b,xmm9,xmm9
 vpslld $0x1f,ymm0,ymm6
-vpslld $0x0,ymm13,ymm15
 {evex} vpslld $0xc0,xmm7,xmm2
-es vpslld $0x3e,(rsp,rbp,2),xmm26{k6}
-vpslld $0x1d,-0x326e6490(rbp),xmm3{k5}{z}
-vpslld $0x59,ymm4,ymm2{k7}{z}
-vpslld $0x72,0x130(r8,rbx,4){1to8},ymm29{k7}
-cs {evex} vpslld $0x6d,0x1a(rdx),ymm1
+vpslld $0x77,ymm28,ymm24
 vpslld $0xeb,zmm2,zmm6
-vpslld $0xde,(r15),zmm18{k3}
-cs vpslld $0x8b,0x9c(rbp){1to16},zmm1
 psrlq $0x21,mm2
-rex.B psrlq $0x89,mm3
-rex psrlq $0xcd,mm5
 psrlq $0x9f,xmm1
-psrlq $0xcd,xmm15
-rex psrlq $0x58,xmm7
 vpsrlq $0xac,xmm1,xmm3
-vpsrlq $0x27,xmm8,xmm1
 vpsrlq $0x70,ymm1,ymm7
-vpsrlq $0xe6,ymm13,ymm10
 {evex} vpsrlq $0x8b,xmm1,xmm0
-vpsrlq $0x8c,(r11,rdx,2),xmm17{k2}{z}
-vpsrlq $0x13,fs:(rax){1to2},xmm3
-vpsrlq $0xb,ymm4,ymm4{k3}
-ds {evex} vpsrlq $0x49,(r15,rsi,1),ymm15
-vpsrlq $0xb3,0x500(rax),ymm6{k4}{z}
-vpsrlq $0x89,zmm1,zmm4{k1}
-vpsrlq $0x3d,gs:(r8,r10,2){1to8},zmm28
+{evex} vpsrlq $0x33,-0x640(rbp),ymm7
 vpsrlq $0x4f,(rbx),zmm5
 psrldq $0x8c,xmm4
-psrldq $0x71,xmm8
-rex psrldq $0x23,xmm7
 vpsrldq $0x62,xmm2,xmm0
-vpsrldq $0x15,xmm9,xmm14
 vpsrldq $0x7a,ymm4,ymm2
-vpsrldq $0x31,ymm15,ymm0
 {evex} vpsrldq $0x65,xmm2,xmm4
-vpsrldq $0xb0,0x2c069b5a(,r12,4),xmm18
-es {evex} vpsrldq $0xb1,(rcx),xmm5
 {evex} vpsrldq $0x14,ymm6,ymm2
-vpsrldq $0x33,gs:0x157fbe86(rax,rbx,8),ymm23
-{evex} vpsrldq $0x14,(rax),ymm1
 vpsrldq $0x7b,zmm0,zmm3
-vpsrldq $0xc3,0x1740(r11,r15,1),zmm1
-ss vpsrldq $0x8d,(rdx,rdx,1),zmm1
 rex.W psllq $0x3b,mm5
-rex.B psllq $0xfe,mm0
-rex psllq $0xc,mm3
 psllq $0x75,xmm7
-psllq $0xb5,xmm15
-rex psllq $0xef,xmm1
 vpsllq $0xa6,xmm5,xmm1
-vpsllq $0xf3,xmm3,xmm13
 vpsllq $0x4f,ymm7,ymm2
-vpsllq $0xca,ymm15,ymm8
 {evex} vpsllq $0x7b,xmm3,xmm0
-ds vpsllq $0x9,(rax,r13,4),xmm0{k2}{z}
-vpsllq $0xfa,(rax){1to2},xmm5{k3}{z}
 {evex} vpsllq $0x65,ymm2,ymm6
-vpsllq $0xf2,gs:-0x38(r11,rdi,8){1to4},ymm11{k7}
-vpsllq $0x20,(rax,riz,1){1to4},ymm2
-vpsllq $0x4b,zmm5,zmm7{k3}{z}
-es vpsllq $0x2d,0x1eb11b2e(rsi),zmm14{k1}
 vpsllq $0x31,0x352d6cb1(rdi,rax,8),zmm0
 pslldq $0xcb,xmm1
-pslldq $0xa1,xmm8
-rex pslldq $0x12,xmm7
 vpslldq $0xde,xmm3,xmm7
-vpslldq $0xf4,xmm10,xmm2
 vpslldq $0xa9,ymm1,ymm1
-vpslldq $0x39,ymm8,ymm11
 {evex} vpslldq $0x3b,xmm2,xmm7
-es vpslldq $0x6d,(rsi,r12,1),xmm27
-{evex} vpslldq $0xd0,(rcx),xmm7
 {evex} vpslldq $0xcd,ymm5,ymm7
-cs vpslldq $0x17,(r8,r14,2),ymm21
-{evex} vpslldq $0x9a,0x900(rsi),ymm4
 vpslldq $0x6f,zmm3,zmm7
-ss vpslldq $0xc6,(rax,r8,1),zmm4
-vpslldq $0xe9,0x2ac7af19(rdi,rax,4),zmm2
 pcmpeqb mm7,mm6
-pcmpeqb -0x7b(r13d),mm2
-pcmpeqb (rax),mm7
 pcmpeqb xmm1,xmm6
-pcmpeqb fs:0x11(rip),xmm9
-pcmpeqb 0x58(rbx,rax,1),xmm2
 vpcmpeqb xmm7,xmm4,xmm0
-vpcmpeqb -0x54f3438a(r9,r10,4),xmm1,xmm6
-vpcmpeqb fs:0x6c513b7e(rdi),xmm1,xmm5
 vpcmpeqb ymm0,ymm4,ymm4
-ds vpcmpeqb (r9,rcx,1),ymm9,ymm13
-vpcmpeqb (rbx),ymm2,ymm6
 vpcmpeqb xmm1,xmm4,k5
-cs vpcmpeqb -0x1e0(r15),xmm5,k1
-vpcmpeqb -0x3f86d412(rax),xmm6,k2{k5}
 vpcmpeqb ymm2,ymm5,k5
-vpcmpeqb -0x8c0(r14,r8,1),ymm7,k2{k3}
-vpcmpeqb 0x73d5e3a9(rdx),ymm4,k7
 vpcmpeqb zmm1,zmm5,k0
-cs vpcmpeqb (r12,r9,8),zmm6,k2{k4}
-ds vpcmpeqb (rdi),zmm4,k7
 pcmpeqw mm3,mm2
-pcmpeqw (ebx,r11d,2),mm3
-pcmpeqw -0x200b1b08(rax,rbp,8),mm3
 pcmpeqw xmm6,xmm7
-pcmpeqw fs:0x71(rdx,riz,8),xmm13
-cs pcmpeqw (rdi),xmm5
 vpcmpeqw xmm7,xmm2,xmm4
-ss vpcmpeqw -0x4a14f803(r8),xmm2,xmm14
-vpcmpeqw 0x37(rdx,rbp,2),xmm1,xmm0
 vpcmpeqw ymm7,ymm2,ymm3
-es vpcmpeqw (r12,r11,2),ymm2,ymm13
-vpcmpeqw (rax),ymm6,ymm0
 vpcmpeqw xmm7,xmm2,k1
-vpcmpeqw 0x130(r13,r9,8),xmm7,k5{k2}
-vpcmpeqw fs:-0x7f(rax),xmm6,k7
-vpcmpeqw ymm0,ymm3,k2{k2}
-es vpcmpeqw -0x59(r8,r12,8),ymm0,k2
 vpcmpeqw (rax,rax,1),ymm4,k2
-vpcmpeqw zmm6,zmm4,k2{k6}
 vpcmpeqw (rcx),zmm13,k1
-ds vpcmpeqw -0x100(rax,rbx,1),zmm2,k4
 pcmpeqd mm0,mm1
-es pcmpeqd (r12,r14,1),mm4
-pcmpeqd -0x74(rsi),mm4
 pcmpeqd xmm3,xmm3
-ds pcmpeqd 0x65(rbp,r14,1),xmm6
-pcmpeqd (rsi,rcx,8),xmm5
 vpcmpeqd xmm4,xmm1,xmm3
-cs vpcmpeqd -0x30(r10),xmm1,xmm4
-vpcmpeqd -0x3f(rdx),xmm5,xmm3
 vpcmpeqd ymm0,ymm7,ymm4
-es vpcmpeqd (rsi),ymm0,ymm15
-vpcmpeqd -0x2f(rdx),ymm3,ymm7
-vpcmpeqd xmm5,xmm1,k1{k5}
-vpcmpeqd gs:(r11,r15,1){1to4},xmm27,k4
 vpcmpeqd 0x18(rbx),xmm6,k5
-vpcmpeqd ymm1,ymm3,k7{k5}
-vpcmpeqd -0x300(r11,r14,8),ymm14,k3
-vpcmpeqd 0x7046f82d(rdx){1to8},ymm3,k0
+vpcmpeqd 0x300(rbp,riz,1),ymm6,k0
 vpcmpeqd zmm0,zmm0,k4
-vpcmpeqd (r8),zmm5,k4{k1}
-cs vpcmpeqd (rsp,rsi,1){1to16},zmm1,k5{k5}
 emms
-rex emms
 vzeroupper
 vzeroall
 vmread rsi,rsi
-es vmread r9,(rcx,rbp,4)
-vmread rdi,0x6d3175fc(rbp)
 vcvttps2udq xmm5,xmm5
-vcvttps2udq fs:-0x3b758db8(rbx,rbx,1),xmm8{k5}
-vcvttps2udq (rsp,rbx,8),xmm7{k1}{z}
 vcvttps2udq ymm4,ymm1
-vcvttps2udq -0x291ba871(,rax,8),ymm31{k3}
-vcvttps2udq gs:(rax),ymm6
 vcvttps2udq zmm6,zmm5
-vcvttps2udq -0x4d(rip),zmm27{k6}{z}
-vcvttps2udq gs:(rax,rdi,8),zmm5
-vcvttpd2udq xmm5,xmm3{k1}{z}
-vcvttpd2udq 0x160(rdx,r15,1){1to2},xmm28
 vcvttpd2udqx -0x744d8f2a(rip),xmm3
-vcvttpd2udq ymm2,xmm0{k7}
-es vcvttpd2udq 0x1a0(r9){1to4},xmm28
-vcvttpd2udqy 0xb(rip),xmm2{k2}{z}
-vcvttpd2udq {sae},zmm3,ymm1{k3}
-cs vcvttpd2udq (r8,rbp,4){1to8},ymm27{k4}
-vcvttpd2udq 0x270(rdi){1to8},ymm3{k1}{z}
+vcvttpd2udq ymm27,xmm11
+vcvttpd2udq zmm1,ymm4
 extrq $0x51,$0xa6,xmm6
-extrq $0xbd,$0xf6,xmm13
-rex extrq $0x17,$0xe6,xmm4
 vcvttps2uqq xmm5,xmm0
-cs vcvttps2uqq (r9,rdx,2){1to2},xmm10{k1}
-vcvttps2uqq (rdi){1to2},xmm2
-vcvttps2uqq xmm3,ymm1{k5}{z}
-vcvttps2uqq fs:(rsi,riz,1){1to4},ymm8{k1}{z}
-vcvttps2uqq 0x5a8bfc69(rsi),ymm0
-vcvttps2uqq {sae},ymm4,zmm3{k4}{z}
-vcvttps2uqq gs:0x0(r12,r15,4),zmm19{k4}
-vcvttps2uqq 0x752772d3(rip){1to8},zmm0{k5}
+vcvttps2uqq xmm2,ymm3
+vcvttps2uqq ymm6,zmm3
 vcvttpd2uqq xmm6,xmm7
-cs vcvttpd2uqq (r14,r15,8){1to2},xmm4
-vcvttpd2uqq (rax),xmm4{k7}{z}
 vcvttpd2uqq ymm0,ymm3
-vcvttpd2uqq fs:-0x3053e934(rsi,r9,1),ymm13{k4}
-vcvttpd2uqq (rcx,rax,1){1to4},ymm5
-vcvttpd2uqq zmm7,zmm6{k7}
-ds vcvttpd2uqq (r10,r15,8),zmm10{k5}
-vcvttpd2uqq (rax),zmm6
-vcvttss2usi {sae},xmm5,esp
-cs vcvttss2usi 0x38(r8,r9,1),esi
+vcvttpd2uqq zmm26,zmm5
 vcvttss2usi 0x5f(rbx,rax,8),esp
-vcvttss2usi {sae},xmm7,rbp
-vcvttss2usi fs:(r15),rax
 vcvttss2usi -0x62276246(rbp),rbx
 insertq $0x4d,$0x67,xmm0,xmm2
-insertq $0x35,$0xd1,xmm6,xmm12
 vcvttsd2usi xmm1,esi
-vcvttsd2usi fs:(rdx,r13,8),r9d
-vcvttsd2usi (rax),esi
-vcvttsd2usi {sae},xmm5,rbx
-ss vcvttsd2usi 0x10bf0f9e(rdx,r15,4),rax
 vcvttsd2usi (rbx),rsp
 vmwrite rbx,rsp
-es vmwrite (r11,r15,8),rax
-vmwrite (ecx),rbp
 vcvtps2udq xmm5,xmm6
-vcvtps2udq 0x1a0(rax,r14,1),xmm3{k2}
-vcvtps2udq gs:(rdi),xmm7
 vcvtps2udq ymm6,ymm2
-ss vcvtps2udq (r9,r15,4),ymm30{k6}{z}
-vcvtps2udq -0xf8(rdx,rdi,8){1to8},ymm6
 vcvtps2udq zmm3,zmm1
-vcvtps2udq (rcx,r11,1){1to16},zmm6
-vcvtps2udq (rdi),zmm6{k4}
 vcvtpd2udq xmm3,xmm7
-ss vcvtpd2udqx (r10,r12,8),xmm13{k1}
-vcvtpd2udq (rax){1to2},xmm7{k4}{z}
-vcvtpd2udq ymm1,xmm3{k3}{z}
-vcvtpd2udqy fs:0x200(rbx,r12,2),xmm23
-vcvtpd2udq (rax){1to4},xmm3{k7}
-vcvtpd2udq {rz-sae},zmm3,ymm2
-ds vcvtpd2udq 0x6ee10c9(rdi,r9,1),ymm31{k1}{z}
-vcvtpd2udq (rax){1to8},ymm3{k1}
+vcvtpd2udq ymm30,xmm26
+vcvtpd2udq zmm14,ymm3
 extrq xmm2,xmm7
-extrq xmm13,xmm15
-rex extrq xmm5,xmm0
 vcvtps2uqq xmm5,xmm7
-vcvtps2uqq (r10,r10,8),xmm0{k4}{z}
-ss vcvtps2uqq 0x44(rsi),xmm1{k4}
 vcvtps2uqq xmm0,ymm4
-vcvtps2uqq gs:(r14,r11,2){1to4},ymm31{k1}
-vcvtps2uqq 0x5e(rip){1to4},ymm1
 vcvtps2uqq ymm6,zmm6
-vcvtps2uqq 0xc(,r11,8){1to8},zmm4{k3}{z}
-vcvtps2uqq gs:0xde0(rdx),zmm0{k2}{z}
-vcvtpd2uqq xmm7,xmm3{k1}
-ss vcvtpd2uqq 0x2993d2cd(,rbx,8){1to2},xmm5{k6}{z}
-vcvtpd2uqq (rdx){1to2},xmm2
-vcvtpd2uqq ymm3,ymm3{k5}
-vcvtpd2uqq -0x140(rbp){1to4},ymm23
-vcvtpd2uqq fs:-0x360(rcx),ymm1
-vcvtpd2uqq {ru-sae},zmm0,zmm6
-vcvtpd2uqq (r14),zmm9{k1}
-vcvtpd2uqq -0x656ed3f(,rbx,8),zmm5
-vcvtss2usi {ru-sae},xmm3,esi
-es vcvtss2usi (rdx),r10d
-vcvtss2usi 0x176dda63(rax),esp
-vcvtss2usi {ru-sae},xmm5,rsi
-vcvtss2usi 0x64(r8),rdx
-ds vcvtss2usi (rbx,rax,4),rsi
+vcvtpd2uqq xmm5,xmm5
+vcvtpd2uqq ymm19,ymm15
+vcvtpd2uqq zmm5,zmm3
+vcvtss2usi (rbx),edx
+vcvtss2usi 0xd8(rsp,rcx,1),rax
 insertq xmm5,xmm7
-insertq xmm12,xmm7
-rex insertq xmm6,xmm1
-vcvtsd2usi {rd-sae},xmm1,ebx
-vcvtsd2usi 0x7191c44e(rbx,r10,1),ecx
-ss vcvtsd2usi 0x338(rbx),esi
-vcvtsd2usi {rn-sae},xmm5,rsp
-vcvtsd2usi (r10),r11
-vcvtsd2usi -0x77(rcx),rcx
+vcvtsd2usi (rcx,rax,4),ebp
+vcvtsd2usi (rbx),rax
 vcvttps2qq xmm5,xmm6
-vcvttps2qq (rsi,r9,4),xmm9{k3}
-vcvttps2qq (rax){1to2},xmm6{k5}{z}
 vcvttps2qq xmm3,ymm5
-vcvttps2qq 0x16(rbx){1to4},ymm10
-ss vcvttps2qq 0x2b0(rax,riz,8),ymm5
-vcvttps2qq {sae},ymm6,zmm5{k3}{z}
-vcvttps2qq (r8){1to8},zmm22{k2}
-vcvttps2qq gs:0xc0(rdx),zmm7
+vcvttps2qq ymm7,zmm5
 vcvttpd2qq xmm6,xmm1
-vcvttpd2qq (r11){1to2},xmm19
-ss vcvttpd2qq 0x12(rax,rbx,1){1to2},xmm2{k1}
-vcvttpd2qq ymm0,ymm2{k1}{z}
-ss vcvttpd2qq -0x9c0(rsp,r12,8),ymm15{k2}
-vcvttpd2qq -0x53b053a7(rsp,rdi,2){1to4},ymm5
+vcvttpd2qq ymm31,ymm19
 vcvttpd2qq zmm1,zmm2
-ss vcvttpd2qq 0xfd4da60(r15,rax,4){1to8},zmm8{k2}{z}
-vcvttpd2qq (rdx,rbp,2){1to8},zmm0
 vcvtudq2pd xmm2,xmm3
-es vcvtudq2pd -0x148764ae(,r14,1){1to2},xmm10{k7}{z}
-vcvtudq2pd 0x2ecd0f3c(rcx){1to2},xmm4{k5}
-vcvtudq2pd xmm4,ymm0{k1}
-vcvtudq2pd -0x372fd4a(r15){1to4},ymm26{k2}{z}
-vcvtudq2pd fs:0x128(rbx){1to4},ymm4{k1}
+vcvtudq2pd xmm31,ymm8
 vcvtudq2pd ymm2,zmm0
-ss vcvtudq2pd 0xd40(r12,rcx,2),zmm4{k3}
-vcvtudq2pd (rax){1to8},zmm7{k4}{z}
-vcvtuqq2pd xmm4,xmm6{k6}
-vcvtuqq2pd -0x14fe5714(,r14,8){1to2},xmm9{k4}
-vcvtuqq2pd gs:-0x792f8121(rip),xmm5
+vcvtuqq2pd xmm0,xmm6
 vcvtuqq2pd ymm0,ymm0
-vcvtuqq2pd gs:(r9,r12,1){1to4},ymm3{k7}
-vcvtuqq2pd (rax){1to4},ymm5{k3}{z}
 vcvtuqq2pd zmm4,zmm6
-vcvtuqq2pd gs:0x38f02e10(r10,r13,8){1to8},zmm10{k2}
-vcvtuqq2pd -0x6a58d742(rsi),zmm7{k5}{z}
 vcvtudq2ps xmm0,xmm5
-vcvtudq2ps fs:-0x1e1484ce(rip),xmm24{k2}{z}
-vcvtudq2ps -0xc4(rax){1to4},xmm3{k4}{z}
-vcvtudq2ps ymm1,ymm5{k6}{z}
-vcvtudq2ps 0x3ca078f7(,r8,2){1to8},ymm18{k2}
-vcvtudq2ps fs:-0xd7dd527(rdi){1to8},ymm1{k6}{z}
-vcvtudq2ps zmm2,zmm6{k3}
-vcvtudq2ps fs:(rdi,r11,4),zmm14{k2}{z}
-vcvtudq2ps (rsi){1to16},zmm5
+vcvtudq2ps ymm11,ymm14
+vcvtudq2ps 0x77(rsi,r8,2),zmm4
 vcvtuqq2ps xmm1,xmm7
-vcvtuqq2ps fs:0x78(r12,r14,8){1to2},xmm26{k5}
-vcvtuqq2ps (rdi){1to2},xmm7
 vcvtuqq2ps ymm1,xmm4
-vcvtuqq2ps gs:0x1d8(r14,r14,2){1to4},xmm29{k1}{z}
-vcvtuqq2psy (rsi,rbx,1),xmm1{k4}
-vcvtuqq2ps {rd-sae},zmm1,ymm2
-vcvtuqq2ps 0x1d983fda(rdi){1to8},ymm17
-cs vcvtuqq2ps (rdx){1to8},ymm1{k5}{z}
-vcvtps2qq xmm3,xmm5{k3}{z}
-vcvtps2qq 0xd4(r10,r14,1){1to2},xmm30
-vcvtps2qq fs:(rdi),xmm2{k3}{z}
+vcvtuqq2ps zmm0,ymm4
+vcvtps2qq xmm26,xmm24
 vcvtps2qq xmm1,ymm7
-vcvtps2qq (r11,r12,2){1to4},ymm0
-vcvtps2qq (rcx),ymm3{k1}
 vcvtps2qq ymm5,zmm7
-ss vcvtps2qq -0x375a4bd3(rdi,r14,4),zmm25{k7}
-vcvtps2qq -0x11c(rdi){1to8},zmm7{k6}{z}
 vcvtpd2qq xmm5,xmm5
-es vcvtpd2qq (r10),xmm8{k6}
-vcvtpd2qq -0x6dd7df66(rcx,rsi,1),xmm2{k3}{z}
-vcvtpd2qq ymm3,ymm3{k2}
-vcvtpd2qq gs:(rdx,r8,1){1to4},ymm16{k3}
 vcvtpd2qq (rsi),ymm7
-vcvtpd2qq {rd-sae},zmm0,zmm0{k4}
-vcvtpd2qq gs:0x88(rdx,r11,4){1to8},zmm22{k3}{z}
 vcvtpd2qq (rbx),zmm2
 vcvtusi2ss edi,xmm3,xmm3
-vcvtusi2ssl fs:(r10,r13,8),xmm29,xmm23
-vcvtusi2ssl -0x38(rbx,rax,4),xmm2,xmm5
-vcvtusi2ss rbx,{rn-sae},xmm4,xmm2
-vcvtusi2ssq fs:-0x2b8(rbx),xmm18,xmm3
 vcvtusi2ssq (rbx,rbx,8),xmm7,xmm3
 vcvtusi2sd edx,xmm2,xmm3
-cs vcvtusi2sdl -0x2(rdx),xmm7,xmm29
-vcvtusi2sdl 0x55508f8(rip),xmm5,xmm6
 vcvtusi2sd rax,xmm0,xmm2
-ss vcvtusi2sdq (rsi,r9,4),xmm19,xmm25
-vcvtusi2sdq (rbx),xmm3,xmm7
 haddpd xmm1,xmm6
-haddpd 0x42(r10d,r8d,4),xmm4
-haddpd (rdi,rax,2),xmm5
 vhaddpd xmm4,xmm6,xmm0
-ds vhaddpd -0x24c79246(rsp,r11,4),xmm0,xmm0
-vhaddpd (rax,rdx,8),xmm7,xmm3
 vhaddpd ymm5,ymm6,ymm6
-es vhaddpd (rdx,r8,4),ymm5,ymm7
-vhaddpd 0x61(rdi,rcx,8),ymm3,ymm1
 haddps xmm3,xmm3
-es haddps -0x4b(,r15,1),xmm3
-haddps -0x14(rcx),xmm4
 vhaddps xmm2,xmm3,xmm3
-ss vhaddps -0x2d(rdx),xmm15,xmm2
-vhaddps (rdx),xmm5,xmm3
 vhaddps ymm6,ymm7,ymm2
-vhaddps (r8,r13,1),ymm14,ymm5
-vhaddps 0x74(rax),ymm3,ymm4
 hsubpd xmm7,xmm0
-hsubpd gs:(rdi),xmm13
-hsubpd 0x64(rbp,rsi,1),xmm7
 vhsubpd xmm7,xmm3,xmm0
-es vhsubpd -0x3f090ab2(r10,r8,1),xmm13,xmm2
-vhsubpd (rbx,rcx,1),xmm5,xmm0
 vhsubpd ymm2,ymm4,ymm2
-vhsubpd fs:-0x6e(r12,r14,2),ymm6,ymm8
-vhsubpd 0x3fd66e28(rdx,rdi,4),ymm4,ymm5
 hsubps xmm0,xmm7
-es hsubps -0x4(r8,r12,4),xmm12
-rex hsubps 0x2467360b(rbp),xmm5
 vhsubps xmm0,xmm0,xmm4
-ds vhsubps 0x73(r8),xmm6,xmm15
-vhsubps (rdi,rcx,2),xmm0,xmm1
 vhsubps ymm7,ymm4,ymm0
-ds vhsubps -0x7d1a96ed(r14,rsi,2),ymm4,ymm4
-vhsubps (rsi,rax,2),ymm3,ymm7
 movd mm7,ebp
-rex.R movd mm0,gs:0x7856a718(rsi)
-movd mm5,0x58(rdx,riz,2)
 movq mm1,rdx
-rex.WRX movq mm3,-0xd(ebp,r11d,1)
-movq mm6,0x60(rdx)
 movd xmm7,esp
-movd xmm11,-0x37afb715(eip)
-cs movd xmm1,(rbx,rax,1)
 movq xmm5,rsp
-movq xmm3,0x3f(ebp,r14d,4)
-movq xmm2,-0x7aed7ef9(rcx)
 vmovd xmm2,ecx
-cs vmovd xmm8,-0x61(r9,rcx,4)
-vmovd xmm6,(rdi)
 vmovq xmm1,rbx
-ss vmovq xmm12,-0x5d(rsi,rdi,8)
-vmovq xmm7,-0x5(rcx)
 {evex} vmovd xmm3,ebp
-vmovd xmm20,fs:(rdx,rsi,8)
-{evex} vmovd xmm3,-0x4cf3f647(rax)
 {evex} vmovq xmm1,rdx
-vmovq xmm17,0x268(r14)
-{evex} vmovq xmm6,gs:-0x4a(rbx,rbx,2)
 movq xmm2,xmm2
-ds movq -0x78(r11,riz,1),xmm9
-movq -0x45(rdx),xmm5
 vmovq xmm2,xmm2
-vmovq (r8,r11,4),xmm7
-cs vmovq (rax,rbx,8),xmm4
 {evex} vmovq xmm5,xmm2
-{evex} vmovq gs:(rax,r9,8),xmm0
-{evex} vmovq 0x45301870(rdi),xmm2
 movq mm5,mm1
-movq mm3,0x5e(r9d,r12d,1)
-movq mm3,gs:-0x61(rdx)
-movdqa xmm15,-0x28(r14d,r12d,4)
-movdqa xmm0,-0x16(rdi)
 vmovdqa xmm6,xmm2
-ss vmovdqa xmm14,(rsp,riz,8)
-vmovdqa xmm2,(rsi)
 vmovdqa ymm1,ymm6
-vmovdqa ymm5,(r8)
-ds vmovdqa ymm4,-0x14(rbp,rcx,2)
 vmovdqa32 xmm0,xmm2
-ss vmovdqa32 xmm28,(rcx,r15,8){k4}
-ds vmovdqa32 xmm7,-0x3ca5f0be(rdi)
-vmovdqa32 ymm7,ymm1{k5}{z}
-vmovdqa32 ymm0,(r8,r10,2)
-vmovdqa32 ymm4,-0x2e(rsi){k6}
+vmovdqa32 ymm0,-0x24cf04c(rip)
 vmovdqa32 zmm1,zmm3
-vmovdqa32 zmm1,(r11,r10,8){k6}
-vmovdqa32 zmm3,0xcc0(rdx,rbx,1)
 vmovdqa64 xmm5,xmm0
-vmovdqa64 xmm9,-0xb(r11,rdi,8){k7}
-ss vmovdqa64 xmm5,0x30(rax,rbp,8)
-vmovdqa64 ymm3,ymm2{k3}{z}
-cs vmovdqa64 ymm16,-0xf40(rsi){k1}
-vmovdqa64 ymm0,(rax)
-vmovdqa64 zmm5,zmm2{k7}{z}
-vmovdqa64 zmm2,-0x1240(r11)
-vmovdqa64 zmm3,(rsp,rsi,1){k4}
+vmovdqa64 ymm5,0xa40(rdx)
+vmovdqa64 zmm9,zmm20
 movdqu xmm3,xmm1
-movdqu xmm7,(r8d)
-movdqu xmm4,(rsp,riz,8)
 vmovdqu xmm4,xmm4
-cs vmovdqu xmm6,-0x4eb3d9bd(rbp,r9,4)
-vmovdqu xmm0,0x72(,rax,1)
 vmovdqu ymm1,ymm2
-vmovdqu ymm1,(r10)
-ss vmovdqu ymm5,(rdx,rcx,8)
-vmovdqu32 xmm7,xmm6{k1}{z}
-vmovdqu32 xmm0,(r9,r8,1){k1}
 vmovdqu32 xmm4,(rax)
-vmovdqu32 ymm4,ymm7{k2}
-vmovdqu32 ymm20,0x1a(r9,riz,1)
-vmovdqu32 ymm6,-0xfe0(rbx){k5}
+vmovdqu32 ymm4,ymm4
 vmovdqu32 zmm6,zmm3
-vmovdqu32 zmm7,-0x540(r11){k7}
-cs vmovdqu32 zmm1,(rdx)
 vmovdqu64 xmm4,xmm0
-vmovdqu64 xmm17,(r15,r9,2){k3}
-vmovdqu64 xmm6,-0x4(rcx)
 vmovdqu64 ymm0,ymm4
-vmovdqu64 ymm20,-0xe(rax,r9,2){k6}
-es vmovdqu64 ymm0,-0x38246a22(rbx)
-vmovdqu64 zmm7,zmm7{k6}{z}
-vmovdqu64 zmm5,fs:-0x4f(rbp,r13,4)
-vmovdqu64 zmm6,0x5c0(rsp,rdi,1){k6}
-vmovdqu8 xmm7,xmm4{k4}{z}
-vmovdqu8 xmm28,fs:-0x62(,r15,8)
-vmovdqu8 xmm4,(rcx){k5}
+vmovdqu64 zmm20,zmm19
+vmovdqu8 xmm7,xmm4
 vmovdqu8 ymm3,ymm0
-vmovdqu8 ymm21,(r15,r10,1){k1}
-vmovdqu8 ymm7,-0x6e0(rbx)
 vmovdqu8 zmm5,zmm2
-vmovdqu8 zmm31,(rbx,r14,1){k6}
-es vmovdqu8 zmm3,(rdi)
-vmovdqu16 xmm6,xmm1{k4}{z}
-vmovdqu16 xmm15,(r14,r12,8)
-vmovdqu16 xmm4,gs:-0x8677c8(rsi){k5}
+vmovdqu16 xmm2,xmm7
 vmovdqu16 ymm5,ymm0
-vmovdqu16 ymm9,gs:(r15,r10,4)
-vmovdqu16 ymm5,(rbx){k5}
-vmovdqu16 zmm2,zmm3{k4}
-es vmovdqu16 zmm24,0xfcd3abe(r11,r13,4)
 vmovdqu16 zmm6,-0x1100(rcx)
 seto bl
-cs rex.RX seto -0x51(rsp,r12,4)
-seto 0x5(rbp)
-setno spl
-rex.RXB setno 0xe(r8,r15,4)
-ds setno (rbx,riz,2)
+setno (rdi)
 setb al
-setb (r14d)
-setb 0x39fe8000(rcx)
 setae bh
-setae fs:(rbx,r15,2)
-setae (rdx)
 sete cl
-sete (r10d,edx,1)
-sete (rcx)
 setne ch
-ss rex.RX setne -0x70bdc9d7(rcx,r14,2)
-setne -0x39(rbx)
 setbe ch
-setbe fs:(r9)
-setbe -0x76(edx)
 seta bh
-ds rex.RB seta 0x4e09c9d5(r9,rax,2)
-seta 0x7(rdx)
 sets bh
-sets gs:(rdx,r10,4)
-sets (rsi)
 setns ch
-rex.RX setns gs:0x7a(rbx,r8,4)
-setns (rcx,rbx,4)
 setp ah
-setp 0x19(eax,r14d,1)
-setp -0x1(rdi)
-setnp sil
-setnp -0x24(r14)
-ds setnp -0x14(rsi,rbp,2)
+setnp 0x75fdc7c2(rsp,rcx,1)
 setl ch
-ds setl (r14,r10,2)
-setl (rdi)
 setge bh
-ss rex.RX setge 0x69342c3e(rcx,r15,8)
-ds setge 0x74bca581(rip)
-setle bpl
-setle (r9)
-setle -0x6f(eax)
+setle -0x70(rbx)
 setg ch
-cs rex.RXB setg 0x6f(r12,r13,1)
-setg -0x1d(rax)
 kmovw k0,k3
-kmovw (rdi,r12,1),k5
-kmovw -0x52(rip),k6
 kmovq k1,k2
-kmovq -0x450c89c6(rsi,r15,1),k5
-kmovq gs:(rbx),k5
 kmovb k1,k5
-ss kmovb -0x3b(r14,r13,8),k0
-kmovb (rdi),k5
 kmovd k5,k1
-ds kmovd (r8,r9,1),k6
-kmovd -0x6a(rbp),k3
 kmovw k3,0x3(rsi,rbx,4)
-kmovw k4,gs:(r11,r10,4)
-kmovw k0,-0x40(rcx,r12,4)
 kmovq k1,(rsi,rdx,8)
-cs kmovq k1,-0x16886408(r12,rbp,4)
-ds kmovq k1,(rdx)
 kmovb k2,-0x5a(rsi)
-ds kmovb k3,-0x4033cbad(r8,r15,1)
-kmovb k6,-0x75(rdx,r12,4)
-kmovd k3,gs:(rdx,rdi,4)
-kmovd k7,-0x74(rbx,r10,4)
 kmovd k3,-0x55(rdi)
 kmovw ecx,k0
-kmovw r13d,k6
 kmovb eax,k1
-kmovb r15d,k2
 kmovd edi,k4
-kmovd r11d,k0
 kmovq rax,k3
-kmovq r15,k1
 kmovw k6,ebp
 kmovb k4,ecx
 kmovd k7,esi
 kmovq k0,rdx
-kmovq k3,r12
 kortestw k4,k1
 kortestq k4,k7
 kortestb k2,k1
@@ -4663,5505 +1674,1872 @@ ktestq k4,k0
 ktestb k7,k4
 ktestd k2,k5
 pushw fs
-rex pushw fs
 push fs
-rex push fs
 popw fs
-rex popw fs
 pop fs
-rex pop fs
 cpuid
-rex cpuid
 bt ax,dx
-ds bt di,(rdi,r15,8)
-es bt bp,-0x75(edx)
 bt edx,eax
-bt r14d,0x7c(r13d,eiz,4)
-bt esp,-0x6(rbp)
 bt rdi,rcx
-ds bt rdi,(r15)
-bt rdx,0x56(rdi,rdx,2)
 shld $0xda,bp,ax
-shld $0xc4,r13w,fs:0x42(rbp,r11,4)
-shld $0x29,di,-0x32b23aff(rip)
 shld $0x45,ecx,edi
-ds shld $0x79,r12d,(r14)
-shld $0x65,ecx,0x66017b60(rcx)
 shld $0x6a,rcx,rdi
-es shld $0xcd,rcx,-0x47(r10,r9,2)
-shld $0x3a,rsi,-0x58(rdx)
 shld cl,cx,ax
-shld cl,r13w,-0x75(ecx,r15d,8)
-shld cl,bp,(rbx)
 shld cl,esi,ebp
-shld cl,r11d,-0x19(r10d)
-shld cl,esp,(rdi)
 shld cl,rsi,rbp
-ds shld cl,r9,0x31(rdx,r15,2)
-shld cl,rbp,(rax)
 addr32 repz montmul
-addr32 repz rex montmul
 addr32 repz xsha1
-addr32 repz rex xsha1
 repz xsha1
-repz rex xsha1
 addr32 repz xsha256
-addr32 repz rex xsha256
 repz xsha256
-repz rex xsha256
 addr32 xstore-rng
-addr32 repz xstore-rng
-addr32 rex xstore-rng
 xstore-rng
-repz rex xstore-rng
-repnz xstore-rng
-addr32 repz rex xcrypt-ecb
 addr32 repz xcrypt-ecb
 repz xcrypt-ecb
-repz rex xcrypt-ecb
 addr32 repz xcrypt-cbc
-addr32 repz rex xcrypt-cbc
 repz rex.W xcrypt-cbc
-repz rex xcrypt-cbc
 addr32 repz xcrypt-ctr
-addr32 repz rex xcrypt-ctr
 repz xcrypt-ctr
-repz rex xcrypt-ctr
-addr32 repz rex xcrypt-cfb
 addr32 repz xcrypt-cfb
 repz xcrypt-cfb
-repz rex xcrypt-cfb
 addr32 repz xcrypt-ofb
-addr32 repz rex xcrypt-ofb
 repz xcrypt-ofb
-repz rex xcrypt-ofb
 pushw gs
-rex pushw gs
 push gs
-rex push gs
 popw gs
-rex popw gs
-rex pop gs
 pop gs
-rex rsm
 rsm
-cs bts cx,0x72(rcx,rbx,2)
-bts si,r12w
-bts cx,0x18(r13,rsi,1)
+bts dx,-0x244c7aff(rbx)
 bts ecx,eax
-lock bts r8d,(r15d)
-ss bts ebx,(rdx,riz,1)
 bts rbx,rbp
-es bts rbp,(rsi,r10,8)
-bts rax,gs:0xef5d262(rbp)
 shrd $0xc1,dx,ax
-cs shrd $0x67,r11w,0x44(r12,r13,8)
-shrd $0x60,si,0x43(esi)
-shrd $0x22,ecx,(ebx,esi,2)
 shrd $0xfe,edx,r12d
-shrd $0x31,r15d,0x75f57592(r10)
 shrd $0x4b,rbp,rsp
-ds shrd $0x96,r9,-0x72f7253e(rip)
-shrd $0x6c,rax,-0x6c(rsi)
 shrd cl,sp,di
-es shrd cl,r11w,(r9,r9,4)
-shrd cl,ax,(rbx)
 shrd cl,edx,ebp
-ss shrd cl,ebx,-0x235ca168(r14)
-shrd cl,ebx,(esi)
 shrd cl,rsi,rbx
-ds shrd cl,r15,(r10d,r10d,4)
-shrd cl,rcx,-0x15(rsi,rax,1)
 fxsave (rdi)
-fxsave 0xf(edx,r13d,1)
-fxsave (rsp,r12,1)
 fxsave64 0x140dc17e(rbp)
-ds fxsave64 -0x8(rbp,r14,8)
-ds fxsave64 -0x66(rcx)
 rdfsbase edi
-rdfsbase r11d
-rex rdfsbase eax
 rdfsbase rdi
-rdfsbase r14
 fxrstor (rdx)
-ds fxrstor 0x2a(r10,r12,8)
-rex fxrstor 0x32a2742f(rbp,rax,2)
 fxrstor64 -0x51(rdi,riz,8)
-fxrstor64 (r12d,eax,2)
-cs fxrstor64 (rsi)
 rdgsbase edi
-rdgsbase r14d
-rex rdgsbase edi
 rdgsbase rbx
-rdgsbase r8
-cs ldmxcsr (rsi)
-ldmxcsr -0x9(r11)
-ldmxcsr (rdi,rdx,8)
+ldmxcsr (rcx)
 wrfsbase edx
-wrfsbase r10d
 wrfsbase rsp
-wrfsbase r9
 vldmxcsr (rdx,rbp,4)
-vldmxcsr 0x33(r14)
-vldmxcsr gs:0x7179a057(rbx,riz,4)
 stmxcsr 0x6b(rbx)
-stmxcsr (esi,r12d,4)
-stmxcsr fs:(esi)
 wrgsbase edi
-wrgsbase r10d
-rex wrgsbase edi
 wrgsbase rdi
-wrgsbase r8
 vstmxcsr (rdi)
-es vstmxcsr (r8,r12,1)
-vstmxcsr 0x1f(r8,r13,1)
 xsave -0x42c34fcb(,rbp,4)
-es xsave -0x2abca666(rbx,r8,1)
-xsave (r15)
 xsave64 -0x48(rbx)
-xsave64 fs:0x19(r10,r11,1)
-xsave64 -0x12(,r11,8)
 ptwrite esi
-ptwritel 0x30(r15d,ebp,1)
-ptwritel 0x705380a(rip)
 ptwrite rax
-ptwriteq fs:-0x7d65749a(rbx,r15,8)
-ptwriteq (rax)
 xrstor (r8)
-ds xrstor -0x34(rbx)
-xrstor (edx,r9d,8)
 xrstor64 (rsi,rsi,2)
-xrstor64 -0x3a3cecd2(rbx,r12,8)
-ds xrstor64 (rbx)
 incsspd ebp
-incsspd r12d
 incsspq rdi
-incsspq r9
-xsaveopt fs:(rsi)
 xsaveopt (r10,r15,2)
-xsaveopt -0x5292abd1(edx)
 xsaveopt64 0x48(rdi)
-xsaveopt64 -0x55871e97(,r14d,4)
-xsaveopt64 (r9)
 clwb -0xf(rsi)
-clwb gs:-0x708bfd51(r15,r12,2)
-clwb (r9,r9,8)
-rex tpause ecx
-tpause r12d
 tpause ebx
 tpause rsp
-tpause r15
-clrssbsy 0x7d(ecx)
 clrssbsy 0x3a(r12,r9,4)
-ds clrssbsy (rdx,rax,4)
 umonitor edi
-umonitor r14d
-rex umonitor ebx
 umonitor rax
-umonitor r11
 umwait ebx
-umwait r10d
-rex umwait esi
 umwait rbp
-umwait r9
 clflush 0x44(rbp)
-clflush (r11d,r12d,8)
-clflush fs:-0x75(r10)
-clflushopt fs:-0x45(rdx,rax,8)
-ds clflushopt (r12,rcx,8)
 clflushopt (rsi)
 lfence
-rex lfence
 mfence
-rex mfence
 sfence
-rex sfence
 data16 sfence
-data16 rex sfence
 imul bx,bp
-imul fs:0x24(,r12,4),bp
-imul gs:0x2f(rsi,rax,2),sp
-rex imul esp,eax
-imul -0x22a1e61(,r11,4),ebp
-rex imul (rbx),ecx
+imul 0x7c819d25(,rdx,2),ebp
 imul rax,rbx
-imul fs:(rcx,rsi,8),r14
-imul 0x51e84764(rax),rdi
 cmpxchg ah,(rax)
-cmpxchg r10b,r11b
-lock es cmpxchg al,-0x38(r10)
 cmpxchg bp,cx
-cs cmpxchg bx,-0xd(edi,r15d,2)
-lock cmpxchg si,-0x3c(rax)
 cmpxchg ebp,ebx
-lock cmpxchg ebp,gs:-0x3ad5f607(esi,r12d,4)
-cmpxchg ebx,0x2a(rbp)
-lock cs cmpxchg rsi,(esi,eiz,2)
-cmpxchg r10,r10
-cmpxchg r14,0x55e4cd7c(r15d)
+cmpxchg rbp,rax
 lss (rsp),cx
-lss fs:0x37(rsi,rcx,2),r11w
-ss lss (rsp,rcx,1),r11w
 lss 0x5e(rax),esp
-lss gs:-0x9(eax,r13d,8),r11d
-rex lss 0xd3eceab(rax),eax
 lss 0x72(rdi),rdi
-ss lss (rdi,r15,8),rax
-lss 0x46(r11,r14,4),rcx
-lock btr bx,(rsi)
-btr r10w,dx
-btr r13w,(r8,rsi,2)
+btr dx,sp
 btr ebx,edi
-ds btr r11d,(rdi,r12,4)
-lock btr edi,gs:0x78(rbp,riz,2)
 btr rsp,0x6b(rax)
-btr rbx,r8
-lock btr r11,(esp,r11d,4)
 lfs (rax),di
-lfs (r14d,ecx,4),sp
-lfs 0x77(r15),ax
-ss lfs 0x3c(rsi),ebx
-ds lfs 0x56(,r14,8),ecx
-lfs -0x3b(rsi,rcx,4),esi
-lfs 0x23(ecx,eax,2),rbp
+lfs -0x54(rbp),edi
 lfs 0x6a650150(r11),rax
-lfs -0x37(rdi),rbp
 lgs (rsp,rcx,8),bp
-lgs -0x316efff1(r14d,r14d,1),si
-ds lgs -0x179a8219(rdi,rsi,4),bp
 lgs 0x59(rbp),eax
-lgs (edx,r12d,8),ebx
-lgs -0x69(rsi,r15,2),r12d
 lgs 0x33(rdi),rdx
-lgs -0x21e28459(,r11d,1),rsp
-lgs 0x34b0d948(r14,rcx,2),rdx
 movzbw cl,bp
-movzbw -0x60(edx),r9w
-movzbw 0x406c0dda(rsi,riz,2),di
 movzbl dl,ecx
-movzbl -0x5804a935(edi,r10d,1),r9d
-movzbl (rax),eax
 movzbq dil,rbx
-movzbq fs:(r12,r11,4),rdi
-movzbq -0x69(rax),rsi
 movzww ax,bx
-movzww gs:0x371fd6f6(rax,rdi,4),r13w
-movzww -0x39(rip),cx
 movzwl cx,ecx
-movzwl -0x4e(r12d,r9d,1),ecx
-movzwl -0x7b(rsi),esi
 movzwq sp,rsp
-ds movzwq (r15,rsi,8),r12
-movzwq 0x26(rcx),rdi
 popcnt cx,di
-popcnt fs:-0x2ad5ece7(r13),r14w
-popcnt 0x117b41e(rbp,rbp,4),ax
 popcnt eax,esi
-popcnt (eax,r9d,1),r14d
-popcnt (rbx),eax
 popcnt rsi,rax
-ds popcnt (r9,rdi,4),r11
-popcnt 0x5b(rbp,riz,2),rsp
 ud1 bx,cx
-ud1 fs:-0x4fd4f1f0(rbx,r8,2),di
-es ud1 (rax),di
 ud1 eax,ecx
-ud1 -0x22f79ca4(r13d),r12d
-ud1 0x269c5a92(,rbp,1),ebp
 ud1 rcx,rcx
-ud1 -0x69(r10d,r9d,1),rbx
-ud1 -0x4d(rax),rax
 bt $0x4f,sp
-btw $0x9,0x537b2594(edi,r9d,8)
-btw $0x17,(rsi)
 bt $0xf9,edx
-ss btl $0x10,-0x3d(r8,r14,1)
-btl $0x7e,-0x3f(,rbp,2)
 bt $0x4c,rsi
-btq $0x9c,-0x4b(ebx,r15d,2)
-ds btq $0x98,(rdx)
 bts $0x8c,bx
-lock btsw $0xe9,0x1a(r10,r11,4)
-btsw $0xc4,(rax)
-lock rex btsl $0x6b,-0x56(rdi)
-bts $0xd,r9d
-lock ds btsl $0xc3,(rsp,r15,1)
+bts $0x8,eax
 btsq $0x39,0x3f1458a5(rbx,rsi,8)
-bts $0x95,r13
-btsq $0x3f,fs:-0x23(,r10,4)
 btrw $0x11,-0x73(rbp)
-btr $0xed,r15w
-lock btrw $0xea,(r14,r11,1)
 btr $0xb,ecx
-ds btrl $0xb8,0x40584e4c(r11)
-btrl $0xdf,(rdx)
 btr $0xc0,rax
-btrq $0x6b,gs:-0xc71bee(eax,r9d,1)
-btrq $0xc3,0x1e4c3112(rdx)
 btc $0x91,si
-lock btcw $0xf1,(r10)
-btcw $0x1,0x54(rax,rcx,1)
 btc $0x39,edx
-cs btcl $0xd5,-0x7f(rbx,r8,1)
-lock btcl $0x73,0x2b(eax)
-btcq $0x85,-0x23(edi)
 btc $0x47,r13
-lock es btcq $0xb,(rsp,r15,1)
-rex btc cx,sp
-cs btc r11w,-0x331ca455(,r15,4)
 btc sp,(rax)
-lock rex btc edx,-0x64024f27(rsp,rax,1)
 btc r9d,r13d
-btc r14d,0x5d(r11)
 btc rax,0x31194424(rcx,rdi,4)
-btc r15,rdx
-lock btc r8,0x2c(r11)
 bsf dx,ax
-cs bsf (rcx,r9,4),sp
-bsf (rdx),cx
 bsf ebp,eax
-bsf fs:(r11,r9,4),r9d
-bsf -0x35c3bc79(rdi),ebp
 bsf rdx,rbx
-bsf fs:-0x14ce564d(r11,r13,4),r12
-bsf 0x47(rip),rcx
 tzcnt ax,cx
-tzcnt (r11d,r13d,8),sp
-tzcnt -0x2b(rbx),dx
 tzcnt esi,esp
-tzcnt (r9d,r12d,4),edi
-tzcnt -0xfac950e(rdx),edi
 tzcnt rcx,rsp
-es tzcnt 0x32(r14d,r10d,2),r9
-tzcnt -0x7654c321(rip),rcx
 bsr si,bp
-ss bsr (r8),dx
-bsr (rax,riz,4),si
 bsr edx,ebx
-bsr -0x69064dd(esp,r12d,2),r8d
-bsr 0x2c(rbp),esp
 bsr rdx,rdx
-ss bsr -0x1709d8c9(,r15,1),rbp
-bsr -0x8b76b7b(rdi),rbx
 lzcnt di,si
-lzcnt gs:(r15),sp
-lzcnt -0xa(rdi,rcx,1),bp
 lzcnt ecx,edi
-es lzcnt (r11,r9,8),ebp
-lzcnt 0x3e(rdx),ebx
 lzcnt rbx,rdx
-es lzcnt (r15),rbx
-lzcnt (rdx,rbp,8),rdx
 movsbw ch,sp
-movsbw fs:(rsi,rbx,8),r9w
-ss movsbw -0x44923fbd(rbx),bp
 movsbl bh,ecx
-cs movsbl (r14,r14,2),r15d
-movsbl -0x74(rax,rdi,1),esi
 movsbq dl,rdi
-ss movsbq (r15,r11,2),r9
-movsbq (rdx),rsi
 movsww bp,ax
-movsww (r11d),r13w
-ss movsww 0x4d(rbx),di
 movswl ax,edx
-movswl (ecx,r8d,2),r13d
-movswl (rdx),ebx
 movswq ax,rax
-movswq (ecx,r11d,8),r10
-movswq -0x76(rcx),rsi
 xadd ah,dl
-lock xadd sil,(r15,r13,8)
-xadd ah,(rdi)
 xadd bp,dx
-lock xadd r8w,(r10,rbx,4)
-xadd ax,-0x39(ebx)
 xadd ebp,esi
-lock ds xadd r10d,(rbx)
-es xadd ecx,0x45(rsi)
 xadd rcx,rcx
-lock es xadd rsi,(r9)
-xadd rdi,0x4be831d8(rdi)
 cmpps $0xf2,xmm3,xmm7
-cmpps $0xd0,0x4af55ea9(r11d,ebp,2),xmm5
-es cmpps $0x9b,(rdx),xmm2
 vcmpps $0x2f,xmm0,xmm5,xmm3
-es vcmpps $0x76,0x24d31b4e(rsp,rbp,2),xmm11,xmm11
-vcmpps $0x83,-0xb(rbp,rbp,4),xmm7,xmm6
 vcmpps $0x4f,ymm5,ymm6,ymm0
-ds vcmpps $0x7a,(rdx),ymm11,ymm3
-vcmpps $0x36,(rbx,rcx,8),ymm4,ymm6
-vcmpps $0x5c,xmm7,xmm1,k3{k6}
-vcmpps $0x20,gs:0xe0(r13,rsi,4){1to4},xmm10,k1
 vcmpps $0xc7,(rsi,rbx,2),xmm6,k0
 vcmpps $0xdf,ymm2,ymm3,k7
-vcmpps $0xf4,(rbx,r9,8),ymm23,k3{k7}
-ds vcmpps $0xc2,0x54(rcx),ymm1,k2
-vcmpps $0xc9,zmm3,zmm1,k6{k7}
-vcmpngtps (rbx,r12,8){1to16},zmm8,k5{k1}
-vcmpps $0x6e,-0x5fac4627(rdi,rsi,8),zmm6,k6{k4}
+vcmpps $0x83,zmm1,zmm7,k6
 cmppd $0xb8,xmm6,xmm6
-cmppd $0x63,(esi,r11d,2),xmm11
-cmppd $0x5c,(rbx),xmm3
 vcmppd $0xf6,xmm4,xmm0,xmm6
-vcmppd $0x5a,(rsi,r12,2),xmm5,xmm9
-vcmppd $0xac,gs:-0x3441a0ac(rsi),xmm2,xmm2
 vcmppd $0x56,ymm6,ymm2,ymm1
-vcmppd $0xb2,fs:(rsi,rbp,1),ymm7,ymm13
-vcmppd $0x2a,(rsi),ymm6,ymm0
 vcmppd $0x79,xmm5,xmm0,k4
-vcmppd $0xb0,-0x3b8(rax){1to2},xmm29,k0
-es vcmppd $0xa9,-0xc1341f3(rax,rdx,1),xmm7,k1
 vcmppd $0xea,ymm5,ymm1,k4
-vcmppd $0x28,gs:0x880(rsp,r14,2),ymm12,k7{k1}
-vcmppd $0x4b,0xb(rbx,rbx,2){1to4},ymm5,k4
-vcmppd $0x63,{sae},zmm3,zmm7,k1{k7}
-vcmppd $0xb9,0x32a09057(rsi,r12,2),zmm27,k4{k1}
-vcmppd $0xba,gs:0x6327bf6d(rdx){1to8},zmm4,k2
+vcmppd $0x42,0x5a60d3b1(rip),zmm6,k4
 cmpss $0xdf,xmm7,xmm0
-cs cmpss $0xc8,-0x7f2163f3(r14),xmm15
-cmpss $0xe1,(rbx),xmm5
 vcmpss $0x4c,xmm7,xmm6,xmm7
-vcmplt_oqss 0x6e5359b8(r11,r15,4),xmm13,xmm5
-es vcmpss $0xdd,-0x53d98b88(rdx),xmm0,xmm1
-vcmpss $0x79,xmm0,xmm0,k2{k5}
-vcmpss $0xf0,0x2f533c2(rbx,r14,1),xmm9,k6
-vcmpss $0x7a,gs:(rcx),xmm0,k7
+vcmpss $0x46,xmm7,xmm1,k1
 cmpsd $0x7f,xmm0,xmm0
-cmpsd $0xc2,fs:(esi),xmm14
-cmpsd $0x80,(rcx,rcx,4),xmm6
 vcmpsd $0xc3,xmm1,xmm4,xmm6
-vcmpsd $0x70,gs:(r11,riz,2),xmm12,xmm14
-vcmpsd $0xb0,(rdi),xmm2,xmm3
-vcmpsd $0x8f,{sae},xmm4,xmm5,k1
-vcmpsd $0xc6,(rcx),xmm24,k3
-vcmpsd $0x92,gs:-0x3a0(rbp,rax,4),xmm3,k4{k5}
+vcmpsd $0x79,xmm1,xmm4,k5
 movnti eax,0x272e5081(rdi)
-movnti ebx,(r10d,ebx,2)
-movnti r13d,-0x735ac542(rdi)
 movnti rbp,(rsi)
-movnti r11,-0x1b1bf807(r15d)
-movnti rsi,-0x2e(rsi,r8,4)
 pinsrw $0x50,ebp,mm4
-pinsrw $0xe,(esp,r13d,2),mm7
-pinsrw $0xb,-0x1e(rcx,rdi,2),mm1
 rex.W pinsrw $0x9f,ebx,mm5
-es rex.WXB pinsrw $0x1e,(r10,r11,1),mm0
-rex.W pinsrw $0xb4,-0x6f(rcx,rax,2),mm3
 pinsrw $0xd6,eax,xmm3
-es pinsrw $0x56,0x16(r10,r11,8),xmm12
-pinsrw $0xf7,0x127ee903(rip),xmm2
 rex.W pinsrw $0xdb,edx,xmm5
-rex.WXB pinsrw $0xdf,gs:(r9d,r11d,2),xmm7
-rex.W pinsrw $0xe5,-0x7c8a01f7(rsi,rdi,4),xmm0
 vpinsrw $0xe9,ebp,xmm5,xmm7
-vpinsrw $0x92,gs:0x74(rbx),xmm10,xmm8
-vpinsrw $0xfb,(rsi),xmm1,xmm2
 vpinsrw $0x17,ebp,xmm2,xmm4
-vpinsrw $0xad,0x1b(rbx,r15,2),xmm5,xmm14
-ss vpinsrw $0xe2,(rcx),xmm3,xmm4
 {evex} vpinsrw $0x7e,esp,xmm2,xmm5
-cs vpinsrw $0xa2,-0x62cfa147(r9,r10,8),xmm27,xmm24
-{evex} vpinsrw $0xb8,0x34(rsi),xmm0,xmm6
 {evex} vpinsrw $0xfd,ebx,xmm2,xmm2
-ds vpinsrw $0x71,(r8,rdx,8),xmm21,xmm13
-{evex} vpinsrw $0x28,0x8(rdx),xmm7,xmm6
 pextrw $0x9,mm3,esp
-pextrw $0x3c,mm1,r9d
 rex.W pextrw $0x4a,mm3,ebx
-rex.WRB pextrw $0x47,mm2,r12d
 pextrw $0x52,xmm4,ebp
-pextrw $0xce,xmm9,edx
-rex pextrw $0xba,xmm6,edi
 rex.W pextrw $0x33,xmm1,ebx
-rex.WRB pextrw $0x76,xmm8,r11d
 vpextrw $0x46,xmm6,ebx
-vpextrw $0x4e,xmm9,ebp
 vpextrw $0x31,xmm2,eax
-vpextrw $0x6e,xmm0,r15d
 {evex} vpextrw $0x50,xmm1,eax
-vpextrw $0x70,xmm28,r9d
 {evex} vpextrw $0xfb,xmm5,edi
-{evex} vpextrw $0xf5,xmm15,r10d
 shufps $0x5e,xmm0,xmm4
-ss shufps $0x9b,(r10),xmm2
-shufps $0xdc,0x6b(rdx),xmm0
 vshufps $0xbc,xmm1,xmm2,xmm2
-vshufps $0x26,0x73(r9,r10,1),xmm15,xmm4
-vshufps $0x8a,(rax),xmm2,xmm0
 vshufps $0x3d,ymm2,ymm0,ymm0
-es vshufps $0xbf,-0x2ed5f22b(r13),ymm10,ymm5
-vshufps $0x25,0x35(rsp,rcx,8),ymm2,ymm7
-vshufps $0x26,xmm3,xmm6,xmm0{k5}{z}
-ds vshufps $0x79,(r12,r15,1),xmm14,xmm17
-vshufps $0x1b,(rcx){1to4},xmm3,xmm4{k5}{z}
-vshufps $0x59,ymm4,ymm7,ymm7{k3}{z}
-ds vshufps $0xbd,0x2a9440cc(r15,r12,1){1to8},ymm31,ymm27{k7}
-vshufps $0x13,(rbx,rbx,1){1to8},ymm6,ymm6{k7}{z}
-vshufps $0x99,zmm4,zmm5,zmm5{k5}
-ds vshufps $0xc8,(rsi,r12,1){1to16},zmm26,zmm0{k4}{z}
-vshufps $0xa4,0x6941bc04(rip),zmm7,zmm1{k3}{z}
+vshufps $0xda,-0x10(r12,r15,1),xmm10,xmm24
+{evex} vshufps $0xd7,ymm3,ymm2,ymm4
+vshufps $0x8e,zmm11,zmm5,zmm9
 shufpd $0xd0,xmm0,xmm4
-shufpd $0x7c,gs:(rcx,r15,2),xmm10
-shufpd $0xe1,0x19550822(esi),xmm6
 vshufpd $0x8b,xmm5,xmm1,xmm1
-ds vshufpd $0x84,(r15,r10,4),xmm14,xmm13
-vshufpd $0xe2,(rax),xmm1,xmm3
 vshufpd $0x16,ymm7,ymm6,ymm4
-vshufpd $0x98,fs:-0x3d0bb081(,r13,2),ymm4,ymm8
-vshufpd $0x83,(rax),ymm5,ymm6
 {evex} vshufpd $0xc9,xmm1,xmm4,xmm1
-vshufpd $0x38,(r14,r12,2),xmm29,xmm14{k3}{z}
-{evex} vshufpd $0x81,gs:(rbx),xmm4,xmm5
 {evex} vshufpd $0x84,ymm7,ymm6,ymm0
-vshufpd $0xad,0xa80(r10,rbp,2),ymm31,ymm30{k7}{z}
-cs vshufpd $0xfa,0x75eb7d80(rax){1to4},ymm0,ymm2
-vshufpd $0x77,zmm7,zmm0,zmm2{k6}
-vshufpd $0x53,fs:(r9,r11,4){1to8},zmm0,zmm18{k1}
-vshufpd $0x23,-0x38(rdx,rdi,8){1to8},zmm0,zmm2
+vshufpd $0xfa,zmm5,zmm3,zmm21
 cmpxchg8b 0x67a9d63a(rsi)
-lock cmpxchg8b 0x329bc409(r14,rdx,8)
-cmpxchg8b -0x24(r10)
 cmpxchg16b (rsi)
-lock cmpxchg16b 0x811d763(ebx,r9d,2)
-lock cmpxchg16b -0x2f72e092(rip)
 xrstors (rdx)
-ds xrstors (r10,r10,4)
-xrstors -0x7f(r8d)
 xrstors64 (rdi)
-xrstors64 0x10317261(r9d,r12d,2)
-xrstors64 (r8)
-xsavec fs:0x0(rax)
 xsavec (rbx,r11,1)
-ds xsavec -0x312624da(rsi,rsi,2)
-xsavec64 gs:(rbx,rsi,4)
-xsavec64 (r14)
-xsavec64 (rcx)
+xsavec64 (rsp,r14,1)
 xsaves (rsp,rcx,1)
-ss xsaves -0x30(r13)
-xsaves gs:-0x45(r12,r14,1)
 xsaves64 (rax)
-es xsaves64 (r8,r10,2)
-xsaves64 -0x7500728c(r10,rcx,1)
 vmptrld 0x70(rbx,rax,2)
-ss vmptrld (r9,r10,2)
-vmptrld 0x11(r13,r9,4)
 vmclear 0x7e94f6e5(rbx)
-vmclear -0xb(r11d)
-vmclear (r14,rdx,1)
 vmxon (rdi,rax,2)
-vmxon 0x43(eip)
-vmxon -0x56e21ef7(rdx,r13,4)
 rdrand di
-rdrand r15w
-rex rdrand dx
 rdrand ebp
-rdrand r13d
-rex rdrand edi
 rdrand rcx
-rdrand r13
-es vmptrst (rdi,riz,2)
-ds vmptrst -0x16013c30(r13,r9,4)
 vmptrst 0x2c(rdi,rbp,2)
 rdseed dx
-rdseed r12w
-rex rdseed dx
 rdseed esp
-rdseed r12d
-rex rdseed ebx
 rdseed rdx
-rdseed r8
 rdpid rax
-rdpid r13
-rex rdpid rcx
 bswap di
-bswap r9w
-rex bswap si
 bswap esi
-bswap r13d
-rex bswap ebx
 bswap rdx
-bswap r10
 addsubpd xmm7,xmm6
-addsubpd gs:-0x28460f62(r10,r13,2),xmm12
-addsubpd -0x47(edi,edi,4),xmm6
 vaddsubpd xmm4,xmm1,xmm4
-ss vaddsubpd (rsp,r8,1),xmm15,xmm10
-vaddsubpd 0x63(rdx,rbx,2),xmm3,xmm7
 vaddsubpd ymm4,ymm3,ymm1
-vaddsubpd fs:(rsp,r10,1),ymm9,ymm15
-vaddsubpd -0x52(rdi),ymm0,ymm6
 addsubps xmm4,xmm7
-addsubps gs:-0x3d(r11,r14,8),xmm1
-addsubps -0x22(rbx),xmm6
 vaddsubps xmm5,xmm2,xmm7
-es vaddsubps (rsi,r13,8),xmm15,xmm3
-vaddsubps 0x4c(rsi,rcx,4),xmm1,xmm5
 vaddsubps ymm5,ymm0,ymm6
-ds vaddsubps -0x2f(r12,rcx,2),ymm13,ymm6
-vaddsubps -0xd(rsi),ymm2,ymm7
 psrlw mm1,mm6
-cs rex.RB psrlw 0x7d(r11),mm3
-psrlw 0x5d(rcx),mm2
 psrlw xmm7,xmm5
-psrlw fs:(r15,riz,1),xmm14
-psrlw (rsi),xmm6
 vpsrlw xmm5,xmm1,xmm5
-ds vpsrlw (rbx,rdi,1),xmm0,xmm15
-vpsrlw 0x498379be(rax,rdx,1),xmm1,xmm1
 vpsrlw xmm0,ymm3,ymm6
-vpsrlw fs:-0x2e(r15,rcx,1),ymm0,ymm10
-vpsrlw (rcx,rdx,2),ymm6,ymm2
-vpsrlw xmm5,xmm1,xmm5{k5}{z}
-vpsrlw fs:(r8,rbp,4),xmm13,xmm16
-vpsrlw (rdi),xmm3,xmm6{k4}
-vpsrlw xmm0,ymm6,ymm2{k3}
-vpsrlw (rcx),ymm8,ymm3{k6}{z}
+{evex} vpsrlw (rsp,rdi,8),xmm7,xmm0
 {evex} vpsrlw 0x6e0(rdx),ymm1,ymm2
-vpsrlw xmm0,zmm1,zmm6{k1}{z}
-es vpsrlw -0x1b(rip),zmm24,zmm20
-vpsrlw 0x90(rax,rdx,2),zmm1,zmm4{k7}
+vpsrlw xmm21,zmm13,zmm24
 psrld mm7,mm4
-psrld 0x11de9092(r14d,r14d,2),mm5
-psrld -0x5f(rdx,rbx,1),mm2
 psrld xmm0,xmm7
-ss psrld -0x7a637076(rdi,r14,4),xmm10
-psrld -0x4932cd41(rsi),xmm2
 vpsrld xmm3,xmm6,xmm3
-ss vpsrld -0x5b(rcx,r15,2),xmm4,xmm11
-vpsrld (rdi),xmm0,xmm0
 vpsrld xmm4,ymm6,ymm6
-vpsrld gs:(rax,r13,8),ymm6,ymm2
-vpsrld -0x3f236bd9(rdx),ymm2,ymm3
-vpsrld xmm7,xmm6,xmm2{k4}
-es vpsrld (rdi,rcx,2),xmm16,xmm10{k3}{z}
-{evex} vpsrld -0x7df5a5a1(rbx,rbx,2),xmm7,xmm7
+{evex} vpsrld xmm14,xmm1,xmm8
 {evex} vpsrld xmm2,ymm6,ymm6
-vpsrld gs:-0xf296ba1(rdx,rcx,4),ymm6,ymm28
-vpsrld (rdi),ymm1,ymm1{k4}
 vpsrld xmm2,zmm7,zmm5
-ds vpsrld (r9,r14,4),zmm1,zmm26{k4}
-vpsrld (rdi),zmm7,zmm1{k6}{z}
 psrlq mm2,mm2
-es psrlq 0x31(r9),mm6
-psrlq 0x2acb6e5c(rax,rbx,1),mm4
 psrlq xmm1,xmm6
-psrlq 0x5f(ebx),xmm13
-psrlq (rbx),xmm6
 vpsrlq xmm0,xmm4,xmm1
-vpsrlq fs:-0x3e4b82cd(,r14,8),xmm13,xmm5
-vpsrlq (rax),xmm0,xmm7
 vpsrlq xmm7,ymm4,ymm0
-ds vpsrlq (r8,r11,4),ymm2,ymm11
-vpsrlq (rbx),ymm4,ymm1
 {evex} vpsrlq xmm0,xmm4,xmm0
-cs vpsrlq (r12,r10,4),xmm14,xmm12{k1}{z}
-vpsrlq 0x74(rip),xmm2,xmm6{k2}
 {evex} vpsrlq xmm3,ymm4,ymm0
-vpsrlq gs:-0x39c8a57c(rbx),ymm8,ymm4{k1}
-vpsrlq 0x210(rdi),ymm7,ymm7{k3}{z}
 vpsrlq xmm2,zmm5,zmm1
-vpsrlq -0x7e1a1bea(rsp,r10,8),zmm18,zmm23{k3}{z}
-vpsrlq gs:0x3a0(rbp,rbp,1),zmm3,zmm6{k5}
 paddq mm5,mm5
-rex.RX paddq (eax,r10d,1),mm6
-paddq 0x32da013(rip),mm0
 paddq xmm3,xmm2
-paddq (r8d),xmm0
-paddq -0x64(rdx),xmm1
 vpaddq xmm0,xmm4,xmm6
-ds vpaddq 0x7c(r10,r11,2),xmm7,xmm10
-vpaddq 0x70eb87ea(rip),xmm6,xmm5
 vpaddq ymm5,ymm1,ymm5
-vpaddq gs:(r11),ymm15,ymm1
-vpaddq -0x2b03906d(,rbp,2),ymm1,ymm4
-vpaddq xmm6,xmm3,xmm6{k6}
-vpaddq gs:0x4b(rdx,rbp,2),xmm17,xmm3
-vpaddq (rdx){1to2},xmm0,xmm3
-vpaddq ymm0,ymm5,ymm7{k4}{z}
-es vpaddq (r11),ymm27,ymm14
-vpaddq 0x6c644375(,rdi,4){1to4},ymm4,ymm5{k2}{z}
+vpaddq xmm8,xmm5,xmm29
+{evex} vpaddq (rax),ymm7,ymm2
 vpaddq zmm0,zmm3,zmm6
-es vpaddq (rax,r11,4){1to8},zmm16,zmm27
-vpaddq -0x34(rax),zmm7,zmm3{k7}
 pmullw mm2,mm2
-rex.RB pmullw fs:-0x67(r10,rbx,4),mm1
-pmullw -0x8cf77a7(rbx),mm7
 pmullw xmm0,xmm4
-cs pmullw (r9),xmm14
-pmullw -0x1d(rbx,rbx,8),xmm0
 vpmullw xmm1,xmm4,xmm7
-vpmullw gs:0x60(rcx,r11,2),xmm0,xmm2
-vpmullw -0x48(rdx),xmm4,xmm6
 vpmullw ymm7,ymm2,ymm1
-vpmullw fs:(rax,r12,2),ymm15,ymm4
-vpmullw (rbx),ymm3,ymm0
-vpmullw xmm2,xmm3,xmm7{k4}{z}
-ss vpmullw (rdx),xmm21,xmm7{k5}
-{evex} vpmullw (rax,riz,2),xmm1,xmm0
-vpmullw ymm4,ymm1,ymm7{k6}
-vpmullw gs:(rsi,r9,2),ymm29,ymm20{k1}{z}
-{evex} vpmullw (rax),ymm6,ymm4
+vpmullw 0x47(,r13,2),xmm17,xmm9
+vpmullw ymm22,ymm24,ymm25
 vpmullw zmm5,zmm7,zmm3
-vpmullw fs:-0x440(r15,r13,4),zmm7,zmm3{k1}{z}
-vpmullw 0x37d8dda9(rax),zmm6,zmm2{k3}
 movq xmm0,xmm3
-ss movq xmm6,0x1b(r12,r10,2)
-rex movq xmm4,(rbx,rdi,4)
 vmovq xmm4,xmm4
-cs vmovq xmm14,(rdx,rdx,8)
-vmovq xmm2,(rsi)
 {evex} vmovq xmm0,xmm5
-vmovq xmm16,(r11)
-ds {evex} vmovq xmm3,-0x248(rdi)
 movq2dq mm3,xmm1
-rex.RB movq2dq mm2,xmm10
-rex movq2dq mm6,xmm4
 movdq2q xmm3,mm2
-rex.RB movdq2q xmm11,mm3
 pmovmskb mm7,ebx
-rex.RB pmovmskb mm4,r15d
-rex pmovmskb mm4,edi
 pmovmskb mm4,rsp
-rex.WRB pmovmskb mm1,r11
 pmovmskb xmm3,ecx
-pmovmskb xmm4,r8d
-rex pmovmskb xmm3,ecx
 pmovmskb xmm0,rcx
-pmovmskb xmm8,r9
 vpmovmskb xmm1,esp
-vpmovmskb xmm11,r8d
 vpmovmskb xmm7,rbp
-vpmovmskb xmm9,r13
 vpmovmskb ymm1,ebp
-vpmovmskb ymm15,eax
 vpmovmskb ymm4,rdx
-vpmovmskb ymm4,r13
 psubusb mm3,mm5
-rex.RB psubusb (r15d),mm2
-psubusb -0x23(rsi),mm1
 psubusb xmm2,xmm7
-psubusb -0x1faf287b(r11d,edi,4),xmm9
-psubusb -0x4d71d6b(rip),xmm7
 vpsubusb xmm6,xmm2,xmm4
-ds vpsubusb (r14,r9,8),xmm1,xmm13
-vpsubusb (rax),xmm2,xmm5
 vpsubusb ymm7,ymm3,ymm4
-vpsubusb -0xa(r14),ymm8,ymm15
-ds vpsubusb -0x4ca6b7da(rsi,rcx,1),ymm7,ymm0
-vpsubusb xmm7,xmm7,xmm6{k2}{z}
-cs vpsubusb (r11,rcx,4),xmm8,xmm24
-vpsubusb (rbx),xmm3,xmm4{k5}
-vpsubusb ymm2,ymm7,ymm1{k4}{z}
-ss {evex} vpsubusb -0x56(,r10,8),ymm11,ymm9
-vpsubusb -0x840(rbp),ymm1,ymm1{k5}
+vpsubusb xmm0,xmm12,xmm31
+{evex} vpsubusb (rcx),ymm3,ymm0
 vpsubusb zmm1,zmm0,zmm1
-vpsubusb 0x2c0(rbp,rdi,2),zmm27,zmm17{k2}
-vpsubusb 0x10f5be84(rcx),zmm1,zmm5
 psubusw mm3,mm2
-rex.RB psubusw -0x2b9bb3f4(r9d),mm2
-psubusw (rbx),mm3
 psubusw xmm2,xmm2
-psubusw fs:(r11,r10,8),xmm2
-ds psubusw -0x73(rdi,rax,1),xmm0
 vpsubusw xmm6,xmm1,xmm2
-vpsubusw fs:-0x1f(r10),xmm0,xmm11
-vpsubusw (rdx),xmm4,xmm2
 vpsubusw ymm7,ymm6,ymm6
-cs vpsubusw 0x2a(r11,r11,2),ymm6,ymm8
-vpsubusw (rdi),ymm6,ymm3
 {evex} vpsubusw xmm6,xmm4,xmm5
-vpsubusw -0x5b894345(rsi,r10,2),xmm5,xmm9{k2}
-vpsubusw gs:(rsi,rcx,4),xmm0,xmm7{k5}{z}
-vpsubusw ymm3,ymm6,ymm7{k6}{z}
-ss vpsubusw 0x3e(rbx,rdx,8),ymm2,ymm21
-vpsubusw 0x220(rcx),ymm4,ymm1{k4}
-vpsubusw zmm1,zmm0,zmm4{k3}{z}
-cs vpsubusw (rax,rbp,8),zmm21,zmm31
-vpsubusw (rcx),zmm7,zmm4{k1}
+{evex} vpsubusw -0x63(rcx,rax,2),ymm4,ymm4
+vpsubusw -0x3d(rcx),zmm6,zmm2
 pminub mm5,mm2
-pminub (r8d,r15d,4),mm1
-pminub gs:-0xa(rbx,rdi,8),mm6
 pminub xmm4,xmm1
-cs pminub 0x4c(r13,rbx,4),xmm9
-pminub -0xf(rax),xmm0
 vpminub xmm3,xmm5,xmm6
-es vpminub -0xb(rdi,r10,2),xmm1,xmm9
-vpminub (rbx),xmm3,xmm7
 vpminub ymm2,ymm3,ymm1
-cs vpminub 0xffffffffde1715f2,ymm8,ymm6
-vpminub -0x2b(rdx,rsi,8),ymm1,ymm0
-vpminub xmm3,xmm4,xmm6{k3}
-es vpminub 0x70(rsi,r9,8),xmm0,xmm9{k1}{z}
 {evex} vpminub (rdi),xmm4,xmm2
 {evex} vpminub ymm1,ymm6,ymm7
-vpminub (r11),ymm3,ymm9{k2}{z}
-vpminub gs:-0x500(rax),ymm3,ymm5{k6}
-vpminub zmm5,zmm4,zmm4{k7}
-vpminub gs:(rax,rax,2),zmm17,zmm25
-vpminub (rax),zmm3,zmm7{k7}{z}
+vpminub zmm14,zmm26,zmm14
 pand mm5,mm6
-pand (r8d,eiz,4),mm5
-pand -0xa(rdi,rdi,1),mm6
 pand xmm3,xmm7
-pand (r14d,r13d,1),xmm8
-ss pand (rdx),xmm0
 vpand xmm3,xmm2,xmm1
-cs vpand (r8,rdi,2),xmm9,xmm3
-vpand 0x15(rbx,rsi,2),xmm3,xmm1
 vpand ymm0,ymm2,ymm0
-cs vpand (r15),ymm11,ymm7
-vpand -0x194c029b(rsi),ymm7,ymm4
-vpandd xmm5,xmm2,xmm1{k5}
-vpandd -0x6817c63e(r10,rcx,8),xmm14,xmm15{k5}{z}
-vpandd gs:(rax){1to4},xmm0,xmm3{k7}
-vpandd ymm7,ymm3,ymm2{k3}
-vpandd 0xb(,r11,2),ymm20,ymm4
-vpandd fs:0x73806fc(rax){1to8},ymm1,ymm5
+vpandd xmm7,xmm4,xmm0
+vpandd ymm26,ymm13,ymm2
 vpandd zmm5,zmm3,zmm2
-ss vpandd -0x15(r14,riz,4){1to16},zmm15,zmm7{k7}{z}
-vpandd (rsi){1to16},zmm6,zmm0
 vpandq xmm3,xmm3,xmm6
-es vpandq 0x68(,r11,2),xmm21,xmm6{k5}{z}
-vpandq (rsi){1to2},xmm3,xmm5
 vpandq ymm3,ymm0,ymm4
-vpandq -0x5c0(rcx),ymm31,ymm10{k5}
-ss vpandq (rax,rdi,2){1to4},ymm5,ymm5{k6}
-vpandq zmm1,zmm0,zmm7{k7}{z}
-ss vpandq (rcx),zmm12,zmm11
-vpandq -0x1d8(rdx){1to8},zmm2,zmm3{k6}{z}
+vpandq 0x1780(r12,r9,4),zmm8,zmm23
 paddusb mm7,mm1
-rex.R paddusb 0x1a(edx),mm7
-paddusb (rdi),mm4
 paddusb xmm7,xmm3
-rex.WRX paddusb fs:0x44(esi,r11d,2),xmm11
-cs paddusb (rdi,rcx,8),xmm3
 vpaddusb xmm4,xmm1,xmm0
-ds vpaddusb (r10,r14,1),xmm14,xmm9
-vpaddusb -0x65(rcx,rbx,8),xmm2,xmm6
 vpaddusb ymm1,ymm1,ymm7
-ds vpaddusb (r9,rbx,2),ymm11,ymm13
-vpaddusb -0x9(rdi),ymm3,ymm5
-vpaddusb xmm0,xmm1,xmm2{k1}
-ss vpaddusb 0x560(r8,rsi,2),xmm28,xmm0
-vpaddusb (rcx,riz,2),xmm7,xmm6{k3}{z}
-vpaddusb ymm5,ymm1,ymm7{k4}
-vpaddusb 0x200(r14),ymm12,ymm1{k5}{z}
-cs vpaddusb (rdi),ymm2,ymm3{k7}
+{evex} vpaddusb -0x6d772643(rdi,rdi,8),xmm2,xmm6
+vpaddusb ymm19,ymm13,ymm18
 vpaddusb zmm0,zmm6,zmm1
-es vpaddusb (r9,rsi,1),zmm16,zmm5{k6}{z}
-vpaddusb -0x7e(rdi),zmm1,zmm1{k4}
 paddusw mm3,mm5
-ds rex.RXB paddusw (r14,r13,1),mm6
-paddusw fs:-0x2d(rbp,riz,4),mm7
 paddusw xmm6,xmm5
-paddusw 0x1c(r10d,edi,4),xmm12
-paddusw 0x31(rdi),xmm1
 vpaddusw xmm5,xmm5,xmm6
-cs vpaddusw 0x188e2c2(r8,r11,2),xmm15,xmm4
-vpaddusw 0x74(rax),xmm3,xmm7
 vpaddusw ymm6,ymm6,ymm0
-vpaddusw gs:0xb6e8847(r12,rax,2),ymm10,ymm13
-vpaddusw (rdi,rax,8),ymm0,ymm6
-vpaddusw xmm3,xmm0,xmm5{k5}
-ss vpaddusw (rdx,r10,1),xmm30,xmm26
-vpaddusw 0x6e0(rsi,rbx,8),xmm4,xmm3{k6}{z}
-vpaddusw ymm6,ymm6,ymm5{k7}{z}
-vpaddusw gs:(r15,rcx,8),ymm18,ymm14
-vpaddusw 0x1e78c7c9(rbx),ymm6,ymm6{k3}
-vpaddusw zmm7,zmm4,zmm5{k7}
-es vpaddusw (rbx,r9,4),zmm26,zmm17
-vpaddusw (rcx),zmm3,zmm2{k4}{z}
+{evex} vpaddusw (rsi),xmm1,xmm4
+{evex} vpaddusw ymm6,ymm1,ymm3
+vpaddusw -0x1840(rsi),zmm3,zmm7
 pmaxub mm1,mm1
-rex.RX pmaxub (esp,r15d,4),mm3
-pmaxub 0x4e9f3178(rsp,rax,2),mm6
 pmaxub xmm1,xmm4
-rex.WRB pmaxub fs:-0x3b(r9),xmm11
-pmaxub 0xc(rdx,rax,4),xmm4
 vpmaxub xmm4,xmm5,xmm7
-vpmaxub gs:0x423c4a10(,r10,8),xmm12,xmm5
-vpmaxub (rdx),xmm4,xmm6
 vpmaxub ymm7,ymm6,ymm5
-cs vpmaxub -0x13(rcx,rbp,8),ymm11,ymm5
-vpmaxub -0x23(rdi),ymm5,ymm6
 {evex} vpmaxub xmm6,xmm4,xmm3
-cs vpmaxub (rdx),xmm7,xmm9{k5}
-vpmaxub (rsi,riz,1),xmm1,xmm4{k2}{z}
 {evex} vpmaxub ymm5,ymm2,ymm6
-vpmaxub fs:(rcx,r13,8),ymm28,ymm17{k5}
-vpmaxub (rcx),ymm4,ymm5{k4}{z}
 vpmaxub zmm5,zmm4,zmm2
-vpmaxub (r12,r11,1),zmm4,zmm27{k1}{z}
-vpmaxub -0x1dc0(rax),zmm1,zmm6
 pandn mm3,mm1
-pandn gs:(r8),mm6
-pandn -0x683463e8(rip),mm2
 pandn xmm4,xmm3
-cs pandn (r12),xmm4
-pandn 0x16(rcx),xmm5
 vpandn xmm2,xmm4,xmm3
-es vpandn (rcx,r10,8),xmm11,xmm8
-vpandn -0x5308dfa5(rdx),xmm0,xmm0
 vpandn ymm3,ymm4,ymm6
-vpandn gs:0x2c(rax,r15,8),ymm2,ymm12
-vpandn (rdi),ymm1,ymm6
-vpandnd xmm1,xmm1,xmm5{k2}
-ss vpandnd 0x2cd17d9d(r14,riz,4),xmm24,xmm12
-vpandnd 0x170(rax){1to4},xmm1,xmm6
-vpandnd ymm4,ymm1,ymm5{k3}{z}
-vpandnd fs:0x2b50a49d(r13,r10,2),ymm3,ymm20{k5}
-vpandnd (rdi){1to8},ymm2,ymm4
+vpandnd xmm22,xmm7,xmm21
+vpandnd ymm16,ymm2,ymm2
 vpandnd zmm2,zmm5,zmm6
-ds vpandnd 0x76(rip),zmm31,zmm19{k7}{z}
-vpandnd 0xc4(rsi){1to16},zmm1,zmm6{k2}
 vpandnq xmm7,xmm5,xmm0
-es vpandnq -0x2d8(r13,r13,4){1to2},xmm18,xmm10{k5}
-vpandnq 0x19cf103(rip){1to2},xmm2,xmm0
 vpandnq ymm4,ymm2,ymm7
-ss vpandnq 0x1e708b5e(rdi){1to4},ymm19,ymm22{k1}
-vpandnq (rbx){1to4},ymm3,ymm5
 vpandnq zmm7,zmm2,zmm2
-vpandnq (rsp,r11,8){1to8},zmm29,zmm27
-es vpandnq (rax),zmm6,zmm0
 pavgb mm2,mm3
-es pavgb -0x7f(r14,rsi,1),mm2
-pavgb -0x5d62546c(rcx),mm1
 pavgb xmm4,xmm7
-pavgb 0x4c(r9d,r8d,8),xmm0
-ds pavgb 0x3c(rdx),xmm1
 vpavgb xmm0,xmm3,xmm4
-es vpavgb -0x1f(r8),xmm5,xmm4
-vpavgb -0x6884306a(rax,rax,4),xmm4,xmm5
 vpavgb ymm3,ymm3,ymm4
-vpavgb fs:(r14,r14,2),ymm14,ymm0
-vpavgb (rax),ymm5,ymm6
 {evex} vpavgb xmm4,xmm7,xmm6
-vpavgb -0x3d0(rsi,r11,4),xmm30,xmm30{k1}
-{evex} vpavgb fs:(rcx),xmm2,xmm5
 {evex} vpavgb ymm6,ymm7,ymm6
-ds vpavgb (rbx,rax,8),ymm12,ymm0{k2}{z}
-vpavgb (rdx),ymm3,ymm3{k3}
-vpavgb zmm6,zmm4,zmm5{k4}{z}
-ss vpavgb 0xcc0(rax),zmm20,zmm16
-vpavgb (rax),zmm5,zmm6{k3}
+vpavgb -0x758c6ea2(r14),zmm10,zmm25
 psraw mm5,mm2
-psraw -0x1b(r13d,r11d,8),mm4
-psraw (rcx),mm7
 psraw xmm2,xmm2
-ss psraw (r11),xmm14
-psraw 0x6338668c(rsi),xmm3
 vpsraw xmm4,xmm0,xmm2
-vpsraw fs:(r12,rbp,8),xmm1,xmm4
-vpsraw -0x17(rcx),xmm0,xmm4
 vpsraw xmm3,ymm2,ymm7
-ss vpsraw (rbx,r9,1),ymm15,ymm2
-vpsraw (rdi),ymm4,ymm5
-vpsraw xmm3,xmm4,xmm2{k4}{z}
-vpsraw -0x5d47977(rdx,r14,2),xmm21,xmm31{k2}
-es vpsraw (rbx),xmm5,xmm0{k6}{z}
-vpsraw xmm3,ymm2,ymm0{k3}{z}
-vpsraw 0x2f0(r12,r9,4),ymm29,ymm2{k6}
+vpsraw xmm26,xmm23,xmm8
 {evex} vpsraw -0x7aaa1080(rdx),ymm1,ymm7
-vpsraw xmm7,zmm3,zmm7{k2}
-ds vpsraw -0x36ce9054(rax,r11,4),zmm9,zmm11
-vpsraw (rax),zmm0,zmm4{k5}{z}
+vpsraw 0x630(rbx,rdi,2),zmm3,zmm1
 psrad mm1,mm6
-ss psrad (rbx,r9,4),mm0
-es psrad 0x19(rsp,rsi,4),mm1
 psrad xmm4,xmm6
-ss psrad (rdx),xmm8
-psrad -0x1aff760f(rsi,rcx,1),xmm6
 vpsrad xmm0,xmm1,xmm1
-cs vpsrad (rdi,rdi,2),xmm15,xmm10
-vpsrad -0x238fc788(rip),xmm6,xmm5
 vpsrad xmm7,ymm2,ymm2
-vpsrad (r9,rcx,2),ymm5,ymm8
-ds vpsrad -0x51(rbx),ymm2,ymm0
-vpsrad xmm6,xmm0,xmm5{k2}
-{evex} vpsrad (r14,r10,2),xmm12,xmm8
-ds vpsrad -0x108ea8b3(rbp),xmm1,xmm3{k2}
-vpsrad xmm7,ymm6,ymm0{k7}
-vpsrad gs:0x140(rcx),ymm9,ymm28{k2}{z}
-{evex} vpsrad (rcx),ymm5,ymm0
-vpsrad xmm7,zmm0,zmm3{k7}
-es vpsrad -0x130(r10,rbp,1),zmm16,zmm3
-vpsrad (rsp,rdi,4),zmm7,zmm1{k1}{z}
-vpsraq xmm2,xmm5,xmm6{k6}{z}
-cs vpsraq -0x190(rax,r14,8),xmm12,xmm7
-vpsraq (rax,rsi,4),xmm0,xmm7{k4}
+vpsrad xmm21,xmm10,xmm10
+vpsrad -0xe8edd50(r13,r12,2),ymm23,ymm3
+vpsrad 0x320(rbp),zmm1,zmm1
+vpsraq 0x6(rip),xmm3,xmm5
 vpsraq xmm3,ymm7,ymm7
-vpsraq gs:(r10),ymm22,ymm0{k3}
-vpsraq -0xb16fbff(rax),ymm0,ymm4{k2}{z}
-vpsraq xmm1,zmm1,zmm3{k7}
-cs vpsraq (r9,rbp,1),zmm13,zmm8{k5}{z}
-vpsraq (rcx),zmm0,zmm5
+vpsraq -0x75(r8),zmm25,zmm26
 pavgw mm4,mm7
-rex.RXB pavgw gs:-0x23e0f029(r11,r8,1),mm1
-pavgw (rdx,rsi,8),mm7
 pavgw xmm0,xmm7
-pavgw gs:-0x4e(r15,r9,4),xmm11
-pavgw (rbx,rsi,4),xmm2
 vpavgw xmm2,xmm7,xmm4
-vpavgw gs:0x686e8939(,riz,2),xmm9,xmm6
-vpavgw 0x2f6ee4e(rsp,riz,4),xmm6,xmm2
 vpavgw ymm6,ymm7,ymm0
-es vpavgw (r10,r10,4),ymm15,ymm0
-vpavgw -0x51(rdx),ymm4,ymm3
 {evex} vpavgw xmm5,xmm4,xmm6
-es vpavgw (r8),xmm8,xmm21
-vpavgw (rcx,rbx,1),xmm0,xmm6{k7}
 {evex} vpavgw ymm4,ymm4,ymm1
-vpavgw gs:0x5f(rsi),ymm14,ymm23{k7}{z}
-vpavgw -0x46ec8c8e(rbx,rcx,8),ymm7,ymm3{k6}
-vpavgw zmm5,zmm4,zmm6{k3}
-vpavgw fs:(r10,r13,4),zmm25,zmm27
-vpavgw -0x4028dea8(rbp,rcx,4),zmm3,zmm7{k3}{z}
+vpavgw -0x26(,rbx,4),zmm0,zmm3
 pmulhuw mm4,mm5
-ss rex.RX pmulhuw (rsp,r11,1),mm5
-pmulhuw (rsi),mm6
 pmulhuw xmm0,xmm6
-pmulhuw fs:-0x7e(rsi,r9,4),xmm13
-pmulhuw 0x5b(rbx),xmm4
 vpmulhuw xmm6,xmm5,xmm1
-cs vpmulhuw 0x49bc2a26(rcx,r14,1),xmm1,xmm8
-vpmulhuw 0x300d750b(rip),xmm7,xmm7
 vpmulhuw ymm2,ymm5,ymm2
-ss vpmulhuw -0x56e25d3d(,r12,8),ymm10,ymm1
-vpmulhuw (rsi),ymm5,ymm2
-vpmulhuw xmm2,xmm5,xmm5{k4}{z}
-vpmulhuw fs:0x6d61edc0(rbx,r15,1),xmm20,xmm28
-vpmulhuw (rax),xmm5,xmm6{k6}
-vpmulhuw ymm5,ymm2,ymm0{k5}{z}
-es vpmulhuw 0x319d405c(rip),ymm15,ymm22{k6}
+{evex} vpmulhuw -0x70(rsp,rsi,1),xmm3,xmm0
 {evex} vpmulhuw 0x140f92ca(rax),ymm5,ymm3
 vpmulhuw zmm2,zmm2,zmm1
-vpmulhuw (rbx,r9,1),zmm12,zmm19{k6}
-vpmulhuw fs:0x19(rcx),zmm2,zmm1{k1}{z}
 pmulhw mm3,mm5
-pmulhw -0x5c3fecbc(edi,r11d,8),mm7
-pmulhw (rdx),mm7
 pmulhw xmm2,xmm4
-ss pmulhw (r11),xmm3
-pmulhw 0x74(rdx,riz,8),xmm3
 vpmulhw xmm5,xmm4,xmm6
-vpmulhw -0x48(rsp,r12,1),xmm7,xmm0
-cs vpmulhw -0x55(rdx),xmm5,xmm3
 vpmulhw ymm1,ymm2,ymm3
-vpmulhw fs:0x54(rsp,r10,8),ymm10,ymm4
-vpmulhw -0x6f(rdx),ymm5,ymm0
 {evex} vpmulhw xmm5,xmm0,xmm6
-ss vpmulhw -0x6c(rdi,r12,2),xmm17,xmm14{k3}{z}
-vpmulhw 0x213b22b7(rbx),xmm7,xmm4{k4}
-vpmulhw ymm5,ymm2,ymm6{k2}
-{evex} vpmulhw (rbx,r13,8),ymm13,ymm2
-es vpmulhw (rax),ymm1,ymm2{k3}{z}
-vpmulhw zmm6,zmm7,zmm4{k7}{z}
-vpmulhw -0x7b272d50(rbp,rsi,1),zmm29,zmm13
-ss vpmulhw -0xb80(rax),zmm1,zmm5{k1}
+vpmulhw ymm17,ymm7,ymm4
+vpmulhw zmm27,zmm19,zmm10
 cvttpd2dq xmm3,xmm7
-es cvttpd2dq (r14,riz,4),xmm9
-cvttpd2dq 0x2c(rdx),xmm2
 vcvttpd2dq xmm0,xmm7
-cs vcvttpd2dqx (r11,rax,2),xmm6
-vcvttpd2dqx -0x53(rdi),xmm1
 vcvttpd2dq ymm4,xmm3
-cs vcvttpd2dqy -0x69c85a68(r14),xmm8
-vcvttpd2dqy (rdi,rbp,4),xmm3
 {evex} vcvttpd2dq xmm7,xmm5
-vcvttpd2dqx fs:-0x450(r12,r14,4),xmm17{k2}{z}
-vcvttpd2dq -0x7e(rbp,rdi,1){1to2},xmm1
 {evex} vcvttpd2dq ymm0,xmm3
-es vcvttpd2dqy (rsp,r14,4),xmm27{k2}{z}
-vcvttpd2dqy (rsi),xmm3{k4}
-vcvttpd2dq {sae},zmm2,ymm6
-vcvttpd2dq gs:(rbx){1to8},ymm28{k3}
-vcvttpd2dq 0xb8(rcx){1to8},ymm7
+vcvttpd2dq zmm0,ymm7
 cvtdq2pd xmm7,xmm2
-cvtdq2pd fs:0x3b2c04ad(r10,r14,4),xmm1
-cvtdq2pd -0x5b(rcx,rbp,2),xmm4
 vcvtdq2pd xmm0,xmm2
-cs vcvtdq2pd 0xf3e99c(,r8,8),xmm7
-vcvtdq2pd (rbx),xmm5
 vcvtdq2pd xmm2,ymm4
-cs vcvtdq2pd 0x2e(rsp,r9,4),ymm14
-vcvtdq2pd (rsp,rax,8),ymm7
 {evex} vcvtdq2pd xmm5,xmm5
-ss vcvtdq2pd -0x60d9a792(rcx,r15,1),xmm23{k1}{z}
-vcvtdq2pd (rdi){1to2},xmm7{k3}
 {evex} vcvtdq2pd xmm4,ymm3
-vcvtdq2pd gs:(rdx,rbx,2){1to4},ymm21{k3}
-vcvtdq2pd -0x78(rdx),ymm3{k5}{z}
-vcvtdq2pd ymm0,zmm3{k5}{z}
 vcvtdq2pd (r12,r14,4),zmm29
-vcvtdq2pd 0x166c6774(rsi,rax,4),zmm6{k6}
-vcvtqq2pd xmm5,xmm7{k1}
-vcvtqq2pd gs:(r8,rdi,8),xmm24
-vcvtqq2pd (rcx){1to2},xmm1{k2}{z}
+vcvtqq2pd 0x760(rdx),xmm3
 vcvtqq2pd ymm5,ymm3
-vcvtqq2pd (rdi,r15,1){1to4},ymm3
-cs vcvtqq2pd -0x39618a2(rsi),ymm6{k5}
-vcvtqq2pd {rn-sae},zmm1,zmm5{k3}{z}
-vcvtqq2pd 0x1a911641(r13,rdx,2),zmm26{k4}{z}
 vcvtqq2pd (rcx),zmm6
 cvtpd2dq xmm4,xmm6
-cvtpd2dq -0x6e(r14d,r12d,2),xmm13
-cvtpd2dq 0x4d(rdx),xmm1
 vcvtpd2dq xmm0,xmm0
-vcvtpd2dqx (rsp,r15,8),xmm5
-ss vcvtpd2dqx (rbx),xmm4
 vcvtpd2dq ymm4,xmm1
-ss vcvtpd2dqy 0xc(rdi,rcx,2),xmm8
-vcvtpd2dqy 0x24(rip),xmm3
 {evex} vcvtpd2dq xmm3,xmm0
-vcvtpd2dq (r11,riz,1){1to2},xmm5{k7}
-ds {evex} vcvtpd2dqx 0x180(rdx),xmm0
 {evex} vcvtpd2dq ymm4,xmm2
-ds vcvtpd2dqy 0x8c0(r8,rcx,2),xmm21{k2}{z}
-vcvtpd2dq -0x58(rbx){1to4},xmm0{k6}
-vcvtpd2dq {rd-sae},zmm1,ymm3{k2}
-vcvtpd2dq fs:0xa7b725(rbx),ymm23
-vcvtpd2dq 0x90(rsi){1to8},ymm6
+vcvtpd2dq -0x54578e74(rdx),ymm5
 movntq mm3,-0x27c2c664(rax,riz,2)
-movntq mm4,(esp,r12d,2)
-movntq mm6,(r8)
-movntdq xmm4,(edi)
 movntdq xmm2,(r9,r15,4)
-movntdq xmm1,-0x3c(rsi)
 vmovntdq xmm2,-0xf3815e1(rip)
-vmovntdq xmm8,gs:0x3a(r8,r9,8)
-vmovntdq xmm3,(rbx,r10,2)
 vmovntdq ymm3,(rdi,rdi,1)
-vmovntdq ymm0,0x66(r13,r11,2)
-vmovntdq ymm7,gs:-0x6f(rbx)
 {evex} vmovntdq xmm1,-0x6167d235(rip)
-cs {evex} vmovntdq xmm8,-0x1ccbf113(r15,rdi,8)
-vmovntdq xmm31,0x71(rip)
 {evex} vmovntdq ymm6,(rsp,rcx,4)
-ss {evex} vmovntdq ymm14,0x4(rdx)
-{evex} vmovntdq ymm5,-0x70f8f808(r8,r8,4)
 vmovntdq zmm4,(rbx)
-cs vmovntdq zmm0,(rdi,r14,4)
-vmovntdq zmm27,-0xe40(rbx,r10,2)
 psubsb mm2,mm3
-rex.RB psubsb 0x61(r11d,edi,4),mm5
-ss psubsb (rbx),mm4
 psubsb xmm7,xmm7
-psubsb -0x3a(r10d,r15d,1),xmm1
-rex psubsb (rdi,rdx,2),xmm1
 vpsubsb xmm3,xmm3,xmm2
-ds vpsubsb -0x38(r9,r15,2),xmm0,xmm9
-vpsubsb (rax),xmm0,xmm3
 vpsubsb ymm1,ymm5,ymm7
-ss vpsubsb -0xb(r9),ymm9,ymm0
-vpsubsb (rbx),ymm6,ymm7
-vpsubsb xmm1,xmm7,xmm5{k3}
-ss vpsubsb -0x400(rbx),xmm0,xmm29
-vpsubsb (rdx),xmm7,xmm3{k3}{z}
+{evex} vpsubsb 0x6d05418b(rsi),xmm3,xmm0
 {evex} vpsubsb ymm0,ymm4,ymm6
-vpsubsb gs:(rbx,r10,8),ymm9,ymm3{k6}{z}
-vpsubsb -0x27d15e6f(rbx,rcx,2),ymm2,ymm4{k4}
-vpsubsb zmm2,zmm2,zmm1{k5}{z}
-vpsubsb -0x1c0(r10,rbx,8),zmm30,zmm21
-vpsubsb gs:(rdi,rcx,8),zmm2,zmm1{k3}
+vpsubsb 0x21e6730c(rcx,rax,8),zmm6,zmm1
 psubsw mm6,mm5
-cs psubsw -0x3faa1dfa(r13,rbp,8),mm3
-psubsw (rdx,riz,4),mm6
 psubsw xmm0,xmm7
-psubsw fs:(rax,rdi,4),xmm15
-psubsw 0x5367a0f9(rip),xmm6
 vpsubsw xmm4,xmm3,xmm7
-ss vpsubsw 0x52(rbx),xmm7,xmm11
-vpsubsw (rdx,rcx,8),xmm0,xmm4
 vpsubsw ymm0,ymm5,ymm0
-cs vpsubsw (r15),ymm14,ymm14
-vpsubsw -0x556fab21(rdi),ymm1,ymm4
-vpsubsw xmm2,xmm3,xmm5{k1}{z}
-cs vpsubsw (r8,r13,8),xmm4,xmm16
-vpsubsw 0xe3e2578(rcx,riz,8),xmm2,xmm4{k2}
-vpsubsw ymm5,ymm1,ymm3{k4}{z}
-ss vpsubsw (r15,riz,8),ymm20,ymm29{k3}
-{evex} vpsubsw (rbx),ymm4,ymm4
+{evex} vpsubsw 0x340(rax),xmm7,xmm1
+vpsubsw (rcx,r13,4),ymm18,ymm30
 vpsubsw zmm3,zmm2,zmm0
-es vpsubsw 0x48(r8,rdx,2),zmm7,zmm13{k3}{z}
-vpsubsw (rdx),zmm1,zmm6{k2}
-rex pminsw mm6,mm7
-es pminsw 0x5b(r9,rcx,1),mm6
 pminsw 0x52(rbp),mm1
 pminsw xmm0,xmm5
-pminsw -0x6873755f(r10d,r12d,4),xmm1
-pminsw (rbx),xmm4
 vpminsw xmm6,xmm0,xmm5
-vpminsw fs:-0x3c5f9899(rip),xmm6,xmm14
-vpminsw -0x58f0cf77(rbp),xmm7,xmm0
 vpminsw ymm3,ymm0,ymm0
-vpminsw fs:(rbx),ymm13,ymm1
-vpminsw 0x3c23f170(rdx),ymm2,ymm1
-vpminsw xmm6,xmm0,xmm0{k7}
-cs vpminsw 0x6a0(r8,rdi,8),xmm12,xmm30{k4}{z}
 {evex} vpminsw -0x650(rdi),xmm3,xmm3
 {evex} vpminsw ymm1,ymm0,ymm2
-vpminsw (r8),ymm18,ymm28{k2}{z}
-cs vpminsw 0x620f3ca2(rax,rdx,1),ymm0,ymm2{k4}
-vpminsw zmm2,zmm1,zmm3{k7}{z}
-cs vpminsw 0x1a00(r13,r14,4),zmm28,zmm9
-vpminsw -0x2f8a397a(rdx),zmm7,zmm7{k5}
+vpminsw zmm5,zmm17,zmm11
 por mm6,mm7
-por (r15d),mm0
-por 0x4(rcx,rax,1),mm1
 por xmm6,xmm2
-por fs:(r8),xmm3
-por (rsp,rax,8),xmm3
 vpor xmm0,xmm1,xmm3
-vpor gs:-0x3f(rbx,r15,1),xmm15,xmm0
-vpor 0x9f0cdb2(rax),xmm6,xmm3
 vpor ymm4,ymm6,ymm5
-ds vpor 0x34(r8,r9,2),ymm4,ymm13
-vpor (rdi),ymm0,ymm5
 vpord xmm6,xmm6,xmm5
-vpord fs:(rcx,r8,2){1to4},xmm25,xmm23
-vpord -0x33d78831(rdi),xmm5,xmm1{k2}
 vpord ymm0,ymm6,ymm5
-vpord fs:(r15,r12,4),ymm0,ymm16
-vpord -0x7c(rbp){1to8},ymm2,ymm2{k1}
 vpord zmm5,zmm6,zmm3
-vpord fs:-0x1ec0(rdi),zmm9,zmm7{k4}
-vpord (rbx){1to16},zmm2,zmm2
-vporq xmm1,xmm7,xmm2{k3}
-vporq -0x2194044c(rip),xmm10,xmm22{k5}{z}
-es vporq (rdi,rdx,1),xmm1,xmm2
-vporq ymm0,ymm7,ymm1{k4}
-vporq (rbx,r9,8){1to4},ymm14,ymm24
-vporq (rdx),ymm6,ymm2
-vporq zmm5,zmm7,zmm6{k5}{z}
-vporq fs:(rsi),zmm23,zmm27
-vporq 0xcadead6(rsi),zmm6,zmm3{k7}
+vporq (rbx,rbp,4),xmm0,xmm7
+vporq (rsi,rax,2),ymm2,ymm5
+vporq zmm5,zmm1,zmm5
 paddsb mm7,mm6
-ss paddsb 0x34(r9,r8,2),mm6
-paddsb -0x76(rcx),mm1
-rex paddsb xmm6,xmm2
-paddsb 0x17(rsi,r12,8),xmm1
-paddsb fs:(rbx,rbp,8),xmm6
+paddsb (rdi),xmm3
 vpaddsb xmm2,xmm7,xmm7
-vpaddsb fs:0x6ece71e0(rdi,rdx,8),xmm13,xmm9
-vpaddsb (rsp,rdx,2),xmm1,xmm4
 vpaddsb ymm0,ymm5,ymm5
-vpaddsb 0x59(r11),ymm13,ymm13
-vpaddsb fs:-0x23(rax,rdi,4),ymm3,ymm1
 {evex} vpaddsb xmm0,xmm2,xmm5
-ds vpaddsb -0x7b0(r14,riz,4),xmm2,xmm30{k5}
-vpaddsb 0xd(rsp,rsi,1),xmm4,xmm0{k7}{z}
-vpaddsb ymm5,ymm4,ymm1{k3}{z}
-vpaddsb fs:-0x740(r15),ymm4,ymm0{k4}
 {evex} vpaddsb (rsp,rsi,4),ymm2,ymm5
-vpaddsb zmm6,zmm6,zmm0{k7}{z}
-vpaddsb gs:(rsp,r14,8),zmm26,zmm25
-vpaddsb 0x13141278(rip),zmm5,zmm7{k7}
+vpaddsb (rax,rax,1),zmm5,zmm4
 paddsw mm4,mm5
-rex.RX paddsw gs:(rbx,r14,4),mm3
-paddsw -0x543ccf06(rcx),mm7
 paddsw xmm2,xmm2
-paddsw 0x1a(r15d,r8d,8),xmm13
-paddsw gs:-0x66(rcx),xmm7
 vpaddsw xmm1,xmm3,xmm2
-ds vpaddsw 0x6534b977(r15,rax,8),xmm13,xmm15
-vpaddsw -0x62(rsi),xmm5,xmm4
 vpaddsw ymm2,ymm1,ymm1
-vpaddsw (r12,r11,1),ymm5,ymm1
-vpaddsw gs:0x61(rcx),ymm3,ymm0
-vpaddsw xmm7,xmm3,xmm5{k4}{z}
-vpaddsw (rsp,rsi,1),xmm28,xmm20
-vpaddsw -0x2e0(rdx,rbp,1),xmm6,xmm3{k3}
+{evex} vpaddsw 0x40242131(rax),xmm6,xmm7
 {evex} vpaddsw ymm7,ymm4,ymm1
-vpaddsw (r10,r9,1),ymm8,ymm12{k5}{z}
-{evex} vpaddsw -0xfe1f450(rsi),ymm5,ymm7
 vpaddsw zmm0,zmm2,zmm1
-vpaddsw -0x1e40(r8),zmm29,zmm0{k2}
-vpaddsw fs:(rsi),zmm6,zmm0{k5}{z}
 pmaxsw mm6,mm0
-ds pmaxsw -0x28010f0a(rip),mm6
-pmaxsw fs:-0x4d(rbx),mm0
 pmaxsw xmm1,xmm1
-cs pmaxsw -0x5a799349(esp,r11d,8),xmm1
-pmaxsw (rcx,rbp,2),xmm7
 vpmaxsw xmm4,xmm6,xmm0
-cs vpmaxsw 0x22(r12,rsi,8),xmm0,xmm8
-vpmaxsw (rdi),xmm5,xmm0
 vpmaxsw ymm2,ymm6,ymm0
-ss vpmaxsw 0x71(r9,r12,8),ymm4,ymm9
-vpmaxsw (rbx,rdx,8),ymm0,ymm6
-vpmaxsw xmm6,xmm2,xmm2{k3}
-vpmaxsw fs:(rax),xmm21,xmm8
-vpmaxsw (rdi,riz,8),xmm4,xmm4{k3}{z}
-vpmaxsw ymm2,ymm2,ymm6{k7}{z}
-vpmaxsw gs:(r10,rbp,8),ymm10,ymm19{k3}
-{evex} vpmaxsw (rdi),ymm0,ymm7
+{evex} vpmaxsw (rdi),xmm6,xmm0
+vpmaxsw ymm7,ymm14,ymm26
 vpmaxsw zmm6,zmm7,zmm4
-cs vpmaxsw (r15,r13,8),zmm16,zmm18
-vpmaxsw (rdx),zmm3,zmm0{k1}
 pxor mm0,mm2
-cs rex.RXB pxor 0x78(r15,r12,1),mm0
-pxor (rax),mm2
 pxor xmm0,xmm6
-pxor -0x67(esi,r14d,4),xmm5
-pxor (rcx,rbp,8),xmm7
 vpxor xmm7,xmm3,xmm6
-vpxor gs:(r8,r15,4),xmm12,xmm15
-vpxor (rcx),xmm2,xmm5
 vpxor ymm1,ymm0,ymm7
-ss vpxor (rbx,rdx,8),ymm10,ymm7
-vpxor (rbx),ymm6,ymm1
 vpxord xmm5,xmm0,xmm2
-vpxord fs:(rdx,r9,4){1to4},xmm31,xmm21
-vpxord -0x184(rdx,riz,8){1to4},xmm0,xmm5{k7}
 vpxord ymm6,ymm4,ymm6
-es vpxord (rbx,r14,8){1to8},ymm12,ymm10{k6}{z}
-vpxord -0x6c2c9900(rbx,rbx,8){1to8},ymm0,ymm4
-vpxord zmm7,zmm5,zmm5{k2}{z}
-vpxord (rbx,rcx,1){1to16},zmm14,zmm9
-es vpxord 0x400(rdx,riz,4),zmm5,zmm7
+vpxord 0x5c0(rdx),zmm0,zmm1
 vpxorq xmm2,xmm1,xmm5
-es vpxorq (r15,r8,1){1to2},xmm12,xmm8
-vpxorq 0x2bb93fa7(rbx,rbx,1),xmm7,xmm7{k6}
-vpxorq ymm1,ymm1,ymm7{k3}
 vpxorq 0x60(rsi,r11,4),ymm23,ymm14
-ds vpxorq -0x1d165933(rip),ymm7,ymm1{k3}{z}
-vpxorq zmm5,zmm5,zmm0{k2}
-vpxorq fs:(rcx,r9,2),zmm3,zmm29{k6}{z}
-vpxorq (rdx){1to8},zmm1,zmm3
-lddqu fs:-0x12d34f04(rip),xmm3
+vpxorq zmm4,zmm1,zmm4
 lddqu -0x40(rcx,r10,4),xmm12
-lddqu -0xe(rbx,rbx,8),xmm0
 vlddqu (rcx),xmm4
-ds vlddqu (r10,r9,4),xmm7
-vlddqu -0x270b0f85(r15,r15,2),xmm2
 vlddqu -0x7(rcx,rbx,1),ymm5
-vlddqu gs:(r15,riz,4),ymm3
-vlddqu -0x1cf1b66f(r11,r8,1),ymm11
 psllw mm1,mm3
-es rex.R psllw -0xd(rip),mm0
-psllw (rdx),mm5
 psllw xmm5,xmm2
-es psllw -0x69(r14,r10,1),xmm13
-psllw 0x68(rsi),xmm0
 vpsllw xmm7,xmm0,xmm5
-vpsllw -0x4(rsi,rbp,1),xmm10,xmm10
-es vpsllw -0x9(rdi),xmm1,xmm0
 vpsllw xmm1,ymm2,ymm2
-cs vpsllw 0x3a(rsi,r9,2),ymm2,ymm6
-vpsllw (rsi,rbp,1),ymm6,ymm2
 {evex} vpsllw xmm2,xmm0,xmm1
-es vpsllw 0x450(rcx,r15,1),xmm28,xmm16{k3}{z}
-vpsllw 0x27e1ba40(rsi),xmm6,xmm5{k7}
-vpsllw xmm4,ymm1,ymm5{k2}
-vpsllw gs:0x5e0(r13,r8,8),ymm21,ymm5{k3}{z}
 {evex} vpsllw (rcx),ymm6,ymm6
 vpsllw xmm3,zmm7,zmm6
-ds vpsllw (r15,r10,2),zmm21,zmm22{k6}
-vpsllw 0x31(rax),zmm4,zmm0{k2}{z}
-rex pslld mm1,mm7
-pslld -0x17(rsp,r15,1),mm3
-pslld fs:-0x32(rdx,rsi,1),mm6
+pslld mm0,mm7
 pslld xmm5,xmm2
-ss pslld 0x6ef5019b(r14,r9,4),xmm9
-pslld (rdi),xmm6
 vpslld xmm1,xmm0,xmm7
-es vpslld 0xee03154(rip),xmm8,xmm3
-vpslld -0x65(rsi,rax,1),xmm7,xmm7
 vpslld xmm5,ymm6,ymm6
-cs vpslld (rsi,r8,2),ymm12,ymm3
-vpslld (rdx),ymm2,ymm4
-vpslld xmm1,xmm4,xmm7{k6}{z}
-ss vpslld -0xe0(r15,r8,4),xmm14,xmm17{k1}
 {evex} vpslld -0x1e0(rbx),xmm2,xmm2
-vpslld xmm0,ymm5,ymm7{k2}{z}
-ds vpslld (r10),ymm9,ymm21
-vpslld (rdi,rcx,1),ymm2,ymm7{k3}
-vpslld xmm7,zmm3,zmm0{k5}{z}
-vpslld 0x700(rdi,r8,4),zmm21,zmm22
-ss vpslld (rdx),zmm0,zmm4{k1}{z}
+vpslld (r10,r11,8),ymm19,ymm23
+vpslld 0x13fa89e5(rcx),zmm5,zmm4
 psllq mm1,mm7
-psllq (r15d,r9d,4),mm4
-psllq 0x6b9b8c86(rdi),mm3
 psllq xmm0,xmm7
-psllq -0x6e(r10d),xmm3
-psllq 0x57(rax),xmm6
 vpsllq xmm7,xmm5,xmm3
-vpsllq fs:0x43bdd2a7(rcx),xmm9,xmm5
-vpsllq 0x4002dbbe(rbx,rsi,2),xmm7,xmm5
 vpsllq xmm7,ymm5,ymm3
-es vpsllq (rsi,r10,2),ymm12,ymm2
-vpsllq 0x55(rsi),ymm6,ymm3
 {evex} vpsllq xmm1,xmm5,xmm7
-vpsllq (r15,r10,4),xmm13,xmm1{k1}{z}
-ds vpsllq -0x7cad04b7(rip),xmm7,xmm6{k3}
 {evex} vpsllq xmm3,ymm5,ymm5
-vpsllq gs:(rax),ymm10,ymm8{k4}{z}
-vpsllq -0x56(rax),ymm0,ymm4{k5}
-vpsllq xmm0,zmm2,zmm0{k7}
-cs vpsllq -0x40a7a5c6(r11,r8,8),zmm30,zmm16
-vpsllq (rax),zmm7,zmm3{k1}{z}
+vpsllq -0x1746004b(,r12,4),zmm24,zmm2
 pmuludq mm1,mm4
-pmuludq (r10d,r13d,2),mm4
-pmuludq gs:-0xf(rsi),mm0
-rex pmuludq xmm3,xmm6
-pmuludq (rsp,rbp,1),xmm12
-pmuludq -0x4e07b7ba(eip),xmm6
+pmuludq xmm11,xmm7
 vpmuludq xmm3,xmm2,xmm0
-vpmuludq gs:-0x6b(r13,rdx,4),xmm15,xmm10
-vpmuludq (rdi,rax,8),xmm5,xmm2
 vpmuludq ymm3,ymm3,ymm3
-vpmuludq 0x7e1bc3ce(rbp,r14,1),ymm5,ymm2
-vpmuludq fs:(rbx),ymm2,ymm7
 {evex} vpmuludq xmm1,xmm3,xmm4
-ds vpmuludq -0x138bff33(rbp,rcx,8),xmm29,xmm14{k1}{z}
-vpmuludq (rdi),xmm1,xmm6{k1}
 {evex} vpmuludq ymm0,ymm3,ymm2
-ds vpmuludq -0x338(r11,r14,1){1to4},ymm27,ymm14
-vpmuludq 0x2e6266b7(rbp),ymm4,ymm7{k7}
-vpmuludq zmm2,zmm3,zmm4{k3}{z}
-vpmuludq fs:(r15,r11,2),zmm17,zmm1
-vpmuludq 0x7a(rsi,riz,4),zmm3,zmm6{k3}
-rex pmaddwd mm4,mm1
-pmaddwd (r8),mm5
-pmaddwd gs:(rax,rcx,8),mm4
+vpmuludq zmm13,zmm17,zmm28
+pmaddwd (rax,rbx,4),mm0
 pmaddwd xmm3,xmm1
-pmaddwd (r10d,r13d,4),xmm4
-pmaddwd -0xb(rdx,rdx,8),xmm4
 vpmaddwd xmm7,xmm7,xmm1
-es vpmaddwd -0x53bbe49e(rdi),xmm12,xmm15
-vpmaddwd -0x4a(rbx,rdi,8),xmm3,xmm7
 vpmaddwd ymm7,ymm0,ymm0
-cs vpmaddwd -0x23(rcx),ymm11,ymm11
-vpmaddwd (rdi),ymm0,ymm7
-vpmaddwd xmm7,xmm2,xmm2{k2}{z}
-vpmaddwd -0xf6226c4(r8,r10,2),xmm18,xmm27
-vpmaddwd gs:-0x1b5fcea2(rdi),xmm2,xmm0{k4}{z}
-vpmaddwd ymm6,ymm0,ymm6{k4}{z}
-ds vpmaddwd -0x29(r9,rsi,4),ymm11,ymm4{k7}
+{evex} vpmaddwd 0x3d2ff9ce(rax,rdx,2),xmm5,xmm6
 {evex} vpmaddwd 0x620(rbx),ymm6,ymm7
 vpmaddwd zmm0,zmm6,zmm6
-es vpmaddwd -0x1b80(r15,r13,2),zmm16,zmm14
-vpmaddwd (rbx,rdi,1),zmm4,zmm0{k3}{z}
 psadbw mm5,mm1
-cs rex.RX psadbw -0x105bfe22(rbx,r14,8),mm7
-psadbw -0x402acdf5(rcx),mm4
 psadbw xmm6,xmm4
-psadbw gs:0x720f0836(,r15,8),xmm12
-psadbw (rdx),xmm5
 vpsadbw xmm3,xmm7,xmm3
-ss vpsadbw -0x7f(rsi,r10,1),xmm14,xmm11
-vpsadbw 0xc(rax),xmm4,xmm5
 vpsadbw ymm4,ymm1,ymm7
-cs vpsadbw (r8,r10,8),ymm9,ymm10
-vpsadbw 0xf011b51(rdx,rdx,1),ymm6,ymm5
 {evex} vpsadbw xmm1,xmm6,xmm0
-es vpsadbw -0xf0(rbx,r10,4),xmm24,xmm7
-{evex} vpsadbw -0x28a99575(rip),xmm1,xmm7
 {evex} vpsadbw ymm7,ymm4,ymm3
-vpsadbw 0x780(r14,rbp,8),ymm31,ymm0
-ds {evex} vpsadbw 0x32530feb(,rbp,2),ymm1,ymm6
 vpsadbw zmm0,zmm6,zmm4
-vpsadbw gs:(r15,r9,4),zmm24,zmm2
-vpsadbw 0x1ac0(rcx),zmm0,zmm7
 maskmovq mm3,mm7
-rex.R maskmovq mm4,mm3
-rex maskmovq mm2,mm7
 maskmovdqu xmm5,xmm7
-maskmovdqu xmm7,xmm9
 vmaskmovdqu xmm0,xmm6
-vmaskmovdqu xmm5,xmm15
 psubb mm2,mm3
-cs rex.R psubb -0x24a30c1d(eip),mm5
-psubb (rbx,rdi,2),mm6
 psubb xmm1,xmm5
-psubb (r15d,r10d,1),xmm9
-psubb (rdx),xmm6
 vpsubb xmm0,xmm3,xmm6
-cs vpsubb (rax,r13,8),xmm7,xmm1
-vpsubb 0x73(rdx),xmm7,xmm1
 vpsubb ymm7,ymm7,ymm7
-es vpsubb 0x4d(r10),ymm9,ymm8
-vpsubb -0x14(rax),ymm4,ymm2
-vpsubb xmm5,xmm7,xmm6{k2}
 vpsubb 0x2ce088eb(r15),xmm20,xmm18
-vpsubb 0x7c91cb12(rdi,rax,1),xmm5,xmm6{k7}
 {evex} vpsubb ymm0,ymm4,ymm0
-vpsubb gs:(rcx,r11,2),ymm29,ymm16{k3}{z}
-vpsubb 0xfc0(rdi),ymm6,ymm5{k3}
 vpsubb zmm3,zmm4,zmm7
-vpsubb gs:(r12,r11,1),zmm16,zmm12
-vpsubb 0x53b72fbe(rax,rbx,2),zmm1,zmm4{k6}{z}
 psubw mm0,mm1
-es rex.RXB psubw (r9,r8,1),mm5
-psubw 0x20(rdx),mm3
 psubw xmm6,xmm4
-es psubw -0x7cb40f67(rip),xmm13
-psubw -0xd(rbx),xmm6
 vpsubw xmm2,xmm5,xmm5
-cs vpsubw (r8,r8,2),xmm13,xmm9
-vpsubw (rcx),xmm0,xmm1
 vpsubw ymm5,ymm5,ymm3
-es vpsubw 0x3d(rdi,r11,8),ymm10,ymm7
-vpsubw (rsp,rcx,2),ymm6,ymm5
 {evex} vpsubw xmm0,xmm1,xmm0
-ss vpsubw -0x7f(rsp,rax,4),xmm18,xmm27{k6}
-vpsubw (rbx),xmm3,xmm6{k5}{z}
-vpsubw ymm0,ymm1,ymm5{k5}{z}
-es vpsubw (rsp,r12,1),ymm1,ymm30{k3}
-{evex} vpsubw 0x1531422a(rcx),ymm0,ymm7
-vpsubw zmm7,zmm6,zmm5{k4}
-vpsubw fs:(r15),zmm6,zmm25
-vpsubw 0x19c0(rdi),zmm7,zmm0{k2}{z}
+{evex} vpsubw ymm13,ymm8,ymm3
+vpsubw zmm30,zmm9,zmm20
 psubd mm4,mm7
-rex.WR psubd (ecx),mm2
-psubd -0x3e436a5a(rip),mm1
 psubd xmm1,xmm4
-psubd gs:0x2b(rdi),xmm14
-psubd -0x7b921b32(rip),xmm2
 vpsubd xmm5,xmm2,xmm7
-vpsubd gs:(r15,r9,1),xmm11,xmm15
-vpsubd -0x20(rax,rbp,2),xmm2,xmm2
 vpsubd ymm3,ymm4,ymm4
-vpsubd fs:-0x29b897d5(rcx),ymm0,ymm15
-vpsubd -0x41(rsp,riz,2),ymm6,ymm0
-vpsubd xmm7,xmm6,xmm1{k6}
-vpsubd gs:0x527c4ed2(r15),xmm7,xmm24
-vpsubd (rcx,rcx,8),xmm2,xmm1{k5}{z}
-vpsubd ymm4,ymm4,ymm3{k2}
-vpsubd fs:0x1c0(rsi,rbx,2),ymm14,ymm15{k1}{z}
-{evex} vpsubd 0x2e1e0ec(rcx,riz,8),ymm2,ymm7
-vpsubd zmm4,zmm2,zmm4{k2}{z}
-vpsubd fs:(rdi),zmm6,zmm22{k6}
-vpsubd -0x1dc(rcx,riz,2){1to16},zmm4,zmm7
+{evex} vpsubd -0x53a858a0(rsi,rbx,4),xmm4,xmm7
+vpsubd ymm2,ymm21,ymm23
+vpsubd 0x4f6a95c1(rsp,rax,4),zmm4,zmm2
 psubq mm0,mm6
-rex.R psubq gs:0x7bae8b33(rax),mm4
-psubq (rdi,rax,2),mm0
 psubq xmm7,xmm2
-psubq -0x45(r15d,r9d,8),xmm10
-psubq -0x6b(rdi),xmm1
 vpsubq xmm7,xmm3,xmm3
-vpsubq fs:-0x72(rsi,r12,1),xmm7,xmm1
-vpsubq (rax),xmm6,xmm4
 vpsubq ymm0,ymm5,ymm2
-ss vpsubq -0x56(rcx),ymm3,ymm11
-vpsubq -0x20(rsi,rcx,1),ymm7,ymm1
-vpsubq xmm7,xmm2,xmm7{k5}
-es vpsubq 0x348(rdx,r13,1){1to2},xmm30,xmm23
 {evex} vpsubq 0x7c6af734(rdi),xmm0,xmm2
-vpsubq ymm6,ymm0,ymm4{k4}
-cs vpsubq (rcx){1to4},ymm10,ymm21
 {evex} vpsubq -0x6f30364d(rsp,rbx,1),ymm7,ymm4
-vpsubq zmm3,zmm2,zmm3{k2}{z}
-ss vpsubq (r9,r10,1){1to8},zmm23,zmm8{k4}
-vpsubq 0x40(rbp),zmm4,zmm5{k7}
+vpsubq -0x7b5c3909(,rdi,4),zmm27,zmm6
 paddb mm7,mm5
-es paddb -0x5a040a19(rdi,r9,4),mm6
-paddb (rbx),mm0
 paddb xmm4,xmm2
-paddb -0x78(r8d,r12d,2),xmm4
-paddb (rbx),xmm6
 vpaddb xmm1,xmm3,xmm2
-vpaddb gs:-0x73b81907(,r14,8),xmm9,xmm12
-vpaddb (rcx),xmm1,xmm5
 vpaddb ymm5,ymm1,ymm6
-cs vpaddb (rbx,rsi,8),ymm4,ymm11
-vpaddb (rsi),ymm7,ymm2
-vpaddb xmm0,xmm6,xmm5{k1}
-vpaddb 0x60(r10),xmm25,xmm26{k1}{z}
-ss {evex} vpaddb (rdi),xmm2,xmm2
+{evex} vpaddb xmm5,xmm6,xmm2
 {evex} vpaddb ymm1,ymm1,ymm1
-ss vpaddb (rcx),ymm0,ymm26{k4}
-vpaddb -0x22(rbp,rdx,1),ymm0,ymm7{k5}{z}
-vpaddb zmm4,zmm1,zmm2{k7}{z}
-ds vpaddb (r8,r10,2),zmm16,zmm2
-vpaddb (rax),zmm5,zmm7{k2}
+vpaddb zmm5,zmm9,zmm14
 paddw mm0,mm4
-paddw 0x4d(r12d,r11d,2),mm6
-ds paddw 0x4b(rbx),mm6
 paddw xmm0,xmm0
-paddw fs:-0x18(r11),xmm10
-paddw 0x57(rcx,rax,8),xmm5
 vpaddw xmm3,xmm6,xmm0
-es vpaddw (rsp,rcx,4),xmm9,xmm13
-vpaddw (rax),xmm7,xmm3
 vpaddw ymm2,ymm6,ymm4
-cs vpaddw (r10,r15,8),ymm9,ymm15
-vpaddw 0x40(rbx),ymm6,ymm5
 {evex} vpaddw xmm1,xmm6,xmm4
-vpaddw gs:0x5e0(rdx,r10,2),xmm27,xmm10{k3}{z}
-vpaddw -0x100(rbx),xmm6,xmm3{k3}
-vpaddw ymm1,ymm7,ymm0{k3}{z}
-vpaddw 0xd41a277(rcx,r10,1),ymm11,ymm15{k3}
-vpaddw -0xa20(rax),ymm4,ymm4{k1}{z}
-vpaddw zmm1,zmm7,zmm5{k2}
-vpaddw -0x57(rsp,r10,8),zmm29,zmm23{k4}{z}
-vpaddw gs:(rsi,rax,4),zmm5,zmm2
+vpaddw ymm22,ymm25,ymm31
+vpaddw (rdx,rcx,4),zmm7,zmm3
 paddd mm1,mm2
-paddd -0x37(r11d,eiz,1),mm4
-paddd (rbx),mm1
 paddd xmm3,xmm7
-paddd gs:(rdx,rax,8),xmm15
-paddd -0x159e0119(rcx),xmm2
 vpaddd xmm4,xmm4,xmm4
-vpaddd (rax,r14,2),xmm6,xmm13
-ds vpaddd (rbx),xmm7,xmm4
 vpaddd ymm2,ymm4,ymm1
-vpaddd fs:-0x7e(r12,r12,2),ymm0,ymm14
-vpaddd -0x22(rdx),ymm3,ymm0
 {evex} vpaddd xmm6,xmm4,xmm4
-ss vpaddd (r12,r13,1){1to4},xmm2,xmm17{k5}
-vpaddd 0xc0c4046(rax){1to4},xmm7,xmm6
-vpaddd ymm3,ymm5,ymm6{k5}{z}
-vpaddd gs:(r14,rdx,8){1to8},ymm20,ymm14{k6}{z}
 {evex} vpaddd -0x9c0(rcx),ymm7,ymm2
 vpaddd zmm4,zmm5,zmm0
-ds vpaddd -0x1e80(r14,r13,1),zmm23,zmm16{k1}
-vpaddd 0x130(rbp){1to16},zmm2,zmm7
 ud0 ax,bx
-es ud0 -0x10(r9),sp
-ud0 (rdx,rcx,4),di
 ud0 esp,edx
-ss ud0 (r10),r14d
-ud0 -0x4a(rdx,rbp,2),eax
 ud0 rdx,rcx
-ud0 gs:-0x2e(r9,r11,1),r12
-ud0 (rsi),rcx
 pshufb mm4,mm7
-rex.RXB pshufb fs:-0x2c(r15,r11,8),mm5
-es pshufb -0x12881518(rsi),mm3
 pshufb xmm0,xmm6
-ss pshufb -0x6f(r15,r14,2),xmm10
-pshufb 0x66(rdx),xmm1
 vpshufb xmm2,xmm3,xmm4
-ss vpshufb (r11,rsi,8),xmm10,xmm3
-vpshufb (rdi),xmm4,xmm3
 vpshufb ymm6,ymm0,ymm5
-cs vpshufb (rax,r12,8),ymm6,ymm9
-vpshufb -0x1af8affa(rax,riz,2),ymm6,ymm1
 {evex} vpshufb xmm6,xmm2,xmm1
-ds vpshufb 0xf0(r14,r8,2),xmm18,xmm14{k5}
-vpshufb (rdi),xmm1,xmm2{k3}{z}
-vpshufb ymm1,ymm4,ymm5{k1}{z}
-ds {evex} vpshufb -0x5f9d93f9(rbp),ymm4,ymm15
-vpshufb 0xec0(rax),ymm4,ymm4{k2}
+{evex} vpshufb 0x20(rcx),ymm2,ymm3
 vpshufb zmm3,zmm2,zmm7
-es vpshufb -0xf40(rsp,r10,2),zmm0,zmm6{k5}
-vpshufb -0x12c0(rsi),zmm1,zmm6{k2}{z}
 phaddw mm4,mm1
-cs phaddw -0x1e20eaaa(rdi,r15,4),mm5
-phaddw 0x76c0eafb(rax),mm4
 phaddw xmm0,xmm1
-phaddw gs:-0x5510e51d(r14),xmm15
-phaddw -0x68d79cea(rbp,riz,1),xmm7
 vphaddw xmm0,xmm7,xmm4
-vphaddw fs:(rcx,rcx,1),xmm7,xmm8
-vphaddw (rdx),xmm7,xmm2
 vphaddw ymm6,ymm1,ymm1
-vphaddw 0x74(r12,rsi,8),ymm12,ymm15
-vphaddw gs:0x641fb893(rbp),ymm6,ymm4
 phaddd mm3,mm0
-ds rex.RX phaddd 0x5e(rsi,r8,2),mm5
-phaddd (rsi),mm6
 phaddd xmm0,xmm3
-rex.WRB phaddd -0x8(r12d,esi,2),xmm8
-phaddd fs:-0x3d(rbx,rdx,2),xmm3
 vphaddd xmm3,xmm7,xmm0
-vphaddd -0x74e28ec1(rsp,r14,2),xmm14,xmm3
-vphaddd fs:-0x50110dcd(rdi),xmm0,xmm3
 vphaddd ymm7,ymm0,ymm2
-ss vphaddd (r10),ymm2,ymm8
-vphaddd 0x76(rdi,rdi,1),ymm2,ymm2
 phaddsw mm4,mm5
-phaddsw gs:0x9(r14),mm3
-phaddsw 0x44(ebp),mm4
 phaddsw xmm3,xmm6
-es phaddsw (rdi,rbx,4),xmm8
-phaddsw 0x5a(rax,rsi,8),xmm6
 vphaddsw xmm6,xmm0,xmm1
-ds vphaddsw -0x1af096e(r12,r11,1),xmm1,xmm13
-vphaddsw -0x21(rdx),xmm1,xmm3
 vphaddsw ymm6,ymm1,ymm3
-cs vphaddsw 0x5f6700fe(r10,r14,2),ymm3,ymm3
-vphaddsw (rsi,rcx,2),ymm4,ymm7
 pmaddubsw mm0,mm1
-es pmaddubsw -0x38(r8,r8,8),mm7
-pmaddubsw (ecx,eiz,1),mm4
 pmaddubsw xmm2,xmm4
-es pmaddubsw 0x77(r12,rdx,1),xmm13
-pmaddubsw (rax),xmm2
 vpmaddubsw xmm6,xmm1,xmm6
-vpmaddubsw fs:-0x2c(rdx),xmm6,xmm10
-vpmaddubsw (rax),xmm3,xmm7
 vpmaddubsw ymm3,ymm2,ymm7
-es vpmaddubsw 0x27(rdi),ymm14,ymm14
-vpmaddubsw -0x34(rdx,riz,1),ymm6,ymm7
-vpmaddubsw xmm1,xmm6,xmm0{k7}
-ds {evex} vpmaddubsw 0x798f97ef(rip),xmm10,xmm7
-vpmaddubsw 0xe0(rbp,rcx,4),xmm6,xmm4{k3}{z}
-vpmaddubsw ymm5,ymm6,ymm7{k4}{z}
-vpmaddubsw gs:(rsi),ymm4,ymm29
-vpmaddubsw -0xd80(rbp),ymm3,ymm6{k6}
-vpmaddubsw zmm2,zmm2,zmm6{k4}
-vpmaddubsw fs:(r12,rcx,2),zmm28,zmm11{k5}{z}
+{evex} vpmaddubsw (rdx),xmm6,xmm1
+{evex} vpmaddubsw -0xe0(rbx),ymm6,ymm7
 vpmaddubsw 0x680(rbx),zmm7,zmm7
 phsubw mm4,mm2
-phsubw fs:0x12(ebp,r12d,8),mm2
-phsubw (rax),mm3
 phsubw xmm4,xmm5
-phsubw 0x45(edx,r13d,2),xmm8
-phsubw (rbx),xmm6
 vphsubw xmm7,xmm7,xmm4
-ss vphsubw 0x21(rax,rdx,1),xmm14,xmm14
-vphsubw 0x6f(rbp),xmm2,xmm1
 vphsubw ymm1,ymm0,ymm0
-vphsubw gs:0x6c85f829(rsi,rcx,1),ymm14,ymm14
-vphsubw (rdi,rbp,8),ymm6,ymm3
 phsubd mm1,mm2
-cs phsubd (rcx,r8,8),mm5
-phsubd -0x46ef49e(rcx,rdx,8),mm5
 phsubd xmm7,xmm2
-ss phsubd 0x1(r14),xmm12
-phsubd (edx),xmm1
 vphsubd xmm5,xmm1,xmm4
-ds vphsubd (r15,rbp,8),xmm7,xmm4
-vphsubd 0x50050c47(rcx,rsi,1),xmm0,xmm5
 vphsubd ymm0,ymm7,ymm0
-vphsubd gs:0xa(r12,r10,1),ymm14,ymm3
-vphsubd 0x590ec07c(rcx,rdi,1),ymm6,ymm1
 phsubsw mm1,mm2
-es phsubsw (rsp,r8,4),mm6
-phsubsw (rsi),mm3
 phsubsw xmm3,xmm4
-ss phsubsw (edi,r15d,8),xmm4
-phsubsw 0x26(rbp),xmm4
 vphsubsw xmm3,xmm0,xmm3
-vphsubsw fs:-0x31(r12,rdi,1),xmm12,xmm14
-vphsubsw -0x11(rdx),xmm1,xmm3
 vphsubsw ymm4,ymm5,ymm6
-ss vphsubsw (r11),ymm6,ymm5
-vphsubsw -0x5fdcdffb(,rsi,4),ymm6,ymm7
 psignb mm4,mm4
-ds psignb (rbx,r9,8),mm0
-es psignb -0x46(rax),mm6
 psignb xmm1,xmm7
-cs psignb (rsi,riz,1),xmm14
-psignb 0x3a1a09a3(rdi),xmm2
 vpsignb xmm6,xmm3,xmm7
-es vpsignb -0x56bfb5d8(r14),xmm15,xmm11
-vpsignb -0x2d(rbx),xmm2,xmm3
 vpsignb ymm4,ymm4,ymm3
-vpsignb fs:0xa(r13,r12,4),ymm6,ymm13
-vpsignb (rcx),ymm5,ymm0
 psignw mm3,mm3
-cs rex.RX psignw -0x1e5d026(rbp,r8,1),mm5
-psignw (rbx),mm3
 psignw xmm3,xmm7
-psignw -0x20(r10d,r13d,1),xmm15
-psignw -0x20(rdx),xmm3
 vpsignw xmm5,xmm2,xmm6
-vpsignw (rdi,r15,4),xmm5,xmm10
-vpsignw 0x3c(rip),xmm2,xmm5
 vpsignw ymm0,ymm2,ymm5
-vpsignw (r15,rbp,8),ymm11,ymm2
-vpsignw fs:0x4d(rax,rbp,1),ymm5,ymm6
 psignd mm2,mm3
-rex.R psignd 0x43(ecx),mm1
-psignd (rcx),mm7
 psignd xmm4,xmm3
-psignd gs:(rax,r14,4),xmm2
-ss psignd 0x7e71932e(rip),xmm5
 vpsignd xmm5,xmm2,xmm2
-cs vpsignd (rcx),xmm14,xmm15
-vpsignd 0x362903e8(rcx),xmm1,xmm2
 vpsignd ymm2,ymm3,ymm7
-vpsignd fs:(r11,rax,2),ymm3,ymm13
-vpsignd -0xf(rdi),ymm2,ymm2
 pmulhrsw mm1,mm4
-rex.R pmulhrsw (ecx),mm0
-pmulhrsw (rdx,rbx,4),mm3
 pmulhrsw xmm3,xmm2
-es pmulhrsw -0x222fa1b2(,r12,1),xmm8
-pmulhrsw 0x4e8aa591(rip),xmm2
 vpmulhrsw xmm6,xmm3,xmm1
-vpmulhrsw fs:-0x8(r10,r12,8),xmm10,xmm4
-vpmulhrsw -0x4ea71bf7(rcx,rdi,1),xmm2,xmm2
 vpmulhrsw ymm2,ymm0,ymm3
-ss vpmulhrsw (r11,r10,2),ymm9,ymm10
-vpmulhrsw -0x25(rbp,riz,1),ymm2,ymm2
-vpmulhrsw xmm1,xmm0,xmm3{k6}
-vpmulhrsw fs:-0x7d0(rbx,r12,1),xmm26,xmm29
-vpmulhrsw (rdi),xmm6,xmm3{k4}{z}
-vpmulhrsw ymm4,ymm0,ymm1{k1}
-vpmulhrsw 0x2cccdf5c(,riz,4),ymm29,ymm23
-vpmulhrsw 0x700(rdx),ymm7,ymm4{k4}{z}
-vpmulhrsw zmm4,zmm1,zmm3{k2}{z}
-ss vpmulhrsw (r11,r15,1),zmm26,zmm7
-vpmulhrsw -0x206fff3d(rbp),zmm3,zmm2{k2}
+vpmulhrsw xmm2,xmm25,xmm25
+{evex} vpmulhrsw (rsi,riz,8),ymm3,ymm4
+vpmulhrsw 0x900(rax,riz,8),zmm3,zmm1
 vpermilps xmm7,xmm1,xmm3
-vpermilps gs:0x37(rax),xmm9,xmm11
-vpermilps 0x1(,rax,1),xmm2,xmm5
 vpermilps ymm1,ymm1,ymm4
-ds vpermilps -0x1d4a375a(,rsi,4),ymm0,ymm5
-vpermilps (rcx),ymm4,ymm3
-vpermilps xmm0,xmm1,xmm6{k1}
-ds vpermilps -0x4e0(rsp,rdi,2),xmm16,xmm1
-vpermilps -0x4a(,rdx,2){1to4},xmm6,xmm5
-vpermilps ymm0,ymm6,ymm0{k7}{z}
-ss vpermilps (rbx,riz,1){1to8},ymm19,ymm29
-vpermilps 0x44(rbp){1to8},ymm0,ymm1{k3}{z}
+vpermilps xmm31,xmm17,xmm28
+{evex} vpermilps ymm6,ymm3,ymm5
 vpermilps zmm3,zmm1,zmm5
-vpermilps 0x138(r10,r8,8){1to16},zmm6,zmm12
-ss vpermilps -0x4cdcef36(rdi),zmm5,zmm0{k3}
 vpermilpd xmm4,xmm7,xmm6
-vpermilpd fs:0x1013f539(r9,r10,8),xmm4,xmm1
-vpermilpd (rbx,rax,4),xmm1,xmm3
 vpermilpd ymm0,ymm5,ymm7
-ss vpermilpd -0x326555ee(,rsi,2),ymm10,ymm6
-vpermilpd -0x2db0a21e(rbp),ymm4,ymm1
 {evex} vpermilpd xmm7,xmm6,xmm5
-ss vpermilpd (r8,r8,4){1to2},xmm19,xmm22{k7}{z}
-vpermilpd -0x31d4117e(rax),xmm3,xmm1{k3}
 {evex} vpermilpd ymm6,ymm0,ymm4
-vpermilpd (rdi,r13,2){1to4},ymm9,ymm6{k5}
-vpermilpd -0x10(rbp),ymm3,ymm4{k7}
-vpermilpd zmm4,zmm6,zmm5{k6}
-cs vpermilpd (r14){1to8},zmm12,zmm10{k4}
-vpermilpd -0x318(rax){1to8},zmm1,zmm3
+vpermilpd zmm28,zmm13,zmm0
 vtestps xmm2,xmm4
-ss vtestps -0xdf7829b(r11,r8,4),xmm3
-vtestps (rax),xmm7
 vtestps ymm5,ymm5
-vtestps fs:(r15),ymm4
-vtestps (rax,rsi,4),ymm3
 vtestpd xmm2,xmm3
-vtestpd gs:-0x69(r11),xmm15
-vtestpd 0x2ed0c386(rsp,rbp,1),xmm4
 vtestpd ymm3,ymm5
-vtestpd (r15,r10,1),ymm10
-cs vtestpd 0x730d6389(rcx,riz,1),ymm6
 pblendvb xmm0,xmm2,xmm0
-rex.WR pblendvb xmm0,(edi),xmm12
-pblendvb xmm0,-0x5c(rbx,rbp,4),xmm3
 vpsrlvw xmm2,xmm4,xmm1
-cs vpsrlvw (r12,r15,2),xmm18,xmm4{k4}{z}
-vpsrlvw (rax),xmm3,xmm0{k4}
 vpsrlvw ymm1,ymm2,ymm6
-ss vpsrlvw -0x9e776c6(r11),ymm6,ymm14{k3}
-vpsrlvw (rax,riz,4),ymm0,ymm0{k4}{z}
-vpsrlvw zmm0,zmm4,zmm7{k2}
-cs vpsrlvw -0x3a5b8b40(rcx),zmm25,zmm26{k6}{z}
 vpsrlvw 0x1b00(rax),zmm4,zmm0
 vpmovuswb xmm1,xmm1
-vpmovuswb xmm22,0x783e0666(,rcx,1){k6}
-ss vpmovuswb xmm5,-0x715f4079(rbp){k5}
-vpmovuswb ymm6,xmm0{k1}
-ds vpmovuswb ymm15,-0x390(rax)
-vpmovuswb ymm6,0x750(rsp,rax,1){k2}
-vpmovuswb zmm3,ymm2{k5}
-ss vpmovuswb zmm21,(rbx)
-vpmovuswb zmm7,-0x5c0(rbp){k6}
-vpsravw xmm3,xmm4,xmm1{k4}
-vpsravw (r9,r10,4),xmm24,xmm16
-vpsravw (rcx),xmm2,xmm7{k5}
+vpmovuswb ymm18,xmm21
+vpmovuswb zmm6,ymm0
+vpsravw xmm21,xmm14,xmm4
 vpsravw ymm0,ymm1,ymm4
-vpsravw gs:0x7c70490f(rbp,r13,8),ymm5,ymm22{k2}
-vpsravw -0x840(rsp,rdx,4),ymm6,ymm4{k1}{z}
 vpsravw zmm4,zmm1,zmm1
-vpsravw (rdi),zmm22,zmm22{k2}{z}
-vpsravw fs:0x1e00(rbp),zmm5,zmm4{k7}
-vpmovusdb xmm5,xmm4{k6}{z}
-vpmovusdb xmm27,-0x1d4(rax,r15,8)
-vpmovusdb xmm4,gs:-0x184(rbp){k3}
-vpmovusdb ymm4,xmm5{k6}
-vpmovusdb ymm4,0x7eba2435(r12,rax,1)
-cs vpmovusdb ymm7,0x80(rbx){k1}
-vpmovusdb zmm3,xmm0{k2}{z}
-vpmovusdb zmm15,-0x7313fe68(rdi)
-vpmovusdb zmm3,gs:0x1e0(rbx){k3}
-vpsllvw xmm4,xmm2,xmm6{k2}
-cs vpsllvw 0x200(rsi,r13,4),xmm14,xmm19
-vpsllvw (rax),xmm4,xmm3{k5}{z}
+vpmovusdb xmm1,xmm2
+vpmovusdb ymm1,xmm22
+vpmovusdb zmm2,-0x18e6b1b6(rdx)
+vpsllvw xmm6,xmm7,xmm30
 vpsllvw ymm3,ymm6,ymm5
-cs vpsllvw (rax,r14,4),ymm13,ymm8{k2}
-vpsllvw 0x3713cc1e(rcx),ymm4,ymm5{k2}{z}
-vpsllvw zmm1,zmm6,zmm6{k7}{z}
-ss vpsllvw (r10),zmm10,zmm10{k1}
-vpsllvw 0x58f57a9d(rbp),zmm1,zmm6
-vpmovusqb xmm7,xmm2{k2}
-vpmovusqb xmm4,(rsi,r10,1)
-es vpmovusqb xmm6,0xec(rdi){k1}
+vpsllvw zmm21,zmm9,zmm27
+vpmovusqb xmm2,xmm22
 vpmovusqb ymm0,xmm3
-vpmovusqb ymm5,(rdx,r12,8){k1}
-vpmovusqb ymm7,(rdi)
-vpmovusqb zmm0,xmm3{k2}
-vpmovusqb zmm15,(rbx)
-ds vpmovusqb zmm7,0x7e(rdx){k5}
+vpmovusqb zmm6,0x6b28abaa(rsp,rbp,8)
 vcvtph2ps xmm4,xmm7
-vcvtph2ps -0x7ecdafd(r11,r12,1),xmm5
-vcvtph2ps gs:0x4f(rbx,rcx,2),xmm6
 vcvtph2ps xmm4,ymm4
-vcvtph2ps fs:(r11,rbp,2),ymm10
-vcvtph2ps -0x45b41ab7(rax,rax,8),ymm5
-vcvtph2ps xmm2,xmm0{k2}{z}
-{evex} vcvtph2ps fs:(r12,rdx,1),xmm1
-vcvtph2ps (rbx),xmm6{k2}
-vcvtph2ps xmm2,ymm5{k6}
-vcvtph2ps -0x69(rip),ymm23
-vcvtph2ps (rbx),ymm1{k4}{z}
-vcvtph2ps {sae},ymm5,zmm1{k5}
-ss vcvtph2ps (r8),zmm24
-vcvtph2ps 0xa80(rax),zmm5{k4}
+{evex} vcvtph2ps 0x40(rsi),xmm6
+{evex} vcvtph2ps -0x193f7755(rcx),ymm1
+vcvtph2ps ymm2,zmm1
 vpmovusdw xmm4,xmm1
-vpmovusdw xmm16,-0x5bf158cb(r13,r12,4){k5}
-es vpmovusdw xmm4,(rcx,rdi,2)
-vpmovusdw ymm5,xmm1{k7}
-vpmovusdw ymm31,(r12,r13,2)
-vpmovusdw ymm6,-0x4e0(rdi,rcx,8){k4}
+vpmovusdw ymm7,(rdi)
 vpmovusdw zmm3,ymm2
-vpmovusdw zmm3,-0x880(r9){k1}
-vpmovusdw zmm3,fs:0x75056856(rbp,rbx,8)
 blendvps xmm0,xmm2,xmm6
-ds blendvps xmm0,(eax),xmm13
-blendvps xmm0,(rdi,riz,2),xmm2
 vprorvd xmm6,xmm1,xmm7
-vprorvd (r9,r14,8){1to4},xmm17,xmm3{k6}{z}
-es vprorvd (rdi),xmm2,xmm7
-vprorvd ymm2,ymm7,ymm4{k4}{z}
-vprorvd gs:-0x2651b7b5(rbp),ymm18,ymm29
-vprorvd (rdi,riz,8),ymm5,ymm7{k3}
+vprorvd (rax),ymm7,ymm2
 vprorvd zmm2,zmm1,zmm3
-es vprorvd 0x180(rcx,r15,4){1to16},zmm23,zmm5
-vprorvd (rcx,rcx,8){1to16},zmm4,zmm1{k4}{z}
 vprorvq xmm2,xmm2,xmm3
-cs vprorvq -0x6026ca31(r13,r13,1){1to2},xmm13,xmm13
-vprorvq 0x789f9890(rdx){1to2},xmm2,xmm3{k7}
 vprorvq ymm6,ymm0,ymm6
-cs vprorvq (r9){1to4},ymm6,ymm12{k5}
-vprorvq -0x10(rax){1to4},ymm4,ymm4
-vprorvq zmm6,zmm6,zmm1{k1}{z}
-vprorvq fs:(rdi){1to8},zmm19,zmm28{k6}{z}
 vprorvq -0x5de363be(rip),zmm6,zmm1
 vpmovusqw xmm1,xmm4
-ss vpmovusqw xmm24,(rdx,r8,2){k2}
-vpmovusqw xmm6,(rdi){k7}
 vpmovusqw ymm5,xmm4
-vpmovusqw ymm23,-0x360(r8,r13,1){k7}
-vpmovusqw ymm2,gs:-0x128(rcx)
 vpmovusqw zmm4,xmm6
-vpmovusqw zmm21,fs:(r12,r13,4){k2}
-vpmovusqw zmm3,0x3d0(rax)
 blendvpd xmm0,xmm4,xmm0
-cs blendvpd xmm0,(rax,r9,1),xmm13
-ds blendvpd xmm0,(rsi),xmm5
 vprolvd xmm0,xmm6,xmm3
-vprolvd fs:0x24eaa52e(rdi,r10,1){1to4},xmm0,xmm16{k4}
-vprolvd 0x7da5d75f(rip),xmm5,xmm1{k2}{z}
 vprolvd ymm7,ymm7,ymm0
-ss vprolvd (r14,r11,8){1to8},ymm16,ymm14{k7}{z}
-vprolvd (rdi){1to8},ymm0,ymm1{k2}
 vprolvd zmm5,zmm7,zmm4
-vprolvd 0x2e182156(rsp,rbx,2){1to16},zmm25,zmm17
-vprolvd gs:(rdx),zmm4,zmm1{k3}{z}
 vprolvq xmm7,xmm7,xmm3
-ds vprolvq (r11),xmm1,xmm4{k2}{z}
-vprolvq 0xf826f65(rbp){1to2},xmm7,xmm5
 vprolvq ymm3,ymm7,ymm5
-vprolvq (rsp,r12,4){1to4},ymm18,ymm9
-vprolvq gs:-0xda0(rcx),ymm0,ymm1
 vprolvq zmm7,zmm4,zmm5
-ds vprolvq 0x4f(rbp,r8,2){1to8},zmm19,zmm29{k3}{z}
-vprolvq (rsp,rdx,2),zmm0,zmm3{k2}
-vpmovusqd xmm7,xmm5{k7}{z}
-cs vpmovusqd xmm4,(r15,rbx,4)
-vpmovusqd xmm5,(rsi){k7}
+vpmovusqd xmm7,-0x380(rsi)
 vpmovusqd ymm7,xmm4
-vpmovusqd ymm17,(rdi,r9,4){k7}
-ss vpmovusqd ymm3,-0x74549c0e(rbp)
-vpmovusqd zmm7,ymm2{k7}
-vpmovusqd zmm11,0x5b608c54(rip)
-cs vpmovusqd zmm1,0x6c0(rax,riz,4){k4}
+vpmovusqd zmm0,-0xcc0(rsi,rdx,2)
 vpermps ymm2,ymm5,ymm7
-cs vpermps -0x10(rdi,riz,2),ymm15,ymm12
-vpermps -0x652ef228(rip),ymm0,ymm4
 {evex} vpermps ymm1,ymm5,ymm7
-es vpermps 0x5ed442bd(r13),ymm21,ymm9{k2}{z}
-vpermps (rcx,rbx,8){1to8},ymm6,ymm6{k4}{z}
 vpermps zmm6,zmm5,zmm3
-vpermps -0x10(rsi),zmm3,zmm24{k2}{z}
-ds vpermps (rbx),zmm5,zmm7
-vpermpd ymm5,ymm2,ymm3{k4}{z}
-ss vpermpd (r9,r14,8){1to4},ymm16,ymm26
-vpermpd 0x7fa38a18(rdx){1to4},ymm7,ymm0{k2}{z}
-vpermpd zmm4,zmm2,zmm0{k5}
-vpermpd fs:(rdi),zmm2,zmm30
-vpermpd (rdx,rdi,1){1to8},zmm5,zmm0
+vpermpd ymm13,ymm31,ymm16
+vpermpd (rcx),zmm1,zmm2
 ptest xmm1,xmm4
-ds ptest -0x61(r13),xmm9
-ptest (rbx),xmm2
 vptest xmm0,xmm1
-vptest -0x2aad685a(rcx,r9,1),xmm2
-vptest gs:-0x2d(rsi),xmm7
 vptest ymm3,ymm7
-vptest fs:(r11,r12,2),ymm1
-vptest 0x3095080b(rdx),ymm2
 vbroadcastss (rdx,rdi,2),xmm6
-ss vbroadcastss -0x1e(rdi,r10,4),xmm2
-vbroadcastss (r14,r10,4),xmm4
 vbroadcastss (rcx),ymm6
-vbroadcastss gs:(r14,r12,8),ymm4
-vbroadcastss 0x7be92e50(r8),ymm1
-vbroadcastss xmm4,xmm5{k5}
 vbroadcastss (r15,r12,4),xmm24
-vbroadcastss 0x373ea048(rax),xmm3{k6}
 {evex} vbroadcastss xmm1,ymm4
-vbroadcastss gs:-0x5c(rsp,r11,1),ymm24{k4}{z}
-vbroadcastss -0x74(rax),ymm1{k7}
-vbroadcastss xmm6,zmm6{k6}{z}
-vbroadcastss fs:(r15),zmm18
-vbroadcastss -0x29f7205a(rsi),zmm4{k1}
+vbroadcastss -0x5beb56f5(rcx),zmm3
 vbroadcastsd (rax,rdi,1),ymm3
-es vbroadcastsd 0x52(r9),ymm10
-vbroadcastsd 0x44(rax),ymm15
 vbroadcastf32x2 xmm4,ymm2
-vbroadcastf32x2 fs:-0x290(r13,rax,2),ymm8{k1}{z}
-vbroadcastf32x2 -0x62643382(rbp,rdi,2),ymm3{k3}
-vbroadcastf32x2 xmm2,zmm4{k7}
-vbroadcastf32x2 (r9,r13,2),zmm3{k4}{z}
-vbroadcastf32x2 fs:-0x288(rbx),zmm0
-vbroadcastsd xmm2,ymm6{k3}
-ss {evex} vbroadcastsd 0x308(r15,r9,4),ymm2
-vbroadcastsd (rcx),ymm6{k3}{z}
+vbroadcastf32x2 xmm6,zmm7
+{evex} vbroadcastsd xmm12,ymm5
 vbroadcastsd xmm0,zmm4
-ss vbroadcastsd 0x90(r10,r10,1),zmm18{k5}{z}
-vbroadcastsd (rcx),zmm6{k6}
 vbroadcastf128 (rsi,rbp,2),ymm1
-es vbroadcastf128 -0x4a(rdi,riz,1),ymm8
-vbroadcastf128 (r15,riz,1),ymm0
 vbroadcastf32x4 (rbx),ymm4
-es vbroadcastf32x4 (r12,rbp,4),ymm28{k6}{z}
-vbroadcastf32x4 0x5c463de1(rbx,r12,2),ymm18
-vbroadcastf32x4 0x3f0(rcx),zmm0{k1}
-cs vbroadcastf32x4 0x570(r15,rax,1),zmm22
-vbroadcastf32x4 -0x640(r9),zmm30{k3}{z}
-vbroadcastf64x2 (rdx),ymm7{k5}
-vbroadcastf64x2 (rax,r9,1),ymm8
-es vbroadcastf64x2 0x200(rbp),ymm2{k2}{z}
+vbroadcastf32x4 (rdi,rbp,1),zmm6
+vbroadcastf64x2 (rax),ymm2
 vbroadcastf64x2 0x210(rdx),zmm0
-vbroadcastf64x2 (rdi,riz,8),zmm15{k5}
-vbroadcastf64x2 (rdx,rdx,8),zmm1{k3}
 vbroadcastf32x8 (rax),zmm6
-vbroadcastf32x8 -0x320(r10,r14,4),zmm0{k1}
-ss vbroadcastf32x8 (r10),zmm2
 vbroadcastf64x4 (rsp,rbp,8),zmm6
-vbroadcastf64x4 -0x5e(rcx),zmm9{k7}{z}
-cs vbroadcastf64x4 (rsi,r13,4),zmm2
 pabsb mm6,mm7
-es pabsb (r9,r14,4),mm6
-pabsb gs:-0xb(rdx),mm4
-rex pabsb xmm6,xmm3
-pabsb (r9,r12,4),xmm6
-pabsb -0x6d70b299(esi,eax,8),xmm7
+pabsb xmm3,xmm0
 vpabsb xmm1,xmm0
-cs vpabsb 0x7b(r14),xmm4
-vpabsb 0x165bacfe(rsi,rbp,8),xmm6
 vpabsb ymm2,ymm3
-vpabsb -0x1be600e2(r14),ymm12
-vpabsb gs:(rax),ymm5
 {evex} vpabsb xmm6,xmm0
-vpabsb 0x180(rdx,r14,8),xmm30{k4}
-{evex} vpabsb gs:0x68947147(,rbx,4),xmm4
-vpabsb ymm7,ymm2{k4}
-es vpabsb -0x6b51b928(rbp,r13,4),ymm3{k3}{z}
 {evex} vpabsb (rdi),ymm0
 vpabsb zmm4,zmm4
-ds vpabsb -0x1940(r8),zmm3
-vpabsb (rsi),zmm2{k5}
 pabsw mm7,mm0
-ss pabsw (rdi,r11,1),mm7
-rex pabsw (rdx),mm1
 rex.W pabsw xmm1,xmm6
-ss pabsw (r14),xmm5
-pabsw -0x40(rbp),xmm7
 vpabsw xmm2,xmm1
-ss vpabsw 0x5e951915(r15),xmm11
-vpabsw (rcx),xmm0
 vpabsw ymm2,ymm3
-vpabsw -0x3f(r13,r13,1),ymm11
-vpabsw fs:(rax),ymm5
-vpabsw xmm7,xmm1{k6}{z}
-ss vpabsw (rax,rbp,8),xmm16{k4}
-{evex} vpabsw (rdx),xmm1
-vpabsw ymm0,ymm6{k2}{z}
-ss vpabsw -0x72b27f37(r8,r12,4),ymm26{k4}
-{evex} vpabsw -0x300(rsp,rcx,1),ymm1
+vpabsw -0x4e0(rbx,rdx,4),xmm25
+{evex} vpabsw -0x7378c911(rax,riz,2),ymm6
 vpabsw zmm7,zmm5
-cs vpabsw -0x580(rsp,r11,2),zmm9
-vpabsw 0x14663fbf(rdx),zmm6{k4}{z}
 pabsd mm0,mm0
-es rex.RXB pabsd (r8,r10,2),mm2
-ss pabsd -0x6c(rsi),mm5
 pabsd xmm2,xmm0
-pabsd fs:(r8),xmm10
-pabsd (rbx,rdi,4),xmm5
 vpabsd xmm2,xmm4
-vpabsd gs:(rax),xmm15
-vpabsd -0x30(rsi),xmm2
 vpabsd ymm4,ymm2
-vpabsd (rdx,r13,2),ymm14
-vpabsd fs:(rax),ymm6
-vpabsd xmm2,xmm0{k4}{z}
-ss vpabsd -0xcbd09bf(r10,r10,4){1to4},xmm5
-vpabsd -0x320(rsi),xmm7{k4}
+{evex} vpabsd xmm4,xmm1
 {evex} vpabsd ymm0,ymm6
-vpabsd 0xd00(rax),ymm23{k1}{z}
-vpabsd 0x50(rsi,rcx,1){1to8},ymm4
 vpabsd zmm5,zmm6
-vpabsd fs:(rax,rsi,4){1to16},zmm12
-vpabsd 0x29b8e11f(rbx,rdx,2){1to16},zmm1{k3}{z}
-vpabsq xmm0,xmm1{k5}
-cs vpabsq (rdx,r14,4),xmm2
-vpabsq 0x2fa2fe6e(rdx,riz,8){1to2},xmm0{k5}{z}
-vpabsq ymm4,ymm6{k1}{z}
-vpabsq gs:(r10,r8,2),ymm3
-vpabsq -0x358(rbp){1to4},ymm1{k7}
+vpabsq 0x2a0(rbp,riz,8),xmm2
+vpabsq ymm0,ymm5
 vpabsq zmm7,zmm4
-vpabsq gs:0x3a39491f(r14,r8,2){1to8},zmm16{k7}
-vpabsq 0x308(rax,rsi,8){1to8},zmm3{k4}{z}
 pmovsxbw xmm0,xmm2
-ds pmovsxbw (r9),xmm7
-pmovsxbw gs:0x4755ffb4(rbp),xmm5
 vpmovsxbw xmm1,xmm6
-ss vpmovsxbw 0x6db16d90(rsp,rcx,8),xmm12
-vpmovsxbw (rax,riz,8),xmm3
 vpmovsxbw xmm3,ymm2
-vpmovsxbw fs:-0x78(r9,rcx,4),ymm6
-vpmovsxbw -0x7db68927(rcx),ymm4
 {evex} vpmovsxbw xmm4,xmm6
-vpmovsxbw -0x100(rcx,rdx,2),xmm11{k6}{z}
-{evex} vpmovsxbw fs:(rsi),xmm1
 {evex} vpmovsxbw xmm3,ymm6
-vpmovsxbw (r8,rcx,8),ymm31{k3}
-{evex} vpmovsxbw (rax),ymm7
 vpmovsxbw ymm4,zmm2
-ss vpmovsxbw (r14),zmm30{k3}{z}
-vpmovsxbw -0x69(rbx,riz,1),zmm6{k6}
-vpmovswb xmm3,xmm6{k4}{z}
-vpmovswb xmm18,(rdx,r11,8)
-vpmovswb xmm1,(rax){k4}
+vpmovswb xmm0,0x78(rdx)
 vpmovswb ymm3,xmm3
-vpmovswb ymm15,-0x420(rdx,r11,2){k3}
-vpmovswb ymm1,(rsi)
 vpmovswb zmm5,ymm4
-vpmovswb zmm27,0xcc0(r12,r9,2){k5}
-vpmovswb zmm7,fs:-0x7c77b134(rsi)
 pmovsxbd xmm2,xmm3
-ds pmovsxbd (rdx,r14,8),xmm11
-pmovsxbd (rdx),xmm6
 vpmovsxbd xmm6,xmm4
-ss vpmovsxbd (r14),xmm14
-vpmovsxbd -0x1e(rdx),xmm7
 vpmovsxbd xmm2,ymm7
-cs vpmovsxbd 0x47adfe67(r10,r10,2),ymm11
-vpmovsxbd -0x3bc46a22(,rdi,2),ymm2
-vpmovsxbd xmm6,xmm4{k6}
-es vpmovsxbd -0x1ec(rsi,r13,8),xmm25
-vpmovsxbd (rsi,rdi,1),xmm0{k7}{z}
-vpmovsxbd xmm1,ymm1{k5}
-vpmovsxbd (r10),ymm21{k4}{z}
-{evex} vpmovsxbd fs:-0xb0(rax),ymm0
+vpmovsxbd xmm30,xmm21
+{evex} vpmovsxbd -0x158adafe(,rax,2),ymm6
 vpmovsxbd xmm7,zmm7
-es vpmovsxbd (r12,r13,8),zmm29
-vpmovsxbd -0x620(rdx),zmm0{k2}{z}
-vpmovsdb xmm0,xmm1{k5}
-vpmovsdb xmm25,-0xd4(rsi,r10,2)
-vpmovsdb xmm4,gs:(rcx){k1}
-vpmovsdb ymm5,xmm7{k2}{z}
-vpmovsdb ymm0,(r12,r15,1)
-vpmovsdb ymm3,-0x2a5e0cf6(rdi,rdx,8){k6}
+vpmovsdb xmm0,-0x4acb60ad(rcx,rbx,8)
+vpmovsdb ymm5,-0xa8(rcx,rbp,1)
 vpmovsdb zmm3,xmm4
-vpmovsdb zmm19,fs:-0x32326102(r9,r9,8){k7}
-vpmovsdb zmm0,-0x650(rbx,rcx,2)
 pmovsxbq xmm1,xmm6
-ds pmovsxbq 0x7282f7e8(rbx,r14,4),xmm0
-pmovsxbq (rbx),xmm6
 vpmovsxbq xmm4,xmm4
-vpmovsxbq fs:(rax,r8,1),xmm9
-vpmovsxbq -0x3b(rcx),xmm5
 vpmovsxbq xmm3,ymm2
-vpmovsxbq -0x24b0ec48(rdx,riz,8),ymm12
-cs vpmovsxbq -0x317a40e9(rax),ymm3
-vpmovsxbq xmm6,xmm6{k7}{z}
-vpmovsxbq 0x65(rcx,r8,8),xmm5{k4}
-{evex} vpmovsxbq -0x51(rbp),xmm1
-vpmovsxbq xmm4,ymm0{k5}
-vpmovsxbq (r9,r15,1),ymm22
-vpmovsxbq fs:-0x45e3ea6c(rip),ymm2{k1}
+{evex} vpmovsxbq -0x6af546ff(rdi,rax,4),xmm4
+{evex} vpmovsxbq 0x1c4(rdx),ymm7
 vpmovsxbq xmm5,zmm5
-vpmovsxbq (rdx,r12,4),zmm5{k7}
-ss vpmovsxbq 0x1b(rsi,riz,1),zmm3
 vpmovsqb xmm2,xmm4
-vpmovsqb xmm12,gs:(rbx,r9,2)
-vpmovsqb xmm0,(rbx){k3}
-vpmovsqb ymm5,xmm0{k4}{z}
-vpmovsqb ymm24,0x10(rdi,r11,8)
-es vpmovsqb ymm2,0x3c7d685a(,riz,2){k7}
+vpmovsqb ymm6,xmm2
 vpmovsqb zmm2,xmm5
-vpmovsqb zmm15,0x6e5eed3(rip){k3}
-es vpmovsqb zmm5,0x6f(rdi,rdx,2)
 pmovsxwd xmm1,xmm0
-pmovsxwd (r8d,r13d,4),xmm2
-pmovsxwd (rdx),xmm7
 vpmovsxwd xmm7,xmm5
-vpmovsxwd -0x6e63d9d1(r15),xmm11
-vpmovsxwd gs:0x68(rbp,rcx,2),xmm0
 vpmovsxwd xmm3,ymm1
-vpmovsxwd gs:0x114f7417(,r10,8),ymm13
-vpmovsxwd (rax),ymm0
-vpmovsxwd xmm6,xmm7{k1}
-vpmovsxwd fs:-0x3b3c48(,r11,1),xmm24{k3}{z}
 {evex} vpmovsxwd (rdx),xmm3
 {evex} vpmovsxwd xmm0,ymm6
-vpmovsxwd (rdi,r10,4),ymm27{k7}
-{evex} vpmovsxwd gs:0x15e494f3(rbx),ymm2
 vpmovsxwd ymm6,zmm4
-vpmovsxwd gs:0x380(rbx,r9,1),zmm0{k7}
-vpmovsxwd (rax),zmm0{k4}{z}
 vpmovsdw xmm2,xmm2
-es vpmovsdw xmm21,-0x3c33ae6f(rbx,r13,8)
-vpmovsdw xmm1,0x66(rsi){k2}
 vpmovsdw ymm7,xmm4
-ds vpmovsdw ymm4,-0x8(rsi,r12,2){k3}
-vpmovsdw ymm1,(rdx)
 vpmovsdw zmm6,ymm0
-vpmovsdw zmm31,0x980(rcx,r8,2){k5}
-vpmovsdw zmm6,0x520(rbx)
 pmovsxwq xmm6,xmm2
-pmovsxwq fs:(rax,r13,8),xmm0
-pmovsxwq (rdi),xmm6
 vpmovsxwq xmm4,xmm4
-vpmovsxwq gs:(rax,r9,4),xmm5
-vpmovsxwq -0x351825f5(rbp),xmm4
 vpmovsxwq xmm1,ymm1
-ss vpmovsxwq -0xd(r15),ymm8
-vpmovsxwq -0x5(rsp,rcx,1),ymm1
-vpmovsxwq xmm6,xmm0{k6}
-vpmovsxwq -0x7bfe4870(r15,r15,1),xmm23
-ds vpmovsxwq (rbx),xmm4{k3}{z}
-vpmovsxwq xmm6,ymm3{k3}
-es vpmovsxwq 0x5436334a(rcx,r8,8),ymm20
-vpmovsxwq (rcx),ymm2{k2}{z}
-vpmovsxwq xmm5,zmm0{k5}{z}
-vpmovsxwq 0x6f0(rdx,rbx,1),zmm13{k1}
-cs vpmovsxwq (rax,rax,4),zmm4{k6}{z}
+vpmovsxwq xmm9,xmm30
+{evex} vpmovsxwq (rdi),ymm4
+vpmovsxwq xmm26,zmm1
 vpmovsqw xmm0,xmm1
-vpmovsqw xmm3,-0xc4(r11){k5}
-ss vpmovsqw xmm6,(rbx,rdi,4)
 vpmovsqw ymm0,xmm5
-vpmovsqw ymm5,(r9,r13,4)
-cs vpmovsqw ymm7,0x400da19a(rip){k6}
-vpmovsqw zmm4,xmm7{k5}{z}
-vpmovsqw zmm2,0x120(r12,r8,2)
-vpmovsqw zmm4,0x2f0(rdx){k3}
+vpmovsqw zmm0,(rsp,rbx,8)
 pmovsxdq xmm0,xmm5
-es pmovsxdq (r8),xmm7
-pmovsxdq -0x634abdf1(rdx,rdi,2),xmm5
 vpmovsxdq xmm2,xmm0
-vpmovsxdq fs:(rdx,r10,1),xmm12
-vpmovsxdq (rax),xmm2
 vpmovsxdq xmm3,ymm5
-vpmovsxdq gs:(rcx),ymm11
-vpmovsxdq (rdi,rbx,2),ymm4
 {evex} vpmovsxdq xmm1,xmm4
-vpmovsxdq fs:0x42(rsp,r8,1),xmm28{k3}{z}
-vpmovsxdq (rdx,rbp,1),xmm5{k5}
 {evex} vpmovsxdq xmm6,ymm1
-vpmovsxdq -0x140(r9,r10,2),ymm1{k2}
-vpmovsxdq 0x547daf7b(rax),ymm6{k1}{z}
-vpmovsxdq ymm1,zmm6{k5}
-es vpmovsxdq (r8),zmm24
-vpmovsxdq -0xe80(rcx),zmm6{k2}{z}
+vpmovsxdq ymm3,zmm3
 vpmovsqd xmm3,xmm2
-cs vpmovsqd xmm24,0x3d0(r15){k3}
-vpmovsqd xmm4,(rsp,rbp,8)
 vpmovsqd ymm4,xmm1
-vpmovsqd ymm11,-0x47(r13,r15,8){k4}
-vpmovsqd ymm3,(rbx)
 vpmovsqd zmm3,ymm4
-ss vpmovsqd zmm2,(rdx,r11,8){k2}
-vpmovsqd zmm5,-0xd80(rsp,rdx,8)
-vptestmb xmm1,xmm1,k3{k6}
-es vptestmb 0x760(rsp,rdi,8),xmm28,k4
 vptestmb 0x5b922402(rip),xmm7,k4
-vptestmb ymm6,ymm3,k3{k5}
-vptestmb 0xc0(r11),ymm20,k0
-vptestmb (rbx),ymm5,k2{k4}
+vptestmb ymm6,ymm2,k4
 vptestmb zmm6,zmm1,k1
-vptestmb 0x980(rcx),zmm20,k4{k3}
-vptestmb gs:(rsi,rsi,1),zmm0,k3
-vptestmw xmm5,xmm6,k3{k5}
-vptestmw 0x2c1d4ebb(r10,r15,1),xmm6,k2
-cs vptestmw 0x1fa68dd1(rbp),xmm6,k5{k5}
+vptestmw -0x6fec32a(rbp),xmm3,k2
 vptestmw ymm0,ymm0,k7
-vptestmw gs:-0x59d42b98(,r14,1),ymm5,k4
-vptestmw (rax),ymm2,k1{k2}
-vptestmw zmm3,zmm2,k2{k7}
-vptestmw (r11,rdx,1),zmm24,k2
-ds vptestmw (rax),zmm2,k2{k7}
-vptestnmb xmm1,xmm0,k0{k7}
-vptestnmb -0x780(rbx,r10,1),xmm31,k0{k6}
-ds vptestnmb (rdx,rbp,8),xmm0,k0
+vptestmw -0x20(rsi),zmm2,k5
+vptestnmb -0x5c0(rcx),xmm7,k2
 vptestnmb ymm4,ymm1,k3
-es vptestnmb -0x12293271(rip),ymm8,k5
-vptestnmb (rdx,rax,1),ymm1,k6{k6}
-vptestnmb zmm0,zmm7,k0{k2}
-vptestnmb (r9),zmm8,k4
-vptestnmb 0x1300(rbx),zmm1,k1{k6}
+vptestnmb -0x39(rip),zmm7,k5
 vptestnmw xmm5,xmm5,k3
-vptestnmw (r11),xmm18,k7{k1}
-vptestnmw 0x2b0920fe(rbp,rdx,1),xmm5,k1
 vptestnmw ymm6,ymm7,k6
-vptestnmw fs:(rbx,r9,8),ymm12,k6{k4}
-vptestnmw (rdx),ymm3,k2
 vptestnmw zmm0,zmm0,k6
-vptestnmw (rax),zmm21,k1{k3}
-vptestnmw (rbx,riz,8),zmm6,k0
-vptestmd xmm5,xmm6,k0{k4}
-ds vptestmd (r9,r15,4){1to4},xmm27,k6
-vptestmd (rdx){1to4},xmm0,k1{k3}
+vptestmd xmm4,xmm3,k2
 vptestmd ymm0,ymm4,k6
-ds vptestmd -0x20(r13,rax,4),ymm4,k2{k7}
-vptestmd (rax){1to8},ymm2,k4{k2}
-vptestmd zmm3,zmm6,k2{k7}
-vptestmd fs:(r11,r15,8),zmm21,k3
-vptestmd 0xc(rdx,rbp,2){1to16},zmm5,k5
+vptestmd -0x56(r13),zmm4,k3
 vptestmq xmm4,xmm3,k4
-vptestmq (rdx,r8,8){1to2},xmm14,k1
-vptestmq -0x270(rsp,rax,8),xmm5,k6{k6}
-vptestmq ymm1,ymm4,k0{k4}
-vptestmq -0x3a8(r14,rax,2){1to4},ymm19,k0
-cs vptestmq (rsi,rbp,8){1to4},ymm3,k6{k7}
-vptestmq zmm1,zmm4,k0{k4}
-vptestmq (r15){1to8},zmm7,k6
-ss vptestmq -0x33462404(rdx),zmm5,k5{k2}
+vptestmq ymm4,ymm7,k3
+vptestmq -0x1680(rcx),zmm4,k1
 vptestnmd xmm3,xmm5,k7
-vptestnmd -0x5e0(r9,r13,2),xmm7,k7{k3}
-vptestnmd (rdi){1to4},xmm7,k7
-vptestnmd ymm6,ymm5,k1{k6}
-cs vptestnmd -0x3c0(rbx,rcx,8),ymm14,k6{k3}
-vptestnmd (rcx){1to8},ymm3,k3{k7}
+vptestnmd ymm5,ymm0,k1
 vptestnmd zmm7,zmm5,k1
-vptestnmd 0x500(r13),zmm19,k7{k7}
-vptestnmd -0x1a8(rdi,rbx,4){1to16},zmm2,k3
 vptestnmq xmm5,xmm5,k7
-vptestnmq 0x88(r8){1to2},xmm9,k1
-vptestnmq (rcx,rbp,4),xmm5,k7{k4}
-vptestnmq ymm6,ymm2,k5{k5}
-vptestnmq (rbx,r15,2){1to4},ymm0,k3
-vptestnmq -0xfe0(rdi),ymm7,k1{k3}
-vptestnmq zmm6,zmm2,k4{k6}
-ss vptestnmq (rax,r9,8){1to8},zmm21,k6{k7}
-vptestnmq 0x0(rip){1to8},zmm2,k3
+vptestnmq (rsi,rsi,4),ymm3,k7
+vptestnmq zmm1,zmm4,k2
 pmuldq xmm6,xmm1
-pmuldq (esi,r14d,4),xmm15
-pmuldq (rdx),xmm0
 vpmuldq xmm5,xmm2,xmm4
-vpmuldq fs:-0x26(rsi,r12,8),xmm6,xmm5
-vpmuldq -0x79edb7f5(rcx,rcx,2),xmm3,xmm0
 vpmuldq ymm7,ymm3,ymm6
-vpmuldq 0x107d50dc(r13,r9,2),ymm0,ymm9
-vpmuldq (rdi),ymm4,ymm6
-vpmuldq xmm2,xmm3,xmm1{k3}
-cs vpmuldq -0x71df398(r11),xmm14,xmm25{k1}{z}
-vpmuldq 0x44709f70(rsi,rcx,1){1to2},xmm4,xmm7{k7}{z}
-vpmuldq ymm6,ymm3,ymm7{k7}
-vpmuldq 0x620(r8),ymm12,ymm10{k6}{z}
-es {evex} vpmuldq 0x2f07f5ec(rip),ymm4,ymm0
-vpmuldq zmm6,zmm3,zmm2{k4}{z}
-vpmuldq gs:0x26b2fbf2(r8){1to8},zmm31,zmm11{k1}{z}
-vpmuldq (rdi){1to8},zmm3,zmm0
+vpmuldq xmm22,xmm9,xmm4
+{evex} vpmuldq -0x3363c3a9(rip),ymm5,ymm0
+vpmuldq zmm5,zmm22,zmm28
 vpmovm2b k7,xmm0
 vpmovm2b k6,ymm0
-vpmovm2b k5,ymm14
 vpmovm2b k1,zmm7
-vpmovm2b k4,zmm20
 vpmovm2w k3,xmm1
 vpmovm2w k7,ymm2
 vpmovm2w k6,zmm0
-vpmovm2w k3,zmm26
 pcmpeqq xmm1,xmm7
-pcmpeqq fs:(rdx),xmm8
-pcmpeqq 0x43(rsi),xmm7
 vpcmpeqq xmm3,xmm7,xmm6
-vpcmpeqq gs:(r8,r14,2),xmm10,xmm4
-vpcmpeqq 0x3c(rdx,rax,2),xmm6,xmm5
 vpcmpeqq ymm3,ymm5,ymm4
-vpcmpeqq gs:-0x7b(rdx,r14,8),ymm5,ymm5
-vpcmpeqq -0xb40b8ee(rdi),ymm4,ymm7
 vpcmpeqq xmm6,xmm7,k4
-ds vpcmpeqq 0xf0(rbp,r11,2),xmm20,k2
-vpcmpeqq -0x66(rcx),xmm5,k2{k7}
 vpcmpeqq ymm4,ymm1,k6
-ss vpcmpeqq (r8){1to4},ymm20,k7
-vpcmpeqq 0xefb5787(,rcx,2){1to4},ymm3,k0{k5}
 vpcmpeqq zmm4,zmm6,k1
-vpcmpeqq fs:0x43(rbx),zmm8,k1{k4}
-vpcmpeqq (rcx){1to8},zmm5,k2{k4}
 vpmovb2m xmm1,k4
-vpmovb2m xmm9,k2
 vpmovb2m ymm4,k6
-vpmovb2m ymm26,k4
 vpmovb2m zmm2,k0
-vpmovb2m zmm29,k0
 vpmovw2m xmm3,k5
-vpmovw2m xmm11,k7
 vpmovw2m ymm4,k7
-vpmovw2m ymm14,k7
 vpmovw2m zmm0,k5
-vpmovw2m zmm24,k0
-es movntdqa (rax),xmm4
 movntdqa 0x22(r11,r15,1),xmm5
-movntdqa 0x5f(rbp,rdi,8),xmm3
 vmovntdqa 0x45(rcx),xmm3
-ds vmovntdqa (rbx,r15,8),xmm14
-vmovntdqa -0x47(rax,r10,8),xmm1
 vmovntdqa (rcx,riz,4),ymm1
-vmovntdqa 0x71(r14),ymm15
-cs vmovntdqa (rax),ymm1
 {evex} vmovntdqa -0x3635ab71(rbx),xmm1
-cs vmovntdqa -0x1e(rip),xmm31
-{evex} vmovntdqa (rsp,rcx,1),xmm14
 {evex} vmovntdqa 0x2a0(rbx,rdi,4),ymm3
-{evex} vmovntdqa (rdi,r15,2),ymm14
-{evex} vmovntdqa gs:0x5f(rbp,rcx,1),ymm1
 vmovntdqa -0x62(rbp),zmm5
-vmovntdqa gs:0x41(rbx),zmm30
-vmovntdqa -0x72df51e3(rip),zmm27
 vpbroadcastmb2q k2,xmm0
 vpbroadcastmb2q k0,ymm0
 vpbroadcastmb2q k3,zmm4
 packusdw xmm6,xmm3
-ds packusdw -0x4745275f(r9,r12,4),xmm13
-packusdw (rax),xmm0
 vpackusdw xmm7,xmm1,xmm3
-vpackusdw gs:(r14,r12,1),xmm13,xmm14
-vpackusdw (rax),xmm6,xmm3
 vpackusdw ymm7,ymm1,ymm5
-cs vpackusdw (rsp,r15,1),ymm7,ymm12
-vpackusdw (rcx),ymm3,ymm4
-vpackusdw xmm7,xmm6,xmm7{k7}{z}
-ss vpackusdw 0x40(rdi,r8,1){1to4},xmm13,xmm20
-{evex} vpackusdw 0x17(rsi),xmm0,xmm5
-vpackusdw ymm0,ymm6,ymm0{k7}
-vpackusdw gs:(r8){1to8},ymm18,ymm2{k5}
-vpackusdw 0x5dd30b25(rax,rbp,4){1to8},ymm5,ymm3
+{evex} vpackusdw xmm2,xmm7,xmm7
+vpackusdw ymm2,ymm21,ymm10
 vpackusdw zmm5,zmm2,zmm2
-cs vpackusdw (rax,r11,2){1to16},zmm12,zmm9
-vpackusdw (rbx),zmm1,zmm2{k2}{z}
 vmaskmovps -0x73bebeb6(rip),xmm2,xmm6
-ss vmaskmovps -0x54(r11),xmm10,xmm3
-vmaskmovps 0x7c(r10,rbp,8),xmm2,xmm14
 vmaskmovps 0x12(rbp),ymm4,ymm6
-cs vmaskmovps 0x78ab666(r14),ymm10,ymm1
-vmaskmovps 0x251efd5a(rdi,r14,8),ymm11,ymm11
-vscalefps xmm4,xmm6,xmm0{k1}
-ds vscalefps (r9,r14,1){1to4},xmm19,xmm12{k6}{z}
-vscalefps 0x60(rbp){1to4},xmm4,xmm7
+vscalefps -0x58b323dd(rip),xmm27,xmm30
 vscalefps ymm7,ymm4,ymm0
-vscalefps (r8,r14,4){1to8},ymm13,ymm18{k1}{z}
-vscalefps 0x4b0e11af(rbx),ymm7,ymm6{k2}
-vscalefps {ru-sae},zmm2,zmm2,zmm1{k1}
-vscalefps gs:0x7ceb71bd(r8),zmm27,zmm0
-vscalefps -0x21782bac(,rsi,4){1to16},zmm3,zmm5{k3}{z}
+vscalefps zmm0,zmm6,zmm7
 vscalefpd xmm0,xmm3,xmm2
-vscalefpd fs:-0x3e0(r10,r13,4){1to2},xmm11,xmm15
-vscalefpd 0x2f0(rdx){1to2},xmm6,xmm7{k5}{z}
 vscalefpd ymm0,ymm1,ymm4
-es vscalefpd 0xe12ee66(rax,r13,4),ymm4,ymm24{k7}{z}
-vscalefpd -0x17929d87(rip){1to4},ymm1,ymm7{k2}
-vscalefpd zmm6,zmm3,zmm3{k1}
-vscalefpd fs:(rdi),zmm30,zmm1
-vscalefpd (rdx,rsi,2){1to8},zmm7,zmm4{k2}{z}
+vscalefpd 0x286ac305(,r10,8),zmm4,zmm28
 vmaskmovpd (rdx),xmm4,xmm2
-ds vmaskmovpd 0x6a(r9),xmm7,xmm15
-vmaskmovpd 0x2b(rdi,r9,8),xmm0,xmm5
-ss vmaskmovpd (rax),ymm0,ymm2
 vmaskmovpd (rdx,rbx,8),ymm4,ymm13
-vmaskmovpd 0x1f(rbx,rbp,1),ymm5,ymm4
 vscalefss xmm4,xmm0,xmm1
-vscalefss 0x7a9b3625(,rsi,4),xmm21,xmm28{k3}{z}
-vscalefss gs:(rax),xmm2,xmm0{k1}
-vscalefsd {rn-sae},xmm3,xmm2,xmm2
-ss vscalefsd 0x180(rbp),xmm12,xmm17{k3}{z}
-vscalefsd -0x160(rsi,rbx,2),xmm1,xmm3{k1}
+vscalefsd (r15),xmm1,xmm18
 vmaskmovps xmm3,xmm6,-0x4b4ac764(rax)
-ss vmaskmovps xmm10,xmm13,-0x3b(rsi,r9,2)
-vmaskmovps xmm0,xmm15,0x777a0283(,r8,4)
 vmaskmovps ymm5,ymm1,(rax)
-vmaskmovps ymm0,ymm7,-0x73cbbf85(r13,r11,8)
-vmaskmovps ymm6,ymm6,-0x12(rip)
 vmaskmovpd xmm7,xmm3,0x3854b5c6(rcx)
-vmaskmovpd xmm6,xmm3,fs:-0x20(rcx,r14,4)
-vmaskmovpd xmm6,xmm0,0x1(r13)
 vmaskmovpd ymm2,ymm5,-0x12(rbp)
-ds vmaskmovpd ymm15,ymm9,(r9,r14,1)
-vmaskmovpd ymm9,ymm10,-0x9a409ad(rcx,r10,8)
 pmovzxbw xmm5,xmm2
-pmovzxbw (eax,r15d,1),xmm9
-ss rex pmovzxbw -0x78ea3369(rdi),xmm0
 vpmovzxbw xmm7,xmm2
-cs vpmovzxbw (r11),xmm10
-vpmovzxbw 0x42(rsi),xmm4
 vpmovzxbw xmm3,ymm2
-cs vpmovzxbw 0x17d352c0(r13),ymm1
-vpmovzxbw -0x33(rip),ymm4
-vpmovzxbw xmm0,xmm2{k4}{z}
 vpmovzxbw (r10,rsi,2),xmm25
-vpmovzxbw 0x5f8dbcb8(rsp,rbp,8),xmm5{k3}{z}
-vpmovzxbw xmm5,ymm0{k7}{z}
-{evex} vpmovzxbw 0x1034d7b6(,r8,8),ymm2
-vpmovzxbw (rdx),ymm5{k2}{z}
+{evex} vpmovzxbw -0x8(rsi),ymm6
 vpmovzxbw ymm6,zmm6
-vpmovzxbw (r11),zmm12{k5}
-cs vpmovzxbw -0x73(rip),zmm4
 vpmovwb xmm6,xmm2
-vpmovwb xmm1,-0x7a(,r9,2){k6}
-cs vpmovwb xmm6,0x75ae45ff(rbp)
-vpmovwb ymm5,xmm4{k3}
-vpmovwb ymm12,-0x7c(,rdx,8)
-vpmovwb ymm4,fs:-0x499b4acd(rbp){k5}
+vpmovwb ymm6,-0x3d0(rcx)
 vpmovwb zmm1,ymm0
-vpmovwb zmm2,0xa0(r8,r11,8){k5}
-vpmovwb zmm3,(rdi)
 pmovzxbd xmm0,xmm6
-es pmovzxbd 0x25(,r14,1),xmm15
-pmovzxbd 0x45d22784(rax,rdx,8),xmm4
 vpmovzxbd xmm4,xmm2
-vpmovzxbd gs:0x107cd110(rbp,r11,1),xmm0
-vpmovzxbd -0x51(rbx),xmm2
 vpmovzxbd xmm3,ymm0
-ds vpmovzxbd (r14,r8,2),ymm0
-vpmovzxbd -0x8(rcx),ymm4
-vpmovzxbd xmm2,xmm3{k3}{z}
-{evex} vpmovzxbd 0x508d35cf(r8,r13,1),xmm8
-vpmovzxbd (rdx),xmm4{k5}{z}
-vpmovzxbd xmm3,ymm3{k5}
-vpmovzxbd 0x3c8(r14,r13,1),ymm24
-vpmovzxbd gs:0x5fad32b0(rdi),ymm2{k6}
-vpmovzxbd xmm4,zmm7{k6}
-vpmovzxbd gs:0x2fda07cb(rbp,r8,2),zmm15{k1}{z}
-vpmovzxbd 0xa0(rsi,rbx,4),zmm5
+vpmovzxbd xmm14,xmm27
+{evex} vpmovzxbd (rdx),ymm5
+vpmovzxbd 0x7a98bc96(rdx,rbp,1),zmm0
 vpmovdb xmm2,xmm7
-vpmovdb xmm15,(rdx,r8,2){k5}
-vpmovdb xmm4,-0x48(rsp,rbx,1)
-vpmovdb ymm7,xmm6{k5}{z}
-ss vpmovdb ymm5,(rsi,r8,2){k6}
-vpmovdb ymm7,-0x73be472f(rdx,rdi,1)
+vpmovdb ymm4,xmm4
 vpmovdb zmm4,xmm5
-vpmovdb zmm9,0x761b5d6f(,r11,4){k2}
-es vpmovdb zmm6,(rax)
-rex pmovzxbq xmm1,xmm6
-pmovzxbq -0x1f(r15,r9,2),xmm7
-cs pmovzxbq -0x34(rdi),xmm7
+pmovzxbq xmm2,xmm3
 vpmovzxbq xmm5,xmm4
-vpmovzxbq -0x18(r13,r9,4),xmm12
-vpmovzxbq gs:-0x18ed8dc2(rdx,rsi,4),xmm1
 vpmovzxbq xmm0,ymm4
-vpmovzxbq fs:0x4fdc2037(,r11,4),ymm15
-vpmovzxbq 0x67(rbx,rbp,2),ymm2
-vpmovzxbq xmm5,xmm4{k5}
-vpmovzxbq fs:(rax,r13,8),xmm24{k4}{z}
 {evex} vpmovzxbq -0x6cb7bb7d(rbx),xmm0
-vpmovzxbq xmm1,ymm4{k7}{z}
-{evex} vpmovzxbq (rdx),ymm13
-cs vpmovzxbq -0x2e(rdi),ymm6{k1}{z}
-vpmovzxbq xmm3,zmm6{k5}{z}
-vpmovzxbq 0x260(r15,rdi,2),zmm1
-vpmovzxbq (rdi,rax,8),zmm2{k7}{z}
+{evex} vpmovzxbq xmm2,ymm2
+vpmovzxbq (rax),zmm5
 vpmovqb xmm4,xmm5
-vpmovqb xmm25,(r12,r14,2){k1}
-vpmovqb xmm3,fs:0x36(rbp)
-vpmovqb ymm1,xmm4{k7}{z}
-vpmovqb ymm26,-0x12c00f47(rbp)
-vpmovqb ymm2,fs:(rsi,rsi,4){k3}
-vpmovqb zmm7,xmm0{k7}
-vpmovqb zmm10,-0x26d3473c(r12,r11,8)
-vpmovqb zmm7,0x13e820e9(rax){k2}
+vpmovqb ymm4,0x7c(rbp)
+vpmovqb zmm0,xmm7
 pmovzxwd xmm6,xmm0
-ss pmovzxwd (rax,rax,1),xmm15
-pmovzxwd (edi),xmm2
 vpmovzxwd xmm6,xmm7
-vpmovzxwd (rdi,r11,1),xmm7
-ds vpmovzxwd -0x9cabddb(rsi,rbx,2),xmm6
 vpmovzxwd xmm0,ymm2
-ss vpmovzxwd 0x2deae3d2(rdx,r11,4),ymm9
-vpmovzxwd (rax,rsi,4),ymm3
 {evex} vpmovzxwd xmm2,xmm7
-es vpmovzxwd 0x160(r15,r13,4),xmm3{k4}{z}
-vpmovzxwd (rbx,rbp,2),xmm6{k5}
 {evex} vpmovzxwd xmm6,ymm7
-vpmovzxwd -0x6a453e95(rbx,rbp,8),ymm9{k4}
-ds vpmovzxwd (rdx),ymm5{k2}{z}
 vpmovzxwd ymm4,zmm1
-vpmovzxwd (r8,rcx,1),zmm15{k1}{z}
-es vpmovzxwd 0xb20(rsi),zmm0
-vpmovdw xmm7,xmm4{k5}{z}
-vpmovdw xmm23,gs:0x60(r11){k1}
 vpmovdw xmm2,(rax)
-vpmovdw ymm1,xmm0{k4}{z}
-ss vpmovdw ymm29,(r10,r11,4)
-vpmovdw ymm1,-0x59ff4107(rax){k1}
-vpmovdw zmm7,ymm6{k4}{z}
-ds vpmovdw zmm13,0x9(,r14,1){k2}
+vpmovdw ymm31,xmm13
 vpmovdw zmm3,(rcx)
 pmovzxwq xmm0,xmm6
-ss pmovzxwq 0x6e(r14,riz,2),xmm8
-pmovzxwq (rbx,rcx,2),xmm6
 vpmovzxwq xmm6,xmm6
-vpmovzxwq gs:(r10,r12,4),xmm4
-vpmovzxwq 0x6d(rax,rbx,4),xmm2
 vpmovzxwq xmm5,ymm0
-vpmovzxwq -0x46(r11),ymm2
-ss vpmovzxwq (rax),ymm4
-vpmovzxwq xmm6,xmm1{k4}
-vpmovzxwq 0x1c8(rbx,r11,4),xmm31{k3}{z}
-vpmovzxwq fs:-0x765ff82d(rdx),xmm5{k3}
-vpmovzxwq xmm2,ymm2{k3}
-ds vpmovzxwq (r14,r8,4),ymm12{k6}{z}
-{evex} vpmovzxwq 0x243b6bfb(rbx,rdx,8),ymm3
-vpmovzxwq xmm1,zmm0{k4}
-ss vpmovzxwq -0x118e4898(rsp,rax,4),zmm18{k7}{z}
-vpmovzxwq (rdx),zmm5
+{evex} vpmovzxwq (rcx),xmm0
+{evex} vpmovzxwq xmm3,ymm1
+vpmovzxwq -0xd49bfe2(r11,r12,8),zmm20
 vpmovqw xmm1,xmm3
-vpmovqw xmm15,-0x4cf2c9c8(rdx){k2}
-vpmovqw xmm4,(rcx)
 vpmovqw ymm7,xmm2
-vpmovqw ymm2,gs:(r14,r14,4){k6}
-vpmovqw ymm6,0x2a265b90(rdx)
-vpmovqw zmm3,xmm4{k5}
-vpmovqw zmm21,0x460(r11,r12,1)
-vpmovqw zmm3,gs:(rbx){k5}
+vpmovqw zmm22,xmm30
 pmovzxdq xmm5,xmm4
-cs pmovzxdq (r12d,r14d,1),xmm9
-pmovzxdq 0x3e(rax,rax,4),xmm5
 vpmovzxdq xmm6,xmm1
-vpmovzxdq (rcx,r11,2),xmm7
-vpmovzxdq fs:-0x539ebf75(rsi),xmm2
 vpmovzxdq xmm0,ymm5
-vpmovzxdq gs:-0x74(rsp,r10,4),ymm3
-vpmovzxdq -0x3e68f3a8(rax),ymm0
-vpmovzxdq xmm7,xmm0{k4}{z}
-vpmovzxdq (r15,r15,8),xmm7{k2}
-es {evex} vpmovzxdq 0x2f(rip),xmm5
+{evex} vpmovzxdq -0x2a(rcx,rdx,1),xmm5
 {evex} vpmovzxdq xmm0,ymm0
-vpmovzxdq -0x48(rip),ymm14{k4}
-vpmovzxdq gs:-0x5f0(rdi),ymm5{k5}{z}
 vpmovzxdq ymm0,zmm5
-ss vpmovzxdq -0x2f3cb81c(rcx,r12,4),zmm26{k5}{z}
-vpmovzxdq (rsi),zmm1{k2}
 vpmovqd xmm1,xmm4
-vpmovqd xmm14,(r11,rdx,1){k1}
-es vpmovqd xmm2,(rbx)
 vpmovqd ymm2,xmm7
-ss vpmovqd ymm21,0x190(r15){k3}
-vpmovqd ymm6,-0x1c(rax,rdx,1)
 vpmovqd zmm3,ymm0
-vpmovqd zmm5,fs:-0x233c22e1(r12,r13,8){k2}
-vpmovqd zmm1,-0x7a9d1e16(rbx)
 vpermd ymm2,ymm4,ymm0
-cs vpermd -0x8(r15,r9,4),ymm6,ymm12
-vpermd (rax,rsi,8),ymm2,ymm2
-vpermd ymm4,ymm6,ymm2{k6}{z}
-vpermd fs:-0x2c(r13,rdi,2){1to8},ymm16,ymm31{k5}
-{evex} vpermd (rsi,rbx,8),ymm0,ymm0
-vpermd zmm7,zmm0,zmm4{k2}
-cs vpermd (rdx,r10,1){1to16},zmm7,zmm28{k2}{z}
+vpermd ymm1,ymm23,ymm17
 vpermd -0x1600(rsi,rdi,8),zmm3,zmm0
 vpermq ymm4,ymm6,ymm0
-ds vpermq 0xf00(rcx),ymm16,ymm8{k3}
-vpermq (rdx,rbx,2),ymm4,ymm0{k3}{z}
 vpermq zmm3,zmm7,zmm6
-vpermq fs:(rax){1to8},zmm16,zmm16{k7}
-vpermq -0x57(rip),zmm7,zmm5{k7}
 pcmpgtq xmm6,xmm7
-ss pcmpgtq (rsi,rcx,8),xmm14
-cs pcmpgtq 0x341b0d96(rbp),xmm6
 vpcmpgtq xmm4,xmm3,xmm3
-es vpcmpgtq 0x7a(rsi),xmm12,xmm3
-vpcmpgtq (rbx,rcx,4),xmm2,xmm5
 vpcmpgtq ymm5,ymm4,ymm7
-cs vpcmpgtq 0x2644d461(r14,r15,4),ymm1,ymm5
-vpcmpgtq 0x58978278(rcx),ymm3,ymm3
 vpcmpgtq xmm6,xmm6,k3
-cs vpcmpgtq -0x5e2722b0(,r9,2),xmm6,k4{k2}
-vpcmpgtq 0x47bbef24(rdi){1to2},xmm0,k7
-vpcmpgtq ymm1,ymm4,k0{k6}
-es vpcmpgtq (rsi,r9,8){1to4},ymm26,k4{k6}
-vpcmpgtq (rcx),ymm6,k5
-vpcmpgtq zmm5,zmm2,k7{k1}
-vpcmpgtq (rax,rbp,1){1to8},zmm22,k1
-cs vpcmpgtq -0xc80(rsi,rcx,8),zmm0,k1
+vpcmpgtq ymm1,ymm6,k1
+vpcmpgtq zmm5,zmm1,k3
 pminsb xmm0,xmm2
-pminsb fs:(r14,r8,4),xmm12
-pminsb -0x3c56b2c8(eax),xmm5
 vpminsb xmm0,xmm2,xmm0
-vpminsb gs:0x45c13093(r8,r10,8),xmm0,xmm12
-vpminsb (rdx,rbp,2),xmm7,xmm5
 vpminsb ymm2,ymm2,ymm2
-ss vpminsb (r10,rsi,2),ymm13,ymm14
-vpminsb (rdx),ymm7,ymm3
 {evex} vpminsb xmm0,xmm2,xmm7
-cs {evex} vpminsb -0x50(r12,r14,8),xmm4,xmm1
-vpminsb (rsi),xmm7,xmm3{k2}{z}
-vpminsb ymm0,ymm3,ymm4{k3}
-{evex} vpminsb gs:-0x72b50bb2(,r10,4),ymm9,ymm1
-vpminsb -0xf00(rdi),ymm3,ymm0{k2}{z}
-vpminsb zmm2,zmm3,zmm7{k6}{z}
-vpminsb (r14,r8,2),zmm17,zmm23{k6}
-es vpminsb -0x719aa6a8(rip),zmm0,zmm1
+{evex} vpminsb (rcx),ymm4,ymm2
+vpminsb zmm5,zmm7,zmm1
 vpmovm2d k1,xmm3
-vpmovm2d k4,xmm26
 vpmovm2d k3,ymm3
 vpmovm2d k3,zmm0
 vpmovm2q k3,xmm0
 vpmovm2q k7,ymm0
-vpmovm2q k4,ymm10
 vpmovm2q k4,zmm0
 pminsd xmm7,xmm2
-ds pminsd -0x14(r9,rdi,2),xmm0
-pminsd (rbx,rbx,8),xmm7
 vpminsd xmm1,xmm1,xmm2
-cs vpminsd (r10),xmm14,xmm7
-vpminsd 0x6b0df1f5(rax),xmm4,xmm6
 vpminsd ymm2,ymm1,ymm6
-vpminsd fs:(rsp,rdi,4),ymm4,ymm10
-vpminsd (rbx),ymm3,ymm6
 {evex} vpminsd xmm0,xmm6,xmm5
-es vpminsd (r9,r8,1){1to4},xmm17,xmm3
-vpminsd -0x184(rdx){1to4},xmm6,xmm6{k1}{z}
 {evex} vpminsd ymm2,ymm1,ymm4
-cs vpminsd -0x21342ddc(rax,rsi,8),ymm30,ymm9{k1}
-vpminsd -0x14c(rdi){1to8},ymm1,ymm2
 vpminsd zmm4,zmm7,zmm2
-vpminsd gs:(rdx,rbx,8),zmm13,zmm1{k2}{z}
-vpminsd (rcx),zmm4,zmm3{k3}
 vpminsq xmm7,xmm5,xmm3
-es vpminsq (r9,r11,2),xmm7,xmm5{k2}
-vpminsq (rdx){1to2},xmm1,xmm4
 vpminsq ymm0,ymm6,ymm0
-ss vpminsq -0x1f(,r14,8),ymm29,ymm28{k6}
-vpminsq (rax){1to4},ymm7,ymm4
-vpminsq zmm0,zmm0,zmm3{k5}{z}
-vpminsq fs:(rdi){1to8},zmm19,zmm12
 vpminsq 0x6871e7f8(rax),zmm5,zmm1
 vpmovd2m xmm7,k6
-vpmovd2m xmm8,k7
 vpmovd2m ymm3,k4
-vpmovd2m ymm24,k7
 vpmovd2m zmm6,k5
-vpmovd2m zmm25,k7
 vpmovq2m xmm3,k3
-vpmovq2m xmm14,k3
 vpmovq2m ymm3,k5
-vpmovq2m ymm12,k2
 vpmovq2m zmm2,k7
 pminuw xmm1,xmm0
-es pminuw -0xe(r9),xmm2
-pminuw -0x54(rcx),xmm3
 vpminuw xmm4,xmm2,xmm1
-vpminuw (r10,r9,1),xmm4,xmm7
-vpminuw fs:(rsi),xmm5,xmm7
 vpminuw ymm3,ymm4,ymm1
-es vpminuw (rdx,r10,4),ymm15,ymm14
-vpminuw (rdx),ymm0,ymm7
 {evex} vpminuw xmm3,xmm6,xmm4
-es vpminuw 0x71b29cff(r14),xmm27,xmm3{k4}{z}
-vpminuw 0x550(rax),xmm6,xmm1{k7}
 {evex} vpminuw ymm6,ymm3,ymm3
-ds vpminuw (r15),ymm15,ymm23{k1}{z}
-vpminuw 0x800(rax),ymm7,ymm7{k6}
-vpminuw zmm6,zmm4,zmm4{k3}
-ds vpminuw (r8,r15,2),zmm0,zmm4{k2}{z}
-vpminuw 0x2c0(rax),zmm4,zmm4
+vpminuw zmm9,zmm19,zmm30
 vpbroadcastmw2d k6,xmm4
 vpbroadcastmw2d k1,ymm0
 vpbroadcastmw2d k0,zmm1
-vpbroadcastmw2d k2,zmm0
 pminud xmm6,xmm4
-pminud fs:0x2698355b(rbp,r11,8),xmm11
-pminud -0x78(rsi),xmm1
 vpminud xmm1,xmm5,xmm6
-ss vpminud (r11,r13,1),xmm10,xmm12
-vpminud -0x2e(rsi),xmm0,xmm1
 vpminud ymm5,ymm2,ymm0
-es vpminud -0x69(r15,r11,1),ymm8,ymm4
-vpminud (rax),ymm7,ymm2
-vpminud xmm2,xmm2,xmm1{k6}
-{evex} vpminud gs:(rdx,rbp,1),xmm15,xmm4
-vpminud 0x4136686b(rax,rdi,4){1to4},xmm5,xmm7
-vpminud ymm0,ymm6,ymm3{k5}
-vpminud gs:(rsi,r12,8),ymm6,ymm1{k5}{z}
-{evex} vpminud (rsi),ymm3,ymm5
-vpminud zmm4,zmm6,zmm0{k1}
-cs vpminud 0x3d078f10(r14,r8,2),zmm18,zmm5
-vpminud (rdx,rsi,8){1to16},zmm0,zmm5{k2}
-vpminuq xmm2,xmm3,xmm4{k5}
-cs vpminuq (r15,r12,8){1to2},xmm9,xmm14{k2}{z}
-vpminuq (rcx),xmm3,xmm2{k2}{z}
-vpminuq ymm7,ymm3,ymm4{k5}{z}
-es vpminuq (r8,rdx,1){1to4},ymm5,ymm4
-vpminuq 0x3c0(rbp){1to4},ymm1,ymm6{k2}{z}
-vpminuq zmm6,zmm7,zmm1{k2}
-ss vpminuq -0x522cfcb5(rdi,r10,1){1to8},zmm3,zmm17{k6}{z}
-vpminuq -0x7efe8ba7(rbx){1to8},zmm3,zmm7
+vpminud xmm8,xmm14,xmm28
+vpminud ymm5,ymm26,ymm7
+vpminud (rbx,rsi,1),zmm3,zmm7
+vpminuq xmm2,xmm19,xmm18
+vpminuq ymm26,ymm28,ymm5
+vpminuq (r11,r14,1),zmm2,zmm11
 pmaxsb xmm0,xmm0
-ds pmaxsb (rax,r13,4),xmm3
-pmaxsb -0x76d30a4c(rbp),xmm4
 vpmaxsb xmm6,xmm4,xmm2
-cs vpmaxsb -0xf(rbp,r15,4),xmm2,xmm0
-vpmaxsb 0x70(,rbx,2),xmm4,xmm5
 vpmaxsb ymm1,ymm4,ymm2
-ds vpmaxsb (rdi,r9,8),ymm8,ymm15
-vpmaxsb 0x2d875b83(rax,rsi,4),ymm2,ymm5
-vpmaxsb xmm0,xmm3,xmm4{k7}
-ss vpmaxsb -0x4b0(rbp),xmm14,xmm3{k5}{z}
-{evex} vpmaxsb 0x410(rsp,rdx,2),xmm4,xmm6
+{evex} vpmaxsb xmm4,xmm0,xmm1
 {evex} vpmaxsb ymm7,ymm1,ymm0
-cs vpmaxsb (rsi),ymm19,ymm2{k7}{z}
-vpmaxsb -0x567c775a(rsp,rbp,4),ymm0,ymm2{k5}
-vpmaxsb zmm6,zmm2,zmm3{k4}
-es vpmaxsb (r10,r10,2),zmm17,zmm8
-vpmaxsb (rax),zmm7,zmm1{k5}{z}
+vpmaxsb 0x204c7621(rbx),zmm6,zmm2
 pmaxsd xmm5,xmm1
-pmaxsd (r12d,esi,2),xmm1
-pmaxsd -0x4dac08ef(rcx,rbx,8),xmm2
 vpmaxsd xmm4,xmm2,xmm0
-cs vpmaxsd (rdx,r14,4),xmm14,xmm2
-vpmaxsd -0x25(rsi),xmm2,xmm1
 vpmaxsd ymm3,ymm0,ymm1
-cs vpmaxsd (rdx,r13,2),ymm9,ymm6
-vpmaxsd 0x39(rbp),ymm6,ymm2
-vpmaxsd xmm2,xmm1,xmm7{k7}
-ds vpmaxsd 0x67(r15,r9,1),xmm14,xmm21
-vpmaxsd 0xe4(rcx){1to4},xmm6,xmm3{k4}
+{evex} vpmaxsd (rbx,rbx,4),xmm1,xmm4
 {evex} vpmaxsd ymm4,ymm7,ymm4
-es vpmaxsd -0xe80(rcx,r14,4),ymm2,ymm24{k3}{z}
-vpmaxsd (rcx){1to8},ymm4,ymm3{k5}{z}
 vpmaxsd zmm1,zmm1,zmm7
-ss vpmaxsd (r10),zmm11,zmm13{k2}
-vpmaxsd (rdi,riz,1){1to16},zmm5,zmm1{k5}{z}
 vpmaxsq xmm7,xmm2,xmm7
-vpmaxsq gs:-0x2c161934(rcx,rdx,8),xmm1,xmm25{k3}{z}
-vpmaxsq (rdi){1to2},xmm0,xmm4{k1}{z}
-vpmaxsq ymm1,ymm0,ymm2{k3}{z}
-cs vpmaxsq -0xe0(rsi,r12,2),ymm21,ymm4
-vpmaxsq -0x6fc147b5(rax){1to4},ymm6,ymm5
-vpmaxsq zmm1,zmm6,zmm3{k3}{z}
-vpmaxsq gs:-0x3a02921b(rsi,r10,4),zmm4,zmm22
-vpmaxsq (rdx,rsi,2){1to8},zmm0,zmm1
+vpmaxsq ymm2,ymm4,ymm3
+vpmaxsq 0x100(rcx),zmm5,zmm7
 pmaxuw xmm0,xmm4
-pmaxuw gs:(r14,r9,8),xmm6
-ss pmaxuw (rdi),xmm0
 vpmaxuw xmm7,xmm5,xmm4
-vpmaxuw fs:0x2b8b447a(r13,r12,4),xmm5,xmm3
-vpmaxuw (rsi),xmm4,xmm4
 vpmaxuw ymm1,ymm7,ymm2
-es vpmaxuw (rdi,riz,8),ymm15,ymm8
-vpmaxuw (rcx),ymm4,ymm7
-vpmaxuw xmm1,xmm1,xmm1{k2}{z}
 vpmaxuw (r14,riz,8),xmm29,xmm17
-es vpmaxuw -0x430(rdi,rbx,4),xmm2,xmm7{k4}{z}
-vpmaxuw ymm5,ymm6,ymm5{k5}{z}
-ss vpmaxuw (r14,rsi,8),ymm21,ymm0
-vpmaxuw (rbx),ymm1,ymm6{k6}
+vpmaxuw ymm7,ymm4,ymm21
 vpmaxuw zmm3,zmm7,zmm0
-ss vpmaxuw (r14,r15,2),zmm31,zmm20{k4}{z}
-vpmaxuw (rsi),zmm2,zmm3{k1}
 pmaxud xmm4,xmm3
-ss pmaxud (r8,rcx,8),xmm2
-cs pmaxud (rsi),xmm3
 vpmaxud xmm4,xmm7,xmm6
-vpmaxud gs:0xb(r15,r9,8),xmm12,xmm10
-vpmaxud 0x64442b46(,rdx,8),xmm1,xmm0
 vpmaxud ymm4,ymm7,ymm3
-ds vpmaxud 0x2b(,r11,1),ymm2,ymm13
-vpmaxud (rdi),ymm5,ymm1
-vpmaxud xmm0,xmm4,xmm1{k2}{z}
-vpmaxud gs:(rax,r13,8),xmm17,xmm30
-vpmaxud (rsi){1to4},xmm4,xmm2{k5}
-vpmaxud ymm4,ymm4,ymm1{k1}
-vpmaxud (r10,riz,8){1to8},ymm17,ymm1{k5}{z}
-vpmaxud fs:(rdx){1to8},ymm1,ymm5{k7}
-vpmaxud zmm5,zmm4,zmm7{k4}{z}
-vpmaxud gs:0x680(r14,riz,1),zmm24,zmm28{k4}
+{evex} vpmaxud -0x3f345981(rdx),xmm5,xmm0
+vpmaxud ymm4,ymm28,ymm28
 vpmaxud (rax,rsi,2),zmm4,zmm1
-vpmaxuq xmm2,xmm4,xmm1{k2}{z}
-ss vpmaxuq -0x276d20c0(rsp,r15,4){1to2},xmm25,xmm3{k5}
 vpmaxuq 0x4e0(rcx,riz,2),xmm4,xmm4
 vpmaxuq ymm3,ymm5,ymm5
-vpmaxuq fs:0x55e22612(rsp,r12,8){1to4},ymm5,ymm25{k4}{z}
-vpmaxuq -0xfc0(rbx),ymm4,ymm3{k7}{z}
-vpmaxuq zmm6,zmm5,zmm4{k4}
-ds vpmaxuq 0x1f80(rcx),zmm28,zmm16{k4}{z}
-vpmaxuq (rsi,rax,4){1to8},zmm7,zmm3{k6}{z}
+vpmaxuq (rdx,rdx,8),zmm29,zmm24
 pmulld xmm2,xmm5
-cs pmulld (r14,r14,1),xmm3
-rex pmulld -0x5e88a13a(rcx),xmm3
 vpmulld xmm3,xmm2,xmm7
-es vpmulld (rbx,rdi,1),xmm0,xmm13
-vpmulld (rdi),xmm2,xmm4
 vpmulld ymm1,ymm2,ymm4
-vpmulld gs:-0x48897f73(r11,r15,1),ymm14,ymm12
-vpmulld -0x5b(rip),ymm7,ymm7
-vpmulld xmm2,xmm2,xmm4{k1}
-es vpmulld (rsi),xmm25,xmm10
-vpmulld 0x6b798309(rax,rdx,1){1to4},xmm7,xmm5{k1}{z}
+vpmulld xmm3,xmm16,xmm4
 {evex} vpmulld ymm3,ymm2,ymm4
-ss vpmulld -0x884f49f(r8,r8,1){1to8},ymm1,ymm6{k4}{z}
-vpmulld 0x51ee3019(rdi){1to8},ymm5,ymm3
 vpmulld zmm2,zmm4,zmm7
-vpmulld -0x420dbdd2(rsi){1to16},zmm12,zmm5{k1}
-cs vpmulld 0x1d4(rsi,rbp,2){1to16},zmm4,zmm2{k6}{z}
 vpmullq xmm1,xmm2,xmm0
-vpmullq -0x43d4d813(r14){1to2},xmm1,xmm17
-ds vpmullq (rsi),xmm3,xmm3{k7}{z}
 vpmullq ymm0,ymm0,ymm0
-ss vpmullq (rcx,r13,2){1to4},ymm28,ymm19{k5}{z}
-vpmullq -0xf60(rdi),ymm3,ymm0{k7}{z}
-vpmullq zmm1,zmm2,zmm4{k1}
-es vpmullq -0x3d8c953d(rsp,r12,8),zmm9,zmm20
-vpmullq (rsi,rcx,1),zmm7,zmm6{k2}{z}
+vpmullq zmm12,zmm8,zmm22
 phminposuw xmm7,xmm1
-phminposuw gs:(rcx),xmm12
-phminposuw -0x2a(rdi),xmm0
 vphminposuw xmm5,xmm2
-ds vphminposuw (r11,r15,2),xmm2
-vphminposuw 0x38091056(rbp,rsi,8),xmm5
-vgetexpps xmm2,xmm0{k4}
-vgetexpps -0x3ff1cd85(rip){1to4},xmm25
-ds vgetexpps (rsi),xmm1
-vgetexpps ymm3,ymm6{k2}{z}
-vgetexpps (rsi),ymm16
-es vgetexpps 0x76(rcx,riz,1),ymm1{k5}{z}
-vgetexpps {sae},zmm5,zmm1
-ss vgetexpps (r11,r15,2){1to16},zmm15
+vgetexpps (rdi,rdx,2),xmm3
+vgetexpps (rax),ymm0
 vgetexpps (rsi),zmm3
-vgetexppd xmm2,xmm5{k6}
-ds vgetexppd -0x3e8(r10,r8,8){1to2},xmm4
-vgetexppd -0x4d0(rcx),xmm1{k2}{z}
+vgetexppd xmm14,xmm2
 vgetexppd ymm6,ymm6
-vgetexppd -0x1d0(r12,r12,8){1to4},ymm28
-vgetexppd 0x71(rsi),ymm4
-vgetexppd {sae},zmm7,zmm7
-cs vgetexppd -0x4c6b4153(rip){1to8},zmm15
-vgetexppd -0x1740(rsp,rdi,1),zmm1{k1}{z}
-vgetexpss xmm2,xmm1,xmm4{k2}
-ss vgetexpss (r8,rbp,1),xmm14,xmm6
-vgetexpss -0x26e3705b(rbp),xmm1,xmm6{k7}{z}
+vgetexppd zmm31,zmm16
+vgetexpss (rdx),xmm3,xmm0
 vgetexpsd xmm6,xmm7,xmm5
-ds vgetexpsd 0x2c8(r11,r11,4),xmm17,xmm1{k7}{z}
-vgetexpsd (rcx),xmm2,xmm5{k4}
-vplzcntd xmm5,xmm0{k5}{z}
 vplzcntd (rsp,r9,8),xmm3
-es vplzcntd (rdi),xmm4{k6}{z}
 vplzcntd ymm2,ymm6
-vplzcntd -0x7d(,r12,8),ymm7{k5}{z}
-es vplzcntd 0x1e290c3e(rsi,rsi,4),ymm5
-vplzcntd zmm0,zmm5{k4}{z}
-vplzcntd fs:-0x274d5368(,r13,8){1to16},zmm15
 vplzcntd (rcx),zmm2
-vplzcntq xmm0,xmm3{k7}
-vplzcntq (rcx,r10,2){1to2},xmm13
-ds vplzcntq (rdx),xmm0
-vplzcntq ymm1,ymm3{k4}{z}
-vplzcntq (r10,rdi,1),ymm29{k4}
+vplzcntq xmm12,xmm31
 vplzcntq (rcx),ymm0
-vplzcntq zmm4,zmm5{k1}{z}
-vplzcntq (r10,r15,1),zmm17{k6}
 vplzcntq -0x6f196ce8(rbp,rbx,8),zmm7
 vpsrlvd xmm6,xmm2,xmm2
-es vpsrlvd -0x55(rdx),xmm10,xmm5
-vpsrlvd 0x5f(rbp),xmm7,xmm5
 vpsrlvd ymm2,ymm2,ymm5
-ss vpsrlvd (rcx,r14,8),ymm3,ymm3
-vpsrlvd (rdx),ymm7,ymm5
 vpsrlvq xmm4,xmm6,xmm6
-ds vpsrlvq 0x63(r8,rsi,4),xmm8,xmm4
-vpsrlvq (rdi),xmm2,xmm3
 vpsrlvq ymm1,ymm7,ymm7
-ds vpsrlvq (r14,r9,8),ymm14,ymm7
-vpsrlvq 0x31d8c870(rip),ymm3,ymm2
-vpsrlvd xmm0,xmm3,xmm2{k2}{z}
-vpsrlvd gs:-0x210(r8,r8,2),xmm10,xmm23
-vpsrlvd 0x5f9806a1(rdi,rdi,1),xmm2,xmm5{k2}
-vpsrlvd ymm2,ymm3,ymm5{k6}{z}
-ss vpsrlvd (r14,r9,8),ymm27,ymm23{k7}
-vpsrlvd 0x19c(rbp){1to8},ymm7,ymm6
-vpsrlvd zmm5,zmm7,zmm0{k7}{z}
-ss vpsrlvd (rcx){1to16},zmm9,zmm4
-vpsrlvd 0xa00(rbp,rcx,4),zmm7,zmm6
-vpsrlvq xmm4,xmm0,xmm2{k3}{z}
-cs vpsrlvq (rax){1to2},xmm25,xmm24{k6}
-vpsrlvq -0x11(rbp){1to2},xmm7,xmm1{k1}{z}
-vpsrlvq ymm7,ymm4,ymm7{k5}{z}
-ds vpsrlvq (r10),ymm13,ymm10{k5}
-vpsrlvq (rax,rsi,8){1to4},ymm5,ymm5{k5}{z}
-vpsrlvq zmm5,zmm4,zmm7{k5}{z}
-cs vpsrlvq (r9,r12,2),zmm25,zmm22{k4}
-vpsrlvq (rdi),zmm0,zmm7
+vpsrlvd (rbx),xmm3,xmm2
+vpsrlvd ymm17,ymm31,ymm31
+vpsrlvd zmm9,zmm17,zmm23
+vpsrlvq xmm0,xmm24,xmm9
+vpsrlvq ymm11,ymm1,ymm2
+vpsrlvq (r15),zmm10,zmm24
 vpsravd xmm1,xmm0,xmm0
-cs vpsravd (r9,r12,4),xmm2,xmm9
-vpsravd (rdx),xmm5,xmm6
 vpsravd ymm3,ymm1,ymm1
-vpsravd gs:(rbx,rsi,4),ymm15,ymm11
-vpsravd -0x25076f9(rip),ymm6,ymm6
 vpsravd xmm1,xmm6,xmm5
-vpsravd 0x27(r12,r14,4){1to4},xmm21,xmm5{k3}{z}
-ds vpsravd -0x5c(rcx,rdi,4){1to4},xmm3,xmm7
-vpsravd ymm0,ymm4,ymm2{k4}
-ss vpsravd (r11,r10,8),ymm26,ymm31{k6}
-vpsravd 0x74(rsp,rbp,8),ymm2,ymm1
+vpsravd ymm23,ymm13,ymm20
 vpsravd zmm6,zmm6,zmm4
-es vpsravd (rdi,r15,4){1to16},zmm22,zmm17{k2}
-vpsravd -0x1a80(rdx),zmm3,zmm5{k5}{z}
-vpsravq xmm2,xmm3,xmm5{k2}{z}
-ss vpsravq 0x18(rcx,r10,8){1to2},xmm22,xmm21{k6}{z}
-vpsravq -0x29b50b04(rdx){1to2},xmm7,xmm0
+vpsravq xmm6,xmm1,xmm5
 vpsravq ymm3,ymm5,ymm0
-ss vpsravq (rcx,r13,1){1to4},ymm18,ymm19{k3}
-vpsravq (rcx),ymm0,ymm7{k5}{z}
 vpsravq zmm7,zmm7,zmm3
-vpsravq (rax,r12,1){1to8},zmm10,zmm6{k6}{z}
-ss vpsravq 0xac0(rax,rax,1),zmm7,zmm4{k1}
 vpsllvd xmm2,xmm4,xmm5
-vpsllvd fs:0x55ca0e0b(rax,rsi,1),xmm14,xmm9
-vpsllvd (rdi),xmm1,xmm0
 vpsllvd ymm2,ymm2,ymm6
-vpsllvd gs:-0x4f42dff9(rbx),ymm1,ymm14
-vpsllvd (rdi),ymm3,ymm4
 vpsllvq xmm7,xmm4,xmm4
-vpsllvq -0x7c(r12,r13,4),xmm12,xmm6
-ds vpsllvq (rsi),xmm7,xmm0
 vpsllvq ymm2,ymm6,ymm5
-vpsllvq (rax),ymm9,ymm13
-es vpsllvq 0x6c(rbx),ymm4,ymm6
 vpsllvd xmm7,xmm3,xmm3
-es vpsllvd 0x250(rdx,r10,1),xmm15,xmm15{k5}
-vpsllvd -0x90(rbx){1to4},xmm5,xmm3{k5}{z}
-vpsllvd ymm4,ymm5,ymm4{k1}
-vpsllvd fs:0x1e8(r10,r15,2){1to8},ymm27,ymm30{k4}
-vpsllvd (rbx,rbp,4){1to8},ymm5,ymm1{k2}{z}
-vpsllvd zmm1,zmm3,zmm7{k4}{z}
-ds vpsllvd (r14,r15,2),zmm31,zmm4
-vpsllvd 0x1d8(rsi){1to16},zmm3,zmm2
+vpsllvd ymm5,ymm10,ymm15
+vpsllvd zmm6,zmm19,zmm8
 vpsllvq xmm3,xmm1,xmm3
-vpsllvq fs:0x7c527ee9(rdx){1to2},xmm3,xmm12
-vpsllvq -0x2a10fa99(rip),xmm2,xmm1{k6}{z}
-vpsllvq ymm1,ymm2,ymm6{k3}{z}
-vpsllvq gs:0x20(r8,r14,8){1to4},ymm8,ymm22{k1}{z}
-vpsllvq -0x3781929(rcx,rcx,4){1to4},ymm1,ymm0
+vpsllvq ymm29,ymm7,ymm7
 vpsllvq zmm2,zmm4,zmm0
-cs vpsllvq -0x458d1c89(r14){1to8},zmm30,zmm3
-vpsllvq (rsi,rbp,1),zmm7,zmm3{k4}
-vrcp14ps xmm6,xmm7{k2}
-vrcp14ps -0x7effc61c(rbx),xmm22{k3}{z}
-cs vrcp14ps (rax){1to4},xmm7{k5}
+vrcp14ps xmm23,xmm11
 vrcp14ps ymm2,ymm7
-vrcp14ps (rdi,rdx,1),ymm22{k2}{z}
-es vrcp14ps -0x41e310bf(rsp),ymm0{k2}
-vrcp14ps zmm3,zmm2{k5}{z}
-ds vrcp14ps (rdi,r12,8){1to16},zmm23
-vrcp14ps (rcx){1to16},zmm4{k6}
+vrcp14ps (r9,r15,1),zmm22
 vrcp14pd xmm0,xmm7
-cs vrcp14pd -0x330(rbp),xmm21{k6}{z}
-vrcp14pd (rdi){1to2},xmm0{k5}{z}
 vrcp14pd ymm7,ymm7
-vrcp14pd (r9,r15,4){1to4},ymm20
-vrcp14pd gs:-0x1a2f320(rbp,rax,4),ymm7{k1}{z}
-vrcp14pd zmm0,zmm3{k2}{z}
-vrcp14pd gs:-0x39059df9(r12,rax,1),zmm9
-vrcp14pd (rbx){1to8},zmm7{k6}
-vrcp14ss xmm2,xmm1,xmm0{k7}{z}
-vrcp14ss (r8,r13,4),xmm1,xmm26{k1}
-vrcp14ss fs:-0x3f446911(rdi,rbx,8),xmm7,xmm7
+vrcp14pd (rcx),zmm5
+vrcp14ss -0x144(rbp,rax,8),xmm3,xmm4
 vrcp14sd xmm3,xmm1,xmm5
-vrcp14sd (rdi,r10,2),xmm21,xmm17{k5}
-vrcp14sd fs:(rsi),xmm4,xmm5
 vrsqrt14ps xmm0,xmm3
-vrsqrt14ps 0xc0(r10){1to4},xmm6{k7}
-vrsqrt14ps 0x24(rsi),xmm5{k3}{z}
 vrsqrt14ps ymm4,ymm3
-vrsqrt14ps -0x171da8c1(r10),ymm10{k1}
-es vrsqrt14ps -0x19e789f4(,rax,2),ymm2
-vrsqrt14ps zmm2,zmm4{k6}{z}
-vrsqrt14ps (r14,rdi,1){1to16},zmm1
-cs vrsqrt14ps (rbx),zmm2{k4}{z}
+vrsqrt14ps zmm7,zmm5
 vrsqrt14pd xmm0,xmm7
-vrsqrt14pd -0x6d(r11,r13,8){1to2},xmm23{k3}{z}
-vrsqrt14pd gs:0x370(rdi){1to2},xmm1
-vrsqrt14pd ymm7,ymm6{k2}
-es vrsqrt14pd 0x4e0215f2(rbp,r14,8){1to4},ymm17
 vrsqrt14pd -0x20(rip),ymm1
 vrsqrt14pd zmm2,zmm1
-vrsqrt14pd -0x3b(r14,r13,2){1to8},zmm8
-vrsqrt14pd fs:(rbx),zmm5{k7}
-vrsqrt14ss xmm5,xmm7,xmm1{k3}
-vrsqrt14ss -0xfc(rdi,r10,8),xmm15,xmm4{k5}{z}
 vrsqrt14ss -0xf4(rcx),xmm5,xmm7
 vrsqrt14sd xmm2,xmm7,xmm6
-vrsqrt14sd fs:0x260(r11,r13,2),xmm3,xmm19{k3}
-vrsqrt14sd (rcx),xmm3,xmm2{k5}{z}
 vpdpbusd xmm0,xmm0,xmm3
-vpdpbusd (rdi,r12,4),xmm31,xmm27{k6}{z}
-vpdpbusd (rsi){1to4},xmm0,xmm6{k4}{z}
-vpdpbusd ymm3,ymm5,ymm7{k4}{z}
-ss vpdpbusd (rax),ymm26,ymm19{k5}
-vpdpbusd (rdx,rdi,1){1to8},ymm0,ymm0{k7}
-vpdpbusd zmm7,zmm7,zmm5{k1}{z}
-cs vpdpbusd (r12,r8,1),zmm27,zmm31
-vpdpbusd -0x1c80(rbx),zmm3,zmm2{k7}
-vpdpbusds xmm7,xmm5,xmm3{k2}{z}
-ds vpdpbusds 0x11c(r11){1to4},xmm5,xmm7{k5}{z}
-vpdpbusds (rax){1to4},xmm0,xmm1
+vpdpbusd (rdi,r12,8),ymm1,ymm3
+vpdpbusd zmm5,zmm15,zmm18
+vpdpbusds xmm8,xmm17,xmm4
 vpdpbusds ymm0,ymm3,ymm6
-cs vpdpbusds -0xfe0(r10,r10,1),ymm26,ymm0{k5}
-vpdpbusds -0x5eeaf94a(rcx){1to8},ymm2,ymm0
 vpdpbusds zmm0,zmm4,zmm4
-vpdpbusds 0x6c(rax){1to16},zmm31,zmm5
-vpdpbusds -0x45(rbp){1to16},zmm5,zmm5{k7}
 vpdpwssd xmm1,xmm6,xmm3
-ss vpdpwssd 0x590df96(r9){1to4},xmm27,xmm21{k2}
-vpdpwssd -0x38(rcx,rsi,4){1to4},xmm4,xmm4
-vpdpwssd ymm5,ymm4,ymm2{k4}{z}
-es vpdpwssd (r10,r10,2){1to8},ymm14,ymm31{k1}
 vpdpwssd 0xee0(rdi,riz,2),ymm2,ymm3
 vpdpwssd zmm2,zmm2,zmm7
-vpdpwssd gs:(r10,r9,4){1to16},zmm8,zmm13{k2}{z}
-vpdpwssd 0x919c81f(rbp){1to16},zmm6,zmm2
-vdpbf16ps xmm4,xmm3,xmm2{k4}
-vdpbf16ps gs:(rsi),xmm13,xmm24
-vdpbf16ps -0x17c(rbx,rbx,8){1to4},xmm3,xmm7{k3}
-vdpbf16ps ymm3,ymm1,ymm3{k5}{z}
-es vdpbf16ps (r15,r10,4),ymm25,ymm11{k2}
-vdpbf16ps 0x5e(rdi){1to8},ymm0,ymm6{k1}
-vdpbf16ps zmm0,zmm3,zmm0{k5}{z}
-ds vdpbf16ps (r14,rdx,4),zmm10,zmm27
-vdpbf16ps 0x1a3ece0b(rsi),zmm4,zmm4{k3}
+vdpbf16ps xmm7,xmm28,xmm13
+vdpbf16ps ymm5,ymm30,ymm31
+vdpbf16ps (rsi,rdx,8),zmm1,zmm3
 vp4dpwssd 0x250(rax),zmm3,zmm5
-es vp4dpwssd (rsp,rsi,8),zmm24,zmm26{k1}{z}
-vp4dpwssd 0x2b(r12,rax,2),zmm10,zmm18
 vpdpwssds xmm2,xmm2,xmm5
-ds vpdpwssds -0x180(r14){1to4},xmm1,xmm12{k1}
-vpdpwssds (rsi,riz,2){1to4},xmm6,xmm6
-vpdpwssds ymm1,ymm0,ymm3{k2}
-ss vpdpwssds (rcx,r14,1){1to8},ymm3,ymm28{k5}{z}
 vpdpwssds -0x6c7e31e2(rbp),ymm2,ymm1
-vpdpwssds zmm2,zmm2,zmm2{k2}
-es vpdpwssds (rdx){1to16},zmm17,zmm12
-vpdpwssds -0xbc(rdi){1to16},zmm3,zmm1{k5}
-vp4dpwssds -0x444b659d(rsp,rdi,2),zmm5,zmm0{k6}
-vp4dpwssds fs:-0x15(,r13,4),zmm18,zmm27
-vp4dpwssds -0x290(r8,rbx,1),zmm15,zmm6{k1}
+vpdpwssds zmm8,zmm0,zmm8
+vp4dpwssds 0x36(r9),zmm30,zmm31
 vpopcntb xmm4,xmm0
-vpopcntb (r14,rdi,4),xmm6{k2}
-vpopcntb gs:(rdx),xmm5{k6}{z}
 vpopcntb ymm5,ymm4
-vpopcntb fs:0x1c(r11,r9,4),ymm18{k2}
-vpopcntb 0x7c0(rcx,rbx,4),ymm6{k4}{z}
 vpopcntb zmm5,zmm1
-vpopcntb gs:-0x480(r8,r14,2),zmm22{k2}{z}
-vpopcntb 0x46(rsi),zmm4{k7}
-vpopcntw xmm2,xmm5{k2}{z}
-vpopcntw fs:-0x4c0(rax,r13,4),xmm25
-vpopcntw -0x73e58a7b(rdx,rdi,4),xmm7{k5}
-vpopcntw ymm2,ymm3{k5}
-vpopcntw fs:(rsp,r15,4),ymm18{k1}{z}
+vpopcntw -0x2(,rax,2),xmm6
 vpopcntw 0x469da6c4(rip),ymm6
-vpopcntw zmm7,zmm5{k4}
-es vpopcntw 0x618c6da4(rbp,r14,8),zmm0
-vpopcntw 0xefdff87(,rsi,8),zmm5{k1}{z}
-vpopcntd xmm7,xmm2{k4}
-ss vpopcntd (r12,rax,1){1to4},xmm4
-vpopcntd (rdi),xmm6
+vpopcntw -0x1380(rcx,rbx,2),zmm1
+vpopcntd (r8),xmm2
 vpopcntd ymm0,ymm0
-vpopcntd gs:(rsp,r10,2),ymm9{k4}{z}
-vpopcntd 0x77550b89(rip){1to8},ymm3{k6}
 vpopcntd zmm3,zmm1
-vpopcntd 0x40(,r14,4),zmm30{k4}
-es vpopcntd (rax),zmm1{k3}{z}
 vpopcntq xmm4,xmm0
-vpopcntq -0x4e2f257c(r12,r14,1),xmm23{k5}
-vpopcntq fs:(rax),xmm5{k5}{z}
-vpopcntq ymm6,ymm7{k6}
-ss vpopcntq 0x6f(r13),ymm15{k3}{z}
-vpopcntq (rbx){1to4},ymm3{k7}
+vpopcntq (r8,rax,2),ymm25
 vpopcntq zmm5,zmm0
-vpopcntq -0x6c6e9b36(r10,r12,2){1to8},zmm15{k6}
-vpopcntq gs:(rax),zmm4
 vpbroadcastd xmm2,xmm1
-es vpbroadcastd (rsp),xmm15
-vpbroadcastd 0x4763d3ae(rbx),xmm2
 vpbroadcastd xmm4,ymm5
-es vpbroadcastd 0x5ffe55fe(rcx,r8,4),ymm3
-vpbroadcastd -0x39(rdi),ymm1
-vpbroadcastd xmm1,xmm1{k4}{z}
-{evex} vpbroadcastd gs:(rax,r15,1),xmm2
-vpbroadcastd 0x46fd8126(rsi),xmm0{k6}
-vpbroadcastd xmm1,ymm0{k6}{z}
-{evex} vpbroadcastd (r10,r15,2),ymm3
-ss {evex} vpbroadcastd (rsi),ymm2
+{evex} vpbroadcastd xmm8,xmm13
+{evex} vpbroadcastd xmm7,ymm15
 vpbroadcastd xmm2,zmm2
-cs vpbroadcastd 0x4879f986(rax),zmm31{k5}{z}
-vpbroadcastd (rbx),zmm6{k2}
 vpbroadcastq xmm5,xmm1
-ds vpbroadcastq (r15),xmm6
-vpbroadcastq (rdi,rbp,4),xmm1
 vpbroadcastq xmm4,ymm6
-vpbroadcastq -0x48(r10,r11,2),ymm14
-vpbroadcastq gs:-0x20ac4299(rcx),ymm5
-vbroadcasti32x2 xmm6,xmm1{k2}{z}
-vbroadcasti32x2 (r14,r12,4),xmm6{k4}
-ss vbroadcasti32x2 0x4524f6f4(rdx),xmm5{k4}{z}
-vbroadcasti32x2 xmm6,ymm7{k2}
-vbroadcasti32x2 gs:(rdi),ymm27
-vbroadcasti32x2 -0x111800ed(rdx,rcx,2),ymm0{k1}{z}
+vbroadcasti32x2 xmm3,xmm0
+vbroadcasti32x2 (rcx),ymm3
 vbroadcasti32x2 xmm1,zmm5
-ss vbroadcasti32x2 (r11,r11,2),zmm17{k4}
-vbroadcasti32x2 -0x328(rax,rbp,2),zmm3{k2}{z}
 {evex} vpbroadcastq xmm5,xmm2
-vpbroadcastq gs:-0x290(rbx),xmm10{k4}
-vpbroadcastq 0x447957d8(rsi),xmm6{k3}{z}
 {evex} vpbroadcastq xmm3,ymm5
-vpbroadcastq 0x328(r8,r14,4),ymm10{k4}
-vpbroadcastq gs:-0x390(rsi),ymm6{k7}{z}
-vpbroadcastq xmm5,zmm4{k3}
-es vpbroadcastq 0x114db6fa(,r8,2),zmm25{k1}{z}
-vpbroadcastq 0x76240b49(rbx),zmm3
+vpbroadcastq (r11,rbp,1),zmm22
 vbroadcasti128 -0x62(rcx),ymm2
-vbroadcasti128 fs:(rsi,r12,8),ymm6
-ss vbroadcasti128 (rsi),ymm7
 vbroadcasti32x4 -0xf4b9e00(rcx),ymm6
-vbroadcasti32x4 gs:(r9,r14,1),ymm19
-vbroadcasti32x4 0x791f0207(rcx),ymm21{k5}{z}
 vbroadcasti32x4 (rsi,rbp,8),zmm5
-vbroadcasti32x4 (r14),zmm15{k3}{z}
-ss vbroadcasti32x4 -0x4f0(r14),zmm22
-es vbroadcasti64x2 (rdi),ymm7
-vbroadcasti64x2 (rsp,r9,1),ymm27{k2}
-vbroadcasti64x2 -0x22ac4b52(rip),ymm0{k2}{z}
+vbroadcasti64x2 (r9,r12,4),ymm23
 vbroadcasti64x2 -0x338a70d0(rbx),zmm3
-vbroadcasti64x2 0x738b4cfb(r14,rcx,2),zmm26{k3}{z}
-vbroadcasti64x2 fs:(r8),zmm25
 vbroadcasti32x8 0x7bb3ef35(rdi),zmm2
-vbroadcasti32x8 0x71(r12,r14,4),zmm9{k1}{z}
-cs vbroadcasti32x8 0xfa0(rax),zmm5{k7}{z}
-vbroadcasti64x4 -0xbc0(rbp,rbp,4),zmm6{k5}{z}
-vbroadcasti64x4 (r14,r13,2),zmm16
-cs vbroadcasti64x4 0x52(rax),zmm2{k3}
+vbroadcasti64x4 -0x6c0(rdx,r11,2),zmm16
 vpexpandb xmm3,xmm0
-vpexpandb gs:0x189b52f9(rbx),xmm13{k3}
-vpexpandb -0x4e(rcx),xmm0{k7}{z}
 vpexpandb ymm7,ymm1
-ds vpexpandb (r11,rdi,8),ymm20{k2}{z}
-vpexpandb -0x31(rsi),ymm7{k1}
 vpexpandb zmm7,zmm3
-vpexpandb fs:(r10,r11,8),zmm26{k2}
-vpexpandb 0x4ef33bb6(rax),zmm3{k6}{z}
-vpexpandw xmm5,xmm5{k3}
-vpexpandw -0x148b92b8(rcx,r10,2),xmm8
-vpexpandw (rsp,rbx,2),xmm3{k2}{z}
+vpexpandw xmm6,xmm7
 vpexpandw ymm2,ymm3
-vpexpandw 0x96(r10,rcx,2),ymm8{k3}
-ds vpexpandw -0x314f81e4(,rdx,4),ymm3{k6}{z}
 vpexpandw zmm0,zmm5
-ds vpexpandw 0x9c(rsi),zmm9{k1}{z}
-vpexpandw 0x60(rcx),zmm4{k4}
-vpcompressb xmm3,xmm2{k1}
-vpcompressb xmm11,-0x27(r8)
-ds vpcompressb xmm4,-0x39(rdi,rax,8)
+vpcompressb xmm6,(rbx)
 vpcompressb ymm7,ymm6
-vpcompressb ymm11,(rsi,r14,8){k2}
-vpcompressb ymm2,fs:(rdx)
-vpcompressb zmm0,zmm5{k5}
-vpcompressb zmm14,(r8)
-vpcompressb zmm4,gs:-0x65(rbp,rcx,4){k6}
+vpcompressb zmm4,zmm7
 vpcompressw xmm3,xmm7
-vpcompressw xmm18,(rbx,r9,4){k5}
-vpcompressw xmm5,-0xce(rdx)
 vpcompressw ymm6,ymm1
-vpcompressw ymm26,(rcx,rbx,1){k4}
-es vpcompressw ymm1,(rbx)
 vpcompressw zmm0,zmm7
-vpcompressw zmm18,(rbx)
-es vpcompressw zmm0,-0x543b473a(rbp,rcx,4){k1}
 vpblendmd xmm5,xmm3,xmm4
-ss vpblendmd 0x14482a91(r13,rdx,8),xmm14,xmm29{k1}
-vpblendmd (rdi),xmm6,xmm7{k5}{z}
-vpblendmd ymm3,ymm0,ymm1{k2}
-cs vpblendmd 0x4224309d(r13){1to8},ymm21,ymm10
-vpblendmd 0x42(rip){1to8},ymm1,ymm1{k6}
+vpblendmd (r15,r8,4),ymm2,ymm24
 vpblendmd zmm4,zmm0,zmm5
-ds vpblendmd 0x188(rsp,r13,8){1to16},zmm14,zmm1{k1}
-vpblendmd -0x51e06ed3(rsp,rcx,4){1to16},zmm0,zmm6{k6}{z}
 vpblendmq xmm0,xmm7,xmm7
-vpblendmq (rdi,rcx,2){1to2},xmm20,xmm13{k4}{z}
-vpblendmq gs:(rdi){1to2},xmm5,xmm5
-vpblendmq ymm2,ymm1,ymm7{k4}{z}
-cs vpblendmq -0xf8ec57e(rbx),ymm29,ymm20{k5}
 vpblendmq 0x560(rdi),ymm1,ymm1
-vpblendmq zmm2,zmm2,zmm5{k2}{z}
-cs vpblendmq (rax,rbp,8),zmm10,zmm23
-vpblendmq 0x76d6afd7(rbx,rbx,1),zmm4,zmm3{k7}
+vpblendmq zmm20,zmm23,zmm28
 vblendmps xmm5,xmm0,xmm0
-ds vblendmps (r11){1to4},xmm16,xmm9
-vblendmps -0x7cc8c84c(rcx,rbp,2),xmm6,xmm1{k1}{z}
-vblendmps ymm2,ymm6,ymm7{k3}{z}
-vblendmps -0x5fbf79ce(r9),ymm26,ymm16{k6}
-vblendmps gs:(rdx,rcx,4){1to8},ymm4,ymm4
+vblendmps ymm6,ymm2,ymm2
 vblendmps zmm1,zmm0,zmm6
-vblendmps fs:-0x58(r14,riz,4),zmm4,zmm27{k6}
-vblendmps 0x54(rdx),zmm1,zmm4{k5}{z}
-vblendmpd xmm5,xmm5,xmm6{k6}
-cs vblendmpd (r10,r13,8),xmm1,xmm13{k6}{z}
-vblendmpd -0x3f0(rdi){1to2},xmm2,xmm3{k5}{z}
-vblendmpd ymm6,ymm7,ymm3{k1}
-ds vblendmpd -0xc0(r8,r8,2),ymm31,ymm18
-vblendmpd (rcx),ymm2,ymm6{k2}{z}
+vblendmpd xmm29,xmm10,xmm5
+vblendmpd ymm18,ymm28,ymm4
 vblendmpd zmm2,zmm1,zmm1
-vblendmpd fs:0x130(r14,r13,2){1to8},zmm25,zmm16
-vblendmpd 0x4291e593(rbp,riz,8),zmm6,zmm6{k6}
 vpblendmb xmm3,xmm6,xmm1
-vpblendmb gs:0x330(rbx,r8,8),xmm11,xmm27{k4}
-vpblendmb (rdi),xmm7,xmm0{k5}{z}
-vpblendmb ymm4,ymm4,ymm0{k2}
-vpblendmb (r12,rsi,2),ymm27,ymm31{k1}{z}
 vpblendmb (rdx),ymm0,ymm2
 vpblendmb zmm5,zmm6,zmm6
-cs vpblendmb -0x100(r10,riz,2),zmm2,zmm1{k3}{z}
-vpblendmb (rdx,rdx,1),zmm4,zmm6{k6}
-vpblendmw xmm3,xmm0,xmm3{k4}{z}
-cs vpblendmw 0x52(r12,r9,1),xmm26,xmm21
-vpblendmw 0x3c51b1d4(rip),xmm4,xmm3{k4}
+vpblendmw 0x25(rbp,rbx,2),xmm0,xmm6
 vpblendmw ymm7,ymm5,ymm3
-ds vpblendmw 0x524364f6(r12,rax,1),ymm8,ymm1{k1}
-vpblendmw 0x20(rdx,rbp,8),ymm5,ymm6{k5}{z}
 vpblendmw zmm2,zmm7,zmm0
-vpblendmw fs:(r15,rax,2),zmm2,zmm8{k5}
-vpblendmw (rsi),zmm6,zmm3{k1}{z}
 vp2intersectd xmm7,xmm5,k4
-ds vp2intersectd (rbx,r12,4),xmm3,k4
-vp2intersectd 0x5b(rcx){1to4},xmm5,k2
 vp2intersectd ymm5,ymm2,k0
-vp2intersectd 0xf(,rax,4){1to8},ymm21,k1
-ss vp2intersectd (rbx),ymm0,k4
 vp2intersectd zmm6,zmm3,k7
-vp2intersectd gs:-0x104(rsi,r9,2){1to16},zmm10,k2
-vp2intersectd 0x3170b4cd(rbx,rsi,2),zmm2,k0
 vp2intersectq xmm2,xmm7,k4
-vp2intersectq (rsi,rdi,1){1to2},xmm13,k5
-ss vp2intersectq 0x75(rsi),xmm6,k6
 vp2intersectq ymm5,ymm7,k6
-vp2intersectq 0x2daa17e6(r8,rcx,4){1to4},ymm21,k5
-vp2intersectq -0xe40(rcx),ymm4,k3
 vp2intersectq zmm2,zmm3,k4
-vp2intersectq fs:(rdi,rdi,4),zmm31,k3
-vp2intersectq (rsi){1to8},zmm4,k1
 vpshldvw xmm0,xmm4,xmm6
-cs vpshldvw -0x400(rdi,r8,4),xmm21,xmm7{k3}
-vpshldvw -0x32(rdi),xmm3,xmm1{k7}{z}
 vpshldvw ymm1,ymm0,ymm2
-vpshldvw gs:(rsi,r13,8),ymm29,ymm30{k6}
-vpshldvw 0x4d(rbx),ymm3,ymm4{k4}{z}
 vpshldvw zmm6,zmm0,zmm6
-vpshldvw -0xac0(rsi,r8,1),zmm4,zmm16{k6}
-es vpshldvw 0x1c40(rdx),zmm1,zmm3
-vpshldvd xmm7,xmm4,xmm1{k2}
-vpshldvd gs:-0x66(r11,rdi,2),xmm17,xmm25
-vpshldvd 0x520(rax),xmm3,xmm4{k1}{z}
+vpshldvd xmm28,xmm12,xmm20
 vpshldvd ymm1,ymm5,ymm1
-vpshldvd (r8,r14,8){1to8},ymm22,ymm12
-ds vpshldvd 0x5c(rbp){1to8},ymm4,ymm6{k5}{z}
-vpshldvd zmm7,zmm1,zmm0{k1}
 vpshldvd (rax,r11,2),zmm29,zmm14
-vpshldvd (rdx),zmm0,zmm6{k7}{z}
 vpshldvq xmm5,xmm1,xmm5
-vpshldvq (rbx,r8,1){1to2},xmm10,xmm13{k3}{z}
-cs vpshldvq -0x30(rcx),xmm3,xmm2
-vpshldvq ymm0,ymm5,ymm5{k1}{z}
-vpshldvq gs:0x167fa70c(rcx),ymm4,ymm21
-vpshldvq 0x158(rdx){1to4},ymm4,ymm4
-vpshldvq zmm4,zmm6,zmm4{k3}{z}
-vpshldvq fs:(r12,r8,4),zmm21,zmm11
-vpshldvq (rax){1to8},zmm5,zmm5{k1}{z}
+vpshldvq ymm11,ymm21,ymm2
+vpshldvq zmm0,zmm6,zmm20
 vpshrdvw xmm7,xmm2,xmm1
-ss vpshrdvw (rax,r15,2),xmm15,xmm9{k2}{z}
-vpshrdvw -0x5632786a(rbx),xmm0,xmm1{k5}
 vpshrdvw ymm2,ymm2,ymm6
-cs vpshrdvw 0x7f(rbx,r12,4),ymm7,ymm23{k3}
-vpshrdvw (rdx),ymm2,ymm7{k2}{z}
-vpshrdvw zmm6,zmm4,zmm4{k4}{z}
-vpshrdvw 0x31e8c1a6(,r12,2),zmm16,zmm17
-vpshrdvw gs:(rbx),zmm5,zmm5{k5}
+vpshrdvw zmm22,zmm6,zmm13
 vcvtneps2bf16 xmm3,xmm5
-vcvtneps2bf16x gs:0x19(rbx,r12,4),xmm19{k4}
-vcvtneps2bf16 -0xf8(rsp,rbp,2){1to4},xmm1{k2}
 vcvtneps2bf16 ymm4,xmm6
-ds vcvtneps2bf16 (r12,r9,8){1to8},xmm16
-vcvtneps2bf16y (rdx),xmm2{k2}{z}
 vcvtneps2bf16 zmm7,ymm2
-vcvtneps2bf16 gs:0x68d42591(r9,rbp,2),ymm8{k7}
-vcvtneps2bf16 -0x64894083(rip){1to16},ymm4{k1}
-vcvtne2ps2bf16 xmm1,xmm3,xmm4{k1}
-vcvtne2ps2bf16 fs:(r8),xmm0,xmm18{k5}{z}
-vcvtne2ps2bf16 0x51d2718d(rbx){1to4},xmm6,xmm5{k4}
+vcvtne2ps2bf16 xmm4,xmm23,xmm28
 vcvtne2ps2bf16 ymm2,ymm1,ymm2
-ds vcvtne2ps2bf16 (r9),ymm5,ymm31{k4}
-vcvtne2ps2bf16 -0x300cb6d1(rsi){1to8},ymm7,ymm7
 vcvtne2ps2bf16 zmm3,zmm3,zmm4
-vcvtne2ps2bf16 (r10,riz,8),zmm20,zmm10{k1}
-es vcvtne2ps2bf16 0x1c40(rsp,rdx,1),zmm4,zmm6
 vpshrdvd xmm4,xmm5,xmm7
-cs vpshrdvd (rbx),xmm6,xmm9{k3}{z}
-vpshrdvd -0x45eba751(,riz,2){1to4},xmm6,xmm4
 vpshrdvd ymm2,ymm2,ymm3
-ss vpshrdvd (r9){1to8},ymm8,ymm20{k7}{z}
-vpshrdvd (rcx,rcx,8){1to8},ymm2,ymm4{k6}
-vpshrdvd zmm3,zmm0,zmm7{k6}{z}
-ss vpshrdvd (rcx,r15,8),zmm22,zmm19
-vpshrdvd (rax),zmm7,zmm7{k7}
-vpshrdvq xmm6,xmm2,xmm5{k2}{z}
-vpshrdvq gs:-0x46642aac(rbx,rbp,2){1to2},xmm12,xmm3
-vpshrdvq -0x47640424(rip),xmm2,xmm5
+vpshrdvd zmm10,zmm17,zmm20
+vpshrdvq 0x510(r9,rdx,1),xmm31,xmm10
 vpshrdvq ymm5,ymm4,ymm5
-vpshrdvq (rdi),ymm28,ymm27{k5}{z}
-vpshrdvq (rax,rdi,1),ymm7,ymm1
-vpshrdvq zmm3,zmm1,zmm3{k3}{z}
-ss vpshrdvq 0xed15560(r8,r11,8){1to8},zmm4,zmm2
 vpshrdvq (rax),zmm1,zmm3
-vpermi2b xmm7,xmm3,xmm7{k6}{z}
-vpermi2b -0x640(rax),xmm31,xmm26{k3}
-vpermi2b (rdi,rdx,8),xmm5,xmm1
+vpermi2b xmm8,xmm18,xmm15
 vpermi2b ymm4,ymm1,ymm6
-es vpermi2b (rbx,r12,8),ymm21,ymm28{k7}{z}
-vpermi2b -0x185c7fe9(rdx),ymm4,ymm6{k7}
 vpermi2b zmm5,zmm7,zmm3
-ss vpermi2b (r15,r11,2),zmm3,zmm25{k3}{z}
-vpermi2b -0x5703397f(rdx,rbx,8),zmm1,zmm7{k2}
-vpermi2w xmm7,xmm1,xmm3{k6}
-ss vpermi2w -0x33(rdx,r11,4),xmm25,xmm16
-vpermi2w (rcx),xmm4,xmm4{k4}{z}
+vpermi2w (rcx),xmm1,xmm4
 vpermi2w ymm4,ymm1,ymm0
-ds vpermi2w 0x3e0(r14,rbp,4),ymm23,ymm4{k5}
-vpermi2w (rdi),ymm4,ymm0{k3}{z}
-vpermi2w zmm4,zmm1,zmm2{k6}
-vpermi2w gs:0x280(r9,r11,1),zmm11,zmm13
-vpermi2w (rdx),zmm2,zmm4{k1}{z}
+vpermi2w (rbx,r12,1),zmm20,zmm27
 vpermi2d xmm3,xmm6,xmm0
-cs vpermi2d (r11,r8,1){1to4},xmm15,xmm14{k5}
-vpermi2d (rax),xmm3,xmm7{k3}{z}
-vpermi2d ymm2,ymm6,ymm7{k1}{z}
-vpermi2d gs:(r15){1to8},ymm25,ymm26{k3}{z}
 vpermi2d (rsp,rbx,8),ymm6,ymm0
 vpermi2d zmm3,zmm6,zmm5
-vpermi2d fs:-0x1d0(r15,r14,2){1to16},zmm0,zmm12
-vpermi2d -0x17(rdx),zmm4,zmm2{k2}
 vpermi2q xmm2,xmm6,xmm3
-vpermi2q gs:(rsi,r9,4),xmm9,xmm28{k6}{z}
-vpermi2q -0x790(rax),xmm7,xmm3{k4}
 vpermi2q ymm1,ymm7,ymm1
-ds vpermi2q -0x42843f31(rbx),ymm20,ymm26{k7}
-vpermi2q -0x760(rcx),ymm1,ymm2{k7}{z}
-vpermi2q zmm1,zmm7,zmm6{k3}{z}
-ss vpermi2q (rsi,r13,4),zmm23,zmm26
-vpermi2q (rcx){1to8},zmm1,zmm6{k2}
-vpermi2ps xmm5,xmm7,xmm2{k3}{z}
-vpermi2ps -0x5fdb7028(rcx){1to4},xmm17,xmm30{k2}
-cs vpermi2ps 0x350(rax),xmm3,xmm2
-vpermi2ps ymm5,ymm7,ymm3{k1}{z}
-ds vpermi2ps 0x3f(rsi){1to8},ymm6,ymm8{k2}
-vpermi2ps (rdi),ymm6,ymm4
+vpermi2q -0x18(rax,rcx,1),zmm5,zmm5
+vpermi2ps (rsi),xmm1,xmm5
+vpermi2ps ymm4,ymm14,ymm28
 vpermi2ps zmm7,zmm4,zmm5
-vpermi2ps fs:(rdi,riz,1),zmm24,zmm7{k6}{z}
-vpermi2ps (rcx){1to16},zmm2,zmm5{k6}{z}
 vpermi2pd xmm3,xmm4,xmm4
-cs vpermi2pd -0x405259a9(rcx,r14,1),xmm1,xmm27{k1}
-vpermi2pd (rbx){1to2},xmm1,xmm2
 vpermi2pd ymm0,ymm4,ymm5
-ds vpermi2pd -0xf20(r11),ymm17,ymm10{k5}
-vpermi2pd 0xce0(rbx,rbx,1),ymm0,ymm1{k1}{z}
-vpermi2pd zmm0,zmm4,zmm0{k3}
-es vpermi2pd -0x3a(r15,r8,2){1to8},zmm30,zmm9{k6}{z}
-vpermi2pd 0x36(rcx){1to8},zmm0,zmm2
+vpermi2pd zmm22,zmm24,zmm21
 vpbroadcastb xmm2,xmm5
-vpbroadcastb (rax,r8,8),xmm1
-vpbroadcastb gs:0x71(rbx),xmm2
 vpbroadcastb xmm0,ymm2
-vpbroadcastb fs:-0x48a7c2c1(r13,r10,8),ymm0
-vpbroadcastb (rdi),ymm3
-vpbroadcastb xmm7,xmm6{k1}
-es vpbroadcastb (r10),xmm13{k3}
 {evex} vpbroadcastb -0x4f1b6a21(rbp,rax,2),xmm4
 {evex} vpbroadcastb xmm2,ymm7
-vpbroadcastb (r11,r8,4),ymm29{k3}{z}
-{evex} vpbroadcastb -0x46a3fbb8(rbp,rdx,2),ymm2
-vpbroadcastb xmm1,zmm2{k6}{z}
-vpbroadcastb (rcx,r8,2),zmm27
-vpbroadcastb -0x12(rbx),zmm7{k1}{z}
+vpbroadcastb -0x599b8165(rbx),zmm3
 vpbroadcastw xmm0,xmm5
-vpbroadcastw gs:(r10,r15,2),xmm3
-vpbroadcastw (rcx),xmm3
 vpbroadcastw xmm3,ymm3
-cs vpbroadcastw (r11),ymm7
-vpbroadcastw -0x53(rax,rsi,1),ymm6
-vpbroadcastw xmm7,xmm7{k5}{z}
-{evex} vpbroadcastw gs:(r10),xmm12
-vpbroadcastw 0xca(rcx),xmm7{k1}
-vpbroadcastw xmm0,ymm3{k2}
-vpbroadcastw (r10,r8,8),ymm19{k5}{z}
-ss {evex} vpbroadcastw (rsi),ymm2
-vpbroadcastw xmm0,zmm1{k4}
-vpbroadcastw (r15,r13,2),zmm29
-vpbroadcastw gs:-0x4(rsp,rdi,4),zmm0{k1}{z}
+vpbroadcastw xmm25,xmm0
+{evex} vpbroadcastw (rbx,rax,8),ymm4
+vpbroadcastw xmm5,zmm7
 vpbroadcastb esp,xmm1
-vpbroadcastb ebp,xmm23{k2}
-vpbroadcastb ecx,xmm7{k5}{z}
-vpbroadcastb ecx,ymm2{k5}
-vpbroadcastb ecx,ymm22
-vpbroadcastb esp,ymm2{k7}{z}
+vpbroadcastb ebp,ymm0
 vpbroadcastb esi,zmm0
-vpbroadcastb edx,zmm20{k5}
-vpbroadcastb esi,zmm1{k5}
-vpbroadcastw esp,xmm3{k4}
-vpbroadcastw r10d,xmm1
 vpbroadcastw ebp,xmm6
-vpbroadcastw esi,ymm4{k1}{z}
-vpbroadcastw eax,ymm27{k4}
 vpbroadcastw eax,ymm4
 vpbroadcastw ecx,zmm1
-vpbroadcastw r9d,zmm3{k6}{z}
-vpbroadcastw ebx,zmm7{k2}{z}
 vpbroadcastd esp,xmm3
-vpbroadcastd eax,xmm9{k5}
-vpbroadcastd r13d,xmm16
-vpbroadcastd esp,ymm7{k6}
-vpbroadcastd r11d,ymm16{k2}{z}
 vpbroadcastd ecx,ymm6
-vpbroadcastd edi,zmm4{k3}{z}
 vpbroadcastd edi,zmm26
-vpbroadcastd ebp,zmm5{k1}
-vpbroadcastq rax,xmm5{k3}{z}
 vpbroadcastq r8,xmm9
-vpbroadcastq rdi,xmm1
-vpbroadcastq rsi,ymm1{k2}{z}
 vpbroadcastq r8,ymm18
-vpbroadcastq rax,ymm3
-vpbroadcastq rbx,zmm6{k6}{z}
 vpbroadcastq r14,zmm19
-vpbroadcastq rax,zmm0
-vpermt2b xmm0,xmm0,xmm1{k4}{z}
-es vpermt2b -0x6f0(r13),xmm6,xmm10
-vpermt2b 0x790(rbp,rbx,4),xmm1,xmm7{k4}
+vpermt2b xmm22,xmm12,xmm26
 vpermt2b ymm7,ymm5,ymm5
-vpermt2b gs:-0x5f18495c(r11,r9,2),ymm3,ymm10{k5}{z}
-vpermt2b (rdx),ymm0,ymm2{k7}
 vpermt2b zmm7,zmm5,zmm6
-vpermt2b -0x6a(r8,r12,4),zmm12,zmm11{k5}
-ss vpermt2b 0x365daa2d(rax),zmm6,zmm2
-vpermt2w xmm3,xmm1,xmm3{k4}
-ss vpermt2w -0x1e(r13,rdi,8),xmm16,xmm11
-vpermt2w (rbx),xmm7,xmm5{k3}{z}
+vpermt2w xmm5,xmm6,xmm6
 vpermt2w ymm5,ymm1,ymm5
-vpermt2w 0x300(r11,r10,4),ymm14,ymm19{k5}{z}
-ds vpermt2w 0x360(rsi),ymm6,ymm0{k5}
-vpermt2w zmm7,zmm6,zmm1{k2}{z}
-vpermt2w (r12,rbp,8),zmm30,zmm15
-ss vpermt2w (rcx),zmm3,zmm6
+vpermt2w -0x527e369b(rsi),zmm7,zmm3
 vpermt2d xmm7,xmm6,xmm3
-ss vpermt2d 0x8(r9){1to4},xmm20,xmm31
-vpermt2d (rsi),xmm0,xmm6{k1}
 vpermt2d ymm4,ymm2,ymm0
-vpermt2d fs:(r10,rbx,1){1to8},ymm22,ymm20
-vpermt2d 0x44550aab(rsi),ymm4,ymm6{k5}{z}
 vpermt2d zmm3,zmm3,zmm2
-ds vpermt2d -0x480(r10,r13,1),zmm28,zmm29{k5}{z}
-vpermt2d -0x4c0db289(rbp,rbx,1){1to16},zmm6,zmm1{k4}{z}
-vpermt2q xmm7,xmm7,xmm6{k6}
-vpermt2q fs:0x4b0(r15,rdx,2),xmm28,xmm21
-vpermt2q -0x4c4b867(rip){1to2},xmm6,xmm0{k1}{z}
+vpermt2q 0x100(rsi,r13,2),xmm4,xmm21
 vpermt2q ymm0,ymm7,ymm1
-cs vpermt2q -0x3b0(r8){1to4},ymm19,ymm18{k5}{z}
-vpermt2q -0x2b7837ef(rax,rbp,2){1to4},ymm2,ymm1{k2}
-vpermt2q zmm1,zmm0,zmm1{k5}
-vpermt2q gs:(r12,r15,2){1to8},zmm0,zmm13{k6}{z}
-vpermt2q -0x50ffcf7b(rsi,rdx,8){1to8},zmm1,zmm4
+vpermt2q zmm7,zmm7,zmm2
 vpermt2ps xmm3,xmm5,xmm6
-ds vpermt2ps 0x5cb6bbac(rcx,r13,1){1to4},xmm27,xmm25{k4}
-vpermt2ps 0x34(rax){1to4},xmm2,xmm4
-vpermt2ps ymm2,ymm7,ymm2{k5}
-vpermt2ps fs:(rax,r12,8),ymm12,ymm5{k4}
-vpermt2ps -0x35(rbx){1to8},ymm6,ymm2{k1}
+vpermt2ps ymm18,ymm7,ymm18
 vpermt2ps zmm0,zmm1,zmm6
-vpermt2ps gs:-0x22c0629c(rip){1to16},zmm30,zmm6
-vpermt2ps 0x77aa70cc(rbx,rcx,1){1to16},zmm1,zmm2{k1}
-vpermt2pd xmm2,xmm7,xmm4{k2}{z}
-ds vpermt2pd -0x7cfd05bd(rsp,r14,8){1to2},xmm17,xmm20{k5}
-vpermt2pd 0x2a0(rdx){1to2},xmm2,xmm4{k6}{z}
+vpermt2pd xmm18,xmm13,xmm31
 vpermt2pd ymm3,ymm4,ymm3
-es vpermt2pd (rsi),ymm29,ymm7{k4}
-vpermt2pd -0x73(rbp,riz,4){1to4},ymm7,ymm0{k2}{z}
 vpermt2pd zmm3,zmm6,zmm5
-ds vpermt2pd (r10,r11,4){1to8},zmm9,zmm29{k2}
-vpermt2pd (rbx){1to8},zmm5,zmm0
 invept 0x4f(rax),rbp
-ds invept (rsp,r13,4),r12
-invept -0x78(r14,r12,4),r12
 invvpid (rcx,rsi,8),rdi
-ds invvpid -0x61b3d4d2(r9,r11,8),r11
-invvpid (rsi,r15,1),r8
 invpcid -0x4f660990(rsp,rbx,4),rdx
-invpcid fs:(rbx,r9,4),r10
-invpcid 0x17(r15,r9,8),r12
 vpmultishiftqb xmm5,xmm6,xmm7
-vpmultishiftqb -0x16d41272(r8,r11,8){1to2},xmm9,xmm9{k6}{z}
-ds vpmultishiftqb -0x6b4b2525(rip),xmm1,xmm0{k3}{z}
 vpmultishiftqb ymm7,ymm4,ymm4
-vpmultishiftqb gs:(r10){1to4},ymm2,ymm19
-vpmultishiftqb -0x6dcab3f5(rdi),ymm2,ymm0{k1}
 vpmultishiftqb zmm6,zmm2,zmm2
-vpmultishiftqb -0x2d8(r14,r9,4){1to8},zmm3,zmm17{k6}{z}
-ss vpmultishiftqb -0x333c8f4a(rbp,riz,8),zmm6,zmm5{k3}
 vexpandps xmm2,xmm3
-vexpandps gs:-0x173c4f75(rcx,rcx,2),xmm28{k1}{z}
-vexpandps 0x692530dc(rdi),xmm2{k6}
-vexpandps ymm7,ymm5{k6}
-vexpandps 0x4897fd1f(r10,rdx,1),ymm9
-ss vexpandps -0x65840e35(rdi),ymm5{k7}
-vexpandps zmm3,zmm0{k1}{z}
-vexpandps 0x38(rbx,r11,1),zmm26{k2}
+vexpandps -0xe4(rax,rbp,2),ymm4
 vexpandps -0xeb2964a(,riz,8),zmm7
-vexpandpd xmm1,xmm7{k1}
-vexpandpd fs:(rax),xmm15
-vexpandpd 0x6c(rip),xmm5{k7}{z}
-vexpandpd ymm6,ymm3{k7}{z}
-vexpandpd gs:-0x7044e4a7(rsi),ymm26
-vexpandpd (rdi),ymm4{k3}
-vexpandpd zmm1,zmm4{k3}{z}
-vexpandpd 0x350(r15,r15,1),zmm23
-vexpandpd -0x1251c2eb(rdx,rdi,2),zmm5{k1}{z}
-vpexpandd xmm6,xmm5{k4}
-cs vpexpandd 0x6(r9,rcx,2),xmm14{k1}{z}
-vpexpandd 0x84(rax,rbp,2),xmm3
-vpexpandd ymm4,ymm7{k3}
-vpexpandd -0x6e51a527(rax),ymm20{k3}{z}
-vpexpandd gs:-0x1d8(rax,rax,1),ymm7{k1}
-vpexpandd zmm1,zmm1{k4}
-es vpexpandd (r8,r8,1),zmm18
-vpexpandd -0x56cd2bc6(rdi),zmm2{k1}{z}
+vexpandpd -0x54(rdi,rcx,8),xmm6
+vexpandpd 0x6b(,rcx,4),ymm7
+vexpandpd (rax),zmm2
+vpexpandd xmm2,xmm6
+vpexpandd ymm2,ymm2
+vpexpandd zmm31,zmm0
 vpexpandq xmm7,xmm5
-vpexpandq 0x10(rcx,rbp,8),xmm29{k4}{z}
-es vpexpandq -0x31bfa6a(rip),xmm6
 vpexpandq ymm6,ymm1
-ss vpexpandq -0x7049daf0(,r9,8),ymm18{k2}{z}
-vpexpandq (rdx),ymm2{k7}
-vpexpandq zmm3,zmm1{k6}
-vpexpandq fs:-0x3c8(r11),zmm11
-vpexpandq (rdx),zmm7{k5}{z}
-vcompressps xmm7,xmm5{k7}{z}
-cs vcompressps xmm7,(r10,r15,4){k2}
+vpexpandq zmm3,zmm5
 vcompressps xmm2,-0x38(rax)
 vcompressps ymm4,ymm5
-ss vcompressps ymm26,(rbx){k7}
-vcompressps ymm6,-0x20(rbp,rbx,4){k7}
 vcompressps zmm3,zmm7
-vcompressps zmm29,0x18(r13){k7}
-vcompressps zmm2,(rdx)
-vcompresspd xmm5,xmm7{k1}{z}
-vcompresspd xmm8,0x1d0(rsi)
-ds vcompresspd xmm1,-0x59c3d56a(rdx){k4}
+vcompresspd xmm5,0x3d(rdx)
 vcompresspd ymm5,ymm3
-vcompresspd ymm18,fs:(rbx,r8,8){k6}
-vcompresspd ymm3,(rcx){k6}
-vcompresspd zmm5,zmm2{k2}
-ds vcompresspd zmm12,(rax,r14,2)
 vcompresspd zmm4,(rdx)
-vpcompressd xmm1,xmm3{k4}{z}
-cs vpcompressd xmm15,(r15,r9,1){k4}
 vpcompressd xmm1,-0x174(rax)
 vpcompressd ymm1,ymm0
-vpcompressd ymm24,(rbx,rbp,1){k5}
-es vpcompressd ymm5,-0x2cc506a9(rax)
-vpcompressd zmm5,zmm2{k3}
-vpcompressd zmm2,fs:-0x64(r15,r11,4){k7}
 vpcompressd zmm1,(rdi)
-vpcompressq xmm5,xmm4{k3}{z}
-ds vpcompressq xmm12,0x4886af30(r9,r9,8){k1}
-vpcompressq xmm5,-0x596d158c(rbx)
+vpcompressq xmm15,xmm30
 vpcompressq ymm2,ymm3
-vpcompressq ymm9,-0xa8(r15,r9,1){k6}
-vpcompressq ymm7,(rdx,riz,2)
 vpcompressq zmm4,zmm4
-vpcompressq zmm13,gs:-0x268(rsi)
-vpcompressq zmm7,0x7c0880b9(rdi){k2}
 vpmaskmovd (rdx,rax,4),xmm6,xmm3
-vpmaskmovd gs:0x68c4a1d8(r11),xmm12,xmm0
-vpmaskmovd (r11),xmm3,xmm13
 vpmaskmovd 0x47(rdi),ymm5,ymm1
-ss vpmaskmovd (r10,r11,4),ymm12,ymm9
-vpmaskmovd 0x73(rbx),ymm14,ymm13
 vpmaskmovq (rax),xmm5,xmm7
-vpmaskmovq fs:0x6f818e5f(,r11,1),xmm13,xmm9
-vpmaskmovq 0x68c17b15(rbp,r9,8),xmm4,xmm4
-ss vpmaskmovq (rax),ymm7,ymm4
-vpmaskmovq (rsi,r13,2),ymm0,ymm4
-vpmaskmovq (rcx,rax,2),ymm7,ymm2
+vpmaskmovq (rbx),ymm15,ymm14
 vpermb xmm6,xmm2,xmm0
-es vpermb (rdi),xmm23,xmm27{k3}{z}
-vpermb -0x760(rdi,rax,1),xmm1,xmm5{k1}
-vpermb ymm5,ymm4,ymm2{k4}{z}
-vpermb fs:(rsp),ymm28,ymm23
-vpermb -0x300(rax),ymm7,ymm6{k3}
+vpermb (rax),ymm0,ymm2
 vpermb zmm5,zmm6,zmm6
-ss vpermb 0x8c0(r13,r10,1),zmm4,zmm4{k6}{z}
-vpermb (rax),zmm3,zmm0{k5}
 vpermw xmm6,xmm3,xmm6
-vpermw -0x5a(rbx,r13,8),xmm10,xmm18{k5}{z}
-vpermw (rsi),xmm6,xmm4{k2}
-vpermw ymm4,ymm4,ymm6{k5}{z}
-vpermw fs:-0x38(rax,r11,4),ymm10,ymm2{k3}
 vpermw (rsi),ymm1,ymm4
 vpermw zmm1,zmm4,zmm3
-vpermw fs:-0x7b9115c1(rsi),zmm17,zmm13{k6}
-vpermw -0x4d(rsp,rdi,1),zmm1,zmm4{k7}{z}
 vpmaskmovd xmm7,xmm6,-0x1a7dc58e(rcx,rbp,2)
-ds vpmaskmovd xmm11,xmm13,(rbx)
-vpmaskmovd xmm2,xmm11,-0x3831a328(r15,r11,2)
 vpmaskmovd ymm3,ymm6,0x144d2c54(rbx)
-ds vpmaskmovd ymm10,ymm0,-0x6f(r14,r13,4)
-vpmaskmovd ymm4,ymm11,(r11,r14,4)
 vpmaskmovq xmm2,xmm2,(rbx)
-vpmaskmovq xmm12,xmm2,gs:0x449e468b(r13,r14,4)
-vpmaskmovq xmm7,xmm11,0x7d05b5fa(r14)
 vpmaskmovq ymm0,ymm1,(rdi)
-vpmaskmovq ymm12,ymm8,(rbx,r12,2)
-vpmaskmovq ymm1,ymm0,gs:0x11(rdi)
 vpshufbitqmb xmm6,xmm1,k1
-vpshufbitqmb (rax,rdx,1),xmm10,k2{k1}
-vpshufbitqmb (rdx),xmm4,k7
-vpshufbitqmb ymm3,ymm2,k7{k6}
-vpshufbitqmb (r9),ymm23,k7{k1}
 vpshufbitqmb -0x4eeb38fe(rdi),ymm0,k4
-vpshufbitqmb zmm3,zmm6,k6{k1}
-vpshufbitqmb (r9,rsi,2),zmm25,k1
-es vpshufbitqmb 0x400(rcx),zmm5,k3{k5}
+vpshufbitqmb -0x15(rcx),zmm1,k0
 vpgatherdd xmm0,0x10(rdx,xmm9,4),xmm3
-vpgatherdd xmm4,(rbx,xmm1,8),xmm0
-vpgatherdd xmm2,(r9,xmm12,1),xmm11
-ss vpgatherdd ymm4,(rdx,ymm0,4),ymm1
-vpgatherdd ymm11,-0x483f1526(rax,ymm13,4),ymm15
-es vpgatherdd ymm1,(rdx,ymm4,1),ymm10
+vpgatherdd ymm0,(rbx,ymm4,2),ymm1
 vpgatherdq xmm6,(r10,xmm8,2),xmm10
-ss vpgatherdq xmm6,-0x4d39bfbc(rbp,xmm7,1),xmm5
-vpgatherdq xmm2,-0x2a(rdx,xmm5,1),xmm3
 vpgatherdq ymm5,0x2e8448b(,xmm8,1),ymm0
-vpgatherdq ymm4,-0x11(rsp,xmm3,8),ymm6
-vpgatherdq ymm1,-0x54(r10,xmm8,4),ymm3
 vpgatherdd 0x1c(rdx,xmm11,8),xmm29{k3}
-ds vpgatherdd (rcx,xmm0,8),xmm7{k2}
-vpgatherdd fs:(rax,xmm18,2),xmm6{k3}
 vpgatherdd (r8,ymm10,1),ymm22{k6}
-vpgatherdd 0x1d4(rsp,ymm0,1),ymm5{k1}
-vpgatherdd 0x61d516df(rsi,ymm2,8),ymm24{k6}
 vpgatherdd 0x59(,zmm4,1),zmm7{k2}
-vpgatherdd -0x4d6ab24f(r14,zmm12,1),zmm22{k1}
-vpgatherdd gs:(rcx,zmm0,1),zmm16{k5}
 vpgatherdq -0x3e(rbp,xmm1,2),xmm7{k3}
-cs vpgatherdq (rdi,xmm24,4),xmm27{k4}
-vpgatherdq -0x24(rdi,xmm27,8),xmm26{k3}
 vpgatherdq (rsp,xmm3,1),ymm4{k3}
-vpgatherdq -0x76(r12,xmm25,1),ymm28{k5}
-vpgatherdq (r12,xmm9,4),ymm5{k6}
 vpgatherdq -0x4707acf3(rdx,ymm4,1),zmm5{k3}
-ds vpgatherdq (r8,ymm13,2),zmm17{k3}
-vpgatherdq 0x340(rsi,ymm14,2),zmm7{k2}
 vpgatherqd xmm8,(rbx,xmm11,1),xmm7
-vpgatherqd xmm5,-0x19c583cd(rdx,xmm7,2),xmm6
-vpgatherqd xmm9,-0x68(r8,xmm3,1),xmm5
 vpgatherqd xmm3,(rcx,ymm2,2),xmm7
-vpgatherqd xmm13,-0x704aaa50(r9,ymm5,2),xmm0
-es vpgatherqd xmm0,(rdx,ymm15,8),xmm13
 vpgatherqq xmm4,(rax,xmm2,1),xmm3
-ds vpgatherqq xmm14,-0x71376ed5(r9,xmm3,2),xmm1
-vpgatherqq xmm12,(rdx,xmm8,1),xmm6
 vpgatherqq ymm15,(r12,ymm10,1),ymm5
-vpgatherqq ymm4,0x1f3ae40a(rsi,ymm1,2),ymm5
-vpgatherqq ymm1,(rdx,ymm3,4),ymm4
 vpgatherqd (rcx,xmm7,8),xmm6{k4}
-vpgatherqd 0x140(r12,xmm31,4),xmm15{k5}
-vpgatherqd (r14,xmm9,2),xmm11{k6}
 vpgatherqd (rax,ymm2,2),xmm7{k5}
-vpgatherqd -0xddc8107(r11,ymm29,8),xmm7{k3}
-vpgatherqd gs:(r12,ymm25,4),xmm29{k5}
 vpgatherqd (rdi,zmm7,4),ymm5{k1}
-es vpgatherqd -0x19(r14,zmm3,2),ymm31{k2}
-vpgatherqd (rax,zmm25,8),ymm23{k1}
 vpgatherqq -0x66(,xmm26,2),xmm31{k7}
-vpgatherqq 0x98(rbx,xmm3,8),xmm7{k3}
-vpgatherqq -0x260(rsi,xmm24,4),xmm25{k3}
 vpgatherqq 0x4787ed97(r10,ymm19,2),ymm22{k6}
-vpgatherqq (rsi,ymm1,2),ymm6{k1}
-ds vpgatherqq (rsp,ymm31,4),ymm19{k2}
 vpgatherqq -0x150(rcx,zmm2,4),zmm5{k5}
-vpgatherqq fs:(rsp,zmm23,2),zmm4{k5}
-vpgatherqq -0x64(rbx,zmm10,4),zmm11{k4}
-es vgatherdps xmm4,(rdi,xmm6,8),xmm5
-vgatherdps xmm5,-0x32020fb9(rax,xmm0,2),xmm12
 vgatherdps xmm2,0x71158e70(rax,xmm6,4),xmm3
 vgatherdps ymm14,(rdi,ymm6,8),ymm11
-vgatherdps ymm3,gs:-0x44ed0ebf(rcx,ymm0,4),ymm6
-vgatherdps ymm4,(rsp,ymm2,1),ymm3
 vgatherdpd xmm14,0x6f(r9,xmm13,8),xmm12
-vgatherdpd xmm5,0x1c(rdx,xmm2,4),xmm0
-cs vgatherdpd xmm0,-0x3d0d8086(rbp,xmm8,2),xmm9
 vgatherdpd ymm11,0x79(r11,xmm7,4),ymm13
-vgatherdpd ymm6,0x5ed5e716(,xmm7,1),ymm2
-ds vgatherdpd ymm3,-0x70(r11,xmm10,1),ymm6
 vgatherdps -0x1ac(rdi,xmm1,8),xmm4{k3}
-vgatherdps 0x38(rdx,xmm15,1),xmm21{k5}
-ss vgatherdps (rsi,xmm3,8),xmm7{k2}
 vgatherdps -0x1(,ymm9,8),ymm1{k7}
-vgatherdps fs:0x28b8a0ad(rdx,ymm1,4),ymm5{k5}
-vgatherdps 0x5ef20e80(,ymm4,4),ymm6{k5}
 vgatherdps 0x60eb2b5f(r8,zmm26,2),zmm22{k1}
-ds vgatherdps 0x5ad8c5b8(rcx,zmm1,8),zmm7{k6}
-vgatherdps (rsp,zmm4,4),zmm5{k2}
 vgatherdpd (r14,xmm13,8),xmm2{k4}
-es vgatherdpd 0x80(rbx,xmm4,2),xmm0{k6}
-vgatherdpd 0x3a(rdi,xmm4,4),xmm1{k3}
 vgatherdpd (r15,xmm6,2),ymm7{k7}
-es vgatherdpd 0x3bc2923c(rdx,xmm4,2),ymm2{k6}
-vgatherdpd fs:-0x726fc756(r10,xmm23,2),ymm13{k6}
 vgatherdpd -0x3c8(rbp,ymm21,8),zmm30{k5}
-vgatherdpd (rsp,ymm0,2),zmm7{k5}
-vgatherdpd fs:0x723851d2(,ymm28,1),zmm22{k3}
 vgatherqps xmm0,(rdx,xmm5,8),xmm1
-vgatherqps xmm0,-0x2391860(rbx,xmm5,4),xmm14
-vgatherqps xmm6,0x181b966e(rcx,xmm5,8),xmm7
 vgatherqps xmm6,-0x36(rbp,ymm10,4),xmm9
-vgatherqps xmm4,(rdi,ymm6,1),xmm7
-vgatherqps xmm5,(r9,ymm8,2),xmm4
 vgatherqpd xmm2,(r11,xmm12,4),xmm9
-vgatherqpd xmm2,0x53(rbp,xmm0,4),xmm5
-ds vgatherqpd xmm5,-0x1a(r15,xmm10,1),xmm12
 vgatherqpd ymm13,(r11,ymm9,4),ymm7
-vgatherqpd ymm0,0x38c1f7d5(rdi,ymm2,4),ymm7
-vgatherqpd ymm15,fs:0xb(rbp,ymm14,8),ymm10
 vgatherqps (r10,xmm10,4),xmm2{k3}
-vgatherqps -0x164(rax,xmm3,4),xmm6{k4}
-vgatherqps -0x8(r12,xmm10,2),xmm29{k7}
 vgatherqps -0x164(rax,ymm7,8),xmm5{k7}
-vgatherqps gs:(rsi,ymm31,4),xmm11{k5}
-cs vgatherqps (rax,ymm1,8),xmm5{k7}
 vgatherqps 0x118(rcx,zmm1,4),ymm6{k5}
-vgatherqps (r10,zmm25,4),ymm31{k2}
-vgatherqps 0x168(r14,zmm14,8),ymm25{k6}
 vgatherqpd (r11,xmm1,1),xmm23{k3}
-vgatherqpd 0x60ce23d2(rsp,xmm1,4),xmm3{k7}
-vgatherqpd (rdi,xmm3,2),xmm1{k5}
 vgatherqpd -0x65274254(r13,ymm24,8),ymm3{k3}
-vgatherqpd (rsp,ymm2,1),ymm7{k3}
-vgatherqpd 0x138(r8,ymm31,8),ymm21{k1}
 vgatherqpd -0x59(rsi,zmm28,1),zmm14{k4}
-ds vgatherqpd -0x3c8(rsi,zmm6,2),zmm7{k2}
-vgatherqpd (rsp,zmm1,8),zmm5{k5}
 vfmaddsub132ps xmm6,xmm2,xmm5
-vfmaddsub132ps (rsi,r12,1),xmm13,xmm15
-vfmaddsub132ps fs:-0x2c(rbx,rcx,8),xmm7,xmm3
 vfmaddsub132ps ymm2,ymm0,ymm2
-ds vfmaddsub132ps 0x7e(r8,r11,4),ymm1,ymm5
-vfmaddsub132ps (rbx,riz,8),ymm7,ymm6
 vfmaddsub132pd xmm2,xmm2,xmm6
-ss vfmaddsub132pd 0x5d(r9,r14,4),xmm11,xmm15
-vfmaddsub132pd (rsi,rdi,8),xmm5,xmm6
 vfmaddsub132pd ymm4,ymm7,ymm7
-es vfmaddsub132pd (rax,r9,1),ymm2,ymm1
-vfmaddsub132pd -0x54(rsi,rax,1),ymm5,ymm0
-vfmaddsub132ps xmm1,xmm1,xmm2{k7}{z}
-ds vfmaddsub132ps -0x60(r15,rdi,8){1to4},xmm29,xmm25{k3}
-vfmaddsub132ps 0x7e33abf8(rdi){1to4},xmm0,xmm0
-vfmaddsub132ps ymm2,ymm3,ymm3{k7}{z}
-ss vfmaddsub132ps (rsp,r10,4),ymm1,ymm21{k5}
-vfmaddsub132ps (rdi){1to8},ymm6,ymm2
-vfmaddsub132ps {rd-sae},zmm0,zmm1,zmm0
-ss vfmaddsub132ps -0x30(r9){1to16},zmm13,zmm8
-vfmaddsub132ps 0x19c0(rcx),zmm2,zmm4{k6}{z}
-vfmaddsub132pd xmm6,xmm6,xmm5{k5}
-ss {evex} vfmaddsub132pd -0x2d0(rax,rdi,8),xmm2,xmm12
-vfmaddsub132pd 0x1f8(rsi){1to2},xmm5,xmm6
+{evex} vfmaddsub132ps xmm4,xmm5,xmm6
+{evex} vfmaddsub132ps 0xd40(rbp,rax,8),ymm2,ymm3
+vfmaddsub132ps zmm0,zmm10,zmm2
+{evex} vfmaddsub132pd xmm6,xmm0,xmm4
 {evex} vfmaddsub132pd ymm3,ymm0,ymm4
-cs vfmaddsub132pd (rbx),ymm13,ymm12{k3}
-vfmaddsub132pd -0x100(rax),ymm1,ymm6{k7}{z}
 vfmaddsub132pd zmm7,zmm2,zmm1
-vfmaddsub132pd -0x56(rdx,r10,2){1to8},zmm14,zmm18
-vfmaddsub132pd -0xf0(rbx){1to8},zmm3,zmm2{k3}
 vfmsubadd132ps xmm5,xmm0,xmm5
-vfmsubadd132ps gs:(r14),xmm14,xmm6
-vfmsubadd132ps -0x6f8fa934(rdx),xmm3,xmm6
 vfmsubadd132ps ymm4,ymm1,ymm5
-ds vfmsubadd132ps (rdx),ymm4,ymm15
-vfmsubadd132ps 0x2b(rcx),ymm4,ymm6
 vfmsubadd132pd xmm4,xmm7,xmm5
-ds vfmsubadd132pd -0x63bb5c91(rip),xmm0,xmm8
-vfmsubadd132pd 0x61(rbx),xmm7,xmm3
 vfmsubadd132pd ymm1,ymm5,ymm5
-vfmsubadd132pd fs:(r14,r8,1),ymm14,ymm0
-vfmsubadd132pd (rcx),ymm5,ymm3
-vfmsubadd132ps xmm7,xmm7,xmm7{k2}{z}
-cs {evex} vfmsubadd132ps 0x10(r15,r8,8),xmm5,xmm2
-vfmsubadd132ps -0x609c2c67(rip){1to4},xmm5,xmm6
-vfmsubadd132ps ymm5,ymm1,ymm4{k5}
-vfmsubadd132ps gs:0x16f530c5(rsi,r15,1){1to8},ymm0,ymm12{k1}{z}
-vfmsubadd132ps -0x4a0(rbx),ymm5,ymm3{k2}{z}
+{evex} vfmsubadd132ps xmm1,xmm5,xmm1
+{evex} vfmsubadd132ps ymm0,ymm7,ymm7
 vfmsubadd132ps zmm5,zmm1,zmm1
-ds vfmsubadd132ps (r15,r8,1){1to16},zmm6,zmm16
-vfmsubadd132ps -0x6c(rcx){1to16},zmm5,zmm1{k7}
 {evex} vfmsubadd132pd xmm2,xmm5,xmm1
-ds vfmsubadd132pd 0x5a336b71(r11,r11,8){1to2},xmm13,xmm6{k1}{z}
-vfmsubadd132pd -0x39163688(rax){1to2},xmm2,xmm4{k2}
-vfmsubadd132pd ymm4,ymm5,ymm4{k7}{z}
-vfmsubadd132pd (r8),ymm29,ymm1
-cs vfmsubadd132pd (rsi,rdx,4){1to4},ymm5,ymm3
-vfmsubadd132pd zmm1,zmm2,zmm6{k4}
-ds vfmsubadd132pd (rcx,r12,1),zmm21,zmm7
-vfmsubadd132pd (rdi){1to8},zmm0,zmm0{k6}{z}
+vfmsubadd132pd ymm27,ymm22,ymm9
+vfmsubadd132pd zmm7,zmm7,zmm4
 vfmadd132ps xmm4,xmm2,xmm0
-vfmadd132ps fs:(r14,r14,1),xmm3,xmm6
-vfmadd132ps -0x4c(rax),xmm5,xmm0
 vfmadd132ps ymm4,ymm6,ymm3
-ss vfmadd132ps -0x4d(r11),ymm12,ymm12
-vfmadd132ps (rsi),ymm6,ymm2
 vfmadd132pd xmm6,xmm7,xmm1
-ds vfmadd132pd (r9,r11,1),xmm13,xmm6
-vfmadd132pd (rdx),xmm2,xmm2
 vfmadd132pd ymm1,ymm3,ymm6
-vfmadd132pd (rcx,r8,1),ymm1,ymm2
-vfmadd132pd fs:(rcx),ymm0,ymm0
-vfmadd132ps xmm7,xmm3,xmm5{k4}{z}
 {evex} vfmadd132ps (r12,r10,8),xmm6,xmm3
-vfmadd132ps 0x140(rax,rdi,8){1to4},xmm1,xmm4
 {evex} vfmadd132ps ymm3,ymm7,ymm6
-vfmadd132ps gs:-0x80(rsp,rsi,1){1to8},ymm12,ymm5
-vfmadd132ps (rsi),ymm1,ymm5{k4}{z}
-vfmadd132ps zmm2,zmm0,zmm0{k5}
-cs vfmadd132ps (r9,r8,8){1to16},zmm15,zmm11{k6}{z}
 vfmadd132ps (rcx),zmm6,zmm3
 {evex} vfmadd132pd xmm0,xmm4,xmm0
-es vfmadd132pd (rbx,r8,4),xmm31,xmm10{k3}{z}
-vfmadd132pd (rdi),xmm5,xmm5{k5}
 {evex} vfmadd132pd ymm5,ymm4,ymm2
-ds vfmadd132pd 0x63526bef(rsi),ymm28,ymm7{k4}
-vfmadd132pd 0x58(rcx){1to4},ymm3,ymm7
 vfmadd132pd zmm5,zmm0,zmm1
-ss vfmadd132pd 0x1180(rdx),zmm6,zmm29{k6}{z}
-vfmadd132pd -0x6e97bbc8(rbx),zmm0,zmm5{k3}
 vfmadd132ss xmm0,xmm1,xmm6
-vfmadd132ss -0x5e(r12,r9,2),xmm4,xmm8
-vfmadd132ss gs:(rcx),xmm2,xmm2
 vfmadd132sd xmm4,xmm6,xmm7
-vfmadd132sd gs:(rsi,r9,8),xmm0,xmm5
-vfmadd132sd 0x471799e9(rax),xmm3,xmm5
-vfmadd132ss xmm1,xmm4,xmm7{k6}
-ds vfmadd132ss 0x9c(r13,r8,8),xmm15,xmm7{k2}{z}
-{evex} vfmadd132ss -0x64(rdi),xmm6,xmm2
-vfmadd132sd xmm0,xmm6,xmm7{k7}
-cs vfmadd132sd 0x30(rsi,r13,8),xmm18,xmm11
-vfmadd132sd (rsi,rdi,1),xmm4,xmm4{k4}{z}
+vfmadd132ss xmm10,xmm27,xmm27
+vfmadd132sd 0x62(rdi),xmm5,xmm6
 vfmsub132ps xmm7,xmm3,xmm1
-vfmsub132ps 0x406213da,xmm2,xmm2
-ss vfmsub132ps 0x6615acf9(rcx,rax,1),xmm3,xmm6
 vfmsub132ps ymm7,ymm5,ymm1
-ds vfmsub132ps (r12,r13,8),ymm15,ymm8
-vfmsub132ps (rdx),ymm7,ymm2
 vfmsub132pd xmm2,xmm7,xmm1
-ss vfmsub132pd 0x30(rcx),xmm9,xmm15
-vfmsub132pd -0x1d(rcx,rax,2),xmm4,xmm1
 vfmsub132pd ymm7,ymm5,ymm7
-es vfmsub132pd (r9),ymm12,ymm8
-vfmsub132pd 0x4(rip),ymm7,ymm7
 {evex} vfmsub132ps xmm4,xmm2,xmm1
-ss vfmsub132ps (r9,r15,1){1to4},xmm22,xmm4{k6}{z}
-vfmsub132ps 0x5d0(rdx,rcx,4),xmm1,xmm3{k6}{z}
 {evex} vfmsub132ps ymm4,ymm4,ymm0
-ss vfmsub132ps (r15,r9,2){1to8},ymm23,ymm17{k5}
-vfmsub132ps -0xd8(rdx){1to8},ymm3,ymm0{k5}{z}
-vfmsub132ps zmm1,zmm6,zmm3{k3}
-ss vfmsub132ps -0xdc(r8,rdx,1){1to16},zmm14,zmm12
-vfmsub132ps 0x3d3b253b(rip),zmm4,zmm4
-vfmsub132pd xmm2,xmm3,xmm6{k7}{z}
-ds vfmsub132pd (rax),xmm31,xmm24
-vfmsub132pd (rsi,rbp,1){1to2},xmm0,xmm6
+vfmsub132ps zmm6,zmm4,zmm6
+vfmsub132pd xmm17,xmm22,xmm17
 {evex} vfmsub132pd ymm3,ymm5,ymm4
-vfmsub132pd -0x480(rbx),ymm22,ymm24{k7}{z}
-ss {evex} vfmsub132pd (rcx),ymm3,ymm3
-vfmsub132pd {rz-sae},zmm4,zmm3,zmm1{k3}{z}
-vfmsub132pd fs:0x8c0(rsi,r12,1),zmm15,zmm28
-vfmsub132pd 0x238(rsi){1to8},zmm6,zmm1{k7}
-ss v4fmaddps 0x246b321f(rip),zmm1,zmm1
-v4fmaddps (r10,r10,1),zmm24,zmm21{k4}{z}
-v4fmaddps (rsi),zmm5,zmm6{k3}{z}
+vfmsub132pd zmm14,zmm16,zmm31
+v4fmaddps 0x710(rbp),zmm3,zmm6
 vfmsub132ss xmm7,xmm2,xmm5
-ds vfmsub132ss -0x5c(rbp),xmm3,xmm11
-vfmsub132ss 0x4b(rbp,rbx,1),xmm5,xmm0
 vfmsub132sd xmm5,xmm4,xmm2
-ss vfmsub132sd 0x5fb3ab33(r14,r8,2),xmm0,xmm4
-vfmsub132sd (rcx),xmm0,xmm0
 {evex} vfmsub132ss xmm3,xmm3,xmm6
-vfmsub132ss gs:-0x3c5b87c3(rax),xmm29,xmm5{k4}
-vfmsub132ss 0x68(rdi),xmm1,xmm7{k7}{z}
-vfmsub132sd xmm1,xmm3,xmm7{k4}{z}
-vfmsub132sd 0x29221262(rcx,rbx,8),xmm11,xmm20{k2}
-ds vfmsub132sd (rcx,rbp,4),xmm4,xmm1{k5}{z}
+{evex} vfmsub132sd 0x31f0c250(rsp,rsi,8),xmm5,xmm4
 v4fmaddss 0x34(rax),xmm1,xmm0
-es v4fmaddss (r11,r13,1),xmm23,xmm19{k7}
-v4fmaddss -0x13b20dbc(r14),xmm0,xmm22
 vfnmadd132ps xmm1,xmm0,xmm4
-vfnmadd132ps -0x36(rsp,rbx,1),xmm15,xmm5
-vfnmadd132ps fs:(rcx),xmm1,xmm7
 vfnmadd132ps ymm2,ymm0,ymm7
-ss vfnmadd132ps 0x68c09f1d(r9,rcx,1),ymm3,ymm8
-vfnmadd132ps (rsi),ymm6,ymm6
 vfnmadd132pd xmm3,xmm0,xmm7
-cs vfnmadd132pd (rdx,r9,1),xmm8,xmm7
-vfnmadd132pd 0x56e31615(rcx),xmm1,xmm4
 vfnmadd132pd ymm3,ymm1,ymm5
-vfnmadd132pd gs:0x46(r14),ymm5,ymm15
-vfnmadd132pd (rax,rbp,4),ymm5,ymm7
 {evex} vfnmadd132ps xmm1,xmm1,xmm7
-es vfnmadd132ps 0x148(r15,rdi,8){1to4},xmm0,xmm17
-vfnmadd132ps (rdx),xmm6,xmm6{k4}
 {evex} vfnmadd132ps ymm7,ymm1,ymm7
-vfnmadd132ps (rbx,rsi,4){1to8},ymm9,ymm12{k2}{z}
-ds vfnmadd132ps 0x4dcd35fb(rbp,rbx,1),ymm7,ymm3{k3}
-vfnmadd132ps {rn-sae},zmm4,zmm1,zmm0{k4}{z}
-cs vfnmadd132ps -0x240(rdi),zmm27,zmm24
-vfnmadd132ps 0x7295862d(rbp,rsi,8){1to16},zmm7,zmm4{k5}{z}
+vfnmadd132ps zmm17,zmm5,zmm10
 {evex} vfnmadd132pd xmm4,xmm6,xmm0
-es vfnmadd132pd (r9,riz,2){1to2},xmm20,xmm9{k4}{z}
-vfnmadd132pd (rdx){1to2},xmm6,xmm4{k3}
 {evex} vfnmadd132pd ymm6,ymm6,ymm2
-vfnmadd132pd 0x56(rax,r11,4),ymm13,ymm12{k5}
-{evex} vfnmadd132pd (rbx),ymm4,ymm4
-vfnmadd132pd {ru-sae},zmm5,zmm6,zmm4
-ds vfnmadd132pd -0x8(r12,r10,4){1to8},zmm26,zmm23{k3}
-vfnmadd132pd 0x3f8(rax){1to8},zmm5,zmm7
+vfnmadd132pd zmm23,zmm14,zmm25
 vfnmadd132ss xmm6,xmm7,xmm4
-vfnmadd132ss fs:-0x61(rax,rcx,2),xmm10,xmm10
-vfnmadd132ss (rbx),xmm2,xmm2
 vfnmadd132sd xmm5,xmm7,xmm2
-cs vfnmadd132sd (rcx),xmm8,xmm2
-vfnmadd132sd 0x6c(rsi,rsi,1),xmm1,xmm4
-vfnmadd132ss xmm1,xmm7,xmm4{k1}
-ss vfnmadd132ss (r8,rbx,4),xmm24,xmm9
-vfnmadd132ss (rcx),xmm7,xmm6{k3}{z}
-vfnmadd132sd xmm4,xmm0,xmm0{k6}
-ds {evex} vfnmadd132sd (r10,r9,1),xmm13,xmm5
-vfnmadd132sd -0x6d8cb7af(rbx),xmm2,xmm3{k4}{z}
+{evex} vfnmadd132ss 0x15c(rsp,rdx,2),xmm4,xmm3
+{evex} vfnmadd132sd 0x48(rbx,rdi,4),xmm3,xmm1
 vfnmsub132ps xmm4,xmm5,xmm1
-cs vfnmsub132ps 0x69(rdx,rbx,4),xmm10,xmm0
-vfnmsub132ps 0x57(rbx,rsi,2),xmm1,xmm0
 vfnmsub132ps ymm3,ymm7,ymm2
-ss vfnmsub132ps (r14),ymm9,ymm5
-vfnmsub132ps -0x28(rdx,rdi,1),ymm4,ymm2
 vfnmsub132pd xmm1,xmm5,xmm2
-cs vfnmsub132pd (r10,riz,8),xmm8,xmm9
-vfnmsub132pd 0x696886f4(rbp,rbx,4),xmm0,xmm3
 vfnmsub132pd ymm7,ymm3,ymm1
-ds vfnmsub132pd -0x3359c199(,r14,2),ymm15,ymm11
-vfnmsub132pd (rsi),ymm7,ymm7
-vfnmsub132ps xmm1,xmm4,xmm5{k4}
-ds vfnmsub132ps (r14,rdi,2){1to4},xmm0,xmm30{k3}
-vfnmsub132ps -0x48(rsp,rbp,8){1to4},xmm1,xmm7
-vfnmsub132ps ymm3,ymm6,ymm2{k7}
-ss vfnmsub132ps (r15),ymm21,ymm23
-vfnmsub132ps 0x5c0(rcx,rbx,1),ymm1,ymm7{k7}{z}
-vfnmsub132ps zmm5,zmm4,zmm3{k2}
-es vfnmsub132ps 0x340(rbp,rsi,4),zmm10,zmm16{k1}{z}
-vfnmsub132ps -0x3(rdx){1to16},zmm2,zmm6{k1}{z}
-vfnmsub132pd xmm0,xmm2,xmm1{k1}{z}
-vfnmsub132pd fs:(r11){1to2},xmm10,xmm5{k1}{z}
-vfnmsub132pd (rax,rax,1),xmm1,xmm7{k6}
-vfnmsub132pd ymm3,ymm3,ymm3{k1}
-{evex} vfnmsub132pd fs:-0x880(rdi,r12,2),ymm5,ymm7
-vfnmsub132pd (rax){1to4},ymm5,ymm4{k2}
-vfnmsub132pd zmm3,zmm1,zmm2{k6}{z}
-vfnmsub132pd gs:0x60(r9,r12,1){1to8},zmm9,zmm30{k5}{z}
-vfnmsub132pd -0x1700(rbp),zmm3,zmm6{k4}
+{evex} vfnmsub132ps xmm5,xmm1,xmm4
+{evex} vfnmsub132ps ymm3,ymm2,ymm2
+vfnmsub132ps (r9,riz,1),zmm22,zmm27
+vfnmsub132pd xmm17,xmm12,xmm29
+{evex} vfnmsub132pd -0x622201d6(rdx,riz,2),ymm5,ymm4
+vfnmsub132pd zmm4,zmm1,zmm0
 vfnmsub132ss xmm3,xmm3,xmm0
-vfnmsub132ss fs:(rsi),xmm7,xmm9
-vfnmsub132ss 0x2c(rax,riz,1),xmm2,xmm5
 vfnmsub132sd xmm7,xmm5,xmm0
-es vfnmsub132sd (rax,rcx,1),xmm10,xmm5
-vfnmsub132sd -0x47965825(rbx),xmm2,xmm6
-vfnmsub132ss xmm0,xmm2,xmm6{k5}{z}
-cs vfnmsub132ss 0x104(rcx,r9,2),xmm12,xmm12{k4}
 vfnmsub132ss -0x104(rbp),xmm4,xmm5
-vfnmsub132sd xmm6,xmm0,xmm1{k5}{z}
 vfnmsub132sd 0x150(r10),xmm8,xmm6
-vfnmsub132sd (rbx),xmm7,xmm0{k5}
 vpscatterdd xmm24,(r15,xmm27,1){k3}
-vpscatterdd xmm2,-0x200(rdx,xmm6,2){k5}
-vpscatterdd xmm4,(rdi,xmm4,4){k7}
 vpscatterdd ymm2,0x34(rbx,ymm13,4){k1}
-ds vpscatterdd ymm2,-0x5e455529(,ymm4,1){k7}
-vpscatterdd ymm1,-0xac(rbx,ymm7,1){k3}
 vpscatterdd zmm28,-0x1e4(rcx,zmm25,4){k1}
-vpscatterdd zmm5,(rbx,zmm1,1){k3}
-vpscatterdd zmm31,(rbx,zmm0,4){k7}
 vpscatterdq xmm31,0x9(r10,xmm30,2){k2}
-vpscatterdq xmm4,gs:(rax,xmm0,4){k1}
-vpscatterdq xmm7,-0x73755817(rcx,xmm4,8){k1}
 vpscatterdq ymm25,(r8,xmm5,1){k6}
-vpscatterdq ymm3,0x34382c05(rax,xmm7,1){k6}
-vpscatterdq ymm7,(rbx,xmm6,4){k1}
 ds vpscatterdq zmm5,0x37cee0cc(,ymm9,2){k1}
-vpscatterdq zmm1,0x280(rbx,ymm5,2){k5}
-vpscatterdq zmm19,-0x4fe58ae8(rax,ymm25,8){k2}
 vpscatterqd xmm31,(r9,xmm28,1){k7}
-vpscatterqd xmm1,gs:0x61(rbx,xmm7,1){k3}
-vpscatterqd xmm3,0x1fc(rbx,xmm7,1){k6}
 vpscatterqd xmm4,0x160(rdx,ymm2,4){k6}
-vpscatterqd xmm25,(r15,ymm7,8){k1}
-es vpscatterqd xmm1,-0x7f13d139(,ymm5,4){k5}
 vpscatterqd ymm6,fs:-0x110(rdi,zmm2,1){k6}
-vpscatterqd ymm22,-0x7c82df5a(rsi,zmm26,8){k3}
-vpscatterqd ymm4,(rdi,zmm0,1){k3}
 vpscatterqq xmm2,(rsp,xmm10,2){k6}
-ds vpscatterqq xmm2,0x6044b4fc(rcx,xmm2,4){k2}
-vpscatterqq xmm3,(rsp,xmm0,2){k1}
 vpscatterqq ymm5,(r9,ymm24,8){k6}
-ds vpscatterqq ymm5,0x49df00bd(rdi,ymm2,1){k4}
-vpscatterqq ymm2,-0xe(,ymm7,1){k4}
 vpscatterqq zmm7,(rdx,zmm4,4){k3}
-ss vpscatterqq zmm21,(rsi,zmm13,2){k6}
-vpscatterqq zmm18,0x26fe09e7(rsp,zmm2,4){k6}
 vscatterdps xmm4,(rbx,xmm5,2){k1}
-vscatterdps xmm15,0x19c(r10,xmm8,2){k6}
-vscatterdps xmm2,(r9,xmm18,2){k7}
 vscatterdps ymm7,(rcx,ymm0,4){k3}
-vscatterdps ymm27,-0x40(rbp,ymm6,4){k2}
-ss vscatterdps ymm17,(r12,ymm28,8){k3}
 vscatterdps zmm15,0xe71ea23(r8,zmm16,8){k2}
-vscatterdps zmm2,-0x1c4(rax,zmm7,2){k6}
-vscatterdps zmm26,gs:(rdi,zmm24,1){k7}
 vscatterdpd xmm10,-0x379a00a0(,xmm14,4){k1}
-vscatterdpd xmm5,-0x7df900cf(rdi,xmm1,1){k3}
-cs vscatterdpd xmm18,0x2f(rcx,xmm28,1){k1}
 vscatterdpd ymm3,0x1a546533(rsp,xmm22,2){k1}
-vscatterdpd ymm1,gs:(rdi,xmm3,1){k1}
-vscatterdpd ymm4,-0x1d0(rbp,xmm5,4){k7}
 vscatterdpd zmm27,(r9,ymm29,8){k7}
-vscatterdpd zmm6,gs:-0x350(rbp,ymm7,4){k2}
-vscatterdpd zmm7,(rbx,ymm0,8){k1}
 vscatterqps xmm8,0x9c(r13,xmm2,1){k1}
-vscatterqps xmm4,(rdx,xmm6,4){k5}
-cs vscatterqps xmm8,(rax,xmm30,2){k5}
 vscatterqps xmm7,0xd8(rax,ymm1,2){k2}
-vscatterqps xmm22,(rbx,ymm9,1){k4}
-cs vscatterqps xmm5,(rbx,ymm5,8){k3}
 vscatterqps ymm0,-0x11c(rax,zmm5,2){k3}
-es vscatterqps ymm18,(r11,zmm14,1){k4}
-vscatterqps ymm24,-0x58950037(r12,zmm31,8){k1}
 vscatterqpd xmm1,gs:0x74128d64(r10,xmm27,4){k4}
-vscatterqpd xmm5,0x3(,xmm2,4){k3}
-vscatterqpd xmm4,(rcx,xmm31,1){k2}
 vscatterqpd ymm30,-0x423743c1(rbp,ymm20,4){k7}
-vscatterqpd ymm2,-0x338(rax,ymm1,4){k6}
-vscatterqpd ymm15,0x1a8(rax,ymm30,1){k6}
 vscatterqpd zmm4,0x32b0fad6(rdi,zmm13,4){k1}
-ds vscatterqpd zmm0,(rdi,zmm1,2){k2}
-vscatterqpd zmm0,-0x1b0(rsi,zmm0,1){k3}
 vfmaddsub213ps xmm4,xmm1,xmm6
-vfmaddsub213ps fs:0x3ddc9495(rdx,r11,4),xmm1,xmm8
-vfmaddsub213ps -0x376a732b(rbp),xmm2,xmm7
 vfmaddsub213ps ymm0,ymm7,ymm5
-ds vfmaddsub213ps 0x2f96a9df(r13),ymm15,ymm11
-vfmaddsub213ps 0x5(rbx),ymm0,ymm5
 vfmaddsub213pd xmm3,xmm5,xmm1
-es vfmaddsub213pd (r8,r11,4),xmm3,xmm1
-vfmaddsub213pd 0x35(rbx),xmm7,xmm3
 vfmaddsub213pd ymm7,ymm7,ymm2
-vfmaddsub213pd (rdx,r13,4),ymm11,ymm3
-vfmaddsub213pd 0x1b(rdx),ymm5,ymm3
 {evex} vfmaddsub213ps xmm6,xmm0,xmm6
-ds vfmaddsub213ps -0x70a7628c(rcx,r14,8){1to4},xmm4,xmm28{k4}
-vfmaddsub213ps (rdi){1to4},xmm1,xmm6{k1}{z}
-vfmaddsub213ps ymm4,ymm6,ymm0{k2}{z}
-vfmaddsub213ps 0x8c(rbp,r13,8){1to8},ymm30,ymm30
-ds {evex} vfmaddsub213ps (rsi),ymm2,ymm7
-vfmaddsub213ps zmm1,zmm4,zmm7{k6}
-ss vfmaddsub213ps 0xe5c0587(r14,r15,1){1to16},zmm13,zmm13{k2}{z}
-vfmaddsub213ps (rdx,riz,1){1to16},zmm3,zmm0
-vfmaddsub213pd xmm0,xmm6,xmm6{k7}
-ds vfmaddsub213pd (rdx,rdx,4),xmm16,xmm24
-vfmaddsub213pd -0x133e7740(rip){1to2},xmm0,xmm4
-vfmaddsub213pd ymm6,ymm3,ymm7{k5}{z}
-ds vfmaddsub213pd 0xb40(rdi,rax,2),ymm30,ymm25{k7}
-vfmaddsub213pd (rdi,rcx,8){1to4},ymm4,ymm5{k7}{z}
-vfmaddsub213pd zmm2,zmm4,zmm0{k2}
-ss vfmaddsub213pd (rsi),zmm21,zmm13
-vfmaddsub213pd -0x25(rbp,rcx,2){1to8},zmm7,zmm3{k2}
+vfmaddsub213ps ymm2,ymm31,ymm9
+vfmaddsub213ps zmm10,zmm14,zmm15
+{evex} vfmaddsub213pd xmm0,xmm1,xmm0
+{evex} vfmaddsub213pd -0x4e640844(rip),ymm7,ymm1
+vfmaddsub213pd zmm6,zmm3,zmm1
 vfmsubadd213ps xmm2,xmm4,xmm1
-cs vfmsubadd213ps (rbx),xmm12,xmm8
-vfmsubadd213ps (rax,rdi,4),xmm4,xmm1
 vfmsubadd213ps ymm7,ymm4,ymm6
-es vfmsubadd213ps (rax,r14,1),ymm8,ymm4
-vfmsubadd213ps 0x13(rdi),ymm2,ymm2
 vfmsubadd213pd xmm0,xmm5,xmm1
-ds vfmsubadd213pd (rsi),xmm14,xmm14
-vfmsubadd213pd 0x1(rsi,rbx,2),xmm4,xmm6
 vfmsubadd213pd ymm3,ymm5,ymm4
-ss vfmsubadd213pd 0x74697529(rdx),ymm8,ymm4
-vfmsubadd213pd (rax),ymm1,ymm0
 {evex} vfmsubadd213ps xmm3,xmm5,xmm3
-vfmsubadd213ps 0x420(r13,rcx,4),xmm12,xmm25{k2}
-vfmsubadd213ps fs:(rbx){1to4},xmm5,xmm0{k5}{z}
-vfmsubadd213ps ymm6,ymm5,ymm7{k3}{z}
-vfmsubadd213ps 0xa80(r13),ymm10,ymm8{k1}
-vfmsubadd213ps 0x2739080e(rbp,rbx,1),ymm2,ymm5{k2}{z}
-vfmsubadd213ps zmm4,zmm2,zmm1{k1}
-ss vfmsubadd213ps -0x1b8(rax,r14,4){1to16},zmm27,zmm24{k6}
-vfmsubadd213ps (rbx){1to16},zmm5,zmm2
+{evex} vfmsubadd213ps ymm6,ymm4,ymm4
+vfmsubadd213ps zmm16,zmm19,zmm0
 {evex} vfmsubadd213pd xmm6,xmm2,xmm3
-vfmsubadd213pd -0x50(rax){1to2},xmm1,xmm22
-cs vfmsubadd213pd 0x330(rdi,riz,2),xmm2,xmm0{k1}{z}
-vfmsubadd213pd ymm3,ymm2,ymm0{k6}{z}
-ss vfmsubadd213pd (rsi,rdi,8){1to4},ymm26,ymm0{k7}{z}
-vfmsubadd213pd (rsi){1to4},ymm3,ymm1
+vfmsubadd213pd ymm30,ymm24,ymm21
 vfmsubadd213pd zmm1,zmm3,zmm5
-cs vfmsubadd213pd 0x240(rdi){1to8},zmm4,zmm9{k5}
-vfmsubadd213pd (rcx,rax,2),zmm4,zmm5{k1}
 vfmadd213ps xmm1,xmm3,xmm1
-vfmadd213ps gs:(rsp,rax,8),xmm9,xmm4
-vfmadd213ps 0x52(rdi),xmm0,xmm7
 vfmadd213ps ymm6,ymm3,ymm3
-vfmadd213ps fs:-0x43(rdi,riz,1),ymm11,ymm10
-vfmadd213ps (rdi,rcx,8),ymm7,ymm2
 vfmadd213pd xmm3,xmm3,xmm2
-vfmadd213pd fs:(r10),xmm4,xmm5
-vfmadd213pd -0x13d711b(rcx),xmm1,xmm5
 vfmadd213pd ymm5,ymm0,ymm7
-ss vfmadd213pd 0x68178906(r9,r8,8),ymm3,ymm15
-vfmadd213pd 0x363a326(rip),ymm0,ymm5
-vfmadd213ps xmm5,xmm0,xmm7{k6}
-es vfmadd213ps (r9),xmm6,xmm2{k5}{z}
-vfmadd213ps 0xd0(rsi){1to4},xmm1,xmm6
-vfmadd213ps ymm0,ymm7,ymm0{k6}{z}
-ss vfmadd213ps -0x380(rcx),ymm19,ymm15{k6}
-vfmadd213ps -0x184(rsi,rbp,2){1to8},ymm0,ymm0{k2}{z}
-vfmadd213ps {ru-sae},zmm6,zmm1,zmm3
-vfmadd213ps fs:0xb1702d8(r11,r11,2){1to16},zmm27,zmm26{k1}{z}
+{evex} vfmadd213ps xmm3,xmm7,xmm6
+{evex} vfmadd213ps ymm13,ymm8,ymm10
 vfmadd213ps -0x8c0(rdx,rax,1),zmm4,zmm4
-vfmadd213pd xmm5,xmm2,xmm5{k4}{z}
-vfmadd213pd fs:(rsi,r9,8){1to2},xmm29,xmm19
-vfmadd213pd -0x79(rip),xmm7,xmm1{k3}
+{evex} vfmadd213pd xmm5,xmm0,xmm3
 {evex} vfmadd213pd ymm7,ymm0,ymm7
-vfmadd213pd fs:0x18(rsp,rax,8){1to4},ymm20,ymm20{k4}
-vfmadd213pd 0x54f42af2(rip),ymm4,ymm7{k3}{z}
-vfmadd213pd {rn-sae},zmm2,zmm6,zmm5{k7}{z}
-cs vfmadd213pd (r11){1to8},zmm20,zmm19{k6}
 vfmadd213pd -0x2c0(rbx,rbx,2),zmm6,zmm1
 vfmadd213ss xmm7,xmm0,xmm0
-vfmadd213ss (rdx,r14,2),xmm6,xmm11
-vfmadd213ss gs:-0x74(rsi),xmm4,xmm4
 vfmadd213sd xmm3,xmm5,xmm0
-cs vfmadd213sd (r15,rsi,2),xmm4,xmm4
-vfmadd213sd 0x54be6f38(rip),xmm3,xmm7
-vfmadd213ss xmm3,xmm7,xmm7{k1}{z}
-ss vfmadd213ss (rsi),xmm14,xmm17{k5}
-vfmadd213ss 0x1f4(rbp),xmm4,xmm2
-vfmadd213sd {rd-sae},xmm6,xmm1,xmm3{k3}
-es vfmadd213sd (rbx),xmm5,xmm22
-vfmadd213sd (rdx,rbx,4),xmm3,xmm5{k5}
+{evex} vfmadd213ss (rdi),xmm6,xmm5
+{evex} vfmadd213sd (rbx),xmm4,xmm2
 vfmsub213ps xmm0,xmm7,xmm5
-ss vfmsub213ps 0x21(rdi),xmm7,xmm8
-vfmsub213ps 0x83bdc9b(rip),xmm1,xmm6
 vfmsub213ps ymm7,ymm4,ymm7
-vfmsub213ps fs:-0x7(r14,r10,2),ymm12,ymm15
-vfmsub213ps (rax),ymm4,ymm4
 vfmsub213pd xmm1,xmm6,xmm6
-es vfmsub213pd (rbx,r14,2),xmm8,xmm3
-vfmsub213pd (rsi),xmm3,xmm4
 vfmsub213pd ymm6,ymm0,ymm6
-es vfmsub213pd 0x57(r10),ymm2,ymm4
-vfmsub213pd (rcx),ymm4,ymm3
-vfmsub213ps xmm4,xmm6,xmm7{k5}
-cs vfmsub213ps (r10){1to4},xmm10,xmm20{k6}
-vfmsub213ps -0x74(rdx,rdi,8){1to4},xmm2,xmm3
-vfmsub213ps ymm6,ymm7,ymm3{k3}
-ds {evex} vfmsub213ps (rsi),ymm1,ymm9
-vfmsub213ps 0x12c(rbx,rdi,1){1to8},ymm2,ymm5
-vfmsub213ps zmm0,zmm5,zmm0{k5}
-vfmsub213ps gs:0x8(r10,r15,8){1to16},zmm19,zmm29
-vfmsub213ps (rcx),zmm7,zmm1{k5}{z}
-vfmsub213pd xmm2,xmm2,xmm7{k5}{z}
-ss vfmsub213pd 0x250(rdx){1to2},xmm16,xmm9
-{evex} vfmsub213pd (rbx),xmm0,xmm6
-vfmsub213pd ymm7,ymm3,ymm4{k7}
-cs vfmsub213pd 0x620(r13,r15,1),ymm17,ymm21
-vfmsub213pd 0x200(rdi){1to4},ymm6,ymm0
-vfmsub213pd {rn-sae},zmm6,zmm7,zmm1{k1}{z}
-ss vfmsub213pd 0xec0(r14,r11,1),zmm19,zmm9
-vfmsub213pd 0x4153d9c1(rbx,rbx,4),zmm3,zmm2{k4}{z}
+vfmsub213ps xmm4,xmm9,xmm19
+vfmsub213ps ymm28,ymm5,ymm7
+vfmsub213ps zmm1,zmm1,zmm7
+vfmsub213pd xmm20,xmm23,xmm5
+vfmsub213pd 0x40(r11,r14,4),ymm17,ymm24
+vfmsub213pd -0x14f824fa(rdi,rdi,8),zmm7,zmm21
 v4fnmaddps 0x1e2ae27f(rip),zmm1,zmm3
-es v4fnmaddps 0x782b050d(r12,r12,4),zmm8,zmm28{k4}{z}
-v4fnmaddps -0xb0(r10,r13,2),zmm20,zmm25{k5}
 vfmsub213ss xmm4,xmm3,xmm5
-ss vfmsub213ss 0x42(r9),xmm8,xmm11
-vfmsub213ss (rsp,rax,4),xmm7,xmm0
 vfmsub213sd xmm4,xmm4,xmm6
-vfmsub213sd 0x5(r15,r12,1),xmm4,xmm8
-es vfmsub213sd 0x71(rip),xmm5,xmm0
-vfmsub213ss xmm5,xmm0,xmm5{k1}
-ds vfmsub213ss (rsi),xmm25,xmm12
-vfmsub213ss -0x74(rcx,riz,8),xmm0,xmm1{k7}{z}
-vfmsub213sd xmm3,xmm0,xmm4{k2}
-cs vfmsub213sd (rax),xmm7,xmm25
-vfmsub213sd 0xfe214c1(rsi,rbp,8),xmm2,xmm5{k5}{z}
-ss v4fnmaddss 0x1b0(rsp,rcx,8),xmm0,xmm0{k2}
-v4fnmaddss (rdx,r8,4),xmm20,xmm16{k1}{z}
+{evex} vfmsub213ss xmm3,xmm7,xmm9
+vfmsub213sd xmm2,xmm25,xmm7
 v4fnmaddss 0x1c0(rax),xmm2,xmm7
 vfnmadd213ps xmm7,xmm5,xmm0
-cs vfnmadd213ps (rdx,r9,4),xmm3,xmm7
-vfnmadd213ps -0x16(rsi,rdi,1),xmm0,xmm0
 vfnmadd213ps ymm4,ymm1,ymm2
-ss vfnmadd213ps (r8,rax,1),ymm11,ymm2
-vfnmadd213ps (rdi),ymm3,ymm4
 vfnmadd213pd xmm6,xmm1,xmm7
-ss vfnmadd213pd (r15,rax,8),xmm5,xmm3
-vfnmadd213pd 0x43(rsi,riz,2),xmm0,xmm7
 vfnmadd213pd ymm6,ymm5,ymm2
-ds vfnmadd213pd -0x3e(rdx,r8,2),ymm14,ymm6
-vfnmadd213pd (rbx),ymm4,ymm6
-vfnmadd213ps xmm4,xmm6,xmm7{k4}
-vfnmadd213ps gs:0x6014a75d(rbp,rbp,1){1to4},xmm18,xmm31
 {evex} vfnmadd213ps (rax),xmm7,xmm6
 {evex} vfnmadd213ps ymm4,ymm2,ymm1
-vfnmadd213ps -0x3fa72f54(rsi,r12,4),ymm14,ymm1{k3}{z}
-ds vfnmadd213ps (rax),ymm0,ymm2{k6}
-vfnmadd213ps zmm2,zmm2,zmm7{k2}{z}
-vfnmadd213ps (r9,r15,8),zmm14,zmm20
-cs vfnmadd213ps 0x363dd671(rdi),zmm7,zmm1{k2}{z}
-vfnmadd213pd xmm6,xmm5,xmm0{k5}{z}
-es vfnmadd213pd (r9,r12,2),xmm3,xmm21
-vfnmadd213pd (rdi),xmm5,xmm4{k6}
-vfnmadd213pd ymm3,ymm6,ymm3{k4}
-vfnmadd213pd -0x400(rcx){1to4},ymm4,ymm16{k6}
-ss vfnmadd213pd -0x39(rcx,rcx,2){1to4},ymm4,ymm7
+vfnmadd213ps (rsi),zmm6,zmm4
+{evex} vfnmadd213pd (rdx),xmm5,xmm2
+{evex} vfnmadd213pd ymm5,ymm1,ymm1
 vfnmadd213pd zmm2,zmm4,zmm2
-es vfnmadd213pd -0x77ec42bf(,rbp,4){1to8},zmm24,zmm30{k5}
-vfnmadd213pd 0x388(rcx){1to8},zmm3,zmm1
 vfnmadd213ss xmm1,xmm2,xmm5
-cs vfnmadd213ss -0x3a(r8,r8,8),xmm1,xmm15
-vfnmadd213ss 0x56d7771b(rdx),xmm4,xmm5
 vfnmadd213sd xmm0,xmm3,xmm3
-ss vfnmadd213sd 0x68(rbx,r14,2),xmm6,xmm13
-vfnmadd213sd 0x19(rcx),xmm3,xmm2
-vfnmadd213ss xmm2,xmm1,xmm0{k3}{z}
-ss vfnmadd213ss 0x291e6f7(r12,rsi,1),xmm15,xmm1
-vfnmadd213ss -0x26efe250(,rax,4),xmm7,xmm3{k1}
-vfnmadd213sd {rz-sae},xmm2,xmm3,xmm0{k7}{z}
-es vfnmadd213sd (r10,r9,1),xmm10,xmm19{k1}
-vfnmadd213sd -0x2c0(rcx),xmm5,xmm4{k6}{z}
+{evex} vfnmadd213ss xmm6,xmm5,xmm7
+{evex} vfnmadd213sd xmm4,xmm2,xmm0
 vfnmsub213ps xmm6,xmm5,xmm7
-cs vfnmsub213ps 0x3e2f7da(rsi),xmm7,xmm10
-vfnmsub213ps (rsi),xmm4,xmm2
 vfnmsub213ps ymm3,ymm2,ymm3
-ss vfnmsub213ps (r10,riz,8),ymm0,ymm14
-vfnmsub213ps -0x241581a9(rdx),ymm7,ymm4
 vfnmsub213pd xmm1,xmm0,xmm5
-es vfnmsub213pd -0x35eae5be(rip),xmm0,xmm2
-vfnmsub213pd 0x2(rsp,riz,2),xmm5,xmm1
 vfnmsub213pd ymm4,ymm2,ymm4
-ss vfnmsub213pd -0x52(r13,r9,1),ymm3,ymm0
-vfnmsub213pd 0x269097bf(rbx,rbx,2),ymm1,ymm3
-vfnmsub213ps xmm5,xmm4,xmm1{k4}{z}
-ss vfnmsub213ps 0x620(r12,r13,2),xmm2,xmm24
-vfnmsub213ps (rcx){1to4},xmm3,xmm6{k6}{z}
+{evex} vfnmsub213ps -0x5c0(rsp,rsi,1),xmm3,xmm6
 {evex} vfnmsub213ps ymm1,ymm1,ymm6
-ds vfnmsub213ps (r11,r9,2),ymm9,ymm30{k2}{z}
-vfnmsub213ps (rbx),ymm1,ymm1{k7}
-vfnmsub213ps zmm6,zmm3,zmm7{k7}
-cs vfnmsub213ps (rdi){1to16},zmm6,zmm15
 vfnmsub213ps 0x1c00(rdx),zmm6,zmm2
-vfnmsub213pd xmm7,xmm1,xmm3{k5}{z}
-ss vfnmsub213pd (r15,r15,2){1to2},xmm15,xmm17
-{evex} vfnmsub213pd 0x290(rbx),xmm1,xmm4
+{evex} vfnmsub213pd (rsp,rdi,8),xmm1,xmm4
 {evex} vfnmsub213pd ymm0,ymm7,ymm6
-vfnmsub213pd gs:0x2d8(rbp){1to4},ymm10,ymm8{k7}{z}
-vfnmsub213pd (rax),ymm1,ymm6{k7}
-vfnmsub213pd zmm5,zmm1,zmm6{k3}
-vfnmsub213pd gs:-0x300(rcx){1to8},zmm17,zmm6
-vfnmsub213pd (rdx),zmm5,zmm3{k3}{z}
+vfnmsub213pd zmm29,zmm9,zmm8
 vfnmsub213ss xmm2,xmm1,xmm2
-ds vfnmsub213ss (rsi,r9,1),xmm13,xmm2
-vfnmsub213ss (rdx),xmm4,xmm0
 vfnmsub213sd xmm2,xmm1,xmm0
-ss vfnmsub213sd (rcx,r10,1),xmm13,xmm10
-vfnmsub213sd 0x7d3221c7(rax),xmm3,xmm2
 {evex} vfnmsub213ss xmm5,xmm1,xmm6
-vfnmsub213ss -0x1f4(rsi,r14,1),xmm24,xmm13{k6}{z}
-ds {evex} vfnmsub213ss (rdx),xmm0,xmm3
 {evex} vfnmsub213sd xmm5,xmm6,xmm1
-vfnmsub213sd 0x3f3d67de(rip),xmm13,xmm23{k2}
-vfnmsub213sd gs:0x200(rax),xmm0,xmm6{k7}{z}
 vpmadd52luq xmm0,xmm6,xmm0
-vpmadd52luq -0x380(r9){1to2},xmm29,xmm28
-vpmadd52luq 0x3c0(rsi,rbx,1),xmm0,xmm1
 vpmadd52luq ymm2,ymm6,ymm7
-ds vpmadd52luq 0x100(r14,riz,2),ymm25,ymm10{k6}{z}
-vpmadd52luq 0x24d39058(rip),ymm4,ymm4{k2}
-vpmadd52luq zmm5,zmm7,zmm6{k1}
-vpmadd52luq fs:0x68(rbx,r10,4){1to8},zmm21,zmm28
-vpmadd52luq (rbx){1to8},zmm6,zmm2{k5}{z}
-vpmadd52huq xmm3,xmm7,xmm0{k7}
-vpmadd52huq gs:-0x1abb1fb1(rip){1to2},xmm21,xmm12
-vpmadd52huq (rsp,rbx,2),xmm4,xmm7{k4}{z}
+vpmadd52luq 0x680(rdx,rax,8),zmm1,zmm0
+vpmadd52huq xmm22,xmm21,xmm30
 vpmadd52huq ymm3,ymm7,ymm2
-es vpmadd52huq 0x70458333(rbx){1to4},ymm26,ymm14
-vpmadd52huq (rsi,rsi,8),ymm3,ymm3{k5}
 vpmadd52huq zmm1,zmm7,zmm3
-vpmadd52huq (rdi,r11,4),zmm0,zmm19{k6}{z}
-vpmadd52huq fs:-0x45c5c5ac(rax),zmm6,zmm3{k3}
 vfmaddsub231ps xmm1,xmm4,xmm6
-vfmaddsub231ps gs:-0xecc8a07(,r13,4),xmm4,xmm13
-vfmaddsub231ps (rsi),xmm3,xmm6
 vfmaddsub231ps ymm7,ymm4,ymm5
-es vfmaddsub231ps -0xe(rdx,r9,2),ymm9,ymm0
-vfmaddsub231ps -0x5d(rcx),ymm7,ymm6
 vfmaddsub231pd xmm0,xmm4,xmm7
-ss vfmaddsub231pd 0x38(r8),xmm12,xmm10
-vfmaddsub231pd 0x10(rbx,rcx,1),xmm1,xmm0
 vfmaddsub231pd ymm6,ymm4,ymm1
-cs vfmaddsub231pd (rax),ymm15,ymm14
-vfmaddsub231pd -0x30(rax,rdi,1),ymm7,ymm2
-vfmaddsub231ps xmm4,xmm5,xmm4{k1}
-es vfmaddsub231ps -0x1ece0fdc(r15,r12,1),xmm31,xmm30
-vfmaddsub231ps 0x6ae917ec(rdi){1to4},xmm5,xmm3
-vfmaddsub231ps ymm1,ymm2,ymm2{k1}{z}
-es vfmaddsub231ps 0x74f9bcce(r8),ymm2,ymm26
-vfmaddsub231ps (rcx){1to8},ymm6,ymm4
+{evex} vfmaddsub231ps xmm4,xmm7,xmm5
+{evex} vfmaddsub231ps 0x7d(rip),ymm13,ymm14
 vfmaddsub231ps zmm7,zmm4,zmm6
-vfmaddsub231ps 0x6091932c(r13,r10,8){1to16},zmm18,zmm31{k7}
-vfmaddsub231ps fs:0x130(rbp){1to16},zmm5,zmm2
-vfmaddsub231pd xmm7,xmm6,xmm7{k3}{z}
-cs vfmaddsub231pd (r9){1to2},xmm14,xmm1{k2}{z}
-vfmaddsub231pd (rdi,rsi,1){1to2},xmm7,xmm0{k6}
-vfmaddsub231pd ymm6,ymm3,ymm4{k2}
-vfmaddsub231pd fs:-0x720(r8,r11,2),ymm17,ymm4
-vfmaddsub231pd (rsp,rcx,4){1to4},ymm2,ymm2{k5}{z}
-vfmaddsub231pd {rd-sae},zmm1,zmm5,zmm3{k1}
-cs vfmaddsub231pd -0xf40(rcx,r10,1),zmm17,zmm6
-vfmaddsub231pd (rsi){1to8},zmm0,zmm7
+vfmaddsub231pd xmm19,xmm18,xmm5
+{evex} vfmaddsub231pd 0x7(,rbx,2),ymm0,ymm1
+vfmaddsub231pd zmm0,zmm11,zmm6
 vfmsubadd231ps xmm1,xmm3,xmm3
-ss vfmsubadd231ps -0x6f(rdx,r13,2),xmm3,xmm10
-vfmsubadd231ps (rdx),xmm0,xmm7
 vfmsubadd231ps ymm5,ymm1,ymm6
-ss vfmsubadd231ps (rax,r15,2),ymm11,ymm15
-vfmsubadd231ps -0x48(rax),ymm0,ymm3
 vfmsubadd231pd xmm0,xmm2,xmm4
-vfmsubadd231pd fs:0x79(r11),xmm3,xmm6
-vfmsubadd231pd (rdi),xmm1,xmm5
 vfmsubadd231pd ymm5,ymm4,ymm4
-ss vfmsubadd231pd 0x755298f7(r9,r10,8),ymm15,ymm13
-vfmsubadd231pd -0x7c(rip),ymm4,ymm4
-vfmsubadd231ps xmm6,xmm2,xmm4{k6}{z}
-vfmsubadd231ps fs:(r11){1to4},xmm21,xmm12
 {evex} vfmsubadd231ps -0x4c(rsp,rcx,1),xmm4,xmm7
-vfmsubadd231ps ymm0,ymm0,ymm7{k2}
 vfmsubadd231ps -0x43adee09(r14,r8,1),ymm19,ymm0
-vfmsubadd231ps fs:(rdx,rdx,4),ymm3,ymm3{k2}{z}
-vfmsubadd231ps zmm0,zmm1,zmm7{k3}
 vfmsubadd231ps (rdi,rax,2),zmm8,zmm15
-cs vfmsubadd231ps (rbx),zmm2,zmm0{k7}
-vfmsubadd231pd xmm2,xmm7,xmm1{k2}{z}
-ss {evex} vfmsubadd231pd 0x35a9eb63(rbp,r8,2),xmm6,xmm5
-vfmsubadd231pd 0x1c0(rax){1to2},xmm7,xmm7
-vfmsubadd231pd ymm0,ymm1,ymm5{k6}
-vfmsubadd231pd gs:0x3f0(r12,r11,2){1to4},ymm1,ymm21{k2}
-vfmsubadd231pd (rdx),ymm5,ymm6{k6}{z}
-vfmsubadd231pd zmm6,zmm2,zmm2{k6}
-ds vfmsubadd231pd (rsp,r10,4){1to8},zmm3,zmm28
-vfmsubadd231pd 0x1bc07def(rip){1to8},zmm2,zmm4{k2}{z}
+vfmsubadd231pd xmm9,xmm17,xmm11
+{evex} vfmsubadd231pd 0xa00(rdx,rbx,8),ymm0,ymm6
+vfmsubadd231pd 0x24(r9,r12,2),zmm23,zmm13
 vfmadd231ps xmm7,xmm0,xmm7
-es vfmadd231ps 0x4d(rbx,r13,2),xmm9,xmm15
-vfmadd231ps -0x3(rdi),xmm3,xmm4
 vfmadd231ps ymm6,ymm7,ymm7
-vfmadd231ps fs:-0x43(rip),ymm13,ymm10
-vfmadd231ps (rcx,rdi,8),ymm2,ymm0
 vfmadd231pd xmm5,xmm7,xmm7
-vfmadd231pd fs:0x271a20ee(r12,r13,4),xmm4,xmm13
-vfmadd231pd -0x27(rdx),xmm0,xmm7
 vfmadd231pd ymm0,ymm4,ymm3
-vfmadd231pd (rdi),ymm7,ymm11
-cs vfmadd231pd 0x54(rcx),ymm2,ymm2
 {evex} vfmadd231ps xmm4,xmm4,xmm7
-ds vfmadd231ps 0x3f7ba211(rbx,r12,8),xmm4,xmm21{k4}
-vfmadd231ps (rsi){1to4},xmm5,xmm4{k3}{z}
 {evex} vfmadd231ps ymm2,ymm0,ymm4
-cs vfmadd231ps -0x285e59c2(rbp,r9,2){1to8},ymm11,ymm24
-vfmadd231ps (rbx),ymm5,ymm1{k4}
-vfmadd231ps zmm7,zmm0,zmm6{k7}
-es vfmadd231ps 0x78(r11,rax,8),zmm26,zmm31
-vfmadd231ps 0x7c(rbp){1to16},zmm1,zmm3{k7}
-vfmadd231pd xmm6,xmm5,xmm0{k2}{z}
-{evex} vfmadd231pd -0x3e0(r15,r12,1),xmm15,xmm14
-cs vfmadd231pd (rbx),xmm4,xmm2{k6}{z}
-vfmadd231pd ymm3,ymm5,ymm0{k1}
-cs vfmadd231pd -0x1e19e474(r10,rdx,1){1to4},ymm26,ymm26{k5}
-vfmadd231pd (rdi,rcx,1){1to4},ymm6,ymm5
+vfmadd231ps (rsp,rcx,1),zmm1,zmm3
+vfmadd231pd xmm11,xmm20,xmm12
+{evex} vfmadd231pd ymm7,ymm12,ymm6
 vfmadd231pd zmm2,zmm1,zmm1
-ds vfmadd231pd 0x100(r9,rsi,2),zmm13,zmm19{k6}{z}
-vfmadd231pd (rdx){1to8},zmm5,zmm3{k7}
 vfmadd231ss xmm6,xmm1,xmm4
-ss vfmadd231ss -0x48be2035(rdx,r11,8),xmm15,xmm3
-vfmadd231ss 0x678feffd(rsi),xmm1,xmm7
 vfmadd231sd xmm4,xmm6,xmm7
-ds vfmadd231sd 0x12(r9,r14,1),xmm6,xmm2
-vfmadd231sd -0x3d(rdx,rcx,1),xmm0,xmm4
 vfmadd231ss xmm5,xmm6,xmm7
-ds vfmadd231ss 0xc8(r13),xmm21,xmm3{k4}
-vfmadd231ss (rsp,rsi,1),xmm0,xmm7{k2}{z}
 {evex} vfmadd231sd xmm2,xmm2,xmm7
-vfmadd231sd -0x140(r9,rsi,1),xmm27,xmm1{k1}{z}
-{evex} vfmadd231sd gs:-0x238(rbp,rdi,2),xmm0,xmm1
 vfmsub231ps xmm0,xmm2,xmm1
-ds vfmsub231ps -0x75(rbx),xmm4,xmm13
-vfmsub231ps -0x10(rsi,rbx,8),xmm6,xmm4
 vfmsub231ps ymm0,ymm7,ymm1
-es vfmsub231ps (r15,rax,8),ymm0,ymm10
-vfmsub231ps (rax),ymm7,ymm0
 vfmsub231pd xmm1,xmm7,xmm0
-es vfmsub231pd (rdx,r13,8),xmm9,xmm9
-vfmsub231pd (rbx),xmm4,xmm2
 vfmsub231pd ymm4,ymm0,ymm4
-ds vfmsub231pd (r10),ymm9,ymm10
-vfmsub231pd -0x27(rcx,rsi,1),ymm7,ymm5
 {evex} vfmsub231ps xmm0,xmm5,xmm6
-vfmsub231ps gs:-0x180(rbp){1to4},xmm15,xmm15{k5}{z}
-vfmsub231ps (rdx),xmm6,xmm2{k5}{z}
 {evex} vfmsub231ps ymm1,ymm7,ymm7
-es vfmsub231ps -0x53(rdx,r15,2){1to8},ymm8,ymm5{k2}
-vfmsub231ps (rsi),ymm0,ymm5{k5}{z}
-vfmsub231ps {rz-sae},zmm7,zmm1,zmm7{k2}{z}
-vfmsub231ps gs:0x2a57ee9(rdi),zmm14,zmm11
-vfmsub231ps (rdx){1to16},zmm6,zmm5{k4}{z}
+vfmsub231ps -0x1840(rbx,rdx,1),zmm3,zmm3
 {evex} vfmsub231pd xmm6,xmm7,xmm5
-vfmsub231pd gs:(rsi,r10,1),xmm1,xmm22{k5}{z}
-vfmsub231pd (rbx){1to2},xmm4,xmm2{k1}{z}
-vfmsub231pd ymm5,ymm4,ymm6{k5}
 vfmsub231pd (rbx,r9,1),ymm18,ymm24
-vfmsub231pd -0xd60(rdi,rcx,8),ymm6,ymm6{k5}{z}
-vfmsub231pd {ru-sae},zmm5,zmm6,zmm3{k3}{z}
-vfmsub231pd fs:(r15,r15,2),zmm29,zmm1{k5}{z}
 vfmsub231pd (rax),zmm5,zmm7
 vfmsub231ss xmm4,xmm0,xmm6
-vfmsub231ss -0x197fac6b(rip),xmm12,xmm15
-vfmsub231ss fs:-0x62(rax),xmm1,xmm3
 vfmsub231sd xmm7,xmm6,xmm5
-vfmsub231sd fs:(r9,r9,8),xmm14,xmm15
-vfmsub231sd (rdi),xmm0,xmm6
-vfmsub231ss {rz-sae},xmm3,xmm7,xmm5{k3}
 vfmsub231ss (r9,r11,2),xmm2,xmm2
-ss vfmsub231ss -0x4f57605f(rdi),xmm7,xmm2{k5}
-vfmsub231sd {rd-sae},xmm6,xmm5,xmm7{k4}{z}
-ds vfmsub231sd -0x240(rbx),xmm27,xmm2
-vfmsub231sd (rsp,riz,2),xmm7,xmm7{k2}{z}
+{evex} vfmsub231sd (rbx),xmm2,xmm1
 vfnmadd231ps xmm2,xmm3,xmm2
-ss vfnmadd231ps 0x5d(r12,r9,8),xmm5,xmm14
-vfnmadd231ps (rbx),xmm6,xmm0
 vfnmadd231ps ymm2,ymm5,ymm2
-ds vfnmadd231ps -0x7a(rbp,r15,4),ymm7,ymm15
-vfnmadd231ps (rsi),ymm4,ymm1
 vfnmadd231pd xmm3,xmm6,xmm3
-es vfnmadd231pd -0x1(rcx,r12,4),xmm3,xmm11
-vfnmadd231pd 0x46e2c4c1(rip),xmm1,xmm1
 vfnmadd231pd ymm3,ymm4,ymm1
-ss vfnmadd231pd 0x47(r9,r14,1),ymm0,ymm8
-vfnmadd231pd (rcx),ymm3,ymm3
-vfnmadd231ps xmm4,xmm2,xmm1{k3}
 vfnmadd231ps (r12,r13,1),xmm19,xmm25
-vfnmadd231ps (rsi){1to4},xmm5,xmm4{k7}{z}
-vfnmadd231ps ymm7,ymm5,ymm6{k5}
-vfnmadd231ps (rdi,rax,8),ymm25,ymm16
-ss vfnmadd231ps 0x40318b0(rsp,rax,8),ymm3,ymm2{k1}
+vfnmadd231ps ymm31,ymm27,ymm22
 vfnmadd231ps zmm0,zmm2,zmm0
-vfnmadd231ps fs:0x170(rcx,r15,1){1to16},zmm0,zmm24{k2}
-vfnmadd231ps -0x5c(rbp){1to16},zmm6,zmm4
 {evex} vfnmadd231pd xmm2,xmm2,xmm6
-ds vfnmadd231pd (rcx,riz,2){1to2},xmm29,xmm14{k1}
-vfnmadd231pd (rax){1to2},xmm2,xmm0
 {evex} vfnmadd231pd ymm3,ymm2,ymm6
-vfnmadd231pd 0x1d0(rbp){1to4},ymm29,ymm8
-es vfnmadd231pd 0x133c2fb2(rdi){1to4},ymm5,ymm7{k1}
-vfnmadd231pd {ru-sae},zmm2,zmm3,zmm4
-vfnmadd231pd fs:(r8,rbx,1),zmm4,zmm20{k5}
-vfnmadd231pd -0x1c40(rsi,riz,4),zmm5,zmm5
+vfnmadd231pd zmm7,zmm9,zmm3
 vfnmadd231ss xmm4,xmm3,xmm1
-ss vfnmadd231ss (r9),xmm12,xmm0
-vfnmadd231ss 0x3ef5b5ca(rax),xmm1,xmm0
 vfnmadd231sd xmm5,xmm3,xmm6
-ds vfnmadd231sd (r12,rdx,1),xmm0,xmm3
-vfnmadd231sd 0x1e(rdx),xmm6,xmm3
-vfnmadd231ss xmm4,xmm3,xmm5{k2}
-cs vfnmadd231ss 0x144(rcx,r12,8),xmm19,xmm31
-vfnmadd231ss 0xd4(rbp),xmm7,xmm0{k4}{z}
-vfnmadd231sd xmm5,xmm0,xmm6{k5}
-es vfnmadd231sd -0x318(r10),xmm0,xmm20{k5}{z}
+vfnmadd231ss xmm20,xmm20,xmm20
 {evex} vfnmadd231sd -0xe0(rsi,rbp,8),xmm0,xmm0
 vfnmsub231ps xmm5,xmm0,xmm4
-ss vfnmsub231ps (rdx,r12,1),xmm5,xmm8
-vfnmsub231ps 0x28(rsi),xmm4,xmm3
 vfnmsub231ps ymm3,ymm0,ymm2
-vfnmsub231ps gs:(r15,r11,2),ymm14,ymm9
-vfnmsub231ps 0x72801bea(rcx),ymm1,ymm2
 vfnmsub231pd xmm5,xmm0,xmm0
-vfnmsub231pd fs:(rdx,r15,2),xmm8,xmm6
-vfnmsub231pd (rdx),xmm1,xmm2
 vfnmsub231pd ymm2,ymm1,ymm0
-ss vfnmsub231pd -0x7e(rsi),ymm8,ymm15
-vfnmsub231pd 0x1de8118d(rdx,rcx,4),ymm6,ymm3
 {evex} vfnmsub231ps xmm6,xmm1,xmm7
-ss vfnmsub231ps (r11,rbp,2){1to4},xmm23,xmm5
-vfnmsub231ps 0x5fcbf08d(rbp){1to4},xmm2,xmm3{k4}{z}
-vfnmsub231ps ymm7,ymm1,ymm0{k4}
-ss {evex} vfnmsub231ps (r14,rbp,2),ymm1,ymm9
-vfnmsub231ps 0xb40(rax,riz,2),ymm7,ymm1{k5}{z}
-vfnmsub231ps {ru-sae},zmm7,zmm1,zmm0{k2}{z}
-vfnmsub231ps gs:-0x1fc(r11,r14,2){1to16},zmm9,zmm14
-vfnmsub231ps (rcx,rbx,2),zmm7,zmm3{k3}{z}
-vfnmsub231pd xmm2,xmm1,xmm5{k2}
-cs vfnmsub231pd (r8,r15,2){1to2},xmm19,xmm16
-{evex} vfnmsub231pd 0x3b3b5a34(rax),xmm5,xmm0
-vfnmsub231pd ymm4,ymm7,ymm4{k4}{z}
-vfnmsub231pd gs:(r10,r9,8){1to4},ymm29,ymm30
-vfnmsub231pd -0x4d724081(rdi,rbx,8),ymm1,ymm1{k5}
-vfnmsub231pd zmm6,zmm5,zmm6{k5}
-vfnmsub231pd (rcx,r8,2),zmm5,zmm6
-vfnmsub231pd gs:(rax),zmm0,zmm3{k3}
+{evex} vfnmsub231ps -0xd60(rdx),ymm5,ymm4
+vfnmsub231ps zmm8,zmm16,zmm8
+{evex} vfnmsub231pd 0x6a153b8b(,rsi,1),xmm4,xmm7
+vfnmsub231pd ymm22,ymm15,ymm28
+vfnmsub231pd zmm29,zmm30,zmm17
 vfnmsub231ss xmm5,xmm7,xmm5
-ds vfnmsub231ss (rdx),xmm14,xmm8
-vfnmsub231ss 0x3d(rbx),xmm2,xmm3
 vfnmsub231sd xmm2,xmm0,xmm3
-es vfnmsub231sd (r14),xmm4,xmm8
-vfnmsub231sd 0x6a(rax,rbp,1),xmm7,xmm3
-vfnmsub231ss {ru-sae},xmm2,xmm6,xmm6{k5}
-vfnmsub231ss 0xc8(rsi),xmm20,xmm13{k3}
-ss {evex} vfnmsub231ss (rbx),xmm2,xmm1
-vfnmsub231sd xmm1,xmm4,xmm4{k7}
-vfnmsub231sd gs:(r11),xmm21,xmm31
-vfnmsub231sd (rdi,rbp,4),xmm4,xmm0{k1}{z}
-vpconflictd xmm0,xmm6{k7}
-ss vpconflictd 0x1d0(rbp){1to4},xmm13{k4}{z}
-vpconflictd (rdi),xmm7{k4}{z}
-vpconflictd ymm0,ymm5{k2}{z}
-es vpconflictd 0x56bac769(r12,r9,1),ymm12
-vpconflictd 0xc0(rax){1to8},ymm6
-vpconflictd zmm1,zmm6{k3}{z}
-ss vpconflictd (rcx,r14,2),zmm20
-vpconflictd (rsi){1to16},zmm2{k3}
-vpconflictq xmm4,xmm3{k3}{z}
-vpconflictq (r11,r8,1),xmm21
-vpconflictq -0x474b8b83(rsp,rdx,2),xmm1{k7}{z}
+{evex} vfnmsub231ss -0x241d69f5(,riz,2),xmm1,xmm2
+vfnmsub231sd (rdx),xmm6,xmm4
+vpconflictd xmm10,xmm18
+vpconflictd 0x960(rdi,rbp,4),ymm1
+vpconflictd (rsi,rcx,1),zmm3
+vpconflictq xmm7,xmm2
 vpconflictq ymm5,ymm0
-cs vpconflictq (rbx,r8,1){1to4},ymm3
-vpconflictq 0x54(rsi,rcx,4){1to4},ymm6{k7}{z}
 vpconflictq zmm3,zmm5
-cs vpconflictq (r8){1to8},zmm3{k5}{z}
-vpconflictq 0x371b8456(rdx,rbp,8),zmm5{k2}
 vgatherpf0dps (rsp,zmm3,4){k1}
-vgatherpf0dps gs:(rcx,zmm14,1){k7}
-vgatherpf0dps 0x6d268625(rsi,zmm17,1){k7}
 vgatherpf0dpd (rbx,ymm4,1){k6}
-vgatherpf0dpd fs:-0x7a(r11,ymm20,8){k2}
-vgatherpf0dpd (r12,ymm29,2){k3}
 vgatherpf1dps -0x5c(rsp,zmm9,8){k7}
-vgatherpf1dps (rdx,zmm2,8){k6}
-ss vgatherpf1dps -0x7b0b8115(,zmm24,8){k3}
 ss vgatherpf1dpd (r8,ymm14,8){k2}
-vgatherpf1dpd 0x6a80bbc7(rsp,ymm0,4){k4}
-vgatherpf1dpd 0x79876b14(rsi,ymm15,4){k5}
 vscatterpf0dps 0x48(rcx,zmm13,4){k7}
-vscatterpf0dps gs:(rdi,zmm6,1){k4}
-vscatterpf0dps 0x42(rdx,zmm4,8){k3}
 vscatterpf0dpd -0x1d8(r9,ymm26,2){k1}
-ds vscatterpf0dpd -0x27ddef51(rdx,ymm1,4){k3}
-vscatterpf0dpd 0x3c8(rsp,ymm3,2){k1}
 vscatterpf1dps (rdi,zmm19,1){k2}
-vscatterpf1dps -0x1c0(rsi,zmm5,4){k7}
-ds vscatterpf1dps -0xe8(r9,zmm18,2){k1}
 vscatterpf1dpd 0x90(rdi,ymm11,4){k2}
-ds vscatterpf1dpd -0x57e5d4e2(rsi,ymm5,4){k5}
-es vscatterpf1dpd (rbx,ymm27,8){k7}
 vgatherpf0qps -0x4682bfb5(rsi,zmm6,2){k7}
-vgatherpf0qps (r14,zmm2,4){k2}
-vgatherpf0qps -0x64(rbx,zmm4,1){k1}
 vgatherpf0qpd -0x388(rcx,zmm0,2){k7}
-vgatherpf0qpd gs:(r9,zmm25,8){k7}
-vgatherpf0qpd -0x310(rdi,zmm25,1){k7}
 vgatherpf1qps (rax,zmm6,4){k4}
-ss vgatherpf1qps -0x1ec(rsp,zmm24,4){k5}
-vgatherpf1qps (rax,zmm18,8){k3}
 vgatherpf1qpd (rcx,zmm5,8){k7}
-cs vgatherpf1qpd 0x74(r10,zmm27,4){k3}
-vgatherpf1qpd (rsp,zmm26,2){k1}
 vscatterpf0qps -0x3c2d4d0c(r12,zmm6,1){k1}
-vscatterpf0qps gs:(rbx,zmm5,8){k4}
-vscatterpf0qps 0x20(rdi,zmm7,2){k7}
 vscatterpf0qpd 0x404b9c2a(rax,zmm3,8){k6}
-cs vscatterpf0qpd (r8,zmm29,4){k7}
-vscatterpf0qpd -0x394ff18(rsi,zmm12,1){k6}
 vscatterpf1qps (rbx,zmm26,2){k3}
-es vscatterpf1qps -0x164(rsp,zmm5,4){k4}
-vscatterpf1qps (rsp,zmm6,4){k4}
 vscatterpf1qpd -0x34cb3273(rcx,zmm0,4){k1}
-vscatterpf1qpd (rax,zmm25,4){k6}
-vscatterpf1qpd 0x7ad38fae(,zmm4,4){k2}
 sha1nexte xmm2,xmm3
-cs sha1nexte -0x4ead3c6c(r10),xmm10
-sha1nexte -0x34266130(,rdi,4),xmm7
-vexp2ps {sae},zmm3,zmm7
-vexp2ps (r8),zmm28{k1}{z}
-vexp2ps 0x24(rdx){1to16},zmm3{k4}{z}
-vexp2pd zmm4,zmm7{k7}
-vexp2pd -0x518ee57e(rax,r13,8){1to8},zmm0
-ds vexp2pd -0x128(rbp){1to8},zmm7{k5}
+vexp2ps zmm2,zmm1
+vexp2pd zmm3,zmm7
 sha1msg1 xmm5,xmm4
-ds sha1msg1 0x2fa93ad5(r10d,edi,8),xmm9
-sha1msg1 -0x5c573f44(rcx),xmm5
 sha1msg2 xmm5,xmm2
-sha1msg2 -0x77(eax,r9d,1),xmm4
-sha1msg2 (rbx),xmm1
-vrcp28ps zmm5,zmm0{k1}
-es vrcp28ps (rdi,r10,8),zmm24{k7}{z}
 vrcp28ps -0x42(rip),zmm1
-vrcp28pd zmm7,zmm2{k2}
-vrcp28pd gs:0x3eb104fe(rsi,rdx,4){1to8},zmm28
-vrcp28pd (rdi,rax,1),zmm6
+vrcp28pd (rax,r9,4),zmm26
 sha256rnds2 xmm0,xmm6,xmm5
-ds sha256rnds2 xmm0,0x2d0db5dd(,r15,2),xmm7
-rex sha256rnds2 xmm0,(rax),xmm4
-vrcp28ss {sae},xmm4,xmm0,xmm6{k3}{z}
-vrcp28ss gs:0x98(rax,rdi,8),xmm14,xmm2
-vrcp28ss (rcx),xmm5,xmm3{k7}
-vrcp28sd xmm0,xmm1,xmm7{k6}{z}
-vrcp28sd 0x3b0(r15),xmm12,xmm5{k5}
-ds vrcp28sd -0x1d329dfc(rcx),xmm1,xmm5{k1}{z}
+vrcp28ss (rbx,rcx,1),xmm0,xmm5
+vrcp28sd xmm5,xmm7,xmm2
 sha256msg1 xmm1,xmm7
-sha256msg1 (r9d,r13d,8),xmm3
-sha256msg1 0x7fbbec1b(rax),xmm2
-vrsqrt28ps zmm1,zmm3{k1}{z}
-vrsqrt28ps 0x6659fcae(r14,r12,2),zmm19
-ds vrsqrt28ps (rdi){1to16},zmm6{k3}
-vrsqrt28pd {sae},zmm7,zmm4{k4}{z}
-vrsqrt28pd -0x58(r13){1to8},zmm19
-vrsqrt28pd fs:(rdi),zmm2{k5}
+vrsqrt28ps 0x2d(,riz,2),zmm6
+vrsqrt28pd zmm17,zmm26
 sha256msg2 xmm5,xmm2
-es sha256msg2 (r10,r9,4),xmm8
-sha256msg2 0x3c40f461(rbp,rbp,4),xmm5
-vrsqrt28ss xmm0,xmm6,xmm0{k2}
-vrsqrt28ss (rdx,r9,8),xmm13,xmm20
-vrsqrt28ss fs:(rbx),xmm3,xmm2{k4}
-vrsqrt28sd {sae},xmm5,xmm0,xmm0
-vrsqrt28sd gs:(rcx),xmm25,xmm24
-vrsqrt28sd (rsp,rdi,1),xmm3,xmm3{k2}
+vrsqrt28ss 0xec(rax,riz,8),xmm7,xmm5
+vrsqrt28sd -0xa2dd4a7(rsi),xmm6,xmm0
 gf2p8mulb xmm7,xmm3
-gf2p8mulb fs:(rsp,r15,4),xmm9
-gf2p8mulb 0x1dea0c98(rbx,rcx,8),xmm3
 vgf2p8mulb xmm2,xmm7,xmm6
-es vgf2p8mulb 0xd(rax),xmm11,xmm2
-vgf2p8mulb (rcx),xmm6,xmm2
 vgf2p8mulb ymm4,ymm1,ymm5
-vgf2p8mulb gs:(rsi,riz,2),ymm11,ymm9
-vgf2p8mulb (rax),ymm3,ymm0
 {evex} vgf2p8mulb xmm4,xmm6,xmm7
-vgf2p8mulb fs:-0x6c9c5786(r15),xmm21,xmm28{k4}
-vgf2p8mulb (rbx,rdx,4),xmm5,xmm6{k4}{z}
 {evex} vgf2p8mulb ymm4,ymm7,ymm6
-es vgf2p8mulb (rdi,r13,1),ymm22,ymm22{k3}{z}
-vgf2p8mulb 0x44905cc1(rsp,rcx,8),ymm7,ymm3{k3}
 vgf2p8mulb zmm1,zmm7,zmm0
-vgf2p8mulb -0xbca3761(rbp,rbx,8),zmm24,zmm12{k7}{z}
-ds vgf2p8mulb -0x58ff345d(rax),zmm5,zmm6
 aesimc xmm2,xmm6
-aesimc fs:(rdx,r12,4),xmm14
-aesimc -0x72dac184(rcx),xmm4
 vaesimc xmm4,xmm1
-cs vaesimc (rcx),xmm11
-vaesimc (rdx,rbx,1),xmm1
 aesenc xmm6,xmm0
-ss aesenc (r8d,r15d,4),xmm9
-aesenc -0x268379fd(rcx),xmm7
 vaesenc xmm0,xmm4,xmm4
-vaesenc gs:-0x2530bf4e(r11,r13,4),xmm13,xmm7
-vaesenc 0x2b(rsi),xmm7,xmm2
 vaesenc ymm6,ymm4,ymm0
-vaesenc 0x307f7b2b(rbp,rax,2),ymm14,ymm7
-ss vaesenc (rax),ymm1,ymm0
 {evex} vaesenc xmm2,xmm4,xmm3
-vaesenc fs:(r10,r10,1),xmm30,xmm11
-{evex} vaesenc 0x7c(rdi,rdi,4),xmm5,xmm4
 {evex} vaesenc ymm1,ymm5,ymm6
-vaesenc gs:0x820(r11),ymm18,ymm12
-{evex} vaesenc (rdi),ymm5,ymm2
 vaesenc zmm5,zmm5,zmm2
-ss vaesenc -0x18c0(rdx),zmm25,zmm30
-vaesenc -0x2989e814(rdi,riz,8),zmm2,zmm4
 aesenclast xmm3,xmm2
-aesenclast (edx),xmm10
-aesenclast -0x2(rsp,riz,4),xmm5
 vaesenclast xmm2,xmm5,xmm7
-es vaesenclast 0x7b82dd4f(rdx,r10,4),xmm8,xmm0
-vaesenclast 0x278d793c(rbp),xmm7,xmm6
 vaesenclast ymm5,ymm2,ymm1
-vaesenclast 0x40(rbp),ymm6,ymm12
-cs vaesenclast 0x4f(rbx,rbx,4),ymm5,ymm2
 {evex} vaesenclast xmm6,xmm2,xmm3
-cs vaesenclast (rcx,r8,1),xmm20,xmm8
-{evex} vaesenclast 0x73c33e1b(rbx,rbp,1),xmm2,xmm0
 {evex} vaesenclast ymm5,ymm2,ymm5
-cs vaesenclast (rdx),ymm22,ymm4
-{evex} vaesenclast (rsi,rax,2),ymm3,ymm5
 vaesenclast zmm7,zmm5,zmm2
-vaesenclast -0xd78f4a4(r15,r15,4),zmm12,zmm23
-cs vaesenclast -0x128b6503(rbp),zmm5,zmm5
 aesdec xmm0,xmm1
-ss aesdec -0x1c96daa6(rdx),xmm8
-aesdec 0x56(rbx),xmm5
 vaesdec xmm2,xmm0,xmm7
-ss vaesdec (r10),xmm1,xmm6
-vaesdec 0x7dcc8c0(rdi),xmm0,xmm6
 vaesdec ymm3,ymm2,ymm4
-es vaesdec (r14,r15,2),ymm0,ymm7
-vaesdec -0x41213df1(rax),ymm5,ymm4
 {evex} vaesdec xmm6,xmm4,xmm2
-ss vaesdec -0x42(r8,r15,1),xmm26,xmm19
-{evex} vaesdec (rdx),xmm4,xmm0
 {evex} vaesdec ymm7,ymm1,ymm4
-ss vaesdec (rsi,r12,8),ymm4,ymm28
-{evex} vaesdec -0xaa0(rax),ymm2,ymm5
 vaesdec zmm5,zmm3,zmm2
-vaesdec (r8,r10,8),zmm25,zmm4
-vaesdec (rcx),zmm2,zmm7
 aesdeclast xmm6,xmm0
-ss aesdeclast 0xffffffff832ec77e,xmm0
-aesdeclast fs:-0x6f(rbp),xmm4
 vaesdeclast xmm0,xmm6,xmm5
-vaesdeclast gs:(rsi,r15,4),xmm15,xmm3
-vaesdeclast 0xa(rdi,rbx,2),xmm4,xmm0
 vaesdeclast ymm4,ymm0,ymm5
-vaesdeclast fs:(rdx,r12,1),ymm11,ymm3
-vaesdeclast 0x636b29af(rsi),ymm1,ymm5
 {evex} vaesdeclast xmm4,xmm2,xmm5
-vaesdeclast gs:-0xf2e5c16(r8),xmm14,xmm29
-{evex} vaesdeclast -0x6e(rbp,rbp,1),xmm3,xmm5
 {evex} vaesdeclast ymm2,ymm0,ymm3
-vaesdeclast (r9,r11,1),ymm2,ymm28
-{evex} vaesdeclast gs:(rdx),ymm0,ymm1
 vaesdeclast zmm0,zmm1,zmm5
-cs vaesdeclast -0x41f11551(rbx,rsi,2),zmm31,zmm6
-vaesdeclast (rcx),zmm0,zmm2
-movbe gs:(esi),bx
 movbe -0x78(rdx,r11,4),r15w
-movbe (rcx,riz,8),bx
 movbe (rdi),ebx
-ds movbe 0x26(r8,r10,2),r9d
-movbe gs:0xa06c3ae(rsi),esi
 movbe -0x7b(rax,rcx,2),rsi
-movbe gs:0x62(r14),r15
-cs movbe (rcx,rax,4),rbx
 crc32b 0x12(rcx),esi
-crc32 r8b,edx
-ds crc32b (r14,rax,8),r14d
 crc32 bpl,rcx
-es crc32b (rdx,r12,1),rsp
-crc32b -0x54(rdi),rbx
 movbe si,(rsi)
-ss movbe r11w,(r8,r12,4)
-es movbe sp,-0x5d(rbx)
 movbe esp,-0x7230aed6(rsp,riz,4)
-movbe r11d,-0x7b303b46(edx)
-movbe r11d,(rsi)
-ds movbe rsp,0x58(rip)
 movbe rsi,-0x3f(r11,r12,1)
-movbe rdi,0x43e6d779(rax)
 crc32 dx,ebx
-crc32w -0x7(r9d,r11d,8),r11d
-ss crc32w 0x4b365118(rax),ebp
 crc32 ecx,esi
-crc32l gs:(esi),r14d
-ds crc32l (rdi,riz,8),edx
 crc32 rbx,rsi
-crc32q fs:-0x33(r10,r11,4),r15
-crc32q -0x1b(rdx),rax
 andn edx,ebx,ebx
-andn fs:(rdi,r13,2),r8d,r10d
-andn (rdi),eax,edi
 andn rbp,rbx,rsp
-ss andn (r12,r13,1),r13,rbp
-andn (rdx),rax,rsi
 blsr ebx,edi
-blsr fs:-0x4b(r11,r9,8),r11d
-blsr (rbx,rsi,8),eax
 blsr rax,rax
-blsr gs:(rsi,rbp,4),r8
-blsr -0x3b(rcx),rcx
 blsmsk ebx,esp
-cs blsmsk (r9,r14,1),edi
-blsmsk 0x42d15ea0(rbx),ecx
 blsmsk rdi,rsp
-cs blsmsk (r9,r9,4),rax
-blsmsk -0x32(rcx,rcx,2),rdi
 blsi esi,eax
-ds blsi -0x60(r14),edx
-blsi 0x6566a482(rcx,riz,4),ecx
 blsi rsi,rcx
-es blsi (rdx,r14,1),r11
-blsi -0x37(rbx),rdi
 bzhi esi,esp,esi
-bzhi esp,fs:0xefaba21(rdx),r11d
-bzhi eax,(rsi),esi
 bzhi rsp,rbp,rdi
-cs bzhi rcx,(r14),rsp
-bzhi rsi,-0x21(,rdx,8),rsp
 wrussd esp,(rcx)
-wrussd r15d,fs:-0x73245e50(r15d,r13d,1)
-wrussd ebp,(r12,r14,4)
 wrussq rdx,(rdi)
-ss wrussq rsi,0x19(r14,r9,1)
-wrussq rdi,(edi,ebp,8)
 pext ebx,ebp,edx
-es pext -0x189cacda(r8),r12d,ebx
-pext (rsi),esp,ebp
 pext rsi,rdi,rdi
-ss pext 0x595e8b98(r14),r9,rdx
-pext (rdi),rbx,rbp
 pdep esp,ebp,ecx
-pdep fs:(rcx,rcx,4),r8d,r10d
-pdep -0x4e(rdi),eax,esp
 pdep rsi,rdx,rsi
-pdep gs:(rdx,r13,2),rcx,rdx
-pdep 0x5e6c91d0(rip),rcx,rsp
 wrssd ebp,(rsi,rsi,8)
-wrssd esp,fs:0x2ea4642e(rdx,r12,8)
-wrssd r10d,-0x56(rbp,r13,4)
-wrssq rdx,gs:(esi,edx,2)
-wrssq r12,0x1de588b6(r14,rdi,1)
-wrssq rdx,0xcb1bcc3(rip)
+wrssq r11,(r10,rdx,2)
 adcx esp,ebp
-adcx (ecx,r9d,4),r10d
-adcx (rdx),edi
 adcx rdi,rbp
-adcx fs:(r15,r11,2),r10
-adcx (rcx),rsi
 adox ebx,esi
-adox 0x63(r13d,r10d,1),r14d
-rex adox -0x2e(rbx),ebp
 adox rbx,rcx
-adox (r11d,eax,8),rbx
-adox (rdx),rdi
 mulx edx,edx,edx
-ds mulx (r9,r13,4),edi,edi
-mulx -0x40(rax),ecx,edx
 mulx rdi,rsp,rsp
-es mulx (r14,r10,2),rcx,r9
-mulx (rbx),rdi,rsp
 bextr ebx,edi,eax
-bextr edi,fs:-0x46(r15,r13,8),eax
-bextr edx,(rdi,rax,2),esp
 bextr rbx,rsi,rdx
-es bextr r12,-0x2a8c78a6(,r13,2),r10
-bextr rsp,0x6c(rax),rbx
 shlx eax,ebx,edi
-shlx r11d,gs:0x38(r11,r10,4),r11d
-shlx ecx,(rcx,rsi,2),ebp
 shlx rax,rsi,rdx
-cs shlx r10,(rdx),r9
-shlx rbx,0x5a(rcx),rcx
 sarx eax,ebx,esp
-cs sarx ecx,(r9),r9d
-sarx ecx,(rsi,rbx,2),eax
 sarx rax,rbp,rbx
-ds sarx r14,(rsi),r11
-sarx rcx,(rdx,rdx,4),rsi
 shrx ecx,ebx,edx
-shrx r11d,0x5fb28053(rax),edi
-shrx ebx,(rsi),edx
 shrx rcx,rcx,rax
-es shrx r14,-0x48(rbp,r11,1),rdi
-shrx rdi,(rdx),rbp
-ds movdir64b 0x4bd077aa(,esi,8),eax
-cs movdir64b 0x6dd9698(eax,eiz,8),r14d
 movdir64b -0x53434b28(ecx),edx
 movdir64b 0x72ba7963(rbp),r15
-ds movdir64b (rsi),rdx
-movdir64b -0x3e(rdi,rbx,8),rsi
-rex enqcmds (ebx,eax,8),eax
-enqcmds (r11d),ebp
-enqcmds 0xed10d8a(ecx,edx,2),ecx
+enqcmds -0x17010b18(,r8d,4),edi
 enqcmds -0x7eabf415(rdx,rax,1),rdi
-es enqcmds (rcx,r9,1),r9
-enqcmds 0x51(r15,r9,8),r9
 enqcmd (edx),edx
-addr32 enqcmd -0x22(r15d,esi,1),ecx
-addr32 enqcmd 0x35(eax,ecx,2),eax
 enqcmd -0x52922e15(rcx),rsp
-ds enqcmd 0x6cb55b2f(rbx,r8,1),r9
-enqcmd (rax),r8
 movdiri edi,-0x23d73c09(rdx)
-movdiri r11d,0x3d(esp,r8d,8)
-movdiri r10d,gs:0xd8bceb7(rdx,rdx,2)
-movdiri rdx,(ecx)
 movdiri rbp,0x618d878d(rbx,r13,1)
-movdiri rcx,-0x5cdb3e99(rbx,rbp,4)
 vpermq $0x60,ymm2,ymm5
-vpermq $0x7e,fs:(rcx,rbp,2),ymm9
-vpermq $0xfa,(rsi),ymm6
 {evex} vpermq $0x8,ymm0,ymm4
-vpermq $0x28,(r10,riz,2),ymm3{k6}
-vpermq $0xfb,0x5a685741(rsi){1to4},ymm6{k1}{z}
 vpermq $0x35,zmm7,zmm6
-vpermq $0x33,0x5c153548(rcx),zmm11{k7}{z}
-vpermq $0xb3,(rax,rdx,4){1to8},zmm2{k6}{z}
 vpermpd $0x4a,ymm5,ymm6
-vpermpd $0xcd,fs:(rdi,r9,4),ymm13
-vpermpd $0x14,(rbx),ymm4
 {evex} vpermpd $0xc8,ymm7,ymm2
-cs vpermpd $0xf0,0x250(r12,rbp,1){1to4},ymm18
-vpermpd $0x94,(rax,rcx,4){1to4},ymm3{k5}
 vpermpd $0x61,zmm7,zmm1
-ss vpermpd $0x8c,(r10,r15,8){1to8},zmm1
-vpermpd $0x9b,-0x39164453(rsi){1to8},zmm0{k2}{z}
 vpblendd $0x65,xmm2,xmm3,xmm2
-vpblendd $0x6b,0x1d01d53b(rdx,r11,4),xmm8,xmm7
-ss vpblendd $0x2e,-0xfae9c06(rsi),xmm3,xmm7
 vpblendd $0x85,ymm1,ymm1,ymm5
-ds vpblendd $0xa2,(rbx),ymm5,ymm13
-vpblendd $0x27,0x1d(rdi),ymm6,ymm3
-valignd $0x40,xmm6,xmm3,xmm4{k5}
-valignd $0x50,(rdi,riz,2),xmm15,xmm8
-es valignd $0x87,-0xedc8c26(rbp){1to4},xmm5,xmm6{k4}
+valignd $0x6c,xmm7,xmm8,xmm26
 valignd $0x9,ymm6,ymm5,ymm7
-valignd $0x18,gs:-0x140(r13,r13,1),ymm23,ymm10{k6}{z}
-valignd $0xa4,(rsi,rax,8){1to8},ymm0,ymm0
-valignd $0x92,zmm3,zmm2,zmm1{k2}
-valignd $0xd7,(r12,rcx,2){1to16},zmm20,zmm8
-ds valignd $0xad,-0x90a8909(rdi),zmm6,zmm0
+valignd $0x6f,zmm3,zmm14,zmm9
 valignq $0xb8,xmm6,xmm0,xmm7
-valignq $0xca,-0xa8(rsp){1to2},xmm3,xmm21{k1}{z}
-cs valignq $0xbf,(rsi),xmm2,xmm7{k5}
-valignq $0x39,ymm4,ymm2,ymm4{k4}
-ss valignq $0x4c,0x365d5ebf(rax,rbx,1){1to4},ymm17,ymm20{k5}{z}
-valignq $0x3a,(rsi),ymm3,ymm0
-valignq $0x1f,zmm7,zmm5,zmm4{k3}{z}
-valignq $0x70,fs:-0x75cc675b(r15,r14,8){1to8},zmm18,zmm17{k1}{z}
-valignq $0x53,(rax){1to8},zmm0,zmm2{k4}
+valignq $0x40,ymm7,ymm29,ymm8
+valignq $0x36,zmm8,zmm25,zmm31
 vpermilps $0x37,xmm2,xmm6
-ss vpermilps $0x1,-0x17(rbp,r12,1),xmm14
-vpermilps $0x32,(rdx,rbp,2),xmm3
 vpermilps $0xb1,ymm6,ymm2
-cs vpermilps $0xf4,(r10,rcx,1),ymm2
-vpermilps $0xcf,-0x25(rsi,rax,1),ymm6
 {evex} vpermilps $0xc4,xmm1,xmm1
-vpermilps $0xe1,-0xe0(r12,r13,8),xmm3{k4}{z}
-cs vpermilps $0x29,0x3c195215(rdx,rdi,4){1to4},xmm0
 {evex} vpermilps $0x80,ymm1,ymm3
-vpermilps $0x11,(r14,r13,1),ymm17{k5}
-{evex} vpermilps $0x6,-0x4c0(rbp),ymm5
 vpermilps $0x67,zmm1,zmm0
-cs vpermilps $0x55,(rdx,r10,2){1to16},zmm2
-vpermilps $0x7b,0xa950ff1(rbp,rdx,4),zmm2{k7}{z}
 vpermilpd $0xe4,xmm2,xmm3
-cs vpermilpd $0x8c,0xb05f478(r12,r15,1),xmm3
-vpermilpd $0x4a,-0x58(rax),xmm1
 vpermilpd $0x68,ymm7,ymm3
-ss vpermilpd $0x8,0x13(r9),ymm13
-vpermilpd $0x78,-0x3ea061aa(,rcx,1),ymm5
 {evex} vpermilpd $0xab,xmm7,xmm1
-cs vpermilpd $0xd5,(rdi,r11,1){1to2},xmm15
-vpermilpd $0x27,-0x330(rbx,rsi,1),xmm0{k3}
-vpermilpd $0xa4,ymm2,ymm7{k3}{z}
-vpermilpd $0x84,fs:(r8,rbp,4),ymm6{k5}
 {evex} vpermilpd $0x2b,0x4b(rbx),ymm7
 vpermilpd $0x91,zmm5,zmm7
-vpermilpd $0x27,(rdi),zmm22{k1}
-cs vpermilpd $0x83,(rdx){1to8},zmm4
 vperm2f128 $0xf5,ymm2,ymm4,ymm2
-cs vperm2f128 $0xb7,(r10),ymm9,ymm4
-vperm2f128 $0xae,-0x7f2e0935(rbp),ymm4,ymm1
 roundps $0xd5,xmm7,xmm4
-ss roundps $0x4,-0x6f(r11,rsi,8),xmm0
-roundps $0xdb,(rbx),xmm1
 vroundps $0xc4,xmm7,xmm3
-vroundps $0x3,0x14(r13),xmm14
-vroundps $0x62,fs:(rbx,rdx,8),xmm5
 vroundps $0x11,ymm5,ymm5
-ss vroundps $0xb4,-0x51(r10,rdx,8),ymm3
-vroundps $0xa5,-0x21(rbx),ymm5
-vrndscaleps $0x65,xmm1,xmm0{k2}
-vrndscaleps $0x0,(r9){1to4},xmm12
-ss vrndscaleps $0xf7,0x1d0(rcx),xmm4{k4}{z}
-vrndscaleps $0x8f,ymm7,ymm4{k6}
+vrndscaleps $0xe2,0x30(rax),xmm3
 vrndscaleps $0x31,0x5663e724(r13),ymm23
-cs vrndscaleps $0x81,(rbx,riz,1){1to8},ymm0
-vrndscaleps $0xbd,{sae},zmm2,zmm4{k2}{z}
-vrndscaleps $0xaf,0xbc0(r15,rbp,2),zmm28
-ss vrndscaleps $0x38,0x13e2c28a(rdi,rsi,8),zmm5{k5}
+vrndscaleps $0x61,(rsp,rcx,1),zmm3
 roundpd $0x40,xmm4,xmm5
-roundpd $0xa5,0x4e(r14d,r8d,4),xmm15
-roundpd $0xc4,(rax),xmm1
 vroundpd $0xb9,xmm3,xmm5
-es vroundpd $0xc0,-0x7785de99(r14,rbp,2),xmm5
-vroundpd $0x7b,0x23(rsp,rax,8),xmm5
 vroundpd $0xe4,ymm3,ymm5
-vroundpd $0x8c,gs:0x75(rax,rsi,2),ymm10
-vroundpd $0x70,(rbx),ymm3
-vrndscalepd $0x54,xmm0,xmm4{k1}{z}
-ss vrndscalepd $0x26,(rdi),xmm14
-vrndscalepd $0xa,0x3e0(rcx){1to2},xmm4{k6}
+vrndscalepd $0x2e,(rsi),xmm7
 vrndscalepd $0x86,ymm5,ymm4
-es vrndscalepd $0xf2,(rcx,r11,2){1to4},ymm6{k7}{z}
-vrndscalepd $0xbb,(rcx){1to4},ymm4{k6}
-vrndscalepd $0xfa,{sae},zmm5,zmm7
-es vrndscalepd $0x8c,(r9,r12,1){1to8},zmm5{k5}{z}
-vrndscalepd $0xca,0x500(rbp,rbp,8),zmm2{k3}
+vrndscalepd $0xb4,zmm0,zmm9
 roundss $0x2f,xmm3,xmm3
-es roundss $0x5b,(rcx,r8,1),xmm9
-roundss $0x2e,0x96d6d4e(rax),xmm7
 vroundss $0xb5,xmm5,xmm5,xmm4
-vroundss $0x23,gs:(rcx,riz,8),xmm4,xmm14
-vroundss $0xea,-0x56(rbp),xmm7,xmm3
 vrndscaless $0x51,xmm5,xmm7,xmm0
-vrndscaless $0xed,-0x1b(,r14,4),xmm26,xmm11{k3}
-vrndscaless $0x81,gs:0x0(rcx),xmm5,xmm4
 roundsd $0xa,xmm7,xmm3
-roundsd $0x4a,0x20(rbp,r11,1),xmm11
-roundsd $0xe9,(ecx),xmm0
 vroundsd $0x57,xmm4,xmm6,xmm0
-vroundsd $0xd6,gs:(r14,rbx,1),xmm4,xmm5
-vroundsd $0x2c,(rdx),xmm7,xmm5
 vrndscalesd $0xc4,xmm4,xmm4,xmm7
-vrndscalesd $0x54,0x2eba9254(,r8,1),xmm12,xmm1{k4}{z}
-ss vrndscalesd $0xdd,-0x246ba0c7(rax),xmm6,xmm6{k5}
 blendps $0x36,xmm5,xmm4
-blendps $0x86,0x7c(ebx,r10d,8),xmm1
-blendps $0xa9,(rdi),xmm5
 vblendps $0x6,xmm5,xmm3,xmm4
-cs vblendps $0x23,-0x28d5f634(rcx),xmm11,xmm4
-vblendps $0xea,(rax),xmm7,xmm2
 vblendps $0x9a,ymm2,ymm4,ymm3
-cs vblendps $0xe,(r15,r13,4),ymm0,ymm2
-vblendps $0x7e,-0x7126051b(rdx,rdi,1),ymm0,ymm7
 blendpd $0xa3,xmm1,xmm4
-blendpd $0x7,0x4d(r11d,r13d,4),xmm15
-blendpd $0x8c,0x35(rcx,rcx,8),xmm4
 vblendpd $0x9,xmm4,xmm4,xmm7
-vblendpd $0xf1,gs:-0x34a58ee0(rcx),xmm15,xmm12
-vblendpd $0x4b,0x2c(rbp),xmm1,xmm7
 vblendpd $0x50,ymm7,ymm5,ymm7
-ss vblendpd $0xf6,0x68(r10),ymm13,ymm7
-vblendpd $0xf1,-0x52(rip),ymm3,ymm4
 pblendw $0x19,xmm3,xmm4
-pblendw $0x43,gs:(r8,rsi,1),xmm13
-pblendw $0xcd,(rcx),xmm3
 vpblendw $0x84,xmm2,xmm5,xmm3
-vpblendw $0x58,0x1467c89b(,r14,1),xmm0,xmm4
-vpblendw $0x22,fs:(rdx),xmm3,xmm0
 vpblendw $0x3a,ymm1,ymm5,ymm6
-vpblendw $0xdb,gs:-0x65(r9,r12,1),ymm12,ymm9
-vpblendw $0x9d,-0x66be0d28(rax),ymm2,ymm1
 palignr $0xe1,mm3,mm4
-palignr $0x55,(r9d,r14d,1),mm4
-palignr $0x6d,0x13d4d88a(rsi),mm5
 palignr $0x1f,xmm3,xmm5
-palignr $0x2b,-0x16(edi,r14d,2),xmm10
-palignr $0xf6,0x692f66e4(rip),xmm6
 vpalignr $0xe9,xmm4,xmm2,xmm2
-ss vpalignr $0xac,0x47b71773(r15,rbx,8),xmm6,xmm1
-vpalignr $0x17,(rdi),xmm3,xmm5
 vpalignr $0x11,ymm2,ymm2,ymm7
-ds vpalignr $0x65,(rdi,r8,8),ymm0,ymm10
-vpalignr $0xa7,-0x23(rbp),ymm1,ymm4
 {evex} vpalignr $0x2d,xmm3,xmm3,xmm7
-vpalignr $0x66,gs:0x1b(rdx,r15,1),xmm24,xmm19{k1}{z}
-vpalignr $0x17,(rsi,riz,1),xmm5,xmm1{k3}
-vpalignr $0x4f,ymm7,ymm3,ymm0{k4}{z}
-vpalignr $0x96,(r15,r10,4),ymm26,ymm23
-vpalignr $0x88,fs:-0x1d(rbp,rcx,4),ymm7,ymm4{k1}{z}
+vpalignr $0xad,ymm19,ymm31,ymm11
 vpalignr $0xf6,zmm5,zmm3,zmm5
-ds vpalignr $0x8e,-0x10c0(rax,r10,8),zmm2,zmm20{k7}{z}
-vpalignr $0x64,0x4752aaa8(rdi,rbx,4),zmm0,zmm6{k3}
 pextrb $0x88,xmm5,edx
-pextrb $0x0,xmm12,(r9d)
-pextrb $0x9f,xmm7,0x696b0406(rip)
 rex.W pextrb $0x82,xmm0,ecx
-rex.WRB pextrb $0xdd,xmm10,0x21b16dad(r14d,edi,8)
-rex.W pextrb $0xe5,xmm7,(rsi,rcx,1)
 vpextrb $0xda,xmm7,edi
-vpextrb $0xc5,xmm10,fs:(r14,r15,2)
-vpextrb $0x84,xmm5,0x76(rdx)
 vpextrb $0x1d,xmm1,edx
-ss vpextrb $0xba,xmm0,(rsi,r15,4)
-vpextrb $0x3f,xmm5,-0x771e2d09(rax)
 {evex} vpextrb $0x5f,xmm2,esi
-ds {evex} vpextrb $0xcd,xmm13,(r15,rdi,8)
-{evex} vpextrb $0x87,xmm0,-0x49(rip)
 {evex} vpextrb $0xb1,xmm0,ebp
-{evex} vpextrb $0x43,xmm8,gs:0x75(rax)
-{evex} vpextrb $0x83,xmm4,(rdi)
 pextrw $0xfd,xmm2,edx
-pextrw $0x1b,xmm10,-0x49f8bb07(,r9d,8)
-ss pextrw $0x88,xmm7,(rbx)
 rex.W pextrw $0x9,xmm0,ebx
-rex.WRB pextrw $0x10,xmm15,0x24175961(r9d,ebp,2)
-rex.W pextrw $0x9c,xmm7,(rax,rcx,1)
 vpextrw $0xfa,xmm5,ebx
-cs vpextrw $0x9,xmm14,(rbx,r9,2)
-vpextrw $0x62,xmm5,0x63(rbp)
 vpextrw $0xe8,xmm7,eax
-ds vpextrw $0x62,xmm10,0x61(r14,r9,2)
-vpextrw $0x71,xmm5,(rcx,rdx,4)
 {evex} vpextrw $0x1b,xmm1,ebx
-{evex} vpextrw $0xff,xmm0,-0x661385a4(,r11,4)
-ss {evex} vpextrw $0x63,xmm6,0x80(rsp,rax,1)
 {evex} vpextrw $0x5d,xmm7,eax
-{evex} vpextrw $0xe0,xmm0,(r8,r11,8)
-{evex} vpextrw $0xfc,xmm6,fs:(rax)
 pextrd $0xc3,xmm1,esi
-ds pextrd $0xbd,xmm9,(r11)
-pextrd $0xe4,xmm6,gs:0x4e(rdi)
 pextrq $0x40,xmm6,rbp
-pextrq $0x5b,xmm11,(r10d,eax,2)
-ss pextrq $0x28,xmm0,(rsi)
 vpextrd $0x15,xmm0,esi
-ds vpextrd $0xe5,xmm5,-0x1d(r12,r8,4)
-vpextrd $0x13,xmm0,(rdx)
 vpextrq $0x93,xmm6,rsi
-vpextrq $0xc,xmm6,0x3(r14)
-vpextrq $0xb3,xmm6,gs:-0x10e0e9ff(rdx)
 {evex} vpextrd $0xdd,xmm7,edi
-{evex} vpextrd $0x67,xmm15,-0x2a53fae1(r9,r15,2)
-es {evex} vpextrd $0xe,xmm6,(rdx)
 {evex} vpextrq $0xa5,xmm5,rdx
-{evex} vpextrq $0x22,xmm0,(rsp,r14,2)
-{evex} vpextrq $0xfb,xmm1,0x5117a0d5(rip)
 extractps $0xbf,xmm0,esp
-ss extractps $0xee,xmm14,(r12,r8,2)
-extractps $0x47,xmm2,-0x78d3c26d(rdx,rdi,2)
 rex.W extractps $0xf8,xmm2,ecx
-rex.WB extractps $0xd8,xmm4,-0x62(r12d,esi,8)
-rex.W extractps $0x4,xmm5,(rcx)
 vextractps $0x20,xmm7,ecx
-ss vextractps $0x58,xmm10,(rdi)
-vextractps $0x4a,xmm5,-0x16(rsi)
 vextractps $0x90,xmm7,ebp
-es vextractps $0x44,xmm14,(rbx,rcx,2)
-vextractps $0xdd,xmm7,-0x6b(rbx)
 {evex} vextractps $0x76,xmm3,ecx
-ss {evex} vextractps $0x10,xmm0,(r8)
-{evex} vextractps $0x73,xmm1,-0xd8(rax,rcx,1)
 {evex} vextractps $0x26,xmm4,edx
-cs {evex} vextractps $0x13,xmm5,(rsi,r9,4)
-{evex} vextractps $0x43,xmm2,(rbx)
 vinsertf128 $0x94,xmm1,ymm0,ymm4
-es vinsertf128 $0x54,-0x1(rcx,rbp,1),ymm6,ymm10
-vinsertf128 $0x29,(rcx),ymm0,ymm0
-vinsertf32x4 $0x25,xmm7,ymm0,ymm1{k7}
-ss vinsertf32x4 $0x75,(r15,r8,2),ymm26,ymm21
-vinsertf32x4 $0xa3,0x7627deba(rbx,rsi,1),ymm6,ymm2{k6}{z}
+vinsertf32x4 $0x65,(r15),ymm26,ymm25
 vinsertf32x4 $0x13,xmm3,zmm4,zmm4
-ss vinsertf32x4 $0xbf,0xf8c3a09(r8),zmm21,zmm26{k6}{z}
-vinsertf32x4 $0x32,(rdx),zmm4,zmm7{k3}
 vinsertf64x2 $0x62,xmm3,ymm5,ymm6
-es vinsertf64x2 $0xcc,(rdx),ymm6,ymm18{k2}{z}
-vinsertf64x2 $0x68,0x650(rbx,rbx,1),ymm4,ymm5{k1}
 vinsertf64x2 $0xe7,xmm0,zmm1,zmm7
-es vinsertf64x2 $0x65,-0x10(r14,r10,1),zmm15,zmm13{k7}
-vinsertf64x2 $0x37,(rbx),zmm7,zmm5{k3}{z}
 vextractf128 $0x10,ymm1,xmm7
-ss vextractf128 $0xa8,ymm9,-0x4b(r14,r14,8)
-vextractf128 $0x4e,ymm4,-0x7119dc55(rip)
 vextractf32x4 $0x83,ymm2,xmm4
-vextractf32x4 $0x71,ymm28,-0x4f(rip){k6}
-cs vextractf32x4 $0xe5,ymm1,0x330(rbp)
 vextractf32x4 $0x99,zmm1,xmm2
-ss vextractf32x4 $0x27,zmm25,0x2d960240(rax,r15,1){k1}
-vextractf32x4 $0x8,zmm3,-0x6e0(rcx)
-vextractf64x2 $0xe,ymm5,xmm7{k3}{z}
-vextractf64x2 $0x45,ymm12,-0x5(r11,r10,2)
-vextractf64x2 $0x89,ymm0,(rsp,rbx,1){k5}
-vextractf64x2 $0x27,zmm3,xmm1{k1}{z}
-vextractf64x2 $0x86,zmm18,(rbx,r9,4)
-vextractf64x2 $0xbb,zmm6,(rcx){k7}
+vextractf64x2 $0xc4,ymm1,xmm6
+vextractf64x2 $0x39,zmm4,(rbx)
 vinsertf32x8 $0x97,ymm4,zmm5,zmm0
-ds vinsertf32x8 $0x26,0x560493ed(r15),zmm20,zmm8{k7}{z}
-vinsertf32x8 $0x68,(rsi,riz,8),zmm7,zmm6{k3}
 vinsertf64x4 $0x9f,ymm6,zmm6,zmm0
-cs vinsertf64x4 $0x54,-0x1a0(r9),zmm4,zmm2{k6}{z}
-vinsertf64x4 $0x3e,(rsi),zmm6,zmm5{k6}
-vextractf32x8 $0xd,zmm6,ymm4{k2}
-vextractf32x8 $0xb7,zmm12,-0xc40(r15)
-vextractf32x8 $0xa6,zmm2,(rdx,rbp,4){k2}
-vextractf64x4 $0xbb,zmm5,ymm4{k2}
-ss vextractf64x4 $0xc4,zmm10,0x75747f99(r8,r14,4)
+vextractf32x8 $0xa7,zmm7,ymm4
 vextractf64x4 $0x8f,zmm1,0x520(rbx)
 vcvtps2ph $0x75,xmm4,xmm3
-ds vcvtps2ph $0x8b,xmm14,0x65(r8,r8,1)
-vcvtps2ph $0xef,xmm5,(rcx)
 vcvtps2ph $0x40,ymm1,xmm5
-vcvtps2ph $0x59,ymm3,(r14,r13,1)
-vcvtps2ph $0x38,ymm7,0x518e062b(rcx,riz,4)
-vcvtps2ph $0x20,xmm6,xmm1{k6}
-vcvtps2ph $0xeb,xmm30,fs:-0x228(r11)
-vcvtps2ph $0xc2,xmm6,0x798b612a(rcx){k2}
-vcvtps2ph $0x7d,ymm4,xmm3{k3}{z}
-cs vcvtps2ph $0xd7,ymm21,(rdx,rdx,2){k3}
-{evex} vcvtps2ph $0x3e,ymm6,0x588b8120(rbx)
-vcvtps2ph $0x44,zmm2,ymm1{k2}{z}
-vcvtps2ph $0x32,zmm10,(rdi,r14,2)
-ds vcvtps2ph $0xb8,zmm7,(rax){k2}
+{evex} vcvtps2ph $0x98,xmm0,-0x360(rax)
+{evex} vcvtps2ph $0xb1,ymm1,(rdi,rdx,2)
+vcvtps2ph $0x52,zmm1,0x7a929b52(rcx)
 vpcmpud $0x79,xmm1,xmm0,k6
-vpcmpud $0x92,(r12,riz,8),xmm3,k4{k6}
-ds vpcmpud $0x3e,(rdx),xmm4,k7
 vpcmpud $0x8b,ymm5,ymm2,k4
-vpcmpud $0x1e,(r14){1to8},ymm28,k2
-vpcmpud $0x96,gs:(rdi,rbx,1),ymm7,k3{k4}
-vpcmpud $0xa2,zmm2,zmm4,k0{k5}
-vpcmpud $0x84,(r9),zmm14,k1
-vpcmpud $0xb7,-0x164(rbx){1to16},zmm0,k0
+vpcmpud $0x6e,0x3066ee21(rsp,rbp,4),zmm1,k1
 vpcmpuq $0xed,xmm3,xmm1,k2
-vpcmpuq $0x12,0x37(r15,r10,8){1to2},xmm29,k5
-vpcmpuq $0x5d,gs:(rsi),xmm7,k3
-vpcmpuq $0xff,ymm3,ymm3,k2{k6}
-vpcmpuq $0xf5,(r11,r12,1),ymm18,k2
-vpcmpuq $0x85,-0x7b(rax){1to4},ymm4,k6
+vpcmpuq $0x5c,0x200(rbx),ymm3,k5
 vpcmpuq $0xbd,zmm7,zmm1,k6
-vpcmpuq $0x34,gs:0x65(,r14,8),zmm1,k3{k7}
-vpcmpuq $0xf4,(rbx){1to8},zmm6,k1{k5}
 vpcmpd $0x5f,xmm7,xmm7,k3
-vpcmpd $0x74,(rdi,r10,8),xmm11,k0
-vpcmpd $0x23,gs:-0x60(rdx),xmm4,k0{k6}
 vpcmpd $0xd6,ymm5,ymm1,k3
-vpcmpd $0xf1,(r9,r8,2),ymm29,k3{k6}
-vpcmpd $0xcc,gs:-0x1f4ea709(rdi,riz,2){1to8},ymm7,k2
-vpcmpd $0x5a,zmm1,zmm1,k0{k2}
-vpcmpd $0x5c,(r14,rcx,8),zmm26,k1
-vpcmpd $0x73,fs:0x216a6823(rdi){1to16},zmm0,k2
+vpcmpd $0x2a,0x580(rax),zmm0,k1
 vpcmpq $0x19,xmm1,xmm1,k6
-vpcmpq $0x40,0x3b102be8(r14),xmm0,k7{k6}
-vpcmpq $0x52,fs:-0x250(rsp,rdx,8){1to2},xmm5,k7
 vpcmpq $0x4e,ymm0,ymm1,k7
-vpcmpq $0x2b,0x248(r10,r12,2){1to4},ymm13,k5{k5}
-es vpcmpq $0xc6,(rbx){1to4},ymm3,k5
 vpcmpq $0x25,zmm2,zmm6,k2
-vpcmpq $0x1b,gs:(r10),zmm23,k4{k4}
-vpcmpq $0x6a,0x5f8d8e67(rsp,rcx,1){1to8},zmm3,k3{k6}
 pinsrb $0x6f,ebx,xmm7
-pinsrb $0xa9,fs:(r15,r13,4),xmm10
-pinsrb $0x2e,0x29(rcx),xmm4
 rex.W pinsrb $0x47,esp,xmm6
-rex.WXB pinsrb $0xa2,gs:-0x4570e74e(r15,r14,4),xmm2
-rex.W pinsrb $0xdb,(rcx,rbx,2),xmm0
 vpinsrb $0x4,eax,xmm6,xmm0
-vpinsrb $0x4c,gs:(r14),xmm8,xmm9
-vpinsrb $0xf1,-0x2f(,rbp,2),xmm6,xmm6
 vpinsrb $0xef,edx,xmm7,xmm0
-cs vpinsrb $0x2c,0x7(rcx),xmm12,xmm3
-vpinsrb $0x76,-0x1e(rdx,rsi,1),xmm0,xmm7
 {evex} vpinsrb $0x82,ecx,xmm7,xmm7
-ds vpinsrb $0xf0,-0x31aa5f7f(,r14,1),xmm6,xmm26
-{evex} vpinsrb $0x63,(rax),xmm0,xmm3
 {evex} vpinsrb $0x23,esp,xmm7,xmm2
-vpinsrb $0x29,(rcx,r14,8),xmm20,xmm31
-cs {evex} vpinsrb $0x20,-0x48(rax,rax,2),xmm6,xmm0
-rex insertps $0xdb,xmm6,xmm1
-cs insertps $0xb,(r9,r9,4),xmm7
 insertps $0xae,-0x20(rax),xmm3
 vinsertps $0xfa,xmm0,xmm4,xmm6
-ds vinsertps $0xfb,(r8,r9,1),xmm2,xmm13
-vinsertps $0x40,0x40(rdx,riz,1),xmm2,xmm3
 {evex} vinsertps $0x88,xmm0,xmm4,xmm0
-ss vinsertps $0xcd,(r9),xmm14,xmm31
-{evex} vinsertps $0x18,0x5ef8c0b3(rdi),xmm2,xmm4
 pinsrd $0x66,edi,xmm2
-pinsrd $0x79,-0x5f9d6873(r10d),xmm1
-es rex pinsrd $0xed,(rdi),xmm6
 pinsrq $0x48,rdx,xmm5
-es pinsrq $0x5b,0x2f(rcx),xmm13
-pinsrq $0xd2,(rdx),xmm3
 vpinsrd $0x66,eax,xmm2,xmm1
-vpinsrd $0x38,gs:0x71(r8),xmm6,xmm12
-vpinsrd $0xf1,-0x80(rax,rsi,1),xmm4,xmm3
 vpinsrq $0x1,rdx,xmm4,xmm4
-ss vpinsrq $0xc,(r11),xmm1,xmm0
-vpinsrq $0xea,(rax,rax,2),xmm7,xmm4
 {evex} vpinsrd $0xdd,edx,xmm6,xmm1
-vpinsrd $0xbd,gs:(r11,rsi,4),xmm2,xmm16
-{evex} vpinsrd $0x85,0x7c(rax),xmm6,xmm1
 {evex} vpinsrq $0x20,rsp,xmm3,xmm6
-{evex} vpinsrq $0x13,0x48(r15,r12,4),xmm15,xmm4
-cs {evex} vpinsrq $0x40,0x79428116(rsi),xmm6,xmm4
 vshuff32x4 $0x95,ymm7,ymm5,ymm4
-vshuff32x4 $0x1d,gs:(r12,r14,8),ymm2,ymm28{k3}{z}
-vshuff32x4 $0x8f,(rbx){1to8},ymm1,ymm5{k4}
 vshuff32x4 $0xa6,zmm6,zmm3,zmm0
-es vshuff32x4 $0xee,0x5240ad7d(rdx,r10,4),zmm31,zmm8{k4}{z}
-vshuff32x4 $0xc5,(rsi),zmm5,zmm0{k1}
 vshuff64x2 $0xc5,ymm6,ymm1,ymm4
-cs vshuff64x2 $0x61,(r10),ymm6,ymm4{k6}{z}
-vshuff64x2 $0x26,-0x54af040a(rax,rcx,8){1to4},ymm7,ymm4{k5}
 vshuff64x2 $0xe9,zmm6,zmm2,zmm2
-vshuff64x2 $0x50,fs:(r11,r11,2),zmm1,zmm15{k5}
-vshuff64x2 $0xb4,-0x3fc9236c(rax){1to8},zmm3,zmm2{k7}
 vpternlogd $0x76,xmm6,xmm4,xmm2
-vpternlogd $0x6e,fs:-0x4e0(r9,r9,8),xmm17,xmm3{k6}
-vpternlogd $0xc,-0x1e4a3b95(rdi){1to4},xmm6,xmm7
 vpternlogd $0x6f,ymm4,ymm2,ymm1
-cs vpternlogd $0xe,-0xa40(r9),ymm19,ymm13{k1}{z}
-vpternlogd $0xfa,(rsi),ymm1,ymm0{k2}
-vpternlogd $0xef,zmm1,zmm0,zmm5{k2}{z}
-vpternlogd $0x8d,fs:(rdx,r8,8){1to16},zmm1,zmm7{k2}{z}
-vpternlogd $0x8d,-0x16e985f2(rdi){1to16},zmm6,zmm4
-vpternlogq $0x51,xmm3,xmm1,xmm0{k7}{z}
-es vpternlogq $0xbc,0x660(r13,r13,8),xmm6,xmm27
-vpternlogq $0xf,-0x1d6ec5b1(rdi),xmm4,xmm2{k5}
+vpternlogd $0x40,zmm10,zmm0,zmm29
+vpternlogq $0xae,0x50(rcx,rax,1),xmm2,xmm5
 vpternlogq $0xb1,ymm0,ymm7,ymm5
-vpternlogq $0xfa,0x308973fd(rbx,rcx,8){1to4},ymm16,ymm14
-vpternlogq $0xd0,0x560(rdx,riz,1),ymm6,ymm4
 vpternlogq $0x9d,zmm1,zmm1,zmm0
-cs vpternlogq $0xdc,-0x1840(r13,r14,4),zmm8,zmm14{k3}{z}
-vpternlogq $0xd5,(rdx){1to8},zmm6,zmm5{k4}
-vgetmantps $0x4c,xmm0,xmm0{k6}
-ss vgetmantps $0x95,-0xbc(r9){1to4},xmm30{k2}{z}
 vgetmantps $0x14,-0x48467e14(rdi),xmm0
-vgetmantps $0xf9,ymm3,ymm3{k1}
-vgetmantps $0xa9,(r11,riz,8){1to8},ymm18
-es vgetmantps $0xb4,0x53d5e520(rcx),ymm6{k3}{z}
+vgetmantps $0xf4,ymm11,ymm8
 vgetmantps $0x4c,zmm6,zmm6
-vgetmantps $0x3a,-0x4b(rbx,r13,8),zmm19{k7}
-es vgetmantps $0x15,-0x1c4(rdi,rbp,1){1to16},zmm5
-vgetmantpd $0x74,xmm7,xmm3{k7}
-vgetmantpd $0x85,-0x28(rax){1to2},xmm22{k5}
-vgetmantpd $0xe8,fs:(rsi),xmm2
-vgetmantpd $0xb6,ymm5,ymm3{k5}
-vgetmantpd $0x5b,(r9),ymm27
-ss vgetmantpd $0x64,0x2b0(rdi,rsi,4){1to4},ymm7{k7}{z}
-vgetmantpd $0xf0,{sae},zmm5,zmm3{k1}{z}
-vgetmantpd $0x2,-0xf40(rdi,r15,2),zmm8{k1}{z}
-es vgetmantpd $0xe0,(rcx),zmm2
-vgetmantss $0xf4,{sae},xmm1,xmm0,xmm2
-es vgetmantss $0x92,(r11,r13,8),xmm18,xmm16{k3}
-vgetmantss $0xa2,-0x4c(rsi,rsi,2),xmm5,xmm5{k2}{z}
-vgetmantsd $0x8c,{sae},xmm4,xmm0,xmm7{k6}{z}
-ds vgetmantsd $0x58,(rcx,r11,1),xmm30,xmm9
-vgetmantsd $0x35,0x68c35d82(rip),xmm0,xmm6{k6}{z}
+vgetmantpd $0x9a,xmm22,xmm7
+vgetmantpd $0xcc,ymm15,ymm23
+vgetmantpd $0x5f,-0x10c0(rbx),zmm7
+vgetmantss $0xb6,xmm22,xmm9,xmm13
+vgetmantsd $0x1b,-0x50083789(rsp,rbp,1),xmm2,xmm2
 kshiftrb $0x8,k3,k5
 kshiftrw $0x58,k7,k5
 kshiftrd $0xc5,k3,k1
@@ -10171,2087 +3549,717 @@ kshiftlw $0x8d,k2,k6
 kshiftld $0x78,k3,k2
 kshiftlq $0x6,k4,k2
 vinserti128 $0x83,xmm4,ymm7,ymm3
-vinserti128 $0x17,fs:(rbx,r10,4),ymm8,ymm8
-vinserti128 $0x63,(rax),ymm7,ymm7
 vinserti32x4 $0x61,xmm2,ymm7,ymm7
-vinserti32x4 $0xbc,fs:0x280(r12,r13,2),ymm9,ymm20{k1}{z}
-vinserti32x4 $0xbe,(rbx),ymm4,ymm7{k6}
-vinserti32x4 $0xd8,xmm4,zmm0,zmm1{k7}{z}
-cs vinserti32x4 $0x1c,0x25fb13a8(,r13,8),zmm7,zmm26
-vinserti32x4 $0xde,(rdx),zmm7,zmm1{k2}
-vinserti64x2 $0x85,xmm5,ymm2,ymm2{k2}
-es vinserti64x2 $0xa,(rdi),ymm12,ymm9
-vinserti64x2 $0xa,0x51(rcx,rdx,1),ymm0,ymm5{k3}{z}
+vinserti32x4 $0x7d,xmm1,zmm29,zmm3
+vinserti64x2 $0xa4,(rcx),ymm2,ymm3
 vinserti64x2 $0x32,xmm6,zmm7,zmm1
-cs vinserti64x2 $0x0,0x13d6c5f3(rcx,r15,4),zmm1,zmm12{k3}
-vinserti64x2 $0xc5,(rax),zmm3,zmm3{k3}{z}
 vextracti128 $0xeb,ymm1,xmm6
-ss vextracti128 $0x2d,ymm9,0x2d(rdi,r13,8)
-vextracti128 $0x5c,ymm2,(rsi)
 vextracti32x4 $0xa7,ymm7,xmm5
-vextracti32x4 $0xa9,ymm13,(r10){k3}
-ss vextracti32x4 $0xec,ymm4,(rsp,riz,4){k4}
 vextracti32x4 $0x7d,zmm5,xmm7
-ss vextracti32x4 $0x4b,zmm0,-0x51(r12,r12,8){k2}
-vextracti32x4 $0x4a,zmm0,(rdi,rsi,2){k3}
-vextracti64x2 $0xa9,ymm4,xmm7{k1}
-vextracti64x2 $0x9,ymm8,(r8)
-es vextracti64x2 $0x4b,ymm3,0x1a9b58b6(rbx)
-vextracti64x2 $0x30,zmm7,xmm4{k7}
-vextracti64x2 $0x1e,zmm18,0x5(rsi)
-vextracti64x2 $0x1b,zmm5,(rbx){k6}
+vextracti64x2 $0x94,ymm1,-0x41(rbx)
+vextracti64x2 $0x5d,zmm2,(rsp,rcx,2)
 vinserti32x8 $0x8e,ymm5,zmm6,zmm4
-vinserti32x8 $0x2c,0x5f4ce9f1(rdx),zmm12,zmm31{k6}
-vinserti32x8 $0x38,gs:(rdi),zmm5,zmm5
-vinserti64x4 $0x46,ymm6,zmm7,zmm5{k6}
-cs vinserti64x4 $0xfd,0x440(r14,rbx,8),zmm23,zmm11
-vinserti64x4 $0x1e,-0x180(rax),zmm3,zmm0{k4}{z}
+vinserti64x4 $0x8d,-0x12(,rbp,2),zmm2,zmm0
 vextracti32x8 $0xfb,zmm1,ymm2
-ss vextracti32x8 $0xae,zmm29,(r14,r14,8){k3}
-vextracti32x8 $0xfc,zmm4,0x280(rbx,rsi,4)
 vextracti64x4 $0xad,zmm1,ymm7
-vextracti64x4 $0x36,zmm19,-0xb80(r10,rcx,4){k4}
-vextracti64x4 $0xce,zmm2,fs:0x79191d75(rdi)
 vpcmpub $0x1d,xmm3,xmm5,k7
-vpcmpub $0xd6,(r11,r14,2),xmm21,k0{k2}
-ds vpcmpub $0xa,(rcx),xmm7,k1
 vpcmpub $0x20,ymm3,ymm6,k7
-vpcmpub $0x5c,-0x100(r13,r11,1),ymm19,k6{k5}
-vpcmpub $0x61,(rbx),ymm1,k1
-vpcmpub $0xbb,zmm3,zmm4,k5{k7}
-vpcmpub $0x7b,(r10,r14,4),zmm3,k7
-cs vpcmpub $0xfe,(rdx),zmm5,k0{k1}
+vpcmpub $0x4f,-0x7224d4ff(rip),zmm6,k2
 vpcmpuw $0x37,xmm5,xmm2,k2
-vpcmpuw $0x4c,fs:(r15,r11,4),xmm0,k3
-vpcmpuw $0x7,-0x4a0(rbx),xmm6,k4{k3}
 vpcmpuw $0xba,ymm5,ymm5,k5
-vpcmpuw $0x92,0x4d73570d(rcx,riz,1),ymm24,k7{k2}
-es vpcmpuw $0x55,0xf3264d2(rip),ymm4,k2{k7}
-vpcmpuw $0x9e,zmm1,zmm2,k2{k1}
-vpcmpuw $0x22,0x2c0(rdx,r10,1),zmm4,k6
-vpcmpuw $0xcf,gs:-0x32(rsi),zmm5,k6{k3}
+vpcmpuw $0xa6,(rbx),zmm3,k0
 vpcmpb $0xff,xmm5,xmm2,k6
-vpcmpb $0x12,(rdx),xmm18,k4{k3}
-vpcmpb $0xce,gs:0x25290033(,rcx,4),xmm0,k5
-vpcmpb $0x7c,ymm2,ymm2,k6{k1}
-vpcmpb $0x48,(rcx),ymm13,k3
-vpcmpb $0x52,(rsi,riz,1),ymm6,k3{k1}
+vpcmpb $0xbb,-0x260(rdi),ymm6,k3
 vpcmpb $0x1b,zmm4,zmm2,k4
-vpcmpb $0x65,(r9),zmm28,k0{k1}
-vpcmpb $0xc7,0x500(rdi),zmm2,k2
 vpcmpw $0x3f,xmm3,xmm3,k7
-vpcmpw $0x53,0x7a1163fb(rsp,r10,8),xmm10,k7{k7}
-vpcmpw $0xbd,0x1e24ebff(rsi),xmm3,k5
 vpcmpw $0x21,ymm4,ymm3,k0
-vpcmpw $0xea,fs:0x620(rdi,rsi,8),ymm16,k0{k7}
-vpcmpw $0xc1,(rcx),ymm3,k3
-vpcmpw $0xc4,zmm4,zmm3,k4{k6}
-cs vpcmpw $0xc3,(rdi,riz,1),zmm25,k6{k1}
-vpcmpw $0x91,(rdx),zmm1,k4
+vpcmpw $0xe1,zmm3,zmm7,k7
 dpps $0x39,xmm3,xmm0
-dpps $0xc0,gs:-0x47(r15,r8,4),xmm15
-dpps $0xf7,-0x2403fe10(rip),xmm6
 vdpps $0x6,xmm7,xmm0,xmm1
-es vdpps $0xd4,-0x32(rip),xmm6,xmm12
-vdpps $0xd2,-0xc(rsi),xmm2,xmm5
 vdpps $0x6a,ymm2,ymm0,ymm4
-es vdpps $0xa1,0x7828b455(rdx),ymm9,ymm8
-vdpps $0x75,(rdx),ymm4,ymm5
 dppd $0xa4,xmm3,xmm2
-ss dppd $0xb1,0x37792a0f(r15d,esi,8),xmm2
-dppd $0xb0,-0x16(rcx),xmm6
 vdppd $0xda,xmm6,xmm1,xmm7
-es vdppd $0x43,-0x53(r15,r13,4),xmm5,xmm9
-vdppd $0x60,0xd(rbp),xmm5,xmm4
 mpsadbw $0xb0,xmm1,xmm6
-ss mpsadbw $0x5a,-0x2c(,r8,4),xmm6
-es mpsadbw $0x5a,0x907c21(rdi,rdx,8),xmm4
 vmpsadbw $0xaf,xmm7,xmm1,xmm3
-cs vmpsadbw $0xd0,(r14),xmm6,xmm11
-vmpsadbw $0xc9,-0x27(rcx),xmm4,xmm2
 vmpsadbw $0xcd,ymm4,ymm1,ymm2
-es vmpsadbw $0xe9,-0x5f(r10,rsi,2),ymm5,ymm13
-vmpsadbw $0x41,-0x27c3f114(rbx),ymm3,ymm2
 vdbpsadbw $0xae,xmm0,xmm1,xmm1
-cs vdbpsadbw $0xad,-0x3a0(rsp,r14,1),xmm28,xmm25{k7}{z}
-vdbpsadbw $0xc6,-0x6a53686d(rax),xmm7,xmm3{k2}
 vdbpsadbw $0x3a,ymm3,ymm7,ymm5
-vdbpsadbw $0xb4,fs:-0xd00(rdi),ymm10,ymm28{k6}{z}
-vdbpsadbw $0xb6,-0x1dd047bc(,rbx,2),ymm7,ymm2{k5}
 vdbpsadbw $0x87,zmm4,zmm5,zmm6
-es vdbpsadbw $0x76,(r9,r14,1),zmm10,zmm14{k1}{z}
-vdbpsadbw $0x3d,(rax),zmm0,zmm6{k4}
-vshufi32x4 $0xaa,ymm4,ymm7,ymm1{k1}
-vshufi32x4 $0x35,(rsi){1to8},ymm12,ymm10
-ss vshufi32x4 $0xe4,-0x1f28ddd1(rbx,rbp,8){1to8},ymm4,ymm6{k3}
+vshufi32x4 $0xb5,(rax),ymm6,ymm0
 vshufi32x4 $0x1c,zmm6,zmm0,zmm7
-es vshufi32x4 $0x88,0xf0(rdi,r9,4){1to16},zmm14,zmm9{k3}{z}
-vshufi32x4 $0x5,-0x1ecb4af5(rip),zmm2,zmm5{k1}
 vshufi64x2 $0x73,ymm3,ymm6,ymm0
-ds vshufi64x2 $0xb6,(r10,rbp,1){1to4},ymm11,ymm30{k7}
-vshufi64x2 $0x5d,0x158(rax,rax,2){1to4},ymm6,ymm4{k2}{z}
-vshufi64x2 $0xa3,zmm1,zmm4,zmm7{k1}
-vshufi64x2 $0x80,(r9,r12,1),zmm31,zmm11{k4}{z}
-es vshufi64x2 $0x1,-0x49(rip),zmm4,zmm4
+vshufi64x2 $0x61,zmm5,zmm3,zmm7
 pclmulqdq $0x8d,xmm2,xmm5
-ds pclmulqdq $0x57,0x67(r9),xmm6
-pclmulqdq $0xca,0x28(rcx,rsi,4),xmm6
 vpclmulqdq $0x72,xmm6,xmm3,xmm7
-es vpclmulqdq $0x42,(r9),xmm12,xmm15
-vpclmulhqlqdq -0x3a(rcx,rdx,1),xmm7,xmm2
 vpclmulqdq $0x83,ymm3,ymm5,ymm5
-vpclmulqdq $0xf6,(rcx),ymm3,ymm15
-vpclmulqdq $0x36,-0x1025f52d(rcx,rdi,2),ymm1,ymm7
 {evex} vpclmulqdq $0x14,xmm2,xmm7,xmm1
-ss {evex} vpclmulqdq $0x58,(r9,r9,1),xmm14,xmm8
-{evex} vpclmulqdq $0xc5,(rsi),xmm5,xmm6
 {evex} vpclmulqdq $0xf,ymm3,ymm5,ymm4
-ds vpclmulqdq $0x28,-0x460(rcx),ymm18,ymm1
-{evex} vpclmulqdq $0x2a,(rcx),ymm4,ymm2
 vpclmulqdq $0x4b,zmm0,zmm2,zmm5
-vpclmulqdq $0x5a,-0x1700(r15),zmm20,zmm23
-es vpclmulqdq $0x5e,(rdi),zmm5,zmm3
 vperm2i128 $0x59,ymm4,ymm4,ymm7
-ds vperm2i128 $0x1d,(rsp,r8,8),ymm11,ymm13
-vperm2i128 $0x9d,-0xd7e6573(rdx,rcx,8),ymm2,ymm7
 vpermil2ps $0x4,xmm0,xmm6,xmm6,xmm3
-vpermil2ps $0xf,xmm13,gs:(r15),xmm3,xmm12
-vpermil2ps $0x6,xmm11,0x24(rsp),xmm0,xmm1
 vpermil2ps $0x1,ymm7,ymm0,ymm3,ymm7
-cs vpermil2ps $0x5,ymm4,(r15,rsi,8),ymm14,ymm0
-vpermil2ps $0xa,ymm8,-0x11ff1a63(rip),ymm1,ymm6
 vpermil2ps $0x9,xmm1,xmm1,xmm4,xmm1
-vpermil2ps $0x9,fs:(r9,r11,2),xmm12,xmm15,xmm4
-vpermil2ps $0x3,(rdx),xmm2,xmm5,xmm3
 vpermil2ps $0x5,ymm0,ymm0,ymm4,ymm1
-ss vpermil2ps $0xb,0x30(rdx,r8,8),ymm10,ymm1,ymm0
-vpermil2ps $0x0,(rdx),ymm5,ymm2,ymm4
 vpermil2pd $0x0,xmm8,xmm5,xmm0,xmm2
-ss vpermil2pd $0x7,xmm11,0x46a8a224(rsp,r15,1),xmm1,xmm14
-vpermil2pd $0x1,xmm9,0x1c(rax,rax,8),xmm4,xmm5
 vpermil2pd $0x3,ymm15,ymm2,ymm1,ymm3
-ds vpermil2pd $0x2,ymm9,(rax,riz,2),ymm1,ymm14
-vpermil2pd $0x9,ymm9,(rdi),ymm2,ymm4
 vpermil2pd $0xb,xmm0,xmm11,xmm5,xmm5
-ds vpermil2pd $0x8,0x51(r8,rdi,1),xmm6,xmm9,xmm11
-vpermil2pd $0x6,(rsi,rcx,8),xmm2,xmm6,xmm3
 vpermil2pd $0x7,ymm0,ymm2,ymm5,ymm0
-vpermil2pd $0x3,gs:0x70(rsi),ymm12,ymm6,ymm10
-vpermil2pd $0xf,(rax,rdi,4),ymm1,ymm7,ymm0
 vblendvps xmm2,xmm3,xmm1,xmm7
-es vblendvps xmm11,0x543d74cf(rbx,r9,2),xmm2,xmm8
-vblendvps xmm7,(rsp,rcx,4),xmm6,xmm4
 vblendvps ymm2,ymm7,ymm2,ymm7
-vblendvps ymm9,0x549801f4(r15),ymm0,ymm12
-cs vblendvps ymm11,-0x67(rbx,rbx,2),ymm0,ymm6
 vblendvpd xmm8,xmm5,xmm6,xmm3
-ds vblendvpd xmm13,0x398d0ff7(,r15,1),xmm3,xmm6
-vblendvpd xmm1,(rcx),xmm7,xmm6
 vblendvpd ymm11,ymm2,ymm6,ymm6
-cs vblendvpd ymm14,0x22(rdx,r9,2),ymm7,ymm2
-vblendvpd ymm13,(rdx,rdi,2),ymm4,ymm5
 vpblendvb xmm1,xmm5,xmm2,xmm0
-ds vpblendvb xmm11,0x75033139(rcx,rbx,4),xmm8,xmm5
-vpblendvb xmm9,0x58b8bb06(,rdi,4),xmm1,xmm0
 vpblendvb ymm4,ymm5,ymm3,ymm6
-ss vpblendvb ymm8,(rdx),ymm6,ymm10
-vpblendvb ymm11,-0x7(rsp,rax,2),ymm5,ymm2
-vrangeps $0x87,xmm2,xmm7,xmm3{k1}{z}
-cs vrangeps $0x13,0x290(r11,rax,4),xmm6,xmm25{k1}
-vrangeps $0xc3,0x2e(rip){1to4},xmm1,xmm0
-vrangeps $0x17,ymm2,ymm7,ymm4{k3}{z}
-vrangeps $0x55,fs:-0xa8(r15){1to8},ymm10,ymm17{k1}{z}
+vrangeps $0x1b,(r10,r10,8),xmm24,xmm28
 vrangeps $0x87,(rbx,riz,2),ymm2,ymm1
-vrangeps $0xf4,zmm4,zmm3,zmm5{k4}
-es vrangeps $0x14,-0x1500(rsi),zmm26,zmm26
-vrangeps $0xc9,(rdx,rax,8){1to16},zmm0,zmm1
+vrangeps $0x57,zmm31,zmm18,zmm11
 vrangepd $0xf6,xmm7,xmm4,xmm6
-es vrangepd $0xcf,0x39(r15,rax,1){1to2},xmm5,xmm22{k7}
-vrangepd $0xaa,-0xa0(rax,rcx,2),xmm3,xmm7{k7}{z}
-vrangepd $0x36,ymm7,ymm3,ymm5{k3}
-es vrangepd $0x46,0x3b703932(rdi),ymm31,ymm7
-vrangepd $0xf4,-0xba0(rax),ymm4,ymm6{k1}{z}
-vrangepd $0xb6,zmm1,zmm1,zmm4{k1}{z}
-vrangepd $0x51,fs:0x36(r14,rdx,4),zmm12,zmm12
-vrangepd $0xfe,0x298(rdx){1to8},zmm4,zmm0
+vrangepd $0x57,ymm14,ymm0,ymm19
+vrangepd $0x29,0x3c5f8604(rsp,r12,4),zmm2,zmm19
 vrangess $0xb6,xmm1,xmm2,xmm4
-vrangess $0x45,(rdi,r9,8),xmm0,xmm5{k7}{z}
-vrangess $0xd3,-0x138(rcx),xmm2,xmm4
 vrangesd $0xfc,xmm4,xmm4,xmm6
-vrangesd $0xc9,0x70(rax,r15,4),xmm29,xmm16{k5}{z}
-vrangesd $0x26,gs:(rdi,rbx,8),xmm3,xmm5{k4}
-vfixupimmps $0x2e,xmm1,xmm2,xmm5{k7}
-es vfixupimmps $0x4e,-0x43fdd6b1(rip){1to4},xmm22,xmm26
-vfixupimmps $0xda,-0x4e(,rbx,1),xmm7,xmm1
-vfixupimmps $0xe4,ymm7,ymm0,ymm1{k3}
-vfixupimmps $0x3,gs:-0xe20(rdx,riz,8),ymm13,ymm21
-vfixupimmps $0x2b,-0xe17037e(,rdx,2){1to8},ymm2,ymm3{k6}
-vfixupimmps $0xaf,zmm7,zmm1,zmm7{k3}
-cs vfixupimmps $0x9,0x2a695d2a(rsi,r9,8),zmm28,zmm6
-vfixupimmps $0x2a,-0x7c(rdx){1to16},zmm2,zmm7{k4}
+vfixupimmps $0x30,0x68599132(rsp,r11,1),xmm4,xmm17
+vfixupimmps $0xdf,ymm29,ymm15,ymm20
+vfixupimmps $0xbd,zmm29,zmm25,zmm11
 vfixupimmpd $0xab,xmm2,xmm7,xmm0
-vfixupimmpd $0x27,gs:(rdx){1to2},xmm28,xmm30{k7}{z}
-vfixupimmpd $0x2,-0x72e972e6(rsi,rax,1){1to2},xmm4,xmm6
 vfixupimmpd $0x53,ymm0,ymm1,ymm1
-vfixupimmpd $0x9b,0x51(,r15,1){1to4},ymm4,ymm15{k6}{z}
-es vfixupimmpd $0x90,(rdx){1to4},ymm5,ymm5
-vfixupimmpd $0x2f,zmm7,zmm3,zmm7{k5}
-vfixupimmpd $0xf2,fs:(r10){1to8},zmm2,zmm22{k7}{z}
-vfixupimmpd $0x1e,-0x308(rdi,rbx,2){1to8},zmm2,zmm7
+vfixupimmpd $0x62,(rcx),zmm2,zmm6
 vfixupimmss $0x1e,xmm4,xmm0,xmm0
-vfixupimmss $0x43,0x657dd513(r12,r8,1),xmm16,xmm13{k1}
-es vfixupimmss $0xe9,0x7db5f0d8(rip),xmm1,xmm1
-vfixupimmsd $0x8,{sae},xmm4,xmm6,xmm6
-ss vfixupimmsd $0xf9,-0x6e27701b(rsp,r11,2),xmm21,xmm6{k5}{z}
 vfixupimmsd $0x87,-0x118(rcx),xmm5,xmm1
 vreduceps $0xb9,xmm1,xmm6
-ss vreduceps $0xc9,(r15,r15,4),xmm29{k6}
-vreduceps $0x27,-0x2c630c6d(rcx){1to4},xmm7{k1}
 vreduceps $0xc6,ymm3,ymm4
-vreduceps $0x26,(rdx,r15,1){1to8},ymm4
-vreduceps $0x74,gs:(rcx),ymm6
-vreduceps $0xe,zmm0,zmm4{k2}
-vreduceps $0x9d,(r8),zmm11
-vreduceps $0xf9,gs:0xd40(rdx),zmm5{k5}
+vreduceps $0x9c,(rsi,rdi,4),zmm4
 vreducepd $0xf,xmm7,xmm5
-ss vreducepd $0x2e,0xb0(r9,rbp,8),xmm19{k2}{z}
-vreducepd $0x40,-0x400(rcx){1to2},xmm1
 vreducepd $0x1e,ymm2,ymm5
-vreducepd $0xc4,0x288(r13){1to4},ymm0{k7}{z}
-vreducepd $0xf2,(rcx),ymm4
-vreducepd $0x6b,{sae},zmm6,zmm6{k1}
-cs vreducepd $0xb9,(rsp,rbp,1),zmm29
-vreducepd $0x4f,0x387f0edd(rsi,rbp,8){1to8},zmm5
-vreducess $0x29,xmm0,xmm7,xmm0{k2}
-vreducess $0x42,fs:0x124(rcx,r15,4),xmm14,xmm18
-vreducess $0x30,-0xe722816(,riz,2),xmm5,xmm1{k6}{z}
-vreducesd $0x83,xmm3,xmm7,xmm2{k2}{z}
-es vreducesd $0xdb,(r11,rax,4),xmm27,xmm24
-vreducesd $0xe9,-0x380(rbp),xmm5,xmm1{k4}
+vreducepd $0xed,(rdx),zmm1
+vreducess $0x7f,0x160(rbx,rbp,8),xmm7,xmm2
+vreducesd $0xb1,-0x2b0(rbp,rdx,2),xmm7,xmm3
 vfmaddsubps xmm1,xmm7,xmm7,xmm6
-es vfmaddsubps xmm1,0x7b0e3fd0(,r10,1),xmm12,xmm9
-vfmaddsubps xmm12,(rbx),xmm2,xmm6
 vfmaddsubps ymm2,ymm2,ymm4,ymm3
-ss vfmaddsubps ymm4,0x4b(rcx),ymm9,ymm7
-vfmaddsubps ymm0,(rbx),ymm3,ymm1
 vfmaddsubps xmm2,xmm13,xmm4,xmm0
-cs vfmaddsubps -0x4b(r12,r11,8),xmm12,xmm10,xmm7
-vfmaddsubps (rax),xmm9,xmm4,xmm6
 vfmaddsubps ymm6,ymm12,ymm4,ymm4
-vfmaddsubps (r14,r11,8),ymm3,ymm13,ymm14
-vfmaddsubps fs:0x1e099bad(rcx),ymm0,ymm6,ymm7
 vfmaddsubpd xmm3,xmm7,xmm4,xmm5
-vfmaddsubpd xmm10,(rdi,r15,2),xmm3,xmm5
-es vfmaddsubpd xmm9,0xa(rdx),xmm7,xmm3
 vfmaddsubpd ymm15,ymm1,ymm5,ymm0
-vfmaddsubpd ymm1,-0x412b2f19(r14,rsi,2),ymm4,ymm5
-vfmaddsubpd ymm10,0x5e9b67fe(rbp),ymm1,ymm4
 vfmaddsubpd xmm3,xmm11,xmm5,xmm4
-vfmaddsubpd gs:(r11,r15,8),xmm13,xmm0,xmm15
-vfmaddsubpd (rbx),xmm3,xmm0,xmm1
 vfmaddsubpd ymm0,ymm2,ymm5,ymm4
-vfmaddsubpd (r11,r13,1),ymm4,ymm6,ymm13
-vfmaddsubpd (rax),ymm14,ymm5,ymm0
 vfmsubaddps xmm2,xmm0,xmm5,xmm2
-vfmsubaddps xmm14,gs:0x7b5ba5aa(r11,r9,8),xmm10,xmm2
-vfmsubaddps xmm14,0x7e(rcx),xmm0,xmm0
 vfmsubaddps ymm4,ymm0,ymm2,ymm4
-vfmsubaddps ymm4,gs:(rbx,r13,4),ymm15,ymm6
-vfmsubaddps ymm4,-0x38ae370c(rbp,rax,8),ymm6,ymm7
 vfmsubaddps xmm2,xmm10,xmm2,xmm6
-vfmsubaddps fs:(r14,r13,1),xmm0,xmm15,xmm8
-vfmsubaddps 0x65(rdi),xmm12,xmm0,xmm7
 vfmsubaddps ymm5,ymm12,ymm2,ymm4
-vfmsubaddps fs:(r8),ymm12,ymm0,ymm0
-vfmsubaddps 0x60(rcx,rdx,4),ymm1,ymm4,ymm5
 vfmsubaddpd xmm8,xmm7,xmm5,xmm1
-vfmsubaddpd xmm15,(r12,rdi,8),xmm2,xmm0
-vfmsubaddpd xmm3,0x43(rbp),xmm0,xmm4
 vfmsubaddpd ymm11,ymm4,ymm2,ymm1
-vfmsubaddpd ymm2,fs:(rcx,r10,4),ymm8,ymm1
-vfmsubaddpd ymm2,0xa(rdx),ymm5,ymm3
 vfmsubaddpd xmm6,xmm12,xmm0,xmm6
-ss vfmsubaddpd 0x54(rsi,rbp,1),xmm5,xmm4,xmm11
-vfmsubaddpd (rcx),xmm13,xmm2,xmm3
 vfmsubaddpd ymm6,ymm5,ymm2,ymm2
-vfmsubaddpd (rdx),ymm4,ymm12,ymm6
-cs vfmsubaddpd -0x7a9fb576(rdx),ymm11,ymm1,ymm0
 pcmpestrm $0x39,xmm6,xmm3
-pcmpestrm $0xdd,gs:(r14,r12,8),xmm14
-pcmpestrm $0x16,-0x13b34d4d(rbp),xmm6
 pcmpestrmq $0xe9,xmm6,xmm1
-pcmpestrmq $0x9b,-0xe(r14d),xmm10
-pcmpestrmq $0x45,0x24(rbx),xmm3
 vpcmpestrm $0xbd,xmm1,xmm3
-ss vpcmpestrm $0xa1,(rdx,r8,1),xmm4
-vpcmpestrm $0x16,(rbx),xmm3
 vpcmpestrmq $0xb0,xmm4,xmm1
-vpcmpestrmq $0x3,fs:(r10),xmm12
-vpcmpestrmq $0xe0,-0x18(rip),xmm5
 pcmpestri $0x8f,xmm1,xmm0
-ss pcmpestri $0xba,(r11,rbx,2),xmm12
-pcmpestri $0x3b,(rax),xmm5
 pcmpestriq $0xef,xmm4,xmm0
-es pcmpestriq $0x68,(r8),xmm8
-pcmpestriq $0xa2,(rsi,riz,8),xmm3
 vpcmpestri $0xa,xmm2,xmm2
-ds vpcmpestri $0x32,(r12,r8,8),xmm2
-vpcmpestri $0x3f,-0x40(rdx),xmm1
 vpcmpestriq $0x70,xmm7,xmm0
-ds vpcmpestriq $0x51,(r9,r15,1),xmm15
-vpcmpestriq $0xae,-0x62bf1a38(rax,rsi,8),xmm0
 pcmpistrm $0xdc,xmm1,xmm5
-ds pcmpistrm $0x33,0x8(r9,rdi,8),xmm3
-pcmpistrm $0x43,(eax,edx,4),xmm0
 vpcmpistrm $0x11,xmm2,xmm1
-cs vpcmpistrm $0x20,(r15),xmm14
-vpcmpistrm $0x9f,-0xe(rsi,rdi,1),xmm7
 pcmpistri $0xc4,xmm1,xmm0
-pcmpistri $0x6,fs:(rbx,r14,2),xmm6
-pcmpistri $0x3,0x8(rdx,rax,2),xmm6
 vpcmpistri $0xea,xmm5,xmm1
-vpcmpistri $0x9,fs:(r10,r12,8),xmm8
-vpcmpistri $0x8e,(rax),xmm1
-vfpclassps $0x77,xmm7,k6{k5}
-vfpclasspsx $0xac,fs:-0x59ed788a(rsp,r12,1),k0{k5}
-vfpclassps $0x50,(rcx){1to4},k0
+vfpclassps $0xc2,xmm19,k1
 vfpclassps $0xef,ymm1,k7
-vfpclasspsy $0x4,0x2a3f4998(r10,r8,8),k0{k1}
-es vfpclasspsy $0xd,0x30(rdi),k0
 vfpclassps $0x2a,zmm6,k6
-vfpclasspsz $0x62,-0x394a92c(rbx,rdx,8),k5{k5}
-vfpclassps $0xa2,zmm26,k7{k5}
-vfpclasspd $0x94,xmm2,k5{k4}
-vfpclasspd $0xa4,-0x274de3e8(r8,r14,4){1to2},k5
-vfpclasspdx $0x14,-0x3115012c(,rcx,4),k6{k7}
-vfpclasspd $0x77,ymm3,k2{k3}
-vfpclasspdy $0x87,-0x64f866e4(r14,r14,8),k4
-vfpclasspd $0x36,gs:-0x66(rip){1to4},k0
-vfpclasspd $0xd0,zmm6,k7{k5}
-vfpclasspdz $0x7d,0x7e(,r13,2),k5
-es vfpclasspdz $0xd8,-0x517ad2cb(rip),k6{k1}
+vfpclasspd $0xf9,xmm6,k5
+vfpclasspd $0xf,ymm4,k7
+vfpclasspdz $0xe1,0x3c0(rdi),k7
 vfpclassss $0x1e,xmm3,k0
-vfpclassss $0xd,-0x100(rbp,r15,2),k5{k6}
-vfpclassss $0x1f,-0x6e6f6c9c(,rbx,4),k5
-vfpclasssd $0xb8,xmm0,k1{k1}
-vfpclasssd $0x33,(r15),k1
-vfpclasssd $0x51,0x80(rax),k6{k7}
+vfpclasssd $0x79,xmm4,k4
 vfmaddps xmm2,xmm4,xmm3,xmm0
-ds vfmaddps xmm8,(r10,rsi,4),xmm9,xmm5
-vfmaddps xmm1,-0x15ebe9e2(rip),xmm6,xmm5
 vfmaddps ymm6,ymm5,ymm3,ymm1
-ds vfmaddps ymm10,-0x644e8e7b(r13,r11,2),ymm10,ymm6
-vfmaddps ymm5,(rsi,rbp,2),ymm3,ymm1
 vfmaddps xmm5,xmm3,xmm7,xmm7
-ss vfmaddps -0xf3925ca(r8),xmm12,xmm12,xmm7
-vfmaddps (rdi),xmm9,xmm7,xmm4
 vfmaddps ymm0,ymm14,ymm7,ymm4
-vfmaddps fs:0x25(r8,r10,4),ymm4,ymm13,ymm3
-vfmaddps -0x65(rbp),ymm9,ymm0,ymm1
 vfmaddpd xmm3,xmm5,xmm4,xmm7
-vfmaddpd xmm4,gs:(rsp,r13,4),xmm1,xmm14
-vfmaddpd xmm12,-0x23(rcx),xmm3,xmm5
 vfmaddpd ymm5,ymm3,ymm4,ymm6
-cs vfmaddpd ymm3,0x31399664(,r12,8),ymm12,ymm15
-vfmaddpd ymm10,0x25(rdx,rdx,4),ymm7,ymm1
 vfmaddpd xmm5,xmm5,xmm0,xmm2
-cs vfmaddpd (r14,r14,2),xmm3,xmm6,xmm7
-vfmaddpd (rdi),xmm10,xmm0,xmm0
 vfmaddpd ymm7,ymm2,ymm1,ymm1
-es vfmaddpd (r8,r12,1),ymm3,ymm13,ymm13
-vfmaddpd 0x2a(rcx),ymm6,ymm6,ymm6
 vfmaddss xmm10,xmm6,xmm6,xmm1
-cs vfmaddss xmm5,-0x27e848b4(r9,r14,1),xmm14,xmm5
-vfmaddss xmm4,0x22(rax),xmm5,xmm0
 vfmaddss xmm7,xmm15,xmm4,xmm3
-es vfmaddss -0x7bbeed8f(,r15,2),xmm5,xmm3,xmm15
-vfmaddss (rbx),xmm3,xmm5,xmm7
 vfmaddsd xmm10,xmm7,xmm6,xmm0
-cs vfmaddsd xmm15,-0x59(r15),xmm1,xmm13
-vfmaddsd xmm2,(rsi,rbp,2),xmm5,xmm1
 vfmaddsd xmm1,xmm1,xmm3,xmm6
-cs vfmaddsd -0x22(,r8,2),xmm11,xmm8,xmm7
-vfmaddsd (rcx),xmm5,xmm7,xmm5
 vfmsubps xmm6,xmm5,xmm5,xmm6
-cs vfmsubps xmm12,0x1b1d62c4(r8,r14,8),xmm1,xmm15
-vfmsubps xmm1,-0x46(rax,rax,4),xmm0,xmm3
 vfmsubps ymm14,ymm7,ymm7,ymm3
-vfmsubps ymm7,fs:0x2b(r10),ymm11,ymm12
-vfmsubps ymm2,(rdx),ymm4,ymm4
 vfmsubps xmm2,xmm3,xmm5,xmm6
-vfmsubps fs:-0x314538e4(rbp,rbx,8),xmm9,xmm2,xmm8
-vfmsubps (rsi,riz,1),xmm7,xmm0,xmm2
 vfmsubps ymm6,ymm8,ymm2,ymm2
-vfmsubps fs:0x46(r13,r14,8),ymm4,ymm2,ymm7
-vfmsubps (rdi),ymm13,ymm3,ymm7
 vfmsubpd xmm13,xmm2,xmm4,xmm2
-ds vfmsubpd xmm2,0x3(r14),xmm11,xmm1
-vfmsubpd xmm12,(rdi,rbp,4),xmm6,xmm4
 vfmsubpd ymm14,ymm5,ymm6,ymm3
-cs vfmsubpd ymm2,-0x6d(r12,r11,4),ymm2,ymm0
-vfmsubpd ymm12,(rcx),ymm1,ymm3
 vfmsubpd xmm4,xmm9,xmm4,xmm2
-ds vfmsubpd -0x5b0526fa(rbx),xmm0,xmm8,xmm15
-vfmsubpd -0x4d(rsi),xmm8,xmm0,xmm7
 vfmsubpd ymm6,ymm11,ymm5,ymm2
-ss vfmsubpd -0x15(rdx,r9,4),ymm5,ymm13,ymm1
-vfmsubpd (rax,rax,1),ymm8,ymm4,ymm2
 vfmsubss xmm12,xmm4,xmm3,xmm7
-cs vfmsubss xmm4,0x74a31439(,r15,1),xmm7,xmm11
-vfmsubss xmm0,-0x3b12f5b9(rax,rdi,1),xmm4,xmm4
 vfmsubss xmm2,xmm0,xmm1,xmm6
-ds vfmsubss 0x66(rip),xmm11,xmm14,xmm4
-vfmsubss 0x44(rdi,rbp,8),xmm6,xmm2,xmm7
 vfmsubsd xmm2,xmm1,xmm3,xmm2
-es vfmsubsd xmm7,(rax,r14,4),xmm10,xmm8
-vfmsubsd xmm1,(rdi),xmm0,xmm5
 vfmsubsd xmm5,xmm12,xmm4,xmm6
-vfmsubsd -0x64(r10,r10,8),xmm8,xmm13,xmm9
-vfmsubsd fs:-0x6b380d35(rdi),xmm8,xmm5,xmm0
 vpshldw $0x34,xmm0,xmm3,xmm4
-ss vpshldw $0xa3,(rsi,rsi,8),xmm27,xmm17{k6}
-vpshldw $0x60,-0x66d65d98(rcx),xmm2,xmm1{k2}{z}
-vpshldw $0x9,ymm7,ymm3,ymm5{k6}
-vpshldw $0x10,gs:-0x6a(r12,r13,4),ymm9,ymm31
-vpshldw $0x6c,0x42(,rdx,4),ymm0,ymm7{k7}{z}
-vpshldw $0x24,zmm4,zmm0,zmm2{k4}
-vpshldw $0x43,(rax,r10,1),zmm15,zmm31{k6}{z}
-cs vpshldw $0x4d,(rdi),zmm1,zmm7{k5}
-vpshldd $0x5c,xmm5,xmm0,xmm0{k3}
-ds vpshldd $0x43,(r12,r8,1){1to4},xmm26,xmm19{k2}{z}
-vpshldd $0x3,(rcx),xmm5,xmm0{k4}{z}
-vpshldd $0xe3,ymm5,ymm0,ymm1{k4}
-es vpshldd $0x4a,(rax,r8,8){1to8},ymm31,ymm5{k2}{z}
-vpshldd $0x4c,(rdi),ymm1,ymm1{k7}{z}
-vpshldd $0x50,zmm5,zmm0,zmm1{k7}
-cs vpshldd $0x23,(rdi,r10,2){1to16},zmm13,zmm13
-vpshldd $0x86,-0x6c(rsi,rbp,2){1to16},zmm2,zmm0{k1}{z}
+vpshldw $0xef,-0xc00(rcx),ymm0,ymm1
+vpshldw $0x6,0x63c6b56a(rsi),zmm0,zmm2
+vpshldd $0x9e,xmm13,xmm3,xmm13
+vpshldd $0x76,ymm4,ymm24,ymm16
+vpshldd $0x32,zmm7,zmm28,zmm17
 vpshldq $0xce,xmm1,xmm1,xmm0
-ds vpshldq $0x30,(rsp,r11,8),xmm4,xmm5{k5}
-vpshldq $0xc9,(rcx){1to2},xmm0,xmm6
-vpshldq $0x68,ymm4,ymm1,ymm2{k6}{z}
-vpshldq $0x24,fs:(r11,r11,1),ymm7,ymm11
-vpshldq $0xd7,-0x5a0(rbx),ymm5,ymm5{k7}
-vpshldq $0xb9,zmm2,zmm1,zmm1{k2}{z}
-vpshldq $0x49,fs:0x188(rsp,riz,2){1to8},zmm18,zmm11{k6}
+vpshldq $0x81,ymm4,ymm6,ymm16
 vpshldq $0xc5,-0x1d00(rsi),zmm7,zmm1
 vpshrdw $0x5d,xmm4,xmm1,xmm3
-vpshrdw $0xdb,(rsi),xmm20,xmm16{k2}{z}
-ds vpshrdw $0x85,0x410(rcx),xmm3,xmm4
-vpshrdw $0x67,ymm6,ymm6,ymm4{k6}
-vpshrdw $0x88,gs:-0x6893e187(,r13,8),ymm19,ymm20{k7}{z}
-vpshrdw $0x41,(rdx),ymm4,ymm3
-vpshrdw $0x80,zmm7,zmm6,zmm2{k2}{z}
-vpshrdw $0x5e,(r14,r9,2),zmm9,zmm12
-ss vpshrdw $0xb8,0x1880(rax),zmm6,zmm7{k1}
+vpshrdw $0x95,ymm29,ymm25,ymm14
+vpshrdw $0x18,zmm9,zmm25,zmm12
 vpshrdd $0x99,xmm7,xmm6,xmm6
-vpshrdd $0xf,fs:(r14,rdx,1){1to4},xmm19,xmm15
-vpshrdd $0x93,-0x60dffa15(rsi,riz,4),xmm2,xmm0{k2}{z}
-vpshrdd $0xa9,ymm1,ymm6,ymm2{k2}{z}
-ds vpshrdd $0x94,(r9){1to8},ymm23,ymm24
-vpshrdd $0x7b,0x5a(rip){1to8},ymm0,ymm3{k3}{z}
+vpshrdd $0xbc,ymm6,ymm4,ymm5
 vpshrdd $0x63,zmm5,zmm7,zmm2
-es vpshrdd $0xf,(r12,r9,2){1to16},zmm1,zmm9{k7}{z}
-vpshrdd $0xc0,-0x8f11adc(rsi,rsi,8),zmm2,zmm2{k1}{z}
-vpshrdq $0x22,xmm7,xmm7,xmm1{k1}
-es vpshrdq $0xed,0x5075df32(,r9,4){1to2},xmm16,xmm27
-vpshrdq $0x83,0x5d4c6d93(rdi,rax,8),xmm1,xmm0
+vpshrdq $0x43,xmm2,xmm0,xmm4
 vpshrdq $0x31,ymm6,ymm0,ymm7
-cs vpshrdq $0x9b,-0x79(rsp,r13,8),ymm31,ymm31{k3}
-vpshrdq $0x7a,-0x13ceead3(rbp){1to4},ymm0,ymm1
-vpshrdq $0x6c,zmm5,zmm6,zmm2{k4}
-ss vpshrdq $0xab,(rsp,r12,1),zmm3,zmm23
-vpshrdq $0xa1,-0x780(rdi),zmm2,zmm2{k5}{z}
+vpshrdq $0x3f,zmm4,zmm23,zmm20
 vfnmaddps xmm7,xmm0,xmm7,xmm2
-vfnmaddps xmm15,gs:(r12,rax,4),xmm8,xmm6
-vfnmaddps xmm2,0x59(rbx),xmm5,xmm5
 vfnmaddps ymm9,ymm4,ymm5,ymm0
-cs vfnmaddps ymm1,-0x4ea2e8e6(r11,r8,8),ymm6,ymm8
-vfnmaddps ymm3,(rsp,rbx,8),ymm0,ymm6
 vfnmaddps xmm3,xmm0,xmm3,xmm0
-vfnmaddps fs:(rax,rbx,2),xmm2,xmm10,xmm3
-vfnmaddps 0x7ce34bd2(rbx),xmm13,xmm6,xmm1
 vfnmaddps ymm5,ymm1,ymm5,ymm3
-vfnmaddps (r10),ymm1,ymm1,ymm10
-cs vfnmaddps -0x355efc01(rsi),ymm7,ymm5,ymm1
 vfnmaddpd xmm10,xmm2,xmm6,xmm2
-es vfnmaddpd xmm10,(rsi,r10,8),xmm9,xmm14
-vfnmaddpd xmm2,-0x7e(rip),xmm3,xmm7
 vfnmaddpd ymm11,ymm0,ymm4,ymm6
-vfnmaddpd ymm9,fs:0x20(rax),ymm11,ymm4
-vfnmaddpd ymm14,-0x2decce68(rbp),ymm4,ymm2
 vfnmaddpd xmm3,xmm10,xmm2,xmm6
-ds vfnmaddpd 0x4bf0f83b(,rcx,1),xmm9,xmm8,xmm4
-vfnmaddpd -0x3d432635(rbx,riz,4),xmm9,xmm7,xmm1
 vfnmaddpd ymm0,ymm3,ymm3,ymm2
-cs vfnmaddpd (rdx,r14,8),ymm5,ymm7,ymm15
-vfnmaddpd -0x50c43ba1(rip),ymm6,ymm0,ymm5
 vfnmaddss xmm9,xmm3,xmm1,xmm2
-ds vfnmaddss xmm5,(rdi,riz,8),xmm1,xmm9
-vfnmaddss xmm11,(rdx),xmm3,xmm3
 vfnmaddss xmm1,xmm6,xmm3,xmm0
-vfnmaddss 0x3e706468(rdx,r9,2),xmm8,xmm13,xmm8
-ds vfnmaddss (rsp,rdi,8),xmm5,xmm3,xmm6
 vfnmaddsd xmm13,xmm5,xmm5,xmm1
-es vfnmaddsd xmm10,-0x3e0949ec(r9),xmm13,xmm3
-vfnmaddsd xmm10,0x57(rcx),xmm2,xmm6
 vfnmaddsd xmm6,xmm14,xmm2,xmm0
-vfnmaddsd fs:-0x6e(rdi),xmm3,xmm12,xmm9
-vfnmaddsd -0x1a65adb2(rdx),xmm1,xmm2,xmm4
 vfnmsubps xmm14,xmm0,xmm0,xmm1
-cs vfnmsubps xmm14,-0x28158674(rcx),xmm3,xmm9
-vfnmsubps xmm13,-0x56(rbx,rbx,1),xmm4,xmm3
 vfnmsubps ymm15,ymm0,ymm2,ymm2
-vfnmsubps ymm2,fs:(rdi),ymm9,ymm13
-vfnmsubps ymm8,(rdi,rbx,8),ymm4,ymm4
 vfnmsubps xmm2,xmm15,xmm5,xmm4
-vfnmsubps (r9),xmm13,xmm14,xmm13
-cs vfnmsubps 0x42(rbp,rdx,2),xmm0,xmm6,xmm3
 vfnmsubps ymm1,ymm3,ymm6,ymm2
-vfnmsubps fs:(r9,rax,4),ymm0,ymm13,ymm6
-vfnmsubps -0x6f(rsi,rdi,4),ymm15,ymm4,ymm1
 vfnmsubpd xmm0,xmm1,xmm2,xmm3
-ss vfnmsubpd xmm0,0x77ebc4d2(rax,rax,2),xmm1,xmm11
-vfnmsubpd xmm9,-0x13(rbx),xmm7,xmm1
 vfnmsubpd ymm3,ymm1,ymm2,ymm2
-vfnmsubpd ymm14,-0x34(r14),ymm2,ymm7
-ss vfnmsubpd ymm12,(rcx),ymm7,ymm1
 vfnmsubpd xmm0,xmm12,xmm6,xmm3
-cs vfnmsubpd -0x384588b7(r10),xmm12,xmm3,xmm8
-vfnmsubpd 0x5f(rax,rsi,4),xmm1,xmm2,xmm3
 vfnmsubpd ymm6,ymm3,ymm7,ymm2
-vfnmsubpd -0x7aa2176e(rdi,r13,1),ymm6,ymm6,ymm3
-vfnmsubpd gs:(rsp,rdx,8),ymm3,ymm6,ymm2
 vfnmsubss xmm4,xmm0,xmm3,xmm2
-cs vfnmsubss xmm2,(r14,r14,8),xmm7,xmm3
-vfnmsubss xmm4,-0x72(rdx),xmm2,xmm4
 vfnmsubss xmm7,xmm7,xmm3,xmm1
-vfnmsubss gs:0x4c(rsi,rax,2),xmm14,xmm8,xmm1
-vfnmsubss 0x6f(rsp,rbx,2),xmm9,xmm3,xmm0
 vfnmsubsd xmm10,xmm3,xmm7,xmm7
-cs vfnmsubsd xmm2,0x6d2faa73(r15),xmm13,xmm5
-vfnmsubsd xmm12,(rdx),xmm0,xmm4
 vfnmsubsd xmm0,xmm10,xmm0,xmm7
-vfnmsubsd (r8,r8,8),xmm8,xmm6,xmm14
-ds vfnmsubsd (rdi),xmm8,xmm7,xmm3
 sha1rnds4 $0xa6,xmm3,xmm0
-sha1rnds4 $0xa,gs:-0x71820952(,riz,8),xmm6
-rex sha1rnds4 $0x4d,-0x7f811b7b(rsi),xmm4
 gf2p8affineqb $0x63,xmm3,xmm7
-gf2p8affineqb $0x3c,gs:-0x2d5ce940(r10),xmm11
-gf2p8affineqb $0xb0,(rsi),xmm0
 vgf2p8affineqb $0xcd,xmm1,xmm1,xmm4
-ds vgf2p8affineqb $0x5a,0x5ee8a302(rbx,r15,1),xmm15,xmm11
-vgf2p8affineqb $0xe6,0x7a(rcx),xmm1,xmm1
 vgf2p8affineqb $0x6,ymm5,ymm1,ymm5
-vgf2p8affineqb $0x9f,gs:-0x3d(r11,r10,1),ymm2,ymm0
-vgf2p8affineqb $0x93,(rdi),ymm3,ymm7
 {evex} vgf2p8affineqb $0x3,xmm0,xmm5,xmm4
-ss vgf2p8affineqb $0x48,0x7a0(r15),xmm29,xmm5{k3}
-vgf2p8affineqb $0xe6,(rdi){1to2},xmm2,xmm0
-vgf2p8affineqb $0x17,ymm6,ymm5,ymm1{k4}{z}
-es vgf2p8affineqb $0x51,(rsp,rdi,4),ymm23,ymm22
-vgf2p8affineqb $0x52,(rsi),ymm7,ymm4{k1}
+{evex} vgf2p8affineqb $0xcc,(rsi,rdx,2),ymm2,ymm3
 vgf2p8affineqb $0xb3,zmm3,zmm1,zmm3
-vgf2p8affineqb $0xad,gs:-0x1a8(rbx,r15,1){1to8},zmm11,zmm6
-vgf2p8affineqb $0xf9,(rsp,rcx,4){1to8},zmm4,zmm1{k5}
 gf2p8affineinvqb $0x73,xmm0,xmm6
-gf2p8affineinvqb $0xff,0x34b6be1a(r9d),xmm0
-rex gf2p8affineinvqb $0x52,-0x67(rbp,rdi,1),xmm3
 vgf2p8affineinvqb $0x81,xmm3,xmm1,xmm1
-es vgf2p8affineinvqb $0x7e,(rax,r10,2),xmm2,xmm4
-vgf2p8affineinvqb $0x96,(rsi),xmm7,xmm3
 vgf2p8affineinvqb $0x2f,ymm0,ymm7,ymm7
-vgf2p8affineinvqb $0xd6,gs:(r14,r9,2),ymm0,ymm8
-vgf2p8affineinvqb $0x97,0x5242cde3(rcx,rsi,8),ymm4,ymm6
-vgf2p8affineinvqb $0x60,xmm0,xmm0,xmm0{k2}
-vgf2p8affineinvqb $0x75,fs:-0x390(r14,r12,8),xmm10,xmm3{k1}{z}
-vgf2p8affineinvqb $0xa4,(rdx){1to2},xmm5,xmm3{k1}{z}
-vgf2p8affineinvqb $0x3,ymm2,ymm2,ymm0{k2}{z}
-cs vgf2p8affineinvqb $0x12,-0x68daf705(rdi,r12,1),ymm4,ymm26
-vgf2p8affineinvqb $0x9a,-0x5f(rdx){1to4},ymm2,ymm5
+{evex} vgf2p8affineinvqb $0xa4,xmm7,xmm1,xmm4
+{evex} vgf2p8affineinvqb $0x32,(rcx),ymm5,ymm5
 vgf2p8affineinvqb $0x8a,zmm5,zmm0,zmm4
-es vgf2p8affineinvqb $0x74,(r11,r15,8){1to8},zmm19,zmm12
-vgf2p8affineinvqb $0x54,-0x378(rbp,rax,1){1to8},zmm0,zmm5{k4}{z}
 aeskeygenassist $0x29,xmm4,xmm2
-aeskeygenassist $0x79,fs:(r15,r8,2),xmm12
-aeskeygenassist $0xea,0x20(rdi),xmm1
 vaeskeygenassist $0x43,xmm7,xmm1
-cs vaeskeygenassist $0xdc,0x72e6afb4(r11),xmm12
-vaeskeygenassist $0xfe,(rsi,riz,2),xmm3
 rorx $0xb9,edi,ebp
-es rorx $0x46,-0x37(r12,r8,2),esi
-rorx $0x45,-0x3d(rbp),ebx
 rorx $0x8d,rsp,rdi
-es rorx $0x3c,-0x7f(r13,r10,1),r8
-rorx $0x91,-0x7d(rdi),rcx
 vpmacssww xmm8,xmm2,xmm1,xmm5
-ss vpmacssww xmm9,-0x39(r8,r13,4),xmm15,xmm9
-vpmacssww xmm6,-0x32d943d1(rsp,rcx,4),xmm3,xmm4
 vpmacsswd xmm6,xmm1,xmm6,xmm6
-es vpmacsswd xmm7,0xd(r13,rsi,4),xmm5,xmm7
-vpmacsswd xmm3,-0x14(rsi),xmm0,xmm3
 vpmacssdql xmm2,xmm7,xmm4,xmm3
-es vpmacssdql xmm1,0x5636745e(r15,r13,8),xmm7,xmm13
-vpmacssdql xmm1,(rdi,rbp,4),xmm0,xmm0
 vpmacssdd xmm2,xmm4,xmm6,xmm1
-ss vpmacssdd xmm1,0xb3ff5db(r11,r14,1),xmm0,xmm9
-vpmacssdd xmm8,-0x7c(rcx),xmm2,xmm4
 vpmacssdqh xmm4,xmm1,xmm3,xmm6
-vpmacssdqh xmm5,0xf(rbp,r12,2),xmm15,xmm6
-vpmacssdqh xmm0,fs:(rcx),xmm5,xmm0
 vpmacsww xmm2,xmm6,xmm4,xmm7
-vpmacsww xmm11,fs:(r9,r11,8),xmm3,xmm10
-vpmacsww xmm0,0x7d(rsi,rbp,4),xmm6,xmm5
 vpmacswd xmm10,xmm7,xmm4,xmm5
-cs vpmacswd xmm8,0x76(rsi,r8,2),xmm6,xmm6
-vpmacswd xmm8,-0x1b216312(rcx),xmm4,xmm6
 vpmacsdql xmm13,xmm2,xmm4,xmm0
-cs vpmacsdql xmm2,-0x31ca203f(r10,r11,8),xmm9,xmm9
-vpmacsdql xmm6,0x60(rax),xmm6,xmm5
 vpmacsdd xmm8,xmm3,xmm5,xmm2
-vpmacsdd xmm7,fs:0x23f54eb4(r9,r10,8),xmm5,xmm15
-vpmacsdd xmm11,-0x2aa15ba3(rsi),xmm3,xmm7
 vpmacsdqh xmm11,xmm2,xmm5,xmm7
-vpmacsdqh xmm4,gs:-0x33d0a6a5(rcx,r8,2),xmm10,xmm9
-vpmacsdqh xmm3,(rdi),xmm2,xmm4
 vpcmov xmm0,xmm7,xmm5,xmm2
-ss vpcmov xmm4,(r11,r12,8),xmm2,xmm4
-vpcmov xmm11,0x5245ea53(rdx,rdi,2),xmm5,xmm1
 vpcmov ymm7,ymm7,ymm5,ymm6
-vpcmov ymm1,fs:(r10,r8,1),ymm11,ymm9
-vpcmov ymm14,-0x54(rax),ymm1,ymm3
 vpcmov xmm7,xmm11,xmm2,xmm5
-vpcmov gs:(rbx,r13,2),xmm12,xmm3,xmm8
-vpcmov 0xa(rcx),xmm6,xmm3,xmm7
 vpcmov ymm3,ymm5,ymm2,ymm5
-ds vpcmov 0x2e08bc9e(,r9,8),ymm14,ymm7,ymm3
-vpcmov (rdi),ymm13,ymm2,ymm0
 vpperm xmm2,xmm4,xmm2,xmm0
-cs vpperm xmm6,0x67(rsi,r14,8),xmm2,xmm10
-vpperm xmm15,(rdx),xmm7,xmm0
 vpperm xmm2,xmm14,xmm2,xmm6
-cs vpperm (rsp,r11,4),xmm10,xmm14,xmm9
-vpperm 0x402cd75(rdx),xmm0,xmm2,xmm4
 vpmadcsswd xmm8,xmm5,xmm3,xmm1
-cs vpmadcsswd xmm7,-0xacfb70f(rbp,rsi,1),xmm15,xmm12
-vpmadcsswd xmm2,(rbx,rbp,4),xmm2,xmm0
 vpmadcswd xmm9,xmm2,xmm3,xmm0
-cs vpmadcswd xmm12,(r15,r12,8),xmm10,xmm1
-vpmadcswd xmm13,(rcx),xmm2,xmm3
 vprotb $0xbb,xmm5,xmm3
-vprotb $0xc7,(rsi,r12,8),xmm15
-ds vprotb $0xc,0x6c(rsi),xmm1
 vprotw $0x64,xmm1,xmm3
-ss vprotw $0xb1,(r8),xmm0
-vprotw $0xf1,0x28(rax),xmm1
 vprotd $0x81,xmm1,xmm0
-vprotd $0xa5,gs:0x4b(r15),xmm14
-vprotd $0x6b,-0x510d7e6f(rsi,rcx,2),xmm5
 vprotq $0x5a,xmm6,xmm7
-vprotq $0xe,(rcx,r12,8),xmm8
-es vprotq $0xf6,-0x368c42df(rdx,riz,4),xmm6
 vpcomb $0x97,xmm5,xmm1,xmm2
-es vpcomb $0xe6,(r9,rbp,4),xmm2,xmm13
-vpcomb $0xd1,(rbx),xmm3,xmm6
 vpcomw $0x4b,xmm5,xmm3,xmm7
-vpcomw $0xfc,gs:(rdx,rbx,2),xmm7,xmm13
-vpcomw $0xbe,0x2401c971(rip),xmm1,xmm3
 vpcomd $0x7f,xmm5,xmm0,xmm2
-cs vpcomd $0x9e,0x1b(rdx,r15,2),xmm11,xmm13
-vpcomd $0x76,(rcx),xmm5,xmm3
 vpcomq $0x7b,xmm3,xmm6,xmm4
-ds vpcomq $0x1f,(rcx,rdi,4),xmm8,xmm0
-vpcomq $0x7d,0x75(rdx),xmm7,xmm6
 vpcomub $0xd3,xmm3,xmm0,xmm3
-es vpcomub $0x21,0x59bc8f54(r9,rdx,2),xmm12,xmm6
-vpcomub $0xa9,-0xe257868(rcx),xmm7,xmm0
 vpcomuw $0x3b,xmm1,xmm5,xmm2
-es vpcomuw $0x4a,(rbx,r14,8),xmm7,xmm5
-vpcomuw $0xeb,(rsi),xmm7,xmm7
 vpcomud $0x5c,xmm5,xmm7,xmm3
-ds vpcomud $0x5a,(rdx),xmm6,xmm8
-vpcomud $0x39,0x1d(rax),xmm0,xmm5
 vpcomnequq xmm4,xmm1,xmm0
-vpcomuq $0xe2,(rcx,r11,4),xmm1,xmm13
-es vpcomuq $0xc,(rbx),xmm0,xmm7
 blcfill ebx,edi
-blcfill -0x67(rbx,r13,1),ebx
-blcfill fs:(rdx,rax,8),edi
 blcfill rsi,rsp
-blcfill gs:(r11,rdx,1),r10
-blcfill 0x2(rax),rdi
 blsfill ebx,esi
-blsfill 0x27(r11),r11d
-blsfill fs:(rbx,rdi,1),esi
 blsfill rdi,rax
-blsfill fs:-0x2b(rsi,r13,1),r13
-blsfill 0x4459d075(rdi,rdi,1),rdi
 blcs esp,esi
-blcs gs:0x5e(rdx,r10,4),ebp
-blcs 0x112353a(rbx),edx
 blcs rcx,rdi
-blcs fs:(r14,r11,2),rbx
-blcs (rcx),rcx
 tzmsk ecx,ebp
-ss tzmsk 0x78(r10,r8,4),r10d
-tzmsk 0x7924d42c(,rdi,4),ecx
 tzmsk rcx,rdx
-cs tzmsk 0x38(rsi,r13,2),rcx
-tzmsk 0x4efada07(,rdx,8),rsi
 blcic edi,edx
-cs blcic -0x7(rsi,r9,8),r13d
-blcic (rsi),ebx
 blcic rsp,rdi
-blcic gs:(r15,r11,4),r8
-blcic -0x68(rcx),rbx
 blsic eax,edi
-ds blsic (r8,r10,1),esi
-blsic 0x4139a0d4(rax,riz,8),esi
 blsic rbx,rbx
-blsic gs:-0x53(r15),r8
-blsic -0xe(rip),rdi
 t1mskc ebp,ebx
-cs t1mskc 0x484aec81(rcx,r13,4),esi
-t1mskc -0x6856f922(rax),ebp
 t1mskc rsp,rax
-t1mskc 0x5b75c7e0(rbp,rbp,4),r11
-es t1mskc (rsi,rbp,1),rdx
 blcmsk esp,eax
-es blcmsk 0xc(rbx,r14,4),esi
-blcmsk (rcx),edi
 blcmsk rcx,rsp
-blcmsk gs:-0x7d1736d2(r12,r12,1),rsi
-blcmsk -0x2dcbd88c(rip),rax
 blci edi,ebp
-ss blci (r12,r12,8),ebp
-blci 0x73(rbp),esp
 blci rbx,rcx
-es blci -0x6c(r8,r13,1),rsi
-blci (rdi,rsi,8),rsi
 llwpcb ecx
-llwpcb r15d
 llwpcb rbp
-llwpcb r8
 slwpcb esi
-slwpcb r13d
 slwpcb rdx
-slwpcb r14
 vfrczps xmm3,xmm2
-vfrczps (r8,r9,4),xmm1
-ss vfrczps (rax),xmm0
 vfrczps ymm0,ymm5
-es vfrczps -0x61(rdi,r15,1),ymm7
-vfrczps 0x4687c083(rip),ymm5
 vfrczpd xmm2,xmm6
-cs vfrczpd (r8),xmm6
-vfrczpd (rdx,rbp,2),xmm3
 vfrczpd ymm4,ymm4
-cs vfrczpd (r11,rcx,8),ymm1
-vfrczpd (rbx),ymm1
 vfrczss xmm6,xmm2
-ss vfrczss (rsp,r10,2),xmm8
-vfrczss 0x1e(rbp),xmm2
 vfrczsd xmm7,xmm4
-vfrczsd gs:(r14,riz,1),xmm13
-vfrczsd -0x61(rdx),xmm1
 vprotb xmm1,xmm7,xmm4
-ds vprotb xmm6,0x5348b3b9(rip),xmm12
-vprotb xmm5,(rcx,rax,2),xmm2
 vprotb xmm0,xmm3,xmm1
-cs vprotb 0x6(r14,r13,1),xmm4,xmm3
-vprotb (rax),xmm1,xmm0
 vprotw xmm5,xmm7,xmm3
-ds vprotw xmm9,(r8),xmm8
-vprotw xmm5,(rbx,rdi,8),xmm6
 vprotw xmm2,xmm3,xmm6
-vprotw (rcx,r11,1),xmm5,xmm13
-vprotw (rax),xmm5,xmm1
 vprotd xmm0,xmm7,xmm6
-vprotd xmm5,(r10,rbp,8),xmm13
-cs vprotd xmm6,0x29(rbp),xmm1
 vprotd xmm7,xmm2,xmm3
-ss vprotd (rcx),xmm10,xmm11
-vprotd -0x15908df7(rbp),xmm2,xmm3
 vprotq xmm4,xmm0,xmm0
-ds vprotq xmm4,-0x9(r12,r10,4),xmm9
-vprotq xmm6,0x13(rip),xmm3
 vprotq xmm2,xmm1,xmm7
-ss vprotq 0x1f2d0474(rdi,r13,8),xmm1,xmm3
-vprotq 0x8(rbp),xmm0,xmm2
 vpshlb xmm3,xmm3,xmm5
-ds vpshlb xmm2,(r9,r13,1),xmm3
-vpshlb xmm2,0x46(rsi),xmm7
 vpshlb xmm6,xmm1,xmm3
-cs vpshlb -0x5c(r10,r9,1),xmm15,xmm14
-vpshlb (rdx),xmm2,xmm7
 vpshlw xmm7,xmm7,xmm4
-ss vpshlw xmm3,(r10),xmm11
-vpshlw xmm7,(rsp,rbp,2),xmm1
 vpshlw xmm7,xmm1,xmm3
-vpshlw fs:-0x141036bd(rip),xmm4,xmm1
-vpshlw (rdi),xmm7,xmm2
 vpshld xmm1,xmm7,xmm3
-vpshld xmm9,-0x10(rdx),xmm6
-es vpshld xmm2,(rdi),xmm3
 vpshld xmm4,xmm1,xmm0
-vpshld fs:-0x64(r14,r15,1),xmm7,xmm7
-vpshld -0xfb165c4(rax,rcx,8),xmm4,xmm7
 vpshlq xmm1,xmm7,xmm6
-vpshlq xmm11,fs:0xfe1e8b4(rax,rsi,8),xmm6
-vpshlq xmm3,(rcx),xmm6
 vpshlq xmm6,xmm6,xmm4
-vpshlq gs:0x34(r10,r12,8),xmm2,xmm2
-vpshlq (rax,riz,1),xmm0,xmm4
 vpshab xmm6,xmm1,xmm7
-ds vpshab xmm2,-0x37f8b5fe(r9,r15,4),xmm15
-vpshab xmm1,-0x38(rax),xmm3
 vpshab xmm6,xmm6,xmm4
-vpshab (r15,r9,4),xmm4,xmm8
-vpshab gs:0x7c1de52f(rbp),xmm0,xmm5
 vpshaw xmm6,xmm0,xmm7
-vpshaw xmm7,gs:-0x25(rbx),xmm8
-vpshaw xmm0,0x5d(rbx,rbp,8),xmm3
 vpshaw xmm0,xmm7,xmm4
-vpshaw 0x65(r14,r14,2),xmm0,xmm9
-cs vpshaw 0x561e0a23(rbp),xmm3,xmm4
 vpshad xmm7,xmm7,xmm3
-cs vpshad xmm3,-0x51eefc9d(,r11,1),xmm6
-vpshad xmm5,-0x65a5aec3(rip),xmm7
-ds vpshad 0x3e(rsi,r15,1),xmm11,xmm5
-vpshad (rdi),xmm6,xmm6
 vpshaq xmm7,xmm7,xmm0
-vpshaq xmm10,fs:-0x6073ce(rbp,rbx,4),xmm6
-vpshaq xmm4,(rax),xmm0
 vpshaq xmm1,xmm4,xmm1
-cs vpshaq 0x19(rbp,r10,8),xmm3,xmm9
-vpshaq -0x78(rsi),xmm6,xmm0
 vphaddbw xmm3,xmm4
-es vphaddbw 0x1fcb6a54(rsi),xmm15
-vphaddbw -0x3a(rsi,rcx,8),xmm6
 vphaddbd xmm6,xmm4
-ss vphaddbd 0x7c5fcf1b(r13),xmm14
-vphaddbd (rax),xmm6
 vphaddbq xmm5,xmm4
-ds vphaddbq -0x30a56e8a(rdx),xmm12
-vphaddbq 0x48f338c9(rip),xmm5
 vphaddwd xmm4,xmm2
-vphaddwd (rcx,r11,8),xmm6
-vphaddwd fs:(rcx),xmm3
 vphaddwq xmm3,xmm4
-ds vphaddwq 0x29(r13,r10,2),xmm11
-vphaddwq -0x3a(rax,rsi,4),xmm3
 vphadddq xmm1,xmm6
-es vphadddq (r11,r11,2),xmm5
-vphadddq -0x5a(rdi,rbp,8),xmm7
 vphaddubw xmm4,xmm3
-cs vphaddubw -0x31(rsi),xmm9
-vphaddubw (rcx,rdi,2),xmm3
 vphaddubd xmm0,xmm5
-vphaddubd fs:(r12,r11,2),xmm15
-vphaddubd 0x6b(rax),xmm3
 vphaddubq xmm4,xmm3
-es vphaddubq -0x112973ea(rcx,r8,4),xmm13
-vphaddubq (rbx),xmm5
 vphadduwd xmm5,xmm1
-ds vphadduwd -0x4a4c5bf4(r15),xmm14
-vphadduwd (rsi),xmm7
 vphadduwq xmm4,xmm2
-cs vphadduwq (rcx,r15,8),xmm3
-vphadduwq (rsi),xmm7
 vphaddudq xmm7,xmm4
-es vphaddudq -0x7d348b94(,r13,8),xmm14
-vphaddudq (rdi),xmm2
 vphsubbw xmm1,xmm2
-ds vphsubbw 0x6c(r8),xmm2
-vphsubbw 0x28b4a26c(,rcx,2),xmm1
 vphsubwd xmm7,xmm0
-cs vphsubwd 0x5db18484(r8),xmm3
-vphsubwd (rdx,rdi,8),xmm5
 vphsubdq xmm1,xmm1
-vphsubdq (r9,r13,8),xmm15
-es vphsubdq (rdx),xmm2
 bextr $0x254e1dd8,esp,edi
-ss bextr $0xa42bfcf7,(r11,r8,2),r15d
-bextr $0xba30c3b8,(rsi),esi
 bextr $0x7271e1fc,rbx,rcx
-bextr $0x1584c406,-0x2f(r11),r11
-ds bextr $0x193f5c55,(rcx),rbp
 lwpins $0x1370b039,ebp,ebx
-cs lwpins $0x2e37e21,0xd(rbp),r10d
-lwpins $0xa7be3a99,(rdx,rdx,8),edi
 lwpins $0x1c81dbd1,edi,rax
-ss lwpins $0xb3a9c733,-0x64834e09(r11,riz,1),rsp
-lwpins $0x58395d1c,-0x74(,rax,4),rsi
 lwpval $0x8423b3c8,ecx,edi
-cs lwpval $0x1404e492,(r9,r11,1),ecx
-lwpval $0xd67eb07f,0x151ce4f9(rcx,rdi,8),ebx
 lwpval $0xa0992bf0,ebp,rdi
-lwpval $0xef05dd97,fs:0x6d(r14),r15
-lwpval $0x82870d6a,(rcx),rbp
 pi2fw mm6,mm3
-rex.R pi2fw fs:0x2fc1e037(rdx,rbx,1),mm2
-pi2fw 0x55cb9c3d(,rcx,8),mm2
 pi2fd mm6,mm5
-ss rex.RB pi2fd (r15),mm1
-pi2fd 0x4b(rbx),mm3
 pf2iw mm3,mm1
-pf2iw (r15d),mm6
-pf2iw (rsp,rbx,1),mm2
 pf2id mm0,mm7
-rex.RX pf2id (ebx,r8d,2),mm0
-pf2id gs:0x13(rsi),mm1
 pfnacc mm6,mm2
-ss pfnacc 0x593552b(r15,r13,2),mm6
-pfnacc -0x1c(rbp),mm4
 pfpnacc mm7,mm0
-ss pfpnacc (rbx,r11,4),mm2
-pfpnacc (rbx),mm6
 pfcmpge mm0,mm5
-rex.RXB pfcmpge 0x5e(r14d),mm1
-pfcmpge (rdi,rbx,4),mm7
 pfmin mm7,mm2
-es rex.RB pfmin 0x2bf82796(,ecx,4),mm7
-pfmin -0x43(rip),mm6
 pfrcp mm7,mm5
-ss pfrcp -0x1ef62b86(r9),mm4
-ds pfrcp (rdi,rcx,1),mm1
-rex pfrsqrt mm0,mm3
-pfrsqrt (rsi,r11,1),mm6
-pfrsqrt (ecx),mm2
+rex.RB pfrsqrt mm3,mm7
 pfsub mm0,mm3
-ds rex.RX pfsub 0xfccd8bb(rdx,r15,2),mm0
-pfsub (rcx),mm1
 pfadd mm6,mm5
-rex.RX pfadd -0x2d(ebp),mm6
-pfadd (rsp,rsi,1),mm7
 pfcmpgt mm3,mm5
-es rex.RXB pfcmpgt (r14),mm3
-pfcmpgt -0x60(rsp,rdi,1),mm2
 pfmax mm1,mm1
-rex.RXB pfmax fs:0x8(r9),mm5
-rex.W pfmax (rdi,riz,1),mm3
 pfrcpit1 mm7,mm6
-ds rex.XB pfrcpit1 (r10),mm6
-cs pfrcpit1 -0x23(rsi,rbx,8),mm1
 pfrsqit1 mm6,mm3
-rex.RXB pfrsqit1 0x6d(r11d,r8d,1),mm7
-pfrsqit1 gs:(rcx),mm5
 pfsubr mm7,mm2
-rex.RX pfsubr gs:-0x8be1938(rcx,r8,2),mm1
-pfsubr -0x70(rsi),mm1
 pfacc mm4,mm0
-ds rex.R pfacc -0x7a(rax),mm1
-rex pfacc -0x4e0eb769(rsp,rsi,1),mm5
 pfcmpeq mm1,mm1
-es rex.RXB pfcmpeq -0x65(r8),mm2
-pfcmpeq (rax,riz,8),mm1
 pfmul mm4,mm5
-es rex.RXB pfmul (r12,r15,4),mm0
-ds pfmul (rdx),mm5
 pfrcpit2 mm0,mm5
-ds rex.R pfrcpit2 (rsi),mm2
-pfrcpit2 0x515cbf13(rsp,rsi,4),mm2
 pmulhrw mm3,mm4
-ds pmulhrw 0x63(r15),mm2
-pmulhrw 0x26(rcx,rcx,4),mm2
 pswapd mm3,mm6
-rex.XB pswapd -0x2b1cdbe9(r15d),mm2
-pswapd -0x605ff926(rax,rsi,8),mm3
 pavgusb mm4,mm2
-pavgusb (r12d,ecx,8),mm0
-pavgusb 0xb15b082(rcx,rbp,2),mm5
 rmpadjust
-rex rmpadjust
 rmpupdate
-rex rmpupdate
 psmash
-rex psmash
 addr32 pvalidate
-addr32 rex pvalidate
 pvalidate
-rex pvalidate
 serialize
-rex serialize
 xsusldtrk
-rex xsusldtrk
 xresldtrk
-rex xresldtrk
 addr32 invlpgb
-addr32 rex invlpgb
 invlpgb
-rex invlpgb
 tlbsync
-rex tlbsync
 prefetch 0x7dfac553(rbx,rax,4)
-prefetch gs:-0x6202b16f(,r14,1)
-prefetch -0x22(rdi,r12,8)
 prefetch 0x51ee956(rsi)
-ss prefetch (r11,r11,8)
-prefetch 0x2f1136d1(r9)
 prefetch 0x2d(rbp)
-prefetch fs:(r9,r14,8)
-prefetch -0x29e270c0(r13d)
 prefetch (rbx)
-ds prefetch (rdi,r10,4)
-es prefetch (ebx,ebx,4)
 prefetch -0x62(rcx)
-prefetch 0x7b(r9d,r15d,8)
-prefetch -0x6e815046(r14)
 vmgexit
-rex vmgexit
 rex.W getsec
 ldtilecfg -0x14e6732c(rcx)
-es ldtilecfg -0x19(r10,r11,8)
-ldtilecfg (rdx,r8,8)
 tilerelease
 sttilecfg 0x29(rsp,rcx,1)
-sttilecfg fs:(rcx,r13,8)
-sttilecfg -0x2f223db7(rdx,r9,2)
 tilezero tmm0
-tilezero tmm2
 tileloaddt1 (rcx,rsi,4),tmm2
-es tileloaddt1 (r9,r14,8),tmm0
-cs tileloaddt1 0x2a9d4f9e(rdi,rdi,8),tmm0
 tilestored tmm5,(r8,r12,1)
-es tilestored tmm7,0x46(rsi,rcx,8)
-tilestored tmm5,0x5982d01b(rcx,rbx,4)
 tileloadd (r14,rdi,1),tmm6
-tileloadd -0x7f8533a8(rdx,rdi,4),tmm7
-ds tileloadd -0x1e1644f(,rsi,1),tmm1
 tdpbf16ps tmm3,tmm4,tmm1
 tdpbuud tmm5,tmm0,tmm2
 tdpbusd tmm7,tmm5,tmm0
 tdpbsud tmm5,tmm1,tmm7
 tdpbssd tmm2,tmm7,tmm5
 tdcall
-rex tdcall
 seamret
-rex seamret
 seamops
-rex seamops
 seamcall
-rex seamcall
-aesencwide128kl gs:-0x4a(rdx,riz,1)
 aesencwide128kl (rbx,r11,2)
-aesencwide128kl -0x5e(ecx,esi,1)
 aesdecwide128kl -0x2b265ea9(rip)
-ds aesdecwide128kl 0x5d(r10,r8,2)
-rex aesdecwide128kl -0x49(rsi)
 aesencwide256kl (rsi,rdx,8)
-es aesencwide256kl -0x43(rax,r9,4)
-aesencwide256kl 0x59(r10,r14,1)
-aesdecwide256kl (ebx,ecx,8)
-aesdecwide256kl 0x3274c696(rbx,r15,4)
 aesdecwide256kl 0x538d39f5(rcx)
 loadiwkey xmm7,xmm2
-loadiwkey xmm9,xmm7
-rex loadiwkey xmm5,xmm6
-aesenc128kl (edi),xmm6
-cs aesenc128kl 0x651de6c3(r9),xmm6
 aesenc128kl (rdx),xmm13
-aesdec128kl -0x38(ebx,edx,1),xmm7
 aesdec128kl (r10,rbp,4),xmm2
-aesdec128kl -0x556ab63a(rip),xmm1
 aesenc256kl (rbx,rsi,2),xmm4
-aesenc256kl -0x7e(r10d),xmm0
-cs aesenc256kl -0x7c(,r14,8),xmm14
 aesdec256kl (rdx),xmm4
-aesdec256kl (edx,r14d,2),xmm7
-es aesdec256kl -0x35(rdi),xmm2
 encodekey128 ebx,edi
-encodekey128 r12d,r9d
-rex encodekey128 esp,esi
-rex encodekey256 esp,edx
 encodekey256 r10d,r15d
-encodekey256 ebp,edi
 vbroadcastss xmm1,xmm1
-vbroadcastss xmm12,xmm1
 vbroadcastss xmm2,ymm7
-vbroadcastss xmm1,ymm14
 vbroadcastsd xmm6,ymm0
-vbroadcastsd xmm4,ymm11
 uiret
-rex uiret
 testui
-rex testui
 clui
-rex clui
 stui
-rex stui
 senduipi rcx
-senduipi r12
 hreset $0x1
-rex hreset $0xe
 {vex} vpdpbusd xmm4,xmm1,xmm4
-es {vex} vpdpbusd (rsi,r8,1),xmm11,xmm6
-{vex} vpdpbusd 0x76(rbx,rsi,1),xmm2,xmm3
 {vex} vpdpbusd ymm5,ymm5,ymm1
-ss {vex} vpdpbusd -0x74d55de9(r9,rbx,1),ymm6,ymm4
-{vex} vpdpbusd 0xe(rbp),ymm7,ymm3
 {vex} vpdpbusds xmm7,xmm5,xmm5
-ds {vex} vpdpbusds (rcx,r12,2),xmm5,xmm10
-{vex} vpdpbusds 0x15(rax),xmm1,xmm5
 {vex} vpdpbusds ymm5,ymm2,ymm3
-{vex} vpdpbusds 0x53c614fc(r13),ymm9,ymm13
-cs {vex} vpdpbusds (rax,riz,4),ymm7,ymm1
 {vex} vpdpwssd xmm0,xmm2,xmm2
-{vex} vpdpwssd -0x75(rdi,rax,2),xmm4,xmm12
-cs {vex} vpdpwssd (rax,rbx,8),xmm0,xmm0
 {vex} vpdpwssd ymm4,ymm6,ymm1
-{vex} vpdpwssd gs:(r12,rdx,8),ymm0,ymm8
-{vex} vpdpwssd (rdx),ymm0,ymm1
 {vex} vpdpwssds xmm7,xmm6,xmm4
-ss {vex} vpdpwssds (rdi,r12,4),xmm6,xmm14
-{vex} vpdpwssds 0x610969d8(rax),xmm2,xmm2
 {vex} vpdpwssds ymm4,ymm3,ymm5
-ds {vex} vpdpwssds -0x608e72f(r14,r11,8),ymm11,ymm14
-{vex} vpdpwssds 0x75(rdx),ymm4,ymm7
 repz clac
-repz rex clac
 repnz clac
-repnz rex clac
 vaddph xmm7,xmm5,xmm2
-ds vaddph 0x37c1e132(rbx,r8,2),xmm11,xmm13{k2}{z}
-vaddph -0x44(rdx,rbp,2){1to8},xmm1,xmm2{k2}{z}
-vaddph ymm4,ymm7,ymm1{k6}{z}
-vaddph fs:(r15,r14,8){1to16},ymm8,ymm31{k7}
-vaddph -0xe80(rbp),ymm6,ymm5
-vaddph {rn-sae},zmm2,zmm5,zmm6
-vaddph -0x1fc0(r13,r13,1),zmm9,zmm12{k2}
-vaddph fs:-0x4b(rbp),zmm2,zmm4
-vaddsh {rd-sae},xmm1,xmm2,xmm7
-vaddsh fs:(rsp,r10,8),xmm27,xmm14{k7}
+vaddph (r15,r9,8),ymm21,ymm10
+vaddph 0x54(rdi),zmm6,zmm5
 vaddsh 0x7a(rbx),xmm2,xmm0
 vcmpph $0x23,xmm4,xmm4,k5
-vcmpph $0xe6,(r15,r9,2),xmm29,k0{k7}
-vcmpph $0x62,(rax){1to8},xmm3,k2{k7}
-vcmpph $0xfb,ymm1,ymm6,k5{k2}
-vcmpph $0x64,0x62(r14,r13,1){1to16},ymm10,k1{k2}
-es vcmpph $0xe1,(rsi),ymm1,k7
-vcmpph $0x38,zmm6,zmm4,k6{k7}
-vcmpph $0xcc,(rbx,r9,2){1to32},zmm0,k5{k5}
-es vcmpph $0x5c,0x1d(rdi),zmm5,k2
+vcmpph $0x55,(rax),ymm5,k4
+vcmpph $0x43,(rax),zmm7,k7
 vcmpsh $0x63,xmm2,xmm5,k3
-vcmpsh $0xec,(r12,rax,2),xmm5,k5{k4}
-vcmpsh $0xde,(rcx),xmm1,k0
 vcomish xmm1,xmm7
-vcomish fs:(r14,r13,1),xmm19
-vcomish 0xca(rdi),xmm3
 vcvtdq2ph xmm3,xmm0
-vcvtdq2phx (rsi),xmm17{k6}{z}
-vcvtdq2phx fs:0x4ea8c543(rbx,rbp,8),xmm1
-vcvtdq2ph ymm0,xmm2{k7}
-vcvtdq2phy -0x7c(r10,r8,1),xmm20{k1}{z}
-vcvtdq2phy fs:(rdi,rcx,4),xmm2
+vcvtdq2ph ymm2,xmm31
 vcvtdq2ph zmm0,ymm6
-vcvtdq2ph 0x74aa60bf(,r14,2),ymm22{k7}
-vcvtdq2ph fs:(rsi){1to16},ymm3{k2}{z}
 vcvtpd2ph xmm1,xmm4
-vcvtpd2phx -0x20b91bd5(,rdi,2),xmm29{k5}{z}
-vcvtpd2phx gs:(rbx),xmm3{k3}
 vcvtpd2ph ymm3,xmm5
-vcvtpd2ph (rdi){1to4},xmm14{k6}{z}
-es vcvtpd2phy (rax,rcx,2),xmm2{k5}{z}
-vcvtpd2ph {ru-sae},zmm2,xmm7
-vcvtpd2ph fs:(r15,r10,8){1to8},xmm23
 vcvtpd2phz 0x1900(rsi),xmm7
-vcvtph2dq xmm2,xmm1{k3}{z}
-vcvtph2dq (r12,rsi,2){1to4},xmm28
-vcvtph2dq fs:0x22a9c815(rdi),xmm5
+vcvtph2dq xmm0,xmm3
 vcvtph2dq xmm7,ymm4
-es vcvtph2dq (r15,r11,8){1to8},ymm8
-vcvtph2dq 0x6e0(rdx),ymm3{k2}
 vcvtph2dq ymm6,zmm7
-vcvtph2dq -0xa6(rbp){1to16},zmm12{k4}
-vcvtph2dq gs:0x496d4f69(,riz,8),zmm7{k7}{z}
 vcvtph2pd xmm3,xmm7
-ss vcvtph2pd (r10),xmm15{k6}
-vcvtph2pd (rcx,rbx,4){1to2},xmm3{k1}{z}
-vcvtph2pd xmm5,ymm0{k4}
-vcvtph2pd (rcx,r10,1){1to4},ymm10
-cs vcvtph2pd (rcx),ymm2
+vcvtph2pd xmm4,ymm0
 vcvtph2pd xmm0,zmm3
-vcvtph2pd -0x1f(,r13,2),zmm15{k1}
-vcvtph2pd (rdx){1to8},zmm4{k2}
 vcvtph2psx xmm7,xmm3
-ds vcvtph2psx 0x17(rbp,r11,2),xmm7{k1}
-vcvtph2psx (rdi){1to4},xmm7
 vcvtph2psx xmm6,ymm4
-cs vcvtph2psx (r8,r15,8),ymm16{k1}{z}
-vcvtph2psx (rsi){1to8},ymm7
-vcvtph2psx {sae},ymm4,zmm6{k3}
-vcvtph2psx (r15),zmm17{k3}
-ss vcvtph2psx -0x3f07d189(rbx),zmm5
-vcvtph2qq xmm5,xmm0{k6}
-vcvtph2qq fs:(rsi,r9,4),xmm16
-vcvtph2qq 0xbc(rsi){1to2},xmm7{k5}
+vcvtph2psx ymm7,zmm3
+vcvtph2qq (rdi),xmm5
 vcvtph2qq xmm5,ymm5
-vcvtph2qq (rsp,r11,8){1to4},ymm27
-ss vcvtph2qq -0x4c14878e(rdx){1to4},ymm6{k4}
 vcvtph2qq xmm4,zmm6
-vcvtph2qq -0xac(rsp,r14,1){1to8},zmm23{k6}{z}
-es vcvtph2qq -0x132766ca(rbp){1to8},zmm3{k5}
 vcvtph2udq xmm5,xmm6
-vcvtph2udq -0x2d0(rcx,r15,4),xmm2{k4}{z}
-ss vcvtph2udq (rdx){1to4},xmm6
 vcvtph2udq xmm6,ymm1
-vcvtph2udq -0x70(r11,rdi,2){1to8},ymm30
-ss vcvtph2udq 0x59b66f6e(rsi),ymm1{k5}
 vcvtph2udq ymm4,zmm6
-vcvtph2udq 0xb80(r14,rbp,2),zmm9{k6}{z}
-vcvtph2udq gs:-0x16(rdx){1to16},zmm3{k1}
-vcvtph2uqq xmm2,xmm2{k5}{z}
-vcvtph2uqq gs:-0xd0(rdx,r15,4),xmm27{k2}
 vcvtph2uqq (rax),xmm4
-vcvtph2uqq xmm1,ymm5{k7}
 vcvtph2uqq (r11,rdx,2),ymm19
-cs vcvtph2uqq 0x3f(rip){1to4},ymm0
-vcvtph2uqq {ru-sae},xmm4,zmm5{k7}{z}
-cs vcvtph2uqq (r12,rsi,4){1to8},zmm31{k6}{z}
-vcvtph2uqq -0x2c0(rbp),zmm5{k5}
+vcvtph2uqq xmm23,zmm7
 vcvtph2uw xmm4,xmm1
-vcvtph2uw 0x18(rdi,r15,8){1to8},xmm19{k1}
-cs vcvtph2uw -0x7c497bdb(rdi){1to8},xmm3{k7}{z}
 vcvtph2uw ymm1,ymm2
-cs vcvtph2uw 0x3a9788a2(,r14,4),ymm17{k4}{z}
-vcvtph2uw 0x6dc6389a(rcx),ymm4{k2}
-vcvtph2uw zmm3,zmm0{k6}
-vcvtph2uw (rcx,r15,8){1to32},zmm27
-vcvtph2uw -0x24(rip),zmm4{k6}
+vcvtph2uw zmm4,zmm3
 vcvtph2w xmm2,xmm4
-vcvtph2w gs:(r8){1to8},xmm12{k5}{z}
-vcvtph2w -0x637433b2(rip){1to8},xmm7
 vcvtph2w ymm3,ymm4
-ds vcvtph2w (r10,r13,4),ymm29{k2}
-vcvtph2w 0x36(rbp){1to16},ymm3{k4}{z}
-vcvtph2w {rn-sae},zmm4,zmm0
 vcvtph2w (r8),zmm26
-vcvtph2w (rsp,rdi,8),zmm6{k7}{z}
-vcvtps2phx xmm7,xmm1{k6}{z}
-cs vcvtps2phx (rsp,r10,1){1to4},xmm3{k3}{z}
-vcvtps2phxx 0x250(rax,rbp,1),xmm0
-vcvtps2phx ymm1,xmm0{k1}{z}
-vcvtps2phx 0x190(r14,rdx,4){1to8},xmm5
-ds vcvtps2phxy 0x3a2f18d7(rcx),xmm1{k3}
-vcvtps2phx zmm3,ymm6{k2}{z}
-vcvtps2phx fs:-0x4f008caa(rbp){1to16},ymm10
-vcvtps2phx (rdx){1to16},ymm6{k4}
+vcvtps2phx xmm16,xmm28
+vcvtps2phxy (rax,rbp,2),xmm1
+vcvtps2phx zmm1,ymm7
 vcvtqq2ph xmm3,xmm4
-vcvtqq2phx -0x4ac617e6(r12,rsi,4),xmm11{k2}{z}
-vcvtqq2phx gs:0x410(rcx,rdx,2),xmm7{k1}
-vcvtqq2ph ymm2,xmm2{k4}{z}
-vcvtqq2ph (r12,r12,2){1to4},xmm19
-cs vcvtqq2phy 0x380(rsi),xmm2{k6}
-vcvtqq2ph {rz-sae},zmm0,xmm5{k5}{z}
-vcvtqq2ph -0x1e(r9,r9,1){1to8},xmm9{k1}{z}
-vcvtqq2phz fs:0x9c0(rbp,rcx,1),xmm1
-vcvtsd2sh {ru-sae},xmm3,xmm6,xmm0{k6}
-ss vcvtsd2sh 0x7065517c(rbp,r9,8),xmm21,xmm23
-vcvtsd2sh 0x18(rdx),xmm5,xmm0{k5}{z}
+vcvtqq2ph ymm9,xmm22
+vcvtqq2ph zmm1,xmm0
+vcvtsd2sh -0x1f5bfe34(rip),xmm0,xmm5
 vcvtsh2sd xmm4,xmm2,xmm7
-vcvtsh2sd -0x253accce(rip),xmm9,xmm14{k5}
-vcvtsh2sd gs:(rax,rbx,4),xmm1,xmm0
 vcvtsh2si xmm2,esi
-vcvtsh2si -0xde(r9,r13,1),edi
-vcvtsh2si fs:0x2a(rbx),edi
 vcvtsh2si xmm5,rdx
-vcvtsh2si 0x6a(r13,r13,2),r9
-ds vcvtsh2si 0x51afe2f1(,rbp,8),rdi
-vcvtsh2ss xmm4,xmm7,xmm0{k3}{z}
-cs vcvtsh2ss (r12,r9,4),xmm15,xmm22
-vcvtsh2ss (rax),xmm3,xmm4{k4}
-vcvtsh2usi {ru-sae},xmm0,edi
-vcvtsh2usi -0x54e235d(,r10,4),esp
-ds vcvtsh2usi 0xea9fa68(rip),eax
-vcvtsh2usi {rn-sae},xmm3,rax
-vcvtsh2usi -0x67f89316(rbp,r10,8),rsi
+vcvtsh2ss 0xc0(r10,rcx,4),xmm0,xmm24
+vcvtsh2usi -0xac(rsi),ebx
 vcvtsh2usi (rdi),rbp
 vcvtsi2sh ebx,xmm7,xmm4
-vcvtsi2shl -0x79cfa360(rsi),xmm8,xmm27
-vcvtsi2shl (rax),xmm7,xmm5
 vcvtsi2sh rsp,xmm0,xmm3
-es vcvtsi2shq (rsi,rbx,2),xmm15,xmm12
-vcvtsi2shq -0x260(rsi),xmm6,xmm7
 vcvtss2sh xmm2,xmm4,xmm6
-vcvtss2sh (r10),xmm18,xmm19{k1}
-es vcvtss2sh 0xac(rsp,rbx,1),xmm5,xmm7
-vcvttph2dq xmm0,xmm0{k6}
-vcvttph2dq (rdx,r10,1),xmm3
-ds vcvttph2dq 0x70(rsp,rdx,1),xmm2{k2}
+vcvttph2dq (rbx,rbp,2),xmm3
 vcvttph2dq xmm1,ymm5
-es vcvttph2dq -0x24(rbp,r11,4){1to8},ymm6
-vcvttph2dq (rsi),ymm6{k1}{z}
-vcvttph2dq {sae},ymm7,zmm3{k1}
 vcvttph2dq 0xd80(rcx),zmm8
-ss vcvttph2dq (rcx){1to16},zmm4
 vcvttph2qq xmm0,xmm5
-vcvttph2qq (r10,rdi,8),xmm11{k4}{z}
-es vcvttph2qq (rdi){1to2},xmm7{k5}{z}
-vcvttph2qq xmm6,ymm7{k4}
-ds vcvttph2qq 0x38(rbp){1to4},ymm14{k5}
-vcvttph2qq (rdi),ymm0{k2}{z}
-vcvttph2qq {sae},xmm0,zmm5{k5}
-vcvttph2qq -0x53(,r12,2),zmm3{k2}{z}
-vcvttph2qq fs:(rsi),zmm4
-vcvttph2udq xmm0,xmm1{k7}{z}
-ds vcvttph2udq -0x4321c64(r12,r9,4),xmm25
-vcvttph2udq 0x4f75f3c5(rbp){1to4},xmm5{k7}{z}
-vcvttph2udq xmm5,ymm1{k5}
-ds vcvttph2udq (rdx,r8,8),ymm27{k7}
-vcvttph2udq (rdx){1to8},ymm3{k3}{z}
+vcvttph2qq xmm13,ymm16
+vcvttph2qq xmm23,zmm22
+vcvttph2udq xmm10,xmm21
+vcvttph2udq (rsp,rbp,4),ymm0
 vcvttph2udq ymm3,zmm7
-vcvttph2udq -0x6c(rdi,r14,2){1to16},zmm3{k7}{z}
-es vcvttph2udq (rdx),zmm1
-vcvttph2uqq xmm3,xmm5{k5}{z}
-vcvttph2uqq (rdi,r10,2),xmm12
-vcvttph2uqq gs:(rcx){1to2},xmm5{k2}
-vcvttph2uqq xmm0,ymm5{k1}
-vcvttph2uqq fs:(rax,rcx,4){1to4},ymm28{k2}{z}
+vcvttph2uqq xmm0,xmm31
 vcvttph2uqq -0x300(rdx),ymm0
-vcvttph2uqq xmm5,zmm0{k2}
-vcvttph2uqq -0x42(r10,rdx,1){1to8},zmm18{k2}{z}
-es vcvttph2uqq 0x696cecb8(rbp,rax,2),zmm6
+vcvttph2uqq xmm21,zmm2
 vcvttph2uw xmm0,xmm3
-cs vcvttph2uw -0x72(r14,r12,1){1to8},xmm21{k5}
-vcvttph2uw 0x65d6b33e(rax),xmm1{k7}
-vcvttph2uw ymm5,ymm6{k6}
-vcvttph2uw gs:-0x3dfcd81d(rsp,r12,4){1to16},ymm30
 vcvttph2uw -0x57803961(rip),ymm7
 vcvttph2uw zmm2,zmm7
-ds vcvttph2uw 0xa4(r14,rsi,4){1to32},zmm13{k7}{z}
-vcvttph2uw (rdi){1to32},zmm5
-vcvttph2w xmm0,xmm5{k7}{z}
-vcvttph2w (rax),xmm29{k7}
-vcvttph2w fs:0x51(rsi,rdx,2){1to8},xmm3
-vcvttph2w ymm4,ymm1{k3}{z}
-vcvttph2w 0x67f85615(,r9,1){1to16},ymm23
-ss vcvttph2w -0xefff6b3(rdx),ymm0{k6}{z}
+vcvttph2w xmm0,xmm0
+vcvttph2w ymm23,ymm21
 vcvttph2w zmm3,zmm7
-vcvttph2w (rsp,r9,4),zmm2{k2}{z}
-vcvttph2w (rcx){1to32},zmm0
-vcvttsh2si {sae},xmm7,edx
-ss vcvttsh2si (r10,r11,8),r11d
 vcvttsh2si (rbx),esp
-vcvttsh2si {sae},xmm1,rbp
-ds vcvttsh2si (r10),r14
 vcvttsh2si 0x5b11db77(rbx,rdx,4),rdx
 vcvttsh2usi xmm2,ecx
-vcvttsh2usi (r9,r8,1),edx
-vcvttsh2usi fs:-0x6c(rbx,rbp,4),edi
-vcvttsh2usi {sae},xmm3,rbx
-ds vcvttsh2usi (rcx,r13,4),r11
-vcvttsh2usi -0xca(rbp),rsi
-vcvtudq2ph xmm7,xmm6{k7}{z}
-vcvtudq2phx 0x4f595a53(rip),xmm23
-vcvtudq2ph gs:(rcx,rsi,4){1to4},xmm0{k2}
-vcvtudq2ph ymm6,xmm0{k1}
-ss vcvtudq2phy 0xa00(r10,rsi,8),xmm29
-vcvtudq2ph (rcx){1to8},xmm0
-vcvtudq2ph {rn-sae},zmm5,ymm0{k1}
-cs vcvtudq2ph -0x1c40(r8,rdx,1),ymm31{k1}
+vcvttsh2usi (rsi,r15,4),r15
+vcvtudq2phx (rdx),xmm6
+vcvtudq2phy -0x7c6347e8(rsi),xmm6
 vcvtudq2ph (rax),ymm5
-vcvtuqq2ph xmm5,xmm5{k7}
-vcvtuqq2ph 0x3a0(r14){1to2},xmm27
-vcvtuqq2phx fs:(rbx,rbp,4),xmm3
+vcvtuqq2ph xmm12,xmm12
 vcvtuqq2ph ymm6,xmm0
-es vcvtuqq2phy (r15,rcx,1),xmm26{k6}{z}
-vcvtuqq2phy (rdi),xmm7{k5}
-vcvtuqq2ph zmm1,xmm2{k6}
-vcvtuqq2ph fs:-0x168(r13,r10,1){1to8},xmm5{k1}{z}
 vcvtuqq2phz (rdi),xmm2
-vcvtusi2sh esp,{ru-sae},xmm2,xmm2
-vcvtusi2shl fs:-0x62(rcx,rcx,2),xmm12,xmm0
 vcvtusi2shl (rdx),xmm6,xmm3
 vcvtusi2sh rbp,xmm2,xmm7
-vcvtusi2shq fs:0x7b(r8),xmm0,xmm4
-vcvtusi2shq (rax,rax,8),xmm0,xmm5
-vcvtuw2ph xmm5,xmm6{k1}
-vcvtuw2ph (rsi,r15,4){1to8},xmm30
-vcvtuw2ph fs:0x6afdeeb0(rip),xmm6
+vcvtuw2ph xmm15,xmm27
 vcvtuw2ph ymm6,ymm7
-cs vcvtuw2ph -0x42(r10,rdi,8){1to16},ymm21
-vcvtuw2ph (rsi),ymm2{k3}{z}
-vcvtuw2ph {ru-sae},zmm1,zmm4{k7}{z}
-vcvtuw2ph (rdx,r10,2),zmm31
-vcvtuw2ph gs:-0x1b735fa8(rbx){1to32},zmm4
+vcvtuw2ph (rdi,rbp,2),zmm6
 vcvtw2ph xmm2,xmm1
-vcvtw2ph (rdx,r11,2){1to8},xmm12
-ss vcvtw2ph 0x5b0(rdx,rdx,4),xmm6
 vcvtw2ph ymm6,ymm7
-vcvtw2ph -0x34(rax){1to16},ymm10
-vcvtw2ph fs:-0x80(rax),ymm5{k4}{z}
-vcvtw2ph {rd-sae},zmm4,zmm3{k7}
-ss vcvtw2ph (rax),zmm29{k7}{z}
-vcvtw2ph -0xa8(rsi,rax,8){1to32},zmm7{k5}{z}
+vcvtw2ph zmm27,zmm2
 vdivph xmm5,xmm0,xmm0
-ss vdivph (r14,rax,4){1to8},xmm26,xmm2
-vdivph -0x64(rdi){1to8},xmm5,xmm5{k2}
-vdivph ymm6,ymm7,ymm7{k4}{z}
-ds vdivph -0xa6(r15,r15,2){1to16},ymm18,ymm7{k3}{z}
-vdivph 0x46(rbp){1to16},ymm0,ymm0{k3}
+vdivph ymm9,ymm12,ymm17
 vdivph zmm4,zmm1,zmm2
-ss vdivph (rdi),zmm2,zmm14{k7}{z}
-vdivph (rcx,rsi,4){1to32},zmm4,zmm6
 vdivsh xmm0,xmm3,xmm6
-vdivsh -0xc2(rax),xmm15,xmm0{k7}{z}
-vdivsh gs:(rax,riz,8),xmm2,xmm6
 vfcmaddcph xmm1,xmm0,xmm2
-vfcmaddcph (rbx,r10,4),xmm26,xmm3{k5}
-vfcmaddcph gs:0x2343690(rax),xmm0,xmm6{k2}{z}
 vfcmaddcph ymm6,ymm6,ymm2
-ss vfcmaddcph (rdi){1to8},ymm10,ymm2
-vfcmaddcph -0x154(rbp,rax,4){1to8},ymm3,ymm2{k5}{z}
-vfcmaddcph zmm4,zmm0,zmm3{k6}
-ds vfcmaddcph (r14,r8,1){1to16},zmm26,zmm17{k6}{z}
 vfcmaddcph -0x1300(rsi,rdx,8),zmm7,zmm3
-vfmaddcph xmm4,xmm2,xmm3{k5}
-vfmaddcph gs:(r11,rcx,4){1to4},xmm15,xmm10{k7}{z}
-vfmaddcph -0x124d54d8(rdi){1to4},xmm2,xmm6
+vfmaddcph xmm0,xmm13,xmm25
 vfmaddcph ymm3,ymm7,ymm2
-ss vfmaddcph 0x4a41e345(rax,r12,1),ymm0,ymm27{k6}
-vfmaddcph 0x30(rsi,rdx,4){1to8},ymm2,ymm6
-vfmaddcph {rn-sae},zmm7,zmm1,zmm4{k6}
-es vfmaddcph -0x602196ef(r9,r10,1),zmm28,zmm11{k5}
-vfmaddcph 0x1980(rax),zmm4,zmm6
+vfmaddcph (r8,r13,4),zmm20,zmm25
 vfcmaddcsh xmm3,xmm7,xmm6
-vfcmaddcsh (rsi,rsi,4),xmm25,xmm0{k3}
-cs vfcmaddcsh (rdx),xmm2,xmm7
 vfmaddcsh xmm2,xmm4,xmm3
-vfmaddcsh 0x90(rdx),xmm20,xmm27{k7}
-ss vfmaddcsh (rcx,rbp,4),xmm0,xmm3
 vfcmulcph xmm1,xmm6,xmm4
-vfcmulcph -0x65(r11,r11,1){1to4},xmm14,xmm21{k6}{z}
-ds vfcmulcph (rsi,rcx,4),xmm6,xmm7
 vfcmulcph ymm5,ymm0,ymm2
-vfcmulcph -0x449a1d08(rip){1to8},ymm6,ymm26{k2}{z}
-cs vfcmulcph -0xd80(rax),ymm0,ymm7{k5}{z}
 vfcmulcph 0x1000(rbp),zmm1,zmm2
-vfcmulcph {ru-sae},zmm29,zmm3,zmm27{k7}
-vfcmulcph -0x1e00(rdi,r13,8),zmm8,zmm17{k4}{z}
-vfmulcph xmm7,xmm7,xmm5{k3}
-vfmulcph 0x77(rsi,rbx,1){1to4},xmm19,xmm11
-vfmulcph gs:-0x5c0(rdx,riz,2),xmm1,xmm0{k4}
-vfmulcph ymm5,ymm5,ymm2{k2}
-es vfmulcph (r15,rdx,4),ymm0,ymm22
-vfmulcph (rax),ymm4,ymm3{k3}{z}
-vfmulcph zmm6,zmm2,zmm4{k3}
-es vfmulcph (r14,r15,1){1to16},zmm0,zmm23{k1}
-vfmulcph (rax),zmm4,zmm7
-vfcmulcsh xmm1,xmm2,xmm5{k2}
-vfcmulcsh gs:(r12,r14,8),xmm17,xmm24
-vfcmulcsh 0x178(rdx,rcx,1),xmm4,xmm0{k7}{z}
-vfmulcsh (rdx,rbx,4),xmm4,xmm2{k2}{z}
-vfmulcsh {ru-sae},xmm21,xmm21,xmm4{k4}
+vfmulcph xmm22,xmm3,xmm2
+vfmulcph ymm24,ymm4,ymm14
+vfmulcph (rax),zmm6,zmm27
+vfcmulcsh (rdi,rdi,8),xmm1,xmm11
 vfmulcsh (r9),xmm23,xmm1
 vfmaddsub132ph xmm6,xmm7,xmm5
-ss vfmaddsub132ph (r9,rcx,4){1to8},xmm27,xmm7
-vfmaddsub132ph -0x78854186(rdx){1to8},xmm3,xmm3{k3}{z}
-vfmaddsub132ph ymm4,ymm3,ymm4{k5}
-es vfmaddsub132ph (r10,r11,8){1to16},ymm0,ymm17{k5}{z}
-vfmaddsub132ph (rcx){1to16},ymm1,ymm1
-vfmaddsub132ph zmm0,zmm3,zmm0{k4}{z}
-es vfmaddsub132ph -0x1(r14,r13,4){1to32},zmm16,zmm28{k3}
-vfmaddsub132ph (rdx){1to32},zmm2,zmm7
-vfmaddsub213ph xmm1,xmm0,xmm0{k4}
-ds vfmaddsub213ph 0x790(r14),xmm14,xmm0
-vfmaddsub213ph (rbx),xmm6,xmm6{k4}{z}
+vfmaddsub132ph ymm26,ymm2,ymm1
+vfmaddsub132ph (rcx),zmm14,zmm9
+vfmaddsub213ph (rbx),xmm4,xmm4
 vfmaddsub213ph ymm6,ymm0,ymm5
-ds vfmaddsub213ph -0x2c(r13){1to16},ymm0,ymm23{k3}
-vfmaddsub213ph (rcx,rcx,2){1to16},ymm6,ymm7{k5}{z}
-vfmaddsub213ph {rn-sae},zmm6,zmm4,zmm6{k4}
-ds vfmaddsub213ph (rbx,r10,2){1to32},zmm7,zmm30{k7}{z}
 vfmaddsub213ph 0x380(rdi),zmm5,zmm0
-vfmaddsub231ph xmm5,xmm4,xmm5{k4}{z}
-es vfmaddsub231ph (r9){1to8},xmm0,xmm10{k1}
 vfmaddsub231ph -0x16(rsp,rsi,8),xmm2,xmm1
 vfmaddsub231ph ymm4,ymm1,ymm0
-ds vfmaddsub231ph -0x4945103(rbx,r13,8){1to16},ymm5,ymm29{k7}
-vfmaddsub231ph 0x220(rbp),ymm2,ymm5{k3}{z}
-vfmaddsub231ph {rz-sae},zmm5,zmm1,zmm1
-ss vfmaddsub231ph (r14,r8,2){1to32},zmm9,zmm20
-vfmaddsub231ph 0x74(rdx){1to32},zmm2,zmm3{k3}
-vfmsubadd132ph xmm2,xmm5,xmm0{k5}{z}
-cs vfmsubadd132ph 0x3eb02469(r9,rbp,8),xmm26,xmm20{k5}
-vfmsubadd132ph 0x1b170c8a(rcx),xmm4,xmm1
+vfmaddsub231ph (r12,r15,8),zmm6,zmm4
+vfmsubadd132ph xmm0,xmm1,xmm7
 vfmsubadd132ph ymm4,ymm6,ymm7
-vfmsubadd132ph gs:(r14,rdi,4){1to16},ymm26,ymm30{k7}
-vfmsubadd132ph -0x77892370(rip){1to16},ymm0,ymm5
-vfmsubadd132ph {rn-sae},zmm6,zmm2,zmm0
-ds vfmsubadd132ph (rsi),zmm18,zmm3{k6}
 vfmsubadd132ph (rax,rbp,2),zmm3,zmm0
 vfmsubadd213ph xmm3,xmm2,xmm2
-cs vfmsubadd213ph (r15,rdx,4){1to8},xmm15,xmm1{k7}{z}
-vfmsubadd213ph (rbx){1to8},xmm4,xmm4{k2}
-vfmsubadd213ph ymm1,ymm5,ymm4{k1}
-ds vfmsubadd213ph 0x74(rbx,r12,2){1to16},ymm29,ymm26{k3}{z}
-vfmsubadd213ph (rbx),ymm4,ymm3{k5}{z}
-vfmsubadd213ph {rd-sae},zmm0,zmm6,zmm4{k6}
-ds vfmsubadd213ph (r11),zmm11,zmm4{k7}
-vfmsubadd213ph -0x740cfacc(rcx){1to32},zmm1,zmm7
-vfmsubadd231ph xmm0,xmm4,xmm1{k7}{z}
-cs vfmsubadd231ph -0xe0d6d13(r14,r13,4),xmm29,xmm24{k3}
+vfmsubadd213ph ymm0,ymm1,ymm0
+vfmsubadd213ph zmm26,zmm15,zmm14
 vfmsubadd231ph (rdi,rbp,4),xmm5,xmm7
 vfmsubadd231ph ymm7,ymm2,ymm0
-vfmsubadd231ph fs:-0xaa(r15,r12,8){1to16},ymm16,ymm5
-vfmsubadd231ph (rax,riz,4){1to16},ymm5,ymm3{k1}
-vfmsubadd231ph {rn-sae},zmm6,zmm4,zmm5{k1}
-vfmsubadd231ph fs:(rcx),zmm25,zmm6{k4}{z}
-vfmsubadd231ph 0x79(rcx,rdx,8){1to32},zmm6,zmm3{k6}{z}
+vfmsubadd231ph (r8),zmm28,zmm2
 vfmadd132ph xmm2,xmm1,xmm3
-ds vfmadd132ph (r10,rax,4),xmm6,xmm16{k2}{z}
-vfmadd132ph (rsi),xmm3,xmm7{k3}
-vfmadd132ph ymm3,ymm3,ymm4{k3}
-es vfmadd132ph (rax,r13,8){1to16},ymm19,ymm3
-vfmadd132ph (rax){1to16},ymm6,ymm3{k5}{z}
-vfmadd132ph {ru-sae},zmm2,zmm5,zmm7
-vfmadd132ph fs:(rcx),zmm21,zmm15
-vfmadd132ph -0xfc0(rdi,rbp,8),zmm7,zmm3{k4}
-vfmadd213ph xmm1,xmm3,xmm5{k1}{z}
-ss vfmadd213ph -0x3bf75a79(rsi,r10,2),xmm15,xmm3
-vfmadd213ph -0xf0(rdi){1to8},xmm7,xmm1{k1}
+vfmadd132ph ymm8,ymm30,ymm7
+vfmadd132ph zmm28,zmm6,zmm11
+vfmadd213ph xmm15,xmm0,xmm18
 vfmadd213ph ymm3,ymm0,ymm5
-ds vfmadd213ph 0x1a(r14,r12,8){1to16},ymm18,ymm6
-vfmadd213ph 0x8a0(rbx),ymm2,ymm1{k5}{z}
-vfmadd213ph {rd-sae},zmm1,zmm2,zmm3{k1}{z}
-vfmadd213ph -0x180(rcx,rsi,1),zmm18,zmm27
-vfmadd213ph gs:(rbx,riz,4),zmm1,zmm4{k5}{z}
-vfmadd231ph xmm4,xmm4,xmm5{k5}{z}
-ss vfmadd231ph -0x42(rcx,r14,8){1to8},xmm5,xmm18
-vfmadd231ph 0x3(rip),xmm4,xmm0
+vfmadd213ph zmm4,zmm19,zmm6
+vfmadd231ph xmm6,xmm0,xmm7
 vfmadd231ph ymm3,ymm2,ymm4
-ss vfmadd231ph -0x6ec26fa8(rbp){1to16},ymm12,ymm14{k4}{z}
-vfmadd231ph 0x5a(rsi){1to16},ymm0,ymm4{k2}
 vfmadd231ph zmm1,zmm3,zmm4
-cs vfmadd231ph (rbx){1to32},zmm30,zmm4
-vfmadd231ph 0x48(rip){1to32},zmm2,zmm0{k1}{z}
-vfnmadd132ph xmm4,xmm1,xmm0{k2}{z}
-ds vfnmadd132ph 0x1a(r13,rax,4){1to8},xmm9,xmm8{k2}
-vfnmadd132ph 0x640(rbp),xmm3,xmm5
+vfnmadd132ph xmm1,xmm20,xmm14
 vfnmadd132ph ymm5,ymm7,ymm2
-vfnmadd132ph fs:(r15){1to16},ymm27,ymm30
-vfnmadd132ph 0xba0(rbx),ymm6,ymm5{k6}
 vfnmadd132ph zmm2,zmm1,zmm1
-vfnmadd132ph fs:0x1efab5b6(rsi,rbp,2),zmm3,zmm23{k3}{z}
-vfnmadd132ph 0xda(rcx){1to32},zmm7,zmm5
-vfnmadd213ph xmm1,xmm1,xmm3{k7}
-vfnmadd213ph fs:-0x98(r12,r14,1){1to8},xmm10,xmm4{k3}{z}
 vfnmadd213ph (rdx,rsi,8),xmm3,xmm7
 vfnmadd213ph ymm5,ymm1,ymm1
-vfnmadd213ph gs:(rcx,r9,2),ymm6,ymm22{k2}{z}
-vfnmadd213ph 0x46263269(rcx,rsi,2){1to16},ymm6,ymm2
 vfnmadd213ph zmm3,zmm1,zmm2
-vfnmadd213ph fs:-0xd6(rbp,r14,8){1to32},zmm24,zmm14{k3}{z}
-vfnmadd213ph -0x5957e20c(,rsi,8){1to32},zmm6,zmm4
 vfnmadd231ph xmm3,xmm6,xmm0
-cs vfnmadd231ph -0xf6(rax,r15,1){1to8},xmm6,xmm22{k7}
-vfnmadd231ph (rsi){1to8},xmm6,xmm1
-vfnmadd231ph ymm3,ymm6,ymm3{k5}
-vfnmadd231ph 0x5e(r10){1to16},ymm30,ymm11
-vfnmadd231ph (rcx),ymm0,ymm7{k3}{z}
-vfnmadd231ph zmm6,zmm6,zmm3{k4}
-cs vfnmadd231ph 0xa0(rbx,r10,1){1to32},zmm0,zmm24
-vfnmadd231ph (rax){1to32},zmm3,zmm1{k4}
+vfnmadd231ph ymm31,ymm15,ymm8
+vfnmadd231ph zmm16,zmm16,zmm2
 vfmadd132sh xmm7,xmm6,xmm0
-cs vfmadd132sh (r8,r13,4),xmm25,xmm20{k7}
-vfmadd132sh 0x25(rbp),xmm5,xmm2{k5}{z}
 vfmadd213sh xmm2,xmm7,xmm1
-vfmadd213sh (rsi,r8,8),xmm27,xmm15{k6}{z}
-es vfmadd213sh 0x20(rsi,rdx,8),xmm7,xmm5
-vfmadd231sh {rz-sae},xmm3,xmm7,xmm0
-vfmadd231sh gs:(rsp,r8,1),xmm31,xmm7
-vfmadd231sh 0x24(rcx,rax,1),xmm4,xmm2{k6}
-vfnmadd132sh xmm1,xmm7,xmm5{k4}
-ds vfnmadd132sh -0x79955fd4(r15,r8,8),xmm12,xmm15{k2}{z}
-vfnmadd132sh -0x20231de6(rip),xmm6,xmm1
+vfmadd231sh xmm10,xmm22,xmm22
+vfnmadd132sh -0xbe(r11,r8,1),xmm15,xmm24
 vfnmadd213sh xmm4,xmm7,xmm0
-es vfnmadd213sh 0x1b(,rdi,4),xmm2,xmm29{k2}{z}
-vfnmadd213sh (rbx),xmm7,xmm6{k4}
-vfnmadd231sh xmm6,xmm4,xmm2{k5}{z}
-ss vfnmadd231sh 0x44(,r13,8),xmm21,xmm5
-vfnmadd231sh (rbx),xmm5,xmm7{k3}
-vfmsub132ph xmm1,xmm4,xmm0{k4}{z}
-cs vfmsub132ph 0x5d13b4e5(r15,rbx,4),xmm30,xmm23
-vfmsub132ph (rsp,rax,1),xmm4,xmm2{k1}
-vfmsub132ph ymm5,ymm4,ymm6{k1}
-vfmsub132ph fs:0x36fd1a8f(r13,r8,1),ymm29,ymm31{k1}{z}
-vfmsub132ph 0x64(rsi,riz,1){1to16},ymm2,ymm4{k4}
-vfmsub132ph {rn-sae},zmm1,zmm4,zmm0{k1}
-es vfmsub132ph 0x79ef01e7(,rdx,4){1to32},zmm7,zmm13
-vfmsub132ph -0x19600c7c(rbx,rax,1),zmm5,zmm1{k2}{z}
-vfmsub213ph xmm3,xmm2,xmm5{k6}{z}
-vfmsub213ph gs:(rsp,r9,8),xmm9,xmm5
-vfmsub213ph 0x140(rax,rdi,4),xmm1,xmm6{k1}
+vfnmadd231sh 0x59b9fff9(,rdx,4),xmm0,xmm4
+vfmsub132ph -0x6d(rdi),xmm0,xmm6
+vfmsub132ph ymm17,ymm8,ymm17
+vfmsub132ph (rbx),zmm0,zmm7
+vfmsub213ph 0x710f6d95(rax),xmm0,xmm7
 vfmsub213ph ymm2,ymm4,ymm4
-vfmsub213ph (r11){1to16},ymm2,ymm13
-cs vfmsub213ph -0x217515c4(rbp){1to16},ymm4,ymm0{k7}{z}
 vfmsub213ph zmm1,zmm6,zmm1
-vfmsub213ph (rdi,rdx,4),zmm30,zmm7{k5}
-es vfmsub213ph 0x2a(rax){1to32},zmm0,zmm4{k7}
 vfmsub231ph xmm7,xmm4,xmm6
-cs vfmsub231ph (r9,r8,1),xmm3,xmm15{k6}
-vfmsub231ph 0x71cf2e70(rcx),xmm5,xmm3{k2}{z}
 vfmsub231ph ymm4,ymm5,ymm7
-cs vfmsub231ph 0x4c(rcx),ymm26,ymm3{k6}
-vfmsub231ph -0x58(rdi,rdi,4){1to16},ymm1,ymm2
-vfmsub231ph {rz-sae},zmm0,zmm3,zmm7
-ds vfmsub231ph 0x6a(rsi),zmm24,zmm17
-vfmsub231ph (rdi){1to32},zmm4,zmm4{k7}
-vfnmsub132ph xmm0,xmm1,xmm1{k7}{z}
-es vfnmsub132ph -0x4217c60c(r9,rbx,1){1to8},xmm17,xmm15{k7}{z}
-vfnmsub132ph (rax){1to8},xmm3,xmm5{k6}
-vfnmsub132ph ymm6,ymm2,ymm4{k6}
-ss vfnmsub132ph -0x3411044d(rdx,r11,4),ymm29,ymm2
-vfnmsub132ph 0x440(rcx),ymm7,ymm7{k5}{z}
-vfnmsub132ph {rn-sae},zmm7,zmm4,zmm7{k2}
-ss vfnmsub132ph (rax,r12,1){1to32},zmm6,zmm15{k3}
-vfnmsub132ph 0x441fed9d(rdx){1to32},zmm7,zmm5
+vfmsub231ph zmm22,zmm1,zmm21
+vfnmsub132ph xmm28,xmm23,xmm2
+vfnmsub132ph ymm26,ymm2,ymm0
+vfnmsub132ph zmm9,zmm11,zmm17
 vfnmsub213ph xmm5,xmm2,xmm7
-vfnmsub213ph gs:(rdx){1to8},xmm1,xmm22{k6}{z}
-vfnmsub213ph (rdi,riz,8){1to8},xmm3,xmm7
 vfnmsub213ph ymm2,ymm0,ymm6
-vfnmsub213ph gs:(r9,r9,8){1to16},ymm7,ymm28
-vfnmsub213ph (rdi),ymm6,ymm5{k7}{z}
 vfnmsub213ph zmm4,zmm1,zmm3
-ss vfnmsub213ph (rdi,r11,4),zmm13,zmm2{k3}
-vfnmsub213ph -0x70(rbx,rdi,4){1to32},zmm0,zmm1{k3}{z}
-vfnmsub231ph xmm1,xmm7,xmm0{k6}
-es vfnmsub231ph (r8,rdx,2),xmm1,xmm14
-vfnmsub231ph 0x42903d65(rbp),xmm6,xmm2{k2}{z}
+vfnmsub231ph 0x6d0(rbx,rdx,1),xmm7,xmm5
 vfnmsub231ph ymm7,ymm1,ymm1
-vfnmsub231ph gs:-0x3f388b4a(,rbx,8){1to16},ymm25,ymm0
-vfnmsub231ph -0x357c9e9(rcx,rdx,4),ymm1,ymm2{k6}{z}
-vfnmsub231ph zmm3,zmm3,zmm7{k7}{z}
-vfnmsub231ph fs:-0x6c0(r14,r11,1),zmm9,zmm30{k4}
 vfnmsub231ph (rdx,rax,2),zmm1,zmm2
-vfmsub132sh {rd-sae},xmm4,xmm0,xmm2{k3}{z}
-ss vfmsub132sh -0x4a(rbx,r14,8),xmm22,xmm3
-vfmsub132sh (rsi),xmm3,xmm2{k1}{z}
-vfmsub213sh {ru-sae},xmm1,xmm7,xmm1{k5}{z}
-es vfmsub213sh 0xce(r9),xmm26,xmm28
-vfmsub213sh (rdx),xmm4,xmm2{k7}{z}
+vfmsub132sh (rsi),xmm6,xmm7
+vfmsub213sh xmm0,xmm22,xmm11
 vfmsub231sh xmm5,xmm7,xmm7
-ds vfmsub231sh -0x26d8e46c(rbx,r10,2),xmm0,xmm21{k6}{z}
-vfmsub231sh (rcx),xmm6,xmm5{k7}
 vfnmsub132sh xmm4,xmm3,xmm0
-es vfnmsub132sh 0x94(rbp,r11,1),xmm21,xmm23{k1}
-vfnmsub132sh -0x3b(rdx),xmm3,xmm1{k1}{z}
-vfnmsub213sh xmm7,xmm4,xmm4{k6}{z}
-vfnmsub213sh fs:-0x4a(r10,r9,8),xmm17,xmm15{k1}
 vfnmsub213sh -0x18(rcx),xmm6,xmm0
-vfnmsub231sh xmm4,xmm0,xmm7{k7}
-es vfnmsub231sh 0x36(,rbp,4),xmm28,xmm8
-vfnmsub231sh -0x144a0048(rsi),xmm2,xmm5{k6}{z}
+vfnmsub231sh xmm4,xmm3,xmm7
 vfpclassph $0xee,xmm7,k4
-vfpclassph $0xc1,0x4f(r15,r8,1){1to8},k0{k3}
-es vfpclassph $0xba,(rax){1to8},k4
 vfpclassph $0x5f,ymm6,k3
-es vfpclassph $0x54,(r8,r14,8){1to16},k6{k4}
-vfpclassph $0xd0,0xb4(rdi,rbx,4){1to16},k5
 vfpclassph $0x9a,zmm5,k3
-vfpclassphz $0x7f,-0x1280(r9,r15,8),k5{k6}
-vfpclassphz $0xde,-0x35da98ae(rdi,rbx,4),k1
-vfpclasssh $0x69,xmm6,k4{k3}
-ds vfpclasssh $0x4a,(rbx),k4
-vfpclasssh $0x96,(rsi,rbp,8),k3{k4}
+vfpclasssh $0xd6,0x7c(rcx,rbp,1),k1
 vgetexpph xmm1,xmm0
-vgetexpph (r8,r12,2),xmm3{k7}{z}
-es vgetexpph 0xaa(rax){1to8},xmm5{k4}
 vgetexpph ymm2,ymm4
-vgetexpph (r14,r9,4){1to16},ymm18{k6}
-es vgetexpph (rsp,rbp,1),ymm7{k2}{z}
-vgetexpph {sae},zmm7,zmm4
-ss vgetexpph (r11),zmm22{k5}{z}
 vgetexpph 0x585deb0c(rax),zmm6
-vgetexpsh {sae},xmm7,xmm2,xmm4{k1}
-cs vgetexpsh 0x3(rip),xmm21,xmm16{k3}
-vgetexpsh (rsi),xmm6,xmm1
+vgetexpsh xmm1,xmm1,xmm7
 vgetmantph $0x43,xmm4,xmm5
-vgetmantph $0xaa,(rcx,r11,1){1to8},xmm12{k2}
-ds vgetmantph $0x12,-0x2f(rax){1to8},xmm7
 vgetmantph $0xc3,ymm5,ymm2
-vgetmantph $0x9,0x1a0(rbp,r15,4),ymm29{k2}{z}
-vgetmantph $0x34,fs:-0x4027d02(rcx),ymm2
 vgetmantph $0x7b,zmm2,zmm1
-cs vgetmantph $0xae,-0x3d1b588a(r9,r12,1){1to32},zmm12
-vgetmantph $0x74,(rax){1to32},zmm2{k3}
 vgetmantsh $0xfb,xmm3,xmm0,xmm1
-es vgetmantsh $0x3,(rdx,rbx,1),xmm27,xmm3{k6}{z}
-vgetmantsh $0xed,-0x3a(rax),xmm5,xmm6{k2}
 vmaxph xmm1,xmm2,xmm1
-ds vmaxph 0x7406d3bc(rdx,r8,2){1to8},xmm25,xmm3{k6}
-vmaxph 0x46f9ce78(,rdi,8){1to8},xmm0,xmm5{k1}{z}
-vmaxph ymm7,ymm7,ymm2{k3}
-vmaxph gs:(r14,r14,8),ymm30,ymm12
-vmaxph (rbx){1to16},ymm5,ymm3
-vmaxph zmm3,zmm1,zmm1{k1}{z}
-vmaxph gs:-0x61aa06d2(r13),zmm21,zmm21{k7}
+vmaxph 0xfe0(r13),ymm12,ymm25
 vmaxph (rax),zmm2,zmm7
-vmaxsh xmm2,xmm7,xmm4{k5}{z}
-vmaxsh fs:(rdx,r9,8),xmm8,xmm7
-vmaxsh (rdx),xmm4,xmm2{k3}
+vmaxsh -0xf2(rbx),xmm5,xmm1
 vminph xmm6,xmm5,xmm7
-cs vminph -0x3a(r14,r14,4),xmm4,xmm20{k5}
-vminph (rdx){1to8},xmm2,xmm4
-vminph ymm3,ymm6,ymm7{k6}{z}
-ss vminph -0x2(r13){1to16},ymm30,ymm2{k2}
 vminph (rsi),ymm4,ymm4
 vminph zmm6,zmm0,zmm5
-vminph fs:(rdx){1to32},zmm9,zmm4{k4}
-vminph 0x476e9bdc(rax,riz,4){1to32},zmm6,zmm4{k1}{z}
-vminsh xmm4,xmm6,xmm3{k2}
-cs vminsh (rdi),xmm31,xmm30
-vminsh -0x6431c016(rax,rbx,2),xmm0,xmm4{k6}{z}
-ss vmovsh (rdx,riz,2),xmm0{k1}{z}
+vminsh -0x48159fe4(r8,r15,4),xmm17,xmm3
 vmovsh (r11),xmm16
-vmovsh (rcx),xmm6
-vmovsh xmm7,-0x67008e74(rbx,riz,1){k3}
 vmovsh xmm6,(r8,r8,8)
-vmovsh xmm3,fs:(rdi)
-vmovsh xmm3,xmm3,xmm5{k5}{z}
 vmovsh xmm16,xmm24,xmm11
-vmovsh xmm4,xmm6,xmm2
 vmovsh xmm0,xmm5,xmm6
-vmovsh xmm31,xmm0,xmm23{k2}
-vmovsh xmm2,xmm7,xmm0{k2}{z}
 vmovw esp,xmm6
-es vmovw (rax,r12,1),xmm20
-vmovw (rcx),xmm2
 vmovw ebp,xmm4
-vmovw (rsp,r10,2),xmm31
-cs vmovw 0x6f(rsi,rdi,2),xmm3
 vmovw xmm2,esi
-vmovw xmm18,(rdi,r10,1)
-ds vmovw xmm6,0x199ad950(rip)
 vmovw xmm5,edx
-vmovw xmm26,0xb6(r12,r9,4)
-cs vmovw xmm1,(rcx)
-vmulph xmm7,xmm2,xmm5{k7}
-ds vmulph 0x66(,r15,4),xmm16,xmm28{k5}{z}
-vmulph (rdi){1to8},xmm3,xmm4{k1}{z}
-vmulph ymm5,ymm2,ymm5{k1}{z}
-ss vmulph (rdi,rsi,8){1to16},ymm8,ymm27{k5}{z}
-vmulph 0xec(rsi){1to16},ymm5,ymm0
+vmulph xmm1,xmm15,xmm5
+vmulph -0x6e(rip),ymm7,ymm26
 vmulph zmm1,zmm2,zmm3
-ds vmulph 0x336ffa53(r13,r9,2){1to32},zmm11,zmm20
-vmulph (rsi,riz,4){1to32},zmm2,zmm0{k2}
 vmulsh xmm2,xmm2,xmm2
-vmulsh fs:(rsp,riz,2),xmm29,xmm23{k1}
-vmulsh -0x47(rbx,rdi,4),xmm3,xmm7{k1}{z}
 vrcpph xmm4,xmm2
-ss vrcpph -0x30(rbx,r13,2),xmm8{k6}
-vrcpph (rcx){1to8},xmm6
 vrcpph ymm1,ymm4
-vrcpph (r10,rbx,2){1to16},ymm21{k2}{z}
-vrcpph 0x5249d625(rdi,riz,4){1to16},ymm0
 vrcpph zmm2,zmm0
-cs vrcpph (r9){1to32},zmm4{k4}
-vrcpph 0x6c9aaf4e(rip){1to32},zmm4
 vrcpsh xmm1,xmm3,xmm1
-vrcpsh 0x8a(r10,r12,1),xmm15,xmm9{k1}
-es vrcpsh (rsi),xmm1,xmm2{k7}{z}
-vreduceph $0x81,xmm4,xmm1{k4}{z}
-vreduceph $0x31,-0x620e8a13(r10,r12,1){1to8},xmm14{k1}{z}
-ds vreduceph $0x5a,-0x2b03c3db(rax),xmm6
-vreduceph $0x3e,ymm6,ymm0{k4}{z}
-vreduceph $0xdf,(rdi),ymm12
-vreduceph $0x6d,gs:-0x2a(rdx){1to16},ymm7{k5}{z}
+vreduceph $0x6e,xmm31,xmm15
+vreduceph $0x2e,0x7787289(rbx),ymm7
 vreduceph $0xda,zmm2,zmm0
-vreduceph $0xfd,(r9,r9,8){1to32},zmm10
-ds vreduceph $0xa9,(rcx){1to32},zmm5{k1}
 vreducesh $0xbe,xmm2,xmm0,xmm2
-ds vreducesh $0xe4,-0xb8(r8),xmm9,xmm31{k4}{z}
-vreducesh $0x18,(rdx),xmm2,xmm6{k6}
 vrndscaleph $0xe,xmm2,xmm1
-vrndscaleph $0x49,-0x15(r9,r13,4){1to8},xmm23{k4}
-vrndscaleph $0x21,0x4d0(rsi),xmm4
 vrndscaleph $0xe0,ymm2,ymm0
-vrndscaleph $0xca,0x46450df2(r10,r11,4){1to16},ymm28{k4}
-vrndscaleph $0x1e,gs:(rdx),ymm3
-vrndscaleph $0xd0,{sae},zmm5,zmm1
-vrndscaleph $0xc7,0x800(rdi,rdx,2),zmm16
-vrndscaleph $0xaa,fs:-0x5c(rbp){1to32},zmm3{k7}{z}
-vrndscalesh $0x53,xmm4,xmm6,xmm7{k6}{z}
-cs vrndscalesh $0xe,-0xd5949a5(rip),xmm21,xmm16{k5}
+vrndscaleph $0x3d,zmm9,zmm14
 vrndscalesh $0x3a,(rsi),xmm0,xmm7
-vrsqrtph xmm0,xmm1{k6}{z}
-ds vrsqrtph (r14,r12,8),xmm29
-vrsqrtph (rdi){1to8},xmm4
-vrsqrtph ymm7,ymm2{k7}
-ds vrsqrtph (rsi,r10,1),ymm7
-vrsqrtph -0x80(rax){1to16},ymm7{k7}{z}
-vrsqrtph zmm6,zmm3{k2}{z}
-cs vrsqrtph 0x28(rbp,r12,8){1to32},zmm10{k5}
+vrsqrtph (rax,rbx,2),xmm3
+vrsqrtph ymm2,ymm0
 vrsqrtph 0x13c0(rdx),zmm2
-vrsqrtsh xmm4,xmm0,xmm4{k4}{z}
-vrsqrtsh -0x140c4309(r13,r11,4),xmm20,xmm3
-vrsqrtsh -0xe0(rax,rbx,4),xmm0,xmm6{k5}
+vrsqrtsh xmm27,xmm10,xmm2
 vscalefph xmm6,xmm6,xmm2
-ss vscalefph (rbx,r15,4),xmm11,xmm12{k4}{z}
-vscalefph -0x163bf131(rbx,rdi,8),xmm3,xmm3{k2}
-vscalefph ymm1,ymm4,ymm6{k4}{z}
-es vscalefph -0x65(r14,r8,4),ymm8,ymm2
-vscalefph -0x2c(rdx,rsi,4){1to16},ymm7,ymm1
-vscalefph zmm1,zmm6,zmm6{k4}
-ss vscalefph (r11,rbp,2),zmm3,zmm8{k5}{z}
-vscalefph (rsi){1to32},zmm2,zmm1
-vscalefsh xmm4,xmm3,xmm2{k4}{z}
-cs vscalefsh 0xfa(rcx,rdi,8),xmm19,xmm11
-vscalefsh 0x52fc59ad(rip),xmm3,xmm6{k6}
+vscalefph -0x581d3240(rdx),ymm3,ymm6
+vscalefph zmm10,zmm16,zmm10
+vscalefsh 0xec(rsi),xmm0,xmm7
 vsqrtph xmm4,xmm2
-vsqrtph (r11,r10,4){1to8},xmm16
-vsqrtph fs:0x46aa0800(rdi),xmm0
-vsqrtph ymm2,ymm4{k3}{z}
-vsqrtph -0x31(r13,r10,8),ymm20
-vsqrtph (rdx,rbp,2){1to16},ymm5{k4}{z}
+vsqrtph (rsi),ymm1
 vsqrtph zmm6,zmm4
-vsqrtph fs:-0x12c0(r14,rbx,2),zmm13{k4}{z}
-vsqrtph -0x487299fc(rsi),zmm4{k6}
-vsqrtsh xmm0,xmm2,xmm4{k5}{z}
-ds vsqrtsh -0x21d490f9(r10),xmm31,xmm29{k4}
 vsqrtsh (rdi,rdx,1),xmm0,xmm2
 vsubph xmm1,xmm4,xmm1
-vsubph gs:(rax,rbp,4),xmm22,xmm9{k2}
-vsubph (rdx){1to8},xmm2,xmm2{k1}
 vsubph ymm0,ymm6,ymm3
-cs vsubph -0x282e61(rip){1to16},ymm3,ymm18{k7}{z}
-vsubph 0x440(rsi,riz,8),ymm1,ymm3{k2}
 vsubph zmm5,zmm4,zmm2
-vsubph 0x22edd85e(rsp,r15,1){1to32},zmm23,zmm15{k7}
-cs vsubph (rcx,rax,1){1to32},zmm6,zmm0{k7}{z}
-vsubsh {ru-sae},xmm5,xmm4,xmm7{k5}
-vsubsh (rsi,rdi,8),xmm12,xmm26
-vsubsh 0x38(rsi,rbp,8),xmm3,xmm3{k4}{z}
+vsubsh xmm22,xmm22,xmm7
 vucomish xmm3,xmm4
-cs vucomish (r10),xmm17
-vucomish (rdi,rbx,8),xmm4
 knotw k6,k6
 kmovw k7,k1
 kmovw ebp,k1
-kmovw r10d,k1
 kmovw k6,esp
-kmovw k3,r8d
 kortestw k7,k0
 wrmsrns
 wrmsrlist
-rex wrmsrlist
 rdmsrlist
-rex rdmsrlist
 rex.W rmpquery
-rex rmpquery
-ds nopl -0x69323f75(rsi,rsi,8)
-nopl gs:(r14,r10,4)
+nopl (rax)
 nopl -0x3(rcx)
-nopl 0x1b(ecx,r15d,1)
-nopl (rsp,r8,1)
-aadd esp,gs:(rsp,rcx,2)
 aadd r14d,-0x31(r8)
-ds aadd esi,(rsi)
 aadd rcx,-0x5d(rax)
-es aadd rbx,(r8,r13,1)
-aadd rsi,gs:(rax)
 aand edi,(rcx)
-cs aand r9d,(r8d,r12d,8)
-aand r12d,(rax)
 aand rcx,(rdi)
-es aand r15,-0x605c9057(,r10,2)
-aand r12,0x32(rbx,r9,8)
 axor ecx,(rbx)
-axor r15d,fs:-0xdb6e85(r14)
-axor r13d,(rbx,r10,2)
 axor rdi,(rdi)
-axor r9,gs:-0x12(r13,r10,2)
-axor rbp,(rdi,r11,8)
-cs aor ebp,(rax)
-aor r12d,gs:(r15d,eax,8)
 aor ecx,(rsp,rax,2)
 aor rsi,-0x61(rbx)
-aor r10,(edi,r12d,8)
-aor rdx,-0x53(rsp,r8,8)
 vpdpbuud xmm7,xmm5,xmm7
-cs vpdpbuud (rsi),xmm14,xmm9
-vpdpbuud 0x6de1dee9(rsi),xmm4,xmm5
 vpdpbuud ymm2,ymm2,ymm5
-es vpdpbuud -0x3e(r15,rsi,2),ymm11,ymm9
-vpdpbuud -0x63103b1c(rip),ymm7,ymm2
 vpdpbsud xmm4,xmm2,xmm1
-vpdpbsud fs:(r11,r9,4),xmm4,xmm10
-vpdpbsud 0x72(rcx),xmm1,xmm4
 vpdpbsud ymm0,ymm2,ymm6
-vpdpbsud (rdi),ymm15,ymm3
-vpdpbsud fs:0x79(rsi),ymm4,ymm1
 vpdpbssd xmm2,xmm3,xmm6
-vpdpbssd gs:(r10),xmm7,xmm4
-vpdpbssd -0x7a(rsi),xmm1,xmm3
 vpdpbssd ymm4,ymm3,ymm0
-ss vpdpbssd -0x3f(r15),ymm0,ymm0
-vpdpbssd -0x11(rsi),ymm6,ymm6
 vpdpbuuds xmm2,xmm3,xmm0
-ds vpdpbuuds 0x2365bdd3(rip),xmm8,xmm12
-vpdpbuuds -0x5b634455(rbp),xmm5,xmm1
 vpdpbuuds ymm2,ymm3,ymm3
-cs vpdpbuuds 0x1(rax,r12,2),ymm4,ymm5
-vpdpbuuds 0x3217efec(,rbx,4),ymm5,ymm5
 vpdpbsuds xmm5,xmm0,xmm6
-cs vpdpbsuds -0x46d5ccab(,rdx,2),xmm7,xmm6
-vpdpbsuds (rax),xmm6,xmm1
 vpdpbsuds ymm2,ymm0,ymm7
-es vpdpbsuds (rcx,r11,4),ymm9,ymm4
-vpdpbsuds (rsi),ymm1,ymm0
 vpdpbssds xmm6,xmm0,xmm3
-vpdpbssds fs:0x68(rdi),xmm15,xmm13
-vpdpbssds -0x67(rip),xmm6,xmm3
 vpdpbssds ymm7,ymm0,ymm3
-vpdpbssds (r10,r9,8),ymm8,ymm5
-cs vpdpbssds -0x51e764b5(rip),ymm6,ymm4
 tdpfp16ps tmm1,tmm7,tmm0
 {vex} vcvtneps2bf16 xmm3,xmm1
-ds {vex} vcvtneps2bf16x -0x1168fe7f(r15),xmm10
-{vex} vcvtneps2bf16x (rsi),xmm4
 {vex} vcvtneps2bf16 ymm4,xmm1
-cs {vex} vcvtneps2bf16y -0x2f50f664(rbx),xmm13
-{vex} vcvtneps2bf16y (rdi,rbx,4),xmm5
 vcvtneoph2ps -0x73(rax,rbp,4),xmm3
-vcvtneoph2ps gs:(r9,riz,4),xmm11
-vcvtneoph2ps -0x17(r8,r11,1),xmm1
 vcvtneoph2ps 0x8eb7144(rbx),ymm0
-vcvtneoph2ps (r15,r14,8),ymm9
-cs vcvtneoph2ps (rsp,rdi,1),ymm7
 vcvtneeph2ps -0x1527d1f7(rcx),xmm6
-vcvtneeph2ps fs:-0x4563848d(,rcx,4),xmm11
-vcvtneeph2ps -0x61(rax,r10,4),xmm2
 vcvtneeph2ps 0x19(rbp),ymm5
-vcvtneeph2ps fs:-0x33(rbx,rbx,1),ymm8
-vcvtneeph2ps (rax,r13,1),ymm11
 vcvtneebf162ps -0x2ca87004(rbp),xmm3
-es vcvtneebf162ps (rdx,rbp,8),xmm12
-vcvtneebf162ps 0x43(rcx,r13,8),xmm2
 vcvtneebf162ps 0x5d(rsi),ymm7
-vcvtneebf162ps 0x56198700(rsp,r11,1),ymm4
-vcvtneebf162ps fs:-0x53a010c0(rip),ymm1
-es vcvtneobf162ps 0x57(rax,rsi,2),xmm0
 vcvtneobf162ps (r14),xmm2
-vcvtneobf162ps (rcx,rdi,8),xmm3
 vcvtneobf162ps -0x42(rsi),ymm5
-vcvtneobf162ps (rsp,r10,1),ymm1
-vcvtneobf162ps gs:0x3e(rbp,rsi,4),ymm3
 vbcstnesh2ps (rcx,rcx,8),xmm5
-ss vbcstnesh2ps (r9),xmm11
-vbcstnesh2ps -0x57(r11,r14,8),xmm1
 vbcstnesh2ps (rax),ymm7
-es vbcstnesh2ps (rcx,r8,1),ymm7
-vbcstnesh2ps -0x4c(rax,r14,1),ymm13
 vbcstnebf162ps (rax),xmm3
-vbcstnebf162ps (r15,r10,8),xmm2
-es vbcstnebf162ps 0x74(rsi),xmm7
 vbcstnebf162ps (rax),ymm2
-cs vbcstnebf162ps -0x2d(rdi,r12,4),ymm12
-vbcstnebf162ps 0x66ed6302(r10),ymm6
 {vex} vpmadd52luq xmm1,xmm2,xmm3
-cs {vex} vpmadd52luq 0x66467657(rsi,r14,4),xmm6,xmm8
-{vex} vpmadd52luq -0xf(rdx,rax,1),xmm1,xmm7
 {vex} vpmadd52luq ymm2,ymm4,ymm6
-{vex} vpmadd52luq 0x69ec288b(r13,r9,4),ymm10,ymm9
-{vex} vpmadd52luq fs:(rdx),ymm2,ymm7
 {vex} vpmadd52huq xmm2,xmm6,xmm1
-cs {vex} vpmadd52huq (r15),xmm4,xmm1
-{vex} vpmadd52huq 0x65c0fec8(rdx,rbp,1),xmm7,xmm6
 {vex} vpmadd52huq ymm7,ymm4,ymm0
-ss {vex} vpmadd52huq (r11,r13,1),ymm2,ymm1
-{vex} vpmadd52huq (rbx),ymm1,ymm5
 cmpoxadd ebp,edx,0x1(rdi)
-cmpoxadd r9d,r12d,0x779a29d7(r9,riz,8)
-cmpoxadd esi,edi,fs:(rdi)
 cmpoxadd rbx,rbx,(rcx)
-cmpoxadd r13,r9,gs:0x5000fd1d(rbx,r13,1)
-cmpoxadd rax,r9,(rdx,r15,8)
 cmpnoxadd ebx,edi,0xa(rax)
-ds cmpnoxadd r9d,r9d,(r8,r10,1)
-cmpnoxadd edi,r11d,(rbx)
 cmpnoxadd rdx,rsi,(rcx)
-ds cmpnoxadd rcx,rax,-0x2a(rsi,r9,2)
-cmpnoxadd rbx,r15,(r12,r11,8)
 cmpbxadd ebx,esp,-0x23(rcx)
-cmpbxadd r12d,r13d,0x4d156b8f(r9,r8,8)
-cmpbxadd esp,ebx,0x64a50f8e(rsi)
 cmpbxadd rcx,rbx,0xc(rbp)
-ss cmpbxadd rdi,r8,-0x28(r15,r15,4)
-cmpbxadd r13,rbp,-0x3d012bf5(rbp)
 cmpnbxadd esi,ebp,-0x61(rdi)
-cs cmpnbxadd r11d,r14d,-0x6bd869e4(rsp,r12,8)
-cmpnbxadd r15d,edi,(r12,r14,4)
 cmpnbxadd rcx,rsi,0x22(rdi,rdi,1)
-cs cmpnbxadd r14,rcx,(r15,rbp,2)
-ss cmpnbxadd rcx,rbp,(rdx)
 cmpzxadd edx,eax,-0x3(rax)
-cmpzxadd esi,esi,fs:(r11,r14,1)
-ds cmpzxadd esi,edx,(rcx,rax,2)
 cmpzxadd rbx,rdx,(rsi)
-cmpzxadd r9,rax,-0x2c(rip)
-cmpzxadd r11,rsi,(r15)
 cmpnzxadd esp,esp,0x46(rsp,rsi,8)
-cmpnzxadd r12d,ebx,gs:(r15,r15,8)
-cmpnzxadd esi,r10d,0x67e52849(r10,r8,2)
 cmpnzxadd rdi,rdi,0xc(rdx)
-cs cmpnzxadd rbx,r15,(rax,rbx,4)
-cmpnzxadd rbp,r10,0x17(r14,r8,2)
 cmpbexadd eax,ecx,-0x2f(rdx)
-cs cmpbexadd edi,edx,(rdx,r11,8)
-cmpbexadd r9d,r9d,0x4545f240(rcx)
 cmpbexadd rbp,rdi,(rbx)
-cs cmpbexadd r11,r9,-0xe(r11,rcx,4)
-cmpbexadd rax,r10,(r11,r9,8)
 cmpnbexadd edx,ebp,-0x37d9c648(rsi)
-cmpnbexadd r9d,esp,fs:0x79356c11(r13,riz,1)
-ds cmpnbexadd esp,ecx,0x32702e47(rbp,rbp,8)
 cmpnbexadd rcx,rbp,(rax)
-cmpnbexadd r10,rcx,-0xc(rbp,r13,1)
-ds cmpnbexadd rsp,rcx,0x6f8c9b59(rbp)
 cmpsxadd ecx,ebp,(rsi)
-cs cmpsxadd r14d,esi,(rsi,r13,2)
-cmpsxadd r9d,r9d,0x0(rsp,r11,8)
 cmpsxadd rcx,rdx,(rcx)
-es cmpsxadd rsp,rsi,0x1d(rbx,r10,8)
-cmpsxadd rdi,r9,0x43e0c32f(r8,r13,1)
 cmpnsxadd edi,ecx,0x3342b7d8(rbx,rdi,1)
-cmpnsxadd esp,ebp,gs:0x4f(r8,rbp,2)
-cmpnsxadd r15d,edx,(r8,r12,2)
 cmpnsxadd rsi,rdi,0x2e(rbp,rsi,4)
-ds cmpnsxadd rcx,r15,(rdx,r8,1)
-cmpnsxadd rdi,rbp,-0x2c(rbx,r11,4)
 cmppxadd edx,edx,(rdi)
-cmppxadd ecx,esp,gs:(rdi,r14,2)
-cmppxadd r14d,ebp,0x42(r9,r8,4)
 cmppxadd rdx,rbx,(rax)
-es cmppxadd r9,rax,-0x3e54cacc(rip)
-cmppxadd rbx,r10,(rsi)
 cmpnpxadd ecx,edx,(rbx)
-cs cmpnpxadd ebp,esi,0x3937a4b7(,r8,4)
-cmpnpxadd r13d,edx,-0x6(r8,r13,1)
 cmpnpxadd rsp,rdi,(rsp,rdx,1)
-cmpnpxadd r9,rcx,-0x1f(r8,r12,2)
-cmpnpxadd rsp,rbp,fs:(rdi)
 cmplxadd eax,eax,(rsi)
-cmplxadd edi,edx,(r8,r14,1)
-cmplxadd ecx,ecx,gs:0x405d2f15(rbp)
-cmplxadd rax,rbx,fs:(rdi)
-cmplxadd r13,rcx,-0x23(r15,rbx,8)
-cmplxadd rsi,rdx,-0x1f(rbx,rax,8)
+cmplxadd rax,r8,(r14)
 cmpnlxadd esp,esi,-0x5c(rbp)
-es cmpnlxadd esi,edi,(r10)
-cmpnlxadd edx,edi,-0x70(r8)
 cmpnlxadd rbp,rsp,0x7a(rax,rsi,4)
-ss cmpnlxadd r8,r14,(r14)
-cmpnlxadd rsi,rsi,(r11,r14,4)
 cmplexadd esp,esp,(rsp,rcx,1)
-cmplexadd ecx,r8d,-0x1b(r13,r15,8)
-ds cmplexadd r12d,esi,(rax,r10,2)
 cmplexadd rbx,rdx,(rsi,rbp,1)
-cmplexadd r12,r11,0x58522921(r10,r13,2)
-cmplexadd rcx,r9,(r12,r13,4)
 cmpnlexadd eax,esp,-0x8084c3a(,rdx,4)
-cmpnlexadd esi,r12d,-0x6d73d272(r8,r13,2)
-cmpnlexadd ebx,edi,fs:-0x26(rdi)
 cmpnlexadd rsp,rbx,0x71(rax)
-es cmpnlexadd r10,r13,(r11,r13,4)
-cmpnlexadd rcx,r13,(rsi)

@@ -68,12 +68,12 @@ lock or DWORD PTR [ebx],bl
 lock or QWORD PTR [ebx],bl
 lock or [ebx],bl
 or BYTE PTR [ebx+0x36],dh
+or dx,ax
 or WORD PTR cs:[edx+ecx*2+0x12],bx
 or BYTE PTR cs:[edx+ecx*2+0x12],bx
 or DWORD PTR cs:[edx+ecx*2+0x12],bx
 or QWORD PTR cs:[edx+ecx*2+0x12],bx
 or cs:[edx+ecx*2+0x12],bx
-or dx,ax
 lock or WORD PTR [edx],bx
 lock or BYTE PTR [edx],bx
 lock or DWORD PTR [edx],bx
@@ -131,20 +131,20 @@ adc WORD PTR [eax],cl
 adc DWORD PTR [eax],cl
 adc QWORD PTR [eax],cl
 adc [eax],cl
+adc dx,dx
 lock adc WORD PTR [eax],dx
 lock adc BYTE PTR [eax],dx
 lock adc DWORD PTR [eax],dx
 lock adc QWORD PTR [eax],dx
 lock adc [eax],dx
-adc dx,dx
 adc WORD PTR [ebp+0x6c3e71d1],di
-lock adc DWORD PTR [si],edi
-lock adc BYTE PTR [si],edi
-lock adc WORD PTR [si],edi
-lock adc QWORD PTR [si],edi
-lock adc [si],edi
-adc eax,ebx
 adc DWORD PTR [eax+edx*8],eax
+adc BYTE PTR [eax+edx*8],eax
+adc WORD PTR [eax+edx*8],eax
+adc QWORD PTR [eax+edx*8],eax
+adc [eax+edx*8],eax
+adc eax,ebx
+lock adc DWORD PTR [si],edi
 adc cl,dl
 adc dl,BYTE PTR gs:[esi]
 adc dl,WORD PTR gs:[esi]
@@ -319,11 +319,11 @@ sub QWORD PTR [ecx],ah
 sub [ecx],ah
 sub bl,bh
 lock sub BYTE PTR [bx+di-0x5d],ah
-lock sub WORD PTR [edi],ax
-lock sub BYTE PTR [edi],ax
-lock sub DWORD PTR [edi],ax
-lock sub QWORD PTR [edi],ax
-lock sub [edi],ax
+sub WORD PTR [ebx],sp
+sub BYTE PTR [ebx],sp
+sub DWORD PTR [ebx],sp
+sub QWORD PTR [ebx],sp
+sub [ebx],sp
 sub si,bx
 sub WORD PTR ds:0x1b6a,ax
 sub BYTE PTR ds:0x1b6a,ax
@@ -534,10 +534,11 @@ bound ebx,DWORD PTR cs:[di-0x7f]
 bound ebx,cs:[di-0x7f]
 data16 arpl cx,si
 data16 arpl WORD PTR [di+0x7b22],dx
-data16 arpl BYTE PTR [di+0x7b22],dx
-data16 arpl DWORD PTR [di+0x7b22],dx
-data16 arpl QWORD PTR [di+0x7b22],dx
-data16 arpl [di+0x7b22],dx
+arpl WORD PTR [di+0x7b22],dx
+arpl BYTE PTR [di+0x7b22],dx
+arpl DWORD PTR [di+0x7b22],dx
+arpl QWORD PTR [di+0x7b22],dx
+arpl [di+0x7b22],dx
 data16 arpl WORD PTR [eax+0x12],cx
 arpl bx,di
 arpl WORD PTR [bx+di-0x32f0],bp
@@ -592,28 +593,24 @@ rep ins BYTE PTR es:[edi],dx
 repnz ins WORD PTR es:[edi],dx
 rep ins WORD PTR es:[edi],dx
 rep ins DWORD PTR es:[edi],dx
-rep ins QWORD PTR es:[edi],dx
-rep ins es:[edi],dx
 repnz ins DWORD PTR es:[edi],dx
-rep outs dx,BYTE PTR ds:[esi]
-rep outs dx,WORD PTR ds:[esi]
-rep outs dx,DWORD PTR ds:[esi]
-rep outs dx,QWORD PTR ds:[esi]
-rep outs dx,ds:[esi]
-repnz outs dx,BYTE PTR ds:[esi]
 outs dx,BYTE PTR ds:[esi]
 outs dx,WORD PTR ds:[esi]
 outs dx,DWORD PTR ds:[esi]
 outs dx,QWORD PTR ds:[esi]
 outs dx,ds:[esi]
+rep outs dx,BYTE PTR ds:[esi]
+repnz outs dx,BYTE PTR ds:[esi]
 repnz outs dx,WORD PTR ds:[esi]
+rep outs dx,WORD PTR ds:[esi]
+rep outs dx,DWORD PTR ds:[esi]
 repnz outs dx,DWORD PTR ds:[esi]
+add ch,0xc5
 add BYTE PTR cs:[bx],0xbe
 add WORD PTR cs:[bx],0xbe
 add DWORD PTR cs:[bx],0xbe
 add QWORD PTR cs:[bx],0xbe
 add cs:[bx],0xbe
-add ch,0xc5
 add BYTE PTR [edi+ecx*1],0x8f
 add WORD PTR [edi+ecx*1],0x8f
 add DWORD PTR [edi+ecx*1],0x8f
@@ -662,12 +659,12 @@ sub WORD PTR fs:[edi+0x51fd9242],0x6a
 sub DWORD PTR fs:[edi+0x51fd9242],0x6a
 sub QWORD PTR fs:[edi+0x51fd9242],0x6a
 sub fs:[edi+0x51fd9242],0x6a
+xor bh,0xe9
 lock xor BYTE PTR [eax+0x5e89b878],0xbd
 lock xor WORD PTR [eax+0x5e89b878],0xbd
 lock xor DWORD PTR [eax+0x5e89b878],0xbd
 lock xor QWORD PTR [eax+0x5e89b878],0xbd
 lock xor [eax+0x5e89b878],0xbd
-xor bh,0xe9
 xor BYTE PTR [bx+di],0x1f
 cmp dl,0xf0
 cmp BYTE PTR cs:[ecx+ecx*2+0x29],0xa
@@ -742,12 +739,12 @@ adc BYTE PTR ds:0xffffffd2,0x58fb87e6
 adc WORD PTR ds:0xffffffd2,0x58fb87e6
 adc QWORD PTR ds:0xffffffd2,0x58fb87e6
 adc ds:0xffffffd2,0x58fb87e6
+sbb bx,0x31ba
 sbb WORD PTR es:[edi+0x45],0x8a36
 sbb BYTE PTR es:[edi+0x45],0x8a36
 sbb DWORD PTR es:[edi+0x45],0x8a36
 sbb QWORD PTR es:[edi+0x45],0x8a36
 sbb es:[edi+0x45],0x8a36
-sbb bx,0x31ba
 sbb WORD PTR [edx],0xe6db
 sbb BYTE PTR [edx],0xe6db
 sbb DWORD PTR [edx],0xe6db
@@ -862,13 +859,13 @@ sub WORD PTR es:[eax+0x910a28c],0x13
 sub DWORD PTR es:[eax+0x910a28c],0x13
 sub QWORD PTR es:[eax+0x910a28c],0x13
 sub es:[eax+0x910a28c],0x13
+xor BYTE PTR [ecx+esi*2],0x1c
+xor cl,0x53
 xor BYTE PTR es:[eax-0x31],0xdd
 xor WORD PTR es:[eax-0x31],0xdd
 xor DWORD PTR es:[eax-0x31],0xdd
 xor QWORD PTR es:[eax-0x31],0xdd
 xor es:[eax-0x31],0xdd
-xor cl,0x53
-xor BYTE PTR [ecx+esi*2],0x1c
 cmp ah,0x1e
 cmp BYTE PTR cs:[ecx],0x16
 cmp BYTE PTR [ebp+0x2e],0xe5
@@ -896,8 +893,8 @@ lock or BYTE PTR cs:[edx+esi*2],0x64
 lock or WORD PTR cs:[edx+esi*2],0x64
 lock or QWORD PTR cs:[edx+esi*2],0x64
 lock or cs:[edx+esi*2],0x64
-lock adc WORD PTR [bp+si-0x2d],0x1d
 adc bp,0x5
+lock adc WORD PTR [bp+si-0x2d],0x1d
 lock adc WORD PTR [esp+edi*1-0x71],0x71
 adc DWORD PTR [esi+0x7a913ae6],0x3e
 adc ecx,0xffffffc1
@@ -916,18 +913,18 @@ lock sbb WORD PTR es:[bx+di-0x51],0xffffff9b
 lock sbb QWORD PTR es:[bx+di-0x51],0xffffff9b
 lock sbb es:[bx+di-0x51],0xffffff9b
 sbb DWORD PTR [edx],0x65
-lock and WORD PTR [ecx],0xffc1
 and cx,0xffb5
+lock and WORD PTR [ecx],0xffc1
 and WORD PTR [ecx-0x1a],0x31
 and DWORD PTR [ecx+ecx*8-0x2729454e],0x5c
 and eax,0x27
 lock and DWORD PTR [esi+0x72],0xffffff8c
+sub sp,0xffc8
 sub WORD PTR cs:[esi-0x85355e9],0x4f
 sub BYTE PTR cs:[esi-0x85355e9],0x4f
 sub DWORD PTR cs:[esi-0x85355e9],0x4f
 sub QWORD PTR cs:[esi-0x85355e9],0x4f
 sub cs:[esi-0x85355e9],0x4f
-sub sp,0xffc8
 lock sub WORD PTR [si-0x3447],0x57
 lock sub BYTE PTR [si-0x3447],0x57
 lock sub DWORD PTR [si-0x3447],0x57
@@ -1000,17 +997,17 @@ xchg WORD PTR cs:[eax+0x69],ah
 xchg DWORD PTR cs:[eax+0x69],ah
 xchg QWORD PTR cs:[eax+0x69],ah
 xchg cs:[eax+0x69],ah
-lock xchg WORD PTR ds:[eax+edi*4],bp
-lock xchg BYTE PTR ds:[eax+edi*4],bp
-lock xchg DWORD PTR ds:[eax+edi*4],bp
-lock xchg QWORD PTR ds:[eax+edi*4],bp
-lock xchg ds:[eax+edi*4],bp
-xchg cx,ax
 xchg WORD PTR [ebp+0x4ca80eb9],cx
 xchg BYTE PTR [ebp+0x4ca80eb9],cx
 xchg DWORD PTR [ebp+0x4ca80eb9],cx
 xchg QWORD PTR [ebp+0x4ca80eb9],cx
 xchg [ebp+0x4ca80eb9],cx
+xchg cx,ax
+lock xchg WORD PTR ds:[eax+edi*4],bp
+lock xchg BYTE PTR ds:[eax+edi*4],bp
+lock xchg DWORD PTR ds:[eax+edi*4],bp
+lock xchg QWORD PTR ds:[eax+edi*4],bp
+lock xchg ds:[eax+edi*4],bp
 xchg esp,ebx
 xchg DWORD PTR cs:[esi-0x1a],esp
 xchg BYTE PTR cs:[esi-0x1a],esp
@@ -1082,15 +1079,17 @@ mov ebx,QWORD PTR [esi]
 mov ebx,[esi]
 mov ax,ss
 data16 mov WORD PTR [si],fs
-data16 mov BYTE PTR [si],fs
-data16 mov DWORD PTR [si],fs
-data16 mov QWORD PTR [si],fs
-data16 mov [si],fs
+mov WORD PTR [si],fs
+mov BYTE PTR [si],fs
+mov DWORD PTR [si],fs
+mov QWORD PTR [si],fs
+mov [si],fs
 data16 mov WORD PTR [esi],gs
-data16 mov BYTE PTR [esi],gs
-data16 mov DWORD PTR [esi],gs
-data16 mov QWORD PTR [esi],gs
-data16 mov [esi],gs
+mov WORD PTR [esi],gs
+mov BYTE PTR [esi],gs
+mov DWORD PTR [esi],gs
+mov QWORD PTR [esi],gs
+mov [esi],gs
 mov esi,ss
 mov WORD PTR gs:[eax+0x7c],ds
 mov BYTE PTR gs:[eax+0x7c],ds
@@ -1113,12 +1112,12 @@ lea bp,BYTE PTR ss:[esi+esi*1+0x54]
 lea bp,WORD PTR ss:[esi+esi*1+0x54]
 lea bp,DWORD PTR ss:[esi+esi*1+0x54]
 lea bp,QWORD PTR ss:[esi+esi*1+0x54]
+lea eax,ds:0x753175a7
 lea edi,ss:[esi*8-0x2b]
 lea edi,BYTE PTR ss:[esi*8-0x2b]
 lea edi,WORD PTR ss:[esi*8-0x2b]
 lea edi,DWORD PTR ss:[esi*8-0x2b]
 lea edi,QWORD PTR ss:[esi*8-0x2b]
-lea eax,ds:0x753175a7
 lea eax,ds:[esi-0x1b5c6a7a]
 lea eax,BYTE PTR ds:[esi-0x1b5c6a7a]
 lea eax,WORD PTR ds:[esi-0x1b5c6a7a]
@@ -1126,15 +1125,17 @@ lea eax,DWORD PTR ds:[esi-0x1b5c6a7a]
 lea eax,QWORD PTR ds:[esi-0x1b5c6a7a]
 mov fs,bp
 data16 mov fs,WORD PTR cs:[ecx]
-data16 mov fs,BYTE PTR cs:[ecx]
-data16 mov fs,DWORD PTR cs:[ecx]
-data16 mov fs,QWORD PTR cs:[ecx]
-data16 mov fs,cs:[ecx]
+mov fs,WORD PTR cs:[ecx]
+mov fs,BYTE PTR cs:[ecx]
+mov fs,DWORD PTR cs:[ecx]
+mov fs,QWORD PTR cs:[ecx]
+mov fs,cs:[ecx]
 data16 mov fs,WORD PTR [edi+ecx*4+0x1]
-data16 mov fs,BYTE PTR [edi+ecx*4+0x1]
-data16 mov fs,DWORD PTR [edi+ecx*4+0x1]
-data16 mov fs,QWORD PTR [edi+ecx*4+0x1]
-data16 mov fs,[edi+ecx*4+0x1]
+mov fs,WORD PTR [edi+ecx*4+0x1]
+mov fs,BYTE PTR [edi+ecx*4+0x1]
+mov fs,DWORD PTR [edi+ecx*4+0x1]
+mov fs,QWORD PTR [edi+ecx*4+0x1]
+mov fs,[edi+ecx*4+0x1]
 mov es,edi
 mov es,WORD PTR es:[esp+edi*4-0x36]
 mov es,BYTE PTR es:[esp+edi*4-0x36]
@@ -1207,12 +1208,12 @@ movs QWORD PTR es:[edi],BYTE PTR ds:[esi]
 movs es:[edi],BYTE PTR ds:[esi]
 repnz movs BYTE PTR es:[edi],BYTE PTR ds:[esi]
 rep movs BYTE PTR es:[edi],BYTE PTR ds:[esi]
-rep movs WORD PTR es:[edi],WORD PTR ds:[esi]
-rep movs BYTE PTR es:[edi],WORD PTR ds:[esi]
-rep movs DWORD PTR es:[edi],WORD PTR ds:[esi]
-rep movs QWORD PTR es:[edi],WORD PTR ds:[esi]
-rep movs es:[edi],WORD PTR ds:[esi]
 movs WORD PTR es:[edi],WORD PTR ds:[esi]
+movs BYTE PTR es:[edi],WORD PTR ds:[esi]
+movs DWORD PTR es:[edi],WORD PTR ds:[esi]
+movs QWORD PTR es:[edi],WORD PTR ds:[esi]
+movs es:[edi],WORD PTR ds:[esi]
+rep movs WORD PTR es:[edi],WORD PTR ds:[esi]
 repnz movs WORD PTR es:[edi],WORD PTR ds:[esi]
 movs DWORD PTR es:[edi],DWORD PTR ds:[esi]
 movs BYTE PTR es:[edi],DWORD PTR ds:[esi]
@@ -1235,12 +1236,12 @@ cmps QWORD PTR ds:[esi],WORD PTR es:[edi]
 cmps ds:[esi],WORD PTR es:[edi]
 repnz cmps WORD PTR ds:[esi],WORD PTR es:[edi]
 repz cmps WORD PTR ds:[esi],WORD PTR es:[edi]
-repnz cmps DWORD PTR ds:[esi],DWORD PTR es:[edi]
-repnz cmps BYTE PTR ds:[esi],DWORD PTR es:[edi]
-repnz cmps WORD PTR ds:[esi],DWORD PTR es:[edi]
-repnz cmps QWORD PTR ds:[esi],DWORD PTR es:[edi]
-repnz cmps ds:[esi],DWORD PTR es:[edi]
 cmps DWORD PTR ds:[esi],DWORD PTR es:[edi]
+cmps BYTE PTR ds:[esi],DWORD PTR es:[edi]
+cmps WORD PTR ds:[esi],DWORD PTR es:[edi]
+cmps QWORD PTR ds:[esi],DWORD PTR es:[edi]
+cmps ds:[esi],DWORD PTR es:[edi]
+repnz cmps DWORD PTR ds:[esi],DWORD PTR es:[edi]
 repz cmps DWORD PTR ds:[esi],DWORD PTR es:[edi]
 test al,0xaf
 test ax,0x6827
@@ -1273,12 +1274,12 @@ lods al,QWORD PTR ds:[esi]
 lods al,ds:[esi]
 repnz lods al,BYTE PTR ds:[esi]
 rep lods al,BYTE PTR ds:[esi]
-rep lods ax,WORD PTR ds:[esi]
-rep lods ax,BYTE PTR ds:[esi]
-rep lods ax,DWORD PTR ds:[esi]
-rep lods ax,QWORD PTR ds:[esi]
-rep lods ax,ds:[esi]
 lods ax,WORD PTR ds:[esi]
+lods ax,BYTE PTR ds:[esi]
+lods ax,DWORD PTR ds:[esi]
+lods ax,QWORD PTR ds:[esi]
+lods ax,ds:[esi]
+rep lods ax,WORD PTR ds:[esi]
 repnz lods ax,WORD PTR ds:[esi]
 lods eax,DWORD PTR ds:[esi]
 lods eax,BYTE PTR ds:[esi]
@@ -1301,13 +1302,13 @@ scas ax,QWORD PTR es:[edi]
 scas ax,es:[edi]
 repnz scas ax,WORD PTR es:[edi]
 repz scas ax,WORD PTR es:[edi]
-repz scas eax,DWORD PTR es:[edi]
-repz scas eax,BYTE PTR es:[edi]
-repz scas eax,WORD PTR es:[edi]
-repz scas eax,QWORD PTR es:[edi]
-repz scas eax,es:[edi]
-repnz scas eax,DWORD PTR es:[edi]
 scas eax,DWORD PTR es:[edi]
+scas eax,BYTE PTR es:[edi]
+scas eax,WORD PTR es:[edi]
+scas eax,QWORD PTR es:[edi]
+scas eax,es:[edi]
+repz scas eax,DWORD PTR es:[edi]
+repnz scas eax,DWORD PTR es:[edi]
 mov al,0x28
 mov dx,0xe7a6
 mov esp,0x751a224b
@@ -1555,12 +1556,12 @@ les esi,WORD PTR fs:[edi-0x58bce1b3]
 les esi,DWORD PTR fs:[edi-0x58bce1b3]
 les esi,QWORD PTR fs:[edi-0x58bce1b3]
 les esi,fs:[edi-0x58bce1b3]
-lds bp,DWORD PTR [bx]
-lds bp,BYTE PTR [bx]
-lds bp,WORD PTR [bx]
-lds bp,QWORD PTR [bx]
-lds bp,[bx]
 lds sp,DWORD PTR [ecx+0xa28aada]
+lds sp,BYTE PTR [ecx+0xa28aada]
+lds sp,WORD PTR [ecx+0xa28aada]
+lds sp,QWORD PTR [ecx+0xa28aada]
+lds sp,[ecx+0xa28aada]
+lds bp,DWORD PTR [bx]
 lds dx,DWORD PTR ds:[esp+ecx*2-0x2ef635a6]
 lds dx,BYTE PTR ds:[esp+ecx*2-0x2ef635a6]
 lds dx,WORD PTR ds:[esp+ecx*2-0x2ef635a6]
@@ -2014,12 +2015,12 @@ fmul BYTE PTR es:[edx+0x16]
 fmul WORD PTR es:[edx+0x16]
 fmul QWORD PTR es:[edx+0x16]
 fmul es:[edx+0x16]
-fcom DWORD PTR [bp+di-0x7f04]
-fcom BYTE PTR [bp+di-0x7f04]
-fcom WORD PTR [bp+di-0x7f04]
-fcom QWORD PTR [bp+di-0x7f04]
-fcom [bp+di-0x7f04]
 fcom DWORD PTR [esi+esi*1]
+fcom BYTE PTR [esi+esi*1]
+fcom WORD PTR [esi+esi*1]
+fcom QWORD PTR [esi+esi*1]
+fcom [esi+esi*1]
+fcom DWORD PTR [bp+di-0x7f04]
 fcom DWORD PTR fs:[esi-0x70]
 fcom BYTE PTR fs:[esi-0x70]
 fcom WORD PTR fs:[esi-0x70]
@@ -2092,16 +2093,16 @@ fsub st,st(0)
 fsubr st,st(1)
 fdiv st,st(1)
 fdivr st,st(1)
-fld DWORD PTR ds:[ebx]
-fld BYTE PTR ds:[ebx]
-fld WORD PTR ds:[ebx]
-fld QWORD PTR ds:[ebx]
-fld ds:[ebx]
 fld DWORD PTR [ebp-0x88ace67]
 fld BYTE PTR [ebp-0x88ace67]
 fld WORD PTR [ebp-0x88ace67]
 fld QWORD PTR [ebp-0x88ace67]
 fld [ebp-0x88ace67]
+fld DWORD PTR ds:[ebx]
+fld BYTE PTR ds:[ebx]
+fld WORD PTR ds:[ebx]
+fld QWORD PTR ds:[ebx]
+fld ds:[ebx]
 fld DWORD PTR fs:[eax+0x63]
 fld BYTE PTR fs:[eax+0x63]
 fld WORD PTR fs:[eax+0x63]
@@ -2133,16 +2134,16 @@ fstp BYTE PTR cs:[edx-0x12]
 fstp WORD PTR cs:[edx-0x12]
 fstp QWORD PTR cs:[edx-0x12]
 fstp cs:[edx-0x12]
-fldenvw cs:[edx+0x1a]
-fldenvw BYTE PTR cs:[edx+0x1a]
-fldenvw WORD PTR cs:[edx+0x1a]
-fldenvw DWORD PTR cs:[edx+0x1a]
-fldenvw QWORD PTR cs:[edx+0x1a]
 fldenvw [esp+edi*1+0x23]
 fldenvw BYTE PTR [esp+edi*1+0x23]
 fldenvw WORD PTR [esp+edi*1+0x23]
 fldenvw DWORD PTR [esp+edi*1+0x23]
 fldenvw QWORD PTR [esp+edi*1+0x23]
+fldenvw cs:[edx+0x1a]
+fldenvw BYTE PTR cs:[edx+0x1a]
+fldenvw WORD PTR cs:[edx+0x1a]
+fldenvw DWORD PTR cs:[edx+0x1a]
+fldenvw QWORD PTR cs:[edx+0x1a]
 fldenvw ss:[esi+edx*1]
 fldenvw BYTE PTR ss:[esi+edx*1]
 fldenvw WORD PTR ss:[esi+edx*1]
@@ -2159,31 +2160,31 @@ fldenv WORD PTR fs:[ecx+eiz*1]
 fldenv DWORD PTR fs:[ecx+eiz*1]
 fldenv QWORD PTR fs:[ecx+eiz*1]
 fldenv [bp+si-0x4373]
-fldcw WORD PTR ds:[ecx+eiz*2+0x7d]
-fldcw BYTE PTR ds:[ecx+eiz*2+0x7d]
-fldcw DWORD PTR ds:[ecx+eiz*2+0x7d]
-fldcw QWORD PTR ds:[ecx+eiz*2+0x7d]
-fldcw ds:[ecx+eiz*2+0x7d]
 fldcw WORD PTR [ebx]
 fldcw BYTE PTR [ebx]
 fldcw DWORD PTR [ebx]
 fldcw QWORD PTR [ebx]
 fldcw [ebx]
+fldcw WORD PTR ds:[ecx+eiz*2+0x7d]
+fldcw BYTE PTR ds:[ecx+eiz*2+0x7d]
+fldcw DWORD PTR ds:[ecx+eiz*2+0x7d]
+fldcw QWORD PTR ds:[ecx+eiz*2+0x7d]
+fldcw ds:[ecx+eiz*2+0x7d]
 fldcw WORD PTR cs:[bx-0x27]
 fldcw BYTE PTR cs:[bx-0x27]
 fldcw DWORD PTR cs:[bx-0x27]
 fldcw QWORD PTR cs:[bx-0x27]
 fldcw cs:[bx-0x27]
-fnstenvw gs:[ebp-0x31000eef]
-fnstenvw BYTE PTR gs:[ebp-0x31000eef]
-fnstenvw WORD PTR gs:[ebp-0x31000eef]
-fnstenvw DWORD PTR gs:[ebp-0x31000eef]
-fnstenvw QWORD PTR gs:[ebp-0x31000eef]
 fnstenvw [edx]
 fnstenvw BYTE PTR [edx]
 fnstenvw WORD PTR [edx]
 fnstenvw DWORD PTR [edx]
 fnstenvw QWORD PTR [edx]
+fnstenvw gs:[ebp-0x31000eef]
+fnstenvw BYTE PTR gs:[ebp-0x31000eef]
+fnstenvw WORD PTR gs:[ebp-0x31000eef]
+fnstenvw DWORD PTR gs:[ebp-0x31000eef]
+fnstenvw QWORD PTR gs:[ebp-0x31000eef]
 fnstenvw ds:[ebx-0x1d]
 fnstenvw BYTE PTR ds:[ebx-0x1d]
 fnstenvw WORD PTR ds:[ebx-0x1d]
@@ -2224,16 +2225,16 @@ fstenv BYTE PTR cs:[edi+ecx*2]
 fstenv WORD PTR cs:[edi+ecx*2]
 fstenv DWORD PTR cs:[edi+ecx*2]
 fstenv QWORD PTR cs:[edi+ecx*2]
-fnstcw WORD PTR ds:[edi+0x3f]
-fnstcw BYTE PTR ds:[edi+0x3f]
-fnstcw DWORD PTR ds:[edi+0x3f]
-fnstcw QWORD PTR ds:[edi+0x3f]
-fnstcw ds:[edi+0x3f]
 fnstcw WORD PTR [ebx-0x4e]
 fnstcw BYTE PTR [ebx-0x4e]
 fnstcw DWORD PTR [ebx-0x4e]
 fnstcw QWORD PTR [ebx-0x4e]
 fnstcw [ebx-0x4e]
+fnstcw WORD PTR ds:[edi+0x3f]
+fnstcw BYTE PTR ds:[edi+0x3f]
+fnstcw DWORD PTR ds:[edi+0x3f]
+fnstcw QWORD PTR ds:[edi+0x3f]
+fnstcw ds:[edi+0x3f]
 fnstcw WORD PTR [bp+di]
 fstcw WORD PTR [eax+esi*1]
 fstcw BYTE PTR [eax+esi*1]
@@ -2280,34 +2281,34 @@ frndint
 fscale
 fsin
 fcos
-fiadd DWORD PTR es:[edx-0xf]
-fiadd BYTE PTR es:[edx-0xf]
-fiadd WORD PTR es:[edx-0xf]
-fiadd QWORD PTR es:[edx-0xf]
-fiadd es:[edx-0xf]
+fiadd DWORD PTR [ebp+0x72]
+fiadd BYTE PTR [ebp+0x72]
+fiadd WORD PTR [ebp+0x72]
+fiadd QWORD PTR [ebp+0x72]
+fiadd [ebp+0x72]
 fiadd DWORD PTR [bp+0xb30]
-fiadd BYTE PTR [bp+0xb30]
-fiadd WORD PTR [bp+0xb30]
-fiadd QWORD PTR [bp+0xb30]
-fiadd [bp+0xb30]
-fiadd DWORD PTR [edi+edx*1-0x30]
-fimul DWORD PTR [si-0x58]
-fimul BYTE PTR [si-0x58]
-fimul WORD PTR [si-0x58]
-fimul QWORD PTR [si-0x58]
-fimul [si-0x58]
+fiadd DWORD PTR ss:[esp+edx*4-0x72]
+fiadd BYTE PTR ss:[esp+edx*4-0x72]
+fiadd WORD PTR ss:[esp+edx*4-0x72]
+fiadd QWORD PTR ss:[esp+edx*4-0x72]
+fiadd ss:[esp+edx*4-0x72]
 fimul DWORD PTR [edx+edi*1+0x622be17b]
+fimul BYTE PTR [edx+edi*1+0x622be17b]
+fimul WORD PTR [edx+edi*1+0x622be17b]
+fimul QWORD PTR [edx+edi*1+0x622be17b]
+fimul [edx+edi*1+0x622be17b]
+fimul DWORD PTR [si-0x58]
 fimul DWORD PTR ds:[eax-0x65840ddc]
 fimul BYTE PTR ds:[eax-0x65840ddc]
 fimul WORD PTR ds:[eax-0x65840ddc]
 fimul QWORD PTR ds:[eax-0x65840ddc]
 fimul ds:[eax-0x65840ddc]
-ficom DWORD PTR [bp+si]
-ficom BYTE PTR [bp+si]
-ficom WORD PTR [bp+si]
-ficom QWORD PTR [bp+si]
-ficom [bp+si]
 ficom DWORD PTR [eax+ecx*1+0xd8b3e45]
+ficom BYTE PTR [eax+ecx*1+0xd8b3e45]
+ficom WORD PTR [eax+ecx*1+0xd8b3e45]
+ficom QWORD PTR [eax+ecx*1+0xd8b3e45]
+ficom [eax+ecx*1+0xd8b3e45]
+ficom DWORD PTR [bp+si]
 ficom DWORD PTR ds:[eax]
 ficom BYTE PTR ds:[eax]
 ficom WORD PTR ds:[eax]
@@ -2358,17 +2359,17 @@ fisubr BYTE PTR ds:[bp+0x58]
 fisubr WORD PTR ds:[bp+0x58]
 fisubr QWORD PTR ds:[bp+0x58]
 fisubr ds:[bp+0x58]
+fidiv DWORD PTR [ebp+0x77]
+fidiv BYTE PTR [ebp+0x77]
+fidiv WORD PTR [ebp+0x77]
+fidiv QWORD PTR [ebp+0x77]
+fidiv [ebp+0x77]
 fidiv DWORD PTR cs:[ebx]
 fidiv BYTE PTR cs:[ebx]
 fidiv WORD PTR cs:[ebx]
 fidiv QWORD PTR cs:[ebx]
 fidiv cs:[ebx]
 fidiv DWORD PTR [bp+si-0xb79]
-fidiv BYTE PTR [bp+si-0xb79]
-fidiv WORD PTR [bp+si-0xb79]
-fidiv QWORD PTR [bp+si-0xb79]
-fidiv [bp+si-0xb79]
-fidiv DWORD PTR [ebp+0x77]
 fidivr DWORD PTR [edi]
 fidivr BYTE PTR [edi]
 fidivr WORD PTR [edi]
@@ -2385,21 +2386,26 @@ fcmove st,st(3)
 fcmovbe st,st(3)
 fcmovu st,st(4)
 fucompp
-fild DWORD PTR ds:[edi]
-fild BYTE PTR ds:[edi]
-fild WORD PTR ds:[edi]
-fild QWORD PTR ds:[edi]
-fild ds:[edi]
+fild DWORD PTR [edi]
+fild BYTE PTR [edi]
+fild WORD PTR [edi]
+fild QWORD PTR [edi]
+fild [edi]
 fild DWORD PTR ss:[ebp+edx*4+0x70]
 fild BYTE PTR ss:[ebp+edx*4+0x70]
 fild WORD PTR ss:[ebp+edx*4+0x70]
 fild QWORD PTR ss:[ebp+edx*4+0x70]
 fild ss:[ebp+edx*4+0x70]
-fild DWORD PTR [edx-0xabfc5c0]
-fild BYTE PTR [edx-0xabfc5c0]
-fild WORD PTR [edx-0xabfc5c0]
-fild QWORD PTR [edx-0xabfc5c0]
-fild [edx-0xabfc5c0]
+fild DWORD PTR cs:[eax-0x35]
+fild BYTE PTR cs:[eax-0x35]
+fild WORD PTR cs:[eax-0x35]
+fild QWORD PTR cs:[eax-0x35]
+fild cs:[eax-0x35]
+fisttp DWORD PTR [ecx]
+fisttp BYTE PTR [ecx]
+fisttp WORD PTR [ecx]
+fisttp QWORD PTR [ecx]
+fisttp [ecx]
 fisttp DWORD PTR gs:[edx+ebx*2]
 fisttp BYTE PTR gs:[edx+ebx*2]
 fisttp WORD PTR gs:[edx+ebx*2]
@@ -2410,11 +2416,6 @@ fisttp BYTE PTR ds:0xd89
 fisttp WORD PTR ds:0xd89
 fisttp QWORD PTR ds:0xd89
 fisttp ds:0xd89
-fisttp DWORD PTR [ecx]
-fisttp BYTE PTR [ecx]
-fisttp WORD PTR [ecx]
-fisttp QWORD PTR [ecx]
-fisttp [ecx]
 fist DWORD PTR [esi+edi*1]
 fist BYTE PTR [esi+edi*1]
 fist WORD PTR [esi+edi*1]
@@ -2480,12 +2481,12 @@ fsetpm(287 only)
 frstpm(287 only)
 fucomi st,st(5)
 fcomi st,st(3)
-fadd QWORD PTR [si+0x29]
-fadd BYTE PTR [si+0x29]
-fadd WORD PTR [si+0x29]
-fadd DWORD PTR [si+0x29]
-fadd [si+0x29]
 fadd QWORD PTR [ecx+ebp*4]
+fadd BYTE PTR [ecx+ebp*4]
+fadd WORD PTR [ecx+ebp*4]
+fadd DWORD PTR [ecx+ebp*4]
+fadd [ecx+ebp*4]
+fadd QWORD PTR [si+0x29]
 fadd QWORD PTR gs:[ebp+0x358c1102]
 fadd BYTE PTR gs:[ebp+0x358c1102]
 fadd WORD PTR gs:[ebp+0x358c1102]
@@ -2535,27 +2536,27 @@ fsub WORD PTR ss:[ebx+ecx*1+0x6d7001ce]
 fsub DWORD PTR ss:[ebx+ecx*1+0x6d7001ce]
 fsub ss:[ebx+ecx*1+0x6d7001ce]
 fsub QWORD PTR [bp+si]
-fsubr QWORD PTR [di-0x1596]
-fsubr BYTE PTR [di-0x1596]
-fsubr WORD PTR [di-0x1596]
-fsubr DWORD PTR [di-0x1596]
-fsubr [di-0x1596]
 fsubr QWORD PTR [edi-0x4eb40ee2]
+fsubr BYTE PTR [edi-0x4eb40ee2]
+fsubr WORD PTR [edi-0x4eb40ee2]
+fsubr DWORD PTR [edi-0x4eb40ee2]
+fsubr [edi-0x4eb40ee2]
+fsubr QWORD PTR [di-0x1596]
 fsubr QWORD PTR es:[esi]
 fsubr BYTE PTR es:[esi]
 fsubr WORD PTR es:[esi]
 fsubr DWORD PTR es:[esi]
 fsubr es:[esi]
-fdiv QWORD PTR ds:0x254b
-fdiv BYTE PTR ds:0x254b
-fdiv WORD PTR ds:0x254b
-fdiv DWORD PTR ds:0x254b
-fdiv ds:0x254b
 fdiv QWORD PTR [edi]
 fdiv BYTE PTR [edi]
 fdiv WORD PTR [edi]
 fdiv DWORD PTR [edi]
 fdiv [edi]
+fdiv QWORD PTR ds:0x254b
+fdiv BYTE PTR ds:0x254b
+fdiv WORD PTR ds:0x254b
+fdiv DWORD PTR ds:0x254b
+fdiv ds:0x254b
 fdiv QWORD PTR ds:[esi+esi*1]
 fdiv BYTE PTR ds:[esi+esi*1]
 fdiv WORD PTR ds:[esi+esi*1]
@@ -2604,39 +2605,39 @@ fisttp BYTE PTR cs:[ebx]
 fisttp WORD PTR cs:[ebx]
 fisttp DWORD PTR cs:[ebx]
 fisttp cs:[ebx]
-fst QWORD PTR ss:[esi+ecx*8-0x2d]
-fst BYTE PTR ss:[esi+ecx*8-0x2d]
-fst WORD PTR ss:[esi+ecx*8-0x2d]
-fst DWORD PTR ss:[esi+ecx*8-0x2d]
-fst ss:[esi+ecx*8-0x2d]
 fst QWORD PTR [edi+edi*4+0x30ab6ebb]
 fst BYTE PTR [edi+edi*4+0x30ab6ebb]
 fst WORD PTR [edi+edi*4+0x30ab6ebb]
 fst DWORD PTR [edi+edi*4+0x30ab6ebb]
 fst [edi+edi*4+0x30ab6ebb]
+fst QWORD PTR ss:[esi+ecx*8-0x2d]
+fst BYTE PTR ss:[esi+ecx*8-0x2d]
+fst WORD PTR ss:[esi+ecx*8-0x2d]
+fst DWORD PTR ss:[esi+ecx*8-0x2d]
+fst ss:[esi+ecx*8-0x2d]
 fst QWORD PTR [bx+di+0x46]
+fstp QWORD PTR [ecx+0x37]
+fstp BYTE PTR [ecx+0x37]
+fstp WORD PTR [ecx+0x37]
+fstp DWORD PTR [ecx+0x37]
+fstp [ecx+0x37]
 fstp QWORD PTR [bx+di]
-fstp BYTE PTR [bx+di]
-fstp WORD PTR [bx+di]
-fstp DWORD PTR [bx+di]
-fstp [bx+di]
 fstp QWORD PTR ss:[esi+ecx*1]
 fstp BYTE PTR ss:[esi+ecx*1]
 fstp WORD PTR ss:[esi+ecx*1]
 fstp DWORD PTR ss:[esi+ecx*1]
 fstp ss:[esi+ecx*1]
-fstp QWORD PTR [ecx+0x37]
+frstorw [eax+ebp*4]
+frstorw BYTE PTR [eax+ebp*4]
+frstorw WORD PTR [eax+ebp*4]
+frstorw DWORD PTR [eax+ebp*4]
+frstorw QWORD PTR [eax+ebp*4]
 frstorw [si+0x2d]
-frstorw BYTE PTR [si+0x2d]
-frstorw WORD PTR [si+0x2d]
-frstorw DWORD PTR [si+0x2d]
-frstorw QWORD PTR [si+0x2d]
-frstorw ss:[ebx+ecx*2]
-frstorw BYTE PTR ss:[ebx+ecx*2]
-frstorw WORD PTR ss:[ebx+ecx*2]
-frstorw DWORD PTR ss:[ebx+ecx*2]
-frstorw QWORD PTR ss:[ebx+ecx*2]
-frstorw [esi]
+frstorw es:[edx]
+frstorw BYTE PTR es:[edx]
+frstorw WORD PTR es:[edx]
+frstorw DWORD PTR es:[edx]
+frstorw QWORD PTR es:[edx]
 frstor [edx]
 frstor BYTE PTR [edx]
 frstor WORD PTR [edx]
@@ -2747,16 +2748,16 @@ fimul BYTE PTR ds:[eax+edi*1+0x38]
 fimul DWORD PTR ds:[eax+edi*1+0x38]
 fimul QWORD PTR ds:[eax+edi*1+0x38]
 fimul ds:[eax+edi*1+0x38]
-ficom WORD PTR fs:[ebp+edi*8+0x52]
-ficom BYTE PTR fs:[ebp+edi*8+0x52]
-ficom DWORD PTR fs:[ebp+edi*8+0x52]
-ficom QWORD PTR fs:[ebp+edi*8+0x52]
-ficom fs:[ebp+edi*8+0x52]
 ficom WORD PTR [esi-0x2]
 ficom BYTE PTR [esi-0x2]
 ficom DWORD PTR [esi-0x2]
 ficom QWORD PTR [esi-0x2]
 ficom [esi-0x2]
+ficom WORD PTR fs:[ebp+edi*8+0x52]
+ficom BYTE PTR fs:[ebp+edi*8+0x52]
+ficom DWORD PTR fs:[ebp+edi*8+0x52]
+ficom QWORD PTR fs:[ebp+edi*8+0x52]
+ficom fs:[ebp+edi*8+0x52]
 ficom WORD PTR gs:0x74c710e1
 ficom BYTE PTR gs:0x74c710e1
 ficom DWORD PTR gs:0x74c710e1
@@ -2896,12 +2897,12 @@ fbld WORD PTR fs:[ecx+esi*2+0x6f]
 fbld DWORD PTR fs:[ecx+esi*2+0x6f]
 fbld QWORD PTR fs:[ecx+esi*2+0x6f]
 fbld fs:[ecx+esi*2+0x6f]
-fild QWORD PTR [bp+si]
-fild BYTE PTR [bp+si]
-fild WORD PTR [bp+si]
-fild DWORD PTR [bp+si]
-fild [bp+si]
 fild QWORD PTR [ecx+eiz*2-0x5d]
+fild BYTE PTR [ecx+eiz*2-0x5d]
+fild WORD PTR [ecx+eiz*2-0x5d]
+fild DWORD PTR [ecx+eiz*2-0x5d]
+fild [ecx+eiz*2-0x5d]
+fild QWORD PTR [bp+si]
 fild QWORD PTR fs:[ecx]
 fild BYTE PTR fs:[ecx]
 fild WORD PTR fs:[ecx]
@@ -2967,12 +2968,12 @@ test [esi+0x7b],0x50
 test dl,0x60
 test BYTE PTR [di-0x70],0x4e
 test BYTE PTR [esi+edx*2],0xf9
+not ch
 not BYTE PTR [bx]
 not WORD PTR [bx]
 not DWORD PTR [bx]
 not QWORD PTR [bx]
 not [bx]
-not ch
 not BYTE PTR [eax]
 neg al
 lock neg BYTE PTR [eax+eiz*1]
@@ -3176,12 +3177,12 @@ inc BYTE PTR [edi+eax*4+0x73]
 inc DWORD PTR [edi+eax*4+0x73]
 inc QWORD PTR [edi+eax*4+0x73]
 inc [edi+eax*4+0x73]
+inc edi
 lock inc DWORD PTR [esp+eiz*2+0x50]
 lock inc BYTE PTR [esp+eiz*2+0x50]
 lock inc WORD PTR [esp+eiz*2+0x50]
 lock inc QWORD PTR [esp+eiz*2+0x50]
 lock inc [esp+eiz*2+0x50]
-inc edi
 inc DWORD PTR [ecx]
 dec dx
 lock dec WORD PTR [ecx+ecx*8]
@@ -3256,18 +3257,18 @@ jmp BYTE PTR ds:[bp+di]
 jmp WORD PTR ds:[bp+di]
 jmp QWORD PTR ds:[bp+di]
 jmp ds:[bp+di]
-jmp FWORD PTR ds:0x472b
-jmp BYTE PTR ds:0x472b
-jmp WORD PTR ds:0x472b
-jmp DWORD PTR ds:0x472b
-jmp QWORD PTR ds:0x472b
-jmp ds:0x472b
 jmp FWORD PTR [eax-0x6ba47608]
 jmp BYTE PTR [eax-0x6ba47608]
 jmp WORD PTR [eax-0x6ba47608]
 jmp DWORD PTR [eax-0x6ba47608]
 jmp QWORD PTR [eax-0x6ba47608]
 jmp [eax-0x6ba47608]
+jmp FWORD PTR ds:0x472b
+jmp BYTE PTR ds:0x472b
+jmp WORD PTR ds:0x472b
+jmp DWORD PTR ds:0x472b
+jmp QWORD PTR ds:0x472b
+jmp ds:0x472b
 jmp FWORD PTR cs:[ecx-0x53]
 jmp BYTE PTR cs:[ecx-0x53]
 jmp WORD PTR cs:[ecx-0x53]
@@ -3290,24 +3291,27 @@ push [bp+si]
 push DWORD PTR [ebp+0x55]
 sldt di
 data16 sldt WORD PTR ss:[eax+esi*4+0x3ec2fe5d]
-data16 sldt BYTE PTR ss:[eax+esi*4+0x3ec2fe5d]
-data16 sldt DWORD PTR ss:[eax+esi*4+0x3ec2fe5d]
-data16 sldt QWORD PTR ss:[eax+esi*4+0x3ec2fe5d]
-data16 sldt ss:[eax+esi*4+0x3ec2fe5d]
+sldt WORD PTR ss:[eax+esi*4+0x3ec2fe5d]
+sldt BYTE PTR ss:[eax+esi*4+0x3ec2fe5d]
+sldt DWORD PTR ss:[eax+esi*4+0x3ec2fe5d]
+sldt QWORD PTR ss:[eax+esi*4+0x3ec2fe5d]
+sldt ss:[eax+esi*4+0x3ec2fe5d]
 data16 sldt WORD PTR [ebx]
-data16 sldt BYTE PTR [ebx]
-data16 sldt DWORD PTR [ebx]
-data16 sldt QWORD PTR [ebx]
-data16 sldt [ebx]
+sldt WORD PTR [ebx]
+sldt BYTE PTR [ebx]
+sldt DWORD PTR [ebx]
+sldt QWORD PTR [ebx]
+sldt [ebx]
 sldt esi
 sldt WORD PTR [bx+si]
 sldt WORD PTR [ebx+edx*4-0x76]
 str ax
 data16 str WORD PTR [bx+di]
-data16 str BYTE PTR [bx+di]
-data16 str DWORD PTR [bx+di]
-data16 str QWORD PTR [bx+di]
-data16 str [bx+di]
+str WORD PTR [bx+di]
+str BYTE PTR [bx+di]
+str DWORD PTR [bx+di]
+str QWORD PTR [bx+di]
+str [bx+di]
 data16 str WORD PTR [edx+0x27]
 str edx
 str WORD PTR cs:[di+0x68]
@@ -3318,25 +3322,28 @@ str cs:[di+0x68]
 str WORD PTR [esi]
 data16 lldt cx
 data16 lldt WORD PTR [bx+si+0x2a6c]
-data16 lldt BYTE PTR [bx+si+0x2a6c]
-data16 lldt DWORD PTR [bx+si+0x2a6c]
-data16 lldt QWORD PTR [bx+si+0x2a6c]
-data16 lldt [bx+si+0x2a6c]
+lldt WORD PTR [bx+si+0x2a6c]
+lldt BYTE PTR [bx+si+0x2a6c]
+lldt DWORD PTR [bx+si+0x2a6c]
+lldt QWORD PTR [bx+si+0x2a6c]
+lldt [bx+si+0x2a6c]
 data16 lldt WORD PTR [eax]
 lldt ax
 lldt WORD PTR [bx+di+0x6e4e]
 lldt WORD PTR [ebx+0x1]
 data16 ltr dx
 data16 ltr WORD PTR fs:[si]
-data16 ltr BYTE PTR fs:[si]
-data16 ltr DWORD PTR fs:[si]
-data16 ltr QWORD PTR fs:[si]
-data16 ltr fs:[si]
+ltr WORD PTR fs:[si]
+ltr BYTE PTR fs:[si]
+ltr DWORD PTR fs:[si]
+ltr QWORD PTR fs:[si]
+ltr fs:[si]
 data16 ltr WORD PTR [ebp-0x25]
-data16 ltr BYTE PTR [ebp-0x25]
-data16 ltr DWORD PTR [ebp-0x25]
-data16 ltr QWORD PTR [ebp-0x25]
-data16 ltr [ebp-0x25]
+ltr WORD PTR [ebp-0x25]
+ltr BYTE PTR [ebp-0x25]
+ltr DWORD PTR [ebp-0x25]
+ltr QWORD PTR [ebp-0x25]
+ltr [ebp-0x25]
 ltr di
 ltr WORD PTR cs:[ecx+0x7d76df4e]
 ltr BYTE PTR cs:[ecx+0x7d76df4e]
@@ -3346,10 +3353,11 @@ ltr cs:[ecx+0x7d76df4e]
 ltr WORD PTR [esi-0x59]
 data16 verr di
 data16 verr WORD PTR [bp+si]
-data16 verr BYTE PTR [bp+si]
-data16 verr DWORD PTR [bp+si]
-data16 verr QWORD PTR [bp+si]
-data16 verr [bp+si]
+verr WORD PTR [bp+si]
+verr BYTE PTR [bp+si]
+verr DWORD PTR [bp+si]
+verr QWORD PTR [bp+si]
+verr [bp+si]
 data16 verr WORD PTR [ebp-0x3e]
 verr si
 verr WORD PTR cs:[ebp+ebp*4-0x1]
@@ -3360,10 +3368,11 @@ verr cs:[ebp+ebp*4-0x1]
 verr WORD PTR [ebx+ebp*1]
 data16 verw sp
 data16 verw WORD PTR [bx+0x6da]
-data16 verw BYTE PTR [bx+0x6da]
-data16 verw DWORD PTR [bx+0x6da]
-data16 verw QWORD PTR [bx+0x6da]
-data16 verw [bx+0x6da]
+verw WORD PTR [bx+0x6da]
+verw BYTE PTR [bx+0x6da]
+verw DWORD PTR [bx+0x6da]
+verw QWORD PTR [bx+0x6da]
+verw [bx+0x6da]
 data16 verw WORD PTR [edi-0x5]
 verw dx
 verw WORD PTR [si]
@@ -3405,23 +3414,23 @@ sidtw WORD PTR ss:[ecx*8-0x52]
 sidtw DWORD PTR ss:[ecx*8-0x52]
 sidtw QWORD PTR ss:[ecx*8-0x52]
 sidtw [bx+0x2818]
-sidtd es:[edx]
-sidtd BYTE PTR es:[edx]
-sidtd WORD PTR es:[edx]
-sidtd DWORD PTR es:[edx]
-sidtd QWORD PTR es:[edx]
 sidtd [ebx+0x51b66951]
 sidtd BYTE PTR [ebx+0x51b66951]
 sidtd WORD PTR [ebx+0x51b66951]
 sidtd DWORD PTR [ebx+0x51b66951]
 sidtd QWORD PTR [ebx+0x51b66951]
+sidtd es:[edx]
+sidtd BYTE PTR es:[edx]
+sidtd WORD PTR es:[edx]
+sidtd DWORD PTR es:[edx]
+sidtd QWORD PTR es:[edx]
 sidtd [di]
-lgdtw [bx+si-0x35]
-lgdtw BYTE PTR [bx+si-0x35]
-lgdtw WORD PTR [bx+si-0x35]
-lgdtw DWORD PTR [bx+si-0x35]
-lgdtw QWORD PTR [bx+si-0x35]
 lgdtw [ebp-0x63929c0c]
+lgdtw BYTE PTR [ebp-0x63929c0c]
+lgdtw WORD PTR [ebp-0x63929c0c]
+lgdtw DWORD PTR [ebp-0x63929c0c]
+lgdtw QWORD PTR [ebp-0x63929c0c]
+lgdtw [bx+si-0x35]
 lgdtw gs:[ebp+ecx*4-0x24]
 lgdtw BYTE PTR gs:[ebp+ecx*4-0x24]
 lgdtw WORD PTR gs:[ebp+ecx*4-0x24]
@@ -3462,10 +3471,11 @@ lidtd DWORD PTR es:[esi+ebx*2]
 lidtd QWORD PTR es:[esi+ebx*2]
 smsw ax
 data16 smsw WORD PTR [bp+si+0x1c]
-data16 smsw BYTE PTR [bp+si+0x1c]
-data16 smsw DWORD PTR [bp+si+0x1c]
-data16 smsw QWORD PTR [bp+si+0x1c]
-data16 smsw [bp+si+0x1c]
+smsw WORD PTR [bp+si+0x1c]
+smsw BYTE PTR [bp+si+0x1c]
+smsw DWORD PTR [bp+si+0x1c]
+smsw QWORD PTR [bp+si+0x1c]
+smsw [bp+si+0x1c]
 data16 smsw WORD PTR [ebx]
 smsw ebp
 smsw WORD PTR [bx+si]
@@ -3487,15 +3497,17 @@ rstorssp ss:[esi+edx*8+0x3c]
 rstorssp QWORD PTR [bp+di]
 data16 lmsw di
 data16 lmsw WORD PTR es:[ebp+0x32]
-data16 lmsw BYTE PTR es:[ebp+0x32]
-data16 lmsw DWORD PTR es:[ebp+0x32]
-data16 lmsw QWORD PTR es:[ebp+0x32]
-data16 lmsw es:[ebp+0x32]
+lmsw WORD PTR es:[ebp+0x32]
+lmsw BYTE PTR es:[ebp+0x32]
+lmsw DWORD PTR es:[ebp+0x32]
+lmsw QWORD PTR es:[ebp+0x32]
+lmsw es:[ebp+0x32]
 data16 lmsw WORD PTR [ebp+ebx*8-0x5]
-data16 lmsw BYTE PTR [ebp+ebx*8-0x5]
-data16 lmsw DWORD PTR [ebp+ebx*8-0x5]
-data16 lmsw QWORD PTR [ebp+ebx*8-0x5]
-data16 lmsw [ebp+ebx*8-0x5]
+lmsw WORD PTR [ebp+ebx*8-0x5]
+lmsw BYTE PTR [ebp+ebx*8-0x5]
+lmsw DWORD PTR [ebp+ebx*8-0x5]
+lmsw QWORD PTR [ebp+ebx*8-0x5]
+lmsw [ebp+ebx*8-0x5]
 lmsw dx
 lmsw WORD PTR gs:[esp+ebp*2-0x3fe2bfa2]
 lmsw BYTE PTR gs:[esp+ebp*2-0x3fe2bfa2]
@@ -3625,12 +3637,12 @@ prefetchw DWORD PTR cs:[ecx]
 prefetchw QWORD PTR cs:[ecx]
 prefetchw cs:[ecx]
 prefetchw BYTE PTR [si]
-prefetchwt1 BYTE PTR [bx+di]
-prefetchwt1 WORD PTR [bx+di]
-prefetchwt1 DWORD PTR [bx+di]
-prefetchwt1 QWORD PTR [bx+di]
-prefetchwt1 [bx+di]
 prefetchwt1 BYTE PTR [esp+esi*1+0x29]
+prefetchwt1 WORD PTR [esp+esi*1+0x29]
+prefetchwt1 DWORD PTR [esp+esi*1+0x29]
+prefetchwt1 QWORD PTR [esp+esi*1+0x29]
+prefetchwt1 [esp+esi*1+0x29]
+prefetchwt1 BYTE PTR [bx+di]
 prefetchwt1 BYTE PTR es:[edi+0x1a]
 prefetchwt1 WORD PTR es:[edi+0x1a]
 prefetchwt1 DWORD PTR es:[edi+0x1a]
@@ -3731,7 +3743,7 @@ vmovups xmm1{k6},DWORD PTR es:[ecx+0x8b75b64]
 vmovups xmm1{k6},QWORD PTR es:[ecx+0x8b75b64]
 vmovups xmm1{k6},es:[ecx+0x8b75b64]
 {evex} vmovups xmm7,XMMWORD PTR [ecx+ebx*8+0x13]
-vmovups ymm0{k4}{z},ymm1
+{evex} vmovups ymm3,ymm7
 vmovups ymm3{k4},YMMWORD PTR cs:[esi]
 vmovups ymm3{k4},BYTE PTR cs:[esi]
 vmovups ymm3{k4},WORD PTR cs:[esi]
@@ -3739,19 +3751,19 @@ vmovups ymm3{k4},DWORD PTR cs:[esi]
 vmovups ymm3{k4},QWORD PTR cs:[esi]
 vmovups ymm3{k4},cs:[esi]
 vmovups ymm4{k2}{z},YMMWORD PTR [edi+ecx*1]
+vmovups zmm3,ZMMWORD PTR [esi-0x36d3e548]
+vmovups zmm3,BYTE PTR [esi-0x36d3e548]
+vmovups zmm3,WORD PTR [esi-0x36d3e548]
+vmovups zmm3,DWORD PTR [esi-0x36d3e548]
+vmovups zmm3,QWORD PTR [esi-0x36d3e548]
+vmovups zmm3,[esi-0x36d3e548]
 vmovups zmm6{k1},zmm2
-vmovups zmm2,ZMMWORD PTR fs:[ecx]
-vmovups zmm2,BYTE PTR fs:[ecx]
-vmovups zmm2,WORD PTR fs:[ecx]
-vmovups zmm2,DWORD PTR fs:[ecx]
-vmovups zmm2,QWORD PTR fs:[ecx]
-vmovups zmm2,fs:[ecx]
-vmovups zmm6{k7},ZMMWORD PTR ds:0x27
-vmovups zmm6{k7},BYTE PTR ds:0x27
-vmovups zmm6{k7},WORD PTR ds:0x27
-vmovups zmm6{k7},DWORD PTR ds:0x27
-vmovups zmm6{k7},QWORD PTR ds:0x27
-vmovups zmm6{k7},ds:0x27
+vmovups zmm3{k2},ZMMWORD PTR es:[esi-0x40]
+vmovups zmm3{k2},BYTE PTR es:[esi-0x40]
+vmovups zmm3{k2},WORD PTR es:[esi-0x40]
+vmovups zmm3{k2},DWORD PTR es:[esi-0x40]
+vmovups zmm3{k2},QWORD PTR es:[esi-0x40]
+vmovups zmm3{k2},es:[esi-0x40]
 movupd xmm7,xmm4
 movupd xmm1,XMMWORD PTR fs:[esi+ecx*2+0xc]
 movupd xmm1,BYTE PTR fs:[esi+ecx*2+0xc]
@@ -3802,19 +3814,19 @@ vmovupd ymm6{k6},YMMWORD PTR [ebx-0x7c670a37]
 {evex} vmovupd ymm7,DWORD PTR es:[esp+ecx*8-0x15]
 {evex} vmovupd ymm7,QWORD PTR es:[esp+ecx*8-0x15]
 {evex} vmovupd ymm7,es:[esp+ecx*8-0x15]
-vmovupd zmm2{k3},zmm3
-vmovupd zmm3,ZMMWORD PTR cs:[ebx+ecx*4+0x11ac0199]
-vmovupd zmm3,BYTE PTR cs:[ebx+ecx*4+0x11ac0199]
-vmovupd zmm3,WORD PTR cs:[ebx+ecx*4+0x11ac0199]
-vmovupd zmm3,DWORD PTR cs:[ebx+ecx*4+0x11ac0199]
-vmovupd zmm3,QWORD PTR cs:[ebx+ecx*4+0x11ac0199]
-vmovupd zmm3,cs:[ebx+ecx*4+0x11ac0199]
-vmovupd zmm5{k2},ZMMWORD PTR [ecx*1+0x2b4f49e2]
-vmovupd zmm5{k2},BYTE PTR [ecx*1+0x2b4f49e2]
-vmovupd zmm5{k2},WORD PTR [ecx*1+0x2b4f49e2]
-vmovupd zmm5{k2},DWORD PTR [ecx*1+0x2b4f49e2]
-vmovupd zmm5{k2},QWORD PTR [ecx*1+0x2b4f49e2]
-vmovupd zmm5{k2},[ecx*1+0x2b4f49e2]
+vmovupd zmm7,zmm4
+vmovupd zmm0{k4},ZMMWORD PTR fs:[eax-0x1b00]
+vmovupd zmm0{k4},BYTE PTR fs:[eax-0x1b00]
+vmovupd zmm0{k4},WORD PTR fs:[eax-0x1b00]
+vmovupd zmm0{k4},DWORD PTR fs:[eax-0x1b00]
+vmovupd zmm0{k4},QWORD PTR fs:[eax-0x1b00]
+vmovupd zmm0{k4},fs:[eax-0x1b00]
+vmovupd zmm1{k3}{z},ZMMWORD PTR [ebx+edx*4-0x1a80]
+vmovupd zmm1{k3}{z},BYTE PTR [ebx+edx*4-0x1a80]
+vmovupd zmm1{k3}{z},WORD PTR [ebx+edx*4-0x1a80]
+vmovupd zmm1{k3}{z},DWORD PTR [ebx+edx*4-0x1a80]
+vmovupd zmm1{k3}{z},QWORD PTR [ebx+edx*4-0x1a80]
+vmovupd zmm1{k3}{z},[ebx+edx*4-0x1a80]
 movss xmm2,xmm0
 movss xmm2,DWORD PTR [bx+si]
 movss xmm2,BYTE PTR [bx+si]
@@ -3837,13 +3849,17 @@ vmovss xmm0,DWORD PTR [ebx+edi*1]
 vmovss xmm4,xmm3,xmm4
 vmovss xmm2{k5}{z},xmm7,xmm5
 vmovss xmm7{k4},xmm4,xmm7
+{evex} vmovss xmm6,DWORD PTR [ecx-0x114]
+vmovss xmm4{k6}{z},DWORD PTR fs:[ecx]
+vmovss xmm4{k6}{z},BYTE PTR fs:[ecx]
+vmovss xmm4{k6}{z},WORD PTR fs:[ecx]
+vmovss xmm4{k6}{z},QWORD PTR fs:[ecx]
+vmovss xmm4{k6}{z},fs:[ecx]
 {evex} vmovss xmm1,DWORD PTR ss:[ebx+esi*1]
 {evex} vmovss xmm1,BYTE PTR ss:[ebx+esi*1]
 {evex} vmovss xmm1,WORD PTR ss:[ebx+esi*1]
 {evex} vmovss xmm1,QWORD PTR ss:[ebx+esi*1]
 {evex} vmovss xmm1,ss:[ebx+esi*1]
-vmovss xmm2{k4},DWORD PTR [ebx+0xb0]
-vmovss xmm3{k1}{z},DWORD PTR [esp+esi*8-0x44]
 movsd xmm3,xmm4
 movsd xmm1,QWORD PTR [si+0x6c3c]
 movsd xmm1,BYTE PTR [si+0x6c3c]
@@ -3863,16 +3879,16 @@ vmovsd xmm3,WORD PTR es:[edi]
 vmovsd xmm3,DWORD PTR es:[edi]
 vmovsd xmm3,es:[edi]
 vmovsd xmm2,QWORD PTR [ecx]
-vmovsd xmm2{k6},xmm1,xmm0
 vmovsd xmm0,xmm6,xmm0
+vmovsd xmm2{k6},xmm1,xmm0
 vmovsd xmm0{k1}{z},xmm5,xmm5
-vmovsd xmm2{k6}{z},QWORD PTR [ecx+0x342aa196]
-vmovsd xmm7,QWORD PTR gs:[esi+esi*4-0x1d0]
-vmovsd xmm7,BYTE PTR gs:[esi+esi*4-0x1d0]
-vmovsd xmm7,WORD PTR gs:[esi+esi*4-0x1d0]
-vmovsd xmm7,DWORD PTR gs:[esi+esi*4-0x1d0]
-vmovsd xmm7,gs:[esi+esi*4-0x1d0]
 {evex} vmovsd xmm5,QWORD PTR [esi-0x380]
+vmovsd xmm5{k2}{z},QWORD PTR ss:0xffffff97
+vmovsd xmm5{k2}{z},BYTE PTR ss:0xffffff97
+vmovsd xmm5{k2}{z},WORD PTR ss:0xffffff97
+vmovsd xmm5{k2}{z},DWORD PTR ss:0xffffff97
+vmovsd xmm5{k2}{z},ss:0xffffff97
+vmovsd xmm2{k6}{z},QWORD PTR [ecx+0x342aa196]
 movups xmm1,xmm2
 movups XMMWORD PTR [bp+di],xmm5
 movups XMMWORD PTR [edx+ecx*2+0x73],xmm6
@@ -3902,30 +3918,30 @@ vmovups WORD PTR [ebp+0x6d],ymm0
 vmovups DWORD PTR [ebp+0x6d],ymm0
 vmovups QWORD PTR [ebp+0x6d],ymm0
 vmovups [ebp+0x6d],ymm0
+{evex} vmovups XMMWORD PTR [esi+0x370],xmm4
 vmovups xmm3{k5},xmm1
-{evex} vmovups XMMWORD PTR gs:[esi+ecx*8-0x4a0],xmm1
-{evex} vmovups BYTE PTR gs:[esi+ecx*8-0x4a0],xmm1
-{evex} vmovups WORD PTR gs:[esi+ecx*8-0x4a0],xmm1
-{evex} vmovups DWORD PTR gs:[esi+ecx*8-0x4a0],xmm1
-{evex} vmovups QWORD PTR gs:[esi+ecx*8-0x4a0],xmm1
-{evex} vmovups gs:[esi+ecx*8-0x4a0],xmm1
-vmovups XMMWORD PTR [eax+eax*8+0x5adbf77b]{k3},xmm2
+vmovups XMMWORD PTR es:[esi+0x526264ed]{k4},xmm1
+vmovups BYTE PTR es:[esi+0x526264ed]{k4},xmm1
+vmovups WORD PTR es:[esi+0x526264ed]{k4},xmm1
+vmovups DWORD PTR es:[esi+0x526264ed]{k4},xmm1
+vmovups QWORD PTR es:[esi+0x526264ed]{k4},xmm1
+vmovups es:[esi+0x526264ed]{k4},xmm1
 {evex} vmovups ymm4,ymm6
 vmovups YMMWORD PTR ss:[ecx+ecx*2]{k5},ymm6
 {evex} vmovups YMMWORD PTR [ebx],ymm5
-vmovups zmm6{k5},zmm4
-vmovups ZMMWORD PTR ss:0x1ecea876,zmm6
-vmovups BYTE PTR ss:0x1ecea876,zmm6
-vmovups WORD PTR ss:0x1ecea876,zmm6
-vmovups DWORD PTR ss:0x1ecea876,zmm6
-vmovups QWORD PTR ss:0x1ecea876,zmm6
-vmovups ss:0x1ecea876,zmm6
+vmovups zmm1,zmm6
 vmovups ZMMWORD PTR [edx]{k5},zmm5
 vmovups BYTE PTR [edx]{k5},zmm5
 vmovups WORD PTR [edx]{k5},zmm5
 vmovups DWORD PTR [edx]{k5},zmm5
 vmovups QWORD PTR [edx]{k5},zmm5
 vmovups [edx]{k5},zmm5
+vmovups ZMMWORD PTR ss:0x1ecea876,zmm6
+vmovups BYTE PTR ss:0x1ecea876,zmm6
+vmovups WORD PTR ss:0x1ecea876,zmm6
+vmovups DWORD PTR ss:0x1ecea876,zmm6
+vmovups QWORD PTR ss:0x1ecea876,zmm6
+vmovups ss:0x1ecea876,zmm6
 movupd xmm3,xmm7
 movupd XMMWORD PTR es:[esi+ebp*4-0x3],xmm4
 movupd BYTE PTR es:[esi+ebp*4-0x3],xmm4
@@ -3963,27 +3979,22 @@ vmovupd DWORD PTR ss:[esi+0x245b1852]{k6},xmm3
 vmovupd QWORD PTR ss:[esi+0x245b1852]{k6},xmm3
 vmovupd ss:[esi+0x245b1852]{k6},xmm3
 {evex} vmovupd XMMWORD PTR [ebp+ebx*8-0x75ccc84e],xmm7
+{evex} vmovupd YMMWORD PTR [edi+0x427a96b2],ymm1
 vmovupd ymm0{k4},ymm0
-{evex} vmovupd YMMWORD PTR fs:0x995f6527,ymm6
-{evex} vmovupd BYTE PTR fs:0x995f6527,ymm6
-{evex} vmovupd WORD PTR fs:0x995f6527,ymm6
-{evex} vmovupd DWORD PTR fs:0x995f6527,ymm6
-{evex} vmovupd QWORD PTR fs:0x995f6527,ymm6
-{evex} vmovupd fs:0x995f6527,ymm6
-vmovupd YMMWORD PTR [edx-0x35]{k5},ymm5
-vmovupd zmm4{k6},zmm4
-vmovupd ZMMWORD PTR cs:[esi+edx*8-0x5a],zmm6
-vmovupd BYTE PTR cs:[esi+edx*8-0x5a],zmm6
-vmovupd WORD PTR cs:[esi+edx*8-0x5a],zmm6
-vmovupd DWORD PTR cs:[esi+edx*8-0x5a],zmm6
-vmovupd QWORD PTR cs:[esi+edx*8-0x5a],zmm6
-vmovupd cs:[esi+edx*8-0x5a],zmm6
-vmovupd ZMMWORD PTR [edx]{k1},zmm5
-vmovupd BYTE PTR [edx]{k1},zmm5
-vmovupd WORD PTR [edx]{k1},zmm5
-vmovupd DWORD PTR [edx]{k1},zmm5
-vmovupd QWORD PTR [edx]{k1},zmm5
-vmovupd [edx]{k1},zmm5
+vmovupd YMMWORD PTR fs:[edi]{k5},ymm5
+vmovupd zmm3,zmm6
+vmovupd ZMMWORD PTR es:[esi+eax*4]{k1},zmm4
+vmovupd BYTE PTR es:[esi+eax*4]{k1},zmm4
+vmovupd WORD PTR es:[esi+eax*4]{k1},zmm4
+vmovupd DWORD PTR es:[esi+eax*4]{k1},zmm4
+vmovupd QWORD PTR es:[esi+eax*4]{k1},zmm4
+vmovupd es:[esi+eax*4]{k1},zmm4
+vmovupd ZMMWORD PTR [edi+0x4f],zmm3
+vmovupd BYTE PTR [edi+0x4f],zmm3
+vmovupd WORD PTR [edi+0x4f],zmm3
+vmovupd DWORD PTR [edi+0x4f],zmm3
+vmovupd QWORD PTR [edi+0x4f],zmm3
+vmovupd [edi+0x4f],zmm3
 movss xmm3,xmm2
 movss DWORD PTR [si],xmm1
 movss BYTE PTR [si],xmm1
@@ -4006,13 +4017,13 @@ vmovss DWORD PTR [ecx+0x43],xmm3
 {evex} vmovss xmm6,xmm3,xmm4
 vmovss ymm7{k2}{z},xmm1,xmm0
 vmovss xmm1{k3},xmm4,xmm6
-{evex} vmovss DWORD PTR ss:[edx],xmm2
-{evex} vmovss BYTE PTR ss:[edx],xmm2
-{evex} vmovss WORD PTR ss:[edx],xmm2
-{evex} vmovss QWORD PTR ss:[edx],xmm2
-{evex} vmovss ss:[edx],xmm2
-vmovss DWORD PTR [esi-0x26]{k2},xmm5
-{evex} vmovss DWORD PTR [esi+ebp*8],xmm1
+{evex} vmovss DWORD PTR [ecx-0x71],xmm1
+vmovss DWORD PTR gs:[eax]{k4},xmm3
+vmovss BYTE PTR gs:[eax]{k4},xmm3
+vmovss WORD PTR gs:[eax]{k4},xmm3
+vmovss QWORD PTR gs:[eax]{k4},xmm3
+vmovss gs:[eax]{k4},xmm3
+vmovss DWORD PTR [edi+edi*4]{k1},xmm1
 movsd xmm3,xmm7
 movsd QWORD PTR es:[ebx+edi*4+0x4daa880b],xmm7
 movsd BYTE PTR es:[ebx+edi*4+0x4daa880b],xmm7
@@ -4032,16 +4043,16 @@ vmovsd DWORD PTR [edi],xmm2
 vmovsd [edi],xmm2
 vmovsd QWORD PTR [ecx+edx*1-0x22],xmm0
 vmovsd QWORD PTR [edi+edi*4],xmm0
-vmovsd xmm7{k4},xmm4,xmm3
 {evex} vmovsd xmm2,xmm7,xmm3
+vmovsd xmm7{k4},xmm4,xmm3
 vmovsd xmm4{k4}{z},xmm3,xmm3
-vmovsd QWORD PTR [edi+ebx*4]{k7},xmm3
-vmovsd QWORD PTR fs:[ecx+ebp*1+0x18],xmm5
-vmovsd BYTE PTR fs:[ecx+ebp*1+0x18],xmm5
-vmovsd WORD PTR fs:[ecx+ebp*1+0x18],xmm5
-vmovsd DWORD PTR fs:[ecx+ebp*1+0x18],xmm5
-vmovsd fs:[ecx+ebp*1+0x18],xmm5
 {evex} vmovsd QWORD PTR [ecx+0x60],xmm2
+vmovsd QWORD PTR es:[eax]{k6},xmm4
+vmovsd BYTE PTR es:[eax]{k6},xmm4
+vmovsd WORD PTR es:[eax]{k6},xmm4
+vmovsd DWORD PTR es:[eax]{k6},xmm4
+vmovsd es:[eax]{k6},xmm4
+vmovsd QWORD PTR [edi+ebx*4]{k7},xmm3
 movhlps xmm7,xmm3
 movlps xmm4,QWORD PTR [ebx]
 movlps xmm6,QWORD PTR [bx+si]
@@ -4150,27 +4161,27 @@ vmovsldup xmm6{k1}{z},DWORD PTR cs:[eax+ebp*1-0x230]
 vmovsldup xmm6{k1}{z},QWORD PTR cs:[eax+ebp*1-0x230]
 vmovsldup xmm6{k1}{z},cs:[eax+ebp*1-0x230]
 {evex} vmovsldup xmm2,XMMWORD PTR [ebp+0x54]
+{evex} vmovsldup ymm1,YMMWORD PTR [edx-0x32ce9341]
 vmovsldup ymm2{k4}{z},ymm2
-{evex} vmovsldup ymm7,YMMWORD PTR fs:[ebx+0x6f307dfb]
-{evex} vmovsldup ymm7,BYTE PTR fs:[ebx+0x6f307dfb]
-{evex} vmovsldup ymm7,WORD PTR fs:[ebx+0x6f307dfb]
-{evex} vmovsldup ymm7,DWORD PTR fs:[ebx+0x6f307dfb]
-{evex} vmovsldup ymm7,QWORD PTR fs:[ebx+0x6f307dfb]
-{evex} vmovsldup ymm7,fs:[ebx+0x6f307dfb]
-vmovsldup ymm2{k2}{z},YMMWORD PTR [ebx+0xc00]
+vmovsldup ymm5{k1}{z},YMMWORD PTR ds:[esi+edi*2+0xd65a49d]
+vmovsldup ymm5{k1}{z},BYTE PTR ds:[esi+edi*2+0xd65a49d]
+vmovsldup ymm5{k1}{z},WORD PTR ds:[esi+edi*2+0xd65a49d]
+vmovsldup ymm5{k1}{z},DWORD PTR ds:[esi+edi*2+0xd65a49d]
+vmovsldup ymm5{k1}{z},QWORD PTR ds:[esi+edi*2+0xd65a49d]
+vmovsldup ymm5{k1}{z},ds:[esi+edi*2+0xd65a49d]
+vmovsldup zmm5,ZMMWORD PTR [ebp+edx*4-0x500]
+vmovsldup zmm5,BYTE PTR [ebp+edx*4-0x500]
+vmovsldup zmm5,WORD PTR [ebp+edx*4-0x500]
+vmovsldup zmm5,DWORD PTR [ebp+edx*4-0x500]
+vmovsldup zmm5,QWORD PTR [ebp+edx*4-0x500]
+vmovsldup zmm5,[ebp+edx*4-0x500]
 vmovsldup zmm5{k6},zmm6
-vmovsldup zmm1,ZMMWORD PTR gs:[esp+ebx*4-0x78]
-vmovsldup zmm1,BYTE PTR gs:[esp+ebx*4-0x78]
-vmovsldup zmm1,WORD PTR gs:[esp+ebx*4-0x78]
-vmovsldup zmm1,DWORD PTR gs:[esp+ebx*4-0x78]
-vmovsldup zmm1,QWORD PTR gs:[esp+ebx*4-0x78]
-vmovsldup zmm1,gs:[esp+ebx*4-0x78]
-vmovsldup zmm5{k5}{z},ZMMWORD PTR [ecx-0x1a00]
-vmovsldup zmm5{k5}{z},BYTE PTR [ecx-0x1a00]
-vmovsldup zmm5{k5}{z},WORD PTR [ecx-0x1a00]
-vmovsldup zmm5{k5}{z},DWORD PTR [ecx-0x1a00]
-vmovsldup zmm5{k5}{z},QWORD PTR [ecx-0x1a00]
-vmovsldup zmm5{k5}{z},[ecx-0x1a00]
+vmovsldup zmm1{k7},ZMMWORD PTR fs:[ebp+esi*2+0x6210bad5]
+vmovsldup zmm1{k7},BYTE PTR fs:[ebp+esi*2+0x6210bad5]
+vmovsldup zmm1{k7},WORD PTR fs:[ebp+esi*2+0x6210bad5]
+vmovsldup zmm1{k7},DWORD PTR fs:[ebp+esi*2+0x6210bad5]
+vmovsldup zmm1{k7},QWORD PTR fs:[ebp+esi*2+0x6210bad5]
+vmovsldup zmm1{k7},fs:[ebp+esi*2+0x6210bad5]
 movddup xmm1,xmm0
 movddup xmm3,QWORD PTR ss:[edx-0x73]
 movddup xmm3,BYTE PTR ss:[edx-0x73]
@@ -4213,14 +4224,19 @@ vmovddup xmm1{k6}{z},WORD PTR cs:[edi]
 vmovddup xmm1{k6}{z},DWORD PTR cs:[edi]
 vmovddup xmm1{k6}{z},cs:[edi]
 {evex} vmovddup xmm5,QWORD PTR [eax-0x744cb18c]
+{evex} vmovddup ymm5,YMMWORD PTR ds:0x37546e47
+{evex} vmovddup ymm5,BYTE PTR ds:0x37546e47
+{evex} vmovddup ymm5,WORD PTR ds:0x37546e47
+{evex} vmovddup ymm5,DWORD PTR ds:0x37546e47
+{evex} vmovddup ymm5,QWORD PTR ds:0x37546e47
+{evex} vmovddup ymm5,ds:0x37546e47
 vmovddup ymm2{k1},ymm2
-{evex} vmovddup ymm2,YMMWORD PTR gs:[ebx]
-{evex} vmovddup ymm2,BYTE PTR gs:[ebx]
-{evex} vmovddup ymm2,WORD PTR gs:[ebx]
-{evex} vmovddup ymm2,DWORD PTR gs:[ebx]
-{evex} vmovddup ymm2,QWORD PTR gs:[ebx]
-{evex} vmovddup ymm2,gs:[ebx]
-vmovddup ymm6{k6},YMMWORD PTR [esp+eax*4+0x27]
+vmovddup ymm4{k7},YMMWORD PTR es:[esi+eax*4-0x4a0]
+vmovddup ymm4{k7},BYTE PTR es:[esi+eax*4-0x4a0]
+vmovddup ymm4{k7},WORD PTR es:[esi+eax*4-0x4a0]
+vmovddup ymm4{k7},DWORD PTR es:[esi+eax*4-0x4a0]
+vmovddup ymm4{k7},QWORD PTR es:[esi+eax*4-0x4a0]
+vmovddup ymm4{k7},es:[esi+eax*4-0x4a0]
 vmovddup zmm5,zmm2
 vmovddup zmm4{k1},ZMMWORD PTR cs:[edi+eiz*4]
 vmovddup zmm4{k1},BYTE PTR cs:[edi+eiz*4]
@@ -4331,17 +4347,13 @@ vunpcklps ymm7,ymm7,WORD PTR [edi+eiz*1-0x62]
 vunpcklps ymm7,ymm7,DWORD PTR [edi+eiz*1-0x62]
 vunpcklps ymm7,ymm7,QWORD PTR [edi+eiz*1-0x62]
 vunpcklps ymm7,ymm7,[edi+eiz*1-0x62]
+{evex} vunpcklps xmm7,xmm0,XMMWORD PTR [edx+esi*1+0x1b0]
 vunpcklps xmm7{k4},xmm2,xmm3
 vunpcklps xmm1{k6}{z},xmm5,DWORD BCST gs:[esp+ebp*2+0x55980c49]
 vunpcklps xmm1{k6}{z},xmm5,DWORD BCST BYTE PTR gs:[esp+ebp*2+0x55980c49]
 vunpcklps xmm1{k6}{z},xmm5,DWORD BCST WORD PTR gs:[esp+ebp*2+0x55980c49]
 vunpcklps xmm1{k6}{z},xmm5,DWORD BCST DWORD PTR gs:[esp+ebp*2+0x55980c49]
 vunpcklps xmm1{k6}{z},xmm5,DWORD BCST QWORD PTR gs:[esp+ebp*2+0x55980c49]
-vunpcklps xmm7{k6},xmm2,DWORD BCST [ebx+edx*4]
-vunpcklps xmm7{k6},xmm2,DWORD BCST BYTE PTR [ebx+edx*4]
-vunpcklps xmm7{k6},xmm2,DWORD BCST WORD PTR [ebx+edx*4]
-vunpcklps xmm7{k6},xmm2,DWORD BCST DWORD PTR [ebx+edx*4]
-vunpcklps xmm7{k6},xmm2,DWORD BCST QWORD PTR [ebx+edx*4]
 {evex} vunpcklps ymm4,ymm7,ymm6
 vunpcklps ymm4,ymm6,DWORD BCST ds:[ecx+ebp*2-0x1e]
 vunpcklps ymm4,ymm6,DWORD BCST BYTE PTR ds:[ecx+ebp*2-0x1e]
@@ -4349,18 +4361,18 @@ vunpcklps ymm4,ymm6,DWORD BCST WORD PTR ds:[ecx+ebp*2-0x1e]
 vunpcklps ymm4,ymm6,DWORD BCST DWORD PTR ds:[ecx+ebp*2-0x1e]
 vunpcklps ymm4,ymm6,DWORD BCST QWORD PTR ds:[ecx+ebp*2-0x1e]
 vunpcklps ymm3{k1},ymm6,YMMWORD PTR [eax]
-vunpcklps zmm1{k1},zmm5,zmm0
-vunpcklps zmm4{k4}{z},zmm3,DWORD BCST cs:[esp+eax*1]
-vunpcklps zmm4{k4}{z},zmm3,DWORD BCST BYTE PTR cs:[esp+eax*1]
-vunpcklps zmm4{k4}{z},zmm3,DWORD BCST WORD PTR cs:[esp+eax*1]
-vunpcklps zmm4{k4}{z},zmm3,DWORD BCST DWORD PTR cs:[esp+eax*1]
-vunpcklps zmm4{k4}{z},zmm3,DWORD BCST QWORD PTR cs:[esp+eax*1]
 vunpcklps zmm3,zmm2,ZMMWORD PTR [ebx+0x44]
 vunpcklps zmm3,zmm2,BYTE PTR [ebx+0x44]
 vunpcklps zmm3,zmm2,WORD PTR [ebx+0x44]
 vunpcklps zmm3,zmm2,DWORD PTR [ebx+0x44]
 vunpcklps zmm3,zmm2,QWORD PTR [ebx+0x44]
 vunpcklps zmm3,zmm2,[ebx+0x44]
+vunpcklps zmm1{k1},zmm5,zmm0
+vunpcklps zmm4{k4}{z},zmm3,DWORD BCST cs:[esp+eax*1]
+vunpcklps zmm4{k4}{z},zmm3,DWORD BCST BYTE PTR cs:[esp+eax*1]
+vunpcklps zmm4{k4}{z},zmm3,DWORD BCST WORD PTR cs:[esp+eax*1]
+vunpcklps zmm4{k4}{z},zmm3,DWORD BCST DWORD PTR cs:[esp+eax*1]
+vunpcklps zmm4{k4}{z},zmm3,DWORD BCST QWORD PTR cs:[esp+eax*1]
 unpcklpd xmm7,xmm7
 unpcklpd xmm0,XMMWORD PTR [si-0x4a]
 unpcklpd xmm0,BYTE PTR [si-0x4a]
@@ -4395,16 +4407,24 @@ vunpcklpd ymm7,ymm7,WORD PTR [ecx+edx*8-0x2d]
 vunpcklpd ymm7,ymm7,DWORD PTR [ecx+edx*8-0x2d]
 vunpcklpd ymm7,ymm7,QWORD PTR [ecx+edx*8-0x2d]
 vunpcklpd ymm7,ymm7,[ecx+edx*8-0x2d]
+{evex} vunpcklpd xmm4,xmm4,XMMWORD PTR [ecx+esi*8]
 vunpcklpd xmm3{k2},xmm4,xmm3
-vunpcklpd xmm2{k4},xmm0,QWORD BCST gs:[edi+ecx*1]
-vunpcklpd xmm2{k4},xmm0,QWORD BCST BYTE PTR gs:[edi+ecx*1]
-vunpcklpd xmm2{k4},xmm0,QWORD BCST WORD PTR gs:[edi+ecx*1]
-vunpcklpd xmm2{k4},xmm0,QWORD BCST DWORD PTR gs:[edi+ecx*1]
-vunpcklpd xmm2{k4},xmm0,QWORD BCST QWORD PTR gs:[edi+ecx*1]
-vunpcklpd xmm3{k5},xmm4,XMMWORD PTR [ebx+esi*2+0x6c0]
-vunpcklpd ymm1{k2},ymm6,ymm7
-{evex} vunpcklpd ymm1,ymm4,YMMWORD PTR ds:[edi+edx*8-0x56f7e465]
-vunpcklpd ymm5{k2},ymm7,YMMWORD PTR [esp+edi*1]
+vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST fs:[ecx-0x208]
+vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST BYTE PTR fs:[ecx-0x208]
+vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST WORD PTR fs:[ecx-0x208]
+vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST DWORD PTR fs:[ecx-0x208]
+vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST QWORD PTR fs:[ecx-0x208]
+{evex} vunpcklpd ymm3,ymm7,ymm6
+vunpcklpd ymm7,ymm2,QWORD BCST cs:[eax+ecx*1]
+vunpcklpd ymm7,ymm2,QWORD BCST BYTE PTR cs:[eax+ecx*1]
+vunpcklpd ymm7,ymm2,QWORD BCST WORD PTR cs:[eax+ecx*1]
+vunpcklpd ymm7,ymm2,QWORD BCST DWORD PTR cs:[eax+ecx*1]
+vunpcklpd ymm7,ymm2,QWORD BCST QWORD PTR cs:[eax+ecx*1]
+vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST [ebp+ebp*2+0x78805e49]
+vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST BYTE PTR [ebp+ebp*2+0x78805e49]
+vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST WORD PTR [ebp+ebp*2+0x78805e49]
+vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST DWORD PTR [ebp+ebp*2+0x78805e49]
+vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST QWORD PTR [ebp+ebp*2+0x78805e49]
 vunpcklpd zmm1,zmm6,zmm2
 vunpcklpd zmm2{k3},zmm6,ZMMWORD PTR ds:[ebp-0x40]
 vunpcklpd zmm2{k3},zmm6,BYTE PTR ds:[ebp-0x40]
@@ -4413,10 +4433,6 @@ vunpcklpd zmm2{k3},zmm6,DWORD PTR ds:[ebp-0x40]
 vunpcklpd zmm2{k3},zmm6,QWORD PTR ds:[ebp-0x40]
 vunpcklpd zmm2{k3},zmm6,ds:[ebp-0x40]
 vunpcklpd zmm0{k3},zmm5,QWORD BCST [edx]
-vunpcklpd zmm0{k3},zmm5,QWORD BCST BYTE PTR [edx]
-vunpcklpd zmm0{k3},zmm5,QWORD BCST WORD PTR [edx]
-vunpcklpd zmm0{k3},zmm5,QWORD BCST DWORD PTR [edx]
-vunpcklpd zmm0{k3},zmm5,QWORD BCST QWORD PTR [edx]
 unpckhps xmm6,xmm2
 unpckhps xmm0,XMMWORD PTR fs:[eax+0x13]
 unpckhps xmm0,BYTE PTR fs:[eax+0x13]
@@ -4456,25 +4472,26 @@ vunpckhps ymm6,ymm4,WORD PTR [edx]
 vunpckhps ymm6,ymm4,DWORD PTR [edx]
 vunpckhps ymm6,ymm4,QWORD PTR [edx]
 vunpckhps ymm6,ymm4,[edx]
-vunpckhps xmm3{k3},xmm7,xmm6
-vunpckhps xmm5{k5},xmm2,DWORD BCST fs:[ebx+esi*8]
-vunpckhps xmm5{k5},xmm2,DWORD BCST BYTE PTR fs:[ebx+esi*8]
-vunpckhps xmm5{k5},xmm2,DWORD BCST WORD PTR fs:[ebx+esi*8]
-vunpckhps xmm5{k5},xmm2,DWORD BCST DWORD PTR fs:[ebx+esi*8]
-vunpckhps xmm5{k5},xmm2,DWORD BCST QWORD PTR fs:[ebx+esi*8]
-vunpckhps xmm7{k2},xmm1,XMMWORD PTR [ebp+0x5b]
-vunpckhps ymm5{k5}{z},ymm7,ymm7
+{evex} vunpckhps xmm3,xmm7,xmm2
+vunpckhps xmm2{k6},xmm2,XMMWORD PTR es:[edi]
+vunpckhps xmm2{k6},xmm2,BYTE PTR es:[edi]
+vunpckhps xmm2{k6},xmm2,WORD PTR es:[edi]
+vunpckhps xmm2{k6},xmm2,DWORD PTR es:[edi]
+vunpckhps xmm2{k6},xmm2,QWORD PTR es:[edi]
+vunpckhps xmm2{k6},xmm2,es:[edi]
+vunpckhps xmm7{k1}{z},xmm3,DWORD BCST [esi+edx*2+0x150]
+vunpckhps xmm7{k1}{z},xmm3,DWORD BCST BYTE PTR [esi+edx*2+0x150]
+vunpckhps xmm7{k1}{z},xmm3,DWORD BCST WORD PTR [esi+edx*2+0x150]
+vunpckhps xmm7{k1}{z},xmm3,DWORD BCST DWORD PTR [esi+edx*2+0x150]
+vunpckhps xmm7{k1}{z},xmm3,DWORD BCST QWORD PTR [esi+edx*2+0x150]
+{evex} vunpckhps ymm6,ymm4,ymm7
 vunpckhps ymm5{k3},ymm1,DWORD BCST ss:[esi+edi*1-0x592b3836]
 vunpckhps ymm5{k3},ymm1,DWORD BCST BYTE PTR ss:[esi+edi*1-0x592b3836]
 vunpckhps ymm5{k3},ymm1,DWORD BCST WORD PTR ss:[esi+edi*1-0x592b3836]
 vunpckhps ymm5{k3},ymm1,DWORD BCST DWORD PTR ss:[esi+edi*1-0x592b3836]
 vunpckhps ymm5{k3},ymm1,DWORD BCST QWORD PTR ss:[esi+edi*1-0x592b3836]
 vunpckhps ymm6{k6}{z},ymm1,DWORD BCST [ebx]
-vunpckhps ymm6{k6}{z},ymm1,DWORD BCST BYTE PTR [ebx]
-vunpckhps ymm6{k6}{z},ymm1,DWORD BCST WORD PTR [ebx]
-vunpckhps ymm6{k6}{z},ymm1,DWORD BCST DWORD PTR [ebx]
-vunpckhps ymm6{k6}{z},ymm1,DWORD BCST QWORD PTR [ebx]
-vunpckhps zmm2{k7},zmm3,zmm0
+vunpckhps zmm1,zmm2,zmm7
 vunpckhps zmm4{k2},zmm5,DWORD BCST ss:0x94246c3d
 vunpckhps zmm5,zmm7,DWORD BCST [ecx+ecx*1]
 unpckhpd xmm3,xmm4
@@ -4524,6 +4541,7 @@ vunpckhpd xmm7{k5},xmm3,DWORD PTR ds:[ebp-0x242154a5]
 vunpckhpd xmm7{k5},xmm3,QWORD PTR ds:[ebp-0x242154a5]
 vunpckhpd xmm7{k5},xmm3,ds:[ebp-0x242154a5]
 {evex} vunpckhpd xmm3,xmm1,XMMWORD PTR ds:0xffffffb2
+{evex} vunpckhpd ymm3,ymm6,YMMWORD PTR [esi+ecx*4-0x3c]
 vunpckhpd ymm6{k5}{z},ymm0,ymm4
 vunpckhpd ymm5{k6},ymm5,YMMWORD PTR ss:[eax+0x29]
 vunpckhpd ymm5{k6},ymm5,BYTE PTR ss:[eax+0x29]
@@ -4531,8 +4549,7 @@ vunpckhpd ymm5{k6},ymm5,WORD PTR ss:[eax+0x29]
 vunpckhpd ymm5{k6},ymm5,DWORD PTR ss:[eax+0x29]
 vunpckhpd ymm5{k6},ymm5,QWORD PTR ss:[eax+0x29]
 vunpckhpd ymm5{k6},ymm5,ss:[eax+0x29]
-{evex} vunpckhpd ymm3,ymm6,YMMWORD PTR [esi+ecx*4-0x3c]
-vunpckhpd zmm2{k6}{z},zmm5,zmm7
+vunpckhpd zmm0,zmm4,zmm0
 vunpckhpd zmm4{k5},zmm0,QWORD BCST gs:[edi+edi*2]
 vunpckhpd zmm4{k5},zmm0,QWORD BCST BYTE PTR gs:[edi+edi*2]
 vunpckhpd zmm4{k5},zmm0,QWORD BCST WORD PTR gs:[edi+edi*2]
@@ -4601,12 +4618,12 @@ vmovhpd xmm2,xmm3,BYTE PTR ds:0x30
 vmovhpd xmm2,xmm3,WORD PTR ds:0x30
 vmovhpd xmm2,xmm3,DWORD PTR ds:0x30
 vmovhpd xmm2,xmm3,ds:0x30
+{evex} vmovhpd xmm0,xmm3,QWORD PTR ds:0x8dd69d84
 {evex} vmovhpd xmm3,xmm3,QWORD PTR es:[ebx+ebx*2+0x1716645f]
 {evex} vmovhpd xmm3,xmm3,BYTE PTR es:[ebx+ebx*2+0x1716645f]
 {evex} vmovhpd xmm3,xmm3,WORD PTR es:[ebx+ebx*2+0x1716645f]
 {evex} vmovhpd xmm3,xmm3,DWORD PTR es:[ebx+ebx*2+0x1716645f]
 {evex} vmovhpd xmm3,xmm3,es:[ebx+ebx*2+0x1716645f]
-{evex} vmovhpd xmm0,xmm3,QWORD PTR ds:0x8dd69d84
 {evex} vmovhpd xmm3,xmm4,QWORD PTR [edx-0x6a]
 movshdup xmm0,xmm7
 movshdup xmm4,XMMWORD PTR [bp+di]
@@ -4642,8 +4659,8 @@ vmovshdup ymm4,WORD PTR [ecx]
 vmovshdup ymm4,DWORD PTR [ecx]
 vmovshdup ymm4,QWORD PTR [ecx]
 vmovshdup ymm4,[ecx]
-vmovshdup xmm1{k6},xmm1
 {evex} vmovshdup xmm1,XMMWORD PTR [edi-0x777824dc]
+vmovshdup xmm1{k6},xmm1
 vmovshdup xmm4{k7},XMMWORD PTR [edx]
 {evex} vmovshdup ymm4,ymm7
 vmovshdup ymm2{k3},YMMWORD PTR ds:[esi+eax*1]
@@ -4699,27 +4716,27 @@ vmovhps [esi+0x44],xmm7
 {evex} vmovhps DWORD PTR ds:[ecx],xmm2
 {evex} vmovhps ds:[ecx],xmm2
 {evex} vmovhps QWORD PTR [esi+ecx*4],xmm3
-movhpd QWORD PTR [di],xmm5
-movhpd BYTE PTR [di],xmm5
-movhpd WORD PTR [di],xmm5
-movhpd DWORD PTR [di],xmm5
-movhpd [di],xmm5
 movhpd QWORD PTR [edi],xmm7
+movhpd BYTE PTR [edi],xmm7
+movhpd WORD PTR [edi],xmm7
+movhpd DWORD PTR [edi],xmm7
+movhpd [edi],xmm7
+movhpd QWORD PTR [di],xmm5
 movhpd QWORD PTR gs:[esi+eiz*1-0x7f],xmm0
 movhpd BYTE PTR gs:[esi+eiz*1-0x7f],xmm0
 movhpd WORD PTR gs:[esi+eiz*1-0x7f],xmm0
 movhpd DWORD PTR gs:[esi+eiz*1-0x7f],xmm0
 movhpd gs:[esi+eiz*1-0x7f],xmm0
-vmovhpd QWORD PTR gs:[eax],xmm7
-vmovhpd BYTE PTR gs:[eax],xmm7
-vmovhpd WORD PTR gs:[eax],xmm7
-vmovhpd DWORD PTR gs:[eax],xmm7
-vmovhpd gs:[eax],xmm7
 vmovhpd QWORD PTR [eax-0x4471241],xmm1
 vmovhpd BYTE PTR [eax-0x4471241],xmm1
 vmovhpd WORD PTR [eax-0x4471241],xmm1
 vmovhpd DWORD PTR [eax-0x4471241],xmm1
 vmovhpd [eax-0x4471241],xmm1
+vmovhpd QWORD PTR gs:[eax],xmm7
+vmovhpd BYTE PTR gs:[eax],xmm7
+vmovhpd WORD PTR gs:[eax],xmm7
+vmovhpd DWORD PTR gs:[eax],xmm7
+vmovhpd gs:[eax],xmm7
 vmovhpd QWORD PTR ds:[ebp+eax*2+0x14],xmm1
 vmovhpd BYTE PTR ds:[ebp+eax*2+0x14],xmm1
 vmovhpd WORD PTR ds:[ebp+eax*2+0x14],xmm1
@@ -4847,27 +4864,27 @@ prefetcht0 WORD PTR gs:[edx+0x3a]
 prefetcht0 DWORD PTR gs:[edx+0x3a]
 prefetcht0 QWORD PTR gs:[edx+0x3a]
 prefetcht0 gs:[edx+0x3a]
-prefetcht1 BYTE PTR [si+0x2c39]
-prefetcht1 WORD PTR [si+0x2c39]
-prefetcht1 DWORD PTR [si+0x2c39]
-prefetcht1 QWORD PTR [si+0x2c39]
-prefetcht1 [si+0x2c39]
 prefetcht1 BYTE PTR [esi]
+prefetcht1 WORD PTR [esi]
+prefetcht1 DWORD PTR [esi]
+prefetcht1 QWORD PTR [esi]
+prefetcht1 [esi]
+prefetcht1 BYTE PTR [si+0x2c39]
 prefetcht1 BYTE PTR fs:[esi+0x2e]
 prefetcht1 WORD PTR fs:[esi+0x2e]
 prefetcht1 DWORD PTR fs:[esi+0x2e]
 prefetcht1 QWORD PTR fs:[esi+0x2e]
 prefetcht1 fs:[esi+0x2e]
-prefetcht2 BYTE PTR ds:[esi]
-prefetcht2 WORD PTR ds:[esi]
-prefetcht2 DWORD PTR ds:[esi]
-prefetcht2 QWORD PTR ds:[esi]
-prefetcht2 ds:[esi]
 prefetcht2 BYTE PTR [ecx+ecx*2+0x57271b1]
 prefetcht2 WORD PTR [ecx+ecx*2+0x57271b1]
 prefetcht2 DWORD PTR [ecx+ecx*2+0x57271b1]
 prefetcht2 QWORD PTR [ecx+ecx*2+0x57271b1]
 prefetcht2 [ecx+ecx*2+0x57271b1]
+prefetcht2 BYTE PTR ds:[esi]
+prefetcht2 WORD PTR ds:[esi]
+prefetcht2 DWORD PTR ds:[esi]
+prefetcht2 QWORD PTR ds:[esi]
+prefetcht2 ds:[esi]
 prefetcht2 BYTE PTR es:[bp-0xe]
 prefetcht2 WORD PTR es:[bp-0xe]
 prefetcht2 DWORD PTR es:[bp-0xe]
@@ -5035,6 +5052,7 @@ vmovaps ymm6,WORD PTR [eax+0x5823ddfd]
 vmovaps ymm6,DWORD PTR [eax+0x5823ddfd]
 vmovaps ymm6,QWORD PTR [eax+0x5823ddfd]
 vmovaps ymm6,[eax+0x5823ddfd]
+{evex} vmovaps xmm2,XMMWORD PTR [ecx+0x3cacfd58]
 vmovaps xmm7{k1}{z},xmm4
 vmovaps xmm7{k5},XMMWORD PTR ss:[esp+eax*1]
 vmovaps xmm7{k5},BYTE PTR ss:[esp+eax*1]
@@ -5042,7 +5060,6 @@ vmovaps xmm7{k5},WORD PTR ss:[esp+eax*1]
 vmovaps xmm7{k5},DWORD PTR ss:[esp+eax*1]
 vmovaps xmm7{k5},QWORD PTR ss:[esp+eax*1]
 vmovaps xmm7{k5},ss:[esp+eax*1]
-{evex} vmovaps xmm2,XMMWORD PTR [ecx+0x3cacfd58]
 {evex} vmovaps ymm1,ymm3
 vmovaps ymm4{k4},YMMWORD PTR fs:[esi+edi*8-0xb80]
 vmovaps ymm4{k4},BYTE PTR fs:[esi+edi*8-0xb80]
@@ -5103,6 +5120,7 @@ vmovapd ymm3,WORD PTR [esi]
 vmovapd ymm3,DWORD PTR [esi]
 vmovapd ymm3,QWORD PTR [esi]
 vmovapd ymm3,[esi]
+{evex} vmovapd xmm1,XMMWORD PTR [ecx+0x4c0]
 vmovapd xmm1{k3},xmm6
 vmovapd xmm4{k1}{z},XMMWORD PTR es:[ebx+ebx*2+0x7d]
 vmovapd xmm4{k1}{z},BYTE PTR es:[ebx+ebx*2+0x7d]
@@ -5110,7 +5128,6 @@ vmovapd xmm4{k1}{z},WORD PTR es:[ebx+ebx*2+0x7d]
 vmovapd xmm4{k1}{z},DWORD PTR es:[ebx+ebx*2+0x7d]
 vmovapd xmm4{k1}{z},QWORD PTR es:[ebx+ebx*2+0x7d]
 vmovapd xmm4{k1}{z},es:[ebx+ebx*2+0x7d]
-{evex} vmovapd xmm1,XMMWORD PTR [ecx+0x4c0]
 {evex} vmovapd ymm0,ymm3
 vmovapd ymm3{k1}{z},YMMWORD PTR fs:[edx+0x6e0]
 vmovapd ymm3{k1}{z},BYTE PTR fs:[edx+0x6e0]
@@ -5119,19 +5136,19 @@ vmovapd ymm3{k1}{z},DWORD PTR fs:[edx+0x6e0]
 vmovapd ymm3{k1}{z},QWORD PTR fs:[edx+0x6e0]
 vmovapd ymm3{k1}{z},fs:[edx+0x6e0]
 vmovapd ymm4{k5},YMMWORD PTR [edi+eiz*8]
+vmovapd zmm2,ZMMWORD PTR [ebx+edi*4]
+vmovapd zmm2,BYTE PTR [ebx+edi*4]
+vmovapd zmm2,WORD PTR [ebx+edi*4]
+vmovapd zmm2,DWORD PTR [ebx+edi*4]
+vmovapd zmm2,QWORD PTR [ebx+edi*4]
+vmovapd zmm2,[ebx+edi*4]
 vmovapd zmm0{k7},zmm1
-vmovapd zmm3,ZMMWORD PTR ds:[esi]
-vmovapd zmm3,BYTE PTR ds:[esi]
-vmovapd zmm3,WORD PTR ds:[esi]
-vmovapd zmm3,DWORD PTR ds:[esi]
-vmovapd zmm3,QWORD PTR ds:[esi]
-vmovapd zmm3,ds:[esi]
-vmovapd zmm0{k7}{z},ZMMWORD PTR [ecx+edx*8]
-vmovapd zmm0{k7}{z},BYTE PTR [ecx+edx*8]
-vmovapd zmm0{k7}{z},WORD PTR [ecx+edx*8]
-vmovapd zmm0{k7}{z},DWORD PTR [ecx+edx*8]
-vmovapd zmm0{k7}{z},QWORD PTR [ecx+edx*8]
-vmovapd zmm0{k7}{z},[ecx+edx*8]
+vmovapd zmm2{k2},ZMMWORD PTR fs:[esp+edi*8+0x5e]
+vmovapd zmm2{k2},BYTE PTR fs:[esp+edi*8+0x5e]
+vmovapd zmm2{k2},WORD PTR fs:[esp+edi*8+0x5e]
+vmovapd zmm2{k2},DWORD PTR fs:[esp+edi*8+0x5e]
+vmovapd zmm2{k2},QWORD PTR fs:[esp+edi*8+0x5e]
+vmovapd zmm2{k2},fs:[esp+edi*8+0x5e]
 movaps xmm7,xmm3
 movaps XMMWORD PTR fs:[edx+eax*4-0x83c13ca],xmm6
 movaps BYTE PTR fs:[edx+eax*4-0x83c13ca],xmm6
@@ -5171,6 +5188,7 @@ vmovaps WORD PTR [esi-0x6d],ymm0
 vmovaps DWORD PTR [esi-0x6d],ymm0
 vmovaps QWORD PTR [esi-0x6d],ymm0
 vmovaps [esi-0x6d],ymm0
+{evex} vmovaps XMMWORD PTR [ebp-0x22561904],xmm7
 vmovaps xmm5{k4}{z},xmm2
 vmovaps XMMWORD PTR ds:[ecx+0x1c0]{k2},xmm1
 vmovaps BYTE PTR ds:[ecx+0x1c0]{k2},xmm1
@@ -5178,7 +5196,6 @@ vmovaps WORD PTR ds:[ecx+0x1c0]{k2},xmm1
 vmovaps DWORD PTR ds:[ecx+0x1c0]{k2},xmm1
 vmovaps QWORD PTR ds:[ecx+0x1c0]{k2},xmm1
 vmovaps ds:[ecx+0x1c0]{k2},xmm1
-{evex} vmovaps XMMWORD PTR [ebp-0x22561904],xmm7
 {evex} vmovaps ymm7,ymm6
 vmovaps YMMWORD PTR ds:0x72{k4},ymm6
 vmovaps BYTE PTR ds:0x72{k4},ymm6
@@ -5192,6 +5209,12 @@ vmovaps ds:0x72{k4},ymm6
 {evex} vmovaps DWORD PTR fs:[eax],ymm0
 {evex} vmovaps QWORD PTR fs:[eax],ymm0
 {evex} vmovaps fs:[eax],ymm0
+vmovaps ZMMWORD PTR [ebx+0x1c00],zmm2
+vmovaps BYTE PTR [ebx+0x1c00],zmm2
+vmovaps WORD PTR [ebx+0x1c00],zmm2
+vmovaps DWORD PTR [ebx+0x1c00],zmm2
+vmovaps QWORD PTR [ebx+0x1c00],zmm2
+vmovaps [ebx+0x1c00],zmm2
 vmovaps zmm7{k5}{z},zmm2
 vmovaps ZMMWORD PTR es:[edi]{k7},zmm6
 vmovaps BYTE PTR es:[edi]{k7},zmm6
@@ -5199,12 +5222,6 @@ vmovaps WORD PTR es:[edi]{k7},zmm6
 vmovaps DWORD PTR es:[edi]{k7},zmm6
 vmovaps QWORD PTR es:[edi]{k7},zmm6
 vmovaps es:[edi]{k7},zmm6
-vmovaps ZMMWORD PTR [ebx+0x1c00],zmm2
-vmovaps BYTE PTR [ebx+0x1c00],zmm2
-vmovaps WORD PTR [ebx+0x1c00],zmm2
-vmovaps DWORD PTR [ebx+0x1c00],zmm2
-vmovaps QWORD PTR [ebx+0x1c00],zmm2
-vmovaps [ebx+0x1c00],zmm2
 movapd xmm0,xmm2
 movapd XMMWORD PTR [bx],xmm0
 movapd BYTE PTR [bx],xmm0
@@ -5252,6 +5269,7 @@ vmovapd cs:[ebp+ecx*2-0x150]{k3},xmm2
 {evex} vmovapd DWORD PTR [eax],xmm7
 {evex} vmovapd QWORD PTR [eax],xmm7
 {evex} vmovapd [eax],xmm7
+{evex} vmovapd YMMWORD PTR [ebp+esi*2+0xf60],ymm3
 vmovapd ymm7{k5},ymm4
 {evex} vmovapd YMMWORD PTR ds:[ebx+0x600],ymm1
 {evex} vmovapd BYTE PTR ds:[ebx+0x600],ymm1
@@ -5259,7 +5277,6 @@ vmovapd ymm7{k5},ymm4
 {evex} vmovapd DWORD PTR ds:[ebx+0x600],ymm1
 {evex} vmovapd QWORD PTR ds:[ebx+0x600],ymm1
 {evex} vmovapd ds:[ebx+0x600],ymm1
-vmovapd YMMWORD PTR [edi]{k5},ymm2
 vmovapd zmm5,zmm0
 vmovapd ZMMWORD PTR ds:[edi+ebp*2-0x74691f5d]{k1},zmm2
 vmovapd BYTE PTR ds:[edi+ebp*2-0x74691f5d]{k1},zmm2
@@ -5313,13 +5330,13 @@ vcvtsi2ss xmm0,xmm6,BYTE PTR [ecx+ebp*1-0x40721ccb]
 vcvtsi2ss xmm0,xmm6,WORD PTR [ecx+ebp*1-0x40721ccb]
 vcvtsi2ss xmm0,xmm6,QWORD PTR [ecx+ebp*1-0x40721ccb]
 vcvtsi2ss xmm0,xmm6,[ecx+ebp*1-0x40721ccb]
+{evex} vcvtsi2ss xmm0,xmm5,DWORD PTR [esi+edi*2+0x24]
 vcvtsi2ss xmm0,xmm7,edi{ru-sae}
 vcvtsi2ss xmm2,xmm7,DWORD PTR ds:0x5cc6b682
 vcvtsi2ss xmm2,xmm7,BYTE PTR ds:0x5cc6b682
 vcvtsi2ss xmm2,xmm7,WORD PTR ds:0x5cc6b682
 vcvtsi2ss xmm2,xmm7,QWORD PTR ds:0x5cc6b682
 vcvtsi2ss xmm2,xmm7,ds:0x5cc6b682
-{evex} vcvtsi2ss xmm0,xmm5,DWORD PTR [esi+edi*2+0x24]
 cvtsi2sd xmm2,edx
 cvtsi2sd xmm3,DWORD PTR ss:[ebx]
 cvtsi2sd xmm3,BYTE PTR ss:[ebx]
@@ -5342,13 +5359,13 @@ vcvtsi2sd xmm2,xmm0,BYTE PTR [edi]
 vcvtsi2sd xmm2,xmm0,WORD PTR [edi]
 vcvtsi2sd xmm2,xmm0,QWORD PTR [edi]
 vcvtsi2sd xmm2,xmm0,[edi]
+{evex} vcvtsi2sd xmm0,xmm0,DWORD PTR [ecx+eax*2]
 vcvtsi2sd xmm5,xmm0,edi{rn-bad}
 vcvtsi2sd xmm7,xmm3,DWORD PTR ss:[esp+esi*4+0x150]
 vcvtsi2sd xmm7,xmm3,BYTE PTR ss:[esp+esi*4+0x150]
 vcvtsi2sd xmm7,xmm3,WORD PTR ss:[esp+esi*4+0x150]
 vcvtsi2sd xmm7,xmm3,QWORD PTR ss:[esp+esi*4+0x150]
 vcvtsi2sd xmm7,xmm3,ss:[esp+esi*4+0x150]
-{evex} vcvtsi2sd xmm0,xmm0,DWORD PTR [ecx+eax*2]
 movntps XMMWORD PTR [eax+edx*1],xmm3
 movntps BYTE PTR [eax+edx*1],xmm3
 movntps WORD PTR [eax+edx*1],xmm3
@@ -5375,18 +5392,18 @@ vmovntps DWORD PTR gs:[esi+0x5c56d822],xmm2
 vmovntps QWORD PTR gs:[esi+0x5c56d822],xmm2
 vmovntps gs:[esi+0x5c56d822],xmm2
 vmovntps XMMWORD PTR [ebp+ebp*1+0x25],xmm0
-vmovntps YMMWORD PTR ss:[edx+0x26],ymm5
-vmovntps BYTE PTR ss:[edx+0x26],ymm5
-vmovntps WORD PTR ss:[edx+0x26],ymm5
-vmovntps DWORD PTR ss:[edx+0x26],ymm5
-vmovntps QWORD PTR ss:[edx+0x26],ymm5
-vmovntps ss:[edx+0x26],ymm5
 vmovntps YMMWORD PTR [eax+eiz*1],ymm7
 vmovntps BYTE PTR [eax+eiz*1],ymm7
 vmovntps WORD PTR [eax+eiz*1],ymm7
 vmovntps DWORD PTR [eax+eiz*1],ymm7
 vmovntps QWORD PTR [eax+eiz*1],ymm7
 vmovntps [eax+eiz*1],ymm7
+vmovntps YMMWORD PTR ss:[edx+0x26],ymm5
+vmovntps BYTE PTR ss:[edx+0x26],ymm5
+vmovntps WORD PTR ss:[edx+0x26],ymm5
+vmovntps DWORD PTR ss:[edx+0x26],ymm5
+vmovntps QWORD PTR ss:[edx+0x26],ymm5
+vmovntps ss:[edx+0x26],ymm5
 vmovntps YMMWORD PTR es:[edx],ymm0
 vmovntps BYTE PTR es:[edx],ymm0
 vmovntps WORD PTR es:[edx],ymm0
@@ -5469,13 +5486,13 @@ vmovntpd YMMWORD PTR [edi-0x72],ymm7
 {evex} vmovntpd QWORD PTR cs:[ecx],xmm6
 {evex} vmovntpd cs:[ecx],xmm6
 {evex} vmovntpd XMMWORD PTR [edx],xmm6
+{evex} vmovntpd YMMWORD PTR [esi],ymm6
 {evex} vmovntpd YMMWORD PTR gs:[edi+0xda0],ymm3
 {evex} vmovntpd BYTE PTR gs:[edi+0xda0],ymm3
 {evex} vmovntpd WORD PTR gs:[edi+0xda0],ymm3
 {evex} vmovntpd DWORD PTR gs:[edi+0xda0],ymm3
 {evex} vmovntpd QWORD PTR gs:[edi+0xda0],ymm3
 {evex} vmovntpd gs:[edi+0xda0],ymm3
-{evex} vmovntpd YMMWORD PTR [esi],ymm6
 {evex} vmovntpd YMMWORD PTR [edi+ebx*2-0x500],ymm0
 vmovntpd ZMMWORD PTR [edx*1+0x4c282003],zmm1
 vmovntpd BYTE PTR [edx*1+0x4c282003],zmm1
@@ -5549,13 +5566,13 @@ vcvttss2si ebx,BYTE PTR [ebx+eax*2]
 vcvttss2si ebx,WORD PTR [ebx+eax*2]
 vcvttss2si ebx,QWORD PTR [ebx+eax*2]
 vcvttss2si ebx,[ebx+eax*2]
+vcvttss2si ecx,DWORD PTR [eax+edi*2-0x4c]
 vcvttss2si edi,xmm7{sae}
 vcvttss2si ecx,DWORD PTR ds:[esi]
 vcvttss2si ecx,BYTE PTR ds:[esi]
 vcvttss2si ecx,WORD PTR ds:[esi]
 vcvttss2si ecx,QWORD PTR ds:[esi]
 vcvttss2si ecx,ds:[esi]
-vcvttss2si ecx,DWORD PTR [eax+edi*2-0x4c]
 cvttsd2si ebp,xmm4
 cvttsd2si ecx,QWORD PTR fs:[edx]
 cvttsd2si ecx,BYTE PTR fs:[edx]
@@ -5578,17 +5595,17 @@ vcvttsd2si edx,BYTE PTR ds:0xce3e8ce2
 vcvttsd2si edx,WORD PTR ds:0xce3e8ce2
 vcvttsd2si edx,DWORD PTR ds:0xce3e8ce2
 vcvttsd2si edx,ds:0xce3e8ce2
+{evex} vcvttsd2si esp,QWORD PTR [esi+eax*8-0x5f0fcc1a]
+{evex} vcvttsd2si esp,BYTE PTR [esi+eax*8-0x5f0fcc1a]
+{evex} vcvttsd2si esp,WORD PTR [esi+eax*8-0x5f0fcc1a]
+{evex} vcvttsd2si esp,DWORD PTR [esi+eax*8-0x5f0fcc1a]
+{evex} vcvttsd2si esp,[esi+eax*8-0x5f0fcc1a]
 vcvttsd2si edi,xmm0{sae}
 {evex} vcvttsd2si esp,QWORD PTR ss:[edi+ebx*4-0xd8]
 {evex} vcvttsd2si esp,BYTE PTR ss:[edi+ebx*4-0xd8]
 {evex} vcvttsd2si esp,WORD PTR ss:[edi+ebx*4-0xd8]
 {evex} vcvttsd2si esp,DWORD PTR ss:[edi+ebx*4-0xd8]
 {evex} vcvttsd2si esp,ss:[edi+ebx*4-0xd8]
-{evex} vcvttsd2si esp,QWORD PTR [esi+eax*8-0x5f0fcc1a]
-{evex} vcvttsd2si esp,BYTE PTR [esi+eax*8-0x5f0fcc1a]
-{evex} vcvttsd2si esp,WORD PTR [esi+eax*8-0x5f0fcc1a]
-{evex} vcvttsd2si esp,DWORD PTR [esi+eax*8-0x5f0fcc1a]
-{evex} vcvttsd2si esp,[esi+eax*8-0x5f0fcc1a]
 cvtps2pi mm5,xmm2
 cvtps2pi mm6,QWORD PTR fs:[esi+0x5a2efc82]
 cvtps2pi mm6,BYTE PTR fs:[esi+0x5a2efc82]
@@ -5630,13 +5647,13 @@ vcvtss2si ecx,BYTE PTR [ebx+esi*2+0x7b714c73]
 vcvtss2si ecx,WORD PTR [ebx+esi*2+0x7b714c73]
 vcvtss2si ecx,QWORD PTR [ebx+esi*2+0x7b714c73]
 vcvtss2si ecx,[ebx+esi*2+0x7b714c73]
+vcvtss2si edi,DWORD PTR [ebp+0x482f74db]
 vcvtss2si ebx,xmm2{rn-sae}
-vcvtss2si eax,DWORD PTR ss:[edx+0x4d2025bf]
-vcvtss2si eax,BYTE PTR ss:[edx+0x4d2025bf]
-vcvtss2si eax,WORD PTR ss:[edx+0x4d2025bf]
-vcvtss2si eax,QWORD PTR ss:[edx+0x4d2025bf]
-vcvtss2si eax,ss:[edx+0x4d2025bf]
-vcvtss2si ecx,DWORD PTR [esp+ebx*2-0x1dc]
+{evex} vcvtss2si edx,DWORD PTR ds:[ecx+ebx*4-0xaf1b92f]
+{evex} vcvtss2si edx,BYTE PTR ds:[ecx+ebx*4-0xaf1b92f]
+{evex} vcvtss2si edx,WORD PTR ds:[ecx+ebx*4-0xaf1b92f]
+{evex} vcvtss2si edx,QWORD PTR ds:[ecx+ebx*4-0xaf1b92f]
+{evex} vcvtss2si edx,ds:[ecx+ebx*4-0xaf1b92f]
 cvtsd2si eax,xmm6
 cvtsd2si eax,QWORD PTR gs:[eax]
 cvtsd2si eax,BYTE PTR gs:[eax]
@@ -5659,13 +5676,13 @@ vcvtsd2si edi,BYTE PTR [edi+0x7477fe9b]
 vcvtsd2si edi,WORD PTR [edi+0x7477fe9b]
 vcvtsd2si edi,DWORD PTR [edi+0x7477fe9b]
 vcvtsd2si edi,[edi+0x7477fe9b]
+{evex} vcvtsd2si esp,QWORD PTR [esi]
 vcvtsd2si esp,xmm3{rz-sae}
 {evex} vcvtsd2si esp,QWORD PTR gs:[edx+0x4716a964]
 {evex} vcvtsd2si esp,BYTE PTR gs:[edx+0x4716a964]
 {evex} vcvtsd2si esp,WORD PTR gs:[edx+0x4716a964]
 {evex} vcvtsd2si esp,DWORD PTR gs:[edx+0x4716a964]
 {evex} vcvtsd2si esp,gs:[edx+0x4716a964]
-{evex} vcvtsd2si esp,QWORD PTR [esi]
 ucomiss xmm1,xmm1
 ucomiss xmm2,DWORD PTR [bp+si]
 ucomiss xmm2,BYTE PTR [bp+si]
@@ -5752,20 +5769,16 @@ vcomisd xmm1,BYTE PTR [edi+edi*1]
 vcomisd xmm1,WORD PTR [edi+edi*1]
 vcomisd xmm1,DWORD PTR [edi+edi*1]
 vcomisd xmm1,[edi+edi*1]
+{evex} vcomiss xmm2,DWORD PTR [ebx+0x1ac]
 vcomiss xmm0,xmm4{sae}
-vcomiss xmm4,DWORD PTR ds:[edi+0x150]
-vcomiss xmm4,BYTE PTR ds:[edi+0x150]
-vcomiss xmm4,WORD PTR ds:[edi+0x150]
-vcomiss xmm4,QWORD PTR ds:[edi+0x150]
-vcomiss xmm4,ds:[edi+0x150]
-{evex} vcomiss xmm3,DWORD PTR [edi]
+vcomiss xmm1,xmm5
+{evex} vcomisd xmm6,QWORD PTR [edx]
 vcomisd xmm1,xmm7{sae}
 {evex} vcomisd xmm3,QWORD PTR cs:[edi+eiz*1]
 {evex} vcomisd xmm3,BYTE PTR cs:[edi+eiz*1]
 {evex} vcomisd xmm3,WORD PTR cs:[edi+eiz*1]
 {evex} vcomisd xmm3,DWORD PTR cs:[edi+eiz*1]
 {evex} vcomisd xmm3,cs:[edi+eiz*1]
-{evex} vcomisd xmm6,QWORD PTR [edx]
 wrmsr
 rdtsc
 rdmsr
@@ -6161,13 +6174,13 @@ vsqrtps ymm3,WORD PTR [esi+ebp*2-0x3b]
 vsqrtps ymm3,DWORD PTR [esi+ebp*2-0x3b]
 vsqrtps ymm3,QWORD PTR [esi+ebp*2-0x3b]
 vsqrtps ymm3,[esi+ebp*2-0x3b]
+{evex} vsqrtps xmm2,XMMWORD PTR [ecx+edi*1]
 vsqrtps xmm7{k3}{z},xmm7
 vsqrtps xmm4,DWORD BCST ss:[eax]
 vsqrtps xmm4,DWORD BCST BYTE PTR ss:[eax]
 vsqrtps xmm4,DWORD BCST WORD PTR ss:[eax]
 vsqrtps xmm4,DWORD BCST DWORD PTR ss:[eax]
 vsqrtps xmm4,DWORD BCST QWORD PTR ss:[eax]
-{evex} vsqrtps xmm2,XMMWORD PTR [ecx+edi*1]
 {evex} vsqrtps ymm5,ymm1
 vsqrtps ymm6,DWORD BCST fs:[ecx*4-0x45de27]
 vsqrtps ymm6,DWORD BCST BYTE PTR fs:[ecx*4-0x45de27]
@@ -6175,6 +6188,12 @@ vsqrtps ymm6,DWORD BCST WORD PTR fs:[ecx*4-0x45de27]
 vsqrtps ymm6,DWORD BCST DWORD PTR fs:[ecx*4-0x45de27]
 vsqrtps ymm6,DWORD BCST QWORD PTR fs:[ecx*4-0x45de27]
 vsqrtps ymm4{k3},YMMWORD PTR [edx+edx*2-0x6237bc11]
+vsqrtps zmm2,ZMMWORD PTR [esi+edi*4]
+vsqrtps zmm2,BYTE PTR [esi+edi*4]
+vsqrtps zmm2,WORD PTR [esi+edi*4]
+vsqrtps zmm2,DWORD PTR [esi+edi*4]
+vsqrtps zmm2,QWORD PTR [esi+edi*4]
+vsqrtps zmm2,[esi+edi*4]
 vsqrtps zmm1{k5}{z},zmm1
 vsqrtps zmm5{k4},ZMMWORD PTR gs:0x6beba862
 vsqrtps zmm5{k4},BYTE PTR gs:0x6beba862
@@ -6182,12 +6201,6 @@ vsqrtps zmm5{k4},WORD PTR gs:0x6beba862
 vsqrtps zmm5{k4},DWORD PTR gs:0x6beba862
 vsqrtps zmm5{k4},QWORD PTR gs:0x6beba862
 vsqrtps zmm5{k4},gs:0x6beba862
-vsqrtps zmm0{k1}{z},ZMMWORD PTR [eax-0x75]
-vsqrtps zmm0{k1}{z},BYTE PTR [eax-0x75]
-vsqrtps zmm0{k1}{z},WORD PTR [eax-0x75]
-vsqrtps zmm0{k1}{z},DWORD PTR [eax-0x75]
-vsqrtps zmm0{k1}{z},QWORD PTR [eax-0x75]
-vsqrtps zmm0{k1}{z},[eax-0x75]
 sqrtpd xmm0,xmm6
 sqrtpd xmm5,XMMWORD PTR [bx+0x51]
 sqrtpd xmm5,BYTE PTR [bx+0x51]
@@ -6222,15 +6235,14 @@ vsqrtpd ymm0,WORD PTR [edx]
 vsqrtpd ymm0,DWORD PTR [edx]
 vsqrtpd ymm0,QWORD PTR [edx]
 vsqrtpd ymm0,[edx]
+{evex} vsqrtpd xmm7,XMMWORD PTR [ecx-0x28]
 vsqrtpd xmm5{k3}{z},xmm6
-{evex} vsqrtpd xmm5,XMMWORD PTR fs:[edi]
-{evex} vsqrtpd xmm5,BYTE PTR fs:[edi]
-{evex} vsqrtpd xmm5,WORD PTR fs:[edi]
-{evex} vsqrtpd xmm5,DWORD PTR fs:[edi]
-{evex} vsqrtpd xmm5,QWORD PTR fs:[edi]
-{evex} vsqrtpd xmm5,fs:[edi]
-vsqrtpd xmm0{k7},XMMWORD PTR [eax-0x76]
-vsqrtpd ymm1{k3}{z},ymm5
+vsqrtpd xmm0,QWORD BCST es:[eax+0x230]
+vsqrtpd xmm0,QWORD BCST BYTE PTR es:[eax+0x230]
+vsqrtpd xmm0,QWORD BCST WORD PTR es:[eax+0x230]
+vsqrtpd xmm0,QWORD BCST DWORD PTR es:[eax+0x230]
+vsqrtpd xmm0,QWORD BCST QWORD PTR es:[eax+0x230]
+{evex} vsqrtpd ymm6,ymm0
 vsqrtpd ymm4{k7},YMMWORD PTR fs:[ecx+ebx*4-0xbe0]
 vsqrtpd ymm4{k7},BYTE PTR fs:[ecx+ebx*4-0xbe0]
 vsqrtpd ymm4{k7},WORD PTR fs:[ecx+ebx*4-0xbe0]
@@ -6242,14 +6254,18 @@ vsqrtpd ymm0{k5}{z},QWORD BCST BYTE PTR [ecx-0x1b8]
 vsqrtpd ymm0{k5}{z},QWORD BCST WORD PTR [ecx-0x1b8]
 vsqrtpd ymm0{k5}{z},QWORD BCST DWORD PTR [ecx-0x1b8]
 vsqrtpd ymm0{k5}{z},QWORD BCST QWORD PTR [ecx-0x1b8]
+vsqrtpd zmm5,ZMMWORD PTR [eax*8-0x36]
+vsqrtpd zmm5,BYTE PTR [eax*8-0x36]
+vsqrtpd zmm5,WORD PTR [eax*8-0x36]
+vsqrtpd zmm5,DWORD PTR [eax*8-0x36]
+vsqrtpd zmm5,QWORD PTR [eax*8-0x36]
+vsqrtpd zmm5,[eax*8-0x36]
 vsqrtpd zmm0{k3},zmm0
-vsqrtpd zmm6,ZMMWORD PTR fs:0xb3b6ba93
-vsqrtpd zmm6,BYTE PTR fs:0xb3b6ba93
-vsqrtpd zmm6,WORD PTR fs:0xb3b6ba93
-vsqrtpd zmm6,DWORD PTR fs:0xb3b6ba93
-vsqrtpd zmm6,QWORD PTR fs:0xb3b6ba93
-vsqrtpd zmm6,fs:0xb3b6ba93
-vsqrtpd zmm2{k6}{z},QWORD BCST [ecx+0x3c8]
+vsqrtpd zmm5{k6},QWORD BCST gs:[esi]
+vsqrtpd zmm5{k6},QWORD BCST BYTE PTR gs:[esi]
+vsqrtpd zmm5{k6},QWORD BCST WORD PTR gs:[esi]
+vsqrtpd zmm5{k6},QWORD BCST DWORD PTR gs:[esi]
+vsqrtpd zmm5{k6},QWORD BCST QWORD PTR gs:[esi]
 sqrtss xmm1,xmm7
 sqrtss xmm6,DWORD PTR [bx]
 sqrtss xmm6,BYTE PTR [bx]
@@ -6297,13 +6313,13 @@ vsqrtsd xmm1,xmm2,BYTE PTR [ecx-0x74]
 vsqrtsd xmm1,xmm2,WORD PTR [ecx-0x74]
 vsqrtsd xmm1,xmm2,DWORD PTR [ecx-0x74]
 vsqrtsd xmm1,xmm2,[ecx-0x74]
+{evex} vsqrtsd xmm6,xmm4,QWORD PTR [edi+esi*1-0x4b0f4d0d]
 vsqrtsd xmm1{k1},xmm3,xmm1{rz-sae}
 vsqrtsd xmm6{k3}{z},xmm2,QWORD PTR ds:[ebx-0x278]
 vsqrtsd xmm6{k3}{z},xmm2,BYTE PTR ds:[ebx-0x278]
 vsqrtsd xmm6{k3}{z},xmm2,WORD PTR ds:[ebx-0x278]
 vsqrtsd xmm6{k3}{z},xmm2,DWORD PTR ds:[ebx-0x278]
 vsqrtsd xmm6{k3}{z},xmm2,ds:[ebx-0x278]
-{evex} vsqrtsd xmm6,xmm4,QWORD PTR [edi+esi*1-0x4b0f4d0d]
 rsqrtps xmm3,xmm6
 rsqrtps xmm2,XMMWORD PTR ss:[ecx+eax*4]
 rsqrtps xmm2,BYTE PTR ss:[ecx+eax*4]
@@ -6461,18 +6477,13 @@ vandps ymm2,ymm1,WORD PTR [edi+ebp*4+0x24]
 vandps ymm2,ymm1,DWORD PTR [edi+ebp*4+0x24]
 vandps ymm2,ymm1,QWORD PTR [edi+ebp*4+0x24]
 vandps ymm2,ymm1,[edi+ebp*4+0x24]
+{evex} vandps xmm0,xmm1,XMMWORD PTR [esi+esi*2]
 vandps xmm0{k4}{z},xmm1,xmm1
-{evex} vandps xmm1,xmm3,XMMWORD PTR fs:[eax]
-{evex} vandps xmm1,xmm3,BYTE PTR fs:[eax]
-{evex} vandps xmm1,xmm3,WORD PTR fs:[eax]
-{evex} vandps xmm1,xmm3,DWORD PTR fs:[eax]
-{evex} vandps xmm1,xmm3,QWORD PTR fs:[eax]
-{evex} vandps xmm1,xmm3,fs:[eax]
-vandps xmm6,xmm0,DWORD BCST [ebp+eiz*2-0x1ac]
-vandps xmm6,xmm0,DWORD BCST BYTE PTR [ebp+eiz*2-0x1ac]
-vandps xmm6,xmm0,DWORD BCST WORD PTR [ebp+eiz*2-0x1ac]
-vandps xmm6,xmm0,DWORD BCST DWORD PTR [ebp+eiz*2-0x1ac]
-vandps xmm6,xmm0,DWORD BCST QWORD PTR [ebp+eiz*2-0x1ac]
+vandps xmm4{k2},xmm5,DWORD BCST ss:[ebx]
+vandps xmm4{k2},xmm5,DWORD BCST BYTE PTR ss:[ebx]
+vandps xmm4{k2},xmm5,DWORD BCST WORD PTR ss:[ebx]
+vandps xmm4{k2},xmm5,DWORD BCST DWORD PTR ss:[ebx]
+vandps xmm4{k2},xmm5,DWORD BCST QWORD PTR ss:[ebx]
 {evex} vandps ymm4,ymm6,ymm3
 vandps ymm1{k3}{z},ymm5,YMMWORD PTR fs:[ecx+eax*2]
 vandps ymm1{k3}{z},ymm5,BYTE PTR fs:[ecx+eax*2]
@@ -6481,14 +6492,18 @@ vandps ymm1{k3}{z},ymm5,DWORD PTR fs:[ecx+eax*2]
 vandps ymm1{k3}{z},ymm5,QWORD PTR fs:[ecx+eax*2]
 vandps ymm1{k3}{z},ymm5,fs:[ecx+eax*2]
 vandps ymm5{k5},ymm0,YMMWORD PTR [esi-0x964029e]
-vandps zmm2{k3}{z},zmm4,zmm7
+vandps zmm1,zmm4,zmm4
+vandps zmm7{k4},zmm4,DWORD BCST [esi-0x58]
+vandps zmm7{k4},zmm4,DWORD BCST BYTE PTR [esi-0x58]
+vandps zmm7{k4},zmm4,DWORD BCST WORD PTR [esi-0x58]
+vandps zmm7{k4},zmm4,DWORD BCST DWORD PTR [esi-0x58]
+vandps zmm7{k4},zmm4,DWORD BCST QWORD PTR [esi-0x58]
 vandps zmm3,zmm7,ZMMWORD PTR cs:[edi]
 vandps zmm3,zmm7,BYTE PTR cs:[edi]
 vandps zmm3,zmm7,WORD PTR cs:[edi]
 vandps zmm3,zmm7,DWORD PTR cs:[edi]
 vandps zmm3,zmm7,QWORD PTR cs:[edi]
 vandps zmm3,zmm7,cs:[edi]
-vandps zmm7{k4},zmm4,DWORD BCST [esi-0x58]
 andpd xmm6,xmm3
 andpd xmm1,XMMWORD PTR ds:[ecx]
 andpd xmm1,BYTE PTR ds:[ecx]
@@ -6538,19 +6553,18 @@ vandpd xmm5{k6}{z},xmm0,XMMWORD PTR [eax]
 {evex} vandpd ymm3,ymm2,ymm1
 vandpd ymm2{k5}{z},ymm1,QWORD BCST gs:[edi+esi*8+0x160]
 vandpd ymm6{k2},ymm6,YMMWORD PTR [eax]
-vandpd zmm7{k5}{z},zmm7,zmm4
-vandpd zmm0{k4},zmm4,ZMMWORD PTR ds:[ebp+eiz*2-0x82354a6]
-vandpd zmm0{k4},zmm4,BYTE PTR ds:[ebp+eiz*2-0x82354a6]
-vandpd zmm0{k4},zmm4,WORD PTR ds:[ebp+eiz*2-0x82354a6]
-vandpd zmm0{k4},zmm4,DWORD PTR ds:[ebp+eiz*2-0x82354a6]
-vandpd zmm0{k4},zmm4,QWORD PTR ds:[ebp+eiz*2-0x82354a6]
-vandpd zmm0{k4},zmm4,ds:[ebp+eiz*2-0x82354a6]
-vandpd zmm5,zmm7,ZMMWORD PTR [edi]
-vandpd zmm5,zmm7,BYTE PTR [edi]
-vandpd zmm5,zmm7,WORD PTR [edi]
-vandpd zmm5,zmm7,DWORD PTR [edi]
-vandpd zmm5,zmm7,QWORD PTR [edi]
-vandpd zmm5,zmm7,[edi]
+vandpd zmm4,zmm7,zmm1
+vandpd zmm5{k2}{z},zmm5,ZMMWORD PTR gs:[ebx]
+vandpd zmm5{k2}{z},zmm5,BYTE PTR gs:[ebx]
+vandpd zmm5{k2}{z},zmm5,WORD PTR gs:[ebx]
+vandpd zmm5{k2}{z},zmm5,DWORD PTR gs:[ebx]
+vandpd zmm5{k2}{z},zmm5,QWORD PTR gs:[ebx]
+vandpd zmm5{k2}{z},zmm5,gs:[ebx]
+vandpd zmm0,zmm2,QWORD BCST [edi+edi*8-0x53]
+vandpd zmm0,zmm2,QWORD BCST BYTE PTR [edi+edi*8-0x53]
+vandpd zmm0,zmm2,QWORD BCST WORD PTR [edi+edi*8-0x53]
+vandpd zmm0,zmm2,QWORD BCST DWORD PTR [edi+edi*8-0x53]
+vandpd zmm0,zmm2,QWORD BCST QWORD PTR [edi+edi*8-0x53]
 andnps xmm7,xmm7
 andnps xmm6,XMMWORD PTR ss:[edi+0xe7dba49]
 andnps xmm6,BYTE PTR ss:[edi+0xe7dba49]
@@ -6603,13 +6617,8 @@ vandnps xmm7{k2},xmm0,WORD PTR [ebp+0x5dd85be]
 vandnps xmm7{k2},xmm0,DWORD PTR [ebp+0x5dd85be]
 vandnps xmm7{k2},xmm0,QWORD PTR [ebp+0x5dd85be]
 vandnps xmm7{k2},xmm0,[ebp+0x5dd85be]
+{evex} vandnps ymm3,ymm2,YMMWORD PTR [ecx]
 vandnps ymm0{k5}{z},ymm4,ymm4
-{evex} vandnps ymm4,ymm4,YMMWORD PTR gs:[edi+eax*1]
-{evex} vandnps ymm4,ymm4,BYTE PTR gs:[edi+eax*1]
-{evex} vandnps ymm4,ymm4,WORD PTR gs:[edi+eax*1]
-{evex} vandnps ymm4,ymm4,DWORD PTR gs:[edi+eax*1]
-{evex} vandnps ymm4,ymm4,QWORD PTR gs:[edi+eax*1]
-{evex} vandnps ymm4,ymm4,gs:[edi+eax*1]
 vandnps ymm4{k4}{z},ymm3,DWORD BCST [ecx-0x140]
 vandnps ymm4{k4}{z},ymm3,DWORD BCST BYTE PTR [ecx-0x140]
 vandnps ymm4{k4}{z},ymm3,DWORD BCST WORD PTR [ecx-0x140]
@@ -6672,18 +6681,18 @@ vandnpd ymm5{k1},ymm6,QWORD BCST WORD PTR es:[ebp-0x318]
 vandnpd ymm5{k1},ymm6,QWORD BCST DWORD PTR es:[ebp-0x318]
 vandnpd ymm5{k1},ymm6,QWORD BCST QWORD PTR es:[ebp-0x318]
 vandnpd ymm0,ymm5,QWORD BCST ds:0xf1e0ea99
-vandnpd zmm3{k6},zmm1,zmm4
+vandnpd zmm7,zmm0,zmm3
+vandnpd zmm6{k7}{z},zmm7,QWORD BCST [ebp-0x288]
+vandnpd zmm6{k7}{z},zmm7,QWORD BCST BYTE PTR [ebp-0x288]
+vandnpd zmm6{k7}{z},zmm7,QWORD BCST WORD PTR [ebp-0x288]
+vandnpd zmm6{k7}{z},zmm7,QWORD BCST DWORD PTR [ebp-0x288]
+vandnpd zmm6{k7}{z},zmm7,QWORD BCST QWORD PTR [ebp-0x288]
 vandnpd zmm4,zmm0,ZMMWORD PTR cs:[eax+eiz*8]
 vandnpd zmm4,zmm0,BYTE PTR cs:[eax+eiz*8]
 vandnpd zmm4,zmm0,WORD PTR cs:[eax+eiz*8]
 vandnpd zmm4,zmm0,DWORD PTR cs:[eax+eiz*8]
 vandnpd zmm4,zmm0,QWORD PTR cs:[eax+eiz*8]
 vandnpd zmm4,zmm0,cs:[eax+eiz*8]
-vandnpd zmm6{k7}{z},zmm7,QWORD BCST [ebp-0x288]
-vandnpd zmm6{k7}{z},zmm7,QWORD BCST BYTE PTR [ebp-0x288]
-vandnpd zmm6{k7}{z},zmm7,QWORD BCST WORD PTR [ebp-0x288]
-vandnpd zmm6{k7}{z},zmm7,QWORD BCST DWORD PTR [ebp-0x288]
-vandnpd zmm6{k7}{z},zmm7,QWORD BCST QWORD PTR [ebp-0x288]
 orps xmm3,xmm5
 orps xmm3,XMMWORD PTR [bx+di]
 orps xmm3,BYTE PTR [bx+di]
@@ -6784,23 +6793,23 @@ vorpd ymm5,ymm4,WORD PTR [ecx]
 vorpd ymm5,ymm4,DWORD PTR [ecx]
 vorpd ymm5,ymm4,QWORD PTR [ecx]
 vorpd ymm5,ymm4,[ecx]
-vorpd xmm6{k5},xmm3,xmm0
-vorpd xmm6,xmm7,QWORD BCST fs:[edi-0x111ef737]
-vorpd xmm6,xmm7,QWORD BCST BYTE PTR fs:[edi-0x111ef737]
-vorpd xmm6,xmm7,QWORD BCST WORD PTR fs:[edi-0x111ef737]
-vorpd xmm6,xmm7,QWORD BCST DWORD PTR fs:[edi-0x111ef737]
-vorpd xmm6,xmm7,QWORD BCST QWORD PTR fs:[edi-0x111ef737]
 {evex} vorpd xmm5,xmm0,XMMWORD PTR [esi]
+vorpd xmm6{k5},xmm3,xmm0
+vorpd xmm4{k2},xmm4,XMMWORD PTR ds:[ebx+0x16]
 {evex} vorpd ymm1,ymm4,ymm2
 vorpd ymm2,ymm5,QWORD BCST fs:[esi+0x348]
+vorpd ymm2,ymm5,QWORD BCST BYTE PTR fs:[esi+0x348]
+vorpd ymm2,ymm5,QWORD BCST WORD PTR fs:[esi+0x348]
+vorpd ymm2,ymm5,QWORD BCST DWORD PTR fs:[esi+0x348]
+vorpd ymm2,ymm5,QWORD BCST QWORD PTR fs:[esi+0x348]
 vorpd ymm7{k2},ymm4,QWORD BCST ds:0x6d5bb063
-vorpd zmm1{k7},zmm2,zmm0
-vorpd zmm5{k6}{z},zmm4,ZMMWORD PTR gs:[edx+eax*4-0x300]
-vorpd zmm5{k6}{z},zmm4,BYTE PTR gs:[edx+eax*4-0x300]
-vorpd zmm5{k6}{z},zmm4,WORD PTR gs:[edx+eax*4-0x300]
-vorpd zmm5{k6}{z},zmm4,DWORD PTR gs:[edx+eax*4-0x300]
-vorpd zmm5{k6}{z},zmm4,QWORD PTR gs:[edx+eax*4-0x300]
-vorpd zmm5{k6}{z},zmm4,gs:[edx+eax*4-0x300]
+vorpd zmm1,zmm3,zmm5
+vorpd zmm5{k6},zmm6,ZMMWORD PTR gs:[edx*4+0x31]
+vorpd zmm5{k6},zmm6,BYTE PTR gs:[edx*4+0x31]
+vorpd zmm5{k6},zmm6,WORD PTR gs:[edx*4+0x31]
+vorpd zmm5{k6},zmm6,DWORD PTR gs:[edx*4+0x31]
+vorpd zmm5{k6},zmm6,QWORD PTR gs:[edx*4+0x31]
+vorpd zmm5{k6},zmm6,gs:[edx*4+0x31]
 vorpd zmm7,zmm2,QWORD BCST [edi+ecx*1-0x7e]
 vorpd zmm7,zmm2,QWORD BCST BYTE PTR [edi+ecx*1-0x7e]
 vorpd zmm7,zmm2,QWORD BCST WORD PTR [edi+ecx*1-0x7e]
@@ -6900,20 +6909,20 @@ vxorpd ymm1,ymm5,WORD PTR [esp+edx*1+0x55]
 vxorpd ymm1,ymm5,DWORD PTR [esp+edx*1+0x55]
 vxorpd ymm1,ymm5,QWORD PTR [esp+edx*1+0x55]
 vxorpd ymm1,ymm5,[esp+edx*1+0x55]
-vxorpd xmm6{k2},xmm5,xmm7
+{evex} vxorpd xmm7,xmm2,xmm6
 vxorpd xmm7,xmm5,QWORD BCST ds:[ecx]
 vxorpd xmm7,xmm5,QWORD BCST BYTE PTR ds:[ecx]
 vxorpd xmm7,xmm5,QWORD BCST WORD PTR ds:[ecx]
 vxorpd xmm7,xmm5,QWORD BCST DWORD PTR ds:[ecx]
 vxorpd xmm7,xmm5,QWORD BCST QWORD PTR ds:[ecx]
 vxorpd xmm7{k7},xmm5,XMMWORD PTR [eax-0x210]
+{evex} vxorpd ymm5,ymm4,YMMWORD PTR [esp+edi*4+0x640]
 vxorpd ymm3{k7}{z},ymm6,ymm4
 vxorpd ymm2,ymm1,QWORD BCST gs:[esi+ecx*2]
 vxorpd ymm2,ymm1,QWORD BCST BYTE PTR gs:[esi+ecx*2]
 vxorpd ymm2,ymm1,QWORD BCST WORD PTR gs:[esi+ecx*2]
 vxorpd ymm2,ymm1,QWORD BCST DWORD PTR gs:[esi+ecx*2]
 vxorpd ymm2,ymm1,QWORD BCST QWORD PTR gs:[esi+ecx*2]
-{evex} vxorpd ymm5,ymm4,YMMWORD PTR [esp+edi*4+0x640]
 vxorpd zmm4,zmm6,zmm5
 vxorpd zmm0,zmm4,QWORD BCST gs:[ebx+ebx*4]
 vxorpd zmm2{k7}{z},zmm0,QWORD BCST [edx+0x7b076c74]
@@ -6955,7 +6964,7 @@ vaddps ymm3,ymm5,WORD PTR [eax]
 vaddps ymm3,ymm5,DWORD PTR [eax]
 vaddps ymm3,ymm5,QWORD PTR [eax]
 vaddps ymm3,ymm5,[eax]
-vaddps xmm7{k5},xmm7,xmm0
+{evex} vaddps xmm1,xmm4,xmm1
 vaddps xmm0{k7},xmm6,DWORD BCST fs:[ecx+ecx*1-0x34]
 vaddps xmm0{k7},xmm6,DWORD BCST BYTE PTR fs:[ecx+ecx*1-0x34]
 vaddps xmm0{k7},xmm6,DWORD BCST WORD PTR fs:[ecx+ecx*1-0x34]
@@ -7034,18 +7043,18 @@ vaddpd ymm4{k1},ymm7,DWORD PTR ds:[ecx+0x680]
 vaddpd ymm4{k1},ymm7,QWORD PTR ds:[ecx+0x680]
 vaddpd ymm4{k1},ymm7,ds:[ecx+0x680]
 vaddpd ymm6{k7},ymm0,QWORD BCST [ebx]
+vaddpd zmm2,zmm3,ZMMWORD PTR [edi]
+vaddpd zmm2,zmm3,BYTE PTR [edi]
+vaddpd zmm2,zmm3,WORD PTR [edi]
+vaddpd zmm2,zmm3,DWORD PTR [edi]
+vaddpd zmm2,zmm3,QWORD PTR [edi]
+vaddpd zmm2,zmm3,[edi]
 vaddpd zmm7{k4}{z},zmm6,zmm4
 vaddpd zmm6,zmm4,QWORD BCST cs:[esp+eiz*4+0x2d8]
 vaddpd zmm6,zmm4,QWORD BCST BYTE PTR cs:[esp+eiz*4+0x2d8]
 vaddpd zmm6,zmm4,QWORD BCST WORD PTR cs:[esp+eiz*4+0x2d8]
 vaddpd zmm6,zmm4,QWORD BCST DWORD PTR cs:[esp+eiz*4+0x2d8]
 vaddpd zmm6,zmm4,QWORD BCST QWORD PTR cs:[esp+eiz*4+0x2d8]
-vaddpd zmm0{k3},zmm4,ZMMWORD PTR [ebp+0x1500]
-vaddpd zmm0{k3},zmm4,BYTE PTR [ebp+0x1500]
-vaddpd zmm0{k3},zmm4,WORD PTR [ebp+0x1500]
-vaddpd zmm0{k3},zmm4,DWORD PTR [ebp+0x1500]
-vaddpd zmm0{k3},zmm4,QWORD PTR [ebp+0x1500]
-vaddpd zmm0{k3},zmm4,[ebp+0x1500]
 addss xmm0,xmm1
 addss xmm1,DWORD PTR es:[esi+edi*8-0x1c095018]
 addss xmm1,BYTE PTR es:[esi+edi*8-0x1c095018]
@@ -7068,9 +7077,13 @@ vaddss xmm2,xmm2,BYTE PTR [edx+0x21352a48]
 vaddss xmm2,xmm2,WORD PTR [edx+0x21352a48]
 vaddss xmm2,xmm2,QWORD PTR [edx+0x21352a48]
 vaddss xmm2,xmm2,[edx+0x21352a48]
+{evex} vaddss xmm3,xmm3,DWORD PTR [ecx+ebx*2-0x68b20a14]
 vaddss xmm1,xmm3,xmm7{ru-sae}
-{evex} vaddss xmm7,xmm2,DWORD PTR es:[edx-0xb0]
-vaddss xmm5{k4}{z},xmm4,DWORD PTR [ecx]
+vaddss xmm3{k2}{z},xmm0,DWORD PTR cs:[esi+ecx*1]
+vaddss xmm3{k2}{z},xmm0,BYTE PTR cs:[esi+ecx*1]
+vaddss xmm3{k2}{z},xmm0,WORD PTR cs:[esi+ecx*1]
+vaddss xmm3{k2}{z},xmm0,QWORD PTR cs:[esi+ecx*1]
+vaddss xmm3{k2}{z},xmm0,cs:[esi+ecx*1]
 addsd xmm5,xmm0
 addsd xmm0,QWORD PTR fs:[edi+edx*2]
 addsd xmm0,BYTE PTR fs:[edi+edx*2]
@@ -7093,7 +7106,7 @@ vaddsd xmm5,xmm5,BYTE PTR [edi-0x1cba6bb]
 vaddsd xmm5,xmm5,WORD PTR [edi-0x1cba6bb]
 vaddsd xmm5,xmm5,DWORD PTR [edi-0x1cba6bb]
 vaddsd xmm5,xmm5,[edi-0x1cba6bb]
-vaddsd xmm0,xmm0,xmm1{rn-sae}
+vaddsd xmm6,xmm7,xmm5
 vaddsd xmm3{k2},xmm0,QWORD PTR gs:[esi-0xd0]
 vaddsd xmm3{k2},xmm0,BYTE PTR gs:[esi-0xd0]
 vaddsd xmm3{k2},xmm0,WORD PTR gs:[esi-0xd0]
@@ -7139,7 +7152,7 @@ vmulps ymm7,ymm1,WORD PTR [ecx+0x16]
 vmulps ymm7,ymm1,DWORD PTR [ecx+0x16]
 vmulps ymm7,ymm1,QWORD PTR [ecx+0x16]
 vmulps ymm7,ymm1,[ecx+0x16]
-vmulps xmm1{k3}{z},xmm7,xmm6
+{evex} vmulps xmm5,xmm6,xmm5
 vmulps xmm2{k1},xmm7,XMMWORD PTR gs:0x8f6e1389
 vmulps xmm2{k1},xmm7,BYTE PTR gs:0x8f6e1389
 vmulps xmm2{k1},xmm7,WORD PTR gs:0x8f6e1389
@@ -7151,14 +7164,14 @@ vmulps xmm4,xmm7,DWORD BCST BYTE PTR [esp+edi*2]
 vmulps xmm4,xmm7,DWORD BCST WORD PTR [esp+edi*2]
 vmulps xmm4,xmm7,DWORD BCST DWORD PTR [esp+edi*2]
 vmulps xmm4,xmm7,DWORD BCST QWORD PTR [esp+edi*2]
+{evex} vmulps ymm5,ymm1,YMMWORD PTR [esp+ecx*8]
 vmulps ymm3{k3},ymm5,ymm1
 vmulps ymm2{k4}{z},ymm0,DWORD BCST ss:[edx+0x3627f2d4]
 vmulps ymm2{k4}{z},ymm0,DWORD BCST BYTE PTR ss:[edx+0x3627f2d4]
 vmulps ymm2{k4}{z},ymm0,DWORD BCST WORD PTR ss:[edx+0x3627f2d4]
 vmulps ymm2{k4}{z},ymm0,DWORD BCST DWORD PTR ss:[edx+0x3627f2d4]
 vmulps ymm2{k4}{z},ymm0,DWORD BCST QWORD PTR ss:[edx+0x3627f2d4]
-vmulps ymm6,ymm3,DWORD BCST ds:0xf341fd6d
-vmulps zmm4{k7}{z},zmm2,zmm6{rd-sae}
+vmulps zmm2,zmm7,zmm2
 vmulps zmm1{k1}{z},zmm2,ZMMWORD PTR cs:[eax+eax*1]
 vmulps zmm1{k1}{z},zmm2,BYTE PTR cs:[eax+eax*1]
 vmulps zmm1{k1}{z},zmm2,WORD PTR cs:[eax+eax*1]
@@ -7205,7 +7218,7 @@ vmulpd ymm0,ymm7,WORD PTR [ecx]
 vmulpd ymm0,ymm7,DWORD PTR [ecx]
 vmulpd ymm0,ymm7,QWORD PTR [ecx]
 vmulpd ymm0,ymm7,[ecx]
-vmulpd xmm5{k4},xmm3,xmm6
+{evex} vmulpd xmm0,xmm6,xmm6
 vmulpd xmm6{k5}{z},xmm0,QWORD BCST ds:[ebx-0x120]
 vmulpd xmm6{k5}{z},xmm0,QWORD BCST BYTE PTR ds:[ebx-0x120]
 vmulpd xmm6{k5}{z},xmm0,QWORD BCST WORD PTR ds:[ebx-0x120]
@@ -7216,17 +7229,27 @@ vmulpd xmm0{k3},xmm5,QWORD BCST BYTE PTR [esi+ebp*8]
 vmulpd xmm0{k3},xmm5,QWORD BCST WORD PTR [esi+ebp*8]
 vmulpd xmm0{k3},xmm5,QWORD BCST DWORD PTR [esi+ebp*8]
 vmulpd xmm0{k3},xmm5,QWORD BCST QWORD PTR [esi+ebp*8]
+{evex} vmulpd ymm5,ymm4,YMMWORD PTR [ecx]
 vmulpd ymm7{k1}{z},ymm0,ymm0
-{evex} vmulpd ymm0,ymm1,YMMWORD PTR es:[eax-0xe1d350f]
-vmulpd ymm6{k4},ymm3,QWORD BCST [eax+eiz*4-0x2f0]
+vmulpd ymm0{k2},ymm6,YMMWORD PTR ss:[ecx+edi*1]
+vmulpd ymm0{k2},ymm6,BYTE PTR ss:[ecx+edi*1]
+vmulpd ymm0{k2},ymm6,WORD PTR ss:[ecx+edi*1]
+vmulpd ymm0{k2},ymm6,DWORD PTR ss:[ecx+edi*1]
+vmulpd ymm0{k2},ymm6,QWORD PTR ss:[ecx+edi*1]
+vmulpd ymm0{k2},ymm6,ss:[ecx+edi*1]
+vmulpd zmm1,zmm7,ZMMWORD PTR [ebp-0x300]
+vmulpd zmm1,zmm7,BYTE PTR [ebp-0x300]
+vmulpd zmm1,zmm7,WORD PTR [ebp-0x300]
+vmulpd zmm1,zmm7,DWORD PTR [ebp-0x300]
+vmulpd zmm1,zmm7,QWORD PTR [ebp-0x300]
+vmulpd zmm1,zmm7,[ebp-0x300]
 vmulpd zmm1{k6},zmm4,zmm6
-vmulpd zmm6,zmm5,ZMMWORD PTR ds:[ebx+0x2422be96]
-vmulpd zmm6,zmm5,BYTE PTR ds:[ebx+0x2422be96]
-vmulpd zmm6,zmm5,WORD PTR ds:[ebx+0x2422be96]
-vmulpd zmm6,zmm5,DWORD PTR ds:[ebx+0x2422be96]
-vmulpd zmm6,zmm5,QWORD PTR ds:[ebx+0x2422be96]
-vmulpd zmm6,zmm5,ds:[ebx+0x2422be96]
-vmulpd zmm4{k6}{z},zmm5,QWORD BCST [ebx]
+vmulpd zmm6{k6}{z},zmm3,ZMMWORD PTR gs:[ebx+ebp*8+0xb60f2d6]
+vmulpd zmm6{k6}{z},zmm3,BYTE PTR gs:[ebx+ebp*8+0xb60f2d6]
+vmulpd zmm6{k6}{z},zmm3,WORD PTR gs:[ebx+ebp*8+0xb60f2d6]
+vmulpd zmm6{k6}{z},zmm3,DWORD PTR gs:[ebx+ebp*8+0xb60f2d6]
+vmulpd zmm6{k6}{z},zmm3,QWORD PTR gs:[ebx+ebp*8+0xb60f2d6]
+vmulpd zmm6{k6}{z},zmm3,gs:[ebx+ebp*8+0xb60f2d6]
 mulss xmm4,xmm0
 mulss xmm6,DWORD PTR cs:[eax+0x4b]
 mulss xmm6,BYTE PTR cs:[eax+0x4b]
@@ -7249,17 +7272,17 @@ vmulss xmm6,xmm5,BYTE PTR ds:0xd2b2eb30
 vmulss xmm6,xmm5,WORD PTR ds:0xd2b2eb30
 vmulss xmm6,xmm5,QWORD PTR ds:0xd2b2eb30
 vmulss xmm6,xmm5,ds:0xd2b2eb30
-vmulss xmm6{k4},xmm1,xmm7
-vmulss xmm2{k2}{z},xmm0,DWORD PTR es:[edx+0x738e271a]
-vmulss xmm2{k2}{z},xmm0,BYTE PTR es:[edx+0x738e271a]
-vmulss xmm2{k2}{z},xmm0,WORD PTR es:[edx+0x738e271a]
-vmulss xmm2{k2}{z},xmm0,QWORD PTR es:[edx+0x738e271a]
-vmulss xmm2{k2}{z},xmm0,es:[edx+0x738e271a]
 {evex} vmulss xmm1,xmm0,DWORD PTR [ebx]
 {evex} vmulss xmm1,xmm0,BYTE PTR [ebx]
 {evex} vmulss xmm1,xmm0,WORD PTR [ebx]
 {evex} vmulss xmm1,xmm0,QWORD PTR [ebx]
 {evex} vmulss xmm1,xmm0,[ebx]
+vmulss xmm6{k4},xmm1,xmm7
+vmulss xmm7{k3},xmm5,DWORD PTR es:[ebx+0x188]
+vmulss xmm7{k3},xmm5,BYTE PTR es:[ebx+0x188]
+vmulss xmm7{k3},xmm5,WORD PTR es:[ebx+0x188]
+vmulss xmm7{k3},xmm5,QWORD PTR es:[ebx+0x188]
+vmulss xmm7{k3},xmm5,es:[ebx+0x188]
 mulsd xmm5,xmm1
 mulsd xmm2,QWORD PTR cs:[esi+edx*8]
 mulsd xmm2,BYTE PTR cs:[esi+edx*8]
@@ -7282,13 +7305,13 @@ vmulsd xmm0,xmm6,BYTE PTR [esp+eax*2+0x43]
 vmulsd xmm0,xmm6,WORD PTR [esp+eax*2+0x43]
 vmulsd xmm0,xmm6,DWORD PTR [esp+eax*2+0x43]
 vmulsd xmm0,xmm6,[esp+eax*2+0x43]
+{evex} vmulsd xmm1,xmm4,QWORD PTR [esp]
 vmulsd xmm5{k1}{z},xmm1,xmm6
-vmulsd xmm6{k3},xmm5,QWORD PTR es:[esi+edi*4]
-vmulsd xmm6{k3},xmm5,BYTE PTR es:[esi+edi*4]
-vmulsd xmm6{k3},xmm5,WORD PTR es:[esi+edi*4]
-vmulsd xmm6{k3},xmm5,DWORD PTR es:[esi+edi*4]
-vmulsd xmm6{k3},xmm5,es:[esi+edi*4]
-vmulsd xmm7{k1}{z},xmm3,QWORD PTR [edi+0x3a0]
+vmulsd xmm7{k4}{z},xmm3,QWORD PTR cs:[ebp-0x44]
+vmulsd xmm7{k4}{z},xmm3,BYTE PTR cs:[ebp-0x44]
+vmulsd xmm7{k4}{z},xmm3,WORD PTR cs:[ebp-0x44]
+vmulsd xmm7{k4}{z},xmm3,DWORD PTR cs:[ebp-0x44]
+vmulsd xmm7{k4}{z},xmm3,cs:[ebp-0x44]
 cvtps2pd xmm6,xmm3
 cvtps2pd xmm2,QWORD PTR [bx+di+0x3a5]
 cvtps2pd xmm2,BYTE PTR [bx+di+0x3a5]
@@ -7338,7 +7361,7 @@ vcvtps2pd ymm7{k2},DWORD BCST WORD PTR ds:[edi-0xe8]
 vcvtps2pd ymm7{k2},DWORD BCST DWORD PTR ds:[edi-0xe8]
 vcvtps2pd ymm7{k2},DWORD BCST QWORD PTR ds:[edi-0xe8]
 vcvtps2pd ymm3,DWORD BCST [ecx]
-vcvtps2pd zmm1,ymm6{sae}
+vcvtps2pd zmm7,ymm6
 vcvtps2pd zmm2{k7},YMMWORD PTR gs:[ebx+edi*8]
 vcvtps2pd zmm2{k7},BYTE PTR gs:[ebx+edi*8]
 vcvtps2pd zmm2{k7},WORD PTR gs:[ebx+edi*8]
@@ -7385,13 +7408,13 @@ vcvtpd2ps xmm6,WORD PTR [eax]
 vcvtpd2ps xmm6,DWORD PTR [eax]
 vcvtpd2ps xmm6,QWORD PTR [eax]
 vcvtpd2ps xmm6,[eax]
-vcvtpd2ps xmm7{k3},xmm7
-{evex} vcvtpd2ps xmm0,XMMWORD PTR fs:[eax]
-{evex} vcvtpd2ps xmm0,BYTE PTR fs:[eax]
-{evex} vcvtpd2ps xmm0,WORD PTR fs:[eax]
-{evex} vcvtpd2ps xmm0,DWORD PTR fs:[eax]
-{evex} vcvtpd2ps xmm0,QWORD PTR fs:[eax]
-{evex} vcvtpd2ps xmm0,fs:[eax]
+{evex} vcvtpd2ps xmm1,xmm0
+vcvtpd2ps xmm7{k3}{z},XMMWORD PTR ds:[ebp-0x270]
+vcvtpd2ps xmm7{k3}{z},BYTE PTR ds:[ebp-0x270]
+vcvtpd2ps xmm7{k3}{z},WORD PTR ds:[ebp-0x270]
+vcvtpd2ps xmm7{k3}{z},DWORD PTR ds:[ebp-0x270]
+vcvtpd2ps xmm7{k3}{z},QWORD PTR ds:[ebp-0x270]
+vcvtpd2ps xmm7{k3}{z},ds:[ebp-0x270]
 vcvtpd2ps xmm5{k6},XMMWORD PTR [esp+eax*8]
 {evex} vcvtpd2ps xmm4,ymm0
 vcvtpd2ps xmm1{k6},YMMWORD PTR gs:[ebp-0x120]
@@ -7429,8 +7452,8 @@ vcvtss2sd xmm7,xmm3,BYTE PTR [esi+eax*1]
 vcvtss2sd xmm7,xmm3,WORD PTR [esi+eax*1]
 vcvtss2sd xmm7,xmm3,QWORD PTR [esi+eax*1]
 vcvtss2sd xmm7,xmm3,[esi+eax*1]
+{evex} vcvtss2sd xmm6,xmm5,DWORD PTR [edx]
 vcvtss2sd xmm6,xmm0,xmm6{sae}
-vcvtss2sd xmm1,xmm7,DWORD PTR ds:[ecx+edx*4-0x3b5ca6d1]
 vcvtss2sd xmm5{k4}{z},xmm3,DWORD PTR [esi+0x3d]
 cvtsd2ss xmm1,xmm7
 cvtsd2ss xmm6,QWORD PTR [bp+si]
@@ -7450,13 +7473,13 @@ vcvtsd2ss xmm6,xmm3,BYTE PTR [ebx+0x16]
 vcvtsd2ss xmm6,xmm3,WORD PTR [ebx+0x16]
 vcvtsd2ss xmm6,xmm3,DWORD PTR [ebx+0x16]
 vcvtsd2ss xmm6,xmm3,[ebx+0x16]
+vcvtsd2ss xmm6,xmm5,QWORD PTR [esi]
 vcvtsd2ss xmm0{k6}{z},xmm1,xmm6
 vcvtsd2ss xmm2{k1},xmm6,QWORD PTR gs:[ebp+0x1b0]
 vcvtsd2ss xmm2{k1},xmm6,BYTE PTR gs:[ebp+0x1b0]
 vcvtsd2ss xmm2{k1},xmm6,WORD PTR gs:[ebp+0x1b0]
 vcvtsd2ss xmm2{k1},xmm6,DWORD PTR gs:[ebp+0x1b0]
 vcvtsd2ss xmm2{k1},xmm6,gs:[ebp+0x1b0]
-vcvtsd2ss xmm0{k7}{z},xmm2,QWORD PTR [edi+edx*2]
 cvtdq2ps xmm7,xmm4
 cvtdq2ps xmm0,XMMWORD PTR ss:[edi-0x57fba02a]
 cvtdq2ps xmm0,BYTE PTR ss:[edi-0x57fba02a]
@@ -7511,6 +7534,12 @@ vcvtdq2ps ymm3,DWORD BCST WORD PTR [esi+0x1d4]
 vcvtdq2ps ymm3,DWORD BCST DWORD PTR [esi+0x1d4]
 vcvtdq2ps ymm3,DWORD BCST QWORD PTR [esi+0x1d4]
 vcvtdq2ps ymm6{k4}{z},YMMWORD PTR [ecx]
+vcvtdq2ps zmm4,ZMMWORD PTR [ebp+0x73a2d3f]
+vcvtdq2ps zmm4,BYTE PTR [ebp+0x73a2d3f]
+vcvtdq2ps zmm4,WORD PTR [ebp+0x73a2d3f]
+vcvtdq2ps zmm4,DWORD PTR [ebp+0x73a2d3f]
+vcvtdq2ps zmm4,QWORD PTR [ebp+0x73a2d3f]
+vcvtdq2ps zmm4,[ebp+0x73a2d3f]
 vcvtdq2ps zmm1{k5}{z},zmm5
 vcvtdq2ps zmm1{k5},ZMMWORD PTR ds:[ebx]
 vcvtdq2ps zmm1{k5},BYTE PTR ds:[ebx]
@@ -7518,12 +7547,6 @@ vcvtdq2ps zmm1{k5},WORD PTR ds:[ebx]
 vcvtdq2ps zmm1{k5},DWORD PTR ds:[ebx]
 vcvtdq2ps zmm1{k5},QWORD PTR ds:[ebx]
 vcvtdq2ps zmm1{k5},ds:[ebx]
-vcvtdq2ps zmm4,ZMMWORD PTR [ebp+0x73a2d3f]
-vcvtdq2ps zmm4,BYTE PTR [ebp+0x73a2d3f]
-vcvtdq2ps zmm4,WORD PTR [ebp+0x73a2d3f]
-vcvtdq2ps zmm4,DWORD PTR [ebp+0x73a2d3f]
-vcvtdq2ps zmm4,QWORD PTR [ebp+0x73a2d3f]
-vcvtdq2ps zmm4,[ebp+0x73a2d3f]
 vcvtqq2ps xmm0,xmm5
 vcvtqq2ps xmm6,QWORD BCST [edi]{1to2}
 vcvtqq2ps xmm6,QWORD BCST BYTE PTR [edi]{1to2}
@@ -7536,7 +7559,7 @@ vcvtqq2ps xmm0,WORD PTR gs:[ecx+0x12e09533]
 vcvtqq2ps xmm0,DWORD PTR gs:[ecx+0x12e09533]
 vcvtqq2ps xmm0,QWORD PTR gs:[ecx+0x12e09533]
 vcvtqq2ps xmm0,gs:[ecx+0x12e09533]
-vcvtqq2ps xmm3{k3},ymm3
+vcvtqq2ps xmm5,ymm3
 vcvtqq2ps xmm5{k6},QWORD BCST gs:[ebx+ecx*1]{1to4}
 vcvtqq2ps xmm5{k6},QWORD BCST BYTE PTR gs:[ebx+ecx*1]{1to4}
 vcvtqq2ps xmm5{k6},QWORD BCST WORD PTR gs:[ebx+ecx*1]{1to4}
@@ -7595,13 +7618,14 @@ vcvtps2dq ymm5,WORD PTR [ebx+ecx*8-0x4a]
 vcvtps2dq ymm5,DWORD PTR [ebx+ecx*8-0x4a]
 vcvtps2dq ymm5,QWORD PTR [ebx+ecx*8-0x4a]
 vcvtps2dq ymm5,[ebx+ecx*8-0x4a]
+{evex} vcvtps2dq xmm0,XMMWORD PTR [ebx+edi*8-0x10]
 vcvtps2dq xmm0{k3}{z},xmm0
-{evex} vcvtps2dq xmm6,XMMWORD PTR ss:[edx+0x29]
-vcvtps2dq xmm2,DWORD BCST [edx]
-vcvtps2dq xmm2,DWORD BCST BYTE PTR [edx]
-vcvtps2dq xmm2,DWORD BCST WORD PTR [edx]
-vcvtps2dq xmm2,DWORD BCST DWORD PTR [edx]
-vcvtps2dq xmm2,DWORD BCST QWORD PTR [edx]
+vcvtps2dq xmm0{k3}{z},XMMWORD PTR cs:[ecx]
+vcvtps2dq xmm0{k3}{z},BYTE PTR cs:[ecx]
+vcvtps2dq xmm0{k3}{z},WORD PTR cs:[ecx]
+vcvtps2dq xmm0{k3}{z},DWORD PTR cs:[ecx]
+vcvtps2dq xmm0{k3}{z},QWORD PTR cs:[ecx]
+vcvtps2dq xmm0{k3}{z},cs:[ecx]
 {evex} vcvtps2dq ymm7,ymm4
 vcvtps2dq ymm3,DWORD BCST ss:[edx+0x90]
 vcvtps2dq ymm3,DWORD BCST BYTE PTR ss:[edx+0x90]
@@ -7609,6 +7633,10 @@ vcvtps2dq ymm3,DWORD BCST WORD PTR ss:[edx+0x90]
 vcvtps2dq ymm3,DWORD BCST DWORD PTR ss:[edx+0x90]
 vcvtps2dq ymm3,DWORD BCST QWORD PTR ss:[edx+0x90]
 vcvtps2dq ymm2{k6}{z},DWORD BCST [edi]
+vcvtps2dq ymm2{k6}{z},DWORD BCST BYTE PTR [edi]
+vcvtps2dq ymm2{k6}{z},DWORD BCST WORD PTR [edi]
+vcvtps2dq ymm2{k6}{z},DWORD BCST DWORD PTR [edi]
+vcvtps2dq ymm2{k6}{z},DWORD BCST QWORD PTR [edi]
 vcvtps2dq zmm5,zmm0
 vcvtps2dq zmm1{k7}{z},ZMMWORD PTR gs:[edi+0x27d2ddc]
 vcvtps2dq zmm1{k7}{z},BYTE PTR gs:[edi+0x27d2ddc]
@@ -7663,13 +7691,13 @@ vcvttps2dq xmm4{k4},DWORD BCST WORD PTR ss:[edi]
 vcvttps2dq xmm4{k4},DWORD BCST DWORD PTR ss:[edi]
 vcvttps2dq xmm4{k4},DWORD BCST QWORD PTR ss:[edi]
 vcvttps2dq xmm1{k5},XMMWORD PTR [ecx+0x1b1a76ef]
+{evex} vcvttps2dq ymm7,YMMWORD PTR [esi]
 vcvttps2dq ymm5{k4},ymm6
 vcvttps2dq ymm1{k7}{z},DWORD BCST ds:[ebx+eiz*2-0x444252c6]
 vcvttps2dq ymm1{k7}{z},DWORD BCST BYTE PTR ds:[ebx+eiz*2-0x444252c6]
 vcvttps2dq ymm1{k7}{z},DWORD BCST WORD PTR ds:[ebx+eiz*2-0x444252c6]
 vcvttps2dq ymm1{k7}{z},DWORD BCST DWORD PTR ds:[ebx+eiz*2-0x444252c6]
 vcvttps2dq ymm1{k7}{z},DWORD BCST QWORD PTR ds:[ebx+eiz*2-0x444252c6]
-vcvttps2dq ymm5{k5}{z},YMMWORD PTR [ebp-0x4c0]
 vcvttps2dq zmm5,zmm4
 vcvttps2dq zmm3{k4}{z},ZMMWORD PTR cs:[edx-0x1a40]
 vcvttps2dq zmm3{k4}{z},BYTE PTR cs:[edx-0x1a40]
@@ -7722,10 +7750,10 @@ vsubps ymm2,ymm5,WORD PTR [edx+eiz*1+0x79]
 vsubps ymm2,ymm5,DWORD PTR [edx+eiz*1+0x79]
 vsubps ymm2,ymm5,QWORD PTR [edx+eiz*1+0x79]
 vsubps ymm2,ymm5,[edx+eiz*1+0x79]
-vsubps xmm7{k2},xmm6,xmm3
+{evex} vsubps xmm2,xmm0,xmm7
 vsubps xmm3{k5}{z},xmm7,XMMWORD PTR fs:[esi+0x2d]
 vsubps xmm2{k7}{z},xmm0,DWORD BCST ds:0x7ec15159
-vsubps ymm7{k7}{z},ymm0,ymm5
+{evex} vsubps ymm5,ymm7,ymm5
 vsubps ymm1{k5},ymm6,YMMWORD PTR cs:[edx+ebp*2]
 vsubps ymm1{k5},ymm6,BYTE PTR cs:[edx+ebp*2]
 vsubps ymm1{k5},ymm6,WORD PTR cs:[edx+ebp*2]
@@ -7796,19 +7824,15 @@ vsubpd xmm5{k4}{z},xmm3,QWORD BCST WORD PTR gs:[edx]
 vsubpd xmm5{k4}{z},xmm3,QWORD BCST DWORD PTR gs:[edx]
 vsubpd xmm5{k4}{z},xmm3,QWORD BCST QWORD PTR gs:[edx]
 {evex} vsubpd xmm3,xmm4,XMMWORD PTR [edx+0x580]
+{evex} vsubpd ymm4,ymm4,YMMWORD PTR [ecx+ebp*2]
 vsubpd ymm6{k6}{z},ymm2,ymm4
-{evex} vsubpd ymm5,ymm2,YMMWORD PTR fs:[ebp+0xbe0]
-{evex} vsubpd ymm5,ymm2,BYTE PTR fs:[ebp+0xbe0]
-{evex} vsubpd ymm5,ymm2,WORD PTR fs:[ebp+0xbe0]
-{evex} vsubpd ymm5,ymm2,DWORD PTR fs:[ebp+0xbe0]
-{evex} vsubpd ymm5,ymm2,QWORD PTR fs:[ebp+0xbe0]
-{evex} vsubpd ymm5,ymm2,fs:[ebp+0xbe0]
-vsubpd ymm4{k2},ymm6,QWORD BCST [edx+ecx*8]
-vsubpd ymm4{k2},ymm6,QWORD BCST BYTE PTR [edx+ecx*8]
-vsubpd ymm4{k2},ymm6,QWORD BCST WORD PTR [edx+ecx*8]
-vsubpd ymm4{k2},ymm6,QWORD BCST DWORD PTR [edx+ecx*8]
-vsubpd ymm4{k2},ymm6,QWORD BCST QWORD PTR [edx+ecx*8]
-vsubpd zmm2,zmm0,zmm7{ru-sae}
+vsubpd ymm3{k3}{z},ymm5,YMMWORD PTR ds:[edi]
+vsubpd ymm3{k3}{z},ymm5,BYTE PTR ds:[edi]
+vsubpd ymm3{k3}{z},ymm5,WORD PTR ds:[edi]
+vsubpd ymm3{k3}{z},ymm5,DWORD PTR ds:[edi]
+vsubpd ymm3{k3}{z},ymm5,QWORD PTR ds:[edi]
+vsubpd ymm3{k3}{z},ymm5,ds:[edi]
+vsubpd zmm7,zmm2,zmm4
 vsubpd zmm0{k2},zmm5,ZMMWORD PTR ss:[esi-0x740]
 vsubpd zmm0{k2},zmm5,BYTE PTR ss:[esi-0x740]
 vsubpd zmm0{k2},zmm5,WORD PTR ss:[esi-0x740]
@@ -7843,13 +7867,13 @@ vsubss xmm2,xmm5,BYTE PTR [edi+0x5e]
 vsubss xmm2,xmm5,WORD PTR [edi+0x5e]
 vsubss xmm2,xmm5,QWORD PTR [edi+0x5e]
 vsubss xmm2,xmm5,[edi+0x5e]
-vsubss xmm5{k7},xmm0,xmm4
+{evex} vsubss xmm7,xmm1,xmm2
+vsubss xmm7{k4}{z},xmm5,DWORD PTR [esi+eiz*8-0xadb039e]
 vsubss xmm2,xmm5,DWORD PTR ss:[edx*2-0x5f7eafdd]
 vsubss xmm2,xmm5,BYTE PTR ss:[edx*2-0x5f7eafdd]
 vsubss xmm2,xmm5,WORD PTR ss:[edx*2-0x5f7eafdd]
 vsubss xmm2,xmm5,QWORD PTR ss:[edx*2-0x5f7eafdd]
 vsubss xmm2,xmm5,ss:[edx*2-0x5f7eafdd]
-vsubss xmm7{k4}{z},xmm5,DWORD PTR [esi+eiz*8-0xadb039e]
 subsd xmm0,xmm1
 subsd xmm5,QWORD PTR es:[ecx+eax*8-0x1e]
 subsd xmm5,BYTE PTR es:[ecx+eax*8-0x1e]
@@ -7872,13 +7896,17 @@ vsubsd xmm6,xmm1,BYTE PTR ds:0xffffffe6
 vsubsd xmm6,xmm1,WORD PTR ds:0xffffffe6
 vsubsd xmm6,xmm1,DWORD PTR ds:0xffffffe6
 vsubsd xmm6,xmm1,ds:0xffffffe6
+{evex} vsubsd xmm5,xmm2,QWORD PTR [esi+esi*8]
+{evex} vsubsd xmm5,xmm2,BYTE PTR [esi+esi*8]
+{evex} vsubsd xmm5,xmm2,WORD PTR [esi+esi*8]
+{evex} vsubsd xmm5,xmm2,DWORD PTR [esi+esi*8]
+{evex} vsubsd xmm5,xmm2,[esi+esi*8]
 vsubsd xmm1{k3}{z},xmm4,xmm2
-vsubsd xmm6{k1},xmm0,QWORD PTR gs:[edi+esi*2]
-vsubsd xmm6{k1},xmm0,BYTE PTR gs:[edi+esi*2]
-vsubsd xmm6{k1},xmm0,WORD PTR gs:[edi+esi*2]
-vsubsd xmm6{k1},xmm0,DWORD PTR gs:[edi+esi*2]
-vsubsd xmm6{k1},xmm0,gs:[edi+esi*2]
-vsubsd xmm2{k7}{z},xmm0,QWORD PTR ds:0x2404957e
+vsubsd xmm0{k6},xmm6,QWORD PTR ds:[eax+ecx*2+0x6a941a36]
+vsubsd xmm0{k6},xmm6,BYTE PTR ds:[eax+ecx*2+0x6a941a36]
+vsubsd xmm0{k6},xmm6,WORD PTR ds:[eax+ecx*2+0x6a941a36]
+vsubsd xmm0{k6},xmm6,DWORD PTR ds:[eax+ecx*2+0x6a941a36]
+vsubsd xmm0{k6},xmm6,ds:[eax+ecx*2+0x6a941a36]
 minps xmm1,xmm6
 minps xmm1,XMMWORD PTR [di+0x38]
 minps xmm1,BYTE PTR [di+0x38]
@@ -7994,14 +8022,14 @@ vminpd xmm4{k4}{z},xmm1,QWORD BCST BYTE PTR [edi+0x150]
 vminpd xmm4{k4}{z},xmm1,QWORD BCST WORD PTR [edi+0x150]
 vminpd xmm4{k4}{z},xmm1,QWORD BCST DWORD PTR [edi+0x150]
 vminpd xmm4{k4}{z},xmm1,QWORD BCST QWORD PTR [edi+0x150]
-vminpd ymm5{k6},ymm0,ymm4
+{evex} vminpd ymm3,ymm2,ymm3
 vminpd ymm5{k6},ymm1,QWORD BCST gs:[ebp-0xf32467d]
 vminpd ymm5{k6},ymm1,QWORD BCST BYTE PTR gs:[ebp-0xf32467d]
 vminpd ymm5{k6},ymm1,QWORD BCST WORD PTR gs:[ebp-0xf32467d]
 vminpd ymm5{k6},ymm1,QWORD BCST DWORD PTR gs:[ebp-0xf32467d]
 vminpd ymm5{k6},ymm1,QWORD BCST QWORD PTR gs:[ebp-0xf32467d]
 vminpd ymm4,ymm6,QWORD BCST [esi+ebp*8]
-vminpd zmm1,zmm1,zmm2{sae}
+vminpd zmm3,zmm3,zmm1
 vminpd zmm2,zmm7,QWORD BCST fs:[ebp-0x5a]
 vminpd zmm3{k4},zmm2,ZMMWORD PTR [eax]
 vminpd zmm3{k4},zmm2,BYTE PTR [eax]
@@ -8031,13 +8059,13 @@ vminss xmm7,xmm1,BYTE PTR [edi]
 vminss xmm7,xmm1,WORD PTR [edi]
 vminss xmm7,xmm1,QWORD PTR [edi]
 vminss xmm7,xmm1,[edi]
+{evex} vminss xmm5,xmm3,DWORD PTR [ecx+eiz*2]
 vminss xmm4{k1}{z},xmm3,xmm2
-vminss xmm6,xmm3,DWORD PTR ss:[edx+edx*8-0x1f0]
-vminss xmm6,xmm3,BYTE PTR ss:[edx+edx*8-0x1f0]
-vminss xmm6,xmm3,WORD PTR ss:[edx+edx*8-0x1f0]
-vminss xmm6,xmm3,QWORD PTR ss:[edx+edx*8-0x1f0]
-vminss xmm6,xmm3,ss:[edx+edx*8-0x1f0]
-vminss xmm2{k3}{z},xmm7,DWORD PTR [edx+edi*8]
+vminss xmm2{k4},xmm5,DWORD PTR cs:[edi-0x194]
+vminss xmm2{k4},xmm5,BYTE PTR cs:[edi-0x194]
+vminss xmm2{k4},xmm5,WORD PTR cs:[edi-0x194]
+vminss xmm2{k4},xmm5,QWORD PTR cs:[edi-0x194]
+vminss xmm2{k4},xmm5,cs:[edi-0x194]
 minsd xmm0,xmm7
 minsd xmm4,QWORD PTR [bx+si-0x737]
 minsd xmm4,BYTE PTR [bx+si-0x737]
@@ -8056,13 +8084,13 @@ vminsd xmm6,xmm0,BYTE PTR [edi+eiz*4]
 vminsd xmm6,xmm0,WORD PTR [edi+eiz*4]
 vminsd xmm6,xmm0,DWORD PTR [edi+eiz*4]
 vminsd xmm6,xmm0,[edi+eiz*4]
+vminsd xmm1,xmm6,QWORD PTR [edx-0x380]
 vminsd xmm6,xmm4,xmm3{sae}
 vminsd xmm0{k6},xmm2,QWORD PTR es:[edx]
 vminsd xmm0{k6},xmm2,BYTE PTR es:[edx]
 vminsd xmm0{k6},xmm2,WORD PTR es:[edx]
 vminsd xmm0{k6},xmm2,DWORD PTR es:[edx]
 vminsd xmm0{k6},xmm2,es:[edx]
-vminsd xmm1,xmm6,QWORD PTR [edx-0x380]
 divps xmm2,xmm0
 divps xmm2,XMMWORD PTR [bx+0x6f]
 divps xmm2,BYTE PTR [bx+0x6f]
@@ -8097,26 +8125,26 @@ vdivps ymm3,ymm5,WORD PTR ds:0xffffff9c
 vdivps ymm3,ymm5,DWORD PTR ds:0xffffff9c
 vdivps ymm3,ymm5,QWORD PTR ds:0xffffff9c
 vdivps ymm3,ymm5,ds:0xffffff9c
-vdivps xmm4{k2},xmm3,xmm0
-{evex} vdivps xmm5,xmm4,XMMWORD PTR cs:[ecx+esi*8]
-{evex} vdivps xmm5,xmm4,BYTE PTR cs:[ecx+esi*8]
-{evex} vdivps xmm5,xmm4,WORD PTR cs:[ecx+esi*8]
-{evex} vdivps xmm5,xmm4,DWORD PTR cs:[ecx+esi*8]
-{evex} vdivps xmm5,xmm4,QWORD PTR cs:[ecx+esi*8]
-{evex} vdivps xmm5,xmm4,cs:[ecx+esi*8]
-vdivps xmm0{k5},xmm0,XMMWORD PTR [esi]
-vdivps ymm2{k1}{z},ymm5,ymm6
-{evex} vdivps ymm5,ymm7,YMMWORD PTR es:[edx]
-{evex} vdivps ymm5,ymm7,BYTE PTR es:[edx]
-{evex} vdivps ymm5,ymm7,WORD PTR es:[edx]
-{evex} vdivps ymm5,ymm7,DWORD PTR es:[edx]
-{evex} vdivps ymm5,ymm7,QWORD PTR es:[edx]
-{evex} vdivps ymm5,ymm7,es:[edx]
+{evex} vdivps xmm7,xmm6,xmm1
+vdivps xmm6{k6}{z},xmm0,DWORD BCST gs:[ecx]
+vdivps xmm6{k6}{z},xmm0,DWORD BCST BYTE PTR gs:[ecx]
+vdivps xmm6{k6}{z},xmm0,DWORD BCST WORD PTR gs:[ecx]
+vdivps xmm6{k6}{z},xmm0,DWORD BCST DWORD PTR gs:[ecx]
+vdivps xmm6{k6}{z},xmm0,DWORD BCST QWORD PTR gs:[ecx]
+{evex} vdivps xmm0,xmm4,XMMWORD PTR [ebx+edx*4]
+{evex} vdivps ymm5,ymm4,ymm1
+vdivps ymm6{k2},ymm4,YMMWORD PTR ss:[esi+edx*8+0xf00]
 vdivps ymm2,ymm7,DWORD BCST [ebx+eiz*4]
 vdivps ymm2,ymm7,DWORD BCST BYTE PTR [ebx+eiz*4]
 vdivps ymm2,ymm7,DWORD BCST WORD PTR [ebx+eiz*4]
 vdivps ymm2,ymm7,DWORD BCST DWORD PTR [ebx+eiz*4]
 vdivps ymm2,ymm7,DWORD BCST QWORD PTR [ebx+eiz*4]
+vdivps zmm1,zmm7,ZMMWORD PTR [ebx]
+vdivps zmm1,zmm7,BYTE PTR [ebx]
+vdivps zmm1,zmm7,WORD PTR [ebx]
+vdivps zmm1,zmm7,DWORD PTR [ebx]
+vdivps zmm1,zmm7,QWORD PTR [ebx]
+vdivps zmm1,zmm7,[ebx]
 vdivps zmm4,zmm6,zmm2{rz-sae}
 vdivps zmm6{k6}{z},zmm0,ZMMWORD PTR gs:[edi+eax*1]
 vdivps zmm6{k6}{z},zmm0,BYTE PTR gs:[edi+eax*1]
@@ -8124,12 +8152,6 @@ vdivps zmm6{k6}{z},zmm0,WORD PTR gs:[edi+eax*1]
 vdivps zmm6{k6}{z},zmm0,DWORD PTR gs:[edi+eax*1]
 vdivps zmm6{k6}{z},zmm0,QWORD PTR gs:[edi+eax*1]
 vdivps zmm6{k6}{z},zmm0,gs:[edi+eax*1]
-vdivps zmm1,zmm7,ZMMWORD PTR [ebx]
-vdivps zmm1,zmm7,BYTE PTR [ebx]
-vdivps zmm1,zmm7,WORD PTR [ebx]
-vdivps zmm1,zmm7,DWORD PTR [ebx]
-vdivps zmm1,zmm7,QWORD PTR [ebx]
-vdivps zmm1,zmm7,[ebx]
 divpd xmm4,xmm5
 divpd xmm2,XMMWORD PTR cs:[esi+0xa]
 divpd xmm2,BYTE PTR cs:[esi+0xa]
@@ -8187,7 +8209,7 @@ vdivpd ymm7{k2},ymm3,QWORD BCST WORD PTR ss:[ebp-0x2269ec42]
 vdivpd ymm7{k2},ymm3,QWORD BCST DWORD PTR ss:[ebp-0x2269ec42]
 vdivpd ymm7{k2},ymm3,QWORD BCST QWORD PTR ss:[ebp-0x2269ec42]
 {evex} vdivpd ymm0,ymm4,YMMWORD PTR [edi+0x2c0]
-vdivpd zmm7,zmm6,zmm6{rn-sae}
+vdivpd zmm7,zmm6,zmm4
 vdivpd zmm3,zmm1,QWORD BCST gs:0x49347031
 vdivpd zmm7{k3}{z},zmm7,ZMMWORD PTR [edx-0xd80]
 vdivpd zmm7{k3}{z},zmm7,BYTE PTR [edx-0xd80]
@@ -8217,13 +8239,13 @@ vdivss xmm7,xmm7,BYTE PTR [edx]
 vdivss xmm7,xmm7,WORD PTR [edx]
 vdivss xmm7,xmm7,QWORD PTR [edx]
 vdivss xmm7,xmm7,[edx]
+vdivss xmm7,xmm4,DWORD PTR [ebx+edx*2]
 vdivss xmm3{k7},xmm7,xmm5
-{evex} vdivss xmm1,xmm5,DWORD PTR cs:[ebp+eiz*2+0x4]
-{evex} vdivss xmm1,xmm5,BYTE PTR cs:[ebp+eiz*2+0x4]
-{evex} vdivss xmm1,xmm5,WORD PTR cs:[ebp+eiz*2+0x4]
-{evex} vdivss xmm1,xmm5,QWORD PTR cs:[ebp+eiz*2+0x4]
-{evex} vdivss xmm1,xmm5,cs:[ebp+eiz*2+0x4]
-vdivss xmm5{k6},xmm6,DWORD PTR [eax]
+vdivss xmm5{k4},xmm0,DWORD PTR es:[edx+ebp*2+0x1b14a97b]
+vdivss xmm5{k4},xmm0,BYTE PTR es:[edx+ebp*2+0x1b14a97b]
+vdivss xmm5{k4},xmm0,WORD PTR es:[edx+ebp*2+0x1b14a97b]
+vdivss xmm5{k4},xmm0,QWORD PTR es:[edx+ebp*2+0x1b14a97b]
+vdivss xmm5{k4},xmm0,es:[edx+ebp*2+0x1b14a97b]
 divsd xmm7,xmm0
 divsd xmm4,QWORD PTR [bx+si]
 divsd xmm4,BYTE PTR [bx+si]
@@ -8242,12 +8264,8 @@ vdivsd xmm3,xmm6,BYTE PTR [esi+ebx*1]
 vdivsd xmm3,xmm6,WORD PTR [esi+ebx*1]
 vdivsd xmm3,xmm6,DWORD PTR [esi+ebx*1]
 vdivsd xmm3,xmm6,[esi+ebx*1]
+{evex} vdivsd xmm0,xmm6,QWORD PTR [edx+edi*1]
 vdivsd xmm7,xmm0,xmm7{rd-sae}
-{evex} vdivsd xmm0,xmm2,QWORD PTR fs:0x3e
-{evex} vdivsd xmm0,xmm2,BYTE PTR fs:0x3e
-{evex} vdivsd xmm0,xmm2,WORD PTR fs:0x3e
-{evex} vdivsd xmm0,xmm2,DWORD PTR fs:0x3e
-{evex} vdivsd xmm0,xmm2,fs:0x3e
 vdivsd xmm4{k3},xmm1,QWORD PTR [ebx+edi*8+0x1a73f400]
 maxps xmm0,xmm5
 maxps xmm1,XMMWORD PTR [di+0xe92]
@@ -8283,6 +8301,7 @@ vmaxps ymm6,ymm7,WORD PTR [eax+0x636edc76]
 vmaxps ymm6,ymm7,DWORD PTR [eax+0x636edc76]
 vmaxps ymm6,ymm7,QWORD PTR [eax+0x636edc76]
 vmaxps ymm6,ymm7,[eax+0x636edc76]
+{evex} vmaxps xmm3,xmm0,XMMWORD PTR [esp+ebp*8+0x0]
 vmaxps xmm5{k1}{z},xmm1,xmm3
 vmaxps xmm6{k7},xmm2,XMMWORD PTR es:[ebp+edx*4-0x19a0e47e]
 vmaxps xmm6{k7},xmm2,BYTE PTR es:[ebp+edx*4-0x19a0e47e]
@@ -8290,15 +8309,14 @@ vmaxps xmm6{k7},xmm2,WORD PTR es:[ebp+edx*4-0x19a0e47e]
 vmaxps xmm6{k7},xmm2,DWORD PTR es:[ebp+edx*4-0x19a0e47e]
 vmaxps xmm6{k7},xmm2,QWORD PTR es:[ebp+edx*4-0x19a0e47e]
 vmaxps xmm6{k7},xmm2,es:[ebp+edx*4-0x19a0e47e]
-{evex} vmaxps xmm3,xmm0,XMMWORD PTR [esp+ebp*8+0x0]
+{evex} vmaxps ymm4,ymm4,YMMWORD PTR [ebx]
 vmaxps ymm6{k7},ymm1,ymm7
-{evex} vmaxps ymm2,ymm3,YMMWORD PTR cs:[edi+0x683e9bbb]
 vmaxps ymm5,ymm5,DWORD BCST [ebx+ebx*4]
 vmaxps ymm5,ymm5,DWORD BCST BYTE PTR [ebx+ebx*4]
 vmaxps ymm5,ymm5,DWORD BCST WORD PTR [ebx+ebx*4]
 vmaxps ymm5,ymm5,DWORD BCST DWORD PTR [ebx+ebx*4]
 vmaxps ymm5,ymm5,DWORD BCST QWORD PTR [ebx+ebx*4]
-vmaxps zmm1{k4}{z},zmm1,zmm4{sae}
+vmaxps zmm0,zmm1,zmm2
 vmaxps zmm0{k4},zmm7,ZMMWORD PTR ds:[edx+eax*1]
 vmaxps zmm0{k4},zmm7,BYTE PTR ds:[edx+eax*1]
 vmaxps zmm0{k4},zmm7,WORD PTR ds:[edx+eax*1]
@@ -8350,9 +8368,9 @@ vmaxpd ymm3,ymm0,WORD PTR [ebx]
 vmaxpd ymm3,ymm0,DWORD PTR [ebx]
 vmaxpd ymm3,ymm0,QWORD PTR [ebx]
 vmaxpd ymm3,ymm0,[ebx]
+{evex} vmaxpd xmm0,xmm1,XMMWORD PTR [eax+esi*1]
 vmaxpd xmm5{k7},xmm3,xmm1
 vmaxpd xmm4{k1}{z},xmm7,QWORD BCST gs:0xffffffe2
-vmaxpd xmm6{k2}{z},xmm6,XMMWORD PTR [eax+esi*8]
 {evex} vmaxpd ymm2,ymm4,ymm3
 vmaxpd ymm6,ymm0,QWORD BCST gs:[edi+edx*1-0x248]
 vmaxpd ymm6,ymm0,QWORD BCST BYTE PTR gs:[edi+edx*1-0x248]
@@ -8360,13 +8378,12 @@ vmaxpd ymm6,ymm0,QWORD BCST WORD PTR gs:[edi+edx*1-0x248]
 vmaxpd ymm6,ymm0,QWORD BCST DWORD PTR gs:[edi+edx*1-0x248]
 vmaxpd ymm6,ymm0,QWORD BCST QWORD PTR gs:[edi+edx*1-0x248]
 vmaxpd ymm3{k3}{z},ymm0,YMMWORD PTR [esi+0x19b5e4b8]
-vmaxpd zmm0{k1},zmm2,zmm4
-vmaxpd zmm1,zmm1,ZMMWORD PTR cs:[esi+ebp*4]
-vmaxpd zmm1,zmm1,BYTE PTR cs:[esi+ebp*4]
-vmaxpd zmm1,zmm1,WORD PTR cs:[esi+ebp*4]
-vmaxpd zmm1,zmm1,DWORD PTR cs:[esi+ebp*4]
-vmaxpd zmm1,zmm1,QWORD PTR cs:[esi+ebp*4]
-vmaxpd zmm1,zmm1,cs:[esi+ebp*4]
+vmaxpd zmm2,zmm0,zmm2
+vmaxpd zmm6{k7}{z},zmm1,QWORD BCST fs:[ecx+ecx*1+0x5e0c842b]
+vmaxpd zmm6{k7}{z},zmm1,QWORD BCST BYTE PTR fs:[ecx+ecx*1+0x5e0c842b]
+vmaxpd zmm6{k7}{z},zmm1,QWORD BCST WORD PTR fs:[ecx+ecx*1+0x5e0c842b]
+vmaxpd zmm6{k7}{z},zmm1,QWORD BCST DWORD PTR fs:[ecx+ecx*1+0x5e0c842b]
+vmaxpd zmm6{k7}{z},zmm1,QWORD BCST QWORD PTR fs:[ecx+ecx*1+0x5e0c842b]
 vmaxpd zmm0,zmm4,QWORD BCST [ecx]
 vmaxpd zmm0,zmm4,QWORD BCST BYTE PTR [ecx]
 vmaxpd zmm0,zmm4,QWORD BCST WORD PTR [ecx]
@@ -8390,13 +8407,13 @@ vmaxss xmm3,xmm0,BYTE PTR [eax]
 vmaxss xmm3,xmm0,WORD PTR [eax]
 vmaxss xmm3,xmm0,QWORD PTR [eax]
 vmaxss xmm3,xmm0,[eax]
+vmaxss xmm4,xmm3,DWORD PTR [ebx+0x6d]
 vmaxss xmm2{k6}{z},xmm3,xmm2
 vmaxss xmm1{k4},xmm5,DWORD PTR cs:[eax+0x54]
 vmaxss xmm1{k4},xmm5,BYTE PTR cs:[eax+0x54]
 vmaxss xmm1{k4},xmm5,WORD PTR cs:[eax+0x54]
 vmaxss xmm1{k4},xmm5,QWORD PTR cs:[eax+0x54]
 vmaxss xmm1{k4},xmm5,cs:[eax+0x54]
-vmaxss xmm0{k4}{z},xmm3,DWORD PTR [esi+eax*2+0x527d4422]
 maxsd xmm5,xmm7
 maxsd xmm5,QWORD PTR [bx+si+0x6dd2]
 maxsd xmm5,BYTE PTR [bx+si+0x6dd2]
@@ -8415,12 +8432,8 @@ vmaxsd xmm7,xmm4,BYTE PTR [eax+edi*8]
 vmaxsd xmm7,xmm4,WORD PTR [eax+edi*8]
 vmaxsd xmm7,xmm4,DWORD PTR [eax+edi*8]
 vmaxsd xmm7,xmm4,[eax+edi*8]
+vmaxsd xmm5,xmm2,QWORD PTR [ebx]
 vmaxsd xmm5,xmm4,xmm2{sae}
-{evex} vmaxsd xmm7,xmm0,QWORD PTR ds:[ebx*8-0x4a15b8a9]
-{evex} vmaxsd xmm7,xmm0,BYTE PTR ds:[ebx*8-0x4a15b8a9]
-{evex} vmaxsd xmm7,xmm0,WORD PTR ds:[ebx*8-0x4a15b8a9]
-{evex} vmaxsd xmm7,xmm0,DWORD PTR ds:[ebx*8-0x4a15b8a9]
-{evex} vmaxsd xmm7,xmm0,ds:[ebx*8-0x4a15b8a9]
 vmaxsd xmm7{k3}{z},xmm1,QWORD PTR [esp+esi*1+0x7c]
 punpcklbw mm2,mm3
 punpcklbw mm0,DWORD PTR [bp+di]
@@ -8463,14 +8476,19 @@ vpunpcklbw ymm1,ymm3,WORD PTR [edx+eiz*1-0x7c]
 vpunpcklbw ymm1,ymm3,DWORD PTR [edx+eiz*1-0x7c]
 vpunpcklbw ymm1,ymm3,QWORD PTR [edx+eiz*1-0x7c]
 vpunpcklbw ymm1,ymm3,[edx+eiz*1-0x7c]
-vpunpcklbw xmm2{k7},xmm0,xmm0
-{evex} vpunpcklbw xmm6,xmm3,XMMWORD PTR ss:[ecx+esi*4]
-{evex} vpunpcklbw xmm6,xmm3,BYTE PTR ss:[ecx+esi*4]
-{evex} vpunpcklbw xmm6,xmm3,WORD PTR ss:[ecx+esi*4]
-{evex} vpunpcklbw xmm6,xmm3,DWORD PTR ss:[ecx+esi*4]
-{evex} vpunpcklbw xmm6,xmm3,QWORD PTR ss:[ecx+esi*4]
-{evex} vpunpcklbw xmm6,xmm3,ss:[ecx+esi*4]
-vpunpcklbw xmm1{k3},xmm4,XMMWORD PTR [edx]
+{evex} vpunpcklbw xmm5,xmm0,xmm7
+vpunpcklbw xmm2{k7},xmm6,XMMWORD PTR ds:[ecx]
+vpunpcklbw xmm2{k7},xmm6,BYTE PTR ds:[ecx]
+vpunpcklbw xmm2{k7},xmm6,WORD PTR ds:[ecx]
+vpunpcklbw xmm2{k7},xmm6,DWORD PTR ds:[ecx]
+vpunpcklbw xmm2{k7},xmm6,QWORD PTR ds:[ecx]
+vpunpcklbw xmm2{k7},xmm6,ds:[ecx]
+{evex} vpunpcklbw xmm6,xmm6,XMMWORD PTR ds:0x10e5af45
+{evex} vpunpcklbw xmm6,xmm6,BYTE PTR ds:0x10e5af45
+{evex} vpunpcklbw xmm6,xmm6,WORD PTR ds:0x10e5af45
+{evex} vpunpcklbw xmm6,xmm6,DWORD PTR ds:0x10e5af45
+{evex} vpunpcklbw xmm6,xmm6,QWORD PTR ds:0x10e5af45
+{evex} vpunpcklbw xmm6,xmm6,ds:0x10e5af45
 {evex} vpunpcklbw ymm5,ymm0,ymm1
 vpunpcklbw ymm0{k4}{z},ymm7,YMMWORD PTR gs:[eax+0x5a0e08d]
 vpunpcklbw ymm0{k4}{z},ymm7,BYTE PTR gs:[eax+0x5a0e08d]
@@ -8759,14 +8777,9 @@ vpcmpgtb ymm1,ymm2,WORD PTR ds:0x49accf45
 vpcmpgtb ymm1,ymm2,DWORD PTR ds:0x49accf45
 vpcmpgtb ymm1,ymm2,QWORD PTR ds:0x49accf45
 vpcmpgtb ymm1,ymm2,ds:0x49accf45
+vpcmpgtb k0,xmm3,XMMWORD PTR [edx+edx*8]
 vpcmpgtb k1{k5},xmm0,xmm7
-vpcmpgtb k1,xmm7,XMMWORD PTR cs:[edx]
-vpcmpgtb k1,xmm7,BYTE PTR cs:[edx]
-vpcmpgtb k1,xmm7,WORD PTR cs:[edx]
-vpcmpgtb k1,xmm7,DWORD PTR cs:[edx]
-vpcmpgtb k1,xmm7,QWORD PTR cs:[edx]
-vpcmpgtb k1,xmm7,cs:[edx]
-vpcmpgtb k1{k7},xmm3,XMMWORD PTR [edi*2+0x36fcee5a]
+vpcmpgtb k5{k7},xmm0,XMMWORD PTR [edi]
 vpcmpgtb k2,ymm2,ymm2
 vpcmpgtb k1{k5},ymm2,YMMWORD PTR gs:[eax+eiz*1+0x560]
 vpcmpgtb k1{k5},ymm2,BYTE PTR gs:[eax+eiz*1+0x560]
@@ -8838,40 +8851,35 @@ vpcmpgtw ymm3,ymm1,WORD PTR [esi+eiz*4+0x4]
 vpcmpgtw ymm3,ymm1,DWORD PTR [esi+eiz*4+0x4]
 vpcmpgtw ymm3,ymm1,QWORD PTR [esi+eiz*4+0x4]
 vpcmpgtw ymm3,ymm1,[esi+eiz*4+0x4]
-vpcmpgtw k2{k4},xmm3,xmm4
-vpcmpgtw k6,xmm0,XMMWORD PTR cs:[ebx+edx*8]
-vpcmpgtw k6,xmm0,BYTE PTR cs:[ebx+edx*8]
-vpcmpgtw k6,xmm0,WORD PTR cs:[ebx+edx*8]
-vpcmpgtw k6,xmm0,DWORD PTR cs:[ebx+edx*8]
-vpcmpgtw k6,xmm0,QWORD PTR cs:[ebx+edx*8]
-vpcmpgtw k6,xmm0,cs:[ebx+edx*8]
-vpcmpgtw k3{k5},xmm6,XMMWORD PTR ds:0x1b
-vpcmpgtw k3{k5},xmm6,BYTE PTR ds:0x1b
-vpcmpgtw k3{k5},xmm6,WORD PTR ds:0x1b
-vpcmpgtw k3{k5},xmm6,DWORD PTR ds:0x1b
-vpcmpgtw k3{k5},xmm6,QWORD PTR ds:0x1b
-vpcmpgtw k3{k5},xmm6,ds:0x1b
+vpcmpgtw k7,xmm7,xmm1
+vpcmpgtw k1{k4},xmm6,XMMWORD PTR cs:[ebp-0x65]
+vpcmpgtw k1{k4},xmm6,BYTE PTR cs:[ebp-0x65]
+vpcmpgtw k1{k4},xmm6,WORD PTR cs:[ebp-0x65]
+vpcmpgtw k1{k4},xmm6,DWORD PTR cs:[ebp-0x65]
+vpcmpgtw k1{k4},xmm6,QWORD PTR cs:[ebp-0x65]
+vpcmpgtw k1{k4},xmm6,cs:[ebp-0x65]
+vpcmpgtw k4,xmm0,XMMWORD PTR [ebx]
+vpcmpgtw k3,ymm4,YMMWORD PTR [edx+ebp*8]
 vpcmpgtw k0{k5},ymm3,ymm1
-vpcmpgtw k1,ymm7,YMMWORD PTR fs:[eax]
-vpcmpgtw k1,ymm7,BYTE PTR fs:[eax]
-vpcmpgtw k1,ymm7,WORD PTR fs:[eax]
-vpcmpgtw k1,ymm7,DWORD PTR fs:[eax]
-vpcmpgtw k1,ymm7,QWORD PTR fs:[eax]
-vpcmpgtw k1,ymm7,fs:[eax]
-vpcmpgtw k7{k5},ymm0,YMMWORD PTR [esi+0x20]
+vpcmpgtw k2{k2},ymm2,YMMWORD PTR ss:[ecx]
+vpcmpgtw k2{k2},ymm2,BYTE PTR ss:[ecx]
+vpcmpgtw k2{k2},ymm2,WORD PTR ss:[ecx]
+vpcmpgtw k2{k2},ymm2,DWORD PTR ss:[ecx]
+vpcmpgtw k2{k2},ymm2,QWORD PTR ss:[ecx]
+vpcmpgtw k2{k2},ymm2,ss:[ecx]
+vpcmpgtw k7,zmm6,ZMMWORD PTR [ebx+edx*4]
+vpcmpgtw k7,zmm6,BYTE PTR [ebx+edx*4]
+vpcmpgtw k7,zmm6,WORD PTR [ebx+edx*4]
+vpcmpgtw k7,zmm6,DWORD PTR [ebx+edx*4]
+vpcmpgtw k7,zmm6,QWORD PTR [ebx+edx*4]
+vpcmpgtw k7,zmm6,[ebx+edx*4]
 vpcmpgtw k5{k1},zmm4,zmm0
-vpcmpgtw k6,zmm2,ZMMWORD PTR ss:[ecx+ebx*8]
-vpcmpgtw k6,zmm2,BYTE PTR ss:[ecx+ebx*8]
-vpcmpgtw k6,zmm2,WORD PTR ss:[ecx+ebx*8]
-vpcmpgtw k6,zmm2,DWORD PTR ss:[ecx+ebx*8]
-vpcmpgtw k6,zmm2,QWORD PTR ss:[ecx+ebx*8]
-vpcmpgtw k6,zmm2,ss:[ecx+ebx*8]
-vpcmpgtw k4{k5},zmm1,ZMMWORD PTR [ebp+0x640]
-vpcmpgtw k4{k5},zmm1,BYTE PTR [ebp+0x640]
-vpcmpgtw k4{k5},zmm1,WORD PTR [ebp+0x640]
-vpcmpgtw k4{k5},zmm1,DWORD PTR [ebp+0x640]
-vpcmpgtw k4{k5},zmm1,QWORD PTR [ebp+0x640]
-vpcmpgtw k4{k5},zmm1,[ebp+0x640]
+vpcmpgtw k4{k3},zmm5,ZMMWORD PTR ss:[eax+edx*4+0x1d80]
+vpcmpgtw k4{k3},zmm5,BYTE PTR ss:[eax+edx*4+0x1d80]
+vpcmpgtw k4{k3},zmm5,WORD PTR ss:[eax+edx*4+0x1d80]
+vpcmpgtw k4{k3},zmm5,DWORD PTR ss:[eax+edx*4+0x1d80]
+vpcmpgtw k4{k3},zmm5,QWORD PTR ss:[eax+edx*4+0x1d80]
+vpcmpgtw k4{k3},zmm5,ss:[eax+edx*4+0x1d80]
 pcmpgtd mm4,mm1
 pcmpgtd mm3,QWORD PTR [si]
 pcmpgtd mm3,BYTE PTR [si]
@@ -8918,14 +8926,14 @@ vpcmpgtd ymm3,ymm3,WORD PTR [esi+0x5a]
 vpcmpgtd ymm3,ymm3,DWORD PTR [esi+0x5a]
 vpcmpgtd ymm3,ymm3,QWORD PTR [esi+0x5a]
 vpcmpgtd ymm3,ymm3,[esi+0x5a]
+vpcmpgtd k3,xmm2,XMMWORD PTR [ecx]
 vpcmpgtd k0{k3},xmm5,xmm6
 vpcmpgtd k2,xmm5,DWORD BCST es:[esp+eax*2-0x7900aeca]
 vpcmpgtd k2,xmm5,DWORD BCST BYTE PTR es:[esp+eax*2-0x7900aeca]
 vpcmpgtd k2,xmm5,DWORD BCST WORD PTR es:[esp+eax*2-0x7900aeca]
 vpcmpgtd k2,xmm5,DWORD BCST DWORD PTR es:[esp+eax*2-0x7900aeca]
 vpcmpgtd k2,xmm5,DWORD BCST QWORD PTR es:[esp+eax*2-0x7900aeca]
-vpcmpgtd k3,xmm2,XMMWORD PTR [ecx]
-vpcmpgtd k0{k4},ymm5,ymm7
+vpcmpgtd k7,ymm7,ymm5
 vpcmpgtd k1,ymm3,DWORD BCST ss:[esi+0x5a794013]
 vpcmpgtd k1,ymm3,DWORD BCST BYTE PTR ss:[esi+0x5a794013]
 vpcmpgtd k1,ymm3,DWORD BCST WORD PTR ss:[esi+0x5a794013]
@@ -8993,6 +9001,7 @@ vpackuswb xmm6{k3},xmm1,XMMWORD PTR [eax+0x207fcbe9]
 {evex} vpackuswb xmm1,xmm2,DWORD PTR ss:[eax+esi*1]
 {evex} vpackuswb xmm1,xmm2,QWORD PTR ss:[eax+esi*1]
 {evex} vpackuswb xmm1,xmm2,ss:[eax+esi*1]
+{evex} vpackuswb ymm5,ymm4,YMMWORD PTR [edx-0x880]
 vpackuswb ymm0{k2}{z},ymm4,ymm4
 vpackuswb ymm6{k7},ymm3,YMMWORD PTR cs:[edi-0xf42fa7f]
 vpackuswb ymm6{k7},ymm3,BYTE PTR cs:[edi-0xf42fa7f]
@@ -9000,20 +9009,19 @@ vpackuswb ymm6{k7},ymm3,WORD PTR cs:[edi-0xf42fa7f]
 vpackuswb ymm6{k7},ymm3,DWORD PTR cs:[edi-0xf42fa7f]
 vpackuswb ymm6{k7},ymm3,QWORD PTR cs:[edi-0xf42fa7f]
 vpackuswb ymm6{k7},ymm3,cs:[edi-0xf42fa7f]
-{evex} vpackuswb ymm5,ymm4,YMMWORD PTR [edx-0x880]
+vpackuswb zmm6,zmm3,ZMMWORD PTR [ecx]
+vpackuswb zmm6,zmm3,BYTE PTR [ecx]
+vpackuswb zmm6,zmm3,WORD PTR [ecx]
+vpackuswb zmm6,zmm3,DWORD PTR [ecx]
+vpackuswb zmm6,zmm3,QWORD PTR [ecx]
+vpackuswb zmm6,zmm3,[ecx]
 vpackuswb zmm1{k7},zmm6,zmm7
-vpackuswb zmm1,zmm1,ZMMWORD PTR es:[esp+ebx*4-0x7a8216a7]
-vpackuswb zmm1,zmm1,BYTE PTR es:[esp+ebx*4-0x7a8216a7]
-vpackuswb zmm1,zmm1,WORD PTR es:[esp+ebx*4-0x7a8216a7]
-vpackuswb zmm1,zmm1,DWORD PTR es:[esp+ebx*4-0x7a8216a7]
-vpackuswb zmm1,zmm1,QWORD PTR es:[esp+ebx*4-0x7a8216a7]
-vpackuswb zmm1,zmm1,es:[esp+ebx*4-0x7a8216a7]
-vpackuswb zmm3{k5},zmm3,ZMMWORD PTR [esi]
-vpackuswb zmm3{k5},zmm3,BYTE PTR [esi]
-vpackuswb zmm3{k5},zmm3,WORD PTR [esi]
-vpackuswb zmm3{k5},zmm3,DWORD PTR [esi]
-vpackuswb zmm3{k5},zmm3,QWORD PTR [esi]
-vpackuswb zmm3{k5},zmm3,[esi]
+vpackuswb zmm5{k3},zmm4,ZMMWORD PTR ds:[ebp-0x1c80]
+vpackuswb zmm5{k3},zmm4,BYTE PTR ds:[ebp-0x1c80]
+vpackuswb zmm5{k3},zmm4,WORD PTR ds:[ebp-0x1c80]
+vpackuswb zmm5{k3},zmm4,DWORD PTR ds:[ebp-0x1c80]
+vpackuswb zmm5{k3},zmm4,QWORD PTR ds:[ebp-0x1c80]
+vpackuswb zmm5{k3},zmm4,ds:[ebp-0x1c80]
 punpckhbw mm0,mm4
 punpckhbw mm6,QWORD PTR cs:[eax+eiz*8+0x4d]
 punpckhbw mm6,BYTE PTR cs:[eax+eiz*8+0x4d]
@@ -9080,19 +9088,19 @@ vpunpckhbw ymm3{k5},ymm1,ds:[edi]
 {evex} vpunpckhbw ymm7,ymm4,DWORD PTR ds:0x552ddc58
 {evex} vpunpckhbw ymm7,ymm4,QWORD PTR ds:0x552ddc58
 {evex} vpunpckhbw ymm7,ymm4,ds:0x552ddc58
+vpunpckhbw zmm5,zmm5,ZMMWORD PTR [ebp+0x38e05bb6]
+vpunpckhbw zmm5,zmm5,BYTE PTR [ebp+0x38e05bb6]
+vpunpckhbw zmm5,zmm5,WORD PTR [ebp+0x38e05bb6]
+vpunpckhbw zmm5,zmm5,DWORD PTR [ebp+0x38e05bb6]
+vpunpckhbw zmm5,zmm5,QWORD PTR [ebp+0x38e05bb6]
+vpunpckhbw zmm5,zmm5,[ebp+0x38e05bb6]
 vpunpckhbw zmm5{k6},zmm2,zmm3
-vpunpckhbw zmm0,zmm5,ZMMWORD PTR cs:[ecx-0x1c0]
-vpunpckhbw zmm0,zmm5,BYTE PTR cs:[ecx-0x1c0]
-vpunpckhbw zmm0,zmm5,WORD PTR cs:[ecx-0x1c0]
-vpunpckhbw zmm0,zmm5,DWORD PTR cs:[ecx-0x1c0]
-vpunpckhbw zmm0,zmm5,QWORD PTR cs:[ecx-0x1c0]
-vpunpckhbw zmm0,zmm5,cs:[ecx-0x1c0]
-vpunpckhbw zmm4{k5}{z},zmm4,ZMMWORD PTR [esi]
-vpunpckhbw zmm4{k5}{z},zmm4,BYTE PTR [esi]
-vpunpckhbw zmm4{k5}{z},zmm4,WORD PTR [esi]
-vpunpckhbw zmm4{k5}{z},zmm4,DWORD PTR [esi]
-vpunpckhbw zmm4{k5}{z},zmm4,QWORD PTR [esi]
-vpunpckhbw zmm4{k5}{z},zmm4,[esi]
+vpunpckhbw zmm2{k5},zmm5,ZMMWORD PTR ss:[ebx]
+vpunpckhbw zmm2{k5},zmm5,BYTE PTR ss:[ebx]
+vpunpckhbw zmm2{k5},zmm5,WORD PTR ss:[ebx]
+vpunpckhbw zmm2{k5},zmm5,DWORD PTR ss:[ebx]
+vpunpckhbw zmm2{k5},zmm5,QWORD PTR ss:[ebx]
+vpunpckhbw zmm2{k5},zmm5,ss:[ebx]
 punpckhwd mm0,mm4
 punpckhwd mm4,QWORD PTR gs:[ebp-0x78a569b1]
 punpckhwd mm4,BYTE PTR gs:[ebp-0x78a569b1]
@@ -9225,13 +9233,13 @@ vpunpckhdq xmm0{k3}{z},xmm0,DWORD PTR cs:[esp+edi*8]
 vpunpckhdq xmm0{k3}{z},xmm0,QWORD PTR cs:[esp+edi*8]
 vpunpckhdq xmm0{k3}{z},xmm0,cs:[esp+edi*8]
 vpunpckhdq xmm5{k4},xmm7,DWORD BCST ds:0x94947d17
-vpunpckhdq ymm2{k6}{z},ymm6,ymm1
-{evex} vpunpckhdq ymm1,ymm2,YMMWORD PTR ds:[edx+ebp*4-0x7a1cbc17]
-{evex} vpunpckhdq ymm1,ymm2,BYTE PTR ds:[edx+ebp*4-0x7a1cbc17]
-{evex} vpunpckhdq ymm1,ymm2,WORD PTR ds:[edx+ebp*4-0x7a1cbc17]
-{evex} vpunpckhdq ymm1,ymm2,DWORD PTR ds:[edx+ebp*4-0x7a1cbc17]
-{evex} vpunpckhdq ymm1,ymm2,QWORD PTR ds:[edx+ebp*4-0x7a1cbc17]
-{evex} vpunpckhdq ymm1,ymm2,ds:[edx+ebp*4-0x7a1cbc17]
+{evex} vpunpckhdq ymm0,ymm5,ymm4
+vpunpckhdq ymm6{k6},ymm7,YMMWORD PTR cs:[esi+0x793d000b]
+vpunpckhdq ymm6{k6},ymm7,BYTE PTR cs:[esi+0x793d000b]
+vpunpckhdq ymm6{k6},ymm7,WORD PTR cs:[esi+0x793d000b]
+vpunpckhdq ymm6{k6},ymm7,DWORD PTR cs:[esi+0x793d000b]
+vpunpckhdq ymm6{k6},ymm7,QWORD PTR cs:[esi+0x793d000b]
+vpunpckhdq ymm6{k6},ymm7,cs:[esi+0x793d000b]
 vpunpckhdq ymm6{k3},ymm0,DWORD BCST [eax+0xbc]
 vpunpckhdq ymm6{k3},ymm0,DWORD BCST BYTE PTR [eax+0xbc]
 vpunpckhdq ymm6{k3},ymm0,DWORD BCST WORD PTR [eax+0xbc]
@@ -9360,9 +9368,13 @@ vpunpcklqdq ymm4,ymm7,WORD PTR ds:0xffffff8b
 vpunpcklqdq ymm4,ymm7,DWORD PTR ds:0xffffff8b
 vpunpcklqdq ymm4,ymm7,QWORD PTR ds:0xffffff8b
 vpunpcklqdq ymm4,ymm7,ds:0xffffff8b
-vpunpcklqdq xmm7{k6},xmm3,xmm1
-{evex} vpunpcklqdq xmm2,xmm5,XMMWORD PTR gs:[eax]
-vpunpcklqdq xmm7{k6}{z},xmm1,QWORD BCST ds:0xc50f56cf
+{evex} vpunpcklqdq xmm7,xmm5,xmm5
+vpunpcklqdq xmm4{k4},xmm4,XMMWORD PTR gs:[edi+ebx*8+0xfe09dad]
+vpunpcklqdq xmm0,xmm2,QWORD BCST [ebx]
+vpunpcklqdq xmm0,xmm2,QWORD BCST BYTE PTR [ebx]
+vpunpcklqdq xmm0,xmm2,QWORD BCST WORD PTR [ebx]
+vpunpcklqdq xmm0,xmm2,QWORD BCST DWORD PTR [ebx]
+vpunpcklqdq xmm0,xmm2,QWORD BCST QWORD PTR [ebx]
 {evex} vpunpcklqdq ymm3,ymm5,ymm5
 vpunpcklqdq ymm5{k5},ymm1,YMMWORD PTR cs:[edx]
 vpunpcklqdq ymm5{k5},ymm1,BYTE PTR cs:[edx]
@@ -9376,17 +9388,13 @@ vpunpcklqdq ymm6{k4}{z},ymm4,WORD PTR [ecx+edi*4+0x21a68eea]
 vpunpcklqdq ymm6{k4}{z},ymm4,DWORD PTR [ecx+edi*4+0x21a68eea]
 vpunpcklqdq ymm6{k4}{z},ymm4,QWORD PTR [ecx+edi*4+0x21a68eea]
 vpunpcklqdq ymm6{k4}{z},ymm4,[ecx+edi*4+0x21a68eea]
-vpunpcklqdq zmm1{k6}{z},zmm7,zmm5
+vpunpcklqdq zmm7,zmm4,zmm5
 vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST cs:[ebp-0x5466cb91]
 vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST BYTE PTR cs:[ebp-0x5466cb91]
 vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST WORD PTR cs:[ebp-0x5466cb91]
 vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST DWORD PTR cs:[ebp-0x5466cb91]
 vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST QWORD PTR cs:[ebp-0x5466cb91]
 vpunpcklqdq zmm0{k4},zmm6,QWORD BCST [ebx+edi*1-0x20]
-vpunpcklqdq zmm0{k4},zmm6,QWORD BCST BYTE PTR [ebx+edi*1-0x20]
-vpunpcklqdq zmm0{k4},zmm6,QWORD BCST WORD PTR [ebx+edi*1-0x20]
-vpunpcklqdq zmm0{k4},zmm6,QWORD BCST DWORD PTR [ebx+edi*1-0x20]
-vpunpcklqdq zmm0{k4},zmm6,QWORD BCST QWORD PTR [ebx+edi*1-0x20]
 punpckhqdq xmm5,xmm2
 punpckhqdq xmm0,XMMWORD PTR cs:[bp+di]
 punpckhqdq xmm0,BYTE PTR cs:[bp+di]
@@ -9437,21 +9445,27 @@ vpunpckhqdq xmm0,xmm2,QWORD BCST BYTE PTR [esi-0x3dcf5044]
 vpunpckhqdq xmm0,xmm2,QWORD BCST WORD PTR [esi-0x3dcf5044]
 vpunpckhqdq xmm0,xmm2,QWORD BCST DWORD PTR [esi-0x3dcf5044]
 vpunpckhqdq xmm0,xmm2,QWORD BCST QWORD PTR [esi-0x3dcf5044]
+{evex} vpunpckhqdq ymm3,ymm4,YMMWORD PTR [eax]
 vpunpckhqdq ymm7{k2},ymm4,ymm2
-vpunpckhqdq ymm3,ymm3,QWORD BCST cs:[edx]
-vpunpckhqdq ymm3,ymm3,QWORD BCST BYTE PTR cs:[edx]
-vpunpckhqdq ymm3,ymm3,QWORD BCST WORD PTR cs:[edx]
-vpunpckhqdq ymm3,ymm3,QWORD BCST DWORD PTR cs:[edx]
-vpunpckhqdq ymm3,ymm3,QWORD BCST QWORD PTR cs:[edx]
-{evex} vpunpckhqdq ymm0,ymm0,YMMWORD PTR [eax+0x980]
+vpunpckhqdq ymm0{k6},ymm7,YMMWORD PTR cs:[edi+0x180]
+vpunpckhqdq ymm0{k6},ymm7,BYTE PTR cs:[edi+0x180]
+vpunpckhqdq ymm0{k6},ymm7,WORD PTR cs:[edi+0x180]
+vpunpckhqdq ymm0{k6},ymm7,DWORD PTR cs:[edi+0x180]
+vpunpckhqdq ymm0{k6},ymm7,QWORD PTR cs:[edi+0x180]
+vpunpckhqdq ymm0{k6},ymm7,cs:[edi+0x180]
+vpunpckhqdq zmm3,zmm5,ZMMWORD PTR [edx+esi*1]
+vpunpckhqdq zmm3,zmm5,BYTE PTR [edx+esi*1]
+vpunpckhqdq zmm3,zmm5,WORD PTR [edx+esi*1]
+vpunpckhqdq zmm3,zmm5,DWORD PTR [edx+esi*1]
+vpunpckhqdq zmm3,zmm5,QWORD PTR [edx+esi*1]
+vpunpckhqdq zmm3,zmm5,[edx+esi*1]
 vpunpckhqdq zmm1{k6},zmm1,zmm1
-vpunpckhqdq zmm7,zmm7,ZMMWORD PTR cs:0x8948c07d
-vpunpckhqdq zmm7,zmm7,BYTE PTR cs:0x8948c07d
-vpunpckhqdq zmm7,zmm7,WORD PTR cs:0x8948c07d
-vpunpckhqdq zmm7,zmm7,DWORD PTR cs:0x8948c07d
-vpunpckhqdq zmm7,zmm7,QWORD PTR cs:0x8948c07d
-vpunpckhqdq zmm7,zmm7,cs:0x8948c07d
-vpunpckhqdq zmm6{k7}{z},zmm7,QWORD BCST [edx+esi*4]
+vpunpckhqdq zmm3{k7},zmm4,ZMMWORD PTR ss:[edi]
+vpunpckhqdq zmm3{k7},zmm4,BYTE PTR ss:[edi]
+vpunpckhqdq zmm3{k7},zmm4,WORD PTR ss:[edi]
+vpunpckhqdq zmm3{k7},zmm4,DWORD PTR ss:[edi]
+vpunpckhqdq zmm3{k7},zmm4,QWORD PTR ss:[edi]
+vpunpckhqdq zmm3{k7},zmm4,ss:[edi]
 movd mm7,ebp
 movd mm5,DWORD PTR [bx+si+0x7a]
 movd mm5,BYTE PTR [bx+si+0x7a]
@@ -9530,33 +9544,33 @@ vmovdqa ymm1,WORD PTR [eax]
 vmovdqa ymm1,DWORD PTR [eax]
 vmovdqa ymm1,QWORD PTR [eax]
 vmovdqa ymm1,[eax]
-vmovdqa32 xmm5{k7},xmm3
-vmovdqa32 xmm3{k1}{z},XMMWORD PTR ss:[esi]
-vmovdqa32 xmm3{k1}{z},BYTE PTR ss:[esi]
-vmovdqa32 xmm3{k1}{z},WORD PTR ss:[esi]
-vmovdqa32 xmm3{k1}{z},DWORD PTR ss:[esi]
-vmovdqa32 xmm3{k1}{z},QWORD PTR ss:[esi]
-vmovdqa32 xmm3{k1}{z},ss:[esi]
 vmovdqa32 xmm6,XMMWORD PTR [esi+0xc]
 vmovdqa32 xmm6,BYTE PTR [esi+0xc]
 vmovdqa32 xmm6,WORD PTR [esi+0xc]
 vmovdqa32 xmm6,DWORD PTR [esi+0xc]
 vmovdqa32 xmm6,QWORD PTR [esi+0xc]
 vmovdqa32 xmm6,[esi+0xc]
+vmovdqa32 xmm5{k7},xmm3
+vmovdqa32 xmm5{k4},XMMWORD PTR ds:[ecx]
+vmovdqa32 xmm5{k4},BYTE PTR ds:[ecx]
+vmovdqa32 xmm5{k4},WORD PTR ds:[ecx]
+vmovdqa32 xmm5{k4},DWORD PTR ds:[ecx]
+vmovdqa32 xmm5{k4},QWORD PTR ds:[ecx]
+vmovdqa32 xmm5{k4},ds:[ecx]
+vmovdqa32 ymm5,YMMWORD PTR [eax+eiz*8]
+vmovdqa32 ymm5,BYTE PTR [eax+eiz*8]
+vmovdqa32 ymm5,WORD PTR [eax+eiz*8]
+vmovdqa32 ymm5,DWORD PTR [eax+eiz*8]
+vmovdqa32 ymm5,QWORD PTR [eax+eiz*8]
+vmovdqa32 ymm5,[eax+eiz*8]
 vmovdqa32 ymm0{k1},ymm0
-vmovdqa32 ymm6,YMMWORD PTR ds:[edx]
-vmovdqa32 ymm6,BYTE PTR ds:[edx]
-vmovdqa32 ymm6,WORD PTR ds:[edx]
-vmovdqa32 ymm6,DWORD PTR ds:[edx]
-vmovdqa32 ymm6,QWORD PTR ds:[edx]
-vmovdqa32 ymm6,ds:[edx]
-vmovdqa32 ymm3{k5},YMMWORD PTR [esi+edx*8-0x275aac85]
-vmovdqa32 ymm3{k5},BYTE PTR [esi+edx*8-0x275aac85]
-vmovdqa32 ymm3{k5},WORD PTR [esi+edx*8-0x275aac85]
-vmovdqa32 ymm3{k5},DWORD PTR [esi+edx*8-0x275aac85]
-vmovdqa32 ymm3{k5},QWORD PTR [esi+edx*8-0x275aac85]
-vmovdqa32 ymm3{k5},[esi+edx*8-0x275aac85]
-vmovdqa32 zmm7{k4}{z},zmm7
+vmovdqa32 ymm4{k7},YMMWORD PTR ds:[eax-0x14936c48]
+vmovdqa32 ymm4{k7},BYTE PTR ds:[eax-0x14936c48]
+vmovdqa32 ymm4{k7},WORD PTR ds:[eax-0x14936c48]
+vmovdqa32 ymm4{k7},DWORD PTR ds:[eax-0x14936c48]
+vmovdqa32 ymm4{k7},QWORD PTR ds:[eax-0x14936c48]
+vmovdqa32 ymm4{k7},ds:[eax-0x14936c48]
+vmovdqa32 zmm1,zmm6
 vmovdqa32 zmm3{k2},ZMMWORD PTR cs:[edx+0x200]
 vmovdqa32 zmm3{k2},BYTE PTR cs:[edx+0x200]
 vmovdqa32 zmm3{k2},WORD PTR cs:[edx+0x200]
@@ -9569,19 +9583,19 @@ vmovdqa32 zmm1{k4}{z},WORD PTR [edx]
 vmovdqa32 zmm1{k4}{z},DWORD PTR [edx]
 vmovdqa32 zmm1{k4}{z},QWORD PTR [edx]
 vmovdqa32 zmm1{k4}{z},[edx]
+vmovdqa64 xmm7,XMMWORD PTR [esi+ebx*1]
+vmovdqa64 xmm7,BYTE PTR [esi+ebx*1]
+vmovdqa64 xmm7,WORD PTR [esi+ebx*1]
+vmovdqa64 xmm7,DWORD PTR [esi+ebx*1]
+vmovdqa64 xmm7,QWORD PTR [esi+ebx*1]
+vmovdqa64 xmm7,[esi+ebx*1]
 vmovdqa64 xmm6{k1},xmm7
-vmovdqa64 xmm0,XMMWORD PTR ss:[eax+ecx*8]
-vmovdqa64 xmm0,BYTE PTR ss:[eax+ecx*8]
-vmovdqa64 xmm0,WORD PTR ss:[eax+ecx*8]
-vmovdqa64 xmm0,DWORD PTR ss:[eax+ecx*8]
-vmovdqa64 xmm0,QWORD PTR ss:[eax+ecx*8]
-vmovdqa64 xmm0,ss:[eax+ecx*8]
-vmovdqa64 xmm4{k2},XMMWORD PTR [edx+edx*8+0x5ea9fdae]
-vmovdqa64 xmm4{k2},BYTE PTR [edx+edx*8+0x5ea9fdae]
-vmovdqa64 xmm4{k2},WORD PTR [edx+edx*8+0x5ea9fdae]
-vmovdqa64 xmm4{k2},DWORD PTR [edx+edx*8+0x5ea9fdae]
-vmovdqa64 xmm4{k2},QWORD PTR [edx+edx*8+0x5ea9fdae]
-vmovdqa64 xmm4{k2},[edx+edx*8+0x5ea9fdae]
+vmovdqa64 xmm4{k5},XMMWORD PTR gs:[edi+0x4a0]
+vmovdqa64 xmm4{k5},BYTE PTR gs:[edi+0x4a0]
+vmovdqa64 xmm4{k5},WORD PTR gs:[edi+0x4a0]
+vmovdqa64 xmm4{k5},DWORD PTR gs:[edi+0x4a0]
+vmovdqa64 xmm4{k5},QWORD PTR gs:[edi+0x4a0]
+vmovdqa64 xmm4{k5},gs:[edi+0x4a0]
 vmovdqa64 ymm2,ymm4
 vmovdqa64 ymm6{k6},YMMWORD PTR es:[edi]
 vmovdqa64 ymm6{k6},BYTE PTR es:[edi]
@@ -9637,32 +9651,38 @@ vmovdqu ymm1,DWORD PTR [ebx]
 vmovdqu ymm1,QWORD PTR [ebx]
 vmovdqu ymm1,[ebx]
 vmovdqu ymm2,YMMWORD PTR [ecx+edi*8+0x4b07a725]
+vmovdqu32 xmm4,XMMWORD PTR [edx+0x390]
+vmovdqu32 xmm4,BYTE PTR [edx+0x390]
+vmovdqu32 xmm4,WORD PTR [edx+0x390]
+vmovdqu32 xmm4,DWORD PTR [edx+0x390]
+vmovdqu32 xmm4,QWORD PTR [edx+0x390]
+vmovdqu32 xmm4,[edx+0x390]
 vmovdqu32 xmm5{k6}{z},xmm1
-vmovdqu32 xmm5,XMMWORD PTR ds:[ebx]
-vmovdqu32 xmm5,BYTE PTR ds:[ebx]
-vmovdqu32 xmm5,WORD PTR ds:[ebx]
-vmovdqu32 xmm5,DWORD PTR ds:[ebx]
-vmovdqu32 xmm5,QWORD PTR ds:[ebx]
-vmovdqu32 xmm5,ds:[ebx]
-vmovdqu32 xmm7{k1},XMMWORD PTR [ecx*1-0x251c7dd8]
-vmovdqu32 xmm7{k1},BYTE PTR [ecx*1-0x251c7dd8]
-vmovdqu32 xmm7{k1},WORD PTR [ecx*1-0x251c7dd8]
-vmovdqu32 xmm7{k1},DWORD PTR [ecx*1-0x251c7dd8]
-vmovdqu32 xmm7{k1},QWORD PTR [ecx*1-0x251c7dd8]
-vmovdqu32 xmm7{k1},[ecx*1-0x251c7dd8]
+vmovdqu32 xmm6{k6}{z},XMMWORD PTR es:[edx+ebp*2]
+vmovdqu32 xmm6{k6}{z},BYTE PTR es:[edx+ebp*2]
+vmovdqu32 xmm6{k6}{z},WORD PTR es:[edx+ebp*2]
+vmovdqu32 xmm6{k6}{z},DWORD PTR es:[edx+ebp*2]
+vmovdqu32 xmm6{k6}{z},QWORD PTR es:[edx+ebp*2]
+vmovdqu32 xmm6{k6}{z},es:[edx+ebp*2]
+vmovdqu32 ymm6,YMMWORD PTR [ecx+ebx*4-0x3dae7043]
+vmovdqu32 ymm6,BYTE PTR [ecx+ebx*4-0x3dae7043]
+vmovdqu32 ymm6,WORD PTR [ecx+ebx*4-0x3dae7043]
+vmovdqu32 ymm6,DWORD PTR [ecx+ebx*4-0x3dae7043]
+vmovdqu32 ymm6,QWORD PTR [ecx+ebx*4-0x3dae7043]
+vmovdqu32 ymm6,[ecx+ebx*4-0x3dae7043]
 vmovdqu32 ymm4{k2}{z},ymm0
-vmovdqu32 ymm1,YMMWORD PTR es:[eax]
-vmovdqu32 ymm1,BYTE PTR es:[eax]
-vmovdqu32 ymm1,WORD PTR es:[eax]
-vmovdqu32 ymm1,DWORD PTR es:[eax]
-vmovdqu32 ymm1,QWORD PTR es:[eax]
-vmovdqu32 ymm1,es:[eax]
-vmovdqu32 ymm1{k1}{z},YMMWORD PTR [ecx+0x660]
-vmovdqu32 ymm1{k1}{z},BYTE PTR [ecx+0x660]
-vmovdqu32 ymm1{k1}{z},WORD PTR [ecx+0x660]
-vmovdqu32 ymm1{k1}{z},DWORD PTR [ecx+0x660]
-vmovdqu32 ymm1{k1}{z},QWORD PTR [ecx+0x660]
-vmovdqu32 ymm1{k1}{z},[ecx+0x660]
+vmovdqu32 ymm7{k4},YMMWORD PTR fs:[esi-0x31d65253]
+vmovdqu32 ymm7{k4},BYTE PTR fs:[esi-0x31d65253]
+vmovdqu32 ymm7{k4},WORD PTR fs:[esi-0x31d65253]
+vmovdqu32 ymm7{k4},DWORD PTR fs:[esi-0x31d65253]
+vmovdqu32 ymm7{k4},QWORD PTR fs:[esi-0x31d65253]
+vmovdqu32 ymm7{k4},fs:[esi-0x31d65253]
+vmovdqu32 zmm4,ZMMWORD PTR [esi]
+vmovdqu32 zmm4,BYTE PTR [esi]
+vmovdqu32 zmm4,WORD PTR [esi]
+vmovdqu32 zmm4,DWORD PTR [esi]
+vmovdqu32 zmm4,QWORD PTR [esi]
+vmovdqu32 zmm4,[esi]
 vmovdqu32 zmm1{k3}{z},zmm5
 vmovdqu32 zmm4{k1},ZMMWORD PTR ss:[ecx+eax*4-0x12c0]
 vmovdqu32 zmm4{k1},BYTE PTR ss:[ecx+eax*4-0x12c0]
@@ -9670,25 +9690,19 @@ vmovdqu32 zmm4{k1},WORD PTR ss:[ecx+eax*4-0x12c0]
 vmovdqu32 zmm4{k1},DWORD PTR ss:[ecx+eax*4-0x12c0]
 vmovdqu32 zmm4{k1},QWORD PTR ss:[ecx+eax*4-0x12c0]
 vmovdqu32 zmm4{k1},ss:[ecx+eax*4-0x12c0]
-vmovdqu32 zmm4,ZMMWORD PTR [esi]
-vmovdqu32 zmm4,BYTE PTR [esi]
-vmovdqu32 zmm4,WORD PTR [esi]
-vmovdqu32 zmm4,DWORD PTR [esi]
-vmovdqu32 zmm4,QWORD PTR [esi]
-vmovdqu32 zmm4,[esi]
+vmovdqu64 xmm7,XMMWORD PTR [eax+eiz*4-0x246e747d]
+vmovdqu64 xmm7,BYTE PTR [eax+eiz*4-0x246e747d]
+vmovdqu64 xmm7,WORD PTR [eax+eiz*4-0x246e747d]
+vmovdqu64 xmm7,DWORD PTR [eax+eiz*4-0x246e747d]
+vmovdqu64 xmm7,QWORD PTR [eax+eiz*4-0x246e747d]
+vmovdqu64 xmm7,[eax+eiz*4-0x246e747d]
 vmovdqu64 xmm1{k4}{z},xmm0
-vmovdqu64 xmm7,XMMWORD PTR ss:[esi+ecx*2+0x1e0]
-vmovdqu64 xmm7,BYTE PTR ss:[esi+ecx*2+0x1e0]
-vmovdqu64 xmm7,WORD PTR ss:[esi+ecx*2+0x1e0]
-vmovdqu64 xmm7,DWORD PTR ss:[esi+ecx*2+0x1e0]
-vmovdqu64 xmm7,QWORD PTR ss:[esi+ecx*2+0x1e0]
-vmovdqu64 xmm7,ss:[esi+ecx*2+0x1e0]
-vmovdqu64 xmm6{k6}{z},XMMWORD PTR [edx-0x1]
-vmovdqu64 xmm6{k6}{z},BYTE PTR [edx-0x1]
-vmovdqu64 xmm6{k6}{z},WORD PTR [edx-0x1]
-vmovdqu64 xmm6{k6}{z},DWORD PTR [edx-0x1]
-vmovdqu64 xmm6{k6}{z},QWORD PTR [edx-0x1]
-vmovdqu64 xmm6{k6}{z},[edx-0x1]
+vmovdqu64 xmm7{k7},XMMWORD PTR ds:[esi-0x160]
+vmovdqu64 xmm7{k7},BYTE PTR ds:[esi-0x160]
+vmovdqu64 xmm7{k7},WORD PTR ds:[esi-0x160]
+vmovdqu64 xmm7{k7},DWORD PTR ds:[esi-0x160]
+vmovdqu64 xmm7{k7},QWORD PTR ds:[esi-0x160]
+vmovdqu64 xmm7{k7},ds:[esi-0x160]
 vmovdqu64 ymm6,ymm5
 vmovdqu64 ymm3{k5}{z},YMMWORD PTR cs:[esi]
 vmovdqu64 ymm3{k5}{z},BYTE PTR cs:[esi]
@@ -9741,45 +9755,40 @@ vmovdqu8 ymm3,WORD PTR [ecx]
 vmovdqu8 ymm3,DWORD PTR [ecx]
 vmovdqu8 ymm3,QWORD PTR [ecx]
 vmovdqu8 ymm3,[ecx]
+vmovdqu8 zmm7,ZMMWORD PTR [edi]
+vmovdqu8 zmm7,BYTE PTR [edi]
+vmovdqu8 zmm7,WORD PTR [edi]
+vmovdqu8 zmm7,DWORD PTR [edi]
+vmovdqu8 zmm7,QWORD PTR [edi]
+vmovdqu8 zmm7,[edi]
 vmovdqu8 zmm6{k4}{z},zmm7
-vmovdqu8 zmm3,ZMMWORD PTR es:[ecx-0x78]
-vmovdqu8 zmm3,BYTE PTR es:[ecx-0x78]
-vmovdqu8 zmm3,WORD PTR es:[ecx-0x78]
-vmovdqu8 zmm3,DWORD PTR es:[ecx-0x78]
-vmovdqu8 zmm3,QWORD PTR es:[ecx-0x78]
-vmovdqu8 zmm3,es:[ecx-0x78]
 vmovdqu8 zmm4{k4}{z},ZMMWORD PTR [esi+edx*1]
-vmovdqu8 zmm4{k4}{z},BYTE PTR [esi+edx*1]
-vmovdqu8 zmm4{k4}{z},WORD PTR [esi+edx*1]
-vmovdqu8 zmm4{k4}{z},DWORD PTR [esi+edx*1]
-vmovdqu8 zmm4{k4}{z},QWORD PTR [esi+edx*1]
-vmovdqu8 zmm4{k4}{z},[esi+edx*1]
+vmovdqu16 xmm3,XMMWORD PTR ds:0xaffdc6c7
+vmovdqu16 xmm3,BYTE PTR ds:0xaffdc6c7
+vmovdqu16 xmm3,WORD PTR ds:0xaffdc6c7
+vmovdqu16 xmm3,DWORD PTR ds:0xaffdc6c7
+vmovdqu16 xmm3,QWORD PTR ds:0xaffdc6c7
+vmovdqu16 xmm3,ds:0xaffdc6c7
 vmovdqu16 xmm6{k7},xmm5
-vmovdqu16 xmm3{k1}{z},XMMWORD PTR cs:[eax+0x5e]
-vmovdqu16 xmm3{k1}{z},BYTE PTR cs:[eax+0x5e]
-vmovdqu16 xmm3{k1}{z},WORD PTR cs:[eax+0x5e]
-vmovdqu16 xmm3{k1}{z},DWORD PTR cs:[eax+0x5e]
-vmovdqu16 xmm3{k1}{z},QWORD PTR cs:[eax+0x5e]
-vmovdqu16 xmm3{k1}{z},cs:[eax+0x5e]
-vmovdqu16 xmm0{k5},XMMWORD PTR [esi]
-vmovdqu16 xmm0{k5},BYTE PTR [esi]
-vmovdqu16 xmm0{k5},WORD PTR [esi]
-vmovdqu16 xmm0{k5},DWORD PTR [esi]
-vmovdqu16 xmm0{k5},QWORD PTR [esi]
-vmovdqu16 xmm0{k5},[esi]
-vmovdqu16 ymm3{k1},ymm1
-vmovdqu16 ymm6{k6}{z},YMMWORD PTR gs:[esi]
-vmovdqu16 ymm6{k6}{z},BYTE PTR gs:[esi]
-vmovdqu16 ymm6{k6}{z},WORD PTR gs:[esi]
-vmovdqu16 ymm6{k6}{z},DWORD PTR gs:[esi]
-vmovdqu16 ymm6{k6}{z},QWORD PTR gs:[esi]
-vmovdqu16 ymm6{k6}{z},gs:[esi]
+vmovdqu16 xmm5{k5},XMMWORD PTR ss:[ecx+0x6bf5f965]
+vmovdqu16 xmm5{k5},BYTE PTR ss:[ecx+0x6bf5f965]
+vmovdqu16 xmm5{k5},WORD PTR ss:[ecx+0x6bf5f965]
+vmovdqu16 xmm5{k5},DWORD PTR ss:[ecx+0x6bf5f965]
+vmovdqu16 xmm5{k5},QWORD PTR ss:[ecx+0x6bf5f965]
+vmovdqu16 xmm5{k5},ss:[ecx+0x6bf5f965]
 vmovdqu16 ymm4,YMMWORD PTR [edi+0x9a0]
 vmovdqu16 ymm4,BYTE PTR [edi+0x9a0]
 vmovdqu16 ymm4,WORD PTR [edi+0x9a0]
 vmovdqu16 ymm4,DWORD PTR [edi+0x9a0]
 vmovdqu16 ymm4,QWORD PTR [edi+0x9a0]
 vmovdqu16 ymm4,[edi+0x9a0]
+vmovdqu16 ymm3{k1},ymm1
+vmovdqu16 ymm1{k5},YMMWORD PTR fs:[ecx+esi*1-0x10]
+vmovdqu16 ymm1{k5},BYTE PTR fs:[ecx+esi*1-0x10]
+vmovdqu16 ymm1{k5},WORD PTR fs:[ecx+esi*1-0x10]
+vmovdqu16 ymm1{k5},DWORD PTR fs:[ecx+esi*1-0x10]
+vmovdqu16 ymm1{k5},QWORD PTR fs:[ecx+esi*1-0x10]
+vmovdqu16 ymm1{k5},fs:[ecx+esi*1-0x10]
 vmovdqu16 zmm5,zmm1
 vmovdqu16 zmm2{k5}{z},ZMMWORD PTR gs:[edi+ecx*8-0x39]
 vmovdqu16 zmm2{k5}{z},BYTE PTR gs:[edi+ecx*8-0x39]
@@ -9857,7 +9866,7 @@ vpshufd ymm5{k4},DWORD BCST BYTE PTR [ebx-0x8],0x4d
 vpshufd ymm5{k4},DWORD BCST WORD PTR [ebx-0x8],0x4d
 vpshufd ymm5{k4},DWORD BCST DWORD PTR [ebx-0x8],0x4d
 vpshufd ymm5{k4},DWORD BCST QWORD PTR [ebx-0x8],0x4d
-vpshufd zmm2{k2},zmm3,0xeb
+vpshufd zmm5,zmm5,0x2b
 vpshufd zmm4{k7}{z},ZMMWORD PTR ss:[ebp+0x540],0x2e
 vpshufd zmm4{k7}{z},BYTE PTR ss:[ebp+0x540],0x2e
 vpshufd zmm4{k7}{z},WORD PTR ss:[ebp+0x540],0x2e
@@ -9904,7 +9913,7 @@ vpshufhw ymm7,WORD PTR [ecx+esi*8-0x71eda9a5],0x59
 vpshufhw ymm7,DWORD PTR [ecx+esi*8-0x71eda9a5],0x59
 vpshufhw ymm7,QWORD PTR [ecx+esi*8-0x71eda9a5],0x59
 vpshufhw ymm7,[ecx+esi*8-0x71eda9a5],0x59
-vpshufhw xmm7{k6}{z},xmm7,0x6e
+{evex} vpshufhw xmm3,xmm4,0x5e
 vpshufhw xmm6{k6},XMMWORD PTR cs:[edx+eax*1+0x100],0x23
 vpshufhw xmm6{k6},BYTE PTR cs:[edx+eax*1+0x100],0x23
 vpshufhw xmm6{k6},WORD PTR cs:[edx+eax*1+0x100],0x23
@@ -9912,9 +9921,14 @@ vpshufhw xmm6{k6},DWORD PTR cs:[edx+eax*1+0x100],0x23
 vpshufhw xmm6{k6},QWORD PTR cs:[edx+eax*1+0x100],0x23
 vpshufhw xmm6{k6},cs:[edx+eax*1+0x100],0x23
 vpshufhw xmm2{k2}{z},XMMWORD PTR [edi-0x387e63d2],0x2
-vpshufhw ymm5{k5},ymm0,0x36
-vpshufhw ymm2{k6}{z},YMMWORD PTR ds:[esi+0x7d],0xdb
-vpshufhw ymm5{k5},YMMWORD PTR [esp+ebp*1+0xec0],0xb2
+{evex} vpshufhw ymm0,ymm5,0x18
+vpshufhw ymm6{k5},YMMWORD PTR cs:[edx-0x7e304a93],0xfa
+vpshufhw ymm6{k5},BYTE PTR cs:[edx-0x7e304a93],0xfa
+vpshufhw ymm6{k5},WORD PTR cs:[edx-0x7e304a93],0xfa
+vpshufhw ymm6{k5},DWORD PTR cs:[edx-0x7e304a93],0xfa
+vpshufhw ymm6{k5},QWORD PTR cs:[edx-0x7e304a93],0xfa
+vpshufhw ymm6{k5},cs:[edx-0x7e304a93],0xfa
+vpshufhw ymm6{k3}{z},YMMWORD PTR [ebx+ebx*4],0xb8
 vpshufhw zmm2,zmm3,0xcc
 vpshufhw zmm6{k6}{z},ZMMWORD PTR ss:[edi],0xd1
 vpshufhw zmm6{k6}{z},BYTE PTR ss:[edi],0xd1
@@ -10021,19 +10035,19 @@ vpsrlw ymm6{k3},cs:[edx+0x344e4f8e],0xcd
 {evex} vpsrlw ymm1,DWORD PTR [eax],0x2a
 {evex} vpsrlw ymm1,QWORD PTR [eax],0x2a
 {evex} vpsrlw ymm1,[eax],0x2a
+vpsrlw zmm6,ZMMWORD PTR [eax-0x13c0],0xce
+vpsrlw zmm6,BYTE PTR [eax-0x13c0],0xce
+vpsrlw zmm6,WORD PTR [eax-0x13c0],0xce
+vpsrlw zmm6,DWORD PTR [eax-0x13c0],0xce
+vpsrlw zmm6,QWORD PTR [eax-0x13c0],0xce
+vpsrlw zmm6,[eax-0x13c0],0xce
 vpsrlw zmm0{k5},zmm1,0x1d
-vpsrlw zmm7,ZMMWORD PTR fs:[esi],0xba
-vpsrlw zmm7,BYTE PTR fs:[esi],0xba
-vpsrlw zmm7,WORD PTR fs:[esi],0xba
-vpsrlw zmm7,DWORD PTR fs:[esi],0xba
-vpsrlw zmm7,QWORD PTR fs:[esi],0xba
-vpsrlw zmm7,fs:[esi],0xba
-vpsrlw zmm3{k2},ZMMWORD PTR [edx-0x2806934],0x96
-vpsrlw zmm3{k2},BYTE PTR [edx-0x2806934],0x96
-vpsrlw zmm3{k2},WORD PTR [edx-0x2806934],0x96
-vpsrlw zmm3{k2},DWORD PTR [edx-0x2806934],0x96
-vpsrlw zmm3{k2},QWORD PTR [edx-0x2806934],0x96
-vpsrlw zmm3{k2},[edx-0x2806934],0x96
+vpsrlw zmm4{k5}{z},ZMMWORD PTR es:[edx+ebp*2],0x68
+vpsrlw zmm4{k5}{z},BYTE PTR es:[edx+ebp*2],0x68
+vpsrlw zmm4{k5}{z},WORD PTR es:[edx+ebp*2],0x68
+vpsrlw zmm4{k5}{z},DWORD PTR es:[edx+ebp*2],0x68
+vpsrlw zmm4{k5}{z},QWORD PTR es:[edx+ebp*2],0x68
+vpsrlw zmm4{k5}{z},es:[edx+ebp*2],0x68
 psraw mm6,0x22
 psraw xmm3,0xd3
 vpsraw xmm1,xmm3,0x32
@@ -10051,13 +10065,13 @@ vpsraw xmm0{k4}{z},ss:[esi+eiz*4],0x1b
 {evex} vpsraw xmm7,DWORD PTR [edx-0x72],0x7b
 {evex} vpsraw xmm7,QWORD PTR [edx-0x72],0x7b
 {evex} vpsraw xmm7,[edx-0x72],0x7b
-vpsraw ymm2{k3},ymm6,0xcf
-{evex} vpsraw ymm2,YMMWORD PTR es:[edi+ebp*1+0x8e0],0x12
-{evex} vpsraw ymm2,BYTE PTR es:[edi+ebp*1+0x8e0],0x12
-{evex} vpsraw ymm2,WORD PTR es:[edi+ebp*1+0x8e0],0x12
-{evex} vpsraw ymm2,DWORD PTR es:[edi+ebp*1+0x8e0],0x12
-{evex} vpsraw ymm2,QWORD PTR es:[edi+ebp*1+0x8e0],0x12
-{evex} vpsraw ymm2,es:[edi+ebp*1+0x8e0],0x12
+{evex} vpsraw ymm5,ymm0,0x3f
+vpsraw ymm7{k2},YMMWORD PTR ds:[esi-0x8a0],0x30
+vpsraw ymm7{k2},BYTE PTR ds:[esi-0x8a0],0x30
+vpsraw ymm7{k2},WORD PTR ds:[esi-0x8a0],0x30
+vpsraw ymm7{k2},DWORD PTR ds:[esi-0x8a0],0x30
+vpsraw ymm7{k2},QWORD PTR ds:[esi-0x8a0],0x30
+vpsraw ymm7{k2},ds:[esi-0x8a0],0x30
 vpsraw ymm5{k3}{z},YMMWORD PTR [esi],0xc4
 vpsraw ymm5{k3}{z},BYTE PTR [esi],0xc4
 vpsraw ymm5{k3}{z},WORD PTR [esi],0xc4
@@ -10081,45 +10095,40 @@ psllw mm2,0xe5
 psllw xmm3,0x5f
 vpsllw xmm4,xmm7,0x52
 vpsllw ymm4,ymm5,0xca
-vpsllw xmm4{k3},xmm0,0x8b
-{evex} vpsllw xmm5,XMMWORD PTR ss:[ecx-0x7f],0x51
-{evex} vpsllw xmm5,BYTE PTR ss:[ecx-0x7f],0x51
-{evex} vpsllw xmm5,WORD PTR ss:[ecx-0x7f],0x51
-{evex} vpsllw xmm5,DWORD PTR ss:[ecx-0x7f],0x51
-{evex} vpsllw xmm5,QWORD PTR ss:[ecx-0x7f],0x51
-{evex} vpsllw xmm5,ss:[ecx-0x7f],0x51
-vpsllw xmm1{k7},XMMWORD PTR [eax*1+0x796ce4e6],0x10
-vpsllw xmm1{k7},BYTE PTR [eax*1+0x796ce4e6],0x10
-vpsllw xmm1{k7},WORD PTR [eax*1+0x796ce4e6],0x10
-vpsllw xmm1{k7},DWORD PTR [eax*1+0x796ce4e6],0x10
-vpsllw xmm1{k7},QWORD PTR [eax*1+0x796ce4e6],0x10
-vpsllw xmm1{k7},[eax*1+0x796ce4e6],0x10
+{evex} vpsllw xmm1,xmm7,0x38
+vpsllw xmm0{k6},XMMWORD PTR fs:[esi+0x630],0x3c
+vpsllw xmm0{k6},BYTE PTR fs:[esi+0x630],0x3c
+vpsllw xmm0{k6},WORD PTR fs:[esi+0x630],0x3c
+vpsllw xmm0{k6},DWORD PTR fs:[esi+0x630],0x3c
+vpsllw xmm0{k6},QWORD PTR fs:[esi+0x630],0x3c
+vpsllw xmm0{k6},fs:[esi+0x630],0x3c
+{evex} vpsllw xmm1,XMMWORD PTR [eax+ebp*1],0xab
+{evex} vpsllw xmm1,BYTE PTR [eax+ebp*1],0xab
+{evex} vpsllw xmm1,WORD PTR [eax+ebp*1],0xab
+{evex} vpsllw xmm1,DWORD PTR [eax+ebp*1],0xab
+{evex} vpsllw xmm1,QWORD PTR [eax+ebp*1],0xab
+{evex} vpsllw xmm1,[eax+ebp*1],0xab
+{evex} vpsllw ymm7,YMMWORD PTR [eax+0x4eba0cb5],0x58
+{evex} vpsllw ymm7,BYTE PTR [eax+0x4eba0cb5],0x58
+{evex} vpsllw ymm7,WORD PTR [eax+0x4eba0cb5],0x58
+{evex} vpsllw ymm7,DWORD PTR [eax+0x4eba0cb5],0x58
+{evex} vpsllw ymm7,QWORD PTR [eax+0x4eba0cb5],0x58
+{evex} vpsllw ymm7,[eax+0x4eba0cb5],0x58
 vpsllw ymm5{k4},ymm3,0x40
-{evex} vpsllw ymm6,YMMWORD PTR cs:[ecx],0x51
-{evex} vpsllw ymm6,BYTE PTR cs:[ecx],0x51
-{evex} vpsllw ymm6,WORD PTR cs:[ecx],0x51
-{evex} vpsllw ymm6,DWORD PTR cs:[ecx],0x51
-{evex} vpsllw ymm6,QWORD PTR cs:[ecx],0x51
-{evex} vpsllw ymm6,cs:[ecx],0x51
 vpsllw ymm2{k3}{z},YMMWORD PTR [edi+ebx*1],0xed
-vpsllw ymm2{k3}{z},BYTE PTR [edi+ebx*1],0xed
-vpsllw ymm2{k3}{z},WORD PTR [edi+ebx*1],0xed
-vpsllw ymm2{k3}{z},DWORD PTR [edi+ebx*1],0xed
-vpsllw ymm2{k3}{z},QWORD PTR [edi+ebx*1],0xed
-vpsllw ymm2{k3}{z},[edi+ebx*1],0xed
-vpsllw zmm5{k7}{z},zmm5,0x4a
-vpsllw zmm4,ZMMWORD PTR fs:[edx],0xb3
-vpsllw zmm4,BYTE PTR fs:[edx],0xb3
-vpsllw zmm4,WORD PTR fs:[edx],0xb3
-vpsllw zmm4,DWORD PTR fs:[edx],0xb3
-vpsllw zmm4,QWORD PTR fs:[edx],0xb3
-vpsllw zmm4,fs:[edx],0xb3
-vpsllw zmm5{k2}{z},ZMMWORD PTR [ebx+edx*8+0x6c062d9e],0x43
-vpsllw zmm5{k2}{z},BYTE PTR [ebx+edx*8+0x6c062d9e],0x43
-vpsllw zmm5{k2}{z},WORD PTR [ebx+edx*8+0x6c062d9e],0x43
-vpsllw zmm5{k2}{z},DWORD PTR [ebx+edx*8+0x6c062d9e],0x43
-vpsllw zmm5{k2}{z},QWORD PTR [ebx+edx*8+0x6c062d9e],0x43
-vpsllw zmm5{k2}{z},[ebx+edx*8+0x6c062d9e],0x43
+vpsllw zmm6,zmm4,0x47
+vpsllw zmm4{k5}{z},ZMMWORD PTR ss:[edi+ebx*2],0x83
+vpsllw zmm4{k5}{z},BYTE PTR ss:[edi+ebx*2],0x83
+vpsllw zmm4{k5}{z},WORD PTR ss:[edi+ebx*2],0x83
+vpsllw zmm4{k5}{z},DWORD PTR ss:[edi+ebx*2],0x83
+vpsllw zmm4{k5}{z},QWORD PTR ss:[edi+ebx*2],0x83
+vpsllw zmm4{k5}{z},ss:[edi+ebx*2],0x83
+vpsllw zmm7{k6},ZMMWORD PTR [edi],0x63
+vpsllw zmm7{k6},BYTE PTR [edi],0x63
+vpsllw zmm7{k6},WORD PTR [edi],0x63
+vpsllw zmm7{k6},DWORD PTR [edi],0x63
+vpsllw zmm7{k6},QWORD PTR [edi],0x63
+vpsllw zmm7{k6},[edi],0x63
 vprord xmm5,xmm1,0x74
 vprord xmm2{k4}{z},DWORD BCST gs:[edx-0x1cc],0xb5
 vprord xmm2{k4}{z},DWORD BCST BYTE PTR gs:[edx-0x1cc],0xb5
@@ -10175,14 +10184,14 @@ vprorq ymm1{k6}{z},QWORD BCST WORD PTR gs:[esi+ecx*4],0x2
 vprorq ymm1{k6}{z},QWORD BCST DWORD PTR gs:[esi+ecx*4],0x2
 vprorq ymm1{k6}{z},QWORD BCST QWORD PTR gs:[esi+ecx*4],0x2
 vprorq ymm3,QWORD BCST [ecx+eax*1-0x120],0xc4
+vprorq zmm2,ZMMWORD PTR [ebx+ebx*4+0x799436dc],0xe9
+vprorq zmm2,BYTE PTR [ebx+ebx*4+0x799436dc],0xe9
+vprorq zmm2,WORD PTR [ebx+ebx*4+0x799436dc],0xe9
+vprorq zmm2,DWORD PTR [ebx+ebx*4+0x799436dc],0xe9
+vprorq zmm2,QWORD PTR [ebx+ebx*4+0x799436dc],0xe9
+vprorq zmm2,[ebx+ebx*4+0x799436dc],0xe9
 vprorq zmm6{k2}{z},zmm0,0x1c
-vprorq zmm0,ZMMWORD PTR gs:[eax+esi*8],0x8e
-vprorq zmm0,BYTE PTR gs:[eax+esi*8],0x8e
-vprorq zmm0,WORD PTR gs:[eax+esi*8],0x8e
-vprorq zmm0,DWORD PTR gs:[eax+esi*8],0x8e
-vprorq zmm0,QWORD PTR gs:[eax+esi*8],0x8e
-vprorq zmm0,gs:[eax+esi*8],0x8e
-vprorq zmm7,QWORD BCST [esp+ecx*8-0x1b8],0x40
+vprorq zmm7,QWORD BCST gs:[edi],0x68
 vprold xmm7,xmm5,0xce
 vprold xmm2{k6},XMMWORD PTR fs:[edi],0xbd
 vprold xmm2{k6},BYTE PTR fs:[edi],0xbd
@@ -10208,14 +10217,14 @@ vprold ymm2,DWORD BCST BYTE PTR [edi],0x94
 vprold ymm2,DWORD BCST WORD PTR [edi],0x94
 vprold ymm2,DWORD BCST DWORD PTR [edi],0x94
 vprold ymm2,DWORD BCST QWORD PTR [edi],0x94
+vprold zmm1,ZMMWORD PTR [edx],0xc0
+vprold zmm1,BYTE PTR [edx],0xc0
+vprold zmm1,WORD PTR [edx],0xc0
+vprold zmm1,DWORD PTR [edx],0xc0
+vprold zmm1,QWORD PTR [edx],0xc0
+vprold zmm1,[edx],0xc0
 vprold zmm7{k6}{z},zmm7,0xa3
-vprold zmm1,ZMMWORD PTR es:[esi-0x252fe19b],0x3d
-vprold zmm1,BYTE PTR es:[esi-0x252fe19b],0x3d
-vprold zmm1,WORD PTR es:[esi-0x252fe19b],0x3d
-vprold zmm1,DWORD PTR es:[esi-0x252fe19b],0x3d
-vprold zmm1,QWORD PTR es:[esi-0x252fe19b],0x3d
-vprold zmm1,es:[esi-0x252fe19b],0x3d
-vprold zmm5{k2}{z},DWORD BCST [ebx+esi*2-0x7c],0xfb
+vprold zmm6{k6},DWORD BCST ds:0x26,0xc6
 vprolq xmm7,xmm5,0x11
 vprolq xmm2{k2},XMMWORD PTR fs:[edx],0x56
 vprolq xmm2{k2},BYTE PTR fs:[edx],0x56
@@ -10228,14 +10237,18 @@ vprolq xmm2{k7},QWORD BCST BYTE PTR [ebp-0x4091792e],0x8f
 vprolq xmm2{k7},QWORD BCST WORD PTR [ebp-0x4091792e],0x8f
 vprolq xmm2{k7},QWORD BCST DWORD PTR [ebp-0x4091792e],0x8f
 vprolq xmm2{k7},QWORD BCST QWORD PTR [ebp-0x4091792e],0x8f
+vprolq ymm3,YMMWORD PTR [ebx-0x3c0],0x9c
+vprolq ymm3,BYTE PTR [ebx-0x3c0],0x9c
+vprolq ymm3,WORD PTR [ebx-0x3c0],0x9c
+vprolq ymm3,DWORD PTR [ebx-0x3c0],0x9c
+vprolq ymm3,QWORD PTR [ebx-0x3c0],0x9c
+vprolq ymm3,[ebx-0x3c0],0x9c
 vprolq ymm0{k6}{z},ymm5,0xa2
-vprolq ymm1,YMMWORD PTR gs:[ebp-0x72],0xc1
-vprolq ymm1,BYTE PTR gs:[ebp-0x72],0xc1
-vprolq ymm1,WORD PTR gs:[ebp-0x72],0xc1
-vprolq ymm1,DWORD PTR gs:[ebp-0x72],0xc1
-vprolq ymm1,QWORD PTR gs:[ebp-0x72],0xc1
-vprolq ymm1,gs:[ebp-0x72],0xc1
-vprolq ymm5{k6}{z},QWORD BCST [esi+ecx*2],0x3d
+vprolq ymm4,QWORD BCST cs:[ecx-0x23828cf4],0xcb
+vprolq ymm4,QWORD BCST BYTE PTR cs:[ecx-0x23828cf4],0xcb
+vprolq ymm4,QWORD BCST WORD PTR cs:[ecx-0x23828cf4],0xcb
+vprolq ymm4,QWORD BCST DWORD PTR cs:[ecx-0x23828cf4],0xcb
+vprolq ymm4,QWORD BCST QWORD PTR cs:[ecx-0x23828cf4],0xcb
 vprolq zmm7,zmm0,0x89
 vprolq zmm0{k4}{z},ZMMWORD PTR ss:[ebx-0x29138be3],0x83
 vprolq zmm0{k4}{z},BYTE PTR ss:[ebx-0x29138be3],0x83
@@ -10248,13 +10261,8 @@ psrld mm1,0xbe
 psrld xmm2,0xa9
 vpsrld xmm0,xmm2,0x63
 vpsrld ymm6,ymm2,0x70
-vpsrld xmm0{k1}{z},xmm7,0x58
-{evex} vpsrld xmm5,XMMWORD PTR ss:[edi+eax*8],0x8a
-{evex} vpsrld xmm5,BYTE PTR ss:[edi+eax*8],0x8a
-{evex} vpsrld xmm5,WORD PTR ss:[edi+eax*8],0x8a
-{evex} vpsrld xmm5,DWORD PTR ss:[edi+eax*8],0x8a
-{evex} vpsrld xmm5,QWORD PTR ss:[edi+eax*8],0x8a
-{evex} vpsrld xmm5,ss:[edi+eax*8],0x8a
+{evex} vpsrld xmm2,xmm5,0x48
+vpsrld xmm1,DWORD BCST ds:0x1e6bd662,0xbe
 vpsrld xmm4{k4},XMMWORD PTR [edi+eax*4+0x375047a3],0xde
 vpsrld xmm4{k4},BYTE PTR [edi+eax*4+0x375047a3],0xde
 vpsrld xmm4{k4},WORD PTR [edi+eax*4+0x375047a3],0xde
@@ -10274,7 +10282,7 @@ vpsrld ymm2{k1},[ecx+ebx*8],0x14
 {evex} vpsrld ymm6,DWORD PTR ds:[edx+eiz*2+0xb60],0x48
 {evex} vpsrld ymm6,QWORD PTR ds:[edx+eiz*2+0xb60],0x48
 {evex} vpsrld ymm6,ds:[edx+eiz*2+0xb60],0x48
-vpsrld zmm3{k5}{z},zmm1,0x48
+vpsrld zmm1,zmm2,0xc2
 vpsrld zmm2{k7}{z},DWORD BCST gs:[ecx],0xc7
 vpsrld zmm2{k7}{z},DWORD BCST BYTE PTR gs:[ecx],0xc7
 vpsrld zmm2{k7}{z},DWORD BCST WORD PTR gs:[ecx],0xc7
@@ -10289,6 +10297,12 @@ psrad mm5,0x63
 psrad xmm3,0xb5
 vpsrad xmm0,xmm1,0x9a
 vpsrad ymm2,ymm3,0xc9
+{evex} vpsrad xmm4,XMMWORD PTR [eax+edx*2-0x40],0x7a
+{evex} vpsrad xmm4,BYTE PTR [eax+edx*2-0x40],0x7a
+{evex} vpsrad xmm4,WORD PTR [eax+edx*2-0x40],0x7a
+{evex} vpsrad xmm4,DWORD PTR [eax+edx*2-0x40],0x7a
+{evex} vpsrad xmm4,QWORD PTR [eax+edx*2-0x40],0x7a
+{evex} vpsrad xmm4,[eax+edx*2-0x40],0x7a
 vpsrad xmm4{k3}{z},xmm1,0xd5
 vpsrad xmm7{k7},XMMWORD PTR gs:[ecx+0x334961ae],0x36
 vpsrad xmm7{k7},BYTE PTR gs:[ecx+0x334961ae],0x36
@@ -10296,44 +10310,44 @@ vpsrad xmm7{k7},WORD PTR gs:[ecx+0x334961ae],0x36
 vpsrad xmm7{k7},DWORD PTR gs:[ecx+0x334961ae],0x36
 vpsrad xmm7{k7},QWORD PTR gs:[ecx+0x334961ae],0x36
 vpsrad xmm7{k7},gs:[ecx+0x334961ae],0x36
-{evex} vpsrad xmm4,XMMWORD PTR [eax+edx*2-0x40],0x7a
-{evex} vpsrad xmm4,BYTE PTR [eax+edx*2-0x40],0x7a
-{evex} vpsrad xmm4,WORD PTR [eax+edx*2-0x40],0x7a
-{evex} vpsrad xmm4,DWORD PTR [eax+edx*2-0x40],0x7a
-{evex} vpsrad xmm4,QWORD PTR [eax+edx*2-0x40],0x7a
-{evex} vpsrad xmm4,[eax+edx*2-0x40],0x7a
+{evex} vpsrad ymm1,YMMWORD PTR [eax-0x400],0xfa
+{evex} vpsrad ymm1,BYTE PTR [eax-0x400],0xfa
+{evex} vpsrad ymm1,WORD PTR [eax-0x400],0xfa
+{evex} vpsrad ymm1,DWORD PTR [eax-0x400],0xfa
+{evex} vpsrad ymm1,QWORD PTR [eax-0x400],0xfa
+{evex} vpsrad ymm1,[eax-0x400],0xfa
 vpsrad ymm2{k5}{z},ymm4,0x9c
-{evex} vpsrad ymm7,YMMWORD PTR gs:[ecx+eiz*8-0x1a0],0x86
-{evex} vpsrad ymm7,BYTE PTR gs:[ecx+eiz*8-0x1a0],0x86
-{evex} vpsrad ymm7,WORD PTR gs:[ecx+eiz*8-0x1a0],0x86
-{evex} vpsrad ymm7,DWORD PTR gs:[ecx+eiz*8-0x1a0],0x86
-{evex} vpsrad ymm7,QWORD PTR gs:[ecx+eiz*8-0x1a0],0x86
-{evex} vpsrad ymm7,gs:[ecx+eiz*8-0x1a0],0x86
 vpsrad ymm7{k4}{z},DWORD BCST [ebx+ecx*1+0x4ecc9e6b],0x50
 vpsrad ymm7{k4}{z},DWORD BCST BYTE PTR [ebx+ecx*1+0x4ecc9e6b],0x50
 vpsrad ymm7{k4}{z},DWORD BCST WORD PTR [ebx+ecx*1+0x4ecc9e6b],0x50
 vpsrad ymm7{k4}{z},DWORD BCST DWORD PTR [ebx+ecx*1+0x4ecc9e6b],0x50
 vpsrad ymm7{k4}{z},DWORD BCST QWORD PTR [ebx+ecx*1+0x4ecc9e6b],0x50
-vpsrad zmm7{k4},zmm4,0x40
-vpsrad zmm6{k5}{z},DWORD BCST gs:[esi],0x8
-vpsrad zmm6{k5}{z},DWORD BCST BYTE PTR gs:[esi],0x8
-vpsrad zmm6{k5}{z},DWORD BCST WORD PTR gs:[esi],0x8
-vpsrad zmm6{k5}{z},DWORD BCST DWORD PTR gs:[esi],0x8
-vpsrad zmm6{k5}{z},DWORD BCST QWORD PTR gs:[esi],0x8
 vpsrad zmm6,ZMMWORD PTR [edi+0x980],0x42
 vpsrad zmm6,BYTE PTR [edi+0x980],0x42
 vpsrad zmm6,WORD PTR [edi+0x980],0x42
 vpsrad zmm6,DWORD PTR [edi+0x980],0x42
 vpsrad zmm6,QWORD PTR [edi+0x980],0x42
 vpsrad zmm6,[edi+0x980],0x42
-vpsraq xmm5{k1}{z},xmm4,0x16
-vpsraq xmm7,QWORD BCST ss:0x6e8ce94a,0x46
+vpsrad zmm7{k4},zmm4,0x40
+vpsrad zmm0{k7},ZMMWORD PTR ss:[edx],0xa9
+vpsrad zmm0{k7},BYTE PTR ss:[edx],0xa9
+vpsrad zmm0{k7},WORD PTR ss:[edx],0xa9
+vpsrad zmm0{k7},DWORD PTR ss:[edx],0xa9
+vpsrad zmm0{k7},QWORD PTR ss:[edx],0xa9
+vpsrad zmm0{k7},ss:[edx],0xa9
 vpsraq xmm4,XMMWORD PTR [edx],0xa0
 vpsraq xmm4,BYTE PTR [edx],0xa0
 vpsraq xmm4,WORD PTR [edx],0xa0
 vpsraq xmm4,DWORD PTR [edx],0xa0
 vpsraq xmm4,QWORD PTR [edx],0xa0
 vpsraq xmm4,[edx],0xa0
+vpsraq xmm5{k1}{z},xmm4,0x16
+vpsraq xmm2{k6}{z},XMMWORD PTR ss:[ebp-0x4c0],0x42
+vpsraq xmm2{k6}{z},BYTE PTR ss:[ebp-0x4c0],0x42
+vpsraq xmm2{k6}{z},WORD PTR ss:[ebp-0x4c0],0x42
+vpsraq xmm2{k6}{z},DWORD PTR ss:[ebp-0x4c0],0x42
+vpsraq xmm2{k6}{z},QWORD PTR ss:[ebp-0x4c0],0x42
+vpsraq xmm2{k6}{z},ss:[ebp-0x4c0],0x42
 vpsraq ymm2,ymm2,0xb3
 vpsraq ymm1{k7},YMMWORD PTR fs:0x29831cf0,0x67
 vpsraq ymm1{k7},BYTE PTR fs:0x29831cf0,0x67
@@ -10363,7 +10377,7 @@ pslld mm7,0xe2
 pslld xmm7,0x5
 vpslld xmm3,xmm5,0x36
 vpslld ymm0,ymm5,0xab
-vpslld xmm4{k6}{z},xmm6,0x64
+{evex} vpslld xmm1,xmm5,0x5d
 vpslld xmm4{k4},XMMWORD PTR ds:[ebp+0xf0],0xa6
 vpslld xmm4{k4},BYTE PTR ds:[ebp+0xf0],0xa6
 vpslld xmm4{k4},WORD PTR ds:[ebp+0xf0],0xa6
@@ -10387,23 +10401,23 @@ vpslld ymm2,DWORD BCST QWORD PTR cs:[edx],0x6f
 {evex} vpslld ymm4,DWORD PTR ds:0x49cf6dd0,0xa0
 {evex} vpslld ymm4,QWORD PTR ds:0x49cf6dd0,0xa0
 {evex} vpslld ymm4,ds:0x49cf6dd0,0xa0
-vpslld zmm0{k2},zmm0,0xbd
-vpslld zmm7,DWORD BCST ds:[edx+edi*2+0xfc],0xcd
-vpslld zmm7,DWORD BCST BYTE PTR ds:[edx+edi*2+0xfc],0xcd
-vpslld zmm7,DWORD BCST WORD PTR ds:[edx+edi*2+0xfc],0xcd
-vpslld zmm7,DWORD BCST DWORD PTR ds:[edx+edi*2+0xfc],0xcd
-vpslld zmm7,DWORD BCST QWORD PTR ds:[edx+edi*2+0xfc],0xcd
 vpslld zmm7,ZMMWORD PTR [ecx+eiz*2],0x99
 vpslld zmm7,BYTE PTR [ecx+eiz*2],0x99
 vpslld zmm7,WORD PTR [ecx+eiz*2],0x99
 vpslld zmm7,DWORD PTR [ecx+eiz*2],0x99
 vpslld zmm7,QWORD PTR [ecx+eiz*2],0x99
 vpslld zmm7,[ecx+eiz*2],0x99
+vpslld zmm0{k2},zmm0,0xbd
+vpslld zmm7,DWORD BCST ds:[edx+edi*2+0xfc],0xcd
+vpslld zmm7,DWORD BCST BYTE PTR ds:[edx+edi*2+0xfc],0xcd
+vpslld zmm7,DWORD BCST WORD PTR ds:[edx+edi*2+0xfc],0xcd
+vpslld zmm7,DWORD BCST DWORD PTR ds:[edx+edi*2+0xfc],0xcd
+vpslld zmm7,DWORD BCST QWORD PTR ds:[edx+edi*2+0xfc],0xcd
 psrlq mm1,0x8f
 psrlq xmm5,0x1c
 vpsrlq xmm5,xmm4,0x18
 vpsrlq ymm1,ymm1,0x5
-vpsrlq xmm6{k6}{z},xmm1,0xbe
+{evex} vpsrlq xmm2,xmm7,0x9
 vpsrlq xmm2{k1},QWORD BCST fs:[ebx+ebp*4],0x9f
 vpsrlq xmm2{k1},QWORD BCST BYTE PTR fs:[ebx+ebp*4],0x9f
 vpsrlq xmm2{k1},QWORD BCST WORD PTR fs:[ebx+ebp*4],0x9f
@@ -10485,24 +10499,30 @@ psllq mm7,0xb7
 psllq xmm1,0x41
 vpsllq xmm7,xmm0,0x12
 vpsllq ymm4,ymm2,0xfb
+{evex} vpsllq xmm0,XMMWORD PTR [esi],0xa5
+{evex} vpsllq xmm0,BYTE PTR [esi],0xa5
+{evex} vpsllq xmm0,WORD PTR [esi],0xa5
+{evex} vpsllq xmm0,DWORD PTR [esi],0xa5
+{evex} vpsllq xmm0,QWORD PTR [esi],0xa5
+{evex} vpsllq xmm0,[esi],0xa5
 vpsllq xmm6{k1},xmm0,0x9e
-vpsllq xmm0,QWORD BCST cs:[ecx],0x19
-vpsllq xmm0,QWORD BCST BYTE PTR cs:[ecx],0x19
-vpsllq xmm0,QWORD BCST WORD PTR cs:[ecx],0x19
-vpsllq xmm0,QWORD BCST DWORD PTR cs:[ecx],0x19
-vpsllq xmm0,QWORD BCST QWORD PTR cs:[ecx],0x19
-vpsllq xmm2{k4},QWORD BCST [edi+eiz*1],0x4f
-vpsllq xmm2{k4},QWORD BCST BYTE PTR [edi+eiz*1],0x4f
-vpsllq xmm2{k4},QWORD BCST WORD PTR [edi+eiz*1],0x4f
-vpsllq xmm2{k4},QWORD BCST DWORD PTR [edi+eiz*1],0x4f
-vpsllq xmm2{k4},QWORD BCST QWORD PTR [edi+eiz*1],0x4f
+vpsllq xmm4{k6}{z},QWORD BCST ds:[ecx+ecx*2-0xd8],0x9b
+vpsllq xmm4{k6}{z},QWORD BCST BYTE PTR ds:[ecx+ecx*2-0xd8],0x9b
+vpsllq xmm4{k6}{z},QWORD BCST WORD PTR ds:[ecx+ecx*2-0xd8],0x9b
+vpsllq xmm4{k6}{z},QWORD BCST DWORD PTR ds:[ecx+ecx*2-0xd8],0x9b
+vpsllq xmm4{k6}{z},QWORD BCST QWORD PTR ds:[ecx+ecx*2-0xd8],0x9b
+{evex} vpsllq ymm4,YMMWORD PTR [ebx],0x38
+{evex} vpsllq ymm4,BYTE PTR [ebx],0x38
+{evex} vpsllq ymm4,WORD PTR [ebx],0x38
+{evex} vpsllq ymm4,DWORD PTR [ebx],0x38
+{evex} vpsllq ymm4,QWORD PTR [ebx],0x38
+{evex} vpsllq ymm4,[ebx],0x38
 vpsllq ymm0{k2},ymm3,0x7a
 vpsllq ymm5{k3},QWORD BCST es:[eax-0x7982c1d8],0x73
 vpsllq ymm5{k3},QWORD BCST BYTE PTR es:[eax-0x7982c1d8],0x73
 vpsllq ymm5{k3},QWORD BCST WORD PTR es:[eax-0x7982c1d8],0x73
 vpsllq ymm5{k3},QWORD BCST DWORD PTR es:[eax-0x7982c1d8],0x73
 vpsllq ymm5{k3},QWORD BCST QWORD PTR es:[eax-0x7982c1d8],0x73
-vpsllq ymm0,QWORD BCST [esi],0x6
 vpsllq zmm1,zmm3,0x52
 vpsllq zmm4,QWORD BCST fs:[edx+0x40],0xf2
 vpsllq zmm4,QWORD BCST BYTE PTR fs:[edx+0x40],0xf2
@@ -10607,35 +10627,40 @@ vpcmpeqb ymm4,ymm4,WORD PTR [eax+eiz*8-0x1709904c]
 vpcmpeqb ymm4,ymm4,DWORD PTR [eax+eiz*8-0x1709904c]
 vpcmpeqb ymm4,ymm4,QWORD PTR [eax+eiz*8-0x1709904c]
 vpcmpeqb ymm4,ymm4,[eax+eiz*8-0x1709904c]
-vpcmpeqb k5{k4},xmm2,xmm4
-vpcmpeqb k4,xmm1,XMMWORD PTR ds:[edi+0x10]
-vpcmpeqb k4,xmm1,BYTE PTR ds:[edi+0x10]
-vpcmpeqb k4,xmm1,WORD PTR ds:[edi+0x10]
-vpcmpeqb k4,xmm1,DWORD PTR ds:[edi+0x10]
-vpcmpeqb k4,xmm1,QWORD PTR ds:[edi+0x10]
-vpcmpeqb k4,xmm1,ds:[edi+0x10]
-vpcmpeqb k6{k1},xmm4,XMMWORD PTR [esi]
-vpcmpeqb k6{k3},ymm3,ymm0
-vpcmpeqb k4,ymm7,YMMWORD PTR gs:[esp+ebx*8+0xf60]
-vpcmpeqb k4,ymm7,BYTE PTR gs:[esp+ebx*8+0xf60]
-vpcmpeqb k4,ymm7,WORD PTR gs:[esp+ebx*8+0xf60]
-vpcmpeqb k4,ymm7,DWORD PTR gs:[esp+ebx*8+0xf60]
-vpcmpeqb k4,ymm7,QWORD PTR gs:[esp+ebx*8+0xf60]
-vpcmpeqb k4,ymm7,gs:[esp+ebx*8+0xf60]
-vpcmpeqb k6{k1},ymm6,YMMWORD PTR [esi-0x12da01ee]
-vpcmpeqb k5{k1},zmm3,zmm5
-vpcmpeqb k6,zmm0,ZMMWORD PTR cs:[edi]
-vpcmpeqb k6,zmm0,BYTE PTR cs:[edi]
-vpcmpeqb k6,zmm0,WORD PTR cs:[edi]
-vpcmpeqb k6,zmm0,DWORD PTR cs:[edi]
-vpcmpeqb k6,zmm0,QWORD PTR cs:[edi]
-vpcmpeqb k6,zmm0,cs:[edi]
-vpcmpeqb k6{k2},zmm4,ZMMWORD PTR [edx+ebx*2-0x179ea73]
-vpcmpeqb k6{k2},zmm4,BYTE PTR [edx+ebx*2-0x179ea73]
-vpcmpeqb k6{k2},zmm4,WORD PTR [edx+ebx*2-0x179ea73]
-vpcmpeqb k6{k2},zmm4,DWORD PTR [edx+ebx*2-0x179ea73]
-vpcmpeqb k6{k2},zmm4,QWORD PTR [edx+ebx*2-0x179ea73]
-vpcmpeqb k6{k2},zmm4,[edx+ebx*2-0x179ea73]
+vpcmpeqb k3,xmm5,xmm0
+vpcmpeqb k4{k2},xmm7,XMMWORD PTR gs:[edx+eiz*4]
+vpcmpeqb k4{k2},xmm7,BYTE PTR gs:[edx+eiz*4]
+vpcmpeqb k4{k2},xmm7,WORD PTR gs:[edx+eiz*4]
+vpcmpeqb k4{k2},xmm7,DWORD PTR gs:[edx+eiz*4]
+vpcmpeqb k4{k2},xmm7,QWORD PTR gs:[edx+eiz*4]
+vpcmpeqb k4{k2},xmm7,gs:[edx+eiz*4]
+vpcmpeqb k5,xmm2,XMMWORD PTR [eax]
+vpcmpeqb k4,ymm1,ymm7
+vpcmpeqb k6{k4},ymm3,YMMWORD PTR es:[esp+edx*1-0xa40]
+vpcmpeqb k6{k4},ymm3,BYTE PTR es:[esp+edx*1-0xa40]
+vpcmpeqb k6{k4},ymm3,WORD PTR es:[esp+edx*1-0xa40]
+vpcmpeqb k6{k4},ymm3,DWORD PTR es:[esp+edx*1-0xa40]
+vpcmpeqb k6{k4},ymm3,QWORD PTR es:[esp+edx*1-0xa40]
+vpcmpeqb k6{k4},ymm3,es:[esp+edx*1-0xa40]
+vpcmpeqb k5,ymm7,YMMWORD PTR ds:0x8ee755c7
+vpcmpeqb k5,ymm7,BYTE PTR ds:0x8ee755c7
+vpcmpeqb k5,ymm7,WORD PTR ds:0x8ee755c7
+vpcmpeqb k5,ymm7,DWORD PTR ds:0x8ee755c7
+vpcmpeqb k5,ymm7,QWORD PTR ds:0x8ee755c7
+vpcmpeqb k5,ymm7,ds:0x8ee755c7
+vpcmpeqb k3,zmm4,zmm7
+vpcmpeqb k7{k5},zmm7,ZMMWORD PTR cs:[esi]
+vpcmpeqb k7{k5},zmm7,BYTE PTR cs:[esi]
+vpcmpeqb k7{k5},zmm7,WORD PTR cs:[esi]
+vpcmpeqb k7{k5},zmm7,DWORD PTR cs:[esi]
+vpcmpeqb k7{k5},zmm7,QWORD PTR cs:[esi]
+vpcmpeqb k7{k5},zmm7,cs:[esi]
+vpcmpeqb k4,zmm3,ZMMWORD PTR [eax+eax*2+0x33]
+vpcmpeqb k4,zmm3,BYTE PTR [eax+eax*2+0x33]
+vpcmpeqb k4,zmm3,WORD PTR [eax+eax*2+0x33]
+vpcmpeqb k4,zmm3,DWORD PTR [eax+eax*2+0x33]
+vpcmpeqb k4,zmm3,QWORD PTR [eax+eax*2+0x33]
+vpcmpeqb k4,zmm3,[eax+eax*2+0x33]
 pcmpeqw mm3,mm0
 pcmpeqw mm7,QWORD PTR [si-0xf]
 pcmpeqw mm7,BYTE PTR [si-0xf]
@@ -10682,9 +10707,14 @@ vpcmpeqw ymm1,ymm6,WORD PTR [edi+edx*1+0x7a]
 vpcmpeqw ymm1,ymm6,DWORD PTR [edi+edx*1+0x7a]
 vpcmpeqw ymm1,ymm6,QWORD PTR [edi+edx*1+0x7a]
 vpcmpeqw ymm1,ymm6,[edi+edx*1+0x7a]
-vpcmpeqw k3{k7},xmm4,xmm5
-vpcmpeqw k0,xmm1,XMMWORD PTR fs:[esi+edx*2-0x220]
-vpcmpeqw k1{k1},xmm4,XMMWORD PTR [edx]
+vpcmpeqw k1,xmm5,xmm7
+vpcmpeqw k7{k3},xmm5,XMMWORD PTR cs:[ebp+ecx*8+0x210]
+vpcmpeqw k7{k3},xmm5,BYTE PTR cs:[ebp+ecx*8+0x210]
+vpcmpeqw k7{k3},xmm5,WORD PTR cs:[ebp+ecx*8+0x210]
+vpcmpeqw k7{k3},xmm5,DWORD PTR cs:[ebp+ecx*8+0x210]
+vpcmpeqw k7{k3},xmm5,QWORD PTR cs:[ebp+ecx*8+0x210]
+vpcmpeqw k7{k3},xmm5,cs:[ebp+ecx*8+0x210]
+vpcmpeqw k4,xmm6,XMMWORD PTR [esi+0x69]
 vpcmpeqw k7,ymm5,ymm6
 vpcmpeqw k6{k4},ymm7,YMMWORD PTR ds:[ebp-0xfe0]
 vpcmpeqw k6{k4},ymm7,BYTE PTR ds:[ebp-0xfe0]
@@ -10769,7 +10799,7 @@ vpcmpeqd k3{k4},ymm5,DWORD BCST WORD PTR es:[ebx]
 vpcmpeqd k3{k4},ymm5,DWORD BCST DWORD PTR es:[ebx]
 vpcmpeqd k3{k4},ymm5,DWORD BCST QWORD PTR es:[ebx]
 vpcmpeqd k5,ymm7,YMMWORD PTR [ebp+0x2a0]
-vpcmpeqd k5{k5},zmm6,zmm3
+vpcmpeqd k3,zmm1,zmm1
 vpcmpeqd k4,zmm6,DWORD BCST gs:[esp+eax*1-0xa8]
 vpcmpeqd k4,zmm6,DWORD BCST BYTE PTR gs:[esp+eax*1-0xa8]
 vpcmpeqd k4,zmm6,DWORD BCST WORD PTR gs:[esp+eax*1-0xa8]
@@ -10820,7 +10850,7 @@ vcvttps2udq ymm7,WORD PTR [ecx-0xae0]
 vcvttps2udq ymm7,DWORD PTR [ecx-0xae0]
 vcvttps2udq ymm7,QWORD PTR [ecx-0xae0]
 vcvttps2udq ymm7,[ecx-0xae0]
-vcvttps2udq zmm3,zmm4{sae}
+vcvttps2udq zmm5,zmm6
 vcvttps2udq zmm1{k4}{z},ZMMWORD PTR ss:[edi]
 vcvttps2udq zmm1{k4}{z},BYTE PTR ss:[edi]
 vcvttps2udq zmm1{k4}{z},WORD PTR ss:[edi]
@@ -10832,7 +10862,7 @@ vcvttps2udq zmm1,DWORD BCST BYTE PTR [ebx+0x307728fc]
 vcvttps2udq zmm1,DWORD BCST WORD PTR [ebx+0x307728fc]
 vcvttps2udq zmm1,DWORD BCST DWORD PTR [ebx+0x307728fc]
 vcvttps2udq zmm1,DWORD BCST QWORD PTR [ebx+0x307728fc]
-vcvttpd2udq xmm6{k5},xmm1
+vcvttpd2udq xmm5,xmm0
 vcvttpd2udq xmm2,QWORD BCST es:[edi+ecx*4+0x2a0]{1to2}
 vcvttpd2udq xmm2,QWORD BCST BYTE PTR es:[edi+ecx*4+0x2a0]{1to2}
 vcvttpd2udq xmm2,QWORD BCST WORD PTR es:[edi+ecx*4+0x2a0]{1to2}
@@ -10843,7 +10873,7 @@ vcvttpd2udq xmm7{k5}{z},QWORD BCST BYTE PTR [ebp+edi*1-0x5f]{1to2}
 vcvttpd2udq xmm7{k5}{z},QWORD BCST WORD PTR [ebp+edi*1-0x5f]{1to2}
 vcvttpd2udq xmm7{k5}{z},QWORD BCST DWORD PTR [ebp+edi*1-0x5f]{1to2}
 vcvttpd2udq xmm7{k5}{z},QWORD BCST QWORD PTR [ebp+edi*1-0x5f]{1to2}
-vcvttpd2udq xmm5{k7}{z},ymm6
+vcvttpd2udq xmm6,ymm3
 vcvttpd2udq xmm5,QWORD BCST fs:[ebx]{1to4}
 vcvttpd2udq xmm5,QWORD BCST BYTE PTR fs:[ebx]{1to4}
 vcvttpd2udq xmm5,QWORD BCST WORD PTR fs:[ebx]{1to4}
@@ -10855,6 +10885,12 @@ vcvttpd2udq xmm4{k1},WORD PTR [ebp+ebp*2+0x50d4d69]
 vcvttpd2udq xmm4{k1},DWORD PTR [ebp+ebp*2+0x50d4d69]
 vcvttpd2udq xmm4{k1},QWORD PTR [ebp+ebp*2+0x50d4d69]
 vcvttpd2udq xmm4{k1},[ebp+ebp*2+0x50d4d69]
+vcvttpd2udq ymm5,ZMMWORD PTR [ecx+eax*4+0x13c0]
+vcvttpd2udq ymm5,BYTE PTR [ecx+eax*4+0x13c0]
+vcvttpd2udq ymm5,WORD PTR [ecx+eax*4+0x13c0]
+vcvttpd2udq ymm5,DWORD PTR [ecx+eax*4+0x13c0]
+vcvttpd2udq ymm5,QWORD PTR [ecx+eax*4+0x13c0]
+vcvttpd2udq ymm5,[ecx+eax*4+0x13c0]
 vcvttpd2udq ymm4{k6}{z},zmm3{sae}
 vcvttpd2udq ymm2{k6},ZMMWORD PTR gs:[eax+0xc40]
 vcvttpd2udq ymm2{k6},BYTE PTR gs:[eax+0xc40]
@@ -10862,12 +10898,6 @@ vcvttpd2udq ymm2{k6},WORD PTR gs:[eax+0xc40]
 vcvttpd2udq ymm2{k6},DWORD PTR gs:[eax+0xc40]
 vcvttpd2udq ymm2{k6},QWORD PTR gs:[eax+0xc40]
 vcvttpd2udq ymm2{k6},gs:[eax+0xc40]
-vcvttpd2udq ymm5,ZMMWORD PTR [ecx+eax*4+0x13c0]
-vcvttpd2udq ymm5,BYTE PTR [ecx+eax*4+0x13c0]
-vcvttpd2udq ymm5,WORD PTR [ecx+eax*4+0x13c0]
-vcvttpd2udq ymm5,DWORD PTR [ecx+eax*4+0x13c0]
-vcvttpd2udq ymm5,QWORD PTR [ecx+eax*4+0x13c0]
-vcvttpd2udq ymm5,[ecx+eax*4+0x13c0]
 extrq xmm0,0x8f,0xde
 vcvttps2uqq xmm2,xmm5
 vcvttps2uqq xmm5,DWORD BCST gs:[ebx]
@@ -10880,7 +10910,7 @@ vcvttps2uqq xmm2,BYTE PTR [ecx-0x170]
 vcvttps2uqq xmm2,WORD PTR [ecx-0x170]
 vcvttps2uqq xmm2,DWORD PTR [ecx-0x170]
 vcvttps2uqq xmm2,[ecx-0x170]
-vcvttps2uqq ymm4{k4},xmm7
+vcvttps2uqq ymm6,xmm3
 vcvttps2uqq ymm2{k5}{z},DWORD BCST ss:[esi]
 vcvttps2uqq ymm2{k5}{z},DWORD BCST BYTE PTR ss:[esi]
 vcvttps2uqq ymm2{k5}{z},DWORD BCST WORD PTR ss:[esi]
@@ -10892,7 +10922,7 @@ vcvttps2uqq ymm5{k7},WORD PTR [esp+eax*2]
 vcvttps2uqq ymm5{k7},DWORD PTR [esp+eax*2]
 vcvttps2uqq ymm5{k7},QWORD PTR [esp+eax*2]
 vcvttps2uqq ymm5{k7},[esp+eax*2]
-vcvttps2uqq zmm6{k6},ymm4{sae}
+vcvttps2uqq zmm6,ymm5
 vcvttps2uqq zmm5,DWORD BCST cs:[edx]
 vcvttps2uqq zmm5,DWORD BCST BYTE PTR cs:[edx]
 vcvttps2uqq zmm5,DWORD BCST WORD PTR cs:[edx]
@@ -10927,18 +10957,18 @@ vcvttpd2uqq ymm7{k3}{z},WORD PTR [edx+0x560]
 vcvttpd2uqq ymm7{k3}{z},DWORD PTR [edx+0x560]
 vcvttpd2uqq ymm7{k3}{z},QWORD PTR [edx+0x560]
 vcvttpd2uqq ymm7{k3}{z},[edx+0x560]
+vcvttpd2uqq zmm4,ZMMWORD PTR [ebp-0xdc0]
+vcvttpd2uqq zmm4,BYTE PTR [ebp-0xdc0]
+vcvttpd2uqq zmm4,WORD PTR [ebp-0xdc0]
+vcvttpd2uqq zmm4,DWORD PTR [ebp-0xdc0]
+vcvttpd2uqq zmm4,QWORD PTR [ebp-0xdc0]
+vcvttpd2uqq zmm4,[ebp-0xdc0]
 vcvttpd2uqq zmm2{k7}{z},zmm2
 vcvttpd2uqq zmm7,QWORD BCST gs:[ebx+ecx*8]
 vcvttpd2uqq zmm7,QWORD BCST BYTE PTR gs:[ebx+ecx*8]
 vcvttpd2uqq zmm7,QWORD BCST WORD PTR gs:[ebx+ecx*8]
 vcvttpd2uqq zmm7,QWORD BCST DWORD PTR gs:[ebx+ecx*8]
 vcvttpd2uqq zmm7,QWORD BCST QWORD PTR gs:[ebx+ecx*8]
-vcvttpd2uqq zmm7{k7},ZMMWORD PTR [eax+eiz*4+0x280]
-vcvttpd2uqq zmm7{k7},BYTE PTR [eax+eiz*4+0x280]
-vcvttpd2uqq zmm7{k7},WORD PTR [eax+eiz*4+0x280]
-vcvttpd2uqq zmm7{k7},DWORD PTR [eax+eiz*4+0x280]
-vcvttpd2uqq zmm7{k7},QWORD PTR [eax+eiz*4+0x280]
-vcvttpd2uqq zmm7{k7},[eax+eiz*4+0x280]
 vcvttss2usi ecx,xmm1
 vcvttss2usi edx,DWORD PTR fs:[edx+edi*8]
 vcvttss2usi edx,BYTE PTR fs:[edx+edi*8]
@@ -10951,17 +10981,17 @@ vcvttss2usi ecx,WORD PTR [ecx+0x782c6e22]
 vcvttss2usi ecx,QWORD PTR [ecx+0x782c6e22]
 vcvttss2usi ecx,[ecx+0x782c6e22]
 insertq xmm2,xmm3,0x82,0xe5
+vcvttsd2usi esp,QWORD PTR [esi+0x230]
+vcvttsd2usi esp,BYTE PTR [esi+0x230]
+vcvttsd2usi esp,WORD PTR [esi+0x230]
+vcvttsd2usi esp,DWORD PTR [esi+0x230]
+vcvttsd2usi esp,[esi+0x230]
 vcvttsd2usi edx,xmm7{sae}
 vcvttsd2usi esp,QWORD PTR ds:[ecx+ebp*2]
 vcvttsd2usi esp,BYTE PTR ds:[ecx+ebp*2]
 vcvttsd2usi esp,WORD PTR ds:[ecx+ebp*2]
 vcvttsd2usi esp,DWORD PTR ds:[ecx+ebp*2]
 vcvttsd2usi esp,ds:[ecx+ebp*2]
-vcvttsd2usi esp,QWORD PTR [esi+0x230]
-vcvttsd2usi esp,BYTE PTR [esi+0x230]
-vcvttsd2usi esp,WORD PTR [esi+0x230]
-vcvttsd2usi esp,DWORD PTR [esi+0x230]
-vcvttsd2usi esp,[esi+0x230]
 vmwrite edi,edi
 vmwrite ecx,DWORD PTR [bp+di]
 vmwrite ecx,BYTE PTR [bp+di]
@@ -10989,18 +11019,18 @@ vcvtps2udq ymm4{k4}{z},DWORD PTR [edx+eiz*2-0xb]
 vcvtps2udq ymm4{k4}{z},QWORD PTR [edx+eiz*2-0xb]
 vcvtps2udq ymm4{k4}{z},[edx+eiz*2-0xb]
 vcvtps2udq ymm7{k6}{z},DWORD BCST [eax-0x49]
-vcvtps2udq zmm6,zmm7{rd-sae}
-vcvtps2udq zmm7{k5},DWORD BCST cs:[esp+ebx*2-0x18]
-vcvtps2udq zmm7{k5},DWORD BCST BYTE PTR cs:[esp+ebx*2-0x18]
-vcvtps2udq zmm7{k5},DWORD BCST WORD PTR cs:[esp+ebx*2-0x18]
-vcvtps2udq zmm7{k5},DWORD BCST DWORD PTR cs:[esp+ebx*2-0x18]
-vcvtps2udq zmm7{k5},DWORD BCST QWORD PTR cs:[esp+ebx*2-0x18]
 vcvtps2udq zmm5,ZMMWORD PTR [eax+ebp*8-0x1640]
 vcvtps2udq zmm5,BYTE PTR [eax+ebp*8-0x1640]
 vcvtps2udq zmm5,WORD PTR [eax+ebp*8-0x1640]
 vcvtps2udq zmm5,DWORD PTR [eax+ebp*8-0x1640]
 vcvtps2udq zmm5,QWORD PTR [eax+ebp*8-0x1640]
 vcvtps2udq zmm5,[eax+ebp*8-0x1640]
+vcvtps2udq zmm6,zmm7{rd-sae}
+vcvtps2udq zmm7{k5},DWORD BCST cs:[esp+ebx*2-0x18]
+vcvtps2udq zmm7{k5},DWORD BCST BYTE PTR cs:[esp+ebx*2-0x18]
+vcvtps2udq zmm7{k5},DWORD BCST WORD PTR cs:[esp+ebx*2-0x18]
+vcvtps2udq zmm7{k5},DWORD BCST DWORD PTR cs:[esp+ebx*2-0x18]
+vcvtps2udq zmm7{k5},DWORD BCST QWORD PTR cs:[esp+ebx*2-0x18]
 vcvtpd2udq xmm5,xmm3
 vcvtpd2udq xmm2,QWORD BCST ds:[esi+eax*4]{1to2}
 vcvtpd2udq xmm2,QWORD BCST BYTE PTR ds:[esi+eax*4]{1to2}
@@ -11013,19 +11043,19 @@ vcvtpd2udq xmm6{k6}{z},WORD PTR [ebp+0x171d1f52]
 vcvtpd2udq xmm6{k6}{z},DWORD PTR [ebp+0x171d1f52]
 vcvtpd2udq xmm6{k6}{z},QWORD PTR [ebp+0x171d1f52]
 vcvtpd2udq xmm6{k6}{z},[ebp+0x171d1f52]
+vcvtpd2udq xmm6,YMMWORD PTR [edx+0x420]
+vcvtpd2udq xmm6,BYTE PTR [edx+0x420]
+vcvtpd2udq xmm6,WORD PTR [edx+0x420]
+vcvtpd2udq xmm6,DWORD PTR [edx+0x420]
+vcvtpd2udq xmm6,QWORD PTR [edx+0x420]
+vcvtpd2udq xmm6,[edx+0x420]
 vcvtpd2udq xmm6{k2},ymm5
-vcvtpd2udq xmm2,YMMWORD PTR es:[esp+edx*8]
-vcvtpd2udq xmm2,BYTE PTR es:[esp+edx*8]
-vcvtpd2udq xmm2,WORD PTR es:[esp+edx*8]
-vcvtpd2udq xmm2,DWORD PTR es:[esp+edx*8]
-vcvtpd2udq xmm2,QWORD PTR es:[esp+edx*8]
-vcvtpd2udq xmm2,es:[esp+edx*8]
-vcvtpd2udq xmm6{k7},YMMWORD PTR [ebx-0x340]
-vcvtpd2udq xmm6{k7},BYTE PTR [ebx-0x340]
-vcvtpd2udq xmm6{k7},WORD PTR [ebx-0x340]
-vcvtpd2udq xmm6{k7},DWORD PTR [ebx-0x340]
-vcvtpd2udq xmm6{k7},QWORD PTR [ebx-0x340]
-vcvtpd2udq xmm6{k7},[ebx-0x340]
+vcvtpd2udq xmm4{k5},YMMWORD PTR fs:[esi+edx*8+0xe40]
+vcvtpd2udq xmm4{k5},BYTE PTR fs:[esi+edx*8+0xe40]
+vcvtpd2udq xmm4{k5},WORD PTR fs:[esi+edx*8+0xe40]
+vcvtpd2udq xmm4{k5},DWORD PTR fs:[esi+edx*8+0xe40]
+vcvtpd2udq xmm4{k5},QWORD PTR fs:[esi+edx*8+0xe40]
+vcvtpd2udq xmm4{k5},fs:[esi+edx*8+0xe40]
 vcvtpd2udq ymm3,zmm7
 vcvtpd2udq ymm7{k2},QWORD BCST es:[ecx]
 vcvtpd2udq ymm7{k2},QWORD BCST BYTE PTR es:[ecx]
@@ -11063,43 +11093,44 @@ vcvtps2uqq ymm4,WORD PTR [edx]
 vcvtps2uqq ymm4,DWORD PTR [edx]
 vcvtps2uqq ymm4,QWORD PTR [edx]
 vcvtps2uqq ymm4,[edx]
+vcvtps2uqq zmm3,YMMWORD PTR [ebx+edx*2+0x262a4094]
+vcvtps2uqq zmm3,BYTE PTR [ebx+edx*2+0x262a4094]
+vcvtps2uqq zmm3,WORD PTR [ebx+edx*2+0x262a4094]
+vcvtps2uqq zmm3,DWORD PTR [ebx+edx*2+0x262a4094]
+vcvtps2uqq zmm3,QWORD PTR [ebx+edx*2+0x262a4094]
+vcvtps2uqq zmm3,[ebx+edx*2+0x262a4094]
 vcvtps2uqq zmm3,ymm7{ru-sae}
-vcvtps2uqq zmm1,DWORD BCST cs:[ebp+eiz*2+0x39852b5e]
-vcvtps2uqq zmm1,DWORD BCST BYTE PTR cs:[ebp+eiz*2+0x39852b5e]
-vcvtps2uqq zmm1,DWORD BCST WORD PTR cs:[ebp+eiz*2+0x39852b5e]
-vcvtps2uqq zmm1,DWORD BCST DWORD PTR cs:[ebp+eiz*2+0x39852b5e]
-vcvtps2uqq zmm1,DWORD BCST QWORD PTR cs:[ebp+eiz*2+0x39852b5e]
-vcvtps2uqq zmm2,YMMWORD PTR [ebx+0x280]
-vcvtps2uqq zmm2,BYTE PTR [ebx+0x280]
-vcvtps2uqq zmm2,WORD PTR [ebx+0x280]
-vcvtps2uqq zmm2,DWORD PTR [ebx+0x280]
-vcvtps2uqq zmm2,QWORD PTR [ebx+0x280]
-vcvtps2uqq zmm2,[ebx+0x280]
-vcvtpd2uqq xmm6{k4}{z},xmm3
-vcvtpd2uqq xmm4,XMMWORD PTR cs:[ecx+ebx*4]
-vcvtpd2uqq xmm4,BYTE PTR cs:[ecx+ebx*4]
-vcvtpd2uqq xmm4,WORD PTR cs:[ecx+ebx*4]
-vcvtpd2uqq xmm4,DWORD PTR cs:[ecx+ebx*4]
-vcvtpd2uqq xmm4,QWORD PTR cs:[ecx+ebx*4]
-vcvtpd2uqq xmm4,cs:[ecx+ebx*4]
+vcvtps2uqq zmm2{k7},DWORD BCST gs:[ecx-0x34]
+vcvtps2uqq zmm2{k7},DWORD BCST BYTE PTR gs:[ecx-0x34]
+vcvtps2uqq zmm2{k7},DWORD BCST WORD PTR gs:[ecx-0x34]
+vcvtps2uqq zmm2{k7},DWORD BCST DWORD PTR gs:[ecx-0x34]
+vcvtps2uqq zmm2{k7},DWORD BCST QWORD PTR gs:[ecx-0x34]
+vcvtpd2uqq xmm5,xmm1
+vcvtpd2uqq xmm6{k5}{z},XMMWORD PTR ds:[eax+esi*8]
+vcvtpd2uqq xmm6{k5}{z},BYTE PTR ds:[eax+esi*8]
+vcvtpd2uqq xmm6{k5}{z},WORD PTR ds:[eax+esi*8]
+vcvtpd2uqq xmm6{k5}{z},DWORD PTR ds:[eax+esi*8]
+vcvtpd2uqq xmm6{k5}{z},QWORD PTR ds:[eax+esi*8]
+vcvtpd2uqq xmm6{k5}{z},ds:[eax+esi*8]
 vcvtpd2uqq xmm4{k2},XMMWORD PTR [edi]
 vcvtpd2uqq xmm4{k2},BYTE PTR [edi]
 vcvtpd2uqq xmm4{k2},WORD PTR [edi]
 vcvtpd2uqq xmm4{k2},DWORD PTR [edi]
 vcvtpd2uqq xmm4{k2},QWORD PTR [edi]
 vcvtpd2uqq xmm4{k2},[edi]
+vcvtpd2uqq ymm7,YMMWORD PTR [ebx+eax*8]
+vcvtpd2uqq ymm7,BYTE PTR [ebx+eax*8]
+vcvtpd2uqq ymm7,WORD PTR [ebx+eax*8]
+vcvtpd2uqq ymm7,DWORD PTR [ebx+eax*8]
+vcvtpd2uqq ymm7,QWORD PTR [ebx+eax*8]
+vcvtpd2uqq ymm7,[ebx+eax*8]
 vcvtpd2uqq ymm6{k5}{z},ymm7
-vcvtpd2uqq ymm6,YMMWORD PTR ds:[esp+eax*4+0x500]
-vcvtpd2uqq ymm6,BYTE PTR ds:[esp+eax*4+0x500]
-vcvtpd2uqq ymm6,WORD PTR ds:[esp+eax*4+0x500]
-vcvtpd2uqq ymm6,DWORD PTR ds:[esp+eax*4+0x500]
-vcvtpd2uqq ymm6,QWORD PTR ds:[esp+eax*4+0x500]
-vcvtpd2uqq ymm6,ds:[esp+eax*4+0x500]
-vcvtpd2uqq ymm0{k4}{z},QWORD BCST [esi]
-vcvtpd2uqq ymm0{k4}{z},QWORD BCST BYTE PTR [esi]
-vcvtpd2uqq ymm0{k4}{z},QWORD BCST WORD PTR [esi]
-vcvtpd2uqq ymm0{k4}{z},QWORD BCST DWORD PTR [esi]
-vcvtpd2uqq ymm0{k4}{z},QWORD BCST QWORD PTR [esi]
+vcvtpd2uqq ymm6{k2},YMMWORD PTR ds:[ecx]
+vcvtpd2uqq ymm6{k2},BYTE PTR ds:[ecx]
+vcvtpd2uqq ymm6{k2},WORD PTR ds:[ecx]
+vcvtpd2uqq ymm6{k2},DWORD PTR ds:[ecx]
+vcvtpd2uqq ymm6{k2},QWORD PTR ds:[ecx]
+vcvtpd2uqq ymm6{k2},ds:[ecx]
 vcvtpd2uqq zmm6,zmm3
 vcvtpd2uqq zmm1,QWORD BCST ss:[ecx+0x360]
 vcvtpd2uqq zmm1,QWORD BCST BYTE PTR ss:[ecx+0x360]
@@ -11124,17 +11155,17 @@ vcvtss2usi edx,WORD PTR [eax+ebx*8]
 vcvtss2usi edx,QWORD PTR [eax+ebx*8]
 vcvtss2usi edx,[eax+ebx*8]
 insertq xmm5,xmm1
+vcvtsd2usi edi,QWORD PTR [esp+ebp*2]
+vcvtsd2usi edi,BYTE PTR [esp+ebp*2]
+vcvtsd2usi edi,WORD PTR [esp+ebp*2]
+vcvtsd2usi edi,DWORD PTR [esp+ebp*2]
+vcvtsd2usi edi,[esp+ebp*2]
 vcvtsd2usi ebp,xmm5{ru-sae}
 vcvtsd2usi ecx,QWORD PTR ds:[esi+0x6a58ab44]
 vcvtsd2usi ecx,BYTE PTR ds:[esi+0x6a58ab44]
 vcvtsd2usi ecx,WORD PTR ds:[esi+0x6a58ab44]
 vcvtsd2usi ecx,DWORD PTR ds:[esi+0x6a58ab44]
 vcvtsd2usi ecx,ds:[esi+0x6a58ab44]
-vcvtsd2usi edi,QWORD PTR [esp+ebp*2]
-vcvtsd2usi edi,BYTE PTR [esp+ebp*2]
-vcvtsd2usi edi,WORD PTR [esp+ebp*2]
-vcvtsd2usi edi,DWORD PTR [esp+ebp*2]
-vcvtsd2usi edi,[esp+ebp*2]
 vcvttps2qq xmm4,xmm5
 vcvttps2qq xmm7{k7}{z},QWORD PTR ds:[edi+0x40]
 vcvttps2qq xmm7{k7}{z},BYTE PTR ds:[edi+0x40]
@@ -11158,7 +11189,7 @@ vcvttps2qq ymm0,DWORD BCST BYTE PTR [edx]
 vcvttps2qq ymm0,DWORD BCST WORD PTR [edx]
 vcvttps2qq ymm0,DWORD BCST DWORD PTR [edx]
 vcvttps2qq ymm0,DWORD BCST QWORD PTR [edx]
-vcvttps2qq zmm0{k2},ymm6{sae}
+vcvttps2qq zmm7,ymm3
 vcvttps2qq zmm6{k4},YMMWORD PTR cs:[edi]
 vcvttps2qq zmm6{k4},BYTE PTR cs:[edi]
 vcvttps2qq zmm6{k4},WORD PTR cs:[edi]
@@ -11178,18 +11209,14 @@ vcvttpd2qq xmm1{k1}{z},WORD PTR [edi]
 vcvttpd2qq xmm1{k1}{z},DWORD PTR [edi]
 vcvttpd2qq xmm1{k1}{z},QWORD PTR [edi]
 vcvttpd2qq xmm1{k1}{z},[edi]
+vcvttpd2qq ymm3,YMMWORD PTR [ebp+ecx*4+0x658ab1d9]
+vcvttpd2qq ymm3,BYTE PTR [ebp+ecx*4+0x658ab1d9]
+vcvttpd2qq ymm3,WORD PTR [ebp+ecx*4+0x658ab1d9]
+vcvttpd2qq ymm3,DWORD PTR [ebp+ecx*4+0x658ab1d9]
+vcvttpd2qq ymm3,QWORD PTR [ebp+ecx*4+0x658ab1d9]
+vcvttpd2qq ymm3,[ebp+ecx*4+0x658ab1d9]
 vcvttpd2qq ymm7{k6},ymm4
-vcvttpd2qq ymm0,YMMWORD PTR es:[edx-0x14]
-vcvttpd2qq ymm0,BYTE PTR es:[edx-0x14]
-vcvttpd2qq ymm0,WORD PTR es:[edx-0x14]
-vcvttpd2qq ymm0,DWORD PTR es:[edx-0x14]
-vcvttpd2qq ymm0,QWORD PTR es:[edx-0x14]
-vcvttpd2qq ymm0,es:[edx-0x14]
-vcvttpd2qq ymm2{k1},QWORD BCST [esi+ebp*1-0x1e8]
-vcvttpd2qq ymm2{k1},QWORD BCST BYTE PTR [esi+ebp*1-0x1e8]
-vcvttpd2qq ymm2{k1},QWORD BCST WORD PTR [esi+ebp*1-0x1e8]
-vcvttpd2qq ymm2{k1},QWORD BCST DWORD PTR [esi+ebp*1-0x1e8]
-vcvttpd2qq ymm2{k1},QWORD BCST QWORD PTR [esi+ebp*1-0x1e8]
+vcvttpd2qq ymm2,QWORD BCST cs:[esp+eiz*4]
 vcvttpd2qq zmm2,zmm4
 vcvttpd2qq zmm6,QWORD BCST fs:[esi+edx*1-0x2b0]
 vcvttpd2qq zmm6,QWORD BCST BYTE PTR fs:[esi+edx*1-0x2b0]
@@ -11213,18 +11240,24 @@ vcvtudq2pd xmm1,BYTE PTR [esi+0x3f8]
 vcvtudq2pd xmm1,WORD PTR [esi+0x3f8]
 vcvtudq2pd xmm1,DWORD PTR [esi+0x3f8]
 vcvtudq2pd xmm1,[esi+0x3f8]
-vcvtudq2pd ymm5{k6}{z},xmm0
+vcvtudq2pd ymm5,xmm2
+vcvtudq2pd ymm6{k2},DWORD BCST [esi+0x48]
+vcvtudq2pd ymm6{k2},DWORD BCST BYTE PTR [esi+0x48]
+vcvtudq2pd ymm6{k2},DWORD BCST WORD PTR [esi+0x48]
+vcvtudq2pd ymm6{k2},DWORD BCST DWORD PTR [esi+0x48]
+vcvtudq2pd ymm6{k2},DWORD BCST QWORD PTR [esi+0x48]
 vcvtudq2pd ymm4,XMMWORD PTR es:[edi+ebp*4-0x1f0]
 vcvtudq2pd ymm4,BYTE PTR es:[edi+ebp*4-0x1f0]
 vcvtudq2pd ymm4,WORD PTR es:[edi+ebp*4-0x1f0]
 vcvtudq2pd ymm4,DWORD PTR es:[edi+ebp*4-0x1f0]
 vcvtudq2pd ymm4,QWORD PTR es:[edi+ebp*4-0x1f0]
 vcvtudq2pd ymm4,es:[edi+ebp*4-0x1f0]
-vcvtudq2pd ymm6{k2},DWORD BCST [esi+0x48]
-vcvtudq2pd ymm6{k2},DWORD BCST BYTE PTR [esi+0x48]
-vcvtudq2pd ymm6{k2},DWORD BCST WORD PTR [esi+0x48]
-vcvtudq2pd ymm6{k2},DWORD BCST DWORD PTR [esi+0x48]
-vcvtudq2pd ymm6{k2},DWORD BCST QWORD PTR [esi+0x48]
+vcvtudq2pd zmm2,YMMWORD PTR [edx-0x2d]
+vcvtudq2pd zmm2,BYTE PTR [edx-0x2d]
+vcvtudq2pd zmm2,WORD PTR [edx-0x2d]
+vcvtudq2pd zmm2,DWORD PTR [edx-0x2d]
+vcvtudq2pd zmm2,QWORD PTR [edx-0x2d]
+vcvtudq2pd zmm2,[edx-0x2d]
 vcvtudq2pd zmm7,ymm0,{rn-bad}
 vcvtudq2pd zmm6{k1}{z},YMMWORD PTR cs:[esp+ecx*1]
 vcvtudq2pd zmm6{k1}{z},BYTE PTR cs:[esp+ecx*1]
@@ -11232,31 +11265,31 @@ vcvtudq2pd zmm6{k1}{z},WORD PTR cs:[esp+ecx*1]
 vcvtudq2pd zmm6{k1}{z},DWORD PTR cs:[esp+ecx*1]
 vcvtudq2pd zmm6{k1}{z},QWORD PTR cs:[esp+ecx*1]
 vcvtudq2pd zmm6{k1}{z},cs:[esp+ecx*1]
-vcvtudq2pd zmm2,YMMWORD PTR [edx-0x2d]
-vcvtudq2pd zmm2,BYTE PTR [edx-0x2d]
-vcvtudq2pd zmm2,WORD PTR [edx-0x2d]
-vcvtudq2pd zmm2,DWORD PTR [edx-0x2d]
-vcvtudq2pd zmm2,QWORD PTR [edx-0x2d]
-vcvtudq2pd zmm2,[edx-0x2d]
+vcvtuqq2pd xmm3,XMMWORD PTR [edx+ecx*4]
+vcvtuqq2pd xmm3,BYTE PTR [edx+ecx*4]
+vcvtuqq2pd xmm3,WORD PTR [edx+ecx*4]
+vcvtuqq2pd xmm3,DWORD PTR [edx+ecx*4]
+vcvtuqq2pd xmm3,QWORD PTR [edx+ecx*4]
+vcvtuqq2pd xmm3,[edx+ecx*4]
 vcvtuqq2pd xmm3{k4}{z},xmm0
-vcvtuqq2pd xmm0,XMMWORD PTR ss:[ecx-0x7b]
-vcvtuqq2pd xmm0,BYTE PTR ss:[ecx-0x7b]
-vcvtuqq2pd xmm0,WORD PTR ss:[ecx-0x7b]
-vcvtuqq2pd xmm0,DWORD PTR ss:[ecx-0x7b]
-vcvtuqq2pd xmm0,QWORD PTR ss:[ecx-0x7b]
-vcvtuqq2pd xmm0,ss:[ecx-0x7b]
-vcvtuqq2pd xmm2,QWORD BCST [ebx]
-vcvtuqq2pd xmm2,QWORD BCST BYTE PTR [ebx]
-vcvtuqq2pd xmm2,QWORD BCST WORD PTR [ebx]
-vcvtuqq2pd xmm2,QWORD BCST DWORD PTR [ebx]
-vcvtuqq2pd xmm2,QWORD BCST QWORD PTR [ebx]
+vcvtuqq2pd xmm0,QWORD BCST cs:[ebp+0x22]
+vcvtuqq2pd xmm0,QWORD BCST BYTE PTR cs:[ebp+0x22]
+vcvtuqq2pd xmm0,QWORD BCST WORD PTR cs:[ebp+0x22]
+vcvtuqq2pd xmm0,QWORD BCST DWORD PTR cs:[ebp+0x22]
+vcvtuqq2pd xmm0,QWORD BCST QWORD PTR cs:[ebp+0x22]
 vcvtuqq2pd ymm2,ymm0
 vcvtuqq2pd ymm4{k6}{z},QWORD BCST cs:[esi*1+0x5b001157]
-vcvtuqq2pd ymm4{k6}{z},QWORD BCST BYTE PTR cs:[esi*1+0x5b001157]
-vcvtuqq2pd ymm4{k6}{z},QWORD BCST WORD PTR cs:[esi*1+0x5b001157]
-vcvtuqq2pd ymm4{k6}{z},QWORD BCST DWORD PTR cs:[esi*1+0x5b001157]
-vcvtuqq2pd ymm4{k6}{z},QWORD BCST QWORD PTR cs:[esi*1+0x5b001157]
 vcvtuqq2pd ymm2,QWORD BCST [edi]
+vcvtuqq2pd ymm2,QWORD BCST BYTE PTR [edi]
+vcvtuqq2pd ymm2,QWORD BCST WORD PTR [edi]
+vcvtuqq2pd ymm2,QWORD BCST DWORD PTR [edi]
+vcvtuqq2pd ymm2,QWORD BCST QWORD PTR [edi]
+vcvtuqq2pd zmm1,ZMMWORD PTR [ecx-0x2825f71f]
+vcvtuqq2pd zmm1,BYTE PTR [ecx-0x2825f71f]
+vcvtuqq2pd zmm1,WORD PTR [ecx-0x2825f71f]
+vcvtuqq2pd zmm1,DWORD PTR [ecx-0x2825f71f]
+vcvtuqq2pd zmm1,QWORD PTR [ecx-0x2825f71f]
+vcvtuqq2pd zmm1,[ecx-0x2825f71f]
 vcvtuqq2pd zmm1,zmm1{ru-sae}
 vcvtuqq2pd zmm0{k2},ZMMWORD PTR fs:[ebp*2+0x1ab34d58]
 vcvtuqq2pd zmm0{k2},BYTE PTR fs:[ebp*2+0x1ab34d58]
@@ -11264,12 +11297,6 @@ vcvtuqq2pd zmm0{k2},WORD PTR fs:[ebp*2+0x1ab34d58]
 vcvtuqq2pd zmm0{k2},DWORD PTR fs:[ebp*2+0x1ab34d58]
 vcvtuqq2pd zmm0{k2},QWORD PTR fs:[ebp*2+0x1ab34d58]
 vcvtuqq2pd zmm0{k2},fs:[ebp*2+0x1ab34d58]
-vcvtuqq2pd zmm1,ZMMWORD PTR [ecx-0x2825f71f]
-vcvtuqq2pd zmm1,BYTE PTR [ecx-0x2825f71f]
-vcvtuqq2pd zmm1,WORD PTR [ecx-0x2825f71f]
-vcvtuqq2pd zmm1,DWORD PTR [ecx-0x2825f71f]
-vcvtuqq2pd zmm1,QWORD PTR [ecx-0x2825f71f]
-vcvtuqq2pd zmm1,[ecx-0x2825f71f]
 vcvtudq2ps xmm7,xmm0
 vcvtudq2ps xmm5,DWORD BCST gs:[edi]
 vcvtudq2ps xmm5,DWORD BCST BYTE PTR gs:[edi]
@@ -11282,20 +11309,20 @@ vcvtudq2ps xmm5{k1},WORD PTR ds:0x3
 vcvtudq2ps xmm5{k1},DWORD PTR ds:0x3
 vcvtudq2ps xmm5{k1},QWORD PTR ds:0x3
 vcvtudq2ps xmm5{k1},ds:0x3
+vcvtudq2ps ymm5,YMMWORD PTR [esi+0x44]
+vcvtudq2ps ymm5,BYTE PTR [esi+0x44]
+vcvtudq2ps ymm5,WORD PTR [esi+0x44]
+vcvtudq2ps ymm5,DWORD PTR [esi+0x44]
+vcvtudq2ps ymm5,QWORD PTR [esi+0x44]
+vcvtudq2ps ymm5,[esi+0x44]
 vcvtudq2ps ymm0{k3},ymm5
-vcvtudq2ps ymm2,YMMWORD PTR es:[edi]
-vcvtudq2ps ymm2,BYTE PTR es:[edi]
-vcvtudq2ps ymm2,WORD PTR es:[edi]
-vcvtudq2ps ymm2,DWORD PTR es:[edi]
-vcvtudq2ps ymm2,QWORD PTR es:[edi]
-vcvtudq2ps ymm2,es:[edi]
-vcvtudq2ps ymm4{k3}{z},YMMWORD PTR [ecx+0x52085e07]
-vcvtudq2ps ymm4{k3}{z},BYTE PTR [ecx+0x52085e07]
-vcvtudq2ps ymm4{k3}{z},WORD PTR [ecx+0x52085e07]
-vcvtudq2ps ymm4{k3}{z},DWORD PTR [ecx+0x52085e07]
-vcvtudq2ps ymm4{k3}{z},QWORD PTR [ecx+0x52085e07]
-vcvtudq2ps ymm4{k3}{z},[ecx+0x52085e07]
-vcvtudq2ps zmm2{k3}{z},zmm7
+vcvtudq2ps ymm6{k3},YMMWORD PTR fs:[edx]
+vcvtudq2ps ymm6{k3},BYTE PTR fs:[edx]
+vcvtudq2ps ymm6{k3},WORD PTR fs:[edx]
+vcvtudq2ps ymm6{k3},DWORD PTR fs:[edx]
+vcvtudq2ps ymm6{k3},QWORD PTR fs:[edx]
+vcvtudq2ps ymm6{k3},fs:[edx]
+vcvtudq2ps zmm0,zmm6
 vcvtudq2ps zmm1,DWORD BCST ss:[eax+eiz*4-0x1ec]
 vcvtudq2ps zmm1,DWORD BCST BYTE PTR ss:[eax+eiz*4-0x1ec]
 vcvtudq2ps zmm1,DWORD BCST WORD PTR ss:[eax+eiz*4-0x1ec]
@@ -11335,17 +11362,17 @@ vcvtuqq2ps ymm2,WORD PTR [edi-0x27e588d]
 vcvtuqq2ps ymm2,DWORD PTR [edi-0x27e588d]
 vcvtuqq2ps ymm2,QWORD PTR [edi-0x27e588d]
 vcvtuqq2ps ymm2,[edi-0x27e588d]
+vcvtps2qq xmm2,QWORD PTR [ebp+0x3e0]
+vcvtps2qq xmm2,BYTE PTR [ebp+0x3e0]
+vcvtps2qq xmm2,WORD PTR [ebp+0x3e0]
+vcvtps2qq xmm2,DWORD PTR [ebp+0x3e0]
+vcvtps2qq xmm2,[ebp+0x3e0]
 vcvtps2qq xmm0{k3},xmm7
-vcvtps2qq xmm6,QWORD PTR es:[esi+0x60]
-vcvtps2qq xmm6,BYTE PTR es:[esi+0x60]
-vcvtps2qq xmm6,WORD PTR es:[esi+0x60]
-vcvtps2qq xmm6,DWORD PTR es:[esi+0x60]
-vcvtps2qq xmm6,es:[esi+0x60]
-vcvtps2qq xmm1{k4},QWORD PTR [esi+0x15d64df9]
-vcvtps2qq xmm1{k4},BYTE PTR [esi+0x15d64df9]
-vcvtps2qq xmm1{k4},WORD PTR [esi+0x15d64df9]
-vcvtps2qq xmm1{k4},DWORD PTR [esi+0x15d64df9]
-vcvtps2qq xmm1{k4},[esi+0x15d64df9]
+vcvtps2qq xmm0{k4}{z},QWORD PTR ds:[edx]
+vcvtps2qq xmm0{k4}{z},BYTE PTR ds:[edx]
+vcvtps2qq xmm0{k4}{z},WORD PTR ds:[edx]
+vcvtps2qq xmm0{k4}{z},DWORD PTR ds:[edx]
+vcvtps2qq xmm0{k4}{z},ds:[edx]
 vcvtps2qq ymm5,xmm1
 vcvtps2qq ymm5{k5}{z},XMMWORD PTR gs:[eax]
 vcvtps2qq ymm5{k5}{z},BYTE PTR gs:[eax]
@@ -11358,7 +11385,7 @@ vcvtps2qq ymm2,DWORD BCST BYTE PTR [edx+ebx*1-0x4805677b]
 vcvtps2qq ymm2,DWORD BCST WORD PTR [edx+ebx*1-0x4805677b]
 vcvtps2qq ymm2,DWORD BCST DWORD PTR [edx+ebx*1-0x4805677b]
 vcvtps2qq ymm2,DWORD BCST QWORD PTR [edx+ebx*1-0x4805677b]
-vcvtps2qq zmm0,ymm4{rz-sae}
+vcvtps2qq zmm2,ymm1
 vcvtps2qq zmm3{k5},DWORD BCST es:[ecx-0x60]
 vcvtps2qq zmm3{k5},DWORD BCST BYTE PTR es:[ecx-0x60]
 vcvtps2qq zmm3{k5},DWORD BCST WORD PTR es:[ecx-0x60]
@@ -11381,7 +11408,7 @@ vcvtpd2qq xmm4{k3}{z},QWORD BCST BYTE PTR [eax+eax*8]
 vcvtpd2qq xmm4{k3}{z},QWORD BCST WORD PTR [eax+eax*8]
 vcvtpd2qq xmm4{k3}{z},QWORD BCST DWORD PTR [eax+eax*8]
 vcvtpd2qq xmm4{k3}{z},QWORD BCST QWORD PTR [eax+eax*8]
-vcvtpd2qq ymm6{k5}{z},ymm7
+vcvtpd2qq ymm0,ymm6
 vcvtpd2qq ymm5{k7},YMMWORD PTR gs:[esp+esi*1-0xb60]
 vcvtpd2qq ymm5{k7},BYTE PTR gs:[esp+esi*1-0xb60]
 vcvtpd2qq ymm5{k7},WORD PTR gs:[esp+esi*1-0xb60]
@@ -11389,7 +11416,7 @@ vcvtpd2qq ymm5{k7},DWORD PTR gs:[esp+esi*1-0xb60]
 vcvtpd2qq ymm5{k7},QWORD PTR gs:[esp+esi*1-0xb60]
 vcvtpd2qq ymm5{k7},gs:[esp+esi*1-0xb60]
 vcvtpd2qq ymm5,QWORD BCST [eax]
-vcvtpd2qq zmm5{k1}{z},zmm0{rd-sae}
+vcvtpd2qq zmm5,zmm7
 vcvtpd2qq zmm5{k3},ZMMWORD PTR fs:[eax]
 vcvtpd2qq zmm5{k3},BYTE PTR fs:[eax]
 vcvtpd2qq zmm5{k3},WORD PTR fs:[eax]
@@ -11402,17 +11429,17 @@ vcvtpd2qq zmm7{k6}{z},WORD PTR [ebp+0xc80]
 vcvtpd2qq zmm7{k6}{z},DWORD PTR [ebp+0xc80]
 vcvtpd2qq zmm7{k6}{z},QWORD PTR [ebp+0xc80]
 vcvtpd2qq zmm7{k6}{z},[ebp+0xc80]
+vcvtusi2ss xmm5,xmm0,DWORD PTR [esi]
+vcvtusi2ss xmm5,xmm0,BYTE PTR [esi]
+vcvtusi2ss xmm5,xmm0,WORD PTR [esi]
+vcvtusi2ss xmm5,xmm0,QWORD PTR [esi]
+vcvtusi2ss xmm5,xmm0,[esi]
 vcvtusi2ss xmm4,xmm5,ebp{rz-sae}
-vcvtusi2ss xmm0,xmm7,DWORD PTR ds:[ebx]
-vcvtusi2ss xmm0,xmm7,BYTE PTR ds:[ebx]
-vcvtusi2ss xmm0,xmm7,WORD PTR ds:[ebx]
-vcvtusi2ss xmm0,xmm7,QWORD PTR ds:[ebx]
-vcvtusi2ss xmm0,xmm7,ds:[ebx]
-vcvtusi2ss xmm0,xmm0,DWORD PTR [ecx+esi*2]
-vcvtusi2ss xmm0,xmm0,BYTE PTR [ecx+esi*2]
-vcvtusi2ss xmm0,xmm0,WORD PTR [ecx+esi*2]
-vcvtusi2ss xmm0,xmm0,QWORD PTR [ecx+esi*2]
-vcvtusi2ss xmm0,xmm0,[ecx+esi*2]
+vcvtusi2ss xmm3,xmm7,DWORD PTR ss:[edx+eiz*4]
+vcvtusi2ss xmm3,xmm7,BYTE PTR ss:[edx+eiz*4]
+vcvtusi2ss xmm3,xmm7,WORD PTR ss:[edx+eiz*4]
+vcvtusi2ss xmm3,xmm7,QWORD PTR ss:[edx+eiz*4]
+vcvtusi2ss xmm3,xmm7,ss:[edx+eiz*4]
 vcvtusi2sd xmm6,xmm4,esp
 vcvtusi2sd xmm5,xmm6,DWORD PTR fs:[ebx+eiz*4-0x17efa1d3]
 vcvtusi2sd xmm5,xmm6,BYTE PTR fs:[ebx+eiz*4-0x17efa1d3]
@@ -11681,19 +11708,19 @@ vmovdqa32 WORD PTR cs:[ebp-0x45],xmm7
 vmovdqa32 DWORD PTR cs:[ebp-0x45],xmm7
 vmovdqa32 QWORD PTR cs:[ebp-0x45],xmm7
 vmovdqa32 cs:[ebp-0x45],xmm7
+vmovdqa32 YMMWORD PTR [ebp+0xf05f2eb],ymm2
+vmovdqa32 BYTE PTR [ebp+0xf05f2eb],ymm2
+vmovdqa32 WORD PTR [ebp+0xf05f2eb],ymm2
+vmovdqa32 DWORD PTR [ebp+0xf05f2eb],ymm2
+vmovdqa32 QWORD PTR [ebp+0xf05f2eb],ymm2
+vmovdqa32 [ebp+0xf05f2eb],ymm2
 vmovdqa32 ymm5{k2},ymm2
-vmovdqa32 YMMWORD PTR gs:[edi],ymm3
-vmovdqa32 BYTE PTR gs:[edi],ymm3
-vmovdqa32 WORD PTR gs:[edi],ymm3
-vmovdqa32 DWORD PTR gs:[edi],ymm3
-vmovdqa32 QWORD PTR gs:[edi],ymm3
-vmovdqa32 gs:[edi],ymm3
-vmovdqa32 YMMWORD PTR [ecx+eax*2]{k4},ymm3
-vmovdqa32 BYTE PTR [ecx+eax*2]{k4},ymm3
-vmovdqa32 WORD PTR [ecx+eax*2]{k4},ymm3
-vmovdqa32 DWORD PTR [ecx+eax*2]{k4},ymm3
-vmovdqa32 QWORD PTR [ecx+eax*2]{k4},ymm3
-vmovdqa32 [ecx+eax*2]{k4},ymm3
+vmovdqa32 YMMWORD PTR cs:[edi]{k3},ymm0
+vmovdqa32 BYTE PTR cs:[edi]{k3},ymm0
+vmovdqa32 WORD PTR cs:[edi]{k3},ymm0
+vmovdqa32 DWORD PTR cs:[edi]{k3},ymm0
+vmovdqa32 QWORD PTR cs:[edi]{k3},ymm0
+vmovdqa32 cs:[edi]{k3},ymm0
 vmovdqa32 zmm3,zmm3
 vmovdqa32 ZMMWORD PTR gs:[esi+edx*1+0x4c0]{k1},zmm3
 vmovdqa32 BYTE PTR gs:[esi+edx*1+0x4c0]{k1},zmm3
@@ -11720,32 +11747,32 @@ vmovdqa64 WORD PTR fs:[edx+eax*2],xmm1
 vmovdqa64 DWORD PTR fs:[edx+eax*2],xmm1
 vmovdqa64 QWORD PTR fs:[edx+eax*2],xmm1
 vmovdqa64 fs:[edx+eax*2],xmm1
-vmovdqa64 ymm6{k4},ymm6
 vmovdqa64 YMMWORD PTR [edx],ymm7
 vmovdqa64 BYTE PTR [edx],ymm7
 vmovdqa64 WORD PTR [edx],ymm7
 vmovdqa64 DWORD PTR [edx],ymm7
 vmovdqa64 QWORD PTR [edx],ymm7
 vmovdqa64 [edx],ymm7
+vmovdqa64 ymm6{k4},ymm6
 vmovdqa64 YMMWORD PTR fs:[eax+edi*8]{k4},ymm5
 vmovdqa64 BYTE PTR fs:[eax+edi*8]{k4},ymm5
 vmovdqa64 WORD PTR fs:[eax+edi*8]{k4},ymm5
 vmovdqa64 DWORD PTR fs:[eax+edi*8]{k4},ymm5
 vmovdqa64 QWORD PTR fs:[eax+edi*8]{k4},ymm5
 vmovdqa64 fs:[eax+edi*8]{k4},ymm5
+vmovdqa64 ZMMWORD PTR [esi+ebp*2],zmm7
+vmovdqa64 BYTE PTR [esi+ebp*2],zmm7
+vmovdqa64 WORD PTR [esi+ebp*2],zmm7
+vmovdqa64 DWORD PTR [esi+ebp*2],zmm7
+vmovdqa64 QWORD PTR [esi+ebp*2],zmm7
+vmovdqa64 [esi+ebp*2],zmm7
 vmovdqa64 zmm6{k4},zmm0
-vmovdqa64 ZMMWORD PTR fs:[edx+edx*8],zmm3
-vmovdqa64 BYTE PTR fs:[edx+edx*8],zmm3
-vmovdqa64 WORD PTR fs:[edx+edx*8],zmm3
-vmovdqa64 DWORD PTR fs:[edx+edx*8],zmm3
-vmovdqa64 QWORD PTR fs:[edx+edx*8],zmm3
-vmovdqa64 fs:[edx+edx*8],zmm3
-vmovdqa64 ZMMWORD PTR [edx]{k3},zmm0
-vmovdqa64 BYTE PTR [edx]{k3},zmm0
-vmovdqa64 WORD PTR [edx]{k3},zmm0
-vmovdqa64 DWORD PTR [edx]{k3},zmm0
-vmovdqa64 QWORD PTR [edx]{k3},zmm0
-vmovdqa64 [edx]{k3},zmm0
+vmovdqa64 ZMMWORD PTR fs:[edi+0x7a]{k1},zmm5
+vmovdqa64 BYTE PTR fs:[edi+0x7a]{k1},zmm5
+vmovdqa64 WORD PTR fs:[edi+0x7a]{k1},zmm5
+vmovdqa64 DWORD PTR fs:[edi+0x7a]{k1},zmm5
+vmovdqa64 QWORD PTR fs:[edi+0x7a]{k1},zmm5
+vmovdqa64 fs:[edi+0x7a]{k1},zmm5
 movdqu xmm0,xmm2
 movdqu XMMWORD PTR es:[eax],xmm2
 movdqu BYTE PTR es:[eax],xmm2
@@ -11784,7 +11811,7 @@ vmovdqu WORD PTR [edx+eiz*1],ymm7
 vmovdqu DWORD PTR [edx+eiz*1],ymm7
 vmovdqu QWORD PTR [edx+eiz*1],ymm7
 vmovdqu [edx+eiz*1],ymm7
-vmovdqu32 xmm2{k5},xmm2
+vmovdqu32 xmm3,xmm0
 vmovdqu32 XMMWORD PTR ds:[edx],xmm3
 vmovdqu32 BYTE PTR ds:[edx],xmm3
 vmovdqu32 WORD PTR ds:[edx],xmm3
@@ -11797,6 +11824,12 @@ vmovdqu32 WORD PTR [ebp+ebp*4-0x5697747f]{k4},xmm3
 vmovdqu32 DWORD PTR [ebp+ebp*4-0x5697747f]{k4},xmm3
 vmovdqu32 QWORD PTR [ebp+ebp*4-0x5697747f]{k4},xmm3
 vmovdqu32 [ebp+ebp*4-0x5697747f]{k4},xmm3
+vmovdqu32 YMMWORD PTR [edi+0x5c],ymm4
+vmovdqu32 BYTE PTR [edi+0x5c],ymm4
+vmovdqu32 WORD PTR [edi+0x5c],ymm4
+vmovdqu32 DWORD PTR [edi+0x5c],ymm4
+vmovdqu32 QWORD PTR [edi+0x5c],ymm4
+vmovdqu32 [edi+0x5c],ymm4
 vmovdqu32 ymm3{k2}{z},ymm1
 vmovdqu32 YMMWORD PTR gs:[ecx]{k5},ymm6
 vmovdqu32 BYTE PTR gs:[ecx]{k5},ymm6
@@ -11804,12 +11837,6 @@ vmovdqu32 WORD PTR gs:[ecx]{k5},ymm6
 vmovdqu32 DWORD PTR gs:[ecx]{k5},ymm6
 vmovdqu32 QWORD PTR gs:[ecx]{k5},ymm6
 vmovdqu32 gs:[ecx]{k5},ymm6
-vmovdqu32 YMMWORD PTR [edi+0x5c],ymm4
-vmovdqu32 BYTE PTR [edi+0x5c],ymm4
-vmovdqu32 WORD PTR [edi+0x5c],ymm4
-vmovdqu32 DWORD PTR [edi+0x5c],ymm4
-vmovdqu32 QWORD PTR [edi+0x5c],ymm4
-vmovdqu32 [edi+0x5c],ymm4
 vmovdqu32 zmm3,zmm4
 vmovdqu32 ZMMWORD PTR fs:[esp+ecx*4+0x1094dc84]{k5},zmm4
 vmovdqu32 BYTE PTR fs:[esp+ecx*4+0x1094dc84]{k5},zmm4
@@ -11849,32 +11876,27 @@ vmovdqu64 WORD PTR [edx+ebp*4+0x6d],ymm1
 vmovdqu64 DWORD PTR [edx+ebp*4+0x6d],ymm1
 vmovdqu64 QWORD PTR [edx+ebp*4+0x6d],ymm1
 vmovdqu64 [edx+ebp*4+0x6d],ymm1
+vmovdqu64 ZMMWORD PTR [eax],zmm3
+vmovdqu64 BYTE PTR [eax],zmm3
+vmovdqu64 WORD PTR [eax],zmm3
+vmovdqu64 DWORD PTR [eax],zmm3
+vmovdqu64 QWORD PTR [eax],zmm3
+vmovdqu64 [eax],zmm3
 vmovdqu64 zmm3{k2},zmm2
-vmovdqu64 ZMMWORD PTR gs:0xdd27f1cf,zmm2
-vmovdqu64 BYTE PTR gs:0xdd27f1cf,zmm2
-vmovdqu64 WORD PTR gs:0xdd27f1cf,zmm2
-vmovdqu64 DWORD PTR gs:0xdd27f1cf,zmm2
-vmovdqu64 QWORD PTR gs:0xdd27f1cf,zmm2
-vmovdqu64 gs:0xdd27f1cf,zmm2
-vmovdqu64 ZMMWORD PTR [ebp+0x2127fec0]{k7},zmm6
-vmovdqu64 BYTE PTR [ebp+0x2127fec0]{k7},zmm6
-vmovdqu64 WORD PTR [ebp+0x2127fec0]{k7},zmm6
-vmovdqu64 DWORD PTR [ebp+0x2127fec0]{k7},zmm6
-vmovdqu64 QWORD PTR [ebp+0x2127fec0]{k7},zmm6
-vmovdqu64 [ebp+0x2127fec0]{k7},zmm6
+vmovdqu64 ZMMWORD PTR cs:[ecx+ebp*2+0x700]{k2},zmm1
+vmovdqu64 BYTE PTR cs:[ecx+ebp*2+0x700]{k2},zmm1
+vmovdqu64 WORD PTR cs:[ecx+ebp*2+0x700]{k2},zmm1
+vmovdqu64 DWORD PTR cs:[ecx+ebp*2+0x700]{k2},zmm1
+vmovdqu64 QWORD PTR cs:[ecx+ebp*2+0x700]{k2},zmm1
+vmovdqu64 cs:[ecx+ebp*2+0x700]{k2},zmm1
+vmovdqu8 XMMWORD PTR [eax+ebx*4-0x1a0],xmm1
+vmovdqu8 BYTE PTR [eax+ebx*4-0x1a0],xmm1
+vmovdqu8 WORD PTR [eax+ebx*4-0x1a0],xmm1
+vmovdqu8 DWORD PTR [eax+ebx*4-0x1a0],xmm1
+vmovdqu8 QWORD PTR [eax+ebx*4-0x1a0],xmm1
+vmovdqu8 [eax+ebx*4-0x1a0],xmm1
 vmovdqu8 xmm0{k4},xmm2
-vmovdqu8 XMMWORD PTR ss:[ecx-0x800],xmm6
-vmovdqu8 BYTE PTR ss:[ecx-0x800],xmm6
-vmovdqu8 WORD PTR ss:[ecx-0x800],xmm6
-vmovdqu8 DWORD PTR ss:[ecx-0x800],xmm6
-vmovdqu8 QWORD PTR ss:[ecx-0x800],xmm6
-vmovdqu8 ss:[ecx-0x800],xmm6
 vmovdqu8 XMMWORD PTR [edi]{k2},xmm3
-vmovdqu8 BYTE PTR [edi]{k2},xmm3
-vmovdqu8 WORD PTR [edi]{k2},xmm3
-vmovdqu8 DWORD PTR [edi]{k2},xmm3
-vmovdqu8 QWORD PTR [edi]{k2},xmm3
-vmovdqu8 [edi]{k2},xmm3
 vmovdqu8 ymm0,ymm1
 vmovdqu8 YMMWORD PTR [edx]{k1},ymm5
 vmovdqu8 BYTE PTR [edx]{k1},ymm5
@@ -11901,6 +11923,12 @@ vmovdqu8 WORD PTR [edi+eiz*8+0x5c0],zmm1
 vmovdqu8 DWORD PTR [edi+eiz*8+0x5c0],zmm1
 vmovdqu8 QWORD PTR [edi+eiz*8+0x5c0],zmm1
 vmovdqu8 [edi+eiz*8+0x5c0],zmm1
+vmovdqu16 XMMWORD PTR [esi-0x150],xmm5
+vmovdqu16 BYTE PTR [esi-0x150],xmm5
+vmovdqu16 WORD PTR [esi-0x150],xmm5
+vmovdqu16 DWORD PTR [esi-0x150],xmm5
+vmovdqu16 QWORD PTR [esi-0x150],xmm5
+vmovdqu16 [esi-0x150],xmm5
 vmovdqu16 xmm5{k3},xmm3
 vmovdqu16 XMMWORD PTR es:0xe37237b9,xmm2
 vmovdqu16 BYTE PTR es:0xe37237b9,xmm2
@@ -11908,12 +11936,6 @@ vmovdqu16 WORD PTR es:0xe37237b9,xmm2
 vmovdqu16 DWORD PTR es:0xe37237b9,xmm2
 vmovdqu16 QWORD PTR es:0xe37237b9,xmm2
 vmovdqu16 es:0xe37237b9,xmm2
-vmovdqu16 XMMWORD PTR [edx-0x4303a4f0]{k1},xmm2
-vmovdqu16 BYTE PTR [edx-0x4303a4f0]{k1},xmm2
-vmovdqu16 WORD PTR [edx-0x4303a4f0]{k1},xmm2
-vmovdqu16 DWORD PTR [edx-0x4303a4f0]{k1},xmm2
-vmovdqu16 QWORD PTR [edx-0x4303a4f0]{k1},xmm2
-vmovdqu16 [edx-0x4303a4f0]{k1},xmm2
 vmovdqu16 ymm0,ymm7
 vmovdqu16 YMMWORD PTR fs:[esp+eax*2+0xbe0]{k4},ymm1
 vmovdqu16 BYTE PTR fs:[esp+eax*2+0xbe0]{k4},ymm1
@@ -11927,6 +11949,12 @@ vmovdqu16 WORD PTR [ebx+eax*8],ymm7
 vmovdqu16 DWORD PTR [ebx+eax*8],ymm7
 vmovdqu16 QWORD PTR [ebx+eax*8],ymm7
 vmovdqu16 [ebx+eax*8],ymm7
+vmovdqu16 ZMMWORD PTR [edx+esi*1],zmm4
+vmovdqu16 BYTE PTR [edx+esi*1],zmm4
+vmovdqu16 WORD PTR [edx+esi*1],zmm4
+vmovdqu16 DWORD PTR [edx+esi*1],zmm4
+vmovdqu16 QWORD PTR [edx+esi*1],zmm4
+vmovdqu16 [edx+esi*1],zmm4
 vmovdqu16 zmm7{k3}{z},zmm7
 vmovdqu16 ZMMWORD PTR ss:[ecx+0xe]{k6},zmm0
 vmovdqu16 BYTE PTR ss:[ecx+0xe]{k6},zmm0
@@ -11934,12 +11962,6 @@ vmovdqu16 WORD PTR ss:[ecx+0xe]{k6},zmm0
 vmovdqu16 DWORD PTR ss:[ecx+0xe]{k6},zmm0
 vmovdqu16 QWORD PTR ss:[ecx+0xe]{k6},zmm0
 vmovdqu16 ss:[ecx+0xe]{k6},zmm0
-vmovdqu16 ZMMWORD PTR [edx+esi*1],zmm4
-vmovdqu16 BYTE PTR [edx+esi*1],zmm4
-vmovdqu16 WORD PTR [edx+esi*1],zmm4
-vmovdqu16 DWORD PTR [edx+esi*1],zmm4
-vmovdqu16 QWORD PTR [edx+esi*1],zmm4
-vmovdqu16 [edx+esi*1],zmm4
 seto al
 seto BYTE PTR ds:[ecx-0x74]
 seto WORD PTR ds:[ecx-0x74]
@@ -12258,8 +12280,8 @@ addr16 repz xsha1
 repz xsha1
 addr16 repz xsha256
 repz xsha256
-addr16 repz xstore-rng
 addr16 xstore-rng
+addr16 repz xstore-rng
 addr16 repnz xstore-rng
 xstore-rng
 repz xstore-rng
@@ -12281,12 +12303,12 @@ push gs
 popw gs
 pop gs
 rsm
+bts bx,di
 bts WORD PTR cs:[edi+eax*4],sp
 bts BYTE PTR cs:[edi+eax*4],sp
 bts DWORD PTR cs:[edi+eax*4],sp
 bts QWORD PTR cs:[edi+eax*4],sp
 bts cs:[edi+eax*4],sp
-bts bx,di
 bts WORD PTR [ebp+0x49],cx
 bts BYTE PTR [ebp+0x49],cx
 bts DWORD PTR [ebp+0x49],cx
@@ -12466,12 +12488,12 @@ clwb DWORD PTR es:[edx+ecx*8]
 clwb QWORD PTR es:[edx+ecx*8]
 clwb es:[edx+ecx*8]
 tpause edx
-clrssbsy QWORD PTR [di]
-clrssbsy BYTE PTR [di]
-clrssbsy WORD PTR [di]
-clrssbsy DWORD PTR [di]
-clrssbsy [di]
 clrssbsy QWORD PTR [edx-0x29]
+clrssbsy BYTE PTR [edx-0x29]
+clrssbsy WORD PTR [edx-0x29]
+clrssbsy DWORD PTR [edx-0x29]
+clrssbsy [edx-0x29]
+clrssbsy QWORD PTR [di]
 clrssbsy QWORD PTR fs:[ecx+eiz*4-0x3b94fa00]
 clrssbsy BYTE PTR fs:[ecx+eiz*4-0x3b94fa00]
 clrssbsy WORD PTR fs:[ecx+eiz*4-0x3b94fa00]
@@ -12528,12 +12550,12 @@ imul ecx,BYTE PTR ds:0xe3eee3da
 imul ecx,WORD PTR ds:0xe3eee3da
 imul ecx,QWORD PTR ds:0xe3eee3da
 imul ecx,ds:0xe3eee3da
+cmpxchg al,ah
 cmpxchg BYTE PTR [bx+0x4c],ch
 cmpxchg WORD PTR [bx+0x4c],ch
 cmpxchg DWORD PTR [bx+0x4c],ch
 cmpxchg QWORD PTR [bx+0x4c],ch
 cmpxchg [bx+0x4c],ch
-cmpxchg al,ah
 cmpxchg BYTE PTR fs:[edx+eiz*2],cl
 cmpxchg WORD PTR fs:[edx+eiz*2],cl
 cmpxchg DWORD PTR fs:[edx+eiz*2],cl
@@ -12553,17 +12575,21 @@ lock cmpxchg WORD PTR [bp+di+0x2b],esp
 lock cmpxchg QWORD PTR [bp+di+0x2b],esp
 lock cmpxchg [bp+di+0x2b],esp
 cmpxchg DWORD PTR [esp+ecx*2-0x49],ecx
-lss dx,DWORD PTR cs:0x507b10ce
-lss dx,BYTE PTR cs:0x507b10ce
-lss dx,WORD PTR cs:0x507b10ce
-lss dx,QWORD PTR cs:0x507b10ce
-lss dx,cs:0x507b10ce
-lss cx,DWORD PTR [ebx+edi*4]
-lss cx,BYTE PTR [ebx+edi*4]
-lss cx,WORD PTR [ebx+edi*4]
-lss cx,QWORD PTR [ebx+edi*4]
-lss cx,[ebx+edi*4]
+lss bp,DWORD PTR ds:0xe7ab350b
+lss bp,BYTE PTR ds:0xe7ab350b
+lss bp,WORD PTR ds:0xe7ab350b
+lss bp,QWORD PTR ds:0xe7ab350b
+lss bp,ds:0xe7ab350b
 lss cx,DWORD PTR [di-0x36]
+lss cx,BYTE PTR [di-0x36]
+lss cx,WORD PTR [di-0x36]
+lss cx,QWORD PTR [di-0x36]
+lss cx,[di-0x36]
+lss sp,DWORD PTR fs:[bx+si]
+lss sp,BYTE PTR fs:[bx+si]
+lss sp,WORD PTR fs:[bx+si]
+lss sp,QWORD PTR fs:[bx+si]
+lss sp,fs:[bx+si]
 lss esi,FWORD PTR [edx+esi*4]
 lss esi,BYTE PTR [edx+esi*4]
 lss esi,WORD PTR [edx+esi*4]
@@ -12577,12 +12603,12 @@ lss ebx,WORD PTR ss:[ebx-0x35]
 lss ebx,DWORD PTR ss:[ebx-0x35]
 lss ebx,QWORD PTR ss:[ebx-0x35]
 lss ebx,ss:[ebx-0x35]
+btr cx,si
 lock btr WORD PTR gs:[ecx],bp
 lock btr BYTE PTR gs:[ecx],bp
 lock btr DWORD PTR gs:[ecx],bp
 lock btr QWORD PTR gs:[ecx],bp
 lock btr gs:[ecx],bp
-btr cx,si
 lock btr WORD PTR ds:0x39,di
 lock btr BYTE PTR ds:0x39,di
 lock btr DWORD PTR ds:0x39,di
@@ -12749,12 +12775,12 @@ lock bts DWORD PTR [ecx+ebp*2],0xee
 lock bts QWORD PTR [ecx+ebp*2],0xee
 lock bts [ecx+ebp*2],0xee
 bts WORD PTR [edx+eax*2-0x10],0x76
+bts ecx,0x3c
 bts DWORD PTR fs:[edi-0x66e39300],0xa7
 bts BYTE PTR fs:[edi-0x66e39300],0xa7
 bts WORD PTR fs:[edi-0x66e39300],0xa7
 bts QWORD PTR fs:[edi-0x66e39300],0xa7
 bts fs:[edi-0x66e39300],0xa7
-bts ecx,0x3c
 lock bts DWORD PTR [ebp-0x1c],0x96
 lock bts BYTE PTR [ebp-0x1c],0x96
 lock bts WORD PTR [ebp-0x1c],0x96
@@ -12807,12 +12833,12 @@ lock btc DWORD PTR [edx+edi*1],ax
 lock btc QWORD PTR [edx+edi*1],ax
 lock btc [edx+edi*1],ax
 btc WORD PTR [ecx-0x14],dx
+btc edx,esp
 lock btc DWORD PTR ds:0xbd87,edx
 lock btc BYTE PTR ds:0xbd87,edx
 lock btc WORD PTR ds:0xbd87,edx
 lock btc QWORD PTR ds:0xbd87,edx
 lock btc ds:0xbd87,edx
-btc edx,esp
 lock btc DWORD PTR [edi],ecx
 lock btc BYTE PTR [edi],ecx
 lock btc WORD PTR [edi],ecx
@@ -13009,13 +13035,13 @@ vcmpps k2,xmm2,DWORD BCST BYTE PTR [esi+edi*1],0xa3
 vcmpps k2,xmm2,DWORD BCST WORD PTR [esi+edi*1],0xa3
 vcmpps k2,xmm2,DWORD BCST DWORD PTR [esi+edi*1],0xa3
 vcmpps k2,xmm2,DWORD BCST QWORD PTR [esi+edi*1],0xa3
+vcmpps k1,ymm2,YMMWORD PTR [ebp+ebp*2+0x2d3f46f6],0x48
 vcmpgt_oqps k7{k4},ymm5,ymm3
 vcmpps k5,ymm1,DWORD BCST fs:[ecx],0x82
 vcmpps k5,ymm1,DWORD BCST BYTE PTR fs:[ecx],0x82
 vcmpps k5,ymm1,DWORD BCST WORD PTR fs:[ecx],0x82
 vcmpps k5,ymm1,DWORD BCST DWORD PTR fs:[ecx],0x82
 vcmpps k5,ymm1,DWORD BCST QWORD PTR fs:[ecx],0x82
-vcmpps k1,ymm2,YMMWORD PTR [ebp+ebp*2+0x2d3f46f6],0x48
 vcmpps k7,zmm7,zmm2,0x66
 vcmpeq_usps k4{k5},zmm4,ZMMWORD PTR gs:[ecx+edi*2-0x3a1537dc]
 vcmpeq_usps k4{k5},zmm4,BYTE PTR gs:[ecx+edi*2-0x3a1537dc]
@@ -13063,32 +13089,38 @@ vcmppd ymm2,ymm4,WORD PTR [esi-0x5c],0xf6
 vcmppd ymm2,ymm4,DWORD PTR [esi-0x5c],0xf6
 vcmppd ymm2,ymm4,QWORD PTR [esi-0x5c],0xf6
 vcmppd ymm2,ymm4,[esi-0x5c],0xf6
+vcmppd k2,xmm0,XMMWORD PTR [ebp+0x160],0x6e
+vcmppd k2,xmm0,BYTE PTR [ebp+0x160],0x6e
+vcmppd k2,xmm0,WORD PTR [ebp+0x160],0x6e
+vcmppd k2,xmm0,DWORD PTR [ebp+0x160],0x6e
+vcmppd k2,xmm0,QWORD PTR [ebp+0x160],0x6e
+vcmppd k2,xmm0,[ebp+0x160],0x6e
 vcmppd k0{k7},xmm6,xmm5,0xe9
-vcmpneqpd k4,xmm1,XMMWORD PTR ss:[edi+0x12]
-vcmpneqpd k4,xmm1,BYTE PTR ss:[edi+0x12]
-vcmpneqpd k4,xmm1,WORD PTR ss:[edi+0x12]
-vcmpneqpd k4,xmm1,DWORD PTR ss:[edi+0x12]
-vcmpneqpd k4,xmm1,QWORD PTR ss:[edi+0x12]
-vcmpneqpd k4,xmm1,ss:[edi+0x12]
-vcmppd k6,xmm0,QWORD BCST [edi+0x50],0xed
-vcmppd k6,xmm0,QWORD BCST BYTE PTR [edi+0x50],0xed
-vcmppd k6,xmm0,QWORD BCST WORD PTR [edi+0x50],0xed
-vcmppd k6,xmm0,QWORD BCST DWORD PTR [edi+0x50],0xed
-vcmppd k6,xmm0,QWORD BCST QWORD PTR [edi+0x50],0xed
-vcmppd k0{k1},ymm7,ymm6,0xa1
-vcmppd k6,ymm4,QWORD BCST cs:[esi+eax*8],0xe4
-vcmppd k6,ymm4,QWORD BCST BYTE PTR cs:[esi+eax*8],0xe4
-vcmppd k6,ymm4,QWORD BCST WORD PTR cs:[esi+eax*8],0xe4
-vcmppd k6,ymm4,QWORD BCST DWORD PTR cs:[esi+eax*8],0xe4
-vcmppd k6,ymm4,QWORD BCST QWORD PTR cs:[esi+eax*8],0xe4
+vcmpgepd k3{k2},xmm5,XMMWORD PTR gs:[eax]
+vcmpgepd k3{k2},xmm5,BYTE PTR gs:[eax]
+vcmpgepd k3{k2},xmm5,WORD PTR gs:[eax]
+vcmpgepd k3{k2},xmm5,DWORD PTR gs:[eax]
+vcmpgepd k3{k2},xmm5,QWORD PTR gs:[eax]
+vcmpgepd k3{k2},xmm5,gs:[eax]
+vcmppd k5,ymm5,ymm7,0xf3
+vcmpgtpd k3{k4},ymm3,YMMWORD PTR es:[ebx+0x6e10dc14]
+vcmpgtpd k3{k4},ymm3,BYTE PTR es:[ebx+0x6e10dc14]
+vcmpgtpd k3{k4},ymm3,WORD PTR es:[ebx+0x6e10dc14]
+vcmpgtpd k3{k4},ymm3,DWORD PTR es:[ebx+0x6e10dc14]
+vcmpgtpd k3{k4},ymm3,QWORD PTR es:[ebx+0x6e10dc14]
+vcmpgtpd k3{k4},ymm3,es:[ebx+0x6e10dc14]
 vcmppd k5{k6},ymm5,QWORD BCST [eax+edi*4-0x228],0x55
-vcmppd k0,zmm1,zmm4{sae},0xdb
-vcmppd k6,zmm5,ZMMWORD PTR fs:[edi+0x70277295],0xa0
-vcmppd k6,zmm5,BYTE PTR fs:[edi+0x70277295],0xa0
-vcmppd k6,zmm5,WORD PTR fs:[edi+0x70277295],0xa0
-vcmppd k6,zmm5,DWORD PTR fs:[edi+0x70277295],0xa0
-vcmppd k6,zmm5,QWORD PTR fs:[edi+0x70277295],0xa0
-vcmppd k6,zmm5,fs:[edi+0x70277295],0xa0
+vcmppd k5{k6},ymm5,QWORD BCST BYTE PTR [eax+edi*4-0x228],0x55
+vcmppd k5{k6},ymm5,QWORD BCST WORD PTR [eax+edi*4-0x228],0x55
+vcmppd k5{k6},ymm5,QWORD BCST DWORD PTR [eax+edi*4-0x228],0x55
+vcmppd k5{k6},ymm5,QWORD BCST QWORD PTR [eax+edi*4-0x228],0x55
+vcmppd k4,zmm0,zmm1,0xde
+vcmppd k3{k6},zmm1,ZMMWORD PTR gs:[edi],0x88
+vcmppd k3{k6},zmm1,BYTE PTR gs:[edi],0x88
+vcmppd k3{k6},zmm1,WORD PTR gs:[edi],0x88
+vcmppd k3{k6},zmm1,DWORD PTR gs:[edi],0x88
+vcmppd k3{k6},zmm1,QWORD PTR gs:[edi],0x88
+vcmppd k3{k6},zmm1,gs:[edi],0x88
 vcmppd k3,zmm4,QWORD BCST [ebx+0x328],0xf8
 cmpss xmm3,xmm6,0xe8
 cmpneqss xmm3,DWORD PTR [bx+di-0x4165]
@@ -13137,7 +13169,7 @@ vcmpsd xmm4,xmm6,BYTE PTR [edi+edx*8],0x55
 vcmpsd xmm4,xmm6,WORD PTR [edi+edx*8],0x55
 vcmpsd xmm4,xmm6,DWORD PTR [edi+edx*8],0x55
 vcmpsd xmm4,xmm6,[edi+edx*8],0x55
-vcmpsd k4{k6},xmm3,xmm1{sae},0xd0
+vcmpsd k3,xmm0,xmm3,0xaa
 vcmpngt_uqsd k3{k4},xmm3,QWORD PTR [ebx+eax*1]
 vcmpngt_uqsd k3{k4},xmm3,BYTE PTR [ebx+eax*1]
 vcmpngt_uqsd k3{k4},xmm3,WORD PTR [ebx+eax*1]
@@ -13298,39 +13330,35 @@ vshufpd ymm4,ymm7,WORD PTR [esi],0xdc
 vshufpd ymm4,ymm7,DWORD PTR [esi],0xdc
 vshufpd ymm4,ymm7,QWORD PTR [esi],0xdc
 vshufpd ymm4,ymm7,[esi],0xdc
+{evex} vshufpd xmm2,xmm3,XMMWORD PTR [esi],0x2a
 vshufpd xmm5{k1}{z},xmm2,xmm0,0xf1
-vshufpd xmm3{k1},xmm5,XMMWORD PTR ss:[esi],0xe9
-vshufpd xmm6{k7}{z},xmm5,QWORD BCST [ecx-0x48],0x51
-vshufpd xmm6{k7}{z},xmm5,QWORD BCST BYTE PTR [ecx-0x48],0x51
-vshufpd xmm6{k7}{z},xmm5,QWORD BCST WORD PTR [ecx-0x48],0x51
-vshufpd xmm6{k7}{z},xmm5,QWORD BCST DWORD PTR [ecx-0x48],0x51
-vshufpd xmm6{k7}{z},xmm5,QWORD BCST QWORD PTR [ecx-0x48],0x51
-vshufpd ymm0{k1}{z},ymm0,ymm6,0x1c
-{evex} vshufpd ymm1,ymm2,YMMWORD PTR ds:[ecx],0xbe
-{evex} vshufpd ymm1,ymm2,BYTE PTR ds:[ecx],0xbe
-{evex} vshufpd ymm1,ymm2,WORD PTR ds:[ecx],0xbe
-{evex} vshufpd ymm1,ymm2,DWORD PTR ds:[ecx],0xbe
-{evex} vshufpd ymm1,ymm2,QWORD PTR ds:[ecx],0xbe
-{evex} vshufpd ymm1,ymm2,ds:[ecx],0xbe
+vshufpd xmm1{k2}{z},xmm7,QWORD BCST ds:[edi+0x51451b86],0xc9
+vshufpd xmm1{k2}{z},xmm7,QWORD BCST BYTE PTR ds:[edi+0x51451b86],0xc9
+vshufpd xmm1{k2}{z},xmm7,QWORD BCST WORD PTR ds:[edi+0x51451b86],0xc9
+vshufpd xmm1{k2}{z},xmm7,QWORD BCST DWORD PTR ds:[edi+0x51451b86],0xc9
+vshufpd xmm1{k2}{z},xmm7,QWORD BCST QWORD PTR ds:[edi+0x51451b86],0xc9
+{evex} vshufpd ymm1,ymm6,ymm4,0x42
+vshufpd ymm5{k3}{z},ymm7,YMMWORD PTR ss:[ecx],0x50
+vshufpd ymm5{k3}{z},ymm7,BYTE PTR ss:[ecx],0x50
+vshufpd ymm5{k3}{z},ymm7,WORD PTR ss:[ecx],0x50
+vshufpd ymm5{k3}{z},ymm7,DWORD PTR ss:[ecx],0x50
+vshufpd ymm5{k3}{z},ymm7,QWORD PTR ss:[ecx],0x50
+vshufpd ymm5{k3}{z},ymm7,ss:[ecx],0x50
 vshufpd ymm4{k1},ymm2,YMMWORD PTR [eax+0x368c779d],0x97
 vshufpd zmm2,zmm6,zmm4,0x1e
 vshufpd zmm7,zmm2,QWORD BCST ds:[esi],0xdd
-vshufpd zmm7,zmm2,QWORD BCST BYTE PTR ds:[esi],0xdd
-vshufpd zmm7,zmm2,QWORD BCST WORD PTR ds:[esi],0xdd
-vshufpd zmm7,zmm2,QWORD BCST DWORD PTR ds:[esi],0xdd
-vshufpd zmm7,zmm2,QWORD BCST QWORD PTR ds:[esi],0xdd
 vshufpd zmm4,zmm2,ZMMWORD PTR [ebp-0x745d9a04],0xa3
 vshufpd zmm4,zmm2,BYTE PTR [ebp-0x745d9a04],0xa3
 vshufpd zmm4,zmm2,WORD PTR [ebp-0x745d9a04],0xa3
 vshufpd zmm4,zmm2,DWORD PTR [ebp-0x745d9a04],0xa3
 vshufpd zmm4,zmm2,QWORD PTR [ebp-0x745d9a04],0xa3
 vshufpd zmm4,zmm2,[ebp-0x745d9a04],0xa3
-lock cmpxchg8b QWORD PTR [edx-0x2]
-lock cmpxchg8b BYTE PTR [edx-0x2]
-lock cmpxchg8b WORD PTR [edx-0x2]
-lock cmpxchg8b DWORD PTR [edx-0x2]
-lock cmpxchg8b [edx-0x2]
 cmpxchg8b QWORD PTR [ecx]
+cmpxchg8b BYTE PTR [ecx]
+cmpxchg8b WORD PTR [ecx]
+cmpxchg8b DWORD PTR [ecx]
+cmpxchg8b [ecx]
+lock cmpxchg8b QWORD PTR [edx-0x2]
 cmpxchg8b QWORD PTR ds:[eax+0x43a10fcc]
 cmpxchg8b BYTE PTR ds:[eax+0x43a10fcc]
 cmpxchg8b WORD PTR ds:[eax+0x43a10fcc]
@@ -13384,17 +13412,17 @@ vmptrld BYTE PTR fs:[esp+esi*8+0x3f]
 vmptrld WORD PTR fs:[esp+esi*8+0x3f]
 vmptrld DWORD PTR fs:[esp+esi*8+0x3f]
 vmptrld fs:[esp+esi*8+0x3f]
+vmclear QWORD PTR [edi]
+vmclear BYTE PTR [edi]
+vmclear WORD PTR [edi]
+vmclear DWORD PTR [edi]
+vmclear [edi]
 vmclear QWORD PTR [bx+di-0x2a]
-vmclear BYTE PTR [bx+di-0x2a]
-vmclear WORD PTR [bx+di-0x2a]
-vmclear DWORD PTR [bx+di-0x2a]
-vmclear [bx+di-0x2a]
 vmclear QWORD PTR cs:[edx+ebp*8-0x62]
 vmclear BYTE PTR cs:[edx+ebp*8-0x62]
 vmclear WORD PTR cs:[edx+ebp*8-0x62]
 vmclear DWORD PTR cs:[edx+ebp*8-0x62]
 vmclear cs:[edx+ebp*8-0x62]
-vmclear QWORD PTR [edi]
 vmxon QWORD PTR [esi+ecx*4]
 vmxon BYTE PTR [esi+ecx*4]
 vmxon WORD PTR [esi+ecx*4]
@@ -13412,21 +13440,17 @@ vmxon DWORD PTR ss:[edi]
 vmxon ss:[edi]
 rdrand bx
 rdrand esp
+vmptrst QWORD PTR [ebx+eiz*4-0x1ebacdb9]
+vmptrst BYTE PTR [ebx+eiz*4-0x1ebacdb9]
+vmptrst WORD PTR [ebx+eiz*4-0x1ebacdb9]
+vmptrst DWORD PTR [ebx+eiz*4-0x1ebacdb9]
+vmptrst [ebx+eiz*4-0x1ebacdb9]
 vmptrst QWORD PTR ss:[edi+eax*2]
 vmptrst BYTE PTR ss:[edi+eax*2]
 vmptrst WORD PTR ss:[edi+eax*2]
 vmptrst DWORD PTR ss:[edi+eax*2]
 vmptrst ss:[edi+eax*2]
 vmptrst QWORD PTR [bx+0xa]
-vmptrst BYTE PTR [bx+0xa]
-vmptrst WORD PTR [bx+0xa]
-vmptrst DWORD PTR [bx+0xa]
-vmptrst [bx+0xa]
-vmptrst QWORD PTR es:[bp+si]
-vmptrst BYTE PTR es:[bp+si]
-vmptrst WORD PTR es:[bp+si]
-vmptrst DWORD PTR es:[bp+si]
-vmptrst es:[bp+si]
 rdseed ax
 rdseed esp
 rdpid esp
@@ -13608,17 +13632,17 @@ vpsrld ymm0,ymm2,[ecx+0x0]
 {evex} vpsrld xmm4,xmm0,xmm2
 vpsrld xmm4{k2},xmm7,XMMWORD PTR cs:[edi+esi*2+0x4b]
 {evex} vpsrld xmm7,xmm7,XMMWORD PTR [ecx+eax*2-0x460]
-vpsrld ymm3{k6}{z},ymm0,xmm0
+{evex} vpsrld ymm3,ymm1,xmm5
 vpsrld ymm2{k4},ymm0,XMMWORD PTR ds:[edi]
 vpsrld ymm1{k2}{z},ymm3,XMMWORD PTR [edx+eiz*2+0x6068abe6]
+vpsrld zmm5,zmm6,XMMWORD PTR [esi]
 vpsrld zmm3{k7},zmm1,xmm6
-vpsrld zmm1,zmm7,XMMWORD PTR ss:[eax+edi*4]
-vpsrld zmm1,zmm7,BYTE PTR ss:[eax+edi*4]
-vpsrld zmm1,zmm7,WORD PTR ss:[eax+edi*4]
-vpsrld zmm1,zmm7,DWORD PTR ss:[eax+edi*4]
-vpsrld zmm1,zmm7,QWORD PTR ss:[eax+edi*4]
-vpsrld zmm1,zmm7,ss:[eax+edi*4]
-vpsrld zmm5{k7},zmm1,XMMWORD PTR [ecx+0x20]
+vpsrld zmm0{k4},zmm4,XMMWORD PTR gs:[esp+eiz*8]
+vpsrld zmm0{k4},zmm4,BYTE PTR gs:[esp+eiz*8]
+vpsrld zmm0{k4},zmm4,WORD PTR gs:[esp+eiz*8]
+vpsrld zmm0{k4},zmm4,DWORD PTR gs:[esp+eiz*8]
+vpsrld zmm0{k4},zmm4,QWORD PTR gs:[esp+eiz*8]
+vpsrld zmm0{k4},zmm4,gs:[esp+eiz*8]
 psrlq mm1,mm0
 psrlq mm7,QWORD PTR ss:0xbe91673d
 psrlq mm7,BYTE PTR ss:0xbe91673d
@@ -13659,24 +13683,19 @@ vpsrlq xmm5,xmm2,[eax+0x53]
 vpsrlq ymm0,ymm2,xmm2
 vpsrlq ymm4,ymm3,XMMWORD PTR ss:[ebx+edi*2]
 vpsrlq ymm4,ymm7,XMMWORD PTR [esi]
-vpsrlq xmm4{k4},xmm2,xmm2
-{evex} vpsrlq xmm5,xmm6,XMMWORD PTR ds:[ecx-0x3f15cda0]
-{evex} vpsrlq xmm5,xmm6,BYTE PTR ds:[ecx-0x3f15cda0]
-{evex} vpsrlq xmm5,xmm6,WORD PTR ds:[ecx-0x3f15cda0]
-{evex} vpsrlq xmm5,xmm6,DWORD PTR ds:[ecx-0x3f15cda0]
-{evex} vpsrlq xmm5,xmm6,QWORD PTR ds:[ecx-0x3f15cda0]
-{evex} vpsrlq xmm5,xmm6,ds:[ecx-0x3f15cda0]
+{evex} vpsrlq xmm1,xmm3,xmm0
+vpsrlq xmm4{k7}{z},xmm0,XMMWORD PTR gs:[eax-0x1b7e3fad]
+vpsrlq xmm4{k7}{z},xmm0,BYTE PTR gs:[eax-0x1b7e3fad]
+vpsrlq xmm4{k7}{z},xmm0,WORD PTR gs:[eax-0x1b7e3fad]
+vpsrlq xmm4{k7}{z},xmm0,DWORD PTR gs:[eax-0x1b7e3fad]
+vpsrlq xmm4{k7}{z},xmm0,QWORD PTR gs:[eax-0x1b7e3fad]
+vpsrlq xmm4{k7}{z},xmm0,gs:[eax-0x1b7e3fad]
 vpsrlq xmm6{k6},xmm6,XMMWORD PTR [ecx]
-vpsrlq ymm6{k6},ymm2,xmm1
-{evex} vpsrlq ymm4,ymm2,XMMWORD PTR gs:[edi+edx*1+0x1c0]
-{evex} vpsrlq ymm4,ymm2,BYTE PTR gs:[edi+edx*1+0x1c0]
-{evex} vpsrlq ymm4,ymm2,WORD PTR gs:[edi+edx*1+0x1c0]
-{evex} vpsrlq ymm4,ymm2,DWORD PTR gs:[edi+edx*1+0x1c0]
-{evex} vpsrlq ymm4,ymm2,QWORD PTR gs:[edi+edx*1+0x1c0]
-{evex} vpsrlq ymm4,ymm2,gs:[edi+edx*1+0x1c0]
+{evex} vpsrlq ymm7,ymm6,xmm1
+vpsrlq ymm5{k7},ymm6,XMMWORD PTR gs:[edx+ebx*1+0x480]
 vpsrlq ymm0{k4}{z},ymm3,XMMWORD PTR [ebp+0x514eaa91]
+vpsrlq zmm3,zmm4,XMMWORD PTR [esi-0x66bb493]
 vpsrlq zmm7{k5},zmm3,xmm1
-vpsrlq zmm4,zmm0,XMMWORD PTR ss:[esi+ecx*2]
 vpsrlq zmm0{k6},zmm2,XMMWORD PTR ds:0xc8c9b382
 vpsrlq zmm0{k6},zmm2,BYTE PTR ds:0xc8c9b382
 vpsrlq zmm0{k6},zmm2,WORD PTR ds:0xc8c9b382
@@ -13747,13 +13766,13 @@ vpaddq ymm7{k5}{z},ymm4,DWORD PTR cs:[edx-0x340]
 vpaddq ymm7{k5}{z},ymm4,QWORD PTR cs:[edx-0x340]
 vpaddq ymm7{k5}{z},ymm4,cs:[edx-0x340]
 vpaddq ymm3{k4},ymm0,YMMWORD PTR [ebx+ecx*8-0x4343324]
-vpaddq zmm6{k5}{z},zmm5,zmm2
-vpaddq zmm5,zmm5,ZMMWORD PTR ss:[edi]
-vpaddq zmm5,zmm5,BYTE PTR ss:[edi]
-vpaddq zmm5,zmm5,WORD PTR ss:[edi]
-vpaddq zmm5,zmm5,DWORD PTR ss:[edi]
-vpaddq zmm5,zmm5,QWORD PTR ss:[edi]
-vpaddq zmm5,zmm5,ss:[edi]
+vpaddq zmm2,zmm4,zmm7
+vpaddq zmm4{k4}{z},zmm4,ZMMWORD PTR cs:0x75281250
+vpaddq zmm4{k4}{z},zmm4,BYTE PTR cs:0x75281250
+vpaddq zmm4{k4}{z},zmm4,WORD PTR cs:0x75281250
+vpaddq zmm4{k4}{z},zmm4,DWORD PTR cs:0x75281250
+vpaddq zmm4{k4}{z},zmm4,QWORD PTR cs:0x75281250
+vpaddq zmm4{k4}{z},zmm4,cs:0x75281250
 vpaddq zmm7,zmm5,QWORD BCST [edx+ecx*4+0xb0]
 pmullw mm6,mm7
 pmullw mm2,QWORD PTR [bp+si-0x67]
@@ -13807,7 +13826,7 @@ vpmullw xmm5{k5},xmm1,ds:[eax+ebx*2]
 {evex} vpmullw ymm5,ymm7,ymm7
 vpmullw ymm7{k4},ymm5,YMMWORD PTR [ecx+0x43822efe]
 {evex} vpmullw ymm6,ymm5,YMMWORD PTR cs:[eax+edi*8]
-vpmullw zmm7{k1}{z},zmm1,zmm1
+vpmullw zmm5,zmm2,zmm5
 vpmullw zmm4{k6},zmm0,ZMMWORD PTR cs:[esi-0x15c0]
 vpmullw zmm4{k6},zmm0,BYTE PTR cs:[esi-0x15c0]
 vpmullw zmm4{k6},zmm0,WORD PTR cs:[esi-0x15c0]
@@ -13912,19 +13931,19 @@ vpsubusb ymm5{k3}{z},ymm4,ds:[ecx]
 {evex} vpsubusb ymm3,ymm0,DWORD PTR ds:0x79
 {evex} vpsubusb ymm3,ymm0,QWORD PTR ds:0x79
 {evex} vpsubusb ymm3,ymm0,ds:0x79
+vpsubusb zmm7,zmm1,ZMMWORD PTR [edi+0x5]
+vpsubusb zmm7,zmm1,BYTE PTR [edi+0x5]
+vpsubusb zmm7,zmm1,WORD PTR [edi+0x5]
+vpsubusb zmm7,zmm1,DWORD PTR [edi+0x5]
+vpsubusb zmm7,zmm1,QWORD PTR [edi+0x5]
+vpsubusb zmm7,zmm1,[edi+0x5]
 vpsubusb zmm5{k1}{z},zmm6,zmm1
-vpsubusb zmm6,zmm2,ZMMWORD PTR cs:[edi]
-vpsubusb zmm6,zmm2,BYTE PTR cs:[edi]
-vpsubusb zmm6,zmm2,WORD PTR cs:[edi]
-vpsubusb zmm6,zmm2,DWORD PTR cs:[edi]
-vpsubusb zmm6,zmm2,QWORD PTR cs:[edi]
-vpsubusb zmm6,zmm2,cs:[edi]
-vpsubusb zmm4{k6},zmm5,ZMMWORD PTR ds:0xe0485a22
-vpsubusb zmm4{k6},zmm5,BYTE PTR ds:0xe0485a22
-vpsubusb zmm4{k6},zmm5,WORD PTR ds:0xe0485a22
-vpsubusb zmm4{k6},zmm5,DWORD PTR ds:0xe0485a22
-vpsubusb zmm4{k6},zmm5,QWORD PTR ds:0xe0485a22
-vpsubusb zmm4{k6},zmm5,ds:0xe0485a22
+vpsubusb zmm6{k3},zmm0,ZMMWORD PTR gs:[edi+eiz*1-0x8d8607d]
+vpsubusb zmm6{k3},zmm0,BYTE PTR gs:[edi+eiz*1-0x8d8607d]
+vpsubusb zmm6{k3},zmm0,WORD PTR gs:[edi+eiz*1-0x8d8607d]
+vpsubusb zmm6{k3},zmm0,DWORD PTR gs:[edi+eiz*1-0x8d8607d]
+vpsubusb zmm6{k3},zmm0,QWORD PTR gs:[edi+eiz*1-0x8d8607d]
+vpsubusb zmm6{k3},zmm0,gs:[edi+eiz*1-0x8d8607d]
 psubusw mm3,mm1
 psubusw mm5,QWORD PTR cs:[esi-0xeb51fc9]
 psubusw mm5,BYTE PTR cs:[esi-0xeb51fc9]
@@ -13970,7 +13989,7 @@ vpsubusw ymm1,ymm4,WORD PTR [ecx]
 vpsubusw ymm1,ymm4,DWORD PTR [ecx]
 vpsubusw ymm1,ymm4,QWORD PTR [ecx]
 vpsubusw ymm1,ymm4,[ecx]
-vpsubusw xmm0{k4},xmm2,xmm3
+{evex} vpsubusw xmm7,xmm6,xmm1
 vpsubusw xmm0{k7}{z},xmm3,XMMWORD PTR ds:0xffffffb0
 vpsubusw xmm0{k7}{z},xmm3,BYTE PTR ds:0xffffffb0
 vpsubusw xmm0{k7}{z},xmm3,WORD PTR ds:0xffffffb0
@@ -14057,14 +14076,14 @@ vpminub xmm3{k5}{z},xmm4,DWORD PTR es:[ecx]
 vpminub xmm3{k5}{z},xmm4,QWORD PTR es:[ecx]
 vpminub xmm3{k5}{z},xmm4,es:[ecx]
 {evex} vpminub xmm4,xmm2,XMMWORD PTR [edx+esi*2+0x20]
-vpminub ymm0{k5},ymm0,ymm1
+{evex} vpminub ymm0,ymm7,ymm1
+vpminub ymm7{k6},ymm1,YMMWORD PTR [esi+0xe00]
 {evex} vpminub ymm0,ymm7,YMMWORD PTR es:[ebx+eiz*2]
 {evex} vpminub ymm0,ymm7,BYTE PTR es:[ebx+eiz*2]
 {evex} vpminub ymm0,ymm7,WORD PTR es:[ebx+eiz*2]
 {evex} vpminub ymm0,ymm7,DWORD PTR es:[ebx+eiz*2]
 {evex} vpminub ymm0,ymm7,QWORD PTR es:[ebx+eiz*2]
 {evex} vpminub ymm0,ymm7,es:[ebx+eiz*2]
-vpminub ymm7{k6},ymm1,YMMWORD PTR [esi+0xe00]
 vpminub zmm0,zmm2,zmm0
 vpminub zmm5{k3}{z},zmm0,ZMMWORD PTR gs:[edi-0x1400]
 vpminub zmm5{k3}{z},zmm0,BYTE PTR gs:[edi-0x1400]
@@ -14148,6 +14167,12 @@ vpandd ymm0,ymm3,WORD PTR [edi+eax*2-0x2f8b807d]
 vpandd ymm0,ymm3,DWORD PTR [edi+eax*2-0x2f8b807d]
 vpandd ymm0,ymm3,QWORD PTR [edi+eax*2-0x2f8b807d]
 vpandd ymm0,ymm3,[edi+eax*2-0x2f8b807d]
+vpandd zmm3,zmm0,ZMMWORD PTR [esi]
+vpandd zmm3,zmm0,BYTE PTR [esi]
+vpandd zmm3,zmm0,WORD PTR [esi]
+vpandd zmm3,zmm0,DWORD PTR [esi]
+vpandd zmm3,zmm0,QWORD PTR [esi]
+vpandd zmm3,zmm0,[esi]
 vpandd zmm7{k6},zmm5,zmm4
 vpandd zmm4{k4}{z},zmm6,ZMMWORD PTR fs:[esi+ebx*8]
 vpandd zmm4{k4}{z},zmm6,BYTE PTR fs:[esi+ebx*8]
@@ -14155,37 +14180,31 @@ vpandd zmm4{k4}{z},zmm6,WORD PTR fs:[esi+ebx*8]
 vpandd zmm4{k4}{z},zmm6,DWORD PTR fs:[esi+ebx*8]
 vpandd zmm4{k4}{z},zmm6,QWORD PTR fs:[esi+ebx*8]
 vpandd zmm4{k4}{z},zmm6,fs:[esi+ebx*8]
-vpandd zmm3,zmm0,ZMMWORD PTR [esi]
-vpandd zmm3,zmm0,BYTE PTR [esi]
-vpandd zmm3,zmm0,WORD PTR [esi]
-vpandd zmm3,zmm0,DWORD PTR [esi]
-vpandd zmm3,zmm0,QWORD PTR [esi]
-vpandd zmm3,zmm0,[esi]
-vpandq xmm6{k3},xmm5,xmm2
-vpandq xmm5{k4}{z},xmm2,XMMWORD PTR [ecx+ebx*8-0x6f0]
-vpandq xmm5{k4}{z},xmm2,BYTE PTR [ecx+ebx*8-0x6f0]
-vpandq xmm5{k4}{z},xmm2,WORD PTR [ecx+ebx*8-0x6f0]
-vpandq xmm5{k4}{z},xmm2,DWORD PTR [ecx+ebx*8-0x6f0]
-vpandq xmm5{k4}{z},xmm2,QWORD PTR [ecx+ebx*8-0x6f0]
-vpandq xmm5{k4}{z},xmm2,[ecx+ebx*8-0x6f0]
+vpandq xmm7,xmm1,xmm1
 vpandq xmm0{k5},xmm0,XMMWORD PTR ds:[edi+ebp*2]
 vpandq xmm0{k5},xmm0,BYTE PTR ds:[edi+ebp*2]
 vpandq xmm0{k5},xmm0,WORD PTR ds:[edi+ebp*2]
 vpandq xmm0{k5},xmm0,DWORD PTR ds:[edi+ebp*2]
 vpandq xmm0{k5},xmm0,QWORD PTR ds:[edi+ebp*2]
 vpandq xmm0{k5},xmm0,ds:[edi+ebp*2]
+vpandq xmm5{k4}{z},xmm2,XMMWORD PTR [ecx+ebx*8-0x6f0]
+vpandq xmm5{k4}{z},xmm2,BYTE PTR [ecx+ebx*8-0x6f0]
+vpandq xmm5{k4}{z},xmm2,WORD PTR [ecx+ebx*8-0x6f0]
+vpandq xmm5{k4}{z},xmm2,DWORD PTR [ecx+ebx*8-0x6f0]
+vpandq xmm5{k4}{z},xmm2,QWORD PTR [ecx+ebx*8-0x6f0]
+vpandq xmm5{k4}{z},xmm2,[ecx+ebx*8-0x6f0]
+vpandq ymm5,ymm5,YMMWORD PTR ds:0xddc76f10
+vpandq ymm5,ymm5,BYTE PTR ds:0xddc76f10
+vpandq ymm5,ymm5,WORD PTR ds:0xddc76f10
+vpandq ymm5,ymm5,DWORD PTR ds:0xddc76f10
+vpandq ymm5,ymm5,QWORD PTR ds:0xddc76f10
+vpandq ymm5,ymm5,ds:0xddc76f10
 vpandq ymm0{k4},ymm6,ymm3
 vpandq ymm3{k3},ymm1,QWORD BCST gs:[ebp*1+0x5a506ae2]
 vpandq ymm3{k3},ymm1,QWORD BCST BYTE PTR gs:[ebp*1+0x5a506ae2]
 vpandq ymm3{k3},ymm1,QWORD BCST WORD PTR gs:[ebp*1+0x5a506ae2]
 vpandq ymm3{k3},ymm1,QWORD BCST DWORD PTR gs:[ebp*1+0x5a506ae2]
 vpandq ymm3{k3},ymm1,QWORD BCST QWORD PTR gs:[ebp*1+0x5a506ae2]
-vpandq ymm7{k3},ymm7,YMMWORD PTR [ecx+eax*8+0x9a0]
-vpandq ymm7{k3},ymm7,BYTE PTR [ecx+eax*8+0x9a0]
-vpandq ymm7{k3},ymm7,WORD PTR [ecx+eax*8+0x9a0]
-vpandq ymm7{k3},ymm7,DWORD PTR [ecx+eax*8+0x9a0]
-vpandq ymm7{k3},ymm7,QWORD PTR [ecx+eax*8+0x9a0]
-vpandq ymm7{k3},ymm7,[ecx+eax*8+0x9a0]
 vpandq zmm0,zmm6,zmm2
 vpandq zmm2{k2},zmm3,ZMMWORD PTR ds:[esi+ecx*8]
 vpandq zmm2{k2},zmm3,BYTE PTR ds:[esi+ecx*8]
@@ -14265,13 +14284,13 @@ vpaddusb ymm4{k7},ymm1,DWORD PTR ds:[ecx]
 vpaddusb ymm4{k7},ymm1,QWORD PTR ds:[ecx]
 vpaddusb ymm4{k7},ymm1,ds:[ecx]
 {evex} vpaddusb ymm0,ymm1,YMMWORD PTR [ebx-0x44]
-vpaddusb zmm2{k5}{z},zmm0,zmm4
-vpaddusb zmm3,zmm7,ZMMWORD PTR fs:[ecx]
-vpaddusb zmm3,zmm7,BYTE PTR fs:[ecx]
-vpaddusb zmm3,zmm7,WORD PTR fs:[ecx]
-vpaddusb zmm3,zmm7,DWORD PTR fs:[ecx]
-vpaddusb zmm3,zmm7,QWORD PTR fs:[ecx]
-vpaddusb zmm3,zmm7,fs:[ecx]
+vpaddusb zmm3,zmm4,zmm4
+vpaddusb zmm6{k3}{z},zmm4,ZMMWORD PTR ds:[edi+edx*1+0x2e7c8f7e]
+vpaddusb zmm6{k3}{z},zmm4,BYTE PTR ds:[edi+edx*1+0x2e7c8f7e]
+vpaddusb zmm6{k3}{z},zmm4,WORD PTR ds:[edi+edx*1+0x2e7c8f7e]
+vpaddusb zmm6{k3}{z},zmm4,DWORD PTR ds:[edi+edx*1+0x2e7c8f7e]
+vpaddusb zmm6{k3}{z},zmm4,QWORD PTR ds:[edi+edx*1+0x2e7c8f7e]
+vpaddusb zmm6{k3}{z},zmm4,ds:[edi+edx*1+0x2e7c8f7e]
 vpaddusb zmm6{k5},zmm2,ZMMWORD PTR [edx+0xe40]
 vpaddusb zmm6{k5},zmm2,BYTE PTR [edx+0xe40]
 vpaddusb zmm6{k5},zmm2,WORD PTR [edx+0xe40]
@@ -14397,30 +14416,30 @@ vpmaxub ymm5,ymm6,WORD PTR [edi+ecx*4-0x59]
 vpmaxub ymm5,ymm6,DWORD PTR [edi+ecx*4-0x59]
 vpmaxub ymm5,ymm6,QWORD PTR [edi+ecx*4-0x59]
 vpmaxub ymm5,ymm6,[edi+ecx*4-0x59]
-vpmaxub xmm6{k7},xmm2,xmm3
-{evex} vpmaxub xmm7,xmm6,XMMWORD PTR cs:[eax]
-{evex} vpmaxub xmm7,xmm6,BYTE PTR cs:[eax]
-{evex} vpmaxub xmm7,xmm6,WORD PTR cs:[eax]
-{evex} vpmaxub xmm7,xmm6,DWORD PTR cs:[eax]
-{evex} vpmaxub xmm7,xmm6,QWORD PTR cs:[eax]
-{evex} vpmaxub xmm7,xmm6,cs:[eax]
-vpmaxub xmm5{k2}{z},xmm2,XMMWORD PTR [esp+edx*2+0x200]
+{evex} vpmaxub xmm7,xmm7,xmm0
+vpmaxub xmm2{k1}{z},xmm3,XMMWORD PTR gs:[esi+0x516a4ff6]
+vpmaxub xmm2{k1}{z},xmm3,BYTE PTR gs:[esi+0x516a4ff6]
+vpmaxub xmm2{k1}{z},xmm3,WORD PTR gs:[esi+0x516a4ff6]
+vpmaxub xmm2{k1}{z},xmm3,DWORD PTR gs:[esi+0x516a4ff6]
+vpmaxub xmm2{k1}{z},xmm3,QWORD PTR gs:[esi+0x516a4ff6]
+vpmaxub xmm2{k1}{z},xmm3,gs:[esi+0x516a4ff6]
+vpmaxub xmm5{k3},xmm6,XMMWORD PTR [eax]
+{evex} vpmaxub ymm3,ymm6,YMMWORD PTR [ebp+ebx*4-0x21]
 vpmaxub ymm4{k3}{z},ymm4,ymm4
-{evex} vpmaxub ymm5,ymm0,YMMWORD PTR ds:[ecx]
-vpmaxub ymm5{k7},ymm4,YMMWORD PTR [ecx+eiz*8]
-vpmaxub zmm7{k6}{z},zmm2,zmm3
-vpmaxub zmm6{k4},zmm5,ZMMWORD PTR fs:[edi+ebp*4-0x78]
-vpmaxub zmm6{k4},zmm5,BYTE PTR fs:[edi+ebp*4-0x78]
-vpmaxub zmm6{k4},zmm5,WORD PTR fs:[edi+ebp*4-0x78]
-vpmaxub zmm6{k4},zmm5,DWORD PTR fs:[edi+ebp*4-0x78]
-vpmaxub zmm6{k4},zmm5,QWORD PTR fs:[edi+ebp*4-0x78]
-vpmaxub zmm6{k4},zmm5,fs:[edi+ebp*4-0x78]
+vpmaxub ymm0{k7}{z},ymm5,YMMWORD PTR ds:[ebp+ecx*8-0x40]
 vpmaxub zmm2,zmm3,ZMMWORD PTR [eax]
 vpmaxub zmm2,zmm3,BYTE PTR [eax]
 vpmaxub zmm2,zmm3,WORD PTR [eax]
 vpmaxub zmm2,zmm3,DWORD PTR [eax]
 vpmaxub zmm2,zmm3,QWORD PTR [eax]
 vpmaxub zmm2,zmm3,[eax]
+vpmaxub zmm7{k6}{z},zmm2,zmm3
+vpmaxub zmm1{k7}{z},zmm0,ZMMWORD PTR es:[edi+eiz*4]
+vpmaxub zmm1{k7}{z},zmm0,BYTE PTR es:[edi+eiz*4]
+vpmaxub zmm1{k7}{z},zmm0,WORD PTR es:[edi+eiz*4]
+vpmaxub zmm1{k7}{z},zmm0,DWORD PTR es:[edi+eiz*4]
+vpmaxub zmm1{k7}{z},zmm0,QWORD PTR es:[edi+eiz*4]
+vpmaxub zmm1{k7}{z},zmm0,es:[edi+eiz*4]
 pandn mm7,mm2
 pandn mm0,QWORD PTR es:0xbe15
 pandn mm0,BYTE PTR es:0xbe15
@@ -14490,7 +14509,7 @@ vpandnd ymm2{k6}{z},ymm4,WORD PTR [ecx+ebp*4+0x1c843621]
 vpandnd ymm2{k6}{z},ymm4,DWORD PTR [ecx+ebp*4+0x1c843621]
 vpandnd ymm2{k6}{z},ymm4,QWORD PTR [ecx+ebp*4+0x1c843621]
 vpandnd ymm2{k6}{z},ymm4,[ecx+ebp*4+0x1c843621]
-vpandnd zmm2{k2},zmm3,zmm1
+vpandnd zmm2,zmm7,zmm3
 vpandnd zmm2{k6},zmm4,DWORD BCST cs:[esi]
 vpandnd zmm2{k6},zmm4,DWORD BCST BYTE PTR cs:[esi]
 vpandnd zmm2{k6},zmm4,DWORD BCST WORD PTR cs:[esi]
@@ -14502,7 +14521,7 @@ vpandnd zmm1{k2},zmm6,WORD PTR [edi+0x1700]
 vpandnd zmm1{k2},zmm6,DWORD PTR [edi+0x1700]
 vpandnd zmm1{k2},zmm6,QWORD PTR [edi+0x1700]
 vpandnd zmm1{k2},zmm6,[edi+0x1700]
-vpandnq xmm6{k1},xmm3,xmm1
+vpandnq xmm1,xmm6,xmm0
 vpandnq xmm4{k1},xmm6,QWORD BCST ss:[ecx*8+0xbbb06ea]
 vpandnq xmm4{k1},xmm6,QWORD BCST BYTE PTR ss:[ecx*8+0xbbb06ea]
 vpandnq xmm4{k1},xmm6,QWORD BCST WORD PTR ss:[ecx*8+0xbbb06ea]
@@ -14514,20 +14533,20 @@ vpandnq xmm6{k2}{z},xmm7,WORD PTR [edi+0x710]
 vpandnq xmm6{k2}{z},xmm7,DWORD PTR [edi+0x710]
 vpandnq xmm6{k2}{z},xmm7,QWORD PTR [edi+0x710]
 vpandnq xmm6{k2}{z},xmm7,[edi+0x710]
+vpandnq ymm5,ymm7,YMMWORD PTR [esp+edx*1+0x6aba6a80]
+vpandnq ymm5,ymm7,BYTE PTR [esp+edx*1+0x6aba6a80]
+vpandnq ymm5,ymm7,WORD PTR [esp+edx*1+0x6aba6a80]
+vpandnq ymm5,ymm7,DWORD PTR [esp+edx*1+0x6aba6a80]
+vpandnq ymm5,ymm7,QWORD PTR [esp+edx*1+0x6aba6a80]
+vpandnq ymm5,ymm7,[esp+edx*1+0x6aba6a80]
 vpandnq ymm6{k4}{z},ymm4,ymm5
-vpandnq ymm7,ymm7,YMMWORD PTR ss:[edi]
-vpandnq ymm7,ymm7,BYTE PTR ss:[edi]
-vpandnq ymm7,ymm7,WORD PTR ss:[edi]
-vpandnq ymm7,ymm7,DWORD PTR ss:[edi]
-vpandnq ymm7,ymm7,QWORD PTR ss:[edi]
-vpandnq ymm7,ymm7,ss:[edi]
-vpandnq ymm4{k3}{z},ymm3,YMMWORD PTR [ebp+ebx*2+0x9560e0d]
-vpandnq ymm4{k3}{z},ymm3,BYTE PTR [ebp+ebx*2+0x9560e0d]
-vpandnq ymm4{k3}{z},ymm3,WORD PTR [ebp+ebx*2+0x9560e0d]
-vpandnq ymm4{k3}{z},ymm3,DWORD PTR [ebp+ebx*2+0x9560e0d]
-vpandnq ymm4{k3}{z},ymm3,QWORD PTR [ebp+ebx*2+0x9560e0d]
-vpandnq ymm4{k3}{z},ymm3,[ebp+ebx*2+0x9560e0d]
-vpandnq zmm6{k4},zmm4,zmm1
+vpandnq ymm5{k7}{z},ymm2,YMMWORD PTR fs:[edi+ebp*2]
+vpandnq ymm5{k7}{z},ymm2,BYTE PTR fs:[edi+ebp*2]
+vpandnq ymm5{k7}{z},ymm2,WORD PTR fs:[edi+ebp*2]
+vpandnq ymm5{k7}{z},ymm2,DWORD PTR fs:[edi+ebp*2]
+vpandnq ymm5{k7}{z},ymm2,QWORD PTR fs:[edi+ebp*2]
+vpandnq ymm5{k7}{z},ymm2,fs:[edi+ebp*2]
+vpandnq zmm5,zmm2,zmm7
 vpandnq zmm1,zmm4,QWORD BCST ss:[edi]
 vpandnq zmm3{k3}{z},zmm1,QWORD BCST [esi-0x1716cf06]
 vpandnq zmm3{k3}{z},zmm1,QWORD BCST BYTE PTR [esi-0x1716cf06]
@@ -14584,17 +14603,17 @@ vpavgb ymm4,ymm7,WORD PTR [esi]
 vpavgb ymm4,ymm7,DWORD PTR [esi]
 vpavgb ymm4,ymm7,QWORD PTR [esi]
 vpavgb ymm4,ymm7,[esi]
+{evex} vpavgb xmm6,xmm0,XMMWORD PTR [esi+eiz*2]
 vpavgb xmm5{k4}{z},xmm1,xmm3
 vpavgb xmm7{k3},xmm7,XMMWORD PTR fs:[eax+ecx*4+0x90]
-{evex} vpavgb xmm6,xmm0,XMMWORD PTR [esi+eiz*2]
-vpavgb ymm5{k4},ymm1,ymm0
-vpavgb ymm7{k6}{z},ymm3,YMMWORD PTR cs:[esp+ebp*4-0x7c]
-vpavgb ymm7{k6}{z},ymm3,BYTE PTR cs:[esp+ebp*4-0x7c]
-vpavgb ymm7{k6}{z},ymm3,WORD PTR cs:[esp+ebp*4-0x7c]
-vpavgb ymm7{k6}{z},ymm3,DWORD PTR cs:[esp+ebp*4-0x7c]
-vpavgb ymm7{k6}{z},ymm3,QWORD PTR cs:[esp+ebp*4-0x7c]
-vpavgb ymm7{k6}{z},ymm3,cs:[esp+ebp*4-0x7c]
-{evex} vpavgb ymm4,ymm0,YMMWORD PTR [eax+0x3e]
+{evex} vpavgb ymm4,ymm2,ymm4
+vpavgb ymm0{k1},ymm1,YMMWORD PTR ds:0x3cbf41ef
+vpavgb ymm0{k1},ymm1,BYTE PTR ds:0x3cbf41ef
+vpavgb ymm0{k1},ymm1,WORD PTR ds:0x3cbf41ef
+vpavgb ymm0{k1},ymm1,DWORD PTR ds:0x3cbf41ef
+vpavgb ymm0{k1},ymm1,QWORD PTR ds:0x3cbf41ef
+vpavgb ymm0{k1},ymm1,ds:0x3cbf41ef
+vpavgb ymm0{k3}{z},ymm4,YMMWORD PTR [esi-0x240]
 vpavgb zmm2,zmm2,zmm0
 vpavgb zmm2{k2}{z},zmm0,ZMMWORD PTR es:[esi+0x6cecde1d]
 vpavgb zmm2{k2}{z},zmm0,BYTE PTR es:[esi+0x6cecde1d]
@@ -14745,7 +14764,7 @@ vpsraq xmm5{k6}{z},xmm0,WORD PTR [edi+edi*8+0x300]
 vpsraq xmm5{k6}{z},xmm0,DWORD PTR [edi+edi*8+0x300]
 vpsraq xmm5{k6}{z},xmm0,QWORD PTR [edi+edi*8+0x300]
 vpsraq xmm5{k6}{z},xmm0,[edi+edi*8+0x300]
-vpsraq ymm1{k6},ymm1,xmm2
+vpsraq ymm1,ymm7,xmm5
 vpsraq ymm5{k2}{z},ymm6,XMMWORD PTR cs:[edx+ebp*8]
 vpsraq ymm5{k2}{z},ymm6,BYTE PTR cs:[edx+ebp*8]
 vpsraq ymm5{k2}{z},ymm6,WORD PTR cs:[edx+ebp*8]
@@ -14811,27 +14830,17 @@ vpavgw ymm1,ymm6,WORD PTR [edx]
 vpavgw ymm1,ymm6,DWORD PTR [edx]
 vpavgw ymm1,ymm6,QWORD PTR [edx]
 vpavgw ymm1,ymm6,[edx]
+{evex} vpavgw xmm2,xmm5,XMMWORD PTR [edi]
 vpavgw xmm1{k5},xmm2,xmm2
-{evex} vpavgw xmm7,xmm3,XMMWORD PTR ss:[eax+esi*1]
-{evex} vpavgw xmm7,xmm3,BYTE PTR ss:[eax+esi*1]
-{evex} vpavgw xmm7,xmm3,WORD PTR ss:[eax+esi*1]
-{evex} vpavgw xmm7,xmm3,DWORD PTR ss:[eax+esi*1]
-{evex} vpavgw xmm7,xmm3,QWORD PTR ss:[eax+esi*1]
-{evex} vpavgw xmm7,xmm3,ss:[eax+esi*1]
-vpavgw xmm2{k7},xmm3,XMMWORD PTR ds:0x9ab2be98
-vpavgw xmm2{k7},xmm3,BYTE PTR ds:0x9ab2be98
-vpavgw xmm2{k7},xmm3,WORD PTR ds:0x9ab2be98
-vpavgw xmm2{k7},xmm3,DWORD PTR ds:0x9ab2be98
-vpavgw xmm2{k7},xmm3,QWORD PTR ds:0x9ab2be98
-vpavgw xmm2{k7},xmm3,ds:0x9ab2be98
-vpavgw ymm4{k6}{z},ymm2,ymm1
-vpavgw ymm4{k7},ymm2,YMMWORD PTR ss:[ebp-0x2c23ac6c]
-vpavgw ymm4{k7},ymm2,BYTE PTR ss:[ebp-0x2c23ac6c]
-vpavgw ymm4{k7},ymm2,WORD PTR ss:[ebp-0x2c23ac6c]
-vpavgw ymm4{k7},ymm2,DWORD PTR ss:[ebp-0x2c23ac6c]
-vpavgw ymm4{k7},ymm2,QWORD PTR ss:[ebp-0x2c23ac6c]
-vpavgw ymm4{k7},ymm2,ss:[ebp-0x2c23ac6c]
+vpavgw xmm4{k6}{z},xmm6,XMMWORD PTR es:[esi+eiz*8+0x23989974]
+vpavgw xmm4{k6}{z},xmm6,BYTE PTR es:[esi+eiz*8+0x23989974]
+vpavgw xmm4{k6}{z},xmm6,WORD PTR es:[esi+eiz*8+0x23989974]
+vpavgw xmm4{k6}{z},xmm6,DWORD PTR es:[esi+eiz*8+0x23989974]
+vpavgw xmm4{k6}{z},xmm6,QWORD PTR es:[esi+eiz*8+0x23989974]
+vpavgw xmm4{k6}{z},xmm6,es:[esi+eiz*8+0x23989974]
 {evex} vpavgw ymm3,ymm6,YMMWORD PTR [ebx]
+vpavgw ymm4{k6}{z},ymm2,ymm1
+vpavgw ymm3{k5}{z},ymm1,YMMWORD PTR gs:[edi+eiz*2-0x740]
 vpavgw zmm0,zmm2,zmm7
 vpavgw zmm4{k1},zmm0,ZMMWORD PTR fs:[ebp-0x2f46585c]
 vpavgw zmm4{k1},zmm0,BYTE PTR fs:[ebp-0x2f46585c]
@@ -14897,19 +14906,19 @@ vpmulhuw ymm4{k2}{z},ymm2,DWORD PTR ss:0x62b3e246
 vpmulhuw ymm4{k2}{z},ymm2,QWORD PTR ss:0x62b3e246
 vpmulhuw ymm4{k2}{z},ymm2,ss:0x62b3e246
 {evex} vpmulhuw ymm1,ymm3,YMMWORD PTR [edx+ecx*1]
+vpmulhuw zmm5,zmm4,ZMMWORD PTR [esi+0x1500]
+vpmulhuw zmm5,zmm4,BYTE PTR [esi+0x1500]
+vpmulhuw zmm5,zmm4,WORD PTR [esi+0x1500]
+vpmulhuw zmm5,zmm4,DWORD PTR [esi+0x1500]
+vpmulhuw zmm5,zmm4,QWORD PTR [esi+0x1500]
+vpmulhuw zmm5,zmm4,[esi+0x1500]
 vpmulhuw zmm4{k2},zmm4,zmm1
-vpmulhuw zmm1,zmm6,ZMMWORD PTR ss:[ebp-0x7c0]
-vpmulhuw zmm1,zmm6,BYTE PTR ss:[ebp-0x7c0]
-vpmulhuw zmm1,zmm6,WORD PTR ss:[ebp-0x7c0]
-vpmulhuw zmm1,zmm6,DWORD PTR ss:[ebp-0x7c0]
-vpmulhuw zmm1,zmm6,QWORD PTR ss:[ebp-0x7c0]
-vpmulhuw zmm1,zmm6,ss:[ebp-0x7c0]
-vpmulhuw zmm5{k1},zmm5,ZMMWORD PTR [ebp-0x6c6fb148]
-vpmulhuw zmm5{k1},zmm5,BYTE PTR [ebp-0x6c6fb148]
-vpmulhuw zmm5{k1},zmm5,WORD PTR [ebp-0x6c6fb148]
-vpmulhuw zmm5{k1},zmm5,DWORD PTR [ebp-0x6c6fb148]
-vpmulhuw zmm5{k1},zmm5,QWORD PTR [ebp-0x6c6fb148]
-vpmulhuw zmm5{k1},zmm5,[ebp-0x6c6fb148]
+vpmulhuw zmm6{k5}{z},zmm3,ZMMWORD PTR ss:[ecx]
+vpmulhuw zmm6{k5}{z},zmm3,BYTE PTR ss:[ecx]
+vpmulhuw zmm6{k5}{z},zmm3,WORD PTR ss:[ecx]
+vpmulhuw zmm6{k5}{z},zmm3,DWORD PTR ss:[ecx]
+vpmulhuw zmm6{k5}{z},zmm3,QWORD PTR ss:[ecx]
+vpmulhuw zmm6{k5}{z},zmm3,ss:[ecx]
 pmulhw mm4,mm7
 pmulhw mm5,QWORD PTR ss:[eax+0x55]
 pmulhw mm5,BYTE PTR ss:[eax+0x55]
@@ -14960,7 +14969,7 @@ vpmulhw ymm1,ymm6,WORD PTR [edx+0x2b]
 vpmulhw ymm1,ymm6,DWORD PTR [edx+0x2b]
 vpmulhw ymm1,ymm6,QWORD PTR [edx+0x2b]
 vpmulhw ymm1,ymm6,[edx+0x2b]
-vpmulhw xmm0{k2},xmm6,xmm4
+{evex} vpmulhw xmm0,xmm4,xmm2
 vpmulhw xmm6{k3}{z},xmm0,XMMWORD PTR gs:[esi+edi*8]
 vpmulhw xmm6{k3}{z},xmm0,BYTE PTR gs:[esi+edi*8]
 vpmulhw xmm6{k3}{z},xmm0,WORD PTR gs:[esi+edi*8]
@@ -15108,26 +15117,26 @@ vcvtdq2pd ymm7,DWORD BCST QWORD PTR [ecx-0x5891c931]
 {evex} vcvtdq2pd ymm2,DWORD PTR ss:[esp+eiz*2]
 {evex} vcvtdq2pd ymm2,QWORD PTR ss:[esp+eiz*2]
 {evex} vcvtdq2pd ymm2,ss:[esp+eiz*2]
-vcvtdq2pd zmm7{k5},ymm5
-vcvtdq2pd zmm2{k2}{z},DWORD BCST ss:[esi+esi*8+0xc8]
 vcvtdq2pd zmm2,YMMWORD PTR [eax+0x228e74d4]
 vcvtdq2pd zmm2,BYTE PTR [eax+0x228e74d4]
 vcvtdq2pd zmm2,WORD PTR [eax+0x228e74d4]
 vcvtdq2pd zmm2,DWORD PTR [eax+0x228e74d4]
 vcvtdq2pd zmm2,QWORD PTR [eax+0x228e74d4]
 vcvtdq2pd zmm2,[eax+0x228e74d4]
-vcvtqq2pd xmm2{k3}{z},xmm1
-vcvtqq2pd xmm3,QWORD BCST ds:[esp+eax*8]
-vcvtqq2pd xmm3,QWORD BCST BYTE PTR ds:[esp+eax*8]
-vcvtqq2pd xmm3,QWORD BCST WORD PTR ds:[esp+eax*8]
-vcvtqq2pd xmm3,QWORD BCST DWORD PTR ds:[esp+eax*8]
-vcvtqq2pd xmm3,QWORD BCST QWORD PTR ds:[esp+eax*8]
+vcvtdq2pd zmm7{k5},ymm5
+vcvtdq2pd zmm2{k2}{z},DWORD BCST ss:[esi+esi*8+0xc8]
 vcvtqq2pd xmm1,XMMWORD PTR [ecx+ebp*1+0x230]
 vcvtqq2pd xmm1,BYTE PTR [ecx+ebp*1+0x230]
 vcvtqq2pd xmm1,WORD PTR [ecx+ebp*1+0x230]
 vcvtqq2pd xmm1,DWORD PTR [ecx+ebp*1+0x230]
 vcvtqq2pd xmm1,QWORD PTR [ecx+ebp*1+0x230]
 vcvtqq2pd xmm1,[ecx+ebp*1+0x230]
+vcvtqq2pd xmm2{k3}{z},xmm1
+vcvtqq2pd xmm3,QWORD BCST ds:[esp+eax*8]
+vcvtqq2pd xmm3,QWORD BCST BYTE PTR ds:[esp+eax*8]
+vcvtqq2pd xmm3,QWORD BCST WORD PTR ds:[esp+eax*8]
+vcvtqq2pd xmm3,QWORD BCST DWORD PTR ds:[esp+eax*8]
+vcvtqq2pd xmm3,QWORD BCST QWORD PTR ds:[esp+eax*8]
 vcvtqq2pd ymm1,ymm5
 vcvtqq2pd ymm1{k3},QWORD BCST [eax]
 vcvtqq2pd ymm1{k3},QWORD BCST BYTE PTR [eax]
@@ -15140,13 +15149,18 @@ vcvtqq2pd ymm2,WORD PTR ds:0x25da008e
 vcvtqq2pd ymm2,DWORD PTR ds:0x25da008e
 vcvtqq2pd ymm2,QWORD PTR ds:0x25da008e
 vcvtqq2pd ymm2,ds:0x25da008e
+vcvtqq2pd zmm5,ZMMWORD PTR [eax+esi*1]
+vcvtqq2pd zmm5,BYTE PTR [eax+esi*1]
+vcvtqq2pd zmm5,WORD PTR [eax+esi*1]
+vcvtqq2pd zmm5,DWORD PTR [eax+esi*1]
+vcvtqq2pd zmm5,QWORD PTR [eax+esi*1]
+vcvtqq2pd zmm5,[eax+esi*1]
 vcvtqq2pd zmm0{k4},zmm1{rn-sae}
 vcvtqq2pd zmm0{k2},QWORD BCST ss:[esi]
 vcvtqq2pd zmm0{k2},QWORD BCST BYTE PTR ss:[esi]
 vcvtqq2pd zmm0{k2},QWORD BCST WORD PTR ss:[esi]
 vcvtqq2pd zmm0{k2},QWORD BCST DWORD PTR ss:[esi]
 vcvtqq2pd zmm0{k2},QWORD BCST QWORD PTR ss:[esi]
-vcvtqq2pd zmm7,QWORD BCST [ebp+0x41]
 cvtpd2dq xmm4,xmm5
 cvtpd2dq xmm3,XMMWORD PTR [bp+si-0x4c65]
 cvtpd2dq xmm3,BYTE PTR [bp+si-0x4c65]
@@ -15201,19 +15215,18 @@ vcvtpd2dq xmm1{k1},DWORD PTR fs:[ebp-0x4a0]
 vcvtpd2dq xmm1{k1},QWORD PTR fs:[ebp-0x4a0]
 vcvtpd2dq xmm1{k1},fs:[ebp-0x4a0]
 vcvtpd2dq xmm6{k1}{z},YMMWORD PTR [ecx+ecx*8]
+vcvtpd2dq ymm6,ZMMWORD PTR [ecx+0x51]
+vcvtpd2dq ymm6,BYTE PTR [ecx+0x51]
+vcvtpd2dq ymm6,WORD PTR [ecx+0x51]
+vcvtpd2dq ymm6,DWORD PTR [ecx+0x51]
+vcvtpd2dq ymm6,QWORD PTR [ecx+0x51]
+vcvtpd2dq ymm6,[ecx+0x51]
 vcvtpd2dq ymm6{k3}{z},zmm1{rd-sae}
-vcvtpd2dq ymm4,ZMMWORD PTR cs:[esp+ebx*4-0x60f06393]
-vcvtpd2dq ymm4,BYTE PTR cs:[esp+ebx*4-0x60f06393]
-vcvtpd2dq ymm4,WORD PTR cs:[esp+ebx*4-0x60f06393]
-vcvtpd2dq ymm4,DWORD PTR cs:[esp+ebx*4-0x60f06393]
-vcvtpd2dq ymm4,QWORD PTR cs:[esp+ebx*4-0x60f06393]
-vcvtpd2dq ymm4,cs:[esp+ebx*4-0x60f06393]
-vcvtpd2dq ymm3{k6},ZMMWORD PTR [eax]
-vcvtpd2dq ymm3{k6},BYTE PTR [eax]
-vcvtpd2dq ymm3{k6},WORD PTR [eax]
-vcvtpd2dq ymm3{k6},DWORD PTR [eax]
-vcvtpd2dq ymm3{k6},QWORD PTR [eax]
-vcvtpd2dq ymm3{k6},[eax]
+vcvtpd2dq ymm2{k2},QWORD BCST fs:[edx+0xc8]
+vcvtpd2dq ymm2{k2},QWORD BCST BYTE PTR fs:[edx+0xc8]
+vcvtpd2dq ymm2{k2},QWORD BCST WORD PTR fs:[edx+0xc8]
+vcvtpd2dq ymm2{k2},QWORD BCST DWORD PTR fs:[edx+0xc8]
+vcvtpd2dq ymm2{k2},QWORD BCST QWORD PTR fs:[edx+0xc8]
 movntq QWORD PTR [ebx],mm1
 movntq BYTE PTR [ebx],mm1
 movntq WORD PTR [ebx],mm1
@@ -15351,19 +15364,19 @@ vpsubsb xmm6{k6}{z},xmm1,XMMWORD PTR [ebx]
 {evex} vpsubsb xmm6,xmm5,DWORD PTR cs:[edx*8+0x2c32812]
 {evex} vpsubsb xmm6,xmm5,QWORD PTR cs:[edx*8+0x2c32812]
 {evex} vpsubsb xmm6,xmm5,cs:[edx*8+0x2c32812]
+{evex} vpsubsb ymm4,ymm3,YMMWORD PTR [esi+0xf80]
+{evex} vpsubsb ymm4,ymm3,BYTE PTR [esi+0xf80]
+{evex} vpsubsb ymm4,ymm3,WORD PTR [esi+0xf80]
+{evex} vpsubsb ymm4,ymm3,DWORD PTR [esi+0xf80]
+{evex} vpsubsb ymm4,ymm3,QWORD PTR [esi+0xf80]
+{evex} vpsubsb ymm4,ymm3,[esi+0xf80]
 vpsubsb ymm6{k1}{z},ymm2,ymm5
-{evex} vpsubsb ymm5,ymm2,YMMWORD PTR ss:[eax+ebp*4-0x9a0]
-{evex} vpsubsb ymm5,ymm2,BYTE PTR ss:[eax+ebp*4-0x9a0]
-{evex} vpsubsb ymm5,ymm2,WORD PTR ss:[eax+ebp*4-0x9a0]
-{evex} vpsubsb ymm5,ymm2,DWORD PTR ss:[eax+ebp*4-0x9a0]
-{evex} vpsubsb ymm5,ymm2,QWORD PTR ss:[eax+ebp*4-0x9a0]
-{evex} vpsubsb ymm5,ymm2,ss:[eax+ebp*4-0x9a0]
-vpsubsb ymm2{k4}{z},ymm2,YMMWORD PTR [ecx+eiz*1]
-vpsubsb ymm2{k4}{z},ymm2,BYTE PTR [ecx+eiz*1]
-vpsubsb ymm2{k4}{z},ymm2,WORD PTR [ecx+eiz*1]
-vpsubsb ymm2{k4}{z},ymm2,DWORD PTR [ecx+eiz*1]
-vpsubsb ymm2{k4}{z},ymm2,QWORD PTR [ecx+eiz*1]
-vpsubsb ymm2{k4}{z},ymm2,[ecx+eiz*1]
+vpsubsb ymm5{k7},ymm1,YMMWORD PTR fs:[edi]
+vpsubsb ymm5{k7},ymm1,BYTE PTR fs:[edi]
+vpsubsb ymm5{k7},ymm1,WORD PTR fs:[edi]
+vpsubsb ymm5{k7},ymm1,DWORD PTR fs:[edi]
+vpsubsb ymm5{k7},ymm1,QWORD PTR fs:[edi]
+vpsubsb ymm5{k7},ymm1,fs:[edi]
 vpsubsb zmm3,zmm4,zmm6
 vpsubsb zmm2{k1}{z},zmm4,ZMMWORD PTR cs:[esp+edi*8]
 vpsubsb zmm2{k1}{z},zmm4,BYTE PTR cs:[esp+edi*8]
@@ -15438,19 +15451,19 @@ vpsubsw ymm0{k6},ymm0,DWORD PTR cs:[ebx]
 vpsubsw ymm0{k6},ymm0,QWORD PTR cs:[ebx]
 vpsubsw ymm0{k6},ymm0,cs:[ebx]
 {evex} vpsubsw ymm7,ymm6,YMMWORD PTR [eax+edx*4+0x3e9cae71]
+vpsubsw zmm0,zmm2,ZMMWORD PTR [esi+ecx*4]
+vpsubsw zmm0,zmm2,BYTE PTR [esi+ecx*4]
+vpsubsw zmm0,zmm2,WORD PTR [esi+ecx*4]
+vpsubsw zmm0,zmm2,DWORD PTR [esi+ecx*4]
+vpsubsw zmm0,zmm2,QWORD PTR [esi+ecx*4]
+vpsubsw zmm0,zmm2,[esi+ecx*4]
 vpsubsw zmm5{k6},zmm4,zmm0
-vpsubsw zmm3,zmm0,ZMMWORD PTR gs:[ecx]
-vpsubsw zmm3,zmm0,BYTE PTR gs:[ecx]
-vpsubsw zmm3,zmm0,WORD PTR gs:[ecx]
-vpsubsw zmm3,zmm0,DWORD PTR gs:[ecx]
-vpsubsw zmm3,zmm0,QWORD PTR gs:[ecx]
-vpsubsw zmm3,zmm0,gs:[ecx]
-vpsubsw zmm0{k5},zmm0,ZMMWORD PTR ds:0xc526e39f
-vpsubsw zmm0{k5},zmm0,BYTE PTR ds:0xc526e39f
-vpsubsw zmm0{k5},zmm0,WORD PTR ds:0xc526e39f
-vpsubsw zmm0{k5},zmm0,DWORD PTR ds:0xc526e39f
-vpsubsw zmm0{k5},zmm0,QWORD PTR ds:0xc526e39f
-vpsubsw zmm0{k5},zmm0,ds:0xc526e39f
+vpsubsw zmm3{k3}{z},zmm1,ZMMWORD PTR cs:[edx-0x1080]
+vpsubsw zmm3{k3}{z},zmm1,BYTE PTR cs:[edx-0x1080]
+vpsubsw zmm3{k3}{z},zmm1,WORD PTR cs:[edx-0x1080]
+vpsubsw zmm3{k3}{z},zmm1,DWORD PTR cs:[edx-0x1080]
+vpsubsw zmm3{k3}{z},zmm1,QWORD PTR cs:[edx-0x1080]
+vpsubsw zmm3{k3}{z},zmm1,cs:[edx-0x1080]
 pminsw mm2,mm4
 pminsw mm6,QWORD PTR [di]
 pminsw mm6,BYTE PTR [di]
@@ -15495,14 +15508,14 @@ vpminsw ymm5,ymm6,[ebp+0x55]
 {evex} vpminsw xmm4,xmm6,xmm7
 vpminsw xmm3{k6}{z},xmm0,XMMWORD PTR [ebx+ecx*4]
 {evex} vpminsw xmm5,xmm2,XMMWORD PTR gs:[edx+edx*2+0x430]
-vpminsw ymm3{k1}{z},ymm6,ymm5
-vpminsw ymm6{k5},ymm0,YMMWORD PTR ds:[ebx+eax*8+0x5e0]
-vpminsw ymm6{k5},ymm0,BYTE PTR ds:[ebx+eax*8+0x5e0]
-vpminsw ymm6{k5},ymm0,WORD PTR ds:[ebx+eax*8+0x5e0]
-vpminsw ymm6{k5},ymm0,DWORD PTR ds:[ebx+eax*8+0x5e0]
-vpminsw ymm6{k5},ymm0,QWORD PTR ds:[ebx+eax*8+0x5e0]
-vpminsw ymm6{k5},ymm0,ds:[ebx+eax*8+0x5e0]
 {evex} vpminsw ymm1,ymm6,YMMWORD PTR [edx]
+vpminsw ymm3{k1}{z},ymm6,ymm5
+vpminsw ymm5{k2}{z},ymm1,YMMWORD PTR ds:[eax+ebp*8-0x22cedbfe]
+vpminsw ymm5{k2}{z},ymm1,BYTE PTR ds:[eax+ebp*8-0x22cedbfe]
+vpminsw ymm5{k2}{z},ymm1,WORD PTR ds:[eax+ebp*8-0x22cedbfe]
+vpminsw ymm5{k2}{z},ymm1,DWORD PTR ds:[eax+ebp*8-0x22cedbfe]
+vpminsw ymm5{k2}{z},ymm1,QWORD PTR ds:[eax+ebp*8-0x22cedbfe]
+vpminsw ymm5{k2}{z},ymm1,ds:[eax+ebp*8-0x22cedbfe]
 vpminsw zmm7,zmm7,zmm2
 vpminsw zmm5{k5},zmm3,ZMMWORD PTR ss:[ebx+eiz*1]
 vpminsw zmm5{k5},zmm3,BYTE PTR ss:[ebx+eiz*1]
@@ -15566,7 +15579,7 @@ vpor ymm7,ymm2,WORD PTR [edi+edi*2-0x75f57870]
 vpor ymm7,ymm2,DWORD PTR [edi+edi*2-0x75f57870]
 vpor ymm7,ymm2,QWORD PTR [edi+edi*2-0x75f57870]
 vpor ymm7,ymm2,[edi+edi*2-0x75f57870]
-vpord xmm6{k4}{z},xmm0,xmm1
+vpord xmm3,xmm7,xmm7
 vpord xmm1{k1}{z},xmm1,DWORD BCST gs:[esi+esi*1]
 vpord xmm1{k1}{z},xmm1,DWORD BCST BYTE PTR gs:[esi+esi*1]
 vpord xmm1{k1}{z},xmm1,DWORD BCST WORD PTR gs:[esi+esi*1]
@@ -15577,21 +15590,16 @@ vpord xmm3,xmm5,DWORD BCST BYTE PTR [esi+0x73aa52da]
 vpord xmm3,xmm5,DWORD BCST WORD PTR [esi+0x73aa52da]
 vpord xmm3,xmm5,DWORD BCST DWORD PTR [esi+0x73aa52da]
 vpord xmm3,xmm5,DWORD BCST QWORD PTR [esi+0x73aa52da]
-vpord ymm5{k1},ymm0,ymm2
+vpord ymm5,ymm0,ymm3
+vpord ymm5,ymm0,DWORD BCST [eax+ebx*1]
 vpord ymm1,ymm6,YMMWORD PTR fs:0xe6013c13
 vpord ymm1,ymm6,BYTE PTR fs:0xe6013c13
 vpord ymm1,ymm6,WORD PTR fs:0xe6013c13
 vpord ymm1,ymm6,DWORD PTR fs:0xe6013c13
 vpord ymm1,ymm6,QWORD PTR fs:0xe6013c13
 vpord ymm1,ymm6,fs:0xe6013c13
-vpord ymm5,ymm0,DWORD BCST [eax+ebx*1]
-vpord zmm3{k5}{z},zmm0,zmm0
-vpord zmm2,zmm0,ZMMWORD PTR ds:[edx+eiz*1-0x55ff4831]
-vpord zmm2,zmm0,BYTE PTR ds:[edx+eiz*1-0x55ff4831]
-vpord zmm2,zmm0,WORD PTR ds:[edx+eiz*1-0x55ff4831]
-vpord zmm2,zmm0,DWORD PTR ds:[edx+eiz*1-0x55ff4831]
-vpord zmm2,zmm0,QWORD PTR ds:[edx+eiz*1-0x55ff4831]
-vpord zmm2,zmm0,ds:[edx+eiz*1-0x55ff4831]
+vpord zmm3,zmm6,zmm5
+vpord zmm4{k5}{z},zmm3,DWORD BCST gs:[edi]
 vpord zmm7{k4}{z},zmm1,ZMMWORD PTR [esp+ebx*2]
 vpord zmm7{k4}{z},zmm1,BYTE PTR [esp+ebx*2]
 vpord zmm7{k4}{z},zmm1,WORD PTR [esp+ebx*2]
@@ -15675,9 +15683,9 @@ vpaddsb ymm2,ymm4,WORD PTR [eax+0x60ec6f39]
 vpaddsb ymm2,ymm4,DWORD PTR [eax+0x60ec6f39]
 vpaddsb ymm2,ymm4,QWORD PTR [eax+0x60ec6f39]
 vpaddsb ymm2,ymm4,[eax+0x60ec6f39]
+{evex} vpaddsb xmm7,xmm0,XMMWORD PTR [edx-0x6a2fb8df]
 vpaddsb xmm6{k5},xmm4,xmm3
 vpaddsb xmm5{k4}{z},xmm7,XMMWORD PTR gs:[edi]
-{evex} vpaddsb xmm7,xmm0,XMMWORD PTR [edx-0x6a2fb8df]
 {evex} vpaddsb ymm2,ymm2,ymm7
 vpaddsb ymm2{k5},ymm5,YMMWORD PTR [edx]
 {evex} vpaddsb ymm5,ymm5,YMMWORD PTR gs:[ecx+eiz*1+0xc]
@@ -15748,6 +15756,7 @@ vpaddsw xmm6{k4},xmm3,DWORD PTR es:[esi+ebx*2]
 vpaddsw xmm6{k4},xmm3,QWORD PTR es:[esi+ebx*2]
 vpaddsw xmm6{k4},xmm3,es:[esi+ebx*2]
 {evex} vpaddsw xmm4,xmm6,XMMWORD PTR [ecx]
+{evex} vpaddsw ymm5,ymm1,YMMWORD PTR [edx+0x6df59c7]
 vpaddsw ymm3{k5}{z},ymm2,ymm7
 vpaddsw ymm1{k4},ymm7,YMMWORD PTR gs:[esi+esi*8-0x27]
 vpaddsw ymm1{k4},ymm7,BYTE PTR gs:[esi+esi*8-0x27]
@@ -15755,20 +15764,19 @@ vpaddsw ymm1{k4},ymm7,WORD PTR gs:[esi+esi*8-0x27]
 vpaddsw ymm1{k4},ymm7,DWORD PTR gs:[esi+esi*8-0x27]
 vpaddsw ymm1{k4},ymm7,QWORD PTR gs:[esi+esi*8-0x27]
 vpaddsw ymm1{k4},ymm7,gs:[esi+esi*8-0x27]
-{evex} vpaddsw ymm5,ymm1,YMMWORD PTR [edx+0x6df59c7]
+vpaddsw zmm1,zmm4,ZMMWORD PTR [edx+0x340]
+vpaddsw zmm1,zmm4,BYTE PTR [edx+0x340]
+vpaddsw zmm1,zmm4,WORD PTR [edx+0x340]
+vpaddsw zmm1,zmm4,DWORD PTR [edx+0x340]
+vpaddsw zmm1,zmm4,QWORD PTR [edx+0x340]
+vpaddsw zmm1,zmm4,[edx+0x340]
 vpaddsw zmm3{k5},zmm4,zmm1
-vpaddsw zmm2,zmm4,ZMMWORD PTR ds:[ecx]
-vpaddsw zmm2,zmm4,BYTE PTR ds:[ecx]
-vpaddsw zmm2,zmm4,WORD PTR ds:[ecx]
-vpaddsw zmm2,zmm4,DWORD PTR ds:[ecx]
-vpaddsw zmm2,zmm4,QWORD PTR ds:[ecx]
-vpaddsw zmm2,zmm4,ds:[ecx]
-vpaddsw zmm0{k5}{z},zmm4,ZMMWORD PTR [ecx-0x17]
-vpaddsw zmm0{k5}{z},zmm4,BYTE PTR [ecx-0x17]
-vpaddsw zmm0{k5}{z},zmm4,WORD PTR [ecx-0x17]
-vpaddsw zmm0{k5}{z},zmm4,DWORD PTR [ecx-0x17]
-vpaddsw zmm0{k5}{z},zmm4,QWORD PTR [ecx-0x17]
-vpaddsw zmm0{k5}{z},zmm4,[ecx-0x17]
+vpaddsw zmm2{k3}{z},zmm7,ZMMWORD PTR cs:[edi+edi*1]
+vpaddsw zmm2{k3}{z},zmm7,BYTE PTR cs:[edi+edi*1]
+vpaddsw zmm2{k3}{z},zmm7,WORD PTR cs:[edi+edi*1]
+vpaddsw zmm2{k3}{z},zmm7,DWORD PTR cs:[edi+edi*1]
+vpaddsw zmm2{k3}{z},zmm7,QWORD PTR cs:[edi+edi*1]
+vpaddsw zmm2{k3}{z},zmm7,cs:[edi+edi*1]
 pmaxsw mm6,mm4
 pmaxsw mm7,QWORD PTR cs:[edx+0x28]
 pmaxsw mm7,BYTE PTR cs:[edx+0x28]
@@ -15830,19 +15838,19 @@ vpmaxsw xmm6{k7}{z},xmm4,XMMWORD PTR [edx+ebp*1+0x2563b392]
 {evex} vpmaxsw ymm4,ymm4,ymm5
 vpmaxsw ymm3{k7},ymm4,YMMWORD PTR gs:[eax]
 vpmaxsw ymm6{k2}{z},ymm3,YMMWORD PTR [ebx-0x1000]
+vpmaxsw zmm6,zmm6,ZMMWORD PTR [ebx+ecx*8-0x1080]
+vpmaxsw zmm6,zmm6,BYTE PTR [ebx+ecx*8-0x1080]
+vpmaxsw zmm6,zmm6,WORD PTR [ebx+ecx*8-0x1080]
+vpmaxsw zmm6,zmm6,DWORD PTR [ebx+ecx*8-0x1080]
+vpmaxsw zmm6,zmm6,QWORD PTR [ebx+ecx*8-0x1080]
+vpmaxsw zmm6,zmm6,[ebx+ecx*8-0x1080]
 vpmaxsw zmm7{k2},zmm1,zmm1
-vpmaxsw zmm6,zmm2,ZMMWORD PTR cs:[edi+0x940]
-vpmaxsw zmm6,zmm2,BYTE PTR cs:[edi+0x940]
-vpmaxsw zmm6,zmm2,WORD PTR cs:[edi+0x940]
-vpmaxsw zmm6,zmm2,DWORD PTR cs:[edi+0x940]
-vpmaxsw zmm6,zmm2,QWORD PTR cs:[edi+0x940]
-vpmaxsw zmm6,zmm2,cs:[edi+0x940]
-vpmaxsw zmm5{k4}{z},zmm6,ZMMWORD PTR [edx+ebp*4-0x27]
-vpmaxsw zmm5{k4}{z},zmm6,BYTE PTR [edx+ebp*4-0x27]
-vpmaxsw zmm5{k4}{z},zmm6,WORD PTR [edx+ebp*4-0x27]
-vpmaxsw zmm5{k4}{z},zmm6,DWORD PTR [edx+ebp*4-0x27]
-vpmaxsw zmm5{k4}{z},zmm6,QWORD PTR [edx+ebp*4-0x27]
-vpmaxsw zmm5{k4}{z},zmm6,[edx+ebp*4-0x27]
+vpmaxsw zmm0{k5},zmm1,ZMMWORD PTR cs:[eax+0x8]
+vpmaxsw zmm0{k5},zmm1,BYTE PTR cs:[eax+0x8]
+vpmaxsw zmm0{k5},zmm1,WORD PTR cs:[eax+0x8]
+vpmaxsw zmm0{k5},zmm1,DWORD PTR cs:[eax+0x8]
+vpmaxsw zmm0{k5},zmm1,QWORD PTR cs:[eax+0x8]
+vpmaxsw zmm0{k5},zmm1,cs:[eax+0x8]
 pxor mm1,mm6
 pxor mm7,QWORD PTR es:[ebx+0x50207434]
 pxor mm7,BYTE PTR es:[ebx+0x50207434]
@@ -15893,20 +15901,20 @@ vpxor ymm1,ymm4,WORD PTR [ebp-0x6c]
 vpxor ymm1,ymm4,DWORD PTR [ebp-0x6c]
 vpxor ymm1,ymm4,QWORD PTR [ebp-0x6c]
 vpxor ymm1,ymm4,[ebp-0x6c]
-vpxord xmm0{k5},xmm6,xmm0
-vpxord xmm2{k5}{z},xmm2,XMMWORD PTR gs:0xffffff8e
-vpxord xmm2{k5}{z},xmm2,BYTE PTR gs:0xffffff8e
-vpxord xmm2{k5}{z},xmm2,WORD PTR gs:0xffffff8e
-vpxord xmm2{k5}{z},xmm2,DWORD PTR gs:0xffffff8e
-vpxord xmm2{k5}{z},xmm2,QWORD PTR gs:0xffffff8e
-vpxord xmm2{k5}{z},xmm2,gs:0xffffff8e
-vpxord xmm3{k4},xmm7,XMMWORD PTR [ebx+edx*4-0x1cfc8476]
-vpxord xmm3{k4},xmm7,BYTE PTR [ebx+edx*4-0x1cfc8476]
-vpxord xmm3{k4},xmm7,WORD PTR [ebx+edx*4-0x1cfc8476]
-vpxord xmm3{k4},xmm7,DWORD PTR [ebx+edx*4-0x1cfc8476]
-vpxord xmm3{k4},xmm7,QWORD PTR [ebx+edx*4-0x1cfc8476]
-vpxord xmm3{k4},xmm7,[ebx+edx*4-0x1cfc8476]
-vpxord ymm6{k4}{z},ymm2,ymm1
+vpxord xmm3,xmm0,xmm1
+vpxord xmm7{k1},xmm7,XMMWORD PTR cs:[ebx+eiz*8-0x215a3c88]
+vpxord xmm7{k1},xmm7,BYTE PTR cs:[ebx+eiz*8-0x215a3c88]
+vpxord xmm7{k1},xmm7,WORD PTR cs:[ebx+eiz*8-0x215a3c88]
+vpxord xmm7{k1},xmm7,DWORD PTR cs:[ebx+eiz*8-0x215a3c88]
+vpxord xmm7{k1},xmm7,QWORD PTR cs:[ebx+eiz*8-0x215a3c88]
+vpxord xmm7{k1},xmm7,cs:[ebx+eiz*8-0x215a3c88]
+vpxord xmm4{k5}{z},xmm3,XMMWORD PTR [edx-0x5e2e77f5]
+vpxord xmm4{k5}{z},xmm3,BYTE PTR [edx-0x5e2e77f5]
+vpxord xmm4{k5}{z},xmm3,WORD PTR [edx-0x5e2e77f5]
+vpxord xmm4{k5}{z},xmm3,DWORD PTR [edx-0x5e2e77f5]
+vpxord xmm4{k5}{z},xmm3,QWORD PTR [edx-0x5e2e77f5]
+vpxord xmm4{k5}{z},xmm3,[edx-0x5e2e77f5]
+vpxord ymm5,ymm7,ymm2
 vpxord ymm6,ymm2,DWORD BCST fs:[ecx+ebx*1-0x130]
 vpxord ymm6,ymm2,DWORD BCST BYTE PTR fs:[ecx+ebx*1-0x130]
 vpxord ymm6,ymm2,DWORD BCST WORD PTR fs:[ecx+ebx*1-0x130]
@@ -15930,19 +15938,19 @@ vpxord zmm1{k1}{z},zmm4,WORD PTR [ebx]
 vpxord zmm1{k1}{z},zmm4,DWORD PTR [ebx]
 vpxord zmm1{k1}{z},zmm4,QWORD PTR [ebx]
 vpxord zmm1{k1}{z},zmm4,[ebx]
-vpxorq xmm4{k7},xmm7,xmm3
-vpxorq xmm1,xmm6,XMMWORD PTR cs:[edi+edx*8+0x220]
-vpxorq xmm1,xmm6,BYTE PTR cs:[edi+edx*8+0x220]
-vpxorq xmm1,xmm6,WORD PTR cs:[edi+edx*8+0x220]
-vpxorq xmm1,xmm6,DWORD PTR cs:[edi+edx*8+0x220]
-vpxorq xmm1,xmm6,QWORD PTR cs:[edi+edx*8+0x220]
-vpxorq xmm1,xmm6,cs:[edi+edx*8+0x220]
+vpxorq xmm5,xmm5,xmm4
 vpxorq xmm5{k3},xmm5,XMMWORD PTR [ebp-0x17]
 vpxorq xmm5{k3},xmm5,BYTE PTR [ebp-0x17]
 vpxorq xmm5{k3},xmm5,WORD PTR [ebp-0x17]
 vpxorq xmm5{k3},xmm5,DWORD PTR [ebp-0x17]
 vpxorq xmm5{k3},xmm5,QWORD PTR [ebp-0x17]
 vpxorq xmm5{k3},xmm5,[ebp-0x17]
+vpxorq xmm1,xmm6,XMMWORD PTR cs:[edi+edx*8+0x220]
+vpxorq xmm1,xmm6,BYTE PTR cs:[edi+edx*8+0x220]
+vpxorq xmm1,xmm6,WORD PTR cs:[edi+edx*8+0x220]
+vpxorq xmm1,xmm6,DWORD PTR cs:[edi+edx*8+0x220]
+vpxorq xmm1,xmm6,QWORD PTR cs:[edi+edx*8+0x220]
+vpxorq xmm1,xmm6,cs:[edi+edx*8+0x220]
 vpxorq ymm4,ymm7,ymm5
 vpxorq ymm0{k2}{z},ymm5,YMMWORD PTR ss:0x7c6c340
 vpxorq ymm0{k2}{z},ymm5,BYTE PTR ss:0x7c6c340
@@ -16028,20 +16036,20 @@ vpsllw ymm6,ymm1,DWORD PTR ss:[eax+0x242cfa01]
 vpsllw ymm6,ymm1,QWORD PTR ss:[eax+0x242cfa01]
 vpsllw ymm6,ymm1,ss:[eax+0x242cfa01]
 vpsllw ymm0,ymm4,XMMWORD PTR [edx]
-vpsllw xmm2{k2}{z},xmm6,xmm5
+{evex} vpsllw xmm6,xmm0,xmm5
 vpsllw xmm6{k5},xmm6,XMMWORD PTR ss:[edx+eax*4]
 vpsllw xmm5{k6}{z},xmm4,XMMWORD PTR [edi+eiz*1-0x3d0]
 {evex} vpsllw ymm3,ymm7,xmm7
 vpsllw ymm0{k7}{z},ymm7,XMMWORD PTR [esi+edx*1+0x190]
 {evex} vpsllw ymm5,ymm0,XMMWORD PTR [ecx]
+vpsllw zmm6,zmm3,XMMWORD PTR [esi+0x69febde8]
 vpsllw zmm7{k1},zmm1,xmm3
-vpsllw zmm7,zmm6,XMMWORD PTR gs:[esi]
-vpsllw zmm7,zmm6,BYTE PTR gs:[esi]
-vpsllw zmm7,zmm6,WORD PTR gs:[esi]
-vpsllw zmm7,zmm6,DWORD PTR gs:[esi]
-vpsllw zmm7,zmm6,QWORD PTR gs:[esi]
-vpsllw zmm7,zmm6,gs:[esi]
-vpsllw zmm0{k5},zmm5,XMMWORD PTR [edx-0x403b6fbe]
+vpsllw zmm1{k7},zmm3,XMMWORD PTR gs:[eax+0x640]
+vpsllw zmm1{k7},zmm3,BYTE PTR gs:[eax+0x640]
+vpsllw zmm1{k7},zmm3,WORD PTR gs:[eax+0x640]
+vpsllw zmm1{k7},zmm3,DWORD PTR gs:[eax+0x640]
+vpsllw zmm1{k7},zmm3,QWORD PTR gs:[eax+0x640]
+vpsllw zmm1{k7},zmm3,gs:[eax+0x640]
 pslld mm3,mm7
 pslld mm2,QWORD PTR ds:0x9bc1
 pslld mm2,BYTE PTR ds:0x9bc1
@@ -16146,6 +16154,7 @@ vpsllq ymm3,ymm4,DWORD PTR ss:[edi+edi*1]
 vpsllq ymm3,ymm4,QWORD PTR ss:[edi+edi*1]
 vpsllq ymm3,ymm4,ss:[edi+edi*1]
 vpsllq ymm5,ymm2,XMMWORD PTR [ecx+0x561b8f30]
+{evex} vpsllq xmm3,xmm3,XMMWORD PTR [ebx]
 vpsllq xmm2{k5}{z},xmm3,xmm6
 vpsllq xmm4{k6},xmm0,XMMWORD PTR ds:[esi+eax*8-0x1e]
 vpsllq xmm4{k6},xmm0,BYTE PTR ds:[esi+eax*8-0x1e]
@@ -16153,14 +16162,13 @@ vpsllq xmm4{k6},xmm0,WORD PTR ds:[esi+eax*8-0x1e]
 vpsllq xmm4{k6},xmm0,DWORD PTR ds:[esi+eax*8-0x1e]
 vpsllq xmm4{k6},xmm0,QWORD PTR ds:[esi+eax*8-0x1e]
 vpsllq xmm4{k6},xmm0,ds:[esi+eax*8-0x1e]
-{evex} vpsllq xmm3,xmm3,XMMWORD PTR [ebx]
-vpsllq ymm3{k5}{z},ymm3,xmm6
-{evex} vpsllq ymm6,ymm6,XMMWORD PTR gs:[eax+0x400]
-{evex} vpsllq ymm6,ymm6,BYTE PTR gs:[eax+0x400]
-{evex} vpsllq ymm6,ymm6,WORD PTR gs:[eax+0x400]
-{evex} vpsllq ymm6,ymm6,DWORD PTR gs:[eax+0x400]
-{evex} vpsllq ymm6,ymm6,QWORD PTR gs:[eax+0x400]
-{evex} vpsllq ymm6,ymm6,gs:[eax+0x400]
+{evex} vpsllq ymm0,ymm6,xmm2
+vpsllq ymm5{k7}{z},ymm1,XMMWORD PTR cs:[esi+ecx*2+0x510]
+vpsllq ymm5{k7}{z},ymm1,BYTE PTR cs:[esi+ecx*2+0x510]
+vpsllq ymm5{k7}{z},ymm1,WORD PTR cs:[esi+ecx*2+0x510]
+vpsllq ymm5{k7}{z},ymm1,DWORD PTR cs:[esi+ecx*2+0x510]
+vpsllq ymm5{k7}{z},ymm1,QWORD PTR cs:[esi+ecx*2+0x510]
+vpsllq ymm5{k7}{z},ymm1,cs:[esi+ecx*2+0x510]
 vpsllq ymm0{k5},ymm5,XMMWORD PTR ds:0xb4e669be
 vpsllq ymm0{k5},ymm5,BYTE PTR ds:0xb4e669be
 vpsllq ymm0{k5},ymm5,WORD PTR ds:0xb4e669be
@@ -16169,6 +16177,11 @@ vpsllq ymm0{k5},ymm5,QWORD PTR ds:0xb4e669be
 vpsllq ymm0{k5},ymm5,ds:0xb4e669be
 vpsllq zmm7,zmm4,xmm0
 vpsllq zmm0{k1},zmm2,XMMWORD PTR gs:[ebp+0x170]
+vpsllq zmm0{k1},zmm2,BYTE PTR gs:[ebp+0x170]
+vpsllq zmm0{k1},zmm2,WORD PTR gs:[ebp+0x170]
+vpsllq zmm0{k1},zmm2,DWORD PTR gs:[ebp+0x170]
+vpsllq zmm0{k1},zmm2,QWORD PTR gs:[ebp+0x170]
+vpsllq zmm0{k1},zmm2,gs:[ebp+0x170]
 vpsllq zmm2,zmm4,XMMWORD PTR [eiz*8-0x70d42bab]
 pmuludq mm4,mm7
 pmuludq mm7,QWORD PTR gs:[ecx+esi*2]
@@ -16220,20 +16233,20 @@ vpmuludq ymm7,ymm7,WORD PTR [ecx+ebp*2+0x327be663]
 vpmuludq ymm7,ymm7,DWORD PTR [ecx+ebp*2+0x327be663]
 vpmuludq ymm7,ymm7,QWORD PTR [ecx+ebp*2+0x327be663]
 vpmuludq ymm7,ymm7,[ecx+ebp*2+0x327be663]
+{evex} vpmuludq xmm0,xmm0,XMMWORD PTR [ebx+eiz*2]
 vpmuludq xmm0{k7},xmm5,xmm1
 vpmuludq xmm0{k6}{z},xmm3,QWORD BCST fs:[ebp+0xf8]
 vpmuludq xmm0{k6}{z},xmm3,QWORD BCST BYTE PTR fs:[ebp+0xf8]
 vpmuludq xmm0{k6}{z},xmm3,QWORD BCST WORD PTR fs:[ebp+0xf8]
 vpmuludq xmm0{k6}{z},xmm3,QWORD BCST DWORD PTR fs:[ebp+0xf8]
 vpmuludq xmm0{k6}{z},xmm3,QWORD BCST QWORD PTR fs:[ebp+0xf8]
-{evex} vpmuludq xmm0,xmm0,XMMWORD PTR [ebx+eiz*2]
+{evex} vpmuludq ymm2,ymm1,YMMWORD PTR [esi]
 vpmuludq ymm2{k5}{z},ymm5,ymm2
-vpmuludq ymm0,ymm4,QWORD BCST cs:[edx]
-vpmuludq ymm0,ymm4,QWORD BCST BYTE PTR cs:[edx]
-vpmuludq ymm0,ymm4,QWORD BCST WORD PTR cs:[edx]
-vpmuludq ymm0,ymm4,QWORD BCST DWORD PTR cs:[edx]
-vpmuludq ymm0,ymm4,QWORD BCST QWORD PTR cs:[edx]
-vpmuludq ymm5{k2},ymm5,YMMWORD PTR [eax+0x43ed27a]
+vpmuludq ymm2{k5}{z},ymm3,QWORD BCST es:[edx-0x738ba108]
+vpmuludq ymm2{k5}{z},ymm3,QWORD BCST BYTE PTR es:[edx-0x738ba108]
+vpmuludq ymm2{k5}{z},ymm3,QWORD BCST WORD PTR es:[edx-0x738ba108]
+vpmuludq ymm2{k5}{z},ymm3,QWORD BCST DWORD PTR es:[edx-0x738ba108]
+vpmuludq ymm2{k5}{z},ymm3,QWORD BCST QWORD PTR es:[edx-0x738ba108]
 vpmuludq zmm6,zmm5,zmm5
 vpmuludq zmm1{k1}{z},zmm7,ZMMWORD PTR gs:[ecx*4+0x69454956]
 vpmuludq zmm1{k1}{z},zmm7,BYTE PTR gs:[ecx*4+0x69454956]
@@ -16309,19 +16322,19 @@ vpmaddwd ymm5{k6},ymm4,DWORD PTR cs:[ebp+edi*1+0x720]
 vpmaddwd ymm5{k6},ymm4,QWORD PTR cs:[ebp+edi*1+0x720]
 vpmaddwd ymm5{k6},ymm4,cs:[ebp+edi*1+0x720]
 {evex} vpmaddwd ymm1,ymm2,YMMWORD PTR [ecx]
+vpmaddwd zmm3,zmm4,ZMMWORD PTR [ebp+0xf80]
+vpmaddwd zmm3,zmm4,BYTE PTR [ebp+0xf80]
+vpmaddwd zmm3,zmm4,WORD PTR [ebp+0xf80]
+vpmaddwd zmm3,zmm4,DWORD PTR [ebp+0xf80]
+vpmaddwd zmm3,zmm4,QWORD PTR [ebp+0xf80]
+vpmaddwd zmm3,zmm4,[ebp+0xf80]
 vpmaddwd zmm2{k6},zmm0,zmm1
-vpmaddwd zmm4,zmm4,ZMMWORD PTR fs:[esi+ebx*1+0x30]
-vpmaddwd zmm4,zmm4,BYTE PTR fs:[esi+ebx*1+0x30]
-vpmaddwd zmm4,zmm4,WORD PTR fs:[esi+ebx*1+0x30]
-vpmaddwd zmm4,zmm4,DWORD PTR fs:[esi+ebx*1+0x30]
-vpmaddwd zmm4,zmm4,QWORD PTR fs:[esi+ebx*1+0x30]
-vpmaddwd zmm4,zmm4,fs:[esi+ebx*1+0x30]
-vpmaddwd zmm2{k4}{z},zmm0,ZMMWORD PTR [esp+eax*1-0x180]
-vpmaddwd zmm2{k4}{z},zmm0,BYTE PTR [esp+eax*1-0x180]
-vpmaddwd zmm2{k4}{z},zmm0,WORD PTR [esp+eax*1-0x180]
-vpmaddwd zmm2{k4}{z},zmm0,DWORD PTR [esp+eax*1-0x180]
-vpmaddwd zmm2{k4}{z},zmm0,QWORD PTR [esp+eax*1-0x180]
-vpmaddwd zmm2{k4}{z},zmm0,[esp+eax*1-0x180]
+vpmaddwd zmm1{k1},zmm2,ZMMWORD PTR fs:[edx]
+vpmaddwd zmm1{k1},zmm2,BYTE PTR fs:[edx]
+vpmaddwd zmm1{k1},zmm2,WORD PTR fs:[edx]
+vpmaddwd zmm1{k1},zmm2,DWORD PTR fs:[edx]
+vpmaddwd zmm1{k1},zmm2,QWORD PTR fs:[edx]
+vpmaddwd zmm1{k1},zmm2,fs:[edx]
 psadbw mm1,mm3
 psadbw mm2,QWORD PTR [bp+si]
 psadbw mm2,BYTE PTR [bp+si]
@@ -16453,27 +16466,22 @@ vpsubb xmm3{k7}{z},xmm7,DWORD PTR gs:[edi]
 vpsubb xmm3{k7}{z},xmm7,QWORD PTR gs:[edi]
 vpsubb xmm3{k7}{z},xmm7,gs:[edi]
 {evex} vpsubb xmm4,xmm2,XMMWORD PTR [ebx+eax*4+0x28511b68]
-vpsubb ymm2{k3}{z},ymm2,ymm4
-{evex} vpsubb ymm5,ymm6,YMMWORD PTR es:[ecx]
-{evex} vpsubb ymm5,ymm6,BYTE PTR es:[ecx]
-{evex} vpsubb ymm5,ymm6,WORD PTR es:[ecx]
-{evex} vpsubb ymm5,ymm6,DWORD PTR es:[ecx]
-{evex} vpsubb ymm5,ymm6,QWORD PTR es:[ecx]
-{evex} vpsubb ymm5,ymm6,es:[ecx]
-vpsubb ymm0{k6}{z},ymm5,YMMWORD PTR [esi+esi*4]
+{evex} vpsubb ymm4,ymm6,ymm2
+vpsubb ymm0{k6}{z},ymm7,YMMWORD PTR cs:[edi+0x7e0]
+vpsubb ymm1{k2},ymm6,YMMWORD PTR [edi]
+vpsubb zmm2,zmm7,ZMMWORD PTR [ebx]
+vpsubb zmm2,zmm7,BYTE PTR [ebx]
+vpsubb zmm2,zmm7,WORD PTR [ebx]
+vpsubb zmm2,zmm7,DWORD PTR [ebx]
+vpsubb zmm2,zmm7,QWORD PTR [ebx]
+vpsubb zmm2,zmm7,[ebx]
 vpsubb zmm1{k1}{z},zmm2,zmm0
-vpsubb zmm7,zmm7,ZMMWORD PTR cs:[eax+0x1a40]
-vpsubb zmm7,zmm7,BYTE PTR cs:[eax+0x1a40]
-vpsubb zmm7,zmm7,WORD PTR cs:[eax+0x1a40]
-vpsubb zmm7,zmm7,DWORD PTR cs:[eax+0x1a40]
-vpsubb zmm7,zmm7,QWORD PTR cs:[eax+0x1a40]
-vpsubb zmm7,zmm7,cs:[eax+0x1a40]
-vpsubb zmm4{k3}{z},zmm6,ZMMWORD PTR [eax+esi*4+0x4e2867ea]
-vpsubb zmm4{k3}{z},zmm6,BYTE PTR [eax+esi*4+0x4e2867ea]
-vpsubb zmm4{k3}{z},zmm6,WORD PTR [eax+esi*4+0x4e2867ea]
-vpsubb zmm4{k3}{z},zmm6,DWORD PTR [eax+esi*4+0x4e2867ea]
-vpsubb zmm4{k3}{z},zmm6,QWORD PTR [eax+esi*4+0x4e2867ea]
-vpsubb zmm4{k3}{z},zmm6,[eax+esi*4+0x4e2867ea]
+vpsubb zmm5{k4}{z},zmm3,ZMMWORD PTR gs:[ecx+0x1c40]
+vpsubb zmm5{k4}{z},zmm3,BYTE PTR gs:[ecx+0x1c40]
+vpsubb zmm5{k4}{z},zmm3,WORD PTR gs:[ecx+0x1c40]
+vpsubb zmm5{k4}{z},zmm3,DWORD PTR gs:[ecx+0x1c40]
+vpsubb zmm5{k4}{z},zmm3,QWORD PTR gs:[ecx+0x1c40]
+vpsubb zmm5{k4}{z},zmm3,gs:[ecx+0x1c40]
 psubw mm6,mm5
 psubw mm0,QWORD PTR ss:[edi+0x627fc904]
 psubw mm0,BYTE PTR ss:[edi+0x627fc904]
@@ -16524,14 +16532,14 @@ vpsubw ymm0,ymm0,WORD PTR [edx-0x70]
 vpsubw ymm0,ymm0,DWORD PTR [edx-0x70]
 vpsubw ymm0,ymm0,QWORD PTR [edx-0x70]
 vpsubw ymm0,ymm0,[edx-0x70]
-vpsubw xmm4{k5}{z},xmm7,xmm3
-{evex} vpsubw xmm3,xmm3,XMMWORD PTR fs:[esi+edx*1]
-{evex} vpsubw xmm3,xmm3,BYTE PTR fs:[esi+edx*1]
-{evex} vpsubw xmm3,xmm3,WORD PTR fs:[esi+edx*1]
-{evex} vpsubw xmm3,xmm3,DWORD PTR fs:[esi+edx*1]
-{evex} vpsubw xmm3,xmm3,QWORD PTR fs:[esi+edx*1]
-{evex} vpsubw xmm3,xmm3,fs:[esi+edx*1]
-vpsubw xmm0{k4}{z},xmm3,XMMWORD PTR [ecx]
+{evex} vpsubw xmm0,xmm6,xmm6
+vpsubw xmm3{k4}{z},xmm6,XMMWORD PTR es:[eax+0x67]
+vpsubw xmm3{k4}{z},xmm6,BYTE PTR es:[eax+0x67]
+vpsubw xmm3{k4}{z},xmm6,WORD PTR es:[eax+0x67]
+vpsubw xmm3{k4}{z},xmm6,DWORD PTR es:[eax+0x67]
+vpsubw xmm3{k4}{z},xmm6,QWORD PTR es:[eax+0x67]
+vpsubw xmm3{k4}{z},xmm6,es:[eax+0x67]
+vpsubw xmm4{k6},xmm2,XMMWORD PTR [esp+edi*1]
 {evex} vpsubw ymm7,ymm7,ymm0
 vpsubw ymm4{k5},ymm6,YMMWORD PTR ss:[edi]
 vpsubw ymm4{k5},ymm6,BYTE PTR ss:[edi]
@@ -16749,14 +16757,14 @@ vpaddb xmm5{k2},xmm5,DWORD PTR ds:[eax+esi*2]
 vpaddb xmm5{k2},xmm5,QWORD PTR ds:[eax+esi*2]
 vpaddb xmm5{k2},xmm5,ds:[eax+esi*2]
 {evex} vpaddb xmm5,xmm6,XMMWORD PTR [edx-0x36]
+{evex} vpaddb ymm1,ymm3,YMMWORD PTR [edx]
 vpaddb ymm0{k6}{z},ymm7,ymm5
-{evex} vpaddb ymm0,ymm0,YMMWORD PTR ss:[esi]
-{evex} vpaddb ymm0,ymm0,BYTE PTR ss:[esi]
-{evex} vpaddb ymm0,ymm0,WORD PTR ss:[esi]
-{evex} vpaddb ymm0,ymm0,DWORD PTR ss:[esi]
-{evex} vpaddb ymm0,ymm0,QWORD PTR ss:[esi]
-{evex} vpaddb ymm0,ymm0,ss:[esi]
-vpaddb ymm6{k3}{z},ymm0,YMMWORD PTR [esi-0x800]
+vpaddb ymm3{k6},ymm7,YMMWORD PTR ds:[ebx+ebp*2]
+vpaddb ymm3{k6},ymm7,BYTE PTR ds:[ebx+ebp*2]
+vpaddb ymm3{k6},ymm7,WORD PTR ds:[ebx+ebp*2]
+vpaddb ymm3{k6},ymm7,DWORD PTR ds:[ebx+ebp*2]
+vpaddb ymm3{k6},ymm7,QWORD PTR ds:[ebx+ebp*2]
+vpaddb ymm3{k6},ymm7,ds:[ebx+ebp*2]
 vpaddb zmm5,zmm7,zmm0
 vpaddb zmm0{k4},zmm2,ZMMWORD PTR [edi+0x74b60e7d]
 vpaddb zmm0{k4},zmm2,BYTE PTR [edi+0x74b60e7d]
@@ -16815,14 +16823,14 @@ vpaddw ymm7,ymm4,WORD PTR [ebp-0x64b049c3]
 vpaddw ymm7,ymm4,DWORD PTR [ebp-0x64b049c3]
 vpaddw ymm7,ymm4,QWORD PTR [ebp-0x64b049c3]
 vpaddw ymm7,ymm4,[ebp-0x64b049c3]
+{evex} vpaddw xmm1,xmm1,XMMWORD PTR [edx]
 vpaddw xmm5{k6},xmm0,xmm5
-{evex} vpaddw xmm6,xmm3,XMMWORD PTR ss:[edx+eiz*4]
-{evex} vpaddw xmm6,xmm3,BYTE PTR ss:[edx+eiz*4]
-{evex} vpaddw xmm6,xmm3,WORD PTR ss:[edx+eiz*4]
-{evex} vpaddw xmm6,xmm3,DWORD PTR ss:[edx+eiz*4]
-{evex} vpaddw xmm6,xmm3,QWORD PTR ss:[edx+eiz*4]
-{evex} vpaddw xmm6,xmm3,ss:[edx+eiz*4]
-vpaddw xmm7{k7},xmm3,XMMWORD PTR [eax+0xf0]
+vpaddw xmm2{k3},xmm2,XMMWORD PTR es:[esi+ebp*2]
+vpaddw xmm2{k3},xmm2,BYTE PTR es:[esi+ebp*2]
+vpaddw xmm2{k3},xmm2,WORD PTR es:[esi+ebp*2]
+vpaddw xmm2{k3},xmm2,DWORD PTR es:[esi+ebp*2]
+vpaddw xmm2{k3},xmm2,QWORD PTR es:[esi+ebp*2]
+vpaddw xmm2{k3},xmm2,es:[esi+ebp*2]
 {evex} vpaddw ymm7,ymm1,ymm2
 vpaddw ymm3{k3}{z},ymm7,YMMWORD PTR es:[ecx+edx*8]
 vpaddw ymm3{k3}{z},ymm7,BYTE PTR es:[ecx+edx*8]
@@ -16885,7 +16893,7 @@ vpaddd ymm2,ymm1,WORD PTR [ecx+eax*4+0x5e]
 vpaddd ymm2,ymm1,DWORD PTR [ecx+eax*4+0x5e]
 vpaddd ymm2,ymm1,QWORD PTR [ecx+eax*4+0x5e]
 vpaddd ymm2,ymm1,[ecx+eax*4+0x5e]
-vpaddd xmm4{k3}{z},xmm2,xmm6
+{evex} vpaddd xmm5,xmm6,xmm1
 vpaddd xmm0,xmm3,DWORD BCST ss:[ecx-0x7916714b]
 vpaddd xmm0,xmm3,DWORD BCST BYTE PTR ss:[ecx-0x7916714b]
 vpaddd xmm0,xmm3,DWORD BCST WORD PTR ss:[ecx-0x7916714b]
@@ -16904,7 +16912,7 @@ vpaddd ymm5,ymm5,DWORD BCST BYTE PTR [esi+ecx*1]
 vpaddd ymm5,ymm5,DWORD BCST WORD PTR [esi+ecx*1]
 vpaddd ymm5,ymm5,DWORD BCST DWORD PTR [esi+ecx*1]
 vpaddd ymm5,ymm5,DWORD BCST QWORD PTR [esi+ecx*1]
-vpaddd zmm6{k3},zmm3,zmm4
+vpaddd zmm6,zmm1,zmm5
 vpaddd zmm5,zmm3,DWORD BCST fs:[ecx+edx*4]
 vpaddd zmm5,zmm3,DWORD BCST BYTE PTR fs:[ecx+edx*4]
 vpaddd zmm5,zmm3,DWORD BCST WORD PTR fs:[ecx+edx*4]
@@ -16970,14 +16978,9 @@ vpshufb ymm3,ymm4,WORD PTR [ebp-0x44d42231]
 vpshufb ymm3,ymm4,DWORD PTR [ebp-0x44d42231]
 vpshufb ymm3,ymm4,QWORD PTR [ebp-0x44d42231]
 vpshufb ymm3,ymm4,[ebp-0x44d42231]
-vpshufb xmm7{k3},xmm4,xmm7
-{evex} vpshufb xmm1,xmm4,XMMWORD PTR fs:[ebp+0x16d656e2]
-{evex} vpshufb xmm1,xmm4,BYTE PTR fs:[ebp+0x16d656e2]
-{evex} vpshufb xmm1,xmm4,WORD PTR fs:[ebp+0x16d656e2]
-{evex} vpshufb xmm1,xmm4,DWORD PTR fs:[ebp+0x16d656e2]
-{evex} vpshufb xmm1,xmm4,QWORD PTR fs:[ebp+0x16d656e2]
-{evex} vpshufb xmm1,xmm4,fs:[ebp+0x16d656e2]
-vpshufb xmm7{k7},xmm2,XMMWORD PTR [ecx]
+{evex} vpshufb xmm4,xmm1,xmm6
+vpshufb xmm4{k5}{z},xmm7,XMMWORD PTR [ebx-0x2a]
+{evex} vpshufb xmm4,xmm6,XMMWORD PTR [edx]
 {evex} vpshufb ymm5,ymm2,ymm4
 vpshufb ymm7{k3},ymm4,YMMWORD PTR fs:[edx+edx*8+0x7325ca15]
 vpshufb ymm7{k3},ymm4,BYTE PTR fs:[edx+edx*8+0x7325ca15]
@@ -16986,6 +16989,12 @@ vpshufb ymm7{k3},ymm4,DWORD PTR fs:[edx+edx*8+0x7325ca15]
 vpshufb ymm7{k3},ymm4,QWORD PTR fs:[edx+edx*8+0x7325ca15]
 vpshufb ymm7{k3},ymm4,fs:[edx+edx*8+0x7325ca15]
 {evex} vpshufb ymm4,ymm0,YMMWORD PTR [ebp-0x662fadaf]
+vpshufb zmm0,zmm2,ZMMWORD PTR [edi+eax*2]
+vpshufb zmm0,zmm2,BYTE PTR [edi+eax*2]
+vpshufb zmm0,zmm2,WORD PTR [edi+eax*2]
+vpshufb zmm0,zmm2,DWORD PTR [edi+eax*2]
+vpshufb zmm0,zmm2,QWORD PTR [edi+eax*2]
+vpshufb zmm0,zmm2,[edi+eax*2]
 vpshufb zmm7{k5},zmm4,zmm6
 vpshufb zmm6{k6}{z},zmm7,ZMMWORD PTR cs:[esp+ebx*4-0x33]
 vpshufb zmm6{k6}{z},zmm7,BYTE PTR cs:[esp+ebx*4-0x33]
@@ -16993,12 +17002,6 @@ vpshufb zmm6{k6}{z},zmm7,WORD PTR cs:[esp+ebx*4-0x33]
 vpshufb zmm6{k6}{z},zmm7,DWORD PTR cs:[esp+ebx*4-0x33]
 vpshufb zmm6{k6}{z},zmm7,QWORD PTR cs:[esp+ebx*4-0x33]
 vpshufb zmm6{k6}{z},zmm7,cs:[esp+ebx*4-0x33]
-vpshufb zmm0,zmm2,ZMMWORD PTR [edi+eax*2]
-vpshufb zmm0,zmm2,BYTE PTR [edi+eax*2]
-vpshufb zmm0,zmm2,WORD PTR [edi+eax*2]
-vpshufb zmm0,zmm2,DWORD PTR [edi+eax*2]
-vpshufb zmm0,zmm2,QWORD PTR [edi+eax*2]
-vpshufb zmm0,zmm2,[edi+eax*2]
 phaddw mm5,mm7
 phaddw mm6,QWORD PTR cs:[ebx+ebp*1]
 phaddw mm6,BYTE PTR cs:[ebx+ebp*1]
@@ -17579,13 +17582,12 @@ vpermilps xmm5,xmm2,DWORD BCST QWORD PTR fs:[ebx+0xac]
 {evex} vpermilps ymm5,ymm0,ymm4
 vpermilps ymm4,ymm3,DWORD BCST fs:[edx+eiz*1]
 vpermilps ymm6{k2},ymm6,YMMWORD PTR [esi]
-vpermilps zmm7{k2}{z},zmm7,zmm3
-vpermilps zmm0,zmm2,ZMMWORD PTR fs:[esi+0x37825278]
-vpermilps zmm0,zmm2,BYTE PTR fs:[esi+0x37825278]
-vpermilps zmm0,zmm2,WORD PTR fs:[esi+0x37825278]
-vpermilps zmm0,zmm2,DWORD PTR fs:[esi+0x37825278]
-vpermilps zmm0,zmm2,QWORD PTR fs:[esi+0x37825278]
-vpermilps zmm0,zmm2,fs:[esi+0x37825278]
+vpermilps zmm6,zmm2,zmm5
+vpermilps zmm7{k7}{z},zmm4,DWORD BCST ss:[edi]
+vpermilps zmm7{k7}{z},zmm4,DWORD BCST BYTE PTR ss:[edi]
+vpermilps zmm7{k7}{z},zmm4,DWORD BCST WORD PTR ss:[edi]
+vpermilps zmm7{k7}{z},zmm4,DWORD BCST DWORD PTR ss:[edi]
+vpermilps zmm7{k7}{z},zmm4,DWORD BCST QWORD PTR ss:[edi]
 vpermilps zmm2{k7},zmm3,DWORD BCST [esi+0x1a0]
 vpermilps zmm2{k7},zmm3,DWORD BCST BYTE PTR [esi+0x1a0]
 vpermilps zmm2{k7},zmm3,DWORD BCST WORD PTR [esi+0x1a0]
@@ -17617,15 +17619,14 @@ vpermilpd ymm3,ymm6,WORD PTR [ecx+eax*4+0x352f10d3]
 vpermilpd ymm3,ymm6,DWORD PTR [ecx+eax*4+0x352f10d3]
 vpermilpd ymm3,ymm6,QWORD PTR [ecx+eax*4+0x352f10d3]
 vpermilpd ymm3,ymm6,[ecx+eax*4+0x352f10d3]
+{evex} vpermilpd xmm7,xmm2,XMMWORD PTR [edi+0x1b97cd82]
 vpermilpd xmm0{k3}{z},xmm0,xmm6
-{evex} vpermilpd xmm1,xmm6,XMMWORD PTR fs:[edi]
-{evex} vpermilpd xmm1,xmm6,BYTE PTR fs:[edi]
-{evex} vpermilpd xmm1,xmm6,WORD PTR fs:[edi]
-{evex} vpermilpd xmm1,xmm6,DWORD PTR fs:[edi]
-{evex} vpermilpd xmm1,xmm6,QWORD PTR fs:[edi]
-{evex} vpermilpd xmm1,xmm6,fs:[edi]
-vpermilpd xmm7{k2}{z},xmm4,XMMWORD PTR [esi+ebx*4-0x4a377acf]
-vpermilpd ymm3{k3}{z},ymm6,ymm2
+vpermilpd xmm7,xmm6,QWORD BCST fs:[esp+eiz*4-0x574a3d1c]
+vpermilpd xmm7,xmm6,QWORD BCST BYTE PTR fs:[esp+eiz*4-0x574a3d1c]
+vpermilpd xmm7,xmm6,QWORD BCST WORD PTR fs:[esp+eiz*4-0x574a3d1c]
+vpermilpd xmm7,xmm6,QWORD BCST DWORD PTR fs:[esp+eiz*4-0x574a3d1c]
+vpermilpd xmm7,xmm6,QWORD BCST QWORD PTR fs:[esp+eiz*4-0x574a3d1c]
+{evex} vpermilpd ymm0,ymm0,ymm0
 vpermilpd ymm3{k1},ymm4,YMMWORD PTR es:[ebx+esi*8-0x780]
 vpermilpd ymm3{k1},ymm4,BYTE PTR es:[ebx+esi*8-0x780]
 vpermilpd ymm3{k1},ymm4,WORD PTR es:[ebx+esi*8-0x780]
@@ -17710,7 +17711,7 @@ pblendvb xmm7,WORD PTR [ebx],xmm0
 pblendvb xmm7,DWORD PTR [ebx],xmm0
 pblendvb xmm7,QWORD PTR [ebx],xmm0
 pblendvb xmm7,[ebx],xmm0
-vpsrlvw xmm7{k7},xmm2,xmm4
+vpsrlvw xmm6,xmm3,xmm5
 vpsrlvw xmm1{k5}{z},xmm2,XMMWORD PTR es:[edx-0x800]
 vpsrlvw xmm1{k5}{z},xmm2,BYTE PTR es:[edx-0x800]
 vpsrlvw xmm1{k5}{z},xmm2,WORD PTR es:[edx-0x800]
@@ -17723,6 +17724,12 @@ vpsrlvw xmm0{k4},xmm6,WORD PTR [edx+edx*4+0x2a0]
 vpsrlvw xmm0{k4},xmm6,DWORD PTR [edx+edx*4+0x2a0]
 vpsrlvw xmm0{k4},xmm6,QWORD PTR [edx+edx*4+0x2a0]
 vpsrlvw xmm0{k4},xmm6,[edx+edx*4+0x2a0]
+vpsrlvw ymm2,ymm1,YMMWORD PTR [ebx+eax*2]
+vpsrlvw ymm2,ymm1,BYTE PTR [ebx+eax*2]
+vpsrlvw ymm2,ymm1,WORD PTR [ebx+eax*2]
+vpsrlvw ymm2,ymm1,DWORD PTR [ebx+eax*2]
+vpsrlvw ymm2,ymm1,QWORD PTR [ebx+eax*2]
+vpsrlvw ymm2,ymm1,[ebx+eax*2]
 vpsrlvw ymm2{k6}{z},ymm4,ymm6
 vpsrlvw ymm4{k4},ymm7,YMMWORD PTR gs:[edx-0x35fa59f5]
 vpsrlvw ymm4{k4},ymm7,BYTE PTR gs:[edx-0x35fa59f5]
@@ -17730,12 +17737,6 @@ vpsrlvw ymm4{k4},ymm7,WORD PTR gs:[edx-0x35fa59f5]
 vpsrlvw ymm4{k4},ymm7,DWORD PTR gs:[edx-0x35fa59f5]
 vpsrlvw ymm4{k4},ymm7,QWORD PTR gs:[edx-0x35fa59f5]
 vpsrlvw ymm4{k4},ymm7,gs:[edx-0x35fa59f5]
-vpsrlvw ymm2,ymm1,YMMWORD PTR [ebx+eax*2]
-vpsrlvw ymm2,ymm1,BYTE PTR [ebx+eax*2]
-vpsrlvw ymm2,ymm1,WORD PTR [ebx+eax*2]
-vpsrlvw ymm2,ymm1,DWORD PTR [ebx+eax*2]
-vpsrlvw ymm2,ymm1,QWORD PTR [ebx+eax*2]
-vpsrlvw ymm2,ymm1,[ebx+eax*2]
 vpsrlvw zmm0,zmm2,zmm1
 vpsrlvw zmm3{k7}{z},zmm4,ZMMWORD PTR cs:[ebx]
 vpsrlvw zmm3{k7}{z},zmm4,BYTE PTR cs:[ebx]
@@ -17760,7 +17761,7 @@ vpmovuswb BYTE PTR [ecx+0x1d8],xmm2
 vpmovuswb WORD PTR [ecx+0x1d8],xmm2
 vpmovuswb DWORD PTR [ecx+0x1d8],xmm2
 vpmovuswb [ecx+0x1d8],xmm2
-vpmovuswb xmm4{k4}{z},ymm3
+vpmovuswb xmm4,ymm3
 vpmovuswb XMMWORD PTR ss:[esp+esi*8+0x490]{k4},ymm3
 vpmovuswb BYTE PTR ss:[esp+esi*8+0x490]{k4},ymm3
 vpmovuswb WORD PTR ss:[esp+esi*8+0x490]{k4},ymm3
@@ -17773,7 +17774,7 @@ vpmovuswb WORD PTR [edx-0x7bbadf1],ymm5
 vpmovuswb DWORD PTR [edx-0x7bbadf1],ymm5
 vpmovuswb QWORD PTR [edx-0x7bbadf1],ymm5
 vpmovuswb [edx-0x7bbadf1],ymm5
-vpmovuswb ymm6{k6}{z},zmm6
+vpmovuswb ymm5,zmm4
 vpmovuswb YMMWORD PTR ds:[ecx+edi*8-0xf00]{k7},zmm3
 vpmovuswb BYTE PTR ds:[ecx+edi*8-0xf00]{k7},zmm3
 vpmovuswb WORD PTR ds:[ecx+edi*8-0xf00]{k7},zmm3
@@ -17799,61 +17800,57 @@ vpsravw xmm1,xmm7,WORD PTR [ebx+0x77f169d5]
 vpsravw xmm1,xmm7,DWORD PTR [ebx+0x77f169d5]
 vpsravw xmm1,xmm7,QWORD PTR [ebx+0x77f169d5]
 vpsravw xmm1,xmm7,[ebx+0x77f169d5]
+vpsravw ymm5,ymm1,YMMWORD PTR [edx]
+vpsravw ymm5,ymm1,BYTE PTR [edx]
+vpsravw ymm5,ymm1,WORD PTR [edx]
+vpsravw ymm5,ymm1,DWORD PTR [edx]
+vpsravw ymm5,ymm1,QWORD PTR [edx]
+vpsravw ymm5,ymm1,[edx]
 vpsravw ymm2{k4},ymm7,ymm0
-vpsravw ymm7,ymm5,YMMWORD PTR ds:[edi]
-vpsravw ymm7,ymm5,BYTE PTR ds:[edi]
-vpsravw ymm7,ymm5,WORD PTR ds:[edi]
-vpsravw ymm7,ymm5,DWORD PTR ds:[edi]
-vpsravw ymm7,ymm5,QWORD PTR ds:[edi]
-vpsravw ymm7,ymm5,ds:[edi]
-vpsravw ymm0{k4}{z},ymm2,YMMWORD PTR ds:0xc76d826f
-vpsravw ymm0{k4}{z},ymm2,BYTE PTR ds:0xc76d826f
-vpsravw ymm0{k4}{z},ymm2,WORD PTR ds:0xc76d826f
-vpsravw ymm0{k4}{z},ymm2,DWORD PTR ds:0xc76d826f
-vpsravw ymm0{k4}{z},ymm2,QWORD PTR ds:0xc76d826f
-vpsravw ymm0{k4}{z},ymm2,ds:0xc76d826f
-vpsravw zmm0{k2}{z},zmm7,zmm3
-vpsravw zmm4,zmm3,ZMMWORD PTR cs:[edx]
-vpsravw zmm4,zmm3,BYTE PTR cs:[edx]
-vpsravw zmm4,zmm3,WORD PTR cs:[edx]
-vpsravw zmm4,zmm3,DWORD PTR cs:[edx]
-vpsravw zmm4,zmm3,QWORD PTR cs:[edx]
-vpsravw zmm4,zmm3,cs:[edx]
+vpsravw ymm4{k2}{z},ymm0,YMMWORD PTR cs:[ecx-0x7a81739d]
+vpsravw ymm4{k2}{z},ymm0,BYTE PTR cs:[ecx-0x7a81739d]
+vpsravw ymm4{k2}{z},ymm0,WORD PTR cs:[ecx-0x7a81739d]
+vpsravw ymm4{k2}{z},ymm0,DWORD PTR cs:[ecx-0x7a81739d]
+vpsravw ymm4{k2}{z},ymm0,QWORD PTR cs:[ecx-0x7a81739d]
+vpsravw ymm4{k2}{z},ymm0,cs:[ecx-0x7a81739d]
+vpsravw zmm1,zmm1,zmm7
+vpsravw zmm7{k1},zmm0,ZMMWORD PTR ss:[ebx]
+vpsravw zmm7{k1},zmm0,BYTE PTR ss:[ebx]
+vpsravw zmm7{k1},zmm0,WORD PTR ss:[ebx]
+vpsravw zmm7{k1},zmm0,DWORD PTR ss:[ebx]
+vpsravw zmm7{k1},zmm0,QWORD PTR ss:[ebx]
+vpsravw zmm7{k1},zmm0,ss:[ebx]
 vpsravw zmm0{k3}{z},zmm6,ZMMWORD PTR [esi+0x6b4a77de]
 vpsravw zmm0{k3}{z},zmm6,BYTE PTR [esi+0x6b4a77de]
 vpsravw zmm0{k3}{z},zmm6,WORD PTR [esi+0x6b4a77de]
 vpsravw zmm0{k3}{z},zmm6,DWORD PTR [esi+0x6b4a77de]
 vpsravw zmm0{k3}{z},zmm6,QWORD PTR [esi+0x6b4a77de]
 vpsravw zmm0{k3}{z},zmm6,[esi+0x6b4a77de]
+vpmovusdb DWORD PTR [eax+0x5291f9a],xmm7
+vpmovusdb BYTE PTR [eax+0x5291f9a],xmm7
+vpmovusdb WORD PTR [eax+0x5291f9a],xmm7
+vpmovusdb QWORD PTR [eax+0x5291f9a],xmm7
+vpmovusdb [eax+0x5291f9a],xmm7
 vpmovusdb xmm0{k7},xmm0
-vpmovusdb DWORD PTR es:[eax-0x164],xmm1
-vpmovusdb BYTE PTR es:[eax-0x164],xmm1
-vpmovusdb WORD PTR es:[eax-0x164],xmm1
-vpmovusdb QWORD PTR es:[eax-0x164],xmm1
-vpmovusdb es:[eax-0x164],xmm1
 vpmovusdb DWORD PTR [ebx]{k7},xmm5
-vpmovusdb BYTE PTR [ebx]{k7},xmm5
-vpmovusdb WORD PTR [ebx]{k7},xmm5
-vpmovusdb QWORD PTR [ebx]{k7},xmm5
-vpmovusdb [ebx]{k7},xmm5
+vpmovusdb QWORD PTR [ebx+0x43659904],ymm1
+vpmovusdb BYTE PTR [ebx+0x43659904],ymm1
+vpmovusdb WORD PTR [ebx+0x43659904],ymm1
+vpmovusdb DWORD PTR [ebx+0x43659904],ymm1
+vpmovusdb [ebx+0x43659904],ymm1
 vpmovusdb xmm1{k4}{z},ymm1
-vpmovusdb QWORD PTR gs:0xbd61b6ea,ymm3
-vpmovusdb BYTE PTR gs:0xbd61b6ea,ymm3
-vpmovusdb WORD PTR gs:0xbd61b6ea,ymm3
-vpmovusdb DWORD PTR gs:0xbd61b6ea,ymm3
-vpmovusdb gs:0xbd61b6ea,ymm3
-vpmovusdb QWORD PTR [edi+0x31a21865]{k4},ymm4
-vpmovusdb BYTE PTR [edi+0x31a21865]{k4},ymm4
-vpmovusdb WORD PTR [edi+0x31a21865]{k4},ymm4
-vpmovusdb DWORD PTR [edi+0x31a21865]{k4},ymm4
-vpmovusdb [edi+0x31a21865]{k4},ymm4
-vpmovusdb xmm4{k7},zmm6
+vpmovusdb QWORD PTR es:0x724b97d9{k6},ymm3
+vpmovusdb BYTE PTR es:0x724b97d9{k6},ymm3
+vpmovusdb WORD PTR es:0x724b97d9{k6},ymm3
+vpmovusdb DWORD PTR es:0x724b97d9{k6},ymm3
+vpmovusdb es:0x724b97d9{k6},ymm3
 vpmovusdb XMMWORD PTR [ebx],zmm5
 vpmovusdb BYTE PTR [ebx],zmm5
 vpmovusdb WORD PTR [ebx],zmm5
 vpmovusdb DWORD PTR [ebx],zmm5
 vpmovusdb QWORD PTR [ebx],zmm5
 vpmovusdb [ebx],zmm5
+vpmovusdb xmm4{k7},zmm6
 vpmovusdb XMMWORD PTR [edi+edi*8]{k3},zmm0
 vpsllvw xmm3,xmm4,xmm4
 vpsllvw xmm3{k7},xmm4,XMMWORD PTR [ebp+ebx*8-0x7e0]
@@ -17868,13 +17865,13 @@ vpsllvw xmm4,xmm2,WORD PTR fs:[ebp+0x36]
 vpsllvw xmm4,xmm2,DWORD PTR fs:[ebp+0x36]
 vpsllvw xmm4,xmm2,QWORD PTR fs:[ebp+0x36]
 vpsllvw xmm4,xmm2,fs:[ebp+0x36]
-vpsllvw ymm6{k3},ymm0,ymm7
 vpsllvw ymm5,ymm2,YMMWORD PTR [edi+ebx*8]
 vpsllvw ymm5,ymm2,BYTE PTR [edi+ebx*8]
 vpsllvw ymm5,ymm2,WORD PTR [edi+ebx*8]
 vpsllvw ymm5,ymm2,DWORD PTR [edi+ebx*8]
 vpsllvw ymm5,ymm2,QWORD PTR [edi+ebx*8]
 vpsllvw ymm5,ymm2,[edi+ebx*8]
+vpsllvw ymm6{k3},ymm0,ymm7
 vpsllvw ymm2{k5},ymm6,YMMWORD PTR ss:[ebx+edx*2-0x788311a8]
 vpsllvw ymm2{k5},ymm6,BYTE PTR ss:[ebx+edx*2-0x788311a8]
 vpsllvw ymm2{k5},ymm6,WORD PTR ss:[ebx+edx*2-0x788311a8]
@@ -17894,17 +17891,13 @@ vpsllvw zmm6{k2},zmm5,WORD PTR [edx-0x11c0]
 vpsllvw zmm6{k2},zmm5,DWORD PTR [edx-0x11c0]
 vpsllvw zmm6{k2},zmm5,QWORD PTR [edx-0x11c0]
 vpsllvw zmm6{k2},zmm5,[edx-0x11c0]
+vpmovusqb WORD PTR [ebx],xmm1
+vpmovusqb BYTE PTR [ebx],xmm1
+vpmovusqb DWORD PTR [ebx],xmm1
+vpmovusqb QWORD PTR [ebx],xmm1
+vpmovusqb [ebx],xmm1
 vpmovusqb xmm6{k2}{z},xmm2
-vpmovusqb WORD PTR ss:[ebx-0x29a15c7b],xmm6
-vpmovusqb BYTE PTR ss:[ebx-0x29a15c7b],xmm6
-vpmovusqb DWORD PTR ss:[ebx-0x29a15c7b],xmm6
-vpmovusqb QWORD PTR ss:[ebx-0x29a15c7b],xmm6
-vpmovusqb ss:[ebx-0x29a15c7b],xmm6
-vpmovusqb WORD PTR [edi*8-0xc52334]{k4},xmm2
-vpmovusqb BYTE PTR [edi*8-0xc52334]{k4},xmm2
-vpmovusqb DWORD PTR [edi*8-0xc52334]{k4},xmm2
-vpmovusqb QWORD PTR [edi*8-0xc52334]{k4},xmm2
-vpmovusqb [edi*8-0xc52334]{k4},xmm2
+vpmovusqb WORD PTR [ebx-0x650dfd2e]{k5},xmm4
 vpmovusqb xmm3,ymm2
 vpmovusqb DWORD PTR es:[ebp+eiz*2-0x237d9030]{k5},ymm1
 vpmovusqb BYTE PTR es:[ebp+eiz*2-0x237d9030]{k5},ymm1
@@ -17916,17 +17909,13 @@ vpmovusqb BYTE PTR [ebx],ymm1
 vpmovusqb WORD PTR [ebx],ymm1
 vpmovusqb QWORD PTR [ebx],ymm1
 vpmovusqb [ebx],ymm1
+vpmovusqb QWORD PTR [edx+eiz*2],zmm4
+vpmovusqb BYTE PTR [edx+eiz*2],zmm4
+vpmovusqb WORD PTR [edx+eiz*2],zmm4
+vpmovusqb DWORD PTR [edx+eiz*2],zmm4
+vpmovusqb [edx+eiz*2],zmm4
 vpmovusqb xmm7{k7}{z},zmm5
-vpmovusqb QWORD PTR fs:[eax+ebp*4]{k7},zmm2
-vpmovusqb BYTE PTR fs:[eax+ebp*4]{k7},zmm2
-vpmovusqb WORD PTR fs:[eax+ebp*4]{k7},zmm2
-vpmovusqb DWORD PTR fs:[eax+ebp*4]{k7},zmm2
-vpmovusqb fs:[eax+ebp*4]{k7},zmm2
-vpmovusqb QWORD PTR [ebx],zmm2
-vpmovusqb BYTE PTR [ebx],zmm2
-vpmovusqb WORD PTR [ebx],zmm2
-vpmovusqb DWORD PTR [ebx],zmm2
-vpmovusqb [ebx],zmm2
+vpmovusqb QWORD PTR [ecx]{k2},zmm4
 vcvtph2ps xmm1,xmm6
 vcvtph2ps xmm6,QWORD PTR gs:[edx+ebp*1-0x7a]
 vcvtph2ps xmm6,BYTE PTR gs:[edx+ebp*1-0x7a]
@@ -17951,29 +17940,29 @@ vcvtph2ps ymm7,WORD PTR [edx+edx*2]
 vcvtph2ps ymm7,DWORD PTR [edx+edx*2]
 vcvtph2ps ymm7,QWORD PTR [edx+edx*2]
 vcvtph2ps ymm7,[edx+edx*2]
+{evex} vcvtph2ps xmm4,QWORD PTR [esi]
 vcvtph2ps xmm5{k7},xmm6
 vcvtph2ps xmm5{k5}{z},QWORD PTR ds:[ecx+0x250]
 vcvtph2ps xmm5{k5}{z},BYTE PTR ds:[ecx+0x250]
 vcvtph2ps xmm5{k5}{z},WORD PTR ds:[ecx+0x250]
 vcvtph2ps xmm5{k5}{z},DWORD PTR ds:[ecx+0x250]
 vcvtph2ps xmm5{k5}{z},ds:[ecx+0x250]
-{evex} vcvtph2ps xmm4,QWORD PTR [esi]
+{evex} vcvtph2ps ymm3,XMMWORD PTR [ecx]
 vcvtph2ps ymm0{k7}{z},xmm6
-{evex} vcvtph2ps ymm0,XMMWORD PTR gs:[esi]
-vcvtph2ps ymm2{k5},XMMWORD PTR [ebx+eax*8]
+vcvtph2ps ymm4{k6}{z},XMMWORD PTR ss:[edx-0x75e53cea]
+vcvtph2ps ymm4{k6}{z},BYTE PTR ss:[edx-0x75e53cea]
+vcvtph2ps ymm4{k6}{z},WORD PTR ss:[edx-0x75e53cea]
+vcvtph2ps ymm4{k6}{z},DWORD PTR ss:[edx-0x75e53cea]
+vcvtph2ps ymm4{k6}{z},QWORD PTR ss:[edx-0x75e53cea]
+vcvtph2ps ymm4{k6}{z},ss:[edx-0x75e53cea]
+vcvtph2ps zmm7,YMMWORD PTR [ebx]
+vcvtph2ps zmm7,BYTE PTR [ebx]
+vcvtph2ps zmm7,WORD PTR [ebx]
+vcvtph2ps zmm7,DWORD PTR [ebx]
+vcvtph2ps zmm7,QWORD PTR [ebx]
+vcvtph2ps zmm7,[ebx]
 vcvtph2ps zmm4{k4}{z},ymm5{sae}
-vcvtph2ps zmm1,YMMWORD PTR es:[eax-0xbc0]
-vcvtph2ps zmm1,BYTE PTR es:[eax-0xbc0]
-vcvtph2ps zmm1,WORD PTR es:[eax-0xbc0]
-vcvtph2ps zmm1,DWORD PTR es:[eax-0xbc0]
-vcvtph2ps zmm1,QWORD PTR es:[eax-0xbc0]
-vcvtph2ps zmm1,es:[eax-0xbc0]
-vcvtph2ps zmm1{k6}{z},YMMWORD PTR [ecx]
-vcvtph2ps zmm1{k6}{z},BYTE PTR [ecx]
-vcvtph2ps zmm1{k6}{z},WORD PTR [ecx]
-vcvtph2ps zmm1{k6}{z},DWORD PTR [ecx]
-vcvtph2ps zmm1{k6}{z},QWORD PTR [ecx]
-vcvtph2ps zmm1{k6}{z},[ecx]
+vcvtph2ps zmm6{k1},YMMWORD PTR [esp+eiz*2]
 vpmovusdw xmm1,xmm6
 vpmovusdw QWORD PTR ss:[ebx+edi*2-0x110],xmm2
 vpmovusdw BYTE PTR ss:[ebx+edi*2-0x110],xmm2
@@ -17985,19 +17974,19 @@ vpmovusdw BYTE PTR [ecx-0x3e0]{k7},xmm3
 vpmovusdw WORD PTR [ecx-0x3e0]{k7},xmm3
 vpmovusdw DWORD PTR [ecx-0x3e0]{k7},xmm3
 vpmovusdw [ecx-0x3e0]{k7},xmm3
+vpmovusdw XMMWORD PTR ds:0xffffffe0,ymm2
+vpmovusdw BYTE PTR ds:0xffffffe0,ymm2
+vpmovusdw WORD PTR ds:0xffffffe0,ymm2
+vpmovusdw DWORD PTR ds:0xffffffe0,ymm2
+vpmovusdw QWORD PTR ds:0xffffffe0,ymm2
+vpmovusdw ds:0xffffffe0,ymm2
 vpmovusdw xmm5{k1}{z},ymm0
-vpmovusdw XMMWORD PTR fs:[ecx+ecx*1-0x18bc1b05],ymm2
-vpmovusdw BYTE PTR fs:[ecx+ecx*1-0x18bc1b05],ymm2
-vpmovusdw WORD PTR fs:[ecx+ecx*1-0x18bc1b05],ymm2
-vpmovusdw DWORD PTR fs:[ecx+ecx*1-0x18bc1b05],ymm2
-vpmovusdw QWORD PTR fs:[ecx+ecx*1-0x18bc1b05],ymm2
-vpmovusdw fs:[ecx+ecx*1-0x18bc1b05],ymm2
-vpmovusdw XMMWORD PTR [esp+ecx*4-0x5b0]{k3},ymm0
-vpmovusdw BYTE PTR [esp+ecx*4-0x5b0]{k3},ymm0
-vpmovusdw WORD PTR [esp+ecx*4-0x5b0]{k3},ymm0
-vpmovusdw DWORD PTR [esp+ecx*4-0x5b0]{k3},ymm0
-vpmovusdw QWORD PTR [esp+ecx*4-0x5b0]{k3},ymm0
-vpmovusdw [esp+ecx*4-0x5b0]{k3},ymm0
+vpmovusdw XMMWORD PTR fs:[edi]{k1},ymm1
+vpmovusdw BYTE PTR fs:[edi]{k1},ymm1
+vpmovusdw WORD PTR fs:[edi]{k1},ymm1
+vpmovusdw DWORD PTR fs:[edi]{k1},ymm1
+vpmovusdw QWORD PTR fs:[edi]{k1},ymm1
+vpmovusdw fs:[edi]{k1},ymm1
 vpmovusdw ymm2,zmm1
 vpmovusdw YMMWORD PTR gs:0x62a5898a{k5},zmm1
 vpmovusdw BYTE PTR gs:0x62a5898a{k5},zmm1
@@ -18024,13 +18013,12 @@ blendvps xmm3,WORD PTR ss:[eax+eiz*2],xmm0
 blendvps xmm3,DWORD PTR ss:[eax+eiz*2],xmm0
 blendvps xmm3,QWORD PTR ss:[eax+eiz*2],xmm0
 blendvps xmm3,ss:[eax+eiz*2],xmm0
-vprorvd xmm6{k2}{z},xmm7,xmm3
-vprorvd xmm2,xmm3,XMMWORD PTR es:[esi+ebx*1-0x5f0]
-vprorvd xmm2,xmm3,BYTE PTR es:[esi+ebx*1-0x5f0]
-vprorvd xmm2,xmm3,WORD PTR es:[esi+ebx*1-0x5f0]
-vprorvd xmm2,xmm3,DWORD PTR es:[esi+ebx*1-0x5f0]
-vprorvd xmm2,xmm3,QWORD PTR es:[esi+ebx*1-0x5f0]
-vprorvd xmm2,xmm3,es:[esi+ebx*1-0x5f0]
+vprorvd xmm2,xmm2,xmm0
+vprorvd xmm5{k4},xmm5,DWORD BCST cs:[edx-0x40]
+vprorvd xmm5{k4},xmm5,DWORD BCST BYTE PTR cs:[edx-0x40]
+vprorvd xmm5{k4},xmm5,DWORD BCST WORD PTR cs:[edx-0x40]
+vprorvd xmm5{k4},xmm5,DWORD BCST DWORD PTR cs:[edx-0x40]
+vprorvd xmm5{k4},xmm5,DWORD BCST QWORD PTR cs:[edx-0x40]
 vprorvd xmm6{k5},xmm6,XMMWORD PTR [ebp+0x59]
 vprorvd xmm6{k5},xmm6,BYTE PTR [ebp+0x59]
 vprorvd xmm6{k5},xmm6,WORD PTR [ebp+0x59]
@@ -18045,32 +18033,33 @@ vprorvd ymm2,ymm6,WORD PTR [edi+eax*1]
 vprorvd ymm2,ymm6,DWORD PTR [edi+eax*1]
 vprorvd ymm2,ymm6,QWORD PTR [edi+eax*1]
 vprorvd ymm2,ymm6,[edi+eax*1]
-vprorvd zmm1{k5},zmm7,zmm5
-vprorvd zmm6,zmm1,DWORD BCST gs:0xe4dcc483
 vprorvd zmm4,zmm7,ZMMWORD PTR [ecx]
 vprorvd zmm4,zmm7,BYTE PTR [ecx]
 vprorvd zmm4,zmm7,WORD PTR [ecx]
 vprorvd zmm4,zmm7,DWORD PTR [ecx]
 vprorvd zmm4,zmm7,QWORD PTR [ecx]
 vprorvd zmm4,zmm7,[ecx]
-vprorvq xmm4{k3},xmm4,xmm5
-vprorvq xmm0,xmm5,XMMWORD PTR fs:[esi+edi*1+0x75872b28]
-vprorvq xmm0,xmm5,BYTE PTR fs:[esi+edi*1+0x75872b28]
-vprorvq xmm0,xmm5,WORD PTR fs:[esi+edi*1+0x75872b28]
-vprorvq xmm0,xmm5,DWORD PTR fs:[esi+edi*1+0x75872b28]
-vprorvq xmm0,xmm5,QWORD PTR fs:[esi+edi*1+0x75872b28]
-vprorvq xmm0,xmm5,fs:[esi+edi*1+0x75872b28]
+vprorvd zmm1{k5},zmm7,zmm5
+vprorvd zmm6,zmm1,DWORD BCST gs:0xe4dcc483
+vprorvq xmm2,xmm4,xmm3
+vprorvq xmm7{k3},xmm6,XMMWORD PTR es:[ebx-0x2b0]
+vprorvq xmm7{k3},xmm6,BYTE PTR es:[ebx-0x2b0]
+vprorvq xmm7{k3},xmm6,WORD PTR es:[ebx-0x2b0]
+vprorvq xmm7{k3},xmm6,DWORD PTR es:[ebx-0x2b0]
+vprorvq xmm7{k3},xmm6,QWORD PTR es:[ebx-0x2b0]
+vprorvq xmm7{k3},xmm6,es:[ebx-0x2b0]
 vprorvq xmm3{k1}{z},xmm2,QWORD BCST [ebp+ebx*4+0x10]
 vprorvq xmm3{k1}{z},xmm2,QWORD BCST BYTE PTR [ebp+ebx*4+0x10]
 vprorvq xmm3{k1}{z},xmm2,QWORD BCST WORD PTR [ebp+ebx*4+0x10]
 vprorvq xmm3{k1}{z},xmm2,QWORD BCST DWORD PTR [ebp+ebx*4+0x10]
 vprorvq xmm3{k1}{z},xmm2,QWORD BCST QWORD PTR [ebp+ebx*4+0x10]
-vprorvq ymm7{k2},ymm6,ymm4
-vprorvq ymm2{k1}{z},ymm4,QWORD BCST ds:[ebp*4-0x73daf89c]
-vprorvq ymm2{k1}{z},ymm4,QWORD BCST BYTE PTR ds:[ebp*4-0x73daf89c]
-vprorvq ymm2{k1}{z},ymm4,QWORD BCST WORD PTR ds:[ebp*4-0x73daf89c]
-vprorvq ymm2{k1}{z},ymm4,QWORD BCST DWORD PTR ds:[ebp*4-0x73daf89c]
-vprorvq ymm2{k1}{z},ymm4,QWORD BCST QWORD PTR ds:[ebp*4-0x73daf89c]
+vprorvq ymm1,ymm7,ymm0
+vprorvq ymm7{k7},ymm7,YMMWORD PTR ds:[esi+edx*4]
+vprorvq ymm7{k7},ymm7,BYTE PTR ds:[esi+edx*4]
+vprorvq ymm7{k7},ymm7,WORD PTR ds:[esi+edx*4]
+vprorvq ymm7{k7},ymm7,DWORD PTR ds:[esi+edx*4]
+vprorvq ymm7{k7},ymm7,QWORD PTR ds:[esi+edx*4]
+vprorvq ymm7{k7},ymm7,ds:[esi+edx*4]
 vprorvq ymm3,ymm4,YMMWORD PTR [ebx+edx*8+0x56902c69]
 vprorvq ymm3,ymm4,BYTE PTR [ebx+edx*8+0x56902c69]
 vprorvq ymm3,ymm4,WORD PTR [ebx+edx*8+0x56902c69]
@@ -18134,7 +18123,7 @@ blendvpd xmm2,WORD PTR [ecx],xmm0
 blendvpd xmm2,DWORD PTR [ecx],xmm0
 blendvpd xmm2,QWORD PTR [ecx],xmm0
 blendvpd xmm2,[ecx],xmm0
-vprolvd xmm3{k1},xmm0,xmm7
+vprolvd xmm6,xmm5,xmm0
 vprolvd xmm7{k4}{z},xmm5,DWORD BCST gs:[edi]
 vprolvd xmm7{k4}{z},xmm5,DWORD BCST BYTE PTR gs:[edi]
 vprolvd xmm7{k4}{z},xmm5,DWORD BCST WORD PTR gs:[edi]
@@ -18146,15 +18135,20 @@ vprolvd xmm6{k1},xmm3,WORD PTR [ecx+ecx*4]
 vprolvd xmm6{k1},xmm3,DWORD PTR [ecx+ecx*4]
 vprolvd xmm6{k1},xmm3,QWORD PTR [ecx+ecx*4]
 vprolvd xmm6{k1},xmm3,[ecx+ecx*4]
+vprolvd ymm5,ymm3,YMMWORD PTR [esi+ecx*1]
+vprolvd ymm5,ymm3,BYTE PTR [esi+ecx*1]
+vprolvd ymm5,ymm3,WORD PTR [esi+ecx*1]
+vprolvd ymm5,ymm3,DWORD PTR [esi+ecx*1]
+vprolvd ymm5,ymm3,QWORD PTR [esi+ecx*1]
+vprolvd ymm5,ymm3,[esi+ecx*1]
 vprolvd ymm7{k3}{z},ymm1,ymm1
-vprolvd ymm0,ymm6,DWORD BCST gs:[edi+eiz*2]
-vprolvd ymm7{k5}{z},ymm3,YMMWORD PTR [ebp-0x5ffa9174]
-vprolvd ymm7{k5}{z},ymm3,BYTE PTR [ebp-0x5ffa9174]
-vprolvd ymm7{k5}{z},ymm3,WORD PTR [ebp-0x5ffa9174]
-vprolvd ymm7{k5}{z},ymm3,DWORD PTR [ebp-0x5ffa9174]
-vprolvd ymm7{k5}{z},ymm3,QWORD PTR [ebp-0x5ffa9174]
-vprolvd ymm7{k5}{z},ymm3,[ebp-0x5ffa9174]
-vprolvd zmm5{k1}{z},zmm1,zmm6
+vprolvd ymm2{k5}{z},ymm3,YMMWORD PTR fs:[edi-0x49]
+vprolvd ymm2{k5}{z},ymm3,BYTE PTR fs:[edi-0x49]
+vprolvd ymm2{k5}{z},ymm3,WORD PTR fs:[edi-0x49]
+vprolvd ymm2{k5}{z},ymm3,DWORD PTR fs:[edi-0x49]
+vprolvd ymm2{k5}{z},ymm3,QWORD PTR fs:[edi-0x49]
+vprolvd ymm2{k5}{z},ymm3,fs:[edi-0x49]
+vprolvd zmm2,zmm7,zmm5
 vprolvd zmm1{k4},zmm0,ZMMWORD PTR ss:[ebx]
 vprolvd zmm1{k4},zmm0,BYTE PTR ss:[ebx]
 vprolvd zmm1{k4},zmm0,WORD PTR ss:[ebx]
@@ -18166,19 +18160,19 @@ vprolvd zmm7{k5},zmm4,DWORD BCST BYTE PTR [edi+eax*2+0x44]
 vprolvd zmm7{k5},zmm4,DWORD BCST WORD PTR [edi+eax*2+0x44]
 vprolvd zmm7{k5},zmm4,DWORD BCST DWORD PTR [edi+eax*2+0x44]
 vprolvd zmm7{k5},zmm4,DWORD BCST QWORD PTR [edi+eax*2+0x44]
+vprolvq xmm7,xmm0,XMMWORD PTR [ebp-0x730]
+vprolvq xmm7,xmm0,BYTE PTR [ebp-0x730]
+vprolvq xmm7,xmm0,WORD PTR [ebp-0x730]
+vprolvq xmm7,xmm0,DWORD PTR [ebp-0x730]
+vprolvq xmm7,xmm0,QWORD PTR [ebp-0x730]
+vprolvq xmm7,xmm0,[ebp-0x730]
 vprolvq xmm5{k1}{z},xmm1,xmm1
 vprolvq xmm5,xmm6,QWORD BCST es:[ebx]
 vprolvq xmm5,xmm6,QWORD BCST BYTE PTR es:[ebx]
 vprolvq xmm5,xmm6,QWORD BCST WORD PTR es:[ebx]
 vprolvq xmm5,xmm6,QWORD BCST DWORD PTR es:[ebx]
 vprolvq xmm5,xmm6,QWORD BCST QWORD PTR es:[ebx]
-vprolvq xmm4{k5},xmm7,XMMWORD PTR [edi+edi*2]
-vprolvq xmm4{k5},xmm7,BYTE PTR [edi+edi*2]
-vprolvq xmm4{k5},xmm7,WORD PTR [edi+edi*2]
-vprolvq xmm4{k5},xmm7,DWORD PTR [edi+edi*2]
-vprolvq xmm4{k5},xmm7,QWORD PTR [edi+edi*2]
-vprolvq xmm4{k5},xmm7,[edi+edi*2]
-vprolvq ymm1{k6},ymm1,ymm7
+vprolvq ymm4,ymm1,ymm6
 vprolvq ymm4,ymm4,QWORD BCST cs:[ecx+esi*8]
 vprolvq ymm4,ymm4,QWORD BCST BYTE PTR cs:[ecx+esi*8]
 vprolvq ymm4,ymm4,QWORD BCST WORD PTR cs:[ecx+esi*8]
@@ -18190,7 +18184,7 @@ vprolvq ymm2{k3}{z},ymm1,WORD PTR [ebx-0x65]
 vprolvq ymm2{k3}{z},ymm1,DWORD PTR [ebx-0x65]
 vprolvq ymm2{k3}{z},ymm1,QWORD PTR [ebx-0x65]
 vprolvq ymm2{k3}{z},ymm1,[ebx-0x65]
-vprolvq zmm0{k3}{z},zmm2,zmm5
+vprolvq zmm6,zmm2,zmm6
 vprolvq zmm4{k6},zmm2,QWORD BCST ds:[ebx+ecx*1-0x290]
 vprolvq zmm4{k6},zmm2,QWORD BCST BYTE PTR ds:[ebx+ecx*1-0x290]
 vprolvq zmm4{k6},zmm2,QWORD BCST WORD PTR ds:[ebx+ecx*1-0x290]
@@ -18201,12 +18195,12 @@ vprolvq zmm5,zmm3,QWORD BCST BYTE PTR [edi-0x118]
 vprolvq zmm5,zmm3,QWORD BCST WORD PTR [edi-0x118]
 vprolvq zmm5,zmm3,QWORD BCST DWORD PTR [edi-0x118]
 vprolvq zmm5,zmm3,QWORD BCST QWORD PTR [edi-0x118]
-vpmovusqd xmm1{k7},xmm2
 vpmovusqd QWORD PTR [esi+ebx*1],xmm5
 vpmovusqd BYTE PTR [esi+ebx*1],xmm5
 vpmovusqd WORD PTR [esi+ebx*1],xmm5
 vpmovusqd DWORD PTR [esi+ebx*1],xmm5
 vpmovusqd [esi+ebx*1],xmm5
+vpmovusqd xmm1{k7},xmm2
 vpmovusqd QWORD PTR [edi]{k7},xmm5
 vpmovusqd xmm4,ymm5
 vpmovusqd XMMWORD PTR ds:[esp+esi*1]{k5},ymm6
@@ -18221,19 +18215,19 @@ vpmovusqd WORD PTR [edx],ymm3
 vpmovusqd DWORD PTR [edx],ymm3
 vpmovusqd QWORD PTR [edx],ymm3
 vpmovusqd [edx],ymm3
+vpmovusqd YMMWORD PTR [edi],zmm2
+vpmovusqd BYTE PTR [edi],zmm2
+vpmovusqd WORD PTR [edi],zmm2
+vpmovusqd DWORD PTR [edi],zmm2
+vpmovusqd QWORD PTR [edi],zmm2
+vpmovusqd [edi],zmm2
 vpmovusqd ymm6{k4}{z},zmm2
-vpmovusqd YMMWORD PTR ss:[ebx]{k2},zmm6
-vpmovusqd BYTE PTR ss:[ebx]{k2},zmm6
-vpmovusqd WORD PTR ss:[ebx]{k2},zmm6
-vpmovusqd DWORD PTR ss:[ebx]{k2},zmm6
-vpmovusqd QWORD PTR ss:[ebx]{k2},zmm6
-vpmovusqd ss:[ebx]{k2},zmm6
-vpmovusqd YMMWORD PTR ds:0x9da4ceea,zmm0
-vpmovusqd BYTE PTR ds:0x9da4ceea,zmm0
-vpmovusqd WORD PTR ds:0x9da4ceea,zmm0
-vpmovusqd DWORD PTR ds:0x9da4ceea,zmm0
-vpmovusqd QWORD PTR ds:0x9da4ceea,zmm0
-vpmovusqd ds:0x9da4ceea,zmm0
+vpmovusqd YMMWORD PTR ds:0x1b934cf1{k4},zmm5
+vpmovusqd BYTE PTR ds:0x1b934cf1{k4},zmm5
+vpmovusqd WORD PTR ds:0x1b934cf1{k4},zmm5
+vpmovusqd DWORD PTR ds:0x1b934cf1{k4},zmm5
+vpmovusqd QWORD PTR ds:0x1b934cf1{k4},zmm5
+vpmovusqd ds:0x1b934cf1{k4},zmm5
 vpermps ymm5,ymm3,ymm2
 vpermps ymm3,ymm1,YMMWORD PTR es:[ebx+ebx*2]
 vpermps ymm3,ymm1,BYTE PTR es:[ebx+ebx*2]
@@ -18247,25 +18241,25 @@ vpermps ymm2,ymm7,WORD PTR [ebp+0x59]
 vpermps ymm2,ymm7,DWORD PTR [ebp+0x59]
 vpermps ymm2,ymm7,QWORD PTR [ebp+0x59]
 vpermps ymm2,ymm7,[ebp+0x59]
+{evex} vpermps ymm0,ymm7,YMMWORD PTR [edi+ebp*2-0x9c0]
 vpermps ymm5{k7}{z},ymm3,ymm2
 vpermps ymm6{k4},ymm0,DWORD BCST cs:[edi+eiz*1+0x33]
 vpermps ymm6{k4},ymm0,DWORD BCST BYTE PTR cs:[edi+eiz*1+0x33]
 vpermps ymm6{k4},ymm0,DWORD BCST WORD PTR cs:[edi+eiz*1+0x33]
 vpermps ymm6{k4},ymm0,DWORD BCST DWORD PTR cs:[edi+eiz*1+0x33]
 vpermps ymm6{k4},ymm0,DWORD BCST QWORD PTR cs:[edi+eiz*1+0x33]
-{evex} vpermps ymm0,ymm7,YMMWORD PTR [edi+ebp*2-0x9c0]
+vpermps zmm7,zmm0,ZMMWORD PTR [eax+ebx*1]
+vpermps zmm7,zmm0,BYTE PTR [eax+ebx*1]
+vpermps zmm7,zmm0,WORD PTR [eax+ebx*1]
+vpermps zmm7,zmm0,DWORD PTR [eax+ebx*1]
+vpermps zmm7,zmm0,QWORD PTR [eax+ebx*1]
+vpermps zmm7,zmm0,[eax+ebx*1]
 vpermps zmm6{k7},zmm3,zmm0
-vpermps zmm3,zmm4,ZMMWORD PTR fs:[esp+edi*4-0x1d80]
-vpermps zmm3,zmm4,BYTE PTR fs:[esp+edi*4-0x1d80]
-vpermps zmm3,zmm4,WORD PTR fs:[esp+edi*4-0x1d80]
-vpermps zmm3,zmm4,DWORD PTR fs:[esp+edi*4-0x1d80]
-vpermps zmm3,zmm4,QWORD PTR fs:[esp+edi*4-0x1d80]
-vpermps zmm3,zmm4,fs:[esp+edi*4-0x1d80]
-vpermps zmm0{k6},zmm4,DWORD BCST [ecx-0x228899a2]
-vpermps zmm0{k6},zmm4,DWORD BCST BYTE PTR [ecx-0x228899a2]
-vpermps zmm0{k6},zmm4,DWORD BCST WORD PTR [ecx-0x228899a2]
-vpermps zmm0{k6},zmm4,DWORD BCST DWORD PTR [ecx-0x228899a2]
-vpermps zmm0{k6},zmm4,DWORD BCST QWORD PTR [ecx-0x228899a2]
+vpermps zmm1{k3}{z},zmm7,DWORD BCST ss:[edi]
+vpermps zmm1{k3}{z},zmm7,DWORD BCST BYTE PTR ss:[edi]
+vpermps zmm1{k3}{z},zmm7,DWORD BCST WORD PTR ss:[edi]
+vpermps zmm1{k3}{z},zmm7,DWORD BCST DWORD PTR ss:[edi]
+vpermps zmm1{k3}{z},zmm7,DWORD BCST QWORD PTR ss:[edi]
 {evex} vpermpd ymm0,ymm4,ymm1
 vpermpd ymm0{k2}{z},ymm7,YMMWORD PTR cs:[eax]
 vpermpd ymm0{k2}{z},ymm7,BYTE PTR cs:[eax]
@@ -18342,12 +18336,8 @@ vbroadcastss ymm2,WORD PTR ss:[edx]
 vbroadcastss ymm2,QWORD PTR ss:[edx]
 vbroadcastss ymm2,ss:[edx]
 vbroadcastss ymm5,DWORD PTR [edx+eax*1+0x60]
-vbroadcastss xmm0{k3}{z},xmm0
-{evex} vbroadcastss xmm5,DWORD PTR fs:[esp+eax*1]
-{evex} vbroadcastss xmm5,BYTE PTR fs:[esp+eax*1]
-{evex} vbroadcastss xmm5,WORD PTR fs:[esp+eax*1]
-{evex} vbroadcastss xmm5,QWORD PTR fs:[esp+eax*1]
-{evex} vbroadcastss xmm5,fs:[esp+eax*1]
+{evex} vbroadcastss xmm4,xmm7
+vbroadcastss xmm5{k2}{z},DWORD PTR ss:[edi]
 vbroadcastss xmm5{k7},DWORD PTR [edx-0x1cc]
 {evex} vbroadcastss ymm6,xmm1
 vbroadcastss ymm4{k4}{z},DWORD PTR gs:[edi]
@@ -18356,9 +18346,9 @@ vbroadcastss ymm4{k4}{z},WORD PTR gs:[edi]
 vbroadcastss ymm4{k4}{z},QWORD PTR gs:[edi]
 vbroadcastss ymm4{k4}{z},gs:[edi]
 {evex} vbroadcastss ymm2,DWORD PTR [eax+eiz*2+0x6c]
+vbroadcastss zmm1,DWORD PTR [ecx]
 vbroadcastss zmm3{k4},xmm2
 vbroadcastss zmm0{k2}{z},DWORD PTR ss:[ebx]
-vbroadcastss zmm1,DWORD PTR [ecx+edx*2]
 vbroadcastsd ymm1,QWORD PTR [esi-0x56]
 vbroadcastsd ymm1,BYTE PTR [esi-0x56]
 vbroadcastsd ymm1,WORD PTR [esi-0x56]
@@ -18381,15 +18371,19 @@ vbroadcastf32x2 ymm5,BYTE PTR [esi+0x706f7e4]
 vbroadcastf32x2 ymm5,WORD PTR [esi+0x706f7e4]
 vbroadcastf32x2 ymm5,DWORD PTR [esi+0x706f7e4]
 vbroadcastf32x2 ymm5,[esi+0x706f7e4]
+vbroadcastf32x2 zmm0,QWORD PTR [edx+esi*8+0x318]
 vbroadcastf32x2 zmm1{k4}{z},xmm6
-vbroadcastf32x2 zmm2,QWORD PTR gs:[ecx+ecx*4+0x69c0c819]
-vbroadcastf32x2 zmm7{k2}{z},QWORD PTR [esi]
+vbroadcastf32x2 zmm6{k3},QWORD PTR es:[edx+0x7af5fbc5]
+vbroadcastf32x2 zmm6{k3},BYTE PTR es:[edx+0x7af5fbc5]
+vbroadcastf32x2 zmm6{k3},WORD PTR es:[edx+0x7af5fbc5]
+vbroadcastf32x2 zmm6{k3},DWORD PTR es:[edx+0x7af5fbc5]
+vbroadcastf32x2 zmm6{k3},es:[edx+0x7af5fbc5]
+{evex} vbroadcastsd ymm3,QWORD PTR ds:0x4a
+{evex} vbroadcastsd ymm3,BYTE PTR ds:0x4a
+{evex} vbroadcastsd ymm3,WORD PTR ds:0x4a
+{evex} vbroadcastsd ymm3,DWORD PTR ds:0x4a
+{evex} vbroadcastsd ymm3,ds:0x4a
 vbroadcastsd ymm3{k4}{z},xmm6
-{evex} vbroadcastsd ymm5,QWORD PTR fs:[ebp-0x250]
-{evex} vbroadcastsd ymm5,BYTE PTR fs:[ebp-0x250]
-{evex} vbroadcastsd ymm5,WORD PTR fs:[ebp-0x250]
-{evex} vbroadcastsd ymm5,DWORD PTR fs:[ebp-0x250]
-{evex} vbroadcastsd ymm5,fs:[ebp-0x250]
 vbroadcastsd ymm6{k1},QWORD PTR [edi-0x117aaa7]
 vbroadcastsd zmm6,xmm0
 vbroadcastsd zmm5{k2},QWORD PTR cs:[eax]
@@ -18411,19 +18405,19 @@ vbroadcastf128 ymm6,DWORD PTR gs:[esi+ebx*1]
 vbroadcastf128 ymm6,QWORD PTR gs:[esi+ebx*1]
 vbroadcastf128 ymm6,gs:[esi+ebx*1]
 vbroadcastf128 ymm7,XMMWORD PTR [edi+ebx*8]
+vbroadcastf32x4 ymm3,XMMWORD PTR [esi+esi*1+0x80]
+vbroadcastf32x4 ymm3,BYTE PTR [esi+esi*1+0x80]
+vbroadcastf32x4 ymm3,WORD PTR [esi+esi*1+0x80]
+vbroadcastf32x4 ymm3,DWORD PTR [esi+esi*1+0x80]
+vbroadcastf32x4 ymm3,QWORD PTR [esi+esi*1+0x80]
+vbroadcastf32x4 ymm3,[esi+esi*1+0x80]
+vbroadcastf32x4 ymm5{k1},XMMWORD PTR fs:[esp+ebx*1]
+vbroadcastf32x4 ymm5{k1},BYTE PTR fs:[esp+ebx*1]
+vbroadcastf32x4 ymm5{k1},WORD PTR fs:[esp+ebx*1]
+vbroadcastf32x4 ymm5{k1},DWORD PTR fs:[esp+ebx*1]
+vbroadcastf32x4 ymm5{k1},QWORD PTR fs:[esp+ebx*1]
+vbroadcastf32x4 ymm5{k1},fs:[esp+ebx*1]
 vbroadcastf32x4 ymm1{k6}{z},XMMWORD PTR [ecx+eax*8]
-vbroadcastf32x4 ymm1{k6}{z},BYTE PTR [ecx+eax*8]
-vbroadcastf32x4 ymm1{k6}{z},WORD PTR [ecx+eax*8]
-vbroadcastf32x4 ymm1{k6}{z},DWORD PTR [ecx+eax*8]
-vbroadcastf32x4 ymm1{k6}{z},QWORD PTR [ecx+eax*8]
-vbroadcastf32x4 ymm1{k6}{z},[ecx+eax*8]
-vbroadcastf32x4 ymm7,XMMWORD PTR es:[ebx]
-vbroadcastf32x4 ymm7,BYTE PTR es:[ebx]
-vbroadcastf32x4 ymm7,WORD PTR es:[ebx]
-vbroadcastf32x4 ymm7,DWORD PTR es:[ebx]
-vbroadcastf32x4 ymm7,QWORD PTR es:[ebx]
-vbroadcastf32x4 ymm7,es:[ebx]
-vbroadcastf32x4 ymm7{k1},XMMWORD PTR [esi+ecx*8-0x360]
 vbroadcastf32x4 zmm1,XMMWORD PTR [edx]
 vbroadcastf32x4 zmm4{k3}{z},XMMWORD PTR cs:[esp+ebx*2]
 vbroadcastf32x4 zmm4{k3}{z},BYTE PTR cs:[esp+ebx*2]
@@ -18432,35 +18426,40 @@ vbroadcastf32x4 zmm4{k3}{z},DWORD PTR cs:[esp+ebx*2]
 vbroadcastf32x4 zmm4{k3}{z},QWORD PTR cs:[esp+ebx*2]
 vbroadcastf32x4 zmm4{k3}{z},cs:[esp+ebx*2]
 vbroadcastf32x4 zmm6{k7}{z},XMMWORD PTR [edx-0x60]
-vbroadcastf64x2 ymm7{k5}{z},XMMWORD PTR [ebp+ebx*2+0x7172b328]
-vbroadcastf64x2 ymm7{k5}{z},BYTE PTR [ebp+ebx*2+0x7172b328]
-vbroadcastf64x2 ymm7{k5}{z},WORD PTR [ebp+ebx*2+0x7172b328]
-vbroadcastf64x2 ymm7{k5}{z},DWORD PTR [ebp+ebx*2+0x7172b328]
-vbroadcastf64x2 ymm7{k5}{z},QWORD PTR [ebp+ebx*2+0x7172b328]
-vbroadcastf64x2 ymm7{k5}{z},[ebp+ebx*2+0x7172b328]
-vbroadcastf64x2 ymm6,XMMWORD PTR cs:[edi]
-vbroadcastf64x2 ymm6,BYTE PTR cs:[edi]
-vbroadcastf64x2 ymm6,WORD PTR cs:[edi]
-vbroadcastf64x2 ymm6,DWORD PTR cs:[edi]
-vbroadcastf64x2 ymm6,QWORD PTR cs:[edi]
-vbroadcastf64x2 ymm6,cs:[edi]
 vbroadcastf64x2 ymm0,XMMWORD PTR [ebp+ecx*1-0x170]
+vbroadcastf64x2 ymm0,BYTE PTR [ebp+ecx*1-0x170]
+vbroadcastf64x2 ymm0,WORD PTR [ebp+ecx*1-0x170]
+vbroadcastf64x2 ymm0,DWORD PTR [ebp+ecx*1-0x170]
+vbroadcastf64x2 ymm0,QWORD PTR [ebp+ecx*1-0x170]
+vbroadcastf64x2 ymm0,[ebp+ecx*1-0x170]
+vbroadcastf64x2 ymm2{k6},XMMWORD PTR cs:[esp+edi*8+0x7e]
+vbroadcastf64x2 ymm2{k6},BYTE PTR cs:[esp+edi*8+0x7e]
+vbroadcastf64x2 ymm2{k6},WORD PTR cs:[esp+edi*8+0x7e]
+vbroadcastf64x2 ymm2{k6},DWORD PTR cs:[esp+edi*8+0x7e]
+vbroadcastf64x2 ymm2{k6},QWORD PTR cs:[esp+edi*8+0x7e]
+vbroadcastf64x2 ymm2{k6},cs:[esp+edi*8+0x7e]
+vbroadcastf64x2 ymm7{k5}{z},XMMWORD PTR [ebp+ebx*2+0x7172b328]
+vbroadcastf64x2 zmm7,XMMWORD PTR [edx]
+vbroadcastf64x2 zmm4{k5},XMMWORD PTR cs:0x31904b2c
+vbroadcastf64x2 zmm4{k5},BYTE PTR cs:0x31904b2c
+vbroadcastf64x2 zmm4{k5},WORD PTR cs:0x31904b2c
+vbroadcastf64x2 zmm4{k5},DWORD PTR cs:0x31904b2c
+vbroadcastf64x2 zmm4{k5},QWORD PTR cs:0x31904b2c
+vbroadcastf64x2 zmm4{k5},cs:0x31904b2c
 vbroadcastf64x2 zmm0{k3}{z},XMMWORD PTR [ecx+0x4e0]
-vbroadcastf64x2 zmm1,XMMWORD PTR cs:[edi]
-vbroadcastf64x2 zmm7{k4},XMMWORD PTR [esi+0x6b3dfad4]
-vbroadcastf32x8 zmm2{k2},YMMWORD PTR [edx+ebp*4]
-vbroadcastf32x8 zmm2{k2},BYTE PTR [edx+ebp*4]
-vbroadcastf32x8 zmm2{k2},WORD PTR [edx+ebp*4]
-vbroadcastf32x8 zmm2{k2},DWORD PTR [edx+ebp*4]
-vbroadcastf32x8 zmm2{k2},QWORD PTR [edx+ebp*4]
-vbroadcastf32x8 zmm2{k2},[edx+ebp*4]
-vbroadcastf32x8 zmm1{k7}{z},YMMWORD PTR gs:[esi+eiz*2-0x3ca27e50]
-vbroadcastf32x8 zmm1{k7}{z},BYTE PTR gs:[esi+eiz*2-0x3ca27e50]
-vbroadcastf32x8 zmm1{k7}{z},WORD PTR gs:[esi+eiz*2-0x3ca27e50]
-vbroadcastf32x8 zmm1{k7}{z},DWORD PTR gs:[esi+eiz*2-0x3ca27e50]
-vbroadcastf32x8 zmm1{k7}{z},QWORD PTR gs:[esi+eiz*2-0x3ca27e50]
-vbroadcastf32x8 zmm1{k7}{z},gs:[esi+eiz*2-0x3ca27e50]
 vbroadcastf32x8 zmm6,YMMWORD PTR [ecx+eax*4+0xb6865fd]
+vbroadcastf32x8 zmm6,BYTE PTR [ecx+eax*4+0xb6865fd]
+vbroadcastf32x8 zmm6,WORD PTR [ecx+eax*4+0xb6865fd]
+vbroadcastf32x8 zmm6,DWORD PTR [ecx+eax*4+0xb6865fd]
+vbroadcastf32x8 zmm6,QWORD PTR [ecx+eax*4+0xb6865fd]
+vbroadcastf32x8 zmm6,[ecx+eax*4+0xb6865fd]
+vbroadcastf32x8 zmm0{k7}{z},YMMWORD PTR ss:[edi]
+vbroadcastf32x8 zmm0{k7}{z},BYTE PTR ss:[edi]
+vbroadcastf32x8 zmm0{k7}{z},WORD PTR ss:[edi]
+vbroadcastf32x8 zmm0{k7}{z},DWORD PTR ss:[edi]
+vbroadcastf32x8 zmm0{k7}{z},QWORD PTR ss:[edi]
+vbroadcastf32x8 zmm0{k7}{z},ss:[edi]
+vbroadcastf32x8 zmm2{k2},YMMWORD PTR [edx+ebp*4]
 vbroadcastf64x4 zmm4,YMMWORD PTR [edi+0xc40]
 vbroadcastf64x4 zmm4,BYTE PTR [edi+0xc40]
 vbroadcastf64x4 zmm4,WORD PTR [edi+0xc40]
@@ -18524,8 +18523,8 @@ vpabsb ymm7,WORD PTR [eax]
 vpabsb ymm7,DWORD PTR [eax]
 vpabsb ymm7,QWORD PTR [eax]
 vpabsb ymm7,[eax]
+{evex} vpabsb xmm4,XMMWORD PTR [edi+0x710]
 vpabsb xmm7{k1},xmm0
-{evex} vpabsb xmm5,XMMWORD PTR gs:[esi]
 vpabsb xmm7{k1}{z},XMMWORD PTR [esp+ebx*1]
 {evex} vpabsb ymm3,ymm0
 vpabsb ymm3{k5},YMMWORD PTR gs:[eax-0x320]
@@ -18535,6 +18534,12 @@ vpabsb ymm3{k5},DWORD PTR gs:[eax-0x320]
 vpabsb ymm3{k5},QWORD PTR gs:[eax-0x320]
 vpabsb ymm3{k5},gs:[eax-0x320]
 vpabsb ymm0{k1}{z},YMMWORD PTR [ebx+esi*4-0x1f15e317]
+vpabsb zmm5,ZMMWORD PTR [ebp*1+0x5accd0a2]
+vpabsb zmm5,BYTE PTR [ebp*1+0x5accd0a2]
+vpabsb zmm5,WORD PTR [ebp*1+0x5accd0a2]
+vpabsb zmm5,DWORD PTR [ebp*1+0x5accd0a2]
+vpabsb zmm5,QWORD PTR [ebp*1+0x5accd0a2]
+vpabsb zmm5,[ebp*1+0x5accd0a2]
 vpabsb zmm5{k1},zmm5
 vpabsb zmm5{k5}{z},ZMMWORD PTR ss:[eax+ebp*1+0x58fb76b]
 vpabsb zmm5{k5}{z},BYTE PTR ss:[eax+ebp*1+0x58fb76b]
@@ -18542,12 +18547,6 @@ vpabsb zmm5{k5}{z},WORD PTR ss:[eax+ebp*1+0x58fb76b]
 vpabsb zmm5{k5}{z},DWORD PTR ss:[eax+ebp*1+0x58fb76b]
 vpabsb zmm5{k5}{z},QWORD PTR ss:[eax+ebp*1+0x58fb76b]
 vpabsb zmm5{k5}{z},ss:[eax+ebp*1+0x58fb76b]
-vpabsb zmm5,ZMMWORD PTR [ebp*1+0x5accd0a2]
-vpabsb zmm5,BYTE PTR [ebp*1+0x5accd0a2]
-vpabsb zmm5,WORD PTR [ebp*1+0x5accd0a2]
-vpabsb zmm5,DWORD PTR [ebp*1+0x5accd0a2]
-vpabsb zmm5,QWORD PTR [ebp*1+0x5accd0a2]
-vpabsb zmm5,[ebp*1+0x5accd0a2]
 pabsw mm5,mm2
 pabsw mm5,QWORD PTR [di]
 pabsw mm5,BYTE PTR [di]
@@ -18605,19 +18604,19 @@ vpabsw ymm6{k7}{z},YMMWORD PTR [ebx*4-0x63]
 {evex} vpabsw ymm1,DWORD PTR cs:[ecx+0x6e0]
 {evex} vpabsw ymm1,QWORD PTR cs:[ecx+0x6e0]
 {evex} vpabsw ymm1,cs:[ecx+0x6e0]
+vpabsw zmm3,ZMMWORD PTR [ecx+ecx*4+0x7a04979e]
+vpabsw zmm3,BYTE PTR [ecx+ecx*4+0x7a04979e]
+vpabsw zmm3,WORD PTR [ecx+ecx*4+0x7a04979e]
+vpabsw zmm3,DWORD PTR [ecx+ecx*4+0x7a04979e]
+vpabsw zmm3,QWORD PTR [ecx+ecx*4+0x7a04979e]
+vpabsw zmm3,[ecx+ecx*4+0x7a04979e]
 vpabsw zmm3{k1}{z},zmm4
-vpabsw zmm5,ZMMWORD PTR ss:[edx]
-vpabsw zmm5,BYTE PTR ss:[edx]
-vpabsw zmm5,WORD PTR ss:[edx]
-vpabsw zmm5,DWORD PTR ss:[edx]
-vpabsw zmm5,QWORD PTR ss:[edx]
-vpabsw zmm5,ss:[edx]
-vpabsw zmm0{k6}{z},ZMMWORD PTR [edx+ebp*2-0x1900]
-vpabsw zmm0{k6}{z},BYTE PTR [edx+ebp*2-0x1900]
-vpabsw zmm0{k6}{z},WORD PTR [edx+ebp*2-0x1900]
-vpabsw zmm0{k6}{z},DWORD PTR [edx+ebp*2-0x1900]
-vpabsw zmm0{k6}{z},QWORD PTR [edx+ebp*2-0x1900]
-vpabsw zmm0{k6}{z},[edx+ebp*2-0x1900]
+vpabsw zmm6{k5},ZMMWORD PTR fs:[edx]
+vpabsw zmm6{k5},BYTE PTR fs:[edx]
+vpabsw zmm6{k5},WORD PTR fs:[edx]
+vpabsw zmm6{k5},DWORD PTR fs:[edx]
+vpabsw zmm6{k5},QWORD PTR fs:[edx]
+vpabsw zmm6{k5},fs:[edx]
 pabsd mm0,mm1
 pabsd mm3,QWORD PTR fs:[edx-0x1b]
 pabsd mm3,BYTE PTR fs:[edx-0x1b]
@@ -18668,14 +18667,17 @@ vpabsd ymm2,WORD PTR [edi+edx*8]
 vpabsd ymm2,DWORD PTR [edi+edx*8]
 vpabsd ymm2,QWORD PTR [edi+edx*8]
 vpabsd ymm2,[edi+edx*8]
-vpabsd xmm5{k5},xmm6
-{evex} vpabsd xmm4,XMMWORD PTR es:[edi]
-{evex} vpabsd xmm4,BYTE PTR es:[edi]
-{evex} vpabsd xmm4,WORD PTR es:[edi]
-{evex} vpabsd xmm4,DWORD PTR es:[edi]
-{evex} vpabsd xmm4,QWORD PTR es:[edi]
-{evex} vpabsd xmm4,es:[edi]
-vpabsd xmm5{k1}{z},XMMWORD PTR [eax+0x3b0]
+{evex} vpabsd xmm6,xmm0
+vpabsd xmm5,DWORD BCST ds:[edi+0xd4]
+vpabsd xmm5,DWORD BCST BYTE PTR ds:[edi+0xd4]
+vpabsd xmm5,DWORD BCST WORD PTR ds:[edi+0xd4]
+vpabsd xmm5,DWORD BCST DWORD PTR ds:[edi+0xd4]
+vpabsd xmm5,DWORD BCST QWORD PTR ds:[edi+0xd4]
+vpabsd xmm1{k6}{z},DWORD BCST [ecx]
+vpabsd xmm1{k6}{z},DWORD BCST BYTE PTR [ecx]
+vpabsd xmm1{k6}{z},DWORD BCST WORD PTR [ecx]
+vpabsd xmm1{k6}{z},DWORD BCST DWORD PTR [ecx]
+vpabsd xmm1{k6}{z},DWORD BCST QWORD PTR [ecx]
 {evex} vpabsd ymm4,ymm0
 vpabsd ymm0{k2}{z},YMMWORD PTR cs:[ecx+ebp*2+0x40016f3f]
 vpabsd ymm0{k2}{z},BYTE PTR cs:[ecx+ebp*2+0x40016f3f]
@@ -18684,10 +18686,6 @@ vpabsd ymm0{k2}{z},DWORD PTR cs:[ecx+ebp*2+0x40016f3f]
 vpabsd ymm0{k2}{z},QWORD PTR cs:[ecx+ebp*2+0x40016f3f]
 vpabsd ymm0{k2}{z},cs:[ecx+ebp*2+0x40016f3f]
 vpabsd ymm6{k5},DWORD BCST [eax-0x198]
-vpabsd ymm6{k5},DWORD BCST BYTE PTR [eax-0x198]
-vpabsd ymm6{k5},DWORD BCST WORD PTR [eax-0x198]
-vpabsd ymm6{k5},DWORD BCST DWORD PTR [eax-0x198]
-vpabsd ymm6{k5},DWORD BCST QWORD PTR [eax-0x198]
 vpabsd zmm4,zmm5
 vpabsd zmm7{k1},ZMMWORD PTR ss:[edi+ebp*2+0x1c00]
 vpabsd zmm7{k1},BYTE PTR ss:[edi+ebp*2+0x1c00]
@@ -18701,7 +18699,7 @@ vpabsd zmm0,WORD PTR [ebx-0x56acf306]
 vpabsd zmm0,DWORD PTR [ebx-0x56acf306]
 vpabsd zmm0,QWORD PTR [ebx-0x56acf306]
 vpabsd zmm0,[ebx-0x56acf306]
-vpabsq xmm4{k1}{z},xmm4
+vpabsq xmm0,xmm1
 vpabsq xmm5{k6}{z},QWORD BCST ds:[ebp+0x10]
 vpabsq xmm5{k6}{z},QWORD BCST BYTE PTR ds:[ebp+0x10]
 vpabsq xmm5{k6}{z},QWORD BCST WORD PTR ds:[ebp+0x10]
@@ -18712,13 +18710,13 @@ vpabsq xmm5,QWORD BCST BYTE PTR [ebp*8+0x75]
 vpabsq xmm5,QWORD BCST WORD PTR [ebp*8+0x75]
 vpabsq xmm5,QWORD BCST DWORD PTR [ebp*8+0x75]
 vpabsq xmm5,QWORD BCST QWORD PTR [ebp*8+0x75]
-vpabsq ymm3{k5},ymm0
 vpabsq ymm5,YMMWORD PTR [ebx+0x16]
 vpabsq ymm5,BYTE PTR [ebx+0x16]
 vpabsq ymm5,WORD PTR [ebx+0x16]
 vpabsq ymm5,DWORD PTR [ebx+0x16]
 vpabsq ymm5,QWORD PTR [ebx+0x16]
 vpabsq ymm5,[ebx+0x16]
+vpabsq ymm3{k5},ymm0
 vpabsq ymm6{k3},YMMWORD PTR [esi+eax*4]
 vpabsq zmm6,zmm7
 vpabsq zmm6,QWORD BCST gs:[ebx+0x1d8]
@@ -18763,40 +18761,36 @@ vpmovsxbw ymm6,WORD PTR [ebx+eiz*4+0x347f16f8]
 vpmovsxbw ymm6,DWORD PTR [ebx+eiz*4+0x347f16f8]
 vpmovsxbw ymm6,QWORD PTR [ebx+eiz*4+0x347f16f8]
 vpmovsxbw ymm6,[ebx+eiz*4+0x347f16f8]
-vpmovsxbw xmm7{k5}{z},xmm4
-{evex} vpmovsxbw xmm0,QWORD PTR ds:[ebx+ecx*2]
-{evex} vpmovsxbw xmm0,BYTE PTR ds:[ebx+ecx*2]
-{evex} vpmovsxbw xmm0,WORD PTR ds:[ebx+ecx*2]
-{evex} vpmovsxbw xmm0,DWORD PTR ds:[ebx+ecx*2]
-{evex} vpmovsxbw xmm0,ds:[ebx+ecx*2]
+{evex} vpmovsxbw xmm5,xmm7
+vpmovsxbw xmm0{k7}{z},QWORD PTR fs:0xd40f2d53
+vpmovsxbw xmm0{k7}{z},BYTE PTR fs:0xd40f2d53
+vpmovsxbw xmm0{k7}{z},WORD PTR fs:0xd40f2d53
+vpmovsxbw xmm0{k7}{z},DWORD PTR fs:0xd40f2d53
+vpmovsxbw xmm0{k7}{z},fs:0xd40f2d53
 vpmovsxbw xmm2{k2},QWORD PTR [ecx-0x3a0]
+{evex} vpmovsxbw ymm0,XMMWORD PTR [ebp+ebx*2-0x130]
 vpmovsxbw ymm5{k4}{z},xmm6
-{evex} vpmovsxbw ymm3,XMMWORD PTR cs:0x7f6433c9
-{evex} vpmovsxbw ymm3,BYTE PTR cs:0x7f6433c9
-{evex} vpmovsxbw ymm3,WORD PTR cs:0x7f6433c9
-{evex} vpmovsxbw ymm3,DWORD PTR cs:0x7f6433c9
-{evex} vpmovsxbw ymm3,QWORD PTR cs:0x7f6433c9
-{evex} vpmovsxbw ymm3,cs:0x7f6433c9
-vpmovsxbw ymm1{k2},XMMWORD PTR [edi]
-vpmovsxbw zmm1{k7},ymm4
+vpmovsxbw ymm5{k5}{z},XMMWORD PTR ss:[edx]
+vpmovsxbw ymm5{k5}{z},BYTE PTR ss:[edx]
+vpmovsxbw ymm5{k5}{z},WORD PTR ss:[edx]
+vpmovsxbw ymm5{k5}{z},DWORD PTR ss:[edx]
+vpmovsxbw ymm5{k5}{z},QWORD PTR ss:[edx]
+vpmovsxbw ymm5{k5}{z},ss:[edx]
 vpmovsxbw zmm7,YMMWORD PTR [eax]
 vpmovsxbw zmm7,BYTE PTR [eax]
 vpmovsxbw zmm7,WORD PTR [eax]
 vpmovsxbw zmm7,DWORD PTR [eax]
 vpmovsxbw zmm7,QWORD PTR [eax]
 vpmovsxbw zmm7,[eax]
+vpmovsxbw zmm1{k7},ymm4
 vpmovsxbw zmm2{k3}{z},YMMWORD PTR [esi+esi*4+0x696d4ae8]
+vpmovswb QWORD PTR [edx],xmm2
+vpmovswb BYTE PTR [edx],xmm2
+vpmovswb WORD PTR [edx],xmm2
+vpmovswb DWORD PTR [edx],xmm2
+vpmovswb [edx],xmm2
 vpmovswb xmm2{k4},xmm6
-vpmovswb QWORD PTR ss:[ebx],xmm0
-vpmovswb BYTE PTR ss:[ebx],xmm0
-vpmovswb WORD PTR ss:[ebx],xmm0
-vpmovswb DWORD PTR ss:[ebx],xmm0
-vpmovswb ss:[ebx],xmm0
 vpmovswb QWORD PTR [ecx+eax*8-0x2c0]{k3},xmm5
-vpmovswb BYTE PTR [ecx+eax*8-0x2c0]{k3},xmm5
-vpmovswb WORD PTR [ecx+eax*8-0x2c0]{k3},xmm5
-vpmovswb DWORD PTR [ecx+eax*8-0x2c0]{k3},xmm5
-vpmovswb [ecx+eax*8-0x2c0]{k3},xmm5
 vpmovswb xmm3,ymm1
 vpmovswb XMMWORD PTR ds:[eax+0x520]{k5},ymm7
 vpmovswb BYTE PTR ds:[eax+0x520]{k5},ymm7
@@ -18866,6 +18860,12 @@ vpmovsxbd xmm0{k7},ds:[eax+ebp*2-0x54]
 {evex} vpmovsxbd ymm5,xmm5
 vpmovsxbd ymm2{k7}{z},QWORD PTR cs:[ebx]
 {evex} vpmovsxbd ymm3,QWORD PTR [edi-0x70]
+vpmovsxbd zmm0,XMMWORD PTR [ebx+eiz*2]
+vpmovsxbd zmm0,BYTE PTR [ebx+eiz*2]
+vpmovsxbd zmm0,WORD PTR [ebx+eiz*2]
+vpmovsxbd zmm0,DWORD PTR [ebx+eiz*2]
+vpmovsxbd zmm0,QWORD PTR [ebx+eiz*2]
+vpmovsxbd zmm0,[ebx+eiz*2]
 vpmovsxbd zmm4{k2}{z},xmm3
 vpmovsxbd zmm1{k3},XMMWORD PTR ss:[ebp+0x70]
 vpmovsxbd zmm1{k3},BYTE PTR ss:[ebp+0x70]
@@ -18873,34 +18873,28 @@ vpmovsxbd zmm1{k3},WORD PTR ss:[ebp+0x70]
 vpmovsxbd zmm1{k3},DWORD PTR ss:[ebp+0x70]
 vpmovsxbd zmm1{k3},QWORD PTR ss:[ebp+0x70]
 vpmovsxbd zmm1{k3},ss:[ebp+0x70]
-vpmovsxbd zmm0,XMMWORD PTR [ebx+eiz*2]
-vpmovsxbd zmm0,BYTE PTR [ebx+eiz*2]
-vpmovsxbd zmm0,WORD PTR [ebx+eiz*2]
-vpmovsxbd zmm0,DWORD PTR [ebx+eiz*2]
-vpmovsxbd zmm0,QWORD PTR [ebx+eiz*2]
-vpmovsxbd zmm0,[ebx+eiz*2]
+vpmovsdb DWORD PTR [edi],xmm2
+vpmovsdb BYTE PTR [edi],xmm2
+vpmovsdb WORD PTR [edi],xmm2
+vpmovsdb QWORD PTR [edi],xmm2
+vpmovsdb [edi],xmm2
 vpmovsdb xmm5{k3}{z},xmm5
 vpmovsdb DWORD PTR gs:[ecx+edx*1+0x15c]{k5},xmm7
 vpmovsdb BYTE PTR gs:[ecx+edx*1+0x15c]{k5},xmm7
 vpmovsdb WORD PTR gs:[ecx+edx*1+0x15c]{k5},xmm7
 vpmovsdb QWORD PTR gs:[ecx+edx*1+0x15c]{k5},xmm7
 vpmovsdb gs:[ecx+edx*1+0x15c]{k5},xmm7
-vpmovsdb DWORD PTR [edi],xmm2
-vpmovsdb BYTE PTR [edi],xmm2
-vpmovsdb WORD PTR [edi],xmm2
-vpmovsdb QWORD PTR [edi],xmm2
-vpmovsdb [edi],xmm2
+vpmovsdb QWORD PTR [edi+eiz*4],ymm7
+vpmovsdb BYTE PTR [edi+eiz*4],ymm7
+vpmovsdb WORD PTR [edi+eiz*4],ymm7
+vpmovsdb DWORD PTR [edi+eiz*4],ymm7
+vpmovsdb [edi+eiz*4],ymm7
 vpmovsdb xmm3{k4},ymm0
-vpmovsdb QWORD PTR ss:[ebp-0x390],ymm5
-vpmovsdb BYTE PTR ss:[ebp-0x390],ymm5
-vpmovsdb WORD PTR ss:[ebp-0x390],ymm5
-vpmovsdb DWORD PTR ss:[ebp-0x390],ymm5
-vpmovsdb ss:[ebp-0x390],ymm5
-vpmovsdb QWORD PTR [ecx]{k5},ymm0
-vpmovsdb BYTE PTR [ecx]{k5},ymm0
-vpmovsdb WORD PTR [ecx]{k5},ymm0
-vpmovsdb DWORD PTR [ecx]{k5},ymm0
-vpmovsdb [ecx]{k5},ymm0
+vpmovsdb QWORD PTR ds:[edi]{k6},ymm7
+vpmovsdb BYTE PTR ds:[edi]{k6},ymm7
+vpmovsdb WORD PTR ds:[edi]{k6},ymm7
+vpmovsdb DWORD PTR ds:[edi]{k6},ymm7
+vpmovsdb ds:[edi]{k6},ymm7
 vpmovsdb xmm4,zmm1
 vpmovsdb XMMWORD PTR [ebx+0x71]{k6},zmm6
 vpmovsdb BYTE PTR [ebx+0x71]{k6},zmm6
@@ -18956,17 +18950,17 @@ vpmovsxbq ymm6{k6}{z},WORD PTR gs:[eax]
 vpmovsxbq ymm6{k6}{z},QWORD PTR gs:[eax]
 vpmovsxbq ymm6{k6}{z},gs:[eax]
 {evex} vpmovsxbq ymm0,DWORD PTR [esp]
+vpmovsxbq zmm1,QWORD PTR [eax*1-0x7d]
+vpmovsxbq zmm1,BYTE PTR [eax*1-0x7d]
+vpmovsxbq zmm1,WORD PTR [eax*1-0x7d]
+vpmovsxbq zmm1,DWORD PTR [eax*1-0x7d]
+vpmovsxbq zmm1,[eax*1-0x7d]
 vpmovsxbq zmm1{k4},xmm3
-vpmovsxbq zmm3,QWORD PTR ss:[esi+0x48]
-vpmovsxbq zmm3,BYTE PTR ss:[esi+0x48]
-vpmovsxbq zmm3,WORD PTR ss:[esi+0x48]
-vpmovsxbq zmm3,DWORD PTR ss:[esi+0x48]
-vpmovsxbq zmm3,ss:[esi+0x48]
-vpmovsxbq zmm4{k1},QWORD PTR ds:0xfffffffc
-vpmovsxbq zmm4{k1},BYTE PTR ds:0xfffffffc
-vpmovsxbq zmm4{k1},WORD PTR ds:0xfffffffc
-vpmovsxbq zmm4{k1},DWORD PTR ds:0xfffffffc
-vpmovsxbq zmm4{k1},ds:0xfffffffc
+vpmovsxbq zmm2{k5}{z},QWORD PTR ss:[edx-0x40]
+vpmovsxbq zmm2{k5}{z},BYTE PTR ss:[edx-0x40]
+vpmovsxbq zmm2{k5}{z},WORD PTR ss:[edx-0x40]
+vpmovsxbq zmm2{k5}{z},DWORD PTR ss:[edx-0x40]
+vpmovsxbq zmm2{k5}{z},ss:[edx-0x40]
 vpmovsqb xmm4,xmm0
 vpmovsqb WORD PTR gs:[esp+esi*8]{k1},xmm5
 vpmovsqb BYTE PTR gs:[esp+esi*8]{k1},xmm5
@@ -18978,17 +18972,17 @@ vpmovsqb BYTE PTR [edi],xmm4
 vpmovsqb DWORD PTR [edi],xmm4
 vpmovsqb QWORD PTR [edi],xmm4
 vpmovsqb [edi],xmm4
-vpmovsqb xmm4{k1},ymm0
-vpmovsqb DWORD PTR es:[edx],ymm3
-vpmovsqb BYTE PTR es:[edx],ymm3
-vpmovsqb WORD PTR es:[edx],ymm3
-vpmovsqb QWORD PTR es:[edx],ymm3
-vpmovsqb es:[edx],ymm3
+vpmovsqb xmm1,ymm7
 vpmovsqb DWORD PTR [edx+edi*1-0x1ceeb1c1]{k5},ymm1
 vpmovsqb BYTE PTR [edx+edi*1-0x1ceeb1c1]{k5},ymm1
 vpmovsqb WORD PTR [edx+edi*1-0x1ceeb1c1]{k5},ymm1
 vpmovsqb QWORD PTR [edx+edi*1-0x1ceeb1c1]{k5},ymm1
 vpmovsqb [edx+edi*1-0x1ceeb1c1]{k5},ymm1
+vpmovsqb DWORD PTR es:[edx],ymm3
+vpmovsqb BYTE PTR es:[edx],ymm3
+vpmovsqb WORD PTR es:[edx],ymm3
+vpmovsqb QWORD PTR es:[edx],ymm3
+vpmovsqb es:[edx],ymm3
 vpmovsqb xmm5,zmm0
 vpmovsqb QWORD PTR cs:[ebx-0x210]{k5},zmm2
 vpmovsqb BYTE PTR cs:[ebx-0x210]{k5},zmm2
@@ -19038,22 +19032,27 @@ vpmovsxwd xmm5{k6}{z},WORD PTR fs:[edi]
 vpmovsxwd xmm5{k6}{z},DWORD PTR fs:[edi]
 vpmovsxwd xmm5{k6}{z},fs:[edi]
 {evex} vpmovsxwd xmm2,QWORD PTR [ebx+edx*1-0x1af52b51]
-vpmovsxwd ymm5{k3},xmm7
-{evex} vpmovsxwd ymm2,XMMWORD PTR ds:[edx+ecx*8]
+{evex} vpmovsxwd ymm5,xmm3
+vpmovsxwd ymm2{k5}{z},XMMWORD PTR es:[ebx]
+vpmovsxwd ymm2{k5}{z},BYTE PTR es:[ebx]
+vpmovsxwd ymm2{k5}{z},WORD PTR es:[ebx]
+vpmovsxwd ymm2{k5}{z},DWORD PTR es:[ebx]
+vpmovsxwd ymm2{k5}{z},QWORD PTR es:[ebx]
+vpmovsxwd ymm2{k5}{z},es:[ebx]
 vpmovsxwd ymm0{k4},XMMWORD PTR [edi-0x5a0]
-vpmovsxwd zmm1{k2}{z},ymm6
-vpmovsxwd zmm5,YMMWORD PTR [ebx]
-vpmovsxwd zmm5,BYTE PTR [ebx]
-vpmovsxwd zmm5,WORD PTR [ebx]
-vpmovsxwd zmm5,DWORD PTR [ebx]
-vpmovsxwd zmm5,QWORD PTR [ebx]
-vpmovsxwd zmm5,[ebx]
+vpmovsxwd zmm4,ymm1
 vpmovsxwd zmm7{k7}{z},YMMWORD PTR cs:[eax+ecx*2]
 vpmovsxwd zmm7{k7}{z},BYTE PTR cs:[eax+ecx*2]
 vpmovsxwd zmm7{k7}{z},WORD PTR cs:[eax+ecx*2]
 vpmovsxwd zmm7{k7}{z},DWORD PTR cs:[eax+ecx*2]
 vpmovsxwd zmm7{k7}{z},QWORD PTR cs:[eax+ecx*2]
 vpmovsxwd zmm7{k7}{z},cs:[eax+ecx*2]
+vpmovsxwd zmm5,YMMWORD PTR [ebx]
+vpmovsxwd zmm5,BYTE PTR [ebx]
+vpmovsxwd zmm5,WORD PTR [ebx]
+vpmovsxwd zmm5,DWORD PTR [ebx]
+vpmovsxwd zmm5,QWORD PTR [ebx]
+vpmovsxwd zmm5,[ebx]
 vpmovsdw xmm2,xmm0
 vpmovsdw QWORD PTR cs:[esi+esi*8]{k1},xmm4
 vpmovsdw BYTE PTR cs:[esi+esi*8]{k1},xmm4
@@ -19169,19 +19168,19 @@ vpmovsqw BYTE PTR [esp+ebp*4],ymm0
 vpmovsqw WORD PTR [esp+ebp*4],ymm0
 vpmovsqw DWORD PTR [esp+ebp*4],ymm0
 vpmovsqw [esp+ebp*4],ymm0
+vpmovsqw XMMWORD PTR [edx+edx*2-0x5b0],zmm2
+vpmovsqw BYTE PTR [edx+edx*2-0x5b0],zmm2
+vpmovsqw WORD PTR [edx+edx*2-0x5b0],zmm2
+vpmovsqw DWORD PTR [edx+edx*2-0x5b0],zmm2
+vpmovsqw QWORD PTR [edx+edx*2-0x5b0],zmm2
+vpmovsqw [edx+edx*2-0x5b0],zmm2
 vpmovsqw xmm3{k3},zmm1
-vpmovsqw XMMWORD PTR es:[esp+ebp*8+0x22aab631],zmm0
-vpmovsqw BYTE PTR es:[esp+ebp*8+0x22aab631],zmm0
-vpmovsqw WORD PTR es:[esp+ebp*8+0x22aab631],zmm0
-vpmovsqw DWORD PTR es:[esp+ebp*8+0x22aab631],zmm0
-vpmovsqw QWORD PTR es:[esp+ebp*8+0x22aab631],zmm0
-vpmovsqw es:[esp+ebp*8+0x22aab631],zmm0
-vpmovsqw XMMWORD PTR [eax]{k4},zmm4
-vpmovsqw BYTE PTR [eax]{k4},zmm4
-vpmovsqw WORD PTR [eax]{k4},zmm4
-vpmovsqw DWORD PTR [eax]{k4},zmm4
-vpmovsqw QWORD PTR [eax]{k4},zmm4
-vpmovsqw [eax]{k4},zmm4
+vpmovsqw XMMWORD PTR es:[ecx]{k1},zmm6
+vpmovsqw BYTE PTR es:[ecx]{k1},zmm6
+vpmovsqw WORD PTR es:[ecx]{k1},zmm6
+vpmovsqw DWORD PTR es:[ecx]{k1},zmm6
+vpmovsqw QWORD PTR es:[ecx]{k1},zmm6
+vpmovsqw es:[ecx]{k1},zmm6
 pmovsxdq xmm5,xmm4
 pmovsxdq xmm6,QWORD PTR ds:0x14272baf
 pmovsxdq xmm6,BYTE PTR ds:0x14272baf
@@ -19232,7 +19231,7 @@ vpmovsxdq ymm6{k6},DWORD PTR gs:[edi+eax*4]
 vpmovsxdq ymm6{k6},QWORD PTR gs:[edi+eax*4]
 vpmovsxdq ymm6{k6},gs:[edi+eax*4]
 {evex} vpmovsxdq ymm2,XMMWORD PTR [eax+0x5f]
-vpmovsxdq zmm3{k7}{z},ymm5
+vpmovsxdq zmm5,ymm0
 vpmovsxdq zmm3{k2},YMMWORD PTR cs:[edi]
 vpmovsxdq zmm3{k2},BYTE PTR cs:[edi]
 vpmovsxdq zmm3{k2},WORD PTR cs:[edi]
@@ -19308,19 +19307,19 @@ vptestmb k2,ymm1,WORD PTR [ebp+edi*4+0x700]
 vptestmb k2,ymm1,DWORD PTR [ebp+edi*4+0x700]
 vptestmb k2,ymm1,QWORD PTR [ebp+edi*4+0x700]
 vptestmb k2,ymm1,[ebp+edi*4+0x700]
-vptestmb k3{k7},zmm7,zmm2
-vptestmb k6,zmm5,ZMMWORD PTR ss:[esi-0x1a00]
-vptestmb k6,zmm5,BYTE PTR ss:[esi-0x1a00]
-vptestmb k6,zmm5,WORD PTR ss:[esi-0x1a00]
-vptestmb k6,zmm5,DWORD PTR ss:[esi-0x1a00]
-vptestmb k6,zmm5,QWORD PTR ss:[esi-0x1a00]
-vptestmb k6,zmm5,ss:[esi-0x1a00]
-vptestmb k2{k2},zmm5,ZMMWORD PTR [edx+ebx*2+0x43]
-vptestmb k2{k2},zmm5,BYTE PTR [edx+ebx*2+0x43]
-vptestmb k2{k2},zmm5,WORD PTR [edx+ebx*2+0x43]
-vptestmb k2{k2},zmm5,DWORD PTR [edx+ebx*2+0x43]
-vptestmb k2{k2},zmm5,QWORD PTR [edx+ebx*2+0x43]
-vptestmb k2{k2},zmm5,[edx+ebx*2+0x43]
+vptestmb k4,zmm5,zmm4
+vptestmb k7{k3},zmm7,ZMMWORD PTR es:[ebp-0x4bcc2e74]
+vptestmb k7{k3},zmm7,BYTE PTR es:[ebp-0x4bcc2e74]
+vptestmb k7{k3},zmm7,WORD PTR es:[ebp-0x4bcc2e74]
+vptestmb k7{k3},zmm7,DWORD PTR es:[ebp-0x4bcc2e74]
+vptestmb k7{k3},zmm7,QWORD PTR es:[ebp-0x4bcc2e74]
+vptestmb k7{k3},zmm7,es:[ebp-0x4bcc2e74]
+vptestmb k0,zmm7,ZMMWORD PTR [edx]
+vptestmb k0,zmm7,BYTE PTR [edx]
+vptestmb k0,zmm7,WORD PTR [edx]
+vptestmb k0,zmm7,DWORD PTR [edx]
+vptestmb k0,zmm7,QWORD PTR [edx]
+vptestmb k0,zmm7,[edx]
 vptestmw k3,xmm0,xmm6
 vptestmw k2{k7},xmm1,XMMWORD PTR ds:[ecx-0x2bb56586]
 vptestmw k2{k7},xmm1,BYTE PTR ds:[ecx-0x2bb56586]
@@ -19334,19 +19333,19 @@ vptestmw k7,xmm5,WORD PTR [edi]
 vptestmw k7,xmm5,DWORD PTR [edi]
 vptestmw k7,xmm5,QWORD PTR [edi]
 vptestmw k7,xmm5,[edi]
+vptestmw k3,ymm0,YMMWORD PTR [ebp+ebx*1+0x760]
+vptestmw k3,ymm0,BYTE PTR [ebp+ebx*1+0x760]
+vptestmw k3,ymm0,WORD PTR [ebp+ebx*1+0x760]
+vptestmw k3,ymm0,DWORD PTR [ebp+ebx*1+0x760]
+vptestmw k3,ymm0,QWORD PTR [ebp+ebx*1+0x760]
+vptestmw k3,ymm0,[ebp+ebx*1+0x760]
 vptestmw k5{k6},ymm6,ymm3
-vptestmw k4,ymm3,YMMWORD PTR cs:[ecx+ebp*1+0xae0]
-vptestmw k4,ymm3,BYTE PTR cs:[ecx+ebp*1+0xae0]
-vptestmw k4,ymm3,WORD PTR cs:[ecx+ebp*1+0xae0]
-vptestmw k4,ymm3,DWORD PTR cs:[ecx+ebp*1+0xae0]
-vptestmw k4,ymm3,QWORD PTR cs:[ecx+ebp*1+0xae0]
-vptestmw k4,ymm3,cs:[ecx+ebp*1+0xae0]
-vptestmw k3{k7},ymm0,YMMWORD PTR [edx+0xb60]
-vptestmw k3{k7},ymm0,BYTE PTR [edx+0xb60]
-vptestmw k3{k7},ymm0,WORD PTR [edx+0xb60]
-vptestmw k3{k7},ymm0,DWORD PTR [edx+0xb60]
-vptestmw k3{k7},ymm0,QWORD PTR [edx+0xb60]
-vptestmw k3{k7},ymm0,[edx+0xb60]
+vptestmw k2{k7},ymm3,YMMWORD PTR es:[ebx-0x20a3e8b5]
+vptestmw k2{k7},ymm3,BYTE PTR es:[ebx-0x20a3e8b5]
+vptestmw k2{k7},ymm3,WORD PTR es:[ebx-0x20a3e8b5]
+vptestmw k2{k7},ymm3,DWORD PTR es:[ebx-0x20a3e8b5]
+vptestmw k2{k7},ymm3,QWORD PTR es:[ebx-0x20a3e8b5]
+vptestmw k2{k7},ymm3,es:[ebx-0x20a3e8b5]
 vptestmw k3,zmm4,zmm7
 vptestmw k7{k2},zmm5,ZMMWORD PTR [esp+ebp*8-0x3cee5702]
 vptestmw k7{k2},zmm5,BYTE PTR [esp+ebp*8-0x3cee5702]
@@ -19373,19 +19372,19 @@ vptestnmb k0,xmm2,WORD PTR [esi+ecx*2]
 vptestnmb k0,xmm2,DWORD PTR [esi+ecx*2]
 vptestnmb k0,xmm2,QWORD PTR [esi+ecx*2]
 vptestnmb k0,xmm2,[esi+ecx*2]
+vptestnmb k4,ymm3,YMMWORD PTR [edx]
+vptestnmb k4,ymm3,BYTE PTR [edx]
+vptestnmb k4,ymm3,WORD PTR [edx]
+vptestnmb k4,ymm3,DWORD PTR [edx]
+vptestnmb k4,ymm3,QWORD PTR [edx]
+vptestnmb k4,ymm3,[edx]
 vptestnmb k1{k1},ymm7,ymm2
-vptestnmb k4,ymm5,YMMWORD PTR ds:[ecx+ebp*2]
-vptestnmb k4,ymm5,BYTE PTR ds:[ecx+ebp*2]
-vptestnmb k4,ymm5,WORD PTR ds:[ecx+ebp*2]
-vptestnmb k4,ymm5,DWORD PTR ds:[ecx+ebp*2]
-vptestnmb k4,ymm5,QWORD PTR ds:[ecx+ebp*2]
-vptestnmb k4,ymm5,ds:[ecx+ebp*2]
-vptestnmb k6{k3},ymm6,YMMWORD PTR [edx]
-vptestnmb k6{k3},ymm6,BYTE PTR [edx]
-vptestnmb k6{k3},ymm6,WORD PTR [edx]
-vptestnmb k6{k3},ymm6,DWORD PTR [edx]
-vptestnmb k6{k3},ymm6,QWORD PTR [edx]
-vptestnmb k6{k3},ymm6,[edx]
+vptestnmb k5{k5},ymm0,YMMWORD PTR es:[ebp+esi*8-0x3e0]
+vptestnmb k5{k5},ymm0,BYTE PTR es:[ebp+esi*8-0x3e0]
+vptestnmb k5{k5},ymm0,WORD PTR es:[ebp+esi*8-0x3e0]
+vptestnmb k5{k5},ymm0,DWORD PTR es:[ebp+esi*8-0x3e0]
+vptestnmb k5{k5},ymm0,QWORD PTR es:[ebp+esi*8-0x3e0]
+vptestnmb k5{k5},ymm0,es:[ebp+esi*8-0x3e0]
 vptestnmb k6,zmm1,zmm5
 vptestnmb k5{k5},zmm3,ZMMWORD PTR cs:0x6
 vptestnmb k5{k5},zmm3,BYTE PTR cs:0x6
@@ -19399,45 +19398,45 @@ vptestnmb k1,zmm7,WORD PTR [esi]
 vptestnmb k1,zmm7,DWORD PTR [esi]
 vptestnmb k1,zmm7,QWORD PTR [esi]
 vptestnmb k1,zmm7,[esi]
-vptestnmw k0{k6},xmm3,xmm5
-vptestnmw k0,xmm4,XMMWORD PTR fs:[edx+edi*4]
-vptestnmw k0,xmm4,BYTE PTR fs:[edx+edi*4]
-vptestnmw k0,xmm4,WORD PTR fs:[edx+edi*4]
-vptestnmw k0,xmm4,DWORD PTR fs:[edx+edi*4]
-vptestnmw k0,xmm4,QWORD PTR fs:[edx+edi*4]
-vptestnmw k0,xmm4,fs:[edx+edi*4]
-vptestnmw k0{k6},xmm4,XMMWORD PTR [ebx+eax*1-0x6a0]
-vptestnmw k0{k6},xmm4,BYTE PTR [ebx+eax*1-0x6a0]
-vptestnmw k0{k6},xmm4,WORD PTR [ebx+eax*1-0x6a0]
-vptestnmw k0{k6},xmm4,DWORD PTR [ebx+eax*1-0x6a0]
-vptestnmw k0{k6},xmm4,QWORD PTR [ebx+eax*1-0x6a0]
-vptestnmw k0{k6},xmm4,[ebx+eax*1-0x6a0]
-vptestnmw k3{k4},ymm1,ymm4
-vptestnmw k2,ymm1,YMMWORD PTR fs:[ebx-0x900]
-vptestnmw k2,ymm1,BYTE PTR fs:[ebx-0x900]
-vptestnmw k2,ymm1,WORD PTR fs:[ebx-0x900]
-vptestnmw k2,ymm1,DWORD PTR fs:[ebx-0x900]
-vptestnmw k2,ymm1,QWORD PTR fs:[ebx-0x900]
-vptestnmw k2,ymm1,fs:[ebx-0x900]
-vptestnmw k0{k3},ymm5,YMMWORD PTR [edi]
-vptestnmw k0{k3},ymm5,BYTE PTR [edi]
-vptestnmw k0{k3},ymm5,WORD PTR [edi]
-vptestnmw k0{k3},ymm5,DWORD PTR [edi]
-vptestnmw k0{k3},ymm5,QWORD PTR [edi]
-vptestnmw k0{k3},ymm5,[edi]
+vptestnmw k7,xmm3,xmm4
+vptestnmw k6{k6},xmm2,XMMWORD PTR es:[edi+0x6b8337c9]
+vptestnmw k6{k6},xmm2,BYTE PTR es:[edi+0x6b8337c9]
+vptestnmw k6{k6},xmm2,WORD PTR es:[edi+0x6b8337c9]
+vptestnmw k6{k6},xmm2,DWORD PTR es:[edi+0x6b8337c9]
+vptestnmw k6{k6},xmm2,QWORD PTR es:[edi+0x6b8337c9]
+vptestnmw k6{k6},xmm2,es:[edi+0x6b8337c9]
+vptestnmw k1,xmm2,XMMWORD PTR [edx+0x320]
+vptestnmw k1,xmm2,BYTE PTR [edx+0x320]
+vptestnmw k1,xmm2,WORD PTR [edx+0x320]
+vptestnmw k1,xmm2,DWORD PTR [edx+0x320]
+vptestnmw k1,xmm2,QWORD PTR [edx+0x320]
+vptestnmw k1,xmm2,[edx+0x320]
+vptestnmw k4,ymm2,ymm2
+vptestnmw k6{k2},ymm5,YMMWORD PTR cs:[ebx+edx*1-0xe00]
+vptestnmw k6{k2},ymm5,BYTE PTR cs:[ebx+edx*1-0xe00]
+vptestnmw k6{k2},ymm5,WORD PTR cs:[ebx+edx*1-0xe00]
+vptestnmw k6{k2},ymm5,DWORD PTR cs:[ebx+edx*1-0xe00]
+vptestnmw k6{k2},ymm5,QWORD PTR cs:[ebx+edx*1-0xe00]
+vptestnmw k6{k2},ymm5,cs:[ebx+edx*1-0xe00]
+vptestnmw k5,ymm6,YMMWORD PTR [edi-0x78]
+vptestnmw k5,ymm6,BYTE PTR [edi-0x78]
+vptestnmw k5,ymm6,WORD PTR [edi-0x78]
+vptestnmw k5,ymm6,DWORD PTR [edi-0x78]
+vptestnmw k5,ymm6,QWORD PTR [edi-0x78]
+vptestnmw k5,ymm6,[edi-0x78]
+vptestnmw k1,zmm0,ZMMWORD PTR [edi]
+vptestnmw k1,zmm0,BYTE PTR [edi]
+vptestnmw k1,zmm0,WORD PTR [edi]
+vptestnmw k1,zmm0,DWORD PTR [edi]
+vptestnmw k1,zmm0,QWORD PTR [edi]
+vptestnmw k1,zmm0,[edi]
 vptestnmw k5{k1},zmm6,zmm6
-vptestnmw k1,zmm6,ZMMWORD PTR es:[eax+0x1740]
-vptestnmw k1,zmm6,BYTE PTR es:[eax+0x1740]
-vptestnmw k1,zmm6,WORD PTR es:[eax+0x1740]
-vptestnmw k1,zmm6,DWORD PTR es:[eax+0x1740]
-vptestnmw k1,zmm6,QWORD PTR es:[eax+0x1740]
-vptestnmw k1,zmm6,es:[eax+0x1740]
-vptestnmw k1{k3},zmm3,ZMMWORD PTR [ebp+0x176a98a8]
-vptestnmw k1{k3},zmm3,BYTE PTR [ebp+0x176a98a8]
-vptestnmw k1{k3},zmm3,WORD PTR [ebp+0x176a98a8]
-vptestnmw k1{k3},zmm3,DWORD PTR [ebp+0x176a98a8]
-vptestnmw k1{k3},zmm3,QWORD PTR [ebp+0x176a98a8]
-vptestnmw k1{k3},zmm3,[ebp+0x176a98a8]
+vptestnmw k5{k1},zmm4,ZMMWORD PTR es:[edx+0x1240]
+vptestnmw k5{k1},zmm4,BYTE PTR es:[edx+0x1240]
+vptestnmw k5{k1},zmm4,WORD PTR es:[edx+0x1240]
+vptestnmw k5{k1},zmm4,DWORD PTR es:[edx+0x1240]
+vptestnmw k5{k1},zmm4,QWORD PTR es:[edx+0x1240]
+vptestnmw k5{k1},zmm4,es:[edx+0x1240]
 vptestmd k7,xmm0,xmm5
 vptestmd k7,xmm5,DWORD BCST cs:0xffffffc8
 vptestmd k3{k7},xmm0,DWORD BCST [ebp+eiz*4+0x72]
@@ -19445,7 +19444,7 @@ vptestmd k3{k7},xmm0,DWORD BCST BYTE PTR [ebp+eiz*4+0x72]
 vptestmd k3{k7},xmm0,DWORD BCST WORD PTR [ebp+eiz*4+0x72]
 vptestmd k3{k7},xmm0,DWORD BCST DWORD PTR [ebp+eiz*4+0x72]
 vptestmd k3{k7},xmm0,DWORD BCST QWORD PTR [ebp+eiz*4+0x72]
-vptestmd k5{k2},ymm2,ymm2
+vptestmd k5,ymm5,ymm6
 vptestmd k4,ymm6,DWORD BCST fs:[ebx-0x7751af13]
 vptestmd k4,ymm6,DWORD BCST BYTE PTR fs:[ebx-0x7751af13]
 vptestmd k4,ymm6,DWORD BCST WORD PTR fs:[ebx-0x7751af13]
@@ -19460,18 +19459,19 @@ vptestmd k3{k6},zmm4,DWORD PTR fs:[eax+esi*1]
 vptestmd k3{k6},zmm4,QWORD PTR fs:[eax+esi*1]
 vptestmd k3{k6},zmm4,fs:[eax+esi*1]
 vptestmd k5{k3},zmm0,DWORD BCST [esi-0x194]
+vptestmq k4,xmm4,XMMWORD PTR [edi+ebp*4]
+vptestmq k4,xmm4,BYTE PTR [edi+ebp*4]
+vptestmq k4,xmm4,WORD PTR [edi+ebp*4]
+vptestmq k4,xmm4,DWORD PTR [edi+ebp*4]
+vptestmq k4,xmm4,QWORD PTR [edi+ebp*4]
+vptestmq k4,xmm4,[edi+ebp*4]
 vptestmq k1{k6},xmm5,xmm1
-vptestmq k2,xmm1,QWORD BCST cs:[ecx+eax*1]
-vptestmq k2,xmm1,QWORD BCST BYTE PTR cs:[ecx+eax*1]
-vptestmq k2,xmm1,QWORD BCST WORD PTR cs:[ecx+eax*1]
-vptestmq k2,xmm1,QWORD BCST DWORD PTR cs:[ecx+eax*1]
-vptestmq k2,xmm1,QWORD BCST QWORD PTR cs:[ecx+eax*1]
-vptestmq k0,xmm4,XMMWORD PTR [esi]
-vptestmq k0,xmm4,BYTE PTR [esi]
-vptestmq k0,xmm4,WORD PTR [esi]
-vptestmq k0,xmm4,DWORD PTR [esi]
-vptestmq k0,xmm4,QWORD PTR [esi]
-vptestmq k0,xmm4,[esi]
+vptestmq k6{k6},xmm4,XMMWORD PTR fs:[eax+0x1e658e70]
+vptestmq k6{k6},xmm4,BYTE PTR fs:[eax+0x1e658e70]
+vptestmq k6{k6},xmm4,WORD PTR fs:[eax+0x1e658e70]
+vptestmq k6{k6},xmm4,DWORD PTR fs:[eax+0x1e658e70]
+vptestmq k6{k6},xmm4,QWORD PTR fs:[eax+0x1e658e70]
+vptestmq k6{k6},xmm4,fs:[eax+0x1e658e70]
 vptestmq k6,ymm2,ymm5
 vptestmq k1,ymm5,QWORD BCST ss:[edx]
 vptestmq k1,ymm5,QWORD BCST BYTE PTR ss:[edx]
@@ -19496,19 +19496,18 @@ vptestmq k6,zmm4,QWORD BCST BYTE PTR [esi+eiz*4]
 vptestmq k6,zmm4,QWORD BCST WORD PTR [esi+eiz*4]
 vptestmq k6,zmm4,QWORD BCST DWORD PTR [esi+eiz*4]
 vptestmq k6,zmm4,QWORD BCST QWORD PTR [esi+eiz*4]
-vptestnmd k6{k1},xmm3,xmm7
-vptestnmd k6,xmm7,XMMWORD PTR gs:[ebx+eax*8+0x23c55165]
-vptestnmd k6,xmm7,BYTE PTR gs:[ebx+eax*8+0x23c55165]
-vptestnmd k6,xmm7,WORD PTR gs:[ebx+eax*8+0x23c55165]
-vptestnmd k6,xmm7,DWORD PTR gs:[ebx+eax*8+0x23c55165]
-vptestnmd k6,xmm7,QWORD PTR gs:[ebx+eax*8+0x23c55165]
-vptestnmd k6,xmm7,gs:[ebx+eax*8+0x23c55165]
-vptestnmd k3{k4},xmm0,XMMWORD PTR [edx+0x6c0]
-vptestnmd k3{k4},xmm0,BYTE PTR [edx+0x6c0]
-vptestnmd k3{k4},xmm0,WORD PTR [edx+0x6c0]
-vptestnmd k3{k4},xmm0,DWORD PTR [edx+0x6c0]
-vptestnmd k3{k4},xmm0,QWORD PTR [edx+0x6c0]
-vptestnmd k3{k4},xmm0,[edx+0x6c0]
+vptestnmd k7,xmm4,xmm7
+vptestnmd k1{k4},xmm7,XMMWORD PTR gs:[edi]
+vptestnmd k1{k4},xmm7,BYTE PTR gs:[edi]
+vptestnmd k1{k4},xmm7,WORD PTR gs:[edi]
+vptestnmd k1{k4},xmm7,DWORD PTR gs:[edi]
+vptestnmd k1{k4},xmm7,QWORD PTR gs:[edi]
+vptestnmd k1{k4},xmm7,gs:[edi]
+vptestnmd k6,xmm3,DWORD BCST [edx+0x5e]
+vptestnmd k6,xmm3,DWORD BCST BYTE PTR [edx+0x5e]
+vptestnmd k6,xmm3,DWORD BCST WORD PTR [edx+0x5e]
+vptestnmd k6,xmm3,DWORD BCST DWORD PTR [edx+0x5e]
+vptestnmd k6,xmm3,DWORD BCST QWORD PTR [edx+0x5e]
 vptestnmd k0,ymm3,ymm4
 vptestnmd k4{k6},ymm5,YMMWORD PTR fs:[ebx]
 vptestnmd k4{k6},ymm5,BYTE PTR fs:[ebx]
@@ -19522,19 +19521,19 @@ vptestnmd k7,ymm1,WORD PTR [ebp-0x6a]
 vptestnmd k7,ymm1,DWORD PTR [ebp-0x6a]
 vptestnmd k7,ymm1,QWORD PTR [ebp-0x6a]
 vptestnmd k7,ymm1,[ebp-0x6a]
-vptestnmd k2{k6},zmm3,zmm2
-vptestnmd k4,zmm7,ZMMWORD PTR fs:[edx+edx*1]
-vptestnmd k4,zmm7,BYTE PTR fs:[edx+edx*1]
-vptestnmd k4,zmm7,WORD PTR fs:[edx+edx*1]
-vptestnmd k4,zmm7,DWORD PTR fs:[edx+edx*1]
-vptestnmd k4,zmm7,QWORD PTR fs:[edx+edx*1]
-vptestnmd k4,zmm7,fs:[edx+edx*1]
-vptestnmd k3,zmm0,DWORD BCST [ebx+eax*2+0xdc]
-vptestnmd k3,zmm0,DWORD BCST BYTE PTR [ebx+eax*2+0xdc]
-vptestnmd k3,zmm0,DWORD BCST WORD PTR [ebx+eax*2+0xdc]
-vptestnmd k3,zmm0,DWORD BCST DWORD PTR [ebx+eax*2+0xdc]
-vptestnmd k3,zmm0,DWORD BCST QWORD PTR [ebx+eax*2+0xdc]
-vptestnmq k0{k5},xmm3,xmm6
+vptestnmd k4,zmm1,zmm4
+vptestnmd k6,zmm5,DWORD BCST fs:[edi+eax*2]
+vptestnmd k6,zmm5,DWORD BCST BYTE PTR fs:[edi+eax*2]
+vptestnmd k6,zmm5,DWORD BCST WORD PTR fs:[edi+eax*2]
+vptestnmd k6,zmm5,DWORD BCST DWORD PTR fs:[edi+eax*2]
+vptestnmd k6,zmm5,DWORD BCST QWORD PTR fs:[edi+eax*2]
+vptestnmd k1,zmm1,ZMMWORD PTR [ecx-0x1280]
+vptestnmd k1,zmm1,BYTE PTR [ecx-0x1280]
+vptestnmd k1,zmm1,WORD PTR [ecx-0x1280]
+vptestnmd k1,zmm1,DWORD PTR [ecx-0x1280]
+vptestnmd k1,zmm1,QWORD PTR [ecx-0x1280]
+vptestnmd k1,zmm1,[ecx-0x1280]
+vptestnmq k3,xmm5,xmm6
 vptestnmq k2{k3},xmm3,QWORD BCST ds:[ebp+ecx*4-0x56d1c949]
 vptestnmq k2{k3},xmm3,QWORD BCST BYTE PTR ds:[ebp+ecx*4-0x56d1c949]
 vptestnmq k2{k3},xmm3,QWORD BCST WORD PTR ds:[ebp+ecx*4-0x56d1c949]
@@ -19681,7 +19680,7 @@ vpcmpeqq ymm5,ymm6,WORD PTR [edi+edi*2]
 vpcmpeqq ymm5,ymm6,DWORD PTR [edi+edi*2]
 vpcmpeqq ymm5,ymm6,QWORD PTR [edi+edi*2]
 vpcmpeqq ymm5,ymm6,[edi+edi*2]
-vpcmpeqq k3{k1},xmm1,xmm0
+vpcmpeqq k6,xmm5,xmm2
 vpcmpeqq k6,xmm7,QWORD BCST ds:[esp+ebp*2+0x2c697aa3]
 vpcmpeqq k6,xmm7,QWORD BCST BYTE PTR ds:[esp+ebp*2+0x2c697aa3]
 vpcmpeqq k6,xmm7,QWORD BCST WORD PTR ds:[esp+ebp*2+0x2c697aa3]
@@ -19692,22 +19691,21 @@ vpcmpeqq k1{k6},xmm3,QWORD BCST BYTE PTR [eax-0x5498c4ba]
 vpcmpeqq k1{k6},xmm3,QWORD BCST WORD PTR [eax-0x5498c4ba]
 vpcmpeqq k1{k6},xmm3,QWORD BCST DWORD PTR [eax-0x5498c4ba]
 vpcmpeqq k1{k6},xmm3,QWORD BCST QWORD PTR [eax-0x5498c4ba]
-vpcmpeqq k1{k1},ymm7,ymm1
-vpcmpeqq k6,ymm7,YMMWORD PTR ds:[ecx+ebp*2-0x1e0]
-vpcmpeqq k6,ymm7,BYTE PTR ds:[ecx+ebp*2-0x1e0]
-vpcmpeqq k6,ymm7,WORD PTR ds:[ecx+ebp*2-0x1e0]
-vpcmpeqq k6,ymm7,DWORD PTR ds:[ecx+ebp*2-0x1e0]
-vpcmpeqq k6,ymm7,QWORD PTR ds:[ecx+ebp*2-0x1e0]
-vpcmpeqq k6,ymm7,ds:[ecx+ebp*2-0x1e0]
+vpcmpeqq k0,ymm6,ymm0
+vpcmpeqq k3,ymm0,QWORD BCST fs:[edx]
+vpcmpeqq k3,ymm0,QWORD BCST BYTE PTR fs:[edx]
+vpcmpeqq k3,ymm0,QWORD BCST WORD PTR fs:[edx]
+vpcmpeqq k3,ymm0,QWORD BCST DWORD PTR fs:[edx]
+vpcmpeqq k3,ymm0,QWORD BCST QWORD PTR fs:[edx]
 vpcmpeqq k6{k1},ymm2,QWORD BCST [ebx+0x2a0]
-vpcmpeqq k1{k5},zmm0,zmm0
-vpcmpeqq k7,zmm2,QWORD BCST ds:[esi+edi*8+0x88e9288]
 vpcmpeqq k2,zmm1,ZMMWORD PTR [edi+0x1040]
 vpcmpeqq k2,zmm1,BYTE PTR [edi+0x1040]
 vpcmpeqq k2,zmm1,WORD PTR [edi+0x1040]
 vpcmpeqq k2,zmm1,DWORD PTR [edi+0x1040]
 vpcmpeqq k2,zmm1,QWORD PTR [edi+0x1040]
 vpcmpeqq k2,zmm1,[edi+0x1040]
+vpcmpeqq k1{k5},zmm0,zmm0
+vpcmpeqq k7,zmm2,QWORD BCST ds:[esi+edi*8+0x88e9288]
 vpmovb2m k2,xmm3
 vpmovb2m k0,ymm6
 vpmovb2m k6,zmm0
@@ -19843,13 +19841,12 @@ vpackusdw ymm6{k5},ymm4,DWORD PTR cs:[edx-0x680]
 vpackusdw ymm6{k5},ymm4,QWORD PTR cs:[edx-0x680]
 vpackusdw ymm6{k5},ymm4,cs:[edx-0x680]
 vpackusdw ymm5{k2}{z},ymm7,YMMWORD PTR [edx]
-vpackusdw zmm4{k7},zmm4,zmm3
-vpackusdw zmm2,zmm6,ZMMWORD PTR ss:[ebp-0x1e00]
-vpackusdw zmm2,zmm6,BYTE PTR ss:[ebp-0x1e00]
-vpackusdw zmm2,zmm6,WORD PTR ss:[ebp-0x1e00]
-vpackusdw zmm2,zmm6,DWORD PTR ss:[ebp-0x1e00]
-vpackusdw zmm2,zmm6,QWORD PTR ss:[ebp-0x1e00]
-vpackusdw zmm2,zmm6,ss:[ebp-0x1e00]
+vpackusdw zmm6,zmm6,zmm1
+vpackusdw zmm5{k5},zmm2,DWORD BCST cs:[esi+ebp*1-0x28de44e5]
+vpackusdw zmm5{k5},zmm2,DWORD BCST BYTE PTR cs:[esi+ebp*1-0x28de44e5]
+vpackusdw zmm5{k5},zmm2,DWORD BCST WORD PTR cs:[esi+ebp*1-0x28de44e5]
+vpackusdw zmm5{k5},zmm2,DWORD BCST DWORD PTR cs:[esi+ebp*1-0x28de44e5]
+vpackusdw zmm5{k5},zmm2,DWORD BCST QWORD PTR cs:[esi+ebp*1-0x28de44e5]
 vpackusdw zmm6,zmm6,DWORD BCST ds:0x50
 vmaskmovps xmm4,xmm0,XMMWORD PTR [edi]
 vmaskmovps xmm4,xmm0,BYTE PTR [edi]
@@ -19890,20 +19887,20 @@ vscalefps xmm4,xmm7,WORD PTR [edx+ecx*1]
 vscalefps xmm4,xmm7,DWORD PTR [edx+ecx*1]
 vscalefps xmm4,xmm7,QWORD PTR [edx+ecx*1]
 vscalefps xmm4,xmm7,[edx+ecx*1]
+vscalefps ymm7,ymm1,YMMWORD PTR [esi+0x53a90f9d]
+vscalefps ymm7,ymm1,BYTE PTR [esi+0x53a90f9d]
+vscalefps ymm7,ymm1,WORD PTR [esi+0x53a90f9d]
+vscalefps ymm7,ymm1,DWORD PTR [esi+0x53a90f9d]
+vscalefps ymm7,ymm1,QWORD PTR [esi+0x53a90f9d]
+vscalefps ymm7,ymm1,[esi+0x53a90f9d]
 vscalefps ymm6{k1},ymm2,ymm0
-vscalefps ymm6{k6}{z},ymm5,YMMWORD PTR ds:[eax-0x61]
-vscalefps ymm6{k6}{z},ymm5,BYTE PTR ds:[eax-0x61]
-vscalefps ymm6{k6}{z},ymm5,WORD PTR ds:[eax-0x61]
-vscalefps ymm6{k6}{z},ymm5,DWORD PTR ds:[eax-0x61]
-vscalefps ymm6{k6}{z},ymm5,QWORD PTR ds:[eax-0x61]
-vscalefps ymm6{k6}{z},ymm5,ds:[eax-0x61]
-vscalefps ymm5,ymm6,YMMWORD PTR [ebx-0x100]
-vscalefps ymm5,ymm6,BYTE PTR [ebx-0x100]
-vscalefps ymm5,ymm6,WORD PTR [ebx-0x100]
-vscalefps ymm5,ymm6,DWORD PTR [ebx-0x100]
-vscalefps ymm5,ymm6,QWORD PTR [ebx-0x100]
-vscalefps ymm5,ymm6,[ebx-0x100]
-vscalefps zmm5,zmm4,zmm7{rz-sae}
+vscalefps ymm2{k7},ymm3,YMMWORD PTR ds:[ebx-0x80]
+vscalefps ymm2{k7},ymm3,BYTE PTR ds:[ebx-0x80]
+vscalefps ymm2{k7},ymm3,WORD PTR ds:[ebx-0x80]
+vscalefps ymm2{k7},ymm3,DWORD PTR ds:[ebx-0x80]
+vscalefps ymm2{k7},ymm3,QWORD PTR ds:[ebx-0x80]
+vscalefps ymm2{k7},ymm3,ds:[ebx-0x80]
+vscalefps zmm0,zmm6,zmm7
 vscalefps zmm6{k7}{z},zmm4,ZMMWORD PTR es:[edx-0x800]
 vscalefps zmm6{k7}{z},zmm4,BYTE PTR es:[edx-0x800]
 vscalefps zmm6{k7}{z},zmm4,WORD PTR es:[edx-0x800]
@@ -19916,36 +19913,41 @@ vscalefps zmm5{k1},zmm7,WORD PTR [esp+esi*8+0x100]
 vscalefps zmm5{k1},zmm7,DWORD PTR [esp+esi*8+0x100]
 vscalefps zmm5{k1},zmm7,QWORD PTR [esp+esi*8+0x100]
 vscalefps zmm5{k1},zmm7,[esp+esi*8+0x100]
+vscalefpd xmm6,xmm6,XMMWORD PTR [ecx-0x700]
+vscalefpd xmm6,xmm6,BYTE PTR [ecx-0x700]
+vscalefpd xmm6,xmm6,WORD PTR [ecx-0x700]
+vscalefpd xmm6,xmm6,DWORD PTR [ecx-0x700]
+vscalefpd xmm6,xmm6,QWORD PTR [ecx-0x700]
+vscalefpd xmm6,xmm6,[ecx-0x700]
 vscalefpd xmm4{k4}{z},xmm5,xmm2
 vscalefpd xmm1{k3},xmm6,QWORD BCST es:[ecx]
 vscalefpd xmm1{k3},xmm6,QWORD BCST BYTE PTR es:[ecx]
 vscalefpd xmm1{k3},xmm6,QWORD BCST WORD PTR es:[ecx]
 vscalefpd xmm1{k3},xmm6,QWORD BCST DWORD PTR es:[ecx]
 vscalefpd xmm1{k3},xmm6,QWORD BCST QWORD PTR es:[ecx]
-vscalefpd xmm0{k6}{z},xmm4,QWORD BCST [edi+0x26969e33]
-vscalefpd xmm0{k6}{z},xmm4,QWORD BCST BYTE PTR [edi+0x26969e33]
-vscalefpd xmm0{k6}{z},xmm4,QWORD BCST WORD PTR [edi+0x26969e33]
-vscalefpd xmm0{k6}{z},xmm4,QWORD BCST DWORD PTR [edi+0x26969e33]
-vscalefpd xmm0{k6}{z},xmm4,QWORD BCST QWORD PTR [edi+0x26969e33]
-vscalefpd ymm7{k3},ymm7,ymm6
+vscalefpd ymm7,ymm6,ymm2
 vscalefpd ymm0{k3},ymm3,QWORD BCST fs:[esi+edx*2]
 vscalefpd ymm0{k3},ymm3,QWORD BCST BYTE PTR fs:[esi+edx*2]
 vscalefpd ymm0{k3},ymm3,QWORD BCST WORD PTR fs:[esi+edx*2]
 vscalefpd ymm0{k3},ymm3,QWORD BCST DWORD PTR fs:[esi+edx*2]
 vscalefpd ymm0{k3},ymm3,QWORD BCST QWORD PTR fs:[esi+edx*2]
 vscalefpd ymm7,ymm5,QWORD BCST [edx]
-vscalefpd zmm6,zmm5,zmm6{rz-sae}
-vscalefpd zmm1,zmm5,QWORD BCST ss:[ecx+eax*2]
-vscalefpd zmm1,zmm5,QWORD BCST BYTE PTR ss:[ecx+eax*2]
-vscalefpd zmm1,zmm5,QWORD BCST WORD PTR ss:[ecx+eax*2]
-vscalefpd zmm1,zmm5,QWORD BCST DWORD PTR ss:[ecx+eax*2]
-vscalefpd zmm1,zmm5,QWORD BCST QWORD PTR ss:[ecx+eax*2]
+vscalefpd ymm7,ymm5,QWORD BCST BYTE PTR [edx]
+vscalefpd ymm7,ymm5,QWORD BCST WORD PTR [edx]
+vscalefpd ymm7,ymm5,QWORD BCST DWORD PTR [edx]
+vscalefpd ymm7,ymm5,QWORD BCST QWORD PTR [edx]
 vscalefpd zmm2,zmm2,ZMMWORD PTR [esi+eax*2-0xf40]
 vscalefpd zmm2,zmm2,BYTE PTR [esi+eax*2-0xf40]
 vscalefpd zmm2,zmm2,WORD PTR [esi+eax*2-0xf40]
 vscalefpd zmm2,zmm2,DWORD PTR [esi+eax*2-0xf40]
 vscalefpd zmm2,zmm2,QWORD PTR [esi+eax*2-0xf40]
 vscalefpd zmm2,zmm2,[esi+eax*2-0xf40]
+vscalefpd zmm6,zmm5,zmm6{rz-sae}
+vscalefpd zmm1,zmm5,QWORD BCST ss:[ecx+eax*2]
+vscalefpd zmm1,zmm5,QWORD BCST BYTE PTR ss:[ecx+eax*2]
+vscalefpd zmm1,zmm5,QWORD BCST WORD PTR ss:[ecx+eax*2]
+vscalefpd zmm1,zmm5,QWORD BCST DWORD PTR ss:[ecx+eax*2]
+vscalefpd zmm1,zmm5,QWORD BCST QWORD PTR ss:[ecx+eax*2]
 vmaskmovpd xmm0,xmm6,XMMWORD PTR [eax]
 vmaskmovpd xmm0,xmm6,BYTE PTR [eax]
 vmaskmovpd xmm0,xmm6,WORD PTR [eax]
@@ -19972,40 +19974,40 @@ vmaskmovpd ymm3,ymm7,DWORD PTR fs:[esp+ecx*8-0x27]
 vmaskmovpd ymm3,ymm7,QWORD PTR fs:[esp+ecx*8-0x27]
 vmaskmovpd ymm3,ymm7,fs:[esp+ecx*8-0x27]
 vmaskmovpd ymm1,ymm3,YMMWORD PTR [ebx+ebp*1-0x4c]
+vscalefss xmm1,xmm5,DWORD PTR [edi+esi*1]
+vscalefss xmm1,xmm5,BYTE PTR [edi+esi*1]
+vscalefss xmm1,xmm5,WORD PTR [edi+esi*1]
+vscalefss xmm1,xmm5,QWORD PTR [edi+esi*1]
+vscalefss xmm1,xmm5,[edi+esi*1]
 vscalefss xmm0{k5},xmm6,xmm1{ru-sae}
-vscalefss xmm0,xmm6,DWORD PTR fs:[esi]
-vscalefss xmm0,xmm6,BYTE PTR fs:[esi]
-vscalefss xmm0,xmm6,WORD PTR fs:[esi]
-vscalefss xmm0,xmm6,QWORD PTR fs:[esi]
-vscalefss xmm0,xmm6,fs:[esi]
-vscalefss xmm0{k6}{z},xmm6,DWORD PTR [ecx+0xb4]
-vscalefss xmm0{k6}{z},xmm6,BYTE PTR [ecx+0xb4]
-vscalefss xmm0{k6}{z},xmm6,WORD PTR [ecx+0xb4]
-vscalefss xmm0{k6}{z},xmm6,QWORD PTR [ecx+0xb4]
-vscalefss xmm0{k6}{z},xmm6,[ecx+0xb4]
+vscalefss xmm1{k3}{z},xmm2,DWORD PTR es:[eax+0xc4]
+vscalefss xmm1{k3}{z},xmm2,BYTE PTR es:[eax+0xc4]
+vscalefss xmm1{k3}{z},xmm2,WORD PTR es:[eax+0xc4]
+vscalefss xmm1{k3}{z},xmm2,QWORD PTR es:[eax+0xc4]
+vscalefss xmm1{k3}{z},xmm2,es:[eax+0xc4]
+vscalefsd xmm3,xmm5,QWORD PTR [edi-0x220]
+vscalefsd xmm3,xmm5,BYTE PTR [edi-0x220]
+vscalefsd xmm3,xmm5,WORD PTR [edi-0x220]
+vscalefsd xmm3,xmm5,DWORD PTR [edi-0x220]
+vscalefsd xmm3,xmm5,[edi-0x220]
 vscalefsd xmm3{k3}{z},xmm4,xmm5
-vscalefsd xmm6,xmm1,QWORD PTR cs:[eax-0x203b1597]
-vscalefsd xmm6,xmm1,BYTE PTR cs:[eax-0x203b1597]
-vscalefsd xmm6,xmm1,WORD PTR cs:[eax-0x203b1597]
-vscalefsd xmm6,xmm1,DWORD PTR cs:[eax-0x203b1597]
-vscalefsd xmm6,xmm1,cs:[eax-0x203b1597]
-vscalefsd xmm0{k4}{z},xmm5,QWORD PTR [ebx+0x158]
-vscalefsd xmm0{k4}{z},xmm5,BYTE PTR [ebx+0x158]
-vscalefsd xmm0{k4}{z},xmm5,WORD PTR [ebx+0x158]
-vscalefsd xmm0{k4}{z},xmm5,DWORD PTR [ebx+0x158]
-vscalefsd xmm0{k4}{z},xmm5,[ebx+0x158]
-vmaskmovps XMMWORD PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
-vmaskmovps BYTE PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
-vmaskmovps WORD PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
-vmaskmovps DWORD PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
-vmaskmovps QWORD PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
-vmaskmovps gs:[edx+edi*1-0x4a],xmm4,xmm7
+vscalefsd xmm7{k3}{z},xmm0,QWORD PTR cs:[ecx-0x1368e86e]
+vscalefsd xmm7{k3}{z},xmm0,BYTE PTR cs:[ecx-0x1368e86e]
+vscalefsd xmm7{k3}{z},xmm0,WORD PTR cs:[ecx-0x1368e86e]
+vscalefsd xmm7{k3}{z},xmm0,DWORD PTR cs:[ecx-0x1368e86e]
+vscalefsd xmm7{k3}{z},xmm0,cs:[ecx-0x1368e86e]
 vmaskmovps XMMWORD PTR [esi*4+0x454c3aa5],xmm1,xmm7
 vmaskmovps BYTE PTR [esi*4+0x454c3aa5],xmm1,xmm7
 vmaskmovps WORD PTR [esi*4+0x454c3aa5],xmm1,xmm7
 vmaskmovps DWORD PTR [esi*4+0x454c3aa5],xmm1,xmm7
 vmaskmovps QWORD PTR [esi*4+0x454c3aa5],xmm1,xmm7
 vmaskmovps [esi*4+0x454c3aa5],xmm1,xmm7
+vmaskmovps XMMWORD PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
+vmaskmovps BYTE PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
+vmaskmovps WORD PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
+vmaskmovps DWORD PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
+vmaskmovps QWORD PTR gs:[edx+edi*1-0x4a],xmm4,xmm7
+vmaskmovps gs:[edx+edi*1-0x4a],xmm4,xmm7
 vmaskmovps XMMWORD PTR [edx],xmm1,xmm1
 vmaskmovps YMMWORD PTR [esp+eax*2],ymm3,ymm7
 vmaskmovps BYTE PTR [esp+eax*2],ymm3,ymm7
@@ -20101,7 +20103,7 @@ vpmovzxbw ymm2{k1}{z},XMMWORD PTR [ebp-0x1ecf67fb]
 {evex} vpmovzxbw ymm6,DWORD PTR gs:[edi+eax*4-0x28237ef9]
 {evex} vpmovzxbw ymm6,QWORD PTR gs:[edi+eax*4-0x28237ef9]
 {evex} vpmovzxbw ymm6,gs:[edi+eax*4-0x28237ef9]
-vpmovzxbw zmm6{k6},ymm2
+vpmovzxbw zmm6,ymm1
 vpmovzxbw zmm7{k4}{z},YMMWORD PTR es:[ecx-0xa80]
 vpmovzxbw zmm7{k4}{z},BYTE PTR es:[ecx-0xa80]
 vpmovzxbw zmm7{k4}{z},WORD PTR es:[ecx-0xa80]
@@ -20125,6 +20127,12 @@ vpmovwb BYTE PTR cs:[ebx+edx*4-0x3d8],xmm1
 vpmovwb WORD PTR cs:[ebx+edx*4-0x3d8],xmm1
 vpmovwb DWORD PTR cs:[ebx+edx*4-0x3d8],xmm1
 vpmovwb cs:[ebx+edx*4-0x3d8],xmm1
+vpmovwb XMMWORD PTR [ecx*2+0x20],ymm4
+vpmovwb BYTE PTR [ecx*2+0x20],ymm4
+vpmovwb WORD PTR [ecx*2+0x20],ymm4
+vpmovwb DWORD PTR [ecx*2+0x20],ymm4
+vpmovwb QWORD PTR [ecx*2+0x20],ymm4
+vpmovwb [ecx*2+0x20],ymm4
 vpmovwb xmm0{k3}{z},ymm0
 vpmovwb XMMWORD PTR ds:[edi+0x5bd2fcfc]{k6},ymm4
 vpmovwb BYTE PTR ds:[edi+0x5bd2fcfc]{k6},ymm4
@@ -20132,12 +20140,6 @@ vpmovwb WORD PTR ds:[edi+0x5bd2fcfc]{k6},ymm4
 vpmovwb DWORD PTR ds:[edi+0x5bd2fcfc]{k6},ymm4
 vpmovwb QWORD PTR ds:[edi+0x5bd2fcfc]{k6},ymm4
 vpmovwb ds:[edi+0x5bd2fcfc]{k6},ymm4
-vpmovwb XMMWORD PTR [ecx*2+0x20],ymm4
-vpmovwb BYTE PTR [ecx*2+0x20],ymm4
-vpmovwb WORD PTR [ecx*2+0x20],ymm4
-vpmovwb DWORD PTR [ecx*2+0x20],ymm4
-vpmovwb QWORD PTR [ecx*2+0x20],ymm4
-vpmovwb [ecx*2+0x20],ymm4
 vpmovwb ymm0,zmm3
 vpmovwb YMMWORD PTR [ebp+0x680]{k4},zmm5
 vpmovwb BYTE PTR [ebp+0x680]{k4},zmm5
@@ -20222,17 +20224,17 @@ vpmovdb BYTE PTR ds:[ecx+edx*1],xmm6
 vpmovdb WORD PTR ds:[ecx+edx*1],xmm6
 vpmovdb QWORD PTR ds:[ecx+edx*1],xmm6
 vpmovdb ds:[ecx+edx*1],xmm6
+vpmovdb QWORD PTR [eax+0x38],ymm4
+vpmovdb BYTE PTR [eax+0x38],ymm4
+vpmovdb WORD PTR [eax+0x38],ymm4
+vpmovdb DWORD PTR [eax+0x38],ymm4
+vpmovdb [eax+0x38],ymm4
 vpmovdb xmm2{k6},ymm2
-vpmovdb QWORD PTR ss:[eax*8-0x337eb15],ymm3
-vpmovdb BYTE PTR ss:[eax*8-0x337eb15],ymm3
-vpmovdb WORD PTR ss:[eax*8-0x337eb15],ymm3
-vpmovdb DWORD PTR ss:[eax*8-0x337eb15],ymm3
-vpmovdb ss:[eax*8-0x337eb15],ymm3
-vpmovdb QWORD PTR ds:0xffffffe1{k5},ymm7
-vpmovdb BYTE PTR ds:0xffffffe1{k5},ymm7
-vpmovdb WORD PTR ds:0xffffffe1{k5},ymm7
-vpmovdb DWORD PTR ds:0xffffffe1{k5},ymm7
-vpmovdb ds:0xffffffe1{k5},ymm7
+vpmovdb QWORD PTR gs:[eax]{k7},ymm2
+vpmovdb BYTE PTR gs:[eax]{k7},ymm2
+vpmovdb WORD PTR gs:[eax]{k7},ymm2
+vpmovdb DWORD PTR gs:[eax]{k7},ymm2
+vpmovdb gs:[eax]{k7},ymm2
 vpmovdb xmm5,zmm6
 vpmovdb XMMWORD PTR cs:[ebx+0x7eb505dd]{k3},zmm4
 vpmovdb BYTE PTR cs:[ebx+0x7eb505dd]{k3},zmm4
@@ -20311,28 +20313,28 @@ vpmovqb BYTE PTR fs:[ecx],xmm5
 vpmovqb DWORD PTR fs:[ecx],xmm5
 vpmovqb QWORD PTR fs:[ecx],xmm5
 vpmovqb fs:[ecx],xmm5
-vpmovqb xmm0{k4},ymm4
 vpmovqb DWORD PTR ds:0xe49770fa,ymm6
 vpmovqb BYTE PTR ds:0xe49770fa,ymm6
 vpmovqb WORD PTR ds:0xe49770fa,ymm6
 vpmovqb QWORD PTR ds:0xe49770fa,ymm6
 vpmovqb ds:0xe49770fa,ymm6
+vpmovqb xmm0{k4},ymm4
 vpmovqb DWORD PTR [ebp+edi*2-0x6c]{k5},ymm1
 vpmovqb BYTE PTR [ebp+edi*2-0x6c]{k5},ymm1
 vpmovqb WORD PTR [ebp+edi*2-0x6c]{k5},ymm1
 vpmovqb QWORD PTR [ebp+edi*2-0x6c]{k5},ymm1
 vpmovqb [ebp+edi*2-0x6c]{k5},ymm1
-vpmovqb xmm4{k1}{z},zmm2
-vpmovqb QWORD PTR gs:[ebp-0x672da07d],zmm7
-vpmovqb BYTE PTR gs:[ebp-0x672da07d],zmm7
-vpmovqb WORD PTR gs:[ebp-0x672da07d],zmm7
-vpmovqb DWORD PTR gs:[ebp-0x672da07d],zmm7
-vpmovqb gs:[ebp-0x672da07d],zmm7
-vpmovqb QWORD PTR [edi]{k7},zmm4
-vpmovqb BYTE PTR [edi]{k7},zmm4
-vpmovqb WORD PTR [edi]{k7},zmm4
-vpmovqb DWORD PTR [edi]{k7},zmm4
-vpmovqb [edi]{k7},zmm4
+vpmovqb xmm5,zmm3
+vpmovqb QWORD PTR ds:[eax+ebx*2-0x3e8]{k2},zmm1
+vpmovqb BYTE PTR ds:[eax+ebx*2-0x3e8]{k2},zmm1
+vpmovqb WORD PTR ds:[eax+ebx*2-0x3e8]{k2},zmm1
+vpmovqb DWORD PTR ds:[eax+ebx*2-0x3e8]{k2},zmm1
+vpmovqb ds:[eax+ebx*2-0x3e8]{k2},zmm1
+vpmovqb QWORD PTR [ecx-0x2b],zmm3
+vpmovqb BYTE PTR [ecx-0x2b],zmm3
+vpmovqb WORD PTR [ecx-0x2b],zmm3
+vpmovqb DWORD PTR [ecx-0x2b],zmm3
+vpmovqb [ecx-0x2b],zmm3
 pmovzxwd xmm5,xmm0
 pmovzxwd xmm2,QWORD PTR es:[ecx+0x42]
 pmovzxwd xmm2,BYTE PTR es:[ecx+0x42]
@@ -20368,13 +20370,14 @@ vpmovzxwd ymm5,WORD PTR [eax+0xa]
 vpmovzxwd ymm5,DWORD PTR [eax+0xa]
 vpmovzxwd ymm5,QWORD PTR [eax+0xa]
 vpmovzxwd ymm5,[eax+0xa]
+{evex} vpmovzxwd xmm0,QWORD PTR [ebx+eax*2+0x1b8]
 vpmovzxwd xmm7{k6},xmm6
-{evex} vpmovzxwd xmm7,QWORD PTR cs:[ecx]
-{evex} vpmovzxwd xmm7,BYTE PTR cs:[ecx]
-{evex} vpmovzxwd xmm7,WORD PTR cs:[ecx]
-{evex} vpmovzxwd xmm7,DWORD PTR cs:[ecx]
-{evex} vpmovzxwd xmm7,cs:[ecx]
-vpmovzxwd xmm7{k7},QWORD PTR [eax-0x77d6dd31]
+vpmovzxwd xmm7{k4},QWORD PTR cs:[ecx+edx*4]
+vpmovzxwd xmm7{k4},BYTE PTR cs:[ecx+edx*4]
+vpmovzxwd xmm7{k4},WORD PTR cs:[ecx+edx*4]
+vpmovzxwd xmm7{k4},DWORD PTR cs:[ecx+edx*4]
+vpmovzxwd xmm7{k4},cs:[ecx+edx*4]
+{evex} vpmovzxwd ymm1,XMMWORD PTR [edi]
 vpmovzxwd ymm7{k2}{z},xmm5
 vpmovzxwd ymm2{k6},XMMWORD PTR gs:[esp+esi*4]
 vpmovzxwd ymm2{k6},BYTE PTR gs:[esp+esi*4]
@@ -20382,57 +20385,56 @@ vpmovzxwd ymm2{k6},WORD PTR gs:[esp+esi*4]
 vpmovzxwd ymm2{k6},DWORD PTR gs:[esp+esi*4]
 vpmovzxwd ymm2{k6},QWORD PTR gs:[esp+esi*4]
 vpmovzxwd ymm2{k6},gs:[esp+esi*4]
-{evex} vpmovzxwd ymm1,XMMWORD PTR [edi]
-vpmovzxwd zmm4{k1},ymm1
-vpmovzxwd zmm0,YMMWORD PTR ss:[esi]
-vpmovzxwd zmm0,BYTE PTR ss:[esi]
-vpmovzxwd zmm0,WORD PTR ss:[esi]
-vpmovzxwd zmm0,DWORD PTR ss:[esi]
-vpmovzxwd zmm0,QWORD PTR ss:[esi]
-vpmovzxwd zmm0,ss:[esi]
-vpmovzxwd zmm2{k6},YMMWORD PTR [edx+edi*8+0x3567b3f0]
-vpmovzxwd zmm2{k6},BYTE PTR [edx+edi*8+0x3567b3f0]
-vpmovzxwd zmm2{k6},WORD PTR [edx+edi*8+0x3567b3f0]
-vpmovzxwd zmm2{k6},DWORD PTR [edx+edi*8+0x3567b3f0]
-vpmovzxwd zmm2{k6},QWORD PTR [edx+edi*8+0x3567b3f0]
-vpmovzxwd zmm2{k6},[edx+edi*8+0x3567b3f0]
+vpmovzxwd zmm3,ymm1
+vpmovzxwd zmm2{k2},YMMWORD PTR gs:[esi]
+vpmovzxwd zmm2{k2},BYTE PTR gs:[esi]
+vpmovzxwd zmm2{k2},WORD PTR gs:[esi]
+vpmovzxwd zmm2{k2},DWORD PTR gs:[esi]
+vpmovzxwd zmm2{k2},QWORD PTR gs:[esi]
+vpmovzxwd zmm2{k2},gs:[esi]
+vpmovzxwd zmm6,YMMWORD PTR [eax*4+0x6c]
+vpmovzxwd zmm6,BYTE PTR [eax*4+0x6c]
+vpmovzxwd zmm6,WORD PTR [eax*4+0x6c]
+vpmovzxwd zmm6,DWORD PTR [eax*4+0x6c]
+vpmovzxwd zmm6,QWORD PTR [eax*4+0x6c]
+vpmovzxwd zmm6,[eax*4+0x6c]
+vpmovdw QWORD PTR [ebx+eax*8+0x6344e357],xmm0
+vpmovdw BYTE PTR [ebx+eax*8+0x6344e357],xmm0
+vpmovdw WORD PTR [ebx+eax*8+0x6344e357],xmm0
+vpmovdw DWORD PTR [ebx+eax*8+0x6344e357],xmm0
+vpmovdw [ebx+eax*8+0x6344e357],xmm0
 vpmovdw xmm0{k7},xmm2
-vpmovdw QWORD PTR cs:[edx],xmm1
-vpmovdw BYTE PTR cs:[edx],xmm1
-vpmovdw WORD PTR cs:[edx],xmm1
-vpmovdw DWORD PTR cs:[edx],xmm1
-vpmovdw cs:[edx],xmm1
-vpmovdw QWORD PTR [ebp+0xa]{k1},xmm5
-vpmovdw BYTE PTR [ebp+0xa]{k1},xmm5
-vpmovdw WORD PTR [ebp+0xa]{k1},xmm5
-vpmovdw DWORD PTR [ebp+0xa]{k1},xmm5
-vpmovdw [ebp+0xa]{k1},xmm5
-vpmovdw xmm4{k7},ymm4
-vpmovdw XMMWORD PTR [eax],ymm4
-vpmovdw BYTE PTR [eax],ymm4
-vpmovdw WORD PTR [eax],ymm4
-vpmovdw DWORD PTR [eax],ymm4
-vpmovdw QWORD PTR [eax],ymm4
-vpmovdw [eax],ymm4
+vpmovdw QWORD PTR cs:[edx+edi*4+0x2b0]{k6},xmm4
+vpmovdw BYTE PTR cs:[edx+edi*4+0x2b0]{k6},xmm4
+vpmovdw WORD PTR cs:[edx+edi*4+0x2b0]{k6},xmm4
+vpmovdw DWORD PTR cs:[edx+edi*4+0x2b0]{k6},xmm4
+vpmovdw cs:[edx+edi*4+0x2b0]{k6},xmm4
+vpmovdw xmm6,ymm7
 vpmovdw XMMWORD PTR fs:0xc2e4d2eb{k7},ymm3
 vpmovdw BYTE PTR fs:0xc2e4d2eb{k7},ymm3
 vpmovdw WORD PTR fs:0xc2e4d2eb{k7},ymm3
 vpmovdw DWORD PTR fs:0xc2e4d2eb{k7},ymm3
 vpmovdw QWORD PTR fs:0xc2e4d2eb{k7},ymm3
 vpmovdw fs:0xc2e4d2eb{k7},ymm3
+vpmovdw XMMWORD PTR [eax],ymm4
+vpmovdw BYTE PTR [eax],ymm4
+vpmovdw WORD PTR [eax],ymm4
+vpmovdw DWORD PTR [eax],ymm4
+vpmovdw QWORD PTR [eax],ymm4
+vpmovdw [eax],ymm4
+vpmovdw YMMWORD PTR [edx+eiz*8-0x2d00534f],zmm1
+vpmovdw BYTE PTR [edx+eiz*8-0x2d00534f],zmm1
+vpmovdw WORD PTR [edx+eiz*8-0x2d00534f],zmm1
+vpmovdw DWORD PTR [edx+eiz*8-0x2d00534f],zmm1
+vpmovdw QWORD PTR [edx+eiz*8-0x2d00534f],zmm1
+vpmovdw [edx+eiz*8-0x2d00534f],zmm1
 vpmovdw ymm2{k3},zmm2
-vpmovdw YMMWORD PTR fs:[ecx+ebx*4],zmm5
-vpmovdw BYTE PTR fs:[ecx+ebx*4],zmm5
-vpmovdw WORD PTR fs:[ecx+ebx*4],zmm5
-vpmovdw DWORD PTR fs:[ecx+ebx*4],zmm5
-vpmovdw QWORD PTR fs:[ecx+ebx*4],zmm5
-vpmovdw fs:[ecx+ebx*4],zmm5
-vpmovdw YMMWORD PTR [ecx]{k6},zmm3
-vpmovdw BYTE PTR [ecx]{k6},zmm3
-vpmovdw WORD PTR [ecx]{k6},zmm3
-vpmovdw DWORD PTR [ecx]{k6},zmm3
-vpmovdw QWORD PTR [ecx]{k6},zmm3
-vpmovdw [ecx]{k6},zmm3
+vpmovdw YMMWORD PTR es:[edx]{k6},zmm0
+vpmovdw BYTE PTR es:[edx]{k6},zmm0
+vpmovdw WORD PTR es:[edx]{k6},zmm0
+vpmovdw DWORD PTR es:[edx]{k6},zmm0
+vpmovdw QWORD PTR es:[edx]{k6},zmm0
+vpmovdw es:[edx]{k6},zmm0
 pmovzxwq xmm2,xmm0
 pmovzxwq xmm2,DWORD PTR cs:[bx+di-0x1f]
 pmovzxwq xmm2,BYTE PTR cs:[bx+di-0x1f]
@@ -20507,19 +20509,19 @@ vpmovqw WORD PTR [esi]{k4},ymm2
 vpmovqw DWORD PTR [esi]{k4},ymm2
 vpmovqw [esi]{k4},ymm2
 vpmovqw QWORD PTR [esi+edx*2],ymm0
-vpmovqw xmm0{k7}{z},zmm6
-vpmovqw XMMWORD PTR es:[edx+0x230],zmm2
-vpmovqw BYTE PTR es:[edx+0x230],zmm2
-vpmovqw WORD PTR es:[edx+0x230],zmm2
-vpmovqw DWORD PTR es:[edx+0x230],zmm2
-vpmovqw QWORD PTR es:[edx+0x230],zmm2
-vpmovqw es:[edx+0x230],zmm2
-vpmovqw XMMWORD PTR [ecx]{k7},zmm3
-vpmovqw BYTE PTR [ecx]{k7},zmm3
-vpmovqw WORD PTR [ecx]{k7},zmm3
-vpmovqw DWORD PTR [ecx]{k7},zmm3
-vpmovqw QWORD PTR [ecx]{k7},zmm3
-vpmovqw [ecx]{k7},zmm3
+vpmovqw xmm6,zmm6
+vpmovqw XMMWORD PTR fs:[esi]{k2},zmm2
+vpmovqw BYTE PTR fs:[esi]{k2},zmm2
+vpmovqw WORD PTR fs:[esi]{k2},zmm2
+vpmovqw DWORD PTR fs:[esi]{k2},zmm2
+vpmovqw QWORD PTR fs:[esi]{k2},zmm2
+vpmovqw fs:[esi]{k2},zmm2
+vpmovqw XMMWORD PTR [esi+0x7f],zmm1
+vpmovqw BYTE PTR [esi+0x7f],zmm1
+vpmovqw WORD PTR [esi+0x7f],zmm1
+vpmovqw DWORD PTR [esi+0x7f],zmm1
+vpmovqw QWORD PTR [esi+0x7f],zmm1
+vpmovqw [esi+0x7f],zmm1
 pmovzxdq xmm4,xmm7
 pmovzxdq xmm4,QWORD PTR [si+0x342]
 pmovzxdq xmm4,BYTE PTR [si+0x342]
@@ -20551,13 +20553,13 @@ vpmovzxdq ymm0,WORD PTR [ecx+eiz*4-0x341f739a]
 vpmovzxdq ymm0,DWORD PTR [ecx+eiz*4-0x341f739a]
 vpmovzxdq ymm0,QWORD PTR [ecx+eiz*4-0x341f739a]
 vpmovzxdq ymm0,[ecx+eiz*4-0x341f739a]
+{evex} vpmovzxdq xmm7,QWORD PTR [ebx]
 vpmovzxdq xmm5{k6},xmm3
-{evex} vpmovzxdq xmm5,QWORD PTR es:[ebx*1+0xa]
-{evex} vpmovzxdq xmm5,BYTE PTR es:[ebx*1+0xa]
-{evex} vpmovzxdq xmm5,WORD PTR es:[ebx*1+0xa]
-{evex} vpmovzxdq xmm5,DWORD PTR es:[ebx*1+0xa]
-{evex} vpmovzxdq xmm5,es:[ebx*1+0xa]
-vpmovzxdq xmm1{k4}{z},QWORD PTR [ebx]
+vpmovzxdq xmm5{k7}{z},QWORD PTR es:[ebx-0x100]
+vpmovzxdq xmm5{k7}{z},BYTE PTR es:[ebx-0x100]
+vpmovzxdq xmm5{k7}{z},WORD PTR es:[ebx-0x100]
+vpmovzxdq xmm5{k7}{z},DWORD PTR es:[ebx-0x100]
+vpmovzxdq xmm5{k7}{z},es:[ebx-0x100]
 {evex} vpmovzxdq ymm2,xmm0
 vpmovzxdq ymm3{k3}{z},XMMWORD PTR gs:[edi]
 vpmovzxdq ymm3{k3}{z},BYTE PTR gs:[edi]
@@ -20655,26 +20657,25 @@ vpermd zmm6{k2}{z},zmm4,WORD PTR [ebx]
 vpermd zmm6{k2}{z},zmm4,DWORD PTR [ebx]
 vpermd zmm6{k2}{z},zmm4,QWORD PTR [ebx]
 vpermd zmm6{k2}{z},zmm4,[ebx]
-vpermq ymm2{k4}{z},ymm0,ymm7
-vpermq ymm5,ymm4,YMMWORD PTR es:[ebp+0x4f1ae2e1]
-vpermq ymm5,ymm4,BYTE PTR es:[ebp+0x4f1ae2e1]
-vpermq ymm5,ymm4,WORD PTR es:[ebp+0x4f1ae2e1]
-vpermq ymm5,ymm4,DWORD PTR es:[ebp+0x4f1ae2e1]
-vpermq ymm5,ymm4,QWORD PTR es:[ebp+0x4f1ae2e1]
-vpermq ymm5,ymm4,es:[ebp+0x4f1ae2e1]
-vpermq ymm4{k3}{z},ymm7,QWORD BCST [eax]
-vpermq ymm4{k3}{z},ymm7,QWORD BCST BYTE PTR [eax]
-vpermq ymm4{k3}{z},ymm7,QWORD BCST WORD PTR [eax]
-vpermq ymm4{k3}{z},ymm7,QWORD BCST DWORD PTR [eax]
-vpermq ymm4{k3}{z},ymm7,QWORD BCST QWORD PTR [eax]
+vpermq ymm0,ymm2,ymm4
+vpermq ymm5,ymm1,QWORD BCST gs:[edi+0x50]
+vpermq ymm5,ymm1,QWORD BCST BYTE PTR gs:[edi+0x50]
+vpermq ymm5,ymm1,QWORD BCST WORD PTR gs:[edi+0x50]
+vpermq ymm5,ymm1,QWORD BCST DWORD PTR gs:[edi+0x50]
+vpermq ymm5,ymm1,QWORD BCST QWORD PTR gs:[edi+0x50]
+vpermq ymm0{k2}{z},ymm2,QWORD BCST [edi+0x771b4c0e]
+vpermq ymm0{k2}{z},ymm2,QWORD BCST BYTE PTR [edi+0x771b4c0e]
+vpermq ymm0{k2}{z},ymm2,QWORD BCST WORD PTR [edi+0x771b4c0e]
+vpermq ymm0{k2}{z},ymm2,QWORD BCST DWORD PTR [edi+0x771b4c0e]
+vpermq ymm0{k2}{z},ymm2,QWORD BCST QWORD PTR [edi+0x771b4c0e]
+vpermq zmm2,zmm7,ZMMWORD PTR [esp+edi*4+0x1680]
+vpermq zmm2,zmm7,BYTE PTR [esp+edi*4+0x1680]
+vpermq zmm2,zmm7,WORD PTR [esp+edi*4+0x1680]
+vpermq zmm2,zmm7,DWORD PTR [esp+edi*4+0x1680]
+vpermq zmm2,zmm7,QWORD PTR [esp+edi*4+0x1680]
+vpermq zmm2,zmm7,[esp+edi*4+0x1680]
 vpermq zmm4{k1}{z},zmm1,zmm4
-vpermq zmm6,zmm7,ZMMWORD PTR cs:[ecx]
-vpermq zmm6,zmm7,BYTE PTR cs:[ecx]
-vpermq zmm6,zmm7,WORD PTR cs:[ecx]
-vpermq zmm6,zmm7,DWORD PTR cs:[ecx]
-vpermq zmm6,zmm7,QWORD PTR cs:[ecx]
-vpermq zmm6,zmm7,cs:[ecx]
-vpermq zmm4{k4},zmm3,QWORD BCST [ebx-0xf4b6b36]
+vpermq zmm4,zmm0,QWORD BCST [edi]
 pcmpgtq xmm3,xmm2
 pcmpgtq xmm5,XMMWORD PTR [bp+di]
 pcmpgtq xmm5,BYTE PTR [bp+di]
@@ -20709,13 +20710,13 @@ vpcmpgtq ymm1,ymm1,WORD PTR [ecx]
 vpcmpgtq ymm1,ymm1,DWORD PTR [ecx]
 vpcmpgtq ymm1,ymm1,QWORD PTR [ecx]
 vpcmpgtq ymm1,ymm1,[ecx]
-vpcmpgtq k3{k3},xmm0,xmm3
-vpcmpgtq k2,xmm3,XMMWORD PTR gs:[edi+0x406c99c4]
-vpcmpgtq k2,xmm3,BYTE PTR gs:[edi+0x406c99c4]
-vpcmpgtq k2,xmm3,WORD PTR gs:[edi+0x406c99c4]
-vpcmpgtq k2,xmm3,DWORD PTR gs:[edi+0x406c99c4]
-vpcmpgtq k2,xmm3,QWORD PTR gs:[edi+0x406c99c4]
-vpcmpgtq k2,xmm3,gs:[edi+0x406c99c4]
+vpcmpgtq k7,xmm3,xmm2
+vpcmpgtq k3{k7},xmm1,XMMWORD PTR fs:0x27d8e3f2
+vpcmpgtq k3{k7},xmm1,BYTE PTR fs:0x27d8e3f2
+vpcmpgtq k3{k7},xmm1,WORD PTR fs:0x27d8e3f2
+vpcmpgtq k3{k7},xmm1,DWORD PTR fs:0x27d8e3f2
+vpcmpgtq k3{k7},xmm1,QWORD PTR fs:0x27d8e3f2
+vpcmpgtq k3{k7},xmm1,fs:0x27d8e3f2
 vpcmpgtq k1{k6},xmm2,QWORD BCST [ebx]
 vpcmpgtq k1{k6},xmm2,QWORD BCST BYTE PTR [ebx]
 vpcmpgtq k1{k6},xmm2,QWORD BCST WORD PTR [ebx]
@@ -20779,8 +20780,8 @@ vpminsb ymm7,ymm3,WORD PTR [edx*8-0x3bf265d8]
 vpminsb ymm7,ymm3,DWORD PTR [edx*8-0x3bf265d8]
 vpminsb ymm7,ymm3,QWORD PTR [edx*8-0x3bf265d8]
 vpminsb ymm7,ymm3,[edx*8-0x3bf265d8]
+{evex} vpminsb xmm5,xmm5,XMMWORD PTR [ebx-0x40]
 vpminsb xmm7{k7}{z},xmm4,xmm5
-{evex} vpminsb xmm4,xmm7,XMMWORD PTR cs:[eax+ecx*4+0x4c9be046]
 vpminsb xmm4{k3}{z},xmm4,XMMWORD PTR [esi]
 {evex} vpminsb ymm4,ymm5,ymm4
 vpminsb ymm6{k5}{z},ymm5,YMMWORD PTR ss:[edx]
@@ -20848,7 +20849,7 @@ vpminsd ymm4,ymm1,WORD PTR [ebx+0x2d]
 vpminsd ymm4,ymm1,DWORD PTR [ebx+0x2d]
 vpminsd ymm4,ymm1,QWORD PTR [ebx+0x2d]
 vpminsd ymm4,ymm1,[ebx+0x2d]
-vpminsd xmm6{k6}{z},xmm0,xmm1
+{evex} vpminsd xmm5,xmm0,xmm1
 vpminsd xmm7,xmm2,DWORD BCST cs:[esp+eax*4+0x4f75a49c]
 vpminsd xmm7,xmm2,DWORD BCST BYTE PTR cs:[esp+eax*4+0x4f75a49c]
 vpminsd xmm7,xmm2,DWORD BCST WORD PTR cs:[esp+eax*4+0x4f75a49c]
@@ -20859,46 +20860,45 @@ vpminsd xmm7{k7},xmm6,DWORD BCST BYTE PTR [edi-0x1e8]
 vpminsd xmm7{k7},xmm6,DWORD BCST WORD PTR [edi-0x1e8]
 vpminsd xmm7{k7},xmm6,DWORD BCST DWORD PTR [edi-0x1e8]
 vpminsd xmm7{k7},xmm6,DWORD BCST QWORD PTR [edi-0x1e8]
-vpminsd ymm0{k1},ymm7,ymm0
+{evex} vpminsd ymm5,ymm1,ymm5
 vpminsd ymm2{k6},ymm5,DWORD BCST ds:[esp+ebp*8-0x7e]
 vpminsd ymm2{k6},ymm5,DWORD BCST BYTE PTR ds:[esp+ebp*8-0x7e]
 vpminsd ymm2{k6},ymm5,DWORD BCST WORD PTR ds:[esp+ebp*8-0x7e]
 vpminsd ymm2{k6},ymm5,DWORD BCST DWORD PTR ds:[esp+ebp*8-0x7e]
 vpminsd ymm2{k6},ymm5,DWORD BCST QWORD PTR ds:[esp+ebp*8-0x7e]
 vpminsd ymm2,ymm4,DWORD BCST [edx+ebp*1-0xe4]
+vpminsd zmm1,zmm4,ZMMWORD PTR [eax+edi*2+0x7d]
+vpminsd zmm1,zmm4,BYTE PTR [eax+edi*2+0x7d]
+vpminsd zmm1,zmm4,WORD PTR [eax+edi*2+0x7d]
+vpminsd zmm1,zmm4,DWORD PTR [eax+edi*2+0x7d]
+vpminsd zmm1,zmm4,QWORD PTR [eax+edi*2+0x7d]
+vpminsd zmm1,zmm4,[eax+edi*2+0x7d]
 vpminsd zmm4{k6},zmm1,zmm3
-vpminsd zmm7,zmm0,ZMMWORD PTR ss:0x1e8d9bbf
-vpminsd zmm7,zmm0,BYTE PTR ss:0x1e8d9bbf
-vpminsd zmm7,zmm0,WORD PTR ss:0x1e8d9bbf
-vpminsd zmm7,zmm0,DWORD PTR ss:0x1e8d9bbf
-vpminsd zmm7,zmm0,QWORD PTR ss:0x1e8d9bbf
-vpminsd zmm7,zmm0,ss:0x1e8d9bbf
-vpminsd zmm6{k1}{z},zmm4,ZMMWORD PTR [edi+eiz*1]
-vpminsd zmm6{k1}{z},zmm4,BYTE PTR [edi+eiz*1]
-vpminsd zmm6{k1}{z},zmm4,WORD PTR [edi+eiz*1]
-vpminsd zmm6{k1}{z},zmm4,DWORD PTR [edi+eiz*1]
-vpminsd zmm6{k1}{z},zmm4,QWORD PTR [edi+eiz*1]
-vpminsd zmm6{k1}{z},zmm4,[edi+eiz*1]
-vpminsq xmm5{k4},xmm3,xmm5
-vpminsq xmm5,xmm1,QWORD BCST es:[ecx+0x53]
-vpminsq xmm5,xmm1,QWORD BCST BYTE PTR es:[ecx+0x53]
-vpminsq xmm5,xmm1,QWORD BCST WORD PTR es:[ecx+0x53]
-vpminsq xmm5,xmm1,QWORD BCST DWORD PTR es:[ecx+0x53]
-vpminsq xmm5,xmm1,QWORD BCST QWORD PTR es:[ecx+0x53]
+vpminsd zmm4,zmm1,DWORD BCST ds:[esi+0x318dadda]
 vpminsq xmm7,xmm0,XMMWORD PTR [edi+eiz*1-0x7552491]
 vpminsq xmm7,xmm0,BYTE PTR [edi+eiz*1-0x7552491]
 vpminsq xmm7,xmm0,WORD PTR [edi+eiz*1-0x7552491]
 vpminsq xmm7,xmm0,DWORD PTR [edi+eiz*1-0x7552491]
 vpminsq xmm7,xmm0,QWORD PTR [edi+eiz*1-0x7552491]
 vpminsq xmm7,xmm0,[edi+eiz*1-0x7552491]
-vpminsq ymm2{k1}{z},ymm0,ymm1
-vpminsq ymm3{k6}{z},ymm4,QWORD BCST es:[esi+eax*4]
-vpminsq ymm4,ymm6,YMMWORD PTR [esi-0x720]
-vpminsq ymm4,ymm6,BYTE PTR [esi-0x720]
-vpminsq ymm4,ymm6,WORD PTR [esi-0x720]
-vpminsq ymm4,ymm6,DWORD PTR [esi-0x720]
-vpminsq ymm4,ymm6,QWORD PTR [esi-0x720]
-vpminsq ymm4,ymm6,[esi-0x720]
+vpminsq xmm5{k4},xmm3,xmm5
+vpminsq xmm5,xmm1,QWORD BCST es:[ecx+0x53]
+vpminsq xmm5,xmm1,QWORD BCST BYTE PTR es:[ecx+0x53]
+vpminsq xmm5,xmm1,QWORD BCST WORD PTR es:[ecx+0x53]
+vpminsq xmm5,xmm1,QWORD BCST DWORD PTR es:[ecx+0x53]
+vpminsq xmm5,xmm1,QWORD BCST QWORD PTR es:[ecx+0x53]
+vpminsq ymm1,ymm2,ymm2
+vpminsq ymm2{k2}{z},ymm3,YMMWORD PTR ss:[esi+esi*4+0x5c0]
+vpminsq ymm2{k2}{z},ymm3,BYTE PTR ss:[esi+esi*4+0x5c0]
+vpminsq ymm2{k2}{z},ymm3,WORD PTR ss:[esi+esi*4+0x5c0]
+vpminsq ymm2{k2}{z},ymm3,DWORD PTR ss:[esi+esi*4+0x5c0]
+vpminsq ymm2{k2}{z},ymm3,QWORD PTR ss:[esi+esi*4+0x5c0]
+vpminsq ymm2{k2}{z},ymm3,ss:[esi+esi*4+0x5c0]
+vpminsq ymm1,ymm2,QWORD BCST [ecx*1-0x43c545cc]
+vpminsq ymm1,ymm2,QWORD BCST BYTE PTR [ecx*1-0x43c545cc]
+vpminsq ymm1,ymm2,QWORD BCST WORD PTR [ecx*1-0x43c545cc]
+vpminsq ymm1,ymm2,QWORD BCST DWORD PTR [ecx*1-0x43c545cc]
+vpminsq ymm1,ymm2,QWORD BCST QWORD PTR [ecx*1-0x43c545cc]
 vpminsq zmm2,zmm6,zmm1
 vpminsq zmm7,zmm5,QWORD BCST gs:[ecx+0x27970a87]
 vpminsq zmm7,zmm5,QWORD BCST BYTE PTR gs:[ecx+0x27970a87]
@@ -20951,16 +20951,16 @@ vpminuw ymm5,ymm2,WORD PTR [edx+eax*2+0x60]
 vpminuw ymm5,ymm2,DWORD PTR [edx+eax*2+0x60]
 vpminuw ymm5,ymm2,QWORD PTR [edx+eax*2+0x60]
 vpminuw ymm5,ymm2,[edx+eax*2+0x60]
-vpminuw xmm7{k1}{z},xmm0,xmm7
-{evex} vpminuw xmm3,xmm2,XMMWORD PTR ss:[esi+edi*2-0x57ca4e34]
-{evex} vpminuw xmm3,xmm2,BYTE PTR ss:[esi+edi*2-0x57ca4e34]
-{evex} vpminuw xmm3,xmm2,WORD PTR ss:[esi+edi*2-0x57ca4e34]
-{evex} vpminuw xmm3,xmm2,DWORD PTR ss:[esi+edi*2-0x57ca4e34]
-{evex} vpminuw xmm3,xmm2,QWORD PTR ss:[esi+edi*2-0x57ca4e34]
-{evex} vpminuw xmm3,xmm2,ss:[esi+edi*2-0x57ca4e34]
-vpminuw xmm2{k1},xmm2,XMMWORD PTR [esi+edx*2]
-vpminuw ymm5{k1}{z},ymm5,ymm6
+{evex} vpminuw xmm4,xmm2,xmm3
+vpminuw xmm5{k2}{z},xmm4,XMMWORD PTR es:[eax-0x3581cd00]
+vpminuw xmm5{k2}{z},xmm4,BYTE PTR es:[eax-0x3581cd00]
+vpminuw xmm5{k2}{z},xmm4,WORD PTR es:[eax-0x3581cd00]
+vpminuw xmm5{k2}{z},xmm4,DWORD PTR es:[eax-0x3581cd00]
+vpminuw xmm5{k2}{z},xmm4,QWORD PTR es:[eax-0x3581cd00]
+vpminuw xmm5{k2}{z},xmm4,es:[eax-0x3581cd00]
+{evex} vpminuw xmm5,xmm6,XMMWORD PTR [ebp+edx*4+0x210]
 {evex} vpminuw ymm3,ymm0,YMMWORD PTR [edx-0x79ff6c60]
+vpminuw ymm5{k1}{z},ymm5,ymm6
 vpminuw ymm2{k4}{z},ymm4,YMMWORD PTR cs:[eax-0x180]
 vpminuw ymm2{k4}{z},ymm4,BYTE PTR cs:[eax-0x180]
 vpminuw ymm2{k4}{z},ymm4,WORD PTR cs:[eax-0x180]
@@ -21117,14 +21117,14 @@ vpmaxsb xmm2{k7},xmm0,DWORD PTR es:[eax]
 vpmaxsb xmm2{k7},xmm0,QWORD PTR es:[eax]
 vpmaxsb xmm2{k7},xmm0,es:[eax]
 {evex} vpmaxsb xmm5,xmm0,XMMWORD PTR [esi+0x580]
-vpmaxsb ymm6{k3},ymm7,ymm7
-{evex} vpmaxsb ymm6,ymm3,YMMWORD PTR fs:[esi+0x7d374ce3]
-{evex} vpmaxsb ymm6,ymm3,BYTE PTR fs:[esi+0x7d374ce3]
-{evex} vpmaxsb ymm6,ymm3,WORD PTR fs:[esi+0x7d374ce3]
-{evex} vpmaxsb ymm6,ymm3,DWORD PTR fs:[esi+0x7d374ce3]
-{evex} vpmaxsb ymm6,ymm3,QWORD PTR fs:[esi+0x7d374ce3]
-{evex} vpmaxsb ymm6,ymm3,fs:[esi+0x7d374ce3]
-vpmaxsb ymm1{k4},ymm1,YMMWORD PTR [edi+ebx*1-0xde0]
+{evex} vpmaxsb ymm2,ymm7,ymm3
+vpmaxsb ymm7{k4},ymm2,YMMWORD PTR es:[eax+ecx*1-0x3165e032]
+vpmaxsb ymm7{k4},ymm2,BYTE PTR es:[eax+ecx*1-0x3165e032]
+vpmaxsb ymm7{k4},ymm2,WORD PTR es:[eax+ecx*1-0x3165e032]
+vpmaxsb ymm7{k4},ymm2,DWORD PTR es:[eax+ecx*1-0x3165e032]
+vpmaxsb ymm7{k4},ymm2,QWORD PTR es:[eax+ecx*1-0x3165e032]
+vpmaxsb ymm7{k4},ymm2,es:[eax+ecx*1-0x3165e032]
+{evex} vpmaxsb ymm3,ymm1,YMMWORD PTR [ebp+0x2db93ce2]
 vpmaxsb zmm6,zmm4,zmm1
 vpmaxsb zmm4{k7}{z},zmm5,ZMMWORD PTR [esi]
 vpmaxsb zmm4{k7}{z},zmm5,BYTE PTR [esi]
@@ -21185,38 +21185,34 @@ vpmaxsd xmm0{k5},xmm0,DWORD PTR fs:[eax-0x720]
 vpmaxsd xmm0{k5},xmm0,QWORD PTR fs:[eax-0x720]
 vpmaxsd xmm0{k5},xmm0,fs:[eax-0x720]
 {evex} vpmaxsd xmm4,xmm6,XMMWORD PTR [edx]
-vpmaxsd ymm4{k3}{z},ymm1,ymm6
-vpmaxsd ymm0,ymm0,DWORD BCST gs:[ebx]
-vpmaxsd ymm0,ymm0,DWORD BCST BYTE PTR gs:[ebx]
-vpmaxsd ymm0,ymm0,DWORD BCST WORD PTR gs:[ebx]
-vpmaxsd ymm0,ymm0,DWORD BCST DWORD PTR gs:[ebx]
-vpmaxsd ymm0,ymm0,DWORD BCST QWORD PTR gs:[ebx]
 {evex} vpmaxsd ymm5,ymm2,YMMWORD PTR [esi+0x556cc9c5]
-vpmaxsd zmm0{k6},zmm7,zmm2
-vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST es:[ebx-0x74]
-vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST BYTE PTR es:[ebx-0x74]
-vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST WORD PTR es:[ebx-0x74]
-vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST DWORD PTR es:[ebx-0x74]
-vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST QWORD PTR es:[ebx-0x74]
+vpmaxsd ymm4{k3}{z},ymm1,ymm6
+vpmaxsd ymm5{k3}{z},ymm3,YMMWORD PTR gs:[esi+ecx*4+0x3c8ca293]
+vpmaxsd ymm5{k3}{z},ymm3,BYTE PTR gs:[esi+ecx*4+0x3c8ca293]
+vpmaxsd ymm5{k3}{z},ymm3,WORD PTR gs:[esi+ecx*4+0x3c8ca293]
+vpmaxsd ymm5{k3}{z},ymm3,DWORD PTR gs:[esi+ecx*4+0x3c8ca293]
+vpmaxsd ymm5{k3}{z},ymm3,QWORD PTR gs:[esi+ecx*4+0x3c8ca293]
+vpmaxsd ymm5{k3}{z},ymm3,gs:[esi+ecx*4+0x3c8ca293]
 vpmaxsd zmm7,zmm4,ZMMWORD PTR [eax+ebp*8-0x6a2f14ad]
 vpmaxsd zmm7,zmm4,BYTE PTR [eax+ebp*8-0x6a2f14ad]
 vpmaxsd zmm7,zmm4,WORD PTR [eax+ebp*8-0x6a2f14ad]
 vpmaxsd zmm7,zmm4,DWORD PTR [eax+ebp*8-0x6a2f14ad]
 vpmaxsd zmm7,zmm4,QWORD PTR [eax+ebp*8-0x6a2f14ad]
 vpmaxsd zmm7,zmm4,[eax+ebp*8-0x6a2f14ad]
+vpmaxsd zmm0{k6},zmm7,zmm2
+vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST es:[ebx-0x74]
+vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST BYTE PTR es:[ebx-0x74]
+vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST WORD PTR es:[ebx-0x74]
+vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST DWORD PTR es:[ebx-0x74]
+vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST QWORD PTR es:[ebx-0x74]
+vpmaxsq xmm2,xmm6,XMMWORD PTR [ecx+ecx*8-0x90]
+vpmaxsq xmm2,xmm6,BYTE PTR [ecx+ecx*8-0x90]
+vpmaxsq xmm2,xmm6,WORD PTR [ecx+ecx*8-0x90]
+vpmaxsq xmm2,xmm6,DWORD PTR [ecx+ecx*8-0x90]
+vpmaxsq xmm2,xmm6,QWORD PTR [ecx+ecx*8-0x90]
+vpmaxsq xmm2,xmm6,[ecx+ecx*8-0x90]
 vpmaxsq xmm6{k7},xmm4,xmm0
-vpmaxsq xmm1,xmm7,XMMWORD PTR fs:[esi+0x6a0]
-vpmaxsq xmm1,xmm7,BYTE PTR fs:[esi+0x6a0]
-vpmaxsq xmm1,xmm7,WORD PTR fs:[esi+0x6a0]
-vpmaxsq xmm1,xmm7,DWORD PTR fs:[esi+0x6a0]
-vpmaxsq xmm1,xmm7,QWORD PTR fs:[esi+0x6a0]
-vpmaxsq xmm1,xmm7,fs:[esi+0x6a0]
-vpmaxsq xmm5{k4}{z},xmm4,XMMWORD PTR [ebp-0x66970ef2]
-vpmaxsq xmm5{k4}{z},xmm4,BYTE PTR [ebp-0x66970ef2]
-vpmaxsq xmm5{k4}{z},xmm4,WORD PTR [ebp-0x66970ef2]
-vpmaxsq xmm5{k4}{z},xmm4,DWORD PTR [ebp-0x66970ef2]
-vpmaxsq xmm5{k4}{z},xmm4,QWORD PTR [ebp-0x66970ef2]
-vpmaxsq xmm5{k4}{z},xmm4,[ebp-0x66970ef2]
+vpmaxsq xmm5{k1},xmm3,XMMWORD PTR [esi-0x440]
 vpmaxsq ymm5,ymm6,ymm7
 vpmaxsq ymm7{k3}{z},ymm6,YMMWORD PTR gs:[edx+eiz*8]
 vpmaxsq ymm7{k3}{z},ymm6,BYTE PTR gs:[edx+eiz*8]
@@ -21292,19 +21288,19 @@ vpmaxuw ymm4{k2},ymm0,DWORD PTR fs:[eax+0x6e6021ae]
 vpmaxuw ymm4{k2},ymm0,QWORD PTR fs:[eax+0x6e6021ae]
 vpmaxuw ymm4{k2},ymm0,fs:[eax+0x6e6021ae]
 {evex} vpmaxuw ymm2,ymm7,YMMWORD PTR [ebx+ecx*8-0xda0]
-vpmaxuw zmm0{k4}{z},zmm1,zmm3
-vpmaxuw zmm2,zmm2,ZMMWORD PTR ds:[ecx-0x480]
-vpmaxuw zmm2,zmm2,BYTE PTR ds:[ecx-0x480]
-vpmaxuw zmm2,zmm2,WORD PTR ds:[ecx-0x480]
-vpmaxuw zmm2,zmm2,DWORD PTR ds:[ecx-0x480]
-vpmaxuw zmm2,zmm2,QWORD PTR ds:[ecx-0x480]
-vpmaxuw zmm2,zmm2,ds:[ecx-0x480]
-vpmaxuw zmm3{k5},zmm7,ZMMWORD PTR ds:0xda72270f
-vpmaxuw zmm3{k5},zmm7,BYTE PTR ds:0xda72270f
-vpmaxuw zmm3{k5},zmm7,WORD PTR ds:0xda72270f
-vpmaxuw zmm3{k5},zmm7,DWORD PTR ds:0xda72270f
-vpmaxuw zmm3{k5},zmm7,QWORD PTR ds:0xda72270f
-vpmaxuw zmm3{k5},zmm7,ds:0xda72270f
+vpmaxuw zmm6,zmm6,zmm2
+vpmaxuw zmm2{k3},zmm7,ZMMWORD PTR es:[edi]
+vpmaxuw zmm2{k3},zmm7,BYTE PTR es:[edi]
+vpmaxuw zmm2{k3},zmm7,WORD PTR es:[edi]
+vpmaxuw zmm2{k3},zmm7,DWORD PTR es:[edi]
+vpmaxuw zmm2{k3},zmm7,QWORD PTR es:[edi]
+vpmaxuw zmm2{k3},zmm7,es:[edi]
+vpmaxuw zmm5,zmm6,ZMMWORD PTR ds:0x6cea21a7
+vpmaxuw zmm5,zmm6,BYTE PTR ds:0x6cea21a7
+vpmaxuw zmm5,zmm6,WORD PTR ds:0x6cea21a7
+vpmaxuw zmm5,zmm6,DWORD PTR ds:0x6cea21a7
+vpmaxuw zmm5,zmm6,QWORD PTR ds:0x6cea21a7
+vpmaxuw zmm5,zmm6,ds:0x6cea21a7
 pmaxud xmm1,xmm5
 pmaxud xmm6,XMMWORD PTR ss:[esi]
 pmaxud xmm6,BYTE PTR ss:[esi]
@@ -21379,7 +21375,7 @@ vpmaxuq xmm2{k2},xmm6,WORD PTR [ebx+0x355c9975]
 vpmaxuq xmm2{k2},xmm6,DWORD PTR [ebx+0x355c9975]
 vpmaxuq xmm2{k2},xmm6,QWORD PTR [ebx+0x355c9975]
 vpmaxuq xmm2{k2},xmm6,[ebx+0x355c9975]
-vpmaxuq ymm2{k6},ymm3,ymm6
+vpmaxuq ymm4,ymm6,ymm2
 vpmaxuq ymm5{k3}{z},ymm7,QWORD BCST gs:[ebx+edx*4]
 vpmaxuq ymm5{k3}{z},ymm7,QWORD BCST BYTE PTR gs:[ebx+edx*4]
 vpmaxuq ymm5{k3}{z},ymm7,QWORD BCST WORD PTR gs:[ebx+edx*4]
@@ -21444,7 +21440,7 @@ vpmulld xmm6,xmm1,DWORD BCST WORD PTR fs:[ebp+esi*8+0x188]
 vpmulld xmm6,xmm1,DWORD BCST DWORD PTR fs:[ebp+esi*8+0x188]
 vpmulld xmm6,xmm1,DWORD BCST QWORD PTR fs:[ebp+esi*8+0x188]
 vpmulld xmm1{k2},xmm2,XMMWORD PTR [edx-0x520]
-vpmulld ymm0{k1},ymm4,ymm4
+{evex} vpmulld ymm6,ymm6,ymm2
 vpmulld ymm0{k2}{z},ymm4,YMMWORD PTR cs:[edx+0xee0]
 vpmulld ymm0{k2}{z},ymm4,BYTE PTR cs:[edx+0xee0]
 vpmulld ymm0{k2}{z},ymm4,WORD PTR cs:[edx+0xee0]
@@ -21456,7 +21452,7 @@ vpmulld ymm7,ymm7,DWORD BCST BYTE PTR [edx+0x78f19ffb]
 vpmulld ymm7,ymm7,DWORD BCST WORD PTR [edx+0x78f19ffb]
 vpmulld ymm7,ymm7,DWORD BCST DWORD PTR [edx+0x78f19ffb]
 vpmulld ymm7,ymm7,DWORD BCST QWORD PTR [edx+0x78f19ffb]
-vpmulld zmm3{k4},zmm2,zmm7
+vpmulld zmm3,zmm4,zmm2
 vpmulld zmm5,zmm2,DWORD BCST ss:[eax-0x11c]
 vpmulld zmm5,zmm2,DWORD BCST BYTE PTR ss:[eax-0x11c]
 vpmulld zmm5,zmm2,DWORD BCST WORD PTR ss:[eax-0x11c]
@@ -21468,26 +21464,31 @@ vpmulld zmm2{k4},zmm1,WORD PTR [eax+0x4b95bacb]
 vpmulld zmm2{k4},zmm1,DWORD PTR [eax+0x4b95bacb]
 vpmulld zmm2{k4},zmm1,QWORD PTR [eax+0x4b95bacb]
 vpmulld zmm2{k4},zmm1,[eax+0x4b95bacb]
+vpmullq xmm5,xmm1,XMMWORD PTR [ebx+ebp*8]
+vpmullq xmm5,xmm1,BYTE PTR [ebx+ebp*8]
+vpmullq xmm5,xmm1,WORD PTR [ebx+ebp*8]
+vpmullq xmm5,xmm1,DWORD PTR [ebx+ebp*8]
+vpmullq xmm5,xmm1,QWORD PTR [ebx+ebp*8]
+vpmullq xmm5,xmm1,[ebx+ebp*8]
 vpmullq xmm7{k6}{z},xmm4,xmm0
-vpmullq xmm3,xmm0,XMMWORD PTR es:[ebx-0x21]
-vpmullq xmm3,xmm0,BYTE PTR es:[ebx-0x21]
-vpmullq xmm3,xmm0,WORD PTR es:[ebx-0x21]
-vpmullq xmm3,xmm0,DWORD PTR es:[ebx-0x21]
-vpmullq xmm3,xmm0,QWORD PTR es:[ebx-0x21]
-vpmullq xmm3,xmm0,es:[ebx-0x21]
-vpmullq xmm2{k4},xmm0,QWORD BCST [edi]
-vpmullq xmm2{k4},xmm0,QWORD BCST BYTE PTR [edi]
-vpmullq xmm2{k4},xmm0,QWORD BCST WORD PTR [edi]
-vpmullq xmm2{k4},xmm0,QWORD BCST DWORD PTR [edi]
-vpmullq xmm2{k4},xmm0,QWORD BCST QWORD PTR [edi]
-vpmullq ymm1{k3}{z},ymm6,ymm1
-vpmullq ymm2,ymm4,YMMWORD PTR fs:[esp+ebp*4-0x9a0]
-vpmullq ymm2,ymm4,BYTE PTR fs:[esp+ebp*4-0x9a0]
-vpmullq ymm2,ymm4,WORD PTR fs:[esp+ebp*4-0x9a0]
-vpmullq ymm2,ymm4,DWORD PTR fs:[esp+ebp*4-0x9a0]
-vpmullq ymm2,ymm4,QWORD PTR fs:[esp+ebp*4-0x9a0]
-vpmullq ymm2,ymm4,fs:[esp+ebp*4-0x9a0]
-vpmullq ymm6,ymm5,QWORD BCST [ebx+esi*1]
+vpmullq xmm1{k4}{z},xmm3,XMMWORD PTR fs:[esi-0x540]
+vpmullq xmm1{k4}{z},xmm3,BYTE PTR fs:[esi-0x540]
+vpmullq xmm1{k4}{z},xmm3,WORD PTR fs:[esi-0x540]
+vpmullq xmm1{k4}{z},xmm3,DWORD PTR fs:[esi-0x540]
+vpmullq xmm1{k4}{z},xmm3,QWORD PTR fs:[esi-0x540]
+vpmullq xmm1{k4}{z},xmm3,fs:[esi-0x540]
+vpmullq ymm5,ymm6,ymm2
+vpmullq ymm6,ymm2,QWORD BCST gs:[edx]
+vpmullq ymm6,ymm2,QWORD BCST BYTE PTR gs:[edx]
+vpmullq ymm6,ymm2,QWORD BCST WORD PTR gs:[edx]
+vpmullq ymm6,ymm2,QWORD BCST DWORD PTR gs:[edx]
+vpmullq ymm6,ymm2,QWORD BCST QWORD PTR gs:[edx]
+vpmullq ymm2{k3},ymm4,YMMWORD PTR [esp+eax*2-0x26]
+vpmullq ymm2{k3},ymm4,BYTE PTR [esp+eax*2-0x26]
+vpmullq ymm2{k3},ymm4,WORD PTR [esp+eax*2-0x26]
+vpmullq ymm2{k3},ymm4,DWORD PTR [esp+eax*2-0x26]
+vpmullq ymm2{k3},ymm4,QWORD PTR [esp+eax*2-0x26]
+vpmullq ymm2{k3},ymm4,[esp+eax*2-0x26]
 vpmullq zmm2,zmm4,zmm5
 vpmullq zmm7{k7}{z},zmm3,ZMMWORD PTR es:[ebp+edx*2-0x400]
 vpmullq zmm7{k7}{z},zmm3,BYTE PTR es:[ebp+edx*2-0x400]
@@ -21522,31 +21523,32 @@ vphminposuw xmm1,WORD PTR [eax+eax*2]
 vphminposuw xmm1,DWORD PTR [eax+eax*2]
 vphminposuw xmm1,QWORD PTR [eax+eax*2]
 vphminposuw xmm1,[eax+eax*2]
-vgetexpps xmm5{k2}{z},xmm6
-vgetexpps xmm5,XMMWORD PTR fs:[edi-0x2e0]
-vgetexpps xmm5,BYTE PTR fs:[edi-0x2e0]
-vgetexpps xmm5,WORD PTR fs:[edi-0x2e0]
-vgetexpps xmm5,DWORD PTR fs:[edi-0x2e0]
-vgetexpps xmm5,QWORD PTR fs:[edi-0x2e0]
-vgetexpps xmm5,fs:[edi-0x2e0]
+vgetexpps xmm7,xmm5
 vgetexpps xmm0{k6}{z},XMMWORD PTR [ecx-0x5e2ca72d]
 vgetexpps xmm0{k6}{z},BYTE PTR [ecx-0x5e2ca72d]
 vgetexpps xmm0{k6}{z},WORD PTR [ecx-0x5e2ca72d]
 vgetexpps xmm0{k6}{z},DWORD PTR [ecx-0x5e2ca72d]
 vgetexpps xmm0{k6}{z},QWORD PTR [ecx-0x5e2ca72d]
 vgetexpps xmm0{k6}{z},[ecx-0x5e2ca72d]
-vgetexpps ymm3{k6},ymm7
-vgetexpps ymm1,YMMWORD PTR gs:[edi+edi*8]
-vgetexpps ymm1,BYTE PTR gs:[edi+edi*8]
-vgetexpps ymm1,WORD PTR gs:[edi+edi*8]
-vgetexpps ymm1,DWORD PTR gs:[edi+edi*8]
-vgetexpps ymm1,QWORD PTR gs:[edi+edi*8]
-vgetexpps ymm1,gs:[edi+edi*8]
-vgetexpps ymm2,DWORD BCST [esi]
-vgetexpps ymm2,DWORD BCST BYTE PTR [esi]
-vgetexpps ymm2,DWORD BCST WORD PTR [esi]
-vgetexpps ymm2,DWORD BCST DWORD PTR [esi]
-vgetexpps ymm2,DWORD BCST QWORD PTR [esi]
+vgetexpps xmm5,XMMWORD PTR fs:[edi-0x2e0]
+vgetexpps xmm5,BYTE PTR fs:[edi-0x2e0]
+vgetexpps xmm5,WORD PTR fs:[edi-0x2e0]
+vgetexpps xmm5,DWORD PTR fs:[edi-0x2e0]
+vgetexpps xmm5,QWORD PTR fs:[edi-0x2e0]
+vgetexpps xmm5,fs:[edi-0x2e0]
+vgetexpps ymm1,ymm4
+vgetexpps ymm6{k6},YMMWORD PTR fs:[edx]
+vgetexpps ymm6{k6},BYTE PTR fs:[edx]
+vgetexpps ymm6{k6},WORD PTR fs:[edx]
+vgetexpps ymm6{k6},DWORD PTR fs:[edx]
+vgetexpps ymm6{k6},QWORD PTR fs:[edx]
+vgetexpps ymm6{k6},fs:[edx]
+vgetexpps ymm0{k6}{z},YMMWORD PTR [esp+eax*1-0x1000]
+vgetexpps ymm0{k6}{z},BYTE PTR [esp+eax*1-0x1000]
+vgetexpps ymm0{k6}{z},WORD PTR [esp+eax*1-0x1000]
+vgetexpps ymm0{k6}{z},DWORD PTR [esp+eax*1-0x1000]
+vgetexpps ymm0{k6}{z},QWORD PTR [esp+eax*1-0x1000]
+vgetexpps ymm0{k6}{z},[esp+eax*1-0x1000]
 vgetexpps zmm0,zmm4
 vgetexpps zmm1,DWORD BCST ds:[eax]
 vgetexpps zmm1,DWORD BCST BYTE PTR ds:[eax]
@@ -21559,19 +21561,14 @@ vgetexpps zmm3,WORD PTR [ebx-0x5b]
 vgetexpps zmm3,DWORD PTR [ebx-0x5b]
 vgetexpps zmm3,QWORD PTR [ebx-0x5b]
 vgetexpps zmm3,[ebx-0x5b]
+vgetexppd xmm4,XMMWORD PTR [ebx+edx*2]
+vgetexppd xmm4,BYTE PTR [ebx+edx*2]
+vgetexppd xmm4,WORD PTR [ebx+edx*2]
+vgetexppd xmm4,DWORD PTR [ebx+edx*2]
+vgetexppd xmm4,QWORD PTR [ebx+edx*2]
+vgetexppd xmm4,[ebx+edx*2]
 vgetexppd xmm0{k1}{z},xmm6
-vgetexppd xmm5{k4},XMMWORD PTR ds:[ebx+edx*8]
-vgetexppd xmm5{k4},BYTE PTR ds:[ebx+edx*8]
-vgetexppd xmm5{k4},WORD PTR ds:[ebx+edx*8]
-vgetexppd xmm5{k4},DWORD PTR ds:[ebx+edx*8]
-vgetexppd xmm5{k4},QWORD PTR ds:[ebx+edx*8]
-vgetexppd xmm5{k4},ds:[ebx+edx*8]
-vgetexppd xmm0,XMMWORD PTR [edi-0x500]
-vgetexppd xmm0,BYTE PTR [edi-0x500]
-vgetexppd xmm0,WORD PTR [edi-0x500]
-vgetexppd xmm0,DWORD PTR [edi-0x500]
-vgetexppd xmm0,QWORD PTR [edi-0x500]
-vgetexppd xmm0,[edi-0x500]
+vgetexppd xmm5,QWORD BCST fs:0xaaa963cb
 vgetexppd ymm4,ymm6
 vgetexppd ymm3{k2}{z},QWORD BCST ss:[edx+eax*2-0x362fa6b1]
 vgetexppd ymm3{k2}{z},QWORD BCST BYTE PTR ss:[edx+eax*2-0x362fa6b1]
@@ -21606,18 +21603,18 @@ vgetexpss xmm2{k7}{z},xmm6,BYTE PTR [edi+ecx*1]
 vgetexpss xmm2{k7}{z},xmm6,WORD PTR [edi+ecx*1]
 vgetexpss xmm2{k7}{z},xmm6,QWORD PTR [edi+ecx*1]
 vgetexpss xmm2{k7}{z},xmm6,[edi+ecx*1]
-vgetexpsd xmm6{k3},xmm1,xmm3
-vgetexpsd xmm1,xmm7,QWORD PTR ds:[edx]
-vgetexpsd xmm1,xmm7,BYTE PTR ds:[edx]
-vgetexpsd xmm1,xmm7,WORD PTR ds:[edx]
-vgetexpsd xmm1,xmm7,DWORD PTR ds:[edx]
-vgetexpsd xmm1,xmm7,ds:[edx]
-vgetexpsd xmm7{k4},xmm0,QWORD PTR [ebx+eax*4]
-vgetexpsd xmm7{k4},xmm0,BYTE PTR [ebx+eax*4]
-vgetexpsd xmm7{k4},xmm0,WORD PTR [ebx+eax*4]
-vgetexpsd xmm7{k4},xmm0,DWORD PTR [ebx+eax*4]
-vgetexpsd xmm7{k4},xmm0,[ebx+eax*4]
-vplzcntd xmm5{k2},xmm1
+vgetexpsd xmm1,xmm5,xmm2
+vgetexpsd xmm4{k1},xmm5,QWORD PTR ds:0xffffff82
+vgetexpsd xmm4{k1},xmm5,BYTE PTR ds:0xffffff82
+vgetexpsd xmm4{k1},xmm5,WORD PTR ds:0xffffff82
+vgetexpsd xmm4{k1},xmm5,DWORD PTR ds:0xffffff82
+vgetexpsd xmm4{k1},xmm5,ds:0xffffff82
+vgetexpsd xmm4{k6}{z},xmm2,QWORD PTR [ecx+0x4be244cf]
+vgetexpsd xmm4{k6}{z},xmm2,BYTE PTR [ecx+0x4be244cf]
+vgetexpsd xmm4{k6}{z},xmm2,WORD PTR [ecx+0x4be244cf]
+vgetexpsd xmm4{k6}{z},xmm2,DWORD PTR [ecx+0x4be244cf]
+vgetexpsd xmm4{k6}{z},xmm2,[ecx+0x4be244cf]
+vplzcntd xmm4,xmm3
 vplzcntd xmm4{k2},DWORD BCST fs:[ebx]
 vplzcntd xmm4{k2},DWORD BCST BYTE PTR fs:[ebx]
 vplzcntd xmm4{k2},DWORD BCST WORD PTR fs:[ebx]
@@ -21640,7 +21637,7 @@ vplzcntd ymm6{k1},DWORD BCST BYTE PTR [edi+esi*2]
 vplzcntd ymm6{k1},DWORD BCST WORD PTR [edi+esi*2]
 vplzcntd ymm6{k1},DWORD BCST DWORD PTR [edi+esi*2]
 vplzcntd ymm6{k1},DWORD BCST QWORD PTR [edi+esi*2]
-vplzcntd zmm0{k6},zmm4
+vplzcntd zmm5,zmm1
 vplzcntd zmm6{k4}{z},ZMMWORD PTR fs:[ecx+ebp*2]
 vplzcntd zmm6{k4}{z},BYTE PTR fs:[ecx+ebp*2]
 vplzcntd zmm6{k4}{z},WORD PTR fs:[ecx+ebp*2]
@@ -21648,33 +21645,37 @@ vplzcntd zmm6{k4}{z},DWORD PTR fs:[ecx+ebp*2]
 vplzcntd zmm6{k4}{z},QWORD PTR fs:[ecx+ebp*2]
 vplzcntd zmm6{k4}{z},fs:[ecx+ebp*2]
 vplzcntd zmm0,DWORD BCST [edi]
+vplzcntq xmm4,XMMWORD PTR [ebx+ebp*2]
+vplzcntq xmm4,BYTE PTR [ebx+ebp*2]
+vplzcntq xmm4,WORD PTR [ebx+ebp*2]
+vplzcntq xmm4,DWORD PTR [ebx+ebp*2]
+vplzcntq xmm4,QWORD PTR [ebx+ebp*2]
+vplzcntq xmm4,[ebx+ebp*2]
 vplzcntq xmm6{k7}{z},xmm4
-vplzcntq xmm7,XMMWORD PTR gs:[edx+ecx*4-0x480]
-vplzcntq xmm7,BYTE PTR gs:[edx+ecx*4-0x480]
-vplzcntq xmm7,WORD PTR gs:[edx+ecx*4-0x480]
-vplzcntq xmm7,DWORD PTR gs:[edx+ecx*4-0x480]
-vplzcntq xmm7,QWORD PTR gs:[edx+ecx*4-0x480]
-vplzcntq xmm7,gs:[edx+ecx*4-0x480]
-vplzcntq xmm4{k7}{z},QWORD BCST [edx]
-vplzcntq xmm4{k7}{z},QWORD BCST BYTE PTR [edx]
-vplzcntq xmm4{k7}{z},QWORD BCST WORD PTR [edx]
-vplzcntq xmm4{k7}{z},QWORD BCST DWORD PTR [edx]
-vplzcntq xmm4{k7}{z},QWORD BCST QWORD PTR [edx]
+vplzcntq xmm1,QWORD BCST ss:[eax-0x348]
+vplzcntq xmm1,QWORD BCST BYTE PTR ss:[eax-0x348]
+vplzcntq xmm1,QWORD BCST WORD PTR ss:[eax-0x348]
+vplzcntq xmm1,QWORD BCST DWORD PTR ss:[eax-0x348]
+vplzcntq xmm1,QWORD BCST QWORD PTR ss:[eax-0x348]
+vplzcntq ymm5,YMMWORD PTR [edi+0x60]
+vplzcntq ymm5,BYTE PTR [edi+0x60]
+vplzcntq ymm5,WORD PTR [edi+0x60]
+vplzcntq ymm5,DWORD PTR [edi+0x60]
+vplzcntq ymm5,QWORD PTR [edi+0x60]
+vplzcntq ymm5,[edi+0x60]
 vplzcntq ymm6{k7},ymm5
-vplzcntq ymm2,YMMWORD PTR ds:[ebx+0xc20]
-vplzcntq ymm2,BYTE PTR ds:[ebx+0xc20]
-vplzcntq ymm2,WORD PTR ds:[ebx+0xc20]
-vplzcntq ymm2,DWORD PTR ds:[ebx+0xc20]
-vplzcntq ymm2,QWORD PTR ds:[ebx+0xc20]
-vplzcntq ymm2,ds:[ebx+0xc20]
 vplzcntq ymm2,QWORD BCST [edi]
-vplzcntq zmm0{k5},zmm0
-vplzcntq zmm7,ZMMWORD PTR ds:[edx+edi*8-0x14c0]
-vplzcntq zmm7,BYTE PTR ds:[edx+edi*8-0x14c0]
-vplzcntq zmm7,WORD PTR ds:[edx+edi*8-0x14c0]
-vplzcntq zmm7,DWORD PTR ds:[edx+edi*8-0x14c0]
-vplzcntq zmm7,QWORD PTR ds:[edx+edi*8-0x14c0]
-vplzcntq zmm7,ds:[edx+edi*8-0x14c0]
+vplzcntq ymm2,QWORD BCST BYTE PTR [edi]
+vplzcntq ymm2,QWORD BCST WORD PTR [edi]
+vplzcntq ymm2,QWORD BCST DWORD PTR [edi]
+vplzcntq ymm2,QWORD BCST QWORD PTR [edi]
+vplzcntq zmm0,zmm3
+vplzcntq zmm2{k7},ZMMWORD PTR gs:[ecx+eiz*2-0x1a80]
+vplzcntq zmm2{k7},BYTE PTR gs:[ecx+eiz*2-0x1a80]
+vplzcntq zmm2{k7},WORD PTR gs:[ecx+eiz*2-0x1a80]
+vplzcntq zmm2{k7},DWORD PTR gs:[ecx+eiz*2-0x1a80]
+vplzcntq zmm2{k7},QWORD PTR gs:[ecx+eiz*2-0x1a80]
+vplzcntq zmm2{k7},gs:[ecx+eiz*2-0x1a80]
 vplzcntq zmm6{k4},QWORD BCST [ecx]
 vpsrlvd xmm0,xmm4,xmm6
 vpsrlvd xmm4,xmm5,XMMWORD PTR ds:[ebp+eiz*4+0x2b]
@@ -21808,7 +21809,7 @@ vpsravd ymm0,ymm4,WORD PTR [eax]
 vpsravd ymm0,ymm4,DWORD PTR [eax]
 vpsravd ymm0,ymm4,QWORD PTR [eax]
 vpsravd ymm0,ymm4,[eax]
-vpsravd xmm1{k2},xmm0,xmm6
+vpsravd xmm2,xmm0,xmm1
 vpsravd xmm2{k3},xmm4,DWORD BCST ss:[esp+esi*4]
 vpsravd xmm2{k3},xmm4,DWORD BCST BYTE PTR ss:[esp+esi*4]
 vpsravd xmm2{k3},xmm4,DWORD BCST WORD PTR ss:[esp+esi*4]
@@ -21828,7 +21829,7 @@ vpsravd ymm0,ymm0,WORD PTR ds:[edx]
 vpsravd ymm0,ymm0,DWORD PTR ds:[edx]
 vpsravd ymm0,ymm0,QWORD PTR ds:[edx]
 vpsravd ymm0,ymm0,ds:[edx]
-vpsravd zmm2{k6}{z},zmm0,zmm7
+vpsravd zmm7,zmm1,zmm5
 vpsravd zmm2,zmm4,DWORD BCST ss:[edx-0x1f4]
 vpsravd zmm7{k5},zmm3,ZMMWORD PTR [eax]
 vpsravd zmm7{k5},zmm3,BYTE PTR [eax]
@@ -21849,26 +21850,30 @@ vpsravq xmm4{k1},xmm3,WORD PTR ds:0x637d7aaa
 vpsravq xmm4{k1},xmm3,DWORD PTR ds:0x637d7aaa
 vpsravq xmm4{k1},xmm3,QWORD PTR ds:0x637d7aaa
 vpsravq xmm4{k1},xmm3,ds:0x637d7aaa
+vpsravq ymm4,ymm3,YMMWORD PTR [edi+0x43d2c504]
+vpsravq ymm4,ymm3,BYTE PTR [edi+0x43d2c504]
+vpsravq ymm4,ymm3,WORD PTR [edi+0x43d2c504]
+vpsravq ymm4,ymm3,DWORD PTR [edi+0x43d2c504]
+vpsravq ymm4,ymm3,QWORD PTR [edi+0x43d2c504]
+vpsravq ymm4,ymm3,[edi+0x43d2c504]
 vpsravq ymm3{k2},ymm3,ymm3
-vpsravq ymm4,ymm7,YMMWORD PTR cs:[ecx]
-vpsravq ymm4,ymm7,BYTE PTR cs:[ecx]
-vpsravq ymm4,ymm7,WORD PTR cs:[ecx]
-vpsravq ymm4,ymm7,DWORD PTR cs:[ecx]
-vpsravq ymm4,ymm7,QWORD PTR cs:[ecx]
-vpsravq ymm4,ymm7,cs:[ecx]
-vpsravq ymm7,ymm1,QWORD BCST [esp]
-vpsravq ymm7,ymm1,QWORD BCST BYTE PTR [esp]
-vpsravq ymm7,ymm1,QWORD BCST WORD PTR [esp]
-vpsravq ymm7,ymm1,QWORD BCST DWORD PTR [esp]
-vpsravq ymm7,ymm1,QWORD BCST QWORD PTR [esp]
-vpsravq zmm5{k6}{z},zmm1,zmm6
-vpsravq zmm0{k5},zmm2,ZMMWORD PTR fs:[edi-0x1240]
-vpsravq zmm0{k5},zmm2,BYTE PTR fs:[edi-0x1240]
-vpsravq zmm0{k5},zmm2,WORD PTR fs:[edi-0x1240]
-vpsravq zmm0{k5},zmm2,DWORD PTR fs:[edi-0x1240]
-vpsravq zmm0{k5},zmm2,QWORD PTR fs:[edi-0x1240]
-vpsravq zmm0{k5},zmm2,fs:[edi-0x1240]
+vpsravq ymm7{k2},ymm7,QWORD BCST ss:[edx+edx*1]
+vpsravq ymm7{k2},ymm7,QWORD BCST BYTE PTR ss:[edx+edx*1]
+vpsravq ymm7{k2},ymm7,QWORD BCST WORD PTR ss:[edx+edx*1]
+vpsravq ymm7{k2},ymm7,QWORD BCST DWORD PTR ss:[edx+edx*1]
+vpsravq ymm7{k2},ymm7,QWORD BCST QWORD PTR ss:[edx+edx*1]
+vpsravq zmm3,zmm6,zmm1
+vpsravq zmm1{k6}{z},zmm4,ZMMWORD PTR es:0x24
+vpsravq zmm1{k6}{z},zmm4,BYTE PTR es:0x24
+vpsravq zmm1{k6}{z},zmm4,WORD PTR es:0x24
+vpsravq zmm1{k6}{z},zmm4,DWORD PTR es:0x24
+vpsravq zmm1{k6}{z},zmm4,QWORD PTR es:0x24
+vpsravq zmm1{k6}{z},zmm4,es:0x24
 vpsravq zmm4,zmm1,QWORD BCST [edi+eiz*2-0x9]
+vpsravq zmm4,zmm1,QWORD BCST BYTE PTR [edi+eiz*2-0x9]
+vpsravq zmm4,zmm1,QWORD BCST WORD PTR [edi+eiz*2-0x9]
+vpsravq zmm4,zmm1,QWORD BCST DWORD PTR [edi+eiz*2-0x9]
+vpsravq zmm4,zmm1,QWORD BCST QWORD PTR [edi+eiz*2-0x9]
 vpsllvd xmm7,xmm2,xmm2
 vpsllvd xmm0,xmm6,XMMWORD PTR ds:[edi+eiz*8+0x6c]
 vpsllvd xmm0,xmm6,BYTE PTR ds:[edi+eiz*8+0x6c]
@@ -21921,13 +21926,12 @@ vpsllvq ymm6,ymm6,WORD PTR [ebp-0x9]
 vpsllvq ymm6,ymm6,DWORD PTR [ebp-0x9]
 vpsllvq ymm6,ymm6,QWORD PTR [ebp-0x9]
 vpsllvq ymm6,ymm6,[ebp-0x9]
-vpsllvd xmm3{k2},xmm5,xmm1
-vpsllvd xmm6,xmm2,XMMWORD PTR cs:[edi+ebx*2+0x470]
-vpsllvd xmm6,xmm2,BYTE PTR cs:[edi+ebx*2+0x470]
-vpsllvd xmm6,xmm2,WORD PTR cs:[edi+ebx*2+0x470]
-vpsllvd xmm6,xmm2,DWORD PTR cs:[edi+ebx*2+0x470]
-vpsllvd xmm6,xmm2,QWORD PTR cs:[edi+ebx*2+0x470]
-vpsllvd xmm6,xmm2,cs:[edi+ebx*2+0x470]
+vpsllvd xmm5,xmm4,xmm3
+vpsllvd xmm5,xmm1,DWORD BCST ss:[esp+edi*2]
+vpsllvd xmm5,xmm1,DWORD BCST BYTE PTR ss:[esp+edi*2]
+vpsllvd xmm5,xmm1,DWORD BCST WORD PTR ss:[esp+edi*2]
+vpsllvd xmm5,xmm1,DWORD BCST DWORD PTR ss:[esp+edi*2]
+vpsllvd xmm5,xmm1,DWORD BCST QWORD PTR ss:[esp+edi*2]
 vpsllvd xmm3{k4},xmm7,XMMWORD PTR [ebx]
 vpsllvd ymm3,ymm3,ymm1
 vpsllvd ymm3{k1},ymm3,YMMWORD PTR fs:[esp+ecx*8]
@@ -21945,7 +21949,7 @@ vpsllvd zmm6,zmm3,WORD PTR cs:[ecx+esi*8+0x1f00]
 vpsllvd zmm6,zmm3,DWORD PTR cs:[ecx+esi*8+0x1f00]
 vpsllvd zmm6,zmm3,QWORD PTR cs:[ecx+esi*8+0x1f00]
 vpsllvd zmm6,zmm3,cs:[ecx+esi*8+0x1f00]
-vpsllvq xmm1{k6}{z},xmm7,xmm4
+vpsllvq xmm4,xmm7,xmm6
 vpsllvq xmm7{k4},xmm3,XMMWORD PTR es:[esp+esi*2+0x4e]
 vpsllvq xmm7{k4},xmm3,BYTE PTR es:[esp+esi*2+0x4e]
 vpsllvq xmm7{k4},xmm3,WORD PTR es:[esp+esi*2+0x4e]
@@ -21964,29 +21968,30 @@ vpsllvq ymm6,ymm4,QWORD BCST WORD PTR ss:[ebx]
 vpsllvq ymm6,ymm4,QWORD BCST DWORD PTR ss:[ebx]
 vpsllvq ymm6,ymm4,QWORD BCST QWORD PTR ss:[ebx]
 vpsllvq ymm0{k4},ymm3,QWORD BCST [esp+esi*4]
+vpsllvq zmm0,zmm7,ZMMWORD PTR [ebx+edi*8-0xe40]
+vpsllvq zmm0,zmm7,BYTE PTR [ebx+edi*8-0xe40]
+vpsllvq zmm0,zmm7,WORD PTR [ebx+edi*8-0xe40]
+vpsllvq zmm0,zmm7,DWORD PTR [ebx+edi*8-0xe40]
+vpsllvq zmm0,zmm7,QWORD PTR [ebx+edi*8-0xe40]
+vpsllvq zmm0,zmm7,[ebx+edi*8-0xe40]
 vpsllvq zmm7{k3}{z},zmm2,zmm3
 vpsllvq zmm0,zmm6,QWORD BCST ds:[eax]
 vpsllvq zmm0,zmm6,QWORD BCST BYTE PTR ds:[eax]
 vpsllvq zmm0,zmm6,QWORD BCST WORD PTR ds:[eax]
 vpsllvq zmm0,zmm6,QWORD BCST DWORD PTR ds:[eax]
 vpsllvq zmm0,zmm6,QWORD BCST QWORD PTR ds:[eax]
-vpsllvq zmm6{k6}{z},zmm7,ZMMWORD PTR [esp+edi*2-0x1b]
-vpsllvq zmm6{k6}{z},zmm7,BYTE PTR [esp+edi*2-0x1b]
-vpsllvq zmm6{k6}{z},zmm7,WORD PTR [esp+edi*2-0x1b]
-vpsllvq zmm6{k6}{z},zmm7,DWORD PTR [esp+edi*2-0x1b]
-vpsllvq zmm6{k6}{z},zmm7,QWORD PTR [esp+edi*2-0x1b]
-vpsllvq zmm6{k6}{z},zmm7,[esp+edi*2-0x1b]
+vrcp14ps xmm7,XMMWORD PTR [esp+edx*2-0x60]
+vrcp14ps xmm7,BYTE PTR [esp+edx*2-0x60]
+vrcp14ps xmm7,WORD PTR [esp+edx*2-0x60]
+vrcp14ps xmm7,DWORD PTR [esp+edx*2-0x60]
+vrcp14ps xmm7,QWORD PTR [esp+edx*2-0x60]
+vrcp14ps xmm7,[esp+edx*2-0x60]
 vrcp14ps xmm2{k3}{z},xmm2
 vrcp14ps xmm6,DWORD BCST cs:[edi+esi*1]
 vrcp14ps xmm6,DWORD BCST BYTE PTR cs:[edi+esi*1]
 vrcp14ps xmm6,DWORD BCST WORD PTR cs:[edi+esi*1]
 vrcp14ps xmm6,DWORD BCST DWORD PTR cs:[edi+esi*1]
 vrcp14ps xmm6,DWORD BCST QWORD PTR cs:[edi+esi*1]
-vrcp14ps xmm1{k6}{z},DWORD BCST [ecx+0x61ba6f75]
-vrcp14ps xmm1{k6}{z},DWORD BCST BYTE PTR [ecx+0x61ba6f75]
-vrcp14ps xmm1{k6}{z},DWORD BCST WORD PTR [ecx+0x61ba6f75]
-vrcp14ps xmm1{k6}{z},DWORD BCST DWORD PTR [ecx+0x61ba6f75]
-vrcp14ps xmm1{k6}{z},DWORD BCST QWORD PTR [ecx+0x61ba6f75]
 vrcp14ps ymm5,ymm2
 vrcp14ps ymm2{k3}{z},DWORD BCST fs:[ebp+eax*8+0x19c]
 vrcp14ps ymm2{k3}{z},DWORD BCST BYTE PTR fs:[ebp+eax*8+0x19c]
@@ -21994,18 +21999,22 @@ vrcp14ps ymm2{k3}{z},DWORD BCST WORD PTR fs:[ebp+eax*8+0x19c]
 vrcp14ps ymm2{k3}{z},DWORD BCST DWORD PTR fs:[ebp+eax*8+0x19c]
 vrcp14ps ymm2{k3}{z},DWORD BCST QWORD PTR fs:[ebp+eax*8+0x19c]
 vrcp14ps ymm4,DWORD BCST [edx]
-vrcp14ps zmm7{k2},zmm7
-vrcp14ps zmm5,DWORD BCST gs:[ecx+0x170]
-vrcp14ps zmm5,DWORD BCST BYTE PTR gs:[ecx+0x170]
-vrcp14ps zmm5,DWORD BCST WORD PTR gs:[ecx+0x170]
-vrcp14ps zmm5,DWORD BCST DWORD PTR gs:[ecx+0x170]
-vrcp14ps zmm5,DWORD BCST QWORD PTR gs:[ecx+0x170]
+vrcp14ps ymm4,DWORD BCST BYTE PTR [edx]
+vrcp14ps ymm4,DWORD BCST WORD PTR [edx]
+vrcp14ps ymm4,DWORD BCST DWORD PTR [edx]
+vrcp14ps ymm4,DWORD BCST QWORD PTR [edx]
 vrcp14ps zmm7,ZMMWORD PTR [ebx-0x149a69d6]
 vrcp14ps zmm7,BYTE PTR [ebx-0x149a69d6]
 vrcp14ps zmm7,WORD PTR [ebx-0x149a69d6]
 vrcp14ps zmm7,DWORD PTR [ebx-0x149a69d6]
 vrcp14ps zmm7,QWORD PTR [ebx-0x149a69d6]
 vrcp14ps zmm7,[ebx-0x149a69d6]
+vrcp14ps zmm7{k2},zmm7
+vrcp14ps zmm5,DWORD BCST gs:[ecx+0x170]
+vrcp14ps zmm5,DWORD BCST BYTE PTR gs:[ecx+0x170]
+vrcp14ps zmm5,DWORD BCST WORD PTR gs:[ecx+0x170]
+vrcp14ps zmm5,DWORD BCST DWORD PTR gs:[ecx+0x170]
+vrcp14ps zmm5,DWORD BCST QWORD PTR gs:[ecx+0x170]
 vrcp14pd xmm5,xmm0
 vrcp14pd xmm6{k7},QWORD BCST ds:[ecx+0xe76e4f3]
 vrcp14pd xmm6{k7},QWORD BCST BYTE PTR ds:[ecx+0xe76e4f3]
@@ -22029,19 +22038,19 @@ vrcp14pd ymm3,QWORD BCST BYTE PTR [edx]
 vrcp14pd ymm3,QWORD BCST WORD PTR [edx]
 vrcp14pd ymm3,QWORD BCST DWORD PTR [edx]
 vrcp14pd ymm3,QWORD BCST QWORD PTR [edx]
-vrcp14pd zmm6{k7},zmm4
-vrcp14pd zmm0{k5}{z},ZMMWORD PTR fs:[eax-0x22dddcbd]
-vrcp14pd zmm0{k5}{z},BYTE PTR fs:[eax-0x22dddcbd]
-vrcp14pd zmm0{k5}{z},WORD PTR fs:[eax-0x22dddcbd]
-vrcp14pd zmm0{k5}{z},DWORD PTR fs:[eax-0x22dddcbd]
-vrcp14pd zmm0{k5}{z},QWORD PTR fs:[eax-0x22dddcbd]
-vrcp14pd zmm0{k5}{z},fs:[eax-0x22dddcbd]
 vrcp14pd zmm1,ZMMWORD PTR [edx+eax*1]
 vrcp14pd zmm1,BYTE PTR [edx+eax*1]
 vrcp14pd zmm1,WORD PTR [edx+eax*1]
 vrcp14pd zmm1,DWORD PTR [edx+eax*1]
 vrcp14pd zmm1,QWORD PTR [edx+eax*1]
 vrcp14pd zmm1,[edx+eax*1]
+vrcp14pd zmm6{k7},zmm4
+vrcp14pd zmm7{k6},ZMMWORD PTR fs:[edx+eiz*1-0x63e22c62]
+vrcp14pd zmm7{k6},BYTE PTR fs:[edx+eiz*1-0x63e22c62]
+vrcp14pd zmm7{k6},WORD PTR fs:[edx+eiz*1-0x63e22c62]
+vrcp14pd zmm7{k6},DWORD PTR fs:[edx+eiz*1-0x63e22c62]
+vrcp14pd zmm7{k6},QWORD PTR fs:[edx+eiz*1-0x63e22c62]
+vrcp14pd zmm7{k6},fs:[edx+eiz*1-0x63e22c62]
 vrcp14ss xmm2,xmm7,xmm3
 vrcp14ss xmm4{k2}{z},xmm1,DWORD PTR es:[edi+ecx*1+0x15c]
 vrcp14ss xmm4{k2}{z},xmm1,BYTE PTR es:[edi+ecx*1+0x15c]
@@ -22053,12 +22062,12 @@ vrcp14ss xmm3,xmm1,BYTE PTR [ebx+0x98]
 vrcp14ss xmm3,xmm1,WORD PTR [ebx+0x98]
 vrcp14ss xmm3,xmm1,QWORD PTR [ebx+0x98]
 vrcp14ss xmm3,xmm1,[ebx+0x98]
-vrcp14sd xmm0{k2},xmm7,xmm7
-vrcp14sd xmm3,xmm6,QWORD PTR ss:[ecx+eiz*8]
-vrcp14sd xmm3,xmm6,BYTE PTR ss:[ecx+eiz*8]
-vrcp14sd xmm3,xmm6,WORD PTR ss:[ecx+eiz*8]
-vrcp14sd xmm3,xmm6,DWORD PTR ss:[ecx+eiz*8]
-vrcp14sd xmm3,xmm6,ss:[ecx+eiz*8]
+vrcp14sd xmm5,xmm6,xmm5
+vrcp14sd xmm5{k1}{z},xmm2,QWORD PTR cs:[ebx+ecx*2]
+vrcp14sd xmm5{k1}{z},xmm2,BYTE PTR cs:[ebx+ecx*2]
+vrcp14sd xmm5{k1}{z},xmm2,WORD PTR cs:[ebx+ecx*2]
+vrcp14sd xmm5{k1}{z},xmm2,DWORD PTR cs:[ebx+ecx*2]
+vrcp14sd xmm5{k1}{z},xmm2,cs:[ebx+ecx*2]
 vrcp14sd xmm0{k6},xmm4,QWORD PTR [ebp+0x258]
 vrcp14sd xmm0{k6},xmm4,BYTE PTR [ebp+0x258]
 vrcp14sd xmm0{k6},xmm4,WORD PTR [ebp+0x258]
@@ -22088,19 +22097,13 @@ vrsqrt14ps ymm1{k7}{z},WORD PTR [eax+ebx*1]
 vrsqrt14ps ymm1{k7}{z},DWORD PTR [eax+ebx*1]
 vrsqrt14ps ymm1{k7}{z},QWORD PTR [eax+ebx*1]
 vrsqrt14ps ymm1{k7}{z},[eax+ebx*1]
-vrsqrt14ps zmm1{k5},zmm6
-vrsqrt14ps zmm7,ZMMWORD PTR cs:[ebx+ebp*2-0x56]
-vrsqrt14ps zmm7,BYTE PTR cs:[ebx+ebp*2-0x56]
-vrsqrt14ps zmm7,WORD PTR cs:[ebx+ebp*2-0x56]
-vrsqrt14ps zmm7,DWORD PTR cs:[ebx+ebp*2-0x56]
-vrsqrt14ps zmm7,QWORD PTR cs:[ebx+ebp*2-0x56]
-vrsqrt14ps zmm7,cs:[ebx+ebp*2-0x56]
-vrsqrt14ps zmm0{k3}{z},ZMMWORD PTR [edi]
-vrsqrt14ps zmm0{k3}{z},BYTE PTR [edi]
-vrsqrt14ps zmm0{k3}{z},WORD PTR [edi]
-vrsqrt14ps zmm0{k3}{z},DWORD PTR [edi]
-vrsqrt14ps zmm0{k3}{z},QWORD PTR [edi]
-vrsqrt14ps zmm0{k3}{z},[edi]
+vrsqrt14ps zmm7,zmm5
+vrsqrt14ps zmm6{k7}{z},DWORD BCST gs:[ebx]
+vrsqrt14ps zmm6{k7}{z},DWORD BCST BYTE PTR gs:[ebx]
+vrsqrt14ps zmm6{k7}{z},DWORD BCST WORD PTR gs:[ebx]
+vrsqrt14ps zmm6{k7}{z},DWORD BCST DWORD PTR gs:[ebx]
+vrsqrt14ps zmm6{k7}{z},DWORD BCST QWORD PTR gs:[ebx]
+vrsqrt14ps zmm3,DWORD BCST [esi+ebp*4-0x18c]
 vrsqrt14pd xmm5,xmm0
 vrsqrt14pd xmm3,QWORD BCST cs:[edx+ecx*1]
 vrsqrt14pd xmm3,QWORD BCST BYTE PTR cs:[edx+ecx*1]
@@ -22113,17 +22116,18 @@ vrsqrt14pd xmm4,WORD PTR [esp+edi*1+0x0]
 vrsqrt14pd xmm4,DWORD PTR [esp+edi*1+0x0]
 vrsqrt14pd xmm4,QWORD PTR [esp+edi*1+0x0]
 vrsqrt14pd xmm4,[esp+edi*1+0x0]
+vrsqrt14pd ymm5,YMMWORD PTR [edx]
+vrsqrt14pd ymm5,BYTE PTR [edx]
+vrsqrt14pd ymm5,WORD PTR [edx]
+vrsqrt14pd ymm5,DWORD PTR [edx]
+vrsqrt14pd ymm5,QWORD PTR [edx]
+vrsqrt14pd ymm5,[edx]
 vrsqrt14pd ymm3{k1}{z},ymm3
 vrsqrt14pd ymm3{k7}{z},QWORD BCST es:[eax+0x2e0]
 vrsqrt14pd ymm3{k7}{z},QWORD BCST BYTE PTR es:[eax+0x2e0]
 vrsqrt14pd ymm3{k7}{z},QWORD BCST WORD PTR es:[eax+0x2e0]
 vrsqrt14pd ymm3{k7}{z},QWORD BCST DWORD PTR es:[eax+0x2e0]
 vrsqrt14pd ymm3{k7}{z},QWORD BCST QWORD PTR es:[eax+0x2e0]
-vrsqrt14pd ymm3,QWORD BCST [ecx*8+0x35]
-vrsqrt14pd ymm3,QWORD BCST BYTE PTR [ecx*8+0x35]
-vrsqrt14pd ymm3,QWORD BCST WORD PTR [ecx*8+0x35]
-vrsqrt14pd ymm3,QWORD BCST DWORD PTR [ecx*8+0x35]
-vrsqrt14pd ymm3,QWORD BCST QWORD PTR [ecx*8+0x35]
 vrsqrt14pd zmm3,zmm2
 vrsqrt14pd zmm3,QWORD BCST ds:[edx+edx*4]
 vrsqrt14pd zmm3,QWORD BCST BYTE PTR ds:[edx+edx*4]
@@ -22147,29 +22151,29 @@ vrsqrt14ss xmm5,xmm7,BYTE PTR [esp+edx*8-0x4f]
 vrsqrt14ss xmm5,xmm7,WORD PTR [esp+edx*8-0x4f]
 vrsqrt14ss xmm5,xmm7,QWORD PTR [esp+edx*8-0x4f]
 vrsqrt14ss xmm5,xmm7,[esp+edx*8-0x4f]
+vrsqrt14sd xmm5,xmm5,QWORD PTR [esi+edx*2]
+vrsqrt14sd xmm5,xmm5,BYTE PTR [esi+edx*2]
+vrsqrt14sd xmm5,xmm5,WORD PTR [esi+edx*2]
+vrsqrt14sd xmm5,xmm5,DWORD PTR [esi+edx*2]
+vrsqrt14sd xmm5,xmm5,[esi+edx*2]
 vrsqrt14sd xmm7{k7}{z},xmm1,xmm0
-vrsqrt14sd xmm5,xmm2,QWORD PTR ds:[edx+ebp*1+0x1b8]
-vrsqrt14sd xmm5,xmm2,BYTE PTR ds:[edx+ebp*1+0x1b8]
-vrsqrt14sd xmm5,xmm2,WORD PTR ds:[edx+ebp*1+0x1b8]
-vrsqrt14sd xmm5,xmm2,DWORD PTR ds:[edx+ebp*1+0x1b8]
-vrsqrt14sd xmm5,xmm2,ds:[edx+ebp*1+0x1b8]
-vrsqrt14sd xmm2{k2}{z},xmm0,QWORD PTR [ebx+eiz*8+0x21ac3625]
-vrsqrt14sd xmm2{k2}{z},xmm0,BYTE PTR [ebx+eiz*8+0x21ac3625]
-vrsqrt14sd xmm2{k2}{z},xmm0,WORD PTR [ebx+eiz*8+0x21ac3625]
-vrsqrt14sd xmm2{k2}{z},xmm0,DWORD PTR [ebx+eiz*8+0x21ac3625]
-vrsqrt14sd xmm2{k2}{z},xmm0,[ebx+eiz*8+0x21ac3625]
+vrsqrt14sd xmm5{k2}{z},xmm4,QWORD PTR gs:[ebx]
+vrsqrt14sd xmm5{k2}{z},xmm4,BYTE PTR gs:[ebx]
+vrsqrt14sd xmm5{k2}{z},xmm4,WORD PTR gs:[ebx]
+vrsqrt14sd xmm5{k2}{z},xmm4,DWORD PTR gs:[ebx]
+vrsqrt14sd xmm5{k2}{z},xmm4,gs:[ebx]
+vpdpbusd xmm0,xmm4,XMMWORD PTR [esp+eax*2-0x3bd3bd8f]
+vpdpbusd xmm0,xmm4,BYTE PTR [esp+eax*2-0x3bd3bd8f]
+vpdpbusd xmm0,xmm4,WORD PTR [esp+eax*2-0x3bd3bd8f]
+vpdpbusd xmm0,xmm4,DWORD PTR [esp+eax*2-0x3bd3bd8f]
+vpdpbusd xmm0,xmm4,QWORD PTR [esp+eax*2-0x3bd3bd8f]
+vpdpbusd xmm0,xmm4,[esp+eax*2-0x3bd3bd8f]
 vpdpbusd xmm4{k2}{z},xmm6,xmm0
-vpdpbusd xmm1,xmm0,XMMWORD PTR ds:[eax+ebx*4]
-vpdpbusd xmm1,xmm0,BYTE PTR ds:[eax+ebx*4]
-vpdpbusd xmm1,xmm0,WORD PTR ds:[eax+ebx*4]
-vpdpbusd xmm1,xmm0,DWORD PTR ds:[eax+ebx*4]
-vpdpbusd xmm1,xmm0,QWORD PTR ds:[eax+ebx*4]
-vpdpbusd xmm1,xmm0,ds:[eax+ebx*4]
-vpdpbusd xmm0{k2}{z},xmm3,DWORD BCST [eax]
-vpdpbusd xmm0{k2}{z},xmm3,DWORD BCST BYTE PTR [eax]
-vpdpbusd xmm0{k2}{z},xmm3,DWORD BCST WORD PTR [eax]
-vpdpbusd xmm0{k2}{z},xmm3,DWORD BCST DWORD PTR [eax]
-vpdpbusd xmm0{k2}{z},xmm3,DWORD BCST QWORD PTR [eax]
+vpdpbusd xmm6,xmm6,DWORD BCST ds:[ecx]
+vpdpbusd xmm6,xmm6,DWORD BCST BYTE PTR ds:[ecx]
+vpdpbusd xmm6,xmm6,DWORD BCST WORD PTR ds:[ecx]
+vpdpbusd xmm6,xmm6,DWORD BCST DWORD PTR ds:[ecx]
+vpdpbusd xmm6,xmm6,DWORD BCST QWORD PTR ds:[ecx]
 vpdpbusd ymm4,ymm3,ymm3
 vpdpbusd ymm6{k4},ymm4,YMMWORD PTR cs:[edx-0x7da3f58c]
 vpdpbusd ymm6{k4},ymm4,BYTE PTR cs:[edx-0x7da3f58c]
@@ -22178,6 +22182,10 @@ vpdpbusd ymm6{k4},ymm4,DWORD PTR cs:[edx-0x7da3f58c]
 vpdpbusd ymm6{k4},ymm4,QWORD PTR cs:[edx-0x7da3f58c]
 vpdpbusd ymm6{k4},ymm4,cs:[edx-0x7da3f58c]
 vpdpbusd ymm2,ymm3,DWORD BCST [ebx+ecx*8]
+vpdpbusd ymm2,ymm3,DWORD BCST BYTE PTR [ebx+ecx*8]
+vpdpbusd ymm2,ymm3,DWORD BCST WORD PTR [ebx+ecx*8]
+vpdpbusd ymm2,ymm3,DWORD BCST DWORD PTR [ebx+ecx*8]
+vpdpbusd ymm2,ymm3,DWORD BCST QWORD PTR [ebx+ecx*8]
 vpdpbusd zmm5,zmm1,zmm3
 vpdpbusd zmm1{k2},zmm0,ZMMWORD PTR gs:[ebp+0x78275fb2]
 vpdpbusd zmm1{k2},zmm0,BYTE PTR gs:[ebp+0x78275fb2]
@@ -22204,22 +22212,22 @@ vpdpbusds xmm3{k6}{z},xmm3,WORD PTR [edx]
 vpdpbusds xmm3{k6}{z},xmm3,DWORD PTR [edx]
 vpdpbusds xmm3{k6}{z},xmm3,QWORD PTR [edx]
 vpdpbusds xmm3{k6}{z},xmm3,[edx]
-vpdpbusds ymm3{k4},ymm5,ymm0
+vpdpbusds ymm5,ymm0,ymm6
 vpdpbusds ymm6,ymm3,DWORD BCST [edx]
 vpdpbusds ymm6,ymm3,DWORD BCST BYTE PTR [edx]
 vpdpbusds ymm6,ymm3,DWORD BCST WORD PTR [edx]
 vpdpbusds ymm6,ymm3,DWORD BCST DWORD PTR [edx]
 vpdpbusds ymm6,ymm3,DWORD BCST QWORD PTR [edx]
 vpdpbusds ymm6{k1},ymm3,DWORD BCST [eax+edi*1+0x110]
+vpdpbusds zmm1,zmm6,ZMMWORD PTR [esi+0x1580]
+vpdpbusds zmm1,zmm6,BYTE PTR [esi+0x1580]
+vpdpbusds zmm1,zmm6,WORD PTR [esi+0x1580]
+vpdpbusds zmm1,zmm6,DWORD PTR [esi+0x1580]
+vpdpbusds zmm1,zmm6,QWORD PTR [esi+0x1580]
+vpdpbusds zmm1,zmm6,[esi+0x1580]
 vpdpbusds zmm2{k2}{z},zmm2,zmm4
 vpdpbusds zmm0{k1}{z},zmm7,DWORD BCST cs:0x1bbbdeb6
-vpdpbusds zmm2{k1}{z},zmm2,ZMMWORD PTR [edi+edi*8+0x2e600437]
-vpdpbusds zmm2{k1}{z},zmm2,BYTE PTR [edi+edi*8+0x2e600437]
-vpdpbusds zmm2{k1}{z},zmm2,WORD PTR [edi+edi*8+0x2e600437]
-vpdpbusds zmm2{k1}{z},zmm2,DWORD PTR [edi+edi*8+0x2e600437]
-vpdpbusds zmm2{k1}{z},zmm2,QWORD PTR [edi+edi*8+0x2e600437]
-vpdpbusds zmm2{k1}{z},zmm2,[edi+edi*8+0x2e600437]
-vpdpwssd xmm2{k5}{z},xmm0,xmm1
+vpdpwssd xmm3,xmm6,xmm2
 vpdpwssd xmm2,xmm2,DWORD BCST gs:[esp+ecx*8]
 vpdpwssd xmm2,xmm2,DWORD BCST BYTE PTR gs:[esp+ecx*8]
 vpdpwssd xmm2,xmm2,DWORD BCST WORD PTR gs:[esp+ecx*8]
@@ -22243,14 +22251,14 @@ vpdpwssd ymm6,ymm5,DWORD BCST BYTE PTR [ebp-0x1b]
 vpdpwssd ymm6,ymm5,DWORD BCST WORD PTR [ebp-0x1b]
 vpdpwssd ymm6,ymm5,DWORD BCST DWORD PTR [ebp-0x1b]
 vpdpwssd ymm6,ymm5,DWORD BCST QWORD PTR [ebp-0x1b]
-vpdpwssd zmm6{k3},zmm4,zmm0
+vpdpwssd zmm3,zmm4,zmm1
+vpdpwssd zmm6{k4}{z},zmm7,DWORD BCST [esi]
 vpdpwssd zmm7,zmm1,ZMMWORD PTR gs:[eax-0x1b80]
 vpdpwssd zmm7,zmm1,BYTE PTR gs:[eax-0x1b80]
 vpdpwssd zmm7,zmm1,WORD PTR gs:[eax-0x1b80]
 vpdpwssd zmm7,zmm1,DWORD PTR gs:[eax-0x1b80]
 vpdpwssd zmm7,zmm1,QWORD PTR gs:[eax-0x1b80]
 vpdpwssd zmm7,zmm1,gs:[eax-0x1b80]
-vpdpwssd zmm6{k4}{z},zmm7,DWORD BCST [esi]
 vdpbf16ps xmm7,xmm5,xmm1
 vdpbf16ps xmm0,xmm1,DWORD BCST gs:[ebx-0x70]
 vdpbf16ps xmm0,xmm1,DWORD BCST BYTE PTR gs:[ebx-0x70]
@@ -22295,18 +22303,18 @@ vp4dpwssd zmm7{k5},zmm6,DWORD PTR cs:[ecx+0x5c]
 vp4dpwssd zmm7{k5},zmm6,QWORD PTR cs:[ecx+0x5c]
 vp4dpwssd zmm7{k5},zmm6,cs:[ecx+0x5c]
 vp4dpwssd zmm2{k6}{z},zmm2,XMMWORD PTR [ecx-0x770]
+vpdpwssds xmm2,xmm3,XMMWORD PTR [esi+edi*2]
+vpdpwssds xmm2,xmm3,BYTE PTR [esi+edi*2]
+vpdpwssds xmm2,xmm3,WORD PTR [esi+edi*2]
+vpdpwssds xmm2,xmm3,DWORD PTR [esi+edi*2]
+vpdpwssds xmm2,xmm3,QWORD PTR [esi+edi*2]
+vpdpwssds xmm2,xmm3,[esi+edi*2]
 vpdpwssds xmm0{k2},xmm4,xmm6
-vpdpwssds xmm4,xmm2,XMMWORD PTR es:[ebp-0x570]
-vpdpwssds xmm4,xmm2,BYTE PTR es:[ebp-0x570]
-vpdpwssds xmm4,xmm2,WORD PTR es:[ebp-0x570]
-vpdpwssds xmm4,xmm2,DWORD PTR es:[ebp-0x570]
-vpdpwssds xmm4,xmm2,QWORD PTR es:[ebp-0x570]
-vpdpwssds xmm4,xmm2,es:[ebp-0x570]
-vpdpwssds xmm7,xmm7,DWORD BCST [ecx+esi*1]
-vpdpwssds xmm7,xmm7,DWORD BCST BYTE PTR [ecx+esi*1]
-vpdpwssds xmm7,xmm7,DWORD BCST WORD PTR [ecx+esi*1]
-vpdpwssds xmm7,xmm7,DWORD BCST DWORD PTR [ecx+esi*1]
-vpdpwssds xmm7,xmm7,DWORD BCST QWORD PTR [ecx+esi*1]
+vpdpwssds xmm4,xmm3,DWORD BCST [esi+0x75218ea3]
+vpdpwssds xmm4,xmm3,DWORD BCST BYTE PTR [esi+0x75218ea3]
+vpdpwssds xmm4,xmm3,DWORD BCST WORD PTR [esi+0x75218ea3]
+vpdpwssds xmm4,xmm3,DWORD BCST DWORD PTR [esi+0x75218ea3]
+vpdpwssds xmm4,xmm3,DWORD BCST QWORD PTR [esi+0x75218ea3]
 vpdpwssds ymm4,ymm6,ymm4
 vpdpwssds ymm7,ymm3,DWORD BCST fs:[edi-0x7010e1a2]
 vpdpwssds ymm7,ymm3,DWORD BCST BYTE PTR fs:[edi-0x7010e1a2]
@@ -22327,19 +22335,14 @@ vpdpwssds zmm3{k4}{z},zmm1,WORD PTR [eax]
 vpdpwssds zmm3{k4}{z},zmm1,DWORD PTR [eax]
 vpdpwssds zmm3{k4}{z},zmm1,QWORD PTR [eax]
 vpdpwssds zmm3{k4}{z},zmm1,[eax]
-vp4dpwssds zmm2,zmm4,XMMWORD PTR cs:[ecx]
-vp4dpwssds zmm2,zmm4,BYTE PTR cs:[ecx]
-vp4dpwssds zmm2,zmm4,WORD PTR cs:[ecx]
-vp4dpwssds zmm2,zmm4,DWORD PTR cs:[ecx]
-vp4dpwssds zmm2,zmm4,QWORD PTR cs:[ecx]
-vp4dpwssds zmm2,zmm4,cs:[ecx]
+vp4dpwssds zmm3,zmm1,XMMWORD PTR [edi]
+vp4dpwssds zmm3,zmm1,BYTE PTR [edi]
+vp4dpwssds zmm3,zmm1,WORD PTR [edi]
+vp4dpwssds zmm3,zmm1,DWORD PTR [edi]
+vp4dpwssds zmm3,zmm1,QWORD PTR [edi]
+vp4dpwssds zmm3,zmm1,[edi]
 vp4dpwssds zmm5{k7}{z},zmm0,XMMWORD PTR [ebx+edi*8]
-vp4dpwssds zmm5{k7}{z},zmm0,BYTE PTR [ebx+edi*8]
-vp4dpwssds zmm5{k7}{z},zmm0,WORD PTR [ebx+edi*8]
-vp4dpwssds zmm5{k7}{z},zmm0,DWORD PTR [ebx+edi*8]
-vp4dpwssds zmm5{k7}{z},zmm0,QWORD PTR [ebx+edi*8]
-vp4dpwssds zmm5{k7}{z},zmm0,[ebx+edi*8]
-vp4dpwssds zmm3,zmm2,XMMWORD PTR [ebp+0x760]
+vp4dpwssds zmm2{k1},zmm4,XMMWORD PTR [esi-0x5e0]
 vpopcntb xmm2,xmm4
 vpopcntb xmm3{k1}{z},XMMWORD PTR es:[eax+edx*4]
 vpopcntb xmm3{k1}{z},BYTE PTR es:[eax+edx*4]
@@ -22379,6 +22382,12 @@ vpopcntb zmm6{k5}{z},WORD PTR [esp+ebx*8]
 vpopcntb zmm6{k5}{z},DWORD PTR [esp+ebx*8]
 vpopcntb zmm6{k5}{z},QWORD PTR [esp+ebx*8]
 vpopcntb zmm6{k5}{z},[esp+ebx*8]
+vpopcntw xmm4,XMMWORD PTR [ecx-0x350]
+vpopcntw xmm4,BYTE PTR [ecx-0x350]
+vpopcntw xmm4,WORD PTR [ecx-0x350]
+vpopcntw xmm4,DWORD PTR [ecx-0x350]
+vpopcntw xmm4,QWORD PTR [ecx-0x350]
+vpopcntw xmm4,[ecx-0x350]
 vpopcntw xmm0{k5},xmm6
 vpopcntw xmm0{k2}{z},XMMWORD PTR gs:[esp+esi*8-0x334e3392]
 vpopcntw xmm0{k2}{z},BYTE PTR gs:[esp+esi*8-0x334e3392]
@@ -22386,39 +22395,33 @@ vpopcntw xmm0{k2}{z},WORD PTR gs:[esp+esi*8-0x334e3392]
 vpopcntw xmm0{k2}{z},DWORD PTR gs:[esp+esi*8-0x334e3392]
 vpopcntw xmm0{k2}{z},QWORD PTR gs:[esp+esi*8-0x334e3392]
 vpopcntw xmm0{k2}{z},gs:[esp+esi*8-0x334e3392]
-vpopcntw xmm4,XMMWORD PTR [ecx-0x350]
-vpopcntw xmm4,BYTE PTR [ecx-0x350]
-vpopcntw xmm4,WORD PTR [ecx-0x350]
-vpopcntw xmm4,DWORD PTR [ecx-0x350]
-vpopcntw xmm4,QWORD PTR [ecx-0x350]
-vpopcntw xmm4,[ecx-0x350]
-vpopcntw ymm6{k5}{z},ymm6
-vpopcntw ymm0{k4},YMMWORD PTR cs:[edi]
-vpopcntw ymm0{k4},BYTE PTR cs:[edi]
-vpopcntw ymm0{k4},WORD PTR cs:[edi]
-vpopcntw ymm0{k4},DWORD PTR cs:[edi]
-vpopcntw ymm0{k4},QWORD PTR cs:[edi]
-vpopcntw ymm0{k4},cs:[edi]
 vpopcntw ymm4,YMMWORD PTR [ebp-0x4bd4a465]
 vpopcntw ymm4,BYTE PTR [ebp-0x4bd4a465]
 vpopcntw ymm4,WORD PTR [ebp-0x4bd4a465]
 vpopcntw ymm4,DWORD PTR [ebp-0x4bd4a465]
 vpopcntw ymm4,QWORD PTR [ebp-0x4bd4a465]
 vpopcntw ymm4,[ebp-0x4bd4a465]
-vpopcntw zmm0{k1}{z},zmm3
-vpopcntw zmm3,ZMMWORD PTR cs:[esp+ebx*4-0x1c80]
-vpopcntw zmm3,BYTE PTR cs:[esp+ebx*4-0x1c80]
-vpopcntw zmm3,WORD PTR cs:[esp+ebx*4-0x1c80]
-vpopcntw zmm3,DWORD PTR cs:[esp+ebx*4-0x1c80]
-vpopcntw zmm3,QWORD PTR cs:[esp+ebx*4-0x1c80]
-vpopcntw zmm3,cs:[esp+ebx*4-0x1c80]
+vpopcntw ymm6{k5}{z},ymm6
+vpopcntw ymm4{k6}{z},YMMWORD PTR fs:[edx+0x280]
+vpopcntw ymm4{k6}{z},BYTE PTR fs:[edx+0x280]
+vpopcntw ymm4{k6}{z},WORD PTR fs:[edx+0x280]
+vpopcntw ymm4{k6}{z},DWORD PTR fs:[edx+0x280]
+vpopcntw ymm4{k6}{z},QWORD PTR fs:[edx+0x280]
+vpopcntw ymm4{k6}{z},fs:[edx+0x280]
+vpopcntw zmm5,zmm5
+vpopcntw zmm5{k7}{z},ZMMWORD PTR gs:[edx-0x65a3e03e]
+vpopcntw zmm5{k7}{z},BYTE PTR gs:[edx-0x65a3e03e]
+vpopcntw zmm5{k7}{z},WORD PTR gs:[edx-0x65a3e03e]
+vpopcntw zmm5{k7}{z},DWORD PTR gs:[edx-0x65a3e03e]
+vpopcntw zmm5{k7}{z},QWORD PTR gs:[edx-0x65a3e03e]
+vpopcntw zmm5{k7}{z},gs:[edx-0x65a3e03e]
 vpopcntw zmm2{k5},ZMMWORD PTR ds:0x416a3ffb
 vpopcntw zmm2{k5},BYTE PTR ds:0x416a3ffb
 vpopcntw zmm2{k5},WORD PTR ds:0x416a3ffb
 vpopcntw zmm2{k5},DWORD PTR ds:0x416a3ffb
 vpopcntw zmm2{k5},QWORD PTR ds:0x416a3ffb
 vpopcntw zmm2{k5},ds:0x416a3ffb
-vpopcntd xmm7{k3}{z},xmm3
+vpopcntd xmm2,xmm6
 vpopcntd xmm0{k4}{z},DWORD BCST gs:[edx*2-0x1c8eec4c]
 vpopcntd xmm0{k4}{z},DWORD BCST BYTE PTR gs:[edx*2-0x1c8eec4c]
 vpopcntd xmm0{k4}{z},DWORD BCST WORD PTR gs:[edx*2-0x1c8eec4c]
@@ -22467,7 +22470,7 @@ vpopcntq xmm3{k1},WORD PTR [eax]
 vpopcntq xmm3{k1},DWORD PTR [eax]
 vpopcntq xmm3{k1},QWORD PTR [eax]
 vpopcntq xmm3{k1},[eax]
-vpopcntq ymm2{k5}{z},ymm2
+vpopcntq ymm1,ymm0
 vpopcntq ymm6{k2},YMMWORD PTR fs:[ebx-0x4e0]
 vpopcntq ymm6{k2},BYTE PTR fs:[ebx-0x4e0]
 vpopcntq ymm6{k2},WORD PTR fs:[ebx-0x4e0]
@@ -22510,19 +22513,11 @@ vpbroadcastd ymm0,WORD PTR ds:[ecx+ecx*4]
 vpbroadcastd ymm0,QWORD PTR ds:[ecx+ecx*4]
 vpbroadcastd ymm0,ds:[ecx+ecx*4]
 vpbroadcastd ymm7,DWORD PTR [esi]
+{evex} vpbroadcastd xmm3,DWORD PTR [ebx+esi*4-0x148]
 vpbroadcastd xmm4{k7},xmm5
-{evex} vpbroadcastd xmm3,DWORD PTR es:0xd293f6ce
-{evex} vpbroadcastd xmm3,BYTE PTR es:0xd293f6ce
-{evex} vpbroadcastd xmm3,WORD PTR es:0xd293f6ce
-{evex} vpbroadcastd xmm3,QWORD PTR es:0xd293f6ce
-{evex} vpbroadcastd xmm3,es:0xd293f6ce
 vpbroadcastd xmm0{k2}{z},DWORD PTR [eax]
+{evex} vpbroadcastd ymm4,DWORD PTR [eax]
 vpbroadcastd ymm5{k5},xmm5
-{evex} vpbroadcastd ymm5,DWORD PTR fs:[eax]
-{evex} vpbroadcastd ymm5,BYTE PTR fs:[eax]
-{evex} vpbroadcastd ymm5,WORD PTR fs:[eax]
-{evex} vpbroadcastd ymm5,QWORD PTR fs:[eax]
-{evex} vpbroadcastd ymm5,fs:[eax]
 vpbroadcastd ymm0{k4}{z},DWORD PTR [eax+0x51e43190]
 vpbroadcastd zmm0,xmm2
 vpbroadcastd zmm1{k3}{z},DWORD PTR es:[ecx+0x7869312d]
@@ -22549,24 +22544,24 @@ vpbroadcastq ymm3,WORD PTR ds:[ecx]
 vpbroadcastq ymm3,DWORD PTR ds:[ecx]
 vpbroadcastq ymm3,ds:[ecx]
 vpbroadcastq ymm1,QWORD PTR [ebx+eiz*8]
+vbroadcasti32x2 xmm2,QWORD PTR [ebx]
+vbroadcasti32x2 xmm2,BYTE PTR [ebx]
+vbroadcasti32x2 xmm2,WORD PTR [ebx]
+vbroadcasti32x2 xmm2,DWORD PTR [ebx]
+vbroadcasti32x2 xmm2,[ebx]
 vbroadcasti32x2 xmm4{k1},xmm2
 vbroadcasti32x2 xmm4,QWORD PTR fs:[edi+eiz*2-0x4e117250]
 vbroadcasti32x2 xmm4,BYTE PTR fs:[edi+eiz*2-0x4e117250]
 vbroadcasti32x2 xmm4,WORD PTR fs:[edi+eiz*2-0x4e117250]
 vbroadcasti32x2 xmm4,DWORD PTR fs:[edi+eiz*2-0x4e117250]
 vbroadcasti32x2 xmm4,fs:[edi+eiz*2-0x4e117250]
-vbroadcasti32x2 xmm4{k5},QWORD PTR [edi+eiz*2]
-vbroadcasti32x2 xmm4{k5},BYTE PTR [edi+eiz*2]
-vbroadcasti32x2 xmm4{k5},WORD PTR [edi+eiz*2]
-vbroadcasti32x2 xmm4{k5},DWORD PTR [edi+eiz*2]
-vbroadcasti32x2 xmm4{k5},[edi+eiz*2]
-vbroadcasti32x2 ymm2{k2}{z},xmm2
-vbroadcasti32x2 ymm3{k3},QWORD PTR cs:0xf6b20fa7
-vbroadcasti32x2 ymm3{k3},BYTE PTR cs:0xf6b20fa7
-vbroadcasti32x2 ymm3{k3},WORD PTR cs:0xf6b20fa7
-vbroadcasti32x2 ymm3{k3},DWORD PTR cs:0xf6b20fa7
-vbroadcasti32x2 ymm3{k3},cs:0xf6b20fa7
 vbroadcasti32x2 ymm0,QWORD PTR [ecx+eax*1]
+vbroadcasti32x2 ymm2{k2}{z},xmm2
+vbroadcasti32x2 ymm3{k6}{z},QWORD PTR es:[esp+ebx*8+0x278]
+vbroadcasti32x2 ymm3{k6}{z},BYTE PTR es:[esp+ebx*8+0x278]
+vbroadcasti32x2 ymm3{k6}{z},WORD PTR es:[esp+ebx*8+0x278]
+vbroadcasti32x2 ymm3{k6}{z},DWORD PTR es:[esp+ebx*8+0x278]
+vbroadcasti32x2 ymm3{k6}{z},es:[esp+ebx*8+0x278]
 vbroadcasti32x2 zmm7,xmm1
 vbroadcasti32x2 zmm2{k5}{z},QWORD PTR cs:[ecx+0x30]
 vbroadcasti32x2 zmm2{k5}{z},BYTE PTR cs:[ecx+0x30]
@@ -22584,9 +22579,9 @@ vpbroadcastq ymm7{k3}{z},QWORD PTR es:[ecx+eiz*2+0x162bd5da]
 {evex} vpbroadcastq ymm2,WORD PTR ds:0xc0cbbd2
 {evex} vpbroadcastq ymm2,DWORD PTR ds:0xc0cbbd2
 {evex} vpbroadcastq ymm2,ds:0xc0cbbd2
+vpbroadcastq zmm3,QWORD PTR [eiz*2-0x3ae4769b]
 vpbroadcastq zmm1{k2}{z},xmm1
 vpbroadcastq zmm6{k7},QWORD PTR es:[eax+0x10a79859]
-vpbroadcastq zmm3,QWORD PTR [eiz*2-0x3ae4769b]
 vbroadcasti128 ymm0,XMMWORD PTR [esp+ecx*1]
 vbroadcasti128 ymm0,BYTE PTR [esp+ecx*1]
 vbroadcasti128 ymm0,WORD PTR [esp+ecx*1]
@@ -22600,61 +22595,51 @@ vbroadcasti128 ymm1,DWORD PTR ds:[edx]
 vbroadcasti128 ymm1,QWORD PTR ds:[edx]
 vbroadcasti128 ymm1,ds:[edx]
 vbroadcasti128 ymm1,XMMWORD PTR [edx+0x458cad54]
-vbroadcasti32x4 ymm3{k2}{z},XMMWORD PTR [edi-0x140]
-vbroadcasti32x4 ymm3{k2}{z},BYTE PTR [edi-0x140]
-vbroadcasti32x4 ymm3{k2}{z},WORD PTR [edi-0x140]
-vbroadcasti32x4 ymm3{k2}{z},DWORD PTR [edi-0x140]
-vbroadcasti32x4 ymm3{k2}{z},QWORD PTR [edi-0x140]
-vbroadcasti32x4 ymm3{k2}{z},[edi-0x140]
-vbroadcasti32x4 ymm1,XMMWORD PTR ss:[ebx]
-vbroadcasti32x4 ymm1,BYTE PTR ss:[ebx]
-vbroadcasti32x4 ymm1,WORD PTR ss:[ebx]
-vbroadcasti32x4 ymm1,DWORD PTR ss:[ebx]
-vbroadcasti32x4 ymm1,QWORD PTR ss:[ebx]
-vbroadcasti32x4 ymm1,ss:[ebx]
+vbroadcasti32x4 ymm4,XMMWORD PTR [edi-0x420]
+vbroadcasti32x4 ymm4,BYTE PTR [edi-0x420]
+vbroadcasti32x4 ymm4,WORD PTR [edi-0x420]
+vbroadcasti32x4 ymm4,DWORD PTR [edi-0x420]
+vbroadcasti32x4 ymm4,QWORD PTR [edi-0x420]
+vbroadcasti32x4 ymm4,[edi-0x420]
 vbroadcasti32x4 ymm3{k3},XMMWORD PTR [eax]
-vbroadcasti32x4 zmm6{k5},XMMWORD PTR [esi]
-vbroadcasti32x4 zmm4,XMMWORD PTR fs:[ebp-0x70]
-vbroadcasti32x4 zmm4,BYTE PTR fs:[ebp-0x70]
-vbroadcasti32x4 zmm4,WORD PTR fs:[ebp-0x70]
-vbroadcasti32x4 zmm4,DWORD PTR fs:[ebp-0x70]
-vbroadcasti32x4 zmm4,QWORD PTR fs:[ebp-0x70]
-vbroadcasti32x4 zmm4,fs:[ebp-0x70]
+vbroadcasti32x4 ymm6{k7}{z},XMMWORD PTR [edi*1+0x8c8941f]
+vbroadcasti32x4 zmm1,XMMWORD PTR [eax+0x65971f86]
+vbroadcasti32x4 zmm4{k7},XMMWORD PTR fs:[esi]
+vbroadcasti32x4 zmm4{k7},BYTE PTR fs:[esi]
+vbroadcasti32x4 zmm4{k7},WORD PTR fs:[esi]
+vbroadcasti32x4 zmm4{k7},DWORD PTR fs:[esi]
+vbroadcasti32x4 zmm4{k7},QWORD PTR fs:[esi]
+vbroadcasti32x4 zmm4{k7},fs:[esi]
 vbroadcasti32x4 zmm1{k7}{z},XMMWORD PTR [esi+eiz*1+0x730]
-vbroadcasti64x2 ymm1{k1},XMMWORD PTR [edx]
-vbroadcasti64x2 ymm1{k1},BYTE PTR [edx]
-vbroadcasti64x2 ymm1{k1},WORD PTR [edx]
-vbroadcasti64x2 ymm1{k1},DWORD PTR [edx]
-vbroadcasti64x2 ymm1{k1},QWORD PTR [edx]
-vbroadcasti64x2 ymm1{k1},[edx]
-vbroadcasti64x2 ymm6,XMMWORD PTR ds:[ecx+0x10]
-vbroadcasti64x2 ymm6,BYTE PTR ds:[ecx+0x10]
-vbroadcasti64x2 ymm6,WORD PTR ds:[ecx+0x10]
-vbroadcasti64x2 ymm6,DWORD PTR ds:[ecx+0x10]
-vbroadcasti64x2 ymm6,QWORD PTR ds:[ecx+0x10]
-vbroadcasti64x2 ymm6,ds:[ecx+0x10]
 vbroadcasti64x2 ymm5,XMMWORD PTR [ebp+0x160]
-vbroadcasti64x2 zmm1{k7},XMMWORD PTR [esi]
+vbroadcasti64x2 ymm5,BYTE PTR [ebp+0x160]
+vbroadcasti64x2 ymm5,WORD PTR [ebp+0x160]
+vbroadcasti64x2 ymm5,DWORD PTR [ebp+0x160]
+vbroadcasti64x2 ymm5,QWORD PTR [ebp+0x160]
+vbroadcasti64x2 ymm5,[ebp+0x160]
+vbroadcasti64x2 ymm1{k1},XMMWORD PTR [edx]
+vbroadcasti64x2 ymm2{k1}{z},XMMWORD PTR [edx+ecx*8]
+vbroadcasti64x2 zmm3,XMMWORD PTR [edx+esi*8]
 vbroadcasti64x2 zmm6{k1}{z},XMMWORD PTR ss:[edx+ecx*1+0x520]
 vbroadcasti64x2 zmm6{k1}{z},BYTE PTR ss:[edx+ecx*1+0x520]
 vbroadcasti64x2 zmm6{k1}{z},WORD PTR ss:[edx+ecx*1+0x520]
 vbroadcasti64x2 zmm6{k1}{z},DWORD PTR ss:[edx+ecx*1+0x520]
 vbroadcasti64x2 zmm6{k1}{z},QWORD PTR ss:[edx+ecx*1+0x520]
 vbroadcasti64x2 zmm6{k1}{z},ss:[edx+ecx*1+0x520]
-vbroadcasti64x2 zmm3,XMMWORD PTR [edx+esi*8]
-vbroadcasti32x8 zmm5{k5}{z},YMMWORD PTR [esi]
-vbroadcasti32x8 zmm5{k5}{z},BYTE PTR [esi]
-vbroadcasti32x8 zmm5{k5}{z},WORD PTR [esi]
-vbroadcasti32x8 zmm5{k5}{z},DWORD PTR [esi]
-vbroadcasti32x8 zmm5{k5}{z},QWORD PTR [esi]
-vbroadcasti32x8 zmm5{k5}{z},[esi]
-vbroadcasti32x8 zmm3,YMMWORD PTR gs:[esi-0xc00]
-vbroadcasti32x8 zmm3,BYTE PTR gs:[esi-0xc00]
-vbroadcasti32x8 zmm3,WORD PTR gs:[esi-0xc00]
-vbroadcasti32x8 zmm3,DWORD PTR gs:[esi-0xc00]
-vbroadcasti32x8 zmm3,QWORD PTR gs:[esi-0xc00]
-vbroadcasti32x8 zmm3,gs:[esi-0xc00]
+vbroadcasti64x2 zmm1{k7},XMMWORD PTR [esi]
 vbroadcasti32x8 zmm3,YMMWORD PTR [edx+esi*1-0xea0]
+vbroadcasti32x8 zmm3,BYTE PTR [edx+esi*1-0xea0]
+vbroadcasti32x8 zmm3,WORD PTR [edx+esi*1-0xea0]
+vbroadcasti32x8 zmm3,DWORD PTR [edx+esi*1-0xea0]
+vbroadcasti32x8 zmm3,QWORD PTR [edx+esi*1-0xea0]
+vbroadcasti32x8 zmm3,[edx+esi*1-0xea0]
+vbroadcasti32x8 zmm6{k5},YMMWORD PTR fs:[edi-0xaa0]
+vbroadcasti32x8 zmm6{k5},BYTE PTR fs:[edi-0xaa0]
+vbroadcasti32x8 zmm6{k5},WORD PTR fs:[edi-0xaa0]
+vbroadcasti32x8 zmm6{k5},DWORD PTR fs:[edi-0xaa0]
+vbroadcasti32x8 zmm6{k5},QWORD PTR fs:[edi-0xaa0]
+vbroadcasti32x8 zmm6{k5},fs:[edi-0xaa0]
+vbroadcasti32x8 zmm5{k5}{z},YMMWORD PTR [esi]
 vbroadcasti64x4 zmm6,YMMWORD PTR [edx+edi*2-0xfc0]
 vbroadcasti64x4 zmm6,BYTE PTR [edx+edi*2-0xfc0]
 vbroadcasti64x4 zmm6,WORD PTR [edx+edi*2-0xfc0]
@@ -22707,13 +22692,13 @@ vpexpandb zmm1,WORD PTR [ecx]
 vpexpandb zmm1,DWORD PTR [ecx]
 vpexpandb zmm1,QWORD PTR [ecx]
 vpexpandb zmm1,[ecx]
-vpexpandw xmm0{k6}{z},xmm1
-vpexpandw xmm0,XMMWORD PTR cs:[ecx+eiz*4]
-vpexpandw xmm0,BYTE PTR cs:[ecx+eiz*4]
-vpexpandw xmm0,WORD PTR cs:[ecx+eiz*4]
-vpexpandw xmm0,DWORD PTR cs:[ecx+eiz*4]
-vpexpandw xmm0,QWORD PTR cs:[ecx+eiz*4]
-vpexpandw xmm0,cs:[ecx+eiz*4]
+vpexpandw xmm0,xmm4
+vpexpandw xmm6{k6}{z},XMMWORD PTR fs:0xffffff8a
+vpexpandw xmm6{k6}{z},BYTE PTR fs:0xffffff8a
+vpexpandw xmm6{k6}{z},WORD PTR fs:0xffffff8a
+vpexpandw xmm6{k6}{z},DWORD PTR fs:0xffffff8a
+vpexpandw xmm6{k6}{z},QWORD PTR fs:0xffffff8a
+vpexpandw xmm6{k6}{z},fs:0xffffff8a
 vpexpandw xmm3{k3},XMMWORD PTR [ecx-0xbe]
 vpexpandw xmm3{k3},BYTE PTR [ecx-0xbe]
 vpexpandw xmm3{k3},WORD PTR [ecx-0xbe]
@@ -22746,6 +22731,12 @@ vpexpandw zmm1,WORD PTR [esp+ebp*8]
 vpexpandw zmm1,DWORD PTR [esp+ebp*8]
 vpexpandw zmm1,QWORD PTR [esp+ebp*8]
 vpexpandw zmm1,[esp+ebp*8]
+vpcompressb XMMWORD PTR [ebx+0x21],xmm4
+vpcompressb BYTE PTR [ebx+0x21],xmm4
+vpcompressb WORD PTR [ebx+0x21],xmm4
+vpcompressb DWORD PTR [ebx+0x21],xmm4
+vpcompressb QWORD PTR [ebx+0x21],xmm4
+vpcompressb [ebx+0x21],xmm4
 vpcompressb xmm6{k6}{z},xmm6
 vpcompressb XMMWORD PTR ds:[esp+eax*1+0x4ed66299]{k5},xmm7
 vpcompressb BYTE PTR ds:[esp+eax*1+0x4ed66299]{k5},xmm7
@@ -22753,12 +22744,6 @@ vpcompressb WORD PTR ds:[esp+eax*1+0x4ed66299]{k5},xmm7
 vpcompressb DWORD PTR ds:[esp+eax*1+0x4ed66299]{k5},xmm7
 vpcompressb QWORD PTR ds:[esp+eax*1+0x4ed66299]{k5},xmm7
 vpcompressb ds:[esp+eax*1+0x4ed66299]{k5},xmm7
-vpcompressb XMMWORD PTR [ebx+0x21],xmm4
-vpcompressb BYTE PTR [ebx+0x21],xmm4
-vpcompressb WORD PTR [ebx+0x21],xmm4
-vpcompressb DWORD PTR [ebx+0x21],xmm4
-vpcompressb QWORD PTR [ebx+0x21],xmm4
-vpcompressb [ebx+0x21],xmm4
 vpcompressb ymm6,ymm5
 vpcompressb YMMWORD PTR [esi]{k2},ymm0
 vpcompressb BYTE PTR [esi]{k2},ymm0
@@ -22772,19 +22757,19 @@ vpcompressb WORD PTR cs:[ecx+0x2ebd29d3],ymm2
 vpcompressb DWORD PTR cs:[ecx+0x2ebd29d3],ymm2
 vpcompressb QWORD PTR cs:[ecx+0x2ebd29d3],ymm2
 vpcompressb cs:[ecx+0x2ebd29d3],ymm2
-vpcompressb zmm1{k3}{z},zmm5
-vpcompressb ZMMWORD PTR ss:[ebp+0x7d],zmm2
-vpcompressb BYTE PTR ss:[ebp+0x7d],zmm2
-vpcompressb WORD PTR ss:[ebp+0x7d],zmm2
-vpcompressb DWORD PTR ss:[ebp+0x7d],zmm2
-vpcompressb QWORD PTR ss:[ebp+0x7d],zmm2
-vpcompressb ss:[ebp+0x7d],zmm2
-vpcompressb ZMMWORD PTR [ebx+eiz*2]{k3},zmm6
-vpcompressb BYTE PTR [ebx+eiz*2]{k3},zmm6
-vpcompressb WORD PTR [ebx+eiz*2]{k3},zmm6
-vpcompressb DWORD PTR [ebx+eiz*2]{k3},zmm6
-vpcompressb QWORD PTR [ebx+eiz*2]{k3},zmm6
-vpcompressb [ebx+eiz*2]{k3},zmm6
+vpcompressb zmm0,zmm7
+vpcompressb ZMMWORD PTR fs:[esi]{k7},zmm4
+vpcompressb BYTE PTR fs:[esi]{k7},zmm4
+vpcompressb WORD PTR fs:[esi]{k7},zmm4
+vpcompressb DWORD PTR fs:[esi]{k7},zmm4
+vpcompressb QWORD PTR fs:[esi]{k7},zmm4
+vpcompressb fs:[esi]{k7},zmm4
+vpcompressb ZMMWORD PTR [ebp+eax*1+0x23967c54],zmm2
+vpcompressb BYTE PTR [ebp+eax*1+0x23967c54],zmm2
+vpcompressb WORD PTR [ebp+eax*1+0x23967c54],zmm2
+vpcompressb DWORD PTR [ebp+eax*1+0x23967c54],zmm2
+vpcompressb QWORD PTR [ebp+eax*1+0x23967c54],zmm2
+vpcompressb [ebp+eax*1+0x23967c54],zmm2
 vpcompressw xmm7,xmm1
 vpcompressw XMMWORD PTR [edi+edx*1+0xc4]{k6},xmm0
 vpcompressw BYTE PTR [edi+edx*1+0xc4]{k6},xmm0
@@ -22824,18 +22809,18 @@ vpcompressw WORD PTR [edx+0x32cab92a],zmm2
 vpcompressw DWORD PTR [edx+0x32cab92a],zmm2
 vpcompressw QWORD PTR [edx+0x32cab92a],zmm2
 vpcompressw [edx+0x32cab92a],zmm2
-vpblendmd xmm5{k6}{z},xmm5,xmm3
-vpblendmd xmm2{k1}{z},xmm0,DWORD BCST gs:[ebp+0x44]
-vpblendmd xmm2{k1}{z},xmm0,DWORD BCST BYTE PTR gs:[ebp+0x44]
-vpblendmd xmm2{k1}{z},xmm0,DWORD BCST WORD PTR gs:[ebp+0x44]
-vpblendmd xmm2{k1}{z},xmm0,DWORD BCST DWORD PTR gs:[ebp+0x44]
-vpblendmd xmm2{k1}{z},xmm0,DWORD BCST QWORD PTR gs:[ebp+0x44]
 vpblendmd xmm0,xmm2,XMMWORD PTR [esp]
 vpblendmd xmm0,xmm2,BYTE PTR [esp]
 vpblendmd xmm0,xmm2,WORD PTR [esp]
 vpblendmd xmm0,xmm2,DWORD PTR [esp]
 vpblendmd xmm0,xmm2,QWORD PTR [esp]
 vpblendmd xmm0,xmm2,[esp]
+vpblendmd xmm5{k6}{z},xmm5,xmm3
+vpblendmd xmm2{k1}{z},xmm0,DWORD BCST gs:[ebp+0x44]
+vpblendmd xmm2{k1}{z},xmm0,DWORD BCST BYTE PTR gs:[ebp+0x44]
+vpblendmd xmm2{k1}{z},xmm0,DWORD BCST WORD PTR gs:[ebp+0x44]
+vpblendmd xmm2{k1}{z},xmm0,DWORD BCST DWORD PTR gs:[ebp+0x44]
+vpblendmd xmm2{k1}{z},xmm0,DWORD BCST QWORD PTR gs:[ebp+0x44]
 vpblendmd ymm6,ymm6,ymm1
 vpblendmd ymm5,ymm5,DWORD BCST es:[ebp+eiz*4+0x1d7f697f]
 vpblendmd ymm5,ymm5,DWORD BCST BYTE PTR es:[ebp+eiz*4+0x1d7f697f]
@@ -22848,30 +22833,25 @@ vpblendmd ymm0{k4}{z},ymm1,WORD PTR [ebx]
 vpblendmd ymm0{k4}{z},ymm1,DWORD PTR [ebx]
 vpblendmd ymm0{k4}{z},ymm1,QWORD PTR [ebx]
 vpblendmd ymm0{k4}{z},ymm1,[ebx]
-vpblendmd zmm4{k7}{z},zmm6,zmm5
-vpblendmd zmm0,zmm0,ZMMWORD PTR cs:[eax+0x554de687]
-vpblendmd zmm0,zmm0,BYTE PTR cs:[eax+0x554de687]
-vpblendmd zmm0,zmm0,WORD PTR cs:[eax+0x554de687]
-vpblendmd zmm0,zmm0,DWORD PTR cs:[eax+0x554de687]
-vpblendmd zmm0,zmm0,QWORD PTR cs:[eax+0x554de687]
-vpblendmd zmm0,zmm0,cs:[eax+0x554de687]
-vpblendmd zmm2{k1}{z},zmm3,DWORD BCST [esi+ebx*8]
-vpblendmd zmm2{k1}{z},zmm3,DWORD BCST BYTE PTR [esi+ebx*8]
-vpblendmd zmm2{k1}{z},zmm3,DWORD BCST WORD PTR [esi+ebx*8]
-vpblendmd zmm2{k1}{z},zmm3,DWORD BCST DWORD PTR [esi+ebx*8]
-vpblendmd zmm2{k1}{z},zmm3,DWORD BCST QWORD PTR [esi+ebx*8]
-vpblendmq xmm5{k5}{z},xmm1,xmm0
-vpblendmq xmm5{k3},xmm7,QWORD BCST es:[ebx]
-vpblendmq xmm5{k3},xmm7,QWORD BCST BYTE PTR es:[ebx]
-vpblendmq xmm5{k3},xmm7,QWORD BCST WORD PTR es:[ebx]
-vpblendmq xmm5{k3},xmm7,QWORD BCST DWORD PTR es:[ebx]
-vpblendmq xmm5{k3},xmm7,QWORD BCST QWORD PTR es:[ebx]
+vpblendmd zmm4,zmm1,zmm1
+vpblendmd zmm7,zmm3,DWORD BCST cs:[edi+edx*8]
+vpblendmd zmm7,zmm3,DWORD BCST BYTE PTR cs:[edi+edx*8]
+vpblendmd zmm7,zmm3,DWORD BCST WORD PTR cs:[edi+edx*8]
+vpblendmd zmm7,zmm3,DWORD BCST DWORD PTR cs:[edi+edx*8]
+vpblendmd zmm7,zmm3,DWORD BCST QWORD PTR cs:[edi+edx*8]
+vpblendmd zmm3{k1}{z},zmm3,DWORD BCST ds:0x4a3084bc
 vpblendmq xmm0,xmm4,XMMWORD PTR ds:0xd25d6a30
 vpblendmq xmm0,xmm4,BYTE PTR ds:0xd25d6a30
 vpblendmq xmm0,xmm4,WORD PTR ds:0xd25d6a30
 vpblendmq xmm0,xmm4,DWORD PTR ds:0xd25d6a30
 vpblendmq xmm0,xmm4,QWORD PTR ds:0xd25d6a30
 vpblendmq xmm0,xmm4,ds:0xd25d6a30
+vpblendmq xmm5{k5}{z},xmm1,xmm0
+vpblendmq xmm5{k3},xmm7,QWORD BCST es:[ebx]
+vpblendmq xmm5{k3},xmm7,QWORD BCST BYTE PTR es:[ebx]
+vpblendmq xmm5{k3},xmm7,QWORD BCST WORD PTR es:[ebx]
+vpblendmq xmm5{k3},xmm7,QWORD BCST DWORD PTR es:[ebx]
+vpblendmq xmm5{k3},xmm7,QWORD BCST QWORD PTR es:[ebx]
 vpblendmq ymm1,ymm7,ymm7
 vpblendmq ymm6{k5}{z},ymm1,YMMWORD PTR [edx+edi*2]
 vpblendmq ymm6{k5}{z},ymm1,BYTE PTR [edx+edi*2]
@@ -22897,12 +22877,13 @@ vpblendmq zmm0{k5},zmm0,QWORD BCST BYTE PTR [ecx+edx*2-0x40]
 vpblendmq zmm0{k5},zmm0,QWORD BCST WORD PTR [ecx+edx*2-0x40]
 vpblendmq zmm0{k5},zmm0,QWORD BCST DWORD PTR [ecx+edx*2-0x40]
 vpblendmq zmm0{k5},zmm0,QWORD BCST QWORD PTR [ecx+edx*2-0x40]
-vblendmps xmm0{k2}{z},xmm6,xmm1
-vblendmps xmm5{k4}{z},xmm0,DWORD BCST cs:[edi-0x20]
-vblendmps xmm5{k4}{z},xmm0,DWORD BCST BYTE PTR cs:[edi-0x20]
-vblendmps xmm5{k4}{z},xmm0,DWORD BCST WORD PTR cs:[edi-0x20]
-vblendmps xmm5{k4}{z},xmm0,DWORD BCST DWORD PTR cs:[edi-0x20]
-vblendmps xmm5{k4}{z},xmm0,DWORD BCST QWORD PTR cs:[edi-0x20]
+vblendmps xmm5,xmm1,xmm1
+vblendmps xmm5{k3}{z},xmm2,XMMWORD PTR fs:0x7853563a
+vblendmps xmm5{k3}{z},xmm2,BYTE PTR fs:0x7853563a
+vblendmps xmm5{k3}{z},xmm2,WORD PTR fs:0x7853563a
+vblendmps xmm5{k3}{z},xmm2,DWORD PTR fs:0x7853563a
+vblendmps xmm5{k3}{z},xmm2,QWORD PTR fs:0x7853563a
+vblendmps xmm5{k3}{z},xmm2,fs:0x7853563a
 vblendmps xmm5,xmm3,DWORD BCST [edi-0x8]
 vblendmps xmm5,xmm3,DWORD BCST BYTE PTR [edi-0x8]
 vblendmps xmm5,xmm3,DWORD BCST WORD PTR [edi-0x8]
@@ -22920,9 +22901,14 @@ vblendmps ymm3{k6}{z},ymm6,WORD PTR [ebp+0x5a2b4a3e]
 vblendmps ymm3{k6}{z},ymm6,DWORD PTR [ebp+0x5a2b4a3e]
 vblendmps ymm3{k6}{z},ymm6,QWORD PTR [ebp+0x5a2b4a3e]
 vblendmps ymm3{k6}{z},ymm6,[ebp+0x5a2b4a3e]
+vblendmps zmm5,zmm5,ZMMWORD PTR [esi+ecx*1+0x79af9420]
+vblendmps zmm5,zmm5,BYTE PTR [esi+ecx*1+0x79af9420]
+vblendmps zmm5,zmm5,WORD PTR [esi+ecx*1+0x79af9420]
+vblendmps zmm5,zmm5,DWORD PTR [esi+ecx*1+0x79af9420]
+vblendmps zmm5,zmm5,QWORD PTR [esi+ecx*1+0x79af9420]
+vblendmps zmm5,zmm5,[esi+ecx*1+0x79af9420]
 vblendmps zmm4{k6}{z},zmm6,zmm7
 vblendmps zmm2{k1}{z},zmm1,DWORD BCST es:[ebx+ebp*4+0x154]
-vblendmps zmm2,zmm7,DWORD BCST ds:0xb0953f26
 vblendmpd xmm4,xmm3,xmm3
 vblendmpd xmm7,xmm2,QWORD BCST gs:0x8581aee5
 vblendmpd xmm5{k4},xmm5,XMMWORD PTR [edi+eax*2]
@@ -22944,31 +22930,31 @@ vblendmpd ymm3,ymm4,WORD PTR [esi+ecx*8+0x55]
 vblendmpd ymm3,ymm4,DWORD PTR [esi+ecx*8+0x55]
 vblendmpd ymm3,ymm4,QWORD PTR [esi+ecx*8+0x55]
 vblendmpd ymm3,ymm4,[esi+ecx*8+0x55]
-vblendmpd zmm3{k4},zmm7,zmm3
-vblendmpd zmm4{k1}{z},zmm7,QWORD BCST [edi+eax*1]
-vblendmpd zmm4{k1}{z},zmm7,QWORD BCST BYTE PTR [edi+eax*1]
-vblendmpd zmm4{k1}{z},zmm7,QWORD BCST WORD PTR [edi+eax*1]
-vblendmpd zmm4{k1}{z},zmm7,QWORD BCST DWORD PTR [edi+eax*1]
-vblendmpd zmm4{k1}{z},zmm7,QWORD BCST QWORD PTR [edi+eax*1]
+vblendmpd zmm5,zmm1,zmm4
 vblendmpd zmm3{k4},zmm5,ZMMWORD PTR [ebx-0x740]
 vblendmpd zmm3{k4},zmm5,BYTE PTR [ebx-0x740]
 vblendmpd zmm3{k4},zmm5,WORD PTR [ebx-0x740]
 vblendmpd zmm3{k4},zmm5,DWORD PTR [ebx-0x740]
 vblendmpd zmm3{k4},zmm5,QWORD PTR [ebx-0x740]
 vblendmpd zmm3{k4},zmm5,[ebx-0x740]
+vblendmpd zmm4{k1}{z},zmm7,QWORD BCST [edi+eax*1]
+vblendmpd zmm4{k1}{z},zmm7,QWORD BCST BYTE PTR [edi+eax*1]
+vblendmpd zmm4{k1}{z},zmm7,QWORD BCST WORD PTR [edi+eax*1]
+vblendmpd zmm4{k1}{z},zmm7,QWORD BCST DWORD PTR [edi+eax*1]
+vblendmpd zmm4{k1}{z},zmm7,QWORD BCST QWORD PTR [edi+eax*1]
+vpblendmb xmm0,xmm5,XMMWORD PTR [eax+ebx*8+0x50]
+vpblendmb xmm0,xmm5,BYTE PTR [eax+ebx*8+0x50]
+vpblendmb xmm0,xmm5,WORD PTR [eax+ebx*8+0x50]
+vpblendmb xmm0,xmm5,DWORD PTR [eax+ebx*8+0x50]
+vpblendmb xmm0,xmm5,QWORD PTR [eax+ebx*8+0x50]
+vpblendmb xmm0,xmm5,[eax+ebx*8+0x50]
 vpblendmb xmm7{k7}{z},xmm0,xmm7
-vpblendmb xmm4,xmm7,XMMWORD PTR cs:[ebx]
-vpblendmb xmm4,xmm7,BYTE PTR cs:[ebx]
-vpblendmb xmm4,xmm7,WORD PTR cs:[ebx]
-vpblendmb xmm4,xmm7,DWORD PTR cs:[ebx]
-vpblendmb xmm4,xmm7,QWORD PTR cs:[ebx]
-vpblendmb xmm4,xmm7,cs:[ebx]
-vpblendmb xmm5{k3}{z},xmm2,XMMWORD PTR [esp+eax*4+0x380]
-vpblendmb xmm5{k3}{z},xmm2,BYTE PTR [esp+eax*4+0x380]
-vpblendmb xmm5{k3}{z},xmm2,WORD PTR [esp+eax*4+0x380]
-vpblendmb xmm5{k3}{z},xmm2,DWORD PTR [esp+eax*4+0x380]
-vpblendmb xmm5{k3}{z},xmm2,QWORD PTR [esp+eax*4+0x380]
-vpblendmb xmm5{k3}{z},xmm2,[esp+eax*4+0x380]
+vpblendmb xmm3{k6}{z},xmm2,XMMWORD PTR ss:[ebx-0x6b6f7ba0]
+vpblendmb xmm3{k6}{z},xmm2,BYTE PTR ss:[ebx-0x6b6f7ba0]
+vpblendmb xmm3{k6}{z},xmm2,WORD PTR ss:[ebx-0x6b6f7ba0]
+vpblendmb xmm3{k6}{z},xmm2,DWORD PTR ss:[ebx-0x6b6f7ba0]
+vpblendmb xmm3{k6}{z},xmm2,QWORD PTR ss:[ebx-0x6b6f7ba0]
+vpblendmb xmm3{k6}{z},xmm2,ss:[ebx-0x6b6f7ba0]
 vpblendmb ymm5,ymm2,ymm4
 vpblendmb ymm6{k7},ymm0,YMMWORD PTR cs:[esi+0x1a38ce0c]
 vpblendmb ymm6{k7},ymm0,BYTE PTR cs:[esi+0x1a38ce0c]
@@ -22982,7 +22968,7 @@ vpblendmb ymm0,ymm3,WORD PTR [esp+ebx*4-0x1ec106f1]
 vpblendmb ymm0,ymm3,DWORD PTR [esp+ebx*4-0x1ec106f1]
 vpblendmb ymm0,ymm3,QWORD PTR [esp+ebx*4-0x1ec106f1]
 vpblendmb ymm0,ymm3,[esp+ebx*4-0x1ec106f1]
-vpblendmb zmm0{k7}{z},zmm0,zmm1
+vpblendmb zmm0,zmm7,zmm7
 vpblendmb zmm6{k1},zmm3,ZMMWORD PTR gs:[edi-0xf00]
 vpblendmb zmm6{k1},zmm3,BYTE PTR gs:[edi-0xf00]
 vpblendmb zmm6{k1},zmm3,WORD PTR gs:[edi-0xf00]
@@ -23008,32 +22994,27 @@ vpblendmw xmm5,xmm3,WORD PTR [esi]
 vpblendmw xmm5,xmm3,DWORD PTR [esi]
 vpblendmw xmm5,xmm3,QWORD PTR [esi]
 vpblendmw xmm5,xmm3,[esi]
+vpblendmw ymm6,ymm4,YMMWORD PTR [ebx]
+vpblendmw ymm6,ymm4,BYTE PTR [ebx]
+vpblendmw ymm6,ymm4,WORD PTR [ebx]
+vpblendmw ymm6,ymm4,DWORD PTR [ebx]
+vpblendmw ymm6,ymm4,QWORD PTR [ebx]
+vpblendmw ymm6,ymm4,[ebx]
 vpblendmw ymm0{k1}{z},ymm3,ymm2
-vpblendmw ymm1,ymm0,YMMWORD PTR fs:[ebp+0x11bebecb]
-vpblendmw ymm1,ymm0,BYTE PTR fs:[ebp+0x11bebecb]
-vpblendmw ymm1,ymm0,WORD PTR fs:[ebp+0x11bebecb]
-vpblendmw ymm1,ymm0,DWORD PTR fs:[ebp+0x11bebecb]
-vpblendmw ymm1,ymm0,QWORD PTR fs:[ebp+0x11bebecb]
-vpblendmw ymm1,ymm0,fs:[ebp+0x11bebecb]
-vpblendmw ymm2{k2},ymm0,YMMWORD PTR [ecx-0xb40]
-vpblendmw ymm2{k2},ymm0,BYTE PTR [ecx-0xb40]
-vpblendmw ymm2{k2},ymm0,WORD PTR [ecx-0xb40]
-vpblendmw ymm2{k2},ymm0,DWORD PTR [ecx-0xb40]
-vpblendmw ymm2{k2},ymm0,QWORD PTR [ecx-0xb40]
-vpblendmw ymm2{k2},ymm0,[ecx-0xb40]
+vpblendmw ymm7{k1},ymm5,YMMWORD PTR cs:[eax+0xb80]
+vpblendmw ymm7{k1},ymm5,BYTE PTR cs:[eax+0xb80]
+vpblendmw ymm7{k1},ymm5,WORD PTR cs:[eax+0xb80]
+vpblendmw ymm7{k1},ymm5,DWORD PTR cs:[eax+0xb80]
+vpblendmw ymm7{k1},ymm5,QWORD PTR cs:[eax+0xb80]
+vpblendmw ymm7{k1},ymm5,cs:[eax+0xb80]
+vpblendmw zmm7,zmm4,ZMMWORD PTR [ecx-0x865f06b]
+vpblendmw zmm7,zmm4,BYTE PTR [ecx-0x865f06b]
+vpblendmw zmm7,zmm4,WORD PTR [ecx-0x865f06b]
+vpblendmw zmm7,zmm4,DWORD PTR [ecx-0x865f06b]
+vpblendmw zmm7,zmm4,QWORD PTR [ecx-0x865f06b]
+vpblendmw zmm7,zmm4,[ecx-0x865f06b]
 vpblendmw zmm2{k1}{z},zmm1,zmm1
-vpblendmw zmm0,zmm1,ZMMWORD PTR ss:0x872baf96
-vpblendmw zmm0,zmm1,BYTE PTR ss:0x872baf96
-vpblendmw zmm0,zmm1,WORD PTR ss:0x872baf96
-vpblendmw zmm0,zmm1,DWORD PTR ss:0x872baf96
-vpblendmw zmm0,zmm1,QWORD PTR ss:0x872baf96
-vpblendmw zmm0,zmm1,ss:0x872baf96
 vpblendmw zmm0{k5}{z},zmm1,ZMMWORD PTR [ebx+ebx*4+0x9c0]
-vpblendmw zmm0{k5}{z},zmm1,BYTE PTR [ebx+ebx*4+0x9c0]
-vpblendmw zmm0{k5}{z},zmm1,WORD PTR [ebx+ebx*4+0x9c0]
-vpblendmw zmm0{k5}{z},zmm1,DWORD PTR [ebx+ebx*4+0x9c0]
-vpblendmw zmm0{k5}{z},zmm1,QWORD PTR [ebx+ebx*4+0x9c0]
-vpblendmw zmm0{k5}{z},zmm1,[ebx+ebx*4+0x9c0]
 vp2intersectd k6,xmm3,xmm7
 vp2intersectd k3,xmm0,DWORD BCST es:[esi]
 vp2intersectd k3,xmm0,DWORD BCST BYTE PTR es:[esi]
@@ -23102,6 +23083,12 @@ vp2intersectq k3,zmm3,WORD PTR es:[eax-0x16]
 vp2intersectq k3,zmm3,DWORD PTR es:[eax-0x16]
 vp2intersectq k3,zmm3,QWORD PTR es:[eax-0x16]
 vp2intersectq k3,zmm3,es:[eax-0x16]
+vpshldvw xmm4,xmm4,XMMWORD PTR [ebx+esi*1]
+vpshldvw xmm4,xmm4,BYTE PTR [ebx+esi*1]
+vpshldvw xmm4,xmm4,WORD PTR [ebx+esi*1]
+vpshldvw xmm4,xmm4,DWORD PTR [ebx+esi*1]
+vpshldvw xmm4,xmm4,QWORD PTR [ebx+esi*1]
+vpshldvw xmm4,xmm4,[ebx+esi*1]
 vpshldvw xmm4{k6},xmm2,xmm3
 vpshldvw xmm3{k1}{z},xmm7,XMMWORD PTR es:[edx-0x7437497e]
 vpshldvw xmm3{k1}{z},xmm7,BYTE PTR es:[edx-0x7437497e]
@@ -23109,26 +23096,20 @@ vpshldvw xmm3{k1}{z},xmm7,WORD PTR es:[edx-0x7437497e]
 vpshldvw xmm3{k1}{z},xmm7,DWORD PTR es:[edx-0x7437497e]
 vpshldvw xmm3{k1}{z},xmm7,QWORD PTR es:[edx-0x7437497e]
 vpshldvw xmm3{k1}{z},xmm7,es:[edx-0x7437497e]
-vpshldvw xmm3{k4},xmm6,XMMWORD PTR [esp+eax*2]
-vpshldvw xmm3{k4},xmm6,BYTE PTR [esp+eax*2]
-vpshldvw xmm3{k4},xmm6,WORD PTR [esp+eax*2]
-vpshldvw xmm3{k4},xmm6,DWORD PTR [esp+eax*2]
-vpshldvw xmm3{k4},xmm6,QWORD PTR [esp+eax*2]
-vpshldvw xmm3{k4},xmm6,[esp+eax*2]
-vpshldvw ymm2{k5},ymm6,ymm7
-vpshldvw ymm3,ymm6,YMMWORD PTR gs:[edx-0x70]
-vpshldvw ymm3,ymm6,BYTE PTR gs:[edx-0x70]
-vpshldvw ymm3,ymm6,WORD PTR gs:[edx-0x70]
-vpshldvw ymm3,ymm6,DWORD PTR gs:[edx-0x70]
-vpshldvw ymm3,ymm6,QWORD PTR gs:[edx-0x70]
-vpshldvw ymm3,ymm6,gs:[edx-0x70]
-vpshldvw ymm7{k3},ymm2,YMMWORD PTR [ecx+edi*8-0xaa0]
-vpshldvw ymm7{k3},ymm2,BYTE PTR [ecx+edi*8-0xaa0]
-vpshldvw ymm7{k3},ymm2,WORD PTR [ecx+edi*8-0xaa0]
-vpshldvw ymm7{k3},ymm2,DWORD PTR [ecx+edi*8-0xaa0]
-vpshldvw ymm7{k3},ymm2,QWORD PTR [ecx+edi*8-0xaa0]
-vpshldvw ymm7{k3},ymm2,[ecx+edi*8-0xaa0]
-vpshldvw zmm4{k7}{z},zmm6,zmm6
+vpshldvw ymm1,ymm7,ymm0
+vpshldvw ymm4{k2},ymm5,YMMWORD PTR ss:[ebp+0x100]
+vpshldvw ymm4{k2},ymm5,BYTE PTR ss:[ebp+0x100]
+vpshldvw ymm4{k2},ymm5,WORD PTR ss:[ebp+0x100]
+vpshldvw ymm4{k2},ymm5,DWORD PTR ss:[ebp+0x100]
+vpshldvw ymm4{k2},ymm5,QWORD PTR ss:[ebp+0x100]
+vpshldvw ymm4{k2},ymm5,ss:[ebp+0x100]
+vpshldvw ymm3,ymm5,YMMWORD PTR ds:0x3fede70
+vpshldvw ymm3,ymm5,BYTE PTR ds:0x3fede70
+vpshldvw ymm3,ymm5,WORD PTR ds:0x3fede70
+vpshldvw ymm3,ymm5,DWORD PTR ds:0x3fede70
+vpshldvw ymm3,ymm5,QWORD PTR ds:0x3fede70
+vpshldvw ymm3,ymm5,ds:0x3fede70
+vpshldvw zmm3,zmm0,zmm1
 vpshldvw zmm3{k7},zmm3,ZMMWORD PTR gs:[edx]
 vpshldvw zmm3{k7},zmm3,BYTE PTR gs:[edx]
 vpshldvw zmm3{k7},zmm3,WORD PTR gs:[edx]
@@ -23153,7 +23134,7 @@ vpshldvd xmm3{k3},xmm3,DWORD BCST BYTE PTR [edi-0x72]
 vpshldvd xmm3{k3},xmm3,DWORD BCST WORD PTR [edi-0x72]
 vpshldvd xmm3{k3},xmm3,DWORD BCST DWORD PTR [edi-0x72]
 vpshldvd xmm3{k3},xmm3,DWORD BCST QWORD PTR [edi-0x72]
-vpshldvd ymm2{k7}{z},ymm3,ymm7
+vpshldvd ymm1,ymm4,ymm4
 vpshldvd ymm4,ymm0,DWORD BCST gs:[edx]
 vpshldvd ymm4,ymm0,DWORD BCST BYTE PTR gs:[edx]
 vpshldvd ymm4,ymm0,DWORD BCST WORD PTR gs:[edx]
@@ -23173,19 +23154,19 @@ vpshldvd zmm1{k7},zmm2,DWORD PTR gs:[eax+0x57eab392]
 vpshldvd zmm1{k7},zmm2,QWORD PTR gs:[eax+0x57eab392]
 vpshldvd zmm1{k7},zmm2,gs:[eax+0x57eab392]
 vpshldvd zmm2,zmm2,DWORD BCST [edi+eiz*2]
-vpshldvq xmm4{k3},xmm7,xmm3
-vpshldvq xmm2{k7}{z},xmm0,XMMWORD PTR [ebp+edx*2-0x260]
-vpshldvq xmm2{k7}{z},xmm0,BYTE PTR [ebp+edx*2-0x260]
-vpshldvq xmm2{k7}{z},xmm0,WORD PTR [ebp+edx*2-0x260]
-vpshldvq xmm2{k7}{z},xmm0,DWORD PTR [ebp+edx*2-0x260]
-vpshldvq xmm2{k7}{z},xmm0,QWORD PTR [ebp+edx*2-0x260]
-vpshldvq xmm2{k7}{z},xmm0,[ebp+edx*2-0x260]
+vpshldvq xmm7,xmm5,xmm3
 vpshldvq xmm3{k5},xmm5,XMMWORD PTR es:[ecx+0x710]
 vpshldvq xmm3{k5},xmm5,BYTE PTR es:[ecx+0x710]
 vpshldvq xmm3{k5},xmm5,WORD PTR es:[ecx+0x710]
 vpshldvq xmm3{k5},xmm5,DWORD PTR es:[ecx+0x710]
 vpshldvq xmm3{k5},xmm5,QWORD PTR es:[ecx+0x710]
 vpshldvq xmm3{k5},xmm5,es:[ecx+0x710]
+vpshldvq xmm2{k7}{z},xmm0,XMMWORD PTR [ebp+edx*2-0x260]
+vpshldvq xmm2{k7}{z},xmm0,BYTE PTR [ebp+edx*2-0x260]
+vpshldvq xmm2{k7}{z},xmm0,WORD PTR [ebp+edx*2-0x260]
+vpshldvq xmm2{k7}{z},xmm0,DWORD PTR [ebp+edx*2-0x260]
+vpshldvq xmm2{k7}{z},xmm0,QWORD PTR [ebp+edx*2-0x260]
+vpshldvq xmm2{k7}{z},xmm0,[ebp+edx*2-0x260]
 vpshldvq ymm1,ymm3,ymm6
 vpshldvq ymm3{k3},ymm2,QWORD BCST ss:[edi+eax*2]
 vpshldvq ymm3{k3},ymm2,QWORD BCST BYTE PTR ss:[edi+eax*2]
@@ -23210,26 +23191,21 @@ vpshldvq zmm2,zmm4,QWORD BCST BYTE PTR [edx*2+0x6e234547]
 vpshldvq zmm2,zmm4,QWORD BCST WORD PTR [edx*2+0x6e234547]
 vpshldvq zmm2,zmm4,QWORD BCST DWORD PTR [edx*2+0x6e234547]
 vpshldvq zmm2,zmm4,QWORD BCST QWORD PTR [edx*2+0x6e234547]
+vpshrdvw xmm1,xmm1,XMMWORD PTR [ebx]
+vpshrdvw xmm1,xmm1,BYTE PTR [ebx]
+vpshrdvw xmm1,xmm1,WORD PTR [ebx]
+vpshrdvw xmm1,xmm1,DWORD PTR [ebx]
+vpshrdvw xmm1,xmm1,QWORD PTR [ebx]
+vpshrdvw xmm1,xmm1,[ebx]
 vpshrdvw xmm0{k2},xmm4,xmm4
-vpshrdvw xmm7,xmm2,XMMWORD PTR fs:[edi]
-vpshrdvw xmm7,xmm2,BYTE PTR fs:[edi]
-vpshrdvw xmm7,xmm2,WORD PTR fs:[edi]
-vpshrdvw xmm7,xmm2,DWORD PTR fs:[edi]
-vpshrdvw xmm7,xmm2,QWORD PTR fs:[edi]
-vpshrdvw xmm7,xmm2,fs:[edi]
 vpshrdvw xmm0{k3}{z},xmm6,XMMWORD PTR [ebp+0x5fa66bec]
-vpshrdvw xmm0{k3}{z},xmm6,BYTE PTR [ebp+0x5fa66bec]
-vpshrdvw xmm0{k3}{z},xmm6,WORD PTR [ebp+0x5fa66bec]
-vpshrdvw xmm0{k3}{z},xmm6,DWORD PTR [ebp+0x5fa66bec]
-vpshrdvw xmm0{k3}{z},xmm6,QWORD PTR [ebp+0x5fa66bec]
-vpshrdvw xmm0{k3}{z},xmm6,[ebp+0x5fa66bec]
-vpshrdvw ymm5{k3},ymm4,ymm2
-vpshrdvw ymm2,ymm0,YMMWORD PTR es:[esi+eiz*1]
-vpshrdvw ymm2,ymm0,BYTE PTR es:[esi+eiz*1]
-vpshrdvw ymm2,ymm0,WORD PTR es:[esi+eiz*1]
-vpshrdvw ymm2,ymm0,DWORD PTR es:[esi+eiz*1]
-vpshrdvw ymm2,ymm0,QWORD PTR es:[esi+eiz*1]
-vpshrdvw ymm2,ymm0,es:[esi+eiz*1]
+vpshrdvw ymm0,ymm2,ymm0
+vpshrdvw ymm0{k6}{z},ymm0,YMMWORD PTR gs:[edx+edx*4-0x48]
+vpshrdvw ymm0{k6}{z},ymm0,BYTE PTR gs:[edx+edx*4-0x48]
+vpshrdvw ymm0{k6}{z},ymm0,WORD PTR gs:[edx+edx*4-0x48]
+vpshrdvw ymm0{k6}{z},ymm0,DWORD PTR gs:[edx+edx*4-0x48]
+vpshrdvw ymm0{k6}{z},ymm0,QWORD PTR gs:[edx+edx*4-0x48]
+vpshrdvw ymm0{k6}{z},ymm0,gs:[edx+edx*4-0x48]
 vpshrdvw ymm0{k4},ymm0,YMMWORD PTR [eax+0x6c]
 vpshrdvw ymm0{k4},ymm0,BYTE PTR [eax+0x6c]
 vpshrdvw ymm0{k4},ymm0,WORD PTR [eax+0x6c]
@@ -23297,26 +23273,31 @@ vcvtne2ps2bf16 xmm4,xmm3,DWORD BCST BYTE PTR [ecx+eax*2+0x3c]
 vcvtne2ps2bf16 xmm4,xmm3,DWORD BCST WORD PTR [ecx+eax*2+0x3c]
 vcvtne2ps2bf16 xmm4,xmm3,DWORD BCST DWORD PTR [ecx+eax*2+0x3c]
 vcvtne2ps2bf16 xmm4,xmm3,DWORD BCST QWORD PTR [ecx+eax*2+0x3c]
-vcvtne2ps2bf16 ymm3{k7}{z},ymm7,ymm3
-vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST es:[ecx]
-vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST BYTE PTR es:[ecx]
-vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST WORD PTR es:[ecx]
-vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST DWORD PTR es:[ecx]
-vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST QWORD PTR es:[ecx]
 vcvtne2ps2bf16 ymm0,ymm5,YMMWORD PTR [esi-0x7f]
 vcvtne2ps2bf16 ymm0,ymm5,BYTE PTR [esi-0x7f]
 vcvtne2ps2bf16 ymm0,ymm5,WORD PTR [esi-0x7f]
 vcvtne2ps2bf16 ymm0,ymm5,DWORD PTR [esi-0x7f]
 vcvtne2ps2bf16 ymm0,ymm5,QWORD PTR [esi-0x7f]
 vcvtne2ps2bf16 ymm0,ymm5,[esi-0x7f]
+vcvtne2ps2bf16 ymm3{k7}{z},ymm7,ymm3
+vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST es:[ecx]
+vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST BYTE PTR es:[ecx]
+vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST WORD PTR es:[ecx]
+vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST DWORD PTR es:[ecx]
+vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST QWORD PTR es:[ecx]
+vcvtne2ps2bf16 zmm7,zmm4,ZMMWORD PTR [ebx-0x580]
+vcvtne2ps2bf16 zmm7,zmm4,BYTE PTR [ebx-0x580]
+vcvtne2ps2bf16 zmm7,zmm4,WORD PTR [ebx-0x580]
+vcvtne2ps2bf16 zmm7,zmm4,DWORD PTR [ebx-0x580]
+vcvtne2ps2bf16 zmm7,zmm4,QWORD PTR [ebx-0x580]
+vcvtne2ps2bf16 zmm7,zmm4,[ebx-0x580]
 vcvtne2ps2bf16 zmm6{k1},zmm5,zmm4
 vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST ds:[edi+ecx*8+0x71dae0dd]
 vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST BYTE PTR ds:[edi+ecx*8+0x71dae0dd]
 vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST WORD PTR ds:[edi+ecx*8+0x71dae0dd]
 vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST DWORD PTR ds:[edi+ecx*8+0x71dae0dd]
 vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST QWORD PTR ds:[edi+ecx*8+0x71dae0dd]
-vcvtne2ps2bf16 zmm5,zmm1,DWORD BCST [esi-0xebf6a89]
-vpshrdvd xmm2{k3}{z},xmm3,xmm5
+vpshrdvd xmm0,xmm2,xmm2
 vpshrdvd xmm0,xmm4,DWORD BCST fs:[edi]
 vpshrdvd xmm0,xmm4,DWORD BCST BYTE PTR fs:[edi]
 vpshrdvd xmm0,xmm4,DWORD BCST WORD PTR fs:[edi]
@@ -23327,7 +23308,7 @@ vpshrdvd xmm2{k2}{z},xmm3,DWORD BCST BYTE PTR [ecx+0x6c]
 vpshrdvd xmm2{k2}{z},xmm3,DWORD BCST WORD PTR [ecx+0x6c]
 vpshrdvd xmm2{k2}{z},xmm3,DWORD BCST DWORD PTR [ecx+0x6c]
 vpshrdvd xmm2{k2}{z},xmm3,DWORD BCST QWORD PTR [ecx+0x6c]
-vpshrdvd ymm6{k5}{z},ymm4,ymm4
+vpshrdvd ymm4,ymm2,ymm5
 vpshrdvd ymm0,ymm7,DWORD BCST gs:[ecx-0x4d738984]
 vpshrdvd ymm0,ymm7,DWORD BCST BYTE PTR gs:[ecx-0x4d738984]
 vpshrdvd ymm0,ymm7,DWORD BCST WORD PTR gs:[ecx-0x4d738984]
@@ -23364,14 +23345,13 @@ vpshrdvq xmm7{k6},xmm4,QWORD BCST BYTE PTR [ebx]
 vpshrdvq xmm7{k6},xmm4,QWORD BCST WORD PTR [ebx]
 vpshrdvq xmm7{k6},xmm4,QWORD BCST DWORD PTR [ebx]
 vpshrdvq xmm7{k6},xmm4,QWORD BCST QWORD PTR [ebx]
-vpshrdvq ymm7{k3}{z},ymm2,ymm3
-vpshrdvq ymm1,ymm1,YMMWORD PTR cs:[edx+0x2e0]
-vpshrdvq ymm1,ymm1,BYTE PTR cs:[edx+0x2e0]
-vpshrdvq ymm1,ymm1,WORD PTR cs:[edx+0x2e0]
-vpshrdvq ymm1,ymm1,DWORD PTR cs:[edx+0x2e0]
-vpshrdvq ymm1,ymm1,QWORD PTR cs:[edx+0x2e0]
-vpshrdvq ymm1,ymm1,cs:[edx+0x2e0]
-vpshrdvq ymm3{k4},ymm3,QWORD BCST [eax+ebp*1]
+vpshrdvq ymm4,ymm2,ymm1
+vpshrdvq ymm5,ymm2,QWORD BCST fs:[edi]
+vpshrdvq ymm5,ymm2,QWORD BCST BYTE PTR fs:[edi]
+vpshrdvq ymm5,ymm2,QWORD BCST WORD PTR fs:[edi]
+vpshrdvq ymm5,ymm2,QWORD BCST DWORD PTR fs:[edi]
+vpshrdvq ymm5,ymm2,QWORD BCST QWORD PTR fs:[edi]
+vpshrdvq ymm7{k6},ymm3,QWORD BCST [edx+0x2e8]
 vpshrdvq zmm7,zmm7,zmm1
 vpshrdvq zmm2{k2}{z},zmm0,ZMMWORD PTR cs:[edx]
 vpshrdvq zmm2{k2}{z},zmm0,BYTE PTR cs:[edx]
@@ -23393,32 +23373,27 @@ vpermi2b xmm1,xmm2,WORD PTR [edx-0x550]
 vpermi2b xmm1,xmm2,DWORD PTR [edx-0x550]
 vpermi2b xmm1,xmm2,QWORD PTR [edx-0x550]
 vpermi2b xmm1,xmm2,[edx-0x550]
+vpermi2b ymm1,ymm0,YMMWORD PTR [eax]
+vpermi2b ymm1,ymm0,BYTE PTR [eax]
+vpermi2b ymm1,ymm0,WORD PTR [eax]
+vpermi2b ymm1,ymm0,DWORD PTR [eax]
+vpermi2b ymm1,ymm0,QWORD PTR [eax]
+vpermi2b ymm1,ymm0,[eax]
 vpermi2b ymm5{k4}{z},ymm7,ymm6
-vpermi2b ymm6,ymm3,YMMWORD PTR ss:[ebp+0x7a0]
-vpermi2b ymm6,ymm3,BYTE PTR ss:[ebp+0x7a0]
-vpermi2b ymm6,ymm3,WORD PTR ss:[ebp+0x7a0]
-vpermi2b ymm6,ymm3,DWORD PTR ss:[ebp+0x7a0]
-vpermi2b ymm6,ymm3,QWORD PTR ss:[ebp+0x7a0]
-vpermi2b ymm6,ymm3,ss:[ebp+0x7a0]
-vpermi2b ymm0{k7},ymm2,YMMWORD PTR [edi-0x6]
-vpermi2b ymm0{k7},ymm2,BYTE PTR [edi-0x6]
-vpermi2b ymm0{k7},ymm2,WORD PTR [edi-0x6]
-vpermi2b ymm0{k7},ymm2,DWORD PTR [edi-0x6]
-vpermi2b ymm0{k7},ymm2,QWORD PTR [edi-0x6]
-vpermi2b ymm0{k7},ymm2,[edi-0x6]
+vpermi2b ymm4{k1},ymm3,YMMWORD PTR ds:[eax+0x12]
+vpermi2b ymm4{k1},ymm3,BYTE PTR ds:[eax+0x12]
+vpermi2b ymm4{k1},ymm3,WORD PTR ds:[eax+0x12]
+vpermi2b ymm4{k1},ymm3,DWORD PTR ds:[eax+0x12]
+vpermi2b ymm4{k1},ymm3,QWORD PTR ds:[eax+0x12]
+vpermi2b ymm4{k1},ymm3,ds:[eax+0x12]
+vpermi2b zmm5,zmm6,ZMMWORD PTR [ebx+0x40]
+vpermi2b zmm5,zmm6,BYTE PTR [ebx+0x40]
+vpermi2b zmm5,zmm6,WORD PTR [ebx+0x40]
+vpermi2b zmm5,zmm6,DWORD PTR [ebx+0x40]
+vpermi2b zmm5,zmm6,QWORD PTR [ebx+0x40]
+vpermi2b zmm5,zmm6,[ebx+0x40]
 vpermi2b zmm1{k6},zmm1,zmm7
-vpermi2b zmm3,zmm5,ZMMWORD PTR ds:[ebp+0x19c0]
-vpermi2b zmm3,zmm5,BYTE PTR ds:[ebp+0x19c0]
-vpermi2b zmm3,zmm5,WORD PTR ds:[ebp+0x19c0]
-vpermi2b zmm3,zmm5,DWORD PTR ds:[ebp+0x19c0]
-vpermi2b zmm3,zmm5,QWORD PTR ds:[ebp+0x19c0]
-vpermi2b zmm3,zmm5,ds:[ebp+0x19c0]
 vpermi2b zmm4{k2},zmm7,ZMMWORD PTR [ecx]
-vpermi2b zmm4{k2},zmm7,BYTE PTR [ecx]
-vpermi2b zmm4{k2},zmm7,WORD PTR [ecx]
-vpermi2b zmm4{k2},zmm7,DWORD PTR [ecx]
-vpermi2b zmm4{k2},zmm7,QWORD PTR [ecx]
-vpermi2b zmm4{k2},zmm7,[ecx]
 vpermi2w xmm3,xmm7,xmm3
 vpermi2w xmm3{k3}{z},xmm1,XMMWORD PTR cs:[ebx+ebp*1-0x23b1b6a4]
 vpermi2w xmm3{k3}{z},xmm1,BYTE PTR cs:[ebx+ebp*1-0x23b1b6a4]
@@ -23432,6 +23407,12 @@ vpermi2w xmm6,xmm7,WORD PTR [edi+ebp*1+0x20]
 vpermi2w xmm6,xmm7,DWORD PTR [edi+ebp*1+0x20]
 vpermi2w xmm6,xmm7,QWORD PTR [edi+ebp*1+0x20]
 vpermi2w xmm6,xmm7,[edi+ebp*1+0x20]
+vpermi2w ymm7,ymm3,YMMWORD PTR [ebx+eiz*4+0xea0]
+vpermi2w ymm7,ymm3,BYTE PTR [ebx+eiz*4+0xea0]
+vpermi2w ymm7,ymm3,WORD PTR [ebx+eiz*4+0xea0]
+vpermi2w ymm7,ymm3,DWORD PTR [ebx+eiz*4+0xea0]
+vpermi2w ymm7,ymm3,QWORD PTR [ebx+eiz*4+0xea0]
+vpermi2w ymm7,ymm3,[ebx+eiz*4+0xea0]
 vpermi2w ymm3{k7}{z},ymm7,ymm4
 vpermi2w ymm7{k4},ymm3,YMMWORD PTR fs:0x6
 vpermi2w ymm7{k4},ymm3,BYTE PTR fs:0x6
@@ -23439,12 +23420,6 @@ vpermi2w ymm7{k4},ymm3,WORD PTR fs:0x6
 vpermi2w ymm7{k4},ymm3,DWORD PTR fs:0x6
 vpermi2w ymm7{k4},ymm3,QWORD PTR fs:0x6
 vpermi2w ymm7{k4},ymm3,fs:0x6
-vpermi2w ymm7,ymm3,YMMWORD PTR [ebx+eiz*4+0xea0]
-vpermi2w ymm7,ymm3,BYTE PTR [ebx+eiz*4+0xea0]
-vpermi2w ymm7,ymm3,WORD PTR [ebx+eiz*4+0xea0]
-vpermi2w ymm7,ymm3,DWORD PTR [ebx+eiz*4+0xea0]
-vpermi2w ymm7,ymm3,QWORD PTR [ebx+eiz*4+0xea0]
-vpermi2w ymm7,ymm3,[ebx+eiz*4+0xea0]
 vpermi2w zmm0,zmm7,zmm7
 vpermi2w zmm1{k1}{z},zmm6,ZMMWORD PTR ss:[edi]
 vpermi2w zmm1{k1}{z},zmm6,BYTE PTR ss:[edi]
@@ -23458,7 +23433,7 @@ vpermi2w zmm4,zmm3,WORD PTR [edx+0x1680]
 vpermi2w zmm4,zmm3,DWORD PTR [edx+0x1680]
 vpermi2w zmm4,zmm3,QWORD PTR [edx+0x1680]
 vpermi2w zmm4,zmm3,[edx+0x1680]
-vpermi2d xmm6{k7},xmm0,xmm1
+vpermi2d xmm5,xmm0,xmm7
 vpermi2d xmm1,xmm3,DWORD BCST es:[eax]
 vpermi2d xmm1,xmm3,DWORD BCST BYTE PTR es:[eax]
 vpermi2d xmm1,xmm3,DWORD BCST WORD PTR es:[eax]
@@ -23481,27 +23456,31 @@ vpermi2d ymm3,ymm2,WORD PTR [edi-0x7ec05428]
 vpermi2d ymm3,ymm2,DWORD PTR [edi-0x7ec05428]
 vpermi2d ymm3,ymm2,QWORD PTR [edi-0x7ec05428]
 vpermi2d ymm3,ymm2,[edi-0x7ec05428]
+vpermi2d zmm4,zmm6,ZMMWORD PTR [ebx-0x58]
+vpermi2d zmm4,zmm6,BYTE PTR [ebx-0x58]
+vpermi2d zmm4,zmm6,WORD PTR [ebx-0x58]
+vpermi2d zmm4,zmm6,DWORD PTR [ebx-0x58]
+vpermi2d zmm4,zmm6,QWORD PTR [ebx-0x58]
+vpermi2d zmm4,zmm6,[ebx-0x58]
 vpermi2d zmm4{k2}{z},zmm0,zmm0
 vpermi2d zmm7{k2},zmm6,DWORD BCST ds:[eax]
 vpermi2d zmm7{k2},zmm6,DWORD BCST BYTE PTR ds:[eax]
 vpermi2d zmm7{k2},zmm6,DWORD BCST WORD PTR ds:[eax]
 vpermi2d zmm7{k2},zmm6,DWORD BCST DWORD PTR ds:[eax]
 vpermi2d zmm7{k2},zmm6,DWORD BCST QWORD PTR ds:[eax]
-vpermi2d zmm7,zmm4,DWORD BCST [esp+eax*2+0x114]
-vpermi2q xmm3{k2},xmm0,xmm5
-vpermi2q xmm6,xmm2,XMMWORD PTR fs:[eax+0xf0]
-vpermi2q xmm6,xmm2,BYTE PTR fs:[eax+0xf0]
-vpermi2q xmm6,xmm2,WORD PTR fs:[eax+0xf0]
-vpermi2q xmm6,xmm2,DWORD PTR fs:[eax+0xf0]
-vpermi2q xmm6,xmm2,QWORD PTR fs:[eax+0xf0]
-vpermi2q xmm6,xmm2,fs:[eax+0xf0]
+vpermi2q xmm3,xmm6,xmm6
+vpermi2q xmm3{k1}{z},xmm7,QWORD BCST es:[edx+ecx*2]
+vpermi2q xmm3{k1}{z},xmm7,QWORD BCST BYTE PTR es:[edx+ecx*2]
+vpermi2q xmm3{k1}{z},xmm7,QWORD BCST WORD PTR es:[edx+ecx*2]
+vpermi2q xmm3{k1}{z},xmm7,QWORD BCST DWORD PTR es:[edx+ecx*2]
+vpermi2q xmm3{k1}{z},xmm7,QWORD BCST QWORD PTR es:[edx+ecx*2]
 vpermi2q xmm2{k7}{z},xmm5,XMMWORD PTR ds:0x16ab23c4
 vpermi2q xmm2{k7}{z},xmm5,BYTE PTR ds:0x16ab23c4
 vpermi2q xmm2{k7}{z},xmm5,WORD PTR ds:0x16ab23c4
 vpermi2q xmm2{k7}{z},xmm5,DWORD PTR ds:0x16ab23c4
 vpermi2q xmm2{k7}{z},xmm5,QWORD PTR ds:0x16ab23c4
 vpermi2q xmm2{k7}{z},xmm5,ds:0x16ab23c4
-vpermi2q ymm7{k5},ymm1,ymm1
+vpermi2q ymm6,ymm4,ymm7
 vpermi2q ymm5{k4}{z},ymm3,QWORD BCST fs:[ebx]
 vpermi2q ymm5{k4}{z},ymm3,QWORD BCST BYTE PTR fs:[ebx]
 vpermi2q ymm5{k4}{z},ymm3,QWORD BCST WORD PTR fs:[ebx]
@@ -23540,19 +23519,24 @@ vpermi2ps ymm2{k2},ymm6,DWORD BCST BYTE PTR [ecx+0x5578955e]
 vpermi2ps ymm2{k2},ymm6,DWORD BCST WORD PTR [ecx+0x5578955e]
 vpermi2ps ymm2{k2},ymm6,DWORD BCST DWORD PTR [ecx+0x5578955e]
 vpermi2ps ymm2{k2},ymm6,DWORD BCST QWORD PTR [ecx+0x5578955e]
+vpermi2ps zmm3,zmm7,ZMMWORD PTR [ebp+eax*1-0x61c1d75e]
+vpermi2ps zmm3,zmm7,BYTE PTR [ebp+eax*1-0x61c1d75e]
+vpermi2ps zmm3,zmm7,WORD PTR [ebp+eax*1-0x61c1d75e]
+vpermi2ps zmm3,zmm7,DWORD PTR [ebp+eax*1-0x61c1d75e]
+vpermi2ps zmm3,zmm7,QWORD PTR [ebp+eax*1-0x61c1d75e]
+vpermi2ps zmm3,zmm7,[ebp+eax*1-0x61c1d75e]
 vpermi2ps zmm7{k1},zmm2,zmm6
-vpermi2ps zmm0,zmm6,ZMMWORD PTR ds:[eax-0x1600]
-vpermi2ps zmm0,zmm6,BYTE PTR ds:[eax-0x1600]
-vpermi2ps zmm0,zmm6,WORD PTR ds:[eax-0x1600]
-vpermi2ps zmm0,zmm6,DWORD PTR ds:[eax-0x1600]
-vpermi2ps zmm0,zmm6,QWORD PTR ds:[eax-0x1600]
-vpermi2ps zmm0,zmm6,ds:[eax-0x1600]
-vpermi2ps zmm1{k6}{z},zmm5,ZMMWORD PTR [edx+eax*1+0xa]
-vpermi2ps zmm1{k6}{z},zmm5,BYTE PTR [edx+eax*1+0xa]
-vpermi2ps zmm1{k6}{z},zmm5,WORD PTR [edx+eax*1+0xa]
-vpermi2ps zmm1{k6}{z},zmm5,DWORD PTR [edx+eax*1+0xa]
-vpermi2ps zmm1{k6}{z},zmm5,QWORD PTR [edx+eax*1+0xa]
-vpermi2ps zmm1{k6}{z},zmm5,[edx+eax*1+0xa]
+vpermi2ps zmm6,zmm1,DWORD BCST fs:[eax+edx*1]
+vpermi2ps zmm6,zmm1,DWORD BCST BYTE PTR fs:[eax+edx*1]
+vpermi2ps zmm6,zmm1,DWORD BCST WORD PTR fs:[eax+edx*1]
+vpermi2ps zmm6,zmm1,DWORD BCST DWORD PTR fs:[eax+edx*1]
+vpermi2ps zmm6,zmm1,DWORD BCST QWORD PTR fs:[eax+edx*1]
+vpermi2pd xmm5,xmm0,XMMWORD PTR [ebp+0x190]
+vpermi2pd xmm5,xmm0,BYTE PTR [ebp+0x190]
+vpermi2pd xmm5,xmm0,WORD PTR [ebp+0x190]
+vpermi2pd xmm5,xmm0,DWORD PTR [ebp+0x190]
+vpermi2pd xmm5,xmm0,QWORD PTR [ebp+0x190]
+vpermi2pd xmm5,xmm0,[ebp+0x190]
 vpermi2pd xmm6{k4}{z},xmm2,xmm6
 vpermi2pd xmm7{k3},xmm1,XMMWORD PTR es:[edx-0x58]
 vpermi2pd xmm7{k3},xmm1,BYTE PTR es:[edx-0x58]
@@ -23560,13 +23544,7 @@ vpermi2pd xmm7{k3},xmm1,WORD PTR es:[edx-0x58]
 vpermi2pd xmm7{k3},xmm1,DWORD PTR es:[edx-0x58]
 vpermi2pd xmm7{k3},xmm1,QWORD PTR es:[edx-0x58]
 vpermi2pd xmm7{k3},xmm1,es:[edx-0x58]
-vpermi2pd xmm5,xmm0,XMMWORD PTR [ebp+0x190]
-vpermi2pd xmm5,xmm0,BYTE PTR [ebp+0x190]
-vpermi2pd xmm5,xmm0,WORD PTR [ebp+0x190]
-vpermi2pd xmm5,xmm0,DWORD PTR [ebp+0x190]
-vpermi2pd xmm5,xmm0,QWORD PTR [ebp+0x190]
-vpermi2pd xmm5,xmm0,[ebp+0x190]
-vpermi2pd ymm4{k4},ymm2,ymm0
+vpermi2pd ymm7,ymm0,ymm3
 vpermi2pd ymm5{k3},ymm3,QWORD BCST ds:[eax*8-0x2b360386]
 vpermi2pd ymm5{k3},ymm3,QWORD BCST BYTE PTR ds:[eax*8-0x2b360386]
 vpermi2pd ymm5{k3},ymm3,QWORD BCST WORD PTR ds:[eax*8-0x2b360386]
@@ -23607,23 +23585,19 @@ vpbroadcastb ymm1,DWORD PTR fs:[ebx]
 vpbroadcastb ymm1,QWORD PTR fs:[ebx]
 vpbroadcastb ymm1,fs:[ebx]
 vpbroadcastb ymm1,BYTE PTR [ebp+0x2f]
+{evex} vpbroadcastb xmm6,BYTE PTR [eax]
 vpbroadcastb xmm3{k3}{z},xmm3
 vpbroadcastb xmm2{k6},BYTE PTR es:0x838ba516
 vpbroadcastb xmm2{k6},WORD PTR es:0x838ba516
 vpbroadcastb xmm2{k6},DWORD PTR es:0x838ba516
 vpbroadcastb xmm2{k6},QWORD PTR es:0x838ba516
 vpbroadcastb xmm2{k6},es:0x838ba516
-{evex} vpbroadcastb xmm6,BYTE PTR [eax]
 {evex} vpbroadcastb ymm5,xmm2
 vpbroadcastb ymm0{k6},BYTE PTR gs:[edx+edx*8]
 {evex} vpbroadcastb ymm6,BYTE PTR [ebx]
+vpbroadcastb zmm1,BYTE PTR [eax+esi*4]
 vpbroadcastb zmm7{k6},xmm5
-vpbroadcastb zmm5,BYTE PTR cs:[eax]
-vpbroadcastb zmm5,WORD PTR cs:[eax]
-vpbroadcastb zmm5,DWORD PTR cs:[eax]
-vpbroadcastb zmm5,QWORD PTR cs:[eax]
-vpbroadcastb zmm5,cs:[eax]
-vpbroadcastb zmm0{k4}{z},BYTE PTR [edi+0x8]
+vpbroadcastb zmm3{k7},BYTE PTR fs:[eax-0x200dfc02]
 vpbroadcastw xmm3,xmm2
 vpbroadcastw xmm2,WORD PTR ds:[esi-0x37]
 vpbroadcastw xmm2,BYTE PTR ds:[esi-0x37]
@@ -23642,38 +23616,38 @@ vpbroadcastw ymm4,DWORD PTR cs:[edx+eax*1+0x16]
 vpbroadcastw ymm4,QWORD PTR cs:[edx+eax*1+0x16]
 vpbroadcastw ymm4,cs:[edx+eax*1+0x16]
 vpbroadcastw ymm4,WORD PTR [edx]
+{evex} vpbroadcastw xmm7,WORD PTR [ebx+esi*2-0x90]
 vpbroadcastw xmm2{k6},xmm3
-{evex} vpbroadcastw xmm7,WORD PTR fs:[ebx+ebp*1]
-{evex} vpbroadcastw xmm7,BYTE PTR fs:[ebx+ebp*1]
-{evex} vpbroadcastw xmm7,DWORD PTR fs:[ebx+ebp*1]
-{evex} vpbroadcastw xmm7,QWORD PTR fs:[ebx+ebp*1]
-{evex} vpbroadcastw xmm7,fs:[ebx+ebp*1]
-vpbroadcastw xmm0{k6}{z},WORD PTR [esp+eiz*4+0x68]
+vpbroadcastw xmm0{k7},WORD PTR fs:[edi+edi*1]
+vpbroadcastw xmm0{k7},BYTE PTR fs:[edi+edi*1]
+vpbroadcastw xmm0{k7},DWORD PTR fs:[edi+edi*1]
+vpbroadcastw xmm0{k7},QWORD PTR fs:[edi+edi*1]
+vpbroadcastw xmm0{k7},fs:[edi+edi*1]
+{evex} vpbroadcastw ymm6,WORD PTR [ebp+ecx*2-0x40]
 vpbroadcastw ymm6{k2}{z},xmm4
-{evex} vpbroadcastw ymm4,WORD PTR fs:[edx+0x24]
-vpbroadcastw ymm3{k4}{z},WORD PTR [esi]
+vpbroadcastw ymm5{k6},WORD PTR ss:[eax+0x54]
+vpbroadcastw ymm5{k6},BYTE PTR ss:[eax+0x54]
+vpbroadcastw ymm5{k6},DWORD PTR ss:[eax+0x54]
+vpbroadcastw ymm5{k6},QWORD PTR ss:[eax+0x54]
+vpbroadcastw ymm5{k6},ss:[eax+0x54]
+vpbroadcastw zmm1,WORD PTR [ebx+0xe]
 vpbroadcastw zmm4{k7}{z},xmm4
-vpbroadcastw zmm4{k2},WORD PTR [esi+ebp*4-0x15a01eb1]
 vpbroadcastw zmm7{k7}{z},WORD PTR ss:[edi+edx*4-0xc6]
-vpbroadcastw zmm7{k7}{z},BYTE PTR ss:[edi+edx*4-0xc6]
-vpbroadcastw zmm7{k7}{z},DWORD PTR ss:[edi+edx*4-0xc6]
-vpbroadcastw zmm7{k7}{z},QWORD PTR ss:[edi+edx*4-0xc6]
-vpbroadcastw zmm7{k7}{z},ss:[edi+edx*4-0xc6]
 vpbroadcastb xmm3,esp
 vpbroadcastb xmm6{k1}{z},eax
 vpbroadcastb xmm1{k6},esi
+vpbroadcastb ymm4,edi
 vpbroadcastb ymm7{k3}{z},ebp
 vpbroadcastb ymm2{k4},esp
-vpbroadcastb ymm4,edi
 vpbroadcastb zmm2,esi
 vpbroadcastb zmm5{k3}{z},esp
 vpbroadcastb zmm1{k6},edx
-vpbroadcastw xmm6{k5}{z},eax
 vpbroadcastw xmm6,esi
+vpbroadcastw xmm6{k5}{z},eax
 vpbroadcastw xmm6{k4},eax
+vpbroadcastw ymm6,esp
 vpbroadcastw ymm1{k6},edx
 vpbroadcastw ymm5{k4}{z},ebp
-vpbroadcastw ymm6,esp
 vpbroadcastw zmm3,ecx
 vpbroadcastw zmm7{k6},esi
 vpbroadcastw zmm6{k5}{z},ebx
@@ -23699,32 +23673,32 @@ vpermt2b xmm5,xmm5,WORD PTR [ecx]
 vpermt2b xmm5,xmm5,DWORD PTR [ecx]
 vpermt2b xmm5,xmm5,QWORD PTR [ecx]
 vpermt2b xmm5,xmm5,[ecx]
+vpermt2b ymm1,ymm5,YMMWORD PTR [ecx+ecx*2+0x1f0511a0]
+vpermt2b ymm1,ymm5,BYTE PTR [ecx+ecx*2+0x1f0511a0]
+vpermt2b ymm1,ymm5,WORD PTR [ecx+ecx*2+0x1f0511a0]
+vpermt2b ymm1,ymm5,DWORD PTR [ecx+ecx*2+0x1f0511a0]
+vpermt2b ymm1,ymm5,QWORD PTR [ecx+ecx*2+0x1f0511a0]
+vpermt2b ymm1,ymm5,[ecx+ecx*2+0x1f0511a0]
 vpermt2b ymm0{k4}{z},ymm3,ymm1
-vpermt2b ymm0,ymm2,YMMWORD PTR es:[ebx]
-vpermt2b ymm0,ymm2,BYTE PTR es:[ebx]
-vpermt2b ymm0,ymm2,WORD PTR es:[ebx]
-vpermt2b ymm0,ymm2,DWORD PTR es:[ebx]
-vpermt2b ymm0,ymm2,QWORD PTR es:[ebx]
-vpermt2b ymm0,ymm2,es:[ebx]
-vpermt2b ymm7{k3}{z},ymm2,YMMWORD PTR [edx+0x440]
-vpermt2b ymm7{k3}{z},ymm2,BYTE PTR [edx+0x440]
-vpermt2b ymm7{k3}{z},ymm2,WORD PTR [edx+0x440]
-vpermt2b ymm7{k3}{z},ymm2,DWORD PTR [edx+0x440]
-vpermt2b ymm7{k3}{z},ymm2,QWORD PTR [edx+0x440]
-vpermt2b ymm7{k3}{z},ymm2,[edx+0x440]
+vpermt2b ymm4{k3},ymm5,YMMWORD PTR es:[esi]
+vpermt2b ymm4{k3},ymm5,BYTE PTR es:[esi]
+vpermt2b ymm4{k3},ymm5,WORD PTR es:[esi]
+vpermt2b ymm4{k3},ymm5,DWORD PTR es:[esi]
+vpermt2b ymm4{k3},ymm5,QWORD PTR es:[esi]
+vpermt2b ymm4{k3},ymm5,es:[esi]
+vpermt2b zmm2,zmm0,ZMMWORD PTR [ebp+eax*8-0x6f]
+vpermt2b zmm2,zmm0,BYTE PTR [ebp+eax*8-0x6f]
+vpermt2b zmm2,zmm0,WORD PTR [ebp+eax*8-0x6f]
+vpermt2b zmm2,zmm0,DWORD PTR [ebp+eax*8-0x6f]
+vpermt2b zmm2,zmm0,QWORD PTR [ebp+eax*8-0x6f]
+vpermt2b zmm2,zmm0,[ebp+eax*8-0x6f]
 vpermt2b zmm4{k4},zmm3,zmm0
-vpermt2b zmm0,zmm5,ZMMWORD PTR es:[esi-0x21]
-vpermt2b zmm0,zmm5,BYTE PTR es:[esi-0x21]
-vpermt2b zmm0,zmm5,WORD PTR es:[esi-0x21]
-vpermt2b zmm0,zmm5,DWORD PTR es:[esi-0x21]
-vpermt2b zmm0,zmm5,QWORD PTR es:[esi-0x21]
-vpermt2b zmm0,zmm5,es:[esi-0x21]
-vpermt2b zmm4{k1}{z},zmm5,ZMMWORD PTR [edi]
-vpermt2b zmm4{k1}{z},zmm5,BYTE PTR [edi]
-vpermt2b zmm4{k1}{z},zmm5,WORD PTR [edi]
-vpermt2b zmm4{k1}{z},zmm5,DWORD PTR [edi]
-vpermt2b zmm4{k1}{z},zmm5,QWORD PTR [edi]
-vpermt2b zmm4{k1}{z},zmm5,[edi]
+vpermt2b zmm4{k3},zmm2,ZMMWORD PTR es:[edx]
+vpermt2b zmm4{k3},zmm2,BYTE PTR es:[edx]
+vpermt2b zmm4{k3},zmm2,WORD PTR es:[edx]
+vpermt2b zmm4{k3},zmm2,DWORD PTR es:[edx]
+vpermt2b zmm4{k3},zmm2,QWORD PTR es:[edx]
+vpermt2b zmm4{k3},zmm2,es:[edx]
 vpermt2w xmm5,xmm7,xmm3
 vpermt2w xmm5{k6},xmm6,XMMWORD PTR ss:[eax+eax*1]
 vpermt2w xmm5{k6},xmm6,BYTE PTR ss:[eax+eax*1]
@@ -23738,7 +23712,7 @@ vpermt2w xmm5{k3}{z},xmm1,WORD PTR [edx-0x2c]
 vpermt2w xmm5{k3}{z},xmm1,DWORD PTR [edx-0x2c]
 vpermt2w xmm5{k3}{z},xmm1,QWORD PTR [edx-0x2c]
 vpermt2w xmm5{k3}{z},xmm1,[edx-0x2c]
-vpermt2w ymm6{k2}{z},ymm7,ymm3
+vpermt2w ymm5,ymm1,ymm7
 vpermt2w ymm3{k7},ymm6,YMMWORD PTR ds:[edi+edx*4]
 vpermt2w ymm3{k7},ymm6,BYTE PTR ds:[edi+edx*4]
 vpermt2w ymm3{k7},ymm6,WORD PTR ds:[edi+edx*4]
@@ -23764,7 +23738,7 @@ vpermt2w zmm0,zmm1,WORD PTR [ecx]
 vpermt2w zmm0,zmm1,DWORD PTR [ecx]
 vpermt2w zmm0,zmm1,QWORD PTR [ecx]
 vpermt2w zmm0,zmm1,[ecx]
-vpermt2d xmm6{k1},xmm0,xmm7
+vpermt2d xmm5,xmm4,xmm3
 vpermt2d xmm1{k5}{z},xmm7,XMMWORD PTR gs:[eax-0xd0]
 vpermt2d xmm1{k5}{z},xmm7,BYTE PTR gs:[eax-0xd0]
 vpermt2d xmm1{k5}{z},xmm7,WORD PTR gs:[eax-0xd0]
@@ -23776,21 +23750,26 @@ vpermt2d xmm1{k3},xmm5,DWORD BCST BYTE PTR [esi+0x5dcb67b4]
 vpermt2d xmm1{k3},xmm5,DWORD BCST WORD PTR [esi+0x5dcb67b4]
 vpermt2d xmm1{k3},xmm5,DWORD BCST DWORD PTR [esi+0x5dcb67b4]
 vpermt2d xmm1{k3},xmm5,DWORD BCST QWORD PTR [esi+0x5dcb67b4]
-vpermt2d ymm3{k5},ymm4,ymm5
-vpermt2d ymm2,ymm5,DWORD BCST cs:[ecx+ecx*1]
-vpermt2d ymm2,ymm5,DWORD BCST BYTE PTR cs:[ecx+ecx*1]
-vpermt2d ymm2,ymm5,DWORD BCST WORD PTR cs:[ecx+ecx*1]
-vpermt2d ymm2,ymm5,DWORD BCST DWORD PTR cs:[ecx+ecx*1]
-vpermt2d ymm2,ymm5,DWORD BCST QWORD PTR cs:[ecx+ecx*1]
+vpermt2d ymm4,ymm7,ymm6
+vpermt2d ymm7{k2},ymm1,YMMWORD PTR cs:[eax+ecx*8+0xa20]
+vpermt2d ymm7{k2},ymm1,BYTE PTR cs:[eax+ecx*8+0xa20]
+vpermt2d ymm7{k2},ymm1,WORD PTR cs:[eax+ecx*8+0xa20]
+vpermt2d ymm7{k2},ymm1,DWORD PTR cs:[eax+ecx*8+0xa20]
+vpermt2d ymm7{k2},ymm1,QWORD PTR cs:[eax+ecx*8+0xa20]
+vpermt2d ymm7{k2},ymm1,cs:[eax+ecx*8+0xa20]
 vpermt2d ymm0{k7}{z},ymm1,DWORD BCST [ebx]
-vpermt2d zmm2{k2}{z},zmm5,zmm3
-vpermt2d zmm0{k4},zmm1,DWORD BCST cs:[ebp-0x79]
 vpermt2d zmm5,zmm0,ZMMWORD PTR [eax+ecx*8-0x540]
 vpermt2d zmm5,zmm0,BYTE PTR [eax+ecx*8-0x540]
 vpermt2d zmm5,zmm0,WORD PTR [eax+ecx*8-0x540]
 vpermt2d zmm5,zmm0,DWORD PTR [eax+ecx*8-0x540]
 vpermt2d zmm5,zmm0,QWORD PTR [eax+ecx*8-0x540]
 vpermt2d zmm5,zmm0,[eax+ecx*8-0x540]
+vpermt2d zmm2{k2}{z},zmm5,zmm3
+vpermt2d zmm0{k4},zmm1,DWORD BCST cs:[ebp-0x79]
+vpermt2d zmm0{k4},zmm1,DWORD BCST BYTE PTR cs:[ebp-0x79]
+vpermt2d zmm0{k4},zmm1,DWORD BCST WORD PTR cs:[ebp-0x79]
+vpermt2d zmm0{k4},zmm1,DWORD BCST DWORD PTR cs:[ebp-0x79]
+vpermt2d zmm0{k4},zmm1,DWORD BCST QWORD PTR cs:[ebp-0x79]
 vpermt2q xmm5,xmm1,xmm7
 vpermt2q xmm2{k2}{z},xmm2,QWORD BCST ds:0xada851c8
 vpermt2q xmm4{k4},xmm0,QWORD BCST [ebx+ebx*4]
@@ -23798,7 +23777,7 @@ vpermt2q xmm4{k4},xmm0,QWORD BCST BYTE PTR [ebx+ebx*4]
 vpermt2q xmm4{k4},xmm0,QWORD BCST WORD PTR [ebx+ebx*4]
 vpermt2q xmm4{k4},xmm0,QWORD BCST DWORD PTR [ebx+ebx*4]
 vpermt2q xmm4{k4},xmm0,QWORD BCST QWORD PTR [ebx+ebx*4]
-vpermt2q ymm2{k4},ymm1,ymm6
+vpermt2q ymm3,ymm2,ymm2
 vpermt2q ymm1{k3},ymm0,QWORD BCST ds:[esi+0x71]
 vpermt2q ymm1{k3},ymm0,QWORD BCST BYTE PTR ds:[esi+0x71]
 vpermt2q ymm1{k3},ymm0,QWORD BCST WORD PTR ds:[esi+0x71]
@@ -23818,13 +23797,13 @@ vpermt2q zmm0,zmm3,WORD PTR [ebx+ebx*4]
 vpermt2q zmm0,zmm3,DWORD PTR [ebx+ebx*4]
 vpermt2q zmm0,zmm3,QWORD PTR [ebx+ebx*4]
 vpermt2q zmm0,zmm3,[ebx+ebx*4]
+vpermt2ps xmm0,xmm0,XMMWORD PTR [ecx-0x5b0]
+vpermt2ps xmm0,xmm0,BYTE PTR [ecx-0x5b0]
+vpermt2ps xmm0,xmm0,WORD PTR [ecx-0x5b0]
+vpermt2ps xmm0,xmm0,DWORD PTR [ecx-0x5b0]
+vpermt2ps xmm0,xmm0,QWORD PTR [ecx-0x5b0]
+vpermt2ps xmm0,xmm0,[ecx-0x5b0]
 vpermt2ps xmm4{k5}{z},xmm3,xmm4
-vpermt2ps xmm2,xmm5,XMMWORD PTR ds:[ecx+0x1d0]
-vpermt2ps xmm2,xmm5,BYTE PTR ds:[ecx+0x1d0]
-vpermt2ps xmm2,xmm5,WORD PTR ds:[ecx+0x1d0]
-vpermt2ps xmm2,xmm5,DWORD PTR ds:[ecx+0x1d0]
-vpermt2ps xmm2,xmm5,QWORD PTR ds:[ecx+0x1d0]
-vpermt2ps xmm2,xmm5,ds:[ecx+0x1d0]
 vpermt2ps xmm2{k6}{z},xmm1,XMMWORD PTR ds:0x64ba18d8
 vpermt2ps xmm2{k6}{z},xmm1,BYTE PTR ds:0x64ba18d8
 vpermt2ps xmm2{k6}{z},xmm1,WORD PTR ds:0x64ba18d8
@@ -23843,13 +23822,13 @@ vpermt2ps ymm6{k5},ymm5,WORD PTR [edx+0x7]
 vpermt2ps ymm6{k5},ymm5,DWORD PTR [edx+0x7]
 vpermt2ps ymm6{k5},ymm5,QWORD PTR [edx+0x7]
 vpermt2ps ymm6{k5},ymm5,[edx+0x7]
-vpermt2ps zmm3{k2}{z},zmm7,zmm4
-vpermt2ps zmm1,zmm6,ZMMWORD PTR gs:[ebx+esi*4]
-vpermt2ps zmm1,zmm6,BYTE PTR gs:[ebx+esi*4]
-vpermt2ps zmm1,zmm6,WORD PTR gs:[ebx+esi*4]
-vpermt2ps zmm1,zmm6,DWORD PTR gs:[ebx+esi*4]
-vpermt2ps zmm1,zmm6,QWORD PTR gs:[ebx+esi*4]
-vpermt2ps zmm1,zmm6,gs:[ebx+esi*4]
+vpermt2ps zmm5,zmm1,zmm5
+vpermt2ps zmm0{k2},zmm1,ZMMWORD PTR fs:[edi+ecx*2]
+vpermt2ps zmm0{k2},zmm1,BYTE PTR fs:[edi+ecx*2]
+vpermt2ps zmm0{k2},zmm1,WORD PTR fs:[edi+ecx*2]
+vpermt2ps zmm0{k2},zmm1,DWORD PTR fs:[edi+ecx*2]
+vpermt2ps zmm0{k2},zmm1,QWORD PTR fs:[edi+ecx*2]
+vpermt2ps zmm0{k2},zmm1,fs:[edi+ecx*2]
 vpermt2ps zmm5{k6}{z},zmm0,ZMMWORD PTR [eax-0x2000]
 vpermt2ps zmm5{k6}{z},zmm0,BYTE PTR [eax-0x2000]
 vpermt2ps zmm5{k6}{z},zmm0,WORD PTR [eax-0x2000]
@@ -23868,14 +23847,19 @@ vpermt2pd xmm0,xmm0,QWORD BCST BYTE PTR [ebx+esi*2-0x260]
 vpermt2pd xmm0,xmm0,QWORD BCST WORD PTR [ebx+esi*2-0x260]
 vpermt2pd xmm0,xmm0,QWORD BCST DWORD PTR [ebx+esi*2-0x260]
 vpermt2pd xmm0,xmm0,QWORD BCST QWORD PTR [ebx+esi*2-0x260]
+vpermt2pd ymm3,ymm2,YMMWORD PTR [eax+edx*4+0xe00]
+vpermt2pd ymm3,ymm2,BYTE PTR [eax+edx*4+0xe00]
+vpermt2pd ymm3,ymm2,WORD PTR [eax+edx*4+0xe00]
+vpermt2pd ymm3,ymm2,DWORD PTR [eax+edx*4+0xe00]
+vpermt2pd ymm3,ymm2,QWORD PTR [eax+edx*4+0xe00]
+vpermt2pd ymm3,ymm2,[eax+edx*4+0xe00]
 vpermt2pd ymm5{k1},ymm2,ymm0
 vpermt2pd ymm4,ymm6,QWORD BCST ss:[esi]
 vpermt2pd ymm4,ymm6,QWORD BCST BYTE PTR ss:[esi]
 vpermt2pd ymm4,ymm6,QWORD BCST WORD PTR ss:[esi]
 vpermt2pd ymm4,ymm6,QWORD BCST DWORD PTR ss:[esi]
 vpermt2pd ymm4,ymm6,QWORD BCST QWORD PTR ss:[esi]
-vpermt2pd ymm4{k7},ymm0,QWORD BCST [esi*4-0x3d4b88c]
-vpermt2pd zmm3{k2}{z},zmm0,zmm0
+vpermt2pd zmm0,zmm2,zmm1
 vpermt2pd zmm5{k3},zmm6,ZMMWORD PTR gs:[eax+ecx*4]
 vpermt2pd zmm5{k3},zmm6,BYTE PTR gs:[eax+ecx*4]
 vpermt2pd zmm5{k3},zmm6,WORD PTR gs:[eax+ecx*4]
@@ -23883,73 +23867,69 @@ vpermt2pd zmm5{k3},zmm6,DWORD PTR gs:[eax+ecx*4]
 vpermt2pd zmm5{k3},zmm6,QWORD PTR gs:[eax+ecx*4]
 vpermt2pd zmm5{k3},zmm6,gs:[eax+ecx*4]
 vpermt2pd zmm1,zmm5,QWORD BCST [eax]
-invept eax,OWORD PTR [di]
-invept eax,BYTE PTR [di]
-invept eax,WORD PTR [di]
-invept eax,DWORD PTR [di]
-invept eax,QWORD PTR [di]
-invept eax,[di]
 invept ebx,OWORD PTR [ebp+0x7e]
+invept ebx,BYTE PTR [ebp+0x7e]
+invept ebx,WORD PTR [ebp+0x7e]
+invept ebx,DWORD PTR [ebp+0x7e]
+invept ebx,QWORD PTR [ebp+0x7e]
+invept ebx,[ebp+0x7e]
+invept eax,OWORD PTR [di]
 invept ecx,OWORD PTR es:[esi+esi*4]
 invept ecx,BYTE PTR es:[esi+esi*4]
 invept ecx,WORD PTR es:[esi+esi*4]
 invept ecx,DWORD PTR es:[esi+esi*4]
 invept ecx,QWORD PTR es:[esi+esi*4]
 invept ecx,es:[esi+esi*4]
-invvpid esp,OWORD PTR ds:[edi-0x45]
-invvpid esp,BYTE PTR ds:[edi-0x45]
-invvpid esp,WORD PTR ds:[edi-0x45]
-invvpid esp,DWORD PTR ds:[edi-0x45]
-invvpid esp,QWORD PTR ds:[edi-0x45]
-invvpid esp,ds:[edi-0x45]
 invvpid esp,OWORD PTR [ebx]
 invvpid esp,BYTE PTR [ebx]
 invvpid esp,WORD PTR [ebx]
 invvpid esp,DWORD PTR [ebx]
 invvpid esp,QWORD PTR [ebx]
 invvpid esp,[ebx]
+invvpid esp,OWORD PTR ds:[edi-0x45]
+invvpid esp,BYTE PTR ds:[edi-0x45]
+invvpid esp,WORD PTR ds:[edi-0x45]
+invvpid esp,DWORD PTR ds:[edi-0x45]
+invvpid esp,QWORD PTR ds:[edi-0x45]
+invvpid esp,ds:[edi-0x45]
 invvpid ebx,OWORD PTR [bx]
-invpcid esi,ss:[ebp+0x50]
-invpcid esi,BYTE PTR ss:[ebp+0x50]
-invpcid esi,WORD PTR ss:[ebp+0x50]
-invpcid esi,DWORD PTR ss:[ebp+0x50]
-invpcid esi,QWORD PTR ss:[ebp+0x50]
 invpcid esi,[edi]
 invpcid esi,BYTE PTR [edi]
 invpcid esi,WORD PTR [edi]
 invpcid esi,DWORD PTR [edi]
 invpcid esi,QWORD PTR [edi]
+invpcid esi,ss:[ebp+0x50]
+invpcid esi,BYTE PTR ss:[ebp+0x50]
+invpcid esi,WORD PTR ss:[ebp+0x50]
+invpcid esi,DWORD PTR ss:[ebp+0x50]
+invpcid esi,QWORD PTR ss:[ebp+0x50]
 invpcid edi,gs:[edi-0x55]
 invpcid edi,BYTE PTR gs:[edi-0x55]
 invpcid edi,WORD PTR gs:[edi-0x55]
 invpcid edi,DWORD PTR gs:[edi-0x55]
 invpcid edi,QWORD PTR gs:[edi-0x55]
+vpmultishiftqb xmm3,xmm1,XMMWORD PTR [edx-0x510]
+vpmultishiftqb xmm3,xmm1,BYTE PTR [edx-0x510]
+vpmultishiftqb xmm3,xmm1,WORD PTR [edx-0x510]
+vpmultishiftqb xmm3,xmm1,DWORD PTR [edx-0x510]
+vpmultishiftqb xmm3,xmm1,QWORD PTR [edx-0x510]
+vpmultishiftqb xmm3,xmm1,[edx-0x510]
 vpmultishiftqb xmm2{k6},xmm0,xmm1
-vpmultishiftqb xmm3,xmm2,XMMWORD PTR es:[ecx-0x28]
-vpmultishiftqb xmm3,xmm2,BYTE PTR es:[ecx-0x28]
-vpmultishiftqb xmm3,xmm2,WORD PTR es:[ecx-0x28]
-vpmultishiftqb xmm3,xmm2,DWORD PTR es:[ecx-0x28]
-vpmultishiftqb xmm3,xmm2,QWORD PTR es:[ecx-0x28]
-vpmultishiftqb xmm3,xmm2,es:[ecx-0x28]
-vpmultishiftqb xmm5{k3},xmm7,XMMWORD PTR [esp+edi*8]
-vpmultishiftqb xmm5{k3},xmm7,BYTE PTR [esp+edi*8]
-vpmultishiftqb xmm5{k3},xmm7,WORD PTR [esp+edi*8]
-vpmultishiftqb xmm5{k3},xmm7,DWORD PTR [esp+edi*8]
-vpmultishiftqb xmm5{k3},xmm7,QWORD PTR [esp+edi*8]
-vpmultishiftqb xmm5{k3},xmm7,[esp+edi*8]
-vpmultishiftqb ymm7{k6},ymm2,ymm3
-vpmultishiftqb ymm5{k5},ymm7,QWORD BCST ss:[ebx+0x2e8]
-vpmultishiftqb ymm5{k5},ymm7,QWORD BCST BYTE PTR ss:[ebx+0x2e8]
-vpmultishiftqb ymm5{k5},ymm7,QWORD BCST WORD PTR ss:[ebx+0x2e8]
-vpmultishiftqb ymm5{k5},ymm7,QWORD BCST DWORD PTR ss:[ebx+0x2e8]
-vpmultishiftqb ymm5{k5},ymm7,QWORD BCST QWORD PTR ss:[ebx+0x2e8]
+vpmultishiftqb xmm6,xmm3,QWORD BCST fs:0x369dead4
+vpmultishiftqb ymm0,ymm0,ymm4
+vpmultishiftqb ymm2{k1},ymm4,YMMWORD PTR fs:[eax-0x2d]
+vpmultishiftqb ymm2{k1},ymm4,BYTE PTR fs:[eax-0x2d]
+vpmultishiftqb ymm2{k1},ymm4,WORD PTR fs:[eax-0x2d]
+vpmultishiftqb ymm2{k1},ymm4,DWORD PTR fs:[eax-0x2d]
+vpmultishiftqb ymm2{k1},ymm4,QWORD PTR fs:[eax-0x2d]
+vpmultishiftqb ymm2{k1},ymm4,fs:[eax-0x2d]
 vpmultishiftqb ymm4{k3}{z},ymm4,YMMWORD PTR ds:0xeaf8280b
 vpmultishiftqb ymm4{k3}{z},ymm4,BYTE PTR ds:0xeaf8280b
 vpmultishiftqb ymm4{k3}{z},ymm4,WORD PTR ds:0xeaf8280b
 vpmultishiftqb ymm4{k3}{z},ymm4,DWORD PTR ds:0xeaf8280b
 vpmultishiftqb ymm4{k3}{z},ymm4,QWORD PTR ds:0xeaf8280b
 vpmultishiftqb ymm4{k3}{z},ymm4,ds:0xeaf8280b
-vpmultishiftqb zmm3{k7}{z},zmm4,zmm2
+vpmultishiftqb zmm2,zmm6,zmm5
 vpmultishiftqb zmm6{k3},zmm1,ZMMWORD PTR ss:[ebp+0x1bc0]
 vpmultishiftqb zmm6{k3},zmm1,BYTE PTR ss:[ebp+0x1bc0]
 vpmultishiftqb zmm6{k3},zmm1,WORD PTR ss:[ebp+0x1bc0]
@@ -23974,7 +23954,7 @@ vexpandps xmm2{k2}{z},WORD PTR [esi+0x24]
 vexpandps xmm2{k2}{z},DWORD PTR [esi+0x24]
 vexpandps xmm2{k2}{z},QWORD PTR [esi+0x24]
 vexpandps xmm2{k2}{z},[esi+0x24]
-vexpandps ymm0{k4}{z},ymm3
+vexpandps ymm2,ymm3
 vexpandps ymm5{k4},YMMWORD PTR fs:[ecx+0x9671c7b]
 vexpandps ymm5{k4},BYTE PTR fs:[ecx+0x9671c7b]
 vexpandps ymm5{k4},WORD PTR fs:[ecx+0x9671c7b]
@@ -23987,6 +23967,12 @@ vexpandps ymm7{k2}{z},WORD PTR [esi]
 vexpandps ymm7{k2}{z},DWORD PTR [esi]
 vexpandps ymm7{k2}{z},QWORD PTR [esi]
 vexpandps ymm7{k2}{z},[esi]
+vexpandps zmm5,ZMMWORD PTR [eax+0x1ac]
+vexpandps zmm5,BYTE PTR [eax+0x1ac]
+vexpandps zmm5,WORD PTR [eax+0x1ac]
+vexpandps zmm5,DWORD PTR [eax+0x1ac]
+vexpandps zmm5,QWORD PTR [eax+0x1ac]
+vexpandps zmm5,[eax+0x1ac]
 vexpandps zmm5{k2},zmm7
 vexpandps zmm3{k3}{z},ZMMWORD PTR es:[esi]
 vexpandps zmm3{k3}{z},BYTE PTR es:[esi]
@@ -23994,13 +23980,7 @@ vexpandps zmm3{k3}{z},WORD PTR es:[esi]
 vexpandps zmm3{k3}{z},DWORD PTR es:[esi]
 vexpandps zmm3{k3}{z},QWORD PTR es:[esi]
 vexpandps zmm3{k3}{z},es:[esi]
-vexpandps zmm5,ZMMWORD PTR [eax+0x1ac]
-vexpandps zmm5,BYTE PTR [eax+0x1ac]
-vexpandps zmm5,WORD PTR [eax+0x1ac]
-vexpandps zmm5,DWORD PTR [eax+0x1ac]
-vexpandps zmm5,QWORD PTR [eax+0x1ac]
-vexpandps zmm5,[eax+0x1ac]
-vexpandpd xmm2{k4}{z},xmm5
+vexpandpd xmm4,xmm6
 vexpandpd xmm7{k6},XMMWORD PTR ss:[ecx]
 vexpandpd xmm7{k6},BYTE PTR ss:[ecx]
 vexpandpd xmm7{k6},WORD PTR ss:[ecx]
@@ -24013,6 +23993,12 @@ vexpandpd xmm3,WORD PTR [ebx+ebx*2+0x7151e71c]
 vexpandpd xmm3,DWORD PTR [ebx+ebx*2+0x7151e71c]
 vexpandpd xmm3,QWORD PTR [ebx+ebx*2+0x7151e71c]
 vexpandpd xmm3,[ebx+ebx*2+0x7151e71c]
+vexpandpd ymm5,YMMWORD PTR [ebx+eax*1-0x2e8]
+vexpandpd ymm5,BYTE PTR [ebx+eax*1-0x2e8]
+vexpandpd ymm5,WORD PTR [ebx+eax*1-0x2e8]
+vexpandpd ymm5,DWORD PTR [ebx+eax*1-0x2e8]
+vexpandpd ymm5,QWORD PTR [ebx+eax*1-0x2e8]
+vexpandpd ymm5,[ebx+eax*1-0x2e8]
 vexpandpd ymm6{k6},ymm2
 vexpandpd ymm3{k2}{z},YMMWORD PTR ds:[ecx-0x328]
 vexpandpd ymm3{k2}{z},BYTE PTR ds:[ecx-0x328]
@@ -24020,39 +24006,33 @@ vexpandpd ymm3{k2}{z},WORD PTR ds:[ecx-0x328]
 vexpandpd ymm3{k2}{z},DWORD PTR ds:[ecx-0x328]
 vexpandpd ymm3{k2}{z},QWORD PTR ds:[ecx-0x328]
 vexpandpd ymm3{k2}{z},ds:[ecx-0x328]
-vexpandpd ymm5,YMMWORD PTR [ebx+eax*1-0x2e8]
-vexpandpd ymm5,BYTE PTR [ebx+eax*1-0x2e8]
-vexpandpd ymm5,WORD PTR [ebx+eax*1-0x2e8]
-vexpandpd ymm5,DWORD PTR [ebx+eax*1-0x2e8]
-vexpandpd ymm5,QWORD PTR [ebx+eax*1-0x2e8]
-vexpandpd ymm5,[ebx+eax*1-0x2e8]
+vexpandpd zmm0,ZMMWORD PTR [eax+0x340d6577]
+vexpandpd zmm0,BYTE PTR [eax+0x340d6577]
+vexpandpd zmm0,WORD PTR [eax+0x340d6577]
+vexpandpd zmm0,DWORD PTR [eax+0x340d6577]
+vexpandpd zmm0,QWORD PTR [eax+0x340d6577]
+vexpandpd zmm0,[eax+0x340d6577]
 vexpandpd zmm1{k3},zmm5
-vexpandpd zmm4,ZMMWORD PTR ds:[eax]
-vexpandpd zmm4,BYTE PTR ds:[eax]
-vexpandpd zmm4,WORD PTR ds:[eax]
-vexpandpd zmm4,DWORD PTR ds:[eax]
-vexpandpd zmm4,QWORD PTR ds:[eax]
-vexpandpd zmm4,ds:[eax]
-vexpandpd zmm2{k6},ZMMWORD PTR [ecx+edi*1]
-vexpandpd zmm2{k6},BYTE PTR [ecx+edi*1]
-vexpandpd zmm2{k6},WORD PTR [ecx+edi*1]
-vexpandpd zmm2{k6},DWORD PTR [ecx+edi*1]
-vexpandpd zmm2{k6},QWORD PTR [ecx+edi*1]
-vexpandpd zmm2{k6},[ecx+edi*1]
+vexpandpd zmm2{k2}{z},ZMMWORD PTR es:[ebx-0x208]
+vexpandpd zmm2{k2}{z},BYTE PTR es:[ebx-0x208]
+vexpandpd zmm2{k2}{z},WORD PTR es:[ebx-0x208]
+vexpandpd zmm2{k2}{z},DWORD PTR es:[ebx-0x208]
+vexpandpd zmm2{k2}{z},QWORD PTR es:[ebx-0x208]
+vexpandpd zmm2{k2}{z},es:[ebx-0x208]
+vpexpandd xmm6,XMMWORD PTR [esi+esi*8-0x5cadd265]
+vpexpandd xmm6,BYTE PTR [esi+esi*8-0x5cadd265]
+vpexpandd xmm6,WORD PTR [esi+esi*8-0x5cadd265]
+vpexpandd xmm6,DWORD PTR [esi+esi*8-0x5cadd265]
+vpexpandd xmm6,QWORD PTR [esi+esi*8-0x5cadd265]
+vpexpandd xmm6,[esi+esi*8-0x5cadd265]
 vpexpandd xmm0{k5}{z},xmm2
-vpexpandd xmm2,XMMWORD PTR cs:[edi+edx*1]
-vpexpandd xmm2,BYTE PTR cs:[edi+edx*1]
-vpexpandd xmm2,WORD PTR cs:[edi+edx*1]
-vpexpandd xmm2,DWORD PTR cs:[edi+edx*1]
-vpexpandd xmm2,QWORD PTR cs:[edi+edx*1]
-vpexpandd xmm2,cs:[edi+edx*1]
-vpexpandd xmm7{k4}{z},XMMWORD PTR [esi]
-vpexpandd xmm7{k4}{z},BYTE PTR [esi]
-vpexpandd xmm7{k4}{z},WORD PTR [esi]
-vpexpandd xmm7{k4}{z},DWORD PTR [esi]
-vpexpandd xmm7{k4}{z},QWORD PTR [esi]
-vpexpandd xmm7{k4}{z},[esi]
-vpexpandd ymm2{k5}{z},ymm0
+vpexpandd xmm7{k2}{z},XMMWORD PTR gs:[ebx]
+vpexpandd xmm7{k2}{z},BYTE PTR gs:[ebx]
+vpexpandd xmm7{k2}{z},WORD PTR gs:[ebx]
+vpexpandd xmm7{k2}{z},DWORD PTR gs:[ebx]
+vpexpandd xmm7{k2}{z},QWORD PTR gs:[ebx]
+vpexpandd xmm7{k2}{z},gs:[ebx]
+vpexpandd ymm2,ymm5
 vpexpandd ymm1{k1},YMMWORD PTR gs:[edx]
 vpexpandd ymm1{k1},BYTE PTR gs:[edx]
 vpexpandd ymm1{k1},WORD PTR gs:[edx]
@@ -24065,19 +24045,19 @@ vpexpandd ymm3,WORD PTR [eax+ecx*8+0x1d4]
 vpexpandd ymm3,DWORD PTR [eax+ecx*8+0x1d4]
 vpexpandd ymm3,QWORD PTR [eax+ecx*8+0x1d4]
 vpexpandd ymm3,[eax+ecx*8+0x1d4]
+vpexpandd zmm0,ZMMWORD PTR [ebx+ecx*1+0x5262a1a2]
+vpexpandd zmm0,BYTE PTR [ebx+ecx*1+0x5262a1a2]
+vpexpandd zmm0,WORD PTR [ebx+ecx*1+0x5262a1a2]
+vpexpandd zmm0,DWORD PTR [ebx+ecx*1+0x5262a1a2]
+vpexpandd zmm0,QWORD PTR [ebx+ecx*1+0x5262a1a2]
+vpexpandd zmm0,[ebx+ecx*1+0x5262a1a2]
 vpexpandd zmm4{k7}{z},zmm5
-vpexpandd zmm5,ZMMWORD PTR es:[ebx+edi*2-0xc8]
-vpexpandd zmm5,BYTE PTR es:[ebx+edi*2-0xc8]
-vpexpandd zmm5,WORD PTR es:[ebx+edi*2-0xc8]
-vpexpandd zmm5,DWORD PTR es:[ebx+edi*2-0xc8]
-vpexpandd zmm5,QWORD PTR es:[ebx+edi*2-0xc8]
-vpexpandd zmm5,es:[ebx+edi*2-0xc8]
-vpexpandd zmm0{k2}{z},ZMMWORD PTR [edi+ebp*2]
-vpexpandd zmm0{k2}{z},BYTE PTR [edi+ebp*2]
-vpexpandd zmm0{k2}{z},WORD PTR [edi+ebp*2]
-vpexpandd zmm0{k2}{z},DWORD PTR [edi+ebp*2]
-vpexpandd zmm0{k2}{z},QWORD PTR [edi+ebp*2]
-vpexpandd zmm0{k2}{z},[edi+ebp*2]
+vpexpandd zmm5{k5},ZMMWORD PTR fs:[ecx]
+vpexpandd zmm5{k5},BYTE PTR fs:[ecx]
+vpexpandd zmm5{k5},WORD PTR fs:[ecx]
+vpexpandd zmm5{k5},DWORD PTR fs:[ecx]
+vpexpandd zmm5{k5},QWORD PTR fs:[ecx]
+vpexpandd zmm5{k5},fs:[ecx]
 vpexpandq xmm7,xmm7
 vpexpandq xmm0{k2}{z},XMMWORD PTR gs:[ebx+0x63848947]
 vpexpandq xmm0{k2}{z},BYTE PTR gs:[ebx+0x63848947]
@@ -24104,26 +24084,26 @@ vpexpandq ymm0{k7},WORD PTR [eax+ebp*2]
 vpexpandq ymm0{k7},DWORD PTR [eax+ebp*2]
 vpexpandq ymm0{k7},QWORD PTR [eax+ebp*2]
 vpexpandq ymm0{k7},[eax+ebp*2]
-vpexpandq zmm4{k2}{z},zmm7
-vpexpandq zmm0,ZMMWORD PTR gs:[ecx+ebp*4-0x7a]
-vpexpandq zmm0,BYTE PTR gs:[ecx+ebp*4-0x7a]
-vpexpandq zmm0,WORD PTR gs:[ecx+ebp*4-0x7a]
-vpexpandq zmm0,DWORD PTR gs:[ecx+ebp*4-0x7a]
-vpexpandq zmm0,QWORD PTR gs:[ecx+ebp*4-0x7a]
-vpexpandq zmm0,gs:[ecx+ebp*4-0x7a]
-vpexpandq zmm1{k6}{z},ZMMWORD PTR [ebp+0x328]
-vpexpandq zmm1{k6}{z},BYTE PTR [ebp+0x328]
-vpexpandq zmm1{k6}{z},WORD PTR [ebp+0x328]
-vpexpandq zmm1{k6}{z},DWORD PTR [ebp+0x328]
-vpexpandq zmm1{k6}{z},QWORD PTR [ebp+0x328]
-vpexpandq zmm1{k6}{z},[ebp+0x328]
-vcompressps xmm1{k2},xmm2
+vpexpandq zmm4,zmm1
+vpexpandq zmm0{k3}{z},ZMMWORD PTR gs:[esi]
+vpexpandq zmm0{k3}{z},BYTE PTR gs:[esi]
+vpexpandq zmm0{k3}{z},WORD PTR gs:[esi]
+vpexpandq zmm0{k3}{z},DWORD PTR gs:[esi]
+vpexpandq zmm0{k3}{z},QWORD PTR gs:[esi]
+vpexpandq zmm0{k3}{z},gs:[esi]
+vpexpandq zmm7,ZMMWORD PTR [edx+0x68]
+vpexpandq zmm7,BYTE PTR [edx+0x68]
+vpexpandq zmm7,WORD PTR [edx+0x68]
+vpexpandq zmm7,DWORD PTR [edx+0x68]
+vpexpandq zmm7,QWORD PTR [edx+0x68]
+vpexpandq zmm7,[edx+0x68]
 vcompressps XMMWORD PTR ds:0x850f568c,xmm1
 vcompressps BYTE PTR ds:0x850f568c,xmm1
 vcompressps WORD PTR ds:0x850f568c,xmm1
 vcompressps DWORD PTR ds:0x850f568c,xmm1
 vcompressps QWORD PTR ds:0x850f568c,xmm1
 vcompressps ds:0x850f568c,xmm1
+vcompressps xmm1{k2},xmm2
 vcompressps XMMWORD PTR fs:[ecx+0x1dc]{k3},xmm3
 vcompressps BYTE PTR fs:[ecx+0x1dc]{k3},xmm3
 vcompressps WORD PTR fs:[ecx+0x1dc]{k3},xmm3
@@ -24156,13 +24136,13 @@ vcompressps WORD PTR [edi],zmm4
 vcompressps DWORD PTR [edi],zmm4
 vcompressps QWORD PTR [edi],zmm4
 vcompressps [edi],zmm4
-vcompresspd xmm3{k5},xmm0
 vcompresspd XMMWORD PTR [edi+esi*4],xmm7
 vcompresspd BYTE PTR [edi+esi*4],xmm7
 vcompresspd WORD PTR [edi+esi*4],xmm7
 vcompresspd DWORD PTR [edi+esi*4],xmm7
 vcompresspd QWORD PTR [edi+esi*4],xmm7
 vcompresspd [edi+esi*4],xmm7
+vcompresspd xmm3{k5},xmm0
 vcompresspd XMMWORD PTR ss:[ebx]{k5},xmm0
 vcompresspd BYTE PTR ss:[ebx]{k5},xmm0
 vcompresspd WORD PTR ss:[ebx]{k5},xmm0
@@ -24182,27 +24162,27 @@ vcompresspd WORD PTR fs:[ecx],ymm0
 vcompresspd DWORD PTR fs:[ecx],ymm0
 vcompresspd QWORD PTR fs:[ecx],ymm0
 vcompresspd fs:[ecx],ymm0
-vcompresspd zmm6{k3}{z},zmm0
 vcompresspd ZMMWORD PTR [eax+esi*1-0x72d47731],zmm6
 vcompresspd BYTE PTR [eax+esi*1-0x72d47731],zmm6
 vcompresspd WORD PTR [eax+esi*1-0x72d47731],zmm6
 vcompresspd DWORD PTR [eax+esi*1-0x72d47731],zmm6
 vcompresspd QWORD PTR [eax+esi*1-0x72d47731],zmm6
 vcompresspd [eax+esi*1-0x72d47731],zmm6
+vcompresspd zmm6{k3}{z},zmm0
 vcompresspd ZMMWORD PTR [edi-0x25139ac4]{k3},zmm1
+vpcompressd XMMWORD PTR [eax],xmm3
+vpcompressd BYTE PTR [eax],xmm3
+vpcompressd WORD PTR [eax],xmm3
+vpcompressd DWORD PTR [eax],xmm3
+vpcompressd QWORD PTR [eax],xmm3
+vpcompressd [eax],xmm3
 vpcompressd xmm7{k7},xmm4
-vpcompressd XMMWORD PTR ss:[edx+ebp*8],xmm4
-vpcompressd BYTE PTR ss:[edx+ebp*8],xmm4
-vpcompressd WORD PTR ss:[edx+ebp*8],xmm4
-vpcompressd DWORD PTR ss:[edx+ebp*8],xmm4
-vpcompressd QWORD PTR ss:[edx+ebp*8],xmm4
-vpcompressd ss:[edx+ebp*8],xmm4
-vpcompressd XMMWORD PTR [eax+ebp*1-0x60]{k4},xmm5
-vpcompressd BYTE PTR [eax+ebp*1-0x60]{k4},xmm5
-vpcompressd WORD PTR [eax+ebp*1-0x60]{k4},xmm5
-vpcompressd DWORD PTR [eax+ebp*1-0x60]{k4},xmm5
-vpcompressd QWORD PTR [eax+ebp*1-0x60]{k4},xmm5
-vpcompressd [eax+ebp*1-0x60]{k4},xmm5
+vpcompressd XMMWORD PTR ss:[edi-0x194]{k4},xmm1
+vpcompressd BYTE PTR ss:[edi-0x194]{k4},xmm1
+vpcompressd WORD PTR ss:[edi-0x194]{k4},xmm1
+vpcompressd DWORD PTR ss:[edi-0x194]{k4},xmm1
+vpcompressd QWORD PTR ss:[edi-0x194]{k4},xmm1
+vpcompressd ss:[edi-0x194]{k4},xmm1
 vpcompressd ymm0,ymm3
 vpcompressd YMMWORD PTR cs:[edx]{k4},ymm4
 vpcompressd BYTE PTR cs:[edx]{k4},ymm4
@@ -24216,26 +24196,21 @@ vpcompressd WORD PTR [edx+eiz*2+0x70],ymm3
 vpcompressd DWORD PTR [edx+eiz*2+0x70],ymm3
 vpcompressd QWORD PTR [edx+eiz*2+0x70],ymm3
 vpcompressd [edx+eiz*2+0x70],ymm3
+vpcompressd ZMMWORD PTR [edi+ebp*1-0x1ddee8d2],zmm3
+vpcompressd BYTE PTR [edi+ebp*1-0x1ddee8d2],zmm3
+vpcompressd WORD PTR [edi+ebp*1-0x1ddee8d2],zmm3
+vpcompressd DWORD PTR [edi+ebp*1-0x1ddee8d2],zmm3
+vpcompressd QWORD PTR [edi+ebp*1-0x1ddee8d2],zmm3
+vpcompressd [edi+ebp*1-0x1ddee8d2],zmm3
 vpcompressd zmm6{k1}{z},zmm0
-vpcompressd ZMMWORD PTR ss:[eax+eax*4],zmm7
-vpcompressd BYTE PTR ss:[eax+eax*4],zmm7
-vpcompressd WORD PTR ss:[eax+eax*4],zmm7
-vpcompressd DWORD PTR ss:[eax+eax*4],zmm7
-vpcompressd QWORD PTR ss:[eax+eax*4],zmm7
-vpcompressd ss:[eax+eax*4],zmm7
 vpcompressd ZMMWORD PTR [edx+0x2fab7722]{k1},zmm4
-vpcompressd BYTE PTR [edx+0x2fab7722]{k1},zmm4
-vpcompressd WORD PTR [edx+0x2fab7722]{k1},zmm4
-vpcompressd DWORD PTR [edx+0x2fab7722]{k1},zmm4
-vpcompressd QWORD PTR [edx+0x2fab7722]{k1},zmm4
-vpcompressd [edx+0x2fab7722]{k1},zmm4
-vpcompressq xmm0{k4},xmm0
 vpcompressq XMMWORD PTR [edx-0x53210f2c],xmm7
 vpcompressq BYTE PTR [edx-0x53210f2c],xmm7
 vpcompressq WORD PTR [edx-0x53210f2c],xmm7
 vpcompressq DWORD PTR [edx-0x53210f2c],xmm7
 vpcompressq QWORD PTR [edx-0x53210f2c],xmm7
 vpcompressq [edx-0x53210f2c],xmm7
+vpcompressq xmm0{k4},xmm0
 vpcompressq XMMWORD PTR ds:[edi]{k2},xmm1
 vpcompressq BYTE PTR ds:[edi]{k2},xmm1
 vpcompressq WORD PTR ds:[edi]{k2},xmm1
@@ -24320,19 +24295,19 @@ vpmaskmovq ymm2,ymm2,DWORD PTR cs:[edi-0x17]
 vpmaskmovq ymm2,ymm2,QWORD PTR cs:[edi-0x17]
 vpmaskmovq ymm2,ymm2,cs:[edi-0x17]
 vpmaskmovq ymm5,ymm2,YMMWORD PTR [eax+eiz*4+0x32]
-vpermb xmm2{k3},xmm4,xmm7
-vpermb xmm2,xmm7,XMMWORD PTR gs:[ebp+esi*1-0x52a7f26f]
-vpermb xmm2,xmm7,BYTE PTR gs:[ebp+esi*1-0x52a7f26f]
-vpermb xmm2,xmm7,WORD PTR gs:[ebp+esi*1-0x52a7f26f]
-vpermb xmm2,xmm7,DWORD PTR gs:[ebp+esi*1-0x52a7f26f]
-vpermb xmm2,xmm7,QWORD PTR gs:[ebp+esi*1-0x52a7f26f]
-vpermb xmm2,xmm7,gs:[ebp+esi*1-0x52a7f26f]
-vpermb xmm7{k2},xmm6,XMMWORD PTR [edx]
-vpermb xmm7{k2},xmm6,BYTE PTR [edx]
-vpermb xmm7{k2},xmm6,WORD PTR [edx]
-vpermb xmm7{k2},xmm6,DWORD PTR [edx]
-vpermb xmm7{k2},xmm6,QWORD PTR [edx]
-vpermb xmm7{k2},xmm6,[edx]
+vpermb xmm6,xmm3,xmm1
+vpermb xmm4{k6},xmm0,XMMWORD PTR fs:[esp+edi*2-0x51e1e67d]
+vpermb xmm4{k6},xmm0,BYTE PTR fs:[esp+edi*2-0x51e1e67d]
+vpermb xmm4{k6},xmm0,WORD PTR fs:[esp+edi*2-0x51e1e67d]
+vpermb xmm4{k6},xmm0,DWORD PTR fs:[esp+edi*2-0x51e1e67d]
+vpermb xmm4{k6},xmm0,QWORD PTR fs:[esp+edi*2-0x51e1e67d]
+vpermb xmm4{k6},xmm0,fs:[esp+edi*2-0x51e1e67d]
+vpermb xmm1{k4}{z},xmm2,XMMWORD PTR [edi+0x210]
+vpermb xmm1{k4}{z},xmm2,BYTE PTR [edi+0x210]
+vpermb xmm1{k4}{z},xmm2,WORD PTR [edi+0x210]
+vpermb xmm1{k4}{z},xmm2,DWORD PTR [edi+0x210]
+vpermb xmm1{k4}{z},xmm2,QWORD PTR [edi+0x210]
+vpermb xmm1{k4}{z},xmm2,[edi+0x210]
 vpermb ymm0,ymm2,ymm6
 vpermb ymm1{k1},ymm1,YMMWORD PTR ss:[eax]
 vpermb ymm1{k1},ymm1,BYTE PTR ss:[eax]
@@ -24346,26 +24321,26 @@ vpermb ymm2{k2}{z},ymm6,WORD PTR [esp+edi*4+0xa40]
 vpermb ymm2{k2}{z},ymm6,DWORD PTR [esp+edi*4+0xa40]
 vpermb ymm2{k2}{z},ymm6,QWORD PTR [esp+edi*4+0xa40]
 vpermb ymm2{k2}{z},ymm6,[esp+edi*4+0xa40]
+vpermb zmm7,zmm4,ZMMWORD PTR [esp+edx*4]
+vpermb zmm7,zmm4,BYTE PTR [esp+edx*4]
+vpermb zmm7,zmm4,WORD PTR [esp+edx*4]
+vpermb zmm7,zmm4,DWORD PTR [esp+edx*4]
+vpermb zmm7,zmm4,QWORD PTR [esp+edx*4]
+vpermb zmm7,zmm4,[esp+edx*4]
 vpermb zmm2{k5}{z},zmm0,zmm7
-vpermb zmm3,zmm0,ZMMWORD PTR fs:[esi+edx*1+0x4a714c8e]
-vpermb zmm3,zmm0,BYTE PTR fs:[esi+edx*1+0x4a714c8e]
-vpermb zmm3,zmm0,WORD PTR fs:[esi+edx*1+0x4a714c8e]
-vpermb zmm3,zmm0,DWORD PTR fs:[esi+edx*1+0x4a714c8e]
-vpermb zmm3,zmm0,QWORD PTR fs:[esi+edx*1+0x4a714c8e]
-vpermb zmm3,zmm0,fs:[esi+edx*1+0x4a714c8e]
-vpermb zmm6{k4}{z},zmm7,ZMMWORD PTR [ecx+0x240]
-vpermb zmm6{k4}{z},zmm7,BYTE PTR [ecx+0x240]
-vpermb zmm6{k4}{z},zmm7,WORD PTR [ecx+0x240]
-vpermb zmm6{k4}{z},zmm7,DWORD PTR [ecx+0x240]
-vpermb zmm6{k4}{z},zmm7,QWORD PTR [ecx+0x240]
-vpermb zmm6{k4}{z},zmm7,[ecx+0x240]
-vpermw xmm1{k3},xmm5,xmm6
-vpermw xmm3,xmm3,XMMWORD PTR cs:[esi*2+0x42feeeab]
-vpermw xmm3,xmm3,BYTE PTR cs:[esi*2+0x42feeeab]
-vpermw xmm3,xmm3,WORD PTR cs:[esi*2+0x42feeeab]
-vpermw xmm3,xmm3,DWORD PTR cs:[esi*2+0x42feeeab]
-vpermw xmm3,xmm3,QWORD PTR cs:[esi*2+0x42feeeab]
-vpermw xmm3,xmm3,cs:[esi*2+0x42feeeab]
+vpermb zmm6{k5}{z},zmm7,ZMMWORD PTR fs:[eax-0x1e04ac9c]
+vpermb zmm6{k5}{z},zmm7,BYTE PTR fs:[eax-0x1e04ac9c]
+vpermb zmm6{k5}{z},zmm7,WORD PTR fs:[eax-0x1e04ac9c]
+vpermb zmm6{k5}{z},zmm7,DWORD PTR fs:[eax-0x1e04ac9c]
+vpermb zmm6{k5}{z},zmm7,QWORD PTR fs:[eax-0x1e04ac9c]
+vpermb zmm6{k5}{z},zmm7,fs:[eax-0x1e04ac9c]
+vpermw xmm0,xmm4,xmm3
+vpermw xmm6{k2}{z},xmm7,XMMWORD PTR ds:[edx+0x14c3b909]
+vpermw xmm6{k2}{z},xmm7,BYTE PTR ds:[edx+0x14c3b909]
+vpermw xmm6{k2}{z},xmm7,WORD PTR ds:[edx+0x14c3b909]
+vpermw xmm6{k2}{z},xmm7,DWORD PTR ds:[edx+0x14c3b909]
+vpermw xmm6{k2}{z},xmm7,QWORD PTR ds:[edx+0x14c3b909]
+vpermw xmm6{k2}{z},xmm7,ds:[edx+0x14c3b909]
 vpermw xmm5{k6},xmm3,XMMWORD PTR [esi]
 vpermw xmm5{k6},xmm3,BYTE PTR [esi]
 vpermw xmm5{k6},xmm3,WORD PTR [esi]
@@ -24385,19 +24360,14 @@ vpermw ymm4{k3}{z},ymm4,WORD PTR [eax-0xdc0]
 vpermw ymm4{k3}{z},ymm4,DWORD PTR [eax-0xdc0]
 vpermw ymm4{k3}{z},ymm4,QWORD PTR [eax-0xdc0]
 vpermw ymm4{k3}{z},ymm4,[eax-0xdc0]
+vpermw zmm7,zmm5,ZMMWORD PTR [ebx]
+vpermw zmm7,zmm5,BYTE PTR [ebx]
+vpermw zmm7,zmm5,WORD PTR [ebx]
+vpermw zmm7,zmm5,DWORD PTR [ebx]
+vpermw zmm7,zmm5,QWORD PTR [ebx]
+vpermw zmm7,zmm5,[ebx]
 vpermw zmm2{k7},zmm2,zmm5
-vpermw zmm1,zmm1,ZMMWORD PTR es:[eax]
-vpermw zmm1,zmm1,BYTE PTR es:[eax]
-vpermw zmm1,zmm1,WORD PTR es:[eax]
-vpermw zmm1,zmm1,DWORD PTR es:[eax]
-vpermw zmm1,zmm1,QWORD PTR es:[eax]
-vpermw zmm1,zmm1,es:[eax]
 vpermw zmm1{k7}{z},zmm0,ZMMWORD PTR [esi+0x22c64466]
-vpermw zmm1{k7}{z},zmm0,BYTE PTR [esi+0x22c64466]
-vpermw zmm1{k7}{z},zmm0,WORD PTR [esi+0x22c64466]
-vpermw zmm1{k7}{z},zmm0,DWORD PTR [esi+0x22c64466]
-vpermw zmm1{k7}{z},zmm0,QWORD PTR [esi+0x22c64466]
-vpermw zmm1{k7}{z},zmm0,[esi+0x22c64466]
 vpmaskmovd XMMWORD PTR [eax+0x2e],xmm4,xmm5
 vpmaskmovd BYTE PTR [eax+0x2e],xmm4,xmm5
 vpmaskmovd WORD PTR [eax+0x2e],xmm4,xmm5
@@ -24455,13 +24425,13 @@ vpmaskmovq WORD PTR [esi+0x7ab4e056],ymm3,ymm2
 vpmaskmovq DWORD PTR [esi+0x7ab4e056],ymm3,ymm2
 vpmaskmovq QWORD PTR [esi+0x7ab4e056],ymm3,ymm2
 vpmaskmovq [esi+0x7ab4e056],ymm3,ymm2
-vpshufbitqmb k3{k4},xmm7,xmm4
 vpshufbitqmb k4,xmm1,XMMWORD PTR [ecx+0x3732c812]
 vpshufbitqmb k4,xmm1,BYTE PTR [ecx+0x3732c812]
 vpshufbitqmb k4,xmm1,WORD PTR [ecx+0x3732c812]
 vpshufbitqmb k4,xmm1,DWORD PTR [ecx+0x3732c812]
 vpshufbitqmb k4,xmm1,QWORD PTR [ecx+0x3732c812]
 vpshufbitqmb k4,xmm1,[ecx+0x3732c812]
+vpshufbitqmb k3{k4},xmm7,xmm4
 vpshufbitqmb k6{k5},xmm4,XMMWORD PTR gs:[esi]
 vpshufbitqmb k6{k5},xmm4,BYTE PTR gs:[esi]
 vpshufbitqmb k6{k5},xmm4,WORD PTR gs:[esi]
@@ -24693,20 +24663,20 @@ vgatherqps xmm7,WORD PTR cs:[ecx+ymm6*2],xmm5
 vgatherqps xmm7,QWORD PTR cs:[ecx+ymm6*2],xmm5
 vgatherqps xmm7,cs:[ecx+ymm6*2],xmm5
 vgatherqps xmm1,DWORD PTR [eax+ymm5*8],xmm0
+vgatherqpd xmm3,QWORD PTR [esi+xmm1*2],xmm0
+vgatherqpd xmm3,BYTE PTR [esi+xmm1*2],xmm0
+vgatherqpd xmm3,WORD PTR [esi+xmm1*2],xmm0
+vgatherqpd xmm3,DWORD PTR [esi+xmm1*2],xmm0
+vgatherqpd xmm3,[esi+xmm1*2],xmm0
 vgatherqpd xmm5,QWORD PTR fs:[eax+xmm3*4],xmm4
 vgatherqpd xmm5,BYTE PTR fs:[eax+xmm3*4],xmm4
 vgatherqpd xmm5,WORD PTR fs:[eax+xmm3*4],xmm4
 vgatherqpd xmm5,DWORD PTR fs:[eax+xmm3*4],xmm4
 vgatherqpd xmm5,fs:[eax+xmm3*4],xmm4
 vgatherqpd xmm5,QWORD PTR [edi+xmm1*8-0x51],xmm6
-vgatherqpd xmm5,BYTE PTR [edi+xmm1*8-0x51],xmm6
-vgatherqpd xmm5,WORD PTR [edi+xmm1*8-0x51],xmm6
-vgatherqpd xmm5,DWORD PTR [edi+xmm1*8-0x51],xmm6
-vgatherqpd xmm5,[edi+xmm1*8-0x51],xmm6
-vgatherqpd xmm3,QWORD PTR [esi+xmm1*2],xmm0
+vgatherqpd ymm7,QWORD PTR [edx+ymm0*2],ymm6
 vgatherqpd ymm4,QWORD PTR fs:[edx+ymm5*4],ymm7
 vgatherqpd ymm4,QWORD PTR [ebp+ymm7*8+0x71],ymm0
-vgatherqpd ymm7,QWORD PTR [edx+ymm0*2],ymm6
 vgatherqps xmm1{k3},DWORD PTR [ecx+xmm3*4]
 vgatherqps xmm1{k3},BYTE PTR [ecx+xmm3*4]
 vgatherqps xmm1{k3},WORD PTR [ecx+xmm3*4]
@@ -24816,7 +24786,7 @@ vfmaddsub132ps ymm5,ymm2,DWORD BCST BYTE PTR [ecx]
 vfmaddsub132ps ymm5,ymm2,DWORD BCST WORD PTR [ecx]
 vfmaddsub132ps ymm5,ymm2,DWORD BCST DWORD PTR [ecx]
 vfmaddsub132ps ymm5,ymm2,DWORD BCST QWORD PTR [ecx]
-vfmaddsub132ps zmm3{k1}{z},zmm7,zmm0{rd-sae}
+vfmaddsub132ps zmm4,zmm4,zmm5
 vfmaddsub132ps zmm2,zmm5,DWORD BCST ss:0xfffffffd
 vfmaddsub132ps zmm0{k2}{z},zmm3,ZMMWORD PTR [eax]
 vfmaddsub132ps zmm0{k2}{z},zmm3,BYTE PTR [eax]
@@ -24827,27 +24797,26 @@ vfmaddsub132ps zmm0{k2}{z},zmm3,[eax]
 {evex} vfmaddsub132pd xmm2,xmm0,xmm4
 vfmaddsub132pd xmm0{k1}{z},xmm3,QWORD BCST cs:0x7e
 {evex} vfmaddsub132pd xmm5,xmm3,XMMWORD PTR [ebx+0x130]
-vfmaddsub132pd ymm5{k2}{z},ymm6,ymm5
-vfmaddsub132pd ymm5{k5},ymm0,YMMWORD PTR gs:[esi]
-vfmaddsub132pd ymm5{k5},ymm0,BYTE PTR gs:[esi]
-vfmaddsub132pd ymm5{k5},ymm0,WORD PTR gs:[esi]
-vfmaddsub132pd ymm5{k5},ymm0,DWORD PTR gs:[esi]
-vfmaddsub132pd ymm5{k5},ymm0,QWORD PTR gs:[esi]
-vfmaddsub132pd ymm5{k5},ymm0,gs:[esi]
-{evex} vfmaddsub132pd ymm7,ymm1,YMMWORD PTR [eax+eax*1]
+{evex} vfmaddsub132pd ymm2,ymm4,ymm6
+vfmaddsub132pd ymm7{k7}{z},ymm0,YMMWORD PTR ss:[edi-0x5c0]
+vfmaddsub132pd ymm7{k7}{z},ymm0,BYTE PTR ss:[edi-0x5c0]
+vfmaddsub132pd ymm7{k7}{z},ymm0,WORD PTR ss:[edi-0x5c0]
+vfmaddsub132pd ymm7{k7}{z},ymm0,DWORD PTR ss:[edi-0x5c0]
+vfmaddsub132pd ymm7{k7}{z},ymm0,QWORD PTR ss:[edi-0x5c0]
+vfmaddsub132pd ymm7{k7}{z},ymm0,ss:[edi-0x5c0]
+vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST [eax]
+vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST BYTE PTR [eax]
+vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST WORD PTR [eax]
+vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST DWORD PTR [eax]
+vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST QWORD PTR [eax]
+vfmaddsub132pd zmm5,zmm5,ZMMWORD PTR [edx]
+vfmaddsub132pd zmm5,zmm5,BYTE PTR [edx]
+vfmaddsub132pd zmm5,zmm5,WORD PTR [edx]
+vfmaddsub132pd zmm5,zmm5,DWORD PTR [edx]
+vfmaddsub132pd zmm5,zmm5,QWORD PTR [edx]
+vfmaddsub132pd zmm5,zmm5,[edx]
 vfmaddsub132pd zmm6{k5}{z},zmm4,zmm1
-vfmaddsub132pd zmm3{k6},zmm2,ZMMWORD PTR ds:[ebx]
-vfmaddsub132pd zmm3{k6},zmm2,BYTE PTR ds:[ebx]
-vfmaddsub132pd zmm3{k6},zmm2,WORD PTR ds:[ebx]
-vfmaddsub132pd zmm3{k6},zmm2,DWORD PTR ds:[ebx]
-vfmaddsub132pd zmm3{k6},zmm2,QWORD PTR ds:[ebx]
-vfmaddsub132pd zmm3{k6},zmm2,ds:[ebx]
 vfmaddsub132pd zmm6{k2}{z},zmm2,ZMMWORD PTR [eax-0x1780]
-vfmaddsub132pd zmm6{k2}{z},zmm2,BYTE PTR [eax-0x1780]
-vfmaddsub132pd zmm6{k2}{z},zmm2,WORD PTR [eax-0x1780]
-vfmaddsub132pd zmm6{k2}{z},zmm2,DWORD PTR [eax-0x1780]
-vfmaddsub132pd zmm6{k2}{z},zmm2,QWORD PTR [eax-0x1780]
-vfmaddsub132pd zmm6{k2}{z},zmm2,[eax-0x1780]
 vfmsubadd132ps xmm7,xmm6,xmm5
 vfmsubadd132ps xmm1,xmm5,XMMWORD PTR gs:[esp+edi*1]
 vfmsubadd132ps xmm1,xmm5,BYTE PTR gs:[esp+edi*1]
@@ -24918,7 +24887,7 @@ vfmsubadd132ps ymm7{k3},ymm1,DWORD BCST BYTE PTR [eiz*8+0x2b]
 vfmsubadd132ps ymm7{k3},ymm1,DWORD BCST WORD PTR [eiz*8+0x2b]
 vfmsubadd132ps ymm7{k3},ymm1,DWORD BCST DWORD PTR [eiz*8+0x2b]
 vfmsubadd132ps ymm7{k3},ymm1,DWORD BCST QWORD PTR [eiz*8+0x2b]
-vfmsubadd132ps zmm7{k5}{z},zmm7,zmm5
+vfmsubadd132ps zmm2,zmm4,zmm3
 vfmsubadd132ps zmm7{k2},zmm7,DWORD BCST ss:[esi+0x50]
 vfmsubadd132ps zmm7{k2},zmm7,DWORD BCST BYTE PTR ss:[esi+0x50]
 vfmsubadd132ps zmm7{k2},zmm7,DWORD BCST WORD PTR ss:[esi+0x50]
@@ -24930,7 +24899,7 @@ vfmsubadd132ps zmm4{k2}{z},zmm6,WORD PTR [esi+esi*2-0x5c8afe4f]
 vfmsubadd132ps zmm4{k2}{z},zmm6,DWORD PTR [esi+esi*2-0x5c8afe4f]
 vfmsubadd132ps zmm4{k2}{z},zmm6,QWORD PTR [esi+esi*2-0x5c8afe4f]
 vfmsubadd132ps zmm4{k2}{z},zmm6,[esi+esi*2-0x5c8afe4f]
-vfmsubadd132pd xmm7{k1},xmm3,xmm3
+{evex} vfmsubadd132pd xmm4,xmm7,xmm2
 vfmsubadd132pd xmm0{k1},xmm1,QWORD BCST ss:[ecx]
 vfmsubadd132pd xmm0{k1},xmm1,QWORD BCST BYTE PTR ss:[ecx]
 vfmsubadd132pd xmm0{k1},xmm1,QWORD BCST WORD PTR ss:[ecx]
@@ -24949,13 +24918,12 @@ vfmsubadd132pd ymm5{k2}{z},ymm7,QWORD BCST WORD PTR ds:[ebx+ecx*1]
 vfmsubadd132pd ymm5{k2}{z},ymm7,QWORD BCST DWORD PTR ds:[ebx+ecx*1]
 vfmsubadd132pd ymm5{k2}{z},ymm7,QWORD BCST QWORD PTR ds:[ebx+ecx*1]
 vfmsubadd132pd ymm5{k7},ymm1,YMMWORD PTR [ebx+esi*1+0x79]
-vfmsubadd132pd zmm4,zmm4,zmm3{rz-sae}
-vfmsubadd132pd zmm7,zmm5,ZMMWORD PTR cs:[eax+edi*4-0x595efae9]
-vfmsubadd132pd zmm7,zmm5,BYTE PTR cs:[eax+edi*4-0x595efae9]
-vfmsubadd132pd zmm7,zmm5,WORD PTR cs:[eax+edi*4-0x595efae9]
-vfmsubadd132pd zmm7,zmm5,DWORD PTR cs:[eax+edi*4-0x595efae9]
-vfmsubadd132pd zmm7,zmm5,QWORD PTR cs:[eax+edi*4-0x595efae9]
-vfmsubadd132pd zmm7,zmm5,cs:[eax+edi*4-0x595efae9]
+vfmsubadd132pd zmm5,zmm6,zmm3
+vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST fs:[esi-0x2d8]
+vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST BYTE PTR fs:[esi-0x2d8]
+vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST WORD PTR fs:[esi-0x2d8]
+vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST DWORD PTR fs:[esi-0x2d8]
+vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST QWORD PTR fs:[esi-0x2d8]
 vfmsubadd132pd zmm4{k1}{z},zmm6,ZMMWORD PTR [esi]
 vfmsubadd132pd zmm4{k1}{z},zmm6,BYTE PTR [esi]
 vfmsubadd132pd zmm4{k1}{z},zmm6,WORD PTR [esi]
@@ -25021,58 +24989,47 @@ vfmadd132ps xmm3{k5},xmm4,DWORD BCST WORD PTR es:[esi+esi*4-0x74]
 vfmadd132ps xmm3{k5},xmm4,DWORD BCST DWORD PTR es:[esi+esi*4-0x74]
 vfmadd132ps xmm3{k5},xmm4,DWORD BCST QWORD PTR es:[esi+esi*4-0x74]
 {evex} vfmadd132ps xmm0,xmm0,XMMWORD PTR [edx]
+{evex} vfmadd132ps ymm3,ymm6,YMMWORD PTR [esp+ebx*8-0x8c0]
 vfmadd132ps ymm5{k5}{z},ymm1,ymm1
-{evex} vfmadd132ps ymm7,ymm4,YMMWORD PTR es:[eax]
-{evex} vfmadd132ps ymm7,ymm4,BYTE PTR es:[eax]
-{evex} vfmadd132ps ymm7,ymm4,WORD PTR es:[eax]
-{evex} vfmadd132ps ymm7,ymm4,DWORD PTR es:[eax]
-{evex} vfmadd132ps ymm7,ymm4,QWORD PTR es:[eax]
-{evex} vfmadd132ps ymm7,ymm4,es:[eax]
-vfmadd132ps ymm6{k2}{z},ymm0,YMMWORD PTR [ecx+ebx*4-0x27973e4e]
-vfmadd132ps zmm4,zmm6,zmm5{rd-sae}
-vfmadd132ps zmm0,zmm6,ZMMWORD PTR cs:0x4d
-vfmadd132ps zmm0,zmm6,BYTE PTR cs:0x4d
-vfmadd132ps zmm0,zmm6,WORD PTR cs:0x4d
-vfmadd132ps zmm0,zmm6,DWORD PTR cs:0x4d
-vfmadd132ps zmm0,zmm6,QWORD PTR cs:0x4d
-vfmadd132ps zmm0,zmm6,cs:0x4d
+vfmadd132ps ymm2{k4}{z},ymm3,YMMWORD PTR ss:[ecx-0x5853895]
+vfmadd132ps ymm2{k4}{z},ymm3,BYTE PTR ss:[ecx-0x5853895]
+vfmadd132ps ymm2{k4}{z},ymm3,WORD PTR ss:[ecx-0x5853895]
+vfmadd132ps ymm2{k4}{z},ymm3,DWORD PTR ss:[ecx-0x5853895]
+vfmadd132ps ymm2{k4}{z},ymm3,QWORD PTR ss:[ecx-0x5853895]
+vfmadd132ps ymm2{k4}{z},ymm3,ss:[ecx-0x5853895]
+vfmadd132ps zmm1,zmm3,zmm1
+vfmadd132ps zmm5,zmm3,DWORD BCST ds:[edx*4+0x5aecf9f6]
+vfmadd132ps zmm5,zmm3,DWORD BCST BYTE PTR ds:[edx*4+0x5aecf9f6]
+vfmadd132ps zmm5,zmm3,DWORD BCST WORD PTR ds:[edx*4+0x5aecf9f6]
+vfmadd132ps zmm5,zmm3,DWORD BCST DWORD PTR ds:[edx*4+0x5aecf9f6]
+vfmadd132ps zmm5,zmm3,DWORD BCST QWORD PTR ds:[edx*4+0x5aecf9f6]
 vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST [eax]
 vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST BYTE PTR [eax]
 vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST WORD PTR [eax]
 vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST DWORD PTR [eax]
 vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST QWORD PTR [eax]
-vfmadd132pd xmm2{k3}{z},xmm2,xmm1
-{evex} vfmadd132pd xmm7,xmm4,XMMWORD PTR cs:[eax]
-{evex} vfmadd132pd xmm7,xmm4,BYTE PTR cs:[eax]
-{evex} vfmadd132pd xmm7,xmm4,WORD PTR cs:[eax]
-{evex} vfmadd132pd xmm7,xmm4,DWORD PTR cs:[eax]
-{evex} vfmadd132pd xmm7,xmm4,QWORD PTR cs:[eax]
-{evex} vfmadd132pd xmm7,xmm4,cs:[eax]
+{evex} vfmadd132pd xmm4,xmm0,xmm3
+vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST es:[ecx+esi*8]
+vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST BYTE PTR es:[ecx+esi*8]
+vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST WORD PTR es:[ecx+esi*8]
+vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST DWORD PTR es:[ecx+esi*8]
+vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST QWORD PTR es:[ecx+esi*8]
 vfmadd132pd xmm1{k2},xmm2,XMMWORD PTR [edi+0x700]
-vfmadd132pd ymm6{k5}{z},ymm2,ymm0
-vfmadd132pd ymm1{k2}{z},ymm5,QWORD BCST fs:[edi+0x208]
-vfmadd132pd ymm1{k2}{z},ymm5,QWORD BCST BYTE PTR fs:[edi+0x208]
-vfmadd132pd ymm1{k2}{z},ymm5,QWORD BCST WORD PTR fs:[edi+0x208]
-vfmadd132pd ymm1{k2}{z},ymm5,QWORD BCST DWORD PTR fs:[edi+0x208]
-vfmadd132pd ymm1{k2}{z},ymm5,QWORD BCST QWORD PTR fs:[edi+0x208]
-vfmadd132pd ymm2{k3}{z},ymm6,YMMWORD PTR ds:0x7241bc92
-vfmadd132pd ymm2{k3}{z},ymm6,BYTE PTR ds:0x7241bc92
-vfmadd132pd ymm2{k3}{z},ymm6,WORD PTR ds:0x7241bc92
-vfmadd132pd ymm2{k3}{z},ymm6,DWORD PTR ds:0x7241bc92
-vfmadd132pd ymm2{k3}{z},ymm6,QWORD PTR ds:0x7241bc92
-vfmadd132pd ymm2{k3}{z},ymm6,ds:0x7241bc92
-vfmadd132pd zmm7{k7},zmm6,zmm3{rd-sae}
-vfmadd132pd zmm3,zmm2,ZMMWORD PTR ss:[edi+eiz*1]
-vfmadd132pd zmm3,zmm2,BYTE PTR ss:[edi+eiz*1]
-vfmadd132pd zmm3,zmm2,WORD PTR ss:[edi+eiz*1]
-vfmadd132pd zmm3,zmm2,DWORD PTR ss:[edi+eiz*1]
-vfmadd132pd zmm3,zmm2,QWORD PTR ss:[edi+eiz*1]
-vfmadd132pd zmm3,zmm2,ss:[edi+eiz*1]
-vfmadd132pd zmm3,zmm3,QWORD BCST [ecx]
-vfmadd132pd zmm3,zmm3,QWORD BCST BYTE PTR [ecx]
-vfmadd132pd zmm3,zmm3,QWORD BCST WORD PTR [ecx]
-vfmadd132pd zmm3,zmm3,QWORD BCST DWORD PTR [ecx]
-vfmadd132pd zmm3,zmm3,QWORD BCST QWORD PTR [ecx]
+{evex} vfmadd132pd ymm3,ymm6,ymm7
+vfmadd132pd ymm5{k7}{z},ymm3,YMMWORD PTR fs:[ebp-0xde0]
+vfmadd132pd ymm0{k4},ymm3,YMMWORD PTR [edx+ecx*2+0x1489edcb]
+vfmadd132pd zmm3,zmm6,zmm2
+vfmadd132pd zmm7,zmm7,QWORD BCST cs:[ecx+ecx*8]
+vfmadd132pd zmm7,zmm7,QWORD BCST BYTE PTR cs:[ecx+ecx*8]
+vfmadd132pd zmm7,zmm7,QWORD BCST WORD PTR cs:[ecx+ecx*8]
+vfmadd132pd zmm7,zmm7,QWORD BCST DWORD PTR cs:[ecx+ecx*8]
+vfmadd132pd zmm7,zmm7,QWORD BCST QWORD PTR cs:[ecx+ecx*8]
+vfmadd132pd zmm2,zmm5,ZMMWORD PTR [esp+eax*1-0x4e]
+vfmadd132pd zmm2,zmm5,BYTE PTR [esp+eax*1-0x4e]
+vfmadd132pd zmm2,zmm5,WORD PTR [esp+eax*1-0x4e]
+vfmadd132pd zmm2,zmm5,DWORD PTR [esp+eax*1-0x4e]
+vfmadd132pd zmm2,zmm5,QWORD PTR [esp+eax*1-0x4e]
+vfmadd132pd zmm2,zmm5,[esp+eax*1-0x4e]
 vfmadd132ss xmm6,xmm7,xmm5
 vfmadd132ss xmm2,xmm3,DWORD PTR cs:0xb57071c1
 vfmadd132ss xmm2,xmm3,BYTE PTR cs:0xb57071c1
@@ -25161,17 +25118,18 @@ vfmsub132pd ymm5,ymm5,WORD PTR [edi]
 vfmsub132pd ymm5,ymm5,DWORD PTR [edi]
 vfmsub132pd ymm5,ymm5,QWORD PTR [edi]
 vfmsub132pd ymm5,ymm5,[edi]
-vfmsub132ps xmm1{k6}{z},xmm4,xmm5
+{evex} vfmsub132ps xmm7,xmm5,xmm6
 vfmsub132ps xmm5,xmm1,DWORD BCST gs:0xdce4fed0
 vfmsub132ps xmm7{k1}{z},xmm2,XMMWORD PTR [edi-0x216ac00e]
-vfmsub132ps ymm3{k5}{z},ymm2,ymm5
-vfmsub132ps ymm6,ymm5,DWORD BCST cs:[eax-0x4057618d]
-vfmsub132ps ymm6,ymm5,DWORD BCST BYTE PTR cs:[eax-0x4057618d]
-vfmsub132ps ymm6,ymm5,DWORD BCST WORD PTR cs:[eax-0x4057618d]
-vfmsub132ps ymm6,ymm5,DWORD BCST DWORD PTR cs:[eax-0x4057618d]
-vfmsub132ps ymm6,ymm5,DWORD BCST QWORD PTR cs:[eax-0x4057618d]
+{evex} vfmsub132ps ymm2,ymm2,ymm4
+vfmsub132ps ymm1{k4}{z},ymm6,YMMWORD PTR cs:[ebx+0x30da30cf]
+vfmsub132ps ymm1{k4}{z},ymm6,BYTE PTR cs:[ebx+0x30da30cf]
+vfmsub132ps ymm1{k4}{z},ymm6,WORD PTR cs:[ebx+0x30da30cf]
+vfmsub132ps ymm1{k4}{z},ymm6,DWORD PTR cs:[ebx+0x30da30cf]
+vfmsub132ps ymm1{k4}{z},ymm6,QWORD PTR cs:[ebx+0x30da30cf]
+vfmsub132ps ymm1{k4}{z},ymm6,cs:[ebx+0x30da30cf]
 vfmsub132ps ymm1{k2},ymm3,DWORD BCST ds:0x12a31626
-vfmsub132ps zmm2,zmm0,zmm6{rn-sae}
+vfmsub132ps zmm7,zmm2,zmm4
 vfmsub132ps zmm4{k3},zmm5,ZMMWORD PTR ss:[ebp-0x12c0]
 vfmsub132ps zmm4{k3},zmm5,BYTE PTR ss:[ebp-0x12c0]
 vfmsub132ps zmm4{k3},zmm5,WORD PTR ss:[ebp-0x12c0]
@@ -25194,14 +25152,20 @@ vfmsub132pd xmm1{k2},xmm7,QWORD BCST BYTE PTR [eax+ebx*1]
 vfmsub132pd xmm1{k2},xmm7,QWORD BCST WORD PTR [eax+ebx*1]
 vfmsub132pd xmm1{k2},xmm7,QWORD BCST DWORD PTR [eax+ebx*1]
 vfmsub132pd xmm1{k2},xmm7,QWORD BCST QWORD PTR [eax+ebx*1]
-vfmsub132pd ymm4{k7}{z},ymm3,ymm5
-vfmsub132pd ymm6,ymm0,QWORD BCST ds:0x67
+{evex} vfmsub132pd ymm7,ymm5,ymm7
 vfmsub132pd ymm7{k1}{z},ymm2,YMMWORD PTR gs:[edi+eax*4]
 vfmsub132pd ymm7{k1}{z},ymm2,BYTE PTR gs:[edi+eax*4]
 vfmsub132pd ymm7{k1}{z},ymm2,WORD PTR gs:[edi+eax*4]
 vfmsub132pd ymm7{k1}{z},ymm2,DWORD PTR gs:[edi+eax*4]
 vfmsub132pd ymm7{k1}{z},ymm2,QWORD PTR gs:[edi+eax*4]
 vfmsub132pd ymm7{k1}{z},ymm2,gs:[edi+eax*4]
+vfmsub132pd ymm6,ymm0,QWORD BCST ds:0x67
+vfmsub132pd zmm3,zmm3,ZMMWORD PTR [ebx]
+vfmsub132pd zmm3,zmm3,BYTE PTR [ebx]
+vfmsub132pd zmm3,zmm3,WORD PTR [ebx]
+vfmsub132pd zmm3,zmm3,DWORD PTR [ebx]
+vfmsub132pd zmm3,zmm3,QWORD PTR [ebx]
+vfmsub132pd zmm3,zmm3,[ebx]
 vfmsub132pd zmm0,zmm5,zmm2{rd-sae}
 vfmsub132pd zmm0{k5},zmm4,ZMMWORD PTR es:[ecx+ebx*1]
 vfmsub132pd zmm0{k5},zmm4,BYTE PTR es:[ecx+ebx*1]
@@ -25209,12 +25173,6 @@ vfmsub132pd zmm0{k5},zmm4,WORD PTR es:[ecx+ebx*1]
 vfmsub132pd zmm0{k5},zmm4,DWORD PTR es:[ecx+ebx*1]
 vfmsub132pd zmm0{k5},zmm4,QWORD PTR es:[ecx+ebx*1]
 vfmsub132pd zmm0{k5},zmm4,es:[ecx+ebx*1]
-vfmsub132pd zmm3,zmm3,ZMMWORD PTR [ebx]
-vfmsub132pd zmm3,zmm3,BYTE PTR [ebx]
-vfmsub132pd zmm3,zmm3,WORD PTR [ebx]
-vfmsub132pd zmm3,zmm3,DWORD PTR [ebx]
-vfmsub132pd zmm3,zmm3,QWORD PTR [ebx]
-vfmsub132pd zmm3,zmm3,[ebx]
 v4fmaddps zmm1,zmm6,XMMWORD PTR [edx+eiz*8+0x4e655499]
 v4fmaddps zmm1,zmm6,BYTE PTR [edx+eiz*8+0x4e655499]
 v4fmaddps zmm1,zmm6,WORD PTR [edx+eiz*8+0x4e655499]
@@ -25250,14 +25208,14 @@ vfmsub132sd xmm2,xmm2,BYTE PTR [ecx-0x49]
 vfmsub132sd xmm2,xmm2,WORD PTR [ecx-0x49]
 vfmsub132sd xmm2,xmm2,DWORD PTR [ecx-0x49]
 vfmsub132sd xmm2,xmm2,[ecx-0x49]
+vfmsub132ss xmm7,xmm3,DWORD PTR [esi]
 vfmsub132ss xmm3{k2},xmm5,xmm0{rz-sae}
 vfmsub132ss xmm6{k4}{z},xmm3,DWORD PTR gs:[esi-0x188c9f00]
 vfmsub132ss xmm6{k4}{z},xmm3,BYTE PTR gs:[esi-0x188c9f00]
 vfmsub132ss xmm6{k4}{z},xmm3,WORD PTR gs:[esi-0x188c9f00]
 vfmsub132ss xmm6{k4}{z},xmm3,QWORD PTR gs:[esi-0x188c9f00]
 vfmsub132ss xmm6{k4}{z},xmm3,gs:[esi-0x188c9f00]
-vfmsub132ss xmm1{k6},xmm6,DWORD PTR [esi+0x58]
-vfmsub132sd xmm2,xmm5,xmm7{rd-sae}
+vfmsub132sd xmm2,xmm2,xmm5
 vfmsub132sd xmm6{k4},xmm2,QWORD PTR fs:[edi]
 vfmsub132sd xmm6{k4},xmm2,BYTE PTR fs:[edi]
 vfmsub132sd xmm6{k4},xmm2,WORD PTR fs:[edi]
@@ -25329,59 +25287,64 @@ vfnmadd132pd ymm4,ymm2,WORD PTR [ecx+0x57]
 vfnmadd132pd ymm4,ymm2,DWORD PTR [ecx+0x57]
 vfnmadd132pd ymm4,ymm2,QWORD PTR [ecx+0x57]
 vfnmadd132pd ymm4,ymm2,[ecx+0x57]
-vfnmadd132ps xmm2{k2},xmm7,xmm0
+{evex} vfnmadd132ps xmm3,xmm5,xmm4
 vfnmadd132ps xmm4,xmm4,DWORD BCST ds:[edi-0x57c6e62e]
 vfnmadd132ps xmm4,xmm4,DWORD BCST BYTE PTR ds:[edi-0x57c6e62e]
 vfnmadd132ps xmm4,xmm4,DWORD BCST WORD PTR ds:[edi-0x57c6e62e]
 vfnmadd132ps xmm4,xmm4,DWORD BCST DWORD PTR ds:[edi-0x57c6e62e]
 vfnmadd132ps xmm4,xmm4,DWORD BCST QWORD PTR ds:[edi-0x57c6e62e]
 vfnmadd132ps xmm5{k3}{z},xmm7,XMMWORD PTR [ebx+edx*2]
-vfnmadd132ps ymm3{k1},ymm7,ymm6
+{evex} vfnmadd132ps ymm4,ymm3,ymm0
 vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST ss:[esi]
 vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST BYTE PTR ss:[esi]
 vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST WORD PTR ss:[esi]
 vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST DWORD PTR ss:[esi]
 vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST QWORD PTR ss:[esi]
 vfnmadd132ps ymm0{k3}{z},ymm7,YMMWORD PTR [edi+ebx*2]
+vfnmadd132ps zmm3,zmm5,ZMMWORD PTR [ebx-0x1c0]
+vfnmadd132ps zmm3,zmm5,BYTE PTR [ebx-0x1c0]
+vfnmadd132ps zmm3,zmm5,WORD PTR [ebx-0x1c0]
+vfnmadd132ps zmm3,zmm5,DWORD PTR [ebx-0x1c0]
+vfnmadd132ps zmm3,zmm5,QWORD PTR [ebx-0x1c0]
+vfnmadd132ps zmm3,zmm5,[ebx-0x1c0]
 vfnmadd132ps zmm0,zmm7,zmm1{rd-sae}
 vfnmadd132ps zmm1{k7},zmm0,DWORD BCST fs:[eax+edx*8]
 vfnmadd132ps zmm1{k7},zmm0,DWORD BCST BYTE PTR fs:[eax+edx*8]
 vfnmadd132ps zmm1{k7},zmm0,DWORD BCST WORD PTR fs:[eax+edx*8]
 vfnmadd132ps zmm1{k7},zmm0,DWORD BCST DWORD PTR fs:[eax+edx*8]
 vfnmadd132ps zmm1{k7},zmm0,DWORD BCST QWORD PTR fs:[eax+edx*8]
-vfnmadd132ps zmm7{k2},zmm3,ZMMWORD PTR [edx-0xec0]
-vfnmadd132ps zmm7{k2},zmm3,BYTE PTR [edx-0xec0]
-vfnmadd132ps zmm7{k2},zmm3,WORD PTR [edx-0xec0]
-vfnmadd132ps zmm7{k2},zmm3,DWORD PTR [edx-0xec0]
-vfnmadd132ps zmm7{k2},zmm3,QWORD PTR [edx-0xec0]
-vfnmadd132ps zmm7{k2},zmm3,[edx-0xec0]
-vfnmadd132pd xmm0{k3},xmm0,xmm6
-vfnmadd132pd xmm7{k5}{z},xmm7,XMMWORD PTR ss:[edi+0x3f]
+{evex} vfnmadd132pd xmm7,xmm5,xmm0
+vfnmadd132pd xmm4{k4},xmm7,XMMWORD PTR gs:[ecx]
+vfnmadd132pd xmm4{k4},xmm7,BYTE PTR gs:[ecx]
+vfnmadd132pd xmm4{k4},xmm7,WORD PTR gs:[ecx]
+vfnmadd132pd xmm4{k4},xmm7,DWORD PTR gs:[ecx]
+vfnmadd132pd xmm4{k4},xmm7,QWORD PTR gs:[ecx]
+vfnmadd132pd xmm4{k4},xmm7,gs:[ecx]
 vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST [eax+0x1a8]
 vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST BYTE PTR [eax+0x1a8]
 vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST WORD PTR [eax+0x1a8]
 vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST DWORD PTR [eax+0x1a8]
 vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST QWORD PTR [eax+0x1a8]
-vfnmadd132pd ymm6{k1},ymm0,ymm7
+{evex} vfnmadd132pd ymm0,ymm1,ymm7
 vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST ds:[edx+eax*8]
 vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST BYTE PTR ds:[edx+eax*8]
 vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST WORD PTR ds:[edx+eax*8]
 vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST DWORD PTR ds:[edx+eax*8]
 vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST QWORD PTR ds:[edx+eax*8]
 vfnmadd132pd ymm7{k6},ymm5,QWORD BCST [esi+0x1a9ad380]
-vfnmadd132pd zmm2{k7}{z},zmm0,zmm3{rn-sae}
-vfnmadd132pd zmm0,zmm3,ZMMWORD PTR ss:[ecx]
-vfnmadd132pd zmm0,zmm3,BYTE PTR ss:[ecx]
-vfnmadd132pd zmm0,zmm3,WORD PTR ss:[ecx]
-vfnmadd132pd zmm0,zmm3,DWORD PTR ss:[ecx]
-vfnmadd132pd zmm0,zmm3,QWORD PTR ss:[ecx]
-vfnmadd132pd zmm0,zmm3,ss:[ecx]
-vfnmadd132pd zmm7{k5}{z},zmm7,ZMMWORD PTR [esp+eax*4]
-vfnmadd132pd zmm7{k5}{z},zmm7,BYTE PTR [esp+eax*4]
-vfnmadd132pd zmm7{k5}{z},zmm7,WORD PTR [esp+eax*4]
-vfnmadd132pd zmm7{k5}{z},zmm7,DWORD PTR [esp+eax*4]
-vfnmadd132pd zmm7{k5}{z},zmm7,QWORD PTR [esp+eax*4]
-vfnmadd132pd zmm7{k5}{z},zmm7,[esp+eax*4]
+vfnmadd132pd zmm6,zmm2,zmm2
+vfnmadd132pd zmm4{k2}{z},zmm1,ZMMWORD PTR cs:[eax]
+vfnmadd132pd zmm4{k2}{z},zmm1,BYTE PTR cs:[eax]
+vfnmadd132pd zmm4{k2}{z},zmm1,WORD PTR cs:[eax]
+vfnmadd132pd zmm4{k2}{z},zmm1,DWORD PTR cs:[eax]
+vfnmadd132pd zmm4{k2}{z},zmm1,QWORD PTR cs:[eax]
+vfnmadd132pd zmm4{k2}{z},zmm1,cs:[eax]
+vfnmadd132pd zmm3,zmm0,ZMMWORD PTR [ebx-0x6a117c27]
+vfnmadd132pd zmm3,zmm0,BYTE PTR [ebx-0x6a117c27]
+vfnmadd132pd zmm3,zmm0,WORD PTR [ebx-0x6a117c27]
+vfnmadd132pd zmm3,zmm0,DWORD PTR [ebx-0x6a117c27]
+vfnmadd132pd zmm3,zmm0,QWORD PTR [ebx-0x6a117c27]
+vfnmadd132pd zmm3,zmm0,[ebx-0x6a117c27]
 vfnmadd132ss xmm4,xmm1,xmm3
 vfnmadd132ss xmm0,xmm2,DWORD PTR ds:[esi]
 vfnmadd132ss xmm0,xmm2,BYTE PTR ds:[esi]
@@ -25512,6 +25475,12 @@ vfnmsub132pd ymm4{k2}{z},ymm4,QWORD BCST WORD PTR es:[edi+0x28]
 vfnmsub132pd ymm4{k2}{z},ymm4,QWORD BCST DWORD PTR es:[edi+0x28]
 vfnmsub132pd ymm4{k2}{z},ymm4,QWORD BCST QWORD PTR es:[edi+0x28]
 {evex} vfnmsub132pd ymm2,ymm6,YMMWORD PTR [edx]
+vfnmsub132pd zmm1,zmm1,ZMMWORD PTR [esp+ecx*8-0x55]
+vfnmsub132pd zmm1,zmm1,BYTE PTR [esp+ecx*8-0x55]
+vfnmsub132pd zmm1,zmm1,WORD PTR [esp+ecx*8-0x55]
+vfnmsub132pd zmm1,zmm1,DWORD PTR [esp+ecx*8-0x55]
+vfnmsub132pd zmm1,zmm1,QWORD PTR [esp+ecx*8-0x55]
+vfnmsub132pd zmm1,zmm1,[esp+ecx*8-0x55]
 vfnmsub132pd zmm5,zmm7,zmm7{ru-sae}
 vfnmsub132pd zmm3{k6}{z},zmm0,ZMMWORD PTR gs:[ecx-0xac0]
 vfnmsub132pd zmm3{k6}{z},zmm0,BYTE PTR gs:[ecx-0xac0]
@@ -25519,12 +25488,6 @@ vfnmsub132pd zmm3{k6}{z},zmm0,WORD PTR gs:[ecx-0xac0]
 vfnmsub132pd zmm3{k6}{z},zmm0,DWORD PTR gs:[ecx-0xac0]
 vfnmsub132pd zmm3{k6}{z},zmm0,QWORD PTR gs:[ecx-0xac0]
 vfnmsub132pd zmm3{k6}{z},zmm0,gs:[ecx-0xac0]
-vfnmsub132pd zmm1,zmm1,ZMMWORD PTR [esp+ecx*8-0x55]
-vfnmsub132pd zmm1,zmm1,BYTE PTR [esp+ecx*8-0x55]
-vfnmsub132pd zmm1,zmm1,WORD PTR [esp+ecx*8-0x55]
-vfnmsub132pd zmm1,zmm1,DWORD PTR [esp+ecx*8-0x55]
-vfnmsub132pd zmm1,zmm1,QWORD PTR [esp+ecx*8-0x55]
-vfnmsub132pd zmm1,zmm1,[esp+ecx*8-0x55]
 vfnmsub132ss xmm0,xmm5,xmm6
 vfnmsub132ss xmm0,xmm1,DWORD PTR ds:[ebx+0x1e6d2329]
 vfnmsub132ss xmm0,xmm1,BYTE PTR ds:[ebx+0x1e6d2329]
@@ -25547,20 +25510,16 @@ vfnmsub132sd xmm3,xmm2,BYTE PTR [esi+0x50]
 vfnmsub132sd xmm3,xmm2,WORD PTR [esi+0x50]
 vfnmsub132sd xmm3,xmm2,DWORD PTR [esi+0x50]
 vfnmsub132sd xmm3,xmm2,[esi+0x50]
+vfnmsub132ss xmm3,xmm7,DWORD PTR [eax+edi*8-0x3a]
 vfnmsub132ss xmm2,xmm4,xmm6{rz-sae}
-{evex} vfnmsub132ss xmm7,xmm0,DWORD PTR cs:[esi-0x20]
-{evex} vfnmsub132ss xmm7,xmm0,BYTE PTR cs:[esi-0x20]
-{evex} vfnmsub132ss xmm7,xmm0,WORD PTR cs:[esi-0x20]
-{evex} vfnmsub132ss xmm7,xmm0,QWORD PTR cs:[esi-0x20]
-{evex} vfnmsub132ss xmm7,xmm0,cs:[esi-0x20]
-vfnmsub132ss xmm3{k6},xmm0,DWORD PTR [edi+edi*1-0x4fa31609]
+vfnmsub132ss xmm7{k2},xmm7,DWORD PTR [edi+0x6c8cf060]
+{evex} vfnmsub132sd xmm1,xmm7,QWORD PTR [ebx+0x4a65dc89]
 vfnmsub132sd xmm2,xmm6,xmm1{rn-sae}
 vfnmsub132sd xmm3{k7}{z},xmm5,QWORD PTR gs:[eax]
 vfnmsub132sd xmm3{k7}{z},xmm5,BYTE PTR gs:[eax]
 vfnmsub132sd xmm3{k7}{z},xmm5,WORD PTR gs:[eax]
 vfnmsub132sd xmm3{k7}{z},xmm5,DWORD PTR gs:[eax]
 vfnmsub132sd xmm3{k7}{z},xmm5,gs:[eax]
-{evex} vfnmsub132sd xmm1,xmm7,QWORD PTR [ebx+0x4a65dc89]
 vpscatterdd DWORD PTR [esp+xmm3*1-0x5e0c01ea]{k6},xmm6
 vpscatterdd BYTE PTR [esp+xmm3*1-0x5e0c01ea]{k6},xmm6
 vpscatterdd WORD PTR [esp+xmm3*1-0x5e0c01ea]{k6},xmm6
@@ -25757,9 +25716,9 @@ vfmaddsub213pd ymm2,ymm4,WORD PTR [eax*4+0x7f07c9e0]
 vfmaddsub213pd ymm2,ymm4,DWORD PTR [eax*4+0x7f07c9e0]
 vfmaddsub213pd ymm2,ymm4,QWORD PTR [eax*4+0x7f07c9e0]
 vfmaddsub213pd ymm2,ymm4,[eax*4+0x7f07c9e0]
-vfmaddsub213ps xmm2{k5}{z},xmm6,xmm3
-vfmaddsub213ps xmm6{k1},xmm7,XMMWORD PTR [edx]
+{evex} vfmaddsub213ps xmm7,xmm0,xmm2
 vfmaddsub213ps xmm6{k6}{z},xmm1,XMMWORD PTR [edx+0x2b84b87e]
+vfmaddsub213ps xmm6{k1},xmm7,XMMWORD PTR [edx]
 {evex} vfmaddsub213ps ymm2,ymm0,ymm7
 vfmaddsub213ps ymm4{k7}{z},ymm6,YMMWORD PTR gs:[esi+0x12]
 vfmaddsub213ps ymm4{k7}{z},ymm6,BYTE PTR gs:[esi+0x12]
@@ -25768,19 +25727,19 @@ vfmaddsub213ps ymm4{k7}{z},ymm6,DWORD PTR gs:[esi+0x12]
 vfmaddsub213ps ymm4{k7}{z},ymm6,QWORD PTR gs:[esi+0x12]
 vfmaddsub213ps ymm4{k7}{z},ymm6,gs:[esi+0x12]
 {evex} vfmaddsub213ps ymm7,ymm4,YMMWORD PTR [edi+eax*1-0xea0]
+vfmaddsub213ps zmm2,zmm4,ZMMWORD PTR [esp+edx*8+0x1680]
+vfmaddsub213ps zmm2,zmm4,BYTE PTR [esp+edx*8+0x1680]
+vfmaddsub213ps zmm2,zmm4,WORD PTR [esp+edx*8+0x1680]
+vfmaddsub213ps zmm2,zmm4,DWORD PTR [esp+edx*8+0x1680]
+vfmaddsub213ps zmm2,zmm4,QWORD PTR [esp+edx*8+0x1680]
+vfmaddsub213ps zmm2,zmm4,[esp+edx*8+0x1680]
 vfmaddsub213ps zmm1,zmm2,zmm2{rd-sae}
-vfmaddsub213ps zmm6,zmm7,ZMMWORD PTR cs:[ebx+ebp*4-0xc40]
-vfmaddsub213ps zmm6,zmm7,BYTE PTR cs:[ebx+ebp*4-0xc40]
-vfmaddsub213ps zmm6,zmm7,WORD PTR cs:[ebx+ebp*4-0xc40]
-vfmaddsub213ps zmm6,zmm7,DWORD PTR cs:[ebx+ebp*4-0xc40]
-vfmaddsub213ps zmm6,zmm7,QWORD PTR cs:[ebx+ebp*4-0xc40]
-vfmaddsub213ps zmm6,zmm7,cs:[ebx+ebp*4-0xc40]
-vfmaddsub213ps zmm4{k4}{z},zmm4,ZMMWORD PTR [edi*1+0x19a7715f]
-vfmaddsub213ps zmm4{k4}{z},zmm4,BYTE PTR [edi*1+0x19a7715f]
-vfmaddsub213ps zmm4{k4}{z},zmm4,WORD PTR [edi*1+0x19a7715f]
-vfmaddsub213ps zmm4{k4}{z},zmm4,DWORD PTR [edi*1+0x19a7715f]
-vfmaddsub213ps zmm4{k4}{z},zmm4,QWORD PTR [edi*1+0x19a7715f]
-vfmaddsub213ps zmm4{k4}{z},zmm4,[edi*1+0x19a7715f]
+vfmaddsub213ps zmm7{k3},zmm2,ZMMWORD PTR fs:[ebx+ecx*8]
+vfmaddsub213ps zmm7{k3},zmm2,BYTE PTR fs:[ebx+ecx*8]
+vfmaddsub213ps zmm7{k3},zmm2,WORD PTR fs:[ebx+ecx*8]
+vfmaddsub213ps zmm7{k3},zmm2,DWORD PTR fs:[ebx+ecx*8]
+vfmaddsub213ps zmm7{k3},zmm2,QWORD PTR fs:[ebx+ecx*8]
+vfmaddsub213ps zmm7{k3},zmm2,fs:[ebx+ecx*8]
 {evex} vfmaddsub213pd xmm2,xmm0,xmm5
 vfmaddsub213pd xmm7{k5}{z},xmm3,XMMWORD PTR ss:[esp+edi*1+0x380]
 vfmaddsub213pd xmm7{k5}{z},xmm3,BYTE PTR ss:[esp+edi*1+0x380]
@@ -25860,13 +25819,13 @@ vfmsubadd213pd ymm4,ymm2,WORD PTR [esp+ebx*4]
 vfmsubadd213pd ymm4,ymm2,DWORD PTR [esp+ebx*4]
 vfmsubadd213pd ymm4,ymm2,QWORD PTR [esp+ebx*4]
 vfmsubadd213pd ymm4,ymm2,[esp+ebx*4]
+{evex} vfmsubadd213ps xmm6,xmm2,XMMWORD PTR [ecx]
 vfmsubadd213ps xmm4{k4}{z},xmm3,xmm2
 vfmsubadd213ps xmm4,xmm7,DWORD BCST gs:[ebp+eax*1+0x5225ea9c]
 vfmsubadd213ps xmm4,xmm7,DWORD BCST BYTE PTR gs:[ebp+eax*1+0x5225ea9c]
 vfmsubadd213ps xmm4,xmm7,DWORD BCST WORD PTR gs:[ebp+eax*1+0x5225ea9c]
 vfmsubadd213ps xmm4,xmm7,DWORD BCST DWORD PTR gs:[ebp+eax*1+0x5225ea9c]
 vfmsubadd213ps xmm4,xmm7,DWORD BCST QWORD PTR gs:[ebp+eax*1+0x5225ea9c]
-{evex} vfmsubadd213ps xmm6,xmm2,XMMWORD PTR [ecx]
 {evex} vfmsubadd213ps ymm0,ymm3,ymm1
 vfmsubadd213ps ymm1{k1}{z},ymm5,YMMWORD PTR ss:[ecx+edx*8]
 vfmsubadd213ps ymm1{k1}{z},ymm5,BYTE PTR ss:[ecx+edx*8]
@@ -25888,7 +25847,7 @@ vfmsubadd213ps zmm4{k2}{z},zmm3,WORD PTR [esi-0x8]
 vfmsubadd213ps zmm4{k2}{z},zmm3,DWORD PTR [esi-0x8]
 vfmsubadd213ps zmm4{k2}{z},zmm3,QWORD PTR [esi-0x8]
 vfmsubadd213ps zmm4{k2}{z},zmm3,[esi-0x8]
-vfmsubadd213pd xmm0{k5},xmm4,xmm2
+{evex} vfmsubadd213pd xmm3,xmm5,xmm7
 vfmsubadd213pd xmm4,xmm0,QWORD BCST ss:[ecx-0x73b3eebd]
 vfmsubadd213pd xmm4,xmm0,QWORD BCST BYTE PTR ss:[ecx-0x73b3eebd]
 vfmsubadd213pd xmm4,xmm0,QWORD BCST WORD PTR ss:[ecx-0x73b3eebd]
@@ -25903,18 +25862,18 @@ vfmsubadd213pd ymm1{k1}{z},ymm1,DWORD PTR gs:[edx]
 vfmsubadd213pd ymm1{k1}{z},ymm1,QWORD PTR gs:[edx]
 vfmsubadd213pd ymm1{k1}{z},ymm1,gs:[edx]
 vfmsubadd213pd ymm2,ymm1,QWORD BCST ds:0x9b29df69
+vfmsubadd213pd zmm0,zmm1,ZMMWORD PTR [edi+eax*8]
+vfmsubadd213pd zmm0,zmm1,BYTE PTR [edi+eax*8]
+vfmsubadd213pd zmm0,zmm1,WORD PTR [edi+eax*8]
+vfmsubadd213pd zmm0,zmm1,DWORD PTR [edi+eax*8]
+vfmsubadd213pd zmm0,zmm1,QWORD PTR [edi+eax*8]
+vfmsubadd213pd zmm0,zmm1,[edi+eax*8]
 vfmsubadd213pd zmm2{k5},zmm5,zmm2{rd-sae}
-vfmsubadd213pd zmm0{k3}{z},zmm0,QWORD BCST ds:[edx+edx*4]
-vfmsubadd213pd zmm0{k3}{z},zmm0,QWORD BCST BYTE PTR ds:[edx+edx*4]
-vfmsubadd213pd zmm0{k3}{z},zmm0,QWORD BCST WORD PTR ds:[edx+edx*4]
-vfmsubadd213pd zmm0{k3}{z},zmm0,QWORD BCST DWORD PTR ds:[edx+edx*4]
-vfmsubadd213pd zmm0{k3}{z},zmm0,QWORD BCST QWORD PTR ds:[edx+edx*4]
-vfmsubadd213pd zmm7{k3}{z},zmm2,ZMMWORD PTR [edx+edi*1+0xed529d3]
-vfmsubadd213pd zmm7{k3}{z},zmm2,BYTE PTR [edx+edi*1+0xed529d3]
-vfmsubadd213pd zmm7{k3}{z},zmm2,WORD PTR [edx+edi*1+0xed529d3]
-vfmsubadd213pd zmm7{k3}{z},zmm2,DWORD PTR [edx+edi*1+0xed529d3]
-vfmsubadd213pd zmm7{k3}{z},zmm2,QWORD PTR [edx+edi*1+0xed529d3]
-vfmsubadd213pd zmm7{k3}{z},zmm2,[edx+edi*1+0xed529d3]
+vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST fs:[esi]
+vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST BYTE PTR fs:[esi]
+vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST WORD PTR fs:[esi]
+vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST DWORD PTR fs:[esi]
+vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST QWORD PTR fs:[esi]
 vfmadd213ps xmm3,xmm5,xmm1
 vfmadd213ps xmm5,xmm5,XMMWORD PTR ds:[eax+0x20]
 vfmadd213ps xmm5,xmm5,BYTE PTR ds:[eax+0x20]
@@ -25982,7 +25941,7 @@ vfmadd213ps xmm4,xmm4,DWORD BCST QWORD PTR [eax-0x6c187d87]
 {evex} vfmadd213ps ymm1,ymm1,ymm5
 vfmadd213ps ymm3{k2},ymm5,YMMWORD PTR gs:[esi+esi*8]
 {evex} vfmadd213ps ymm0,ymm4,YMMWORD PTR [edi+ebp*1+0xb]
-vfmadd213ps zmm3{k2}{z},zmm7,zmm1
+vfmadd213ps zmm6,zmm1,zmm4
 vfmadd213ps zmm4{k4},zmm1,DWORD BCST gs:[ecx+eiz*2+0x686ffb4d]
 vfmadd213ps zmm4{k4},zmm1,DWORD BCST BYTE PTR gs:[ecx+eiz*2+0x686ffb4d]
 vfmadd213ps zmm4{k4},zmm1,DWORD BCST WORD PTR gs:[ecx+eiz*2+0x686ffb4d]
@@ -26005,20 +25964,20 @@ vfmadd213pd xmm4{k3},xmm3,QWORD BCST BYTE PTR [ebx]
 vfmadd213pd xmm4{k3},xmm3,QWORD BCST WORD PTR [ebx]
 vfmadd213pd xmm4{k3},xmm3,QWORD BCST DWORD PTR [ebx]
 vfmadd213pd xmm4{k3},xmm3,QWORD BCST QWORD PTR [ebx]
-vfmadd213pd ymm5{k2},ymm6,ymm6
+{evex} vfmadd213pd ymm1,ymm2,ymm7
 vfmadd213pd ymm4{k5},ymm1,QWORD BCST cs:[esi]
 vfmadd213pd ymm4{k5},ymm1,QWORD BCST BYTE PTR cs:[esi]
 vfmadd213pd ymm4{k5},ymm1,QWORD BCST WORD PTR cs:[esi]
 vfmadd213pd ymm4{k5},ymm1,QWORD BCST DWORD PTR cs:[esi]
 vfmadd213pd ymm4{k5},ymm1,QWORD BCST QWORD PTR cs:[esi]
 vfmadd213pd ymm1,ymm6,QWORD BCST [esi+eax*1+0x47aba25a]
+vfmadd213pd zmm1,zmm3,ZMMWORD PTR [edx]
+vfmadd213pd zmm1,zmm3,BYTE PTR [edx]
+vfmadd213pd zmm1,zmm3,WORD PTR [edx]
+vfmadd213pd zmm1,zmm3,DWORD PTR [edx]
+vfmadd213pd zmm1,zmm3,QWORD PTR [edx]
+vfmadd213pd zmm1,zmm3,[edx]
 vfmadd213pd zmm7,zmm0,zmm1{rn-sae}
-vfmadd213pd zmm7,zmm4,ZMMWORD PTR ds:[ecx+ebp*4-0x1b00]
-vfmadd213pd zmm7,zmm4,BYTE PTR ds:[ecx+ebp*4-0x1b00]
-vfmadd213pd zmm7,zmm4,WORD PTR ds:[ecx+ebp*4-0x1b00]
-vfmadd213pd zmm7,zmm4,DWORD PTR ds:[ecx+ebp*4-0x1b00]
-vfmadd213pd zmm7,zmm4,QWORD PTR ds:[ecx+ebp*4-0x1b00]
-vfmadd213pd zmm7,zmm4,ds:[ecx+ebp*4-0x1b00]
 vfmadd213pd zmm2{k1}{z},zmm2,ZMMWORD PTR ds:0x6f7185d
 vfmadd213pd zmm2{k1}{z},zmm2,BYTE PTR ds:0x6f7185d
 vfmadd213pd zmm2{k1}{z},zmm2,WORD PTR ds:0x6f7185d
@@ -26047,13 +26006,13 @@ vfmadd213sd xmm5,xmm1,BYTE PTR [esp+0x40a60892]
 vfmadd213sd xmm5,xmm1,WORD PTR [esp+0x40a60892]
 vfmadd213sd xmm5,xmm1,DWORD PTR [esp+0x40a60892]
 vfmadd213sd xmm5,xmm1,[esp+0x40a60892]
+vfmadd213ss xmm5,xmm5,DWORD PTR [edx+0x31]
 vfmadd213ss xmm3,xmm1,xmm7{ru-sae}
 vfmadd213ss xmm2{k1}{z},xmm7,DWORD PTR cs:[ebp+0x10]
 vfmadd213ss xmm2{k1}{z},xmm7,BYTE PTR cs:[ebp+0x10]
 vfmadd213ss xmm2{k1}{z},xmm7,WORD PTR cs:[ebp+0x10]
 vfmadd213ss xmm2{k1}{z},xmm7,QWORD PTR cs:[ebp+0x10]
 vfmadd213ss xmm2{k1}{z},xmm7,cs:[ebp+0x10]
-vfmadd213ss xmm5{k3},xmm2,DWORD PTR [ebx+ecx*2]
 {evex} vfmadd213sd xmm7,xmm7,xmm7
 vfmadd213sd xmm6{k5}{z},xmm5,QWORD PTR cs:[ecx+ebx*8+0x6]
 vfmadd213sd xmm6{k5}{z},xmm5,BYTE PTR cs:[ecx+ebx*8+0x6]
@@ -26155,7 +26114,7 @@ vfmsub213pd ymm2,ymm4,QWORD BCST WORD PTR gs:[edx]
 vfmsub213pd ymm2,ymm4,QWORD BCST DWORD PTR gs:[edx]
 vfmsub213pd ymm2,ymm4,QWORD BCST QWORD PTR gs:[edx]
 {evex} vfmsub213pd ymm3,ymm6,YMMWORD PTR [ebp+0x3ca0284d]
-vfmsub213pd zmm4,zmm1,zmm5{rn-sae}
+vfmsub213pd zmm7,zmm4,zmm3
 vfmsub213pd zmm0{k3},zmm5,ZMMWORD PTR ss:[ebp-0x480]
 vfmsub213pd zmm0{k3},zmm5,BYTE PTR ss:[ebp-0x480]
 vfmsub213pd zmm0{k3},zmm5,WORD PTR ss:[ebp-0x480]
@@ -26168,19 +26127,19 @@ vfmsub213pd zmm2{k6}{z},zmm0,WORD PTR [edx+edx*8-0x74]
 vfmsub213pd zmm2{k6}{z},zmm0,DWORD PTR [edx+edx*8-0x74]
 vfmsub213pd zmm2{k6}{z},zmm0,QWORD PTR [edx+edx*8-0x74]
 vfmsub213pd zmm2{k6}{z},zmm0,[edx+edx*8-0x74]
-v4fnmaddps zmm5{k7}{z},zmm4,XMMWORD PTR [esp+ebp*8]
-v4fnmaddps zmm5{k7}{z},zmm4,BYTE PTR [esp+ebp*8]
-v4fnmaddps zmm5{k7}{z},zmm4,WORD PTR [esp+ebp*8]
-v4fnmaddps zmm5{k7}{z},zmm4,DWORD PTR [esp+ebp*8]
-v4fnmaddps zmm5{k7}{z},zmm4,QWORD PTR [esp+ebp*8]
-v4fnmaddps zmm5{k7}{z},zmm4,[esp+ebp*8]
 v4fnmaddps zmm1,zmm4,XMMWORD PTR [ebx]
+v4fnmaddps zmm1,zmm4,BYTE PTR [ebx]
+v4fnmaddps zmm1,zmm4,WORD PTR [ebx]
+v4fnmaddps zmm1,zmm4,DWORD PTR [ebx]
+v4fnmaddps zmm1,zmm4,QWORD PTR [ebx]
+v4fnmaddps zmm1,zmm4,[ebx]
 v4fnmaddps zmm0{k6}{z},zmm0,XMMWORD PTR es:[edx-0xc]
 v4fnmaddps zmm0{k6}{z},zmm0,BYTE PTR es:[edx-0xc]
 v4fnmaddps zmm0{k6}{z},zmm0,WORD PTR es:[edx-0xc]
 v4fnmaddps zmm0{k6}{z},zmm0,DWORD PTR es:[edx-0xc]
 v4fnmaddps zmm0{k6}{z},zmm0,QWORD PTR es:[edx-0xc]
 v4fnmaddps zmm0{k6}{z},zmm0,es:[edx-0xc]
+v4fnmaddps zmm5{k7}{z},zmm4,XMMWORD PTR [esp+ebp*8]
 vfmsub213ss xmm5,xmm5,xmm1
 vfmsub213ss xmm7,xmm6,DWORD PTR es:[ebx]
 vfmsub213ss xmm7,xmm6,BYTE PTR es:[ebx]
@@ -26217,19 +26176,19 @@ vfmsub213sd xmm1{k3}{z},xmm2,WORD PTR gs:[edi+esi*4]
 vfmsub213sd xmm1{k3}{z},xmm2,DWORD PTR gs:[edi+esi*4]
 vfmsub213sd xmm1{k3}{z},xmm2,gs:[edi+esi*4]
 vfmsub213sd xmm0{k6},xmm3,QWORD PTR [ebp-0x230]
+v4fnmaddss xmm6,xmm5,XMMWORD PTR [ecx]
+v4fnmaddss xmm6,xmm5,BYTE PTR [ecx]
+v4fnmaddss xmm6,xmm5,WORD PTR [ecx]
+v4fnmaddss xmm6,xmm5,DWORD PTR [ecx]
+v4fnmaddss xmm6,xmm5,QWORD PTR [ecx]
+v4fnmaddss xmm6,xmm5,[ecx]
 v4fnmaddss xmm7{k7}{z},xmm5,XMMWORD PTR [esi+0x500]
-v4fnmaddss xmm7{k7}{z},xmm5,BYTE PTR [esi+0x500]
-v4fnmaddss xmm7{k7}{z},xmm5,WORD PTR [esi+0x500]
-v4fnmaddss xmm7{k7}{z},xmm5,DWORD PTR [esi+0x500]
-v4fnmaddss xmm7{k7}{z},xmm5,QWORD PTR [esi+0x500]
-v4fnmaddss xmm7{k7}{z},xmm5,[esi+0x500]
 v4fnmaddss xmm2,xmm5,XMMWORD PTR cs:[esp+eax*2]
 v4fnmaddss xmm2,xmm5,BYTE PTR cs:[esp+eax*2]
 v4fnmaddss xmm2,xmm5,WORD PTR cs:[esp+eax*2]
 v4fnmaddss xmm2,xmm5,DWORD PTR cs:[esp+eax*2]
 v4fnmaddss xmm2,xmm5,QWORD PTR cs:[esp+eax*2]
 v4fnmaddss xmm2,xmm5,cs:[esp+eax*2]
-v4fnmaddss xmm6,xmm5,XMMWORD PTR [ecx]
 vfnmadd213ps xmm2,xmm3,xmm7
 vfnmadd213ps xmm2,xmm2,XMMWORD PTR ss:[ebx+0x4c]
 vfnmadd213ps xmm2,xmm2,BYTE PTR ss:[ebx+0x4c]
@@ -26294,21 +26253,26 @@ vfnmadd213ps xmm1,xmm0,DWORD BCST BYTE PTR [edi+ebp*8]
 vfnmadd213ps xmm1,xmm0,DWORD BCST WORD PTR [edi+ebp*8]
 vfnmadd213ps xmm1,xmm0,DWORD BCST DWORD PTR [edi+ebp*8]
 vfnmadd213ps xmm1,xmm0,DWORD BCST QWORD PTR [edi+ebp*8]
-vfnmadd213ps ymm7{k7},ymm4,ymm1
+{evex} vfnmadd213ps ymm0,ymm7,ymm5
 vfnmadd213ps ymm4,ymm7,DWORD BCST ss:[eax-0xfc]
 vfnmadd213ps ymm4,ymm7,DWORD BCST BYTE PTR ss:[eax-0xfc]
 vfnmadd213ps ymm4,ymm7,DWORD BCST WORD PTR ss:[eax-0xfc]
 vfnmadd213ps ymm4,ymm7,DWORD BCST DWORD PTR ss:[eax-0xfc]
 vfnmadd213ps ymm4,ymm7,DWORD BCST QWORD PTR ss:[eax-0xfc]
 vfnmadd213ps ymm3{k3}{z},ymm7,YMMWORD PTR [ecx]
+vfnmadd213ps zmm5,zmm5,ZMMWORD PTR [esi+0xd00]
+vfnmadd213ps zmm5,zmm5,BYTE PTR [esi+0xd00]
+vfnmadd213ps zmm5,zmm5,WORD PTR [esi+0xd00]
+vfnmadd213ps zmm5,zmm5,DWORD PTR [esi+0xd00]
+vfnmadd213ps zmm5,zmm5,QWORD PTR [esi+0xd00]
+vfnmadd213ps zmm5,zmm5,[esi+0xd00]
 vfnmadd213ps zmm0,zmm4,zmm2{rd-sae}
-vfnmadd213ps zmm5,zmm6,ZMMWORD PTR ss:[eax]
-vfnmadd213ps zmm5,zmm6,BYTE PTR ss:[eax]
-vfnmadd213ps zmm5,zmm6,WORD PTR ss:[eax]
-vfnmadd213ps zmm5,zmm6,DWORD PTR ss:[eax]
-vfnmadd213ps zmm5,zmm6,QWORD PTR ss:[eax]
-vfnmadd213ps zmm5,zmm6,ss:[eax]
-vfnmadd213ps zmm2,zmm3,DWORD BCST [ecx+eiz*8-0x18]
+vfnmadd213ps zmm2{k6},zmm7,ZMMWORD PTR fs:[ecx]
+vfnmadd213ps zmm2{k6},zmm7,BYTE PTR fs:[ecx]
+vfnmadd213ps zmm2{k6},zmm7,WORD PTR fs:[ecx]
+vfnmadd213ps zmm2{k6},zmm7,DWORD PTR fs:[ecx]
+vfnmadd213ps zmm2{k6},zmm7,QWORD PTR fs:[ecx]
+vfnmadd213ps zmm2{k6},zmm7,fs:[ecx]
 {evex} vfnmadd213pd xmm4,xmm3,xmm6
 vfnmadd213pd xmm7,xmm3,QWORD BCST es:[esi]
 vfnmadd213pd xmm7,xmm3,QWORD BCST BYTE PTR es:[esi]
@@ -26328,14 +26292,18 @@ vfnmadd213pd ymm0{k5}{z},ymm2,DWORD PTR ss:[ebx]
 vfnmadd213pd ymm0{k5}{z},ymm2,QWORD PTR ss:[ebx]
 vfnmadd213pd ymm0{k5}{z},ymm2,ss:[ebx]
 {evex} vfnmadd213pd ymm7,ymm2,YMMWORD PTR [edi-0x27b77423]
+vfnmadd213pd zmm0,zmm3,ZMMWORD PTR [ecx+0x7c626cd8]
+vfnmadd213pd zmm0,zmm3,BYTE PTR [ecx+0x7c626cd8]
+vfnmadd213pd zmm0,zmm3,WORD PTR [ecx+0x7c626cd8]
+vfnmadd213pd zmm0,zmm3,DWORD PTR [ecx+0x7c626cd8]
+vfnmadd213pd zmm0,zmm3,QWORD PTR [ecx+0x7c626cd8]
+vfnmadd213pd zmm0,zmm3,[ecx+0x7c626cd8]
 vfnmadd213pd zmm0{k7}{z},zmm2,zmm0
-vfnmadd213pd zmm5,zmm2,ZMMWORD PTR ss:0xe352ea4a
-vfnmadd213pd zmm5,zmm2,BYTE PTR ss:0xe352ea4a
-vfnmadd213pd zmm5,zmm2,WORD PTR ss:0xe352ea4a
-vfnmadd213pd zmm5,zmm2,DWORD PTR ss:0xe352ea4a
-vfnmadd213pd zmm5,zmm2,QWORD PTR ss:0xe352ea4a
-vfnmadd213pd zmm5,zmm2,ss:0xe352ea4a
-vfnmadd213pd zmm0,zmm7,QWORD BCST [edx+edi*8-0x2e]
+vfnmadd213pd zmm3,zmm0,QWORD BCST ss:[ecx+ebx*4]
+vfnmadd213pd zmm3,zmm0,QWORD BCST BYTE PTR ss:[ecx+ebx*4]
+vfnmadd213pd zmm3,zmm0,QWORD BCST WORD PTR ss:[ecx+ebx*4]
+vfnmadd213pd zmm3,zmm0,QWORD BCST DWORD PTR ss:[ecx+ebx*4]
+vfnmadd213pd zmm3,zmm0,QWORD BCST QWORD PTR ss:[ecx+ebx*4]
 vfnmadd213ss xmm5,xmm4,xmm4
 vfnmadd213ss xmm6,xmm2,DWORD PTR gs:[eax+0x1531a790]
 vfnmadd213ss xmm6,xmm2,BYTE PTR gs:[eax+0x1531a790]
@@ -26358,9 +26326,13 @@ vfnmadd213sd xmm7,xmm0,BYTE PTR [esi*2-0x5d2b9b6f]
 vfnmadd213sd xmm7,xmm0,WORD PTR [esi*2-0x5d2b9b6f]
 vfnmadd213sd xmm7,xmm0,DWORD PTR [esi*2-0x5d2b9b6f]
 vfnmadd213sd xmm7,xmm0,[esi*2-0x5d2b9b6f]
+{evex} vfnmadd213ss xmm5,xmm3,DWORD PTR [edx]
 vfnmadd213ss xmm6,xmm7,xmm0{rz-sae}
-vfnmadd213ss xmm6{k3},xmm2,DWORD PTR gs:[eax]
-vfnmadd213ss xmm5{k7}{z},xmm7,DWORD PTR [eax-0x18]
+vfnmadd213ss xmm6{k7},xmm1,DWORD PTR es:[eax+esi*4]
+vfnmadd213ss xmm6{k7},xmm1,BYTE PTR es:[eax+esi*4]
+vfnmadd213ss xmm6{k7},xmm1,WORD PTR es:[eax+esi*4]
+vfnmadd213ss xmm6{k7},xmm1,QWORD PTR es:[eax+esi*4]
+vfnmadd213ss xmm6{k7},xmm1,es:[eax+esi*4]
 vfnmadd213sd xmm3,xmm5,xmm7
 vfnmadd213sd xmm1{k3},xmm3,QWORD PTR cs:[ebp+0x2569f24]
 vfnmadd213sd xmm1{k3},xmm3,BYTE PTR cs:[ebp+0x2569f24]
@@ -26427,14 +26399,14 @@ vfnmsub213ps xmm3{k4}{z},xmm0,DWORD BCST WORD PTR cs:[ecx]
 vfnmsub213ps xmm3{k4}{z},xmm0,DWORD BCST DWORD PTR cs:[ecx]
 vfnmsub213ps xmm3{k4}{z},xmm0,DWORD BCST QWORD PTR cs:[ecx]
 vfnmsub213ps xmm0{k4}{z},xmm7,XMMWORD PTR [edx+eax*4]
-vfnmsub213ps ymm5{k4},ymm7,ymm5
-vfnmsub213ps ymm0{k4}{z},ymm5,YMMWORD PTR [ecx-0x11]
+{evex} vfnmsub213ps ymm5,ymm2,ymm2
 vfnmsub213ps ymm5{k2},ymm0,YMMWORD PTR ds:[ebp*2-0x223fe29e]
 vfnmsub213ps ymm5{k2},ymm0,BYTE PTR ds:[ebp*2-0x223fe29e]
 vfnmsub213ps ymm5{k2},ymm0,WORD PTR ds:[ebp*2-0x223fe29e]
 vfnmsub213ps ymm5{k2},ymm0,DWORD PTR ds:[ebp*2-0x223fe29e]
 vfnmsub213ps ymm5{k2},ymm0,QWORD PTR ds:[ebp*2-0x223fe29e]
 vfnmsub213ps ymm5{k2},ymm0,ds:[ebp*2-0x223fe29e]
+vfnmsub213ps ymm0{k4}{z},ymm5,YMMWORD PTR [ecx-0x11]
 vfnmsub213ps zmm6,zmm5,zmm6
 vfnmsub213ps zmm6,zmm3,DWORD BCST ss:[ebx+0x30]
 vfnmsub213ps zmm6,zmm3,DWORD BCST BYTE PTR ss:[ebx+0x30]
@@ -26459,7 +26431,7 @@ vfnmsub213pd xmm7,xmm0,QWORD BCST BYTE PTR [ecx+eax*4]
 vfnmsub213pd xmm7,xmm0,QWORD BCST WORD PTR [ecx+eax*4]
 vfnmsub213pd xmm7,xmm0,QWORD BCST DWORD PTR [ecx+eax*4]
 vfnmsub213pd xmm7,xmm0,QWORD BCST QWORD PTR [ecx+eax*4]
-vfnmsub213pd ymm7{k1},ymm1,ymm5
+{evex} vfnmsub213pd ymm0,ymm6,ymm4
 vfnmsub213pd ymm4{k4}{z},ymm3,YMMWORD PTR gs:[ecx]
 vfnmsub213pd ymm4{k4}{z},ymm3,BYTE PTR gs:[ecx]
 vfnmsub213pd ymm4{k4}{z},ymm3,WORD PTR gs:[ecx]
@@ -26467,18 +26439,18 @@ vfnmsub213pd ymm4{k4}{z},ymm3,DWORD PTR gs:[ecx]
 vfnmsub213pd ymm4{k4}{z},ymm3,QWORD PTR gs:[ecx]
 vfnmsub213pd ymm4{k4}{z},ymm3,gs:[ecx]
 vfnmsub213pd ymm7{k1},ymm3,QWORD BCST [ecx+0x330]
-vfnmsub213pd zmm3,zmm7,zmm3{rz-sae}
-vfnmsub213pd zmm6,zmm0,QWORD BCST cs:[esi+eiz*2+0x7acde8cb]
-vfnmsub213pd zmm6,zmm0,QWORD BCST BYTE PTR cs:[esi+eiz*2+0x7acde8cb]
-vfnmsub213pd zmm6,zmm0,QWORD BCST WORD PTR cs:[esi+eiz*2+0x7acde8cb]
-vfnmsub213pd zmm6,zmm0,QWORD BCST DWORD PTR cs:[esi+eiz*2+0x7acde8cb]
-vfnmsub213pd zmm6,zmm0,QWORD BCST QWORD PTR cs:[esi+eiz*2+0x7acde8cb]
 vfnmsub213pd zmm1,zmm2,ZMMWORD PTR [ebx+eiz*1]
 vfnmsub213pd zmm1,zmm2,BYTE PTR [ebx+eiz*1]
 vfnmsub213pd zmm1,zmm2,WORD PTR [ebx+eiz*1]
 vfnmsub213pd zmm1,zmm2,DWORD PTR [ebx+eiz*1]
 vfnmsub213pd zmm1,zmm2,QWORD PTR [ebx+eiz*1]
 vfnmsub213pd zmm1,zmm2,[ebx+eiz*1]
+vfnmsub213pd zmm3,zmm7,zmm3{rz-sae}
+vfnmsub213pd zmm6,zmm0,QWORD BCST cs:[esi+eiz*2+0x7acde8cb]
+vfnmsub213pd zmm6,zmm0,QWORD BCST BYTE PTR cs:[esi+eiz*2+0x7acde8cb]
+vfnmsub213pd zmm6,zmm0,QWORD BCST WORD PTR cs:[esi+eiz*2+0x7acde8cb]
+vfnmsub213pd zmm6,zmm0,QWORD BCST DWORD PTR cs:[esi+eiz*2+0x7acde8cb]
+vfnmsub213pd zmm6,zmm0,QWORD BCST QWORD PTR cs:[esi+eiz*2+0x7acde8cb]
 vfnmsub213ss xmm2,xmm7,xmm7
 vfnmsub213ss xmm0,xmm3,DWORD PTR es:0x89e6ce0
 vfnmsub213ss xmm0,xmm3,BYTE PTR es:0x89e6ce0
@@ -26501,21 +26473,17 @@ vfnmsub213sd xmm0,xmm1,BYTE PTR [eax]
 vfnmsub213sd xmm0,xmm1,WORD PTR [eax]
 vfnmsub213sd xmm0,xmm1,DWORD PTR [eax]
 vfnmsub213sd xmm0,xmm1,[eax]
+{evex} vfnmsub213ss xmm1,xmm1,DWORD PTR [edx]
 vfnmsub213ss xmm5{k3},xmm7,xmm3{rd-sae}
-{evex} vfnmsub213ss xmm4,xmm6,DWORD PTR gs:[ecx+edx*4]
-{evex} vfnmsub213ss xmm4,xmm6,BYTE PTR gs:[ecx+edx*4]
-{evex} vfnmsub213ss xmm4,xmm6,WORD PTR gs:[ecx+edx*4]
-{evex} vfnmsub213ss xmm4,xmm6,QWORD PTR gs:[ecx+edx*4]
-{evex} vfnmsub213ss xmm4,xmm6,gs:[ecx+edx*4]
-vfnmsub213ss xmm0{k2},xmm0,DWORD PTR [ebx+edi*8+0x189f67bc]
+vfnmsub213ss xmm2{k6},xmm3,DWORD PTR ss:[ebx+eax*8+0x1c0]
+vfnmsub213ss xmm2{k6},xmm3,BYTE PTR ss:[ebx+eax*8+0x1c0]
+vfnmsub213ss xmm2{k6},xmm3,WORD PTR ss:[ebx+eax*8+0x1c0]
+vfnmsub213ss xmm2{k6},xmm3,QWORD PTR ss:[ebx+eax*8+0x1c0]
+vfnmsub213ss xmm2{k6},xmm3,ss:[ebx+eax*8+0x1c0]
+vfnmsub213sd xmm2,xmm0,QWORD PTR [esi+edx*2-0x1fb3bced]
 vfnmsub213sd xmm4{k5},xmm0,xmm0{rz-sae}
-{evex} vfnmsub213sd xmm6,xmm1,QWORD PTR es:0x1d
-{evex} vfnmsub213sd xmm6,xmm1,BYTE PTR es:0x1d
-{evex} vfnmsub213sd xmm6,xmm1,WORD PTR es:0x1d
-{evex} vfnmsub213sd xmm6,xmm1,DWORD PTR es:0x1d
-{evex} vfnmsub213sd xmm6,xmm1,es:0x1d
 vfnmsub213sd xmm7{k6}{z},xmm4,QWORD PTR [edi-0x808b9]
-vpmadd52luq xmm7{k7}{z},xmm0,xmm7
+vpmadd52luq xmm0,xmm3,xmm1
 vpmadd52luq xmm1,xmm6,QWORD BCST ds:[esi]
 vpmadd52luq xmm1,xmm6,QWORD BCST BYTE PTR ds:[esi]
 vpmadd52luq xmm1,xmm6,QWORD BCST WORD PTR ds:[esi]
@@ -26526,19 +26494,19 @@ vpmadd52luq xmm0{k4}{z},xmm1,QWORD BCST BYTE PTR [esi+0x268]
 vpmadd52luq xmm0{k4}{z},xmm1,QWORD BCST WORD PTR [esi+0x268]
 vpmadd52luq xmm0{k4}{z},xmm1,QWORD BCST DWORD PTR [esi+0x268]
 vpmadd52luq xmm0{k4}{z},xmm1,QWORD BCST QWORD PTR [esi+0x268]
-vpmadd52luq ymm2{k5},ymm0,ymm1
-vpmadd52luq ymm7,ymm7,YMMWORD PTR fs:[ebx-0x2c3a2227]
-vpmadd52luq ymm7,ymm7,BYTE PTR fs:[ebx-0x2c3a2227]
-vpmadd52luq ymm7,ymm7,WORD PTR fs:[ebx-0x2c3a2227]
-vpmadd52luq ymm7,ymm7,DWORD PTR fs:[ebx-0x2c3a2227]
-vpmadd52luq ymm7,ymm7,QWORD PTR fs:[ebx-0x2c3a2227]
-vpmadd52luq ymm7,ymm7,fs:[ebx-0x2c3a2227]
+vpmadd52luq ymm3,ymm7,ymm6
 vpmadd52luq ymm2{k5}{z},ymm2,YMMWORD PTR [ecx-0x400]
 vpmadd52luq ymm2{k5}{z},ymm2,BYTE PTR [ecx-0x400]
 vpmadd52luq ymm2{k5}{z},ymm2,WORD PTR [ecx-0x400]
 vpmadd52luq ymm2{k5}{z},ymm2,DWORD PTR [ecx-0x400]
 vpmadd52luq ymm2{k5}{z},ymm2,QWORD PTR [ecx-0x400]
 vpmadd52luq ymm2{k5}{z},ymm2,[ecx-0x400]
+vpmadd52luq ymm7,ymm7,YMMWORD PTR fs:[ebx-0x2c3a2227]
+vpmadd52luq ymm7,ymm7,BYTE PTR fs:[ebx-0x2c3a2227]
+vpmadd52luq ymm7,ymm7,WORD PTR fs:[ebx-0x2c3a2227]
+vpmadd52luq ymm7,ymm7,DWORD PTR fs:[ebx-0x2c3a2227]
+vpmadd52luq ymm7,ymm7,QWORD PTR fs:[ebx-0x2c3a2227]
+vpmadd52luq ymm7,ymm7,fs:[ebx-0x2c3a2227]
 vpmadd52luq zmm3,zmm1,zmm0
 vpmadd52luq zmm1{k5},zmm7,ZMMWORD PTR gs:[esp+esi*2+0x59dda51e]
 vpmadd52luq zmm1{k5},zmm7,BYTE PTR gs:[esp+esi*2+0x59dda51e]
@@ -26564,7 +26532,7 @@ vpmadd52huq xmm7{k2}{z},xmm1,WORD PTR [eax]
 vpmadd52huq xmm7{k2}{z},xmm1,DWORD PTR [eax]
 vpmadd52huq xmm7{k2}{z},xmm1,QWORD PTR [eax]
 vpmadd52huq xmm7{k2}{z},xmm1,[eax]
-vpmadd52huq ymm5{k5},ymm1,ymm1
+vpmadd52huq ymm0,ymm2,ymm0
 vpmadd52huq ymm1{k7},ymm7,QWORD BCST ds:[edx]
 vpmadd52huq ymm1{k7},ymm7,QWORD BCST BYTE PTR ds:[edx]
 vpmadd52huq ymm1{k7},ymm7,QWORD BCST WORD PTR ds:[edx]
@@ -26576,14 +26544,14 @@ vpmadd52huq ymm6{k5}{z},ymm7,WORD PTR [eax+0x2a0]
 vpmadd52huq ymm6{k5}{z},ymm7,DWORD PTR [eax+0x2a0]
 vpmadd52huq ymm6{k5}{z},ymm7,QWORD PTR [eax+0x2a0]
 vpmadd52huq ymm6{k5}{z},ymm7,[eax+0x2a0]
+vpmadd52huq zmm2,zmm2,ZMMWORD PTR [edi+0x1b80]
+vpmadd52huq zmm2,zmm2,BYTE PTR [edi+0x1b80]
+vpmadd52huq zmm2,zmm2,WORD PTR [edi+0x1b80]
+vpmadd52huq zmm2,zmm2,DWORD PTR [edi+0x1b80]
+vpmadd52huq zmm2,zmm2,QWORD PTR [edi+0x1b80]
+vpmadd52huq zmm2,zmm2,[edi+0x1b80]
 vpmadd52huq zmm5{k6}{z},zmm1,zmm6
-vpmadd52huq zmm7{k5}{z},zmm2,QWORD BCST ss:[ebp+0xf0]
 vpmadd52huq zmm4{k2},zmm5,ZMMWORD PTR [ebx+eiz*4-0x48135709]
-vpmadd52huq zmm4{k2},zmm5,BYTE PTR [ebx+eiz*4-0x48135709]
-vpmadd52huq zmm4{k2},zmm5,WORD PTR [ebx+eiz*4-0x48135709]
-vpmadd52huq zmm4{k2},zmm5,DWORD PTR [ebx+eiz*4-0x48135709]
-vpmadd52huq zmm4{k2},zmm5,QWORD PTR [ebx+eiz*4-0x48135709]
-vpmadd52huq zmm4{k2},zmm5,[ebx+eiz*4-0x48135709]
 vfmaddsub231ps xmm4,xmm2,xmm1
 vfmaddsub231ps xmm5,xmm6,XMMWORD PTR es:0xef7c454b
 vfmaddsub231ps xmm5,xmm6,BYTE PTR es:0xef7c454b
@@ -26646,18 +26614,13 @@ vfmaddsub231ps ymm3{k7}{z},ymm6,DWORD BCST WORD PTR gs:[ecx-0x7c]
 vfmaddsub231ps ymm3{k7}{z},ymm6,DWORD BCST DWORD PTR gs:[ecx-0x7c]
 vfmaddsub231ps ymm3{k7}{z},ymm6,DWORD BCST QWORD PTR gs:[ecx-0x7c]
 {evex} vfmaddsub231ps ymm2,ymm0,YMMWORD PTR [edi]
-vfmaddsub231ps zmm5{k2},zmm2,zmm6
-vfmaddsub231ps zmm3,zmm0,ZMMWORD PTR fs:[ebx+eiz*2]
-vfmaddsub231ps zmm3,zmm0,BYTE PTR fs:[ebx+eiz*2]
-vfmaddsub231ps zmm3,zmm0,WORD PTR fs:[ebx+eiz*2]
-vfmaddsub231ps zmm3,zmm0,DWORD PTR fs:[ebx+eiz*2]
-vfmaddsub231ps zmm3,zmm0,QWORD PTR fs:[ebx+eiz*2]
-vfmaddsub231ps zmm3,zmm0,fs:[ebx+eiz*2]
-vfmaddsub231ps zmm3,zmm6,DWORD BCST [esi]
-vfmaddsub231ps zmm3,zmm6,DWORD BCST BYTE PTR [esi]
-vfmaddsub231ps zmm3,zmm6,DWORD BCST WORD PTR [esi]
-vfmaddsub231ps zmm3,zmm6,DWORD BCST DWORD PTR [esi]
-vfmaddsub231ps zmm3,zmm6,DWORD BCST QWORD PTR [esi]
+vfmaddsub231ps zmm7,zmm7,zmm7
+vfmaddsub231ps zmm6,zmm6,DWORD BCST gs:[ecx]
+vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST [eax*8-0xc8f7a51]
+vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST BYTE PTR [eax*8-0xc8f7a51]
+vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST WORD PTR [eax*8-0xc8f7a51]
+vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST DWORD PTR [eax*8-0xc8f7a51]
+vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST QWORD PTR [eax*8-0xc8f7a51]
 {evex} vfmaddsub231pd xmm2,xmm0,xmm7
 vfmaddsub231pd xmm5,xmm3,QWORD BCST fs:[ecx+esi*2+0x7e83031a]
 vfmaddsub231pd xmm5,xmm3,QWORD BCST BYTE PTR fs:[ecx+esi*2+0x7e83031a]
@@ -26749,13 +26712,13 @@ vfmsubadd231ps ymm5,ymm5,DWORD BCST BYTE PTR [ecx+ebp*2]
 vfmsubadd231ps ymm5,ymm5,DWORD BCST WORD PTR [ecx+ebp*2]
 vfmsubadd231ps ymm5,ymm5,DWORD BCST DWORD PTR [ecx+ebp*2]
 vfmsubadd231ps ymm5,ymm5,DWORD BCST QWORD PTR [ecx+ebp*2]
-vfmsubadd231ps zmm7,zmm7,zmm2{rn-sae}
-vfmsubadd231ps zmm0,zmm7,ZMMWORD PTR es:[ecx+edi*8]
-vfmsubadd231ps zmm0,zmm7,BYTE PTR es:[ecx+edi*8]
-vfmsubadd231ps zmm0,zmm7,WORD PTR es:[ecx+edi*8]
-vfmsubadd231ps zmm0,zmm7,DWORD PTR es:[ecx+edi*8]
-vfmsubadd231ps zmm0,zmm7,QWORD PTR es:[ecx+edi*8]
-vfmsubadd231ps zmm0,zmm7,es:[ecx+edi*8]
+vfmsubadd231ps zmm2,zmm7,zmm4
+vfmsubadd231ps zmm3{k3},zmm2,ZMMWORD PTR fs:[ecx]
+vfmsubadd231ps zmm3{k3},zmm2,BYTE PTR fs:[ecx]
+vfmsubadd231ps zmm3{k3},zmm2,WORD PTR fs:[ecx]
+vfmsubadd231ps zmm3{k3},zmm2,DWORD PTR fs:[ecx]
+vfmsubadd231ps zmm3{k3},zmm2,QWORD PTR fs:[ecx]
+vfmsubadd231ps zmm3{k3},zmm2,fs:[ecx]
 vfmsubadd231ps zmm1,zmm5,DWORD BCST [edi+eax*8-0x4f502614]
 {evex} vfmsubadd231pd xmm1,xmm1,xmm3
 vfmsubadd231pd xmm1,xmm4,QWORD BCST ds:[edx+0x4d]
@@ -26835,25 +26798,25 @@ vfmadd231pd ymm6,ymm2,WORD PTR [esi+edi*1+0x7e]
 vfmadd231pd ymm6,ymm2,DWORD PTR [esi+edi*1+0x7e]
 vfmadd231pd ymm6,ymm2,QWORD PTR [esi+edi*1+0x7e]
 vfmadd231pd ymm6,ymm2,[esi+edi*1+0x7e]
-vfmadd231ps xmm3{k3},xmm2,xmm3
+{evex} vfmadd231ps xmm3,xmm1,xmm6
+vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST [edi*4+0x60996c86]
+vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST BYTE PTR [edi*4+0x60996c86]
+vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST WORD PTR [edi*4+0x60996c86]
+vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST DWORD PTR [edi*4+0x60996c86]
+vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST QWORD PTR [edi*4+0x60996c86]
 {evex} vfmadd231ps xmm1,xmm2,XMMWORD PTR cs:[ebp+ebx*2-0x1eb534cc]
 {evex} vfmadd231ps xmm1,xmm2,BYTE PTR cs:[ebp+ebx*2-0x1eb534cc]
 {evex} vfmadd231ps xmm1,xmm2,WORD PTR cs:[ebp+ebx*2-0x1eb534cc]
 {evex} vfmadd231ps xmm1,xmm2,DWORD PTR cs:[ebp+ebx*2-0x1eb534cc]
 {evex} vfmadd231ps xmm1,xmm2,QWORD PTR cs:[ebp+ebx*2-0x1eb534cc]
 {evex} vfmadd231ps xmm1,xmm2,cs:[ebp+ebx*2-0x1eb534cc]
-vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST [edi*4+0x60996c86]
-vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST BYTE PTR [edi*4+0x60996c86]
-vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST WORD PTR [edi*4+0x60996c86]
-vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST DWORD PTR [edi*4+0x60996c86]
-vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST QWORD PTR [edi*4+0x60996c86]
-vfmadd231ps ymm5{k5}{z},ymm6,ymm1
-{evex} vfmadd231ps ymm0,ymm0,YMMWORD PTR cs:[ecx+ebp*4]
-{evex} vfmadd231ps ymm0,ymm0,BYTE PTR cs:[ecx+ebp*4]
-{evex} vfmadd231ps ymm0,ymm0,WORD PTR cs:[ecx+ebp*4]
-{evex} vfmadd231ps ymm0,ymm0,DWORD PTR cs:[ecx+ebp*4]
-{evex} vfmadd231ps ymm0,ymm0,QWORD PTR cs:[ecx+ebp*4]
-{evex} vfmadd231ps ymm0,ymm0,cs:[ecx+ebp*4]
+{evex} vfmadd231ps ymm1,ymm4,ymm4
+vfmadd231ps ymm3{k4},ymm4,YMMWORD PTR fs:[eax+edx*8-0xc00]
+vfmadd231ps ymm3{k4},ymm4,BYTE PTR fs:[eax+edx*8-0xc00]
+vfmadd231ps ymm3{k4},ymm4,WORD PTR fs:[eax+edx*8-0xc00]
+vfmadd231ps ymm3{k4},ymm4,DWORD PTR fs:[eax+edx*8-0xc00]
+vfmadd231ps ymm3{k4},ymm4,QWORD PTR fs:[eax+edx*8-0xc00]
+vfmadd231ps ymm3{k4},ymm4,fs:[eax+edx*8-0xc00]
 vfmadd231ps ymm4{k7},ymm1,DWORD BCST [ebp-0x3ad96d89]
 vfmadd231ps zmm4,zmm6,zmm5
 vfmadd231ps zmm4{k6}{z},zmm3,DWORD BCST ds:[ecx]
@@ -26878,18 +26841,18 @@ vfmadd231pd xmm7{k4},xmm4,fs:[ebp+0x3b76d15a]
 {evex} vfmadd231pd ymm0,ymm3,ymm5
 vfmadd231pd ymm7{k1}{z},ymm1,YMMWORD PTR ss:[ebx+edx*8-0xc00]
 {evex} vfmadd231pd ymm4,ymm4,YMMWORD PTR [eax+0xbc0]
+vfmadd231pd zmm2,zmm0,ZMMWORD PTR [edx+0x1ac0]
+vfmadd231pd zmm2,zmm0,BYTE PTR [edx+0x1ac0]
+vfmadd231pd zmm2,zmm0,WORD PTR [edx+0x1ac0]
+vfmadd231pd zmm2,zmm0,DWORD PTR [edx+0x1ac0]
+vfmadd231pd zmm2,zmm0,QWORD PTR [edx+0x1ac0]
+vfmadd231pd zmm2,zmm0,[edx+0x1ac0]
 vfmadd231pd zmm5{k7},zmm7,zmm3
 vfmadd231pd zmm1,zmm6,QWORD BCST ss:[ebx+0x55]
 vfmadd231pd zmm1,zmm6,QWORD BCST BYTE PTR ss:[ebx+0x55]
 vfmadd231pd zmm1,zmm6,QWORD BCST WORD PTR ss:[ebx+0x55]
 vfmadd231pd zmm1,zmm6,QWORD BCST DWORD PTR ss:[ebx+0x55]
 vfmadd231pd zmm1,zmm6,QWORD BCST QWORD PTR ss:[ebx+0x55]
-vfmadd231pd zmm7{k6},zmm0,ZMMWORD PTR [eax]
-vfmadd231pd zmm7{k6},zmm0,BYTE PTR [eax]
-vfmadd231pd zmm7{k6},zmm0,WORD PTR [eax]
-vfmadd231pd zmm7{k6},zmm0,DWORD PTR [eax]
-vfmadd231pd zmm7{k6},zmm0,QWORD PTR [eax]
-vfmadd231pd zmm7{k6},zmm0,[eax]
 vfmadd231ss xmm4,xmm7,xmm3
 vfmadd231ss xmm5,xmm6,DWORD PTR ss:[esi-0x76]
 vfmadd231ss xmm5,xmm6,BYTE PTR ss:[esi-0x76]
@@ -26912,20 +26875,20 @@ vfmadd231sd xmm6,xmm2,BYTE PTR [edi]
 vfmadd231sd xmm6,xmm2,WORD PTR [edi]
 vfmadd231sd xmm6,xmm2,DWORD PTR [edi]
 vfmadd231sd xmm6,xmm2,[edi]
-vfmadd231ss xmm7{k7},xmm0,xmm7{ru-sae}
-{evex} vfmadd231ss xmm5,xmm4,DWORD PTR gs:[ecx]
-{evex} vfmadd231ss xmm5,xmm4,BYTE PTR gs:[ecx]
-{evex} vfmadd231ss xmm5,xmm4,WORD PTR gs:[ecx]
-{evex} vfmadd231ss xmm5,xmm4,QWORD PTR gs:[ecx]
-{evex} vfmadd231ss xmm5,xmm4,gs:[ecx]
-vfmadd231ss xmm1{k3}{z},xmm0,DWORD PTR [ebp+0x69dc8ecf]
+{evex} vfmadd231ss xmm0,xmm5,xmm1
+vfmadd231ss xmm2{k2}{z},xmm6,DWORD PTR es:[esi]
+vfmadd231ss xmm2{k2}{z},xmm6,BYTE PTR es:[esi]
+vfmadd231ss xmm2{k2}{z},xmm6,WORD PTR es:[esi]
+vfmadd231ss xmm2{k2}{z},xmm6,QWORD PTR es:[esi]
+vfmadd231ss xmm2{k2}{z},xmm6,es:[esi]
+{evex} vfmadd231ss xmm7,xmm4,DWORD PTR [ebp-0x28]
+{evex} vfmadd231sd xmm1,xmm0,QWORD PTR [edi]
 vfmadd231sd xmm6{k4}{z},xmm4,xmm6{rd-sae}
 vfmadd231sd xmm7{k4},xmm3,QWORD PTR es:[edx+eiz*4]
 vfmadd231sd xmm7{k4},xmm3,BYTE PTR es:[edx+eiz*4]
 vfmadd231sd xmm7{k4},xmm3,WORD PTR es:[edx+eiz*4]
 vfmadd231sd xmm7{k4},xmm3,DWORD PTR es:[edx+eiz*4]
 vfmadd231sd xmm7{k4},xmm3,es:[edx+eiz*4]
-{evex} vfmadd231sd xmm1,xmm0,QWORD PTR [edi]
 vfmsub231ps xmm3,xmm4,xmm0
 vfmsub231ps xmm2,xmm4,XMMWORD PTR cs:[edi+edi*4-0x32a37067]
 vfmsub231ps xmm2,xmm4,BYTE PTR cs:[edi+edi*4-0x32a37067]
@@ -26978,7 +26941,7 @@ vfmsub231pd ymm0,ymm0,WORD PTR [ecx+edx*2]
 vfmsub231pd ymm0,ymm0,DWORD PTR [ecx+edx*2]
 vfmsub231pd ymm0,ymm0,QWORD PTR [ecx+edx*2]
 vfmsub231pd ymm0,ymm0,[ecx+edx*2]
-vfmsub231ps xmm2{k2},xmm3,xmm2
+{evex} vfmsub231ps xmm4,xmm3,xmm6
 vfmsub231ps xmm2{k6}{z},xmm4,XMMWORD PTR es:[eax]
 vfmsub231ps xmm2{k6}{z},xmm4,BYTE PTR es:[eax]
 vfmsub231ps xmm2{k6}{z},xmm4,WORD PTR es:[eax]
@@ -26990,7 +26953,7 @@ vfmsub231ps xmm4,xmm0,DWORD BCST BYTE PTR [edi+edi*8-0x22]
 vfmsub231ps xmm4,xmm0,DWORD BCST WORD PTR [edi+edi*8-0x22]
 vfmsub231ps xmm4,xmm0,DWORD BCST DWORD PTR [edi+edi*8-0x22]
 vfmsub231ps xmm4,xmm0,DWORD BCST QWORD PTR [edi+edi*8-0x22]
-vfmsub231ps ymm0{k3}{z},ymm1,ymm6
+{evex} vfmsub231ps ymm3,ymm1,ymm6
 vfmsub231ps ymm2,ymm7,DWORD BCST cs:[ebx+esi*4]
 vfmsub231ps ymm2,ymm7,DWORD BCST BYTE PTR cs:[ebx+esi*4]
 vfmsub231ps ymm2,ymm7,DWORD BCST WORD PTR cs:[ebx+esi*4]
@@ -27010,15 +26973,20 @@ vfmsub231ps zmm6,zmm1,WORD PTR [esi*4-0x499551a6]
 vfmsub231ps zmm6,zmm1,DWORD PTR [esi*4-0x499551a6]
 vfmsub231ps zmm6,zmm1,QWORD PTR [esi*4-0x499551a6]
 vfmsub231ps zmm6,zmm1,[esi*4-0x499551a6]
-vfmsub231pd xmm1{k7},xmm1,xmm6
-vfmsub231pd xmm6,xmm5,QWORD BCST ss:[edi+ebx*8]
-vfmsub231pd xmm6,xmm5,QWORD BCST BYTE PTR ss:[edi+ebx*8]
-vfmsub231pd xmm6,xmm5,QWORD BCST WORD PTR ss:[edi+ebx*8]
-vfmsub231pd xmm6,xmm5,QWORD BCST DWORD PTR ss:[edi+ebx*8]
-vfmsub231pd xmm6,xmm5,QWORD BCST QWORD PTR ss:[edi+ebx*8]
 {evex} vfmsub231pd xmm4,xmm2,XMMWORD PTR [esp+ecx*2-0x230]
+vfmsub231pd xmm1{k7},xmm1,xmm6
+vfmsub231pd xmm1{k4},xmm4,XMMWORD PTR ss:[esi]
+vfmsub231pd xmm1{k4},xmm4,BYTE PTR ss:[esi]
+vfmsub231pd xmm1{k4},xmm4,WORD PTR ss:[esi]
+vfmsub231pd xmm1{k4},xmm4,DWORD PTR ss:[esi]
+vfmsub231pd xmm1{k4},xmm4,QWORD PTR ss:[esi]
+vfmsub231pd xmm1{k4},xmm4,ss:[esi]
 {evex} vfmsub231pd ymm6,ymm2,ymm6
 vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST ss:[eax+edi*4-0x377418c6]
+vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST BYTE PTR ss:[eax+edi*4-0x377418c6]
+vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST WORD PTR ss:[eax+edi*4-0x377418c6]
+vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST DWORD PTR ss:[eax+edi*4-0x377418c6]
+vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST QWORD PTR ss:[eax+edi*4-0x377418c6]
 vfmsub231pd ymm2,ymm3,QWORD BCST [ecx+0x308]
 vfmsub231pd ymm2,ymm3,QWORD BCST BYTE PTR [ecx+0x308]
 vfmsub231pd ymm2,ymm3,QWORD BCST WORD PTR [ecx+0x308]
@@ -27065,7 +27033,7 @@ vfmsub231ss xmm4{k5},xmm2,WORD PTR ds:[ecx]
 vfmsub231ss xmm4{k5},xmm2,QWORD PTR ds:[ecx]
 vfmsub231ss xmm4{k5},xmm2,ds:[ecx]
 {evex} vfmsub231ss xmm0,xmm1,DWORD PTR [esi+0x40]
-vfmsub231sd xmm7,xmm3,xmm1{rd-sae}
+vfmsub231sd xmm0,xmm1,xmm1
 vfmsub231sd xmm3{k3},xmm1,QWORD PTR fs:[edx]
 vfmsub231sd xmm3{k3},xmm1,BYTE PTR fs:[edx]
 vfmsub231sd xmm3{k3},xmm1,WORD PTR fs:[edx]
@@ -27138,22 +27106,27 @@ vfnmadd231ps ymm0,ymm6,DWORD BCST WORD PTR ds:[esi+edx*2]
 vfnmadd231ps ymm0,ymm6,DWORD BCST DWORD PTR ds:[esi+edx*2]
 vfnmadd231ps ymm0,ymm6,DWORD BCST QWORD PTR ds:[esi+edx*2]
 vfnmadd231ps ymm7{k7},ymm7,YMMWORD PTR [eax+edx*2+0x1a0]
-vfnmadd231ps zmm7{k4}{z},zmm4,zmm1
-vfnmadd231ps zmm1,zmm1,DWORD BCST cs:[esi-0x12fe1dd9]
-vfnmadd231ps zmm1,zmm1,DWORD BCST BYTE PTR cs:[esi-0x12fe1dd9]
-vfnmadd231ps zmm1,zmm1,DWORD BCST WORD PTR cs:[esi-0x12fe1dd9]
-vfnmadd231ps zmm1,zmm1,DWORD BCST DWORD PTR cs:[esi-0x12fe1dd9]
-vfnmadd231ps zmm1,zmm1,DWORD BCST QWORD PTR cs:[esi-0x12fe1dd9]
 vfnmadd231ps zmm0,zmm6,ZMMWORD PTR [ebx]
 vfnmadd231ps zmm0,zmm6,BYTE PTR [ebx]
 vfnmadd231ps zmm0,zmm6,WORD PTR [ebx]
 vfnmadd231ps zmm0,zmm6,DWORD PTR [ebx]
 vfnmadd231ps zmm0,zmm6,QWORD PTR [ebx]
 vfnmadd231ps zmm0,zmm6,[ebx]
-vfnmadd231pd xmm0{k6}{z},xmm4,xmm7
-{evex} vfnmadd231pd xmm0,xmm7,XMMWORD PTR ds:[edx+esi*2+0x130]
+vfnmadd231ps zmm7{k4}{z},zmm4,zmm1
+vfnmadd231ps zmm1,zmm1,DWORD BCST cs:[esi-0x12fe1dd9]
+vfnmadd231ps zmm1,zmm1,DWORD BCST BYTE PTR cs:[esi-0x12fe1dd9]
+vfnmadd231ps zmm1,zmm1,DWORD BCST WORD PTR cs:[esi-0x12fe1dd9]
+vfnmadd231ps zmm1,zmm1,DWORD BCST DWORD PTR cs:[esi-0x12fe1dd9]
+vfnmadd231ps zmm1,zmm1,DWORD BCST QWORD PTR cs:[esi-0x12fe1dd9]
+{evex} vfnmadd231pd xmm2,xmm7,xmm1
+vfnmadd231pd xmm6{k5},xmm4,XMMWORD PTR gs:[edx+edi*2]
+vfnmadd231pd xmm6{k5},xmm4,BYTE PTR gs:[edx+edi*2]
+vfnmadd231pd xmm6{k5},xmm4,WORD PTR gs:[edx+edi*2]
+vfnmadd231pd xmm6{k5},xmm4,DWORD PTR gs:[edx+edi*2]
+vfnmadd231pd xmm6{k5},xmm4,QWORD PTR gs:[edx+edi*2]
+vfnmadd231pd xmm6{k5},xmm4,gs:[edx+edi*2]
 vfnmadd231pd xmm3{k3}{z},xmm1,XMMWORD PTR [ebx+ebx*1-0x320ff467]
-vfnmadd231pd ymm6{k5}{z},ymm4,ymm5
+{evex} vfnmadd231pd ymm1,ymm0,ymm7
 vfnmadd231pd ymm2{k5},ymm1,YMMWORD PTR cs:[ebp+0x582ee8dd]
 vfnmadd231pd ymm2{k5},ymm1,BYTE PTR cs:[ebp+0x582ee8dd]
 vfnmadd231pd ymm2{k5},ymm1,WORD PTR cs:[ebp+0x582ee8dd]
@@ -27165,19 +27138,19 @@ vfnmadd231pd ymm1{k2}{z},ymm6,QWORD BCST BYTE PTR [ebx+0x390]
 vfnmadd231pd ymm1{k2}{z},ymm6,QWORD BCST WORD PTR [ebx+0x390]
 vfnmadd231pd ymm1{k2}{z},ymm6,QWORD BCST DWORD PTR [ebx+0x390]
 vfnmadd231pd ymm1{k2}{z},ymm6,QWORD BCST QWORD PTR [ebx+0x390]
+vfnmadd231pd zmm1,zmm5,ZMMWORD PTR [eax]
+vfnmadd231pd zmm1,zmm5,BYTE PTR [eax]
+vfnmadd231pd zmm1,zmm5,WORD PTR [eax]
+vfnmadd231pd zmm1,zmm5,DWORD PTR [eax]
+vfnmadd231pd zmm1,zmm5,QWORD PTR [eax]
+vfnmadd231pd zmm1,zmm5,[eax]
 vfnmadd231pd zmm7{k7}{z},zmm5,zmm0
-vfnmadd231pd zmm0,zmm7,ZMMWORD PTR es:[esp+ebp*8-0x2434e90a]
-vfnmadd231pd zmm0,zmm7,BYTE PTR es:[esp+ebp*8-0x2434e90a]
-vfnmadd231pd zmm0,zmm7,WORD PTR es:[esp+ebp*8-0x2434e90a]
-vfnmadd231pd zmm0,zmm7,DWORD PTR es:[esp+ebp*8-0x2434e90a]
-vfnmadd231pd zmm0,zmm7,QWORD PTR es:[esp+ebp*8-0x2434e90a]
-vfnmadd231pd zmm0,zmm7,es:[esp+ebp*8-0x2434e90a]
-vfnmadd231pd zmm6{k4},zmm7,ZMMWORD PTR [ecx+eiz*8-0xac0]
-vfnmadd231pd zmm6{k4},zmm7,BYTE PTR [ecx+eiz*8-0xac0]
-vfnmadd231pd zmm6{k4},zmm7,WORD PTR [ecx+eiz*8-0xac0]
-vfnmadd231pd zmm6{k4},zmm7,DWORD PTR [ecx+eiz*8-0xac0]
-vfnmadd231pd zmm6{k4},zmm7,QWORD PTR [ecx+eiz*8-0xac0]
-vfnmadd231pd zmm6{k4},zmm7,[ecx+eiz*8-0xac0]
+vfnmadd231pd zmm6{k5},zmm4,ZMMWORD PTR gs:[edi-0x1d80]
+vfnmadd231pd zmm6{k5},zmm4,BYTE PTR gs:[edi-0x1d80]
+vfnmadd231pd zmm6{k5},zmm4,WORD PTR gs:[edi-0x1d80]
+vfnmadd231pd zmm6{k5},zmm4,DWORD PTR gs:[edi-0x1d80]
+vfnmadd231pd zmm6{k5},zmm4,QWORD PTR gs:[edi-0x1d80]
+vfnmadd231pd zmm6{k5},zmm4,gs:[edi-0x1d80]
 vfnmadd231ss xmm1,xmm5,xmm1
 vfnmadd231ss xmm4,xmm2,DWORD PTR ss:[edx]
 vfnmadd231ss xmm4,xmm2,BYTE PTR ss:[edx]
@@ -27266,7 +27239,7 @@ vfnmsub231pd ymm1,ymm4,WORD PTR [edx+ecx*2-0x54eab1fd]
 vfnmsub231pd ymm1,ymm4,DWORD PTR [edx+ecx*2-0x54eab1fd]
 vfnmsub231pd ymm1,ymm4,QWORD PTR [edx+ecx*2-0x54eab1fd]
 vfnmsub231pd ymm1,ymm4,[edx+ecx*2-0x54eab1fd]
-vfnmsub231ps xmm1{k2}{z},xmm7,xmm2
+{evex} vfnmsub231ps xmm2,xmm2,xmm1
 vfnmsub231ps xmm3,xmm0,DWORD BCST ss:[eax+edi*4]
 vfnmsub231ps xmm3,xmm0,DWORD BCST BYTE PTR ss:[eax+edi*4]
 vfnmsub231ps xmm3,xmm0,DWORD BCST WORD PTR ss:[eax+edi*4]
@@ -27290,18 +27263,18 @@ vfnmsub231ps ymm2{k6}{z},ymm4,WORD PTR ds:0x3a9e1a98
 vfnmsub231ps ymm2{k6}{z},ymm4,DWORD PTR ds:0x3a9e1a98
 vfnmsub231ps ymm2{k6}{z},ymm4,QWORD PTR ds:0x3a9e1a98
 vfnmsub231ps ymm2{k6}{z},ymm4,ds:0x3a9e1a98
-vfnmsub231ps zmm7,zmm7,zmm3{rz-sae}
-vfnmsub231ps zmm0,zmm2,DWORD BCST es:[ebp+0xc]
-vfnmsub231ps zmm0,zmm2,DWORD BCST BYTE PTR es:[ebp+0xc]
-vfnmsub231ps zmm0,zmm2,DWORD BCST WORD PTR es:[ebp+0xc]
-vfnmsub231ps zmm0,zmm2,DWORD BCST DWORD PTR es:[ebp+0xc]
-vfnmsub231ps zmm0,zmm2,DWORD BCST QWORD PTR es:[ebp+0xc]
 vfnmsub231ps zmm7,zmm3,ZMMWORD PTR [edx*4+0x2a]
 vfnmsub231ps zmm7,zmm3,BYTE PTR [edx*4+0x2a]
 vfnmsub231ps zmm7,zmm3,WORD PTR [edx*4+0x2a]
 vfnmsub231ps zmm7,zmm3,DWORD PTR [edx*4+0x2a]
 vfnmsub231ps zmm7,zmm3,QWORD PTR [edx*4+0x2a]
 vfnmsub231ps zmm7,zmm3,[edx*4+0x2a]
+vfnmsub231ps zmm7,zmm7,zmm3{rz-sae}
+vfnmsub231ps zmm0,zmm2,DWORD BCST es:[ebp+0xc]
+vfnmsub231ps zmm0,zmm2,DWORD BCST BYTE PTR es:[ebp+0xc]
+vfnmsub231ps zmm0,zmm2,DWORD BCST WORD PTR es:[ebp+0xc]
+vfnmsub231ps zmm0,zmm2,DWORD BCST DWORD PTR es:[ebp+0xc]
+vfnmsub231ps zmm0,zmm2,DWORD BCST QWORD PTR es:[ebp+0xc]
 {evex} vfnmsub231pd xmm1,xmm7,xmm1
 vfnmsub231pd xmm7{k1},xmm5,QWORD BCST ss:[esp+ecx*1]
 vfnmsub231pd xmm7{k1},xmm5,QWORD BCST BYTE PTR ss:[esp+ecx*1]
@@ -27320,6 +27293,12 @@ vfnmsub231pd ymm4,ymm2,QWORD BCST WORD PTR fs:[edi-0x3d8]
 vfnmsub231pd ymm4,ymm2,QWORD BCST DWORD PTR fs:[edi-0x3d8]
 vfnmsub231pd ymm4,ymm2,QWORD BCST QWORD PTR fs:[edi-0x3d8]
 vfnmsub231pd ymm4{k4},ymm5,QWORD BCST [edx+ebp*1-0x437f7051]
+vfnmsub231pd zmm2,zmm7,ZMMWORD PTR [ecx+eiz*4]
+vfnmsub231pd zmm2,zmm7,BYTE PTR [ecx+eiz*4]
+vfnmsub231pd zmm2,zmm7,WORD PTR [ecx+eiz*4]
+vfnmsub231pd zmm2,zmm7,DWORD PTR [ecx+eiz*4]
+vfnmsub231pd zmm2,zmm7,QWORD PTR [ecx+eiz*4]
+vfnmsub231pd zmm2,zmm7,[ecx+eiz*4]
 vfnmsub231pd zmm3,zmm3,zmm3{rz-sae}
 vfnmsub231pd zmm2{k5},zmm0,ZMMWORD PTR ds:[edi]
 vfnmsub231pd zmm2{k5},zmm0,BYTE PTR ds:[edi]
@@ -27327,12 +27306,6 @@ vfnmsub231pd zmm2{k5},zmm0,WORD PTR ds:[edi]
 vfnmsub231pd zmm2{k5},zmm0,DWORD PTR ds:[edi]
 vfnmsub231pd zmm2{k5},zmm0,QWORD PTR ds:[edi]
 vfnmsub231pd zmm2{k5},zmm0,ds:[edi]
-vfnmsub231pd zmm2,zmm7,ZMMWORD PTR [ecx+eiz*4]
-vfnmsub231pd zmm2,zmm7,BYTE PTR [ecx+eiz*4]
-vfnmsub231pd zmm2,zmm7,WORD PTR [ecx+eiz*4]
-vfnmsub231pd zmm2,zmm7,DWORD PTR [ecx+eiz*4]
-vfnmsub231pd zmm2,zmm7,QWORD PTR [ecx+eiz*4]
-vfnmsub231pd zmm2,zmm7,[ecx+eiz*4]
 vfnmsub231ss xmm5,xmm1,xmm0
 vfnmsub231ss xmm2,xmm0,DWORD PTR ds:[ecx-0x3b]
 vfnmsub231ss xmm2,xmm0,BYTE PTR ds:[ecx-0x3b]
@@ -27369,19 +27342,19 @@ vfnmsub231sd xmm1{k1},xmm1,WORD PTR gs:[ebx]
 vfnmsub231sd xmm1{k1},xmm1,DWORD PTR gs:[ebx]
 vfnmsub231sd xmm1{k1},xmm1,gs:[ebx]
 {evex} vfnmsub231sd xmm5,xmm7,QWORD PTR [ecx+eiz*1]
+vpconflictd xmm3,XMMWORD PTR [esi+edx*2]
+vpconflictd xmm3,BYTE PTR [esi+edx*2]
+vpconflictd xmm3,WORD PTR [esi+edx*2]
+vpconflictd xmm3,DWORD PTR [esi+edx*2]
+vpconflictd xmm3,QWORD PTR [esi+edx*2]
+vpconflictd xmm3,[esi+edx*2]
 vpconflictd xmm3{k1}{z},xmm4
-vpconflictd xmm1,XMMWORD PTR ds:[edx]
-vpconflictd xmm1,BYTE PTR ds:[edx]
-vpconflictd xmm1,WORD PTR ds:[edx]
-vpconflictd xmm1,DWORD PTR ds:[edx]
-vpconflictd xmm1,QWORD PTR ds:[edx]
-vpconflictd xmm1,ds:[edx]
-vpconflictd xmm1{k3},DWORD BCST [ecx+edi*8-0x59aae19b]
-vpconflictd xmm1{k3},DWORD BCST BYTE PTR [ecx+edi*8-0x59aae19b]
-vpconflictd xmm1{k3},DWORD BCST WORD PTR [ecx+edi*8-0x59aae19b]
-vpconflictd xmm1{k3},DWORD BCST DWORD PTR [ecx+edi*8-0x59aae19b]
-vpconflictd xmm1{k3},DWORD BCST QWORD PTR [ecx+edi*8-0x59aae19b]
-vpconflictd ymm0{k1},ymm4
+vpconflictd xmm3{k1}{z},DWORD BCST ss:[ecx-0x38]
+vpconflictd xmm3{k1}{z},DWORD BCST BYTE PTR ss:[ecx-0x38]
+vpconflictd xmm3{k1}{z},DWORD BCST WORD PTR ss:[ecx-0x38]
+vpconflictd xmm3{k1}{z},DWORD BCST DWORD PTR ss:[ecx-0x38]
+vpconflictd xmm3{k1}{z},DWORD BCST QWORD PTR ss:[ecx-0x38]
+vpconflictd ymm2,ymm5
 vpconflictd ymm0,DWORD BCST gs:[ebx+edx*2]
 vpconflictd ymm0,DWORD BCST BYTE PTR gs:[ebx+edx*2]
 vpconflictd ymm0,DWORD BCST WORD PTR gs:[ebx+edx*2]
@@ -27393,7 +27366,7 @@ vpconflictd ymm0,WORD PTR ds:0xee9c1c13
 vpconflictd ymm0,DWORD PTR ds:0xee9c1c13
 vpconflictd ymm0,QWORD PTR ds:0xee9c1c13
 vpconflictd ymm0,ds:0xee9c1c13
-vpconflictd zmm3{k4},zmm5
+vpconflictd zmm7,zmm0
 vpconflictd zmm4{k1},DWORD BCST es:[edx]
 vpconflictd zmm4{k1},DWORD BCST BYTE PTR es:[edx]
 vpconflictd zmm4{k1},DWORD BCST WORD PTR es:[edx]
@@ -27405,13 +27378,18 @@ vpconflictd zmm3{k3}{z},WORD PTR [ebp-0x440]
 vpconflictd zmm3{k3}{z},DWORD PTR [ebp-0x440]
 vpconflictd zmm3{k3}{z},QWORD PTR [ebp-0x440]
 vpconflictd zmm3{k3}{z},[ebp-0x440]
+vpconflictq xmm2,XMMWORD PTR [esi-0x1c06b653]
+vpconflictq xmm2,BYTE PTR [esi-0x1c06b653]
+vpconflictq xmm2,WORD PTR [esi-0x1c06b653]
+vpconflictq xmm2,DWORD PTR [esi-0x1c06b653]
+vpconflictq xmm2,QWORD PTR [esi-0x1c06b653]
+vpconflictq xmm2,[esi-0x1c06b653]
 vpconflictq xmm6{k6},xmm0
 vpconflictq xmm1,QWORD BCST ss:[ebx+ebx*2]
 vpconflictq xmm1,QWORD BCST BYTE PTR ss:[ebx+ebx*2]
 vpconflictq xmm1,QWORD BCST WORD PTR ss:[ebx+ebx*2]
 vpconflictq xmm1,QWORD BCST DWORD PTR ss:[ebx+ebx*2]
 vpconflictq xmm1,QWORD BCST QWORD PTR ss:[ebx+ebx*2]
-vpconflictq xmm7{k2},QWORD BCST ds:0x4b220dc5
 vpconflictq ymm2,ymm5
 vpconflictq ymm0,QWORD BCST [ebp+ecx*2+0x1d8]
 vpconflictq ymm0,QWORD BCST BYTE PTR [ebp+ecx*2+0x1d8]
@@ -27622,18 +27600,18 @@ vexp2ps zmm5,WORD PTR [edi+edx*2]
 vexp2ps zmm5,DWORD PTR [edi+edx*2]
 vexp2ps zmm5,QWORD PTR [edi+edx*2]
 vexp2ps zmm5,[edi+edx*2]
+vexp2pd zmm1,ZMMWORD PTR [eax+0x1f80]
+vexp2pd zmm1,BYTE PTR [eax+0x1f80]
+vexp2pd zmm1,WORD PTR [eax+0x1f80]
+vexp2pd zmm1,DWORD PTR [eax+0x1f80]
+vexp2pd zmm1,QWORD PTR [eax+0x1f80]
+vexp2pd zmm1,[eax+0x1f80]
 vexp2pd zmm3{k6}{z},zmm1
-vexp2pd zmm2,ZMMWORD PTR ds:[edx*1+0x1e]
-vexp2pd zmm2,BYTE PTR ds:[edx*1+0x1e]
-vexp2pd zmm2,WORD PTR ds:[edx*1+0x1e]
-vexp2pd zmm2,DWORD PTR ds:[edx*1+0x1e]
-vexp2pd zmm2,QWORD PTR ds:[edx*1+0x1e]
-vexp2pd zmm2,ds:[edx*1+0x1e]
-vexp2pd zmm0{k6},QWORD BCST [edi]
-vexp2pd zmm0{k6},QWORD BCST BYTE PTR [edi]
-vexp2pd zmm0{k6},QWORD BCST WORD PTR [edi]
-vexp2pd zmm0{k6},QWORD BCST DWORD PTR [edi]
-vexp2pd zmm0{k6},QWORD BCST QWORD PTR [edi]
+vexp2pd zmm7,QWORD BCST cs:[ecx]
+vexp2pd zmm7,QWORD BCST BYTE PTR cs:[ecx]
+vexp2pd zmm7,QWORD BCST WORD PTR cs:[ecx]
+vexp2pd zmm7,QWORD BCST DWORD PTR cs:[ecx]
+vexp2pd zmm7,QWORD BCST QWORD PTR cs:[ecx]
 sha1msg1 xmm5,xmm5
 sha1msg1 xmm0,XMMWORD PTR es:[eax]
 sha1msg1 xmm0,BYTE PTR es:[eax]
@@ -27660,18 +27638,20 @@ sha1msg2 xmm4,WORD PTR [esi+eiz*4]
 sha1msg2 xmm4,DWORD PTR [esi+eiz*4]
 sha1msg2 xmm4,QWORD PTR [esi+eiz*4]
 sha1msg2 xmm4,[esi+eiz*4]
+vrcp28ps zmm2,ZMMWORD PTR [eax+esi*8+0x3a866e35]
+vrcp28ps zmm2,BYTE PTR [eax+esi*8+0x3a866e35]
+vrcp28ps zmm2,WORD PTR [eax+esi*8+0x3a866e35]
+vrcp28ps zmm2,DWORD PTR [eax+esi*8+0x3a866e35]
+vrcp28ps zmm2,QWORD PTR [eax+esi*8+0x3a866e35]
+vrcp28ps zmm2,[eax+esi*8+0x3a866e35]
 vrcp28ps zmm4{k3}{z},zmm0
-vrcp28ps zmm2,DWORD BCST fs:[ecx+0x23732939]
-vrcp28ps zmm2,DWORD BCST BYTE PTR fs:[ecx+0x23732939]
-vrcp28ps zmm2,DWORD BCST WORD PTR fs:[ecx+0x23732939]
-vrcp28ps zmm2,DWORD BCST DWORD PTR fs:[ecx+0x23732939]
-vrcp28ps zmm2,DWORD BCST QWORD PTR fs:[ecx+0x23732939]
-vrcp28ps zmm3{k5},DWORD BCST [ebx]
-vrcp28ps zmm3{k5},DWORD BCST BYTE PTR [ebx]
-vrcp28ps zmm3{k5},DWORD BCST WORD PTR [ebx]
-vrcp28ps zmm3{k5},DWORD BCST DWORD PTR [ebx]
-vrcp28ps zmm3{k5},DWORD BCST QWORD PTR [ebx]
-vrcp28pd zmm6{k7}{z},zmm2
+vrcp28ps zmm1{k1}{z},ZMMWORD PTR es:[esi-0x6fd677d8]
+vrcp28ps zmm1{k1}{z},BYTE PTR es:[esi-0x6fd677d8]
+vrcp28ps zmm1{k1}{z},WORD PTR es:[esi-0x6fd677d8]
+vrcp28ps zmm1{k1}{z},DWORD PTR es:[esi-0x6fd677d8]
+vrcp28ps zmm1{k1}{z},QWORD PTR es:[esi-0x6fd677d8]
+vrcp28ps zmm1{k1}{z},es:[esi-0x6fd677d8]
+vrcp28pd zmm6,zmm7
 vrcp28pd zmm5{k1}{z},QWORD BCST fs:[eax+ecx*1]
 vrcp28pd zmm5{k1}{z},QWORD BCST BYTE PTR fs:[eax+ecx*1]
 vrcp28pd zmm5{k1}{z},QWORD BCST WORD PTR fs:[eax+ecx*1]
@@ -27696,28 +27676,24 @@ sha256rnds2 xmm0,WORD PTR [esi-0x12],xmm0
 sha256rnds2 xmm0,DWORD PTR [esi-0x12],xmm0
 sha256rnds2 xmm0,QWORD PTR [esi-0x12],xmm0
 sha256rnds2 xmm0,[esi-0x12],xmm0
+vrcp28ss xmm0,xmm2,DWORD PTR [esi+ecx*2+0x88]
+vrcp28ss xmm0,xmm2,BYTE PTR [esi+ecx*2+0x88]
+vrcp28ss xmm0,xmm2,WORD PTR [esi+ecx*2+0x88]
+vrcp28ss xmm0,xmm2,QWORD PTR [esi+ecx*2+0x88]
+vrcp28ss xmm0,xmm2,[esi+ecx*2+0x88]
 vrcp28ss xmm1,xmm6,xmm4{sae}
 vrcp28ss xmm2{k4},xmm3,DWORD PTR ds:[ebx-0x160]
 vrcp28ss xmm2{k4},xmm3,BYTE PTR ds:[ebx-0x160]
 vrcp28ss xmm2{k4},xmm3,WORD PTR ds:[ebx-0x160]
 vrcp28ss xmm2{k4},xmm3,QWORD PTR ds:[ebx-0x160]
 vrcp28ss xmm2{k4},xmm3,ds:[ebx-0x160]
-vrcp28ss xmm0,xmm2,DWORD PTR [esi+ecx*2+0x88]
-vrcp28ss xmm0,xmm2,BYTE PTR [esi+ecx*2+0x88]
-vrcp28ss xmm0,xmm2,WORD PTR [esi+ecx*2+0x88]
-vrcp28ss xmm0,xmm2,QWORD PTR [esi+ecx*2+0x88]
-vrcp28ss xmm0,xmm2,[esi+ecx*2+0x88]
+vrcp28sd xmm7,xmm5,QWORD PTR [eax+edx*4]
+vrcp28sd xmm7,xmm5,BYTE PTR [eax+edx*4]
+vrcp28sd xmm7,xmm5,WORD PTR [eax+edx*4]
+vrcp28sd xmm7,xmm5,DWORD PTR [eax+edx*4]
+vrcp28sd xmm7,xmm5,[eax+edx*4]
 vrcp28sd xmm5,xmm7,xmm7{sae}
-vrcp28sd xmm1,xmm7,QWORD PTR ss:[ecx+0x2d]
-vrcp28sd xmm1,xmm7,BYTE PTR ss:[ecx+0x2d]
-vrcp28sd xmm1,xmm7,WORD PTR ss:[ecx+0x2d]
-vrcp28sd xmm1,xmm7,DWORD PTR ss:[ecx+0x2d]
-vrcp28sd xmm1,xmm7,ss:[ecx+0x2d]
 vrcp28sd xmm7{k1}{z},xmm0,QWORD PTR [eax+0x10]
-vrcp28sd xmm7{k1}{z},xmm0,BYTE PTR [eax+0x10]
-vrcp28sd xmm7{k1}{z},xmm0,WORD PTR [eax+0x10]
-vrcp28sd xmm7{k1}{z},xmm0,DWORD PTR [eax+0x10]
-vrcp28sd xmm7{k1}{z},xmm0,[eax+0x10]
 sha256msg1 xmm1,xmm1
 sha256msg1 xmm1,XMMWORD PTR ds:0x781c
 sha256msg1 xmm1,BYTE PTR ds:0x781c
@@ -27731,7 +27707,7 @@ sha256msg1 xmm3,WORD PTR [eax+eiz*4]
 sha256msg1 xmm3,DWORD PTR [eax+eiz*4]
 sha256msg1 xmm3,QWORD PTR [eax+eiz*4]
 sha256msg1 xmm3,[eax+eiz*4]
-vrsqrt28ps zmm4{k1},zmm1{sae}
+vrsqrt28ps zmm6,zmm2
 vrsqrt28ps zmm2,DWORD BCST gs:[eax]
 vrsqrt28ps zmm2,DWORD BCST BYTE PTR gs:[eax]
 vrsqrt28ps zmm2,DWORD BCST WORD PTR gs:[eax]
@@ -27742,7 +27718,7 @@ vrsqrt28ps zmm1{k1},DWORD BCST BYTE PTR [eax-0x20]
 vrsqrt28ps zmm1{k1},DWORD BCST WORD PTR [eax-0x20]
 vrsqrt28ps zmm1{k1},DWORD BCST DWORD PTR [eax-0x20]
 vrsqrt28ps zmm1{k1},DWORD BCST QWORD PTR [eax-0x20]
-vrsqrt28pd zmm1{k4},zmm7{sae}
+vrsqrt28pd zmm3,zmm7
 vrsqrt28pd zmm0{k2},ZMMWORD PTR es:[ecx-0x18df9b42]
 vrsqrt28pd zmm0{k2},BYTE PTR es:[ecx-0x18df9b42]
 vrsqrt28pd zmm0{k2},WORD PTR es:[ecx-0x18df9b42]
@@ -27778,17 +27754,13 @@ vrsqrt28ss xmm3,xmm6,BYTE PTR [edi+ecx*2-0x15c]
 vrsqrt28ss xmm3,xmm6,WORD PTR [edi+ecx*2-0x15c]
 vrsqrt28ss xmm3,xmm6,QWORD PTR [edi+ecx*2-0x15c]
 vrsqrt28ss xmm3,xmm6,[edi+ecx*2-0x15c]
+vrsqrt28sd xmm3,xmm6,QWORD PTR [edx-0x53]
+vrsqrt28sd xmm3,xmm6,BYTE PTR [edx-0x53]
+vrsqrt28sd xmm3,xmm6,WORD PTR [edx-0x53]
+vrsqrt28sd xmm3,xmm6,DWORD PTR [edx-0x53]
+vrsqrt28sd xmm3,xmm6,[edx-0x53]
 vrsqrt28sd xmm1{k6}{z},xmm6,xmm0{sae}
-vrsqrt28sd xmm7,xmm4,QWORD PTR cs:[edi]
-vrsqrt28sd xmm7,xmm4,BYTE PTR cs:[edi]
-vrsqrt28sd xmm7,xmm4,WORD PTR cs:[edi]
-vrsqrt28sd xmm7,xmm4,DWORD PTR cs:[edi]
-vrsqrt28sd xmm7,xmm4,cs:[edi]
 vrsqrt28sd xmm6{k2},xmm1,QWORD PTR [edx-0x398]
-vrsqrt28sd xmm6{k2},xmm1,BYTE PTR [edx-0x398]
-vrsqrt28sd xmm6{k2},xmm1,WORD PTR [edx-0x398]
-vrsqrt28sd xmm6{k2},xmm1,DWORD PTR [edx-0x398]
-vrsqrt28sd xmm6{k2},xmm1,[edx-0x398]
 gf2p8mulb xmm4,xmm3
 gf2p8mulb xmm0,XMMWORD PTR [bp+si+0x765b]
 gf2p8mulb xmm0,BYTE PTR [bp+si+0x765b]
@@ -27823,35 +27795,30 @@ vgf2p8mulb ymm0,ymm7,WORD PTR [edi+0x35]
 vgf2p8mulb ymm0,ymm7,DWORD PTR [edi+0x35]
 vgf2p8mulb ymm0,ymm7,QWORD PTR [edi+0x35]
 vgf2p8mulb ymm0,ymm7,[edi+0x35]
+{evex} vgf2p8mulb xmm1,xmm0,XMMWORD PTR [edi]
 vgf2p8mulb xmm3{k6},xmm0,xmm0
-{evex} vgf2p8mulb xmm5,xmm1,XMMWORD PTR gs:[ecx+esi*2+0x442544e5]
-{evex} vgf2p8mulb xmm5,xmm1,BYTE PTR gs:[ecx+esi*2+0x442544e5]
-{evex} vgf2p8mulb xmm5,xmm1,WORD PTR gs:[ecx+esi*2+0x442544e5]
-{evex} vgf2p8mulb xmm5,xmm1,DWORD PTR gs:[ecx+esi*2+0x442544e5]
-{evex} vgf2p8mulb xmm5,xmm1,QWORD PTR gs:[ecx+esi*2+0x442544e5]
-{evex} vgf2p8mulb xmm5,xmm1,gs:[ecx+esi*2+0x442544e5]
 vgf2p8mulb xmm5{k7}{z},xmm7,XMMWORD PTR [ecx-0x70]
-vgf2p8mulb ymm6{k5},ymm1,ymm3
-{evex} vgf2p8mulb ymm3,ymm3,YMMWORD PTR es:[edx]
-{evex} vgf2p8mulb ymm3,ymm3,BYTE PTR es:[edx]
-{evex} vgf2p8mulb ymm3,ymm3,WORD PTR es:[edx]
-{evex} vgf2p8mulb ymm3,ymm3,DWORD PTR es:[edx]
-{evex} vgf2p8mulb ymm3,ymm3,QWORD PTR es:[edx]
-{evex} vgf2p8mulb ymm3,ymm3,es:[edx]
-vgf2p8mulb ymm4{k4}{z},ymm2,YMMWORD PTR [ebx+esi*8-0x7bf65fe7]
-vgf2p8mulb zmm5{k4}{z},zmm1,zmm5
-vgf2p8mulb zmm3,zmm6,ZMMWORD PTR gs:[ecx]
-vgf2p8mulb zmm3,zmm6,BYTE PTR gs:[ecx]
-vgf2p8mulb zmm3,zmm6,WORD PTR gs:[ecx]
-vgf2p8mulb zmm3,zmm6,DWORD PTR gs:[ecx]
-vgf2p8mulb zmm3,zmm6,QWORD PTR gs:[ecx]
-vgf2p8mulb zmm3,zmm6,gs:[ecx]
-vgf2p8mulb zmm3{k2}{z},zmm7,ZMMWORD PTR [eax+0x32]
-vgf2p8mulb zmm3{k2}{z},zmm7,BYTE PTR [eax+0x32]
-vgf2p8mulb zmm3{k2}{z},zmm7,WORD PTR [eax+0x32]
-vgf2p8mulb zmm3{k2}{z},zmm7,DWORD PTR [eax+0x32]
-vgf2p8mulb zmm3{k2}{z},zmm7,QWORD PTR [eax+0x32]
-vgf2p8mulb zmm3{k2}{z},zmm7,[eax+0x32]
+{evex} vgf2p8mulb ymm0,ymm5,ymm6
+vgf2p8mulb ymm7{k1},ymm7,YMMWORD PTR es:[eax+edx*2-0x9a0]
+vgf2p8mulb ymm7{k1},ymm7,BYTE PTR es:[eax+edx*2-0x9a0]
+vgf2p8mulb ymm7{k1},ymm7,WORD PTR es:[eax+edx*2-0x9a0]
+vgf2p8mulb ymm7{k1},ymm7,DWORD PTR es:[eax+edx*2-0x9a0]
+vgf2p8mulb ymm7{k1},ymm7,QWORD PTR es:[eax+edx*2-0x9a0]
+vgf2p8mulb ymm7{k1},ymm7,es:[eax+edx*2-0x9a0]
+vgf2p8mulb ymm1{k7}{z},ymm6,YMMWORD PTR [edx]
+vgf2p8mulb zmm5,zmm2,zmm4
+vgf2p8mulb zmm0{k5}{z},zmm1,ZMMWORD PTR gs:[ecx]
+vgf2p8mulb zmm0{k5}{z},zmm1,BYTE PTR gs:[ecx]
+vgf2p8mulb zmm0{k5}{z},zmm1,WORD PTR gs:[ecx]
+vgf2p8mulb zmm0{k5}{z},zmm1,DWORD PTR gs:[ecx]
+vgf2p8mulb zmm0{k5}{z},zmm1,QWORD PTR gs:[ecx]
+vgf2p8mulb zmm0{k5}{z},zmm1,gs:[ecx]
+vgf2p8mulb zmm3,zmm7,ZMMWORD PTR [ebp+0x75]
+vgf2p8mulb zmm3,zmm7,BYTE PTR [ebp+0x75]
+vgf2p8mulb zmm3,zmm7,WORD PTR [ebp+0x75]
+vgf2p8mulb zmm3,zmm7,DWORD PTR [ebp+0x75]
+vgf2p8mulb zmm3,zmm7,QWORD PTR [ebp+0x75]
+vgf2p8mulb zmm3,zmm7,[ebp+0x75]
 aesimc xmm1,xmm7
 aesimc xmm0,XMMWORD PTR cs:[edi+esi*2]
 aesimc xmm0,BYTE PTR cs:[edi+esi*2]
@@ -28150,12 +28117,12 @@ vaesdeclast zmm0,zmm2,WORD PTR [ecx+0x14de83ed]
 vaesdeclast zmm0,zmm2,DWORD PTR [ecx+0x14de83ed]
 vaesdeclast zmm0,zmm2,QWORD PTR [ecx+0x14de83ed]
 vaesdeclast zmm0,zmm2,[ecx+0x14de83ed]
-movbe bp,WORD PTR [bx+0x28]
-movbe bp,BYTE PTR [bx+0x28]
-movbe bp,DWORD PTR [bx+0x28]
-movbe bp,QWORD PTR [bx+0x28]
-movbe bp,[bx+0x28]
 movbe bx,WORD PTR [ebp-0x115112b1]
+movbe bx,BYTE PTR [ebp-0x115112b1]
+movbe bx,DWORD PTR [ebp-0x115112b1]
+movbe bx,QWORD PTR [ebp-0x115112b1]
+movbe bx,[ebp-0x115112b1]
+movbe bp,WORD PTR [bx+0x28]
 movbe sp,WORD PTR ds:[edx+eax*2]
 movbe sp,BYTE PTR ds:[edx+eax*2]
 movbe sp,DWORD PTR ds:[edx+eax*2]
@@ -28190,12 +28157,12 @@ movbe DWORD PTR ss:[esi-0x6e],bx
 movbe QWORD PTR ss:[esi-0x6e],bx
 movbe ss:[esi-0x6e],bx
 movbe WORD PTR [bp+si],dx
-movbe DWORD PTR [di],edx
-movbe BYTE PTR [di],edx
-movbe WORD PTR [di],edx
-movbe QWORD PTR [di],edx
-movbe [di],edx
 movbe DWORD PTR [eax+ecx*4-0x3d],esi
+movbe BYTE PTR [eax+ecx*4-0x3d],esi
+movbe WORD PTR [eax+ecx*4-0x3d],esi
+movbe QWORD PTR [eax+ecx*4-0x3d],esi
+movbe [eax+ecx*4-0x3d],esi
+movbe DWORD PTR [di],edx
 movbe DWORD PTR gs:[edi],eax
 movbe BYTE PTR gs:[edi],eax
 movbe WORD PTR gs:[edi],eax
@@ -28446,21 +28413,21 @@ enqcmd ax,BYTE PTR gs:[si-0x11d2]
 enqcmd ax,WORD PTR gs:[si-0x11d2]
 enqcmd ax,DWORD PTR gs:[si-0x11d2]
 enqcmd ax,QWORD PTR gs:[si-0x11d2]
-enqcmd ebx,fs:[esi]
-enqcmd ebx,BYTE PTR fs:[esi]
-enqcmd ebx,WORD PTR fs:[esi]
-enqcmd ebx,DWORD PTR fs:[esi]
-enqcmd ebx,QWORD PTR fs:[esi]
-enqcmd esi,[ecx+0x50]
-enqcmd esi,BYTE PTR [ecx+0x50]
-enqcmd esi,WORD PTR [ecx+0x50]
-enqcmd esi,DWORD PTR [ecx+0x50]
-enqcmd esi,QWORD PTR [ecx+0x50]
+enqcmd ebp,[ecx]
+enqcmd ebp,BYTE PTR [ecx]
+enqcmd ebp,WORD PTR [ecx]
+enqcmd ebp,DWORD PTR [ecx]
+enqcmd ebp,QWORD PTR [ecx]
 enqcmd esi,cs:[edx+0x9]
 enqcmd esi,BYTE PTR cs:[edx+0x9]
 enqcmd esi,WORD PTR cs:[edx+0x9]
 enqcmd esi,DWORD PTR cs:[edx+0x9]
 enqcmd esi,QWORD PTR cs:[edx+0x9]
+enqcmd ebx,fs:[ebp+0x63]
+enqcmd ebx,BYTE PTR fs:[ebp+0x63]
+enqcmd ebx,WORD PTR fs:[ebp+0x63]
+enqcmd ebx,DWORD PTR fs:[ebp+0x63]
+enqcmd ebx,QWORD PTR fs:[ebp+0x63]
 movdiri DWORD PTR [ebp+eax*4-0x51],edi
 movdiri BYTE PTR [ebp+eax*4-0x51],edi
 movdiri WORD PTR [ebp+eax*4-0x51],edi
@@ -28588,18 +28555,18 @@ valignd xmm0{k5}{z},xmm5,WORD PTR [eax-0x5c0],0xbc
 valignd xmm0{k5}{z},xmm5,DWORD PTR [eax-0x5c0],0xbc
 valignd xmm0{k5}{z},xmm5,QWORD PTR [eax-0x5c0],0xbc
 valignd xmm0{k5}{z},xmm5,[eax-0x5c0],0xbc
-valignd ymm5{k3},ymm3,ymm5,0x29
+valignd ymm2,ymm7,ymm1,0x27
+valignd ymm2,ymm3,DWORD BCST [esp+ebx*8-0x70],0x3c
+valignd ymm2,ymm3,DWORD BCST BYTE PTR [esp+ebx*8-0x70],0x3c
+valignd ymm2,ymm3,DWORD BCST WORD PTR [esp+ebx*8-0x70],0x3c
+valignd ymm2,ymm3,DWORD BCST DWORD PTR [esp+ebx*8-0x70],0x3c
+valignd ymm2,ymm3,DWORD BCST QWORD PTR [esp+ebx*8-0x70],0x3c
 valignd ymm2,ymm4,YMMWORD PTR es:[eax],0x21
 valignd ymm2,ymm4,BYTE PTR es:[eax],0x21
 valignd ymm2,ymm4,WORD PTR es:[eax],0x21
 valignd ymm2,ymm4,DWORD PTR es:[eax],0x21
 valignd ymm2,ymm4,QWORD PTR es:[eax],0x21
 valignd ymm2,ymm4,es:[eax],0x21
-valignd ymm2,ymm3,DWORD BCST [esp+ebx*8-0x70],0x3c
-valignd ymm2,ymm3,DWORD BCST BYTE PTR [esp+ebx*8-0x70],0x3c
-valignd ymm2,ymm3,DWORD BCST WORD PTR [esp+ebx*8-0x70],0x3c
-valignd ymm2,ymm3,DWORD BCST DWORD PTR [esp+ebx*8-0x70],0x3c
-valignd ymm2,ymm3,DWORD BCST QWORD PTR [esp+ebx*8-0x70],0x3c
 valignd zmm4,zmm4,zmm6,0xcd
 valignd zmm0,zmm5,DWORD BCST es:[edi-0x51],0xcd
 valignd zmm0,zmm5,DWORD BCST BYTE PTR es:[edi-0x51],0xcd
@@ -28612,7 +28579,7 @@ valignd zmm1{k3}{z},zmm1,WORD PTR [eax+0x18c0],0x7d
 valignd zmm1{k3}{z},zmm1,DWORD PTR [eax+0x18c0],0x7d
 valignd zmm1{k3}{z},zmm1,QWORD PTR [eax+0x18c0],0x7d
 valignd zmm1{k3}{z},zmm1,[eax+0x18c0],0x7d
-valignq xmm4{k1},xmm6,xmm6,0x76
+valignq xmm5,xmm5,xmm7,0xf6
 valignq xmm0{k1}{z},xmm2,XMMWORD PTR ss:[ebx+ebp*8],0x89
 valignq xmm0{k1}{z},xmm2,BYTE PTR ss:[ebx+ebp*8],0x89
 valignq xmm0{k1}{z},xmm2,WORD PTR ss:[ebx+ebp*8],0x89
@@ -28741,8 +28708,12 @@ vpermilpd xmm1{k7},QWORD BCST BYTE PTR [eax],0x92
 vpermilpd xmm1{k7},QWORD BCST WORD PTR [eax],0x92
 vpermilpd xmm1{k7},QWORD BCST DWORD PTR [eax],0x92
 vpermilpd xmm1{k7},QWORD BCST QWORD PTR [eax],0x92
-vpermilpd ymm2{k3},ymm6,0xf9
-{evex} vpermilpd ymm2,YMMWORD PTR cs:[eax+ebx*8],0x1e
+{evex} vpermilpd ymm1,ymm4,0x5f
+vpermilpd ymm2{k6}{z},QWORD BCST es:[edi+eiz*1+0x8],0xe9
+vpermilpd ymm2{k6}{z},QWORD BCST BYTE PTR es:[edi+eiz*1+0x8],0xe9
+vpermilpd ymm2{k6}{z},QWORD BCST WORD PTR es:[edi+eiz*1+0x8],0xe9
+vpermilpd ymm2{k6}{z},QWORD BCST DWORD PTR es:[edi+eiz*1+0x8],0xe9
+vpermilpd ymm2{k6}{z},QWORD BCST QWORD PTR es:[edi+eiz*1+0x8],0xe9
 vpermilpd ymm5,QWORD BCST [ebp-0x31fe62ca],0x42
 vpermilpd zmm5,zmm5,0xe4
 vpermilpd zmm7{k7}{z},ZMMWORD PTR gs:[edx],0xb0
@@ -28804,7 +28775,7 @@ vroundps ymm7,WORD PTR [ecx+0x1f],0x3
 vroundps ymm7,DWORD PTR [ecx+0x1f],0x3
 vroundps ymm7,QWORD PTR [ecx+0x1f],0x3
 vroundps ymm7,[ecx+0x1f],0x3
-vrndscaleps xmm5{k4}{z},xmm5,0x38
+vrndscaleps xmm0,xmm3,0xb
 vrndscaleps xmm1{k5},XMMWORD PTR ss:[ebp+ebp*1+0x740],0xbd
 vrndscaleps xmm1{k5},BYTE PTR ss:[ebp+ebp*1+0x740],0xbd
 vrndscaleps xmm1{k5},WORD PTR ss:[ebp+ebp*1+0x740],0xbd
@@ -28816,6 +28787,12 @@ vrndscaleps xmm1,DWORD BCST BYTE PTR [ebx+ebp*2+0x59794c54],0xda
 vrndscaleps xmm1,DWORD BCST WORD PTR [ebx+ebp*2+0x59794c54],0xda
 vrndscaleps xmm1,DWORD BCST DWORD PTR [ebx+ebp*2+0x59794c54],0xda
 vrndscaleps xmm1,DWORD BCST QWORD PTR [ebx+ebp*2+0x59794c54],0xda
+vrndscaleps ymm1,YMMWORD PTR [edi+eax*2+0x2fbaa612],0xe6
+vrndscaleps ymm1,BYTE PTR [edi+eax*2+0x2fbaa612],0xe6
+vrndscaleps ymm1,WORD PTR [edi+eax*2+0x2fbaa612],0xe6
+vrndscaleps ymm1,DWORD PTR [edi+eax*2+0x2fbaa612],0xe6
+vrndscaleps ymm1,QWORD PTR [edi+eax*2+0x2fbaa612],0xe6
+vrndscaleps ymm1,[edi+eax*2+0x2fbaa612],0xe6
 vrndscaleps ymm1{k4}{z},ymm3,0xd2
 vrndscaleps ymm6,YMMWORD PTR gs:[esi],0x3b
 vrndscaleps ymm6,BYTE PTR gs:[esi],0x3b
@@ -28823,13 +28800,7 @@ vrndscaleps ymm6,WORD PTR gs:[esi],0x3b
 vrndscaleps ymm6,DWORD PTR gs:[esi],0x3b
 vrndscaleps ymm6,QWORD PTR gs:[esi],0x3b
 vrndscaleps ymm6,gs:[esi],0x3b
-vrndscaleps ymm3{k4},YMMWORD PTR [ebp+0x73d4d070],0x8a
-vrndscaleps ymm3{k4},BYTE PTR [ebp+0x73d4d070],0x8a
-vrndscaleps ymm3{k4},WORD PTR [ebp+0x73d4d070],0x8a
-vrndscaleps ymm3{k4},DWORD PTR [ebp+0x73d4d070],0x8a
-vrndscaleps ymm3{k4},QWORD PTR [ebp+0x73d4d070],0x8a
-vrndscaleps ymm3{k4},[ebp+0x73d4d070],0x8a
-vrndscaleps zmm1{k2},zmm2{sae},0x6b
+vrndscaleps zmm5,zmm0,0xee
 vrndscaleps zmm4{k5},ZMMWORD PTR cs:[esp+eiz*2-0x7965137a],0x84
 vrndscaleps zmm4{k5},BYTE PTR cs:[esp+eiz*2-0x7965137a],0x84
 vrndscaleps zmm4{k5},WORD PTR cs:[esp+eiz*2-0x7965137a],0x84
@@ -28876,18 +28847,19 @@ vroundpd ymm1,WORD PTR [ecx],0xb0
 vroundpd ymm1,DWORD PTR [ecx],0xb0
 vroundpd ymm1,QWORD PTR [ecx],0xb0
 vroundpd ymm1,[ecx],0xb0
+vrndscalepd xmm0,XMMWORD PTR [edx+esi*2],0xd2
+vrndscalepd xmm0,BYTE PTR [edx+esi*2],0xd2
+vrndscalepd xmm0,WORD PTR [edx+esi*2],0xd2
+vrndscalepd xmm0,DWORD PTR [edx+esi*2],0xd2
+vrndscalepd xmm0,QWORD PTR [edx+esi*2],0xd2
+vrndscalepd xmm0,[edx+esi*2],0xd2
 vrndscalepd xmm1{k3},xmm4,0x9
-vrndscalepd xmm2,XMMWORD PTR ds:[edi+edx*1-0x180],0xff
-vrndscalepd xmm2,BYTE PTR ds:[edi+edx*1-0x180],0xff
-vrndscalepd xmm2,WORD PTR ds:[edi+edx*1-0x180],0xff
-vrndscalepd xmm2,DWORD PTR ds:[edi+edx*1-0x180],0xff
-vrndscalepd xmm2,QWORD PTR ds:[edi+edx*1-0x180],0xff
-vrndscalepd xmm2,ds:[edi+edx*1-0x180],0xff
-vrndscalepd xmm5,QWORD BCST [eax],0x71
-vrndscalepd xmm5,QWORD BCST BYTE PTR [eax],0x71
-vrndscalepd xmm5,QWORD BCST WORD PTR [eax],0x71
-vrndscalepd xmm5,QWORD BCST DWORD PTR [eax],0x71
-vrndscalepd xmm5,QWORD BCST QWORD PTR [eax],0x71
+vrndscalepd xmm2{k6}{z},XMMWORD PTR cs:[eax],0xc6
+vrndscalepd xmm2{k6}{z},BYTE PTR cs:[eax],0xc6
+vrndscalepd xmm2{k6}{z},WORD PTR cs:[eax],0xc6
+vrndscalepd xmm2{k6}{z},DWORD PTR cs:[eax],0xc6
+vrndscalepd xmm2{k6}{z},QWORD PTR cs:[eax],0xc6
+vrndscalepd xmm2{k6}{z},cs:[eax],0xc6
 vrndscalepd ymm6,ymm5,0xf3
 vrndscalepd ymm3{k2},YMMWORD PTR fs:[edx],0x54
 vrndscalepd ymm3{k2},BYTE PTR fs:[edx],0x54
@@ -28909,6 +28881,10 @@ vrndscalepd zmm6{k4},DWORD PTR es:[ecx-0xf40],0x6b
 vrndscalepd zmm6{k4},QWORD PTR es:[ecx-0xf40],0x6b
 vrndscalepd zmm6{k4},es:[ecx-0xf40],0x6b
 vrndscalepd zmm0,QWORD BCST [edi],0xdf
+vrndscalepd zmm0,QWORD BCST BYTE PTR [edi],0xdf
+vrndscalepd zmm0,QWORD BCST WORD PTR [edi],0xdf
+vrndscalepd zmm0,QWORD BCST DWORD PTR [edi],0xdf
+vrndscalepd zmm0,QWORD BCST QWORD PTR [edi],0xdf
 roundss xmm1,xmm0,0x4b
 roundss xmm4,DWORD PTR es:[edx+ecx*1],0x28
 roundss xmm4,BYTE PTR es:[edx+ecx*1],0x28
@@ -28931,7 +28907,7 @@ vroundss xmm5,xmm2,BYTE PTR [esi+ebx*1-0x24ed4254],0x2a
 vroundss xmm5,xmm2,WORD PTR [esi+ebx*1-0x24ed4254],0x2a
 vroundss xmm5,xmm2,QWORD PTR [esi+ebx*1-0x24ed4254],0x2a
 vroundss xmm5,xmm2,[esi+ebx*1-0x24ed4254],0x2a
-vrndscaless xmm5{k7},xmm1,xmm6{sae},0x5c
+vrndscaless xmm3,xmm3,xmm0,0x2b
 vrndscaless xmm0{k4}{z},xmm5,DWORD PTR fs:[edi],0x57
 vrndscaless xmm0{k4}{z},xmm5,BYTE PTR fs:[edi],0x57
 vrndscaless xmm0{k4}{z},xmm5,WORD PTR fs:[edi],0x57
@@ -28960,17 +28936,17 @@ vroundsd xmm5,xmm5,BYTE PTR [ecx+edx*8-0x79],0x4a
 vroundsd xmm5,xmm5,WORD PTR [ecx+edx*8-0x79],0x4a
 vroundsd xmm5,xmm5,DWORD PTR [ecx+edx*8-0x79],0x4a
 vroundsd xmm5,xmm5,[ecx+edx*8-0x79],0x4a
+vrndscalesd xmm3,xmm0,QWORD PTR [ebx-0xb8],0xa9
+vrndscalesd xmm3,xmm0,BYTE PTR [ebx-0xb8],0xa9
+vrndscalesd xmm3,xmm0,WORD PTR [ebx-0xb8],0xa9
+vrndscalesd xmm3,xmm0,DWORD PTR [ebx-0xb8],0xa9
+vrndscalesd xmm3,xmm0,[ebx-0xb8],0xa9
 vrndscalesd xmm7{k6},xmm2,xmm6{sae},0x6
-vrndscalesd xmm1{k3},xmm7,QWORD PTR ss:[edi+0x3b0],0xc0
-vrndscalesd xmm1{k3},xmm7,BYTE PTR ss:[edi+0x3b0],0xc0
-vrndscalesd xmm1{k3},xmm7,WORD PTR ss:[edi+0x3b0],0xc0
-vrndscalesd xmm1{k3},xmm7,DWORD PTR ss:[edi+0x3b0],0xc0
-vrndscalesd xmm1{k3},xmm7,ss:[edi+0x3b0],0xc0
-vrndscalesd xmm6,xmm1,QWORD PTR [ecx+ebp*4-0x41],0x59
-vrndscalesd xmm6,xmm1,BYTE PTR [ecx+ebp*4-0x41],0x59
-vrndscalesd xmm6,xmm1,WORD PTR [ecx+ebp*4-0x41],0x59
-vrndscalesd xmm6,xmm1,DWORD PTR [ecx+ebp*4-0x41],0x59
-vrndscalesd xmm6,xmm1,[ecx+ebp*4-0x41],0x59
+vrndscalesd xmm6{k6}{z},xmm4,QWORD PTR gs:[edi+0x2b5bd4c9],0x4f
+vrndscalesd xmm6{k6}{z},xmm4,BYTE PTR gs:[edi+0x2b5bd4c9],0x4f
+vrndscalesd xmm6{k6}{z},xmm4,WORD PTR gs:[edi+0x2b5bd4c9],0x4f
+vrndscalesd xmm6{k6}{z},xmm4,DWORD PTR gs:[edi+0x2b5bd4c9],0x4f
+vrndscalesd xmm6{k6}{z},xmm4,gs:[edi+0x2b5bd4c9],0x4f
 blendps xmm0,xmm5,0x5c
 blendps xmm7,XMMWORD PTR [bx+di],0xf7
 blendps xmm7,BYTE PTR [bx+di],0xf7
@@ -29119,7 +29095,7 @@ vpalignr ymm6,ymm3,WORD PTR [ebx+edx*2],0xf8
 vpalignr ymm6,ymm3,DWORD PTR [ebx+edx*2],0xf8
 vpalignr ymm6,ymm3,QWORD PTR [ebx+edx*2],0xf8
 vpalignr ymm6,ymm3,[ebx+edx*2],0xf8
-vpalignr xmm0{k7}{z},xmm5,xmm7,0x62
+{evex} vpalignr xmm1,xmm6,xmm7,0xbb
 vpalignr xmm1{k2},xmm6,XMMWORD PTR es:[edx+ebx*4+0x710],0x9c
 vpalignr xmm1{k2},xmm6,BYTE PTR es:[edx+ebx*4+0x710],0x9c
 vpalignr xmm1{k2},xmm6,WORD PTR es:[edx+ebx*4+0x710],0x9c
@@ -29135,19 +29111,19 @@ vpalignr ymm2{k6},ymm1,DWORD PTR es:[esi+esi*4],0xa8
 vpalignr ymm2{k6},ymm1,QWORD PTR es:[esi+esi*4],0xa8
 vpalignr ymm2{k6},ymm1,es:[esi+esi*4],0xa8
 {evex} vpalignr ymm0,ymm2,YMMWORD PTR [ebp+edi*8-0xea0],0x57
-vpalignr zmm3{k3},zmm5,zmm5,0xdb
-vpalignr zmm7,zmm4,ZMMWORD PTR ds:[esi],0xa6
-vpalignr zmm7,zmm4,BYTE PTR ds:[esi],0xa6
-vpalignr zmm7,zmm4,WORD PTR ds:[esi],0xa6
-vpalignr zmm7,zmm4,DWORD PTR ds:[esi],0xa6
-vpalignr zmm7,zmm4,QWORD PTR ds:[esi],0xa6
-vpalignr zmm7,zmm4,ds:[esi],0xa6
+vpalignr zmm3,zmm2,zmm5,0xe3
 vpalignr zmm1{k1},zmm2,ZMMWORD PTR ds:0xdd35155,0x87
 vpalignr zmm1{k1},zmm2,BYTE PTR ds:0xdd35155,0x87
 vpalignr zmm1{k1},zmm2,WORD PTR ds:0xdd35155,0x87
 vpalignr zmm1{k1},zmm2,DWORD PTR ds:0xdd35155,0x87
 vpalignr zmm1{k1},zmm2,QWORD PTR ds:0xdd35155,0x87
 vpalignr zmm1{k1},zmm2,ds:0xdd35155,0x87
+vpalignr zmm7,zmm4,ZMMWORD PTR ds:[esi],0xa6
+vpalignr zmm7,zmm4,BYTE PTR ds:[esi],0xa6
+vpalignr zmm7,zmm4,WORD PTR ds:[esi],0xa6
+vpalignr zmm7,zmm4,DWORD PTR ds:[esi],0xa6
+vpalignr zmm7,zmm4,QWORD PTR ds:[esi],0xa6
+vpalignr zmm7,zmm4,ds:[esi],0xa6
 pextrb esi,xmm6,0x85
 pextrb BYTE PTR ss:[ebx*4-0x4d040564],xmm3,0x99
 pextrb WORD PTR ss:[ebx*4-0x4d040564],xmm3,0x99
@@ -29278,7 +29254,7 @@ vinsertf32x4 ymm3,ymm5,WORD PTR [ebx+0x240],0x60
 vinsertf32x4 ymm3,ymm5,DWORD PTR [ebx+0x240],0x60
 vinsertf32x4 ymm3,ymm5,QWORD PTR [ebx+0x240],0x60
 vinsertf32x4 ymm3,ymm5,[ebx+0x240],0x60
-vinsertf32x4 zmm7{k3},zmm2,xmm6,0x74
+vinsertf32x4 zmm2,zmm0,xmm0,0x9
 vinsertf32x4 zmm4{k2}{z},zmm7,XMMWORD PTR ds:[eax+esi*4],0x2e
 vinsertf32x4 zmm4{k2}{z},zmm7,BYTE PTR ds:[eax+esi*4],0x2e
 vinsertf32x4 zmm4{k2}{z},zmm7,WORD PTR ds:[eax+esi*4],0x2e
@@ -29286,27 +29262,27 @@ vinsertf32x4 zmm4{k2}{z},zmm7,DWORD PTR ds:[eax+esi*4],0x2e
 vinsertf32x4 zmm4{k2}{z},zmm7,QWORD PTR ds:[eax+esi*4],0x2e
 vinsertf32x4 zmm4{k2}{z},zmm7,ds:[eax+esi*4],0x2e
 vinsertf32x4 zmm4{k7},zmm1,XMMWORD PTR [edi-0x2a0],0x6
-vinsertf64x2 ymm6{k5},ymm3,xmm0,0x22
-vinsertf64x2 ymm5,ymm6,XMMWORD PTR es:0xd5d42d2a,0xbc
-vinsertf64x2 ymm5,ymm6,BYTE PTR es:0xd5d42d2a,0xbc
-vinsertf64x2 ymm5,ymm6,WORD PTR es:0xd5d42d2a,0xbc
-vinsertf64x2 ymm5,ymm6,DWORD PTR es:0xd5d42d2a,0xbc
-vinsertf64x2 ymm5,ymm6,QWORD PTR es:0xd5d42d2a,0xbc
-vinsertf64x2 ymm5,ymm6,es:0xd5d42d2a,0xbc
-vinsertf64x2 ymm1{k1},ymm7,XMMWORD PTR [esi],0x9a
-vinsertf64x2 ymm1{k1},ymm7,BYTE PTR [esi],0x9a
-vinsertf64x2 ymm1{k1},ymm7,WORD PTR [esi],0x9a
-vinsertf64x2 ymm1{k1},ymm7,DWORD PTR [esi],0x9a
-vinsertf64x2 ymm1{k1},ymm7,QWORD PTR [esi],0x9a
-vinsertf64x2 ymm1{k1},ymm7,[esi],0x9a
+vinsertf64x2 ymm1,ymm5,xmm6,0x3f
+vinsertf64x2 ymm3{k4},ymm5,XMMWORD PTR fs:[eax+edx*2],0x88
+vinsertf64x2 ymm3{k4},ymm5,BYTE PTR fs:[eax+edx*2],0x88
+vinsertf64x2 ymm3{k4},ymm5,WORD PTR fs:[eax+edx*2],0x88
+vinsertf64x2 ymm3{k4},ymm5,DWORD PTR fs:[eax+edx*2],0x88
+vinsertf64x2 ymm3{k4},ymm5,QWORD PTR fs:[eax+edx*2],0x88
+vinsertf64x2 ymm3{k4},ymm5,fs:[eax+edx*2],0x88
+vinsertf64x2 ymm2{k3}{z},ymm4,XMMWORD PTR [edi-0x16],0xf5
+vinsertf64x2 ymm2{k3}{z},ymm4,BYTE PTR [edi-0x16],0xf5
+vinsertf64x2 ymm2{k3}{z},ymm4,WORD PTR [edi-0x16],0xf5
+vinsertf64x2 ymm2{k3}{z},ymm4,DWORD PTR [edi-0x16],0xf5
+vinsertf64x2 ymm2{k3}{z},ymm4,QWORD PTR [edi-0x16],0xf5
+vinsertf64x2 ymm2{k3}{z},ymm4,[edi-0x16],0xf5
+vinsertf64x2 zmm5,zmm4,XMMWORD PTR [ebp-0x360],0xc9
 vinsertf64x2 zmm3{k4},zmm7,xmm0,0xdd
-vinsertf64x2 zmm2,zmm7,XMMWORD PTR es:[ebx+0x6672a9a5],0x62
-vinsertf64x2 zmm2,zmm7,BYTE PTR es:[ebx+0x6672a9a5],0x62
-vinsertf64x2 zmm2,zmm7,WORD PTR es:[ebx+0x6672a9a5],0x62
-vinsertf64x2 zmm2,zmm7,DWORD PTR es:[ebx+0x6672a9a5],0x62
-vinsertf64x2 zmm2,zmm7,QWORD PTR es:[ebx+0x6672a9a5],0x62
-vinsertf64x2 zmm2,zmm7,es:[ebx+0x6672a9a5],0x62
-vinsertf64x2 zmm1{k1}{z},zmm4,XMMWORD PTR [ebx+ebx*1],0x6c
+vinsertf64x2 zmm3{k7},zmm3,XMMWORD PTR ss:[edi],0x83
+vinsertf64x2 zmm3{k7},zmm3,BYTE PTR ss:[edi],0x83
+vinsertf64x2 zmm3{k7},zmm3,WORD PTR ss:[edi],0x83
+vinsertf64x2 zmm3{k7},zmm3,DWORD PTR ss:[edi],0x83
+vinsertf64x2 zmm3{k7},zmm3,QWORD PTR ss:[edi],0x83
+vinsertf64x2 zmm3{k7},zmm3,ss:[edi],0x83
 vextractf128 xmm5,ymm7,0xe0
 vextractf128 XMMWORD PTR fs:[edx],ymm3,0xce
 vextractf128 BYTE PTR fs:[edx],ymm3,0xce
@@ -29336,28 +29312,18 @@ vextractf32x4 [eax],ymm4,0xbf
 vextractf32x4 xmm2,zmm3,0xec
 vextractf32x4 XMMWORD PTR cs:[esp+eax*1],zmm0,0x88
 vextractf32x4 XMMWORD PTR [edi+ebx*8+0x2babf21b]{k4},zmm0,0x64
-vextractf64x2 xmm3{k2},ymm0,0x53
-vextractf64x2 XMMWORD PTR ss:[ebx],ymm7,0x75
-vextractf64x2 BYTE PTR ss:[ebx],ymm7,0x75
-vextractf64x2 WORD PTR ss:[ebx],ymm7,0x75
-vextractf64x2 DWORD PTR ss:[ebx],ymm7,0x75
-vextractf64x2 QWORD PTR ss:[ebx],ymm7,0x75
-vextractf64x2 ss:[ebx],ymm7,0x75
-vextractf64x2 XMMWORD PTR [ebx+ebx*2]{k1},ymm4,0xe8
-vextractf64x2 BYTE PTR [ebx+ebx*2]{k1},ymm4,0xe8
-vextractf64x2 WORD PTR [ebx+ebx*2]{k1},ymm4,0xe8
-vextractf64x2 DWORD PTR [ebx+ebx*2]{k1},ymm4,0xe8
-vextractf64x2 QWORD PTR [ebx+ebx*2]{k1},ymm4,0xe8
-vextractf64x2 [ebx+ebx*2]{k1},ymm4,0xe8
+vextractf64x2 xmm5,ymm2,0xa6
+vextractf64x2 XMMWORD PTR [ecx]{k4},ymm6,0x4
+vextractf64x2 BYTE PTR [ecx]{k4},ymm6,0x4
+vextractf64x2 WORD PTR [ecx]{k4},ymm6,0x4
+vextractf64x2 DWORD PTR [ecx]{k4},ymm6,0x4
+vextractf64x2 QWORD PTR [ecx]{k4},ymm6,0x4
+vextractf64x2 [ecx]{k4},ymm6,0x4
+vextractf64x2 XMMWORD PTR [ebx+ebx*1+0x640],ymm5,0x53
+vextractf64x2 XMMWORD PTR [ebx-0x36c267ae],zmm6,0xf4
 vextractf64x2 xmm5{k1},zmm6,0x7a
-vextractf64x2 XMMWORD PTR fs:[ebp-0x67802454],zmm0,0xe
-vextractf64x2 BYTE PTR fs:[ebp-0x67802454],zmm0,0xe
-vextractf64x2 WORD PTR fs:[ebp-0x67802454],zmm0,0xe
-vextractf64x2 DWORD PTR fs:[ebp-0x67802454],zmm0,0xe
-vextractf64x2 QWORD PTR fs:[ebp-0x67802454],zmm0,0xe
-vextractf64x2 fs:[ebp-0x67802454],zmm0,0xe
 vextractf64x2 XMMWORD PTR [esp-0x79]{k3},zmm5,0x7d
-vinsertf32x8 zmm3{k2}{z},zmm3,ymm1,0x79
+vinsertf32x8 zmm4,zmm0,ymm2,0x1b
 vinsertf32x8 zmm2{k7},zmm5,YMMWORD PTR es:[ecx-0x4845f647],0x13
 vinsertf32x8 zmm2{k7},zmm5,BYTE PTR es:[ecx-0x4845f647],0x13
 vinsertf32x8 zmm2{k7},zmm5,WORD PTR es:[ecx-0x4845f647],0x13
@@ -29370,45 +29336,40 @@ vinsertf32x8 zmm7,zmm3,WORD PTR [ecx+ebx*8+0xe60],0x33
 vinsertf32x8 zmm7,zmm3,DWORD PTR [ecx+ebx*8+0xe60],0x33
 vinsertf32x8 zmm7,zmm3,QWORD PTR [ecx+ebx*8+0xe60],0x33
 vinsertf32x8 zmm7,zmm3,[ecx+ebx*8+0xe60],0x33
-vinsertf64x4 zmm3{k5}{z},zmm0,ymm7,0xb2
-vinsertf64x4 zmm3,zmm5,YMMWORD PTR gs:[ebx+ecx*8+0xc],0x3c
-vinsertf64x4 zmm3,zmm5,BYTE PTR gs:[ebx+ecx*8+0xc],0x3c
-vinsertf64x4 zmm3,zmm5,WORD PTR gs:[ebx+ecx*8+0xc],0x3c
-vinsertf64x4 zmm3,zmm5,DWORD PTR gs:[ebx+ecx*8+0xc],0x3c
-vinsertf64x4 zmm3,zmm5,QWORD PTR gs:[ebx+ecx*8+0xc],0x3c
-vinsertf64x4 zmm3,zmm5,gs:[ebx+ecx*8+0xc],0x3c
-vinsertf64x4 zmm0{k4}{z},zmm1,YMMWORD PTR [ebx-0x40d745d8],0x58
-vinsertf64x4 zmm0{k4}{z},zmm1,BYTE PTR [ebx-0x40d745d8],0x58
-vinsertf64x4 zmm0{k4}{z},zmm1,WORD PTR [ebx-0x40d745d8],0x58
-vinsertf64x4 zmm0{k4}{z},zmm1,DWORD PTR [ebx-0x40d745d8],0x58
-vinsertf64x4 zmm0{k4}{z},zmm1,QWORD PTR [ebx-0x40d745d8],0x58
-vinsertf64x4 zmm0{k4}{z},zmm1,[ebx-0x40d745d8],0x58
+vinsertf64x4 zmm6,zmm3,ymm0,0x14
+vinsertf64x4 zmm7{k6}{z},zmm6,YMMWORD PTR fs:[ebp+0x1eba1ce8],0x15
+vinsertf64x4 zmm7{k6}{z},zmm6,BYTE PTR fs:[ebp+0x1eba1ce8],0x15
+vinsertf64x4 zmm7{k6}{z},zmm6,WORD PTR fs:[ebp+0x1eba1ce8],0x15
+vinsertf64x4 zmm7{k6}{z},zmm6,DWORD PTR fs:[ebp+0x1eba1ce8],0x15
+vinsertf64x4 zmm7{k6}{z},zmm6,QWORD PTR fs:[ebp+0x1eba1ce8],0x15
+vinsertf64x4 zmm7{k6}{z},zmm6,fs:[ebp+0x1eba1ce8],0x15
+vinsertf64x4 zmm6{k6},zmm2,YMMWORD PTR [ebx+0xe0],0x13
+vinsertf64x4 zmm6{k6},zmm2,BYTE PTR [ebx+0xe0],0x13
+vinsertf64x4 zmm6{k6},zmm2,WORD PTR [ebx+0xe0],0x13
+vinsertf64x4 zmm6{k6},zmm2,DWORD PTR [ebx+0xe0],0x13
+vinsertf64x4 zmm6{k6},zmm2,QWORD PTR [ebx+0xe0],0x13
+vinsertf64x4 zmm6{k6},zmm2,[ebx+0xe0],0x13
+vextractf32x8 YMMWORD PTR [ecx*8+0x6d06c48b],zmm5,0x23
+vextractf32x8 BYTE PTR [ecx*8+0x6d06c48b],zmm5,0x23
+vextractf32x8 WORD PTR [ecx*8+0x6d06c48b],zmm5,0x23
+vextractf32x8 DWORD PTR [ecx*8+0x6d06c48b],zmm5,0x23
+vextractf32x8 QWORD PTR [ecx*8+0x6d06c48b],zmm5,0x23
+vextractf32x8 [ecx*8+0x6d06c48b],zmm5,0x23
 vextractf32x8 ymm0{k5}{z},zmm3,0x50
-vextractf32x8 YMMWORD PTR fs:[esp+edi*2+0x70a63331],zmm5,0x8b
-vextractf32x8 BYTE PTR fs:[esp+edi*2+0x70a63331],zmm5,0x8b
-vextractf32x8 WORD PTR fs:[esp+edi*2+0x70a63331],zmm5,0x8b
-vextractf32x8 DWORD PTR fs:[esp+edi*2+0x70a63331],zmm5,0x8b
-vextractf32x8 QWORD PTR fs:[esp+edi*2+0x70a63331],zmm5,0x8b
-vextractf32x8 fs:[esp+edi*2+0x70a63331],zmm5,0x8b
-vextractf32x8 YMMWORD PTR [edi+edi*4]{k7},zmm1,0xca
-vextractf32x8 BYTE PTR [edi+edi*4]{k7},zmm1,0xca
-vextractf32x8 WORD PTR [edi+edi*4]{k7},zmm1,0xca
-vextractf32x8 DWORD PTR [edi+edi*4]{k7},zmm1,0xca
-vextractf32x8 QWORD PTR [edi+edi*4]{k7},zmm1,0xca
-vextractf32x8 [edi+edi*4]{k7},zmm1,0xca
+vextractf32x8 YMMWORD PTR ss:[esi+0x6a02dba8]{k5},zmm3,0x97
+vextractf32x8 BYTE PTR ss:[esi+0x6a02dba8]{k5},zmm3,0x97
+vextractf32x8 WORD PTR ss:[esi+0x6a02dba8]{k5},zmm3,0x97
+vextractf32x8 DWORD PTR ss:[esi+0x6a02dba8]{k5},zmm3,0x97
+vextractf32x8 QWORD PTR ss:[esi+0x6a02dba8]{k5},zmm3,0x97
+vextractf32x8 ss:[esi+0x6a02dba8]{k5},zmm3,0x97
+vextractf64x4 YMMWORD PTR [ebx],zmm3,0xa7
+vextractf64x4 BYTE PTR [ebx],zmm3,0xa7
+vextractf64x4 WORD PTR [ebx],zmm3,0xa7
+vextractf64x4 DWORD PTR [ebx],zmm3,0xa7
+vextractf64x4 QWORD PTR [ebx],zmm3,0xa7
+vextractf64x4 [ebx],zmm3,0xa7
 vextractf64x4 ymm0{k6}{z},zmm0,0xe6
-vextractf64x4 YMMWORD PTR fs:[ebp+ecx*4-0x7c0],zmm4,0x37
-vextractf64x4 BYTE PTR fs:[ebp+ecx*4-0x7c0],zmm4,0x37
-vextractf64x4 WORD PTR fs:[ebp+ecx*4-0x7c0],zmm4,0x37
-vextractf64x4 DWORD PTR fs:[ebp+ecx*4-0x7c0],zmm4,0x37
-vextractf64x4 QWORD PTR fs:[ebp+ecx*4-0x7c0],zmm4,0x37
-vextractf64x4 fs:[ebp+ecx*4-0x7c0],zmm4,0x37
 vextractf64x4 YMMWORD PTR [edi+0x179b563f]{k6},zmm0,0xc6
-vextractf64x4 BYTE PTR [edi+0x179b563f]{k6},zmm0,0xc6
-vextractf64x4 WORD PTR [edi+0x179b563f]{k6},zmm0,0xc6
-vextractf64x4 DWORD PTR [edi+0x179b563f]{k6},zmm0,0xc6
-vextractf64x4 QWORD PTR [edi+0x179b563f]{k6},zmm0,0xc6
-vextractf64x4 [edi+0x179b563f]{k6},zmm0,0xc6
 vcvtps2ph xmm1,xmm2,0x85
 vcvtps2ph QWORD PTR ss:[eax],xmm7,0x2c
 vcvtps2ph BYTE PTR ss:[eax],xmm7,0x2c
@@ -29433,50 +29394,50 @@ vcvtps2ph WORD PTR [edi],ymm4,0xb0
 vcvtps2ph DWORD PTR [edi],ymm4,0xb0
 vcvtps2ph QWORD PTR [edi],ymm4,0xb0
 vcvtps2ph [edi],ymm4,0xb0
+{evex} vcvtps2ph QWORD PTR [eax],xmm2,0x1a
 vcvtps2ph xmm5{k5}{z},xmm3,0x7d
 vcvtps2ph QWORD PTR ss:[eax-0xa8]{k7},xmm1,0x4f
-{evex} vcvtps2ph QWORD PTR [eax],xmm2,0x1a
+{evex} vcvtps2ph XMMWORD PTR [ecx+ebx*8-0x120],ymm3,0x86
 vcvtps2ph xmm7{k1},ymm1,0x20
-{evex} vcvtps2ph XMMWORD PTR ds:[edx],ymm5,0x1c
-{evex} vcvtps2ph BYTE PTR ds:[edx],ymm5,0x1c
-{evex} vcvtps2ph WORD PTR ds:[edx],ymm5,0x1c
-{evex} vcvtps2ph DWORD PTR ds:[edx],ymm5,0x1c
-{evex} vcvtps2ph QWORD PTR ds:[edx],ymm5,0x1c
-{evex} vcvtps2ph ds:[edx],ymm5,0x1c
-vcvtps2ph XMMWORD PTR [ebx-0x45]{k2},ymm1,0xf
-vcvtps2ph ymm4{k7},zmm6,0x34
+vcvtps2ph XMMWORD PTR ss:[esi+edi*4]{k3},ymm6,0xfa
+vcvtps2ph BYTE PTR ss:[esi+edi*4]{k3},ymm6,0xfa
+vcvtps2ph WORD PTR ss:[esi+edi*4]{k3},ymm6,0xfa
+vcvtps2ph DWORD PTR ss:[esi+edi*4]{k3},ymm6,0xfa
+vcvtps2ph QWORD PTR ss:[esi+edi*4]{k3},ymm6,0xfa
+vcvtps2ph ss:[esi+edi*4]{k3},ymm6,0xfa
 vcvtps2ph YMMWORD PTR [ecx-0x3b7c4240],zmm4,0x7b
 vcvtps2ph BYTE PTR [ecx-0x3b7c4240],zmm4,0x7b
 vcvtps2ph WORD PTR [ecx-0x3b7c4240],zmm4,0x7b
 vcvtps2ph DWORD PTR [ecx-0x3b7c4240],zmm4,0x7b
 vcvtps2ph QWORD PTR [ecx-0x3b7c4240],zmm4,0x7b
 vcvtps2ph [ecx-0x3b7c4240],zmm4,0x7b
+vcvtps2ph ymm4{k7},zmm6,0x34
 vcvtps2ph YMMWORD PTR fs:[ecx+eiz*1+0x4a83453d]{k5},zmm7,0x73
 vcvtps2ph BYTE PTR fs:[ecx+eiz*1+0x4a83453d]{k5},zmm7,0x73
 vcvtps2ph WORD PTR fs:[ecx+eiz*1+0x4a83453d]{k5},zmm7,0x73
 vcvtps2ph DWORD PTR fs:[ecx+eiz*1+0x4a83453d]{k5},zmm7,0x73
 vcvtps2ph QWORD PTR fs:[ecx+eiz*1+0x4a83453d]{k5},zmm7,0x73
 vcvtps2ph fs:[ecx+eiz*1+0x4a83453d]{k5},zmm7,0x73
-vpcmpud k4{k4},xmm6,xmm5,0x6f
-vpcmpud k5,xmm7,XMMWORD PTR fs:[ecx-0x290],0x40
-vpcmpud k5,xmm7,BYTE PTR fs:[ecx-0x290],0x40
-vpcmpud k5,xmm7,WORD PTR fs:[ecx-0x290],0x40
-vpcmpud k5,xmm7,DWORD PTR fs:[ecx-0x290],0x40
-vpcmpud k5,xmm7,QWORD PTR fs:[ecx-0x290],0x40
-vpcmpud k5,xmm7,fs:[ecx-0x290],0x40
+vpcmpud k1,xmm6,xmm7,0x9a
+vpcmpud k0{k1},xmm5,XMMWORD PTR fs:[ecx+edi*8-0x630],0x4a
+vpcmpud k0{k1},xmm5,BYTE PTR fs:[ecx+edi*8-0x630],0x4a
+vpcmpud k0{k1},xmm5,WORD PTR fs:[ecx+edi*8-0x630],0x4a
+vpcmpud k0{k1},xmm5,DWORD PTR fs:[ecx+edi*8-0x630],0x4a
+vpcmpud k0{k1},xmm5,QWORD PTR fs:[ecx+edi*8-0x630],0x4a
+vpcmpud k0{k1},xmm5,fs:[ecx+edi*8-0x630],0x4a
 vpcmpud k2{k2},xmm6,DWORD BCST [edx+ecx*8],0xa3
 vpcmpud k2{k2},xmm6,DWORD BCST BYTE PTR [edx+ecx*8],0xa3
 vpcmpud k2{k2},xmm6,DWORD BCST WORD PTR [edx+ecx*8],0xa3
 vpcmpud k2{k2},xmm6,DWORD BCST DWORD PTR [edx+ecx*8],0xa3
 vpcmpud k2{k2},xmm6,DWORD BCST QWORD PTR [edx+ecx*8],0xa3
-vpcmpud k0{k2},ymm4,ymm7,0xab
-vpcmpud k7,ymm6,DWORD BCST [edi+ebx*2],0x31
+vpcmpud k3,ymm4,ymm4,0x34
 vpcmpud k4{k5},ymm7,YMMWORD PTR fs:0xf066b688,0x99
 vpcmpud k4{k5},ymm7,BYTE PTR fs:0xf066b688,0x99
 vpcmpud k4{k5},ymm7,WORD PTR fs:0xf066b688,0x99
 vpcmpud k4{k5},ymm7,DWORD PTR fs:0xf066b688,0x99
 vpcmpud k4{k5},ymm7,QWORD PTR fs:0xf066b688,0x99
 vpcmpud k4{k5},ymm7,fs:0xf066b688,0x99
+vpcmpud k7,ymm6,DWORD BCST [edi+ebx*2],0x31
 vpcmpud k6,zmm2,zmm5,0x16
 vpcmpud k5{k5},zmm3,DWORD BCST es:[eax+eax*4],0xc2
 vpcmpud k5{k5},zmm3,DWORD BCST BYTE PTR es:[eax+eax*4],0xc2
@@ -29484,7 +29445,7 @@ vpcmpud k5{k5},zmm3,DWORD BCST WORD PTR es:[eax+eax*4],0xc2
 vpcmpud k5{k5},zmm3,DWORD BCST DWORD PTR es:[eax+eax*4],0xc2
 vpcmpud k5{k5},zmm3,DWORD BCST QWORD PTR es:[eax+eax*4],0xc2
 vpcmpud k2,zmm0,DWORD BCST [ecx],0xfc
-vpcmpuq k6{k3},xmm7,xmm1,0xf0
+vpcmpuq k4,xmm3,xmm2,0xc0
 vpcmpuq k0,xmm7,QWORD BCST es:[esi+ebp*1],0xde
 vpcmpuq k0,xmm7,QWORD BCST BYTE PTR es:[esi+ebp*1],0xde
 vpcmpuq k0,xmm7,QWORD BCST WORD PTR es:[esi+ebp*1],0xde
@@ -29508,27 +29469,26 @@ vpcmpuq k0,ymm4,WORD PTR [edi],0x3
 vpcmpuq k0,ymm4,DWORD PTR [edi],0x3
 vpcmpuq k0,ymm4,QWORD PTR [edi],0x3
 vpcmpuq k0,ymm4,[edi],0x3
-vpcmpuq k2{k7},zmm7,zmm1,0x33
-vpcmpuq k7,zmm7,ZMMWORD PTR gs:[esi-0x1040],0xb6
-vpcmpuq k7,zmm7,BYTE PTR gs:[esi-0x1040],0xb6
-vpcmpuq k7,zmm7,WORD PTR gs:[esi-0x1040],0xb6
-vpcmpuq k7,zmm7,DWORD PTR gs:[esi-0x1040],0xb6
-vpcmpuq k7,zmm7,QWORD PTR gs:[esi-0x1040],0xb6
-vpcmpuq k7,zmm7,gs:[esi-0x1040],0xb6
-vpcmpuq k1,zmm2,QWORD BCST [edi+ecx*8],0xf
-vpcmpd k2{k5},xmm1,xmm3,0xe1
-vpcmpd k1{k1},xmm7,DWORD BCST ss:[edx-0xc4],0xa
-vpcmpd k1{k1},xmm7,DWORD BCST BYTE PTR ss:[edx-0xc4],0xa
-vpcmpd k1{k1},xmm7,DWORD BCST WORD PTR ss:[edx-0xc4],0xa
-vpcmpd k1{k1},xmm7,DWORD BCST DWORD PTR ss:[edx-0xc4],0xa
-vpcmpd k1{k1},xmm7,DWORD BCST QWORD PTR ss:[edx-0xc4],0xa
+vpcmpuq k6,zmm1,zmm7,0x20
+vpcmpuq k7{k6},zmm5,QWORD BCST ds:[edi],0x8a
+vpcmpuq k7{k6},zmm5,QWORD BCST BYTE PTR ds:[edi],0x8a
+vpcmpuq k7{k6},zmm5,QWORD BCST WORD PTR ds:[edi],0x8a
+vpcmpuq k7{k6},zmm5,QWORD BCST DWORD PTR ds:[edi],0x8a
+vpcmpuq k7{k6},zmm5,QWORD BCST QWORD PTR ds:[edi],0x8a
+vpcmpuq k4,zmm1,QWORD BCST [ebx-0xe0],0xb1
 vpcmpd k2,xmm0,XMMWORD PTR [edx],0xb7
 vpcmpd k2,xmm0,BYTE PTR [edx],0xb7
 vpcmpd k2,xmm0,WORD PTR [edx],0xb7
 vpcmpd k2,xmm0,DWORD PTR [edx],0xb7
 vpcmpd k2,xmm0,QWORD PTR [edx],0xb7
 vpcmpd k2,xmm0,[edx],0xb7
-vpcmpd k0{k2},ymm7,ymm2,0xc
+vpcmpd k2{k5},xmm1,xmm3,0xe1
+vpcmpd k1{k1},xmm7,DWORD BCST ss:[edx-0xc4],0xa
+vpcmpd k1{k1},xmm7,DWORD BCST BYTE PTR ss:[edx-0xc4],0xa
+vpcmpd k1{k1},xmm7,DWORD BCST WORD PTR ss:[edx-0xc4],0xa
+vpcmpd k1{k1},xmm7,DWORD BCST DWORD PTR ss:[edx-0xc4],0xa
+vpcmpd k1{k1},xmm7,DWORD BCST QWORD PTR ss:[edx-0xc4],0xa
+vpcmpd k1,ymm3,ymm7,0xff
 vpcmpd k6{k7},ymm5,DWORD BCST [esi],0xc
 vpcmpd k6{k7},ymm5,DWORD BCST BYTE PTR [esi],0xc
 vpcmpd k6{k7},ymm5,DWORD BCST WORD PTR [esi],0xc
@@ -29547,38 +29507,33 @@ vpcmpd k6{k7},zmm6,DWORD BCST WORD PTR es:[edi-0x158],0x12
 vpcmpd k6{k7},zmm6,DWORD BCST DWORD PTR es:[edi-0x158],0x12
 vpcmpd k6{k7},zmm6,DWORD BCST QWORD PTR es:[edi-0x158],0x12
 vpcmpd k7,zmm5,DWORD BCST [edi+edi*8],0xeb
-vpcmpq k4{k5},xmm7,xmm5,0x2a
-vpcmpq k7,xmm6,QWORD BCST es:[ecx-0x190],0xd4
-vpcmpq k7,xmm6,QWORD BCST BYTE PTR es:[ecx-0x190],0xd4
-vpcmpq k7,xmm6,QWORD BCST WORD PTR es:[ecx-0x190],0xd4
-vpcmpq k7,xmm6,QWORD BCST DWORD PTR es:[ecx-0x190],0xd4
-vpcmpq k7,xmm6,QWORD BCST QWORD PTR es:[ecx-0x190],0xd4
-vpcmpq k4{k3},xmm7,XMMWORD PTR [edi],0xb8
-vpcmpq k4{k3},xmm7,BYTE PTR [edi],0xb8
-vpcmpq k4{k3},xmm7,WORD PTR [edi],0xb8
-vpcmpq k4{k3},xmm7,DWORD PTR [edi],0xb8
-vpcmpq k4{k3},xmm7,QWORD PTR [edi],0xb8
-vpcmpq k4{k3},xmm7,[edi],0xb8
+vpcmpq k7,xmm1,xmm2,0x64
+vpcmpq k2{k3},xmm5,XMMWORD PTR cs:[edx+0x250],0xd8
+vpcmpq k2{k3},xmm5,BYTE PTR cs:[edx+0x250],0xd8
+vpcmpq k2{k3},xmm5,WORD PTR cs:[edx+0x250],0xd8
+vpcmpq k2{k3},xmm5,DWORD PTR cs:[edx+0x250],0xd8
+vpcmpq k2{k3},xmm5,QWORD PTR cs:[edx+0x250],0xd8
+vpcmpq k2{k3},xmm5,cs:[edx+0x250],0xd8
+vpcmpq k4,xmm1,QWORD BCST [ebx+0x4f7e7574],0x89
+vpcmpq k4,xmm1,QWORD BCST BYTE PTR [ebx+0x4f7e7574],0x89
+vpcmpq k4,xmm1,QWORD BCST WORD PTR [ebx+0x4f7e7574],0x89
+vpcmpq k4,xmm1,QWORD BCST DWORD PTR [ebx+0x4f7e7574],0x89
+vpcmpq k4,xmm1,QWORD BCST QWORD PTR [ebx+0x4f7e7574],0x89
+vpcmpq k2,ymm6,YMMWORD PTR [edx],0xc3
+vpcmpq k2,ymm6,BYTE PTR [edx],0xc3
+vpcmpq k2,ymm6,WORD PTR [edx],0xc3
+vpcmpq k2,ymm6,DWORD PTR [edx],0xc3
+vpcmpq k2,ymm6,QWORD PTR [edx],0xc3
+vpcmpq k2,ymm6,[edx],0xc3
 vpcmpq k5{k5},ymm7,ymm2,0xc8
-vpcmpq k5,ymm2,YMMWORD PTR fs:[eax+edx*4+0x49],0xa5
-vpcmpq k5,ymm2,BYTE PTR fs:[eax+edx*4+0x49],0xa5
-vpcmpq k5,ymm2,WORD PTR fs:[eax+edx*4+0x49],0xa5
-vpcmpq k5,ymm2,DWORD PTR fs:[eax+edx*4+0x49],0xa5
-vpcmpq k5,ymm2,QWORD PTR fs:[eax+edx*4+0x49],0xa5
-vpcmpq k5,ymm2,fs:[eax+edx*4+0x49],0xa5
-vpcmpq k3{k5},ymm0,YMMWORD PTR [esi+edx*8],0xc8
-vpcmpq k3{k5},ymm0,BYTE PTR [esi+edx*8],0xc8
-vpcmpq k3{k5},ymm0,WORD PTR [esi+edx*8],0xc8
-vpcmpq k3{k5},ymm0,DWORD PTR [esi+edx*8],0xc8
-vpcmpq k3{k5},ymm0,QWORD PTR [esi+edx*8],0xc8
-vpcmpq k3{k5},ymm0,[esi+edx*8],0xc8
-vpcmpq k7{k3},zmm0,zmm1,0xcf
+vpcmpq k0{k7},ymm2,QWORD BCST fs:[esp+eax*8],0xa7
+vpcmpq k0{k7},ymm2,QWORD BCST BYTE PTR fs:[esp+eax*8],0xa7
+vpcmpq k0{k7},ymm2,QWORD BCST WORD PTR fs:[esp+eax*8],0xa7
+vpcmpq k0{k7},ymm2,QWORD BCST DWORD PTR fs:[esp+eax*8],0xa7
+vpcmpq k0{k7},ymm2,QWORD BCST QWORD PTR fs:[esp+eax*8],0xa7
+vpcmpq k4,zmm6,zmm7,0xf3
 vpcmpq k5{k3},zmm0,QWORD BCST ss:0xffffffd9,0x7c
 vpcmpq k6,zmm1,QWORD BCST [edx],0x61
-vpcmpq k6,zmm1,QWORD BCST BYTE PTR [edx],0x61
-vpcmpq k6,zmm1,QWORD BCST WORD PTR [edx],0x61
-vpcmpq k6,zmm1,QWORD BCST DWORD PTR [edx],0x61
-vpcmpq k6,zmm1,QWORD BCST QWORD PTR [edx],0x61
 pinsrb xmm0,ebp,0x37
 pinsrb xmm3,BYTE PTR ds:0x6921,0x67
 pinsrb xmm3,WORD PTR ds:0x6921,0x67
@@ -29666,39 +29621,39 @@ vpinsrd xmm7,xmm6,[edi+edi*2-0x4f82b62a],0x3e
 {evex} vpinsrd xmm0,xmm5,QWORD PTR ss:[ebx],0xbc
 {evex} vpinsrd xmm0,xmm5,ss:[ebx],0xbc
 {evex} vpinsrd xmm2,xmm1,DWORD PTR [edi+eiz*4+0x42bc3b0],0xfe
-vshuff32x4 ymm1{k2}{z},ymm3,ymm3,0x87
-vshuff32x4 ymm2,ymm6,YMMWORD PTR [edx],0xa4
-vshuff32x4 ymm2,ymm6,BYTE PTR [edx],0xa4
-vshuff32x4 ymm2,ymm6,WORD PTR [edx],0xa4
-vshuff32x4 ymm2,ymm6,DWORD PTR [edx],0xa4
-vshuff32x4 ymm2,ymm6,QWORD PTR [edx],0xa4
-vshuff32x4 ymm2,ymm6,[edx],0xa4
+vshuff32x4 ymm3,ymm7,ymm3,0xca
 vshuff32x4 ymm7{k3}{z},ymm5,YMMWORD PTR cs:[ebp+ebp*1+0x591aa1c7],0xdb
 vshuff32x4 ymm7{k3}{z},ymm5,BYTE PTR cs:[ebp+ebp*1+0x591aa1c7],0xdb
 vshuff32x4 ymm7{k3}{z},ymm5,WORD PTR cs:[ebp+ebp*1+0x591aa1c7],0xdb
 vshuff32x4 ymm7{k3}{z},ymm5,DWORD PTR cs:[ebp+ebp*1+0x591aa1c7],0xdb
 vshuff32x4 ymm7{k3}{z},ymm5,QWORD PTR cs:[ebp+ebp*1+0x591aa1c7],0xdb
 vshuff32x4 ymm7{k3}{z},ymm5,cs:[ebp+ebp*1+0x591aa1c7],0xdb
+vshuff32x4 ymm2,ymm6,YMMWORD PTR [edx],0xa4
+vshuff32x4 ymm2,ymm6,BYTE PTR [edx],0xa4
+vshuff32x4 ymm2,ymm6,WORD PTR [edx],0xa4
+vshuff32x4 ymm2,ymm6,DWORD PTR [edx],0xa4
+vshuff32x4 ymm2,ymm6,QWORD PTR [edx],0xa4
+vshuff32x4 ymm2,ymm6,[edx],0xa4
+vshuff32x4 zmm5,zmm7,ZMMWORD PTR [edx],0xcf
+vshuff32x4 zmm5,zmm7,BYTE PTR [edx],0xcf
+vshuff32x4 zmm5,zmm7,WORD PTR [edx],0xcf
+vshuff32x4 zmm5,zmm7,DWORD PTR [edx],0xcf
+vshuff32x4 zmm5,zmm7,QWORD PTR [edx],0xcf
+vshuff32x4 zmm5,zmm7,[edx],0xcf
 vshuff32x4 zmm2{k5},zmm5,zmm3,0xd6
-vshuff32x4 zmm1,zmm4,ZMMWORD PTR fs:[ecx],0xc4
-vshuff32x4 zmm1,zmm4,BYTE PTR fs:[ecx],0xc4
-vshuff32x4 zmm1,zmm4,WORD PTR fs:[ecx],0xc4
-vshuff32x4 zmm1,zmm4,DWORD PTR fs:[ecx],0xc4
-vshuff32x4 zmm1,zmm4,QWORD PTR fs:[ecx],0xc4
-vshuff32x4 zmm1,zmm4,fs:[ecx],0xc4
-vshuff32x4 zmm7,zmm2,DWORD BCST [edx+eiz*4],0xbf
-vshuff32x4 zmm7,zmm2,DWORD BCST BYTE PTR [edx+eiz*4],0xbf
-vshuff32x4 zmm7,zmm2,DWORD BCST WORD PTR [edx+eiz*4],0xbf
-vshuff32x4 zmm7,zmm2,DWORD BCST DWORD PTR [edx+eiz*4],0xbf
-vshuff32x4 zmm7,zmm2,DWORD BCST QWORD PTR [edx+eiz*4],0xbf
-vshuff64x2 ymm1{k3}{z},ymm7,ymm0,0x1c
+vshuff32x4 zmm0{k6},zmm4,DWORD BCST ds:[esi*2+0x3c44f6ad],0x71
+vshuff32x4 zmm0{k6},zmm4,DWORD BCST BYTE PTR ds:[esi*2+0x3c44f6ad],0x71
+vshuff32x4 zmm0{k6},zmm4,DWORD BCST WORD PTR ds:[esi*2+0x3c44f6ad],0x71
+vshuff32x4 zmm0{k6},zmm4,DWORD BCST DWORD PTR ds:[esi*2+0x3c44f6ad],0x71
+vshuff32x4 zmm0{k6},zmm4,DWORD BCST QWORD PTR ds:[esi*2+0x3c44f6ad],0x71
+vshuff64x2 ymm0,ymm7,ymm4,0x17
 vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST ds:[ebx-0x308],0x7d
 vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST BYTE PTR ds:[ebx-0x308],0x7d
 vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST WORD PTR ds:[ebx-0x308],0x7d
 vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST DWORD PTR ds:[ebx-0x308],0x7d
 vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST QWORD PTR ds:[ebx-0x308],0x7d
 vshuff64x2 ymm3,ymm6,QWORD BCST ds:0xffffffb3,0xbd
-vshuff64x2 zmm5{k7},zmm4,zmm2,0x8e
+vshuff64x2 zmm1,zmm7,zmm0,0x1d
 vshuff64x2 zmm0,zmm1,QWORD BCST es:[ecx+ebp*4+0x4efe34b3],0x1b
 vshuff64x2 zmm0,zmm1,QWORD BCST BYTE PTR es:[ecx+ebp*4+0x4efe34b3],0x1b
 vshuff64x2 zmm0,zmm1,QWORD BCST WORD PTR es:[ecx+ebp*4+0x4efe34b3],0x1b
@@ -29710,20 +29665,20 @@ vshuff64x2 zmm2,zmm3,WORD PTR [edi],0x2d
 vshuff64x2 zmm2,zmm3,DWORD PTR [edi],0x2d
 vshuff64x2 zmm2,zmm3,QWORD PTR [edi],0x2d
 vshuff64x2 zmm2,zmm3,[edi],0x2d
+vpternlogd xmm1,xmm7,XMMWORD PTR [edx+esi*2-0x2e4a56f],0xb1
+vpternlogd xmm1,xmm7,BYTE PTR [edx+esi*2-0x2e4a56f],0xb1
+vpternlogd xmm1,xmm7,WORD PTR [edx+esi*2-0x2e4a56f],0xb1
+vpternlogd xmm1,xmm7,DWORD PTR [edx+esi*2-0x2e4a56f],0xb1
+vpternlogd xmm1,xmm7,QWORD PTR [edx+esi*2-0x2e4a56f],0xb1
+vpternlogd xmm1,xmm7,[edx+esi*2-0x2e4a56f],0xb1
 vpternlogd xmm2{k3},xmm2,xmm2,0xbd
-vpternlogd xmm7,xmm2,XMMWORD PTR ss:[edi+0xe0],0xe4
-vpternlogd xmm7,xmm2,BYTE PTR ss:[edi+0xe0],0xe4
-vpternlogd xmm7,xmm2,WORD PTR ss:[edi+0xe0],0xe4
-vpternlogd xmm7,xmm2,DWORD PTR ss:[edi+0xe0],0xe4
-vpternlogd xmm7,xmm2,QWORD PTR ss:[edi+0xe0],0xe4
-vpternlogd xmm7,xmm2,ss:[edi+0xe0],0xe4
-vpternlogd xmm1{k6}{z},xmm7,XMMWORD PTR [esi],0xfd
-vpternlogd xmm1{k6}{z},xmm7,BYTE PTR [esi],0xfd
-vpternlogd xmm1{k6}{z},xmm7,WORD PTR [esi],0xfd
-vpternlogd xmm1{k6}{z},xmm7,DWORD PTR [esi],0xfd
-vpternlogd xmm1{k6}{z},xmm7,QWORD PTR [esi],0xfd
-vpternlogd xmm1{k6}{z},xmm7,[esi],0xfd
-vpternlogd ymm3{k5},ymm4,ymm7,0x10
+vpternlogd xmm1{k7},xmm2,XMMWORD PTR es:[edi+0x3e],0x48
+vpternlogd xmm1{k7},xmm2,BYTE PTR es:[edi+0x3e],0x48
+vpternlogd xmm1{k7},xmm2,WORD PTR es:[edi+0x3e],0x48
+vpternlogd xmm1{k7},xmm2,DWORD PTR es:[edi+0x3e],0x48
+vpternlogd xmm1{k7},xmm2,QWORD PTR es:[edi+0x3e],0x48
+vpternlogd xmm1{k7},xmm2,es:[edi+0x3e],0x48
+vpternlogd ymm0,ymm2,ymm0,0x78
 vpternlogd ymm7{k1}{z},ymm1,YMMWORD PTR ss:[eax],0xaa
 vpternlogd ymm7{k1}{z},ymm1,BYTE PTR ss:[eax],0xaa
 vpternlogd ymm7{k1}{z},ymm1,WORD PTR ss:[eax],0xaa
@@ -29760,50 +29715,54 @@ vpternlogq xmm2{k6},xmm2,WORD PTR [ecx],0xe1
 vpternlogq xmm2{k6},xmm2,DWORD PTR [ecx],0xe1
 vpternlogq xmm2{k6},xmm2,QWORD PTR [ecx],0xe1
 vpternlogq xmm2{k6},xmm2,[ecx],0xe1
-vpternlogq ymm5{k1},ymm1,ymm5,0x8d
-vpternlogq ymm6,ymm1,YMMWORD PTR fs:[eax],0x2
-vpternlogq ymm6,ymm1,BYTE PTR fs:[eax],0x2
-vpternlogq ymm6,ymm1,WORD PTR fs:[eax],0x2
-vpternlogq ymm6,ymm1,DWORD PTR fs:[eax],0x2
-vpternlogq ymm6,ymm1,QWORD PTR fs:[eax],0x2
-vpternlogq ymm6,ymm1,fs:[eax],0x2
-vpternlogq ymm2,ymm7,QWORD BCST ds:0x391f0dc6,0x7c
+vpternlogq ymm3,ymm4,ymm2,0x1f
+vpternlogq ymm0,ymm3,QWORD BCST es:[edx+ebx*4+0x7f],0xa3
+vpternlogq ymm0,ymm3,QWORD BCST BYTE PTR es:[edx+ebx*4+0x7f],0xa3
+vpternlogq ymm0,ymm3,QWORD BCST WORD PTR es:[edx+ebx*4+0x7f],0xa3
+vpternlogq ymm0,ymm3,QWORD BCST DWORD PTR es:[edx+ebx*4+0x7f],0xa3
+vpternlogq ymm0,ymm3,QWORD BCST QWORD PTR es:[edx+ebx*4+0x7f],0xa3
+vpternlogq ymm2{k6}{z},ymm5,YMMWORD PTR [eax],0xcc
+vpternlogq ymm2{k6}{z},ymm5,BYTE PTR [eax],0xcc
+vpternlogq ymm2{k6}{z},ymm5,WORD PTR [eax],0xcc
+vpternlogq ymm2{k6}{z},ymm5,DWORD PTR [eax],0xcc
+vpternlogq ymm2{k6}{z},ymm5,QWORD PTR [eax],0xcc
+vpternlogq ymm2{k6}{z},ymm5,[eax],0xcc
+vpternlogq zmm2,zmm1,ZMMWORD PTR [ebx],0x41
+vpternlogq zmm2,zmm1,BYTE PTR [ebx],0x41
+vpternlogq zmm2,zmm1,WORD PTR [ebx],0x41
+vpternlogq zmm2,zmm1,DWORD PTR [ebx],0x41
+vpternlogq zmm2,zmm1,QWORD PTR [ebx],0x41
+vpternlogq zmm2,zmm1,[ebx],0x41
 vpternlogq zmm1{k4}{z},zmm7,zmm7,0x68
 vpternlogq zmm6{k3}{z},zmm4,QWORD BCST ss:[edi+0x6a706fe3],0x2d
 vpternlogq zmm6{k3}{z},zmm4,QWORD BCST BYTE PTR ss:[edi+0x6a706fe3],0x2d
 vpternlogq zmm6{k3}{z},zmm4,QWORD BCST WORD PTR ss:[edi+0x6a706fe3],0x2d
 vpternlogq zmm6{k3}{z},zmm4,QWORD BCST DWORD PTR ss:[edi+0x6a706fe3],0x2d
 vpternlogq zmm6{k3}{z},zmm4,QWORD BCST QWORD PTR ss:[edi+0x6a706fe3],0x2d
-vpternlogq zmm7,zmm3,QWORD BCST [esi+esi*8],0xe3
-vpternlogq zmm7,zmm3,QWORD BCST BYTE PTR [esi+esi*8],0xe3
-vpternlogq zmm7,zmm3,QWORD BCST WORD PTR [esi+esi*8],0xe3
-vpternlogq zmm7,zmm3,QWORD BCST DWORD PTR [esi+esi*8],0xe3
-vpternlogq zmm7,zmm3,QWORD BCST QWORD PTR [esi+esi*8],0xe3
-vgetmantps xmm5{k7}{z},xmm4,0x11
-vgetmantps xmm2,XMMWORD PTR ss:[eax+edx*4-0xe0],0x8e
-vgetmantps xmm2,BYTE PTR ss:[eax+edx*4-0xe0],0x8e
-vgetmantps xmm2,WORD PTR ss:[eax+edx*4-0xe0],0x8e
-vgetmantps xmm2,DWORD PTR ss:[eax+edx*4-0xe0],0x8e
-vgetmantps xmm2,QWORD PTR ss:[eax+edx*4-0xe0],0x8e
-vgetmantps xmm2,ss:[eax+edx*4-0xe0],0x8e
+vgetmantps xmm7,xmm3,0x1e
+vgetmantps xmm2{k4},DWORD BCST es:[edx],0xc2
+vgetmantps xmm2{k4},DWORD BCST BYTE PTR es:[edx],0xc2
+vgetmantps xmm2{k4},DWORD BCST WORD PTR es:[edx],0xc2
+vgetmantps xmm2{k4},DWORD BCST DWORD PTR es:[edx],0xc2
+vgetmantps xmm2{k4},DWORD BCST QWORD PTR es:[edx],0xc2
 vgetmantps xmm2,DWORD BCST [ecx-0x38b4c8ef],0x42
 vgetmantps xmm2,DWORD BCST BYTE PTR [ecx-0x38b4c8ef],0x42
 vgetmantps xmm2,DWORD BCST WORD PTR [ecx-0x38b4c8ef],0x42
 vgetmantps xmm2,DWORD BCST DWORD PTR [ecx-0x38b4c8ef],0x42
 vgetmantps xmm2,DWORD BCST QWORD PTR [ecx-0x38b4c8ef],0x42
-vgetmantps ymm6{k2}{z},ymm7,0xa4
-vgetmantps ymm0,DWORD BCST cs:[ecx+ebx*2+0x49441d61],0x73
-vgetmantps ymm0,DWORD BCST BYTE PTR cs:[ecx+ebx*2+0x49441d61],0x73
-vgetmantps ymm0,DWORD BCST WORD PTR cs:[ecx+ebx*2+0x49441d61],0x73
-vgetmantps ymm0,DWORD BCST DWORD PTR cs:[ecx+ebx*2+0x49441d61],0x73
-vgetmantps ymm0,DWORD BCST QWORD PTR cs:[ecx+ebx*2+0x49441d61],0x73
 vgetmantps ymm4,YMMWORD PTR [esp+ecx*4],0x4c
 vgetmantps ymm4,BYTE PTR [esp+ecx*4],0x4c
 vgetmantps ymm4,WORD PTR [esp+ecx*4],0x4c
 vgetmantps ymm4,DWORD PTR [esp+ecx*4],0x4c
 vgetmantps ymm4,QWORD PTR [esp+ecx*4],0x4c
 vgetmantps ymm4,[esp+ecx*4],0x4c
-vgetmantps zmm3,zmm0{sae},0xb6
+vgetmantps ymm6{k2}{z},ymm7,0xa4
+vgetmantps ymm0,DWORD BCST cs:[ecx+ebx*2+0x49441d61],0x73
+vgetmantps ymm0,DWORD BCST BYTE PTR cs:[ecx+ebx*2+0x49441d61],0x73
+vgetmantps ymm0,DWORD BCST WORD PTR cs:[ecx+ebx*2+0x49441d61],0x73
+vgetmantps ymm0,DWORD BCST DWORD PTR cs:[ecx+ebx*2+0x49441d61],0x73
+vgetmantps ymm0,DWORD BCST QWORD PTR cs:[ecx+ebx*2+0x49441d61],0x73
+vgetmantps zmm3,zmm2,0x51
 vgetmantps zmm2{k4}{z},ZMMWORD PTR ss:[eax],0xa8
 vgetmantps zmm2{k4}{z},BYTE PTR ss:[eax],0xa8
 vgetmantps zmm2{k4}{z},WORD PTR ss:[eax],0xa8
@@ -29811,25 +29770,31 @@ vgetmantps zmm2{k4}{z},DWORD PTR ss:[eax],0xa8
 vgetmantps zmm2{k4}{z},QWORD PTR ss:[eax],0xa8
 vgetmantps zmm2{k4}{z},ss:[eax],0xa8
 vgetmantps zmm6{k1}{z},DWORD BCST [ecx+eiz*1-0x24],0xe1
+vgetmantpd xmm5,XMMWORD PTR [ecx],0xe3
+vgetmantpd xmm5,BYTE PTR [ecx],0xe3
+vgetmantpd xmm5,WORD PTR [ecx],0xe3
+vgetmantpd xmm5,DWORD PTR [ecx],0xe3
+vgetmantpd xmm5,QWORD PTR [ecx],0xe3
+vgetmantpd xmm5,[ecx],0xe3
 vgetmantpd xmm6{k5}{z},xmm3,0x29
-vgetmantpd xmm2{k4}{z},QWORD BCST gs:[ebx],0x5e
-vgetmantpd xmm2{k4}{z},QWORD BCST BYTE PTR gs:[ebx],0x5e
-vgetmantpd xmm2{k4}{z},QWORD BCST WORD PTR gs:[ebx],0x5e
-vgetmantpd xmm2{k4}{z},QWORD BCST DWORD PTR gs:[ebx],0x5e
-vgetmantpd xmm2{k4}{z},QWORD BCST QWORD PTR gs:[ebx],0x5e
-vgetmantpd xmm4,QWORD BCST [ecx-0x3d0],0x1e
-vgetmantpd xmm4,QWORD BCST BYTE PTR [ecx-0x3d0],0x1e
-vgetmantpd xmm4,QWORD BCST WORD PTR [ecx-0x3d0],0x1e
-vgetmantpd xmm4,QWORD BCST DWORD PTR [ecx-0x3d0],0x1e
-vgetmantpd xmm4,QWORD BCST QWORD PTR [ecx-0x3d0],0x1e
-vgetmantpd ymm6{k6}{z},ymm1,0xeb
+vgetmantpd xmm6{k5},XMMWORD PTR fs:[ecx+esi*1+0x780],0xb7
+vgetmantpd xmm6{k5},BYTE PTR fs:[ecx+esi*1+0x780],0xb7
+vgetmantpd xmm6{k5},WORD PTR fs:[ecx+esi*1+0x780],0xb7
+vgetmantpd xmm6{k5},DWORD PTR fs:[ecx+esi*1+0x780],0xb7
+vgetmantpd xmm6{k5},QWORD PTR fs:[ecx+esi*1+0x780],0xb7
+vgetmantpd xmm6{k5},fs:[ecx+esi*1+0x780],0xb7
+vgetmantpd ymm7,ymm3,0x76
 vgetmantpd ymm4,QWORD BCST cs:[edi+ebp*2],0xa1
 vgetmantpd ymm4,QWORD BCST BYTE PTR cs:[edi+ebp*2],0xa1
 vgetmantpd ymm4,QWORD BCST WORD PTR cs:[edi+ebp*2],0xa1
 vgetmantpd ymm4,QWORD BCST DWORD PTR cs:[edi+ebp*2],0xa1
 vgetmantpd ymm4,QWORD BCST QWORD PTR cs:[edi+ebp*2],0xa1
 vgetmantpd ymm2{k4}{z},QWORD BCST [edi+0x3aaceaa5],0x7e
-vgetmantpd zmm6{k1},zmm5{sae},0x26
+vgetmantpd ymm2{k4}{z},QWORD BCST BYTE PTR [edi+0x3aaceaa5],0x7e
+vgetmantpd ymm2{k4}{z},QWORD BCST WORD PTR [edi+0x3aaceaa5],0x7e
+vgetmantpd ymm2{k4}{z},QWORD BCST DWORD PTR [edi+0x3aaceaa5],0x7e
+vgetmantpd ymm2{k4}{z},QWORD BCST QWORD PTR [edi+0x3aaceaa5],0x7e
+vgetmantpd zmm2,zmm3,0x62
 vgetmantpd zmm0,QWORD BCST cs:[ebp*4-0x1e6e7906],0x9
 vgetmantpd zmm7,ZMMWORD PTR [ecx-0x1040],0xd1
 vgetmantpd zmm7,BYTE PTR [ecx-0x1040],0xd1
@@ -29837,7 +29802,7 @@ vgetmantpd zmm7,WORD PTR [ecx-0x1040],0xd1
 vgetmantpd zmm7,DWORD PTR [ecx-0x1040],0xd1
 vgetmantpd zmm7,QWORD PTR [ecx-0x1040],0xd1
 vgetmantpd zmm7,[ecx-0x1040],0xd1
-vgetmantss xmm1{k6}{z},xmm6,xmm2,0x13
+vgetmantss xmm7,xmm4,xmm0,0xc5
 vgetmantss xmm5{k3},xmm0,DWORD PTR cs:0x6838a98b,0x68
 vgetmantss xmm5{k3},xmm0,BYTE PTR cs:0x6838a98b,0x68
 vgetmantss xmm5{k3},xmm0,WORD PTR cs:0x6838a98b,0x68
@@ -29880,6 +29845,12 @@ vinserti128 ymm5,ymm5,WORD PTR [edx],0xa3
 vinserti128 ymm5,ymm5,DWORD PTR [edx],0xa3
 vinserti128 ymm5,ymm5,QWORD PTR [edx],0xa3
 vinserti128 ymm5,ymm5,[edx],0xa3
+vinserti32x4 ymm1,ymm6,XMMWORD PTR [edx+0x3d0],0x1f
+vinserti32x4 ymm1,ymm6,BYTE PTR [edx+0x3d0],0x1f
+vinserti32x4 ymm1,ymm6,WORD PTR [edx+0x3d0],0x1f
+vinserti32x4 ymm1,ymm6,DWORD PTR [edx+0x3d0],0x1f
+vinserti32x4 ymm1,ymm6,QWORD PTR [edx+0x3d0],0x1f
+vinserti32x4 ymm1,ymm6,[edx+0x3d0],0x1f
 vinserti32x4 ymm5{k2}{z},ymm1,xmm1,0x4d
 vinserti32x4 ymm0{k5},ymm1,XMMWORD PTR ss:[esp+edi*1],0x23
 vinserti32x4 ymm0{k5},ymm1,BYTE PTR ss:[esp+edi*1],0x23
@@ -29887,12 +29858,6 @@ vinserti32x4 ymm0{k5},ymm1,WORD PTR ss:[esp+edi*1],0x23
 vinserti32x4 ymm0{k5},ymm1,DWORD PTR ss:[esp+edi*1],0x23
 vinserti32x4 ymm0{k5},ymm1,QWORD PTR ss:[esp+edi*1],0x23
 vinserti32x4 ymm0{k5},ymm1,ss:[esp+edi*1],0x23
-vinserti32x4 ymm1,ymm6,XMMWORD PTR [edx+0x3d0],0x1f
-vinserti32x4 ymm1,ymm6,BYTE PTR [edx+0x3d0],0x1f
-vinserti32x4 ymm1,ymm6,WORD PTR [edx+0x3d0],0x1f
-vinserti32x4 ymm1,ymm6,DWORD PTR [edx+0x3d0],0x1f
-vinserti32x4 ymm1,ymm6,QWORD PTR [edx+0x3d0],0x1f
-vinserti32x4 ymm1,ymm6,[edx+0x3d0],0x1f
 vinserti32x4 zmm4,zmm6,xmm6,0xd
 vinserti32x4 zmm0{k5}{z},zmm5,XMMWORD PTR ss:[ecx+eiz*8],0x66
 vinserti32x4 zmm6,zmm4,XMMWORD PTR [esi+0x2f],0x3f
@@ -29909,14 +29874,14 @@ vinserti64x2 ymm2,ymm6,WORD PTR [edi+edi*2-0x27],0xd3
 vinserti64x2 ymm2,ymm6,DWORD PTR [edi+edi*2-0x27],0xd3
 vinserti64x2 ymm2,ymm6,QWORD PTR [edi+edi*2-0x27],0xd3
 vinserti64x2 ymm2,ymm6,[edi+edi*2-0x27],0xd3
-vinserti64x2 zmm6{k3},zmm1,xmm5,0x97
+vinserti64x2 zmm1,zmm4,xmm2,0x70
+vinserti64x2 zmm3{k6}{z},zmm2,XMMWORD PTR [ebp+0x569c8002],0xe9
 vinserti64x2 zmm2,zmm4,XMMWORD PTR ss:[edx-0x6e0],0x4a
 vinserti64x2 zmm2,zmm4,BYTE PTR ss:[edx-0x6e0],0x4a
 vinserti64x2 zmm2,zmm4,WORD PTR ss:[edx-0x6e0],0x4a
 vinserti64x2 zmm2,zmm4,DWORD PTR ss:[edx-0x6e0],0x4a
 vinserti64x2 zmm2,zmm4,QWORD PTR ss:[edx-0x6e0],0x4a
 vinserti64x2 zmm2,zmm4,ss:[edx-0x6e0],0x4a
-vinserti64x2 zmm3{k6}{z},zmm2,XMMWORD PTR [ebp+0x569c8002],0xe9
 vextracti128 xmm4,ymm7,0x1b
 vextracti128 XMMWORD PTR gs:[edi-0x1e],ymm0,0x1a
 vextracti128 BYTE PTR gs:[edi-0x1e],ymm0,0x1a
@@ -29951,6 +29916,12 @@ vextracti32x4 DWORD PTR fs:[edi+0x740]{k5},zmm6,0xf9
 vextracti32x4 QWORD PTR fs:[edi+0x740]{k5},zmm6,0xf9
 vextracti32x4 fs:[edi+0x740]{k5},zmm6,0xf9
 vextracti32x4 XMMWORD PTR [ebp+ecx*1+0x780],zmm6,0xf9
+vextracti64x2 XMMWORD PTR [ebx],ymm3,0x2e
+vextracti64x2 BYTE PTR [ebx],ymm3,0x2e
+vextracti64x2 WORD PTR [ebx],ymm3,0x2e
+vextracti64x2 DWORD PTR [ebx],ymm3,0x2e
+vextracti64x2 QWORD PTR [ebx],ymm3,0x2e
+vextracti64x2 [ebx],ymm3,0x2e
 vextracti64x2 xmm3{k2}{z},ymm1,0xf4
 vextracti64x2 XMMWORD PTR fs:[esp+ecx*2],ymm4,0x4c
 vextracti64x2 BYTE PTR fs:[esp+ecx*2],ymm4,0x4c
@@ -29958,21 +29929,10 @@ vextracti64x2 WORD PTR fs:[esp+ecx*2],ymm4,0x4c
 vextracti64x2 DWORD PTR fs:[esp+ecx*2],ymm4,0x4c
 vextracti64x2 QWORD PTR fs:[esp+ecx*2],ymm4,0x4c
 vextracti64x2 fs:[esp+ecx*2],ymm4,0x4c
-vextracti64x2 XMMWORD PTR [edi]{k1},ymm2,0x9b
-vextracti64x2 BYTE PTR [edi]{k1},ymm2,0x9b
-vextracti64x2 WORD PTR [edi]{k1},ymm2,0x9b
-vextracti64x2 DWORD PTR [edi]{k1},ymm2,0x9b
-vextracti64x2 QWORD PTR [edi]{k1},ymm2,0x9b
-vextracti64x2 [edi]{k1},ymm2,0x9b
+vextracti64x2 XMMWORD PTR [ebx+eax*1],zmm3,0x59
 vextracti64x2 xmm0{k6}{z},zmm2,0x6d
-vextracti64x2 XMMWORD PTR ds:[ebp+0x760],zmm7,0xc4
-vextracti64x2 BYTE PTR ds:[ebp+0x760],zmm7,0xc4
-vextracti64x2 WORD PTR ds:[ebp+0x760],zmm7,0xc4
-vextracti64x2 DWORD PTR ds:[ebp+0x760],zmm7,0xc4
-vextracti64x2 QWORD PTR ds:[ebp+0x760],zmm7,0xc4
-vextracti64x2 ds:[ebp+0x760],zmm7,0xc4
 vextracti64x2 XMMWORD PTR [eax+ecx*8-0x619fbea6]{k5},zmm0,0xdc
-vinserti32x8 zmm2{k7}{z},zmm0,ymm5,0x73
+vinserti32x8 zmm6,zmm2,ymm5,0x3c
 vinserti32x8 zmm5{k4},zmm2,YMMWORD PTR es:[esi+0xf20],0x80
 vinserti32x8 zmm5{k4},zmm2,BYTE PTR es:[esi+0xf20],0x80
 vinserti32x8 zmm5{k4},zmm2,WORD PTR es:[esi+0xf20],0x80
@@ -30019,32 +29979,27 @@ vextracti64x4 DWORD PTR [esi-0xac0]{k1},zmm6,0x27
 vextracti64x4 QWORD PTR [esi-0xac0]{k1},zmm6,0x27
 vextracti64x4 [esi-0xac0]{k1},zmm6,0x27
 vextracti64x4 YMMWORD PTR [eax-0x51],zmm2,0xd9
+vpcmpub k6,xmm6,XMMWORD PTR [ecx+ecx*8-0x580],0x3c
+vpcmpub k6,xmm6,BYTE PTR [ecx+ecx*8-0x580],0x3c
+vpcmpub k6,xmm6,WORD PTR [ecx+ecx*8-0x580],0x3c
+vpcmpub k6,xmm6,DWORD PTR [ecx+ecx*8-0x580],0x3c
+vpcmpub k6,xmm6,QWORD PTR [ecx+ecx*8-0x580],0x3c
+vpcmpub k6,xmm6,[ecx+ecx*8-0x580],0x3c
 vpcmpub k6{k1},xmm3,xmm1,0x1b
-vpcmpub k4,xmm2,XMMWORD PTR es:[esi+ebp*2],0xa4
-vpcmpub k4,xmm2,BYTE PTR es:[esi+ebp*2],0xa4
-vpcmpub k4,xmm2,WORD PTR es:[esi+ebp*2],0xa4
-vpcmpub k4,xmm2,DWORD PTR es:[esi+ebp*2],0xa4
-vpcmpub k4,xmm2,QWORD PTR es:[esi+ebp*2],0xa4
-vpcmpub k4,xmm2,es:[esi+ebp*2],0xa4
 vpcmpub k2{k1},xmm2,XMMWORD PTR [edi+edi*1+0x16],0x4d
-vpcmpub k2{k1},xmm2,BYTE PTR [edi+edi*1+0x16],0x4d
-vpcmpub k2{k1},xmm2,WORD PTR [edi+edi*1+0x16],0x4d
-vpcmpub k2{k1},xmm2,DWORD PTR [edi+edi*1+0x16],0x4d
-vpcmpub k2{k1},xmm2,QWORD PTR [edi+edi*1+0x16],0x4d
-vpcmpub k2{k1},xmm2,[edi+edi*1+0x16],0x4d
+vpcmpub k4,ymm3,YMMWORD PTR [eax+ebx*2-0x300],0xbc
+vpcmpub k4,ymm3,BYTE PTR [eax+ebx*2-0x300],0xbc
+vpcmpub k4,ymm3,WORD PTR [eax+ebx*2-0x300],0xbc
+vpcmpub k4,ymm3,DWORD PTR [eax+ebx*2-0x300],0xbc
+vpcmpub k4,ymm3,QWORD PTR [eax+ebx*2-0x300],0xbc
+vpcmpub k4,ymm3,[eax+ebx*2-0x300],0xbc
 vpcmpub k6{k3},ymm0,ymm4,0x25
-vpcmpub k7,ymm6,YMMWORD PTR fs:[edi+0x4e128c7],0x63
-vpcmpub k7,ymm6,BYTE PTR fs:[edi+0x4e128c7],0x63
-vpcmpub k7,ymm6,WORD PTR fs:[edi+0x4e128c7],0x63
-vpcmpub k7,ymm6,DWORD PTR fs:[edi+0x4e128c7],0x63
-vpcmpub k7,ymm6,QWORD PTR fs:[edi+0x4e128c7],0x63
-vpcmpub k7,ymm6,fs:[edi+0x4e128c7],0x63
-vpcmpub k6{k1},ymm0,YMMWORD PTR [esi+ecx*4-0x3652d4a],0x2e
-vpcmpub k6{k1},ymm0,BYTE PTR [esi+ecx*4-0x3652d4a],0x2e
-vpcmpub k6{k1},ymm0,WORD PTR [esi+ecx*4-0x3652d4a],0x2e
-vpcmpub k6{k1},ymm0,DWORD PTR [esi+ecx*4-0x3652d4a],0x2e
-vpcmpub k6{k1},ymm0,QWORD PTR [esi+ecx*4-0x3652d4a],0x2e
-vpcmpub k6{k1},ymm0,[esi+ecx*4-0x3652d4a],0x2e
+vpcmpub k4{k1},ymm5,YMMWORD PTR ds:[edx+eiz*2],0xb2
+vpcmpub k4{k1},ymm5,BYTE PTR ds:[edx+eiz*2],0xb2
+vpcmpub k4{k1},ymm5,WORD PTR ds:[edx+eiz*2],0xb2
+vpcmpub k4{k1},ymm5,DWORD PTR ds:[edx+eiz*2],0xb2
+vpcmpub k4{k1},ymm5,QWORD PTR ds:[edx+eiz*2],0xb2
+vpcmpub k4{k1},ymm5,ds:[edx+eiz*2],0xb2
 vpcmpub k0,zmm2,zmm0,0x5f
 vpcmpub k3{k4},zmm4,ZMMWORD PTR ds:[eax],0x82
 vpcmpub k3{k4},zmm4,BYTE PTR ds:[eax],0x82
@@ -30058,32 +30013,32 @@ vpcmpub k0,zmm2,WORD PTR [ecx+eiz*1],0x86
 vpcmpub k0,zmm2,DWORD PTR [ecx+eiz*1],0x86
 vpcmpub k0,zmm2,QWORD PTR [ecx+eiz*1],0x86
 vpcmpub k0,zmm2,[ecx+eiz*1],0x86
+vpcmpuw k5,xmm7,XMMWORD PTR [edx],0xbc
+vpcmpuw k5,xmm7,BYTE PTR [edx],0xbc
+vpcmpuw k5,xmm7,WORD PTR [edx],0xbc
+vpcmpuw k5,xmm7,DWORD PTR [edx],0xbc
+vpcmpuw k5,xmm7,QWORD PTR [edx],0xbc
+vpcmpuw k5,xmm7,[edx],0xbc
 vpcmpuw k0{k4},xmm4,xmm3,0xd0
-vpcmpuw k5,xmm7,XMMWORD PTR fs:[ecx],0x12
-vpcmpuw k5,xmm7,BYTE PTR fs:[ecx],0x12
-vpcmpuw k5,xmm7,WORD PTR fs:[ecx],0x12
-vpcmpuw k5,xmm7,DWORD PTR fs:[ecx],0x12
-vpcmpuw k5,xmm7,QWORD PTR fs:[ecx],0x12
-vpcmpuw k5,xmm7,fs:[ecx],0x12
-vpcmpuw k3{k3},xmm5,XMMWORD PTR [esp+eiz*4],0x8f
-vpcmpuw k3{k3},xmm5,BYTE PTR [esp+eiz*4],0x8f
-vpcmpuw k3{k3},xmm5,WORD PTR [esp+eiz*4],0x8f
-vpcmpuw k3{k3},xmm5,DWORD PTR [esp+eiz*4],0x8f
-vpcmpuw k3{k3},xmm5,QWORD PTR [esp+eiz*4],0x8f
-vpcmpuw k3{k3},xmm5,[esp+eiz*4],0x8f
+vpcmpuw k3{k1},xmm5,XMMWORD PTR fs:[edx+eiz*4+0x28d5402c],0x18
+vpcmpuw k3{k1},xmm5,BYTE PTR fs:[edx+eiz*4+0x28d5402c],0x18
+vpcmpuw k3{k1},xmm5,WORD PTR fs:[edx+eiz*4+0x28d5402c],0x18
+vpcmpuw k3{k1},xmm5,DWORD PTR fs:[edx+eiz*4+0x28d5402c],0x18
+vpcmpuw k3{k1},xmm5,QWORD PTR fs:[edx+eiz*4+0x28d5402c],0x18
+vpcmpuw k3{k1},xmm5,fs:[edx+eiz*4+0x28d5402c],0x18
+vpcmpuw k6,ymm5,YMMWORD PTR [ebx-0x720],0x4d
+vpcmpuw k6,ymm5,BYTE PTR [ebx-0x720],0x4d
+vpcmpuw k6,ymm5,WORD PTR [ebx-0x720],0x4d
+vpcmpuw k6,ymm5,DWORD PTR [ebx-0x720],0x4d
+vpcmpuw k6,ymm5,QWORD PTR [ebx-0x720],0x4d
+vpcmpuw k6,ymm5,[ebx-0x720],0x4d
 vpcmpuw k0{k7},ymm3,ymm6,0xe2
-vpcmpuw k5,ymm0,YMMWORD PTR es:[edi+edx*8+0x18],0x5d
-vpcmpuw k5,ymm0,BYTE PTR es:[edi+edx*8+0x18],0x5d
-vpcmpuw k5,ymm0,WORD PTR es:[edi+edx*8+0x18],0x5d
-vpcmpuw k5,ymm0,DWORD PTR es:[edi+edx*8+0x18],0x5d
-vpcmpuw k5,ymm0,QWORD PTR es:[edi+edx*8+0x18],0x5d
-vpcmpuw k5,ymm0,es:[edi+edx*8+0x18],0x5d
-vpcmpuw k2{k5},ymm7,YMMWORD PTR [ebx+edx*2],0xa
-vpcmpuw k2{k5},ymm7,BYTE PTR [ebx+edx*2],0xa
-vpcmpuw k2{k5},ymm7,WORD PTR [ebx+edx*2],0xa
-vpcmpuw k2{k5},ymm7,DWORD PTR [ebx+edx*2],0xa
-vpcmpuw k2{k5},ymm7,QWORD PTR [ebx+edx*2],0xa
-vpcmpuw k2{k5},ymm7,[ebx+edx*2],0xa
+vpcmpuw k7{k5},ymm6,YMMWORD PTR gs:[eax+edx*8+0xc0],0x5b
+vpcmpuw k7{k5},ymm6,BYTE PTR gs:[eax+edx*8+0xc0],0x5b
+vpcmpuw k7{k5},ymm6,WORD PTR gs:[eax+edx*8+0xc0],0x5b
+vpcmpuw k7{k5},ymm6,DWORD PTR gs:[eax+edx*8+0xc0],0x5b
+vpcmpuw k7{k5},ymm6,QWORD PTR gs:[eax+edx*8+0xc0],0x5b
+vpcmpuw k7{k5},ymm6,gs:[eax+edx*8+0xc0],0x5b
 vpcmpuw k0,zmm4,zmm7,0x4d
 vpcmpuw k6{k6},zmm3,ZMMWORD PTR es:[ecx+0x1500],0x35
 vpcmpuw k6{k6},zmm3,BYTE PTR es:[ecx+0x1500],0x35
@@ -30097,19 +30052,19 @@ vpcmpuw k0,zmm6,WORD PTR [ebx],0x7d
 vpcmpuw k0,zmm6,DWORD PTR [ebx],0x7d
 vpcmpuw k0,zmm6,QWORD PTR [ebx],0x7d
 vpcmpuw k0,zmm6,[ebx],0x7d
+vpcmpb k4,xmm1,XMMWORD PTR [edx+edx*2],0x62
+vpcmpb k4,xmm1,BYTE PTR [edx+edx*2],0x62
+vpcmpb k4,xmm1,WORD PTR [edx+edx*2],0x62
+vpcmpb k4,xmm1,DWORD PTR [edx+edx*2],0x62
+vpcmpb k4,xmm1,QWORD PTR [edx+edx*2],0x62
+vpcmpb k4,xmm1,[edx+edx*2],0x62
 vpcmpb k0{k2},xmm4,xmm3,0x3
-vpcmpb k4,xmm7,XMMWORD PTR ds:0xffffff84,0x33
-vpcmpb k4,xmm7,BYTE PTR ds:0xffffff84,0x33
-vpcmpb k4,xmm7,WORD PTR ds:0xffffff84,0x33
-vpcmpb k4,xmm7,DWORD PTR ds:0xffffff84,0x33
-vpcmpb k4,xmm7,QWORD PTR ds:0xffffff84,0x33
-vpcmpb k4,xmm7,ds:0xffffff84,0x33
-vpcmpb k6{k4},xmm7,XMMWORD PTR [ebx*8-0x6f],0xc8
-vpcmpb k6{k4},xmm7,BYTE PTR [ebx*8-0x6f],0xc8
-vpcmpb k6{k4},xmm7,WORD PTR [ebx*8-0x6f],0xc8
-vpcmpb k6{k4},xmm7,DWORD PTR [ebx*8-0x6f],0xc8
-vpcmpb k6{k4},xmm7,QWORD PTR [ebx*8-0x6f],0xc8
-vpcmpb k6{k4},xmm7,[ebx*8-0x6f],0xc8
+vpcmpb k6{k5},xmm7,XMMWORD PTR ds:[edi+ebp*2-0x6a],0x15
+vpcmpb k6{k5},xmm7,BYTE PTR ds:[edi+ebp*2-0x6a],0x15
+vpcmpb k6{k5},xmm7,WORD PTR ds:[edi+ebp*2-0x6a],0x15
+vpcmpb k6{k5},xmm7,DWORD PTR ds:[edi+ebp*2-0x6a],0x15
+vpcmpb k6{k5},xmm7,QWORD PTR ds:[edi+ebp*2-0x6a],0x15
+vpcmpb k6{k5},xmm7,ds:[edi+ebp*2-0x6a],0x15
 vpcmpb k1,ymm4,ymm3,0x4e
 vpcmpb k2{k6},ymm7,YMMWORD PTR cs:[edi],0x2d
 vpcmpb k2{k6},ymm7,BYTE PTR cs:[edi],0x2d
@@ -30123,45 +30078,45 @@ vpcmpb k5,ymm4,WORD PTR [ecx+0x356c9f80],0x9d
 vpcmpb k5,ymm4,DWORD PTR [ecx+0x356c9f80],0x9d
 vpcmpb k5,ymm4,QWORD PTR [ecx+0x356c9f80],0x9d
 vpcmpb k5,ymm4,[ecx+0x356c9f80],0x9d
+vpcmpb k7,zmm7,ZMMWORD PTR [ebx+ecx*2-0x17c0],0x2d
+vpcmpb k7,zmm7,BYTE PTR [ebx+ecx*2-0x17c0],0x2d
+vpcmpb k7,zmm7,WORD PTR [ebx+ecx*2-0x17c0],0x2d
+vpcmpb k7,zmm7,DWORD PTR [ebx+ecx*2-0x17c0],0x2d
+vpcmpb k7,zmm7,QWORD PTR [ebx+ecx*2-0x17c0],0x2d
+vpcmpb k7,zmm7,[ebx+ecx*2-0x17c0],0x2d
 vpcmpb k1{k2},zmm4,zmm7,0x75
-vpcmpb k0,zmm1,ZMMWORD PTR es:[edx+ecx*1-0x40db149c],0x16
-vpcmpb k0,zmm1,BYTE PTR es:[edx+ecx*1-0x40db149c],0x16
-vpcmpb k0,zmm1,WORD PTR es:[edx+ecx*1-0x40db149c],0x16
-vpcmpb k0,zmm1,DWORD PTR es:[edx+ecx*1-0x40db149c],0x16
-vpcmpb k0,zmm1,QWORD PTR es:[edx+ecx*1-0x40db149c],0x16
-vpcmpb k0,zmm1,es:[edx+ecx*1-0x40db149c],0x16
-vpcmpb k0{k2},zmm6,ZMMWORD PTR [eax],0x31
-vpcmpb k0{k2},zmm6,BYTE PTR [eax],0x31
-vpcmpb k0{k2},zmm6,WORD PTR [eax],0x31
-vpcmpb k0{k2},zmm6,DWORD PTR [eax],0x31
-vpcmpb k0{k2},zmm6,QWORD PTR [eax],0x31
-vpcmpb k0{k2},zmm6,[eax],0x31
-vpcmpw k6{k3},xmm5,xmm3,0xce
+vpcmpb k3{k5},zmm2,ZMMWORD PTR gs:[eax+esi*8-0x6bdd1a0c],0x2d
+vpcmpb k3{k5},zmm2,BYTE PTR gs:[eax+esi*8-0x6bdd1a0c],0x2d
+vpcmpb k3{k5},zmm2,WORD PTR gs:[eax+esi*8-0x6bdd1a0c],0x2d
+vpcmpb k3{k5},zmm2,DWORD PTR gs:[eax+esi*8-0x6bdd1a0c],0x2d
+vpcmpb k3{k5},zmm2,QWORD PTR gs:[eax+esi*8-0x6bdd1a0c],0x2d
+vpcmpb k3{k5},zmm2,gs:[eax+esi*8-0x6bdd1a0c],0x2d
 vpcmpw k0,xmm4,XMMWORD PTR [ebx+0x3e61b0d8],0xe5
 vpcmpw k0,xmm4,BYTE PTR [ebx+0x3e61b0d8],0xe5
 vpcmpw k0,xmm4,WORD PTR [ebx+0x3e61b0d8],0xe5
 vpcmpw k0,xmm4,DWORD PTR [ebx+0x3e61b0d8],0xe5
 vpcmpw k0,xmm4,QWORD PTR [ebx+0x3e61b0d8],0xe5
 vpcmpw k0,xmm4,[ebx+0x3e61b0d8],0xe5
+vpcmpw k6{k3},xmm5,xmm3,0xce
 vpcmpw k2{k3},xmm0,XMMWORD PTR cs:[esi+ebx*2],0x56
 vpcmpw k2{k3},xmm0,BYTE PTR cs:[esi+ebx*2],0x56
 vpcmpw k2{k3},xmm0,WORD PTR cs:[esi+ebx*2],0x56
 vpcmpw k2{k3},xmm0,DWORD PTR cs:[esi+ebx*2],0x56
 vpcmpw k2{k3},xmm0,QWORD PTR cs:[esi+ebx*2],0x56
 vpcmpw k2{k3},xmm0,cs:[esi+ebx*2],0x56
-vpcmpw k1{k5},ymm5,ymm5,0xfb
-vpcmpw k4,ymm6,YMMWORD PTR ss:[ecx-0x43324d27],0xd8
-vpcmpw k4,ymm6,BYTE PTR ss:[ecx-0x43324d27],0xd8
-vpcmpw k4,ymm6,WORD PTR ss:[ecx-0x43324d27],0xd8
-vpcmpw k4,ymm6,DWORD PTR ss:[ecx-0x43324d27],0xd8
-vpcmpw k4,ymm6,QWORD PTR ss:[ecx-0x43324d27],0xd8
-vpcmpw k4,ymm6,ss:[ecx-0x43324d27],0xd8
-vpcmpnltw k1{k6},ymm0,YMMWORD PTR [edi-0x1e0]
-vpcmpnltw k1{k6},ymm0,BYTE PTR [edi-0x1e0]
-vpcmpnltw k1{k6},ymm0,WORD PTR [edi-0x1e0]
-vpcmpnltw k1{k6},ymm0,DWORD PTR [edi-0x1e0]
-vpcmpnltw k1{k6},ymm0,QWORD PTR [edi-0x1e0]
-vpcmpnltw k1{k6},ymm0,[edi-0x1e0]
+vpcmpw k4,ymm6,ymm4,0x25
+vpcmpw k1{k7},ymm6,YMMWORD PTR fs:[edx+eax*8+0x19457631],0x3c
+vpcmpw k1{k7},ymm6,BYTE PTR fs:[edx+eax*8+0x19457631],0x3c
+vpcmpw k1{k7},ymm6,WORD PTR fs:[edx+eax*8+0x19457631],0x3c
+vpcmpw k1{k7},ymm6,DWORD PTR fs:[edx+eax*8+0x19457631],0x3c
+vpcmpw k1{k7},ymm6,QWORD PTR fs:[edx+eax*8+0x19457631],0x3c
+vpcmpw k1{k7},ymm6,fs:[edx+eax*8+0x19457631],0x3c
+vpcmpw k0,ymm6,YMMWORD PTR [edx+esi*2],0xff
+vpcmpw k0,ymm6,BYTE PTR [edx+esi*2],0xff
+vpcmpw k0,ymm6,WORD PTR [edx+esi*2],0xff
+vpcmpw k0,ymm6,DWORD PTR [edx+esi*2],0xff
+vpcmpw k0,ymm6,QWORD PTR [edx+esi*2],0xff
+vpcmpw k0,ymm6,[edx+esi*2],0xff
 vpcmpw k6,zmm5,zmm1,0x68
 vpcmpw k1{k6},zmm6,ZMMWORD PTR gs:[eax+ecx*2-0x13f98f9c],0x28
 vpcmpw k1{k6},zmm6,BYTE PTR gs:[eax+ecx*2-0x13f98f9c],0x28
@@ -30274,45 +30229,45 @@ vmpsadbw ymm0,ymm4,WORD PTR [esi],0xf
 vmpsadbw ymm0,ymm4,DWORD PTR [esi],0xf
 vmpsadbw ymm0,ymm4,QWORD PTR [esi],0xf
 vmpsadbw ymm0,ymm4,[esi],0xf
+vdbpsadbw xmm5,xmm7,XMMWORD PTR [ebp+eax*8+0x3c7486aa],0x23
+vdbpsadbw xmm5,xmm7,BYTE PTR [ebp+eax*8+0x3c7486aa],0x23
+vdbpsadbw xmm5,xmm7,WORD PTR [ebp+eax*8+0x3c7486aa],0x23
+vdbpsadbw xmm5,xmm7,DWORD PTR [ebp+eax*8+0x3c7486aa],0x23
+vdbpsadbw xmm5,xmm7,QWORD PTR [ebp+eax*8+0x3c7486aa],0x23
+vdbpsadbw xmm5,xmm7,[ebp+eax*8+0x3c7486aa],0x23
 vdbpsadbw xmm2{k1}{z},xmm7,xmm5,0x1b
-vdbpsadbw xmm5,xmm4,XMMWORD PTR ss:[edx+ecx*8],0x4b
-vdbpsadbw xmm5,xmm4,BYTE PTR ss:[edx+ecx*8],0x4b
-vdbpsadbw xmm5,xmm4,WORD PTR ss:[edx+ecx*8],0x4b
-vdbpsadbw xmm5,xmm4,DWORD PTR ss:[edx+ecx*8],0x4b
-vdbpsadbw xmm5,xmm4,QWORD PTR ss:[edx+ecx*8],0x4b
-vdbpsadbw xmm5,xmm4,ss:[edx+ecx*8],0x4b
-vdbpsadbw xmm3{k1},xmm0,XMMWORD PTR ds:0x9b829626,0x9
-vdbpsadbw xmm3{k1},xmm0,BYTE PTR ds:0x9b829626,0x9
-vdbpsadbw xmm3{k1},xmm0,WORD PTR ds:0x9b829626,0x9
-vdbpsadbw xmm3{k1},xmm0,DWORD PTR ds:0x9b829626,0x9
-vdbpsadbw xmm3{k1},xmm0,QWORD PTR ds:0x9b829626,0x9
-vdbpsadbw xmm3{k1},xmm0,ds:0x9b829626,0x9
-vdbpsadbw ymm6{k4}{z},ymm1,ymm3,0xf0
-vdbpsadbw ymm4,ymm0,YMMWORD PTR gs:[edi+ecx*1],0xea
-vdbpsadbw ymm4,ymm0,BYTE PTR gs:[edi+ecx*1],0xea
-vdbpsadbw ymm4,ymm0,WORD PTR gs:[edi+ecx*1],0xea
-vdbpsadbw ymm4,ymm0,DWORD PTR gs:[edi+ecx*1],0xea
-vdbpsadbw ymm4,ymm0,QWORD PTR gs:[edi+ecx*1],0xea
-vdbpsadbw ymm4,ymm0,gs:[edi+ecx*1],0xea
-vdbpsadbw ymm1{k7}{z},ymm6,YMMWORD PTR [eax],0xb6
-vdbpsadbw ymm1{k7}{z},ymm6,BYTE PTR [eax],0xb6
-vdbpsadbw ymm1{k7}{z},ymm6,WORD PTR [eax],0xb6
-vdbpsadbw ymm1{k7}{z},ymm6,DWORD PTR [eax],0xb6
-vdbpsadbw ymm1{k7}{z},ymm6,QWORD PTR [eax],0xb6
-vdbpsadbw ymm1{k7}{z},ymm6,[eax],0xb6
+vdbpsadbw xmm6{k4}{z},xmm2,XMMWORD PTR fs:[edi],0x81
+vdbpsadbw xmm6{k4}{z},xmm2,BYTE PTR fs:[edi],0x81
+vdbpsadbw xmm6{k4}{z},xmm2,WORD PTR fs:[edi],0x81
+vdbpsadbw xmm6{k4}{z},xmm2,DWORD PTR fs:[edi],0x81
+vdbpsadbw xmm6{k4}{z},xmm2,QWORD PTR fs:[edi],0x81
+vdbpsadbw xmm6{k4}{z},xmm2,fs:[edi],0x81
+vdbpsadbw ymm0,ymm0,ymm2,0x65
+vdbpsadbw ymm6{k2}{z},ymm2,YMMWORD PTR es:[ebp-0xb80],0x4c
+vdbpsadbw ymm6{k2}{z},ymm2,BYTE PTR es:[ebp-0xb80],0x4c
+vdbpsadbw ymm6{k2}{z},ymm2,WORD PTR es:[ebp-0xb80],0x4c
+vdbpsadbw ymm6{k2}{z},ymm2,DWORD PTR es:[ebp-0xb80],0x4c
+vdbpsadbw ymm6{k2}{z},ymm2,QWORD PTR es:[ebp-0xb80],0x4c
+vdbpsadbw ymm6{k2}{z},ymm2,es:[ebp-0xb80],0x4c
+vdbpsadbw ymm7,ymm0,YMMWORD PTR [ebx],0xf7
+vdbpsadbw ymm7,ymm0,BYTE PTR [ebx],0xf7
+vdbpsadbw ymm7,ymm0,WORD PTR [ebx],0xf7
+vdbpsadbw ymm7,ymm0,DWORD PTR [ebx],0xf7
+vdbpsadbw ymm7,ymm0,QWORD PTR [ebx],0xf7
+vdbpsadbw ymm7,ymm0,[ebx],0xf7
+vdbpsadbw zmm4,zmm3,ZMMWORD PTR [eax+edx*8-0x640],0x85
+vdbpsadbw zmm4,zmm3,BYTE PTR [eax+edx*8-0x640],0x85
+vdbpsadbw zmm4,zmm3,WORD PTR [eax+edx*8-0x640],0x85
+vdbpsadbw zmm4,zmm3,DWORD PTR [eax+edx*8-0x640],0x85
+vdbpsadbw zmm4,zmm3,QWORD PTR [eax+edx*8-0x640],0x85
+vdbpsadbw zmm4,zmm3,[eax+edx*8-0x640],0x85
 vdbpsadbw zmm3{k6},zmm3,zmm2,0x7
-vdbpsadbw zmm7,zmm5,ZMMWORD PTR ss:[esi+ecx*8],0x50
-vdbpsadbw zmm7,zmm5,BYTE PTR ss:[esi+ecx*8],0x50
-vdbpsadbw zmm7,zmm5,WORD PTR ss:[esi+ecx*8],0x50
-vdbpsadbw zmm7,zmm5,DWORD PTR ss:[esi+ecx*8],0x50
-vdbpsadbw zmm7,zmm5,QWORD PTR ss:[esi+ecx*8],0x50
-vdbpsadbw zmm7,zmm5,ss:[esi+ecx*8],0x50
-vdbpsadbw zmm6{k1},zmm4,ZMMWORD PTR [ebp+ebp*8-0x6b],0xcf
-vdbpsadbw zmm6{k1},zmm4,BYTE PTR [ebp+ebp*8-0x6b],0xcf
-vdbpsadbw zmm6{k1},zmm4,WORD PTR [ebp+ebp*8-0x6b],0xcf
-vdbpsadbw zmm6{k1},zmm4,DWORD PTR [ebp+ebp*8-0x6b],0xcf
-vdbpsadbw zmm6{k1},zmm4,QWORD PTR [ebp+ebp*8-0x6b],0xcf
-vdbpsadbw zmm6{k1},zmm4,[ebp+ebp*8-0x6b],0xcf
+vdbpsadbw zmm3{k6},zmm3,ZMMWORD PTR ds:0x6b550279,0x7
+vdbpsadbw zmm3{k6},zmm3,BYTE PTR ds:0x6b550279,0x7
+vdbpsadbw zmm3{k6},zmm3,WORD PTR ds:0x6b550279,0x7
+vdbpsadbw zmm3{k6},zmm3,DWORD PTR ds:0x6b550279,0x7
+vdbpsadbw zmm3{k6},zmm3,QWORD PTR ds:0x6b550279,0x7
+vdbpsadbw zmm3{k6},zmm3,ds:0x6b550279,0x7
 vshufi32x4 ymm1,ymm1,ymm3,0xc5
 vshufi32x4 ymm4{k1}{z},ymm0,YMMWORD PTR es:[ebp*8-0x3ffe63a0],0x52
 vshufi32x4 ymm4{k1}{z},ymm0,BYTE PTR es:[ebp*8-0x3ffe63a0],0x52
@@ -30326,26 +30281,25 @@ vshufi32x4 ymm2,ymm6,WORD PTR [esi+edi*2-0xd235b55],0x31
 vshufi32x4 ymm2,ymm6,DWORD PTR [esi+edi*2-0xd235b55],0x31
 vshufi32x4 ymm2,ymm6,QWORD PTR [esi+edi*2-0xd235b55],0x31
 vshufi32x4 ymm2,ymm6,[esi+edi*2-0xd235b55],0x31
-vshufi32x4 zmm0{k7},zmm6,zmm1,0xcc
-vshufi32x4 zmm7,zmm2,ZMMWORD PTR fs:[ebx+edx*4+0x27],0xbb
-vshufi32x4 zmm7,zmm2,BYTE PTR fs:[ebx+edx*4+0x27],0xbb
-vshufi32x4 zmm7,zmm2,WORD PTR fs:[ebx+edx*4+0x27],0xbb
-vshufi32x4 zmm7,zmm2,DWORD PTR fs:[ebx+edx*4+0x27],0xbb
-vshufi32x4 zmm7,zmm2,QWORD PTR fs:[ebx+edx*4+0x27],0xbb
-vshufi32x4 zmm7,zmm2,fs:[ebx+edx*4+0x27],0xbb
+vshufi32x4 zmm7,zmm3,zmm3,0x85
+vshufi32x4 zmm6{k4},zmm5,DWORD BCST fs:[edx],0x8b
+vshufi32x4 zmm6{k4},zmm5,DWORD BCST BYTE PTR fs:[edx],0x8b
+vshufi32x4 zmm6{k4},zmm5,DWORD BCST WORD PTR fs:[edx],0x8b
+vshufi32x4 zmm6{k4},zmm5,DWORD BCST DWORD PTR fs:[edx],0x8b
+vshufi32x4 zmm6{k4},zmm5,DWORD BCST QWORD PTR fs:[edx],0x8b
 vshufi32x4 zmm6,zmm4,DWORD BCST ds:0x8a35ae55,0x22
+vshufi64x2 ymm2,ymm7,YMMWORD PTR [edx],0xf6
+vshufi64x2 ymm2,ymm7,BYTE PTR [edx],0xf6
+vshufi64x2 ymm2,ymm7,WORD PTR [edx],0xf6
+vshufi64x2 ymm2,ymm7,DWORD PTR [edx],0xf6
+vshufi64x2 ymm2,ymm7,QWORD PTR [edx],0xf6
+vshufi64x2 ymm2,ymm7,[edx],0xf6
 vshufi64x2 ymm7{k4}{z},ymm0,ymm2,0x1a
-vshufi64x2 ymm2,ymm3,YMMWORD PTR es:[esi-0x4e],0x79
-vshufi64x2 ymm2,ymm3,BYTE PTR es:[esi-0x4e],0x79
-vshufi64x2 ymm2,ymm3,WORD PTR es:[esi-0x4e],0x79
-vshufi64x2 ymm2,ymm3,DWORD PTR es:[esi-0x4e],0x79
-vshufi64x2 ymm2,ymm3,QWORD PTR es:[esi-0x4e],0x79
-vshufi64x2 ymm2,ymm3,es:[esi-0x4e],0x79
-vshufi64x2 ymm4{k7}{z},ymm0,QWORD BCST [esi],0x34
-vshufi64x2 ymm4{k7}{z},ymm0,QWORD BCST BYTE PTR [esi],0x34
-vshufi64x2 ymm4{k7}{z},ymm0,QWORD BCST WORD PTR [esi],0x34
-vshufi64x2 ymm4{k7}{z},ymm0,QWORD BCST DWORD PTR [esi],0x34
-vshufi64x2 ymm4{k7}{z},ymm0,QWORD BCST QWORD PTR [esi],0x34
+vshufi64x2 ymm5{k7},ymm7,QWORD BCST [edx+0x0],0xfc
+vshufi64x2 ymm5{k7},ymm7,QWORD BCST BYTE PTR [edx+0x0],0xfc
+vshufi64x2 ymm5{k7},ymm7,QWORD BCST WORD PTR [edx+0x0],0xfc
+vshufi64x2 ymm5{k7},ymm7,QWORD BCST DWORD PTR [edx+0x0],0xfc
+vshufi64x2 ymm5{k7},ymm7,QWORD BCST QWORD PTR [edx+0x0],0xfc
 vshufi64x2 zmm7,zmm2,zmm2,0xa3
 vshufi64x2 zmm6{k4},zmm4,QWORD BCST ds:[edx+ebp*8+0x298],0x1e
 vshufi64x2 zmm6{k4},zmm4,QWORD BCST BYTE PTR ds:[edx+ebp*8+0x298],0x1e
@@ -30657,7 +30611,7 @@ vrangeps zmm2,zmm0,WORD PTR [edi+0x11c0],0x9e
 vrangeps zmm2,zmm0,DWORD PTR [edi+0x11c0],0x9e
 vrangeps zmm2,zmm0,QWORD PTR [edi+0x11c0],0x9e
 vrangeps zmm2,zmm0,[edi+0x11c0],0x9e
-vrangepd xmm2{k3},xmm2,xmm2,0xe7
+vrangepd xmm5,xmm2,xmm5,0x54
 vrangepd xmm0,xmm1,QWORD BCST ds:0xffffffc2,0xc7
 vrangepd xmm7{k4}{z},xmm3,XMMWORD PTR [ecx-0x5e0],0x23
 vrangepd xmm7{k4}{z},xmm3,BYTE PTR [ecx-0x5e0],0x23
@@ -30691,23 +30645,23 @@ vrangepd zmm0,zmm0,WORD PTR [ebx+ecx*4+0xd40],0xee
 vrangepd zmm0,zmm0,DWORD PTR [ebx+ecx*4+0xd40],0xee
 vrangepd zmm0,zmm0,QWORD PTR [ebx+ecx*4+0xd40],0xee
 vrangepd zmm0,zmm0,[ebx+ecx*4+0xd40],0xee
+vrangess xmm6,xmm4,DWORD PTR [eax],0x57
+vrangess xmm6,xmm4,BYTE PTR [eax],0x57
+vrangess xmm6,xmm4,WORD PTR [eax],0x57
+vrangess xmm6,xmm4,QWORD PTR [eax],0x57
+vrangess xmm6,xmm4,[eax],0x57
 vrangess xmm5{k5},xmm4,xmm5{sae},0x32
 vrangess xmm3{k6}{z},xmm3,DWORD PTR es:[esp+esi*2+0x1ec],0x5d
 vrangess xmm3{k6}{z},xmm3,BYTE PTR es:[esp+esi*2+0x1ec],0x5d
 vrangess xmm3{k6}{z},xmm3,WORD PTR es:[esp+esi*2+0x1ec],0x5d
 vrangess xmm3{k6}{z},xmm3,QWORD PTR es:[esp+esi*2+0x1ec],0x5d
 vrangess xmm3{k6}{z},xmm3,es:[esp+esi*2+0x1ec],0x5d
-vrangess xmm6,xmm4,DWORD PTR [eax],0x57
-vrangess xmm6,xmm4,BYTE PTR [eax],0x57
-vrangess xmm6,xmm4,WORD PTR [eax],0x57
-vrangess xmm6,xmm4,QWORD PTR [eax],0x57
-vrangess xmm6,xmm4,[eax],0x57
-vrangesd xmm4{k6},xmm2,xmm2,0x57
 vrangesd xmm6,xmm6,QWORD PTR [eax],0x37
 vrangesd xmm6,xmm6,BYTE PTR [eax],0x37
 vrangesd xmm6,xmm6,WORD PTR [eax],0x37
 vrangesd xmm6,xmm6,DWORD PTR [eax],0x37
 vrangesd xmm6,xmm6,[eax],0x37
+vrangesd xmm4{k6},xmm2,xmm2,0x57
 vrangesd xmm1{k2},xmm2,QWORD PTR [ebp+esi*4+0x435c73],0x18
 vfixupimmps xmm4,xmm4,xmm4,0xb9
 vfixupimmps xmm5{k5},xmm7,XMMWORD PTR gs:[ecx],0xf0
@@ -30746,25 +30700,25 @@ vfixupimmps zmm5{k7},zmm7,WORD PTR [ecx+ecx*2],0xd5
 vfixupimmps zmm5{k7},zmm7,DWORD PTR [ecx+ecx*2],0xd5
 vfixupimmps zmm5{k7},zmm7,QWORD PTR [ecx+ecx*2],0xd5
 vfixupimmps zmm5{k7},zmm7,[ecx+ecx*2],0xd5
-vfixupimmpd xmm7{k6},xmm1,xmm6,0xd0
-vfixupimmpd xmm6,xmm5,XMMWORD PTR gs:[edi-0x700],0x19
-vfixupimmpd xmm6,xmm5,BYTE PTR gs:[edi-0x700],0x19
-vfixupimmpd xmm6,xmm5,WORD PTR gs:[edi-0x700],0x19
-vfixupimmpd xmm6,xmm5,DWORD PTR gs:[edi-0x700],0x19
-vfixupimmpd xmm6,xmm5,QWORD PTR gs:[edi-0x700],0x19
-vfixupimmpd xmm6,xmm5,gs:[edi-0x700],0x19
-vfixupimmpd xmm1{k5},xmm2,XMMWORD PTR [edx+edi*1+0x200],0xc6
-vfixupimmpd xmm1{k5},xmm2,BYTE PTR [edx+edi*1+0x200],0xc6
-vfixupimmpd xmm1{k5},xmm2,WORD PTR [edx+edi*1+0x200],0xc6
-vfixupimmpd xmm1{k5},xmm2,DWORD PTR [edx+edi*1+0x200],0xc6
-vfixupimmpd xmm1{k5},xmm2,QWORD PTR [edx+edi*1+0x200],0xc6
-vfixupimmpd xmm1{k5},xmm2,[edx+edi*1+0x200],0xc6
-vfixupimmpd ymm7{k7}{z},ymm7,ymm6,0xc0
-vfixupimmpd ymm7,ymm2,QWORD BCST ss:[ebp+0xf],0xcd
-vfixupimmpd ymm7,ymm2,QWORD BCST BYTE PTR ss:[ebp+0xf],0xcd
-vfixupimmpd ymm7,ymm2,QWORD BCST WORD PTR ss:[ebp+0xf],0xcd
-vfixupimmpd ymm7,ymm2,QWORD BCST DWORD PTR ss:[ebp+0xf],0xcd
-vfixupimmpd ymm7,ymm2,QWORD BCST QWORD PTR ss:[ebp+0xf],0xcd
+vfixupimmpd xmm1,xmm1,xmm7,0xb9
+vfixupimmpd xmm0{k2},xmm1,XMMWORD PTR es:[ecx+0x74592288],0xa3
+vfixupimmpd xmm0{k2},xmm1,BYTE PTR es:[ecx+0x74592288],0xa3
+vfixupimmpd xmm0{k2},xmm1,WORD PTR es:[ecx+0x74592288],0xa3
+vfixupimmpd xmm0{k2},xmm1,DWORD PTR es:[ecx+0x74592288],0xa3
+vfixupimmpd xmm0{k2},xmm1,QWORD PTR es:[ecx+0x74592288],0xa3
+vfixupimmpd xmm0{k2},xmm1,es:[ecx+0x74592288],0xa3
+vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST [esp+edi*8],0x26
+vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST BYTE PTR [esp+edi*8],0x26
+vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST WORD PTR [esp+edi*8],0x26
+vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST DWORD PTR [esp+edi*8],0x26
+vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST QWORD PTR [esp+edi*8],0x26
+vfixupimmpd ymm3,ymm4,ymm1,0x6f
+vfixupimmpd ymm6{k1}{z},ymm1,YMMWORD PTR gs:[ebx+edi*4],0x62
+vfixupimmpd ymm6{k1}{z},ymm1,BYTE PTR gs:[ebx+edi*4],0x62
+vfixupimmpd ymm6{k1}{z},ymm1,WORD PTR gs:[ebx+edi*4],0x62
+vfixupimmpd ymm6{k1}{z},ymm1,DWORD PTR gs:[ebx+edi*4],0x62
+vfixupimmpd ymm6{k1}{z},ymm1,QWORD PTR gs:[ebx+edi*4],0x62
+vfixupimmpd ymm6{k1}{z},ymm1,gs:[ebx+edi*4],0x62
 vfixupimmpd ymm6{k4},ymm0,QWORD BCST ds:0xb752841f,0xe1
 vfixupimmpd zmm5,zmm5,zmm5,0x12
 vfixupimmpd zmm4{k1},zmm4,ZMMWORD PTR ds:[ebp+0x1800],0xf8
@@ -30774,32 +30728,28 @@ vfixupimmpd zmm4{k1},zmm4,DWORD PTR ds:[ebp+0x1800],0xf8
 vfixupimmpd zmm4{k1},zmm4,QWORD PTR ds:[ebp+0x1800],0xf8
 vfixupimmpd zmm4{k1},zmm4,ds:[ebp+0x1800],0xf8
 vfixupimmpd zmm3,zmm3,QWORD BCST [eax],0xfc
-vfixupimmpd zmm3,zmm3,QWORD BCST BYTE PTR [eax],0xfc
-vfixupimmpd zmm3,zmm3,QWORD BCST WORD PTR [eax],0xfc
-vfixupimmpd zmm3,zmm3,QWORD BCST DWORD PTR [eax],0xfc
-vfixupimmpd zmm3,zmm3,QWORD BCST QWORD PTR [eax],0xfc
+vfixupimmss xmm3,xmm5,DWORD PTR [edx+ecx*8],0x29
+vfixupimmss xmm3,xmm5,BYTE PTR [edx+ecx*8],0x29
+vfixupimmss xmm3,xmm5,WORD PTR [edx+ecx*8],0x29
+vfixupimmss xmm3,xmm5,QWORD PTR [edx+ecx*8],0x29
+vfixupimmss xmm3,xmm5,[edx+ecx*8],0x29
 vfixupimmss xmm1{k7},xmm6,xmm7{sae},0x64
-vfixupimmss xmm7,xmm2,DWORD PTR fs:[esi],0x4e
-vfixupimmss xmm7,xmm2,BYTE PTR fs:[esi],0x4e
-vfixupimmss xmm7,xmm2,WORD PTR fs:[esi],0x4e
-vfixupimmss xmm7,xmm2,QWORD PTR fs:[esi],0x4e
-vfixupimmss xmm7,xmm2,fs:[esi],0x4e
-vfixupimmss xmm0{k6},xmm4,DWORD PTR [edx-0x70],0xcf
-vfixupimmss xmm0{k6},xmm4,BYTE PTR [edx-0x70],0xcf
-vfixupimmss xmm0{k6},xmm4,WORD PTR [edx-0x70],0xcf
-vfixupimmss xmm0{k6},xmm4,QWORD PTR [edx-0x70],0xcf
-vfixupimmss xmm0{k6},xmm4,[edx-0x70],0xcf
+vfixupimmss xmm4{k4}{z},xmm1,DWORD PTR ds:[ebp+ebx*4-0xc],0xd2
+vfixupimmss xmm4{k4}{z},xmm1,BYTE PTR ds:[ebp+ebx*4-0xc],0xd2
+vfixupimmss xmm4{k4}{z},xmm1,WORD PTR ds:[ebp+ebx*4-0xc],0xd2
+vfixupimmss xmm4{k4}{z},xmm1,QWORD PTR ds:[ebp+ebx*4-0xc],0xd2
+vfixupimmss xmm4{k4}{z},xmm1,ds:[ebp+ebx*4-0xc],0xd2
+vfixupimmsd xmm1,xmm4,QWORD PTR [edi+esi*8],0x49
+vfixupimmsd xmm1,xmm4,BYTE PTR [edi+esi*8],0x49
+vfixupimmsd xmm1,xmm4,WORD PTR [edi+esi*8],0x49
+vfixupimmsd xmm1,xmm4,DWORD PTR [edi+esi*8],0x49
+vfixupimmsd xmm1,xmm4,[edi+esi*8],0x49
 vfixupimmsd xmm4{k4}{z},xmm0,xmm6,0xd1
 vfixupimmsd xmm1{k5},xmm0,QWORD PTR ds:[edi],0xaf
 vfixupimmsd xmm1{k5},xmm0,BYTE PTR ds:[edi],0xaf
 vfixupimmsd xmm1{k5},xmm0,WORD PTR ds:[edi],0xaf
 vfixupimmsd xmm1{k5},xmm0,DWORD PTR ds:[edi],0xaf
 vfixupimmsd xmm1{k5},xmm0,ds:[edi],0xaf
-vfixupimmsd xmm1,xmm4,QWORD PTR [edi+esi*8],0x49
-vfixupimmsd xmm1,xmm4,BYTE PTR [edi+esi*8],0x49
-vfixupimmsd xmm1,xmm4,WORD PTR [edi+esi*8],0x49
-vfixupimmsd xmm1,xmm4,DWORD PTR [edi+esi*8],0x49
-vfixupimmsd xmm1,xmm4,[edi+esi*8],0x49
 vreduceps xmm4,xmm1,0xcc
 vreduceps xmm7{k7},XMMWORD PTR [edx+esi*2+0xe0],0x4
 vreduceps xmm7{k7},BYTE PTR [edx+esi*2+0xe0],0x4
@@ -30825,18 +30775,14 @@ vreduceps ymm2{k2}{z},WORD PTR [ebp+eiz*8+0x560],0x85
 vreduceps ymm2{k2}{z},DWORD PTR [ebp+eiz*8+0x560],0x85
 vreduceps ymm2{k2}{z},QWORD PTR [ebp+eiz*8+0x560],0x85
 vreduceps ymm2{k2}{z},[ebp+eiz*8+0x560],0x85
+vreduceps zmm4,ZMMWORD PTR [esi],0x45
+vreduceps zmm4,BYTE PTR [esi],0x45
+vreduceps zmm4,WORD PTR [esi],0x45
+vreduceps zmm4,DWORD PTR [esi],0x45
+vreduceps zmm4,QWORD PTR [esi],0x45
+vreduceps zmm4,[esi],0x45
 vreduceps zmm0{k7}{z},zmm5,0x7e
-vreduceps zmm0{k3},DWORD BCST ss:[edi],0xd8
-vreduceps zmm0{k3},DWORD BCST BYTE PTR ss:[edi],0xd8
-vreduceps zmm0{k3},DWORD BCST WORD PTR ss:[edi],0xd8
-vreduceps zmm0{k3},DWORD BCST DWORD PTR ss:[edi],0xd8
-vreduceps zmm0{k3},DWORD BCST QWORD PTR ss:[edi],0xd8
-vreduceps zmm2,ZMMWORD PTR [ebp+ebx*1-0x1d00],0x18
-vreduceps zmm2,BYTE PTR [ebp+ebx*1-0x1d00],0x18
-vreduceps zmm2,WORD PTR [ebp+ebx*1-0x1d00],0x18
-vreduceps zmm2,DWORD PTR [ebp+ebx*1-0x1d00],0x18
-vreduceps zmm2,QWORD PTR [ebp+ebx*1-0x1d00],0x18
-vreduceps zmm2,[ebp+ebx*1-0x1d00],0x18
+vreduceps zmm5{k6},ZMMWORD PTR [esi+0x1c0],0x9f
 vreducepd xmm7,xmm7,0x7a
 vreducepd xmm1,QWORD BCST fs:[esi],0x9d
 vreducepd xmm1,QWORD BCST BYTE PTR fs:[esi],0x9d
@@ -30860,6 +30806,12 @@ vreducepd ymm3{k5},WORD PTR [edi+eax*2-0x23d1c638],0xbe
 vreducepd ymm3{k5},DWORD PTR [edi+eax*2-0x23d1c638],0xbe
 vreducepd ymm3{k5},QWORD PTR [edi+eax*2-0x23d1c638],0xbe
 vreducepd ymm3{k5},[edi+eax*2-0x23d1c638],0xbe
+vreducepd zmm7,ZMMWORD PTR [edi],0x9a
+vreducepd zmm7,BYTE PTR [edi],0x9a
+vreducepd zmm7,WORD PTR [edi],0x9a
+vreducepd zmm7,DWORD PTR [edi],0x9a
+vreducepd zmm7,QWORD PTR [edi],0x9a
+vreducepd zmm7,[edi],0x9a
 vreducepd zmm3{k6}{z},zmm6{sae},0xbd
 vreducepd zmm2{k2}{z},ZMMWORD PTR cs:[esi+eax*2],0x86
 vreducepd zmm2{k2}{z},BYTE PTR cs:[esi+eax*2],0x86
@@ -30867,12 +30819,6 @@ vreducepd zmm2{k2}{z},WORD PTR cs:[esi+eax*2],0x86
 vreducepd zmm2{k2}{z},DWORD PTR cs:[esi+eax*2],0x86
 vreducepd zmm2{k2}{z},QWORD PTR cs:[esi+eax*2],0x86
 vreducepd zmm2{k2}{z},cs:[esi+eax*2],0x86
-vreducepd zmm7,ZMMWORD PTR [edi],0x9a
-vreducepd zmm7,BYTE PTR [edi],0x9a
-vreducepd zmm7,WORD PTR [edi],0x9a
-vreducepd zmm7,DWORD PTR [edi],0x9a
-vreducepd zmm7,QWORD PTR [edi],0x9a
-vreducepd zmm7,[edi],0x9a
 vreducess xmm2,xmm1,xmm0,0xd0
 vreducess xmm1{k7},xmm6,DWORD PTR gs:[edi-0x44],0x4e
 vreducess xmm1{k7},xmm6,BYTE PTR gs:[edi-0x44],0x4e
@@ -30884,17 +30830,17 @@ vreducess xmm3,xmm3,BYTE PTR [esi+0x1f4],0x64
 vreducess xmm3,xmm3,WORD PTR [esi+0x1f4],0x64
 vreducess xmm3,xmm3,QWORD PTR [esi+0x1f4],0x64
 vreducess xmm3,xmm3,[esi+0x1f4],0x64
+vreducesd xmm0,xmm2,QWORD PTR [ebp*4+0x3e91a4fb],0xf4
+vreducesd xmm0,xmm2,BYTE PTR [ebp*4+0x3e91a4fb],0xf4
+vreducesd xmm0,xmm2,WORD PTR [ebp*4+0x3e91a4fb],0xf4
+vreducesd xmm0,xmm2,DWORD PTR [ebp*4+0x3e91a4fb],0xf4
+vreducesd xmm0,xmm2,[ebp*4+0x3e91a4fb],0xf4
 vreducesd xmm1,xmm1,xmm2{sae},0x75
-vreducesd xmm7,xmm0,QWORD PTR ss:[ecx],0x66
-vreducesd xmm7,xmm0,BYTE PTR ss:[ecx],0x66
-vreducesd xmm7,xmm0,WORD PTR ss:[ecx],0x66
-vreducesd xmm7,xmm0,DWORD PTR ss:[ecx],0x66
-vreducesd xmm7,xmm0,ss:[ecx],0x66
-vreducesd xmm7{k7},xmm3,QWORD PTR [esp+edi*8],0x4e
-vreducesd xmm7{k7},xmm3,BYTE PTR [esp+edi*8],0x4e
-vreducesd xmm7{k7},xmm3,WORD PTR [esp+edi*8],0x4e
-vreducesd xmm7{k7},xmm3,DWORD PTR [esp+edi*8],0x4e
-vreducesd xmm7{k7},xmm3,[esp+edi*8],0x4e
+vreducesd xmm3{k5},xmm2,QWORD PTR cs:[ebx],0x4c
+vreducesd xmm3{k5},xmm2,BYTE PTR cs:[ebx],0x4c
+vreducesd xmm3{k5},xmm2,WORD PTR cs:[ebx],0x4c
+vreducesd xmm3{k5},xmm2,DWORD PTR cs:[ebx],0x4c
+vreducesd xmm3{k5},xmm2,cs:[ebx],0x4c
 vfmaddsubps xmm4,xmm1,xmm7,xmm6
 vfmaddsubps xmm4,xmm0,XMMWORD PTR [ebx+eax*1],xmm4
 vfmaddsubps xmm4,xmm0,BYTE PTR [ebx+eax*1],xmm4
@@ -31192,18 +31138,18 @@ vpcmpistri xmm3,WORD PTR [edx],0x4e
 vpcmpistri xmm3,DWORD PTR [edx],0x4e
 vpcmpistri xmm3,QWORD PTR [edx],0x4e
 vpcmpistri xmm3,[edx],0x4e
+vfpclassps k5,XMMWORD PTR [ecx],0xcd
+vfpclassps k5,BYTE PTR [ecx],0xcd
+vfpclassps k5,WORD PTR [ecx],0xcd
+vfpclassps k5,DWORD PTR [ecx],0xcd
+vfpclassps k5,QWORD PTR [ecx],0xcd
+vfpclassps k5,[ecx],0xcd
 vfpclassps k6{k4},xmm2,0xc3
 vfpclassps k2{k5},DWORD BCST ss:[esi+esi*8]{1to4},0x4
 vfpclassps k2{k5},DWORD BCST BYTE PTR ss:[esi+esi*8]{1to4},0x4
 vfpclassps k2{k5},DWORD BCST WORD PTR ss:[esi+esi*8]{1to4},0x4
 vfpclassps k2{k5},DWORD BCST DWORD PTR ss:[esi+esi*8]{1to4},0x4
 vfpclassps k2{k5},DWORD BCST QWORD PTR ss:[esi+esi*8]{1to4},0x4
-vfpclassps k6{k1},XMMWORD PTR [edx+0x50],0x72
-vfpclassps k6{k1},BYTE PTR [edx+0x50],0x72
-vfpclassps k6{k1},WORD PTR [edx+0x50],0x72
-vfpclassps k6{k1},DWORD PTR [edx+0x50],0x72
-vfpclassps k6{k1},QWORD PTR [edx+0x50],0x72
-vfpclassps k6{k1},[edx+0x50],0x72
 vfpclassps k5,ymm1,0x9a
 vfpclassps k6,DWORD BCST cs:[esp+edi*2]{1to8},0x1e
 vfpclassps k6,DWORD BCST BYTE PTR cs:[esp+edi*2]{1to8},0x1e
@@ -31223,42 +31169,42 @@ vfpclassps k0{k5},DWORD PTR es:[edi],0x45
 vfpclassps k0{k5},QWORD PTR es:[edi],0x45
 vfpclassps k0{k5},es:[edi],0x45
 vfpclassps k1,DWORD BCST [edx+eax*2-0x6f]{1to16},0x29
-vfpclasspd k5{k6},xmm7,0x20
 vfpclasspd k7,XMMWORD PTR ds:0x52,0x7e
 vfpclasspd k7,BYTE PTR ds:0x52,0x7e
 vfpclasspd k7,WORD PTR ds:0x52,0x7e
 vfpclasspd k7,DWORD PTR ds:0x52,0x7e
 vfpclasspd k7,QWORD PTR ds:0x52,0x7e
 vfpclasspd k7,ds:0x52,0x7e
+vfpclasspd k5{k6},xmm7,0x20
 vfpclasspd k4,QWORD BCST [edx+ecx*8-0x2e0]{1to2},0xa3
 vfpclasspd k4,QWORD BCST BYTE PTR [edx+ecx*8-0x2e0]{1to2},0xa3
 vfpclasspd k4,QWORD BCST WORD PTR [edx+ecx*8-0x2e0]{1to2},0xa3
 vfpclasspd k4,QWORD BCST DWORD PTR [edx+ecx*8-0x2e0]{1to2},0xa3
 vfpclasspd k4,QWORD BCST QWORD PTR [edx+ecx*8-0x2e0]{1to2},0xa3
-vfpclasspd k2{k1},ymm6,0xc3
-vfpclasspd k7,QWORD BCST es:[esi+0x210]{1to4},0xa4
-vfpclasspd k7,QWORD BCST BYTE PTR es:[esi+0x210]{1to4},0xa4
-vfpclasspd k7,QWORD BCST WORD PTR es:[esi+0x210]{1to4},0xa4
-vfpclasspd k7,QWORD BCST DWORD PTR es:[esi+0x210]{1to4},0xa4
-vfpclasspd k7,QWORD BCST QWORD PTR es:[esi+0x210]{1to4},0xa4
 vfpclasspd k2,YMMWORD PTR [eax],0xff
 vfpclasspd k2,BYTE PTR [eax],0xff
 vfpclasspd k2,WORD PTR [eax],0xff
 vfpclasspd k2,DWORD PTR [eax],0xff
 vfpclasspd k2,QWORD PTR [eax],0xff
 vfpclasspd k2,[eax],0xff
-vfpclasspd k7{k5},zmm3,0x64
-vfpclasspd k7{k3},QWORD BCST cs:[ecx+esi*1+0x2b8]{1to8},0xd7
-vfpclasspd k7{k3},QWORD BCST BYTE PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
-vfpclasspd k7{k3},QWORD BCST WORD PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
-vfpclasspd k7{k3},QWORD BCST DWORD PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
-vfpclasspd k7{k3},QWORD BCST QWORD PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
+vfpclasspd k2{k1},ymm6,0xc3
+vfpclasspd k7,QWORD BCST es:[esi+0x210]{1to4},0xa4
+vfpclasspd k7,QWORD BCST BYTE PTR es:[esi+0x210]{1to4},0xa4
+vfpclasspd k7,QWORD BCST WORD PTR es:[esi+0x210]{1to4},0xa4
+vfpclasspd k7,QWORD BCST DWORD PTR es:[esi+0x210]{1to4},0xa4
+vfpclasspd k7,QWORD BCST QWORD PTR es:[esi+0x210]{1to4},0xa4
 vfpclasspd k2,ZMMWORD PTR [ecx-0x24],0xa0
 vfpclasspd k2,BYTE PTR [ecx-0x24],0xa0
 vfpclasspd k2,WORD PTR [ecx-0x24],0xa0
 vfpclasspd k2,DWORD PTR [ecx-0x24],0xa0
 vfpclasspd k2,QWORD PTR [ecx-0x24],0xa0
 vfpclasspd k2,[ecx-0x24],0xa0
+vfpclasspd k7{k5},zmm3,0x64
+vfpclasspd k7{k3},QWORD BCST cs:[ecx+esi*1+0x2b8]{1to8},0xd7
+vfpclasspd k7{k3},QWORD BCST BYTE PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
+vfpclasspd k7{k3},QWORD BCST WORD PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
+vfpclasspd k7{k3},QWORD BCST DWORD PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
+vfpclasspd k7{k3},QWORD BCST QWORD PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
 vfpclassss k0,xmm6,0xaa
 vfpclassss k3{k2},DWORD PTR cs:[ecx+esi*4],0xd5
 vfpclassss k3{k2},BYTE PTR cs:[ecx+esi*4],0xd5
@@ -31270,17 +31216,17 @@ vfpclassss k3,BYTE PTR [eax-0x78],0x2c
 vfpclassss k3,WORD PTR [eax-0x78],0x2c
 vfpclassss k3,QWORD PTR [eax-0x78],0x2c
 vfpclassss k3,[eax-0x78],0x2c
+vfpclasssd k7,QWORD PTR [ecx+eax*1],0x46
+vfpclasssd k7,BYTE PTR [ecx+eax*1],0x46
+vfpclasssd k7,WORD PTR [ecx+eax*1],0x46
+vfpclasssd k7,DWORD PTR [ecx+eax*1],0x46
+vfpclasssd k7,[ecx+eax*1],0x46
 vfpclasssd k4{k5},xmm4,0xe5
-vfpclasssd k6,QWORD PTR cs:[esi+0x40cf6146],0x66
-vfpclasssd k6,BYTE PTR cs:[esi+0x40cf6146],0x66
-vfpclasssd k6,WORD PTR cs:[esi+0x40cf6146],0x66
-vfpclasssd k6,DWORD PTR cs:[esi+0x40cf6146],0x66
-vfpclasssd k6,cs:[esi+0x40cf6146],0x66
-vfpclasssd k6{k3},QWORD PTR [esi],0xed
-vfpclasssd k6{k3},BYTE PTR [esi],0xed
-vfpclasssd k6{k3},WORD PTR [esi],0xed
-vfpclasssd k6{k3},DWORD PTR [esi],0xed
-vfpclasssd k6{k3},[esi],0xed
+vfpclasssd k2{k2},QWORD PTR gs:[ecx+0x350],0xe8
+vfpclasssd k2{k2},BYTE PTR gs:[ecx+0x350],0xe8
+vfpclasssd k2{k2},WORD PTR gs:[ecx+0x350],0xe8
+vfpclasssd k2{k2},DWORD PTR gs:[ecx+0x350],0xe8
+vfpclasssd k2{k2},gs:[ecx+0x350],0xe8
 vfmaddps xmm2,xmm5,xmm4,xmm5
 vfmaddps xmm4,xmm4,XMMWORD PTR cs:[edi+edi*4],xmm6
 vfmaddps xmm4,xmm4,BYTE PTR cs:[edi+edi*4],xmm6
@@ -31577,19 +31523,19 @@ vfmsubsd xmm6,xmm3,xmm5,BYTE PTR [ecx+edi*1]
 vfmsubsd xmm6,xmm3,xmm5,WORD PTR [ecx+edi*1]
 vfmsubsd xmm6,xmm3,xmm5,DWORD PTR [ecx+edi*1]
 vfmsubsd xmm6,xmm3,xmm5,[ecx+edi*1]
+vpshldw xmm1,xmm5,XMMWORD PTR [edi],0x75
+vpshldw xmm1,xmm5,BYTE PTR [edi],0x75
+vpshldw xmm1,xmm5,WORD PTR [edi],0x75
+vpshldw xmm1,xmm5,DWORD PTR [edi],0x75
+vpshldw xmm1,xmm5,QWORD PTR [edi],0x75
+vpshldw xmm1,xmm5,[edi],0x75
 vpshldw xmm0{k4},xmm5,xmm1,0x5b
-vpshldw xmm6,xmm0,XMMWORD PTR ds:[edi],0x15
-vpshldw xmm6,xmm0,BYTE PTR ds:[edi],0x15
-vpshldw xmm6,xmm0,WORD PTR ds:[edi],0x15
-vpshldw xmm6,xmm0,DWORD PTR ds:[edi],0x15
-vpshldw xmm6,xmm0,QWORD PTR ds:[edi],0x15
-vpshldw xmm6,xmm0,ds:[edi],0x15
-vpshldw xmm0{k3},xmm0,XMMWORD PTR ds:0x84cfd869,0x9a
-vpshldw xmm0{k3},xmm0,BYTE PTR ds:0x84cfd869,0x9a
-vpshldw xmm0{k3},xmm0,WORD PTR ds:0x84cfd869,0x9a
-vpshldw xmm0{k3},xmm0,DWORD PTR ds:0x84cfd869,0x9a
-vpshldw xmm0{k3},xmm0,QWORD PTR ds:0x84cfd869,0x9a
-vpshldw xmm0{k3},xmm0,ds:0x84cfd869,0x9a
+vpshldw xmm2{k2}{z},xmm3,XMMWORD PTR gs:[esp+ebx*8-0x310],0x68
+vpshldw xmm2{k2}{z},xmm3,BYTE PTR gs:[esp+ebx*8-0x310],0x68
+vpshldw xmm2{k2}{z},xmm3,WORD PTR gs:[esp+ebx*8-0x310],0x68
+vpshldw xmm2{k2}{z},xmm3,DWORD PTR gs:[esp+ebx*8-0x310],0x68
+vpshldw xmm2{k2}{z},xmm3,QWORD PTR gs:[esp+ebx*8-0x310],0x68
+vpshldw xmm2{k2}{z},xmm3,gs:[esp+ebx*8-0x310],0x68
 vpshldw ymm7,ymm5,ymm0,0x79
 vpshldw ymm7{k3}{z},ymm0,YMMWORD PTR cs:[eax+0x752d4096],0x52
 vpshldw ymm7{k3}{z},ymm0,BYTE PTR cs:[eax+0x752d4096],0x52
@@ -31647,7 +31593,7 @@ vpshldd zmm6,zmm1,DWORD BCST BYTE PTR [esi+ecx*4],0x10
 vpshldd zmm6,zmm1,DWORD BCST WORD PTR [esi+ecx*4],0x10
 vpshldd zmm6,zmm1,DWORD BCST DWORD PTR [esi+ecx*4],0x10
 vpshldd zmm6,zmm1,DWORD BCST QWORD PTR [esi+ecx*4],0x10
-vpshldq xmm2{k7},xmm7,xmm4,0xeb
+vpshldq xmm0,xmm3,xmm2,0xc8
 vpshldq xmm3{k7},xmm6,QWORD BCST cs:[ecx+ebp*2],0x9
 vpshldq xmm3{k7},xmm6,QWORD BCST BYTE PTR cs:[ecx+ebp*2],0x9
 vpshldq xmm3{k7},xmm6,QWORD BCST WORD PTR cs:[ecx+ebp*2],0x9
@@ -31684,19 +31630,19 @@ vpshldq zmm5{k6}{z},zmm7,WORD PTR [ebx+eax*4+0x1a80],0xe5
 vpshldq zmm5{k6}{z},zmm7,DWORD PTR [ebx+eax*4+0x1a80],0xe5
 vpshldq zmm5{k6}{z},zmm7,QWORD PTR [ebx+eax*4+0x1a80],0xe5
 vpshldq zmm5{k6}{z},zmm7,[ebx+eax*4+0x1a80],0xe5
+vpshrdw xmm6,xmm3,XMMWORD PTR [edi+0x5a],0xdd
+vpshrdw xmm6,xmm3,BYTE PTR [edi+0x5a],0xdd
+vpshrdw xmm6,xmm3,WORD PTR [edi+0x5a],0xdd
+vpshrdw xmm6,xmm3,DWORD PTR [edi+0x5a],0xdd
+vpshrdw xmm6,xmm3,QWORD PTR [edi+0x5a],0xdd
+vpshrdw xmm6,xmm3,[edi+0x5a],0xdd
 vpshrdw xmm1{k1}{z},xmm7,xmm2,0xf7
-vpshrdw xmm4,xmm5,XMMWORD PTR cs:[esp+eiz*8],0x88
-vpshrdw xmm4,xmm5,BYTE PTR cs:[esp+eiz*8],0x88
-vpshrdw xmm4,xmm5,WORD PTR cs:[esp+eiz*8],0x88
-vpshrdw xmm4,xmm5,DWORD PTR cs:[esp+eiz*8],0x88
-vpshrdw xmm4,xmm5,QWORD PTR cs:[esp+eiz*8],0x88
-vpshrdw xmm4,xmm5,cs:[esp+eiz*8],0x88
-vpshrdw xmm6{k3},xmm6,XMMWORD PTR ds:0x11,0xee
-vpshrdw xmm6{k3},xmm6,BYTE PTR ds:0x11,0xee
-vpshrdw xmm6{k3},xmm6,WORD PTR ds:0x11,0xee
-vpshrdw xmm6{k3},xmm6,DWORD PTR ds:0x11,0xee
-vpshrdw xmm6{k3},xmm6,QWORD PTR ds:0x11,0xee
-vpshrdw xmm6{k3},xmm6,ds:0x11,0xee
+vpshrdw xmm3{k3}{z},xmm1,XMMWORD PTR fs:[ecx],0x1d
+vpshrdw xmm3{k3}{z},xmm1,BYTE PTR fs:[ecx],0x1d
+vpshrdw xmm3{k3}{z},xmm1,WORD PTR fs:[ecx],0x1d
+vpshrdw xmm3{k3}{z},xmm1,DWORD PTR fs:[ecx],0x1d
+vpshrdw xmm3{k3}{z},xmm1,QWORD PTR fs:[ecx],0x1d
+vpshrdw xmm3{k3}{z},xmm1,fs:[ecx],0x1d
 vpshrdw ymm4,ymm0,ymm6,0xf8
 vpshrdw ymm1{k5},ymm5,YMMWORD PTR gs:[ebx-0x4e0],0x68
 vpshrdw ymm1{k5},ymm5,BYTE PTR gs:[ebx-0x4e0],0x68
@@ -31723,18 +31669,18 @@ vpshrdw zmm7,zmm5,WORD PTR [ebp+ebx*1+0x20],0x48
 vpshrdw zmm7,zmm5,DWORD PTR [ebp+ebx*1+0x20],0x48
 vpshrdw zmm7,zmm5,QWORD PTR [ebp+ebx*1+0x20],0x48
 vpshrdw zmm7,zmm5,[ebp+ebx*1+0x20],0x48
-vpshrdd xmm5{k7},xmm0,xmm4,0xe
-vpshrdd xmm7{k6}{z},xmm0,DWORD BCST cs:[esi+ecx*1],0x0
-vpshrdd xmm7{k6}{z},xmm0,DWORD BCST BYTE PTR cs:[esi+ecx*1],0x0
-vpshrdd xmm7{k6}{z},xmm0,DWORD BCST WORD PTR cs:[esi+ecx*1],0x0
-vpshrdd xmm7{k6}{z},xmm0,DWORD BCST DWORD PTR cs:[esi+ecx*1],0x0
-vpshrdd xmm7{k6}{z},xmm0,DWORD BCST QWORD PTR cs:[esi+ecx*1],0x0
 vpshrdd xmm6,xmm0,XMMWORD PTR [edi],0x10
 vpshrdd xmm6,xmm0,BYTE PTR [edi],0x10
 vpshrdd xmm6,xmm0,WORD PTR [edi],0x10
 vpshrdd xmm6,xmm0,DWORD PTR [edi],0x10
 vpshrdd xmm6,xmm0,QWORD PTR [edi],0x10
 vpshrdd xmm6,xmm0,[edi],0x10
+vpshrdd xmm5{k7},xmm0,xmm4,0xe
+vpshrdd xmm7{k6}{z},xmm0,DWORD BCST cs:[esi+ecx*1],0x0
+vpshrdd xmm7{k6}{z},xmm0,DWORD BCST BYTE PTR cs:[esi+ecx*1],0x0
+vpshrdd xmm7{k6}{z},xmm0,DWORD BCST WORD PTR cs:[esi+ecx*1],0x0
+vpshrdd xmm7{k6}{z},xmm0,DWORD BCST DWORD PTR cs:[esi+ecx*1],0x0
+vpshrdd xmm7{k6}{z},xmm0,DWORD BCST QWORD PTR cs:[esi+ecx*1],0x0
 vpshrdd ymm3,ymm0,ymm1,0x96
 vpshrdd ymm7{k5},ymm1,YMMWORD PTR gs:[ecx],0x92
 vpshrdd ymm7{k5},ymm1,BYTE PTR gs:[ecx],0x92
@@ -31748,7 +31694,7 @@ vpshrdd ymm4,ymm5,WORD PTR [ecx+ebp*8],0x5b
 vpshrdd ymm4,ymm5,DWORD PTR [ecx+ebp*8],0x5b
 vpshrdd ymm4,ymm5,QWORD PTR [ecx+ebp*8],0x5b
 vpshrdd ymm4,ymm5,[ecx+ebp*8],0x5b
-vpshrdd zmm7{k4}{z},zmm1,zmm2,0x44
+vpshrdd zmm7,zmm0,zmm7,0xea
 vpshrdd zmm7,zmm5,DWORD BCST cs:[esi+edx*2],0x9e
 vpshrdd zmm0{k3}{z},zmm5,ZMMWORD PTR [edx+ebx*1-0x34],0xd4
 vpshrdd zmm0{k3}{z},zmm5,BYTE PTR [edx+ebx*1-0x34],0xd4
@@ -31768,19 +31714,19 @@ vpshrdq xmm4{k2},xmm3,WORD PTR ds:0x8e9380c7,0xa8
 vpshrdq xmm4{k2},xmm3,DWORD PTR ds:0x8e9380c7,0xa8
 vpshrdq xmm4{k2},xmm3,QWORD PTR ds:0x8e9380c7,0xa8
 vpshrdq xmm4{k2},xmm3,ds:0x8e9380c7,0xa8
-vpshrdq ymm5{k4}{z},ymm6,ymm5,0x1
-vpshrdq ymm2,ymm0,YMMWORD PTR cs:[ebp+esi*4+0x76],0x83
-vpshrdq ymm2,ymm0,BYTE PTR cs:[ebp+esi*4+0x76],0x83
-vpshrdq ymm2,ymm0,WORD PTR cs:[ebp+esi*4+0x76],0x83
-vpshrdq ymm2,ymm0,DWORD PTR cs:[ebp+esi*4+0x76],0x83
-vpshrdq ymm2,ymm0,QWORD PTR cs:[ebp+esi*4+0x76],0x83
-vpshrdq ymm2,ymm0,cs:[ebp+esi*4+0x76],0x83
+vpshrdq ymm6,ymm3,ymm3,0x5f
 vpshrdq ymm3{k4}{z},ymm7,YMMWORD PTR [ebx],0x9c
 vpshrdq ymm3{k4}{z},ymm7,BYTE PTR [ebx],0x9c
 vpshrdq ymm3{k4}{z},ymm7,WORD PTR [ebx],0x9c
 vpshrdq ymm3{k4}{z},ymm7,DWORD PTR [ebx],0x9c
 vpshrdq ymm3{k4}{z},ymm7,QWORD PTR [ebx],0x9c
 vpshrdq ymm3{k4}{z},ymm7,[ebx],0x9c
+vpshrdq ymm2,ymm0,YMMWORD PTR cs:[ebp+esi*4+0x76],0x83
+vpshrdq ymm2,ymm0,BYTE PTR cs:[ebp+esi*4+0x76],0x83
+vpshrdq ymm2,ymm0,WORD PTR cs:[ebp+esi*4+0x76],0x83
+vpshrdq ymm2,ymm0,DWORD PTR cs:[ebp+esi*4+0x76],0x83
+vpshrdq ymm2,ymm0,QWORD PTR cs:[ebp+esi*4+0x76],0x83
+vpshrdq ymm2,ymm0,cs:[ebp+esi*4+0x76],0x83
 vpshrdq zmm7,zmm0,zmm3,0x1e
 vpshrdq zmm5{k4},zmm4,ZMMWORD PTR [ecx-0x1140],0x7c
 vpshrdq zmm5{k4},zmm4,BYTE PTR [ecx-0x1140],0x7c
@@ -32138,13 +32084,13 @@ vgf2p8affineqb ymm5,ymm1,WORD PTR ds:0x736b456,0x49
 vgf2p8affineqb ymm5,ymm1,DWORD PTR ds:0x736b456,0x49
 vgf2p8affineqb ymm5,ymm1,QWORD PTR ds:0x736b456,0x49
 vgf2p8affineqb ymm5,ymm1,ds:0x736b456,0x49
+{evex} vgf2p8affineqb xmm1,xmm6,XMMWORD PTR [ecx-0x610],0xe3
 vgf2p8affineqb xmm7{k5},xmm3,xmm3,0x22
 vgf2p8affineqb xmm1,xmm5,QWORD BCST ds:[edi],0x4d
 vgf2p8affineqb xmm1,xmm5,QWORD BCST BYTE PTR ds:[edi],0x4d
 vgf2p8affineqb xmm1,xmm5,QWORD BCST WORD PTR ds:[edi],0x4d
 vgf2p8affineqb xmm1,xmm5,QWORD BCST DWORD PTR ds:[edi],0x4d
 vgf2p8affineqb xmm1,xmm5,QWORD BCST QWORD PTR ds:[edi],0x4d
-{evex} vgf2p8affineqb xmm1,xmm6,XMMWORD PTR [ecx-0x610],0xe3
 {evex} vgf2p8affineqb ymm1,ymm3,ymm3,0x8d
 vgf2p8affineqb ymm2,ymm6,QWORD BCST ds:0xffffffb6,0xe0
 {evex} vgf2p8affineqb ymm4,ymm6,YMMWORD PTR fs:[eax+ecx*4],0xe7
@@ -32153,7 +32099,7 @@ vgf2p8affineqb ymm2,ymm6,QWORD BCST ds:0xffffffb6,0xe0
 {evex} vgf2p8affineqb ymm4,ymm6,DWORD PTR fs:[eax+ecx*4],0xe7
 {evex} vgf2p8affineqb ymm4,ymm6,QWORD PTR fs:[eax+ecx*4],0xe7
 {evex} vgf2p8affineqb ymm4,ymm6,fs:[eax+ecx*4],0xe7
-vgf2p8affineqb zmm7{k4},zmm7,zmm6,0x9
+vgf2p8affineqb zmm1,zmm5,zmm2,0x15
 vgf2p8affineqb zmm6{k7}{z},zmm4,QWORD BCST cs:[ebx+esi*4-0x41b9ab03],0xca
 vgf2p8affineqb zmm6{k7}{z},zmm4,QWORD BCST BYTE PTR cs:[ebx+esi*4-0x41b9ab03],0xca
 vgf2p8affineqb zmm6{k7}{z},zmm4,QWORD BCST WORD PTR cs:[ebx+esi*4-0x41b9ab03],0xca
@@ -32223,7 +32169,7 @@ vgf2p8affineinvqb ymm4,ymm2,QWORD BCST WORD PTR ds:[ebp+ebp*2-0x250],0xf
 vgf2p8affineinvqb ymm4,ymm2,QWORD BCST DWORD PTR ds:[ebp+ebp*2-0x250],0xf
 vgf2p8affineinvqb ymm4,ymm2,QWORD BCST QWORD PTR ds:[ebp+ebp*2-0x250],0xf
 vgf2p8affineinvqb ymm0{k1}{z},ymm3,QWORD BCST [ecx+ebx*2],0x46
-vgf2p8affineinvqb zmm6{k7},zmm6,zmm3,0x8d
+vgf2p8affineinvqb zmm5,zmm4,zmm4,0xd
 vgf2p8affineinvqb zmm5{k7}{z},zmm7,ZMMWORD PTR ss:[esi+0x740],0x80
 vgf2p8affineinvqb zmm5{k7}{z},zmm7,BYTE PTR ss:[esi+0x740],0x80
 vgf2p8affineinvqb zmm5{k7}{z},zmm7,WORD PTR ss:[esi+0x740],0x80
@@ -33623,8 +33569,8 @@ prefetch WORD PTR ds:[esi+ebp*2+0x2]
 prefetch DWORD PTR ds:[esi+ebp*2+0x2]
 prefetch QWORD PTR ds:[esi+ebp*2+0x2]
 prefetch ds:[esi+ebp*2+0x2]
-prefetch BYTE PTR [si]
 prefetch BYTE PTR [ecx]
+prefetch BYTE PTR [si]
 prefetch BYTE PTR ds:[edx+eiz*8]
 prefetch BYTE PTR [edx]
 prefetch BYTE PTR es:[bp+di-0x40]
@@ -33633,8 +33579,7 @@ prefetch DWORD PTR es:[bp+di-0x40]
 prefetch QWORD PTR es:[bp+di-0x40]
 prefetch es:[bp+di-0x40]
 prefetch BYTE PTR [bx+si]
-prefetch BYTE PTR cs:[eax+edi*8]
-prefetch BYTE PTR [edi]
+prefetch BYTE PTR [ebx+eiz*8]
 prefetch BYTE PTR es:[edx-0x68]
 vmgexit
 vmread DWORD PTR [edx-0x75],ebx
@@ -33663,8 +33608,8 @@ sqrtps xmm6,XMMWORD PTR [esi]
 rsqrtps xmm5,xmm3
 rsqrtps xmm4,XMMWORD PTR [bx+si]
 rsqrtps xmm7,XMMWORD PTR [eax]
-andps xmm7,XMMWORD PTR [bx+si]
 andps xmm4,XMMWORD PTR [eax-0x34]
+andps xmm7,XMMWORD PTR [bx+si]
 andps xmm5,XMMWORD PTR es:[bp+0x17]
 andps xmm5,BYTE PTR es:[bp+0x17]
 andps xmm5,WORD PTR es:[bp+0x17]
@@ -33736,13 +33681,13 @@ minps xmm6,DWORD PTR ds:[edx]
 minps xmm6,QWORD PTR ds:[edx]
 minps xmm6,ds:[edx]
 minps xmm4,XMMWORD PTR [esi+0x4f460fbb]
+divps xmm0,XMMWORD PTR [edi+esi*1-0x4d]
 divps xmm0,XMMWORD PTR ss:[ebx]
 divps xmm0,BYTE PTR ss:[ebx]
 divps xmm0,WORD PTR ss:[ebx]
 divps xmm0,DWORD PTR ss:[ebx]
 divps xmm0,QWORD PTR ss:[ebx]
 divps xmm0,ss:[ebx]
-divps xmm0,XMMWORD PTR [edi+esi*1-0x4d]
 divps xmm6,XMMWORD PTR [bp-0x4]
 tdcall
 aesencwide128kl [eax]
@@ -33767,12 +33712,12 @@ aesdecwide128kl WORD PTR fs:[si]
 aesdecwide128kl DWORD PTR fs:[si]
 aesdecwide128kl QWORD PTR fs:[si]
 aesdecwide128kl [si-0x68]
-aesencwide256kl [bx+si]
-aesencwide256kl BYTE PTR [bx+si]
-aesencwide256kl WORD PTR [bx+si]
-aesencwide256kl DWORD PTR [bx+si]
-aesencwide256kl QWORD PTR [bx+si]
 aesencwide256kl [edi+0x7b9717ac]
+aesencwide256kl BYTE PTR [edi+0x7b9717ac]
+aesencwide256kl WORD PTR [edi+0x7b9717ac]
+aesencwide256kl DWORD PTR [edi+0x7b9717ac]
+aesencwide256kl QWORD PTR [edi+0x7b9717ac]
+aesencwide256kl [bx+si]
 aesencwide256kl ss:0xb8965bfa
 aesdecwide256kl [ebx+ecx*8+0x6e6de519]
 aesdecwide256kl BYTE PTR [ebx+ecx*8+0x6e6de519]
@@ -33797,16 +33742,16 @@ aesenc128kl xmm4,WORD PTR ds:[ebx+0x1]
 aesenc128kl xmm4,DWORD PTR ds:[ebx+0x1]
 aesenc128kl xmm4,QWORD PTR ds:[ebx+0x1]
 aesenc128kl xmm1,[bx+di]
-aesdec128kl xmm4,ss:[ebx+0x354c642b]
-aesdec128kl xmm4,BYTE PTR ss:[ebx+0x354c642b]
-aesdec128kl xmm4,WORD PTR ss:[ebx+0x354c642b]
-aesdec128kl xmm4,DWORD PTR ss:[ebx+0x354c642b]
-aesdec128kl xmm4,QWORD PTR ss:[ebx+0x354c642b]
 aesdec128kl xmm2,[edx+ecx*4]
 aesdec128kl xmm2,BYTE PTR [edx+ecx*4]
 aesdec128kl xmm2,WORD PTR [edx+ecx*4]
 aesdec128kl xmm2,DWORD PTR [edx+ecx*4]
 aesdec128kl xmm2,QWORD PTR [edx+ecx*4]
+aesdec128kl xmm4,ss:[ebx+0x354c642b]
+aesdec128kl xmm4,BYTE PTR ss:[ebx+0x354c642b]
+aesdec128kl xmm4,WORD PTR ss:[ebx+0x354c642b]
+aesdec128kl xmm4,DWORD PTR ss:[ebx+0x354c642b]
+aesdec128kl xmm4,QWORD PTR ss:[ebx+0x354c642b]
 aesdec128kl xmm1,cs:[ecx]
 aesdec128kl xmm1,BYTE PTR cs:[ecx]
 aesdec128kl xmm1,WORD PTR cs:[ecx]
@@ -33848,11 +33793,6 @@ hreset 0xe7
 {vex} vpdpbusd xmm0,xmm4,QWORD PTR fs:[esi+eiz*2]
 {vex} vpdpbusd xmm0,xmm4,fs:[esi+eiz*2]
 {vex} vpdpbusd xmm5,xmm1,XMMWORD PTR [eax+edx*4+0x29]
-{vex} vpdpbusd xmm5,xmm1,BYTE PTR [eax+edx*4+0x29]
-{vex} vpdpbusd xmm5,xmm1,WORD PTR [eax+edx*4+0x29]
-{vex} vpdpbusd xmm5,xmm1,DWORD PTR [eax+edx*4+0x29]
-{vex} vpdpbusd xmm5,xmm1,QWORD PTR [eax+edx*4+0x29]
-{vex} vpdpbusd xmm5,xmm1,[eax+edx*4+0x29]
 {vex} vpdpbusd ymm3,ymm3,ymm5
 {vex} vpdpbusd ymm4,ymm7,YMMWORD PTR ds:0x1aa64d2e
 {vex} vpdpbusd ymm4,ymm7,BYTE PTR ds:0x1aa64d2e
@@ -33916,11 +33856,6 @@ hreset 0xe7
 {vex} vpdpwssds xmm4,xmm4,QWORD PTR ss:[edx+ebp*2]
 {vex} vpdpwssds xmm4,xmm4,ss:[edx+ebp*2]
 {vex} vpdpwssds xmm0,xmm0,XMMWORD PTR [edx-0x2]
-{vex} vpdpwssds xmm0,xmm0,BYTE PTR [edx-0x2]
-{vex} vpdpwssds xmm0,xmm0,WORD PTR [edx-0x2]
-{vex} vpdpwssds xmm0,xmm0,DWORD PTR [edx-0x2]
-{vex} vpdpwssds xmm0,xmm0,QWORD PTR [edx-0x2]
-{vex} vpdpwssds xmm0,xmm0,[edx-0x2]
 {vex} vpdpwssds ymm7,ymm5,ymm4
 {vex} vpdpwssds ymm6,ymm0,YMMWORD PTR ss:[edi-0x25]
 {vex} vpdpwssds ymm6,ymm0,BYTE PTR ss:[edi-0x25]
@@ -33929,14 +33864,14 @@ hreset 0xe7
 {vex} vpdpwssds ymm6,ymm0,QWORD PTR ss:[edi-0x25]
 {vex} vpdpwssds ymm6,ymm0,ss:[edi-0x25]
 {vex} vpdpwssds ymm5,ymm6,YMMWORD PTR [ebp+esi*4+0x46]
-vaddph xmm5{k1}{z},xmm3,xmm0
-vaddph xmm4,xmm4,WORD BCST es:0x3e
 vaddph xmm4,xmm4,XMMWORD PTR [esp+ebx*8]
 vaddph xmm4,xmm4,BYTE PTR [esp+ebx*8]
 vaddph xmm4,xmm4,WORD PTR [esp+ebx*8]
 vaddph xmm4,xmm4,DWORD PTR [esp+ebx*8]
 vaddph xmm4,xmm4,QWORD PTR [esp+ebx*8]
 vaddph xmm4,xmm4,[esp+ebx*8]
+vaddph xmm5{k1}{z},xmm3,xmm0
+vaddph xmm4,xmm4,WORD BCST es:0x3e
 vaddph ymm6,ymm1,ymm4
 vaddph ymm0{k1},ymm2,WORD BCST cs:[eax-0x16ccfebc]
 vaddph ymm0{k1},ymm2,WORD BCST BYTE PTR cs:[eax-0x16ccfebc]
@@ -33949,42 +33884,41 @@ vaddph ymm7{k2},ymm3,WORD PTR [ecx+edx*1]
 vaddph ymm7{k2},ymm3,DWORD PTR [ecx+edx*1]
 vaddph ymm7{k2},ymm3,QWORD PTR [ecx+edx*1]
 vaddph ymm7{k2},ymm3,[ecx+edx*1]
+vaddph zmm6,zmm5,ZMMWORD PTR [esi]
+vaddph zmm6,zmm5,BYTE PTR [esi]
+vaddph zmm6,zmm5,WORD PTR [esi]
+vaddph zmm6,zmm5,DWORD PTR [esi]
+vaddph zmm6,zmm5,QWORD PTR [esi]
+vaddph zmm6,zmm5,[esi]
 vaddph zmm2{k2},zmm3,zmm4{rz-sae}
-vaddph zmm7,zmm2,WORD BCST ss:[ebx]
-vaddph zmm7,zmm2,WORD BCST BYTE PTR ss:[ebx]
-vaddph zmm7,zmm2,WORD BCST WORD PTR ss:[ebx]
-vaddph zmm7,zmm2,WORD BCST DWORD PTR ss:[ebx]
-vaddph zmm7,zmm2,WORD BCST QWORD PTR ss:[ebx]
-vaddph zmm1{k1}{z},zmm3,ZMMWORD PTR [ebx+eax*8+0x1c4f59ae]
-vaddph zmm1{k1}{z},zmm3,BYTE PTR [ebx+eax*8+0x1c4f59ae]
-vaddph zmm1{k1}{z},zmm3,WORD PTR [ebx+eax*8+0x1c4f59ae]
-vaddph zmm1{k1}{z},zmm3,DWORD PTR [ebx+eax*8+0x1c4f59ae]
-vaddph zmm1{k1}{z},zmm3,QWORD PTR [ebx+eax*8+0x1c4f59ae]
-vaddph zmm1{k1}{z},zmm3,[ebx+eax*8+0x1c4f59ae]
+vaddph zmm5{k1},zmm1,WORD BCST fs:[ebx+ecx*2]
+vaddph zmm5{k1},zmm1,WORD BCST BYTE PTR fs:[ebx+ecx*2]
+vaddph zmm5{k1},zmm1,WORD BCST WORD PTR fs:[ebx+ecx*2]
+vaddph zmm5{k1},zmm1,WORD BCST DWORD PTR fs:[ebx+ecx*2]
+vaddph zmm5{k1},zmm1,WORD BCST QWORD PTR fs:[ebx+ecx*2]
+vaddsh xmm6,xmm3,WORD PTR [ebx]
+vaddsh xmm6,xmm3,BYTE PTR [ebx]
+vaddsh xmm6,xmm3,DWORD PTR [ebx]
+vaddsh xmm6,xmm3,QWORD PTR [ebx]
+vaddsh xmm6,xmm3,[ebx]
 vaddsh xmm3{k3}{z},xmm4,xmm7{rd-sae}
 vaddsh xmm4{k1},xmm6,WORD PTR ds:[ecx+ebp*4]
 vaddsh xmm4{k1},xmm6,BYTE PTR ds:[ecx+ebp*4]
 vaddsh xmm4{k1},xmm6,DWORD PTR ds:[ecx+ebp*4]
 vaddsh xmm4{k1},xmm6,QWORD PTR ds:[ecx+ebp*4]
 vaddsh xmm4{k1},xmm6,ds:[ecx+ebp*4]
-vaddsh xmm6,xmm3,WORD PTR [ebx]
-vaddsh xmm6,xmm3,BYTE PTR [ebx]
-vaddsh xmm6,xmm3,DWORD PTR [ebx]
-vaddsh xmm6,xmm3,QWORD PTR [ebx]
-vaddsh xmm6,xmm3,[ebx]
-vcmpph k1{k6},xmm2,xmm7,0x55
-vcmpph k5,xmm5,XMMWORD PTR ss:[edi+eiz*1-0x7d0],0xe9
-vcmpph k5,xmm5,BYTE PTR ss:[edi+eiz*1-0x7d0],0xe9
-vcmpph k5,xmm5,WORD PTR ss:[edi+eiz*1-0x7d0],0xe9
-vcmpph k5,xmm5,DWORD PTR ss:[edi+eiz*1-0x7d0],0xe9
-vcmpph k5,xmm5,QWORD PTR ss:[edi+eiz*1-0x7d0],0xe9
-vcmpph k5,xmm5,ss:[edi+eiz*1-0x7d0],0xe9
-vcmpph k3{k1},xmm5,XMMWORD PTR [ebp-0x520],0xf3
-vcmpph k3{k1},xmm5,BYTE PTR [ebp-0x520],0xf3
-vcmpph k3{k1},xmm5,WORD PTR [ebp-0x520],0xf3
-vcmpph k3{k1},xmm5,DWORD PTR [ebp-0x520],0xf3
-vcmpph k3{k1},xmm5,QWORD PTR [ebp-0x520],0xf3
-vcmpph k3{k1},xmm5,[ebp-0x520],0xf3
+vcmpph k6,xmm3,xmm6,0x96
+vcmpph k6,xmm2,WORD BCST gs:[ebp-0xb4],0xe1
+vcmpph k6,xmm2,WORD BCST BYTE PTR gs:[ebp-0xb4],0xe1
+vcmpph k6,xmm2,WORD BCST WORD PTR gs:[ebp-0xb4],0xe1
+vcmpph k6,xmm2,WORD BCST DWORD PTR gs:[ebp-0xb4],0xe1
+vcmpph k6,xmm2,WORD BCST QWORD PTR gs:[ebp-0xb4],0xe1
+vcmpph k2{k4},xmm2,XMMWORD PTR [ebx+edx*1],0x2b
+vcmpph k2{k4},xmm2,BYTE PTR [ebx+edx*1],0x2b
+vcmpph k2{k4},xmm2,WORD PTR [ebx+edx*1],0x2b
+vcmpph k2{k4},xmm2,DWORD PTR [ebx+edx*1],0x2b
+vcmpph k2{k4},xmm2,QWORD PTR [ebx+edx*1],0x2b
+vcmpph k2{k4},xmm2,[ebx+edx*1],0x2b
 vcmpnlt_uqph k7,ymm0,ymm0
 vcmpph k5{k1},ymm7,YMMWORD PTR cs:[edi+0xde0],0xd3
 vcmpph k5{k1},ymm7,BYTE PTR cs:[edi+0xde0],0xd3
@@ -33997,35 +33931,35 @@ vcmpph k3,ymm2,WORD BCST BYTE PTR [esp+edi*4],0xa8
 vcmpph k3,ymm2,WORD BCST WORD PTR [esp+edi*4],0xa8
 vcmpph k3,ymm2,WORD BCST DWORD PTR [esp+edi*4],0xa8
 vcmpph k3,ymm2,WORD BCST QWORD PTR [esp+edi*4],0xa8
-vcmpph k2,zmm2,zmm3{sae},0x48
+vcmptrueph k0,zmm5,zmm1
 vcmpph k6,zmm7,WORD BCST fs:[edi],0x41
 vcmpph k6,zmm7,WORD BCST BYTE PTR fs:[edi],0x41
 vcmpph k6,zmm7,WORD BCST WORD PTR fs:[edi],0x41
 vcmpph k6,zmm7,WORD BCST DWORD PTR fs:[edi],0x41
 vcmpph k6,zmm7,WORD BCST QWORD PTR fs:[edi],0x41
 vcmpph k6{k1},zmm7,WORD BCST [ebx+0x732538ed],0x74
+vcmpsh k4,xmm4,WORD PTR [esi-0x45c658b7],0xac
+vcmpsh k4,xmm4,BYTE PTR [esi-0x45c658b7],0xac
+vcmpsh k4,xmm4,DWORD PTR [esi-0x45c658b7],0xac
+vcmpsh k4,xmm4,QWORD PTR [esi-0x45c658b7],0xac
+vcmpsh k4,xmm4,[esi-0x45c658b7],0xac
 vcmpsh k7{k3},xmm3,xmm3,0x4e
-vcmpsh k6,xmm3,WORD PTR es:[esi+edx*8],0x96
-vcmpsh k6,xmm3,BYTE PTR es:[esi+edx*8],0x96
-vcmpsh k6,xmm3,DWORD PTR es:[esi+edx*8],0x96
-vcmpsh k6,xmm3,QWORD PTR es:[esi+edx*8],0x96
-vcmpsh k6,xmm3,es:[esi+edx*8],0x96
-vcmpsh k2{k2},xmm1,WORD PTR [ecx+0x606a6426],0x22
-vcmpsh k2{k2},xmm1,BYTE PTR [ecx+0x606a6426],0x22
-vcmpsh k2{k2},xmm1,DWORD PTR [ecx+0x606a6426],0x22
-vcmpsh k2{k2},xmm1,QWORD PTR [ecx+0x606a6426],0x22
-vcmpsh k2{k2},xmm1,[ecx+0x606a6426],0x22
+vcmpsh k7{k3},xmm3,WORD PTR fs:[edx+eiz*8-0x5c],0x8c
+vcmpsh k7{k3},xmm3,BYTE PTR fs:[edx+eiz*8-0x5c],0x8c
+vcmpsh k7{k3},xmm3,DWORD PTR fs:[edx+eiz*8-0x5c],0x8c
+vcmpsh k7{k3},xmm3,QWORD PTR fs:[edx+eiz*8-0x5c],0x8c
+vcmpsh k7{k3},xmm3,fs:[edx+eiz*8-0x5c],0x8c
+vcomish xmm0,WORD PTR [edx]
+vcomish xmm0,BYTE PTR [edx]
+vcomish xmm0,DWORD PTR [edx]
+vcomish xmm0,QWORD PTR [edx]
+vcomish xmm0,[edx]
 vcomish xmm4,xmm2{sae}
 vcomish xmm1,WORD PTR ss:[esp+ebx*8]
 vcomish xmm1,BYTE PTR ss:[esp+ebx*8]
 vcomish xmm1,DWORD PTR ss:[esp+ebx*8]
 vcomish xmm1,QWORD PTR ss:[esp+ebx*8]
 vcomish xmm1,ss:[esp+ebx*8]
-vcomish xmm0,WORD PTR [edx]
-vcomish xmm0,BYTE PTR [edx]
-vcomish xmm0,DWORD PTR [edx]
-vcomish xmm0,QWORD PTR [edx]
-vcomish xmm0,[edx]
 vcvtdq2ph xmm2,xmm3
 vcvtdq2ph xmm6{k6}{z},XMMWORD PTR ds:[eax+0x30]
 vcvtdq2ph xmm6{k6}{z},BYTE PTR ds:[eax+0x30]
@@ -34038,18 +33972,18 @@ vcvtdq2ph xmm4{k5},DWORD BCST BYTE PTR [ecx]{1to4}
 vcvtdq2ph xmm4{k5},DWORD BCST WORD PTR [ecx]{1to4}
 vcvtdq2ph xmm4{k5},DWORD BCST DWORD PTR [ecx]{1to4}
 vcvtdq2ph xmm4{k5},DWORD BCST QWORD PTR [ecx]{1to4}
-vcvtdq2ph xmm7{k2}{z},ymm4
-vcvtdq2ph xmm1,DWORD BCST ss:[edi]{1to8}
-vcvtdq2ph xmm1,DWORD BCST BYTE PTR ss:[edi]{1to8}
-vcvtdq2ph xmm1,DWORD BCST WORD PTR ss:[edi]{1to8}
-vcvtdq2ph xmm1,DWORD BCST DWORD PTR ss:[edi]{1to8}
-vcvtdq2ph xmm1,DWORD BCST QWORD PTR ss:[edi]{1to8}
 vcvtdq2ph xmm0,YMMWORD PTR [esi+edx*2]
 vcvtdq2ph xmm0,BYTE PTR [esi+edx*2]
 vcvtdq2ph xmm0,WORD PTR [esi+edx*2]
 vcvtdq2ph xmm0,DWORD PTR [esi+edx*2]
 vcvtdq2ph xmm0,QWORD PTR [esi+edx*2]
 vcvtdq2ph xmm0,[esi+edx*2]
+vcvtdq2ph xmm7{k2}{z},ymm4
+vcvtdq2ph xmm1,DWORD BCST ss:[edi]{1to8}
+vcvtdq2ph xmm1,DWORD BCST BYTE PTR ss:[edi]{1to8}
+vcvtdq2ph xmm1,DWORD BCST WORD PTR ss:[edi]{1to8}
+vcvtdq2ph xmm1,DWORD BCST DWORD PTR ss:[edi]{1to8}
+vcvtdq2ph xmm1,DWORD BCST QWORD PTR ss:[edi]{1to8}
 vcvtdq2ph ymm6,zmm5
 vcvtdq2ph ymm7{k7},ZMMWORD PTR es:[esi+0x1b995964]
 vcvtdq2ph ymm7{k7},BYTE PTR es:[esi+0x1b995964]
@@ -34094,7 +34028,7 @@ vcvtpd2ph xmm6,QWORD BCST WORD PTR gs:[ebx]{1to8}
 vcvtpd2ph xmm6,QWORD BCST DWORD PTR gs:[ebx]{1to8}
 vcvtpd2ph xmm6,QWORD BCST QWORD PTR gs:[ebx]{1to8}
 vcvtpd2ph xmm6{k4},QWORD BCST [ebp-0x608dd7fd]{1to8}
-vcvtph2dq xmm4{k6},xmm6
+vcvtph2dq xmm2,xmm0
 vcvtph2dq xmm2,WORD BCST ss:[ecx+esi*8]
 vcvtph2dq xmm2,WORD BCST BYTE PTR ss:[ecx+esi*8]
 vcvtph2dq xmm2,WORD BCST WORD PTR ss:[ecx+esi*8]
@@ -34117,7 +34051,7 @@ vcvtph2dq ymm0{k5}{z},WORD BCST BYTE PTR [esi+ebx*1-0x4d4e89d3]
 vcvtph2dq ymm0{k5}{z},WORD BCST WORD PTR [esi+ebx*1-0x4d4e89d3]
 vcvtph2dq ymm0{k5}{z},WORD BCST DWORD PTR [esi+ebx*1-0x4d4e89d3]
 vcvtph2dq ymm0{k5}{z},WORD BCST QWORD PTR [esi+ebx*1-0x4d4e89d3]
-vcvtph2dq zmm3,ymm3{rz-sae}
+vcvtph2dq zmm6,ymm1
 vcvtph2dq zmm4{k4},YMMWORD PTR ds:[esi+eiz*4+0x560]
 vcvtph2dq zmm4{k4},BYTE PTR ds:[esi+eiz*4+0x560]
 vcvtph2dq zmm4{k4},WORD PTR ds:[esi+eiz*4+0x560]
@@ -34141,17 +34075,17 @@ vcvtph2pd xmm5,WORD BCST BYTE PTR [ecx]
 vcvtph2pd xmm5,WORD BCST WORD PTR [ecx]
 vcvtph2pd xmm5,WORD BCST DWORD PTR [ecx]
 vcvtph2pd xmm5,WORD BCST QWORD PTR [ecx]
+vcvtph2pd ymm2,QWORD PTR [edx+eax*2+0x88]
+vcvtph2pd ymm2,BYTE PTR [edx+eax*2+0x88]
+vcvtph2pd ymm2,WORD PTR [edx+eax*2+0x88]
+vcvtph2pd ymm2,DWORD PTR [edx+eax*2+0x88]
+vcvtph2pd ymm2,[edx+eax*2+0x88]
 vcvtph2pd ymm5{k1}{z},xmm1
 vcvtph2pd ymm5{k5},WORD BCST fs:[ecx+0x6321aee9]
 vcvtph2pd ymm5{k5},WORD BCST BYTE PTR fs:[ecx+0x6321aee9]
 vcvtph2pd ymm5{k5},WORD BCST WORD PTR fs:[ecx+0x6321aee9]
 vcvtph2pd ymm5{k5},WORD BCST DWORD PTR fs:[ecx+0x6321aee9]
 vcvtph2pd ymm5{k5},WORD BCST QWORD PTR fs:[ecx+0x6321aee9]
-vcvtph2pd ymm2,QWORD PTR [edx+eax*2+0x88]
-vcvtph2pd ymm2,BYTE PTR [edx+eax*2+0x88]
-vcvtph2pd ymm2,WORD PTR [edx+eax*2+0x88]
-vcvtph2pd ymm2,DWORD PTR [edx+eax*2+0x88]
-vcvtph2pd ymm2,[edx+eax*2+0x88]
 vcvtph2pd zmm3,xmm5
 vcvtph2pd zmm7{k2},WORD BCST ds:[ebx]
 vcvtph2pd zmm7{k2},WORD BCST BYTE PTR ds:[ebx]
@@ -34187,7 +34121,7 @@ vcvtph2psx ymm2{k4},WORD PTR [esi+ecx*4-0x6568be23]
 vcvtph2psx ymm2{k4},DWORD PTR [esi+ecx*4-0x6568be23]
 vcvtph2psx ymm2{k4},QWORD PTR [esi+ecx*4-0x6568be23]
 vcvtph2psx ymm2{k4},[esi+ecx*4-0x6568be23]
-vcvtph2psx zmm3{k1}{z},ymm4{sae}
+vcvtph2psx zmm7,ymm5
 vcvtph2psx zmm7,WORD BCST es:[edx-0xca]
 vcvtph2psx zmm7,WORD BCST BYTE PTR es:[edx-0xca]
 vcvtph2psx zmm7,WORD BCST WORD PTR es:[edx-0xca]
@@ -34199,12 +34133,12 @@ vcvtph2psx zmm4{k4},WORD PTR [edi+ebp*1+0xe0]
 vcvtph2psx zmm4{k4},DWORD PTR [edi+ebp*1+0xe0]
 vcvtph2psx zmm4{k4},QWORD PTR [edi+ebp*1+0xe0]
 vcvtph2psx zmm4{k4},[edi+ebp*1+0xe0]
-vcvtph2qq xmm5{k2}{z},xmm1
-vcvtph2qq xmm2,DWORD PTR gs:[eax]
-vcvtph2qq xmm2,BYTE PTR gs:[eax]
-vcvtph2qq xmm2,WORD PTR gs:[eax]
-vcvtph2qq xmm2,QWORD PTR gs:[eax]
-vcvtph2qq xmm2,gs:[eax]
+vcvtph2qq xmm6,xmm5
+vcvtph2qq xmm7{k6},DWORD PTR gs:[edx]
+vcvtph2qq xmm7{k6},BYTE PTR gs:[edx]
+vcvtph2qq xmm7{k6},WORD PTR gs:[edx]
+vcvtph2qq xmm7{k6},QWORD PTR gs:[edx]
+vcvtph2qq xmm7{k6},gs:[edx]
 vcvtph2qq xmm7,WORD BCST [eax+edi*1]
 vcvtph2qq xmm7,WORD BCST BYTE PTR [eax+edi*1]
 vcvtph2qq xmm7,WORD BCST WORD PTR [eax+edi*1]
@@ -34221,13 +34155,18 @@ vcvtph2qq ymm5,BYTE PTR [esi-0x300]
 vcvtph2qq ymm5,WORD PTR [esi-0x300]
 vcvtph2qq ymm5,DWORD PTR [esi-0x300]
 vcvtph2qq ymm5,[esi-0x300]
+vcvtph2qq zmm4,XMMWORD PTR [edx]
+vcvtph2qq zmm4,BYTE PTR [edx]
+vcvtph2qq zmm4,WORD PTR [edx]
+vcvtph2qq zmm4,DWORD PTR [edx]
+vcvtph2qq zmm4,QWORD PTR [edx]
+vcvtph2qq zmm4,[edx]
 vcvtph2qq zmm1,xmm0{ru-sae}
 vcvtph2qq zmm4{k2},WORD BCST cs:[eax+edi*2]
 vcvtph2qq zmm4{k2},WORD BCST BYTE PTR cs:[eax+edi*2]
 vcvtph2qq zmm4{k2},WORD BCST WORD PTR cs:[eax+edi*2]
 vcvtph2qq zmm4{k2},WORD BCST DWORD PTR cs:[eax+edi*2]
 vcvtph2qq zmm4{k2},WORD BCST QWORD PTR cs:[eax+edi*2]
-vcvtph2qq zmm3,WORD BCST [edx]
 vcvtph2udq xmm4,xmm5
 vcvtph2udq xmm3,WORD BCST gs:[edi-0xca]
 vcvtph2udq xmm3,WORD BCST BYTE PTR gs:[edi-0xca]
@@ -34252,20 +34191,15 @@ vcvtph2udq ymm6,WORD PTR [ebp-0x374bac5d]
 vcvtph2udq ymm6,DWORD PTR [ebp-0x374bac5d]
 vcvtph2udq ymm6,QWORD PTR [ebp-0x374bac5d]
 vcvtph2udq ymm6,[ebp-0x374bac5d]
-vcvtph2udq zmm1,ymm1{ru-sae}
-vcvtph2udq zmm6,YMMWORD PTR gs:0x5fa25e0d
-vcvtph2udq zmm6,BYTE PTR gs:0x5fa25e0d
-vcvtph2udq zmm6,WORD PTR gs:0x5fa25e0d
-vcvtph2udq zmm6,DWORD PTR gs:0x5fa25e0d
-vcvtph2udq zmm6,QWORD PTR gs:0x5fa25e0d
-vcvtph2udq zmm6,gs:0x5fa25e0d
+vcvtph2udq zmm6,ymm7
+vcvtph2udq zmm1{k2}{z},WORD BCST ss:0x586b9659
 vcvtph2udq zmm7{k5},YMMWORD PTR [ecx]
 vcvtph2udq zmm7{k5},BYTE PTR [ecx]
 vcvtph2udq zmm7{k5},WORD PTR [ecx]
 vcvtph2udq zmm7{k5},DWORD PTR [ecx]
 vcvtph2udq zmm7{k5},QWORD PTR [ecx]
 vcvtph2udq zmm7{k5},[ecx]
-vcvtph2uqq xmm7{k3},xmm6
+vcvtph2uqq xmm6,xmm5
 vcvtph2uqq xmm5{k4}{z},WORD BCST cs:[edi-0x5ebc1bf3]
 vcvtph2uqq xmm5{k4}{z},WORD BCST BYTE PTR cs:[edi-0x5ebc1bf3]
 vcvtph2uqq xmm5{k4}{z},WORD BCST WORD PTR cs:[edi-0x5ebc1bf3]
@@ -34276,25 +34210,25 @@ vcvtph2uqq xmm6,WORD BCST BYTE PTR [esi]
 vcvtph2uqq xmm6,WORD BCST WORD PTR [esi]
 vcvtph2uqq xmm6,WORD BCST DWORD PTR [esi]
 vcvtph2uqq xmm6,WORD BCST QWORD PTR [esi]
-vcvtph2uqq ymm0{k4}{z},xmm5
+vcvtph2uqq ymm3,xmm6
 vcvtph2uqq ymm1{k1},WORD BCST [edx+ecx*2]
 vcvtph2uqq ymm2,QWORD PTR [esi+esi*8-0x240]
 vcvtph2uqq ymm2,BYTE PTR [esi+esi*8-0x240]
 vcvtph2uqq ymm2,WORD PTR [esi+esi*8-0x240]
 vcvtph2uqq ymm2,DWORD PTR [esi+esi*8-0x240]
 vcvtph2uqq ymm2,[esi+esi*8-0x240]
-vcvtph2uqq zmm0{k4},xmm4{ru-sae}
-vcvtph2uqq zmm5{k2}{z},WORD BCST ss:[ebx+ecx*1-0x44]
-vcvtph2uqq zmm5{k2}{z},WORD BCST BYTE PTR ss:[ebx+ecx*1-0x44]
-vcvtph2uqq zmm5{k2}{z},WORD BCST WORD PTR ss:[ebx+ecx*1-0x44]
-vcvtph2uqq zmm5{k2}{z},WORD BCST DWORD PTR ss:[ebx+ecx*1-0x44]
-vcvtph2uqq zmm5{k2}{z},WORD BCST QWORD PTR ss:[ebx+ecx*1-0x44]
 vcvtph2uqq zmm5,XMMWORD PTR [edx]
 vcvtph2uqq zmm5,BYTE PTR [edx]
 vcvtph2uqq zmm5,WORD PTR [edx]
 vcvtph2uqq zmm5,DWORD PTR [edx]
 vcvtph2uqq zmm5,QWORD PTR [edx]
 vcvtph2uqq zmm5,[edx]
+vcvtph2uqq zmm0{k4},xmm4{ru-sae}
+vcvtph2uqq zmm5{k2}{z},WORD BCST ss:[ebx+ecx*1-0x44]
+vcvtph2uqq zmm5{k2}{z},WORD BCST BYTE PTR ss:[ebx+ecx*1-0x44]
+vcvtph2uqq zmm5{k2}{z},WORD BCST WORD PTR ss:[ebx+ecx*1-0x44]
+vcvtph2uqq zmm5{k2}{z},WORD BCST DWORD PTR ss:[ebx+ecx*1-0x44]
+vcvtph2uqq zmm5{k2}{z},WORD BCST QWORD PTR ss:[ebx+ecx*1-0x44]
 vcvtph2uw xmm3,xmm4
 vcvtph2uw xmm4,WORD BCST fs:[eax+ecx*4]
 vcvtph2uw xmm4,WORD BCST BYTE PTR fs:[eax+ecx*4]
@@ -34320,6 +34254,12 @@ vcvtph2uw ymm3,WORD PTR ds:0x71
 vcvtph2uw ymm3,DWORD PTR ds:0x71
 vcvtph2uw ymm3,QWORD PTR ds:0x71
 vcvtph2uw ymm3,ds:0x71
+vcvtph2uw zmm1,ZMMWORD PTR [eax+edx*8]
+vcvtph2uw zmm1,BYTE PTR [eax+edx*8]
+vcvtph2uw zmm1,WORD PTR [eax+edx*8]
+vcvtph2uw zmm1,DWORD PTR [eax+edx*8]
+vcvtph2uw zmm1,QWORD PTR [eax+edx*8]
+vcvtph2uw zmm1,[eax+edx*8]
 vcvtph2uw zmm4{k3}{z},zmm6
 vcvtph2uw zmm2{k4},ZMMWORD PTR ss:[ebx-0xa80]
 vcvtph2uw zmm2{k4},BYTE PTR ss:[ebx-0xa80]
@@ -34327,12 +34267,6 @@ vcvtph2uw zmm2{k4},WORD PTR ss:[ebx-0xa80]
 vcvtph2uw zmm2{k4},DWORD PTR ss:[ebx-0xa80]
 vcvtph2uw zmm2{k4},QWORD PTR ss:[ebx-0xa80]
 vcvtph2uw zmm2{k4},ss:[ebx-0xa80]
-vcvtph2uw zmm1,ZMMWORD PTR [eax+edx*8]
-vcvtph2uw zmm1,BYTE PTR [eax+edx*8]
-vcvtph2uw zmm1,WORD PTR [eax+edx*8]
-vcvtph2uw zmm1,DWORD PTR [eax+edx*8]
-vcvtph2uw zmm1,QWORD PTR [eax+edx*8]
-vcvtph2uw zmm1,[eax+edx*8]
 vcvtph2w xmm6,xmm2
 vcvtph2w xmm7{k5}{z},XMMWORD PTR [esi]
 vcvtph2w xmm7{k5}{z},BYTE PTR [esi]
@@ -34364,44 +34298,40 @@ vcvtph2w zmm1,WORD BCST BYTE PTR [edi-0xf2]
 vcvtph2w zmm1,WORD BCST WORD PTR [edi-0xf2]
 vcvtph2w zmm1,WORD BCST DWORD PTR [edi-0xf2]
 vcvtph2w zmm1,WORD BCST QWORD PTR [edi-0xf2]
+vcvtps2phx xmm0,XMMWORD PTR [ebx+edx*1]
+vcvtps2phx xmm0,BYTE PTR [ebx+edx*1]
+vcvtps2phx xmm0,WORD PTR [ebx+edx*1]
+vcvtps2phx xmm0,DWORD PTR [ebx+edx*1]
+vcvtps2phx xmm0,QWORD PTR [ebx+edx*1]
+vcvtps2phx xmm0,[ebx+edx*1]
 vcvtps2phx xmm4{k4},xmm3
-vcvtps2phx xmm3,DWORD BCST cs:[esp+eiz*4]{1to4}
-vcvtps2phx xmm3,DWORD BCST BYTE PTR cs:[esp+eiz*4]{1to4}
-vcvtps2phx xmm3,DWORD BCST WORD PTR cs:[esp+eiz*4]{1to4}
-vcvtps2phx xmm3,DWORD BCST DWORD PTR cs:[esp+eiz*4]{1to4}
-vcvtps2phx xmm3,DWORD BCST QWORD PTR cs:[esp+eiz*4]{1to4}
-vcvtps2phx xmm7{k1},XMMWORD PTR [ebp+0x450]
-vcvtps2phx xmm7{k1},BYTE PTR [ebp+0x450]
-vcvtps2phx xmm7{k1},WORD PTR [ebp+0x450]
-vcvtps2phx xmm7{k1},DWORD PTR [ebp+0x450]
-vcvtps2phx xmm7{k1},QWORD PTR [ebp+0x450]
-vcvtps2phx xmm7{k1},[ebp+0x450]
+vcvtps2phx xmm2{k1},DWORD BCST ss:0x549c65f1{1to4}
+vcvtps2phx xmm3,YMMWORD PTR ds:0x4956822b
+vcvtps2phx xmm3,BYTE PTR ds:0x4956822b
+vcvtps2phx xmm3,WORD PTR ds:0x4956822b
+vcvtps2phx xmm3,DWORD PTR ds:0x4956822b
+vcvtps2phx xmm3,QWORD PTR ds:0x4956822b
+vcvtps2phx xmm3,ds:0x4956822b
 vcvtps2phx xmm5{k5},ymm5
-vcvtps2phx xmm1,YMMWORD PTR es:[edi+0x920]
-vcvtps2phx xmm1,BYTE PTR es:[edi+0x920]
-vcvtps2phx xmm1,WORD PTR es:[edi+0x920]
-vcvtps2phx xmm1,DWORD PTR es:[edi+0x920]
-vcvtps2phx xmm1,QWORD PTR es:[edi+0x920]
-vcvtps2phx xmm1,es:[edi+0x920]
 vcvtps2phx xmm6{k2}{z},YMMWORD PTR [edx+ebp*8]
 vcvtps2phx xmm6{k2}{z},BYTE PTR [edx+ebp*8]
 vcvtps2phx xmm6{k2}{z},WORD PTR [edx+ebp*8]
 vcvtps2phx xmm6{k2}{z},DWORD PTR [edx+ebp*8]
 vcvtps2phx xmm6{k2}{z},QWORD PTR [edx+ebp*8]
 vcvtps2phx xmm6{k2}{z},[edx+ebp*8]
+vcvtps2phx ymm1,ZMMWORD PTR [eax]
+vcvtps2phx ymm1,BYTE PTR [eax]
+vcvtps2phx ymm1,WORD PTR [eax]
+vcvtps2phx ymm1,DWORD PTR [eax]
+vcvtps2phx ymm1,QWORD PTR [eax]
+vcvtps2phx ymm1,[eax]
 vcvtps2phx ymm2{k7},zmm6
-vcvtps2phx ymm0,ZMMWORD PTR fs:[ebx+0x3cf6649e]
-vcvtps2phx ymm0,BYTE PTR fs:[ebx+0x3cf6649e]
-vcvtps2phx ymm0,WORD PTR fs:[ebx+0x3cf6649e]
-vcvtps2phx ymm0,DWORD PTR fs:[ebx+0x3cf6649e]
-vcvtps2phx ymm0,QWORD PTR fs:[ebx+0x3cf6649e]
-vcvtps2phx ymm0,fs:[ebx+0x3cf6649e]
-vcvtps2phx ymm0{k7},ZMMWORD PTR [ecx+eax*8]
-vcvtps2phx ymm0{k7},BYTE PTR [ecx+eax*8]
-vcvtps2phx ymm0{k7},WORD PTR [ecx+eax*8]
-vcvtps2phx ymm0{k7},DWORD PTR [ecx+eax*8]
-vcvtps2phx ymm0{k7},QWORD PTR [ecx+eax*8]
-vcvtps2phx ymm0{k7},[ecx+eax*8]
+vcvtps2phx ymm6{k5},ZMMWORD PTR cs:[ebx+ebx*1+0x762e69a8]
+vcvtps2phx ymm6{k5},BYTE PTR cs:[ebx+ebx*1+0x762e69a8]
+vcvtps2phx ymm6{k5},WORD PTR cs:[ebx+ebx*1+0x762e69a8]
+vcvtps2phx ymm6{k5},DWORD PTR cs:[ebx+ebx*1+0x762e69a8]
+vcvtps2phx ymm6{k5},QWORD PTR cs:[ebx+ebx*1+0x762e69a8]
+vcvtps2phx ymm6{k5},cs:[ebx+ebx*1+0x762e69a8]
 vcvtqq2ph xmm6,xmm3
 vcvtqq2ph xmm1{k2},QWORD BCST cs:[esp+edx*8-0x2b8]{1to2}
 vcvtqq2ph xmm1{k2},QWORD BCST BYTE PTR cs:[esp+edx*8-0x2b8]{1to2}
@@ -34413,26 +34343,32 @@ vcvtqq2ph xmm1,QWORD BCST BYTE PTR [esp]{1to2}
 vcvtqq2ph xmm1,QWORD BCST WORD PTR [esp]{1to2}
 vcvtqq2ph xmm1,QWORD BCST DWORD PTR [esp]{1to2}
 vcvtqq2ph xmm1,QWORD BCST QWORD PTR [esp]{1to2}
-vcvtqq2ph xmm7{k6},ymm6
-vcvtqq2ph xmm4{k7},QWORD BCST gs:[eax]{1to4}
-vcvtqq2ph xmm4{k7},QWORD BCST BYTE PTR gs:[eax]{1to4}
-vcvtqq2ph xmm4{k7},QWORD BCST WORD PTR gs:[eax]{1to4}
-vcvtqq2ph xmm4{k7},QWORD BCST DWORD PTR gs:[eax]{1to4}
-vcvtqq2ph xmm4{k7},QWORD BCST QWORD PTR gs:[eax]{1to4}
-vcvtqq2ph xmm5{k2},YMMWORD PTR [ebp-0x420]
-vcvtqq2ph xmm5{k2},BYTE PTR [ebp-0x420]
-vcvtqq2ph xmm5{k2},WORD PTR [ebp-0x420]
-vcvtqq2ph xmm5{k2},DWORD PTR [ebp-0x420]
-vcvtqq2ph xmm5{k2},QWORD PTR [ebp-0x420]
-vcvtqq2ph xmm5{k2},[ebp-0x420]
+vcvtqq2ph xmm0,ymm6
+vcvtqq2ph xmm1{k2},YMMWORD PTR es:[eax]
+vcvtqq2ph xmm1{k2},BYTE PTR es:[eax]
+vcvtqq2ph xmm1{k2},WORD PTR es:[eax]
+vcvtqq2ph xmm1{k2},DWORD PTR es:[eax]
+vcvtqq2ph xmm1{k2},QWORD PTR es:[eax]
+vcvtqq2ph xmm1{k2},es:[eax]
+vcvtqq2ph xmm3{k4}{z},YMMWORD PTR [ebx+0x7d]
+vcvtqq2ph xmm3{k4}{z},BYTE PTR [ebx+0x7d]
+vcvtqq2ph xmm3{k4}{z},WORD PTR [ebx+0x7d]
+vcvtqq2ph xmm3{k4}{z},DWORD PTR [ebx+0x7d]
+vcvtqq2ph xmm3{k4}{z},QWORD PTR [ebx+0x7d]
+vcvtqq2ph xmm3{k4}{z},[ebx+0x7d]
+vcvtqq2ph xmm1,ZMMWORD PTR [eax+0xbc0]
+vcvtqq2ph xmm1,BYTE PTR [eax+0xbc0]
+vcvtqq2ph xmm1,WORD PTR [eax+0xbc0]
+vcvtqq2ph xmm1,DWORD PTR [eax+0xbc0]
+vcvtqq2ph xmm1,QWORD PTR [eax+0xbc0]
+vcvtqq2ph xmm1,[eax+0xbc0]
 vcvtqq2ph xmm0{k7},zmm0{rz-sae}
-vcvtqq2ph xmm2,ZMMWORD PTR gs:[ebp+0x3b512b26]
-vcvtqq2ph xmm2,BYTE PTR gs:[ebp+0x3b512b26]
-vcvtqq2ph xmm2,WORD PTR gs:[ebp+0x3b512b26]
-vcvtqq2ph xmm2,DWORD PTR gs:[ebp+0x3b512b26]
-vcvtqq2ph xmm2,QWORD PTR gs:[ebp+0x3b512b26]
-vcvtqq2ph xmm2,gs:[ebp+0x3b512b26]
-vcvtqq2ph xmm5{k7}{z},QWORD BCST [esp+eiz*4]{1to8}
+vcvtqq2ph xmm1{k1},ZMMWORD PTR ss:[edi]
+vcvtqq2ph xmm1{k1},BYTE PTR ss:[edi]
+vcvtqq2ph xmm1{k1},WORD PTR ss:[edi]
+vcvtqq2ph xmm1{k1},DWORD PTR ss:[edi]
+vcvtqq2ph xmm1{k1},QWORD PTR ss:[edi]
+vcvtqq2ph xmm1{k1},ss:[edi]
 vcvtsd2sh xmm2,xmm0,xmm1
 vcvtsd2sh xmm7{k2},xmm4,QWORD PTR cs:[eax+0x3843af3a]
 vcvtsd2sh xmm7{k2},xmm4,BYTE PTR cs:[eax+0x3843af3a]
@@ -34444,17 +34380,17 @@ vcvtsd2sh xmm1{k3}{z},xmm4,BYTE PTR [ebx+edx*4]
 vcvtsd2sh xmm1{k3}{z},xmm4,WORD PTR [ebx+edx*4]
 vcvtsd2sh xmm1{k3}{z},xmm4,DWORD PTR [ebx+edx*4]
 vcvtsd2sh xmm1{k3}{z},xmm4,[ebx+edx*4]
-vcvtsh2sd xmm2{k5}{z},xmm4,xmm3
-vcvtsh2sd xmm6,xmm5,WORD PTR ds:[ebx]
-vcvtsh2sd xmm6,xmm5,BYTE PTR ds:[ebx]
-vcvtsh2sd xmm6,xmm5,DWORD PTR ds:[ebx]
-vcvtsh2sd xmm6,xmm5,QWORD PTR ds:[ebx]
-vcvtsh2sd xmm6,xmm5,ds:[ebx]
-vcvtsh2sd xmm7{k2},xmm4,WORD PTR [eax+eiz*1]
-vcvtsh2sd xmm7{k2},xmm4,BYTE PTR [eax+eiz*1]
-vcvtsh2sd xmm7{k2},xmm4,DWORD PTR [eax+eiz*1]
-vcvtsh2sd xmm7{k2},xmm4,QWORD PTR [eax+eiz*1]
-vcvtsh2sd xmm7{k2},xmm4,[eax+eiz*1]
+vcvtsh2sd xmm6,xmm1,xmm4
+vcvtsh2sd xmm2{k5}{z},xmm4,WORD PTR gs:[esp+ecx*8]
+vcvtsh2sd xmm2{k5}{z},xmm4,BYTE PTR gs:[esp+ecx*8]
+vcvtsh2sd xmm2{k5}{z},xmm4,DWORD PTR gs:[esp+ecx*8]
+vcvtsh2sd xmm2{k5}{z},xmm4,QWORD PTR gs:[esp+ecx*8]
+vcvtsh2sd xmm2{k5}{z},xmm4,gs:[esp+ecx*8]
+vcvtsh2sd xmm3{k2},xmm1,WORD PTR [edi]
+vcvtsh2sd xmm3{k2},xmm1,BYTE PTR [edi]
+vcvtsh2sd xmm3{k2},xmm1,DWORD PTR [edi]
+vcvtsh2sd xmm3{k2},xmm1,QWORD PTR [edi]
+vcvtsh2sd xmm3{k2},xmm1,[edi]
 vcvtsh2si edi,xmm6
 vcvtsh2si esi,WORD PTR es:[ebx]
 vcvtsh2si esi,BYTE PTR es:[ebx]
@@ -34466,17 +34402,17 @@ vcvtsh2si edx,BYTE PTR [eax-0x4e]
 vcvtsh2si edx,DWORD PTR [eax-0x4e]
 vcvtsh2si edx,QWORD PTR [eax-0x4e]
 vcvtsh2si edx,[eax-0x4e]
-vcvtsh2ss xmm2,xmm1,xmm0{sae}
-vcvtsh2ss xmm7,xmm3,WORD PTR es:[esi]
-vcvtsh2ss xmm7,xmm3,BYTE PTR es:[esi]
-vcvtsh2ss xmm7,xmm3,DWORD PTR es:[esi]
-vcvtsh2ss xmm7,xmm3,QWORD PTR es:[esi]
-vcvtsh2ss xmm7,xmm3,es:[esi]
-vcvtsh2ss xmm4{k1}{z},xmm7,WORD PTR [edx+0xd6]
-vcvtsh2ss xmm4{k1}{z},xmm7,BYTE PTR [edx+0xd6]
-vcvtsh2ss xmm4{k1}{z},xmm7,DWORD PTR [edx+0xd6]
-vcvtsh2ss xmm4{k1}{z},xmm7,QWORD PTR [edx+0xd6]
-vcvtsh2ss xmm4{k1}{z},xmm7,[edx+0xd6]
+vcvtsh2ss xmm3,xmm4,xmm7
+vcvtsh2ss xmm6{k6}{z},xmm5,WORD PTR cs:[eax]
+vcvtsh2ss xmm6{k6}{z},xmm5,BYTE PTR cs:[eax]
+vcvtsh2ss xmm6{k6}{z},xmm5,DWORD PTR cs:[eax]
+vcvtsh2ss xmm6{k6}{z},xmm5,QWORD PTR cs:[eax]
+vcvtsh2ss xmm6{k6}{z},xmm5,cs:[eax]
+vcvtsh2ss xmm0,xmm7,WORD PTR [esi*2-0x192056b7]
+vcvtsh2ss xmm0,xmm7,BYTE PTR [esi*2-0x192056b7]
+vcvtsh2ss xmm0,xmm7,DWORD PTR [esi*2-0x192056b7]
+vcvtsh2ss xmm0,xmm7,QWORD PTR [esi*2-0x192056b7]
+vcvtsh2ss xmm0,xmm7,[esi*2-0x192056b7]
 vcvtsh2usi edx,xmm4
 vcvtsh2usi esp,WORD PTR ss:[ebx+edi*8]
 vcvtsh2usi esp,BYTE PTR ss:[ebx+edi*8]
@@ -34499,28 +34435,28 @@ vcvtsi2sh xmm6,xmm1,BYTE PTR [eax+0xbc]
 vcvtsi2sh xmm6,xmm1,WORD PTR [eax+0xbc]
 vcvtsi2sh xmm6,xmm1,QWORD PTR [eax+0xbc]
 vcvtsi2sh xmm6,xmm1,[eax+0xbc]
+vcvtss2sh xmm1,xmm4,DWORD PTR [ebp+0x16c]
+vcvtss2sh xmm1,xmm4,BYTE PTR [ebp+0x16c]
+vcvtss2sh xmm1,xmm4,WORD PTR [ebp+0x16c]
+vcvtss2sh xmm1,xmm4,QWORD PTR [ebp+0x16c]
+vcvtss2sh xmm1,xmm4,[ebp+0x16c]
 vcvtss2sh xmm0{k1},xmm2,xmm7
-vcvtss2sh xmm3,xmm7,DWORD PTR fs:[edi-0x78a946ff]
-vcvtss2sh xmm3,xmm7,BYTE PTR fs:[edi-0x78a946ff]
-vcvtss2sh xmm3,xmm7,WORD PTR fs:[edi-0x78a946ff]
-vcvtss2sh xmm3,xmm7,QWORD PTR fs:[edi-0x78a946ff]
-vcvtss2sh xmm3,xmm7,fs:[edi-0x78a946ff]
-vcvtss2sh xmm5{k6},xmm7,DWORD PTR [esi]
-vcvtss2sh xmm5{k6},xmm7,BYTE PTR [esi]
-vcvtss2sh xmm5{k6},xmm7,WORD PTR [esi]
-vcvtss2sh xmm5{k6},xmm7,QWORD PTR [esi]
-vcvtss2sh xmm5{k6},xmm7,[esi]
+vcvtss2sh xmm6{k1},xmm7,DWORD PTR ds:[edi]
+vcvtss2sh xmm6{k1},xmm7,BYTE PTR ds:[edi]
+vcvtss2sh xmm6{k1},xmm7,WORD PTR ds:[edi]
+vcvtss2sh xmm6{k1},xmm7,QWORD PTR ds:[edi]
+vcvtss2sh xmm6{k1},xmm7,ds:[edi]
+vcvttph2dq xmm3,QWORD PTR [esi+0x75]
+vcvttph2dq xmm3,BYTE PTR [esi+0x75]
+vcvttph2dq xmm3,WORD PTR [esi+0x75]
+vcvttph2dq xmm3,DWORD PTR [esi+0x75]
+vcvttph2dq xmm3,[esi+0x75]
 vcvttph2dq xmm5{k3}{z},xmm4
-vcvttph2dq xmm3,QWORD PTR ss:[ebx+esi*1]
-vcvttph2dq xmm3,BYTE PTR ss:[ebx+esi*1]
-vcvttph2dq xmm3,WORD PTR ss:[ebx+esi*1]
-vcvttph2dq xmm3,DWORD PTR ss:[ebx+esi*1]
-vcvttph2dq xmm3,ss:[ebx+esi*1]
-vcvttph2dq xmm1{k7},WORD BCST [edi]
-vcvttph2dq xmm1{k7},WORD BCST BYTE PTR [edi]
-vcvttph2dq xmm1{k7},WORD BCST WORD PTR [edi]
-vcvttph2dq xmm1{k7},WORD BCST DWORD PTR [edi]
-vcvttph2dq xmm1{k7},WORD BCST QWORD PTR [edi]
+vcvttph2dq xmm1{k2},QWORD PTR gs:[esi]
+vcvttph2dq xmm1{k2},BYTE PTR gs:[esi]
+vcvttph2dq xmm1{k2},WORD PTR gs:[esi]
+vcvttph2dq xmm1{k2},DWORD PTR gs:[esi]
+vcvttph2dq xmm1{k2},gs:[esi]
 vcvttph2dq ymm7,xmm1
 vcvttph2dq ymm4{k2},XMMWORD PTR ss:[eax]
 vcvttph2dq ymm4{k2},BYTE PTR ss:[eax]
@@ -34534,9 +34470,14 @@ vcvttph2dq ymm5,WORD PTR [edx+eax*8]
 vcvttph2dq ymm5,DWORD PTR [edx+eax*8]
 vcvttph2dq ymm5,QWORD PTR [edx+eax*8]
 vcvttph2dq ymm5,[edx+eax*8]
+vcvttph2dq zmm5,YMMWORD PTR [edi]
+vcvttph2dq zmm5,BYTE PTR [edi]
+vcvttph2dq zmm5,WORD PTR [edi]
+vcvttph2dq zmm5,DWORD PTR [edi]
+vcvttph2dq zmm5,QWORD PTR [edi]
+vcvttph2dq zmm5,[edi]
 vcvttph2dq zmm6{k6}{z},ymm7{sae}
 vcvttph2dq zmm6{k1},WORD BCST ds:0xffffff98
-vcvttph2dq zmm4,WORD BCST [ebx+eax*8-0xf0]
 vcvttph2qq xmm7,xmm0
 vcvttph2qq xmm4{k6},WORD BCST gs:[edx+edi*8]
 vcvttph2qq xmm4{k6},WORD BCST BYTE PTR gs:[edx+edi*8]
@@ -34548,14 +34489,18 @@ vcvttph2qq xmm7,WORD BCST BYTE PTR [edi]
 vcvttph2qq xmm7,WORD BCST WORD PTR [edi]
 vcvttph2qq xmm7,WORD BCST DWORD PTR [edi]
 vcvttph2qq xmm7,WORD BCST QWORD PTR [edi]
+vcvttph2qq ymm4,QWORD PTR [edi+ebx*1]
+vcvttph2qq ymm4,BYTE PTR [edi+ebx*1]
+vcvttph2qq ymm4,WORD PTR [edi+ebx*1]
+vcvttph2qq ymm4,DWORD PTR [edi+ebx*1]
+vcvttph2qq ymm4,[edi+ebx*1]
 vcvttph2qq ymm2{k7}{z},xmm2
-vcvttph2qq ymm5,WORD BCST cs:[ecx+esi*4]
-vcvttph2qq ymm5,WORD BCST BYTE PTR cs:[ecx+esi*4]
-vcvttph2qq ymm5,WORD BCST WORD PTR cs:[ecx+esi*4]
-vcvttph2qq ymm5,WORD BCST DWORD PTR cs:[ecx+esi*4]
-vcvttph2qq ymm5,WORD BCST QWORD PTR cs:[ecx+esi*4]
-vcvttph2qq ymm2{k1},WORD BCST [ecx-0x674f5bee]
-vcvttph2qq zmm0{k5}{z},xmm0{sae}
+vcvttph2qq ymm6{k4}{z},QWORD PTR ss:[ebx-0x239e8b50]
+vcvttph2qq ymm6{k4}{z},BYTE PTR ss:[ebx-0x239e8b50]
+vcvttph2qq ymm6{k4}{z},WORD PTR ss:[ebx-0x239e8b50]
+vcvttph2qq ymm6{k4}{z},DWORD PTR ss:[ebx-0x239e8b50]
+vcvttph2qq ymm6{k4}{z},ss:[ebx-0x239e8b50]
+vcvttph2qq zmm2,xmm1
 vcvttph2qq zmm6{k2},XMMWORD PTR es:[edx]
 vcvttph2qq zmm6{k2},BYTE PTR es:[edx]
 vcvttph2qq zmm6{k2},WORD PTR es:[edx]
@@ -34563,18 +34508,18 @@ vcvttph2qq zmm6{k2},DWORD PTR es:[edx]
 vcvttph2qq zmm6{k2},QWORD PTR es:[edx]
 vcvttph2qq zmm6{k2},es:[edx]
 vcvttph2qq zmm0{k2}{z},WORD BCST [ecx+ebp*2]
-vcvttph2udq xmm4{k5},xmm4
-vcvttph2udq xmm2,QWORD PTR ss:[ecx+0x2c]
-vcvttph2udq xmm2,BYTE PTR ss:[ecx+0x2c]
-vcvttph2udq xmm2,WORD PTR ss:[ecx+0x2c]
-vcvttph2udq xmm2,DWORD PTR ss:[ecx+0x2c]
-vcvttph2udq xmm2,ss:[ecx+0x2c]
+vcvttph2udq xmm3,xmm0
+vcvttph2udq xmm7{k7}{z},WORD BCST es:[edx+ecx*1]
+vcvttph2udq xmm7{k7}{z},WORD BCST BYTE PTR es:[edx+ecx*1]
+vcvttph2udq xmm7{k7}{z},WORD BCST WORD PTR es:[edx+ecx*1]
+vcvttph2udq xmm7{k7}{z},WORD BCST DWORD PTR es:[edx+ecx*1]
+vcvttph2udq xmm7{k7}{z},WORD BCST QWORD PTR es:[edx+ecx*1]
 vcvttph2udq xmm6{k2},WORD BCST [edi]
 vcvttph2udq xmm6{k2},WORD BCST BYTE PTR [edi]
 vcvttph2udq xmm6{k2},WORD BCST WORD PTR [edi]
 vcvttph2udq xmm6{k2},WORD BCST DWORD PTR [edi]
 vcvttph2udq xmm6{k2},WORD BCST QWORD PTR [edi]
-vcvttph2udq ymm4{k1}{z},xmm1
+vcvttph2udq ymm4,xmm4
 vcvttph2udq ymm4{k5},XMMWORD PTR cs:[eax+edx*8-0x640]
 vcvttph2udq ymm4{k5},BYTE PTR cs:[eax+edx*8-0x640]
 vcvttph2udq ymm4{k5},WORD PTR cs:[eax+edx*8-0x640]
@@ -34582,15 +34527,15 @@ vcvttph2udq ymm4{k5},DWORD PTR cs:[eax+edx*8-0x640]
 vcvttph2udq ymm4{k5},QWORD PTR cs:[eax+edx*8-0x640]
 vcvttph2udq ymm4{k5},cs:[eax+edx*8-0x640]
 vcvttph2udq ymm2,WORD BCST [edi]
-vcvttph2udq zmm6,ymm4{sae}
+vcvttph2udq zmm3,ymm5
+vcvttph2udq zmm4,WORD BCST [edi+0x79]
 vcvttph2udq zmm0,YMMWORD PTR fs:[eax+esi*4+0xfe0]
 vcvttph2udq zmm0,BYTE PTR fs:[eax+esi*4+0xfe0]
 vcvttph2udq zmm0,WORD PTR fs:[eax+esi*4+0xfe0]
 vcvttph2udq zmm0,DWORD PTR fs:[eax+esi*4+0xfe0]
 vcvttph2udq zmm0,QWORD PTR fs:[eax+esi*4+0xfe0]
 vcvttph2udq zmm0,fs:[eax+esi*4+0xfe0]
-vcvttph2udq zmm4,WORD BCST [edi+0x79]
-vcvttph2uqq xmm0{k3},xmm7
+vcvttph2uqq xmm1,xmm3
 vcvttph2uqq xmm2{k6}{z},WORD BCST gs:[edi+eax*1]
 vcvttph2uqq xmm2{k6}{z},WORD BCST BYTE PTR gs:[edi+eax*1]
 vcvttph2uqq xmm2{k6}{z},WORD BCST WORD PTR gs:[edi+eax*1]
@@ -34601,14 +34546,18 @@ vcvttph2uqq xmm6{k1},WORD BCST BYTE PTR [eax-0x220ba01d]
 vcvttph2uqq xmm6{k1},WORD BCST WORD PTR [eax-0x220ba01d]
 vcvttph2uqq xmm6{k1},WORD BCST DWORD PTR [eax-0x220ba01d]
 vcvttph2uqq xmm6{k1},WORD BCST QWORD PTR [eax-0x220ba01d]
+vcvttph2uqq ymm0,QWORD PTR [edi+0x70]
+vcvttph2uqq ymm0,BYTE PTR [edi+0x70]
+vcvttph2uqq ymm0,WORD PTR [edi+0x70]
+vcvttph2uqq ymm0,DWORD PTR [edi+0x70]
+vcvttph2uqq ymm0,[edi+0x70]
 vcvttph2uqq ymm0{k1}{z},xmm4
-vcvttph2uqq ymm1,WORD BCST cs:[ecx-0x7a]
-vcvttph2uqq ymm1,WORD BCST BYTE PTR cs:[ecx-0x7a]
-vcvttph2uqq ymm1,WORD BCST WORD PTR cs:[ecx-0x7a]
-vcvttph2uqq ymm1,WORD BCST DWORD PTR cs:[ecx-0x7a]
-vcvttph2uqq ymm1,WORD BCST QWORD PTR cs:[ecx-0x7a]
-vcvttph2uqq ymm3{k2}{z},WORD BCST [ebx]
-vcvttph2uqq zmm4{k1}{z},xmm0
+vcvttph2uqq ymm5{k2}{z},QWORD PTR es:[ecx+esi*4]
+vcvttph2uqq ymm5{k2}{z},BYTE PTR es:[ecx+esi*4]
+vcvttph2uqq ymm5{k2}{z},WORD PTR es:[ecx+esi*4]
+vcvttph2uqq ymm5{k2}{z},DWORD PTR es:[ecx+esi*4]
+vcvttph2uqq ymm5{k2}{z},es:[ecx+esi*4]
+vcvttph2uqq zmm4,xmm5
 vcvttph2uqq zmm3{k6},WORD BCST [ebx]
 vcvttph2uqq zmm4,WORD BCST [esi+esi*4+0x62]
 vcvttph2uw xmm1,xmm0
@@ -34623,15 +34572,15 @@ vcvttph2uw xmm3,WORD BCST BYTE PTR [esp+esi*4-0xa1fd8a6]
 vcvttph2uw xmm3,WORD BCST WORD PTR [esp+esi*4-0xa1fd8a6]
 vcvttph2uw xmm3,WORD BCST DWORD PTR [esp+esi*4-0xa1fd8a6]
 vcvttph2uw xmm3,WORD BCST QWORD PTR [esp+esi*4-0xa1fd8a6]
-vcvttph2uw ymm3{k3}{z},ymm1
-vcvttph2uw ymm7,YMMWORD PTR fs:[ebx+ebp*2+0x7ea486be]
-vcvttph2uw ymm7,BYTE PTR fs:[ebx+ebp*2+0x7ea486be]
-vcvttph2uw ymm7,WORD PTR fs:[ebx+ebp*2+0x7ea486be]
-vcvttph2uw ymm7,DWORD PTR fs:[ebx+ebp*2+0x7ea486be]
-vcvttph2uw ymm7,QWORD PTR fs:[ebx+ebp*2+0x7ea486be]
-vcvttph2uw ymm7,fs:[ebx+ebp*2+0x7ea486be]
+vcvttph2uw ymm2,ymm7
+vcvttph2uw ymm3{k2},YMMWORD PTR ds:[edi+0x637cb4d4]
+vcvttph2uw ymm3{k2},BYTE PTR ds:[edi+0x637cb4d4]
+vcvttph2uw ymm3{k2},WORD PTR ds:[edi+0x637cb4d4]
+vcvttph2uw ymm3{k2},DWORD PTR ds:[edi+0x637cb4d4]
+vcvttph2uw ymm3{k2},QWORD PTR ds:[edi+0x637cb4d4]
+vcvttph2uw ymm3{k2},ds:[edi+0x637cb4d4]
 vcvttph2uw ymm5,WORD BCST [ebx]
-vcvttph2uw zmm7,zmm7{sae}
+vcvttph2uw zmm0,zmm6
 vcvttph2uw zmm0{k7},ZMMWORD PTR gs:[esi+0x1a00]
 vcvttph2uw zmm0{k7},BYTE PTR gs:[esi+0x1a00]
 vcvttph2uw zmm0{k7},WORD PTR gs:[esi+0x1a00]
@@ -34639,7 +34588,7 @@ vcvttph2uw zmm0{k7},DWORD PTR gs:[esi+0x1a00]
 vcvttph2uw zmm0{k7},QWORD PTR gs:[esi+0x1a00]
 vcvttph2uw zmm0{k7},gs:[esi+0x1a00]
 vcvttph2uw zmm2{k7},WORD BCST ds:0x779bf3ed
-vcvttph2w xmm0{k1},xmm4
+vcvttph2w xmm3,xmm3
 vcvttph2w xmm5{k4}{z},WORD BCST ss:[eax+eax*8+0xd0f1b8]
 vcvttph2w xmm5{k4}{z},WORD BCST BYTE PTR ss:[eax+eax*8+0xd0f1b8]
 vcvttph2w xmm5{k4}{z},WORD BCST WORD PTR ss:[eax+eax*8+0xd0f1b8]
@@ -34650,19 +34599,20 @@ vcvttph2w xmm3{k3},WORD BCST BYTE PTR [edx+0x2c]
 vcvttph2w xmm3{k3},WORD BCST WORD PTR [edx+0x2c]
 vcvttph2w xmm3{k3},WORD BCST DWORD PTR [edx+0x2c]
 vcvttph2w xmm3{k3},WORD BCST QWORD PTR [edx+0x2c]
-vcvttph2w ymm4{k3},ymm0
-vcvttph2w ymm4,WORD BCST gs:[ebp+0x40]
-vcvttph2w ymm4,WORD BCST BYTE PTR gs:[ebp+0x40]
-vcvttph2w ymm4,WORD BCST WORD PTR gs:[ebp+0x40]
-vcvttph2w ymm4,WORD BCST DWORD PTR gs:[ebp+0x40]
-vcvttph2w ymm4,WORD BCST QWORD PTR gs:[ebp+0x40]
+vcvttph2w ymm0,ymm1
+vcvttph2w ymm6{k4},YMMWORD PTR ss:[esi+edx*8]
+vcvttph2w ymm6{k4},BYTE PTR ss:[esi+edx*8]
+vcvttph2w ymm6{k4},WORD PTR ss:[esi+edx*8]
+vcvttph2w ymm6{k4},DWORD PTR ss:[esi+edx*8]
+vcvttph2w ymm6{k4},QWORD PTR ss:[esi+edx*8]
+vcvttph2w ymm6{k4},ss:[esi+edx*8]
 vcvttph2w ymm4{k2}{z},YMMWORD PTR [edi]
 vcvttph2w ymm4{k2}{z},BYTE PTR [edi]
 vcvttph2w ymm4{k2}{z},WORD PTR [edi]
 vcvttph2w ymm4{k2}{z},DWORD PTR [edi]
 vcvttph2w ymm4{k2}{z},QWORD PTR [edi]
 vcvttph2w ymm4{k2}{z},[edi]
-vcvttph2w zmm6,zmm6{sae}
+vcvttph2w zmm0,zmm6
 vcvttph2w zmm5{k6},ZMMWORD PTR cs:[ecx+0x54a97027]
 vcvttph2w zmm5{k6},BYTE PTR cs:[ecx+0x54a97027]
 vcvttph2w zmm5{k6},WORD PTR cs:[ecx+0x54a97027]
@@ -34692,19 +34642,19 @@ vcvttsh2usi edx,BYTE PTR [ebx+ebx*8+0x250168c9]
 vcvttsh2usi edx,DWORD PTR [ebx+ebx*8+0x250168c9]
 vcvttsh2usi edx,QWORD PTR [ebx+ebx*8+0x250168c9]
 vcvttsh2usi edx,[ebx+ebx*8+0x250168c9]
-vcvtudq2ph xmm3{k5},xmm3
-vcvtudq2ph xmm1{k5}{z},DWORD BCST cs:[edx+0x1d8]{1to4}
-vcvtudq2ph xmm1{k5}{z},DWORD BCST BYTE PTR cs:[edx+0x1d8]{1to4}
-vcvtudq2ph xmm1{k5}{z},DWORD BCST WORD PTR cs:[edx+0x1d8]{1to4}
-vcvtudq2ph xmm1{k5}{z},DWORD BCST DWORD PTR cs:[edx+0x1d8]{1to4}
-vcvtudq2ph xmm1{k5}{z},DWORD BCST QWORD PTR cs:[edx+0x1d8]{1to4}
 vcvtudq2ph xmm4,XMMWORD PTR [esp+ecx*8]
 vcvtudq2ph xmm4,BYTE PTR [esp+ecx*8]
 vcvtudq2ph xmm4,WORD PTR [esp+ecx*8]
 vcvtudq2ph xmm4,DWORD PTR [esp+ecx*8]
 vcvtudq2ph xmm4,QWORD PTR [esp+ecx*8]
 vcvtudq2ph xmm4,[esp+ecx*8]
-vcvtudq2ph xmm5{k6}{z},ymm2
+vcvtudq2ph xmm3{k5},xmm3
+vcvtudq2ph xmm1{k5}{z},DWORD BCST cs:[edx+0x1d8]{1to4}
+vcvtudq2ph xmm1{k5}{z},DWORD BCST BYTE PTR cs:[edx+0x1d8]{1to4}
+vcvtudq2ph xmm1{k5}{z},DWORD BCST WORD PTR cs:[edx+0x1d8]{1to4}
+vcvtudq2ph xmm1{k5}{z},DWORD BCST DWORD PTR cs:[edx+0x1d8]{1to4}
+vcvtudq2ph xmm1{k5}{z},DWORD BCST QWORD PTR cs:[edx+0x1d8]{1to4}
+vcvtudq2ph xmm2,ymm2
 vcvtudq2ph xmm5{k5},YMMWORD PTR ss:[esi+ebp*2]
 vcvtudq2ph xmm5{k5},BYTE PTR ss:[esi+ebp*2]
 vcvtudq2ph xmm5{k5},WORD PTR ss:[esi+ebp*2]
@@ -34716,7 +34666,7 @@ vcvtudq2ph xmm6,DWORD BCST BYTE PTR [ecx+0x66c77e68]{1to8}
 vcvtudq2ph xmm6,DWORD BCST WORD PTR [ecx+0x66c77e68]{1to8}
 vcvtudq2ph xmm6,DWORD BCST DWORD PTR [ecx+0x66c77e68]{1to8}
 vcvtudq2ph xmm6,DWORD BCST QWORD PTR [ecx+0x66c77e68]{1to8}
-vcvtudq2ph ymm5{k4}{z},zmm5{rn-sae}
+vcvtudq2ph ymm7,zmm3
 vcvtudq2ph ymm5{k6},ZMMWORD PTR ds:[edi]
 vcvtudq2ph ymm5{k6},BYTE PTR ds:[edi]
 vcvtudq2ph ymm5{k6},WORD PTR ds:[edi]
@@ -34724,6 +34674,12 @@ vcvtudq2ph ymm5{k6},DWORD PTR ds:[edi]
 vcvtudq2ph ymm5{k6},QWORD PTR ds:[edi]
 vcvtudq2ph ymm5{k6},ds:[edi]
 vcvtudq2ph ymm0{k5},DWORD BCST ds:0xe37b2b5
+vcvtuqq2ph xmm5,XMMWORD PTR [edi-0x334a34c8]
+vcvtuqq2ph xmm5,BYTE PTR [edi-0x334a34c8]
+vcvtuqq2ph xmm5,WORD PTR [edi-0x334a34c8]
+vcvtuqq2ph xmm5,DWORD PTR [edi-0x334a34c8]
+vcvtuqq2ph xmm5,QWORD PTR [edi-0x334a34c8]
+vcvtuqq2ph xmm5,[edi-0x334a34c8]
 vcvtuqq2ph xmm0{k4}{z},xmm1
 vcvtuqq2ph xmm6{k7},XMMWORD PTR ss:[ebx-0xb0]
 vcvtuqq2ph xmm6{k7},BYTE PTR ss:[ebx-0xb0]
@@ -34731,12 +34687,6 @@ vcvtuqq2ph xmm6{k7},WORD PTR ss:[ebx-0xb0]
 vcvtuqq2ph xmm6{k7},DWORD PTR ss:[ebx-0xb0]
 vcvtuqq2ph xmm6{k7},QWORD PTR ss:[ebx-0xb0]
 vcvtuqq2ph xmm6{k7},ss:[ebx-0xb0]
-vcvtuqq2ph xmm5,XMMWORD PTR [edi-0x334a34c8]
-vcvtuqq2ph xmm5,BYTE PTR [edi-0x334a34c8]
-vcvtuqq2ph xmm5,WORD PTR [edi-0x334a34c8]
-vcvtuqq2ph xmm5,DWORD PTR [edi-0x334a34c8]
-vcvtuqq2ph xmm5,QWORD PTR [edi-0x334a34c8]
-vcvtuqq2ph xmm5,[edi-0x334a34c8]
 vcvtuqq2ph xmm2,ymm6
 vcvtuqq2ph xmm3,QWORD BCST fs:[ebx+edx*8+0x68]{1to4}
 vcvtuqq2ph xmm3,QWORD BCST BYTE PTR fs:[ebx+edx*8+0x68]{1to4}
@@ -34748,7 +34698,7 @@ vcvtuqq2ph xmm4{k5},QWORD BCST BYTE PTR [edi]{1to4}
 vcvtuqq2ph xmm4{k5},QWORD BCST WORD PTR [edi]{1to4}
 vcvtuqq2ph xmm4{k5},QWORD BCST DWORD PTR [edi]{1to4}
 vcvtuqq2ph xmm4{k5},QWORD BCST QWORD PTR [edi]{1to4}
-vcvtuqq2ph xmm6{k7}{z},zmm4
+vcvtuqq2ph xmm1,zmm7
 vcvtuqq2ph xmm3{k3},QWORD BCST fs:[edx-0x388]{1to8}
 vcvtuqq2ph xmm1{k7}{z},ZMMWORD PTR [eax]
 vcvtuqq2ph xmm1{k7}{z},BYTE PTR [eax]
@@ -34756,30 +34706,26 @@ vcvtuqq2ph xmm1{k7}{z},WORD PTR [eax]
 vcvtuqq2ph xmm1{k7}{z},DWORD PTR [eax]
 vcvtuqq2ph xmm1{k7}{z},QWORD PTR [eax]
 vcvtuqq2ph xmm1{k7}{z},[eax]
+vcvtusi2sh xmm4,xmm1,DWORD PTR [edx+eax*4]
+vcvtusi2sh xmm4,xmm1,BYTE PTR [edx+eax*4]
+vcvtusi2sh xmm4,xmm1,WORD PTR [edx+eax*4]
+vcvtusi2sh xmm4,xmm1,QWORD PTR [edx+eax*4]
+vcvtusi2sh xmm4,xmm1,[edx+eax*4]
 vcvtusi2sh xmm1,xmm4,esi{ru-sae}
-vcvtusi2sh xmm7,xmm2,DWORD PTR gs:[eax+eax*4]
-vcvtusi2sh xmm7,xmm2,BYTE PTR gs:[eax+eax*4]
-vcvtusi2sh xmm7,xmm2,WORD PTR gs:[eax+eax*4]
-vcvtusi2sh xmm7,xmm2,QWORD PTR gs:[eax+eax*4]
-vcvtusi2sh xmm7,xmm2,gs:[eax+eax*4]
-vcvtusi2sh xmm0,xmm4,DWORD PTR [edi]
-vcvtusi2sh xmm0,xmm4,BYTE PTR [edi]
-vcvtusi2sh xmm0,xmm4,WORD PTR [edi]
-vcvtusi2sh xmm0,xmm4,QWORD PTR [edi]
-vcvtusi2sh xmm0,xmm4,[edi]
+vcvtusi2sh xmm7,xmm4,ebp
+vcvtuw2ph xmm3,XMMWORD PTR [ebx+eiz*4-0x4b49c4a6]
+vcvtuw2ph xmm3,BYTE PTR [ebx+eiz*4-0x4b49c4a6]
+vcvtuw2ph xmm3,WORD PTR [ebx+eiz*4-0x4b49c4a6]
+vcvtuw2ph xmm3,DWORD PTR [ebx+eiz*4-0x4b49c4a6]
+vcvtuw2ph xmm3,QWORD PTR [ebx+eiz*4-0x4b49c4a6]
+vcvtuw2ph xmm3,[ebx+eiz*4-0x4b49c4a6]
 vcvtuw2ph xmm3{k4}{z},xmm1
-vcvtuw2ph xmm3,XMMWORD PTR ds:[esi+ecx*1+0x53c7498c]
-vcvtuw2ph xmm3,BYTE PTR ds:[esi+ecx*1+0x53c7498c]
-vcvtuw2ph xmm3,WORD PTR ds:[esi+ecx*1+0x53c7498c]
-vcvtuw2ph xmm3,DWORD PTR ds:[esi+ecx*1+0x53c7498c]
-vcvtuw2ph xmm3,QWORD PTR ds:[esi+ecx*1+0x53c7498c]
-vcvtuw2ph xmm3,ds:[esi+ecx*1+0x53c7498c]
-vcvtuw2ph xmm5{k3}{z},XMMWORD PTR [ebx+0x370]
-vcvtuw2ph xmm5{k3}{z},BYTE PTR [ebx+0x370]
-vcvtuw2ph xmm5{k3}{z},WORD PTR [ebx+0x370]
-vcvtuw2ph xmm5{k3}{z},DWORD PTR [ebx+0x370]
-vcvtuw2ph xmm5{k3}{z},QWORD PTR [ebx+0x370]
-vcvtuw2ph xmm5{k3}{z},[ebx+0x370]
+vcvtuw2ph xmm7{k5},XMMWORD PTR fs:[esi-0x10]
+vcvtuw2ph xmm7{k5},BYTE PTR fs:[esi-0x10]
+vcvtuw2ph xmm7{k5},WORD PTR fs:[esi-0x10]
+vcvtuw2ph xmm7{k5},DWORD PTR fs:[esi-0x10]
+vcvtuw2ph xmm7{k5},QWORD PTR fs:[esi-0x10]
+vcvtuw2ph xmm7{k5},fs:[esi-0x10]
 vcvtuw2ph ymm5,ymm6
 vcvtuw2ph ymm0{k7}{z},YMMWORD PTR es:[ebp-0x80]
 vcvtuw2ph ymm0{k7}{z},BYTE PTR es:[ebp-0x80]
@@ -34792,6 +34738,12 @@ vcvtuw2ph ymm5{k5}{z},WORD BCST BYTE PTR [ebx+eax*2+0x62]
 vcvtuw2ph ymm5{k5}{z},WORD BCST WORD PTR [ebx+eax*2+0x62]
 vcvtuw2ph ymm5{k5}{z},WORD BCST DWORD PTR [ebx+eax*2+0x62]
 vcvtuw2ph ymm5{k5}{z},WORD BCST QWORD PTR [ebx+eax*2+0x62]
+vcvtuw2ph zmm0,ZMMWORD PTR [ebx]
+vcvtuw2ph zmm0,BYTE PTR [ebx]
+vcvtuw2ph zmm0,WORD PTR [ebx]
+vcvtuw2ph zmm0,DWORD PTR [ebx]
+vcvtuw2ph zmm0,QWORD PTR [ebx]
+vcvtuw2ph zmm0,[ebx]
 vcvtuw2ph zmm1{k6},zmm1{ru-sae}
 vcvtuw2ph zmm2{k7},ZMMWORD PTR es:[eax-0x900]
 vcvtuw2ph zmm2{k7},BYTE PTR es:[eax-0x900]
@@ -34799,7 +34751,6 @@ vcvtuw2ph zmm2{k7},WORD PTR es:[eax-0x900]
 vcvtuw2ph zmm2{k7},DWORD PTR es:[eax-0x900]
 vcvtuw2ph zmm2{k7},QWORD PTR es:[eax-0x900]
 vcvtuw2ph zmm2{k7},es:[eax-0x900]
-vcvtuw2ph zmm3{k5},WORD BCST [ecx]
 vcvtw2ph xmm3,xmm2
 vcvtw2ph xmm5{k7},XMMWORD PTR ds:[ecx+ebx*1+0x13ce3997]
 vcvtw2ph xmm5{k7},BYTE PTR ds:[ecx+ebx*1+0x13ce3997]
@@ -34820,25 +34771,26 @@ vcvtw2ph ymm5{k3},DWORD PTR cs:[ecx]
 vcvtw2ph ymm5{k3},QWORD PTR cs:[ecx]
 vcvtw2ph ymm5{k3},cs:[ecx]
 vcvtw2ph ymm5{k4},WORD BCST [edi+eiz*1]
-vcvtw2ph zmm6{k4}{z},zmm4{rd-sae}
+vcvtw2ph zmm0,zmm5
 vcvtw2ph zmm1{k3},WORD BCST fs:[esi]
 vcvtw2ph zmm1{k3},WORD BCST BYTE PTR fs:[esi]
 vcvtw2ph zmm1{k3},WORD BCST WORD PTR fs:[esi]
 vcvtw2ph zmm1{k3},WORD BCST DWORD PTR fs:[esi]
 vcvtw2ph zmm1{k3},WORD BCST QWORD PTR fs:[esi]
 vcvtw2ph zmm2,WORD BCST [eax+0xb4]
+vdivph xmm2,xmm5,XMMWORD PTR [edx+esi*2]
+vdivph xmm2,xmm5,BYTE PTR [edx+esi*2]
+vdivph xmm2,xmm5,WORD PTR [edx+esi*2]
+vdivph xmm2,xmm5,DWORD PTR [edx+esi*2]
+vdivph xmm2,xmm5,QWORD PTR [edx+esi*2]
+vdivph xmm2,xmm5,[edx+esi*2]
 vdivph xmm4{k7}{z},xmm6,xmm6
-vdivph xmm7{k3}{z},xmm2,WORD BCST gs:[ebx]
-vdivph xmm7{k3}{z},xmm2,WORD BCST BYTE PTR gs:[ebx]
-vdivph xmm7{k3}{z},xmm2,WORD BCST WORD PTR gs:[ebx]
-vdivph xmm7{k3}{z},xmm2,WORD BCST DWORD PTR gs:[ebx]
-vdivph xmm7{k3}{z},xmm2,WORD BCST QWORD PTR gs:[ebx]
-vdivph xmm0{k7},xmm4,XMMWORD PTR [edx+eiz*4]
-vdivph xmm0{k7},xmm4,BYTE PTR [edx+eiz*4]
-vdivph xmm0{k7},xmm4,WORD PTR [edx+eiz*4]
-vdivph xmm0{k7},xmm4,DWORD PTR [edx+eiz*4]
-vdivph xmm0{k7},xmm4,QWORD PTR [edx+eiz*4]
-vdivph xmm0{k7},xmm4,[edx+eiz*4]
+vdivph xmm6{k6}{z},xmm2,XMMWORD PTR gs:[edi]
+vdivph xmm6{k6}{z},xmm2,BYTE PTR gs:[edi]
+vdivph xmm6{k6}{z},xmm2,WORD PTR gs:[edi]
+vdivph xmm6{k6}{z},xmm2,DWORD PTR gs:[edi]
+vdivph xmm6{k6}{z},xmm2,QWORD PTR gs:[edi]
+vdivph xmm6{k6}{z},xmm2,gs:[edi]
 vdivph ymm5,ymm1,ymm2
 vdivph ymm2{k1},ymm7,YMMWORD PTR gs:[edi-0xc00]
 vdivph ymm2{k1},ymm7,BYTE PTR gs:[edi-0xc00]
@@ -34852,31 +34804,27 @@ vdivph ymm1,ymm7,WORD PTR [ecx]
 vdivph ymm1,ymm7,DWORD PTR [ecx]
 vdivph ymm1,ymm7,QWORD PTR [ecx]
 vdivph ymm1,ymm7,[ecx]
+vdivph zmm2,zmm4,ZMMWORD PTR [edx+ecx*2]
+vdivph zmm2,zmm4,BYTE PTR [edx+ecx*2]
+vdivph zmm2,zmm4,WORD PTR [edx+ecx*2]
+vdivph zmm2,zmm4,DWORD PTR [edx+ecx*2]
+vdivph zmm2,zmm4,QWORD PTR [edx+ecx*2]
+vdivph zmm2,zmm4,[edx+ecx*2]
 vdivph zmm2{k3}{z},zmm7,zmm2{rz-sae}
-vdivph zmm2,zmm1,ZMMWORD PTR cs:0x270e173f
-vdivph zmm2,zmm1,BYTE PTR cs:0x270e173f
-vdivph zmm2,zmm1,WORD PTR cs:0x270e173f
-vdivph zmm2,zmm1,DWORD PTR cs:0x270e173f
-vdivph zmm2,zmm1,QWORD PTR cs:0x270e173f
-vdivph zmm2,zmm1,cs:0x270e173f
-vdivph zmm3{k1}{z},zmm4,ZMMWORD PTR [eax+esi*4-0x44]
-vdivph zmm3{k1}{z},zmm4,BYTE PTR [eax+esi*4-0x44]
-vdivph zmm3{k1}{z},zmm4,WORD PTR [eax+esi*4-0x44]
-vdivph zmm3{k1}{z},zmm4,DWORD PTR [eax+esi*4-0x44]
-vdivph zmm3{k1}{z},zmm4,QWORD PTR [eax+esi*4-0x44]
-vdivph zmm3{k1}{z},zmm4,[eax+esi*4-0x44]
+vdivph zmm6{k1},zmm3,ZMMWORD PTR gs:[eax-0x5a]
+vdivph zmm6{k1},zmm3,BYTE PTR gs:[eax-0x5a]
+vdivph zmm6{k1},zmm3,WORD PTR gs:[eax-0x5a]
+vdivph zmm6{k1},zmm3,DWORD PTR gs:[eax-0x5a]
+vdivph zmm6{k1},zmm3,QWORD PTR gs:[eax-0x5a]
+vdivph zmm6{k1},zmm3,gs:[eax-0x5a]
+vdivsh xmm4,xmm4,WORD PTR [esp+edi*4]
+vdivsh xmm4,xmm4,BYTE PTR [esp+edi*4]
+vdivsh xmm4,xmm4,DWORD PTR [esp+edi*4]
+vdivsh xmm4,xmm4,QWORD PTR [esp+edi*4]
+vdivsh xmm4,xmm4,[esp+edi*4]
 vdivsh xmm6{k2},xmm5,xmm7{rd-sae}
-vdivsh xmm7,xmm3,WORD PTR ds:[edx*2+0x58]
-vdivsh xmm7,xmm3,BYTE PTR ds:[edx*2+0x58]
-vdivsh xmm7,xmm3,DWORD PTR ds:[edx*2+0x58]
-vdivsh xmm7,xmm3,QWORD PTR ds:[edx*2+0x58]
-vdivsh xmm7,xmm3,ds:[edx*2+0x58]
 vdivsh xmm1{k3}{z},xmm1,WORD PTR [eax]
-vdivsh xmm1{k3}{z},xmm1,BYTE PTR [eax]
-vdivsh xmm1{k3}{z},xmm1,DWORD PTR [eax]
-vdivsh xmm1{k3}{z},xmm1,QWORD PTR [eax]
-vdivsh xmm1{k3}{z},xmm1,[eax]
-vfcmaddcph xmm7{k5},xmm6,xmm2
+vfcmaddcph xmm4,xmm3,xmm0
 vfcmaddcph xmm1{k6},xmm6,DWORD BCST ds:[ebp+0x6016392b]
 vfcmaddcph xmm1{k6},xmm6,DWORD BCST BYTE PTR ds:[ebp+0x6016392b]
 vfcmaddcph xmm1{k6},xmm6,DWORD BCST WORD PTR ds:[ebp+0x6016392b]
@@ -34887,6 +34835,12 @@ vfcmaddcph xmm3,xmm4,DWORD BCST BYTE PTR [ecx]
 vfcmaddcph xmm3,xmm4,DWORD BCST WORD PTR [ecx]
 vfcmaddcph xmm3,xmm4,DWORD BCST DWORD PTR [ecx]
 vfcmaddcph xmm3,xmm4,DWORD BCST QWORD PTR [ecx]
+vfcmaddcph ymm4,ymm7,YMMWORD PTR [edx+edi*4]
+vfcmaddcph ymm4,ymm7,BYTE PTR [edx+edi*4]
+vfcmaddcph ymm4,ymm7,WORD PTR [edx+edi*4]
+vfcmaddcph ymm4,ymm7,DWORD PTR [edx+edi*4]
+vfcmaddcph ymm4,ymm7,QWORD PTR [edx+edi*4]
+vfcmaddcph ymm4,ymm7,[edx+edi*4]
 vfcmaddcph ymm5{k1}{z},ymm0,ymm6
 vfcmaddcph ymm7{k2},ymm4,YMMWORD PTR fs:[esp+esi*2-0x6f1d33e1]
 vfcmaddcph ymm7{k2},ymm4,BYTE PTR fs:[esp+esi*2-0x6f1d33e1]
@@ -34894,19 +34848,18 @@ vfcmaddcph ymm7{k2},ymm4,WORD PTR fs:[esp+esi*2-0x6f1d33e1]
 vfcmaddcph ymm7{k2},ymm4,DWORD PTR fs:[esp+esi*2-0x6f1d33e1]
 vfcmaddcph ymm7{k2},ymm4,QWORD PTR fs:[esp+esi*2-0x6f1d33e1]
 vfcmaddcph ymm7{k2},ymm4,fs:[esp+esi*2-0x6f1d33e1]
-vfcmaddcph ymm3,ymm0,DWORD BCST [esi]
-vfcmaddcph zmm3,zmm6,zmm6{rd-sae}
-vfcmaddcph zmm2,zmm7,DWORD BCST gs:[eax-0x33d800fd]
-vfcmaddcph zmm2,zmm7,DWORD BCST BYTE PTR gs:[eax-0x33d800fd]
-vfcmaddcph zmm2,zmm7,DWORD BCST WORD PTR gs:[eax-0x33d800fd]
-vfcmaddcph zmm2,zmm7,DWORD BCST DWORD PTR gs:[eax-0x33d800fd]
-vfcmaddcph zmm2,zmm7,DWORD BCST QWORD PTR gs:[eax-0x33d800fd]
 vfcmaddcph zmm6,zmm1,ZMMWORD PTR [esi+ecx*4-0x10c0]
 vfcmaddcph zmm6,zmm1,BYTE PTR [esi+ecx*4-0x10c0]
 vfcmaddcph zmm6,zmm1,WORD PTR [esi+ecx*4-0x10c0]
 vfcmaddcph zmm6,zmm1,DWORD PTR [esi+ecx*4-0x10c0]
 vfcmaddcph zmm6,zmm1,QWORD PTR [esi+ecx*4-0x10c0]
 vfcmaddcph zmm6,zmm1,[esi+ecx*4-0x10c0]
+vfcmaddcph zmm3,zmm6,zmm6{rd-sae}
+vfcmaddcph zmm2,zmm7,DWORD BCST gs:[eax-0x33d800fd]
+vfcmaddcph zmm2,zmm7,DWORD BCST BYTE PTR gs:[eax-0x33d800fd]
+vfcmaddcph zmm2,zmm7,DWORD BCST WORD PTR gs:[eax-0x33d800fd]
+vfcmaddcph zmm2,zmm7,DWORD BCST DWORD PTR gs:[eax-0x33d800fd]
+vfcmaddcph zmm2,zmm7,DWORD BCST QWORD PTR gs:[eax-0x33d800fd]
 vfmaddcph xmm7,xmm4,xmm1
 vfmaddcph xmm3,xmm0,DWORD BCST cs:[edi+eax*1-0x1d0]
 vfmaddcph xmm3,xmm0,DWORD BCST BYTE PTR cs:[edi+eax*1-0x1d0]
@@ -34919,61 +34872,57 @@ vfmaddcph xmm0{k2}{z},xmm3,WORD PTR [eax]
 vfmaddcph xmm0{k2}{z},xmm3,DWORD PTR [eax]
 vfmaddcph xmm0{k2}{z},xmm3,QWORD PTR [eax]
 vfmaddcph xmm0{k2}{z},xmm3,[eax]
+vfmaddcph ymm7,ymm4,YMMWORD PTR [esi+0x26d99f6e]
+vfmaddcph ymm7,ymm4,BYTE PTR [esi+0x26d99f6e]
+vfmaddcph ymm7,ymm4,WORD PTR [esi+0x26d99f6e]
+vfmaddcph ymm7,ymm4,DWORD PTR [esi+0x26d99f6e]
+vfmaddcph ymm7,ymm4,QWORD PTR [esi+0x26d99f6e]
+vfmaddcph ymm7,ymm4,[esi+0x26d99f6e]
 vfmaddcph ymm5{k6},ymm1,ymm0
-vfmaddcph ymm7,ymm6,YMMWORD PTR cs:[ecx]
-vfmaddcph ymm7,ymm6,BYTE PTR cs:[ecx]
-vfmaddcph ymm7,ymm6,WORD PTR cs:[ecx]
-vfmaddcph ymm7,ymm6,DWORD PTR cs:[ecx]
-vfmaddcph ymm7,ymm6,QWORD PTR cs:[ecx]
-vfmaddcph ymm7,ymm6,cs:[ecx]
-vfmaddcph ymm6,ymm2,DWORD BCST [edi+ebx*2-0x1e8]
-vfmaddcph ymm6,ymm2,DWORD BCST BYTE PTR [edi+ebx*2-0x1e8]
-vfmaddcph ymm6,ymm2,DWORD BCST WORD PTR [edi+ebx*2-0x1e8]
-vfmaddcph ymm6,ymm2,DWORD BCST DWORD PTR [edi+ebx*2-0x1e8]
-vfmaddcph ymm6,ymm2,DWORD BCST QWORD PTR [edi+ebx*2-0x1e8]
-vfmaddcph zmm6,zmm7,zmm1{rd-sae}
-vfmaddcph zmm1{k1}{z},zmm7,DWORD BCST fs:0xc8e1ff46
+vfmaddcph ymm7{k7}{z},ymm4,YMMWORD PTR [edx]
 vfmaddcph zmm7,zmm4,ZMMWORD PTR [ecx+edi*8-0x1200]
 vfmaddcph zmm7,zmm4,BYTE PTR [ecx+edi*8-0x1200]
 vfmaddcph zmm7,zmm4,WORD PTR [ecx+edi*8-0x1200]
 vfmaddcph zmm7,zmm4,DWORD PTR [ecx+edi*8-0x1200]
 vfmaddcph zmm7,zmm4,QWORD PTR [ecx+edi*8-0x1200]
 vfmaddcph zmm7,zmm4,[ecx+edi*8-0x1200]
+vfmaddcph zmm6,zmm7,zmm1{rd-sae}
+vfmaddcph zmm1{k1}{z},zmm7,DWORD BCST fs:0xc8e1ff46
+vfcmaddcsh xmm7,xmm3,DWORD PTR [ebp+0x2c]
+vfcmaddcsh xmm7,xmm3,BYTE PTR [ebp+0x2c]
+vfcmaddcsh xmm7,xmm3,WORD PTR [ebp+0x2c]
+vfcmaddcsh xmm7,xmm3,QWORD PTR [ebp+0x2c]
+vfcmaddcsh xmm7,xmm3,[ebp+0x2c]
 vfcmaddcsh xmm3{k3},xmm1,xmm7
-vfcmaddcsh xmm0,xmm7,DWORD PTR fs:[edx]
-vfcmaddcsh xmm0,xmm7,BYTE PTR fs:[edx]
-vfcmaddcsh xmm0,xmm7,WORD PTR fs:[edx]
-vfcmaddcsh xmm0,xmm7,QWORD PTR fs:[edx]
-vfcmaddcsh xmm0,xmm7,fs:[edx]
-vfcmaddcsh xmm4{k4}{z},xmm1,DWORD PTR [ebp-0x148]
-vfcmaddcsh xmm4{k4}{z},xmm1,BYTE PTR [ebp-0x148]
-vfcmaddcsh xmm4{k4}{z},xmm1,WORD PTR [ebp-0x148]
-vfcmaddcsh xmm4{k4}{z},xmm1,QWORD PTR [ebp-0x148]
-vfcmaddcsh xmm4{k4}{z},xmm1,[ebp-0x148]
-vfmaddcsh xmm1,xmm2,DWORD PTR ds:[eax-0x41]
-vfmaddcsh xmm1,xmm2,BYTE PTR ds:[eax-0x41]
-vfmaddcsh xmm1,xmm2,WORD PTR ds:[eax-0x41]
-vfmaddcsh xmm1,xmm2,QWORD PTR ds:[eax-0x41]
-vfmaddcsh xmm1,xmm2,ds:[eax-0x41]
+vfcmaddcsh xmm0{k6},xmm5,DWORD PTR ss:[ebp+ecx*1-0x16]
+vfcmaddcsh xmm0{k6},xmm5,BYTE PTR ss:[ebp+ecx*1-0x16]
+vfcmaddcsh xmm0{k6},xmm5,WORD PTR ss:[ebp+ecx*1-0x16]
+vfcmaddcsh xmm0{k6},xmm5,QWORD PTR ss:[ebp+ecx*1-0x16]
+vfcmaddcsh xmm0{k6},xmm5,ss:[ebp+ecx*1-0x16]
+vfmaddcsh xmm3,xmm2,DWORD PTR [eax-0xd9a1fe9]
+vfmaddcsh xmm3,xmm2,BYTE PTR [eax-0xd9a1fe9]
+vfmaddcsh xmm3,xmm2,WORD PTR [eax-0xd9a1fe9]
+vfmaddcsh xmm3,xmm2,QWORD PTR [eax-0xd9a1fe9]
+vfmaddcsh xmm3,xmm2,[eax-0xd9a1fe9]
 vfmaddcsh xmm4{k2}{z},xmm2,xmm3
-vfmaddcsh xmm1{k7},xmm2,DWORD PTR [ecx+edx*8]
-vfmaddcsh xmm1{k7},xmm2,BYTE PTR [ecx+edx*8]
-vfmaddcsh xmm1{k7},xmm2,WORD PTR [ecx+edx*8]
-vfmaddcsh xmm1{k7},xmm2,QWORD PTR [ecx+edx*8]
-vfmaddcsh xmm1{k7},xmm2,[ecx+edx*8]
-vfcmulcph xmm1,xmm3,DWORD BCST [ecx-0x12c]
-vfcmulcph xmm1,xmm3,DWORD BCST BYTE PTR [ecx-0x12c]
-vfcmulcph xmm1,xmm3,DWORD BCST WORD PTR [ecx-0x12c]
-vfcmulcph xmm1,xmm3,DWORD BCST DWORD PTR [ecx-0x12c]
-vfcmulcph xmm1,xmm3,DWORD BCST QWORD PTR [ecx-0x12c]
+vfmaddcsh xmm2{k7}{z},xmm1,DWORD PTR cs:[eax+ecx*8]
+vfmaddcsh xmm2{k7}{z},xmm1,BYTE PTR cs:[eax+ecx*8]
+vfmaddcsh xmm2{k7}{z},xmm1,WORD PTR cs:[eax+ecx*8]
+vfmaddcsh xmm2{k7}{z},xmm1,QWORD PTR cs:[eax+ecx*8]
+vfmaddcsh xmm2{k7}{z},xmm1,cs:[eax+ecx*8]
 vfcmulcph xmm7,xmm2,xmm2
+vfcmulcph xmm6{k4},xmm3,DWORD BCST es:[edi-0x190]
+vfcmulcph xmm6{k4},xmm3,DWORD BCST BYTE PTR es:[edi-0x190]
+vfcmulcph xmm6{k4},xmm3,DWORD BCST WORD PTR es:[edi-0x190]
+vfcmulcph xmm6{k4},xmm3,DWORD BCST DWORD PTR es:[edi-0x190]
+vfcmulcph xmm6{k4},xmm3,DWORD BCST QWORD PTR es:[edi-0x190]
 vfcmulcph xmm7{k6},xmm1,XMMWORD PTR [esp+eax*1]
 vfcmulcph xmm7{k6},xmm1,BYTE PTR [esp+eax*1]
 vfcmulcph xmm7{k6},xmm1,WORD PTR [esp+eax*1]
 vfcmulcph xmm7{k6},xmm1,DWORD PTR [esp+eax*1]
 vfcmulcph xmm7{k6},xmm1,QWORD PTR [esp+eax*1]
 vfcmulcph xmm7{k6},xmm1,[esp+eax*1]
-vfcmulcph ymm2{k1},ymm6,ymm6
+vfcmulcph ymm3,ymm7,ymm6
 vfcmulcph ymm3{k4}{z},ymm4,YMMWORD PTR es:[edi-0x5e0]
 vfcmulcph ymm3{k4}{z},ymm4,BYTE PTR es:[edi-0x5e0]
 vfcmulcph ymm3{k4}{z},ymm4,WORD PTR es:[edi-0x5e0]
@@ -34981,27 +34930,30 @@ vfcmulcph ymm3{k4}{z},ymm4,DWORD PTR es:[edi-0x5e0]
 vfcmulcph ymm3{k4}{z},ymm4,QWORD PTR es:[edi-0x5e0]
 vfcmulcph ymm3{k4}{z},ymm4,es:[edi-0x5e0]
 vfcmulcph ymm3,ymm0,DWORD BCST [edx]
+vfcmulcph ymm3,ymm0,DWORD BCST BYTE PTR [edx]
+vfcmulcph ymm3,ymm0,DWORD BCST WORD PTR [edx]
+vfcmulcph ymm3,ymm0,DWORD BCST DWORD PTR [edx]
+vfcmulcph ymm3,ymm0,DWORD BCST QWORD PTR [edx]
+vfcmulcph zmm2,zmm1,ZMMWORD PTR [esi]
+vfcmulcph zmm2,zmm1,BYTE PTR [esi]
+vfcmulcph zmm2,zmm1,WORD PTR [esi]
+vfcmulcph zmm2,zmm1,DWORD PTR [esi]
+vfcmulcph zmm2,zmm1,QWORD PTR [esi]
+vfcmulcph zmm2,zmm1,[esi]
 vfcmulcph zmm6{k7}{z},zmm7,zmm3
-vfcmulcph zmm5,zmm7,ZMMWORD PTR es:[esi-0x23]
-vfcmulcph zmm5,zmm7,BYTE PTR es:[esi-0x23]
-vfcmulcph zmm5,zmm7,WORD PTR es:[esi-0x23]
-vfcmulcph zmm5,zmm7,DWORD PTR es:[esi-0x23]
-vfcmulcph zmm5,zmm7,QWORD PTR es:[esi-0x23]
-vfcmulcph zmm5,zmm7,es:[esi-0x23]
-vfcmulcph zmm7{k2}{z},zmm5,DWORD BCST [eax]
-vfmulcph xmm7{k4},xmm6,XMMWORD PTR [ecx]
-vfmulcph xmm7{k4},xmm6,BYTE PTR [ecx]
-vfmulcph xmm7{k4},xmm6,WORD PTR [ecx]
-vfmulcph xmm7{k4},xmm6,DWORD PTR [ecx]
-vfmulcph xmm7{k4},xmm6,QWORD PTR [ecx]
-vfmulcph xmm7{k4},xmm6,[ecx]
-vfmulcph xmm5{k4}{z},xmm2,xmm0
-vfmulcph xmm2{k6}{z},xmm4,XMMWORD PTR fs:[edx+edx*1]
-vfmulcph xmm2{k6}{z},xmm4,BYTE PTR fs:[edx+edx*1]
-vfmulcph xmm2{k6}{z},xmm4,WORD PTR fs:[edx+edx*1]
-vfmulcph xmm2{k6}{z},xmm4,DWORD PTR fs:[edx+edx*1]
-vfmulcph xmm2{k6}{z},xmm4,QWORD PTR fs:[edx+edx*1]
-vfmulcph xmm2{k6}{z},xmm4,fs:[edx+edx*1]
+vfcmulcph zmm2{k1}{z},zmm3,DWORD BCST es:[ebp+0x7d]
+vfmulcph xmm3,xmm6,xmm2
+vfmulcph xmm2{k3},xmm7,XMMWORD PTR ds:[eax+eax*1+0x39]
+vfmulcph xmm2{k3},xmm7,BYTE PTR ds:[eax+eax*1+0x39]
+vfmulcph xmm2{k3},xmm7,WORD PTR ds:[eax+eax*1+0x39]
+vfmulcph xmm2{k3},xmm7,DWORD PTR ds:[eax+eax*1+0x39]
+vfmulcph xmm2{k3},xmm7,QWORD PTR ds:[eax+eax*1+0x39]
+vfmulcph xmm2{k3},xmm7,ds:[eax+eax*1+0x39]
+vfmulcph xmm2{k7}{z},xmm4,DWORD BCST [edx+ebx*8]
+vfmulcph xmm2{k7}{z},xmm4,DWORD BCST BYTE PTR [edx+ebx*8]
+vfmulcph xmm2{k7}{z},xmm4,DWORD BCST WORD PTR [edx+ebx*8]
+vfmulcph xmm2{k7}{z},xmm4,DWORD BCST DWORD PTR [edx+ebx*8]
+vfmulcph xmm2{k7}{z},xmm4,DWORD BCST QWORD PTR [edx+ebx*8]
 vfmulcph ymm0,ymm3,ymm4
 vfmulcph ymm3{k7},ymm7,DWORD BCST fs:[ecx+eiz*1+0xec]
 vfmulcph ymm3{k7},ymm7,DWORD BCST BYTE PTR fs:[ecx+eiz*1+0xec]
@@ -35038,29 +34990,30 @@ vfcmulcsh xmm2{k5},xmm4,BYTE PTR [ebp+0x5b5fcc18]
 vfcmulcsh xmm2{k5},xmm4,WORD PTR [ebp+0x5b5fcc18]
 vfcmulcsh xmm2{k5},xmm4,QWORD PTR [ebp+0x5b5fcc18]
 vfcmulcsh xmm2{k5},xmm4,[ebp+0x5b5fcc18]
+vfmulcsh xmm5,xmm2,DWORD PTR [edx+ebp*8]
+vfmulcsh xmm5,xmm2,BYTE PTR [edx+ebp*8]
+vfmulcsh xmm5,xmm2,WORD PTR [edx+ebp*8]
+vfmulcsh xmm5,xmm2,QWORD PTR [edx+ebp*8]
+vfmulcsh xmm5,xmm2,[edx+ebp*8]
 vfmulcsh xmm5{k6},xmm1,xmm6
-vfmulcsh xmm0,xmm5,DWORD PTR gs:[ebx+0x104]
-vfmulcsh xmm0,xmm5,BYTE PTR gs:[ebx+0x104]
-vfmulcsh xmm0,xmm5,WORD PTR gs:[ebx+0x104]
-vfmulcsh xmm0,xmm5,QWORD PTR gs:[ebx+0x104]
-vfmulcsh xmm0,xmm5,gs:[ebx+0x104]
-vfmulcsh xmm0{k6},xmm6,DWORD PTR [ecx+ecx*8-0x24]
-vfmulcsh xmm0{k6},xmm6,BYTE PTR [ecx+ecx*8-0x24]
-vfmulcsh xmm0{k6},xmm6,WORD PTR [ecx+ecx*8-0x24]
-vfmulcsh xmm0{k6},xmm6,QWORD PTR [ecx+ecx*8-0x24]
-vfmulcsh xmm0{k6},xmm6,[ecx+ecx*8-0x24]
+vfmulcsh xmm7{k3}{z},xmm5,DWORD PTR ds:[edi+eiz*1+0x39]
+vfmulcsh xmm7{k3}{z},xmm5,BYTE PTR ds:[edi+eiz*1+0x39]
+vfmulcsh xmm7{k3}{z},xmm5,WORD PTR ds:[edi+eiz*1+0x39]
+vfmulcsh xmm7{k3}{z},xmm5,QWORD PTR ds:[edi+eiz*1+0x39]
+vfmulcsh xmm7{k3}{z},xmm5,ds:[edi+eiz*1+0x39]
+vfmaddsub132ph xmm5,xmm5,XMMWORD PTR ds:0x8
+vfmaddsub132ph xmm5,xmm5,BYTE PTR ds:0x8
+vfmaddsub132ph xmm5,xmm5,WORD PTR ds:0x8
+vfmaddsub132ph xmm5,xmm5,DWORD PTR ds:0x8
+vfmaddsub132ph xmm5,xmm5,QWORD PTR ds:0x8
+vfmaddsub132ph xmm5,xmm5,ds:0x8
 vfmaddsub132ph xmm0{k1},xmm1,xmm5
-vfmaddsub132ph xmm2,xmm2,XMMWORD PTR ss:[ecx-0x530]
-vfmaddsub132ph xmm2,xmm2,BYTE PTR ss:[ecx-0x530]
-vfmaddsub132ph xmm2,xmm2,WORD PTR ss:[ecx-0x530]
-vfmaddsub132ph xmm2,xmm2,DWORD PTR ss:[ecx-0x530]
-vfmaddsub132ph xmm2,xmm2,QWORD PTR ss:[ecx-0x530]
-vfmaddsub132ph xmm2,xmm2,ss:[ecx-0x530]
-vfmaddsub132ph xmm7{k3},xmm0,WORD BCST [esi+0x1e]
-vfmaddsub132ph xmm7{k3},xmm0,WORD BCST BYTE PTR [esi+0x1e]
-vfmaddsub132ph xmm7{k3},xmm0,WORD BCST WORD PTR [esi+0x1e]
-vfmaddsub132ph xmm7{k3},xmm0,WORD BCST DWORD PTR [esi+0x1e]
-vfmaddsub132ph xmm7{k3},xmm0,WORD BCST QWORD PTR [esi+0x1e]
+vfmaddsub132ph xmm4{k6},xmm5,XMMWORD PTR cs:[edx+0x160]
+vfmaddsub132ph xmm4{k6},xmm5,BYTE PTR cs:[edx+0x160]
+vfmaddsub132ph xmm4{k6},xmm5,WORD PTR cs:[edx+0x160]
+vfmaddsub132ph xmm4{k6},xmm5,DWORD PTR cs:[edx+0x160]
+vfmaddsub132ph xmm4{k6},xmm5,QWORD PTR cs:[edx+0x160]
+vfmaddsub132ph xmm4{k6},xmm5,cs:[edx+0x160]
 vfmaddsub132ph ymm0,ymm5,ymm3
 vfmaddsub132ph ymm0,ymm3,WORD BCST es:[ebx+0x96]
 vfmaddsub132ph ymm0,ymm3,WORD BCST BYTE PTR es:[ebx+0x96]
@@ -35098,18 +35051,19 @@ vfmaddsub213ph xmm1,xmm2,WORD PTR [edx+0x440]
 vfmaddsub213ph xmm1,xmm2,DWORD PTR [edx+0x440]
 vfmaddsub213ph xmm1,xmm2,QWORD PTR [edx+0x440]
 vfmaddsub213ph xmm1,xmm2,[edx+0x440]
+vfmaddsub213ph ymm1,ymm3,YMMWORD PTR [ecx+0x4fd67c41]
+vfmaddsub213ph ymm1,ymm3,BYTE PTR [ecx+0x4fd67c41]
+vfmaddsub213ph ymm1,ymm3,WORD PTR [ecx+0x4fd67c41]
+vfmaddsub213ph ymm1,ymm3,DWORD PTR [ecx+0x4fd67c41]
+vfmaddsub213ph ymm1,ymm3,QWORD PTR [ecx+0x4fd67c41]
+vfmaddsub213ph ymm1,ymm3,[ecx+0x4fd67c41]
 vfmaddsub213ph ymm3{k2},ymm6,ymm2
-vfmaddsub213ph ymm0{k2}{z},ymm6,YMMWORD PTR gs:[esi-0x2aee2305]
-vfmaddsub213ph ymm0{k2}{z},ymm6,BYTE PTR gs:[esi-0x2aee2305]
-vfmaddsub213ph ymm0{k2}{z},ymm6,WORD PTR gs:[esi-0x2aee2305]
-vfmaddsub213ph ymm0{k2}{z},ymm6,DWORD PTR gs:[esi-0x2aee2305]
-vfmaddsub213ph ymm0{k2}{z},ymm6,QWORD PTR gs:[esi-0x2aee2305]
-vfmaddsub213ph ymm0{k2}{z},ymm6,gs:[esi-0x2aee2305]
-vfmaddsub213ph ymm6,ymm2,WORD BCST [ecx]
-vfmaddsub213ph ymm6,ymm2,WORD BCST BYTE PTR [ecx]
-vfmaddsub213ph ymm6,ymm2,WORD BCST WORD PTR [ecx]
-vfmaddsub213ph ymm6,ymm2,WORD BCST DWORD PTR [ecx]
-vfmaddsub213ph ymm6,ymm2,WORD BCST QWORD PTR [ecx]
+vfmaddsub213ph ymm0{k6}{z},ymm0,YMMWORD PTR ds:[ebp+esi*8-0xdc0]
+vfmaddsub213ph ymm0{k6}{z},ymm0,BYTE PTR ds:[ebp+esi*8-0xdc0]
+vfmaddsub213ph ymm0{k6}{z},ymm0,WORD PTR ds:[ebp+esi*8-0xdc0]
+vfmaddsub213ph ymm0{k6}{z},ymm0,DWORD PTR ds:[ebp+esi*8-0xdc0]
+vfmaddsub213ph ymm0{k6}{z},ymm0,QWORD PTR ds:[ebp+esi*8-0xdc0]
+vfmaddsub213ph ymm0{k6}{z},ymm0,ds:[ebp+esi*8-0xdc0]
 vfmaddsub213ph zmm1,zmm2,zmm1
 vfmaddsub213ph zmm2{k1},zmm4,ZMMWORD PTR ds:[ebx+edi*2+0x2eb2e1ab]
 vfmaddsub213ph zmm2{k1},zmm4,BYTE PTR ds:[ebx+edi*2+0x2eb2e1ab]
@@ -35118,6 +35072,10 @@ vfmaddsub213ph zmm2{k1},zmm4,DWORD PTR ds:[ebx+edi*2+0x2eb2e1ab]
 vfmaddsub213ph zmm2{k1},zmm4,QWORD PTR ds:[ebx+edi*2+0x2eb2e1ab]
 vfmaddsub213ph zmm2{k1},zmm4,ds:[ebx+edi*2+0x2eb2e1ab]
 vfmaddsub213ph zmm3,zmm4,WORD BCST [ebp-0x7a]
+vfmaddsub213ph zmm3,zmm4,WORD BCST BYTE PTR [ebp-0x7a]
+vfmaddsub213ph zmm3,zmm4,WORD BCST WORD PTR [ebp-0x7a]
+vfmaddsub213ph zmm3,zmm4,WORD BCST DWORD PTR [ebp-0x7a]
+vfmaddsub213ph zmm3,zmm4,WORD BCST QWORD PTR [ebp-0x7a]
 vfmaddsub231ph xmm7,xmm2,xmm4
 vfmaddsub231ph xmm7{k1}{z},xmm7,XMMWORD PTR [edx+eax*2]
 vfmaddsub231ph xmm7{k1}{z},xmm7,BYTE PTR [edx+eax*2]
@@ -35130,15 +35088,15 @@ vfmaddsub231ph xmm2,xmm2,WORD BCST BYTE PTR [ecx]
 vfmaddsub231ph xmm2,xmm2,WORD BCST WORD PTR [ecx]
 vfmaddsub231ph xmm2,xmm2,WORD BCST DWORD PTR [ecx]
 vfmaddsub231ph xmm2,xmm2,WORD BCST QWORD PTR [ecx]
-vfmaddsub231ph ymm4{k3},ymm7,ymm0
+vfmaddsub231ph ymm6,ymm2,ymm0
+vfmaddsub231ph ymm3,ymm5,WORD BCST [edx]
 vfmaddsub231ph ymm4,ymm6,YMMWORD PTR ds:[esi+eax*1+0x620]
 vfmaddsub231ph ymm4,ymm6,BYTE PTR ds:[esi+eax*1+0x620]
 vfmaddsub231ph ymm4,ymm6,WORD PTR ds:[esi+eax*1+0x620]
 vfmaddsub231ph ymm4,ymm6,DWORD PTR ds:[esi+eax*1+0x620]
 vfmaddsub231ph ymm4,ymm6,QWORD PTR ds:[esi+eax*1+0x620]
 vfmaddsub231ph ymm4,ymm6,ds:[esi+eax*1+0x620]
-vfmaddsub231ph ymm3,ymm5,WORD BCST [edx]
-vfmaddsub231ph zmm5{k1}{z},zmm7,zmm7{rn-sae}
+vfmaddsub231ph zmm7,zmm5,zmm3
 vfmaddsub231ph zmm6{k5}{z},zmm0,WORD BCST ds:[edx+0x3f1800dc]
 vfmaddsub231ph zmm6{k5}{z},zmm0,WORD BCST BYTE PTR ds:[edx+0x3f1800dc]
 vfmaddsub231ph zmm6{k5}{z},zmm0,WORD BCST WORD PTR ds:[edx+0x3f1800dc]
@@ -35157,39 +35115,43 @@ vfmsubadd132ph xmm6,xmm2,WORD BCST BYTE PTR [esi+ecx*2]
 vfmsubadd132ph xmm6,xmm2,WORD BCST WORD PTR [esi+ecx*2]
 vfmsubadd132ph xmm6,xmm2,WORD BCST DWORD PTR [esi+ecx*2]
 vfmsubadd132ph xmm6,xmm2,WORD BCST QWORD PTR [esi+ecx*2]
-vfmsubadd132ph ymm6{k3}{z},ymm0,ymm5
-vfmsubadd132ph ymm6,ymm0,WORD BCST es:[esp+esi*4]
-vfmsubadd132ph ymm6,ymm0,WORD BCST BYTE PTR es:[esp+esi*4]
-vfmsubadd132ph ymm6,ymm0,WORD BCST WORD PTR es:[esp+esi*4]
-vfmsubadd132ph ymm6,ymm0,WORD BCST DWORD PTR es:[esp+esi*4]
-vfmsubadd132ph ymm6,ymm0,WORD BCST QWORD PTR es:[esp+esi*4]
 vfmsubadd132ph ymm1,ymm1,YMMWORD PTR [esi+edi*8-0x7ac00d07]
 vfmsubadd132ph ymm1,ymm1,BYTE PTR [esi+edi*8-0x7ac00d07]
 vfmsubadd132ph ymm1,ymm1,WORD PTR [esi+edi*8-0x7ac00d07]
 vfmsubadd132ph ymm1,ymm1,DWORD PTR [esi+edi*8-0x7ac00d07]
 vfmsubadd132ph ymm1,ymm1,QWORD PTR [esi+edi*8-0x7ac00d07]
 vfmsubadd132ph ymm1,ymm1,[esi+edi*8-0x7ac00d07]
+vfmsubadd132ph ymm6{k3}{z},ymm0,ymm5
+vfmsubadd132ph ymm3{k7}{z},ymm3,YMMWORD PTR cs:[ebx-0x6e0]
+vfmsubadd132ph ymm3{k7}{z},ymm3,BYTE PTR cs:[ebx-0x6e0]
+vfmsubadd132ph ymm3{k7}{z},ymm3,WORD PTR cs:[ebx-0x6e0]
+vfmsubadd132ph ymm3{k7}{z},ymm3,DWORD PTR cs:[ebx-0x6e0]
+vfmsubadd132ph ymm3{k7}{z},ymm3,QWORD PTR cs:[ebx-0x6e0]
+vfmsubadd132ph ymm3{k7}{z},ymm3,cs:[ebx-0x6e0]
+vfmsubadd132ph zmm3,zmm2,ZMMWORD PTR [edx+ebx*4-0x6efcee29]
+vfmsubadd132ph zmm3,zmm2,BYTE PTR [edx+ebx*4-0x6efcee29]
+vfmsubadd132ph zmm3,zmm2,WORD PTR [edx+ebx*4-0x6efcee29]
+vfmsubadd132ph zmm3,zmm2,DWORD PTR [edx+ebx*4-0x6efcee29]
+vfmsubadd132ph zmm3,zmm2,QWORD PTR [edx+ebx*4-0x6efcee29]
+vfmsubadd132ph zmm3,zmm2,[edx+ebx*4-0x6efcee29]
 vfmsubadd132ph zmm1{k2},zmm4,zmm0{rz-sae}
-vfmsubadd132ph zmm7,zmm7,ZMMWORD PTR ss:[eax]
-vfmsubadd132ph zmm7,zmm7,BYTE PTR ss:[eax]
-vfmsubadd132ph zmm7,zmm7,WORD PTR ss:[eax]
-vfmsubadd132ph zmm7,zmm7,DWORD PTR ss:[eax]
-vfmsubadd132ph zmm7,zmm7,QWORD PTR ss:[eax]
-vfmsubadd132ph zmm7,zmm7,ss:[eax]
-vfmsubadd132ph zmm6,zmm5,WORD BCST [ebx+0x786fee57]
+vfmsubadd132ph zmm6,zmm5,WORD BCST gs:[edx]
+vfmsubadd132ph zmm6,zmm5,WORD BCST BYTE PTR gs:[edx]
+vfmsubadd132ph zmm6,zmm5,WORD BCST WORD PTR gs:[edx]
+vfmsubadd132ph zmm6,zmm5,WORD BCST DWORD PTR gs:[edx]
+vfmsubadd132ph zmm6,zmm5,WORD BCST QWORD PTR gs:[edx]
+vfmsubadd213ph xmm4,xmm3,XMMWORD PTR [edx+ebx*4]
+vfmsubadd213ph xmm4,xmm3,BYTE PTR [edx+ebx*4]
+vfmsubadd213ph xmm4,xmm3,WORD PTR [edx+ebx*4]
+vfmsubadd213ph xmm4,xmm3,DWORD PTR [edx+ebx*4]
+vfmsubadd213ph xmm4,xmm3,QWORD PTR [edx+ebx*4]
+vfmsubadd213ph xmm4,xmm3,[edx+ebx*4]
 vfmsubadd213ph xmm0{k6}{z},xmm4,xmm1
-vfmsubadd213ph xmm6,xmm0,XMMWORD PTR ss:[ebp-0x2e468f4d]
-vfmsubadd213ph xmm6,xmm0,BYTE PTR ss:[ebp-0x2e468f4d]
-vfmsubadd213ph xmm6,xmm0,WORD PTR ss:[ebp-0x2e468f4d]
-vfmsubadd213ph xmm6,xmm0,DWORD PTR ss:[ebp-0x2e468f4d]
-vfmsubadd213ph xmm6,xmm0,QWORD PTR ss:[ebp-0x2e468f4d]
-vfmsubadd213ph xmm6,xmm0,ss:[ebp-0x2e468f4d]
-vfmsubadd213ph xmm4{k7},xmm1,XMMWORD PTR [ebx]
-vfmsubadd213ph xmm4{k7},xmm1,BYTE PTR [ebx]
-vfmsubadd213ph xmm4{k7},xmm1,WORD PTR [ebx]
-vfmsubadd213ph xmm4{k7},xmm1,DWORD PTR [ebx]
-vfmsubadd213ph xmm4{k7},xmm1,QWORD PTR [ebx]
-vfmsubadd213ph xmm4{k7},xmm1,[ebx]
+vfmsubadd213ph xmm1,xmm6,WORD BCST es:[ebx-0x6f2cb9fb]
+vfmsubadd213ph xmm1,xmm6,WORD BCST BYTE PTR es:[ebx-0x6f2cb9fb]
+vfmsubadd213ph xmm1,xmm6,WORD BCST WORD PTR es:[ebx-0x6f2cb9fb]
+vfmsubadd213ph xmm1,xmm6,WORD BCST DWORD PTR es:[ebx-0x6f2cb9fb]
+vfmsubadd213ph xmm1,xmm6,WORD BCST QWORD PTR es:[ebx-0x6f2cb9fb]
 vfmsubadd213ph ymm1,ymm3,ymm4
 vfmsubadd213ph ymm4,ymm7,WORD BCST [ecx+0x5d34bc7e]
 vfmsubadd213ph ymm4,ymm7,WORD BCST BYTE PTR [ecx+0x5d34bc7e]
@@ -35202,6 +35164,12 @@ vfmsubadd213ph ymm1,ymm2,WORD PTR ds:[edx]
 vfmsubadd213ph ymm1,ymm2,DWORD PTR ds:[edx]
 vfmsubadd213ph ymm1,ymm2,QWORD PTR ds:[edx]
 vfmsubadd213ph ymm1,ymm2,ds:[edx]
+vfmsubadd213ph zmm1,zmm5,ZMMWORD PTR [esi]
+vfmsubadd213ph zmm1,zmm5,BYTE PTR [esi]
+vfmsubadd213ph zmm1,zmm5,WORD PTR [esi]
+vfmsubadd213ph zmm1,zmm5,DWORD PTR [esi]
+vfmsubadd213ph zmm1,zmm5,QWORD PTR [esi]
+vfmsubadd213ph zmm1,zmm5,[esi]
 vfmsubadd213ph zmm7,zmm0,zmm0{rz-sae}
 vfmsubadd213ph zmm7{k4}{z},zmm7,ZMMWORD PTR ss:[edi+0x40038827]
 vfmsubadd213ph zmm7{k4}{z},zmm7,BYTE PTR ss:[edi+0x40038827]
@@ -35209,12 +35177,6 @@ vfmsubadd213ph zmm7{k4}{z},zmm7,WORD PTR ss:[edi+0x40038827]
 vfmsubadd213ph zmm7{k4}{z},zmm7,DWORD PTR ss:[edi+0x40038827]
 vfmsubadd213ph zmm7{k4}{z},zmm7,QWORD PTR ss:[edi+0x40038827]
 vfmsubadd213ph zmm7{k4}{z},zmm7,ss:[edi+0x40038827]
-vfmsubadd213ph zmm1,zmm5,ZMMWORD PTR [esi]
-vfmsubadd213ph zmm1,zmm5,BYTE PTR [esi]
-vfmsubadd213ph zmm1,zmm5,WORD PTR [esi]
-vfmsubadd213ph zmm1,zmm5,DWORD PTR [esi]
-vfmsubadd213ph zmm1,zmm5,QWORD PTR [esi]
-vfmsubadd213ph zmm1,zmm5,[esi]
 vfmsubadd231ph xmm1,xmm2,xmm6
 vfmsubadd231ph xmm1,xmm4,WORD BCST cs:[ebx+0x9c]
 vfmsubadd231ph xmm1,xmm4,WORD BCST BYTE PTR cs:[ebx+0x9c]
@@ -35227,19 +35189,14 @@ vfmsubadd231ph xmm7,xmm1,WORD PTR [ecx-0x19c8e6f7]
 vfmsubadd231ph xmm7,xmm1,DWORD PTR [ecx-0x19c8e6f7]
 vfmsubadd231ph xmm7,xmm1,QWORD PTR [ecx-0x19c8e6f7]
 vfmsubadd231ph xmm7,xmm1,[ecx-0x19c8e6f7]
-vfmsubadd231ph ymm2{k6},ymm4,ymm0
-vfmsubadd231ph ymm4{k6}{z},ymm2,YMMWORD PTR ss:[ebp-0x4a0]
-vfmsubadd231ph ymm4{k6}{z},ymm2,BYTE PTR ss:[ebp-0x4a0]
-vfmsubadd231ph ymm4{k6}{z},ymm2,WORD PTR ss:[ebp-0x4a0]
-vfmsubadd231ph ymm4{k6}{z},ymm2,DWORD PTR ss:[ebp-0x4a0]
-vfmsubadd231ph ymm4{k6}{z},ymm2,QWORD PTR ss:[ebp-0x4a0]
-vfmsubadd231ph ymm4{k6}{z},ymm2,ss:[ebp-0x4a0]
-vfmsubadd231ph ymm0{k6},ymm2,YMMWORD PTR [eax*8+0x3]
-vfmsubadd231ph ymm0{k6},ymm2,BYTE PTR [eax*8+0x3]
-vfmsubadd231ph ymm0{k6},ymm2,WORD PTR [eax*8+0x3]
-vfmsubadd231ph ymm0{k6},ymm2,DWORD PTR [eax*8+0x3]
-vfmsubadd231ph ymm0{k6},ymm2,QWORD PTR [eax*8+0x3]
-vfmsubadd231ph ymm0{k6},ymm2,[eax*8+0x3]
+vfmsubadd231ph ymm3,ymm0,ymm1
+vfmsubadd231ph ymm5{k6},ymm7,YMMWORD PTR fs:[esi]
+vfmsubadd231ph ymm5{k6},ymm7,BYTE PTR fs:[esi]
+vfmsubadd231ph ymm5{k6},ymm7,WORD PTR fs:[esi]
+vfmsubadd231ph ymm5{k6},ymm7,DWORD PTR fs:[esi]
+vfmsubadd231ph ymm5{k6},ymm7,QWORD PTR fs:[esi]
+vfmsubadd231ph ymm5{k6},ymm7,fs:[esi]
+vfmsubadd231ph ymm2,ymm2,WORD BCST ds:0xffffffd5
 vfmsubadd231ph zmm7,zmm2,zmm5
 vfmsubadd231ph zmm1{k5},zmm4,ZMMWORD PTR fs:[esi-0x51]
 vfmsubadd231ph zmm1{k5},zmm4,BYTE PTR fs:[esi-0x51]
@@ -35253,14 +35210,14 @@ vfmsubadd231ph zmm7,zmm2,WORD PTR [ebx*8-0x685a53f3]
 vfmsubadd231ph zmm7,zmm2,DWORD PTR [ebx*8-0x685a53f3]
 vfmsubadd231ph zmm7,zmm2,QWORD PTR [ebx*8-0x685a53f3]
 vfmsubadd231ph zmm7,zmm2,[ebx*8-0x685a53f3]
-vfmadd132ph xmm7{k4},xmm7,xmm1
-vfmadd132ph xmm0,xmm5,WORD BCST gs:0x290ccfab
 vfmadd132ph xmm5,xmm1,XMMWORD PTR [esi-0x54ea09c2]
 vfmadd132ph xmm5,xmm1,BYTE PTR [esi-0x54ea09c2]
 vfmadd132ph xmm5,xmm1,WORD PTR [esi-0x54ea09c2]
 vfmadd132ph xmm5,xmm1,DWORD PTR [esi-0x54ea09c2]
 vfmadd132ph xmm5,xmm1,QWORD PTR [esi-0x54ea09c2]
 vfmadd132ph xmm5,xmm1,[esi-0x54ea09c2]
+vfmadd132ph xmm7{k4},xmm7,xmm1
+vfmadd132ph xmm0,xmm5,WORD BCST gs:0x290ccfab
 vfmadd132ph ymm6,ymm5,ymm2
 vfmadd132ph ymm4{k2},ymm0,YMMWORD PTR es:[esi+eax*1]
 vfmadd132ph ymm4{k2},ymm0,BYTE PTR es:[esi+eax*1]
@@ -35273,13 +35230,13 @@ vfmadd132ph ymm7{k1}{z},ymm0,WORD BCST BYTE PTR [edx+ebx*8+0x82]
 vfmadd132ph ymm7{k1}{z},ymm0,WORD BCST WORD PTR [edx+ebx*8+0x82]
 vfmadd132ph ymm7{k1}{z},ymm0,WORD BCST DWORD PTR [edx+ebx*8+0x82]
 vfmadd132ph ymm7{k1}{z},ymm0,WORD BCST QWORD PTR [edx+ebx*8+0x82]
-vfmadd132ph zmm6{k4}{z},zmm3,zmm2{rz-sae}
-vfmadd132ph zmm1,zmm0,ZMMWORD PTR fs:[esi-0x400]
-vfmadd132ph zmm1,zmm0,BYTE PTR fs:[esi-0x400]
-vfmadd132ph zmm1,zmm0,WORD PTR fs:[esi-0x400]
-vfmadd132ph zmm1,zmm0,DWORD PTR fs:[esi-0x400]
-vfmadd132ph zmm1,zmm0,QWORD PTR fs:[esi-0x400]
-vfmadd132ph zmm1,zmm0,fs:[esi-0x400]
+vfmadd132ph zmm5,zmm1,zmm6
+vfmadd132ph zmm0{k7}{z},zmm5,ZMMWORD PTR gs:[eax]
+vfmadd132ph zmm0{k7}{z},zmm5,BYTE PTR gs:[eax]
+vfmadd132ph zmm0{k7}{z},zmm5,WORD PTR gs:[eax]
+vfmadd132ph zmm0{k7}{z},zmm5,DWORD PTR gs:[eax]
+vfmadd132ph zmm0{k7}{z},zmm5,QWORD PTR gs:[eax]
+vfmadd132ph zmm0{k7}{z},zmm5,gs:[eax]
 vfmadd132ph zmm2{k1},zmm0,WORD BCST [edi+0x3c4a256e]
 vfmadd213ph xmm0,xmm5,xmm0
 vfmadd213ph xmm6{k4}{z},xmm6,XMMWORD PTR ss:[ebx*2+0x336501e8]
@@ -35294,19 +35251,18 @@ vfmadd213ph xmm5,xmm1,WORD PTR [esi]
 vfmadd213ph xmm5,xmm1,DWORD PTR [esi]
 vfmadd213ph xmm5,xmm1,QWORD PTR [esi]
 vfmadd213ph xmm5,xmm1,[esi]
-vfmadd213ph ymm4{k1}{z},ymm6,ymm0
-vfmadd213ph ymm0,ymm5,YMMWORD PTR cs:[edi-0x6c0]
-vfmadd213ph ymm0,ymm5,BYTE PTR cs:[edi-0x6c0]
-vfmadd213ph ymm0,ymm5,WORD PTR cs:[edi-0x6c0]
-vfmadd213ph ymm0,ymm5,DWORD PTR cs:[edi-0x6c0]
-vfmadd213ph ymm0,ymm5,QWORD PTR cs:[edi-0x6c0]
-vfmadd213ph ymm0,ymm5,cs:[edi-0x6c0]
-vfmadd213ph ymm4{k1}{z},ymm5,YMMWORD PTR [eax+eiz*4]
-vfmadd213ph ymm4{k1}{z},ymm5,BYTE PTR [eax+eiz*4]
-vfmadd213ph ymm4{k1}{z},ymm5,WORD PTR [eax+eiz*4]
-vfmadd213ph ymm4{k1}{z},ymm5,DWORD PTR [eax+eiz*4]
-vfmadd213ph ymm4{k1}{z},ymm5,QWORD PTR [eax+eiz*4]
-vfmadd213ph ymm4{k1}{z},ymm5,[eax+eiz*4]
+vfmadd213ph ymm3,ymm1,ymm2
+vfmadd213ph ymm3,ymm7,WORD BCST [ecx+0xbc]
+vfmadd213ph ymm3,ymm7,WORD BCST BYTE PTR [ecx+0xbc]
+vfmadd213ph ymm3,ymm7,WORD BCST WORD PTR [ecx+0xbc]
+vfmadd213ph ymm3,ymm7,WORD BCST DWORD PTR [ecx+0xbc]
+vfmadd213ph ymm3,ymm7,WORD BCST QWORD PTR [ecx+0xbc]
+vfmadd213ph ymm3,ymm6,YMMWORD PTR fs:[eax]
+vfmadd213ph ymm3,ymm6,BYTE PTR fs:[eax]
+vfmadd213ph ymm3,ymm6,WORD PTR fs:[eax]
+vfmadd213ph ymm3,ymm6,DWORD PTR fs:[eax]
+vfmadd213ph ymm3,ymm6,QWORD PTR fs:[eax]
+vfmadd213ph ymm3,ymm6,fs:[eax]
 vfmadd213ph zmm7,zmm4,zmm2
 vfmadd213ph zmm5,zmm5,WORD BCST cs:[edi+ebp*1-0x6b52558b]
 vfmadd213ph zmm5,zmm5,WORD BCST BYTE PTR cs:[edi+ebp*1-0x6b52558b]
@@ -35330,27 +35286,30 @@ vfmadd231ph xmm3{k5}{z},xmm3,WORD BCST BYTE PTR [eax]
 vfmadd231ph xmm3{k5}{z},xmm3,WORD BCST WORD PTR [eax]
 vfmadd231ph xmm3{k5}{z},xmm3,WORD BCST DWORD PTR [eax]
 vfmadd231ph xmm3{k5}{z},xmm3,WORD BCST QWORD PTR [eax]
-vfmadd231ph ymm4{k6}{z},ymm4,ymm1
-vfmadd231ph ymm7,ymm1,YMMWORD PTR cs:[ebx+esi*8]
-vfmadd231ph ymm7,ymm1,BYTE PTR cs:[ebx+esi*8]
-vfmadd231ph ymm7,ymm1,WORD PTR cs:[ebx+esi*8]
-vfmadd231ph ymm7,ymm1,DWORD PTR cs:[ebx+esi*8]
-vfmadd231ph ymm7,ymm1,QWORD PTR cs:[ebx+esi*8]
-vfmadd231ph ymm7,ymm1,cs:[ebx+esi*8]
+vfmadd231ph ymm2,ymm0,ymm7
+vfmadd231ph ymm2,ymm1,WORD BCST gs:[ecx+0x30]
+vfmadd231ph ymm2,ymm1,WORD BCST BYTE PTR gs:[ecx+0x30]
+vfmadd231ph ymm2,ymm1,WORD BCST WORD PTR gs:[ecx+0x30]
+vfmadd231ph ymm2,ymm1,WORD BCST DWORD PTR gs:[ecx+0x30]
+vfmadd231ph ymm2,ymm1,WORD BCST QWORD PTR gs:[ecx+0x30]
 vfmadd231ph ymm3{k6}{z},ymm6,YMMWORD PTR [esi]
 vfmadd231ph ymm3{k6}{z},ymm6,BYTE PTR [esi]
 vfmadd231ph ymm3{k6}{z},ymm6,WORD PTR [esi]
 vfmadd231ph ymm3{k6}{z},ymm6,DWORD PTR [esi]
 vfmadd231ph ymm3{k6}{z},ymm6,QWORD PTR [esi]
 vfmadd231ph ymm3{k6}{z},ymm6,[esi]
+vfmadd231ph zmm6,zmm2,ZMMWORD PTR [edi+edx*2-0x1e1ebf4b]
+vfmadd231ph zmm6,zmm2,BYTE PTR [edi+edx*2-0x1e1ebf4b]
+vfmadd231ph zmm6,zmm2,WORD PTR [edi+edx*2-0x1e1ebf4b]
+vfmadd231ph zmm6,zmm2,DWORD PTR [edi+edx*2-0x1e1ebf4b]
+vfmadd231ph zmm6,zmm2,QWORD PTR [edi+edx*2-0x1e1ebf4b]
+vfmadd231ph zmm6,zmm2,[edi+edx*2-0x1e1ebf4b]
 vfmadd231ph zmm2{k2}{z},zmm5,zmm0
-vfmadd231ph zmm3,zmm2,ZMMWORD PTR es:[esp+esi*1]
-vfmadd231ph zmm3,zmm2,BYTE PTR es:[esp+esi*1]
-vfmadd231ph zmm3,zmm2,WORD PTR es:[esp+esi*1]
-vfmadd231ph zmm3,zmm2,DWORD PTR es:[esp+esi*1]
-vfmadd231ph zmm3,zmm2,QWORD PTR es:[esp+esi*1]
-vfmadd231ph zmm3,zmm2,es:[esp+esi*1]
-vfmadd231ph zmm6,zmm5,WORD BCST ds:0xf1eac80e
+vfmadd231ph zmm6{k4},zmm6,WORD BCST ss:[ebx-0x17135920]
+vfmadd231ph zmm6{k4},zmm6,WORD BCST BYTE PTR ss:[ebx-0x17135920]
+vfmadd231ph zmm6{k4},zmm6,WORD BCST WORD PTR ss:[ebx-0x17135920]
+vfmadd231ph zmm6{k4},zmm6,WORD BCST DWORD PTR ss:[ebx-0x17135920]
+vfmadd231ph zmm6{k4},zmm6,WORD BCST QWORD PTR ss:[ebx-0x17135920]
 vfnmadd132ph xmm7,xmm7,xmm6
 vfnmadd132ph xmm7,xmm4,WORD BCST ss:[esi+ebp*8]
 vfnmadd132ph xmm7,xmm4,WORD BCST BYTE PTR ss:[esi+ebp*8]
@@ -35362,20 +35321,20 @@ vfnmadd132ph xmm7{k5},xmm5,WORD BCST BYTE PTR [eax]
 vfnmadd132ph xmm7{k5},xmm5,WORD BCST WORD PTR [eax]
 vfnmadd132ph xmm7{k5},xmm5,WORD BCST DWORD PTR [eax]
 vfnmadd132ph xmm7{k5},xmm5,WORD BCST QWORD PTR [eax]
+vfnmadd132ph ymm0,ymm3,YMMWORD PTR [ecx*4-0x6946d94c]
+vfnmadd132ph ymm0,ymm3,BYTE PTR [ecx*4-0x6946d94c]
+vfnmadd132ph ymm0,ymm3,WORD PTR [ecx*4-0x6946d94c]
+vfnmadd132ph ymm0,ymm3,DWORD PTR [ecx*4-0x6946d94c]
+vfnmadd132ph ymm0,ymm3,QWORD PTR [ecx*4-0x6946d94c]
+vfnmadd132ph ymm0,ymm3,[ecx*4-0x6946d94c]
 vfnmadd132ph ymm0{k2}{z},ymm1,ymm1
-vfnmadd132ph ymm6,ymm4,YMMWORD PTR es:[edx+ebp*4-0xd40]
-vfnmadd132ph ymm6,ymm4,BYTE PTR es:[edx+ebp*4-0xd40]
-vfnmadd132ph ymm6,ymm4,WORD PTR es:[edx+ebp*4-0xd40]
-vfnmadd132ph ymm6,ymm4,DWORD PTR es:[edx+ebp*4-0xd40]
-vfnmadd132ph ymm6,ymm4,QWORD PTR es:[edx+ebp*4-0xd40]
-vfnmadd132ph ymm6,ymm4,es:[edx+ebp*4-0xd40]
-vfnmadd132ph ymm1{k5}{z},ymm2,YMMWORD PTR [esi*1+0x3e]
-vfnmadd132ph ymm1{k5}{z},ymm2,BYTE PTR [esi*1+0x3e]
-vfnmadd132ph ymm1{k5}{z},ymm2,WORD PTR [esi*1+0x3e]
-vfnmadd132ph ymm1{k5}{z},ymm2,DWORD PTR [esi*1+0x3e]
-vfnmadd132ph ymm1{k5}{z},ymm2,QWORD PTR [esi*1+0x3e]
-vfnmadd132ph ymm1{k5}{z},ymm2,[esi*1+0x3e]
-vfnmadd132ph zmm2{k2}{z},zmm7,zmm2
+vfnmadd132ph ymm4{k2}{z},ymm1,YMMWORD PTR ds:[eax]
+vfnmadd132ph ymm4{k2}{z},ymm1,BYTE PTR ds:[eax]
+vfnmadd132ph ymm4{k2}{z},ymm1,WORD PTR ds:[eax]
+vfnmadd132ph ymm4{k2}{z},ymm1,DWORD PTR ds:[eax]
+vfnmadd132ph ymm4{k2}{z},ymm1,QWORD PTR ds:[eax]
+vfnmadd132ph ymm4{k2}{z},ymm1,ds:[eax]
+vfnmadd132ph zmm6,zmm0,zmm5
 vfnmadd132ph zmm1{k4},zmm1,ZMMWORD PTR es:[edi+esi*1+0x1c0]
 vfnmadd132ph zmm1{k4},zmm1,BYTE PTR es:[edi+esi*1+0x1c0]
 vfnmadd132ph zmm1{k4},zmm1,WORD PTR es:[edi+esi*1+0x1c0]
@@ -35395,7 +35354,7 @@ vfnmadd213ph xmm1{k7}{z},xmm5,WORD PTR [ecx-0x471255b]
 vfnmadd213ph xmm1{k7}{z},xmm5,DWORD PTR [ecx-0x471255b]
 vfnmadd213ph xmm1{k7}{z},xmm5,QWORD PTR [ecx-0x471255b]
 vfnmadd213ph xmm1{k7}{z},xmm5,[ecx-0x471255b]
-vfnmadd213ph ymm3{k6},ymm7,ymm3
+vfnmadd213ph ymm2,ymm5,ymm7
 vfnmadd213ph ymm1,ymm4,WORD BCST cs:[ebp-0x5c]
 vfnmadd213ph ymm1,ymm4,WORD BCST BYTE PTR cs:[ebp-0x5c]
 vfnmadd213ph ymm1,ymm4,WORD BCST WORD PTR cs:[ebp-0x5c]
@@ -35406,16 +35365,25 @@ vfnmadd213ph ymm7{k4}{z},ymm6,WORD BCST BYTE PTR [ebx-0x3]
 vfnmadd213ph ymm7{k4}{z},ymm6,WORD BCST WORD PTR [ebx-0x3]
 vfnmadd213ph ymm7{k4}{z},ymm6,WORD BCST DWORD PTR [ebx-0x3]
 vfnmadd213ph ymm7{k4}{z},ymm6,WORD BCST QWORD PTR [ebx-0x3]
+vfnmadd213ph zmm0,zmm2,ZMMWORD PTR [esi]
+vfnmadd213ph zmm0,zmm2,BYTE PTR [esi]
+vfnmadd213ph zmm0,zmm2,WORD PTR [esi]
+vfnmadd213ph zmm0,zmm2,DWORD PTR [esi]
+vfnmadd213ph zmm0,zmm2,QWORD PTR [esi]
+vfnmadd213ph zmm0,zmm2,[esi]
 vfnmadd213ph zmm5{k3}{z},zmm7,zmm3{ru-sae}
-vfnmadd213ph zmm7{k6}{z},zmm4,WORD BCST cs:[ecx]
-vfnmadd213ph zmm3{k3},zmm7,WORD BCST [ebp+0xb2]
-vfnmadd231ph xmm4{k3},xmm0,xmm6
-vfnmadd231ph xmm1,xmm6,XMMWORD PTR gs:[edx+ebp*4-0x4b0]
-vfnmadd231ph xmm1,xmm6,BYTE PTR gs:[edx+ebp*4-0x4b0]
-vfnmadd231ph xmm1,xmm6,WORD PTR gs:[edx+ebp*4-0x4b0]
-vfnmadd231ph xmm1,xmm6,DWORD PTR gs:[edx+ebp*4-0x4b0]
-vfnmadd231ph xmm1,xmm6,QWORD PTR gs:[edx+ebp*4-0x4b0]
-vfnmadd231ph xmm1,xmm6,gs:[edx+ebp*4-0x4b0]
+vfnmadd213ph zmm3{k5}{z},zmm0,ZMMWORD PTR cs:[eax+esi*4-0x1c0]
+vfnmadd213ph zmm3{k5}{z},zmm0,BYTE PTR cs:[eax+esi*4-0x1c0]
+vfnmadd213ph zmm3{k5}{z},zmm0,WORD PTR cs:[eax+esi*4-0x1c0]
+vfnmadd213ph zmm3{k5}{z},zmm0,DWORD PTR cs:[eax+esi*4-0x1c0]
+vfnmadd213ph zmm3{k5}{z},zmm0,QWORD PTR cs:[eax+esi*4-0x1c0]
+vfnmadd213ph zmm3{k5}{z},zmm0,cs:[eax+esi*4-0x1c0]
+vfnmadd231ph xmm3,xmm4,xmm0
+vfnmadd231ph xmm0,xmm0,WORD BCST es:[edx]
+vfnmadd231ph xmm0,xmm0,WORD BCST BYTE PTR es:[edx]
+vfnmadd231ph xmm0,xmm0,WORD BCST WORD PTR es:[edx]
+vfnmadd231ph xmm0,xmm0,WORD BCST DWORD PTR es:[edx]
+vfnmadd231ph xmm0,xmm0,WORD BCST QWORD PTR es:[edx]
 vfnmadd231ph xmm4{k2},xmm5,XMMWORD PTR [ecx+0x3e0]
 vfnmadd231ph xmm4{k2},xmm5,BYTE PTR [ecx+0x3e0]
 vfnmadd231ph xmm4{k2},xmm5,WORD PTR [ecx+0x3e0]
@@ -35446,39 +35414,35 @@ vfnmadd231ph zmm4,zmm6,WORD PTR es:[edx+ecx*8]
 vfnmadd231ph zmm4,zmm6,DWORD PTR es:[edx+ecx*8]
 vfnmadd231ph zmm4,zmm6,QWORD PTR es:[edx+ecx*8]
 vfnmadd231ph zmm4,zmm6,es:[edx+ecx*8]
-vfmadd132sh xmm2{k2},xmm0,xmm6
-vfmadd132sh xmm6,xmm1,WORD PTR ds:[esi+0x731d6ef6]
-vfmadd132sh xmm6,xmm1,BYTE PTR ds:[esi+0x731d6ef6]
-vfmadd132sh xmm6,xmm1,DWORD PTR ds:[esi+0x731d6ef6]
-vfmadd132sh xmm6,xmm1,QWORD PTR ds:[esi+0x731d6ef6]
-vfmadd132sh xmm6,xmm1,ds:[esi+0x731d6ef6]
-vfmadd132sh xmm4{k5}{z},xmm3,WORD PTR [edi+edi*2]
-vfmadd132sh xmm4{k5}{z},xmm3,BYTE PTR [edi+edi*2]
-vfmadd132sh xmm4{k5}{z},xmm3,DWORD PTR [edi+edi*2]
-vfmadd132sh xmm4{k5}{z},xmm3,QWORD PTR [edi+edi*2]
-vfmadd132sh xmm4{k5}{z},xmm3,[edi+edi*2]
+vfmadd132sh xmm5,xmm7,xmm7
+vfmadd132sh xmm3{k7}{z},xmm6,WORD PTR ds:[edi]
+vfmadd132sh xmm3{k7}{z},xmm6,BYTE PTR ds:[edi]
+vfmadd132sh xmm3{k7}{z},xmm6,DWORD PTR ds:[edi]
+vfmadd132sh xmm3{k7}{z},xmm6,QWORD PTR ds:[edi]
+vfmadd132sh xmm3{k7}{z},xmm6,ds:[edi]
+vfmadd132sh xmm0,xmm0,WORD PTR [edx+edi*4]
+vfmadd132sh xmm0,xmm0,BYTE PTR [edx+edi*4]
+vfmadd132sh xmm0,xmm0,DWORD PTR [edx+edi*4]
+vfmadd132sh xmm0,xmm0,QWORD PTR [edx+edi*4]
+vfmadd132sh xmm0,xmm0,[edx+edi*4]
+vfmadd213sh xmm4,xmm1,WORD PTR ds:0xf8c1a12f
+vfmadd213sh xmm4,xmm1,BYTE PTR ds:0xf8c1a12f
+vfmadd213sh xmm4,xmm1,DWORD PTR ds:0xf8c1a12f
+vfmadd213sh xmm4,xmm1,QWORD PTR ds:0xf8c1a12f
+vfmadd213sh xmm4,xmm1,ds:0xf8c1a12f
 vfmadd213sh xmm6{k2},xmm1,xmm0{ru-sae}
 vfmadd213sh xmm0{k5}{z},xmm4,WORD PTR cs:[edx-0xca]
 vfmadd213sh xmm0{k5}{z},xmm4,BYTE PTR cs:[edx-0xca]
 vfmadd213sh xmm0{k5}{z},xmm4,DWORD PTR cs:[edx-0xca]
 vfmadd213sh xmm0{k5}{z},xmm4,QWORD PTR cs:[edx-0xca]
 vfmadd213sh xmm0{k5}{z},xmm4,cs:[edx-0xca]
-vfmadd213sh xmm4,xmm1,WORD PTR ds:0xf8c1a12f
-vfmadd213sh xmm4,xmm1,BYTE PTR ds:0xf8c1a12f
-vfmadd213sh xmm4,xmm1,DWORD PTR ds:0xf8c1a12f
-vfmadd213sh xmm4,xmm1,QWORD PTR ds:0xf8c1a12f
-vfmadd213sh xmm4,xmm1,ds:0xf8c1a12f
+vfmadd231sh xmm3,xmm5,WORD PTR [ebp-0x30]
+vfmadd231sh xmm3,xmm5,BYTE PTR [ebp-0x30]
+vfmadd231sh xmm3,xmm5,DWORD PTR [ebp-0x30]
+vfmadd231sh xmm3,xmm5,QWORD PTR [ebp-0x30]
+vfmadd231sh xmm3,xmm5,[ebp-0x30]
 vfmadd231sh xmm4{k3}{z},xmm1,xmm7{rz-sae}
-vfmadd231sh xmm5,xmm2,WORD PTR ss:[esi-0xfb0d28b]
-vfmadd231sh xmm5,xmm2,BYTE PTR ss:[esi-0xfb0d28b]
-vfmadd231sh xmm5,xmm2,DWORD PTR ss:[esi-0xfb0d28b]
-vfmadd231sh xmm5,xmm2,QWORD PTR ss:[esi-0xfb0d28b]
-vfmadd231sh xmm5,xmm2,ss:[esi-0xfb0d28b]
 vfmadd231sh xmm1{k3}{z},xmm3,WORD PTR [eax+0x2]
-vfmadd231sh xmm1{k3}{z},xmm3,BYTE PTR [eax+0x2]
-vfmadd231sh xmm1{k3}{z},xmm3,DWORD PTR [eax+0x2]
-vfmadd231sh xmm1{k3}{z},xmm3,QWORD PTR [eax+0x2]
-vfmadd231sh xmm1{k3}{z},xmm3,[eax+0x2]
 vfnmadd132sh xmm6,xmm1,xmm7
 vfnmadd132sh xmm5{k2},xmm3,WORD PTR cs:[esp+edx*8-0x7db2eca0]
 vfnmadd132sh xmm5{k2},xmm3,BYTE PTR cs:[esp+edx*8-0x7db2eca0]
@@ -35490,7 +35454,7 @@ vfnmadd132sh xmm2,xmm7,BYTE PTR [esi+0x42]
 vfnmadd132sh xmm2,xmm7,DWORD PTR [esi+0x42]
 vfnmadd132sh xmm2,xmm7,QWORD PTR [esi+0x42]
 vfnmadd132sh xmm2,xmm7,[esi+0x42]
-vfnmadd213sh xmm2{k4},xmm1,xmm6{rd-sae}
+vfnmadd213sh xmm3,xmm2,xmm1
 vfnmadd213sh xmm4{k5},xmm0,WORD PTR ss:[edi]
 vfnmadd213sh xmm4{k5},xmm0,BYTE PTR ss:[edi]
 vfnmadd213sh xmm4{k5},xmm0,DWORD PTR ss:[edi]
@@ -35556,32 +35520,31 @@ vfmsub213ph xmm2,xmm5,WORD PTR [edi+ecx*2]
 vfmsub213ph xmm2,xmm5,DWORD PTR [edi+ecx*2]
 vfmsub213ph xmm2,xmm5,QWORD PTR [edi+ecx*2]
 vfmsub213ph xmm2,xmm5,[edi+ecx*2]
+vfmsub213ph ymm7,ymm7,YMMWORD PTR [ebp-0xba0]
+vfmsub213ph ymm7,ymm7,BYTE PTR [ebp-0xba0]
+vfmsub213ph ymm7,ymm7,WORD PTR [ebp-0xba0]
+vfmsub213ph ymm7,ymm7,DWORD PTR [ebp-0xba0]
+vfmsub213ph ymm7,ymm7,QWORD PTR [ebp-0xba0]
+vfmsub213ph ymm7,ymm7,[ebp-0xba0]
 vfmsub213ph ymm1{k6}{z},ymm2,ymm0
-vfmsub213ph ymm4,ymm1,YMMWORD PTR ss:[ebp-0x602d4d51]
-vfmsub213ph ymm4,ymm1,BYTE PTR ss:[ebp-0x602d4d51]
-vfmsub213ph ymm4,ymm1,WORD PTR ss:[ebp-0x602d4d51]
-vfmsub213ph ymm4,ymm1,DWORD PTR ss:[ebp-0x602d4d51]
-vfmsub213ph ymm4,ymm1,QWORD PTR ss:[ebp-0x602d4d51]
-vfmsub213ph ymm4,ymm1,ss:[ebp-0x602d4d51]
-vfmsub213ph ymm4{k5},ymm7,YMMWORD PTR [eax]
-vfmsub213ph ymm4{k5},ymm7,BYTE PTR [eax]
-vfmsub213ph ymm4{k5},ymm7,WORD PTR [eax]
-vfmsub213ph ymm4{k5},ymm7,DWORD PTR [eax]
-vfmsub213ph ymm4{k5},ymm7,QWORD PTR [eax]
-vfmsub213ph ymm4{k5},ymm7,[eax]
-vfmsub213ph zmm5{k2},zmm0,zmm3
-vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST [ebp+0xfc]
-vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST BYTE PTR [ebp+0xfc]
-vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST WORD PTR [ebp+0xfc]
-vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST DWORD PTR [ebp+0xfc]
-vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST QWORD PTR [ebp+0xfc]
+vfmsub213ph ymm4,ymm2,WORD BCST ds:[esi+ebx*2-0xe2]
+vfmsub213ph ymm4,ymm2,WORD BCST BYTE PTR ds:[esi+ebx*2-0xe2]
+vfmsub213ph ymm4,ymm2,WORD BCST WORD PTR ds:[esi+ebx*2-0xe2]
+vfmsub213ph ymm4,ymm2,WORD BCST DWORD PTR ds:[esi+ebx*2-0xe2]
+vfmsub213ph ymm4,ymm2,WORD BCST QWORD PTR ds:[esi+ebx*2-0xe2]
 vfmsub213ph zmm3,zmm0,ZMMWORD PTR [edi-0x59]
 vfmsub213ph zmm3,zmm0,BYTE PTR [edi-0x59]
 vfmsub213ph zmm3,zmm0,WORD PTR [edi-0x59]
 vfmsub213ph zmm3,zmm0,DWORD PTR [edi-0x59]
 vfmsub213ph zmm3,zmm0,QWORD PTR [edi-0x59]
 vfmsub213ph zmm3,zmm0,[edi-0x59]
-vfmsub231ph xmm7{k7}{z},xmm2,xmm2
+vfmsub213ph zmm5{k2},zmm0,zmm3
+vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST [ebp+0xfc]
+vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST BYTE PTR [ebp+0xfc]
+vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST WORD PTR [ebp+0xfc]
+vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST DWORD PTR [ebp+0xfc]
+vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST QWORD PTR [ebp+0xfc]
+vfmsub231ph xmm1,xmm6,xmm1
 vfmsub231ph xmm6,xmm2,WORD BCST fs:[esi]
 vfmsub231ph xmm6,xmm2,WORD BCST BYTE PTR fs:[esi]
 vfmsub231ph xmm6,xmm2,WORD BCST WORD PTR fs:[esi]
@@ -35592,27 +35555,32 @@ vfmsub231ph xmm6{k2},xmm3,WORD BCST BYTE PTR [ebp+ebp*8+0x53f46299]
 vfmsub231ph xmm6{k2},xmm3,WORD BCST WORD PTR [ebp+ebp*8+0x53f46299]
 vfmsub231ph xmm6{k2},xmm3,WORD BCST DWORD PTR [ebp+ebp*8+0x53f46299]
 vfmsub231ph xmm6{k2},xmm3,WORD BCST QWORD PTR [ebp+ebp*8+0x53f46299]
+vfmsub231ph ymm2,ymm6,YMMWORD PTR [eax+ebx*2]
+vfmsub231ph ymm2,ymm6,BYTE PTR [eax+ebx*2]
+vfmsub231ph ymm2,ymm6,WORD PTR [eax+ebx*2]
+vfmsub231ph ymm2,ymm6,DWORD PTR [eax+ebx*2]
+vfmsub231ph ymm2,ymm6,QWORD PTR [eax+ebx*2]
+vfmsub231ph ymm2,ymm6,[eax+ebx*2]
 vfmsub231ph ymm7{k3}{z},ymm3,ymm1
-vfmsub231ph ymm7,ymm2,YMMWORD PTR gs:[edi+ecx*2]
-vfmsub231ph ymm7,ymm2,BYTE PTR gs:[edi+ecx*2]
-vfmsub231ph ymm7,ymm2,WORD PTR gs:[edi+ecx*2]
-vfmsub231ph ymm7,ymm2,DWORD PTR gs:[edi+ecx*2]
-vfmsub231ph ymm7,ymm2,QWORD PTR gs:[edi+ecx*2]
-vfmsub231ph ymm7,ymm2,gs:[edi+ecx*2]
-vfmsub231ph ymm1{k2}{z},ymm6,YMMWORD PTR ds:0xd8850828
-vfmsub231ph ymm1{k2}{z},ymm6,BYTE PTR ds:0xd8850828
-vfmsub231ph ymm1{k2}{z},ymm6,WORD PTR ds:0xd8850828
-vfmsub231ph ymm1{k2}{z},ymm6,DWORD PTR ds:0xd8850828
-vfmsub231ph ymm1{k2}{z},ymm6,QWORD PTR ds:0xd8850828
-vfmsub231ph ymm1{k2}{z},ymm6,ds:0xd8850828
+vfmsub231ph ymm0{k4}{z},ymm1,YMMWORD PTR cs:[ebx+0x5a0]
+vfmsub231ph ymm0{k4}{z},ymm1,BYTE PTR cs:[ebx+0x5a0]
+vfmsub231ph ymm0{k4}{z},ymm1,WORD PTR cs:[ebx+0x5a0]
+vfmsub231ph ymm0{k4}{z},ymm1,DWORD PTR cs:[ebx+0x5a0]
+vfmsub231ph ymm0{k4}{z},ymm1,QWORD PTR cs:[ebx+0x5a0]
+vfmsub231ph ymm0{k4}{z},ymm1,cs:[ebx+0x5a0]
+vfmsub231ph zmm2,zmm3,ZMMWORD PTR [edx]
+vfmsub231ph zmm2,zmm3,BYTE PTR [edx]
+vfmsub231ph zmm2,zmm3,WORD PTR [edx]
+vfmsub231ph zmm2,zmm3,DWORD PTR [edx]
+vfmsub231ph zmm2,zmm3,QWORD PTR [edx]
+vfmsub231ph zmm2,zmm3,[edx]
 vfmsub231ph zmm5{k5}{z},zmm5,zmm4
-vfmsub231ph zmm3,zmm5,ZMMWORD PTR cs:[edi-0x285f43a5]
-vfmsub231ph zmm3,zmm5,BYTE PTR cs:[edi-0x285f43a5]
-vfmsub231ph zmm3,zmm5,WORD PTR cs:[edi-0x285f43a5]
-vfmsub231ph zmm3,zmm5,DWORD PTR cs:[edi-0x285f43a5]
-vfmsub231ph zmm3,zmm5,QWORD PTR cs:[edi-0x285f43a5]
-vfmsub231ph zmm3,zmm5,cs:[edi-0x285f43a5]
-vfmsub231ph zmm0,zmm0,WORD BCST [esi+eax*2-0x3c9c407d]
+vfmsub231ph zmm7{k6},zmm7,ZMMWORD PTR ss:[esp+edi*2]
+vfmsub231ph zmm7{k6},zmm7,BYTE PTR ss:[esp+edi*2]
+vfmsub231ph zmm7{k6},zmm7,WORD PTR ss:[esp+edi*2]
+vfmsub231ph zmm7{k6},zmm7,DWORD PTR ss:[esp+edi*2]
+vfmsub231ph zmm7{k6},zmm7,QWORD PTR ss:[esp+edi*2]
+vfmsub231ph zmm7{k6},zmm7,ss:[esp+edi*2]
 vfnmsub132ph xmm1,xmm7,xmm2
 vfnmsub132ph xmm5,xmm4,WORD BCST fs:[edi]
 vfnmsub132ph xmm5,xmm4,WORD BCST BYTE PTR fs:[edi]
@@ -35636,7 +35604,7 @@ vfnmsub132ph ymm4{k1},ymm4,WORD BCST BYTE PTR [edx+ebx*4]
 vfnmsub132ph ymm4{k1},ymm4,WORD BCST WORD PTR [edx+ebx*4]
 vfnmsub132ph ymm4{k1},ymm4,WORD BCST DWORD PTR [edx+ebx*4]
 vfnmsub132ph ymm4{k1},ymm4,WORD BCST QWORD PTR [edx+ebx*4]
-vfnmsub132ph zmm2,zmm2,zmm5{rz-sae}
+vfnmsub132ph zmm2,zmm2,zmm5
 vfnmsub132ph zmm6{k6},zmm1,ZMMWORD PTR cs:[edx]
 vfnmsub132ph zmm6{k6},zmm1,BYTE PTR cs:[edx]
 vfnmsub132ph zmm6{k6},zmm1,WORD PTR cs:[edx]
@@ -35644,7 +35612,7 @@ vfnmsub132ph zmm6{k6},zmm1,DWORD PTR cs:[edx]
 vfnmsub132ph zmm6{k6},zmm1,QWORD PTR cs:[edx]
 vfnmsub132ph zmm6{k6},zmm1,cs:[edx]
 vfnmsub132ph zmm2{k6}{z},zmm0,WORD BCST [edx+edi*2-0x6a]
-vfnmsub213ph xmm1{k7}{z},xmm4,xmm2
+vfnmsub213ph xmm3,xmm0,xmm1
 vfnmsub213ph xmm3{k1}{z},xmm0,WORD BCST gs:[ecx+eax*2+0xfe]
 vfnmsub213ph xmm3{k1}{z},xmm0,WORD BCST BYTE PTR gs:[ecx+eax*2+0xfe]
 vfnmsub213ph xmm3{k1}{z},xmm0,WORD BCST WORD PTR gs:[ecx+eax*2+0xfe]
@@ -35656,7 +35624,7 @@ vfnmsub213ph xmm4{k1}{z},xmm7,WORD PTR [ebx]
 vfnmsub213ph xmm4{k1}{z},xmm7,DWORD PTR [ebx]
 vfnmsub213ph xmm4{k1}{z},xmm7,QWORD PTR [ebx]
 vfnmsub213ph xmm4{k1}{z},xmm7,[ebx]
-vfnmsub213ph ymm6{k6}{z},ymm6,ymm5
+vfnmsub213ph ymm2,ymm1,ymm5
 vfnmsub213ph ymm2,ymm1,WORD BCST cs:[esi]
 vfnmsub213ph ymm2,ymm1,WORD BCST BYTE PTR cs:[esi]
 vfnmsub213ph ymm2,ymm1,WORD BCST WORD PTR cs:[esi]
@@ -35668,18 +35636,18 @@ vfnmsub213ph ymm3{k4},ymm3,WORD PTR [eax+eax*8+0x520]
 vfnmsub213ph ymm3{k4},ymm3,DWORD PTR [eax+eax*8+0x520]
 vfnmsub213ph ymm3{k4},ymm3,QWORD PTR [eax+eax*8+0x520]
 vfnmsub213ph ymm3{k4},ymm3,[eax+eax*8+0x520]
+vfnmsub213ph zmm5,zmm5,ZMMWORD PTR [esp+ebx*1]
+vfnmsub213ph zmm5,zmm5,BYTE PTR [esp+ebx*1]
+vfnmsub213ph zmm5,zmm5,WORD PTR [esp+ebx*1]
+vfnmsub213ph zmm5,zmm5,DWORD PTR [esp+ebx*1]
+vfnmsub213ph zmm5,zmm5,QWORD PTR [esp+ebx*1]
+vfnmsub213ph zmm5,zmm5,[esp+ebx*1]
 vfnmsub213ph zmm6{k1}{z},zmm7,zmm7{rd-sae}
-vfnmsub213ph zmm4,zmm3,ZMMWORD PTR cs:[eax+edi*4-0x4ac8589b]
-vfnmsub213ph zmm4,zmm3,BYTE PTR cs:[eax+edi*4-0x4ac8589b]
-vfnmsub213ph zmm4,zmm3,WORD PTR cs:[eax+edi*4-0x4ac8589b]
-vfnmsub213ph zmm4,zmm3,DWORD PTR cs:[eax+edi*4-0x4ac8589b]
-vfnmsub213ph zmm4,zmm3,QWORD PTR cs:[eax+edi*4-0x4ac8589b]
-vfnmsub213ph zmm4,zmm3,cs:[eax+edi*4-0x4ac8589b]
-vfnmsub213ph zmm2{k5}{z},zmm2,WORD BCST [edi-0x4ce969e8]
-vfnmsub213ph zmm2{k5}{z},zmm2,WORD BCST BYTE PTR [edi-0x4ce969e8]
-vfnmsub213ph zmm2{k5}{z},zmm2,WORD BCST WORD PTR [edi-0x4ce969e8]
-vfnmsub213ph zmm2{k5}{z},zmm2,WORD BCST DWORD PTR [edi-0x4ce969e8]
-vfnmsub213ph zmm2{k5}{z},zmm2,WORD BCST QWORD PTR [edi-0x4ce969e8]
+vfnmsub213ph zmm1,zmm6,WORD BCST ss:[esi+0x650ee32d]
+vfnmsub213ph zmm1,zmm6,WORD BCST BYTE PTR ss:[esi+0x650ee32d]
+vfnmsub213ph zmm1,zmm6,WORD BCST WORD PTR ss:[esi+0x650ee32d]
+vfnmsub213ph zmm1,zmm6,WORD BCST DWORD PTR ss:[esi+0x650ee32d]
+vfnmsub213ph zmm1,zmm6,WORD BCST QWORD PTR ss:[esi+0x650ee32d]
 vfnmsub231ph xmm1,xmm1,xmm6
 vfnmsub231ph xmm2{k1}{z},xmm6,XMMWORD PTR fs:[edx]
 vfnmsub231ph xmm2{k1}{z},xmm6,BYTE PTR fs:[edx]
@@ -35692,31 +35660,32 @@ vfnmsub231ph xmm6,xmm3,WORD BCST BYTE PTR [esi-0x6359cfc6]
 vfnmsub231ph xmm6,xmm3,WORD BCST WORD PTR [esi-0x6359cfc6]
 vfnmsub231ph xmm6,xmm3,WORD BCST DWORD PTR [esi-0x6359cfc6]
 vfnmsub231ph xmm6,xmm3,WORD BCST QWORD PTR [esi-0x6359cfc6]
+vfnmsub231ph ymm4,ymm1,YMMWORD PTR [esp+esi*4]
+vfnmsub231ph ymm4,ymm1,BYTE PTR [esp+esi*4]
+vfnmsub231ph ymm4,ymm1,WORD PTR [esp+esi*4]
+vfnmsub231ph ymm4,ymm1,DWORD PTR [esp+esi*4]
+vfnmsub231ph ymm4,ymm1,QWORD PTR [esp+esi*4]
+vfnmsub231ph ymm4,ymm1,[esp+esi*4]
 vfnmsub231ph ymm3{k3},ymm7,ymm4
-vfnmsub231ph ymm4,ymm6,WORD BCST gs:[esi+edx*2]
-vfnmsub231ph ymm4,ymm6,WORD BCST BYTE PTR gs:[esi+edx*2]
-vfnmsub231ph ymm4,ymm6,WORD BCST WORD PTR gs:[esi+edx*2]
-vfnmsub231ph ymm4,ymm6,WORD BCST DWORD PTR gs:[esi+edx*2]
-vfnmsub231ph ymm4,ymm6,WORD BCST QWORD PTR gs:[esi+edx*2]
-vfnmsub231ph ymm5{k5},ymm2,YMMWORD PTR [ecx-0x7398b18b]
-vfnmsub231ph ymm5{k5},ymm2,BYTE PTR [ecx-0x7398b18b]
-vfnmsub231ph ymm5{k5},ymm2,WORD PTR [ecx-0x7398b18b]
-vfnmsub231ph ymm5{k5},ymm2,DWORD PTR [ecx-0x7398b18b]
-vfnmsub231ph ymm5{k5},ymm2,QWORD PTR [ecx-0x7398b18b]
-vfnmsub231ph ymm5{k5},ymm2,[ecx-0x7398b18b]
+vfnmsub231ph ymm2{k2},ymm1,YMMWORD PTR cs:[ecx-0xde0]
+vfnmsub231ph ymm2{k2},ymm1,BYTE PTR cs:[ecx-0xde0]
+vfnmsub231ph ymm2{k2},ymm1,WORD PTR cs:[ecx-0xde0]
+vfnmsub231ph ymm2{k2},ymm1,DWORD PTR cs:[ecx-0xde0]
+vfnmsub231ph ymm2{k2},ymm1,QWORD PTR cs:[ecx-0xde0]
+vfnmsub231ph ymm2{k2},ymm1,cs:[ecx-0xde0]
+vfnmsub231ph zmm3,zmm1,ZMMWORD PTR [edi+eiz*4]
+vfnmsub231ph zmm3,zmm1,BYTE PTR [edi+eiz*4]
+vfnmsub231ph zmm3,zmm1,WORD PTR [edi+eiz*4]
+vfnmsub231ph zmm3,zmm1,DWORD PTR [edi+eiz*4]
+vfnmsub231ph zmm3,zmm1,QWORD PTR [edi+eiz*4]
+vfnmsub231ph zmm3,zmm1,[edi+eiz*4]
 vfnmsub231ph zmm0,zmm5,zmm2{ru-sae}
 vfnmsub231ph zmm3,zmm2,WORD BCST cs:[edi+esi*1-0x6]
 vfnmsub231ph zmm3,zmm2,WORD BCST BYTE PTR cs:[edi+esi*1-0x6]
 vfnmsub231ph zmm3,zmm2,WORD BCST WORD PTR cs:[edi+esi*1-0x6]
 vfnmsub231ph zmm3,zmm2,WORD BCST DWORD PTR cs:[edi+esi*1-0x6]
 vfnmsub231ph zmm3,zmm2,WORD BCST QWORD PTR cs:[edi+esi*1-0x6]
-vfnmsub231ph zmm2{k5}{z},zmm1,ZMMWORD PTR [esi-0x680]
-vfnmsub231ph zmm2{k5}{z},zmm1,BYTE PTR [esi-0x680]
-vfnmsub231ph zmm2{k5}{z},zmm1,WORD PTR [esi-0x680]
-vfnmsub231ph zmm2{k5}{z},zmm1,DWORD PTR [esi-0x680]
-vfnmsub231ph zmm2{k5}{z},zmm1,QWORD PTR [esi-0x680]
-vfnmsub231ph zmm2{k5}{z},zmm1,[esi-0x680]
-vfmsub132sh xmm6,xmm6,xmm1{ru-sae}
+vfmsub132sh xmm4,xmm4,xmm1
 vfmsub132sh xmm7{k5}{z},xmm7,WORD PTR es:[ecx+eax*1]
 vfmsub132sh xmm7{k5}{z},xmm7,BYTE PTR es:[ecx+eax*1]
 vfmsub132sh xmm7{k5}{z},xmm7,DWORD PTR es:[ecx+eax*1]
@@ -35727,7 +35696,7 @@ vfmsub132sh xmm2{k1},xmm3,BYTE PTR [ebp+eax*2+0xd1434eb]
 vfmsub132sh xmm2{k1},xmm3,DWORD PTR [ebp+eax*2+0xd1434eb]
 vfmsub132sh xmm2{k1},xmm3,QWORD PTR [ebp+eax*2+0xd1434eb]
 vfmsub132sh xmm2{k1},xmm3,[ebp+eax*2+0xd1434eb]
-vfmsub213sh xmm5,xmm1,xmm6{rz-sae}
+vfmsub213sh xmm1,xmm6,xmm7
 vfmsub213sh xmm5{k3},xmm1,WORD PTR fs:0x33f22a5e
 vfmsub213sh xmm5{k3},xmm1,BYTE PTR fs:0x33f22a5e
 vfmsub213sh xmm5{k3},xmm1,DWORD PTR fs:0x33f22a5e
@@ -35738,18 +35707,18 @@ vfmsub213sh xmm7,xmm0,BYTE PTR [edx+ecx*1+0x32]
 vfmsub213sh xmm7,xmm0,DWORD PTR [edx+ecx*1+0x32]
 vfmsub213sh xmm7,xmm0,QWORD PTR [edx+ecx*1+0x32]
 vfmsub213sh xmm7,xmm0,[edx+ecx*1+0x32]
+vfmsub231sh xmm1,xmm0,WORD PTR [ebp+0x6e]
+vfmsub231sh xmm1,xmm0,BYTE PTR [ebp+0x6e]
+vfmsub231sh xmm1,xmm0,DWORD PTR [ebp+0x6e]
+vfmsub231sh xmm1,xmm0,QWORD PTR [ebp+0x6e]
+vfmsub231sh xmm1,xmm0,[ebp+0x6e]
 vfmsub231sh xmm6{k3},xmm1,xmm6
 vfmsub231sh xmm4{k6}{z},xmm5,WORD PTR ss:[ecx+eax*4]
 vfmsub231sh xmm4{k6}{z},xmm5,BYTE PTR ss:[ecx+eax*4]
 vfmsub231sh xmm4{k6}{z},xmm5,DWORD PTR ss:[ecx+eax*4]
 vfmsub231sh xmm4{k6}{z},xmm5,QWORD PTR ss:[ecx+eax*4]
 vfmsub231sh xmm4{k6}{z},xmm5,ss:[ecx+eax*4]
-vfmsub231sh xmm1,xmm0,WORD PTR [ebp+0x6e]
-vfmsub231sh xmm1,xmm0,BYTE PTR [ebp+0x6e]
-vfmsub231sh xmm1,xmm0,DWORD PTR [ebp+0x6e]
-vfmsub231sh xmm1,xmm0,QWORD PTR [ebp+0x6e]
-vfmsub231sh xmm1,xmm0,[ebp+0x6e]
-vfnmsub132sh xmm0{k7}{z},xmm5,xmm5
+vfnmsub132sh xmm5,xmm0,xmm2
 vfnmsub132sh xmm6{k5},xmm0,WORD PTR ss:[edx]
 vfnmsub132sh xmm6{k5},xmm0,BYTE PTR ss:[edx]
 vfnmsub132sh xmm6{k5},xmm0,DWORD PTR ss:[edx]
@@ -35760,17 +35729,17 @@ vfnmsub132sh xmm4,xmm0,BYTE PTR [edi-0x5e409036]
 vfnmsub132sh xmm4,xmm0,DWORD PTR [edi-0x5e409036]
 vfnmsub132sh xmm4,xmm0,QWORD PTR [edi-0x5e409036]
 vfnmsub132sh xmm4,xmm0,[edi-0x5e409036]
+vfnmsub213sh xmm3,xmm4,WORD PTR [ebx+ebp*4+0x2fac9b81]
+vfnmsub213sh xmm3,xmm4,BYTE PTR [ebx+ebp*4+0x2fac9b81]
+vfnmsub213sh xmm3,xmm4,DWORD PTR [ebx+ebp*4+0x2fac9b81]
+vfnmsub213sh xmm3,xmm4,QWORD PTR [ebx+ebp*4+0x2fac9b81]
+vfnmsub213sh xmm3,xmm4,[ebx+ebp*4+0x2fac9b81]
 vfnmsub213sh xmm7,xmm2,xmm4{rn-sae}
 vfnmsub213sh xmm0{k2}{z},xmm0,WORD PTR ds:[esp+eax*2]
 vfnmsub213sh xmm0{k2}{z},xmm0,BYTE PTR ds:[esp+eax*2]
 vfnmsub213sh xmm0{k2}{z},xmm0,DWORD PTR ds:[esp+eax*2]
 vfnmsub213sh xmm0{k2}{z},xmm0,QWORD PTR ds:[esp+eax*2]
 vfnmsub213sh xmm0{k2}{z},xmm0,ds:[esp+eax*2]
-vfnmsub213sh xmm3,xmm4,WORD PTR [ebx+ebp*4+0x2fac9b81]
-vfnmsub213sh xmm3,xmm4,BYTE PTR [ebx+ebp*4+0x2fac9b81]
-vfnmsub213sh xmm3,xmm4,DWORD PTR [ebx+ebp*4+0x2fac9b81]
-vfnmsub213sh xmm3,xmm4,QWORD PTR [ebx+ebp*4+0x2fac9b81]
-vfnmsub213sh xmm3,xmm4,[ebx+ebp*4+0x2fac9b81]
 vfnmsub231sh xmm3,xmm6,xmm0
 vfnmsub231sh xmm2{k3},xmm2,WORD PTR cs:[esi+ecx*4+0xcc]
 vfnmsub231sh xmm2{k3},xmm2,BYTE PTR cs:[esi+ecx*4+0xcc]
@@ -35813,12 +35782,12 @@ vfpclassph k0{k1},WORD BCST WORD PTR cs:[edi]{1to32},0x2d
 vfpclassph k0{k1},WORD BCST DWORD PTR cs:[edi]{1to32},0x2d
 vfpclassph k0{k1},WORD BCST QWORD PTR cs:[edi]{1to32},0x2d
 vfpclassph k7,WORD BCST [ecx+edx*1]{1to32},0x99
-vfpclasssh k1{k2},xmm2,0x34
 vfpclasssh k3,WORD PTR [esi+esi*2-0x7a],0x60
 vfpclasssh k3,BYTE PTR [esi+esi*2-0x7a],0x60
 vfpclasssh k3,DWORD PTR [esi+esi*2-0x7a],0x60
 vfpclasssh k3,QWORD PTR [esi+esi*2-0x7a],0x60
 vfpclasssh k3,[esi+esi*2-0x7a],0x60
+vfpclasssh k1{k2},xmm2,0x34
 vfpclasssh k4{k6},WORD PTR ds:[eax-0x36],0xd5
 vfpclasssh k4{k6},BYTE PTR ds:[eax-0x36],0xd5
 vfpclasssh k4{k6},DWORD PTR ds:[eax-0x36],0xd5
@@ -35897,41 +35866,43 @@ vgetmantph ymm1{k3}{z},WORD PTR [esi+esi*1],0x1c
 vgetmantph ymm1{k3}{z},DWORD PTR [esi+esi*1],0x1c
 vgetmantph ymm1{k3}{z},QWORD PTR [esi+esi*1],0x1c
 vgetmantph ymm1{k3}{z},[esi+esi*1],0x1c
+vgetmantph zmm3,ZMMWORD PTR [ecx],0xe2
+vgetmantph zmm3,BYTE PTR [ecx],0xe2
+vgetmantph zmm3,WORD PTR [ecx],0xe2
+vgetmantph zmm3,DWORD PTR [ecx],0xe2
+vgetmantph zmm3,QWORD PTR [ecx],0xe2
+vgetmantph zmm3,[ecx],0xe2
 vgetmantph zmm7,zmm7{sae},0xa6
-vgetmantph zmm4,WORD BCST cs:[ecx],0xf6
-vgetmantph zmm4,WORD BCST BYTE PTR cs:[ecx],0xf6
-vgetmantph zmm4,WORD BCST WORD PTR cs:[ecx],0xf6
-vgetmantph zmm4,WORD BCST DWORD PTR cs:[ecx],0xf6
-vgetmantph zmm4,WORD BCST QWORD PTR cs:[ecx],0xf6
-vgetmantph zmm7{k3},ZMMWORD PTR [ecx+eax*1],0x73
-vgetmantph zmm7{k3},BYTE PTR [ecx+eax*1],0x73
-vgetmantph zmm7{k3},WORD PTR [ecx+eax*1],0x73
-vgetmantph zmm7{k3},DWORD PTR [ecx+eax*1],0x73
-vgetmantph zmm7{k3},QWORD PTR [ecx+eax*1],0x73
-vgetmantph zmm7{k3},[ecx+eax*1],0x73
+vgetmantph zmm5{k7},ZMMWORD PTR ds:[edi*4-0x4],0x54
+vgetmantph zmm5{k7},BYTE PTR ds:[edi*4-0x4],0x54
+vgetmantph zmm5{k7},WORD PTR ds:[edi*4-0x4],0x54
+vgetmantph zmm5{k7},DWORD PTR ds:[edi*4-0x4],0x54
+vgetmantph zmm5{k7},QWORD PTR ds:[edi*4-0x4],0x54
+vgetmantph zmm5{k7},ds:[edi*4-0x4],0x54
+vgetmantsh xmm3,xmm3,WORD PTR [ecx-0x4b04c9dc],0xd2
+vgetmantsh xmm3,xmm3,BYTE PTR [ecx-0x4b04c9dc],0xd2
+vgetmantsh xmm3,xmm3,DWORD PTR [ecx-0x4b04c9dc],0xd2
+vgetmantsh xmm3,xmm3,QWORD PTR [ecx-0x4b04c9dc],0xd2
+vgetmantsh xmm3,xmm3,[ecx-0x4b04c9dc],0xd2
 vgetmantsh xmm7{k4},xmm6,xmm6{sae},0xea
-vgetmantsh xmm1,xmm3,WORD PTR cs:[esi],0x3d
-vgetmantsh xmm1,xmm3,BYTE PTR cs:[esi],0x3d
-vgetmantsh xmm1,xmm3,DWORD PTR cs:[esi],0x3d
-vgetmantsh xmm1,xmm3,QWORD PTR cs:[esi],0x3d
-vgetmantsh xmm1,xmm3,cs:[esi],0x3d
-vgetmantsh xmm5{k3},xmm5,WORD PTR [edx+eax*4+0x482fc2ae],0x87
-vgetmantsh xmm5{k3},xmm5,BYTE PTR [edx+eax*4+0x482fc2ae],0x87
-vgetmantsh xmm5{k3},xmm5,DWORD PTR [edx+eax*4+0x482fc2ae],0x87
-vgetmantsh xmm5{k3},xmm5,QWORD PTR [edx+eax*4+0x482fc2ae],0x87
-vgetmantsh xmm5{k3},xmm5,[edx+eax*4+0x482fc2ae],0x87
+vgetmantsh xmm3{k2}{z},xmm1,WORD PTR ds:[edi+0xc8],0xf9
+vgetmantsh xmm3{k2}{z},xmm1,BYTE PTR ds:[edi+0xc8],0xf9
+vgetmantsh xmm3{k2}{z},xmm1,DWORD PTR ds:[edi+0xc8],0xf9
+vgetmantsh xmm3{k2}{z},xmm1,QWORD PTR ds:[edi+0xc8],0xf9
+vgetmantsh xmm3{k2}{z},xmm1,ds:[edi+0xc8],0xf9
+vmaxph xmm3,xmm4,XMMWORD PTR [eax+0x4b0]
+vmaxph xmm3,xmm4,BYTE PTR [eax+0x4b0]
+vmaxph xmm3,xmm4,WORD PTR [eax+0x4b0]
+vmaxph xmm3,xmm4,DWORD PTR [eax+0x4b0]
+vmaxph xmm3,xmm4,QWORD PTR [eax+0x4b0]
+vmaxph xmm3,xmm4,[eax+0x4b0]
 vmaxph xmm1{k3}{z},xmm4,xmm2
-vmaxph xmm5,xmm3,XMMWORD PTR es:[esi]
-vmaxph xmm5,xmm3,BYTE PTR es:[esi]
-vmaxph xmm5,xmm3,WORD PTR es:[esi]
-vmaxph xmm5,xmm3,DWORD PTR es:[esi]
-vmaxph xmm5,xmm3,QWORD PTR es:[esi]
-vmaxph xmm5,xmm3,es:[esi]
-vmaxph xmm6,xmm3,WORD BCST [ebp-0xca]
-vmaxph xmm6,xmm3,WORD BCST BYTE PTR [ebp-0xca]
-vmaxph xmm6,xmm3,WORD BCST WORD PTR [ebp-0xca]
-vmaxph xmm6,xmm3,WORD BCST DWORD PTR [ebp-0xca]
-vmaxph xmm6,xmm3,WORD BCST QWORD PTR [ebp-0xca]
+vmaxph xmm1{k4},xmm6,XMMWORD PTR ss:[edi+ecx*1]
+vmaxph xmm1{k4},xmm6,BYTE PTR ss:[edi+ecx*1]
+vmaxph xmm1{k4},xmm6,WORD PTR ss:[edi+ecx*1]
+vmaxph xmm1{k4},xmm6,DWORD PTR ss:[edi+ecx*1]
+vmaxph xmm1{k4},xmm6,QWORD PTR ss:[edi+ecx*1]
+vmaxph xmm1{k4},xmm6,ss:[edi+ecx*1]
 vmaxph ymm2,ymm1,ymm3
 vmaxph ymm2,ymm0,WORD BCST fs:[eax+esi*2]
 vmaxph ymm2,ymm0,WORD BCST BYTE PTR fs:[eax+esi*2]
@@ -35946,35 +35917,40 @@ vmaxph ymm7,ymm4,QWORD PTR [ecx+edx*2+0x4b]
 vmaxph ymm7,ymm4,[ecx+edx*2+0x4b]
 vmaxph zmm6,zmm7,zmm7
 vmaxph zmm3,zmm1,WORD BCST [ecx+0xba]
+vmaxph zmm3,zmm1,WORD BCST BYTE PTR [ecx+0xba]
+vmaxph zmm3,zmm1,WORD BCST WORD PTR [ecx+0xba]
+vmaxph zmm3,zmm1,WORD BCST DWORD PTR [ecx+0xba]
+vmaxph zmm3,zmm1,WORD BCST QWORD PTR [ecx+0xba]
 vmaxph zmm2,zmm4,ZMMWORD PTR fs:0x575cfe7c
 vmaxph zmm2,zmm4,BYTE PTR fs:0x575cfe7c
 vmaxph zmm2,zmm4,WORD PTR fs:0x575cfe7c
 vmaxph zmm2,zmm4,DWORD PTR fs:0x575cfe7c
 vmaxph zmm2,zmm4,QWORD PTR fs:0x575cfe7c
 vmaxph zmm2,zmm4,fs:0x575cfe7c
+vmaxsh xmm7,xmm5,WORD PTR [ebx-0xa4]
+vmaxsh xmm7,xmm5,BYTE PTR [ebx-0xa4]
+vmaxsh xmm7,xmm5,DWORD PTR [ebx-0xa4]
+vmaxsh xmm7,xmm5,QWORD PTR [ebx-0xa4]
+vmaxsh xmm7,xmm5,[ebx-0xa4]
 vmaxsh xmm3,xmm1,xmm4{sae}
-vmaxsh xmm5,xmm3,WORD PTR cs:[esi+0x0]
-vmaxsh xmm5,xmm3,BYTE PTR cs:[esi+0x0]
-vmaxsh xmm5,xmm3,DWORD PTR cs:[esi+0x0]
-vmaxsh xmm5,xmm3,QWORD PTR cs:[esi+0x0]
-vmaxsh xmm5,xmm3,cs:[esi+0x0]
-vmaxsh xmm6{k3}{z},xmm2,WORD PTR [ebp+ebx*4+0x57]
-vmaxsh xmm6{k3}{z},xmm2,BYTE PTR [ebp+ebx*4+0x57]
-vmaxsh xmm6{k3}{z},xmm2,DWORD PTR [ebp+ebx*4+0x57]
-vmaxsh xmm6{k3}{z},xmm2,QWORD PTR [ebp+ebx*4+0x57]
-vmaxsh xmm6{k3}{z},xmm2,[ebp+ebx*4+0x57]
-vminph xmm0{k6},xmm3,xmm7
-vminph xmm6,xmm5,WORD BCST cs:[esi-0x5]
-vminph xmm6,xmm5,WORD BCST BYTE PTR cs:[esi-0x5]
-vminph xmm6,xmm5,WORD BCST WORD PTR cs:[esi-0x5]
-vminph xmm6,xmm5,WORD BCST DWORD PTR cs:[esi-0x5]
-vminph xmm6,xmm5,WORD BCST QWORD PTR cs:[esi-0x5]
+vmaxsh xmm6{k7}{z},xmm5,WORD PTR gs:[ebx]
+vmaxsh xmm6{k7}{z},xmm5,BYTE PTR gs:[ebx]
+vmaxsh xmm6{k7}{z},xmm5,DWORD PTR gs:[ebx]
+vmaxsh xmm6{k7}{z},xmm5,QWORD PTR gs:[ebx]
+vmaxsh xmm6{k7}{z},xmm5,gs:[ebx]
 vminph xmm3,xmm5,XMMWORD PTR [esi]
 vminph xmm3,xmm5,BYTE PTR [esi]
 vminph xmm3,xmm5,WORD PTR [esi]
 vminph xmm3,xmm5,DWORD PTR [esi]
 vminph xmm3,xmm5,QWORD PTR [esi]
 vminph xmm3,xmm5,[esi]
+vminph xmm0{k6},xmm3,xmm7
+vminph xmm0{k7},xmm5,XMMWORD PTR ds:[edx-0x7c]
+vminph xmm0{k7},xmm5,BYTE PTR ds:[edx-0x7c]
+vminph xmm0{k7},xmm5,WORD PTR ds:[edx-0x7c]
+vminph xmm0{k7},xmm5,DWORD PTR ds:[edx-0x7c]
+vminph xmm0{k7},xmm5,QWORD PTR ds:[edx-0x7c]
+vminph xmm0{k7},xmm5,ds:[edx-0x7c]
 vminph ymm0,ymm0,ymm7
 vminph ymm7{k5}{z},ymm0,YMMWORD PTR es:[ecx-0x29d030c2]
 vminph ymm7{k5}{z},ymm0,BYTE PTR es:[ecx-0x29d030c2]
@@ -35988,18 +35964,18 @@ vminph ymm1,ymm4,WORD PTR [esi*1+0x626e9436]
 vminph ymm1,ymm4,DWORD PTR [esi*1+0x626e9436]
 vminph ymm1,ymm4,QWORD PTR [esi*1+0x626e9436]
 vminph ymm1,ymm4,[esi*1+0x626e9436]
+vminph zmm2,zmm3,ZMMWORD PTR [ecx]
+vminph zmm2,zmm3,BYTE PTR [ecx]
+vminph zmm2,zmm3,WORD PTR [ecx]
+vminph zmm2,zmm3,DWORD PTR [ecx]
+vminph zmm2,zmm3,QWORD PTR [ecx]
+vminph zmm2,zmm3,[ecx]
 vminph zmm7{k1},zmm6,zmm2
-vminph zmm4,zmm0,ZMMWORD PTR ds:[eax+ecx*1+0x2b5abff1]
-vminph zmm4,zmm0,BYTE PTR ds:[eax+ecx*1+0x2b5abff1]
-vminph zmm4,zmm0,WORD PTR ds:[eax+ecx*1+0x2b5abff1]
-vminph zmm4,zmm0,DWORD PTR ds:[eax+ecx*1+0x2b5abff1]
-vminph zmm4,zmm0,QWORD PTR ds:[eax+ecx*1+0x2b5abff1]
-vminph zmm4,zmm0,ds:[eax+ecx*1+0x2b5abff1]
-vminph zmm3,zmm5,WORD BCST [eax+0x5c2d51ce]
-vminph zmm3,zmm5,WORD BCST BYTE PTR [eax+0x5c2d51ce]
-vminph zmm3,zmm5,WORD BCST WORD PTR [eax+0x5c2d51ce]
-vminph zmm3,zmm5,WORD BCST DWORD PTR [eax+0x5c2d51ce]
-vminph zmm3,zmm5,WORD BCST QWORD PTR [eax+0x5c2d51ce]
+vminph zmm5{k5}{z},zmm4,WORD BCST ss:[eax+ebx*8-0x7ded9e48]
+vminph zmm5{k5}{z},zmm4,WORD BCST BYTE PTR ss:[eax+ebx*8-0x7ded9e48]
+vminph zmm5{k5}{z},zmm4,WORD BCST WORD PTR ss:[eax+ebx*8-0x7ded9e48]
+vminph zmm5{k5}{z},zmm4,WORD BCST DWORD PTR ss:[eax+ebx*8-0x7ded9e48]
+vminph zmm5{k5}{z},zmm4,WORD BCST QWORD PTR ss:[eax+ebx*8-0x7ded9e48]
 vminsh xmm3,xmm0,xmm6
 vminsh xmm4{k5}{z},xmm3,WORD PTR fs:[esi]
 vminsh xmm4{k5}{z},xmm3,BYTE PTR fs:[esi]
@@ -36011,17 +35987,18 @@ vminsh xmm7,xmm7,BYTE PTR [edx+ebx*4-0x3058676a]
 vminsh xmm7,xmm7,DWORD PTR [edx+ebx*4-0x3058676a]
 vminsh xmm7,xmm7,QWORD PTR [edx+ebx*4-0x3058676a]
 vminsh xmm7,xmm7,[edx+ebx*4-0x3058676a]
+vmovsh xmm3,WORD PTR [edx+edi*2-0x7e1de272]
+vmovsh xmm3,BYTE PTR [edx+edi*2-0x7e1de272]
+vmovsh xmm3,DWORD PTR [edx+edi*2-0x7e1de272]
+vmovsh xmm3,QWORD PTR [edx+edi*2-0x7e1de272]
+vmovsh xmm3,[edx+edi*2-0x7e1de272]
 vmovsh xmm0{k1}{z},WORD PTR [ebx-0x86]
-vmovsh xmm0{k1}{z},BYTE PTR [ebx-0x86]
-vmovsh xmm0{k1}{z},DWORD PTR [ebx-0x86]
-vmovsh xmm0{k1}{z},QWORD PTR [ebx-0x86]
-vmovsh xmm0{k1}{z},[ebx-0x86]
-vmovsh xmm5,WORD PTR ss:[eax+edx*1]
-vmovsh xmm5,BYTE PTR ss:[eax+edx*1]
-vmovsh xmm5,DWORD PTR ss:[eax+edx*1]
-vmovsh xmm5,QWORD PTR ss:[eax+edx*1]
-vmovsh xmm5,ss:[eax+edx*1]
 vmovsh xmm4{k7},WORD PTR [esi+edi*1+0xb4]
+vmovsh WORD PTR ds:0x36,xmm6
+vmovsh BYTE PTR ds:0x36,xmm6
+vmovsh DWORD PTR ds:0x36,xmm6
+vmovsh QWORD PTR ds:0x36,xmm6
+vmovsh ds:0x36,xmm6
 vmovsh WORD PTR [eax]{k6},xmm7
 vmovsh BYTE PTR [eax]{k6},xmm7
 vmovsh DWORD PTR [eax]{k6},xmm7
@@ -36032,16 +36009,11 @@ vmovsh BYTE PTR ds:[ecx+0xb6],xmm7
 vmovsh DWORD PTR ds:[ecx+0xb6],xmm7
 vmovsh QWORD PTR ds:[ecx+0xb6],xmm7
 vmovsh ds:[ecx+0xb6],xmm7
-vmovsh WORD PTR ds:0x36,xmm6
-vmovsh BYTE PTR ds:0x36,xmm6
-vmovsh DWORD PTR ds:0x36,xmm6
-vmovsh QWORD PTR ds:0x36,xmm6
-vmovsh ds:0x36,xmm6
 vmovsh xmm7,xmm5,xmm3
 vmovsh xmm7{k7},xmm2,xmm0
 vmovsh xmm3{k6}{z},xmm4,xmm6
-vmovsh xmm2{k3}{z},xmm3,xmm4
 vmovsh xmm0,xmm1,xmm4
+vmovsh xmm2{k3}{z},xmm3,xmm4
 vmovsh xmm6{k6},xmm5,xmm3
 vmovw xmm6,esi
 vmovw xmm0,WORD PTR ds:[ecx]
@@ -36090,25 +36062,21 @@ vmulph ymm5{k3}{z},ymm7,WORD BCST BYTE PTR [edx-0x42c6c3d3]
 vmulph ymm5{k3}{z},ymm7,WORD BCST WORD PTR [edx-0x42c6c3d3]
 vmulph ymm5{k3}{z},ymm7,WORD BCST DWORD PTR [edx-0x42c6c3d3]
 vmulph ymm5{k3}{z},ymm7,WORD BCST QWORD PTR [edx-0x42c6c3d3]
+vmulph zmm7,zmm1,ZMMWORD PTR [eax]
+vmulph zmm7,zmm1,BYTE PTR [eax]
+vmulph zmm7,zmm1,WORD PTR [eax]
+vmulph zmm7,zmm1,DWORD PTR [eax]
+vmulph zmm7,zmm1,QWORD PTR [eax]
+vmulph zmm7,zmm1,[eax]
 vmulph zmm0{k3},zmm4,zmm5{rd-sae}
-vmulph zmm1,zmm2,ZMMWORD PTR ss:[ebx+ecx*1]
-vmulph zmm1,zmm2,BYTE PTR ss:[ebx+ecx*1]
-vmulph zmm1,zmm2,WORD PTR ss:[ebx+ecx*1]
-vmulph zmm1,zmm2,DWORD PTR ss:[ebx+ecx*1]
-vmulph zmm1,zmm2,QWORD PTR ss:[ebx+ecx*1]
-vmulph zmm1,zmm2,ss:[ebx+ecx*1]
 vmulph zmm0,zmm6,WORD BCST [eax+eiz*8-0x2f]
+vmulsh xmm7,xmm4,WORD PTR [ebp+eax*4-0xf0]
+vmulsh xmm7,xmm4,BYTE PTR [ebp+eax*4-0xf0]
+vmulsh xmm7,xmm4,DWORD PTR [ebp+eax*4-0xf0]
+vmulsh xmm7,xmm4,QWORD PTR [ebp+eax*4-0xf0]
+vmulsh xmm7,xmm4,[ebp+eax*4-0xf0]
 vmulsh xmm4{k2},xmm4,xmm7
-vmulsh xmm5,xmm1,WORD PTR fs:[ebx+ebp*2]
-vmulsh xmm5,xmm1,BYTE PTR fs:[ebx+ebp*2]
-vmulsh xmm5,xmm1,DWORD PTR fs:[ebx+ebp*2]
-vmulsh xmm5,xmm1,QWORD PTR fs:[ebx+ebp*2]
-vmulsh xmm5,xmm1,fs:[ebx+ebp*2]
 vmulsh xmm7{k4},xmm7,WORD PTR [ebp+0x1bf6d42e]
-vmulsh xmm7{k4},xmm7,BYTE PTR [ebp+0x1bf6d42e]
-vmulsh xmm7{k4},xmm7,DWORD PTR [ebp+0x1bf6d42e]
-vmulsh xmm7{k4},xmm7,QWORD PTR [ebp+0x1bf6d42e]
-vmulsh xmm7{k4},xmm7,[ebp+0x1bf6d42e]
 vrcpph xmm0,xmm4
 vrcpph xmm7{k6},WORD BCST es:[ebx+ebx*1-0x43]
 vrcpph xmm7{k6},WORD BCST BYTE PTR es:[ebx+ebx*1-0x43]
@@ -36144,18 +36112,18 @@ vrcpph zmm5{k7}{z},WORD PTR [edx+0x645cf773]
 vrcpph zmm5{k7}{z},DWORD PTR [edx+0x645cf773]
 vrcpph zmm5{k7}{z},QWORD PTR [edx+0x645cf773]
 vrcpph zmm5{k7}{z},[edx+0x645cf773]
-vrcpsh xmm7{k4},xmm5,xmm0
-vrcpsh xmm2,xmm4,WORD PTR cs:[edi+0xae]
-vrcpsh xmm2,xmm4,BYTE PTR cs:[edi+0xae]
-vrcpsh xmm2,xmm4,DWORD PTR cs:[edi+0xae]
-vrcpsh xmm2,xmm4,QWORD PTR cs:[edi+0xae]
-vrcpsh xmm2,xmm4,cs:[edi+0xae]
-vrcpsh xmm0{k3}{z},xmm2,WORD PTR [esi]
-vrcpsh xmm0{k3}{z},xmm2,BYTE PTR [esi]
-vrcpsh xmm0{k3}{z},xmm2,DWORD PTR [esi]
-vrcpsh xmm0{k3}{z},xmm2,QWORD PTR [esi]
-vrcpsh xmm0{k3}{z},xmm2,[esi]
-vreduceph xmm4{k2},xmm0,0xdc
+vrcpsh xmm0,xmm5,xmm3
+vrcpsh xmm0{k4}{z},xmm1,WORD PTR fs:[edx+0x1]
+vrcpsh xmm0{k4}{z},xmm1,BYTE PTR fs:[edx+0x1]
+vrcpsh xmm0{k4}{z},xmm1,DWORD PTR fs:[edx+0x1]
+vrcpsh xmm0{k4}{z},xmm1,QWORD PTR fs:[edx+0x1]
+vrcpsh xmm0{k4}{z},xmm1,fs:[edx+0x1]
+vrcpsh xmm4,xmm5,WORD PTR [ebx-0xe2]
+vrcpsh xmm4,xmm5,BYTE PTR [ebx-0xe2]
+vrcpsh xmm4,xmm5,DWORD PTR [ebx-0xe2]
+vrcpsh xmm4,xmm5,QWORD PTR [ebx-0xe2]
+vrcpsh xmm4,xmm5,[ebx-0xe2]
+vreduceph xmm3,xmm3,0x39
 vreduceph xmm5{k7}{z},XMMWORD PTR gs:[ebx+edx*1-0x6c0],0x7c
 vreduceph xmm5{k7}{z},BYTE PTR gs:[ebx+edx*1-0x6c0],0x7c
 vreduceph xmm5{k7}{z},WORD PTR gs:[ebx+edx*1-0x6c0],0x7c
@@ -36168,42 +36136,41 @@ vreduceph xmm5{k1},WORD PTR [ecx+ecx*2],0x3
 vreduceph xmm5{k1},DWORD PTR [ecx+ecx*2],0x3
 vreduceph xmm5{k1},QWORD PTR [ecx+ecx*2],0x3
 vreduceph xmm5{k1},[ecx+ecx*2],0x3
-vreduceph ymm5{k1},ymm2,0x63
-vreduceph ymm5{k2},WORD BCST cs:[ebx],0x48
-vreduceph ymm5{k2},WORD BCST BYTE PTR cs:[ebx],0x48
-vreduceph ymm5{k2},WORD BCST WORD PTR cs:[ebx],0x48
-vreduceph ymm5{k2},WORD BCST DWORD PTR cs:[ebx],0x48
-vreduceph ymm5{k2},WORD BCST QWORD PTR cs:[ebx],0x48
 vreduceph ymm2,YMMWORD PTR [edx+edi*1],0xcb
 vreduceph ymm2,BYTE PTR [edx+edi*1],0xcb
 vreduceph ymm2,WORD PTR [edx+edi*1],0xcb
 vreduceph ymm2,DWORD PTR [edx+edi*1],0xcb
 vreduceph ymm2,QWORD PTR [edx+edi*1],0xcb
 vreduceph ymm2,[edx+edi*1],0xcb
-vreduceph zmm7,zmm6{sae},0xb3
-vreduceph zmm3,ZMMWORD PTR ss:[eax],0xa9
-vreduceph zmm3,BYTE PTR ss:[eax],0xa9
-vreduceph zmm3,WORD PTR ss:[eax],0xa9
-vreduceph zmm3,DWORD PTR ss:[eax],0xa9
-vreduceph zmm3,QWORD PTR ss:[eax],0xa9
-vreduceph zmm3,ss:[eax],0xa9
-vreduceph zmm6{k4},ZMMWORD PTR [edi-0x2de1efd5],0xac
-vreduceph zmm6{k4},BYTE PTR [edi-0x2de1efd5],0xac
-vreduceph zmm6{k4},WORD PTR [edi-0x2de1efd5],0xac
-vreduceph zmm6{k4},DWORD PTR [edi-0x2de1efd5],0xac
-vreduceph zmm6{k4},QWORD PTR [edi-0x2de1efd5],0xac
-vreduceph zmm6{k4},[edi-0x2de1efd5],0xac
-vreducesh xmm6{k2},xmm6,xmm6,0x50
-vreducesh xmm0,xmm3,WORD PTR fs:[ecx+eax*2],0x4b
-vreducesh xmm0,xmm3,BYTE PTR fs:[ecx+eax*2],0x4b
-vreducesh xmm0,xmm3,DWORD PTR fs:[ecx+eax*2],0x4b
-vreducesh xmm0,xmm3,QWORD PTR fs:[ecx+eax*2],0x4b
-vreducesh xmm0,xmm3,fs:[ecx+eax*2],0x4b
-vreducesh xmm0{k6},xmm6,WORD PTR [ecx-0xaa],0xe4
-vreducesh xmm0{k6},xmm6,BYTE PTR [ecx-0xaa],0xe4
-vreducesh xmm0{k6},xmm6,DWORD PTR [ecx-0xaa],0xe4
-vreducesh xmm0{k6},xmm6,QWORD PTR [ecx-0xaa],0xe4
-vreducesh xmm0{k6},xmm6,[ecx-0xaa],0xe4
+vreduceph ymm5{k1},ymm2,0x63
+vreduceph ymm5{k2},WORD BCST cs:[ebx],0x48
+vreduceph ymm5{k2},WORD BCST BYTE PTR cs:[ebx],0x48
+vreduceph ymm5{k2},WORD BCST WORD PTR cs:[ebx],0x48
+vreduceph ymm5{k2},WORD BCST DWORD PTR cs:[ebx],0x48
+vreduceph ymm5{k2},WORD BCST QWORD PTR cs:[ebx],0x48
+vreduceph zmm0,zmm7,0x7c
+vreduceph zmm7{k5},WORD BCST es:[eax],0xa7
+vreduceph zmm7{k5},WORD BCST BYTE PTR es:[eax],0xa7
+vreduceph zmm7{k5},WORD BCST WORD PTR es:[eax],0xa7
+vreduceph zmm7{k5},WORD BCST DWORD PTR es:[eax],0xa7
+vreduceph zmm7{k5},WORD BCST QWORD PTR es:[eax],0xa7
+vreduceph zmm3,ZMMWORD PTR [edx+0x59b452c7],0x1b
+vreduceph zmm3,BYTE PTR [edx+0x59b452c7],0x1b
+vreduceph zmm3,WORD PTR [edx+0x59b452c7],0x1b
+vreduceph zmm3,DWORD PTR [edx+0x59b452c7],0x1b
+vreduceph zmm3,QWORD PTR [edx+0x59b452c7],0x1b
+vreduceph zmm3,[edx+0x59b452c7],0x1b
+vreducesh xmm3,xmm2,xmm6,0x3b
+vreducesh xmm5{k4},xmm7,WORD PTR cs:0xa8004d56,0xb0
+vreducesh xmm5{k4},xmm7,BYTE PTR cs:0xa8004d56,0xb0
+vreducesh xmm5{k4},xmm7,DWORD PTR cs:0xa8004d56,0xb0
+vreducesh xmm5{k4},xmm7,QWORD PTR cs:0xa8004d56,0xb0
+vreducesh xmm5{k4},xmm7,cs:0xa8004d56,0xb0
+vreducesh xmm6{k1}{z},xmm3,WORD PTR [edi+ecx*1],0x82
+vreducesh xmm6{k1}{z},xmm3,BYTE PTR [edi+ecx*1],0x82
+vreducesh xmm6{k1}{z},xmm3,DWORD PTR [edi+ecx*1],0x82
+vreducesh xmm6{k1}{z},xmm3,QWORD PTR [edi+ecx*1],0x82
+vreducesh xmm6{k1}{z},xmm3,[edi+ecx*1],0x82
 vrndscaleph xmm3,xmm2,0x7b
 vrndscaleph xmm5{k7}{z},XMMWORD PTR fs:[edx+0x2448f827],0xcc
 vrndscaleph xmm5{k7}{z},BYTE PTR fs:[edx+0x2448f827],0xcc
@@ -36240,17 +36207,23 @@ vrndscaleph zmm0{k6}{z},WORD PTR [esp+ebp*8-0x1c0],0x7f
 vrndscaleph zmm0{k6}{z},DWORD PTR [esp+ebp*8-0x1c0],0x7f
 vrndscaleph zmm0{k6}{z},QWORD PTR [esp+ebp*8-0x1c0],0x7f
 vrndscaleph zmm0{k6}{z},[esp+ebp*8-0x1c0],0x7f
+vrndscalesh xmm1,xmm0,WORD PTR [edi],0x5a
+vrndscalesh xmm1,xmm0,BYTE PTR [edi],0x5a
+vrndscalesh xmm1,xmm0,DWORD PTR [edi],0x5a
+vrndscalesh xmm1,xmm0,QWORD PTR [edi],0x5a
+vrndscalesh xmm1,xmm0,[edi],0x5a
 vrndscalesh xmm0,xmm0,xmm7{sae},0x22
-vrndscalesh xmm4,xmm5,WORD PTR fs:[ebp-0xc],0x51
-vrndscalesh xmm4,xmm5,BYTE PTR fs:[ebp-0xc],0x51
-vrndscalesh xmm4,xmm5,DWORD PTR fs:[ebp-0xc],0x51
-vrndscalesh xmm4,xmm5,QWORD PTR fs:[ebp-0xc],0x51
-vrndscalesh xmm4,xmm5,fs:[ebp-0xc],0x51
-vrndscalesh xmm0{k3},xmm1,WORD PTR [eax],0x21
-vrndscalesh xmm0{k3},xmm1,BYTE PTR [eax],0x21
-vrndscalesh xmm0{k3},xmm1,DWORD PTR [eax],0x21
-vrndscalesh xmm0{k3},xmm1,QWORD PTR [eax],0x21
-vrndscalesh xmm0{k3},xmm1,[eax],0x21
+vrndscalesh xmm4{k1},xmm7,WORD PTR es:[ebx+eiz*4],0x48
+vrndscalesh xmm4{k1},xmm7,BYTE PTR es:[ebx+eiz*4],0x48
+vrndscalesh xmm4{k1},xmm7,DWORD PTR es:[ebx+eiz*4],0x48
+vrndscalesh xmm4{k1},xmm7,QWORD PTR es:[ebx+eiz*4],0x48
+vrndscalesh xmm4{k1},xmm7,es:[ebx+eiz*4],0x48
+vrsqrtph xmm6,XMMWORD PTR [esi-0xc0]
+vrsqrtph xmm6,BYTE PTR [esi-0xc0]
+vrsqrtph xmm6,WORD PTR [esi-0xc0]
+vrsqrtph xmm6,DWORD PTR [esi-0xc0]
+vrsqrtph xmm6,QWORD PTR [esi-0xc0]
+vrsqrtph xmm6,[esi-0xc0]
 vrsqrtph xmm4{k3},xmm4
 vrsqrtph xmm4{k4}{z},XMMWORD PTR es:[esi+esi*2]
 vrsqrtph xmm4{k4}{z},BYTE PTR es:[esi+esi*2]
@@ -36258,12 +36231,7 @@ vrsqrtph xmm4{k4}{z},WORD PTR es:[esi+esi*2]
 vrsqrtph xmm4{k4}{z},DWORD PTR es:[esi+esi*2]
 vrsqrtph xmm4{k4}{z},QWORD PTR es:[esi+esi*2]
 vrsqrtph xmm4{k4}{z},es:[esi+esi*2]
-vrsqrtph xmm1,WORD BCST [edx]
-vrsqrtph xmm1,WORD BCST BYTE PTR [edx]
-vrsqrtph xmm1,WORD BCST WORD PTR [edx]
-vrsqrtph xmm1,WORD BCST DWORD PTR [edx]
-vrsqrtph xmm1,WORD BCST QWORD PTR [edx]
-vrsqrtph ymm7{k5}{z},ymm3
+vrsqrtph ymm1,ymm7
 vrsqrtph ymm6{k6},YMMWORD PTR ss:[ecx+eiz*1+0xea0]
 vrsqrtph ymm6{k6},BYTE PTR ss:[ecx+eiz*1+0xea0]
 vrsqrtph ymm6{k6},WORD PTR ss:[ecx+eiz*1+0xea0]
@@ -36271,14 +36239,22 @@ vrsqrtph ymm6{k6},DWORD PTR ss:[ecx+eiz*1+0xea0]
 vrsqrtph ymm6{k6},QWORD PTR ss:[ecx+eiz*1+0xea0]
 vrsqrtph ymm6{k6},ss:[ecx+eiz*1+0xea0]
 vrsqrtph ymm4{k4},WORD BCST [ebp-0x3c22bf2f]
-vrsqrtph zmm6{k6},zmm2
-vrsqrtph zmm7,ZMMWORD PTR es:[edx+0x7c0]
-vrsqrtph zmm7,BYTE PTR es:[edx+0x7c0]
-vrsqrtph zmm7,WORD PTR es:[edx+0x7c0]
-vrsqrtph zmm7,DWORD PTR es:[edx+0x7c0]
-vrsqrtph zmm7,QWORD PTR es:[edx+0x7c0]
-vrsqrtph zmm7,es:[edx+0x7c0]
-vrsqrtph zmm0,WORD BCST [eax+edx*1-0x20]
+vrsqrtph ymm4{k4},WORD BCST BYTE PTR [ebp-0x3c22bf2f]
+vrsqrtph ymm4{k4},WORD BCST WORD PTR [ebp-0x3c22bf2f]
+vrsqrtph ymm4{k4},WORD BCST DWORD PTR [ebp-0x3c22bf2f]
+vrsqrtph ymm4{k4},WORD BCST QWORD PTR [ebp-0x3c22bf2f]
+vrsqrtph zmm2,zmm3
+vrsqrtph zmm5,WORD BCST ss:[ecx+esi*1+0x18a071c8]
+vrsqrtph zmm5,WORD BCST BYTE PTR ss:[ecx+esi*1+0x18a071c8]
+vrsqrtph zmm5,WORD BCST WORD PTR ss:[ecx+esi*1+0x18a071c8]
+vrsqrtph zmm5,WORD BCST DWORD PTR ss:[ecx+esi*1+0x18a071c8]
+vrsqrtph zmm5,WORD BCST QWORD PTR ss:[ecx+esi*1+0x18a071c8]
+vrsqrtph zmm2{k3},ZMMWORD PTR [esi]
+vrsqrtph zmm2{k3},BYTE PTR [esi]
+vrsqrtph zmm2{k3},WORD PTR [esi]
+vrsqrtph zmm2{k3},DWORD PTR [esi]
+vrsqrtph zmm2{k3},QWORD PTR [esi]
+vrsqrtph zmm2{k3},[esi]
 vrsqrtsh xmm1,xmm6,xmm5
 vrsqrtsh xmm3{k3},xmm6,WORD PTR es:[eax+0x60a292c0]
 vrsqrtsh xmm3{k3},xmm6,BYTE PTR es:[eax+0x60a292c0]
@@ -36290,18 +36266,18 @@ vrsqrtsh xmm7{k2}{z},xmm0,BYTE PTR [esp+edi*8]
 vrsqrtsh xmm7{k2}{z},xmm0,DWORD PTR [esp+edi*8]
 vrsqrtsh xmm7{k2}{z},xmm0,QWORD PTR [esp+edi*8]
 vrsqrtsh xmm7{k2}{z},xmm0,[esp+edi*8]
-vscalefph xmm7{k2},xmm0,xmm2
-vscalefph xmm1,xmm3,WORD BCST fs:[edx]
-vscalefph xmm1,xmm3,WORD BCST BYTE PTR fs:[edx]
-vscalefph xmm1,xmm3,WORD BCST WORD PTR fs:[edx]
-vscalefph xmm1,xmm3,WORD BCST DWORD PTR fs:[edx]
-vscalefph xmm1,xmm3,WORD BCST QWORD PTR fs:[edx]
 vscalefph xmm1,xmm6,XMMWORD PTR [esp+esi*1-0x7b0]
 vscalefph xmm1,xmm6,BYTE PTR [esp+esi*1-0x7b0]
 vscalefph xmm1,xmm6,WORD PTR [esp+esi*1-0x7b0]
 vscalefph xmm1,xmm6,DWORD PTR [esp+esi*1-0x7b0]
 vscalefph xmm1,xmm6,QWORD PTR [esp+esi*1-0x7b0]
 vscalefph xmm1,xmm6,[esp+esi*1-0x7b0]
+vscalefph xmm7{k2},xmm0,xmm2
+vscalefph xmm1,xmm3,WORD BCST fs:[edx]
+vscalefph xmm1,xmm3,WORD BCST BYTE PTR fs:[edx]
+vscalefph xmm1,xmm3,WORD BCST WORD PTR fs:[edx]
+vscalefph xmm1,xmm3,WORD BCST DWORD PTR fs:[edx]
+vscalefph xmm1,xmm3,WORD BCST QWORD PTR fs:[edx]
 vscalefph ymm6,ymm2,ymm2
 vscalefph ymm5,ymm6,WORD BCST es:[ecx-0xf6]
 vscalefph ymm5,ymm6,WORD BCST BYTE PTR es:[ecx-0xf6]
@@ -36313,7 +36289,7 @@ vscalefph ymm0{k6}{z},ymm6,WORD BCST BYTE PTR [edi+eiz*4]
 vscalefph ymm0{k6}{z},ymm6,WORD BCST WORD PTR [edi+eiz*4]
 vscalefph ymm0{k6}{z},ymm6,WORD BCST DWORD PTR [edi+eiz*4]
 vscalefph ymm0{k6}{z},ymm6,WORD BCST QWORD PTR [edi+eiz*4]
-vscalefph zmm5,zmm0,zmm3{rn-sae}
+vscalefph zmm4,zmm6,zmm5
 vscalefph zmm3,zmm1,WORD BCST gs:[edi+eiz*2]
 vscalefph zmm3,zmm1,WORD BCST BYTE PTR gs:[edi+eiz*2]
 vscalefph zmm3,zmm1,WORD BCST WORD PTR gs:[edi+eiz*2]
@@ -36349,58 +36325,57 @@ vsqrtph xmm5{k3}{z},WORD PTR [esi+0x62]
 vsqrtph xmm5{k3}{z},DWORD PTR [esi+0x62]
 vsqrtph xmm5{k3}{z},QWORD PTR [esi+0x62]
 vsqrtph xmm5{k3}{z},[esi+0x62]
+vsqrtph ymm3,YMMWORD PTR [eax]
+vsqrtph ymm3,BYTE PTR [eax]
+vsqrtph ymm3,WORD PTR [eax]
+vsqrtph ymm3,DWORD PTR [eax]
+vsqrtph ymm3,QWORD PTR [eax]
+vsqrtph ymm3,[eax]
 vsqrtph ymm1{k3},ymm6
-vsqrtph ymm0,YMMWORD PTR ds:[ebx]
-vsqrtph ymm0,BYTE PTR ds:[ebx]
-vsqrtph ymm0,WORD PTR ds:[ebx]
-vsqrtph ymm0,DWORD PTR ds:[ebx]
-vsqrtph ymm0,QWORD PTR ds:[ebx]
-vsqrtph ymm0,ds:[ebx]
 vsqrtph ymm0,WORD BCST [ebx+eax*2+0x94]
 vsqrtph ymm0,WORD BCST BYTE PTR [ebx+eax*2+0x94]
 vsqrtph ymm0,WORD BCST WORD PTR [ebx+eax*2+0x94]
 vsqrtph ymm0,WORD BCST DWORD PTR [ebx+eax*2+0x94]
 vsqrtph ymm0,WORD BCST QWORD PTR [ebx+eax*2+0x94]
+vsqrtph zmm3,ZMMWORD PTR [eax+0x1740]
+vsqrtph zmm3,BYTE PTR [eax+0x1740]
+vsqrtph zmm3,WORD PTR [eax+0x1740]
+vsqrtph zmm3,DWORD PTR [eax+0x1740]
+vsqrtph zmm3,QWORD PTR [eax+0x1740]
+vsqrtph zmm3,[eax+0x1740]
 vsqrtph zmm3,zmm0{rn-sae}
-vsqrtph zmm3,ZMMWORD PTR ds:[ebp+eax*8+0x3469b914]
-vsqrtph zmm3,BYTE PTR ds:[ebp+eax*8+0x3469b914]
-vsqrtph zmm3,WORD PTR ds:[ebp+eax*8+0x3469b914]
-vsqrtph zmm3,DWORD PTR ds:[ebp+eax*8+0x3469b914]
-vsqrtph zmm3,QWORD PTR ds:[ebp+eax*8+0x3469b914]
-vsqrtph zmm3,ds:[ebp+eax*8+0x3469b914]
-vsqrtph zmm7{k7}{z},WORD BCST [ebx+eiz*8]
-vsqrtsh xmm1,xmm4,xmm4{rd-sae}
-vsqrtsh xmm3,xmm2,WORD PTR ss:[edi]
-vsqrtsh xmm3,xmm2,BYTE PTR ss:[edi]
-vsqrtsh xmm3,xmm2,DWORD PTR ss:[edi]
-vsqrtsh xmm3,xmm2,QWORD PTR ss:[edi]
-vsqrtsh xmm3,xmm2,ss:[edi]
+vsqrtph zmm0{k1},ZMMWORD PTR [ebp+edx*1+0x507b9441]
+vsqrtsh xmm0,xmm0,xmm7
 vsqrtsh xmm0{k1},xmm4,WORD PTR [esp+eax*1]
 vsqrtsh xmm0{k1},xmm4,BYTE PTR [esp+eax*1]
 vsqrtsh xmm0{k1},xmm4,DWORD PTR [esp+eax*1]
 vsqrtsh xmm0{k1},xmm4,QWORD PTR [esp+eax*1]
 vsqrtsh xmm0{k1},xmm4,[esp+eax*1]
-vsubph xmm6{k2},xmm2,xmm6
-vsubph xmm3,xmm6,XMMWORD PTR ss:[esi-0x177cd460]
-vsubph xmm3,xmm6,BYTE PTR ss:[esi-0x177cd460]
-vsubph xmm3,xmm6,WORD PTR ss:[esi-0x177cd460]
-vsubph xmm3,xmm6,DWORD PTR ss:[esi-0x177cd460]
-vsubph xmm3,xmm6,QWORD PTR ss:[esi-0x177cd460]
-vsubph xmm3,xmm6,ss:[esi-0x177cd460]
+vsqrtsh xmm3,xmm2,WORD PTR ss:[edi]
+vsqrtsh xmm3,xmm2,BYTE PTR ss:[edi]
+vsqrtsh xmm3,xmm2,DWORD PTR ss:[edi]
+vsqrtsh xmm3,xmm2,QWORD PTR ss:[edi]
+vsqrtsh xmm3,xmm2,ss:[edi]
+vsubph xmm0,xmm2,xmm6
+vsubph xmm7{k7},xmm4,XMMWORD PTR cs:[ebx+edi*8-0x10]
+vsubph xmm7{k7},xmm4,BYTE PTR cs:[ebx+edi*8-0x10]
+vsubph xmm7{k7},xmm4,WORD PTR cs:[ebx+edi*8-0x10]
+vsubph xmm7{k7},xmm4,DWORD PTR cs:[ebx+edi*8-0x10]
+vsubph xmm7{k7},xmm4,QWORD PTR cs:[ebx+edi*8-0x10]
+vsubph xmm7{k7},xmm4,cs:[ebx+edi*8-0x10]
 vsubph xmm6{k7},xmm4,WORD BCST [edx]
 vsubph xmm6{k7},xmm4,WORD BCST BYTE PTR [edx]
 vsubph xmm6{k7},xmm4,WORD BCST WORD PTR [edx]
 vsubph xmm6{k7},xmm4,WORD BCST DWORD PTR [edx]
 vsubph xmm6{k7},xmm4,WORD BCST QWORD PTR [edx]
-vsubph ymm3{k3}{z},ymm0,ymm0
-vsubph ymm0,ymm5,YMMWORD PTR cs:[ebp+edi*1+0xe00]
-vsubph ymm0,ymm5,BYTE PTR cs:[ebp+edi*1+0xe00]
-vsubph ymm0,ymm5,WORD PTR cs:[ebp+edi*1+0xe00]
-vsubph ymm0,ymm5,DWORD PTR cs:[ebp+edi*1+0xe00]
-vsubph ymm0,ymm5,QWORD PTR cs:[ebp+edi*1+0xe00]
-vsubph ymm0,ymm5,cs:[ebp+edi*1+0xe00]
+vsubph ymm6,ymm3,ymm7
+vsubph ymm4,ymm3,WORD BCST es:[eax]
+vsubph ymm4,ymm3,WORD BCST BYTE PTR es:[eax]
+vsubph ymm4,ymm3,WORD BCST WORD PTR es:[eax]
+vsubph ymm4,ymm3,WORD BCST DWORD PTR es:[eax]
+vsubph ymm4,ymm3,WORD BCST QWORD PTR es:[eax]
 vsubph ymm5{k2}{z},ymm5,WORD BCST [eax+0x2947d4bd]
-vsubph zmm4{k2}{z},zmm2,zmm6{rd-sae}
+vsubph zmm6,zmm1,zmm1
 vsubph zmm1{k5},zmm6,ZMMWORD PTR ds:[esi-0x6867dc97]
 vsubph zmm1{k5},zmm6,BYTE PTR ds:[esi-0x6867dc97]
 vsubph zmm1{k5},zmm6,WORD PTR ds:[esi-0x6867dc97]
@@ -36438,8 +36413,8 @@ vucomish xmm1,[ebx]
 wrmsrns
 nop DWORD PTR [esi-0x4eb35b00]
 nop DWORD PTR ds:0x9cb5
-nop DWORD PTR [bx+si+0x75]
 nop DWORD PTR [ebx]
+nop DWORD PTR [bx+si+0x75]
 nop DWORD PTR fs:[bx+0x7f51]
 aadd DWORD PTR [ecx+edi*1-0x61],ebx
 aadd BYTE PTR [ecx+edi*1-0x61],ebx
@@ -36474,17 +36449,17 @@ axor BYTE PTR es:[edi*4-0x34f6fa9d],ebx
 axor WORD PTR es:[edi*4-0x34f6fa9d],ebx
 axor QWORD PTR es:[edi*4-0x34f6fa9d],ebx
 axor es:[edi*4-0x34f6fa9d],ebx
-aor DWORD PTR ds:[edi],ecx
-aor BYTE PTR ds:[edi],ecx
-aor WORD PTR ds:[edi],ecx
-aor QWORD PTR ds:[edi],ecx
-aor ds:[edi],ecx
+aor DWORD PTR [ebx],eax
+aor BYTE PTR [ebx],eax
+aor WORD PTR [ebx],eax
+aor QWORD PTR [ebx],eax
+aor [ebx],eax
 aor DWORD PTR [di],ecx
-aor BYTE PTR [di],ecx
-aor WORD PTR [di],ecx
-aor QWORD PTR [di],ecx
-aor [di],ecx
-aor DWORD PTR [eax-0x1],esp
+aor DWORD PTR ds:[ebp+ebx*2+0x39],edx
+aor BYTE PTR ds:[ebp+ebx*2+0x39],edx
+aor WORD PTR ds:[ebp+ebx*2+0x39],edx
+aor QWORD PTR ds:[ebp+ebx*2+0x39],edx
+aor ds:[ebp+ebx*2+0x39],edx
 vpdpbuud xmm5,xmm3,xmm7
 vpdpbuud xmm7,xmm3,XMMWORD PTR es:[esi-0x7d]
 vpdpbuud xmm7,xmm3,BYTE PTR es:[esi-0x7d]
@@ -36688,31 +36663,31 @@ vcvtneoph2ps ymm6,DWORD PTR es:[eax+0x14]
 vcvtneoph2ps ymm6,QWORD PTR es:[eax+0x14]
 vcvtneoph2ps ymm6,es:[eax+0x14]
 vcvtneoph2ps ymm3,YMMWORD PTR [eax-0x5b82cee]
-vcvtneeph2ps xmm5,XMMWORD PTR fs:[ebx+edx*1+0x73ab647e]
-vcvtneeph2ps xmm5,BYTE PTR fs:[ebx+edx*1+0x73ab647e]
-vcvtneeph2ps xmm5,WORD PTR fs:[ebx+edx*1+0x73ab647e]
-vcvtneeph2ps xmm5,DWORD PTR fs:[ebx+edx*1+0x73ab647e]
-vcvtneeph2ps xmm5,QWORD PTR fs:[ebx+edx*1+0x73ab647e]
-vcvtneeph2ps xmm5,fs:[ebx+edx*1+0x73ab647e]
 vcvtneeph2ps xmm6,XMMWORD PTR [ecx+0x30658a32]
 vcvtneeph2ps xmm6,BYTE PTR [ecx+0x30658a32]
 vcvtneeph2ps xmm6,WORD PTR [ecx+0x30658a32]
 vcvtneeph2ps xmm6,DWORD PTR [ecx+0x30658a32]
 vcvtneeph2ps xmm6,QWORD PTR [ecx+0x30658a32]
 vcvtneeph2ps xmm6,[ecx+0x30658a32]
+vcvtneeph2ps xmm5,XMMWORD PTR fs:[ebx+edx*1+0x73ab647e]
+vcvtneeph2ps xmm5,BYTE PTR fs:[ebx+edx*1+0x73ab647e]
+vcvtneeph2ps xmm5,WORD PTR fs:[ebx+edx*1+0x73ab647e]
+vcvtneeph2ps xmm5,DWORD PTR fs:[ebx+edx*1+0x73ab647e]
+vcvtneeph2ps xmm5,QWORD PTR fs:[ebx+edx*1+0x73ab647e]
+vcvtneeph2ps xmm5,fs:[ebx+edx*1+0x73ab647e]
 vcvtneeph2ps xmm6,XMMWORD PTR [edx+eiz*8-0x73]
-vcvtneeph2ps ymm0,YMMWORD PTR gs:[ebp-0x286b1b66]
-vcvtneeph2ps ymm0,BYTE PTR gs:[ebp-0x286b1b66]
-vcvtneeph2ps ymm0,WORD PTR gs:[ebp-0x286b1b66]
-vcvtneeph2ps ymm0,DWORD PTR gs:[ebp-0x286b1b66]
-vcvtneeph2ps ymm0,QWORD PTR gs:[ebp-0x286b1b66]
-vcvtneeph2ps ymm0,gs:[ebp-0x286b1b66]
 vcvtneeph2ps ymm7,YMMWORD PTR [ecx+edx*2+0x3cd01b1d]
 vcvtneeph2ps ymm7,BYTE PTR [ecx+edx*2+0x3cd01b1d]
 vcvtneeph2ps ymm7,WORD PTR [ecx+edx*2+0x3cd01b1d]
 vcvtneeph2ps ymm7,DWORD PTR [ecx+edx*2+0x3cd01b1d]
 vcvtneeph2ps ymm7,QWORD PTR [ecx+edx*2+0x3cd01b1d]
 vcvtneeph2ps ymm7,[ecx+edx*2+0x3cd01b1d]
+vcvtneeph2ps ymm0,YMMWORD PTR gs:[ebp-0x286b1b66]
+vcvtneeph2ps ymm0,BYTE PTR gs:[ebp-0x286b1b66]
+vcvtneeph2ps ymm0,WORD PTR gs:[ebp-0x286b1b66]
+vcvtneeph2ps ymm0,DWORD PTR gs:[ebp-0x286b1b66]
+vcvtneeph2ps ymm0,QWORD PTR gs:[ebp-0x286b1b66]
+vcvtneeph2ps ymm0,gs:[ebp-0x286b1b66]
 vcvtneeph2ps ymm1,YMMWORD PTR [edi+eax*1]
 vcvtneebf162ps xmm1,XMMWORD PTR [edi]
 vcvtneebf162ps xmm1,BYTE PTR [edi]
@@ -36795,13 +36770,13 @@ vbcstnebf162ps xmm2,DWORD PTR ds:[esi]
 vbcstnebf162ps xmm2,QWORD PTR ds:[esi]
 vbcstnebf162ps xmm2,ds:[esi]
 vbcstnebf162ps xmm0,WORD PTR [eax]
-vbcstnebf162ps ymm3,WORD PTR es:[edx-0x1e]
-vbcstnebf162ps ymm3,BYTE PTR es:[edx-0x1e]
-vbcstnebf162ps ymm3,DWORD PTR es:[edx-0x1e]
-vbcstnebf162ps ymm3,QWORD PTR es:[edx-0x1e]
-vbcstnebf162ps ymm3,es:[edx-0x1e]
-vbcstnebf162ps ymm1,WORD PTR [ebx]
 vbcstnebf162ps ymm0,WORD PTR [eax-0x40]
+vbcstnebf162ps ymm2,WORD PTR es:[esp+edx*4]
+vbcstnebf162ps ymm2,BYTE PTR es:[esp+edx*4]
+vbcstnebf162ps ymm2,DWORD PTR es:[esp+edx*4]
+vbcstnebf162ps ymm2,QWORD PTR es:[esp+edx*4]
+vbcstnebf162ps ymm2,es:[esp+edx*4]
+vbcstnebf162ps ymm3,WORD PTR es:[edx-0x1e]
 {vex} vpmadd52luq xmm1,xmm4,xmm1
 {vex} vpmadd52luq xmm3,xmm1,XMMWORD PTR ss:[edx]
 {vex} vpmadd52luq xmm3,xmm1,BYTE PTR ss:[edx]

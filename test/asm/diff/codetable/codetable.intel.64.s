@@ -22,13 +22,13 @@ lock add BYTE PTR fs:[rsi],sp
 lock add DWORD PTR fs:[rsi],sp
 lock add QWORD PTR fs:[rsi],sp
 lock add fs:[rsi],sp
-lock add DWORD PTR [rdx],esp
-lock add BYTE PTR [rdx],esp
-lock add WORD PTR [rdx],esp
-lock add QWORD PTR [rdx],esp
-lock add [rdx],esp
-add r9d,r14d
 add DWORD PTR [r15+r12*8-0x2d],ebp
+add BYTE PTR [r15+r12*8-0x2d],ebp
+add WORD PTR [r15+r12*8-0x2d],ebp
+add QWORD PTR [r15+r12*8-0x2d],ebp
+add [r15+r12*8-0x2d],ebp
+rex add esi,edi
+lock add DWORD PTR [rdx],esp
 add QWORD PTR [rax+rax*4-0x2b],rdx
 add BYTE PTR [rax+rax*4-0x2b],rdx
 add WORD PTR [rax+rax*4-0x2b],rdx
@@ -72,8 +72,8 @@ add al,0x38
 rex add al,0xa6
 add ax,0xdd67
 rex add ax,0x172d
-rex add eax,0x36ff4833
 add eax,0x9ee9c44d
+rex add eax,0x36ff4833
 add rax,0xfffffffffb929140
 or al,ch
 lock or BYTE PTR fs:[r15+0x19e87ae8],spl
@@ -82,17 +82,18 @@ lock or DWORD PTR fs:[r15+0x19e87ae8],spl
 lock or QWORD PTR fs:[r15+0x19e87ae8],spl
 lock or fs:[r15+0x19e87ae8],spl
 rex or BYTE PTR [rcx],al
-rex or WORD PTR [rcx],al
-rex or DWORD PTR [rcx],al
-rex or QWORD PTR [rcx],al
-rex or [rcx],al
-lock or WORD PTR [rsp+rdi*4],ax
-lock or BYTE PTR [rsp+rdi*4],ax
-lock or DWORD PTR [rsp+rdi*4],ax
-lock or QWORD PTR [rsp+rdi*4],ax
-lock or [rsp+rdi*4],ax
-or r12w,sp
+or BYTE PTR [rcx],al
+or WORD PTR [rcx],al
+or DWORD PTR [rcx],al
+or QWORD PTR [rcx],al
+or [rcx],al
 or WORD PTR [r11+r9*1-0x2e6888bb],bx
+or BYTE PTR [r11+r9*1-0x2e6888bb],bx
+or DWORD PTR [r11+r9*1-0x2e6888bb],bx
+or QWORD PTR [r11+r9*1-0x2e6888bb],bx
+or [r11+r9*1-0x2e6888bb],bx
+rex or si,bx
+lock or WORD PTR [rsp+rdi*4],ax
 or ebp,eax
 lock or DWORD PTR [r8d+0x2e2b2628],r13d
 lock or BYTE PTR [r8d+0x2e2b2628],r13d
@@ -161,20 +162,20 @@ lock adc DWORD PTR [r8],al
 lock adc QWORD PTR [r8],al
 lock adc [r8],al
 adc BYTE PTR [rsi+rdi*2-0x1c],bl
-lock adc WORD PTR [rbp+0x39670d7c],di
-lock adc BYTE PTR [rbp+0x39670d7c],di
-lock adc DWORD PTR [rbp+0x39670d7c],di
-lock adc QWORD PTR [rbp+0x39670d7c],di
-lock adc [rbp+0x39670d7c],di
-adc r10w,sp
 adc WORD PTR [r11+r8*1],ax
-lock rex adc DWORD PTR [rax],esi
-lock rex adc BYTE PTR [rax],esi
-lock rex adc WORD PTR [rax],esi
-lock rex adc QWORD PTR [rax],esi
-lock rex adc [rax],esi
-adc ebp,r9d
+adc BYTE PTR [r11+r8*1],ax
+adc DWORD PTR [r11+r8*1],ax
+adc QWORD PTR [r11+r8*1],ax
+adc [r11+r8*1],ax
+adc bp,ax
+lock adc WORD PTR [rbp+0x39670d7c],di
 adc DWORD PTR [r11+r14*8+0x63],ecx
+adc BYTE PTR [r11+r14*8+0x63],ecx
+adc WORD PTR [r11+r14*8+0x63],ecx
+adc QWORD PTR [r11+r14*8+0x63],ecx
+adc [r11+r14*8+0x63],ecx
+adc ecx,edx
+lock rex adc DWORD PTR [rax],esi
 adc rax,rbp
 lock adc QWORD PTR fs:[r12+rcx*1],rcx
 lock adc BYTE PTR fs:[r12+rcx*1],rcx
@@ -246,13 +247,13 @@ lock sbb WORD PTR [rcx+r8*1],r10d
 lock sbb QWORD PTR [rcx+r8*1],r10d
 lock sbb [rcx+r8*1],r10d
 sbb DWORD PTR [rdi],edx
-lock sbb QWORD PTR [rsp+rbp*1-0x384ae217],rdi
-lock sbb BYTE PTR [rsp+rbp*1-0x384ae217],rdi
-lock sbb WORD PTR [rsp+rbp*1-0x384ae217],rdi
-lock sbb DWORD PTR [rsp+rbp*1-0x384ae217],rdi
-lock sbb [rsp+rbp*1-0x384ae217],rdi
-sbb r9,rbp
+sbb rax,rdx
 lock cs sbb QWORD PTR [rsi+rsi*1-0x66],r12
+lock cs sbb BYTE PTR [rsi+rsi*1-0x66],r12
+lock cs sbb WORD PTR [rsi+rsi*1-0x66],r12
+lock cs sbb DWORD PTR [rsi+rsi*1-0x66],r12
+lock cs sbb [rsi+rsi*1-0x66],r12
+lock sbb QWORD PTR [rsp+rbp*1-0x384ae217],rdi
 sbb cl,dl
 sbb dl,BYTE PTR gs:[rbp+r8*2+0x41]
 sbb dl,WORD PTR gs:[rbp+r8*2+0x41]
@@ -438,12 +439,12 @@ rex sub ax,0xd488
 sub eax,0xc904a7f
 rex sub eax,0xd90ef717
 sub rax,0xffffffffa2bc4510
+xor spl,r15b
 lock xor BYTE PTR [rsp+rdi*2-0x226b2a2f],cl
 lock xor WORD PTR [rsp+rdi*2-0x226b2a2f],cl
 lock xor DWORD PTR [rsp+rdi*2-0x226b2a2f],cl
 lock xor QWORD PTR [rsp+rdi*2-0x226b2a2f],cl
 lock xor [rsp+rdi*2-0x226b2a2f],cl
-xor spl,r15b
 ds xor BYTE PTR [r9],bpl
 xor sp,ax
 xor WORD PTR [esp+r11d*4],cx
@@ -466,13 +467,13 @@ lock xor WORD PTR [rbx+r15*8],rbx
 lock xor DWORD PTR [rbx+r15*8],rbx
 lock xor [rbx+r15*8],rbx
 xor QWORD PTR [rdi+rsi*2-0x6bf7ba40],rbx
-xor dil,cl
-xor dil,BYTE PTR [r9+r13*2]
-xor dil,WORD PTR [r9+r13*2]
-xor dil,DWORD PTR [r9+r13*2]
-xor dil,QWORD PTR [r9+r13*2]
-xor dil,[r9+r13*2]
+xor dil,r10b
 xor ah,BYTE PTR [edi-0x75]
+xor ah,WORD PTR [edi-0x75]
+xor ah,DWORD PTR [edi-0x75]
+xor ah,QWORD PTR [edi-0x75]
+xor ah,[edi-0x75]
+xor dil,BYTE PTR [r9+r13*2]
 xor ax,sp
 xor r15w,WORD PTR [edx+0x6a]
 xor r15w,BYTE PTR [edx+0x6a]
@@ -494,8 +495,8 @@ cs xor r14,WORD PTR [rcx+0x51]
 cs xor r14,DWORD PTR [rcx+0x51]
 cs xor r14,[rcx+0x51]
 xor rcx,QWORD PTR [rdi-0x61]
-rex xor al,0xa9
 rex.W xor al,0x96
+rex xor al,0xa9
 xor ax,0x7ca6
 rex xor ax,0x40da
 xor eax,0x698e7379
@@ -649,38 +650,31 @@ repnz ins BYTE PTR es:[rdi],dx
 rep ins WORD PTR es:[rdi],dx
 rep rex ins WORD PTR es:[rdi],dx
 rep ins DWORD PTR es:[rdi],dx
-rep ins QWORD PTR es:[rdi],dx
-rep ins es:[rdi],dx
 repnz ins DWORD PTR es:[rdi],dx
-rep outs dx,BYTE PTR ds:[rsi]
-rep outs dx,WORD PTR ds:[rsi]
-rep outs dx,DWORD PTR ds:[rsi]
-rep outs dx,QWORD PTR ds:[rsi]
-rep outs dx,ds:[rsi]
 outs dx,BYTE PTR ds:[rsi]
-repnz outs dx,BYTE PTR ds:[rsi]
 outs dx,WORD PTR ds:[rsi]
 outs dx,DWORD PTR ds:[rsi]
 outs dx,QWORD PTR ds:[rsi]
 outs dx,ds:[rsi]
+rep outs dx,BYTE PTR ds:[rsi]
+repnz outs dx,BYTE PTR ds:[rsi]
+rep outs dx,WORD PTR ds:[rsi]
 repnz outs dx,WORD PTR ds:[rsi]
 rep rex outs dx,DWORD PTR ds:[rsi]
-rep rex outs dx,BYTE PTR ds:[rsi]
-rep rex outs dx,WORD PTR ds:[rsi]
-rep rex outs dx,QWORD PTR ds:[rsi]
-rep rex outs dx,ds:[rsi]
-lock cs add BYTE PTR [rax+rax*1],0xeb
-lock cs add WORD PTR [rax+rax*1],0xeb
-lock cs add DWORD PTR [rax+rax*1],0xeb
-lock cs add QWORD PTR [rax+rax*1],0xeb
-lock cs add [rax+rax*1],0xeb
-add r9b,0x44
+rep outs dx,DWORD PTR ds:[rsi]
 add BYTE PTR [r8],0xa8
+add WORD PTR [r8],0xa8
+add DWORD PTR [r8],0xa8
+add QWORD PTR [r8],0xa8
+add [r8],0xa8
+add sil,0x17
+lock cs add BYTE PTR [rax+rax*1],0xeb
 rex.W or BYTE PTR [rcx+rbx*4+0x41],0xa7
-rex.W or WORD PTR [rcx+rbx*4+0x41],0xa7
-rex.W or DWORD PTR [rcx+rbx*4+0x41],0xa7
-rex.W or QWORD PTR [rcx+rbx*4+0x41],0xa7
-rex.W or [rcx+rbx*4+0x41],0xa7
+or BYTE PTR [rcx+rbx*4+0x41],0xa7
+or WORD PTR [rcx+rbx*4+0x41],0xa7
+or DWORD PTR [rcx+rbx*4+0x41],0xa7
+or QWORD PTR [rcx+rbx*4+0x41],0xa7
+or [rcx+rbx*4+0x41],0xa7
 or r12b,0x30
 lock or BYTE PTR [r8+0x39],0x7c
 adc bh,0x2e
@@ -718,13 +712,17 @@ xor QWORD PTR [rsi],0x1
 xor [rsi],0x1
 xor r15b,0x46
 ss xor BYTE PTR [r13+r9*2+0x3706a5d5],0x30
-rex cmp al,0xbf
-cmp BYTE PTR [r15+r14*1],0x79
-cmp WORD PTR [r15+r14*1],0x79
-cmp DWORD PTR [r15+r14*1],0x79
-cmp QWORD PTR [r15+r14*1],0x79
-cmp [r15+r14*1],0x79
-cmp BYTE PTR [eax+ebx*4+0xb3611],0x1a
+cmp BYTE PTR [rax+rcx*2+0x5],0x80
+cmp WORD PTR [rax+rcx*2+0x5],0x80
+cmp DWORD PTR [rax+rcx*2+0x5],0x80
+cmp QWORD PTR [rax+rcx*2+0x5],0x80
+cmp [rax+rcx*2+0x5],0x80
+cmp r11b,0x81
+cmp BYTE PTR fs:[rsi+r15*8],0x7e
+cmp WORD PTR fs:[rsi+r15*8],0x7e
+cmp DWORD PTR fs:[rsi+r15*8],0x7e
+cmp QWORD PTR fs:[rsi+r15*8],0x7e
+cmp fs:[rsi+r15*8],0x7e
 add sp,0xd435
 lock add WORD PTR [r8-0x42],0x5a18
 lock add BYTE PTR [r8-0x42],0x5a18
@@ -732,13 +730,13 @@ lock add DWORD PTR [r8-0x42],0x5a18
 lock add QWORD PTR [r8-0x42],0x5a18
 lock add [r8-0x42],0x5a18
 es add WORD PTR [rbp-0x2f12443b],0x6a0e
+add esi,0x94dc9886
+lock es add DWORD PTR [r11+r9*1],0x4b6e4493
+lock es add BYTE PTR [r11+r9*1],0x4b6e4493
+lock es add WORD PTR [r11+r9*1],0x4b6e4493
+lock es add QWORD PTR [r11+r9*1],0x4b6e4493
+lock es add [r11+r9*1],0x4b6e4493
 lock add DWORD PTR [rax-0x20],0x4691902f
-lock add BYTE PTR [rax-0x20],0x4691902f
-lock add WORD PTR [rax-0x20],0x4691902f
-lock add QWORD PTR [rax-0x20],0x4691902f
-lock add [rax-0x20],0x4691902f
-add r11d,0x104e6995
-add DWORD PTR [r14],0x2faa8b7
 add rcx,0x354159d
 lock add QWORD PTR [rcx+r9*1+0x4a],0xffffffff9cad2701
 lock add BYTE PTR [rcx+r9*1+0x4a],0xffffffff9cad2701
@@ -767,13 +765,13 @@ lock or WORD PTR [r15],0xffffffffd528af78
 lock or DWORD PTR [r15],0xffffffffd528af78
 lock or [r15],0xffffffffd528af78
 or QWORD PTR [rdi+0x2d492a6],0xffffffff9e503541
-lock adc WORD PTR [rax-0x2d],0x9be7
-lock adc BYTE PTR [rax-0x2d],0x9be7
-lock adc DWORD PTR [rax-0x2d],0x9be7
-lock adc QWORD PTR [rax-0x2d],0x9be7
-lock adc [rax-0x2d],0x9be7
-adc r10w,0x58d4
 adc WORD PTR [r15+rdi*2+0x75b007fe],0x27f3
+adc BYTE PTR [r15+rdi*2+0x75b007fe],0x27f3
+adc DWORD PTR [r15+rdi*2+0x75b007fe],0x27f3
+adc QWORD PTR [r15+rdi*2+0x75b007fe],0x27f3
+adc [r15+rdi*2+0x75b007fe],0x27f3
+adc si,0x44c4
+lock adc WORD PTR [rax-0x2d],0x9be7
 adc ebx,0xa712f4e9
 lock adc DWORD PTR [r15-0x13cd74c9],0xa3faf7e2
 lock adc BYTE PTR [r15-0x13cd74c9],0xa3faf7e2
@@ -788,12 +786,13 @@ lock adc WORD PTR [r12+r10*1+0x553ca34c],0x213e8c88
 lock adc DWORD PTR [r12+r10*1+0x553ca34c],0x213e8c88
 lock adc [r12+r10*1+0x553ca34c],0x213e8c88
 adc QWORD PTR [rdi-0x73],0x79eacd22
-lock rex sbb WORD PTR [rbx-0x2b],0xbd6b
-lock rex sbb BYTE PTR [rbx-0x2b],0xbd6b
-lock rex sbb DWORD PTR [rbx-0x2b],0xbd6b
-lock rex sbb QWORD PTR [rbx-0x2b],0xbd6b
-lock rex sbb [rbx-0x2b],0xbd6b
 sbb r11w,0x701a
+lock rex sbb WORD PTR [rbx-0x2b],0xbd6b
+lock sbb WORD PTR [rbx-0x2b],0xbd6b
+lock sbb BYTE PTR [rbx-0x2b],0xbd6b
+lock sbb DWORD PTR [rbx-0x2b],0xbd6b
+lock sbb QWORD PTR [rbx-0x2b],0xbd6b
+lock sbb [rbx-0x2b],0xbd6b
 sbb WORD PTR [r10+r8*2],0x4ba4
 sbb eax,0xeb128cc1
 lock sbb DWORD PTR [r15+r8*4-0x2e748855],0x30ba778
@@ -827,13 +826,13 @@ lock and WORD PTR [rdx+r14*8],0x9c6e49d2
 lock and QWORD PTR [rdx+r14*8],0x9c6e49d2
 lock and [rdx+r14*8],0x9c6e49d2
 and DWORD PTR [rdi],0x64927c22
-lock and QWORD PTR [rsi-0x1d2ee581],0xffffffffbb01050c
-lock and BYTE PTR [rsi-0x1d2ee581],0xffffffffbb01050c
-lock and WORD PTR [rsi-0x1d2ee581],0xffffffffbb01050c
-lock and DWORD PTR [rsi-0x1d2ee581],0xffffffffbb01050c
-lock and [rsi-0x1d2ee581],0xffffffffbb01050c
-and r13,0x19896dd1
-and QWORD PTR [rbp+r9*1-0x1c6fa70a],0xfffffffff1c56c96
+and rdi,0xffffffff9222aaaf
+lock and QWORD PTR [r15+0x52aa3cfc],0x4efc9325
+lock and BYTE PTR [r15+0x52aa3cfc],0x4efc9325
+lock and WORD PTR [r15+0x52aa3cfc],0x4efc9325
+lock and DWORD PTR [r15+0x52aa3cfc],0x4efc9325
+lock and [r15+0x52aa3cfc],0x4efc9325
+cs and QWORD PTR [rsi],0x22a04381
 sub ax,0xaa34
 cs sub WORD PTR [r12+r9*4+0x8de8e1a],0x1bf6
 cs sub BYTE PTR [r12+r9*4+0x8de8e1a],0x1bf6
@@ -855,12 +854,12 @@ lock sub WORD PTR [r14*1-0x7215845c],0xffffffff8dcbe564
 lock sub DWORD PTR [r14*1-0x7215845c],0xffffffff8dcbe564
 lock sub [r14*1-0x7215845c],0xffffffff8dcbe564
 sub QWORD PTR [rcx],0xffffffffe127901a
+xor r12w,0xe23b
 xor WORD PTR [ebx-0x63b09fd4],0xeae3
 xor BYTE PTR [ebx-0x63b09fd4],0xeae3
 xor DWORD PTR [ebx-0x63b09fd4],0xeae3
 xor QWORD PTR [ebx-0x63b09fd4],0xeae3
 xor [ebx-0x63b09fd4],0xeae3
-xor r12w,0xe23b
 xor WORD PTR [r14+r14*2+0x19],0x7a9b
 xor esp,0xcc1276fd
 lock xor DWORD PTR [rsp+r11*2],0x1fbc511e
@@ -911,20 +910,20 @@ add WORD PTR [rcx+rsi*1],0xffea
 add edx,0xffffff8f
 ds add DWORD PTR [r12*4+0x19],0x8
 add DWORD PTR [rdx],0xfffffff9
-es add QWORD PTR [rbx],0x27
-add r9,0xffffffffffffff86
+add rcx,0x7f
 lock add QWORD PTR [r14+r13*1],0x74
+es add QWORD PTR [rbx],0x27
 or ax,0xffea
 lock or WORD PTR [r10*8-0x13d693ed],0xffd4
 lock or WORD PTR [eax],0x25
-lock or DWORD PTR [rsi+r12*2-0x3b],0xffffff9d
-or ebp,0x6c
 or DWORD PTR [rbx+rcx*4],0x3d
+or r14d,0xffffffda
+lock or DWORD PTR [rsi+r12*2-0x3b],0xffffff9d
 or rsp,0xffffffffffffffc6
 lock or QWORD PTR [r10-0x18],0xffffffffffffffe6
 or QWORD PTR [rdi+0x14],0x71
-lock adc WORD PTR [rax],0xffe7
 adc r10w,0xff99
+lock adc WORD PTR [rax],0xffe7
 adc WORD PTR [r12+rdx*4],0xffc2
 adc DWORD PTR [rip+0x3581a4cc],0xffffffa7
 adc r14d,0xfffffff6
@@ -945,18 +944,18 @@ sbb fs:[rsi],0x64
 sbb QWORD PTR [rcx],0xffffffffffffffec
 sbb r8,0xfffffffffffffffe
 lock sbb QWORD PTR [rbx+r10*2],0xfffffffffffffffe
-ss and WORD PTR [rsi],0xfffa
 and r15w,0xf
+ss and WORD PTR [rsi],0xfffa
 and WORD PTR [r8+rbx*4],0x5a
-and DWORD PTR [ebp+0x46072c2a],0x1b
-and r15d,0xffffffff
-and DWORD PTR [r10+0x59],0x72
+and eax,0xffffffdf
+and DWORD PTR [r15d*2+0x431f1622],0x3
+lock and DWORD PTR [rbx-0x37],0xfffffff9
 and rbx,0xffffffffffffffc2
 cs and QWORD PTR [r14+rax*1],0xffffffffffffffd0
 lock and QWORD PTR [rdi],0xffffffffffffffbf
-lock es sub WORD PTR [rdx+rcx*1],0xfff9
-sub r9w,0x8
+sub si,0xffcc
 sub WORD PTR [r9d-0x7c642710],0xffff
+lock es sub WORD PTR [rdx+rcx*1],0xfff9
 sub edx,0xfffffffa
 lock sub DWORD PTR [rcx+r8*2+0x33],0x29
 ds sub DWORD PTR [rsp+rcx*2-0x12],0xffffffa6
@@ -979,9 +978,9 @@ lock xor QWORD PTR [rsp+r15*4],0x23
 cmp di,0xffe6
 cs cmp WORD PTR [r12+r10*4],0x1e
 cmp WORD PTR [rsi-0x53],0xffc5
+cmp eax,0xffffff92
+ss cmp DWORD PTR [rbp+r14*2-0x8],0x3f
 cmp DWORD PTR [ebp+0x3c81a35f],0xffffff90
-cmp r15d,0xffffff82
-cmp DWORD PTR [r15],0x15
 cmp rsp,0x61
 cmp QWORD PTR gs:[r14*1-0x6bad019a],0xffffffffffffffa0
 cmp QWORD PTR [rax-0x31],0xffffffffffffff89
@@ -1024,17 +1023,17 @@ lock xchg DWORD PTR [r8],r10b
 lock xchg QWORD PTR [r8],r10b
 lock xchg [r8],r10b
 xchg BYTE PTR [rdi+rdi*4-0x518907ae],ah
-xchg WORD PTR fs:[rax-0x68],si
-xchg BYTE PTR fs:[rax-0x68],si
-xchg DWORD PTR fs:[rax-0x68],si
-xchg QWORD PTR fs:[rax-0x68],si
-xchg fs:[rax-0x68],si
-xchg di,r15w
 xchg WORD PTR [rdi+rbp*4-0x33],r8w
 xchg BYTE PTR [rdi+rbp*4-0x33],r8w
 xchg DWORD PTR [rdi+rbp*4-0x33],r8w
 xchg QWORD PTR [rdi+rbp*4-0x33],r8w
 xchg [rdi+rbp*4-0x33],r8w
+rex xchg sp,bx
+xchg WORD PTR fs:[rax-0x68],si
+xchg BYTE PTR fs:[rax-0x68],si
+xchg DWORD PTR fs:[rax-0x68],si
+xchg QWORD PTR fs:[rax-0x68],si
+xchg fs:[rax-0x68],si
 xchg edx,ebp
 es xchg DWORD PTR [r11+r15*2-0x3],esi
 es xchg BYTE PTR [r11+r15*2-0x3],esi
@@ -1042,12 +1041,12 @@ es xchg WORD PTR [r11+r15*2-0x3],esi
 es xchg QWORD PTR [r11+r15*2-0x3],esi
 es xchg [r11+r15*2-0x3],esi
 lock xchg DWORD PTR [rbx-0x6c354346],ebx
+xchg r9,rax
 lock xchg QWORD PTR [rbx],rcx
 lock xchg BYTE PTR [rbx],rcx
 lock xchg WORD PTR [rbx],rcx
 lock xchg DWORD PTR [rbx],rcx
 lock xchg [rbx],rcx
-xchg r9,rax
 xchg QWORD PTR [rdi+rsi*8-0x18d5ca96],r15
 mov cl,bh
 cs mov BYTE PTR [r9+r15*1+0x484f9a6c],r14b
@@ -1119,15 +1118,17 @@ mov r15,[r9d+r10d*1]
 ss mov rcx,QWORD PTR [rcx+rbx*4-0x16]
 mov cx,ss
 cs data16 mov WORD PTR [r8+r14*2],ds
-cs data16 mov BYTE PTR [r8+r14*2],ds
-cs data16 mov DWORD PTR [r8+r14*2],ds
-cs data16 mov QWORD PTR [r8+r14*2],ds
-cs data16 mov [r8+r14*2],ds
+cs mov WORD PTR [r8+r14*2],ds
+cs mov BYTE PTR [r8+r14*2],ds
+cs mov DWORD PTR [r8+r14*2],ds
+cs mov QWORD PTR [r8+r14*2],ds
+cs mov [r8+r14*2],ds
 data16 mov WORD PTR [rdx+rcx*8+0x1c08c7b],ss
-data16 mov BYTE PTR [rdx+rcx*8+0x1c08c7b],ss
-data16 mov DWORD PTR [rdx+rcx*8+0x1c08c7b],ss
-data16 mov QWORD PTR [rdx+rcx*8+0x1c08c7b],ss
-data16 mov [rdx+rcx*8+0x1c08c7b],ss
+mov WORD PTR [rdx+rcx*8+0x1c08c7b],ss
+mov BYTE PTR [rdx+rcx*8+0x1c08c7b],ss
+mov DWORD PTR [rdx+rcx*8+0x1c08c7b],ss
+mov QWORD PTR [rdx+rcx*8+0x1c08c7b],ss
+mov [rdx+rcx*8+0x1c08c7b],ss
 mov WORD PTR [rsi+0x46],fs
 mov BYTE PTR [rsi+0x46],fs
 mov DWORD PTR [rsi+0x46],fs
@@ -1159,12 +1160,13 @@ lea rax,DWORD PTR [rdx+rbp*2]
 lea rax,QWORD PTR [rdx+rbp*2]
 ss lea r11,[r15]
 lea r8,[r14+r12*1]
-data16 rex mov es,WORD PTR [rbx]
-data16 rex mov es,BYTE PTR [rbx]
-data16 rex mov es,DWORD PTR [rbx]
-data16 rex mov es,QWORD PTR [rbx]
-data16 rex mov es,[rbx]
 rex.RB mov ds,r10w
+data16 rex mov es,WORD PTR [rbx]
+mov es,WORD PTR [rbx]
+mov es,BYTE PTR [rbx]
+mov es,DWORD PTR [rbx]
+mov es,QWORD PTR [rbx]
+mov es,[rbx]
 data16 mov es,WORD PTR [r9+r11*4-0x1]
 mov fs,WORD PTR [rdx]
 mov fs,BYTE PTR [rdx]
@@ -1175,15 +1177,17 @@ rex.R mov ds,esp
 mov fs,WORD PTR [esi+r10d*8-0x23]
 mov ss,rsi
 rex.WB mov ss,WORD PTR [r13d+0x531e27ce]
-rex.WB mov ss,BYTE PTR [r13d+0x531e27ce]
-rex.WB mov ss,DWORD PTR [r13d+0x531e27ce]
-rex.WB mov ss,QWORD PTR [r13d+0x531e27ce]
-rex.WB mov ss,[r13d+0x531e27ce]
+mov ss,WORD PTR [r13d+0x531e27ce]
+mov ss,BYTE PTR [r13d+0x531e27ce]
+mov ss,DWORD PTR [r13d+0x531e27ce]
+mov ss,QWORD PTR [r13d+0x531e27ce]
+mov ss,[r13d+0x531e27ce]
 rex.W mov ds,WORD PTR gs:[rdi+rax*4+0x57]
-rex.W mov ds,BYTE PTR gs:[rdi+rax*4+0x57]
-rex.W mov ds,DWORD PTR gs:[rdi+rax*4+0x57]
-rex.W mov ds,QWORD PTR gs:[rdi+rax*4+0x57]
-rex.W mov ds,gs:[rdi+rax*4+0x57]
+mov ds,WORD PTR gs:[rdi+rax*4+0x57]
+mov ds,BYTE PTR gs:[rdi+rax*4+0x57]
+mov ds,DWORD PTR gs:[rdi+rax*4+0x57]
+mov ds,QWORD PTR gs:[rdi+rax*4+0x57]
+mov ds,gs:[rdi+rax*4+0x57]
 ds pop WORD PTR [r12+r12*2]
 ds pop BYTE PTR [r12+r12*2]
 ds pop DWORD PTR [r12+r12*2]
@@ -1266,12 +1270,12 @@ movs QWORD PTR es:[rdi],BYTE PTR ds:[rsi]
 movs es:[rdi],BYTE PTR ds:[rsi]
 repnz movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]
 rep movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]
-rep rex movs WORD PTR es:[rdi],WORD PTR ds:[rsi]
-rep rex movs BYTE PTR es:[rdi],WORD PTR ds:[rsi]
-rep rex movs DWORD PTR es:[rdi],WORD PTR ds:[rsi]
-rep rex movs QWORD PTR es:[rdi],WORD PTR ds:[rsi]
-rep rex movs es:[rdi],WORD PTR ds:[rsi]
 movs WORD PTR es:[rdi],WORD PTR ds:[rsi]
+movs BYTE PTR es:[rdi],WORD PTR ds:[rsi]
+movs DWORD PTR es:[rdi],WORD PTR ds:[rsi]
+movs QWORD PTR es:[rdi],WORD PTR ds:[rsi]
+movs es:[rdi],WORD PTR ds:[rsi]
+rep rex movs WORD PTR es:[rdi],WORD PTR ds:[rsi]
 rep movs WORD PTR es:[rdi],WORD PTR ds:[rsi]
 movs DWORD PTR es:[rdi],DWORD PTR ds:[rsi]
 movs BYTE PTR es:[rdi],DWORD PTR ds:[rsi]
@@ -1301,12 +1305,12 @@ cmps QWORD PTR ds:[rsi],WORD PTR es:[rdi]
 cmps ds:[rsi],WORD PTR es:[rdi]
 repnz cmps WORD PTR ds:[rsi],WORD PTR es:[rdi]
 repz cmps WORD PTR ds:[rsi],WORD PTR es:[rdi]
-repnz cmps DWORD PTR ds:[rsi],DWORD PTR es:[rdi]
-repnz cmps BYTE PTR ds:[rsi],DWORD PTR es:[rdi]
-repnz cmps WORD PTR ds:[rsi],DWORD PTR es:[rdi]
-repnz cmps QWORD PTR ds:[rsi],DWORD PTR es:[rdi]
-repnz cmps ds:[rsi],DWORD PTR es:[rdi]
 cmps DWORD PTR ds:[rsi],DWORD PTR es:[rdi]
+cmps BYTE PTR ds:[rsi],DWORD PTR es:[rdi]
+cmps WORD PTR ds:[rsi],DWORD PTR es:[rdi]
+cmps QWORD PTR ds:[rsi],DWORD PTR es:[rdi]
+cmps ds:[rsi],DWORD PTR es:[rdi]
+repnz cmps DWORD PTR ds:[rsi],DWORD PTR es:[rdi]
 repz cmps DWORD PTR ds:[rsi],DWORD PTR es:[rdi]
 cmps QWORD PTR ds:[rsi],QWORD PTR es:[rdi]
 cmps BYTE PTR ds:[rsi],QWORD PTR es:[rdi]
@@ -1343,12 +1347,12 @@ stos QWORD PTR es:[rdi],eax
 stos es:[rdi],eax
 repnz stos DWORD PTR es:[rdi],eax
 rep stos DWORD PTR es:[rdi],eax
-rep stos QWORD PTR es:[rdi],rax
-rep stos BYTE PTR es:[rdi],rax
-rep stos WORD PTR es:[rdi],rax
-rep stos DWORD PTR es:[rdi],rax
-rep stos es:[rdi],rax
 stos QWORD PTR es:[rdi],rax
+stos BYTE PTR es:[rdi],rax
+stos WORD PTR es:[rdi],rax
+stos DWORD PTR es:[rdi],rax
+stos es:[rdi],rax
+rep stos QWORD PTR es:[rdi],rax
 repnz stos QWORD PTR es:[rdi],rax
 lods al,BYTE PTR ds:[rsi]
 lods al,WORD PTR ds:[rsi]
@@ -1357,12 +1361,12 @@ lods al,QWORD PTR ds:[rsi]
 lods al,ds:[rsi]
 repnz rex lods al,BYTE PTR ds:[rsi]
 repnz lods al,BYTE PTR ds:[rsi]
-rep lods ax,WORD PTR ds:[rsi]
-rep lods ax,BYTE PTR ds:[rsi]
-rep lods ax,DWORD PTR ds:[rsi]
-rep lods ax,QWORD PTR ds:[rsi]
-rep lods ax,ds:[rsi]
 lods ax,WORD PTR ds:[rsi]
+lods ax,BYTE PTR ds:[rsi]
+lods ax,DWORD PTR ds:[rsi]
+lods ax,QWORD PTR ds:[rsi]
+lods ax,ds:[rsi]
+rep lods ax,WORD PTR ds:[rsi]
 repnz lods ax,WORD PTR ds:[rsi]
 lods eax,DWORD PTR ds:[rsi]
 lods eax,BYTE PTR ds:[rsi]
@@ -1379,10 +1383,11 @@ lods rax,ds:[rsi]
 repnz lods rax,QWORD PTR ds:[rsi]
 rep lods rax,QWORD PTR ds:[rsi]
 rex.W scas al,BYTE PTR es:[rdi]
-rex.W scas al,WORD PTR es:[rdi]
-rex.W scas al,DWORD PTR es:[rdi]
-rex.W scas al,QWORD PTR es:[rdi]
-rex.W scas al,es:[rdi]
+scas al,BYTE PTR es:[rdi]
+scas al,WORD PTR es:[rdi]
+scas al,DWORD PTR es:[rdi]
+scas al,QWORD PTR es:[rdi]
+scas al,es:[rdi]
 rex scas al,BYTE PTR es:[rdi]
 repnz rex scas al,BYTE PTR es:[rdi]
 scas ax,WORD PTR es:[rdi]
@@ -1392,19 +1397,19 @@ scas ax,QWORD PTR es:[rdi]
 scas ax,es:[rdi]
 repnz scas ax,WORD PTR es:[rdi]
 repz scas ax,WORD PTR es:[rdi]
-repz scas eax,DWORD PTR es:[rdi]
-repz scas eax,BYTE PTR es:[rdi]
-repz scas eax,WORD PTR es:[rdi]
-repz scas eax,QWORD PTR es:[rdi]
-repz scas eax,es:[rdi]
 scas eax,DWORD PTR es:[rdi]
+scas eax,BYTE PTR es:[rdi]
+scas eax,WORD PTR es:[rdi]
+scas eax,QWORD PTR es:[rdi]
+scas eax,es:[rdi]
+repz scas eax,DWORD PTR es:[rdi]
 repnz rex scas eax,DWORD PTR es:[rdi]
-repz scas rax,QWORD PTR es:[rdi]
-repz scas rax,BYTE PTR es:[rdi]
-repz scas rax,WORD PTR es:[rdi]
-repz scas rax,DWORD PTR es:[rdi]
-repz scas rax,es:[rdi]
 scas rax,QWORD PTR es:[rdi]
+scas rax,BYTE PTR es:[rdi]
+scas rax,WORD PTR es:[rdi]
+scas rax,DWORD PTR es:[rdi]
+scas rax,es:[rdi]
+repz scas rax,QWORD PTR es:[rdi]
 repnz scas rax,QWORD PTR es:[rdi]
 mov bl,0x1
 rex.WB mov r13b,0x9b
@@ -1494,17 +1499,17 @@ rol WORD PTR [r15d+r10d*1-0x55],0x91
 rol DWORD PTR [r15d+r10d*1-0x55],0x91
 rol [r15d+r10d*1-0x55],0x91
 ds rol QWORD PTR [rax+rbx*1+0x61],0xad
-rex ror sp,0x2f
-ror WORD PTR [rbp+r11*4-0x80],0x5
-ror BYTE PTR [rbp+r11*4-0x80],0x5
-ror DWORD PTR [rbp+r11*4-0x80],0x5
-ror QWORD PTR [rbp+r11*4-0x80],0x5
-ror [rbp+r11*4-0x80],0x5
-ror WORD PTR fs:[rdi+0x46],0x1a
-ror BYTE PTR fs:[rdi+0x46],0x1a
-ror DWORD PTR fs:[rdi+0x46],0x1a
-ror QWORD PTR fs:[rdi+0x46],0x1a
-ror fs:[rdi+0x46],0x1a
+ror WORD PTR [rdi-0x6c3579dc],0x7e
+ror BYTE PTR [rdi-0x6c3579dc],0x7e
+ror DWORD PTR [rdi-0x6c3579dc],0x7e
+ror QWORD PTR [rdi-0x6c3579dc],0x7e
+ror [rdi-0x6c3579dc],0x7e
+ror r9w,0xb4
+ror WORD PTR gs:[r9+0x5f],0xbb
+ror BYTE PTR gs:[r9+0x5f],0xbb
+ror DWORD PTR gs:[r9+0x5f],0xbb
+ror QWORD PTR gs:[r9+0x5f],0xbb
+ror gs:[r9+0x5f],0xbb
 ror eax,0xb6
 cs ror DWORD PTR [rsp+r8*2],0x87
 cs ror BYTE PTR [rsp+r8*2],0x87
@@ -1635,13 +1640,13 @@ sar BYTE PTR fs:[rax],0xe1
 sar DWORD PTR fs:[rax],0xe1
 sar QWORD PTR fs:[rax],0xe1
 sar fs:[rax],0xe1
-rex sar esi,0x1c
-sar DWORD PTR [r11+rbx*2-0x3b8088d5],0x25
-sar BYTE PTR [r11+rbx*2-0x3b8088d5],0x25
-sar WORD PTR [r11+rbx*2-0x3b8088d5],0x25
-sar QWORD PTR [r11+rbx*2-0x3b8088d5],0x25
-sar [r11+rbx*2-0x3b8088d5],0x25
-rex sar DWORD PTR [rbx+0x55cb23d3],0x58
+sar DWORD PTR [rsp+rcx*8],0xdd
+sar BYTE PTR [rsp+rcx*8],0xdd
+sar WORD PTR [rsp+rcx*8],0xdd
+sar QWORD PTR [rsp+rcx*8],0xdd
+sar [rsp+rcx*8],0xdd
+sar r15d,0x8a
+es sar DWORD PTR [r9+rsi*2+0xe],0x42
 sar rbp,0xb1
 sar QWORD PTR fs:[r10+rbx*8],0x51
 sar BYTE PTR fs:[r10+rbx*8],0x51
@@ -1668,10 +1673,11 @@ mov DWORD PTR fs:[r14d+r12d*4],0x7e
 mov QWORD PTR fs:[r14d+r12d*4],0x7e
 mov fs:[r14d+r12d*4],0x7e
 rex mov BYTE PTR gs:[rbp+0x1117b736],0x5f
-rex mov WORD PTR gs:[rbp+0x1117b736],0x5f
-rex mov DWORD PTR gs:[rbp+0x1117b736],0x5f
-rex mov QWORD PTR gs:[rbp+0x1117b736],0x5f
-rex mov gs:[rbp+0x1117b736],0x5f
+mov BYTE PTR gs:[rbp+0x1117b736],0x5f
+mov WORD PTR gs:[rbp+0x1117b736],0x5f
+mov DWORD PTR gs:[rbp+0x1117b736],0x5f
+mov QWORD PTR gs:[rbp+0x1117b736],0x5f
+mov gs:[rbp+0x1117b736],0x5f
 xabort 0xf
 rex xabort 0x42
 mov bp,0xa8e3
@@ -1695,8 +1701,8 @@ ds mov WORD PTR [rax+r12*1+0x628ea8cd],0x2ebb8e96
 ds mov DWORD PTR [rax+r12*1+0x628ea8cd],0x2ebb8e96
 ds mov [rax+r12*1+0x628ea8cd],0x2ebb8e96
 mov QWORD PTR [rax+0x2fb0f34b],0x7a7a54c4
-rex enterw 0x6c3,0x55
 enterw 0x531a,0x90
+rex enterw 0x6c3,0x55
 enter 0x9e3e,0xa5
 rex enter 0xb406,0x10
 leavew
@@ -1801,9 +1807,9 @@ rcr QWORD PTR [eip+0xfffffffffffffff9],1
 shl cx,1
 shl WORD PTR [edx+r15d*4+0x3f],1
 ss shl WORD PTR [rdi],1
-rex shl esi,1
-shl DWORD PTR [r15],1
-shl DWORD PTR [esi+esi*4+0x61],1
+shl DWORD PTR [rdx+0x10d6b3d9],1
+shl r14d,1
+ss shl DWORD PTR [r14+rcx*4+0x11],1
 shl rdx,1
 shl QWORD PTR fs:[r9],1
 shl BYTE PTR fs:[r9],1
@@ -1827,9 +1833,8 @@ shr QWORD PTR [rsi+rax*1+0x2a],1
 shl bx,1
 shl WORD PTR fs:[rsp+r13*1],1
 ds rex shl WORD PTR [rbx],1
-rex shl esp,1
-es shl DWORD PTR [r13*4+0x1b95da80],1
 shl DWORD PTR [rsi],1
+es shl DWORD PTR [r13*4+0x1b95da80],1
 shl rax,1
 shl QWORD PTR fs:[r12+r8*4],1
 shl QWORD PTR [rsi],1
@@ -1865,10 +1870,11 @@ cs rcl [r13+r11*8+0x63],cl
 rcl BYTE PTR [rdi+0x616ec64b],cl
 rcr bl,cl
 cs rex.WB rcr BYTE PTR [r15+rdi*4],cl
-cs rex.WB rcr WORD PTR [r15+rdi*4],cl
-cs rex.WB rcr DWORD PTR [r15+rdi*4],cl
-cs rex.WB rcr QWORD PTR [r15+rdi*4],cl
-cs rex.WB rcr [r15+rdi*4],cl
+cs rcr BYTE PTR [r15+rdi*4],cl
+cs rcr WORD PTR [r15+rdi*4],cl
+cs rcr DWORD PTR [r15+rdi*4],cl
+cs rcr QWORD PTR [r15+rdi*4],cl
+cs rcr [r15+rdi*4],cl
 rcr BYTE PTR [rax],cl
 shl bh,cl
 shl BYTE PTR [r14d+r8d*2+0x1a],cl
@@ -1879,14 +1885,15 @@ shl [r14d+r8d*2+0x1a],cl
 shl BYTE PTR [rbx+0x71886148],cl
 shr cl,cl
 ss rex.WX shr BYTE PTR [rcx+r14*8-0x20],cl
-ss rex.WX shr WORD PTR [rcx+r14*8-0x20],cl
-ss rex.WX shr DWORD PTR [rcx+r14*8-0x20],cl
-ss rex.WX shr QWORD PTR [rcx+r14*8-0x20],cl
-ss rex.WX shr [rcx+r14*8-0x20],cl
+ss shr BYTE PTR [rcx+r14*8-0x20],cl
+ss shr WORD PTR [rcx+r14*8-0x20],cl
+ss shr DWORD PTR [rcx+r14*8-0x20],cl
+ss shr QWORD PTR [rcx+r14*8-0x20],cl
+ss shr [rcx+r14*8-0x20],cl
 shr BYTE PTR [rax-0x729ad63f],cl
-rex shl cl,cl
-shl BYTE PTR [r15+r8*1+0x1d],cl
+shl r14b,cl
 cs rex shl BYTE PTR [rcx],cl
+shl BYTE PTR [r15+r8*1+0x1d],cl
 sar bl,cl
 sar BYTE PTR [eax+r10d*1],cl
 sar WORD PTR [eax+r10d*1],cl
@@ -2128,13 +2135,17 @@ fdiv QWORD PTR [rdx-0x17]
 fdiv [rdx-0x17]
 fdiv DWORD PTR [r11d+r12d*4+0x60]
 fdiv DWORD PTR [r14]
+fdivr DWORD PTR [r14]
+fdivr BYTE PTR [r14]
+fdivr WORD PTR [r14]
+fdivr QWORD PTR [r14]
+fdivr [r14]
+fdivr DWORD PTR gs:[rsi-0x491cec03]
+fdivr BYTE PTR gs:[rsi-0x491cec03]
+fdivr WORD PTR gs:[rsi-0x491cec03]
+fdivr QWORD PTR gs:[rsi-0x491cec03]
+fdivr gs:[rsi-0x491cec03]
 ss fdivr DWORD PTR [rdx]
-ss fdivr BYTE PTR [rdx]
-ss fdivr WORD PTR [rdx]
-ss fdivr QWORD PTR [rdx]
-ss fdivr [rdx]
-fdivr DWORD PTR [rdx+r13*1+0xe]
-fdivr DWORD PTR [rbx-0x62]
 fadd st,st(2)
 rex.B fadd st,st(0)
 rex fadd st,st(7)
@@ -2197,20 +2208,21 @@ fldenv DWORD PTR [rcx+rbx*8-0x56834c94]
 fldenv QWORD PTR [rcx+rbx*8-0x56834c94]
 rex.WX fldenv [eax+r15d*2]
 fldenv [rdx+r8*8+0x63]
-ss fldcw WORD PTR [rbp+0x16f52260]
-ss fldcw BYTE PTR [rbp+0x16f52260]
-ss fldcw DWORD PTR [rbp+0x16f52260]
-ss fldcw QWORD PTR [rbp+0x16f52260]
-ss fldcw [rbp+0x16f52260]
 rex.WB fldcw WORD PTR [r15-0x8]
+fldcw WORD PTR [r15-0x8]
+fldcw BYTE PTR [r15-0x8]
+fldcw DWORD PTR [r15-0x8]
+fldcw QWORD PTR [r15-0x8]
+fldcw [r15-0x8]
+ss fldcw WORD PTR [rbp+0x16f52260]
 fldcw WORD PTR [rdx+riz*8]
-cs fnstenvw [rcx-0x20ddbc58]
-cs fnstenvw BYTE PTR [rcx-0x20ddbc58]
-cs fnstenvw WORD PTR [rcx-0x20ddbc58]
-cs fnstenvw DWORD PTR [rcx-0x20ddbc58]
-cs fnstenvw QWORD PTR [rcx-0x20ddbc58]
-fnstenvw [rbp+r11*4-0x4a93efa9]
+fnstenvw [rbx]
+fnstenvw BYTE PTR [rbx]
+fnstenvw WORD PTR [rbx]
+fnstenvw DWORD PTR [rbx]
+fnstenvw QWORD PTR [rbx]
 cs fnstenvw [r15+r10*1]
+cs fnstenvw [rcx-0x20ddbc58]
 fstenvw [rsi-0x4e]
 fstenvw BYTE PTR [rsi-0x4e]
 fstenvw WORD PTR [rsi-0x4e]
@@ -2222,24 +2234,24 @@ fstenvw WORD PTR gs:[r8+r15*4]
 fstenvw DWORD PTR gs:[r8+r15*4]
 fstenvw QWORD PTR gs:[r8+r15*4]
 fstenvw [r15-0x41]
+fnstenv [rbx+rbp*1-0x1c288133]
+fnstenv BYTE PTR [rbx+rbp*1-0x1c288133]
+fnstenv WORD PTR [rbx+rbp*1-0x1c288133]
+fnstenv DWORD PTR [rbx+rbp*1-0x1c288133]
+fnstenv QWORD PTR [rbx+rbp*1-0x1c288133]
+ds fnstenv [r9+r14*2]
 ss fnstenv [rcx+0x3f110ccf]
-ss fnstenv BYTE PTR [rcx+0x3f110ccf]
-ss fnstenv WORD PTR [rcx+0x3f110ccf]
-ss fnstenv DWORD PTR [rcx+0x3f110ccf]
-ss fnstenv QWORD PTR [rcx+0x3f110ccf]
-fnstenv [r10+r8*4+0x56]
-fnstenv [eip+0xffffffffffffffa6]
+fstenv [r11*4-0x6c]
+fstenv BYTE PTR [r11*4-0x6c]
+fstenv WORD PTR [r11*4-0x6c]
+fstenv DWORD PTR [r11*4-0x6c]
+fstenv QWORD PTR [r11*4-0x6c]
+es fstenv [rsi+0x4e]
 fstenv fs:[rax+rbx*2]
 fstenv BYTE PTR fs:[rax+rbx*2]
 fstenv WORD PTR fs:[rax+rbx*2]
 fstenv DWORD PTR fs:[rax+rbx*2]
 fstenv QWORD PTR fs:[rax+rbx*2]
-es fstenv [rbx+r15*8-0xa1a354b]
-es fstenv BYTE PTR [rbx+r15*8-0xa1a354b]
-es fstenv WORD PTR [rbx+r15*8-0xa1a354b]
-es fstenv DWORD PTR [rbx+r15*8-0xa1a354b]
-es fstenv QWORD PTR [rbx+r15*8-0xa1a354b]
-fstenv [r11*4-0x6c]
 fnstcw WORD PTR [rip+0xffffffffffffff82]
 fnstcw BYTE PTR [rip+0xffffffffffffff82]
 fnstcw DWORD PTR [rip+0xffffffffffffff82]
@@ -2366,12 +2378,12 @@ fisubr QWORD PTR [rbp-0x51]
 fisubr [rbp-0x51]
 cs fisubr DWORD PTR [r13+r8*4-0x9]
 fisubr DWORD PTR [r11+r11*2]
-ds fidiv DWORD PTR [rax-0x6e104516]
-ds fidiv BYTE PTR [rax-0x6e104516]
-ds fidiv WORD PTR [rax-0x6e104516]
-ds fidiv QWORD PTR [rax-0x6e104516]
-ds fidiv [rax-0x6e104516]
 fidiv DWORD PTR [rdx+r11*8+0x64]
+fidiv BYTE PTR [rdx+r11*8+0x64]
+fidiv WORD PTR [rdx+r11*8+0x64]
+fidiv QWORD PTR [rdx+r11*8+0x64]
+fidiv [rdx+r11*8+0x64]
+ds fidiv DWORD PTR [rax-0x6e104516]
 fidiv DWORD PTR [rax]
 fidivr DWORD PTR [rcx]
 fidivr BYTE PTR [rcx]
@@ -2408,13 +2420,13 @@ fisttp QWORD PTR [rdi+rbp*4]
 fisttp [rdi+rbp*4]
 es fisttp DWORD PTR [r12d+ebx*2+0xc]
 fisttp DWORD PTR [r11*4+0xfac8403]
-fist DWORD PTR [eax-0x609706c4]
-fist BYTE PTR [eax-0x609706c4]
-fist WORD PTR [eax-0x609706c4]
-fist QWORD PTR [eax-0x609706c4]
-fist [eax-0x609706c4]
-fist DWORD PTR [rdi+r9*1]
+fist DWORD PTR [rbx+0x7e]
+fist BYTE PTR [rbx+0x7e]
+fist WORD PTR [rbx+0x7e]
+fist QWORD PTR [rbx+0x7e]
+fist [rbx+0x7e]
 fist DWORD PTR [edx+r11d*2-0x1e]
+fist DWORD PTR [eax-0x609706c4]
 fistp DWORD PTR [rip+0xffffffff96c89671]
 fistp BYTE PTR [rip+0xffffffff96c89671]
 fistp WORD PTR [rip+0xffffffff96c89671]
@@ -2518,19 +2530,19 @@ fsubr DWORD PTR [rcx]
 fsubr [rcx]
 ss fsubr QWORD PTR [rbx+r12*1+0x5be08be2]
 fsubr QWORD PTR [r11]
-fdiv QWORD PTR [esp+ecx*1+0x7dc4ac0d]
-fdiv BYTE PTR [esp+ecx*1+0x7dc4ac0d]
-fdiv WORD PTR [esp+ecx*1+0x7dc4ac0d]
-fdiv DWORD PTR [esp+ecx*1+0x7dc4ac0d]
-fdiv [esp+ecx*1+0x7dc4ac0d]
 fdiv QWORD PTR [r14+r15*2+0x37]
+fdiv BYTE PTR [r14+r15*2+0x37]
+fdiv WORD PTR [r14+r15*2+0x37]
+fdiv DWORD PTR [r14+r15*2+0x37]
+fdiv [r14+r15*2+0x37]
+fdiv QWORD PTR [esp+ecx*1+0x7dc4ac0d]
 fdiv QWORD PTR [rcx]
-fdivr QWORD PTR [ebx+ebx*1]
-fdivr BYTE PTR [ebx+ebx*1]
-fdivr WORD PTR [ebx+ebx*1]
-fdivr DWORD PTR [ebx+ebx*1]
-fdivr [ebx+ebx*1]
 fdivr QWORD PTR [r10+rsi*8-0x20]
+fdivr BYTE PTR [r10+rsi*8-0x20]
+fdivr WORD PTR [r10+rsi*8-0x20]
+fdivr DWORD PTR [r10+rsi*8-0x20]
+fdivr [r10+rsi*8-0x20]
+fdivr QWORD PTR [ebx+ebx*1]
 ss fdivr QWORD PTR [r10*8+0x4826a34a]
 fadd st(2),st
 rex.B fadd st(0),st
@@ -2541,9 +2553,9 @@ rex fmul st(6),st
 fsubr st(4),st
 rex.B fsubr st(2),st
 rex fsubr st(0),st
-rex fsub st(5),st
-rex.B fsub st(1),st
 fsub st(7),st
+rex.B fsub st(1),st
+rex fsub st(5),st
 fdivr st(7),st
 rex.B fdivr st(6),st
 rex fdivr st(3),st
@@ -2577,12 +2589,12 @@ fstp DWORD PTR [rsi+rdi*4]
 fstp [rsi+rdi*4]
 fstp QWORD PTR [r9d-0x6a]
 fstp QWORD PTR [r13+0x2ac5aeb2]
-ss frstorw [rbp+rsi*8+0x26]
-ss frstorw BYTE PTR [rbp+rsi*8+0x26]
-ss frstorw WORD PTR [rbp+rsi*8+0x26]
-ss frstorw DWORD PTR [rbp+rsi*8+0x26]
-ss frstorw QWORD PTR [rbp+rsi*8+0x26]
 frstorw [r11+r14*2]
+frstorw BYTE PTR [r11+r14*2]
+frstorw WORD PTR [r11+r14*2]
+frstorw DWORD PTR [r11+r14*2]
+frstorw QWORD PTR [r11+r14*2]
+ss frstorw [rbp+rsi*8+0x26]
 frstorw [rcx+rbx*4]
 frstor [rdx+riz*4]
 frstor BYTE PTR [rdx+riz*4]
@@ -2612,12 +2624,12 @@ fnsave DWORD PTR [rbx-0xf]
 fnsave QWORD PTR [rbx-0xf]
 fnsave [r12d+r13d*8]
 fnsave [r12+r12*8+0xd]
-ds fsave [r9+r11*2]
-ds fsave BYTE PTR [r9+r11*2]
-ds fsave WORD PTR [r9+r11*2]
-ds fsave DWORD PTR [r9+r11*2]
-ds fsave QWORD PTR [r9+r11*2]
 fsave [rbx]
+fsave BYTE PTR [rbx]
+fsave WORD PTR [rbx]
+fsave DWORD PTR [rbx]
+fsave QWORD PTR [rbx]
+ds fsave [r9+r11*2]
 fnstsw WORD PTR [rax+rax*2]
 fnstsw BYTE PTR [rax+rax*2]
 fnstsw DWORD PTR [rax+rax*2]
@@ -2642,9 +2654,9 @@ rex.B fstp st(6)
 rex fstp st(0)
 fucom st(2)
 rex.B fucom st(1)
-rex fucomp st(5)
-rex.B fucomp st(3)
 fucomp st(7)
+rex.B fucomp st(3)
+rex fucomp st(5)
 fiadd WORD PTR [rcx+rdi*4]
 fiadd BYTE PTR [rcx+rdi*4]
 fiadd DWORD PTR [rcx+rdi*4]
@@ -2675,22 +2687,23 @@ ficom QWORD PTR fs:[r8+r12*8]
 ficom fs:[r8+r12*8]
 ficom WORD PTR fs:[rdi+rbx*4]
 rex.W ficomp WORD PTR [rdx+riz*4]
-rex.W ficomp BYTE PTR [rdx+riz*4]
-rex.W ficomp DWORD PTR [rdx+riz*4]
-rex.W ficomp QWORD PTR [rdx+riz*4]
-rex.W ficomp [rdx+riz*4]
+ficomp WORD PTR [rdx+riz*4]
+ficomp BYTE PTR [rdx+riz*4]
+ficomp DWORD PTR [rdx+riz*4]
+ficomp QWORD PTR [rdx+riz*4]
+ficomp [rdx+riz*4]
 ficomp WORD PTR [r11d-0x10]
 ficomp WORD PTR [rsi+r13*4+0x137df80d]
+fisub WORD PTR [r11]
+fisub BYTE PTR [r11]
+fisub DWORD PTR [r11]
+fisub QWORD PTR [r11]
+fisub [r11]
 fisub WORD PTR gs:[rsp+rcx*2]
 fisub BYTE PTR gs:[rsp+rcx*2]
 fisub DWORD PTR gs:[rsp+rcx*2]
 fisub QWORD PTR gs:[rsp+rcx*2]
 fisub gs:[rsp+rcx*2]
-ds fisub WORD PTR [r9]
-ds fisub BYTE PTR [r9]
-ds fisub DWORD PTR [r9]
-ds fisub QWORD PTR [r9]
-ds fisub [r9]
 rex.W fisub WORD PTR [ebx]
 fisubr WORD PTR [rsi]
 fisubr BYTE PTR [rsi]
@@ -2726,29 +2739,29 @@ rex fsubrp st(6),st
 fsubp st(2),st
 rex.B fsubp st(0),st
 rex fsubp st(7),st
-rex fdivrp st(5),st
-rex.B fdivrp st(6),st
 fdivrp st(7),st
+rex.B fdivrp st(6),st
+rex fdivrp st(5),st
 fdivp st(0),st
 rex.B fdivp st(2),st
 rex fdivp st(2),st
-fild WORD PTR fs:[rbp+rbx*2+0x3e]
-fild BYTE PTR fs:[rbp+rbx*2+0x3e]
-fild DWORD PTR fs:[rbp+rbx*2+0x3e]
-fild QWORD PTR fs:[rbp+rbx*2+0x3e]
-fild fs:[rbp+rbx*2+0x3e]
-es fild WORD PTR [r8+r10*4-0x8]
-es fild BYTE PTR [r8+r10*4-0x8]
-es fild DWORD PTR [r8+r10*4-0x8]
-es fild QWORD PTR [r8+r10*4-0x8]
-es fild [r8+r10*4-0x8]
-fild WORD PTR [rbx+rdx*8]
-ss fisttp WORD PTR [rax+0x79ee12fe]
-ss fisttp BYTE PTR [rax+0x79ee12fe]
-ss fisttp DWORD PTR [rax+0x79ee12fe]
-ss fisttp QWORD PTR [rax+0x79ee12fe]
-ss fisttp [rax+0x79ee12fe]
+fild WORD PTR [rsp+rcx*2+0x1c]
+fild BYTE PTR [rsp+rcx*2+0x1c]
+fild DWORD PTR [rsp+rcx*2+0x1c]
+fild QWORD PTR [rsp+rcx*2+0x1c]
+fild [rsp+rcx*2+0x1c]
+fild WORD PTR fs:[rbx+r12*8-0x1a11bf9e]
+fild BYTE PTR fs:[rbx+r12*8-0x1a11bf9e]
+fild DWORD PTR fs:[rbx+r12*8-0x1a11bf9e]
+fild QWORD PTR fs:[rbx+r12*8-0x1a11bf9e]
+fild fs:[rbx+r12*8-0x1a11bf9e]
+fild WORD PTR [rax+r14*8-0x4]
 fisttp WORD PTR [r13+r11*1-0x1832ed64]
+fisttp BYTE PTR [r13+r11*1-0x1832ed64]
+fisttp DWORD PTR [r13+r11*1-0x1832ed64]
+fisttp QWORD PTR [r13+r11*1-0x1832ed64]
+fisttp [r13+r11*1-0x1832ed64]
+ss fisttp WORD PTR [rax+0x79ee12fe]
 fisttp WORD PTR [rdi+rdi*2]
 fist WORD PTR [rdi-0x15]
 fist BYTE PTR [rdi-0x15]
@@ -2768,13 +2781,13 @@ fistp DWORD PTR fs:[r8+r9*8+0x39]
 fistp QWORD PTR fs:[r8+r9*8+0x39]
 fistp fs:[r8+r9*8+0x39]
 fistp WORD PTR [r15-0x61]
-fbld TBYTE PTR [ebp+0x5e]
-fbld BYTE PTR [ebp+0x5e]
-fbld WORD PTR [ebp+0x5e]
-fbld DWORD PTR [ebp+0x5e]
-fbld QWORD PTR [ebp+0x5e]
-fbld [ebp+0x5e]
 fbld TBYTE PTR [r12+r10*1+0x13]
+fbld BYTE PTR [r12+r10*1+0x13]
+fbld WORD PTR [r12+r10*1+0x13]
+fbld DWORD PTR [r12+r10*1+0x13]
+fbld QWORD PTR [r12+r10*1+0x13]
+fbld [r12+r10*1+0x13]
+fbld TBYTE PTR [ebp+0x5e]
 fbld TBYTE PTR [rsi+riz*1]
 fild QWORD PTR [rcx]
 fild BYTE PTR [rcx]
@@ -2796,17 +2809,17 @@ fbstp DWORD PTR gs:[r11]
 fbstp QWORD PTR gs:[r11]
 fbstp gs:[r11]
 fbstp TBYTE PTR [r8d+eiz*2]
-fistp QWORD PTR fs:[edx+edx*4]
-fistp BYTE PTR fs:[edx+edx*4]
-fistp WORD PTR fs:[edx+edx*4]
-fistp DWORD PTR fs:[edx+edx*4]
-fistp fs:[edx+edx*4]
-fistp QWORD PTR fs:[rcx+r14*1+0x27616953]
 fistp QWORD PTR [rbp+rsi*4+0x69]
 fistp BYTE PTR [rbp+rsi*4+0x69]
 fistp WORD PTR [rbp+rsi*4+0x69]
 fistp DWORD PTR [rbp+rsi*4+0x69]
 fistp [rbp+rsi*4+0x69]
+fistp QWORD PTR fs:[rcx+r10*8-0x31]
+fistp BYTE PTR fs:[rcx+r10*8-0x31]
+fistp WORD PTR fs:[rcx+r10*8-0x31]
+fistp DWORD PTR fs:[rcx+r10*8-0x31]
+fistp fs:[rcx+r10*8-0x31]
+fistp QWORD PTR fs:[edx+edx*4]
 ffreep st(1)
 rex.B ffreep st(4)
 rex ffreep st(7)
@@ -2814,9 +2827,9 @@ fnstsw ax
 rex fnstsw ax
 fstsw ax
 rex fstsw ax
-rex fucomip st,st(2)
-rex.B fucomip st,st(5)
 fucomip st,st(0)
+rex.B fucomip st,st(5)
+rex fucomip st,st(2)
 fcomip st,st(1)
 rex.B fcomip st,st(5)
 rex fcomip st,st(2)
@@ -2826,8 +2839,8 @@ in ax,0x7c
 rex in ax,0xf9
 in eax,0x22
 rex in eax,0x3b
-rex out 0xb0,al
 out 0x25,al
+rex out 0xb0,al
 out 0x7c,ax
 rex out 0xf8,ax
 out 0xf1,eax
@@ -2980,12 +2993,13 @@ lock neg DWORD PTR [r14]
 lock neg QWORD PTR [r14]
 lock neg [r14]
 neg WORD PTR [rcx+rbp*1]
-rex neg DWORD PTR [rsi]
-rex neg BYTE PTR [rsi]
-rex neg WORD PTR [rsi]
-rex neg QWORD PTR [rsi]
-rex neg [rsi]
 neg r14d
+rex neg DWORD PTR [rsi]
+neg DWORD PTR [rsi]
+neg BYTE PTR [rsi]
+neg WORD PTR [rsi]
+neg QWORD PTR [rsi]
+neg [rsi]
 neg DWORD PTR [esp+r8d*8]
 neg QWORD PTR [rcx]
 neg BYTE PTR [rcx]
@@ -3177,13 +3191,17 @@ call BYTE PTR [rbp*1-0x31]
 call DWORD PTR [rbp*1-0x31]
 call QWORD PTR [rbp*1-0x31]
 call [rbp*1-0x31]
-rex call rax
-call QWORD PTR [rax+r13*1]
-call BYTE PTR [rax+r13*1]
-call WORD PTR [rax+r13*1]
-call DWORD PTR [rax+r13*1]
-call [rax+r13*1]
-call QWORD PTR [edi+0x5e2bb49b]
+call QWORD PTR [rax+riz*8-0x1]
+call BYTE PTR [rax+riz*8-0x1]
+call WORD PTR [rax+riz*8-0x1]
+call DWORD PTR [rax+riz*8-0x1]
+call [rax+riz*8-0x1]
+call r9
+call QWORD PTR fs:[rdi+r13*2-0x71402ab1]
+call BYTE PTR fs:[rdi+r13*2-0x71402ab1]
+call WORD PTR fs:[rdi+r13*2-0x71402ab1]
+call DWORD PTR fs:[rdi+r13*2-0x71402ab1]
+call fs:[rdi+r13*2-0x71402ab1]
 call DWORD PTR [rsi]
 call BYTE PTR [rsi]
 call WORD PTR [rsi]
@@ -3216,26 +3234,27 @@ ds jmp [r8+0xa]
 jmp WORD PTR [rdi+rcx*4-0x7c]
 jmp rbp
 rex.WB jmp QWORD PTR fs:[r12d+eiz*4]
-rex.WB jmp BYTE PTR fs:[r12d+eiz*4]
-rex.WB jmp WORD PTR fs:[r12d+eiz*4]
-rex.WB jmp DWORD PTR fs:[r12d+eiz*4]
-rex.WB jmp fs:[r12d+eiz*4]
+jmp QWORD PTR fs:[r12d+eiz*4]
+jmp BYTE PTR fs:[r12d+eiz*4]
+jmp WORD PTR fs:[r12d+eiz*4]
+jmp DWORD PTR fs:[r12d+eiz*4]
+jmp fs:[r12d+eiz*4]
 jmp QWORD PTR [rsi]
 jmp BYTE PTR [rsi]
 jmp WORD PTR [rsi]
 jmp DWORD PTR [rsi]
 jmp [rsi]
+jmp DWORD PTR [rax-0x60]
+jmp BYTE PTR [rax-0x60]
+jmp WORD PTR [rax-0x60]
+jmp QWORD PTR [rax-0x60]
+jmp [rax-0x60]
+es jmp DWORD PTR [r8+rdi*1-0x3c5f2c0b]
 jmp DWORD PTR fs:[ebx+eiz*1]
 jmp BYTE PTR fs:[ebx+eiz*1]
 jmp WORD PTR fs:[ebx+eiz*1]
 jmp QWORD PTR fs:[ebx+eiz*1]
 jmp fs:[ebx+eiz*1]
-es jmp DWORD PTR [r8+rdi*1-0x3c5f2c0b]
-es jmp BYTE PTR [r8+rdi*1-0x3c5f2c0b]
-es jmp WORD PTR [r8+rdi*1-0x3c5f2c0b]
-es jmp QWORD PTR [r8+rdi*1-0x3c5f2c0b]
-es jmp [r8+rdi*1-0x3c5f2c0b]
-jmp DWORD PTR [rax-0x60]
 jmp FWORD PTR [r10+r12*4-0x7f]
 jmp BYTE PTR [r10+r12*4-0x7f]
 jmp WORD PTR [r10+r12*4-0x7f]
@@ -3252,16 +3271,13 @@ jmp gs:[rsi-0x40]
 rex.W jmp FWORD PTR [rcx-0x4a]
 ds rex.WXB jmp FWORD PTR [r14*1-0x22b9e36d]
 rex.WB jmp FWORD PTR [r9-0x2b]
-push WORD PTR [r15*8+0x47]
-push BYTE PTR [r15*8+0x47]
-push DWORD PTR [r15*8+0x47]
-push QWORD PTR [r15*8+0x47]
-push [r15*8+0x47]
-push WORD PTR gs:[rcx]
-push BYTE PTR gs:[rcx]
-push DWORD PTR gs:[rcx]
-push QWORD PTR gs:[rcx]
-push gs:[rcx]
+push WORD PTR [rdi]
+push BYTE PTR [rdi]
+push DWORD PTR [rdi]
+push QWORD PTR [rdi]
+push [rdi]
+push r9w
+push WORD PTR [eax+r9d*4]
 push rax
 push QWORD PTR [esp+r12d*2]
 push BYTE PTR [esp+r12d*2]
@@ -3269,13 +3285,14 @@ push WORD PTR [esp+r12d*2]
 push DWORD PTR [esp+r12d*2]
 push [esp+r12d*2]
 push QWORD PTR [rbp+0x45]
+data16 sldt WORD PTR [rdi+rbx*1+0x762f0d32]
+sldt WORD PTR [rdi+rbx*1+0x762f0d32]
+sldt BYTE PTR [rdi+rbx*1+0x762f0d32]
+sldt DWORD PTR [rdi+rbx*1+0x762f0d32]
+sldt QWORD PTR [rdi+rbx*1+0x762f0d32]
+sldt [rdi+rbx*1+0x762f0d32]
+sldt r11w
 rex sldt dx
-data16 sldt WORD PTR [r14+r11*2-0x7]
-data16 sldt BYTE PTR [r14+r11*2-0x7]
-data16 sldt DWORD PTR [r14+r11*2-0x7]
-data16 sldt QWORD PTR [r14+r11*2-0x7]
-data16 sldt [r14+r11*2-0x7]
-cs data16 sldt WORD PTR [rsi]
 sldt esi
 ds sldt WORD PTR [r9+r12*2-0x74c809ac]
 rex sldt WORD PTR [ebp+esi*1-0x32]
@@ -3284,15 +3301,17 @@ cs rex.WB sldt WORD PTR [r15+0x33]
 rex.W sldt WORD PTR [rcx+riz*2]
 str cx
 data16 str WORD PTR gs:[rbx+r11*8]
-data16 str BYTE PTR gs:[rbx+r11*8]
-data16 str DWORD PTR gs:[rbx+r11*8]
-data16 str QWORD PTR gs:[rbx+r11*8]
-data16 str gs:[rbx+r11*8]
+str WORD PTR gs:[rbx+r11*8]
+str BYTE PTR gs:[rbx+r11*8]
+str DWORD PTR gs:[rbx+r11*8]
+str QWORD PTR gs:[rbx+r11*8]
+str gs:[rbx+r11*8]
 data16 str WORD PTR [rsi-0x46]
-data16 str BYTE PTR [rsi-0x46]
-data16 str DWORD PTR [rsi-0x46]
-data16 str QWORD PTR [rsi-0x46]
-data16 str [rsi-0x46]
+str WORD PTR [rsi-0x46]
+str BYTE PTR [rsi-0x46]
+str DWORD PTR [rsi-0x46]
+str QWORD PTR [rsi-0x46]
+str [rsi-0x46]
 str edi
 ds str WORD PTR [rbx+r8*8]
 str WORD PTR [rcx]
@@ -3301,10 +3320,11 @@ cs rex.WB str WORD PTR [eip+0x9]
 rex.W str WORD PTR [rcx-0x17]
 data16 lldt di
 data16 lldt WORD PTR [edi+r14d*4+0x12]
-data16 lldt BYTE PTR [edi+r14d*4+0x12]
-data16 lldt DWORD PTR [edi+r14d*4+0x12]
-data16 lldt QWORD PTR [edi+r14d*4+0x12]
-data16 lldt [edi+r14d*4+0x12]
+lldt WORD PTR [edi+r14d*4+0x12]
+lldt BYTE PTR [edi+r14d*4+0x12]
+lldt DWORD PTR [edi+r14d*4+0x12]
+lldt QWORD PTR [edi+r14d*4+0x12]
+lldt [edi+r14d*4+0x12]
 data16 lldt WORD PTR [rbx]
 lldt si
 lldt WORD PTR fs:[rbx+r8*2]
@@ -3315,17 +3335,19 @@ lldt fs:[rbx+r8*2]
 lldt WORD PTR [rdx+0x3ab09646]
 rex.W lldt di
 rex.WX lldt WORD PTR gs:[rcx+r12*8+0x6aa449e]
-rex.WX lldt BYTE PTR gs:[rcx+r12*8+0x6aa449e]
-rex.WX lldt DWORD PTR gs:[rcx+r12*8+0x6aa449e]
-rex.WX lldt QWORD PTR gs:[rcx+r12*8+0x6aa449e]
-rex.WX lldt gs:[rcx+r12*8+0x6aa449e]
+lldt WORD PTR gs:[rcx+r12*8+0x6aa449e]
+lldt BYTE PTR gs:[rcx+r12*8+0x6aa449e]
+lldt DWORD PTR gs:[rcx+r12*8+0x6aa449e]
+lldt QWORD PTR gs:[rcx+r12*8+0x6aa449e]
+lldt gs:[rcx+r12*8+0x6aa449e]
 rex.W lldt WORD PTR [rcx]
 data16 ltr sp
 ds data16 ltr WORD PTR [r14+r9*4+0x19]
-ds data16 ltr BYTE PTR [r14+r9*4+0x19]
-ds data16 ltr DWORD PTR [r14+r9*4+0x19]
-ds data16 ltr QWORD PTR [r14+r9*4+0x19]
-ds data16 ltr [r14+r9*4+0x19]
+ds ltr WORD PTR [r14+r9*4+0x19]
+ds ltr BYTE PTR [r14+r9*4+0x19]
+ds ltr DWORD PTR [r14+r9*4+0x19]
+ds ltr QWORD PTR [r14+r9*4+0x19]
+ds ltr [r14+r9*4+0x19]
 data16 ltr WORD PTR [rdx+rsi*4]
 ltr bx
 ltr WORD PTR [r9d+r11d*2+0x7a]
@@ -3335,31 +3357,35 @@ cs rex.WXB ltr WORD PTR [r8+r15*8+0x56]
 rex.W ltr WORD PTR [rcx+0x2811b4ae]
 data16 verr di
 data16 verr WORD PTR fs:[rcx+r13*2]
-data16 verr BYTE PTR fs:[rcx+r13*2]
-data16 verr DWORD PTR fs:[rcx+r13*2]
-data16 verr QWORD PTR fs:[rcx+r13*2]
-data16 verr fs:[rcx+r13*2]
+verr WORD PTR fs:[rcx+r13*2]
+verr BYTE PTR fs:[rcx+r13*2]
+verr DWORD PTR fs:[rcx+r13*2]
+verr QWORD PTR fs:[rcx+r13*2]
+verr fs:[rcx+r13*2]
 ss data16 verr WORD PTR [rdx+0xb]
-ss data16 verr BYTE PTR [rdx+0xb]
-ss data16 verr DWORD PTR [rdx+0xb]
-ss data16 verr QWORD PTR [rdx+0xb]
-ss data16 verr [rdx+0xb]
+ss verr WORD PTR [rdx+0xb]
+ss verr BYTE PTR [rdx+0xb]
+ss verr DWORD PTR [rdx+0xb]
+ss verr QWORD PTR [rdx+0xb]
+ss verr [rdx+0xb]
 verr bx
 ss verr WORD PTR [r15-0x71]
 verr WORD PTR [rdx+rcx*8+0x29]
 rex.W verr si
 rex.WXB verr WORD PTR gs:[r8+r12*1+0x8a169fe]
-rex.WXB verr BYTE PTR gs:[r8+r12*1+0x8a169fe]
-rex.WXB verr DWORD PTR gs:[r8+r12*1+0x8a169fe]
-rex.WXB verr QWORD PTR gs:[r8+r12*1+0x8a169fe]
-rex.WXB verr gs:[r8+r12*1+0x8a169fe]
+verr WORD PTR gs:[r8+r12*1+0x8a169fe]
+verr BYTE PTR gs:[r8+r12*1+0x8a169fe]
+verr DWORD PTR gs:[r8+r12*1+0x8a169fe]
+verr QWORD PTR gs:[r8+r12*1+0x8a169fe]
+verr gs:[r8+r12*1+0x8a169fe]
 rex.W verr WORD PTR [rdi-0x2b]
 data16 verw cx
 data16 verw WORD PTR [r13d+0x27775828]
-data16 verw BYTE PTR [r13d+0x27775828]
-data16 verw DWORD PTR [r13d+0x27775828]
-data16 verw QWORD PTR [r13d+0x27775828]
-data16 verw [r13d+0x27775828]
+verw WORD PTR [r13d+0x27775828]
+verw BYTE PTR [r13d+0x27775828]
+verw DWORD PTR [r13d+0x27775828]
+verw QWORD PTR [r13d+0x27775828]
+verw [r13d+0x27775828]
 data16 verw WORD PTR [rdi]
 verw ax
 verw WORD PTR [r15d+r15d*1-0x5f]
@@ -3367,26 +3393,26 @@ verw WORD PTR [rsi]
 rex.W verw di
 cs rex.WXB verw WORD PTR [r15+r13*8]
 rex.W verw WORD PTR [rax+0x48]
-sgdt [edx]
-sgdt BYTE PTR [edx]
-sgdt WORD PTR [edx]
-sgdt DWORD PTR [edx]
-sgdt QWORD PTR [edx]
 sgdt [r8+r11*2]
+sgdt BYTE PTR [r8+r11*2]
+sgdt WORD PTR [r8+r11*2]
+sgdt DWORD PTR [r8+r11*2]
+sgdt QWORD PTR [r8+r11*2]
+sgdt [edx]
 ss sgdt [rcx+0x6b0eac92]
-sidt [ebx]
-sidt BYTE PTR [ebx]
-sidt WORD PTR [ebx]
-sidt DWORD PTR [ebx]
-sidt QWORD PTR [ebx]
 sidt [rdi+r15*4+0x36]
+sidt BYTE PTR [rdi+r15*4+0x36]
+sidt WORD PTR [rdi+r15*4+0x36]
+sidt DWORD PTR [rdi+r15*4+0x36]
+sidt QWORD PTR [rdi+r15*4+0x36]
+sidt [ebx]
 rex.W sidt [rdx-0x7e8a097b]
-lgdt [esp+edx*4+0x5e90f860]
-lgdt BYTE PTR [esp+edx*4+0x5e90f860]
-lgdt WORD PTR [esp+edx*4+0x5e90f860]
-lgdt DWORD PTR [esp+edx*4+0x5e90f860]
-lgdt QWORD PTR [esp+edx*4+0x5e90f860]
 lgdt [rsi+r13*2-0x16]
+lgdt BYTE PTR [rsi+r13*2-0x16]
+lgdt WORD PTR [rsi+r13*2-0x16]
+lgdt DWORD PTR [rsi+r13*2-0x16]
+lgdt QWORD PTR [rsi+r13*2-0x16]
+lgdt [esp+edx*4+0x5e90f860]
 lgdt gs:[rcx-0x3c]
 lgdt BYTE PTR gs:[rcx-0x3c]
 lgdt WORD PTR gs:[rcx-0x3c]
@@ -3401,20 +3427,22 @@ ss lidt [r9+r15*2]
 ds lidt [rax+rdi*4-0x6e]
 smsw bp
 data16 smsw WORD PTR [ebx+r8d*8]
-data16 smsw BYTE PTR [ebx+r8d*8]
-data16 smsw DWORD PTR [ebx+r8d*8]
-data16 smsw QWORD PTR [ebx+r8d*8]
-data16 smsw [ebx+r8d*8]
+smsw WORD PTR [ebx+r8d*8]
+smsw BYTE PTR [ebx+r8d*8]
+smsw DWORD PTR [ebx+r8d*8]
+smsw QWORD PTR [ebx+r8d*8]
+smsw [ebx+r8d*8]
 data16 smsw WORD PTR [rsi+rbx*1+0x14]
 smsw eax
 smsw WORD PTR [eax+r8d*8]
 rex smsw WORD PTR [rdx]
 smsw rdx
 rex.WX smsw WORD PTR fs:[rsp+r9*8-0x2b]
-rex.WX smsw BYTE PTR fs:[rsp+r9*8-0x2b]
-rex.WX smsw DWORD PTR fs:[rsp+r9*8-0x2b]
-rex.WX smsw QWORD PTR fs:[rsp+r9*8-0x2b]
-rex.WX smsw fs:[rsp+r9*8-0x2b]
+smsw WORD PTR fs:[rsp+r9*8-0x2b]
+smsw BYTE PTR fs:[rsp+r9*8-0x2b]
+smsw DWORD PTR fs:[rsp+r9*8-0x2b]
+smsw QWORD PTR fs:[rsp+r9*8-0x2b]
+smsw fs:[rsp+r9*8-0x2b]
 rex.W smsw WORD PTR [rax+rdi*2-0x95ba5ba]
 rstorssp QWORD PTR [rsi+rdx*4]
 rstorssp BYTE PTR [rsi+rdx*4]
@@ -3423,16 +3451,18 @@ rstorssp DWORD PTR [rsi+rdx*4]
 rstorssp [rsi+rdx*4]
 cs rstorssp QWORD PTR [r8+r15*8-0x60]
 rex rstorssp QWORD PTR fs:[rsi]
-rex rstorssp BYTE PTR fs:[rsi]
-rex rstorssp WORD PTR fs:[rsi]
-rex rstorssp DWORD PTR fs:[rsi]
-rex rstorssp fs:[rsi]
+rstorssp QWORD PTR fs:[rsi]
+rstorssp BYTE PTR fs:[rsi]
+rstorssp WORD PTR fs:[rsi]
+rstorssp DWORD PTR fs:[rsi]
+rstorssp fs:[rsi]
 data16 lmsw bp
 data16 lmsw WORD PTR [r9d+r13d*1-0x6a]
-data16 lmsw BYTE PTR [r9d+r13d*1-0x6a]
-data16 lmsw DWORD PTR [r9d+r13d*1-0x6a]
-data16 lmsw QWORD PTR [r9d+r13d*1-0x6a]
-data16 lmsw [r9d+r13d*1-0x6a]
+lmsw WORD PTR [r9d+r13d*1-0x6a]
+lmsw BYTE PTR [r9d+r13d*1-0x6a]
+lmsw DWORD PTR [r9d+r13d*1-0x6a]
+lmsw QWORD PTR [r9d+r13d*1-0x6a]
+lmsw [r9d+r13d*1-0x6a]
 cs data16 lmsw WORD PTR [rsi+rdi*2]
 lmsw WORD PTR [rcx+rbx*4+0x64]
 lmsw r11w
@@ -3658,17 +3688,17 @@ vmovups ymm7,[rax+rdi*4]
 {evex} vmovups xmm7,xmm6
 cs vmovups xmm7{k7},XMMWORD PTR [r9+r13*1-0x78a13554]
 vmovups xmm0{k6}{z},XMMWORD PTR [rcx+0x70a0b007]
-vmovups ymm5{k3},ymm5
-{evex} vmovups ymm11,YMMWORD PTR gs:[r15+r15*1]
-vmovups ymm7{k4}{z},YMMWORD PTR [rdx]
-vmovups zmm3{k5}{z},zmm6
+{evex} vmovups ymm5,YMMWORD PTR [rbx+rbx*1+0x6d]
+vmovups ymm11{k5},ymm8
+cs vmovups ymm15{k3},YMMWORD PTR [r15+r14*8+0x60]
+vmovups zmm1,ZMMWORD PTR [rsi]
+vmovups zmm1,BYTE PTR [rsi]
+vmovups zmm1,WORD PTR [rsi]
+vmovups zmm1,DWORD PTR [rsi]
+vmovups zmm1,QWORD PTR [rsi]
+vmovups zmm1,[rsi]
+vmovups zmm9{k7},zmm4
 vmovups zmm15{k3},ZMMWORD PTR [rsi+r9*1]
-vmovups zmm15{k3},BYTE PTR [rsi+r9*1]
-vmovups zmm15{k3},WORD PTR [rsi+r9*1]
-vmovups zmm15{k3},DWORD PTR [rsi+r9*1]
-vmovups zmm15{k3},QWORD PTR [rsi+r9*1]
-vmovups zmm15{k3},[rsi+r9*1]
-es vmovups zmm3,ZMMWORD PTR [rcx+rax*1-0x8c0]
 movupd xmm0,xmm6
 cs movupd xmm10,XMMWORD PTR [r10d+ebp*1+0x69cd83d3]
 cs movupd xmm10,BYTE PTR [r10d+ebp*1+0x69cd83d3]
@@ -3704,14 +3734,14 @@ ds vmovupd xmm2{k7},XMMWORD PTR [rcx+rbx*8+0x790]
 {evex} vmovupd ymm0,ymm0
 ds vmovupd ymm10{k6}{z},YMMWORD PTR [rdi+r10*4]
 vmovupd ymm2{k3},YMMWORD PTR [rcx]
-vmovupd zmm7{k2}{z},zmm7
-vmovupd zmm9,ZMMWORD PTR [rax+r10*1]
-vmovupd zmm9,BYTE PTR [rax+r10*1]
-vmovupd zmm9,WORD PTR [rax+r10*1]
-vmovupd zmm9,DWORD PTR [rax+r10*1]
-vmovupd zmm9,QWORD PTR [rax+r10*1]
-vmovupd zmm9,[rax+r10*1]
-vmovupd zmm5{k6}{z},ZMMWORD PTR [rdi-0x7b]
+vmovupd zmm0,zmm0
+vmovupd zmm9{k4}{z},ZMMWORD PTR [rbx]
+vmovupd zmm9{k4}{z},BYTE PTR [rbx]
+vmovupd zmm9{k4}{z},WORD PTR [rbx]
+vmovupd zmm9{k4}{z},DWORD PTR [rbx]
+vmovupd zmm9{k4}{z},QWORD PTR [rbx]
+vmovupd zmm9{k4}{z},[rbx]
+ss vmovupd zmm5,ZMMWORD PTR [rsi-0x942c890]
 movss xmm5,xmm4
 cs movss xmm2,DWORD PTR [r9+r14*1-0x13]
 cs movss xmm2,BYTE PTR [r9+r14*1-0x13]
@@ -3728,8 +3758,8 @@ vmovss xmm0,QWORD PTR [rsi+rdx*2]
 vmovss xmm0,[rsi+rdx*2]
 es vmovss xmm1,DWORD PTR [r8]
 vmovss xmm4,DWORD PTR [r12+rcx*4]
-vmovss xmm0{k7},xmm5,xmm0
 vmovss xmm16,xmm11,xmm11
+vmovss xmm0{k7},xmm5,xmm0
 {evex} vmovss xmm3,xmm4,xmm2
 {evex} vmovss xmm0,DWORD PTR [rdx-0x3a7287b]
 cs vmovss xmm18{k5},DWORD PTR [r10+r12*1]
@@ -3743,12 +3773,12 @@ es movsd xmm1,[rdi+r14*2-0x30]
 movsd xmm6,QWORD PTR [rbx*1+0x4b917765]
 vmovsd xmm1,xmm3,xmm4
 vmovsd xmm6,xmm10,xmm4
-es vmovsd xmm2,QWORD PTR [rdx-0x6c7f2922]
-es vmovsd xmm2,BYTE PTR [rdx-0x6c7f2922]
-es vmovsd xmm2,WORD PTR [rdx-0x6c7f2922]
-es vmovsd xmm2,DWORD PTR [rdx-0x6c7f2922]
-es vmovsd xmm2,[rdx-0x6c7f2922]
 vmovsd xmm11,QWORD PTR [rdi-0x6a]
+vmovsd xmm11,BYTE PTR [rdi-0x6a]
+vmovsd xmm11,WORD PTR [rdi-0x6a]
+vmovsd xmm11,DWORD PTR [rdi-0x6a]
+vmovsd xmm11,[rdi-0x6a]
+es vmovsd xmm2,QWORD PTR [rdx-0x6c7f2922]
 vmovsd xmm5,QWORD PTR [rdi+riz*1+0xf8e6e5a]
 {evex} vmovsd xmm4,xmm7,xmm1
 vmovsd xmm7{k2},xmm16,xmm1
@@ -3790,20 +3820,20 @@ ss vmovups DWORD PTR [r11],ymm8
 ss vmovups QWORD PTR [r11],ymm8
 ss vmovups [r11],ymm8
 vmovups YMMWORD PTR [rdi+rcx*4],ymm2
-vmovups xmm7{k7}{z},xmm4
-ss vmovups XMMWORD PTR [r10+r15*8]{k6},xmm26
 {evex} vmovups XMMWORD PTR [rsi],xmm6
+vmovups xmm18{k1},xmm10
+ss vmovups XMMWORD PTR [r10+r15*8]{k6},xmm26
 {evex} vmovups ymm4,ymm4
 vmovups YMMWORD PTR [r14+r12*2-0x25]{k6},ymm7
 es {evex} vmovups YMMWORD PTR [rbp+0x660],ymm5
-vmovups zmm2{k6}{z},zmm1
-cs vmovups ZMMWORD PTR [r8+r12*1-0x10d0e49b],zmm10
-cs vmovups BYTE PTR [r8+r12*1-0x10d0e49b],zmm10
-cs vmovups WORD PTR [r8+r12*1-0x10d0e49b],zmm10
-cs vmovups DWORD PTR [r8+r12*1-0x10d0e49b],zmm10
-cs vmovups QWORD PTR [r8+r12*1-0x10d0e49b],zmm10
-cs vmovups [r8+r12*1-0x10d0e49b],zmm10
+vmovups zmm0,zmm25
 vmovups ZMMWORD PTR [rdx-0x5d]{k3},zmm5
+vmovups BYTE PTR [rdx-0x5d]{k3},zmm5
+vmovups WORD PTR [rdx-0x5d]{k3},zmm5
+vmovups DWORD PTR [rdx-0x5d]{k3},zmm5
+vmovups QWORD PTR [rdx-0x5d]{k3},zmm5
+vmovups [rdx-0x5d]{k3},zmm5
+cs vmovups ZMMWORD PTR [r8+r12*1-0x10d0e49b],zmm10
 movupd xmm4,xmm0
 ss movupd XMMWORD PTR [r8d+r15d*1],xmm7
 ss movupd BYTE PTR [r8d+r15d*1],xmm7
@@ -3841,22 +3871,17 @@ vmovupd YMMWORD PTR [rbx+rcx*1+0x32],ymm3
 {evex} vmovupd QWORD PTR fs:[r11+r14*8+0x6451c338],xmm15
 {evex} vmovupd fs:[r11+r14*8+0x6451c338],xmm15
 vmovupd XMMWORD PTR [rip+0x433cce68]{k7},xmm2
+{evex} vmovupd YMMWORD PTR [rdx],ymm6
+vmovupd ymm25{k6},ymm7
 vmovupd ymm4{k2}{z},ymm5
-{evex} vmovupd YMMWORD PTR [rdx+r10*8-0xc97570f],ymm4
-vmovupd YMMWORD PTR gs:[rcx+0x80]{k4},ymm7
-vmovupd BYTE PTR gs:[rcx+0x80]{k4},ymm7
-vmovupd WORD PTR gs:[rcx+0x80]{k4},ymm7
-vmovupd DWORD PTR gs:[rcx+0x80]{k4},ymm7
-vmovupd QWORD PTR gs:[rcx+0x80]{k4},ymm7
-vmovupd gs:[rcx+0x80]{k4},ymm7
-vmovupd zmm0{k7}{z},zmm1
-ss vmovupd ZMMWORD PTR [r15+riz*8],zmm15
-ss vmovupd BYTE PTR [r15+riz*8],zmm15
-ss vmovupd WORD PTR [r15+riz*8],zmm15
-ss vmovupd DWORD PTR [r15+riz*8],zmm15
-ss vmovupd QWORD PTR [r15+riz*8],zmm15
-ss vmovupd [r15+riz*8],zmm15
+vmovupd zmm1,zmm8
 vmovupd ZMMWORD PTR [rbx-0x1c]{k1},zmm2
+vmovupd BYTE PTR [rbx-0x1c]{k1},zmm2
+vmovupd WORD PTR [rbx-0x1c]{k1},zmm2
+vmovupd DWORD PTR [rbx-0x1c]{k1},zmm2
+vmovupd QWORD PTR [rbx-0x1c]{k1},zmm2
+vmovupd [rbx-0x1c]{k1},zmm2
+ss vmovupd ZMMWORD PTR [r15+riz*8],zmm15
 movss xmm3,xmm2
 ss movss DWORD PTR [rbp+r11*2-0x230c194d],xmm14
 ss movss BYTE PTR [rbp+r11*2-0x230c194d],xmm14
@@ -3873,9 +3898,9 @@ vmovss QWORD PTR [rax-0x28],xmm0
 vmovss [rax-0x28],xmm0
 es vmovss DWORD PTR [r12+r13*4],xmm3
 vmovss DWORD PTR [rsi],xmm11
-vmovss xmm0{k6}{z},xmm5,xmm5
-vmovss zmm27,xmm16,xmm29
+vmovss zmm5,xmm1,xmm7
 vmovss ymm9{k1}{z},xmm28,xmm0
+vmovss xmm0{k6}{z},xmm5,xmm5
 {evex} vmovss DWORD PTR [rdx+rax*4],xmm5
 ds vmovss DWORD PTR [r13-0x1f0]{k5},xmm16
 {evex} vmovss DWORD PTR [rax+0x51],xmm15
@@ -3898,9 +3923,9 @@ vmovsd QWORD PTR [r9+r13*2+0x16],xmm1
 vmovsd zmm3,xmm2,xmm4
 vmovsd zmm27{k4},xmm13,xmm30
 vmovsd xmm29{k4}{z},xmm4,xmm12
-es vmovsd QWORD PTR [rax+0x41a0787e]{k2},xmm2
-{evex} vmovsd QWORD PTR [r8],xmm12
 vmovsd QWORD PTR [rbx],xmm3
+vmovsd QWORD PTR [r12+rax*4-0x1aa0d175]{k1},xmm12
+es vmovsd QWORD PTR [rax+0x41a0787e]{k2},xmm2
 movhlps xmm3,xmm1
 movhlps xmm11,xmm10
 rex movhlps xmm5,xmm3
@@ -3917,12 +3942,16 @@ movlps xmm6,fs:[r8d+0x29]
 movlps xmm12,QWORD PTR [rdi+r12*4]
 vmovhlps xmm7,xmm1,xmm6
 vmovhlps xmm5,xmm10,xmm8
-es vmovlps xmm7,xmm1,QWORD PTR [rcx+rcx*1+0x772a4b1e]
-es vmovlps xmm7,xmm1,BYTE PTR [rcx+rcx*1+0x772a4b1e]
-es vmovlps xmm7,xmm1,WORD PTR [rcx+rcx*1+0x772a4b1e]
-es vmovlps xmm7,xmm1,DWORD PTR [rcx+rcx*1+0x772a4b1e]
-es vmovlps xmm7,xmm1,[rcx+rcx*1+0x772a4b1e]
-vmovlps xmm7,xmm6,QWORD PTR [r8-0x40762995]
+vmovlps xmm9,xmm15,QWORD PTR [r15+r11*8-0x5b]
+vmovlps xmm9,xmm15,BYTE PTR [r15+r11*8-0x5b]
+vmovlps xmm9,xmm15,WORD PTR [r15+r11*8-0x5b]
+vmovlps xmm9,xmm15,DWORD PTR [r15+r11*8-0x5b]
+vmovlps xmm9,xmm15,[r15+r11*8-0x5b]
+vmovlps xmm0,xmm2,QWORD PTR fs:[rax]
+vmovlps xmm0,xmm2,BYTE PTR fs:[rax]
+vmovlps xmm0,xmm2,WORD PTR fs:[rax]
+vmovlps xmm0,xmm2,DWORD PTR fs:[rax]
+vmovlps xmm0,xmm2,fs:[rax]
 vmovlps xmm6,xmm2,QWORD PTR [rip+0x69aed0eb]
 {evex} vmovhlps xmm7,xmm0,xmm5
 vmovhlps xmm21,xmm16,xmm29
@@ -3936,12 +3965,12 @@ movlpd xmm2,DWORD PTR [rdi]
 movlpd xmm2,[rdi]
 cs movlpd xmm1,QWORD PTR [r14+r11*8+0x3643e04d]
 movlpd xmm8,QWORD PTR [r14+rsi*4]
-es vmovlpd xmm3,xmm6,QWORD PTR [rdx]
-es vmovlpd xmm3,xmm6,BYTE PTR [rdx]
-es vmovlpd xmm3,xmm6,WORD PTR [rdx]
-es vmovlpd xmm3,xmm6,DWORD PTR [rdx]
-es vmovlpd xmm3,xmm6,[rdx]
 vmovlpd xmm15,xmm15,QWORD PTR [r15+r9*1+0x28]
+vmovlpd xmm15,xmm15,BYTE PTR [r15+r9*1+0x28]
+vmovlpd xmm15,xmm15,WORD PTR [r15+r9*1+0x28]
+vmovlpd xmm15,xmm15,DWORD PTR [r15+r9*1+0x28]
+vmovlpd xmm15,xmm15,[r15+r9*1+0x28]
+es vmovlpd xmm3,xmm6,QWORD PTR [rdx]
 vmovlpd xmm2,xmm2,QWORD PTR [rbx-0x30a2caf5]
 {evex} vmovlpd xmm5,xmm4,QWORD PTR [rbx-0x4b65c55]
 es vmovlpd xmm19,xmm10,QWORD PTR [r8+r10*1-0x1edb9d92]
@@ -3978,17 +4007,22 @@ vmovsldup ymm3,YMMWORD PTR [rbx+rbp*2]
 {evex} vmovsldup xmm1,xmm6
 vmovsldup xmm12{k2}{z},XMMWORD PTR [r14+r9*2-0x160]
 cs {evex} vmovsldup xmm7,XMMWORD PTR [rcx+rbx*1]
-vmovsldup ymm7{k7},ymm6
-vmovsldup ymm29,YMMWORD PTR [rdx]
-es vmovsldup ymm3{k6},YMMWORD PTR [rdx+rsi*8]
+{evex} vmovsldup ymm3,YMMWORD PTR [rdx]
+vmovsldup ymm10{k3},ymm31
+vmovsldup ymm23{k3},YMMWORD PTR [rax+0x57271c32]
+vmovsldup zmm25,ZMMWORD PTR [r10+r9*1]
+vmovsldup zmm25,BYTE PTR [r10+r9*1]
+vmovsldup zmm25,WORD PTR [r10+r9*1]
+vmovsldup zmm25,DWORD PTR [r10+r9*1]
+vmovsldup zmm25,QWORD PTR [r10+r9*1]
+vmovsldup zmm25,[r10+r9*1]
 vmovsldup zmm0{k7}{z},zmm2
-cs vmovsldup zmm19,ZMMWORD PTR [rbx+r12*1]
-cs vmovsldup zmm19,BYTE PTR [rbx+r12*1]
-cs vmovsldup zmm19,WORD PTR [rbx+r12*1]
-cs vmovsldup zmm19,DWORD PTR [rbx+r12*1]
-cs vmovsldup zmm19,QWORD PTR [rbx+r12*1]
-cs vmovsldup zmm19,[rbx+r12*1]
-vmovsldup zmm2{k5},ZMMWORD PTR [rcx]
+vmovsldup zmm0{k2}{z},ZMMWORD PTR fs:[rsp+rbx*2+0x1540]
+vmovsldup zmm0{k2}{z},BYTE PTR fs:[rsp+rbx*2+0x1540]
+vmovsldup zmm0{k2}{z},WORD PTR fs:[rsp+rbx*2+0x1540]
+vmovsldup zmm0{k2}{z},DWORD PTR fs:[rsp+rbx*2+0x1540]
+vmovsldup zmm0{k2}{z},QWORD PTR fs:[rsp+rbx*2+0x1540]
+vmovsldup zmm0{k2}{z},fs:[rsp+rbx*2+0x1540]
 movddup xmm4,xmm7
 movddup xmm15,QWORD PTR [r15d*1-0x55]
 movddup xmm15,BYTE PTR [r15d*1-0x55]
@@ -4014,7 +4048,7 @@ vmovddup ymm5,YMMWORD PTR [rax+rdx*1]
 {evex} vmovddup xmm4,xmm2
 vmovddup xmm10{k7},QWORD PTR [r12+rcx*4-0x280f8a02]
 ds {evex} vmovddup xmm7,QWORD PTR [rip+0x1173655e]
-vmovddup ymm7{k6}{z},ymm6
+{evex} vmovddup ymm5,ymm7
 vmovddup ymm0{k2},YMMWORD PTR [r12+rsi*8+0x720]
 {evex} vmovddup ymm3,YMMWORD PTR fs:[rdi-0x54]
 {evex} vmovddup ymm3,BYTE PTR fs:[rdi-0x54]
@@ -4108,9 +4142,9 @@ vunpcklps xmm26,xmm1,DWORD BCST WORD PTR [rdx+0xd0]
 vunpcklps xmm26,xmm1,DWORD BCST DWORD PTR [rdx+0xd0]
 vunpcklps xmm26,xmm1,DWORD BCST QWORD PTR [rdx+0xd0]
 cs vunpcklps xmm5{k4}{z},xmm4,DWORD BCST [rcx]
-vunpcklps ymm2{k2}{z},ymm1,ymm0
-vunpcklps ymm3,ymm12,DWORD BCST [r8+r11*8+0xe0]
-es {evex} vunpcklps ymm4,ymm5,YMMWORD PTR [rax-0x460]
+vunpcklps ymm4,ymm21,ymm18
+vunpcklps ymm6{k5},ymm2,YMMWORD PTR gs:[rdx+rdi*1-0x700]
+vunpcklps ymm21{k6},ymm25,DWORD BCST [r8+r8*2+0x6d57680d]
 vunpcklps zmm0,zmm3,zmm3
 ss vunpcklps zmm3{k3}{z},zmm10,DWORD BCST [r10+r15*1+0x1c0]
 vunpcklps zmm5{k6},zmm5,DWORD BCST [rbp+0x6191f719]
@@ -4157,9 +4191,14 @@ vunpcklpd ymm2,ymm7,QWORD BCST WORD PTR gs:[rdx+r15*8]
 vunpcklpd ymm2,ymm7,QWORD BCST DWORD PTR gs:[rdx+r15*8]
 vunpcklpd ymm2,ymm7,QWORD BCST QWORD PTR gs:[rdx+r15*8]
 vunpcklpd ymm0{k5},ymm0,YMMWORD PTR [rdi]
-vunpcklpd zmm0{k5},zmm0,zmm3
-es vunpcklpd zmm16{k2}{z},zmm25,QWORD BCST [r14-0x4]
-vunpcklpd zmm7,zmm6,QWORD BCST [rip+0x33]
+vunpcklpd zmm29,zmm14,zmm2
+vunpcklpd zmm5{k7},zmm4,QWORD BCST gs:[rcx+0x3a8]
+vunpcklpd zmm25{k6},zmm21,ZMMWORD PTR [r15+r13*2+0x1480]
+vunpcklpd zmm25{k6},zmm21,BYTE PTR [r15+r13*2+0x1480]
+vunpcklpd zmm25{k6},zmm21,WORD PTR [r15+r13*2+0x1480]
+vunpcklpd zmm25{k6},zmm21,DWORD PTR [r15+r13*2+0x1480]
+vunpcklpd zmm25{k6},zmm21,QWORD PTR [r15+r13*2+0x1480]
+vunpcklpd zmm25{k6},zmm21,[r15+r13*2+0x1480]
 unpckhps xmm7,xmm7
 ss unpckhps xmm4,XMMWORD PTR [r10+rdx*1]
 ss unpckhps xmm4,BYTE PTR [r10+rdx*1]
@@ -4231,18 +4270,18 @@ ss vunpckhpd ymm3,ymm15,DWORD PTR [r9+r12*8+0xd]
 ss vunpckhpd ymm3,ymm15,QWORD PTR [r9+r12*8+0xd]
 ss vunpckhpd ymm3,ymm15,[r9+r12*8+0xd]
 vunpckhpd ymm3,ymm7,YMMWORD PTR [rax+rbp*4-0x7e]
-vunpckhpd xmm1{k6}{z},xmm6,xmm3
-vunpckhpd xmm22{k2},xmm31,XMMWORD PTR gs:[r13+rcx*1-0x3a0]
-vunpckhpd xmm22{k2},xmm31,BYTE PTR gs:[r13+rcx*1-0x3a0]
-vunpckhpd xmm22{k2},xmm31,WORD PTR gs:[r13+rcx*1-0x3a0]
-vunpckhpd xmm22{k2},xmm31,DWORD PTR gs:[r13+rcx*1-0x3a0]
-vunpckhpd xmm22{k2},xmm31,QWORD PTR gs:[r13+rcx*1-0x3a0]
-vunpckhpd xmm22{k2},xmm31,gs:[r13+rcx*1-0x3a0]
-vunpckhpd xmm5{k4},xmm0,QWORD BCST [rsi]
-vunpckhpd xmm5{k4},xmm0,QWORD BCST BYTE PTR [rsi]
-vunpckhpd xmm5{k4},xmm0,QWORD BCST WORD PTR [rsi]
-vunpckhpd xmm5{k4},xmm0,QWORD BCST DWORD PTR [rsi]
-vunpckhpd xmm5{k4},xmm0,QWORD BCST QWORD PTR [rsi]
+vunpckhpd xmm4,xmm31,xmm29
+vunpckhpd xmm0{k3}{z},xmm2,XMMWORD PTR gs:[rsi]
+vunpckhpd xmm0{k3}{z},xmm2,BYTE PTR gs:[rsi]
+vunpckhpd xmm0{k3}{z},xmm2,WORD PTR gs:[rsi]
+vunpckhpd xmm0{k3}{z},xmm2,DWORD PTR gs:[rsi]
+vunpckhpd xmm0{k3}{z},xmm2,QWORD PTR gs:[rsi]
+vunpckhpd xmm0{k3}{z},xmm2,gs:[rsi]
+vunpckhpd xmm10,xmm15,QWORD BCST [r9*2-0x64504222]
+vunpckhpd xmm10,xmm15,QWORD BCST BYTE PTR [r9*2-0x64504222]
+vunpckhpd xmm10,xmm15,QWORD BCST WORD PTR [r9*2-0x64504222]
+vunpckhpd xmm10,xmm15,QWORD BCST DWORD PTR [r9*2-0x64504222]
+vunpckhpd xmm10,xmm15,QWORD BCST QWORD PTR [r9*2-0x64504222]
 {evex} vunpckhpd ymm3,ymm6,ymm3
 vunpckhpd ymm13{k6}{z},ymm24,QWORD BCST [rsp+r9*4+0xc0]
 ds {evex} vunpckhpd ymm6,ymm1,YMMWORD PTR [rdx-0x640]
@@ -4275,8 +4314,8 @@ vmovhps xmm7,xmm1,DWORD PTR [rsi+0x77]
 vmovhps xmm7,xmm1,[rsi+0x77]
 cs vmovhps xmm11,xmm2,QWORD PTR [rbp+r8*2+0x2e]
 vmovhps xmm3,xmm10,QWORD PTR [rbp-0x17]
-es {evex} vmovhps xmm3,xmm0,QWORD PTR [rbx+0xc0]
 {evex} vmovhps xmm14,xmm12,QWORD PTR [rax+r12*1-0x70]
+es {evex} vmovhps xmm3,xmm0,QWORD PTR [rbx+0xc0]
 {evex} vmovhps xmm4,xmm7,QWORD PTR [rax+0x5e93c3b3]
 movhpd xmm2,QWORD PTR [rbp+rdi*4-0x4733252e]
 movhpd xmm2,BYTE PTR [rbp+rdi*4-0x4733252e]
@@ -4284,10 +4323,11 @@ movhpd xmm2,WORD PTR [rbp+rdi*4-0x4733252e]
 movhpd xmm2,DWORD PTR [rbp+rdi*4-0x4733252e]
 movhpd xmm2,[rbp+rdi*4-0x4733252e]
 rex.WRX movhpd xmm8,QWORD PTR gs:[rdx+r12*2]
-rex.WRX movhpd xmm8,BYTE PTR gs:[rdx+r12*2]
-rex.WRX movhpd xmm8,WORD PTR gs:[rdx+r12*2]
-rex.WRX movhpd xmm8,DWORD PTR gs:[rdx+r12*2]
-rex.WRX movhpd xmm8,gs:[rdx+r12*2]
+movhpd xmm8,QWORD PTR gs:[rdx+r12*2]
+movhpd xmm8,BYTE PTR gs:[rdx+r12*2]
+movhpd xmm8,WORD PTR gs:[rdx+r12*2]
+movhpd xmm8,DWORD PTR gs:[rdx+r12*2]
+movhpd xmm8,gs:[rdx+r12*2]
 movhpd xmm10,QWORD PTR [rbp-0x28]
 vmovhpd xmm7,xmm7,QWORD PTR [rdi]
 vmovhpd xmm7,xmm7,BYTE PTR [rdi]
@@ -4311,11 +4351,12 @@ movshdup xmm9,DWORD PTR fs:[r10+riz*4]
 movshdup xmm9,QWORD PTR fs:[r10+riz*4]
 movshdup xmm9,fs:[r10+riz*4]
 rex movshdup xmm5,XMMWORD PTR [rax+rbx*2-0x7d]
-rex movshdup xmm5,BYTE PTR [rax+rbx*2-0x7d]
-rex movshdup xmm5,WORD PTR [rax+rbx*2-0x7d]
-rex movshdup xmm5,DWORD PTR [rax+rbx*2-0x7d]
-rex movshdup xmm5,QWORD PTR [rax+rbx*2-0x7d]
-rex movshdup xmm5,[rax+rbx*2-0x7d]
+movshdup xmm5,XMMWORD PTR [rax+rbx*2-0x7d]
+movshdup xmm5,BYTE PTR [rax+rbx*2-0x7d]
+movshdup xmm5,WORD PTR [rax+rbx*2-0x7d]
+movshdup xmm5,DWORD PTR [rax+rbx*2-0x7d]
+movshdup xmm5,QWORD PTR [rax+rbx*2-0x7d]
+movshdup xmm5,[rax+rbx*2-0x7d]
 vmovshdup xmm5,xmm0
 ds vmovshdup xmm13,XMMWORD PTR [r10]
 ds vmovshdup xmm13,BYTE PTR [r10]
@@ -4332,14 +4373,9 @@ vmovshdup ymm8,DWORD PTR [rdi]
 vmovshdup ymm8,QWORD PTR [rdi]
 vmovshdup ymm8,[rdi]
 vmovshdup ymm6,YMMWORD PTR [rdx-0x6c]
-vmovshdup xmm4{k2}{z},xmm5
+{evex} vmovshdup xmm3,XMMWORD PTR [rdi]
+vmovshdup xmm21{k3},xmm30
 vmovshdup xmm12{k6},XMMWORD PTR [rdx+r11*2+0x1ae68932]
-vmovshdup xmm7{k7}{z},XMMWORD PTR gs:[rdi+0x550]
-vmovshdup xmm7{k7}{z},BYTE PTR gs:[rdi+0x550]
-vmovshdup xmm7{k7}{z},WORD PTR gs:[rdi+0x550]
-vmovshdup xmm7{k7}{z},DWORD PTR gs:[rdi+0x550]
-vmovshdup xmm7{k7}{z},QWORD PTR gs:[rdi+0x550]
-vmovshdup xmm7{k7}{z},gs:[rdi+0x550]
 {evex} vmovshdup ymm6,ymm7
 vmovshdup ymm9{k4}{z},YMMWORD PTR [rdi+0x7f]
 {evex} vmovshdup ymm5,YMMWORD PTR [rip+0x282d8ba7]
@@ -4362,26 +4398,26 @@ movhps WORD PTR gs:[rbp+r15*1+0x3],xmm15
 movhps DWORD PTR gs:[rbp+r15*1+0x3],xmm15
 movhps gs:[rbp+r15*1+0x3],xmm15
 movhps QWORD PTR [rdi+r12*8],xmm13
-vmovhps QWORD PTR fs:[rbp-0xf765ea2],xmm6
-vmovhps BYTE PTR fs:[rbp-0xf765ea2],xmm6
-vmovhps WORD PTR fs:[rbp-0xf765ea2],xmm6
-vmovhps DWORD PTR fs:[rbp-0xf765ea2],xmm6
-vmovhps fs:[rbp-0xf765ea2],xmm6
 vmovhps QWORD PTR [r15+r14*8],xmm3
 vmovhps BYTE PTR [r15+r14*8],xmm3
 vmovhps WORD PTR [r15+r14*8],xmm3
 vmovhps DWORD PTR [r15+r14*8],xmm3
 vmovhps [r15+r14*8],xmm3
+vmovhps QWORD PTR fs:[rbp-0xf765ea2],xmm6
+vmovhps BYTE PTR fs:[rbp-0xf765ea2],xmm6
+vmovhps WORD PTR fs:[rbp-0xf765ea2],xmm6
+vmovhps DWORD PTR fs:[rbp-0xf765ea2],xmm6
+vmovhps fs:[rbp-0xf765ea2],xmm6
 vmovhps QWORD PTR [rcx+rax*8+0x5282b900],xmm1
 {evex} vmovhps QWORD PTR [rbx],xmm2
 {evex} vmovhps QWORD PTR [rdx+r12*4+0x330],xmm13
 ds {evex} vmovhps QWORD PTR [rsi-0x184b2675],xmm1
-ds movhpd QWORD PTR [rbp+rdx*2+0x4a189411],xmm2
-ds movhpd BYTE PTR [rbp+rdx*2+0x4a189411],xmm2
-ds movhpd WORD PTR [rbp+rdx*2+0x4a189411],xmm2
-ds movhpd DWORD PTR [rbp+rdx*2+0x4a189411],xmm2
-ds movhpd [rbp+rdx*2+0x4a189411],xmm2
 movhpd QWORD PTR [rdi+0x50],xmm12
+movhpd BYTE PTR [rdi+0x50],xmm12
+movhpd WORD PTR [rdi+0x50],xmm12
+movhpd DWORD PTR [rdi+0x50],xmm12
+movhpd [rdi+0x50],xmm12
+ds movhpd QWORD PTR [rbp+rdx*2+0x4a189411],xmm2
 movhpd QWORD PTR [rbx+rax*1],xmm2
 vmovhpd QWORD PTR [rsi+rbx*4],xmm2
 vmovhpd BYTE PTR [rsi+rbx*4],xmm2
@@ -4410,10 +4446,11 @@ nop QWORD PTR gs:[rdi+rdi*1]
 nop gs:[rdi+rdi*1]
 nop ecx
 rex.R nop DWORD PTR fs:[rcx+rcx*2]
-rex.R nop BYTE PTR fs:[rcx+rcx*2]
-rex.R nop WORD PTR fs:[rcx+rcx*2]
-rex.R nop QWORD PTR fs:[rcx+rcx*2]
-rex.R nop fs:[rcx+rcx*2]
+nop DWORD PTR fs:[rcx+rcx*2]
+nop BYTE PTR fs:[rcx+rcx*2]
+nop WORD PTR fs:[rcx+rcx*2]
+nop QWORD PTR fs:[rcx+rcx*2]
+nop fs:[rcx+rcx*2]
 ds nop DWORD PTR [rbp+rbp*4+0x40]
 ds nop BYTE PTR [rbp+rbp*4+0x40]
 ds nop WORD PTR [rbp+rbp*4+0x40]
@@ -4439,16 +4476,18 @@ nop rbp
 ds rex.WRX nop QWORD PTR [rcx+r8*1+0x5]
 nop QWORD PTR [rbp+rdx*2+0x52144183]
 ds rex bndmov bnd2,[rdi+rbx*8-0x2]
-ds rex bndmov bnd2,BYTE PTR [rdi+rbx*8-0x2]
-ds rex bndmov bnd2,WORD PTR [rdi+rbx*8-0x2]
-ds rex bndmov bnd2,DWORD PTR [rdi+rbx*8-0x2]
-ds rex bndmov bnd2,QWORD PTR [rdi+rbx*8-0x2]
+ds bndmov bnd2,[rdi+rbx*8-0x2]
+ds bndmov bnd2,BYTE PTR [rdi+rbx*8-0x2]
+ds bndmov bnd2,WORD PTR [rdi+rbx*8-0x2]
+ds bndmov bnd2,DWORD PTR [rdi+rbx*8-0x2]
+ds bndmov bnd2,QWORD PTR [rdi+rbx*8-0x2]
 nop esp
 rex.W bndldx bnd1,fs:[rbp+rsi*4+0x16]
-rex.W bndldx bnd1,BYTE PTR fs:[rbp+rsi*4+0x16]
-rex.W bndldx bnd1,WORD PTR fs:[rbp+rsi*4+0x16]
-rex.W bndldx bnd1,DWORD PTR fs:[rbp+rsi*4+0x16]
-rex.W bndldx bnd1,QWORD PTR fs:[rbp+rsi*4+0x16]
+bndldx bnd1,fs:[rbp+rsi*4+0x16]
+bndldx bnd1,BYTE PTR fs:[rbp+rsi*4+0x16]
+bndldx bnd1,WORD PTR fs:[rbp+rsi*4+0x16]
+bndldx bnd1,DWORD PTR fs:[rbp+rsi*4+0x16]
+bndldx bnd1,QWORD PTR fs:[rbp+rsi*4+0x16]
 bndmov bnd2,bnd1
 nop ebx
 addr32 bndstx [rdi+r13*8-0x14],bnd1
@@ -4500,10 +4539,11 @@ prefetchnta [rbx]
 prefetchnta BYTE PTR [r11d+0x68]
 prefetchnta BYTE PTR [rbx+r11*4]
 rex.W prefetcht0 BYTE PTR [rbx+rbp*4]
-rex.W prefetcht0 WORD PTR [rbx+rbp*4]
-rex.W prefetcht0 DWORD PTR [rbx+rbp*4]
-rex.W prefetcht0 QWORD PTR [rbx+rbp*4]
-rex.W prefetcht0 [rbx+rbp*4]
+prefetcht0 BYTE PTR [rbx+rbp*4]
+prefetcht0 WORD PTR [rbx+rbp*4]
+prefetcht0 DWORD PTR [rbx+rbp*4]
+prefetcht0 QWORD PTR [rbx+rbp*4]
+prefetcht0 [rbx+rbp*4]
 ss prefetcht0 BYTE PTR [rcx+r12*2-0x3e83e641]
 prefetcht0 BYTE PTR [r10+r14*4+0x57]
 prefetcht1 BYTE PTR [rdi+riz*4+0x51]
@@ -4552,9 +4592,9 @@ bndcu bnd2,DWORD PTR [rcx+rdi*4]
 bndcu bnd2,QWORD PTR [rcx+rdi*4]
 bndcu bnd2,r9
 es bndcu bnd3,[r10]
-es bndstx [rcx+rdx*1],bnd1
-ss bndstx [r11+r11*4-0x3cc972bb],bnd1
 bndstx [rdx+rsi*4-0x763efb94],bnd3
+bndstx [rsi+r12*4],bnd1
+es bndstx [rcx+rdx*1],bnd1
 bndmov bnd1,bnd2
 addr32 bndmov [r13+0xa],bnd1
 addr32 bndmov BYTE PTR [r13+0xa],bnd1
@@ -4569,12 +4609,12 @@ bndmk bnd2,DWORD PTR [rax]
 bndmk bnd2,QWORD PTR [rax]
 bndmk bnd2,[r14-0x51ba5931]
 ds bndmk bnd0,[rsi+rax*8-0x3996f9d3]
-rex bndcn bnd3,rbx
-bndcn bnd0,[r9+r12*1]
-bndcn bnd0,BYTE PTR [r9+r12*1]
-bndcn bnd0,WORD PTR [r9+r12*1]
-bndcn bnd0,DWORD PTR [r9+r12*1]
-bndcn bnd0,QWORD PTR [r9+r12*1]
+bndcn bnd0,rbp
+addr32 bndcn bnd1,[r15+r12*1]
+addr32 bndcn bnd1,BYTE PTR [r15+r12*1]
+addr32 bndcn bnd1,WORD PTR [r15+r12*1]
+addr32 bndcn bnd1,DWORD PTR [r15+r12*1]
+addr32 bndcn bnd1,QWORD PTR [r15+r12*1]
 es bndcn bnd3,[rsi+0x7a5af632]
 cldemote BYTE PTR [rsp+rbx*8-0xe]
 cldemote WORD PTR [rsp+rbx*8-0xe]
@@ -4589,8 +4629,8 @@ rdsspq rsp
 rdsspq r8
 endbr64
 rex endbr64
-rex endbr32
 endbr32
+rex endbr32
 ds nop WORD PTR [r14+rbp*8-0xa]
 nop ebp
 nop DWORD PTR [r15d+r10d*1-0x3d]
@@ -4598,9 +4638,9 @@ nop DWORD PTR [rdi+rsi*1]
 nop rsp
 es nop QWORD PTR [r14+r13*8]
 nop QWORD PTR [rbp-0x1896b671]
-ss mov rsp,cr0
-mov r10,cr3
-rex.XB mov r12,cr4
+rex.X mov rsp,cr0
+rex mov rax,cr2
+cs mov rax,cr2
 mov rdx,dr4
 addr32 rex.X mov rsp,dr2
 mov rbx,dr5
@@ -4639,9 +4679,9 @@ es vmovaps ymm13,DWORD PTR [rsi+r13*2-0x27]
 es vmovaps ymm13,QWORD PTR [rsi+r13*2-0x27]
 es vmovaps ymm13,[rsi+r13*2-0x27]
 vmovaps ymm6,YMMWORD PTR [rdx+rcx*8]
-vmovaps xmm2{k5},xmm0
-ss {evex} vmovaps xmm14,XMMWORD PTR [r8*1-0x479665f9]
-vmovaps xmm5{k4}{z},XMMWORD PTR [rcx+rbx*2-0x740]
+{evex} vmovaps xmm0,XMMWORD PTR [rsp+rbp*4]
+vmovaps xmm21{k4}{z},xmm23
+vmovaps xmm22{k5}{z},XMMWORD PTR [r15+rbx*2+0x79]
 {evex} vmovaps ymm3,ymm3
 vmovaps ymm7{k2}{z},YMMWORD PTR [r15]
 cs {evex} vmovaps ymm3,YMMWORD PTR [rax+rdx*2]
@@ -4682,27 +4722,28 @@ vmovapd ymm3,WORD PTR [rdx+riz*4+0x46]
 vmovapd ymm3,DWORD PTR [rdx+riz*4+0x46]
 vmovapd ymm3,QWORD PTR [rdx+riz*4+0x46]
 vmovapd ymm3,[rdx+riz*4+0x46]
-vmovapd xmm4{k7}{z},xmm2
-{evex} vmovapd xmm15,XMMWORD PTR [r12+rbp*8]
-es vmovapd xmm0{k4},XMMWORD PTR [rip+0xffffffffc2fea257]
+{evex} vmovapd xmm3,XMMWORD PTR [rcx]
+vmovapd xmm28{k4}{z},xmm24
+vmovapd xmm31{k6}{z},XMMWORD PTR [r9+r13*8]
 {evex} vmovapd ymm2,ymm3
 es vmovapd ymm17{k7}{z},YMMWORD PTR [rsp+r9*1]
 vmovapd ymm6{k3},YMMWORD PTR [rcx]
-vmovapd zmm5{k1}{z},zmm5
-vmovapd zmm25,ZMMWORD PTR [rax]
-vmovapd zmm25,BYTE PTR [rax]
-vmovapd zmm25,WORD PTR [rax]
-vmovapd zmm25,DWORD PTR [rax]
-vmovapd zmm25,QWORD PTR [rax]
-vmovapd zmm25,[rax]
-vmovapd zmm7{k1},ZMMWORD PTR [rax+0x33]
+vmovapd zmm0,ZMMWORD PTR [rbp-0x3a3e8c9d]
+vmovapd zmm0,BYTE PTR [rbp-0x3a3e8c9d]
+vmovapd zmm0,WORD PTR [rbp-0x3a3e8c9d]
+vmovapd zmm0,DWORD PTR [rbp-0x3a3e8c9d]
+vmovapd zmm0,QWORD PTR [rbp-0x3a3e8c9d]
+vmovapd zmm0,[rbp-0x3a3e8c9d]
+vmovapd zmm1{k1},zmm26
+ss vmovapd zmm11{k1}{z},ZMMWORD PTR [r15+r15*4+0xd80]
 movaps xmm0,xmm2
 ss rex.WX movaps XMMWORD PTR [rdx+r13*2+0x14],xmm6
-ss rex.WX movaps BYTE PTR [rdx+r13*2+0x14],xmm6
-ss rex.WX movaps WORD PTR [rdx+r13*2+0x14],xmm6
-ss rex.WX movaps DWORD PTR [rdx+r13*2+0x14],xmm6
-ss rex.WX movaps QWORD PTR [rdx+r13*2+0x14],xmm6
-ss rex.WX movaps [rdx+r13*2+0x14],xmm6
+ss movaps XMMWORD PTR [rdx+r13*2+0x14],xmm6
+ss movaps BYTE PTR [rdx+r13*2+0x14],xmm6
+ss movaps WORD PTR [rdx+r13*2+0x14],xmm6
+ss movaps DWORD PTR [rdx+r13*2+0x14],xmm6
+ss movaps QWORD PTR [rdx+r13*2+0x14],xmm6
+ss movaps [rdx+r13*2+0x14],xmm6
 movaps XMMWORD PTR [rbx+0x31],xmm7
 vmovaps xmm3,xmm7
 vmovaps XMMWORD PTR [rcx],xmm10
@@ -4720,20 +4761,20 @@ vmovaps DWORD PTR [r14+r8*8],ymm14
 vmovaps QWORD PTR [r14+r8*8],ymm14
 vmovaps [r14+r8*8],ymm14
 cs vmovaps YMMWORD PTR [rdi+rax*2+0x30],ymm5
-vmovaps xmm1{k6},xmm7
-vmovaps XMMWORD PTR [r8+rax*4],xmm30
-cs {evex} vmovaps XMMWORD PTR [rbx-0x360],xmm4
+{evex} vmovaps XMMWORD PTR [rip+0x2f1f1ba3],xmm5
+vmovaps xmm23{k6},xmm4
+vmovaps XMMWORD PTR [r12+r8*8-0x5e0]{k4},xmm19
 {evex} vmovaps ymm7,ymm4
 cs vmovaps YMMWORD PTR [r11+r10*2],ymm23
 vmovaps YMMWORD PTR [rcx]{k7},ymm3
-vmovaps zmm3{k5},zmm7
-vmovaps ZMMWORD PTR [r12+r10*2-0x35dbb207],zmm19
-vmovaps BYTE PTR [r12+r10*2-0x35dbb207],zmm19
-vmovaps WORD PTR [r12+r10*2-0x35dbb207],zmm19
-vmovaps DWORD PTR [r12+r10*2-0x35dbb207],zmm19
-vmovaps QWORD PTR [r12+r10*2-0x35dbb207],zmm19
-vmovaps [r12+r10*2-0x35dbb207],zmm19
-vmovaps ZMMWORD PTR [rbx]{k1},zmm5
+vmovaps ZMMWORD PTR [rbx],zmm0
+vmovaps BYTE PTR [rbx],zmm0
+vmovaps WORD PTR [rbx],zmm0
+vmovaps DWORD PTR [rbx],zmm0
+vmovaps QWORD PTR [rbx],zmm0
+vmovaps [rbx],zmm0
+vmovaps zmm12{k4},zmm7
+es vmovaps ZMMWORD PTR [r9+0xfc0]{k5},zmm4
 movapd xmm7,xmm7
 ds movapd XMMWORD PTR [r11],xmm3
 ds movapd BYTE PTR [r11],xmm3
@@ -4761,9 +4802,9 @@ vmovapd YMMWORD PTR [rbx+0x7f66e614],ymm1
 {evex} vmovapd xmm6,xmm1
 cs {evex} vmovapd XMMWORD PTR [r12+r14*1+0x160],xmm15
 vmovapd XMMWORD PTR [rdi]{k6},xmm7
-vmovapd ymm3{k1}{z},ymm1
+vmovapd ymm14,ymm23
+vmovapd YMMWORD PTR [rdi-0x3eff7659]{k1},ymm7
 ss vmovapd YMMWORD PTR [r13+r15*2-0x7ddb7ed2]{k2},ymm6
-{evex} vmovapd YMMWORD PTR [rcx+0x6c0],ymm3
 vmovapd zmm5,zmm2
 vmovapd ZMMWORD PTR [rdx+r8*4]{k4},zmm7
 vmovapd BYTE PTR [rdx+r8*4]{k4},zmm7
@@ -4822,19 +4863,19 @@ cs vcvtsi2ss xmm0,xmm6,WORD PTR [rdx+r9*2-0x164f415c]
 cs vcvtsi2ss xmm0,xmm6,DWORD PTR [rdx+r9*2-0x164f415c]
 cs vcvtsi2ss xmm0,xmm6,[rdx+r9*2-0x164f415c]
 vcvtsi2ss xmm0,xmm5,QWORD PTR [rip+0xffffffffffffff87]
-vcvtsi2ss xmm2,xmm1,ebp{rn-sae}
-es vcvtsi2ss xmm26,xmm19,DWORD PTR [rsi+r11*2-0x12c]
-{evex} vcvtsi2ss xmm0,xmm4,DWORD PTR [rdx+rdi*1]
-vcvtsi2ss xmm2,xmm7,rcx{ru-sae}
-ss vcvtsi2ss xmm16,xmm7,QWORD PTR [r10+rbx*2]
+vcvtsi2ss xmm22,xmm9,ebp
+cs {evex} vcvtsi2ss xmm6,xmm0,DWORD PTR [rsi+rcx*4-0x1d0]
+vcvtsi2ss xmm30,xmm18,DWORD PTR [rcx+rdx*4+0x7962cd5]
 {evex} vcvtsi2ss xmm1,xmm7,QWORD PTR [rbp+rax*1-0x2c]
-rex cvtsi2sd xmm1,esp
-cvtsi2sd xmm13,DWORD PTR [r15+r11*4]
-cvtsi2sd xmm13,BYTE PTR [r15+r11*4]
-cvtsi2sd xmm13,WORD PTR [r15+r11*4]
-cvtsi2sd xmm13,QWORD PTR [r15+r11*4]
-cvtsi2sd xmm13,[r15+r11*4]
-cvtsi2sd xmm3,DWORD PTR [ecx+0x26d2cda2]
+vcvtsi2ss xmm9,xmm8,r12{rn-sae}
+ss vcvtsi2ss xmm16,xmm7,QWORD PTR [r10+rbx*2]
+cvtsi2sd xmm4,DWORD PTR [rdi]
+cvtsi2sd xmm4,BYTE PTR [rdi]
+cvtsi2sd xmm4,WORD PTR [rdi]
+cvtsi2sd xmm4,QWORD PTR [rdi]
+cvtsi2sd xmm4,[rdi]
+cvtsi2sd xmm11,esi
+ss cvtsi2sd xmm3,DWORD PTR [rdi+r15*4]
 cvtsi2sd xmm6,rbp
 cvtsi2sd xmm15,QWORD PTR [r10d-0x80]
 cvtsi2sd xmm15,BYTE PTR [r10d-0x80]
@@ -4863,9 +4904,9 @@ vcvtsi2sd xmm29,xmm30,WORD PTR gs:[r11-0x78]
 vcvtsi2sd xmm29,xmm30,QWORD PTR gs:[r11-0x78]
 vcvtsi2sd xmm29,xmm30,gs:[r11-0x78]
 {evex} vcvtsi2sd xmm5,xmm5,DWORD PTR [rax]
-vcvtsi2sd xmm0,xmm6,rsp{rd-sae}
-ss vcvtsi2sd xmm29,xmm17,QWORD PTR [rdi+0x6f6de125]
 {evex} vcvtsi2sd xmm3,xmm5,QWORD PTR [rbx+rdx*8]
+vcvtsi2sd xmm29,xmm31,rdi{ru-sae}
+ss vcvtsi2sd xmm29,xmm17,QWORD PTR [rdi+0x6f6de125]
 movntps XMMWORD PTR [rbx+rsi*1-0x49],xmm2
 movntps BYTE PTR [rbx+rsi*1-0x49],xmm2
 movntps WORD PTR [rbx+rsi*1-0x49],xmm2
@@ -4909,19 +4950,14 @@ vmovntps QWORD PTR [rdi],zmm1
 vmovntps [rdi],zmm1
 vmovntps ZMMWORD PTR [r15+r8*2+0xe40],zmm26
 es vmovntps ZMMWORD PTR [r9],zmm23
-movntpd XMMWORD PTR fs:[rcx],xmm6
-movntpd BYTE PTR fs:[rcx],xmm6
-movntpd WORD PTR fs:[rcx],xmm6
-movntpd DWORD PTR fs:[rcx],xmm6
-movntpd QWORD PTR fs:[rcx],xmm6
-movntpd fs:[rcx],xmm6
+movntpd XMMWORD PTR [rdi],xmm4
+movntpd BYTE PTR [rdi],xmm4
+movntpd WORD PTR [rdi],xmm4
+movntpd DWORD PTR [rdi],xmm4
+movntpd QWORD PTR [rdi],xmm4
+movntpd [rdi],xmm4
+es movntpd XMMWORD PTR [rax+r14*1],xmm4
 movntpd XMMWORD PTR [r14-0x48a25cd8],xmm10
-movntpd BYTE PTR [r14-0x48a25cd8],xmm10
-movntpd WORD PTR [r14-0x48a25cd8],xmm10
-movntpd DWORD PTR [r14-0x48a25cd8],xmm10
-movntpd QWORD PTR [r14-0x48a25cd8],xmm10
-movntpd [r14-0x48a25cd8],xmm10
-movntpd XMMWORD PTR [rdx+rdx*1],xmm5
 vmovntpd XMMWORD PTR [rax+0x4e],xmm1
 vmovntpd BYTE PTR [rax+0x4e],xmm1
 vmovntpd WORD PTR [rax+0x4e],xmm1
@@ -4957,13 +4993,18 @@ vmovntpd QWORD PTR [rdi-0x59793c71],zmm3
 vmovntpd [rdi-0x59793c71],zmm3
 vmovntpd ZMMWORD PTR [r11],zmm17
 es vmovntpd ZMMWORD PTR [rbx],zmm5
-es movntss DWORD PTR [rax+rcx*8+0x13807e62],xmm4
-es movntss BYTE PTR [rax+rcx*8+0x13807e62],xmm4
-es movntss WORD PTR [rax+rcx*8+0x13807e62],xmm4
-es movntss QWORD PTR [rax+rcx*8+0x13807e62],xmm4
-es movntss [rax+rcx*8+0x13807e62],xmm4
-cs movntss DWORD PTR [r12+r14*4],xmm7
 rex.W movntss DWORD PTR [rcx+riz*8],xmm1
+movntss DWORD PTR [rcx+riz*8],xmm1
+movntss BYTE PTR [rcx+riz*8],xmm1
+movntss WORD PTR [rcx+riz*8],xmm1
+movntss QWORD PTR [rcx+riz*8],xmm1
+movntss [rcx+riz*8],xmm1
+movntss DWORD PTR fs:[rdi+r9*2+0x55],xmm8
+movntss BYTE PTR fs:[rdi+r9*2+0x55],xmm8
+movntss WORD PTR fs:[rdi+r9*2+0x55],xmm8
+movntss QWORD PTR fs:[rdi+r9*2+0x55],xmm8
+movntss fs:[rdi+r9*2+0x55],xmm8
+es movntss DWORD PTR [rax+rcx*8+0x13807e62],xmm4
 movntsd QWORD PTR [rax],xmm1
 movntsd BYTE PTR [rax],xmm1
 movntsd WORD PTR [rax],xmm1
@@ -4973,10 +5014,11 @@ ds movntsd QWORD PTR [rax+0xe],xmm11
 movntsd QWORD PTR [rdi+r9*8-0x49],xmm8
 cvttps2pi mm2,xmm0
 ds rex.RB cvttps2pi mm3,QWORD PTR [r14d-0x3a]
-ds rex.RB cvttps2pi mm3,BYTE PTR [r14d-0x3a]
-ds rex.RB cvttps2pi mm3,WORD PTR [r14d-0x3a]
-ds rex.RB cvttps2pi mm3,DWORD PTR [r14d-0x3a]
-ds rex.RB cvttps2pi mm3,[r14d-0x3a]
+ds cvttps2pi mm3,QWORD PTR [r14d-0x3a]
+ds cvttps2pi mm3,BYTE PTR [r14d-0x3a]
+ds cvttps2pi mm3,WORD PTR [r14d-0x3a]
+ds cvttps2pi mm3,DWORD PTR [r14d-0x3a]
+ds cvttps2pi mm3,[r14d-0x3a]
 cvttps2pi mm3,QWORD PTR [rip+0x15104403]
 cvttpd2pi mm1,xmm6
 cvttpd2pi mm5,XMMWORD PTR [r14d+0x29]
@@ -5022,12 +5064,12 @@ vcvttss2si rsi,BYTE PTR [rsi+rax*4]
 vcvttss2si rsi,WORD PTR [rsi+rax*4]
 vcvttss2si rsi,QWORD PTR [rsi+rax*4]
 vcvttss2si rsi,[rsi+rax*4]
-vcvttss2si eax,xmm3{sae}
+{evex} vcvttss2si ecx,xmm1
 es {evex} vcvttss2si edx,DWORD PTR [rsi+r12*4+0x54]
 vcvttss2si ebp,DWORD PTR [rsp+rax*4]
-vcvttss2si rcx,xmm7{sae}
-{evex} vcvttss2si r14,DWORD PTR [rsi+r13*2]
-cs {evex} vcvttss2si rcx,DWORD PTR [rdi+0x11d3837a]
+{evex} vcvttss2si rbp,DWORD PTR [rbx+0x19c]
+vcvttss2si r9,xmm21{sae}
+{evex} vcvttss2si rsi,xmm2
 cvttsd2si eax,xmm7
 cs cvttsd2si esi,QWORD PTR [r8+rdx*1]
 cs cvttsd2si esi,BYTE PTR [r8+rdx*1]
@@ -5063,23 +5105,25 @@ vcvttsd2si rbp,gs:[rdi]
 {evex} vcvttsd2si esi,xmm4
 {evex} vcvttsd2si eax,QWORD PTR [rsi+r8*8]
 ds {evex} vcvttsd2si esi,QWORD PTR [rcx+0x290]
-vcvttsd2si rsi,xmm6{sae}
-{evex} vcvttsd2si r9,QWORD PTR [r13+rdi*1+0x1d]
-es {evex} vcvttsd2si rdi,QWORD PTR [rcx+rdx*2+0x90]
+{evex} vcvttsd2si rax,QWORD PTR [rax+rdx*8]
+vcvttsd2si r9,xmm1{sae}
+vcvttsd2si rsi,xmm2
 cvtps2pi mm3,xmm4
 ss rex.R cvtps2pi mm5,QWORD PTR [rbx+rdi*2]
-ss rex.R cvtps2pi mm5,BYTE PTR [rbx+rdi*2]
-ss rex.R cvtps2pi mm5,WORD PTR [rbx+rdi*2]
-ss rex.R cvtps2pi mm5,DWORD PTR [rbx+rdi*2]
-ss rex.R cvtps2pi mm5,[rbx+rdi*2]
+ss cvtps2pi mm5,QWORD PTR [rbx+rdi*2]
+ss cvtps2pi mm5,BYTE PTR [rbx+rdi*2]
+ss cvtps2pi mm5,WORD PTR [rbx+rdi*2]
+ss cvtps2pi mm5,DWORD PTR [rbx+rdi*2]
+ss cvtps2pi mm5,[rbx+rdi*2]
 cvtps2pi mm3,QWORD PTR [rip+0x27]
 cvtpd2pi mm7,xmm3
 rex.RX cvtpd2pi mm7,XMMWORD PTR gs:[rsi+r8*2+0x9]
-rex.RX cvtpd2pi mm7,BYTE PTR gs:[rsi+r8*2+0x9]
-rex.RX cvtpd2pi mm7,WORD PTR gs:[rsi+r8*2+0x9]
-rex.RX cvtpd2pi mm7,DWORD PTR gs:[rsi+r8*2+0x9]
-rex.RX cvtpd2pi mm7,QWORD PTR gs:[rsi+r8*2+0x9]
-rex.RX cvtpd2pi mm7,gs:[rsi+r8*2+0x9]
+cvtpd2pi mm7,XMMWORD PTR gs:[rsi+r8*2+0x9]
+cvtpd2pi mm7,BYTE PTR gs:[rsi+r8*2+0x9]
+cvtpd2pi mm7,WORD PTR gs:[rsi+r8*2+0x9]
+cvtpd2pi mm7,DWORD PTR gs:[rsi+r8*2+0x9]
+cvtpd2pi mm7,QWORD PTR gs:[rsi+r8*2+0x9]
+cvtpd2pi mm7,gs:[rsi+r8*2+0x9]
 cvtpd2pi mm1,XMMWORD PTR [rax+0x27]
 cvtpd2pi mm1,BYTE PTR [rax+0x27]
 cvtpd2pi mm1,WORD PTR [rax+0x27]
@@ -5167,9 +5211,9 @@ vcvtsd2si rbx,QWORD PTR [rcx]
 {evex} vcvtsd2si ebp,xmm2
 {evex} vcvtsd2si r12d,QWORD PTR [rcx+r14*1]
 ss {evex} vcvtsd2si ebx,QWORD PTR [rax+rdi*1-0x278]
-vcvtsd2si rbp,xmm7{rd-sae}
-es {evex} vcvtsd2si r8,QWORD PTR [r14+r10*8]
-{evex} vcvtsd2si rcx,QWORD PTR [rip+0xffffffffb8da4b89]
+{evex} vcvtsd2si rsp,QWORD PTR [rcx+rcx*2]
+vcvtsd2si rcx,xmm19{ru-sae}
+vcvtsd2si r14,QWORD PTR [rbp+0x308]
 ucomiss xmm4,xmm6
 ucomiss xmm7,DWORD PTR gs:[rdx+r13*2]
 ucomiss xmm7,BYTE PTR gs:[rdx+r13*2]
@@ -5264,8 +5308,8 @@ rdpmc
 rex rdpmc
 sysenter
 rex sysenter
-rex sysexitd
 sysexitd
+rex sysexitd
 sysexitq
 getsec
 rex getsec
@@ -5368,13 +5412,13 @@ cmove ax,BYTE PTR gs:[rdx-0x70]
 cmove ax,DWORD PTR gs:[rdx-0x70]
 cmove ax,QWORD PTR gs:[rdx-0x70]
 cmove ax,gs:[rdx-0x70]
-rex cmove ebx,edx
-cmove edi,DWORD PTR [rdx+r15*2]
-cmove edi,BYTE PTR [rdx+r15*2]
-cmove edi,WORD PTR [rdx+r15*2]
-cmove edi,QWORD PTR [rdx+r15*2]
-cmove edi,[rdx+r15*2]
-es cmove edi,DWORD PTR [rbx-0xdfe3a64]
+cmove ebx,DWORD PTR [rdx]
+cmove ebx,BYTE PTR [rdx]
+cmove ebx,WORD PTR [rdx]
+cmove ebx,QWORD PTR [rdx]
+cmove ebx,[rdx]
+cmove r13d,r11d
+ds cmove ebx,DWORD PTR [r10+r15*1]
 cmove rcx,rdx
 cmove r15,QWORD PTR [r12d+r9d*1-0x2]
 cmove r15,BYTE PTR [r12d+r9d*1-0x2]
@@ -5506,10 +5550,11 @@ cmovp bp,DWORD PTR fs:[r12d+eiz*8-0x3c]
 cmovp bp,QWORD PTR fs:[r12d+eiz*8-0x3c]
 cmovp bp,fs:[r12d+eiz*8-0x3c]
 rex cmovp di,WORD PTR [rip+0xffffffffdb4a7ba8]
-rex cmovp di,BYTE PTR [rip+0xffffffffdb4a7ba8]
-rex cmovp di,DWORD PTR [rip+0xffffffffdb4a7ba8]
-rex cmovp di,QWORD PTR [rip+0xffffffffdb4a7ba8]
-rex cmovp di,[rip+0xffffffffdb4a7ba8]
+cmovp di,WORD PTR [rip+0xffffffffdb4a7ba8]
+cmovp di,BYTE PTR [rip+0xffffffffdb4a7ba8]
+cmovp di,DWORD PTR [rip+0xffffffffdb4a7ba8]
+cmovp di,QWORD PTR [rip+0xffffffffdb4a7ba8]
+cmovp di,[rip+0xffffffffdb4a7ba8]
 cmovp esi,edx
 ss cmovp edx,DWORD PTR [rsp+r14*8]
 ss cmovp edx,BYTE PTR [rsp+r14*8]
@@ -5698,14 +5743,15 @@ vmovmskpd edx,ymm0
 vmovmskpd r15d,ymm2
 vmovmskpd rcx,ymm2
 vmovmskpd r14,ymm10
-rex sqrtps xmm6,xmm3
-sqrtps xmm5,XMMWORD PTR [rsp+r11*8]
-sqrtps xmm5,BYTE PTR [rsp+r11*8]
-sqrtps xmm5,WORD PTR [rsp+r11*8]
-sqrtps xmm5,DWORD PTR [rsp+r11*8]
-sqrtps xmm5,QWORD PTR [rsp+r11*8]
-sqrtps xmm5,[rsp+r11*8]
+sqrtps xmm3,xmm12
 rex.W sqrtps xmm4,XMMWORD PTR [eax+ebx*1+0x4fed07d9]
+sqrtps xmm4,XMMWORD PTR [eax+ebx*1+0x4fed07d9]
+sqrtps xmm4,BYTE PTR [eax+ebx*1+0x4fed07d9]
+sqrtps xmm4,WORD PTR [eax+ebx*1+0x4fed07d9]
+sqrtps xmm4,DWORD PTR [eax+ebx*1+0x4fed07d9]
+sqrtps xmm4,QWORD PTR [eax+ebx*1+0x4fed07d9]
+sqrtps xmm4,[eax+ebx*1+0x4fed07d9]
+sqrtps xmm5,XMMWORD PTR [rsp+r11*8]
 vsqrtps xmm2,xmm0
 ss vsqrtps xmm9,XMMWORD PTR [r11]
 ss vsqrtps xmm9,BYTE PTR [r11]
@@ -5727,17 +5773,17 @@ vsqrtps ymm2,WORD PTR [rsi]
 vsqrtps ymm2,DWORD PTR [rsi]
 vsqrtps ymm2,QWORD PTR [rsi]
 vsqrtps ymm2,[rsi]
-vsqrtps xmm2{k2},xmm3
-vsqrtps xmm30{k5}{z},DWORD BCST [rbx+rsi*4+0x34]
-vsqrtps xmm30{k5}{z},DWORD BCST BYTE PTR [rbx+rsi*4+0x34]
-vsqrtps xmm30{k5}{z},DWORD BCST WORD PTR [rbx+rsi*4+0x34]
-vsqrtps xmm30{k5}{z},DWORD BCST DWORD PTR [rbx+rsi*4+0x34]
-vsqrtps xmm30{k5}{z},DWORD BCST QWORD PTR [rbx+rsi*4+0x34]
+{evex} vsqrtps xmm0,xmm7
+ds vsqrtps xmm0{k1},XMMWORD PTR [rsp+r10*8]
 vsqrtps xmm0,DWORD BCST [rdx]
+vsqrtps xmm0,DWORD BCST BYTE PTR [rdx]
+vsqrtps xmm0,DWORD BCST WORD PTR [rdx]
+vsqrtps xmm0,DWORD BCST DWORD PTR [rdx]
+vsqrtps xmm0,DWORD BCST QWORD PTR [rdx]
 {evex} vsqrtps ymm7,ymm1
 ds vsqrtps ymm24,DWORD BCST [r10+r13*8-0x43]
 vsqrtps ymm3{k4},DWORD BCST [rax+rbp*2]
-vsqrtps zmm5{k2},zmm4
+vsqrtps zmm6,zmm5
 vsqrtps zmm0{k2}{z},DWORD BCST [rsp+r15*1+0x120]
 vsqrtps zmm6,DWORD BCST [rsi-0x1ec]
 sqrtpd xmm3,xmm0
@@ -5774,10 +5820,10 @@ ss vsqrtpd ymm15,DWORD PTR [r10+rdi*8]
 ss vsqrtpd ymm15,QWORD PTR [r10+rdi*8]
 ss vsqrtpd ymm15,[r10+rdi*8]
 vsqrtpd ymm2,YMMWORD PTR [rdx+0x34]
-vsqrtpd xmm0{k4},xmm2
-es vsqrtpd xmm9{k1}{z},XMMWORD PTR [rcx+r12*1+0x60]
 {evex} vsqrtpd xmm5,XMMWORD PTR [rdi+0x632eaea5]
-vsqrtpd ymm4{k1},ymm1
+vsqrtpd xmm22{k2},xmm7
+es vsqrtpd xmm9{k1}{z},XMMWORD PTR [rcx+r12*1+0x60]
+{evex} vsqrtpd ymm0,ymm7
 vsqrtpd ymm21{k2},QWORD BCST [r11]
 vsqrtpd ymm21{k2},QWORD BCST BYTE PTR [r11]
 vsqrtpd ymm21{k2},QWORD BCST WORD PTR [r11]
@@ -5788,14 +5834,14 @@ vsqrtpd ymm2,QWORD BCST BYTE PTR gs:[rdi-0x4bed01de]
 vsqrtpd ymm2,QWORD BCST WORD PTR gs:[rdi-0x4bed01de]
 vsqrtpd ymm2,QWORD BCST DWORD PTR gs:[rdi-0x4bed01de]
 vsqrtpd ymm2,QWORD BCST QWORD PTR gs:[rdi-0x4bed01de]
+vsqrtpd zmm17,ZMMWORD PTR [r14+r8*2-0x1540]
+vsqrtpd zmm17,BYTE PTR [r14+r8*2-0x1540]
+vsqrtpd zmm17,WORD PTR [r14+r8*2-0x1540]
+vsqrtpd zmm17,DWORD PTR [r14+r8*2-0x1540]
+vsqrtpd zmm17,QWORD PTR [r14+r8*2-0x1540]
+vsqrtpd zmm17,[r14+r8*2-0x1540]
 vsqrtpd zmm4{k3}{z},zmm5
-ss vsqrtpd zmm7,QWORD BCST [rip+0xffffffffffffffa2]
-vsqrtpd zmm7,ZMMWORD PTR [rbp+rbx*2+0x257313c0]
-vsqrtpd zmm7,BYTE PTR [rbp+rbx*2+0x257313c0]
-vsqrtpd zmm7,WORD PTR [rbp+rbx*2+0x257313c0]
-vsqrtpd zmm7,DWORD PTR [rbp+rbx*2+0x257313c0]
-vsqrtpd zmm7,QWORD PTR [rbp+rbx*2+0x257313c0]
-vsqrtpd zmm7,[rbp+rbx*2+0x257313c0]
+cs vsqrtpd zmm4{k1},ZMMWORD PTR [rcx+rax*4]
 sqrtss xmm0,xmm6
 sqrtss xmm7,DWORD PTR fs:[r9+rdi*4]
 sqrtss xmm7,BYTE PTR fs:[r9+rdi*4]
@@ -5818,9 +5864,9 @@ vsqrtss xmm1,xmm5,BYTE PTR [rax+0x2dbee70e]
 vsqrtss xmm1,xmm5,WORD PTR [rax+0x2dbee70e]
 vsqrtss xmm1,xmm5,QWORD PTR [rax+0x2dbee70e]
 vsqrtss xmm1,xmm5,[rax+0x2dbee70e]
-vsqrtss xmm4{k5},xmm4,xmm0
-vsqrtss xmm19,xmm7,DWORD PTR fs:[r11+r8*1]
-vsqrtss xmm7{k7}{z},xmm7,DWORD PTR [rbx]
+vsqrtss xmm3,xmm4,DWORD PTR [rbp+0x759ec71a]
+vsqrtss xmm6,xmm31,xmm24{rd-sae}
+vsqrtss xmm11{k3},xmm1,DWORD PTR [r11]
 sqrtsd xmm1,xmm3
 sqrtsd xmm9,QWORD PTR [ebp+r15d*1-0x629756a1]
 sqrtsd xmm9,BYTE PTR [ebp+r15d*1-0x629756a1]
@@ -5967,9 +6013,9 @@ vandps xmm6,xmm0,DWORD BCST BYTE PTR gs:[rax-0x30]
 vandps xmm6,xmm0,DWORD BCST WORD PTR gs:[rax-0x30]
 vandps xmm6,xmm0,DWORD BCST DWORD PTR gs:[rax-0x30]
 vandps xmm6,xmm0,DWORD BCST QWORD PTR gs:[rax-0x30]
+{evex} vandps ymm1,ymm0,YMMWORD PTR [rbp+r15*1-0x358b835a]
 vandps ymm0{k2},ymm0,ymm7
-ds vandps ymm19,ymm5,DWORD BCST [rdx+rcx*2]
-vandps ymm4{k6}{z},ymm7,DWORD BCST [rcx+rbx*8-0x3e]
+es vandps ymm7{k1},ymm2,YMMWORD PTR [rax+0x6264e18b]
 vandps zmm1,zmm2,zmm6
 ss vandps zmm9{k6}{z},zmm1,ZMMWORD PTR [r10-0x6c0]
 ss vandps zmm9{k6}{z},zmm1,BYTE PTR [r10-0x6c0]
@@ -5980,11 +6026,12 @@ ss vandps zmm9{k6}{z},zmm1,[r10-0x6c0]
 vandps zmm7{k5},zmm0,ZMMWORD PTR [rax]
 andpd xmm1,xmm3
 rex.WXB andpd xmm0,XMMWORD PTR [r12d+r11d*4-0x2f775456]
-rex.WXB andpd xmm0,BYTE PTR [r12d+r11d*4-0x2f775456]
-rex.WXB andpd xmm0,WORD PTR [r12d+r11d*4-0x2f775456]
-rex.WXB andpd xmm0,DWORD PTR [r12d+r11d*4-0x2f775456]
-rex.WXB andpd xmm0,QWORD PTR [r12d+r11d*4-0x2f775456]
-rex.WXB andpd xmm0,[r12d+r11d*4-0x2f775456]
+andpd xmm0,XMMWORD PTR [r12d+r11d*4-0x2f775456]
+andpd xmm0,BYTE PTR [r12d+r11d*4-0x2f775456]
+andpd xmm0,WORD PTR [r12d+r11d*4-0x2f775456]
+andpd xmm0,DWORD PTR [r12d+r11d*4-0x2f775456]
+andpd xmm0,QWORD PTR [r12d+r11d*4-0x2f775456]
+andpd xmm0,[r12d+r11d*4-0x2f775456]
 andpd xmm4,XMMWORD PTR [rax-0x72]
 vandpd xmm7,xmm7,xmm1
 vandpd xmm13,xmm10,XMMWORD PTR fs:[r8+rbp*2]
@@ -6012,22 +6059,22 @@ vandpd ymm3,ymm6,WORD PTR [rax+rbp*4]
 vandpd ymm3,ymm6,DWORD PTR [rax+rbp*4]
 vandpd ymm3,ymm6,QWORD PTR [rax+rbp*4]
 vandpd ymm3,ymm6,[rax+rbp*4]
-vandpd xmm6{k1},xmm4,xmm7
+{evex} vandpd xmm4,xmm3,xmm2
 vandpd xmm18{k3},xmm8,QWORD BCST gs:[r8+r10*4]
 vandpd xmm18{k3},xmm8,QWORD BCST BYTE PTR gs:[r8+r10*4]
 vandpd xmm18{k3},xmm8,QWORD BCST WORD PTR gs:[r8+r10*4]
 vandpd xmm18{k3},xmm8,QWORD BCST DWORD PTR gs:[r8+r10*4]
 vandpd xmm18{k3},xmm8,QWORD BCST QWORD PTR gs:[r8+r10*4]
 vandpd xmm4{k5}{z},xmm1,XMMWORD PTR [rax]
+vandpd ymm18,ymm16,YMMWORD PTR [r14+r12*8]
 vandpd ymm3{k2}{z},ymm4,ymm2
-ds vandpd ymm19{k6},ymm11,YMMWORD PTR [r11+r9*4+0x840]
-{evex} vandpd ymm4,ymm6,YMMWORD PTR [rsi+rbp*4-0x1d]
+vandpd ymm4,ymm1,QWORD BCST [rcx+rdx*8+0x368]
+vandpd ymm4,ymm1,QWORD BCST BYTE PTR [rcx+rdx*8+0x368]
+vandpd ymm4,ymm1,QWORD BCST WORD PTR [rcx+rdx*8+0x368]
+vandpd ymm4,ymm1,QWORD BCST DWORD PTR [rcx+rdx*8+0x368]
+vandpd ymm4,ymm1,QWORD BCST QWORD PTR [rcx+rdx*8+0x368]
 vandpd zmm1,zmm1,zmm4
 vandpd zmm15{k4},zmm18,QWORD BCST [r8*8+0x30f895d8]
-vandpd zmm15{k4},zmm18,QWORD BCST BYTE PTR [r8*8+0x30f895d8]
-vandpd zmm15{k4},zmm18,QWORD BCST WORD PTR [r8*8+0x30f895d8]
-vandpd zmm15{k4},zmm18,QWORD BCST DWORD PTR [r8*8+0x30f895d8]
-vandpd zmm15{k4},zmm18,QWORD BCST QWORD PTR [r8*8+0x30f895d8]
 cs vandpd zmm7{k5}{z},zmm6,QWORD BCST [rcx+0x310]
 andnps xmm0,xmm1
 andnps xmm1,XMMWORD PTR [r9d+0x60]
@@ -6063,9 +6110,9 @@ vandnps ymm3,ymm1,WORD PTR [rbx-0x71]
 vandnps ymm3,ymm1,DWORD PTR [rbx-0x71]
 vandnps ymm3,ymm1,QWORD PTR [rbx-0x71]
 vandnps ymm3,ymm1,[rbx-0x71]
-vandnps xmm1{k4}{z},xmm2,xmm5
-ds vandnps xmm1{k6},xmm28,XMMWORD PTR [r11+r11*8-0x18]
 {evex} vandnps xmm2,xmm7,XMMWORD PTR [rbx+0x3fdedd4b]
+vandnps xmm17{k7}{z},xmm28,xmm15
+ds vandnps xmm1{k6},xmm28,XMMWORD PTR [r11+r11*8-0x18]
 {evex} vandnps ymm0,ymm2,ymm6
 vandnps ymm9,ymm27,DWORD BCST fs:[r14]
 vandnps ymm9,ymm27,DWORD BCST BYTE PTR fs:[r14]
@@ -6073,18 +6120,14 @@ vandnps ymm9,ymm27,DWORD BCST WORD PTR fs:[r14]
 vandnps ymm9,ymm27,DWORD BCST DWORD PTR fs:[r14]
 vandnps ymm9,ymm27,DWORD BCST QWORD PTR fs:[r14]
 vandnps ymm5{k6},ymm7,YMMWORD PTR [rcx+rbx*4-0x1000]
-vandnps zmm1{k6}{z},zmm6,zmm3
-vandnps zmm28{k7}{z},zmm3,DWORD BCST [rdx+rdi*1]
-vandnps zmm28{k7}{z},zmm3,DWORD BCST BYTE PTR [rdx+rdi*1]
-vandnps zmm28{k7}{z},zmm3,DWORD BCST WORD PTR [rdx+rdi*1]
-vandnps zmm28{k7}{z},zmm3,DWORD BCST DWORD PTR [rdx+rdi*1]
-vandnps zmm28{k7}{z},zmm3,DWORD BCST QWORD PTR [rdx+rdi*1]
-ss vandnps zmm4,zmm1,ZMMWORD PTR [rdx]
-ss vandnps zmm4,zmm1,BYTE PTR [rdx]
-ss vandnps zmm4,zmm1,WORD PTR [rdx]
-ss vandnps zmm4,zmm1,DWORD PTR [rdx]
-ss vandnps zmm4,zmm1,QWORD PTR [rdx]
-ss vandnps zmm4,zmm1,[rdx]
+vandnps zmm1,zmm0,ZMMWORD PTR [rdx]
+vandnps zmm1,zmm0,BYTE PTR [rdx]
+vandnps zmm1,zmm0,WORD PTR [rdx]
+vandnps zmm1,zmm0,DWORD PTR [rdx]
+vandnps zmm1,zmm0,QWORD PTR [rdx]
+vandnps zmm1,zmm0,[rdx]
+vandnps zmm7{k2},zmm1,zmm13
+vandnps zmm18{k6}{z},zmm11,ZMMWORD PTR [rsp+rdx*8+0x140]
 andnpd xmm3,xmm7
 cs andnpd xmm11,XMMWORD PTR [rax-0x258f67d]
 cs andnpd xmm11,BYTE PTR [rax-0x258f67d]
@@ -6114,20 +6157,16 @@ ss vandnpd ymm9,ymm11,DWORD PTR [r15+rbx*2+0x42]
 ss vandnpd ymm9,ymm11,QWORD PTR [r15+rbx*2+0x42]
 ss vandnpd ymm9,ymm11,[r15+rbx*2+0x42]
 vandnpd ymm2,ymm7,YMMWORD PTR [rbx]
-vandnpd xmm0{k6},xmm7,xmm2
-vandnpd xmm28,xmm25,QWORD BCST [r14-0x50c6ae90]
-vandnpd xmm28,xmm25,QWORD BCST BYTE PTR [r14-0x50c6ae90]
-vandnpd xmm28,xmm25,QWORD BCST WORD PTR [r14-0x50c6ae90]
-vandnpd xmm28,xmm25,QWORD BCST DWORD PTR [r14-0x50c6ae90]
-vandnpd xmm28,xmm25,QWORD BCST QWORD PTR [r14-0x50c6ae90]
-vandnpd xmm4{k5},xmm0,QWORD BCST gs:[rcx+rsi*4]
-vandnpd xmm4{k5},xmm0,QWORD BCST BYTE PTR gs:[rcx+rsi*4]
-vandnpd xmm4{k5},xmm0,QWORD BCST WORD PTR gs:[rcx+rsi*4]
-vandnpd xmm4{k5},xmm0,QWORD BCST DWORD PTR gs:[rcx+rsi*4]
-vandnpd xmm4{k5},xmm0,QWORD BCST QWORD PTR gs:[rcx+rsi*4]
-vandnpd ymm0{k5}{z},ymm7,ymm5
-vandnpd ymm11,ymm22,YMMWORD PTR [r8+r15*2-0x120]
+{evex} vandnpd xmm0,xmm1,xmm0
+cs vandnpd xmm16{k3},xmm16,XMMWORD PTR [r15+r8*1+0x390]
+vandnpd xmm5,xmm3,QWORD BCST [rdx]
+vandnpd xmm5,xmm3,QWORD BCST BYTE PTR [rdx]
+vandnpd xmm5,xmm3,QWORD BCST WORD PTR [rdx]
+vandnpd xmm5,xmm3,QWORD BCST DWORD PTR [rdx]
+vandnpd xmm5,xmm3,QWORD BCST QWORD PTR [rdx]
+vandnpd ymm29,ymm25,ymm2
 cs vandnpd ymm1,ymm3,QWORD BCST [rip+0x4c86bc6a]
+vandnpd ymm22{k6},ymm13,YMMWORD PTR [r14]
 vandnpd zmm1,zmm7,zmm4
 ss vandnpd zmm18{k3},zmm26,ZMMWORD PTR [r12+r8*1]
 ss vandnpd zmm18{k3},zmm26,BYTE PTR [r12+r8*1]
@@ -6165,23 +6204,33 @@ vorps ymm6,ymm2,WORD PTR [rdx-0x11]
 vorps ymm6,ymm2,DWORD PTR [rdx-0x11]
 vorps ymm6,ymm2,QWORD PTR [rdx-0x11]
 vorps ymm6,ymm2,[rdx-0x11]
-vorps xmm3{k2}{z},xmm6,xmm6
-cs vorps xmm21,xmm31,XMMWORD PTR [rax]
-vorps xmm0{k3},xmm3,XMMWORD PTR [rdx+rax*8+0x6d0]
-vorps ymm3{k3}{z},ymm4,ymm2
-vorps ymm1{k2}{z},ymm26,DWORD BCST gs:[rsi+r15*8]
-vorps ymm1{k2}{z},ymm26,DWORD BCST BYTE PTR gs:[rsi+r15*8]
-vorps ymm1{k2}{z},ymm26,DWORD BCST WORD PTR gs:[rsi+r15*8]
-vorps ymm1{k2}{z},ymm26,DWORD BCST DWORD PTR gs:[rsi+r15*8]
-vorps ymm1{k2}{z},ymm26,DWORD BCST QWORD PTR gs:[rsi+r15*8]
-vorps ymm1{k5},ymm3,YMMWORD PTR [rip+0x7673fa98]
+{evex} vorps xmm7,xmm2,XMMWORD PTR [rax+rbp*2-0x310]
+vorps xmm20{k5}{z},xmm21,xmm3
+vorps xmm0{k3},xmm28,XMMWORD PTR [r10+r14*2]
+vorps ymm16,ymm21,ymm16
+vorps ymm5{k2},ymm1,DWORD BCST gs:[rbx-0x65683137]
+vorps ymm5{k2},ymm1,DWORD BCST BYTE PTR gs:[rbx-0x65683137]
+vorps ymm5{k2},ymm1,DWORD BCST WORD PTR gs:[rbx-0x65683137]
+vorps ymm5{k2},ymm1,DWORD BCST DWORD PTR gs:[rbx-0x65683137]
+vorps ymm5{k2},ymm1,DWORD BCST QWORD PTR gs:[rbx-0x65683137]
+vorps ymm28{k7}{z},ymm30,DWORD BCST [rcx+rcx*4-0x184]
+vorps ymm28{k7}{z},ymm30,DWORD BCST BYTE PTR [rcx+rcx*4-0x184]
+vorps ymm28{k7}{z},ymm30,DWORD BCST WORD PTR [rcx+rcx*4-0x184]
+vorps ymm28{k7}{z},ymm30,DWORD BCST DWORD PTR [rcx+rcx*4-0x184]
+vorps ymm28{k7}{z},ymm30,DWORD BCST QWORD PTR [rcx+rcx*4-0x184]
+vorps zmm2,zmm22,ZMMWORD PTR [r12*2+0x305457de]
+vorps zmm2,zmm22,BYTE PTR [r12*2+0x305457de]
+vorps zmm2,zmm22,WORD PTR [r12*2+0x305457de]
+vorps zmm2,zmm22,DWORD PTR [r12*2+0x305457de]
+vorps zmm2,zmm22,QWORD PTR [r12*2+0x305457de]
+vorps zmm2,zmm22,[r12*2+0x305457de]
 vorps zmm4{k1},zmm6,zmm7
-ds vorps zmm3,zmm8,DWORD BCST [rdx]
-ds vorps zmm3,zmm8,DWORD BCST BYTE PTR [rdx]
-ds vorps zmm3,zmm8,DWORD BCST WORD PTR [rdx]
-ds vorps zmm3,zmm8,DWORD BCST DWORD PTR [rdx]
-ds vorps zmm3,zmm8,DWORD BCST QWORD PTR [rdx]
-vorps zmm0{k5},zmm7,DWORD BCST [rax+rbx*8]
+vorps zmm2{k3}{z},zmm2,ZMMWORD PTR fs:[rax-0x1480]
+vorps zmm2{k3}{z},zmm2,BYTE PTR fs:[rax-0x1480]
+vorps zmm2{k3}{z},zmm2,WORD PTR fs:[rax-0x1480]
+vorps zmm2{k3}{z},zmm2,DWORD PTR fs:[rax-0x1480]
+vorps zmm2{k3}{z},zmm2,QWORD PTR fs:[rax-0x1480]
+vorps zmm2{k3}{z},zmm2,fs:[rax-0x1480]
 orpd xmm6,xmm3
 ds orpd xmm13,XMMWORD PTR [rsp+r8*8-0x6bb5a9bd]
 ds orpd xmm13,BYTE PTR [rsp+r8*8-0x6bb5a9bd]
@@ -6217,7 +6266,7 @@ vorpd xmm7{k7}{z},xmm5,QWORD BCST BYTE PTR fs:[rip+0x4a50fe31]
 vorpd xmm7{k7}{z},xmm5,QWORD BCST WORD PTR fs:[rip+0x4a50fe31]
 vorpd xmm7{k7}{z},xmm5,QWORD BCST DWORD PTR fs:[rip+0x4a50fe31]
 vorpd xmm7{k7}{z},xmm5,QWORD BCST QWORD PTR fs:[rip+0x4a50fe31]
-vorpd ymm1{k6},ymm2,ymm7
+{evex} vorpd ymm1,ymm1,ymm2
 vorpd ymm1{k7},ymm11,QWORD BCST [rsp+r10*2]
 vorpd ymm5{k6},ymm2,YMMWORD PTR gs:[rcx]
 vorpd ymm5{k6},ymm2,BYTE PTR gs:[rcx]
@@ -6233,14 +6282,14 @@ vorpd zmm28{k6}{z},zmm5,DWORD PTR [r10+r13*8]
 vorpd zmm28{k6}{z},zmm5,QWORD PTR [r10+r13*8]
 vorpd zmm28{k6}{z},zmm5,[r10+r13*8]
 vorpd zmm0,zmm5,QWORD BCST [rcx]
-rex xorps xmm5,xmm6
-xorps xmm12,XMMWORD PTR [rax+r10*1+0x40]
-xorps xmm12,BYTE PTR [rax+r10*1+0x40]
-xorps xmm12,WORD PTR [rax+r10*1+0x40]
-xorps xmm12,DWORD PTR [rax+r10*1+0x40]
-xorps xmm12,QWORD PTR [rax+r10*1+0x40]
-xorps xmm12,[rax+r10*1+0x40]
+xorps xmm9,xmm0
 xorps xmm0,XMMWORD PTR [edi+edx*8]
+xorps xmm0,BYTE PTR [edi+edx*8]
+xorps xmm0,WORD PTR [edi+edx*8]
+xorps xmm0,DWORD PTR [edi+edx*8]
+xorps xmm0,QWORD PTR [edi+edx*8]
+xorps xmm0,[edi+edx*8]
+xorps xmm12,XMMWORD PTR [rax+r10*1+0x40]
 vxorps xmm1,xmm4,xmm3
 ds vxorps xmm5,xmm3,XMMWORD PTR [rsi+r13*4]
 ds vxorps xmm5,xmm3,BYTE PTR [rsi+r13*4]
@@ -6257,24 +6306,33 @@ es vxorps ymm6,ymm8,DWORD PTR [r14+r9*1]
 es vxorps ymm6,ymm8,QWORD PTR [r14+r9*1]
 es vxorps ymm6,ymm8,[r14+r9*1]
 vxorps ymm5,ymm7,YMMWORD PTR [rbp+rbp*4+0x5]
-vxorps xmm3{k4},xmm2,xmm2
-ss vxorps xmm30,xmm29,XMMWORD PTR [r10-0x300]
-vxorps xmm1{k5}{z},xmm1,XMMWORD PTR [rbx-0x7808b723]
-vxorps ymm4{k6},ymm2,ymm1
-vxorps ymm17,ymm28,YMMWORD PTR gs:[rip+0xffffffffffffff85]
-vxorps ymm17,ymm28,BYTE PTR gs:[rip+0xffffffffffffff85]
-vxorps ymm17,ymm28,WORD PTR gs:[rip+0xffffffffffffff85]
-vxorps ymm17,ymm28,DWORD PTR gs:[rip+0xffffffffffffff85]
-vxorps ymm17,ymm28,QWORD PTR gs:[rip+0xffffffffffffff85]
-vxorps ymm17,ymm28,gs:[rip+0xffffffffffffff85]
-vxorps ymm5{k3},ymm5,DWORD BCST [rdi]
-vxorps ymm5{k3},ymm5,DWORD BCST BYTE PTR [rdi]
-vxorps ymm5{k3},ymm5,DWORD BCST WORD PTR [rdi]
-vxorps ymm5{k3},ymm5,DWORD BCST DWORD PTR [rdi]
-vxorps ymm5{k3},ymm5,DWORD BCST QWORD PTR [rdi]
-vxorps zmm1{k7}{z},zmm2,zmm5
+vxorps xmm17,xmm9,xmm31
+vxorps xmm6{k7},xmm7,XMMWORD PTR fs:[rip+0xffffffffffffffb6]
+vxorps xmm6{k7},xmm7,BYTE PTR fs:[rip+0xffffffffffffffb6]
+vxorps xmm6{k7},xmm7,WORD PTR fs:[rip+0xffffffffffffffb6]
+vxorps xmm6{k7},xmm7,DWORD PTR fs:[rip+0xffffffffffffffb6]
+vxorps xmm6{k7},xmm7,QWORD PTR fs:[rip+0xffffffffffffffb6]
+vxorps xmm6{k7},xmm7,fs:[rip+0xffffffffffffffb6]
+vxorps xmm4,xmm22,DWORD BCST [rcx+rsi*2+0x41]
+vxorps xmm4,xmm22,DWORD BCST BYTE PTR [rcx+rsi*2+0x41]
+vxorps xmm4,xmm22,DWORD BCST WORD PTR [rcx+rsi*2+0x41]
+vxorps xmm4,xmm22,DWORD BCST DWORD PTR [rcx+rsi*2+0x41]
+vxorps xmm4,xmm22,DWORD BCST QWORD PTR [rcx+rsi*2+0x41]
+vxorps ymm28,ymm21,ymm26
+vxorps ymm3,ymm4,DWORD BCST fs:[rbp+rdi*2-0x110]
+vxorps ymm3,ymm4,DWORD BCST BYTE PTR fs:[rbp+rdi*2-0x110]
+vxorps ymm3,ymm4,DWORD BCST WORD PTR fs:[rbp+rdi*2-0x110]
+vxorps ymm3,ymm4,DWORD BCST DWORD PTR fs:[rbp+rdi*2-0x110]
+vxorps ymm3,ymm4,DWORD BCST QWORD PTR fs:[rbp+rdi*2-0x110]
+vxorps ymm9{k4}{z},ymm2,DWORD BCST [rax-0xd0]
+vxorps zmm5,zmm6,zmm6
 cs vxorps zmm16{k5}{z},zmm0,DWORD BCST [rsp+r8*2]
-vxorps zmm7,zmm4,DWORD BCST [rbx+rsi*1-0x51]
+vxorps zmm5{k2}{z},zmm3,ZMMWORD PTR [rip+0xffffffffc88a23fd]
+vxorps zmm5{k2}{z},zmm3,BYTE PTR [rip+0xffffffffc88a23fd]
+vxorps zmm5{k2}{z},zmm3,WORD PTR [rip+0xffffffffc88a23fd]
+vxorps zmm5{k2}{z},zmm3,DWORD PTR [rip+0xffffffffc88a23fd]
+vxorps zmm5{k2}{z},zmm3,QWORD PTR [rip+0xffffffffc88a23fd]
+vxorps zmm5{k2}{z},zmm3,[rip+0xffffffffc88a23fd]
 xorpd xmm1,xmm0
 xorpd xmm1,XMMWORD PTR gs:[rbx+r11*8-0x64]
 xorpd xmm1,BYTE PTR gs:[rbx+r11*8-0x64]
@@ -6283,11 +6341,12 @@ xorpd xmm1,DWORD PTR gs:[rbx+r11*8-0x64]
 xorpd xmm1,QWORD PTR gs:[rbx+r11*8-0x64]
 xorpd xmm1,gs:[rbx+r11*8-0x64]
 ds rex xorpd xmm7,XMMWORD PTR [rip+0x7e94f3b6]
-ds rex xorpd xmm7,BYTE PTR [rip+0x7e94f3b6]
-ds rex xorpd xmm7,WORD PTR [rip+0x7e94f3b6]
-ds rex xorpd xmm7,DWORD PTR [rip+0x7e94f3b6]
-ds rex xorpd xmm7,QWORD PTR [rip+0x7e94f3b6]
-ds rex xorpd xmm7,[rip+0x7e94f3b6]
+ds xorpd xmm7,XMMWORD PTR [rip+0x7e94f3b6]
+ds xorpd xmm7,BYTE PTR [rip+0x7e94f3b6]
+ds xorpd xmm7,WORD PTR [rip+0x7e94f3b6]
+ds xorpd xmm7,DWORD PTR [rip+0x7e94f3b6]
+ds xorpd xmm7,QWORD PTR [rip+0x7e94f3b6]
+ds xorpd xmm7,[rip+0x7e94f3b6]
 vxorpd xmm2,xmm3,xmm4
 vxorpd xmm11,xmm9,XMMWORD PTR [rdx+0x40a893dd]
 vxorpd xmm11,xmm9,BYTE PTR [rdx+0x40a893dd]
@@ -6314,14 +6373,14 @@ vxorpd xmm4,xmm7,QWORD BCST QWORD PTR [rdi+0x190]
 {evex} vxorpd ymm4,ymm0,ymm2
 vxorpd ymm30{k2},ymm26,YMMWORD PTR [r14+r11*2]
 cs {evex} vxorpd ymm6,ymm2,YMMWORD PTR [rax+rbx*1-0xc20]
-vxorpd zmm2{k5},zmm0,zmm6
+vxorpd zmm4,zmm3,ZMMWORD PTR [rbx*1+0x1a84511c]
+vxorpd zmm4,zmm3,BYTE PTR [rbx*1+0x1a84511c]
+vxorpd zmm4,zmm3,WORD PTR [rbx*1+0x1a84511c]
+vxorpd zmm4,zmm3,DWORD PTR [rbx*1+0x1a84511c]
+vxorpd zmm4,zmm3,QWORD PTR [rbx*1+0x1a84511c]
+vxorpd zmm4,zmm3,[rbx*1+0x1a84511c]
+vxorpd zmm14{k7},zmm18,zmm18
 vxorpd zmm16,zmm10,QWORD BCST [rip+0xcf043ab]
-ss vxorpd zmm3,zmm6,ZMMWORD PTR [rcx+0x1ec0]
-ss vxorpd zmm3,zmm6,BYTE PTR [rcx+0x1ec0]
-ss vxorpd zmm3,zmm6,WORD PTR [rcx+0x1ec0]
-ss vxorpd zmm3,zmm6,DWORD PTR [rcx+0x1ec0]
-ss vxorpd zmm3,zmm6,QWORD PTR [rcx+0x1ec0]
-ss vxorpd zmm3,zmm6,[rcx+0x1ec0]
 addps xmm4,xmm0
 es addps xmm5,XMMWORD PTR [r8+r10*2]
 es addps xmm5,BYTE PTR [r8+r10*2]
@@ -6354,26 +6413,26 @@ vaddps ymm3,ymm7,YMMWORD PTR [rsi+riz*1-0x24a8c429]
 {evex} vaddps xmm2,xmm1,xmm6
 ss vaddps xmm0{k7}{z},xmm29,XMMWORD PTR [r8+r15*8]
 vaddps xmm2{k7},xmm3,XMMWORD PTR [rcx]
-vaddps ymm6{k4}{z},ymm1,ymm0
-vaddps ymm8,ymm20,DWORD BCST [r10+0x2da1b78]
-vaddps ymm8,ymm20,DWORD BCST BYTE PTR [r10+0x2da1b78]
-vaddps ymm8,ymm20,DWORD BCST WORD PTR [r10+0x2da1b78]
-vaddps ymm8,ymm20,DWORD BCST DWORD PTR [r10+0x2da1b78]
-vaddps ymm8,ymm20,DWORD BCST QWORD PTR [r10+0x2da1b78]
+vaddps ymm6,ymm6,ymm30
 vaddps ymm4{k2},ymm1,YMMWORD PTR gs:[rax+rbp*4-0xb20]
 vaddps ymm4{k2},ymm1,BYTE PTR gs:[rax+rbp*4-0xb20]
 vaddps ymm4{k2},ymm1,WORD PTR gs:[rax+rbp*4-0xb20]
 vaddps ymm4{k2},ymm1,DWORD PTR gs:[rax+rbp*4-0xb20]
 vaddps ymm4{k2},ymm1,QWORD PTR gs:[rax+rbp*4-0xb20]
 vaddps ymm4{k2},ymm1,gs:[rax+rbp*4-0xb20]
+vaddps ymm8,ymm20,DWORD BCST [r10+0x2da1b78]
+vaddps ymm8,ymm20,DWORD BCST BYTE PTR [r10+0x2da1b78]
+vaddps ymm8,ymm20,DWORD BCST WORD PTR [r10+0x2da1b78]
+vaddps ymm8,ymm20,DWORD BCST DWORD PTR [r10+0x2da1b78]
+vaddps ymm8,ymm20,DWORD BCST QWORD PTR [r10+0x2da1b78]
+vaddps zmm23,zmm29,ZMMWORD PTR [r15+r13*2]
+vaddps zmm23,zmm29,BYTE PTR [r15+r13*2]
+vaddps zmm23,zmm29,WORD PTR [r15+r13*2]
+vaddps zmm23,zmm29,DWORD PTR [r15+r13*2]
+vaddps zmm23,zmm29,QWORD PTR [r15+r13*2]
+vaddps zmm23,zmm29,[r15+r13*2]
 vaddps zmm4{k7},zmm6,zmm4{rz-sae}
-ds vaddps zmm24{k3}{z},zmm12,ZMMWORD PTR [rax+0xb80]
-ds vaddps zmm24{k3}{z},zmm12,BYTE PTR [rax+0xb80]
-ds vaddps zmm24{k3}{z},zmm12,WORD PTR [rax+0xb80]
-ds vaddps zmm24{k3}{z},zmm12,DWORD PTR [rax+0xb80]
-ds vaddps zmm24{k3}{z},zmm12,QWORD PTR [rax+0xb80]
-ds vaddps zmm24{k3}{z},zmm12,[rax+0xb80]
-vaddps zmm1{k3}{z},zmm1,DWORD BCST [rsi+rax*2+0x4050a17c]
+cs vaddps zmm5{k6}{z},zmm5,DWORD BCST [rdx]
 addpd xmm6,xmm3
 es addpd xmm5,XMMWORD PTR [rip+0x2f]
 es addpd xmm5,BYTE PTR [rip+0x2f]
@@ -6398,22 +6457,22 @@ cs vaddpd ymm4,ymm7,DWORD PTR [rax+r14*4+0x70]
 cs vaddpd ymm4,ymm7,QWORD PTR [rax+r14*4+0x70]
 cs vaddpd ymm4,ymm7,[rax+r14*4+0x70]
 vaddpd ymm2,ymm2,YMMWORD PTR [rdi-0x65503a05]
-vaddpd xmm2{k3},xmm4,xmm4
-es vaddpd xmm12,xmm23,QWORD BCST [rbp+0x1f]
-es vaddpd xmm12,xmm23,QWORD BCST BYTE PTR [rbp+0x1f]
-es vaddpd xmm12,xmm23,QWORD BCST WORD PTR [rbp+0x1f]
-es vaddpd xmm12,xmm23,QWORD BCST DWORD PTR [rbp+0x1f]
-es vaddpd xmm12,xmm23,QWORD BCST QWORD PTR [rbp+0x1f]
+{evex} vaddpd xmm2,xmm1,xmm6
+cs vaddpd xmm13{k1},xmm21,XMMWORD PTR [rax+r15*2]
 vaddpd xmm4{k3}{z},xmm4,XMMWORD PTR [rbx-0x5d0]
-vaddpd ymm5{k6}{z},ymm6,ymm1
-vaddpd ymm19,ymm23,YMMWORD PTR [r11]
+vaddpd ymm21,ymm18,ymm4
 vaddpd ymm2{k6}{z},ymm1,QWORD BCST fs:[rbp+rbp*2+0x2b8]
 vaddpd ymm2{k6}{z},ymm1,QWORD BCST BYTE PTR fs:[rbp+rbp*2+0x2b8]
 vaddpd ymm2{k6}{z},ymm1,QWORD BCST WORD PTR fs:[rbp+rbp*2+0x2b8]
 vaddpd ymm2{k6}{z},ymm1,QWORD BCST DWORD PTR fs:[rbp+rbp*2+0x2b8]
 vaddpd ymm2{k6}{z},ymm1,QWORD BCST QWORD PTR fs:[rbp+rbp*2+0x2b8]
+vaddpd ymm24{k6},ymm26,YMMWORD PTR [rsp+r12*1-0xd2c0db5]
 vaddpd zmm1,zmm0,zmm3
 ds vaddpd zmm31,zmm22,QWORD BCST [r12+rbx*1]
+ds vaddpd zmm31,zmm22,QWORD BCST BYTE PTR [r12+rbx*1]
+ds vaddpd zmm31,zmm22,QWORD BCST WORD PTR [r12+rbx*1]
+ds vaddpd zmm31,zmm22,QWORD BCST DWORD PTR [r12+rbx*1]
+ds vaddpd zmm31,zmm22,QWORD BCST QWORD PTR [r12+rbx*1]
 vaddpd zmm0{k3}{z},zmm2,ZMMWORD PTR [rsp+rsi*8-0x72dda968]
 vaddpd zmm0{k3}{z},zmm2,BYTE PTR [rsp+rsi*8-0x72dda968]
 vaddpd zmm0{k3}{z},zmm2,WORD PTR [rsp+rsi*8-0x72dda968]
@@ -6434,8 +6493,8 @@ ds vaddss xmm9,xmm0,WORD PTR [rbx+rdx*1-0x63196a43]
 ds vaddss xmm9,xmm0,QWORD PTR [rbx+rdx*1-0x63196a43]
 ds vaddss xmm9,xmm0,[rbx+rdx*1-0x63196a43]
 vaddss xmm4,xmm6,DWORD PTR [rax+rsi*4-0x48]
-vaddss xmm7{k1}{z},xmm5,xmm3
 vaddss xmm16,xmm14,DWORD PTR [r11*1+0x3a]
+vaddss xmm7{k1}{z},xmm5,xmm3
 ss vaddss xmm2{k1}{z},xmm6,DWORD PTR [rcx-0x1d0]
 addsd xmm0,xmm7
 addsd xmm15,QWORD PTR [ecx+r11d*8+0x12]
@@ -6455,9 +6514,9 @@ vaddsd xmm3,xmm7,BYTE PTR [rdi+rcx*2]
 vaddsd xmm3,xmm7,WORD PTR [rdi+rcx*2]
 vaddsd xmm3,xmm7,DWORD PTR [rdi+rcx*2]
 vaddsd xmm3,xmm7,[rdi+rcx*2]
-vaddsd xmm1{k4}{z},xmm6,xmm1
+{evex} vaddsd xmm5,xmm2,QWORD PTR [rsi-0xb0]
+vaddsd xmm10{k3},xmm31,xmm0{rn-sae}
 cs vaddsd xmm20,xmm20,QWORD PTR [rcx]
-vaddsd xmm2{k3},xmm6,QWORD PTR [rbp+0x3e4e13c5]
 mulps xmm1,xmm6
 es mulps xmm8,XMMWORD PTR [r10+rdi*1-0x5e57df96]
 es mulps xmm8,BYTE PTR [r10+rdi*1-0x5e57df96]
@@ -6586,13 +6645,13 @@ cs vmulsd xmm2,xmm9,WORD PTR [r10]
 cs vmulsd xmm2,xmm9,DWORD PTR [r10]
 cs vmulsd xmm2,xmm9,[r10]
 vmulsd xmm4,xmm0,QWORD PTR [rcx+0x6b]
-vmulsd xmm5,xmm7,xmm5{ru-sae}
+{evex} vmulsd xmm5,xmm7,xmm0
 vmulsd xmm24{k7}{z},xmm8,QWORD PTR fs:[rax-0x3e0]
 vmulsd xmm24{k7}{z},xmm8,BYTE PTR fs:[rax-0x3e0]
 vmulsd xmm24{k7}{z},xmm8,WORD PTR fs:[rax-0x3e0]
 vmulsd xmm24{k7}{z},xmm8,DWORD PTR fs:[rax-0x3e0]
 vmulsd xmm24{k7}{z},xmm8,fs:[rax-0x3e0]
-{evex} vmulsd xmm7,xmm1,QWORD PTR [rax+rcx*8-0x2c7be28d]
+vmulsd xmm1{k1},xmm4,QWORD PTR [rdi+riz*8]
 cvtps2pd xmm6,xmm3
 es cvtps2pd xmm13,QWORD PTR [rsi-0x2d]
 es cvtps2pd xmm13,BYTE PTR [rsi-0x2d]
@@ -6666,28 +6725,28 @@ ds vcvtpd2ps xmm11,DWORD PTR [rbp+r13*8-0x24]
 ds vcvtpd2ps xmm11,QWORD PTR [rbp+r13*8-0x24]
 ds vcvtpd2ps xmm11,[rbp+r13*8-0x24]
 vcvtpd2ps xmm4,YMMWORD PTR [rsi+rcx*2]
+{evex} vcvtpd2ps xmm5,XMMWORD PTR [r9+r8*8]
 vcvtpd2ps xmm2{k2}{z},xmm3
-es vcvtpd2ps xmm30,QWORD BCST [rbx+r11*8]{1to2}
-es vcvtpd2ps xmm30,QWORD BCST BYTE PTR [rbx+r11*8]{1to2}
-es vcvtpd2ps xmm30,QWORD BCST WORD PTR [rbx+r11*8]{1to2}
-es vcvtpd2ps xmm30,QWORD BCST DWORD PTR [rbx+r11*8]{1to2}
-es vcvtpd2ps xmm30,QWORD BCST QWORD PTR [rbx+r11*8]{1to2}
-vcvtpd2ps xmm3{k1}{z},QWORD BCST [rbp-0x7b015dba]{1to2}
+vcvtpd2ps xmm7,QWORD BCST fs:[rdx]{1to2}
+vcvtpd2ps xmm7,QWORD BCST BYTE PTR fs:[rdx]{1to2}
+vcvtpd2ps xmm7,QWORD BCST WORD PTR fs:[rdx]{1to2}
+vcvtpd2ps xmm7,QWORD BCST DWORD PTR fs:[rdx]{1to2}
+vcvtpd2ps xmm7,QWORD BCST QWORD PTR fs:[rdx]{1to2}
 {evex} vcvtpd2ps xmm6,ymm0
 vcvtpd2ps xmm16{k4}{z},QWORD BCST [rsi+r11*8-0x7cb88654]{1to4}
+vcvtpd2ps xmm16{k4}{z},QWORD BCST BYTE PTR [rsi+r11*8-0x7cb88654]{1to4}
+vcvtpd2ps xmm16{k4}{z},QWORD BCST WORD PTR [rsi+r11*8-0x7cb88654]{1to4}
+vcvtpd2ps xmm16{k4}{z},QWORD BCST DWORD PTR [rsi+r11*8-0x7cb88654]{1to4}
+vcvtpd2ps xmm16{k4}{z},QWORD BCST QWORD PTR [rsi+r11*8-0x7cb88654]{1to4}
 vcvtpd2ps xmm6{k3},QWORD BCST fs:[rdx-0x3f0]{1to4}
-vcvtpd2ps xmm6{k3},QWORD BCST BYTE PTR fs:[rdx-0x3f0]{1to4}
-vcvtpd2ps xmm6{k3},QWORD BCST WORD PTR fs:[rdx-0x3f0]{1to4}
-vcvtpd2ps xmm6{k3},QWORD BCST DWORD PTR fs:[rdx-0x3f0]{1to4}
-vcvtpd2ps xmm6{k3},QWORD BCST QWORD PTR fs:[rdx-0x3f0]{1to4}
-vcvtpd2ps ymm5,zmm3{rn-sae}
-vcvtpd2ps ymm23{k7}{z},ZMMWORD PTR [r14*1+0x429ac6d4]
-vcvtpd2ps ymm23{k7}{z},BYTE PTR [r14*1+0x429ac6d4]
-vcvtpd2ps ymm23{k7}{z},WORD PTR [r14*1+0x429ac6d4]
-vcvtpd2ps ymm23{k7}{z},DWORD PTR [r14*1+0x429ac6d4]
-vcvtpd2ps ymm23{k7}{z},QWORD PTR [r14*1+0x429ac6d4]
-vcvtpd2ps ymm23{k7}{z},[r14*1+0x429ac6d4]
-cs vcvtpd2ps ymm3{k6},QWORD BCST [rdx]
+vcvtpd2ps ymm6,ZMMWORD PTR [rdi+riz*4]
+vcvtpd2ps ymm6,BYTE PTR [rdi+riz*4]
+vcvtpd2ps ymm6,WORD PTR [rdi+riz*4]
+vcvtpd2ps ymm6,DWORD PTR [rdi+riz*4]
+vcvtpd2ps ymm6,QWORD PTR [rdi+riz*4]
+vcvtpd2ps ymm6,[rdi+riz*4]
+vcvtpd2ps ymm2{k3}{z},zmm18
+vcvtpd2ps ymm10{k1}{z},QWORD BCST [rip+0xffffffffbcc1e5f1]
 cvtss2sd xmm7,xmm2
 cs cvtss2sd xmm10,DWORD PTR [rbx+r9*4]
 cs cvtss2sd xmm10,BYTE PTR [rbx+r9*4]
@@ -6702,13 +6761,9 @@ ds vcvtss2sd xmm7,xmm13,WORD PTR [rsi+0x6b98e878]
 ds vcvtss2sd xmm7,xmm13,QWORD PTR [rsi+0x6b98e878]
 ds vcvtss2sd xmm7,xmm13,[rsi+0x6b98e878]
 vcvtss2sd xmm1,xmm3,DWORD PTR [rax+rsi*4-0x2f275a53]
+vcvtss2sd xmm16,xmm7,DWORD PTR [r14*1+0x34]
 vcvtss2sd xmm4{k7}{z},xmm6,xmm6{sae}
-vcvtss2sd xmm25,xmm9,DWORD PTR fs:[r15]
-vcvtss2sd xmm25,xmm9,BYTE PTR fs:[r15]
-vcvtss2sd xmm25,xmm9,WORD PTR fs:[r15]
-vcvtss2sd xmm25,xmm9,QWORD PTR fs:[r15]
-vcvtss2sd xmm25,xmm9,fs:[r15]
-vcvtss2sd xmm1{k6},xmm4,DWORD PTR [rsi+rbx*4]
+ss vcvtss2sd xmm0{k7},xmm0,DWORD PTR [rcx+rcx*2-0x22bef0c9]
 cvtsd2ss xmm4,xmm2
 cs cvtsd2ss xmm1,QWORD PTR [r8]
 cs cvtsd2ss xmm1,BYTE PTR [r8]
@@ -6768,19 +6823,14 @@ vcvtdq2ps ymm4{k2},DWORD BCST BYTE PTR [rax+rax*1+0x90]
 vcvtdq2ps ymm4{k2},DWORD BCST WORD PTR [rax+rax*1+0x90]
 vcvtdq2ps ymm4{k2},DWORD BCST DWORD PTR [rax+rax*1+0x90]
 vcvtdq2ps ymm4{k2},DWORD BCST QWORD PTR [rax+rax*1+0x90]
-vcvtdq2ps zmm5{k3},zmm0
-vcvtdq2ps zmm29,ZMMWORD PTR gs:[rcx+r9*8]
-vcvtdq2ps zmm29,BYTE PTR gs:[rcx+r9*8]
-vcvtdq2ps zmm29,WORD PTR gs:[rcx+r9*8]
-vcvtdq2ps zmm29,DWORD PTR gs:[rcx+r9*8]
-vcvtdq2ps zmm29,QWORD PTR gs:[rcx+r9*8]
-vcvtdq2ps zmm29,gs:[rcx+r9*8]
-vcvtdq2ps zmm0{k5}{z},ZMMWORD PTR [rsi]
-vcvtdq2ps zmm0{k5}{z},BYTE PTR [rsi]
-vcvtdq2ps zmm0{k5}{z},WORD PTR [rsi]
-vcvtdq2ps zmm0{k5}{z},DWORD PTR [rsi]
-vcvtdq2ps zmm0{k5}{z},QWORD PTR [rsi]
-vcvtdq2ps zmm0{k5}{z},[rsi]
+vcvtdq2ps zmm1,ZMMWORD PTR [rdi+0x1479bce7]
+vcvtdq2ps zmm1,BYTE PTR [rdi+0x1479bce7]
+vcvtdq2ps zmm1,WORD PTR [rdi+0x1479bce7]
+vcvtdq2ps zmm1,DWORD PTR [rdi+0x1479bce7]
+vcvtdq2ps zmm1,QWORD PTR [rdi+0x1479bce7]
+vcvtdq2ps zmm1,[rdi+0x1479bce7]
+vcvtdq2ps zmm25{k1}{z},zmm23{rz-sae}
+vcvtdq2ps zmm6{k3}{z},ZMMWORD PTR [rdx+r12*8+0x600]
 vcvtqq2ps xmm2,xmm5
 vcvtqq2ps xmm6{k2},XMMWORD PTR [r12+r10*8]
 vcvtqq2ps xmm6{k2},BYTE PTR [r12+r10*8]
@@ -6793,14 +6843,14 @@ vcvtqq2ps xmm2,QWORD BCST BYTE PTR [rbx]{1to2}
 vcvtqq2ps xmm2,QWORD BCST WORD PTR [rbx]{1to2}
 vcvtqq2ps xmm2,QWORD BCST DWORD PTR [rbx]{1to2}
 vcvtqq2ps xmm2,QWORD BCST QWORD PTR [rbx]{1to2}
-vcvtqq2ps xmm6{k1}{z},ymm7
+vcvtqq2ps xmm5,ymm3
 es vcvtqq2ps xmm23{k3},QWORD BCST [rbp+rbx*1+0x5a]{1to4}
-vcvtqq2ps xmm1{k5},YMMWORD PTR [rdi+0x665a69c6]
-vcvtqq2ps xmm1{k5},BYTE PTR [rdi+0x665a69c6]
-vcvtqq2ps xmm1{k5},WORD PTR [rdi+0x665a69c6]
-vcvtqq2ps xmm1{k5},DWORD PTR [rdi+0x665a69c6]
-vcvtqq2ps xmm1{k5},QWORD PTR [rdi+0x665a69c6]
-vcvtqq2ps xmm1{k5},[rdi+0x665a69c6]
+vcvtqq2ps xmm1{k7}{z},YMMWORD PTR [rcx]
+vcvtqq2ps xmm1{k7}{z},BYTE PTR [rcx]
+vcvtqq2ps xmm1{k7}{z},WORD PTR [rcx]
+vcvtqq2ps xmm1{k7}{z},DWORD PTR [rcx]
+vcvtqq2ps xmm1{k7}{z},QWORD PTR [rcx]
+vcvtqq2ps xmm1{k7}{z},[rcx]
 vcvtqq2ps ymm0,zmm6
 vcvtqq2ps ymm31,QWORD BCST [rdi+rdx*1]
 ds vcvtqq2ps ymm4{k1}{z},ZMMWORD PTR [rdi-0x12c5a4bb]
@@ -6838,23 +6888,28 @@ cs vcvtps2dq ymm12,DWORD PTR [rdi+rdx*2+0x54]
 cs vcvtps2dq ymm12,QWORD PTR [rdi+rdx*2+0x54]
 cs vcvtps2dq ymm12,[rdi+rdx*2+0x54]
 vcvtps2dq ymm5,YMMWORD PTR [rdi]
-vcvtps2dq xmm5{k7},xmm4
-vcvtps2dq xmm18,XMMWORD PTR [r15+r13*4-0xd9f6db3]
+vcvtps2dq xmm22,xmm1
 vcvtps2dq xmm6{k1}{z},XMMWORD PTR fs:[rdx]
 vcvtps2dq xmm6{k1}{z},BYTE PTR fs:[rdx]
 vcvtps2dq xmm6{k1}{z},WORD PTR fs:[rdx]
 vcvtps2dq xmm6{k1}{z},DWORD PTR fs:[rdx]
 vcvtps2dq xmm6{k1}{z},QWORD PTR fs:[rdx]
 vcvtps2dq xmm6{k1}{z},fs:[rdx]
+vcvtps2dq xmm14{k7},DWORD BCST [r15+r10*4]
+vcvtps2dq xmm14{k7},DWORD BCST BYTE PTR [r15+r10*4]
+vcvtps2dq xmm14{k7},DWORD BCST WORD PTR [r15+r10*4]
+vcvtps2dq xmm14{k7},DWORD BCST DWORD PTR [r15+r10*4]
+vcvtps2dq xmm14{k7},DWORD BCST QWORD PTR [r15+r10*4]
 {evex} vcvtps2dq ymm5,ymm4
 vcvtps2dq ymm14,DWORD BCST [rdi]
-vcvtps2dq ymm14,DWORD BCST BYTE PTR [rdi]
-vcvtps2dq ymm14,DWORD BCST WORD PTR [rdi]
-vcvtps2dq ymm14,DWORD BCST DWORD PTR [rdi]
-vcvtps2dq ymm14,DWORD BCST QWORD PTR [rdi]
 vcvtps2dq ymm4{k6},DWORD BCST [rsp+rdi*1+0x24]
+vcvtps2dq zmm14,ZMMWORD PTR [rcx+r8*2-0x5082048f]
+vcvtps2dq zmm14,BYTE PTR [rcx+r8*2-0x5082048f]
+vcvtps2dq zmm14,WORD PTR [rcx+r8*2-0x5082048f]
+vcvtps2dq zmm14,DWORD PTR [rcx+r8*2-0x5082048f]
+vcvtps2dq zmm14,QWORD PTR [rcx+r8*2-0x5082048f]
+vcvtps2dq zmm14,[rcx+r8*2-0x5082048f]
 vcvtps2dq zmm5,zmm1{rd-sae}
-es vcvtps2dq zmm15{k1},DWORD BCST [r8+rbp*1]
 vcvtps2dq zmm1,DWORD BCST [rax]
 cvttps2dq xmm4,xmm4
 ds cvttps2dq xmm2,XMMWORD PTR [r14+r13*8-0x3f7ca077]
@@ -6892,14 +6947,14 @@ vcvttps2dq xmm6,DWORD BCST BYTE PTR [rdx-0x288b48f9]
 vcvttps2dq xmm6,DWORD BCST WORD PTR [rdx-0x288b48f9]
 vcvttps2dq xmm6,DWORD BCST DWORD PTR [rdx-0x288b48f9]
 vcvttps2dq xmm6,DWORD BCST QWORD PTR [rdx-0x288b48f9]
-vcvttps2dq ymm0{k6}{z},ymm2
-vcvttps2dq ymm17,YMMWORD PTR [r14+0x2e0]
+{evex} vcvttps2dq ymm9,ymm13
 vcvttps2dq ymm0{k3}{z},YMMWORD PTR fs:[rsi+riz*2-0x4445278a]
 vcvttps2dq ymm0{k3}{z},BYTE PTR fs:[rsi+riz*2-0x4445278a]
 vcvttps2dq ymm0{k3}{z},WORD PTR fs:[rsi+riz*2-0x4445278a]
 vcvttps2dq ymm0{k3}{z},DWORD PTR fs:[rsi+riz*2-0x4445278a]
 vcvttps2dq ymm0{k3}{z},QWORD PTR fs:[rsi+riz*2-0x4445278a]
 vcvttps2dq ymm0{k3}{z},fs:[rsi+riz*2-0x4445278a]
+vcvttps2dq ymm6{k1},DWORD BCST [rsi+r14*2]
 vcvttps2dq zmm5,zmm1
 vcvttps2dq zmm18{k7},ZMMWORD PTR [rcx]
 vcvttps2dq zmm18{k7},BYTE PTR [rcx]
@@ -6947,7 +7002,7 @@ vsubps xmm7{k4},xmm1,XMMWORD PTR [rbx+0x530]
 {evex} vsubps ymm1,ymm6,ymm3
 ss vsubps ymm5{k6},ymm8,YMMWORD PTR [rdx-0x5c4dbb96]
 vsubps ymm0,ymm3,DWORD BCST [rbx+rdx*1]
-vsubps zmm0{k7}{z},zmm0,zmm5
+vsubps zmm2,zmm6,zmm5
 es vsubps zmm18,zmm2,ZMMWORD PTR [r10+r13*1-0x139e9b03]
 es vsubps zmm18,zmm2,BYTE PTR [r10+r13*1-0x139e9b03]
 es vsubps zmm18,zmm2,WORD PTR [r10+r13*1-0x139e9b03]
@@ -6984,13 +7039,13 @@ es vsubpd ymm6,ymm11,DWORD PTR [r12+r15*2+0x3a550c48]
 es vsubpd ymm6,ymm11,QWORD PTR [r12+r15*2+0x3a550c48]
 es vsubpd ymm6,ymm11,[r12+r15*2+0x3a550c48]
 vsubpd ymm7,ymm3,YMMWORD PTR [rax+rax*1+0x36]
-vsubpd xmm5{k4},xmm7,xmm7
+vsubpd xmm31,xmm9,xmm12
+vsubpd xmm7{k6},xmm6,XMMWORD PTR [rsi]
 vsubpd xmm21{k3},xmm19,QWORD BCST gs:[r13+r10*1-0x5c07392f]
 vsubpd xmm21{k3},xmm19,QWORD BCST BYTE PTR gs:[r13+r10*1-0x5c07392f]
 vsubpd xmm21{k3},xmm19,QWORD BCST WORD PTR gs:[r13+r10*1-0x5c07392f]
 vsubpd xmm21{k3},xmm19,QWORD BCST DWORD PTR gs:[r13+r10*1-0x5c07392f]
 vsubpd xmm21{k3},xmm19,QWORD BCST QWORD PTR gs:[r13+r10*1-0x5c07392f]
-vsubpd xmm4{k3}{z},xmm4,XMMWORD PTR [rbx+0x77703183]
 {evex} vsubpd ymm6,ymm4,ymm2
 vsubpd ymm25,ymm16,QWORD BCST [r15+rsi*4-0x34fd76ab]
 vsubpd ymm25,ymm16,QWORD BCST BYTE PTR [r15+rsi*4-0x34fd76ab]
@@ -6998,14 +7053,14 @@ vsubpd ymm25,ymm16,QWORD BCST WORD PTR [r15+rsi*4-0x34fd76ab]
 vsubpd ymm25,ymm16,QWORD BCST DWORD PTR [r15+rsi*4-0x34fd76ab]
 vsubpd ymm25,ymm16,QWORD BCST QWORD PTR [r15+rsi*4-0x34fd76ab]
 es {evex} vsubpd ymm6,ymm6,YMMWORD PTR [rdx+rbx*2]
-vsubpd zmm2{k6}{z},zmm6,zmm5{ru-sae}
-vsubpd zmm30,zmm25,ZMMWORD PTR gs:[r9+r15*4+0x14c0]
-vsubpd zmm30,zmm25,BYTE PTR gs:[r9+r15*4+0x14c0]
-vsubpd zmm30,zmm25,WORD PTR gs:[r9+r15*4+0x14c0]
-vsubpd zmm30,zmm25,DWORD PTR gs:[r9+r15*4+0x14c0]
-vsubpd zmm30,zmm25,QWORD PTR gs:[r9+r15*4+0x14c0]
-vsubpd zmm30,zmm25,gs:[r9+r15*4+0x14c0]
-vsubpd zmm4,zmm7,QWORD BCST [rbx]
+vsubpd zmm5,zmm2,ZMMWORD PTR [rax]
+vsubpd zmm5,zmm2,BYTE PTR [rax]
+vsubpd zmm5,zmm2,WORD PTR [rax]
+vsubpd zmm5,zmm2,DWORD PTR [rax]
+vsubpd zmm5,zmm2,QWORD PTR [rax]
+vsubpd zmm5,zmm2,[rax]
+vsubpd zmm17{k7},zmm27,zmm11{rn-sae}
+cs vsubpd zmm14{k4},zmm13,QWORD BCST [r14*8-0x52]
 subss xmm4,xmm2
 subss xmm6,DWORD PTR [esp+r8d*1-0x11]
 subss xmm6,BYTE PTR [esp+r8d*1-0x11]
@@ -7045,12 +7100,8 @@ cs vsubsd xmm10,xmm8,WORD PTR [rcx+r12*8+0x36]
 cs vsubsd xmm10,xmm8,DWORD PTR [rcx+r12*8+0x36]
 cs vsubsd xmm10,xmm8,[rcx+r12*8+0x36]
 vsubsd xmm6,xmm0,QWORD PTR [rsi]
+vsubsd xmm11,xmm26,QWORD PTR [r14+r9*1+0x28]
 vsubsd xmm7,xmm2,xmm1{rd-sae}
-vsubsd xmm12{k1},xmm20,QWORD PTR fs:[r15+0x5e]
-vsubsd xmm12{k1},xmm20,BYTE PTR fs:[r15+0x5e]
-vsubsd xmm12{k1},xmm20,WORD PTR fs:[r15+0x5e]
-vsubsd xmm12{k1},xmm20,DWORD PTR fs:[r15+0x5e]
-vsubsd xmm12{k1},xmm20,fs:[r15+0x5e]
 vsubsd xmm2{k5}{z},xmm3,QWORD PTR [rbx+0x3b8]
 minps xmm1,xmm5
 ss minps xmm12,XMMWORD PTR [r13+r14*1+0x76]
@@ -7076,33 +7127,28 @@ ds vminps ymm9,ymm4,DWORD PTR [rax]
 ds vminps ymm9,ymm4,QWORD PTR [rax]
 ds vminps ymm9,ymm4,[rax]
 vminps ymm6,ymm5,YMMWORD PTR [rax+0x7c]
-vminps xmm7{k7}{z},xmm3,xmm6
-ds vminps xmm10,xmm18,XMMWORD PTR [r13+r11*4+0x334faa8f]
-vminps xmm3{k1},xmm5,DWORD BCST [rsi+0x4120a840]
-vminps xmm3{k1},xmm5,DWORD BCST BYTE PTR [rsi+0x4120a840]
-vminps xmm3{k1},xmm5,DWORD BCST WORD PTR [rsi+0x4120a840]
-vminps xmm3{k1},xmm5,DWORD BCST DWORD PTR [rsi+0x4120a840]
-vminps xmm3{k1},xmm5,DWORD BCST QWORD PTR [rsi+0x4120a840]
-vminps ymm7{k3}{z},ymm0,ymm7
+{evex} vminps xmm5,xmm6,XMMWORD PTR [rax]
+vminps xmm2{k2},xmm26,xmm29
+ds vminps xmm30{k6}{z},xmm1,XMMWORD PTR [r13*4-0x3d]
+{evex} vminps ymm1,ymm3,YMMWORD PTR [rax+rdx*2+0x740]
+vminps ymm26{k6}{z},ymm11,ymm15
 vminps ymm9,ymm18,DWORD BCST fs:[rbx+rbp*2]
 vminps ymm9,ymm18,DWORD BCST BYTE PTR fs:[rbx+rbp*2]
 vminps ymm9,ymm18,DWORD BCST WORD PTR fs:[rbx+rbp*2]
 vminps ymm9,ymm18,DWORD BCST DWORD PTR fs:[rbx+rbp*2]
 vminps ymm9,ymm18,DWORD BCST QWORD PTR fs:[rbx+rbp*2]
-{evex} vminps ymm1,ymm3,YMMWORD PTR [rax+rdx*2+0x740]
-vminps zmm7{k5},zmm0,zmm4{sae}
+vminps zmm2,zmm7,zmm2
 vminps zmm2{k7},zmm10,ZMMWORD PTR fs:[rdx+r13*8]
 vminps zmm2{k7},zmm10,BYTE PTR fs:[rdx+r13*8]
 vminps zmm2{k7},zmm10,WORD PTR fs:[rdx+r13*8]
 vminps zmm2{k7},zmm10,DWORD PTR fs:[rdx+r13*8]
 vminps zmm2{k7},zmm10,QWORD PTR fs:[rdx+r13*8]
 vminps zmm2{k7},zmm10,fs:[rdx+r13*8]
-vminps zmm7,zmm0,ZMMWORD PTR [rbx+rax*4-0x3b689bb8]
-vminps zmm7,zmm0,BYTE PTR [rbx+rax*4-0x3b689bb8]
-vminps zmm7,zmm0,WORD PTR [rbx+rax*4-0x3b689bb8]
-vminps zmm7,zmm0,DWORD PTR [rbx+rax*4-0x3b689bb8]
-vminps zmm7,zmm0,QWORD PTR [rbx+rax*4-0x3b689bb8]
-vminps zmm7,zmm0,[rbx+rax*4-0x3b689bb8]
+vminps zmm2,zmm7,DWORD BCST [rdi+0x1c8]
+vminps zmm2,zmm7,DWORD BCST BYTE PTR [rdi+0x1c8]
+vminps zmm2,zmm7,DWORD BCST WORD PTR [rdi+0x1c8]
+vminps zmm2,zmm7,DWORD BCST DWORD PTR [rdi+0x1c8]
+vminps zmm2,zmm7,DWORD BCST QWORD PTR [rdi+0x1c8]
 minpd xmm0,xmm0
 es minpd xmm13,XMMWORD PTR [rdx+r13*1]
 es minpd xmm13,BYTE PTR [rdx+r13*1]
@@ -7132,24 +7178,24 @@ ss vminpd ymm13,ymm4,DWORD PTR [rsp+rcx*1+0x6a]
 ss vminpd ymm13,ymm4,QWORD PTR [rsp+rcx*1+0x6a]
 ss vminpd ymm13,ymm4,[rsp+rcx*1+0x6a]
 vminpd ymm6,ymm0,YMMWORD PTR [rip+0x253b68ed]
-vminpd xmm6{k2},xmm1,xmm2
+{evex} vminpd xmm2,xmm5,XMMWORD PTR [rdx+0x16]
+vminpd xmm19{k7}{z},xmm27,xmm5
 ds vminpd xmm8,xmm28,QWORD BCST [r9+rdx*2]
 ds vminpd xmm8,xmm28,QWORD BCST BYTE PTR [r9+rdx*2]
 ds vminpd xmm8,xmm28,QWORD BCST WORD PTR [r9+rdx*2]
 ds vminpd xmm8,xmm28,QWORD BCST DWORD PTR [r9+rdx*2]
 ds vminpd xmm8,xmm28,QWORD BCST QWORD PTR [r9+rdx*2]
-vminpd xmm4{k7}{z},xmm0,XMMWORD PTR [rbp+rdx*2-0x4b309b7c]
 {evex} vminpd ymm7,ymm6,ymm7
 vminpd ymm4{k7},ymm15,YMMWORD PTR [rdx]
 ds vminpd ymm2{k4},ymm6,QWORD BCST [rdx+rbx*1]
-vminpd zmm7{k2},zmm7,zmm0
-ds vminpd zmm1{k7},zmm4,QWORD BCST [rdx+r15*1]
 vminpd zmm0,zmm5,ZMMWORD PTR [rsi]
 vminpd zmm0,zmm5,BYTE PTR [rsi]
 vminpd zmm0,zmm5,WORD PTR [rsi]
 vminpd zmm0,zmm5,DWORD PTR [rsi]
 vminpd zmm0,zmm5,QWORD PTR [rsi]
 vminpd zmm0,zmm5,[rsi]
+vminpd zmm11{k6}{z},zmm11,zmm10{sae}
+ds vminpd zmm1{k7},zmm4,QWORD BCST [rdx+r15*1]
 minss xmm0,xmm4
 minss xmm11,DWORD PTR [r15d+r15d*4+0x36]
 minss xmm11,BYTE PTR [r15d+r15d*4+0x36]
@@ -7164,8 +7210,8 @@ ss vminss xmm4,xmm12,WORD PTR [r9+rcx*2]
 ss vminss xmm4,xmm12,QWORD PTR [r9+rcx*2]
 ss vminss xmm4,xmm12,[r9+rcx*2]
 vminss xmm1,xmm3,DWORD PTR [rax-0x34]
+vminss xmm22,xmm5,DWORD PTR [rcx]
 vminss xmm6,xmm5,xmm4{sae}
-cs vminss xmm5,xmm18,DWORD PTR [rip+0x9]
 vminss xmm1{k1}{z},xmm3,DWORD PTR [rax+rdx*2-0x158]
 minsd xmm7,xmm7
 es minsd xmm4,QWORD PTR [r12+r12*1-0x5e]
@@ -7181,22 +7227,17 @@ ss vminsd xmm3,xmm12,WORD PTR [rsp+rdi*8-0x38]
 ss vminsd xmm3,xmm12,DWORD PTR [rsp+rdi*8-0x38]
 ss vminsd xmm3,xmm12,[rsp+rdi*8-0x38]
 vminsd xmm6,xmm2,QWORD PTR [rsi-0xa681352]
-vminsd xmm7{k1}{z},xmm2,xmm7{sae}
-ds vminsd xmm6{k3},xmm13,QWORD PTR [r15]
-vminsd xmm4,xmm4,QWORD PTR [rbx*8+0x167a7a7e]
-rex divps xmm2,xmm7
-divps xmm8,XMMWORD PTR [r12+r9*8-0x3e]
-divps xmm8,BYTE PTR [r12+r9*8-0x3e]
-divps xmm8,WORD PTR [r12+r9*8-0x3e]
-divps xmm8,DWORD PTR [r12+r9*8-0x3e]
-divps xmm8,QWORD PTR [r12+r9*8-0x3e]
-divps xmm8,[r12+r9*8-0x3e]
-divps xmm1,XMMWORD PTR gs:[rdi]
-divps xmm1,BYTE PTR gs:[rdi]
-divps xmm1,WORD PTR gs:[rdi]
-divps xmm1,DWORD PTR gs:[rdi]
-divps xmm1,QWORD PTR gs:[rdi]
-divps xmm1,gs:[rdi]
+vminsd xmm21,xmm29,xmm10
+vminsd xmm2{k2},xmm6,QWORD PTR [rcx+0x8]
+vminsd xmm11{k5}{z},xmm29,QWORD PTR [rsi+r12*1]
+divps xmm5,XMMWORD PTR [rdx]
+divps xmm5,BYTE PTR [rdx]
+divps xmm5,WORD PTR [rdx]
+divps xmm5,DWORD PTR [rdx]
+divps xmm5,QWORD PTR [rdx]
+divps xmm5,[rdx]
+divps xmm3,xmm12
+divps xmm15,XMMWORD PTR [edx-0x1e427709]
 vdivps xmm7,xmm1,xmm7
 vdivps xmm10,xmm1,XMMWORD PTR [rsi+r14*4]
 vdivps xmm10,xmm1,BYTE PTR [rsi+r14*4]
@@ -7237,14 +7278,14 @@ vdivps ymm1{k7},ymm0,DWORD BCST BYTE PTR [rbp+0x130]
 vdivps ymm1{k7},ymm0,DWORD BCST WORD PTR [rbp+0x130]
 vdivps ymm1{k7},ymm0,DWORD BCST DWORD PTR [rbp+0x130]
 vdivps ymm1{k7},ymm0,DWORD BCST QWORD PTR [rbp+0x130]
-vdivps zmm0{k6},zmm0,zmm7{rz-sae}
-ss vdivps zmm5,zmm10,DWORD BCST [r14+0x7cb1ceeb]
-vdivps zmm0{k7}{z},zmm3,ZMMWORD PTR [rbp+rcx*1+0x3e]
-vdivps zmm0{k7}{z},zmm3,BYTE PTR [rbp+rcx*1+0x3e]
-vdivps zmm0{k7}{z},zmm3,WORD PTR [rbp+rcx*1+0x3e]
-vdivps zmm0{k7}{z},zmm3,DWORD PTR [rbp+rcx*1+0x3e]
-vdivps zmm0{k7}{z},zmm3,QWORD PTR [rbp+rcx*1+0x3e]
-vdivps zmm0{k7}{z},zmm3,[rbp+rcx*1+0x3e]
+vdivps zmm4,zmm5,ZMMWORD PTR [rcx-0x164d6193]
+vdivps zmm4,zmm5,BYTE PTR [rcx-0x164d6193]
+vdivps zmm4,zmm5,WORD PTR [rcx-0x164d6193]
+vdivps zmm4,zmm5,DWORD PTR [rcx-0x164d6193]
+vdivps zmm4,zmm5,QWORD PTR [rcx-0x164d6193]
+vdivps zmm4,zmm5,[rcx-0x164d6193]
+vdivps zmm4,zmm1,zmm19{ru-sae}
+vdivps zmm12{k3}{z},zmm4,DWORD BCST fs:[rsi]
 divpd xmm6,xmm1
 ss divpd xmm13,XMMWORD PTR [rbp+r8*2+0x58]
 ss divpd xmm13,BYTE PTR [rbp+r8*2+0x58]
@@ -7269,14 +7310,14 @@ cs vdivpd ymm10,ymm1,DWORD PTR [rax+r10*4+0x5b7b2cfa]
 cs vdivpd ymm10,ymm1,QWORD PTR [rax+r10*4+0x5b7b2cfa]
 cs vdivpd ymm10,ymm1,[rax+r10*4+0x5b7b2cfa]
 vdivpd ymm1,ymm2,YMMWORD PTR [rsi]
-vdivpd xmm6{k7}{z},xmm0,xmm0
+{evex} vdivpd xmm4,xmm6,XMMWORD PTR [rax+rax*8]
+vdivpd xmm10{k7},xmm3,xmm9
 ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST [rdx-0x33]
 ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST BYTE PTR [rdx-0x33]
 ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST WORD PTR [rdx-0x33]
 ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST DWORD PTR [rdx-0x33]
 ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST QWORD PTR [rdx-0x33]
-{evex} vdivpd xmm4,xmm6,XMMWORD PTR [rax+rax*8]
-vdivpd ymm1{k3},ymm0,ymm5
+{evex} vdivpd ymm7,ymm5,ymm0
 vdivpd ymm24{k6}{z},ymm19,YMMWORD PTR gs:[r10+r11*2-0x1e0]
 vdivpd ymm24{k6}{z},ymm19,BYTE PTR gs:[r10+r11*2-0x1e0]
 vdivpd ymm24{k6}{z},ymm19,WORD PTR gs:[r10+r11*2-0x1e0]
@@ -7284,14 +7325,14 @@ vdivpd ymm24{k6}{z},ymm19,DWORD PTR gs:[r10+r11*2-0x1e0]
 vdivpd ymm24{k6}{z},ymm19,QWORD PTR gs:[r10+r11*2-0x1e0]
 vdivpd ymm24{k6}{z},ymm19,gs:[r10+r11*2-0x1e0]
 vdivpd ymm0,ymm0,QWORD BCST [rsi+rdi*4]
+vdivpd zmm10,zmm22,ZMMWORD PTR [rdi]
+vdivpd zmm10,zmm22,BYTE PTR [rdi]
+vdivpd zmm10,zmm22,WORD PTR [rdi]
+vdivpd zmm10,zmm22,DWORD PTR [rdi]
+vdivpd zmm10,zmm22,QWORD PTR [rdi]
+vdivpd zmm10,zmm22,[rdi]
 vdivpd zmm3{k5}{z},zmm0,zmm5
-vdivpd zmm30,zmm2,ZMMWORD PTR fs:[rdx+r12*1]
-vdivpd zmm30,zmm2,BYTE PTR fs:[rdx+r12*1]
-vdivpd zmm30,zmm2,WORD PTR fs:[rdx+r12*1]
-vdivpd zmm30,zmm2,DWORD PTR fs:[rdx+r12*1]
-vdivpd zmm30,zmm2,QWORD PTR fs:[rdx+r12*1]
-vdivpd zmm30,zmm2,fs:[rdx+r12*1]
-vdivpd zmm2{k4},zmm0,QWORD BCST [rsi+rcx*4-0x1f8]
+cs vdivpd zmm6{k2},zmm4,ZMMWORD PTR [rdi+rbp*2]
 divss xmm1,xmm3
 divss xmm12,DWORD PTR [r14d+r15d*4+0x5a]
 divss xmm12,BYTE PTR [r14d+r15d*4+0x5a]
@@ -7327,9 +7368,9 @@ vdivsd xmm2,xmm1,BYTE PTR [rsi+0x591fee40]
 vdivsd xmm2,xmm1,WORD PTR [rsi+0x591fee40]
 vdivsd xmm2,xmm1,DWORD PTR [rsi+0x591fee40]
 vdivsd xmm2,xmm1,[rsi+0x591fee40]
-vdivsd xmm7{k5}{z},xmm6,xmm6{rz-sae}
-es vdivsd xmm19{k5},xmm15,QWORD PTR [r12+r8*2-0x290]
 vdivsd xmm7,xmm4,QWORD PTR [rax]
+vdivsd xmm14{k4}{z},xmm0,xmm0
+es vdivsd xmm19{k5},xmm15,QWORD PTR [r12+r8*2-0x290]
 maxps xmm1,xmm2
 ss maxps xmm13,XMMWORD PTR [r14]
 ss maxps xmm13,BYTE PTR [r14]
@@ -7420,17 +7461,17 @@ vmaxpd xmm3,xmm5,QWORD BCST BYTE PTR gs:[rbx+rax*2]
 vmaxpd xmm3,xmm5,QWORD BCST WORD PTR gs:[rbx+rax*2]
 vmaxpd xmm3,xmm5,QWORD BCST DWORD PTR gs:[rbx+rax*2]
 vmaxpd xmm3,xmm5,QWORD BCST QWORD PTR gs:[rbx+rax*2]
-vmaxpd ymm5{k2},ymm2,ymm7
-vmaxpd ymm13,ymm26,QWORD BCST [rdx*2+0x660fa68c]
+vmaxpd ymm15,ymm16,ymm24
 ds vmaxpd ymm7{k5},ymm4,YMMWORD PTR [rbx]
-vmaxpd zmm0,zmm4,zmm5{sae}
-ss vmaxpd zmm2,zmm15,QWORD BCST [r14+0x178]
-vmaxpd zmm7,zmm6,ZMMWORD PTR [rax]
-vmaxpd zmm7,zmm6,BYTE PTR [rax]
-vmaxpd zmm7,zmm6,WORD PTR [rax]
-vmaxpd zmm7,zmm6,DWORD PTR [rax]
-vmaxpd zmm7,zmm6,QWORD PTR [rax]
-vmaxpd zmm7,zmm6,[rax]
+vmaxpd ymm13,ymm26,QWORD BCST [rdx*2+0x660fa68c]
+vmaxpd zmm24,zmm24,zmm20
+vmaxpd zmm0{k3},zmm3,ZMMWORD PTR fs:[rdi]
+vmaxpd zmm0{k3},zmm3,BYTE PTR fs:[rdi]
+vmaxpd zmm0{k3},zmm3,WORD PTR fs:[rdi]
+vmaxpd zmm0{k3},zmm3,DWORD PTR fs:[rdi]
+vmaxpd zmm0{k3},zmm3,QWORD PTR fs:[rdi]
+vmaxpd zmm0{k3},zmm3,fs:[rdi]
+vmaxpd zmm30,zmm27,QWORD BCST [r10+r8*8-0x1b0]
 maxss xmm5,xmm6
 maxss xmm9,DWORD PTR [ebx+r8d*4]
 maxss xmm9,BYTE PTR [ebx+r8d*4]
@@ -7449,9 +7490,9 @@ vmaxss xmm7,xmm6,BYTE PTR [rdx]
 vmaxss xmm7,xmm6,WORD PTR [rdx]
 vmaxss xmm7,xmm6,QWORD PTR [rdx]
 vmaxss xmm7,xmm6,[rdx]
-vmaxss xmm5,xmm5,xmm2{sae}
-cs vmaxss xmm23,xmm23,DWORD PTR [rsi+r10*2]
-vmaxss xmm6{k7}{z},xmm5,DWORD PTR [rcx-0x180994e2]
+{evex} vmaxss xmm7,xmm1,DWORD PTR [rcx+rsi*2+0x1cc]
+vmaxss xmm11,xmm28,xmm13{sae}
+vmaxss xmm10{k5},xmm0,DWORD PTR [r9+riz*2]
 maxsd xmm4,xmm4
 ds maxsd xmm7,QWORD PTR [r15+r10*4]
 ds maxsd xmm7,BYTE PTR [r15+r10*4]
@@ -7466,15 +7507,20 @@ ss vmaxsd xmm9,xmm1,WORD PTR [r9+r10*4]
 ss vmaxsd xmm9,xmm1,DWORD PTR [r9+r10*4]
 ss vmaxsd xmm9,xmm1,[r9+r10*4]
 vmaxsd xmm1,xmm6,QWORD PTR [rdi+0x35]
-vmaxsd xmm2{k2}{z},xmm2,xmm6
-ss vmaxsd xmm12,xmm1,QWORD PTR [rdi+r13*8+0x168]
-vmaxsd xmm5{k6},xmm2,QWORD PTR [rbx+rbp*1]
+vmaxsd xmm30,xmm0,xmm28
+vmaxsd xmm0{k7}{z},xmm1,QWORD PTR gs:[rax+rax*8-0x1a0]
+vmaxsd xmm0{k7}{z},xmm1,BYTE PTR gs:[rax+rax*8-0x1a0]
+vmaxsd xmm0{k7}{z},xmm1,WORD PTR gs:[rax+rax*8-0x1a0]
+vmaxsd xmm0{k7}{z},xmm1,DWORD PTR gs:[rax+rax*8-0x1a0]
+vmaxsd xmm0{k7}{z},xmm1,gs:[rax+rax*8-0x1a0]
+vmaxsd xmm10{k2},xmm5,QWORD PTR [r10+0x100]
 punpcklbw mm1,mm2
 cs rex.RXB punpcklbw mm3,DWORD PTR [r14+r13*2]
-cs rex.RXB punpcklbw mm3,BYTE PTR [r14+r13*2]
-cs rex.RXB punpcklbw mm3,WORD PTR [r14+r13*2]
-cs rex.RXB punpcklbw mm3,QWORD PTR [r14+r13*2]
-cs rex.RXB punpcklbw mm3,[r14+r13*2]
+cs punpcklbw mm3,DWORD PTR [r14+r13*2]
+cs punpcklbw mm3,BYTE PTR [r14+r13*2]
+cs punpcklbw mm3,WORD PTR [r14+r13*2]
+cs punpcklbw mm3,QWORD PTR [r14+r13*2]
+cs punpcklbw mm3,[r14+r13*2]
 punpcklbw mm2,DWORD PTR fs:[ebx+edi*1-0x7b]
 punpcklbw mm2,BYTE PTR fs:[ebx+edi*1-0x7b]
 punpcklbw mm2,WORD PTR fs:[ebx+edi*1-0x7b]
@@ -7512,28 +7558,34 @@ vpunpcklbw ymm2,ymm4,YMMWORD PTR [rax+0x41a5966e]
 {evex} vpunpcklbw xmm2,xmm6,xmm0
 ds vpunpcklbw xmm13{k6}{z},xmm10,XMMWORD PTR [rdx-0x5e0]
 vpunpcklbw xmm3{k3},xmm3,XMMWORD PTR [rip+0x9776bf2]
-vpunpcklbw ymm6{k3}{z},ymm6,ymm1
+{evex} vpunpcklbw ymm7,ymm2,YMMWORD PTR [rbx+rdi*2]
+vpunpcklbw ymm30{k4}{z},ymm22,ymm23
 vpunpcklbw ymm27{k6},ymm31,YMMWORD PTR fs:[rcx-0x6c80dcc0]
 vpunpcklbw ymm27{k6},ymm31,BYTE PTR fs:[rcx-0x6c80dcc0]
 vpunpcklbw ymm27{k6},ymm31,WORD PTR fs:[rcx-0x6c80dcc0]
 vpunpcklbw ymm27{k6},ymm31,DWORD PTR fs:[rcx-0x6c80dcc0]
 vpunpcklbw ymm27{k6},ymm31,QWORD PTR fs:[rcx-0x6c80dcc0]
 vpunpcklbw ymm27{k6},ymm31,fs:[rcx-0x6c80dcc0]
-{evex} vpunpcklbw ymm7,ymm2,YMMWORD PTR [rbx+rdi*2]
-vpunpcklbw zmm7{k5}{z},zmm2,zmm1
-cs vpunpcklbw zmm23{k5},zmm22,ZMMWORD PTR [rcx+r14*2]
-cs vpunpcklbw zmm23{k5},zmm22,BYTE PTR [rcx+r14*2]
-cs vpunpcklbw zmm23{k5},zmm22,WORD PTR [rcx+r14*2]
-cs vpunpcklbw zmm23{k5},zmm22,DWORD PTR [rcx+r14*2]
-cs vpunpcklbw zmm23{k5},zmm22,QWORD PTR [rcx+r14*2]
-cs vpunpcklbw zmm23{k5},zmm22,[rcx+r14*2]
-vpunpcklbw zmm7,zmm3,ZMMWORD PTR [rdx+0x5a]
+vpunpcklbw zmm18,zmm27,zmm9
+vpunpcklbw zmm7{k4},zmm4,ZMMWORD PTR gs:[rdx+rcx*8-0x68]
+vpunpcklbw zmm7{k4},zmm4,BYTE PTR gs:[rdx+rcx*8-0x68]
+vpunpcklbw zmm7{k4},zmm4,WORD PTR gs:[rdx+rcx*8-0x68]
+vpunpcklbw zmm7{k4},zmm4,DWORD PTR gs:[rdx+rcx*8-0x68]
+vpunpcklbw zmm7{k4},zmm4,QWORD PTR gs:[rdx+rcx*8-0x68]
+vpunpcklbw zmm7{k4},zmm4,gs:[rdx+rcx*8-0x68]
+vpunpcklbw zmm9{k6}{z},zmm21,ZMMWORD PTR [r9]
+vpunpcklbw zmm9{k6}{z},zmm21,BYTE PTR [r9]
+vpunpcklbw zmm9{k6}{z},zmm21,WORD PTR [r9]
+vpunpcklbw zmm9{k6}{z},zmm21,DWORD PTR [r9]
+vpunpcklbw zmm9{k6}{z},zmm21,QWORD PTR [r9]
+vpunpcklbw zmm9{k6}{z},zmm21,[r9]
 punpcklwd mm7,mm7
 es rex.RX punpcklwd mm4,DWORD PTR [rax+r11*4-0x50]
-es rex.RX punpcklwd mm4,BYTE PTR [rax+r11*4-0x50]
-es rex.RX punpcklwd mm4,WORD PTR [rax+r11*4-0x50]
-es rex.RX punpcklwd mm4,QWORD PTR [rax+r11*4-0x50]
-es rex.RX punpcklwd mm4,[rax+r11*4-0x50]
+es punpcklwd mm4,DWORD PTR [rax+r11*4-0x50]
+es punpcklwd mm4,BYTE PTR [rax+r11*4-0x50]
+es punpcklwd mm4,WORD PTR [rax+r11*4-0x50]
+es punpcklwd mm4,QWORD PTR [rax+r11*4-0x50]
+es punpcklwd mm4,[rax+r11*4-0x50]
 punpcklwd mm1,DWORD PTR gs:[rsi+0x5a9f1f32]
 punpcklwd mm1,BYTE PTR gs:[rsi+0x5a9f1f32]
 punpcklwd mm1,WORD PTR gs:[rsi+0x5a9f1f32]
@@ -7563,25 +7615,25 @@ ds vpunpcklwd ymm1,ymm9,DWORD PTR [r8+r12*1-0x72]
 ds vpunpcklwd ymm1,ymm9,QWORD PTR [r8+r12*1-0x72]
 ds vpunpcklwd ymm1,ymm9,[r8+r12*1-0x72]
 vpunpcklwd ymm2,ymm3,YMMWORD PTR [rsi+0x76ce8dc9]
-vpunpcklwd xmm6{k1},xmm4,xmm0
-es {evex} vpunpcklwd xmm6,xmm12,XMMWORD PTR [r14+r15*1]
-vpunpcklwd xmm0{k3}{z},xmm4,XMMWORD PTR [rsi+rdi*2+0xd0]
-vpunpcklwd ymm0{k4}{z},ymm0,ymm4
-vpunpcklwd ymm23,ymm8,YMMWORD PTR [r10+rdi*1+0x3e0960b]
-vpunpcklwd ymm2{k1}{z},ymm5,YMMWORD PTR gs:[rbp*1-0x7d479b72]
-vpunpcklwd ymm2{k1}{z},ymm5,BYTE PTR gs:[rbp*1-0x7d479b72]
-vpunpcklwd ymm2{k1}{z},ymm5,WORD PTR gs:[rbp*1-0x7d479b72]
-vpunpcklwd ymm2{k1}{z},ymm5,DWORD PTR gs:[rbp*1-0x7d479b72]
-vpunpcklwd ymm2{k1}{z},ymm5,QWORD PTR gs:[rbp*1-0x7d479b72]
-vpunpcklwd ymm2{k1}{z},ymm5,gs:[rbp*1-0x7d479b72]
+vpunpcklwd xmm0,xmm30,xmm22
+vpunpcklwd xmm7{k4}{z},xmm2,XMMWORD PTR fs:[rdx+rbp*2]
+vpunpcklwd xmm7{k4}{z},xmm2,BYTE PTR fs:[rdx+rbp*2]
+vpunpcklwd xmm7{k4}{z},xmm2,WORD PTR fs:[rdx+rbp*2]
+vpunpcklwd xmm7{k4}{z},xmm2,DWORD PTR fs:[rdx+rbp*2]
+vpunpcklwd xmm7{k4}{z},xmm2,QWORD PTR fs:[rdx+rbp*2]
+vpunpcklwd xmm7{k4}{z},xmm2,fs:[rdx+rbp*2]
+vpunpcklwd xmm7{k1},xmm26,XMMWORD PTR [rdx-0x5c0]
+{evex} vpunpcklwd ymm4,ymm7,YMMWORD PTR [rbx+0xe40]
+vpunpcklwd ymm27{k4},ymm2,ymm9
+vpunpcklwd ymm8{k5}{z},ymm1,YMMWORD PTR [rip+0xffffffffb9037dc2]
+vpunpcklwd zmm26,zmm25,ZMMWORD PTR [r12+rax*4-0x5d78af38]
+vpunpcklwd zmm26,zmm25,BYTE PTR [r12+rax*4-0x5d78af38]
+vpunpcklwd zmm26,zmm25,WORD PTR [r12+rax*4-0x5d78af38]
+vpunpcklwd zmm26,zmm25,DWORD PTR [r12+rax*4-0x5d78af38]
+vpunpcklwd zmm26,zmm25,QWORD PTR [r12+rax*4-0x5d78af38]
+vpunpcklwd zmm26,zmm25,[r12+rax*4-0x5d78af38]
 vpunpcklwd zmm7{k7},zmm0,zmm0
-ss vpunpcklwd zmm23,zmm1,ZMMWORD PTR [rcx]
-ss vpunpcklwd zmm23,zmm1,BYTE PTR [rcx]
-ss vpunpcklwd zmm23,zmm1,WORD PTR [rcx]
-ss vpunpcklwd zmm23,zmm1,DWORD PTR [rcx]
-ss vpunpcklwd zmm23,zmm1,QWORD PTR [rcx]
-ss vpunpcklwd zmm23,zmm1,[rcx]
-vpunpcklwd zmm2{k2}{z},zmm3,ZMMWORD PTR [rsi+0x342f79d0]
+es vpunpcklwd zmm3{k4},zmm6,ZMMWORD PTR [rdx]
 punpckldq mm3,mm1
 punpckldq mm0,DWORD PTR [edi+r10d*8-0x62]
 punpckldq mm0,BYTE PTR [edi+r10d*8-0x62]
@@ -7613,30 +7665,31 @@ cs vpunpckldq ymm5,ymm13,DWORD PTR [rbx+rcx*2]
 cs vpunpckldq ymm5,ymm13,QWORD PTR [rbx+rcx*2]
 cs vpunpckldq ymm5,ymm13,[rbx+rcx*2]
 vpunpckldq ymm3,ymm4,YMMWORD PTR [rbx-0x1f]
-vpunpckldq xmm1{k7}{z},xmm6,xmm3
+{evex} vpunpckldq xmm6,xmm7,XMMWORD PTR [rax+0x2a0fdaa3]
+vpunpckldq xmm3{k1}{z},xmm15,xmm10
 es vpunpckldq xmm15,xmm7,DWORD BCST [rcx+r8*2+0x70]
 es vpunpckldq xmm15,xmm7,DWORD BCST BYTE PTR [rcx+r8*2+0x70]
 es vpunpckldq xmm15,xmm7,DWORD BCST WORD PTR [rcx+r8*2+0x70]
 es vpunpckldq xmm15,xmm7,DWORD BCST DWORD PTR [rcx+r8*2+0x70]
 es vpunpckldq xmm15,xmm7,DWORD BCST QWORD PTR [rcx+r8*2+0x70]
-{evex} vpunpckldq xmm6,xmm7,XMMWORD PTR [rax+0x2a0fdaa3]
+vpunpckldq ymm19,ymm27,YMMWORD PTR [r11+r13*1-0x6c0]
 vpunpckldq ymm7{k2},ymm6,ymm7
-ds vpunpckldq ymm29,ymm18,YMMWORD PTR [r11+rax*8]
-vpunpckldq ymm1{k7}{z},ymm5,DWORD BCST [rbx-0x383ee5f3]
-vpunpckldq zmm6{k3},zmm1,zmm3
-vpunpckldq zmm23{k2}{z},zmm26,ZMMWORD PTR gs:[r9+r12*1+0x2dcd35eb]
-vpunpckldq zmm23{k2}{z},zmm26,BYTE PTR gs:[r9+r12*1+0x2dcd35eb]
-vpunpckldq zmm23{k2}{z},zmm26,WORD PTR gs:[r9+r12*1+0x2dcd35eb]
-vpunpckldq zmm23{k2}{z},zmm26,DWORD PTR gs:[r9+r12*1+0x2dcd35eb]
-vpunpckldq zmm23{k2}{z},zmm26,QWORD PTR gs:[r9+r12*1+0x2dcd35eb]
-vpunpckldq zmm23{k2}{z},zmm26,gs:[r9+r12*1+0x2dcd35eb]
-vpunpckldq zmm6{k7}{z},zmm5,DWORD BCST [rsi]
+cs vpunpckldq ymm7{k2},ymm3,YMMWORD PTR [rsi+rax*2]
+vpunpckldq zmm7,zmm5,zmm1
+ds vpunpckldq zmm6{k7},zmm23,ZMMWORD PTR [rax]
+ds vpunpckldq zmm6{k7},zmm23,BYTE PTR [rax]
+ds vpunpckldq zmm6{k7},zmm23,WORD PTR [rax]
+ds vpunpckldq zmm6{k7},zmm23,DWORD PTR [rax]
+ds vpunpckldq zmm6{k7},zmm23,QWORD PTR [rax]
+ds vpunpckldq zmm6{k7},zmm23,[rax]
+vpunpckldq zmm1{k6}{z},zmm2,ZMMWORD PTR [rsi+rcx*8]
 packsswb mm4,mm7
 rex.RXB packsswb mm1,QWORD PTR [r14d+r9d*1]
-rex.RXB packsswb mm1,BYTE PTR [r14d+r9d*1]
-rex.RXB packsswb mm1,WORD PTR [r14d+r9d*1]
-rex.RXB packsswb mm1,DWORD PTR [r14d+r9d*1]
-rex.RXB packsswb mm1,[r14d+r9d*1]
+packsswb mm1,QWORD PTR [r14d+r9d*1]
+packsswb mm1,BYTE PTR [r14d+r9d*1]
+packsswb mm1,WORD PTR [r14d+r9d*1]
+packsswb mm1,DWORD PTR [r14d+r9d*1]
+packsswb mm1,[r14d+r9d*1]
 packsswb mm6,QWORD PTR [rdx]
 packsswb xmm2,xmm0
 packsswb xmm9,XMMWORD PTR fs:[r10+r13*2]
@@ -7667,20 +7720,30 @@ vpacksswb ymm8,ymm10,DWORD PTR [rcx+riz*4-0x3f]
 vpacksswb ymm8,ymm10,QWORD PTR [rcx+riz*4-0x3f]
 vpacksswb ymm8,ymm10,[rcx+riz*4-0x3f]
 ds vpacksswb ymm0,ymm7,YMMWORD PTR [rsi+riz*1]
-vpacksswb xmm4{k6}{z},xmm2,xmm2
-cs vpacksswb xmm12,xmm29,XMMWORD PTR [rbx-0x6d0]
-vpacksswb xmm4{k2},xmm4,XMMWORD PTR [rsi+rbx*1]
-vpacksswb ymm2{k4},ymm7,ymm1
-vpacksswb ymm21,ymm7,YMMWORD PTR [rsp+rax*8]
-ss vpacksswb ymm4{k4}{z},ymm6,YMMWORD PTR [rdx]
-vpacksswb zmm5{k4},zmm1,zmm1
-es vpacksswb zmm20,zmm4,ZMMWORD PTR [r11+r15*2-0x33a68a56]
-es vpacksswb zmm20,zmm4,BYTE PTR [r11+r15*2-0x33a68a56]
-es vpacksswb zmm20,zmm4,WORD PTR [r11+r15*2-0x33a68a56]
-es vpacksswb zmm20,zmm4,DWORD PTR [r11+r15*2-0x33a68a56]
-es vpacksswb zmm20,zmm4,QWORD PTR [r11+r15*2-0x33a68a56]
-es vpacksswb zmm20,zmm4,[r11+r15*2-0x33a68a56]
-vpacksswb zmm5{k6}{z},zmm2,ZMMWORD PTR [rsp+rax*8]
+{evex} vpacksswb xmm1,xmm6,XMMWORD PTR [rdi+0x500]
+vpacksswb xmm7{k5},xmm9,xmm12
+vpacksswb xmm1{k2},xmm9,XMMWORD PTR fs:[rdi*4-0x72]
+vpacksswb xmm1{k2},xmm9,BYTE PTR fs:[rdi*4-0x72]
+vpacksswb xmm1{k2},xmm9,WORD PTR fs:[rdi*4-0x72]
+vpacksswb xmm1{k2},xmm9,DWORD PTR fs:[rdi*4-0x72]
+vpacksswb xmm1{k2},xmm9,QWORD PTR fs:[rdi*4-0x72]
+vpacksswb xmm1{k2},xmm9,fs:[rdi*4-0x72]
+{evex} vpacksswb ymm7,ymm6,YMMWORD PTR [rbx]
+vpacksswb ymm23{k1},ymm25,ymm21
+vpacksswb ymm9{k7},ymm22,YMMWORD PTR gs:[rdx-0x3ae3e7fb]
+vpacksswb ymm9{k7},ymm22,BYTE PTR gs:[rdx-0x3ae3e7fb]
+vpacksswb ymm9{k7},ymm22,WORD PTR gs:[rdx-0x3ae3e7fb]
+vpacksswb ymm9{k7},ymm22,DWORD PTR gs:[rdx-0x3ae3e7fb]
+vpacksswb ymm9{k7},ymm22,QWORD PTR gs:[rdx-0x3ae3e7fb]
+vpacksswb ymm9{k7},ymm22,gs:[rdx-0x3ae3e7fb]
+vpacksswb zmm2,zmm5,ZMMWORD PTR [rdx]
+vpacksswb zmm2,zmm5,BYTE PTR [rdx]
+vpacksswb zmm2,zmm5,WORD PTR [rdx]
+vpacksswb zmm2,zmm5,DWORD PTR [rdx]
+vpacksswb zmm2,zmm5,QWORD PTR [rdx]
+vpacksswb zmm2,zmm5,[rdx]
+vpacksswb zmm28{k5}{z},zmm1,zmm28
+ss vpacksswb zmm21{k6},zmm6,ZMMWORD PTR [r12+rcx*4]
 pcmpgtb mm3,mm4
 ss pcmpgtb mm0,QWORD PTR [r9+r15*2-0x4a]
 ss pcmpgtb mm0,BYTE PTR [r9+r15*2-0x4a]
@@ -7715,28 +7778,24 @@ vpcmpgtb ymm3,ymm0,YMMWORD PTR [rbx]
 vpcmpgtb k4,xmm6,xmm5
 vpcmpgtb k1{k7},xmm3,XMMWORD PTR [r9+0x4e]
 vpcmpgtb k0,xmm0,XMMWORD PTR [rsi]
-vpcmpgtb k6{k3},ymm4,ymm0
-vpcmpgtb k4,ymm15,YMMWORD PTR [r11-0x6b]
-vpcmpgtb k2{k7},ymm3,YMMWORD PTR fs:[rcx]
-vpcmpgtb k2{k7},ymm3,BYTE PTR fs:[rcx]
-vpcmpgtb k2{k7},ymm3,WORD PTR fs:[rcx]
-vpcmpgtb k2{k7},ymm3,DWORD PTR fs:[rcx]
-vpcmpgtb k2{k7},ymm3,QWORD PTR fs:[rcx]
-vpcmpgtb k2{k7},ymm3,fs:[rcx]
-vpcmpgtb k3{k1},zmm5,zmm3
-vpcmpgtb k1,zmm2,ZMMWORD PTR [r11*1+0x74]
-vpcmpgtb k1,zmm2,BYTE PTR [r11*1+0x74]
-vpcmpgtb k1,zmm2,WORD PTR [r11*1+0x74]
-vpcmpgtb k1,zmm2,DWORD PTR [r11*1+0x74]
-vpcmpgtb k1,zmm2,QWORD PTR [r11*1+0x74]
-vpcmpgtb k1,zmm2,[r11*1+0x74]
-ss vpcmpgtb k2{k1},zmm1,ZMMWORD PTR [rax+rdi*2+0x58]
+vpcmpgtb k2,ymm7,YMMWORD PTR [rcx+0x44865bd2]
+vpcmpgtb k2{k4},ymm13,ymm26
+vpcmpgtb k4{k4},ymm19,YMMWORD PTR [rdx]
+vpcmpgtb k0,zmm3,zmm0
+vpcmpgtb k3{k2},zmm20,ZMMWORD PTR [rdi+r15*8]
+vpcmpgtb k3{k2},zmm20,BYTE PTR [rdi+r15*8]
+vpcmpgtb k3{k2},zmm20,WORD PTR [rdi+r15*8]
+vpcmpgtb k3{k2},zmm20,DWORD PTR [rdi+r15*8]
+vpcmpgtb k3{k2},zmm20,QWORD PTR [rdi+r15*8]
+vpcmpgtb k3{k2},zmm20,[rdi+r15*8]
+es vpcmpgtb k3,zmm4,ZMMWORD PTR [rcx-0x900]
 pcmpgtw mm1,mm5
 ss rex.RX pcmpgtw mm7,QWORD PTR [ebx+r15d*8]
-ss rex.RX pcmpgtw mm7,BYTE PTR [ebx+r15d*8]
-ss rex.RX pcmpgtw mm7,WORD PTR [ebx+r15d*8]
-ss rex.RX pcmpgtw mm7,DWORD PTR [ebx+r15d*8]
-ss rex.RX pcmpgtw mm7,[ebx+r15d*8]
+ss pcmpgtw mm7,QWORD PTR [ebx+r15d*8]
+ss pcmpgtw mm7,BYTE PTR [ebx+r15d*8]
+ss pcmpgtw mm7,WORD PTR [ebx+r15d*8]
+ss pcmpgtw mm7,DWORD PTR [ebx+r15d*8]
+ss pcmpgtw mm7,[ebx+r15d*8]
 pcmpgtw mm0,QWORD PTR [rip+0x4da151e]
 pcmpgtw xmm3,xmm4
 pcmpgtw xmm11,XMMWORD PTR [r11d+r11d*8+0x5e]
@@ -7827,25 +7886,21 @@ vpcmpgtd k2,xmm1,DWORD BCST QWORD PTR [rsi-0x41e0ea]
 vpcmpgtd k1,ymm3,ymm5
 vpcmpgtd k4{k4},ymm24,DWORD BCST [rip+0x5683b6b6]
 vpcmpgtd k6,ymm2,YMMWORD PTR [rcx+0xf80]
-vpcmpgtd k0{k1},zmm3,zmm6
-vpcmpgtd k6,zmm16,ZMMWORD PTR [rip+0xffffffff9cb63d88]
-vpcmpgtd k6,zmm16,BYTE PTR [rip+0xffffffff9cb63d88]
-vpcmpgtd k6,zmm16,WORD PTR [rip+0xffffffff9cb63d88]
-vpcmpgtd k6,zmm16,DWORD PTR [rip+0xffffffff9cb63d88]
-vpcmpgtd k6,zmm16,QWORD PTR [rip+0xffffffff9cb63d88]
-vpcmpgtd k6,zmm16,[rip+0xffffffff9cb63d88]
-vpcmpgtd k3{k2},zmm0,ZMMWORD PTR fs:[rdx+rbx*8]
-vpcmpgtd k3{k2},zmm0,BYTE PTR fs:[rdx+rbx*8]
-vpcmpgtd k3{k2},zmm0,WORD PTR fs:[rdx+rbx*8]
-vpcmpgtd k3{k2},zmm0,DWORD PTR fs:[rdx+rbx*8]
-vpcmpgtd k3{k2},zmm0,QWORD PTR fs:[rdx+rbx*8]
-vpcmpgtd k3{k2},zmm0,fs:[rdx+rbx*8]
+vpcmpgtd k6,zmm1,zmm3
+vpcmpgtd k0{k1},zmm19,ZMMWORD PTR [r9*8+0x6cb5e129]
+vpcmpgtd k0{k1},zmm19,BYTE PTR [r9*8+0x6cb5e129]
+vpcmpgtd k0{k1},zmm19,WORD PTR [r9*8+0x6cb5e129]
+vpcmpgtd k0{k1},zmm19,DWORD PTR [r9*8+0x6cb5e129]
+vpcmpgtd k0{k1},zmm19,QWORD PTR [r9*8+0x6cb5e129]
+vpcmpgtd k0{k1},zmm19,[r9*8+0x6cb5e129]
+cs vpcmpgtd k2{k5},zmm2,DWORD BCST [rdi+rsi*8+0xd8]
 packuswb mm4,mm4
 rex.R packuswb mm4,QWORD PTR [edi]
-rex.R packuswb mm4,BYTE PTR [edi]
-rex.R packuswb mm4,WORD PTR [edi]
-rex.R packuswb mm4,DWORD PTR [edi]
-rex.R packuswb mm4,[edi]
+packuswb mm4,QWORD PTR [edi]
+packuswb mm4,BYTE PTR [edi]
+packuswb mm4,WORD PTR [edi]
+packuswb mm4,DWORD PTR [edi]
+packuswb mm4,[edi]
 rex packuswb mm0,QWORD PTR [rsi+0x616cb53]
 packuswb xmm5,xmm2
 packuswb xmm13,XMMWORD PTR [r10d*2+0x72eae407]
@@ -7871,9 +7926,9 @@ ds vpackuswb ymm15,ymm0,DWORD PTR [r15+r15*8]
 ds vpackuswb ymm15,ymm0,QWORD PTR [r15+r15*8]
 ds vpackuswb ymm15,ymm0,[r15+r15*8]
 vpackuswb ymm2,ymm4,YMMWORD PTR [rdi+rdx*4+0x43c38ef7]
+vpackuswb xmm14,xmm22,XMMWORD PTR [rax]
 vpackuswb xmm2{k2}{z},xmm0,xmm6
-es vpackuswb xmm13,xmm31,XMMWORD PTR [rcx+r10*1+0x57]
-vpackuswb xmm2{k4},xmm2,XMMWORD PTR [rsi+rsi*2+0xe0]
+vpackuswb xmm5{k2},xmm3,XMMWORD PTR [rax+rdi*1-0x7d4f2f94]
 {evex} vpackuswb ymm4,ymm2,ymm3
 ds vpackuswb ymm7{k5},ymm20,YMMWORD PTR [r10+rbx*2-0x37]
 vpackuswb ymm3{k7}{z},ymm5,YMMWORD PTR [rsi+rcx*2]
@@ -7916,22 +7971,12 @@ vpunpckhbw ymm7,ymm5,DWORD PTR [r14+r9*4]
 vpunpckhbw ymm7,ymm5,QWORD PTR [r14+r9*4]
 vpunpckhbw ymm7,ymm5,[r14+r9*4]
 ds vpunpckhbw ymm1,ymm2,YMMWORD PTR [rsi+0x77]
-vpunpckhbw xmm2{k4},xmm0,xmm5
-vpunpckhbw xmm24,xmm21,XMMWORD PTR [rsi+rsi*2-0x4c]
-{evex} vpunpckhbw xmm6,xmm1,XMMWORD PTR gs:[rdx+0x49]
-{evex} vpunpckhbw xmm6,xmm1,BYTE PTR gs:[rdx+0x49]
-{evex} vpunpckhbw xmm6,xmm1,WORD PTR gs:[rdx+0x49]
-{evex} vpunpckhbw xmm6,xmm1,DWORD PTR gs:[rdx+0x49]
-{evex} vpunpckhbw xmm6,xmm1,QWORD PTR gs:[rdx+0x49]
-{evex} vpunpckhbw xmm6,xmm1,gs:[rdx+0x49]
+{evex} vpunpckhbw xmm0,xmm3,XMMWORD PTR [rdx+rcx*4+0x24]
+vpunpckhbw xmm7{k4}{z},xmm6,xmm9
+vpunpckhbw xmm10{k1},xmm6,XMMWORD PTR [r9-0xe580c1b]
+vpunpckhbw ymm23,ymm6,YMMWORD PTR [r8]
 vpunpckhbw ymm0{k7}{z},ymm6,ymm2
-{evex} vpunpckhbw ymm8,ymm5,YMMWORD PTR gs:[rax+r11*8-0x620]
-{evex} vpunpckhbw ymm8,ymm5,BYTE PTR gs:[rax+r11*8-0x620]
-{evex} vpunpckhbw ymm8,ymm5,WORD PTR gs:[rax+r11*8-0x620]
-{evex} vpunpckhbw ymm8,ymm5,DWORD PTR gs:[rax+r11*8-0x620]
-{evex} vpunpckhbw ymm8,ymm5,QWORD PTR gs:[rax+r11*8-0x620]
-{evex} vpunpckhbw ymm8,ymm5,gs:[rax+r11*8-0x620]
-vpunpckhbw ymm7{k1},ymm2,YMMWORD PTR [rcx+0x42df9f10]
+vpunpckhbw ymm0{k1}{z},ymm7,YMMWORD PTR [rbx+rax*1+0x4e0]
 vpunpckhbw zmm1,zmm4,zmm3
 vpunpckhbw zmm5,zmm9,ZMMWORD PTR fs:[r11+r15*2+0x7d6e8c8c]
 vpunpckhbw zmm5,zmm9,BYTE PTR fs:[r11+r15*2+0x7d6e8c8c]
@@ -7952,10 +7997,11 @@ punpckhwd mm5,WORD PTR gs:[r14]
 punpckhwd mm5,DWORD PTR gs:[r14]
 punpckhwd mm5,gs:[r14]
 rex punpckhwd mm0,QWORD PTR [rdi+0x39]
-rex punpckhwd mm0,BYTE PTR [rdi+0x39]
-rex punpckhwd mm0,WORD PTR [rdi+0x39]
-rex punpckhwd mm0,DWORD PTR [rdi+0x39]
-rex punpckhwd mm0,[rdi+0x39]
+punpckhwd mm0,QWORD PTR [rdi+0x39]
+punpckhwd mm0,BYTE PTR [rdi+0x39]
+punpckhwd mm0,WORD PTR [rdi+0x39]
+punpckhwd mm0,DWORD PTR [rdi+0x39]
+punpckhwd mm0,[rdi+0x39]
 punpckhwd xmm5,xmm2
 punpckhwd xmm7,XMMWORD PTR [edx+r13d*2-0x54]
 punpckhwd xmm7,BYTE PTR [edx+r13d*2-0x54]
@@ -7985,31 +8031,27 @@ cs vpunpckhwd ymm6,ymm12,DWORD PTR [r8+r11*2]
 cs vpunpckhwd ymm6,ymm12,QWORD PTR [r8+r11*2]
 cs vpunpckhwd ymm6,ymm12,[r8+r11*2]
 vpunpckhwd ymm2,ymm4,YMMWORD PTR [rcx-0x73]
-vpunpckhwd xmm6{k3},xmm5,xmm5
-ss vpunpckhwd xmm0{k2}{z},xmm8,XMMWORD PTR [r14]
 {evex} vpunpckhwd xmm5,xmm3,XMMWORD PTR [rip+0x5d]
-vpunpckhwd ymm2{k2},ymm3,ymm7
-vpunpckhwd ymm12,ymm26,YMMWORD PTR [rcx+rcx*8+0x747d3751]
-ds vpunpckhwd ymm3{k5},ymm0,YMMWORD PTR [rip+0xffffffffdb9039ea]
-vpunpckhwd zmm6{k1}{z},zmm3,zmm4
-vpunpckhwd zmm25,zmm10,ZMMWORD PTR fs:[rip+0x7d]
-vpunpckhwd zmm25,zmm10,BYTE PTR fs:[rip+0x7d]
-vpunpckhwd zmm25,zmm10,WORD PTR fs:[rip+0x7d]
-vpunpckhwd zmm25,zmm10,DWORD PTR fs:[rip+0x7d]
-vpunpckhwd zmm25,zmm10,QWORD PTR fs:[rip+0x7d]
-vpunpckhwd zmm25,zmm10,fs:[rip+0x7d]
-vpunpckhwd zmm3{k4},zmm5,ZMMWORD PTR [rdx]
-vpunpckhwd zmm3{k4},zmm5,BYTE PTR [rdx]
-vpunpckhwd zmm3{k4},zmm5,WORD PTR [rdx]
-vpunpckhwd zmm3{k4},zmm5,DWORD PTR [rdx]
-vpunpckhwd zmm3{k4},zmm5,QWORD PTR [rdx]
-vpunpckhwd zmm3{k4},zmm5,[rdx]
+vpunpckhwd xmm23{k5},xmm22,xmm19
+ss vpunpckhwd xmm0{k2}{z},xmm8,XMMWORD PTR [r14]
+{evex} vpunpckhwd ymm2,ymm5,YMMWORD PTR [rax+riz*1]
+vpunpckhwd ymm5{k5},ymm30,ymm26
+vpunpckhwd ymm6{k2},ymm26,YMMWORD PTR [rax+rbp*4+0x3abd739d]
+vpunpckhwd zmm13,zmm17,zmm27
+ds vpunpckhwd zmm3{k4},zmm7,ZMMWORD PTR [rdi+0x6c698c8a]
+ds vpunpckhwd zmm3{k4},zmm7,BYTE PTR [rdi+0x6c698c8a]
+ds vpunpckhwd zmm3{k4},zmm7,WORD PTR [rdi+0x6c698c8a]
+ds vpunpckhwd zmm3{k4},zmm7,DWORD PTR [rdi+0x6c698c8a]
+ds vpunpckhwd zmm3{k4},zmm7,QWORD PTR [rdi+0x6c698c8a]
+ds vpunpckhwd zmm3{k4},zmm7,[rdi+0x6c698c8a]
+vpunpckhwd zmm1{k3}{z},zmm30,ZMMWORD PTR [r13+r11*1+0xe00]
 punpckhdq mm5,mm5
 ds rex.R punpckhdq mm5,QWORD PTR [rdi]
-ds rex.R punpckhdq mm5,BYTE PTR [rdi]
-ds rex.R punpckhdq mm5,WORD PTR [rdi]
-ds rex.R punpckhdq mm5,DWORD PTR [rdi]
-ds rex.R punpckhdq mm5,[rdi]
+ds punpckhdq mm5,QWORD PTR [rdi]
+ds punpckhdq mm5,BYTE PTR [rdi]
+ds punpckhdq mm5,WORD PTR [rdi]
+ds punpckhdq mm5,DWORD PTR [rdi]
+ds punpckhdq mm5,[rdi]
 punpckhdq mm2,QWORD PTR [eax+ecx*1]
 punpckhdq xmm4,xmm2
 cs punpckhdq xmm11,XMMWORD PTR [r10-0x62cd1866]
@@ -8035,7 +8077,7 @@ ds vpunpckhdq ymm5,ymm13,DWORD PTR [rdx+0x6c]
 ds vpunpckhdq ymm5,ymm13,QWORD PTR [rdx+0x6c]
 ds vpunpckhdq ymm5,ymm13,[rdx+0x6c]
 vpunpckhdq ymm1,ymm1,YMMWORD PTR [rdi+rbx*2]
-vpunpckhdq xmm1{k7}{z},xmm0,xmm1
+{evex} vpunpckhdq xmm7,xmm6,xmm0
 ss vpunpckhdq xmm29{k4},xmm26,DWORD BCST [r10+r9*4-0x562f55f6]
 ss vpunpckhdq xmm29{k4},xmm26,DWORD BCST BYTE PTR [r10+r9*4-0x562f55f6]
 ss vpunpckhdq xmm29{k4},xmm26,DWORD BCST WORD PTR [r10+r9*4-0x562f55f6]
@@ -8045,14 +8087,14 @@ vpunpckhdq xmm2{k4}{z},xmm7,DWORD BCST [rbp+rcx*1-0xf8]
 {evex} vpunpckhdq ymm0,ymm0,ymm0
 ss vpunpckhdq ymm18{k4}{z},ymm15,DWORD BCST [rax+r14*1-0x1b0]
 vpunpckhdq ymm1{k7}{z},ymm5,YMMWORD PTR [rsi]
-vpunpckhdq zmm7{k4}{z},zmm5,zmm3
-ds vpunpckhdq zmm24{k6}{z},zmm21,DWORD BCST [r8+rbp*2]
-vpunpckhdq zmm4,zmm6,ZMMWORD PTR [rdx+0x73561c73]
-vpunpckhdq zmm4,zmm6,BYTE PTR [rdx+0x73561c73]
-vpunpckhdq zmm4,zmm6,WORD PTR [rdx+0x73561c73]
-vpunpckhdq zmm4,zmm6,DWORD PTR [rdx+0x73561c73]
-vpunpckhdq zmm4,zmm6,QWORD PTR [rdx+0x73561c73]
-vpunpckhdq zmm4,zmm6,[rdx+0x73561c73]
+vpunpckhdq zmm16,zmm24,zmm18
+vpunpckhdq zmm6,zmm6,DWORD BCST [rdx+rdx*4]
+vpunpckhdq zmm21{k3}{z},zmm23,ZMMWORD PTR [r13-0x2000]
+vpunpckhdq zmm21{k3}{z},zmm23,BYTE PTR [r13-0x2000]
+vpunpckhdq zmm21{k3}{z},zmm23,WORD PTR [r13-0x2000]
+vpunpckhdq zmm21{k3}{z},zmm23,DWORD PTR [r13-0x2000]
+vpunpckhdq zmm21{k3}{z},zmm23,QWORD PTR [r13-0x2000]
+vpunpckhdq zmm21{k3}{z},zmm23,[r13-0x2000]
 packssdw mm7,mm0
 ss packssdw mm3,QWORD PTR [r14+0x133f7e5]
 ss packssdw mm3,BYTE PTR [r14+0x133f7e5]
@@ -8094,28 +8136,24 @@ vpackssdw ymm6,ymm7,WORD PTR [rbp+0x1c]
 vpackssdw ymm6,ymm7,DWORD PTR [rbp+0x1c]
 vpackssdw ymm6,ymm7,QWORD PTR [rbp+0x1c]
 vpackssdw ymm6,ymm7,[rbp+0x1c]
-vpackssdw xmm3{k4}{z},xmm6,xmm2
-vpackssdw xmm19{k5},xmm23,XMMWORD PTR [r13+0x2466ae6]
+vpackssdw xmm28,xmm14,xmm9
 es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST [rdi-0x44]
 es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST BYTE PTR [rdi-0x44]
 es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST WORD PTR [rdi-0x44]
 es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST DWORD PTR [rdi-0x44]
 es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST QWORD PTR [rdi-0x44]
-vpackssdw ymm2{k1}{z},ymm2,ymm5
-vpackssdw ymm3,ymm22,DWORD BCST gs:[r8]
-vpackssdw ymm3,ymm22,DWORD BCST BYTE PTR gs:[r8]
-vpackssdw ymm3,ymm22,DWORD BCST WORD PTR gs:[r8]
-vpackssdw ymm3,ymm22,DWORD BCST DWORD PTR gs:[r8]
-vpackssdw ymm3,ymm22,DWORD BCST QWORD PTR gs:[r8]
-vpackssdw ymm1{k5},ymm7,DWORD BCST [rcx*2+0x3a8bab57]
-vpackssdw zmm3{k4},zmm3,zmm2
+vpackssdw xmm19{k5},xmm23,XMMWORD PTR [r13+0x2466ae6]
+{evex} vpackssdw ymm13,ymm6,ymm5
+ss vpackssdw ymm0,ymm1,DWORD BCST [rbx-0xec]
+vpackssdw ymm16{k6},ymm11,YMMWORD PTR [rbx+rdi*1]
+vpackssdw zmm5,zmm0,ZMMWORD PTR [rax]
+vpackssdw zmm5,zmm0,BYTE PTR [rax]
+vpackssdw zmm5,zmm0,WORD PTR [rax]
+vpackssdw zmm5,zmm0,DWORD PTR [rax]
+vpackssdw zmm5,zmm0,QWORD PTR [rax]
+vpackssdw zmm5,zmm0,[rax]
+vpackssdw zmm23{k5}{z},zmm20,zmm31
 vpackssdw zmm0,zmm20,DWORD BCST [rip+0xffffffffe308cb3b]
-ss vpackssdw zmm2,zmm1,ZMMWORD PTR [rbx+rax*8-0x1300]
-ss vpackssdw zmm2,zmm1,BYTE PTR [rbx+rax*8-0x1300]
-ss vpackssdw zmm2,zmm1,WORD PTR [rbx+rax*8-0x1300]
-ss vpackssdw zmm2,zmm1,DWORD PTR [rbx+rax*8-0x1300]
-ss vpackssdw zmm2,zmm1,QWORD PTR [rbx+rax*8-0x1300]
-ss vpackssdw zmm2,zmm1,[rbx+rax*8-0x1300]
 punpcklqdq xmm1,xmm7
 ss punpcklqdq xmm7,XMMWORD PTR [r12+rax*2-0x20]
 ss punpcklqdq xmm7,BYTE PTR [r12+rax*2-0x20]
@@ -8157,9 +8195,9 @@ vpunpcklqdq xmm7,xmm4,QWORD BCST BYTE PTR [rsp+rdi*4]
 vpunpcklqdq xmm7,xmm4,QWORD BCST WORD PTR [rsp+rdi*4]
 vpunpcklqdq xmm7,xmm4,QWORD BCST DWORD PTR [rsp+rdi*4]
 vpunpcklqdq xmm7,xmm4,QWORD BCST QWORD PTR [rsp+rdi*4]
-vpunpcklqdq ymm4{k3},ymm3,ymm6
-vpunpcklqdq ymm3{k4},ymm17,QWORD BCST [r12+r13*2]
+vpunpcklqdq ymm28,ymm14,ymm2
 ds vpunpcklqdq ymm4,ymm1,QWORD BCST [rax]
+vpunpcklqdq ymm29{k3},ymm10,YMMWORD PTR [r14+r9*1-0x6374c6b0]
 vpunpcklqdq zmm6,zmm1,zmm6
 ss vpunpcklqdq zmm7{k4},zmm7,ZMMWORD PTR [r9+r11*4-0x1b]
 ss vpunpcklqdq zmm7{k4},zmm7,BYTE PTR [r9+r11*4-0x1b]
@@ -8197,19 +8235,23 @@ vpunpckhqdq ymm0,ymm4,WORD PTR [rbp+0x33]
 vpunpckhqdq ymm0,ymm4,DWORD PTR [rbp+0x33]
 vpunpckhqdq ymm0,ymm4,QWORD PTR [rbp+0x33]
 vpunpckhqdq ymm0,ymm4,[rbp+0x33]
-vpunpckhqdq xmm4{k7}{z},xmm0,xmm4
-vpunpckhqdq xmm15{k3},xmm4,QWORD BCST fs:[rbx+0x5cca89ab]
-vpunpckhqdq xmm15{k3},xmm4,QWORD BCST BYTE PTR fs:[rbx+0x5cca89ab]
-vpunpckhqdq xmm15{k3},xmm4,QWORD BCST WORD PTR fs:[rbx+0x5cca89ab]
-vpunpckhqdq xmm15{k3},xmm4,QWORD BCST DWORD PTR fs:[rbx+0x5cca89ab]
-vpunpckhqdq xmm15{k3},xmm4,QWORD BCST QWORD PTR fs:[rbx+0x5cca89ab]
-vpunpckhqdq xmm5,xmm2,QWORD BCST [rsi+rdi*1+0x158]
-vpunpckhqdq xmm5,xmm2,QWORD BCST BYTE PTR [rsi+rdi*1+0x158]
-vpunpckhqdq xmm5,xmm2,QWORD BCST WORD PTR [rsi+rdi*1+0x158]
-vpunpckhqdq xmm5,xmm2,QWORD BCST DWORD PTR [rsi+rdi*1+0x158]
-vpunpckhqdq xmm5,xmm2,QWORD BCST QWORD PTR [rsi+rdi*1+0x158]
+vpunpckhqdq xmm7,xmm23,xmm8
+vpunpckhqdq xmm1{k2},xmm6,QWORD BCST gs:[rdx+0x20]
+vpunpckhqdq xmm1{k2},xmm6,QWORD BCST BYTE PTR gs:[rdx+0x20]
+vpunpckhqdq xmm1{k2},xmm6,QWORD BCST WORD PTR gs:[rdx+0x20]
+vpunpckhqdq xmm1{k2},xmm6,QWORD BCST DWORD PTR gs:[rdx+0x20]
+vpunpckhqdq xmm1{k2},xmm6,QWORD BCST QWORD PTR gs:[rdx+0x20]
+vpunpckhqdq xmm10,xmm18,QWORD BCST [r9+rdx*2]
+vpunpckhqdq xmm10,xmm18,QWORD BCST BYTE PTR [r9+rdx*2]
+vpunpckhqdq xmm10,xmm18,QWORD BCST WORD PTR [r9+rdx*2]
+vpunpckhqdq xmm10,xmm18,QWORD BCST DWORD PTR [r9+rdx*2]
+vpunpckhqdq xmm10,xmm18,QWORD BCST QWORD PTR [r9+rdx*2]
 {evex} vpunpckhqdq ymm6,ymm2,ymm2
 vpunpckhqdq ymm25{k7},ymm1,QWORD BCST fs:[rbx+r11*4]
+vpunpckhqdq ymm25{k7},ymm1,QWORD BCST BYTE PTR fs:[rbx+r11*4]
+vpunpckhqdq ymm25{k7},ymm1,QWORD BCST WORD PTR fs:[rbx+r11*4]
+vpunpckhqdq ymm25{k7},ymm1,QWORD BCST DWORD PTR fs:[rbx+r11*4]
+vpunpckhqdq ymm25{k7},ymm1,QWORD BCST QWORD PTR fs:[rbx+r11*4]
 vpunpckhqdq ymm5{k1}{z},ymm3,YMMWORD PTR [rcx+0x2bdcbd92]
 vpunpckhqdq zmm0,zmm7,zmm5
 vpunpckhqdq zmm30,zmm28,QWORD BCST [rsp+r12*4+0x398]
@@ -8221,10 +8263,11 @@ vpunpckhqdq zmm0{k2},zmm6,QWORD PTR fs:[rdx+0x1200]
 vpunpckhqdq zmm0{k2},zmm6,fs:[rdx+0x1200]
 movd mm6,ecx
 es rex.RX movd mm0,DWORD PTR [r15*2-0x50]
-es rex.RX movd mm0,BYTE PTR [r15*2-0x50]
-es rex.RX movd mm0,WORD PTR [r15*2-0x50]
-es rex.RX movd mm0,QWORD PTR [r15*2-0x50]
-es rex.RX movd mm0,[r15*2-0x50]
+es movd mm0,DWORD PTR [r15*2-0x50]
+es movd mm0,BYTE PTR [r15*2-0x50]
+es movd mm0,WORD PTR [r15*2-0x50]
+es movd mm0,QWORD PTR [r15*2-0x50]
+es movd mm0,[r15*2-0x50]
 movd mm0,DWORD PTR [rax+rax*1+0x56]
 movq mm3,rcx
 movq mm1,QWORD PTR [r8d+r15d*2+0x771ecdf7]
@@ -8298,42 +8341,42 @@ ss vmovdqa ymm0,DWORD PTR [r15-0x54aebdd2]
 ss vmovdqa ymm0,QWORD PTR [r15-0x54aebdd2]
 ss vmovdqa ymm0,[r15-0x54aebdd2]
 vmovdqa ymm3,YMMWORD PTR [rax+rcx*8]
-vmovdqa32 xmm0{k2}{z},xmm7
-vmovdqa32 xmm16{k5},XMMWORD PTR fs:[rsi+r9*8+0x13]
-vmovdqa32 xmm16{k5},BYTE PTR fs:[rsi+r9*8+0x13]
-vmovdqa32 xmm16{k5},WORD PTR fs:[rsi+r9*8+0x13]
-vmovdqa32 xmm16{k5},DWORD PTR fs:[rsi+r9*8+0x13]
-vmovdqa32 xmm16{k5},QWORD PTR fs:[rsi+r9*8+0x13]
-vmovdqa32 xmm16{k5},fs:[rsi+r9*8+0x13]
 vmovdqa32 xmm4,XMMWORD PTR [rdi+rdx*2]
 vmovdqa32 xmm4,BYTE PTR [rdi+rdx*2]
 vmovdqa32 xmm4,WORD PTR [rdi+rdx*2]
 vmovdqa32 xmm4,DWORD PTR [rdi+rdx*2]
 vmovdqa32 xmm4,QWORD PTR [rdi+rdx*2]
 vmovdqa32 xmm4,[rdi+rdx*2]
-vmovdqa32 ymm5{k4}{z},ymm4
-vmovdqa32 ymm7{k7},YMMWORD PTR [r15+rcx*8]
-vmovdqa32 ymm7{k7},BYTE PTR [r15+rcx*8]
-vmovdqa32 ymm7{k7},WORD PTR [r15+rcx*8]
-vmovdqa32 ymm7{k7},DWORD PTR [r15+rcx*8]
-vmovdqa32 ymm7{k7},QWORD PTR [r15+rcx*8]
-vmovdqa32 ymm7{k7},[r15+rcx*8]
-vmovdqa32 ymm3{k6}{z},YMMWORD PTR [rax]
-vmovdqa32 zmm2{k3},zmm3
-vmovdqa32 zmm6,ZMMWORD PTR [r11+r12*1+0x12a23330]
-vmovdqa32 zmm6,BYTE PTR [r11+r12*1+0x12a23330]
-vmovdqa32 zmm6,WORD PTR [r11+r12*1+0x12a23330]
-vmovdqa32 zmm6,DWORD PTR [r11+r12*1+0x12a23330]
-vmovdqa32 zmm6,QWORD PTR [r11+r12*1+0x12a23330]
-vmovdqa32 zmm6,[r11+r12*1+0x12a23330]
+vmovdqa32 xmm13{k2},xmm18
+vmovdqa32 xmm16{k5},XMMWORD PTR fs:[rsi+r9*8+0x13]
+vmovdqa32 xmm16{k5},BYTE PTR fs:[rsi+r9*8+0x13]
+vmovdqa32 xmm16{k5},WORD PTR fs:[rsi+r9*8+0x13]
+vmovdqa32 xmm16{k5},DWORD PTR fs:[rsi+r9*8+0x13]
+vmovdqa32 xmm16{k5},QWORD PTR fs:[rsi+r9*8+0x13]
+vmovdqa32 xmm16{k5},fs:[rsi+r9*8+0x13]
+vmovdqa32 ymm7,ymm0
+vmovdqa32 ymm8{k3}{z},YMMWORD PTR [rdx+r12*1]
+vmovdqa32 ymm8{k3}{z},BYTE PTR [rdx+r12*1]
+vmovdqa32 ymm8{k3}{z},WORD PTR [rdx+r12*1]
+vmovdqa32 ymm8{k3}{z},DWORD PTR [rdx+r12*1]
+vmovdqa32 ymm8{k3}{z},QWORD PTR [rdx+r12*1]
+vmovdqa32 ymm8{k3}{z},[rdx+r12*1]
+cs vmovdqa32 ymm0{k7},YMMWORD PTR [rdi+0x19]
+vmovdqa32 zmm5,zmm27
 ds vmovdqa32 zmm7{k1}{z},ZMMWORD PTR [rsp+rbp*1]
-vmovdqa64 xmm3{k1}{z},xmm3
-ds vmovdqa64 xmm11,XMMWORD PTR [r14]
-ds vmovdqa64 xmm11,BYTE PTR [r14]
-ds vmovdqa64 xmm11,WORD PTR [r14]
-ds vmovdqa64 xmm11,DWORD PTR [r14]
-ds vmovdqa64 xmm11,QWORD PTR [r14]
-ds vmovdqa64 xmm11,[r14]
+ds vmovdqa32 zmm7{k1}{z},BYTE PTR [rsp+rbp*1]
+ds vmovdqa32 zmm7{k1}{z},WORD PTR [rsp+rbp*1]
+ds vmovdqa32 zmm7{k1}{z},DWORD PTR [rsp+rbp*1]
+ds vmovdqa32 zmm7{k1}{z},QWORD PTR [rsp+rbp*1]
+ds vmovdqa32 zmm7{k1}{z},[rsp+rbp*1]
+vmovdqa32 zmm9{k5},ZMMWORD PTR [r13+r9*4-0x12c0]
+vmovdqa64 xmm2,xmm6
+es vmovdqa64 xmm31{k5}{z},XMMWORD PTR [rbx+rdx*2-0x4a0]
+es vmovdqa64 xmm31{k5}{z},BYTE PTR [rbx+rdx*2-0x4a0]
+es vmovdqa64 xmm31{k5}{z},WORD PTR [rbx+rdx*2-0x4a0]
+es vmovdqa64 xmm31{k5}{z},DWORD PTR [rbx+rdx*2-0x4a0]
+es vmovdqa64 xmm31{k5}{z},QWORD PTR [rbx+rdx*2-0x4a0]
+es vmovdqa64 xmm31{k5}{z},[rbx+rdx*2-0x4a0]
 vmovdqa64 xmm5{k3},XMMWORD PTR [rbx+rsi*1-0x573c2a9b]
 vmovdqa64 ymm0,ymm4
 vmovdqa64 ymm22{k5},YMMWORD PTR [r11]
@@ -8380,43 +8423,43 @@ cs vmovdqu ymm8,DWORD PTR [rax]
 cs vmovdqu ymm8,QWORD PTR [rax]
 cs vmovdqu ymm8,[rax]
 vmovdqu ymm1,YMMWORD PTR [rcx+0x1b]
-vmovdqu32 xmm0{k4},xmm5
-es vmovdqu32 xmm25,XMMWORD PTR [rsp]
-es vmovdqu32 xmm25,BYTE PTR [rsp]
-es vmovdqu32 xmm25,WORD PTR [rsp]
-es vmovdqu32 xmm25,DWORD PTR [rsp]
-es vmovdqu32 xmm25,QWORD PTR [rsp]
-es vmovdqu32 xmm25,[rsp]
-vmovdqu32 xmm5{k4}{z},XMMWORD PTR [rdi+rdi*8-0x4d]
-vmovdqu32 ymm1{k6},ymm4
-vmovdqu32 ymm26,YMMWORD PTR [rdx]
-vmovdqu32 ymm26,BYTE PTR [rdx]
-vmovdqu32 ymm26,WORD PTR [rdx]
-vmovdqu32 ymm26,DWORD PTR [rdx]
-vmovdqu32 ymm26,QWORD PTR [rdx]
-vmovdqu32 ymm26,[rdx]
-vmovdqu32 ymm5{k6},YMMWORD PTR [rsi+0xedf666f]
-vmovdqu32 zmm4{k7},zmm1
-vmovdqu32 zmm10{k4}{z},ZMMWORD PTR [rsp+r10*8]
-vmovdqu32 zmm10{k4}{z},BYTE PTR [rsp+r10*8]
-vmovdqu32 zmm10{k4}{z},WORD PTR [rsp+r10*8]
-vmovdqu32 zmm10{k4}{z},DWORD PTR [rsp+r10*8]
-vmovdqu32 zmm10{k4}{z},QWORD PTR [rsp+r10*8]
-vmovdqu32 zmm10{k4}{z},[rsp+r10*8]
-cs vmovdqu32 zmm6,ZMMWORD PTR [rcx-0x56d5e343]
-vmovdqu64 xmm4{k4},xmm4
-vmovdqu64 xmm13{k5}{z},XMMWORD PTR [rsi]
-vmovdqu64 xmm13{k5}{z},BYTE PTR [rsi]
-vmovdqu64 xmm13{k5}{z},WORD PTR [rsi]
-vmovdqu64 xmm13{k5}{z},DWORD PTR [rsi]
-vmovdqu64 xmm13{k5}{z},QWORD PTR [rsi]
-vmovdqu64 xmm13{k5}{z},[rsi]
-vmovdqu64 xmm7,XMMWORD PTR gs:[rsp+rbp*1-0x33685717]
-vmovdqu64 xmm7,BYTE PTR gs:[rsp+rbp*1-0x33685717]
-vmovdqu64 xmm7,WORD PTR gs:[rsp+rbp*1-0x33685717]
-vmovdqu64 xmm7,DWORD PTR gs:[rsp+rbp*1-0x33685717]
-vmovdqu64 xmm7,QWORD PTR gs:[rsp+rbp*1-0x33685717]
-vmovdqu64 xmm7,gs:[rsp+rbp*1-0x33685717]
+vmovdqu32 xmm6,XMMWORD PTR [rdx]
+vmovdqu32 xmm6,BYTE PTR [rdx]
+vmovdqu32 xmm6,WORD PTR [rdx]
+vmovdqu32 xmm6,DWORD PTR [rdx]
+vmovdqu32 xmm6,QWORD PTR [rdx]
+vmovdqu32 xmm6,[rdx]
+vmovdqu32 xmm31{k4},xmm2
+es vmovdqu32 xmm30{k1},XMMWORD PTR [r14+r15*4]
+vmovdqu32 ymm4,YMMWORD PTR [rdi+rdx*1]
+vmovdqu32 ymm4,BYTE PTR [rdi+rdx*1]
+vmovdqu32 ymm4,WORD PTR [rdi+rdx*1]
+vmovdqu32 ymm4,DWORD PTR [rdi+rdx*1]
+vmovdqu32 ymm4,QWORD PTR [rdi+rdx*1]
+vmovdqu32 ymm4,[rdi+rdx*1]
+vmovdqu32 ymm15{k4},ymm18
+vmovdqu32 ymm8{k3},YMMWORD PTR gs:[rcx]
+vmovdqu32 ymm8{k3},BYTE PTR gs:[rcx]
+vmovdqu32 ymm8{k3},WORD PTR gs:[rcx]
+vmovdqu32 ymm8{k3},DWORD PTR gs:[rcx]
+vmovdqu32 ymm8{k3},QWORD PTR gs:[rcx]
+vmovdqu32 ymm8{k3},gs:[rcx]
+vmovdqu32 zmm6,ZMMWORD PTR [rsi+0xb00]
+vmovdqu32 zmm6,BYTE PTR [rsi+0xb00]
+vmovdqu32 zmm6,WORD PTR [rsi+0xb00]
+vmovdqu32 zmm6,DWORD PTR [rsi+0xb00]
+vmovdqu32 zmm6,QWORD PTR [rsi+0xb00]
+vmovdqu32 zmm6,[rsi+0xb00]
+vmovdqu32 zmm30{k2}{z},zmm10
+vmovdqu32 zmm25{k6},ZMMWORD PTR [r12+r8*8-0xa40]
+vmovdqu64 xmm5,XMMWORD PTR [rax]
+vmovdqu64 xmm5,BYTE PTR [rax]
+vmovdqu64 xmm5,WORD PTR [rax]
+vmovdqu64 xmm5,DWORD PTR [rax]
+vmovdqu64 xmm5,QWORD PTR [rax]
+vmovdqu64 xmm5,[rax]
+vmovdqu64 xmm13{k5}{z},xmm10
+vmovdqu64 xmm26{k3},XMMWORD PTR [r11+r9*1]
 vmovdqu64 ymm4,ymm5
 ds vmovdqu64 ymm4{k4}{z},YMMWORD PTR [r14+r9*8-0x680]
 ds vmovdqu64 ymm4{k4}{z},BYTE PTR [r14+r9*8-0x680]
@@ -8449,30 +8492,30 @@ vmovdqu8 ymm17{k7},DWORD PTR [r13-0xde0]
 vmovdqu8 ymm17{k7},QWORD PTR [r13-0xde0]
 vmovdqu8 ymm17{k7},[r13-0xde0]
 ds vmovdqu8 ymm4,YMMWORD PTR [rbx]
-vmovdqu8 zmm3{k4},zmm3
+vmovdqu8 zmm5,ZMMWORD PTR [rdi+0x66]
+vmovdqu8 zmm5,BYTE PTR [rdi+0x66]
+vmovdqu8 zmm5,WORD PTR [rdi+0x66]
+vmovdqu8 zmm5,DWORD PTR [rdi+0x66]
+vmovdqu8 zmm5,QWORD PTR [rdi+0x66]
+vmovdqu8 zmm5,[rdi+0x66]
+vmovdqu8 zmm23{k7}{z},zmm27
 vmovdqu8 zmm8{k1}{z},ZMMWORD PTR [r13+rcx*2+0x41]
-vmovdqu8 zmm8{k1}{z},BYTE PTR [r13+rcx*2+0x41]
-vmovdqu8 zmm8{k1}{z},WORD PTR [r13+rcx*2+0x41]
-vmovdqu8 zmm8{k1}{z},DWORD PTR [r13+rcx*2+0x41]
-vmovdqu8 zmm8{k1}{z},QWORD PTR [r13+rcx*2+0x41]
-vmovdqu8 zmm8{k1}{z},[r13+rcx*2+0x41]
-ss vmovdqu8 zmm3,ZMMWORD PTR [rbp-0x1e40]
-vmovdqu16 xmm3{k2}{z},xmm1
-vmovdqu16 xmm15,XMMWORD PTR [r13*1+0x45a7e623]
-vmovdqu16 xmm15,BYTE PTR [r13*1+0x45a7e623]
-vmovdqu16 xmm15,WORD PTR [r13*1+0x45a7e623]
-vmovdqu16 xmm15,DWORD PTR [r13*1+0x45a7e623]
-vmovdqu16 xmm15,QWORD PTR [r13*1+0x45a7e623]
-vmovdqu16 xmm15,[r13*1+0x45a7e623]
-ds vmovdqu16 xmm2{k7}{z},XMMWORD PTR [rip+0xb7b561c]
-vmovdqu16 ymm6{k3}{z},ymm5
-ss vmovdqu16 ymm16,YMMWORD PTR [rdx+riz*1]
-ss vmovdqu16 ymm16,BYTE PTR [rdx+riz*1]
-ss vmovdqu16 ymm16,WORD PTR [rdx+riz*1]
-ss vmovdqu16 ymm16,DWORD PTR [rdx+riz*1]
-ss vmovdqu16 ymm16,QWORD PTR [rdx+riz*1]
-ss vmovdqu16 ymm16,[rdx+riz*1]
-vmovdqu16 ymm3{k1},YMMWORD PTR [rsi]
+vmovdqu16 xmm0,xmm4
+vmovdqu16 xmm3{k6}{z},XMMWORD PTR [r8+rdi*8]
+vmovdqu16 xmm3{k6}{z},BYTE PTR [r8+rdi*8]
+vmovdqu16 xmm3{k6}{z},WORD PTR [r8+rdi*8]
+vmovdqu16 xmm3{k6}{z},DWORD PTR [r8+rdi*8]
+vmovdqu16 xmm3{k6}{z},QWORD PTR [r8+rdi*8]
+vmovdqu16 xmm3{k6}{z},[r8+rdi*8]
+es vmovdqu16 xmm0,XMMWORD PTR [rdi+rdi*4-0x7a0]
+vmovdqu16 ymm6,YMMWORD PTR [rdi]
+vmovdqu16 ymm6,BYTE PTR [rdi]
+vmovdqu16 ymm6,WORD PTR [rdi]
+vmovdqu16 ymm6,DWORD PTR [rdi]
+vmovdqu16 ymm6,QWORD PTR [rdi]
+vmovdqu16 ymm6,[rdi]
+vmovdqu16 ymm20{k1},ymm24
+es vmovdqu16 ymm10{k5}{z},YMMWORD PTR [r10+r10*1+0x5e568e7c]
 vmovdqu16 zmm7,zmm1
 vmovdqu16 zmm18{k1},ZMMWORD PTR [rsp+r13*4+0x1fc0]
 vmovdqu16 zmm18{k1},BYTE PTR [rsp+r13*4+0x1fc0]
@@ -8532,14 +8575,14 @@ vpshufd xmm2{k7}{z},XMMWORD PTR [rsp+rdx*4],0xaa
 {evex} vpshufd ymm6,ymm0,0x17
 ds vpshufd ymm0{k3}{z},YMMWORD PTR [r14],0x27
 vpshufd ymm1{k3}{z},DWORD BCST [rdi+rax*8],0x80
-vpshufd zmm7{k6}{z},zmm7,0xb6
-ds vpshufd zmm9{k1},ZMMWORD PTR [rsp+rdx*1+0x46],0xef
-ds vpshufd zmm9{k1},BYTE PTR [rsp+rdx*1+0x46],0xef
-ds vpshufd zmm9{k1},WORD PTR [rsp+rdx*1+0x46],0xef
-ds vpshufd zmm9{k1},DWORD PTR [rsp+rdx*1+0x46],0xef
-ds vpshufd zmm9{k1},QWORD PTR [rsp+rdx*1+0x46],0xef
-ds vpshufd zmm9{k1},[rsp+rdx*1+0x46],0xef
 vpshufd zmm6,ZMMWORD PTR [rcx+0x600],0xb4
+vpshufd zmm6,BYTE PTR [rcx+0x600],0xb4
+vpshufd zmm6,WORD PTR [rcx+0x600],0xb4
+vpshufd zmm6,DWORD PTR [rcx+0x600],0xb4
+vpshufd zmm6,QWORD PTR [rcx+0x600],0xb4
+vpshufd zmm6,[rcx+0x600],0xb4
+vpshufd zmm18{k7}{z},zmm12,0xf3
+ds vpshufd zmm9{k1},ZMMWORD PTR [rsp+rdx*1+0x46],0xef
 pshufhw xmm5,xmm3,0x79
 pshufhw xmm11,XMMWORD PTR fs:[rcx],0xf1
 pshufhw xmm11,BYTE PTR fs:[rcx],0xf1
@@ -8580,14 +8623,14 @@ ds {evex} vpshufhw xmm5,XMMWORD PTR [rax],0x85
 {evex} vpshufhw ymm5,ymm3,0x41
 es vpshufhw ymm23{k5}{z},YMMWORD PTR [rdi+r15*1+0x58],0xf6
 vpshufhw ymm3{k6},YMMWORD PTR [rax+0x3b3210ec],0x4a
+vpshufhw zmm22,ZMMWORD PTR [rdi+r8*4-0x35],0xad
+vpshufhw zmm22,BYTE PTR [rdi+r8*4-0x35],0xad
+vpshufhw zmm22,WORD PTR [rdi+r8*4-0x35],0xad
+vpshufhw zmm22,DWORD PTR [rdi+r8*4-0x35],0xad
+vpshufhw zmm22,QWORD PTR [rdi+r8*4-0x35],0xad
+vpshufhw zmm22,[rdi+r8*4-0x35],0xad
 vpshufhw zmm0{k6},zmm5,0xff
-es vpshufhw zmm18,ZMMWORD PTR [rip+0xffffffffffffff89],0xa2
-es vpshufhw zmm18,BYTE PTR [rip+0xffffffffffffff89],0xa2
-es vpshufhw zmm18,WORD PTR [rip+0xffffffffffffff89],0xa2
-es vpshufhw zmm18,DWORD PTR [rip+0xffffffffffffff89],0xa2
-es vpshufhw zmm18,QWORD PTR [rip+0xffffffffffffff89],0xa2
-es vpshufhw zmm18,[rip+0xffffffffffffff89],0xa2
-vpshufhw zmm3{k3}{z},ZMMWORD PTR [rdx],0xce
+es vpshufhw zmm6{k6},ZMMWORD PTR [rdx],0xba
 pshuflw xmm3,xmm7,0x7f
 pshuflw xmm14,XMMWORD PTR fs:[r11d],0x30
 pshuflw xmm14,BYTE PTR fs:[r11d],0x30
@@ -8617,25 +8660,25 @@ ds vpshuflw ymm8,DWORD PTR [rdx-0x7],0xff
 ds vpshuflw ymm8,QWORD PTR [rdx-0x7],0xff
 ds vpshuflw ymm8,[rdx-0x7],0xff
 vpshuflw ymm4,YMMWORD PTR [rbx+rdi*1],0x21
-vpshuflw xmm4{k1},xmm5,0xc3
+{evex} vpshuflw xmm1,XMMWORD PTR [rax+0x499e6625],0x5a
+vpshuflw xmm17{k3},xmm31,0xdf
 {evex} vpshuflw xmm9,XMMWORD PTR fs:[r9*8+0x3520f3b8],0xa9
 {evex} vpshuflw xmm9,BYTE PTR fs:[r9*8+0x3520f3b8],0xa9
 {evex} vpshuflw xmm9,WORD PTR fs:[r9*8+0x3520f3b8],0xa9
 {evex} vpshuflw xmm9,DWORD PTR fs:[r9*8+0x3520f3b8],0xa9
 {evex} vpshuflw xmm9,QWORD PTR fs:[r9*8+0x3520f3b8],0xa9
 {evex} vpshuflw xmm9,fs:[r9*8+0x3520f3b8],0xa9
-vpshuflw xmm1{k4}{z},XMMWORD PTR [rdi],0x3b
-vpshuflw ymm3{k1}{z},ymm4,0x4f
-vpshuflw ymm28,YMMWORD PTR [r14+rbx*2],0xe7
+vpshuflw ymm17,ymm6,0x63
 ss vpshuflw ymm7{k5}{z},YMMWORD PTR [rdx],0xb7
-vpshuflw zmm0{k7},zmm4,0xbb
-cs vpshuflw zmm9,ZMMWORD PTR [rsi+r13*8],0x2
-cs vpshuflw zmm9,BYTE PTR [rsi+r13*8],0x2
-cs vpshuflw zmm9,WORD PTR [rsi+r13*8],0x2
-cs vpshuflw zmm9,DWORD PTR [rsi+r13*8],0x2
-cs vpshuflw zmm9,QWORD PTR [rsi+r13*8],0x2
-cs vpshuflw zmm9,[rsi+r13*8],0x2
-vpshuflw zmm5{k2}{z},ZMMWORD PTR [rbp-0xf00],0x97
+vpshuflw ymm28,YMMWORD PTR [r14+rbx*2],0xe7
+vpshuflw zmm4,zmm7,0x4c
+vpshuflw zmm0{k1},ZMMWORD PTR [rdi+r14*2],0x3e
+vpshuflw zmm0{k1},BYTE PTR [rdi+r14*2],0x3e
+vpshuflw zmm0{k1},WORD PTR [rdi+r14*2],0x3e
+vpshuflw zmm0{k1},DWORD PTR [rdi+r14*2],0x3e
+vpshuflw zmm0{k1},QWORD PTR [rdi+r14*2],0x3e
+vpshuflw zmm0{k1},[rdi+r14*2],0x3e
+ss vpshuflw zmm3{k7},ZMMWORD PTR [rdi-0x1440],0x45
 psrlw mm7,0xd9
 rex.B psrlw mm0,0xec
 rex psrlw mm1,0x3c
@@ -8646,27 +8689,22 @@ vpsrlw xmm7,xmm7,0xdf
 vpsrlw xmm9,xmm14,0xd6
 vpsrlw ymm1,ymm7,0x1f
 vpsrlw ymm5,ymm11,0xf9
-vpsrlw xmm6{k4},xmm5,0x64
-vpsrlw xmm23{k7}{z},XMMWORD PTR fs:[rdx+r15*8],0x71
-vpsrlw xmm23{k7}{z},BYTE PTR fs:[rdx+r15*8],0x71
-vpsrlw xmm23{k7}{z},WORD PTR fs:[rdx+r15*8],0x71
-vpsrlw xmm23{k7}{z},DWORD PTR fs:[rdx+r15*8],0x71
-vpsrlw xmm23{k7}{z},QWORD PTR fs:[rdx+r15*8],0x71
-vpsrlw xmm23{k7}{z},fs:[rdx+r15*8],0x71
-{evex} vpsrlw xmm5,XMMWORD PTR [rdx+riz*4+0x560],0x3f
-{evex} vpsrlw xmm5,BYTE PTR [rdx+riz*4+0x560],0x3f
-{evex} vpsrlw xmm5,WORD PTR [rdx+riz*4+0x560],0x3f
-{evex} vpsrlw xmm5,DWORD PTR [rdx+riz*4+0x560],0x3f
-{evex} vpsrlw xmm5,QWORD PTR [rdx+riz*4+0x560],0x3f
-{evex} vpsrlw xmm5,[rdx+riz*4+0x560],0x3f
-vpsrlw ymm4{k7}{z},ymm2,0x98
-cs vpsrlw ymm25,YMMWORD PTR [rsi+r12*8+0x784fe628],0x2c
-cs vpsrlw ymm25,BYTE PTR [rsi+r12*8+0x784fe628],0x2c
-cs vpsrlw ymm25,WORD PTR [rsi+r12*8+0x784fe628],0x2c
-cs vpsrlw ymm25,DWORD PTR [rsi+r12*8+0x784fe628],0x2c
-cs vpsrlw ymm25,QWORD PTR [rsi+r12*8+0x784fe628],0x2c
-cs vpsrlw ymm25,[rsi+r12*8+0x784fe628],0x2c
-vpsrlw ymm5{k5},YMMWORD PTR [rcx+riz*4-0xb80],0xa
+{evex} vpsrlw xmm13,xmm11,0x56
+ds vpsrlw xmm1{k1}{z},XMMWORD PTR [rbp+rcx*4-0x710],0xe7
+ds vpsrlw xmm1{k1}{z},BYTE PTR [rbp+rcx*4-0x710],0xe7
+ds vpsrlw xmm1{k1}{z},WORD PTR [rbp+rcx*4-0x710],0xe7
+ds vpsrlw xmm1{k1}{z},DWORD PTR [rbp+rcx*4-0x710],0xe7
+ds vpsrlw xmm1{k1}{z},QWORD PTR [rbp+rcx*4-0x710],0xe7
+ds vpsrlw xmm1{k1}{z},[rbp+rcx*4-0x710],0xe7
+vpsrlw xmm3{k5},XMMWORD PTR [r12+r9*1],0x5d
+{evex} vpsrlw ymm3,YMMWORD PTR [rbx+rsi*8],0x4e
+{evex} vpsrlw ymm3,BYTE PTR [rbx+rsi*8],0x4e
+{evex} vpsrlw ymm3,WORD PTR [rbx+rsi*8],0x4e
+{evex} vpsrlw ymm3,DWORD PTR [rbx+rsi*8],0x4e
+{evex} vpsrlw ymm3,QWORD PTR [rbx+rsi*8],0x4e
+{evex} vpsrlw ymm3,[rbx+rsi*8],0x4e
+vpsrlw ymm10{k3},ymm29,0xd4
+vpsrlw ymm12{k3},YMMWORD PTR [r9-0xd80],0xfc
 vpsrlw zmm6,zmm0,0x35
 ss vpsrlw zmm7{k2}{z},ZMMWORD PTR [r14+r15*8+0x140],0x6f
 ss vpsrlw zmm7{k2}{z},BYTE PTR [r14+r15*8+0x140],0x6f
@@ -8684,14 +8722,14 @@ vpsraw xmm7,xmm6,0x86
 vpsraw xmm2,xmm11,0xa5
 vpsraw ymm5,ymm4,0xf6
 vpsraw ymm6,ymm14,0x6f
-vpsraw xmm3{k6},xmm6,0x72
-es {evex} vpsraw xmm2,XMMWORD PTR [r11+r9*4],0x63
-es {evex} vpsraw xmm2,BYTE PTR [r11+r9*4],0x63
-es {evex} vpsraw xmm2,WORD PTR [r11+r9*4],0x63
-es {evex} vpsraw xmm2,DWORD PTR [r11+r9*4],0x63
-es {evex} vpsraw xmm2,QWORD PTR [r11+r9*4],0x63
-es {evex} vpsraw xmm2,[r11+r9*4],0x63
-vpsraw xmm4{k1}{z},XMMWORD PTR [rbx-0x590],0x1
+{evex} vpsraw xmm5,XMMWORD PTR [rdi],0xcd
+{evex} vpsraw xmm5,BYTE PTR [rdi],0xcd
+{evex} vpsraw xmm5,WORD PTR [rdi],0xcd
+{evex} vpsraw xmm5,DWORD PTR [rdi],0xcd
+{evex} vpsraw xmm5,QWORD PTR [rdi],0xcd
+{evex} vpsraw xmm5,[rdi],0xcd
+vpsraw xmm17{k7},xmm10,0x51
+vpsraw xmm27{k5}{z},XMMWORD PTR [rsi-0x260],0xd1
 {evex} vpsraw ymm4,ymm2,0xc7
 ds vpsraw ymm22{k6},YMMWORD PTR [r12+r9*1],0x96
 ds vpsraw ymm22{k6},BYTE PTR [r12+r9*1],0x96
@@ -8700,14 +8738,14 @@ ds vpsraw ymm22{k6},DWORD PTR [r12+r9*1],0x96
 ds vpsraw ymm22{k6},QWORD PTR [r12+r9*1],0x96
 ds vpsraw ymm22{k6},[r12+r9*1],0x96
 vpsraw ymm0{k6}{z},YMMWORD PTR [rdi+rax*1+0xda0],0xa4
-vpsraw zmm6{k7}{z},zmm1,0x2f
-cs vpsraw zmm27,ZMMWORD PTR [r8+r11*8],0x97
-cs vpsraw zmm27,BYTE PTR [r8+r11*8],0x97
-cs vpsraw zmm27,WORD PTR [r8+r11*8],0x97
-cs vpsraw zmm27,DWORD PTR [r8+r11*8],0x97
-cs vpsraw zmm27,QWORD PTR [r8+r11*8],0x97
-cs vpsraw zmm27,[r8+r11*8],0x97
-vpsraw zmm2{k7},ZMMWORD PTR [rax+0x49001431],0x82
+vpsraw zmm3,ZMMWORD PTR [rsi],0x1b
+vpsraw zmm3,BYTE PTR [rsi],0x1b
+vpsraw zmm3,WORD PTR [rsi],0x1b
+vpsraw zmm3,DWORD PTR [rsi],0x1b
+vpsraw zmm3,QWORD PTR [rsi],0x1b
+vpsraw zmm3,[rsi],0x1b
+vpsraw zmm6{k7},zmm21,0xf6
+es vpsraw zmm31{k2}{z},ZMMWORD PTR [r8*2-0x3f],0x82
 psllw mm2,0xd7
 rex.B psllw mm6,0x35
 rex psllw mm0,0x53
@@ -8742,54 +8780,49 @@ ds vpsllw zmm26{k6}{z},DWORD PTR [r9],0x2c
 ds vpsllw zmm26{k6}{z},QWORD PTR [r9],0x2c
 ds vpsllw zmm26{k6}{z},[r9],0x2c
 vpsllw zmm4{k6},ZMMWORD PTR [rax+rdi*1+0x5d1a8e90],0x1a
-vprord xmm3{k3}{z},xmm7,0x1e
-vprord xmm2,XMMWORD PTR fs:[r15*4-0x5fc676b3],0x48
-vprord xmm2,BYTE PTR fs:[r15*4-0x5fc676b3],0x48
-vprord xmm2,WORD PTR fs:[r15*4-0x5fc676b3],0x48
-vprord xmm2,DWORD PTR fs:[r15*4-0x5fc676b3],0x48
-vprord xmm2,QWORD PTR fs:[r15*4-0x5fc676b3],0x48
-vprord xmm2,fs:[r15*4-0x5fc676b3],0x48
-vprord xmm2{k3},DWORD BCST [rax+0x125f3fca],0xe7
-vprord xmm2{k3},DWORD BCST BYTE PTR [rax+0x125f3fca],0xe7
-vprord xmm2{k3},DWORD BCST WORD PTR [rax+0x125f3fca],0xe7
-vprord xmm2{k3},DWORD BCST DWORD PTR [rax+0x125f3fca],0xe7
-vprord xmm2{k3},DWORD BCST QWORD PTR [rax+0x125f3fca],0xe7
-vprord ymm3{k4}{z},ymm1,0xb2
-vprord ymm25,YMMWORD PTR [r13+r10*1+0x660],0x53
-vprord ymm25,BYTE PTR [r13+r10*1+0x660],0x53
-vprord ymm25,WORD PTR [r13+r10*1+0x660],0x53
-vprord ymm25,DWORD PTR [r13+r10*1+0x660],0x53
-vprord ymm25,QWORD PTR [r13+r10*1+0x660],0x53
-vprord ymm25,[r13+r10*1+0x660],0x53
+vprord xmm22,xmm2,0xd5
+ss vprord xmm2,DWORD BCST [rdi],0x77
+ss vprord xmm2,DWORD BCST BYTE PTR [rdi],0x77
+ss vprord xmm2,DWORD BCST WORD PTR [rdi],0x77
+ss vprord xmm2,DWORD BCST DWORD PTR [rdi],0x77
+ss vprord xmm2,DWORD BCST QWORD PTR [rdi],0x77
+vprord xmm12{k2}{z},DWORD BCST [r9+r15*2-0x5f],0x1e
+vprord ymm30,ymm18,0xf
 cs vprord ymm3{k2},YMMWORD PTR [rdi+rcx*8],0x7f
+cs vprord ymm3{k2},BYTE PTR [rdi+rcx*8],0x7f
+cs vprord ymm3{k2},WORD PTR [rdi+rcx*8],0x7f
+cs vprord ymm3{k2},DWORD PTR [rdi+rcx*8],0x7f
+cs vprord ymm3{k2},QWORD PTR [rdi+rcx*8],0x7f
+cs vprord ymm3{k2},[rdi+rcx*8],0x7f
+vprord ymm29{k5}{z},YMMWORD PTR [r15-0xcc0],0xb4
+vprord zmm10,ZMMWORD PTR [r13*4-0x5c8918d6],0x41
+vprord zmm10,BYTE PTR [r13*4-0x5c8918d6],0x41
+vprord zmm10,WORD PTR [r13*4-0x5c8918d6],0x41
+vprord zmm10,DWORD PTR [r13*4-0x5c8918d6],0x41
+vprord zmm10,QWORD PTR [r13*4-0x5c8918d6],0x41
+vprord zmm10,[r13*4-0x5c8918d6],0x41
 vprord zmm0{k5},zmm2,0x16
-ss vprord zmm5,ZMMWORD PTR [r9+r8*1],0x33
-ss vprord zmm5,BYTE PTR [r9+r8*1],0x33
-ss vprord zmm5,WORD PTR [r9+r8*1],0x33
-ss vprord zmm5,DWORD PTR [r9+r8*1],0x33
-ss vprord zmm5,QWORD PTR [r9+r8*1],0x33
-ss vprord zmm5,[r9+r8*1],0x33
-vprord zmm5,DWORD BCST [rip+0xfffffffff718dec8],0xd
-vprorq xmm0{k2},xmm3,0x61
-es vprorq xmm4,QWORD BCST [r10+r8*8-0x34],0x60
-es vprorq xmm4,QWORD BCST BYTE PTR [r10+r8*8-0x34],0x60
-es vprorq xmm4,QWORD BCST WORD PTR [r10+r8*8-0x34],0x60
-es vprorq xmm4,QWORD BCST DWORD PTR [r10+r8*8-0x34],0x60
-es vprorq xmm4,QWORD BCST QWORD PTR [r10+r8*8-0x34],0x60
+cs vprord zmm4,DWORD BCST [rsi],0xf0
 vprorq xmm2,XMMWORD PTR [rcx-0x22],0xe
 vprorq xmm2,BYTE PTR [rcx-0x22],0xe
 vprorq xmm2,WORD PTR [rcx-0x22],0xe
 vprorq xmm2,DWORD PTR [rcx-0x22],0xe
 vprorq xmm2,QWORD PTR [rcx-0x22],0xe
 vprorq xmm2,[rcx-0x22],0xe
-vprorq ymm0{k4},ymm6,0x9f
-cs vprorq ymm30{k4},QWORD BCST [rbx],0x47
-vprorq ymm1,YMMWORD PTR [rbx+0x1aa602e4],0x50
-vprorq ymm1,BYTE PTR [rbx+0x1aa602e4],0x50
-vprorq ymm1,WORD PTR [rbx+0x1aa602e4],0x50
-vprorq ymm1,DWORD PTR [rbx+0x1aa602e4],0x50
-vprorq ymm1,QWORD PTR [rbx+0x1aa602e4],0x50
-vprorq ymm1,[rbx+0x1aa602e4],0x50
+vprorq xmm26{k2}{z},xmm2,0xb4
+es vprorq xmm4,QWORD BCST [r10+r8*8-0x34],0x60
+es vprorq xmm4,QWORD BCST BYTE PTR [r10+r8*8-0x34],0x60
+es vprorq xmm4,QWORD BCST WORD PTR [r10+r8*8-0x34],0x60
+es vprorq xmm4,QWORD BCST DWORD PTR [r10+r8*8-0x34],0x60
+es vprorq xmm4,QWORD BCST QWORD PTR [r10+r8*8-0x34],0x60
+vprorq ymm13,ymm21,0x5
+ds vprorq ymm3{k2},YMMWORD PTR [rdi+rbx*4],0x35
+ds vprorq ymm3{k2},BYTE PTR [rdi+rbx*4],0x35
+ds vprorq ymm3{k2},WORD PTR [rdi+rbx*4],0x35
+ds vprorq ymm3{k2},DWORD PTR [rdi+rbx*4],0x35
+ds vprorq ymm3{k2},QWORD PTR [rdi+rbx*4],0x35
+ds vprorq ymm3{k2},[rdi+rbx*4],0x35
+vprorq ymm15{k6},QWORD BCST [r14+r14*4+0x5d],0x7b
 vprorq zmm0,zmm2,0xf7
 vprorq zmm1{k4}{z},QWORD BCST gs:[r11*1-0x16],0x88
 vprorq zmm1{k4}{z},QWORD BCST BYTE PTR gs:[r11*1-0x16],0x88
@@ -8797,15 +8830,15 @@ vprorq zmm1{k4}{z},QWORD BCST WORD PTR gs:[r11*1-0x16],0x88
 vprorq zmm1{k4}{z},QWORD BCST DWORD PTR gs:[r11*1-0x16],0x88
 vprorq zmm1{k4}{z},QWORD BCST QWORD PTR gs:[r11*1-0x16],0x88
 vprorq zmm1,QWORD BCST [rdx+0x310],0x7f
-vprold xmm1{k1}{z},xmm0,0x47
-ds vprold xmm0{k2},XMMWORD PTR [rdx+r11*8],0xb0
-ds vprold xmm0{k2},BYTE PTR [rdx+r11*8],0xb0
-ds vprold xmm0{k2},WORD PTR [rdx+r11*8],0xb0
-ds vprold xmm0{k2},DWORD PTR [rdx+r11*8],0xb0
-ds vprold xmm0{k2},QWORD PTR [rdx+r11*8],0xb0
-ds vprold xmm0{k2},[rdx+r11*8],0xb0
 vprold xmm3,XMMWORD PTR [rax-0x340],0x2d
-vprold ymm1{k1},ymm3,0x93
+vprold xmm3,BYTE PTR [rax-0x340],0x2d
+vprold xmm3,WORD PTR [rax-0x340],0x2d
+vprold xmm3,DWORD PTR [rax-0x340],0x2d
+vprold xmm3,QWORD PTR [rax-0x340],0x2d
+vprold xmm3,[rax-0x340],0x2d
+vprold xmm4{k4}{z},xmm9,0x33
+ds vprold xmm0{k2},XMMWORD PTR [rdx+r11*8],0xb0
+vprold ymm3,ymm1,0x87
 cs vprold ymm28,DWORD BCST [rsp+rsi*4],0xb5
 cs vprold ymm28,DWORD BCST BYTE PTR [rsp+rsi*4],0xb5
 cs vprold ymm28,DWORD BCST WORD PTR [rsp+rsi*4],0xb5
@@ -8825,38 +8858,38 @@ vprold zmm7{k1}{z},WORD PTR [rdi+rbx*4],0x1c
 vprold zmm7{k1}{z},DWORD PTR [rdi+rbx*4],0x1c
 vprold zmm7{k1}{z},QWORD PTR [rdi+rbx*4],0x1c
 vprold zmm7{k1}{z},[rdi+rbx*4],0x1c
-vprolq xmm1{k3},xmm6,0x37
+vprolq xmm0,xmm2,0xf8
 ss vprolq xmm15{k6}{z},XMMWORD PTR [rsp+r10*1-0x270],0x6b
 ss vprolq xmm15{k6}{z},BYTE PTR [rsp+r10*1-0x270],0x6b
 ss vprolq xmm15{k6}{z},WORD PTR [rsp+r10*1-0x270],0x6b
 ss vprolq xmm15{k6}{z},DWORD PTR [rsp+r10*1-0x270],0x6b
 ss vprolq xmm15{k6}{z},QWORD PTR [rsp+r10*1-0x270],0x6b
 ss vprolq xmm15{k6}{z},[rsp+r10*1-0x270],0x6b
-vprolq xmm2,XMMWORD PTR [rcx],0xdd
+vprolq xmm7,QWORD BCST [rcx],0x5c
+vprolq xmm7,QWORD BCST BYTE PTR [rcx],0x5c
+vprolq xmm7,QWORD BCST WORD PTR [rcx],0x5c
+vprolq xmm7,QWORD BCST DWORD PTR [rcx],0x5c
+vprolq xmm7,QWORD BCST QWORD PTR [rcx],0x5c
 vprolq ymm6,ymm0,0xb7
 es vprolq ymm19,QWORD BCST [r10+r11*2-0x22e5cb6e],0x0
-es vprolq ymm19,QWORD BCST BYTE PTR [r10+r11*2-0x22e5cb6e],0x0
-es vprolq ymm19,QWORD BCST WORD PTR [r10+r11*2-0x22e5cb6e],0x0
-es vprolq ymm19,QWORD BCST DWORD PTR [r10+r11*2-0x22e5cb6e],0x0
-es vprolq ymm19,QWORD BCST QWORD PTR [r10+r11*2-0x22e5cb6e],0x0
 vprolq ymm4{k7}{z},YMMWORD PTR [rbx],0x85
 vprolq ymm4{k7}{z},BYTE PTR [rbx],0x85
 vprolq ymm4{k7}{z},WORD PTR [rbx],0x85
 vprolq ymm4{k7}{z},DWORD PTR [rbx],0x85
 vprolq ymm4{k7}{z},QWORD PTR [rbx],0x85
 vprolq ymm4{k7}{z},[rbx],0x85
-vprolq zmm1{k7}{z},zmm4,0x55
-vprolq zmm18{k3},QWORD BCST fs:[rbp+r14*4-0x1d],0xe9
-vprolq zmm18{k3},QWORD BCST BYTE PTR fs:[rbp+r14*4-0x1d],0xe9
-vprolq zmm18{k3},QWORD BCST WORD PTR fs:[rbp+r14*4-0x1d],0xe9
-vprolq zmm18{k3},QWORD BCST DWORD PTR fs:[rbp+r14*4-0x1d],0xe9
-vprolq zmm18{k3},QWORD BCST QWORD PTR fs:[rbp+r14*4-0x1d],0xe9
 vprolq zmm0,ZMMWORD PTR [rdi+rdi*2],0x4e
 vprolq zmm0,BYTE PTR [rdi+rdi*2],0x4e
 vprolq zmm0,WORD PTR [rdi+rdi*2],0x4e
 vprolq zmm0,DWORD PTR [rdi+rdi*2],0x4e
 vprolq zmm0,QWORD PTR [rdi+rdi*2],0x4e
 vprolq zmm0,[rdi+rdi*2],0x4e
+vprolq zmm26{k2}{z},zmm9,0xd9
+vprolq zmm18{k3},QWORD BCST fs:[rbp+r14*4-0x1d],0xe9
+vprolq zmm18{k3},QWORD BCST BYTE PTR fs:[rbp+r14*4-0x1d],0xe9
+vprolq zmm18{k3},QWORD BCST WORD PTR fs:[rbp+r14*4-0x1d],0xe9
+vprolq zmm18{k3},QWORD BCST DWORD PTR fs:[rbp+r14*4-0x1d],0xe9
+vprolq zmm18{k3},QWORD BCST QWORD PTR fs:[rbp+r14*4-0x1d],0xe9
 psrld mm0,0x5e
 rex.B psrld mm6,0x1f
 rex psrld mm7,0x47
@@ -8874,18 +8907,18 @@ vpsrld xmm15{k4}{z},DWORD PTR [rdx+rax*2+0x210],0xc3
 vpsrld xmm15{k4}{z},QWORD PTR [rdx+rax*2+0x210],0xc3
 vpsrld xmm15{k4}{z},[rdx+rax*2+0x210],0xc3
 ss {evex} vpsrld xmm2,XMMWORD PTR [rcx*1-0x2c1bcead],0x11
-vpsrld ymm7{k1},ymm6,0x8b
-ss vpsrld ymm20,YMMWORD PTR [rax+r10*4],0x8
-ss vpsrld ymm20,BYTE PTR [rax+r10*4],0x8
-ss vpsrld ymm20,WORD PTR [rax+r10*4],0x8
-ss vpsrld ymm20,DWORD PTR [rax+r10*4],0x8
-ss vpsrld ymm20,QWORD PTR [rax+r10*4],0x8
-ss vpsrld ymm20,[rax+r10*4],0x8
-vpsrld ymm4,DWORD BCST [rsi-0x6be6c9fd],0x42
-vpsrld ymm4,DWORD BCST BYTE PTR [rsi-0x6be6c9fd],0x42
-vpsrld ymm4,DWORD BCST WORD PTR [rsi-0x6be6c9fd],0x42
-vpsrld ymm4,DWORD BCST DWORD PTR [rsi-0x6be6c9fd],0x42
-vpsrld ymm4,DWORD BCST QWORD PTR [rsi-0x6be6c9fd],0x42
+{evex} vpsrld ymm5,ymm3,0x66
+vpsrld ymm13{k7}{z},DWORD BCST [rbp+r13*1-0x3744c1cd],0x68
+vpsrld ymm13{k7}{z},DWORD BCST BYTE PTR [rbp+r13*1-0x3744c1cd],0x68
+vpsrld ymm13{k7}{z},DWORD BCST WORD PTR [rbp+r13*1-0x3744c1cd],0x68
+vpsrld ymm13{k7}{z},DWORD BCST DWORD PTR [rbp+r13*1-0x3744c1cd],0x68
+vpsrld ymm13{k7}{z},DWORD BCST QWORD PTR [rbp+r13*1-0x3744c1cd],0x68
+cs {evex} vpsrld ymm0,YMMWORD PTR [rcx],0x8a
+cs {evex} vpsrld ymm0,BYTE PTR [rcx],0x8a
+cs {evex} vpsrld ymm0,WORD PTR [rcx],0x8a
+cs {evex} vpsrld ymm0,DWORD PTR [rcx],0x8a
+cs {evex} vpsrld ymm0,QWORD PTR [rcx],0x8a
+cs {evex} vpsrld ymm0,[rcx],0x8a
 vpsrld zmm5,zmm6,0x61
 ss vpsrld zmm22,DWORD BCST [r15+0xcc],0xd8
 vpsrld zmm7{k7},DWORD BCST [rbp-0x1f],0xe4
@@ -8933,12 +8966,12 @@ ss vpsraq xmm26{k7},QWORD BCST WORD PTR [r10+r10*1-0x61],0xff
 ss vpsraq xmm26{k7},QWORD BCST DWORD PTR [r10+r10*1-0x61],0xff
 ss vpsraq xmm26{k7},QWORD BCST QWORD PTR [r10+r10*1-0x61],0xff
 vpsraq xmm3,QWORD BCST [rdi-0x3e0],0x35
-vpsraq ymm4{k3}{z},ymm6,0x3
-vpsraq ymm25,QWORD BCST [rsi+r15*1],0x81
+vpsraq ymm15,ymm28,0xaf
 ss vpsraq ymm0{k2}{z},QWORD BCST [rdx],0x97
-vpsraq zmm4{k1}{z},zmm0,0xf7
-ss vpsraq zmm26,QWORD BCST [r11],0x50
-vpsraq zmm6{k3}{z},QWORD BCST [rsi+rbp*1],0xcf
+vpsraq ymm25,QWORD BCST [rsi+r15*1],0x81
+vpsraq zmm22,zmm15,0xc2
+ss vpsraq zmm0,QWORD BCST [rip+0xffffffffca234d0c],0x15
+vpsraq zmm27{k1}{z},QWORD BCST [rsi+0x398],0xfc
 pslld mm1,0xb
 rex.B pslld mm7,0xd1
 rex pslld mm2,0xe2
@@ -8957,18 +8990,18 @@ es vpslld xmm26{k6},DWORD PTR [rsp+rbp*2],0x3e
 es vpslld xmm26{k6},QWORD PTR [rsp+rbp*2],0x3e
 es vpslld xmm26{k6},[rsp+rbp*2],0x3e
 vpslld xmm3{k5}{z},XMMWORD PTR [rbp-0x326e6490],0x1d
-vpslld ymm2{k7}{z},ymm4,0x59
+vpslld ymm24,ymm28,0x77
+es vpslld ymm2{k5}{z},YMMWORD PTR [rbx],0xbe
+es vpslld ymm2{k5}{z},BYTE PTR [rbx],0xbe
+es vpslld ymm2{k5}{z},WORD PTR [rbx],0xbe
+es vpslld ymm2{k5}{z},DWORD PTR [rbx],0xbe
+es vpslld ymm2{k5}{z},QWORD PTR [rbx],0xbe
+es vpslld ymm2{k5}{z},[rbx],0xbe
 vpslld ymm29{k7},DWORD BCST [r8+rbx*4+0x130],0x72
 vpslld ymm29{k7},DWORD BCST BYTE PTR [r8+rbx*4+0x130],0x72
 vpslld ymm29{k7},DWORD BCST WORD PTR [r8+rbx*4+0x130],0x72
 vpslld ymm29{k7},DWORD BCST DWORD PTR [r8+rbx*4+0x130],0x72
 vpslld ymm29{k7},DWORD BCST QWORD PTR [r8+rbx*4+0x130],0x72
-cs {evex} vpslld ymm1,YMMWORD PTR [rdx+0x1a],0x6d
-cs {evex} vpslld ymm1,BYTE PTR [rdx+0x1a],0x6d
-cs {evex} vpslld ymm1,WORD PTR [rdx+0x1a],0x6d
-cs {evex} vpslld ymm1,DWORD PTR [rdx+0x1a],0x6d
-cs {evex} vpslld ymm1,QWORD PTR [rdx+0x1a],0x6d
-cs {evex} vpslld ymm1,[rdx+0x1a],0x6d
 vpslld zmm6,zmm2,0xeb
 vpslld zmm18{k3},ZMMWORD PTR [r15],0xde
 vpslld zmm18{k3},BYTE PTR [r15],0xde
@@ -8999,26 +9032,30 @@ vpsrlq xmm3,QWORD BCST BYTE PTR fs:[rax],0x13
 vpsrlq xmm3,QWORD BCST WORD PTR fs:[rax],0x13
 vpsrlq xmm3,QWORD BCST DWORD PTR fs:[rax],0x13
 vpsrlq xmm3,QWORD BCST QWORD PTR fs:[rax],0x13
-vpsrlq ymm4{k3},ymm4,0xb
-ds {evex} vpsrlq ymm15,YMMWORD PTR [r15+rsi*1],0x49
-ds {evex} vpsrlq ymm15,BYTE PTR [r15+rsi*1],0x49
-ds {evex} vpsrlq ymm15,WORD PTR [r15+rsi*1],0x49
-ds {evex} vpsrlq ymm15,DWORD PTR [r15+rsi*1],0x49
-ds {evex} vpsrlq ymm15,QWORD PTR [r15+rsi*1],0x49
-ds {evex} vpsrlq ymm15,[r15+rsi*1],0x49
-vpsrlq ymm6{k4}{z},YMMWORD PTR [rax+0x500],0xb3
-vpsrlq zmm4{k1},zmm1,0x89
-vpsrlq zmm28,QWORD BCST gs:[r8+r10*2],0x3d
-vpsrlq zmm28,QWORD BCST BYTE PTR gs:[r8+r10*2],0x3d
-vpsrlq zmm28,QWORD BCST WORD PTR gs:[r8+r10*2],0x3d
-vpsrlq zmm28,QWORD BCST DWORD PTR gs:[r8+r10*2],0x3d
-vpsrlq zmm28,QWORD BCST QWORD PTR gs:[r8+r10*2],0x3d
+{evex} vpsrlq ymm7,YMMWORD PTR [rbp-0x640],0x33
+{evex} vpsrlq ymm7,BYTE PTR [rbp-0x640],0x33
+{evex} vpsrlq ymm7,WORD PTR [rbp-0x640],0x33
+{evex} vpsrlq ymm7,DWORD PTR [rbp-0x640],0x33
+{evex} vpsrlq ymm7,QWORD PTR [rbp-0x640],0x33
+{evex} vpsrlq ymm7,[rbp-0x640],0x33
+vpsrlq ymm17{k6}{z},ymm8,0xdb
+vpsrlq ymm3,QWORD BCST [rsp+r9*4+0x4f6848b0],0x8
+vpsrlq ymm3,QWORD BCST BYTE PTR [rsp+r9*4+0x4f6848b0],0x8
+vpsrlq ymm3,QWORD BCST WORD PTR [rsp+r9*4+0x4f6848b0],0x8
+vpsrlq ymm3,QWORD BCST DWORD PTR [rsp+r9*4+0x4f6848b0],0x8
+vpsrlq ymm3,QWORD BCST QWORD PTR [rsp+r9*4+0x4f6848b0],0x8
 vpsrlq zmm5,ZMMWORD PTR [rbx],0x4f
 vpsrlq zmm5,BYTE PTR [rbx],0x4f
 vpsrlq zmm5,WORD PTR [rbx],0x4f
 vpsrlq zmm5,DWORD PTR [rbx],0x4f
 vpsrlq zmm5,QWORD PTR [rbx],0x4f
 vpsrlq zmm5,[rbx],0x4f
+vpsrlq zmm31{k7},zmm10,0x7e
+vpsrlq zmm28,QWORD BCST gs:[r8+r10*2],0x3d
+vpsrlq zmm28,QWORD BCST BYTE PTR gs:[r8+r10*2],0x3d
+vpsrlq zmm28,QWORD BCST WORD PTR gs:[r8+r10*2],0x3d
+vpsrlq zmm28,QWORD BCST DWORD PTR gs:[r8+r10*2],0x3d
+vpsrlq zmm28,QWORD BCST QWORD PTR gs:[r8+r10*2],0x3d
 psrldq xmm4,0x8c
 psrldq xmm8,0x71
 rex psrldq xmm7,0x23
@@ -9084,14 +9121,14 @@ vpsllq ymm11{k7},QWORD BCST WORD PTR gs:[r11+rdi*8-0x38],0xf2
 vpsllq ymm11{k7},QWORD BCST DWORD PTR gs:[r11+rdi*8-0x38],0xf2
 vpsllq ymm11{k7},QWORD BCST QWORD PTR gs:[r11+rdi*8-0x38],0xf2
 vpsllq ymm2,QWORD BCST [rax+riz*1],0x20
-vpsllq zmm7{k3}{z},zmm5,0x4b
-es vpsllq zmm14{k1},ZMMWORD PTR [rsi+0x1eb11b2e],0x2d
-es vpsllq zmm14{k1},BYTE PTR [rsi+0x1eb11b2e],0x2d
-es vpsllq zmm14{k1},WORD PTR [rsi+0x1eb11b2e],0x2d
-es vpsllq zmm14{k1},DWORD PTR [rsi+0x1eb11b2e],0x2d
-es vpsllq zmm14{k1},QWORD PTR [rsi+0x1eb11b2e],0x2d
-es vpsllq zmm14{k1},[rsi+0x1eb11b2e],0x2d
 vpsllq zmm0,ZMMWORD PTR [rdi+rax*8+0x352d6cb1],0x31
+vpsllq zmm0,BYTE PTR [rdi+rax*8+0x352d6cb1],0x31
+vpsllq zmm0,WORD PTR [rdi+rax*8+0x352d6cb1],0x31
+vpsllq zmm0,DWORD PTR [rdi+rax*8+0x352d6cb1],0x31
+vpsllq zmm0,QWORD PTR [rdi+rax*8+0x352d6cb1],0x31
+vpsllq zmm0,[rdi+rax*8+0x352d6cb1],0x31
+vpsllq zmm6{k7}{z},zmm14,0x76
+es vpsllq zmm14{k1},ZMMWORD PTR [rsi+0x1eb11b2e],0x2d
 pslldq xmm1,0xcb
 pslldq xmm8,0xa1
 rex pslldq xmm7,0x12
@@ -9222,16 +9259,16 @@ vpcmpeqw k7,xmm6,WORD PTR fs:[rax-0x7f]
 vpcmpeqw k7,xmm6,DWORD PTR fs:[rax-0x7f]
 vpcmpeqw k7,xmm6,QWORD PTR fs:[rax-0x7f]
 vpcmpeqw k7,xmm6,fs:[rax-0x7f]
-vpcmpeqw k2{k2},ymm3,ymm0
-es vpcmpeqw k2,ymm0,YMMWORD PTR [r8+r12*8-0x59]
 vpcmpeqw k2,ymm4,YMMWORD PTR [rax+rax*1]
-vpcmpeqw k2{k6},zmm4,zmm6
+vpcmpeqw k3{k2},ymm5,ymm31
+vpcmpeqw k7{k4},ymm14,YMMWORD PTR [r11+r10*2-0xea0]
 vpcmpeqw k1,zmm13,ZMMWORD PTR [rcx]
 vpcmpeqw k1,zmm13,BYTE PTR [rcx]
 vpcmpeqw k1,zmm13,WORD PTR [rcx]
 vpcmpeqw k1,zmm13,DWORD PTR [rcx]
 vpcmpeqw k1,zmm13,QWORD PTR [rcx]
 vpcmpeqw k1,zmm13,[rcx]
+vpcmpeqw k2{k6},zmm4,zmm6
 ds vpcmpeqw k4,zmm2,ZMMWORD PTR [rax+rbx*1-0x100]
 pcmpeqd mm1,mm0
 es pcmpeqd mm4,QWORD PTR [r12+r14*1]
@@ -9264,20 +9301,16 @@ es vpcmpeqd ymm15,ymm0,DWORD PTR [rsi]
 es vpcmpeqd ymm15,ymm0,QWORD PTR [rsi]
 es vpcmpeqd ymm15,ymm0,[rsi]
 vpcmpeqd ymm7,ymm3,YMMWORD PTR [rdx-0x2f]
-vpcmpeqd k1{k5},xmm1,xmm5
+vpcmpeqd k5,xmm6,XMMWORD PTR [rbx+0x18]
+vpcmpeqd k0{k1},xmm4,xmm14
 vpcmpeqd k4,xmm27,DWORD BCST gs:[r11+r15*1]
 vpcmpeqd k4,xmm27,DWORD BCST BYTE PTR gs:[r11+r15*1]
 vpcmpeqd k4,xmm27,DWORD BCST WORD PTR gs:[r11+r15*1]
 vpcmpeqd k4,xmm27,DWORD BCST DWORD PTR gs:[r11+r15*1]
 vpcmpeqd k4,xmm27,DWORD BCST QWORD PTR gs:[r11+r15*1]
-vpcmpeqd k5,xmm6,XMMWORD PTR [rbx+0x18]
-vpcmpeqd k7{k5},ymm3,ymm1
-vpcmpeqd k3,ymm14,YMMWORD PTR [r11+r14*8-0x300]
-vpcmpeqd k0,ymm3,DWORD BCST [rdx+0x7046f82d]
-vpcmpeqd k0,ymm3,DWORD BCST BYTE PTR [rdx+0x7046f82d]
-vpcmpeqd k0,ymm3,DWORD BCST WORD PTR [rdx+0x7046f82d]
-vpcmpeqd k0,ymm3,DWORD BCST DWORD PTR [rdx+0x7046f82d]
-vpcmpeqd k0,ymm3,DWORD BCST QWORD PTR [rdx+0x7046f82d]
+vpcmpeqd k0,ymm6,YMMWORD PTR [rbp+riz*1+0x300]
+vpcmpeqd k7{k7},ymm19,ymm0
+cs vpcmpeqd k5{k3},ymm29,YMMWORD PTR [rcx+r8*1]
 vpcmpeqd k4,zmm0,zmm0
 vpcmpeqd k4{k1},zmm5,ZMMWORD PTR [r8]
 vpcmpeqd k4{k1},zmm5,BYTE PTR [r8]
@@ -9286,6 +9319,10 @@ vpcmpeqd k4{k1},zmm5,DWORD PTR [r8]
 vpcmpeqd k4{k1},zmm5,QWORD PTR [r8]
 vpcmpeqd k4{k1},zmm5,[r8]
 cs vpcmpeqd k5{k5},zmm1,DWORD BCST [rsp+rsi*1]
+cs vpcmpeqd k5{k5},zmm1,DWORD BCST BYTE PTR [rsp+rsi*1]
+cs vpcmpeqd k5{k5},zmm1,DWORD BCST WORD PTR [rsp+rsi*1]
+cs vpcmpeqd k5{k5},zmm1,DWORD BCST DWORD PTR [rsp+rsi*1]
+cs vpcmpeqd k5{k5},zmm1,DWORD BCST QWORD PTR [rsp+rsi*1]
 emms
 rex emms
 vzeroupper
@@ -9336,27 +9373,27 @@ vcvttps2udq zmm5,WORD PTR gs:[rax+rdi*8]
 vcvttps2udq zmm5,DWORD PTR gs:[rax+rdi*8]
 vcvttps2udq zmm5,QWORD PTR gs:[rax+rdi*8]
 vcvttps2udq zmm5,gs:[rax+rdi*8]
-vcvttpd2udq xmm3{k1}{z},xmm5
-vcvttpd2udq xmm28,QWORD BCST [rdx+r15*1+0x160]{1to2}
-vcvttpd2udq xmm28,QWORD BCST BYTE PTR [rdx+r15*1+0x160]{1to2}
-vcvttpd2udq xmm28,QWORD BCST WORD PTR [rdx+r15*1+0x160]{1to2}
-vcvttpd2udq xmm28,QWORD BCST DWORD PTR [rdx+r15*1+0x160]{1to2}
-vcvttpd2udq xmm28,QWORD BCST QWORD PTR [rdx+r15*1+0x160]{1to2}
 vcvttpd2udq xmm3,XMMWORD PTR [rip+0xffffffff8bb270d6]
 vcvttpd2udq xmm3,BYTE PTR [rip+0xffffffff8bb270d6]
 vcvttpd2udq xmm3,WORD PTR [rip+0xffffffff8bb270d6]
 vcvttpd2udq xmm3,DWORD PTR [rip+0xffffffff8bb270d6]
 vcvttpd2udq xmm3,QWORD PTR [rip+0xffffffff8bb270d6]
 vcvttpd2udq xmm3,[rip+0xffffffff8bb270d6]
-vcvttpd2udq xmm0{k7},ymm2
-es vcvttpd2udq xmm28,QWORD BCST [r9+0x1a0]{1to4}
-vcvttpd2udq xmm2{k2}{z},YMMWORD PTR [rip+0xb]
-vcvttpd2udq xmm2{k2}{z},BYTE PTR [rip+0xb]
-vcvttpd2udq xmm2{k2}{z},WORD PTR [rip+0xb]
-vcvttpd2udq xmm2{k2}{z},DWORD PTR [rip+0xb]
-vcvttpd2udq xmm2{k2}{z},QWORD PTR [rip+0xb]
-vcvttpd2udq xmm2{k2}{z},[rip+0xb]
-vcvttpd2udq ymm1{k3},zmm3{sae}
+vcvttpd2udq xmm14{k5}{z},xmm24
+vcvttpd2udq xmm28,QWORD BCST [rdx+r15*1+0x160]{1to2}
+vcvttpd2udq xmm28,QWORD BCST BYTE PTR [rdx+r15*1+0x160]{1to2}
+vcvttpd2udq xmm28,QWORD BCST WORD PTR [rdx+r15*1+0x160]{1to2}
+vcvttpd2udq xmm28,QWORD BCST DWORD PTR [rdx+r15*1+0x160]{1to2}
+vcvttpd2udq xmm28,QWORD BCST QWORD PTR [rdx+r15*1+0x160]{1to2}
+vcvttpd2udq xmm11,ymm27
+ds vcvttpd2udq xmm6{k4}{z},YMMWORD PTR [rdi+0x4a0]
+ds vcvttpd2udq xmm6{k4}{z},BYTE PTR [rdi+0x4a0]
+ds vcvttpd2udq xmm6{k4}{z},WORD PTR [rdi+0x4a0]
+ds vcvttpd2udq xmm6{k4}{z},DWORD PTR [rdi+0x4a0]
+ds vcvttpd2udq xmm6{k4}{z},QWORD PTR [rdi+0x4a0]
+ds vcvttpd2udq xmm6{k4}{z},[rdi+0x4a0]
+vcvttpd2udq xmm27,QWORD BCST [r9+rbp*2+0x268]{1to4}
+vcvttpd2udq ymm4,zmm1
 cs vcvttpd2udq ymm27{k4},QWORD BCST [r8+rbp*4]
 vcvttpd2udq ymm3{k1}{z},QWORD BCST [rdi+0x270]
 extrq xmm6,0xa6,0x51
@@ -9369,19 +9406,19 @@ cs vcvttps2uqq xmm10{k1},DWORD BCST WORD PTR [r9+rdx*2]
 cs vcvttps2uqq xmm10{k1},DWORD BCST DWORD PTR [r9+rdx*2]
 cs vcvttps2uqq xmm10{k1},DWORD BCST QWORD PTR [r9+rdx*2]
 vcvttps2uqq xmm2,DWORD BCST [rdi]
-vcvttps2uqq ymm1{k5}{z},xmm3
+vcvttps2uqq ymm3,xmm2
 vcvttps2uqq ymm8{k1}{z},DWORD BCST fs:[rsi+riz*1]
 vcvttps2uqq ymm8{k1}{z},DWORD BCST BYTE PTR fs:[rsi+riz*1]
 vcvttps2uqq ymm8{k1}{z},DWORD BCST WORD PTR fs:[rsi+riz*1]
 vcvttps2uqq ymm8{k1}{z},DWORD BCST DWORD PTR fs:[rsi+riz*1]
 vcvttps2uqq ymm8{k1}{z},DWORD BCST QWORD PTR fs:[rsi+riz*1]
-vcvttps2uqq ymm0,XMMWORD PTR [rsi+0x5a8bfc69]
-vcvttps2uqq ymm0,BYTE PTR [rsi+0x5a8bfc69]
-vcvttps2uqq ymm0,WORD PTR [rsi+0x5a8bfc69]
-vcvttps2uqq ymm0,DWORD PTR [rsi+0x5a8bfc69]
-vcvttps2uqq ymm0,QWORD PTR [rsi+0x5a8bfc69]
-vcvttps2uqq ymm0,[rsi+0x5a8bfc69]
-vcvttps2uqq zmm3{k4}{z},ymm4{sae}
+vcvttps2uqq ymm3{k2}{z},XMMWORD PTR [rdi+rdi*4-0x110]
+vcvttps2uqq ymm3{k2}{z},BYTE PTR [rdi+rdi*4-0x110]
+vcvttps2uqq ymm3{k2}{z},WORD PTR [rdi+rdi*4-0x110]
+vcvttps2uqq ymm3{k2}{z},DWORD PTR [rdi+rdi*4-0x110]
+vcvttps2uqq ymm3{k2}{z},QWORD PTR [rdi+rdi*4-0x110]
+vcvttps2uqq ymm3{k2}{z},[rdi+rdi*4-0x110]
+vcvttps2uqq zmm3,ymm6
 vcvttps2uqq zmm19{k4},YMMWORD PTR gs:[r12+r15*4+0x0]
 vcvttps2uqq zmm19{k4},BYTE PTR gs:[r12+r15*4+0x0]
 vcvttps2uqq zmm19{k4},WORD PTR gs:[r12+r15*4+0x0]
@@ -9409,32 +9446,32 @@ vcvttpd2uqq ymm13{k4},DWORD PTR fs:[rsi+r9*1-0x3053e934]
 vcvttpd2uqq ymm13{k4},QWORD PTR fs:[rsi+r9*1-0x3053e934]
 vcvttpd2uqq ymm13{k4},fs:[rsi+r9*1-0x3053e934]
 vcvttpd2uqq ymm5,QWORD BCST [rcx+rax*1]
-vcvttpd2uqq zmm6{k7},zmm7
-ds vcvttpd2uqq zmm10{k5},ZMMWORD PTR [r10+r15*8]
-ds vcvttpd2uqq zmm10{k5},BYTE PTR [r10+r15*8]
-ds vcvttpd2uqq zmm10{k5},WORD PTR [r10+r15*8]
-ds vcvttpd2uqq zmm10{k5},DWORD PTR [r10+r15*8]
-ds vcvttpd2uqq zmm10{k5},QWORD PTR [r10+r15*8]
-ds vcvttpd2uqq zmm10{k5},[r10+r15*8]
-vcvttpd2uqq zmm6,ZMMWORD PTR [rax]
-vcvttss2usi esp,xmm5{sae}
-cs vcvttss2usi esi,DWORD PTR [r8+r9*1+0x38]
-cs vcvttss2usi esi,BYTE PTR [r8+r9*1+0x38]
-cs vcvttss2usi esi,WORD PTR [r8+r9*1+0x38]
-cs vcvttss2usi esi,QWORD PTR [r8+r9*1+0x38]
-cs vcvttss2usi esi,[r8+r9*1+0x38]
+vcvttpd2uqq zmm5,zmm26
+vcvttpd2uqq zmm3{k3}{z},ZMMWORD PTR fs:[rbp-0xb00]
+vcvttpd2uqq zmm3{k3}{z},BYTE PTR fs:[rbp-0xb00]
+vcvttpd2uqq zmm3{k3}{z},WORD PTR fs:[rbp-0xb00]
+vcvttpd2uqq zmm3{k3}{z},DWORD PTR fs:[rbp-0xb00]
+vcvttpd2uqq zmm3{k3}{z},QWORD PTR fs:[rbp-0xb00]
+vcvttpd2uqq zmm3{k3}{z},fs:[rbp-0xb00]
+vcvttpd2uqq zmm27,QWORD BCST [r9+r9*4]
 vcvttss2usi esp,DWORD PTR [rbx+rax*8+0x5f]
-vcvttss2usi rbp,xmm7{sae}
-vcvttss2usi rax,DWORD PTR fs:[r15]
-vcvttss2usi rax,BYTE PTR fs:[r15]
-vcvttss2usi rax,WORD PTR fs:[r15]
-vcvttss2usi rax,QWORD PTR fs:[r15]
-vcvttss2usi rax,fs:[r15]
+vcvttss2usi esp,BYTE PTR [rbx+rax*8+0x5f]
+vcvttss2usi esp,WORD PTR [rbx+rax*8+0x5f]
+vcvttss2usi esp,QWORD PTR [rbx+rax*8+0x5f]
+vcvttss2usi esp,[rbx+rax*8+0x5f]
+vcvttss2usi r9d,xmm31{sae}
+cs vcvttss2usi esi,DWORD PTR [r8+r9*1+0x38]
 vcvttss2usi rbx,DWORD PTR [rbp-0x62276246]
 vcvttss2usi rbx,BYTE PTR [rbp-0x62276246]
 vcvttss2usi rbx,WORD PTR [rbp-0x62276246]
 vcvttss2usi rbx,QWORD PTR [rbp-0x62276246]
 vcvttss2usi rbx,[rbp-0x62276246]
+vcvttss2usi r14,xmm17{sae}
+vcvttss2usi rax,DWORD PTR fs:[r15]
+vcvttss2usi rax,BYTE PTR fs:[r15]
+vcvttss2usi rax,WORD PTR fs:[r15]
+vcvttss2usi rax,QWORD PTR fs:[r15]
+vcvttss2usi rax,fs:[r15]
 insertq xmm2,xmm0,0x67,0x4d
 insertq xmm12,xmm6,0xd1,0x35
 vcvttsd2usi esi,xmm1
@@ -9448,13 +9485,13 @@ vcvttsd2usi esi,BYTE PTR [rax]
 vcvttsd2usi esi,WORD PTR [rax]
 vcvttsd2usi esi,DWORD PTR [rax]
 vcvttsd2usi esi,[rax]
-vcvttsd2usi rbx,xmm5{sae}
-ss vcvttsd2usi rax,QWORD PTR [rdx+r15*4+0x10bf0f9e]
-ss vcvttsd2usi rax,BYTE PTR [rdx+r15*4+0x10bf0f9e]
-ss vcvttsd2usi rax,WORD PTR [rdx+r15*4+0x10bf0f9e]
-ss vcvttsd2usi rax,DWORD PTR [rdx+r15*4+0x10bf0f9e]
-ss vcvttsd2usi rax,[rdx+r15*4+0x10bf0f9e]
 vcvttsd2usi rsp,QWORD PTR [rbx]
+vcvttsd2usi rsp,BYTE PTR [rbx]
+vcvttsd2usi rsp,WORD PTR [rbx]
+vcvttsd2usi rsp,DWORD PTR [rbx]
+vcvttsd2usi rsp,[rbx]
+vcvttsd2usi rsp,xmm8{sae}
+ss vcvttsd2usi rax,QWORD PTR [rdx+r15*4+0x10bf0f9e]
 vmwrite rsp,rbx
 es vmwrite rax,QWORD PTR [r11+r15*8]
 es vmwrite rax,BYTE PTR [r11+r15*8]
@@ -9507,22 +9544,17 @@ vcvtpd2udq xmm7{k4}{z},QWORD BCST BYTE PTR [rax]{1to2}
 vcvtpd2udq xmm7{k4}{z},QWORD BCST WORD PTR [rax]{1to2}
 vcvtpd2udq xmm7{k4}{z},QWORD BCST DWORD PTR [rax]{1to2}
 vcvtpd2udq xmm7{k4}{z},QWORD BCST QWORD PTR [rax]{1to2}
-vcvtpd2udq xmm3{k3}{z},ymm1
-vcvtpd2udq xmm23,YMMWORD PTR fs:[rbx+r12*2+0x200]
-vcvtpd2udq xmm23,BYTE PTR fs:[rbx+r12*2+0x200]
-vcvtpd2udq xmm23,WORD PTR fs:[rbx+r12*2+0x200]
-vcvtpd2udq xmm23,DWORD PTR fs:[rbx+r12*2+0x200]
-vcvtpd2udq xmm23,QWORD PTR fs:[rbx+r12*2+0x200]
-vcvtpd2udq xmm23,fs:[rbx+r12*2+0x200]
-vcvtpd2udq xmm3{k7},QWORD BCST [rax]{1to4}
-vcvtpd2udq ymm2,zmm3{rz-sae}
-ds vcvtpd2udq ymm31{k1}{z},ZMMWORD PTR [rdi+r9*1+0x6ee10c9]
-ds vcvtpd2udq ymm31{k1}{z},BYTE PTR [rdi+r9*1+0x6ee10c9]
-ds vcvtpd2udq ymm31{k1}{z},WORD PTR [rdi+r9*1+0x6ee10c9]
-ds vcvtpd2udq ymm31{k1}{z},DWORD PTR [rdi+r9*1+0x6ee10c9]
-ds vcvtpd2udq ymm31{k1}{z},QWORD PTR [rdi+r9*1+0x6ee10c9]
-ds vcvtpd2udq ymm31{k1}{z},[rdi+r9*1+0x6ee10c9]
-vcvtpd2udq ymm3{k1},QWORD BCST [rax]
+vcvtpd2udq xmm26,ymm30
+es vcvtpd2udq xmm6,QWORD BCST [rdi+0x6e6d2948]{1to4}
+vcvtpd2udq xmm3{k2}{z},QWORD BCST [r10+rcx*4-0x5e]{1to4}
+vcvtpd2udq ymm3,zmm14
+vcvtpd2udq ymm6{k2}{z},ZMMWORD PTR [rcx+0xa00]
+vcvtpd2udq ymm6{k2}{z},BYTE PTR [rcx+0xa00]
+vcvtpd2udq ymm6{k2}{z},WORD PTR [rcx+0xa00]
+vcvtpd2udq ymm6{k2}{z},DWORD PTR [rcx+0xa00]
+vcvtpd2udq ymm6{k2}{z},QWORD PTR [rcx+0xa00]
+vcvtpd2udq ymm6{k2}{z},[rcx+0xa00]
+cs vcvtpd2udq ymm30{k7},QWORD BCST [rax+r15*4+0x58d2aab6]
 extrq xmm7,xmm2
 extrq xmm15,xmm13
 rex extrq xmm0,xmm5
@@ -9552,22 +9584,17 @@ vcvtps2uqq zmm0{k2}{z},WORD PTR gs:[rdx+0xde0]
 vcvtps2uqq zmm0{k2}{z},DWORD PTR gs:[rdx+0xde0]
 vcvtps2uqq zmm0{k2}{z},QWORD PTR gs:[rdx+0xde0]
 vcvtps2uqq zmm0{k2}{z},gs:[rdx+0xde0]
-vcvtpd2uqq xmm3{k1},xmm7
+vcvtpd2uqq xmm5,xmm5
 ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST [rbx*8+0x2993d2cd]
 ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST BYTE PTR [rbx*8+0x2993d2cd]
 ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST WORD PTR [rbx*8+0x2993d2cd]
 ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST DWORD PTR [rbx*8+0x2993d2cd]
 ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST QWORD PTR [rbx*8+0x2993d2cd]
 vcvtpd2uqq xmm2,QWORD BCST [rdx]
-vcvtpd2uqq ymm3{k5},ymm3
-vcvtpd2uqq ymm23,QWORD BCST [rbp-0x140]
-vcvtpd2uqq ymm1,YMMWORD PTR fs:[rcx-0x360]
-vcvtpd2uqq ymm1,BYTE PTR fs:[rcx-0x360]
-vcvtpd2uqq ymm1,WORD PTR fs:[rcx-0x360]
-vcvtpd2uqq ymm1,DWORD PTR fs:[rcx-0x360]
-vcvtpd2uqq ymm1,QWORD PTR fs:[rcx-0x360]
-vcvtpd2uqq ymm1,fs:[rcx-0x360]
-vcvtpd2uqq zmm6,zmm0{ru-sae}
+vcvtpd2uqq ymm15,ymm19
+vcvtpd2uqq ymm5,QWORD BCST [rsp+rbx*4]
+vcvtpd2uqq ymm14{k5}{z},QWORD BCST [r15+riz*1-0x563ec925]
+vcvtpd2uqq zmm3,zmm5
 vcvtpd2uqq zmm9{k1},ZMMWORD PTR [r14]
 vcvtpd2uqq zmm9{k1},BYTE PTR [r14]
 vcvtpd2uqq zmm9{k1},WORD PTR [r14]
@@ -9575,37 +9602,37 @@ vcvtpd2uqq zmm9{k1},DWORD PTR [r14]
 vcvtpd2uqq zmm9{k1},QWORD PTR [r14]
 vcvtpd2uqq zmm9{k1},[r14]
 vcvtpd2uqq zmm5,ZMMWORD PTR [rbx*8-0x656ed3f]
-vcvtss2usi esi,xmm3{ru-sae}
-es vcvtss2usi r10d,DWORD PTR [rdx]
-es vcvtss2usi r10d,BYTE PTR [rdx]
-es vcvtss2usi r10d,WORD PTR [rdx]
-es vcvtss2usi r10d,QWORD PTR [rdx]
-es vcvtss2usi r10d,[rdx]
-vcvtss2usi esp,DWORD PTR [rax+0x176dda63]
-vcvtss2usi rsi,xmm5{ru-sae}
+vcvtss2usi edx,DWORD PTR [rbx]
+vcvtss2usi edx,BYTE PTR [rbx]
+vcvtss2usi edx,WORD PTR [rbx]
+vcvtss2usi edx,QWORD PTR [rbx]
+vcvtss2usi edx,[rbx]
+vcvtss2usi edx,xmm26{rz-sae}
+es vcvtss2usi r13d,DWORD PTR [r9+r14*8]
+vcvtss2usi rax,DWORD PTR [rsp+rcx*1+0xd8]
+vcvtss2usi rax,BYTE PTR [rsp+rcx*1+0xd8]
+vcvtss2usi rax,WORD PTR [rsp+rcx*1+0xd8]
+vcvtss2usi rax,QWORD PTR [rsp+rcx*1+0xd8]
+vcvtss2usi rax,[rsp+rcx*1+0xd8]
+vcvtss2usi rbp,xmm24{rd-sae}
 vcvtss2usi rdx,DWORD PTR [r8+0x64]
-vcvtss2usi rdx,BYTE PTR [r8+0x64]
-vcvtss2usi rdx,WORD PTR [r8+0x64]
-vcvtss2usi rdx,QWORD PTR [r8+0x64]
-vcvtss2usi rdx,[r8+0x64]
-ds vcvtss2usi rsi,DWORD PTR [rbx+rax*4]
 insertq xmm7,xmm5
 insertq xmm7,xmm12
 rex insertq xmm1,xmm6
-vcvtsd2usi ebx,xmm1{rd-sae}
+vcvtsd2usi ebp,QWORD PTR [rcx+rax*4]
+vcvtsd2usi ebp,BYTE PTR [rcx+rax*4]
+vcvtsd2usi ebp,WORD PTR [rcx+rax*4]
+vcvtsd2usi ebp,DWORD PTR [rcx+rax*4]
+vcvtsd2usi ebp,[rcx+rax*4]
+vcvtsd2usi ecx,xmm19{rd-sae}
 vcvtsd2usi ecx,QWORD PTR [rbx+r10*1+0x7191c44e]
-vcvtsd2usi ecx,BYTE PTR [rbx+r10*1+0x7191c44e]
-vcvtsd2usi ecx,WORD PTR [rbx+r10*1+0x7191c44e]
-vcvtsd2usi ecx,DWORD PTR [rbx+r10*1+0x7191c44e]
-vcvtsd2usi ecx,[rbx+r10*1+0x7191c44e]
-ss vcvtsd2usi esi,QWORD PTR [rbx+0x338]
-vcvtsd2usi rsp,xmm5{rn-sae}
-vcvtsd2usi r11,QWORD PTR [r10]
-vcvtsd2usi r11,BYTE PTR [r10]
-vcvtsd2usi r11,WORD PTR [r10]
-vcvtsd2usi r11,DWORD PTR [r10]
-vcvtsd2usi r11,[r10]
-vcvtsd2usi rcx,QWORD PTR [rcx-0x77]
+vcvtsd2usi rax,QWORD PTR [rbx]
+vcvtsd2usi rax,BYTE PTR [rbx]
+vcvtsd2usi rax,WORD PTR [rbx]
+vcvtsd2usi rax,DWORD PTR [rbx]
+vcvtsd2usi rax,[rbx]
+vcvtsd2usi r15,xmm16{rz-sae}
+vcvtsd2usi rbx,xmm5
 vcvttps2qq xmm6,xmm5
 vcvttps2qq xmm9{k3},QWORD PTR [rsi+r9*4]
 vcvttps2qq xmm9{k3},BYTE PTR [rsi+r9*4]
@@ -9625,7 +9652,7 @@ ss vcvttps2qq ymm5,WORD PTR [rax+riz*8+0x2b0]
 ss vcvttps2qq ymm5,DWORD PTR [rax+riz*8+0x2b0]
 ss vcvttps2qq ymm5,QWORD PTR [rax+riz*8+0x2b0]
 ss vcvttps2qq ymm5,[rax+riz*8+0x2b0]
-vcvttps2qq zmm5{k3}{z},ymm6{sae}
+vcvttps2qq zmm5,ymm7
 vcvttps2qq zmm22{k2},DWORD BCST [r8]
 vcvttps2qq zmm7,YMMWORD PTR gs:[rdx+0xc0]
 vcvttps2qq zmm7,BYTE PTR gs:[rdx+0xc0]
@@ -9640,14 +9667,13 @@ vcvttpd2qq xmm19,QWORD BCST WORD PTR [r11]
 vcvttpd2qq xmm19,QWORD BCST DWORD PTR [r11]
 vcvttpd2qq xmm19,QWORD BCST QWORD PTR [r11]
 ss vcvttpd2qq xmm2{k1},QWORD BCST [rax+rbx*1+0x12]
-vcvttpd2qq ymm2{k1}{z},ymm0
-ss vcvttpd2qq ymm15{k2},YMMWORD PTR [rsp+r12*8-0x9c0]
-ss vcvttpd2qq ymm15{k2},BYTE PTR [rsp+r12*8-0x9c0]
-ss vcvttpd2qq ymm15{k2},WORD PTR [rsp+r12*8-0x9c0]
-ss vcvttpd2qq ymm15{k2},DWORD PTR [rsp+r12*8-0x9c0]
-ss vcvttpd2qq ymm15{k2},QWORD PTR [rsp+r12*8-0x9c0]
-ss vcvttpd2qq ymm15{k2},[rsp+r12*8-0x9c0]
-vcvttpd2qq ymm5,QWORD BCST [rsp+rdi*2-0x53b053a7]
+vcvttpd2qq ymm19,ymm31
+vcvttpd2qq ymm0{k2},QWORD BCST fs:[rsi+rbp*1-0x3f0]
+vcvttpd2qq ymm0{k2},QWORD BCST BYTE PTR fs:[rsi+rbp*1-0x3f0]
+vcvttpd2qq ymm0{k2},QWORD BCST WORD PTR fs:[rsi+rbp*1-0x3f0]
+vcvttpd2qq ymm0{k2},QWORD BCST DWORD PTR fs:[rsi+rbp*1-0x3f0]
+vcvttpd2qq ymm0{k2},QWORD BCST QWORD PTR fs:[rsi+rbp*1-0x3f0]
+vcvttpd2qq ymm6,QWORD BCST [rax+r14*4]
 vcvttpd2qq zmm2,zmm1
 ss vcvttpd2qq zmm8{k2}{z},QWORD BCST [r15+rax*4+0xfd4da60]
 vcvttpd2qq zmm0,QWORD BCST [rdx+rbp*2]
@@ -9658,13 +9684,13 @@ es vcvtudq2pd xmm10{k7}{z},DWORD BCST WORD PTR [r14*1-0x148764ae]
 es vcvtudq2pd xmm10{k7}{z},DWORD BCST DWORD PTR [r14*1-0x148764ae]
 es vcvtudq2pd xmm10{k7}{z},DWORD BCST QWORD PTR [r14*1-0x148764ae]
 vcvtudq2pd xmm4{k5},DWORD BCST [rcx+0x2ecd0f3c]
-vcvtudq2pd ymm0{k1},xmm4
-vcvtudq2pd ymm26{k2}{z},DWORD BCST [r15-0x372fd4a]
+vcvtudq2pd ymm8,xmm31
 vcvtudq2pd ymm4{k1},DWORD BCST fs:[rbx+0x128]
 vcvtudq2pd ymm4{k1},DWORD BCST BYTE PTR fs:[rbx+0x128]
 vcvtudq2pd ymm4{k1},DWORD BCST WORD PTR fs:[rbx+0x128]
 vcvtudq2pd ymm4{k1},DWORD BCST DWORD PTR fs:[rbx+0x128]
 vcvtudq2pd ymm4{k1},DWORD BCST QWORD PTR fs:[rbx+0x128]
+vcvtudq2pd ymm26{k2}{z},DWORD BCST [r15-0x372fd4a]
 vcvtudq2pd zmm0,ymm2
 ss vcvtudq2pd zmm4{k3},YMMWORD PTR [r12+rcx*2+0xd40]
 ss vcvtudq2pd zmm4{k3},BYTE PTR [r12+rcx*2+0xd40]
@@ -9673,7 +9699,7 @@ ss vcvtudq2pd zmm4{k3},DWORD PTR [r12+rcx*2+0xd40]
 ss vcvtudq2pd zmm4{k3},QWORD PTR [r12+rcx*2+0xd40]
 ss vcvtudq2pd zmm4{k3},[r12+rcx*2+0xd40]
 vcvtudq2pd zmm7{k4}{z},DWORD BCST [rax]
-vcvtuqq2pd xmm6{k6},xmm4
+vcvtuqq2pd xmm6,xmm0
 vcvtuqq2pd xmm9{k4},QWORD BCST [r14*8-0x14fe5714]
 vcvtuqq2pd xmm9{k4},QWORD BCST BYTE PTR [r14*8-0x14fe5714]
 vcvtuqq2pd xmm9{k4},QWORD BCST WORD PTR [r14*8-0x14fe5714]
@@ -9712,21 +9738,21 @@ vcvtudq2ps xmm3{k4}{z},DWORD BCST BYTE PTR [rax-0xc4]
 vcvtudq2ps xmm3{k4}{z},DWORD BCST WORD PTR [rax-0xc4]
 vcvtudq2ps xmm3{k4}{z},DWORD BCST DWORD PTR [rax-0xc4]
 vcvtudq2ps xmm3{k4}{z},DWORD BCST QWORD PTR [rax-0xc4]
-vcvtudq2ps ymm5{k6}{z},ymm1
-vcvtudq2ps ymm18{k2},DWORD BCST [r8*2+0x3ca078f7]
+vcvtudq2ps ymm14,ymm11
 vcvtudq2ps ymm1{k6}{z},DWORD BCST fs:[rdi-0xd7dd527]
 vcvtudq2ps ymm1{k6}{z},DWORD BCST BYTE PTR fs:[rdi-0xd7dd527]
 vcvtudq2ps ymm1{k6}{z},DWORD BCST WORD PTR fs:[rdi-0xd7dd527]
 vcvtudq2ps ymm1{k6}{z},DWORD BCST DWORD PTR fs:[rdi-0xd7dd527]
 vcvtudq2ps ymm1{k6}{z},DWORD BCST QWORD PTR fs:[rdi-0xd7dd527]
+vcvtudq2ps ymm18{k2},DWORD BCST [r8*2+0x3ca078f7]
+vcvtudq2ps zmm4,ZMMWORD PTR [rsi+r8*2+0x77]
+vcvtudq2ps zmm4,BYTE PTR [rsi+r8*2+0x77]
+vcvtudq2ps zmm4,WORD PTR [rsi+r8*2+0x77]
+vcvtudq2ps zmm4,DWORD PTR [rsi+r8*2+0x77]
+vcvtudq2ps zmm4,QWORD PTR [rsi+r8*2+0x77]
+vcvtudq2ps zmm4,[rsi+r8*2+0x77]
 vcvtudq2ps zmm6{k3},zmm2
-vcvtudq2ps zmm14{k2}{z},ZMMWORD PTR fs:[rdi+r11*4]
-vcvtudq2ps zmm14{k2}{z},BYTE PTR fs:[rdi+r11*4]
-vcvtudq2ps zmm14{k2}{z},WORD PTR fs:[rdi+r11*4]
-vcvtudq2ps zmm14{k2}{z},DWORD PTR fs:[rdi+r11*4]
-vcvtudq2ps zmm14{k2}{z},QWORD PTR fs:[rdi+r11*4]
-vcvtudq2ps zmm14{k2}{z},fs:[rdi+r11*4]
-vcvtudq2ps zmm5,DWORD BCST [rsi]
+ds vcvtudq2ps zmm3{k3},ZMMWORD PTR [rax-0x77]
 vcvtuqq2ps xmm7,xmm1
 vcvtuqq2ps xmm26{k5},QWORD BCST fs:[r12+r14*8+0x78]{1to2}
 vcvtuqq2ps xmm26{k5},QWORD BCST BYTE PTR fs:[r12+r14*8+0x78]{1to2}
@@ -9750,22 +9776,26 @@ vcvtuqq2ps xmm1{k4},WORD PTR [rsi+rbx*1]
 vcvtuqq2ps xmm1{k4},DWORD PTR [rsi+rbx*1]
 vcvtuqq2ps xmm1{k4},QWORD PTR [rsi+rbx*1]
 vcvtuqq2ps xmm1{k4},[rsi+rbx*1]
-vcvtuqq2ps ymm2,zmm1{rd-sae}
+vcvtuqq2ps ymm4,zmm0
 vcvtuqq2ps ymm17,QWORD BCST [rdi+0x1d983fda]
 cs vcvtuqq2ps ymm1{k5}{z},QWORD BCST [rdx]
-vcvtps2qq xmm5{k3}{z},xmm3
-vcvtps2qq xmm30,DWORD BCST [r10+r14*1+0xd4]
-vcvtps2qq xmm30,DWORD BCST BYTE PTR [r10+r14*1+0xd4]
-vcvtps2qq xmm30,DWORD BCST WORD PTR [r10+r14*1+0xd4]
-vcvtps2qq xmm30,DWORD BCST DWORD PTR [r10+r14*1+0xd4]
-vcvtps2qq xmm30,DWORD BCST QWORD PTR [r10+r14*1+0xd4]
-vcvtps2qq xmm2{k3}{z},QWORD PTR fs:[rdi]
-vcvtps2qq xmm2{k3}{z},BYTE PTR fs:[rdi]
-vcvtps2qq xmm2{k3}{z},WORD PTR fs:[rdi]
-vcvtps2qq xmm2{k3}{z},DWORD PTR fs:[rdi]
-vcvtps2qq xmm2{k3}{z},fs:[rdi]
+vcvtps2qq xmm24,xmm26
+vcvtps2qq xmm7,DWORD BCST gs:[rcx*8+0x660e9b8c]
+vcvtps2qq xmm7,DWORD BCST BYTE PTR gs:[rcx*8+0x660e9b8c]
+vcvtps2qq xmm7,DWORD BCST WORD PTR gs:[rcx*8+0x660e9b8c]
+vcvtps2qq xmm7,DWORD BCST DWORD PTR gs:[rcx*8+0x660e9b8c]
+vcvtps2qq xmm7,DWORD BCST QWORD PTR gs:[rcx*8+0x660e9b8c]
+vcvtps2qq xmm0{k5}{z},QWORD PTR [rdi+r11*2-0x67]
+vcvtps2qq xmm0{k5}{z},BYTE PTR [rdi+r11*2-0x67]
+vcvtps2qq xmm0{k5}{z},WORD PTR [rdi+r11*2-0x67]
+vcvtps2qq xmm0{k5}{z},DWORD PTR [rdi+r11*2-0x67]
+vcvtps2qq xmm0{k5}{z},[rdi+r11*2-0x67]
 vcvtps2qq ymm7,xmm1
 vcvtps2qq ymm0,DWORD BCST [r11+r12*2]
+vcvtps2qq ymm0,DWORD BCST BYTE PTR [r11+r12*2]
+vcvtps2qq ymm0,DWORD BCST WORD PTR [r11+r12*2]
+vcvtps2qq ymm0,DWORD BCST DWORD PTR [r11+r12*2]
+vcvtps2qq ymm0,DWORD BCST QWORD PTR [r11+r12*2]
 vcvtps2qq ymm3{k1},XMMWORD PTR [rcx]
 vcvtps2qq ymm3{k1},BYTE PTR [rcx]
 vcvtps2qq ymm3{k1},WORD PTR [rcx]
@@ -9788,26 +9818,26 @@ es vcvtpd2qq xmm8{k6},DWORD PTR [r10]
 es vcvtpd2qq xmm8{k6},QWORD PTR [r10]
 es vcvtpd2qq xmm8{k6},[r10]
 vcvtpd2qq xmm2{k3}{z},XMMWORD PTR [rcx+rsi*1-0x6dd7df66]
-vcvtpd2qq ymm3{k2},ymm3
-vcvtpd2qq ymm16{k3},QWORD BCST gs:[rdx+r8*1]
-vcvtpd2qq ymm16{k3},QWORD BCST BYTE PTR gs:[rdx+r8*1]
-vcvtpd2qq ymm16{k3},QWORD BCST WORD PTR gs:[rdx+r8*1]
-vcvtpd2qq ymm16{k3},QWORD BCST DWORD PTR gs:[rdx+r8*1]
-vcvtpd2qq ymm16{k3},QWORD BCST QWORD PTR gs:[rdx+r8*1]
 vcvtpd2qq ymm7,YMMWORD PTR [rsi]
 vcvtpd2qq ymm7,BYTE PTR [rsi]
 vcvtpd2qq ymm7,WORD PTR [rsi]
 vcvtpd2qq ymm7,DWORD PTR [rsi]
 vcvtpd2qq ymm7,QWORD PTR [rsi]
 vcvtpd2qq ymm7,[rsi]
-vcvtpd2qq zmm0{k4},zmm0{rd-sae}
-vcvtpd2qq zmm22{k3}{z},QWORD BCST gs:[rdx+r11*4+0x88]
+vcvtpd2qq ymm13{k5},ymm28
+vcvtpd2qq ymm16{k3},QWORD BCST gs:[rdx+r8*1]
+vcvtpd2qq ymm16{k3},QWORD BCST BYTE PTR gs:[rdx+r8*1]
+vcvtpd2qq ymm16{k3},QWORD BCST WORD PTR gs:[rdx+r8*1]
+vcvtpd2qq ymm16{k3},QWORD BCST DWORD PTR gs:[rdx+r8*1]
+vcvtpd2qq ymm16{k3},QWORD BCST QWORD PTR gs:[rdx+r8*1]
 vcvtpd2qq zmm2,ZMMWORD PTR [rbx]
 vcvtpd2qq zmm2,BYTE PTR [rbx]
 vcvtpd2qq zmm2,WORD PTR [rbx]
 vcvtpd2qq zmm2,DWORD PTR [rbx]
 vcvtpd2qq zmm2,QWORD PTR [rbx]
 vcvtpd2qq zmm2,[rbx]
+vcvtpd2qq zmm9{k1}{z},zmm2{ru-sae}
+vcvtpd2qq zmm22{k3}{z},QWORD BCST gs:[rdx+r11*4+0x88]
 vcvtusi2ss xmm3,xmm3,edi
 vcvtusi2ss xmm23,xmm29,DWORD PTR fs:[r10+r13*8]
 vcvtusi2ss xmm23,xmm29,BYTE PTR fs:[r10+r13*8]
@@ -9819,17 +9849,17 @@ vcvtusi2ss xmm5,xmm2,BYTE PTR [rbx+rax*4-0x38]
 vcvtusi2ss xmm5,xmm2,WORD PTR [rbx+rax*4-0x38]
 vcvtusi2ss xmm5,xmm2,QWORD PTR [rbx+rax*4-0x38]
 vcvtusi2ss xmm5,xmm2,[rbx+rax*4-0x38]
-vcvtusi2ss xmm2,xmm4,rbx{rn-sae}
-vcvtusi2ss xmm3,xmm18,QWORD PTR fs:[rbx-0x2b8]
-vcvtusi2ss xmm3,xmm18,BYTE PTR fs:[rbx-0x2b8]
-vcvtusi2ss xmm3,xmm18,WORD PTR fs:[rbx-0x2b8]
-vcvtusi2ss xmm3,xmm18,DWORD PTR fs:[rbx-0x2b8]
-vcvtusi2ss xmm3,xmm18,fs:[rbx-0x2b8]
 vcvtusi2ss xmm3,xmm7,QWORD PTR [rbx+rbx*8]
 vcvtusi2ss xmm3,xmm7,BYTE PTR [rbx+rbx*8]
 vcvtusi2ss xmm3,xmm7,WORD PTR [rbx+rbx*8]
 vcvtusi2ss xmm3,xmm7,DWORD PTR [rbx+rbx*8]
 vcvtusi2ss xmm3,xmm7,[rbx+rbx*8]
+vcvtusi2ss xmm6,xmm9,r14{ru-sae}
+vcvtusi2ss xmm3,xmm18,QWORD PTR fs:[rbx-0x2b8]
+vcvtusi2ss xmm3,xmm18,BYTE PTR fs:[rbx-0x2b8]
+vcvtusi2ss xmm3,xmm18,WORD PTR fs:[rbx-0x2b8]
+vcvtusi2ss xmm3,xmm18,DWORD PTR fs:[rbx-0x2b8]
+vcvtusi2ss xmm3,xmm18,fs:[rbx-0x2b8]
 vcvtusi2sd xmm3,xmm2,edx
 cs vcvtusi2sd xmm29,xmm7,DWORD PTR [rdx-0x2]
 cs vcvtusi2sd xmm29,xmm7,BYTE PTR [rdx-0x2]
@@ -9952,10 +9982,11 @@ ds vhsubps ymm4,ymm4,[r14+rsi*2-0x7d1a96ed]
 vhsubps ymm7,ymm3,YMMWORD PTR [rsi+rax*2]
 movd ebp,mm7
 rex.R movd DWORD PTR gs:[rsi+0x7856a718],mm0
-rex.R movd BYTE PTR gs:[rsi+0x7856a718],mm0
-rex.R movd WORD PTR gs:[rsi+0x7856a718],mm0
-rex.R movd QWORD PTR gs:[rsi+0x7856a718],mm0
-rex.R movd gs:[rsi+0x7856a718],mm0
+movd DWORD PTR gs:[rsi+0x7856a718],mm0
+movd BYTE PTR gs:[rsi+0x7856a718],mm0
+movd WORD PTR gs:[rsi+0x7856a718],mm0
+movd QWORD PTR gs:[rsi+0x7856a718],mm0
+movd gs:[rsi+0x7856a718],mm0
 movd DWORD PTR [rdx+riz*2+0x58],mm5
 movd BYTE PTR [rdx+riz*2+0x58],mm5
 movd WORD PTR [rdx+riz*2+0x58],mm5
@@ -9963,10 +9994,11 @@ movd QWORD PTR [rdx+riz*2+0x58],mm5
 movd [rdx+riz*2+0x58],mm5
 movq rdx,mm1
 rex.WRX movq QWORD PTR [ebp+r11d*1-0xd],mm3
-rex.WRX movq BYTE PTR [ebp+r11d*1-0xd],mm3
-rex.WRX movq WORD PTR [ebp+r11d*1-0xd],mm3
-rex.WRX movq DWORD PTR [ebp+r11d*1-0xd],mm3
-rex.WRX movq [ebp+r11d*1-0xd],mm3
+movq QWORD PTR [ebp+r11d*1-0xd],mm3
+movq BYTE PTR [ebp+r11d*1-0xd],mm3
+movq WORD PTR [ebp+r11d*1-0xd],mm3
+movq DWORD PTR [ebp+r11d*1-0xd],mm3
+movq [ebp+r11d*1-0xd],mm3
 movq QWORD PTR [rdx+0x60],mm6
 movd esp,xmm7
 movd DWORD PTR [eip+0xffffffffc85048eb],xmm11
@@ -10053,14 +10085,14 @@ ss vmovdqa32 DWORD PTR [rcx+r15*8]{k4},xmm28
 ss vmovdqa32 QWORD PTR [rcx+r15*8]{k4},xmm28
 ss vmovdqa32 [rcx+r15*8]{k4},xmm28
 ds vmovdqa32 XMMWORD PTR [rdi-0x3ca5f0be],xmm7
-vmovdqa32 ymm1{k5}{z},ymm7
-vmovdqa32 YMMWORD PTR [r8+r10*2],ymm0
-vmovdqa32 BYTE PTR [r8+r10*2],ymm0
-vmovdqa32 WORD PTR [r8+r10*2],ymm0
-vmovdqa32 DWORD PTR [r8+r10*2],ymm0
-vmovdqa32 QWORD PTR [r8+r10*2],ymm0
-vmovdqa32 [r8+r10*2],ymm0
-vmovdqa32 YMMWORD PTR [rsi-0x2e]{k6},ymm4
+vmovdqa32 YMMWORD PTR [rip+0xfffffffffdb30fb4],ymm0
+vmovdqa32 BYTE PTR [rip+0xfffffffffdb30fb4],ymm0
+vmovdqa32 WORD PTR [rip+0xfffffffffdb30fb4],ymm0
+vmovdqa32 DWORD PTR [rip+0xfffffffffdb30fb4],ymm0
+vmovdqa32 QWORD PTR [rip+0xfffffffffdb30fb4],ymm0
+vmovdqa32 [rip+0xfffffffffdb30fb4],ymm0
+vmovdqa32 ymm20{k6},ymm25
+vmovdqa32 YMMWORD PTR [r15*1+0x634617ba]{k5},ymm0
 vmovdqa32 zmm3,zmm1
 vmovdqa32 ZMMWORD PTR [r11+r10*8]{k6},zmm1
 vmovdqa32 BYTE PTR [r11+r10*8]{k6},zmm1
@@ -10077,22 +10109,22 @@ vmovdqa64 DWORD PTR [r11+rdi*8-0xb]{k7},xmm9
 vmovdqa64 QWORD PTR [r11+rdi*8-0xb]{k7},xmm9
 vmovdqa64 [r11+rdi*8-0xb]{k7},xmm9
 ss vmovdqa64 XMMWORD PTR [rax+rbp*8+0x30],xmm5
-vmovdqa64 ymm2{k3}{z},ymm3
+vmovdqa64 YMMWORD PTR [rdx+0xa40],ymm5
+vmovdqa64 BYTE PTR [rdx+0xa40],ymm5
+vmovdqa64 WORD PTR [rdx+0xa40],ymm5
+vmovdqa64 DWORD PTR [rdx+0xa40],ymm5
+vmovdqa64 QWORD PTR [rdx+0xa40],ymm5
+vmovdqa64 [rdx+0xa40],ymm5
+vmovdqa64 ymm1{k6}{z},ymm18
 cs vmovdqa64 YMMWORD PTR [rsi-0xf40]{k1},ymm16
-cs vmovdqa64 BYTE PTR [rsi-0xf40]{k1},ymm16
-cs vmovdqa64 WORD PTR [rsi-0xf40]{k1},ymm16
-cs vmovdqa64 DWORD PTR [rsi-0xf40]{k1},ymm16
-cs vmovdqa64 QWORD PTR [rsi-0xf40]{k1},ymm16
-cs vmovdqa64 [rsi-0xf40]{k1},ymm16
-vmovdqa64 YMMWORD PTR [rax],ymm0
-vmovdqa64 zmm2{k7}{z},zmm5
-vmovdqa64 ZMMWORD PTR [r11-0x1240],zmm2
-vmovdqa64 BYTE PTR [r11-0x1240],zmm2
-vmovdqa64 WORD PTR [r11-0x1240],zmm2
-vmovdqa64 DWORD PTR [r11-0x1240],zmm2
-vmovdqa64 QWORD PTR [r11-0x1240],zmm2
-vmovdqa64 [r11-0x1240],zmm2
+vmovdqa64 zmm20,zmm9
 vmovdqa64 ZMMWORD PTR [rsp+rsi*1]{k4},zmm3
+vmovdqa64 BYTE PTR [rsp+rsi*1]{k4},zmm3
+vmovdqa64 WORD PTR [rsp+rsi*1]{k4},zmm3
+vmovdqa64 DWORD PTR [rsp+rsi*1]{k4},zmm3
+vmovdqa64 QWORD PTR [rsp+rsi*1]{k4},zmm3
+vmovdqa64 [rsp+rsi*1]{k4},zmm3
+vmovdqa64 ZMMWORD PTR [r11-0x1240],zmm2
 movdqu xmm1,xmm3
 movdqu XMMWORD PTR [r8d],xmm7
 movdqu BYTE PTR [r8d],xmm7
@@ -10117,22 +10149,27 @@ vmovdqu DWORD PTR [r10],ymm1
 vmovdqu QWORD PTR [r10],ymm1
 vmovdqu [r10],ymm1
 ss vmovdqu YMMWORD PTR [rdx+rcx*8],ymm5
-vmovdqu32 xmm6{k1}{z},xmm7
-vmovdqu32 XMMWORD PTR [r9+r8*1]{k1},xmm0
-vmovdqu32 BYTE PTR [r9+r8*1]{k1},xmm0
-vmovdqu32 WORD PTR [r9+r8*1]{k1},xmm0
-vmovdqu32 DWORD PTR [r9+r8*1]{k1},xmm0
-vmovdqu32 QWORD PTR [r9+r8*1]{k1},xmm0
-vmovdqu32 [r9+r8*1]{k1},xmm0
 vmovdqu32 XMMWORD PTR [rax],xmm4
-vmovdqu32 ymm7{k2},ymm4
-vmovdqu32 YMMWORD PTR [r9+riz*1+0x1a],ymm20
-vmovdqu32 BYTE PTR [r9+riz*1+0x1a],ymm20
-vmovdqu32 WORD PTR [r9+riz*1+0x1a],ymm20
-vmovdqu32 DWORD PTR [r9+riz*1+0x1a],ymm20
-vmovdqu32 QWORD PTR [r9+riz*1+0x1a],ymm20
-vmovdqu32 [r9+riz*1+0x1a],ymm20
-vmovdqu32 YMMWORD PTR [rbx-0xfe0]{k5},ymm6
+vmovdqu32 BYTE PTR [rax],xmm4
+vmovdqu32 WORD PTR [rax],xmm4
+vmovdqu32 DWORD PTR [rax],xmm4
+vmovdqu32 QWORD PTR [rax],xmm4
+vmovdqu32 [rax],xmm4
+vmovdqu32 xmm25{k6},xmm8
+vmovdqu32 XMMWORD PTR [r9+r8*1]{k1},xmm0
+vmovdqu32 ymm4,ymm4
+vmovdqu32 YMMWORD PTR [r11]{k5},ymm2
+vmovdqu32 BYTE PTR [r11]{k5},ymm2
+vmovdqu32 WORD PTR [r11]{k5},ymm2
+vmovdqu32 DWORD PTR [r11]{k5},ymm2
+vmovdqu32 QWORD PTR [r11]{k5},ymm2
+vmovdqu32 [r11]{k5},ymm2
+vmovdqu32 YMMWORD PTR fs:[rax+rsi*1+0x920],ymm4
+vmovdqu32 BYTE PTR fs:[rax+rsi*1+0x920],ymm4
+vmovdqu32 WORD PTR fs:[rax+rsi*1+0x920],ymm4
+vmovdqu32 DWORD PTR fs:[rax+rsi*1+0x920],ymm4
+vmovdqu32 QWORD PTR fs:[rax+rsi*1+0x920],ymm4
+vmovdqu32 fs:[rax+rsi*1+0x920],ymm4
 vmovdqu32 zmm3,zmm6
 vmovdqu32 ZMMWORD PTR [r11-0x540]{k7},zmm7
 vmovdqu32 BYTE PTR [r11-0x540]{k7},zmm7
@@ -10157,32 +10194,27 @@ vmovdqu64 DWORD PTR [rax+r9*2-0xe]{k6},ymm20
 vmovdqu64 QWORD PTR [rax+r9*2-0xe]{k6},ymm20
 vmovdqu64 [rax+r9*2-0xe]{k6},ymm20
 es vmovdqu64 YMMWORD PTR [rbx-0x38246a22],ymm0
-vmovdqu64 zmm7{k6}{z},zmm7
-vmovdqu64 ZMMWORD PTR fs:[rbp+r13*4-0x4f],zmm5
-vmovdqu64 BYTE PTR fs:[rbp+r13*4-0x4f],zmm5
-vmovdqu64 WORD PTR fs:[rbp+r13*4-0x4f],zmm5
-vmovdqu64 DWORD PTR fs:[rbp+r13*4-0x4f],zmm5
-vmovdqu64 QWORD PTR fs:[rbp+r13*4-0x4f],zmm5
-vmovdqu64 fs:[rbp+r13*4-0x4f],zmm5
-vmovdqu64 ZMMWORD PTR [rsp+rdi*1+0x5c0]{k6},zmm6
-vmovdqu64 BYTE PTR [rsp+rdi*1+0x5c0]{k6},zmm6
-vmovdqu64 WORD PTR [rsp+rdi*1+0x5c0]{k6},zmm6
-vmovdqu64 DWORD PTR [rsp+rdi*1+0x5c0]{k6},zmm6
-vmovdqu64 QWORD PTR [rsp+rdi*1+0x5c0]{k6},zmm6
-vmovdqu64 [rsp+rdi*1+0x5c0]{k6},zmm6
-vmovdqu8 xmm4{k4}{z},xmm7
-vmovdqu8 XMMWORD PTR fs:[r15*8-0x62],xmm28
-vmovdqu8 BYTE PTR fs:[r15*8-0x62],xmm28
-vmovdqu8 WORD PTR fs:[r15*8-0x62],xmm28
-vmovdqu8 DWORD PTR fs:[r15*8-0x62],xmm28
-vmovdqu8 QWORD PTR fs:[r15*8-0x62],xmm28
-vmovdqu8 fs:[r15*8-0x62],xmm28
-vmovdqu8 XMMWORD PTR [rcx]{k5},xmm4
-vmovdqu8 BYTE PTR [rcx]{k5},xmm4
-vmovdqu8 WORD PTR [rcx]{k5},xmm4
-vmovdqu8 DWORD PTR [rcx]{k5},xmm4
-vmovdqu8 QWORD PTR [rcx]{k5},xmm4
-vmovdqu8 [rcx]{k5},xmm4
+vmovdqu64 zmm19,zmm20
+ds vmovdqu64 ZMMWORD PTR [rsi],zmm2
+ds vmovdqu64 BYTE PTR [rsi],zmm2
+ds vmovdqu64 WORD PTR [rsi],zmm2
+ds vmovdqu64 DWORD PTR [rsi],zmm2
+ds vmovdqu64 QWORD PTR [rsi],zmm2
+ds vmovdqu64 [rsi],zmm2
+vmovdqu64 ZMMWORD PTR [rbx+0x40]{k1},zmm22
+vmovdqu8 xmm4,xmm7
+ds vmovdqu8 XMMWORD PTR [r9+r13*4]{k4},xmm14
+ds vmovdqu8 BYTE PTR [r9+r13*4]{k4},xmm14
+ds vmovdqu8 WORD PTR [r9+r13*4]{k4},xmm14
+ds vmovdqu8 DWORD PTR [r9+r13*4]{k4},xmm14
+ds vmovdqu8 QWORD PTR [r9+r13*4]{k4},xmm14
+ds vmovdqu8 [r9+r13*4]{k4},xmm14
+vmovdqu8 XMMWORD PTR fs:[rsp+rcx*2-0x5b7a25c],xmm5
+vmovdqu8 BYTE PTR fs:[rsp+rcx*2-0x5b7a25c],xmm5
+vmovdqu8 WORD PTR fs:[rsp+rcx*2-0x5b7a25c],xmm5
+vmovdqu8 DWORD PTR fs:[rsp+rcx*2-0x5b7a25c],xmm5
+vmovdqu8 QWORD PTR fs:[rsp+rcx*2-0x5b7a25c],xmm5
+vmovdqu8 fs:[rsp+rcx*2-0x5b7a25c],xmm5
 vmovdqu8 ymm0,ymm3
 vmovdqu8 YMMWORD PTR [r15+r10*1]{k1},ymm21
 vmovdqu8 BYTE PTR [r15+r10*1]{k1},ymm21
@@ -10199,7 +10231,7 @@ vmovdqu8 DWORD PTR [rbx+r14*1]{k6},zmm31
 vmovdqu8 QWORD PTR [rbx+r14*1]{k6},zmm31
 vmovdqu8 [rbx+r14*1]{k6},zmm31
 es vmovdqu8 ZMMWORD PTR [rdi],zmm3
-vmovdqu16 xmm1{k4}{z},xmm6
+vmovdqu16 xmm7,xmm2
 vmovdqu16 XMMWORD PTR [r14+r12*8],xmm15
 vmovdqu16 BYTE PTR [r14+r12*8],xmm15
 vmovdqu16 WORD PTR [r14+r12*8],xmm15
@@ -10225,28 +10257,29 @@ vmovdqu16 WORD PTR [rbx]{k5},ymm5
 vmovdqu16 DWORD PTR [rbx]{k5},ymm5
 vmovdqu16 QWORD PTR [rbx]{k5},ymm5
 vmovdqu16 [rbx]{k5},ymm5
-vmovdqu16 zmm3{k4},zmm2
-es vmovdqu16 ZMMWORD PTR [r11+r13*4+0xfcd3abe],zmm24
-es vmovdqu16 BYTE PTR [r11+r13*4+0xfcd3abe],zmm24
-es vmovdqu16 WORD PTR [r11+r13*4+0xfcd3abe],zmm24
-es vmovdqu16 DWORD PTR [r11+r13*4+0xfcd3abe],zmm24
-es vmovdqu16 QWORD PTR [r11+r13*4+0xfcd3abe],zmm24
-es vmovdqu16 [r11+r13*4+0xfcd3abe],zmm24
 vmovdqu16 ZMMWORD PTR [rcx-0x1100],zmm6
+vmovdqu16 BYTE PTR [rcx-0x1100],zmm6
+vmovdqu16 WORD PTR [rcx-0x1100],zmm6
+vmovdqu16 DWORD PTR [rcx-0x1100],zmm6
+vmovdqu16 QWORD PTR [rcx-0x1100],zmm6
+vmovdqu16 [rcx-0x1100],zmm6
+vmovdqu16 zmm18{k2}{z},zmm3
+es vmovdqu16 ZMMWORD PTR [r11+r13*4+0xfcd3abe],zmm24
 seto bl
 cs rex.RX seto BYTE PTR [rsp+r12*4-0x51]
-cs rex.RX seto WORD PTR [rsp+r12*4-0x51]
-cs rex.RX seto DWORD PTR [rsp+r12*4-0x51]
-cs rex.RX seto QWORD PTR [rsp+r12*4-0x51]
-cs rex.RX seto [rsp+r12*4-0x51]
+cs seto BYTE PTR [rsp+r12*4-0x51]
+cs seto WORD PTR [rsp+r12*4-0x51]
+cs seto DWORD PTR [rsp+r12*4-0x51]
+cs seto QWORD PTR [rsp+r12*4-0x51]
+cs seto [rsp+r12*4-0x51]
 seto BYTE PTR [rbp+0x5]
-setno spl
-rex.RXB setno BYTE PTR [r8+r15*4+0xe]
-rex.RXB setno WORD PTR [r8+r15*4+0xe]
-rex.RXB setno DWORD PTR [r8+r15*4+0xe]
-rex.RXB setno QWORD PTR [r8+r15*4+0xe]
-rex.RXB setno [r8+r15*4+0xe]
-ds setno BYTE PTR [rbx+riz*2]
+setno BYTE PTR [rdi]
+setno WORD PTR [rdi]
+setno DWORD PTR [rdi]
+setno QWORD PTR [rdi]
+setno [rdi]
+rex.R setno dl
+rex.R setno BYTE PTR [ebp+eiz*2+0x22329f8]
 setb al
 setb BYTE PTR [r14d]
 setb WORD PTR [r14d]
@@ -10274,10 +10307,11 @@ sete [r10d+edx*1]
 sete BYTE PTR [rcx]
 setne ch
 ss rex.RX setne BYTE PTR [rcx+r14*2-0x70bdc9d7]
-ss rex.RX setne WORD PTR [rcx+r14*2-0x70bdc9d7]
-ss rex.RX setne DWORD PTR [rcx+r14*2-0x70bdc9d7]
-ss rex.RX setne QWORD PTR [rcx+r14*2-0x70bdc9d7]
-ss rex.RX setne [rcx+r14*2-0x70bdc9d7]
+ss setne BYTE PTR [rcx+r14*2-0x70bdc9d7]
+ss setne WORD PTR [rcx+r14*2-0x70bdc9d7]
+ss setne DWORD PTR [rcx+r14*2-0x70bdc9d7]
+ss setne QWORD PTR [rcx+r14*2-0x70bdc9d7]
+ss setne [rcx+r14*2-0x70bdc9d7]
 setne BYTE PTR [rbx-0x39]
 setbe ch
 setbe BYTE PTR fs:[r9]
@@ -10292,10 +10326,11 @@ setbe QWORD PTR [edx-0x76]
 setbe [edx-0x76]
 seta bh
 ds rex.RB seta BYTE PTR [r9+rax*2+0x4e09c9d5]
-ds rex.RB seta WORD PTR [r9+rax*2+0x4e09c9d5]
-ds rex.RB seta DWORD PTR [r9+rax*2+0x4e09c9d5]
-ds rex.RB seta QWORD PTR [r9+rax*2+0x4e09c9d5]
-ds rex.RB seta [r9+rax*2+0x4e09c9d5]
+ds seta BYTE PTR [r9+rax*2+0x4e09c9d5]
+ds seta WORD PTR [r9+rax*2+0x4e09c9d5]
+ds seta DWORD PTR [r9+rax*2+0x4e09c9d5]
+ds seta QWORD PTR [r9+rax*2+0x4e09c9d5]
+ds seta [r9+rax*2+0x4e09c9d5]
 seta BYTE PTR [rdx+0x7]
 sets bh
 sets BYTE PTR gs:[rdx+r10*4]
@@ -10310,10 +10345,11 @@ sets QWORD PTR [rsi]
 sets [rsi]
 setns ch
 rex.RX setns BYTE PTR gs:[rbx+r8*4+0x7a]
-rex.RX setns WORD PTR gs:[rbx+r8*4+0x7a]
-rex.RX setns DWORD PTR gs:[rbx+r8*4+0x7a]
-rex.RX setns QWORD PTR gs:[rbx+r8*4+0x7a]
-rex.RX setns gs:[rbx+r8*4+0x7a]
+setns BYTE PTR gs:[rbx+r8*4+0x7a]
+setns WORD PTR gs:[rbx+r8*4+0x7a]
+setns DWORD PTR gs:[rbx+r8*4+0x7a]
+setns QWORD PTR gs:[rbx+r8*4+0x7a]
+setns gs:[rbx+r8*4+0x7a]
 setns BYTE PTR [rcx+rbx*4]
 setns WORD PTR [rcx+rbx*4]
 setns DWORD PTR [rcx+rbx*4]
@@ -10326,13 +10362,13 @@ setp DWORD PTR [eax+r14d*1+0x19]
 setp QWORD PTR [eax+r14d*1+0x19]
 setp [eax+r14d*1+0x19]
 setp BYTE PTR [rdi-0x1]
-setnp sil
-setnp BYTE PTR [r14-0x24]
-setnp WORD PTR [r14-0x24]
-setnp DWORD PTR [r14-0x24]
-setnp QWORD PTR [r14-0x24]
-setnp [r14-0x24]
-ds setnp BYTE PTR [rsi+rbp*2-0x14]
+setnp BYTE PTR [rsp+rcx*1+0x75fdc7c2]
+setnp WORD PTR [rsp+rcx*1+0x75fdc7c2]
+setnp DWORD PTR [rsp+rcx*1+0x75fdc7c2]
+setnp QWORD PTR [rsp+rcx*1+0x75fdc7c2]
+setnp [rsp+rcx*1+0x75fdc7c2]
+setnp r14b
+ds rex.R setnp BYTE PTR [rbp-0x10]
 setl ch
 ds setl BYTE PTR [r14+r10*2]
 ds setl WORD PTR [r14+r10*2]
@@ -10342,24 +10378,26 @@ ds setl [r14+r10*2]
 setl BYTE PTR [rdi]
 setge bh
 ss rex.RX setge BYTE PTR [rcx+r15*8+0x69342c3e]
-ss rex.RX setge WORD PTR [rcx+r15*8+0x69342c3e]
-ss rex.RX setge DWORD PTR [rcx+r15*8+0x69342c3e]
-ss rex.RX setge QWORD PTR [rcx+r15*8+0x69342c3e]
-ss rex.RX setge [rcx+r15*8+0x69342c3e]
+ss setge BYTE PTR [rcx+r15*8+0x69342c3e]
+ss setge WORD PTR [rcx+r15*8+0x69342c3e]
+ss setge DWORD PTR [rcx+r15*8+0x69342c3e]
+ss setge QWORD PTR [rcx+r15*8+0x69342c3e]
+ss setge [rcx+r15*8+0x69342c3e]
 ds setge BYTE PTR [rip+0x74bca581]
-setle bpl
-setle BYTE PTR [r9]
-setle WORD PTR [r9]
-setle DWORD PTR [r9]
-setle QWORD PTR [r9]
-setle [r9]
-setle BYTE PTR [eax-0x6f]
+setle BYTE PTR [rbx-0x70]
+setle WORD PTR [rbx-0x70]
+setle DWORD PTR [rbx-0x70]
+setle QWORD PTR [rbx-0x70]
+setle [rbx-0x70]
+rex.R setle cl
+setle BYTE PTR [edx+r13d*2]
 setg ch
 cs rex.RXB setg BYTE PTR [r12+r13*1+0x6f]
-cs rex.RXB setg WORD PTR [r12+r13*1+0x6f]
-cs rex.RXB setg DWORD PTR [r12+r13*1+0x6f]
-cs rex.RXB setg QWORD PTR [r12+r13*1+0x6f]
-cs rex.RXB setg [r12+r13*1+0x6f]
+cs setg BYTE PTR [r12+r13*1+0x6f]
+cs setg WORD PTR [r12+r13*1+0x6f]
+cs setg DWORD PTR [r12+r13*1+0x6f]
+cs setg QWORD PTR [r12+r13*1+0x6f]
+cs setg [r12+r13*1+0x6f]
 setg BYTE PTR [rax-0x1d]
 kmovw k3,k0
 kmovw k5,WORD PTR [rdi+r12*1]
@@ -10418,17 +10456,17 @@ kmovb QWORD PTR [rsi-0x5a],k2
 kmovb [rsi-0x5a],k2
 ds kmovb BYTE PTR [r8+r15*1-0x4033cbad],k3
 kmovb BYTE PTR [rdx+r12*4-0x75],k6
+kmovd DWORD PTR [rdi-0x55],k3
+kmovd BYTE PTR [rdi-0x55],k3
+kmovd WORD PTR [rdi-0x55],k3
+kmovd QWORD PTR [rdi-0x55],k3
+kmovd [rdi-0x55],k3
+ss kmovd DWORD PTR [r8+r9*8],k1
 kmovd DWORD PTR gs:[rdx+rdi*4],k3
 kmovd BYTE PTR gs:[rdx+rdi*4],k3
 kmovd WORD PTR gs:[rdx+rdi*4],k3
 kmovd QWORD PTR gs:[rdx+rdi*4],k3
 kmovd gs:[rdx+rdi*4],k3
-kmovd DWORD PTR [rbx+r10*4-0x74],k7
-kmovd BYTE PTR [rbx+r10*4-0x74],k7
-kmovd WORD PTR [rbx+r10*4-0x74],k7
-kmovd QWORD PTR [rbx+r10*4-0x74],k7
-kmovd [rbx+r10*4-0x74],k7
-kmovd DWORD PTR [rdi-0x55],k3
 kmovw k0,ecx
 kmovw k6,r13d
 kmovb k1,eax
@@ -10543,8 +10581,8 @@ addr32 rex xstore-rng
 xstore-rng
 repz rex xstore-rng
 repnz xstore-rng
-addr32 repz rex xcrypt-ecb
 addr32 repz xcrypt-ecb
+addr32 repz rex xcrypt-ecb
 repz xcrypt-ecb
 repz rex xcrypt-ecb
 addr32 repz xcrypt-cbc
@@ -10555,8 +10593,8 @@ addr32 repz xcrypt-ctr
 addr32 repz rex xcrypt-ctr
 repz xcrypt-ctr
 repz rex xcrypt-ctr
-addr32 repz rex xcrypt-cfb
 addr32 repz xcrypt-cfb
+addr32 repz rex xcrypt-cfb
 repz xcrypt-cfb
 repz rex xcrypt-cfb
 addr32 repz xcrypt-ofb
@@ -10569,17 +10607,17 @@ push gs
 rex push gs
 popw gs
 rex popw gs
-rex pop gs
 pop gs
-rex rsm
+rex pop gs
 rsm
-cs bts WORD PTR [rcx+rbx*2+0x72],cx
-cs bts BYTE PTR [rcx+rbx*2+0x72],cx
-cs bts DWORD PTR [rcx+rbx*2+0x72],cx
-cs bts QWORD PTR [rcx+rbx*2+0x72],cx
-cs bts [rcx+rbx*2+0x72],cx
+rex rsm
+bts WORD PTR [rbx-0x244c7aff],dx
+bts BYTE PTR [rbx-0x244c7aff],dx
+bts DWORD PTR [rbx-0x244c7aff],dx
+bts QWORD PTR [rbx-0x244c7aff],dx
+bts [rbx-0x244c7aff],dx
 bts r12w,si
-bts WORD PTR [r13+rsi*1+0x18],cx
+lock bts WORD PTR [r12+r15*8-0x3a],r10w
 bts eax,ecx
 lock bts DWORD PTR [r15d],r8d
 lock bts BYTE PTR [r15d],r8d
@@ -10605,12 +10643,12 @@ cs shrd DWORD PTR [r12+r13*8+0x44],r11w,0x67
 cs shrd QWORD PTR [r12+r13*8+0x44],r11w,0x67
 cs shrd [r12+r13*8+0x44],r11w,0x67
 shrd WORD PTR [esi+0x43],si,0x60
+shrd r12d,edx,0xfe
 shrd DWORD PTR [ebx+esi*2],ecx,0x22
 shrd BYTE PTR [ebx+esi*2],ecx,0x22
 shrd WORD PTR [ebx+esi*2],ecx,0x22
 shrd QWORD PTR [ebx+esi*2],ecx,0x22
 shrd [ebx+esi*2],ecx,0x22
-shrd r12d,edx,0xfe
 shrd DWORD PTR [r10+0x75f57592],r15d,0x31
 shrd rsp,rbp,0x4b
 ds shrd QWORD PTR [rip+0xffffffff8d08dac2],r9,0x96
@@ -10678,13 +10716,13 @@ rdgsbase r14d
 rex rdgsbase edi
 rdgsbase rbx
 rdgsbase r8
-cs ldmxcsr DWORD PTR [rsi]
-cs ldmxcsr BYTE PTR [rsi]
-cs ldmxcsr WORD PTR [rsi]
-cs ldmxcsr QWORD PTR [rsi]
-cs ldmxcsr [rsi]
+ldmxcsr DWORD PTR [rcx]
+ldmxcsr BYTE PTR [rcx]
+ldmxcsr WORD PTR [rcx]
+ldmxcsr QWORD PTR [rcx]
+ldmxcsr [rcx]
+es ldmxcsr DWORD PTR [rcx+r11*1-0x5b]
 ldmxcsr DWORD PTR [r11-0x9]
-ldmxcsr DWORD PTR [rdi+rdx*8]
 wrfsbase edx
 wrfsbase r10d
 wrfsbase rsp
@@ -10777,16 +10815,16 @@ incsspd ebp
 incsspd r12d
 incsspq rdi
 incsspq r9
-xsaveopt fs:[rsi]
-xsaveopt BYTE PTR fs:[rsi]
-xsaveopt WORD PTR fs:[rsi]
-xsaveopt DWORD PTR fs:[rsi]
-xsaveopt QWORD PTR fs:[rsi]
 xsaveopt [r10+r15*2]
 xsaveopt BYTE PTR [r10+r15*2]
 xsaveopt WORD PTR [r10+r15*2]
 xsaveopt DWORD PTR [r10+r15*2]
 xsaveopt QWORD PTR [r10+r15*2]
+xsaveopt fs:[rsi]
+xsaveopt BYTE PTR fs:[rsi]
+xsaveopt WORD PTR fs:[rsi]
+xsaveopt DWORD PTR fs:[rsi]
+xsaveopt QWORD PTR fs:[rsi]
 xsaveopt [edx-0x5292abd1]
 xsaveopt64 [rdi+0x48]
 xsaveopt64 BYTE PTR [rdi+0x48]
@@ -10806,17 +10844,17 @@ clwb DWORD PTR gs:[r15+r12*2-0x708bfd51]
 clwb QWORD PTR gs:[r15+r12*2-0x708bfd51]
 clwb gs:[r15+r12*2-0x708bfd51]
 clwb BYTE PTR [r9+r9*8]
-rex tpause ecx
-tpause r12d
 tpause ebx
+tpause r12d
+rex tpause ecx
 tpause rsp
 tpause r15
-clrssbsy QWORD PTR [ecx+0x7d]
-clrssbsy BYTE PTR [ecx+0x7d]
-clrssbsy WORD PTR [ecx+0x7d]
-clrssbsy DWORD PTR [ecx+0x7d]
-clrssbsy [ecx+0x7d]
 clrssbsy QWORD PTR [r12+r9*4+0x3a]
+clrssbsy BYTE PTR [r12+r9*4+0x3a]
+clrssbsy WORD PTR [r12+r9*4+0x3a]
+clrssbsy DWORD PTR [r12+r9*4+0x3a]
+clrssbsy [r12+r9*4+0x3a]
+clrssbsy QWORD PTR [ecx+0x7d]
 ds clrssbsy QWORD PTR [rdx+rax*4]
 umonitor edi
 umonitor r14d
@@ -10839,17 +10877,17 @@ clflush WORD PTR fs:[r10-0x75]
 clflush DWORD PTR fs:[r10-0x75]
 clflush QWORD PTR fs:[r10-0x75]
 clflush fs:[r10-0x75]
+clflushopt BYTE PTR [rsi]
+clflushopt WORD PTR [rsi]
+clflushopt DWORD PTR [rsi]
+clflushopt QWORD PTR [rsi]
+clflushopt [rsi]
+ds clflushopt BYTE PTR [r12+rcx*8]
 clflushopt BYTE PTR fs:[rdx+rax*8-0x45]
 clflushopt WORD PTR fs:[rdx+rax*8-0x45]
 clflushopt DWORD PTR fs:[rdx+rax*8-0x45]
 clflushopt QWORD PTR fs:[rdx+rax*8-0x45]
 clflushopt fs:[rdx+rax*8-0x45]
-ds clflushopt BYTE PTR [r12+rcx*8]
-ds clflushopt WORD PTR [r12+rcx*8]
-ds clflushopt DWORD PTR [r12+rcx*8]
-ds clflushopt QWORD PTR [r12+rcx*8]
-ds clflushopt [r12+rcx*8]
-clflushopt BYTE PTR [rsi]
 lfence
 rex lfence
 mfence
@@ -10869,13 +10907,13 @@ imul sp,BYTE PTR gs:[rsi+rax*2+0x2f]
 imul sp,DWORD PTR gs:[rsi+rax*2+0x2f]
 imul sp,QWORD PTR gs:[rsi+rax*2+0x2f]
 imul sp,gs:[rsi+rax*2+0x2f]
-rex imul eax,esp
-imul ebp,DWORD PTR [r11*4-0x22a1e61]
-imul ebp,BYTE PTR [r11*4-0x22a1e61]
-imul ebp,WORD PTR [r11*4-0x22a1e61]
-imul ebp,QWORD PTR [r11*4-0x22a1e61]
-imul ebp,[r11*4-0x22a1e61]
-rex imul ecx,DWORD PTR [rbx]
+imul ebp,DWORD PTR [rdx*2+0x7c819d25]
+imul ebp,BYTE PTR [rdx*2+0x7c819d25]
+imul ebp,WORD PTR [rdx*2+0x7c819d25]
+imul ebp,QWORD PTR [rdx*2+0x7c819d25]
+imul ebp,[rdx*2+0x7c819d25]
+imul edi,r9d
+ss imul r14d,DWORD PTR [rcx+r8*1+0x2ea76f86]
 imul rbx,rax
 imul r14,QWORD PTR fs:[rcx+rsi*8]
 imul r14,BYTE PTR fs:[rcx+rsi*8]
@@ -10912,13 +10950,13 @@ cmpxchg BYTE PTR [rbp+0x2a],ebx
 cmpxchg WORD PTR [rbp+0x2a],ebx
 cmpxchg QWORD PTR [rbp+0x2a],ebx
 cmpxchg [rbp+0x2a],ebx
-lock cs cmpxchg QWORD PTR [esi+eiz*2],rsi
-lock cs cmpxchg BYTE PTR [esi+eiz*2],rsi
-lock cs cmpxchg WORD PTR [esi+eiz*2],rsi
-lock cs cmpxchg DWORD PTR [esi+eiz*2],rsi
-lock cs cmpxchg [esi+eiz*2],rsi
-cmpxchg r10,r10
+cmpxchg rax,rbp
 cmpxchg QWORD PTR [r15d+0x55e4cd7c],r14
+cmpxchg BYTE PTR [r15d+0x55e4cd7c],r14
+cmpxchg WORD PTR [r15d+0x55e4cd7c],r14
+cmpxchg DWORD PTR [r15d+0x55e4cd7c],r14
+cmpxchg [r15d+0x55e4cd7c],r14
+lock cs cmpxchg QWORD PTR [esi+eiz*2],rsi
 lss cx,DWORD PTR [rsp]
 lss cx,BYTE PTR [rsp]
 lss cx,WORD PTR [rsp]
@@ -10951,13 +10989,13 @@ lss rdi,QWORD PTR [rdi+0x72]
 lss rdi,[rdi+0x72]
 ss lss rax,FWORD PTR [rdi+r15*8]
 lss rcx,FWORD PTR [r11+r14*4+0x46]
+btr sp,dx
+es btr WORD PTR [rax+r10*2-0x7d],r8w
+es btr BYTE PTR [rax+r10*2-0x7d],r8w
+es btr DWORD PTR [rax+r10*2-0x7d],r8w
+es btr QWORD PTR [rax+r10*2-0x7d],r8w
+es btr [rax+r10*2-0x7d],r8w
 lock btr WORD PTR [rsi],bx
-lock btr BYTE PTR [rsi],bx
-lock btr DWORD PTR [rsi],bx
-lock btr QWORD PTR [rsi],bx
-lock btr [rsi],bx
-btr dx,r10w
-btr WORD PTR [r8+rsi*2],r13w
 btr edi,ebx
 ds btr DWORD PTR [rdi+r12*4],r11d
 ds btr BYTE PTR [rdi+r12*4],r11d
@@ -10983,21 +11021,21 @@ lfs di,QWORD PTR [rax]
 lfs di,[rax]
 lfs sp,DWORD PTR [r14d+ecx*4]
 lfs ax,DWORD PTR [r15+0x77]
-ss lfs ebx,FWORD PTR [rsi+0x3c]
-ss lfs ebx,BYTE PTR [rsi+0x3c]
-ss lfs ebx,WORD PTR [rsi+0x3c]
-ss lfs ebx,DWORD PTR [rsi+0x3c]
-ss lfs ebx,QWORD PTR [rsi+0x3c]
-ss lfs ebx,[rsi+0x3c]
+lfs edi,FWORD PTR [rbp-0x54]
+lfs edi,BYTE PTR [rbp-0x54]
+lfs edi,WORD PTR [rbp-0x54]
+lfs edi,DWORD PTR [rbp-0x54]
+lfs edi,QWORD PTR [rbp-0x54]
+lfs edi,[rbp-0x54]
 ds lfs ecx,FWORD PTR [r14*8+0x56]
-lfs esi,FWORD PTR [rsi+rcx*4-0x3b]
-lfs rbp,FWORD PTR [ecx+eax*2+0x23]
-lfs rbp,BYTE PTR [ecx+eax*2+0x23]
-lfs rbp,WORD PTR [ecx+eax*2+0x23]
-lfs rbp,DWORD PTR [ecx+eax*2+0x23]
-lfs rbp,QWORD PTR [ecx+eax*2+0x23]
-lfs rbp,[ecx+eax*2+0x23]
+lfs r10d,FWORD PTR [ecx]
 lfs rax,FWORD PTR [r11+0x6a650150]
+lfs rax,BYTE PTR [r11+0x6a650150]
+lfs rax,WORD PTR [r11+0x6a650150]
+lfs rax,DWORD PTR [r11+0x6a650150]
+lfs rax,QWORD PTR [r11+0x6a650150]
+lfs rax,[r11+0x6a650150]
+lfs rbp,FWORD PTR [ecx+eax*2+0x23]
 lfs rbp,FWORD PTR [rdi-0x37]
 lgs bp,DWORD PTR [rsp+rcx*8]
 lgs bp,BYTE PTR [rsp+rcx*8]
@@ -11150,13 +11188,13 @@ lock bts DWORD PTR [r10+r11*4+0x1a],0xe9
 lock bts QWORD PTR [r10+r11*4+0x1a],0xe9
 lock bts [r10+r11*4+0x1a],0xe9
 bts WORD PTR [rax],0xc4
-lock rex bts DWORD PTR [rdi-0x56],0x6b
-lock rex bts BYTE PTR [rdi-0x56],0x6b
-lock rex bts WORD PTR [rdi-0x56],0x6b
-lock rex bts QWORD PTR [rdi-0x56],0x6b
-lock rex bts [rdi-0x56],0x6b
-bts r9d,0xd
+bts eax,0x8
 lock ds bts DWORD PTR [rsp+r15*1],0xc3
+lock ds bts BYTE PTR [rsp+r15*1],0xc3
+lock ds bts WORD PTR [rsp+r15*1],0xc3
+lock ds bts QWORD PTR [rsp+r15*1],0xc3
+lock ds bts [rsp+r15*1],0xc3
+lock rex bts DWORD PTR [rdi-0x56],0x6b
 bts QWORD PTR [rbx+rsi*8+0x3f1458a5],0x39
 bts BYTE PTR [rbx+rsi*8+0x3f1458a5],0x39
 bts WORD PTR [rbx+rsi*8+0x3f1458a5],0x39
@@ -11207,26 +11245,27 @@ cs btc WORD PTR [rbx+r8*1-0x7f],0xd5
 cs btc QWORD PTR [rbx+r8*1-0x7f],0xd5
 cs btc [rbx+r8*1-0x7f],0xd5
 lock btc DWORD PTR [eax+0x2b],0x73
+btc r13,0x47
 btc QWORD PTR [edi-0x23],0x85
 btc BYTE PTR [edi-0x23],0x85
 btc WORD PTR [edi-0x23],0x85
 btc DWORD PTR [edi-0x23],0x85
 btc [edi-0x23],0x85
-btc r13,0x47
 lock es btc QWORD PTR [rsp+r15*1],0xb
-rex btc sp,cx
-cs btc WORD PTR [r15*4-0x331ca455],r11w
-cs btc BYTE PTR [r15*4-0x331ca455],r11w
-cs btc DWORD PTR [r15*4-0x331ca455],r11w
-cs btc QWORD PTR [r15*4-0x331ca455],r11w
-cs btc [r15*4-0x331ca455],r11w
 btc WORD PTR [rax],sp
-lock rex btc DWORD PTR [rsp+rax*1-0x64024f27],edx
-lock rex btc BYTE PTR [rsp+rax*1-0x64024f27],edx
-lock rex btc WORD PTR [rsp+rax*1-0x64024f27],edx
-lock rex btc QWORD PTR [rsp+rax*1-0x64024f27],edx
-lock rex btc [rsp+rax*1-0x64024f27],edx
+btc BYTE PTR [rax],sp
+btc DWORD PTR [rax],sp
+btc QWORD PTR [rax],sp
+btc [rax],sp
+btc r10w,sp
+cs btc WORD PTR [r15*4-0x331ca455],r11w
 btc r13d,r9d
+lock rex btc DWORD PTR [rsp+rax*1-0x64024f27],edx
+lock btc DWORD PTR [rsp+rax*1-0x64024f27],edx
+lock btc BYTE PTR [rsp+rax*1-0x64024f27],edx
+lock btc WORD PTR [rsp+rax*1-0x64024f27],edx
+lock btc QWORD PTR [rsp+rax*1-0x64024f27],edx
+lock btc [rsp+rax*1-0x64024f27],edx
 btc DWORD PTR [r11+0x5d],r14d
 btc QWORD PTR [rcx+rdi*4+0x31194424],rax
 btc BYTE PTR [rcx+rdi*4+0x31194424],rax
@@ -11429,28 +11468,28 @@ ds vcmpps ymm3,ymm11,DWORD PTR [rdx],0x7a
 ds vcmpps ymm3,ymm11,QWORD PTR [rdx],0x7a
 ds vcmpps ymm3,ymm11,[rdx],0x7a
 vcmpps ymm6,ymm4,YMMWORD PTR [rbx+rcx*8],0x36
-vcmpps k3{k6},xmm1,xmm7,0x5c
+vcmpps k0,xmm6,XMMWORD PTR [rsi+rbx*2],0xc7
+vcmpps k6{k2},xmm24,xmm30,0xfe
 vcmpps k1,xmm10,DWORD BCST gs:[r13+rsi*4+0xe0],0x20
 vcmpps k1,xmm10,DWORD BCST BYTE PTR gs:[r13+rsi*4+0xe0],0x20
 vcmpps k1,xmm10,DWORD BCST WORD PTR gs:[r13+rsi*4+0xe0],0x20
 vcmpps k1,xmm10,DWORD BCST DWORD PTR gs:[r13+rsi*4+0xe0],0x20
 vcmpps k1,xmm10,DWORD BCST QWORD PTR gs:[r13+rsi*4+0xe0],0x20
-vcmpps k0,xmm6,XMMWORD PTR [rsi+rbx*2],0xc7
 vcmpps k7,ymm3,ymm2,0xdf
 vcmpps k3{k7},ymm23,YMMWORD PTR [rbx+r9*8],0xf4
 ds vcmpps k2,ymm1,YMMWORD PTR [rcx+0x54],0xc2
-vcmpps k6{k7},zmm1,zmm3,0xc9
-vcmpngtps k5{k1},zmm8,DWORD BCST [rbx+r12*8]
-vcmpngtps k5{k1},zmm8,DWORD BCST BYTE PTR [rbx+r12*8]
-vcmpngtps k5{k1},zmm8,DWORD BCST WORD PTR [rbx+r12*8]
-vcmpngtps k5{k1},zmm8,DWORD BCST DWORD PTR [rbx+r12*8]
-vcmpngtps k5{k1},zmm8,DWORD BCST QWORD PTR [rbx+r12*8]
-vcmpps k6{k4},zmm6,ZMMWORD PTR [rdi+rsi*8-0x5fac4627],0x6e
-vcmpps k6{k4},zmm6,BYTE PTR [rdi+rsi*8-0x5fac4627],0x6e
-vcmpps k6{k4},zmm6,WORD PTR [rdi+rsi*8-0x5fac4627],0x6e
-vcmpps k6{k4},zmm6,DWORD PTR [rdi+rsi*8-0x5fac4627],0x6e
-vcmpps k6{k4},zmm6,QWORD PTR [rdi+rsi*8-0x5fac4627],0x6e
-vcmpps k6{k4},zmm6,[rdi+rsi*8-0x5fac4627],0x6e
+vcmpps k6,zmm7,zmm1,0x83
+vcmpps k0{k5},zmm6,ZMMWORD PTR [r8+rbx*2],0xf4
+vcmpps k0{k5},zmm6,BYTE PTR [r8+rbx*2],0xf4
+vcmpps k0{k5},zmm6,WORD PTR [r8+rbx*2],0xf4
+vcmpps k0{k5},zmm6,DWORD PTR [r8+rbx*2],0xf4
+vcmpps k0{k5},zmm6,QWORD PTR [r8+rbx*2],0xf4
+vcmpps k0{k5},zmm6,[r8+rbx*2],0xf4
+vcmpps k4,zmm4,DWORD BCST [rax+0x28],0x31
+vcmpps k4,zmm4,DWORD BCST BYTE PTR [rax+0x28],0x31
+vcmpps k4,zmm4,DWORD BCST WORD PTR [rax+0x28],0x31
+vcmpps k4,zmm4,DWORD BCST DWORD PTR [rax+0x28],0x31
+vcmpps k4,zmm4,DWORD BCST QWORD PTR [rax+0x28],0x31
 cmppd xmm6,xmm6,0xb8
 cmppd xmm11,XMMWORD PTR [esi+r11d*2],0x63
 cmppd xmm11,BYTE PTR [esi+r11d*2],0x63
@@ -11500,18 +11539,14 @@ vcmppd k7{k1},ymm12,DWORD PTR gs:[rsp+r14*2+0x880],0x28
 vcmppd k7{k1},ymm12,QWORD PTR gs:[rsp+r14*2+0x880],0x28
 vcmppd k7{k1},ymm12,gs:[rsp+r14*2+0x880],0x28
 vcmppd k4,ymm5,QWORD BCST [rbx+rbx*2+0xb],0x4b
-vcmppd k1{k7},zmm7,zmm3{sae},0x63
+vcmppd k4,zmm6,ZMMWORD PTR [rip+0x5a60d3b1],0x42
+vcmppd k4,zmm6,BYTE PTR [rip+0x5a60d3b1],0x42
+vcmppd k4,zmm6,WORD PTR [rip+0x5a60d3b1],0x42
+vcmppd k4,zmm6,DWORD PTR [rip+0x5a60d3b1],0x42
+vcmppd k4,zmm6,QWORD PTR [rip+0x5a60d3b1],0x42
+vcmppd k4,zmm6,[rip+0x5a60d3b1],0x42
+vcmppd k7{k5},zmm14,zmm26,0x5b
 vcmppd k4{k1},zmm27,ZMMWORD PTR [rsi+r12*2+0x32a09057],0xb9
-vcmppd k4{k1},zmm27,BYTE PTR [rsi+r12*2+0x32a09057],0xb9
-vcmppd k4{k1},zmm27,WORD PTR [rsi+r12*2+0x32a09057],0xb9
-vcmppd k4{k1},zmm27,DWORD PTR [rsi+r12*2+0x32a09057],0xb9
-vcmppd k4{k1},zmm27,QWORD PTR [rsi+r12*2+0x32a09057],0xb9
-vcmppd k4{k1},zmm27,[rsi+r12*2+0x32a09057],0xb9
-vcmppd k2,zmm4,QWORD BCST gs:[rdx+0x6327bf6d],0xba
-vcmppd k2,zmm4,QWORD BCST BYTE PTR gs:[rdx+0x6327bf6d],0xba
-vcmppd k2,zmm4,QWORD BCST WORD PTR gs:[rdx+0x6327bf6d],0xba
-vcmppd k2,zmm4,QWORD BCST DWORD PTR gs:[rdx+0x6327bf6d],0xba
-vcmppd k2,zmm4,QWORD BCST QWORD PTR gs:[rdx+0x6327bf6d],0xba
 cmpss xmm0,xmm7,0xdf
 cs cmpss xmm15,DWORD PTR [r14-0x7f2163f3],0xc8
 cs cmpss xmm15,BYTE PTR [r14-0x7f2163f3],0xc8
@@ -11530,8 +11565,8 @@ es vcmpss xmm1,xmm0,BYTE PTR [rdx-0x53d98b88],0xdd
 es vcmpss xmm1,xmm0,WORD PTR [rdx-0x53d98b88],0xdd
 es vcmpss xmm1,xmm0,QWORD PTR [rdx-0x53d98b88],0xdd
 es vcmpss xmm1,xmm0,[rdx-0x53d98b88],0xdd
-vcmpss k2{k5},xmm0,xmm0,0x79
-vcmpss k6,xmm9,DWORD PTR [rbx+r14*1+0x2f533c2],0xf0
+vcmpss k1,xmm1,xmm7,0x46
+vcmpss k1{k7},xmm21,DWORD PTR [r11+r9*4],0xd7
 vcmpss k7,xmm0,DWORD PTR gs:[rcx],0x7a
 vcmpss k7,xmm0,BYTE PTR gs:[rcx],0x7a
 vcmpss k7,xmm0,WORD PTR gs:[rcx],0x7a
@@ -11559,9 +11594,9 @@ vcmpsd xmm3,xmm2,BYTE PTR [rdi],0xb0
 vcmpsd xmm3,xmm2,WORD PTR [rdi],0xb0
 vcmpsd xmm3,xmm2,DWORD PTR [rdi],0xb0
 vcmpsd xmm3,xmm2,[rdi],0xb0
-vcmpsd k1,xmm5,xmm4{sae},0x8f
-vcmpsd k3,xmm24,QWORD PTR [rcx],0xc6
-vcmpsd k4{k5},xmm3,QWORD PTR gs:[rbp+rax*4-0x3a0],0x92
+vcmpsd k5,xmm4,xmm1,0x79
+vcmpsd k7{k4},xmm5,QWORD PTR [r15],0xd0
+es vcmpsd k7,xmm4,QWORD PTR [rax+rbx*8+0x2a8],0xe5
 movnti DWORD PTR [rdi+0x272e5081],eax
 movnti BYTE PTR [rdi+0x272e5081],eax
 movnti WORD PTR [rdi+0x272e5081],eax
@@ -11591,10 +11626,11 @@ es pinsrw xmm12,WORD PTR [r10+r11*8+0x16],0x56
 pinsrw xmm2,WORD PTR [rip+0x127ee903],0xf7
 rex.W pinsrw xmm5,edx,0xdb
 rex.WXB pinsrw xmm7,WORD PTR gs:[r9d+r11d*2],0xdf
-rex.WXB pinsrw xmm7,BYTE PTR gs:[r9d+r11d*2],0xdf
-rex.WXB pinsrw xmm7,DWORD PTR gs:[r9d+r11d*2],0xdf
-rex.WXB pinsrw xmm7,QWORD PTR gs:[r9d+r11d*2],0xdf
-rex.WXB pinsrw xmm7,gs:[r9d+r11d*2],0xdf
+pinsrw xmm7,WORD PTR gs:[r9d+r11d*2],0xdf
+pinsrw xmm7,BYTE PTR gs:[r9d+r11d*2],0xdf
+pinsrw xmm7,DWORD PTR gs:[r9d+r11d*2],0xdf
+pinsrw xmm7,QWORD PTR gs:[r9d+r11d*2],0xdf
+pinsrw xmm7,gs:[r9d+r11d*2],0xdf
 rex.W pinsrw xmm0,WORD PTR [rsi+rdi*4-0x7c8a01f7],0xe5
 vpinsrw xmm7,xmm5,ebp,0xe9
 vpinsrw xmm8,xmm10,WORD PTR gs:[rbx+0x74],0x92
@@ -11657,24 +11693,24 @@ es vshufps ymm5,ymm10,DWORD PTR [r13-0x2ed5f22b],0xbf
 es vshufps ymm5,ymm10,QWORD PTR [r13-0x2ed5f22b],0xbf
 es vshufps ymm5,ymm10,[r13-0x2ed5f22b],0xbf
 vshufps ymm7,ymm2,YMMWORD PTR [rsp+rcx*8+0x35],0x25
+vshufps xmm24,xmm10,XMMWORD PTR [r12+r15*1-0x10],0xda
 vshufps xmm0{k5}{z},xmm6,xmm3,0x26
-ds vshufps xmm17,xmm14,XMMWORD PTR [r12+r15*1],0x79
-vshufps xmm4{k5}{z},xmm3,DWORD BCST [rcx],0x1b
-vshufps xmm4{k5}{z},xmm3,DWORD BCST BYTE PTR [rcx],0x1b
-vshufps xmm4{k5}{z},xmm3,DWORD BCST WORD PTR [rcx],0x1b
-vshufps xmm4{k5}{z},xmm3,DWORD BCST DWORD PTR [rcx],0x1b
-vshufps xmm4{k5}{z},xmm3,DWORD BCST QWORD PTR [rcx],0x1b
-vshufps ymm7{k3}{z},ymm7,ymm4,0x59
+cs vshufps xmm4{k2}{z},xmm1,XMMWORD PTR [rdx-0x30],0x39
+{evex} vshufps ymm4,ymm2,ymm3,0xd7
 ds vshufps ymm27{k7},ymm31,DWORD BCST [r15+r12*1+0x2a9440cc],0xbd
+ds vshufps ymm27{k7},ymm31,DWORD BCST BYTE PTR [r15+r12*1+0x2a9440cc],0xbd
+ds vshufps ymm27{k7},ymm31,DWORD BCST WORD PTR [r15+r12*1+0x2a9440cc],0xbd
+ds vshufps ymm27{k7},ymm31,DWORD BCST DWORD PTR [r15+r12*1+0x2a9440cc],0xbd
+ds vshufps ymm27{k7},ymm31,DWORD BCST QWORD PTR [r15+r12*1+0x2a9440cc],0xbd
 vshufps ymm6{k7}{z},ymm6,DWORD BCST [rbx+rbx*1],0x13
-vshufps zmm5{k5},zmm5,zmm4,0x99
+vshufps zmm9,zmm5,zmm11,0x8e
+vshufps zmm4{k2},zmm6,ZMMWORD PTR [rax],0xf5
+vshufps zmm4{k2},zmm6,BYTE PTR [rax],0xf5
+vshufps zmm4{k2},zmm6,WORD PTR [rax],0xf5
+vshufps zmm4{k2},zmm6,DWORD PTR [rax],0xf5
+vshufps zmm4{k2},zmm6,QWORD PTR [rax],0xf5
+vshufps zmm4{k2},zmm6,[rax],0xf5
 ds vshufps zmm0{k4}{z},zmm26,DWORD BCST [rsi+r12*1],0xc8
-vshufps zmm1{k3}{z},zmm7,ZMMWORD PTR [rip+0x6941bc04],0xa4
-vshufps zmm1{k3}{z},zmm7,BYTE PTR [rip+0x6941bc04],0xa4
-vshufps zmm1{k3}{z},zmm7,WORD PTR [rip+0x6941bc04],0xa4
-vshufps zmm1{k3}{z},zmm7,DWORD PTR [rip+0x6941bc04],0xa4
-vshufps zmm1{k3}{z},zmm7,QWORD PTR [rip+0x6941bc04],0xa4
-vshufps zmm1{k3}{z},zmm7,[rip+0x6941bc04],0xa4
 shufpd xmm4,xmm0,0xd0
 shufpd xmm10,XMMWORD PTR gs:[rcx+r15*2],0x7c
 shufpd xmm10,BYTE PTR gs:[rcx+r15*2],0x7c
@@ -11724,13 +11760,14 @@ cs vshufpd ymm2,ymm0,QWORD BCST BYTE PTR [rax+0x75eb7d80],0xfa
 cs vshufpd ymm2,ymm0,QWORD BCST WORD PTR [rax+0x75eb7d80],0xfa
 cs vshufpd ymm2,ymm0,QWORD BCST DWORD PTR [rax+0x75eb7d80],0xfa
 cs vshufpd ymm2,ymm0,QWORD BCST QWORD PTR [rax+0x75eb7d80],0xfa
-vshufpd zmm2{k6},zmm0,zmm7,0x77
-vshufpd zmm18{k1},zmm0,QWORD BCST fs:[r9+r11*4],0x53
-vshufpd zmm18{k1},zmm0,QWORD BCST BYTE PTR fs:[r9+r11*4],0x53
-vshufpd zmm18{k1},zmm0,QWORD BCST WORD PTR fs:[r9+r11*4],0x53
-vshufpd zmm18{k1},zmm0,QWORD BCST DWORD PTR fs:[r9+r11*4],0x53
-vshufpd zmm18{k1},zmm0,QWORD BCST QWORD PTR fs:[r9+r11*4],0x53
-vshufpd zmm2,zmm0,QWORD BCST [rdx+rdi*8-0x38],0x23
+vshufpd zmm21,zmm3,zmm5,0xfa
+vshufpd zmm6{k1},zmm2,ZMMWORD PTR fs:[rbp+0xf00],0x8b
+vshufpd zmm6{k1},zmm2,BYTE PTR fs:[rbp+0xf00],0x8b
+vshufpd zmm6{k1},zmm2,WORD PTR fs:[rbp+0xf00],0x8b
+vshufpd zmm6{k1},zmm2,DWORD PTR fs:[rbp+0xf00],0x8b
+vshufpd zmm6{k1},zmm2,QWORD PTR fs:[rbp+0xf00],0x8b
+vshufpd zmm6{k1},zmm2,fs:[rbp+0xf00],0x8b
+vshufpd zmm10{k7},zmm27,QWORD BCST [r8*4+0x51c5bd5],0x9
 cmpxchg8b QWORD PTR [rsi+0x67a9d63a]
 cmpxchg8b BYTE PTR [rsi+0x67a9d63a]
 cmpxchg8b WORD PTR [rsi+0x67a9d63a]
@@ -11760,28 +11797,28 @@ xrstors64 DWORD PTR [rdi]
 xrstors64 QWORD PTR [rdi]
 xrstors64 [r9d+r12d*2+0x10317261]
 xrstors64 [r8]
-xsavec fs:[rax+0x0]
-xsavec BYTE PTR fs:[rax+0x0]
-xsavec WORD PTR fs:[rax+0x0]
-xsavec DWORD PTR fs:[rax+0x0]
-xsavec QWORD PTR fs:[rax+0x0]
 xsavec [rbx+r11*1]
 xsavec BYTE PTR [rbx+r11*1]
 xsavec WORD PTR [rbx+r11*1]
 xsavec DWORD PTR [rbx+r11*1]
 xsavec QWORD PTR [rbx+r11*1]
+xsavec fs:[rax+0x0]
+xsavec BYTE PTR fs:[rax+0x0]
+xsavec WORD PTR fs:[rax+0x0]
+xsavec DWORD PTR fs:[rax+0x0]
+xsavec QWORD PTR fs:[rax+0x0]
 ds xsavec [rsi+rsi*2-0x312624da]
+xsavec64 [rsp+r14*1]
+xsavec64 BYTE PTR [rsp+r14*1]
+xsavec64 WORD PTR [rsp+r14*1]
+xsavec64 DWORD PTR [rsp+r14*1]
+xsavec64 QWORD PTR [rsp+r14*1]
+xsavec64 [edx]
 xsavec64 gs:[rbx+rsi*4]
 xsavec64 BYTE PTR gs:[rbx+rsi*4]
 xsavec64 WORD PTR gs:[rbx+rsi*4]
 xsavec64 DWORD PTR gs:[rbx+rsi*4]
 xsavec64 QWORD PTR gs:[rbx+rsi*4]
-xsavec64 [r14]
-xsavec64 BYTE PTR [r14]
-xsavec64 WORD PTR [r14]
-xsavec64 DWORD PTR [r14]
-xsavec64 QWORD PTR [r14]
-xsavec64 [rcx]
 xsaves [rsp+rcx*1]
 xsaves BYTE PTR [rsp+rcx*1]
 xsaves WORD PTR [rsp+rcx*1]
@@ -11829,13 +11866,13 @@ rdrand r13d
 rex rdrand edi
 rdrand rcx
 rdrand r13
-es vmptrst QWORD PTR [rdi+riz*2]
-es vmptrst BYTE PTR [rdi+riz*2]
-es vmptrst WORD PTR [rdi+riz*2]
-es vmptrst DWORD PTR [rdi+riz*2]
-es vmptrst [rdi+riz*2]
-ds vmptrst QWORD PTR [r13+r9*4-0x16013c30]
 vmptrst QWORD PTR [rdi+rbp*2+0x2c]
+vmptrst BYTE PTR [rdi+rbp*2+0x2c]
+vmptrst WORD PTR [rdi+rbp*2+0x2c]
+vmptrst DWORD PTR [rdi+rbp*2+0x2c]
+vmptrst [rdi+rbp*2+0x2c]
+ds vmptrst QWORD PTR [r13+r9*4-0x16013c30]
+es vmptrst QWORD PTR [rdi+riz*2]
 rdseed dx
 rdseed r12w
 rex rdseed dx
@@ -11920,10 +11957,11 @@ ds vaddsubps ymm6,ymm13,[r12+rcx*2-0x2f]
 vaddsubps ymm7,ymm2,YMMWORD PTR [rsi-0xd]
 psrlw mm6,mm1
 cs rex.RB psrlw mm3,QWORD PTR [r11+0x7d]
-cs rex.RB psrlw mm3,BYTE PTR [r11+0x7d]
-cs rex.RB psrlw mm3,WORD PTR [r11+0x7d]
-cs rex.RB psrlw mm3,DWORD PTR [r11+0x7d]
-cs rex.RB psrlw mm3,[r11+0x7d]
+cs psrlw mm3,QWORD PTR [r11+0x7d]
+cs psrlw mm3,BYTE PTR [r11+0x7d]
+cs psrlw mm3,WORD PTR [r11+0x7d]
+cs psrlw mm3,DWORD PTR [r11+0x7d]
+cs psrlw mm3,[r11+0x7d]
 psrlw mm2,QWORD PTR [rcx+0x5d]
 psrlw xmm5,xmm7
 psrlw xmm14,XMMWORD PTR fs:[r15+riz*1]
@@ -11954,15 +11992,15 @@ vpsrlw ymm10,ymm0,DWORD PTR fs:[r15+rcx*1-0x2e]
 vpsrlw ymm10,ymm0,QWORD PTR fs:[r15+rcx*1-0x2e]
 vpsrlw ymm10,ymm0,fs:[r15+rcx*1-0x2e]
 vpsrlw ymm2,ymm6,XMMWORD PTR [rcx+rdx*2]
-vpsrlw xmm5{k5}{z},xmm1,xmm5
-vpsrlw xmm16,xmm13,XMMWORD PTR fs:[r8+rbp*4]
-vpsrlw xmm6{k4},xmm3,XMMWORD PTR [rdi]
-vpsrlw ymm2{k3},ymm6,xmm0
-vpsrlw ymm3{k6}{z},ymm8,XMMWORD PTR [rcx]
+{evex} vpsrlw xmm0,xmm7,XMMWORD PTR [rsp+rdi*8]
+vpsrlw xmm15{k7},xmm16,xmm7
+ss vpsrlw xmm26{k3}{z},xmm7,XMMWORD PTR [rsi+r8*4+0x4b8b90fa]
 {evex} vpsrlw ymm2,ymm1,XMMWORD PTR [rdx+0x6e0]
-vpsrlw zmm6{k1}{z},zmm1,xmm0
-es vpsrlw zmm20,zmm24,XMMWORD PTR [rip+0xffffffffffffffe5]
-vpsrlw zmm4{k7},zmm1,XMMWORD PTR [rax+rdx*2+0x90]
+vpsrlw ymm13{k1}{z},ymm6,xmm11
+ds vpsrlw ymm28{k7},ymm4,XMMWORD PTR [r14+r14*4+0x350]
+vpsrlw zmm24,zmm13,xmm21
+ds vpsrlw zmm4{k6},zmm1,XMMWORD PTR [rax]
+vpsrlw zmm21{k4}{z},zmm15,XMMWORD PTR [rdi+0x730]
 psrld mm4,mm7
 psrld mm5,QWORD PTR [r14d+r14d*2+0x11de9092]
 psrld mm5,BYTE PTR [r14d+r14d*2+0x11de9092]
@@ -11994,9 +12032,9 @@ vpsrld ymm2,ymm6,DWORD PTR gs:[rax+r13*8]
 vpsrld ymm2,ymm6,QWORD PTR gs:[rax+r13*8]
 vpsrld ymm2,ymm6,gs:[rax+r13*8]
 vpsrld ymm3,ymm2,XMMWORD PTR [rdx-0x3f236bd9]
-vpsrld xmm2{k4},xmm6,xmm7
+{evex} vpsrld xmm8,xmm1,xmm14
+vpsrld xmm7{k3},xmm0,XMMWORD PTR [rax]
 es vpsrld xmm10{k3}{z},xmm16,XMMWORD PTR [rdi+rcx*2]
-{evex} vpsrld xmm7,xmm7,XMMWORD PTR [rbx+rbx*2-0x7df5a5a1]
 {evex} vpsrld ymm6,ymm6,xmm2
 vpsrld ymm28,ymm6,XMMWORD PTR gs:[rdx+rcx*4-0xf296ba1]
 vpsrld ymm1{k4},ymm1,XMMWORD PTR [rdi]
@@ -12050,10 +12088,11 @@ vpsrlq zmm23{k3}{z},zmm18,XMMWORD PTR [rsp+r10*8-0x7e1a1bea]
 vpsrlq zmm6{k5},zmm3,XMMWORD PTR gs:[rbp+rbp*1+0x3a0]
 paddq mm5,mm5
 rex.RX paddq mm6,QWORD PTR [eax+r10d*1]
-rex.RX paddq mm6,BYTE PTR [eax+r10d*1]
-rex.RX paddq mm6,WORD PTR [eax+r10d*1]
-rex.RX paddq mm6,DWORD PTR [eax+r10d*1]
-rex.RX paddq mm6,[eax+r10d*1]
+paddq mm6,QWORD PTR [eax+r10d*1]
+paddq mm6,BYTE PTR [eax+r10d*1]
+paddq mm6,WORD PTR [eax+r10d*1]
+paddq mm6,DWORD PTR [eax+r10d*1]
+paddq mm6,[eax+r10d*1]
 paddq mm0,QWORD PTR [rip+0x32da013]
 paddq xmm2,xmm3
 paddq xmm0,XMMWORD PTR [r8d]
@@ -12084,23 +12123,26 @@ vpaddq ymm4,ymm1,WORD PTR [rbp*2-0x2b03906d]
 vpaddq ymm4,ymm1,DWORD PTR [rbp*2-0x2b03906d]
 vpaddq ymm4,ymm1,QWORD PTR [rbp*2-0x2b03906d]
 vpaddq ymm4,ymm1,[rbp*2-0x2b03906d]
-vpaddq xmm6{k6},xmm3,xmm6
-vpaddq xmm3,xmm17,XMMWORD PTR gs:[rdx+rbp*2+0x4b]
-vpaddq xmm3,xmm17,BYTE PTR gs:[rdx+rbp*2+0x4b]
-vpaddq xmm3,xmm17,WORD PTR gs:[rdx+rbp*2+0x4b]
-vpaddq xmm3,xmm17,DWORD PTR gs:[rdx+rbp*2+0x4b]
-vpaddq xmm3,xmm17,QWORD PTR gs:[rdx+rbp*2+0x4b]
-vpaddq xmm3,xmm17,gs:[rdx+rbp*2+0x4b]
-vpaddq xmm3,xmm0,QWORD BCST [rdx]
-vpaddq xmm3,xmm0,QWORD BCST BYTE PTR [rdx]
-vpaddq xmm3,xmm0,QWORD BCST WORD PTR [rdx]
-vpaddq xmm3,xmm0,QWORD BCST DWORD PTR [rdx]
-vpaddq xmm3,xmm0,QWORD BCST QWORD PTR [rdx]
-vpaddq ymm7{k4}{z},ymm5,ymm0
-es vpaddq ymm14,ymm27,YMMWORD PTR [r11]
-vpaddq ymm5{k2}{z},ymm4,QWORD BCST [rdi*4+0x6c644375]
+vpaddq xmm29,xmm5,xmm8
+vpaddq xmm0,xmm5,QWORD BCST gs:[rcx]
+vpaddq xmm0,xmm5,QWORD BCST BYTE PTR gs:[rcx]
+vpaddq xmm0,xmm5,QWORD BCST WORD PTR gs:[rcx]
+vpaddq xmm0,xmm5,QWORD BCST DWORD PTR gs:[rcx]
+vpaddq xmm0,xmm5,QWORD BCST QWORD PTR gs:[rcx]
+vpaddq xmm30{k5}{z},xmm28,XMMWORD PTR [rcx+rbx*2]
+{evex} vpaddq ymm2,ymm7,YMMWORD PTR [rax]
+vpaddq ymm31{k3},ymm7,ymm9
+vpaddq ymm11{k3},ymm7,QWORD BCST fs:[r11-0x328]
+vpaddq ymm11{k3},ymm7,QWORD BCST BYTE PTR fs:[r11-0x328]
+vpaddq ymm11{k3},ymm7,QWORD BCST WORD PTR fs:[r11-0x328]
+vpaddq ymm11{k3},ymm7,QWORD BCST DWORD PTR fs:[r11-0x328]
+vpaddq ymm11{k3},ymm7,QWORD BCST QWORD PTR fs:[r11-0x328]
 vpaddq zmm6,zmm3,zmm0
 es vpaddq zmm27,zmm16,QWORD BCST [rax+r11*4]
+es vpaddq zmm27,zmm16,QWORD BCST BYTE PTR [rax+r11*4]
+es vpaddq zmm27,zmm16,QWORD BCST WORD PTR [rax+r11*4]
+es vpaddq zmm27,zmm16,QWORD BCST DWORD PTR [rax+r11*4]
+es vpaddq zmm27,zmm16,QWORD BCST QWORD PTR [rax+r11*4]
 vpaddq zmm3{k7},zmm7,ZMMWORD PTR [rax-0x34]
 vpaddq zmm3{k7},zmm7,BYTE PTR [rax-0x34]
 vpaddq zmm3{k7},zmm7,WORD PTR [rax-0x34]
@@ -12109,10 +12151,11 @@ vpaddq zmm3{k7},zmm7,QWORD PTR [rax-0x34]
 vpaddq zmm3{k7},zmm7,[rax-0x34]
 pmullw mm2,mm2
 rex.RB pmullw mm1,QWORD PTR fs:[r10+rbx*4-0x67]
-rex.RB pmullw mm1,BYTE PTR fs:[r10+rbx*4-0x67]
-rex.RB pmullw mm1,WORD PTR fs:[r10+rbx*4-0x67]
-rex.RB pmullw mm1,DWORD PTR fs:[r10+rbx*4-0x67]
-rex.RB pmullw mm1,fs:[r10+rbx*4-0x67]
+pmullw mm1,QWORD PTR fs:[r10+rbx*4-0x67]
+pmullw mm1,BYTE PTR fs:[r10+rbx*4-0x67]
+pmullw mm1,WORD PTR fs:[r10+rbx*4-0x67]
+pmullw mm1,DWORD PTR fs:[r10+rbx*4-0x67]
+pmullw mm1,fs:[r10+rbx*4-0x67]
 pmullw mm7,QWORD PTR [rbx-0x8cf77a7]
 pmullw mm7,BYTE PTR [rbx-0x8cf77a7]
 pmullw mm7,WORD PTR [rbx-0x8cf77a7]
@@ -12152,17 +12195,12 @@ vpmullw ymm0,ymm3,WORD PTR [rbx]
 vpmullw ymm0,ymm3,DWORD PTR [rbx]
 vpmullw ymm0,ymm3,QWORD PTR [rbx]
 vpmullw ymm0,ymm3,[rbx]
+vpmullw xmm9,xmm17,XMMWORD PTR [r13*2+0x47]
 vpmullw xmm7{k4}{z},xmm3,xmm2
-ss vpmullw xmm7{k5},xmm21,XMMWORD PTR [rdx]
-{evex} vpmullw xmm0,xmm1,XMMWORD PTR [rax+riz*2]
-vpmullw ymm7{k6},ymm1,ymm4
-vpmullw ymm20{k1}{z},ymm29,YMMWORD PTR gs:[rsi+r9*2]
-vpmullw ymm20{k1}{z},ymm29,BYTE PTR gs:[rsi+r9*2]
-vpmullw ymm20{k1}{z},ymm29,WORD PTR gs:[rsi+r9*2]
-vpmullw ymm20{k1}{z},ymm29,DWORD PTR gs:[rsi+r9*2]
-vpmullw ymm20{k1}{z},ymm29,QWORD PTR gs:[rsi+r9*2]
-vpmullw ymm20{k1}{z},ymm29,gs:[rsi+r9*2]
-{evex} vpmullw ymm4,ymm6,YMMWORD PTR [rax]
+ss vpmullw xmm5{k7}{z},xmm6,XMMWORD PTR [rbp+rsi*1+0x4]
+vpmullw ymm25,ymm24,ymm22
+vpmullw ymm4{k6}{z},ymm5,YMMWORD PTR [rax+rdi*2-0xb3bb2c0]
+vpmullw ymm5{k4},ymm24,YMMWORD PTR [rbx+r15*2]
 vpmullw zmm3,zmm7,zmm5
 vpmullw zmm3{k1}{z},zmm7,ZMMWORD PTR fs:[r15+r13*4-0x440]
 vpmullw zmm3{k1}{z},zmm7,BYTE PTR fs:[r15+r13*4-0x440]
@@ -12210,10 +12248,11 @@ vpmovmskb rdx,ymm4
 vpmovmskb r13,ymm4
 psubusb mm5,mm3
 rex.RB psubusb mm2,QWORD PTR [r15d]
-rex.RB psubusb mm2,BYTE PTR [r15d]
-rex.RB psubusb mm2,WORD PTR [r15d]
-rex.RB psubusb mm2,DWORD PTR [r15d]
-rex.RB psubusb mm2,[r15d]
+psubusb mm2,QWORD PTR [r15d]
+psubusb mm2,BYTE PTR [r15d]
+psubusb mm2,WORD PTR [r15d]
+psubusb mm2,DWORD PTR [r15d]
+psubusb mm2,[r15d]
 psubusb mm1,QWORD PTR [rsi-0x23]
 psubusb xmm7,xmm2
 psubusb xmm9,XMMWORD PTR [r11d+edi*4-0x1faf287b]
@@ -12239,12 +12278,17 @@ vpsubusb ymm15,ymm8,DWORD PTR [r14-0xa]
 vpsubusb ymm15,ymm8,QWORD PTR [r14-0xa]
 vpsubusb ymm15,ymm8,[r14-0xa]
 ds vpsubusb ymm0,ymm7,YMMWORD PTR [rsi+rcx*1-0x4ca6b7da]
-vpsubusb xmm6{k2}{z},xmm7,xmm7
-cs vpsubusb xmm24,xmm8,XMMWORD PTR [r11+rcx*4]
-vpsubusb xmm4{k5},xmm3,XMMWORD PTR [rbx]
-vpsubusb ymm1{k4}{z},ymm7,ymm2
+vpsubusb xmm31,xmm12,xmm0
+vpsubusb xmm5{k1}{z},xmm4,XMMWORD PTR fs:[rdx]
+vpsubusb xmm5{k1}{z},xmm4,BYTE PTR fs:[rdx]
+vpsubusb xmm5{k1}{z},xmm4,WORD PTR fs:[rdx]
+vpsubusb xmm5{k1}{z},xmm4,DWORD PTR fs:[rdx]
+vpsubusb xmm5{k1}{z},xmm4,QWORD PTR fs:[rdx]
+vpsubusb xmm5{k1}{z},xmm4,fs:[rdx]
+vpsubusb xmm1{k2},xmm9,XMMWORD PTR [r15+rcx*1]
+{evex} vpsubusb ymm0,ymm3,YMMWORD PTR [rcx]
+vpsubusb ymm15{k4}{z},ymm8,ymm17
 ss {evex} vpsubusb ymm9,ymm11,YMMWORD PTR [r10*8-0x56]
-vpsubusb ymm1{k5},ymm1,YMMWORD PTR [rbp-0x840]
 vpsubusb zmm1,zmm0,zmm1
 vpsubusb zmm17{k2},zmm27,ZMMWORD PTR [rbp+rdi*2+0x2c0]
 vpsubusb zmm17{k2},zmm27,BYTE PTR [rbp+rdi*2+0x2c0]
@@ -12255,10 +12299,11 @@ vpsubusb zmm17{k2},zmm27,[rbp+rdi*2+0x2c0]
 vpsubusb zmm5,zmm1,ZMMWORD PTR [rcx+0x10f5be84]
 psubusw mm2,mm3
 rex.RB psubusw mm2,QWORD PTR [r9d-0x2b9bb3f4]
-rex.RB psubusw mm2,BYTE PTR [r9d-0x2b9bb3f4]
-rex.RB psubusw mm2,WORD PTR [r9d-0x2b9bb3f4]
-rex.RB psubusw mm2,DWORD PTR [r9d-0x2b9bb3f4]
-rex.RB psubusw mm2,[r9d-0x2b9bb3f4]
+psubusw mm2,QWORD PTR [r9d-0x2b9bb3f4]
+psubusw mm2,BYTE PTR [r9d-0x2b9bb3f4]
+psubusw mm2,WORD PTR [r9d-0x2b9bb3f4]
+psubusw mm2,DWORD PTR [r9d-0x2b9bb3f4]
+psubusw mm2,[r9d-0x2b9bb3f4]
 psubusw mm3,QWORD PTR [rbx]
 psubusw xmm2,xmm2
 psubusw xmm2,XMMWORD PTR fs:[r11+r10*8]
@@ -12302,17 +12347,22 @@ vpsubusw xmm7{k5}{z},xmm0,WORD PTR gs:[rsi+rcx*4]
 vpsubusw xmm7{k5}{z},xmm0,DWORD PTR gs:[rsi+rcx*4]
 vpsubusw xmm7{k5}{z},xmm0,QWORD PTR gs:[rsi+rcx*4]
 vpsubusw xmm7{k5}{z},xmm0,gs:[rsi+rcx*4]
-vpsubusw ymm7{k6}{z},ymm6,ymm3
-ss vpsubusw ymm21,ymm2,YMMWORD PTR [rbx+rdx*8+0x3e]
-vpsubusw ymm1{k4},ymm4,YMMWORD PTR [rcx+0x220]
-vpsubusw zmm4{k3}{z},zmm0,zmm1
-cs vpsubusw zmm31,zmm21,ZMMWORD PTR [rax+rbp*8]
-cs vpsubusw zmm31,zmm21,BYTE PTR [rax+rbp*8]
-cs vpsubusw zmm31,zmm21,WORD PTR [rax+rbp*8]
-cs vpsubusw zmm31,zmm21,DWORD PTR [rax+rbp*8]
-cs vpsubusw zmm31,zmm21,QWORD PTR [rax+rbp*8]
-cs vpsubusw zmm31,zmm21,[rax+rbp*8]
-vpsubusw zmm4{k1},zmm7,ZMMWORD PTR [rcx]
+{evex} vpsubusw ymm4,ymm4,YMMWORD PTR [rcx+rax*2-0x63]
+vpsubusw ymm19{k5}{z},ymm16,ymm9
+{evex} vpsubusw ymm4,ymm2,YMMWORD PTR fs:[rdi+r12*4-0x300]
+{evex} vpsubusw ymm4,ymm2,BYTE PTR fs:[rdi+r12*4-0x300]
+{evex} vpsubusw ymm4,ymm2,WORD PTR fs:[rdi+r12*4-0x300]
+{evex} vpsubusw ymm4,ymm2,DWORD PTR fs:[rdi+r12*4-0x300]
+{evex} vpsubusw ymm4,ymm2,QWORD PTR fs:[rdi+r12*4-0x300]
+{evex} vpsubusw ymm4,ymm2,fs:[rdi+r12*4-0x300]
+vpsubusw zmm2,zmm6,ZMMWORD PTR [rcx-0x3d]
+vpsubusw zmm2,zmm6,BYTE PTR [rcx-0x3d]
+vpsubusw zmm2,zmm6,WORD PTR [rcx-0x3d]
+vpsubusw zmm2,zmm6,DWORD PTR [rcx-0x3d]
+vpsubusw zmm2,zmm6,QWORD PTR [rcx-0x3d]
+vpsubusw zmm2,zmm6,[rcx-0x3d]
+vpsubusw zmm16{k4},zmm22,zmm13
+vpsubusw zmm28{k7},zmm19,ZMMWORD PTR [r11]
 pminub mm2,mm5
 pminub mm1,QWORD PTR [r8d+r15d*4]
 pminub mm1,BYTE PTR [r8d+r15d*4]
@@ -12353,9 +12403,9 @@ vpminub ymm0,ymm1,WORD PTR [rdx+rsi*8-0x2b]
 vpminub ymm0,ymm1,DWORD PTR [rdx+rsi*8-0x2b]
 vpminub ymm0,ymm1,QWORD PTR [rdx+rsi*8-0x2b]
 vpminub ymm0,ymm1,[rdx+rsi*8-0x2b]
-vpminub xmm6{k3},xmm4,xmm3
-es vpminub xmm9{k1}{z},xmm0,XMMWORD PTR [rsi+r9*8+0x70]
 {evex} vpminub xmm2,xmm4,XMMWORD PTR [rdi]
+vpminub xmm23{k1}{z},xmm0,xmm16
+es vpminub xmm9{k1}{z},xmm0,XMMWORD PTR [rsi+r9*8+0x70]
 {evex} vpminub ymm7,ymm6,ymm1
 vpminub ymm9{k2}{z},ymm3,YMMWORD PTR [r11]
 vpminub ymm5{k6},ymm3,YMMWORD PTR gs:[rax-0x500]
@@ -12364,19 +12414,14 @@ vpminub ymm5{k6},ymm3,WORD PTR gs:[rax-0x500]
 vpminub ymm5{k6},ymm3,DWORD PTR gs:[rax-0x500]
 vpminub ymm5{k6},ymm3,QWORD PTR gs:[rax-0x500]
 vpminub ymm5{k6},ymm3,gs:[rax-0x500]
-vpminub zmm4{k7},zmm4,zmm5
-vpminub zmm25,zmm17,ZMMWORD PTR gs:[rax+rax*2]
-vpminub zmm25,zmm17,BYTE PTR gs:[rax+rax*2]
-vpminub zmm25,zmm17,WORD PTR gs:[rax+rax*2]
-vpminub zmm25,zmm17,DWORD PTR gs:[rax+rax*2]
-vpminub zmm25,zmm17,QWORD PTR gs:[rax+rax*2]
-vpminub zmm25,zmm17,gs:[rax+rax*2]
-vpminub zmm7{k7}{z},zmm3,ZMMWORD PTR [rax]
-vpminub zmm7{k7}{z},zmm3,BYTE PTR [rax]
-vpminub zmm7{k7}{z},zmm3,WORD PTR [rax]
-vpminub zmm7{k7}{z},zmm3,DWORD PTR [rax]
-vpminub zmm7{k7}{z},zmm3,QWORD PTR [rax]
-vpminub zmm7{k7}{z},zmm3,[rax]
+vpminub zmm14,zmm26,zmm14
+ds vpminub zmm1{k5},zmm1,ZMMWORD PTR [rsi+rdi*4]
+ds vpminub zmm1{k5},zmm1,BYTE PTR [rsi+rdi*4]
+ds vpminub zmm1{k5},zmm1,WORD PTR [rsi+rdi*4]
+ds vpminub zmm1{k5},zmm1,DWORD PTR [rsi+rdi*4]
+ds vpminub zmm1{k5},zmm1,QWORD PTR [rsi+rdi*4]
+ds vpminub zmm1{k5},zmm1,[rsi+rdi*4]
+vpminub zmm12{k6}{z},zmm23,ZMMWORD PTR [r14+rdi*8+0x1bc0]
 pand mm6,mm5
 pand mm5,QWORD PTR [r8d+eiz*4]
 pand mm5,BYTE PTR [r8d+eiz*4]
@@ -12408,7 +12453,7 @@ cs vpand ymm7,ymm11,DWORD PTR [r15]
 cs vpand ymm7,ymm11,QWORD PTR [r15]
 cs vpand ymm7,ymm11,[r15]
 vpand ymm4,ymm7,YMMWORD PTR [rsi-0x194c029b]
-vpandd xmm1{k5},xmm2,xmm5
+vpandd xmm0,xmm4,xmm7
 vpandd xmm15{k5}{z},xmm14,XMMWORD PTR [r10+rcx*8-0x6817c63e]
 vpandd xmm15{k5}{z},xmm14,BYTE PTR [r10+rcx*8-0x6817c63e]
 vpandd xmm15{k5}{z},xmm14,WORD PTR [r10+rcx*8-0x6817c63e]
@@ -12420,18 +12465,18 @@ vpandd xmm3{k7},xmm0,DWORD BCST BYTE PTR gs:[rax]
 vpandd xmm3{k7},xmm0,DWORD BCST WORD PTR gs:[rax]
 vpandd xmm3{k7},xmm0,DWORD BCST DWORD PTR gs:[rax]
 vpandd xmm3{k7},xmm0,DWORD BCST QWORD PTR gs:[rax]
-vpandd ymm2{k3},ymm3,ymm7
-vpandd ymm4,ymm20,YMMWORD PTR [r11*2+0xb]
-vpandd ymm4,ymm20,BYTE PTR [r11*2+0xb]
-vpandd ymm4,ymm20,WORD PTR [r11*2+0xb]
-vpandd ymm4,ymm20,DWORD PTR [r11*2+0xb]
-vpandd ymm4,ymm20,QWORD PTR [r11*2+0xb]
-vpandd ymm4,ymm20,[r11*2+0xb]
+vpandd ymm2,ymm13,ymm26
 vpandd ymm5,ymm1,DWORD BCST fs:[rax+0x73806fc]
 vpandd ymm5,ymm1,DWORD BCST BYTE PTR fs:[rax+0x73806fc]
 vpandd ymm5,ymm1,DWORD BCST WORD PTR fs:[rax+0x73806fc]
 vpandd ymm5,ymm1,DWORD BCST DWORD PTR fs:[rax+0x73806fc]
 vpandd ymm5,ymm1,DWORD BCST QWORD PTR fs:[rax+0x73806fc]
+vpandd ymm28{k2},ymm19,YMMWORD PTR [rax+r13*1]
+vpandd ymm28{k2},ymm19,BYTE PTR [rax+r13*1]
+vpandd ymm28{k2},ymm19,WORD PTR [rax+r13*1]
+vpandd ymm28{k2},ymm19,DWORD PTR [rax+r13*1]
+vpandd ymm28{k2},ymm19,QWORD PTR [rax+r13*1]
+vpandd ymm28{k2},ymm19,[rax+r13*1]
 vpandd zmm2,zmm3,zmm5
 ss vpandd zmm7{k7}{z},zmm15,DWORD BCST [r14+riz*4-0x15]
 ss vpandd zmm7{k7}{z},zmm15,DWORD BCST BYTE PTR [r14+riz*4-0x15]
@@ -12459,28 +12504,30 @@ vpandq ymm10{k5},ymm31,DWORD PTR [rcx-0x5c0]
 vpandq ymm10{k5},ymm31,QWORD PTR [rcx-0x5c0]
 vpandq ymm10{k5},ymm31,[rcx-0x5c0]
 ss vpandq ymm5{k6},ymm5,QWORD BCST [rax+rdi*2]
+vpandq zmm23,zmm8,ZMMWORD PTR [r12+r9*4+0x1780]
+vpandq zmm23,zmm8,BYTE PTR [r12+r9*4+0x1780]
+vpandq zmm23,zmm8,WORD PTR [r12+r9*4+0x1780]
+vpandq zmm23,zmm8,DWORD PTR [r12+r9*4+0x1780]
+vpandq zmm23,zmm8,QWORD PTR [r12+r9*4+0x1780]
+vpandq zmm23,zmm8,[r12+r9*4+0x1780]
 vpandq zmm7{k7}{z},zmm0,zmm1
-ss vpandq zmm11,zmm12,ZMMWORD PTR [rcx]
-ss vpandq zmm11,zmm12,BYTE PTR [rcx]
-ss vpandq zmm11,zmm12,WORD PTR [rcx]
-ss vpandq zmm11,zmm12,DWORD PTR [rcx]
-ss vpandq zmm11,zmm12,QWORD PTR [rcx]
-ss vpandq zmm11,zmm12,[rcx]
-vpandq zmm3{k6}{z},zmm2,QWORD BCST [rdx-0x1d8]
+ss vpandq zmm2{k6}{z},zmm7,ZMMWORD PTR [rbp-0x2c0]
 paddusb mm1,mm7
 rex.R paddusb mm7,QWORD PTR [edx+0x1a]
-rex.R paddusb mm7,BYTE PTR [edx+0x1a]
-rex.R paddusb mm7,WORD PTR [edx+0x1a]
-rex.R paddusb mm7,DWORD PTR [edx+0x1a]
-rex.R paddusb mm7,[edx+0x1a]
+paddusb mm7,QWORD PTR [edx+0x1a]
+paddusb mm7,BYTE PTR [edx+0x1a]
+paddusb mm7,WORD PTR [edx+0x1a]
+paddusb mm7,DWORD PTR [edx+0x1a]
+paddusb mm7,[edx+0x1a]
 paddusb mm4,QWORD PTR [rdi]
 paddusb xmm3,xmm7
 rex.WRX paddusb xmm11,XMMWORD PTR fs:[esi+r11d*2+0x44]
-rex.WRX paddusb xmm11,BYTE PTR fs:[esi+r11d*2+0x44]
-rex.WRX paddusb xmm11,WORD PTR fs:[esi+r11d*2+0x44]
-rex.WRX paddusb xmm11,DWORD PTR fs:[esi+r11d*2+0x44]
-rex.WRX paddusb xmm11,QWORD PTR fs:[esi+r11d*2+0x44]
-rex.WRX paddusb xmm11,fs:[esi+r11d*2+0x44]
+paddusb xmm11,XMMWORD PTR fs:[esi+r11d*2+0x44]
+paddusb xmm11,BYTE PTR fs:[esi+r11d*2+0x44]
+paddusb xmm11,WORD PTR fs:[esi+r11d*2+0x44]
+paddusb xmm11,DWORD PTR fs:[esi+r11d*2+0x44]
+paddusb xmm11,QWORD PTR fs:[esi+r11d*2+0x44]
+paddusb xmm11,fs:[esi+r11d*2+0x44]
 cs paddusb xmm3,XMMWORD PTR [rdi+rcx*8]
 cs paddusb xmm3,BYTE PTR [rdi+rcx*8]
 cs paddusb xmm3,WORD PTR [rdi+rcx*8]
@@ -12503,12 +12550,12 @@ ds vpaddusb ymm13,ymm11,DWORD PTR [r9+rbx*2]
 ds vpaddusb ymm13,ymm11,QWORD PTR [r9+rbx*2]
 ds vpaddusb ymm13,ymm11,[r9+rbx*2]
 vpaddusb ymm5,ymm3,YMMWORD PTR [rdi-0x9]
-vpaddusb xmm2{k1},xmm1,xmm0
-ss vpaddusb xmm0,xmm28,XMMWORD PTR [r8+rsi*2+0x560]
-vpaddusb xmm6{k3}{z},xmm7,XMMWORD PTR [rcx+riz*2]
-vpaddusb ymm7{k4},ymm1,ymm5
-vpaddusb ymm1{k5}{z},ymm12,YMMWORD PTR [r14+0x200]
-cs vpaddusb ymm3{k7},ymm2,YMMWORD PTR [rdi]
+{evex} vpaddusb xmm6,xmm2,XMMWORD PTR [rdi+rdi*8-0x6d772643]
+vpaddusb xmm16{k1},xmm13,xmm15
+cs vpaddusb xmm0{k2}{z},xmm16,XMMWORD PTR [rdi+r9*2+0x290]
+vpaddusb ymm18,ymm13,ymm19
+es vpaddusb ymm4{k6}{z},ymm2,YMMWORD PTR [rbx-0x45]
+vpaddusb ymm19{k2},ymm8,YMMWORD PTR [rbx]
 vpaddusb zmm1,zmm6,zmm0
 es vpaddusb zmm5{k6}{z},zmm16,ZMMWORD PTR [r9+rsi*1]
 es vpaddusb zmm5{k6}{z},zmm16,BYTE PTR [r9+rsi*1]
@@ -12519,10 +12566,11 @@ es vpaddusb zmm5{k6}{z},zmm16,[r9+rsi*1]
 vpaddusb zmm1{k4},zmm1,ZMMWORD PTR [rdi-0x7e]
 paddusw mm5,mm3
 ds rex.RXB paddusw mm6,QWORD PTR [r14+r13*1]
-ds rex.RXB paddusw mm6,BYTE PTR [r14+r13*1]
-ds rex.RXB paddusw mm6,WORD PTR [r14+r13*1]
-ds rex.RXB paddusw mm6,DWORD PTR [r14+r13*1]
-ds rex.RXB paddusw mm6,[r14+r13*1]
+ds paddusw mm6,QWORD PTR [r14+r13*1]
+ds paddusw mm6,BYTE PTR [r14+r13*1]
+ds paddusw mm6,WORD PTR [r14+r13*1]
+ds paddusw mm6,DWORD PTR [r14+r13*1]
+ds paddusw mm6,[r14+r13*1]
 paddusw mm7,QWORD PTR fs:[rbp+riz*4-0x2d]
 paddusw mm7,BYTE PTR fs:[rbp+riz*4-0x2d]
 paddusw mm7,WORD PTR fs:[rbp+riz*4-0x2d]
@@ -12557,34 +12605,41 @@ vpaddusw ymm6,ymm0,WORD PTR [rdi+rax*8]
 vpaddusw ymm6,ymm0,DWORD PTR [rdi+rax*8]
 vpaddusw ymm6,ymm0,QWORD PTR [rdi+rax*8]
 vpaddusw ymm6,ymm0,[rdi+rax*8]
-vpaddusw xmm5{k5},xmm0,xmm3
-ss vpaddusw xmm26,xmm30,XMMWORD PTR [rdx+r10*1]
-vpaddusw xmm3{k6}{z},xmm4,XMMWORD PTR [rsi+rbx*8+0x6e0]
-vpaddusw ymm5{k7}{z},ymm6,ymm6
-vpaddusw ymm14,ymm18,YMMWORD PTR gs:[r15+rcx*8]
-vpaddusw ymm6{k3},ymm6,YMMWORD PTR [rbx+0x1e78c7c9]
-vpaddusw zmm5{k7},zmm4,zmm7
-es vpaddusw zmm17,zmm26,ZMMWORD PTR [rbx+r9*4]
-es vpaddusw zmm17,zmm26,BYTE PTR [rbx+r9*4]
-es vpaddusw zmm17,zmm26,WORD PTR [rbx+r9*4]
-es vpaddusw zmm17,zmm26,DWORD PTR [rbx+r9*4]
-es vpaddusw zmm17,zmm26,QWORD PTR [rbx+r9*4]
-es vpaddusw zmm17,zmm26,[rbx+r9*4]
-vpaddusw zmm2{k4}{z},zmm3,ZMMWORD PTR [rcx]
+{evex} vpaddusw xmm4,xmm1,XMMWORD PTR [rsi]
+vpaddusw xmm4{k1}{z},xmm29,xmm9
+vpaddusw xmm16{k2}{z},xmm24,XMMWORD PTR gs:[r14-0x4a0]
+vpaddusw xmm16{k2}{z},xmm24,BYTE PTR gs:[r14-0x4a0]
+vpaddusw xmm16{k2}{z},xmm24,WORD PTR gs:[r14-0x4a0]
+vpaddusw xmm16{k2}{z},xmm24,DWORD PTR gs:[r14-0x4a0]
+vpaddusw xmm16{k2}{z},xmm24,QWORD PTR gs:[r14-0x4a0]
+vpaddusw xmm16{k2}{z},xmm24,gs:[r14-0x4a0]
+{evex} vpaddusw ymm3,ymm1,ymm6
+vpaddusw ymm11{k7}{z},ymm9,YMMWORD PTR gs:[r11+r10*2+0x1e]
+vpaddusw ymm4{k5},ymm7,YMMWORD PTR [rdi*4+0x34]
+vpaddusw zmm7,zmm3,ZMMWORD PTR [rsi-0x1840]
+vpaddusw zmm7,zmm3,BYTE PTR [rsi-0x1840]
+vpaddusw zmm7,zmm3,WORD PTR [rsi-0x1840]
+vpaddusw zmm7,zmm3,DWORD PTR [rsi-0x1840]
+vpaddusw zmm7,zmm3,QWORD PTR [rsi-0x1840]
+vpaddusw zmm7,zmm3,[rsi-0x1840]
+vpaddusw zmm3{k4},zmm2,zmm31
+ss vpaddusw zmm6{k3},zmm0,ZMMWORD PTR [rip+0x16e3d809]
 pmaxub mm1,mm1
 rex.RX pmaxub mm3,QWORD PTR [esp+r15d*4]
-rex.RX pmaxub mm3,BYTE PTR [esp+r15d*4]
-rex.RX pmaxub mm3,WORD PTR [esp+r15d*4]
-rex.RX pmaxub mm3,DWORD PTR [esp+r15d*4]
-rex.RX pmaxub mm3,[esp+r15d*4]
+pmaxub mm3,QWORD PTR [esp+r15d*4]
+pmaxub mm3,BYTE PTR [esp+r15d*4]
+pmaxub mm3,WORD PTR [esp+r15d*4]
+pmaxub mm3,DWORD PTR [esp+r15d*4]
+pmaxub mm3,[esp+r15d*4]
 pmaxub mm6,QWORD PTR [rsp+rax*2+0x4e9f3178]
 pmaxub xmm4,xmm1
 rex.WRB pmaxub xmm11,XMMWORD PTR fs:[r9-0x3b]
-rex.WRB pmaxub xmm11,BYTE PTR fs:[r9-0x3b]
-rex.WRB pmaxub xmm11,WORD PTR fs:[r9-0x3b]
-rex.WRB pmaxub xmm11,DWORD PTR fs:[r9-0x3b]
-rex.WRB pmaxub xmm11,QWORD PTR fs:[r9-0x3b]
-rex.WRB pmaxub xmm11,fs:[r9-0x3b]
+pmaxub xmm11,XMMWORD PTR fs:[r9-0x3b]
+pmaxub xmm11,BYTE PTR fs:[r9-0x3b]
+pmaxub xmm11,WORD PTR fs:[r9-0x3b]
+pmaxub xmm11,DWORD PTR fs:[r9-0x3b]
+pmaxub xmm11,QWORD PTR fs:[r9-0x3b]
+pmaxub xmm11,fs:[r9-0x3b]
 pmaxub xmm4,XMMWORD PTR [rdx+rax*4+0xc]
 pmaxub xmm4,BYTE PTR [rdx+rax*4+0xc]
 pmaxub xmm4,WORD PTR [rdx+rax*4+0xc]
@@ -12671,26 +12726,26 @@ vpandn ymm6,ymm1,WORD PTR [rdi]
 vpandn ymm6,ymm1,DWORD PTR [rdi]
 vpandn ymm6,ymm1,QWORD PTR [rdi]
 vpandn ymm6,ymm1,[rdi]
-vpandnd xmm5{k2},xmm1,xmm1
-ss vpandnd xmm12,xmm24,XMMWORD PTR [r14+riz*4+0x2cd17d9d]
-ss vpandnd xmm12,xmm24,BYTE PTR [r14+riz*4+0x2cd17d9d]
-ss vpandnd xmm12,xmm24,WORD PTR [r14+riz*4+0x2cd17d9d]
-ss vpandnd xmm12,xmm24,DWORD PTR [r14+riz*4+0x2cd17d9d]
-ss vpandnd xmm12,xmm24,QWORD PTR [r14+riz*4+0x2cd17d9d]
-ss vpandnd xmm12,xmm24,[r14+riz*4+0x2cd17d9d]
-vpandnd xmm6,xmm1,DWORD BCST [rax+0x170]
-vpandnd xmm6,xmm1,DWORD BCST BYTE PTR [rax+0x170]
-vpandnd xmm6,xmm1,DWORD BCST WORD PTR [rax+0x170]
-vpandnd xmm6,xmm1,DWORD BCST DWORD PTR [rax+0x170]
-vpandnd xmm6,xmm1,DWORD BCST QWORD PTR [rax+0x170]
-vpandnd ymm5{k3}{z},ymm1,ymm4
+vpandnd xmm21,xmm7,xmm22
+es vpandnd xmm4,xmm1,DWORD BCST [rax+0x3c]
+es vpandnd xmm4,xmm1,DWORD BCST BYTE PTR [rax+0x3c]
+es vpandnd xmm4,xmm1,DWORD BCST WORD PTR [rax+0x3c]
+es vpandnd xmm4,xmm1,DWORD BCST DWORD PTR [rax+0x3c]
+es vpandnd xmm4,xmm1,DWORD BCST QWORD PTR [rax+0x3c]
+vpandnd xmm9{k3}{z},xmm27,XMMWORD PTR [r9+0x7e31c0ba]
+vpandnd xmm9{k3}{z},xmm27,BYTE PTR [r9+0x7e31c0ba]
+vpandnd xmm9{k3}{z},xmm27,WORD PTR [r9+0x7e31c0ba]
+vpandnd xmm9{k3}{z},xmm27,DWORD PTR [r9+0x7e31c0ba]
+vpandnd xmm9{k3}{z},xmm27,QWORD PTR [r9+0x7e31c0ba]
+vpandnd xmm9{k3}{z},xmm27,[r9+0x7e31c0ba]
+vpandnd ymm2,ymm2,ymm16
+vpandnd ymm4,ymm2,DWORD BCST [rdi]
 vpandnd ymm20{k5},ymm3,YMMWORD PTR fs:[r13+r10*2+0x2b50a49d]
 vpandnd ymm20{k5},ymm3,BYTE PTR fs:[r13+r10*2+0x2b50a49d]
 vpandnd ymm20{k5},ymm3,WORD PTR fs:[r13+r10*2+0x2b50a49d]
 vpandnd ymm20{k5},ymm3,DWORD PTR fs:[r13+r10*2+0x2b50a49d]
 vpandnd ymm20{k5},ymm3,QWORD PTR fs:[r13+r10*2+0x2b50a49d]
 vpandnd ymm20{k5},ymm3,fs:[r13+r10*2+0x2b50a49d]
-vpandnd ymm4,ymm2,DWORD BCST [rdi]
 vpandnd zmm6,zmm5,zmm2
 ds vpandnd zmm19{k7}{z},zmm31,ZMMWORD PTR [rip+0x76]
 ds vpandnd zmm19{k7}{z},zmm31,BYTE PTR [rip+0x76]
@@ -12764,14 +12819,19 @@ vpavgb xmm30{k1},xmm30,XMMWORD PTR [rsi+r11*4-0x3d0]
 {evex} vpavgb ymm6,ymm7,ymm6
 ds vpavgb ymm0{k2}{z},ymm12,YMMWORD PTR [rbx+rax*8]
 vpavgb ymm3{k3},ymm3,YMMWORD PTR [rdx]
+vpavgb zmm25,zmm10,ZMMWORD PTR [r14-0x758c6ea2]
+vpavgb zmm25,zmm10,BYTE PTR [r14-0x758c6ea2]
+vpavgb zmm25,zmm10,WORD PTR [r14-0x758c6ea2]
+vpavgb zmm25,zmm10,DWORD PTR [r14-0x758c6ea2]
+vpavgb zmm25,zmm10,QWORD PTR [r14-0x758c6ea2]
+vpavgb zmm25,zmm10,[r14-0x758c6ea2]
 vpavgb zmm5{k4}{z},zmm4,zmm6
-ss vpavgb zmm16,zmm20,ZMMWORD PTR [rax+0xcc0]
-ss vpavgb zmm16,zmm20,BYTE PTR [rax+0xcc0]
-ss vpavgb zmm16,zmm20,WORD PTR [rax+0xcc0]
-ss vpavgb zmm16,zmm20,DWORD PTR [rax+0xcc0]
-ss vpavgb zmm16,zmm20,QWORD PTR [rax+0xcc0]
-ss vpavgb zmm16,zmm20,[rax+0xcc0]
-vpavgb zmm6{k3},zmm5,ZMMWORD PTR [rax]
+vpavgb zmm5{k1}{z},zmm4,ZMMWORD PTR gs:[rax+riz*4]
+vpavgb zmm5{k1}{z},zmm4,BYTE PTR gs:[rax+riz*4]
+vpavgb zmm5{k1}{z},zmm4,WORD PTR gs:[rax+riz*4]
+vpavgb zmm5{k1}{z},zmm4,DWORD PTR gs:[rax+riz*4]
+vpavgb zmm5{k1}{z},zmm4,QWORD PTR gs:[rax+riz*4]
+vpavgb zmm5{k1}{z},zmm4,gs:[rax+riz*4]
 psraw mm2,mm5
 psraw mm4,QWORD PTR [r13d+r11d*8-0x1b]
 psraw mm4,BYTE PTR [r13d+r11d*8-0x1b]
@@ -12803,15 +12863,15 @@ vpsraw xmm4,xmm0,[rcx-0x17]
 vpsraw ymm7,ymm2,xmm3
 ss vpsraw ymm2,ymm15,XMMWORD PTR [rbx+r9*1]
 vpsraw ymm5,ymm4,XMMWORD PTR [rdi]
-vpsraw xmm2{k4}{z},xmm4,xmm3
-vpsraw xmm31{k2},xmm21,XMMWORD PTR [rdx+r14*2-0x5d47977]
+vpsraw xmm8,xmm23,xmm26
 es vpsraw xmm0{k6}{z},xmm5,XMMWORD PTR [rbx]
-vpsraw ymm0{k3}{z},ymm2,xmm3
-vpsraw ymm2{k6},ymm29,XMMWORD PTR [r12+r9*4+0x2f0]
+vpsraw xmm31{k2},xmm21,XMMWORD PTR [rdx+r14*2-0x5d47977]
 {evex} vpsraw ymm7,ymm1,XMMWORD PTR [rdx-0x7aaa1080]
-vpsraw zmm7{k2},zmm3,xmm7
-ds vpsraw zmm11,zmm9,XMMWORD PTR [rax+r11*4-0x36ce9054]
-vpsraw zmm4{k5}{z},zmm0,XMMWORD PTR [rax]
+vpsraw ymm23{k3},ymm29,xmm7
+vpsraw ymm2{k6},ymm29,XMMWORD PTR [r12+r9*4+0x2f0]
+vpsraw zmm1,zmm3,XMMWORD PTR [rbx+rdi*2+0x630]
+vpsraw zmm2{k7}{z},zmm11,xmm10
+vpsraw zmm3{k5}{z},zmm18,XMMWORD PTR [r9+r15*1]
 psrad mm6,mm1
 ss psrad mm0,QWORD PTR [rbx+r9*4]
 ss psrad mm0,BYTE PTR [rbx+r9*4]
@@ -12838,28 +12898,28 @@ vpsrad xmm5,xmm6,XMMWORD PTR [rip+0xffffffffdc703878]
 vpsrad ymm2,ymm2,xmm7
 vpsrad ymm8,ymm5,XMMWORD PTR [r9+rcx*2]
 ds vpsrad ymm0,ymm2,XMMWORD PTR [rbx-0x51]
-vpsrad xmm5{k2},xmm0,xmm6
-{evex} vpsrad xmm8,xmm12,XMMWORD PTR [r14+r10*2]
+vpsrad xmm10,xmm10,xmm21
 ds vpsrad xmm3{k2},xmm1,XMMWORD PTR [rbp-0x108ea8b3]
+vpsrad xmm2{k1}{z},xmm17,XMMWORD PTR [rsi]
+vpsrad ymm3,ymm23,XMMWORD PTR [r13+r12*2-0xe8edd50]
 vpsrad ymm0{k7},ymm6,xmm7
-vpsrad ymm28{k2}{z},ymm9,XMMWORD PTR gs:[rcx+0x140]
-vpsrad ymm28{k2}{z},ymm9,BYTE PTR gs:[rcx+0x140]
-vpsrad ymm28{k2}{z},ymm9,WORD PTR gs:[rcx+0x140]
-vpsrad ymm28{k2}{z},ymm9,DWORD PTR gs:[rcx+0x140]
-vpsrad ymm28{k2}{z},ymm9,QWORD PTR gs:[rcx+0x140]
-vpsrad ymm28{k2}{z},ymm9,gs:[rcx+0x140]
-{evex} vpsrad ymm0,ymm5,XMMWORD PTR [rcx]
-vpsrad zmm3{k7},zmm0,xmm7
-es vpsrad zmm3,zmm16,XMMWORD PTR [r10+rbp*1-0x130]
-vpsrad zmm1{k1}{z},zmm7,XMMWORD PTR [rsp+rdi*4]
-vpsraq xmm6{k6}{z},xmm5,xmm2
-cs vpsraq xmm7,xmm12,XMMWORD PTR [rax+r14*8-0x190]
-cs vpsraq xmm7,xmm12,BYTE PTR [rax+r14*8-0x190]
-cs vpsraq xmm7,xmm12,WORD PTR [rax+r14*8-0x190]
-cs vpsraq xmm7,xmm12,DWORD PTR [rax+r14*8-0x190]
-cs vpsraq xmm7,xmm12,QWORD PTR [rax+r14*8-0x190]
-cs vpsraq xmm7,xmm12,[rax+r14*8-0x190]
-vpsraq xmm7{k4},xmm0,XMMWORD PTR [rax+rsi*4]
+vpsrad ymm1{k3}{z},ymm1,XMMWORD PTR [rsi-0x6cb3fa18]
+vpsrad zmm1,zmm1,XMMWORD PTR [rbp+0x320]
+vpsrad zmm9{k3}{z},zmm10,xmm9
+vpsrad zmm15{k3},zmm25,XMMWORD PTR gs:[rdx+r9*8]
+vpsrad zmm15{k3},zmm25,BYTE PTR gs:[rdx+r9*8]
+vpsrad zmm15{k3},zmm25,WORD PTR gs:[rdx+r9*8]
+vpsrad zmm15{k3},zmm25,DWORD PTR gs:[rdx+r9*8]
+vpsrad zmm15{k3},zmm25,QWORD PTR gs:[rdx+r9*8]
+vpsrad zmm15{k3},zmm25,gs:[rdx+r9*8]
+vpsraq xmm5,xmm3,XMMWORD PTR [rip+0x6]
+vpsraq xmm5,xmm3,BYTE PTR [rip+0x6]
+vpsraq xmm5,xmm3,WORD PTR [rip+0x6]
+vpsraq xmm5,xmm3,DWORD PTR [rip+0x6]
+vpsraq xmm5,xmm3,QWORD PTR [rip+0x6]
+vpsraq xmm5,xmm3,[rip+0x6]
+vpsraq xmm1{k2},xmm31,xmm6
+vpsraq xmm25{k6},xmm21,XMMWORD PTR [r14*4-0x2df34a9]
 vpsraq ymm7,ymm7,xmm3
 vpsraq ymm0{k3},ymm22,XMMWORD PTR gs:[r10]
 vpsraq ymm0{k3},ymm22,BYTE PTR gs:[r10]
@@ -12868,15 +12928,21 @@ vpsraq ymm0{k3},ymm22,DWORD PTR gs:[r10]
 vpsraq ymm0{k3},ymm22,QWORD PTR gs:[r10]
 vpsraq ymm0{k3},ymm22,gs:[r10]
 vpsraq ymm4{k2}{z},ymm0,XMMWORD PTR [rax-0xb16fbff]
+vpsraq zmm26,zmm25,XMMWORD PTR [r8-0x75]
 vpsraq zmm3{k7},zmm1,xmm1
-cs vpsraq zmm8{k5}{z},zmm13,XMMWORD PTR [r9+rbp*1]
-vpsraq zmm5,zmm0,XMMWORD PTR [rcx]
+vpsraq zmm2{k4},zmm4,XMMWORD PTR fs:[rax+rsi*1+0xe5080bd]
+vpsraq zmm2{k4},zmm4,BYTE PTR fs:[rax+rsi*1+0xe5080bd]
+vpsraq zmm2{k4},zmm4,WORD PTR fs:[rax+rsi*1+0xe5080bd]
+vpsraq zmm2{k4},zmm4,DWORD PTR fs:[rax+rsi*1+0xe5080bd]
+vpsraq zmm2{k4},zmm4,QWORD PTR fs:[rax+rsi*1+0xe5080bd]
+vpsraq zmm2{k4},zmm4,fs:[rax+rsi*1+0xe5080bd]
 pavgw mm7,mm4
 rex.RXB pavgw mm1,QWORD PTR gs:[r11+r8*1-0x23e0f029]
-rex.RXB pavgw mm1,BYTE PTR gs:[r11+r8*1-0x23e0f029]
-rex.RXB pavgw mm1,WORD PTR gs:[r11+r8*1-0x23e0f029]
-rex.RXB pavgw mm1,DWORD PTR gs:[r11+r8*1-0x23e0f029]
-rex.RXB pavgw mm1,gs:[r11+r8*1-0x23e0f029]
+pavgw mm1,QWORD PTR gs:[r11+r8*1-0x23e0f029]
+pavgw mm1,BYTE PTR gs:[r11+r8*1-0x23e0f029]
+pavgw mm1,WORD PTR gs:[r11+r8*1-0x23e0f029]
+pavgw mm1,DWORD PTR gs:[r11+r8*1-0x23e0f029]
+pavgw mm1,gs:[r11+r8*1-0x23e0f029]
 pavgw mm7,QWORD PTR [rdx+rsi*8]
 pavgw mm7,BYTE PTR [rdx+rsi*8]
 pavgw mm7,WORD PTR [rdx+rsi*8]
@@ -12927,25 +12993,21 @@ vpavgw ymm23{k7}{z},ymm14,DWORD PTR gs:[rsi+0x5f]
 vpavgw ymm23{k7}{z},ymm14,QWORD PTR gs:[rsi+0x5f]
 vpavgw ymm23{k7}{z},ymm14,gs:[rsi+0x5f]
 vpavgw ymm3{k6},ymm7,YMMWORD PTR [rbx+rcx*8-0x46ec8c8e]
-vpavgw zmm6{k3},zmm4,zmm5
-vpavgw zmm27,zmm25,ZMMWORD PTR fs:[r10+r13*4]
-vpavgw zmm27,zmm25,BYTE PTR fs:[r10+r13*4]
-vpavgw zmm27,zmm25,WORD PTR fs:[r10+r13*4]
-vpavgw zmm27,zmm25,DWORD PTR fs:[r10+r13*4]
-vpavgw zmm27,zmm25,QWORD PTR fs:[r10+r13*4]
-vpavgw zmm27,zmm25,fs:[r10+r13*4]
-vpavgw zmm7{k3}{z},zmm3,ZMMWORD PTR [rbp+rcx*4-0x4028dea8]
-vpavgw zmm7{k3}{z},zmm3,BYTE PTR [rbp+rcx*4-0x4028dea8]
-vpavgw zmm7{k3}{z},zmm3,WORD PTR [rbp+rcx*4-0x4028dea8]
-vpavgw zmm7{k3}{z},zmm3,DWORD PTR [rbp+rcx*4-0x4028dea8]
-vpavgw zmm7{k3}{z},zmm3,QWORD PTR [rbp+rcx*4-0x4028dea8]
-vpavgw zmm7{k3}{z},zmm3,[rbp+rcx*4-0x4028dea8]
+vpavgw zmm3,zmm0,ZMMWORD PTR [rbx*4-0x26]
+vpavgw zmm3,zmm0,BYTE PTR [rbx*4-0x26]
+vpavgw zmm3,zmm0,WORD PTR [rbx*4-0x26]
+vpavgw zmm3,zmm0,DWORD PTR [rbx*4-0x26]
+vpavgw zmm3,zmm0,QWORD PTR [rbx*4-0x26]
+vpavgw zmm3,zmm0,[rbx*4-0x26]
+vpavgw zmm17{k6},zmm31,zmm4
+vpavgw zmm14{k4}{z},zmm3,ZMMWORD PTR [rdx-0x12c0]
 pmulhuw mm5,mm4
 ss rex.RX pmulhuw mm5,QWORD PTR [rsp+r11*1]
-ss rex.RX pmulhuw mm5,BYTE PTR [rsp+r11*1]
-ss rex.RX pmulhuw mm5,WORD PTR [rsp+r11*1]
-ss rex.RX pmulhuw mm5,DWORD PTR [rsp+r11*1]
-ss rex.RX pmulhuw mm5,[rsp+r11*1]
+ss pmulhuw mm5,QWORD PTR [rsp+r11*1]
+ss pmulhuw mm5,BYTE PTR [rsp+r11*1]
+ss pmulhuw mm5,WORD PTR [rsp+r11*1]
+ss pmulhuw mm5,DWORD PTR [rsp+r11*1]
+ss pmulhuw mm5,[rsp+r11*1]
 pmulhuw mm6,QWORD PTR [rsi]
 pmulhuw xmm6,xmm0
 pmulhuw xmm13,XMMWORD PTR fs:[rsi+r9*4-0x7e]
@@ -12976,17 +13038,22 @@ ss vpmulhuw ymm1,ymm10,DWORD PTR [r12*8-0x56e25d3d]
 ss vpmulhuw ymm1,ymm10,QWORD PTR [r12*8-0x56e25d3d]
 ss vpmulhuw ymm1,ymm10,[r12*8-0x56e25d3d]
 vpmulhuw ymm2,ymm5,YMMWORD PTR [rsi]
-vpmulhuw xmm5{k4}{z},xmm5,xmm2
+{evex} vpmulhuw xmm0,xmm3,XMMWORD PTR [rsp+rsi*1-0x70]
+vpmulhuw xmm21{k5}{z},xmm27,xmm0
 vpmulhuw xmm28,xmm20,XMMWORD PTR fs:[rbx+r15*1+0x6d61edc0]
 vpmulhuw xmm28,xmm20,BYTE PTR fs:[rbx+r15*1+0x6d61edc0]
 vpmulhuw xmm28,xmm20,WORD PTR fs:[rbx+r15*1+0x6d61edc0]
 vpmulhuw xmm28,xmm20,DWORD PTR fs:[rbx+r15*1+0x6d61edc0]
 vpmulhuw xmm28,xmm20,QWORD PTR fs:[rbx+r15*1+0x6d61edc0]
 vpmulhuw xmm28,xmm20,fs:[rbx+r15*1+0x6d61edc0]
-vpmulhuw xmm6{k6},xmm5,XMMWORD PTR [rax]
-vpmulhuw ymm0{k5}{z},ymm2,ymm5
-es vpmulhuw ymm22{k6},ymm15,YMMWORD PTR [rip+0x319d405c]
 {evex} vpmulhuw ymm3,ymm5,YMMWORD PTR [rax+0x140f92ca]
+vpmulhuw ymm7{k1},ymm29,ymm0
+vpmulhuw ymm24{k3}{z},ymm25,YMMWORD PTR fs:[r9+rbp*1-0xc0]
+vpmulhuw ymm24{k3}{z},ymm25,BYTE PTR fs:[r9+rbp*1-0xc0]
+vpmulhuw ymm24{k3}{z},ymm25,WORD PTR fs:[r9+rbp*1-0xc0]
+vpmulhuw ymm24{k3}{z},ymm25,DWORD PTR fs:[r9+rbp*1-0xc0]
+vpmulhuw ymm24{k3}{z},ymm25,QWORD PTR fs:[r9+rbp*1-0xc0]
+vpmulhuw ymm24{k3}{z},ymm25,fs:[r9+rbp*1-0xc0]
 vpmulhuw zmm1,zmm2,zmm2
 vpmulhuw zmm19{k6},zmm12,ZMMWORD PTR [rbx+r9*1]
 vpmulhuw zmm19{k6},zmm12,BYTE PTR [rbx+r9*1]
@@ -13039,17 +13106,17 @@ vpmulhw ymm0,ymm5,[rdx-0x6f]
 {evex} vpmulhw xmm6,xmm0,xmm5
 ss vpmulhw xmm14{k3}{z},xmm17,XMMWORD PTR [rdi+r12*2-0x6c]
 vpmulhw xmm4{k4},xmm7,XMMWORD PTR [rbx+0x213b22b7]
-vpmulhw ymm6{k2},ymm2,ymm5
-{evex} vpmulhw ymm2,ymm13,YMMWORD PTR [rbx+r13*8]
+vpmulhw ymm4,ymm7,ymm17
 es vpmulhw ymm2{k3}{z},ymm1,YMMWORD PTR [rax]
-vpmulhw zmm4{k7}{z},zmm7,zmm6
-vpmulhw zmm13,zmm29,ZMMWORD PTR [rbp+rsi*1-0x7b272d50]
-vpmulhw zmm13,zmm29,BYTE PTR [rbp+rsi*1-0x7b272d50]
-vpmulhw zmm13,zmm29,WORD PTR [rbp+rsi*1-0x7b272d50]
-vpmulhw zmm13,zmm29,DWORD PTR [rbp+rsi*1-0x7b272d50]
-vpmulhw zmm13,zmm29,QWORD PTR [rbp+rsi*1-0x7b272d50]
-vpmulhw zmm13,zmm29,[rbp+rsi*1-0x7b272d50]
+vpmulhw ymm26{k4},ymm0,YMMWORD PTR [r12*1-0xe]
+vpmulhw zmm10,zmm19,zmm27
 ss vpmulhw zmm5{k1},zmm1,ZMMWORD PTR [rax-0xb80]
+ss vpmulhw zmm5{k1},zmm1,BYTE PTR [rax-0xb80]
+ss vpmulhw zmm5{k1},zmm1,WORD PTR [rax-0xb80]
+ss vpmulhw zmm5{k1},zmm1,DWORD PTR [rax-0xb80]
+ss vpmulhw zmm5{k1},zmm1,QWORD PTR [rax-0xb80]
+ss vpmulhw zmm5{k1},zmm1,[rax-0xb80]
+vpmulhw zmm19{k7}{z},zmm0,ZMMWORD PTR [r14+rdi*2]
 cvttpd2dq xmm7,xmm3
 es cvttpd2dq xmm9,XMMWORD PTR [r14+riz*4]
 es cvttpd2dq xmm9,BYTE PTR [r14+riz*4]
@@ -13089,7 +13156,7 @@ vcvttpd2dq xmm1,QWORD BCST QWORD PTR [rbp+rdi*1-0x7e]{1to2}
 {evex} vcvttpd2dq xmm3,ymm0
 es vcvttpd2dq xmm27{k2}{z},YMMWORD PTR [rsp+r14*4]
 vcvttpd2dq xmm3{k4},YMMWORD PTR [rsi]
-vcvttpd2dq ymm6,zmm2{sae}
+vcvttpd2dq ymm7,zmm0
 vcvttpd2dq ymm28{k3},QWORD BCST gs:[rbx]
 vcvttpd2dq ymm28{k3},QWORD BCST BYTE PTR gs:[rbx]
 vcvttpd2dq ymm28{k3},QWORD BCST WORD PTR gs:[rbx]
@@ -13136,26 +13203,26 @@ vcvtdq2pd ymm21{k3},DWORD BCST WORD PTR gs:[rdx+rbx*2]
 vcvtdq2pd ymm21{k3},DWORD BCST DWORD PTR gs:[rdx+rbx*2]
 vcvtdq2pd ymm21{k3},DWORD BCST QWORD PTR gs:[rdx+rbx*2]
 vcvtdq2pd ymm3{k5}{z},XMMWORD PTR [rdx-0x78]
-vcvtdq2pd zmm3{k5}{z},ymm0
 vcvtdq2pd zmm29,YMMWORD PTR [r12+r14*4]
 vcvtdq2pd zmm29,BYTE PTR [r12+r14*4]
 vcvtdq2pd zmm29,WORD PTR [r12+r14*4]
 vcvtdq2pd zmm29,DWORD PTR [r12+r14*4]
 vcvtdq2pd zmm29,QWORD PTR [r12+r14*4]
 vcvtdq2pd zmm29,[r12+r14*4]
+vcvtdq2pd zmm3{k5}{z},ymm0
 vcvtdq2pd zmm6{k6},YMMWORD PTR [rsi+rax*4+0x166c6774]
-vcvtqq2pd xmm7{k1},xmm5
-vcvtqq2pd xmm24,XMMWORD PTR gs:[r8+rdi*8]
-vcvtqq2pd xmm24,BYTE PTR gs:[r8+rdi*8]
-vcvtqq2pd xmm24,WORD PTR gs:[r8+rdi*8]
-vcvtqq2pd xmm24,DWORD PTR gs:[r8+rdi*8]
-vcvtqq2pd xmm24,QWORD PTR gs:[r8+rdi*8]
-vcvtqq2pd xmm24,gs:[r8+rdi*8]
-vcvtqq2pd xmm1{k2}{z},QWORD BCST [rcx]
-vcvtqq2pd xmm1{k2}{z},QWORD BCST BYTE PTR [rcx]
-vcvtqq2pd xmm1{k2}{z},QWORD BCST WORD PTR [rcx]
-vcvtqq2pd xmm1{k2}{z},QWORD BCST DWORD PTR [rcx]
-vcvtqq2pd xmm1{k2}{z},QWORD BCST QWORD PTR [rcx]
+vcvtqq2pd xmm3,XMMWORD PTR [rdx+0x760]
+vcvtqq2pd xmm3,BYTE PTR [rdx+0x760]
+vcvtqq2pd xmm3,WORD PTR [rdx+0x760]
+vcvtqq2pd xmm3,DWORD PTR [rdx+0x760]
+vcvtqq2pd xmm3,QWORD PTR [rdx+0x760]
+vcvtqq2pd xmm3,[rdx+0x760]
+vcvtqq2pd xmm24{k3}{z},xmm17
+vcvtqq2pd xmm23,QWORD BCST [rax+r8*2+0x1d8]
+vcvtqq2pd xmm23,QWORD BCST BYTE PTR [rax+r8*2+0x1d8]
+vcvtqq2pd xmm23,QWORD BCST WORD PTR [rax+r8*2+0x1d8]
+vcvtqq2pd xmm23,QWORD BCST DWORD PTR [rax+r8*2+0x1d8]
+vcvtqq2pd xmm23,QWORD BCST QWORD PTR [rax+r8*2+0x1d8]
 vcvtqq2pd ymm3,ymm5
 vcvtqq2pd ymm3,QWORD BCST [rdi+r15*1]
 cs vcvtqq2pd ymm6{k5},YMMWORD PTR [rsi-0x39618a2]
@@ -13164,14 +13231,14 @@ cs vcvtqq2pd ymm6{k5},WORD PTR [rsi-0x39618a2]
 cs vcvtqq2pd ymm6{k5},DWORD PTR [rsi-0x39618a2]
 cs vcvtqq2pd ymm6{k5},QWORD PTR [rsi-0x39618a2]
 cs vcvtqq2pd ymm6{k5},[rsi-0x39618a2]
-vcvtqq2pd zmm5{k3}{z},zmm1{rn-sae}
-vcvtqq2pd zmm26{k4}{z},ZMMWORD PTR [r13+rdx*2+0x1a911641]
-vcvtqq2pd zmm26{k4}{z},BYTE PTR [r13+rdx*2+0x1a911641]
-vcvtqq2pd zmm26{k4}{z},WORD PTR [r13+rdx*2+0x1a911641]
-vcvtqq2pd zmm26{k4}{z},DWORD PTR [r13+rdx*2+0x1a911641]
-vcvtqq2pd zmm26{k4}{z},QWORD PTR [r13+rdx*2+0x1a911641]
-vcvtqq2pd zmm26{k4}{z},[r13+rdx*2+0x1a911641]
 vcvtqq2pd zmm6,ZMMWORD PTR [rcx]
+vcvtqq2pd zmm6,BYTE PTR [rcx]
+vcvtqq2pd zmm6,WORD PTR [rcx]
+vcvtqq2pd zmm6,DWORD PTR [rcx]
+vcvtqq2pd zmm6,QWORD PTR [rcx]
+vcvtqq2pd zmm6,[rcx]
+vcvtqq2pd zmm13{k7},zmm16
+vcvtqq2pd zmm26{k4}{z},ZMMWORD PTR [r13+rdx*2+0x1a911641]
 cvtpd2dq xmm6,xmm4
 cvtpd2dq xmm13,XMMWORD PTR [r14d+r12d*2-0x6e]
 cvtpd2dq xmm13,BYTE PTR [r14d+r12d*2-0x6e]
@@ -13206,14 +13273,14 @@ ds {evex} vcvtpd2dq xmm0,XMMWORD PTR [rdx+0x180]
 {evex} vcvtpd2dq xmm2,ymm4
 ds vcvtpd2dq xmm21{k2}{z},YMMWORD PTR [r8+rcx*2+0x8c0]
 vcvtpd2dq xmm0{k6},QWORD BCST [rbx-0x58]{1to4}
-vcvtpd2dq ymm3{k2},zmm1{rd-sae}
-vcvtpd2dq ymm23,ZMMWORD PTR fs:[rbx+0xa7b725]
-vcvtpd2dq ymm23,BYTE PTR fs:[rbx+0xa7b725]
-vcvtpd2dq ymm23,WORD PTR fs:[rbx+0xa7b725]
-vcvtpd2dq ymm23,DWORD PTR fs:[rbx+0xa7b725]
-vcvtpd2dq ymm23,QWORD PTR fs:[rbx+0xa7b725]
-vcvtpd2dq ymm23,fs:[rbx+0xa7b725]
-vcvtpd2dq ymm6,QWORD BCST [rsi+0x90]
+vcvtpd2dq ymm5,ZMMWORD PTR [rdx-0x54578e74]
+vcvtpd2dq ymm5,BYTE PTR [rdx-0x54578e74]
+vcvtpd2dq ymm5,WORD PTR [rdx-0x54578e74]
+vcvtpd2dq ymm5,DWORD PTR [rdx-0x54578e74]
+vcvtpd2dq ymm5,QWORD PTR [rdx-0x54578e74]
+vcvtpd2dq ymm5,[rdx-0x54578e74]
+vcvtpd2dq ymm1{k4}{z},zmm25{rz-sae}
+vcvtpd2dq ymm7,QWORD BCST [r11+r9*2+0x4ee04713]
 movntq QWORD PTR [rax+riz*2-0x27c2c664],mm3
 movntq BYTE PTR [rax+riz*2-0x27c2c664],mm3
 movntq WORD PTR [rax+riz*2-0x27c2c664],mm3
@@ -13221,13 +13288,13 @@ movntq DWORD PTR [rax+riz*2-0x27c2c664],mm3
 movntq [rax+riz*2-0x27c2c664],mm3
 movntq QWORD PTR [esp+r12d*2],mm4
 movntq QWORD PTR [r8],mm6
-movntdq XMMWORD PTR [edi],xmm4
-movntdq BYTE PTR [edi],xmm4
-movntdq WORD PTR [edi],xmm4
-movntdq DWORD PTR [edi],xmm4
-movntdq QWORD PTR [edi],xmm4
-movntdq [edi],xmm4
 movntdq XMMWORD PTR [r9+r15*4],xmm2
+movntdq BYTE PTR [r9+r15*4],xmm2
+movntdq WORD PTR [r9+r15*4],xmm2
+movntdq DWORD PTR [r9+r15*4],xmm2
+movntdq QWORD PTR [r9+r15*4],xmm2
+movntdq [r9+r15*4],xmm2
+movntdq XMMWORD PTR [edi],xmm4
 movntdq XMMWORD PTR [rsi-0x3c],xmm1
 vmovntdq XMMWORD PTR [rip+0xfffffffff0c7ea1f],xmm2
 vmovntdq BYTE PTR [rip+0xfffffffff0c7ea1f],xmm2
@@ -13271,10 +13338,11 @@ cs vmovntdq ZMMWORD PTR [rdi+r14*4],zmm0
 vmovntdq ZMMWORD PTR [rbx+r10*2-0xe40],zmm27
 psubsb mm3,mm2
 rex.RB psubsb mm5,QWORD PTR [r11d+edi*4+0x61]
-rex.RB psubsb mm5,BYTE PTR [r11d+edi*4+0x61]
-rex.RB psubsb mm5,WORD PTR [r11d+edi*4+0x61]
-rex.RB psubsb mm5,DWORD PTR [r11d+edi*4+0x61]
-rex.RB psubsb mm5,[r11d+edi*4+0x61]
+psubsb mm5,QWORD PTR [r11d+edi*4+0x61]
+psubsb mm5,BYTE PTR [r11d+edi*4+0x61]
+psubsb mm5,WORD PTR [r11d+edi*4+0x61]
+psubsb mm5,DWORD PTR [r11d+edi*4+0x61]
+psubsb mm5,[r11d+edi*4+0x61]
 ss psubsb mm4,QWORD PTR [rbx]
 psubsb xmm7,xmm7
 psubsb xmm1,XMMWORD PTR [r10d+r15d*1-0x3a]
@@ -13300,9 +13368,9 @@ ss vpsubsb ymm0,ymm9,DWORD PTR [r9-0xb]
 ss vpsubsb ymm0,ymm9,QWORD PTR [r9-0xb]
 ss vpsubsb ymm0,ymm9,[r9-0xb]
 vpsubsb ymm7,ymm6,YMMWORD PTR [rbx]
-vpsubsb xmm5{k3},xmm7,xmm1
-ss vpsubsb xmm29,xmm0,XMMWORD PTR [rbx-0x400]
-vpsubsb xmm3{k3}{z},xmm7,XMMWORD PTR [rdx]
+{evex} vpsubsb xmm0,xmm3,XMMWORD PTR [rsi+0x6d05418b]
+vpsubsb xmm8{k7}{z},xmm4,xmm21
+cs vpsubsb xmm7{k4},xmm23,XMMWORD PTR [rax+r13*1-0x610]
 {evex} vpsubsb ymm6,ymm4,ymm0
 vpsubsb ymm3{k6}{z},ymm9,YMMWORD PTR gs:[rbx+r10*8]
 vpsubsb ymm3{k6}{z},ymm9,BYTE PTR gs:[rbx+r10*8]
@@ -13311,19 +13379,14 @@ vpsubsb ymm3{k6}{z},ymm9,DWORD PTR gs:[rbx+r10*8]
 vpsubsb ymm3{k6}{z},ymm9,QWORD PTR gs:[rbx+r10*8]
 vpsubsb ymm3{k6}{z},ymm9,gs:[rbx+r10*8]
 vpsubsb ymm4{k4},ymm2,YMMWORD PTR [rbx+rcx*2-0x27d15e6f]
-vpsubsb zmm1{k5}{z},zmm2,zmm2
-vpsubsb zmm21,zmm30,ZMMWORD PTR [r10+rbx*8-0x1c0]
-vpsubsb zmm21,zmm30,BYTE PTR [r10+rbx*8-0x1c0]
-vpsubsb zmm21,zmm30,WORD PTR [r10+rbx*8-0x1c0]
-vpsubsb zmm21,zmm30,DWORD PTR [r10+rbx*8-0x1c0]
-vpsubsb zmm21,zmm30,QWORD PTR [r10+rbx*8-0x1c0]
-vpsubsb zmm21,zmm30,[r10+rbx*8-0x1c0]
-vpsubsb zmm1{k3},zmm2,ZMMWORD PTR gs:[rdi+rcx*8]
-vpsubsb zmm1{k3},zmm2,BYTE PTR gs:[rdi+rcx*8]
-vpsubsb zmm1{k3},zmm2,WORD PTR gs:[rdi+rcx*8]
-vpsubsb zmm1{k3},zmm2,DWORD PTR gs:[rdi+rcx*8]
-vpsubsb zmm1{k3},zmm2,QWORD PTR gs:[rdi+rcx*8]
-vpsubsb zmm1{k3},zmm2,gs:[rdi+rcx*8]
+vpsubsb zmm1,zmm6,ZMMWORD PTR [rcx+rax*8+0x21e6730c]
+vpsubsb zmm1,zmm6,BYTE PTR [rcx+rax*8+0x21e6730c]
+vpsubsb zmm1,zmm6,WORD PTR [rcx+rax*8+0x21e6730c]
+vpsubsb zmm1,zmm6,DWORD PTR [rcx+rax*8+0x21e6730c]
+vpsubsb zmm1,zmm6,QWORD PTR [rcx+rax*8+0x21e6730c]
+vpsubsb zmm1,zmm6,[rcx+rax*8+0x21e6730c]
+vpsubsb zmm21{k2},zmm11,zmm28
+vpsubsb zmm0{k4}{z},zmm29,ZMMWORD PTR [r15+rdi*2+0x240]
 psubsw mm5,mm6
 cs psubsw mm3,QWORD PTR [r13+rbp*8-0x3faa1dfa]
 cs psubsw mm3,BYTE PTR [r13+rbp*8-0x3faa1dfa]
@@ -13360,12 +13423,17 @@ cs vpsubsw ymm14,ymm14,DWORD PTR [r15]
 cs vpsubsw ymm14,ymm14,QWORD PTR [r15]
 cs vpsubsw ymm14,ymm14,[r15]
 vpsubsw ymm4,ymm1,YMMWORD PTR [rdi-0x556fab21]
-vpsubsw xmm5{k1}{z},xmm3,xmm2
-cs vpsubsw xmm16,xmm4,XMMWORD PTR [r8+r13*8]
-vpsubsw xmm4{k2},xmm2,XMMWORD PTR [rcx+riz*8+0xe3e2578]
+{evex} vpsubsw xmm1,xmm7,XMMWORD PTR [rax+0x340]
+vpsubsw xmm5{k1},xmm9,xmm21
+cs vpsubsw xmm17{k3}{z},xmm19,XMMWORD PTR [rcx+0x6b479407]
+vpsubsw ymm30,ymm18,YMMWORD PTR [rcx+r13*4]
 vpsubsw ymm3{k4}{z},ymm1,ymm5
-ss vpsubsw ymm29{k3},ymm20,YMMWORD PTR [r15+riz*8]
-{evex} vpsubsw ymm4,ymm4,YMMWORD PTR [rbx]
+vpsubsw ymm5{k1},ymm0,YMMWORD PTR gs:[rsi+0x229fd92b]
+vpsubsw ymm5{k1},ymm0,BYTE PTR gs:[rsi+0x229fd92b]
+vpsubsw ymm5{k1},ymm0,WORD PTR gs:[rsi+0x229fd92b]
+vpsubsw ymm5{k1},ymm0,DWORD PTR gs:[rsi+0x229fd92b]
+vpsubsw ymm5{k1},ymm0,QWORD PTR gs:[rsi+0x229fd92b]
+vpsubsw ymm5{k1},ymm0,gs:[rsi+0x229fd92b]
 vpsubsw zmm0,zmm2,zmm3
 es vpsubsw zmm13{k3}{z},zmm7,ZMMWORD PTR [r8+rdx*2+0x48]
 es vpsubsw zmm13{k3}{z},zmm7,BYTE PTR [r8+rdx*2+0x48]
@@ -13374,13 +13442,13 @@ es vpsubsw zmm13{k3}{z},zmm7,DWORD PTR [r8+rdx*2+0x48]
 es vpsubsw zmm13{k3}{z},zmm7,QWORD PTR [r8+rdx*2+0x48]
 es vpsubsw zmm13{k3}{z},zmm7,[r8+rdx*2+0x48]
 vpsubsw zmm6{k2},zmm1,ZMMWORD PTR [rdx]
-rex pminsw mm7,mm6
-es pminsw mm6,QWORD PTR [r9+rcx*1+0x5b]
-es pminsw mm6,BYTE PTR [r9+rcx*1+0x5b]
-es pminsw mm6,WORD PTR [r9+rcx*1+0x5b]
-es pminsw mm6,DWORD PTR [r9+rcx*1+0x5b]
-es pminsw mm6,[r9+rcx*1+0x5b]
 pminsw mm1,QWORD PTR [rbp+0x52]
+pminsw mm1,BYTE PTR [rbp+0x52]
+pminsw mm1,WORD PTR [rbp+0x52]
+pminsw mm1,DWORD PTR [rbp+0x52]
+pminsw mm1,[rbp+0x52]
+rex.RB pminsw mm4,mm4
+es pminsw mm6,QWORD PTR [r9+rcx*1+0x5b]
 pminsw xmm5,xmm0
 pminsw xmm1,XMMWORD PTR [r10d+r12d*4-0x6873755f]
 pminsw xmm1,BYTE PTR [r10d+r12d*4-0x6873755f]
@@ -13415,20 +13483,20 @@ vpminsw ymm1,ymm2,WORD PTR [rdx+0x3c23f170]
 vpminsw ymm1,ymm2,DWORD PTR [rdx+0x3c23f170]
 vpminsw ymm1,ymm2,QWORD PTR [rdx+0x3c23f170]
 vpminsw ymm1,ymm2,[rdx+0x3c23f170]
-vpminsw xmm0{k7},xmm0,xmm6
-cs vpminsw xmm30{k4}{z},xmm12,XMMWORD PTR [r8+rdi*8+0x6a0]
 {evex} vpminsw xmm3,xmm3,XMMWORD PTR [rdi-0x650]
+vpminsw xmm28{k2}{z},xmm18,xmm28
+cs vpminsw xmm30{k4}{z},xmm12,XMMWORD PTR [r8+rdi*8+0x6a0]
 {evex} vpminsw ymm2,ymm0,ymm1
 vpminsw ymm28{k2}{z},ymm18,YMMWORD PTR [r8]
 cs vpminsw ymm2{k4},ymm0,YMMWORD PTR [rax+rdx*1+0x620f3ca2]
-vpminsw zmm3{k7}{z},zmm1,zmm2
+vpminsw zmm11,zmm17,zmm5
+vpminsw zmm7{k2}{z},zmm3,ZMMWORD PTR [rsi-0x80]
+vpminsw zmm7{k2}{z},zmm3,BYTE PTR [rsi-0x80]
+vpminsw zmm7{k2}{z},zmm3,WORD PTR [rsi-0x80]
+vpminsw zmm7{k2}{z},zmm3,DWORD PTR [rsi-0x80]
+vpminsw zmm7{k2}{z},zmm3,QWORD PTR [rsi-0x80]
+vpminsw zmm7{k2}{z},zmm3,[rsi-0x80]
 cs vpminsw zmm9,zmm28,ZMMWORD PTR [r13+r14*4+0x1a00]
-cs vpminsw zmm9,zmm28,BYTE PTR [r13+r14*4+0x1a00]
-cs vpminsw zmm9,zmm28,WORD PTR [r13+r14*4+0x1a00]
-cs vpminsw zmm9,zmm28,DWORD PTR [r13+r14*4+0x1a00]
-cs vpminsw zmm9,zmm28,QWORD PTR [r13+r14*4+0x1a00]
-cs vpminsw zmm9,zmm28,[r13+r14*4+0x1a00]
-vpminsw zmm7{k5},zmm7,ZMMWORD PTR [rdx-0x2f8a397a]
 por mm7,mm6
 por mm0,QWORD PTR [r15d]
 por mm0,BYTE PTR [r15d]
@@ -13502,39 +13570,35 @@ vpord zmm7{k4},zmm9,DWORD PTR fs:[rdi-0x1ec0]
 vpord zmm7{k4},zmm9,QWORD PTR fs:[rdi-0x1ec0]
 vpord zmm7{k4},zmm9,fs:[rdi-0x1ec0]
 vpord zmm2,zmm2,DWORD BCST [rbx]
-vporq xmm2{k3},xmm7,xmm1
+vporq xmm7,xmm0,XMMWORD PTR [rbx+rbp*4]
+vporq xmm7,xmm0,BYTE PTR [rbx+rbp*4]
+vporq xmm7,xmm0,WORD PTR [rbx+rbp*4]
+vporq xmm7,xmm0,DWORD PTR [rbx+rbp*4]
+vporq xmm7,xmm0,QWORD PTR [rbx+rbp*4]
+vporq xmm7,xmm0,[rbx+rbp*4]
+vporq xmm10{k5}{z},xmm13,xmm14
 vporq xmm22{k5}{z},xmm10,XMMWORD PTR [rip+0xffffffffde6bfbb4]
-vporq xmm22{k5}{z},xmm10,BYTE PTR [rip+0xffffffffde6bfbb4]
-vporq xmm22{k5}{z},xmm10,WORD PTR [rip+0xffffffffde6bfbb4]
-vporq xmm22{k5}{z},xmm10,DWORD PTR [rip+0xffffffffde6bfbb4]
-vporq xmm22{k5}{z},xmm10,QWORD PTR [rip+0xffffffffde6bfbb4]
-vporq xmm22{k5}{z},xmm10,[rip+0xffffffffde6bfbb4]
-es vporq xmm2,xmm1,XMMWORD PTR [rdi+rdx*1]
-vporq ymm1{k4},ymm7,ymm0
-vporq ymm24,ymm14,QWORD BCST [rbx+r9*8]
-vporq ymm24,ymm14,QWORD BCST BYTE PTR [rbx+r9*8]
-vporq ymm24,ymm14,QWORD BCST WORD PTR [rbx+r9*8]
-vporq ymm24,ymm14,QWORD BCST DWORD PTR [rbx+r9*8]
-vporq ymm24,ymm14,QWORD BCST QWORD PTR [rbx+r9*8]
-vporq ymm2,ymm6,YMMWORD PTR [rdx]
-vporq ymm2,ymm6,BYTE PTR [rdx]
-vporq ymm2,ymm6,WORD PTR [rdx]
-vporq ymm2,ymm6,DWORD PTR [rdx]
-vporq ymm2,ymm6,QWORD PTR [rdx]
-vporq ymm2,ymm6,[rdx]
-vporq zmm6{k5}{z},zmm7,zmm5
-vporq zmm27,zmm23,ZMMWORD PTR fs:[rsi]
-vporq zmm27,zmm23,BYTE PTR fs:[rsi]
-vporq zmm27,zmm23,WORD PTR fs:[rsi]
-vporq zmm27,zmm23,DWORD PTR fs:[rsi]
-vporq zmm27,zmm23,QWORD PTR fs:[rsi]
-vporq zmm27,zmm23,fs:[rsi]
+vporq ymm5,ymm2,YMMWORD PTR [rsi+rax*2]
+vporq ymm5,ymm2,BYTE PTR [rsi+rax*2]
+vporq ymm5,ymm2,WORD PTR [rsi+rax*2]
+vporq ymm5,ymm2,DWORD PTR [rsi+rax*2]
+vporq ymm5,ymm2,QWORD PTR [rsi+rax*2]
+vporq ymm5,ymm2,[rsi+rax*2]
+vporq ymm4{k1}{z},ymm26,ymm31
+vporq ymm23{k6},ymm28,YMMWORD PTR fs:[r13+rax*2-0x415a7f81]
+vporq ymm23{k6},ymm28,BYTE PTR fs:[r13+rax*2-0x415a7f81]
+vporq ymm23{k6},ymm28,WORD PTR fs:[r13+rax*2-0x415a7f81]
+vporq ymm23{k6},ymm28,DWORD PTR fs:[r13+rax*2-0x415a7f81]
+vporq ymm23{k6},ymm28,QWORD PTR fs:[r13+rax*2-0x415a7f81]
+vporq ymm23{k6},ymm28,fs:[r13+rax*2-0x415a7f81]
+vporq zmm5,zmm1,zmm5
+ds vporq zmm7{k5}{z},zmm21,ZMMWORD PTR [r15+r13*8+0x980]
+ds vporq zmm7{k5}{z},zmm21,BYTE PTR [r15+r13*8+0x980]
+ds vporq zmm7{k5}{z},zmm21,WORD PTR [r15+r13*8+0x980]
+ds vporq zmm7{k5}{z},zmm21,DWORD PTR [r15+r13*8+0x980]
+ds vporq zmm7{k5}{z},zmm21,QWORD PTR [r15+r13*8+0x980]
+ds vporq zmm7{k5}{z},zmm21,[r15+r13*8+0x980]
 vporq zmm3{k7},zmm6,ZMMWORD PTR [rsi+0xcadead6]
-vporq zmm3{k7},zmm6,BYTE PTR [rsi+0xcadead6]
-vporq zmm3{k7},zmm6,WORD PTR [rsi+0xcadead6]
-vporq zmm3{k7},zmm6,DWORD PTR [rsi+0xcadead6]
-vporq zmm3{k7},zmm6,QWORD PTR [rsi+0xcadead6]
-vporq zmm3{k7},zmm6,[rsi+0xcadead6]
 paddsb mm6,mm7
 ss paddsb mm6,QWORD PTR [r9+r8*2+0x34]
 ss paddsb mm6,BYTE PTR [r9+r8*2+0x34]
@@ -13542,19 +13606,14 @@ ss paddsb mm6,WORD PTR [r9+r8*2+0x34]
 ss paddsb mm6,DWORD PTR [r9+r8*2+0x34]
 ss paddsb mm6,[r9+r8*2+0x34]
 paddsb mm1,QWORD PTR [rcx-0x76]
-rex paddsb xmm2,xmm6
-paddsb xmm1,XMMWORD PTR [rsi+r12*8+0x17]
-paddsb xmm1,BYTE PTR [rsi+r12*8+0x17]
-paddsb xmm1,WORD PTR [rsi+r12*8+0x17]
-paddsb xmm1,DWORD PTR [rsi+r12*8+0x17]
-paddsb xmm1,QWORD PTR [rsi+r12*8+0x17]
-paddsb xmm1,[rsi+r12*8+0x17]
-paddsb xmm6,XMMWORD PTR fs:[rbx+rbp*8]
-paddsb xmm6,BYTE PTR fs:[rbx+rbp*8]
-paddsb xmm6,WORD PTR fs:[rbx+rbp*8]
-paddsb xmm6,DWORD PTR fs:[rbx+rbp*8]
-paddsb xmm6,QWORD PTR fs:[rbx+rbp*8]
-paddsb xmm6,fs:[rbx+rbp*8]
+paddsb xmm3,XMMWORD PTR [rdi]
+paddsb xmm3,BYTE PTR [rdi]
+paddsb xmm3,WORD PTR [rdi]
+paddsb xmm3,DWORD PTR [rdi]
+paddsb xmm3,QWORD PTR [rdi]
+paddsb xmm3,[rdi]
+paddsb xmm15,xmm12
+paddsb xmm4,XMMWORD PTR [r15d-0x73]
 vpaddsb xmm7,xmm7,xmm2
 vpaddsb xmm9,xmm13,XMMWORD PTR fs:[rdi+rdx*8+0x6ece71e0]
 vpaddsb xmm9,xmm13,BYTE PTR fs:[rdi+rdx*8+0x6ece71e0]
@@ -13584,28 +13643,24 @@ vpaddsb ymm1,ymm3,fs:[rax+rdi*4-0x23]
 {evex} vpaddsb xmm5,xmm2,xmm0
 ds vpaddsb xmm30{k5},xmm2,XMMWORD PTR [r14+riz*4-0x7b0]
 vpaddsb xmm0{k7}{z},xmm4,XMMWORD PTR [rsp+rsi*1+0xd]
-vpaddsb ymm1{k3}{z},ymm4,ymm5
-vpaddsb ymm0{k4},ymm4,YMMWORD PTR fs:[r15-0x740]
 {evex} vpaddsb ymm5,ymm2,YMMWORD PTR [rsp+rsi*4]
-vpaddsb zmm0{k7}{z},zmm6,zmm6
-vpaddsb zmm25,zmm26,ZMMWORD PTR gs:[rsp+r14*8]
-vpaddsb zmm25,zmm26,BYTE PTR gs:[rsp+r14*8]
-vpaddsb zmm25,zmm26,WORD PTR gs:[rsp+r14*8]
-vpaddsb zmm25,zmm26,DWORD PTR gs:[rsp+r14*8]
-vpaddsb zmm25,zmm26,QWORD PTR gs:[rsp+r14*8]
-vpaddsb zmm25,zmm26,gs:[rsp+r14*8]
-vpaddsb zmm7{k7},zmm5,ZMMWORD PTR [rip+0x13141278]
-vpaddsb zmm7{k7},zmm5,BYTE PTR [rip+0x13141278]
-vpaddsb zmm7{k7},zmm5,WORD PTR [rip+0x13141278]
-vpaddsb zmm7{k7},zmm5,DWORD PTR [rip+0x13141278]
-vpaddsb zmm7{k7},zmm5,QWORD PTR [rip+0x13141278]
-vpaddsb zmm7{k7},zmm5,[rip+0x13141278]
+vpaddsb ymm24{k7},ymm2,ymm16
+vpaddsb ymm0{k4},ymm4,YMMWORD PTR fs:[r15-0x740]
+vpaddsb zmm4,zmm5,ZMMWORD PTR [rax+rax*1]
+vpaddsb zmm4,zmm5,BYTE PTR [rax+rax*1]
+vpaddsb zmm4,zmm5,WORD PTR [rax+rax*1]
+vpaddsb zmm4,zmm5,DWORD PTR [rax+rax*1]
+vpaddsb zmm4,zmm5,QWORD PTR [rax+rax*1]
+vpaddsb zmm4,zmm5,[rax+rax*1]
+vpaddsb zmm0{k1},zmm16,zmm25
+vpaddsb zmm5{k6},zmm19,ZMMWORD PTR [rcx+r8*4-0x57b9afde]
 paddsw mm5,mm4
 rex.RX paddsw mm3,QWORD PTR gs:[rbx+r14*4]
-rex.RX paddsw mm3,BYTE PTR gs:[rbx+r14*4]
-rex.RX paddsw mm3,WORD PTR gs:[rbx+r14*4]
-rex.RX paddsw mm3,DWORD PTR gs:[rbx+r14*4]
-rex.RX paddsw mm3,gs:[rbx+r14*4]
+paddsw mm3,QWORD PTR gs:[rbx+r14*4]
+paddsw mm3,BYTE PTR gs:[rbx+r14*4]
+paddsw mm3,WORD PTR gs:[rbx+r14*4]
+paddsw mm3,DWORD PTR gs:[rbx+r14*4]
+paddsw mm3,gs:[rbx+r14*4]
 paddsw mm7,QWORD PTR [rcx-0x543ccf06]
 paddsw mm7,BYTE PTR [rcx-0x543ccf06]
 paddsw mm7,WORD PTR [rcx-0x543ccf06]
@@ -13645,9 +13700,9 @@ vpaddsw ymm0,ymm3,WORD PTR gs:[rcx+0x61]
 vpaddsw ymm0,ymm3,DWORD PTR gs:[rcx+0x61]
 vpaddsw ymm0,ymm3,QWORD PTR gs:[rcx+0x61]
 vpaddsw ymm0,ymm3,gs:[rcx+0x61]
-vpaddsw xmm5{k4}{z},xmm3,xmm7
-vpaddsw xmm20,xmm28,XMMWORD PTR [rsp+rsi*1]
-vpaddsw xmm3{k3},xmm6,XMMWORD PTR [rdx+rbp*1-0x2e0]
+{evex} vpaddsw xmm7,xmm6,XMMWORD PTR [rax+0x40242131]
+vpaddsw xmm20{k7}{z},xmm0,xmm3
+ds vpaddsw xmm0{k5}{z},xmm8,XMMWORD PTR [rcx-0x410]
 {evex} vpaddsw ymm1,ymm4,ymm7
 vpaddsw ymm12{k5}{z},ymm8,YMMWORD PTR [r10+r9*1]
 {evex} vpaddsw ymm7,ymm5,YMMWORD PTR [rsi-0xfe1f450]
@@ -13699,22 +13754,17 @@ ss vpmaxsw ymm9,ymm4,DWORD PTR [r9+r12*8+0x71]
 ss vpmaxsw ymm9,ymm4,QWORD PTR [r9+r12*8+0x71]
 ss vpmaxsw ymm9,ymm4,[r9+r12*8+0x71]
 vpmaxsw ymm6,ymm0,YMMWORD PTR [rbx+rdx*8]
-vpmaxsw xmm2{k3},xmm2,xmm6
-vpmaxsw xmm8,xmm21,XMMWORD PTR fs:[rax]
-vpmaxsw xmm8,xmm21,BYTE PTR fs:[rax]
-vpmaxsw xmm8,xmm21,WORD PTR fs:[rax]
-vpmaxsw xmm8,xmm21,DWORD PTR fs:[rax]
-vpmaxsw xmm8,xmm21,QWORD PTR fs:[rax]
-vpmaxsw xmm8,xmm21,fs:[rax]
-vpmaxsw xmm4{k3}{z},xmm4,XMMWORD PTR [rdi+riz*8]
-vpmaxsw ymm6{k7}{z},ymm2,ymm2
-vpmaxsw ymm19{k3},ymm10,YMMWORD PTR gs:[r10+rbp*8]
-vpmaxsw ymm19{k3},ymm10,BYTE PTR gs:[r10+rbp*8]
-vpmaxsw ymm19{k3},ymm10,WORD PTR gs:[r10+rbp*8]
-vpmaxsw ymm19{k3},ymm10,DWORD PTR gs:[r10+rbp*8]
-vpmaxsw ymm19{k3},ymm10,QWORD PTR gs:[r10+rbp*8]
-vpmaxsw ymm19{k3},ymm10,gs:[r10+rbp*8]
-{evex} vpmaxsw ymm7,ymm0,YMMWORD PTR [rdi]
+{evex} vpmaxsw xmm0,xmm6,XMMWORD PTR [rdi]
+vpmaxsw xmm5{k7}{z},xmm23,xmm19
+vpmaxsw xmm0{k5},xmm4,XMMWORD PTR [rcx+r10*1]
+vpmaxsw ymm26,ymm14,ymm7
+vpmaxsw ymm1{k4}{z},ymm6,YMMWORD PTR gs:[rbx]
+vpmaxsw ymm1{k4}{z},ymm6,BYTE PTR gs:[rbx]
+vpmaxsw ymm1{k4}{z},ymm6,WORD PTR gs:[rbx]
+vpmaxsw ymm1{k4}{z},ymm6,DWORD PTR gs:[rbx]
+vpmaxsw ymm1{k4}{z},ymm6,QWORD PTR gs:[rbx]
+vpmaxsw ymm1{k4}{z},ymm6,gs:[rbx]
+vpmaxsw ymm27{k7},ymm29,YMMWORD PTR [r10*4-0x3]
 vpmaxsw zmm4,zmm7,zmm6
 cs vpmaxsw zmm18,zmm16,ZMMWORD PTR [r15+r13*8]
 cs vpmaxsw zmm18,zmm16,BYTE PTR [r15+r13*8]
@@ -13725,10 +13775,11 @@ cs vpmaxsw zmm18,zmm16,[r15+r13*8]
 vpmaxsw zmm0{k1},zmm3,ZMMWORD PTR [rdx]
 pxor mm2,mm0
 cs rex.RXB pxor mm0,QWORD PTR [r15+r12*1+0x78]
-cs rex.RXB pxor mm0,BYTE PTR [r15+r12*1+0x78]
-cs rex.RXB pxor mm0,WORD PTR [r15+r12*1+0x78]
-cs rex.RXB pxor mm0,DWORD PTR [r15+r12*1+0x78]
-cs rex.RXB pxor mm0,[r15+r12*1+0x78]
+cs pxor mm0,QWORD PTR [r15+r12*1+0x78]
+cs pxor mm0,BYTE PTR [r15+r12*1+0x78]
+cs pxor mm0,WORD PTR [r15+r12*1+0x78]
+cs pxor mm0,DWORD PTR [r15+r12*1+0x78]
+cs pxor mm0,[r15+r12*1+0x78]
 pxor mm2,QWORD PTR [rax]
 pxor xmm6,xmm0
 pxor xmm5,XMMWORD PTR [esi+r14d*4-0x67]
@@ -13773,14 +13824,14 @@ vpxord xmm5{k7},xmm0,DWORD BCST QWORD PTR [rdx+riz*8-0x184]
 vpxord ymm6,ymm4,ymm6
 es vpxord ymm10{k6}{z},ymm12,DWORD BCST [rbx+r14*8]
 vpxord ymm4,ymm0,DWORD BCST [rbx+rbx*8-0x6c2c9900]
-vpxord zmm5{k2}{z},zmm5,zmm7
+vpxord zmm1,zmm0,ZMMWORD PTR [rdx+0x5c0]
+vpxord zmm1,zmm0,BYTE PTR [rdx+0x5c0]
+vpxord zmm1,zmm0,WORD PTR [rdx+0x5c0]
+vpxord zmm1,zmm0,DWORD PTR [rdx+0x5c0]
+vpxord zmm1,zmm0,QWORD PTR [rdx+0x5c0]
+vpxord zmm1,zmm0,[rdx+0x5c0]
+vpxord zmm9{k3},zmm30,zmm29
 vpxord zmm9,zmm14,DWORD BCST [rbx+rcx*1]
-es vpxord zmm7,zmm5,ZMMWORD PTR [rdx+riz*4+0x400]
-es vpxord zmm7,zmm5,BYTE PTR [rdx+riz*4+0x400]
-es vpxord zmm7,zmm5,WORD PTR [rdx+riz*4+0x400]
-es vpxord zmm7,zmm5,DWORD PTR [rdx+riz*4+0x400]
-es vpxord zmm7,zmm5,QWORD PTR [rdx+riz*4+0x400]
-es vpxord zmm7,zmm5,[rdx+riz*4+0x400]
 vpxorq xmm5,xmm1,xmm2
 es vpxorq xmm8,xmm12,QWORD BCST [r15+r8*1]
 es vpxorq xmm8,xmm12,QWORD BCST BYTE PTR [r15+r8*1]
@@ -13793,15 +13844,15 @@ vpxorq xmm7{k6},xmm7,WORD PTR [rbx+rbx*1+0x2bb93fa7]
 vpxorq xmm7{k6},xmm7,DWORD PTR [rbx+rbx*1+0x2bb93fa7]
 vpxorq xmm7{k6},xmm7,QWORD PTR [rbx+rbx*1+0x2bb93fa7]
 vpxorq xmm7{k6},xmm7,[rbx+rbx*1+0x2bb93fa7]
-vpxorq ymm7{k3},ymm1,ymm1
 vpxorq ymm14,ymm23,YMMWORD PTR [rsi+r11*4+0x60]
 vpxorq ymm14,ymm23,BYTE PTR [rsi+r11*4+0x60]
 vpxorq ymm14,ymm23,WORD PTR [rsi+r11*4+0x60]
 vpxorq ymm14,ymm23,DWORD PTR [rsi+r11*4+0x60]
 vpxorq ymm14,ymm23,QWORD PTR [rsi+r11*4+0x60]
 vpxorq ymm14,ymm23,[rsi+r11*4+0x60]
+vpxorq ymm7{k3},ymm1,ymm1
 ds vpxorq ymm1{k3}{z},ymm7,YMMWORD PTR [rip+0xffffffffe2e9a6cd]
-vpxorq zmm0{k2},zmm5,zmm5
+vpxorq zmm4,zmm1,zmm4
 vpxorq zmm29{k6}{z},zmm3,ZMMWORD PTR fs:[rcx+r9*2]
 vpxorq zmm29{k6}{z},zmm3,BYTE PTR fs:[rcx+r9*2]
 vpxorq zmm29{k6}{z},zmm3,WORD PTR fs:[rcx+r9*2]
@@ -13809,16 +13860,16 @@ vpxorq zmm29{k6}{z},zmm3,DWORD PTR fs:[rcx+r9*2]
 vpxorq zmm29{k6}{z},zmm3,QWORD PTR fs:[rcx+r9*2]
 vpxorq zmm29{k6}{z},zmm3,fs:[rcx+r9*2]
 vpxorq zmm3,zmm1,QWORD BCST [rdx]
-lddqu xmm3,fs:[rip+0xffffffffed2cb0fc]
-lddqu xmm3,BYTE PTR fs:[rip+0xffffffffed2cb0fc]
-lddqu xmm3,WORD PTR fs:[rip+0xffffffffed2cb0fc]
-lddqu xmm3,DWORD PTR fs:[rip+0xffffffffed2cb0fc]
-lddqu xmm3,QWORD PTR fs:[rip+0xffffffffed2cb0fc]
 lddqu xmm12,[rcx+r10*4-0x40]
 lddqu xmm12,BYTE PTR [rcx+r10*4-0x40]
 lddqu xmm12,WORD PTR [rcx+r10*4-0x40]
 lddqu xmm12,DWORD PTR [rcx+r10*4-0x40]
 lddqu xmm12,QWORD PTR [rcx+r10*4-0x40]
+lddqu xmm3,fs:[rip+0xffffffffed2cb0fc]
+lddqu xmm3,BYTE PTR fs:[rip+0xffffffffed2cb0fc]
+lddqu xmm3,WORD PTR fs:[rip+0xffffffffed2cb0fc]
+lddqu xmm3,DWORD PTR fs:[rip+0xffffffffed2cb0fc]
+lddqu xmm3,QWORD PTR fs:[rip+0xffffffffed2cb0fc]
 lddqu xmm0,[rbx+rbx*8-0xe]
 vlddqu xmm4,[rcx]
 vlddqu xmm4,BYTE PTR [rcx]
@@ -13836,10 +13887,11 @@ vlddqu ymm3,QWORD PTR gs:[r15+riz*4]
 vlddqu ymm11,[r11+r8*1-0x1cf1b66f]
 psllw mm3,mm1
 es rex.R psllw mm0,QWORD PTR [rip+0xfffffffffffffff3]
-es rex.R psllw mm0,BYTE PTR [rip+0xfffffffffffffff3]
-es rex.R psllw mm0,WORD PTR [rip+0xfffffffffffffff3]
-es rex.R psllw mm0,DWORD PTR [rip+0xfffffffffffffff3]
-es rex.R psllw mm0,[rip+0xfffffffffffffff3]
+es psllw mm0,QWORD PTR [rip+0xfffffffffffffff3]
+es psllw mm0,BYTE PTR [rip+0xfffffffffffffff3]
+es psllw mm0,WORD PTR [rip+0xfffffffffffffff3]
+es psllw mm0,DWORD PTR [rip+0xfffffffffffffff3]
+es psllw mm0,[rip+0xfffffffffffffff3]
 psllw mm5,QWORD PTR [rdx]
 psllw xmm2,xmm5
 es psllw xmm13,XMMWORD PTR [r14+r10*1-0x69]
@@ -13863,23 +13915,24 @@ vpsllw ymm2,ymm6,XMMWORD PTR [rsi+rbp*1]
 {evex} vpsllw xmm1,xmm0,xmm2
 es vpsllw xmm16{k3}{z},xmm28,XMMWORD PTR [rcx+r15*1+0x450]
 vpsllw xmm5{k7},xmm6,XMMWORD PTR [rsi+0x27e1ba40]
-vpsllw ymm5{k2},ymm1,xmm4
+{evex} vpsllw ymm6,ymm6,XMMWORD PTR [rcx]
+vpsllw ymm2{k1}{z},ymm27,xmm19
 vpsllw ymm5{k3}{z},ymm21,XMMWORD PTR gs:[r13+r8*8+0x5e0]
 vpsllw ymm5{k3}{z},ymm21,BYTE PTR gs:[r13+r8*8+0x5e0]
 vpsllw ymm5{k3}{z},ymm21,WORD PTR gs:[r13+r8*8+0x5e0]
 vpsllw ymm5{k3}{z},ymm21,DWORD PTR gs:[r13+r8*8+0x5e0]
 vpsllw ymm5{k3}{z},ymm21,QWORD PTR gs:[r13+r8*8+0x5e0]
 vpsllw ymm5{k3}{z},ymm21,gs:[r13+r8*8+0x5e0]
-{evex} vpsllw ymm6,ymm6,XMMWORD PTR [rcx]
 vpsllw zmm6,zmm7,xmm3
 ds vpsllw zmm22{k6},zmm21,XMMWORD PTR [r15+r10*2]
 vpsllw zmm0{k2}{z},zmm4,XMMWORD PTR [rax+0x31]
-rex pslld mm7,mm1
-pslld mm3,QWORD PTR [rsp+r15*1-0x17]
-pslld mm3,BYTE PTR [rsp+r15*1-0x17]
-pslld mm3,WORD PTR [rsp+r15*1-0x17]
-pslld mm3,DWORD PTR [rsp+r15*1-0x17]
-pslld mm3,[rsp+r15*1-0x17]
+pslld mm7,mm0
+rex.RXB pslld mm3,QWORD PTR [r14d+r10d*2]
+pslld mm3,QWORD PTR [r14d+r10d*2]
+pslld mm3,BYTE PTR [r14d+r10d*2]
+pslld mm3,WORD PTR [r14d+r10d*2]
+pslld mm3,DWORD PTR [r14d+r10d*2]
+pslld mm3,[r14d+r10d*2]
 pslld mm6,QWORD PTR fs:[rdx+rsi*1-0x32]
 pslld mm6,BYTE PTR fs:[rdx+rsi*1-0x32]
 pslld mm6,WORD PTR fs:[rdx+rsi*1-0x32]
@@ -13904,15 +13957,15 @@ vpslld xmm7,xmm7,XMMWORD PTR [rsi+rax*1-0x65]
 vpslld ymm6,ymm6,xmm5
 cs vpslld ymm3,ymm12,XMMWORD PTR [rsi+r8*2]
 vpslld ymm4,ymm2,XMMWORD PTR [rdx]
-vpslld xmm7{k6}{z},xmm4,xmm1
-ss vpslld xmm17{k1},xmm14,XMMWORD PTR [r15+r8*4-0xe0]
 {evex} vpslld xmm2,xmm2,XMMWORD PTR [rbx-0x1e0]
+vpslld xmm15{k4}{z},xmm2,xmm9
+ss vpslld xmm17{k1},xmm14,XMMWORD PTR [r15+r8*4-0xe0]
+vpslld ymm23,ymm19,XMMWORD PTR [r10+r11*8]
 vpslld ymm7{k2}{z},ymm5,xmm0
-ds vpslld ymm21,ymm9,XMMWORD PTR [r10]
-vpslld ymm7{k3},ymm2,XMMWORD PTR [rdi+rcx*1]
-vpslld zmm0{k5}{z},zmm3,xmm7
-vpslld zmm22,zmm21,XMMWORD PTR [rdi+r8*4+0x700]
-ss vpslld zmm4{k1}{z},zmm0,XMMWORD PTR [rdx]
+vpslld ymm4{k2}{z},ymm4,XMMWORD PTR [rdi]
+vpslld zmm4,zmm5,XMMWORD PTR [rcx+0x13fa89e5]
+vpslld zmm16{k5},zmm29,xmm13
+vpslld zmm19{k3},zmm29,XMMWORD PTR [r15+r15*8]
 psllq mm7,mm1
 psllq mm4,QWORD PTR [r15d+r9d*4]
 psllq mm4,BYTE PTR [r15d+r9d*4]
@@ -13955,8 +14008,8 @@ vpsllq ymm8{k4}{z},ymm10,DWORD PTR gs:[rax]
 vpsllq ymm8{k4}{z},ymm10,QWORD PTR gs:[rax]
 vpsllq ymm8{k4}{z},ymm10,gs:[rax]
 vpsllq ymm4{k5},ymm0,XMMWORD PTR [rax-0x56]
+vpsllq zmm2,zmm24,XMMWORD PTR [r12*4-0x1746004b]
 vpsllq zmm0{k7},zmm2,xmm0
-cs vpsllq zmm16,zmm30,XMMWORD PTR [r11+r8*8-0x40a7a5c6]
 vpsllq zmm3{k1}{z},zmm7,XMMWORD PTR [rax]
 pmuludq mm4,mm1
 pmuludq mm4,QWORD PTR [r10d+r13d*2]
@@ -13969,14 +14022,14 @@ pmuludq mm0,BYTE PTR gs:[rsi-0xf]
 pmuludq mm0,WORD PTR gs:[rsi-0xf]
 pmuludq mm0,DWORD PTR gs:[rsi-0xf]
 pmuludq mm0,gs:[rsi-0xf]
-rex pmuludq xmm6,xmm3
-pmuludq xmm12,XMMWORD PTR [rsp+rbp*1]
-pmuludq xmm12,BYTE PTR [rsp+rbp*1]
-pmuludq xmm12,WORD PTR [rsp+rbp*1]
-pmuludq xmm12,DWORD PTR [rsp+rbp*1]
-pmuludq xmm12,QWORD PTR [rsp+rbp*1]
-pmuludq xmm12,[rsp+rbp*1]
+pmuludq xmm7,xmm11
 pmuludq xmm6,XMMWORD PTR [eip+0xffffffffb1f84846]
+pmuludq xmm6,BYTE PTR [eip+0xffffffffb1f84846]
+pmuludq xmm6,WORD PTR [eip+0xffffffffb1f84846]
+pmuludq xmm6,DWORD PTR [eip+0xffffffffb1f84846]
+pmuludq xmm6,QWORD PTR [eip+0xffffffffb1f84846]
+pmuludq xmm6,[eip+0xffffffffb1f84846]
+pmuludq xmm12,XMMWORD PTR [rsp+rbp*1]
 vpmuludq xmm0,xmm2,xmm3
 vpmuludq xmm10,xmm15,XMMWORD PTR gs:[r13+rdx*4-0x6b]
 vpmuludq xmm10,xmm15,BYTE PTR gs:[r13+rdx*4-0x6b]
@@ -14013,30 +14066,16 @@ ds vpmuludq ymm14,ymm27,QWORD BCST WORD PTR [r11+r14*1-0x338]
 ds vpmuludq ymm14,ymm27,QWORD BCST DWORD PTR [r11+r14*1-0x338]
 ds vpmuludq ymm14,ymm27,QWORD BCST QWORD PTR [r11+r14*1-0x338]
 vpmuludq ymm7{k7},ymm4,YMMWORD PTR [rbp+0x2e6266b7]
-vpmuludq zmm4{k3}{z},zmm3,zmm2
-vpmuludq zmm1,zmm17,ZMMWORD PTR fs:[r15+r11*2]
-vpmuludq zmm1,zmm17,BYTE PTR fs:[r15+r11*2]
-vpmuludq zmm1,zmm17,WORD PTR fs:[r15+r11*2]
-vpmuludq zmm1,zmm17,DWORD PTR fs:[r15+r11*2]
-vpmuludq zmm1,zmm17,QWORD PTR fs:[r15+r11*2]
-vpmuludq zmm1,zmm17,fs:[r15+r11*2]
-vpmuludq zmm6{k3},zmm3,ZMMWORD PTR [rsi+riz*4+0x7a]
-vpmuludq zmm6{k3},zmm3,BYTE PTR [rsi+riz*4+0x7a]
-vpmuludq zmm6{k3},zmm3,WORD PTR [rsi+riz*4+0x7a]
-vpmuludq zmm6{k3},zmm3,DWORD PTR [rsi+riz*4+0x7a]
-vpmuludq zmm6{k3},zmm3,QWORD PTR [rsi+riz*4+0x7a]
-vpmuludq zmm6{k3},zmm3,[rsi+riz*4+0x7a]
-rex pmaddwd mm1,mm4
-pmaddwd mm5,QWORD PTR [r8]
-pmaddwd mm5,BYTE PTR [r8]
-pmaddwd mm5,WORD PTR [r8]
-pmaddwd mm5,DWORD PTR [r8]
-pmaddwd mm5,[r8]
-pmaddwd mm4,QWORD PTR gs:[rax+rcx*8]
-pmaddwd mm4,BYTE PTR gs:[rax+rcx*8]
-pmaddwd mm4,WORD PTR gs:[rax+rcx*8]
-pmaddwd mm4,DWORD PTR gs:[rax+rcx*8]
-pmaddwd mm4,gs:[rax+rcx*8]
+vpmuludq zmm28,zmm17,zmm13
+ss vpmuludq zmm7,zmm1,QWORD BCST [rdi+rcx*8-0x18]
+vpmuludq zmm9{k6},zmm24,QWORD BCST [r11+rbp*4-0x4863ebd3]
+pmaddwd mm0,QWORD PTR [rax+rbx*4]
+pmaddwd mm0,BYTE PTR [rax+rbx*4]
+pmaddwd mm0,WORD PTR [rax+rbx*4]
+pmaddwd mm0,DWORD PTR [rax+rbx*4]
+pmaddwd mm0,[rax+rbx*4]
+rex.B pmaddwd mm4,mm3
+ds pmaddwd mm4,QWORD PTR [r13+r13*4+0x4]
 pmaddwd xmm1,xmm3
 pmaddwd xmm4,XMMWORD PTR [r10d+r13d*4]
 pmaddwd xmm4,BYTE PTR [r10d+r13d*4]
@@ -14061,17 +14100,17 @@ cs vpmaddwd ymm11,ymm11,DWORD PTR [rcx-0x23]
 cs vpmaddwd ymm11,ymm11,QWORD PTR [rcx-0x23]
 cs vpmaddwd ymm11,ymm11,[rcx-0x23]
 vpmaddwd ymm7,ymm0,YMMWORD PTR [rdi]
-vpmaddwd xmm2{k2}{z},xmm2,xmm7
-vpmaddwd xmm27,xmm18,XMMWORD PTR [r8+r10*2-0xf6226c4]
-vpmaddwd xmm0{k4}{z},xmm2,XMMWORD PTR gs:[rdi-0x1b5fcea2]
-vpmaddwd xmm0{k4}{z},xmm2,BYTE PTR gs:[rdi-0x1b5fcea2]
-vpmaddwd xmm0{k4}{z},xmm2,WORD PTR gs:[rdi-0x1b5fcea2]
-vpmaddwd xmm0{k4}{z},xmm2,DWORD PTR gs:[rdi-0x1b5fcea2]
-vpmaddwd xmm0{k4}{z},xmm2,QWORD PTR gs:[rdi-0x1b5fcea2]
-vpmaddwd xmm0{k4}{z},xmm2,gs:[rdi-0x1b5fcea2]
-vpmaddwd ymm6{k4}{z},ymm0,ymm6
-ds vpmaddwd ymm4{k7},ymm11,YMMWORD PTR [r9+rsi*4-0x29]
+{evex} vpmaddwd xmm6,xmm5,XMMWORD PTR [rax+rdx*2+0x3d2ff9ce]
+vpmaddwd xmm0{k7},xmm27,xmm9
+vpmaddwd xmm12{k3}{z},xmm0,XMMWORD PTR fs:[rdi+rbx*2-0x200]
+vpmaddwd xmm12{k3}{z},xmm0,BYTE PTR fs:[rdi+rbx*2-0x200]
+vpmaddwd xmm12{k3}{z},xmm0,WORD PTR fs:[rdi+rbx*2-0x200]
+vpmaddwd xmm12{k3}{z},xmm0,DWORD PTR fs:[rdi+rbx*2-0x200]
+vpmaddwd xmm12{k3}{z},xmm0,QWORD PTR fs:[rdi+rbx*2-0x200]
+vpmaddwd xmm12{k3}{z},xmm0,fs:[rdi+rbx*2-0x200]
 {evex} vpmaddwd ymm7,ymm6,YMMWORD PTR [rbx+0x620]
+vpmaddwd ymm24{k5}{z},ymm16,ymm12
+ds vpmaddwd ymm4{k7},ymm11,YMMWORD PTR [r9+rsi*4-0x29]
 vpmaddwd zmm6,zmm6,zmm0
 es vpmaddwd zmm14,zmm16,ZMMWORD PTR [r15+r13*2-0x1b80]
 es vpmaddwd zmm14,zmm16,BYTE PTR [r15+r13*2-0x1b80]
@@ -14082,10 +14121,11 @@ es vpmaddwd zmm14,zmm16,[r15+r13*2-0x1b80]
 vpmaddwd zmm0{k3}{z},zmm4,ZMMWORD PTR [rbx+rdi*1]
 psadbw mm1,mm5
 cs rex.RX psadbw mm7,QWORD PTR [rbx+r14*8-0x105bfe22]
-cs rex.RX psadbw mm7,BYTE PTR [rbx+r14*8-0x105bfe22]
-cs rex.RX psadbw mm7,WORD PTR [rbx+r14*8-0x105bfe22]
-cs rex.RX psadbw mm7,DWORD PTR [rbx+r14*8-0x105bfe22]
-cs rex.RX psadbw mm7,[rbx+r14*8-0x105bfe22]
+cs psadbw mm7,QWORD PTR [rbx+r14*8-0x105bfe22]
+cs psadbw mm7,BYTE PTR [rbx+r14*8-0x105bfe22]
+cs psadbw mm7,WORD PTR [rbx+r14*8-0x105bfe22]
+cs psadbw mm7,DWORD PTR [rbx+r14*8-0x105bfe22]
+cs psadbw mm7,[rbx+r14*8-0x105bfe22]
 psadbw mm4,QWORD PTR [rcx-0x402acdf5]
 psadbw xmm4,xmm6
 psadbw xmm12,XMMWORD PTR gs:[r15*8+0x720f0836]
@@ -14144,10 +14184,11 @@ vmaskmovdqu xmm6,xmm0
 vmaskmovdqu xmm15,xmm5
 psubb mm3,mm2
 cs rex.R psubb mm5,QWORD PTR [eip+0xffffffffdb5cf3e3]
-cs rex.R psubb mm5,BYTE PTR [eip+0xffffffffdb5cf3e3]
-cs rex.R psubb mm5,WORD PTR [eip+0xffffffffdb5cf3e3]
-cs rex.R psubb mm5,DWORD PTR [eip+0xffffffffdb5cf3e3]
-cs rex.R psubb mm5,[eip+0xffffffffdb5cf3e3]
+cs psubb mm5,QWORD PTR [eip+0xffffffffdb5cf3e3]
+cs psubb mm5,BYTE PTR [eip+0xffffffffdb5cf3e3]
+cs psubb mm5,WORD PTR [eip+0xffffffffdb5cf3e3]
+cs psubb mm5,DWORD PTR [eip+0xffffffffdb5cf3e3]
+cs psubb mm5,[eip+0xffffffffdb5cf3e3]
 psubb mm6,QWORD PTR [rbx+rdi*2]
 psubb xmm5,xmm1
 psubb xmm9,XMMWORD PTR [r15d+r10d*1]
@@ -14173,8 +14214,8 @@ es vpsubb ymm8,ymm9,DWORD PTR [r10+0x4d]
 es vpsubb ymm8,ymm9,QWORD PTR [r10+0x4d]
 es vpsubb ymm8,ymm9,[r10+0x4d]
 vpsubb ymm2,ymm4,YMMWORD PTR [rax-0x14]
-vpsubb xmm6{k2},xmm7,xmm5
 vpsubb xmm18,xmm20,XMMWORD PTR [r15+0x2ce088eb]
+vpsubb xmm6{k2},xmm7,xmm5
 vpsubb xmm6{k7},xmm5,XMMWORD PTR [rdi+rax*1+0x7c91cb12]
 {evex} vpsubb ymm0,ymm4,ymm0
 vpsubb ymm16{k3}{z},ymm29,YMMWORD PTR gs:[rcx+r11*2]
@@ -14199,10 +14240,11 @@ vpsubb zmm4{k6}{z},zmm1,QWORD PTR [rax+rbx*2+0x53b72fbe]
 vpsubb zmm4{k6}{z},zmm1,[rax+rbx*2+0x53b72fbe]
 psubw mm1,mm0
 es rex.RXB psubw mm5,QWORD PTR [r9+r8*1]
-es rex.RXB psubw mm5,BYTE PTR [r9+r8*1]
-es rex.RXB psubw mm5,WORD PTR [r9+r8*1]
-es rex.RXB psubw mm5,DWORD PTR [r9+r8*1]
-es rex.RXB psubw mm5,[r9+r8*1]
+es psubw mm5,QWORD PTR [r9+r8*1]
+es psubw mm5,BYTE PTR [r9+r8*1]
+es psubw mm5,WORD PTR [r9+r8*1]
+es psubw mm5,DWORD PTR [r9+r8*1]
+es psubw mm5,[r9+r8*1]
 psubw mm3,QWORD PTR [rdx+0x20]
 psubw xmm4,xmm6
 es psubw xmm13,XMMWORD PTR [rip+0xffffffff834bf099]
@@ -14231,28 +14273,24 @@ vpsubw ymm5,ymm6,YMMWORD PTR [rsp+rcx*2]
 {evex} vpsubw xmm0,xmm1,xmm0
 ss vpsubw xmm27{k6},xmm18,XMMWORD PTR [rsp+rax*4-0x7f]
 vpsubw xmm6{k5}{z},xmm3,XMMWORD PTR [rbx]
-vpsubw ymm5{k5}{z},ymm1,ymm0
-es vpsubw ymm30{k3},ymm1,YMMWORD PTR [rsp+r12*1]
-{evex} vpsubw ymm7,ymm0,YMMWORD PTR [rcx+0x1531422a]
-vpsubw zmm5{k4},zmm6,zmm7
-vpsubw zmm25,zmm6,ZMMWORD PTR fs:[r15]
-vpsubw zmm25,zmm6,BYTE PTR fs:[r15]
-vpsubw zmm25,zmm6,WORD PTR fs:[r15]
-vpsubw zmm25,zmm6,DWORD PTR fs:[r15]
-vpsubw zmm25,zmm6,QWORD PTR fs:[r15]
-vpsubw zmm25,zmm6,fs:[r15]
-vpsubw zmm0{k2}{z},zmm7,ZMMWORD PTR [rdi+0x19c0]
-vpsubw zmm0{k2}{z},zmm7,BYTE PTR [rdi+0x19c0]
-vpsubw zmm0{k2}{z},zmm7,WORD PTR [rdi+0x19c0]
-vpsubw zmm0{k2}{z},zmm7,DWORD PTR [rdi+0x19c0]
-vpsubw zmm0{k2}{z},zmm7,QWORD PTR [rdi+0x19c0]
-vpsubw zmm0{k2}{z},zmm7,[rdi+0x19c0]
+{evex} vpsubw ymm3,ymm8,ymm13
+cs vpsubw ymm0{k6}{z},ymm6,YMMWORD PTR [rcx+rdx*2+0x840]
+vpsubw ymm15{k6},ymm1,YMMWORD PTR [rdi+r12*2-0x629425ec]
+vpsubw zmm20,zmm9,zmm30
+vpsubw zmm6{k7},zmm1,ZMMWORD PTR [rsi]
+vpsubw zmm6{k7},zmm1,BYTE PTR [rsi]
+vpsubw zmm6{k7},zmm1,WORD PTR [rsi]
+vpsubw zmm6{k7},zmm1,DWORD PTR [rsi]
+vpsubw zmm6{k7},zmm1,QWORD PTR [rsi]
+vpsubw zmm6{k7},zmm1,[rsi]
+vpsubw zmm16,zmm3,ZMMWORD PTR [r11+r11*2]
 psubd mm7,mm4
 rex.WR psubd mm2,QWORD PTR [ecx]
-rex.WR psubd mm2,BYTE PTR [ecx]
-rex.WR psubd mm2,WORD PTR [ecx]
-rex.WR psubd mm2,DWORD PTR [ecx]
-rex.WR psubd mm2,[ecx]
+psubd mm2,QWORD PTR [ecx]
+psubd mm2,BYTE PTR [ecx]
+psubd mm2,WORD PTR [ecx]
+psubd mm2,DWORD PTR [ecx]
+psubd mm2,[ecx]
 psubd mm1,QWORD PTR [rip+0xffffffffc1bc95a6]
 psubd xmm4,xmm1
 psubd xmm14,XMMWORD PTR gs:[rdi+0x2b]
@@ -14293,30 +14331,32 @@ vpsubd ymm0,ymm6,WORD PTR [rsp+riz*2-0x41]
 vpsubd ymm0,ymm6,DWORD PTR [rsp+riz*2-0x41]
 vpsubd ymm0,ymm6,QWORD PTR [rsp+riz*2-0x41]
 vpsubd ymm0,ymm6,[rsp+riz*2-0x41]
-vpsubd xmm1{k6},xmm6,xmm7
-vpsubd xmm24,xmm7,XMMWORD PTR gs:[r15+0x527c4ed2]
-vpsubd xmm1{k5}{z},xmm2,XMMWORD PTR [rcx+rcx*8]
-vpsubd ymm3{k2},ymm4,ymm4
-vpsubd ymm15{k1}{z},ymm14,YMMWORD PTR fs:[rsi+rbx*2+0x1c0]
-{evex} vpsubd ymm7,ymm2,YMMWORD PTR [rcx+riz*8+0x2e1e0ec]
-vpsubd zmm4{k2}{z},zmm2,zmm4
+{evex} vpsubd xmm7,xmm4,XMMWORD PTR [rsi+rbx*4-0x53a858a0]
+vpsubd xmm17{k4},xmm0,xmm8
+vpsubd xmm26{k1}{z},xmm26,XMMWORD PTR [rax+rdi*1]
+vpsubd ymm23,ymm21,ymm2
+vpsubd ymm0{k5}{z},ymm2,YMMWORD PTR [rsp+rsi*1-0x540]
+cs vpsubd ymm0{k3},ymm23,YMMWORD PTR [rsi+0x733dfdba]
+vpsubd zmm2,zmm4,ZMMWORD PTR [rsp+rax*4+0x4f6a95c1]
+vpsubd zmm2,zmm4,BYTE PTR [rsp+rax*4+0x4f6a95c1]
+vpsubd zmm2,zmm4,WORD PTR [rsp+rax*4+0x4f6a95c1]
+vpsubd zmm2,zmm4,DWORD PTR [rsp+rax*4+0x4f6a95c1]
+vpsubd zmm2,zmm4,QWORD PTR [rsp+rax*4+0x4f6a95c1]
+vpsubd zmm2,zmm4,[rsp+rax*4+0x4f6a95c1]
+vpsubd zmm11{k2}{z},zmm12,zmm17
 vpsubd zmm22{k6},zmm6,ZMMWORD PTR fs:[rdi]
 vpsubd zmm22{k6},zmm6,BYTE PTR fs:[rdi]
 vpsubd zmm22{k6},zmm6,WORD PTR fs:[rdi]
 vpsubd zmm22{k6},zmm6,DWORD PTR fs:[rdi]
 vpsubd zmm22{k6},zmm6,QWORD PTR fs:[rdi]
 vpsubd zmm22{k6},zmm6,fs:[rdi]
-vpsubd zmm7,zmm4,DWORD BCST [rcx+riz*2-0x1dc]
-vpsubd zmm7,zmm4,DWORD BCST BYTE PTR [rcx+riz*2-0x1dc]
-vpsubd zmm7,zmm4,DWORD BCST WORD PTR [rcx+riz*2-0x1dc]
-vpsubd zmm7,zmm4,DWORD BCST DWORD PTR [rcx+riz*2-0x1dc]
-vpsubd zmm7,zmm4,DWORD BCST QWORD PTR [rcx+riz*2-0x1dc]
 psubq mm6,mm0
 rex.R psubq mm4,QWORD PTR gs:[rax+0x7bae8b33]
-rex.R psubq mm4,BYTE PTR gs:[rax+0x7bae8b33]
-rex.R psubq mm4,WORD PTR gs:[rax+0x7bae8b33]
-rex.R psubq mm4,DWORD PTR gs:[rax+0x7bae8b33]
-rex.R psubq mm4,gs:[rax+0x7bae8b33]
+psubq mm4,QWORD PTR gs:[rax+0x7bae8b33]
+psubq mm4,BYTE PTR gs:[rax+0x7bae8b33]
+psubq mm4,WORD PTR gs:[rax+0x7bae8b33]
+psubq mm4,DWORD PTR gs:[rax+0x7bae8b33]
+psubq mm4,gs:[rax+0x7bae8b33]
 psubq mm0,QWORD PTR [rdi+rax*2]
 psubq mm0,BYTE PTR [rdi+rax*2]
 psubq mm0,WORD PTR [rdi+rax*2]
@@ -14351,24 +14391,24 @@ ss vpsubq ymm11,ymm3,DWORD PTR [rcx-0x56]
 ss vpsubq ymm11,ymm3,QWORD PTR [rcx-0x56]
 ss vpsubq ymm11,ymm3,[rcx-0x56]
 vpsubq ymm1,ymm7,YMMWORD PTR [rsi+rcx*1-0x20]
-vpsubq xmm7{k5},xmm2,xmm7
+{evex} vpsubq xmm2,xmm0,XMMWORD PTR [rdi+0x7c6af734]
+vpsubq xmm23{k4},xmm18,xmm29
 es vpsubq xmm23,xmm30,QWORD BCST [rdx+r13*1+0x348]
 es vpsubq xmm23,xmm30,QWORD BCST BYTE PTR [rdx+r13*1+0x348]
 es vpsubq xmm23,xmm30,QWORD BCST WORD PTR [rdx+r13*1+0x348]
 es vpsubq xmm23,xmm30,QWORD BCST DWORD PTR [rdx+r13*1+0x348]
 es vpsubq xmm23,xmm30,QWORD BCST QWORD PTR [rdx+r13*1+0x348]
-{evex} vpsubq xmm2,xmm0,XMMWORD PTR [rdi+0x7c6af734]
-vpsubq ymm4{k4},ymm0,ymm6
-cs vpsubq ymm21,ymm10,QWORD BCST [rcx]
 {evex} vpsubq ymm4,ymm7,YMMWORD PTR [rsp+rbx*1-0x6f30364d]
+vpsubq ymm20{k7},ymm15,ymm25
+cs vpsubq ymm21,ymm10,QWORD BCST [rcx]
+vpsubq zmm6,zmm27,ZMMWORD PTR [rdi*4-0x7b5c3909]
+vpsubq zmm6,zmm27,BYTE PTR [rdi*4-0x7b5c3909]
+vpsubq zmm6,zmm27,WORD PTR [rdi*4-0x7b5c3909]
+vpsubq zmm6,zmm27,DWORD PTR [rdi*4-0x7b5c3909]
+vpsubq zmm6,zmm27,QWORD PTR [rdi*4-0x7b5c3909]
+vpsubq zmm6,zmm27,[rdi*4-0x7b5c3909]
 vpsubq zmm3{k2}{z},zmm2,zmm3
-ss vpsubq zmm8{k4},zmm23,QWORD BCST [r9+r10*1]
-vpsubq zmm5{k7},zmm4,ZMMWORD PTR [rbp+0x40]
-vpsubq zmm5{k7},zmm4,BYTE PTR [rbp+0x40]
-vpsubq zmm5{k7},zmm4,WORD PTR [rbp+0x40]
-vpsubq zmm5{k7},zmm4,DWORD PTR [rbp+0x40]
-vpsubq zmm5{k7},zmm4,QWORD PTR [rbp+0x40]
-vpsubq zmm5{k7},zmm4,[rbp+0x40]
+ss vpsubq zmm4,zmm0,QWORD BCST [rcx+rax*1-0x44daffc0]
 paddb mm5,mm7
 es paddb mm6,QWORD PTR [rdi+r9*4-0x5a040a19]
 es paddb mm6,BYTE PTR [rdi+r9*4-0x5a040a19]
@@ -14405,20 +14445,20 @@ cs vpaddb ymm11,ymm4,DWORD PTR [rbx+rsi*8]
 cs vpaddb ymm11,ymm4,QWORD PTR [rbx+rsi*8]
 cs vpaddb ymm11,ymm4,[rbx+rsi*8]
 vpaddb ymm2,ymm7,YMMWORD PTR [rsi]
-vpaddb xmm5{k1},xmm6,xmm0
-vpaddb xmm26{k1}{z},xmm25,XMMWORD PTR [r10+0x60]
+{evex} vpaddb xmm2,xmm6,xmm5
+vpaddb xmm28{k7},xmm19,XMMWORD PTR [rbx+riz*1]
 ss {evex} vpaddb xmm2,xmm2,XMMWORD PTR [rdi]
 {evex} vpaddb ymm1,ymm1,ymm1
 ss vpaddb ymm26{k4},ymm0,YMMWORD PTR [rcx]
 vpaddb ymm7{k5}{z},ymm0,YMMWORD PTR [rbp+rdx*1-0x22]
-vpaddb zmm2{k7}{z},zmm1,zmm4
-ds vpaddb zmm2,zmm16,ZMMWORD PTR [r8+r10*2]
-ds vpaddb zmm2,zmm16,BYTE PTR [r8+r10*2]
-ds vpaddb zmm2,zmm16,WORD PTR [r8+r10*2]
-ds vpaddb zmm2,zmm16,DWORD PTR [r8+r10*2]
-ds vpaddb zmm2,zmm16,QWORD PTR [r8+r10*2]
-ds vpaddb zmm2,zmm16,[r8+r10*2]
-vpaddb zmm7{k2},zmm5,ZMMWORD PTR [rax]
+vpaddb zmm14,zmm9,zmm5
+es vpaddb zmm4{k1},zmm5,ZMMWORD PTR [rcx+0x8]
+es vpaddb zmm4{k1},zmm5,BYTE PTR [rcx+0x8]
+es vpaddb zmm4{k1},zmm5,WORD PTR [rcx+0x8]
+es vpaddb zmm4{k1},zmm5,DWORD PTR [rcx+0x8]
+es vpaddb zmm4{k1},zmm5,QWORD PTR [rcx+0x8]
+es vpaddb zmm4{k1},zmm5,[rcx+0x8]
+vpaddb zmm14{k2}{z},zmm11,ZMMWORD PTR [rbp+rbp*8-0x4c0]
 paddw mm4,mm0
 paddw mm6,QWORD PTR [r12d+r11d*2+0x4d]
 paddw mm6,BYTE PTR [r12d+r11d*2+0x4d]
@@ -14463,22 +14503,17 @@ vpaddw xmm10{k3}{z},xmm27,DWORD PTR gs:[rdx+r10*2+0x5e0]
 vpaddw xmm10{k3}{z},xmm27,QWORD PTR gs:[rdx+r10*2+0x5e0]
 vpaddw xmm10{k3}{z},xmm27,gs:[rdx+r10*2+0x5e0]
 vpaddw xmm3{k3},xmm6,XMMWORD PTR [rbx-0x100]
-vpaddw ymm0{k3}{z},ymm7,ymm1
-vpaddw ymm15{k3},ymm11,YMMWORD PTR [rcx+r10*1+0xd41a277]
-vpaddw ymm4{k1}{z},ymm4,YMMWORD PTR [rax-0xa20]
-vpaddw zmm5{k2},zmm7,zmm1
-vpaddw zmm23{k4}{z},zmm29,ZMMWORD PTR [rsp+r10*8-0x57]
-vpaddw zmm23{k4}{z},zmm29,BYTE PTR [rsp+r10*8-0x57]
-vpaddw zmm23{k4}{z},zmm29,WORD PTR [rsp+r10*8-0x57]
-vpaddw zmm23{k4}{z},zmm29,DWORD PTR [rsp+r10*8-0x57]
-vpaddw zmm23{k4}{z},zmm29,QWORD PTR [rsp+r10*8-0x57]
-vpaddw zmm23{k4}{z},zmm29,[rsp+r10*8-0x57]
-vpaddw zmm2,zmm5,ZMMWORD PTR gs:[rsi+rax*4]
-vpaddw zmm2,zmm5,BYTE PTR gs:[rsi+rax*4]
-vpaddw zmm2,zmm5,WORD PTR gs:[rsi+rax*4]
-vpaddw zmm2,zmm5,DWORD PTR gs:[rsi+rax*4]
-vpaddw zmm2,zmm5,QWORD PTR gs:[rsi+rax*4]
-vpaddw zmm2,zmm5,gs:[rsi+rax*4]
+vpaddw ymm31,ymm25,ymm22
+ss vpaddw ymm6{k4},ymm1,YMMWORD PTR [rdi+0xe0]
+vpaddw ymm4{k7}{z},ymm31,YMMWORD PTR [r11+r13*4-0x69d813fe]
+vpaddw zmm3,zmm7,ZMMWORD PTR [rdx+rcx*4]
+vpaddw zmm3,zmm7,BYTE PTR [rdx+rcx*4]
+vpaddw zmm3,zmm7,WORD PTR [rdx+rcx*4]
+vpaddw zmm3,zmm7,DWORD PTR [rdx+rcx*4]
+vpaddw zmm3,zmm7,QWORD PTR [rdx+rcx*4]
+vpaddw zmm3,zmm7,[rdx+rcx*4]
+vpaddw zmm18{k1},zmm2,zmm19
+ss vpaddw zmm21{k3},zmm13,ZMMWORD PTR [r14+rax*2-0xe00]
 paddd mm2,mm1
 paddd mm4,QWORD PTR [r11d+eiz*1-0x37]
 paddd mm4,BYTE PTR [r11d+eiz*1-0x37]
@@ -14527,13 +14562,13 @@ ss vpaddd xmm17{k5},xmm2,DWORD BCST WORD PTR [r12+r13*1]
 ss vpaddd xmm17{k5},xmm2,DWORD BCST DWORD PTR [r12+r13*1]
 ss vpaddd xmm17{k5},xmm2,DWORD BCST QWORD PTR [r12+r13*1]
 vpaddd xmm6,xmm7,DWORD BCST [rax+0xc0c4046]
-vpaddd ymm6{k5}{z},ymm5,ymm3
+{evex} vpaddd ymm2,ymm7,YMMWORD PTR [rcx-0x9c0]
+vpaddd ymm13{k2}{z},ymm24,ymm22
 vpaddd ymm14{k6}{z},ymm20,DWORD BCST gs:[r14+rdx*8]
 vpaddd ymm14{k6}{z},ymm20,DWORD BCST BYTE PTR gs:[r14+rdx*8]
 vpaddd ymm14{k6}{z},ymm20,DWORD BCST WORD PTR gs:[r14+rdx*8]
 vpaddd ymm14{k6}{z},ymm20,DWORD BCST DWORD PTR gs:[r14+rdx*8]
 vpaddd ymm14{k6}{z},ymm20,DWORD BCST QWORD PTR gs:[r14+rdx*8]
-{evex} vpaddd ymm2,ymm7,YMMWORD PTR [rcx-0x9c0]
 vpaddd zmm0,zmm5,zmm4
 ds vpaddd zmm16{k1},zmm23,ZMMWORD PTR [r14+r13*1-0x1e80]
 ds vpaddd zmm16{k1},zmm23,BYTE PTR [r14+r13*1-0x1e80]
@@ -14569,10 +14604,11 @@ ud0 rcx,DWORD PTR [rsi]
 ud0 rcx,[rsi]
 pshufb mm7,mm4
 rex.RXB pshufb mm5,QWORD PTR fs:[r15+r11*8-0x2c]
-rex.RXB pshufb mm5,BYTE PTR fs:[r15+r11*8-0x2c]
-rex.RXB pshufb mm5,WORD PTR fs:[r15+r11*8-0x2c]
-rex.RXB pshufb mm5,DWORD PTR fs:[r15+r11*8-0x2c]
-rex.RXB pshufb mm5,fs:[r15+r11*8-0x2c]
+pshufb mm5,QWORD PTR fs:[r15+r11*8-0x2c]
+pshufb mm5,BYTE PTR fs:[r15+r11*8-0x2c]
+pshufb mm5,WORD PTR fs:[r15+r11*8-0x2c]
+pshufb mm5,DWORD PTR fs:[r15+r11*8-0x2c]
+pshufb mm5,fs:[r15+r11*8-0x2c]
 es pshufb mm3,QWORD PTR [rsi-0x12881518]
 es pshufb mm3,BYTE PTR [rsi-0x12881518]
 es pshufb mm3,WORD PTR [rsi-0x12881518]
@@ -14605,9 +14641,9 @@ vpshufb ymm1,ymm6,YMMWORD PTR [rax+riz*2-0x1af8affa]
 {evex} vpshufb xmm1,xmm2,xmm6
 ds vpshufb xmm14{k5},xmm18,XMMWORD PTR [r14+r8*2+0xf0]
 vpshufb xmm2{k3}{z},xmm1,XMMWORD PTR [rdi]
-vpshufb ymm5{k1}{z},ymm4,ymm1
-ds {evex} vpshufb ymm15,ymm4,YMMWORD PTR [rbp-0x5f9d93f9]
-vpshufb ymm4{k2},ymm4,YMMWORD PTR [rax+0xec0]
+{evex} vpshufb ymm3,ymm2,YMMWORD PTR [rcx+0x20]
+vpshufb ymm5{k7}{z},ymm30,ymm1
+vpshufb ymm2{k7},ymm15,YMMWORD PTR [r14+r11*1]
 vpshufb zmm7,zmm2,zmm3
 es vpshufb zmm6{k5},zmm0,ZMMWORD PTR [rsp+r10*2-0xf40]
 es vpshufb zmm6{k5},zmm0,BYTE PTR [rsp+r10*2-0xf40]
@@ -14664,18 +14700,20 @@ vphaddw ymm4,ymm6,QWORD PTR gs:[rbp+0x641fb893]
 vphaddw ymm4,ymm6,gs:[rbp+0x641fb893]
 phaddd mm0,mm3
 ds rex.RX phaddd mm5,QWORD PTR [rsi+r8*2+0x5e]
-ds rex.RX phaddd mm5,BYTE PTR [rsi+r8*2+0x5e]
-ds rex.RX phaddd mm5,WORD PTR [rsi+r8*2+0x5e]
-ds rex.RX phaddd mm5,DWORD PTR [rsi+r8*2+0x5e]
-ds rex.RX phaddd mm5,[rsi+r8*2+0x5e]
+ds phaddd mm5,QWORD PTR [rsi+r8*2+0x5e]
+ds phaddd mm5,BYTE PTR [rsi+r8*2+0x5e]
+ds phaddd mm5,WORD PTR [rsi+r8*2+0x5e]
+ds phaddd mm5,DWORD PTR [rsi+r8*2+0x5e]
+ds phaddd mm5,[rsi+r8*2+0x5e]
 phaddd mm6,QWORD PTR [rsi]
 phaddd xmm3,xmm0
 rex.WRB phaddd xmm8,XMMWORD PTR [r12d+esi*2-0x8]
-rex.WRB phaddd xmm8,BYTE PTR [r12d+esi*2-0x8]
-rex.WRB phaddd xmm8,WORD PTR [r12d+esi*2-0x8]
-rex.WRB phaddd xmm8,DWORD PTR [r12d+esi*2-0x8]
-rex.WRB phaddd xmm8,QWORD PTR [r12d+esi*2-0x8]
-rex.WRB phaddd xmm8,[r12d+esi*2-0x8]
+phaddd xmm8,XMMWORD PTR [r12d+esi*2-0x8]
+phaddd xmm8,BYTE PTR [r12d+esi*2-0x8]
+phaddd xmm8,WORD PTR [r12d+esi*2-0x8]
+phaddd xmm8,DWORD PTR [r12d+esi*2-0x8]
+phaddd xmm8,QWORD PTR [r12d+esi*2-0x8]
+phaddd xmm8,[r12d+esi*2-0x8]
 phaddd xmm3,XMMWORD PTR fs:[rbx+rdx*2-0x3d]
 phaddd xmm3,BYTE PTR fs:[rbx+rdx*2-0x3d]
 phaddd xmm3,WORD PTR fs:[rbx+rdx*2-0x3d]
@@ -14774,30 +14812,30 @@ es vpmaddubsw ymm14,ymm14,DWORD PTR [rdi+0x27]
 es vpmaddubsw ymm14,ymm14,QWORD PTR [rdi+0x27]
 es vpmaddubsw ymm14,ymm14,[rdi+0x27]
 vpmaddubsw ymm7,ymm6,YMMWORD PTR [rdx+riz*1-0x34]
-vpmaddubsw xmm0{k7},xmm6,xmm1
+{evex} vpmaddubsw xmm1,xmm6,XMMWORD PTR [rdx]
+vpmaddubsw xmm12{k4}{z},xmm29,xmm13
 ds {evex} vpmaddubsw xmm7,xmm10,XMMWORD PTR [rip+0x798f97ef]
-vpmaddubsw xmm4{k3}{z},xmm6,XMMWORD PTR [rbp+rcx*4+0xe0]
-vpmaddubsw ymm7{k4}{z},ymm6,ymm5
-vpmaddubsw ymm29,ymm4,YMMWORD PTR gs:[rsi]
-vpmaddubsw ymm29,ymm4,BYTE PTR gs:[rsi]
-vpmaddubsw ymm29,ymm4,WORD PTR gs:[rsi]
-vpmaddubsw ymm29,ymm4,DWORD PTR gs:[rsi]
-vpmaddubsw ymm29,ymm4,QWORD PTR gs:[rsi]
-vpmaddubsw ymm29,ymm4,gs:[rsi]
-vpmaddubsw ymm6{k6},ymm3,YMMWORD PTR [rbp-0xd80]
-vpmaddubsw zmm6{k4},zmm2,zmm2
-vpmaddubsw zmm11{k5}{z},zmm28,ZMMWORD PTR fs:[r12+rcx*2]
-vpmaddubsw zmm11{k5}{z},zmm28,BYTE PTR fs:[r12+rcx*2]
-vpmaddubsw zmm11{k5}{z},zmm28,WORD PTR fs:[r12+rcx*2]
-vpmaddubsw zmm11{k5}{z},zmm28,DWORD PTR fs:[r12+rcx*2]
-vpmaddubsw zmm11{k5}{z},zmm28,QWORD PTR fs:[r12+rcx*2]
-vpmaddubsw zmm11{k5}{z},zmm28,fs:[r12+rcx*2]
+{evex} vpmaddubsw ymm7,ymm6,YMMWORD PTR [rbx-0xe0]
+vpmaddubsw ymm11{k6},ymm21,ymm13
+vpmaddubsw ymm2{k4},ymm31,YMMWORD PTR gs:[rbx+r8*8]
+vpmaddubsw ymm2{k4},ymm31,BYTE PTR gs:[rbx+r8*8]
+vpmaddubsw ymm2{k4},ymm31,WORD PTR gs:[rbx+r8*8]
+vpmaddubsw ymm2{k4},ymm31,DWORD PTR gs:[rbx+r8*8]
+vpmaddubsw ymm2{k4},ymm31,QWORD PTR gs:[rbx+r8*8]
+vpmaddubsw ymm2{k4},ymm31,gs:[rbx+r8*8]
 vpmaddubsw zmm7,zmm7,ZMMWORD PTR [rbx+0x680]
 vpmaddubsw zmm7,zmm7,BYTE PTR [rbx+0x680]
 vpmaddubsw zmm7,zmm7,WORD PTR [rbx+0x680]
 vpmaddubsw zmm7,zmm7,DWORD PTR [rbx+0x680]
 vpmaddubsw zmm7,zmm7,QWORD PTR [rbx+0x680]
 vpmaddubsw zmm7,zmm7,[rbx+0x680]
+vpmaddubsw zmm22{k6},zmm18,zmm7
+vpmaddubsw zmm11{k5}{z},zmm28,ZMMWORD PTR fs:[r12+rcx*2]
+vpmaddubsw zmm11{k5}{z},zmm28,BYTE PTR fs:[r12+rcx*2]
+vpmaddubsw zmm11{k5}{z},zmm28,WORD PTR fs:[r12+rcx*2]
+vpmaddubsw zmm11{k5}{z},zmm28,DWORD PTR fs:[r12+rcx*2]
+vpmaddubsw zmm11{k5}{z},zmm28,QWORD PTR fs:[r12+rcx*2]
+vpmaddubsw zmm11{k5}{z},zmm28,fs:[r12+rcx*2]
 phsubw mm2,mm4
 phsubw mm2,QWORD PTR fs:[ebp+r12d*8+0x12]
 phsubw mm2,BYTE PTR fs:[ebp+r12d*8+0x12]
@@ -14948,10 +14986,11 @@ vpsignb ymm0,ymm5,QWORD PTR [rcx]
 vpsignb ymm0,ymm5,[rcx]
 psignw mm3,mm3
 cs rex.RX psignw mm5,QWORD PTR [rbp+r8*1-0x1e5d026]
-cs rex.RX psignw mm5,BYTE PTR [rbp+r8*1-0x1e5d026]
-cs rex.RX psignw mm5,WORD PTR [rbp+r8*1-0x1e5d026]
-cs rex.RX psignw mm5,DWORD PTR [rbp+r8*1-0x1e5d026]
-cs rex.RX psignw mm5,[rbp+r8*1-0x1e5d026]
+cs psignw mm5,QWORD PTR [rbp+r8*1-0x1e5d026]
+cs psignw mm5,BYTE PTR [rbp+r8*1-0x1e5d026]
+cs psignw mm5,WORD PTR [rbp+r8*1-0x1e5d026]
+cs psignw mm5,DWORD PTR [rbp+r8*1-0x1e5d026]
+cs psignw mm5,[rbp+r8*1-0x1e5d026]
 psignw mm3,QWORD PTR [rbx]
 psignw xmm7,xmm3
 psignw xmm15,XMMWORD PTR [r10d+r13d*1-0x20]
@@ -14984,10 +15023,11 @@ vpsignw ymm6,ymm5,QWORD PTR fs:[rax+rbp*1+0x4d]
 vpsignw ymm6,ymm5,fs:[rax+rbp*1+0x4d]
 psignd mm3,mm2
 rex.R psignd mm1,QWORD PTR [ecx+0x43]
-rex.R psignd mm1,BYTE PTR [ecx+0x43]
-rex.R psignd mm1,WORD PTR [ecx+0x43]
-rex.R psignd mm1,DWORD PTR [ecx+0x43]
-rex.R psignd mm1,[ecx+0x43]
+psignd mm1,QWORD PTR [ecx+0x43]
+psignd mm1,BYTE PTR [ecx+0x43]
+psignd mm1,WORD PTR [ecx+0x43]
+psignd mm1,DWORD PTR [ecx+0x43]
+psignd mm1,[ecx+0x43]
 psignd mm7,QWORD PTR [rcx]
 psignd xmm3,xmm4
 psignd xmm2,XMMWORD PTR gs:[rax+r14*4]
@@ -15025,10 +15065,11 @@ vpsignd ymm2,ymm2,QWORD PTR [rdi-0xf]
 vpsignd ymm2,ymm2,[rdi-0xf]
 pmulhrsw mm4,mm1
 rex.R pmulhrsw mm0,QWORD PTR [ecx]
-rex.R pmulhrsw mm0,BYTE PTR [ecx]
-rex.R pmulhrsw mm0,WORD PTR [ecx]
-rex.R pmulhrsw mm0,DWORD PTR [ecx]
-rex.R pmulhrsw mm0,[ecx]
+pmulhrsw mm0,QWORD PTR [ecx]
+pmulhrsw mm0,BYTE PTR [ecx]
+pmulhrsw mm0,WORD PTR [ecx]
+pmulhrsw mm0,DWORD PTR [ecx]
+pmulhrsw mm0,[ecx]
 pmulhrsw mm3,QWORD PTR [rdx+rbx*4]
 pmulhrsw xmm2,xmm3
 es pmulhrsw xmm8,XMMWORD PTR [r12*1-0x222fa1b2]
@@ -15059,20 +15100,20 @@ ss vpmulhrsw ymm10,ymm9,DWORD PTR [r11+r10*2]
 ss vpmulhrsw ymm10,ymm9,QWORD PTR [r11+r10*2]
 ss vpmulhrsw ymm10,ymm9,[r11+r10*2]
 vpmulhrsw ymm2,ymm2,YMMWORD PTR [rbp+riz*1-0x25]
-vpmulhrsw xmm3{k6},xmm0,xmm1
-vpmulhrsw xmm29,xmm26,XMMWORD PTR fs:[rbx+r12*1-0x7d0]
-vpmulhrsw xmm3{k4}{z},xmm6,XMMWORD PTR [rdi]
-vpmulhrsw ymm1{k1},ymm0,ymm4
-vpmulhrsw ymm23,ymm29,YMMWORD PTR [riz*4+0x2cccdf5c]
-vpmulhrsw ymm4{k4}{z},ymm7,YMMWORD PTR [rdx+0x700]
-vpmulhrsw zmm3{k2}{z},zmm1,zmm4
-ss vpmulhrsw zmm7,zmm26,ZMMWORD PTR [r11+r15*1]
-ss vpmulhrsw zmm7,zmm26,BYTE PTR [r11+r15*1]
-ss vpmulhrsw zmm7,zmm26,WORD PTR [r11+r15*1]
-ss vpmulhrsw zmm7,zmm26,DWORD PTR [r11+r15*1]
-ss vpmulhrsw zmm7,zmm26,QWORD PTR [r11+r15*1]
-ss vpmulhrsw zmm7,zmm26,[r11+r15*1]
-vpmulhrsw zmm2{k2},zmm3,ZMMWORD PTR [rbp-0x206fff3d]
+vpmulhrsw xmm25,xmm25,xmm2
+ds vpmulhrsw xmm7{k1}{z},xmm4,XMMWORD PTR [rdx+0x6011343b]
+vpmulhrsw xmm2{k2},xmm14,XMMWORD PTR [r15+rbx*8]
+{evex} vpmulhrsw ymm4,ymm3,YMMWORD PTR [rsi+riz*8]
+vpmulhrsw ymm29{k3},ymm31,ymm19
+vpmulhrsw ymm6{k1}{z},ymm28,YMMWORD PTR [r11+r12*8+0x480]
+vpmulhrsw zmm1,zmm3,ZMMWORD PTR [rax+riz*8+0x900]
+vpmulhrsw zmm1,zmm3,BYTE PTR [rax+riz*8+0x900]
+vpmulhrsw zmm1,zmm3,WORD PTR [rax+riz*8+0x900]
+vpmulhrsw zmm1,zmm3,DWORD PTR [rax+riz*8+0x900]
+vpmulhrsw zmm1,zmm3,QWORD PTR [rax+riz*8+0x900]
+vpmulhrsw zmm1,zmm3,[rax+riz*8+0x900]
+vpmulhrsw zmm28{k6},zmm4,zmm6
+vpmulhrsw zmm12{k7}{z},zmm4,ZMMWORD PTR [r15+0x12c0]
 vpermilps xmm3,xmm1,xmm7
 vpermilps xmm11,xmm9,XMMWORD PTR gs:[rax+0x37]
 vpermilps xmm11,xmm9,BYTE PTR gs:[rax+0x37]
@@ -15094,14 +15135,14 @@ ds vpermilps ymm5,ymm0,DWORD PTR [rsi*4-0x1d4a375a]
 ds vpermilps ymm5,ymm0,QWORD PTR [rsi*4-0x1d4a375a]
 ds vpermilps ymm5,ymm0,[rsi*4-0x1d4a375a]
 vpermilps ymm3,ymm4,YMMWORD PTR [rcx]
-vpermilps xmm6{k1},xmm1,xmm0
-ds vpermilps xmm1,xmm16,XMMWORD PTR [rsp+rdi*2-0x4e0]
+vpermilps xmm28,xmm17,xmm31
 vpermilps xmm5,xmm6,DWORD BCST [rdx*2-0x4a]
 vpermilps xmm5,xmm6,DWORD BCST BYTE PTR [rdx*2-0x4a]
 vpermilps xmm5,xmm6,DWORD BCST WORD PTR [rdx*2-0x4a]
 vpermilps xmm5,xmm6,DWORD BCST DWORD PTR [rdx*2-0x4a]
 vpermilps xmm5,xmm6,DWORD BCST QWORD PTR [rdx*2-0x4a]
-vpermilps ymm0{k7}{z},ymm6,ymm0
+ds vpermilps xmm1,xmm16,XMMWORD PTR [rsp+rdi*2-0x4e0]
+{evex} vpermilps ymm5,ymm3,ymm6
 ss vpermilps ymm29,ymm19,DWORD BCST [rbx+riz*1]
 vpermilps ymm1{k3}{z},ymm0,DWORD BCST [rbp+0x44]
 vpermilps zmm5,zmm1,zmm3
@@ -15143,9 +15184,14 @@ vpermilpd xmm1{k3},xmm3,XMMWORD PTR [rax-0x31d4117e]
 {evex} vpermilpd ymm4,ymm0,ymm6
 vpermilpd ymm6{k5},ymm9,QWORD BCST [rdi+r13*2]
 vpermilpd ymm4{k7},ymm3,YMMWORD PTR [rbp-0x10]
-vpermilpd zmm5{k6},zmm6,zmm4
-cs vpermilpd zmm10{k4},zmm12,QWORD BCST [r14]
-vpermilpd zmm3,zmm1,QWORD BCST [rax-0x318]
+vpermilpd zmm0,zmm13,zmm28
+es vpermilpd zmm4{k7}{z},zmm4,ZMMWORD PTR [rcx+0x7cb1dde8]
+es vpermilpd zmm4{k7}{z},zmm4,BYTE PTR [rcx+0x7cb1dde8]
+es vpermilpd zmm4{k7}{z},zmm4,WORD PTR [rcx+0x7cb1dde8]
+es vpermilpd zmm4{k7}{z},zmm4,DWORD PTR [rcx+0x7cb1dde8]
+es vpermilpd zmm4{k7}{z},zmm4,QWORD PTR [rcx+0x7cb1dde8]
+es vpermilpd zmm4{k7}{z},zmm4,[rcx+0x7cb1dde8]
+vpermilpd zmm14{k5}{z},zmm6,QWORD BCST [r12+r12*8-0x54]
 vtestps xmm4,xmm2
 ss vtestps xmm3,XMMWORD PTR [r11+r8*4-0xdf7829b]
 ss vtestps xmm3,BYTE PTR [r11+r8*4-0xdf7829b]
@@ -15190,11 +15236,12 @@ vtestpd ymm10,[r15+r10*1]
 cs vtestpd ymm6,YMMWORD PTR [rcx+riz*1+0x730d6389]
 pblendvb xmm0,xmm2,xmm0
 rex.WR pblendvb xmm12,XMMWORD PTR [edi],xmm0
-rex.WR pblendvb xmm12,BYTE PTR [edi],xmm0
-rex.WR pblendvb xmm12,WORD PTR [edi],xmm0
-rex.WR pblendvb xmm12,DWORD PTR [edi],xmm0
-rex.WR pblendvb xmm12,QWORD PTR [edi],xmm0
-rex.WR pblendvb xmm12,[edi],xmm0
+pblendvb xmm12,XMMWORD PTR [edi],xmm0
+pblendvb xmm12,BYTE PTR [edi],xmm0
+pblendvb xmm12,WORD PTR [edi],xmm0
+pblendvb xmm12,DWORD PTR [edi],xmm0
+pblendvb xmm12,QWORD PTR [edi],xmm0
+pblendvb xmm12,[edi],xmm0
 pblendvb xmm3,XMMWORD PTR [rbx+rbp*4-0x5c],xmm0
 vpsrlvw xmm1,xmm4,xmm2
 cs vpsrlvw xmm4{k4}{z},xmm18,XMMWORD PTR [r12+r15*2]
@@ -15212,14 +15259,14 @@ ss vpsrlvw ymm14{k3},ymm6,DWORD PTR [r11-0x9e776c6]
 ss vpsrlvw ymm14{k3},ymm6,QWORD PTR [r11-0x9e776c6]
 ss vpsrlvw ymm14{k3},ymm6,[r11-0x9e776c6]
 vpsrlvw ymm0{k4}{z},ymm0,YMMWORD PTR [rax+riz*4]
-vpsrlvw zmm7{k2},zmm4,zmm0
-cs vpsrlvw zmm26{k6}{z},zmm25,ZMMWORD PTR [rcx-0x3a5b8b40]
-cs vpsrlvw zmm26{k6}{z},zmm25,BYTE PTR [rcx-0x3a5b8b40]
-cs vpsrlvw zmm26{k6}{z},zmm25,WORD PTR [rcx-0x3a5b8b40]
-cs vpsrlvw zmm26{k6}{z},zmm25,DWORD PTR [rcx-0x3a5b8b40]
-cs vpsrlvw zmm26{k6}{z},zmm25,QWORD PTR [rcx-0x3a5b8b40]
-cs vpsrlvw zmm26{k6}{z},zmm25,[rcx-0x3a5b8b40]
 vpsrlvw zmm0,zmm4,ZMMWORD PTR [rax+0x1b00]
+vpsrlvw zmm0,zmm4,BYTE PTR [rax+0x1b00]
+vpsrlvw zmm0,zmm4,WORD PTR [rax+0x1b00]
+vpsrlvw zmm0,zmm4,DWORD PTR [rax+0x1b00]
+vpsrlvw zmm0,zmm4,QWORD PTR [rax+0x1b00]
+vpsrlvw zmm0,zmm4,[rax+0x1b00]
+vpsrlvw zmm8{k7}{z},zmm0,zmm10
+cs vpsrlvw zmm26{k6}{z},zmm25,ZMMWORD PTR [rcx-0x3a5b8b40]
 vpmovuswb xmm1,xmm1
 vpmovuswb QWORD PTR [rcx*1+0x783e0666]{k6},xmm22
 vpmovuswb BYTE PTR [rcx*1+0x783e0666]{k6},xmm22
@@ -15227,30 +15274,30 @@ vpmovuswb WORD PTR [rcx*1+0x783e0666]{k6},xmm22
 vpmovuswb DWORD PTR [rcx*1+0x783e0666]{k6},xmm22
 vpmovuswb [rcx*1+0x783e0666]{k6},xmm22
 ss vpmovuswb QWORD PTR [rbp-0x715f4079]{k5},xmm5
-vpmovuswb xmm0{k1},ymm6
-ds vpmovuswb XMMWORD PTR [rax-0x390],ymm15
-ds vpmovuswb BYTE PTR [rax-0x390],ymm15
-ds vpmovuswb WORD PTR [rax-0x390],ymm15
-ds vpmovuswb DWORD PTR [rax-0x390],ymm15
-ds vpmovuswb QWORD PTR [rax-0x390],ymm15
-ds vpmovuswb [rax-0x390],ymm15
+vpmovuswb xmm21,ymm18
 vpmovuswb XMMWORD PTR [rsp+rax*1+0x750]{k2},ymm6
-vpmovuswb ymm2{k5},zmm3
-ss vpmovuswb YMMWORD PTR [rbx],zmm21
-ss vpmovuswb BYTE PTR [rbx],zmm21
-ss vpmovuswb WORD PTR [rbx],zmm21
-ss vpmovuswb DWORD PTR [rbx],zmm21
-ss vpmovuswb QWORD PTR [rbx],zmm21
-ss vpmovuswb [rbx],zmm21
-vpmovuswb YMMWORD PTR [rbp-0x5c0]{k6},zmm7
-vpsravw xmm1{k4},xmm4,xmm3
-vpsravw xmm16,xmm24,XMMWORD PTR [r9+r10*4]
-vpsravw xmm16,xmm24,BYTE PTR [r9+r10*4]
-vpsravw xmm16,xmm24,WORD PTR [r9+r10*4]
-vpsravw xmm16,xmm24,DWORD PTR [r9+r10*4]
-vpsravw xmm16,xmm24,QWORD PTR [r9+r10*4]
-vpsravw xmm16,xmm24,[r9+r10*4]
+vpmovuswb BYTE PTR [rsp+rax*1+0x750]{k2},ymm6
+vpmovuswb WORD PTR [rsp+rax*1+0x750]{k2},ymm6
+vpmovuswb DWORD PTR [rsp+rax*1+0x750]{k2},ymm6
+vpmovuswb QWORD PTR [rsp+rax*1+0x750]{k2},ymm6
+vpmovuswb [rsp+rax*1+0x750]{k2},ymm6
+ds vpmovuswb XMMWORD PTR [rax-0x390],ymm15
+vpmovuswb ymm0,zmm6
+vpmovuswb YMMWORD PTR [r13+r9*2-0x8c0]{k6},zmm18
+vpmovuswb BYTE PTR [r13+r9*2-0x8c0]{k6},zmm18
+vpmovuswb WORD PTR [r13+r9*2-0x8c0]{k6},zmm18
+vpmovuswb DWORD PTR [r13+r9*2-0x8c0]{k6},zmm18
+vpmovuswb QWORD PTR [r13+r9*2-0x8c0]{k6},zmm18
+vpmovuswb [r13+r9*2-0x8c0]{k6},zmm18
+vpmovuswb YMMWORD PTR [rbp-0x71dcd0c],zmm3
+vpsravw xmm4,xmm14,xmm21
 vpsravw xmm7{k5},xmm2,XMMWORD PTR [rcx]
+vpsravw xmm7{k5},xmm2,BYTE PTR [rcx]
+vpsravw xmm7{k5},xmm2,WORD PTR [rcx]
+vpsravw xmm7{k5},xmm2,DWORD PTR [rcx]
+vpsravw xmm7{k5},xmm2,QWORD PTR [rcx]
+vpsravw xmm7{k5},xmm2,[rcx]
+vpsravw xmm16,xmm24,XMMWORD PTR [r9+r10*4]
 vpsravw ymm4,ymm1,ymm0
 vpsravw ymm22{k2},ymm5,YMMWORD PTR gs:[rbp+r13*8+0x7c70490f]
 vpsravw ymm22{k2},ymm5,BYTE PTR gs:[rbp+r13*8+0x7c70490f]
@@ -15277,45 +15324,41 @@ vpsravw zmm4{k7},zmm5,WORD PTR fs:[rbp+0x1e00]
 vpsravw zmm4{k7},zmm5,DWORD PTR fs:[rbp+0x1e00]
 vpsravw zmm4{k7},zmm5,QWORD PTR fs:[rbp+0x1e00]
 vpsravw zmm4{k7},zmm5,fs:[rbp+0x1e00]
-vpmovusdb xmm4{k6}{z},xmm5
-vpmovusdb DWORD PTR [rax+r15*8-0x1d4],xmm27
-vpmovusdb BYTE PTR [rax+r15*8-0x1d4],xmm27
-vpmovusdb WORD PTR [rax+r15*8-0x1d4],xmm27
-vpmovusdb QWORD PTR [rax+r15*8-0x1d4],xmm27
-vpmovusdb [rax+r15*8-0x1d4],xmm27
-vpmovusdb DWORD PTR gs:[rbp-0x184]{k3},xmm4
-vpmovusdb BYTE PTR gs:[rbp-0x184]{k3},xmm4
-vpmovusdb WORD PTR gs:[rbp-0x184]{k3},xmm4
-vpmovusdb QWORD PTR gs:[rbp-0x184]{k3},xmm4
-vpmovusdb gs:[rbp-0x184]{k3},xmm4
-vpmovusdb xmm5{k6},ymm4
-vpmovusdb QWORD PTR [r12+rax*1+0x7eba2435],ymm4
-vpmovusdb BYTE PTR [r12+rax*1+0x7eba2435],ymm4
-vpmovusdb WORD PTR [r12+rax*1+0x7eba2435],ymm4
-vpmovusdb DWORD PTR [r12+rax*1+0x7eba2435],ymm4
-vpmovusdb [r12+rax*1+0x7eba2435],ymm4
+vpmovusdb xmm2,xmm1
+vpmovusdb DWORD PTR [rsi-0x1fc]{k6},xmm30
+vpmovusdb BYTE PTR [rsi-0x1fc]{k6},xmm30
+vpmovusdb WORD PTR [rsi-0x1fc]{k6},xmm30
+vpmovusdb QWORD PTR [rsi-0x1fc]{k6},xmm30
+vpmovusdb [rsi-0x1fc]{k6},xmm30
+vpmovusdb DWORD PTR [rcx+0x1c],xmm1
+vpmovusdb xmm22,ymm1
 cs vpmovusdb QWORD PTR [rbx+0x80]{k1},ymm7
-vpmovusdb xmm0{k2}{z},zmm3
-vpmovusdb XMMWORD PTR [rdi-0x7313fe68],zmm15
-vpmovusdb BYTE PTR [rdi-0x7313fe68],zmm15
-vpmovusdb WORD PTR [rdi-0x7313fe68],zmm15
-vpmovusdb DWORD PTR [rdi-0x7313fe68],zmm15
-vpmovusdb QWORD PTR [rdi-0x7313fe68],zmm15
-vpmovusdb [rdi-0x7313fe68],zmm15
-vpmovusdb XMMWORD PTR gs:[rbx+0x1e0]{k3},zmm3
-vpmovusdb BYTE PTR gs:[rbx+0x1e0]{k3},zmm3
-vpmovusdb WORD PTR gs:[rbx+0x1e0]{k3},zmm3
-vpmovusdb DWORD PTR gs:[rbx+0x1e0]{k3},zmm3
-vpmovusdb QWORD PTR gs:[rbx+0x1e0]{k3},zmm3
-vpmovusdb gs:[rbx+0x1e0]{k3},zmm3
-vpsllvw xmm6{k2},xmm2,xmm4
-cs vpsllvw xmm19,xmm14,XMMWORD PTR [rsi+r13*4+0x200]
-cs vpsllvw xmm19,xmm14,BYTE PTR [rsi+r13*4+0x200]
-cs vpsllvw xmm19,xmm14,WORD PTR [rsi+r13*4+0x200]
-cs vpsllvw xmm19,xmm14,DWORD PTR [rsi+r13*4+0x200]
-cs vpsllvw xmm19,xmm14,QWORD PTR [rsi+r13*4+0x200]
-cs vpsllvw xmm19,xmm14,[rsi+r13*4+0x200]
-vpsllvw xmm3{k5}{z},xmm4,XMMWORD PTR [rax]
+cs vpmovusdb BYTE PTR [rbx+0x80]{k1},ymm7
+cs vpmovusdb WORD PTR [rbx+0x80]{k1},ymm7
+cs vpmovusdb DWORD PTR [rbx+0x80]{k1},ymm7
+cs vpmovusdb [rbx+0x80]{k1},ymm7
+vpmovusdb QWORD PTR [r12+rax*1+0x7eba2435],ymm4
+vpmovusdb XMMWORD PTR [rdx-0x18e6b1b6],zmm2
+vpmovusdb BYTE PTR [rdx-0x18e6b1b6],zmm2
+vpmovusdb WORD PTR [rdx-0x18e6b1b6],zmm2
+vpmovusdb DWORD PTR [rdx-0x18e6b1b6],zmm2
+vpmovusdb QWORD PTR [rdx-0x18e6b1b6],zmm2
+vpmovusdb [rdx-0x18e6b1b6],zmm2
+vpmovusdb xmm18{k4},zmm10
+vpmovusdb XMMWORD PTR [r10+r12*2]{k5},zmm29
+vpsllvw xmm30,xmm7,xmm6
+vpsllvw xmm5{k5}{z},xmm7,XMMWORD PTR gs:[rsi+0x570]
+vpsllvw xmm5{k5}{z},xmm7,BYTE PTR gs:[rsi+0x570]
+vpsllvw xmm5{k5}{z},xmm7,WORD PTR gs:[rsi+0x570]
+vpsllvw xmm5{k5}{z},xmm7,DWORD PTR gs:[rsi+0x570]
+vpsllvw xmm5{k5}{z},xmm7,QWORD PTR gs:[rsi+0x570]
+vpsllvw xmm5{k5}{z},xmm7,gs:[rsi+0x570]
+vpsllvw xmm27{k3},xmm21,XMMWORD PTR [r10+r14*8]
+vpsllvw xmm27{k3},xmm21,BYTE PTR [r10+r14*8]
+vpsllvw xmm27{k3},xmm21,WORD PTR [r10+r14*8]
+vpsllvw xmm27{k3},xmm21,DWORD PTR [r10+r14*8]
+vpsllvw xmm27{k3},xmm21,QWORD PTR [r10+r14*8]
+vpsllvw xmm27{k3},xmm21,[r10+r14*8]
 vpsllvw ymm5,ymm6,ymm3
 cs vpsllvw ymm8{k2},ymm13,YMMWORD PTR [rax+r14*4]
 cs vpsllvw ymm8{k2},ymm13,BYTE PTR [rax+r14*4]
@@ -15324,21 +15367,21 @@ cs vpsllvw ymm8{k2},ymm13,DWORD PTR [rax+r14*4]
 cs vpsllvw ymm8{k2},ymm13,QWORD PTR [rax+r14*4]
 cs vpsllvw ymm8{k2},ymm13,[rax+r14*4]
 vpsllvw ymm5{k2}{z},ymm4,YMMWORD PTR [rcx+0x3713cc1e]
-vpsllvw zmm6{k7}{z},zmm6,zmm1
-ss vpsllvw zmm10{k1},zmm10,ZMMWORD PTR [r10]
-ss vpsllvw zmm10{k1},zmm10,BYTE PTR [r10]
-ss vpsllvw zmm10{k1},zmm10,WORD PTR [r10]
-ss vpsllvw zmm10{k1},zmm10,DWORD PTR [r10]
-ss vpsllvw zmm10{k1},zmm10,QWORD PTR [r10]
-ss vpsllvw zmm10{k1},zmm10,[r10]
-vpsllvw zmm6,zmm1,ZMMWORD PTR [rbp+0x58f57a9d]
-vpmovusqb xmm2{k2},xmm7
-vpmovusqb WORD PTR [rsi+r10*1],xmm4
-vpmovusqb BYTE PTR [rsi+r10*1],xmm4
-vpmovusqb DWORD PTR [rsi+r10*1],xmm4
-vpmovusqb QWORD PTR [rsi+r10*1],xmm4
-vpmovusqb [rsi+r10*1],xmm4
+vpsllvw zmm27,zmm9,zmm21
+es vpsllvw zmm6{k5},zmm2,ZMMWORD PTR [rdi*4+0x33fd419f]
+es vpsllvw zmm6{k5},zmm2,BYTE PTR [rdi*4+0x33fd419f]
+es vpsllvw zmm6{k5},zmm2,WORD PTR [rdi*4+0x33fd419f]
+es vpsllvw zmm6{k5},zmm2,DWORD PTR [rdi*4+0x33fd419f]
+es vpsllvw zmm6{k5},zmm2,QWORD PTR [rdi*4+0x33fd419f]
+es vpsllvw zmm6{k5},zmm2,[rdi*4+0x33fd419f]
+vpsllvw zmm8{k4}{z},zmm22,ZMMWORD PTR [rax]
+vpmovusqb xmm22,xmm2
 es vpmovusqb WORD PTR [rdi+0xec]{k1},xmm6
+es vpmovusqb BYTE PTR [rdi+0xec]{k1},xmm6
+es vpmovusqb DWORD PTR [rdi+0xec]{k1},xmm6
+es vpmovusqb QWORD PTR [rdi+0xec]{k1},xmm6
+es vpmovusqb [rdi+0xec]{k1},xmm6
+vpmovusqb WORD PTR [r10]{k3},xmm7
 vpmovusqb xmm3,ymm0
 vpmovusqb DWORD PTR [rdx+r12*8]{k1},ymm5
 vpmovusqb BYTE PTR [rdx+r12*8]{k1},ymm5
@@ -15346,13 +15389,13 @@ vpmovusqb WORD PTR [rdx+r12*8]{k1},ymm5
 vpmovusqb QWORD PTR [rdx+r12*8]{k1},ymm5
 vpmovusqb [rdx+r12*8]{k1},ymm5
 vpmovusqb DWORD PTR [rdi],ymm7
-vpmovusqb xmm3{k2},zmm0
-vpmovusqb QWORD PTR [rbx],zmm15
-vpmovusqb BYTE PTR [rbx],zmm15
-vpmovusqb WORD PTR [rbx],zmm15
-vpmovusqb DWORD PTR [rbx],zmm15
-vpmovusqb [rbx],zmm15
-ds vpmovusqb QWORD PTR [rdx+0x7e]{k5},zmm7
+vpmovusqb QWORD PTR [rsp+rbp*8+0x6b28abaa],zmm6
+vpmovusqb BYTE PTR [rsp+rbp*8+0x6b28abaa],zmm6
+vpmovusqb WORD PTR [rsp+rbp*8+0x6b28abaa],zmm6
+vpmovusqb DWORD PTR [rsp+rbp*8+0x6b28abaa],zmm6
+vpmovusqb [rsp+rbp*8+0x6b28abaa],zmm6
+vpmovusqb xmm26{k3},zmm25
+vpmovusqb QWORD PTR [rcx]{k6},zmm13
 vcvtph2ps xmm7,xmm4
 vcvtph2ps xmm5,QWORD PTR [r11+r12*1-0x7ecdafd]
 vcvtph2ps xmm5,BYTE PTR [r11+r12*1-0x7ecdafd]
@@ -15377,23 +15420,19 @@ vcvtph2ps ymm5,WORD PTR [rax+rax*8-0x45b41ab7]
 vcvtph2ps ymm5,DWORD PTR [rax+rax*8-0x45b41ab7]
 vcvtph2ps ymm5,QWORD PTR [rax+rax*8-0x45b41ab7]
 vcvtph2ps ymm5,[rax+rax*8-0x45b41ab7]
-vcvtph2ps xmm0{k2}{z},xmm2
-{evex} vcvtph2ps xmm1,QWORD PTR fs:[r12+rdx*1]
-{evex} vcvtph2ps xmm1,BYTE PTR fs:[r12+rdx*1]
-{evex} vcvtph2ps xmm1,WORD PTR fs:[r12+rdx*1]
-{evex} vcvtph2ps xmm1,DWORD PTR fs:[r12+rdx*1]
-{evex} vcvtph2ps xmm1,fs:[r12+rdx*1]
-vcvtph2ps xmm6{k2},QWORD PTR [rbx]
-vcvtph2ps ymm5{k6},xmm2
-vcvtph2ps ymm23,XMMWORD PTR [rip+0xffffffffffffff97]
-vcvtph2ps ymm1{k4}{z},XMMWORD PTR [rbx]
-vcvtph2ps zmm1{k5},ymm5{sae}
-ss vcvtph2ps zmm24,YMMWORD PTR [r8]
-ss vcvtph2ps zmm24,BYTE PTR [r8]
-ss vcvtph2ps zmm24,WORD PTR [r8]
-ss vcvtph2ps zmm24,DWORD PTR [r8]
-ss vcvtph2ps zmm24,QWORD PTR [r8]
-ss vcvtph2ps zmm24,[r8]
+{evex} vcvtph2ps xmm6,QWORD PTR [rsi+0x40]
+vcvtph2ps xmm26{k7},xmm4
+vcvtph2ps xmm18{k1}{z},QWORD PTR [rdx]
+{evex} vcvtph2ps ymm1,XMMWORD PTR [rcx-0x193f7755]
+vcvtph2ps ymm25{k4},xmm18
+es vcvtph2ps ymm10{k3},XMMWORD PTR [rsp+r8*2]
+vcvtph2ps zmm1,ymm2
+vcvtph2ps zmm28{k4}{z},YMMWORD PTR [rsi+r8*4]
+vcvtph2ps zmm28{k4}{z},BYTE PTR [rsi+r8*4]
+vcvtph2ps zmm28{k4}{z},WORD PTR [rsi+r8*4]
+vcvtph2ps zmm28{k4}{z},DWORD PTR [rsi+r8*4]
+vcvtph2ps zmm28{k4}{z},QWORD PTR [rsi+r8*4]
+vcvtph2ps zmm28{k4}{z},[rsi+r8*4]
 vcvtph2ps zmm5{k4},YMMWORD PTR [rax+0xa80]
 vpmovusdw xmm1,xmm4
 vpmovusdw QWORD PTR [r13+r12*4-0x5bf158cb]{k5},xmm16
@@ -15402,14 +15441,14 @@ vpmovusdw WORD PTR [r13+r12*4-0x5bf158cb]{k5},xmm16
 vpmovusdw DWORD PTR [r13+r12*4-0x5bf158cb]{k5},xmm16
 vpmovusdw [r13+r12*4-0x5bf158cb]{k5},xmm16
 es vpmovusdw QWORD PTR [rcx+rdi*2],xmm4
-vpmovusdw xmm1{k7},ymm5
-vpmovusdw XMMWORD PTR [r12+r13*2],ymm31
-vpmovusdw BYTE PTR [r12+r13*2],ymm31
-vpmovusdw WORD PTR [r12+r13*2],ymm31
-vpmovusdw DWORD PTR [r12+r13*2],ymm31
-vpmovusdw QWORD PTR [r12+r13*2],ymm31
-vpmovusdw [r12+r13*2],ymm31
-vpmovusdw XMMWORD PTR [rdi+rcx*8-0x4e0]{k4},ymm6
+vpmovusdw XMMWORD PTR [rdi],ymm7
+vpmovusdw BYTE PTR [rdi],ymm7
+vpmovusdw WORD PTR [rdi],ymm7
+vpmovusdw DWORD PTR [rdi],ymm7
+vpmovusdw QWORD PTR [rdi],ymm7
+vpmovusdw [rdi],ymm7
+vpmovusdw xmm19{k1},ymm9
+vpmovusdw XMMWORD PTR [rax+0x7c0]{k4},ymm23
 vpmovusdw ymm2,zmm3
 vpmovusdw YMMWORD PTR [r9-0x880]{k1},zmm3
 vpmovusdw BYTE PTR [r9-0x880]{k1},zmm3
@@ -15443,19 +15482,14 @@ es vprorvd xmm7,xmm2,WORD PTR [rdi]
 es vprorvd xmm7,xmm2,DWORD PTR [rdi]
 es vprorvd xmm7,xmm2,QWORD PTR [rdi]
 es vprorvd xmm7,xmm2,[rdi]
-vprorvd ymm4{k4}{z},ymm7,ymm2
-vprorvd ymm29,ymm18,YMMWORD PTR gs:[rbp-0x2651b7b5]
-vprorvd ymm29,ymm18,BYTE PTR gs:[rbp-0x2651b7b5]
-vprorvd ymm29,ymm18,WORD PTR gs:[rbp-0x2651b7b5]
-vprorvd ymm29,ymm18,DWORD PTR gs:[rbp-0x2651b7b5]
-vprorvd ymm29,ymm18,QWORD PTR gs:[rbp-0x2651b7b5]
-vprorvd ymm29,ymm18,gs:[rbp-0x2651b7b5]
-vprorvd ymm7{k3},ymm5,YMMWORD PTR [rdi+riz*8]
-vprorvd ymm7{k3},ymm5,BYTE PTR [rdi+riz*8]
-vprorvd ymm7{k3},ymm5,WORD PTR [rdi+riz*8]
-vprorvd ymm7{k3},ymm5,DWORD PTR [rdi+riz*8]
-vprorvd ymm7{k3},ymm5,QWORD PTR [rdi+riz*8]
-vprorvd ymm7{k3},ymm5,[rdi+riz*8]
+vprorvd ymm2,ymm7,YMMWORD PTR [rax]
+vprorvd ymm2,ymm7,BYTE PTR [rax]
+vprorvd ymm2,ymm7,WORD PTR [rax]
+vprorvd ymm2,ymm7,DWORD PTR [rax]
+vprorvd ymm2,ymm7,QWORD PTR [rax]
+vprorvd ymm2,ymm7,[rax]
+vprorvd ymm13{k1},ymm22,ymm1
+vprorvd ymm25,ymm24,DWORD BCST [rdi+r11*8+0x34ae36d0]
 vprorvd zmm3,zmm1,zmm2
 es vprorvd zmm5,zmm23,DWORD BCST [rcx+r15*4+0x180]
 vprorvd zmm1{k4}{z},zmm4,DWORD BCST [rcx+rcx*8]
@@ -15469,18 +15503,18 @@ vprorvq xmm3{k7},xmm2,QWORD BCST [rdx+0x789f9890]
 vprorvq ymm6,ymm0,ymm6
 cs vprorvq ymm12{k5},ymm6,QWORD BCST [r9]
 vprorvq ymm4,ymm4,QWORD BCST [rax-0x10]
-vprorvq zmm1{k1}{z},zmm6,zmm6
-vprorvq zmm28{k6}{z},zmm19,QWORD BCST fs:[rdi]
-vprorvq zmm28{k6}{z},zmm19,QWORD BCST BYTE PTR fs:[rdi]
-vprorvq zmm28{k6}{z},zmm19,QWORD BCST WORD PTR fs:[rdi]
-vprorvq zmm28{k6}{z},zmm19,QWORD BCST DWORD PTR fs:[rdi]
-vprorvq zmm28{k6}{z},zmm19,QWORD BCST QWORD PTR fs:[rdi]
 vprorvq zmm1,zmm6,ZMMWORD PTR [rip+0xffffffffa21c9c42]
 vprorvq zmm1,zmm6,BYTE PTR [rip+0xffffffffa21c9c42]
 vprorvq zmm1,zmm6,WORD PTR [rip+0xffffffffa21c9c42]
 vprorvq zmm1,zmm6,DWORD PTR [rip+0xffffffffa21c9c42]
 vprorvq zmm1,zmm6,QWORD PTR [rip+0xffffffffa21c9c42]
 vprorvq zmm1,zmm6,[rip+0xffffffffa21c9c42]
+vprorvq zmm26{k2},zmm20,zmm1
+vprorvq zmm28{k6}{z},zmm19,QWORD BCST fs:[rdi]
+vprorvq zmm28{k6}{z},zmm19,QWORD BCST BYTE PTR fs:[rdi]
+vprorvq zmm28{k6}{z},zmm19,QWORD BCST WORD PTR fs:[rdi]
+vprorvq zmm28{k6}{z},zmm19,QWORD BCST DWORD PTR fs:[rdi]
+vprorvq zmm28{k6}{z},zmm19,QWORD BCST QWORD PTR fs:[rdi]
 vpmovusqw xmm4,xmm1
 ss vpmovusqw DWORD PTR [rdx+r8*2]{k2},xmm24
 ss vpmovusqw BYTE PTR [rdx+r8*2]{k2},xmm24
@@ -15575,13 +15609,13 @@ vprolvq zmm3{k2},zmm0,WORD PTR [rsp+rdx*2]
 vprolvq zmm3{k2},zmm0,DWORD PTR [rsp+rdx*2]
 vprolvq zmm3{k2},zmm0,QWORD PTR [rsp+rdx*2]
 vprolvq zmm3{k2},zmm0,[rsp+rdx*2]
-vpmovusqd xmm5{k7}{z},xmm7
+vpmovusqd QWORD PTR [rsi-0x380],xmm7
+vpmovusqd BYTE PTR [rsi-0x380],xmm7
+vpmovusqd WORD PTR [rsi-0x380],xmm7
+vpmovusqd DWORD PTR [rsi-0x380],xmm7
+vpmovusqd [rsi-0x380],xmm7
+vpmovusqd xmm7{k5}{z},xmm27
 cs vpmovusqd QWORD PTR [r15+rbx*4],xmm4
-cs vpmovusqd BYTE PTR [r15+rbx*4],xmm4
-cs vpmovusqd WORD PTR [r15+rbx*4],xmm4
-cs vpmovusqd DWORD PTR [r15+rbx*4],xmm4
-cs vpmovusqd [r15+rbx*4],xmm4
-vpmovusqd QWORD PTR [rsi]{k7},xmm5
 vpmovusqd xmm4,ymm7
 vpmovusqd XMMWORD PTR [rdi+r9*4]{k7},ymm17
 vpmovusqd BYTE PTR [rdi+r9*4]{k7},ymm17
@@ -15590,14 +15624,14 @@ vpmovusqd DWORD PTR [rdi+r9*4]{k7},ymm17
 vpmovusqd QWORD PTR [rdi+r9*4]{k7},ymm17
 vpmovusqd [rdi+r9*4]{k7},ymm17
 ss vpmovusqd XMMWORD PTR [rbp-0x74549c0e],ymm3
-vpmovusqd ymm2{k7},zmm7
-vpmovusqd YMMWORD PTR [rip+0x5b608c54],zmm11
-vpmovusqd BYTE PTR [rip+0x5b608c54],zmm11
-vpmovusqd WORD PTR [rip+0x5b608c54],zmm11
-vpmovusqd DWORD PTR [rip+0x5b608c54],zmm11
-vpmovusqd QWORD PTR [rip+0x5b608c54],zmm11
-vpmovusqd [rip+0x5b608c54],zmm11
-cs vpmovusqd YMMWORD PTR [rax+riz*4+0x6c0]{k4},zmm1
+vpmovusqd YMMWORD PTR [rsi+rdx*2-0xcc0],zmm0
+vpmovusqd BYTE PTR [rsi+rdx*2-0xcc0],zmm0
+vpmovusqd WORD PTR [rsi+rdx*2-0xcc0],zmm0
+vpmovusqd DWORD PTR [rsi+rdx*2-0xcc0],zmm0
+vpmovusqd QWORD PTR [rsi+rdx*2-0xcc0],zmm0
+vpmovusqd [rsi+rdx*2-0xcc0],zmm0
+vpmovusqd ymm16{k3}{z},zmm4
+vpmovusqd YMMWORD PTR [r11+r11*4]{k6},zmm29
 vpermps ymm7,ymm5,ymm2
 cs vpermps ymm12,ymm15,YMMWORD PTR [rdi+riz*2-0x10]
 cs vpermps ymm12,ymm15,BYTE PTR [rdi+riz*2-0x10]
@@ -15621,21 +15655,26 @@ vpermps zmm24{k2}{z},zmm3,DWORD PTR [rsi-0x10]
 vpermps zmm24{k2}{z},zmm3,QWORD PTR [rsi-0x10]
 vpermps zmm24{k2}{z},zmm3,[rsi-0x10]
 ds vpermps zmm7,zmm5,ZMMWORD PTR [rbx]
-vpermpd ymm3{k4}{z},ymm2,ymm5
-ss vpermpd ymm26,ymm16,QWORD BCST [r9+r14*8]
-ss vpermpd ymm26,ymm16,QWORD BCST BYTE PTR [r9+r14*8]
-ss vpermpd ymm26,ymm16,QWORD BCST WORD PTR [r9+r14*8]
-ss vpermpd ymm26,ymm16,QWORD BCST DWORD PTR [r9+r14*8]
-ss vpermpd ymm26,ymm16,QWORD BCST QWORD PTR [r9+r14*8]
-vpermpd ymm0{k2}{z},ymm7,QWORD BCST [rdx+0x7fa38a18]
-vpermpd zmm0{k5},zmm2,zmm4
-vpermpd zmm30,zmm2,ZMMWORD PTR fs:[rdi]
-vpermpd zmm30,zmm2,BYTE PTR fs:[rdi]
-vpermpd zmm30,zmm2,WORD PTR fs:[rdi]
-vpermpd zmm30,zmm2,DWORD PTR fs:[rdi]
-vpermpd zmm30,zmm2,QWORD PTR fs:[rdi]
-vpermpd zmm30,zmm2,fs:[rdi]
-vpermpd zmm0,zmm5,QWORD BCST [rdx+rdi*1]
+vpermpd ymm16,ymm31,ymm13
+ds vpermpd ymm0{k5},ymm6,YMMWORD PTR [rsi+rax*8]
+ds vpermpd ymm0{k5},ymm6,BYTE PTR [rsi+rax*8]
+ds vpermpd ymm0{k5},ymm6,WORD PTR [rsi+rax*8]
+ds vpermpd ymm0{k5},ymm6,DWORD PTR [rsi+rax*8]
+ds vpermpd ymm0{k5},ymm6,QWORD PTR [rsi+rax*8]
+ds vpermpd ymm0{k5},ymm6,[rsi+rax*8]
+vpermpd ymm24{k1},ymm17,QWORD BCST [r8+0xa5b5058]
+vpermpd ymm24{k1},ymm17,QWORD BCST BYTE PTR [r8+0xa5b5058]
+vpermpd ymm24{k1},ymm17,QWORD BCST WORD PTR [r8+0xa5b5058]
+vpermpd ymm24{k1},ymm17,QWORD BCST DWORD PTR [r8+0xa5b5058]
+vpermpd ymm24{k1},ymm17,QWORD BCST QWORD PTR [r8+0xa5b5058]
+vpermpd zmm2,zmm1,ZMMWORD PTR [rcx]
+vpermpd zmm2,zmm1,BYTE PTR [rcx]
+vpermpd zmm2,zmm1,WORD PTR [rcx]
+vpermpd zmm2,zmm1,DWORD PTR [rcx]
+vpermpd zmm2,zmm1,QWORD PTR [rcx]
+vpermpd zmm2,zmm1,[rcx]
+vpermpd zmm2{k4}{z},zmm6,zmm31
+cs vpermpd zmm24{k2}{z},zmm9,ZMMWORD PTR [r15+r13*8]
 ptest xmm4,xmm1
 ds ptest xmm9,XMMWORD PTR [r13-0x61]
 ds ptest xmm9,BYTE PTR [r13-0x61]
@@ -15684,19 +15723,15 @@ vbroadcastss ymm4,WORD PTR gs:[r14+r12*8]
 vbroadcastss ymm4,QWORD PTR gs:[r14+r12*8]
 vbroadcastss ymm4,gs:[r14+r12*8]
 vbroadcastss ymm1,DWORD PTR [r8+0x7be92e50]
-vbroadcastss xmm5{k5},xmm4
 vbroadcastss xmm24,DWORD PTR [r15+r12*4]
+vbroadcastss xmm5{k5},xmm4
 vbroadcastss xmm3{k6},DWORD PTR [rax+0x373ea048]
 {evex} vbroadcastss ymm4,xmm1
 vbroadcastss ymm24{k4}{z},DWORD PTR gs:[rsp+r11*1-0x5c]
 vbroadcastss ymm1{k7},DWORD PTR [rax-0x74]
-vbroadcastss zmm6{k6}{z},xmm6
-vbroadcastss zmm18,DWORD PTR fs:[r15]
-vbroadcastss zmm18,BYTE PTR fs:[r15]
-vbroadcastss zmm18,WORD PTR fs:[r15]
-vbroadcastss zmm18,QWORD PTR fs:[r15]
-vbroadcastss zmm18,fs:[r15]
-vbroadcastss zmm4{k1},DWORD PTR [rsi-0x29f7205a]
+vbroadcastss zmm3,DWORD PTR [rcx-0x5beb56f5]
+vbroadcastss zmm31{k3}{z},xmm0
+vbroadcastss zmm11{k4},DWORD PTR [rbx+r14*1]
 vbroadcastsd ymm3,QWORD PTR [rax+rdi*1]
 vbroadcastsd ymm3,BYTE PTR [rax+rdi*1]
 vbroadcastsd ymm3,WORD PTR [rax+rdi*1]
@@ -15715,12 +15750,12 @@ vbroadcastf32x2 ymm3{k3},BYTE PTR [rbp+rdi*2-0x62643382]
 vbroadcastf32x2 ymm3{k3},WORD PTR [rbp+rdi*2-0x62643382]
 vbroadcastf32x2 ymm3{k3},DWORD PTR [rbp+rdi*2-0x62643382]
 vbroadcastf32x2 ymm3{k3},[rbp+rdi*2-0x62643382]
-vbroadcastf32x2 zmm4{k7},xmm2
+vbroadcastf32x2 zmm7,xmm6
 vbroadcastf32x2 zmm3{k4}{z},QWORD PTR [r9+r13*2]
 vbroadcastf32x2 zmm0,QWORD PTR fs:[rbx-0x288]
-vbroadcastsd ymm6{k3},xmm2
-ss {evex} vbroadcastsd ymm2,QWORD PTR [r15+r9*4+0x308]
+{evex} vbroadcastsd ymm5,xmm12
 vbroadcastsd ymm6{k3}{z},QWORD PTR [rcx]
+ss vbroadcastsd ymm7{k6},QWORD PTR [r11-0x2f3daf4e]
 vbroadcastsd zmm4,xmm0
 ss vbroadcastsd zmm18{k5}{z},QWORD PTR [r10+r10*1+0x90]
 vbroadcastsd zmm6{k6},QWORD PTR [rcx]
@@ -15740,16 +15775,16 @@ vbroadcastf32x4 ymm4,QWORD PTR [rbx]
 vbroadcastf32x4 ymm4,[rbx]
 es vbroadcastf32x4 ymm28{k6}{z},XMMWORD PTR [r12+rbp*4]
 vbroadcastf32x4 ymm18,XMMWORD PTR [rbx+r12*2+0x5c463de1]
-vbroadcastf32x4 zmm0{k1},XMMWORD PTR [rcx+0x3f0]
+vbroadcastf32x4 zmm6,XMMWORD PTR [rdi+rbp*1]
 cs vbroadcastf32x4 zmm22,XMMWORD PTR [r15+rax*1+0x570]
 vbroadcastf32x4 zmm30{k3}{z},XMMWORD PTR [r9-0x640]
-vbroadcastf64x2 ymm7{k5},XMMWORD PTR [rdx]
-vbroadcastf64x2 ymm7{k5},BYTE PTR [rdx]
-vbroadcastf64x2 ymm7{k5},WORD PTR [rdx]
-vbroadcastf64x2 ymm7{k5},DWORD PTR [rdx]
-vbroadcastf64x2 ymm7{k5},QWORD PTR [rdx]
-vbroadcastf64x2 ymm7{k5},[rdx]
-vbroadcastf64x2 ymm8,XMMWORD PTR [rax+r9*1]
+vbroadcastf64x2 ymm2,XMMWORD PTR [rax]
+vbroadcastf64x2 ymm2,BYTE PTR [rax]
+vbroadcastf64x2 ymm2,WORD PTR [rax]
+vbroadcastf64x2 ymm2,DWORD PTR [rax]
+vbroadcastf64x2 ymm2,QWORD PTR [rax]
+vbroadcastf64x2 ymm2,[rax]
+vbroadcastf64x2 ymm22{k3},XMMWORD PTR [rsi+rax*2]
 es vbroadcastf64x2 ymm2{k2}{z},XMMWORD PTR [rbp+0x200]
 vbroadcastf64x2 zmm0,XMMWORD PTR [rdx+0x210]
 vbroadcastf64x2 zmm15{k5},XMMWORD PTR [rdi+riz*8]
@@ -15781,13 +15816,13 @@ pabsb mm4,BYTE PTR gs:[rdx-0xb]
 pabsb mm4,WORD PTR gs:[rdx-0xb]
 pabsb mm4,DWORD PTR gs:[rdx-0xb]
 pabsb mm4,gs:[rdx-0xb]
-rex pabsb xmm3,xmm6
-pabsb xmm6,XMMWORD PTR [r9+r12*4]
-pabsb xmm6,BYTE PTR [r9+r12*4]
-pabsb xmm6,WORD PTR [r9+r12*4]
-pabsb xmm6,DWORD PTR [r9+r12*4]
-pabsb xmm6,QWORD PTR [r9+r12*4]
-pabsb xmm6,[r9+r12*4]
+pabsb xmm0,xmm3
+es pabsb xmm3,XMMWORD PTR [rdi+r14*8]
+es pabsb xmm3,BYTE PTR [rdi+r14*8]
+es pabsb xmm3,WORD PTR [rdi+r14*8]
+es pabsb xmm3,DWORD PTR [rdi+r14*8]
+es pabsb xmm3,QWORD PTR [rdi+r14*8]
+es pabsb xmm3,[rdi+r14*8]
 pabsb xmm7,XMMWORD PTR [esi+eax*8-0x6d70b299]
 vpabsb xmm0,xmm1
 cs vpabsb xmm4,XMMWORD PTR [r14+0x7b]
@@ -15818,9 +15853,9 @@ vpabsb xmm30{k4},XMMWORD PTR [rdx+r14*8+0x180]
 {evex} vpabsb xmm4,DWORD PTR gs:[rbx*4+0x68947147]
 {evex} vpabsb xmm4,QWORD PTR gs:[rbx*4+0x68947147]
 {evex} vpabsb xmm4,gs:[rbx*4+0x68947147]
-vpabsb ymm2{k4},ymm7
-es vpabsb ymm3{k3}{z},YMMWORD PTR [rbp+r13*4-0x6b51b928]
 {evex} vpabsb ymm0,YMMWORD PTR [rdi]
+vpabsb ymm3{k3}{z},ymm30
+es vpabsb ymm3{k3}{z},YMMWORD PTR [rbp+r13*4-0x6b51b928]
 vpabsb zmm4,zmm4
 ds vpabsb zmm3,ZMMWORD PTR [r8-0x1940]
 ds vpabsb zmm3,BYTE PTR [r8-0x1940]
@@ -15865,12 +15900,17 @@ vpabsw ymm5,WORD PTR fs:[rax]
 vpabsw ymm5,DWORD PTR fs:[rax]
 vpabsw ymm5,QWORD PTR fs:[rax]
 vpabsw ymm5,fs:[rax]
+vpabsw xmm25,XMMWORD PTR [rbx+rdx*4-0x4e0]
 vpabsw xmm1{k6}{z},xmm7
-ss vpabsw xmm16{k4},XMMWORD PTR [rax+rbp*8]
-{evex} vpabsw xmm1,XMMWORD PTR [rdx]
-vpabsw ymm6{k2}{z},ymm0
-ss vpabsw ymm26{k4},YMMWORD PTR [r8+r12*4-0x72b27f37]
-{evex} vpabsw ymm1,YMMWORD PTR [rsp+rcx*1-0x300]
+vpabsw xmm5{k6},XMMWORD PTR fs:[rbx+0x6c0]
+vpabsw xmm5{k6},BYTE PTR fs:[rbx+0x6c0]
+vpabsw xmm5{k6},WORD PTR fs:[rbx+0x6c0]
+vpabsw xmm5{k6},DWORD PTR fs:[rbx+0x6c0]
+vpabsw xmm5{k6},QWORD PTR fs:[rbx+0x6c0]
+vpabsw xmm5{k6},fs:[rbx+0x6c0]
+{evex} vpabsw ymm6,YMMWORD PTR [rax+riz*2-0x7378c911]
+vpabsw ymm7{k6}{z},ymm31
+vpabsw ymm6{k7},YMMWORD PTR [rbx+r15*4]
 vpabsw zmm5,zmm7
 cs vpabsw zmm9,ZMMWORD PTR [rsp+r11*2-0x580]
 cs vpabsw zmm9,BYTE PTR [rsp+r11*2-0x580]
@@ -15881,10 +15921,11 @@ cs vpabsw zmm9,[rsp+r11*2-0x580]
 vpabsw zmm6{k4}{z},ZMMWORD PTR [rdx+0x14663fbf]
 pabsd mm0,mm0
 es rex.RXB pabsd mm2,QWORD PTR [r8+r10*2]
-es rex.RXB pabsd mm2,BYTE PTR [r8+r10*2]
-es rex.RXB pabsd mm2,WORD PTR [r8+r10*2]
-es rex.RXB pabsd mm2,DWORD PTR [r8+r10*2]
-es rex.RXB pabsd mm2,[r8+r10*2]
+es pabsd mm2,QWORD PTR [r8+r10*2]
+es pabsd mm2,BYTE PTR [r8+r10*2]
+es pabsd mm2,WORD PTR [r8+r10*2]
+es pabsd mm2,DWORD PTR [r8+r10*2]
+es pabsd mm2,[r8+r10*2]
 ss pabsd mm5,QWORD PTR [rsi-0x6c]
 pabsd xmm0,xmm2
 pabsd xmm10,XMMWORD PTR fs:[r8]
@@ -15925,7 +15966,7 @@ vpabsd ymm6,WORD PTR fs:[rax]
 vpabsd ymm6,DWORD PTR fs:[rax]
 vpabsd ymm6,QWORD PTR fs:[rax]
 vpabsd ymm6,fs:[rax]
-vpabsd xmm0{k4}{z},xmm2
+{evex} vpabsd xmm1,xmm4
 ss vpabsd xmm5,DWORD BCST [r10+r10*4-0xcbd09bf]
 ss vpabsd xmm5,DWORD BCST BYTE PTR [r10+r10*4-0xcbd09bf]
 ss vpabsd xmm5,DWORD BCST WORD PTR [r10+r10*4-0xcbd09bf]
@@ -15942,26 +15983,26 @@ vpabsd zmm12,DWORD BCST WORD PTR fs:[rax+rsi*4]
 vpabsd zmm12,DWORD BCST DWORD PTR fs:[rax+rsi*4]
 vpabsd zmm12,DWORD BCST QWORD PTR fs:[rax+rsi*4]
 vpabsd zmm1{k3}{z},DWORD BCST [rbx+rdx*2+0x29b8e11f]
-vpabsq xmm1{k5},xmm0
-cs vpabsq xmm2,XMMWORD PTR [rdx+r14*4]
-cs vpabsq xmm2,BYTE PTR [rdx+r14*4]
-cs vpabsq xmm2,WORD PTR [rdx+r14*4]
-cs vpabsq xmm2,DWORD PTR [rdx+r14*4]
-cs vpabsq xmm2,QWORD PTR [rdx+r14*4]
-cs vpabsq xmm2,[rdx+r14*4]
-vpabsq xmm0{k5}{z},QWORD BCST [rdx+riz*8+0x2fa2fe6e]
-vpabsq xmm0{k5}{z},QWORD BCST BYTE PTR [rdx+riz*8+0x2fa2fe6e]
-vpabsq xmm0{k5}{z},QWORD BCST WORD PTR [rdx+riz*8+0x2fa2fe6e]
-vpabsq xmm0{k5}{z},QWORD BCST DWORD PTR [rdx+riz*8+0x2fa2fe6e]
-vpabsq xmm0{k5}{z},QWORD BCST QWORD PTR [rdx+riz*8+0x2fa2fe6e]
-vpabsq ymm6{k1}{z},ymm4
-vpabsq ymm3,YMMWORD PTR gs:[r10+r8*2]
-vpabsq ymm3,BYTE PTR gs:[r10+r8*2]
-vpabsq ymm3,WORD PTR gs:[r10+r8*2]
-vpabsq ymm3,DWORD PTR gs:[r10+r8*2]
-vpabsq ymm3,QWORD PTR gs:[r10+r8*2]
-vpabsq ymm3,gs:[r10+r8*2]
-vpabsq ymm1{k7},QWORD BCST [rbp-0x358]
+vpabsq xmm2,XMMWORD PTR [rbp+riz*8+0x2a0]
+vpabsq xmm2,BYTE PTR [rbp+riz*8+0x2a0]
+vpabsq xmm2,WORD PTR [rbp+riz*8+0x2a0]
+vpabsq xmm2,DWORD PTR [rbp+riz*8+0x2a0]
+vpabsq xmm2,QWORD PTR [rbp+riz*8+0x2a0]
+vpabsq xmm2,[rbp+riz*8+0x2a0]
+vpabsq xmm15{k4}{z},xmm11
+es vpabsq xmm12,QWORD BCST [rdx+r8*8-0x36e46a52]
+es vpabsq xmm12,QWORD BCST BYTE PTR [rdx+r8*8-0x36e46a52]
+es vpabsq xmm12,QWORD BCST WORD PTR [rdx+r8*8-0x36e46a52]
+es vpabsq xmm12,QWORD BCST DWORD PTR [rdx+r8*8-0x36e46a52]
+es vpabsq xmm12,QWORD BCST QWORD PTR [rdx+r8*8-0x36e46a52]
+vpabsq ymm5,ymm0
+vpabsq ymm12{k3}{z},YMMWORD PTR fs:[rbx+r13*8+0xc80]
+vpabsq ymm12{k3}{z},BYTE PTR fs:[rbx+r13*8+0xc80]
+vpabsq ymm12{k3}{z},WORD PTR fs:[rbx+r13*8+0xc80]
+vpabsq ymm12{k3}{z},DWORD PTR fs:[rbx+r13*8+0xc80]
+vpabsq ymm12{k3}{z},QWORD PTR fs:[rbx+r13*8+0xc80]
+vpabsq ymm12{k3}{z},fs:[rbx+r13*8+0xc80]
+vpabsq ymm0{k5},QWORD BCST [rsp+rdx*4]
 vpabsq zmm4,zmm7
 vpabsq zmm16{k7},QWORD BCST gs:[r14+r8*2+0x3a39491f]
 vpabsq zmm16{k7},QWORD BCST BYTE PTR gs:[r14+r8*2+0x3a39491f]
@@ -16018,13 +16059,13 @@ ss vpmovsxbw zmm30{k3}{z},DWORD PTR [r14]
 ss vpmovsxbw zmm30{k3}{z},QWORD PTR [r14]
 ss vpmovsxbw zmm30{k3}{z},[r14]
 vpmovsxbw zmm6{k6},YMMWORD PTR [rbx+riz*1-0x69]
-vpmovswb xmm6{k4}{z},xmm3
-vpmovswb QWORD PTR [rdx+r11*8],xmm18
-vpmovswb BYTE PTR [rdx+r11*8],xmm18
-vpmovswb WORD PTR [rdx+r11*8],xmm18
-vpmovswb DWORD PTR [rdx+r11*8],xmm18
-vpmovswb [rdx+r11*8],xmm18
-vpmovswb QWORD PTR [rax]{k4},xmm1
+vpmovswb QWORD PTR [rdx+0x78],xmm0
+vpmovswb BYTE PTR [rdx+0x78],xmm0
+vpmovswb WORD PTR [rdx+0x78],xmm0
+vpmovswb DWORD PTR [rdx+0x78],xmm0
+vpmovswb [rdx+0x78],xmm0
+vpmovswb xmm24{k7}{z},xmm11
+vpmovswb QWORD PTR [r9+r13*2-0x378]{k1},xmm27
 vpmovswb xmm3,ymm3
 vpmovswb XMMWORD PTR [rdx+r11*2-0x420]{k3},ymm15
 vpmovswb BYTE PTR [rdx+r11*2-0x420]{k3},ymm15
@@ -16067,16 +16108,12 @@ cs vpmovsxbd ymm11,WORD PTR [r10+r10*2+0x47adfe67]
 cs vpmovsxbd ymm11,DWORD PTR [r10+r10*2+0x47adfe67]
 cs vpmovsxbd ymm11,[r10+r10*2+0x47adfe67]
 vpmovsxbd ymm2,QWORD PTR [rdi*2-0x3bc46a22]
-vpmovsxbd xmm4{k6},xmm6
+vpmovsxbd xmm21,xmm30
+cs vpmovsxbd xmm7{k5}{z},DWORD PTR [rsi-0x1e8]
 es vpmovsxbd xmm25,DWORD PTR [rsi+r13*8-0x1ec]
-vpmovsxbd xmm0{k7}{z},DWORD PTR [rsi+rdi*1]
-vpmovsxbd ymm1{k5},xmm1
+{evex} vpmovsxbd ymm6,QWORD PTR [rax*2-0x158adafe]
+vpmovsxbd ymm16{k6}{z},xmm2
 vpmovsxbd ymm21{k4}{z},QWORD PTR [r10]
-{evex} vpmovsxbd ymm0,QWORD PTR fs:[rax-0xb0]
-{evex} vpmovsxbd ymm0,BYTE PTR fs:[rax-0xb0]
-{evex} vpmovsxbd ymm0,WORD PTR fs:[rax-0xb0]
-{evex} vpmovsxbd ymm0,DWORD PTR fs:[rax-0xb0]
-{evex} vpmovsxbd ymm0,fs:[rax-0xb0]
 vpmovsxbd zmm7,xmm7
 es vpmovsxbd zmm29,XMMWORD PTR [r12+r13*8]
 es vpmovsxbd zmm29,BYTE PTR [r12+r13*8]
@@ -16085,24 +16122,20 @@ es vpmovsxbd zmm29,DWORD PTR [r12+r13*8]
 es vpmovsxbd zmm29,QWORD PTR [r12+r13*8]
 es vpmovsxbd zmm29,[r12+r13*8]
 vpmovsxbd zmm0{k2}{z},XMMWORD PTR [rdx-0x620]
-vpmovsdb xmm1{k5},xmm0
-vpmovsdb DWORD PTR [rsi+r10*2-0xd4],xmm25
-vpmovsdb BYTE PTR [rsi+r10*2-0xd4],xmm25
-vpmovsdb WORD PTR [rsi+r10*2-0xd4],xmm25
-vpmovsdb QWORD PTR [rsi+r10*2-0xd4],xmm25
-vpmovsdb [rsi+r10*2-0xd4],xmm25
-vpmovsdb DWORD PTR gs:[rcx]{k1},xmm4
-vpmovsdb BYTE PTR gs:[rcx]{k1},xmm4
-vpmovsdb WORD PTR gs:[rcx]{k1},xmm4
-vpmovsdb QWORD PTR gs:[rcx]{k1},xmm4
-vpmovsdb gs:[rcx]{k1},xmm4
-vpmovsdb xmm7{k2}{z},ymm5
-vpmovsdb QWORD PTR [r12+r15*1],ymm0
-vpmovsdb BYTE PTR [r12+r15*1],ymm0
-vpmovsdb WORD PTR [r12+r15*1],ymm0
-vpmovsdb DWORD PTR [r12+r15*1],ymm0
-vpmovsdb [r12+r15*1],ymm0
-vpmovsdb QWORD PTR [rdi+rdx*8-0x2a5e0cf6]{k6},ymm3
+vpmovsdb DWORD PTR [rcx+rbx*8-0x4acb60ad],xmm0
+vpmovsdb BYTE PTR [rcx+rbx*8-0x4acb60ad],xmm0
+vpmovsdb WORD PTR [rcx+rbx*8-0x4acb60ad],xmm0
+vpmovsdb QWORD PTR [rcx+rbx*8-0x4acb60ad],xmm0
+vpmovsdb [rcx+rbx*8-0x4acb60ad],xmm0
+vpmovsdb xmm23{k1},xmm10
+vpmovsdb DWORD PTR [r14+r12*2-0x1f4]{k7},xmm31
+vpmovsdb QWORD PTR [rcx+rbp*1-0xa8],ymm5
+vpmovsdb BYTE PTR [rcx+rbp*1-0xa8],ymm5
+vpmovsdb WORD PTR [rcx+rbp*1-0xa8],ymm5
+vpmovsdb DWORD PTR [rcx+rbp*1-0xa8],ymm5
+vpmovsdb [rcx+rbp*1-0xa8],ymm5
+vpmovsdb xmm23{k4}{z},ymm15
+vpmovsdb QWORD PTR [rcx-0x35fbe519]{k7},ymm22
 vpmovsdb xmm4,zmm3
 vpmovsdb XMMWORD PTR fs:[r9+r9*8-0x32326102]{k7},zmm19
 vpmovsdb BYTE PTR fs:[r9+r9*8-0x32326102]{k7},zmm19
@@ -16141,16 +16174,12 @@ vpmovsxbq ymm12,WORD PTR [rdx+riz*8-0x24b0ec48]
 vpmovsxbq ymm12,QWORD PTR [rdx+riz*8-0x24b0ec48]
 vpmovsxbq ymm12,[rdx+riz*8-0x24b0ec48]
 cs vpmovsxbq ymm3,DWORD PTR [rax-0x317a40e9]
-vpmovsxbq xmm6{k7}{z},xmm6
-vpmovsxbq xmm5{k4},WORD PTR [rcx+r8*8+0x65]
-{evex} vpmovsxbq xmm1,WORD PTR [rbp-0x51]
-vpmovsxbq ymm0{k5},xmm4
-vpmovsxbq ymm22,DWORD PTR [r9+r15*1]
-vpmovsxbq ymm2{k1},DWORD PTR fs:[rip+0xffffffffba1c1594]
-vpmovsxbq ymm2{k1},BYTE PTR fs:[rip+0xffffffffba1c1594]
-vpmovsxbq ymm2{k1},WORD PTR fs:[rip+0xffffffffba1c1594]
-vpmovsxbq ymm2{k1},QWORD PTR fs:[rip+0xffffffffba1c1594]
-vpmovsxbq ymm2{k1},fs:[rip+0xffffffffba1c1594]
+{evex} vpmovsxbq xmm4,WORD PTR [rdi+rax*4-0x6af546ff]
+vpmovsxbq xmm13{k5},xmm19
+vpmovsxbq xmm4{k7},WORD PTR [r15*2+0x69c6c597]
+{evex} vpmovsxbq ymm7,DWORD PTR [rdx+0x1c4]
+vpmovsxbq ymm0{k7}{z},xmm27
+vpmovsxbq ymm30{k5},DWORD PTR [rsi+rsi*4]
 vpmovsxbq zmm5,xmm5
 vpmovsxbq zmm5{k7},QWORD PTR [rdx+r12*4]
 vpmovsxbq zmm5{k7},BYTE PTR [rdx+r12*4]
@@ -16169,13 +16198,13 @@ vpmovsqb BYTE PTR [rbx]{k3},xmm0
 vpmovsqb DWORD PTR [rbx]{k3},xmm0
 vpmovsqb QWORD PTR [rbx]{k3},xmm0
 vpmovsqb [rbx]{k3},xmm0
-vpmovsqb xmm0{k4}{z},ymm5
-vpmovsqb DWORD PTR [rdi+r11*8+0x10],ymm24
-vpmovsqb BYTE PTR [rdi+r11*8+0x10],ymm24
-vpmovsqb WORD PTR [rdi+r11*8+0x10],ymm24
-vpmovsqb QWORD PTR [rdi+r11*8+0x10],ymm24
-vpmovsqb [rdi+r11*8+0x10],ymm24
-es vpmovsqb DWORD PTR [riz*2+0x3c7d685a]{k7},ymm2
+vpmovsqb xmm2,ymm6
+vpmovsqb DWORD PTR [rdi+r8*1+0x7e]{k3},ymm19
+vpmovsqb BYTE PTR [rdi+r8*1+0x7e]{k3},ymm19
+vpmovsqb WORD PTR [rdi+r8*1+0x7e]{k3},ymm19
+vpmovsqb QWORD PTR [rdi+r8*1+0x7e]{k3},ymm19
+vpmovsqb [rdi+r8*1+0x7e]{k3},ymm19
+es vpmovsqb DWORD PTR [rcx-0x77],ymm4
 vpmovsqb xmm5,zmm2
 vpmovsqb QWORD PTR [rip+0x6e5eed3]{k3},zmm15
 vpmovsqb BYTE PTR [rip+0x6e5eed3]{k3},zmm15
@@ -16214,13 +16243,13 @@ vpmovsxwd ymm0,WORD PTR [rax]
 vpmovsxwd ymm0,DWORD PTR [rax]
 vpmovsxwd ymm0,QWORD PTR [rax]
 vpmovsxwd ymm0,[rax]
-vpmovsxwd xmm7{k1},xmm6
+{evex} vpmovsxwd xmm3,QWORD PTR [rdx]
+vpmovsxwd xmm20{k6}{z},xmm22
 vpmovsxwd xmm24{k3}{z},QWORD PTR fs:[r11*1-0x3b3c48]
 vpmovsxwd xmm24{k3}{z},BYTE PTR fs:[r11*1-0x3b3c48]
 vpmovsxwd xmm24{k3}{z},WORD PTR fs:[r11*1-0x3b3c48]
 vpmovsxwd xmm24{k3}{z},DWORD PTR fs:[r11*1-0x3b3c48]
 vpmovsxwd xmm24{k3}{z},fs:[r11*1-0x3b3c48]
-{evex} vpmovsxwd xmm3,QWORD PTR [rdx]
 {evex} vpmovsxwd ymm6,xmm0
 vpmovsxwd ymm27{k7},XMMWORD PTR [rdi+r10*4]
 {evex} vpmovsxwd ymm2,XMMWORD PTR gs:[rbx+0x15e494f3]
@@ -16289,20 +16318,20 @@ ss vpmovsxwq ymm8,WORD PTR [r15-0xd]
 ss vpmovsxwq ymm8,DWORD PTR [r15-0xd]
 ss vpmovsxwq ymm8,[r15-0xd]
 vpmovsxwq ymm1,QWORD PTR [rsp+rcx*1-0x5]
-vpmovsxwq xmm0{k6},xmm6
-vpmovsxwq xmm23,DWORD PTR [r15+r15*1-0x7bfe4870]
+vpmovsxwq xmm30,xmm9
 ds vpmovsxwq xmm4{k3}{z},DWORD PTR [rbx]
-vpmovsxwq ymm3{k3},xmm6
+vpmovsxwq xmm0{k2},DWORD PTR [rbx+r9*1]
+{evex} vpmovsxwq ymm4,QWORD PTR [rdi]
+vpmovsxwq ymm23{k2}{z},xmm8
 es vpmovsxwq ymm20,QWORD PTR [rcx+r8*8+0x5436334a]
-vpmovsxwq ymm2{k2}{z},QWORD PTR [rcx]
-vpmovsxwq zmm0{k5}{z},xmm5
-vpmovsxwq zmm13{k1},XMMWORD PTR [rdx+rbx*1+0x6f0]
-vpmovsxwq zmm13{k1},BYTE PTR [rdx+rbx*1+0x6f0]
-vpmovsxwq zmm13{k1},WORD PTR [rdx+rbx*1+0x6f0]
-vpmovsxwq zmm13{k1},DWORD PTR [rdx+rbx*1+0x6f0]
-vpmovsxwq zmm13{k1},QWORD PTR [rdx+rbx*1+0x6f0]
-vpmovsxwq zmm13{k1},[rdx+rbx*1+0x6f0]
+vpmovsxwq zmm1,xmm26
 cs vpmovsxwq zmm4{k6}{z},XMMWORD PTR [rax+rax*4]
+cs vpmovsxwq zmm4{k6}{z},BYTE PTR [rax+rax*4]
+cs vpmovsxwq zmm4{k6}{z},WORD PTR [rax+rax*4]
+cs vpmovsxwq zmm4{k6}{z},DWORD PTR [rax+rax*4]
+cs vpmovsxwq zmm4{k6}{z},QWORD PTR [rax+rax*4]
+cs vpmovsxwq zmm4{k6}{z},[rax+rax*4]
+vpmovsxwq zmm13{k1},XMMWORD PTR [rdx+rbx*1+0x6f0]
 vpmovsqw xmm1,xmm0
 vpmovsqw DWORD PTR [r11-0xc4]{k5},xmm3
 vpmovsqw BYTE PTR [r11-0xc4]{k5},xmm3
@@ -16317,14 +16346,14 @@ vpmovsqw WORD PTR [r9+r13*4],ymm5
 vpmovsqw DWORD PTR [r9+r13*4],ymm5
 vpmovsqw [r9+r13*4],ymm5
 cs vpmovsqw QWORD PTR [rip+0x400da19a]{k6},ymm7
-vpmovsqw xmm7{k5}{z},zmm4
-vpmovsqw XMMWORD PTR [r12+r8*2+0x120],zmm2
-vpmovsqw BYTE PTR [r12+r8*2+0x120],zmm2
-vpmovsqw WORD PTR [r12+r8*2+0x120],zmm2
-vpmovsqw DWORD PTR [r12+r8*2+0x120],zmm2
-vpmovsqw QWORD PTR [r12+r8*2+0x120],zmm2
-vpmovsqw [r12+r8*2+0x120],zmm2
-vpmovsqw XMMWORD PTR [rdx+0x2f0]{k3},zmm4
+vpmovsqw XMMWORD PTR [rsp+rbx*8],zmm0
+vpmovsqw BYTE PTR [rsp+rbx*8],zmm0
+vpmovsqw WORD PTR [rsp+rbx*8],zmm0
+vpmovsqw DWORD PTR [rsp+rbx*8],zmm0
+vpmovsqw QWORD PTR [rsp+rbx*8],zmm0
+vpmovsqw [rsp+rbx*8],zmm0
+vpmovsqw xmm8{k7}{z},zmm21
+vpmovsqw XMMWORD PTR [r9]{k6},zmm22
 pmovsxdq xmm5,xmm0
 es pmovsxdq xmm7,QWORD PTR [r8]
 es pmovsxdq xmm7,BYTE PTR [r8]
@@ -16362,14 +16391,14 @@ vpmovsxdq xmm5{k5},QWORD PTR [rdx+rbp*1]
 {evex} vpmovsxdq ymm1,xmm6
 vpmovsxdq ymm1{k2},XMMWORD PTR [r9+r10*2-0x140]
 vpmovsxdq ymm6{k1}{z},XMMWORD PTR [rax+0x547daf7b]
-vpmovsxdq zmm6{k5},ymm1
-es vpmovsxdq zmm24,YMMWORD PTR [r8]
-es vpmovsxdq zmm24,BYTE PTR [r8]
-es vpmovsxdq zmm24,WORD PTR [r8]
-es vpmovsxdq zmm24,DWORD PTR [r8]
-es vpmovsxdq zmm24,QWORD PTR [r8]
-es vpmovsxdq zmm24,[r8]
-vpmovsxdq zmm6{k2}{z},YMMWORD PTR [rcx-0xe80]
+vpmovsxdq zmm3,ymm3
+vpmovsxdq zmm24{k7}{z},YMMWORD PTR [r8+r15*8+0x6a]
+vpmovsxdq zmm24{k7}{z},BYTE PTR [r8+r15*8+0x6a]
+vpmovsxdq zmm24{k7}{z},WORD PTR [r8+r15*8+0x6a]
+vpmovsxdq zmm24{k7}{z},DWORD PTR [r8+r15*8+0x6a]
+vpmovsxdq zmm24{k7}{z},QWORD PTR [r8+r15*8+0x6a]
+vpmovsxdq zmm24{k7}{z},[r8+r15*8+0x6a]
+vpmovsxdq zmm0{k2},YMMWORD PTR [rcx+0x7a0]
 vpmovsqd xmm2,xmm3
 cs vpmovsqd QWORD PTR [r15+0x3d0]{k3},xmm24
 cs vpmovsqd BYTE PTR [r15+0x3d0]{k3},xmm24
@@ -16393,22 +16422,22 @@ ss vpmovsqd DWORD PTR [rdx+r11*8]{k2},zmm2
 ss vpmovsqd QWORD PTR [rdx+r11*8]{k2},zmm2
 ss vpmovsqd [rdx+r11*8]{k2},zmm2
 vpmovsqd YMMWORD PTR [rsp+rdx*8-0xd80],zmm5
-vptestmb k3{k6},xmm1,xmm1
-es vptestmb k4,xmm28,XMMWORD PTR [rsp+rdi*8+0x760]
-es vptestmb k4,xmm28,BYTE PTR [rsp+rdi*8+0x760]
-es vptestmb k4,xmm28,WORD PTR [rsp+rdi*8+0x760]
-es vptestmb k4,xmm28,DWORD PTR [rsp+rdi*8+0x760]
-es vptestmb k4,xmm28,QWORD PTR [rsp+rdi*8+0x760]
-es vptestmb k4,xmm28,[rsp+rdi*8+0x760]
 vptestmb k4,xmm7,XMMWORD PTR [rip+0x5b922402]
-vptestmb k3{k5},ymm3,ymm6
-vptestmb k0,ymm20,YMMWORD PTR [r11+0xc0]
-vptestmb k0,ymm20,BYTE PTR [r11+0xc0]
-vptestmb k0,ymm20,WORD PTR [r11+0xc0]
-vptestmb k0,ymm20,DWORD PTR [r11+0xc0]
-vptestmb k0,ymm20,QWORD PTR [r11+0xc0]
-vptestmb k0,ymm20,[r11+0xc0]
-vptestmb k2{k4},ymm5,YMMWORD PTR [rbx]
+vptestmb k4,xmm7,BYTE PTR [rip+0x5b922402]
+vptestmb k4,xmm7,WORD PTR [rip+0x5b922402]
+vptestmb k4,xmm7,DWORD PTR [rip+0x5b922402]
+vptestmb k4,xmm7,QWORD PTR [rip+0x5b922402]
+vptestmb k4,xmm7,[rip+0x5b922402]
+vptestmb k0{k2},xmm17,xmm25
+cs vptestmb k5{k5},xmm19,XMMWORD PTR [rbp+r14*4-0xb29b7ae]
+vptestmb k4,ymm2,ymm6
+vptestmb k0{k2},ymm27,YMMWORD PTR [rcx+r15*2]
+vptestmb k0{k2},ymm27,BYTE PTR [rcx+r15*2]
+vptestmb k0{k2},ymm27,WORD PTR [rcx+r15*2]
+vptestmb k0{k2},ymm27,DWORD PTR [rcx+r15*2]
+vptestmb k0{k2},ymm27,QWORD PTR [rcx+r15*2]
+vptestmb k0{k2},ymm27,[rcx+r15*2]
+vptestmb k5,ymm2,YMMWORD PTR [rsi]
 vptestmb k1,zmm1,zmm6
 vptestmb k4{k3},zmm20,ZMMWORD PTR [rcx+0x980]
 vptestmb k4{k3},zmm20,BYTE PTR [rcx+0x980]
@@ -16422,14 +16451,19 @@ vptestmb k3,zmm0,WORD PTR gs:[rsi+rsi*1]
 vptestmb k3,zmm0,DWORD PTR gs:[rsi+rsi*1]
 vptestmb k3,zmm0,QWORD PTR gs:[rsi+rsi*1]
 vptestmb k3,zmm0,gs:[rsi+rsi*1]
-vptestmw k3{k5},xmm6,xmm5
-vptestmw k2,xmm6,XMMWORD PTR [r10+r15*1+0x2c1d4ebb]
-vptestmw k2,xmm6,BYTE PTR [r10+r15*1+0x2c1d4ebb]
-vptestmw k2,xmm6,WORD PTR [r10+r15*1+0x2c1d4ebb]
-vptestmw k2,xmm6,DWORD PTR [r10+r15*1+0x2c1d4ebb]
-vptestmw k2,xmm6,QWORD PTR [r10+r15*1+0x2c1d4ebb]
-vptestmw k2,xmm6,[r10+r15*1+0x2c1d4ebb]
-cs vptestmw k5{k5},xmm6,XMMWORD PTR [rbp+0x1fa68dd1]
+vptestmw k2,xmm3,XMMWORD PTR [rbp-0x6fec32a]
+vptestmw k2,xmm3,BYTE PTR [rbp-0x6fec32a]
+vptestmw k2,xmm3,WORD PTR [rbp-0x6fec32a]
+vptestmw k2,xmm3,DWORD PTR [rbp-0x6fec32a]
+vptestmw k2,xmm3,QWORD PTR [rbp-0x6fec32a]
+vptestmw k2,xmm3,[rbp-0x6fec32a]
+vptestmw k0{k5},xmm4,xmm20
+vptestmw k3{k1},xmm28,XMMWORD PTR gs:[r9+0x5c7fc908]
+vptestmw k3{k1},xmm28,BYTE PTR gs:[r9+0x5c7fc908]
+vptestmw k3{k1},xmm28,WORD PTR gs:[r9+0x5c7fc908]
+vptestmw k3{k1},xmm28,DWORD PTR gs:[r9+0x5c7fc908]
+vptestmw k3{k1},xmm28,QWORD PTR gs:[r9+0x5c7fc908]
+vptestmw k3{k1},xmm28,gs:[r9+0x5c7fc908]
 vptestmw k7,ymm0,ymm0
 vptestmw k4,ymm5,YMMWORD PTR gs:[r14*1-0x59d42b98]
 vptestmw k4,ymm5,BYTE PTR gs:[r14*1-0x59d42b98]
@@ -16443,22 +16477,22 @@ vptestmw k1{k2},ymm2,WORD PTR [rax]
 vptestmw k1{k2},ymm2,DWORD PTR [rax]
 vptestmw k1{k2},ymm2,QWORD PTR [rax]
 vptestmw k1{k2},ymm2,[rax]
-vptestmw k2{k7},zmm2,zmm3
-vptestmw k2,zmm24,ZMMWORD PTR [r11+rdx*1]
-vptestmw k2,zmm24,BYTE PTR [r11+rdx*1]
-vptestmw k2,zmm24,WORD PTR [r11+rdx*1]
-vptestmw k2,zmm24,DWORD PTR [r11+rdx*1]
-vptestmw k2,zmm24,QWORD PTR [r11+rdx*1]
-vptestmw k2,zmm24,[r11+rdx*1]
-ds vptestmw k2{k7},zmm2,ZMMWORD PTR [rax]
-vptestnmb k0{k7},xmm0,xmm1
+vptestmw k5,zmm2,ZMMWORD PTR [rsi-0x20]
+vptestmw k5,zmm2,BYTE PTR [rsi-0x20]
+vptestmw k5,zmm2,WORD PTR [rsi-0x20]
+vptestmw k5,zmm2,DWORD PTR [rsi-0x20]
+vptestmw k5,zmm2,QWORD PTR [rsi-0x20]
+vptestmw k5,zmm2,[rsi-0x20]
+vptestmw k2{k3},zmm16,zmm29
+vptestmw k6{k3},zmm19,ZMMWORD PTR [rcx+rdx*8+0x214003d9]
+vptestnmb k2,xmm7,XMMWORD PTR [rcx-0x5c0]
+vptestnmb k2,xmm7,BYTE PTR [rcx-0x5c0]
+vptestnmb k2,xmm7,WORD PTR [rcx-0x5c0]
+vptestnmb k2,xmm7,DWORD PTR [rcx-0x5c0]
+vptestnmb k2,xmm7,QWORD PTR [rcx-0x5c0]
+vptestnmb k2,xmm7,[rcx-0x5c0]
+vptestnmb k3{k3},xmm0,xmm22
 vptestnmb k0{k6},xmm31,XMMWORD PTR [rbx+r10*1-0x780]
-vptestnmb k0{k6},xmm31,BYTE PTR [rbx+r10*1-0x780]
-vptestnmb k0{k6},xmm31,WORD PTR [rbx+r10*1-0x780]
-vptestnmb k0{k6},xmm31,DWORD PTR [rbx+r10*1-0x780]
-vptestnmb k0{k6},xmm31,QWORD PTR [rbx+r10*1-0x780]
-vptestnmb k0{k6},xmm31,[rbx+r10*1-0x780]
-ds vptestnmb k0,xmm0,XMMWORD PTR [rdx+rbp*8]
 vptestnmb k3,ymm1,ymm4
 es vptestnmb k5,ymm8,YMMWORD PTR [rip+0xffffffffedd6cd8f]
 es vptestnmb k5,ymm8,BYTE PTR [rip+0xffffffffedd6cd8f]
@@ -16467,14 +16501,14 @@ es vptestnmb k5,ymm8,DWORD PTR [rip+0xffffffffedd6cd8f]
 es vptestnmb k5,ymm8,QWORD PTR [rip+0xffffffffedd6cd8f]
 es vptestnmb k5,ymm8,[rip+0xffffffffedd6cd8f]
 vptestnmb k6{k6},ymm1,YMMWORD PTR [rdx+rax*1]
-vptestnmb k0{k2},zmm7,zmm0
-vptestnmb k4,zmm8,ZMMWORD PTR [r9]
-vptestnmb k4,zmm8,BYTE PTR [r9]
-vptestnmb k4,zmm8,WORD PTR [r9]
-vptestnmb k4,zmm8,DWORD PTR [r9]
-vptestnmb k4,zmm8,QWORD PTR [r9]
-vptestnmb k4,zmm8,[r9]
-vptestnmb k1{k6},zmm1,ZMMWORD PTR [rbx+0x1300]
+vptestnmb k5,zmm7,ZMMWORD PTR [rip+0xffffffffffffffc7]
+vptestnmb k5,zmm7,BYTE PTR [rip+0xffffffffffffffc7]
+vptestnmb k5,zmm7,WORD PTR [rip+0xffffffffffffffc7]
+vptestnmb k5,zmm7,DWORD PTR [rip+0xffffffffffffffc7]
+vptestnmb k5,zmm7,QWORD PTR [rip+0xffffffffffffffc7]
+vptestnmb k5,zmm7,[rip+0xffffffffffffffc7]
+vptestnmb k0{k6},zmm28,zmm14
+vptestnmb k6,zmm7,zmm7
 vptestnmw k3,xmm5,xmm5
 vptestnmw k7{k1},xmm18,XMMWORD PTR [r11]
 vptestnmw k7{k1},xmm18,BYTE PTR [r11]
@@ -16504,13 +16538,18 @@ vptestnmw k1{k3},zmm21,DWORD PTR [rax]
 vptestnmw k1{k3},zmm21,QWORD PTR [rax]
 vptestnmw k1{k3},zmm21,[rax]
 vptestnmw k0,zmm6,ZMMWORD PTR [rbx+riz*8]
-vptestmd k0{k4},xmm6,xmm5
+vptestmd k2,xmm3,xmm4
 ds vptestmd k6,xmm27,DWORD BCST [r9+r15*4]
 ds vptestmd k6,xmm27,DWORD BCST BYTE PTR [r9+r15*4]
 ds vptestmd k6,xmm27,DWORD BCST WORD PTR [r9+r15*4]
 ds vptestmd k6,xmm27,DWORD BCST DWORD PTR [r9+r15*4]
 ds vptestmd k6,xmm27,DWORD BCST QWORD PTR [r9+r15*4]
-vptestmd k1{k3},xmm0,DWORD BCST [rdx]
+vptestmd k1{k6},xmm2,XMMWORD PTR [rdi+0x720]
+vptestmd k1{k6},xmm2,BYTE PTR [rdi+0x720]
+vptestmd k1{k6},xmm2,WORD PTR [rdi+0x720]
+vptestmd k1{k6},xmm2,DWORD PTR [rdi+0x720]
+vptestmd k1{k6},xmm2,QWORD PTR [rdi+0x720]
+vptestmd k1{k6},xmm2,[rdi+0x720]
 vptestmd k6,ymm4,ymm0
 ds vptestmd k2{k7},ymm4,YMMWORD PTR [r13+rax*4-0x20]
 ds vptestmd k2{k7},ymm4,BYTE PTR [r13+rax*4-0x20]
@@ -16519,14 +16558,14 @@ ds vptestmd k2{k7},ymm4,DWORD PTR [r13+rax*4-0x20]
 ds vptestmd k2{k7},ymm4,QWORD PTR [r13+rax*4-0x20]
 ds vptestmd k2{k7},ymm4,[r13+rax*4-0x20]
 vptestmd k4{k2},ymm2,DWORD BCST [rax]
+vptestmd k3,zmm4,ZMMWORD PTR [r13-0x56]
+vptestmd k3,zmm4,BYTE PTR [r13-0x56]
+vptestmd k3,zmm4,WORD PTR [r13-0x56]
+vptestmd k3,zmm4,DWORD PTR [r13-0x56]
+vptestmd k3,zmm4,QWORD PTR [r13-0x56]
+vptestmd k3,zmm4,[r13-0x56]
 vptestmd k2{k7},zmm6,zmm3
-vptestmd k3,zmm21,ZMMWORD PTR fs:[r11+r15*8]
-vptestmd k3,zmm21,BYTE PTR fs:[r11+r15*8]
-vptestmd k3,zmm21,WORD PTR fs:[r11+r15*8]
-vptestmd k3,zmm21,DWORD PTR fs:[r11+r15*8]
-vptestmd k3,zmm21,QWORD PTR fs:[r11+r15*8]
-vptestmd k3,zmm21,fs:[r11+r15*8]
-vptestmd k5,zmm5,DWORD BCST [rdx+rbp*2+0xc]
+ds vptestmd k7,zmm4,DWORD BCST [rax]
 vptestmq k4,xmm3,xmm4
 vptestmq k1,xmm14,QWORD BCST [rdx+r8*8]
 vptestmq k1,xmm14,QWORD BCST BYTE PTR [rdx+r8*8]
@@ -16539,17 +16578,22 @@ vptestmq k6{k6},xmm5,WORD PTR [rsp+rax*8-0x270]
 vptestmq k6{k6},xmm5,DWORD PTR [rsp+rax*8-0x270]
 vptestmq k6{k6},xmm5,QWORD PTR [rsp+rax*8-0x270]
 vptestmq k6{k6},xmm5,[rsp+rax*8-0x270]
-vptestmq k0{k4},ymm4,ymm1
-vptestmq k0,ymm19,QWORD BCST [r14+rax*2-0x3a8]
-cs vptestmq k6{k7},ymm3,QWORD BCST [rsi+rbp*8]
-vptestmq k0{k4},zmm4,zmm1
-vptestmq k6,zmm7,QWORD BCST [r15]
-ss vptestmq k5{k2},zmm5,ZMMWORD PTR [rdx-0x33462404]
-ss vptestmq k5{k2},zmm5,BYTE PTR [rdx-0x33462404]
-ss vptestmq k5{k2},zmm5,WORD PTR [rdx-0x33462404]
-ss vptestmq k5{k2},zmm5,DWORD PTR [rdx-0x33462404]
-ss vptestmq k5{k2},zmm5,QWORD PTR [rdx-0x33462404]
-ss vptestmq k5{k2},zmm5,[rdx-0x33462404]
+vptestmq k3,ymm7,ymm4
+vptestmq k7{k6},ymm26,YMMWORD PTR fs:[rax+r11*2-0x3821fb11]
+vptestmq k7{k6},ymm26,BYTE PTR fs:[rax+r11*2-0x3821fb11]
+vptestmq k7{k6},ymm26,WORD PTR fs:[rax+r11*2-0x3821fb11]
+vptestmq k7{k6},ymm26,DWORD PTR fs:[rax+r11*2-0x3821fb11]
+vptestmq k7{k6},ymm26,QWORD PTR fs:[rax+r11*2-0x3821fb11]
+vptestmq k7{k6},ymm26,fs:[rax+r11*2-0x3821fb11]
+vptestmq k5{k5},ymm0,QWORD BCST [rbx+0xbc60c42]
+vptestmq k1,zmm4,ZMMWORD PTR [rcx-0x1680]
+vptestmq k1,zmm4,BYTE PTR [rcx-0x1680]
+vptestmq k1,zmm4,WORD PTR [rcx-0x1680]
+vptestmq k1,zmm4,DWORD PTR [rcx-0x1680]
+vptestmq k1,zmm4,QWORD PTR [rcx-0x1680]
+vptestmq k1,zmm4,[rcx-0x1680]
+vptestmq k3{k5},zmm19,zmm10
+vptestmq k0{k6},zmm29,ZMMWORD PTR [rbx+r15*2-0x11a6acb9]
 vptestnmd k7,xmm5,xmm3
 vptestnmd k7{k3},xmm7,XMMWORD PTR [r9+r13*2-0x5e0]
 vptestnmd k7{k3},xmm7,BYTE PTR [r9+r13*2-0x5e0]
@@ -16562,7 +16606,7 @@ vptestnmd k7,xmm7,DWORD BCST BYTE PTR [rdi]
 vptestnmd k7,xmm7,DWORD BCST WORD PTR [rdi]
 vptestnmd k7,xmm7,DWORD BCST DWORD PTR [rdi]
 vptestnmd k7,xmm7,DWORD BCST QWORD PTR [rdi]
-vptestnmd k1{k6},ymm5,ymm6
+vptestnmd k1,ymm0,ymm5
 cs vptestnmd k6{k3},ymm14,YMMWORD PTR [rbx+rcx*8-0x3c0]
 cs vptestnmd k6{k3},ymm14,BYTE PTR [rbx+rcx*8-0x3c0]
 cs vptestnmd k6{k3},ymm14,WORD PTR [rbx+rcx*8-0x3c0]
@@ -16590,17 +16634,22 @@ vptestnmq k7{k4},xmm5,WORD PTR [rcx+rbp*4]
 vptestnmq k7{k4},xmm5,DWORD PTR [rcx+rbp*4]
 vptestnmq k7{k4},xmm5,QWORD PTR [rcx+rbp*4]
 vptestnmq k7{k4},xmm5,[rcx+rbp*4]
-vptestnmq k5{k5},ymm2,ymm6
-vptestnmq k3,ymm0,QWORD BCST [rbx+r15*2]
-vptestnmq k1{k3},ymm7,YMMWORD PTR [rdi-0xfe0]
-vptestnmq k1{k3},ymm7,BYTE PTR [rdi-0xfe0]
-vptestnmq k1{k3},ymm7,WORD PTR [rdi-0xfe0]
-vptestnmq k1{k3},ymm7,DWORD PTR [rdi-0xfe0]
-vptestnmq k1{k3},ymm7,QWORD PTR [rdi-0xfe0]
-vptestnmq k1{k3},ymm7,[rdi-0xfe0]
-vptestnmq k4{k6},zmm2,zmm6
+vptestnmq k7,ymm3,YMMWORD PTR [rsi+rsi*4]
+vptestnmq k7,ymm3,BYTE PTR [rsi+rsi*4]
+vptestnmq k7,ymm3,WORD PTR [rsi+rsi*4]
+vptestnmq k7,ymm3,DWORD PTR [rsi+rsi*4]
+vptestnmq k7,ymm3,QWORD PTR [rsi+rsi*4]
+vptestnmq k7,ymm3,[rsi+rsi*4]
+vptestnmq k4{k5},ymm1,ymm28
+vptestnmq k3,ymm8,QWORD BCST [rdi]
+vptestnmq k2,zmm4,zmm1
 ss vptestnmq k6{k7},zmm21,QWORD BCST [rax+r9*8]
-vptestnmq k3,zmm2,QWORD BCST [rip+0x0]
+vptestnmq k3{k1},zmm0,ZMMWORD PTR [rax+0x6f7523c6]
+vptestnmq k3{k1},zmm0,BYTE PTR [rax+0x6f7523c6]
+vptestnmq k3{k1},zmm0,WORD PTR [rax+0x6f7523c6]
+vptestnmq k3{k1},zmm0,DWORD PTR [rax+0x6f7523c6]
+vptestnmq k3{k1},zmm0,QWORD PTR [rax+0x6f7523c6]
+vptestnmq k3{k1},zmm0,[rax+0x6f7523c6]
 pmuldq xmm1,xmm6
 pmuldq xmm15,XMMWORD PTR [esi+r14d*4]
 pmuldq xmm15,BYTE PTR [esi+r14d*4]
@@ -16630,23 +16679,19 @@ vpmuldq ymm9,ymm0,DWORD PTR [r13+r9*2+0x107d50dc]
 vpmuldq ymm9,ymm0,QWORD PTR [r13+r9*2+0x107d50dc]
 vpmuldq ymm9,ymm0,[r13+r9*2+0x107d50dc]
 vpmuldq ymm6,ymm4,YMMWORD PTR [rdi]
-vpmuldq xmm1{k3},xmm3,xmm2
-cs vpmuldq xmm25{k1}{z},xmm14,XMMWORD PTR [r11-0x71df398]
-vpmuldq xmm7{k7}{z},xmm4,QWORD BCST [rsi+rcx*1+0x44709f70]
-vpmuldq xmm7{k7}{z},xmm4,QWORD BCST BYTE PTR [rsi+rcx*1+0x44709f70]
-vpmuldq xmm7{k7}{z},xmm4,QWORD BCST WORD PTR [rsi+rcx*1+0x44709f70]
-vpmuldq xmm7{k7}{z},xmm4,QWORD BCST DWORD PTR [rsi+rcx*1+0x44709f70]
-vpmuldq xmm7{k7}{z},xmm4,QWORD BCST QWORD PTR [rsi+rcx*1+0x44709f70]
-vpmuldq ymm7{k7},ymm3,ymm6
+vpmuldq xmm4,xmm9,xmm22
+ds vpmuldq xmm4,xmm1,QWORD BCST [rax+rdx*2-0x2f]
+ds vpmuldq xmm4,xmm1,QWORD BCST BYTE PTR [rax+rdx*2-0x2f]
+ds vpmuldq xmm4,xmm1,QWORD BCST WORD PTR [rax+rdx*2-0x2f]
+ds vpmuldq xmm4,xmm1,QWORD BCST DWORD PTR [rax+rdx*2-0x2f]
+ds vpmuldq xmm4,xmm1,QWORD BCST QWORD PTR [rax+rdx*2-0x2f]
+vpmuldq xmm27{k5},xmm12,XMMWORD PTR [rbx]
+{evex} vpmuldq ymm0,ymm5,YMMWORD PTR [rip+0xffffffffcc9c3c57]
+vpmuldq ymm4{k4}{z},ymm9,ymm20
 vpmuldq ymm10{k6}{z},ymm12,YMMWORD PTR [r8+0x620]
-es {evex} vpmuldq ymm0,ymm4,YMMWORD PTR [rip+0x2f07f5ec]
-vpmuldq zmm2{k4}{z},zmm3,zmm6
-vpmuldq zmm11{k1}{z},zmm31,QWORD BCST gs:[r8+0x26b2fbf2]
-vpmuldq zmm11{k1}{z},zmm31,QWORD BCST BYTE PTR gs:[r8+0x26b2fbf2]
-vpmuldq zmm11{k1}{z},zmm31,QWORD BCST WORD PTR gs:[r8+0x26b2fbf2]
-vpmuldq zmm11{k1}{z},zmm31,QWORD BCST DWORD PTR gs:[r8+0x26b2fbf2]
-vpmuldq zmm11{k1}{z},zmm31,QWORD BCST QWORD PTR gs:[r8+0x26b2fbf2]
-vpmuldq zmm0,zmm3,QWORD BCST [rdi]
+vpmuldq zmm28,zmm22,zmm5
+es vpmuldq zmm3{k1},zmm4,QWORD BCST [rax+rdi*4+0x30]
+vpmuldq zmm13,zmm10,QWORD BCST [r13+0x52f1eb6c]
 vpmovm2b xmm0,k7
 vpmovm2b ymm0,k6
 vpmovm2b ymm14,k5
@@ -16725,13 +16770,13 @@ vpmovw2m k7,ymm4
 vpmovw2m k7,ymm14
 vpmovw2m k5,zmm0
 vpmovw2m k0,zmm24
-es movntdqa xmm4,XMMWORD PTR [rax]
-es movntdqa xmm4,BYTE PTR [rax]
-es movntdqa xmm4,WORD PTR [rax]
-es movntdqa xmm4,DWORD PTR [rax]
-es movntdqa xmm4,QWORD PTR [rax]
-es movntdqa xmm4,[rax]
 movntdqa xmm5,XMMWORD PTR [r11+r15*1+0x22]
+movntdqa xmm5,BYTE PTR [r11+r15*1+0x22]
+movntdqa xmm5,WORD PTR [r11+r15*1+0x22]
+movntdqa xmm5,DWORD PTR [r11+r15*1+0x22]
+movntdqa xmm5,QWORD PTR [r11+r15*1+0x22]
+movntdqa xmm5,[r11+r15*1+0x22]
+es movntdqa xmm4,XMMWORD PTR [rax]
 movntdqa xmm3,XMMWORD PTR [rbp+rdi*8+0x5f]
 vmovntdqa xmm3,XMMWORD PTR [rcx+0x45]
 vmovntdqa xmm3,BYTE PTR [rcx+0x45]
@@ -16805,20 +16850,21 @@ cs vpackusdw ymm12,ymm7,DWORD PTR [rsp+r15*1]
 cs vpackusdw ymm12,ymm7,QWORD PTR [rsp+r15*1]
 cs vpackusdw ymm12,ymm7,[rsp+r15*1]
 vpackusdw ymm4,ymm3,YMMWORD PTR [rcx]
-vpackusdw xmm7{k7}{z},xmm6,xmm7
+{evex} vpackusdw xmm7,xmm7,xmm2
 ss vpackusdw xmm20,xmm13,DWORD BCST [rdi+r8*1+0x40]
 ss vpackusdw xmm20,xmm13,DWORD BCST BYTE PTR [rdi+r8*1+0x40]
 ss vpackusdw xmm20,xmm13,DWORD BCST WORD PTR [rdi+r8*1+0x40]
 ss vpackusdw xmm20,xmm13,DWORD BCST DWORD PTR [rdi+r8*1+0x40]
 ss vpackusdw xmm20,xmm13,DWORD BCST QWORD PTR [rdi+r8*1+0x40]
-{evex} vpackusdw xmm5,xmm0,XMMWORD PTR [rsi+0x17]
-vpackusdw ymm0{k7},ymm6,ymm0
-vpackusdw ymm2{k5},ymm18,DWORD BCST gs:[r8]
-vpackusdw ymm2{k5},ymm18,DWORD BCST BYTE PTR gs:[r8]
-vpackusdw ymm2{k5},ymm18,DWORD BCST WORD PTR gs:[r8]
-vpackusdw ymm2{k5},ymm18,DWORD BCST DWORD PTR gs:[r8]
-vpackusdw ymm2{k5},ymm18,DWORD BCST QWORD PTR gs:[r8]
-vpackusdw ymm3,ymm5,DWORD BCST [rax+rbp*4+0x5dd30b25]
+vpackusdw xmm2{k2}{z},xmm3,XMMWORD PTR [rbp+0x7c]
+vpackusdw ymm10,ymm21,ymm2
+vpackusdw ymm6{k3},ymm4,YMMWORD PTR fs:[riz*8+0x1a94001]
+vpackusdw ymm6{k3},ymm4,BYTE PTR fs:[riz*8+0x1a94001]
+vpackusdw ymm6{k3},ymm4,WORD PTR fs:[riz*8+0x1a94001]
+vpackusdw ymm6{k3},ymm4,DWORD PTR fs:[riz*8+0x1a94001]
+vpackusdw ymm6{k3},ymm4,QWORD PTR fs:[riz*8+0x1a94001]
+vpackusdw ymm6{k3},ymm4,fs:[riz*8+0x1a94001]
+vpackusdw ymm29,ymm9,DWORD BCST [rsi-0x10]
 vpackusdw zmm2,zmm2,zmm5
 cs vpackusdw zmm9,zmm12,DWORD BCST [rax+r11*2]
 vpackusdw zmm2{k2}{z},zmm1,ZMMWORD PTR [rbx]
@@ -16843,13 +16889,18 @@ vmaskmovps ymm6,ymm4,QWORD PTR [rbp+0x12]
 vmaskmovps ymm6,ymm4,[rbp+0x12]
 cs vmaskmovps ymm1,ymm10,YMMWORD PTR [r14+0x78ab666]
 vmaskmovps ymm11,ymm11,YMMWORD PTR [rdi+r14*8+0x251efd5a]
+vscalefps xmm30,xmm27,XMMWORD PTR [rip+0xffffffffa74cdc23]
+vscalefps xmm30,xmm27,BYTE PTR [rip+0xffffffffa74cdc23]
+vscalefps xmm30,xmm27,WORD PTR [rip+0xffffffffa74cdc23]
+vscalefps xmm30,xmm27,DWORD PTR [rip+0xffffffffa74cdc23]
+vscalefps xmm30,xmm27,QWORD PTR [rip+0xffffffffa74cdc23]
+vscalefps xmm30,xmm27,[rip+0xffffffffa74cdc23]
 vscalefps xmm0{k1},xmm6,xmm4
-ds vscalefps xmm12{k6}{z},xmm19,DWORD BCST [r9+r14*1]
-ds vscalefps xmm12{k6}{z},xmm19,DWORD BCST BYTE PTR [r9+r14*1]
-ds vscalefps xmm12{k6}{z},xmm19,DWORD BCST WORD PTR [r9+r14*1]
-ds vscalefps xmm12{k6}{z},xmm19,DWORD BCST DWORD PTR [r9+r14*1]
-ds vscalefps xmm12{k6}{z},xmm19,DWORD BCST QWORD PTR [r9+r14*1]
 vscalefps xmm7,xmm4,DWORD BCST [rbp+0x60]
+vscalefps xmm7,xmm4,DWORD BCST BYTE PTR [rbp+0x60]
+vscalefps xmm7,xmm4,DWORD BCST WORD PTR [rbp+0x60]
+vscalefps xmm7,xmm4,DWORD BCST DWORD PTR [rbp+0x60]
+vscalefps xmm7,xmm4,DWORD BCST QWORD PTR [rbp+0x60]
 vscalefps ymm0,ymm4,ymm7
 vscalefps ymm18{k1}{z},ymm13,DWORD BCST [r8+r14*4]
 vscalefps ymm6{k2},ymm7,YMMWORD PTR [rbx+0x4b0e11af]
@@ -16858,14 +16909,13 @@ vscalefps ymm6{k2},ymm7,WORD PTR [rbx+0x4b0e11af]
 vscalefps ymm6{k2},ymm7,DWORD PTR [rbx+0x4b0e11af]
 vscalefps ymm6{k2},ymm7,QWORD PTR [rbx+0x4b0e11af]
 vscalefps ymm6{k2},ymm7,[rbx+0x4b0e11af]
-vscalefps zmm1{k1},zmm2,zmm2{ru-sae}
-vscalefps zmm0,zmm27,ZMMWORD PTR gs:[r8+0x7ceb71bd]
-vscalefps zmm0,zmm27,BYTE PTR gs:[r8+0x7ceb71bd]
-vscalefps zmm0,zmm27,WORD PTR gs:[r8+0x7ceb71bd]
-vscalefps zmm0,zmm27,DWORD PTR gs:[r8+0x7ceb71bd]
-vscalefps zmm0,zmm27,QWORD PTR gs:[r8+0x7ceb71bd]
-vscalefps zmm0,zmm27,gs:[r8+0x7ceb71bd]
-vscalefps zmm5{k3}{z},zmm3,DWORD BCST [rsi*4-0x21782bac]
+vscalefps zmm7,zmm6,zmm0
+vscalefps zmm9{k3}{z},zmm18,DWORD BCST [rcx+r11*1]
+vscalefps zmm2{k3},zmm2,DWORD BCST fs:[rbp-0xb]
+vscalefps zmm2{k3},zmm2,DWORD BCST BYTE PTR fs:[rbp-0xb]
+vscalefps zmm2{k3},zmm2,DWORD BCST WORD PTR fs:[rbp-0xb]
+vscalefps zmm2{k3},zmm2,DWORD BCST DWORD PTR fs:[rbp-0xb]
+vscalefps zmm2{k3},zmm2,DWORD BCST QWORD PTR fs:[rbp-0xb]
 vscalefpd xmm2,xmm3,xmm0
 vscalefpd xmm15,xmm11,QWORD BCST fs:[r10+r13*4-0x3e0]
 vscalefpd xmm15,xmm11,QWORD BCST BYTE PTR fs:[r10+r13*4-0x3e0]
@@ -16885,14 +16935,14 @@ es vscalefpd ymm24{k7}{z},ymm4,DWORD PTR [rax+r13*4+0xe12ee66]
 es vscalefpd ymm24{k7}{z},ymm4,QWORD PTR [rax+r13*4+0xe12ee66]
 es vscalefpd ymm24{k7}{z},ymm4,[rax+r13*4+0xe12ee66]
 vscalefpd ymm7{k2},ymm1,QWORD BCST [rip+0xffffffffe86d6279]
+vscalefpd zmm28,zmm4,ZMMWORD PTR [r10*8+0x286ac305]
+vscalefpd zmm28,zmm4,BYTE PTR [r10*8+0x286ac305]
+vscalefpd zmm28,zmm4,WORD PTR [r10*8+0x286ac305]
+vscalefpd zmm28,zmm4,DWORD PTR [r10*8+0x286ac305]
+vscalefpd zmm28,zmm4,QWORD PTR [r10*8+0x286ac305]
+vscalefpd zmm28,zmm4,[r10*8+0x286ac305]
 vscalefpd zmm3{k1},zmm3,zmm6
-vscalefpd zmm1,zmm30,ZMMWORD PTR fs:[rdi]
-vscalefpd zmm1,zmm30,BYTE PTR fs:[rdi]
-vscalefpd zmm1,zmm30,WORD PTR fs:[rdi]
-vscalefpd zmm1,zmm30,DWORD PTR fs:[rdi]
-vscalefpd zmm1,zmm30,QWORD PTR fs:[rdi]
-vscalefpd zmm1,zmm30,fs:[rdi]
-vscalefpd zmm4{k2}{z},zmm7,QWORD BCST [rdx+rsi*2]
+cs vscalefpd zmm2{k5},zmm2,QWORD BCST [rbx]
 vmaskmovpd xmm2,xmm4,XMMWORD PTR [rdx]
 vmaskmovpd xmm2,xmm4,BYTE PTR [rdx]
 vmaskmovpd xmm2,xmm4,WORD PTR [rdx]
@@ -16901,13 +16951,13 @@ vmaskmovpd xmm2,xmm4,QWORD PTR [rdx]
 vmaskmovpd xmm2,xmm4,[rdx]
 ds vmaskmovpd xmm15,xmm7,XMMWORD PTR [r9+0x6a]
 vmaskmovpd xmm5,xmm0,XMMWORD PTR [rdi+r9*8+0x2b]
-ss vmaskmovpd ymm2,ymm0,YMMWORD PTR [rax]
-ss vmaskmovpd ymm2,ymm0,BYTE PTR [rax]
-ss vmaskmovpd ymm2,ymm0,WORD PTR [rax]
-ss vmaskmovpd ymm2,ymm0,DWORD PTR [rax]
-ss vmaskmovpd ymm2,ymm0,QWORD PTR [rax]
-ss vmaskmovpd ymm2,ymm0,[rax]
 vmaskmovpd ymm13,ymm4,YMMWORD PTR [rdx+rbx*8]
+vmaskmovpd ymm13,ymm4,BYTE PTR [rdx+rbx*8]
+vmaskmovpd ymm13,ymm4,WORD PTR [rdx+rbx*8]
+vmaskmovpd ymm13,ymm4,DWORD PTR [rdx+rbx*8]
+vmaskmovpd ymm13,ymm4,QWORD PTR [rdx+rbx*8]
+vmaskmovpd ymm13,ymm4,[rdx+rbx*8]
+ss vmaskmovpd ymm2,ymm0,YMMWORD PTR [rax]
 vmaskmovpd ymm4,ymm5,YMMWORD PTR [rbx+rbp*1+0x1f]
 vscalefss xmm1,xmm0,xmm4
 vscalefss xmm28{k3}{z},xmm21,DWORD PTR [rsi*4+0x7a9b3625]
@@ -16920,13 +16970,13 @@ vscalefss xmm0{k1},xmm2,BYTE PTR gs:[rax]
 vscalefss xmm0{k1},xmm2,WORD PTR gs:[rax]
 vscalefss xmm0{k1},xmm2,QWORD PTR gs:[rax]
 vscalefss xmm0{k1},xmm2,gs:[rax]
+vscalefsd xmm18,xmm1,QWORD PTR [r15]
+vscalefsd xmm18,xmm1,BYTE PTR [r15]
+vscalefsd xmm18,xmm1,WORD PTR [r15]
+vscalefsd xmm18,xmm1,DWORD PTR [r15]
+vscalefsd xmm18,xmm1,[r15]
 vscalefsd xmm2,xmm2,xmm3{rn-sae}
-ss vscalefsd xmm17{k3}{z},xmm12,QWORD PTR [rbp+0x180]
-ss vscalefsd xmm17{k3}{z},xmm12,BYTE PTR [rbp+0x180]
-ss vscalefsd xmm17{k3}{z},xmm12,WORD PTR [rbp+0x180]
-ss vscalefsd xmm17{k3}{z},xmm12,DWORD PTR [rbp+0x180]
-ss vscalefsd xmm17{k3}{z},xmm12,[rbp+0x180]
-vscalefsd xmm3{k1},xmm1,QWORD PTR [rsi+rbx*2-0x160]
+ds vscalefsd xmm4{k1},xmm7,QWORD PTR [rsi+rax*4]
 vmaskmovps XMMWORD PTR [rax-0x4b4ac764],xmm6,xmm3
 vmaskmovps BYTE PTR [rax-0x4b4ac764],xmm6,xmm3
 vmaskmovps WORD PTR [rax-0x4b4ac764],xmm6,xmm3
@@ -16986,12 +17036,12 @@ cs vpmovzxbw ymm1,DWORD PTR [r13+0x17d352c0]
 cs vpmovzxbw ymm1,QWORD PTR [r13+0x17d352c0]
 cs vpmovzxbw ymm1,[r13+0x17d352c0]
 vpmovzxbw ymm4,XMMWORD PTR [rip+0xffffffffffffffcd]
-vpmovzxbw xmm2{k4}{z},xmm0
 vpmovzxbw xmm25,QWORD PTR [r10+rsi*2]
+vpmovzxbw xmm2{k4}{z},xmm0
 vpmovzxbw xmm5{k3}{z},QWORD PTR [rsp+rbp*8+0x5f8dbcb8]
-vpmovzxbw ymm0{k7}{z},xmm5
-{evex} vpmovzxbw ymm2,XMMWORD PTR [r8*8+0x1034d7b6]
-vpmovzxbw ymm5{k2}{z},XMMWORD PTR [rdx]
+{evex} vpmovzxbw ymm6,XMMWORD PTR [rsi-0x8]
+vpmovzxbw ymm20{k4}{z},xmm31
+vpmovzxbw ymm29{k4}{z},XMMWORD PTR [rsi]
 vpmovzxbw zmm6,ymm6
 vpmovzxbw zmm12{k5},YMMWORD PTR [r11]
 vpmovzxbw zmm12{k5},BYTE PTR [r11]
@@ -17007,19 +17057,14 @@ vpmovwb WORD PTR [r9*2-0x7a]{k6},xmm1
 vpmovwb DWORD PTR [r9*2-0x7a]{k6},xmm1
 vpmovwb [r9*2-0x7a]{k6},xmm1
 cs vpmovwb QWORD PTR [rbp+0x75ae45ff],xmm6
-vpmovwb xmm4{k3},ymm5
-vpmovwb XMMWORD PTR [rdx*8-0x7c],ymm12
-vpmovwb BYTE PTR [rdx*8-0x7c],ymm12
-vpmovwb WORD PTR [rdx*8-0x7c],ymm12
-vpmovwb DWORD PTR [rdx*8-0x7c],ymm12
-vpmovwb QWORD PTR [rdx*8-0x7c],ymm12
-vpmovwb [rdx*8-0x7c],ymm12
-vpmovwb XMMWORD PTR fs:[rbp-0x499b4acd]{k5},ymm4
-vpmovwb BYTE PTR fs:[rbp-0x499b4acd]{k5},ymm4
-vpmovwb WORD PTR fs:[rbp-0x499b4acd]{k5},ymm4
-vpmovwb DWORD PTR fs:[rbp-0x499b4acd]{k5},ymm4
-vpmovwb QWORD PTR fs:[rbp-0x499b4acd]{k5},ymm4
-vpmovwb fs:[rbp-0x499b4acd]{k5},ymm4
+vpmovwb XMMWORD PTR [rcx-0x3d0],ymm6
+vpmovwb BYTE PTR [rcx-0x3d0],ymm6
+vpmovwb WORD PTR [rcx-0x3d0],ymm6
+vpmovwb DWORD PTR [rcx-0x3d0],ymm6
+vpmovwb QWORD PTR [rcx-0x3d0],ymm6
+vpmovwb [rcx-0x3d0],ymm6
+vpmovwb xmm24{k6},ymm14
+vpmovwb XMMWORD PTR [rsp+rdi*4+0x90ed98b]{k5},ymm21
 vpmovwb ymm0,zmm1
 vpmovwb YMMWORD PTR [r8+r11*8+0xa0]{k5},zmm2
 vpmovwb BYTE PTR [r8+r11*8+0xa0]{k5},zmm2
@@ -17053,29 +17098,20 @@ ds vpmovzxbd ymm0,WORD PTR [r14+r8*2]
 ds vpmovzxbd ymm0,DWORD PTR [r14+r8*2]
 ds vpmovzxbd ymm0,[r14+r8*2]
 vpmovzxbd ymm4,QWORD PTR [rcx-0x8]
-vpmovzxbd xmm3{k3}{z},xmm2
-{evex} vpmovzxbd xmm8,DWORD PTR [r8+r13*1+0x508d35cf]
-vpmovzxbd xmm4{k5}{z},DWORD PTR [rdx]
-vpmovzxbd ymm3{k5},xmm3
-vpmovzxbd ymm24,QWORD PTR [r14+r13*1+0x3c8]
-vpmovzxbd ymm2{k6},QWORD PTR gs:[rdi+0x5fad32b0]
-vpmovzxbd ymm2{k6},BYTE PTR gs:[rdi+0x5fad32b0]
-vpmovzxbd ymm2{k6},WORD PTR gs:[rdi+0x5fad32b0]
-vpmovzxbd ymm2{k6},DWORD PTR gs:[rdi+0x5fad32b0]
-vpmovzxbd ymm2{k6},gs:[rdi+0x5fad32b0]
-vpmovzxbd zmm7{k6},xmm4
-vpmovzxbd zmm15{k1}{z},XMMWORD PTR gs:[rbp+r8*2+0x2fda07cb]
-vpmovzxbd zmm15{k1}{z},BYTE PTR gs:[rbp+r8*2+0x2fda07cb]
-vpmovzxbd zmm15{k1}{z},WORD PTR gs:[rbp+r8*2+0x2fda07cb]
-vpmovzxbd zmm15{k1}{z},DWORD PTR gs:[rbp+r8*2+0x2fda07cb]
-vpmovzxbd zmm15{k1}{z},QWORD PTR gs:[rbp+r8*2+0x2fda07cb]
-vpmovzxbd zmm15{k1}{z},gs:[rbp+r8*2+0x2fda07cb]
-vpmovzxbd zmm5,XMMWORD PTR [rsi+rbx*4+0xa0]
-vpmovzxbd zmm5,BYTE PTR [rsi+rbx*4+0xa0]
-vpmovzxbd zmm5,WORD PTR [rsi+rbx*4+0xa0]
-vpmovzxbd zmm5,DWORD PTR [rsi+rbx*4+0xa0]
-vpmovzxbd zmm5,QWORD PTR [rsi+rbx*4+0xa0]
-vpmovzxbd zmm5,[rsi+rbx*4+0xa0]
+vpmovzxbd xmm27,xmm14
+es vpmovzxbd xmm4{k4}{z},DWORD PTR [rsi+rdi*8-0x50dbb8f7]
+vpmovzxbd xmm19{k4},DWORD PTR [r15]
+{evex} vpmovzxbd ymm5,QWORD PTR [rdx]
+vpmovzxbd ymm17{k7},xmm24
+vpmovzxbd ymm4{k6}{z},QWORD PTR [r9+0x2f0]
+vpmovzxbd zmm0,XMMWORD PTR [rdx+rbp*1+0x7a98bc96]
+vpmovzxbd zmm0,BYTE PTR [rdx+rbp*1+0x7a98bc96]
+vpmovzxbd zmm0,WORD PTR [rdx+rbp*1+0x7a98bc96]
+vpmovzxbd zmm0,DWORD PTR [rdx+rbp*1+0x7a98bc96]
+vpmovzxbd zmm0,QWORD PTR [rdx+rbp*1+0x7a98bc96]
+vpmovzxbd zmm0,[rdx+rbp*1+0x7a98bc96]
+vpmovzxbd zmm17{k4}{z},xmm21
+vpmovzxbd zmm25{k1},XMMWORD PTR [r9+rdi*2]
 vpmovdb xmm7,xmm2
 vpmovdb DWORD PTR [rdx+r8*2]{k5},xmm15
 vpmovdb BYTE PTR [rdx+r8*2]{k5},xmm15
@@ -17083,7 +17119,7 @@ vpmovdb WORD PTR [rdx+r8*2]{k5},xmm15
 vpmovdb QWORD PTR [rdx+r8*2]{k5},xmm15
 vpmovdb [rdx+r8*2]{k5},xmm15
 vpmovdb DWORD PTR [rsp+rbx*1-0x48],xmm4
-vpmovdb xmm6{k5}{z},ymm7
+vpmovdb xmm4,ymm4
 ss vpmovdb QWORD PTR [rsi+r8*2]{k6},ymm5
 ss vpmovdb BYTE PTR [rsi+r8*2]{k6},ymm5
 ss vpmovdb WORD PTR [rsi+r8*2]{k6},ymm5
@@ -17098,12 +17134,12 @@ vpmovdb DWORD PTR [r11*4+0x761b5d6f]{k2},zmm9
 vpmovdb QWORD PTR [r11*4+0x761b5d6f]{k2},zmm9
 vpmovdb [r11*4+0x761b5d6f]{k2},zmm9
 es vpmovdb XMMWORD PTR [rax],zmm6
-rex pmovzxbq xmm6,xmm1
-pmovzxbq xmm7,WORD PTR [r15+r9*2-0x1f]
-pmovzxbq xmm7,BYTE PTR [r15+r9*2-0x1f]
-pmovzxbq xmm7,DWORD PTR [r15+r9*2-0x1f]
-pmovzxbq xmm7,QWORD PTR [r15+r9*2-0x1f]
-pmovzxbq xmm7,[r15+r9*2-0x1f]
+pmovzxbq xmm3,xmm2
+cs pmovzxbq xmm14,WORD PTR [r14d+r15d*1-0x4c]
+cs pmovzxbq xmm14,BYTE PTR [r14d+r15d*1-0x4c]
+cs pmovzxbq xmm14,DWORD PTR [r14d+r15d*1-0x4c]
+cs pmovzxbq xmm14,QWORD PTR [r14d+r15d*1-0x4c]
+cs pmovzxbq xmm14,[r14d+r15d*1-0x4c]
 cs pmovzxbq xmm7,WORD PTR [rdi-0x34]
 vpmovzxbq xmm4,xmm5
 vpmovzxbq xmm12,WORD PTR [r13+r9*4-0x18]
@@ -17127,23 +17163,23 @@ vpmovzxbq ymm2,BYTE PTR [rbx+rbp*2+0x67]
 vpmovzxbq ymm2,WORD PTR [rbx+rbp*2+0x67]
 vpmovzxbq ymm2,QWORD PTR [rbx+rbp*2+0x67]
 vpmovzxbq ymm2,[rbx+rbp*2+0x67]
-vpmovzxbq xmm4{k5},xmm5
-vpmovzxbq xmm24{k4}{z},WORD PTR fs:[rax+r13*8]
-vpmovzxbq xmm24{k4}{z},BYTE PTR fs:[rax+r13*8]
-vpmovzxbq xmm24{k4}{z},DWORD PTR fs:[rax+r13*8]
-vpmovzxbq xmm24{k4}{z},QWORD PTR fs:[rax+r13*8]
-vpmovzxbq xmm24{k4}{z},fs:[rax+r13*8]
 {evex} vpmovzxbq xmm0,WORD PTR [rbx-0x6cb7bb7d]
-vpmovzxbq ymm4{k7}{z},xmm1
-{evex} vpmovzxbq ymm13,DWORD PTR [rdx]
-cs vpmovzxbq ymm6{k1}{z},DWORD PTR [rdi-0x2e]
-vpmovzxbq zmm6{k5}{z},xmm3
-vpmovzxbq zmm1,QWORD PTR [r15+rdi*2+0x260]
-vpmovzxbq zmm1,BYTE PTR [r15+rdi*2+0x260]
-vpmovzxbq zmm1,WORD PTR [r15+rdi*2+0x260]
-vpmovzxbq zmm1,DWORD PTR [r15+rdi*2+0x260]
-vpmovzxbq zmm1,[r15+rdi*2+0x260]
-vpmovzxbq zmm2{k7}{z},QWORD PTR [rdi+rax*8]
+vpmovzxbq xmm5{k1},xmm21
+vpmovzxbq xmm22{k4},WORD PTR fs:[rbx+r13*8]
+vpmovzxbq xmm22{k4},BYTE PTR fs:[rbx+r13*8]
+vpmovzxbq xmm22{k4},DWORD PTR fs:[rbx+r13*8]
+vpmovzxbq xmm22{k4},QWORD PTR fs:[rbx+r13*8]
+vpmovzxbq xmm22{k4},fs:[rbx+r13*8]
+{evex} vpmovzxbq ymm2,xmm2
+es vpmovzxbq ymm19{k2}{z},DWORD PTR [rbp+r9*1-0x9c]
+vpmovzxbq ymm0{k2},DWORD PTR [rsp+riz*2-0x532e23b8]
+vpmovzxbq zmm5,QWORD PTR [rax]
+vpmovzxbq zmm5,BYTE PTR [rax]
+vpmovzxbq zmm5,WORD PTR [rax]
+vpmovzxbq zmm5,DWORD PTR [rax]
+vpmovzxbq zmm5,[rax]
+vpmovzxbq zmm10{k1}{z},xmm15
+cs vpmovzxbq zmm11{k4}{z},QWORD PTR [rcx]
 vpmovqb xmm5,xmm4
 vpmovqb WORD PTR [r12+r14*2]{k1},xmm25
 vpmovqb BYTE PTR [r12+r14*2]{k1},xmm25
@@ -17155,18 +17191,14 @@ vpmovqb BYTE PTR fs:[rbp+0x36],xmm3
 vpmovqb DWORD PTR fs:[rbp+0x36],xmm3
 vpmovqb QWORD PTR fs:[rbp+0x36],xmm3
 vpmovqb fs:[rbp+0x36],xmm3
-vpmovqb xmm4{k7}{z},ymm1
-vpmovqb DWORD PTR [rbp-0x12c00f47],ymm26
-vpmovqb BYTE PTR [rbp-0x12c00f47],ymm26
-vpmovqb WORD PTR [rbp-0x12c00f47],ymm26
-vpmovqb QWORD PTR [rbp-0x12c00f47],ymm26
-vpmovqb [rbp-0x12c00f47],ymm26
-vpmovqb DWORD PTR fs:[rsi+rsi*4]{k3},ymm2
-vpmovqb BYTE PTR fs:[rsi+rsi*4]{k3},ymm2
-vpmovqb WORD PTR fs:[rsi+rsi*4]{k3},ymm2
-vpmovqb QWORD PTR fs:[rsi+rsi*4]{k3},ymm2
-vpmovqb fs:[rsi+rsi*4]{k3},ymm2
-vpmovqb xmm0{k7},zmm7
+vpmovqb DWORD PTR [rbp+0x7c],ymm4
+vpmovqb BYTE PTR [rbp+0x7c],ymm4
+vpmovqb WORD PTR [rbp+0x7c],ymm4
+vpmovqb QWORD PTR [rbp+0x7c],ymm4
+vpmovqb [rbp+0x7c],ymm4
+vpmovqb xmm23{k4}{z},ymm10
+vpmovqb DWORD PTR [rcx]{k5},ymm31
+vpmovqb xmm7,zmm0
 vpmovqb QWORD PTR [r12+r11*8-0x26d3473c],zmm10
 vpmovqb BYTE PTR [r12+r11*8-0x26d3473c],zmm10
 vpmovqb WORD PTR [r12+r11*8-0x26d3473c],zmm10
@@ -17209,33 +17241,38 @@ vpmovzxwd zmm15{k1}{z},DWORD PTR [r8+rcx*1]
 vpmovzxwd zmm15{k1}{z},QWORD PTR [r8+rcx*1]
 vpmovzxwd zmm15{k1}{z},[r8+rcx*1]
 es vpmovzxwd zmm0,YMMWORD PTR [rsi+0xb20]
-vpmovdw xmm4{k5}{z},xmm7
-vpmovdw QWORD PTR gs:[r11+0x60]{k1},xmm23
-vpmovdw BYTE PTR gs:[r11+0x60]{k1},xmm23
-vpmovdw WORD PTR gs:[r11+0x60]{k1},xmm23
-vpmovdw DWORD PTR gs:[r11+0x60]{k1},xmm23
-vpmovdw gs:[r11+0x60]{k1},xmm23
 vpmovdw QWORD PTR [rax],xmm2
 vpmovdw BYTE PTR [rax],xmm2
 vpmovdw WORD PTR [rax],xmm2
 vpmovdw DWORD PTR [rax],xmm2
 vpmovdw [rax],xmm2
-vpmovdw xmm0{k4}{z},ymm1
+vpmovdw xmm7{k6},xmm29
+vpmovdw QWORD PTR gs:[r11+0x60]{k1},xmm23
+vpmovdw BYTE PTR gs:[r11+0x60]{k1},xmm23
+vpmovdw WORD PTR gs:[r11+0x60]{k1},xmm23
+vpmovdw DWORD PTR gs:[r11+0x60]{k1},xmm23
+vpmovdw gs:[r11+0x60]{k1},xmm23
+vpmovdw xmm13,ymm31
+vpmovdw XMMWORD PTR fs:[rdi-0x4c0]{k4},ymm3
+vpmovdw BYTE PTR fs:[rdi-0x4c0]{k4},ymm3
+vpmovdw WORD PTR fs:[rdi-0x4c0]{k4},ymm3
+vpmovdw DWORD PTR fs:[rdi-0x4c0]{k4},ymm3
+vpmovdw QWORD PTR fs:[rdi-0x4c0]{k4},ymm3
+vpmovdw fs:[rdi-0x4c0]{k4},ymm3
 ss vpmovdw XMMWORD PTR [r10+r11*4],ymm29
 ss vpmovdw BYTE PTR [r10+r11*4],ymm29
 ss vpmovdw WORD PTR [r10+r11*4],ymm29
 ss vpmovdw DWORD PTR [r10+r11*4],ymm29
 ss vpmovdw QWORD PTR [r10+r11*4],ymm29
 ss vpmovdw [r10+r11*4],ymm29
-vpmovdw XMMWORD PTR [rax-0x59ff4107]{k1},ymm1
-vpmovdw ymm6{k4}{z},zmm7
-ds vpmovdw YMMWORD PTR [r14*1+0x9]{k2},zmm13
-ds vpmovdw BYTE PTR [r14*1+0x9]{k2},zmm13
-ds vpmovdw WORD PTR [r14*1+0x9]{k2},zmm13
-ds vpmovdw DWORD PTR [r14*1+0x9]{k2},zmm13
-ds vpmovdw QWORD PTR [r14*1+0x9]{k2},zmm13
-ds vpmovdw [r14*1+0x9]{k2},zmm13
 vpmovdw YMMWORD PTR [rcx],zmm3
+vpmovdw BYTE PTR [rcx],zmm3
+vpmovdw WORD PTR [rcx],zmm3
+vpmovdw DWORD PTR [rcx],zmm3
+vpmovdw QWORD PTR [rcx],zmm3
+vpmovdw [rcx],zmm3
+vpmovdw ymm15{k2},zmm26
+ds vpmovdw YMMWORD PTR [r14*1+0x9]{k2},zmm13
 pmovzxwq xmm6,xmm0
 ss pmovzxwq xmm8,DWORD PTR [r14+riz*2+0x6e]
 ss pmovzxwq xmm8,BYTE PTR [r14+riz*2+0x6e]
@@ -17261,24 +17298,25 @@ vpmovzxwq ymm2,WORD PTR [r11-0x46]
 vpmovzxwq ymm2,DWORD PTR [r11-0x46]
 vpmovzxwq ymm2,[r11-0x46]
 ss vpmovzxwq ymm4,QWORD PTR [rax]
-vpmovzxwq xmm1{k4},xmm6
+{evex} vpmovzxwq xmm0,DWORD PTR [rcx]
+vpmovzxwq xmm28{k2}{z},xmm1
 vpmovzxwq xmm31{k3}{z},DWORD PTR [rbx+r11*4+0x1c8]
-vpmovzxwq xmm5{k3},DWORD PTR fs:[rdx-0x765ff82d]
-vpmovzxwq xmm5{k3},BYTE PTR fs:[rdx-0x765ff82d]
-vpmovzxwq xmm5{k3},WORD PTR fs:[rdx-0x765ff82d]
-vpmovzxwq xmm5{k3},QWORD PTR fs:[rdx-0x765ff82d]
-vpmovzxwq xmm5{k3},fs:[rdx-0x765ff82d]
-vpmovzxwq ymm2{k3},xmm2
+{evex} vpmovzxwq ymm1,xmm3
 ds vpmovzxwq ymm12{k6}{z},QWORD PTR [r14+r8*4]
-{evex} vpmovzxwq ymm3,QWORD PTR [rbx+rdx*8+0x243b6bfb]
+vpmovzxwq ymm2{k6},QWORD PTR [rbp-0x128]
+vpmovzxwq zmm20,XMMWORD PTR [r11+r12*8-0xd49bfe2]
+vpmovzxwq zmm20,BYTE PTR [r11+r12*8-0xd49bfe2]
+vpmovzxwq zmm20,WORD PTR [r11+r12*8-0xd49bfe2]
+vpmovzxwq zmm20,DWORD PTR [r11+r12*8-0xd49bfe2]
+vpmovzxwq zmm20,QWORD PTR [r11+r12*8-0xd49bfe2]
+vpmovzxwq zmm20,[r11+r12*8-0xd49bfe2]
 vpmovzxwq zmm0{k4},xmm1
-ss vpmovzxwq zmm18{k7}{z},XMMWORD PTR [rsp+rax*4-0x118e4898]
-ss vpmovzxwq zmm18{k7}{z},BYTE PTR [rsp+rax*4-0x118e4898]
-ss vpmovzxwq zmm18{k7}{z},WORD PTR [rsp+rax*4-0x118e4898]
-ss vpmovzxwq zmm18{k7}{z},DWORD PTR [rsp+rax*4-0x118e4898]
-ss vpmovzxwq zmm18{k7}{z},QWORD PTR [rsp+rax*4-0x118e4898]
-ss vpmovzxwq zmm18{k7}{z},[rsp+rax*4-0x118e4898]
-vpmovzxwq zmm5,XMMWORD PTR [rdx]
+vpmovzxwq zmm1{k2}{z},XMMWORD PTR fs:[rax+rbp*2]
+vpmovzxwq zmm1{k2}{z},BYTE PTR fs:[rax+rbp*2]
+vpmovzxwq zmm1{k2}{z},WORD PTR fs:[rax+rbp*2]
+vpmovzxwq zmm1{k2}{z},DWORD PTR fs:[rax+rbp*2]
+vpmovzxwq zmm1{k2}{z},QWORD PTR fs:[rax+rbp*2]
+vpmovzxwq zmm1{k2}{z},fs:[rax+rbp*2]
 vpmovqw xmm3,xmm1
 vpmovqw DWORD PTR [rdx-0x4cf2c9c8]{k2},xmm15
 vpmovqw BYTE PTR [rdx-0x4cf2c9c8]{k2},xmm15
@@ -17297,19 +17335,19 @@ vpmovqw BYTE PTR [rdx+0x2a265b90],ymm6
 vpmovqw WORD PTR [rdx+0x2a265b90],ymm6
 vpmovqw DWORD PTR [rdx+0x2a265b90],ymm6
 vpmovqw [rdx+0x2a265b90],ymm6
-vpmovqw xmm4{k5},zmm3
-vpmovqw XMMWORD PTR [r11+r12*1+0x460],zmm21
-vpmovqw BYTE PTR [r11+r12*1+0x460],zmm21
-vpmovqw WORD PTR [r11+r12*1+0x460],zmm21
-vpmovqw DWORD PTR [r11+r12*1+0x460],zmm21
-vpmovqw QWORD PTR [r11+r12*1+0x460],zmm21
-vpmovqw [r11+r12*1+0x460],zmm21
+vpmovqw xmm30,zmm22
 vpmovqw XMMWORD PTR gs:[rbx]{k5},zmm3
 vpmovqw BYTE PTR gs:[rbx]{k5},zmm3
 vpmovqw WORD PTR gs:[rbx]{k5},zmm3
 vpmovqw DWORD PTR gs:[rbx]{k5},zmm3
 vpmovqw QWORD PTR gs:[rbx]{k5},zmm3
 vpmovqw gs:[rbx]{k5},zmm3
+vpmovqw XMMWORD PTR [r11+r12*1+0x460],zmm21
+vpmovqw BYTE PTR [r11+r12*1+0x460],zmm21
+vpmovqw WORD PTR [r11+r12*1+0x460],zmm21
+vpmovqw DWORD PTR [r11+r12*1+0x460],zmm21
+vpmovqw QWORD PTR [r11+r12*1+0x460],zmm21
+vpmovqw [r11+r12*1+0x460],zmm21
 pmovzxdq xmm4,xmm5
 cs pmovzxdq xmm9,QWORD PTR [r12d+r14d*1]
 cs pmovzxdq xmm9,BYTE PTR [r12d+r14d*1]
@@ -17341,9 +17379,9 @@ vpmovzxdq ymm0,WORD PTR [rax-0x3e68f3a8]
 vpmovzxdq ymm0,DWORD PTR [rax-0x3e68f3a8]
 vpmovzxdq ymm0,QWORD PTR [rax-0x3e68f3a8]
 vpmovzxdq ymm0,[rax-0x3e68f3a8]
-vpmovzxdq xmm0{k4}{z},xmm7
+{evex} vpmovzxdq xmm5,QWORD PTR [rcx+rdx*1-0x2a]
+vpmovzxdq xmm2{k5}{z},xmm30
 vpmovzxdq xmm7{k2},QWORD PTR [r15+r15*8]
-es {evex} vpmovzxdq xmm5,QWORD PTR [rip+0x2f]
 {evex} vpmovzxdq ymm0,xmm0
 vpmovzxdq ymm14{k4},XMMWORD PTR [rip+0xffffffffffffffb8]
 vpmovzxdq ymm5{k5}{z},XMMWORD PTR gs:[rdi-0x5f0]
@@ -17391,25 +17429,21 @@ cs vpermd ymm12,ymm6,DWORD PTR [r15+r9*4-0x8]
 cs vpermd ymm12,ymm6,QWORD PTR [r15+r9*4-0x8]
 cs vpermd ymm12,ymm6,[r15+r9*4-0x8]
 vpermd ymm2,ymm2,YMMWORD PTR [rax+rsi*8]
-vpermd ymm2{k6}{z},ymm6,ymm4
-vpermd ymm31{k5},ymm16,DWORD BCST fs:[r13+rdi*2-0x2c]
-vpermd ymm31{k5},ymm16,DWORD BCST BYTE PTR fs:[r13+rdi*2-0x2c]
-vpermd ymm31{k5},ymm16,DWORD BCST WORD PTR fs:[r13+rdi*2-0x2c]
-vpermd ymm31{k5},ymm16,DWORD BCST DWORD PTR fs:[r13+rdi*2-0x2c]
-vpermd ymm31{k5},ymm16,DWORD BCST QWORD PTR fs:[r13+rdi*2-0x2c]
-{evex} vpermd ymm0,ymm0,YMMWORD PTR [rsi+rbx*8]
-vpermd zmm4{k2},zmm0,zmm7
-cs vpermd zmm28{k2}{z},zmm7,DWORD BCST [rdx+r10*1]
-cs vpermd zmm28{k2}{z},zmm7,DWORD BCST BYTE PTR [rdx+r10*1]
-cs vpermd zmm28{k2}{z},zmm7,DWORD BCST WORD PTR [rdx+r10*1]
-cs vpermd zmm28{k2}{z},zmm7,DWORD BCST DWORD PTR [rdx+r10*1]
-cs vpermd zmm28{k2}{z},zmm7,DWORD BCST QWORD PTR [rdx+r10*1]
+vpermd ymm17,ymm23,ymm1
+es vpermd ymm3{k5},ymm0,YMMWORD PTR [rdx+0x480]
+vpermd ymm10{k5},ymm10,DWORD BCST [rbp+r14*4+0x7e]
+vpermd ymm10{k5},ymm10,DWORD BCST BYTE PTR [rbp+r14*4+0x7e]
+vpermd ymm10{k5},ymm10,DWORD BCST WORD PTR [rbp+r14*4+0x7e]
+vpermd ymm10{k5},ymm10,DWORD BCST DWORD PTR [rbp+r14*4+0x7e]
+vpermd ymm10{k5},ymm10,DWORD BCST QWORD PTR [rbp+r14*4+0x7e]
 vpermd zmm0,zmm3,ZMMWORD PTR [rsi+rdi*8-0x1600]
 vpermd zmm0,zmm3,BYTE PTR [rsi+rdi*8-0x1600]
 vpermd zmm0,zmm3,WORD PTR [rsi+rdi*8-0x1600]
 vpermd zmm0,zmm3,DWORD PTR [rsi+rdi*8-0x1600]
 vpermd zmm0,zmm3,QWORD PTR [rsi+rdi*8-0x1600]
 vpermd zmm0,zmm3,[rsi+rdi*8-0x1600]
+vpermd zmm15{k1}{z},zmm22,zmm12
+cs vpermd zmm28{k2}{z},zmm7,DWORD BCST [rdx+r10*1]
 vpermq ymm0,ymm6,ymm4
 ds vpermq ymm8{k3},ymm16,YMMWORD PTR [rcx+0xf00]
 ds vpermq ymm8{k3},ymm16,BYTE PTR [rcx+0xf00]
@@ -17461,10 +17495,10 @@ vpcmpgtq k7,xmm0,QWORD BCST BYTE PTR [rdi+0x47bbef24]
 vpcmpgtq k7,xmm0,QWORD BCST WORD PTR [rdi+0x47bbef24]
 vpcmpgtq k7,xmm0,QWORD BCST DWORD PTR [rdi+0x47bbef24]
 vpcmpgtq k7,xmm0,QWORD BCST QWORD PTR [rdi+0x47bbef24]
-vpcmpgtq k0{k6},ymm4,ymm1
+vpcmpgtq k1,ymm6,ymm1
 es vpcmpgtq k4{k6},ymm26,QWORD BCST [rsi+r9*8]
-vpcmpgtq k5,ymm6,YMMWORD PTR [rcx]
-vpcmpgtq k7{k1},zmm2,zmm5
+vpcmpgtq k5,ymm1,QWORD BCST [rbx+rsi*1-0x50ca7e58]
+vpcmpgtq k3,zmm1,zmm5
 vpcmpgtq k1,zmm22,QWORD BCST [rax+rbp*1]
 cs vpcmpgtq k1,zmm0,ZMMWORD PTR [rsi+rcx*8-0xc80]
 cs vpcmpgtq k1,zmm0,BYTE PTR [rsi+rcx*8-0xc80]
@@ -17509,22 +17543,17 @@ vpminsb ymm3,ymm7,YMMWORD PTR [rdx]
 {evex} vpminsb xmm7,xmm2,xmm0
 cs {evex} vpminsb xmm1,xmm4,XMMWORD PTR [r12+r14*8-0x50]
 vpminsb xmm3{k2}{z},xmm7,XMMWORD PTR [rsi]
-vpminsb ymm4{k3},ymm3,ymm0
-{evex} vpminsb ymm1,ymm9,YMMWORD PTR gs:[r10*4-0x72b50bb2]
-{evex} vpminsb ymm1,ymm9,BYTE PTR gs:[r10*4-0x72b50bb2]
-{evex} vpminsb ymm1,ymm9,WORD PTR gs:[r10*4-0x72b50bb2]
-{evex} vpminsb ymm1,ymm9,DWORD PTR gs:[r10*4-0x72b50bb2]
-{evex} vpminsb ymm1,ymm9,QWORD PTR gs:[r10*4-0x72b50bb2]
-{evex} vpminsb ymm1,ymm9,gs:[r10*4-0x72b50bb2]
-vpminsb ymm0{k2}{z},ymm3,YMMWORD PTR [rdi-0xf00]
-vpminsb zmm7{k6}{z},zmm3,zmm2
-vpminsb zmm23{k6},zmm17,ZMMWORD PTR [r14+r8*2]
-vpminsb zmm23{k6},zmm17,BYTE PTR [r14+r8*2]
-vpminsb zmm23{k6},zmm17,WORD PTR [r14+r8*2]
-vpminsb zmm23{k6},zmm17,DWORD PTR [r14+r8*2]
-vpminsb zmm23{k6},zmm17,QWORD PTR [r14+r8*2]
-vpminsb zmm23{k6},zmm17,[r14+r8*2]
-es vpminsb zmm1,zmm0,ZMMWORD PTR [rip+0xffffffff8e655958]
+{evex} vpminsb ymm2,ymm4,YMMWORD PTR [rcx]
+vpminsb ymm6{k3},ymm6,ymm25
+vpminsb ymm14{k1}{z},ymm26,YMMWORD PTR [r10+r12*2]
+vpminsb zmm1,zmm7,zmm5
+es vpminsb zmm28{k6}{z},zmm14,ZMMWORD PTR [rip+0xd6b3d3]
+es vpminsb zmm28{k6}{z},zmm14,BYTE PTR [rip+0xd6b3d3]
+es vpminsb zmm28{k6}{z},zmm14,WORD PTR [rip+0xd6b3d3]
+es vpminsb zmm28{k6}{z},zmm14,DWORD PTR [rip+0xd6b3d3]
+es vpminsb zmm28{k6}{z},zmm14,QWORD PTR [rip+0xd6b3d3]
+es vpminsb zmm28{k6}{z},zmm14,[rip+0xd6b3d3]
+vpminsb zmm1{k7},zmm6,ZMMWORD PTR [rsi-0x3b67c41b]
 vpmovm2d xmm3,k1
 vpmovm2d xmm26,k4
 vpmovm2d ymm3,k3
@@ -17605,18 +17634,18 @@ ss vpminsq ymm28{k6},ymm29,DWORD PTR [r14*8-0x1f]
 ss vpminsq ymm28{k6},ymm29,QWORD PTR [r14*8-0x1f]
 ss vpminsq ymm28{k6},ymm29,[r14*8-0x1f]
 vpminsq ymm4,ymm7,QWORD BCST [rax]
-vpminsq zmm3{k5}{z},zmm0,zmm0
-vpminsq zmm12,zmm19,QWORD BCST fs:[rdi]
-vpminsq zmm12,zmm19,QWORD BCST BYTE PTR fs:[rdi]
-vpminsq zmm12,zmm19,QWORD BCST WORD PTR fs:[rdi]
-vpminsq zmm12,zmm19,QWORD BCST DWORD PTR fs:[rdi]
-vpminsq zmm12,zmm19,QWORD BCST QWORD PTR fs:[rdi]
 vpminsq zmm1,zmm5,ZMMWORD PTR [rax+0x6871e7f8]
 vpminsq zmm1,zmm5,BYTE PTR [rax+0x6871e7f8]
 vpminsq zmm1,zmm5,WORD PTR [rax+0x6871e7f8]
 vpminsq zmm1,zmm5,DWORD PTR [rax+0x6871e7f8]
 vpminsq zmm1,zmm5,QWORD PTR [rax+0x6871e7f8]
 vpminsq zmm1,zmm5,[rax+0x6871e7f8]
+vpminsq zmm3{k1},zmm2,zmm18
+vpminsq zmm12,zmm19,QWORD BCST fs:[rdi]
+vpminsq zmm12,zmm19,QWORD BCST BYTE PTR fs:[rdi]
+vpminsq zmm12,zmm19,QWORD BCST WORD PTR fs:[rdi]
+vpminsq zmm12,zmm19,QWORD BCST DWORD PTR fs:[rdi]
+vpminsq zmm12,zmm19,QWORD BCST QWORD PTR fs:[rdi]
 vpmovd2m k6,xmm7
 vpmovd2m k7,xmm8
 vpmovd2m k4,ymm3
@@ -17663,14 +17692,14 @@ vpminuw xmm1{k7},xmm6,XMMWORD PTR [rax+0x550]
 {evex} vpminuw ymm3,ymm3,ymm6
 ds vpminuw ymm23{k1}{z},ymm15,YMMWORD PTR [r15]
 vpminuw ymm7{k6},ymm7,YMMWORD PTR [rax+0x800]
-vpminuw zmm4{k3},zmm4,zmm6
-ds vpminuw zmm4{k2}{z},zmm0,ZMMWORD PTR [r8+r15*2]
-ds vpminuw zmm4{k2}{z},zmm0,BYTE PTR [r8+r15*2]
-ds vpminuw zmm4{k2}{z},zmm0,WORD PTR [r8+r15*2]
-ds vpminuw zmm4{k2}{z},zmm0,DWORD PTR [r8+r15*2]
-ds vpminuw zmm4{k2}{z},zmm0,QWORD PTR [r8+r15*2]
-ds vpminuw zmm4{k2}{z},zmm0,[r8+r15*2]
-vpminuw zmm4,zmm4,ZMMWORD PTR [rax+0x2c0]
+vpminuw zmm30,zmm19,zmm9
+es vpminuw zmm3{k7}{z},zmm4,ZMMWORD PTR [rdx]
+es vpminuw zmm3{k7}{z},zmm4,BYTE PTR [rdx]
+es vpminuw zmm3{k7}{z},zmm4,WORD PTR [rdx]
+es vpminuw zmm3{k7}{z},zmm4,DWORD PTR [rdx]
+es vpminuw zmm3{k7}{z},zmm4,QWORD PTR [rdx]
+es vpminuw zmm3{k7}{z},zmm4,[rdx]
+vpminuw zmm7{k4},zmm22,ZMMWORD PTR [r10-0x1bc0]
 vpbroadcastmw2d xmm4,k6
 vpbroadcastmw2d ymm0,k1
 vpbroadcastmw2d zmm1,k0
@@ -17704,51 +17733,50 @@ es vpminud ymm4,ymm8,DWORD PTR [r15+r11*1-0x69]
 es vpminud ymm4,ymm8,QWORD PTR [r15+r11*1-0x69]
 es vpminud ymm4,ymm8,[r15+r11*1-0x69]
 vpminud ymm2,ymm7,YMMWORD PTR [rax]
-vpminud xmm1{k6},xmm2,xmm2
-{evex} vpminud xmm4,xmm15,XMMWORD PTR gs:[rdx+rbp*1]
-{evex} vpminud xmm4,xmm15,BYTE PTR gs:[rdx+rbp*1]
-{evex} vpminud xmm4,xmm15,WORD PTR gs:[rdx+rbp*1]
-{evex} vpminud xmm4,xmm15,DWORD PTR gs:[rdx+rbp*1]
-{evex} vpminud xmm4,xmm15,QWORD PTR gs:[rdx+rbp*1]
-{evex} vpminud xmm4,xmm15,gs:[rdx+rbp*1]
-vpminud xmm7,xmm5,DWORD BCST [rax+rdi*4+0x4136686b]
-vpminud xmm7,xmm5,DWORD BCST BYTE PTR [rax+rdi*4+0x4136686b]
-vpminud xmm7,xmm5,DWORD BCST WORD PTR [rax+rdi*4+0x4136686b]
-vpminud xmm7,xmm5,DWORD BCST DWORD PTR [rax+rdi*4+0x4136686b]
-vpminud xmm7,xmm5,DWORD BCST QWORD PTR [rax+rdi*4+0x4136686b]
-vpminud ymm3{k5},ymm6,ymm0
-vpminud ymm1{k5}{z},ymm6,YMMWORD PTR gs:[rsi+r12*8]
-vpminud ymm1{k5}{z},ymm6,BYTE PTR gs:[rsi+r12*8]
-vpminud ymm1{k5}{z},ymm6,WORD PTR gs:[rsi+r12*8]
-vpminud ymm1{k5}{z},ymm6,DWORD PTR gs:[rsi+r12*8]
-vpminud ymm1{k5}{z},ymm6,QWORD PTR gs:[rsi+r12*8]
-vpminud ymm1{k5}{z},ymm6,gs:[rsi+r12*8]
-{evex} vpminud ymm5,ymm3,YMMWORD PTR [rsi]
-vpminud zmm0{k1},zmm6,zmm4
-cs vpminud zmm5,zmm18,ZMMWORD PTR [r14+r8*2+0x3d078f10]
-cs vpminud zmm5,zmm18,BYTE PTR [r14+r8*2+0x3d078f10]
-cs vpminud zmm5,zmm18,WORD PTR [r14+r8*2+0x3d078f10]
-cs vpminud zmm5,zmm18,DWORD PTR [r14+r8*2+0x3d078f10]
-cs vpminud zmm5,zmm18,QWORD PTR [r14+r8*2+0x3d078f10]
-cs vpminud zmm5,zmm18,[r14+r8*2+0x3d078f10]
-vpminud zmm5{k2},zmm0,DWORD BCST [rdx+rsi*8]
-vpminuq xmm4{k5},xmm3,xmm2
-cs vpminuq xmm14{k2}{z},xmm9,QWORD BCST [r15+r12*8]
-cs vpminuq xmm14{k2}{z},xmm9,QWORD BCST BYTE PTR [r15+r12*8]
-cs vpminuq xmm14{k2}{z},xmm9,QWORD BCST WORD PTR [r15+r12*8]
-cs vpminuq xmm14{k2}{z},xmm9,QWORD BCST DWORD PTR [r15+r12*8]
-cs vpminuq xmm14{k2}{z},xmm9,QWORD BCST QWORD PTR [r15+r12*8]
-vpminuq xmm2{k2}{z},xmm3,XMMWORD PTR [rcx]
-vpminuq xmm2{k2}{z},xmm3,BYTE PTR [rcx]
-vpminuq xmm2{k2}{z},xmm3,WORD PTR [rcx]
-vpminuq xmm2{k2}{z},xmm3,DWORD PTR [rcx]
-vpminuq xmm2{k2}{z},xmm3,QWORD PTR [rcx]
-vpminuq xmm2{k2}{z},xmm3,[rcx]
-vpminuq ymm4{k5}{z},ymm3,ymm7
-es vpminuq ymm4,ymm5,QWORD BCST [r8+rdx*1]
+vpminud xmm28,xmm14,xmm8
+es vpminud xmm7{k1},xmm5,DWORD BCST [rcx+rax*2]
+es vpminud xmm7{k1},xmm5,DWORD BCST BYTE PTR [rcx+rax*2]
+es vpminud xmm7{k1},xmm5,DWORD BCST WORD PTR [rcx+rax*2]
+es vpminud xmm7{k1},xmm5,DWORD BCST DWORD PTR [rcx+rax*2]
+es vpminud xmm7{k1},xmm5,DWORD BCST QWORD PTR [rcx+rax*2]
+vpminud xmm31{k2}{z},xmm7,XMMWORD PTR [rax]
+vpminud ymm7,ymm26,ymm5
+vpminud ymm0,ymm1,DWORD BCST gs:[rbx+0x42549a8d]
+vpminud ymm0,ymm1,DWORD BCST BYTE PTR gs:[rbx+0x42549a8d]
+vpminud ymm0,ymm1,DWORD BCST WORD PTR gs:[rbx+0x42549a8d]
+vpminud ymm0,ymm1,DWORD BCST DWORD PTR gs:[rbx+0x42549a8d]
+vpminud ymm0,ymm1,DWORD BCST QWORD PTR gs:[rbx+0x42549a8d]
+vpminud ymm8{k6},ymm12,YMMWORD PTR [rbx+r9*2]
+vpminud zmm7,zmm3,ZMMWORD PTR [rbx+rsi*1]
+vpminud zmm7,zmm3,BYTE PTR [rbx+rsi*1]
+vpminud zmm7,zmm3,WORD PTR [rbx+rsi*1]
+vpminud zmm7,zmm3,DWORD PTR [rbx+rsi*1]
+vpminud zmm7,zmm3,QWORD PTR [rbx+rsi*1]
+vpminud zmm7,zmm3,[rbx+rsi*1]
+vpminud zmm16{k3},zmm5,zmm3
+cs vpminud zmm8{k6},zmm22,ZMMWORD PTR [rax+rdx*1+0x1c80]
+vpminuq xmm18,xmm19,xmm2
+ss vpminuq xmm0,xmm5,QWORD BCST [rdi+rdx*8-0x101008]
+ss vpminuq xmm0,xmm5,QWORD BCST BYTE PTR [rdi+rdx*8-0x101008]
+ss vpminuq xmm0,xmm5,QWORD BCST WORD PTR [rdi+rdx*8-0x101008]
+ss vpminuq xmm0,xmm5,QWORD BCST DWORD PTR [rdi+rdx*8-0x101008]
+ss vpminuq xmm0,xmm5,QWORD BCST QWORD PTR [rdi+rdx*8-0x101008]
+vpminuq xmm15{k7}{z},xmm20,XMMWORD PTR [rsi*1-0xaf1b308]
+vpminuq xmm15{k7}{z},xmm20,BYTE PTR [rsi*1-0xaf1b308]
+vpminuq xmm15{k7}{z},xmm20,WORD PTR [rsi*1-0xaf1b308]
+vpminuq xmm15{k7}{z},xmm20,DWORD PTR [rsi*1-0xaf1b308]
+vpminuq xmm15{k7}{z},xmm20,QWORD PTR [rsi*1-0xaf1b308]
+vpminuq xmm15{k7}{z},xmm20,[rsi*1-0xaf1b308]
+vpminuq ymm5,ymm28,ymm26
 vpminuq ymm6{k2}{z},ymm1,QWORD BCST [rbp+0x3c0]
+es vpminuq ymm4,ymm5,QWORD BCST [r8+rdx*1]
+vpminuq zmm11,zmm2,ZMMWORD PTR [r11+r14*1]
+vpminuq zmm11,zmm2,BYTE PTR [r11+r14*1]
+vpminuq zmm11,zmm2,WORD PTR [r11+r14*1]
+vpminuq zmm11,zmm2,DWORD PTR [r11+r14*1]
+vpminuq zmm11,zmm2,QWORD PTR [r11+r14*1]
+vpminuq zmm11,zmm2,[r11+r14*1]
 vpminuq zmm1{k2},zmm7,zmm6
-ss vpminuq zmm17{k6}{z},zmm3,QWORD BCST [rdi+r10*1-0x522cfcb5]
 vpminuq zmm7,zmm3,QWORD BCST [rbx-0x7efe8ba7]
 pmaxsb xmm0,xmm0
 ds pmaxsb xmm3,XMMWORD PTR [rax+r13*4]
@@ -17774,20 +17802,25 @@ ds vpmaxsb ymm15,ymm8,DWORD PTR [rdi+r9*8]
 ds vpmaxsb ymm15,ymm8,QWORD PTR [rdi+r9*8]
 ds vpmaxsb ymm15,ymm8,[rdi+r9*8]
 vpmaxsb ymm5,ymm2,YMMWORD PTR [rax+rsi*4+0x2d875b83]
-vpmaxsb xmm4{k7},xmm3,xmm0
-ss vpmaxsb xmm3{k5}{z},xmm14,XMMWORD PTR [rbp-0x4b0]
-{evex} vpmaxsb xmm6,xmm4,XMMWORD PTR [rsp+rdx*2+0x410]
+{evex} vpmaxsb xmm1,xmm0,xmm4
+vpmaxsb xmm11{k4},xmm7,XMMWORD PTR gs:[r8+r10*4]
+vpmaxsb xmm11{k4},xmm7,BYTE PTR gs:[r8+r10*4]
+vpmaxsb xmm11{k4},xmm7,WORD PTR gs:[r8+r10*4]
+vpmaxsb xmm11{k4},xmm7,DWORD PTR gs:[r8+r10*4]
+vpmaxsb xmm11{k4},xmm7,QWORD PTR gs:[r8+r10*4]
+vpmaxsb xmm11{k4},xmm7,gs:[r8+r10*4]
+vpmaxsb xmm2{k3}{z},xmm6,XMMWORD PTR [rdx]
 {evex} vpmaxsb ymm0,ymm1,ymm7
 cs vpmaxsb ymm2{k7}{z},ymm19,YMMWORD PTR [rsi]
 vpmaxsb ymm2{k5},ymm0,YMMWORD PTR [rsp+rbp*4-0x567c775a]
-vpmaxsb zmm3{k4},zmm2,zmm6
-es vpmaxsb zmm8,zmm17,ZMMWORD PTR [r10+r10*2]
-es vpmaxsb zmm8,zmm17,BYTE PTR [r10+r10*2]
-es vpmaxsb zmm8,zmm17,WORD PTR [r10+r10*2]
-es vpmaxsb zmm8,zmm17,DWORD PTR [r10+r10*2]
-es vpmaxsb zmm8,zmm17,QWORD PTR [r10+r10*2]
-es vpmaxsb zmm8,zmm17,[r10+r10*2]
-vpmaxsb zmm1{k5}{z},zmm7,ZMMWORD PTR [rax]
+vpmaxsb zmm2,zmm6,ZMMWORD PTR [rbx+0x204c7621]
+vpmaxsb zmm2,zmm6,BYTE PTR [rbx+0x204c7621]
+vpmaxsb zmm2,zmm6,WORD PTR [rbx+0x204c7621]
+vpmaxsb zmm2,zmm6,DWORD PTR [rbx+0x204c7621]
+vpmaxsb zmm2,zmm6,QWORD PTR [rbx+0x204c7621]
+vpmaxsb zmm2,zmm6,[rbx+0x204c7621]
+vpmaxsb zmm6{k3}{z},zmm31,zmm10
+ds vpmaxsb zmm5{k1},zmm3,ZMMWORD PTR [rcx+r9*1]
 pmaxsd xmm1,xmm5
 pmaxsd xmm1,XMMWORD PTR [r12d+esi*2]
 pmaxsd xmm1,BYTE PTR [r12d+esi*2]
@@ -17812,16 +17845,16 @@ cs vpmaxsd ymm6,ymm9,DWORD PTR [rdx+r13*2]
 cs vpmaxsd ymm6,ymm9,QWORD PTR [rdx+r13*2]
 cs vpmaxsd ymm6,ymm9,[rdx+r13*2]
 vpmaxsd ymm2,ymm6,YMMWORD PTR [rbp+0x39]
-vpmaxsd xmm7{k7},xmm1,xmm2
+{evex} vpmaxsd xmm4,xmm1,XMMWORD PTR [rbx+rbx*4]
+vpmaxsd xmm27{k6}{z},xmm0,xmm31
 ds vpmaxsd xmm21,xmm14,XMMWORD PTR [r15+r9*1+0x67]
-vpmaxsd xmm3{k4},xmm6,DWORD BCST [rcx+0xe4]
-vpmaxsd xmm3{k4},xmm6,DWORD BCST BYTE PTR [rcx+0xe4]
-vpmaxsd xmm3{k4},xmm6,DWORD BCST WORD PTR [rcx+0xe4]
-vpmaxsd xmm3{k4},xmm6,DWORD BCST DWORD PTR [rcx+0xe4]
-vpmaxsd xmm3{k4},xmm6,DWORD BCST QWORD PTR [rcx+0xe4]
 {evex} vpmaxsd ymm4,ymm7,ymm4
 es vpmaxsd ymm24{k3}{z},ymm2,YMMWORD PTR [rcx+r14*4-0xe80]
 vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST [rcx]
+vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST BYTE PTR [rcx]
+vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST WORD PTR [rcx]
+vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST DWORD PTR [rcx]
+vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST QWORD PTR [rcx]
 vpmaxsd zmm7,zmm1,zmm1
 ss vpmaxsd zmm13{k2},zmm11,ZMMWORD PTR [r10]
 ss vpmaxsd zmm13{k2},zmm11,BYTE PTR [r10]
@@ -17842,22 +17875,26 @@ vpmaxsq xmm4{k1}{z},xmm0,QWORD BCST BYTE PTR [rdi]
 vpmaxsq xmm4{k1}{z},xmm0,QWORD BCST WORD PTR [rdi]
 vpmaxsq xmm4{k1}{z},xmm0,QWORD BCST DWORD PTR [rdi]
 vpmaxsq xmm4{k1}{z},xmm0,QWORD BCST QWORD PTR [rdi]
-vpmaxsq ymm2{k3}{z},ymm0,ymm1
-cs vpmaxsq ymm4,ymm21,YMMWORD PTR [rsi+r12*2-0xe0]
-cs vpmaxsq ymm4,ymm21,BYTE PTR [rsi+r12*2-0xe0]
-cs vpmaxsq ymm4,ymm21,WORD PTR [rsi+r12*2-0xe0]
-cs vpmaxsq ymm4,ymm21,DWORD PTR [rsi+r12*2-0xe0]
-cs vpmaxsq ymm4,ymm21,QWORD PTR [rsi+r12*2-0xe0]
-cs vpmaxsq ymm4,ymm21,[rsi+r12*2-0xe0]
-vpmaxsq ymm5,ymm6,QWORD BCST [rax-0x6fc147b5]
-vpmaxsq zmm3{k3}{z},zmm6,zmm1
-vpmaxsq zmm22,zmm4,ZMMWORD PTR gs:[rsi+r10*4-0x3a02921b]
-vpmaxsq zmm22,zmm4,BYTE PTR gs:[rsi+r10*4-0x3a02921b]
-vpmaxsq zmm22,zmm4,WORD PTR gs:[rsi+r10*4-0x3a02921b]
-vpmaxsq zmm22,zmm4,DWORD PTR gs:[rsi+r10*4-0x3a02921b]
-vpmaxsq zmm22,zmm4,QWORD PTR gs:[rsi+r10*4-0x3a02921b]
-vpmaxsq zmm22,zmm4,gs:[rsi+r10*4-0x3a02921b]
-vpmaxsq zmm1,zmm0,QWORD BCST [rdx+rsi*2]
+vpmaxsq ymm3,ymm4,ymm2
+vpmaxsq ymm26,ymm14,QWORD BCST fs:[rdi+r8*8]
+vpmaxsq ymm26,ymm14,QWORD BCST BYTE PTR fs:[rdi+r8*8]
+vpmaxsq ymm26,ymm14,QWORD BCST WORD PTR fs:[rdi+r8*8]
+vpmaxsq ymm26,ymm14,QWORD BCST DWORD PTR fs:[rdi+r8*8]
+vpmaxsq ymm26,ymm14,QWORD BCST QWORD PTR fs:[rdi+r8*8]
+vpmaxsq ymm6{k4}{z},ymm6,YMMWORD PTR [rsi+rsi*2+0x2e454fa3]
+vpmaxsq ymm6{k4}{z},ymm6,BYTE PTR [rsi+rsi*2+0x2e454fa3]
+vpmaxsq ymm6{k4}{z},ymm6,WORD PTR [rsi+rsi*2+0x2e454fa3]
+vpmaxsq ymm6{k4}{z},ymm6,DWORD PTR [rsi+rsi*2+0x2e454fa3]
+vpmaxsq ymm6{k4}{z},ymm6,QWORD PTR [rsi+rsi*2+0x2e454fa3]
+vpmaxsq ymm6{k4}{z},ymm6,[rsi+rsi*2+0x2e454fa3]
+vpmaxsq zmm7,zmm5,ZMMWORD PTR [rcx+0x100]
+vpmaxsq zmm7,zmm5,BYTE PTR [rcx+0x100]
+vpmaxsq zmm7,zmm5,WORD PTR [rcx+0x100]
+vpmaxsq zmm7,zmm5,DWORD PTR [rcx+0x100]
+vpmaxsq zmm7,zmm5,QWORD PTR [rcx+0x100]
+vpmaxsq zmm7,zmm5,[rcx+0x100]
+vpmaxsq zmm23{k1}{z},zmm14,zmm22
+vpmaxsq zmm23{k4},zmm29,ZMMWORD PTR [rdx+r11*1-0xf00]
 pmaxuw xmm4,xmm0
 pmaxuw xmm6,XMMWORD PTR gs:[r14+r9*8]
 pmaxuw xmm6,BYTE PTR gs:[r14+r9*8]
@@ -17892,12 +17929,12 @@ es vpmaxuw ymm8,ymm15,DWORD PTR [rdi+riz*8]
 es vpmaxuw ymm8,ymm15,QWORD PTR [rdi+riz*8]
 es vpmaxuw ymm8,ymm15,[rdi+riz*8]
 vpmaxuw ymm7,ymm4,YMMWORD PTR [rcx]
-vpmaxuw xmm1{k2}{z},xmm1,xmm1
 vpmaxuw xmm17,xmm29,XMMWORD PTR [r14+riz*8]
+vpmaxuw xmm1{k2}{z},xmm1,xmm1
 es vpmaxuw xmm7{k4}{z},xmm2,XMMWORD PTR [rdi+rbx*4-0x430]
-vpmaxuw ymm5{k5}{z},ymm6,ymm5
-ss vpmaxuw ymm0,ymm21,YMMWORD PTR [r14+rsi*8]
-vpmaxuw ymm6{k6},ymm1,YMMWORD PTR [rbx]
+vpmaxuw ymm21,ymm4,ymm7
+es vpmaxuw ymm6{k7}{z},ymm7,YMMWORD PTR [rax]
+vpmaxuw ymm0{k5},ymm4,YMMWORD PTR [r10-0x740]
 vpmaxuw zmm0,zmm7,zmm3
 ss vpmaxuw zmm20{k4}{z},zmm31,ZMMWORD PTR [r14+r15*2]
 ss vpmaxuw zmm20{k4}{z},zmm31,BYTE PTR [r14+r15*2]
@@ -17935,45 +17972,50 @@ ds vpmaxud ymm13,ymm2,DWORD PTR [r11*1+0x2b]
 ds vpmaxud ymm13,ymm2,QWORD PTR [r11*1+0x2b]
 ds vpmaxud ymm13,ymm2,[r11*1+0x2b]
 vpmaxud ymm1,ymm5,YMMWORD PTR [rdi]
-vpmaxud xmm1{k2}{z},xmm4,xmm0
-vpmaxud xmm30,xmm17,XMMWORD PTR gs:[rax+r13*8]
-vpmaxud xmm2{k5},xmm4,DWORD BCST [rsi]
-vpmaxud xmm2{k5},xmm4,DWORD BCST BYTE PTR [rsi]
-vpmaxud xmm2{k5},xmm4,DWORD BCST WORD PTR [rsi]
-vpmaxud xmm2{k5},xmm4,DWORD BCST DWORD PTR [rsi]
-vpmaxud xmm2{k5},xmm4,DWORD BCST QWORD PTR [rsi]
-vpmaxud ymm1{k1},ymm4,ymm4
-vpmaxud ymm1{k5}{z},ymm17,DWORD BCST [r10+riz*8]
+{evex} vpmaxud xmm0,xmm5,XMMWORD PTR [rdx-0x3f345981]
+vpmaxud xmm30{k2},xmm9,xmm21
+vpmaxud xmm3{k1}{z},xmm22,XMMWORD PTR fs:[rsi]
+vpmaxud xmm3{k1}{z},xmm22,BYTE PTR fs:[rsi]
+vpmaxud xmm3{k1}{z},xmm22,WORD PTR fs:[rsi]
+vpmaxud xmm3{k1}{z},xmm22,DWORD PTR fs:[rsi]
+vpmaxud xmm3{k1}{z},xmm22,QWORD PTR fs:[rsi]
+vpmaxud xmm3{k1}{z},xmm22,fs:[rsi]
+vpmaxud ymm28,ymm28,ymm4
 vpmaxud ymm5{k7},ymm1,DWORD BCST fs:[rdx]
 vpmaxud ymm5{k7},ymm1,DWORD BCST BYTE PTR fs:[rdx]
 vpmaxud ymm5{k7},ymm1,DWORD BCST WORD PTR fs:[rdx]
 vpmaxud ymm5{k7},ymm1,DWORD BCST DWORD PTR fs:[rdx]
 vpmaxud ymm5{k7},ymm1,DWORD BCST QWORD PTR fs:[rdx]
-vpmaxud zmm7{k4}{z},zmm4,zmm5
-vpmaxud zmm28{k4},zmm24,ZMMWORD PTR gs:[r14+riz*1+0x680]
-vpmaxud zmm28{k4},zmm24,BYTE PTR gs:[r14+riz*1+0x680]
-vpmaxud zmm28{k4},zmm24,WORD PTR gs:[r14+riz*1+0x680]
-vpmaxud zmm28{k4},zmm24,DWORD PTR gs:[r14+riz*1+0x680]
-vpmaxud zmm28{k4},zmm24,QWORD PTR gs:[r14+riz*1+0x680]
-vpmaxud zmm28{k4},zmm24,gs:[r14+riz*1+0x680]
+vpmaxud ymm1{k5}{z},ymm17,DWORD BCST [r10+riz*8]
+vpmaxud ymm1{k5}{z},ymm17,DWORD BCST BYTE PTR [r10+riz*8]
+vpmaxud ymm1{k5}{z},ymm17,DWORD BCST WORD PTR [r10+riz*8]
+vpmaxud ymm1{k5}{z},ymm17,DWORD BCST DWORD PTR [r10+riz*8]
+vpmaxud ymm1{k5}{z},ymm17,DWORD BCST QWORD PTR [r10+riz*8]
 vpmaxud zmm1,zmm4,ZMMWORD PTR [rax+rsi*2]
 vpmaxud zmm1,zmm4,BYTE PTR [rax+rsi*2]
 vpmaxud zmm1,zmm4,WORD PTR [rax+rsi*2]
 vpmaxud zmm1,zmm4,DWORD PTR [rax+rsi*2]
 vpmaxud zmm1,zmm4,QWORD PTR [rax+rsi*2]
 vpmaxud zmm1,zmm4,[rax+rsi*2]
-vpmaxuq xmm1{k2}{z},xmm4,xmm2
-ss vpmaxuq xmm3{k5},xmm25,QWORD BCST [rsp+r15*4-0x276d20c0]
-ss vpmaxuq xmm3{k5},xmm25,QWORD BCST BYTE PTR [rsp+r15*4-0x276d20c0]
-ss vpmaxuq xmm3{k5},xmm25,QWORD BCST WORD PTR [rsp+r15*4-0x276d20c0]
-ss vpmaxuq xmm3{k5},xmm25,QWORD BCST DWORD PTR [rsp+r15*4-0x276d20c0]
-ss vpmaxuq xmm3{k5},xmm25,QWORD BCST QWORD PTR [rsp+r15*4-0x276d20c0]
+vpmaxud zmm0{k5},zmm27,zmm8
+vpmaxud zmm28{k4},zmm24,ZMMWORD PTR gs:[r14+riz*1+0x680]
+vpmaxud zmm28{k4},zmm24,BYTE PTR gs:[r14+riz*1+0x680]
+vpmaxud zmm28{k4},zmm24,WORD PTR gs:[r14+riz*1+0x680]
+vpmaxud zmm28{k4},zmm24,DWORD PTR gs:[r14+riz*1+0x680]
+vpmaxud zmm28{k4},zmm24,QWORD PTR gs:[r14+riz*1+0x680]
+vpmaxud zmm28{k4},zmm24,gs:[r14+riz*1+0x680]
 vpmaxuq xmm4,xmm4,XMMWORD PTR [rcx+riz*2+0x4e0]
 vpmaxuq xmm4,xmm4,BYTE PTR [rcx+riz*2+0x4e0]
 vpmaxuq xmm4,xmm4,WORD PTR [rcx+riz*2+0x4e0]
 vpmaxuq xmm4,xmm4,DWORD PTR [rcx+riz*2+0x4e0]
 vpmaxuq xmm4,xmm4,QWORD PTR [rcx+riz*2+0x4e0]
 vpmaxuq xmm4,xmm4,[rcx+riz*2+0x4e0]
+vpmaxuq xmm5{k3}{z},xmm6,xmm10
+ss vpmaxuq xmm3{k5},xmm25,QWORD BCST [rsp+r15*4-0x276d20c0]
+ss vpmaxuq xmm3{k5},xmm25,QWORD BCST BYTE PTR [rsp+r15*4-0x276d20c0]
+ss vpmaxuq xmm3{k5},xmm25,QWORD BCST WORD PTR [rsp+r15*4-0x276d20c0]
+ss vpmaxuq xmm3{k5},xmm25,QWORD BCST DWORD PTR [rsp+r15*4-0x276d20c0]
+ss vpmaxuq xmm3{k5},xmm25,QWORD BCST QWORD PTR [rsp+r15*4-0x276d20c0]
 vpmaxuq ymm5,ymm5,ymm3
 vpmaxuq ymm25{k4}{z},ymm5,QWORD BCST fs:[rsp+r12*8+0x55e22612]
 vpmaxuq ymm25{k4}{z},ymm5,QWORD BCST BYTE PTR fs:[rsp+r12*8+0x55e22612]
@@ -17986,14 +18028,19 @@ vpmaxuq ymm3{k7}{z},ymm4,WORD PTR [rbx-0xfc0]
 vpmaxuq ymm3{k7}{z},ymm4,DWORD PTR [rbx-0xfc0]
 vpmaxuq ymm3{k7}{z},ymm4,QWORD PTR [rbx-0xfc0]
 vpmaxuq ymm3{k7}{z},ymm4,[rbx-0xfc0]
+vpmaxuq zmm24,zmm29,ZMMWORD PTR [rdx+rdx*8]
+vpmaxuq zmm24,zmm29,BYTE PTR [rdx+rdx*8]
+vpmaxuq zmm24,zmm29,WORD PTR [rdx+rdx*8]
+vpmaxuq zmm24,zmm29,DWORD PTR [rdx+rdx*8]
+vpmaxuq zmm24,zmm29,QWORD PTR [rdx+rdx*8]
+vpmaxuq zmm24,zmm29,[rdx+rdx*8]
 vpmaxuq zmm4{k4},zmm5,zmm6
-ds vpmaxuq zmm16{k4}{z},zmm28,ZMMWORD PTR [rcx+0x1f80]
-ds vpmaxuq zmm16{k4}{z},zmm28,BYTE PTR [rcx+0x1f80]
-ds vpmaxuq zmm16{k4}{z},zmm28,WORD PTR [rcx+0x1f80]
-ds vpmaxuq zmm16{k4}{z},zmm28,DWORD PTR [rcx+0x1f80]
-ds vpmaxuq zmm16{k4}{z},zmm28,QWORD PTR [rcx+0x1f80]
-ds vpmaxuq zmm16{k4}{z},zmm28,[rcx+0x1f80]
-vpmaxuq zmm3{k6}{z},zmm7,QWORD BCST [rsi+rax*4]
+vpmaxuq zmm4{k7},zmm4,ZMMWORD PTR fs:[rbx+rbx*8-0x6]
+vpmaxuq zmm4{k7},zmm4,BYTE PTR fs:[rbx+rbx*8-0x6]
+vpmaxuq zmm4{k7},zmm4,WORD PTR fs:[rbx+rbx*8-0x6]
+vpmaxuq zmm4{k7},zmm4,DWORD PTR fs:[rbx+rbx*8-0x6]
+vpmaxuq zmm4{k7},zmm4,QWORD PTR fs:[rbx+rbx*8-0x6]
+vpmaxuq zmm4{k7},zmm4,fs:[rbx+rbx*8-0x6]
 pmulld xmm5,xmm2
 cs pmulld xmm3,XMMWORD PTR [r14+r14*1]
 cs pmulld xmm3,BYTE PTR [r14+r14*1]
@@ -18023,13 +18070,13 @@ vpmulld ymm7,ymm7,WORD PTR [rip+0xffffffffffffffa5]
 vpmulld ymm7,ymm7,DWORD PTR [rip+0xffffffffffffffa5]
 vpmulld ymm7,ymm7,QWORD PTR [rip+0xffffffffffffffa5]
 vpmulld ymm7,ymm7,[rip+0xffffffffffffffa5]
-vpmulld xmm4{k1},xmm2,xmm2
-es vpmulld xmm10,xmm25,XMMWORD PTR [rsi]
-vpmulld xmm5{k1}{z},xmm7,DWORD BCST [rax+rdx*1+0x6b798309]
-vpmulld xmm5{k1}{z},xmm7,DWORD BCST BYTE PTR [rax+rdx*1+0x6b798309]
-vpmulld xmm5{k1}{z},xmm7,DWORD BCST WORD PTR [rax+rdx*1+0x6b798309]
-vpmulld xmm5{k1}{z},xmm7,DWORD BCST DWORD PTR [rax+rdx*1+0x6b798309]
-vpmulld xmm5{k1}{z},xmm7,DWORD BCST QWORD PTR [rax+rdx*1+0x6b798309]
+vpmulld xmm4,xmm16,xmm3
+ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST [rdi+rdx*2]
+ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST BYTE PTR [rdi+rdx*2]
+ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST WORD PTR [rdi+rdx*2]
+ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST DWORD PTR [rdi+rdx*2]
+ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST QWORD PTR [rdi+rdx*2]
+vpmulld xmm12,xmm30,DWORD BCST [rax-0x65355d90]
 {evex} vpmulld ymm4,ymm2,ymm3
 ss vpmulld ymm6{k4}{z},ymm1,DWORD BCST [r8+r8*1-0x884f49f]
 vpmulld ymm3,ymm5,DWORD BCST [rdi+0x51ee3019]
@@ -18056,14 +18103,14 @@ vpmullq ymm0{k7}{z},ymm3,WORD PTR [rdi-0xf60]
 vpmullq ymm0{k7}{z},ymm3,DWORD PTR [rdi-0xf60]
 vpmullq ymm0{k7}{z},ymm3,QWORD PTR [rdi-0xf60]
 vpmullq ymm0{k7}{z},ymm3,[rdi-0xf60]
-vpmullq zmm4{k1},zmm2,zmm1
-es vpmullq zmm20,zmm9,ZMMWORD PTR [rsp+r12*8-0x3d8c953d]
-es vpmullq zmm20,zmm9,BYTE PTR [rsp+r12*8-0x3d8c953d]
-es vpmullq zmm20,zmm9,WORD PTR [rsp+r12*8-0x3d8c953d]
-es vpmullq zmm20,zmm9,DWORD PTR [rsp+r12*8-0x3d8c953d]
-es vpmullq zmm20,zmm9,QWORD PTR [rsp+r12*8-0x3d8c953d]
-es vpmullq zmm20,zmm9,[rsp+r12*8-0x3d8c953d]
-vpmullq zmm6{k2}{z},zmm7,ZMMWORD PTR [rsi+rcx*1]
+vpmullq zmm22,zmm8,zmm12
+ss vpmullq zmm7{k2}{z},zmm6,ZMMWORD PTR [rcx]
+ss vpmullq zmm7{k2}{z},zmm6,BYTE PTR [rcx]
+ss vpmullq zmm7{k2}{z},zmm6,WORD PTR [rcx]
+ss vpmullq zmm7{k2}{z},zmm6,DWORD PTR [rcx]
+ss vpmullq zmm7{k2}{z},zmm6,QWORD PTR [rcx]
+ss vpmullq zmm7{k2}{z},zmm6,[rcx]
+vpmullq zmm6,zmm9,QWORD BCST [rdx+0x320]
 phminposuw xmm1,xmm7
 phminposuw xmm12,XMMWORD PTR gs:[rcx]
 phminposuw xmm12,BYTE PTR gs:[rcx]
@@ -18085,46 +18132,45 @@ ds vphminposuw xmm2,DWORD PTR [r11+r15*2]
 ds vphminposuw xmm2,QWORD PTR [r11+r15*2]
 ds vphminposuw xmm2,[r11+r15*2]
 vphminposuw xmm5,XMMWORD PTR [rbp+rsi*8+0x38091056]
-vgetexpps xmm0{k4},xmm2
+vgetexpps xmm3,XMMWORD PTR [rdi+rdx*2]
+vgetexpps xmm3,BYTE PTR [rdi+rdx*2]
+vgetexpps xmm3,WORD PTR [rdi+rdx*2]
+vgetexpps xmm3,DWORD PTR [rdi+rdx*2]
+vgetexpps xmm3,QWORD PTR [rdi+rdx*2]
+vgetexpps xmm3,[rdi+rdx*2]
+vgetexpps xmm24{k6},xmm29
 vgetexpps xmm25,DWORD BCST [rip+0xffffffffc00e327b]
 vgetexpps xmm25,DWORD BCST BYTE PTR [rip+0xffffffffc00e327b]
 vgetexpps xmm25,DWORD BCST WORD PTR [rip+0xffffffffc00e327b]
 vgetexpps xmm25,DWORD BCST DWORD PTR [rip+0xffffffffc00e327b]
 vgetexpps xmm25,DWORD BCST QWORD PTR [rip+0xffffffffc00e327b]
-ds vgetexpps xmm1,XMMWORD PTR [rsi]
-ds vgetexpps xmm1,BYTE PTR [rsi]
-ds vgetexpps xmm1,WORD PTR [rsi]
-ds vgetexpps xmm1,DWORD PTR [rsi]
-ds vgetexpps xmm1,QWORD PTR [rsi]
-ds vgetexpps xmm1,[rsi]
-vgetexpps ymm6{k2}{z},ymm3
-vgetexpps ymm16,YMMWORD PTR [rsi]
-vgetexpps ymm16,BYTE PTR [rsi]
-vgetexpps ymm16,WORD PTR [rsi]
-vgetexpps ymm16,DWORD PTR [rsi]
-vgetexpps ymm16,QWORD PTR [rsi]
-vgetexpps ymm16,[rsi]
-es vgetexpps ymm1{k5}{z},YMMWORD PTR [rcx+riz*1+0x76]
-vgetexpps zmm1,zmm5{sae}
-ss vgetexpps zmm15,DWORD BCST [r11+r15*2]
+vgetexpps ymm0,YMMWORD PTR [rax]
+vgetexpps ymm0,BYTE PTR [rax]
+vgetexpps ymm0,WORD PTR [rax]
+vgetexpps ymm0,DWORD PTR [rax]
+vgetexpps ymm0,QWORD PTR [rax]
+vgetexpps ymm0,[rax]
+vgetexpps ymm9{k6}{z},ymm12
+vgetexpps ymm2{k1}{z},YMMWORD PTR [r9+r15*2]
 vgetexpps zmm3,ZMMWORD PTR [rsi]
 vgetexpps zmm3,BYTE PTR [rsi]
 vgetexpps zmm3,WORD PTR [rsi]
 vgetexpps zmm3,DWORD PTR [rsi]
 vgetexpps zmm3,QWORD PTR [rsi]
 vgetexpps zmm3,[rsi]
-vgetexppd xmm5{k6},xmm2
-ds vgetexppd xmm4,QWORD BCST [r10+r8*8-0x3e8]
-ds vgetexppd xmm4,QWORD BCST BYTE PTR [r10+r8*8-0x3e8]
-ds vgetexppd xmm4,QWORD BCST WORD PTR [r10+r8*8-0x3e8]
-ds vgetexppd xmm4,QWORD BCST DWORD PTR [r10+r8*8-0x3e8]
-ds vgetexppd xmm4,QWORD BCST QWORD PTR [r10+r8*8-0x3e8]
-vgetexppd xmm1{k2}{z},XMMWORD PTR [rcx-0x4d0]
-vgetexppd xmm1{k2}{z},BYTE PTR [rcx-0x4d0]
-vgetexppd xmm1{k2}{z},WORD PTR [rcx-0x4d0]
-vgetexppd xmm1{k2}{z},DWORD PTR [rcx-0x4d0]
-vgetexppd xmm1{k2}{z},QWORD PTR [rcx-0x4d0]
-vgetexppd xmm1{k2}{z},[rcx-0x4d0]
+vgetexpps zmm17{k4},zmm19
+ss vgetexpps zmm15,DWORD BCST [r11+r15*2]
+vgetexppd xmm2,xmm14
+vgetexppd xmm5{k1}{z},QWORD BCST gs:[rbx]
+vgetexppd xmm5{k1}{z},QWORD BCST BYTE PTR gs:[rbx]
+vgetexppd xmm5{k1}{z},QWORD BCST WORD PTR gs:[rbx]
+vgetexppd xmm5{k1}{z},QWORD BCST DWORD PTR gs:[rbx]
+vgetexppd xmm5{k1}{z},QWORD BCST QWORD PTR gs:[rbx]
+vgetexppd xmm28{k6},QWORD BCST [r15+0x63]
+vgetexppd xmm28{k6},QWORD BCST BYTE PTR [r15+0x63]
+vgetexppd xmm28{k6},QWORD BCST WORD PTR [r15+0x63]
+vgetexppd xmm28{k6},QWORD BCST DWORD PTR [r15+0x63]
+vgetexppd xmm28{k6},QWORD BCST QWORD PTR [r15+0x63]
 vgetexppd ymm6,ymm6
 vgetexppd ymm28,QWORD BCST [r12+r12*8-0x1d0]
 vgetexppd ymm4,YMMWORD PTR [rsi+0x71]
@@ -18133,21 +18179,21 @@ vgetexppd ymm4,WORD PTR [rsi+0x71]
 vgetexppd ymm4,DWORD PTR [rsi+0x71]
 vgetexppd ymm4,QWORD PTR [rsi+0x71]
 vgetexppd ymm4,[rsi+0x71]
-vgetexppd zmm7,zmm7{sae}
-cs vgetexppd zmm15,QWORD BCST [rip+0xffffffffb394bead]
-vgetexppd zmm1{k1}{z},ZMMWORD PTR [rsp+rdi*1-0x1740]
-vgetexppd zmm1{k1}{z},BYTE PTR [rsp+rdi*1-0x1740]
-vgetexppd zmm1{k1}{z},WORD PTR [rsp+rdi*1-0x1740]
-vgetexppd zmm1{k1}{z},DWORD PTR [rsp+rdi*1-0x1740]
-vgetexppd zmm1{k1}{z},QWORD PTR [rsp+rdi*1-0x1740]
-vgetexppd zmm1{k1}{z},[rsp+rdi*1-0x1740]
-vgetexpss xmm4{k2},xmm1,xmm2
+vgetexppd zmm16,zmm31
+es vgetexppd zmm5{k3}{z},ZMMWORD PTR [rcx+rcx*1]
+es vgetexppd zmm5{k3}{z},BYTE PTR [rcx+rcx*1]
+es vgetexppd zmm5{k3}{z},WORD PTR [rcx+rcx*1]
+es vgetexppd zmm5{k3}{z},DWORD PTR [rcx+rcx*1]
+es vgetexppd zmm5{k3}{z},QWORD PTR [rcx+rcx*1]
+es vgetexppd zmm5{k3}{z},[rcx+rcx*1]
+vgetexppd zmm11{k3},QWORD BCST [rsi]
+vgetexpss xmm0,xmm3,DWORD PTR [rdx]
+vgetexpss xmm0,xmm3,BYTE PTR [rdx]
+vgetexpss xmm0,xmm3,WORD PTR [rdx]
+vgetexpss xmm0,xmm3,QWORD PTR [rdx]
+vgetexpss xmm0,xmm3,[rdx]
+vgetexpss xmm0{k6},xmm17,xmm18
 ss vgetexpss xmm6,xmm14,DWORD PTR [r8+rbp*1]
-ss vgetexpss xmm6,xmm14,BYTE PTR [r8+rbp*1]
-ss vgetexpss xmm6,xmm14,WORD PTR [r8+rbp*1]
-ss vgetexpss xmm6,xmm14,QWORD PTR [r8+rbp*1]
-ss vgetexpss xmm6,xmm14,[r8+rbp*1]
-vgetexpss xmm6{k7}{z},xmm1,DWORD PTR [rbp-0x26e3705b]
 vgetexpsd xmm5,xmm7,xmm6
 ds vgetexpsd xmm1{k7}{z},xmm17,QWORD PTR [r11+r11*4+0x2c8]
 ds vgetexpsd xmm1{k7}{z},xmm17,BYTE PTR [r11+r11*4+0x2c8]
@@ -18155,13 +18201,13 @@ ds vgetexpsd xmm1{k7}{z},xmm17,WORD PTR [r11+r11*4+0x2c8]
 ds vgetexpsd xmm1{k7}{z},xmm17,DWORD PTR [r11+r11*4+0x2c8]
 ds vgetexpsd xmm1{k7}{z},xmm17,[r11+r11*4+0x2c8]
 vgetexpsd xmm5{k4},xmm2,QWORD PTR [rcx]
-vplzcntd xmm0{k5}{z},xmm5
 vplzcntd xmm3,XMMWORD PTR [rsp+r9*8]
 vplzcntd xmm3,BYTE PTR [rsp+r9*8]
 vplzcntd xmm3,WORD PTR [rsp+r9*8]
 vplzcntd xmm3,DWORD PTR [rsp+r9*8]
 vplzcntd xmm3,QWORD PTR [rsp+r9*8]
 vplzcntd xmm3,[rsp+r9*8]
+vplzcntd xmm0{k5}{z},xmm5
 es vplzcntd xmm4{k6}{z},XMMWORD PTR [rdi]
 vplzcntd ymm6,ymm2
 vplzcntd ymm7{k5}{z},YMMWORD PTR [r12*8-0x7d]
@@ -18171,46 +18217,46 @@ vplzcntd ymm7{k5}{z},DWORD PTR [r12*8-0x7d]
 vplzcntd ymm7{k5}{z},QWORD PTR [r12*8-0x7d]
 vplzcntd ymm7{k5}{z},[r12*8-0x7d]
 es vplzcntd ymm5,YMMWORD PTR [rsi+rsi*4+0x1e290c3e]
-vplzcntd zmm5{k4}{z},zmm0
-vplzcntd zmm15,DWORD BCST fs:[r13*8-0x274d5368]
-vplzcntd zmm15,DWORD BCST BYTE PTR fs:[r13*8-0x274d5368]
-vplzcntd zmm15,DWORD BCST WORD PTR fs:[r13*8-0x274d5368]
-vplzcntd zmm15,DWORD BCST DWORD PTR fs:[r13*8-0x274d5368]
-vplzcntd zmm15,DWORD BCST QWORD PTR fs:[r13*8-0x274d5368]
 vplzcntd zmm2,ZMMWORD PTR [rcx]
 vplzcntd zmm2,BYTE PTR [rcx]
 vplzcntd zmm2,WORD PTR [rcx]
 vplzcntd zmm2,DWORD PTR [rcx]
 vplzcntd zmm2,QWORD PTR [rcx]
 vplzcntd zmm2,[rcx]
-vplzcntq xmm3{k7},xmm0
-vplzcntq xmm13,QWORD BCST [rcx+r10*2]
-vplzcntq xmm13,QWORD BCST BYTE PTR [rcx+r10*2]
-vplzcntq xmm13,QWORD BCST WORD PTR [rcx+r10*2]
-vplzcntq xmm13,QWORD BCST DWORD PTR [rcx+r10*2]
-vplzcntq xmm13,QWORD BCST QWORD PTR [rcx+r10*2]
-ds vplzcntq xmm0,XMMWORD PTR [rdx]
-ds vplzcntq xmm0,BYTE PTR [rdx]
-ds vplzcntq xmm0,WORD PTR [rdx]
-ds vplzcntq xmm0,DWORD PTR [rdx]
-ds vplzcntq xmm0,QWORD PTR [rdx]
-ds vplzcntq xmm0,[rdx]
-vplzcntq ymm3{k4}{z},ymm1
-vplzcntq ymm29{k4},YMMWORD PTR [r10+rdi*1]
-vplzcntq ymm29{k4},BYTE PTR [r10+rdi*1]
-vplzcntq ymm29{k4},WORD PTR [r10+rdi*1]
-vplzcntq ymm29{k4},DWORD PTR [r10+rdi*1]
-vplzcntq ymm29{k4},QWORD PTR [r10+rdi*1]
-vplzcntq ymm29{k4},[r10+rdi*1]
+vplzcntd zmm5{k3}{z},zmm21
+vplzcntd zmm15,DWORD BCST fs:[r13*8-0x274d5368]
+vplzcntd zmm15,DWORD BCST BYTE PTR fs:[r13*8-0x274d5368]
+vplzcntd zmm15,DWORD BCST WORD PTR fs:[r13*8-0x274d5368]
+vplzcntd zmm15,DWORD BCST DWORD PTR fs:[r13*8-0x274d5368]
+vplzcntd zmm15,DWORD BCST QWORD PTR fs:[r13*8-0x274d5368]
+vplzcntq xmm31,xmm12
+ss vplzcntq xmm0,QWORD BCST [rsi]
+ss vplzcntq xmm0,QWORD BCST BYTE PTR [rsi]
+ss vplzcntq xmm0,QWORD BCST WORD PTR [rsi]
+ss vplzcntq xmm0,QWORD BCST DWORD PTR [rsi]
+ss vplzcntq xmm0,QWORD BCST QWORD PTR [rsi]
+vplzcntq xmm13{k5}{z},XMMWORD PTR [rbp+r11*1-0x4ea590cd]
+vplzcntq xmm13{k5}{z},BYTE PTR [rbp+r11*1-0x4ea590cd]
+vplzcntq xmm13{k5}{z},WORD PTR [rbp+r11*1-0x4ea590cd]
+vplzcntq xmm13{k5}{z},DWORD PTR [rbp+r11*1-0x4ea590cd]
+vplzcntq xmm13{k5}{z},QWORD PTR [rbp+r11*1-0x4ea590cd]
+vplzcntq xmm13{k5}{z},[rbp+r11*1-0x4ea590cd]
 vplzcntq ymm0,YMMWORD PTR [rcx]
-vplzcntq zmm5{k1}{z},zmm4
-vplzcntq zmm17{k6},ZMMWORD PTR [r10+r15*1]
-vplzcntq zmm17{k6},BYTE PTR [r10+r15*1]
-vplzcntq zmm17{k6},WORD PTR [r10+r15*1]
-vplzcntq zmm17{k6},DWORD PTR [r10+r15*1]
-vplzcntq zmm17{k6},QWORD PTR [r10+r15*1]
-vplzcntq zmm17{k6},[r10+r15*1]
+vplzcntq ymm0,BYTE PTR [rcx]
+vplzcntq ymm0,WORD PTR [rcx]
+vplzcntq ymm0,DWORD PTR [rcx]
+vplzcntq ymm0,QWORD PTR [rcx]
+vplzcntq ymm0,[rcx]
+vplzcntq ymm11{k2}{z},ymm28
+vplzcntq ymm29{k4},YMMWORD PTR [r10+rdi*1]
 vplzcntq zmm7,ZMMWORD PTR [rbp+rbx*8-0x6f196ce8]
+vplzcntq zmm7,BYTE PTR [rbp+rbx*8-0x6f196ce8]
+vplzcntq zmm7,WORD PTR [rbp+rbx*8-0x6f196ce8]
+vplzcntq zmm7,DWORD PTR [rbp+rbx*8-0x6f196ce8]
+vplzcntq zmm7,QWORD PTR [rbp+rbx*8-0x6f196ce8]
+vplzcntq zmm7,[rbp+rbx*8-0x6f196ce8]
+vplzcntq zmm19{k3}{z},zmm9
+vplzcntq zmm17{k6},ZMMWORD PTR [r10+r15*1]
 vpsrlvd xmm2,xmm2,xmm6
 es vpsrlvd xmm5,xmm10,XMMWORD PTR [rdx-0x55]
 es vpsrlvd xmm5,xmm10,BYTE PTR [rdx-0x55]
@@ -18243,47 +18289,51 @@ ds vpsrlvq ymm7,ymm14,DWORD PTR [r14+r9*8]
 ds vpsrlvq ymm7,ymm14,QWORD PTR [r14+r9*8]
 ds vpsrlvq ymm7,ymm14,[r14+r9*8]
 vpsrlvq ymm2,ymm3,YMMWORD PTR [rip+0x31d8c870]
-vpsrlvd xmm2{k2}{z},xmm3,xmm0
-vpsrlvd xmm23,xmm10,XMMWORD PTR gs:[r8+r8*2-0x210]
-vpsrlvd xmm23,xmm10,BYTE PTR gs:[r8+r8*2-0x210]
-vpsrlvd xmm23,xmm10,WORD PTR gs:[r8+r8*2-0x210]
-vpsrlvd xmm23,xmm10,DWORD PTR gs:[r8+r8*2-0x210]
-vpsrlvd xmm23,xmm10,QWORD PTR gs:[r8+r8*2-0x210]
-vpsrlvd xmm23,xmm10,gs:[r8+r8*2-0x210]
-vpsrlvd xmm5{k2},xmm2,XMMWORD PTR [rdi+rdi*1+0x5f9806a1]
-vpsrlvd ymm5{k6}{z},ymm3,ymm2
-ss vpsrlvd ymm23{k7},ymm27,YMMWORD PTR [r14+r9*8]
-vpsrlvd ymm6,ymm7,DWORD BCST [rbp+0x19c]
-vpsrlvd ymm6,ymm7,DWORD BCST BYTE PTR [rbp+0x19c]
-vpsrlvd ymm6,ymm7,DWORD BCST WORD PTR [rbp+0x19c]
-vpsrlvd ymm6,ymm7,DWORD BCST DWORD PTR [rbp+0x19c]
-vpsrlvd ymm6,ymm7,DWORD BCST QWORD PTR [rbp+0x19c]
-vpsrlvd zmm0{k7}{z},zmm7,zmm5
-ss vpsrlvd zmm4,zmm9,DWORD BCST [rcx]
-vpsrlvd zmm6,zmm7,ZMMWORD PTR [rbp+rcx*4+0xa00]
-vpsrlvd zmm6,zmm7,BYTE PTR [rbp+rcx*4+0xa00]
-vpsrlvd zmm6,zmm7,WORD PTR [rbp+rcx*4+0xa00]
-vpsrlvd zmm6,zmm7,DWORD PTR [rbp+rcx*4+0xa00]
-vpsrlvd zmm6,zmm7,QWORD PTR [rbp+rcx*4+0xa00]
-vpsrlvd zmm6,zmm7,[rbp+rcx*4+0xa00]
-vpsrlvq xmm2{k3}{z},xmm0,xmm4
-cs vpsrlvq xmm24{k6},xmm25,QWORD BCST [rax]
-cs vpsrlvq xmm24{k6},xmm25,QWORD BCST BYTE PTR [rax]
-cs vpsrlvq xmm24{k6},xmm25,QWORD BCST WORD PTR [rax]
-cs vpsrlvq xmm24{k6},xmm25,QWORD BCST DWORD PTR [rax]
-cs vpsrlvq xmm24{k6},xmm25,QWORD BCST QWORD PTR [rax]
-vpsrlvq xmm1{k1}{z},xmm7,QWORD BCST [rbp-0x11]
-vpsrlvq ymm7{k5}{z},ymm4,ymm7
-ds vpsrlvq ymm10{k5},ymm13,YMMWORD PTR [r10]
-vpsrlvq ymm5{k5}{z},ymm5,QWORD BCST [rax+rsi*8]
+vpsrlvd xmm2,xmm3,XMMWORD PTR [rbx]
+vpsrlvd xmm12{k7}{z},xmm16,xmm20
+vpsrlvd xmm3{k4},xmm8,XMMWORD PTR gs:[rdx+r12*8]
+vpsrlvd xmm3{k4},xmm8,BYTE PTR gs:[rdx+r12*8]
+vpsrlvd xmm3{k4},xmm8,WORD PTR gs:[rdx+r12*8]
+vpsrlvd xmm3{k4},xmm8,DWORD PTR gs:[rdx+r12*8]
+vpsrlvd xmm3{k4},xmm8,QWORD PTR gs:[rdx+r12*8]
+vpsrlvd xmm3{k4},xmm8,gs:[rdx+r12*8]
+vpsrlvd ymm31,ymm31,ymm17
+ss vpsrlvd ymm1,ymm7,DWORD BCST [rsi+rbx*4]
+ss vpsrlvd ymm1,ymm7,DWORD BCST BYTE PTR [rsi+rbx*4]
+ss vpsrlvd ymm1,ymm7,DWORD BCST WORD PTR [rsi+rbx*4]
+ss vpsrlvd ymm1,ymm7,DWORD BCST DWORD PTR [rsi+rbx*4]
+ss vpsrlvd ymm1,ymm7,DWORD BCST QWORD PTR [rsi+rbx*4]
+vpsrlvd ymm19{k6},ymm18,YMMWORD PTR [rdi+rdi*4+0x4bbb2649]
+vpsrlvd zmm23,zmm17,zmm9
+es vpsrlvd zmm5{k2},zmm3,ZMMWORD PTR [rdx]
+es vpsrlvd zmm5{k2},zmm3,BYTE PTR [rdx]
+es vpsrlvd zmm5{k2},zmm3,WORD PTR [rdx]
+es vpsrlvd zmm5{k2},zmm3,DWORD PTR [rdx]
+es vpsrlvd zmm5{k2},zmm3,QWORD PTR [rdx]
+es vpsrlvd zmm5{k2},zmm3,[rdx]
+vpsrlvd zmm21{k1}{z},zmm18,ZMMWORD PTR [r15+r11*4]
+vpsrlvq xmm9,xmm24,xmm0
+ss vpsrlvq xmm2{k2},xmm1,XMMWORD PTR [rax+rdi*8-0x340]
+vpsrlvq xmm29{k5},xmm18,QWORD BCST [r10]
+vpsrlvq xmm29{k5},xmm18,QWORD BCST BYTE PTR [r10]
+vpsrlvq xmm29{k5},xmm18,QWORD BCST WORD PTR [r10]
+vpsrlvq xmm29{k5},xmm18,QWORD BCST DWORD PTR [r10]
+vpsrlvq xmm29{k5},xmm18,QWORD BCST QWORD PTR [r10]
+vpsrlvq ymm2,ymm1,ymm11
+vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST fs:[rsi+rsi*2]
+vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST BYTE PTR fs:[rsi+rsi*2]
+vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST WORD PTR fs:[rsi+rsi*2]
+vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST DWORD PTR fs:[rsi+rsi*2]
+vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST QWORD PTR fs:[rsi+rsi*2]
+vpsrlvq ymm6{k3},ymm22,YMMWORD PTR [r11+r15*1+0x50556547]
+vpsrlvq zmm24,zmm10,ZMMWORD PTR [r15]
+vpsrlvq zmm24,zmm10,BYTE PTR [r15]
+vpsrlvq zmm24,zmm10,WORD PTR [r15]
+vpsrlvq zmm24,zmm10,DWORD PTR [r15]
+vpsrlvq zmm24,zmm10,QWORD PTR [r15]
+vpsrlvq zmm24,zmm10,[r15]
 vpsrlvq zmm7{k5}{z},zmm4,zmm5
-cs vpsrlvq zmm22{k4},zmm25,ZMMWORD PTR [r9+r12*2]
-cs vpsrlvq zmm22{k4},zmm25,BYTE PTR [r9+r12*2]
-cs vpsrlvq zmm22{k4},zmm25,WORD PTR [r9+r12*2]
-cs vpsrlvq zmm22{k4},zmm25,DWORD PTR [r9+r12*2]
-cs vpsrlvq zmm22{k4},zmm25,QWORD PTR [r9+r12*2]
-cs vpsrlvq zmm22{k4},zmm25,[r9+r12*2]
-vpsrlvq zmm7,zmm0,ZMMWORD PTR [rdi]
+vpsrlvq zmm1,zmm5,QWORD BCST [rsp+rdx*1]
 vpsravd xmm0,xmm0,xmm1
 cs vpsravd xmm9,xmm2,XMMWORD PTR [r9+r12*4]
 cs vpsravd xmm9,xmm2,BYTE PTR [r9+r12*4]
@@ -18312,9 +18362,9 @@ vpsravd xmm5{k3}{z},xmm21,DWORD BCST WORD PTR [r12+r14*4+0x27]
 vpsravd xmm5{k3}{z},xmm21,DWORD BCST DWORD PTR [r12+r14*4+0x27]
 vpsravd xmm5{k3}{z},xmm21,DWORD BCST QWORD PTR [r12+r14*4+0x27]
 ds vpsravd xmm7,xmm3,DWORD BCST [rcx+rdi*4-0x5c]
-vpsravd ymm2{k4},ymm4,ymm0
-ss vpsravd ymm31{k6},ymm26,YMMWORD PTR [r11+r10*8]
-vpsravd ymm1,ymm2,YMMWORD PTR [rsp+rbp*8+0x74]
+vpsravd ymm20,ymm13,ymm23
+ds vpsravd ymm2{k6}{z},ymm4,DWORD BCST [rbx-0x128]
+vpsravd ymm23,ymm7,DWORD BCST [r11+r9*8]
 vpsravd zmm4,zmm6,zmm6
 es vpsravd zmm17{k2},zmm22,DWORD BCST [rdi+r15*4]
 vpsravd zmm5{k5}{z},zmm3,ZMMWORD PTR [rdx-0x1a80]
@@ -18323,13 +18373,18 @@ vpsravd zmm5{k5}{z},zmm3,WORD PTR [rdx-0x1a80]
 vpsravd zmm5{k5}{z},zmm3,DWORD PTR [rdx-0x1a80]
 vpsravd zmm5{k5}{z},zmm3,QWORD PTR [rdx-0x1a80]
 vpsravd zmm5{k5}{z},zmm3,[rdx-0x1a80]
-vpsravq xmm5{k2}{z},xmm3,xmm2
-ss vpsravq xmm21{k6}{z},xmm22,QWORD BCST [rcx+r10*8+0x18]
-ss vpsravq xmm21{k6}{z},xmm22,QWORD BCST BYTE PTR [rcx+r10*8+0x18]
-ss vpsravq xmm21{k6}{z},xmm22,QWORD BCST WORD PTR [rcx+r10*8+0x18]
-ss vpsravq xmm21{k6}{z},xmm22,QWORD BCST DWORD PTR [rcx+r10*8+0x18]
-ss vpsravq xmm21{k6}{z},xmm22,QWORD BCST QWORD PTR [rcx+r10*8+0x18]
+vpsravq xmm5,xmm1,xmm6
+es vpsravq xmm30{k4}{z},xmm29,XMMWORD PTR [r15]
+es vpsravq xmm30{k4}{z},xmm29,BYTE PTR [r15]
+es vpsravq xmm30{k4}{z},xmm29,WORD PTR [r15]
+es vpsravq xmm30{k4}{z},xmm29,DWORD PTR [r15]
+es vpsravq xmm30{k4}{z},xmm29,QWORD PTR [r15]
+es vpsravq xmm30{k4}{z},xmm29,[r15]
 vpsravq xmm0,xmm7,QWORD BCST [rdx-0x29b50b04]
+vpsravq xmm0,xmm7,QWORD BCST BYTE PTR [rdx-0x29b50b04]
+vpsravq xmm0,xmm7,QWORD BCST WORD PTR [rdx-0x29b50b04]
+vpsravq xmm0,xmm7,QWORD BCST DWORD PTR [rdx-0x29b50b04]
+vpsravq xmm0,xmm7,QWORD BCST QWORD PTR [rdx-0x29b50b04]
 vpsravq ymm0,ymm5,ymm3
 ss vpsravq ymm19{k3},ymm18,QWORD BCST [rcx+r13*1]
 vpsravq ymm7{k5}{z},ymm0,YMMWORD PTR [rcx]
@@ -18395,21 +18450,25 @@ vpsllvd xmm3{k5}{z},xmm5,DWORD BCST BYTE PTR [rbx-0x90]
 vpsllvd xmm3{k5}{z},xmm5,DWORD BCST WORD PTR [rbx-0x90]
 vpsllvd xmm3{k5}{z},xmm5,DWORD BCST DWORD PTR [rbx-0x90]
 vpsllvd xmm3{k5}{z},xmm5,DWORD BCST QWORD PTR [rbx-0x90]
-vpsllvd ymm4{k1},ymm5,ymm4
-vpsllvd ymm30{k4},ymm27,DWORD BCST fs:[r10+r15*2+0x1e8]
-vpsllvd ymm30{k4},ymm27,DWORD BCST BYTE PTR fs:[r10+r15*2+0x1e8]
-vpsllvd ymm30{k4},ymm27,DWORD BCST WORD PTR fs:[r10+r15*2+0x1e8]
-vpsllvd ymm30{k4},ymm27,DWORD BCST DWORD PTR fs:[r10+r15*2+0x1e8]
-vpsllvd ymm30{k4},ymm27,DWORD BCST QWORD PTR fs:[r10+r15*2+0x1e8]
-vpsllvd ymm1{k2}{z},ymm5,DWORD BCST [rbx+rbp*4]
-vpsllvd zmm7{k4}{z},zmm3,zmm1
-ds vpsllvd zmm4,zmm31,ZMMWORD PTR [r14+r15*2]
-ds vpsllvd zmm4,zmm31,BYTE PTR [r14+r15*2]
-ds vpsllvd zmm4,zmm31,WORD PTR [r14+r15*2]
-ds vpsllvd zmm4,zmm31,DWORD PTR [r14+r15*2]
-ds vpsllvd zmm4,zmm31,QWORD PTR [r14+r15*2]
-ds vpsllvd zmm4,zmm31,[r14+r15*2]
-vpsllvd zmm2,zmm3,DWORD BCST [rsi+0x1d8]
+vpsllvd ymm15,ymm10,ymm5
+vpsllvd ymm1,ymm4,DWORD BCST fs:[rbx]
+vpsllvd ymm1,ymm4,DWORD BCST BYTE PTR fs:[rbx]
+vpsllvd ymm1,ymm4,DWORD BCST WORD PTR fs:[rbx]
+vpsllvd ymm1,ymm4,DWORD BCST DWORD PTR fs:[rbx]
+vpsllvd ymm1,ymm4,DWORD BCST QWORD PTR fs:[rbx]
+vpsllvd ymm9{k6}{z},ymm14,YMMWORD PTR [r10+r14*1+0xa0]
+vpsllvd zmm8,zmm19,zmm6
+vpsllvd zmm4{k4}{z},zmm6,DWORD BCST gs:[rcx-0x31d9854b]
+vpsllvd zmm4{k4}{z},zmm6,DWORD BCST BYTE PTR gs:[rcx-0x31d9854b]
+vpsllvd zmm4{k4}{z},zmm6,DWORD BCST WORD PTR gs:[rcx-0x31d9854b]
+vpsllvd zmm4{k4}{z},zmm6,DWORD BCST DWORD PTR gs:[rcx-0x31d9854b]
+vpsllvd zmm4{k4}{z},zmm6,DWORD BCST QWORD PTR gs:[rcx-0x31d9854b]
+vpsllvd zmm27{k7}{z},zmm0,ZMMWORD PTR [rbp+r8*4-0x19c0]
+vpsllvd zmm27{k7}{z},zmm0,BYTE PTR [rbp+r8*4-0x19c0]
+vpsllvd zmm27{k7}{z},zmm0,WORD PTR [rbp+r8*4-0x19c0]
+vpsllvd zmm27{k7}{z},zmm0,DWORD PTR [rbp+r8*4-0x19c0]
+vpsllvd zmm27{k7}{z},zmm0,QWORD PTR [rbp+r8*4-0x19c0]
+vpsllvd zmm27{k7}{z},zmm0,[rbp+r8*4-0x19c0]
 vpsllvq xmm3,xmm1,xmm3
 vpsllvq xmm12,xmm3,QWORD BCST fs:[rdx+0x7c527ee9]
 vpsllvq xmm12,xmm3,QWORD BCST BYTE PTR fs:[rdx+0x7c527ee9]
@@ -18417,37 +18476,37 @@ vpsllvq xmm12,xmm3,QWORD BCST WORD PTR fs:[rdx+0x7c527ee9]
 vpsllvq xmm12,xmm3,QWORD BCST DWORD PTR fs:[rdx+0x7c527ee9]
 vpsllvq xmm12,xmm3,QWORD BCST QWORD PTR fs:[rdx+0x7c527ee9]
 vpsllvq xmm1{k6}{z},xmm2,XMMWORD PTR [rip+0xffffffffd5ef0567]
-vpsllvq ymm6{k3}{z},ymm2,ymm1
+vpsllvq ymm7,ymm7,ymm29
+vpsllvq ymm6{k6}{z},ymm5,YMMWORD PTR [rsi-0x1c0]
 vpsllvq ymm22{k1}{z},ymm8,QWORD BCST gs:[r8+r14*8+0x20]
 vpsllvq ymm22{k1}{z},ymm8,QWORD BCST BYTE PTR gs:[r8+r14*8+0x20]
 vpsllvq ymm22{k1}{z},ymm8,QWORD BCST WORD PTR gs:[r8+r14*8+0x20]
 vpsllvq ymm22{k1}{z},ymm8,QWORD BCST DWORD PTR gs:[r8+r14*8+0x20]
 vpsllvq ymm22{k1}{z},ymm8,QWORD BCST QWORD PTR gs:[r8+r14*8+0x20]
-vpsllvq ymm0,ymm1,QWORD BCST [rcx+rcx*4-0x3781929]
-vpsllvq ymm0,ymm1,QWORD BCST BYTE PTR [rcx+rcx*4-0x3781929]
-vpsllvq ymm0,ymm1,QWORD BCST WORD PTR [rcx+rcx*4-0x3781929]
-vpsllvq ymm0,ymm1,QWORD BCST DWORD PTR [rcx+rcx*4-0x3781929]
-vpsllvq ymm0,ymm1,QWORD BCST QWORD PTR [rcx+rcx*4-0x3781929]
 vpsllvq zmm0,zmm4,zmm2
 cs vpsllvq zmm3,zmm30,QWORD BCST [r14-0x458d1c89]
+cs vpsllvq zmm3,zmm30,QWORD BCST BYTE PTR [r14-0x458d1c89]
+cs vpsllvq zmm3,zmm30,QWORD BCST WORD PTR [r14-0x458d1c89]
+cs vpsllvq zmm3,zmm30,QWORD BCST DWORD PTR [r14-0x458d1c89]
+cs vpsllvq zmm3,zmm30,QWORD BCST QWORD PTR [r14-0x458d1c89]
 vpsllvq zmm3{k4},zmm7,ZMMWORD PTR [rsi+rbp*1]
 vpsllvq zmm3{k4},zmm7,BYTE PTR [rsi+rbp*1]
 vpsllvq zmm3{k4},zmm7,WORD PTR [rsi+rbp*1]
 vpsllvq zmm3{k4},zmm7,DWORD PTR [rsi+rbp*1]
 vpsllvq zmm3{k4},zmm7,QWORD PTR [rsi+rbp*1]
 vpsllvq zmm3{k4},zmm7,[rsi+rbp*1]
-vrcp14ps xmm7{k2},xmm6
+vrcp14ps xmm11,xmm23
+cs vrcp14ps xmm7{k5},DWORD BCST [rax]
+cs vrcp14ps xmm7{k5},DWORD BCST BYTE PTR [rax]
+cs vrcp14ps xmm7{k5},DWORD BCST WORD PTR [rax]
+cs vrcp14ps xmm7{k5},DWORD BCST DWORD PTR [rax]
+cs vrcp14ps xmm7{k5},DWORD BCST QWORD PTR [rax]
 vrcp14ps xmm22{k3}{z},XMMWORD PTR [rbx-0x7effc61c]
 vrcp14ps xmm22{k3}{z},BYTE PTR [rbx-0x7effc61c]
 vrcp14ps xmm22{k3}{z},WORD PTR [rbx-0x7effc61c]
 vrcp14ps xmm22{k3}{z},DWORD PTR [rbx-0x7effc61c]
 vrcp14ps xmm22{k3}{z},QWORD PTR [rbx-0x7effc61c]
 vrcp14ps xmm22{k3}{z},[rbx-0x7effc61c]
-cs vrcp14ps xmm7{k5},DWORD BCST [rax]
-cs vrcp14ps xmm7{k5},DWORD BCST BYTE PTR [rax]
-cs vrcp14ps xmm7{k5},DWORD BCST WORD PTR [rax]
-cs vrcp14ps xmm7{k5},DWORD BCST DWORD PTR [rax]
-cs vrcp14ps xmm7{k5},DWORD BCST QWORD PTR [rax]
 vrcp14ps ymm7,ymm2
 vrcp14ps ymm22{k2}{z},YMMWORD PTR [rdi+rdx*1]
 vrcp14ps ymm22{k2}{z},BYTE PTR [rdi+rdx*1]
@@ -18456,9 +18515,19 @@ vrcp14ps ymm22{k2}{z},DWORD PTR [rdi+rdx*1]
 vrcp14ps ymm22{k2}{z},QWORD PTR [rdi+rdx*1]
 vrcp14ps ymm22{k2}{z},[rdi+rdx*1]
 es vrcp14ps ymm0{k2},YMMWORD PTR [rsp-0x41e310bf]
+vrcp14ps zmm22,ZMMWORD PTR [r9+r15*1]
+vrcp14ps zmm22,BYTE PTR [r9+r15*1]
+vrcp14ps zmm22,WORD PTR [r9+r15*1]
+vrcp14ps zmm22,DWORD PTR [r9+r15*1]
+vrcp14ps zmm22,QWORD PTR [r9+r15*1]
+vrcp14ps zmm22,[r9+r15*1]
 vrcp14ps zmm2{k5}{z},zmm3
-ds vrcp14ps zmm23,DWORD BCST [rdi+r12*8]
-vrcp14ps zmm4{k6},DWORD BCST [rcx]
+vrcp14ps zmm1{k2},ZMMWORD PTR gs:[rax-0x13c0]
+vrcp14ps zmm1{k2},BYTE PTR gs:[rax-0x13c0]
+vrcp14ps zmm1{k2},WORD PTR gs:[rax-0x13c0]
+vrcp14ps zmm1{k2},DWORD PTR gs:[rax-0x13c0]
+vrcp14ps zmm1{k2},QWORD PTR gs:[rax-0x13c0]
+vrcp14ps zmm1{k2},gs:[rax-0x13c0]
 vrcp14pd xmm7,xmm0
 cs vrcp14pd xmm21{k6}{z},XMMWORD PTR [rbp-0x330]
 cs vrcp14pd xmm21{k6}{z},BYTE PTR [rbp-0x330]
@@ -18479,25 +18548,25 @@ vrcp14pd ymm7{k1}{z},WORD PTR gs:[rbp+rax*4-0x1a2f320]
 vrcp14pd ymm7{k1}{z},DWORD PTR gs:[rbp+rax*4-0x1a2f320]
 vrcp14pd ymm7{k1}{z},QWORD PTR gs:[rbp+rax*4-0x1a2f320]
 vrcp14pd ymm7{k1}{z},gs:[rbp+rax*4-0x1a2f320]
-vrcp14pd zmm3{k2}{z},zmm0
-vrcp14pd zmm9,ZMMWORD PTR gs:[r12+rax*1-0x39059df9]
-vrcp14pd zmm9,BYTE PTR gs:[r12+rax*1-0x39059df9]
-vrcp14pd zmm9,WORD PTR gs:[r12+rax*1-0x39059df9]
-vrcp14pd zmm9,DWORD PTR gs:[r12+rax*1-0x39059df9]
-vrcp14pd zmm9,QWORD PTR gs:[r12+rax*1-0x39059df9]
-vrcp14pd zmm9,gs:[r12+rax*1-0x39059df9]
-vrcp14pd zmm7{k6},QWORD BCST [rbx]
-vrcp14ss xmm0{k7}{z},xmm1,xmm2
-vrcp14ss xmm26{k1},xmm1,DWORD PTR [r8+r13*4]
-vrcp14ss xmm26{k1},xmm1,BYTE PTR [r8+r13*4]
-vrcp14ss xmm26{k1},xmm1,WORD PTR [r8+r13*4]
-vrcp14ss xmm26{k1},xmm1,QWORD PTR [r8+r13*4]
-vrcp14ss xmm26{k1},xmm1,[r8+r13*4]
-vrcp14ss xmm7,xmm7,DWORD PTR fs:[rdi+rbx*8-0x3f446911]
-vrcp14ss xmm7,xmm7,BYTE PTR fs:[rdi+rbx*8-0x3f446911]
-vrcp14ss xmm7,xmm7,WORD PTR fs:[rdi+rbx*8-0x3f446911]
-vrcp14ss xmm7,xmm7,QWORD PTR fs:[rdi+rbx*8-0x3f446911]
-vrcp14ss xmm7,xmm7,fs:[rdi+rbx*8-0x3f446911]
+vrcp14pd zmm5,ZMMWORD PTR [rcx]
+vrcp14pd zmm5,BYTE PTR [rcx]
+vrcp14pd zmm5,WORD PTR [rcx]
+vrcp14pd zmm5,DWORD PTR [rcx]
+vrcp14pd zmm5,QWORD PTR [rcx]
+vrcp14pd zmm5,[rcx]
+vrcp14pd zmm14{k3}{z},zmm12
+vrcp14pd zmm29{k5},ZMMWORD PTR [rsp+riz*8]
+vrcp14ss xmm4,xmm3,DWORD PTR [rbp+rax*8-0x144]
+vrcp14ss xmm4,xmm3,BYTE PTR [rbp+rax*8-0x144]
+vrcp14ss xmm4,xmm3,WORD PTR [rbp+rax*8-0x144]
+vrcp14ss xmm4,xmm3,QWORD PTR [rbp+rax*8-0x144]
+vrcp14ss xmm4,xmm3,[rbp+rax*8-0x144]
+vrcp14ss xmm6{k3}{z},xmm17,xmm19
+vrcp14ss xmm14{k7}{z},xmm9,DWORD PTR gs:[r9+0x3756c5db]
+vrcp14ss xmm14{k7}{z},xmm9,BYTE PTR gs:[r9+0x3756c5db]
+vrcp14ss xmm14{k7}{z},xmm9,WORD PTR gs:[r9+0x3756c5db]
+vrcp14ss xmm14{k7}{z},xmm9,QWORD PTR gs:[r9+0x3756c5db]
+vrcp14ss xmm14{k7}{z},xmm9,gs:[r9+0x3756c5db]
 vrcp14sd xmm5,xmm1,xmm3
 vrcp14sd xmm17{k5},xmm21,QWORD PTR [rdi+r10*2]
 vrcp14sd xmm17{k5},xmm21,BYTE PTR [rdi+r10*2]
@@ -18529,14 +18598,14 @@ vrsqrt14ps ymm10{k1},DWORD PTR [r10-0x171da8c1]
 vrsqrt14ps ymm10{k1},QWORD PTR [r10-0x171da8c1]
 vrsqrt14ps ymm10{k1},[r10-0x171da8c1]
 es vrsqrt14ps ymm2,YMMWORD PTR [rax*2-0x19e789f4]
-vrsqrt14ps zmm4{k6}{z},zmm2
-vrsqrt14ps zmm1,DWORD BCST [r14+rdi*1]
-cs vrsqrt14ps zmm2{k4}{z},ZMMWORD PTR [rbx]
-cs vrsqrt14ps zmm2{k4}{z},BYTE PTR [rbx]
-cs vrsqrt14ps zmm2{k4}{z},WORD PTR [rbx]
-cs vrsqrt14ps zmm2{k4}{z},DWORD PTR [rbx]
-cs vrsqrt14ps zmm2{k4}{z},QWORD PTR [rbx]
-cs vrsqrt14ps zmm2{k4}{z},[rbx]
+vrsqrt14ps zmm5,zmm7
+ds vrsqrt14ps zmm27{k4}{z},ZMMWORD PTR [rsp+r9*8]
+ds vrsqrt14ps zmm27{k4}{z},BYTE PTR [rsp+r9*8]
+ds vrsqrt14ps zmm27{k4}{z},WORD PTR [rsp+r9*8]
+ds vrsqrt14ps zmm27{k4}{z},DWORD PTR [rsp+r9*8]
+ds vrsqrt14ps zmm27{k4}{z},QWORD PTR [rsp+r9*8]
+ds vrsqrt14ps zmm27{k4}{z},[rsp+r9*8]
+vrsqrt14ps zmm3,DWORD BCST [rcx+rdi*1-0x64a62758]
 vrsqrt14pd xmm7,xmm0
 vrsqrt14pd xmm23{k3}{z},QWORD BCST [r11+r13*8-0x6d]
 vrsqrt14pd xmm23{k3}{z},QWORD BCST BYTE PTR [r11+r13*8-0x6d]
@@ -18548,14 +18617,14 @@ vrsqrt14pd xmm1,QWORD BCST BYTE PTR gs:[rdi+0x370]
 vrsqrt14pd xmm1,QWORD BCST WORD PTR gs:[rdi+0x370]
 vrsqrt14pd xmm1,QWORD BCST DWORD PTR gs:[rdi+0x370]
 vrsqrt14pd xmm1,QWORD BCST QWORD PTR gs:[rdi+0x370]
-vrsqrt14pd ymm6{k2},ymm7
-es vrsqrt14pd ymm17,QWORD BCST [rbp+r14*8+0x4e0215f2]
 vrsqrt14pd ymm1,YMMWORD PTR [rip+0xffffffffffffffe0]
 vrsqrt14pd ymm1,BYTE PTR [rip+0xffffffffffffffe0]
 vrsqrt14pd ymm1,WORD PTR [rip+0xffffffffffffffe0]
 vrsqrt14pd ymm1,DWORD PTR [rip+0xffffffffffffffe0]
 vrsqrt14pd ymm1,QWORD PTR [rip+0xffffffffffffffe0]
 vrsqrt14pd ymm1,[rip+0xffffffffffffffe0]
+vrsqrt14pd ymm26{k3}{z},ymm30
+es vrsqrt14pd ymm17,QWORD BCST [rbp+r14*8+0x4e0215f2]
 vrsqrt14pd zmm1,zmm2
 vrsqrt14pd zmm8,QWORD BCST [r14+r13*2-0x3b]
 vrsqrt14pd zmm5{k7},ZMMWORD PTR fs:[rbx]
@@ -18564,13 +18633,13 @@ vrsqrt14pd zmm5{k7},WORD PTR fs:[rbx]
 vrsqrt14pd zmm5{k7},DWORD PTR fs:[rbx]
 vrsqrt14pd zmm5{k7},QWORD PTR fs:[rbx]
 vrsqrt14pd zmm5{k7},fs:[rbx]
-vrsqrt14ss xmm1{k3},xmm7,xmm5
-vrsqrt14ss xmm4{k5}{z},xmm15,DWORD PTR [rdi+r10*8-0xfc]
-vrsqrt14ss xmm4{k5}{z},xmm15,BYTE PTR [rdi+r10*8-0xfc]
-vrsqrt14ss xmm4{k5}{z},xmm15,WORD PTR [rdi+r10*8-0xfc]
-vrsqrt14ss xmm4{k5}{z},xmm15,QWORD PTR [rdi+r10*8-0xfc]
-vrsqrt14ss xmm4{k5}{z},xmm15,[rdi+r10*8-0xfc]
 vrsqrt14ss xmm7,xmm5,DWORD PTR [rcx-0xf4]
+vrsqrt14ss xmm7,xmm5,BYTE PTR [rcx-0xf4]
+vrsqrt14ss xmm7,xmm5,WORD PTR [rcx-0xf4]
+vrsqrt14ss xmm7,xmm5,QWORD PTR [rcx-0xf4]
+vrsqrt14ss xmm7,xmm5,[rcx-0xf4]
+vrsqrt14ss xmm1{k4}{z},xmm6,xmm28
+vrsqrt14ss xmm4{k5}{z},xmm15,DWORD PTR [rdi+r10*8-0xfc]
 vrsqrt14sd xmm6,xmm7,xmm2
 vrsqrt14sd xmm19{k3},xmm3,QWORD PTR fs:[r11+r13*2+0x260]
 vrsqrt14sd xmm19{k3},xmm3,BYTE PTR fs:[r11+r13*2+0x260]
@@ -18594,29 +18663,24 @@ vpdpbusd xmm6{k4}{z},xmm0,DWORD BCST BYTE PTR [rsi]
 vpdpbusd xmm6{k4}{z},xmm0,DWORD BCST WORD PTR [rsi]
 vpdpbusd xmm6{k4}{z},xmm0,DWORD BCST DWORD PTR [rsi]
 vpdpbusd xmm6{k4}{z},xmm0,DWORD BCST QWORD PTR [rsi]
+vpdpbusd ymm3,ymm1,YMMWORD PTR [rdi+r12*8]
+vpdpbusd ymm3,ymm1,BYTE PTR [rdi+r12*8]
+vpdpbusd ymm3,ymm1,WORD PTR [rdi+r12*8]
+vpdpbusd ymm3,ymm1,DWORD PTR [rdi+r12*8]
+vpdpbusd ymm3,ymm1,QWORD PTR [rdi+r12*8]
+vpdpbusd ymm3,ymm1,[rdi+r12*8]
 vpdpbusd ymm7{k4}{z},ymm5,ymm3
-ss vpdpbusd ymm19{k5},ymm26,YMMWORD PTR [rax]
-ss vpdpbusd ymm19{k5},ymm26,BYTE PTR [rax]
-ss vpdpbusd ymm19{k5},ymm26,WORD PTR [rax]
-ss vpdpbusd ymm19{k5},ymm26,DWORD PTR [rax]
-ss vpdpbusd ymm19{k5},ymm26,QWORD PTR [rax]
-ss vpdpbusd ymm19{k5},ymm26,[rax]
-vpdpbusd ymm0{k7},ymm0,DWORD BCST [rdx+rdi*1]
-vpdpbusd zmm5{k1}{z},zmm7,zmm7
-cs vpdpbusd zmm31,zmm27,ZMMWORD PTR [r12+r8*1]
-cs vpdpbusd zmm31,zmm27,BYTE PTR [r12+r8*1]
-cs vpdpbusd zmm31,zmm27,WORD PTR [r12+r8*1]
-cs vpdpbusd zmm31,zmm27,DWORD PTR [r12+r8*1]
-cs vpdpbusd zmm31,zmm27,QWORD PTR [r12+r8*1]
-cs vpdpbusd zmm31,zmm27,[r12+r8*1]
-vpdpbusd zmm2{k7},zmm3,ZMMWORD PTR [rbx-0x1c80]
-vpdpbusds xmm3{k2}{z},xmm5,xmm7
-ds vpdpbusds xmm7{k5}{z},xmm5,DWORD BCST [r11+0x11c]
-ds vpdpbusds xmm7{k5}{z},xmm5,DWORD BCST BYTE PTR [r11+0x11c]
-ds vpdpbusds xmm7{k5}{z},xmm5,DWORD BCST WORD PTR [r11+0x11c]
-ds vpdpbusds xmm7{k5}{z},xmm5,DWORD BCST DWORD PTR [r11+0x11c]
-ds vpdpbusds xmm7{k5}{z},xmm5,DWORD BCST QWORD PTR [r11+0x11c]
+ds vpdpbusd ymm6{k1}{z},ymm2,DWORD BCST [rcx]
+vpdpbusd zmm18,zmm15,zmm5
+cs vpdpbusd zmm1{k2},zmm7,DWORD BCST [rax]
+vpdpbusd zmm26,zmm11,DWORD BCST [rdx+r10*8]
+vpdpbusds xmm4,xmm17,xmm8
 vpdpbusds xmm1,xmm0,DWORD BCST [rax]
+vpdpbusds xmm1,xmm0,DWORD BCST BYTE PTR [rax]
+vpdpbusds xmm1,xmm0,DWORD BCST WORD PTR [rax]
+vpdpbusds xmm1,xmm0,DWORD BCST DWORD PTR [rax]
+vpdpbusds xmm1,xmm0,DWORD BCST QWORD PTR [rax]
+ds vpdpbusds xmm7{k5}{z},xmm5,DWORD BCST [r11+0x11c]
 vpdpbusds ymm6,ymm3,ymm0
 cs vpdpbusds ymm0{k5},ymm26,YMMWORD PTR [r10+r10*1-0xfe0]
 cs vpdpbusds ymm0{k5},ymm26,BYTE PTR [r10+r10*1-0xfe0]
@@ -18635,14 +18699,14 @@ ss vpdpwssd xmm21{k2},xmm27,DWORD BCST WORD PTR [r9+0x590df96]
 ss vpdpwssd xmm21{k2},xmm27,DWORD BCST DWORD PTR [r9+0x590df96]
 ss vpdpwssd xmm21{k2},xmm27,DWORD BCST QWORD PTR [r9+0x590df96]
 vpdpwssd xmm4,xmm4,DWORD BCST [rcx+rsi*4-0x38]
-vpdpwssd ymm2{k4}{z},ymm4,ymm5
-es vpdpwssd ymm31{k1},ymm14,DWORD BCST [r10+r10*2]
 vpdpwssd ymm3,ymm2,YMMWORD PTR [rdi+riz*2+0xee0]
 vpdpwssd ymm3,ymm2,BYTE PTR [rdi+riz*2+0xee0]
 vpdpwssd ymm3,ymm2,WORD PTR [rdi+riz*2+0xee0]
 vpdpwssd ymm3,ymm2,DWORD PTR [rdi+riz*2+0xee0]
 vpdpwssd ymm3,ymm2,QWORD PTR [rdi+riz*2+0xee0]
 vpdpwssd ymm3,ymm2,[rdi+riz*2+0xee0]
+vpdpwssd ymm3{k3}{z},ymm26,ymm29
+es vpdpwssd ymm31{k1},ymm14,DWORD BCST [r10+r10*2]
 vpdpwssd zmm7,zmm2,zmm2
 vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST gs:[r10+r9*4]
 vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST BYTE PTR gs:[r10+r9*4]
@@ -18650,34 +18714,39 @@ vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST WORD PTR gs:[r10+r9*4]
 vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST DWORD PTR gs:[r10+r9*4]
 vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST QWORD PTR gs:[r10+r9*4]
 vpdpwssd zmm2,zmm6,DWORD BCST [rbp+0x919c81f]
-vdpbf16ps xmm2{k4},xmm3,xmm4
-vdpbf16ps xmm24,xmm13,XMMWORD PTR gs:[rsi]
-vdpbf16ps xmm24,xmm13,BYTE PTR gs:[rsi]
-vdpbf16ps xmm24,xmm13,WORD PTR gs:[rsi]
-vdpbf16ps xmm24,xmm13,DWORD PTR gs:[rsi]
-vdpbf16ps xmm24,xmm13,QWORD PTR gs:[rsi]
-vdpbf16ps xmm24,xmm13,gs:[rsi]
-vdpbf16ps xmm7{k3},xmm3,DWORD BCST [rbx+rbx*8-0x17c]
-vdpbf16ps xmm7{k3},xmm3,DWORD BCST BYTE PTR [rbx+rbx*8-0x17c]
-vdpbf16ps xmm7{k3},xmm3,DWORD BCST WORD PTR [rbx+rbx*8-0x17c]
-vdpbf16ps xmm7{k3},xmm3,DWORD BCST DWORD PTR [rbx+rbx*8-0x17c]
-vdpbf16ps xmm7{k3},xmm3,DWORD BCST QWORD PTR [rbx+rbx*8-0x17c]
-vdpbf16ps ymm3{k5}{z},ymm1,ymm3
-es vdpbf16ps ymm11{k2},ymm25,YMMWORD PTR [r15+r10*4]
-es vdpbf16ps ymm11{k2},ymm25,BYTE PTR [r15+r10*4]
-es vdpbf16ps ymm11{k2},ymm25,WORD PTR [r15+r10*4]
-es vdpbf16ps ymm11{k2},ymm25,DWORD PTR [r15+r10*4]
-es vdpbf16ps ymm11{k2},ymm25,QWORD PTR [r15+r10*4]
-es vdpbf16ps ymm11{k2},ymm25,[r15+r10*4]
-vdpbf16ps ymm6{k1},ymm0,DWORD BCST [rdi+0x5e]
-vdpbf16ps zmm0{k5}{z},zmm3,zmm0
-ds vdpbf16ps zmm27,zmm10,ZMMWORD PTR [r14+rdx*4]
-ds vdpbf16ps zmm27,zmm10,BYTE PTR [r14+rdx*4]
-ds vdpbf16ps zmm27,zmm10,WORD PTR [r14+rdx*4]
-ds vdpbf16ps zmm27,zmm10,DWORD PTR [r14+rdx*4]
-ds vdpbf16ps zmm27,zmm10,QWORD PTR [r14+rdx*4]
-ds vdpbf16ps zmm27,zmm10,[r14+rdx*4]
-vdpbf16ps zmm4{k3},zmm4,ZMMWORD PTR [rsi+0x1a3ece0b]
+vdpbf16ps xmm13,xmm28,xmm7
+ss vdpbf16ps xmm1{k1}{z},xmm2,XMMWORD PTR [rdi+0x28]
+ss vdpbf16ps xmm1{k1}{z},xmm2,BYTE PTR [rdi+0x28]
+ss vdpbf16ps xmm1{k1}{z},xmm2,WORD PTR [rdi+0x28]
+ss vdpbf16ps xmm1{k1}{z},xmm2,DWORD PTR [rdi+0x28]
+ss vdpbf16ps xmm1{k1}{z},xmm2,QWORD PTR [rdi+0x28]
+ss vdpbf16ps xmm1{k1}{z},xmm2,[rdi+0x28]
+vdpbf16ps xmm24,xmm27,DWORD BCST [r11+r12*8]
+vdpbf16ps xmm24,xmm27,DWORD BCST BYTE PTR [r11+r12*8]
+vdpbf16ps xmm24,xmm27,DWORD BCST WORD PTR [r11+r12*8]
+vdpbf16ps xmm24,xmm27,DWORD BCST DWORD PTR [r11+r12*8]
+vdpbf16ps xmm24,xmm27,DWORD BCST QWORD PTR [r11+r12*8]
+vdpbf16ps ymm31,ymm30,ymm5
+vdpbf16ps ymm1{k5},ymm3,YMMWORD PTR fs:[rsi-0xe20]
+vdpbf16ps ymm1{k5},ymm3,BYTE PTR fs:[rsi-0xe20]
+vdpbf16ps ymm1{k5},ymm3,WORD PTR fs:[rsi-0xe20]
+vdpbf16ps ymm1{k5},ymm3,DWORD PTR fs:[rsi-0xe20]
+vdpbf16ps ymm1{k5},ymm3,QWORD PTR fs:[rsi-0xe20]
+vdpbf16ps ymm1{k5},ymm3,fs:[rsi-0xe20]
+vdpbf16ps ymm27{k5}{z},ymm9,YMMWORD PTR [r14+r13*1]
+vdpbf16ps ymm27{k5}{z},ymm9,BYTE PTR [r14+r13*1]
+vdpbf16ps ymm27{k5}{z},ymm9,WORD PTR [r14+r13*1]
+vdpbf16ps ymm27{k5}{z},ymm9,DWORD PTR [r14+r13*1]
+vdpbf16ps ymm27{k5}{z},ymm9,QWORD PTR [r14+r13*1]
+vdpbf16ps ymm27{k5}{z},ymm9,[r14+r13*1]
+vdpbf16ps zmm3,zmm1,ZMMWORD PTR [rsi+rdx*8]
+vdpbf16ps zmm3,zmm1,BYTE PTR [rsi+rdx*8]
+vdpbf16ps zmm3,zmm1,WORD PTR [rsi+rdx*8]
+vdpbf16ps zmm3,zmm1,DWORD PTR [rsi+rdx*8]
+vdpbf16ps zmm3,zmm1,QWORD PTR [rsi+rdx*8]
+vdpbf16ps zmm3,zmm1,[rsi+rdx*8]
+vdpbf16ps zmm11{k5},zmm5,zmm24
+vdpbf16ps zmm22{k6}{z},zmm4,DWORD BCST [rdx]
 vp4dpwssd zmm5,zmm3,XMMWORD PTR [rax+0x250]
 vp4dpwssd zmm5,zmm3,BYTE PTR [rax+0x250]
 vp4dpwssd zmm5,zmm3,WORD PTR [rax+0x250]
@@ -18693,30 +18762,25 @@ ds vpdpwssds xmm12{k1},xmm1,DWORD BCST WORD PTR [r14-0x180]
 ds vpdpwssds xmm12{k1},xmm1,DWORD BCST DWORD PTR [r14-0x180]
 ds vpdpwssds xmm12{k1},xmm1,DWORD BCST QWORD PTR [r14-0x180]
 vpdpwssds xmm6,xmm6,DWORD BCST [rsi+riz*2]
-vpdpwssds ymm3{k2},ymm0,ymm1
-ss vpdpwssds ymm28{k5}{z},ymm3,DWORD BCST [rcx+r14*1]
 vpdpwssds ymm1,ymm2,YMMWORD PTR [rbp-0x6c7e31e2]
 vpdpwssds ymm1,ymm2,BYTE PTR [rbp-0x6c7e31e2]
 vpdpwssds ymm1,ymm2,WORD PTR [rbp-0x6c7e31e2]
 vpdpwssds ymm1,ymm2,DWORD PTR [rbp-0x6c7e31e2]
 vpdpwssds ymm1,ymm2,QWORD PTR [rbp-0x6c7e31e2]
 vpdpwssds ymm1,ymm2,[rbp-0x6c7e31e2]
-vpdpwssds zmm2{k2},zmm2,zmm2
-es vpdpwssds zmm12,zmm17,DWORD BCST [rdx]
-vpdpwssds zmm1{k5},zmm3,DWORD BCST [rdi-0xbc]
+vpdpwssds ymm20{k1},ymm5,ymm21
+ss vpdpwssds ymm28{k5}{z},ymm3,DWORD BCST [rcx+r14*1]
+vpdpwssds zmm8,zmm0,zmm8
+es vpdpwssds zmm1,zmm2,DWORD BCST [rdi-0x190]
+vpdpwssds zmm22{k3},zmm21,DWORD BCST [rcx+0x43c60adc]
+vp4dpwssds zmm31,zmm30,XMMWORD PTR [r9+0x36]
+vp4dpwssds zmm31,zmm30,BYTE PTR [r9+0x36]
+vp4dpwssds zmm31,zmm30,WORD PTR [r9+0x36]
+vp4dpwssds zmm31,zmm30,DWORD PTR [r9+0x36]
+vp4dpwssds zmm31,zmm30,QWORD PTR [r9+0x36]
+vp4dpwssds zmm31,zmm30,[r9+0x36]
+ss vp4dpwssds zmm3{k2}{z},zmm6,XMMWORD PTR [rip+0xffffffffffffffb9]
 vp4dpwssds zmm0{k6},zmm5,XMMWORD PTR [rsp+rdi*2-0x444b659d]
-vp4dpwssds zmm0{k6},zmm5,BYTE PTR [rsp+rdi*2-0x444b659d]
-vp4dpwssds zmm0{k6},zmm5,WORD PTR [rsp+rdi*2-0x444b659d]
-vp4dpwssds zmm0{k6},zmm5,DWORD PTR [rsp+rdi*2-0x444b659d]
-vp4dpwssds zmm0{k6},zmm5,QWORD PTR [rsp+rdi*2-0x444b659d]
-vp4dpwssds zmm0{k6},zmm5,[rsp+rdi*2-0x444b659d]
-vp4dpwssds zmm27,zmm18,XMMWORD PTR fs:[r13*4-0x15]
-vp4dpwssds zmm27,zmm18,BYTE PTR fs:[r13*4-0x15]
-vp4dpwssds zmm27,zmm18,WORD PTR fs:[r13*4-0x15]
-vp4dpwssds zmm27,zmm18,DWORD PTR fs:[r13*4-0x15]
-vp4dpwssds zmm27,zmm18,QWORD PTR fs:[r13*4-0x15]
-vp4dpwssds zmm27,zmm18,fs:[r13*4-0x15]
-vp4dpwssds zmm6{k1},zmm15,XMMWORD PTR [r8+rbx*1-0x290]
 vpopcntb xmm0,xmm4
 vpopcntb xmm6{k2},XMMWORD PTR [r14+rdi*4]
 vpopcntb xmm6{k2},BYTE PTR [r14+rdi*4]
@@ -18756,52 +18820,52 @@ vpopcntb zmm4{k7},WORD PTR [rsi+0x46]
 vpopcntb zmm4{k7},DWORD PTR [rsi+0x46]
 vpopcntb zmm4{k7},QWORD PTR [rsi+0x46]
 vpopcntb zmm4{k7},[rsi+0x46]
-vpopcntw xmm5{k2}{z},xmm2
-vpopcntw xmm25,XMMWORD PTR fs:[rax+r13*4-0x4c0]
-vpopcntw xmm25,BYTE PTR fs:[rax+r13*4-0x4c0]
-vpopcntw xmm25,WORD PTR fs:[rax+r13*4-0x4c0]
-vpopcntw xmm25,DWORD PTR fs:[rax+r13*4-0x4c0]
-vpopcntw xmm25,QWORD PTR fs:[rax+r13*4-0x4c0]
-vpopcntw xmm25,fs:[rax+r13*4-0x4c0]
-vpopcntw xmm7{k5},XMMWORD PTR [rdx+rdi*4-0x73e58a7b]
-vpopcntw xmm7{k5},BYTE PTR [rdx+rdi*4-0x73e58a7b]
-vpopcntw xmm7{k5},WORD PTR [rdx+rdi*4-0x73e58a7b]
-vpopcntw xmm7{k5},DWORD PTR [rdx+rdi*4-0x73e58a7b]
-vpopcntw xmm7{k5},QWORD PTR [rdx+rdi*4-0x73e58a7b]
-vpopcntw xmm7{k5},[rdx+rdi*4-0x73e58a7b]
-vpopcntw ymm3{k5},ymm2
-vpopcntw ymm18{k1}{z},YMMWORD PTR fs:[rsp+r15*4]
-vpopcntw ymm18{k1}{z},BYTE PTR fs:[rsp+r15*4]
-vpopcntw ymm18{k1}{z},WORD PTR fs:[rsp+r15*4]
-vpopcntw ymm18{k1}{z},DWORD PTR fs:[rsp+r15*4]
-vpopcntw ymm18{k1}{z},QWORD PTR fs:[rsp+r15*4]
-vpopcntw ymm18{k1}{z},fs:[rsp+r15*4]
+vpopcntw xmm6,XMMWORD PTR [rax*2-0x2]
+vpopcntw xmm6,BYTE PTR [rax*2-0x2]
+vpopcntw xmm6,WORD PTR [rax*2-0x2]
+vpopcntw xmm6,DWORD PTR [rax*2-0x2]
+vpopcntw xmm6,QWORD PTR [rax*2-0x2]
+vpopcntw xmm6,[rax*2-0x2]
+vpopcntw xmm25{k3},xmm13
+vpopcntw xmm22{k1},XMMWORD PTR [r8]
 vpopcntw ymm6,YMMWORD PTR [rip+0x469da6c4]
 vpopcntw ymm6,BYTE PTR [rip+0x469da6c4]
 vpopcntw ymm6,WORD PTR [rip+0x469da6c4]
 vpopcntw ymm6,DWORD PTR [rip+0x469da6c4]
 vpopcntw ymm6,QWORD PTR [rip+0x469da6c4]
 vpopcntw ymm6,[rip+0x469da6c4]
-vpopcntw zmm5{k4},zmm7
-es vpopcntw zmm0,ZMMWORD PTR [rbp+r14*8+0x618c6da4]
-es vpopcntw zmm0,BYTE PTR [rbp+r14*8+0x618c6da4]
-es vpopcntw zmm0,WORD PTR [rbp+r14*8+0x618c6da4]
-es vpopcntw zmm0,DWORD PTR [rbp+r14*8+0x618c6da4]
-es vpopcntw zmm0,QWORD PTR [rbp+r14*8+0x618c6da4]
-es vpopcntw zmm0,[rbp+r14*8+0x618c6da4]
-vpopcntw zmm5{k1}{z},ZMMWORD PTR [rsi*8+0xefdff87]
+vpopcntw ymm16{k3}{z},ymm25
+vpopcntw ymm18{k1}{z},YMMWORD PTR fs:[rsp+r15*4]
+vpopcntw ymm18{k1}{z},BYTE PTR fs:[rsp+r15*4]
+vpopcntw ymm18{k1}{z},WORD PTR fs:[rsp+r15*4]
+vpopcntw ymm18{k1}{z},DWORD PTR fs:[rsp+r15*4]
+vpopcntw ymm18{k1}{z},QWORD PTR fs:[rsp+r15*4]
+vpopcntw ymm18{k1}{z},fs:[rsp+r15*4]
+vpopcntw zmm1,ZMMWORD PTR [rcx+rbx*2-0x1380]
+vpopcntw zmm1,BYTE PTR [rcx+rbx*2-0x1380]
+vpopcntw zmm1,WORD PTR [rcx+rbx*2-0x1380]
+vpopcntw zmm1,DWORD PTR [rcx+rbx*2-0x1380]
+vpopcntw zmm1,QWORD PTR [rcx+rbx*2-0x1380]
+vpopcntw zmm1,[rcx+rbx*2-0x1380]
+vpopcntw zmm31{k4},zmm20
+vpopcntw zmm3{k1},ZMMWORD PTR gs:[r12+rdx*2+0x62]
+vpopcntw zmm3{k1},BYTE PTR gs:[r12+rdx*2+0x62]
+vpopcntw zmm3{k1},WORD PTR gs:[r12+rdx*2+0x62]
+vpopcntw zmm3{k1},DWORD PTR gs:[r12+rdx*2+0x62]
+vpopcntw zmm3{k1},QWORD PTR gs:[r12+rdx*2+0x62]
+vpopcntw zmm3{k1},gs:[r12+rdx*2+0x62]
+vpopcntd xmm2,XMMWORD PTR [r8]
+vpopcntd xmm2,BYTE PTR [r8]
+vpopcntd xmm2,WORD PTR [r8]
+vpopcntd xmm2,DWORD PTR [r8]
+vpopcntd xmm2,QWORD PTR [r8]
+vpopcntd xmm2,[r8]
 vpopcntd xmm2{k4},xmm7
-ss vpopcntd xmm4,DWORD BCST [r12+rax*1]
-ss vpopcntd xmm4,DWORD BCST BYTE PTR [r12+rax*1]
-ss vpopcntd xmm4,DWORD BCST WORD PTR [r12+rax*1]
-ss vpopcntd xmm4,DWORD BCST DWORD PTR [r12+rax*1]
-ss vpopcntd xmm4,DWORD BCST QWORD PTR [r12+rax*1]
-vpopcntd xmm6,XMMWORD PTR [rdi]
-vpopcntd xmm6,BYTE PTR [rdi]
-vpopcntd xmm6,WORD PTR [rdi]
-vpopcntd xmm6,DWORD PTR [rdi]
-vpopcntd xmm6,QWORD PTR [rdi]
-vpopcntd xmm6,[rdi]
+vpopcntd xmm2{k6},DWORD BCST gs:[rip+0x25416da9]
+vpopcntd xmm2{k6},DWORD BCST BYTE PTR gs:[rip+0x25416da9]
+vpopcntd xmm2{k6},DWORD BCST WORD PTR gs:[rip+0x25416da9]
+vpopcntd xmm2{k6},DWORD BCST DWORD PTR gs:[rip+0x25416da9]
+vpopcntd xmm2{k6},DWORD BCST QWORD PTR gs:[rip+0x25416da9]
 vpopcntd ymm0,ymm0
 vpopcntd ymm9{k4}{z},YMMWORD PTR gs:[rsp+r10*2]
 vpopcntd ymm9{k4}{z},BYTE PTR gs:[rsp+r10*2]
@@ -18810,6 +18874,10 @@ vpopcntd ymm9{k4}{z},DWORD PTR gs:[rsp+r10*2]
 vpopcntd ymm9{k4}{z},QWORD PTR gs:[rsp+r10*2]
 vpopcntd ymm9{k4}{z},gs:[rsp+r10*2]
 vpopcntd ymm3{k6},DWORD BCST [rip+0x77550b89]
+vpopcntd ymm3{k6},DWORD BCST BYTE PTR [rip+0x77550b89]
+vpopcntd ymm3{k6},DWORD BCST WORD PTR [rip+0x77550b89]
+vpopcntd ymm3{k6},DWORD BCST DWORD PTR [rip+0x77550b89]
+vpopcntd ymm3{k6},DWORD BCST QWORD PTR [rip+0x77550b89]
 vpopcntd zmm1,zmm3
 vpopcntd zmm30{k4},ZMMWORD PTR [r14*4+0x40]
 vpopcntd zmm30{k4},BYTE PTR [r14*4+0x40]
@@ -18831,13 +18899,13 @@ vpopcntq xmm5{k5}{z},WORD PTR fs:[rax]
 vpopcntq xmm5{k5}{z},DWORD PTR fs:[rax]
 vpopcntq xmm5{k5}{z},QWORD PTR fs:[rax]
 vpopcntq xmm5{k5}{z},fs:[rax]
+vpopcntq ymm25,YMMWORD PTR [r8+rax*2]
+vpopcntq ymm25,BYTE PTR [r8+rax*2]
+vpopcntq ymm25,WORD PTR [r8+rax*2]
+vpopcntq ymm25,DWORD PTR [r8+rax*2]
+vpopcntq ymm25,QWORD PTR [r8+rax*2]
+vpopcntq ymm25,[r8+rax*2]
 vpopcntq ymm7{k6},ymm6
-ss vpopcntq ymm15{k3}{z},YMMWORD PTR [r13+0x6f]
-ss vpopcntq ymm15{k3}{z},BYTE PTR [r13+0x6f]
-ss vpopcntq ymm15{k3}{z},WORD PTR [r13+0x6f]
-ss vpopcntq ymm15{k3}{z},DWORD PTR [r13+0x6f]
-ss vpopcntq ymm15{k3}{z},QWORD PTR [r13+0x6f]
-ss vpopcntq ymm15{k3}{z},[r13+0x6f]
 vpopcntq ymm3{k7},QWORD BCST [rbx]
 vpopcntq ymm3{k7},QWORD BCST BYTE PTR [rbx]
 vpopcntq ymm3{k7},QWORD BCST WORD PTR [rbx]
@@ -18861,16 +18929,12 @@ vpbroadcastd xmm2,DWORD PTR [rbx+0x4763d3ae]
 vpbroadcastd ymm5,xmm4
 es vpbroadcastd ymm3,DWORD PTR [rcx+r8*4+0x5ffe55fe]
 vpbroadcastd ymm1,DWORD PTR [rdi-0x39]
-vpbroadcastd xmm1{k4}{z},xmm1
-{evex} vpbroadcastd xmm2,DWORD PTR gs:[rax+r15*1]
-{evex} vpbroadcastd xmm2,BYTE PTR gs:[rax+r15*1]
-{evex} vpbroadcastd xmm2,WORD PTR gs:[rax+r15*1]
-{evex} vpbroadcastd xmm2,QWORD PTR gs:[rax+r15*1]
-{evex} vpbroadcastd xmm2,gs:[rax+r15*1]
-vpbroadcastd xmm0{k6},DWORD PTR [rsi+0x46fd8126]
-vpbroadcastd ymm0{k6}{z},xmm1
-{evex} vpbroadcastd ymm3,DWORD PTR [r10+r15*2]
+{evex} vpbroadcastd xmm13,xmm8
+ds vpbroadcastd xmm4{k2},DWORD PTR [rax-0x1e50285b]
+vpbroadcastd xmm17{k6}{z},DWORD PTR [r8+r15*8]
+{evex} vpbroadcastd ymm15,xmm7
 ss {evex} vpbroadcastd ymm2,DWORD PTR [rsi]
+vpbroadcastd ymm15{k1}{z},DWORD PTR [r12*4-0x3171c0b8]
 vpbroadcastd zmm2,xmm2
 cs vpbroadcastd zmm31{k5}{z},DWORD PTR [rax+0x4879f986]
 vpbroadcastd zmm6{k2},DWORD PTR [rbx]
@@ -18888,20 +18952,16 @@ vpbroadcastq ymm5,BYTE PTR gs:[rcx-0x20ac4299]
 vpbroadcastq ymm5,WORD PTR gs:[rcx-0x20ac4299]
 vpbroadcastq ymm5,DWORD PTR gs:[rcx-0x20ac4299]
 vpbroadcastq ymm5,gs:[rcx-0x20ac4299]
-vbroadcasti32x2 xmm1{k2}{z},xmm6
+vbroadcasti32x2 xmm0,xmm3
 vbroadcasti32x2 xmm6{k4},QWORD PTR [r14+r12*4]
 vbroadcasti32x2 xmm6{k4},BYTE PTR [r14+r12*4]
 vbroadcasti32x2 xmm6{k4},WORD PTR [r14+r12*4]
 vbroadcasti32x2 xmm6{k4},DWORD PTR [r14+r12*4]
 vbroadcasti32x2 xmm6{k4},[r14+r12*4]
 ss vbroadcasti32x2 xmm5{k4}{z},QWORD PTR [rdx+0x4524f6f4]
-vbroadcasti32x2 ymm7{k2},xmm6
-vbroadcasti32x2 ymm27,QWORD PTR gs:[rdi]
-vbroadcasti32x2 ymm27,BYTE PTR gs:[rdi]
-vbroadcasti32x2 ymm27,WORD PTR gs:[rdi]
-vbroadcasti32x2 ymm27,DWORD PTR gs:[rdi]
-vbroadcasti32x2 ymm27,gs:[rdi]
-vbroadcasti32x2 ymm0{k1}{z},QWORD PTR [rdx+rcx*2-0x111800ed]
+vbroadcasti32x2 ymm3,QWORD PTR [rcx]
+vbroadcasti32x2 ymm29{k1},xmm22
+vbroadcasti32x2 ymm15{k1}{z},QWORD PTR [r14+r13*4]
 vbroadcasti32x2 zmm5,xmm1
 ss vbroadcasti32x2 zmm17{k4},QWORD PTR [r11+r11*2]
 vbroadcasti32x2 zmm3{k2}{z},QWORD PTR [rax+rbp*2-0x328]
@@ -18911,9 +18971,9 @@ vpbroadcastq xmm6{k3}{z},QWORD PTR [rsi+0x447957d8]
 {evex} vpbroadcastq ymm5,xmm3
 vpbroadcastq ymm10{k4},QWORD PTR [r8+r14*4+0x328]
 vpbroadcastq ymm6{k7}{z},QWORD PTR gs:[rsi-0x390]
+vpbroadcastq zmm22,QWORD PTR [r11+rbp*1]
 vpbroadcastq zmm4{k3},xmm5
-es vpbroadcastq zmm25{k1}{z},QWORD PTR [r8*2+0x114db6fa]
-vpbroadcastq zmm3,QWORD PTR [rbx+0x76240b49]
+vpbroadcastq zmm0{k4},QWORD PTR gs:[rcx-0x7a304a17]
 vbroadcasti128 ymm2,XMMWORD PTR [rcx-0x62]
 vbroadcasti128 ymm2,BYTE PTR [rcx-0x62]
 vbroadcasti128 ymm2,WORD PTR [rcx-0x62]
@@ -18943,14 +19003,14 @@ vbroadcasti32x4 ymm21{k5}{z},XMMWORD PTR [rcx+0x791f0207]
 vbroadcasti32x4 zmm5,XMMWORD PTR [rsi+rbp*8]
 vbroadcasti32x4 zmm15{k3}{z},XMMWORD PTR [r14]
 ss vbroadcasti32x4 zmm22,XMMWORD PTR [r14-0x4f0]
-es vbroadcasti64x2 ymm7,XMMWORD PTR [rdi]
-es vbroadcasti64x2 ymm7,BYTE PTR [rdi]
-es vbroadcasti64x2 ymm7,WORD PTR [rdi]
-es vbroadcasti64x2 ymm7,DWORD PTR [rdi]
-es vbroadcasti64x2 ymm7,QWORD PTR [rdi]
-es vbroadcasti64x2 ymm7,[rdi]
-vbroadcasti64x2 ymm27{k2},XMMWORD PTR [rsp+r9*1]
-vbroadcasti64x2 ymm0{k2}{z},XMMWORD PTR [rip+0xffffffffdd53b4ae]
+vbroadcasti64x2 ymm23,XMMWORD PTR [r9+r12*4]
+vbroadcasti64x2 ymm23,BYTE PTR [r9+r12*4]
+vbroadcasti64x2 ymm23,WORD PTR [r9+r12*4]
+vbroadcasti64x2 ymm23,DWORD PTR [r9+r12*4]
+vbroadcasti64x2 ymm23,QWORD PTR [r9+r12*4]
+vbroadcasti64x2 ymm23,[r9+r12*4]
+cs vbroadcasti64x2 ymm5{k7},XMMWORD PTR [rsi-0x480]
+vbroadcasti64x2 ymm3,XMMWORD PTR [rsi+rdi*1-0x36c87396]
 vbroadcasti64x2 zmm3,XMMWORD PTR [rbx-0x338a70d0]
 vbroadcasti64x2 zmm26{k3}{z},XMMWORD PTR [r14+rcx*2+0x738b4cfb]
 vbroadcasti64x2 zmm25,XMMWORD PTR fs:[r8]
@@ -18967,14 +19027,19 @@ vbroadcasti32x8 zmm2,QWORD PTR [rdi+0x7bb3ef35]
 vbroadcasti32x8 zmm2,[rdi+0x7bb3ef35]
 vbroadcasti32x8 zmm9{k1}{z},YMMWORD PTR [r12+r14*4+0x71]
 cs vbroadcasti32x8 zmm5{k7}{z},YMMWORD PTR [rax+0xfa0]
-vbroadcasti64x4 zmm6{k5}{z},YMMWORD PTR [rbp+rbp*4-0xbc0]
-vbroadcasti64x4 zmm6{k5}{z},BYTE PTR [rbp+rbp*4-0xbc0]
-vbroadcasti64x4 zmm6{k5}{z},WORD PTR [rbp+rbp*4-0xbc0]
-vbroadcasti64x4 zmm6{k5}{z},DWORD PTR [rbp+rbp*4-0xbc0]
-vbroadcasti64x4 zmm6{k5}{z},QWORD PTR [rbp+rbp*4-0xbc0]
-vbroadcasti64x4 zmm6{k5}{z},[rbp+rbp*4-0xbc0]
-vbroadcasti64x4 zmm16,YMMWORD PTR [r14+r13*2]
-cs vbroadcasti64x4 zmm2{k3},YMMWORD PTR [rax+0x52]
+vbroadcasti64x4 zmm16,YMMWORD PTR [rdx+r11*2-0x6c0]
+vbroadcasti64x4 zmm16,BYTE PTR [rdx+r11*2-0x6c0]
+vbroadcasti64x4 zmm16,WORD PTR [rdx+r11*2-0x6c0]
+vbroadcasti64x4 zmm16,DWORD PTR [rdx+r11*2-0x6c0]
+vbroadcasti64x4 zmm16,QWORD PTR [rdx+r11*2-0x6c0]
+vbroadcasti64x4 zmm16,[rdx+r11*2-0x6c0]
+vbroadcasti64x4 zmm3{k1}{z},YMMWORD PTR fs:[rdi*8+0x34c368d0]
+vbroadcasti64x4 zmm3{k1}{z},BYTE PTR fs:[rdi*8+0x34c368d0]
+vbroadcasti64x4 zmm3{k1}{z},WORD PTR fs:[rdi*8+0x34c368d0]
+vbroadcasti64x4 zmm3{k1}{z},DWORD PTR fs:[rdi*8+0x34c368d0]
+vbroadcasti64x4 zmm3{k1}{z},QWORD PTR fs:[rdi*8+0x34c368d0]
+vbroadcasti64x4 zmm3{k1}{z},fs:[rdi*8+0x34c368d0]
+vbroadcasti64x4 zmm0{k5},YMMWORD PTR [rbx]
 vpexpandb xmm0,xmm3
 vpexpandb xmm13{k3},XMMWORD PTR gs:[rbx+0x189b52f9]
 vpexpandb xmm13{k3},BYTE PTR gs:[rbx+0x189b52f9]
@@ -19009,14 +19074,19 @@ vpexpandb zmm3{k6}{z},WORD PTR [rax+0x4ef33bb6]
 vpexpandb zmm3{k6}{z},DWORD PTR [rax+0x4ef33bb6]
 vpexpandb zmm3{k6}{z},QWORD PTR [rax+0x4ef33bb6]
 vpexpandb zmm3{k6}{z},[rax+0x4ef33bb6]
-vpexpandw xmm5{k3},xmm5
-vpexpandw xmm8,XMMWORD PTR [rcx+r10*2-0x148b92b8]
-vpexpandw xmm8,BYTE PTR [rcx+r10*2-0x148b92b8]
-vpexpandw xmm8,WORD PTR [rcx+r10*2-0x148b92b8]
-vpexpandw xmm8,DWORD PTR [rcx+r10*2-0x148b92b8]
-vpexpandw xmm8,QWORD PTR [rcx+r10*2-0x148b92b8]
-vpexpandw xmm8,[rcx+r10*2-0x148b92b8]
-vpexpandw xmm3{k2}{z},XMMWORD PTR [rsp+rbx*2]
+vpexpandw xmm7,xmm6
+vpexpandw xmm12{k2},XMMWORD PTR fs:[r11+r11*2]
+vpexpandw xmm12{k2},BYTE PTR fs:[r11+r11*2]
+vpexpandw xmm12{k2},WORD PTR fs:[r11+r11*2]
+vpexpandw xmm12{k2},DWORD PTR fs:[r11+r11*2]
+vpexpandw xmm12{k2},QWORD PTR fs:[r11+r11*2]
+vpexpandw xmm12{k2},fs:[r11+r11*2]
+vpexpandw xmm3{k1}{z},XMMWORD PTR [rcx]
+vpexpandw xmm3{k1}{z},BYTE PTR [rcx]
+vpexpandw xmm3{k1}{z},WORD PTR [rcx]
+vpexpandw xmm3{k1}{z},DWORD PTR [rcx]
+vpexpandw xmm3{k1}{z},QWORD PTR [rcx]
+vpexpandw xmm3{k1}{z},[rcx]
 vpexpandw ymm3,ymm2
 vpexpandw ymm8{k3},YMMWORD PTR [r10+rcx*2+0x96]
 vpexpandw ymm8{k3},BYTE PTR [r10+rcx*2+0x96]
@@ -19033,14 +19103,14 @@ ds vpexpandw zmm9{k1}{z},DWORD PTR [rsi+0x9c]
 ds vpexpandw zmm9{k1}{z},QWORD PTR [rsi+0x9c]
 ds vpexpandw zmm9{k1}{z},[rsi+0x9c]
 vpexpandw zmm4{k4},ZMMWORD PTR [rcx+0x60]
-vpcompressb xmm2{k1},xmm3
-vpcompressb XMMWORD PTR [r8-0x27],xmm11
-vpcompressb BYTE PTR [r8-0x27],xmm11
-vpcompressb WORD PTR [r8-0x27],xmm11
-vpcompressb DWORD PTR [r8-0x27],xmm11
-vpcompressb QWORD PTR [r8-0x27],xmm11
-vpcompressb [r8-0x27],xmm11
-ds vpcompressb XMMWORD PTR [rdi+rax*8-0x39],xmm4
+vpcompressb XMMWORD PTR [rbx],xmm6
+vpcompressb BYTE PTR [rbx],xmm6
+vpcompressb WORD PTR [rbx],xmm6
+vpcompressb DWORD PTR [rbx],xmm6
+vpcompressb QWORD PTR [rbx],xmm6
+vpcompressb [rbx],xmm6
+vpcompressb xmm6{k6}{z},xmm30
+vpcompressb XMMWORD PTR [r11-0x74e8d0e2]{k7},xmm22
 vpcompressb ymm6,ymm7
 vpcompressb YMMWORD PTR [rsi+r14*8]{k2},ymm11
 vpcompressb BYTE PTR [rsi+r14*8]{k2},ymm11
@@ -19054,19 +19124,14 @@ vpcompressb WORD PTR fs:[rdx],ymm2
 vpcompressb DWORD PTR fs:[rdx],ymm2
 vpcompressb QWORD PTR fs:[rdx],ymm2
 vpcompressb fs:[rdx],ymm2
-vpcompressb zmm5{k5},zmm0
-vpcompressb ZMMWORD PTR [r8],zmm14
-vpcompressb BYTE PTR [r8],zmm14
-vpcompressb WORD PTR [r8],zmm14
-vpcompressb DWORD PTR [r8],zmm14
-vpcompressb QWORD PTR [r8],zmm14
-vpcompressb [r8],zmm14
-vpcompressb ZMMWORD PTR gs:[rbp+rcx*4-0x65]{k6},zmm4
-vpcompressb BYTE PTR gs:[rbp+rcx*4-0x65]{k6},zmm4
-vpcompressb WORD PTR gs:[rbp+rcx*4-0x65]{k6},zmm4
-vpcompressb DWORD PTR gs:[rbp+rcx*4-0x65]{k6},zmm4
-vpcompressb QWORD PTR gs:[rbp+rcx*4-0x65]{k6},zmm4
-vpcompressb gs:[rbp+rcx*4-0x65]{k6},zmm4
+vpcompressb zmm7,zmm4
+vpcompressb ZMMWORD PTR [rip+0x23655eb2]{k5},zmm31
+vpcompressb BYTE PTR [rip+0x23655eb2]{k5},zmm31
+vpcompressb WORD PTR [rip+0x23655eb2]{k5},zmm31
+vpcompressb DWORD PTR [rip+0x23655eb2]{k5},zmm31
+vpcompressb QWORD PTR [rip+0x23655eb2]{k5},zmm31
+vpcompressb [rip+0x23655eb2]{k5},zmm31
+vpcompressb ZMMWORD PTR [rbx+rbp*8],zmm3
 vpcompressw xmm7,xmm3
 vpcompressw XMMWORD PTR [rbx+r9*4]{k5},xmm18
 vpcompressw BYTE PTR [rbx+r9*4]{k5},xmm18
@@ -19099,13 +19164,18 @@ ss vpblendmd xmm29{k1},xmm14,DWORD PTR [r13+rdx*8+0x14482a91]
 ss vpblendmd xmm29{k1},xmm14,QWORD PTR [r13+rdx*8+0x14482a91]
 ss vpblendmd xmm29{k1},xmm14,[r13+rdx*8+0x14482a91]
 vpblendmd xmm7{k5}{z},xmm6,XMMWORD PTR [rdi]
+vpblendmd ymm24,ymm2,YMMWORD PTR [r15+r8*4]
+vpblendmd ymm24,ymm2,BYTE PTR [r15+r8*4]
+vpblendmd ymm24,ymm2,WORD PTR [r15+r8*4]
+vpblendmd ymm24,ymm2,DWORD PTR [r15+r8*4]
+vpblendmd ymm24,ymm2,QWORD PTR [r15+r8*4]
+vpblendmd ymm24,ymm2,[r15+r8*4]
 vpblendmd ymm1{k2},ymm0,ymm3
-cs vpblendmd ymm10,ymm21,DWORD BCST [r13+0x4224309d]
-cs vpblendmd ymm10,ymm21,DWORD BCST BYTE PTR [r13+0x4224309d]
-cs vpblendmd ymm10,ymm21,DWORD BCST WORD PTR [r13+0x4224309d]
-cs vpblendmd ymm10,ymm21,DWORD BCST DWORD PTR [r13+0x4224309d]
-cs vpblendmd ymm10,ymm21,DWORD BCST QWORD PTR [r13+0x4224309d]
-vpblendmd ymm1{k6},ymm1,DWORD BCST [rip+0x42]
+ss vpblendmd ymm4,ymm3,DWORD BCST [rax+0x150]
+ss vpblendmd ymm4,ymm3,DWORD BCST BYTE PTR [rax+0x150]
+ss vpblendmd ymm4,ymm3,DWORD BCST WORD PTR [rax+0x150]
+ss vpblendmd ymm4,ymm3,DWORD BCST DWORD PTR [rax+0x150]
+ss vpblendmd ymm4,ymm3,DWORD BCST QWORD PTR [rax+0x150]
 vpblendmd zmm5,zmm0,zmm4
 ds vpblendmd zmm1{k1},zmm14,DWORD BCST [rsp+r13*8+0x188]
 vpblendmd zmm6{k6}{z},zmm0,DWORD BCST [rsp+rcx*4-0x51e06ed3]
@@ -19120,22 +19190,22 @@ vpblendmq xmm5,xmm5,QWORD BCST BYTE PTR gs:[rdi]
 vpblendmq xmm5,xmm5,QWORD BCST WORD PTR gs:[rdi]
 vpblendmq xmm5,xmm5,QWORD BCST DWORD PTR gs:[rdi]
 vpblendmq xmm5,xmm5,QWORD BCST QWORD PTR gs:[rdi]
-vpblendmq ymm7{k4}{z},ymm1,ymm2
-cs vpblendmq ymm20{k5},ymm29,YMMWORD PTR [rbx-0xf8ec57e]
-cs vpblendmq ymm20{k5},ymm29,BYTE PTR [rbx-0xf8ec57e]
-cs vpblendmq ymm20{k5},ymm29,WORD PTR [rbx-0xf8ec57e]
-cs vpblendmq ymm20{k5},ymm29,DWORD PTR [rbx-0xf8ec57e]
-cs vpblendmq ymm20{k5},ymm29,QWORD PTR [rbx-0xf8ec57e]
-cs vpblendmq ymm20{k5},ymm29,[rbx-0xf8ec57e]
 vpblendmq ymm1,ymm1,YMMWORD PTR [rdi+0x560]
-vpblendmq zmm5{k2}{z},zmm2,zmm2
-cs vpblendmq zmm23,zmm10,ZMMWORD PTR [rax+rbp*8]
-cs vpblendmq zmm23,zmm10,BYTE PTR [rax+rbp*8]
-cs vpblendmq zmm23,zmm10,WORD PTR [rax+rbp*8]
-cs vpblendmq zmm23,zmm10,DWORD PTR [rax+rbp*8]
-cs vpblendmq zmm23,zmm10,QWORD PTR [rax+rbp*8]
-cs vpblendmq zmm23,zmm10,[rax+rbp*8]
-vpblendmq zmm3{k7},zmm4,ZMMWORD PTR [rbx+rbx*1+0x76d6afd7]
+vpblendmq ymm1,ymm1,BYTE PTR [rdi+0x560]
+vpblendmq ymm1,ymm1,WORD PTR [rdi+0x560]
+vpblendmq ymm1,ymm1,DWORD PTR [rdi+0x560]
+vpblendmq ymm1,ymm1,QWORD PTR [rdi+0x560]
+vpblendmq ymm1,ymm1,[rdi+0x560]
+vpblendmq ymm11{k2}{z},ymm25,ymm0
+cs vpblendmq ymm20{k5},ymm29,YMMWORD PTR [rbx-0xf8ec57e]
+vpblendmq zmm28,zmm23,zmm20
+vpblendmq zmm0{k6}{z},zmm4,ZMMWORD PTR fs:[rip+0x3f5dea67]
+vpblendmq zmm0{k6}{z},zmm4,BYTE PTR fs:[rip+0x3f5dea67]
+vpblendmq zmm0{k6}{z},zmm4,WORD PTR fs:[rip+0x3f5dea67]
+vpblendmq zmm0{k6}{z},zmm4,DWORD PTR fs:[rip+0x3f5dea67]
+vpblendmq zmm0{k6}{z},zmm4,QWORD PTR fs:[rip+0x3f5dea67]
+vpblendmq zmm0{k6}{z},zmm4,fs:[rip+0x3f5dea67]
+vpblendmq zmm30,zmm17,QWORD BCST [rax+0x3dd3dc7a]
 vblendmps xmm0,xmm0,xmm5
 ds vblendmps xmm9,xmm16,DWORD BCST [r11]
 ds vblendmps xmm9,xmm16,DWORD BCST BYTE PTR [r11]
@@ -19148,13 +19218,13 @@ vblendmps xmm1{k1}{z},xmm6,WORD PTR [rcx+rbp*2-0x7cc8c84c]
 vblendmps xmm1{k1}{z},xmm6,DWORD PTR [rcx+rbp*2-0x7cc8c84c]
 vblendmps xmm1{k1}{z},xmm6,QWORD PTR [rcx+rbp*2-0x7cc8c84c]
 vblendmps xmm1{k1}{z},xmm6,[rcx+rbp*2-0x7cc8c84c]
-vblendmps ymm7{k3}{z},ymm6,ymm2
-vblendmps ymm16{k6},ymm26,YMMWORD PTR [r9-0x5fbf79ce]
-vblendmps ymm16{k6},ymm26,BYTE PTR [r9-0x5fbf79ce]
-vblendmps ymm16{k6},ymm26,WORD PTR [r9-0x5fbf79ce]
-vblendmps ymm16{k6},ymm26,DWORD PTR [r9-0x5fbf79ce]
-vblendmps ymm16{k6},ymm26,QWORD PTR [r9-0x5fbf79ce]
-vblendmps ymm16{k6},ymm26,[r9-0x5fbf79ce]
+vblendmps ymm2,ymm2,ymm6
+vblendmps ymm3{k2}{z},ymm17,YMMWORD PTR [rbx]
+vblendmps ymm3{k2}{z},ymm17,BYTE PTR [rbx]
+vblendmps ymm3{k2}{z},ymm17,WORD PTR [rbx]
+vblendmps ymm3{k2}{z},ymm17,DWORD PTR [rbx]
+vblendmps ymm3{k2}{z},ymm17,QWORD PTR [rbx]
+vblendmps ymm3{k2}{z},ymm17,[rbx]
 vblendmps ymm4,ymm4,DWORD BCST gs:[rdx+rcx*4]
 vblendmps ymm4,ymm4,DWORD BCST BYTE PTR gs:[rdx+rcx*4]
 vblendmps ymm4,ymm4,DWORD BCST WORD PTR gs:[rdx+rcx*4]
@@ -19173,26 +19243,21 @@ vblendmps zmm4{k5}{z},zmm1,WORD PTR [rdx+0x54]
 vblendmps zmm4{k5}{z},zmm1,DWORD PTR [rdx+0x54]
 vblendmps zmm4{k5}{z},zmm1,QWORD PTR [rdx+0x54]
 vblendmps zmm4{k5}{z},zmm1,[rdx+0x54]
-vblendmpd xmm6{k6},xmm5,xmm5
-cs vblendmpd xmm13{k6}{z},xmm1,XMMWORD PTR [r10+r13*8]
-cs vblendmpd xmm13{k6}{z},xmm1,BYTE PTR [r10+r13*8]
-cs vblendmpd xmm13{k6}{z},xmm1,WORD PTR [r10+r13*8]
-cs vblendmpd xmm13{k6}{z},xmm1,DWORD PTR [r10+r13*8]
-cs vblendmpd xmm13{k6}{z},xmm1,QWORD PTR [r10+r13*8]
-cs vblendmpd xmm13{k6}{z},xmm1,[r10+r13*8]
-vblendmpd xmm3{k5}{z},xmm2,QWORD BCST [rdi-0x3f0]
-vblendmpd xmm3{k5}{z},xmm2,QWORD BCST BYTE PTR [rdi-0x3f0]
-vblendmpd xmm3{k5}{z},xmm2,QWORD BCST WORD PTR [rdi-0x3f0]
-vblendmpd xmm3{k5}{z},xmm2,QWORD BCST DWORD PTR [rdi-0x3f0]
-vblendmpd xmm3{k5}{z},xmm2,QWORD BCST QWORD PTR [rdi-0x3f0]
-vblendmpd ymm3{k1},ymm7,ymm6
-ds vblendmpd ymm18,ymm31,YMMWORD PTR [r8+r8*2-0xc0]
-ds vblendmpd ymm18,ymm31,BYTE PTR [r8+r8*2-0xc0]
-ds vblendmpd ymm18,ymm31,WORD PTR [r8+r8*2-0xc0]
-ds vblendmpd ymm18,ymm31,DWORD PTR [r8+r8*2-0xc0]
-ds vblendmpd ymm18,ymm31,QWORD PTR [r8+r8*2-0xc0]
-ds vblendmpd ymm18,ymm31,[r8+r8*2-0xc0]
-vblendmpd ymm6{k2}{z},ymm2,YMMWORD PTR [rcx]
+vblendmpd xmm5,xmm10,xmm29
+ss vblendmpd xmm4{k1},xmm2,QWORD BCST [rbx+rdx*4]
+ss vblendmpd xmm4{k1},xmm2,QWORD BCST BYTE PTR [rbx+rdx*4]
+ss vblendmpd xmm4{k1},xmm2,QWORD BCST WORD PTR [rbx+rdx*4]
+ss vblendmpd xmm4{k1},xmm2,QWORD BCST DWORD PTR [rbx+rdx*4]
+ss vblendmpd xmm4{k1},xmm2,QWORD BCST QWORD PTR [rbx+rdx*4]
+vblendmpd xmm21{k5},xmm20,XMMWORD PTR [rax+0x33]
+vblendmpd xmm21{k5},xmm20,BYTE PTR [rax+0x33]
+vblendmpd xmm21{k5},xmm20,WORD PTR [rax+0x33]
+vblendmpd xmm21{k5},xmm20,DWORD PTR [rax+0x33]
+vblendmpd xmm21{k5},xmm20,QWORD PTR [rax+0x33]
+vblendmpd xmm21{k5},xmm20,[rax+0x33]
+vblendmpd ymm4,ymm28,ymm18
+ds vblendmpd ymm4{k1}{z},ymm6,QWORD BCST [rbx+0xcad60d6]
+vblendmpd ymm26,ymm13,QWORD BCST [r14+r15*1+0x64024ee1]
 vblendmpd zmm1,zmm1,zmm2
 vblendmpd zmm16,zmm25,QWORD BCST fs:[r14+r13*2+0x130]
 vblendmpd zmm16,zmm25,QWORD BCST BYTE PTR fs:[r14+r13*2+0x130]
@@ -19218,14 +19283,14 @@ vpblendmb xmm0{k5}{z},xmm7,WORD PTR [rdi]
 vpblendmb xmm0{k5}{z},xmm7,DWORD PTR [rdi]
 vpblendmb xmm0{k5}{z},xmm7,QWORD PTR [rdi]
 vpblendmb xmm0{k5}{z},xmm7,[rdi]
-vpblendmb ymm0{k2},ymm4,ymm4
-vpblendmb ymm31{k1}{z},ymm27,YMMWORD PTR [r12+rsi*2]
-vpblendmb ymm31{k1}{z},ymm27,BYTE PTR [r12+rsi*2]
-vpblendmb ymm31{k1}{z},ymm27,WORD PTR [r12+rsi*2]
-vpblendmb ymm31{k1}{z},ymm27,DWORD PTR [r12+rsi*2]
-vpblendmb ymm31{k1}{z},ymm27,QWORD PTR [r12+rsi*2]
-vpblendmb ymm31{k1}{z},ymm27,[r12+rsi*2]
 vpblendmb ymm2,ymm0,YMMWORD PTR [rdx]
+vpblendmb ymm2,ymm0,BYTE PTR [rdx]
+vpblendmb ymm2,ymm0,WORD PTR [rdx]
+vpblendmb ymm2,ymm0,DWORD PTR [rdx]
+vpblendmb ymm2,ymm0,QWORD PTR [rdx]
+vpblendmb ymm2,ymm0,[rdx]
+vpblendmb ymm22{k5},ymm21,ymm10
+vpblendmb ymm11{k1},ymm7,YMMWORD PTR [rdi+r14*2]
 vpblendmb zmm6,zmm6,zmm5
 cs vpblendmb zmm1{k3}{z},zmm2,ZMMWORD PTR [r10+riz*2-0x100]
 cs vpblendmb zmm1{k3}{z},zmm2,BYTE PTR [r10+riz*2-0x100]
@@ -19234,14 +19299,14 @@ cs vpblendmb zmm1{k3}{z},zmm2,DWORD PTR [r10+riz*2-0x100]
 cs vpblendmb zmm1{k3}{z},zmm2,QWORD PTR [r10+riz*2-0x100]
 cs vpblendmb zmm1{k3}{z},zmm2,[r10+riz*2-0x100]
 vpblendmb zmm6{k6},zmm4,ZMMWORD PTR [rdx+rdx*1]
-vpblendmw xmm3{k4}{z},xmm0,xmm3
-cs vpblendmw xmm21,xmm26,XMMWORD PTR [r12+r9*1+0x52]
-cs vpblendmw xmm21,xmm26,BYTE PTR [r12+r9*1+0x52]
-cs vpblendmw xmm21,xmm26,WORD PTR [r12+r9*1+0x52]
-cs vpblendmw xmm21,xmm26,DWORD PTR [r12+r9*1+0x52]
-cs vpblendmw xmm21,xmm26,QWORD PTR [r12+r9*1+0x52]
-cs vpblendmw xmm21,xmm26,[r12+r9*1+0x52]
-vpblendmw xmm3{k4},xmm4,XMMWORD PTR [rip+0x3c51b1d4]
+vpblendmw xmm6,xmm0,XMMWORD PTR [rbp+rbx*2+0x25]
+vpblendmw xmm6,xmm0,BYTE PTR [rbp+rbx*2+0x25]
+vpblendmw xmm6,xmm0,WORD PTR [rbp+rbx*2+0x25]
+vpblendmw xmm6,xmm0,DWORD PTR [rbp+rbx*2+0x25]
+vpblendmw xmm6,xmm0,QWORD PTR [rbp+rbx*2+0x25]
+vpblendmw xmm6,xmm0,[rbp+rbx*2+0x25]
+vpblendmw xmm29{k7}{z},xmm19,xmm1
+vpblendmw xmm26{k6}{z},xmm3,XMMWORD PTR [rbx]
 vpblendmw ymm3,ymm5,ymm7
 ds vpblendmw ymm1{k1},ymm8,YMMWORD PTR [r12+rax*1+0x524364f6]
 ds vpblendmw ymm1{k1},ymm8,BYTE PTR [r12+rax*1+0x524364f6]
@@ -19352,33 +19417,28 @@ vpshldvw zmm16{k6},zmm4,DWORD PTR [rsi+r8*1-0xac0]
 vpshldvw zmm16{k6},zmm4,QWORD PTR [rsi+r8*1-0xac0]
 vpshldvw zmm16{k6},zmm4,[rsi+r8*1-0xac0]
 es vpshldvw zmm3,zmm1,ZMMWORD PTR [rdx+0x1c40]
-vpshldvd xmm1{k2},xmm4,xmm7
-vpshldvd xmm25,xmm17,XMMWORD PTR gs:[r11+rdi*2-0x66]
-vpshldvd xmm25,xmm17,BYTE PTR gs:[r11+rdi*2-0x66]
-vpshldvd xmm25,xmm17,WORD PTR gs:[r11+rdi*2-0x66]
-vpshldvd xmm25,xmm17,DWORD PTR gs:[r11+rdi*2-0x66]
-vpshldvd xmm25,xmm17,QWORD PTR gs:[r11+rdi*2-0x66]
-vpshldvd xmm25,xmm17,gs:[r11+rdi*2-0x66]
-vpshldvd xmm4{k1}{z},xmm3,XMMWORD PTR [rax+0x520]
-vpshldvd xmm4{k1}{z},xmm3,BYTE PTR [rax+0x520]
-vpshldvd xmm4{k1}{z},xmm3,WORD PTR [rax+0x520]
-vpshldvd xmm4{k1}{z},xmm3,DWORD PTR [rax+0x520]
-vpshldvd xmm4{k1}{z},xmm3,QWORD PTR [rax+0x520]
-vpshldvd xmm4{k1}{z},xmm3,[rax+0x520]
+vpshldvd xmm20,xmm12,xmm28
+cs vpshldvd xmm1,xmm7,DWORD BCST [rsi]
+cs vpshldvd xmm1,xmm7,DWORD BCST BYTE PTR [rsi]
+cs vpshldvd xmm1,xmm7,DWORD BCST WORD PTR [rsi]
+cs vpshldvd xmm1,xmm7,DWORD BCST DWORD PTR [rsi]
+cs vpshldvd xmm1,xmm7,DWORD BCST QWORD PTR [rsi]
+vpshldvd xmm24{k7}{z},xmm26,XMMWORD PTR [r14+0x610]
+vpshldvd xmm24{k7}{z},xmm26,BYTE PTR [r14+0x610]
+vpshldvd xmm24{k7}{z},xmm26,WORD PTR [r14+0x610]
+vpshldvd xmm24{k7}{z},xmm26,DWORD PTR [r14+0x610]
+vpshldvd xmm24{k7}{z},xmm26,QWORD PTR [r14+0x610]
+vpshldvd xmm24{k7}{z},xmm26,[r14+0x610]
 vpshldvd ymm1,ymm5,ymm1
 vpshldvd ymm12,ymm22,DWORD BCST [r8+r14*8]
-vpshldvd ymm12,ymm22,DWORD BCST BYTE PTR [r8+r14*8]
-vpshldvd ymm12,ymm22,DWORD BCST WORD PTR [r8+r14*8]
-vpshldvd ymm12,ymm22,DWORD BCST DWORD PTR [r8+r14*8]
-vpshldvd ymm12,ymm22,DWORD BCST QWORD PTR [r8+r14*8]
 ds vpshldvd ymm6{k5}{z},ymm4,DWORD BCST [rbp+0x5c]
-vpshldvd zmm0{k1},zmm1,zmm7
 vpshldvd zmm14,zmm29,ZMMWORD PTR [rax+r11*2]
 vpshldvd zmm14,zmm29,BYTE PTR [rax+r11*2]
 vpshldvd zmm14,zmm29,WORD PTR [rax+r11*2]
 vpshldvd zmm14,zmm29,DWORD PTR [rax+r11*2]
 vpshldvd zmm14,zmm29,QWORD PTR [rax+r11*2]
 vpshldvd zmm14,zmm29,[rax+r11*2]
+vpshldvd zmm0{k1},zmm1,zmm7
 vpshldvd zmm6{k7}{z},zmm0,ZMMWORD PTR [rdx]
 vpshldvq xmm5,xmm1,xmm5
 vpshldvq xmm13{k3}{z},xmm10,QWORD BCST [rbx+r8*1]
@@ -19392,22 +19452,22 @@ cs vpshldvq xmm2,xmm3,WORD PTR [rcx-0x30]
 cs vpshldvq xmm2,xmm3,DWORD PTR [rcx-0x30]
 cs vpshldvq xmm2,xmm3,QWORD PTR [rcx-0x30]
 cs vpshldvq xmm2,xmm3,[rcx-0x30]
-vpshldvq ymm5{k1}{z},ymm5,ymm0
-vpshldvq ymm21,ymm4,YMMWORD PTR gs:[rcx+0x167fa70c]
-vpshldvq ymm21,ymm4,BYTE PTR gs:[rcx+0x167fa70c]
-vpshldvq ymm21,ymm4,WORD PTR gs:[rcx+0x167fa70c]
-vpshldvq ymm21,ymm4,DWORD PTR gs:[rcx+0x167fa70c]
-vpshldvq ymm21,ymm4,QWORD PTR gs:[rcx+0x167fa70c]
-vpshldvq ymm21,ymm4,gs:[rcx+0x167fa70c]
-vpshldvq ymm4,ymm4,QWORD BCST [rdx+0x158]
-vpshldvq zmm4{k3}{z},zmm6,zmm4
-vpshldvq zmm11,zmm21,ZMMWORD PTR fs:[r12+r8*4]
-vpshldvq zmm11,zmm21,BYTE PTR fs:[r12+r8*4]
-vpshldvq zmm11,zmm21,WORD PTR fs:[r12+r8*4]
-vpshldvq zmm11,zmm21,DWORD PTR fs:[r12+r8*4]
-vpshldvq zmm11,zmm21,QWORD PTR fs:[r12+r8*4]
-vpshldvq zmm11,zmm21,fs:[r12+r8*4]
-vpshldvq zmm5{k1}{z},zmm5,QWORD BCST [rax]
+vpshldvq ymm2,ymm21,ymm11
+cs vpshldvq ymm7,ymm6,QWORD BCST [rdi+0xa9553b6]
+vpshldvq ymm26{k7}{z},ymm18,YMMWORD PTR [rdi+r13*4]
+vpshldvq ymm26{k7}{z},ymm18,BYTE PTR [rdi+r13*4]
+vpshldvq ymm26{k7}{z},ymm18,WORD PTR [rdi+r13*4]
+vpshldvq ymm26{k7}{z},ymm18,DWORD PTR [rdi+r13*4]
+vpshldvq ymm26{k7}{z},ymm18,QWORD PTR [rdi+r13*4]
+vpshldvq ymm26{k7}{z},ymm18,[rdi+r13*4]
+vpshldvq zmm20,zmm6,zmm0
+vpshldvq zmm5{k1}{z},zmm2,ZMMWORD PTR gs:[rbx+riz*2]
+vpshldvq zmm5{k1}{z},zmm2,BYTE PTR gs:[rbx+riz*2]
+vpshldvq zmm5{k1}{z},zmm2,WORD PTR gs:[rbx+riz*2]
+vpshldvq zmm5{k1}{z},zmm2,DWORD PTR gs:[rbx+riz*2]
+vpshldvq zmm5{k1}{z},zmm2,QWORD PTR gs:[rbx+riz*2]
+vpshldvq zmm5{k1}{z},zmm2,gs:[rbx+riz*2]
+vpshldvq zmm17{k7}{z},zmm22,QWORD BCST [r8]
 vpshrdvw xmm1,xmm2,xmm7
 ss vpshrdvw xmm9{k2}{z},xmm15,XMMWORD PTR [rax+r15*2]
 ss vpshrdvw xmm9{k2}{z},xmm15,BYTE PTR [rax+r15*2]
@@ -19424,19 +19484,19 @@ cs vpshrdvw ymm23{k3},ymm7,DWORD PTR [rbx+r12*4+0x7f]
 cs vpshrdvw ymm23{k3},ymm7,QWORD PTR [rbx+r12*4+0x7f]
 cs vpshrdvw ymm23{k3},ymm7,[rbx+r12*4+0x7f]
 vpshrdvw ymm7{k2}{z},ymm2,YMMWORD PTR [rdx]
-vpshrdvw zmm4{k4}{z},zmm4,zmm6
-vpshrdvw zmm17,zmm16,ZMMWORD PTR [r12*2+0x31e8c1a6]
-vpshrdvw zmm17,zmm16,BYTE PTR [r12*2+0x31e8c1a6]
-vpshrdvw zmm17,zmm16,WORD PTR [r12*2+0x31e8c1a6]
-vpshrdvw zmm17,zmm16,DWORD PTR [r12*2+0x31e8c1a6]
-vpshrdvw zmm17,zmm16,QWORD PTR [r12*2+0x31e8c1a6]
-vpshrdvw zmm17,zmm16,[r12*2+0x31e8c1a6]
+vpshrdvw zmm13,zmm6,zmm22
 vpshrdvw zmm5{k5},zmm5,ZMMWORD PTR gs:[rbx]
 vpshrdvw zmm5{k5},zmm5,BYTE PTR gs:[rbx]
 vpshrdvw zmm5{k5},zmm5,WORD PTR gs:[rbx]
 vpshrdvw zmm5{k5},zmm5,DWORD PTR gs:[rbx]
 vpshrdvw zmm5{k5},zmm5,QWORD PTR gs:[rbx]
 vpshrdvw zmm5{k5},zmm5,gs:[rbx]
+vpshrdvw zmm6{k7}{z},zmm29,ZMMWORD PTR [rdx+rcx*1]
+vpshrdvw zmm6{k7}{z},zmm29,BYTE PTR [rdx+rcx*1]
+vpshrdvw zmm6{k7}{z},zmm29,WORD PTR [rdx+rcx*1]
+vpshrdvw zmm6{k7}{z},zmm29,DWORD PTR [rdx+rcx*1]
+vpshrdvw zmm6{k7}{z},zmm29,QWORD PTR [rdx+rcx*1]
+vpshrdvw zmm6{k7}{z},zmm29,[rdx+rcx*1]
 vcvtneps2bf16 xmm5,xmm3
 vcvtneps2bf16 xmm19{k4},XMMWORD PTR gs:[rbx+r12*4+0x19]
 vcvtneps2bf16 xmm19{k4},BYTE PTR gs:[rbx+r12*4+0x19]
@@ -19465,18 +19525,18 @@ vcvtneps2bf16 ymm8{k7},DWORD PTR gs:[r9+rbp*2+0x68d42591]
 vcvtneps2bf16 ymm8{k7},QWORD PTR gs:[r9+rbp*2+0x68d42591]
 vcvtneps2bf16 ymm8{k7},gs:[r9+rbp*2+0x68d42591]
 vcvtneps2bf16 ymm4{k1},DWORD BCST [rip+0xffffffff9b76bf7d]
-vcvtne2ps2bf16 xmm4{k1},xmm3,xmm1
-vcvtne2ps2bf16 xmm18{k5}{z},xmm0,XMMWORD PTR fs:[r8]
-vcvtne2ps2bf16 xmm18{k5}{z},xmm0,BYTE PTR fs:[r8]
-vcvtne2ps2bf16 xmm18{k5}{z},xmm0,WORD PTR fs:[r8]
-vcvtne2ps2bf16 xmm18{k5}{z},xmm0,DWORD PTR fs:[r8]
-vcvtne2ps2bf16 xmm18{k5}{z},xmm0,QWORD PTR fs:[r8]
-vcvtne2ps2bf16 xmm18{k5}{z},xmm0,fs:[r8]
-vcvtne2ps2bf16 xmm5{k4},xmm6,DWORD BCST [rbx+0x51d2718d]
-vcvtne2ps2bf16 xmm5{k4},xmm6,DWORD BCST BYTE PTR [rbx+0x51d2718d]
-vcvtne2ps2bf16 xmm5{k4},xmm6,DWORD BCST WORD PTR [rbx+0x51d2718d]
-vcvtne2ps2bf16 xmm5{k4},xmm6,DWORD BCST DWORD PTR [rbx+0x51d2718d]
-vcvtne2ps2bf16 xmm5{k4},xmm6,DWORD BCST QWORD PTR [rbx+0x51d2718d]
+vcvtne2ps2bf16 xmm28,xmm23,xmm4
+vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST gs:[rdi+0x164]
+vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST BYTE PTR gs:[rdi+0x164]
+vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST WORD PTR gs:[rdi+0x164]
+vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST DWORD PTR gs:[rdi+0x164]
+vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST QWORD PTR gs:[rdi+0x164]
+vcvtne2ps2bf16 xmm19{k4},xmm30,XMMWORD PTR [rax+r8*1-0x2a0]
+vcvtne2ps2bf16 xmm19{k4},xmm30,BYTE PTR [rax+r8*1-0x2a0]
+vcvtne2ps2bf16 xmm19{k4},xmm30,WORD PTR [rax+r8*1-0x2a0]
+vcvtne2ps2bf16 xmm19{k4},xmm30,DWORD PTR [rax+r8*1-0x2a0]
+vcvtne2ps2bf16 xmm19{k4},xmm30,QWORD PTR [rax+r8*1-0x2a0]
+vcvtne2ps2bf16 xmm19{k4},xmm30,[rax+r8*1-0x2a0]
 vcvtne2ps2bf16 ymm2,ymm1,ymm2
 ds vcvtne2ps2bf16 ymm31{k4},ymm5,YMMWORD PTR [r9]
 ds vcvtne2ps2bf16 ymm31{k4},ymm5,BYTE PTR [r9]
@@ -19485,6 +19545,10 @@ ds vcvtne2ps2bf16 ymm31{k4},ymm5,DWORD PTR [r9]
 ds vcvtne2ps2bf16 ymm31{k4},ymm5,QWORD PTR [r9]
 ds vcvtne2ps2bf16 ymm31{k4},ymm5,[r9]
 vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST [rsi-0x300cb6d1]
+vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST BYTE PTR [rsi-0x300cb6d1]
+vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST WORD PTR [rsi-0x300cb6d1]
+vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST DWORD PTR [rsi-0x300cb6d1]
+vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST QWORD PTR [rsi-0x300cb6d1]
 vcvtne2ps2bf16 zmm4,zmm3,zmm3
 vcvtne2ps2bf16 zmm10{k1},zmm20,ZMMWORD PTR [r10+riz*8]
 vcvtne2ps2bf16 zmm10{k1},zmm20,BYTE PTR [r10+riz*8]
@@ -19508,26 +19572,27 @@ vpshrdvd xmm4,xmm6,DWORD BCST QWORD PTR [riz*2-0x45eba751]
 vpshrdvd ymm3,ymm2,ymm2
 ss vpshrdvd ymm20{k7}{z},ymm8,DWORD BCST [r9]
 vpshrdvd ymm4{k6},ymm2,DWORD BCST [rcx+rcx*8]
-vpshrdvd zmm7{k6}{z},zmm0,zmm3
-ss vpshrdvd zmm19,zmm22,ZMMWORD PTR [rcx+r15*8]
-ss vpshrdvd zmm19,zmm22,BYTE PTR [rcx+r15*8]
-ss vpshrdvd zmm19,zmm22,WORD PTR [rcx+r15*8]
-ss vpshrdvd zmm19,zmm22,DWORD PTR [rcx+r15*8]
-ss vpshrdvd zmm19,zmm22,QWORD PTR [rcx+r15*8]
-ss vpshrdvd zmm19,zmm22,[rcx+r15*8]
-vpshrdvd zmm7{k7},zmm7,ZMMWORD PTR [rax]
+vpshrdvd zmm20,zmm17,zmm10
+ss vpshrdvd zmm4{k4}{z},zmm7,ZMMWORD PTR [rax+0xa577312]
+ss vpshrdvd zmm4{k4}{z},zmm7,BYTE PTR [rax+0xa577312]
+ss vpshrdvd zmm4{k4}{z},zmm7,WORD PTR [rax+0xa577312]
+ss vpshrdvd zmm4{k4}{z},zmm7,DWORD PTR [rax+0xa577312]
+ss vpshrdvd zmm4{k4}{z},zmm7,QWORD PTR [rax+0xa577312]
+ss vpshrdvd zmm4{k4}{z},zmm7,[rax+0xa577312]
+vpshrdvd zmm10,zmm22,DWORD BCST [r14]
+vpshrdvq xmm10,xmm31,XMMWORD PTR [r9+rdx*1+0x510]
+vpshrdvq xmm10,xmm31,BYTE PTR [r9+rdx*1+0x510]
+vpshrdvq xmm10,xmm31,WORD PTR [r9+rdx*1+0x510]
+vpshrdvq xmm10,xmm31,DWORD PTR [r9+rdx*1+0x510]
+vpshrdvq xmm10,xmm31,QWORD PTR [r9+rdx*1+0x510]
+vpshrdvq xmm10,xmm31,[r9+rdx*1+0x510]
 vpshrdvq xmm5{k2}{z},xmm2,xmm6
-vpshrdvq xmm3,xmm12,QWORD BCST gs:[rbx+rbp*2-0x46642aac]
-vpshrdvq xmm3,xmm12,QWORD BCST BYTE PTR gs:[rbx+rbp*2-0x46642aac]
-vpshrdvq xmm3,xmm12,QWORD BCST WORD PTR gs:[rbx+rbp*2-0x46642aac]
-vpshrdvq xmm3,xmm12,QWORD BCST DWORD PTR gs:[rbx+rbp*2-0x46642aac]
-vpshrdvq xmm3,xmm12,QWORD BCST QWORD PTR gs:[rbx+rbp*2-0x46642aac]
-vpshrdvq xmm5,xmm2,XMMWORD PTR [rip+0xffffffffb89bfbdc]
-vpshrdvq xmm5,xmm2,BYTE PTR [rip+0xffffffffb89bfbdc]
-vpshrdvq xmm5,xmm2,WORD PTR [rip+0xffffffffb89bfbdc]
-vpshrdvq xmm5,xmm2,DWORD PTR [rip+0xffffffffb89bfbdc]
-vpshrdvq xmm5,xmm2,QWORD PTR [rip+0xffffffffb89bfbdc]
-vpshrdvq xmm5,xmm2,[rip+0xffffffffb89bfbdc]
+vpshrdvq xmm6{k2},xmm7,XMMWORD PTR gs:[rdi-0x3d0]
+vpshrdvq xmm6{k2},xmm7,BYTE PTR gs:[rdi-0x3d0]
+vpshrdvq xmm6{k2},xmm7,WORD PTR gs:[rdi-0x3d0]
+vpshrdvq xmm6{k2},xmm7,DWORD PTR gs:[rdi-0x3d0]
+vpshrdvq xmm6{k2},xmm7,QWORD PTR gs:[rdi-0x3d0]
+vpshrdvq xmm6{k2},xmm7,gs:[rdi-0x3d0]
 vpshrdvq ymm5,ymm4,ymm5
 vpshrdvq ymm27{k5}{z},ymm28,YMMWORD PTR [rdi]
 vpshrdvq ymm27{k5}{z},ymm28,BYTE PTR [rdi]
@@ -19536,26 +19601,26 @@ vpshrdvq ymm27{k5}{z},ymm28,DWORD PTR [rdi]
 vpshrdvq ymm27{k5}{z},ymm28,QWORD PTR [rdi]
 vpshrdvq ymm27{k5}{z},ymm28,[rdi]
 vpshrdvq ymm1,ymm7,YMMWORD PTR [rax+rdi*1]
-vpshrdvq zmm3{k3}{z},zmm1,zmm3
-ss vpshrdvq zmm2,zmm4,QWORD BCST [r8+r11*8+0xed15560]
-ss vpshrdvq zmm2,zmm4,QWORD BCST BYTE PTR [r8+r11*8+0xed15560]
-ss vpshrdvq zmm2,zmm4,QWORD BCST WORD PTR [r8+r11*8+0xed15560]
-ss vpshrdvq zmm2,zmm4,QWORD BCST DWORD PTR [r8+r11*8+0xed15560]
-ss vpshrdvq zmm2,zmm4,QWORD BCST QWORD PTR [r8+r11*8+0xed15560]
 vpshrdvq zmm3,zmm1,ZMMWORD PTR [rax]
 vpshrdvq zmm3,zmm1,BYTE PTR [rax]
 vpshrdvq zmm3,zmm1,WORD PTR [rax]
 vpshrdvq zmm3,zmm1,DWORD PTR [rax]
 vpshrdvq zmm3,zmm1,QWORD PTR [rax]
 vpshrdvq zmm3,zmm1,[rax]
-vpermi2b xmm7{k6}{z},xmm3,xmm7
-vpermi2b xmm26{k3},xmm31,XMMWORD PTR [rax-0x640]
-vpermi2b xmm26{k3},xmm31,BYTE PTR [rax-0x640]
-vpermi2b xmm26{k3},xmm31,WORD PTR [rax-0x640]
-vpermi2b xmm26{k3},xmm31,DWORD PTR [rax-0x640]
-vpermi2b xmm26{k3},xmm31,QWORD PTR [rax-0x640]
-vpermi2b xmm26{k3},xmm31,[rax-0x640]
-vpermi2b xmm1,xmm5,XMMWORD PTR [rdi+rdx*8]
+vpshrdvq zmm11{k1}{z},zmm28,zmm4
+ss vpshrdvq zmm2,zmm4,QWORD BCST [r8+r11*8+0xed15560]
+ss vpshrdvq zmm2,zmm4,QWORD BCST BYTE PTR [r8+r11*8+0xed15560]
+ss vpshrdvq zmm2,zmm4,QWORD BCST WORD PTR [r8+r11*8+0xed15560]
+ss vpshrdvq zmm2,zmm4,QWORD BCST DWORD PTR [r8+r11*8+0xed15560]
+ss vpshrdvq zmm2,zmm4,QWORD BCST QWORD PTR [r8+r11*8+0xed15560]
+vpermi2b xmm15,xmm18,xmm8
+vpermi2b xmm2{k4},xmm3,XMMWORD PTR [rdi-0x460]
+vpermi2b xmm2{k4},xmm3,BYTE PTR [rdi-0x460]
+vpermi2b xmm2{k4},xmm3,WORD PTR [rdi-0x460]
+vpermi2b xmm2{k4},xmm3,DWORD PTR [rdi-0x460]
+vpermi2b xmm2{k4},xmm3,QWORD PTR [rdi-0x460]
+vpermi2b xmm2{k4},xmm3,[rdi-0x460]
+es vpermi2b xmm2{k5}{z},xmm24,XMMWORD PTR [r13+rax*2+0x420]
 vpermi2b ymm6,ymm1,ymm4
 es vpermi2b ymm28{k7}{z},ymm21,YMMWORD PTR [rbx+r12*8]
 es vpermi2b ymm28{k7}{z},ymm21,BYTE PTR [rbx+r12*8]
@@ -19572,14 +19637,14 @@ ss vpermi2b zmm25{k3}{z},zmm3,DWORD PTR [r15+r11*2]
 ss vpermi2b zmm25{k3}{z},zmm3,QWORD PTR [r15+r11*2]
 ss vpermi2b zmm25{k3}{z},zmm3,[r15+r11*2]
 vpermi2b zmm7{k2},zmm1,ZMMWORD PTR [rdx+rbx*8-0x5703397f]
-vpermi2w xmm3{k6},xmm1,xmm7
-ss vpermi2w xmm16,xmm25,XMMWORD PTR [rdx+r11*4-0x33]
-ss vpermi2w xmm16,xmm25,BYTE PTR [rdx+r11*4-0x33]
-ss vpermi2w xmm16,xmm25,WORD PTR [rdx+r11*4-0x33]
-ss vpermi2w xmm16,xmm25,DWORD PTR [rdx+r11*4-0x33]
-ss vpermi2w xmm16,xmm25,QWORD PTR [rdx+r11*4-0x33]
-ss vpermi2w xmm16,xmm25,[rdx+r11*4-0x33]
-vpermi2w xmm4{k4}{z},xmm4,XMMWORD PTR [rcx]
+vpermi2w xmm4,xmm1,XMMWORD PTR [rcx]
+vpermi2w xmm4,xmm1,BYTE PTR [rcx]
+vpermi2w xmm4,xmm1,WORD PTR [rcx]
+vpermi2w xmm4,xmm1,DWORD PTR [rcx]
+vpermi2w xmm4,xmm1,QWORD PTR [rcx]
+vpermi2w xmm4,xmm1,[rcx]
+vpermi2w xmm9{k6},xmm7,xmm27
+vpermi2w xmm9{k1},xmm24,XMMWORD PTR [r14+0x17ea7f3e]
 vpermi2w ymm0,ymm1,ymm4
 ds vpermi2w ymm4{k5},ymm23,YMMWORD PTR [r14+rbp*4+0x3e0]
 ds vpermi2w ymm4{k5},ymm23,BYTE PTR [r14+rbp*4+0x3e0]
@@ -19588,19 +19653,14 @@ ds vpermi2w ymm4{k5},ymm23,DWORD PTR [r14+rbp*4+0x3e0]
 ds vpermi2w ymm4{k5},ymm23,QWORD PTR [r14+rbp*4+0x3e0]
 ds vpermi2w ymm4{k5},ymm23,[r14+rbp*4+0x3e0]
 vpermi2w ymm0{k3}{z},ymm4,YMMWORD PTR [rdi]
+vpermi2w zmm27,zmm20,ZMMWORD PTR [rbx+r12*1]
+vpermi2w zmm27,zmm20,BYTE PTR [rbx+r12*1]
+vpermi2w zmm27,zmm20,WORD PTR [rbx+r12*1]
+vpermi2w zmm27,zmm20,DWORD PTR [rbx+r12*1]
+vpermi2w zmm27,zmm20,QWORD PTR [rbx+r12*1]
+vpermi2w zmm27,zmm20,[rbx+r12*1]
 vpermi2w zmm2{k6},zmm1,zmm4
-vpermi2w zmm13,zmm11,ZMMWORD PTR gs:[r9+r11*1+0x280]
-vpermi2w zmm13,zmm11,BYTE PTR gs:[r9+r11*1+0x280]
-vpermi2w zmm13,zmm11,WORD PTR gs:[r9+r11*1+0x280]
-vpermi2w zmm13,zmm11,DWORD PTR gs:[r9+r11*1+0x280]
-vpermi2w zmm13,zmm11,QWORD PTR gs:[r9+r11*1+0x280]
-vpermi2w zmm13,zmm11,gs:[r9+r11*1+0x280]
 vpermi2w zmm4{k1}{z},zmm2,ZMMWORD PTR [rdx]
-vpermi2w zmm4{k1}{z},zmm2,BYTE PTR [rdx]
-vpermi2w zmm4{k1}{z},zmm2,WORD PTR [rdx]
-vpermi2w zmm4{k1}{z},zmm2,DWORD PTR [rdx]
-vpermi2w zmm4{k1}{z},zmm2,QWORD PTR [rdx]
-vpermi2w zmm4{k1}{z},zmm2,[rdx]
 vpermi2d xmm0,xmm6,xmm3
 cs vpermi2d xmm14{k5},xmm15,DWORD BCST [r11+r8*1]
 cs vpermi2d xmm14{k5},xmm15,DWORD BCST BYTE PTR [r11+r8*1]
@@ -19613,18 +19673,18 @@ vpermi2d xmm7{k3}{z},xmm3,WORD PTR [rax]
 vpermi2d xmm7{k3}{z},xmm3,DWORD PTR [rax]
 vpermi2d xmm7{k3}{z},xmm3,QWORD PTR [rax]
 vpermi2d xmm7{k3}{z},xmm3,[rax]
-vpermi2d ymm7{k1}{z},ymm6,ymm2
-vpermi2d ymm26{k3}{z},ymm25,DWORD BCST gs:[r15]
-vpermi2d ymm26{k3}{z},ymm25,DWORD BCST BYTE PTR gs:[r15]
-vpermi2d ymm26{k3}{z},ymm25,DWORD BCST WORD PTR gs:[r15]
-vpermi2d ymm26{k3}{z},ymm25,DWORD BCST DWORD PTR gs:[r15]
-vpermi2d ymm26{k3}{z},ymm25,DWORD BCST QWORD PTR gs:[r15]
 vpermi2d ymm0,ymm6,YMMWORD PTR [rsp+rbx*8]
 vpermi2d ymm0,ymm6,BYTE PTR [rsp+rbx*8]
 vpermi2d ymm0,ymm6,WORD PTR [rsp+rbx*8]
 vpermi2d ymm0,ymm6,DWORD PTR [rsp+rbx*8]
 vpermi2d ymm0,ymm6,QWORD PTR [rsp+rbx*8]
 vpermi2d ymm0,ymm6,[rsp+rbx*8]
+vpermi2d ymm24{k3},ymm8,ymm26
+vpermi2d ymm26{k3}{z},ymm25,DWORD BCST gs:[r15]
+vpermi2d ymm26{k3}{z},ymm25,DWORD BCST BYTE PTR gs:[r15]
+vpermi2d ymm26{k3}{z},ymm25,DWORD BCST WORD PTR gs:[r15]
+vpermi2d ymm26{k3}{z},ymm25,DWORD BCST DWORD PTR gs:[r15]
+vpermi2d ymm26{k3}{z},ymm25,DWORD BCST QWORD PTR gs:[r15]
 vpermi2d zmm5,zmm6,zmm3
 vpermi2d zmm12,zmm0,DWORD BCST fs:[r15+r14*2-0x1d0]
 vpermi2d zmm12,zmm0,DWORD BCST BYTE PTR fs:[r15+r14*2-0x1d0]
@@ -19658,38 +19718,34 @@ ds vpermi2q ymm26{k7},ymm20,DWORD PTR [rbx-0x42843f31]
 ds vpermi2q ymm26{k7},ymm20,QWORD PTR [rbx-0x42843f31]
 ds vpermi2q ymm26{k7},ymm20,[rbx-0x42843f31]
 vpermi2q ymm2{k7}{z},ymm1,YMMWORD PTR [rcx-0x760]
-vpermi2q zmm6{k3}{z},zmm7,zmm1
-ss vpermi2q zmm26,zmm23,ZMMWORD PTR [rsi+r13*4]
-ss vpermi2q zmm26,zmm23,BYTE PTR [rsi+r13*4]
-ss vpermi2q zmm26,zmm23,WORD PTR [rsi+r13*4]
-ss vpermi2q zmm26,zmm23,DWORD PTR [rsi+r13*4]
-ss vpermi2q zmm26,zmm23,QWORD PTR [rsi+r13*4]
-ss vpermi2q zmm26,zmm23,[rsi+r13*4]
-vpermi2q zmm6{k2},zmm1,QWORD BCST [rcx]
-vpermi2q zmm6{k2},zmm1,QWORD BCST BYTE PTR [rcx]
-vpermi2q zmm6{k2},zmm1,QWORD BCST WORD PTR [rcx]
-vpermi2q zmm6{k2},zmm1,QWORD BCST DWORD PTR [rcx]
-vpermi2q zmm6{k2},zmm1,QWORD BCST QWORD PTR [rcx]
-vpermi2ps xmm2{k3}{z},xmm7,xmm5
-vpermi2ps xmm30{k2},xmm17,DWORD BCST [rcx-0x5fdb7028]
-vpermi2ps xmm30{k2},xmm17,DWORD BCST BYTE PTR [rcx-0x5fdb7028]
-vpermi2ps xmm30{k2},xmm17,DWORD BCST WORD PTR [rcx-0x5fdb7028]
-vpermi2ps xmm30{k2},xmm17,DWORD BCST DWORD PTR [rcx-0x5fdb7028]
-vpermi2ps xmm30{k2},xmm17,DWORD BCST QWORD PTR [rcx-0x5fdb7028]
-cs vpermi2ps xmm2,xmm3,XMMWORD PTR [rax+0x350]
-cs vpermi2ps xmm2,xmm3,BYTE PTR [rax+0x350]
-cs vpermi2ps xmm2,xmm3,WORD PTR [rax+0x350]
-cs vpermi2ps xmm2,xmm3,DWORD PTR [rax+0x350]
-cs vpermi2ps xmm2,xmm3,QWORD PTR [rax+0x350]
-cs vpermi2ps xmm2,xmm3,[rax+0x350]
-vpermi2ps ymm3{k1}{z},ymm7,ymm5
-ds vpermi2ps ymm8{k2},ymm6,DWORD BCST [rsi+0x3f]
-vpermi2ps ymm4,ymm6,YMMWORD PTR [rdi]
-vpermi2ps ymm4,ymm6,BYTE PTR [rdi]
-vpermi2ps ymm4,ymm6,WORD PTR [rdi]
-vpermi2ps ymm4,ymm6,DWORD PTR [rdi]
-vpermi2ps ymm4,ymm6,QWORD PTR [rdi]
-vpermi2ps ymm4,ymm6,[rdi]
+vpermi2q zmm5,zmm5,ZMMWORD PTR [rax+rcx*1-0x18]
+vpermi2q zmm5,zmm5,BYTE PTR [rax+rcx*1-0x18]
+vpermi2q zmm5,zmm5,WORD PTR [rax+rcx*1-0x18]
+vpermi2q zmm5,zmm5,DWORD PTR [rax+rcx*1-0x18]
+vpermi2q zmm5,zmm5,QWORD PTR [rax+rcx*1-0x18]
+vpermi2q zmm5,zmm5,[rax+rcx*1-0x18]
+vpermi2q zmm1{k6},zmm18,zmm16
+vpermi2q zmm15{k1},zmm4,ZMMWORD PTR [rsi+r13*8]
+vpermi2ps xmm5,xmm1,XMMWORD PTR [rsi]
+vpermi2ps xmm5,xmm1,BYTE PTR [rsi]
+vpermi2ps xmm5,xmm1,WORD PTR [rsi]
+vpermi2ps xmm5,xmm1,DWORD PTR [rsi]
+vpermi2ps xmm5,xmm1,QWORD PTR [rsi]
+vpermi2ps xmm5,xmm1,[rsi]
+vpermi2ps xmm21{k1}{z},xmm23,xmm5
+vpermi2ps xmm12{k1}{z},xmm9,XMMWORD PTR [rsi+r8*4-0x2d0]
+vpermi2ps ymm28,ymm14,ymm4
+ds vpermi2ps ymm7{k1},ymm3,YMMWORD PTR [rbp+rdi*1-0x65372812]
+ds vpermi2ps ymm7{k1},ymm3,BYTE PTR [rbp+rdi*1-0x65372812]
+ds vpermi2ps ymm7{k1},ymm3,WORD PTR [rbp+rdi*1-0x65372812]
+ds vpermi2ps ymm7{k1},ymm3,DWORD PTR [rbp+rdi*1-0x65372812]
+ds vpermi2ps ymm7{k1},ymm3,QWORD PTR [rbp+rdi*1-0x65372812]
+ds vpermi2ps ymm7{k1},ymm3,[rbp+rdi*1-0x65372812]
+vpermi2ps ymm4,ymm25,DWORD BCST [rdx+r13*8+0xac]
+vpermi2ps ymm4,ymm25,DWORD BCST BYTE PTR [rdx+r13*8+0xac]
+vpermi2ps ymm4,ymm25,DWORD BCST WORD PTR [rdx+r13*8+0xac]
+vpermi2ps ymm4,ymm25,DWORD BCST DWORD PTR [rdx+r13*8+0xac]
+vpermi2ps ymm4,ymm25,DWORD BCST QWORD PTR [rdx+r13*8+0xac]
 vpermi2ps zmm5,zmm4,zmm7
 vpermi2ps zmm7{k6}{z},zmm24,ZMMWORD PTR fs:[rdi+riz*1]
 vpermi2ps zmm7{k6}{z},zmm24,BYTE PTR fs:[rdi+riz*1]
@@ -19718,9 +19774,14 @@ ds vpermi2pd ymm10{k5},ymm17,DWORD PTR [r11-0xf20]
 ds vpermi2pd ymm10{k5},ymm17,QWORD PTR [r11-0xf20]
 ds vpermi2pd ymm10{k5},ymm17,[r11-0xf20]
 vpermi2pd ymm1{k1}{z},ymm0,YMMWORD PTR [rbx+rbx*1+0xce0]
-vpermi2pd zmm0{k3},zmm4,zmm0
-es vpermi2pd zmm9{k6}{z},zmm30,QWORD BCST [r15+r8*2-0x3a]
-vpermi2pd zmm2,zmm0,QWORD BCST [rcx+0x36]
+vpermi2pd zmm21,zmm24,zmm22
+vpermi2pd zmm7{k4},zmm2,ZMMWORD PTR gs:[rdx+rbx*4]
+vpermi2pd zmm7{k4},zmm2,BYTE PTR gs:[rdx+rbx*4]
+vpermi2pd zmm7{k4},zmm2,WORD PTR gs:[rdx+rbx*4]
+vpermi2pd zmm7{k4},zmm2,DWORD PTR gs:[rdx+rbx*4]
+vpermi2pd zmm7{k4},zmm2,QWORD PTR gs:[rdx+rbx*4]
+vpermi2pd zmm7{k4},zmm2,gs:[rdx+rbx*4]
+vpermi2pd zmm26,zmm20,QWORD BCST [r10-0x38c0d53]
 vpbroadcastb xmm5,xmm2
 vpbroadcastb xmm1,BYTE PTR [rax+r8*8]
 vpbroadcastb xmm1,WORD PTR [rax+r8*8]
@@ -19739,15 +19800,15 @@ vpbroadcastb ymm0,DWORD PTR fs:[r13+r10*8-0x48a7c2c1]
 vpbroadcastb ymm0,QWORD PTR fs:[r13+r10*8-0x48a7c2c1]
 vpbroadcastb ymm0,fs:[r13+r10*8-0x48a7c2c1]
 vpbroadcastb ymm3,BYTE PTR [rdi]
-vpbroadcastb xmm6{k1},xmm7
-es vpbroadcastb xmm13{k3},BYTE PTR [r10]
 {evex} vpbroadcastb xmm4,BYTE PTR [rbp+rax*2-0x4f1b6a21]
+vpbroadcastb xmm20{k2},xmm28
+es vpbroadcastb xmm13{k3},BYTE PTR [r10]
 {evex} vpbroadcastb ymm7,xmm2
 vpbroadcastb ymm29{k3}{z},BYTE PTR [r11+r8*4]
 {evex} vpbroadcastb ymm2,BYTE PTR [rbp+rdx*2-0x46a3fbb8]
-vpbroadcastb zmm2{k6}{z},xmm1
-vpbroadcastb zmm27,BYTE PTR [rcx+r8*2]
-vpbroadcastb zmm7{k1}{z},BYTE PTR [rbx-0x12]
+vpbroadcastb zmm3,BYTE PTR [rbx-0x599b8165]
+vpbroadcastb zmm29{k4}{z},xmm27
+vpbroadcastb zmm14{k3}{z},BYTE PTR [rsp+rdi*1+0x47]
 vpbroadcastw xmm5,xmm0
 vpbroadcastw xmm3,WORD PTR gs:[r10+r15*2]
 vpbroadcastw xmm3,BYTE PTR gs:[r10+r15*2]
@@ -19762,59 +19823,59 @@ vpbroadcastw xmm3,[rcx]
 vpbroadcastw ymm3,xmm3
 cs vpbroadcastw ymm7,WORD PTR [r11]
 vpbroadcastw ymm6,WORD PTR [rax+rsi*1-0x53]
-vpbroadcastw xmm7{k5}{z},xmm7
-{evex} vpbroadcastw xmm12,WORD PTR gs:[r10]
-vpbroadcastw xmm7{k1},WORD PTR [rcx+0xca]
-vpbroadcastw ymm3{k2},xmm0
-vpbroadcastw ymm19{k5}{z},WORD PTR [r10+r8*8]
-ss {evex} vpbroadcastw ymm2,WORD PTR [rsi]
-vpbroadcastw zmm1{k4},xmm0
-vpbroadcastw zmm29,WORD PTR [r15+r13*2]
-vpbroadcastw zmm0{k1}{z},WORD PTR gs:[rsp+rdi*4-0x4]
+vpbroadcastw xmm0,xmm25
+ss vpbroadcastw xmm6{k1},WORD PTR [rdi]
+vpbroadcastw xmm22{k4}{z},WORD PTR [rbp+r8*1+0xac]
+{evex} vpbroadcastw ymm4,WORD PTR [rbx+rax*8]
+vpbroadcastw ymm29{k5}{z},xmm6
+vpbroadcastw ymm4{k1}{z},WORD PTR [r11]
+vpbroadcastw zmm7,xmm5
+vpbroadcastw zmm29{k3}{z},WORD PTR [r9+r14*2+0x4b13ab0e]
+vpbroadcastw zmm6{k4},WORD PTR [rdi-0x13d49d19]
 vpbroadcastb xmm1,esp
 vpbroadcastb xmm23{k2},ebp
 vpbroadcastb xmm7{k5}{z},ecx
+vpbroadcastb ymm0,ebp
+vpbroadcastb ymm30{k7},ecx
 vpbroadcastb ymm2{k5},ecx
-vpbroadcastb ymm22,ecx
-vpbroadcastb ymm2{k7}{z},esp
 vpbroadcastb zmm0,esi
 vpbroadcastb zmm20{k5},edx
 vpbroadcastb zmm1{k5},esi
-vpbroadcastw xmm3{k4},esp
-vpbroadcastw xmm1,r10d
 vpbroadcastw xmm6,ebp
-vpbroadcastw ymm4{k1}{z},esi
-vpbroadcastw ymm27{k4},eax
+vpbroadcastw xmm1{k1},r14d
+vpbroadcastw xmm3{k4},esp
 vpbroadcastw ymm4,eax
+vpbroadcastw ymm27{k4},eax
+vpbroadcastw ymm4{k1}{z},esi
 vpbroadcastw zmm1,ecx
 vpbroadcastw zmm3{k6}{z},r9d
 vpbroadcastw zmm7{k2}{z},ebx
 vpbroadcastd xmm3,esp
 vpbroadcastd xmm9{k5},eax
 vpbroadcastd xmm16,r13d
-vpbroadcastd ymm7{k6},esp
-vpbroadcastd ymm16{k2}{z},r11d
 vpbroadcastd ymm6,ecx
-vpbroadcastd zmm4{k3}{z},edi
+vpbroadcastd ymm16{k2}{z},r11d
+vpbroadcastd ymm7{k6},esp
 vpbroadcastd zmm26,edi
+vpbroadcastd zmm4{k3}{z},edi
 vpbroadcastd zmm5{k1},ebp
-vpbroadcastq xmm5{k3}{z},rax
 vpbroadcastq xmm9,r8
+vpbroadcastq xmm5{k3}{z},rax
 vpbroadcastq xmm1,rdi
-vpbroadcastq ymm1{k2}{z},rsi
 vpbroadcastq ymm18,r8
+vpbroadcastq ymm1{k2}{z},rsi
 vpbroadcastq ymm3,rax
-vpbroadcastq zmm6{k6}{z},rbx
 vpbroadcastq zmm19,r14
+vpbroadcastq zmm6{k6}{z},rbx
 vpbroadcastq zmm0,rax
-vpermt2b xmm1{k4}{z},xmm0,xmm0
-es vpermt2b xmm10,xmm6,XMMWORD PTR [r13-0x6f0]
-es vpermt2b xmm10,xmm6,BYTE PTR [r13-0x6f0]
-es vpermt2b xmm10,xmm6,WORD PTR [r13-0x6f0]
-es vpermt2b xmm10,xmm6,DWORD PTR [r13-0x6f0]
-es vpermt2b xmm10,xmm6,QWORD PTR [r13-0x6f0]
-es vpermt2b xmm10,xmm6,[r13-0x6f0]
-vpermt2b xmm7{k4},xmm1,XMMWORD PTR [rbp+rbx*4+0x790]
+vpermt2b xmm26,xmm12,xmm22
+es vpermt2b xmm0{k1}{z},xmm7,XMMWORD PTR [rsi-0x190]
+es vpermt2b xmm0{k1}{z},xmm7,BYTE PTR [rsi-0x190]
+es vpermt2b xmm0{k1}{z},xmm7,WORD PTR [rsi-0x190]
+es vpermt2b xmm0{k1}{z},xmm7,DWORD PTR [rsi-0x190]
+es vpermt2b xmm0{k1}{z},xmm7,QWORD PTR [rsi-0x190]
+es vpermt2b xmm0{k1}{z},xmm7,[rsi-0x190]
+vpermt2b xmm8{k2},xmm30,XMMWORD PTR [rcx+r9*2]
 vpermt2b ymm5,ymm5,ymm7
 vpermt2b ymm10{k5}{z},ymm3,YMMWORD PTR gs:[r11+r9*2-0x5f18495c]
 vpermt2b ymm10{k5}{z},ymm3,BYTE PTR gs:[r11+r9*2-0x5f18495c]
@@ -19836,14 +19897,14 @@ vpermt2b zmm11{k5},zmm12,DWORD PTR [r8+r12*4-0x6a]
 vpermt2b zmm11{k5},zmm12,QWORD PTR [r8+r12*4-0x6a]
 vpermt2b zmm11{k5},zmm12,[r8+r12*4-0x6a]
 ss vpermt2b zmm2,zmm6,ZMMWORD PTR [rax+0x365daa2d]
-vpermt2w xmm3{k4},xmm1,xmm3
-ss vpermt2w xmm11,xmm16,XMMWORD PTR [r13+rdi*8-0x1e]
-ss vpermt2w xmm11,xmm16,BYTE PTR [r13+rdi*8-0x1e]
-ss vpermt2w xmm11,xmm16,WORD PTR [r13+rdi*8-0x1e]
-ss vpermt2w xmm11,xmm16,DWORD PTR [r13+rdi*8-0x1e]
-ss vpermt2w xmm11,xmm16,QWORD PTR [r13+rdi*8-0x1e]
-ss vpermt2w xmm11,xmm16,[r13+rdi*8-0x1e]
-vpermt2w xmm5{k3}{z},xmm7,XMMWORD PTR [rbx]
+vpermt2w xmm6,xmm6,xmm5
+vpermt2w xmm8{k3}{z},xmm31,XMMWORD PTR [r8]
+vpermt2w xmm8{k3}{z},xmm31,BYTE PTR [r8]
+vpermt2w xmm8{k3}{z},xmm31,WORD PTR [r8]
+vpermt2w xmm8{k3}{z},xmm31,DWORD PTR [r8]
+vpermt2w xmm8{k3}{z},xmm31,QWORD PTR [r8]
+vpermt2w xmm8{k3}{z},xmm31,[r8]
+vpermt2w xmm5,xmm7,XMMWORD PTR [rax+0x610]
 vpermt2w ymm5,ymm1,ymm5
 vpermt2w ymm19{k5}{z},ymm14,YMMWORD PTR [r11+r10*4+0x300]
 vpermt2w ymm19{k5}{z},ymm14,BYTE PTR [r11+r10*4+0x300]
@@ -19852,14 +19913,19 @@ vpermt2w ymm19{k5}{z},ymm14,DWORD PTR [r11+r10*4+0x300]
 vpermt2w ymm19{k5}{z},ymm14,QWORD PTR [r11+r10*4+0x300]
 vpermt2w ymm19{k5}{z},ymm14,[r11+r10*4+0x300]
 ds vpermt2w ymm0{k5},ymm6,YMMWORD PTR [rsi+0x360]
-vpermt2w zmm1{k2}{z},zmm6,zmm7
-vpermt2w zmm15,zmm30,ZMMWORD PTR [r12+rbp*8]
-vpermt2w zmm15,zmm30,BYTE PTR [r12+rbp*8]
-vpermt2w zmm15,zmm30,WORD PTR [r12+rbp*8]
-vpermt2w zmm15,zmm30,DWORD PTR [r12+rbp*8]
-vpermt2w zmm15,zmm30,QWORD PTR [r12+rbp*8]
-vpermt2w zmm15,zmm30,[r12+rbp*8]
-ss vpermt2w zmm6,zmm3,ZMMWORD PTR [rcx]
+vpermt2w zmm3,zmm7,ZMMWORD PTR [rsi-0x527e369b]
+vpermt2w zmm3,zmm7,BYTE PTR [rsi-0x527e369b]
+vpermt2w zmm3,zmm7,WORD PTR [rsi-0x527e369b]
+vpermt2w zmm3,zmm7,DWORD PTR [rsi-0x527e369b]
+vpermt2w zmm3,zmm7,QWORD PTR [rsi-0x527e369b]
+vpermt2w zmm3,zmm7,[rsi-0x527e369b]
+vpermt2w zmm27{k3}{z},zmm30,zmm12
+vpermt2w zmm5{k2}{z},zmm11,ZMMWORD PTR gs:[r11]
+vpermt2w zmm5{k2}{z},zmm11,BYTE PTR gs:[r11]
+vpermt2w zmm5{k2}{z},zmm11,WORD PTR gs:[r11]
+vpermt2w zmm5{k2}{z},zmm11,DWORD PTR gs:[r11]
+vpermt2w zmm5{k2}{z},zmm11,QWORD PTR gs:[r11]
+vpermt2w zmm5{k2}{z},zmm11,gs:[r11]
 vpermt2d xmm3,xmm6,xmm7
 ss vpermt2d xmm31,xmm20,DWORD BCST [r9+0x8]
 ss vpermt2d xmm31,xmm20,DWORD BCST BYTE PTR [r9+0x8]
@@ -19892,22 +19958,22 @@ ds vpermt2d zmm29{k5}{z},zmm28,DWORD PTR [r10+r13*1-0x480]
 ds vpermt2d zmm29{k5}{z},zmm28,QWORD PTR [r10+r13*1-0x480]
 ds vpermt2d zmm29{k5}{z},zmm28,[r10+r13*1-0x480]
 vpermt2d zmm1{k4}{z},zmm6,DWORD BCST [rbp+rbx*1-0x4c0db289]
+vpermt2q xmm21,xmm4,XMMWORD PTR [rsi+r13*2+0x100]
+vpermt2q xmm21,xmm4,BYTE PTR [rsi+r13*2+0x100]
+vpermt2q xmm21,xmm4,WORD PTR [rsi+r13*2+0x100]
+vpermt2q xmm21,xmm4,DWORD PTR [rsi+r13*2+0x100]
+vpermt2q xmm21,xmm4,QWORD PTR [rsi+r13*2+0x100]
+vpermt2q xmm21,xmm4,[rsi+r13*2+0x100]
 vpermt2q xmm6{k6},xmm7,xmm7
-vpermt2q xmm21,xmm28,XMMWORD PTR fs:[r15+rdx*2+0x4b0]
-vpermt2q xmm21,xmm28,BYTE PTR fs:[r15+rdx*2+0x4b0]
-vpermt2q xmm21,xmm28,WORD PTR fs:[r15+rdx*2+0x4b0]
-vpermt2q xmm21,xmm28,DWORD PTR fs:[r15+rdx*2+0x4b0]
-vpermt2q xmm21,xmm28,QWORD PTR fs:[r15+rdx*2+0x4b0]
-vpermt2q xmm21,xmm28,fs:[r15+rdx*2+0x4b0]
-vpermt2q xmm0{k1}{z},xmm6,QWORD BCST [rip+0xfffffffffb3b4799]
-vpermt2q xmm0{k1}{z},xmm6,QWORD BCST BYTE PTR [rip+0xfffffffffb3b4799]
-vpermt2q xmm0{k1}{z},xmm6,QWORD BCST WORD PTR [rip+0xfffffffffb3b4799]
-vpermt2q xmm0{k1}{z},xmm6,QWORD BCST DWORD PTR [rip+0xfffffffffb3b4799]
-vpermt2q xmm0{k1}{z},xmm6,QWORD BCST QWORD PTR [rip+0xfffffffffb3b4799]
+ss vpermt2q xmm0{k5}{z},xmm7,XMMWORD PTR [rcx-0x143790cb]
 vpermt2q ymm1,ymm7,ymm0
 cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST [r8-0x3b0]
+cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST BYTE PTR [r8-0x3b0]
+cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST WORD PTR [r8-0x3b0]
+cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST DWORD PTR [r8-0x3b0]
+cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST QWORD PTR [r8-0x3b0]
 vpermt2q ymm1{k2},ymm2,QWORD BCST [rax+rbp*2-0x2b7837ef]
-vpermt2q zmm1{k5},zmm0,zmm1
+vpermt2q zmm2,zmm7,zmm7
 vpermt2q zmm13{k6}{z},zmm0,QWORD BCST gs:[r12+r15*2]
 vpermt2q zmm13{k6}{z},zmm0,QWORD BCST BYTE PTR gs:[r12+r15*2]
 vpermt2q zmm13{k6}{z},zmm0,QWORD BCST WORD PTR gs:[r12+r15*2]
@@ -19921,14 +19987,19 @@ ds vpermt2ps xmm25{k4},xmm27,DWORD BCST WORD PTR [rcx+r13*1+0x5cb6bbac]
 ds vpermt2ps xmm25{k4},xmm27,DWORD BCST DWORD PTR [rcx+r13*1+0x5cb6bbac]
 ds vpermt2ps xmm25{k4},xmm27,DWORD BCST QWORD PTR [rcx+r13*1+0x5cb6bbac]
 vpermt2ps xmm4,xmm2,DWORD BCST [rax+0x34]
-vpermt2ps ymm2{k5},ymm7,ymm2
+vpermt2ps ymm18,ymm7,ymm18
+vpermt2ps ymm5{k2},ymm2,YMMWORD PTR [rdi+0x26a954a2]
+vpermt2ps ymm5{k2},ymm2,BYTE PTR [rdi+0x26a954a2]
+vpermt2ps ymm5{k2},ymm2,WORD PTR [rdi+0x26a954a2]
+vpermt2ps ymm5{k2},ymm2,DWORD PTR [rdi+0x26a954a2]
+vpermt2ps ymm5{k2},ymm2,QWORD PTR [rdi+0x26a954a2]
+vpermt2ps ymm5{k2},ymm2,[rdi+0x26a954a2]
 vpermt2ps ymm5{k4},ymm12,YMMWORD PTR fs:[rax+r12*8]
 vpermt2ps ymm5{k4},ymm12,BYTE PTR fs:[rax+r12*8]
 vpermt2ps ymm5{k4},ymm12,WORD PTR fs:[rax+r12*8]
 vpermt2ps ymm5{k4},ymm12,DWORD PTR fs:[rax+r12*8]
 vpermt2ps ymm5{k4},ymm12,QWORD PTR fs:[rax+r12*8]
 vpermt2ps ymm5{k4},ymm12,fs:[rax+r12*8]
-vpermt2ps ymm2{k1},ymm6,DWORD BCST [rbx-0x35]
 vpermt2ps zmm6,zmm1,zmm0
 vpermt2ps zmm6,zmm30,DWORD BCST gs:[rip+0xffffffffdd3f9d64]
 vpermt2ps zmm6,zmm30,DWORD BCST BYTE PTR gs:[rip+0xffffffffdd3f9d64]
@@ -19936,13 +20007,18 @@ vpermt2ps zmm6,zmm30,DWORD BCST WORD PTR gs:[rip+0xffffffffdd3f9d64]
 vpermt2ps zmm6,zmm30,DWORD BCST DWORD PTR gs:[rip+0xffffffffdd3f9d64]
 vpermt2ps zmm6,zmm30,DWORD BCST QWORD PTR gs:[rip+0xffffffffdd3f9d64]
 vpermt2ps zmm2{k1},zmm1,DWORD BCST [rbx+rcx*1+0x77aa70cc]
-vpermt2pd xmm4{k2}{z},xmm7,xmm2
-ds vpermt2pd xmm20{k5},xmm17,QWORD BCST [rsp+r14*8-0x7cfd05bd]
-ds vpermt2pd xmm20{k5},xmm17,QWORD BCST BYTE PTR [rsp+r14*8-0x7cfd05bd]
-ds vpermt2pd xmm20{k5},xmm17,QWORD BCST WORD PTR [rsp+r14*8-0x7cfd05bd]
-ds vpermt2pd xmm20{k5},xmm17,QWORD BCST DWORD PTR [rsp+r14*8-0x7cfd05bd]
-ds vpermt2pd xmm20{k5},xmm17,QWORD BCST QWORD PTR [rsp+r14*8-0x7cfd05bd]
-vpermt2pd xmm4{k6}{z},xmm2,QWORD BCST [rdx+0x2a0]
+vpermt2pd xmm31,xmm13,xmm18
+vpermt2pd xmm1,xmm6,QWORD BCST gs:[rdi+rdx*2-0x280]
+vpermt2pd xmm1,xmm6,QWORD BCST BYTE PTR gs:[rdi+rdx*2-0x280]
+vpermt2pd xmm1,xmm6,QWORD BCST WORD PTR gs:[rdi+rdx*2-0x280]
+vpermt2pd xmm1,xmm6,QWORD BCST DWORD PTR gs:[rdi+rdx*2-0x280]
+vpermt2pd xmm1,xmm6,QWORD BCST QWORD PTR gs:[rdi+rdx*2-0x280]
+vpermt2pd xmm28{k3}{z},xmm2,XMMWORD PTR [rdi+r8*1-0x56d22066]
+vpermt2pd xmm28{k3}{z},xmm2,BYTE PTR [rdi+r8*1-0x56d22066]
+vpermt2pd xmm28{k3}{z},xmm2,WORD PTR [rdi+r8*1-0x56d22066]
+vpermt2pd xmm28{k3}{z},xmm2,DWORD PTR [rdi+r8*1-0x56d22066]
+vpermt2pd xmm28{k3}{z},xmm2,QWORD PTR [rdi+r8*1-0x56d22066]
+vpermt2pd xmm28{k3}{z},xmm2,[rdi+r8*1-0x56d22066]
 vpermt2pd ymm3,ymm4,ymm3
 es vpermt2pd ymm7{k4},ymm29,YMMWORD PTR [rsi]
 es vpermt2pd ymm7{k4},ymm29,BYTE PTR [rsi]
@@ -19951,6 +20027,10 @@ es vpermt2pd ymm7{k4},ymm29,DWORD PTR [rsi]
 es vpermt2pd ymm7{k4},ymm29,QWORD PTR [rsi]
 es vpermt2pd ymm7{k4},ymm29,[rsi]
 vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST [rbp+riz*4-0x73]
+vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST BYTE PTR [rbp+riz*4-0x73]
+vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST WORD PTR [rbp+riz*4-0x73]
+vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST DWORD PTR [rbp+riz*4-0x73]
+vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST QWORD PTR [rbp+riz*4-0x73]
 vpermt2pd zmm5,zmm6,zmm3
 ds vpermt2pd zmm29{k2},zmm9,QWORD BCST [r10+r11*4]
 vpermt2pd zmm0,zmm5,QWORD BCST [rbx]
@@ -20026,65 +20106,55 @@ vexpandps xmm2{k6},WORD PTR [rdi+0x692530dc]
 vexpandps xmm2{k6},DWORD PTR [rdi+0x692530dc]
 vexpandps xmm2{k6},QWORD PTR [rdi+0x692530dc]
 vexpandps xmm2{k6},[rdi+0x692530dc]
-vexpandps ymm5{k6},ymm7
-vexpandps ymm9,YMMWORD PTR [r10+rdx*1+0x4897fd1f]
-vexpandps ymm9,BYTE PTR [r10+rdx*1+0x4897fd1f]
-vexpandps ymm9,WORD PTR [r10+rdx*1+0x4897fd1f]
-vexpandps ymm9,DWORD PTR [r10+rdx*1+0x4897fd1f]
-vexpandps ymm9,QWORD PTR [r10+rdx*1+0x4897fd1f]
-vexpandps ymm9,[r10+rdx*1+0x4897fd1f]
-ss vexpandps ymm5{k7},YMMWORD PTR [rdi-0x65840e35]
-vexpandps zmm0{k1}{z},zmm3
-vexpandps zmm26{k2},ZMMWORD PTR [rbx+r11*1+0x38]
-vexpandps zmm26{k2},BYTE PTR [rbx+r11*1+0x38]
-vexpandps zmm26{k2},WORD PTR [rbx+r11*1+0x38]
-vexpandps zmm26{k2},DWORD PTR [rbx+r11*1+0x38]
-vexpandps zmm26{k2},QWORD PTR [rbx+r11*1+0x38]
-vexpandps zmm26{k2},[rbx+r11*1+0x38]
+vexpandps ymm4,YMMWORD PTR [rax+rbp*2-0xe4]
+vexpandps ymm4,BYTE PTR [rax+rbp*2-0xe4]
+vexpandps ymm4,WORD PTR [rax+rbp*2-0xe4]
+vexpandps ymm4,DWORD PTR [rax+rbp*2-0xe4]
+vexpandps ymm4,QWORD PTR [rax+rbp*2-0xe4]
+vexpandps ymm4,[rax+rbp*2-0xe4]
+vexpandps ymm15{k6},ymm3
+ds vexpandps ymm16{k7},YMMWORD PTR [r9+r10*4]
 vexpandps zmm7,ZMMWORD PTR [riz*8-0xeb2964a]
-vexpandpd xmm7{k1},xmm1
-vexpandpd xmm15,XMMWORD PTR fs:[rax]
-vexpandpd xmm15,BYTE PTR fs:[rax]
-vexpandpd xmm15,WORD PTR fs:[rax]
-vexpandpd xmm15,DWORD PTR fs:[rax]
-vexpandpd xmm15,QWORD PTR fs:[rax]
-vexpandpd xmm15,fs:[rax]
-vexpandpd xmm5{k7}{z},XMMWORD PTR [rip+0x6c]
-vexpandpd xmm5{k7}{z},BYTE PTR [rip+0x6c]
-vexpandpd xmm5{k7}{z},WORD PTR [rip+0x6c]
-vexpandpd xmm5{k7}{z},DWORD PTR [rip+0x6c]
-vexpandpd xmm5{k7}{z},QWORD PTR [rip+0x6c]
-vexpandpd xmm5{k7}{z},[rip+0x6c]
-vexpandpd ymm3{k7}{z},ymm6
-vexpandpd ymm26,YMMWORD PTR gs:[rsi-0x7044e4a7]
-vexpandpd ymm26,BYTE PTR gs:[rsi-0x7044e4a7]
-vexpandpd ymm26,WORD PTR gs:[rsi-0x7044e4a7]
-vexpandpd ymm26,DWORD PTR gs:[rsi-0x7044e4a7]
-vexpandpd ymm26,QWORD PTR gs:[rsi-0x7044e4a7]
-vexpandpd ymm26,gs:[rsi-0x7044e4a7]
-vexpandpd ymm4{k3},YMMWORD PTR [rdi]
-vexpandpd ymm4{k3},BYTE PTR [rdi]
-vexpandpd ymm4{k3},WORD PTR [rdi]
-vexpandpd ymm4{k3},DWORD PTR [rdi]
-vexpandpd ymm4{k3},QWORD PTR [rdi]
-vexpandpd ymm4{k3},[rdi]
-vexpandpd zmm4{k3}{z},zmm1
-vexpandpd zmm23,ZMMWORD PTR [r15+r15*1+0x350]
-vexpandpd zmm23,BYTE PTR [r15+r15*1+0x350]
-vexpandpd zmm23,WORD PTR [r15+r15*1+0x350]
-vexpandpd zmm23,DWORD PTR [r15+r15*1+0x350]
-vexpandpd zmm23,QWORD PTR [r15+r15*1+0x350]
-vexpandpd zmm23,[r15+r15*1+0x350]
-vexpandpd zmm5{k1}{z},ZMMWORD PTR [rdx+rdi*2-0x1251c2eb]
-vpexpandd xmm5{k4},xmm6
+vexpandps zmm7,BYTE PTR [riz*8-0xeb2964a]
+vexpandps zmm7,WORD PTR [riz*8-0xeb2964a]
+vexpandps zmm7,DWORD PTR [riz*8-0xeb2964a]
+vexpandps zmm7,QWORD PTR [riz*8-0xeb2964a]
+vexpandps zmm7,[riz*8-0xeb2964a]
+vexpandps zmm9{k7},zmm18
+vexpandps zmm26{k2},ZMMWORD PTR [rbx+r11*1+0x38]
+vexpandpd xmm6,XMMWORD PTR [rdi+rcx*8-0x54]
+vexpandpd xmm6,BYTE PTR [rdi+rcx*8-0x54]
+vexpandpd xmm6,WORD PTR [rdi+rcx*8-0x54]
+vexpandpd xmm6,DWORD PTR [rdi+rcx*8-0x54]
+vexpandpd xmm6,QWORD PTR [rdi+rcx*8-0x54]
+vexpandpd xmm6,[rdi+rcx*8-0x54]
+vexpandpd xmm20{k2}{z},xmm26
+cs vexpandpd xmm12{k1},XMMWORD PTR [r11+rsi*1]
+vexpandpd ymm7,YMMWORD PTR [rcx*4+0x6b]
+vexpandpd ymm7,BYTE PTR [rcx*4+0x6b]
+vexpandpd ymm7,WORD PTR [rcx*4+0x6b]
+vexpandpd ymm7,DWORD PTR [rcx*4+0x6b]
+vexpandpd ymm7,QWORD PTR [rcx*4+0x6b]
+vexpandpd ymm7,[rcx*4+0x6b]
+vexpandpd ymm24{k7},ymm17
+cs vexpandpd ymm0{k5}{z},YMMWORD PTR [r13+r8*8-0x270]
+vexpandpd zmm2,ZMMWORD PTR [rax]
+vexpandpd zmm2,BYTE PTR [rax]
+vexpandpd zmm2,WORD PTR [rax]
+vexpandpd zmm2,DWORD PTR [rax]
+vexpandpd zmm2,QWORD PTR [rax]
+vexpandpd zmm2,[rax]
+vexpandpd zmm9{k1},zmm28
+vexpandpd zmm17{k7}{z},ZMMWORD PTR [rdi+0x517b8a93]
+vpexpandd xmm6,xmm2
 cs vpexpandd xmm14{k1}{z},XMMWORD PTR [r9+rcx*2+0x6]
 cs vpexpandd xmm14{k1}{z},BYTE PTR [r9+rcx*2+0x6]
 cs vpexpandd xmm14{k1}{z},WORD PTR [r9+rcx*2+0x6]
 cs vpexpandd xmm14{k1}{z},DWORD PTR [r9+rcx*2+0x6]
 cs vpexpandd xmm14{k1}{z},QWORD PTR [r9+rcx*2+0x6]
 cs vpexpandd xmm14{k1}{z},[r9+rcx*2+0x6]
-vpexpandd xmm3,XMMWORD PTR [rax+rbp*2+0x84]
-vpexpandd ymm7{k3},ymm4
+vpexpandd xmm4{k1},XMMWORD PTR [rdx+0x2f48c9d8]
+vpexpandd ymm2,ymm2
 vpexpandd ymm20{k3}{z},YMMWORD PTR [rax-0x6e51a527]
 vpexpandd ymm20{k3}{z},BYTE PTR [rax-0x6e51a527]
 vpexpandd ymm20{k3}{z},WORD PTR [rax-0x6e51a527]
@@ -20097,14 +20167,19 @@ vpexpandd ymm7{k1},WORD PTR gs:[rax+rax*1-0x1d8]
 vpexpandd ymm7{k1},DWORD PTR gs:[rax+rax*1-0x1d8]
 vpexpandd ymm7{k1},QWORD PTR gs:[rax+rax*1-0x1d8]
 vpexpandd ymm7{k1},gs:[rax+rax*1-0x1d8]
-vpexpandd zmm1{k4},zmm1
-es vpexpandd zmm18,ZMMWORD PTR [r8+r8*1]
-es vpexpandd zmm18,BYTE PTR [r8+r8*1]
-es vpexpandd zmm18,WORD PTR [r8+r8*1]
-es vpexpandd zmm18,DWORD PTR [r8+r8*1]
-es vpexpandd zmm18,QWORD PTR [r8+r8*1]
-es vpexpandd zmm18,[r8+r8*1]
-vpexpandd zmm2{k1}{z},ZMMWORD PTR [rdi-0x56cd2bc6]
+vpexpandd zmm0,zmm31
+vpexpandd zmm1{k2}{z},ZMMWORD PTR gs:[rax]
+vpexpandd zmm1{k2}{z},BYTE PTR gs:[rax]
+vpexpandd zmm1{k2}{z},WORD PTR gs:[rax]
+vpexpandd zmm1{k2}{z},DWORD PTR gs:[rax]
+vpexpandd zmm1{k2}{z},QWORD PTR gs:[rax]
+vpexpandd zmm1{k2}{z},gs:[rax]
+vpexpandd zmm14{k2},ZMMWORD PTR [rax+r11*8+0xb8]
+vpexpandd zmm14{k2},BYTE PTR [rax+r11*8+0xb8]
+vpexpandd zmm14{k2},WORD PTR [rax+r11*8+0xb8]
+vpexpandd zmm14{k2},DWORD PTR [rax+r11*8+0xb8]
+vpexpandd zmm14{k2},QWORD PTR [rax+r11*8+0xb8]
+vpexpandd zmm14{k2},[rax+r11*8+0xb8]
 vpexpandq xmm5,xmm7
 vpexpandq xmm29{k4}{z},XMMWORD PTR [rcx+rbp*8+0x10]
 vpexpandq xmm29{k4}{z},BYTE PTR [rcx+rbp*8+0x10]
@@ -20121,27 +20196,27 @@ ss vpexpandq ymm18{k2}{z},DWORD PTR [r9*8-0x7049daf0]
 ss vpexpandq ymm18{k2}{z},QWORD PTR [r9*8-0x7049daf0]
 ss vpexpandq ymm18{k2}{z},[r9*8-0x7049daf0]
 vpexpandq ymm2{k7},YMMWORD PTR [rdx]
-vpexpandq zmm1{k6},zmm3
-vpexpandq zmm11,ZMMWORD PTR fs:[r11-0x3c8]
-vpexpandq zmm11,BYTE PTR fs:[r11-0x3c8]
-vpexpandq zmm11,WORD PTR fs:[r11-0x3c8]
-vpexpandq zmm11,DWORD PTR fs:[r11-0x3c8]
-vpexpandq zmm11,QWORD PTR fs:[r11-0x3c8]
-vpexpandq zmm11,fs:[r11-0x3c8]
-vpexpandq zmm7{k5}{z},ZMMWORD PTR [rdx]
-vpexpandq zmm7{k5}{z},BYTE PTR [rdx]
-vpexpandq zmm7{k5}{z},WORD PTR [rdx]
-vpexpandq zmm7{k5}{z},DWORD PTR [rdx]
-vpexpandq zmm7{k5}{z},QWORD PTR [rdx]
-vpexpandq zmm7{k5}{z},[rdx]
-vcompressps xmm5{k7}{z},xmm7
-cs vcompressps XMMWORD PTR [r10+r15*4]{k2},xmm7
-cs vcompressps BYTE PTR [r10+r15*4]{k2},xmm7
-cs vcompressps WORD PTR [r10+r15*4]{k2},xmm7
-cs vcompressps DWORD PTR [r10+r15*4]{k2},xmm7
-cs vcompressps QWORD PTR [r10+r15*4]{k2},xmm7
-cs vcompressps [r10+r15*4]{k2},xmm7
+vpexpandq zmm5,zmm3
+vpexpandq zmm13{k1},ZMMWORD PTR [r12+riz*2]
+vpexpandq zmm13{k1},BYTE PTR [r12+riz*2]
+vpexpandq zmm13{k1},WORD PTR [r12+riz*2]
+vpexpandq zmm13{k1},DWORD PTR [r12+riz*2]
+vpexpandq zmm13{k1},QWORD PTR [r12+riz*2]
+vpexpandq zmm13{k1},[r12+riz*2]
+vpexpandq zmm3{k3}{z},ZMMWORD PTR gs:[rdi+0x370]
+vpexpandq zmm3{k3}{z},BYTE PTR gs:[rdi+0x370]
+vpexpandq zmm3{k3}{z},WORD PTR gs:[rdi+0x370]
+vpexpandq zmm3{k3}{z},DWORD PTR gs:[rdi+0x370]
+vpexpandq zmm3{k3}{z},QWORD PTR gs:[rdi+0x370]
+vpexpandq zmm3{k3}{z},gs:[rdi+0x370]
 vcompressps XMMWORD PTR [rax-0x38],xmm2
+vcompressps BYTE PTR [rax-0x38],xmm2
+vcompressps WORD PTR [rax-0x38],xmm2
+vcompressps DWORD PTR [rax-0x38],xmm2
+vcompressps QWORD PTR [rax-0x38],xmm2
+vcompressps [rax-0x38],xmm2
+vcompressps xmm31{k6},xmm1
+cs vcompressps XMMWORD PTR [r10+r15*4]{k2},xmm7
 vcompressps ymm5,ymm4
 ss vcompressps YMMWORD PTR [rbx]{k7},ymm26
 ss vcompressps BYTE PTR [rbx]{k7},ymm26
@@ -20158,14 +20233,14 @@ vcompressps DWORD PTR [r13+0x18]{k7},zmm29
 vcompressps QWORD PTR [r13+0x18]{k7},zmm29
 vcompressps [r13+0x18]{k7},zmm29
 vcompressps ZMMWORD PTR [rdx],zmm2
-vcompresspd xmm7{k1}{z},xmm5
-vcompresspd XMMWORD PTR [rsi+0x1d0],xmm8
-vcompresspd BYTE PTR [rsi+0x1d0],xmm8
-vcompresspd WORD PTR [rsi+0x1d0],xmm8
-vcompresspd DWORD PTR [rsi+0x1d0],xmm8
-vcompresspd QWORD PTR [rsi+0x1d0],xmm8
-vcompresspd [rsi+0x1d0],xmm8
-ds vcompresspd XMMWORD PTR [rdx-0x59c3d56a]{k4},xmm1
+vcompresspd XMMWORD PTR [rdx+0x3d],xmm5
+vcompresspd BYTE PTR [rdx+0x3d],xmm5
+vcompresspd WORD PTR [rdx+0x3d],xmm5
+vcompresspd DWORD PTR [rdx+0x3d],xmm5
+vcompresspd QWORD PTR [rdx+0x3d],xmm5
+vcompresspd [rdx+0x3d],xmm5
+vcompresspd xmm10{k4}{z},xmm15
+vcompresspd XMMWORD PTR [r15]{k6},xmm21
 vcompresspd ymm3,ymm5
 vcompresspd YMMWORD PTR fs:[rbx+r8*8]{k6},ymm18
 vcompresspd BYTE PTR fs:[rbx+r8*8]{k6},ymm18
@@ -20179,22 +20254,22 @@ vcompresspd WORD PTR [rcx]{k6},ymm3
 vcompresspd DWORD PTR [rcx]{k6},ymm3
 vcompresspd QWORD PTR [rcx]{k6},ymm3
 vcompresspd [rcx]{k6},ymm3
-vcompresspd zmm2{k2},zmm5
-ds vcompresspd ZMMWORD PTR [rax+r14*2],zmm12
-ds vcompresspd BYTE PTR [rax+r14*2],zmm12
-ds vcompresspd WORD PTR [rax+r14*2],zmm12
-ds vcompresspd DWORD PTR [rax+r14*2],zmm12
-ds vcompresspd QWORD PTR [rax+r14*2],zmm12
-ds vcompresspd [rax+r14*2],zmm12
 vcompresspd ZMMWORD PTR [rdx],zmm4
-vpcompressd xmm3{k4}{z},xmm1
-cs vpcompressd XMMWORD PTR [r15+r9*1]{k4},xmm15
-cs vpcompressd BYTE PTR [r15+r9*1]{k4},xmm15
-cs vpcompressd WORD PTR [r15+r9*1]{k4},xmm15
-cs vpcompressd DWORD PTR [r15+r9*1]{k4},xmm15
-cs vpcompressd QWORD PTR [r15+r9*1]{k4},xmm15
-cs vpcompressd [r15+r9*1]{k4},xmm15
+vcompresspd BYTE PTR [rdx],zmm4
+vcompresspd WORD PTR [rdx],zmm4
+vcompresspd DWORD PTR [rdx],zmm4
+vcompresspd QWORD PTR [rdx],zmm4
+vcompresspd [rdx],zmm4
+vcompresspd zmm28{k2},zmm5
+cs vcompresspd ZMMWORD PTR [rdx-0x1f0]{k2},zmm23
 vpcompressd XMMWORD PTR [rax-0x174],xmm1
+vpcompressd BYTE PTR [rax-0x174],xmm1
+vpcompressd WORD PTR [rax-0x174],xmm1
+vpcompressd DWORD PTR [rax-0x174],xmm1
+vpcompressd QWORD PTR [rax-0x174],xmm1
+vpcompressd [rax-0x174],xmm1
+vpcompressd xmm7{k4},xmm27
+cs vpcompressd XMMWORD PTR [r15+r9*1]{k4},xmm15
 vpcompressd ymm0,ymm1
 vpcompressd YMMWORD PTR [rbx+rbp*1]{k5},ymm24
 vpcompressd BYTE PTR [rbx+rbp*1]{k5},ymm24
@@ -20203,27 +20278,27 @@ vpcompressd DWORD PTR [rbx+rbp*1]{k5},ymm24
 vpcompressd QWORD PTR [rbx+rbp*1]{k5},ymm24
 vpcompressd [rbx+rbp*1]{k5},ymm24
 es vpcompressd YMMWORD PTR [rax-0x2cc506a9],ymm5
-vpcompressd zmm2{k3},zmm5
-vpcompressd ZMMWORD PTR fs:[r15+r11*4-0x64]{k7},zmm2
-vpcompressd BYTE PTR fs:[r15+r11*4-0x64]{k7},zmm2
-vpcompressd WORD PTR fs:[r15+r11*4-0x64]{k7},zmm2
-vpcompressd DWORD PTR fs:[r15+r11*4-0x64]{k7},zmm2
-vpcompressd QWORD PTR fs:[r15+r11*4-0x64]{k7},zmm2
-vpcompressd fs:[r15+r11*4-0x64]{k7},zmm2
 vpcompressd ZMMWORD PTR [rdi],zmm1
 vpcompressd BYTE PTR [rdi],zmm1
 vpcompressd WORD PTR [rdi],zmm1
 vpcompressd DWORD PTR [rdi],zmm1
 vpcompressd QWORD PTR [rdi],zmm1
 vpcompressd [rdi],zmm1
-vpcompressq xmm4{k3}{z},xmm5
+vpcompressd zmm16{k2},zmm22
+vpcompressd ZMMWORD PTR fs:[r15+r11*4-0x64]{k7},zmm2
+vpcompressd BYTE PTR fs:[r15+r11*4-0x64]{k7},zmm2
+vpcompressd WORD PTR fs:[r15+r11*4-0x64]{k7},zmm2
+vpcompressd DWORD PTR fs:[r15+r11*4-0x64]{k7},zmm2
+vpcompressd QWORD PTR fs:[r15+r11*4-0x64]{k7},zmm2
+vpcompressd fs:[r15+r11*4-0x64]{k7},zmm2
+vpcompressq xmm30,xmm15
+vpcompressq XMMWORD PTR [rdx+rdi*2]{k4},xmm3
+vpcompressq BYTE PTR [rdx+rdi*2]{k4},xmm3
+vpcompressq WORD PTR [rdx+rdi*2]{k4},xmm3
+vpcompressq DWORD PTR [rdx+rdi*2]{k4},xmm3
+vpcompressq QWORD PTR [rdx+rdi*2]{k4},xmm3
+vpcompressq [rdx+rdi*2]{k4},xmm3
 ds vpcompressq XMMWORD PTR [r9+r9*8+0x4886af30]{k1},xmm12
-ds vpcompressq BYTE PTR [r9+r9*8+0x4886af30]{k1},xmm12
-ds vpcompressq WORD PTR [r9+r9*8+0x4886af30]{k1},xmm12
-ds vpcompressq DWORD PTR [r9+r9*8+0x4886af30]{k1},xmm12
-ds vpcompressq QWORD PTR [r9+r9*8+0x4886af30]{k1},xmm12
-ds vpcompressq [r9+r9*8+0x4886af30]{k1},xmm12
-vpcompressq XMMWORD PTR [rbx-0x596d158c],xmm5
 vpcompressq ymm3,ymm2
 vpcompressq YMMWORD PTR [r15+r9*1-0xa8]{k6},ymm9
 vpcompressq BYTE PTR [r15+r9*1-0xa8]{k6},ymm9
@@ -20279,14 +20354,14 @@ vpmaskmovq xmm9,xmm13,DWORD PTR fs:[r11*1+0x6f818e5f]
 vpmaskmovq xmm9,xmm13,QWORD PTR fs:[r11*1+0x6f818e5f]
 vpmaskmovq xmm9,xmm13,fs:[r11*1+0x6f818e5f]
 vpmaskmovq xmm4,xmm4,XMMWORD PTR [rbp+r9*8+0x68c17b15]
-ss vpmaskmovq ymm4,ymm7,YMMWORD PTR [rax]
-ss vpmaskmovq ymm4,ymm7,BYTE PTR [rax]
-ss vpmaskmovq ymm4,ymm7,WORD PTR [rax]
-ss vpmaskmovq ymm4,ymm7,DWORD PTR [rax]
-ss vpmaskmovq ymm4,ymm7,QWORD PTR [rax]
-ss vpmaskmovq ymm4,ymm7,[rax]
-vpmaskmovq ymm4,ymm0,YMMWORD PTR [rsi+r13*2]
-vpmaskmovq ymm2,ymm7,YMMWORD PTR [rcx+rax*2]
+vpmaskmovq ymm14,ymm15,YMMWORD PTR [rbx]
+vpmaskmovq ymm14,ymm15,BYTE PTR [rbx]
+vpmaskmovq ymm14,ymm15,WORD PTR [rbx]
+vpmaskmovq ymm14,ymm15,DWORD PTR [rbx]
+vpmaskmovq ymm14,ymm15,QWORD PTR [rbx]
+vpmaskmovq ymm14,ymm15,[rbx]
+cs vpmaskmovq ymm5,ymm6,YMMWORD PTR [rdx+rbx*2-0x6c]
+vpmaskmovq ymm5,ymm4,YMMWORD PTR [rcx]
 vpermb xmm0,xmm2,xmm6
 es vpermb xmm27{k3}{z},xmm23,XMMWORD PTR [rdi]
 es vpermb xmm27{k3}{z},xmm23,BYTE PTR [rdi]
@@ -20295,19 +20370,14 @@ es vpermb xmm27{k3}{z},xmm23,DWORD PTR [rdi]
 es vpermb xmm27{k3}{z},xmm23,QWORD PTR [rdi]
 es vpermb xmm27{k3}{z},xmm23,[rdi]
 vpermb xmm5{k1},xmm1,XMMWORD PTR [rdi+rax*1-0x760]
-vpermb ymm2{k4}{z},ymm4,ymm5
-vpermb ymm23,ymm28,YMMWORD PTR fs:[rsp]
-vpermb ymm23,ymm28,BYTE PTR fs:[rsp]
-vpermb ymm23,ymm28,WORD PTR fs:[rsp]
-vpermb ymm23,ymm28,DWORD PTR fs:[rsp]
-vpermb ymm23,ymm28,QWORD PTR fs:[rsp]
-vpermb ymm23,ymm28,fs:[rsp]
-vpermb ymm6{k3},ymm7,YMMWORD PTR [rax-0x300]
-vpermb ymm6{k3},ymm7,BYTE PTR [rax-0x300]
-vpermb ymm6{k3},ymm7,WORD PTR [rax-0x300]
-vpermb ymm6{k3},ymm7,DWORD PTR [rax-0x300]
-vpermb ymm6{k3},ymm7,QWORD PTR [rax-0x300]
-vpermb ymm6{k3},ymm7,[rax-0x300]
+vpermb ymm2,ymm0,YMMWORD PTR [rax]
+vpermb ymm2,ymm0,BYTE PTR [rax]
+vpermb ymm2,ymm0,WORD PTR [rax]
+vpermb ymm2,ymm0,DWORD PTR [rax]
+vpermb ymm2,ymm0,QWORD PTR [rax]
+vpermb ymm2,ymm0,[rax]
+vpermb ymm17{k5}{z},ymm0,ymm3
+ds vpermb ymm20{k6},ymm24,YMMWORD PTR [rbx+rax*1]
 vpermb zmm6,zmm6,zmm5
 ss vpermb zmm4{k6}{z},zmm4,ZMMWORD PTR [r13+r10*1+0x8c0]
 ss vpermb zmm4{k6}{z},zmm4,BYTE PTR [r13+r10*1+0x8c0]
@@ -20324,19 +20394,14 @@ vpermw xmm18{k5}{z},xmm10,DWORD PTR [rbx+r13*8-0x5a]
 vpermw xmm18{k5}{z},xmm10,QWORD PTR [rbx+r13*8-0x5a]
 vpermw xmm18{k5}{z},xmm10,[rbx+r13*8-0x5a]
 vpermw xmm4{k2},xmm6,XMMWORD PTR [rsi]
-vpermw ymm6{k5}{z},ymm4,ymm4
-vpermw ymm2{k3},ymm10,YMMWORD PTR fs:[rax+r11*4-0x38]
-vpermw ymm2{k3},ymm10,BYTE PTR fs:[rax+r11*4-0x38]
-vpermw ymm2{k3},ymm10,WORD PTR fs:[rax+r11*4-0x38]
-vpermw ymm2{k3},ymm10,DWORD PTR fs:[rax+r11*4-0x38]
-vpermw ymm2{k3},ymm10,QWORD PTR fs:[rax+r11*4-0x38]
-vpermw ymm2{k3},ymm10,fs:[rax+r11*4-0x38]
 vpermw ymm4,ymm1,YMMWORD PTR [rsi]
 vpermw ymm4,ymm1,BYTE PTR [rsi]
 vpermw ymm4,ymm1,WORD PTR [rsi]
 vpermw ymm4,ymm1,DWORD PTR [rsi]
 vpermw ymm4,ymm1,QWORD PTR [rsi]
 vpermw ymm4,ymm1,[rsi]
+vpermw ymm10{k2}{z},ymm11,ymm11
+es vpermw ymm10{k2}{z},ymm20,YMMWORD PTR [r12+rdx*8+0x19b66819]
 vpermw zmm3,zmm4,zmm1
 vpermw zmm13{k6},zmm17,ZMMWORD PTR fs:[rsi-0x7b9115c1]
 vpermw zmm13{k6},zmm17,BYTE PTR fs:[rsi-0x7b9115c1]
@@ -20400,22 +20465,22 @@ vpshufbitqmb k2{k1},xmm10,DWORD PTR [rax+rdx*1]
 vpshufbitqmb k2{k1},xmm10,QWORD PTR [rax+rdx*1]
 vpshufbitqmb k2{k1},xmm10,[rax+rdx*1]
 vpshufbitqmb k7,xmm4,XMMWORD PTR [rdx]
-vpshufbitqmb k7{k6},ymm2,ymm3
-vpshufbitqmb k7{k1},ymm23,YMMWORD PTR [r9]
-vpshufbitqmb k7{k1},ymm23,BYTE PTR [r9]
-vpshufbitqmb k7{k1},ymm23,WORD PTR [r9]
-vpshufbitqmb k7{k1},ymm23,DWORD PTR [r9]
-vpshufbitqmb k7{k1},ymm23,QWORD PTR [r9]
-vpshufbitqmb k7{k1},ymm23,[r9]
 vpshufbitqmb k4,ymm0,YMMWORD PTR [rdi-0x4eeb38fe]
-vpshufbitqmb k6{k1},zmm6,zmm3
-vpshufbitqmb k1,zmm25,ZMMWORD PTR [r9+rsi*2]
-vpshufbitqmb k1,zmm25,BYTE PTR [r9+rsi*2]
-vpshufbitqmb k1,zmm25,WORD PTR [r9+rsi*2]
-vpshufbitqmb k1,zmm25,DWORD PTR [r9+rsi*2]
-vpshufbitqmb k1,zmm25,QWORD PTR [r9+rsi*2]
-vpshufbitqmb k1,zmm25,[r9+rsi*2]
-es vpshufbitqmb k3{k5},zmm5,ZMMWORD PTR [rcx+0x400]
+vpshufbitqmb k4,ymm0,BYTE PTR [rdi-0x4eeb38fe]
+vpshufbitqmb k4,ymm0,WORD PTR [rdi-0x4eeb38fe]
+vpshufbitqmb k4,ymm0,DWORD PTR [rdi-0x4eeb38fe]
+vpshufbitqmb k4,ymm0,QWORD PTR [rdi-0x4eeb38fe]
+vpshufbitqmb k4,ymm0,[rdi-0x4eeb38fe]
+vpshufbitqmb k3{k6},ymm19,ymm25
+vpshufbitqmb k7{k1},ymm23,YMMWORD PTR [r9]
+vpshufbitqmb k0,zmm1,ZMMWORD PTR [rcx-0x15]
+vpshufbitqmb k0,zmm1,BYTE PTR [rcx-0x15]
+vpshufbitqmb k0,zmm1,WORD PTR [rcx-0x15]
+vpshufbitqmb k0,zmm1,DWORD PTR [rcx-0x15]
+vpshufbitqmb k0,zmm1,QWORD PTR [rcx-0x15]
+vpshufbitqmb k0,zmm1,[rcx-0x15]
+vpshufbitqmb k3,zmm26,zmm0
+vpshufbitqmb k0{k1},zmm29,ZMMWORD PTR [rax+r9*4-0x1980]
 vpgatherdd xmm3,DWORD PTR [rdx+xmm9*4+0x10],xmm0
 vpgatherdd xmm3,BYTE PTR [rdx+xmm9*4+0x10],xmm0
 vpgatherdd xmm3,WORD PTR [rdx+xmm9*4+0x10],xmm0
@@ -20423,9 +20488,9 @@ vpgatherdd xmm3,QWORD PTR [rdx+xmm9*4+0x10],xmm0
 vpgatherdd xmm3,[rdx+xmm9*4+0x10],xmm0
 vpgatherdd xmm0,DWORD PTR [rbx+xmm1*8],xmm4
 vpgatherdd xmm11,DWORD PTR [r9+xmm12*1],xmm2
-ss vpgatherdd ymm1,DWORD PTR [rdx+ymm0*4],ymm4
+vpgatherdd ymm1,DWORD PTR [rbx+ymm4*2],ymm0
+cs vpgatherdd ymm4,DWORD PTR [rdi+ymm11*2+0x7d],ymm3
 vpgatherdd ymm15,DWORD PTR [rax+ymm13*4-0x483f1526],ymm11
-es vpgatherdd ymm10,DWORD PTR [rdx+ymm4*1],ymm1
 vpgatherdq xmm10,QWORD PTR [r10+xmm8*2],xmm6
 vpgatherdq xmm10,BYTE PTR [r10+xmm8*2],xmm6
 vpgatherdq xmm10,WORD PTR [r10+xmm8*2],xmm6
@@ -20524,13 +20589,13 @@ vpgatherqq zmm4{k5},WORD PTR fs:[rsp+zmm23*2]
 vpgatherqq zmm4{k5},DWORD PTR fs:[rsp+zmm23*2]
 vpgatherqq zmm4{k5},fs:[rsp+zmm23*2]
 vpgatherqq zmm11{k4},QWORD PTR [rbx+zmm10*4-0x64]
-es vgatherdps xmm5,DWORD PTR [rdi+xmm6*8],xmm4
-es vgatherdps xmm5,BYTE PTR [rdi+xmm6*8],xmm4
-es vgatherdps xmm5,WORD PTR [rdi+xmm6*8],xmm4
-es vgatherdps xmm5,QWORD PTR [rdi+xmm6*8],xmm4
-es vgatherdps xmm5,[rdi+xmm6*8],xmm4
-vgatherdps xmm12,DWORD PTR [rax+xmm0*2-0x32020fb9],xmm5
 vgatherdps xmm3,DWORD PTR [rax+xmm6*4+0x71158e70],xmm2
+vgatherdps xmm3,BYTE PTR [rax+xmm6*4+0x71158e70],xmm2
+vgatherdps xmm3,WORD PTR [rax+xmm6*4+0x71158e70],xmm2
+vgatherdps xmm3,QWORD PTR [rax+xmm6*4+0x71158e70],xmm2
+vgatherdps xmm3,[rax+xmm6*4+0x71158e70],xmm2
+cs vgatherdps xmm12,DWORD PTR [rbx+xmm2*8+0x24],xmm14
+es vgatherdps xmm5,DWORD PTR [rdi+xmm6*8],xmm4
 vgatherdps ymm11,DWORD PTR [rdi+ymm6*8],ymm14
 vgatherdps ymm6,DWORD PTR gs:[rcx+ymm0*4-0x44ed0ebf],ymm3
 vgatherdps ymm6,BYTE PTR gs:[rcx+ymm0*4-0x44ed0ebf],ymm3
@@ -20673,31 +20738,26 @@ es vfmaddsub132pd ymm1,ymm2,DWORD PTR [rax+r9*1]
 es vfmaddsub132pd ymm1,ymm2,QWORD PTR [rax+r9*1]
 es vfmaddsub132pd ymm1,ymm2,[rax+r9*1]
 vfmaddsub132pd ymm0,ymm5,YMMWORD PTR [rsi+rax*1-0x54]
-vfmaddsub132ps xmm2{k7}{z},xmm1,xmm1
+{evex} vfmaddsub132ps xmm6,xmm5,xmm4
 ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST [r15+rdi*8-0x60]
 ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST BYTE PTR [r15+rdi*8-0x60]
 ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST WORD PTR [r15+rdi*8-0x60]
 ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST DWORD PTR [r15+rdi*8-0x60]
 ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST QWORD PTR [r15+rdi*8-0x60]
 vfmaddsub132ps xmm0,xmm0,DWORD BCST [rdi+0x7e33abf8]
-vfmaddsub132ps ymm3{k7}{z},ymm3,ymm2
+{evex} vfmaddsub132ps ymm3,ymm2,YMMWORD PTR [rbp+rax*8+0xd40]
+vfmaddsub132ps ymm5{k7}{z},ymm30,ymm1
 ss vfmaddsub132ps ymm21{k5},ymm1,YMMWORD PTR [rsp+r10*4]
-vfmaddsub132ps ymm2,ymm6,DWORD BCST [rdi]
-vfmaddsub132ps zmm0,zmm1,zmm0{rd-sae}
-ss vfmaddsub132ps zmm8,zmm13,DWORD BCST [r9-0x30]
-vfmaddsub132ps zmm4{k6}{z},zmm2,ZMMWORD PTR [rcx+0x19c0]
-vfmaddsub132ps zmm4{k6}{z},zmm2,BYTE PTR [rcx+0x19c0]
-vfmaddsub132ps zmm4{k6}{z},zmm2,WORD PTR [rcx+0x19c0]
-vfmaddsub132ps zmm4{k6}{z},zmm2,DWORD PTR [rcx+0x19c0]
-vfmaddsub132ps zmm4{k6}{z},zmm2,QWORD PTR [rcx+0x19c0]
-vfmaddsub132ps zmm4{k6}{z},zmm2,[rcx+0x19c0]
-vfmaddsub132pd xmm5{k5},xmm6,xmm6
-ss {evex} vfmaddsub132pd xmm12,xmm2,XMMWORD PTR [rax+rdi*8-0x2d0]
-vfmaddsub132pd xmm6,xmm5,QWORD BCST [rsi+0x1f8]
-vfmaddsub132pd xmm6,xmm5,QWORD BCST BYTE PTR [rsi+0x1f8]
-vfmaddsub132pd xmm6,xmm5,QWORD BCST WORD PTR [rsi+0x1f8]
-vfmaddsub132pd xmm6,xmm5,QWORD BCST DWORD PTR [rsi+0x1f8]
-vfmaddsub132pd xmm6,xmm5,QWORD BCST QWORD PTR [rsi+0x1f8]
+vfmaddsub132ps zmm2,zmm10,zmm0
+es vfmaddsub132ps zmm0{k2}{z},zmm4,DWORD BCST [rbp+0x1dc]
+vfmaddsub132ps zmm27,zmm2,DWORD BCST [rax+r15*4]
+{evex} vfmaddsub132pd xmm4,xmm0,xmm6
+ss vfmaddsub132pd xmm7,xmm25,QWORD BCST [rdi-0x22]
+ss vfmaddsub132pd xmm7,xmm25,QWORD BCST BYTE PTR [rdi-0x22]
+ss vfmaddsub132pd xmm7,xmm25,QWORD BCST WORD PTR [rdi-0x22]
+ss vfmaddsub132pd xmm7,xmm25,QWORD BCST DWORD PTR [rdi-0x22]
+ss vfmaddsub132pd xmm7,xmm25,QWORD BCST QWORD PTR [rdi-0x22]
+vfmaddsub132pd xmm3{k3},xmm0,XMMWORD PTR [rdi]
 {evex} vfmaddsub132pd ymm4,ymm0,ymm3
 cs vfmaddsub132pd ymm12{k3},ymm13,YMMWORD PTR [rbx]
 vfmaddsub132pd ymm6{k7}{z},ymm1,YMMWORD PTR [rax-0x100]
@@ -20746,14 +20806,14 @@ vfmsubadd132pd ymm3,ymm5,WORD PTR [rcx]
 vfmsubadd132pd ymm3,ymm5,DWORD PTR [rcx]
 vfmsubadd132pd ymm3,ymm5,QWORD PTR [rcx]
 vfmsubadd132pd ymm3,ymm5,[rcx]
-vfmsubadd132ps xmm7{k2}{z},xmm7,xmm7
-cs {evex} vfmsubadd132ps xmm2,xmm5,XMMWORD PTR [r15+r8*8+0x10]
-vfmsubadd132ps xmm6,xmm5,DWORD BCST [rip+0xffffffff9f63d399]
-vfmsubadd132ps xmm6,xmm5,DWORD BCST BYTE PTR [rip+0xffffffff9f63d399]
-vfmsubadd132ps xmm6,xmm5,DWORD BCST WORD PTR [rip+0xffffffff9f63d399]
-vfmsubadd132ps xmm6,xmm5,DWORD BCST DWORD PTR [rip+0xffffffff9f63d399]
-vfmsubadd132ps xmm6,xmm5,DWORD BCST QWORD PTR [rip+0xffffffff9f63d399]
-vfmsubadd132ps ymm4{k5},ymm1,ymm5
+{evex} vfmsubadd132ps xmm1,xmm5,xmm1
+vfmsubadd132ps xmm10{k4},xmm22,XMMWORD PTR [r11+r10*4+0x2d1189f7]
+cs vfmsubadd132ps xmm0,xmm4,DWORD BCST [rbx+rbp*2-0x138]
+cs vfmsubadd132ps xmm0,xmm4,DWORD BCST BYTE PTR [rbx+rbp*2-0x138]
+cs vfmsubadd132ps xmm0,xmm4,DWORD BCST WORD PTR [rbx+rbp*2-0x138]
+cs vfmsubadd132ps xmm0,xmm4,DWORD BCST DWORD PTR [rbx+rbp*2-0x138]
+cs vfmsubadd132ps xmm0,xmm4,DWORD BCST QWORD PTR [rbx+rbp*2-0x138]
+{evex} vfmsubadd132ps ymm7,ymm7,ymm0
 vfmsubadd132ps ymm12{k1}{z},ymm0,DWORD BCST gs:[rsi+r15*1+0x16f530c5]
 vfmsubadd132ps ymm12{k1}{z},ymm0,DWORD BCST BYTE PTR gs:[rsi+r15*1+0x16f530c5]
 vfmsubadd132ps ymm12{k1}{z},ymm0,DWORD BCST WORD PTR gs:[rsi+r15*1+0x16f530c5]
@@ -20770,16 +20830,11 @@ ds vfmsubadd132pd xmm6{k1}{z},xmm13,QWORD BCST WORD PTR [r11+r11*8+0x5a336b71]
 ds vfmsubadd132pd xmm6{k1}{z},xmm13,QWORD BCST DWORD PTR [r11+r11*8+0x5a336b71]
 ds vfmsubadd132pd xmm6{k1}{z},xmm13,QWORD BCST QWORD PTR [r11+r11*8+0x5a336b71]
 vfmsubadd132pd xmm4{k2},xmm2,QWORD BCST [rax-0x39163688]
-vfmsubadd132pd ymm4{k7}{z},ymm5,ymm4
-vfmsubadd132pd ymm1,ymm29,YMMWORD PTR [r8]
+vfmsubadd132pd ymm9,ymm22,ymm27
 cs vfmsubadd132pd ymm3,ymm5,QWORD BCST [rsi+rdx*4]
-vfmsubadd132pd zmm6{k4},zmm2,zmm1
-ds vfmsubadd132pd zmm7,zmm21,ZMMWORD PTR [rcx+r12*1]
-ds vfmsubadd132pd zmm7,zmm21,BYTE PTR [rcx+r12*1]
-ds vfmsubadd132pd zmm7,zmm21,WORD PTR [rcx+r12*1]
-ds vfmsubadd132pd zmm7,zmm21,DWORD PTR [rcx+r12*1]
-ds vfmsubadd132pd zmm7,zmm21,QWORD PTR [rcx+r12*1]
-ds vfmsubadd132pd zmm7,zmm21,[rcx+r12*1]
+vfmsubadd132pd ymm5{k4},ymm30,QWORD BCST [r9-0x20]
+vfmsubadd132pd zmm4,zmm7,zmm7
+ds vfmsubadd132pd zmm18,zmm15,QWORD BCST [rbp+r9*4-0x1c0]
 vfmsubadd132pd zmm0{k6}{z},zmm0,QWORD BCST [rdi]
 vfmadd132ps xmm0,xmm2,xmm4
 vfmadd132ps xmm6,xmm3,XMMWORD PTR fs:[r14+r14*1]
@@ -20823,8 +20878,8 @@ vfmadd132pd ymm0,ymm0,WORD PTR fs:[rcx]
 vfmadd132pd ymm0,ymm0,DWORD PTR fs:[rcx]
 vfmadd132pd ymm0,ymm0,QWORD PTR fs:[rcx]
 vfmadd132pd ymm0,ymm0,fs:[rcx]
-vfmadd132ps xmm5{k4}{z},xmm3,xmm7
 {evex} vfmadd132ps xmm3,xmm6,XMMWORD PTR [r12+r10*8]
+vfmadd132ps xmm5{k4}{z},xmm3,xmm7
 vfmadd132ps xmm4,xmm1,DWORD BCST [rax+rdi*8+0x140]
 vfmadd132ps xmm4,xmm1,DWORD BCST BYTE PTR [rax+rdi*8+0x140]
 vfmadd132ps xmm4,xmm1,DWORD BCST WORD PTR [rax+rdi*8+0x140]
@@ -20837,14 +20892,14 @@ vfmadd132ps ymm5,ymm12,DWORD BCST WORD PTR gs:[rsp+rsi*1-0x80]
 vfmadd132ps ymm5,ymm12,DWORD BCST DWORD PTR gs:[rsp+rsi*1-0x80]
 vfmadd132ps ymm5,ymm12,DWORD BCST QWORD PTR gs:[rsp+rsi*1-0x80]
 vfmadd132ps ymm5{k4}{z},ymm1,YMMWORD PTR [rsi]
-vfmadd132ps zmm0{k5},zmm0,zmm2
-cs vfmadd132ps zmm11{k6}{z},zmm15,DWORD BCST [r9+r8*8]
 vfmadd132ps zmm3,zmm6,ZMMWORD PTR [rcx]
 vfmadd132ps zmm3,zmm6,BYTE PTR [rcx]
 vfmadd132ps zmm3,zmm6,WORD PTR [rcx]
 vfmadd132ps zmm3,zmm6,DWORD PTR [rcx]
 vfmadd132ps zmm3,zmm6,QWORD PTR [rcx]
 vfmadd132ps zmm3,zmm6,[rcx]
+vfmadd132ps zmm20{k6}{z},zmm21,zmm14
+cs vfmadd132ps zmm11{k6}{z},zmm15,DWORD BCST [r9+r8*8]
 {evex} vfmadd132pd xmm0,xmm4,xmm0
 es vfmadd132pd xmm10{k3}{z},xmm31,XMMWORD PTR [rbx+r8*4]
 vfmadd132pd xmm5{k5},xmm5,XMMWORD PTR [rdi]
@@ -20885,12 +20940,16 @@ vfmadd132sd xmm5,xmm3,BYTE PTR [rax+0x471799e9]
 vfmadd132sd xmm5,xmm3,WORD PTR [rax+0x471799e9]
 vfmadd132sd xmm5,xmm3,DWORD PTR [rax+0x471799e9]
 vfmadd132sd xmm5,xmm3,[rax+0x471799e9]
-vfmadd132ss xmm7{k6},xmm4,xmm1
-ds vfmadd132ss xmm7{k2}{z},xmm15,DWORD PTR [r13+r8*8+0x9c]
-{evex} vfmadd132ss xmm2,xmm6,DWORD PTR [rdi-0x64]
-vfmadd132sd xmm7{k7},xmm6,xmm0
-cs vfmadd132sd xmm11,xmm18,QWORD PTR [rsi+r13*8+0x30]
-vfmadd132sd xmm4{k4}{z},xmm4,QWORD PTR [rsi+rdi*1]
+vfmadd132ss xmm27,xmm27,xmm10
+es vfmadd132ss xmm6{k7}{z},xmm4,DWORD PTR [rcx+rbx*1]
+vfmadd132ss xmm4{k7},xmm22,DWORD PTR [r11+rdi*2-0x7c91e26b]
+vfmadd132sd xmm6,xmm5,QWORD PTR [rdi+0x62]
+vfmadd132sd xmm28,xmm19,xmm24{rz-sae}
+vfmadd132sd xmm11{k6},xmm4,QWORD PTR fs:[rsp+rdi*2-0x31fcf8b9]
+vfmadd132sd xmm11{k6},xmm4,BYTE PTR fs:[rsp+rdi*2-0x31fcf8b9]
+vfmadd132sd xmm11{k6},xmm4,WORD PTR fs:[rsp+rdi*2-0x31fcf8b9]
+vfmadd132sd xmm11{k6},xmm4,DWORD PTR fs:[rsp+rdi*2-0x31fcf8b9]
+vfmadd132sd xmm11{k6},xmm4,fs:[rsp+rdi*2-0x31fcf8b9]
 vfmsub132ps xmm1,xmm3,xmm7
 vfmsub132ps xmm2,xmm2,XMMWORD PTR ds:0x406213da
 vfmsub132ps xmm2,xmm2,BYTE PTR ds:0x406213da
@@ -20938,40 +20997,35 @@ vfmsub132ps xmm3{k6}{z},xmm1,XMMWORD PTR [rdx+rcx*4+0x5d0]
 {evex} vfmsub132ps ymm0,ymm4,ymm4
 ss vfmsub132ps ymm17{k5},ymm23,DWORD BCST [r15+r9*2]
 vfmsub132ps ymm0{k5}{z},ymm3,DWORD BCST [rdx-0xd8]
-vfmsub132ps zmm3{k3},zmm6,zmm1
+vfmsub132ps zmm6,zmm4,zmm6
 ss vfmsub132ps zmm12,zmm14,DWORD BCST [r8+rdx*1-0xdc]
-vfmsub132ps zmm4,zmm4,ZMMWORD PTR [rip+0x3d3b253b]
-vfmsub132ps zmm4,zmm4,BYTE PTR [rip+0x3d3b253b]
-vfmsub132ps zmm4,zmm4,WORD PTR [rip+0x3d3b253b]
-vfmsub132ps zmm4,zmm4,DWORD PTR [rip+0x3d3b253b]
-vfmsub132ps zmm4,zmm4,QWORD PTR [rip+0x3d3b253b]
-vfmsub132ps zmm4,zmm4,[rip+0x3d3b253b]
-vfmsub132pd xmm6{k7}{z},xmm3,xmm2
-ds vfmsub132pd xmm24,xmm31,XMMWORD PTR [rax]
+vfmsub132ps zmm6{k6}{z},zmm1,DWORD BCST [rdi+rbx*1-0x7bbb6982]
+vfmsub132pd xmm17,xmm22,xmm17
 vfmsub132pd xmm6,xmm0,QWORD BCST [rsi+rbp*1]
 vfmsub132pd xmm6,xmm0,QWORD BCST BYTE PTR [rsi+rbp*1]
 vfmsub132pd xmm6,xmm0,QWORD BCST WORD PTR [rsi+rbp*1]
 vfmsub132pd xmm6,xmm0,QWORD BCST DWORD PTR [rsi+rbp*1]
 vfmsub132pd xmm6,xmm0,QWORD BCST QWORD PTR [rsi+rbp*1]
+ds vfmsub132pd xmm24,xmm31,XMMWORD PTR [rax]
 {evex} vfmsub132pd ymm4,ymm5,ymm3
 vfmsub132pd ymm24{k7}{z},ymm22,YMMWORD PTR [rbx-0x480]
 ss {evex} vfmsub132pd ymm3,ymm3,YMMWORD PTR [rcx]
-vfmsub132pd zmm1{k3}{z},zmm3,zmm4{rz-sae}
-vfmsub132pd zmm28,zmm15,ZMMWORD PTR fs:[rsi+r12*1+0x8c0]
-vfmsub132pd zmm28,zmm15,BYTE PTR fs:[rsi+r12*1+0x8c0]
-vfmsub132pd zmm28,zmm15,WORD PTR fs:[rsi+r12*1+0x8c0]
-vfmsub132pd zmm28,zmm15,DWORD PTR fs:[rsi+r12*1+0x8c0]
-vfmsub132pd zmm28,zmm15,QWORD PTR fs:[rsi+r12*1+0x8c0]
-vfmsub132pd zmm28,zmm15,fs:[rsi+r12*1+0x8c0]
-vfmsub132pd zmm1{k7},zmm6,QWORD BCST [rsi+0x238]
-ss v4fmaddps zmm1,zmm1,XMMWORD PTR [rip+0x246b321f]
-ss v4fmaddps zmm1,zmm1,BYTE PTR [rip+0x246b321f]
-ss v4fmaddps zmm1,zmm1,WORD PTR [rip+0x246b321f]
-ss v4fmaddps zmm1,zmm1,DWORD PTR [rip+0x246b321f]
-ss v4fmaddps zmm1,zmm1,QWORD PTR [rip+0x246b321f]
-ss v4fmaddps zmm1,zmm1,[rip+0x246b321f]
+vfmsub132pd zmm31,zmm16,zmm14
+ds vfmsub132pd zmm0{k7},zmm0,ZMMWORD PTR [rcx]
+ds vfmsub132pd zmm0{k7},zmm0,BYTE PTR [rcx]
+ds vfmsub132pd zmm0{k7},zmm0,WORD PTR [rcx]
+ds vfmsub132pd zmm0{k7},zmm0,DWORD PTR [rcx]
+ds vfmsub132pd zmm0{k7},zmm0,QWORD PTR [rcx]
+ds vfmsub132pd zmm0{k7},zmm0,[rcx]
+vfmsub132pd zmm22,zmm27,QWORD BCST [rdx-0x13bf7447]
+v4fmaddps zmm6,zmm3,XMMWORD PTR [rbp+0x710]
+v4fmaddps zmm6,zmm3,BYTE PTR [rbp+0x710]
+v4fmaddps zmm6,zmm3,WORD PTR [rbp+0x710]
+v4fmaddps zmm6,zmm3,DWORD PTR [rbp+0x710]
+v4fmaddps zmm6,zmm3,QWORD PTR [rbp+0x710]
+v4fmaddps zmm6,zmm3,[rbp+0x710]
 v4fmaddps zmm21{k4}{z},zmm24,XMMWORD PTR [r10+r10*1]
-v4fmaddps zmm6{k3}{z},zmm5,XMMWORD PTR [rsi]
+ss v4fmaddps zmm1,zmm1,XMMWORD PTR [rip+0x246b321f]
 vfmsub132ss xmm5,xmm2,xmm7
 ds vfmsub132ss xmm11,xmm3,DWORD PTR [rbp-0x5c]
 ds vfmsub132ss xmm11,xmm3,BYTE PTR [rbp-0x5c]
@@ -20993,9 +21047,9 @@ vfmsub132ss xmm5{k4},xmm29,WORD PTR gs:[rax-0x3c5b87c3]
 vfmsub132ss xmm5{k4},xmm29,QWORD PTR gs:[rax-0x3c5b87c3]
 vfmsub132ss xmm5{k4},xmm29,gs:[rax-0x3c5b87c3]
 vfmsub132ss xmm7{k7}{z},xmm1,DWORD PTR [rdi+0x68]
-vfmsub132sd xmm7{k4}{z},xmm3,xmm1
-vfmsub132sd xmm20{k2},xmm11,QWORD PTR [rcx+rbx*8+0x29221262]
-ds vfmsub132sd xmm1{k5}{z},xmm4,QWORD PTR [rcx+rbp*4]
+{evex} vfmsub132sd xmm4,xmm5,QWORD PTR [rsp+rsi*8+0x31f0c250]
+vfmsub132sd xmm9{k3},xmm0,xmm13
+vfmsub132sd xmm8{k4}{z},xmm12,QWORD PTR [r12+r9*4]
 v4fmaddss xmm0,xmm1,XMMWORD PTR [rax+0x34]
 v4fmaddss xmm0,xmm1,BYTE PTR [rax+0x34]
 v4fmaddss xmm0,xmm1,WORD PTR [rax+0x34]
@@ -21056,14 +21110,14 @@ vfnmadd132ps xmm6{k4},xmm6,XMMWORD PTR [rdx]
 {evex} vfnmadd132ps ymm7,ymm1,ymm7
 vfnmadd132ps ymm12{k2}{z},ymm9,DWORD BCST [rbx+rsi*4]
 ds vfnmadd132ps ymm3{k3},ymm7,YMMWORD PTR [rbp+rbx*1+0x4dcd35fb]
-vfnmadd132ps zmm0{k4}{z},zmm1,zmm4{rn-sae}
-cs vfnmadd132ps zmm24,zmm27,ZMMWORD PTR [rdi-0x240]
-cs vfnmadd132ps zmm24,zmm27,BYTE PTR [rdi-0x240]
-cs vfnmadd132ps zmm24,zmm27,WORD PTR [rdi-0x240]
-cs vfnmadd132ps zmm24,zmm27,DWORD PTR [rdi-0x240]
-cs vfnmadd132ps zmm24,zmm27,QWORD PTR [rdi-0x240]
-cs vfnmadd132ps zmm24,zmm27,[rdi-0x240]
-vfnmadd132ps zmm4{k5}{z},zmm7,DWORD BCST [rbp+rsi*8+0x7295862d]
+vfnmadd132ps zmm10,zmm5,zmm17
+cs vfnmadd132ps zmm2{k7}{z},zmm1,ZMMWORD PTR [rdx+0xd70a1bc]
+cs vfnmadd132ps zmm2{k7}{z},zmm1,BYTE PTR [rdx+0xd70a1bc]
+cs vfnmadd132ps zmm2{k7}{z},zmm1,WORD PTR [rdx+0xd70a1bc]
+cs vfnmadd132ps zmm2{k7}{z},zmm1,DWORD PTR [rdx+0xd70a1bc]
+cs vfnmadd132ps zmm2{k7}{z},zmm1,QWORD PTR [rdx+0xd70a1bc]
+cs vfnmadd132ps zmm2{k7}{z},zmm1,[rdx+0xd70a1bc]
+vfnmadd132ps zmm25,zmm15,DWORD BCST [rbp+rbx*4+0x394a7169]
 {evex} vfnmadd132pd xmm0,xmm6,xmm4
 es vfnmadd132pd xmm9{k4}{z},xmm20,QWORD BCST [r9+riz*2]
 es vfnmadd132pd xmm9{k4}{z},xmm20,QWORD BCST BYTE PTR [r9+riz*2]
@@ -21074,9 +21128,9 @@ vfnmadd132pd xmm4{k3},xmm6,QWORD BCST [rdx]
 {evex} vfnmadd132pd ymm2,ymm6,ymm6
 vfnmadd132pd ymm12{k5},ymm13,YMMWORD PTR [rax+r11*4+0x56]
 {evex} vfnmadd132pd ymm4,ymm4,YMMWORD PTR [rbx]
-vfnmadd132pd zmm4,zmm6,zmm5{ru-sae}
-ds vfnmadd132pd zmm23{k3},zmm26,QWORD BCST [r12+r10*4-0x8]
+vfnmadd132pd zmm25,zmm14,zmm23
 vfnmadd132pd zmm7,zmm5,QWORD BCST [rax+0x3f8]
+ds vfnmadd132pd zmm23{k3},zmm26,QWORD BCST [r12+r10*4-0x8]
 vfnmadd132ss xmm4,xmm7,xmm6
 vfnmadd132ss xmm10,xmm10,DWORD PTR fs:[rax+rcx*2-0x61]
 vfnmadd132ss xmm10,xmm10,BYTE PTR fs:[rax+rcx*2-0x61]
@@ -21095,12 +21149,12 @@ cs vfnmadd132sd xmm2,xmm8,WORD PTR [rcx]
 cs vfnmadd132sd xmm2,xmm8,DWORD PTR [rcx]
 cs vfnmadd132sd xmm2,xmm8,[rcx]
 vfnmadd132sd xmm4,xmm1,QWORD PTR [rsi+rsi*1+0x6c]
-vfnmadd132ss xmm4{k1},xmm7,xmm1
-ss vfnmadd132ss xmm9,xmm24,DWORD PTR [r8+rbx*4]
-vfnmadd132ss xmm6{k3}{z},xmm7,DWORD PTR [rcx]
-vfnmadd132sd xmm0{k6},xmm0,xmm4
-ds {evex} vfnmadd132sd xmm5,xmm13,QWORD PTR [r10+r9*1]
-vfnmadd132sd xmm3{k4}{z},xmm2,QWORD PTR [rbx-0x6d8cb7af]
+{evex} vfnmadd132ss xmm3,xmm4,DWORD PTR [rsp+rdx*2+0x15c]
+vfnmadd132ss xmm29{k2},xmm13,xmm11
+vfnmadd132ss xmm12{k2}{z},xmm30,DWORD PTR fs:[r15]
+{evex} vfnmadd132sd xmm1,xmm3,QWORD PTR [rbx+rdi*4+0x48]
+vfnmadd132sd xmm7{k7}{z},xmm7,xmm31
+vfnmadd132sd xmm0{k3},xmm12,QWORD PTR [rsi-0x5469fe19]
 vfnmsub132ps xmm1,xmm5,xmm4
 cs vfnmsub132ps xmm0,xmm10,XMMWORD PTR [rdx+rbx*4+0x69]
 cs vfnmsub132ps xmm0,xmm10,BYTE PTR [rdx+rbx*4+0x69]
@@ -21133,44 +21187,40 @@ ds vfnmsub132pd ymm11,ymm15,DWORD PTR [r14*2-0x3359c199]
 ds vfnmsub132pd ymm11,ymm15,QWORD PTR [r14*2-0x3359c199]
 ds vfnmsub132pd ymm11,ymm15,[r14*2-0x3359c199]
 vfnmsub132pd ymm7,ymm7,YMMWORD PTR [rsi]
-vfnmsub132ps xmm5{k4},xmm4,xmm1
+{evex} vfnmsub132ps xmm4,xmm1,xmm5
 ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST [r14+rdi*2]
 ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST BYTE PTR [r14+rdi*2]
 ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST WORD PTR [r14+rdi*2]
 ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST DWORD PTR [r14+rdi*2]
 ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST QWORD PTR [r14+rdi*2]
 vfnmsub132ps xmm7,xmm1,DWORD BCST [rsp+rbp*8-0x48]
-vfnmsub132ps ymm2{k7},ymm6,ymm3
-ss vfnmsub132ps ymm23,ymm21,YMMWORD PTR [r15]
+{evex} vfnmsub132ps ymm2,ymm2,ymm3
+ss vfnmsub132ps ymm17{k3},ymm30,YMMWORD PTR [rsi]
 vfnmsub132ps ymm7{k7}{z},ymm1,YMMWORD PTR [rcx+rbx*1+0x5c0]
+vfnmsub132ps zmm27,zmm22,ZMMWORD PTR [r9+riz*1]
+vfnmsub132ps zmm27,zmm22,BYTE PTR [r9+riz*1]
+vfnmsub132ps zmm27,zmm22,WORD PTR [r9+riz*1]
+vfnmsub132ps zmm27,zmm22,DWORD PTR [r9+riz*1]
+vfnmsub132ps zmm27,zmm22,QWORD PTR [r9+riz*1]
+vfnmsub132ps zmm27,zmm22,[r9+riz*1]
 vfnmsub132ps zmm3{k2},zmm4,zmm5
-es vfnmsub132ps zmm16{k1}{z},zmm10,ZMMWORD PTR [rbp+rsi*4+0x340]
-es vfnmsub132ps zmm16{k1}{z},zmm10,BYTE PTR [rbp+rsi*4+0x340]
-es vfnmsub132ps zmm16{k1}{z},zmm10,WORD PTR [rbp+rsi*4+0x340]
-es vfnmsub132ps zmm16{k1}{z},zmm10,DWORD PTR [rbp+rsi*4+0x340]
-es vfnmsub132ps zmm16{k1}{z},zmm10,QWORD PTR [rbp+rsi*4+0x340]
-es vfnmsub132ps zmm16{k1}{z},zmm10,[rbp+rsi*4+0x340]
-vfnmsub132ps zmm6{k1}{z},zmm2,DWORD BCST [rdx-0x3]
-vfnmsub132pd xmm1{k1}{z},xmm2,xmm0
-vfnmsub132pd xmm5{k1}{z},xmm10,QWORD BCST fs:[r11]
-vfnmsub132pd xmm5{k1}{z},xmm10,QWORD BCST BYTE PTR fs:[r11]
-vfnmsub132pd xmm5{k1}{z},xmm10,QWORD BCST WORD PTR fs:[r11]
-vfnmsub132pd xmm5{k1}{z},xmm10,QWORD BCST DWORD PTR fs:[r11]
-vfnmsub132pd xmm5{k1}{z},xmm10,QWORD BCST QWORD PTR fs:[r11]
-vfnmsub132pd xmm7{k6},xmm1,XMMWORD PTR [rax+rax*1]
-vfnmsub132pd ymm3{k1},ymm3,ymm3
-{evex} vfnmsub132pd ymm7,ymm5,YMMWORD PTR fs:[rdi+r12*2-0x880]
-{evex} vfnmsub132pd ymm7,ymm5,BYTE PTR fs:[rdi+r12*2-0x880]
-{evex} vfnmsub132pd ymm7,ymm5,WORD PTR fs:[rdi+r12*2-0x880]
-{evex} vfnmsub132pd ymm7,ymm5,DWORD PTR fs:[rdi+r12*2-0x880]
-{evex} vfnmsub132pd ymm7,ymm5,QWORD PTR fs:[rdi+r12*2-0x880]
-{evex} vfnmsub132pd ymm7,ymm5,fs:[rdi+r12*2-0x880]
-vfnmsub132pd ymm4{k2},ymm5,QWORD BCST [rax]
-vfnmsub132pd ymm4{k2},ymm5,QWORD BCST BYTE PTR [rax]
-vfnmsub132pd ymm4{k2},ymm5,QWORD BCST WORD PTR [rax]
-vfnmsub132pd ymm4{k2},ymm5,QWORD BCST DWORD PTR [rax]
-vfnmsub132pd ymm4{k2},ymm5,QWORD BCST QWORD PTR [rax]
-vfnmsub132pd zmm2{k6}{z},zmm1,zmm3
+cs vfnmsub132ps zmm6{k7},zmm6,DWORD BCST [rbp+rax*2-0x88]
+vfnmsub132pd xmm29,xmm12,xmm17
+vfnmsub132pd xmm1{k3}{z},xmm4,XMMWORD PTR gs:[rbp+0x1f]
+vfnmsub132pd xmm1{k3}{z},xmm4,BYTE PTR gs:[rbp+0x1f]
+vfnmsub132pd xmm1{k3}{z},xmm4,WORD PTR gs:[rbp+0x1f]
+vfnmsub132pd xmm1{k3}{z},xmm4,DWORD PTR gs:[rbp+0x1f]
+vfnmsub132pd xmm1{k3}{z},xmm4,QWORD PTR gs:[rbp+0x1f]
+vfnmsub132pd xmm1{k3}{z},xmm4,gs:[rbp+0x1f]
+vfnmsub132pd xmm26,xmm22,QWORD BCST [r13+r14*1-0x150]
+vfnmsub132pd xmm26,xmm22,QWORD BCST BYTE PTR [r13+r14*1-0x150]
+vfnmsub132pd xmm26,xmm22,QWORD BCST WORD PTR [r13+r14*1-0x150]
+vfnmsub132pd xmm26,xmm22,QWORD BCST DWORD PTR [r13+r14*1-0x150]
+vfnmsub132pd xmm26,xmm22,QWORD BCST QWORD PTR [r13+r14*1-0x150]
+{evex} vfnmsub132pd ymm4,ymm5,YMMWORD PTR [rdx+riz*2-0x622201d6]
+vfnmsub132pd ymm21{k1}{z},ymm18,ymm0
+vfnmsub132pd ymm30,ymm19,QWORD BCST [rbp+r8*1+0x388]
+vfnmsub132pd zmm0,zmm1,zmm4
 vfnmsub132pd zmm30{k5}{z},zmm9,QWORD BCST gs:[r9+r12*1+0x60]
 vfnmsub132pd zmm30{k5}{z},zmm9,QWORD BCST BYTE PTR gs:[r9+r12*1+0x60]
 vfnmsub132pd zmm30{k5}{z},zmm9,QWORD BCST WORD PTR gs:[r9+r12*1+0x60]
@@ -21200,11 +21250,11 @@ es vfnmsub132sd xmm5,xmm10,WORD PTR [rax+rcx*1]
 es vfnmsub132sd xmm5,xmm10,DWORD PTR [rax+rcx*1]
 es vfnmsub132sd xmm5,xmm10,[rax+rcx*1]
 vfnmsub132sd xmm6,xmm2,QWORD PTR [rbx-0x47965825]
-vfnmsub132ss xmm6{k5}{z},xmm2,xmm0
-cs vfnmsub132ss xmm12{k4},xmm12,DWORD PTR [rcx+r9*2+0x104]
 vfnmsub132ss xmm5,xmm4,DWORD PTR [rbp-0x104]
-vfnmsub132sd xmm1{k5}{z},xmm0,xmm6
+vfnmsub132ss xmm6,xmm16,xmm6{rn-sae}
+cs vfnmsub132ss xmm12{k4},xmm12,DWORD PTR [rcx+r9*2+0x104]
 vfnmsub132sd xmm6,xmm8,QWORD PTR [r10+0x150]
+vfnmsub132sd xmm1{k5}{z},xmm0,xmm6
 vfnmsub132sd xmm0{k5},xmm7,QWORD PTR [rbx]
 vpscatterdd DWORD PTR [r15+xmm27*1]{k3},xmm24
 vpscatterdd BYTE PTR [r15+xmm27*1]{k3},xmm24
@@ -21378,30 +21428,34 @@ ds vfmaddsub213ps xmm28{k4},xmm4,DWORD BCST WORD PTR [rcx+r14*8-0x70a7628c]
 ds vfmaddsub213ps xmm28{k4},xmm4,DWORD BCST DWORD PTR [rcx+r14*8-0x70a7628c]
 ds vfmaddsub213ps xmm28{k4},xmm4,DWORD BCST QWORD PTR [rcx+r14*8-0x70a7628c]
 vfmaddsub213ps xmm6{k1}{z},xmm1,DWORD BCST [rdi]
-vfmaddsub213ps ymm0{k2}{z},ymm6,ymm4
-vfmaddsub213ps ymm30,ymm30,DWORD BCST [rbp+r13*8+0x8c]
-ds {evex} vfmaddsub213ps ymm7,ymm2,YMMWORD PTR [rsi]
-vfmaddsub213ps zmm7{k6},zmm4,zmm1
-ss vfmaddsub213ps zmm13{k2}{z},zmm13,DWORD BCST [r14+r15*1+0xe5c0587]
-vfmaddsub213ps zmm0,zmm3,DWORD BCST [rdx+riz*1]
-vfmaddsub213pd xmm6{k7},xmm6,xmm0
-ds vfmaddsub213pd xmm24,xmm16,XMMWORD PTR [rdx+rdx*4]
-vfmaddsub213pd xmm4,xmm0,QWORD BCST [rip+0xffffffffecc188c0]
-vfmaddsub213pd xmm4,xmm0,QWORD BCST BYTE PTR [rip+0xffffffffecc188c0]
-vfmaddsub213pd xmm4,xmm0,QWORD BCST WORD PTR [rip+0xffffffffecc188c0]
-vfmaddsub213pd xmm4,xmm0,QWORD BCST DWORD PTR [rip+0xffffffffecc188c0]
-vfmaddsub213pd xmm4,xmm0,QWORD BCST QWORD PTR [rip+0xffffffffecc188c0]
-vfmaddsub213pd ymm7{k5}{z},ymm3,ymm6
+vfmaddsub213ps ymm9,ymm31,ymm2
+cs vfmaddsub213ps ymm1,ymm7,DWORD BCST [rax]
+vfmaddsub213ps ymm5{k1},ymm22,YMMWORD PTR [rsp+rcx*1]
+vfmaddsub213ps zmm15,zmm14,zmm10
+es vfmaddsub213ps zmm3{k4}{z},zmm6,DWORD BCST [rbp-0x40]
+vfmaddsub213ps zmm1{k4},zmm18,DWORD BCST [rax+r9*4]
+{evex} vfmaddsub213pd xmm0,xmm1,xmm0
+vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST fs:[rsi+r12*2-0x3f0]
+vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST BYTE PTR fs:[rsi+r12*2-0x3f0]
+vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST WORD PTR fs:[rsi+r12*2-0x3f0]
+vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST DWORD PTR fs:[rsi+r12*2-0x3f0]
+vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST QWORD PTR fs:[rsi+r12*2-0x3f0]
+vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST [rcx+rcx*8]
+vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST BYTE PTR [rcx+rcx*8]
+vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST WORD PTR [rcx+rcx*8]
+vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST DWORD PTR [rcx+rcx*8]
+vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST QWORD PTR [rcx+rcx*8]
+{evex} vfmaddsub213pd ymm1,ymm7,YMMWORD PTR [rip+0xffffffffb19bf7bc]
+vfmaddsub213pd ymm24{k2}{z},ymm11,ymm18
 ds vfmaddsub213pd ymm25{k7},ymm30,YMMWORD PTR [rdi+rax*2+0xb40]
-vfmaddsub213pd ymm5{k7}{z},ymm4,QWORD BCST [rdi+rcx*8]
-vfmaddsub213pd zmm0{k2},zmm4,zmm2
-ss vfmaddsub213pd zmm13,zmm21,ZMMWORD PTR [rsi]
-ss vfmaddsub213pd zmm13,zmm21,BYTE PTR [rsi]
-ss vfmaddsub213pd zmm13,zmm21,WORD PTR [rsi]
-ss vfmaddsub213pd zmm13,zmm21,DWORD PTR [rsi]
-ss vfmaddsub213pd zmm13,zmm21,QWORD PTR [rsi]
-ss vfmaddsub213pd zmm13,zmm21,[rsi]
-vfmaddsub213pd zmm3{k2},zmm7,QWORD BCST [rbp+rcx*2-0x25]
+vfmaddsub213pd zmm1,zmm3,zmm6
+vfmaddsub213pd zmm29{k6}{z},zmm21,QWORD BCST [rsp+r9*8]
+cs vfmaddsub213pd zmm2{k4}{z},zmm0,ZMMWORD PTR [rbp+rax*8-0x1c80]
+cs vfmaddsub213pd zmm2{k4}{z},zmm0,BYTE PTR [rbp+rax*8-0x1c80]
+cs vfmaddsub213pd zmm2{k4}{z},zmm0,WORD PTR [rbp+rax*8-0x1c80]
+cs vfmaddsub213pd zmm2{k4}{z},zmm0,DWORD PTR [rbp+rax*8-0x1c80]
+cs vfmaddsub213pd zmm2{k4}{z},zmm0,QWORD PTR [rbp+rax*8-0x1c80]
+cs vfmaddsub213pd zmm2{k4}{z},zmm0,[rbp+rax*8-0x1c80]
 vfmsubadd213ps xmm1,xmm4,xmm2
 cs vfmsubadd213ps xmm8,xmm12,XMMWORD PTR [rbx]
 cs vfmsubadd213ps xmm8,xmm12,BYTE PTR [rbx]
@@ -21441,16 +21495,16 @@ vfmsubadd213ps xmm0{k5}{z},xmm5,DWORD BCST BYTE PTR fs:[rbx]
 vfmsubadd213ps xmm0{k5}{z},xmm5,DWORD BCST WORD PTR fs:[rbx]
 vfmsubadd213ps xmm0{k5}{z},xmm5,DWORD BCST DWORD PTR fs:[rbx]
 vfmsubadd213ps xmm0{k5}{z},xmm5,DWORD BCST QWORD PTR fs:[rbx]
-vfmsubadd213ps ymm7{k3}{z},ymm5,ymm6
+{evex} vfmsubadd213ps ymm4,ymm4,ymm6
 vfmsubadd213ps ymm8{k1},ymm10,YMMWORD PTR [r13+0xa80]
 vfmsubadd213ps ymm5{k2}{z},ymm2,YMMWORD PTR [rbp+rbx*1+0x2739080e]
-vfmsubadd213ps zmm1{k1},zmm2,zmm4
-ss vfmsubadd213ps zmm24{k6},zmm27,DWORD BCST [rax+r14*4-0x1b8]
-ss vfmsubadd213ps zmm24{k6},zmm27,DWORD BCST BYTE PTR [rax+r14*4-0x1b8]
-ss vfmsubadd213ps zmm24{k6},zmm27,DWORD BCST WORD PTR [rax+r14*4-0x1b8]
-ss vfmsubadd213ps zmm24{k6},zmm27,DWORD BCST DWORD PTR [rax+r14*4-0x1b8]
-ss vfmsubadd213ps zmm24{k6},zmm27,DWORD BCST QWORD PTR [rax+r14*4-0x1b8]
+vfmsubadd213ps zmm0,zmm19,zmm16
 vfmsubadd213ps zmm2,zmm5,DWORD BCST [rbx]
+vfmsubadd213ps zmm2,zmm5,DWORD BCST BYTE PTR [rbx]
+vfmsubadd213ps zmm2,zmm5,DWORD BCST WORD PTR [rbx]
+vfmsubadd213ps zmm2,zmm5,DWORD BCST DWORD PTR [rbx]
+vfmsubadd213ps zmm2,zmm5,DWORD BCST QWORD PTR [rbx]
+ss vfmsubadd213ps zmm24{k6},zmm27,DWORD BCST [rax+r14*4-0x1b8]
 {evex} vfmsubadd213pd xmm3,xmm2,xmm6
 vfmsubadd213pd xmm22,xmm1,QWORD BCST [rax-0x50]
 vfmsubadd213pd xmm22,xmm1,QWORD BCST BYTE PTR [rax-0x50]
@@ -21458,9 +21512,9 @@ vfmsubadd213pd xmm22,xmm1,QWORD BCST WORD PTR [rax-0x50]
 vfmsubadd213pd xmm22,xmm1,QWORD BCST DWORD PTR [rax-0x50]
 vfmsubadd213pd xmm22,xmm1,QWORD BCST QWORD PTR [rax-0x50]
 cs vfmsubadd213pd xmm0{k1}{z},xmm2,XMMWORD PTR [rdi+riz*2+0x330]
-vfmsubadd213pd ymm0{k6}{z},ymm2,ymm3
-ss vfmsubadd213pd ymm0{k7}{z},ymm26,QWORD BCST [rsi+rdi*8]
-vfmsubadd213pd ymm1,ymm3,QWORD BCST [rsi]
+vfmsubadd213pd ymm21,ymm24,ymm30
+ss vfmsubadd213pd ymm5,ymm4,QWORD BCST [rdx+0x40]
+vfmsubadd213pd ymm20{k3}{z},ymm1,YMMWORD PTR [rcx+r14*2]
 vfmsubadd213pd zmm5,zmm3,zmm1
 cs vfmsubadd213pd zmm9{k5},zmm4,QWORD BCST [rdi+0x240]
 vfmsubadd213pd zmm5{k1},zmm4,ZMMWORD PTR [rcx+rax*2]
@@ -21516,50 +21570,50 @@ ss vfmadd213pd ymm15,ymm3,DWORD PTR [r9+r8*8+0x68178906]
 ss vfmadd213pd ymm15,ymm3,QWORD PTR [r9+r8*8+0x68178906]
 ss vfmadd213pd ymm15,ymm3,[r9+r8*8+0x68178906]
 vfmadd213pd ymm5,ymm0,YMMWORD PTR [rip+0x363a326]
-vfmadd213ps xmm7{k6},xmm0,xmm5
+{evex} vfmadd213ps xmm6,xmm7,xmm3
 es vfmadd213ps xmm2{k5}{z},xmm6,XMMWORD PTR [r9]
 vfmadd213ps xmm6,xmm1,DWORD BCST [rsi+0xd0]
 vfmadd213ps xmm6,xmm1,DWORD BCST BYTE PTR [rsi+0xd0]
 vfmadd213ps xmm6,xmm1,DWORD BCST WORD PTR [rsi+0xd0]
 vfmadd213ps xmm6,xmm1,DWORD BCST DWORD PTR [rsi+0xd0]
 vfmadd213ps xmm6,xmm1,DWORD BCST QWORD PTR [rsi+0xd0]
-vfmadd213ps ymm0{k6}{z},ymm7,ymm0
-ss vfmadd213ps ymm15{k6},ymm19,YMMWORD PTR [rcx-0x380]
-vfmadd213ps ymm0{k2}{z},ymm0,DWORD BCST [rsi+rbp*2-0x184]
-vfmadd213ps zmm3,zmm1,zmm6{ru-sae}
-vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST fs:[r11+r11*2+0xb1702d8]
-vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST BYTE PTR fs:[r11+r11*2+0xb1702d8]
-vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST WORD PTR fs:[r11+r11*2+0xb1702d8]
-vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST DWORD PTR fs:[r11+r11*2+0xb1702d8]
-vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST QWORD PTR fs:[r11+r11*2+0xb1702d8]
+{evex} vfmadd213ps ymm10,ymm8,ymm13
+es vfmadd213ps ymm5,ymm5,DWORD BCST [rax+rbx*1]
+vfmadd213ps ymm22{k7}{z},ymm2,DWORD BCST [r11+r10*2-0x168]
 vfmadd213ps zmm4,zmm4,ZMMWORD PTR [rdx+rax*1-0x8c0]
 vfmadd213ps zmm4,zmm4,BYTE PTR [rdx+rax*1-0x8c0]
 vfmadd213ps zmm4,zmm4,WORD PTR [rdx+rax*1-0x8c0]
 vfmadd213ps zmm4,zmm4,DWORD PTR [rdx+rax*1-0x8c0]
 vfmadd213ps zmm4,zmm4,QWORD PTR [rdx+rax*1-0x8c0]
 vfmadd213ps zmm4,zmm4,[rdx+rax*1-0x8c0]
-vfmadd213pd xmm5{k4}{z},xmm2,xmm5
+vfmadd213ps zmm2,zmm4,zmm9{rd-sae}
+vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST fs:[r11+r11*2+0xb1702d8]
+vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST BYTE PTR fs:[r11+r11*2+0xb1702d8]
+vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST WORD PTR fs:[r11+r11*2+0xb1702d8]
+vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST DWORD PTR fs:[r11+r11*2+0xb1702d8]
+vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST QWORD PTR fs:[r11+r11*2+0xb1702d8]
+{evex} vfmadd213pd xmm3,xmm0,xmm5
 vfmadd213pd xmm19,xmm29,QWORD BCST fs:[rsi+r9*8]
 vfmadd213pd xmm19,xmm29,QWORD BCST BYTE PTR fs:[rsi+r9*8]
 vfmadd213pd xmm19,xmm29,QWORD BCST WORD PTR fs:[rsi+r9*8]
 vfmadd213pd xmm19,xmm29,QWORD BCST DWORD PTR fs:[rsi+r9*8]
 vfmadd213pd xmm19,xmm29,QWORD BCST QWORD PTR fs:[rsi+r9*8]
-vfmadd213pd xmm1{k3},xmm7,XMMWORD PTR [rip+0xffffffffffffff87]
+vfmadd213pd xmm1{k3}{z},xmm6,XMMWORD PTR [rdx-0x590]
 {evex} vfmadd213pd ymm7,ymm0,ymm7
 vfmadd213pd ymm20{k4},ymm20,QWORD BCST fs:[rsp+rax*8+0x18]
 vfmadd213pd ymm7{k3}{z},ymm4,YMMWORD PTR [rip+0x54f42af2]
-vfmadd213pd zmm5{k7}{z},zmm6,zmm2{rn-sae}
-cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST [r11]
-cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST BYTE PTR [r11]
-cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST WORD PTR [r11]
-cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST DWORD PTR [r11]
-cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST QWORD PTR [r11]
 vfmadd213pd zmm1,zmm6,ZMMWORD PTR [rbx+rbx*2-0x2c0]
 vfmadd213pd zmm1,zmm6,BYTE PTR [rbx+rbx*2-0x2c0]
 vfmadd213pd zmm1,zmm6,WORD PTR [rbx+rbx*2-0x2c0]
 vfmadd213pd zmm1,zmm6,DWORD PTR [rbx+rbx*2-0x2c0]
 vfmadd213pd zmm1,zmm6,QWORD PTR [rbx+rbx*2-0x2c0]
 vfmadd213pd zmm1,zmm6,[rbx+rbx*2-0x2c0]
+vfmadd213pd zmm5{k7},zmm28,zmm22{rd-sae}
+cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST [r11]
+cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST BYTE PTR [r11]
+cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST WORD PTR [r11]
+cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST DWORD PTR [r11]
+cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST QWORD PTR [r11]
 vfmadd213ss xmm0,xmm0,xmm7
 vfmadd213ss xmm11,xmm6,DWORD PTR [rdx+r14*2]
 vfmadd213ss xmm11,xmm6,BYTE PTR [rdx+r14*2]
@@ -21578,12 +21632,12 @@ cs vfmadd213sd xmm4,xmm4,WORD PTR [r15+rsi*2]
 cs vfmadd213sd xmm4,xmm4,DWORD PTR [r15+rsi*2]
 cs vfmadd213sd xmm4,xmm4,[r15+rsi*2]
 vfmadd213sd xmm7,xmm3,QWORD PTR [rip+0x54be6f38]
-vfmadd213ss xmm7{k1}{z},xmm7,xmm3
+{evex} vfmadd213ss xmm5,xmm6,DWORD PTR [rdi]
+vfmadd213ss xmm13,xmm4,xmm16{rd-sae}
 ss vfmadd213ss xmm17{k5},xmm14,DWORD PTR [rsi]
-vfmadd213ss xmm2,xmm4,DWORD PTR [rbp+0x1f4]
-vfmadd213sd xmm3{k3},xmm1,xmm6{rd-sae}
-es vfmadd213sd xmm22,xmm5,QWORD PTR [rbx]
-vfmadd213sd xmm5{k5},xmm3,QWORD PTR [rdx+rbx*4]
+{evex} vfmadd213sd xmm2,xmm4,QWORD PTR [rbx]
+vfmadd213sd xmm27{k4},xmm14,xmm1
+vfmadd213sd xmm10{k7}{z},xmm0,QWORD PTR [rax+r15*2+0xe0]
 vfmsub213ps xmm5,xmm7,xmm0
 ss vfmsub213ps xmm8,xmm7,XMMWORD PTR [rdi+0x21]
 ss vfmsub213ps xmm8,xmm7,BYTE PTR [rdi+0x21]
@@ -21621,46 +21675,51 @@ es vfmsub213pd ymm4,ymm2,DWORD PTR [r10+0x57]
 es vfmsub213pd ymm4,ymm2,QWORD PTR [r10+0x57]
 es vfmsub213pd ymm4,ymm2,[r10+0x57]
 vfmsub213pd ymm3,ymm4,YMMWORD PTR [rcx]
-vfmsub213ps xmm7{k5},xmm6,xmm4
-cs vfmsub213ps xmm20{k6},xmm10,DWORD BCST [r10]
-cs vfmsub213ps xmm20{k6},xmm10,DWORD BCST BYTE PTR [r10]
-cs vfmsub213ps xmm20{k6},xmm10,DWORD BCST WORD PTR [r10]
-cs vfmsub213ps xmm20{k6},xmm10,DWORD BCST DWORD PTR [r10]
-cs vfmsub213ps xmm20{k6},xmm10,DWORD BCST QWORD PTR [r10]
-vfmsub213ps xmm3,xmm2,DWORD BCST [rdx+rdi*8-0x74]
-vfmsub213ps ymm3{k3},ymm7,ymm6
-ds {evex} vfmsub213ps ymm9,ymm1,YMMWORD PTR [rsi]
+vfmsub213ps xmm19,xmm9,xmm4
+vfmsub213ps xmm4,xmm2,DWORD BCST fs:[rcx+rdx*4-0x30c29616]
+vfmsub213ps xmm4,xmm2,DWORD BCST BYTE PTR fs:[rcx+rdx*4-0x30c29616]
+vfmsub213ps xmm4,xmm2,DWORD BCST WORD PTR fs:[rcx+rdx*4-0x30c29616]
+vfmsub213ps xmm4,xmm2,DWORD BCST DWORD PTR fs:[rcx+rdx*4-0x30c29616]
+vfmsub213ps xmm4,xmm2,DWORD BCST QWORD PTR fs:[rcx+rdx*4-0x30c29616]
+vfmsub213ps xmm28{k3}{z},xmm11,XMMWORD PTR [rdx+r10*4]
+vfmsub213ps ymm7,ymm5,ymm28
 vfmsub213ps ymm5,ymm2,DWORD BCST [rbx+rdi*1+0x12c]
-vfmsub213ps zmm0{k5},zmm5,zmm0
-vfmsub213ps zmm29,zmm19,DWORD BCST gs:[r10+r15*8+0x8]
-vfmsub213ps zmm29,zmm19,DWORD BCST BYTE PTR gs:[r10+r15*8+0x8]
-vfmsub213ps zmm29,zmm19,DWORD BCST WORD PTR gs:[r10+r15*8+0x8]
-vfmsub213ps zmm29,zmm19,DWORD BCST DWORD PTR gs:[r10+r15*8+0x8]
-vfmsub213ps zmm29,zmm19,DWORD BCST QWORD PTR gs:[r10+r15*8+0x8]
+vfmsub213ps ymm5,ymm2,DWORD BCST BYTE PTR [rbx+rdi*1+0x12c]
+vfmsub213ps ymm5,ymm2,DWORD BCST WORD PTR [rbx+rdi*1+0x12c]
+vfmsub213ps ymm5,ymm2,DWORD BCST DWORD PTR [rbx+rdi*1+0x12c]
+vfmsub213ps ymm5,ymm2,DWORD BCST QWORD PTR [rbx+rdi*1+0x12c]
+ds {evex} vfmsub213ps ymm9,ymm1,YMMWORD PTR [rsi]
+vfmsub213ps zmm7,zmm1,zmm1
+vfmsub213ps zmm4{k1},zmm8,ZMMWORD PTR gs:[r13+0x5509f761]
+vfmsub213ps zmm4{k1},zmm8,BYTE PTR gs:[r13+0x5509f761]
+vfmsub213ps zmm4{k1},zmm8,WORD PTR gs:[r13+0x5509f761]
+vfmsub213ps zmm4{k1},zmm8,DWORD PTR gs:[r13+0x5509f761]
+vfmsub213ps zmm4{k1},zmm8,QWORD PTR gs:[r13+0x5509f761]
+vfmsub213ps zmm4{k1},zmm8,gs:[r13+0x5509f761]
 vfmsub213ps zmm1{k5}{z},zmm7,ZMMWORD PTR [rcx]
 vfmsub213ps zmm1{k5}{z},zmm7,BYTE PTR [rcx]
 vfmsub213ps zmm1{k5}{z},zmm7,WORD PTR [rcx]
 vfmsub213ps zmm1{k5}{z},zmm7,DWORD PTR [rcx]
 vfmsub213ps zmm1{k5}{z},zmm7,QWORD PTR [rcx]
 vfmsub213ps zmm1{k5}{z},zmm7,[rcx]
-vfmsub213pd xmm7{k5}{z},xmm2,xmm2
-ss vfmsub213pd xmm9,xmm16,QWORD BCST [rdx+0x250]
-ss vfmsub213pd xmm9,xmm16,QWORD BCST BYTE PTR [rdx+0x250]
-ss vfmsub213pd xmm9,xmm16,QWORD BCST WORD PTR [rdx+0x250]
-ss vfmsub213pd xmm9,xmm16,QWORD BCST DWORD PTR [rdx+0x250]
-ss vfmsub213pd xmm9,xmm16,QWORD BCST QWORD PTR [rdx+0x250]
-{evex} vfmsub213pd xmm6,xmm0,XMMWORD PTR [rbx]
+vfmsub213pd xmm5,xmm23,xmm20
+es vfmsub213pd xmm5{k6}{z},xmm4,XMMWORD PTR [rdi]
+vfmsub213pd xmm23,xmm24,QWORD BCST [r14+rdi*4-0x350]
+vfmsub213pd xmm23,xmm24,QWORD BCST BYTE PTR [r14+rdi*4-0x350]
+vfmsub213pd xmm23,xmm24,QWORD BCST WORD PTR [r14+rdi*4-0x350]
+vfmsub213pd xmm23,xmm24,QWORD BCST DWORD PTR [r14+rdi*4-0x350]
+vfmsub213pd xmm23,xmm24,QWORD BCST QWORD PTR [r14+rdi*4-0x350]
+vfmsub213pd ymm24,ymm17,YMMWORD PTR [r11+r14*4+0x40]
 vfmsub213pd ymm4{k7},ymm3,ymm7
-cs vfmsub213pd ymm21,ymm17,YMMWORD PTR [r13+r15*1+0x620]
-vfmsub213pd ymm0,ymm6,QWORD BCST [rdi+0x200]
+ds vfmsub213pd ymm4{k6}{z},ymm0,QWORD BCST [rcx-0x360]
+vfmsub213pd zmm21,zmm7,ZMMWORD PTR [rdi+rdi*8-0x14f824fa]
+vfmsub213pd zmm21,zmm7,BYTE PTR [rdi+rdi*8-0x14f824fa]
+vfmsub213pd zmm21,zmm7,WORD PTR [rdi+rdi*8-0x14f824fa]
+vfmsub213pd zmm21,zmm7,DWORD PTR [rdi+rdi*8-0x14f824fa]
+vfmsub213pd zmm21,zmm7,QWORD PTR [rdi+rdi*8-0x14f824fa]
+vfmsub213pd zmm21,zmm7,[rdi+rdi*8-0x14f824fa]
 vfmsub213pd zmm1{k1}{z},zmm7,zmm6{rn-sae}
-ss vfmsub213pd zmm9,zmm19,ZMMWORD PTR [r14+r11*1+0xec0]
-ss vfmsub213pd zmm9,zmm19,BYTE PTR [r14+r11*1+0xec0]
-ss vfmsub213pd zmm9,zmm19,WORD PTR [r14+r11*1+0xec0]
-ss vfmsub213pd zmm9,zmm19,DWORD PTR [r14+r11*1+0xec0]
-ss vfmsub213pd zmm9,zmm19,QWORD PTR [r14+r11*1+0xec0]
-ss vfmsub213pd zmm9,zmm19,[r14+r11*1+0xec0]
-vfmsub213pd zmm2{k4}{z},zmm3,ZMMWORD PTR [rbx+rbx*4+0x4153d9c1]
+vfmsub213pd zmm7{k5}{z},zmm1,QWORD BCST [rdi+rbx*8]
 v4fnmaddps zmm3,zmm1,XMMWORD PTR [rip+0x1e2ae27f]
 v4fnmaddps zmm3,zmm1,BYTE PTR [rip+0x1e2ae27f]
 v4fnmaddps zmm3,zmm1,WORD PTR [rip+0x1e2ae27f]
@@ -21683,20 +21742,20 @@ vfmsub213sd xmm8,xmm4,WORD PTR [r15+r12*1+0x5]
 vfmsub213sd xmm8,xmm4,DWORD PTR [r15+r12*1+0x5]
 vfmsub213sd xmm8,xmm4,[r15+r12*1+0x5]
 es vfmsub213sd xmm0,xmm5,QWORD PTR [rip+0x71]
-vfmsub213ss xmm5{k1},xmm0,xmm5
-ds vfmsub213ss xmm12,xmm25,DWORD PTR [rsi]
-vfmsub213ss xmm1{k7}{z},xmm0,DWORD PTR [rcx+riz*8-0x74]
-vfmsub213sd xmm4{k2},xmm0,xmm3
-cs vfmsub213sd xmm25,xmm7,QWORD PTR [rax]
-vfmsub213sd xmm5{k5}{z},xmm2,QWORD PTR [rsi+rbp*8+0xfe214c1]
-ss v4fnmaddss xmm0{k2},xmm0,XMMWORD PTR [rsp+rcx*8+0x1b0]
-ss v4fnmaddss xmm0{k2},xmm0,BYTE PTR [rsp+rcx*8+0x1b0]
-ss v4fnmaddss xmm0{k2},xmm0,WORD PTR [rsp+rcx*8+0x1b0]
-ss v4fnmaddss xmm0{k2},xmm0,DWORD PTR [rsp+rcx*8+0x1b0]
-ss v4fnmaddss xmm0{k2},xmm0,QWORD PTR [rsp+rcx*8+0x1b0]
-ss v4fnmaddss xmm0{k2},xmm0,[rsp+rcx*8+0x1b0]
-v4fnmaddss xmm16{k1}{z},xmm20,XMMWORD PTR [rdx+r8*4]
+{evex} vfmsub213ss xmm9,xmm7,xmm3
+es vfmsub213ss xmm3{k6},xmm6,DWORD PTR [rax]
+vfmsub213ss xmm5{k2}{z},xmm24,DWORD PTR [rsi+r11*8]
+vfmsub213sd xmm7,xmm25,xmm2
+cs vfmsub213sd xmm4{k3}{z},xmm4,QWORD PTR [riz*2-0x70b2c530]
+vfmsub213sd xmm23{k5},xmm27,QWORD PTR [rdx]
 v4fnmaddss xmm7,xmm2,XMMWORD PTR [rax+0x1c0]
+v4fnmaddss xmm7,xmm2,BYTE PTR [rax+0x1c0]
+v4fnmaddss xmm7,xmm2,WORD PTR [rax+0x1c0]
+v4fnmaddss xmm7,xmm2,DWORD PTR [rax+0x1c0]
+v4fnmaddss xmm7,xmm2,QWORD PTR [rax+0x1c0]
+v4fnmaddss xmm7,xmm2,[rax+0x1c0]
+ss v4fnmaddss xmm27{k7}{z},xmm2,XMMWORD PTR [r11+riz*2-0x42]
+ss v4fnmaddss xmm0{k2},xmm0,XMMWORD PTR [rsp+rcx*8+0x1b0]
 vfnmadd213ps xmm0,xmm5,xmm7
 cs vfnmadd213ps xmm7,xmm3,XMMWORD PTR [rdx+r9*4]
 cs vfnmadd213ps xmm7,xmm3,BYTE PTR [rdx+r9*4]
@@ -21729,34 +21788,43 @@ ds vfnmadd213pd ymm6,ymm14,DWORD PTR [rdx+r8*2-0x3e]
 ds vfnmadd213pd ymm6,ymm14,QWORD PTR [rdx+r8*2-0x3e]
 ds vfnmadd213pd ymm6,ymm14,[rdx+r8*2-0x3e]
 vfnmadd213pd ymm6,ymm4,YMMWORD PTR [rbx]
-vfnmadd213ps xmm7{k4},xmm6,xmm4
+{evex} vfnmadd213ps xmm6,xmm7,XMMWORD PTR [rax]
+vfnmadd213ps xmm1{k4},xmm23,xmm14
 vfnmadd213ps xmm31,xmm18,DWORD BCST gs:[rbp+rbp*1+0x6014a75d]
 vfnmadd213ps xmm31,xmm18,DWORD BCST BYTE PTR gs:[rbp+rbp*1+0x6014a75d]
 vfnmadd213ps xmm31,xmm18,DWORD BCST WORD PTR gs:[rbp+rbp*1+0x6014a75d]
 vfnmadd213ps xmm31,xmm18,DWORD BCST DWORD PTR gs:[rbp+rbp*1+0x6014a75d]
 vfnmadd213ps xmm31,xmm18,DWORD BCST QWORD PTR gs:[rbp+rbp*1+0x6014a75d]
-{evex} vfnmadd213ps xmm6,xmm7,XMMWORD PTR [rax]
 {evex} vfnmadd213ps ymm1,ymm2,ymm4
 vfnmadd213ps ymm1{k3}{z},ymm14,YMMWORD PTR [rsi+r12*4-0x3fa72f54]
 ds vfnmadd213ps ymm2{k6},ymm0,YMMWORD PTR [rax]
-vfnmadd213ps zmm7{k2}{z},zmm2,zmm2
-vfnmadd213ps zmm20,zmm14,ZMMWORD PTR [r9+r15*8]
-vfnmadd213ps zmm20,zmm14,BYTE PTR [r9+r15*8]
-vfnmadd213ps zmm20,zmm14,WORD PTR [r9+r15*8]
-vfnmadd213ps zmm20,zmm14,DWORD PTR [r9+r15*8]
-vfnmadd213ps zmm20,zmm14,QWORD PTR [r9+r15*8]
-vfnmadd213ps zmm20,zmm14,[r9+r15*8]
-cs vfnmadd213ps zmm1{k2}{z},zmm7,ZMMWORD PTR [rdi+0x363dd671]
-vfnmadd213pd xmm0{k5}{z},xmm5,xmm6
-es vfnmadd213pd xmm21,xmm3,XMMWORD PTR [r9+r12*2]
-vfnmadd213pd xmm4{k6},xmm5,XMMWORD PTR [rdi]
-vfnmadd213pd ymm3{k4},ymm6,ymm3
-vfnmadd213pd ymm16{k6},ymm4,QWORD BCST [rcx-0x400]
-vfnmadd213pd ymm16{k6},ymm4,QWORD BCST BYTE PTR [rcx-0x400]
-vfnmadd213pd ymm16{k6},ymm4,QWORD BCST WORD PTR [rcx-0x400]
-vfnmadd213pd ymm16{k6},ymm4,QWORD BCST DWORD PTR [rcx-0x400]
-vfnmadd213pd ymm16{k6},ymm4,QWORD BCST QWORD PTR [rcx-0x400]
-ss vfnmadd213pd ymm7,ymm4,QWORD BCST [rcx+rcx*2-0x39]
+vfnmadd213ps zmm4,zmm6,ZMMWORD PTR [rsi]
+vfnmadd213ps zmm4,zmm6,BYTE PTR [rsi]
+vfnmadd213ps zmm4,zmm6,WORD PTR [rsi]
+vfnmadd213ps zmm4,zmm6,DWORD PTR [rsi]
+vfnmadd213ps zmm4,zmm6,QWORD PTR [rsi]
+vfnmadd213ps zmm4,zmm6,[rsi]
+vfnmadd213ps zmm1,zmm22,zmm1{rd-sae}
+vfnmadd213ps zmm9{k6},zmm10,DWORD BCST [r12+r13*8+0x38]
+vfnmadd213ps zmm9{k6},zmm10,DWORD BCST BYTE PTR [r12+r13*8+0x38]
+vfnmadd213ps zmm9{k6},zmm10,DWORD BCST WORD PTR [r12+r13*8+0x38]
+vfnmadd213ps zmm9{k6},zmm10,DWORD BCST DWORD PTR [r12+r13*8+0x38]
+vfnmadd213ps zmm9{k6},zmm10,DWORD BCST QWORD PTR [r12+r13*8+0x38]
+{evex} vfnmadd213pd xmm2,xmm5,XMMWORD PTR [rdx]
+vfnmadd213pd xmm26{k3},xmm26,xmm5
+vfnmadd213pd xmm25{k2}{z},xmm0,XMMWORD PTR [r8-0x7a0]
+{evex} vfnmadd213pd ymm1,ymm1,ymm5
+vfnmadd213pd ymm14{k3},ymm9,YMMWORD PTR fs:[r8+rsi*4-0x30fe4f7d]
+vfnmadd213pd ymm14{k3},ymm9,BYTE PTR fs:[r8+rsi*4-0x30fe4f7d]
+vfnmadd213pd ymm14{k3},ymm9,WORD PTR fs:[r8+rsi*4-0x30fe4f7d]
+vfnmadd213pd ymm14{k3},ymm9,DWORD PTR fs:[r8+rsi*4-0x30fe4f7d]
+vfnmadd213pd ymm14{k3},ymm9,QWORD PTR fs:[r8+rsi*4-0x30fe4f7d]
+vfnmadd213pd ymm14{k3},ymm9,fs:[r8+rsi*4-0x30fe4f7d]
+vfnmadd213pd ymm3,ymm4,QWORD BCST [rcx+riz*8-0x178]
+vfnmadd213pd ymm3,ymm4,QWORD BCST BYTE PTR [rcx+riz*8-0x178]
+vfnmadd213pd ymm3,ymm4,QWORD BCST WORD PTR [rcx+riz*8-0x178]
+vfnmadd213pd ymm3,ymm4,QWORD BCST DWORD PTR [rcx+riz*8-0x178]
+vfnmadd213pd ymm3,ymm4,QWORD BCST QWORD PTR [rcx+riz*8-0x178]
 vfnmadd213pd zmm2,zmm4,zmm2
 es vfnmadd213pd zmm30{k5},zmm24,QWORD BCST [rbp*4-0x77ec42bf]
 vfnmadd213pd zmm1,zmm3,QWORD BCST [rcx+0x388]
@@ -21774,10 +21842,10 @@ ss vfnmadd213sd xmm13,xmm6,WORD PTR [rbx+r14*2+0x68]
 ss vfnmadd213sd xmm13,xmm6,DWORD PTR [rbx+r14*2+0x68]
 ss vfnmadd213sd xmm13,xmm6,[rbx+r14*2+0x68]
 vfnmadd213sd xmm2,xmm3,QWORD PTR [rcx+0x19]
-vfnmadd213ss xmm0{k3}{z},xmm1,xmm2
-ss vfnmadd213ss xmm1,xmm15,DWORD PTR [r12+rsi*1+0x291e6f7]
-vfnmadd213ss xmm3{k1},xmm7,DWORD PTR [rax*4-0x26efe250]
-vfnmadd213sd xmm0{k7}{z},xmm3,xmm2{rz-sae}
+{evex} vfnmadd213ss xmm7,xmm5,xmm6
+ds vfnmadd213ss xmm9{k7},xmm17,DWORD PTR [rdx+rdi*2-0x6c]
+vfnmadd213ss xmm1{k2}{z},xmm4,DWORD PTR [rax+rbp*1-0x762fc60d]
+{evex} vfnmadd213sd xmm0,xmm2,xmm4
 es vfnmadd213sd xmm19{k1},xmm10,QWORD PTR [r10+r9*1]
 vfnmadd213sd xmm4{k6}{z},xmm5,QWORD PTR [rcx-0x2c0]
 vfnmsub213ps xmm7,xmm5,xmm6
@@ -21812,31 +21880,27 @@ ss vfnmsub213pd ymm0,ymm3,DWORD PTR [r13+r9*1-0x52]
 ss vfnmsub213pd ymm0,ymm3,QWORD PTR [r13+r9*1-0x52]
 ss vfnmsub213pd ymm0,ymm3,[r13+r9*1-0x52]
 vfnmsub213pd ymm3,ymm1,YMMWORD PTR [rbx+rbx*2+0x269097bf]
-vfnmsub213ps xmm1{k4}{z},xmm4,xmm5
-ss vfnmsub213ps xmm24,xmm2,XMMWORD PTR [r12+r13*2+0x620]
-vfnmsub213ps xmm6{k6}{z},xmm3,DWORD BCST [rcx]
-vfnmsub213ps xmm6{k6}{z},xmm3,DWORD BCST BYTE PTR [rcx]
-vfnmsub213ps xmm6{k6}{z},xmm3,DWORD BCST WORD PTR [rcx]
-vfnmsub213ps xmm6{k6}{z},xmm3,DWORD BCST DWORD PTR [rcx]
-vfnmsub213ps xmm6{k6}{z},xmm3,DWORD BCST QWORD PTR [rcx]
+{evex} vfnmsub213ps xmm6,xmm3,XMMWORD PTR [rsp+rsi*1-0x5c0]
+vfnmsub213ps xmm0{k2}{z},xmm29,xmm17
+ss vfnmsub213ps xmm7,xmm3,DWORD BCST [r8+rbp*4]
+ss vfnmsub213ps xmm7,xmm3,DWORD BCST BYTE PTR [r8+rbp*4]
+ss vfnmsub213ps xmm7,xmm3,DWORD BCST WORD PTR [r8+rbp*4]
+ss vfnmsub213ps xmm7,xmm3,DWORD BCST DWORD PTR [r8+rbp*4]
+ss vfnmsub213ps xmm7,xmm3,DWORD BCST QWORD PTR [r8+rbp*4]
 {evex} vfnmsub213ps ymm6,ymm1,ymm1
 ds vfnmsub213ps ymm30{k2}{z},ymm9,YMMWORD PTR [r11+r9*2]
 vfnmsub213ps ymm1{k7},ymm1,YMMWORD PTR [rbx]
-vfnmsub213ps zmm7{k7},zmm3,zmm6
-cs vfnmsub213ps zmm15,zmm6,DWORD BCST [rdi]
 vfnmsub213ps zmm2,zmm6,ZMMWORD PTR [rdx+0x1c00]
 vfnmsub213ps zmm2,zmm6,BYTE PTR [rdx+0x1c00]
 vfnmsub213ps zmm2,zmm6,WORD PTR [rdx+0x1c00]
 vfnmsub213ps zmm2,zmm6,DWORD PTR [rdx+0x1c00]
 vfnmsub213ps zmm2,zmm6,QWORD PTR [rdx+0x1c00]
 vfnmsub213ps zmm2,zmm6,[rdx+0x1c00]
-vfnmsub213pd xmm3{k5}{z},xmm1,xmm7
-ss vfnmsub213pd xmm17,xmm15,QWORD BCST [r15+r15*2]
-ss vfnmsub213pd xmm17,xmm15,QWORD BCST BYTE PTR [r15+r15*2]
-ss vfnmsub213pd xmm17,xmm15,QWORD BCST WORD PTR [r15+r15*2]
-ss vfnmsub213pd xmm17,xmm15,QWORD BCST DWORD PTR [r15+r15*2]
-ss vfnmsub213pd xmm17,xmm15,QWORD BCST QWORD PTR [r15+r15*2]
-{evex} vfnmsub213pd xmm4,xmm1,XMMWORD PTR [rbx+0x290]
+vfnmsub213ps zmm13{k3},zmm3,zmm6
+cs vfnmsub213ps zmm15,zmm6,DWORD BCST [rdi]
+{evex} vfnmsub213pd xmm4,xmm1,XMMWORD PTR [rsp+rdi*8]
+vfnmsub213pd xmm5{k7}{z},xmm8,xmm28
+vfnmsub213pd xmm22{k2}{z},xmm8,XMMWORD PTR [rdx+r15*1+0x57]
 {evex} vfnmsub213pd ymm6,ymm7,ymm0
 vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST gs:[rbp+0x2d8]
 vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST BYTE PTR gs:[rbp+0x2d8]
@@ -21844,14 +21908,18 @@ vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST WORD PTR gs:[rbp+0x2d8]
 vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST DWORD PTR gs:[rbp+0x2d8]
 vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST QWORD PTR gs:[rbp+0x2d8]
 vfnmsub213pd ymm6{k7},ymm1,YMMWORD PTR [rax]
-vfnmsub213pd zmm6{k3},zmm1,zmm5
-vfnmsub213pd zmm6,zmm17,QWORD BCST gs:[rcx-0x300]
-vfnmsub213pd zmm3{k3}{z},zmm5,ZMMWORD PTR [rdx]
-vfnmsub213pd zmm3{k3}{z},zmm5,BYTE PTR [rdx]
-vfnmsub213pd zmm3{k3}{z},zmm5,WORD PTR [rdx]
-vfnmsub213pd zmm3{k3}{z},zmm5,DWORD PTR [rdx]
-vfnmsub213pd zmm3{k3}{z},zmm5,QWORD PTR [rdx]
-vfnmsub213pd zmm3{k3}{z},zmm5,[rdx]
+vfnmsub213pd zmm8,zmm9,zmm29
+ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST [rbx]
+ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST BYTE PTR [rbx]
+ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST WORD PTR [rbx]
+ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST DWORD PTR [rbx]
+ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST QWORD PTR [rbx]
+vfnmsub213pd zmm28{k4}{z},zmm16,ZMMWORD PTR [r9+r15*4]
+vfnmsub213pd zmm28{k4}{z},zmm16,BYTE PTR [r9+r15*4]
+vfnmsub213pd zmm28{k4}{z},zmm16,WORD PTR [r9+r15*4]
+vfnmsub213pd zmm28{k4}{z},zmm16,DWORD PTR [r9+r15*4]
+vfnmsub213pd zmm28{k4}{z},zmm16,QWORD PTR [r9+r15*4]
+vfnmsub213pd zmm28{k4}{z},zmm16,[r9+r15*4]
 vfnmsub213ss xmm2,xmm1,xmm2
 ds vfnmsub213ss xmm2,xmm13,DWORD PTR [rsi+r9*1]
 ds vfnmsub213ss xmm2,xmm13,BYTE PTR [rsi+r9*1]
@@ -21896,25 +21964,30 @@ ds vpmadd52luq ymm10{k6}{z},ymm25,DWORD PTR [r14+riz*2+0x100]
 ds vpmadd52luq ymm10{k6}{z},ymm25,QWORD PTR [r14+riz*2+0x100]
 ds vpmadd52luq ymm10{k6}{z},ymm25,[r14+riz*2+0x100]
 vpmadd52luq ymm4{k2},ymm4,YMMWORD PTR [rip+0x24d39058]
-vpmadd52luq zmm6{k1},zmm7,zmm5
-vpmadd52luq zmm28,zmm21,QWORD BCST fs:[rbx+r10*4+0x68]
-vpmadd52luq zmm28,zmm21,QWORD BCST BYTE PTR fs:[rbx+r10*4+0x68]
-vpmadd52luq zmm28,zmm21,QWORD BCST WORD PTR fs:[rbx+r10*4+0x68]
-vpmadd52luq zmm28,zmm21,QWORD BCST DWORD PTR fs:[rbx+r10*4+0x68]
-vpmadd52luq zmm28,zmm21,QWORD BCST QWORD PTR fs:[rbx+r10*4+0x68]
-vpmadd52luq zmm2{k5}{z},zmm6,QWORD BCST [rbx]
-vpmadd52huq xmm0{k7},xmm7,xmm3
+vpmadd52luq zmm0,zmm1,ZMMWORD PTR [rdx+rax*8+0x680]
+vpmadd52luq zmm0,zmm1,BYTE PTR [rdx+rax*8+0x680]
+vpmadd52luq zmm0,zmm1,WORD PTR [rdx+rax*8+0x680]
+vpmadd52luq zmm0,zmm1,DWORD PTR [rdx+rax*8+0x680]
+vpmadd52luq zmm0,zmm1,QWORD PTR [rdx+rax*8+0x680]
+vpmadd52luq zmm0,zmm1,[rdx+rax*8+0x680]
+vpmadd52luq zmm29{k5}{z},zmm24,zmm22
+vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST gs:[rdi+rdx*1+0x470caeb7]
+vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST BYTE PTR gs:[rdi+rdx*1+0x470caeb7]
+vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST WORD PTR gs:[rdi+rdx*1+0x470caeb7]
+vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST DWORD PTR gs:[rdi+rdx*1+0x470caeb7]
+vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST QWORD PTR gs:[rdi+rdx*1+0x470caeb7]
+vpmadd52huq xmm30,xmm21,xmm22
+vpmadd52huq xmm1{k3},xmm3,XMMWORD PTR [rbx+0x760]
+vpmadd52huq xmm1{k3},xmm3,BYTE PTR [rbx+0x760]
+vpmadd52huq xmm1{k3},xmm3,WORD PTR [rbx+0x760]
+vpmadd52huq xmm1{k3},xmm3,DWORD PTR [rbx+0x760]
+vpmadd52huq xmm1{k3},xmm3,QWORD PTR [rbx+0x760]
+vpmadd52huq xmm1{k3},xmm3,[rbx+0x760]
 vpmadd52huq xmm12,xmm21,QWORD BCST gs:[rip+0xffffffffe544e04f]
 vpmadd52huq xmm12,xmm21,QWORD BCST BYTE PTR gs:[rip+0xffffffffe544e04f]
 vpmadd52huq xmm12,xmm21,QWORD BCST WORD PTR gs:[rip+0xffffffffe544e04f]
 vpmadd52huq xmm12,xmm21,QWORD BCST DWORD PTR gs:[rip+0xffffffffe544e04f]
 vpmadd52huq xmm12,xmm21,QWORD BCST QWORD PTR gs:[rip+0xffffffffe544e04f]
-vpmadd52huq xmm7{k4}{z},xmm4,XMMWORD PTR [rsp+rbx*2]
-vpmadd52huq xmm7{k4}{z},xmm4,BYTE PTR [rsp+rbx*2]
-vpmadd52huq xmm7{k4}{z},xmm4,WORD PTR [rsp+rbx*2]
-vpmadd52huq xmm7{k4}{z},xmm4,DWORD PTR [rsp+rbx*2]
-vpmadd52huq xmm7{k4}{z},xmm4,QWORD PTR [rsp+rbx*2]
-vpmadd52huq xmm7{k4}{z},xmm4,[rsp+rbx*2]
 vpmadd52huq ymm2,ymm7,ymm3
 es vpmadd52huq ymm14,ymm26,QWORD BCST [rbx+0x70458333]
 es vpmadd52huq ymm14,ymm26,QWORD BCST BYTE PTR [rbx+0x70458333]
@@ -21977,46 +22050,41 @@ cs vfmaddsub231pd ymm14,ymm15,DWORD PTR [rax]
 cs vfmaddsub231pd ymm14,ymm15,QWORD PTR [rax]
 cs vfmaddsub231pd ymm14,ymm15,[rax]
 vfmaddsub231pd ymm2,ymm7,YMMWORD PTR [rax+rdi*1-0x30]
-vfmaddsub231ps xmm4{k1},xmm5,xmm4
-es vfmaddsub231ps xmm30,xmm31,XMMWORD PTR [r15+r12*1-0x1ece0fdc]
-vfmaddsub231ps xmm3,xmm5,DWORD BCST [rdi+0x6ae917ec]
-vfmaddsub231ps xmm3,xmm5,DWORD BCST BYTE PTR [rdi+0x6ae917ec]
-vfmaddsub231ps xmm3,xmm5,DWORD BCST WORD PTR [rdi+0x6ae917ec]
-vfmaddsub231ps xmm3,xmm5,DWORD BCST DWORD PTR [rdi+0x6ae917ec]
-vfmaddsub231ps xmm3,xmm5,DWORD BCST QWORD PTR [rdi+0x6ae917ec]
+{evex} vfmaddsub231ps xmm5,xmm7,xmm4
+vfmaddsub231ps xmm29,xmm31,DWORD BCST [rbp+r14*8+0x62698b08]
+vfmaddsub231ps xmm29,xmm31,DWORD BCST BYTE PTR [rbp+r14*8+0x62698b08]
+vfmaddsub231ps xmm29,xmm31,DWORD BCST WORD PTR [rbp+r14*8+0x62698b08]
+vfmaddsub231ps xmm29,xmm31,DWORD BCST DWORD PTR [rbp+r14*8+0x62698b08]
+vfmaddsub231ps xmm29,xmm31,DWORD BCST QWORD PTR [rbp+r14*8+0x62698b08]
+ds vfmaddsub231ps xmm7{k7}{z},xmm4,XMMWORD PTR [rcx-0x4e]
+{evex} vfmaddsub231ps ymm14,ymm13,YMMWORD PTR [rip+0x7d]
 vfmaddsub231ps ymm2{k1}{z},ymm2,ymm1
-es vfmaddsub231ps ymm26,ymm2,YMMWORD PTR [r8+0x74f9bcce]
-vfmaddsub231ps ymm4,ymm6,DWORD BCST [rcx]
+vfmaddsub231ps ymm4,ymm4,DWORD BCST fs:[rdi+0x78]
+vfmaddsub231ps ymm4,ymm4,DWORD BCST BYTE PTR fs:[rdi+0x78]
+vfmaddsub231ps ymm4,ymm4,DWORD BCST WORD PTR fs:[rdi+0x78]
+vfmaddsub231ps ymm4,ymm4,DWORD BCST DWORD PTR fs:[rdi+0x78]
+vfmaddsub231ps ymm4,ymm4,DWORD BCST QWORD PTR fs:[rdi+0x78]
 vfmaddsub231ps zmm6,zmm4,zmm7
 vfmaddsub231ps zmm31{k7},zmm18,DWORD BCST [r13+r10*8+0x6091932c]
 vfmaddsub231ps zmm2,zmm5,DWORD BCST fs:[rbp+0x130]
-vfmaddsub231ps zmm2,zmm5,DWORD BCST BYTE PTR fs:[rbp+0x130]
-vfmaddsub231ps zmm2,zmm5,DWORD BCST WORD PTR fs:[rbp+0x130]
-vfmaddsub231ps zmm2,zmm5,DWORD BCST DWORD PTR fs:[rbp+0x130]
-vfmaddsub231ps zmm2,zmm5,DWORD BCST QWORD PTR fs:[rbp+0x130]
-vfmaddsub231pd xmm7{k3}{z},xmm6,xmm7
-cs vfmaddsub231pd xmm1{k2}{z},xmm14,QWORD BCST [r9]
-cs vfmaddsub231pd xmm1{k2}{z},xmm14,QWORD BCST BYTE PTR [r9]
-cs vfmaddsub231pd xmm1{k2}{z},xmm14,QWORD BCST WORD PTR [r9]
-cs vfmaddsub231pd xmm1{k2}{z},xmm14,QWORD BCST DWORD PTR [r9]
-cs vfmaddsub231pd xmm1{k2}{z},xmm14,QWORD BCST QWORD PTR [r9]
-vfmaddsub231pd xmm0{k6},xmm7,QWORD BCST [rdi+rsi*1]
-vfmaddsub231pd ymm4{k2},ymm3,ymm6
-vfmaddsub231pd ymm4,ymm17,YMMWORD PTR fs:[r8+r11*2-0x720]
-vfmaddsub231pd ymm4,ymm17,BYTE PTR fs:[r8+r11*2-0x720]
-vfmaddsub231pd ymm4,ymm17,WORD PTR fs:[r8+r11*2-0x720]
-vfmaddsub231pd ymm4,ymm17,DWORD PTR fs:[r8+r11*2-0x720]
-vfmaddsub231pd ymm4,ymm17,QWORD PTR fs:[r8+r11*2-0x720]
-vfmaddsub231pd ymm4,ymm17,fs:[r8+r11*2-0x720]
-vfmaddsub231pd ymm2{k5}{z},ymm2,QWORD BCST [rsp+rcx*4]
-vfmaddsub231pd zmm3{k1},zmm5,zmm1{rd-sae}
-cs vfmaddsub231pd zmm6,zmm17,ZMMWORD PTR [rcx+r10*1-0xf40]
-cs vfmaddsub231pd zmm6,zmm17,BYTE PTR [rcx+r10*1-0xf40]
-cs vfmaddsub231pd zmm6,zmm17,WORD PTR [rcx+r10*1-0xf40]
-cs vfmaddsub231pd zmm6,zmm17,DWORD PTR [rcx+r10*1-0xf40]
-cs vfmaddsub231pd zmm6,zmm17,QWORD PTR [rcx+r10*1-0xf40]
-cs vfmaddsub231pd zmm6,zmm17,[rcx+r10*1-0xf40]
-vfmaddsub231pd zmm7,zmm0,QWORD BCST [rsi]
+vfmaddsub231pd xmm5,xmm18,xmm19
+es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST [rbx+rbx*4+0x1f8]
+es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST BYTE PTR [rbx+rbx*4+0x1f8]
+es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST WORD PTR [rbx+rbx*4+0x1f8]
+es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST DWORD PTR [rbx+rbx*4+0x1f8]
+es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST QWORD PTR [rbx+rbx*4+0x1f8]
+vfmaddsub231pd xmm8{k4}{z},xmm19,XMMWORD PTR [r15+rbp*4]
+{evex} vfmaddsub231pd ymm1,ymm0,YMMWORD PTR [rbx*2+0x7]
+vfmaddsub231pd ymm1{k4},ymm31,ymm8
+vfmaddsub231pd ymm26,ymm5,QWORD BCST [rax+r14*2-0x3c8]
+vfmaddsub231pd zmm6,zmm11,zmm0
+ds vfmaddsub231pd zmm1{k4},zmm3,ZMMWORD PTR [rbp-0x6247a806]
+ds vfmaddsub231pd zmm1{k4},zmm3,BYTE PTR [rbp-0x6247a806]
+ds vfmaddsub231pd zmm1{k4},zmm3,WORD PTR [rbp-0x6247a806]
+ds vfmaddsub231pd zmm1{k4},zmm3,DWORD PTR [rbp-0x6247a806]
+ds vfmaddsub231pd zmm1{k4},zmm3,QWORD PTR [rbp-0x6247a806]
+ds vfmaddsub231pd zmm1{k4},zmm3,[rbp-0x6247a806]
+vfmaddsub231pd zmm12{k2}{z},zmm12,QWORD BCST [r11]
 vfmsubadd231ps xmm3,xmm3,xmm1
 ss vfmsubadd231ps xmm10,xmm3,XMMWORD PTR [rdx+r13*2-0x6f]
 ss vfmsubadd231ps xmm10,xmm3,BYTE PTR [rdx+r13*2-0x6f]
@@ -22054,46 +22122,47 @@ ss vfmsubadd231pd ymm13,ymm15,DWORD PTR [r9+r10*8+0x755298f7]
 ss vfmsubadd231pd ymm13,ymm15,QWORD PTR [r9+r10*8+0x755298f7]
 ss vfmsubadd231pd ymm13,ymm15,[r9+r10*8+0x755298f7]
 vfmsubadd231pd ymm4,ymm4,YMMWORD PTR [rip+0xffffffffffffff84]
-vfmsubadd231ps xmm4{k6}{z},xmm2,xmm6
+{evex} vfmsubadd231ps xmm7,xmm4,XMMWORD PTR [rsp+rcx*1-0x4c]
+vfmsubadd231ps xmm26{k4}{z},xmm1,xmm9
 vfmsubadd231ps xmm12,xmm21,DWORD BCST fs:[r11]
 vfmsubadd231ps xmm12,xmm21,DWORD BCST BYTE PTR fs:[r11]
 vfmsubadd231ps xmm12,xmm21,DWORD BCST WORD PTR fs:[r11]
 vfmsubadd231ps xmm12,xmm21,DWORD BCST DWORD PTR fs:[r11]
 vfmsubadd231ps xmm12,xmm21,DWORD BCST QWORD PTR fs:[r11]
-{evex} vfmsubadd231ps xmm7,xmm4,XMMWORD PTR [rsp+rcx*1-0x4c]
-vfmsubadd231ps ymm7{k2},ymm0,ymm0
 vfmsubadd231ps ymm0,ymm19,YMMWORD PTR [r14+r8*1-0x43adee09]
+vfmsubadd231ps ymm7{k2},ymm0,ymm0
 vfmsubadd231ps ymm3{k2}{z},ymm3,YMMWORD PTR fs:[rdx+rdx*4]
 vfmsubadd231ps ymm3{k2}{z},ymm3,BYTE PTR fs:[rdx+rdx*4]
 vfmsubadd231ps ymm3{k2}{z},ymm3,WORD PTR fs:[rdx+rdx*4]
 vfmsubadd231ps ymm3{k2}{z},ymm3,DWORD PTR fs:[rdx+rdx*4]
 vfmsubadd231ps ymm3{k2}{z},ymm3,QWORD PTR fs:[rdx+rdx*4]
 vfmsubadd231ps ymm3{k2}{z},ymm3,fs:[rdx+rdx*4]
-vfmsubadd231ps zmm7{k3},zmm1,zmm0
 vfmsubadd231ps zmm15,zmm8,ZMMWORD PTR [rdi+rax*2]
 vfmsubadd231ps zmm15,zmm8,BYTE PTR [rdi+rax*2]
 vfmsubadd231ps zmm15,zmm8,WORD PTR [rdi+rax*2]
 vfmsubadd231ps zmm15,zmm8,DWORD PTR [rdi+rax*2]
 vfmsubadd231ps zmm15,zmm8,QWORD PTR [rdi+rax*2]
 vfmsubadd231ps zmm15,zmm8,[rdi+rax*2]
+vfmsubadd231ps zmm7{k3},zmm1,zmm0
 cs vfmsubadd231ps zmm0{k7},zmm2,ZMMWORD PTR [rbx]
-vfmsubadd231pd xmm1{k2}{z},xmm7,xmm2
-ss {evex} vfmsubadd231pd xmm5,xmm6,XMMWORD PTR [rbp+r8*2+0x35a9eb63]
-vfmsubadd231pd xmm7,xmm7,QWORD BCST [rax+0x1c0]
-vfmsubadd231pd xmm7,xmm7,QWORD BCST BYTE PTR [rax+0x1c0]
-vfmsubadd231pd xmm7,xmm7,QWORD BCST WORD PTR [rax+0x1c0]
-vfmsubadd231pd xmm7,xmm7,QWORD BCST DWORD PTR [rax+0x1c0]
-vfmsubadd231pd xmm7,xmm7,QWORD BCST QWORD PTR [rax+0x1c0]
-vfmsubadd231pd ymm5{k6},ymm1,ymm0
-vfmsubadd231pd ymm21{k2},ymm1,QWORD BCST gs:[r12+r11*2+0x3f0]
-vfmsubadd231pd ymm21{k2},ymm1,QWORD BCST BYTE PTR gs:[r12+r11*2+0x3f0]
-vfmsubadd231pd ymm21{k2},ymm1,QWORD BCST WORD PTR gs:[r12+r11*2+0x3f0]
-vfmsubadd231pd ymm21{k2},ymm1,QWORD BCST DWORD PTR gs:[r12+r11*2+0x3f0]
-vfmsubadd231pd ymm21{k2},ymm1,QWORD BCST QWORD PTR gs:[r12+r11*2+0x3f0]
-vfmsubadd231pd ymm6{k6}{z},ymm5,YMMWORD PTR [rdx]
+vfmsubadd231pd xmm11,xmm17,xmm9
+es vfmsubadd231pd xmm3,xmm6,QWORD BCST [rcx]
+es vfmsubadd231pd xmm3,xmm6,QWORD BCST BYTE PTR [rcx]
+es vfmsubadd231pd xmm3,xmm6,QWORD BCST WORD PTR [rcx]
+es vfmsubadd231pd xmm3,xmm6,QWORD BCST DWORD PTR [rcx]
+es vfmsubadd231pd xmm3,xmm6,QWORD BCST QWORD PTR [rcx]
+vfmsubadd231pd xmm12{k2}{z},xmm30,XMMWORD PTR [rcx+0x160]
+{evex} vfmsubadd231pd ymm6,ymm0,YMMWORD PTR [rdx+rbx*8+0xa00]
+vfmsubadd231pd ymm31{k3}{z},ymm29,ymm2
+cs vfmsubadd231pd ymm21{k3}{z},ymm21,QWORD BCST [r11+rdx*8-0x74d3e44]
+vfmsubadd231pd zmm13,zmm23,ZMMWORD PTR [r9+r12*2+0x24]
+vfmsubadd231pd zmm13,zmm23,BYTE PTR [r9+r12*2+0x24]
+vfmsubadd231pd zmm13,zmm23,WORD PTR [r9+r12*2+0x24]
+vfmsubadd231pd zmm13,zmm23,DWORD PTR [r9+r12*2+0x24]
+vfmsubadd231pd zmm13,zmm23,QWORD PTR [r9+r12*2+0x24]
+vfmsubadd231pd zmm13,zmm23,[r9+r12*2+0x24]
 vfmsubadd231pd zmm2{k6},zmm2,zmm6
-ds vfmsubadd231pd zmm28,zmm3,QWORD BCST [rsp+r10*4]
-vfmsubadd231pd zmm4{k2}{z},zmm2,QWORD BCST [rip+0x1bc07def]
+ss vfmsubadd231pd zmm6{k1},zmm3,ZMMWORD PTR [rbx-0x2a5b561b]
 vfmadd231ps xmm7,xmm0,xmm7
 es vfmadd231ps xmm15,xmm9,XMMWORD PTR [rbx+r13*2+0x4d]
 es vfmadd231ps xmm15,xmm9,BYTE PTR [rbx+r13*2+0x4d]
@@ -22146,24 +22215,24 @@ vfmadd231ps xmm4{k3}{z},xmm5,DWORD BCST QWORD PTR [rsi]
 {evex} vfmadd231ps ymm4,ymm0,ymm2
 cs vfmadd231ps ymm24,ymm11,DWORD BCST [rbp+r9*2-0x285e59c2]
 vfmadd231ps ymm1{k4},ymm5,YMMWORD PTR [rbx]
-vfmadd231ps zmm6{k7},zmm0,zmm7
-es vfmadd231ps zmm31,zmm26,ZMMWORD PTR [r11+rax*8+0x78]
-es vfmadd231ps zmm31,zmm26,BYTE PTR [r11+rax*8+0x78]
-es vfmadd231ps zmm31,zmm26,WORD PTR [r11+rax*8+0x78]
-es vfmadd231ps zmm31,zmm26,DWORD PTR [r11+rax*8+0x78]
-es vfmadd231ps zmm31,zmm26,QWORD PTR [r11+rax*8+0x78]
-es vfmadd231ps zmm31,zmm26,[r11+rax*8+0x78]
-vfmadd231ps zmm3{k7},zmm1,DWORD BCST [rbp+0x7c]
-vfmadd231pd xmm0{k2}{z},xmm5,xmm6
-{evex} vfmadd231pd xmm14,xmm15,XMMWORD PTR [r15+r12*1-0x3e0]
+vfmadd231ps zmm3,zmm1,ZMMWORD PTR [rsp+rcx*1]
+vfmadd231ps zmm3,zmm1,BYTE PTR [rsp+rcx*1]
+vfmadd231ps zmm3,zmm1,WORD PTR [rsp+rcx*1]
+vfmadd231ps zmm3,zmm1,DWORD PTR [rsp+rcx*1]
+vfmadd231ps zmm3,zmm1,QWORD PTR [rsp+rcx*1]
+vfmadd231ps zmm3,zmm1,[rsp+rcx*1]
+vfmadd231ps zmm31{k2},zmm5,zmm29
+vfmadd231ps zmm25{k7}{z},zmm30,DWORD BCST [r12+riz*8-0x170]
+vfmadd231pd xmm12,xmm20,xmm11
 cs vfmadd231pd xmm2{k6}{z},xmm4,XMMWORD PTR [rbx]
-vfmadd231pd ymm0{k1},ymm5,ymm3
-cs vfmadd231pd ymm26{k5},ymm26,QWORD BCST [r10+rdx*1-0x1e19e474]
-cs vfmadd231pd ymm26{k5},ymm26,QWORD BCST BYTE PTR [r10+rdx*1-0x1e19e474]
-cs vfmadd231pd ymm26{k5},ymm26,QWORD BCST WORD PTR [r10+rdx*1-0x1e19e474]
-cs vfmadd231pd ymm26{k5},ymm26,QWORD BCST DWORD PTR [r10+rdx*1-0x1e19e474]
-cs vfmadd231pd ymm26{k5},ymm26,QWORD BCST QWORD PTR [r10+rdx*1-0x1e19e474]
-vfmadd231pd ymm5,ymm6,QWORD BCST [rdi+rcx*1]
+vfmadd231pd xmm7{k6},xmm17,QWORD BCST [rsi+r10*8]
+vfmadd231pd xmm7{k6},xmm17,QWORD BCST BYTE PTR [rsi+r10*8]
+vfmadd231pd xmm7{k6},xmm17,QWORD BCST WORD PTR [rsi+r10*8]
+vfmadd231pd xmm7{k6},xmm17,QWORD BCST DWORD PTR [rsi+r10*8]
+vfmadd231pd xmm7{k6},xmm17,QWORD BCST QWORD PTR [rsi+r10*8]
+{evex} vfmadd231pd ymm6,ymm12,ymm7
+vfmadd231pd ymm1{k7},ymm4,QWORD BCST [rsp+riz*4-0x6445a978]
+vfmadd231pd ymm17,ymm3,QWORD BCST [r9]
 vfmadd231pd zmm1,zmm1,zmm2
 ds vfmadd231pd zmm19{k6}{z},zmm13,ZMMWORD PTR [r9+rsi*2+0x100]
 ds vfmadd231pd zmm19{k6}{z},zmm13,BYTE PTR [r9+rsi*2+0x100]
@@ -22242,14 +22311,14 @@ es vfmsub231ps ymm5{k2},ymm8,DWORD BCST WORD PTR [rdx+r15*2-0x53]
 es vfmsub231ps ymm5{k2},ymm8,DWORD BCST DWORD PTR [rdx+r15*2-0x53]
 es vfmsub231ps ymm5{k2},ymm8,DWORD BCST QWORD PTR [rdx+r15*2-0x53]
 vfmsub231ps ymm5{k5}{z},ymm0,YMMWORD PTR [rsi]
-vfmsub231ps zmm7{k2}{z},zmm1,zmm7{rz-sae}
-vfmsub231ps zmm11,zmm14,ZMMWORD PTR gs:[rdi+0x2a57ee9]
-vfmsub231ps zmm11,zmm14,BYTE PTR gs:[rdi+0x2a57ee9]
-vfmsub231ps zmm11,zmm14,WORD PTR gs:[rdi+0x2a57ee9]
-vfmsub231ps zmm11,zmm14,DWORD PTR gs:[rdi+0x2a57ee9]
-vfmsub231ps zmm11,zmm14,QWORD PTR gs:[rdi+0x2a57ee9]
-vfmsub231ps zmm11,zmm14,gs:[rdi+0x2a57ee9]
-vfmsub231ps zmm5{k4}{z},zmm6,DWORD BCST [rdx]
+vfmsub231ps zmm3,zmm3,ZMMWORD PTR [rbx+rdx*1-0x1840]
+vfmsub231ps zmm3,zmm3,BYTE PTR [rbx+rdx*1-0x1840]
+vfmsub231ps zmm3,zmm3,WORD PTR [rbx+rdx*1-0x1840]
+vfmsub231ps zmm3,zmm3,DWORD PTR [rbx+rdx*1-0x1840]
+vfmsub231ps zmm3,zmm3,QWORD PTR [rbx+rdx*1-0x1840]
+vfmsub231ps zmm3,zmm3,[rbx+rdx*1-0x1840]
+vfmsub231ps zmm18,zmm18,zmm13{rn-sae}
+vfmsub231ps zmm2{k5}{z},zmm20,DWORD BCST [r11+r13*1]
 {evex} vfmsub231pd xmm5,xmm7,xmm6
 vfmsub231pd xmm22{k5}{z},xmm1,XMMWORD PTR gs:[rsi+r10*1]
 vfmsub231pd xmm22{k5}{z},xmm1,BYTE PTR gs:[rsi+r10*1]
@@ -22262,22 +22331,22 @@ vfmsub231pd xmm2{k1}{z},xmm4,QWORD BCST BYTE PTR [rbx]
 vfmsub231pd xmm2{k1}{z},xmm4,QWORD BCST WORD PTR [rbx]
 vfmsub231pd xmm2{k1}{z},xmm4,QWORD BCST DWORD PTR [rbx]
 vfmsub231pd xmm2{k1}{z},xmm4,QWORD BCST QWORD PTR [rbx]
-vfmsub231pd ymm6{k5},ymm4,ymm5
 vfmsub231pd ymm24,ymm18,YMMWORD PTR [rbx+r9*1]
+vfmsub231pd ymm6{k5},ymm4,ymm5
 vfmsub231pd ymm6{k5}{z},ymm6,YMMWORD PTR [rdi+rcx*8-0xd60]
-vfmsub231pd zmm3{k3}{z},zmm6,zmm5{ru-sae}
-vfmsub231pd zmm1{k5}{z},zmm29,ZMMWORD PTR fs:[r15+r15*2]
-vfmsub231pd zmm1{k5}{z},zmm29,BYTE PTR fs:[r15+r15*2]
-vfmsub231pd zmm1{k5}{z},zmm29,WORD PTR fs:[r15+r15*2]
-vfmsub231pd zmm1{k5}{z},zmm29,DWORD PTR fs:[r15+r15*2]
-vfmsub231pd zmm1{k5}{z},zmm29,QWORD PTR fs:[r15+r15*2]
-vfmsub231pd zmm1{k5}{z},zmm29,fs:[r15+r15*2]
 vfmsub231pd zmm7,zmm5,ZMMWORD PTR [rax]
 vfmsub231pd zmm7,zmm5,BYTE PTR [rax]
 vfmsub231pd zmm7,zmm5,WORD PTR [rax]
 vfmsub231pd zmm7,zmm5,DWORD PTR [rax]
 vfmsub231pd zmm7,zmm5,QWORD PTR [rax]
 vfmsub231pd zmm7,zmm5,[rax]
+vfmsub231pd zmm28{k5},zmm10,zmm11
+vfmsub231pd zmm1{k5}{z},zmm29,ZMMWORD PTR fs:[r15+r15*2]
+vfmsub231pd zmm1{k5}{z},zmm29,BYTE PTR fs:[r15+r15*2]
+vfmsub231pd zmm1{k5}{z},zmm29,WORD PTR fs:[r15+r15*2]
+vfmsub231pd zmm1{k5}{z},zmm29,DWORD PTR fs:[r15+r15*2]
+vfmsub231pd zmm1{k5}{z},zmm29,QWORD PTR fs:[r15+r15*2]
+vfmsub231pd zmm1{k5}{z},zmm29,fs:[r15+r15*2]
 vfmsub231ss xmm6,xmm0,xmm4
 vfmsub231ss xmm15,xmm12,DWORD PTR [rip+0xffffffffe6805395]
 vfmsub231ss xmm15,xmm12,BYTE PTR [rip+0xffffffffe6805395]
@@ -22300,12 +22369,12 @@ vfmsub231sd xmm6,xmm0,BYTE PTR [rdi]
 vfmsub231sd xmm6,xmm0,WORD PTR [rdi]
 vfmsub231sd xmm6,xmm0,DWORD PTR [rdi]
 vfmsub231sd xmm6,xmm0,[rdi]
-vfmsub231ss xmm5{k3},xmm7,xmm3{rz-sae}
 vfmsub231ss xmm2,xmm2,DWORD PTR [r9+r11*2]
+vfmsub231ss xmm5{k3},xmm7,xmm3{rz-sae}
 ss vfmsub231ss xmm2{k5},xmm7,DWORD PTR [rdi-0x4f57605f]
-vfmsub231sd xmm7{k4}{z},xmm5,xmm6{rd-sae}
-ds vfmsub231sd xmm2,xmm27,QWORD PTR [rbx-0x240]
-vfmsub231sd xmm7{k2}{z},xmm7,QWORD PTR [rsp+riz*2]
+{evex} vfmsub231sd xmm1,xmm2,QWORD PTR [rbx]
+vfmsub231sd xmm19,xmm17,xmm9{rz-sae}
+vfmsub231sd xmm17{k6}{z},xmm5,QWORD PTR fs:[r15+0x2d0]
 vfnmadd231ps xmm2,xmm3,xmm2
 ss vfnmadd231ps xmm14,xmm5,XMMWORD PTR [r12+r9*8+0x5d]
 ss vfnmadd231ps xmm14,xmm5,BYTE PTR [r12+r9*8+0x5d]
@@ -22338,16 +22407,16 @@ ss vfnmadd231pd ymm8,ymm0,DWORD PTR [r9+r14*1+0x47]
 ss vfnmadd231pd ymm8,ymm0,QWORD PTR [r9+r14*1+0x47]
 ss vfnmadd231pd ymm8,ymm0,[r9+r14*1+0x47]
 vfnmadd231pd ymm3,ymm3,YMMWORD PTR [rcx]
-vfnmadd231ps xmm1{k3},xmm2,xmm4
 vfnmadd231ps xmm25,xmm19,XMMWORD PTR [r12+r13*1]
+vfnmadd231ps xmm1{k3},xmm2,xmm4
 vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST [rsi]
 vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST BYTE PTR [rsi]
 vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST WORD PTR [rsi]
 vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST DWORD PTR [rsi]
 vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST QWORD PTR [rsi]
-vfnmadd231ps ymm6{k5},ymm5,ymm7
-vfnmadd231ps ymm16,ymm25,YMMWORD PTR [rdi+rax*8]
+vfnmadd231ps ymm22,ymm27,ymm31
 ss vfnmadd231ps ymm2{k1},ymm3,YMMWORD PTR [rsp+rax*8+0x40318b0]
+vfnmadd231ps ymm2{k3},ymm5,DWORD BCST [r13+r13*4+0xbc]
 vfnmadd231ps zmm0,zmm2,zmm0
 vfnmadd231ps zmm24{k2},zmm0,DWORD BCST fs:[rcx+r15*1+0x170]
 vfnmadd231ps zmm24{k2},zmm0,DWORD BCST BYTE PTR fs:[rcx+r15*1+0x170]
@@ -22365,19 +22434,14 @@ vfnmadd231pd xmm0,xmm2,QWORD BCST [rax]
 {evex} vfnmadd231pd ymm6,ymm2,ymm3
 vfnmadd231pd ymm8,ymm29,QWORD BCST [rbp+0x1d0]
 es vfnmadd231pd ymm7{k1},ymm5,QWORD BCST [rdi+0x133c2fb2]
-vfnmadd231pd zmm4,zmm3,zmm2{ru-sae}
-vfnmadd231pd zmm20{k5},zmm4,ZMMWORD PTR fs:[r8+rbx*1]
-vfnmadd231pd zmm20{k5},zmm4,BYTE PTR fs:[r8+rbx*1]
-vfnmadd231pd zmm20{k5},zmm4,WORD PTR fs:[r8+rbx*1]
-vfnmadd231pd zmm20{k5},zmm4,DWORD PTR fs:[r8+rbx*1]
-vfnmadd231pd zmm20{k5},zmm4,QWORD PTR fs:[r8+rbx*1]
-vfnmadd231pd zmm20{k5},zmm4,fs:[r8+rbx*1]
-vfnmadd231pd zmm5,zmm5,ZMMWORD PTR [rsi+riz*4-0x1c40]
-vfnmadd231pd zmm5,zmm5,BYTE PTR [rsi+riz*4-0x1c40]
-vfnmadd231pd zmm5,zmm5,WORD PTR [rsi+riz*4-0x1c40]
-vfnmadd231pd zmm5,zmm5,DWORD PTR [rsi+riz*4-0x1c40]
-vfnmadd231pd zmm5,zmm5,QWORD PTR [rsi+riz*4-0x1c40]
-vfnmadd231pd zmm5,zmm5,[rsi+riz*4-0x1c40]
+vfnmadd231pd zmm3,zmm9,zmm7
+cs vfnmadd231pd zmm4{k4},zmm7,ZMMWORD PTR [rsi-0x3c0]
+cs vfnmadd231pd zmm4{k4},zmm7,BYTE PTR [rsi-0x3c0]
+cs vfnmadd231pd zmm4{k4},zmm7,WORD PTR [rsi-0x3c0]
+cs vfnmadd231pd zmm4{k4},zmm7,DWORD PTR [rsi-0x3c0]
+cs vfnmadd231pd zmm4{k4},zmm7,QWORD PTR [rsi-0x3c0]
+cs vfnmadd231pd zmm4{k4},zmm7,[rsi-0x3c0]
+vfnmadd231pd zmm25{k1}{z},zmm10,ZMMWORD PTR [rdx+r15*4]
 vfnmadd231ss xmm1,xmm3,xmm4
 ss vfnmadd231ss xmm0,xmm12,DWORD PTR [r9]
 ss vfnmadd231ss xmm0,xmm12,BYTE PTR [r9]
@@ -22392,12 +22456,12 @@ ds vfnmadd231sd xmm3,xmm0,WORD PTR [r12+rdx*1]
 ds vfnmadd231sd xmm3,xmm0,DWORD PTR [r12+rdx*1]
 ds vfnmadd231sd xmm3,xmm0,[r12+rdx*1]
 vfnmadd231sd xmm3,xmm6,QWORD PTR [rdx+0x1e]
-vfnmadd231ss xmm5{k2},xmm3,xmm4
-cs vfnmadd231ss xmm31,xmm19,DWORD PTR [rcx+r12*8+0x144]
-vfnmadd231ss xmm0{k4}{z},xmm7,DWORD PTR [rbp+0xd4]
-vfnmadd231sd xmm6{k5},xmm0,xmm5
-es vfnmadd231sd xmm20{k5}{z},xmm0,QWORD PTR [r10-0x318]
+vfnmadd231ss xmm20,xmm20,xmm20
+es vfnmadd231ss xmm3{k4}{z},xmm6,DWORD PTR [rdi+rbx*2+0x1f0]
+vfnmadd231ss xmm14{k2},xmm30,DWORD PTR [r13+0x2e]
 {evex} vfnmadd231sd xmm0,xmm0,QWORD PTR [rsi+rbp*8-0xe0]
+vfnmadd231sd xmm17,xmm14,xmm15{rd-sae}
+es vfnmadd231sd xmm20{k5}{z},xmm0,QWORD PTR [r10-0x318]
 vfnmsub231ps xmm4,xmm0,xmm5
 ss vfnmsub231ps xmm8,xmm5,XMMWORD PTR [rdx+r12*1]
 ss vfnmsub231ps xmm8,xmm5,BYTE PTR [rdx+r12*1]
@@ -22447,48 +22511,45 @@ ss vfnmsub231ps xmm5,xmm23,DWORD BCST WORD PTR [r11+rbp*2]
 ss vfnmsub231ps xmm5,xmm23,DWORD BCST DWORD PTR [r11+rbp*2]
 ss vfnmsub231ps xmm5,xmm23,DWORD BCST QWORD PTR [r11+rbp*2]
 vfnmsub231ps xmm3{k4}{z},xmm2,DWORD BCST [rbp+0x5fcbf08d]
-vfnmsub231ps ymm0{k4},ymm1,ymm7
-ss {evex} vfnmsub231ps ymm9,ymm1,YMMWORD PTR [r14+rbp*2]
-vfnmsub231ps ymm1{k5}{z},ymm7,YMMWORD PTR [rax+riz*2+0xb40]
-vfnmsub231ps zmm0{k2}{z},zmm1,zmm7{ru-sae}
-vfnmsub231ps zmm14,zmm9,DWORD BCST gs:[r11+r14*2-0x1fc]
-vfnmsub231ps zmm14,zmm9,DWORD BCST BYTE PTR gs:[r11+r14*2-0x1fc]
-vfnmsub231ps zmm14,zmm9,DWORD BCST WORD PTR gs:[r11+r14*2-0x1fc]
-vfnmsub231ps zmm14,zmm9,DWORD BCST DWORD PTR gs:[r11+r14*2-0x1fc]
-vfnmsub231ps zmm14,zmm9,DWORD BCST QWORD PTR gs:[r11+r14*2-0x1fc]
-vfnmsub231ps zmm3{k3}{z},zmm7,ZMMWORD PTR [rcx+rbx*2]
-vfnmsub231ps zmm3{k3}{z},zmm7,BYTE PTR [rcx+rbx*2]
-vfnmsub231ps zmm3{k3}{z},zmm7,WORD PTR [rcx+rbx*2]
-vfnmsub231ps zmm3{k3}{z},zmm7,DWORD PTR [rcx+rbx*2]
-vfnmsub231ps zmm3{k3}{z},zmm7,QWORD PTR [rcx+rbx*2]
-vfnmsub231ps zmm3{k3}{z},zmm7,[rcx+rbx*2]
-vfnmsub231pd xmm5{k2},xmm1,xmm2
-cs vfnmsub231pd xmm16,xmm19,QWORD BCST [r8+r15*2]
-cs vfnmsub231pd xmm16,xmm19,QWORD BCST BYTE PTR [r8+r15*2]
-cs vfnmsub231pd xmm16,xmm19,QWORD BCST WORD PTR [r8+r15*2]
-cs vfnmsub231pd xmm16,xmm19,QWORD BCST DWORD PTR [r8+r15*2]
-cs vfnmsub231pd xmm16,xmm19,QWORD BCST QWORD PTR [r8+r15*2]
-{evex} vfnmsub231pd xmm0,xmm5,XMMWORD PTR [rax+0x3b3b5a34]
-vfnmsub231pd ymm4{k4}{z},ymm7,ymm4
-vfnmsub231pd ymm30,ymm29,QWORD BCST gs:[r10+r9*8]
-vfnmsub231pd ymm30,ymm29,QWORD BCST BYTE PTR gs:[r10+r9*8]
-vfnmsub231pd ymm30,ymm29,QWORD BCST WORD PTR gs:[r10+r9*8]
-vfnmsub231pd ymm30,ymm29,QWORD BCST DWORD PTR gs:[r10+r9*8]
-vfnmsub231pd ymm30,ymm29,QWORD BCST QWORD PTR gs:[r10+r9*8]
-vfnmsub231pd ymm1{k5},ymm1,YMMWORD PTR [rdi+rbx*8-0x4d724081]
-vfnmsub231pd zmm6{k5},zmm5,zmm6
-vfnmsub231pd zmm6,zmm5,ZMMWORD PTR [rcx+r8*2]
-vfnmsub231pd zmm6,zmm5,BYTE PTR [rcx+r8*2]
-vfnmsub231pd zmm6,zmm5,WORD PTR [rcx+r8*2]
-vfnmsub231pd zmm6,zmm5,DWORD PTR [rcx+r8*2]
-vfnmsub231pd zmm6,zmm5,QWORD PTR [rcx+r8*2]
-vfnmsub231pd zmm6,zmm5,[rcx+r8*2]
+{evex} vfnmsub231ps ymm4,ymm5,YMMWORD PTR [rdx-0xd60]
+vfnmsub231ps ymm10{k1}{z},ymm11,ymm4
+ss vfnmsub231ps ymm24{k7},ymm6,YMMWORD PTR [rbx+r11*1]
+vfnmsub231ps zmm8,zmm16,zmm8
+es vfnmsub231ps zmm3{k1}{z},zmm4,ZMMWORD PTR [rsp+rbx*1]
+es vfnmsub231ps zmm3{k1}{z},zmm4,BYTE PTR [rsp+rbx*1]
+es vfnmsub231ps zmm3{k1}{z},zmm4,WORD PTR [rsp+rbx*1]
+es vfnmsub231ps zmm3{k1}{z},zmm4,DWORD PTR [rsp+rbx*1]
+es vfnmsub231ps zmm3{k1}{z},zmm4,QWORD PTR [rsp+rbx*1]
+es vfnmsub231ps zmm3{k1}{z},zmm4,[rsp+rbx*1]
+vfnmsub231ps zmm3,zmm6,DWORD BCST [r11+rdi*4-0x7253613]
+{evex} vfnmsub231pd xmm7,xmm4,XMMWORD PTR [rsi*1+0x6a153b8b]
+vfnmsub231pd xmm30{k2}{z},xmm15,xmm3
+vfnmsub231pd xmm9{k5}{z},xmm21,XMMWORD PTR [rbp+riz*4-0x6c0]
+vfnmsub231pd ymm28,ymm15,ymm22
+vfnmsub231pd ymm3{k3},ymm0,YMMWORD PTR gs:[rcx]
+vfnmsub231pd ymm3{k3},ymm0,BYTE PTR gs:[rcx]
+vfnmsub231pd ymm3{k3},ymm0,WORD PTR gs:[rcx]
+vfnmsub231pd ymm3{k3},ymm0,DWORD PTR gs:[rcx]
+vfnmsub231pd ymm3{k3},ymm0,QWORD PTR gs:[rcx]
+vfnmsub231pd ymm3{k3},ymm0,gs:[rcx]
+vfnmsub231pd ymm4,ymm2,QWORD BCST [rax+r10*1+0x5800966b]
+vfnmsub231pd ymm4,ymm2,QWORD BCST BYTE PTR [rax+r10*1+0x5800966b]
+vfnmsub231pd ymm4,ymm2,QWORD BCST WORD PTR [rax+r10*1+0x5800966b]
+vfnmsub231pd ymm4,ymm2,QWORD BCST DWORD PTR [rax+r10*1+0x5800966b]
+vfnmsub231pd ymm4,ymm2,QWORD BCST QWORD PTR [rax+r10*1+0x5800966b]
+vfnmsub231pd zmm17,zmm30,zmm29
 vfnmsub231pd zmm3{k3},zmm0,ZMMWORD PTR gs:[rax]
 vfnmsub231pd zmm3{k3},zmm0,BYTE PTR gs:[rax]
 vfnmsub231pd zmm3{k3},zmm0,WORD PTR gs:[rax]
 vfnmsub231pd zmm3{k3},zmm0,DWORD PTR gs:[rax]
 vfnmsub231pd zmm3{k3},zmm0,QWORD PTR gs:[rax]
 vfnmsub231pd zmm3{k3},zmm0,gs:[rax]
+vfnmsub231pd zmm26{k7}{z},zmm12,ZMMWORD PTR [rdx+r11*4]
+vfnmsub231pd zmm26{k7}{z},zmm12,BYTE PTR [rdx+r11*4]
+vfnmsub231pd zmm26{k7}{z},zmm12,WORD PTR [rdx+r11*4]
+vfnmsub231pd zmm26{k7}{z},zmm12,DWORD PTR [rdx+r11*4]
+vfnmsub231pd zmm26{k7}{z},zmm12,QWORD PTR [rdx+r11*4]
+vfnmsub231pd zmm26{k7}{z},zmm12,[rdx+r11*4]
 vfnmsub231ss xmm5,xmm7,xmm5
 ds vfnmsub231ss xmm8,xmm14,DWORD PTR [rdx]
 ds vfnmsub231ss xmm8,xmm14,BYTE PTR [rdx]
@@ -22503,52 +22564,48 @@ es vfnmsub231sd xmm8,xmm4,WORD PTR [r14]
 es vfnmsub231sd xmm8,xmm4,DWORD PTR [r14]
 es vfnmsub231sd xmm8,xmm4,[r14]
 vfnmsub231sd xmm3,xmm7,QWORD PTR [rax+rbp*1+0x6a]
-vfnmsub231ss xmm6{k5},xmm6,xmm2{ru-sae}
+{evex} vfnmsub231ss xmm2,xmm1,DWORD PTR [riz*2-0x241d69f5]
+vfnmsub231ss xmm6{k2},xmm29,xmm14
 vfnmsub231ss xmm13{k3},xmm20,DWORD PTR [rsi+0xc8]
-ss {evex} vfnmsub231ss xmm1,xmm2,DWORD PTR [rbx]
-vfnmsub231sd xmm4{k7},xmm4,xmm1
-vfnmsub231sd xmm31,xmm21,QWORD PTR gs:[r11]
-vfnmsub231sd xmm31,xmm21,BYTE PTR gs:[r11]
-vfnmsub231sd xmm31,xmm21,WORD PTR gs:[r11]
-vfnmsub231sd xmm31,xmm21,DWORD PTR gs:[r11]
-vfnmsub231sd xmm31,xmm21,gs:[r11]
-vfnmsub231sd xmm0{k1}{z},xmm4,QWORD PTR [rdi+rbp*4]
-vpconflictd xmm6{k7},xmm0
-ss vpconflictd xmm13{k4}{z},DWORD BCST [rbp+0x1d0]
-ss vpconflictd xmm13{k4}{z},DWORD BCST BYTE PTR [rbp+0x1d0]
-ss vpconflictd xmm13{k4}{z},DWORD BCST WORD PTR [rbp+0x1d0]
-ss vpconflictd xmm13{k4}{z},DWORD BCST DWORD PTR [rbp+0x1d0]
-ss vpconflictd xmm13{k4}{z},DWORD BCST QWORD PTR [rbp+0x1d0]
-vpconflictd xmm7{k4}{z},XMMWORD PTR [rdi]
-vpconflictd xmm7{k4}{z},BYTE PTR [rdi]
-vpconflictd xmm7{k4}{z},WORD PTR [rdi]
-vpconflictd xmm7{k4}{z},DWORD PTR [rdi]
-vpconflictd xmm7{k4}{z},QWORD PTR [rdi]
-vpconflictd xmm7{k4}{z},[rdi]
-vpconflictd ymm5{k2}{z},ymm0
+vfnmsub231sd xmm4,xmm6,QWORD PTR [rdx]
+vfnmsub231sd xmm18{k3}{z},xmm7,xmm2{rz-sae}
+ss vfnmsub231sd xmm30{k7},xmm20,QWORD PTR [r10+r15*2]
+vpconflictd xmm18,xmm10
+ss vpconflictd xmm7{k3}{z},XMMWORD PTR [rcx+rbx*8-0x4a23d16c]
+ss vpconflictd xmm7{k3}{z},BYTE PTR [rcx+rbx*8-0x4a23d16c]
+ss vpconflictd xmm7{k3}{z},WORD PTR [rcx+rbx*8-0x4a23d16c]
+ss vpconflictd xmm7{k3}{z},DWORD PTR [rcx+rbx*8-0x4a23d16c]
+ss vpconflictd xmm7{k3}{z},QWORD PTR [rcx+rbx*8-0x4a23d16c]
+ss vpconflictd xmm7{k3}{z},[rcx+rbx*8-0x4a23d16c]
+vpconflictd xmm13{k2},DWORD BCST [rcx+r13*1+0xc4]
+vpconflictd xmm13{k2},DWORD BCST BYTE PTR [rcx+r13*1+0xc4]
+vpconflictd xmm13{k2},DWORD BCST WORD PTR [rcx+r13*1+0xc4]
+vpconflictd xmm13{k2},DWORD BCST DWORD PTR [rcx+r13*1+0xc4]
+vpconflictd xmm13{k2},DWORD BCST QWORD PTR [rcx+r13*1+0xc4]
+vpconflictd ymm1,YMMWORD PTR [rdi+rbp*4+0x960]
+vpconflictd ymm1,BYTE PTR [rdi+rbp*4+0x960]
+vpconflictd ymm1,WORD PTR [rdi+rbp*4+0x960]
+vpconflictd ymm1,DWORD PTR [rdi+rbp*4+0x960]
+vpconflictd ymm1,QWORD PTR [rdi+rbp*4+0x960]
+vpconflictd ymm1,[rdi+rbp*4+0x960]
+vpconflictd ymm29{k3},ymm19
 es vpconflictd ymm12,YMMWORD PTR [r12+r9*1+0x56bac769]
-es vpconflictd ymm12,BYTE PTR [r12+r9*1+0x56bac769]
-es vpconflictd ymm12,WORD PTR [r12+r9*1+0x56bac769]
-es vpconflictd ymm12,DWORD PTR [r12+r9*1+0x56bac769]
-es vpconflictd ymm12,QWORD PTR [r12+r9*1+0x56bac769]
-es vpconflictd ymm12,[r12+r9*1+0x56bac769]
-vpconflictd ymm6,DWORD BCST [rax+0xc0]
-vpconflictd zmm6{k3}{z},zmm1
-ss vpconflictd zmm20,ZMMWORD PTR [rcx+r14*2]
-ss vpconflictd zmm20,BYTE PTR [rcx+r14*2]
-ss vpconflictd zmm20,WORD PTR [rcx+r14*2]
-ss vpconflictd zmm20,DWORD PTR [rcx+r14*2]
-ss vpconflictd zmm20,QWORD PTR [rcx+r14*2]
-ss vpconflictd zmm20,[rcx+r14*2]
-vpconflictd zmm2{k3},DWORD BCST [rsi]
-vpconflictq xmm3{k3}{z},xmm4
-vpconflictq xmm21,XMMWORD PTR [r11+r8*1]
-vpconflictq xmm21,BYTE PTR [r11+r8*1]
-vpconflictq xmm21,WORD PTR [r11+r8*1]
-vpconflictq xmm21,DWORD PTR [r11+r8*1]
-vpconflictq xmm21,QWORD PTR [r11+r8*1]
-vpconflictq xmm21,[r11+r8*1]
-vpconflictq xmm1{k7}{z},XMMWORD PTR [rsp+rdx*2-0x474b8b83]
+vpconflictd zmm3,ZMMWORD PTR [rsi+rcx*1]
+vpconflictd zmm3,BYTE PTR [rsi+rcx*1]
+vpconflictd zmm3,WORD PTR [rsi+rcx*1]
+vpconflictd zmm3,DWORD PTR [rsi+rcx*1]
+vpconflictd zmm3,QWORD PTR [rsi+rcx*1]
+vpconflictd zmm3,[rsi+rcx*1]
+vpconflictd zmm1{k2}{z},zmm20
+vpconflictd zmm28{k5},DWORD BCST [rsp+r8*2+0x1a4]
+vpconflictq xmm2,xmm7
+vpconflictq xmm14{k4}{z},XMMWORD PTR [rdi+r15*4-0x5c]
+vpconflictq xmm14{k4}{z},BYTE PTR [rdi+r15*4-0x5c]
+vpconflictq xmm14{k4}{z},WORD PTR [rdi+r15*4-0x5c]
+vpconflictq xmm14{k4}{z},DWORD PTR [rdi+r15*4-0x5c]
+vpconflictq xmm14{k4}{z},QWORD PTR [rdi+r15*4-0x5c]
+vpconflictq xmm14{k4}{z},[rdi+r15*4-0x5c]
+es vpconflictq xmm1,XMMWORD PTR [rdi]
 vpconflictq ymm0,ymm5
 cs vpconflictq ymm3,QWORD BCST [rbx+r8*1]
 cs vpconflictq ymm3,QWORD BCST BYTE PTR [rbx+r8*1]
@@ -22704,7 +22761,7 @@ cs sha1nexte xmm10,DWORD PTR [r10-0x4ead3c6c]
 cs sha1nexte xmm10,QWORD PTR [r10-0x4ead3c6c]
 cs sha1nexte xmm10,[r10-0x4ead3c6c]
 sha1nexte xmm7,XMMWORD PTR [rdi*4-0x34266130]
-vexp2ps zmm7,zmm3{sae}
+vexp2ps zmm1,zmm2
 vexp2ps zmm28{k1}{z},ZMMWORD PTR [r8]
 vexp2ps zmm28{k1}{z},BYTE PTR [r8]
 vexp2ps zmm28{k1}{z},WORD PTR [r8]
@@ -22716,7 +22773,7 @@ vexp2ps zmm3{k4}{z},DWORD BCST BYTE PTR [rdx+0x24]
 vexp2ps zmm3{k4}{z},DWORD BCST WORD PTR [rdx+0x24]
 vexp2ps zmm3{k4}{z},DWORD BCST DWORD PTR [rdx+0x24]
 vexp2ps zmm3{k4}{z},DWORD BCST QWORD PTR [rdx+0x24]
-vexp2pd zmm7{k7},zmm4
+vexp2pd zmm7,zmm3
 vexp2pd zmm0,QWORD BCST [rax+r13*8-0x518ee57e]
 vexp2pd zmm0,QWORD BCST BYTE PTR [rax+r13*8-0x518ee57e]
 vexp2pd zmm0,QWORD BCST WORD PTR [rax+r13*8-0x518ee57e]
@@ -22739,26 +22796,27 @@ sha1msg2 xmm4,DWORD PTR [eax+r9d*1-0x77]
 sha1msg2 xmm4,QWORD PTR [eax+r9d*1-0x77]
 sha1msg2 xmm4,[eax+r9d*1-0x77]
 sha1msg2 xmm1,XMMWORD PTR [rbx]
-vrcp28ps zmm0{k1},zmm5
-es vrcp28ps zmm24{k7}{z},ZMMWORD PTR [rdi+r10*8]
-es vrcp28ps zmm24{k7}{z},BYTE PTR [rdi+r10*8]
-es vrcp28ps zmm24{k7}{z},WORD PTR [rdi+r10*8]
-es vrcp28ps zmm24{k7}{z},DWORD PTR [rdi+r10*8]
-es vrcp28ps zmm24{k7}{z},QWORD PTR [rdi+r10*8]
-es vrcp28ps zmm24{k7}{z},[rdi+r10*8]
 vrcp28ps zmm1,ZMMWORD PTR [rip+0xffffffffffffffbe]
+vrcp28ps zmm1,BYTE PTR [rip+0xffffffffffffffbe]
+vrcp28ps zmm1,WORD PTR [rip+0xffffffffffffffbe]
+vrcp28ps zmm1,DWORD PTR [rip+0xffffffffffffffbe]
+vrcp28ps zmm1,QWORD PTR [rip+0xffffffffffffffbe]
+vrcp28ps zmm1,[rip+0xffffffffffffffbe]
+vrcp28ps zmm27,zmm7{sae}
+es vrcp28ps zmm24{k7}{z},ZMMWORD PTR [rdi+r10*8]
+vrcp28pd zmm26,ZMMWORD PTR [rax+r9*4]
+vrcp28pd zmm26,BYTE PTR [rax+r9*4]
+vrcp28pd zmm26,WORD PTR [rax+r9*4]
+vrcp28pd zmm26,DWORD PTR [rax+r9*4]
+vrcp28pd zmm26,QWORD PTR [rax+r9*4]
+vrcp28pd zmm26,[rax+r9*4]
 vrcp28pd zmm2{k2},zmm7
-vrcp28pd zmm28,QWORD BCST gs:[rsi+rdx*4+0x3eb104fe]
-vrcp28pd zmm28,QWORD BCST BYTE PTR gs:[rsi+rdx*4+0x3eb104fe]
-vrcp28pd zmm28,QWORD BCST WORD PTR gs:[rsi+rdx*4+0x3eb104fe]
-vrcp28pd zmm28,QWORD BCST DWORD PTR gs:[rsi+rdx*4+0x3eb104fe]
-vrcp28pd zmm28,QWORD BCST QWORD PTR gs:[rsi+rdx*4+0x3eb104fe]
-vrcp28pd zmm6,ZMMWORD PTR [rdi+rax*1]
-vrcp28pd zmm6,BYTE PTR [rdi+rax*1]
-vrcp28pd zmm6,WORD PTR [rdi+rax*1]
-vrcp28pd zmm6,DWORD PTR [rdi+rax*1]
-vrcp28pd zmm6,QWORD PTR [rdi+rax*1]
-vrcp28pd zmm6,[rdi+rax*1]
+vrcp28pd zmm4,ZMMWORD PTR fs:[rsp+rcx*2+0x1cc0]
+vrcp28pd zmm4,BYTE PTR fs:[rsp+rcx*2+0x1cc0]
+vrcp28pd zmm4,WORD PTR fs:[rsp+rcx*2+0x1cc0]
+vrcp28pd zmm4,DWORD PTR fs:[rsp+rcx*2+0x1cc0]
+vrcp28pd zmm4,QWORD PTR fs:[rsp+rcx*2+0x1cc0]
+vrcp28pd zmm4,fs:[rsp+rcx*2+0x1cc0]
 sha256rnds2 xmm5,xmm6,xmm0
 ds sha256rnds2 xmm7,XMMWORD PTR [r15*2+0x2d0db5dd],xmm0
 ds sha256rnds2 xmm7,BYTE PTR [r15*2+0x2d0db5dd],xmm0
@@ -22767,24 +22825,24 @@ ds sha256rnds2 xmm7,DWORD PTR [r15*2+0x2d0db5dd],xmm0
 ds sha256rnds2 xmm7,QWORD PTR [r15*2+0x2d0db5dd],xmm0
 ds sha256rnds2 xmm7,[r15*2+0x2d0db5dd],xmm0
 rex sha256rnds2 xmm4,XMMWORD PTR [rax],xmm0
-vrcp28ss xmm6{k3}{z},xmm0,xmm4{sae}
-vrcp28ss xmm2,xmm14,DWORD PTR gs:[rax+rdi*8+0x98]
-vrcp28ss xmm2,xmm14,BYTE PTR gs:[rax+rdi*8+0x98]
-vrcp28ss xmm2,xmm14,WORD PTR gs:[rax+rdi*8+0x98]
-vrcp28ss xmm2,xmm14,QWORD PTR gs:[rax+rdi*8+0x98]
-vrcp28ss xmm2,xmm14,gs:[rax+rdi*8+0x98]
-vrcp28ss xmm3{k7},xmm5,DWORD PTR [rcx]
-vrcp28ss xmm3{k7},xmm5,BYTE PTR [rcx]
-vrcp28ss xmm3{k7},xmm5,WORD PTR [rcx]
-vrcp28ss xmm3{k7},xmm5,QWORD PTR [rcx]
-vrcp28ss xmm3{k7},xmm5,[rcx]
-vrcp28sd xmm7{k6}{z},xmm1,xmm0
-vrcp28sd xmm5{k5},xmm12,QWORD PTR [r15+0x3b0]
-vrcp28sd xmm5{k5},xmm12,BYTE PTR [r15+0x3b0]
-vrcp28sd xmm5{k5},xmm12,WORD PTR [r15+0x3b0]
-vrcp28sd xmm5{k5},xmm12,DWORD PTR [r15+0x3b0]
-vrcp28sd xmm5{k5},xmm12,[r15+0x3b0]
-ds vrcp28sd xmm5{k1}{z},xmm1,QWORD PTR [rcx-0x1d329dfc]
+vrcp28ss xmm5,xmm0,DWORD PTR [rbx+rcx*1]
+vrcp28ss xmm5,xmm0,BYTE PTR [rbx+rcx*1]
+vrcp28ss xmm5,xmm0,WORD PTR [rbx+rcx*1]
+vrcp28ss xmm5,xmm0,QWORD PTR [rbx+rcx*1]
+vrcp28ss xmm5,xmm0,[rbx+rcx*1]
+vrcp28ss xmm28,xmm6,xmm0{sae}
+vrcp28ss xmm12{k7},xmm12,DWORD PTR [rip+0xffffffff848adade]
+vrcp28sd xmm2,xmm7,xmm5
+vrcp28sd xmm18{k1}{z},xmm26,QWORD PTR fs:[r13+r10*2+0x1f0]
+vrcp28sd xmm18{k1}{z},xmm26,BYTE PTR fs:[r13+r10*2+0x1f0]
+vrcp28sd xmm18{k1}{z},xmm26,WORD PTR fs:[r13+r10*2+0x1f0]
+vrcp28sd xmm18{k1}{z},xmm26,DWORD PTR fs:[r13+r10*2+0x1f0]
+vrcp28sd xmm18{k1}{z},xmm26,fs:[r13+r10*2+0x1f0]
+vrcp28sd xmm7{k6},xmm1,QWORD PTR [rdi]
+vrcp28sd xmm7{k6},xmm1,BYTE PTR [rdi]
+vrcp28sd xmm7{k6},xmm1,WORD PTR [rdi]
+vrcp28sd xmm7{k6},xmm1,DWORD PTR [rdi]
+vrcp28sd xmm7{k6},xmm1,[rdi]
 sha256msg1 xmm7,xmm1
 sha256msg1 xmm3,XMMWORD PTR [r9d+r13d*8]
 sha256msg1 xmm3,BYTE PTR [r9d+r13d*8]
@@ -22793,30 +22851,26 @@ sha256msg1 xmm3,DWORD PTR [r9d+r13d*8]
 sha256msg1 xmm3,QWORD PTR [r9d+r13d*8]
 sha256msg1 xmm3,[r9d+r13d*8]
 sha256msg1 xmm2,XMMWORD PTR [rax+0x7fbbec1b]
-vrsqrt28ps zmm3{k1}{z},zmm1
-vrsqrt28ps zmm19,ZMMWORD PTR [r14+r12*2+0x6659fcae]
-vrsqrt28ps zmm19,BYTE PTR [r14+r12*2+0x6659fcae]
-vrsqrt28ps zmm19,WORD PTR [r14+r12*2+0x6659fcae]
-vrsqrt28ps zmm19,DWORD PTR [r14+r12*2+0x6659fcae]
-vrsqrt28ps zmm19,QWORD PTR [r14+r12*2+0x6659fcae]
-vrsqrt28ps zmm19,[r14+r12*2+0x6659fcae]
-ds vrsqrt28ps zmm6{k3},DWORD BCST [rdi]
-ds vrsqrt28ps zmm6{k3},DWORD BCST BYTE PTR [rdi]
-ds vrsqrt28ps zmm6{k3},DWORD BCST WORD PTR [rdi]
-ds vrsqrt28ps zmm6{k3},DWORD BCST DWORD PTR [rdi]
-ds vrsqrt28ps zmm6{k3},DWORD BCST QWORD PTR [rdi]
-vrsqrt28pd zmm4{k4}{z},zmm7{sae}
-vrsqrt28pd zmm19,QWORD BCST [r13-0x58]
-vrsqrt28pd zmm19,QWORD BCST BYTE PTR [r13-0x58]
-vrsqrt28pd zmm19,QWORD BCST WORD PTR [r13-0x58]
-vrsqrt28pd zmm19,QWORD BCST DWORD PTR [r13-0x58]
-vrsqrt28pd zmm19,QWORD BCST QWORD PTR [r13-0x58]
+vrsqrt28ps zmm6,ZMMWORD PTR [riz*2+0x2d]
+vrsqrt28ps zmm6,BYTE PTR [riz*2+0x2d]
+vrsqrt28ps zmm6,WORD PTR [riz*2+0x2d]
+vrsqrt28ps zmm6,DWORD PTR [riz*2+0x2d]
+vrsqrt28ps zmm6,QWORD PTR [riz*2+0x2d]
+vrsqrt28ps zmm6,[riz*2+0x2d]
+vrsqrt28ps zmm1{k4}{z},zmm24
+vrsqrt28ps zmm28{k6}{z},ZMMWORD PTR [r11]
+vrsqrt28pd zmm26,zmm17
 vrsqrt28pd zmm2{k5},ZMMWORD PTR fs:[rdi]
 vrsqrt28pd zmm2{k5},BYTE PTR fs:[rdi]
 vrsqrt28pd zmm2{k5},WORD PTR fs:[rdi]
 vrsqrt28pd zmm2{k5},DWORD PTR fs:[rdi]
 vrsqrt28pd zmm2{k5},QWORD PTR fs:[rdi]
 vrsqrt28pd zmm2{k5},fs:[rdi]
+vrsqrt28pd zmm19,QWORD BCST [r13-0x58]
+vrsqrt28pd zmm19,QWORD BCST BYTE PTR [r13-0x58]
+vrsqrt28pd zmm19,QWORD BCST WORD PTR [r13-0x58]
+vrsqrt28pd zmm19,QWORD BCST DWORD PTR [r13-0x58]
+vrsqrt28pd zmm19,QWORD BCST QWORD PTR [r13-0x58]
 sha256msg2 xmm2,xmm5
 es sha256msg2 xmm8,XMMWORD PTR [r10+r9*4]
 es sha256msg2 xmm8,BYTE PTR [r10+r9*4]
@@ -22825,28 +22879,24 @@ es sha256msg2 xmm8,DWORD PTR [r10+r9*4]
 es sha256msg2 xmm8,QWORD PTR [r10+r9*4]
 es sha256msg2 xmm8,[r10+r9*4]
 sha256msg2 xmm5,XMMWORD PTR [rbp+rbp*4+0x3c40f461]
-vrsqrt28ss xmm0{k2},xmm6,xmm0
-vrsqrt28ss xmm20,xmm13,DWORD PTR [rdx+r9*8]
-vrsqrt28ss xmm20,xmm13,BYTE PTR [rdx+r9*8]
-vrsqrt28ss xmm20,xmm13,WORD PTR [rdx+r9*8]
-vrsqrt28ss xmm20,xmm13,QWORD PTR [rdx+r9*8]
-vrsqrt28ss xmm20,xmm13,[rdx+r9*8]
-vrsqrt28ss xmm2{k4},xmm3,DWORD PTR fs:[rbx]
-vrsqrt28ss xmm2{k4},xmm3,BYTE PTR fs:[rbx]
-vrsqrt28ss xmm2{k4},xmm3,WORD PTR fs:[rbx]
-vrsqrt28ss xmm2{k4},xmm3,QWORD PTR fs:[rbx]
-vrsqrt28ss xmm2{k4},xmm3,fs:[rbx]
-vrsqrt28sd xmm0,xmm0,xmm5{sae}
-vrsqrt28sd xmm24,xmm25,QWORD PTR gs:[rcx]
-vrsqrt28sd xmm24,xmm25,BYTE PTR gs:[rcx]
-vrsqrt28sd xmm24,xmm25,WORD PTR gs:[rcx]
-vrsqrt28sd xmm24,xmm25,DWORD PTR gs:[rcx]
-vrsqrt28sd xmm24,xmm25,gs:[rcx]
-vrsqrt28sd xmm3{k2},xmm3,QWORD PTR [rsp+rdi*1]
-vrsqrt28sd xmm3{k2},xmm3,BYTE PTR [rsp+rdi*1]
-vrsqrt28sd xmm3{k2},xmm3,WORD PTR [rsp+rdi*1]
-vrsqrt28sd xmm3{k2},xmm3,DWORD PTR [rsp+rdi*1]
-vrsqrt28sd xmm3{k2},xmm3,[rsp+rdi*1]
+vrsqrt28ss xmm5,xmm7,DWORD PTR [rax+riz*8+0xec]
+vrsqrt28ss xmm5,xmm7,BYTE PTR [rax+riz*8+0xec]
+vrsqrt28ss xmm5,xmm7,WORD PTR [rax+riz*8+0xec]
+vrsqrt28ss xmm5,xmm7,QWORD PTR [rax+riz*8+0xec]
+vrsqrt28ss xmm5,xmm7,[rax+riz*8+0xec]
+vrsqrt28ss xmm4{k5}{z},xmm30,xmm0{sae}
+vrsqrt28ss xmm28{k7},xmm20,DWORD PTR [rsp+r14*1]
+vrsqrt28sd xmm0,xmm6,QWORD PTR [rsi-0xa2dd4a7]
+vrsqrt28sd xmm0,xmm6,BYTE PTR [rsi-0xa2dd4a7]
+vrsqrt28sd xmm0,xmm6,WORD PTR [rsi-0xa2dd4a7]
+vrsqrt28sd xmm0,xmm6,DWORD PTR [rsi-0xa2dd4a7]
+vrsqrt28sd xmm0,xmm6,[rsi-0xa2dd4a7]
+vrsqrt28sd xmm2{k2},xmm22,xmm27
+vrsqrt28sd xmm15{k3}{z},xmm18,QWORD PTR gs:[rdx+r15*1-0x288]
+vrsqrt28sd xmm15{k3}{z},xmm18,BYTE PTR gs:[rdx+r15*1-0x288]
+vrsqrt28sd xmm15{k3}{z},xmm18,WORD PTR gs:[rdx+r15*1-0x288]
+vrsqrt28sd xmm15{k3}{z},xmm18,DWORD PTR gs:[rdx+r15*1-0x288]
+vrsqrt28sd xmm15{k3}{z},xmm18,gs:[rdx+r15*1-0x288]
 gf2p8mulb xmm3,xmm7
 gf2p8mulb xmm9,XMMWORD PTR fs:[rsp+r15*4]
 gf2p8mulb xmm9,BYTE PTR fs:[rsp+r15*4]
@@ -23108,16 +23158,16 @@ cs vaesdeclast zmm6,zmm31,DWORD PTR [rbx+rsi*2-0x41f11551]
 cs vaesdeclast zmm6,zmm31,QWORD PTR [rbx+rsi*2-0x41f11551]
 cs vaesdeclast zmm6,zmm31,[rbx+rsi*2-0x41f11551]
 vaesdeclast zmm2,zmm0,ZMMWORD PTR [rcx]
-movbe bx,WORD PTR gs:[esi]
-movbe bx,BYTE PTR gs:[esi]
-movbe bx,DWORD PTR gs:[esi]
-movbe bx,QWORD PTR gs:[esi]
-movbe bx,gs:[esi]
 movbe r15w,WORD PTR [rdx+r11*4-0x78]
 movbe r15w,BYTE PTR [rdx+r11*4-0x78]
 movbe r15w,DWORD PTR [rdx+r11*4-0x78]
 movbe r15w,QWORD PTR [rdx+r11*4-0x78]
 movbe r15w,[rdx+r11*4-0x78]
+movbe bx,WORD PTR gs:[esi]
+movbe bx,BYTE PTR gs:[esi]
+movbe bx,DWORD PTR gs:[esi]
+movbe bx,QWORD PTR gs:[esi]
+movbe bx,gs:[esi]
 movbe bx,WORD PTR [rcx+riz*8]
 movbe ebx,DWORD PTR [rdi]
 movbe ebx,BYTE PTR [rdi]
@@ -23169,12 +23219,12 @@ movbe QWORD PTR [rsp+riz*4-0x7230aed6],esp
 movbe [rsp+riz*4-0x7230aed6],esp
 movbe DWORD PTR [edx-0x7b303b46],r11d
 movbe DWORD PTR [rsi],r11d
-ds movbe QWORD PTR [rip+0x58],rsp
-ds movbe BYTE PTR [rip+0x58],rsp
-ds movbe WORD PTR [rip+0x58],rsp
-ds movbe DWORD PTR [rip+0x58],rsp
-ds movbe [rip+0x58],rsp
 movbe QWORD PTR [r11+r12*1-0x3f],rsi
+movbe BYTE PTR [r11+r12*1-0x3f],rsi
+movbe WORD PTR [r11+r12*1-0x3f],rsi
+movbe DWORD PTR [r11+r12*1-0x3f],rsi
+movbe [r11+r12*1-0x3f],rsi
+ds movbe QWORD PTR [rip+0x58],rsp
 movbe QWORD PTR [rax+0x43e6d779],rdi
 crc32 ebx,dx
 crc32 r11d,WORD PTR [r9d+r11d*8-0x7]
@@ -23356,17 +23406,17 @@ wrssd WORD PTR fs:[rdx+r12*8+0x2ea4642e],esp
 wrssd DWORD PTR fs:[rdx+r12*8+0x2ea4642e],esp
 wrssd QWORD PTR fs:[rdx+r12*8+0x2ea4642e],esp
 wrssd [rbp+r13*4-0x56],r10d
+wrssq [r10+rdx*2],r11
+wrssq BYTE PTR [r10+rdx*2],r11
+wrssq WORD PTR [r10+rdx*2],r11
+wrssq DWORD PTR [r10+rdx*2],r11
+wrssq QWORD PTR [r10+rdx*2],r11
+wrssq gs:[rsp+rax*1+0x5c],rsp
+wrssq BYTE PTR gs:[rsp+rax*1+0x5c],rsp
+wrssq WORD PTR gs:[rsp+rax*1+0x5c],rsp
+wrssq DWORD PTR gs:[rsp+rax*1+0x5c],rsp
+wrssq QWORD PTR gs:[rsp+rax*1+0x5c],rsp
 wrssq gs:[esi+edx*2],rdx
-wrssq BYTE PTR gs:[esi+edx*2],rdx
-wrssq WORD PTR gs:[esi+edx*2],rdx
-wrssq DWORD PTR gs:[esi+edx*2],rdx
-wrssq QWORD PTR gs:[esi+edx*2],rdx
-wrssq [r14+rdi*1+0x1de588b6],r12
-wrssq BYTE PTR [r14+rdi*1+0x1de588b6],r12
-wrssq WORD PTR [r14+rdi*1+0x1de588b6],r12
-wrssq DWORD PTR [r14+rdi*1+0x1de588b6],r12
-wrssq QWORD PTR [r14+rdi*1+0x1de588b6],r12
-wrssq [rip+0xcb1bcc3],rdx
 adcx ebp,esp
 adcx r10d,DWORD PTR [ecx+r9d*4]
 adcx r10d,BYTE PTR [ecx+r9d*4]
@@ -23477,13 +23527,13 @@ es shrx rdi,WORD PTR [rbp+r11*1-0x48],r14
 es shrx rdi,DWORD PTR [rbp+r11*1-0x48],r14
 es shrx rdi,[rbp+r11*1-0x48],r14
 shrx rbp,QWORD PTR [rdx],rdi
-ds movdir64b eax,[esi*8+0x4bd077aa]
-ds movdir64b eax,BYTE PTR [esi*8+0x4bd077aa]
-ds movdir64b eax,WORD PTR [esi*8+0x4bd077aa]
-ds movdir64b eax,DWORD PTR [esi*8+0x4bd077aa]
-ds movdir64b eax,QWORD PTR [esi*8+0x4bd077aa]
-cs movdir64b r14d,[eax+eiz*8+0x6dd9698]
 movdir64b edx,[ecx-0x53434b28]
+movdir64b edx,BYTE PTR [ecx-0x53434b28]
+movdir64b edx,WORD PTR [ecx-0x53434b28]
+movdir64b edx,DWORD PTR [ecx-0x53434b28]
+movdir64b edx,QWORD PTR [ecx-0x53434b28]
+cs movdir64b r14d,[eax+eiz*8+0x6dd9698]
+ds movdir64b eax,[esi*8+0x4bd077aa]
 movdir64b r15,[rbp+0x72ba7963]
 movdir64b r15,BYTE PTR [rbp+0x72ba7963]
 movdir64b r15,WORD PTR [rbp+0x72ba7963]
@@ -23491,12 +23541,12 @@ movdir64b r15,DWORD PTR [rbp+0x72ba7963]
 movdir64b r15,QWORD PTR [rbp+0x72ba7963]
 ds movdir64b rdx,[rsi]
 movdir64b rsi,[rdi+rbx*8-0x3e]
-rex enqcmds eax,[ebx+eax*8]
-rex enqcmds eax,BYTE PTR [ebx+eax*8]
-rex enqcmds eax,WORD PTR [ebx+eax*8]
-rex enqcmds eax,DWORD PTR [ebx+eax*8]
-rex enqcmds eax,QWORD PTR [ebx+eax*8]
-enqcmds ebp,[r11d]
+enqcmds edi,[r8d*4-0x17010b18]
+enqcmds edi,BYTE PTR [r8d*4-0x17010b18]
+enqcmds edi,WORD PTR [r8d*4-0x17010b18]
+enqcmds edi,DWORD PTR [r8d*4-0x17010b18]
+enqcmds edi,QWORD PTR [r8d*4-0x17010b18]
+rex enqcmds ebp,[ecx-0x34cb3b4e]
 enqcmds ecx,[ecx+edx*2+0xed10d8a]
 enqcmds rdi,[rdx+rax*1-0x7eabf415]
 enqcmds rdi,BYTE PTR [rdx+rax*1-0x7eabf415]
@@ -23530,12 +23580,12 @@ movdiri BYTE PTR gs:[rdx+rdx*2+0xd8bceb7],r10d
 movdiri WORD PTR gs:[rdx+rdx*2+0xd8bceb7],r10d
 movdiri QWORD PTR gs:[rdx+rdx*2+0xd8bceb7],r10d
 movdiri gs:[rdx+rdx*2+0xd8bceb7],r10d
-movdiri QWORD PTR [ecx],rdx
-movdiri BYTE PTR [ecx],rdx
-movdiri WORD PTR [ecx],rdx
-movdiri DWORD PTR [ecx],rdx
-movdiri [ecx],rdx
 movdiri QWORD PTR [rbx+r13*1+0x618d878d],rbp
+movdiri BYTE PTR [rbx+r13*1+0x618d878d],rbp
+movdiri WORD PTR [rbx+r13*1+0x618d878d],rbp
+movdiri DWORD PTR [rbx+r13*1+0x618d878d],rbp
+movdiri [rbx+r13*1+0x618d878d],rbp
+movdiri QWORD PTR [ecx],rdx
 movdiri QWORD PTR [rbx+rbp*4-0x5cdb3e99],rcx
 vpermq ymm5,ymm2,0x60
 vpermq ymm9,YMMWORD PTR fs:[rcx+rbp*2],0x7e
@@ -23604,18 +23654,13 @@ ds vpblendd ymm13,ymm5,DWORD PTR [rbx],0xa2
 ds vpblendd ymm13,ymm5,QWORD PTR [rbx],0xa2
 ds vpblendd ymm13,ymm5,[rbx],0xa2
 vpblendd ymm3,ymm6,YMMWORD PTR [rdi+0x1d],0x27
-valignd xmm4{k5},xmm3,xmm6,0x40
-valignd xmm8,xmm15,XMMWORD PTR [rdi+riz*2],0x50
-valignd xmm8,xmm15,BYTE PTR [rdi+riz*2],0x50
-valignd xmm8,xmm15,WORD PTR [rdi+riz*2],0x50
-valignd xmm8,xmm15,DWORD PTR [rdi+riz*2],0x50
-valignd xmm8,xmm15,QWORD PTR [rdi+riz*2],0x50
-valignd xmm8,xmm15,[rdi+riz*2],0x50
-es valignd xmm6{k4},xmm5,DWORD BCST [rbp-0xedc8c26],0x87
-es valignd xmm6{k4},xmm5,DWORD BCST BYTE PTR [rbp-0xedc8c26],0x87
-es valignd xmm6{k4},xmm5,DWORD BCST WORD PTR [rbp-0xedc8c26],0x87
-es valignd xmm6{k4},xmm5,DWORD BCST DWORD PTR [rbp-0xedc8c26],0x87
-es valignd xmm6{k4},xmm5,DWORD BCST QWORD PTR [rbp-0xedc8c26],0x87
+valignd xmm26,xmm8,xmm7,0x6c
+ds valignd xmm0,xmm0,DWORD BCST [rsp+rax*4],0x13
+ds valignd xmm0,xmm0,DWORD BCST BYTE PTR [rsp+rax*4],0x13
+ds valignd xmm0,xmm0,DWORD BCST WORD PTR [rsp+rax*4],0x13
+ds valignd xmm0,xmm0,DWORD BCST DWORD PTR [rsp+rax*4],0x13
+ds valignd xmm0,xmm0,DWORD BCST QWORD PTR [rsp+rax*4],0x13
+valignd xmm29{k4}{z},xmm26,DWORD BCST [rax],0xe6
 valignd ymm7,ymm5,ymm6,0x9
 valignd ymm10{k6}{z},ymm23,YMMWORD PTR gs:[r13+r13*1-0x140],0x18
 valignd ymm10{k6}{z},ymm23,BYTE PTR gs:[r13+r13*1-0x140],0x18
@@ -23624,14 +23669,14 @@ valignd ymm10{k6}{z},ymm23,DWORD PTR gs:[r13+r13*1-0x140],0x18
 valignd ymm10{k6}{z},ymm23,QWORD PTR gs:[r13+r13*1-0x140],0x18
 valignd ymm10{k6}{z},ymm23,gs:[r13+r13*1-0x140],0x18
 valignd ymm0,ymm0,DWORD BCST [rsi+rax*8],0xa4
-valignd zmm1{k2},zmm2,zmm3,0x92
-valignd zmm8,zmm20,DWORD BCST [r12+rcx*2],0xd7
-ds valignd zmm0,zmm6,ZMMWORD PTR [rdi-0x90a8909],0xad
-ds valignd zmm0,zmm6,BYTE PTR [rdi-0x90a8909],0xad
-ds valignd zmm0,zmm6,WORD PTR [rdi-0x90a8909],0xad
-ds valignd zmm0,zmm6,DWORD PTR [rdi-0x90a8909],0xad
-ds valignd zmm0,zmm6,QWORD PTR [rdi-0x90a8909],0xad
-ds valignd zmm0,zmm6,[rdi-0x90a8909],0xad
+valignd zmm9,zmm14,zmm3,0x6f
+valignd zmm7,zmm2,DWORD BCST [rdi],0xd5
+ss valignd zmm8{k4},zmm28,ZMMWORD PTR [rdx-0x34342f45],0x1
+ss valignd zmm8{k4},zmm28,BYTE PTR [rdx-0x34342f45],0x1
+ss valignd zmm8{k4},zmm28,WORD PTR [rdx-0x34342f45],0x1
+ss valignd zmm8{k4},zmm28,DWORD PTR [rdx-0x34342f45],0x1
+ss valignd zmm8{k4},zmm28,QWORD PTR [rdx-0x34342f45],0x1
+ss valignd zmm8{k4},zmm28,[rdx-0x34342f45],0x1
 valignq xmm7,xmm0,xmm6,0xb8
 valignq xmm21{k1}{z},xmm3,QWORD BCST [rsp-0xa8],0xca
 valignq xmm21{k1}{z},xmm3,QWORD BCST BYTE PTR [rsp-0xa8],0xca
@@ -23644,21 +23689,27 @@ cs valignq xmm7{k5},xmm2,WORD PTR [rsi],0xbf
 cs valignq xmm7{k5},xmm2,DWORD PTR [rsi],0xbf
 cs valignq xmm7{k5},xmm2,QWORD PTR [rsi],0xbf
 cs valignq xmm7{k5},xmm2,[rsi],0xbf
-valignq ymm4{k4},ymm2,ymm4,0x39
-ss valignq ymm20{k5}{z},ymm17,QWORD BCST [rax+rbx*1+0x365d5ebf],0x4c
-valignq ymm0,ymm3,YMMWORD PTR [rsi],0x3a
-valignq ymm0,ymm3,BYTE PTR [rsi],0x3a
-valignq ymm0,ymm3,WORD PTR [rsi],0x3a
-valignq ymm0,ymm3,DWORD PTR [rsi],0x3a
-valignq ymm0,ymm3,QWORD PTR [rsi],0x3a
-valignq ymm0,ymm3,[rsi],0x3a
-valignq zmm4{k3}{z},zmm5,zmm7,0x1f
-valignq zmm17{k1}{z},zmm18,QWORD BCST fs:[r15+r14*8-0x75cc675b],0x70
-valignq zmm17{k1}{z},zmm18,QWORD BCST BYTE PTR fs:[r15+r14*8-0x75cc675b],0x70
-valignq zmm17{k1}{z},zmm18,QWORD BCST WORD PTR fs:[r15+r14*8-0x75cc675b],0x70
-valignq zmm17{k1}{z},zmm18,QWORD BCST DWORD PTR fs:[r15+r14*8-0x75cc675b],0x70
-valignq zmm17{k1}{z},zmm18,QWORD BCST QWORD PTR fs:[r15+r14*8-0x75cc675b],0x70
-valignq zmm2{k4},zmm0,QWORD BCST [rax],0x53
+valignq ymm8,ymm29,ymm7,0x40
+valignq ymm7{k4},ymm7,YMMWORD PTR gs:[rbx+0x30],0xd2
+valignq ymm7{k4},ymm7,BYTE PTR gs:[rbx+0x30],0xd2
+valignq ymm7{k4},ymm7,WORD PTR gs:[rbx+0x30],0xd2
+valignq ymm7{k4},ymm7,DWORD PTR gs:[rbx+0x30],0xd2
+valignq ymm7{k4},ymm7,QWORD PTR gs:[rbx+0x30],0xd2
+valignq ymm7{k4},ymm7,gs:[rbx+0x30],0xd2
+valignq ymm27{k7}{z},ymm3,YMMWORD PTR [r14+r14*4-0x79],0x2f
+valignq ymm27{k7}{z},ymm3,BYTE PTR [r14+r14*4-0x79],0x2f
+valignq ymm27{k7}{z},ymm3,WORD PTR [r14+r14*4-0x79],0x2f
+valignq ymm27{k7}{z},ymm3,DWORD PTR [r14+r14*4-0x79],0x2f
+valignq ymm27{k7}{z},ymm3,QWORD PTR [r14+r14*4-0x79],0x2f
+valignq ymm27{k7}{z},ymm3,[r14+r14*4-0x79],0x2f
+valignq zmm31,zmm25,zmm8,0x36
+cs valignq zmm5{k4},zmm5,QWORD BCST [rdi*4+0x60e90b4f],0x19
+valignq zmm4{k4}{z},zmm11,ZMMWORD PTR [rdx],0x34
+valignq zmm4{k4}{z},zmm11,BYTE PTR [rdx],0x34
+valignq zmm4{k4}{z},zmm11,WORD PTR [rdx],0x34
+valignq zmm4{k4}{z},zmm11,DWORD PTR [rdx],0x34
+valignq zmm4{k4}{z},zmm11,QWORD PTR [rdx],0x34
+valignq zmm4{k4}{z},zmm11,[rdx],0x34
 vpermilps xmm6,xmm2,0x37
 ss vpermilps xmm14,XMMWORD PTR [rbp+r12*1-0x17],0x1
 ss vpermilps xmm14,BYTE PTR [rbp+r12*1-0x17],0x1
@@ -23716,14 +23767,14 @@ cs vpermilpd xmm15,QWORD BCST WORD PTR [rdi+r11*1],0xd5
 cs vpermilpd xmm15,QWORD BCST DWORD PTR [rdi+r11*1],0xd5
 cs vpermilpd xmm15,QWORD BCST QWORD PTR [rdi+r11*1],0xd5
 vpermilpd xmm0{k3},XMMWORD PTR [rbx+rsi*1-0x330],0x27
-vpermilpd ymm7{k3}{z},ymm2,0xa4
+{evex} vpermilpd ymm7,YMMWORD PTR [rbx+0x4b],0x2b
+vpermilpd ymm6{k7}{z},ymm30,0x9a
 vpermilpd ymm6{k5},YMMWORD PTR fs:[r8+rbp*4],0x84
 vpermilpd ymm6{k5},BYTE PTR fs:[r8+rbp*4],0x84
 vpermilpd ymm6{k5},WORD PTR fs:[r8+rbp*4],0x84
 vpermilpd ymm6{k5},DWORD PTR fs:[r8+rbp*4],0x84
 vpermilpd ymm6{k5},QWORD PTR fs:[r8+rbp*4],0x84
 vpermilpd ymm6{k5},fs:[r8+rbp*4],0x84
-{evex} vpermilpd ymm7,YMMWORD PTR [rbx+0x4b],0x2b
 vpermilpd zmm7,zmm5,0x91
 vpermilpd zmm22{k1},ZMMWORD PTR [rdi],0x27
 vpermilpd zmm22{k1},BYTE PTR [rdi],0x27
@@ -23769,34 +23820,34 @@ ss vroundps ymm3,DWORD PTR [r10+rdx*8-0x51],0xb4
 ss vroundps ymm3,QWORD PTR [r10+rdx*8-0x51],0xb4
 ss vroundps ymm3,[r10+rdx*8-0x51],0xb4
 vroundps ymm5,YMMWORD PTR [rbx-0x21],0xa5
-vrndscaleps xmm0{k2},xmm1,0x65
+vrndscaleps xmm3,XMMWORD PTR [rax+0x30],0xe2
+vrndscaleps xmm3,BYTE PTR [rax+0x30],0xe2
+vrndscaleps xmm3,WORD PTR [rax+0x30],0xe2
+vrndscaleps xmm3,DWORD PTR [rax+0x30],0xe2
+vrndscaleps xmm3,QWORD PTR [rax+0x30],0xe2
+vrndscaleps xmm3,[rax+0x30],0xe2
+vrndscaleps xmm21{k2}{z},xmm23,0x15
 vrndscaleps xmm12,DWORD BCST [r9],0x0
 vrndscaleps xmm12,DWORD BCST BYTE PTR [r9],0x0
 vrndscaleps xmm12,DWORD BCST WORD PTR [r9],0x0
 vrndscaleps xmm12,DWORD BCST DWORD PTR [r9],0x0
 vrndscaleps xmm12,DWORD BCST QWORD PTR [r9],0x0
-ss vrndscaleps xmm4{k4}{z},XMMWORD PTR [rcx+0x1d0],0xf7
-ss vrndscaleps xmm4{k4}{z},BYTE PTR [rcx+0x1d0],0xf7
-ss vrndscaleps xmm4{k4}{z},WORD PTR [rcx+0x1d0],0xf7
-ss vrndscaleps xmm4{k4}{z},DWORD PTR [rcx+0x1d0],0xf7
-ss vrndscaleps xmm4{k4}{z},QWORD PTR [rcx+0x1d0],0xf7
-ss vrndscaleps xmm4{k4}{z},[rcx+0x1d0],0xf7
-vrndscaleps ymm4{k6},ymm7,0x8f
 vrndscaleps ymm23,YMMWORD PTR [r13+0x5663e724],0x31
 vrndscaleps ymm23,BYTE PTR [r13+0x5663e724],0x31
 vrndscaleps ymm23,WORD PTR [r13+0x5663e724],0x31
 vrndscaleps ymm23,DWORD PTR [r13+0x5663e724],0x31
 vrndscaleps ymm23,QWORD PTR [r13+0x5663e724],0x31
 vrndscaleps ymm23,[r13+0x5663e724],0x31
+vrndscaleps ymm4{k6},ymm7,0x8f
 cs vrndscaleps ymm0,DWORD BCST [rbx+riz*1],0x81
-vrndscaleps zmm4{k2}{z},zmm2{sae},0xbd
-vrndscaleps zmm28,ZMMWORD PTR [r15+rbp*2+0xbc0],0xaf
-vrndscaleps zmm28,BYTE PTR [r15+rbp*2+0xbc0],0xaf
-vrndscaleps zmm28,WORD PTR [r15+rbp*2+0xbc0],0xaf
-vrndscaleps zmm28,DWORD PTR [r15+rbp*2+0xbc0],0xaf
-vrndscaleps zmm28,QWORD PTR [r15+rbp*2+0xbc0],0xaf
-vrndscaleps zmm28,[r15+rbp*2+0xbc0],0xaf
-ss vrndscaleps zmm5{k5},ZMMWORD PTR [rdi+rsi*8+0x13e2c28a],0x38
+vrndscaleps zmm3,ZMMWORD PTR [rsp+rcx*1],0x61
+vrndscaleps zmm3,BYTE PTR [rsp+rcx*1],0x61
+vrndscaleps zmm3,WORD PTR [rsp+rcx*1],0x61
+vrndscaleps zmm3,DWORD PTR [rsp+rcx*1],0x61
+vrndscaleps zmm3,QWORD PTR [rsp+rcx*1],0x61
+vrndscaleps zmm3,[rsp+rcx*1],0x61
+vrndscaleps zmm21{k4}{z},zmm12,0xf6
+vrndscaleps zmm28{k2}{z},ZMMWORD PTR [r14+r14*2-0x1dc0],0xe1
 roundpd xmm5,xmm4,0x40
 roundpd xmm15,XMMWORD PTR [r14d+r8d*4+0x4e],0xa5
 roundpd xmm15,BYTE PTR [r14d+r8d*4+0x4e],0xa5
@@ -23826,29 +23877,33 @@ vroundpd ymm3,WORD PTR [rbx],0x70
 vroundpd ymm3,DWORD PTR [rbx],0x70
 vroundpd ymm3,QWORD PTR [rbx],0x70
 vroundpd ymm3,[rbx],0x70
-vrndscalepd xmm4{k1}{z},xmm0,0x54
-ss vrndscalepd xmm14,XMMWORD PTR [rdi],0x26
-ss vrndscalepd xmm14,BYTE PTR [rdi],0x26
-ss vrndscalepd xmm14,WORD PTR [rdi],0x26
-ss vrndscalepd xmm14,DWORD PTR [rdi],0x26
-ss vrndscalepd xmm14,QWORD PTR [rdi],0x26
-ss vrndscalepd xmm14,[rdi],0x26
-vrndscalepd xmm4{k6},QWORD BCST [rcx+0x3e0],0xa
-vrndscalepd xmm4{k6},QWORD BCST BYTE PTR [rcx+0x3e0],0xa
-vrndscalepd xmm4{k6},QWORD BCST WORD PTR [rcx+0x3e0],0xa
-vrndscalepd xmm4{k6},QWORD BCST DWORD PTR [rcx+0x3e0],0xa
-vrndscalepd xmm4{k6},QWORD BCST QWORD PTR [rcx+0x3e0],0xa
+vrndscalepd xmm7,XMMWORD PTR [rsi],0x2e
+vrndscalepd xmm7,BYTE PTR [rsi],0x2e
+vrndscalepd xmm7,WORD PTR [rsi],0x2e
+vrndscalepd xmm7,DWORD PTR [rsi],0x2e
+vrndscalepd xmm7,QWORD PTR [rsi],0x2e
+vrndscalepd xmm7,[rsi],0x2e
+vrndscalepd xmm20{k5}{z},xmm11,0x5f
+vrndscalepd xmm21{k3},QWORD BCST [rax+r8*1+0x8],0xe0
+vrndscalepd xmm21{k3},QWORD BCST BYTE PTR [rax+r8*1+0x8],0xe0
+vrndscalepd xmm21{k3},QWORD BCST WORD PTR [rax+r8*1+0x8],0xe0
+vrndscalepd xmm21{k3},QWORD BCST DWORD PTR [rax+r8*1+0x8],0xe0
+vrndscalepd xmm21{k3},QWORD BCST QWORD PTR [rax+r8*1+0x8],0xe0
 vrndscalepd ymm4,ymm5,0x86
 es vrndscalepd ymm6{k7}{z},QWORD BCST [rcx+r11*2],0xf2
 vrndscalepd ymm4{k6},QWORD BCST [rcx],0xbb
-vrndscalepd zmm7,zmm5{sae},0xfa
-es vrndscalepd zmm5{k5}{z},QWORD BCST [r9+r12*1],0x8c
-vrndscalepd zmm2{k3},ZMMWORD PTR [rbp+rbp*8+0x500],0xca
-vrndscalepd zmm2{k3},BYTE PTR [rbp+rbp*8+0x500],0xca
-vrndscalepd zmm2{k3},WORD PTR [rbp+rbp*8+0x500],0xca
-vrndscalepd zmm2{k3},DWORD PTR [rbp+rbp*8+0x500],0xca
-vrndscalepd zmm2{k3},QWORD PTR [rbp+rbp*8+0x500],0xca
-vrndscalepd zmm2{k3},[rbp+rbp*8+0x500],0xca
+vrndscalepd zmm9,zmm0,0xb4
+vrndscalepd zmm5,QWORD BCST fs:[rbx],0xd9
+vrndscalepd zmm5,QWORD BCST BYTE PTR fs:[rbx],0xd9
+vrndscalepd zmm5,QWORD BCST WORD PTR fs:[rbx],0xd9
+vrndscalepd zmm5,QWORD BCST DWORD PTR fs:[rbx],0xd9
+vrndscalepd zmm5,QWORD BCST QWORD PTR fs:[rbx],0xd9
+vrndscalepd zmm2{k7},ZMMWORD PTR [r15+rbx*2-0x1840],0x7d
+vrndscalepd zmm2{k7},BYTE PTR [r15+rbx*2-0x1840],0x7d
+vrndscalepd zmm2{k7},WORD PTR [r15+rbx*2-0x1840],0x7d
+vrndscalepd zmm2{k7},DWORD PTR [r15+rbx*2-0x1840],0x7d
+vrndscalepd zmm2{k7},QWORD PTR [r15+rbx*2-0x1840],0x7d
+vrndscalepd zmm2{k7},[r15+rbx*2-0x1840],0x7d
 roundss xmm3,xmm3,0x2f
 es roundss xmm9,DWORD PTR [rcx+r8*1],0x5b
 es roundss xmm9,BYTE PTR [rcx+r8*1],0x5b
@@ -24034,14 +24089,14 @@ vpalignr xmm19{k1}{z},xmm24,DWORD PTR gs:[rdx+r15*1+0x1b],0x66
 vpalignr xmm19{k1}{z},xmm24,QWORD PTR gs:[rdx+r15*1+0x1b],0x66
 vpalignr xmm19{k1}{z},xmm24,gs:[rdx+r15*1+0x1b],0x66
 vpalignr xmm1{k3},xmm5,XMMWORD PTR [rsi+riz*1],0x17
-vpalignr ymm0{k4}{z},ymm3,ymm7,0x4f
-vpalignr ymm23,ymm26,YMMWORD PTR [r15+r10*4],0x96
+vpalignr ymm11,ymm31,ymm19,0xad
 vpalignr ymm4{k1}{z},ymm7,YMMWORD PTR fs:[rbp+rcx*4-0x1d],0x88
 vpalignr ymm4{k1}{z},ymm7,BYTE PTR fs:[rbp+rcx*4-0x1d],0x88
 vpalignr ymm4{k1}{z},ymm7,WORD PTR fs:[rbp+rcx*4-0x1d],0x88
 vpalignr ymm4{k1}{z},ymm7,DWORD PTR fs:[rbp+rcx*4-0x1d],0x88
 vpalignr ymm4{k1}{z},ymm7,QWORD PTR fs:[rbp+rcx*4-0x1d],0x88
 vpalignr ymm4{k1}{z},ymm7,fs:[rbp+rcx*4-0x1d],0x88
+vpalignr ymm27{k5},ymm28,YMMWORD PTR [rax*4+0x2492f7aa],0x1f
 vpalignr zmm5,zmm3,zmm5,0xf6
 ds vpalignr zmm20{k7}{z},zmm2,ZMMWORD PTR [rax+r10*8-0x10c0],0x8e
 ds vpalignr zmm20{k7}{z},zmm2,BYTE PTR [rax+r10*8-0x10c0],0x8e
@@ -24190,13 +24245,13 @@ es vinsertf128 ymm10,ymm6,DWORD PTR [rcx+rbp*1-0x1],0x54
 es vinsertf128 ymm10,ymm6,QWORD PTR [rcx+rbp*1-0x1],0x54
 es vinsertf128 ymm10,ymm6,[rcx+rbp*1-0x1],0x54
 vinsertf128 ymm0,ymm0,XMMWORD PTR [rcx],0x29
+vinsertf32x4 ymm25,ymm26,XMMWORD PTR [r15],0x65
+vinsertf32x4 ymm25,ymm26,BYTE PTR [r15],0x65
+vinsertf32x4 ymm25,ymm26,WORD PTR [r15],0x65
+vinsertf32x4 ymm25,ymm26,DWORD PTR [r15],0x65
+vinsertf32x4 ymm25,ymm26,QWORD PTR [r15],0x65
+vinsertf32x4 ymm25,ymm26,[r15],0x65
 vinsertf32x4 ymm1{k7},ymm0,xmm7,0x25
-ss vinsertf32x4 ymm21,ymm26,XMMWORD PTR [r15+r8*2],0x75
-ss vinsertf32x4 ymm21,ymm26,BYTE PTR [r15+r8*2],0x75
-ss vinsertf32x4 ymm21,ymm26,WORD PTR [r15+r8*2],0x75
-ss vinsertf32x4 ymm21,ymm26,DWORD PTR [r15+r8*2],0x75
-ss vinsertf32x4 ymm21,ymm26,QWORD PTR [r15+r8*2],0x75
-ss vinsertf32x4 ymm21,ymm26,[r15+r8*2],0x75
 vinsertf32x4 ymm2{k6}{z},ymm6,XMMWORD PTR [rbx+rsi*1+0x7627deba],0xa3
 vinsertf32x4 zmm4,zmm4,xmm3,0x13
 ss vinsertf32x4 zmm26{k6}{z},zmm21,XMMWORD PTR [r8+0xf8c3a09],0xbf
@@ -24231,17 +24286,22 @@ cs vextractf32x4 XMMWORD PTR [rbp+0x330],ymm1,0xe5
 vextractf32x4 xmm2,zmm1,0x99
 ss vextractf32x4 XMMWORD PTR [rax+r15*1+0x2d960240]{k1},zmm25,0x27
 vextractf32x4 XMMWORD PTR [rcx-0x6e0],zmm3,0x8
-vextractf64x2 xmm7{k3}{z},ymm5,0xe
-vextractf64x2 XMMWORD PTR [r11+r10*2-0x5],ymm12,0x45
-vextractf64x2 BYTE PTR [r11+r10*2-0x5],ymm12,0x45
-vextractf64x2 WORD PTR [r11+r10*2-0x5],ymm12,0x45
-vextractf64x2 DWORD PTR [r11+r10*2-0x5],ymm12,0x45
-vextractf64x2 QWORD PTR [r11+r10*2-0x5],ymm12,0x45
-vextractf64x2 [r11+r10*2-0x5],ymm12,0x45
-vextractf64x2 XMMWORD PTR [rsp+rbx*1]{k5},ymm0,0x89
-vextractf64x2 xmm1{k1}{z},zmm3,0x27
-vextractf64x2 XMMWORD PTR [rbx+r9*4],zmm18,0x86
-vextractf64x2 XMMWORD PTR [rcx]{k7},zmm6,0xbb
+vextractf64x2 xmm6,ymm1,0xc4
+vextractf64x2 XMMWORD PTR [r11-0x3d0]{k3},ymm28,0x3b
+vextractf64x2 BYTE PTR [r11-0x3d0]{k3},ymm28,0x3b
+vextractf64x2 WORD PTR [r11-0x3d0]{k3},ymm28,0x3b
+vextractf64x2 DWORD PTR [r11-0x3d0]{k3},ymm28,0x3b
+vextractf64x2 QWORD PTR [r11-0x3d0]{k3},ymm28,0x3b
+vextractf64x2 [r11-0x3d0]{k3},ymm28,0x3b
+vextractf64x2 XMMWORD PTR fs:[rsi],ymm2,0xc0
+vextractf64x2 BYTE PTR fs:[rsi],ymm2,0xc0
+vextractf64x2 WORD PTR fs:[rsi],ymm2,0xc0
+vextractf64x2 DWORD PTR fs:[rsi],ymm2,0xc0
+vextractf64x2 QWORD PTR fs:[rsi],ymm2,0xc0
+vextractf64x2 fs:[rsi],ymm2,0xc0
+vextractf64x2 XMMWORD PTR [rbx],zmm4,0x39
+vextractf64x2 xmm30{k2}{z},zmm23,0x21
+vextractf64x2 XMMWORD PTR [r11+r11*1]{k7},zmm22,0x50
 vinsertf32x8 zmm0,zmm5,ymm4,0x97
 ds vinsertf32x8 zmm8{k7}{z},zmm20,YMMWORD PTR [r15+0x560493ed],0x26
 ds vinsertf32x8 zmm8{k7}{z},zmm20,BYTE PTR [r15+0x560493ed],0x26
@@ -24258,22 +24318,22 @@ cs vinsertf64x4 zmm2{k6}{z},zmm4,DWORD PTR [r9-0x1a0],0x54
 cs vinsertf64x4 zmm2{k6}{z},zmm4,QWORD PTR [r9-0x1a0],0x54
 cs vinsertf64x4 zmm2{k6}{z},zmm4,[r9-0x1a0],0x54
 vinsertf64x4 zmm5{k6},zmm6,YMMWORD PTR [rsi],0x3e
-vextractf32x8 ymm4{k2},zmm6,0xd
-vextractf32x8 YMMWORD PTR [r15-0xc40],zmm12,0xb7
-vextractf32x8 BYTE PTR [r15-0xc40],zmm12,0xb7
-vextractf32x8 WORD PTR [r15-0xc40],zmm12,0xb7
-vextractf32x8 DWORD PTR [r15-0xc40],zmm12,0xb7
-vextractf32x8 QWORD PTR [r15-0xc40],zmm12,0xb7
-vextractf32x8 [r15-0xc40],zmm12,0xb7
-vextractf32x8 YMMWORD PTR [rdx+rbp*4]{k2},zmm2,0xa6
-vextractf64x4 ymm4{k2},zmm5,0xbb
-ss vextractf64x4 YMMWORD PTR [r8+r14*4+0x75747f99],zmm10,0xc4
-ss vextractf64x4 BYTE PTR [r8+r14*4+0x75747f99],zmm10,0xc4
-ss vextractf64x4 WORD PTR [r8+r14*4+0x75747f99],zmm10,0xc4
-ss vextractf64x4 DWORD PTR [r8+r14*4+0x75747f99],zmm10,0xc4
-ss vextractf64x4 QWORD PTR [r8+r14*4+0x75747f99],zmm10,0xc4
-ss vextractf64x4 [r8+r14*4+0x75747f99],zmm10,0xc4
+vextractf32x8 ymm4,zmm7,0xa7
+vextractf32x8 YMMWORD PTR [r12+r13*1]{k2},zmm18,0xcb
+vextractf32x8 BYTE PTR [r12+r13*1]{k2},zmm18,0xcb
+vextractf32x8 WORD PTR [r12+r13*1]{k2},zmm18,0xcb
+vextractf32x8 DWORD PTR [r12+r13*1]{k2},zmm18,0xcb
+vextractf32x8 QWORD PTR [r12+r13*1]{k2},zmm18,0xcb
+vextractf32x8 [r12+r13*1]{k2},zmm18,0xcb
+vextractf32x8 YMMWORD PTR [rbx-0x102db586],zmm2,0x23
 vextractf64x4 YMMWORD PTR [rbx+0x520],zmm1,0x8f
+vextractf64x4 BYTE PTR [rbx+0x520],zmm1,0x8f
+vextractf64x4 WORD PTR [rbx+0x520],zmm1,0x8f
+vextractf64x4 DWORD PTR [rbx+0x520],zmm1,0x8f
+vextractf64x4 QWORD PTR [rbx+0x520],zmm1,0x8f
+vextractf64x4 [rbx+0x520],zmm1,0x8f
+vextractf64x4 ymm20{k2},zmm21,0xc0
+ss vextractf64x4 YMMWORD PTR [r8+r14*4+0x75747f99],zmm10,0xc4
 vcvtps2ph xmm3,xmm4,0x75
 ds vcvtps2ph QWORD PTR [r8+r8*1+0x65],xmm14,0x8b
 ds vcvtps2ph BYTE PTR [r8+r8*1+0x65],xmm14,0x8b
@@ -24289,24 +24349,20 @@ vcvtps2ph DWORD PTR [r14+r13*1],ymm3,0x59
 vcvtps2ph QWORD PTR [r14+r13*1],ymm3,0x59
 vcvtps2ph [r14+r13*1],ymm3,0x59
 vcvtps2ph XMMWORD PTR [rcx+riz*4+0x518e062b],ymm7,0x38
-vcvtps2ph xmm1{k6},xmm6,0x20
-vcvtps2ph QWORD PTR fs:[r11-0x228],xmm30,0xeb
-vcvtps2ph BYTE PTR fs:[r11-0x228],xmm30,0xeb
-vcvtps2ph WORD PTR fs:[r11-0x228],xmm30,0xeb
-vcvtps2ph DWORD PTR fs:[r11-0x228],xmm30,0xeb
-vcvtps2ph fs:[r11-0x228],xmm30,0xeb
-vcvtps2ph QWORD PTR [rcx+0x798b612a]{k2},xmm6,0xc2
-vcvtps2ph xmm3{k3}{z},ymm4,0x7d
-cs vcvtps2ph XMMWORD PTR [rdx+rdx*2]{k3},ymm21,0xd7
-{evex} vcvtps2ph XMMWORD PTR [rbx+0x588b8120],ymm6,0x3e
-vcvtps2ph ymm1{k2}{z},zmm2,0x44
-vcvtps2ph YMMWORD PTR [rdi+r14*2],zmm10,0x32
-vcvtps2ph BYTE PTR [rdi+r14*2],zmm10,0x32
-vcvtps2ph WORD PTR [rdi+r14*2],zmm10,0x32
-vcvtps2ph DWORD PTR [rdi+r14*2],zmm10,0x32
-vcvtps2ph QWORD PTR [rdi+r14*2],zmm10,0x32
-vcvtps2ph [rdi+r14*2],zmm10,0x32
-ds vcvtps2ph YMMWORD PTR [rax]{k2},zmm7,0xb8
+{evex} vcvtps2ph QWORD PTR [rax-0x360],xmm0,0x98
+vcvtps2ph xmm23{k7}{z},xmm28,0x98
+vcvtps2ph QWORD PTR [rax]{k4},xmm21,0x1
+{evex} vcvtps2ph XMMWORD PTR [rdi+rdx*2],ymm1,0xb1
+vcvtps2ph xmm26{k1},ymm19,0x46
+vcvtps2ph XMMWORD PTR [rax+r15*4+0x6]{k4},ymm9,0xe4
+vcvtps2ph YMMWORD PTR [rcx+0x7a929b52],zmm1,0x52
+vcvtps2ph BYTE PTR [rcx+0x7a929b52],zmm1,0x52
+vcvtps2ph WORD PTR [rcx+0x7a929b52],zmm1,0x52
+vcvtps2ph DWORD PTR [rcx+0x7a929b52],zmm1,0x52
+vcvtps2ph QWORD PTR [rcx+0x7a929b52],zmm1,0x52
+vcvtps2ph [rcx+0x7a929b52],zmm1,0x52
+vcvtps2ph ymm26{k7}{z},zmm18,0xf8
+vcvtps2ph YMMWORD PTR [r14+r10*4]{k2},zmm16,0x49
 vpcmpud k6,xmm0,xmm1,0x79
 vpcmpud k4{k6},xmm3,XMMWORD PTR [r12+riz*8],0x92
 vpcmpud k4{k6},xmm3,BYTE PTR [r12+riz*8],0x92
@@ -24327,14 +24383,14 @@ vpcmpud k3{k4},ymm7,WORD PTR gs:[rdi+rbx*1],0x96
 vpcmpud k3{k4},ymm7,DWORD PTR gs:[rdi+rbx*1],0x96
 vpcmpud k3{k4},ymm7,QWORD PTR gs:[rdi+rbx*1],0x96
 vpcmpud k3{k4},ymm7,gs:[rdi+rbx*1],0x96
-vpcmpud k0{k5},zmm4,zmm2,0xa2
-vpcmpud k1,zmm14,ZMMWORD PTR [r9],0x84
-vpcmpud k1,zmm14,BYTE PTR [r9],0x84
-vpcmpud k1,zmm14,WORD PTR [r9],0x84
-vpcmpud k1,zmm14,DWORD PTR [r9],0x84
-vpcmpud k1,zmm14,QWORD PTR [r9],0x84
-vpcmpud k1,zmm14,[r9],0x84
-vpcmpud k0,zmm0,DWORD BCST [rbx-0x164],0xb7
+vpcmpud k1,zmm1,ZMMWORD PTR [rsp+rbp*4+0x3066ee21],0x6e
+vpcmpud k1,zmm1,BYTE PTR [rsp+rbp*4+0x3066ee21],0x6e
+vpcmpud k1,zmm1,WORD PTR [rsp+rbp*4+0x3066ee21],0x6e
+vpcmpud k1,zmm1,DWORD PTR [rsp+rbp*4+0x3066ee21],0x6e
+vpcmpud k1,zmm1,QWORD PTR [rsp+rbp*4+0x3066ee21],0x6e
+vpcmpud k1,zmm1,[rsp+rbp*4+0x3066ee21],0x6e
+vpcmpud k5{k1},zmm2,zmm21,0xa
+vpcmpud k4{k1},zmm7,ZMMWORD PTR [r11+0x1e80],0x58
 vpcmpuq k2,xmm1,xmm3,0xed
 vpcmpuq k5,xmm29,QWORD BCST [r15+r10*8+0x37],0x12
 vpcmpuq k5,xmm29,QWORD BCST BYTE PTR [r15+r10*8+0x37],0x12
@@ -24347,14 +24403,14 @@ vpcmpuq k3,xmm7,WORD PTR gs:[rsi],0x5d
 vpcmpuq k3,xmm7,DWORD PTR gs:[rsi],0x5d
 vpcmpuq k3,xmm7,QWORD PTR gs:[rsi],0x5d
 vpcmpuq k3,xmm7,gs:[rsi],0x5d
-vpcmpuq k2{k6},ymm3,ymm3,0xff
-vpcmpuq k2,ymm18,YMMWORD PTR [r11+r12*1],0xf5
-vpcmpuq k2,ymm18,BYTE PTR [r11+r12*1],0xf5
-vpcmpuq k2,ymm18,WORD PTR [r11+r12*1],0xf5
-vpcmpuq k2,ymm18,DWORD PTR [r11+r12*1],0xf5
-vpcmpuq k2,ymm18,QWORD PTR [r11+r12*1],0xf5
-vpcmpuq k2,ymm18,[r11+r12*1],0xf5
-vpcmpuq k6,ymm4,QWORD BCST [rax-0x7b],0x85
+vpcmpuq k5,ymm3,YMMWORD PTR [rbx+0x200],0x5c
+vpcmpuq k5,ymm3,BYTE PTR [rbx+0x200],0x5c
+vpcmpuq k5,ymm3,WORD PTR [rbx+0x200],0x5c
+vpcmpuq k5,ymm3,DWORD PTR [rbx+0x200],0x5c
+vpcmpuq k5,ymm3,QWORD PTR [rbx+0x200],0x5c
+vpcmpuq k5,ymm3,[rbx+0x200],0x5c
+vpcmpuq k2{k2},ymm9,ymm11,0x85
+vpcmpuq k6{k7},ymm29,YMMWORD PTR [rsp+r13*2-0x60],0xd2
 vpcmpuq k6,zmm1,zmm7,0xbd
 vpcmpuq k3{k7},zmm1,ZMMWORD PTR gs:[r14*8+0x65],0x34
 vpcmpuq k3{k7},zmm1,BYTE PTR gs:[r14*8+0x65],0x34
@@ -24388,18 +24444,14 @@ vpcmpd k2,ymm7,DWORD BCST BYTE PTR gs:[rdi+riz*2-0x1f4ea709],0xcc
 vpcmpd k2,ymm7,DWORD BCST WORD PTR gs:[rdi+riz*2-0x1f4ea709],0xcc
 vpcmpd k2,ymm7,DWORD BCST DWORD PTR gs:[rdi+riz*2-0x1f4ea709],0xcc
 vpcmpd k2,ymm7,DWORD BCST QWORD PTR gs:[rdi+riz*2-0x1f4ea709],0xcc
-vpcmpd k0{k2},zmm1,zmm1,0x5a
-vpcmpd k1,zmm26,ZMMWORD PTR [r14+rcx*8],0x5c
-vpcmpd k1,zmm26,BYTE PTR [r14+rcx*8],0x5c
-vpcmpd k1,zmm26,WORD PTR [r14+rcx*8],0x5c
-vpcmpd k1,zmm26,DWORD PTR [r14+rcx*8],0x5c
-vpcmpd k1,zmm26,QWORD PTR [r14+rcx*8],0x5c
-vpcmpd k1,zmm26,[r14+rcx*8],0x5c
-vpcmpd k2,zmm0,DWORD BCST fs:[rdi+0x216a6823],0x73
-vpcmpd k2,zmm0,DWORD BCST BYTE PTR fs:[rdi+0x216a6823],0x73
-vpcmpd k2,zmm0,DWORD BCST WORD PTR fs:[rdi+0x216a6823],0x73
-vpcmpd k2,zmm0,DWORD BCST DWORD PTR fs:[rdi+0x216a6823],0x73
-vpcmpd k2,zmm0,DWORD BCST QWORD PTR fs:[rdi+0x216a6823],0x73
+vpcmpd k1,zmm0,ZMMWORD PTR [rax+0x580],0x2a
+vpcmpd k1,zmm0,BYTE PTR [rax+0x580],0x2a
+vpcmpd k1,zmm0,WORD PTR [rax+0x580],0x2a
+vpcmpd k1,zmm0,DWORD PTR [rax+0x580],0x2a
+vpcmpd k1,zmm0,QWORD PTR [rax+0x580],0x2a
+vpcmpd k1,zmm0,[rax+0x580],0x2a
+vpcmpd k5{k7},zmm14,zmm19,0x81
+vpcmpd k1{k3},zmm28,ZMMWORD PTR [r11+rcx*2],0xa8
 vpcmpq k6,xmm1,xmm1,0x19
 vpcmpq k7{k6},xmm0,XMMWORD PTR [r14+0x3b102be8],0x40
 vpcmpq k7{k6},xmm0,BYTE PTR [r14+0x3b102be8],0x40
@@ -24440,10 +24492,11 @@ pinsrb xmm4,QWORD PTR [rcx+0x29],0x2e
 pinsrb xmm4,[rcx+0x29],0x2e
 rex.W pinsrb xmm6,esp,0x47
 rex.WXB pinsrb xmm2,BYTE PTR gs:[r15+r14*4-0x4570e74e],0xa2
-rex.WXB pinsrb xmm2,WORD PTR gs:[r15+r14*4-0x4570e74e],0xa2
-rex.WXB pinsrb xmm2,DWORD PTR gs:[r15+r14*4-0x4570e74e],0xa2
-rex.WXB pinsrb xmm2,QWORD PTR gs:[r15+r14*4-0x4570e74e],0xa2
-rex.WXB pinsrb xmm2,gs:[r15+r14*4-0x4570e74e],0xa2
+pinsrb xmm2,BYTE PTR gs:[r15+r14*4-0x4570e74e],0xa2
+pinsrb xmm2,WORD PTR gs:[r15+r14*4-0x4570e74e],0xa2
+pinsrb xmm2,DWORD PTR gs:[r15+r14*4-0x4570e74e],0xa2
+pinsrb xmm2,QWORD PTR gs:[r15+r14*4-0x4570e74e],0xa2
+pinsrb xmm2,gs:[r15+r14*4-0x4570e74e],0xa2
 rex.W pinsrb xmm0,BYTE PTR [rcx+rbx*2],0xdb
 vpinsrb xmm0,xmm6,eax,0x4
 vpinsrb xmm9,xmm8,BYTE PTR gs:[r14],0x4c
@@ -24465,13 +24518,13 @@ ds vpinsrb xmm26,xmm6,BYTE PTR [r14*1-0x31aa5f7f],0xf0
 {evex} vpinsrb xmm2,xmm7,esp,0x23
 vpinsrb xmm31,xmm20,BYTE PTR [rcx+r14*8],0x29
 cs {evex} vpinsrb xmm0,xmm6,BYTE PTR [rax+rax*2-0x48],0x20
-rex insertps xmm1,xmm6,0xdb
-cs insertps xmm7,DWORD PTR [r9+r9*4],0xb
-cs insertps xmm7,BYTE PTR [r9+r9*4],0xb
-cs insertps xmm7,WORD PTR [r9+r9*4],0xb
-cs insertps xmm7,QWORD PTR [r9+r9*4],0xb
-cs insertps xmm7,[r9+r9*4],0xb
 insertps xmm3,DWORD PTR [rax-0x20],0xae
+insertps xmm3,BYTE PTR [rax-0x20],0xae
+insertps xmm3,WORD PTR [rax-0x20],0xae
+insertps xmm3,QWORD PTR [rax-0x20],0xae
+insertps xmm3,[rax-0x20],0xae
+insertps xmm3,xmm9,0xeb
+cs insertps xmm7,DWORD PTR [r9+r9*4],0xb
 vinsertps xmm6,xmm4,xmm0,0xfa
 ds vinsertps xmm13,xmm2,DWORD PTR [r8+r9*1],0xfb
 ds vinsertps xmm13,xmm2,BYTE PTR [r8+r9*1],0xfb
@@ -24580,21 +24633,21 @@ cs vpternlogd ymm13{k1}{z},ymm19,DWORD PTR [r9-0xa40],0xe
 cs vpternlogd ymm13{k1}{z},ymm19,QWORD PTR [r9-0xa40],0xe
 cs vpternlogd ymm13{k1}{z},ymm19,[r9-0xa40],0xe
 vpternlogd ymm0{k2},ymm1,YMMWORD PTR [rsi],0xfa
-vpternlogd zmm5{k2}{z},zmm0,zmm1,0xef
+vpternlogd zmm29,zmm0,zmm10,0x40
+vpternlogd zmm4,zmm6,DWORD BCST [rdi-0x16e985f2],0x8d
 vpternlogd zmm7{k2}{z},zmm1,DWORD BCST fs:[rdx+r8*8],0x8d
 vpternlogd zmm7{k2}{z},zmm1,DWORD BCST BYTE PTR fs:[rdx+r8*8],0x8d
 vpternlogd zmm7{k2}{z},zmm1,DWORD BCST WORD PTR fs:[rdx+r8*8],0x8d
 vpternlogd zmm7{k2}{z},zmm1,DWORD BCST DWORD PTR fs:[rdx+r8*8],0x8d
 vpternlogd zmm7{k2}{z},zmm1,DWORD BCST QWORD PTR fs:[rdx+r8*8],0x8d
-vpternlogd zmm4,zmm6,DWORD BCST [rdi-0x16e985f2],0x8d
-vpternlogq xmm0{k7}{z},xmm1,xmm3,0x51
-es vpternlogq xmm27,xmm6,XMMWORD PTR [r13+r13*8+0x660],0xbc
-es vpternlogq xmm27,xmm6,BYTE PTR [r13+r13*8+0x660],0xbc
-es vpternlogq xmm27,xmm6,WORD PTR [r13+r13*8+0x660],0xbc
-es vpternlogq xmm27,xmm6,DWORD PTR [r13+r13*8+0x660],0xbc
-es vpternlogq xmm27,xmm6,QWORD PTR [r13+r13*8+0x660],0xbc
-es vpternlogq xmm27,xmm6,[r13+r13*8+0x660],0xbc
-vpternlogq xmm2{k5},xmm4,XMMWORD PTR [rdi-0x1d6ec5b1],0xf
+vpternlogq xmm5,xmm2,XMMWORD PTR [rcx+rax*1+0x50],0xae
+vpternlogq xmm5,xmm2,BYTE PTR [rcx+rax*1+0x50],0xae
+vpternlogq xmm5,xmm2,WORD PTR [rcx+rax*1+0x50],0xae
+vpternlogq xmm5,xmm2,DWORD PTR [rcx+rax*1+0x50],0xae
+vpternlogq xmm5,xmm2,QWORD PTR [rcx+rax*1+0x50],0xae
+vpternlogq xmm5,xmm2,[rcx+rax*1+0x50],0xae
+vpternlogq xmm1{k3}{z},xmm8,xmm7,0xe3
+vpternlogq xmm16{k1}{z},xmm8,XMMWORD PTR [rdi+r13*2],0xc0
 vpternlogq ymm5,ymm7,ymm0,0xb1
 vpternlogq ymm14,ymm16,QWORD BCST [rbx+rcx*8+0x308973fd],0xfa
 vpternlogq ymm14,ymm16,QWORD BCST BYTE PTR [rbx+rcx*8+0x308973fd],0xfa
@@ -24615,26 +24668,26 @@ cs vpternlogq zmm14{k3}{z},zmm8,DWORD PTR [r13+r14*4-0x1840],0xdc
 cs vpternlogq zmm14{k3}{z},zmm8,QWORD PTR [r13+r14*4-0x1840],0xdc
 cs vpternlogq zmm14{k3}{z},zmm8,[r13+r14*4-0x1840],0xdc
 vpternlogq zmm5{k4},zmm6,QWORD BCST [rdx],0xd5
-vgetmantps xmm0{k6},xmm0,0x4c
-ss vgetmantps xmm30{k2}{z},DWORD BCST [r9-0xbc],0x95
-ss vgetmantps xmm30{k2}{z},DWORD BCST BYTE PTR [r9-0xbc],0x95
-ss vgetmantps xmm30{k2}{z},DWORD BCST WORD PTR [r9-0xbc],0x95
-ss vgetmantps xmm30{k2}{z},DWORD BCST DWORD PTR [r9-0xbc],0x95
-ss vgetmantps xmm30{k2}{z},DWORD BCST QWORD PTR [r9-0xbc],0x95
 vgetmantps xmm0,XMMWORD PTR [rdi-0x48467e14],0x14
 vgetmantps xmm0,BYTE PTR [rdi-0x48467e14],0x14
 vgetmantps xmm0,WORD PTR [rdi-0x48467e14],0x14
 vgetmantps xmm0,DWORD PTR [rdi-0x48467e14],0x14
 vgetmantps xmm0,QWORD PTR [rdi-0x48467e14],0x14
 vgetmantps xmm0,[rdi-0x48467e14],0x14
-vgetmantps ymm3{k1},ymm3,0xf9
-vgetmantps ymm18,DWORD BCST [r11+riz*8],0xa9
+vgetmantps xmm24{k1},xmm0,0x3a
+ss vgetmantps xmm30{k2}{z},DWORD BCST [r9-0xbc],0x95
+ss vgetmantps xmm30{k2}{z},DWORD BCST BYTE PTR [r9-0xbc],0x95
+ss vgetmantps xmm30{k2}{z},DWORD BCST WORD PTR [r9-0xbc],0x95
+ss vgetmantps xmm30{k2}{z},DWORD BCST DWORD PTR [r9-0xbc],0x95
+ss vgetmantps xmm30{k2}{z},DWORD BCST QWORD PTR [r9-0xbc],0x95
+vgetmantps ymm8,ymm11,0xf4
 es vgetmantps ymm6{k3}{z},YMMWORD PTR [rcx+0x53d5e520],0xb4
 es vgetmantps ymm6{k3}{z},BYTE PTR [rcx+0x53d5e520],0xb4
 es vgetmantps ymm6{k3}{z},WORD PTR [rcx+0x53d5e520],0xb4
 es vgetmantps ymm6{k3}{z},DWORD PTR [rcx+0x53d5e520],0xb4
 es vgetmantps ymm6{k3}{z},QWORD PTR [rcx+0x53d5e520],0xb4
 es vgetmantps ymm6{k3}{z},[rcx+0x53d5e520],0xb4
+vgetmantps ymm18,DWORD BCST [r11+riz*8],0xa9
 vgetmantps zmm6,zmm6,0x4c
 vgetmantps zmm19{k7},ZMMWORD PTR [rbx+r13*8-0x4b],0x3a
 vgetmantps zmm19{k7},BYTE PTR [rbx+r13*8-0x4b],0x3a
@@ -24643,48 +24696,47 @@ vgetmantps zmm19{k7},DWORD PTR [rbx+r13*8-0x4b],0x3a
 vgetmantps zmm19{k7},QWORD PTR [rbx+r13*8-0x4b],0x3a
 vgetmantps zmm19{k7},[rbx+r13*8-0x4b],0x3a
 es vgetmantps zmm5,DWORD BCST [rdi+rbp*1-0x1c4],0x15
-vgetmantpd xmm3{k7},xmm7,0x74
+vgetmantpd xmm7,xmm22,0x9a
+vgetmantpd xmm3{k7}{z},QWORD BCST gs:[rsi],0xba
+vgetmantpd xmm3{k7}{z},QWORD BCST BYTE PTR gs:[rsi],0xba
+vgetmantpd xmm3{k7}{z},QWORD BCST WORD PTR gs:[rsi],0xba
+vgetmantpd xmm3{k7}{z},QWORD BCST DWORD PTR gs:[rsi],0xba
+vgetmantpd xmm3{k7}{z},QWORD BCST QWORD PTR gs:[rsi],0xba
 vgetmantpd xmm22{k5},QWORD BCST [rax-0x28],0x85
 vgetmantpd xmm22{k5},QWORD BCST BYTE PTR [rax-0x28],0x85
 vgetmantpd xmm22{k5},QWORD BCST WORD PTR [rax-0x28],0x85
 vgetmantpd xmm22{k5},QWORD BCST DWORD PTR [rax-0x28],0x85
 vgetmantpd xmm22{k5},QWORD BCST QWORD PTR [rax-0x28],0x85
-vgetmantpd xmm2,XMMWORD PTR fs:[rsi],0xe8
-vgetmantpd xmm2,BYTE PTR fs:[rsi],0xe8
-vgetmantpd xmm2,WORD PTR fs:[rsi],0xe8
-vgetmantpd xmm2,DWORD PTR fs:[rsi],0xe8
-vgetmantpd xmm2,QWORD PTR fs:[rsi],0xe8
-vgetmantpd xmm2,fs:[rsi],0xe8
-vgetmantpd ymm3{k5},ymm5,0xb6
-vgetmantpd ymm27,YMMWORD PTR [r9],0x5b
-vgetmantpd ymm27,BYTE PTR [r9],0x5b
-vgetmantpd ymm27,WORD PTR [r9],0x5b
-vgetmantpd ymm27,DWORD PTR [r9],0x5b
-vgetmantpd ymm27,QWORD PTR [r9],0x5b
-vgetmantpd ymm27,[r9],0x5b
+vgetmantpd ymm23,ymm15,0xcc
 ss vgetmantpd ymm7{k7}{z},QWORD BCST [rdi+rsi*4+0x2b0],0x64
-vgetmantpd zmm3{k1}{z},zmm5{sae},0xf0
+vgetmantpd ymm1{k5},YMMWORD PTR [rcx+r14*8],0xc0
+vgetmantpd ymm1{k5},BYTE PTR [rcx+r14*8],0xc0
+vgetmantpd ymm1{k5},WORD PTR [rcx+r14*8],0xc0
+vgetmantpd ymm1{k5},DWORD PTR [rcx+r14*8],0xc0
+vgetmantpd ymm1{k5},QWORD PTR [rcx+r14*8],0xc0
+vgetmantpd ymm1{k5},[rcx+r14*8],0xc0
+vgetmantpd zmm7,ZMMWORD PTR [rbx-0x10c0],0x5f
+vgetmantpd zmm7,BYTE PTR [rbx-0x10c0],0x5f
+vgetmantpd zmm7,WORD PTR [rbx-0x10c0],0x5f
+vgetmantpd zmm7,DWORD PTR [rbx-0x10c0],0x5f
+vgetmantpd zmm7,QWORD PTR [rbx-0x10c0],0x5f
+vgetmantpd zmm7,[rbx-0x10c0],0x5f
+vgetmantpd zmm9{k6},zmm3,0x65
 vgetmantpd zmm8{k1}{z},ZMMWORD PTR [rdi+r15*2-0xf40],0x2
-vgetmantpd zmm8{k1}{z},BYTE PTR [rdi+r15*2-0xf40],0x2
-vgetmantpd zmm8{k1}{z},WORD PTR [rdi+r15*2-0xf40],0x2
-vgetmantpd zmm8{k1}{z},DWORD PTR [rdi+r15*2-0xf40],0x2
-vgetmantpd zmm8{k1}{z},QWORD PTR [rdi+r15*2-0xf40],0x2
-vgetmantpd zmm8{k1}{z},[rdi+r15*2-0xf40],0x2
-es vgetmantpd zmm2,ZMMWORD PTR [rcx],0xe0
-vgetmantss xmm2,xmm0,xmm1{sae},0xf4
-es vgetmantss xmm16{k3},xmm18,DWORD PTR [r11+r13*8],0x92
-es vgetmantss xmm16{k3},xmm18,BYTE PTR [r11+r13*8],0x92
-es vgetmantss xmm16{k3},xmm18,WORD PTR [r11+r13*8],0x92
-es vgetmantss xmm16{k3},xmm18,QWORD PTR [r11+r13*8],0x92
-es vgetmantss xmm16{k3},xmm18,[r11+r13*8],0x92
+vgetmantss xmm13,xmm9,xmm22,0xb6
 vgetmantss xmm5{k2}{z},xmm5,DWORD PTR [rsi+rsi*2-0x4c],0xa2
-vgetmantsd xmm7{k6}{z},xmm0,xmm4{sae},0x8c
-ds vgetmantsd xmm9,xmm30,QWORD PTR [rcx+r11*1],0x58
-ds vgetmantsd xmm9,xmm30,BYTE PTR [rcx+r11*1],0x58
-ds vgetmantsd xmm9,xmm30,WORD PTR [rcx+r11*1],0x58
-ds vgetmantsd xmm9,xmm30,DWORD PTR [rcx+r11*1],0x58
-ds vgetmantsd xmm9,xmm30,[rcx+r11*1],0x58
-vgetmantsd xmm6{k6}{z},xmm0,QWORD PTR [rip+0x68c35d82],0x35
+vgetmantss xmm5{k2}{z},xmm5,BYTE PTR [rsi+rsi*2-0x4c],0xa2
+vgetmantss xmm5{k2}{z},xmm5,WORD PTR [rsi+rsi*2-0x4c],0xa2
+vgetmantss xmm5{k2}{z},xmm5,QWORD PTR [rsi+rsi*2-0x4c],0xa2
+vgetmantss xmm5{k2}{z},xmm5,[rsi+rsi*2-0x4c],0xa2
+es vgetmantss xmm16{k3},xmm18,DWORD PTR [r11+r13*8],0x92
+vgetmantsd xmm2,xmm2,QWORD PTR [rsp+rbp*1-0x50083789],0x1b
+vgetmantsd xmm2,xmm2,BYTE PTR [rsp+rbp*1-0x50083789],0x1b
+vgetmantsd xmm2,xmm2,WORD PTR [rsp+rbp*1-0x50083789],0x1b
+vgetmantsd xmm2,xmm2,DWORD PTR [rsp+rbp*1-0x50083789],0x1b
+vgetmantsd xmm2,xmm2,[rsp+rbp*1-0x50083789],0x1b
+vgetmantsd xmm22,xmm0,xmm27{sae},0x1c
+vgetmantsd xmm5{k3},xmm15,QWORD PTR [r9+r11*2],0xa4
 kshiftrb k5,k3,0x8
 kshiftrw k5,k7,0x58
 kshiftrd k1,k3,0xc5
@@ -24719,17 +24771,17 @@ vinserti32x4 ymm7{k6},ymm4,WORD PTR [rbx],0xbe
 vinserti32x4 ymm7{k6},ymm4,DWORD PTR [rbx],0xbe
 vinserti32x4 ymm7{k6},ymm4,QWORD PTR [rbx],0xbe
 vinserti32x4 ymm7{k6},ymm4,[rbx],0xbe
-vinserti32x4 zmm1{k7}{z},zmm0,xmm4,0xd8
-cs vinserti32x4 zmm26,zmm7,XMMWORD PTR [r13*8+0x25fb13a8],0x1c
+vinserti32x4 zmm3,zmm29,xmm1,0x7d
 vinserti32x4 zmm1{k2},zmm7,XMMWORD PTR [rdx],0xde
-vinserti64x2 ymm2{k2},ymm2,xmm5,0x85
-es vinserti64x2 ymm9,ymm12,XMMWORD PTR [rdi],0xa
-es vinserti64x2 ymm9,ymm12,BYTE PTR [rdi],0xa
-es vinserti64x2 ymm9,ymm12,WORD PTR [rdi],0xa
-es vinserti64x2 ymm9,ymm12,DWORD PTR [rdi],0xa
-es vinserti64x2 ymm9,ymm12,QWORD PTR [rdi],0xa
-es vinserti64x2 ymm9,ymm12,[rdi],0xa
-vinserti64x2 ymm5{k3}{z},ymm0,XMMWORD PTR [rcx+rdx*1+0x51],0xa
+cs vinserti32x4 zmm26,zmm7,XMMWORD PTR [r13*8+0x25fb13a8],0x1c
+vinserti64x2 ymm3,ymm2,XMMWORD PTR [rcx],0xa4
+vinserti64x2 ymm3,ymm2,BYTE PTR [rcx],0xa4
+vinserti64x2 ymm3,ymm2,WORD PTR [rcx],0xa4
+vinserti64x2 ymm3,ymm2,DWORD PTR [rcx],0xa4
+vinserti64x2 ymm3,ymm2,QWORD PTR [rcx],0xa4
+vinserti64x2 ymm3,ymm2,[rcx],0xa4
+vinserti64x2 ymm30{k7},ymm9,xmm29,0x76
+vinserti64x2 ymm2{k7}{z},ymm19,XMMWORD PTR [r12*8+0x3275185d],0x2b
 vinserti64x2 zmm1,zmm7,xmm6,0x32
 cs vinserti64x2 zmm12{k3},zmm1,XMMWORD PTR [rcx+r15*4+0x13d6c5f3],0x0
 vinserti64x2 zmm3{k3}{z},zmm3,XMMWORD PTR [rax],0xc5
@@ -24752,17 +24804,17 @@ ss vextracti32x4 XMMWORD PTR [rsp+riz*4]{k4},ymm4,0xec
 vextracti32x4 xmm7,zmm5,0x7d
 ss vextracti32x4 XMMWORD PTR [r12+r12*8-0x51]{k2},zmm0,0x4b
 vextracti32x4 XMMWORD PTR [rdi+rsi*2]{k3},zmm0,0x4a
-vextracti64x2 xmm7{k1},ymm4,0xa9
-vextracti64x2 XMMWORD PTR [r8],ymm8,0x9
-vextracti64x2 BYTE PTR [r8],ymm8,0x9
-vextracti64x2 WORD PTR [r8],ymm8,0x9
-vextracti64x2 DWORD PTR [r8],ymm8,0x9
-vextracti64x2 QWORD PTR [r8],ymm8,0x9
-vextracti64x2 [r8],ymm8,0x9
-es vextracti64x2 XMMWORD PTR [rbx+0x1a9b58b6],ymm3,0x4b
-vextracti64x2 xmm4{k7},zmm7,0x30
-vextracti64x2 XMMWORD PTR [rsi+0x5],zmm18,0x1e
-vextracti64x2 XMMWORD PTR [rbx]{k6},zmm5,0x1b
+vextracti64x2 XMMWORD PTR [rbx-0x41],ymm1,0x94
+vextracti64x2 BYTE PTR [rbx-0x41],ymm1,0x94
+vextracti64x2 WORD PTR [rbx-0x41],ymm1,0x94
+vextracti64x2 DWORD PTR [rbx-0x41],ymm1,0x94
+vextracti64x2 QWORD PTR [rbx-0x41],ymm1,0x94
+vextracti64x2 [rbx-0x41],ymm1,0x94
+vextracti64x2 xmm25{k6},ymm18,0x19
+vextracti64x2 XMMWORD PTR [rax*8+0x37069791]{k7},ymm22,0xbf
+vextracti64x2 XMMWORD PTR [rsp+rcx*2],zmm2,0x5d
+vextracti64x2 xmm22{k7}{z},zmm16,0x71
+vextracti64x2 XMMWORD PTR [r8+r8*4+0x2f0]{k2},zmm20,0x13
 vinserti32x8 zmm4,zmm6,ymm5,0x8e
 vinserti32x8 zmm31{k6},zmm12,YMMWORD PTR [rdx+0x5f4ce9f1],0x2c
 vinserti32x8 zmm31{k6},zmm12,BYTE PTR [rdx+0x5f4ce9f1],0x2c
@@ -24776,14 +24828,14 @@ vinserti32x8 zmm5,zmm5,WORD PTR gs:[rdi],0x38
 vinserti32x8 zmm5,zmm5,DWORD PTR gs:[rdi],0x38
 vinserti32x8 zmm5,zmm5,QWORD PTR gs:[rdi],0x38
 vinserti32x8 zmm5,zmm5,gs:[rdi],0x38
-vinserti64x4 zmm5{k6},zmm7,ymm6,0x46
-cs vinserti64x4 zmm11,zmm23,YMMWORD PTR [r14+rbx*8+0x440],0xfd
-cs vinserti64x4 zmm11,zmm23,BYTE PTR [r14+rbx*8+0x440],0xfd
-cs vinserti64x4 zmm11,zmm23,WORD PTR [r14+rbx*8+0x440],0xfd
-cs vinserti64x4 zmm11,zmm23,DWORD PTR [r14+rbx*8+0x440],0xfd
-cs vinserti64x4 zmm11,zmm23,QWORD PTR [r14+rbx*8+0x440],0xfd
-cs vinserti64x4 zmm11,zmm23,[r14+rbx*8+0x440],0xfd
-vinserti64x4 zmm0{k4}{z},zmm3,YMMWORD PTR [rax-0x180],0x1e
+vinserti64x4 zmm0,zmm2,YMMWORD PTR [rbp*2-0x12],0x8d
+vinserti64x4 zmm0,zmm2,BYTE PTR [rbp*2-0x12],0x8d
+vinserti64x4 zmm0,zmm2,WORD PTR [rbp*2-0x12],0x8d
+vinserti64x4 zmm0,zmm2,DWORD PTR [rbp*2-0x12],0x8d
+vinserti64x4 zmm0,zmm2,QWORD PTR [rbp*2-0x12],0x8d
+vinserti64x4 zmm0,zmm2,[rbp*2-0x12],0x8d
+vinserti64x4 zmm15{k4},zmm23,ymm26,0xbf
+es vinserti64x4 zmm23{k6}{z},zmm12,YMMWORD PTR [r9+riz*8-0x41],0xe9
 vextracti32x8 ymm2,zmm1,0xfb
 ss vextracti32x8 YMMWORD PTR [r14+r14*8]{k3},zmm29,0xae
 ss vextracti32x8 BYTE PTR [r14+r14*8]{k3},zmm29,0xae
@@ -24821,14 +24873,14 @@ vpcmpub k6{k5},ymm19,DWORD PTR [r13+r11*1-0x100],0x5c
 vpcmpub k6{k5},ymm19,QWORD PTR [r13+r11*1-0x100],0x5c
 vpcmpub k6{k5},ymm19,[r13+r11*1-0x100],0x5c
 vpcmpub k1,ymm1,YMMWORD PTR [rbx],0x61
-vpcmpub k5{k7},zmm4,zmm3,0xbb
-vpcmpub k7,zmm3,ZMMWORD PTR [r10+r14*4],0x7b
-vpcmpub k7,zmm3,BYTE PTR [r10+r14*4],0x7b
-vpcmpub k7,zmm3,WORD PTR [r10+r14*4],0x7b
-vpcmpub k7,zmm3,DWORD PTR [r10+r14*4],0x7b
-vpcmpub k7,zmm3,QWORD PTR [r10+r14*4],0x7b
-vpcmpub k7,zmm3,[r10+r14*4],0x7b
-cs vpcmpub k0{k1},zmm5,ZMMWORD PTR [rdx],0xfe
+vpcmpub k2,zmm6,ZMMWORD PTR [rip+0xffffffff8ddb2b01],0x4f
+vpcmpub k2,zmm6,BYTE PTR [rip+0xffffffff8ddb2b01],0x4f
+vpcmpub k2,zmm6,WORD PTR [rip+0xffffffff8ddb2b01],0x4f
+vpcmpub k2,zmm6,DWORD PTR [rip+0xffffffff8ddb2b01],0x4f
+vpcmpub k2,zmm6,QWORD PTR [rip+0xffffffff8ddb2b01],0x4f
+vpcmpub k2,zmm6,[rip+0xffffffff8ddb2b01],0x4f
+vpcmpub k2{k6},zmm18,zmm18,0x14
+vpcmpub k0{k6},zmm27,ZMMWORD PTR [rcx],0xbb
 vpcmpuw k2,xmm2,xmm5,0x37
 vpcmpuw k3,xmm0,XMMWORD PTR fs:[r15+r11*4],0x4c
 vpcmpuw k3,xmm0,BYTE PTR fs:[r15+r11*4],0x4c
@@ -24850,19 +24902,14 @@ vpcmpuw k7{k2},ymm24,DWORD PTR [rcx+riz*1+0x4d73570d],0x92
 vpcmpuw k7{k2},ymm24,QWORD PTR [rcx+riz*1+0x4d73570d],0x92
 vpcmpuw k7{k2},ymm24,[rcx+riz*1+0x4d73570d],0x92
 es vpcmpuw k2{k7},ymm4,YMMWORD PTR [rip+0xf3264d2],0x55
-vpcmpuw k2{k1},zmm2,zmm1,0x9e
-vpcmpuw k6,zmm4,ZMMWORD PTR [rdx+r10*1+0x2c0],0x22
-vpcmpuw k6,zmm4,BYTE PTR [rdx+r10*1+0x2c0],0x22
-vpcmpuw k6,zmm4,WORD PTR [rdx+r10*1+0x2c0],0x22
-vpcmpuw k6,zmm4,DWORD PTR [rdx+r10*1+0x2c0],0x22
-vpcmpuw k6,zmm4,QWORD PTR [rdx+r10*1+0x2c0],0x22
-vpcmpuw k6,zmm4,[rdx+r10*1+0x2c0],0x22
-vpcmpuw k6{k3},zmm5,ZMMWORD PTR gs:[rsi-0x32],0xcf
-vpcmpuw k6{k3},zmm5,BYTE PTR gs:[rsi-0x32],0xcf
-vpcmpuw k6{k3},zmm5,WORD PTR gs:[rsi-0x32],0xcf
-vpcmpuw k6{k3},zmm5,DWORD PTR gs:[rsi-0x32],0xcf
-vpcmpuw k6{k3},zmm5,QWORD PTR gs:[rsi-0x32],0xcf
-vpcmpuw k6{k3},zmm5,gs:[rsi-0x32],0xcf
+vpcmpuw k0,zmm3,ZMMWORD PTR [rbx],0xa6
+vpcmpuw k0,zmm3,BYTE PTR [rbx],0xa6
+vpcmpuw k0,zmm3,WORD PTR [rbx],0xa6
+vpcmpuw k0,zmm3,DWORD PTR [rbx],0xa6
+vpcmpuw k0,zmm3,QWORD PTR [rbx],0xa6
+vpcmpuw k0,zmm3,[rbx],0xa6
+vpcmpuw k4{k4},zmm31,zmm22,0x5b
+vpcmpuw k6{k6},zmm1,ZMMWORD PTR [rcx+r9*4-0x1e9a59b7],0x27
 vpcmpb k6,xmm2,xmm5,0xff
 vpcmpb k4{k3},xmm18,XMMWORD PTR [rdx],0x12
 vpcmpb k4{k3},xmm18,BYTE PTR [rdx],0x12
@@ -24876,14 +24923,14 @@ vpcmpb k5,xmm0,WORD PTR gs:[rcx*4+0x25290033],0xce
 vpcmpb k5,xmm0,DWORD PTR gs:[rcx*4+0x25290033],0xce
 vpcmpb k5,xmm0,QWORD PTR gs:[rcx*4+0x25290033],0xce
 vpcmpb k5,xmm0,gs:[rcx*4+0x25290033],0xce
-vpcmpb k6{k1},ymm2,ymm2,0x7c
-vpcmpb k3,ymm13,YMMWORD PTR [rcx],0x48
-vpcmpb k3,ymm13,BYTE PTR [rcx],0x48
-vpcmpb k3,ymm13,WORD PTR [rcx],0x48
-vpcmpb k3,ymm13,DWORD PTR [rcx],0x48
-vpcmpb k3,ymm13,QWORD PTR [rcx],0x48
-vpcmpb k3,ymm13,[rcx],0x48
-vpcmpb k3{k1},ymm6,YMMWORD PTR [rsi+riz*1],0x52
+vpcmpb k3,ymm6,YMMWORD PTR [rdi-0x260],0xbb
+vpcmpb k3,ymm6,BYTE PTR [rdi-0x260],0xbb
+vpcmpb k3,ymm6,WORD PTR [rdi-0x260],0xbb
+vpcmpb k3,ymm6,DWORD PTR [rdi-0x260],0xbb
+vpcmpb k3,ymm6,QWORD PTR [rdi-0x260],0xbb
+vpcmpb k3,ymm6,[rdi-0x260],0xbb
+vpcmpb k7{k6},ymm1,ymm20,0x26
+vpcmpb k6{k3},ymm22,YMMWORD PTR [r15],0x26
 vpcmpb k4,zmm2,zmm4,0x1b
 vpcmpb k0{k1},zmm28,ZMMWORD PTR [r9],0x65
 vpcmpb k0{k1},zmm28,BYTE PTR [r9],0x65
@@ -24913,14 +24960,14 @@ vpcmpw k3,ymm3,WORD PTR [rcx],0xc1
 vpcmpw k3,ymm3,DWORD PTR [rcx],0xc1
 vpcmpw k3,ymm3,QWORD PTR [rcx],0xc1
 vpcmpw k3,ymm3,[rcx],0xc1
-vpcmpw k4{k6},zmm3,zmm4,0xc4
+vpcmpw k7,zmm7,zmm3,0xe1
 cs vpcmpw k6{k1},zmm25,ZMMWORD PTR [rdi+riz*1],0xc3
 cs vpcmpw k6{k1},zmm25,BYTE PTR [rdi+riz*1],0xc3
 cs vpcmpw k6{k1},zmm25,WORD PTR [rdi+riz*1],0xc3
 cs vpcmpw k6{k1},zmm25,DWORD PTR [rdi+riz*1],0xc3
 cs vpcmpw k6{k1},zmm25,QWORD PTR [rdi+riz*1],0xc3
 cs vpcmpw k6{k1},zmm25,[rdi+riz*1],0xc3
-vpcmpw k4,zmm1,ZMMWORD PTR [rdx],0x91
+vpcmpw k6{k7},zmm0,ZMMWORD PTR [rbx+rax*4+0x75e5a7bf],0x23
 dpps xmm0,xmm3,0x39
 dpps xmm15,XMMWORD PTR gs:[r15+r8*4-0x47],0xc0
 dpps xmm15,BYTE PTR gs:[r15+r8*4-0x47],0xc0
@@ -25019,13 +25066,18 @@ es vdbpsadbw zmm14{k1}{z},zmm10,DWORD PTR [r9+r14*1],0x76
 es vdbpsadbw zmm14{k1}{z},zmm10,QWORD PTR [r9+r14*1],0x76
 es vdbpsadbw zmm14{k1}{z},zmm10,[r9+r14*1],0x76
 vdbpsadbw zmm6{k4},zmm0,ZMMWORD PTR [rax],0x3d
-vshufi32x4 ymm1{k1},ymm7,ymm4,0xaa
-vshufi32x4 ymm10,ymm12,DWORD BCST [rsi],0x35
-vshufi32x4 ymm10,ymm12,DWORD BCST BYTE PTR [rsi],0x35
-vshufi32x4 ymm10,ymm12,DWORD BCST WORD PTR [rsi],0x35
-vshufi32x4 ymm10,ymm12,DWORD BCST DWORD PTR [rsi],0x35
-vshufi32x4 ymm10,ymm12,DWORD BCST QWORD PTR [rsi],0x35
-ss vshufi32x4 ymm6{k3},ymm4,DWORD BCST [rbx+rbp*8-0x1f28ddd1],0xe4
+vshufi32x4 ymm0,ymm6,YMMWORD PTR [rax],0xb5
+vshufi32x4 ymm0,ymm6,BYTE PTR [rax],0xb5
+vshufi32x4 ymm0,ymm6,WORD PTR [rax],0xb5
+vshufi32x4 ymm0,ymm6,DWORD PTR [rax],0xb5
+vshufi32x4 ymm0,ymm6,QWORD PTR [rax],0xb5
+vshufi32x4 ymm0,ymm6,[rax],0xb5
+vshufi32x4 ymm15{k7}{z},ymm21,ymm8,0xc7
+vshufi32x4 ymm10,ymm2,DWORD BCST [rdi+rax*8],0xf7
+vshufi32x4 ymm10,ymm2,DWORD BCST BYTE PTR [rdi+rax*8],0xf7
+vshufi32x4 ymm10,ymm2,DWORD BCST WORD PTR [rdi+rax*8],0xf7
+vshufi32x4 ymm10,ymm2,DWORD BCST DWORD PTR [rdi+rax*8],0xf7
+vshufi32x4 ymm10,ymm2,DWORD BCST QWORD PTR [rdi+rax*8],0xf7
 vshufi32x4 zmm7,zmm0,zmm6,0x1c
 es vshufi32x4 zmm9{k3}{z},zmm14,DWORD BCST [rdi+r9*4+0xf0],0x88
 vshufi32x4 zmm5{k1},zmm2,ZMMWORD PTR [rip+0xffffffffe134b50b],0x5
@@ -25041,7 +25093,7 @@ ds vshufi64x2 ymm30{k7},ymm11,QWORD BCST WORD PTR [r10+rbp*1],0xb6
 ds vshufi64x2 ymm30{k7},ymm11,QWORD BCST DWORD PTR [r10+rbp*1],0xb6
 ds vshufi64x2 ymm30{k7},ymm11,QWORD BCST QWORD PTR [r10+rbp*1],0xb6
 vshufi64x2 ymm4{k2}{z},ymm6,QWORD BCST [rax+rax*2+0x158],0x5d
-vshufi64x2 zmm7{k1},zmm4,zmm1,0xa3
+vshufi64x2 zmm7,zmm3,zmm5,0x61
 vshufi64x2 zmm11{k4}{z},zmm31,ZMMWORD PTR [r9+r12*1],0x80
 vshufi64x2 zmm11{k4}{z},zmm31,BYTE PTR [r9+r12*1],0x80
 vshufi64x2 zmm11{k4}{z},zmm31,WORD PTR [r9+r12*1],0x80
@@ -25227,38 +25279,30 @@ ss vpblendvb ymm10,ymm6,DWORD PTR [rdx],ymm8
 ss vpblendvb ymm10,ymm6,QWORD PTR [rdx],ymm8
 ss vpblendvb ymm10,ymm6,[rdx],ymm8
 vpblendvb ymm2,ymm5,YMMWORD PTR [rsp+rax*2-0x7],ymm11
+vrangeps xmm28,xmm24,XMMWORD PTR [r10+r10*8],0x1b
+vrangeps xmm28,xmm24,BYTE PTR [r10+r10*8],0x1b
+vrangeps xmm28,xmm24,WORD PTR [r10+r10*8],0x1b
+vrangeps xmm28,xmm24,DWORD PTR [r10+r10*8],0x1b
+vrangeps xmm28,xmm24,QWORD PTR [r10+r10*8],0x1b
+vrangeps xmm28,xmm24,[r10+r10*8],0x1b
 vrangeps xmm3{k1}{z},xmm7,xmm2,0x87
-cs vrangeps xmm25{k1},xmm6,XMMWORD PTR [r11+rax*4+0x290],0x13
-cs vrangeps xmm25{k1},xmm6,BYTE PTR [r11+rax*4+0x290],0x13
-cs vrangeps xmm25{k1},xmm6,WORD PTR [r11+rax*4+0x290],0x13
-cs vrangeps xmm25{k1},xmm6,DWORD PTR [r11+rax*4+0x290],0x13
-cs vrangeps xmm25{k1},xmm6,QWORD PTR [r11+rax*4+0x290],0x13
-cs vrangeps xmm25{k1},xmm6,[r11+rax*4+0x290],0x13
-vrangeps xmm0,xmm1,DWORD BCST [rip+0x2e],0xc3
-vrangeps xmm0,xmm1,DWORD BCST BYTE PTR [rip+0x2e],0xc3
-vrangeps xmm0,xmm1,DWORD BCST WORD PTR [rip+0x2e],0xc3
-vrangeps xmm0,xmm1,DWORD BCST DWORD PTR [rip+0x2e],0xc3
-vrangeps xmm0,xmm1,DWORD BCST QWORD PTR [rip+0x2e],0xc3
-vrangeps ymm4{k3}{z},ymm7,ymm2,0x17
-vrangeps ymm17{k1}{z},ymm10,DWORD BCST fs:[r15-0xa8],0x55
-vrangeps ymm17{k1}{z},ymm10,DWORD BCST BYTE PTR fs:[r15-0xa8],0x55
-vrangeps ymm17{k1}{z},ymm10,DWORD BCST WORD PTR fs:[r15-0xa8],0x55
-vrangeps ymm17{k1}{z},ymm10,DWORD BCST DWORD PTR fs:[r15-0xa8],0x55
-vrangeps ymm17{k1}{z},ymm10,DWORD BCST QWORD PTR fs:[r15-0xa8],0x55
+ds vrangeps xmm3{k3},xmm0,XMMWORD PTR [rcx],0xde
 vrangeps ymm1,ymm2,YMMWORD PTR [rbx+riz*2],0x87
 vrangeps ymm1,ymm2,BYTE PTR [rbx+riz*2],0x87
 vrangeps ymm1,ymm2,WORD PTR [rbx+riz*2],0x87
 vrangeps ymm1,ymm2,DWORD PTR [rbx+riz*2],0x87
 vrangeps ymm1,ymm2,QWORD PTR [rbx+riz*2],0x87
 vrangeps ymm1,ymm2,[rbx+riz*2],0x87
-vrangeps zmm5{k4},zmm3,zmm4,0xf4
-es vrangeps zmm26,zmm26,ZMMWORD PTR [rsi-0x1500],0x14
-es vrangeps zmm26,zmm26,BYTE PTR [rsi-0x1500],0x14
-es vrangeps zmm26,zmm26,WORD PTR [rsi-0x1500],0x14
-es vrangeps zmm26,zmm26,DWORD PTR [rsi-0x1500],0x14
-es vrangeps zmm26,zmm26,QWORD PTR [rsi-0x1500],0x14
-es vrangeps zmm26,zmm26,[rsi-0x1500],0x14
-vrangeps zmm1,zmm0,DWORD BCST [rdx+rax*8],0xc9
+vrangeps ymm1{k3},ymm27,ymm10,0xd0
+cs vrangeps ymm13{k7}{z},ymm16,YMMWORD PTR [r10+0x6b9350bc],0x7
+vrangeps zmm11,zmm18,zmm31,0x57
+ss vrangeps zmm2{k2}{z},zmm2,ZMMWORD PTR [rbp+0x1f],0x64
+ss vrangeps zmm2{k2}{z},zmm2,BYTE PTR [rbp+0x1f],0x64
+ss vrangeps zmm2{k2}{z},zmm2,WORD PTR [rbp+0x1f],0x64
+ss vrangeps zmm2{k2}{z},zmm2,DWORD PTR [rbp+0x1f],0x64
+ss vrangeps zmm2{k2}{z},zmm2,QWORD PTR [rbp+0x1f],0x64
+ss vrangeps zmm2{k2}{z},zmm2,[rbp+0x1f],0x64
+vrangeps zmm13{k3},zmm6,ZMMWORD PTR [rcx+r10*1+0x1b],0x99
 vrangepd xmm6,xmm4,xmm7,0xf6
 es vrangepd xmm22{k7},xmm5,QWORD BCST [r15+rax*1+0x39],0xcf
 es vrangepd xmm22{k7},xmm5,QWORD BCST BYTE PTR [r15+rax*1+0x39],0xcf
@@ -25271,22 +25315,26 @@ vrangepd xmm7{k7}{z},xmm3,WORD PTR [rax+rcx*2-0xa0],0xaa
 vrangepd xmm7{k7}{z},xmm3,DWORD PTR [rax+rcx*2-0xa0],0xaa
 vrangepd xmm7{k7}{z},xmm3,QWORD PTR [rax+rcx*2-0xa0],0xaa
 vrangepd xmm7{k7}{z},xmm3,[rax+rcx*2-0xa0],0xaa
-vrangepd ymm5{k3},ymm3,ymm7,0x36
-es vrangepd ymm7,ymm31,YMMWORD PTR [rdi+0x3b703932],0x46
-es vrangepd ymm7,ymm31,BYTE PTR [rdi+0x3b703932],0x46
-es vrangepd ymm7,ymm31,WORD PTR [rdi+0x3b703932],0x46
-es vrangepd ymm7,ymm31,DWORD PTR [rdi+0x3b703932],0x46
-es vrangepd ymm7,ymm31,QWORD PTR [rdi+0x3b703932],0x46
-es vrangepd ymm7,ymm31,[rdi+0x3b703932],0x46
-vrangepd ymm6{k1}{z},ymm4,YMMWORD PTR [rax-0xba0],0xf4
+vrangepd ymm19,ymm0,ymm14,0x57
+vrangepd ymm3{k1},ymm7,YMMWORD PTR [rdx-0x43],0x69
+vrangepd ymm3{k1},ymm7,BYTE PTR [rdx-0x43],0x69
+vrangepd ymm3{k1},ymm7,WORD PTR [rdx-0x43],0x69
+vrangepd ymm3{k1},ymm7,DWORD PTR [rdx-0x43],0x69
+vrangepd ymm3{k1},ymm7,QWORD PTR [rdx-0x43],0x69
+vrangepd ymm3{k1},ymm7,[rdx-0x43],0x69
+vrangepd ymm18{k4}{z},ymm23,YMMWORD PTR [rdx+r10*4+0xd40],0x13
+vrangepd zmm19,zmm2,ZMMWORD PTR [rsp+r12*4+0x3c5f8604],0x29
+vrangepd zmm19,zmm2,BYTE PTR [rsp+r12*4+0x3c5f8604],0x29
+vrangepd zmm19,zmm2,WORD PTR [rsp+r12*4+0x3c5f8604],0x29
+vrangepd zmm19,zmm2,DWORD PTR [rsp+r12*4+0x3c5f8604],0x29
+vrangepd zmm19,zmm2,QWORD PTR [rsp+r12*4+0x3c5f8604],0x29
+vrangepd zmm19,zmm2,[rsp+r12*4+0x3c5f8604],0x29
 vrangepd zmm4{k1}{z},zmm1,zmm1,0xb6
-vrangepd zmm12,zmm12,ZMMWORD PTR fs:[r14+rdx*4+0x36],0x51
-vrangepd zmm12,zmm12,BYTE PTR fs:[r14+rdx*4+0x36],0x51
-vrangepd zmm12,zmm12,WORD PTR fs:[r14+rdx*4+0x36],0x51
-vrangepd zmm12,zmm12,DWORD PTR fs:[r14+rdx*4+0x36],0x51
-vrangepd zmm12,zmm12,QWORD PTR fs:[r14+rdx*4+0x36],0x51
-vrangepd zmm12,zmm12,fs:[r14+rdx*4+0x36],0x51
-vrangepd zmm0,zmm4,QWORD BCST [rdx+0x298],0xfe
+vrangepd zmm7{k1},zmm4,QWORD BCST gs:[rcx],0x7d
+vrangepd zmm7{k1},zmm4,QWORD BCST BYTE PTR gs:[rcx],0x7d
+vrangepd zmm7{k1},zmm4,QWORD BCST WORD PTR gs:[rcx],0x7d
+vrangepd zmm7{k1},zmm4,QWORD BCST DWORD PTR gs:[rcx],0x7d
+vrangepd zmm7{k1},zmm4,QWORD BCST QWORD PTR gs:[rcx],0x7d
 vrangess xmm4,xmm2,xmm1,0xb6
 vrangess xmm5{k7}{z},xmm0,DWORD PTR [rdi+r9*8],0x45
 vrangess xmm5{k7}{z},xmm0,BYTE PTR [rdi+r9*8],0x45
@@ -25305,34 +25353,34 @@ vrangesd xmm5{k4},xmm3,BYTE PTR gs:[rdi+rbx*8],0x26
 vrangesd xmm5{k4},xmm3,WORD PTR gs:[rdi+rbx*8],0x26
 vrangesd xmm5{k4},xmm3,DWORD PTR gs:[rdi+rbx*8],0x26
 vrangesd xmm5{k4},xmm3,gs:[rdi+rbx*8],0x26
+vfixupimmps xmm17,xmm4,XMMWORD PTR [rsp+r11*1+0x68599132],0x30
+vfixupimmps xmm17,xmm4,BYTE PTR [rsp+r11*1+0x68599132],0x30
+vfixupimmps xmm17,xmm4,WORD PTR [rsp+r11*1+0x68599132],0x30
+vfixupimmps xmm17,xmm4,DWORD PTR [rsp+r11*1+0x68599132],0x30
+vfixupimmps xmm17,xmm4,QWORD PTR [rsp+r11*1+0x68599132],0x30
+vfixupimmps xmm17,xmm4,[rsp+r11*1+0x68599132],0x30
 vfixupimmps xmm5{k7},xmm2,xmm1,0x2e
-es vfixupimmps xmm26,xmm22,DWORD BCST [rip+0xffffffffbc02294f],0x4e
-es vfixupimmps xmm26,xmm22,DWORD BCST BYTE PTR [rip+0xffffffffbc02294f],0x4e
-es vfixupimmps xmm26,xmm22,DWORD BCST WORD PTR [rip+0xffffffffbc02294f],0x4e
-es vfixupimmps xmm26,xmm22,DWORD BCST DWORD PTR [rip+0xffffffffbc02294f],0x4e
-es vfixupimmps xmm26,xmm22,DWORD BCST QWORD PTR [rip+0xffffffffbc02294f],0x4e
-vfixupimmps xmm1,xmm7,XMMWORD PTR [rbx*1-0x4e],0xda
-vfixupimmps xmm1,xmm7,BYTE PTR [rbx*1-0x4e],0xda
-vfixupimmps xmm1,xmm7,WORD PTR [rbx*1-0x4e],0xda
-vfixupimmps xmm1,xmm7,DWORD PTR [rbx*1-0x4e],0xda
-vfixupimmps xmm1,xmm7,QWORD PTR [rbx*1-0x4e],0xda
-vfixupimmps xmm1,xmm7,[rbx*1-0x4e],0xda
-vfixupimmps ymm1{k3},ymm0,ymm7,0xe4
-vfixupimmps ymm21,ymm13,YMMWORD PTR gs:[rdx+riz*8-0xe20],0x3
-vfixupimmps ymm21,ymm13,BYTE PTR gs:[rdx+riz*8-0xe20],0x3
-vfixupimmps ymm21,ymm13,WORD PTR gs:[rdx+riz*8-0xe20],0x3
-vfixupimmps ymm21,ymm13,DWORD PTR gs:[rdx+riz*8-0xe20],0x3
-vfixupimmps ymm21,ymm13,QWORD PTR gs:[rdx+riz*8-0xe20],0x3
-vfixupimmps ymm21,ymm13,gs:[rdx+riz*8-0xe20],0x3
-vfixupimmps ymm3{k6},ymm2,DWORD BCST [rdx*2-0xe17037e],0x2b
-vfixupimmps zmm7{k3},zmm1,zmm7,0xaf
+ss vfixupimmps xmm3{k6},xmm6,DWORD BCST [rip+0xffffffff86b4a6bf],0xf2
+ss vfixupimmps xmm3{k6},xmm6,DWORD BCST BYTE PTR [rip+0xffffffff86b4a6bf],0xf2
+ss vfixupimmps xmm3{k6},xmm6,DWORD BCST WORD PTR [rip+0xffffffff86b4a6bf],0xf2
+ss vfixupimmps xmm3{k6},xmm6,DWORD BCST DWORD PTR [rip+0xffffffff86b4a6bf],0xf2
+ss vfixupimmps xmm3{k6},xmm6,DWORD BCST QWORD PTR [rip+0xffffffff86b4a6bf],0xf2
+vfixupimmps ymm20,ymm15,ymm29,0xdf
+es vfixupimmps ymm3,ymm4,DWORD BCST [rax*4-0x12],0xfd
+vfixupimmps ymm6{k2},ymm2,YMMWORD PTR [r14+r10*1+0x9a0],0x73
+vfixupimmps ymm6{k2},ymm2,BYTE PTR [r14+r10*1+0x9a0],0x73
+vfixupimmps ymm6{k2},ymm2,WORD PTR [r14+r10*1+0x9a0],0x73
+vfixupimmps ymm6{k2},ymm2,DWORD PTR [r14+r10*1+0x9a0],0x73
+vfixupimmps ymm6{k2},ymm2,QWORD PTR [r14+r10*1+0x9a0],0x73
+vfixupimmps ymm6{k2},ymm2,[r14+r10*1+0x9a0],0x73
+vfixupimmps zmm11,zmm25,zmm29,0xbd
+vfixupimmps zmm2{k6},zmm2,ZMMWORD PTR [rbx+0x30482b50],0xdd
+vfixupimmps zmm2{k6},zmm2,BYTE PTR [rbx+0x30482b50],0xdd
+vfixupimmps zmm2{k6},zmm2,WORD PTR [rbx+0x30482b50],0xdd
+vfixupimmps zmm2{k6},zmm2,DWORD PTR [rbx+0x30482b50],0xdd
+vfixupimmps zmm2{k6},zmm2,QWORD PTR [rbx+0x30482b50],0xdd
+vfixupimmps zmm2{k6},zmm2,[rbx+0x30482b50],0xdd
 cs vfixupimmps zmm6,zmm28,ZMMWORD PTR [rsi+r9*8+0x2a695d2a],0x9
-cs vfixupimmps zmm6,zmm28,BYTE PTR [rsi+r9*8+0x2a695d2a],0x9
-cs vfixupimmps zmm6,zmm28,WORD PTR [rsi+r9*8+0x2a695d2a],0x9
-cs vfixupimmps zmm6,zmm28,DWORD PTR [rsi+r9*8+0x2a695d2a],0x9
-cs vfixupimmps zmm6,zmm28,QWORD PTR [rsi+r9*8+0x2a695d2a],0x9
-cs vfixupimmps zmm6,zmm28,[rsi+r9*8+0x2a695d2a],0x9
-vfixupimmps zmm7{k4},zmm2,DWORD BCST [rdx-0x7c],0x2a
 vfixupimmpd xmm0,xmm7,xmm2,0xab
 vfixupimmpd xmm30{k7}{z},xmm28,QWORD BCST gs:[rdx],0x27
 vfixupimmpd xmm30{k7}{z},xmm28,QWORD BCST BYTE PTR gs:[rdx],0x27
@@ -25347,13 +25395,14 @@ vfixupimmpd xmm6,xmm4,QWORD BCST QWORD PTR [rsi+rax*1-0x72e972e6],0x2
 vfixupimmpd ymm1,ymm1,ymm0,0x53
 vfixupimmpd ymm15{k6}{z},ymm4,QWORD BCST [r15*1+0x51],0x9b
 es vfixupimmpd ymm5,ymm5,QWORD BCST [rdx],0x90
-vfixupimmpd zmm7{k5},zmm3,zmm7,0x2f
-vfixupimmpd zmm22{k7}{z},zmm2,QWORD BCST fs:[r10],0xf2
-vfixupimmpd zmm22{k7}{z},zmm2,QWORD BCST BYTE PTR fs:[r10],0xf2
-vfixupimmpd zmm22{k7}{z},zmm2,QWORD BCST WORD PTR fs:[r10],0xf2
-vfixupimmpd zmm22{k7}{z},zmm2,QWORD BCST DWORD PTR fs:[r10],0xf2
-vfixupimmpd zmm22{k7}{z},zmm2,QWORD BCST QWORD PTR fs:[r10],0xf2
-vfixupimmpd zmm7,zmm2,QWORD BCST [rdi+rbx*2-0x308],0x1e
+vfixupimmpd zmm6,zmm2,ZMMWORD PTR [rcx],0x62
+vfixupimmpd zmm6,zmm2,BYTE PTR [rcx],0x62
+vfixupimmpd zmm6,zmm2,WORD PTR [rcx],0x62
+vfixupimmpd zmm6,zmm2,DWORD PTR [rcx],0x62
+vfixupimmpd zmm6,zmm2,QWORD PTR [rcx],0x62
+vfixupimmpd zmm6,zmm2,[rcx],0x62
+vfixupimmpd zmm19{k3},zmm11,zmm29{sae},0x67
+ss vfixupimmpd zmm4{k2},zmm25,QWORD BCST [r12+r12*2],0x51
 vfixupimmss xmm0,xmm0,xmm4,0x1e
 vfixupimmss xmm13{k1},xmm16,DWORD PTR [r12+r8*1+0x657dd513],0x43
 vfixupimmss xmm13{k1},xmm16,BYTE PTR [r12+r8*1+0x657dd513],0x43
@@ -25361,13 +25410,13 @@ vfixupimmss xmm13{k1},xmm16,WORD PTR [r12+r8*1+0x657dd513],0x43
 vfixupimmss xmm13{k1},xmm16,QWORD PTR [r12+r8*1+0x657dd513],0x43
 vfixupimmss xmm13{k1},xmm16,[r12+r8*1+0x657dd513],0x43
 es vfixupimmss xmm1,xmm1,DWORD PTR [rip+0x7db5f0d8],0xe9
-vfixupimmsd xmm6,xmm6,xmm4{sae},0x8
-ss vfixupimmsd xmm6{k5}{z},xmm21,QWORD PTR [rsp+r11*2-0x6e27701b],0xf9
-ss vfixupimmsd xmm6{k5}{z},xmm21,BYTE PTR [rsp+r11*2-0x6e27701b],0xf9
-ss vfixupimmsd xmm6{k5}{z},xmm21,WORD PTR [rsp+r11*2-0x6e27701b],0xf9
-ss vfixupimmsd xmm6{k5}{z},xmm21,DWORD PTR [rsp+r11*2-0x6e27701b],0xf9
-ss vfixupimmsd xmm6{k5}{z},xmm21,[rsp+r11*2-0x6e27701b],0xf9
 vfixupimmsd xmm1,xmm5,QWORD PTR [rcx-0x118],0x87
+vfixupimmsd xmm1,xmm5,BYTE PTR [rcx-0x118],0x87
+vfixupimmsd xmm1,xmm5,WORD PTR [rcx-0x118],0x87
+vfixupimmsd xmm1,xmm5,DWORD PTR [rcx-0x118],0x87
+vfixupimmsd xmm1,xmm5,[rcx-0x118],0x87
+vfixupimmsd xmm25,xmm29,xmm5{sae},0x20
+ss vfixupimmsd xmm6{k5}{z},xmm21,QWORD PTR [rsp+r11*2-0x6e27701b],0xf9
 vreduceps xmm6,xmm1,0xb9
 ss vreduceps xmm29{k6},XMMWORD PTR [r15+r15*4],0xc9
 ss vreduceps xmm29{k6},BYTE PTR [r15+r15*4],0xc9
@@ -25388,19 +25437,14 @@ vreduceps ymm6,WORD PTR gs:[rcx],0x74
 vreduceps ymm6,DWORD PTR gs:[rcx],0x74
 vreduceps ymm6,QWORD PTR gs:[rcx],0x74
 vreduceps ymm6,gs:[rcx],0x74
-vreduceps zmm4{k2},zmm0,0xe
-vreduceps zmm11,ZMMWORD PTR [r8],0x9d
-vreduceps zmm11,BYTE PTR [r8],0x9d
-vreduceps zmm11,WORD PTR [r8],0x9d
-vreduceps zmm11,DWORD PTR [r8],0x9d
-vreduceps zmm11,QWORD PTR [r8],0x9d
-vreduceps zmm11,[r8],0x9d
-vreduceps zmm5{k5},ZMMWORD PTR gs:[rdx+0xd40],0xf9
-vreduceps zmm5{k5},BYTE PTR gs:[rdx+0xd40],0xf9
-vreduceps zmm5{k5},WORD PTR gs:[rdx+0xd40],0xf9
-vreduceps zmm5{k5},DWORD PTR gs:[rdx+0xd40],0xf9
-vreduceps zmm5{k5},QWORD PTR gs:[rdx+0xd40],0xf9
-vreduceps zmm5{k5},gs:[rdx+0xd40],0xf9
+vreduceps zmm4,ZMMWORD PTR [rsi+rdi*4],0x9c
+vreduceps zmm4,BYTE PTR [rsi+rdi*4],0x9c
+vreduceps zmm4,WORD PTR [rsi+rdi*4],0x9c
+vreduceps zmm4,DWORD PTR [rsi+rdi*4],0x9c
+vreduceps zmm4,QWORD PTR [rsi+rdi*4],0x9c
+vreduceps zmm4,[rsi+rdi*4],0x9c
+vreduceps zmm15{k7},zmm8{sae},0x71
+vreduceps zmm12,DWORD BCST [r11],0xef
 vreducepd xmm5,xmm7,0xf
 ss vreducepd xmm19{k2}{z},XMMWORD PTR [r9+rbp*8+0xb0],0x2e
 ss vreducepd xmm19{k2}{z},BYTE PTR [r9+rbp*8+0xb0],0x2e
@@ -25421,32 +25465,32 @@ vreducepd ymm4,WORD PTR [rcx],0xf2
 vreducepd ymm4,DWORD PTR [rcx],0xf2
 vreducepd ymm4,QWORD PTR [rcx],0xf2
 vreducepd ymm4,[rcx],0xf2
-vreducepd zmm6{k1},zmm6{sae},0x6b
-cs vreducepd zmm29,ZMMWORD PTR [rsp+rbp*1],0xb9
-cs vreducepd zmm29,BYTE PTR [rsp+rbp*1],0xb9
-cs vreducepd zmm29,WORD PTR [rsp+rbp*1],0xb9
-cs vreducepd zmm29,DWORD PTR [rsp+rbp*1],0xb9
-cs vreducepd zmm29,QWORD PTR [rsp+rbp*1],0xb9
-cs vreducepd zmm29,[rsp+rbp*1],0xb9
-vreducepd zmm5,QWORD BCST [rsi+rbp*8+0x387f0edd],0x4f
-vreducess xmm0{k2},xmm7,xmm0,0x29
-vreducess xmm18,xmm14,DWORD PTR fs:[rcx+r15*4+0x124],0x42
-vreducess xmm18,xmm14,BYTE PTR fs:[rcx+r15*4+0x124],0x42
-vreducess xmm18,xmm14,WORD PTR fs:[rcx+r15*4+0x124],0x42
-vreducess xmm18,xmm14,QWORD PTR fs:[rcx+r15*4+0x124],0x42
-vreducess xmm18,xmm14,fs:[rcx+r15*4+0x124],0x42
-vreducess xmm1{k6}{z},xmm5,DWORD PTR [riz*2-0xe722816],0x30
-vreducess xmm1{k6}{z},xmm5,BYTE PTR [riz*2-0xe722816],0x30
-vreducess xmm1{k6}{z},xmm5,WORD PTR [riz*2-0xe722816],0x30
-vreducess xmm1{k6}{z},xmm5,QWORD PTR [riz*2-0xe722816],0x30
-vreducess xmm1{k6}{z},xmm5,[riz*2-0xe722816],0x30
-vreducesd xmm2{k2}{z},xmm7,xmm3,0x83
-es vreducesd xmm24,xmm27,QWORD PTR [r11+rax*4],0xdb
-es vreducesd xmm24,xmm27,BYTE PTR [r11+rax*4],0xdb
-es vreducesd xmm24,xmm27,WORD PTR [r11+rax*4],0xdb
-es vreducesd xmm24,xmm27,DWORD PTR [r11+rax*4],0xdb
-es vreducesd xmm24,xmm27,[r11+rax*4],0xdb
-vreducesd xmm1{k4},xmm5,QWORD PTR [rbp-0x380],0xe9
+vreducepd zmm1,ZMMWORD PTR [rdx],0xed
+vreducepd zmm1,BYTE PTR [rdx],0xed
+vreducepd zmm1,WORD PTR [rdx],0xed
+vreducepd zmm1,DWORD PTR [rdx],0xed
+vreducepd zmm1,QWORD PTR [rdx],0xed
+vreducepd zmm1,[rdx],0xed
+vreducepd zmm31{k4},zmm8{sae},0x38
+vreducepd zmm13{k7}{z},QWORD BCST fs:[rdi+r13*1],0x99
+vreducepd zmm13{k7}{z},QWORD BCST BYTE PTR fs:[rdi+r13*1],0x99
+vreducepd zmm13{k7}{z},QWORD BCST WORD PTR fs:[rdi+r13*1],0x99
+vreducepd zmm13{k7}{z},QWORD BCST DWORD PTR fs:[rdi+r13*1],0x99
+vreducepd zmm13{k7}{z},QWORD BCST QWORD PTR fs:[rdi+r13*1],0x99
+vreducess xmm2,xmm7,DWORD PTR [rbx+rbp*8+0x160],0x7f
+vreducess xmm2,xmm7,BYTE PTR [rbx+rbp*8+0x160],0x7f
+vreducess xmm2,xmm7,WORD PTR [rbx+rbp*8+0x160],0x7f
+vreducess xmm2,xmm7,QWORD PTR [rbx+rbp*8+0x160],0x7f
+vreducess xmm2,xmm7,[rbx+rbp*8+0x160],0x7f
+vreducess xmm2{k4}{z},xmm31,xmm21,0x45
+vreducess xmm9{k7}{z},xmm26,DWORD PTR [rax+r13*1],0x88
+vreducesd xmm3,xmm7,QWORD PTR [rbp+rdx*2-0x2b0],0xb1
+vreducesd xmm3,xmm7,BYTE PTR [rbp+rdx*2-0x2b0],0xb1
+vreducesd xmm3,xmm7,WORD PTR [rbp+rdx*2-0x2b0],0xb1
+vreducesd xmm3,xmm7,DWORD PTR [rbp+rdx*2-0x2b0],0xb1
+vreducesd xmm3,xmm7,[rbp+rdx*2-0x2b0],0xb1
+vreducesd xmm0{k1}{z},xmm8,xmm1,0xc6
+ss vreducesd xmm24{k3},xmm28,QWORD PTR [r8+r10*8+0x7aca34df],0x4b
 vfmaddsubps xmm6,xmm7,xmm7,xmm1
 es vfmaddsubps xmm9,xmm12,XMMWORD PTR [r10*1+0x7b0e3fd0],xmm1
 es vfmaddsubps xmm9,xmm12,BYTE PTR [r10*1+0x7b0e3fd0],xmm1
@@ -25726,18 +25770,19 @@ vpcmpistri xmm1,WORD PTR [rax],0x8e
 vpcmpistri xmm1,DWORD PTR [rax],0x8e
 vpcmpistri xmm1,QWORD PTR [rax],0x8e
 vpcmpistri xmm1,[rax],0x8e
-vfpclassps k6{k5},xmm7,0x77
+vfpclassps k1,xmm19,0xc2
+vfpclassps k3{k1},XMMWORD PTR [rsp+riz*4],0x25
+vfpclassps k3{k1},BYTE PTR [rsp+riz*4],0x25
+vfpclassps k3{k1},WORD PTR [rsp+riz*4],0x25
+vfpclassps k3{k1},DWORD PTR [rsp+riz*4],0x25
+vfpclassps k3{k1},QWORD PTR [rsp+riz*4],0x25
+vfpclassps k3{k1},[rsp+riz*4],0x25
 vfpclassps k0{k5},XMMWORD PTR fs:[rsp+r12*1-0x59ed788a],0xac
 vfpclassps k0{k5},BYTE PTR fs:[rsp+r12*1-0x59ed788a],0xac
 vfpclassps k0{k5},WORD PTR fs:[rsp+r12*1-0x59ed788a],0xac
 vfpclassps k0{k5},DWORD PTR fs:[rsp+r12*1-0x59ed788a],0xac
 vfpclassps k0{k5},QWORD PTR fs:[rsp+r12*1-0x59ed788a],0xac
 vfpclassps k0{k5},fs:[rsp+r12*1-0x59ed788a],0xac
-vfpclassps k0,DWORD BCST [rcx]{1to4},0x50
-vfpclassps k0,DWORD BCST BYTE PTR [rcx]{1to4},0x50
-vfpclassps k0,DWORD BCST WORD PTR [rcx]{1to4},0x50
-vfpclassps k0,DWORD BCST DWORD PTR [rcx]{1to4},0x50
-vfpclassps k0,DWORD BCST QWORD PTR [rcx]{1to4},0x50
 vfpclassps k7,ymm1,0xef
 vfpclassps k0{k1},YMMWORD PTR [r10+r8*8+0x2a3f4998],0x4
 vfpclassps k0{k1},BYTE PTR [r10+r8*8+0x2a3f4998],0x4
@@ -25754,7 +25799,7 @@ vfpclassps k5{k5},DWORD PTR [rbx+rdx*8-0x394a92c],0x62
 vfpclassps k5{k5},QWORD PTR [rbx+rdx*8-0x394a92c],0x62
 vfpclassps k5{k5},[rbx+rdx*8-0x394a92c],0x62
 vfpclassps k7{k5},zmm26,0xa2
-vfpclasspd k5{k4},xmm2,0x94
+vfpclasspd k5,xmm6,0xf9
 vfpclasspd k5,QWORD BCST [r8+r14*4-0x274de3e8]{1to2},0xa4
 vfpclasspd k5,QWORD BCST BYTE PTR [r8+r14*4-0x274de3e8]{1to2},0xa4
 vfpclasspd k5,QWORD BCST WORD PTR [r8+r14*4-0x274de3e8]{1to2},0xa4
@@ -25766,26 +25811,17 @@ vfpclasspd k6{k7},WORD PTR [rcx*4-0x3115012c],0x14
 vfpclasspd k6{k7},DWORD PTR [rcx*4-0x3115012c],0x14
 vfpclasspd k6{k7},QWORD PTR [rcx*4-0x3115012c],0x14
 vfpclasspd k6{k7},[rcx*4-0x3115012c],0x14
-vfpclasspd k2{k3},ymm3,0x77
-vfpclasspd k4,YMMWORD PTR [r14+r14*8-0x64f866e4],0x87
-vfpclasspd k4,BYTE PTR [r14+r14*8-0x64f866e4],0x87
-vfpclasspd k4,WORD PTR [r14+r14*8-0x64f866e4],0x87
-vfpclasspd k4,DWORD PTR [r14+r14*8-0x64f866e4],0x87
-vfpclasspd k4,QWORD PTR [r14+r14*8-0x64f866e4],0x87
-vfpclasspd k4,[r14+r14*8-0x64f866e4],0x87
-vfpclasspd k0,QWORD BCST gs:[rip+0xffffffffffffff9a]{1to4},0x36
-vfpclasspd k0,QWORD BCST BYTE PTR gs:[rip+0xffffffffffffff9a]{1to4},0x36
-vfpclasspd k0,QWORD BCST WORD PTR gs:[rip+0xffffffffffffff9a]{1to4},0x36
-vfpclasspd k0,QWORD BCST DWORD PTR gs:[rip+0xffffffffffffff9a]{1to4},0x36
-vfpclasspd k0,QWORD BCST QWORD PTR gs:[rip+0xffffffffffffff9a]{1to4},0x36
-vfpclasspd k7{k5},zmm6,0xd0
-vfpclasspd k5,ZMMWORD PTR [r13*2+0x7e],0x7d
-vfpclasspd k5,BYTE PTR [r13*2+0x7e],0x7d
-vfpclasspd k5,WORD PTR [r13*2+0x7e],0x7d
-vfpclasspd k5,DWORD PTR [r13*2+0x7e],0x7d
-vfpclasspd k5,QWORD PTR [r13*2+0x7e],0x7d
-vfpclasspd k5,[r13*2+0x7e],0x7d
-es vfpclasspd k6{k1},ZMMWORD PTR [rip+0xffffffffae852d35],0xd8
+vfpclasspd k7,ymm4,0xf
+vfpclasspd k1,QWORD BCST [r11+0x11faf65e]{1to4},0xdd
+vfpclasspd k2{k1},QWORD BCST [rdx]{1to4},0x44
+vfpclasspd k7,ZMMWORD PTR [rdi+0x3c0],0xe1
+vfpclasspd k7,BYTE PTR [rdi+0x3c0],0xe1
+vfpclasspd k7,WORD PTR [rdi+0x3c0],0xe1
+vfpclasspd k7,DWORD PTR [rdi+0x3c0],0xe1
+vfpclasspd k7,QWORD PTR [rdi+0x3c0],0xe1
+vfpclasspd k7,[rdi+0x3c0],0xe1
+vfpclasspd k4{k3},zmm12,0x8d
+vfpclasspd k6,zmm7,0xaf
 vfpclassss k0,xmm3,0x1e
 vfpclassss k5{k6},DWORD PTR [rbp+r15*2-0x100],0xd
 vfpclassss k5{k6},BYTE PTR [rbp+r15*2-0x100],0xd
@@ -25793,7 +25829,7 @@ vfpclassss k5{k6},WORD PTR [rbp+r15*2-0x100],0xd
 vfpclassss k5{k6},QWORD PTR [rbp+r15*2-0x100],0xd
 vfpclassss k5{k6},[rbp+r15*2-0x100],0xd
 vfpclassss k5,DWORD PTR [rbx*4-0x6e6f6c9c],0x1f
-vfpclasssd k1{k1},xmm0,0xb8
+vfpclasssd k4,xmm4,0x79
 vfpclasssd k1,QWORD PTR [r15],0x33
 vfpclasssd k1,BYTE PTR [r15],0x33
 vfpclasssd k1,WORD PTR [r15],0x33
@@ -26021,50 +26057,54 @@ ss vpshldw xmm17{k6},xmm27,DWORD PTR [rsi+rsi*8],0xa3
 ss vpshldw xmm17{k6},xmm27,QWORD PTR [rsi+rsi*8],0xa3
 ss vpshldw xmm17{k6},xmm27,[rsi+rsi*8],0xa3
 vpshldw xmm1{k2}{z},xmm2,XMMWORD PTR [rcx-0x66d65d98],0x60
-vpshldw ymm5{k6},ymm3,ymm7,0x9
-vpshldw ymm31,ymm9,YMMWORD PTR gs:[r12+r13*4-0x6a],0x10
-vpshldw ymm31,ymm9,BYTE PTR gs:[r12+r13*4-0x6a],0x10
-vpshldw ymm31,ymm9,WORD PTR gs:[r12+r13*4-0x6a],0x10
-vpshldw ymm31,ymm9,DWORD PTR gs:[r12+r13*4-0x6a],0x10
-vpshldw ymm31,ymm9,QWORD PTR gs:[r12+r13*4-0x6a],0x10
-vpshldw ymm31,ymm9,gs:[r12+r13*4-0x6a],0x10
-vpshldw ymm7{k7}{z},ymm0,YMMWORD PTR [rdx*4+0x42],0x6c
-vpshldw ymm7{k7}{z},ymm0,BYTE PTR [rdx*4+0x42],0x6c
-vpshldw ymm7{k7}{z},ymm0,WORD PTR [rdx*4+0x42],0x6c
-vpshldw ymm7{k7}{z},ymm0,DWORD PTR [rdx*4+0x42],0x6c
-vpshldw ymm7{k7}{z},ymm0,QWORD PTR [rdx*4+0x42],0x6c
-vpshldw ymm7{k7}{z},ymm0,[rdx*4+0x42],0x6c
-vpshldw zmm2{k4},zmm0,zmm4,0x24
-vpshldw zmm31{k6}{z},zmm15,ZMMWORD PTR [rax+r10*1],0x43
-vpshldw zmm31{k6}{z},zmm15,BYTE PTR [rax+r10*1],0x43
-vpshldw zmm31{k6}{z},zmm15,WORD PTR [rax+r10*1],0x43
-vpshldw zmm31{k6}{z},zmm15,DWORD PTR [rax+r10*1],0x43
-vpshldw zmm31{k6}{z},zmm15,QWORD PTR [rax+r10*1],0x43
-vpshldw zmm31{k6}{z},zmm15,[rax+r10*1],0x43
-cs vpshldw zmm7{k5},zmm1,ZMMWORD PTR [rdi],0x4d
-vpshldd xmm0{k3},xmm0,xmm5,0x5c
-ds vpshldd xmm19{k2}{z},xmm26,DWORD BCST [r12+r8*1],0x43
-ds vpshldd xmm19{k2}{z},xmm26,DWORD BCST BYTE PTR [r12+r8*1],0x43
-ds vpshldd xmm19{k2}{z},xmm26,DWORD BCST WORD PTR [r12+r8*1],0x43
-ds vpshldd xmm19{k2}{z},xmm26,DWORD BCST DWORD PTR [r12+r8*1],0x43
-ds vpshldd xmm19{k2}{z},xmm26,DWORD BCST QWORD PTR [r12+r8*1],0x43
-vpshldd xmm0{k4}{z},xmm5,XMMWORD PTR [rcx],0x3
-vpshldd xmm0{k4}{z},xmm5,BYTE PTR [rcx],0x3
-vpshldd xmm0{k4}{z},xmm5,WORD PTR [rcx],0x3
-vpshldd xmm0{k4}{z},xmm5,DWORD PTR [rcx],0x3
-vpshldd xmm0{k4}{z},xmm5,QWORD PTR [rcx],0x3
-vpshldd xmm0{k4}{z},xmm5,[rcx],0x3
-vpshldd ymm1{k4},ymm0,ymm5,0xe3
-es vpshldd ymm5{k2}{z},ymm31,DWORD BCST [rax+r8*8],0x4a
-vpshldd ymm1{k7}{z},ymm1,YMMWORD PTR [rdi],0x4c
-vpshldd ymm1{k7}{z},ymm1,BYTE PTR [rdi],0x4c
-vpshldd ymm1{k7}{z},ymm1,WORD PTR [rdi],0x4c
-vpshldd ymm1{k7}{z},ymm1,DWORD PTR [rdi],0x4c
-vpshldd ymm1{k7}{z},ymm1,QWORD PTR [rdi],0x4c
-vpshldd ymm1{k7}{z},ymm1,[rdi],0x4c
-vpshldd zmm1{k7},zmm0,zmm5,0x50
-cs vpshldd zmm13,zmm13,DWORD BCST [rdi+r10*2],0x23
-vpshldd zmm0{k1}{z},zmm2,DWORD BCST [rsi+rbp*2-0x6c],0x86
+vpshldw ymm1,ymm0,YMMWORD PTR [rcx-0xc00],0xef
+vpshldw ymm1,ymm0,BYTE PTR [rcx-0xc00],0xef
+vpshldw ymm1,ymm0,WORD PTR [rcx-0xc00],0xef
+vpshldw ymm1,ymm0,DWORD PTR [rcx-0xc00],0xef
+vpshldw ymm1,ymm0,QWORD PTR [rcx-0xc00],0xef
+vpshldw ymm1,ymm0,[rcx-0xc00],0xef
+vpshldw ymm2{k1},ymm29,ymm9,0xff
+es vpshldw ymm1{k4},ymm0,YMMWORD PTR [r8+r10*2],0xd7
+vpshldw zmm2,zmm0,ZMMWORD PTR [rsi+0x63c6b56a],0x6
+vpshldw zmm2,zmm0,BYTE PTR [rsi+0x63c6b56a],0x6
+vpshldw zmm2,zmm0,WORD PTR [rsi+0x63c6b56a],0x6
+vpshldw zmm2,zmm0,DWORD PTR [rsi+0x63c6b56a],0x6
+vpshldw zmm2,zmm0,QWORD PTR [rsi+0x63c6b56a],0x6
+vpshldw zmm2,zmm0,[rsi+0x63c6b56a],0x6
+vpshldw zmm18{k1}{z},zmm13,zmm9,0xfa
+vpshldw zmm20{k4},zmm15,ZMMWORD PTR [rax+r11*4],0xa2
+vpshldd xmm13,xmm3,xmm13,0x9e
+ds vpshldd xmm1,xmm6,DWORD BCST [rcx+riz*2],0x98
+ds vpshldd xmm1,xmm6,DWORD BCST BYTE PTR [rcx+riz*2],0x98
+ds vpshldd xmm1,xmm6,DWORD BCST WORD PTR [rcx+riz*2],0x98
+ds vpshldd xmm1,xmm6,DWORD BCST DWORD PTR [rcx+riz*2],0x98
+ds vpshldd xmm1,xmm6,DWORD BCST QWORD PTR [rcx+riz*2],0x98
+vpshldd xmm21{k2},xmm3,XMMWORD PTR [rbp+r12*8+0x1b375915],0x2c
+vpshldd xmm21{k2},xmm3,BYTE PTR [rbp+r12*8+0x1b375915],0x2c
+vpshldd xmm21{k2},xmm3,WORD PTR [rbp+r12*8+0x1b375915],0x2c
+vpshldd xmm21{k2},xmm3,DWORD PTR [rbp+r12*8+0x1b375915],0x2c
+vpshldd xmm21{k2},xmm3,QWORD PTR [rbp+r12*8+0x1b375915],0x2c
+vpshldd xmm21{k2},xmm3,[rbp+r12*8+0x1b375915],0x2c
+vpshldd ymm16,ymm24,ymm4,0x76
+vpshldd ymm6,ymm5,DWORD BCST gs:[rcx+0x57ebd85d],0xf0
+vpshldd ymm6,ymm5,DWORD BCST BYTE PTR gs:[rcx+0x57ebd85d],0xf0
+vpshldd ymm6,ymm5,DWORD BCST WORD PTR gs:[rcx+0x57ebd85d],0xf0
+vpshldd ymm6,ymm5,DWORD BCST DWORD PTR gs:[rcx+0x57ebd85d],0xf0
+vpshldd ymm6,ymm5,DWORD BCST QWORD PTR gs:[rcx+0x57ebd85d],0xf0
+vpshldd ymm10{k1},ymm27,YMMWORD PTR [rsi+r9*1+0xbc0],0x98
+vpshldd ymm10{k1},ymm27,BYTE PTR [rsi+r9*1+0xbc0],0x98
+vpshldd ymm10{k1},ymm27,WORD PTR [rsi+r9*1+0xbc0],0x98
+vpshldd ymm10{k1},ymm27,DWORD PTR [rsi+r9*1+0xbc0],0x98
+vpshldd ymm10{k1},ymm27,QWORD PTR [rsi+r9*1+0xbc0],0x98
+vpshldd ymm10{k1},ymm27,[rsi+r9*1+0xbc0],0x98
+vpshldd zmm17,zmm28,zmm7,0x32
+vpshldd zmm1{k2}{z},zmm0,DWORD BCST [rsp+rbp*2],0x61
+vpshldd zmm13,zmm21,ZMMWORD PTR [r15+r10*8-0x4a7e5793],0xb4
+vpshldd zmm13,zmm21,BYTE PTR [r15+r10*8-0x4a7e5793],0xb4
+vpshldd zmm13,zmm21,WORD PTR [r15+r10*8-0x4a7e5793],0xb4
+vpshldd zmm13,zmm21,DWORD PTR [r15+r10*8-0x4a7e5793],0xb4
+vpshldd zmm13,zmm21,QWORD PTR [r15+r10*8-0x4a7e5793],0xb4
+vpshldd zmm13,zmm21,[r15+r10*8-0x4a7e5793],0xb4
 vpshldq xmm0,xmm1,xmm1,0xce
 ds vpshldq xmm5{k5},xmm4,XMMWORD PTR [rsp+r11*8],0x30
 ds vpshldq xmm5{k5},xmm4,BYTE PTR [rsp+r11*8],0x30
@@ -26077,31 +26117,26 @@ vpshldq xmm6,xmm0,QWORD BCST BYTE PTR [rcx],0xc9
 vpshldq xmm6,xmm0,QWORD BCST WORD PTR [rcx],0xc9
 vpshldq xmm6,xmm0,QWORD BCST DWORD PTR [rcx],0xc9
 vpshldq xmm6,xmm0,QWORD BCST QWORD PTR [rcx],0xc9
-vpshldq ymm2{k6}{z},ymm1,ymm4,0x68
-vpshldq ymm11,ymm7,YMMWORD PTR fs:[r11+r11*1],0x24
-vpshldq ymm11,ymm7,BYTE PTR fs:[r11+r11*1],0x24
-vpshldq ymm11,ymm7,WORD PTR fs:[r11+r11*1],0x24
-vpshldq ymm11,ymm7,DWORD PTR fs:[r11+r11*1],0x24
-vpshldq ymm11,ymm7,QWORD PTR fs:[r11+r11*1],0x24
-vpshldq ymm11,ymm7,fs:[r11+r11*1],0x24
-vpshldq ymm5{k7},ymm5,YMMWORD PTR [rbx-0x5a0],0xd7
-vpshldq ymm5{k7},ymm5,BYTE PTR [rbx-0x5a0],0xd7
-vpshldq ymm5{k7},ymm5,WORD PTR [rbx-0x5a0],0xd7
-vpshldq ymm5{k7},ymm5,DWORD PTR [rbx-0x5a0],0xd7
-vpshldq ymm5{k7},ymm5,QWORD PTR [rbx-0x5a0],0xd7
-vpshldq ymm5{k7},ymm5,[rbx-0x5a0],0xd7
-vpshldq zmm1{k2}{z},zmm1,zmm2,0xb9
-vpshldq zmm11{k6},zmm18,QWORD BCST fs:[rsp+riz*2+0x188],0x49
-vpshldq zmm11{k6},zmm18,QWORD BCST BYTE PTR fs:[rsp+riz*2+0x188],0x49
-vpshldq zmm11{k6},zmm18,QWORD BCST WORD PTR fs:[rsp+riz*2+0x188],0x49
-vpshldq zmm11{k6},zmm18,QWORD BCST DWORD PTR fs:[rsp+riz*2+0x188],0x49
-vpshldq zmm11{k6},zmm18,QWORD BCST QWORD PTR fs:[rsp+riz*2+0x188],0x49
+vpshldq ymm16,ymm6,ymm4,0x81
+ds vpshldq ymm5{k5}{z},ymm6,YMMWORD PTR [rdx+rdi*8-0x400],0x4b
+ds vpshldq ymm5{k5}{z},ymm6,BYTE PTR [rdx+rdi*8-0x400],0x4b
+ds vpshldq ymm5{k5}{z},ymm6,WORD PTR [rdx+rdi*8-0x400],0x4b
+ds vpshldq ymm5{k5}{z},ymm6,DWORD PTR [rdx+rdi*8-0x400],0x4b
+ds vpshldq ymm5{k5}{z},ymm6,QWORD PTR [rdx+rdi*8-0x400],0x4b
+ds vpshldq ymm5{k5}{z},ymm6,[rdx+rdi*8-0x400],0x4b
+vpshldq ymm30{k5},ymm3,YMMWORD PTR [r10],0x9d
 vpshldq zmm1,zmm7,ZMMWORD PTR [rsi-0x1d00],0xc5
 vpshldq zmm1,zmm7,BYTE PTR [rsi-0x1d00],0xc5
 vpshldq zmm1,zmm7,WORD PTR [rsi-0x1d00],0xc5
 vpshldq zmm1,zmm7,DWORD PTR [rsi-0x1d00],0xc5
 vpshldq zmm1,zmm7,QWORD PTR [rsi-0x1d00],0xc5
 vpshldq zmm1,zmm7,[rsi-0x1d00],0xc5
+vpshldq zmm6{k2},zmm1,zmm9,0x5b
+vpshldq zmm11{k6},zmm18,QWORD BCST fs:[rsp+riz*2+0x188],0x49
+vpshldq zmm11{k6},zmm18,QWORD BCST BYTE PTR fs:[rsp+riz*2+0x188],0x49
+vpshldq zmm11{k6},zmm18,QWORD BCST WORD PTR fs:[rsp+riz*2+0x188],0x49
+vpshldq zmm11{k6},zmm18,QWORD BCST DWORD PTR fs:[rsp+riz*2+0x188],0x49
+vpshldq zmm11{k6},zmm18,QWORD BCST QWORD PTR fs:[rsp+riz*2+0x188],0x49
 vpshrdw xmm3,xmm1,xmm4,0x5d
 vpshrdw xmm16{k2}{z},xmm20,XMMWORD PTR [rsi],0xdb
 vpshrdw xmm16{k2}{z},xmm20,BYTE PTR [rsi],0xdb
@@ -26110,27 +26145,22 @@ vpshrdw xmm16{k2}{z},xmm20,DWORD PTR [rsi],0xdb
 vpshrdw xmm16{k2}{z},xmm20,QWORD PTR [rsi],0xdb
 vpshrdw xmm16{k2}{z},xmm20,[rsi],0xdb
 ds vpshrdw xmm4,xmm3,XMMWORD PTR [rcx+0x410],0x85
-vpshrdw ymm4{k6},ymm6,ymm6,0x67
-vpshrdw ymm20{k7}{z},ymm19,YMMWORD PTR gs:[r13*8-0x6893e187],0x88
-vpshrdw ymm20{k7}{z},ymm19,BYTE PTR gs:[r13*8-0x6893e187],0x88
-vpshrdw ymm20{k7}{z},ymm19,WORD PTR gs:[r13*8-0x6893e187],0x88
-vpshrdw ymm20{k7}{z},ymm19,DWORD PTR gs:[r13*8-0x6893e187],0x88
-vpshrdw ymm20{k7}{z},ymm19,QWORD PTR gs:[r13*8-0x6893e187],0x88
-vpshrdw ymm20{k7}{z},ymm19,gs:[r13*8-0x6893e187],0x88
-vpshrdw ymm3,ymm4,YMMWORD PTR [rdx],0x41
-vpshrdw ymm3,ymm4,BYTE PTR [rdx],0x41
-vpshrdw ymm3,ymm4,WORD PTR [rdx],0x41
-vpshrdw ymm3,ymm4,DWORD PTR [rdx],0x41
-vpshrdw ymm3,ymm4,QWORD PTR [rdx],0x41
-vpshrdw ymm3,ymm4,[rdx],0x41
-vpshrdw zmm2{k2}{z},zmm6,zmm7,0x80
-vpshrdw zmm12,zmm9,ZMMWORD PTR [r14+r9*2],0x5e
-vpshrdw zmm12,zmm9,BYTE PTR [r14+r9*2],0x5e
-vpshrdw zmm12,zmm9,WORD PTR [r14+r9*2],0x5e
-vpshrdw zmm12,zmm9,DWORD PTR [r14+r9*2],0x5e
-vpshrdw zmm12,zmm9,QWORD PTR [r14+r9*2],0x5e
-vpshrdw zmm12,zmm9,[r14+r9*2],0x5e
+vpshrdw ymm14,ymm25,ymm29,0x95
+vpshrdw ymm0{k5}{z},ymm3,YMMWORD PTR [rip+0x7a],0x8e
+vpshrdw ymm0{k5}{z},ymm3,BYTE PTR [rip+0x7a],0x8e
+vpshrdw ymm0{k5}{z},ymm3,WORD PTR [rip+0x7a],0x8e
+vpshrdw ymm0{k5}{z},ymm3,DWORD PTR [rip+0x7a],0x8e
+vpshrdw ymm0{k5}{z},ymm3,QWORD PTR [rip+0x7a],0x8e
+vpshrdw ymm0{k5}{z},ymm3,[rip+0x7a],0x8e
+vpshrdw ymm25,ymm28,YMMWORD PTR [rax*1+0x10],0x8a
+vpshrdw zmm12,zmm25,zmm9,0x18
 ss vpshrdw zmm7{k1},zmm6,ZMMWORD PTR [rax+0x1880],0xb8
+ss vpshrdw zmm7{k1},zmm6,BYTE PTR [rax+0x1880],0xb8
+ss vpshrdw zmm7{k1},zmm6,WORD PTR [rax+0x1880],0xb8
+ss vpshrdw zmm7{k1},zmm6,DWORD PTR [rax+0x1880],0xb8
+ss vpshrdw zmm7{k1},zmm6,QWORD PTR [rax+0x1880],0xb8
+ss vpshrdw zmm7{k1},zmm6,[rax+0x1880],0xb8
+vpshrdw zmm3{k5}{z},zmm31,ZMMWORD PTR [r10+rsi*1],0x29
 vpshrdd xmm6,xmm6,xmm7,0x99
 vpshrdd xmm15,xmm19,DWORD BCST fs:[r14+rdx*1],0xf
 vpshrdd xmm15,xmm19,DWORD BCST BYTE PTR fs:[r14+rdx*1],0xf
@@ -26143,7 +26173,7 @@ vpshrdd xmm0{k2}{z},xmm2,WORD PTR [rsi+riz*4-0x60dffa15],0x93
 vpshrdd xmm0{k2}{z},xmm2,DWORD PTR [rsi+riz*4-0x60dffa15],0x93
 vpshrdd xmm0{k2}{z},xmm2,QWORD PTR [rsi+riz*4-0x60dffa15],0x93
 vpshrdd xmm0{k2}{z},xmm2,[rsi+riz*4-0x60dffa15],0x93
-vpshrdd ymm2{k2}{z},ymm6,ymm1,0xa9
+vpshrdd ymm5,ymm4,ymm6,0xbc
 ds vpshrdd ymm24,ymm23,DWORD BCST [r9],0x94
 ds vpshrdd ymm24,ymm23,DWORD BCST BYTE PTR [r9],0x94
 ds vpshrdd ymm24,ymm23,DWORD BCST WORD PTR [r9],0x94
@@ -26158,18 +26188,18 @@ vpshrdd zmm2{k1}{z},zmm2,WORD PTR [rsi+rsi*8-0x8f11adc],0xc0
 vpshrdd zmm2{k1}{z},zmm2,DWORD PTR [rsi+rsi*8-0x8f11adc],0xc0
 vpshrdd zmm2{k1}{z},zmm2,QWORD PTR [rsi+rsi*8-0x8f11adc],0xc0
 vpshrdd zmm2{k1}{z},zmm2,[rsi+rsi*8-0x8f11adc],0xc0
-vpshrdq xmm1{k1},xmm7,xmm7,0x22
+vpshrdq xmm4,xmm0,xmm2,0x43
 es vpshrdq xmm27,xmm16,QWORD BCST [r9*4+0x5075df32],0xed
 es vpshrdq xmm27,xmm16,QWORD BCST BYTE PTR [r9*4+0x5075df32],0xed
 es vpshrdq xmm27,xmm16,QWORD BCST WORD PTR [r9*4+0x5075df32],0xed
 es vpshrdq xmm27,xmm16,QWORD BCST DWORD PTR [r9*4+0x5075df32],0xed
 es vpshrdq xmm27,xmm16,QWORD BCST QWORD PTR [r9*4+0x5075df32],0xed
-vpshrdq xmm0,xmm1,XMMWORD PTR [rdi+rax*8+0x5d4c6d93],0x83
-vpshrdq xmm0,xmm1,BYTE PTR [rdi+rax*8+0x5d4c6d93],0x83
-vpshrdq xmm0,xmm1,WORD PTR [rdi+rax*8+0x5d4c6d93],0x83
-vpshrdq xmm0,xmm1,DWORD PTR [rdi+rax*8+0x5d4c6d93],0x83
-vpshrdq xmm0,xmm1,QWORD PTR [rdi+rax*8+0x5d4c6d93],0x83
-vpshrdq xmm0,xmm1,[rdi+rax*8+0x5d4c6d93],0x83
+vpshrdq xmm4{k1},xmm2,XMMWORD PTR [rbp+0x2c0],0xde
+vpshrdq xmm4{k1},xmm2,BYTE PTR [rbp+0x2c0],0xde
+vpshrdq xmm4{k1},xmm2,WORD PTR [rbp+0x2c0],0xde
+vpshrdq xmm4{k1},xmm2,DWORD PTR [rbp+0x2c0],0xde
+vpshrdq xmm4{k1},xmm2,QWORD PTR [rbp+0x2c0],0xde
+vpshrdq xmm4{k1},xmm2,[rbp+0x2c0],0xde
 vpshrdq ymm7,ymm0,ymm6,0x31
 cs vpshrdq ymm31{k3},ymm31,YMMWORD PTR [rsp+r13*8-0x79],0x9b
 cs vpshrdq ymm31{k3},ymm31,BYTE PTR [rsp+r13*8-0x79],0x9b
@@ -26178,14 +26208,14 @@ cs vpshrdq ymm31{k3},ymm31,DWORD PTR [rsp+r13*8-0x79],0x9b
 cs vpshrdq ymm31{k3},ymm31,QWORD PTR [rsp+r13*8-0x79],0x9b
 cs vpshrdq ymm31{k3},ymm31,[rsp+r13*8-0x79],0x9b
 vpshrdq ymm1,ymm0,QWORD BCST [rbp-0x13ceead3],0x7a
-vpshrdq zmm2{k4},zmm6,zmm5,0x6c
+vpshrdq zmm20,zmm23,zmm4,0x3f
+vpshrdq zmm6{k5},zmm0,ZMMWORD PTR [rbp-0x47692e64],0xef
+vpshrdq zmm6{k5},zmm0,BYTE PTR [rbp-0x47692e64],0xef
+vpshrdq zmm6{k5},zmm0,WORD PTR [rbp-0x47692e64],0xef
+vpshrdq zmm6{k5},zmm0,DWORD PTR [rbp-0x47692e64],0xef
+vpshrdq zmm6{k5},zmm0,QWORD PTR [rbp-0x47692e64],0xef
+vpshrdq zmm6{k5},zmm0,[rbp-0x47692e64],0xef
 ss vpshrdq zmm23,zmm3,ZMMWORD PTR [rsp+r12*1],0xab
-ss vpshrdq zmm23,zmm3,BYTE PTR [rsp+r12*1],0xab
-ss vpshrdq zmm23,zmm3,WORD PTR [rsp+r12*1],0xab
-ss vpshrdq zmm23,zmm3,DWORD PTR [rsp+r12*1],0xab
-ss vpshrdq zmm23,zmm3,QWORD PTR [rsp+r12*1],0xab
-ss vpshrdq zmm23,zmm3,[rsp+r12*1],0xab
-vpshrdq zmm2{k5}{z},zmm2,ZMMWORD PTR [rdi-0x780],0xa1
 vfnmaddps xmm2,xmm7,xmm0,xmm7
 vfnmaddps xmm6,xmm8,XMMWORD PTR gs:[r12+rax*4],xmm15
 vfnmaddps xmm6,xmm8,BYTE PTR gs:[r12+rax*4],xmm15
@@ -26416,11 +26446,12 @@ sha1rnds4 xmm6,DWORD PTR gs:[riz*8-0x71820952],0xa
 sha1rnds4 xmm6,QWORD PTR gs:[riz*8-0x71820952],0xa
 sha1rnds4 xmm6,gs:[riz*8-0x71820952],0xa
 rex sha1rnds4 xmm4,XMMWORD PTR [rsi-0x7f811b7b],0x4d
-rex sha1rnds4 xmm4,BYTE PTR [rsi-0x7f811b7b],0x4d
-rex sha1rnds4 xmm4,WORD PTR [rsi-0x7f811b7b],0x4d
-rex sha1rnds4 xmm4,DWORD PTR [rsi-0x7f811b7b],0x4d
-rex sha1rnds4 xmm4,QWORD PTR [rsi-0x7f811b7b],0x4d
-rex sha1rnds4 xmm4,[rsi-0x7f811b7b],0x4d
+sha1rnds4 xmm4,XMMWORD PTR [rsi-0x7f811b7b],0x4d
+sha1rnds4 xmm4,BYTE PTR [rsi-0x7f811b7b],0x4d
+sha1rnds4 xmm4,WORD PTR [rsi-0x7f811b7b],0x4d
+sha1rnds4 xmm4,DWORD PTR [rsi-0x7f811b7b],0x4d
+sha1rnds4 xmm4,QWORD PTR [rsi-0x7f811b7b],0x4d
+sha1rnds4 xmm4,[rsi-0x7f811b7b],0x4d
 gf2p8affineqb xmm7,xmm3,0x63
 gf2p8affineqb xmm11,XMMWORD PTR gs:[r10-0x2d5ce940],0x3c
 gf2p8affineqb xmm11,BYTE PTR gs:[r10-0x2d5ce940],0x3c
@@ -26462,9 +26493,9 @@ vgf2p8affineqb xmm0,xmm2,QWORD BCST BYTE PTR [rdi],0xe6
 vgf2p8affineqb xmm0,xmm2,QWORD BCST WORD PTR [rdi],0xe6
 vgf2p8affineqb xmm0,xmm2,QWORD BCST DWORD PTR [rdi],0xe6
 vgf2p8affineqb xmm0,xmm2,QWORD BCST QWORD PTR [rdi],0xe6
-vgf2p8affineqb ymm1{k4}{z},ymm5,ymm6,0x17
-es vgf2p8affineqb ymm22,ymm23,YMMWORD PTR [rsp+rdi*4],0x51
-vgf2p8affineqb ymm4{k1},ymm7,YMMWORD PTR [rsi],0x52
+{evex} vgf2p8affineqb ymm3,ymm2,YMMWORD PTR [rsi+rdx*2],0xcc
+vgf2p8affineqb ymm9{k2},ymm8,ymm20,0xe
+vgf2p8affineqb ymm9{k1},ymm13,QWORD BCST [r8],0xb8
 vgf2p8affineqb zmm3,zmm1,zmm3,0xb3
 vgf2p8affineqb zmm6,zmm11,QWORD BCST gs:[rbx+r15*1-0x1a8],0xad
 vgf2p8affineqb zmm6,zmm11,QWORD BCST BYTE PTR gs:[rbx+r15*1-0x1a8],0xad
@@ -26501,21 +26532,16 @@ vgf2p8affineinvqb ymm6,ymm4,WORD PTR [rcx+rsi*8+0x5242cde3],0x97
 vgf2p8affineinvqb ymm6,ymm4,DWORD PTR [rcx+rsi*8+0x5242cde3],0x97
 vgf2p8affineinvqb ymm6,ymm4,QWORD PTR [rcx+rsi*8+0x5242cde3],0x97
 vgf2p8affineinvqb ymm6,ymm4,[rcx+rsi*8+0x5242cde3],0x97
-vgf2p8affineinvqb xmm0{k2},xmm0,xmm0,0x60
-vgf2p8affineinvqb xmm3{k1}{z},xmm10,XMMWORD PTR fs:[r14+r12*8-0x390],0x75
-vgf2p8affineinvqb xmm3{k1}{z},xmm10,BYTE PTR fs:[r14+r12*8-0x390],0x75
-vgf2p8affineinvqb xmm3{k1}{z},xmm10,WORD PTR fs:[r14+r12*8-0x390],0x75
-vgf2p8affineinvqb xmm3{k1}{z},xmm10,DWORD PTR fs:[r14+r12*8-0x390],0x75
-vgf2p8affineinvqb xmm3{k1}{z},xmm10,QWORD PTR fs:[r14+r12*8-0x390],0x75
-vgf2p8affineinvqb xmm3{k1}{z},xmm10,fs:[r14+r12*8-0x390],0x75
-vgf2p8affineinvqb xmm3{k1}{z},xmm5,QWORD BCST [rdx],0xa4
-vgf2p8affineinvqb xmm3{k1}{z},xmm5,QWORD BCST BYTE PTR [rdx],0xa4
-vgf2p8affineinvqb xmm3{k1}{z},xmm5,QWORD BCST WORD PTR [rdx],0xa4
-vgf2p8affineinvqb xmm3{k1}{z},xmm5,QWORD BCST DWORD PTR [rdx],0xa4
-vgf2p8affineinvqb xmm3{k1}{z},xmm5,QWORD BCST QWORD PTR [rdx],0xa4
-vgf2p8affineinvqb ymm0{k2}{z},ymm2,ymm2,0x3
-cs vgf2p8affineinvqb ymm26,ymm4,YMMWORD PTR [rdi+r12*1-0x68daf705],0x12
-vgf2p8affineinvqb ymm5,ymm2,QWORD BCST [rdx-0x5f],0x9a
+{evex} vgf2p8affineinvqb xmm4,xmm1,xmm7,0xa4
+ds vgf2p8affineinvqb xmm20{k5},xmm23,XMMWORD PTR [rsi],0x55
+vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST [rsi+rbx*1],0x3d
+vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST BYTE PTR [rsi+rbx*1],0x3d
+vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST WORD PTR [rsi+rbx*1],0x3d
+vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST DWORD PTR [rsi+rbx*1],0x3d
+vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST QWORD PTR [rsi+rbx*1],0x3d
+{evex} vgf2p8affineinvqb ymm5,ymm5,YMMWORD PTR [rcx],0x32
+vgf2p8affineinvqb ymm30{k5}{z},ymm22,ymm24,0x4
+es vgf2p8affineinvqb ymm31{k1}{z},ymm7,YMMWORD PTR [r14-0xa40],0xe0
 vgf2p8affineinvqb zmm4,zmm0,zmm5,0x8a
 es vgf2p8affineinvqb zmm12,zmm19,QWORD BCST [r11+r15*8],0x74
 vgf2p8affineinvqb zmm5{k4}{z},zmm0,QWORD BCST [rbp+rax*1-0x378],0x54
@@ -27458,10 +27484,11 @@ lwpval rbp,QWORD PTR [rcx],0x82870d6a
 lwpval rbp,[rcx],0x82870d6a
 pi2fw mm3,mm6
 rex.R pi2fw mm2,QWORD PTR fs:[rdx+rbx*1+0x2fc1e037]
-rex.R pi2fw mm2,BYTE PTR fs:[rdx+rbx*1+0x2fc1e037]
-rex.R pi2fw mm2,WORD PTR fs:[rdx+rbx*1+0x2fc1e037]
-rex.R pi2fw mm2,DWORD PTR fs:[rdx+rbx*1+0x2fc1e037]
-rex.R pi2fw mm2,fs:[rdx+rbx*1+0x2fc1e037]
+pi2fw mm2,QWORD PTR fs:[rdx+rbx*1+0x2fc1e037]
+pi2fw mm2,BYTE PTR fs:[rdx+rbx*1+0x2fc1e037]
+pi2fw mm2,WORD PTR fs:[rdx+rbx*1+0x2fc1e037]
+pi2fw mm2,DWORD PTR fs:[rdx+rbx*1+0x2fc1e037]
+pi2fw mm2,fs:[rdx+rbx*1+0x2fc1e037]
 pi2fw mm2,QWORD PTR [rcx*8+0x55cb9c3d]
 pi2fw mm2,BYTE PTR [rcx*8+0x55cb9c3d]
 pi2fw mm2,WORD PTR [rcx*8+0x55cb9c3d]
@@ -27469,10 +27496,11 @@ pi2fw mm2,DWORD PTR [rcx*8+0x55cb9c3d]
 pi2fw mm2,[rcx*8+0x55cb9c3d]
 pi2fd mm5,mm6
 ss rex.RB pi2fd mm1,QWORD PTR [r15]
-ss rex.RB pi2fd mm1,BYTE PTR [r15]
-ss rex.RB pi2fd mm1,WORD PTR [r15]
-ss rex.RB pi2fd mm1,DWORD PTR [r15]
-ss rex.RB pi2fd mm1,[r15]
+ss pi2fd mm1,QWORD PTR [r15]
+ss pi2fd mm1,BYTE PTR [r15]
+ss pi2fd mm1,WORD PTR [r15]
+ss pi2fd mm1,DWORD PTR [r15]
+ss pi2fd mm1,[r15]
 pi2fd mm3,QWORD PTR [rbx+0x4b]
 pf2iw mm1,mm3
 pf2iw mm6,QWORD PTR [r15d]
@@ -27483,10 +27511,11 @@ pf2iw mm6,[r15d]
 pf2iw mm2,QWORD PTR [rsp+rbx*1]
 pf2id mm7,mm0
 rex.RX pf2id mm0,QWORD PTR [ebx+r8d*2]
-rex.RX pf2id mm0,BYTE PTR [ebx+r8d*2]
-rex.RX pf2id mm0,WORD PTR [ebx+r8d*2]
-rex.RX pf2id mm0,DWORD PTR [ebx+r8d*2]
-rex.RX pf2id mm0,[ebx+r8d*2]
+pf2id mm0,QWORD PTR [ebx+r8d*2]
+pf2id mm0,BYTE PTR [ebx+r8d*2]
+pf2id mm0,WORD PTR [ebx+r8d*2]
+pf2id mm0,DWORD PTR [ebx+r8d*2]
+pf2id mm0,[ebx+r8d*2]
 pf2id mm1,QWORD PTR gs:[rsi+0x13]
 pf2id mm1,BYTE PTR gs:[rsi+0x13]
 pf2id mm1,WORD PTR gs:[rsi+0x13]
@@ -27508,17 +27537,19 @@ ss pfpnacc mm2,[rbx+r11*4]
 pfpnacc mm6,QWORD PTR [rbx]
 pfcmpge mm5,mm0
 rex.RXB pfcmpge mm1,QWORD PTR [r14d+0x5e]
-rex.RXB pfcmpge mm1,BYTE PTR [r14d+0x5e]
-rex.RXB pfcmpge mm1,WORD PTR [r14d+0x5e]
-rex.RXB pfcmpge mm1,DWORD PTR [r14d+0x5e]
-rex.RXB pfcmpge mm1,[r14d+0x5e]
+pfcmpge mm1,QWORD PTR [r14d+0x5e]
+pfcmpge mm1,BYTE PTR [r14d+0x5e]
+pfcmpge mm1,WORD PTR [r14d+0x5e]
+pfcmpge mm1,DWORD PTR [r14d+0x5e]
+pfcmpge mm1,[r14d+0x5e]
 pfcmpge mm7,QWORD PTR [rdi+rbx*4]
 pfmin mm2,mm7
 es rex.RB pfmin mm7,QWORD PTR [ecx*4+0x2bf82796]
-es rex.RB pfmin mm7,BYTE PTR [ecx*4+0x2bf82796]
-es rex.RB pfmin mm7,WORD PTR [ecx*4+0x2bf82796]
-es rex.RB pfmin mm7,DWORD PTR [ecx*4+0x2bf82796]
-es rex.RB pfmin mm7,[ecx*4+0x2bf82796]
+es pfmin mm7,QWORD PTR [ecx*4+0x2bf82796]
+es pfmin mm7,BYTE PTR [ecx*4+0x2bf82796]
+es pfmin mm7,WORD PTR [ecx*4+0x2bf82796]
+es pfmin mm7,DWORD PTR [ecx*4+0x2bf82796]
+es pfmin mm7,[ecx*4+0x2bf82796]
 pfmin mm6,QWORD PTR [rip+0xffffffffffffffbd]
 pfrcp mm5,mm7
 ss pfrcp mm4,QWORD PTR [r9-0x1ef62b86]
@@ -27527,58 +27558,65 @@ ss pfrcp mm4,WORD PTR [r9-0x1ef62b86]
 ss pfrcp mm4,DWORD PTR [r9-0x1ef62b86]
 ss pfrcp mm4,[r9-0x1ef62b86]
 ds pfrcp mm1,QWORD PTR [rdi+rcx*1]
-rex pfrsqrt mm3,mm0
-pfrsqrt mm6,QWORD PTR [rsi+r11*1]
-pfrsqrt mm6,BYTE PTR [rsi+r11*1]
-pfrsqrt mm6,WORD PTR [rsi+r11*1]
-pfrsqrt mm6,DWORD PTR [rsi+r11*1]
-pfrsqrt mm6,[rsi+r11*1]
+rex.RB pfrsqrt mm7,mm3
 pfrsqrt mm2,QWORD PTR [ecx]
+pfrsqrt mm2,BYTE PTR [ecx]
+pfrsqrt mm2,WORD PTR [ecx]
+pfrsqrt mm2,DWORD PTR [ecx]
+pfrsqrt mm2,[ecx]
+pfrsqrt mm6,QWORD PTR [rsi+r11*1]
 pfsub mm3,mm0
 ds rex.RX pfsub mm0,QWORD PTR [rdx+r15*2+0xfccd8bb]
-ds rex.RX pfsub mm0,BYTE PTR [rdx+r15*2+0xfccd8bb]
-ds rex.RX pfsub mm0,WORD PTR [rdx+r15*2+0xfccd8bb]
-ds rex.RX pfsub mm0,DWORD PTR [rdx+r15*2+0xfccd8bb]
-ds rex.RX pfsub mm0,[rdx+r15*2+0xfccd8bb]
+ds pfsub mm0,QWORD PTR [rdx+r15*2+0xfccd8bb]
+ds pfsub mm0,BYTE PTR [rdx+r15*2+0xfccd8bb]
+ds pfsub mm0,WORD PTR [rdx+r15*2+0xfccd8bb]
+ds pfsub mm0,DWORD PTR [rdx+r15*2+0xfccd8bb]
+ds pfsub mm0,[rdx+r15*2+0xfccd8bb]
 pfsub mm1,QWORD PTR [rcx]
 pfadd mm5,mm6
 rex.RX pfadd mm6,QWORD PTR [ebp-0x2d]
-rex.RX pfadd mm6,BYTE PTR [ebp-0x2d]
-rex.RX pfadd mm6,WORD PTR [ebp-0x2d]
-rex.RX pfadd mm6,DWORD PTR [ebp-0x2d]
-rex.RX pfadd mm6,[ebp-0x2d]
+pfadd mm6,QWORD PTR [ebp-0x2d]
+pfadd mm6,BYTE PTR [ebp-0x2d]
+pfadd mm6,WORD PTR [ebp-0x2d]
+pfadd mm6,DWORD PTR [ebp-0x2d]
+pfadd mm6,[ebp-0x2d]
 pfadd mm7,QWORD PTR [rsp+rsi*1]
 pfcmpgt mm5,mm3
 es rex.RXB pfcmpgt mm3,QWORD PTR [r14]
-es rex.RXB pfcmpgt mm3,BYTE PTR [r14]
-es rex.RXB pfcmpgt mm3,WORD PTR [r14]
-es rex.RXB pfcmpgt mm3,DWORD PTR [r14]
-es rex.RXB pfcmpgt mm3,[r14]
+es pfcmpgt mm3,QWORD PTR [r14]
+es pfcmpgt mm3,BYTE PTR [r14]
+es pfcmpgt mm3,WORD PTR [r14]
+es pfcmpgt mm3,DWORD PTR [r14]
+es pfcmpgt mm3,[r14]
 pfcmpgt mm2,QWORD PTR [rsp+rdi*1-0x60]
 pfmax mm1,mm1
 rex.RXB pfmax mm5,QWORD PTR fs:[r9+0x8]
-rex.RXB pfmax mm5,BYTE PTR fs:[r9+0x8]
-rex.RXB pfmax mm5,WORD PTR fs:[r9+0x8]
-rex.RXB pfmax mm5,DWORD PTR fs:[r9+0x8]
-rex.RXB pfmax mm5,fs:[r9+0x8]
+pfmax mm5,QWORD PTR fs:[r9+0x8]
+pfmax mm5,BYTE PTR fs:[r9+0x8]
+pfmax mm5,WORD PTR fs:[r9+0x8]
+pfmax mm5,DWORD PTR fs:[r9+0x8]
+pfmax mm5,fs:[r9+0x8]
 rex.W pfmax mm3,QWORD PTR [rdi+riz*1]
-rex.W pfmax mm3,BYTE PTR [rdi+riz*1]
-rex.W pfmax mm3,WORD PTR [rdi+riz*1]
-rex.W pfmax mm3,DWORD PTR [rdi+riz*1]
-rex.W pfmax mm3,[rdi+riz*1]
+pfmax mm3,QWORD PTR [rdi+riz*1]
+pfmax mm3,BYTE PTR [rdi+riz*1]
+pfmax mm3,WORD PTR [rdi+riz*1]
+pfmax mm3,DWORD PTR [rdi+riz*1]
+pfmax mm3,[rdi+riz*1]
 pfrcpit1 mm6,mm7
 ds rex.XB pfrcpit1 mm6,QWORD PTR [r10]
-ds rex.XB pfrcpit1 mm6,BYTE PTR [r10]
-ds rex.XB pfrcpit1 mm6,WORD PTR [r10]
-ds rex.XB pfrcpit1 mm6,DWORD PTR [r10]
-ds rex.XB pfrcpit1 mm6,[r10]
+ds pfrcpit1 mm6,QWORD PTR [r10]
+ds pfrcpit1 mm6,BYTE PTR [r10]
+ds pfrcpit1 mm6,WORD PTR [r10]
+ds pfrcpit1 mm6,DWORD PTR [r10]
+ds pfrcpit1 mm6,[r10]
 cs pfrcpit1 mm1,QWORD PTR [rsi+rbx*8-0x23]
 pfrsqit1 mm3,mm6
 rex.RXB pfrsqit1 mm7,QWORD PTR [r11d+r8d*1+0x6d]
-rex.RXB pfrsqit1 mm7,BYTE PTR [r11d+r8d*1+0x6d]
-rex.RXB pfrsqit1 mm7,WORD PTR [r11d+r8d*1+0x6d]
-rex.RXB pfrsqit1 mm7,DWORD PTR [r11d+r8d*1+0x6d]
-rex.RXB pfrsqit1 mm7,[r11d+r8d*1+0x6d]
+pfrsqit1 mm7,QWORD PTR [r11d+r8d*1+0x6d]
+pfrsqit1 mm7,BYTE PTR [r11d+r8d*1+0x6d]
+pfrsqit1 mm7,WORD PTR [r11d+r8d*1+0x6d]
+pfrsqit1 mm7,DWORD PTR [r11d+r8d*1+0x6d]
+pfrsqit1 mm7,[r11d+r8d*1+0x6d]
 pfrsqit1 mm5,QWORD PTR gs:[rcx]
 pfrsqit1 mm5,BYTE PTR gs:[rcx]
 pfrsqit1 mm5,WORD PTR gs:[rcx]
@@ -27586,10 +27624,11 @@ pfrsqit1 mm5,DWORD PTR gs:[rcx]
 pfrsqit1 mm5,gs:[rcx]
 pfsubr mm2,mm7
 rex.RX pfsubr mm1,QWORD PTR gs:[rcx+r8*2-0x8be1938]
-rex.RX pfsubr mm1,BYTE PTR gs:[rcx+r8*2-0x8be1938]
-rex.RX pfsubr mm1,WORD PTR gs:[rcx+r8*2-0x8be1938]
-rex.RX pfsubr mm1,DWORD PTR gs:[rcx+r8*2-0x8be1938]
-rex.RX pfsubr mm1,gs:[rcx+r8*2-0x8be1938]
+pfsubr mm1,QWORD PTR gs:[rcx+r8*2-0x8be1938]
+pfsubr mm1,BYTE PTR gs:[rcx+r8*2-0x8be1938]
+pfsubr mm1,WORD PTR gs:[rcx+r8*2-0x8be1938]
+pfsubr mm1,DWORD PTR gs:[rcx+r8*2-0x8be1938]
+pfsubr mm1,gs:[rcx+r8*2-0x8be1938]
 pfsubr mm1,QWORD PTR [rsi-0x70]
 pfsubr mm1,BYTE PTR [rsi-0x70]
 pfsubr mm1,WORD PTR [rsi-0x70]
@@ -27597,31 +27636,35 @@ pfsubr mm1,DWORD PTR [rsi-0x70]
 pfsubr mm1,[rsi-0x70]
 pfacc mm0,mm4
 ds rex.R pfacc mm1,QWORD PTR [rax-0x7a]
-ds rex.R pfacc mm1,BYTE PTR [rax-0x7a]
-ds rex.R pfacc mm1,WORD PTR [rax-0x7a]
-ds rex.R pfacc mm1,DWORD PTR [rax-0x7a]
-ds rex.R pfacc mm1,[rax-0x7a]
+ds pfacc mm1,QWORD PTR [rax-0x7a]
+ds pfacc mm1,BYTE PTR [rax-0x7a]
+ds pfacc mm1,WORD PTR [rax-0x7a]
+ds pfacc mm1,DWORD PTR [rax-0x7a]
+ds pfacc mm1,[rax-0x7a]
 rex pfacc mm5,QWORD PTR [rsp+rsi*1-0x4e0eb769]
 pfcmpeq mm1,mm1
 es rex.RXB pfcmpeq mm2,QWORD PTR [r8-0x65]
-es rex.RXB pfcmpeq mm2,BYTE PTR [r8-0x65]
-es rex.RXB pfcmpeq mm2,WORD PTR [r8-0x65]
-es rex.RXB pfcmpeq mm2,DWORD PTR [r8-0x65]
-es rex.RXB pfcmpeq mm2,[r8-0x65]
+es pfcmpeq mm2,QWORD PTR [r8-0x65]
+es pfcmpeq mm2,BYTE PTR [r8-0x65]
+es pfcmpeq mm2,WORD PTR [r8-0x65]
+es pfcmpeq mm2,DWORD PTR [r8-0x65]
+es pfcmpeq mm2,[r8-0x65]
 pfcmpeq mm1,QWORD PTR [rax+riz*8]
 pfmul mm5,mm4
 es rex.RXB pfmul mm0,QWORD PTR [r12+r15*4]
-es rex.RXB pfmul mm0,BYTE PTR [r12+r15*4]
-es rex.RXB pfmul mm0,WORD PTR [r12+r15*4]
-es rex.RXB pfmul mm0,DWORD PTR [r12+r15*4]
-es rex.RXB pfmul mm0,[r12+r15*4]
+es pfmul mm0,QWORD PTR [r12+r15*4]
+es pfmul mm0,BYTE PTR [r12+r15*4]
+es pfmul mm0,WORD PTR [r12+r15*4]
+es pfmul mm0,DWORD PTR [r12+r15*4]
+es pfmul mm0,[r12+r15*4]
 ds pfmul mm5,QWORD PTR [rdx]
 pfrcpit2 mm5,mm0
 ds rex.R pfrcpit2 mm2,QWORD PTR [rsi]
-ds rex.R pfrcpit2 mm2,BYTE PTR [rsi]
-ds rex.R pfrcpit2 mm2,WORD PTR [rsi]
-ds rex.R pfrcpit2 mm2,DWORD PTR [rsi]
-ds rex.R pfrcpit2 mm2,[rsi]
+ds pfrcpit2 mm2,QWORD PTR [rsi]
+ds pfrcpit2 mm2,BYTE PTR [rsi]
+ds pfrcpit2 mm2,WORD PTR [rsi]
+ds pfrcpit2 mm2,DWORD PTR [rsi]
+ds pfrcpit2 mm2,[rsi]
 pfrcpit2 mm2,QWORD PTR [rsp+rsi*4+0x515cbf13]
 pmulhrw mm4,mm3
 ds pmulhrw mm2,QWORD PTR [r15+0x63]
@@ -27632,10 +27675,11 @@ ds pmulhrw mm2,[r15+0x63]
 pmulhrw mm2,QWORD PTR [rcx+rcx*4+0x26]
 pswapd mm6,mm3
 rex.XB pswapd mm2,QWORD PTR [r15d-0x2b1cdbe9]
-rex.XB pswapd mm2,BYTE PTR [r15d-0x2b1cdbe9]
-rex.XB pswapd mm2,WORD PTR [r15d-0x2b1cdbe9]
-rex.XB pswapd mm2,DWORD PTR [r15d-0x2b1cdbe9]
-rex.XB pswapd mm2,[r15d-0x2b1cdbe9]
+pswapd mm2,QWORD PTR [r15d-0x2b1cdbe9]
+pswapd mm2,BYTE PTR [r15d-0x2b1cdbe9]
+pswapd mm2,WORD PTR [r15d-0x2b1cdbe9]
+pswapd mm2,DWORD PTR [r15d-0x2b1cdbe9]
+pswapd mm2,[r15d-0x2b1cdbe9]
 pswapd mm3,QWORD PTR [rax+rsi*8-0x605ff926]
 pavgusb mm2,mm4
 pavgusb mm0,QWORD PTR [r12d+ecx*8]
@@ -27747,16 +27791,16 @@ seamops
 rex seamops
 seamcall
 rex seamcall
-aesencwide128kl gs:[rdx+riz*1-0x4a]
-aesencwide128kl BYTE PTR gs:[rdx+riz*1-0x4a]
-aesencwide128kl WORD PTR gs:[rdx+riz*1-0x4a]
-aesencwide128kl DWORD PTR gs:[rdx+riz*1-0x4a]
-aesencwide128kl QWORD PTR gs:[rdx+riz*1-0x4a]
 aesencwide128kl [rbx+r11*2]
 aesencwide128kl BYTE PTR [rbx+r11*2]
 aesencwide128kl WORD PTR [rbx+r11*2]
 aesencwide128kl DWORD PTR [rbx+r11*2]
 aesencwide128kl QWORD PTR [rbx+r11*2]
+aesencwide128kl gs:[rdx+riz*1-0x4a]
+aesencwide128kl BYTE PTR gs:[rdx+riz*1-0x4a]
+aesencwide128kl WORD PTR gs:[rdx+riz*1-0x4a]
+aesencwide128kl DWORD PTR gs:[rdx+riz*1-0x4a]
+aesencwide128kl QWORD PTR gs:[rdx+riz*1-0x4a]
 aesencwide128kl [ecx+esi*1-0x5e]
 aesdecwide128kl [rip+0xffffffffd4d9a157]
 aesdecwide128kl BYTE PTR [rip+0xffffffffd4d9a157]
@@ -27772,29 +27816,33 @@ aesencwide256kl DWORD PTR [rsi+rdx*8]
 aesencwide256kl QWORD PTR [rsi+rdx*8]
 es aesencwide256kl [rax+r9*4-0x43]
 aesencwide256kl [r10+r14*1+0x59]
-aesdecwide256kl [ebx+ecx*8]
-aesdecwide256kl BYTE PTR [ebx+ecx*8]
-aesdecwide256kl WORD PTR [ebx+ecx*8]
-aesdecwide256kl DWORD PTR [ebx+ecx*8]
-aesdecwide256kl QWORD PTR [ebx+ecx*8]
-aesdecwide256kl [rbx+r15*4+0x3274c696]
 aesdecwide256kl [rcx+0x538d39f5]
+aesdecwide256kl BYTE PTR [rcx+0x538d39f5]
+aesdecwide256kl WORD PTR [rcx+0x538d39f5]
+aesdecwide256kl DWORD PTR [rcx+0x538d39f5]
+aesdecwide256kl QWORD PTR [rcx+0x538d39f5]
+es rex.WB aesdecwide256kl [r13+rbx*4-0x47016cce]
+aesdecwide256kl [ebx+ecx*8]
 loadiwkey xmm2,xmm7
 loadiwkey xmm7,xmm9
 rex loadiwkey xmm6,xmm5
-aesenc128kl xmm6,[edi]
-aesenc128kl xmm6,BYTE PTR [edi]
-aesenc128kl xmm6,WORD PTR [edi]
-aesenc128kl xmm6,DWORD PTR [edi]
-aesenc128kl xmm6,QWORD PTR [edi]
-cs aesenc128kl xmm6,[r9+0x651de6c3]
 aesenc128kl xmm13,[rdx]
-aesdec128kl xmm7,[ebx+edx*1-0x38]
-aesdec128kl xmm7,BYTE PTR [ebx+edx*1-0x38]
-aesdec128kl xmm7,WORD PTR [ebx+edx*1-0x38]
-aesdec128kl xmm7,DWORD PTR [ebx+edx*1-0x38]
-aesdec128kl xmm7,QWORD PTR [ebx+edx*1-0x38]
+aesenc128kl xmm13,BYTE PTR [rdx]
+aesenc128kl xmm13,WORD PTR [rdx]
+aesenc128kl xmm13,DWORD PTR [rdx]
+aesenc128kl xmm13,QWORD PTR [rdx]
+aesenc128kl xmm5,gs:[rbp+0x55]
+aesenc128kl xmm5,BYTE PTR gs:[rbp+0x55]
+aesenc128kl xmm5,WORD PTR gs:[rbp+0x55]
+aesenc128kl xmm5,DWORD PTR gs:[rbp+0x55]
+aesenc128kl xmm5,QWORD PTR gs:[rbp+0x55]
+aesenc128kl xmm6,[edi]
 aesdec128kl xmm2,[r10+rbp*4]
+aesdec128kl xmm2,BYTE PTR [r10+rbp*4]
+aesdec128kl xmm2,WORD PTR [r10+rbp*4]
+aesdec128kl xmm2,DWORD PTR [r10+rbp*4]
+aesdec128kl xmm2,QWORD PTR [r10+rbp*4]
+aesdec128kl xmm7,[ebx+edx*1-0x38]
 aesdec128kl xmm1,[rip+0xffffffffaa9549c6]
 aesenc256kl xmm4,[rbx+rsi*2]
 aesenc256kl xmm4,BYTE PTR [rbx+rsi*2]
@@ -27813,8 +27861,8 @@ es aesdec256kl xmm2,[rdi-0x35]
 encodekey128 edi,ebx
 encodekey128 r9d,r12d
 rex encodekey128 esi,esp
-rex encodekey256 edx,esp
 encodekey256 r15d,r10d
+rex encodekey256 edx,esp
 encodekey256 edi,ebp
 vbroadcastss xmm1,xmm1
 vbroadcastss xmm1,xmm12
@@ -27894,42 +27942,33 @@ vaddph xmm2{k2}{z},xmm1,WORD BCST BYTE PTR [rdx+rbp*2-0x44]
 vaddph xmm2{k2}{z},xmm1,WORD BCST WORD PTR [rdx+rbp*2-0x44]
 vaddph xmm2{k2}{z},xmm1,WORD BCST DWORD PTR [rdx+rbp*2-0x44]
 vaddph xmm2{k2}{z},xmm1,WORD BCST QWORD PTR [rdx+rbp*2-0x44]
+vaddph ymm10,ymm21,YMMWORD PTR [r15+r9*8]
+vaddph ymm10,ymm21,BYTE PTR [r15+r9*8]
+vaddph ymm10,ymm21,WORD PTR [r15+r9*8]
+vaddph ymm10,ymm21,DWORD PTR [r15+r9*8]
+vaddph ymm10,ymm21,QWORD PTR [r15+r9*8]
+vaddph ymm10,ymm21,[r15+r9*8]
 vaddph ymm1{k6}{z},ymm7,ymm4
-vaddph ymm31{k7},ymm8,WORD BCST fs:[r15+r14*8]
-vaddph ymm31{k7},ymm8,WORD BCST BYTE PTR fs:[r15+r14*8]
-vaddph ymm31{k7},ymm8,WORD BCST WORD PTR fs:[r15+r14*8]
-vaddph ymm31{k7},ymm8,WORD BCST DWORD PTR fs:[r15+r14*8]
-vaddph ymm31{k7},ymm8,WORD BCST QWORD PTR fs:[r15+r14*8]
-vaddph ymm5,ymm6,YMMWORD PTR [rbp-0xe80]
-vaddph ymm5,ymm6,BYTE PTR [rbp-0xe80]
-vaddph ymm5,ymm6,WORD PTR [rbp-0xe80]
-vaddph ymm5,ymm6,DWORD PTR [rbp-0xe80]
-vaddph ymm5,ymm6,QWORD PTR [rbp-0xe80]
-vaddph ymm5,ymm6,[rbp-0xe80]
-vaddph zmm6,zmm5,zmm2{rn-sae}
+vaddph ymm4{k7},ymm3,WORD BCST [rcx]
+vaddph zmm5,zmm6,ZMMWORD PTR [rdi+0x54]
+vaddph zmm5,zmm6,BYTE PTR [rdi+0x54]
+vaddph zmm5,zmm6,WORD PTR [rdi+0x54]
+vaddph zmm5,zmm6,DWORD PTR [rdi+0x54]
+vaddph zmm5,zmm6,QWORD PTR [rdi+0x54]
+vaddph zmm5,zmm6,[rdi+0x54]
+vaddph zmm22{k2}{z},zmm30,zmm0
 vaddph zmm12{k2},zmm9,ZMMWORD PTR [r13+r13*1-0x1fc0]
-vaddph zmm12{k2},zmm9,BYTE PTR [r13+r13*1-0x1fc0]
-vaddph zmm12{k2},zmm9,WORD PTR [r13+r13*1-0x1fc0]
-vaddph zmm12{k2},zmm9,DWORD PTR [r13+r13*1-0x1fc0]
-vaddph zmm12{k2},zmm9,QWORD PTR [r13+r13*1-0x1fc0]
-vaddph zmm12{k2},zmm9,[r13+r13*1-0x1fc0]
-vaddph zmm4,zmm2,ZMMWORD PTR fs:[rbp-0x4b]
-vaddph zmm4,zmm2,BYTE PTR fs:[rbp-0x4b]
-vaddph zmm4,zmm2,WORD PTR fs:[rbp-0x4b]
-vaddph zmm4,zmm2,DWORD PTR fs:[rbp-0x4b]
-vaddph zmm4,zmm2,QWORD PTR fs:[rbp-0x4b]
-vaddph zmm4,zmm2,fs:[rbp-0x4b]
-vaddsh xmm7,xmm2,xmm1{rd-sae}
-vaddsh xmm14{k7},xmm27,WORD PTR fs:[rsp+r10*8]
-vaddsh xmm14{k7},xmm27,BYTE PTR fs:[rsp+r10*8]
-vaddsh xmm14{k7},xmm27,DWORD PTR fs:[rsp+r10*8]
-vaddsh xmm14{k7},xmm27,QWORD PTR fs:[rsp+r10*8]
-vaddsh xmm14{k7},xmm27,fs:[rsp+r10*8]
 vaddsh xmm0,xmm2,WORD PTR [rbx+0x7a]
 vaddsh xmm0,xmm2,BYTE PTR [rbx+0x7a]
 vaddsh xmm0,xmm2,DWORD PTR [rbx+0x7a]
 vaddsh xmm0,xmm2,QWORD PTR [rbx+0x7a]
 vaddsh xmm0,xmm2,[rbx+0x7a]
+vaddsh xmm21,xmm5,xmm8{rz-sae}
+vaddsh xmm14{k7},xmm27,WORD PTR fs:[rsp+r10*8]
+vaddsh xmm14{k7},xmm27,BYTE PTR fs:[rsp+r10*8]
+vaddsh xmm14{k7},xmm27,DWORD PTR fs:[rsp+r10*8]
+vaddsh xmm14{k7},xmm27,QWORD PTR fs:[rsp+r10*8]
+vaddsh xmm14{k7},xmm27,fs:[rsp+r10*8]
 vcmpph k5,xmm4,xmm4,0x23
 vcmpph k0{k7},xmm29,XMMWORD PTR [r15+r9*2],0xe6
 vcmpph k0{k7},xmm29,BYTE PTR [r15+r9*2],0xe6
@@ -27942,22 +27981,22 @@ vcmpph k2{k7},xmm3,WORD BCST BYTE PTR [rax],0x62
 vcmpph k2{k7},xmm3,WORD BCST WORD PTR [rax],0x62
 vcmpph k2{k7},xmm3,WORD BCST DWORD PTR [rax],0x62
 vcmpph k2{k7},xmm3,WORD BCST QWORD PTR [rax],0x62
-vcmpph k5{k2},ymm6,ymm1,0xfb
-vcmpph k1{k2},ymm10,WORD BCST [r14+r13*1+0x62],0x64
-es vcmpph k7,ymm1,YMMWORD PTR [rsi],0xe1
-es vcmpph k7,ymm1,BYTE PTR [rsi],0xe1
-es vcmpph k7,ymm1,WORD PTR [rsi],0xe1
-es vcmpph k7,ymm1,DWORD PTR [rsi],0xe1
-es vcmpph k7,ymm1,QWORD PTR [rsi],0xe1
-es vcmpph k7,ymm1,[rsi],0xe1
-vcmpph k6{k7},zmm4,zmm6,0x38
-vcmpph k5{k5},zmm0,WORD BCST [rbx+r9*2],0xcc
-es vcmpph k2,zmm5,ZMMWORD PTR [rdi+0x1d],0x5c
-es vcmpph k2,zmm5,BYTE PTR [rdi+0x1d],0x5c
-es vcmpph k2,zmm5,WORD PTR [rdi+0x1d],0x5c
-es vcmpph k2,zmm5,DWORD PTR [rdi+0x1d],0x5c
-es vcmpph k2,zmm5,QWORD PTR [rdi+0x1d],0x5c
-es vcmpph k2,zmm5,[rdi+0x1d],0x5c
+vcmpph k4,ymm5,YMMWORD PTR [rax],0x55
+vcmpph k4,ymm5,BYTE PTR [rax],0x55
+vcmpph k4,ymm5,WORD PTR [rax],0x55
+vcmpph k4,ymm5,DWORD PTR [rax],0x55
+vcmpph k4,ymm5,QWORD PTR [rax],0x55
+vcmpph k4,ymm5,[rax],0x55
+vcmpngeph k6{k3},ymm25,ymm0
+vcmpph k2{k7},ymm12,YMMWORD PTR [r14+r13*1],0x47
+vcmpph k7,zmm7,ZMMWORD PTR [rax],0x43
+vcmpph k7,zmm7,BYTE PTR [rax],0x43
+vcmpph k7,zmm7,WORD PTR [rax],0x43
+vcmpph k7,zmm7,DWORD PTR [rax],0x43
+vcmpph k7,zmm7,QWORD PTR [rax],0x43
+vcmpph k7,zmm7,[rax],0x43
+vcmpph k2{k2},zmm23,zmm12{sae},0xc3
+vcmpph k3{k1},zmm3,ZMMWORD PTR [r15+r15*8],0xe1
 vcmpsh k3,xmm5,xmm2,0x63
 vcmpsh k5{k4},xmm5,WORD PTR [r12+rax*2],0xec
 vcmpsh k5{k4},xmm5,BYTE PTR [r12+rax*2],0xec
@@ -27989,19 +28028,14 @@ vcvtdq2ph xmm1,WORD PTR fs:[rbx+rbp*8+0x4ea8c543]
 vcvtdq2ph xmm1,DWORD PTR fs:[rbx+rbp*8+0x4ea8c543]
 vcvtdq2ph xmm1,QWORD PTR fs:[rbx+rbp*8+0x4ea8c543]
 vcvtdq2ph xmm1,fs:[rbx+rbp*8+0x4ea8c543]
-vcvtdq2ph xmm2{k7},ymm0
+vcvtdq2ph xmm31,ymm2
+es vcvtdq2ph xmm2{k1},YMMWORD PTR [rbx+0x3ee6102b]
+es vcvtdq2ph xmm2{k1},BYTE PTR [rbx+0x3ee6102b]
+es vcvtdq2ph xmm2{k1},WORD PTR [rbx+0x3ee6102b]
+es vcvtdq2ph xmm2{k1},DWORD PTR [rbx+0x3ee6102b]
+es vcvtdq2ph xmm2{k1},QWORD PTR [rbx+0x3ee6102b]
+es vcvtdq2ph xmm2{k1},[rbx+0x3ee6102b]
 vcvtdq2ph xmm20{k1}{z},YMMWORD PTR [r10+r8*1-0x7c]
-vcvtdq2ph xmm20{k1}{z},BYTE PTR [r10+r8*1-0x7c]
-vcvtdq2ph xmm20{k1}{z},WORD PTR [r10+r8*1-0x7c]
-vcvtdq2ph xmm20{k1}{z},DWORD PTR [r10+r8*1-0x7c]
-vcvtdq2ph xmm20{k1}{z},QWORD PTR [r10+r8*1-0x7c]
-vcvtdq2ph xmm20{k1}{z},[r10+r8*1-0x7c]
-vcvtdq2ph xmm2,YMMWORD PTR fs:[rdi+rcx*4]
-vcvtdq2ph xmm2,BYTE PTR fs:[rdi+rcx*4]
-vcvtdq2ph xmm2,WORD PTR fs:[rdi+rcx*4]
-vcvtdq2ph xmm2,DWORD PTR fs:[rdi+rcx*4]
-vcvtdq2ph xmm2,QWORD PTR fs:[rdi+rcx*4]
-vcvtdq2ph xmm2,fs:[rdi+rcx*4]
 vcvtdq2ph ymm6,zmm0
 vcvtdq2ph ymm22{k7},ZMMWORD PTR [r14*2+0x74aa60bf]
 vcvtdq2ph ymm22{k7},BYTE PTR [r14*2+0x74aa60bf]
@@ -28039,19 +28073,19 @@ es vcvtpd2ph xmm2{k5}{z},WORD PTR [rax+rcx*2]
 es vcvtpd2ph xmm2{k5}{z},DWORD PTR [rax+rcx*2]
 es vcvtpd2ph xmm2{k5}{z},QWORD PTR [rax+rcx*2]
 es vcvtpd2ph xmm2{k5}{z},[rax+rcx*2]
-vcvtpd2ph xmm7,zmm2{ru-sae}
-vcvtpd2ph xmm23,QWORD BCST fs:[r15+r10*8]{1to8}
-vcvtpd2ph xmm23,QWORD BCST BYTE PTR fs:[r15+r10*8]{1to8}
-vcvtpd2ph xmm23,QWORD BCST WORD PTR fs:[r15+r10*8]{1to8}
-vcvtpd2ph xmm23,QWORD BCST DWORD PTR fs:[r15+r10*8]{1to8}
-vcvtpd2ph xmm23,QWORD BCST QWORD PTR fs:[r15+r10*8]{1to8}
 vcvtpd2ph xmm7,ZMMWORD PTR [rsi+0x1900]
 vcvtpd2ph xmm7,BYTE PTR [rsi+0x1900]
 vcvtpd2ph xmm7,WORD PTR [rsi+0x1900]
 vcvtpd2ph xmm7,DWORD PTR [rsi+0x1900]
 vcvtpd2ph xmm7,QWORD PTR [rsi+0x1900]
 vcvtpd2ph xmm7,[rsi+0x1900]
-vcvtph2dq xmm1{k3}{z},xmm2
+vcvtpd2ph xmm0{k2}{z},zmm21
+vcvtpd2ph xmm23,QWORD BCST fs:[r15+r10*8]{1to8}
+vcvtpd2ph xmm23,QWORD BCST BYTE PTR fs:[r15+r10*8]{1to8}
+vcvtpd2ph xmm23,QWORD BCST WORD PTR fs:[r15+r10*8]{1to8}
+vcvtpd2ph xmm23,QWORD BCST DWORD PTR fs:[r15+r10*8]{1to8}
+vcvtpd2ph xmm23,QWORD BCST QWORD PTR fs:[r15+r10*8]{1to8}
+vcvtph2dq xmm3,xmm0
 vcvtph2dq xmm28,WORD BCST [r12+rsi*2]
 vcvtph2dq xmm28,WORD BCST BYTE PTR [r12+rsi*2]
 vcvtph2dq xmm28,WORD BCST WORD PTR [r12+rsi*2]
@@ -28089,13 +28123,13 @@ vcvtph2pd xmm3{k1}{z},WORD BCST BYTE PTR [rcx+rbx*4]
 vcvtph2pd xmm3{k1}{z},WORD BCST WORD PTR [rcx+rbx*4]
 vcvtph2pd xmm3{k1}{z},WORD BCST DWORD PTR [rcx+rbx*4]
 vcvtph2pd xmm3{k1}{z},WORD BCST QWORD PTR [rcx+rbx*4]
-vcvtph2pd ymm0{k4},xmm5
-vcvtph2pd ymm10,WORD BCST [rcx+r10*1]
-cs vcvtph2pd ymm2,QWORD PTR [rcx]
-cs vcvtph2pd ymm2,BYTE PTR [rcx]
-cs vcvtph2pd ymm2,WORD PTR [rcx]
-cs vcvtph2pd ymm2,DWORD PTR [rcx]
-cs vcvtph2pd ymm2,[rcx]
+vcvtph2pd ymm0,xmm4
+vcvtph2pd ymm6{k4},QWORD PTR gs:[r11]
+vcvtph2pd ymm6{k4},BYTE PTR gs:[r11]
+vcvtph2pd ymm6{k4},WORD PTR gs:[r11]
+vcvtph2pd ymm6{k4},DWORD PTR gs:[r11]
+vcvtph2pd ymm6{k4},gs:[r11]
+vcvtph2pd ymm0,WORD BCST [rbp+0x3a]
 vcvtph2pd zmm3,xmm0
 vcvtph2pd zmm15{k1},XMMWORD PTR [r13*2-0x1f]
 vcvtph2pd zmm15{k1},BYTE PTR [r13*2-0x1f]
@@ -28123,7 +28157,7 @@ cs vcvtph2psx ymm16{k1}{z},DWORD PTR [r8+r15*8]
 cs vcvtph2psx ymm16{k1}{z},QWORD PTR [r8+r15*8]
 cs vcvtph2psx ymm16{k1}{z},[r8+r15*8]
 vcvtph2psx ymm7,WORD BCST [rsi]
-vcvtph2psx zmm6{k3},ymm4{sae}
+vcvtph2psx zmm3,ymm7
 vcvtph2psx zmm17{k3},YMMWORD PTR [r15]
 vcvtph2psx zmm17{k3},BYTE PTR [r15]
 vcvtph2psx zmm17{k3},WORD PTR [r15]
@@ -28131,17 +28165,17 @@ vcvtph2psx zmm17{k3},DWORD PTR [r15]
 vcvtph2psx zmm17{k3},QWORD PTR [r15]
 vcvtph2psx zmm17{k3},[r15]
 ss vcvtph2psx zmm5,YMMWORD PTR [rbx-0x3f07d189]
-vcvtph2qq xmm0{k6},xmm5
-vcvtph2qq xmm16,DWORD PTR fs:[rsi+r9*4]
-vcvtph2qq xmm16,BYTE PTR fs:[rsi+r9*4]
-vcvtph2qq xmm16,WORD PTR fs:[rsi+r9*4]
-vcvtph2qq xmm16,QWORD PTR fs:[rsi+r9*4]
-vcvtph2qq xmm16,fs:[rsi+r9*4]
-vcvtph2qq xmm7{k5},WORD BCST [rsi+0xbc]
-vcvtph2qq xmm7{k5},WORD BCST BYTE PTR [rsi+0xbc]
-vcvtph2qq xmm7{k5},WORD BCST WORD PTR [rsi+0xbc]
-vcvtph2qq xmm7{k5},WORD BCST DWORD PTR [rsi+0xbc]
-vcvtph2qq xmm7{k5},WORD BCST QWORD PTR [rsi+0xbc]
+vcvtph2qq xmm5,DWORD PTR [rdi]
+vcvtph2qq xmm5,BYTE PTR [rdi]
+vcvtph2qq xmm5,WORD PTR [rdi]
+vcvtph2qq xmm5,QWORD PTR [rdi]
+vcvtph2qq xmm5,[rdi]
+vcvtph2qq xmm3{k3}{z},xmm27
+cs vcvtph2qq xmm13,WORD BCST [rax-0x14]
+cs vcvtph2qq xmm13,WORD BCST BYTE PTR [rax-0x14]
+cs vcvtph2qq xmm13,WORD BCST WORD PTR [rax-0x14]
+cs vcvtph2qq xmm13,WORD BCST DWORD PTR [rax-0x14]
+cs vcvtph2qq xmm13,WORD BCST QWORD PTR [rax-0x14]
 vcvtph2qq ymm5,xmm5
 vcvtph2qq ymm27,WORD BCST [rsp+r11*8]
 ss vcvtph2qq ymm6{k4},WORD BCST [rdx-0x4c14878e]
@@ -28179,36 +28213,36 @@ vcvtph2udq zmm3{k1},WORD BCST BYTE PTR gs:[rdx-0x16]
 vcvtph2udq zmm3{k1},WORD BCST WORD PTR gs:[rdx-0x16]
 vcvtph2udq zmm3{k1},WORD BCST DWORD PTR gs:[rdx-0x16]
 vcvtph2udq zmm3{k1},WORD BCST QWORD PTR gs:[rdx-0x16]
-vcvtph2uqq xmm2{k5}{z},xmm2
-vcvtph2uqq xmm27{k2},DWORD PTR gs:[rdx+r15*4-0xd0]
-vcvtph2uqq xmm27{k2},BYTE PTR gs:[rdx+r15*4-0xd0]
-vcvtph2uqq xmm27{k2},WORD PTR gs:[rdx+r15*4-0xd0]
-vcvtph2uqq xmm27{k2},QWORD PTR gs:[rdx+r15*4-0xd0]
-vcvtph2uqq xmm27{k2},gs:[rdx+r15*4-0xd0]
 vcvtph2uqq xmm4,DWORD PTR [rax]
 vcvtph2uqq xmm4,BYTE PTR [rax]
 vcvtph2uqq xmm4,WORD PTR [rax]
 vcvtph2uqq xmm4,QWORD PTR [rax]
 vcvtph2uqq xmm4,[rax]
-vcvtph2uqq ymm5{k7},xmm1
+vcvtph2uqq xmm10{k6},xmm27
+vcvtph2uqq xmm27{k2},DWORD PTR gs:[rdx+r15*4-0xd0]
+vcvtph2uqq xmm27{k2},BYTE PTR gs:[rdx+r15*4-0xd0]
+vcvtph2uqq xmm27{k2},WORD PTR gs:[rdx+r15*4-0xd0]
+vcvtph2uqq xmm27{k2},QWORD PTR gs:[rdx+r15*4-0xd0]
+vcvtph2uqq xmm27{k2},gs:[rdx+r15*4-0xd0]
 vcvtph2uqq ymm19,QWORD PTR [r11+rdx*2]
 vcvtph2uqq ymm19,BYTE PTR [r11+rdx*2]
 vcvtph2uqq ymm19,WORD PTR [r11+rdx*2]
 vcvtph2uqq ymm19,DWORD PTR [r11+rdx*2]
 vcvtph2uqq ymm19,[r11+rdx*2]
+vcvtph2uqq ymm5{k7},xmm1
 cs vcvtph2uqq ymm0,WORD BCST [rip+0x3f]
 cs vcvtph2uqq ymm0,WORD BCST BYTE PTR [rip+0x3f]
 cs vcvtph2uqq ymm0,WORD BCST WORD PTR [rip+0x3f]
 cs vcvtph2uqq ymm0,WORD BCST DWORD PTR [rip+0x3f]
 cs vcvtph2uqq ymm0,WORD BCST QWORD PTR [rip+0x3f]
-vcvtph2uqq zmm5{k7}{z},xmm4{ru-sae}
-cs vcvtph2uqq zmm31{k6}{z},WORD BCST [r12+rsi*4]
-vcvtph2uqq zmm5{k5},XMMWORD PTR [rbp-0x2c0]
-vcvtph2uqq zmm5{k5},BYTE PTR [rbp-0x2c0]
-vcvtph2uqq zmm5{k5},WORD PTR [rbp-0x2c0]
-vcvtph2uqq zmm5{k5},DWORD PTR [rbp-0x2c0]
-vcvtph2uqq zmm5{k5},QWORD PTR [rbp-0x2c0]
-vcvtph2uqq zmm5{k5},[rbp-0x2c0]
+vcvtph2uqq zmm7,xmm23
+ss vcvtph2uqq zmm2,WORD BCST [rcx+riz*8+0x34]
+vcvtph2uqq zmm30{k6}{z},XMMWORD PTR [r15+rbx*2]
+vcvtph2uqq zmm30{k6}{z},BYTE PTR [r15+rbx*2]
+vcvtph2uqq zmm30{k6}{z},WORD PTR [r15+rbx*2]
+vcvtph2uqq zmm30{k6}{z},DWORD PTR [r15+rbx*2]
+vcvtph2uqq zmm30{k6}{z},QWORD PTR [r15+rbx*2]
+vcvtph2uqq zmm30{k6}{z},[r15+rbx*2]
 vcvtph2uw xmm1,xmm4
 vcvtph2uw xmm19{k1},WORD BCST [rdi+r15*8+0x18]
 vcvtph2uw xmm19{k1},WORD BCST BYTE PTR [rdi+r15*8+0x18]
@@ -28224,7 +28258,7 @@ cs vcvtph2uw ymm17{k4}{z},DWORD PTR [r14*4+0x3a9788a2]
 cs vcvtph2uw ymm17{k4}{z},QWORD PTR [r14*4+0x3a9788a2]
 cs vcvtph2uw ymm17{k4}{z},[r14*4+0x3a9788a2]
 vcvtph2uw ymm4{k2},YMMWORD PTR [rcx+0x6dc6389a]
-vcvtph2uw zmm0{k6},zmm3
+vcvtph2uw zmm3,zmm4
 vcvtph2uw zmm27,WORD BCST [rcx+r15*8]
 vcvtph2uw zmm4{k6},ZMMWORD PTR [rip+0xffffffffffffffdc]
 vcvtph2uw zmm4{k6},BYTE PTR [rip+0xffffffffffffffdc]
@@ -28251,35 +28285,30 @@ ds vcvtph2w ymm29{k2},DWORD PTR [r10+r13*4]
 ds vcvtph2w ymm29{k2},QWORD PTR [r10+r13*4]
 ds vcvtph2w ymm29{k2},[r10+r13*4]
 vcvtph2w ymm3{k4}{z},WORD BCST [rbp+0x36]
-vcvtph2w zmm0,zmm4{rn-sae}
 vcvtph2w zmm26,ZMMWORD PTR [r8]
 vcvtph2w zmm26,BYTE PTR [r8]
 vcvtph2w zmm26,WORD PTR [r8]
 vcvtph2w zmm26,DWORD PTR [r8]
 vcvtph2w zmm26,QWORD PTR [r8]
 vcvtph2w zmm26,[r8]
+vcvtph2w zmm0,zmm4{rn-sae}
 vcvtph2w zmm6{k7}{z},ZMMWORD PTR [rsp+rdi*8]
-vcvtps2phx xmm1{k6}{z},xmm7
-cs vcvtps2phx xmm3{k3}{z},DWORD BCST [rsp+r10*1]{1to4}
-cs vcvtps2phx xmm3{k3}{z},DWORD BCST BYTE PTR [rsp+r10*1]{1to4}
-cs vcvtps2phx xmm3{k3}{z},DWORD BCST WORD PTR [rsp+r10*1]{1to4}
-cs vcvtps2phx xmm3{k3}{z},DWORD BCST DWORD PTR [rsp+r10*1]{1to4}
-cs vcvtps2phx xmm3{k3}{z},DWORD BCST QWORD PTR [rsp+r10*1]{1to4}
-vcvtps2phx xmm0,XMMWORD PTR [rax+rbp*1+0x250]
-vcvtps2phx xmm0,BYTE PTR [rax+rbp*1+0x250]
-vcvtps2phx xmm0,WORD PTR [rax+rbp*1+0x250]
-vcvtps2phx xmm0,DWORD PTR [rax+rbp*1+0x250]
-vcvtps2phx xmm0,QWORD PTR [rax+rbp*1+0x250]
-vcvtps2phx xmm0,[rax+rbp*1+0x250]
-vcvtps2phx xmm0{k1}{z},ymm1
+vcvtps2phx xmm28,xmm16
+ss vcvtps2phx xmm7{k4},DWORD BCST [rdi-0x3d]{1to4}
+ss vcvtps2phx xmm7{k4},DWORD BCST BYTE PTR [rdi-0x3d]{1to4}
+ss vcvtps2phx xmm7{k4},DWORD BCST WORD PTR [rdi-0x3d]{1to4}
+ss vcvtps2phx xmm7{k4},DWORD BCST DWORD PTR [rdi-0x3d]{1to4}
+ss vcvtps2phx xmm7{k4},DWORD BCST QWORD PTR [rdi-0x3d]{1to4}
+vcvtps2phx xmm18{k5}{z},DWORD BCST [rsi+r13*1+0x5a]{1to4}
+vcvtps2phx xmm1,YMMWORD PTR [rax+rbp*2]
+vcvtps2phx xmm1,BYTE PTR [rax+rbp*2]
+vcvtps2phx xmm1,WORD PTR [rax+rbp*2]
+vcvtps2phx xmm1,DWORD PTR [rax+rbp*2]
+vcvtps2phx xmm1,QWORD PTR [rax+rbp*2]
+vcvtps2phx xmm1,[rax+rbp*2]
+vcvtps2phx xmm18{k5},ymm10
 vcvtps2phx xmm5,DWORD BCST [r14+rdx*4+0x190]{1to8}
-ds vcvtps2phx xmm1{k3},YMMWORD PTR [rcx+0x3a2f18d7]
-ds vcvtps2phx xmm1{k3},BYTE PTR [rcx+0x3a2f18d7]
-ds vcvtps2phx xmm1{k3},WORD PTR [rcx+0x3a2f18d7]
-ds vcvtps2phx xmm1{k3},DWORD PTR [rcx+0x3a2f18d7]
-ds vcvtps2phx xmm1{k3},QWORD PTR [rcx+0x3a2f18d7]
-ds vcvtps2phx xmm1{k3},[rcx+0x3a2f18d7]
-vcvtps2phx ymm6{k2}{z},zmm3
+vcvtps2phx ymm7,zmm1
 vcvtps2phx ymm10,DWORD BCST fs:[rbp-0x4f008caa]
 vcvtps2phx ymm10,DWORD BCST BYTE PTR fs:[rbp-0x4f008caa]
 vcvtps2phx ymm10,DWORD BCST WORD PTR fs:[rbp-0x4f008caa]
@@ -28299,19 +28328,19 @@ vcvtqq2ph xmm7{k1},WORD PTR gs:[rcx+rdx*2+0x410]
 vcvtqq2ph xmm7{k1},DWORD PTR gs:[rcx+rdx*2+0x410]
 vcvtqq2ph xmm7{k1},QWORD PTR gs:[rcx+rdx*2+0x410]
 vcvtqq2ph xmm7{k1},gs:[rcx+rdx*2+0x410]
-vcvtqq2ph xmm2{k4}{z},ymm2
-vcvtqq2ph xmm19,QWORD BCST [r12+r12*2]{1to4}
-vcvtqq2ph xmm19,QWORD BCST BYTE PTR [r12+r12*2]{1to4}
-vcvtqq2ph xmm19,QWORD BCST WORD PTR [r12+r12*2]{1to4}
-vcvtqq2ph xmm19,QWORD BCST DWORD PTR [r12+r12*2]{1to4}
-vcvtqq2ph xmm19,QWORD BCST QWORD PTR [r12+r12*2]{1to4}
+vcvtqq2ph xmm22,ymm9
 cs vcvtqq2ph xmm2{k6},YMMWORD PTR [rsi+0x380]
 cs vcvtqq2ph xmm2{k6},BYTE PTR [rsi+0x380]
 cs vcvtqq2ph xmm2{k6},WORD PTR [rsi+0x380]
 cs vcvtqq2ph xmm2{k6},DWORD PTR [rsi+0x380]
 cs vcvtqq2ph xmm2{k6},QWORD PTR [rsi+0x380]
 cs vcvtqq2ph xmm2{k6},[rsi+0x380]
-vcvtqq2ph xmm5{k5}{z},zmm0{rz-sae}
+vcvtqq2ph xmm19,QWORD BCST [r12+r12*2]{1to4}
+vcvtqq2ph xmm19,QWORD BCST BYTE PTR [r12+r12*2]{1to4}
+vcvtqq2ph xmm19,QWORD BCST WORD PTR [r12+r12*2]{1to4}
+vcvtqq2ph xmm19,QWORD BCST DWORD PTR [r12+r12*2]{1to4}
+vcvtqq2ph xmm19,QWORD BCST QWORD PTR [r12+r12*2]{1to4}
+vcvtqq2ph xmm0,zmm1
 vcvtqq2ph xmm9{k1}{z},QWORD BCST [r9+r9*1-0x1e]{1to8}
 vcvtqq2ph xmm1,ZMMWORD PTR fs:[rbp+rcx*1+0x9c0]
 vcvtqq2ph xmm1,BYTE PTR fs:[rbp+rcx*1+0x9c0]
@@ -28319,13 +28348,13 @@ vcvtqq2ph xmm1,WORD PTR fs:[rbp+rcx*1+0x9c0]
 vcvtqq2ph xmm1,DWORD PTR fs:[rbp+rcx*1+0x9c0]
 vcvtqq2ph xmm1,QWORD PTR fs:[rbp+rcx*1+0x9c0]
 vcvtqq2ph xmm1,fs:[rbp+rcx*1+0x9c0]
-vcvtsd2sh xmm0{k6},xmm6,xmm3{ru-sae}
-ss vcvtsd2sh xmm23,xmm21,QWORD PTR [rbp+r9*8+0x7065517c]
-ss vcvtsd2sh xmm23,xmm21,BYTE PTR [rbp+r9*8+0x7065517c]
-ss vcvtsd2sh xmm23,xmm21,WORD PTR [rbp+r9*8+0x7065517c]
-ss vcvtsd2sh xmm23,xmm21,DWORD PTR [rbp+r9*8+0x7065517c]
-ss vcvtsd2sh xmm23,xmm21,[rbp+r9*8+0x7065517c]
-vcvtsd2sh xmm0{k5}{z},xmm5,QWORD PTR [rdx+0x18]
+vcvtsd2sh xmm5,xmm0,QWORD PTR [rip+0xffffffffe0a401cc]
+vcvtsd2sh xmm5,xmm0,BYTE PTR [rip+0xffffffffe0a401cc]
+vcvtsd2sh xmm5,xmm0,WORD PTR [rip+0xffffffffe0a401cc]
+vcvtsd2sh xmm5,xmm0,DWORD PTR [rip+0xffffffffe0a401cc]
+vcvtsd2sh xmm5,xmm0,[rip+0xffffffffe0a401cc]
+vcvtsd2sh xmm28{k3}{z},xmm16,xmm14
+vcvtsd2sh xmm7{k7},xmm15,QWORD PTR [rax]
 vcvtsh2sd xmm7,xmm2,xmm4
 vcvtsh2sd xmm14{k5},xmm9,WORD PTR [rip+0xffffffffdac53332]
 vcvtsh2sd xmm14{k5},xmm9,BYTE PTR [rip+0xffffffffdac53332]
@@ -28355,27 +28384,27 @@ vcvtsh2si r9,DWORD PTR [r13+r13*2+0x6a]
 vcvtsh2si r9,QWORD PTR [r13+r13*2+0x6a]
 vcvtsh2si r9,[r13+r13*2+0x6a]
 ds vcvtsh2si rdi,WORD PTR [rbp*8+0x51afe2f1]
+vcvtsh2ss xmm24,xmm0,WORD PTR [r10+rcx*4+0xc0]
+vcvtsh2ss xmm24,xmm0,BYTE PTR [r10+rcx*4+0xc0]
+vcvtsh2ss xmm24,xmm0,DWORD PTR [r10+rcx*4+0xc0]
+vcvtsh2ss xmm24,xmm0,QWORD PTR [r10+rcx*4+0xc0]
+vcvtsh2ss xmm24,xmm0,[r10+rcx*4+0xc0]
 vcvtsh2ss xmm0{k3}{z},xmm7,xmm4
-cs vcvtsh2ss xmm22,xmm15,WORD PTR [r12+r9*4]
-cs vcvtsh2ss xmm22,xmm15,BYTE PTR [r12+r9*4]
-cs vcvtsh2ss xmm22,xmm15,DWORD PTR [r12+r9*4]
-cs vcvtsh2ss xmm22,xmm15,QWORD PTR [r12+r9*4]
-cs vcvtsh2ss xmm22,xmm15,[r12+r9*4]
 vcvtsh2ss xmm4{k4},xmm3,WORD PTR [rax]
-vcvtsh2usi edi,xmm0{ru-sae}
-vcvtsh2usi esp,WORD PTR [r10*4-0x54e235d]
-vcvtsh2usi esp,BYTE PTR [r10*4-0x54e235d]
-vcvtsh2usi esp,DWORD PTR [r10*4-0x54e235d]
-vcvtsh2usi esp,QWORD PTR [r10*4-0x54e235d]
-vcvtsh2usi esp,[r10*4-0x54e235d]
-ds vcvtsh2usi eax,WORD PTR [rip+0xea9fa68]
-vcvtsh2usi rax,xmm3{rn-sae}
-vcvtsh2usi rsi,WORD PTR [rbp+r10*8-0x67f89316]
-vcvtsh2usi rsi,BYTE PTR [rbp+r10*8-0x67f89316]
-vcvtsh2usi rsi,DWORD PTR [rbp+r10*8-0x67f89316]
-vcvtsh2usi rsi,QWORD PTR [rbp+r10*8-0x67f89316]
-vcvtsh2usi rsi,[rbp+r10*8-0x67f89316]
+vcvtsh2usi ebx,WORD PTR [rsi-0xac]
+vcvtsh2usi ebx,BYTE PTR [rsi-0xac]
+vcvtsh2usi ebx,DWORD PTR [rsi-0xac]
+vcvtsh2usi ebx,QWORD PTR [rsi-0xac]
+vcvtsh2usi ebx,[rsi-0xac]
+vcvtsh2usi eax,xmm28{rn-sae}
+vcvtsh2usi esp,xmm0
 vcvtsh2usi rbp,WORD PTR [rdi]
+vcvtsh2usi rbp,BYTE PTR [rdi]
+vcvtsh2usi rbp,DWORD PTR [rdi]
+vcvtsh2usi rbp,QWORD PTR [rdi]
+vcvtsh2usi rbp,[rdi]
+vcvtsh2usi rdx,xmm31{rz-sae}
+vcvtsh2usi rbp,xmm3
 vcvtsi2sh xmm4,xmm7,ebx
 vcvtsi2sh xmm27,xmm8,DWORD PTR [rsi-0x79cfa360]
 vcvtsi2sh xmm27,xmm8,BYTE PTR [rsi-0x79cfa360]
@@ -28397,32 +28426,32 @@ vcvtss2sh xmm19{k1},xmm18,WORD PTR [r10]
 vcvtss2sh xmm19{k1},xmm18,QWORD PTR [r10]
 vcvtss2sh xmm19{k1},xmm18,[r10]
 es vcvtss2sh xmm7,xmm5,DWORD PTR [rsp+rbx*1+0xac]
-vcvttph2dq xmm0{k6},xmm0
-vcvttph2dq xmm3,QWORD PTR [rdx+r10*1]
-vcvttph2dq xmm3,BYTE PTR [rdx+r10*1]
-vcvttph2dq xmm3,WORD PTR [rdx+r10*1]
-vcvttph2dq xmm3,DWORD PTR [rdx+r10*1]
-vcvttph2dq xmm3,[rdx+r10*1]
-ds vcvttph2dq xmm2{k2},QWORD PTR [rsp+rdx*1+0x70]
+vcvttph2dq xmm3,QWORD PTR [rbx+rbp*2]
+vcvttph2dq xmm3,BYTE PTR [rbx+rbp*2]
+vcvttph2dq xmm3,WORD PTR [rbx+rbp*2]
+vcvttph2dq xmm3,DWORD PTR [rbx+rbp*2]
+vcvttph2dq xmm3,[rbx+rbp*2]
+vcvttph2dq xmm20{k5},xmm3
+vcvttph2dq xmm10{k5}{z},WORD BCST [r11+r11*1-0x611e8978]
+vcvttph2dq xmm10{k5}{z},WORD BCST BYTE PTR [r11+r11*1-0x611e8978]
+vcvttph2dq xmm10{k5}{z},WORD BCST WORD PTR [r11+r11*1-0x611e8978]
+vcvttph2dq xmm10{k5}{z},WORD BCST DWORD PTR [r11+r11*1-0x611e8978]
+vcvttph2dq xmm10{k5}{z},WORD BCST QWORD PTR [r11+r11*1-0x611e8978]
 vcvttph2dq ymm5,xmm1
 es vcvttph2dq ymm6,WORD BCST [rbp+r11*4-0x24]
-es vcvttph2dq ymm6,WORD BCST BYTE PTR [rbp+r11*4-0x24]
-es vcvttph2dq ymm6,WORD BCST WORD PTR [rbp+r11*4-0x24]
-es vcvttph2dq ymm6,WORD BCST DWORD PTR [rbp+r11*4-0x24]
-es vcvttph2dq ymm6,WORD BCST QWORD PTR [rbp+r11*4-0x24]
 vcvttph2dq ymm6{k1}{z},XMMWORD PTR [rsi]
 vcvttph2dq ymm6{k1}{z},BYTE PTR [rsi]
 vcvttph2dq ymm6{k1}{z},WORD PTR [rsi]
 vcvttph2dq ymm6{k1}{z},DWORD PTR [rsi]
 vcvttph2dq ymm6{k1}{z},QWORD PTR [rsi]
 vcvttph2dq ymm6{k1}{z},[rsi]
-vcvttph2dq zmm3{k1},ymm7{sae}
 vcvttph2dq zmm8,YMMWORD PTR [rcx+0xd80]
 vcvttph2dq zmm8,BYTE PTR [rcx+0xd80]
 vcvttph2dq zmm8,WORD PTR [rcx+0xd80]
 vcvttph2dq zmm8,DWORD PTR [rcx+0xd80]
 vcvttph2dq zmm8,QWORD PTR [rcx+0xd80]
 vcvttph2dq zmm8,[rcx+0xd80]
+vcvttph2dq zmm3{k1},ymm7{sae}
 ss vcvttph2dq zmm4,WORD BCST [rcx]
 vcvttph2qq xmm5,xmm0
 vcvttph2qq xmm11{k4}{z},DWORD PTR [r10+rdi*8]
@@ -28435,45 +28464,40 @@ es vcvttph2qq xmm7{k5}{z},WORD BCST BYTE PTR [rdi]
 es vcvttph2qq xmm7{k5}{z},WORD BCST WORD PTR [rdi]
 es vcvttph2qq xmm7{k5}{z},WORD BCST DWORD PTR [rdi]
 es vcvttph2qq xmm7{k5}{z},WORD BCST QWORD PTR [rdi]
-vcvttph2qq ymm7{k4},xmm6
-ds vcvttph2qq ymm14{k5},WORD BCST [rbp+0x38]
-vcvttph2qq ymm0{k2}{z},QWORD PTR [rdi]
-vcvttph2qq ymm0{k2}{z},BYTE PTR [rdi]
-vcvttph2qq ymm0{k2}{z},WORD PTR [rdi]
-vcvttph2qq ymm0{k2}{z},DWORD PTR [rdi]
-vcvttph2qq ymm0{k2}{z},[rdi]
-vcvttph2qq zmm5{k5},xmm0{sae}
-vcvttph2qq zmm3{k2}{z},XMMWORD PTR [r12*2-0x53]
-vcvttph2qq zmm3{k2}{z},BYTE PTR [r12*2-0x53]
-vcvttph2qq zmm3{k2}{z},WORD PTR [r12*2-0x53]
-vcvttph2qq zmm3{k2}{z},DWORD PTR [r12*2-0x53]
-vcvttph2qq zmm3{k2}{z},QWORD PTR [r12*2-0x53]
-vcvttph2qq zmm3{k2}{z},[r12*2-0x53]
-vcvttph2qq zmm4,XMMWORD PTR fs:[rsi]
-vcvttph2qq zmm4,BYTE PTR fs:[rsi]
-vcvttph2qq zmm4,WORD PTR fs:[rsi]
-vcvttph2qq zmm4,DWORD PTR fs:[rsi]
-vcvttph2qq zmm4,QWORD PTR fs:[rsi]
-vcvttph2qq zmm4,fs:[rsi]
-vcvttph2udq xmm1{k7}{z},xmm0
-ds vcvttph2udq xmm25,QWORD PTR [r12+r9*4-0x4321c64]
-ds vcvttph2udq xmm25,BYTE PTR [r12+r9*4-0x4321c64]
-ds vcvttph2udq xmm25,WORD PTR [r12+r9*4-0x4321c64]
-ds vcvttph2udq xmm25,DWORD PTR [r12+r9*4-0x4321c64]
-ds vcvttph2udq xmm25,[r12+r9*4-0x4321c64]
-vcvttph2udq xmm5{k7}{z},WORD BCST [rbp+0x4f75f3c5]
-vcvttph2udq xmm5{k7}{z},WORD BCST BYTE PTR [rbp+0x4f75f3c5]
-vcvttph2udq xmm5{k7}{z},WORD BCST WORD PTR [rbp+0x4f75f3c5]
-vcvttph2udq xmm5{k7}{z},WORD BCST DWORD PTR [rbp+0x4f75f3c5]
-vcvttph2udq xmm5{k7}{z},WORD BCST QWORD PTR [rbp+0x4f75f3c5]
-vcvttph2udq ymm1{k5},xmm5
+vcvttph2qq ymm16,xmm13
+vcvttph2qq ymm7,WORD BCST gs:[rax]
+vcvttph2qq ymm7,WORD BCST BYTE PTR gs:[rax]
+vcvttph2qq ymm7,WORD BCST WORD PTR gs:[rax]
+vcvttph2qq ymm7,WORD BCST DWORD PTR gs:[rax]
+vcvttph2qq ymm7,WORD BCST QWORD PTR gs:[rax]
+vcvttph2qq ymm8{k1}{z},QWORD PTR [rsi+r14*8-0x3c0]
+vcvttph2qq ymm8{k1}{z},BYTE PTR [rsi+r14*8-0x3c0]
+vcvttph2qq ymm8{k1}{z},WORD PTR [rsi+r14*8-0x3c0]
+vcvttph2qq ymm8{k1}{z},DWORD PTR [rsi+r14*8-0x3c0]
+vcvttph2qq ymm8{k1}{z},[rsi+r14*8-0x3c0]
+vcvttph2qq zmm22,xmm23
+vcvttph2qq zmm2{k5},XMMWORD PTR fs:[rdi+riz*1]
+vcvttph2qq zmm2{k5},BYTE PTR fs:[rdi+riz*1]
+vcvttph2qq zmm2{k5},WORD PTR fs:[rdi+riz*1]
+vcvttph2qq zmm2{k5},DWORD PTR fs:[rdi+riz*1]
+vcvttph2qq zmm2{k5},QWORD PTR fs:[rdi+riz*1]
+vcvttph2qq zmm2{k5},fs:[rdi+riz*1]
+vcvttph2qq zmm12{k3},WORD BCST [rdx+riz*1+0x5abb8ee4]
+vcvttph2udq xmm21,xmm10
+ds vcvttph2udq xmm6{k5}{z},WORD BCST [rsp]
+ds vcvttph2udq xmm6{k5}{z},WORD BCST BYTE PTR [rsp]
+ds vcvttph2udq xmm6{k5}{z},WORD BCST WORD PTR [rsp]
+ds vcvttph2udq xmm6{k5}{z},WORD BCST DWORD PTR [rsp]
+ds vcvttph2udq xmm6{k5}{z},WORD BCST QWORD PTR [rsp]
+vcvttph2udq xmm10,WORD BCST [r14-0x12e86bbd]
+vcvttph2udq ymm0,XMMWORD PTR [rsp+rbp*4]
+vcvttph2udq ymm0,BYTE PTR [rsp+rbp*4]
+vcvttph2udq ymm0,WORD PTR [rsp+rbp*4]
+vcvttph2udq ymm0,DWORD PTR [rsp+rbp*4]
+vcvttph2udq ymm0,QWORD PTR [rsp+rbp*4]
+vcvttph2udq ymm0,[rsp+rbp*4]
+vcvttph2udq ymm1{k4},xmm23
 ds vcvttph2udq ymm27{k7},XMMWORD PTR [rdx+r8*8]
-ds vcvttph2udq ymm27{k7},BYTE PTR [rdx+r8*8]
-ds vcvttph2udq ymm27{k7},WORD PTR [rdx+r8*8]
-ds vcvttph2udq ymm27{k7},DWORD PTR [rdx+r8*8]
-ds vcvttph2udq ymm27{k7},QWORD PTR [rdx+r8*8]
-ds vcvttph2udq ymm27{k7},[rdx+r8*8]
-vcvttph2udq ymm3{k3}{z},WORD BCST [rdx]
 vcvttph2udq zmm7,ymm3
 vcvttph2udq zmm3{k7}{z},WORD BCST [rdi+r14*2-0x6c]
 es vcvttph2udq zmm1,YMMWORD PTR [rdx]
@@ -28482,40 +28506,40 @@ es vcvttph2udq zmm1,WORD PTR [rdx]
 es vcvttph2udq zmm1,DWORD PTR [rdx]
 es vcvttph2udq zmm1,QWORD PTR [rdx]
 es vcvttph2udq zmm1,[rdx]
-vcvttph2uqq xmm5{k5}{z},xmm3
-vcvttph2uqq xmm12,DWORD PTR [rdi+r10*2]
-vcvttph2uqq xmm12,BYTE PTR [rdi+r10*2]
-vcvttph2uqq xmm12,WORD PTR [rdi+r10*2]
-vcvttph2uqq xmm12,QWORD PTR [rdi+r10*2]
-vcvttph2uqq xmm12,[rdi+r10*2]
+vcvttph2uqq xmm31,xmm0
 vcvttph2uqq xmm5{k2},WORD BCST gs:[rcx]
 vcvttph2uqq xmm5{k2},WORD BCST BYTE PTR gs:[rcx]
 vcvttph2uqq xmm5{k2},WORD BCST WORD PTR gs:[rcx]
 vcvttph2uqq xmm5{k2},WORD BCST DWORD PTR gs:[rcx]
 vcvttph2uqq xmm5{k2},WORD BCST QWORD PTR gs:[rcx]
-vcvttph2uqq ymm5{k1},xmm0
-vcvttph2uqq ymm28{k2}{z},WORD BCST fs:[rax+rcx*4]
-vcvttph2uqq ymm28{k2}{z},WORD BCST BYTE PTR fs:[rax+rcx*4]
-vcvttph2uqq ymm28{k2}{z},WORD BCST WORD PTR fs:[rax+rcx*4]
-vcvttph2uqq ymm28{k2}{z},WORD BCST DWORD PTR fs:[rax+rcx*4]
-vcvttph2uqq ymm28{k2}{z},WORD BCST QWORD PTR fs:[rax+rcx*4]
+vcvttph2uqq xmm20{k4}{z},DWORD PTR [rcx+r9*2]
+vcvttph2uqq xmm20{k4}{z},BYTE PTR [rcx+r9*2]
+vcvttph2uqq xmm20{k4}{z},WORD PTR [rcx+r9*2]
+vcvttph2uqq xmm20{k4}{z},QWORD PTR [rcx+r9*2]
+vcvttph2uqq xmm20{k4}{z},[rcx+r9*2]
 vcvttph2uqq ymm0,QWORD PTR [rdx-0x300]
 vcvttph2uqq ymm0,BYTE PTR [rdx-0x300]
 vcvttph2uqq ymm0,WORD PTR [rdx-0x300]
 vcvttph2uqq ymm0,DWORD PTR [rdx-0x300]
 vcvttph2uqq ymm0,[rdx-0x300]
-vcvttph2uqq zmm0{k2},xmm5
-vcvttph2uqq zmm18{k2}{z},WORD BCST [r10+rdx*1-0x42]
-vcvttph2uqq zmm18{k2}{z},WORD BCST BYTE PTR [r10+rdx*1-0x42]
-vcvttph2uqq zmm18{k2}{z},WORD BCST WORD PTR [r10+rdx*1-0x42]
-vcvttph2uqq zmm18{k2}{z},WORD BCST DWORD PTR [r10+rdx*1-0x42]
-vcvttph2uqq zmm18{k2}{z},WORD BCST QWORD PTR [r10+rdx*1-0x42]
-es vcvttph2uqq zmm6,XMMWORD PTR [rbp+rax*2+0x696cecb8]
-es vcvttph2uqq zmm6,BYTE PTR [rbp+rax*2+0x696cecb8]
-es vcvttph2uqq zmm6,WORD PTR [rbp+rax*2+0x696cecb8]
-es vcvttph2uqq zmm6,DWORD PTR [rbp+rax*2+0x696cecb8]
-es vcvttph2uqq zmm6,QWORD PTR [rbp+rax*2+0x696cecb8]
-es vcvttph2uqq zmm6,[rbp+rax*2+0x696cecb8]
+vcvttph2uqq ymm1{k1}{z},xmm28
+vcvttph2uqq ymm28{k2}{z},WORD BCST fs:[rax+rcx*4]
+vcvttph2uqq ymm28{k2}{z},WORD BCST BYTE PTR fs:[rax+rcx*4]
+vcvttph2uqq ymm28{k2}{z},WORD BCST WORD PTR fs:[rax+rcx*4]
+vcvttph2uqq ymm28{k2}{z},WORD BCST DWORD PTR fs:[rax+rcx*4]
+vcvttph2uqq ymm28{k2}{z},WORD BCST QWORD PTR fs:[rax+rcx*4]
+vcvttph2uqq zmm2,xmm21
+vcvttph2uqq zmm3,WORD BCST [rsi+rcx*8-0x5c]
+vcvttph2uqq zmm3,WORD BCST BYTE PTR [rsi+rcx*8-0x5c]
+vcvttph2uqq zmm3,WORD BCST WORD PTR [rsi+rcx*8-0x5c]
+vcvttph2uqq zmm3,WORD BCST DWORD PTR [rsi+rcx*8-0x5c]
+vcvttph2uqq zmm3,WORD BCST QWORD PTR [rsi+rcx*8-0x5c]
+vcvttph2uqq zmm1{k6}{z},XMMWORD PTR [r13-0x520]
+vcvttph2uqq zmm1{k6}{z},BYTE PTR [r13-0x520]
+vcvttph2uqq zmm1{k6}{z},WORD PTR [r13-0x520]
+vcvttph2uqq zmm1{k6}{z},DWORD PTR [r13-0x520]
+vcvttph2uqq zmm1{k6}{z},QWORD PTR [r13-0x520]
+vcvttph2uqq zmm1{k6}{z},[r13-0x520]
 vcvttph2uw xmm3,xmm0
 cs vcvttph2uw xmm21{k5},WORD BCST [r14+r12*1-0x72]
 cs vcvttph2uw xmm21{k5},WORD BCST BYTE PTR [r14+r12*1-0x72]
@@ -28528,22 +28552,22 @@ vcvttph2uw xmm1{k7},WORD PTR [rax+0x65d6b33e]
 vcvttph2uw xmm1{k7},DWORD PTR [rax+0x65d6b33e]
 vcvttph2uw xmm1{k7},QWORD PTR [rax+0x65d6b33e]
 vcvttph2uw xmm1{k7},[rax+0x65d6b33e]
-vcvttph2uw ymm6{k6},ymm5
-vcvttph2uw ymm30,WORD BCST gs:[rsp+r12*4-0x3dfcd81d]
-vcvttph2uw ymm30,WORD BCST BYTE PTR gs:[rsp+r12*4-0x3dfcd81d]
-vcvttph2uw ymm30,WORD BCST WORD PTR gs:[rsp+r12*4-0x3dfcd81d]
-vcvttph2uw ymm30,WORD BCST DWORD PTR gs:[rsp+r12*4-0x3dfcd81d]
-vcvttph2uw ymm30,WORD BCST QWORD PTR gs:[rsp+r12*4-0x3dfcd81d]
 vcvttph2uw ymm7,YMMWORD PTR [rip+0xffffffffa87fc69f]
 vcvttph2uw ymm7,BYTE PTR [rip+0xffffffffa87fc69f]
 vcvttph2uw ymm7,WORD PTR [rip+0xffffffffa87fc69f]
 vcvttph2uw ymm7,DWORD PTR [rip+0xffffffffa87fc69f]
 vcvttph2uw ymm7,QWORD PTR [rip+0xffffffffa87fc69f]
 vcvttph2uw ymm7,[rip+0xffffffffa87fc69f]
+vcvttph2uw ymm2{k4}{z},ymm22
+vcvttph2uw ymm30,WORD BCST gs:[rsp+r12*4-0x3dfcd81d]
+vcvttph2uw ymm30,WORD BCST BYTE PTR gs:[rsp+r12*4-0x3dfcd81d]
+vcvttph2uw ymm30,WORD BCST WORD PTR gs:[rsp+r12*4-0x3dfcd81d]
+vcvttph2uw ymm30,WORD BCST DWORD PTR gs:[rsp+r12*4-0x3dfcd81d]
+vcvttph2uw ymm30,WORD BCST QWORD PTR gs:[rsp+r12*4-0x3dfcd81d]
 vcvttph2uw zmm7,zmm2
 ds vcvttph2uw zmm13{k7}{z},WORD BCST [r14+rsi*4+0xa4]
 vcvttph2uw zmm5,WORD BCST [rdi]
-vcvttph2w xmm5{k7}{z},xmm0
+vcvttph2w xmm0,xmm0
 vcvttph2w xmm29{k7},XMMWORD PTR [rax]
 vcvttph2w xmm29{k7},BYTE PTR [rax]
 vcvttph2w xmm29{k7},WORD PTR [rax]
@@ -28555,18 +28579,18 @@ vcvttph2w xmm3,WORD BCST BYTE PTR fs:[rsi+rdx*2+0x51]
 vcvttph2w xmm3,WORD BCST WORD PTR fs:[rsi+rdx*2+0x51]
 vcvttph2w xmm3,WORD BCST DWORD PTR fs:[rsi+rdx*2+0x51]
 vcvttph2w xmm3,WORD BCST QWORD PTR fs:[rsi+rdx*2+0x51]
-vcvttph2w ymm1{k3}{z},ymm4
-vcvttph2w ymm23,WORD BCST [r9*1+0x67f85615]
-vcvttph2w ymm23,WORD BCST BYTE PTR [r9*1+0x67f85615]
-vcvttph2w ymm23,WORD BCST WORD PTR [r9*1+0x67f85615]
-vcvttph2w ymm23,WORD BCST DWORD PTR [r9*1+0x67f85615]
-vcvttph2w ymm23,WORD BCST QWORD PTR [r9*1+0x67f85615]
+vcvttph2w ymm21,ymm23
 ss vcvttph2w ymm0{k6}{z},YMMWORD PTR [rdx-0xefff6b3]
 ss vcvttph2w ymm0{k6}{z},BYTE PTR [rdx-0xefff6b3]
 ss vcvttph2w ymm0{k6}{z},WORD PTR [rdx-0xefff6b3]
 ss vcvttph2w ymm0{k6}{z},DWORD PTR [rdx-0xefff6b3]
 ss vcvttph2w ymm0{k6}{z},QWORD PTR [rdx-0xefff6b3]
 ss vcvttph2w ymm0{k6}{z},[rdx-0xefff6b3]
+vcvttph2w ymm23,WORD BCST [r9*1+0x67f85615]
+vcvttph2w ymm23,WORD BCST BYTE PTR [r9*1+0x67f85615]
+vcvttph2w ymm23,WORD BCST WORD PTR [r9*1+0x67f85615]
+vcvttph2w ymm23,WORD BCST DWORD PTR [r9*1+0x67f85615]
+vcvttph2w ymm23,WORD BCST QWORD PTR [r9*1+0x67f85615]
 vcvttph2w zmm7,zmm3
 vcvttph2w zmm2{k2}{z},ZMMWORD PTR [rsp+r9*4]
 vcvttph2w zmm2{k2}{z},BYTE PTR [rsp+r9*4]
@@ -28575,20 +28599,20 @@ vcvttph2w zmm2{k2}{z},DWORD PTR [rsp+r9*4]
 vcvttph2w zmm2{k2}{z},QWORD PTR [rsp+r9*4]
 vcvttph2w zmm2{k2}{z},[rsp+r9*4]
 vcvttph2w zmm0,WORD BCST [rcx]
-vcvttsh2si edx,xmm7{sae}
-ss vcvttsh2si r11d,WORD PTR [r10+r11*8]
-ss vcvttsh2si r11d,BYTE PTR [r10+r11*8]
-ss vcvttsh2si r11d,DWORD PTR [r10+r11*8]
-ss vcvttsh2si r11d,QWORD PTR [r10+r11*8]
-ss vcvttsh2si r11d,[r10+r11*8]
 vcvttsh2si esp,WORD PTR [rbx]
-vcvttsh2si rbp,xmm1{sae}
-ds vcvttsh2si r14,WORD PTR [r10]
-ds vcvttsh2si r14,BYTE PTR [r10]
-ds vcvttsh2si r14,DWORD PTR [r10]
-ds vcvttsh2si r14,QWORD PTR [r10]
-ds vcvttsh2si r14,[r10]
+vcvttsh2si esp,BYTE PTR [rbx]
+vcvttsh2si esp,DWORD PTR [rbx]
+vcvttsh2si esp,QWORD PTR [rbx]
+vcvttsh2si esp,[rbx]
+vcvttsh2si eax,xmm9{sae}
+ss vcvttsh2si r11d,WORD PTR [r10+r11*8]
 vcvttsh2si rdx,WORD PTR [rbx+rdx*4+0x5b11db77]
+vcvttsh2si rdx,BYTE PTR [rbx+rdx*4+0x5b11db77]
+vcvttsh2si rdx,DWORD PTR [rbx+rdx*4+0x5b11db77]
+vcvttsh2si rdx,QWORD PTR [rbx+rdx*4+0x5b11db77]
+vcvttsh2si rdx,[rbx+rdx*4+0x5b11db77]
+vcvttsh2si r10,xmm9
+ds vcvttsh2si r14,WORD PTR [r10]
 vcvttsh2usi ecx,xmm2
 vcvttsh2usi edx,WORD PTR [r9+r8*1]
 vcvttsh2usi edx,BYTE PTR [r9+r8*1]
@@ -28600,57 +28624,57 @@ vcvttsh2usi edi,BYTE PTR fs:[rbx+rbp*4-0x6c]
 vcvttsh2usi edi,DWORD PTR fs:[rbx+rbp*4-0x6c]
 vcvttsh2usi edi,QWORD PTR fs:[rbx+rbp*4-0x6c]
 vcvttsh2usi edi,fs:[rbx+rbp*4-0x6c]
+vcvttsh2usi r15,WORD PTR [rsi+r15*4]
+vcvttsh2usi r15,BYTE PTR [rsi+r15*4]
+vcvttsh2usi r15,DWORD PTR [rsi+r15*4]
+vcvttsh2usi r15,QWORD PTR [rsi+r15*4]
+vcvttsh2usi r15,[rsi+r15*4]
 vcvttsh2usi rbx,xmm3{sae}
-ds vcvttsh2usi r11,WORD PTR [rcx+r13*4]
-ds vcvttsh2usi r11,BYTE PTR [rcx+r13*4]
-ds vcvttsh2usi r11,DWORD PTR [rcx+r13*4]
-ds vcvttsh2usi r11,QWORD PTR [rcx+r13*4]
-ds vcvttsh2usi r11,[rcx+r13*4]
-vcvttsh2usi rsi,WORD PTR [rbp-0xca]
-vcvtudq2ph xmm6{k7}{z},xmm7
-vcvtudq2ph xmm23,XMMWORD PTR [rip+0x4f595a53]
-vcvtudq2ph xmm23,BYTE PTR [rip+0x4f595a53]
-vcvtudq2ph xmm23,WORD PTR [rip+0x4f595a53]
-vcvtudq2ph xmm23,DWORD PTR [rip+0x4f595a53]
-vcvtudq2ph xmm23,QWORD PTR [rip+0x4f595a53]
-vcvtudq2ph xmm23,[rip+0x4f595a53]
-vcvtudq2ph xmm0{k2},DWORD BCST gs:[rcx+rsi*4]{1to4}
-vcvtudq2ph xmm0{k2},DWORD BCST BYTE PTR gs:[rcx+rsi*4]{1to4}
-vcvtudq2ph xmm0{k2},DWORD BCST WORD PTR gs:[rcx+rsi*4]{1to4}
-vcvtudq2ph xmm0{k2},DWORD BCST DWORD PTR gs:[rcx+rsi*4]{1to4}
-vcvtudq2ph xmm0{k2},DWORD BCST QWORD PTR gs:[rcx+rsi*4]{1to4}
-vcvtudq2ph xmm0{k1},ymm6
-ss vcvtudq2ph xmm29,YMMWORD PTR [r10+rsi*8+0xa00]
-ss vcvtudq2ph xmm29,BYTE PTR [r10+rsi*8+0xa00]
-ss vcvtudq2ph xmm29,WORD PTR [r10+rsi*8+0xa00]
-ss vcvtudq2ph xmm29,DWORD PTR [r10+rsi*8+0xa00]
-ss vcvtudq2ph xmm29,QWORD PTR [r10+rsi*8+0xa00]
-ss vcvtudq2ph xmm29,[r10+rsi*8+0xa00]
-vcvtudq2ph xmm0,DWORD BCST [rcx]{1to8}
-vcvtudq2ph xmm0,DWORD BCST BYTE PTR [rcx]{1to8}
-vcvtudq2ph xmm0,DWORD BCST WORD PTR [rcx]{1to8}
-vcvtudq2ph xmm0,DWORD BCST DWORD PTR [rcx]{1to8}
-vcvtudq2ph xmm0,DWORD BCST QWORD PTR [rcx]{1to8}
-vcvtudq2ph ymm0{k1},zmm5{rn-sae}
-cs vcvtudq2ph ymm31{k1},ZMMWORD PTR [r8+rdx*1-0x1c40]
-cs vcvtudq2ph ymm31{k1},BYTE PTR [r8+rdx*1-0x1c40]
-cs vcvtudq2ph ymm31{k1},WORD PTR [r8+rdx*1-0x1c40]
-cs vcvtudq2ph ymm31{k1},DWORD PTR [r8+rdx*1-0x1c40]
-cs vcvtudq2ph ymm31{k1},QWORD PTR [r8+rdx*1-0x1c40]
-cs vcvtudq2ph ymm31{k1},[r8+rdx*1-0x1c40]
+vcvttsh2usi rsp,WORD PTR fs:[rax-0x568b3643]
+vcvttsh2usi rsp,BYTE PTR fs:[rax-0x568b3643]
+vcvttsh2usi rsp,DWORD PTR fs:[rax-0x568b3643]
+vcvttsh2usi rsp,QWORD PTR fs:[rax-0x568b3643]
+vcvttsh2usi rsp,fs:[rax-0x568b3643]
+vcvtudq2ph xmm6,XMMWORD PTR [rdx]
+vcvtudq2ph xmm6,BYTE PTR [rdx]
+vcvtudq2ph xmm6,WORD PTR [rdx]
+vcvtudq2ph xmm6,DWORD PTR [rdx]
+vcvtudq2ph xmm6,QWORD PTR [rdx]
+vcvtudq2ph xmm6,[rdx]
+vcvtudq2ph xmm30{k7}{z},xmm17
+vcvtudq2ph xmm29{k1}{z},DWORD BCST [r14+r13*2+0x7c137c61]{1to4}
+vcvtudq2ph xmm29{k1}{z},DWORD BCST BYTE PTR [r14+r13*2+0x7c137c61]{1to4}
+vcvtudq2ph xmm29{k1}{z},DWORD BCST WORD PTR [r14+r13*2+0x7c137c61]{1to4}
+vcvtudq2ph xmm29{k1}{z},DWORD BCST DWORD PTR [r14+r13*2+0x7c137c61]{1to4}
+vcvtudq2ph xmm29{k1}{z},DWORD BCST QWORD PTR [r14+r13*2+0x7c137c61]{1to4}
+vcvtudq2ph xmm6,YMMWORD PTR [rsi-0x7c6347e8]
+vcvtudq2ph xmm6,BYTE PTR [rsi-0x7c6347e8]
+vcvtudq2ph xmm6,WORD PTR [rsi-0x7c6347e8]
+vcvtudq2ph xmm6,DWORD PTR [rsi-0x7c6347e8]
+vcvtudq2ph xmm6,QWORD PTR [rsi-0x7c6347e8]
+vcvtudq2ph xmm6,[rsi-0x7c6347e8]
+vcvtudq2ph xmm20{k4},ymm15
+ss vcvtudq2ph xmm17,DWORD BCST [rip+0xffffffffffffffe0]{1to8}
 vcvtudq2ph ymm5,ZMMWORD PTR [rax]
-vcvtuqq2ph xmm5{k7},xmm5
-vcvtuqq2ph xmm27,QWORD BCST [r14+0x3a0]{1to2}
-vcvtuqq2ph xmm27,QWORD BCST BYTE PTR [r14+0x3a0]{1to2}
-vcvtuqq2ph xmm27,QWORD BCST WORD PTR [r14+0x3a0]{1to2}
-vcvtuqq2ph xmm27,QWORD BCST DWORD PTR [r14+0x3a0]{1to2}
-vcvtuqq2ph xmm27,QWORD BCST QWORD PTR [r14+0x3a0]{1to2}
+vcvtudq2ph ymm5,BYTE PTR [rax]
+vcvtudq2ph ymm5,WORD PTR [rax]
+vcvtudq2ph ymm5,DWORD PTR [rax]
+vcvtudq2ph ymm5,QWORD PTR [rax]
+vcvtudq2ph ymm5,[rax]
+vcvtudq2ph ymm24,zmm18{ru-sae}
+cs vcvtudq2ph ymm31{k1},ZMMWORD PTR [r8+rdx*1-0x1c40]
+vcvtuqq2ph xmm12,xmm12
 vcvtuqq2ph xmm3,XMMWORD PTR fs:[rbx+rbp*4]
 vcvtuqq2ph xmm3,BYTE PTR fs:[rbx+rbp*4]
 vcvtuqq2ph xmm3,WORD PTR fs:[rbx+rbp*4]
 vcvtuqq2ph xmm3,DWORD PTR fs:[rbx+rbp*4]
 vcvtuqq2ph xmm3,QWORD PTR fs:[rbx+rbp*4]
 vcvtuqq2ph xmm3,fs:[rbx+rbp*4]
+vcvtuqq2ph xmm27,QWORD BCST [r14+0x3a0]{1to2}
+vcvtuqq2ph xmm27,QWORD BCST BYTE PTR [r14+0x3a0]{1to2}
+vcvtuqq2ph xmm27,QWORD BCST WORD PTR [r14+0x3a0]{1to2}
+vcvtuqq2ph xmm27,QWORD BCST DWORD PTR [r14+0x3a0]{1to2}
+vcvtuqq2ph xmm27,QWORD BCST QWORD PTR [r14+0x3a0]{1to2}
 vcvtuqq2ph xmm0,ymm6
 es vcvtuqq2ph xmm26{k6}{z},YMMWORD PTR [r15+rcx*1]
 es vcvtuqq2ph xmm26{k6}{z},BYTE PTR [r15+rcx*1]
@@ -28659,29 +28683,29 @@ es vcvtuqq2ph xmm26{k6}{z},DWORD PTR [r15+rcx*1]
 es vcvtuqq2ph xmm26{k6}{z},QWORD PTR [r15+rcx*1]
 es vcvtuqq2ph xmm26{k6}{z},[r15+rcx*1]
 vcvtuqq2ph xmm7{k5},YMMWORD PTR [rdi]
-vcvtuqq2ph xmm2{k6},zmm1
-vcvtuqq2ph xmm5{k1}{z},QWORD BCST fs:[r13+r10*1-0x168]{1to8}
-vcvtuqq2ph xmm5{k1}{z},QWORD BCST BYTE PTR fs:[r13+r10*1-0x168]{1to8}
-vcvtuqq2ph xmm5{k1}{z},QWORD BCST WORD PTR fs:[r13+r10*1-0x168]{1to8}
-vcvtuqq2ph xmm5{k1}{z},QWORD BCST DWORD PTR fs:[r13+r10*1-0x168]{1to8}
-vcvtuqq2ph xmm5{k1}{z},QWORD BCST QWORD PTR fs:[r13+r10*1-0x168]{1to8}
 vcvtuqq2ph xmm2,ZMMWORD PTR [rdi]
 vcvtuqq2ph xmm2,BYTE PTR [rdi]
 vcvtuqq2ph xmm2,WORD PTR [rdi]
 vcvtuqq2ph xmm2,DWORD PTR [rdi]
 vcvtuqq2ph xmm2,QWORD PTR [rdi]
 vcvtuqq2ph xmm2,[rdi]
-vcvtusi2sh xmm2,xmm2,esp{ru-sae}
-vcvtusi2sh xmm0,xmm12,DWORD PTR fs:[rcx+rcx*2-0x62]
-vcvtusi2sh xmm0,xmm12,BYTE PTR fs:[rcx+rcx*2-0x62]
-vcvtusi2sh xmm0,xmm12,WORD PTR fs:[rcx+rcx*2-0x62]
-vcvtusi2sh xmm0,xmm12,QWORD PTR fs:[rcx+rcx*2-0x62]
-vcvtusi2sh xmm0,xmm12,fs:[rcx+rcx*2-0x62]
+vcvtuqq2ph xmm1,zmm13{rz-sae}
+vcvtuqq2ph xmm5{k1}{z},QWORD BCST fs:[r13+r10*1-0x168]{1to8}
+vcvtuqq2ph xmm5{k1}{z},QWORD BCST BYTE PTR fs:[r13+r10*1-0x168]{1to8}
+vcvtuqq2ph xmm5{k1}{z},QWORD BCST WORD PTR fs:[r13+r10*1-0x168]{1to8}
+vcvtuqq2ph xmm5{k1}{z},QWORD BCST DWORD PTR fs:[r13+r10*1-0x168]{1to8}
+vcvtuqq2ph xmm5{k1}{z},QWORD BCST QWORD PTR fs:[r13+r10*1-0x168]{1to8}
 vcvtusi2sh xmm3,xmm6,DWORD PTR [rdx]
 vcvtusi2sh xmm3,xmm6,BYTE PTR [rdx]
 vcvtusi2sh xmm3,xmm6,WORD PTR [rdx]
 vcvtusi2sh xmm3,xmm6,QWORD PTR [rdx]
 vcvtusi2sh xmm3,xmm6,[rdx]
+vcvtusi2sh xmm29,xmm10,r14d{rz-sae}
+vcvtusi2sh xmm0,xmm12,DWORD PTR fs:[rcx+rcx*2-0x62]
+vcvtusi2sh xmm0,xmm12,BYTE PTR fs:[rcx+rcx*2-0x62]
+vcvtusi2sh xmm0,xmm12,WORD PTR fs:[rcx+rcx*2-0x62]
+vcvtusi2sh xmm0,xmm12,QWORD PTR fs:[rcx+rcx*2-0x62]
+vcvtusi2sh xmm0,xmm12,fs:[rcx+rcx*2-0x62]
 vcvtusi2sh xmm7,xmm2,rbp
 vcvtusi2sh xmm4,xmm0,QWORD PTR fs:[r8+0x7b]
 vcvtusi2sh xmm4,xmm0,BYTE PTR fs:[r8+0x7b]
@@ -28693,18 +28717,13 @@ vcvtusi2sh xmm5,xmm0,BYTE PTR [rax+rax*8]
 vcvtusi2sh xmm5,xmm0,WORD PTR [rax+rax*8]
 vcvtusi2sh xmm5,xmm0,DWORD PTR [rax+rax*8]
 vcvtusi2sh xmm5,xmm0,[rax+rax*8]
-vcvtuw2ph xmm6{k1},xmm5
+vcvtuw2ph xmm27,xmm15
+cs vcvtuw2ph xmm6{k3},WORD BCST [rsp+rdi*8-0x263e6cd7]
+cs vcvtuw2ph xmm6{k3},WORD BCST BYTE PTR [rsp+rdi*8-0x263e6cd7]
+cs vcvtuw2ph xmm6{k3},WORD BCST WORD PTR [rsp+rdi*8-0x263e6cd7]
+cs vcvtuw2ph xmm6{k3},WORD BCST DWORD PTR [rsp+rdi*8-0x263e6cd7]
+cs vcvtuw2ph xmm6{k3},WORD BCST QWORD PTR [rsp+rdi*8-0x263e6cd7]
 vcvtuw2ph xmm30,WORD BCST [rsi+r15*4]
-vcvtuw2ph xmm30,WORD BCST BYTE PTR [rsi+r15*4]
-vcvtuw2ph xmm30,WORD BCST WORD PTR [rsi+r15*4]
-vcvtuw2ph xmm30,WORD BCST DWORD PTR [rsi+r15*4]
-vcvtuw2ph xmm30,WORD BCST QWORD PTR [rsi+r15*4]
-vcvtuw2ph xmm6,XMMWORD PTR fs:[rip+0x6afdeeb0]
-vcvtuw2ph xmm6,BYTE PTR fs:[rip+0x6afdeeb0]
-vcvtuw2ph xmm6,WORD PTR fs:[rip+0x6afdeeb0]
-vcvtuw2ph xmm6,DWORD PTR fs:[rip+0x6afdeeb0]
-vcvtuw2ph xmm6,QWORD PTR fs:[rip+0x6afdeeb0]
-vcvtuw2ph xmm6,fs:[rip+0x6afdeeb0]
 vcvtuw2ph ymm7,ymm6
 cs vcvtuw2ph ymm21,WORD BCST [r10+rdi*8-0x42]
 vcvtuw2ph ymm2{k3}{z},YMMWORD PTR [rsi]
@@ -28713,18 +28732,14 @@ vcvtuw2ph ymm2{k3}{z},WORD PTR [rsi]
 vcvtuw2ph ymm2{k3}{z},DWORD PTR [rsi]
 vcvtuw2ph ymm2{k3}{z},QWORD PTR [rsi]
 vcvtuw2ph ymm2{k3}{z},[rsi]
-vcvtuw2ph zmm4{k7}{z},zmm1{ru-sae}
-vcvtuw2ph zmm31,ZMMWORD PTR [rdx+r10*2]
-vcvtuw2ph zmm31,BYTE PTR [rdx+r10*2]
-vcvtuw2ph zmm31,WORD PTR [rdx+r10*2]
-vcvtuw2ph zmm31,DWORD PTR [rdx+r10*2]
-vcvtuw2ph zmm31,QWORD PTR [rdx+r10*2]
-vcvtuw2ph zmm31,[rdx+r10*2]
-vcvtuw2ph zmm4,WORD BCST gs:[rbx-0x1b735fa8]
-vcvtuw2ph zmm4,WORD BCST BYTE PTR gs:[rbx-0x1b735fa8]
-vcvtuw2ph zmm4,WORD BCST WORD PTR gs:[rbx-0x1b735fa8]
-vcvtuw2ph zmm4,WORD BCST DWORD PTR gs:[rbx-0x1b735fa8]
-vcvtuw2ph zmm4,WORD BCST QWORD PTR gs:[rbx-0x1b735fa8]
+vcvtuw2ph zmm6,ZMMWORD PTR [rdi+rbp*2]
+vcvtuw2ph zmm6,BYTE PTR [rdi+rbp*2]
+vcvtuw2ph zmm6,WORD PTR [rdi+rbp*2]
+vcvtuw2ph zmm6,DWORD PTR [rdi+rbp*2]
+vcvtuw2ph zmm6,QWORD PTR [rdi+rbp*2]
+vcvtuw2ph zmm6,[rdi+rbp*2]
+vcvtuw2ph zmm8{k5}{z},zmm11
+vcvtuw2ph zmm19{k2},ZMMWORD PTR [rbp+0xb80]
 vcvtw2ph xmm1,xmm2
 vcvtw2ph xmm12,WORD BCST [rdx+r11*2]
 vcvtw2ph xmm12,WORD BCST BYTE PTR [rdx+r11*2]
@@ -28745,14 +28760,14 @@ vcvtw2ph ymm5{k4}{z},WORD PTR fs:[rax-0x80]
 vcvtw2ph ymm5{k4}{z},DWORD PTR fs:[rax-0x80]
 vcvtw2ph ymm5{k4}{z},QWORD PTR fs:[rax-0x80]
 vcvtw2ph ymm5{k4}{z},fs:[rax-0x80]
-vcvtw2ph zmm3{k7},zmm4{rd-sae}
-ss vcvtw2ph zmm29{k7}{z},ZMMWORD PTR [rax]
-ss vcvtw2ph zmm29{k7}{z},BYTE PTR [rax]
-ss vcvtw2ph zmm29{k7}{z},WORD PTR [rax]
-ss vcvtw2ph zmm29{k7}{z},DWORD PTR [rax]
-ss vcvtw2ph zmm29{k7}{z},QWORD PTR [rax]
-ss vcvtw2ph zmm29{k7}{z},[rax]
-vcvtw2ph zmm7{k5}{z},WORD BCST [rsi+rax*8-0xa8]
+vcvtw2ph zmm2,zmm27
+ss vcvtw2ph zmm6{k2}{z},ZMMWORD PTR [rsi]
+ss vcvtw2ph zmm6{k2}{z},BYTE PTR [rsi]
+ss vcvtw2ph zmm6{k2}{z},WORD PTR [rsi]
+ss vcvtw2ph zmm6{k2}{z},DWORD PTR [rsi]
+ss vcvtw2ph zmm6{k2}{z},QWORD PTR [rsi]
+ss vcvtw2ph zmm6{k2}{z},[rsi]
+vcvtw2ph zmm3{k5}{z},WORD BCST [rdx+r13*4-0x3a430906]
 vdivph xmm0,xmm0,xmm5
 ss vdivph xmm2,xmm26,WORD BCST [r14+rax*4]
 ss vdivph xmm2,xmm26,WORD BCST BYTE PTR [r14+rax*4]
@@ -28760,9 +28775,9 @@ ss vdivph xmm2,xmm26,WORD BCST WORD PTR [r14+rax*4]
 ss vdivph xmm2,xmm26,WORD BCST DWORD PTR [r14+rax*4]
 ss vdivph xmm2,xmm26,WORD BCST QWORD PTR [r14+rax*4]
 vdivph xmm5{k2},xmm5,WORD BCST [rdi-0x64]
-vdivph ymm7{k4}{z},ymm7,ymm6
-ds vdivph ymm7{k3}{z},ymm18,WORD BCST [r15+r15*2-0xa6]
+vdivph ymm17,ymm12,ymm9
 vdivph ymm0{k3},ymm0,WORD BCST [rbp+0x46]
+ds vdivph ymm7{k3}{z},ymm18,WORD BCST [r15+r15*2-0xa6]
 vdivph zmm2,zmm1,zmm4
 ss vdivph zmm14{k7}{z},zmm2,ZMMWORD PTR [rdi]
 ss vdivph zmm14{k7}{z},zmm2,BYTE PTR [rdi]
@@ -28802,25 +28817,26 @@ ss vfcmaddcph ymm2,ymm10,DWORD BCST WORD PTR [rdi]
 ss vfcmaddcph ymm2,ymm10,DWORD BCST DWORD PTR [rdi]
 ss vfcmaddcph ymm2,ymm10,DWORD BCST QWORD PTR [rdi]
 vfcmaddcph ymm2{k5}{z},ymm3,DWORD BCST [rbp+rax*4-0x154]
-vfcmaddcph zmm3{k6},zmm0,zmm4
-ds vfcmaddcph zmm17{k6}{z},zmm26,DWORD BCST [r14+r8*1]
 vfcmaddcph zmm3,zmm7,ZMMWORD PTR [rsi+rdx*8-0x1300]
 vfcmaddcph zmm3,zmm7,BYTE PTR [rsi+rdx*8-0x1300]
 vfcmaddcph zmm3,zmm7,WORD PTR [rsi+rdx*8-0x1300]
 vfcmaddcph zmm3,zmm7,DWORD PTR [rsi+rdx*8-0x1300]
 vfcmaddcph zmm3,zmm7,QWORD PTR [rsi+rdx*8-0x1300]
 vfcmaddcph zmm3,zmm7,[rsi+rdx*8-0x1300]
-vfmaddcph xmm3{k5},xmm2,xmm4
-vfmaddcph xmm10{k7}{z},xmm15,DWORD BCST gs:[r11+rcx*4]
-vfmaddcph xmm10{k7}{z},xmm15,DWORD BCST BYTE PTR gs:[r11+rcx*4]
-vfmaddcph xmm10{k7}{z},xmm15,DWORD BCST WORD PTR gs:[r11+rcx*4]
-vfmaddcph xmm10{k7}{z},xmm15,DWORD BCST DWORD PTR gs:[r11+rcx*4]
-vfmaddcph xmm10{k7}{z},xmm15,DWORD BCST QWORD PTR gs:[r11+rcx*4]
-vfmaddcph xmm6,xmm2,DWORD BCST [rdi-0x124d54d8]
-vfmaddcph xmm6,xmm2,DWORD BCST BYTE PTR [rdi-0x124d54d8]
-vfmaddcph xmm6,xmm2,DWORD BCST WORD PTR [rdi-0x124d54d8]
-vfmaddcph xmm6,xmm2,DWORD BCST DWORD PTR [rdi-0x124d54d8]
-vfmaddcph xmm6,xmm2,DWORD BCST QWORD PTR [rdi-0x124d54d8]
+vfcmaddcph zmm18,zmm22,zmm10{rn-sae}
+ds vfcmaddcph zmm17{k6}{z},zmm26,DWORD BCST [r14+r8*1]
+vfmaddcph xmm25,xmm13,xmm0
+vfmaddcph xmm5{k6},xmm3,XMMWORD PTR gs:[rdi+0x450]
+vfmaddcph xmm5{k6},xmm3,BYTE PTR gs:[rdi+0x450]
+vfmaddcph xmm5{k6},xmm3,WORD PTR gs:[rdi+0x450]
+vfmaddcph xmm5{k6},xmm3,DWORD PTR gs:[rdi+0x450]
+vfmaddcph xmm5{k6},xmm3,QWORD PTR gs:[rdi+0x450]
+vfmaddcph xmm5{k6},xmm3,gs:[rdi+0x450]
+vfmaddcph xmm3,xmm10,DWORD BCST [rdx+r15*4+0xdc]
+vfmaddcph xmm3,xmm10,DWORD BCST BYTE PTR [rdx+r15*4+0xdc]
+vfmaddcph xmm3,xmm10,DWORD BCST WORD PTR [rdx+r15*4+0xdc]
+vfmaddcph xmm3,xmm10,DWORD BCST DWORD PTR [rdx+r15*4+0xdc]
+vfmaddcph xmm3,xmm10,DWORD BCST QWORD PTR [rdx+r15*4+0xdc]
 vfmaddcph ymm2,ymm7,ymm3
 ss vfmaddcph ymm27{k6},ymm0,YMMWORD PTR [rax+r12*1+0x4a41e345]
 ss vfmaddcph ymm27{k6},ymm0,BYTE PTR [rax+r12*1+0x4a41e345]
@@ -28829,14 +28845,18 @@ ss vfmaddcph ymm27{k6},ymm0,DWORD PTR [rax+r12*1+0x4a41e345]
 ss vfmaddcph ymm27{k6},ymm0,QWORD PTR [rax+r12*1+0x4a41e345]
 ss vfmaddcph ymm27{k6},ymm0,[rax+r12*1+0x4a41e345]
 vfmaddcph ymm6,ymm2,DWORD BCST [rsi+rdx*4+0x30]
+vfmaddcph zmm25,zmm20,ZMMWORD PTR [r8+r13*4]
+vfmaddcph zmm25,zmm20,BYTE PTR [r8+r13*4]
+vfmaddcph zmm25,zmm20,WORD PTR [r8+r13*4]
+vfmaddcph zmm25,zmm20,DWORD PTR [r8+r13*4]
+vfmaddcph zmm25,zmm20,QWORD PTR [r8+r13*4]
+vfmaddcph zmm25,zmm20,[r8+r13*4]
 vfmaddcph zmm4{k6},zmm1,zmm7{rn-sae}
-es vfmaddcph zmm11{k5},zmm28,ZMMWORD PTR [r9+r10*1-0x602196ef]
-es vfmaddcph zmm11{k5},zmm28,BYTE PTR [r9+r10*1-0x602196ef]
-es vfmaddcph zmm11{k5},zmm28,WORD PTR [r9+r10*1-0x602196ef]
-es vfmaddcph zmm11{k5},zmm28,DWORD PTR [r9+r10*1-0x602196ef]
-es vfmaddcph zmm11{k5},zmm28,QWORD PTR [r9+r10*1-0x602196ef]
-es vfmaddcph zmm11{k5},zmm28,[r9+r10*1-0x602196ef]
-vfmaddcph zmm6,zmm4,ZMMWORD PTR [rax+0x1980]
+vfmaddcph zmm6,zmm1,DWORD BCST gs:[rsp+rbp*4+0x2dc2dbf1]
+vfmaddcph zmm6,zmm1,DWORD BCST BYTE PTR gs:[rsp+rbp*4+0x2dc2dbf1]
+vfmaddcph zmm6,zmm1,DWORD BCST WORD PTR gs:[rsp+rbp*4+0x2dc2dbf1]
+vfmaddcph zmm6,zmm1,DWORD BCST DWORD PTR gs:[rsp+rbp*4+0x2dc2dbf1]
+vfmaddcph zmm6,zmm1,DWORD BCST QWORD PTR gs:[rsp+rbp*4+0x2dc2dbf1]
 vfcmaddcsh xmm6,xmm7,xmm3
 vfcmaddcsh xmm0{k3},xmm25,DWORD PTR [rsi+rsi*4]
 vfcmaddcsh xmm0{k3},xmm25,BYTE PTR [rsi+rsi*4]
@@ -28879,52 +28899,48 @@ vfcmulcph zmm2,zmm1,QWORD PTR [rbp+0x1000]
 vfcmulcph zmm2,zmm1,[rbp+0x1000]
 vfcmulcph zmm27{k7},zmm3,zmm29{ru-sae}
 vfcmulcph zmm17{k4}{z},zmm8,ZMMWORD PTR [rdi+r13*8-0x1e00]
-vfmulcph xmm5{k3},xmm7,xmm7
-vfmulcph xmm11,xmm19,DWORD BCST [rsi+rbx*1+0x77]
-vfmulcph xmm11,xmm19,DWORD BCST BYTE PTR [rsi+rbx*1+0x77]
-vfmulcph xmm11,xmm19,DWORD BCST WORD PTR [rsi+rbx*1+0x77]
-vfmulcph xmm11,xmm19,DWORD BCST DWORD PTR [rsi+rbx*1+0x77]
-vfmulcph xmm11,xmm19,DWORD BCST QWORD PTR [rsi+rbx*1+0x77]
+vfmulcph xmm2,xmm3,xmm22
 vfmulcph xmm0{k4},xmm1,XMMWORD PTR gs:[rdx+riz*2-0x5c0]
 vfmulcph xmm0{k4},xmm1,BYTE PTR gs:[rdx+riz*2-0x5c0]
 vfmulcph xmm0{k4},xmm1,WORD PTR gs:[rdx+riz*2-0x5c0]
 vfmulcph xmm0{k4},xmm1,DWORD PTR gs:[rdx+riz*2-0x5c0]
 vfmulcph xmm0{k4},xmm1,QWORD PTR gs:[rdx+riz*2-0x5c0]
 vfmulcph xmm0{k4},xmm1,gs:[rdx+riz*2-0x5c0]
-vfmulcph ymm2{k2},ymm5,ymm5
-es vfmulcph ymm22,ymm0,YMMWORD PTR [r15+rdx*4]
-es vfmulcph ymm22,ymm0,BYTE PTR [r15+rdx*4]
-es vfmulcph ymm22,ymm0,WORD PTR [r15+rdx*4]
-es vfmulcph ymm22,ymm0,DWORD PTR [r15+rdx*4]
-es vfmulcph ymm22,ymm0,QWORD PTR [r15+rdx*4]
-es vfmulcph ymm22,ymm0,[r15+rdx*4]
-vfmulcph ymm3{k3}{z},ymm4,YMMWORD PTR [rax]
+vfmulcph xmm11,xmm19,DWORD BCST [rsi+rbx*1+0x77]
+vfmulcph xmm11,xmm19,DWORD BCST BYTE PTR [rsi+rbx*1+0x77]
+vfmulcph xmm11,xmm19,DWORD BCST WORD PTR [rsi+rbx*1+0x77]
+vfmulcph xmm11,xmm19,DWORD BCST DWORD PTR [rsi+rbx*1+0x77]
+vfmulcph xmm11,xmm19,DWORD BCST QWORD PTR [rsi+rbx*1+0x77]
+vfmulcph ymm14,ymm4,ymm24
+ds vfmulcph ymm3{k7}{z},ymm7,YMMWORD PTR [rdi+0x32d75630]
+ds vfmulcph ymm3{k7}{z},ymm7,BYTE PTR [rdi+0x32d75630]
+ds vfmulcph ymm3{k7}{z},ymm7,WORD PTR [rdi+0x32d75630]
+ds vfmulcph ymm3{k7}{z},ymm7,DWORD PTR [rdi+0x32d75630]
+ds vfmulcph ymm3{k7}{z},ymm7,QWORD PTR [rdi+0x32d75630]
+ds vfmulcph ymm3{k7}{z},ymm7,[rdi+0x32d75630]
+vfmulcph ymm2,ymm8,DWORD BCST [r12+r15*8]
+vfmulcph zmm27,zmm6,ZMMWORD PTR [rax]
+vfmulcph zmm27,zmm6,BYTE PTR [rax]
+vfmulcph zmm27,zmm6,WORD PTR [rax]
+vfmulcph zmm27,zmm6,DWORD PTR [rax]
+vfmulcph zmm27,zmm6,QWORD PTR [rax]
+vfmulcph zmm27,zmm6,[rax]
 vfmulcph zmm4{k3},zmm2,zmm6
-es vfmulcph zmm23{k1},zmm0,DWORD BCST [r14+r15*1]
-vfmulcph zmm7,zmm4,ZMMWORD PTR [rax]
-vfmulcph zmm7,zmm4,BYTE PTR [rax]
-vfmulcph zmm7,zmm4,WORD PTR [rax]
-vfmulcph zmm7,zmm4,DWORD PTR [rax]
-vfmulcph zmm7,zmm4,QWORD PTR [rax]
-vfmulcph zmm7,zmm4,[rax]
+vfmulcph zmm3{k2},zmm4,ZMMWORD PTR [rsp+rcx*1-0xa80]
+vfcmulcsh xmm11,xmm1,DWORD PTR [rdi+rdi*8]
+vfcmulcsh xmm11,xmm1,BYTE PTR [rdi+rdi*8]
+vfcmulcsh xmm11,xmm1,WORD PTR [rdi+rdi*8]
+vfcmulcsh xmm11,xmm1,QWORD PTR [rdi+rdi*8]
+vfcmulcsh xmm11,xmm1,[rdi+rdi*8]
 vfcmulcsh xmm5{k2},xmm2,xmm1
-vfcmulcsh xmm24,xmm17,DWORD PTR gs:[r12+r14*8]
-vfcmulcsh xmm24,xmm17,BYTE PTR gs:[r12+r14*8]
-vfcmulcsh xmm24,xmm17,WORD PTR gs:[r12+r14*8]
-vfcmulcsh xmm24,xmm17,QWORD PTR gs:[r12+r14*8]
-vfcmulcsh xmm24,xmm17,gs:[r12+r14*8]
-vfcmulcsh xmm0{k7}{z},xmm4,DWORD PTR [rdx+rcx*1+0x178]
-vfcmulcsh xmm0{k7}{z},xmm4,BYTE PTR [rdx+rcx*1+0x178]
-vfcmulcsh xmm0{k7}{z},xmm4,WORD PTR [rdx+rcx*1+0x178]
-vfcmulcsh xmm0{k7}{z},xmm4,QWORD PTR [rdx+rcx*1+0x178]
-vfcmulcsh xmm0{k7}{z},xmm4,[rdx+rcx*1+0x178]
-vfmulcsh xmm2{k2}{z},xmm4,DWORD PTR [rdx+rbx*4]
-vfmulcsh xmm2{k2}{z},xmm4,BYTE PTR [rdx+rbx*4]
-vfmulcsh xmm2{k2}{z},xmm4,WORD PTR [rdx+rbx*4]
-vfmulcsh xmm2{k2}{z},xmm4,QWORD PTR [rdx+rbx*4]
-vfmulcsh xmm2{k2}{z},xmm4,[rdx+rbx*4]
-vfmulcsh xmm4{k4},xmm21,xmm21{ru-sae}
+vfcmulcsh xmm0{k4},xmm5,DWORD PTR [rbx]
 vfmulcsh xmm1,xmm23,DWORD PTR [r9]
+vfmulcsh xmm1,xmm23,BYTE PTR [r9]
+vfmulcsh xmm1,xmm23,WORD PTR [r9]
+vfmulcsh xmm1,xmm23,QWORD PTR [r9]
+vfmulcsh xmm1,xmm23,[r9]
+vfmulcsh xmm7{k2}{z},xmm1,xmm5{rz-sae}
+es vfmulcsh xmm2{k3},xmm3,DWORD PTR [rax+0x1b8]
 vfmaddsub132ph xmm5,xmm7,xmm6
 ss vfmaddsub132ph xmm7,xmm27,WORD BCST [r9+rcx*4]
 ss vfmaddsub132ph xmm7,xmm27,WORD BCST BYTE PTR [r9+rcx*4]
@@ -28932,20 +28948,34 @@ ss vfmaddsub132ph xmm7,xmm27,WORD BCST WORD PTR [r9+rcx*4]
 ss vfmaddsub132ph xmm7,xmm27,WORD BCST DWORD PTR [r9+rcx*4]
 ss vfmaddsub132ph xmm7,xmm27,WORD BCST QWORD PTR [r9+rcx*4]
 vfmaddsub132ph xmm3{k3}{z},xmm3,WORD BCST [rdx-0x78854186]
-vfmaddsub132ph ymm4{k5},ymm3,ymm4
-es vfmaddsub132ph ymm17{k5}{z},ymm0,WORD BCST [r10+r11*8]
-vfmaddsub132ph ymm1,ymm1,WORD BCST [rcx]
+vfmaddsub132ph ymm1,ymm2,ymm26
+vfmaddsub132ph ymm2{k7}{z},ymm6,YMMWORD PTR [rsi+riz*4]
+vfmaddsub132ph ymm2{k7}{z},ymm6,BYTE PTR [rsi+riz*4]
+vfmaddsub132ph ymm2{k7}{z},ymm6,WORD PTR [rsi+riz*4]
+vfmaddsub132ph ymm2{k7}{z},ymm6,DWORD PTR [rsi+riz*4]
+vfmaddsub132ph ymm2{k7}{z},ymm6,QWORD PTR [rsi+riz*4]
+vfmaddsub132ph ymm2{k7}{z},ymm6,[rsi+riz*4]
+es vfmaddsub132ph ymm5,ymm11,WORD BCST [r13+0x6b054dc8]
+vfmaddsub132ph zmm9,zmm14,ZMMWORD PTR [rcx]
+vfmaddsub132ph zmm9,zmm14,BYTE PTR [rcx]
+vfmaddsub132ph zmm9,zmm14,WORD PTR [rcx]
+vfmaddsub132ph zmm9,zmm14,DWORD PTR [rcx]
+vfmaddsub132ph zmm9,zmm14,QWORD PTR [rcx]
+vfmaddsub132ph zmm9,zmm14,[rcx]
 vfmaddsub132ph zmm0{k4}{z},zmm3,zmm0
-es vfmaddsub132ph zmm28{k3},zmm16,WORD BCST [r14+r13*4-0x1]
-vfmaddsub132ph zmm7,zmm2,WORD BCST [rdx]
-vfmaddsub213ph xmm0{k4},xmm0,xmm1
-ds vfmaddsub213ph xmm0,xmm14,XMMWORD PTR [r14+0x790]
-ds vfmaddsub213ph xmm0,xmm14,BYTE PTR [r14+0x790]
-ds vfmaddsub213ph xmm0,xmm14,WORD PTR [r14+0x790]
-ds vfmaddsub213ph xmm0,xmm14,DWORD PTR [r14+0x790]
-ds vfmaddsub213ph xmm0,xmm14,QWORD PTR [r14+0x790]
-ds vfmaddsub213ph xmm0,xmm14,[r14+0x790]
-vfmaddsub213ph xmm6{k4}{z},xmm6,XMMWORD PTR [rbx]
+ss vfmaddsub132ph zmm7{k7}{z},zmm1,WORD BCST [rip+0x45]
+vfmaddsub213ph xmm4,xmm4,XMMWORD PTR [rbx]
+vfmaddsub213ph xmm4,xmm4,BYTE PTR [rbx]
+vfmaddsub213ph xmm4,xmm4,WORD PTR [rbx]
+vfmaddsub213ph xmm4,xmm4,DWORD PTR [rbx]
+vfmaddsub213ph xmm4,xmm4,QWORD PTR [rbx]
+vfmaddsub213ph xmm4,xmm4,[rbx]
+vfmaddsub213ph xmm11{k6}{z},xmm8,xmm13
+vfmaddsub213ph xmm9{k7},xmm28,WORD BCST fs:[r8-0x483b7b9d]
+vfmaddsub213ph xmm9{k7},xmm28,WORD BCST BYTE PTR fs:[r8-0x483b7b9d]
+vfmaddsub213ph xmm9{k7},xmm28,WORD BCST WORD PTR fs:[r8-0x483b7b9d]
+vfmaddsub213ph xmm9{k7},xmm28,WORD BCST DWORD PTR fs:[r8-0x483b7b9d]
+vfmaddsub213ph xmm9{k7},xmm28,WORD BCST QWORD PTR fs:[r8-0x483b7b9d]
 vfmaddsub213ph ymm5,ymm0,ymm6
 ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST [r13-0x2c]
 ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST BYTE PTR [r13-0x2c]
@@ -28953,26 +28983,26 @@ ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST WORD PTR [r13-0x2c]
 ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST DWORD PTR [r13-0x2c]
 ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST QWORD PTR [r13-0x2c]
 vfmaddsub213ph ymm7{k5}{z},ymm6,WORD BCST [rcx+rcx*2]
-vfmaddsub213ph zmm6{k4},zmm4,zmm6{rn-sae}
-ds vfmaddsub213ph zmm30{k7}{z},zmm7,WORD BCST [rbx+r10*2]
 vfmaddsub213ph zmm0,zmm5,ZMMWORD PTR [rdi+0x380]
 vfmaddsub213ph zmm0,zmm5,BYTE PTR [rdi+0x380]
 vfmaddsub213ph zmm0,zmm5,WORD PTR [rdi+0x380]
 vfmaddsub213ph zmm0,zmm5,DWORD PTR [rdi+0x380]
 vfmaddsub213ph zmm0,zmm5,QWORD PTR [rdi+0x380]
 vfmaddsub213ph zmm0,zmm5,[rdi+0x380]
-vfmaddsub231ph xmm5{k4}{z},xmm4,xmm5
-es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST [r9]
-es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST BYTE PTR [r9]
-es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST WORD PTR [r9]
-es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST DWORD PTR [r9]
-es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST QWORD PTR [r9]
+vfmaddsub213ph zmm7,zmm5,zmm31{ru-sae}
+ds vfmaddsub213ph zmm30{k7}{z},zmm7,WORD BCST [rbx+r10*2]
 vfmaddsub231ph xmm1,xmm2,XMMWORD PTR [rsp+rsi*8-0x16]
 vfmaddsub231ph xmm1,xmm2,BYTE PTR [rsp+rsi*8-0x16]
 vfmaddsub231ph xmm1,xmm2,WORD PTR [rsp+rsi*8-0x16]
 vfmaddsub231ph xmm1,xmm2,DWORD PTR [rsp+rsi*8-0x16]
 vfmaddsub231ph xmm1,xmm2,QWORD PTR [rsp+rsi*8-0x16]
 vfmaddsub231ph xmm1,xmm2,[rsp+rsi*8-0x16]
+vfmaddsub231ph xmm9{k6},xmm28,xmm16
+es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST [r9]
+es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST BYTE PTR [r9]
+es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST WORD PTR [r9]
+es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST DWORD PTR [r9]
+es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST QWORD PTR [r9]
 vfmaddsub231ph ymm0,ymm1,ymm4
 ds vfmaddsub231ph ymm29{k7},ymm5,WORD BCST [rbx+r13*8-0x4945103]
 vfmaddsub231ph ymm5{k3}{z},ymm2,YMMWORD PTR [rbp+0x220]
@@ -28981,17 +29011,22 @@ vfmaddsub231ph ymm5{k3}{z},ymm2,WORD PTR [rbp+0x220]
 vfmaddsub231ph ymm5{k3}{z},ymm2,DWORD PTR [rbp+0x220]
 vfmaddsub231ph ymm5{k3}{z},ymm2,QWORD PTR [rbp+0x220]
 vfmaddsub231ph ymm5{k3}{z},ymm2,[rbp+0x220]
+vfmaddsub231ph zmm4,zmm6,ZMMWORD PTR [r12+r15*8]
+vfmaddsub231ph zmm4,zmm6,BYTE PTR [r12+r15*8]
+vfmaddsub231ph zmm4,zmm6,WORD PTR [r12+r15*8]
+vfmaddsub231ph zmm4,zmm6,DWORD PTR [r12+r15*8]
+vfmaddsub231ph zmm4,zmm6,QWORD PTR [r12+r15*8]
+vfmaddsub231ph zmm4,zmm6,[r12+r15*8]
 vfmaddsub231ph zmm1,zmm1,zmm5{rz-sae}
-ss vfmaddsub231ph zmm20,zmm9,WORD BCST [r14+r8*2]
 vfmaddsub231ph zmm3{k3},zmm2,WORD BCST [rdx+0x74]
-vfmsubadd132ph xmm0{k5}{z},xmm5,xmm2
+vfmsubadd132ph xmm7,xmm1,xmm0
 cs vfmsubadd132ph xmm20{k5},xmm26,XMMWORD PTR [r9+rbp*8+0x3eb02469]
 cs vfmsubadd132ph xmm20{k5},xmm26,BYTE PTR [r9+rbp*8+0x3eb02469]
 cs vfmsubadd132ph xmm20{k5},xmm26,WORD PTR [r9+rbp*8+0x3eb02469]
 cs vfmsubadd132ph xmm20{k5},xmm26,DWORD PTR [r9+rbp*8+0x3eb02469]
 cs vfmsubadd132ph xmm20{k5},xmm26,QWORD PTR [r9+rbp*8+0x3eb02469]
 cs vfmsubadd132ph xmm20{k5},xmm26,[r9+rbp*8+0x3eb02469]
-vfmsubadd132ph xmm1,xmm4,XMMWORD PTR [rcx+0x1b170c8a]
+vfmsubadd132ph xmm3{k2}{z},xmm1,XMMWORD PTR [rsp+rbx*1]
 vfmsubadd132ph ymm7,ymm6,ymm4
 vfmsubadd132ph ymm30{k7},ymm26,WORD BCST gs:[r14+rdi*4]
 vfmsubadd132ph ymm30{k7},ymm26,WORD BCST BYTE PTR gs:[r14+rdi*4]
@@ -29003,14 +29038,14 @@ vfmsubadd132ph ymm5,ymm0,WORD BCST BYTE PTR [rip+0xffffffff8876dc90]
 vfmsubadd132ph ymm5,ymm0,WORD BCST WORD PTR [rip+0xffffffff8876dc90]
 vfmsubadd132ph ymm5,ymm0,WORD BCST DWORD PTR [rip+0xffffffff8876dc90]
 vfmsubadd132ph ymm5,ymm0,WORD BCST QWORD PTR [rip+0xffffffff8876dc90]
-vfmsubadd132ph zmm0,zmm2,zmm6{rn-sae}
-ds vfmsubadd132ph zmm3{k6},zmm18,ZMMWORD PTR [rsi]
-ds vfmsubadd132ph zmm3{k6},zmm18,BYTE PTR [rsi]
-ds vfmsubadd132ph zmm3{k6},zmm18,WORD PTR [rsi]
-ds vfmsubadd132ph zmm3{k6},zmm18,DWORD PTR [rsi]
-ds vfmsubadd132ph zmm3{k6},zmm18,QWORD PTR [rsi]
-ds vfmsubadd132ph zmm3{k6},zmm18,[rsi]
 vfmsubadd132ph zmm0,zmm3,ZMMWORD PTR [rax+rbp*2]
+vfmsubadd132ph zmm0,zmm3,BYTE PTR [rax+rbp*2]
+vfmsubadd132ph zmm0,zmm3,WORD PTR [rax+rbp*2]
+vfmsubadd132ph zmm0,zmm3,DWORD PTR [rax+rbp*2]
+vfmsubadd132ph zmm0,zmm3,QWORD PTR [rax+rbp*2]
+vfmsubadd132ph zmm0,zmm3,[rax+rbp*2]
+vfmsubadd132ph zmm17{k1},zmm29,zmm20{rz-sae}
+ds vfmsubadd132ph zmm3{k6},zmm18,ZMMWORD PTR [rsi]
 vfmsubadd213ph xmm2,xmm2,xmm3
 cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST [r15+rdx*4]
 cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST BYTE PTR [r15+rdx*4]
@@ -29018,30 +29053,30 @@ cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST WORD PTR [r15+rdx*4]
 cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST DWORD PTR [r15+rdx*4]
 cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST QWORD PTR [r15+rdx*4]
 vfmsubadd213ph xmm4{k2},xmm4,WORD BCST [rbx]
-vfmsubadd213ph ymm4{k1},ymm5,ymm1
+vfmsubadd213ph ymm0,ymm1,ymm0
 ds vfmsubadd213ph ymm26{k3}{z},ymm29,WORD BCST [rbx+r12*2+0x74]
-vfmsubadd213ph ymm3{k5}{z},ymm4,YMMWORD PTR [rbx]
-vfmsubadd213ph ymm3{k5}{z},ymm4,BYTE PTR [rbx]
-vfmsubadd213ph ymm3{k5}{z},ymm4,WORD PTR [rbx]
-vfmsubadd213ph ymm3{k5}{z},ymm4,DWORD PTR [rbx]
-vfmsubadd213ph ymm3{k5}{z},ymm4,QWORD PTR [rbx]
-vfmsubadd213ph ymm3{k5}{z},ymm4,[rbx]
-vfmsubadd213ph zmm4{k6},zmm6,zmm0{rd-sae}
-ds vfmsubadd213ph zmm4{k7},zmm11,ZMMWORD PTR [r11]
-ds vfmsubadd213ph zmm4{k7},zmm11,BYTE PTR [r11]
-ds vfmsubadd213ph zmm4{k7},zmm11,WORD PTR [r11]
-ds vfmsubadd213ph zmm4{k7},zmm11,DWORD PTR [r11]
-ds vfmsubadd213ph zmm4{k7},zmm11,QWORD PTR [r11]
-ds vfmsubadd213ph zmm4{k7},zmm11,[r11]
-vfmsubadd213ph zmm7,zmm1,WORD BCST [rcx-0x740cfacc]
-vfmsubadd231ph xmm1{k7}{z},xmm4,xmm0
-cs vfmsubadd231ph xmm24{k3},xmm29,XMMWORD PTR [r14+r13*4-0xe0d6d13]
-cs vfmsubadd231ph xmm24{k3},xmm29,BYTE PTR [r14+r13*4-0xe0d6d13]
-cs vfmsubadd231ph xmm24{k3},xmm29,WORD PTR [r14+r13*4-0xe0d6d13]
-cs vfmsubadd231ph xmm24{k3},xmm29,DWORD PTR [r14+r13*4-0xe0d6d13]
-cs vfmsubadd231ph xmm24{k3},xmm29,QWORD PTR [r14+r13*4-0xe0d6d13]
-cs vfmsubadd231ph xmm24{k3},xmm29,[r14+r13*4-0xe0d6d13]
+vfmsubadd213ph ymm1{k1},ymm2,YMMWORD PTR [rax+0x540]
+vfmsubadd213ph ymm1{k1},ymm2,BYTE PTR [rax+0x540]
+vfmsubadd213ph ymm1{k1},ymm2,WORD PTR [rax+0x540]
+vfmsubadd213ph ymm1{k1},ymm2,DWORD PTR [rax+0x540]
+vfmsubadd213ph ymm1{k1},ymm2,QWORD PTR [rax+0x540]
+vfmsubadd213ph ymm1{k1},ymm2,[rax+0x540]
+vfmsubadd213ph zmm14,zmm15,zmm26
+vfmsubadd213ph zmm4{k5},zmm5,ZMMWORD PTR [rdx]
+vfmsubadd213ph zmm4{k5},zmm5,BYTE PTR [rdx]
+vfmsubadd213ph zmm4{k5},zmm5,WORD PTR [rdx]
+vfmsubadd213ph zmm4{k5},zmm5,DWORD PTR [rdx]
+vfmsubadd213ph zmm4{k5},zmm5,QWORD PTR [rdx]
+vfmsubadd213ph zmm4{k5},zmm5,[rdx]
+vfmsubadd213ph zmm9{k4}{z},zmm20,ZMMWORD PTR [r14+0x3aa3afb]
 vfmsubadd231ph xmm7,xmm5,XMMWORD PTR [rdi+rbp*4]
+vfmsubadd231ph xmm7,xmm5,BYTE PTR [rdi+rbp*4]
+vfmsubadd231ph xmm7,xmm5,WORD PTR [rdi+rbp*4]
+vfmsubadd231ph xmm7,xmm5,DWORD PTR [rdi+rbp*4]
+vfmsubadd231ph xmm7,xmm5,QWORD PTR [rdi+rbp*4]
+vfmsubadd231ph xmm7,xmm5,[rdi+rbp*4]
+vfmsubadd231ph xmm8{k1},xmm10,xmm13
+cs vfmsubadd231ph xmm24{k3},xmm29,XMMWORD PTR [r14+r13*4-0xe0d6d13]
 vfmsubadd231ph ymm0,ymm2,ymm7
 vfmsubadd231ph ymm5,ymm16,WORD BCST fs:[r15+r12*8-0xaa]
 vfmsubadd231ph ymm5,ymm16,WORD BCST BYTE PTR fs:[r15+r12*8-0xaa]
@@ -29053,14 +29088,14 @@ vfmsubadd231ph ymm3{k1},ymm5,WORD BCST BYTE PTR [rax+riz*4]
 vfmsubadd231ph ymm3{k1},ymm5,WORD BCST WORD PTR [rax+riz*4]
 vfmsubadd231ph ymm3{k1},ymm5,WORD BCST DWORD PTR [rax+riz*4]
 vfmsubadd231ph ymm3{k1},ymm5,WORD BCST QWORD PTR [rax+riz*4]
+vfmsubadd231ph zmm2,zmm28,ZMMWORD PTR [r8]
+vfmsubadd231ph zmm2,zmm28,BYTE PTR [r8]
+vfmsubadd231ph zmm2,zmm28,WORD PTR [r8]
+vfmsubadd231ph zmm2,zmm28,DWORD PTR [r8]
+vfmsubadd231ph zmm2,zmm28,QWORD PTR [r8]
+vfmsubadd231ph zmm2,zmm28,[r8]
 vfmsubadd231ph zmm5{k1},zmm4,zmm6{rn-sae}
-vfmsubadd231ph zmm6{k4}{z},zmm25,ZMMWORD PTR fs:[rcx]
-vfmsubadd231ph zmm6{k4}{z},zmm25,BYTE PTR fs:[rcx]
-vfmsubadd231ph zmm6{k4}{z},zmm25,WORD PTR fs:[rcx]
-vfmsubadd231ph zmm6{k4}{z},zmm25,DWORD PTR fs:[rcx]
-vfmsubadd231ph zmm6{k4}{z},zmm25,QWORD PTR fs:[rcx]
-vfmsubadd231ph zmm6{k4}{z},zmm25,fs:[rcx]
-vfmsubadd231ph zmm3{k6}{z},zmm6,WORD BCST [rcx+rdx*8+0x79]
+cs vfmsubadd231ph zmm1{k7},zmm0,WORD BCST [rdx-0xe2]
 vfmadd132ph xmm3,xmm1,xmm2
 ds vfmadd132ph xmm16{k2}{z},xmm6,XMMWORD PTR [r10+rax*4]
 ds vfmadd132ph xmm16{k2}{z},xmm6,BYTE PTR [r10+rax*4]
@@ -29069,38 +29104,33 @@ ds vfmadd132ph xmm16{k2}{z},xmm6,DWORD PTR [r10+rax*4]
 ds vfmadd132ph xmm16{k2}{z},xmm6,QWORD PTR [r10+rax*4]
 ds vfmadd132ph xmm16{k2}{z},xmm6,[r10+rax*4]
 vfmadd132ph xmm7{k3},xmm3,XMMWORD PTR [rsi]
-vfmadd132ph ymm4{k3},ymm3,ymm3
-es vfmadd132ph ymm3,ymm19,WORD BCST [rax+r13*8]
-es vfmadd132ph ymm3,ymm19,WORD BCST BYTE PTR [rax+r13*8]
-es vfmadd132ph ymm3,ymm19,WORD BCST WORD PTR [rax+r13*8]
-es vfmadd132ph ymm3,ymm19,WORD BCST DWORD PTR [rax+r13*8]
-es vfmadd132ph ymm3,ymm19,WORD BCST QWORD PTR [rax+r13*8]
-vfmadd132ph ymm3{k5}{z},ymm6,WORD BCST [rax]
-vfmadd132ph zmm7,zmm5,zmm2{ru-sae}
-vfmadd132ph zmm15,zmm21,ZMMWORD PTR fs:[rcx]
-vfmadd132ph zmm15,zmm21,BYTE PTR fs:[rcx]
-vfmadd132ph zmm15,zmm21,WORD PTR fs:[rcx]
-vfmadd132ph zmm15,zmm21,DWORD PTR fs:[rcx]
-vfmadd132ph zmm15,zmm21,QWORD PTR fs:[rcx]
-vfmadd132ph zmm15,zmm21,fs:[rcx]
-vfmadd132ph zmm3{k4},zmm7,ZMMWORD PTR [rdi+rbp*8-0xfc0]
-vfmadd132ph zmm3{k4},zmm7,BYTE PTR [rdi+rbp*8-0xfc0]
-vfmadd132ph zmm3{k4},zmm7,WORD PTR [rdi+rbp*8-0xfc0]
-vfmadd132ph zmm3{k4},zmm7,DWORD PTR [rdi+rbp*8-0xfc0]
-vfmadd132ph zmm3{k4},zmm7,QWORD PTR [rdi+rbp*8-0xfc0]
-vfmadd132ph zmm3{k4},zmm7,[rdi+rbp*8-0xfc0]
-vfmadd213ph xmm5{k1}{z},xmm3,xmm1
-ss vfmadd213ph xmm3,xmm15,XMMWORD PTR [rsi+r10*2-0x3bf75a79]
-ss vfmadd213ph xmm3,xmm15,BYTE PTR [rsi+r10*2-0x3bf75a79]
-ss vfmadd213ph xmm3,xmm15,WORD PTR [rsi+r10*2-0x3bf75a79]
-ss vfmadd213ph xmm3,xmm15,DWORD PTR [rsi+r10*2-0x3bf75a79]
-ss vfmadd213ph xmm3,xmm15,QWORD PTR [rsi+r10*2-0x3bf75a79]
-ss vfmadd213ph xmm3,xmm15,[rsi+r10*2-0x3bf75a79]
-vfmadd213ph xmm1{k1},xmm7,WORD BCST [rdi-0xf0]
-vfmadd213ph xmm1{k1},xmm7,WORD BCST BYTE PTR [rdi-0xf0]
-vfmadd213ph xmm1{k1},xmm7,WORD BCST WORD PTR [rdi-0xf0]
-vfmadd213ph xmm1{k1},xmm7,WORD BCST DWORD PTR [rdi-0xf0]
-vfmadd213ph xmm1{k1},xmm7,WORD BCST QWORD PTR [rdi-0xf0]
+vfmadd132ph ymm7,ymm30,ymm8
+vfmadd132ph ymm4{k1},ymm7,WORD BCST [rdi+rdi*4]
+vfmadd132ph ymm4{k1},ymm7,WORD BCST BYTE PTR [rdi+rdi*4]
+vfmadd132ph ymm4{k1},ymm7,WORD BCST WORD PTR [rdi+rdi*4]
+vfmadd132ph ymm4{k1},ymm7,WORD BCST DWORD PTR [rdi+rdi*4]
+vfmadd132ph ymm4{k1},ymm7,WORD BCST QWORD PTR [rdi+rdi*4]
+vfmadd132ph ymm19,ymm19,WORD BCST [rip+0xffffffff83ea39ce]
+vfmadd132ph zmm11,zmm6,zmm28
+es vfmadd132ph zmm1,zmm0,WORD BCST [rax]
+vfmadd132ph zmm11{k2}{z},zmm8,ZMMWORD PTR [rbx+riz*4+0xc40]
+vfmadd132ph zmm11{k2}{z},zmm8,BYTE PTR [rbx+riz*4+0xc40]
+vfmadd132ph zmm11{k2}{z},zmm8,WORD PTR [rbx+riz*4+0xc40]
+vfmadd132ph zmm11{k2}{z},zmm8,DWORD PTR [rbx+riz*4+0xc40]
+vfmadd132ph zmm11{k2}{z},zmm8,QWORD PTR [rbx+riz*4+0xc40]
+vfmadd132ph zmm11{k2}{z},zmm8,[rbx+riz*4+0xc40]
+vfmadd213ph xmm18,xmm0,xmm15
+ds vfmadd213ph xmm4{k6},xmm0,XMMWORD PTR [rax]
+ds vfmadd213ph xmm4{k6},xmm0,BYTE PTR [rax]
+ds vfmadd213ph xmm4{k6},xmm0,WORD PTR [rax]
+ds vfmadd213ph xmm4{k6},xmm0,DWORD PTR [rax]
+ds vfmadd213ph xmm4{k6},xmm0,QWORD PTR [rax]
+ds vfmadd213ph xmm4{k6},xmm0,[rax]
+vfmadd213ph xmm31{k6},xmm20,WORD BCST [r12+r14*4]
+vfmadd213ph xmm31{k6},xmm20,WORD BCST BYTE PTR [r12+r14*4]
+vfmadd213ph xmm31{k6},xmm20,WORD BCST WORD PTR [r12+r14*4]
+vfmadd213ph xmm31{k6},xmm20,WORD BCST DWORD PTR [r12+r14*4]
+vfmadd213ph xmm31{k6},xmm20,WORD BCST QWORD PTR [r12+r14*4]
 vfmadd213ph ymm5,ymm0,ymm3
 ds vfmadd213ph ymm6,ymm18,WORD BCST [r14+r12*8+0x1a]
 vfmadd213ph ymm1{k5}{z},ymm2,YMMWORD PTR [rbx+0x8a0]
@@ -29109,49 +29139,39 @@ vfmadd213ph ymm1{k5}{z},ymm2,WORD PTR [rbx+0x8a0]
 vfmadd213ph ymm1{k5}{z},ymm2,DWORD PTR [rbx+0x8a0]
 vfmadd213ph ymm1{k5}{z},ymm2,QWORD PTR [rbx+0x8a0]
 vfmadd213ph ymm1{k5}{z},ymm2,[rbx+0x8a0]
-vfmadd213ph zmm3{k1}{z},zmm2,zmm1{rd-sae}
-vfmadd213ph zmm27,zmm18,ZMMWORD PTR [rcx+rsi*1-0x180]
-vfmadd213ph zmm27,zmm18,BYTE PTR [rcx+rsi*1-0x180]
-vfmadd213ph zmm27,zmm18,WORD PTR [rcx+rsi*1-0x180]
-vfmadd213ph zmm27,zmm18,DWORD PTR [rcx+rsi*1-0x180]
-vfmadd213ph zmm27,zmm18,QWORD PTR [rcx+rsi*1-0x180]
-vfmadd213ph zmm27,zmm18,[rcx+rsi*1-0x180]
+vfmadd213ph zmm6,zmm19,zmm4
 vfmadd213ph zmm4{k5}{z},zmm1,ZMMWORD PTR gs:[rbx+riz*4]
 vfmadd213ph zmm4{k5}{z},zmm1,BYTE PTR gs:[rbx+riz*4]
 vfmadd213ph zmm4{k5}{z},zmm1,WORD PTR gs:[rbx+riz*4]
 vfmadd213ph zmm4{k5}{z},zmm1,DWORD PTR gs:[rbx+riz*4]
 vfmadd213ph zmm4{k5}{z},zmm1,QWORD PTR gs:[rbx+riz*4]
 vfmadd213ph zmm4{k5}{z},zmm1,gs:[rbx+riz*4]
-vfmadd231ph xmm5{k5}{z},xmm4,xmm4
+vfmadd213ph zmm0,zmm3,WORD BCST [rax+r15*8-0xf6]
+vfmadd231ph xmm7,xmm0,xmm6
 ss vfmadd231ph xmm18,xmm5,WORD BCST [rcx+r14*8-0x42]
 ss vfmadd231ph xmm18,xmm5,WORD BCST BYTE PTR [rcx+r14*8-0x42]
 ss vfmadd231ph xmm18,xmm5,WORD BCST WORD PTR [rcx+r14*8-0x42]
 ss vfmadd231ph xmm18,xmm5,WORD BCST DWORD PTR [rcx+r14*8-0x42]
 ss vfmadd231ph xmm18,xmm5,WORD BCST QWORD PTR [rcx+r14*8-0x42]
-vfmadd231ph xmm0,xmm4,XMMWORD PTR [rip+0x3]
-vfmadd231ph xmm0,xmm4,BYTE PTR [rip+0x3]
-vfmadd231ph xmm0,xmm4,WORD PTR [rip+0x3]
-vfmadd231ph xmm0,xmm4,DWORD PTR [rip+0x3]
-vfmadd231ph xmm0,xmm4,QWORD PTR [rip+0x3]
-vfmadd231ph xmm0,xmm4,[rip+0x3]
+vfmadd231ph xmm6{k1},xmm5,WORD BCST [rdx+rax*8]
 vfmadd231ph ymm4,ymm2,ymm3
 ss vfmadd231ph ymm14{k4}{z},ymm12,WORD BCST [rbp-0x6ec26fa8]
 vfmadd231ph ymm4{k2},ymm0,WORD BCST [rsi+0x5a]
 vfmadd231ph zmm4,zmm3,zmm1
 cs vfmadd231ph zmm4,zmm30,WORD BCST [rbx]
 vfmadd231ph zmm0{k1}{z},zmm2,WORD BCST [rip+0x48]
-vfnmadd132ph xmm0{k2}{z},xmm1,xmm4
-ds vfnmadd132ph xmm8{k2},xmm9,WORD BCST [r13+rax*4+0x1a]
-ds vfnmadd132ph xmm8{k2},xmm9,WORD BCST BYTE PTR [r13+rax*4+0x1a]
-ds vfnmadd132ph xmm8{k2},xmm9,WORD BCST WORD PTR [r13+rax*4+0x1a]
-ds vfnmadd132ph xmm8{k2},xmm9,WORD BCST DWORD PTR [r13+rax*4+0x1a]
-ds vfnmadd132ph xmm8{k2},xmm9,WORD BCST QWORD PTR [r13+rax*4+0x1a]
-vfnmadd132ph xmm5,xmm3,XMMWORD PTR [rbp+0x640]
-vfnmadd132ph xmm5,xmm3,BYTE PTR [rbp+0x640]
-vfnmadd132ph xmm5,xmm3,WORD PTR [rbp+0x640]
-vfnmadd132ph xmm5,xmm3,DWORD PTR [rbp+0x640]
-vfnmadd132ph xmm5,xmm3,QWORD PTR [rbp+0x640]
-vfnmadd132ph xmm5,xmm3,[rbp+0x640]
+vfnmadd132ph xmm14,xmm20,xmm1
+ds vfnmadd132ph xmm7{k2}{z},xmm6,XMMWORD PTR [rsi-0x7a]
+ds vfnmadd132ph xmm7{k2}{z},xmm6,BYTE PTR [rsi-0x7a]
+ds vfnmadd132ph xmm7{k2}{z},xmm6,WORD PTR [rsi-0x7a]
+ds vfnmadd132ph xmm7{k2}{z},xmm6,DWORD PTR [rsi-0x7a]
+ds vfnmadd132ph xmm7{k2}{z},xmm6,QWORD PTR [rsi-0x7a]
+ds vfnmadd132ph xmm7{k2}{z},xmm6,[rsi-0x7a]
+vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST [rax+r10*2]
+vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST BYTE PTR [rax+r10*2]
+vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST WORD PTR [rax+r10*2]
+vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST DWORD PTR [rax+r10*2]
+vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST QWORD PTR [rax+r10*2]
 vfnmadd132ph ymm2,ymm7,ymm5
 vfnmadd132ph ymm30,ymm27,WORD BCST fs:[r15]
 vfnmadd132ph ymm30,ymm27,WORD BCST BYTE PTR fs:[r15]
@@ -29172,18 +29192,18 @@ vfnmadd132ph zmm23{k3}{z},zmm3,DWORD PTR fs:[rsi+rbp*2+0x1efab5b6]
 vfnmadd132ph zmm23{k3}{z},zmm3,QWORD PTR fs:[rsi+rbp*2+0x1efab5b6]
 vfnmadd132ph zmm23{k3}{z},zmm3,fs:[rsi+rbp*2+0x1efab5b6]
 vfnmadd132ph zmm5,zmm7,WORD BCST [rcx+0xda]
-vfnmadd213ph xmm3{k7},xmm1,xmm1
-vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST fs:[r12+r14*1-0x98]
-vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST BYTE PTR fs:[r12+r14*1-0x98]
-vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST WORD PTR fs:[r12+r14*1-0x98]
-vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST DWORD PTR fs:[r12+r14*1-0x98]
-vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST QWORD PTR fs:[r12+r14*1-0x98]
 vfnmadd213ph xmm7,xmm3,XMMWORD PTR [rdx+rsi*8]
 vfnmadd213ph xmm7,xmm3,BYTE PTR [rdx+rsi*8]
 vfnmadd213ph xmm7,xmm3,WORD PTR [rdx+rsi*8]
 vfnmadd213ph xmm7,xmm3,DWORD PTR [rdx+rsi*8]
 vfnmadd213ph xmm7,xmm3,QWORD PTR [rdx+rsi*8]
 vfnmadd213ph xmm7,xmm3,[rdx+rsi*8]
+vfnmadd213ph xmm30{k1},xmm3,xmm16
+vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST fs:[r12+r14*1-0x98]
+vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST BYTE PTR fs:[r12+r14*1-0x98]
+vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST WORD PTR fs:[r12+r14*1-0x98]
+vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST DWORD PTR fs:[r12+r14*1-0x98]
+vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST QWORD PTR fs:[r12+r14*1-0x98]
 vfnmadd213ph ymm1,ymm1,ymm5
 vfnmadd213ph ymm22{k2}{z},ymm6,YMMWORD PTR gs:[rcx+r9*2]
 vfnmadd213ph ymm22{k2}{z},ymm6,BYTE PTR gs:[rcx+r9*2]
@@ -29206,17 +29226,22 @@ cs vfnmadd231ph xmm22{k7},xmm6,WORD BCST WORD PTR [rax+r15*1-0xf6]
 cs vfnmadd231ph xmm22{k7},xmm6,WORD BCST DWORD PTR [rax+r15*1-0xf6]
 cs vfnmadd231ph xmm22{k7},xmm6,WORD BCST QWORD PTR [rax+r15*1-0xf6]
 vfnmadd231ph xmm1,xmm6,WORD BCST [rsi]
-vfnmadd231ph ymm3{k5},ymm6,ymm3
-vfnmadd231ph ymm11,ymm30,WORD BCST [r10+0x5e]
-vfnmadd231ph ymm7{k3}{z},ymm0,YMMWORD PTR [rcx]
-vfnmadd231ph ymm7{k3}{z},ymm0,BYTE PTR [rcx]
-vfnmadd231ph ymm7{k3}{z},ymm0,WORD PTR [rcx]
-vfnmadd231ph ymm7{k3}{z},ymm0,DWORD PTR [rcx]
-vfnmadd231ph ymm7{k3}{z},ymm0,QWORD PTR [rcx]
-vfnmadd231ph ymm7{k3}{z},ymm0,[rcx]
-vfnmadd231ph zmm3{k4},zmm6,zmm6
-cs vfnmadd231ph zmm24,zmm0,WORD BCST [rbx+r10*1+0xa0]
-vfnmadd231ph zmm1{k4},zmm3,WORD BCST [rax]
+vfnmadd231ph ymm8,ymm15,ymm31
+cs vfnmadd231ph ymm5{k6},ymm4,WORD BCST [rcx-0x6]
+vfnmadd231ph ymm18{k1}{z},ymm29,YMMWORD PTR [rdi+r14*1]
+vfnmadd231ph ymm18{k1}{z},ymm29,BYTE PTR [rdi+r14*1]
+vfnmadd231ph ymm18{k1}{z},ymm29,WORD PTR [rdi+r14*1]
+vfnmadd231ph ymm18{k1}{z},ymm29,DWORD PTR [rdi+r14*1]
+vfnmadd231ph ymm18{k1}{z},ymm29,QWORD PTR [rdi+r14*1]
+vfnmadd231ph ymm18{k1}{z},ymm29,[rdi+r14*1]
+vfnmadd231ph zmm2,zmm16,zmm16
+vfnmadd231ph zmm4{k2},zmm0,ZMMWORD PTR fs:[rbx+0x500]
+vfnmadd231ph zmm4{k2},zmm0,BYTE PTR fs:[rbx+0x500]
+vfnmadd231ph zmm4{k2},zmm0,WORD PTR fs:[rbx+0x500]
+vfnmadd231ph zmm4{k2},zmm0,DWORD PTR fs:[rbx+0x500]
+vfnmadd231ph zmm4{k2},zmm0,QWORD PTR fs:[rbx+0x500]
+vfnmadd231ph zmm4{k2},zmm0,fs:[rbx+0x500]
+vfnmadd231ph zmm10{k2},zmm16,WORD BCST [r13+r13*4+0x7a5d78ad]
 vfmadd132sh xmm0,xmm6,xmm7
 cs vfmadd132sh xmm20{k7},xmm25,WORD PTR [r8+r13*4]
 cs vfmadd132sh xmm20{k7},xmm25,BYTE PTR [r8+r13*4]
@@ -29231,24 +29256,24 @@ vfmadd213sh xmm15{k6}{z},xmm27,DWORD PTR [rsi+r8*8]
 vfmadd213sh xmm15{k6}{z},xmm27,QWORD PTR [rsi+r8*8]
 vfmadd213sh xmm15{k6}{z},xmm27,[rsi+r8*8]
 es vfmadd213sh xmm5,xmm7,WORD PTR [rsi+rdx*8+0x20]
-vfmadd231sh xmm0,xmm7,xmm3{rz-sae}
-vfmadd231sh xmm7,xmm31,WORD PTR gs:[rsp+r8*1]
-vfmadd231sh xmm7,xmm31,BYTE PTR gs:[rsp+r8*1]
-vfmadd231sh xmm7,xmm31,DWORD PTR gs:[rsp+r8*1]
-vfmadd231sh xmm7,xmm31,QWORD PTR gs:[rsp+r8*1]
-vfmadd231sh xmm7,xmm31,gs:[rsp+r8*1]
-vfmadd231sh xmm2{k6},xmm4,WORD PTR [rcx+rax*1+0x24]
-vfmadd231sh xmm2{k6},xmm4,BYTE PTR [rcx+rax*1+0x24]
-vfmadd231sh xmm2{k6},xmm4,DWORD PTR [rcx+rax*1+0x24]
-vfmadd231sh xmm2{k6},xmm4,QWORD PTR [rcx+rax*1+0x24]
-vfmadd231sh xmm2{k6},xmm4,[rcx+rax*1+0x24]
+vfmadd231sh xmm22,xmm22,xmm10
+vfmadd231sh xmm6{k5},xmm2,WORD PTR [rdx+rax*1]
+vfmadd231sh xmm6{k5},xmm2,BYTE PTR [rdx+rax*1]
+vfmadd231sh xmm6{k5},xmm2,DWORD PTR [rdx+rax*1]
+vfmadd231sh xmm6{k5},xmm2,QWORD PTR [rdx+rax*1]
+vfmadd231sh xmm6{k5},xmm2,[rdx+rax*1]
+vfmadd231sh xmm22,xmm24,WORD PTR [r8-0xaa]
+vfnmadd132sh xmm24,xmm15,WORD PTR [r11+r8*1-0xbe]
+vfnmadd132sh xmm24,xmm15,BYTE PTR [r11+r8*1-0xbe]
+vfnmadd132sh xmm24,xmm15,DWORD PTR [r11+r8*1-0xbe]
+vfnmadd132sh xmm24,xmm15,QWORD PTR [r11+r8*1-0xbe]
+vfnmadd132sh xmm24,xmm15,[r11+r8*1-0xbe]
 vfnmadd132sh xmm5{k4},xmm7,xmm1
-ds vfnmadd132sh xmm15{k2}{z},xmm12,WORD PTR [r15+r8*8-0x79955fd4]
-ds vfnmadd132sh xmm15{k2}{z},xmm12,BYTE PTR [r15+r8*8-0x79955fd4]
-ds vfnmadd132sh xmm15{k2}{z},xmm12,DWORD PTR [r15+r8*8-0x79955fd4]
-ds vfnmadd132sh xmm15{k2}{z},xmm12,QWORD PTR [r15+r8*8-0x79955fd4]
-ds vfnmadd132sh xmm15{k2}{z},xmm12,[r15+r8*8-0x79955fd4]
-vfnmadd132sh xmm1,xmm6,WORD PTR [rip+0xffffffffdfdce21a]
+vfnmadd132sh xmm6{k2},xmm2,WORD PTR fs:[rip+0xffffffffffffffea]
+vfnmadd132sh xmm6{k2},xmm2,BYTE PTR fs:[rip+0xffffffffffffffea]
+vfnmadd132sh xmm6{k2},xmm2,DWORD PTR fs:[rip+0xffffffffffffffea]
+vfnmadd132sh xmm6{k2},xmm2,QWORD PTR fs:[rip+0xffffffffffffffea]
+vfnmadd132sh xmm6{k2},xmm2,fs:[rip+0xffffffffffffffea]
 vfnmadd213sh xmm0,xmm7,xmm4
 es vfnmadd213sh xmm29{k2}{z},xmm2,WORD PTR [rdi*4+0x1b]
 es vfnmadd213sh xmm29{k2}{z},xmm2,BYTE PTR [rdi*4+0x1b]
@@ -29256,60 +29281,55 @@ es vfnmadd213sh xmm29{k2}{z},xmm2,DWORD PTR [rdi*4+0x1b]
 es vfnmadd213sh xmm29{k2}{z},xmm2,QWORD PTR [rdi*4+0x1b]
 es vfnmadd213sh xmm29{k2}{z},xmm2,[rdi*4+0x1b]
 vfnmadd213sh xmm6{k4},xmm7,WORD PTR [rbx]
-vfnmadd231sh xmm2{k5}{z},xmm4,xmm6
-ss vfnmadd231sh xmm5,xmm21,WORD PTR [r13*8+0x44]
-ss vfnmadd231sh xmm5,xmm21,BYTE PTR [r13*8+0x44]
-ss vfnmadd231sh xmm5,xmm21,DWORD PTR [r13*8+0x44]
-ss vfnmadd231sh xmm5,xmm21,QWORD PTR [r13*8+0x44]
-ss vfnmadd231sh xmm5,xmm21,[r13*8+0x44]
-vfnmadd231sh xmm7{k3},xmm5,WORD PTR [rbx]
-vfmsub132ph xmm0{k4}{z},xmm4,xmm1
-cs vfmsub132ph xmm23,xmm30,XMMWORD PTR [r15+rbx*4+0x5d13b4e5]
-cs vfmsub132ph xmm23,xmm30,BYTE PTR [r15+rbx*4+0x5d13b4e5]
-cs vfmsub132ph xmm23,xmm30,WORD PTR [r15+rbx*4+0x5d13b4e5]
-cs vfmsub132ph xmm23,xmm30,DWORD PTR [r15+rbx*4+0x5d13b4e5]
-cs vfmsub132ph xmm23,xmm30,QWORD PTR [r15+rbx*4+0x5d13b4e5]
-cs vfmsub132ph xmm23,xmm30,[r15+rbx*4+0x5d13b4e5]
-vfmsub132ph xmm2{k1},xmm4,XMMWORD PTR [rsp+rax*1]
-vfmsub132ph ymm6{k1},ymm4,ymm5
-vfmsub132ph ymm31{k1}{z},ymm29,YMMWORD PTR fs:[r13+r8*1+0x36fd1a8f]
-vfmsub132ph ymm31{k1}{z},ymm29,BYTE PTR fs:[r13+r8*1+0x36fd1a8f]
-vfmsub132ph ymm31{k1}{z},ymm29,WORD PTR fs:[r13+r8*1+0x36fd1a8f]
-vfmsub132ph ymm31{k1}{z},ymm29,DWORD PTR fs:[r13+r8*1+0x36fd1a8f]
-vfmsub132ph ymm31{k1}{z},ymm29,QWORD PTR fs:[r13+r8*1+0x36fd1a8f]
-vfmsub132ph ymm31{k1}{z},ymm29,fs:[r13+r8*1+0x36fd1a8f]
-vfmsub132ph ymm4{k4},ymm2,WORD BCST [rsi+riz*1+0x64]
-vfmsub132ph ymm4{k4},ymm2,WORD BCST BYTE PTR [rsi+riz*1+0x64]
-vfmsub132ph ymm4{k4},ymm2,WORD BCST WORD PTR [rsi+riz*1+0x64]
-vfmsub132ph ymm4{k4},ymm2,WORD BCST DWORD PTR [rsi+riz*1+0x64]
-vfmsub132ph ymm4{k4},ymm2,WORD BCST QWORD PTR [rsi+riz*1+0x64]
-vfmsub132ph zmm0{k1},zmm4,zmm1{rn-sae}
+vfnmadd231sh xmm4,xmm0,WORD PTR [rdx*4+0x59b9fff9]
+vfnmadd231sh xmm4,xmm0,BYTE PTR [rdx*4+0x59b9fff9]
+vfnmadd231sh xmm4,xmm0,DWORD PTR [rdx*4+0x59b9fff9]
+vfnmadd231sh xmm4,xmm0,QWORD PTR [rdx*4+0x59b9fff9]
+vfnmadd231sh xmm4,xmm0,[rdx*4+0x59b9fff9]
+vfnmadd231sh xmm3{k4},xmm19,xmm23
+vfnmadd231sh xmm0{k3}{z},xmm19,WORD PTR [rax+r14*1-0x5b]
+vfmsub132ph xmm6,xmm0,XMMWORD PTR [rdi-0x6d]
+vfmsub132ph xmm6,xmm0,BYTE PTR [rdi-0x6d]
+vfmsub132ph xmm6,xmm0,WORD PTR [rdi-0x6d]
+vfmsub132ph xmm6,xmm0,DWORD PTR [rdi-0x6d]
+vfmsub132ph xmm6,xmm0,QWORD PTR [rdi-0x6d]
+vfmsub132ph xmm6,xmm0,[rdi-0x6d]
+vfmsub132ph xmm9{k1}{z},xmm7,xmm13
+vfmsub132ph xmm9{k3}{z},xmm11,XMMWORD PTR fs:[r9+rdi*4-0x580]
+vfmsub132ph xmm9{k3}{z},xmm11,BYTE PTR fs:[r9+rdi*4-0x580]
+vfmsub132ph xmm9{k3}{z},xmm11,WORD PTR fs:[r9+rdi*4-0x580]
+vfmsub132ph xmm9{k3}{z},xmm11,DWORD PTR fs:[r9+rdi*4-0x580]
+vfmsub132ph xmm9{k3}{z},xmm11,QWORD PTR fs:[r9+rdi*4-0x580]
+vfmsub132ph xmm9{k3}{z},xmm11,fs:[r9+rdi*4-0x580]
+vfmsub132ph ymm17,ymm8,ymm17
+es vfmsub132ph ymm0,ymm3,WORD BCST [rax+rcx*4]
+es vfmsub132ph ymm0,ymm3,WORD BCST BYTE PTR [rax+rcx*4]
+es vfmsub132ph ymm0,ymm3,WORD BCST WORD PTR [rax+rcx*4]
+es vfmsub132ph ymm0,ymm3,WORD BCST DWORD PTR [rax+rcx*4]
+es vfmsub132ph ymm0,ymm3,WORD BCST QWORD PTR [rax+rcx*4]
+vfmsub132ph ymm20{k3}{z},ymm4,WORD BCST [rcx]
+vfmsub132ph zmm7,zmm0,ZMMWORD PTR [rbx]
+vfmsub132ph zmm7,zmm0,BYTE PTR [rbx]
+vfmsub132ph zmm7,zmm0,WORD PTR [rbx]
+vfmsub132ph zmm7,zmm0,DWORD PTR [rbx]
+vfmsub132ph zmm7,zmm0,QWORD PTR [rbx]
+vfmsub132ph zmm7,zmm0,[rbx]
+vfmsub132ph zmm2{k7}{z},zmm16,zmm3{rd-sae}
 es vfmsub132ph zmm13,zmm7,WORD BCST [rdx*4+0x79ef01e7]
-vfmsub132ph zmm1{k2}{z},zmm5,ZMMWORD PTR [rbx+rax*1-0x19600c7c]
-vfmsub132ph zmm1{k2}{z},zmm5,BYTE PTR [rbx+rax*1-0x19600c7c]
-vfmsub132ph zmm1{k2}{z},zmm5,WORD PTR [rbx+rax*1-0x19600c7c]
-vfmsub132ph zmm1{k2}{z},zmm5,DWORD PTR [rbx+rax*1-0x19600c7c]
-vfmsub132ph zmm1{k2}{z},zmm5,QWORD PTR [rbx+rax*1-0x19600c7c]
-vfmsub132ph zmm1{k2}{z},zmm5,[rbx+rax*1-0x19600c7c]
-vfmsub213ph xmm5{k6}{z},xmm2,xmm3
-vfmsub213ph xmm5,xmm9,XMMWORD PTR gs:[rsp+r9*8]
-vfmsub213ph xmm5,xmm9,BYTE PTR gs:[rsp+r9*8]
-vfmsub213ph xmm5,xmm9,WORD PTR gs:[rsp+r9*8]
-vfmsub213ph xmm5,xmm9,DWORD PTR gs:[rsp+r9*8]
-vfmsub213ph xmm5,xmm9,QWORD PTR gs:[rsp+r9*8]
-vfmsub213ph xmm5,xmm9,gs:[rsp+r9*8]
-vfmsub213ph xmm6{k1},xmm1,XMMWORD PTR [rax+rdi*4+0x140]
-vfmsub213ph xmm6{k1},xmm1,BYTE PTR [rax+rdi*4+0x140]
-vfmsub213ph xmm6{k1},xmm1,WORD PTR [rax+rdi*4+0x140]
-vfmsub213ph xmm6{k1},xmm1,DWORD PTR [rax+rdi*4+0x140]
-vfmsub213ph xmm6{k1},xmm1,QWORD PTR [rax+rdi*4+0x140]
-vfmsub213ph xmm6{k1},xmm1,[rax+rdi*4+0x140]
+vfmsub213ph xmm7,xmm0,XMMWORD PTR [rax+0x710f6d95]
+vfmsub213ph xmm7,xmm0,BYTE PTR [rax+0x710f6d95]
+vfmsub213ph xmm7,xmm0,WORD PTR [rax+0x710f6d95]
+vfmsub213ph xmm7,xmm0,DWORD PTR [rax+0x710f6d95]
+vfmsub213ph xmm7,xmm0,QWORD PTR [rax+0x710f6d95]
+vfmsub213ph xmm7,xmm0,[rax+0x710f6d95]
+vfmsub213ph xmm6{k3},xmm21,xmm9
+es vfmsub213ph xmm31{k5},xmm24,WORD BCST [rbp+r9*8+0x20d71c54]
+es vfmsub213ph xmm31{k5},xmm24,WORD BCST BYTE PTR [rbp+r9*8+0x20d71c54]
+es vfmsub213ph xmm31{k5},xmm24,WORD BCST WORD PTR [rbp+r9*8+0x20d71c54]
+es vfmsub213ph xmm31{k5},xmm24,WORD BCST DWORD PTR [rbp+r9*8+0x20d71c54]
+es vfmsub213ph xmm31{k5},xmm24,WORD BCST QWORD PTR [rbp+r9*8+0x20d71c54]
 vfmsub213ph ymm4,ymm4,ymm2
 vfmsub213ph ymm13,ymm2,WORD BCST [r11]
-vfmsub213ph ymm13,ymm2,WORD BCST BYTE PTR [r11]
-vfmsub213ph ymm13,ymm2,WORD BCST WORD PTR [r11]
-vfmsub213ph ymm13,ymm2,WORD BCST DWORD PTR [r11]
-vfmsub213ph ymm13,ymm2,WORD BCST QWORD PTR [r11]
 cs vfmsub213ph ymm0{k7}{z},ymm4,WORD BCST [rbp-0x217515c4]
 vfmsub213ph zmm1,zmm6,zmm1
 vfmsub213ph zmm7{k5},zmm30,ZMMWORD PTR [rdi+rdx*4]
@@ -29339,32 +29359,41 @@ vfmsub231ph ymm2,ymm1,WORD BCST BYTE PTR [rdi+rdi*4-0x58]
 vfmsub231ph ymm2,ymm1,WORD BCST WORD PTR [rdi+rdi*4-0x58]
 vfmsub231ph ymm2,ymm1,WORD BCST DWORD PTR [rdi+rdi*4-0x58]
 vfmsub231ph ymm2,ymm1,WORD BCST QWORD PTR [rdi+rdi*4-0x58]
-vfmsub231ph zmm7,zmm3,zmm0{rz-sae}
+vfmsub231ph zmm21,zmm1,zmm22
+vfmsub231ph zmm4{k7},zmm4,WORD BCST [rdi]
 ds vfmsub231ph zmm17,zmm24,ZMMWORD PTR [rsi+0x6a]
 ds vfmsub231ph zmm17,zmm24,BYTE PTR [rsi+0x6a]
 ds vfmsub231ph zmm17,zmm24,WORD PTR [rsi+0x6a]
 ds vfmsub231ph zmm17,zmm24,DWORD PTR [rsi+0x6a]
 ds vfmsub231ph zmm17,zmm24,QWORD PTR [rsi+0x6a]
 ds vfmsub231ph zmm17,zmm24,[rsi+0x6a]
-vfmsub231ph zmm4{k7},zmm4,WORD BCST [rdi]
-vfnmsub132ph xmm1{k7}{z},xmm1,xmm0
-es vfnmsub132ph xmm15{k7}{z},xmm17,WORD BCST [r9+rbx*1-0x4217c60c]
-es vfnmsub132ph xmm15{k7}{z},xmm17,WORD BCST BYTE PTR [r9+rbx*1-0x4217c60c]
-es vfnmsub132ph xmm15{k7}{z},xmm17,WORD BCST WORD PTR [r9+rbx*1-0x4217c60c]
-es vfnmsub132ph xmm15{k7}{z},xmm17,WORD BCST DWORD PTR [r9+rbx*1-0x4217c60c]
-es vfnmsub132ph xmm15{k7}{z},xmm17,WORD BCST QWORD PTR [r9+rbx*1-0x4217c60c]
-vfnmsub132ph xmm5{k6},xmm3,WORD BCST [rax]
-vfnmsub132ph ymm4{k6},ymm2,ymm6
-ss vfnmsub132ph ymm2,ymm29,YMMWORD PTR [rdx+r11*4-0x3411044d]
-ss vfnmsub132ph ymm2,ymm29,BYTE PTR [rdx+r11*4-0x3411044d]
-ss vfnmsub132ph ymm2,ymm29,WORD PTR [rdx+r11*4-0x3411044d]
-ss vfnmsub132ph ymm2,ymm29,DWORD PTR [rdx+r11*4-0x3411044d]
-ss vfnmsub132ph ymm2,ymm29,QWORD PTR [rdx+r11*4-0x3411044d]
-ss vfnmsub132ph ymm2,ymm29,[rdx+r11*4-0x3411044d]
-vfnmsub132ph ymm7{k5}{z},ymm7,YMMWORD PTR [rcx+0x440]
-vfnmsub132ph zmm7{k2},zmm4,zmm7{rn-sae}
-ss vfnmsub132ph zmm15{k3},zmm6,WORD BCST [rax+r12*1]
-vfnmsub132ph zmm5,zmm7,WORD BCST [rdx+0x441fed9d]
+vfnmsub132ph xmm2,xmm23,xmm28
+cs vfnmsub132ph xmm7{k3},xmm0,XMMWORD PTR [rdx+rdi*8]
+cs vfnmsub132ph xmm7{k3},xmm0,BYTE PTR [rdx+rdi*8]
+cs vfnmsub132ph xmm7{k3},xmm0,WORD PTR [rdx+rdi*8]
+cs vfnmsub132ph xmm7{k3},xmm0,DWORD PTR [rdx+rdi*8]
+cs vfnmsub132ph xmm7{k3},xmm0,QWORD PTR [rdx+rdi*8]
+cs vfnmsub132ph xmm7{k3},xmm0,[rdx+rdi*8]
+vfnmsub132ph xmm3,xmm2,WORD BCST [r15]
+vfnmsub132ph xmm3,xmm2,WORD BCST BYTE PTR [r15]
+vfnmsub132ph xmm3,xmm2,WORD BCST WORD PTR [r15]
+vfnmsub132ph xmm3,xmm2,WORD BCST DWORD PTR [r15]
+vfnmsub132ph xmm3,xmm2,WORD BCST QWORD PTR [r15]
+vfnmsub132ph ymm0,ymm2,ymm26
+vfnmsub132ph ymm6,ymm3,WORD BCST gs:[rcx]
+vfnmsub132ph ymm6,ymm3,WORD BCST BYTE PTR gs:[rcx]
+vfnmsub132ph ymm6,ymm3,WORD BCST WORD PTR gs:[rcx]
+vfnmsub132ph ymm6,ymm3,WORD BCST DWORD PTR gs:[rcx]
+vfnmsub132ph ymm6,ymm3,WORD BCST QWORD PTR gs:[rcx]
+vfnmsub132ph ymm15{k4},ymm22,WORD BCST [r8+r10*8-0x6d68a34c]
+vfnmsub132ph zmm17,zmm11,zmm9
+ss vfnmsub132ph zmm7{k6}{z},zmm0,ZMMWORD PTR [rip+0x198128b4]
+ss vfnmsub132ph zmm7{k6}{z},zmm0,BYTE PTR [rip+0x198128b4]
+ss vfnmsub132ph zmm7{k6}{z},zmm0,WORD PTR [rip+0x198128b4]
+ss vfnmsub132ph zmm7{k6}{z},zmm0,DWORD PTR [rip+0x198128b4]
+ss vfnmsub132ph zmm7{k6}{z},zmm0,QWORD PTR [rip+0x198128b4]
+ss vfnmsub132ph zmm7{k6}{z},zmm0,[rip+0x198128b4]
+vfnmsub132ph zmm9{k1}{z},zmm19,WORD BCST [r8+r9*8-0x7b]
 vfnmsub213ph xmm7,xmm2,xmm5
 vfnmsub213ph xmm22{k6}{z},xmm1,WORD BCST gs:[rdx]
 vfnmsub213ph xmm22{k6}{z},xmm1,WORD BCST BYTE PTR gs:[rdx]
@@ -29392,14 +29421,19 @@ ss vfnmsub213ph zmm2{k3},zmm13,DWORD PTR [rdi+r11*4]
 ss vfnmsub213ph zmm2{k3},zmm13,QWORD PTR [rdi+r11*4]
 ss vfnmsub213ph zmm2{k3},zmm13,[rdi+r11*4]
 vfnmsub213ph zmm1{k3}{z},zmm0,WORD BCST [rbx+rdi*4-0x70]
-vfnmsub231ph xmm0{k6},xmm7,xmm1
-es vfnmsub231ph xmm14,xmm1,XMMWORD PTR [r8+rdx*2]
-es vfnmsub231ph xmm14,xmm1,BYTE PTR [r8+rdx*2]
-es vfnmsub231ph xmm14,xmm1,WORD PTR [r8+rdx*2]
-es vfnmsub231ph xmm14,xmm1,DWORD PTR [r8+rdx*2]
-es vfnmsub231ph xmm14,xmm1,QWORD PTR [r8+rdx*2]
-es vfnmsub231ph xmm14,xmm1,[r8+rdx*2]
-vfnmsub231ph xmm2{k2}{z},xmm6,XMMWORD PTR [rbp+0x42903d65]
+vfnmsub231ph xmm5,xmm7,XMMWORD PTR [rbx+rdx*1+0x6d0]
+vfnmsub231ph xmm5,xmm7,BYTE PTR [rbx+rdx*1+0x6d0]
+vfnmsub231ph xmm5,xmm7,WORD PTR [rbx+rdx*1+0x6d0]
+vfnmsub231ph xmm5,xmm7,DWORD PTR [rbx+rdx*1+0x6d0]
+vfnmsub231ph xmm5,xmm7,QWORD PTR [rbx+rdx*1+0x6d0]
+vfnmsub231ph xmm5,xmm7,[rbx+rdx*1+0x6d0]
+vfnmsub231ph xmm11{k6},xmm3,xmm13
+vfnmsub231ph xmm20{k1},xmm14,XMMWORD PTR gs:[rdi]
+vfnmsub231ph xmm20{k1},xmm14,BYTE PTR gs:[rdi]
+vfnmsub231ph xmm20{k1},xmm14,WORD PTR gs:[rdi]
+vfnmsub231ph xmm20{k1},xmm14,DWORD PTR gs:[rdi]
+vfnmsub231ph xmm20{k1},xmm14,QWORD PTR gs:[rdi]
+vfnmsub231ph xmm20{k1},xmm14,gs:[rdi]
 vfnmsub231ph ymm1,ymm1,ymm7
 vfnmsub231ph ymm0,ymm25,WORD BCST gs:[rbx*8-0x3f388b4a]
 vfnmsub231ph ymm0,ymm25,WORD BCST BYTE PTR gs:[rbx*8-0x3f388b4a]
@@ -29412,33 +29446,33 @@ vfnmsub231ph ymm2{k6}{z},ymm1,WORD PTR [rcx+rdx*4-0x357c9e9]
 vfnmsub231ph ymm2{k6}{z},ymm1,DWORD PTR [rcx+rdx*4-0x357c9e9]
 vfnmsub231ph ymm2{k6}{z},ymm1,QWORD PTR [rcx+rdx*4-0x357c9e9]
 vfnmsub231ph ymm2{k6}{z},ymm1,[rcx+rdx*4-0x357c9e9]
-vfnmsub231ph zmm7{k7}{z},zmm3,zmm3
-vfnmsub231ph zmm30{k4},zmm9,ZMMWORD PTR fs:[r14+r11*1-0x6c0]
-vfnmsub231ph zmm30{k4},zmm9,BYTE PTR fs:[r14+r11*1-0x6c0]
-vfnmsub231ph zmm30{k4},zmm9,WORD PTR fs:[r14+r11*1-0x6c0]
-vfnmsub231ph zmm30{k4},zmm9,DWORD PTR fs:[r14+r11*1-0x6c0]
-vfnmsub231ph zmm30{k4},zmm9,QWORD PTR fs:[r14+r11*1-0x6c0]
-vfnmsub231ph zmm30{k4},zmm9,fs:[r14+r11*1-0x6c0]
 vfnmsub231ph zmm2,zmm1,ZMMWORD PTR [rdx+rax*2]
 vfnmsub231ph zmm2,zmm1,BYTE PTR [rdx+rax*2]
 vfnmsub231ph zmm2,zmm1,WORD PTR [rdx+rax*2]
 vfnmsub231ph zmm2,zmm1,DWORD PTR [rdx+rax*2]
 vfnmsub231ph zmm2,zmm1,QWORD PTR [rdx+rax*2]
 vfnmsub231ph zmm2,zmm1,[rdx+rax*2]
-vfmsub132sh xmm2{k3}{z},xmm0,xmm4{rd-sae}
-ss vfmsub132sh xmm3,xmm22,WORD PTR [rbx+r14*8-0x4a]
-ss vfmsub132sh xmm3,xmm22,BYTE PTR [rbx+r14*8-0x4a]
-ss vfmsub132sh xmm3,xmm22,DWORD PTR [rbx+r14*8-0x4a]
-ss vfmsub132sh xmm3,xmm22,QWORD PTR [rbx+r14*8-0x4a]
-ss vfmsub132sh xmm3,xmm22,[rbx+r14*8-0x4a]
-vfmsub132sh xmm2{k1}{z},xmm3,WORD PTR [rsi]
-vfmsub213sh xmm1{k5}{z},xmm7,xmm1{ru-sae}
-es vfmsub213sh xmm28,xmm26,WORD PTR [r9+0xce]
-es vfmsub213sh xmm28,xmm26,BYTE PTR [r9+0xce]
-es vfmsub213sh xmm28,xmm26,DWORD PTR [r9+0xce]
-es vfmsub213sh xmm28,xmm26,QWORD PTR [r9+0xce]
-es vfmsub213sh xmm28,xmm26,[r9+0xce]
-vfmsub213sh xmm2{k7}{z},xmm4,WORD PTR [rdx]
+vfnmsub231ph zmm0{k7},zmm19,zmm5
+vfnmsub231ph zmm30{k4},zmm9,ZMMWORD PTR fs:[r14+r11*1-0x6c0]
+vfnmsub231ph zmm30{k4},zmm9,BYTE PTR fs:[r14+r11*1-0x6c0]
+vfnmsub231ph zmm30{k4},zmm9,WORD PTR fs:[r14+r11*1-0x6c0]
+vfnmsub231ph zmm30{k4},zmm9,DWORD PTR fs:[r14+r11*1-0x6c0]
+vfnmsub231ph zmm30{k4},zmm9,QWORD PTR fs:[r14+r11*1-0x6c0]
+vfnmsub231ph zmm30{k4},zmm9,fs:[r14+r11*1-0x6c0]
+vfmsub132sh xmm7,xmm6,WORD PTR [rsi]
+vfmsub132sh xmm7,xmm6,BYTE PTR [rsi]
+vfmsub132sh xmm7,xmm6,DWORD PTR [rsi]
+vfmsub132sh xmm7,xmm6,QWORD PTR [rsi]
+vfmsub132sh xmm7,xmm6,[rsi]
+vfmsub132sh xmm27{k6},xmm4,xmm29{rd-sae}
+ds vfmsub132sh xmm28{k4}{z},xmm11,WORD PTR [r11+0x3a]
+vfmsub213sh xmm11,xmm22,xmm0
+ss vfmsub213sh xmm0{k5}{z},xmm4,WORD PTR [rbx]
+ss vfmsub213sh xmm0{k5}{z},xmm4,BYTE PTR [rbx]
+ss vfmsub213sh xmm0{k5}{z},xmm4,DWORD PTR [rbx]
+ss vfmsub213sh xmm0{k5}{z},xmm4,QWORD PTR [rbx]
+ss vfmsub213sh xmm0{k5}{z},xmm4,[rbx]
+vfmsub213sh xmm8{k3},xmm23,WORD PTR [rsi+r14*4]
 vfmsub231sh xmm7,xmm7,xmm5
 ds vfmsub231sh xmm21{k6}{z},xmm0,WORD PTR [rbx+r10*2-0x26d8e46c]
 ds vfmsub231sh xmm21{k6}{z},xmm0,BYTE PTR [rbx+r10*2-0x26d8e46c]
@@ -29453,24 +29487,28 @@ es vfnmsub132sh xmm23{k1},xmm21,DWORD PTR [rbp+r11*1+0x94]
 es vfnmsub132sh xmm23{k1},xmm21,QWORD PTR [rbp+r11*1+0x94]
 es vfnmsub132sh xmm23{k1},xmm21,[rbp+r11*1+0x94]
 vfnmsub132sh xmm1{k1}{z},xmm3,WORD PTR [rdx-0x3b]
-vfnmsub213sh xmm4{k6}{z},xmm4,xmm7
-vfnmsub213sh xmm15{k1},xmm17,WORD PTR fs:[r10+r9*8-0x4a]
-vfnmsub213sh xmm15{k1},xmm17,BYTE PTR fs:[r10+r9*8-0x4a]
-vfnmsub213sh xmm15{k1},xmm17,DWORD PTR fs:[r10+r9*8-0x4a]
-vfnmsub213sh xmm15{k1},xmm17,QWORD PTR fs:[r10+r9*8-0x4a]
-vfnmsub213sh xmm15{k1},xmm17,fs:[r10+r9*8-0x4a]
 vfnmsub213sh xmm0,xmm6,WORD PTR [rcx-0x18]
 vfnmsub213sh xmm0,xmm6,BYTE PTR [rcx-0x18]
 vfnmsub213sh xmm0,xmm6,DWORD PTR [rcx-0x18]
 vfnmsub213sh xmm0,xmm6,QWORD PTR [rcx-0x18]
 vfnmsub213sh xmm0,xmm6,[rcx-0x18]
-vfnmsub231sh xmm7{k7},xmm0,xmm4
-es vfnmsub231sh xmm8,xmm28,WORD PTR [rbp*4+0x36]
-es vfnmsub231sh xmm8,xmm28,BYTE PTR [rbp*4+0x36]
-es vfnmsub231sh xmm8,xmm28,DWORD PTR [rbp*4+0x36]
-es vfnmsub231sh xmm8,xmm28,QWORD PTR [rbp*4+0x36]
-es vfnmsub231sh xmm8,xmm28,[rbp*4+0x36]
-vfnmsub231sh xmm5{k6}{z},xmm2,WORD PTR [rsi-0x144a0048]
+vfnmsub213sh xmm20{k5}{z},xmm16,xmm30{rz-sae}
+vfnmsub213sh xmm15{k1},xmm17,WORD PTR fs:[r10+r9*8-0x4a]
+vfnmsub213sh xmm15{k1},xmm17,BYTE PTR fs:[r10+r9*8-0x4a]
+vfnmsub213sh xmm15{k1},xmm17,DWORD PTR fs:[r10+r9*8-0x4a]
+vfnmsub213sh xmm15{k1},xmm17,QWORD PTR fs:[r10+r9*8-0x4a]
+vfnmsub213sh xmm15{k1},xmm17,fs:[r10+r9*8-0x4a]
+vfnmsub231sh xmm7,xmm3,xmm4
+vfnmsub231sh xmm27{k1},xmm7,WORD PTR [rbx]
+vfnmsub231sh xmm27{k1},xmm7,BYTE PTR [rbx]
+vfnmsub231sh xmm27{k1},xmm7,DWORD PTR [rbx]
+vfnmsub231sh xmm27{k1},xmm7,QWORD PTR [rbx]
+vfnmsub231sh xmm27{k1},xmm7,[rbx]
+vfnmsub231sh xmm6,xmm6,WORD PTR gs:[rsp+riz*2+0xf]
+vfnmsub231sh xmm6,xmm6,BYTE PTR gs:[rsp+riz*2+0xf]
+vfnmsub231sh xmm6,xmm6,DWORD PTR gs:[rsp+riz*2+0xf]
+vfnmsub231sh xmm6,xmm6,QWORD PTR gs:[rsp+riz*2+0xf]
+vfnmsub231sh xmm6,xmm6,gs:[rsp+riz*2+0xf]
 vfpclassph k4,xmm7,0xee
 vfpclassph k0{k3},WORD BCST [r15+r8*1+0x4f]{1to8},0xc1
 vfpclassph k0{k3},WORD BCST BYTE PTR [r15+r8*1+0x4f]{1to8},0xc1
@@ -29489,13 +29527,13 @@ vfpclassph k5{k6},DWORD PTR [r9+r15*8-0x1280],0x7f
 vfpclassph k5{k6},QWORD PTR [r9+r15*8-0x1280],0x7f
 vfpclassph k5{k6},[r9+r15*8-0x1280],0x7f
 vfpclassph k1,ZMMWORD PTR [rdi+rbx*4-0x35da98ae],0xde
-vfpclasssh k4{k3},xmm6,0x69
-ds vfpclasssh k4,WORD PTR [rbx],0x4a
-ds vfpclasssh k4,BYTE PTR [rbx],0x4a
-ds vfpclasssh k4,DWORD PTR [rbx],0x4a
-ds vfpclasssh k4,QWORD PTR [rbx],0x4a
-ds vfpclasssh k4,[rbx],0x4a
-vfpclasssh k3{k4},WORD PTR [rsi+rbp*8],0x96
+vfpclasssh k1,WORD PTR [rcx+rbp*1+0x7c],0xd6
+vfpclasssh k1,BYTE PTR [rcx+rbp*1+0x7c],0xd6
+vfpclasssh k1,DWORD PTR [rcx+rbp*1+0x7c],0xd6
+vfpclasssh k1,QWORD PTR [rcx+rbp*1+0x7c],0xd6
+vfpclasssh k1,[rcx+rbp*1+0x7c],0xd6
+vfpclasssh k5{k5},xmm18,0x41
+vfpclasssh k1,xmm2,0x97
 vgetexpph xmm0,xmm1
 vgetexpph xmm3{k7}{z},XMMWORD PTR [r8+r12*2]
 vgetexpph xmm3{k7}{z},BYTE PTR [r8+r12*2]
@@ -29516,21 +29554,21 @@ es vgetexpph ymm7{k2}{z},WORD PTR [rsp+rbp*1]
 es vgetexpph ymm7{k2}{z},DWORD PTR [rsp+rbp*1]
 es vgetexpph ymm7{k2}{z},QWORD PTR [rsp+rbp*1]
 es vgetexpph ymm7{k2}{z},[rsp+rbp*1]
-vgetexpph zmm4,zmm7{sae}
-ss vgetexpph zmm22{k5}{z},ZMMWORD PTR [r11]
-ss vgetexpph zmm22{k5}{z},BYTE PTR [r11]
-ss vgetexpph zmm22{k5}{z},WORD PTR [r11]
-ss vgetexpph zmm22{k5}{z},DWORD PTR [r11]
-ss vgetexpph zmm22{k5}{z},QWORD PTR [r11]
-ss vgetexpph zmm22{k5}{z},[r11]
 vgetexpph zmm6,ZMMWORD PTR [rax+0x585deb0c]
-vgetexpsh xmm4{k1},xmm2,xmm7{sae}
+vgetexpph zmm6,BYTE PTR [rax+0x585deb0c]
+vgetexpph zmm6,WORD PTR [rax+0x585deb0c]
+vgetexpph zmm6,DWORD PTR [rax+0x585deb0c]
+vgetexpph zmm6,QWORD PTR [rax+0x585deb0c]
+vgetexpph zmm6,[rax+0x585deb0c]
+vgetexpph zmm27{k6}{z},zmm22
+ss vgetexpph zmm22{k5}{z},ZMMWORD PTR [r11]
+vgetexpsh xmm7,xmm1,xmm1
 cs vgetexpsh xmm16{k3},xmm21,WORD PTR [rip+0x3]
 cs vgetexpsh xmm16{k3},xmm21,BYTE PTR [rip+0x3]
 cs vgetexpsh xmm16{k3},xmm21,DWORD PTR [rip+0x3]
 cs vgetexpsh xmm16{k3},xmm21,QWORD PTR [rip+0x3]
 cs vgetexpsh xmm16{k3},xmm21,[rip+0x3]
-vgetexpsh xmm1,xmm6,WORD PTR [rsi]
+vgetexpsh xmm0{k1},xmm4,WORD PTR [rdi+rbp*4]
 vgetmantph xmm5,xmm4,0x43
 vgetmantph xmm12{k2},WORD BCST [rcx+r11*1],0xaa
 vgetmantph xmm12{k2},WORD BCST BYTE PTR [rcx+r11*1],0xaa
@@ -29568,38 +29606,38 @@ ds vmaxph xmm3{k6},xmm25,WORD BCST WORD PTR [rdx+r8*2+0x7406d3bc]
 ds vmaxph xmm3{k6},xmm25,WORD BCST DWORD PTR [rdx+r8*2+0x7406d3bc]
 ds vmaxph xmm3{k6},xmm25,WORD BCST QWORD PTR [rdx+r8*2+0x7406d3bc]
 vmaxph xmm5{k1}{z},xmm0,WORD BCST [rdi*8+0x46f9ce78]
+vmaxph ymm25,ymm12,YMMWORD PTR [r13+0xfe0]
+vmaxph ymm25,ymm12,BYTE PTR [r13+0xfe0]
+vmaxph ymm25,ymm12,WORD PTR [r13+0xfe0]
+vmaxph ymm25,ymm12,DWORD PTR [r13+0xfe0]
+vmaxph ymm25,ymm12,QWORD PTR [r13+0xfe0]
+vmaxph ymm25,ymm12,[r13+0xfe0]
 vmaxph ymm2{k3},ymm7,ymm7
-vmaxph ymm12,ymm30,YMMWORD PTR gs:[r14+r14*8]
-vmaxph ymm12,ymm30,BYTE PTR gs:[r14+r14*8]
-vmaxph ymm12,ymm30,WORD PTR gs:[r14+r14*8]
-vmaxph ymm12,ymm30,DWORD PTR gs:[r14+r14*8]
-vmaxph ymm12,ymm30,QWORD PTR gs:[r14+r14*8]
-vmaxph ymm12,ymm30,gs:[r14+r14*8]
-vmaxph ymm3,ymm5,WORD BCST [rbx]
-vmaxph zmm1{k1}{z},zmm1,zmm3
-vmaxph zmm21{k7},zmm21,ZMMWORD PTR gs:[r13-0x61aa06d2]
-vmaxph zmm21{k7},zmm21,BYTE PTR gs:[r13-0x61aa06d2]
-vmaxph zmm21{k7},zmm21,WORD PTR gs:[r13-0x61aa06d2]
-vmaxph zmm21{k7},zmm21,DWORD PTR gs:[r13-0x61aa06d2]
-vmaxph zmm21{k7},zmm21,QWORD PTR gs:[r13-0x61aa06d2]
-vmaxph zmm21{k7},zmm21,gs:[r13-0x61aa06d2]
+vmaxph ymm4{k6}{z},ymm5,WORD BCST gs:[rbx]
+vmaxph ymm4{k6}{z},ymm5,WORD BCST BYTE PTR gs:[rbx]
+vmaxph ymm4{k6}{z},ymm5,WORD BCST WORD PTR gs:[rbx]
+vmaxph ymm4{k6}{z},ymm5,WORD BCST DWORD PTR gs:[rbx]
+vmaxph ymm4{k6}{z},ymm5,WORD BCST QWORD PTR gs:[rbx]
 vmaxph zmm7,zmm2,ZMMWORD PTR [rax]
 vmaxph zmm7,zmm2,BYTE PTR [rax]
 vmaxph zmm7,zmm2,WORD PTR [rax]
 vmaxph zmm7,zmm2,DWORD PTR [rax]
 vmaxph zmm7,zmm2,QWORD PTR [rax]
 vmaxph zmm7,zmm2,[rax]
-vmaxsh xmm4{k5}{z},xmm7,xmm2
-vmaxsh xmm7,xmm8,WORD PTR fs:[rdx+r9*8]
-vmaxsh xmm7,xmm8,BYTE PTR fs:[rdx+r9*8]
-vmaxsh xmm7,xmm8,DWORD PTR fs:[rdx+r9*8]
-vmaxsh xmm7,xmm8,QWORD PTR fs:[rdx+r9*8]
-vmaxsh xmm7,xmm8,fs:[rdx+r9*8]
-vmaxsh xmm2{k3},xmm4,WORD PTR [rdx]
-vmaxsh xmm2{k3},xmm4,BYTE PTR [rdx]
-vmaxsh xmm2{k3},xmm4,DWORD PTR [rdx]
-vmaxsh xmm2{k3},xmm4,QWORD PTR [rdx]
-vmaxsh xmm2{k3},xmm4,[rdx]
+vmaxph zmm16{k5}{z},zmm24,zmm5
+vmaxph zmm21{k7},zmm21,ZMMWORD PTR gs:[r13-0x61aa06d2]
+vmaxph zmm21{k7},zmm21,BYTE PTR gs:[r13-0x61aa06d2]
+vmaxph zmm21{k7},zmm21,WORD PTR gs:[r13-0x61aa06d2]
+vmaxph zmm21{k7},zmm21,DWORD PTR gs:[r13-0x61aa06d2]
+vmaxph zmm21{k7},zmm21,QWORD PTR gs:[r13-0x61aa06d2]
+vmaxph zmm21{k7},zmm21,gs:[r13-0x61aa06d2]
+vmaxsh xmm1,xmm5,WORD PTR [rbx-0xf2]
+vmaxsh xmm1,xmm5,BYTE PTR [rbx-0xf2]
+vmaxsh xmm1,xmm5,DWORD PTR [rbx-0xf2]
+vmaxsh xmm1,xmm5,QWORD PTR [rbx-0xf2]
+vmaxsh xmm1,xmm5,[rbx-0xf2]
+vmaxsh xmm10{k4},xmm30,xmm21{sae}
+ss vmaxsh xmm7{k5}{z},xmm8,WORD PTR [r14+r9*2]
 vminph xmm7,xmm5,xmm6
 cs vminph xmm20{k5},xmm4,XMMWORD PTR [r14+r14*4-0x3a]
 cs vminph xmm20{k5},xmm4,BYTE PTR [r14+r14*4-0x3a]
@@ -29612,14 +29650,14 @@ vminph xmm4,xmm2,WORD BCST BYTE PTR [rdx]
 vminph xmm4,xmm2,WORD BCST WORD PTR [rdx]
 vminph xmm4,xmm2,WORD BCST DWORD PTR [rdx]
 vminph xmm4,xmm2,WORD BCST QWORD PTR [rdx]
-vminph ymm7{k6}{z},ymm6,ymm3
-ss vminph ymm2{k2},ymm30,WORD BCST [r13-0x2]
 vminph ymm4,ymm4,YMMWORD PTR [rsi]
 vminph ymm4,ymm4,BYTE PTR [rsi]
 vminph ymm4,ymm4,WORD PTR [rsi]
 vminph ymm4,ymm4,DWORD PTR [rsi]
 vminph ymm4,ymm4,QWORD PTR [rsi]
 vminph ymm4,ymm4,[rsi]
+vminph ymm17{k4},ymm9,ymm17
+ss vminph ymm2{k2},ymm30,WORD BCST [r13-0x2]
 vminph zmm5,zmm0,zmm6
 vminph zmm4{k4},zmm9,WORD BCST fs:[rdx]
 vminph zmm4{k4},zmm9,WORD BCST BYTE PTR fs:[rdx]
@@ -29627,33 +29665,29 @@ vminph zmm4{k4},zmm9,WORD BCST WORD PTR fs:[rdx]
 vminph zmm4{k4},zmm9,WORD BCST DWORD PTR fs:[rdx]
 vminph zmm4{k4},zmm9,WORD BCST QWORD PTR fs:[rdx]
 vminph zmm4{k1}{z},zmm6,WORD BCST [rax+riz*4+0x476e9bdc]
+vminsh xmm3,xmm17,WORD PTR [r8+r15*4-0x48159fe4]
+vminsh xmm3,xmm17,BYTE PTR [r8+r15*4-0x48159fe4]
+vminsh xmm3,xmm17,DWORD PTR [r8+r15*4-0x48159fe4]
+vminsh xmm3,xmm17,QWORD PTR [r8+r15*4-0x48159fe4]
+vminsh xmm3,xmm17,[r8+r15*4-0x48159fe4]
 vminsh xmm3{k2},xmm6,xmm4
-cs vminsh xmm30,xmm31,WORD PTR [rdi]
-cs vminsh xmm30,xmm31,BYTE PTR [rdi]
-cs vminsh xmm30,xmm31,DWORD PTR [rdi]
-cs vminsh xmm30,xmm31,QWORD PTR [rdi]
-cs vminsh xmm30,xmm31,[rdi]
-vminsh xmm4{k6}{z},xmm0,WORD PTR [rax+rbx*2-0x6431c016]
-ss vmovsh xmm0{k1}{z},WORD PTR [rdx+riz*2]
-ss vmovsh xmm0{k1}{z},BYTE PTR [rdx+riz*2]
-ss vmovsh xmm0{k1}{z},DWORD PTR [rdx+riz*2]
-ss vmovsh xmm0{k1}{z},QWORD PTR [rdx+riz*2]
-ss vmovsh xmm0{k1}{z},[rdx+riz*2]
+vminsh xmm4{k5}{z},xmm4,WORD PTR [rbp-0xa]
 vmovsh xmm16,WORD PTR [r11]
+vmovsh xmm16,BYTE PTR [r11]
+vmovsh xmm16,DWORD PTR [r11]
+vmovsh xmm16,QWORD PTR [r11]
+vmovsh xmm16,[r11]
+ss vmovsh xmm0{k1}{z},WORD PTR [rdx+riz*2]
 vmovsh xmm6,WORD PTR [rcx]
-vmovsh WORD PTR [rbx+riz*1-0x67008e74]{k3},xmm7
-vmovsh BYTE PTR [rbx+riz*1-0x67008e74]{k3},xmm7
-vmovsh DWORD PTR [rbx+riz*1-0x67008e74]{k3},xmm7
-vmovsh QWORD PTR [rbx+riz*1-0x67008e74]{k3},xmm7
-vmovsh [rbx+riz*1-0x67008e74]{k3},xmm7
 vmovsh WORD PTR [r8+r8*8],xmm6
-vmovsh WORD PTR fs:[rdi],xmm3
-vmovsh BYTE PTR fs:[rdi],xmm3
-vmovsh DWORD PTR fs:[rdi],xmm3
-vmovsh QWORD PTR fs:[rdi],xmm3
-vmovsh fs:[rdi],xmm3
-vmovsh xmm5{k5}{z},xmm3,xmm3
+vmovsh BYTE PTR [r8+r8*8],xmm6
+vmovsh DWORD PTR [r8+r8*8],xmm6
+vmovsh QWORD PTR [r8+r8*8],xmm6
+vmovsh [r8+r8*8],xmm6
+es vmovsh WORD PTR [rsi]{k5},xmm5
+vmovsh WORD PTR [rdx+riz*1],xmm5
 vmovsh xmm11,xmm24,xmm16
+vmovsh xmm5{k5}{z},xmm3,xmm3
 vmovsh xmm2,xmm6,xmm4
 vmovsh xmm6,xmm5,xmm0
 vmovsh xmm23{k2},xmm0,xmm31
@@ -29678,21 +29712,30 @@ ds vmovw WORD PTR [rip+0x199ad950],xmm6
 vmovw edx,xmm5
 vmovw WORD PTR [r12+r9*4+0xb6],xmm26
 cs vmovw WORD PTR [rcx],xmm1
-vmulph xmm5{k7},xmm2,xmm7
-ds vmulph xmm28{k5}{z},xmm16,XMMWORD PTR [r15*4+0x66]
-ds vmulph xmm28{k5}{z},xmm16,BYTE PTR [r15*4+0x66]
-ds vmulph xmm28{k5}{z},xmm16,WORD PTR [r15*4+0x66]
-ds vmulph xmm28{k5}{z},xmm16,DWORD PTR [r15*4+0x66]
-ds vmulph xmm28{k5}{z},xmm16,QWORD PTR [r15*4+0x66]
-ds vmulph xmm28{k5}{z},xmm16,[r15*4+0x66]
-vmulph xmm4{k1}{z},xmm3,WORD BCST [rdi]
-vmulph xmm4{k1}{z},xmm3,WORD BCST BYTE PTR [rdi]
-vmulph xmm4{k1}{z},xmm3,WORD BCST WORD PTR [rdi]
-vmulph xmm4{k1}{z},xmm3,WORD BCST DWORD PTR [rdi]
-vmulph xmm4{k1}{z},xmm3,WORD BCST QWORD PTR [rdi]
+vmulph xmm5,xmm15,xmm1
+vmulph xmm6,xmm7,WORD BCST fs:[rip+0xffffffffcd78e863]
+vmulph xmm6,xmm7,WORD BCST BYTE PTR fs:[rip+0xffffffffcd78e863]
+vmulph xmm6,xmm7,WORD BCST WORD PTR fs:[rip+0xffffffffcd78e863]
+vmulph xmm6,xmm7,WORD BCST DWORD PTR fs:[rip+0xffffffffcd78e863]
+vmulph xmm6,xmm7,WORD BCST QWORD PTR fs:[rip+0xffffffffcd78e863]
+vmulph xmm10{k6}{z},xmm5,XMMWORD PTR [r9+r15*1]
+vmulph xmm10{k6}{z},xmm5,BYTE PTR [r9+r15*1]
+vmulph xmm10{k6}{z},xmm5,WORD PTR [r9+r15*1]
+vmulph xmm10{k6}{z},xmm5,DWORD PTR [r9+r15*1]
+vmulph xmm10{k6}{z},xmm5,QWORD PTR [r9+r15*1]
+vmulph xmm10{k6}{z},xmm5,[r9+r15*1]
+vmulph ymm26,ymm7,YMMWORD PTR [rip+0xffffffffffffff92]
+vmulph ymm26,ymm7,BYTE PTR [rip+0xffffffffffffff92]
+vmulph ymm26,ymm7,WORD PTR [rip+0xffffffffffffff92]
+vmulph ymm26,ymm7,DWORD PTR [rip+0xffffffffffffff92]
+vmulph ymm26,ymm7,QWORD PTR [rip+0xffffffffffffff92]
+vmulph ymm26,ymm7,[rip+0xffffffffffffff92]
 vmulph ymm5{k1}{z},ymm2,ymm5
-ss vmulph ymm27{k5}{z},ymm8,WORD BCST [rdi+rsi*8]
 vmulph ymm0,ymm5,WORD BCST [rsi+0xec]
+vmulph ymm0,ymm5,WORD BCST BYTE PTR [rsi+0xec]
+vmulph ymm0,ymm5,WORD BCST WORD PTR [rsi+0xec]
+vmulph ymm0,ymm5,WORD BCST DWORD PTR [rsi+0xec]
+vmulph ymm0,ymm5,WORD BCST QWORD PTR [rsi+0xec]
 vmulph zmm3,zmm2,zmm1
 ds vmulph zmm20,zmm11,WORD BCST [r13+r9*2+0x336ffa53]
 vmulph zmm0{k2},zmm2,WORD BCST [rsi+riz*4]
@@ -29732,32 +29775,32 @@ vrcpsh xmm9{k1},xmm15,DWORD PTR [r10+r12*1+0x8a]
 vrcpsh xmm9{k1},xmm15,QWORD PTR [r10+r12*1+0x8a]
 vrcpsh xmm9{k1},xmm15,[r10+r12*1+0x8a]
 es vrcpsh xmm2{k7}{z},xmm1,WORD PTR [rsi]
-vreduceph xmm1{k4}{z},xmm4,0x81
-vreduceph xmm14{k1}{z},WORD BCST [r10+r12*1-0x620e8a13],0x31
-vreduceph xmm14{k1}{z},WORD BCST BYTE PTR [r10+r12*1-0x620e8a13],0x31
-vreduceph xmm14{k1}{z},WORD BCST WORD PTR [r10+r12*1-0x620e8a13],0x31
-vreduceph xmm14{k1}{z},WORD BCST DWORD PTR [r10+r12*1-0x620e8a13],0x31
-vreduceph xmm14{k1}{z},WORD BCST QWORD PTR [r10+r12*1-0x620e8a13],0x31
-ds vreduceph xmm6,XMMWORD PTR [rax-0x2b03c3db],0x5a
-ds vreduceph xmm6,BYTE PTR [rax-0x2b03c3db],0x5a
-ds vreduceph xmm6,WORD PTR [rax-0x2b03c3db],0x5a
-ds vreduceph xmm6,DWORD PTR [rax-0x2b03c3db],0x5a
-ds vreduceph xmm6,QWORD PTR [rax-0x2b03c3db],0x5a
-ds vreduceph xmm6,[rax-0x2b03c3db],0x5a
-vreduceph ymm0{k4}{z},ymm6,0x3e
-vreduceph ymm12,YMMWORD PTR [rdi],0xdf
-vreduceph ymm12,BYTE PTR [rdi],0xdf
-vreduceph ymm12,WORD PTR [rdi],0xdf
-vreduceph ymm12,DWORD PTR [rdi],0xdf
-vreduceph ymm12,QWORD PTR [rdi],0xdf
-vreduceph ymm12,[rdi],0xdf
-vreduceph ymm7{k5}{z},WORD BCST gs:[rdx-0x2a],0x6d
-vreduceph ymm7{k5}{z},WORD BCST BYTE PTR gs:[rdx-0x2a],0x6d
-vreduceph ymm7{k5}{z},WORD BCST WORD PTR gs:[rdx-0x2a],0x6d
-vreduceph ymm7{k5}{z},WORD BCST DWORD PTR gs:[rdx-0x2a],0x6d
-vreduceph ymm7{k5}{z},WORD BCST QWORD PTR gs:[rdx-0x2a],0x6d
+vreduceph xmm15,xmm31,0x6e
+vreduceph xmm0{k6}{z},WORD BCST gs:[rcx-0x20],0x5
+vreduceph xmm0{k6}{z},WORD BCST BYTE PTR gs:[rcx-0x20],0x5
+vreduceph xmm0{k6}{z},WORD BCST WORD PTR gs:[rcx-0x20],0x5
+vreduceph xmm0{k6}{z},WORD BCST DWORD PTR gs:[rcx-0x20],0x5
+vreduceph xmm0{k6}{z},WORD BCST QWORD PTR gs:[rcx-0x20],0x5
+vreduceph xmm18{k5},XMMWORD PTR [rcx],0x10
+vreduceph xmm18{k5},BYTE PTR [rcx],0x10
+vreduceph xmm18{k5},WORD PTR [rcx],0x10
+vreduceph xmm18{k5},DWORD PTR [rcx],0x10
+vreduceph xmm18{k5},QWORD PTR [rcx],0x10
+vreduceph xmm18{k5},[rcx],0x10
+vreduceph ymm7,YMMWORD PTR [rbx+0x7787289],0x2e
+vreduceph ymm7,BYTE PTR [rbx+0x7787289],0x2e
+vreduceph ymm7,WORD PTR [rbx+0x7787289],0x2e
+vreduceph ymm7,DWORD PTR [rbx+0x7787289],0x2e
+vreduceph ymm7,QWORD PTR [rbx+0x7787289],0x2e
+vreduceph ymm7,[rbx+0x7787289],0x2e
+vreduceph ymm14{k4}{z},ymm6,0x93
+vreduceph ymm10{k1},YMMWORD PTR [r10+r11*2],0x55
 vreduceph zmm0,zmm2,0xda
 vreduceph zmm10,WORD BCST [r9+r9*8],0xfd
+vreduceph zmm10,WORD BCST BYTE PTR [r9+r9*8],0xfd
+vreduceph zmm10,WORD BCST WORD PTR [r9+r9*8],0xfd
+vreduceph zmm10,WORD BCST DWORD PTR [r9+r9*8],0xfd
+vreduceph zmm10,WORD BCST QWORD PTR [r9+r9*8],0xfd
 ds vreduceph zmm5{k1},WORD BCST [rcx],0xa9
 vreducesh xmm2,xmm0,xmm2,0xbe
 ds vreducesh xmm31{k4}{z},xmm9,WORD PTR [r8-0xb8],0xe4
@@ -29786,60 +29829,60 @@ vrndscaleph ymm3,WORD PTR gs:[rdx],0x1e
 vrndscaleph ymm3,DWORD PTR gs:[rdx],0x1e
 vrndscaleph ymm3,QWORD PTR gs:[rdx],0x1e
 vrndscaleph ymm3,gs:[rdx],0x1e
-vrndscaleph zmm1,zmm5{sae},0xd0
-vrndscaleph zmm16,ZMMWORD PTR [rdi+rdx*2+0x800],0xc7
-vrndscaleph zmm16,BYTE PTR [rdi+rdx*2+0x800],0xc7
-vrndscaleph zmm16,WORD PTR [rdi+rdx*2+0x800],0xc7
-vrndscaleph zmm16,DWORD PTR [rdi+rdx*2+0x800],0xc7
-vrndscaleph zmm16,QWORD PTR [rdi+rdx*2+0x800],0xc7
-vrndscaleph zmm16,[rdi+rdx*2+0x800],0xc7
+vrndscaleph zmm14,zmm9,0x3d
 vrndscaleph zmm3{k7}{z},WORD BCST fs:[rbp-0x5c],0xaa
 vrndscaleph zmm3{k7}{z},WORD BCST BYTE PTR fs:[rbp-0x5c],0xaa
 vrndscaleph zmm3{k7}{z},WORD BCST WORD PTR fs:[rbp-0x5c],0xaa
 vrndscaleph zmm3{k7}{z},WORD BCST DWORD PTR fs:[rbp-0x5c],0xaa
 vrndscaleph zmm3{k7}{z},WORD BCST QWORD PTR fs:[rbp-0x5c],0xaa
-vrndscalesh xmm7{k6}{z},xmm6,xmm4,0x53
-cs vrndscalesh xmm16{k5},xmm21,WORD PTR [rip+0xfffffffff2a6b65b],0xe
-cs vrndscalesh xmm16{k5},xmm21,BYTE PTR [rip+0xfffffffff2a6b65b],0xe
-cs vrndscalesh xmm16{k5},xmm21,DWORD PTR [rip+0xfffffffff2a6b65b],0xe
-cs vrndscalesh xmm16{k5},xmm21,QWORD PTR [rip+0xfffffffff2a6b65b],0xe
-cs vrndscalesh xmm16{k5},xmm21,[rip+0xfffffffff2a6b65b],0xe
+vrndscaleph zmm13{k2}{z},ZMMWORD PTR [rip+0xffffffffbe85bc7d],0x3e
+vrndscaleph zmm13{k2}{z},BYTE PTR [rip+0xffffffffbe85bc7d],0x3e
+vrndscaleph zmm13{k2}{z},WORD PTR [rip+0xffffffffbe85bc7d],0x3e
+vrndscaleph zmm13{k2}{z},DWORD PTR [rip+0xffffffffbe85bc7d],0x3e
+vrndscaleph zmm13{k2}{z},QWORD PTR [rip+0xffffffffbe85bc7d],0x3e
+vrndscaleph zmm13{k2}{z},[rip+0xffffffffbe85bc7d],0x3e
 vrndscalesh xmm7,xmm0,WORD PTR [rsi],0x3a
-vrsqrtph xmm1{k6}{z},xmm0
-ds vrsqrtph xmm29,XMMWORD PTR [r14+r12*8]
-ds vrsqrtph xmm29,BYTE PTR [r14+r12*8]
-ds vrsqrtph xmm29,WORD PTR [r14+r12*8]
-ds vrsqrtph xmm29,DWORD PTR [r14+r12*8]
-ds vrsqrtph xmm29,QWORD PTR [r14+r12*8]
-ds vrsqrtph xmm29,[r14+r12*8]
-vrsqrtph xmm4,WORD BCST [rdi]
-vrsqrtph xmm4,WORD BCST BYTE PTR [rdi]
-vrsqrtph xmm4,WORD BCST WORD PTR [rdi]
-vrsqrtph xmm4,WORD BCST DWORD PTR [rdi]
-vrsqrtph xmm4,WORD BCST QWORD PTR [rdi]
-vrsqrtph ymm2{k7},ymm7
-ds vrsqrtph ymm7,YMMWORD PTR [rsi+r10*1]
-ds vrsqrtph ymm7,BYTE PTR [rsi+r10*1]
-ds vrsqrtph ymm7,WORD PTR [rsi+r10*1]
-ds vrsqrtph ymm7,DWORD PTR [rsi+r10*1]
-ds vrsqrtph ymm7,QWORD PTR [rsi+r10*1]
-ds vrsqrtph ymm7,[rsi+r10*1]
-vrsqrtph ymm7{k7}{z},WORD BCST [rax-0x80]
-vrsqrtph zmm3{k2}{z},zmm6
-cs vrsqrtph zmm10{k5},WORD BCST [rbp+r12*8+0x28]
+vrndscalesh xmm7,xmm0,BYTE PTR [rsi],0x3a
+vrndscalesh xmm7,xmm0,DWORD PTR [rsi],0x3a
+vrndscalesh xmm7,xmm0,QWORD PTR [rsi],0x3a
+vrndscalesh xmm7,xmm0,[rsi],0x3a
+vrndscalesh xmm5,xmm16,xmm10{sae},0xc0
+cs vrndscalesh xmm16{k5},xmm21,WORD PTR [rip+0xfffffffff2a6b65b],0xe
+vrsqrtph xmm3,XMMWORD PTR [rax+rbx*2]
+vrsqrtph xmm3,BYTE PTR [rax+rbx*2]
+vrsqrtph xmm3,WORD PTR [rax+rbx*2]
+vrsqrtph xmm3,DWORD PTR [rax+rbx*2]
+vrsqrtph xmm3,QWORD PTR [rax+rbx*2]
+vrsqrtph xmm3,[rax+rbx*2]
+vrsqrtph xmm13{k2}{z},xmm19
+vrsqrtph xmm31,WORD BCST [rsp+r15*2-0x22ba86ca]
+vrsqrtph xmm31,WORD BCST BYTE PTR [rsp+r15*2-0x22ba86ca]
+vrsqrtph xmm31,WORD BCST WORD PTR [rsp+r15*2-0x22ba86ca]
+vrsqrtph xmm31,WORD BCST DWORD PTR [rsp+r15*2-0x22ba86ca]
+vrsqrtph xmm31,WORD BCST QWORD PTR [rsp+r15*2-0x22ba86ca]
+vrsqrtph ymm0,ymm2
+vrsqrtph ymm26,WORD BCST [r12+rsi*4-0x3]
+vrsqrtph ymm2{k2}{z},YMMWORD PTR [rax+rdi*1]
+vrsqrtph ymm2{k2}{z},BYTE PTR [rax+rdi*1]
+vrsqrtph ymm2{k2}{z},WORD PTR [rax+rdi*1]
+vrsqrtph ymm2{k2}{z},DWORD PTR [rax+rdi*1]
+vrsqrtph ymm2{k2}{z},QWORD PTR [rax+rdi*1]
+vrsqrtph ymm2{k2}{z},[rax+rdi*1]
 vrsqrtph zmm2,ZMMWORD PTR [rdx+0x13c0]
 vrsqrtph zmm2,BYTE PTR [rdx+0x13c0]
 vrsqrtph zmm2,WORD PTR [rdx+0x13c0]
 vrsqrtph zmm2,DWORD PTR [rdx+0x13c0]
 vrsqrtph zmm2,QWORD PTR [rdx+0x13c0]
 vrsqrtph zmm2,[rdx+0x13c0]
-vrsqrtsh xmm4{k4}{z},xmm0,xmm4
-vrsqrtsh xmm3,xmm20,WORD PTR [r13+r11*4-0x140c4309]
-vrsqrtsh xmm3,xmm20,BYTE PTR [r13+r11*4-0x140c4309]
-vrsqrtsh xmm3,xmm20,DWORD PTR [r13+r11*4-0x140c4309]
-vrsqrtsh xmm3,xmm20,QWORD PTR [r13+r11*4-0x140c4309]
-vrsqrtsh xmm3,xmm20,[r13+r11*4-0x140c4309]
+vrsqrtph zmm30{k1},zmm13
+cs vrsqrtph zmm10{k5},WORD BCST [rbp+r12*8+0x28]
+vrsqrtsh xmm2,xmm10,xmm27
 vrsqrtsh xmm6{k5},xmm0,WORD PTR [rax+rbx*4-0xe0]
+vrsqrtsh xmm6{k5},xmm0,BYTE PTR [rax+rbx*4-0xe0]
+vrsqrtsh xmm6{k5},xmm0,DWORD PTR [rax+rbx*4-0xe0]
+vrsqrtsh xmm6{k5},xmm0,QWORD PTR [rax+rbx*4-0xe0]
+vrsqrtsh xmm6{k5},xmm0,[rax+rbx*4-0xe0]
+vrsqrtsh xmm1{k1}{z},xmm26,WORD PTR [rcx+r12*2-0x57]
 vscalefph xmm2,xmm6,xmm6
 ss vscalefph xmm12{k4}{z},xmm11,XMMWORD PTR [rbx+r15*4]
 ss vscalefph xmm12{k4}{z},xmm11,BYTE PTR [rbx+r15*4]
@@ -29848,33 +29891,37 @@ ss vscalefph xmm12{k4}{z},xmm11,DWORD PTR [rbx+r15*4]
 ss vscalefph xmm12{k4}{z},xmm11,QWORD PTR [rbx+r15*4]
 ss vscalefph xmm12{k4}{z},xmm11,[rbx+r15*4]
 vscalefph xmm3{k2},xmm3,XMMWORD PTR [rbx+rdi*8-0x163bf131]
-vscalefph ymm6{k4}{z},ymm4,ymm1
-es vscalefph ymm2,ymm8,YMMWORD PTR [r14+r8*4-0x65]
-es vscalefph ymm2,ymm8,BYTE PTR [r14+r8*4-0x65]
-es vscalefph ymm2,ymm8,WORD PTR [r14+r8*4-0x65]
-es vscalefph ymm2,ymm8,DWORD PTR [r14+r8*4-0x65]
-es vscalefph ymm2,ymm8,QWORD PTR [r14+r8*4-0x65]
-es vscalefph ymm2,ymm8,[r14+r8*4-0x65]
-vscalefph ymm1,ymm7,WORD BCST [rdx+rsi*4-0x2c]
-vscalefph ymm1,ymm7,WORD BCST BYTE PTR [rdx+rsi*4-0x2c]
-vscalefph ymm1,ymm7,WORD BCST WORD PTR [rdx+rsi*4-0x2c]
-vscalefph ymm1,ymm7,WORD BCST DWORD PTR [rdx+rsi*4-0x2c]
-vscalefph ymm1,ymm7,WORD BCST QWORD PTR [rdx+rsi*4-0x2c]
-vscalefph zmm6{k4},zmm6,zmm1
-ss vscalefph zmm8{k5}{z},zmm3,ZMMWORD PTR [r11+rbp*2]
-ss vscalefph zmm8{k5}{z},zmm3,BYTE PTR [r11+rbp*2]
-ss vscalefph zmm8{k5}{z},zmm3,WORD PTR [r11+rbp*2]
-ss vscalefph zmm8{k5}{z},zmm3,DWORD PTR [r11+rbp*2]
-ss vscalefph zmm8{k5}{z},zmm3,QWORD PTR [r11+rbp*2]
-ss vscalefph zmm8{k5}{z},zmm3,[r11+rbp*2]
-vscalefph zmm1,zmm2,WORD BCST [rsi]
-vscalefsh xmm2{k4}{z},xmm3,xmm4
-cs vscalefsh xmm11,xmm19,WORD PTR [rcx+rdi*8+0xfa]
-cs vscalefsh xmm11,xmm19,BYTE PTR [rcx+rdi*8+0xfa]
-cs vscalefsh xmm11,xmm19,DWORD PTR [rcx+rdi*8+0xfa]
-cs vscalefsh xmm11,xmm19,QWORD PTR [rcx+rdi*8+0xfa]
-cs vscalefsh xmm11,xmm19,[rcx+rdi*8+0xfa]
-vscalefsh xmm6{k6},xmm3,WORD PTR [rip+0x52fc59ad]
+vscalefph ymm6,ymm3,YMMWORD PTR [rdx-0x581d3240]
+vscalefph ymm6,ymm3,BYTE PTR [rdx-0x581d3240]
+vscalefph ymm6,ymm3,WORD PTR [rdx-0x581d3240]
+vscalefph ymm6,ymm3,DWORD PTR [rdx-0x581d3240]
+vscalefph ymm6,ymm3,QWORD PTR [rdx-0x581d3240]
+vscalefph ymm6,ymm3,[rdx-0x581d3240]
+vscalefph ymm8{k3}{z},ymm26,ymm1
+ss vscalefph ymm9{k1},ymm13,YMMWORD PTR [rbx]
+vscalefph zmm10,zmm16,zmm10
+vscalefph zmm2{k6}{z},zmm7,ZMMWORD PTR fs:[rsi+rdi*8]
+vscalefph zmm2{k6}{z},zmm7,BYTE PTR fs:[rsi+rdi*8]
+vscalefph zmm2{k6}{z},zmm7,WORD PTR fs:[rsi+rdi*8]
+vscalefph zmm2{k6}{z},zmm7,DWORD PTR fs:[rsi+rdi*8]
+vscalefph zmm2{k6}{z},zmm7,QWORD PTR fs:[rsi+rdi*8]
+vscalefph zmm2{k6}{z},zmm7,fs:[rsi+rdi*8]
+vscalefph zmm13{k4}{z},zmm20,WORD BCST [rdi+r15*4-0x64]
+vscalefph zmm13{k4}{z},zmm20,WORD BCST BYTE PTR [rdi+r15*4-0x64]
+vscalefph zmm13{k4}{z},zmm20,WORD BCST WORD PTR [rdi+r15*4-0x64]
+vscalefph zmm13{k4}{z},zmm20,WORD BCST DWORD PTR [rdi+r15*4-0x64]
+vscalefph zmm13{k4}{z},zmm20,WORD BCST QWORD PTR [rdi+r15*4-0x64]
+vscalefsh xmm7,xmm0,WORD PTR [rsi+0xec]
+vscalefsh xmm7,xmm0,BYTE PTR [rsi+0xec]
+vscalefsh xmm7,xmm0,DWORD PTR [rsi+0xec]
+vscalefsh xmm7,xmm0,QWORD PTR [rsi+0xec]
+vscalefsh xmm7,xmm0,[rsi+0xec]
+vscalefsh xmm28{k7},xmm3,xmm19{rz-sae}
+vscalefsh xmm18{k3},xmm11,WORD PTR gs:[r12+rax*4]
+vscalefsh xmm18{k3},xmm11,BYTE PTR gs:[r12+rax*4]
+vscalefsh xmm18{k3},xmm11,DWORD PTR gs:[r12+rax*4]
+vscalefsh xmm18{k3},xmm11,QWORD PTR gs:[r12+rax*4]
+vscalefsh xmm18{k3},xmm11,gs:[r12+rax*4]
 vsqrtph xmm2,xmm4
 vsqrtph xmm16,WORD BCST [r11+r10*4]
 vsqrtph xmm16,WORD BCST BYTE PTR [r11+r10*4]
@@ -29887,14 +29934,14 @@ vsqrtph xmm0,WORD PTR fs:[rdi+0x46aa0800]
 vsqrtph xmm0,DWORD PTR fs:[rdi+0x46aa0800]
 vsqrtph xmm0,QWORD PTR fs:[rdi+0x46aa0800]
 vsqrtph xmm0,fs:[rdi+0x46aa0800]
-vsqrtph ymm4{k3}{z},ymm2
-vsqrtph ymm20,YMMWORD PTR [r13+r10*8-0x31]
-vsqrtph ymm20,BYTE PTR [r13+r10*8-0x31]
-vsqrtph ymm20,WORD PTR [r13+r10*8-0x31]
-vsqrtph ymm20,DWORD PTR [r13+r10*8-0x31]
-vsqrtph ymm20,QWORD PTR [r13+r10*8-0x31]
-vsqrtph ymm20,[r13+r10*8-0x31]
-vsqrtph ymm5{k4}{z},WORD BCST [rdx+rbp*2]
+vsqrtph ymm1,YMMWORD PTR [rsi]
+vsqrtph ymm1,BYTE PTR [rsi]
+vsqrtph ymm1,WORD PTR [rsi]
+vsqrtph ymm1,DWORD PTR [rsi]
+vsqrtph ymm1,QWORD PTR [rsi]
+vsqrtph ymm1,[rsi]
+vsqrtph ymm14{k2}{z},ymm8
+vsqrtph ymm2{k6}{z},WORD BCST [r12+r10*2]
 vsqrtph zmm4,zmm6
 vsqrtph zmm13{k4}{z},ZMMWORD PTR fs:[r14+rbx*2-0x12c0]
 vsqrtph zmm13{k4}{z},BYTE PTR fs:[r14+rbx*2-0x12c0]
@@ -29908,13 +29955,13 @@ vsqrtph zmm4{k6},WORD PTR [rsi-0x487299fc]
 vsqrtph zmm4{k6},DWORD PTR [rsi-0x487299fc]
 vsqrtph zmm4{k6},QWORD PTR [rsi-0x487299fc]
 vsqrtph zmm4{k6},[rsi-0x487299fc]
-vsqrtsh xmm4{k5}{z},xmm2,xmm0
-ds vsqrtsh xmm29{k4},xmm31,WORD PTR [r10-0x21d490f9]
-ds vsqrtsh xmm29{k4},xmm31,BYTE PTR [r10-0x21d490f9]
-ds vsqrtsh xmm29{k4},xmm31,DWORD PTR [r10-0x21d490f9]
-ds vsqrtsh xmm29{k4},xmm31,QWORD PTR [r10-0x21d490f9]
-ds vsqrtsh xmm29{k4},xmm31,[r10-0x21d490f9]
 vsqrtsh xmm2,xmm0,WORD PTR [rdi+rdx*1]
+vsqrtsh xmm2,xmm0,BYTE PTR [rdi+rdx*1]
+vsqrtsh xmm2,xmm0,DWORD PTR [rdi+rdx*1]
+vsqrtsh xmm2,xmm0,QWORD PTR [rdi+rdx*1]
+vsqrtsh xmm2,xmm0,[rdi+rdx*1]
+vsqrtsh xmm27{k5}{z},xmm31,xmm27{rd-sae}
+ss vsqrtsh xmm18{k4}{z},xmm16,WORD PTR [r12+r11*2-0x48]
 vsubph xmm1,xmm4,xmm1
 vsubph xmm9{k2},xmm22,XMMWORD PTR gs:[rax+rbp*4]
 vsubph xmm9{k2},xmm22,BYTE PTR gs:[rax+rbp*4]
@@ -29938,13 +29985,13 @@ vsubph ymm3{k2},ymm1,[rsi+riz*8+0x440]
 vsubph zmm2,zmm4,zmm5
 vsubph zmm15{k7},zmm23,WORD BCST [rsp+r15*1+0x22edd85e]
 cs vsubph zmm0{k7}{z},zmm6,WORD BCST [rcx+rax*1]
-vsubsh xmm7{k5},xmm4,xmm5{ru-sae}
-vsubsh xmm26,xmm12,WORD PTR [rsi+rdi*8]
-vsubsh xmm26,xmm12,BYTE PTR [rsi+rdi*8]
-vsubsh xmm26,xmm12,DWORD PTR [rsi+rdi*8]
-vsubsh xmm26,xmm12,QWORD PTR [rsi+rdi*8]
-vsubsh xmm26,xmm12,[rsi+rdi*8]
-vsubsh xmm3{k4}{z},xmm3,WORD PTR [rsi+rbp*8+0x38]
+vsubsh xmm7,xmm22,xmm22
+vsubsh xmm0{k7}{z},xmm4,WORD PTR [rsi+rcx*2]
+vsubsh xmm0{k7}{z},xmm4,BYTE PTR [rsi+rcx*2]
+vsubsh xmm0{k7}{z},xmm4,DWORD PTR [rsi+rcx*2]
+vsubsh xmm0{k7}{z},xmm4,QWORD PTR [rsi+rcx*2]
+vsubsh xmm0{k7}{z},xmm4,[rsi+rcx*2]
+vsubsh xmm19,xmm20,WORD PTR [r11+r15*2+0xbc]
 vucomish xmm4,xmm3
 cs vucomish xmm17,WORD PTR [r10]
 cs vucomish xmm17,BYTE PTR [r10]
@@ -29966,21 +30013,21 @@ rdmsrlist
 rex rdmsrlist
 rex.W rmpquery
 rex rmpquery
-ds nop DWORD PTR [rsi+rsi*8-0x69323f75]
 nop DWORD PTR gs:[r14+r10*4]
+ds nop DWORD PTR [rsi+rsi*8-0x69323f75]
 nop DWORD PTR [rcx-0x3]
 nop DWORD PTR [ecx+r15d*1+0x1b]
 nop DWORD PTR [rsp+r8*1]
-aadd DWORD PTR gs:[rsp+rcx*2],esp
-aadd BYTE PTR gs:[rsp+rcx*2],esp
-aadd WORD PTR gs:[rsp+rcx*2],esp
-aadd QWORD PTR gs:[rsp+rcx*2],esp
-aadd gs:[rsp+rcx*2],esp
 aadd DWORD PTR [r8-0x31],r14d
 aadd BYTE PTR [r8-0x31],r14d
 aadd WORD PTR [r8-0x31],r14d
 aadd QWORD PTR [r8-0x31],r14d
 aadd [r8-0x31],r14d
+aadd DWORD PTR gs:[rsp+rcx*2],esp
+aadd BYTE PTR gs:[rsp+rcx*2],esp
+aadd WORD PTR gs:[rsp+rcx*2],esp
+aadd QWORD PTR gs:[rsp+rcx*2],esp
+aadd gs:[rsp+rcx*2],esp
 ds aadd DWORD PTR [rsi],esi
 aadd QWORD PTR [rax-0x5d],rcx
 aadd BYTE PTR [rax-0x5d],rcx
@@ -30029,17 +30076,13 @@ axor WORD PTR gs:[r13+r10*2-0x12],r9
 axor DWORD PTR gs:[r13+r10*2-0x12],r9
 axor gs:[r13+r10*2-0x12],r9
 axor QWORD PTR [rdi+r11*8],rbp
-cs aor DWORD PTR [rax],ebp
-cs aor BYTE PTR [rax],ebp
-cs aor WORD PTR [rax],ebp
-cs aor QWORD PTR [rax],ebp
-cs aor [rax],ebp
-aor DWORD PTR gs:[r15d+eax*8],r12d
-aor BYTE PTR gs:[r15d+eax*8],r12d
-aor WORD PTR gs:[r15d+eax*8],r12d
-aor QWORD PTR gs:[r15d+eax*8],r12d
-aor gs:[r15d+eax*8],r12d
 aor DWORD PTR [rsp+rax*2],ecx
+aor BYTE PTR [rsp+rax*2],ecx
+aor WORD PTR [rsp+rax*2],ecx
+aor QWORD PTR [rsp+rax*2],ecx
+aor [rsp+rax*2],ecx
+ds aor DWORD PTR [rsp+r10*2-0x1183df70],r13d
+cs aor DWORD PTR [rax],ebp
 aor QWORD PTR [rbx-0x61],rsi
 aor BYTE PTR [rbx-0x61],rsi
 aor WORD PTR [rbx-0x61],rsi
@@ -30243,13 +30286,13 @@ vcvtneebf162ps ymm1,WORD PTR fs:[rip+0xffffffffac5fef40]
 vcvtneebf162ps ymm1,DWORD PTR fs:[rip+0xffffffffac5fef40]
 vcvtneebf162ps ymm1,QWORD PTR fs:[rip+0xffffffffac5fef40]
 vcvtneebf162ps ymm1,fs:[rip+0xffffffffac5fef40]
-es vcvtneobf162ps xmm0,XMMWORD PTR [rax+rsi*2+0x57]
-es vcvtneobf162ps xmm0,BYTE PTR [rax+rsi*2+0x57]
-es vcvtneobf162ps xmm0,WORD PTR [rax+rsi*2+0x57]
-es vcvtneobf162ps xmm0,DWORD PTR [rax+rsi*2+0x57]
-es vcvtneobf162ps xmm0,QWORD PTR [rax+rsi*2+0x57]
-es vcvtneobf162ps xmm0,[rax+rsi*2+0x57]
 vcvtneobf162ps xmm2,XMMWORD PTR [r14]
+vcvtneobf162ps xmm2,BYTE PTR [r14]
+vcvtneobf162ps xmm2,WORD PTR [r14]
+vcvtneobf162ps xmm2,DWORD PTR [r14]
+vcvtneobf162ps xmm2,QWORD PTR [r14]
+vcvtneobf162ps xmm2,[r14]
+es vcvtneobf162ps xmm0,XMMWORD PTR [rax+rsi*2+0x57]
 vcvtneobf162ps xmm3,XMMWORD PTR [rcx+rdi*8]
 vcvtneobf162ps ymm5,YMMWORD PTR [rsi-0x42]
 vcvtneobf162ps ymm5,BYTE PTR [rsi-0x42]
@@ -30512,16 +30555,16 @@ cmplxadd BYTE PTR gs:[rbp+0x405d2f15],ecx,ecx
 cmplxadd WORD PTR gs:[rbp+0x405d2f15],ecx,ecx
 cmplxadd QWORD PTR gs:[rbp+0x405d2f15],ecx,ecx
 cmplxadd gs:[rbp+0x405d2f15],ecx,ecx
+cmplxadd QWORD PTR [r14],r8,rax
+cmplxadd BYTE PTR [r14],r8,rax
+cmplxadd WORD PTR [r14],r8,rax
+cmplxadd DWORD PTR [r14],r8,rax
+cmplxadd [r14],r8,rax
 cmplxadd QWORD PTR fs:[rdi],rbx,rax
 cmplxadd BYTE PTR fs:[rdi],rbx,rax
 cmplxadd WORD PTR fs:[rdi],rbx,rax
 cmplxadd DWORD PTR fs:[rdi],rbx,rax
 cmplxadd fs:[rdi],rbx,rax
-cmplxadd QWORD PTR [r15+rbx*8-0x23],rcx,r13
-cmplxadd BYTE PTR [r15+rbx*8-0x23],rcx,r13
-cmplxadd WORD PTR [r15+rbx*8-0x23],rcx,r13
-cmplxadd DWORD PTR [r15+rbx*8-0x23],rcx,r13
-cmplxadd [r15+rbx*8-0x23],rcx,r13
 cmplxadd QWORD PTR [rbx+rax*8-0x1f],rdx,rsi
 cmpnlxadd DWORD PTR [rbp-0x5c],esi,esp
 cmpnlxadd BYTE PTR [rbp-0x5c],esi,esp
