@@ -145,7 +145,8 @@ function opcodeAndModrm(rng: Rng, info: CodeInfo, bits: Bitness, addr16: boolean
   }
   out.push(info.opCode + (info.regInOpcode ? rng.int(8) : 0));
   if (!info.hasModrm) {
-    feats.form = 'none';
+    feats.form = info.hasMemOffs ? 'mem' : 'none';
+    feats.addr = info.hasMemOffs ? `moffs${addr16 ? '16' : ''}` : '';
     return out;
   }
   out.push(...modrmBytes(rng, info, feats.form === 'none' ? 'reg' : feats.form, addr16, bits, feats, needSib));
@@ -205,7 +206,7 @@ export function buildCandidate(rng: Rng, info: CodeInfo, bits: Bitness, form: 'r
     rb.r2 = 0;
   }
   if (info.hasVvvv) rb.vvvv = bits === 64 ? rng.int(ext ? 16 : 8) : rng.int(8);
-  const feats: Features = { form: info.hasModrm ? form : 'none', ext: false, addr: '', extra: '', evex: '' };
+  const feats: Features = { form: info.hasModrm ? form : info.hasMemOffs ? 'mem' : 'none', ext: false, addr: '', extra: '', evex: '' };
   let out: number[];
   let addr16 = false;
   const extraPrefix: number[] = [];

@@ -26,6 +26,8 @@ export interface CodeInfo {
   opSize64ByDefault: boolean;
   opKinds: string[];
   hasModrm: boolean;
+  /** `mov al, [moffs]`: a memory operand (so segment and 67 prefixes apply) without a ModRM. */
+  hasMemOffs: boolean;
   hasVvvv: boolean;
   /** The low three bits of the (last) opcode byte name a register (`50+r`, `D8 C0+i`). */
   regInOpcode: boolean;
@@ -43,7 +45,7 @@ export interface CodeInfo {
   opCodeString: string;
 }
 
-const MODRM_KIND = /_or_mem|_rm$|_reg$|_reg_mem$|^mem|^sibmem$/;
+const MODRM_KIND = /_or_mem|_rm$|_reg$|_reg_mem$|^mem(?!_offs)|^sibmem$/;
 
 function kindName(k: number): string {
   return (OpCodeOperandKind as unknown as Record<number, string>)[k] ?? String(k);
@@ -69,6 +71,7 @@ export function readCodeTable(): CodeInfo[] {
         opSize64ByDefault: o.defaultOpSize64 || o.forceOpSize64,
         opKinds,
         hasModrm: o.isGroup || opKinds.some((k) => MODRM_KIND.test(k)) || o.encoding === EncodingKind.D3NOW,
+        hasMemOffs: opKinds.includes('mem_offs'),
         hasVvvv: opKinds.some((k) => k.endsWith('_vvvv')),
         regInOpcode: opKinds.some((k) => k.endsWith('_opcode')),
         canLock: o.canUseLockPrefix, canRep: o.canUseRepPrefix || o.canUseRepnePrefix,

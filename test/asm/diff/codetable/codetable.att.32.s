@@ -1656,60 +1656,72 @@ lahfb
 lahfw
 lahfl
 lahfq
-mov 0xf3d8b0db,%al
-movb 0xf3d8b0db,%al
-movw 0xf3d8b0db,%al
-movl 0xf3d8b0db,%al
-movq 0xf3d8b0db,%al
-addr16 mov 0xda3c,%al
-mov 0x94a3fb7e,%al
-mov 0xe7310ae5,%ax
-movb 0xe7310ae5,%ax
-movw 0xe7310ae5,%ax
-movl 0xe7310ae5,%ax
-movq 0xe7310ae5,%ax
-addr16 mov 0x1234,%ax
-mov 0xbdc03c81,%ax
-mov 0xc98614c8,%eax
-movb 0xc98614c8,%eax
-movw 0xc98614c8,%eax
-movl 0xc98614c8,%eax
-movq 0xc98614c8,%eax
-addr16 mov 0xdb49,%eax
-mov 0x88839c34,%eax
-mov %al,0x7f5071cf
-movb %al,0x7f5071cf
-movw %al,0x7f5071cf
-movl %al,0x7f5071cf
-movq %al,0x7f5071cf
-mov %al,%cs:0xa2a7e59d
-movb %al,%cs:0xa2a7e59d
-movw %al,%cs:0xa2a7e59d
-movl %al,%cs:0xa2a7e59d
-movq %al,%cs:0xa2a7e59d
-mov %al,0x38f3172c
-mov %ax,0x32e256f8
-movb %ax,0x32e256f8
-movw %ax,0x32e256f8
-movl %ax,0x32e256f8
-movq %ax,0x32e256f8
-addr16 mov %ax,0xac3b
-mov %ax,%ss:0x21cf75
-movb %ax,%ss:0x21cf75
-movw %ax,%ss:0x21cf75
-movl %ax,%ss:0x21cf75
-movq %ax,%ss:0x21cf75
-mov %eax,0xb826ecfc
-movb %eax,0xb826ecfc
-movw %eax,0xb826ecfc
-movl %eax,0xb826ecfc
-movq %eax,0xb826ecfc
-mov %eax,%ss:0xf0691949
-movb %eax,%ss:0xf0691949
-movw %eax,%ss:0xf0691949
-movl %eax,%ss:0xf0691949
-movq %eax,%ss:0xf0691949
-mov %eax,0xe3edd314
+mov 0x1b0e3627,%al
+movb 0x1b0e3627,%al
+movw 0x1b0e3627,%al
+movl 0x1b0e3627,%al
+movq 0x1b0e3627,%al
+addr16 mov 0xd8b0,%al
+mov %fs:0x8cc54236,%al
+movb %fs:0x8cc54236,%al
+movw %fs:0x8cc54236,%al
+movl %fs:0x8cc54236,%al
+movq %fs:0x8cc54236,%al
+mov 0x7ce7310a,%ax
+movb 0x7ce7310a,%ax
+movw 0x7ce7310a,%ax
+movl 0x7ce7310a,%ax
+movq 0x7ce7310a,%ax
+addr16 mov 0x1ed3,%ax
+mov %gs:0xc41af48c,%ax
+movb %gs:0xc41af48c,%ax
+movw %gs:0xc41af48c,%ax
+movl %gs:0xc41af48c,%ax
+movq %gs:0xc41af48c,%ax
+mov 0xebc98614,%eax
+movb 0xebc98614,%eax
+movw 0xebc98614,%eax
+movl 0xebc98614,%eax
+movq 0xebc98614,%eax
+addr16 mov 0x5529,%eax
+mov %ss:0xf96a71f6,%eax
+movb %ss:0xf96a71f6,%eax
+movw %ss:0xf96a71f6,%eax
+movl %ss:0xf96a71f6,%eax
+movq %ss:0xf96a71f6,%eax
+mov %al,0xe57f5071
+movb %al,0xe57f5071
+movw %al,0xe57f5071
+movl %al,0xe57f5071
+movq %al,0xe57f5071
+addr16 mov %al,0x8207
+addr16 mov %al,%gs:0x5bd3
+addr16 movb %al,%gs:0x5bd3
+addr16 movw %al,%gs:0x5bd3
+addr16 movl %al,%gs:0x5bd3
+addr16 movq %al,%gs:0x5bd3
+mov %ax,0x27257bb3
+movb %ax,0x27257bb3
+movw %ax,0x27257bb3
+movl %ax,0x27257bb3
+movq %ax,0x27257bb3
+addr16 mov %ax,0xe256
+mov %ax,%es:0x93adc288
+movb %ax,%es:0x93adc288
+movw %ax,%es:0x93adc288
+movl %ax,%es:0x93adc288
+movq %ax,%es:0x93adc288
+mov %eax,0xa6b826ec
+movb %eax,0xa6b826ec
+movw %eax,0xa6b826ec
+movl %eax,0xa6b826ec
+movq %eax,0xa6b826ec
+addr16 mov %eax,0xc6f5
+mov %eax,%ss:0xd3797a01
+movb %eax,%ss:0xd3797a01
+movw %eax,%ss:0xd3797a01
+movl %eax,%ss:0xd3797a01
+movq %eax,%ss:0xd3797a01
 movsb %ds:(%esi),%es:(%edi)
 movsbb %ds:(%esi),%es:(%edi)
 movsbw %ds:(%esi),%es:(%edi)

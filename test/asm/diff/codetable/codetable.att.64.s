@@ -1909,97 +1909,98 @@ lahfw
 lahfl
 lahfq
 rex lahf
-movabs 0xe9d0b84dee8247c5,%al
-movabsb 0xe9d0b84dee8247c5,%al
-movabsw 0xe9d0b84dee8247c5,%al
-movabsl 0xe9d0b84dee8247c5,%al
-movabsq 0xe9d0b84dee8247c5,%al
-addr32 rex.RB mov 0x69446e00,%al
-addr32 movb 0x69446e00,%al
-addr32 movw 0x69446e00,%al
-addr32 movl 0x69446e00,%al
-addr32 movq 0x69446e00,%al
-addr32 mov 0x69446e00,%al
-movabs 0xc718000000780c8c,%al
-movabs 0xfbb01160e42153d4,%ax
-movabsb 0xfbb01160e42153d4,%ax
-movabsw 0xfbb01160e42153d4,%ax
-movabsl 0xfbb01160e42153d4,%ax
-movabsq 0xfbb01160e42153d4,%ax
-addr32 rex.RX mov 0x3195d74c,%ax
-addr32 movb 0x3195d74c,%ax
-addr32 movw 0x3195d74c,%ax
-addr32 movl 0x3195d74c,%ax
-addr32 movq 0x3195d74c,%ax
-addr32 mov 0x3195d74c,%ax
-movabs 0xbdac57295e42b1c,%ax
-movabs 0x9ae64f9c569b94ca,%eax
-movabsb 0x9ae64f9c569b94ca,%eax
-movabsw 0x9ae64f9c569b94ca,%eax
-movabsl 0x9ae64f9c569b94ca,%eax
-movabsq 0x9ae64f9c569b94ca,%eax
-cs rex.B movabs 0x1c192f9e68d22b48,%eax
-movabs 0x274a96cb6db17c17,%eax
-movabs 0x2463559520b5d6d5,%rax
-movabsb 0x2463559520b5d6d5,%rax
-movabsw 0x2463559520b5d6d5,%rax
-movabsl 0x2463559520b5d6d5,%rax
-movabsq 0x2463559520b5d6d5,%rax
-addr32 rex.WRXB mov 0xa774e014,%rax
-addr32 movb 0xa774e014,%rax
-addr32 movw 0xa774e014,%rax
-addr32 movl 0xa774e014,%rax
-addr32 movq 0xa774e014,%rax
-addr32 mov 0xa774e014,%rax
-movabs 0x8a0225cbdaed5294,%rax
-movabs %al,0xf642a2842ab8cbcd
-movabsb %al,0xf642a2842ab8cbcd
-movabsw %al,0xf642a2842ab8cbcd
-movabsl %al,0xf642a2842ab8cbcd
-movabsq %al,0xf642a2842ab8cbcd
-addr32 rex.X mov %al,0x657fc274
-addr32 movb %al,0x657fc274
-addr32 movw %al,0x657fc274
-addr32 movl %al,0x657fc274
-addr32 movq %al,0x657fc274
-addr32 mov %al,0x657fc274
-movabs %al,0x2562ad08886889ae
-movabs %ax,0xb2a0f5d5c4d286f7
-movabsb %ax,0xb2a0f5d5c4d286f7
-movabsw %ax,0xb2a0f5d5c4d286f7
-movabsl %ax,0xb2a0f5d5c4d286f7
-movabsq %ax,0xb2a0f5d5c4d286f7
-addr32 rex.RX mov %ax,0x80f6773c
-addr32 movb %ax,0x80f6773c
-addr32 movw %ax,0x80f6773c
-addr32 movl %ax,0x80f6773c
-addr32 movq %ax,0x80f6773c
-addr32 mov %ax,0x80f6773c
-movabs %ax,0xda3b2994a0c9a44
-movabs %eax,0x299605ee34d6e5ca
-movabsb %eax,0x299605ee34d6e5ca
-movabsw %eax,0x299605ee34d6e5ca
-movabsl %eax,0x299605ee34d6e5ca
-movabsq %eax,0x299605ee34d6e5ca
-addr32 cs rex.R mov %eax,0x8a64f084
-addr32 cs movb %eax,0x8a64f084
-addr32 cs movw %eax,0x8a64f084
-addr32 cs movl %eax,0x8a64f084
-addr32 cs movq %eax,0x8a64f084
-addr32 cs mov %eax,0x8a64f084
-movabs %eax,0x6442e0dc025a6aae
-movabs %rax,0x2befc3eed346cace
-movabsb %rax,0x2befc3eed346cace
-movabsw %rax,0x2befc3eed346cace
-movabsl %rax,0x2befc3eed346cace
-movabsq %rax,0x2befc3eed346cace
-addr32 rex.WRB mov %rax,0x609fc717
-addr32 movb %rax,0x609fc717
-addr32 movw %rax,0x609fc717
-addr32 movl %rax,0x609fc717
-addr32 movq %rax,0x609fc717
-addr32 mov %rax,0x609fc717
-movabs %rax,0x8ba21effffffc187
+movabs 0x18f8900c473263e1,%al
+movabsb 0x18f8900c473263e1,%al
+movabsw 0x18f8900c473263e1,%al
+movabsl 0x18f8900c473263e1,%al
+movabsq 0x18f8900c473263e1,%al
+addr32 mov 0x4dee8247,%al
+addr32 movb 0x4dee8247,%al
+addr32 movw 0x4dee8247,%al
+addr32 movl 0x4dee8247,%al
+addr32 movq 0x4dee8247,%al
+cs movabs 0x8b007309a58964e7,%al
+movabs 0xd1fbb01160e42153,%ax
+movabsb 0xd1fbb01160e42153,%ax
+movabsw 0xd1fbb01160e42153,%ax
+movabsl 0xd1fbb01160e42153,%ax
+movabsq 0xd1fbb01160e42153,%ax
+rex movabs 0x5207a27accb0768e,%ax
+es movabs 0xbdcac2c7370a90b7,%ax
+movabs 0x7d9ae64f9c569b94,%eax
+movabsb 0x7d9ae64f9c569b94,%eax
+movabsw 0x7d9ae64f9c569b94,%eax
+movabsl 0x7d9ae64f9c569b94,%eax
+movabsq 0x7d9ae64f9c569b94,%eax
+addr32 mov 0x15f804c7,%eax
+addr32 movb 0x15f804c7,%eax
+addr32 movw 0x15f804c7,%eax
+addr32 movl 0x15f804c7,%eax
+addr32 movq 0x15f804c7,%eax
+es movabs 0x2bbca00201edfa91,%eax
+movabs 0x5c96f0448225bc30,%rax
+movabsb 0x5c96f0448225bc30,%rax
+movabsw 0x5c96f0448225bc30,%rax
+movabsl 0x5c96f0448225bc30,%rax
+movabsq 0x5c96f0448225bc30,%rax
+ss movabs 0x38392463559520b5,%rax
+movabs %gs:0x60e7748602fc70af,%rax
+movabsb %gs:0x60e7748602fc70af,%rax
+movabsw %gs:0x60e7748602fc70af,%rax
+movabsl %gs:0x60e7748602fc70af,%rax
+movabsq %gs:0x60e7748602fc70af,%rax
+movabs %al,0x81f642a2842ab8cb
+movabsb %al,0x81f642a2842ab8cb
+movabsw %al,0x81f642a2842ab8cb
+movabsl %al,0x81f642a2842ab8cb
+movabsq %al,0x81f642a2842ab8cb
+addr32 mov %al,0x9456b38d
+addr32 movb %al,0x9456b38d
+addr32 movw %al,0x9456b38d
+addr32 movl %al,0x9456b38d
+addr32 movq %al,0x9456b38d
+addr32 es rex mov %al,0xf6a1fea9
+movabs %ax,0x8fb2a0f5d5c4d286
+movabsb %ax,0x8fb2a0f5d5c4d286
+movabsw %ax,0x8fb2a0f5d5c4d286
+movabsl %ax,0x8fb2a0f5d5c4d286
+movabsq %ax,0x8fb2a0f5d5c4d286
+addr32 mov %ax,0xf7c0561c
+addr32 movb %ax,0xf7c0561c
+addr32 movw %ax,0xf7c0561c
+addr32 movl %ax,0xf7c0561c
+addr32 movq %ax,0xf7c0561c
+movabs %ax,%fs:0xc48a4381228ebac7
+movabsb %ax,%fs:0xc48a4381228ebac7
+movabsw %ax,%fs:0xc48a4381228ebac7
+movabsl %ax,%fs:0xc48a4381228ebac7
+movabsq %ax,%fs:0xc48a4381228ebac7
+movabs %eax,0x8e299605ee34d6e5
+movabsb %eax,0x8e299605ee34d6e5
+movabsw %eax,0x8e299605ee34d6e5
+movabsl %eax,0x8e299605ee34d6e5
+movabsq %eax,0x8e299605ee34d6e5
+addr32 mov %eax,0x384c512b
+addr32 movb %eax,0x384c512b
+addr32 movw %eax,0x384c512b
+addr32 movl %eax,0x384c512b
+addr32 movq %eax,0x384c512b
+ds movabs %eax,0xbdd2741fc34c14f0
+movabs %rax,0x1c2befc3eed346ca
+movabsb %rax,0x1c2befc3eed346ca
+movabsw %rax,0x1c2befc3eed346ca
+movabsl %rax,0x1c2befc3eed346ca
+movabsq %rax,0x1c2befc3eed346ca
+addr32 mov %rax,0xdde7fd08
+addr32 movb %rax,0xdde7fd08
+addr32 movw %rax,0xdde7fd08
+addr32 movl %rax,0xdde7fd08
+addr32 movq %rax,0xdde7fd08
+movabs %rax,%gs:0xe502b40f4312eb44
+movabsb %rax,%gs:0xe502b40f4312eb44
+movabsw %rax,%gs:0xe502b40f4312eb44
+movabsl %rax,%gs:0xe502b40f4312eb44
+movabsq %rax,%gs:0xe502b40f4312eb44
 movsb %ds:(%rsi),%es:(%rdi)
 movsbb %ds:(%rsi),%es:(%rdi)
 movsbw %ds:(%rsi),%es:(%rdi)
@@ -2170,13 +2171,13 @@ mov $0x1,%bl
 rex.WB mov $0x9b,%r13b
 mov $0xe9,%sil
 mov $0xe0b9,%di
+movb $0xe0b9,%di
+movw $0xe0b9,%di
+movl $0xe0b9,%di
+movq $0xe0b9,%di
 mov $0xffa2,%r12w
 rex mov $0xe8c0,%di
 mov $0xaa9a28ae,%edi
-movb $0xaa9a28ae,%edi
-movw $0xaa9a28ae,%edi
-movl $0xaa9a28ae,%edi
-movq $0xaa9a28ae,%edi
 mov $0x80f13754,%r10d
 rex mov $0xaa8faec6,%ecx
 movabs $0x526d311ad36970ef,%rbx
@@ -2728,6 +2729,10 @@ cs movq $0xa322bd4d,(%r11)
 cs mov $0xa322bd4d,(%r11)
 movl $0x5eafe88c,0x65ec81a6(%rbp)
 mov $0xd1a4dbb,%rdx
+movb $0xd1a4dbb,%rdx
+movw $0xd1a4dbb,%rdx
+movl $0xd1a4dbb,%rdx
+movq $0xd1a4dbb,%rdx
 ds movq $0x2ebb8e96,0x628ea8cd(%rax,%r12,1)
 ds movqb $0x2ebb8e96,0x628ea8cd(%rax,%r12,1)
 ds movqw $0x2ebb8e96,0x628ea8cd(%rax,%r12,1)

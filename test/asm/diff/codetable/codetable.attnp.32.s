@@ -210,12 +210,12 @@ popfw
 popf
 sahf
 lahf
-mov 0xf3d8b0db,al
-mov 0xe7310ae5,ax
-mov 0xc98614c8,eax
-mov al,0x7f5071cf
-mov ax,0x32e256f8
-mov eax,0xb826ecfc
+mov 0x1b0e3627,al
+mov 0x7ce7310a,ax
+mov 0xebc98614,eax
+mov al,0xe57f5071
+mov ax,0x27257bb3
+mov eax,0xa6b826ec
 movsb ds:(esi),es:(edi)
 movsw ds:(esi),es:(edi)
 movsl ds:(esi),es:(edi)

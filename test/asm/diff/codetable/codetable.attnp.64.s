@@ -225,14 +225,14 @@ popfw
 popf
 sahf
 lahf
-movabs 0xe9d0b84dee8247c5,al
-movabs 0xfbb01160e42153d4,ax
-movabs 0x9ae64f9c569b94ca,eax
-movabs 0x2463559520b5d6d5,rax
-movabs al,0xf642a2842ab8cbcd
-movabs ax,0xb2a0f5d5c4d286f7
-movabs eax,0x299605ee34d6e5ca
-movabs rax,0x2befc3eed346cace
+movabs 0x18f8900c473263e1,al
+movabs 0xd1fbb01160e42153,ax
+movabs 0x7d9ae64f9c569b94,eax
+movabs 0x5c96f0448225bc30,rax
+movabs al,0x81f642a2842ab8cb
+movabs ax,0x8fb2a0f5d5c4d286
+movabs eax,0x8e299605ee34d6e5
+movabs rax,0x1c2befc3eed346ca
 movsb ds:(rsi),es:(rdi)
 movsw ds:(rsi),es:(rdi)
 movsl ds:(rsi),es:(rdi)

@@ -1183,24 +1183,24 @@ popfw
 popf
 sahf
 lahf
-mov al,ds:0xf3d8b0db
-addr16 mov al,ds:0xda3c
-mov al,ds:0x94a3fb7e
-mov ax,ds:0xe7310ae5
-addr16 mov ax,ds:0x1234
-mov ax,ds:0xbdc03c81
-mov eax,ds:0xc98614c8
-addr16 mov eax,ds:0xdb49
-mov eax,ds:0x88839c34
-mov ds:0x7f5071cf,al
-mov cs:0xa2a7e59d,al
-mov ds:0x38f3172c,al
-mov ds:0x32e256f8,ax
-addr16 mov ds:0xac3b,ax
-mov ss:0x21cf75,ax
-mov ds:0xb826ecfc,eax
-mov ss:0xf0691949,eax
-mov ds:0xe3edd314,eax
+mov al,ds:0x1b0e3627
+addr16 mov al,ds:0xd8b0
+mov al,fs:0x8cc54236
+mov ax,ds:0x7ce7310a
+addr16 mov ax,ds:0x1ed3
+mov ax,gs:0xc41af48c
+mov eax,ds:0xebc98614
+addr16 mov eax,ds:0x5529
+mov eax,ss:0xf96a71f6
+mov ds:0xe57f5071,al
+addr16 mov ds:0x8207,al
+addr16 mov gs:0x5bd3,al
+mov ds:0x27257bb3,ax
+addr16 mov ds:0xe256,ax
+mov es:0x93adc288,ax
+mov ds:0xa6b826ec,eax
+addr16 mov ds:0xc6f5,eax
+mov ss:0xd3797a01,eax
 movs BYTE PTR es:[edi],BYTE PTR ds:[esi]
 movs WORD PTR es:[edi],BYTE PTR ds:[esi]
 movs DWORD PTR es:[edi],BYTE PTR ds:[esi]

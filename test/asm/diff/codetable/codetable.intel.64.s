@@ -1239,30 +1239,30 @@ sahf
 rex sahf
 lahf
 rex lahf
-movabs al,ds:0xe9d0b84dee8247c5
-addr32 rex.RB mov al,ds:0x69446e00
-movabs al,ds:0xc718000000780c8c
-movabs ax,ds:0xfbb01160e42153d4
-addr32 rex.RX mov ax,ds:0x3195d74c
-movabs ax,ds:0xbdac57295e42b1c
-movabs eax,ds:0x9ae64f9c569b94ca
-cs rex.B movabs eax,ds:0x1c192f9e68d22b48
-movabs eax,ds:0x274a96cb6db17c17
-movabs rax,ds:0x2463559520b5d6d5
-addr32 rex.WRXB mov rax,ds:0xa774e014
-movabs rax,ds:0x8a0225cbdaed5294
-movabs ds:0xf642a2842ab8cbcd,al
-addr32 rex.X mov ds:0x657fc274,al
-movabs ds:0x2562ad08886889ae,al
-movabs ds:0xb2a0f5d5c4d286f7,ax
-addr32 rex.RX mov ds:0x80f6773c,ax
-movabs ds:0xda3b2994a0c9a44,ax
-movabs ds:0x299605ee34d6e5ca,eax
-addr32 cs rex.R mov ds:0x8a64f084,eax
-movabs ds:0x6442e0dc025a6aae,eax
-movabs ds:0x2befc3eed346cace,rax
-addr32 rex.WRB mov ds:0x609fc717,rax
-movabs ds:0x8ba21effffffc187,rax
+movabs al,ds:0x18f8900c473263e1
+addr32 mov al,ds:0x4dee8247
+cs movabs al,ds:0x8b007309a58964e7
+movabs ax,ds:0xd1fbb01160e42153
+rex movabs ax,ds:0x5207a27accb0768e
+es movabs ax,ds:0xbdcac2c7370a90b7
+movabs eax,ds:0x7d9ae64f9c569b94
+addr32 mov eax,ds:0x15f804c7
+es movabs eax,ds:0x2bbca00201edfa91
+movabs rax,ds:0x5c96f0448225bc30
+ss movabs rax,ds:0x38392463559520b5
+movabs rax,gs:0x60e7748602fc70af
+movabs ds:0x81f642a2842ab8cb,al
+addr32 mov ds:0x9456b38d,al
+addr32 es rex mov ds:0xf6a1fea9,al
+movabs ds:0x8fb2a0f5d5c4d286,ax
+addr32 mov ds:0xf7c0561c,ax
+movabs fs:0xc48a4381228ebac7,ax
+movabs ds:0x8e299605ee34d6e5,eax
+addr32 mov ds:0x384c512b,eax
+ds movabs ds:0xbdd2741fc34c14f0,eax
+movabs ds:0x1c2befc3eed346ca,rax
+addr32 mov ds:0xdde7fd08,rax
+movabs gs:0xe502b40f4312eb44,rax
 movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]
 movs WORD PTR es:[rdi],BYTE PTR ds:[rsi]
 movs DWORD PTR es:[rdi],BYTE PTR ds:[rsi]
