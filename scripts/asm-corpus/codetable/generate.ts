@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   for (const f of readdirSync(outDir)) if (f.endsWith('.s')) rmSync(join(outDir, f));
   const { files, manifest } = await buildCodeTableCorpus(seed);
-  for (const f of files) writeFileSync(join(outDir, corpusFileName(f.group, f.syntax, f.bitness)), serializeCorpusFile(f));
+  for (const f of files) writeFileSync(join(outDir, corpusFileName(f.group, f.syntax, f.bitness)), serializeCorpusFile(f, 'scripts/asm-corpus/codetable/generate.ts'));
   writeFileSync(join(outDir, MANIFEST), manifest);
   console.log(manifest.split('\n').slice(0, 12).join('\n'));
 }
