@@ -109,6 +109,8 @@ const MEMORY = /((?:[a-z]s:)?\[)/;
  * size or dropped, or, where objdump wrote none, each one added. GNU decides which are valid.
  */
 export function sizeKeywordVariants(line: string): string[] {
+  // `DWORD BCST [..]` already is the operand's size keyword; another one before it means nothing.
+  if (line.includes(' BCST ')) return [];
   const bare = withoutSizePrefixes(line);
   const m = SIZE_PTR.exec(bare);
   let out: string[];

@@ -4350,16 +4350,8 @@ vunpcklps ymm7,ymm7,[edi+eiz*1-0x62]
 {evex} vunpcklps xmm7,xmm0,XMMWORD PTR [edx+esi*1+0x1b0]
 vunpcklps xmm7{k4},xmm2,xmm3
 vunpcklps xmm1{k6}{z},xmm5,DWORD BCST gs:[esp+ebp*2+0x55980c49]
-vunpcklps xmm1{k6}{z},xmm5,DWORD BCST BYTE PTR gs:[esp+ebp*2+0x55980c49]
-vunpcklps xmm1{k6}{z},xmm5,DWORD BCST WORD PTR gs:[esp+ebp*2+0x55980c49]
-vunpcklps xmm1{k6}{z},xmm5,DWORD BCST DWORD PTR gs:[esp+ebp*2+0x55980c49]
-vunpcklps xmm1{k6}{z},xmm5,DWORD BCST QWORD PTR gs:[esp+ebp*2+0x55980c49]
 {evex} vunpcklps ymm4,ymm7,ymm6
 vunpcklps ymm4,ymm6,DWORD BCST ds:[ecx+ebp*2-0x1e]
-vunpcklps ymm4,ymm6,DWORD BCST BYTE PTR ds:[ecx+ebp*2-0x1e]
-vunpcklps ymm4,ymm6,DWORD BCST WORD PTR ds:[ecx+ebp*2-0x1e]
-vunpcklps ymm4,ymm6,DWORD BCST DWORD PTR ds:[ecx+ebp*2-0x1e]
-vunpcklps ymm4,ymm6,DWORD BCST QWORD PTR ds:[ecx+ebp*2-0x1e]
 vunpcklps ymm3{k1},ymm6,YMMWORD PTR [eax]
 vunpcklps zmm3,zmm2,ZMMWORD PTR [ebx+0x44]
 vunpcklps zmm3,zmm2,BYTE PTR [ebx+0x44]
@@ -4369,10 +4361,6 @@ vunpcklps zmm3,zmm2,QWORD PTR [ebx+0x44]
 vunpcklps zmm3,zmm2,[ebx+0x44]
 vunpcklps zmm1{k1},zmm5,zmm0
 vunpcklps zmm4{k4}{z},zmm3,DWORD BCST cs:[esp+eax*1]
-vunpcklps zmm4{k4}{z},zmm3,DWORD BCST BYTE PTR cs:[esp+eax*1]
-vunpcklps zmm4{k4}{z},zmm3,DWORD BCST WORD PTR cs:[esp+eax*1]
-vunpcklps zmm4{k4}{z},zmm3,DWORD BCST DWORD PTR cs:[esp+eax*1]
-vunpcklps zmm4{k4}{z},zmm3,DWORD BCST QWORD PTR cs:[esp+eax*1]
 unpcklpd xmm7,xmm7
 unpcklpd xmm0,XMMWORD PTR [si-0x4a]
 unpcklpd xmm0,BYTE PTR [si-0x4a]
@@ -4410,21 +4398,9 @@ vunpcklpd ymm7,ymm7,[ecx+edx*8-0x2d]
 {evex} vunpcklpd xmm4,xmm4,XMMWORD PTR [ecx+esi*8]
 vunpcklpd xmm3{k2},xmm4,xmm3
 vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST fs:[ecx-0x208]
-vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST BYTE PTR fs:[ecx-0x208]
-vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST WORD PTR fs:[ecx-0x208]
-vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST DWORD PTR fs:[ecx-0x208]
-vunpcklpd xmm5{k5}{z},xmm7,QWORD BCST QWORD PTR fs:[ecx-0x208]
 {evex} vunpcklpd ymm3,ymm7,ymm6
 vunpcklpd ymm7,ymm2,QWORD BCST cs:[eax+ecx*1]
-vunpcklpd ymm7,ymm2,QWORD BCST BYTE PTR cs:[eax+ecx*1]
-vunpcklpd ymm7,ymm2,QWORD BCST WORD PTR cs:[eax+ecx*1]
-vunpcklpd ymm7,ymm2,QWORD BCST DWORD PTR cs:[eax+ecx*1]
-vunpcklpd ymm7,ymm2,QWORD BCST QWORD PTR cs:[eax+ecx*1]
 vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST [ebp+ebp*2+0x78805e49]
-vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST BYTE PTR [ebp+ebp*2+0x78805e49]
-vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST WORD PTR [ebp+ebp*2+0x78805e49]
-vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST DWORD PTR [ebp+ebp*2+0x78805e49]
-vunpcklpd ymm5{k6}{z},ymm6,QWORD BCST QWORD PTR [ebp+ebp*2+0x78805e49]
 vunpcklpd zmm1,zmm6,zmm2
 vunpcklpd zmm2{k3},zmm6,ZMMWORD PTR ds:[ebp-0x40]
 vunpcklpd zmm2{k3},zmm6,BYTE PTR ds:[ebp-0x40]
@@ -4480,16 +4456,8 @@ vunpckhps xmm2{k6},xmm2,DWORD PTR es:[edi]
 vunpckhps xmm2{k6},xmm2,QWORD PTR es:[edi]
 vunpckhps xmm2{k6},xmm2,es:[edi]
 vunpckhps xmm7{k1}{z},xmm3,DWORD BCST [esi+edx*2+0x150]
-vunpckhps xmm7{k1}{z},xmm3,DWORD BCST BYTE PTR [esi+edx*2+0x150]
-vunpckhps xmm7{k1}{z},xmm3,DWORD BCST WORD PTR [esi+edx*2+0x150]
-vunpckhps xmm7{k1}{z},xmm3,DWORD BCST DWORD PTR [esi+edx*2+0x150]
-vunpckhps xmm7{k1}{z},xmm3,DWORD BCST QWORD PTR [esi+edx*2+0x150]
 {evex} vunpckhps ymm6,ymm4,ymm7
 vunpckhps ymm5{k3},ymm1,DWORD BCST ss:[esi+edi*1-0x592b3836]
-vunpckhps ymm5{k3},ymm1,DWORD BCST BYTE PTR ss:[esi+edi*1-0x592b3836]
-vunpckhps ymm5{k3},ymm1,DWORD BCST WORD PTR ss:[esi+edi*1-0x592b3836]
-vunpckhps ymm5{k3},ymm1,DWORD BCST DWORD PTR ss:[esi+edi*1-0x592b3836]
-vunpckhps ymm5{k3},ymm1,DWORD BCST QWORD PTR ss:[esi+edi*1-0x592b3836]
 vunpckhps ymm6{k6}{z},ymm1,DWORD BCST [ebx]
 vunpckhps zmm1,zmm2,zmm7
 vunpckhps zmm4{k2},zmm5,DWORD BCST ss:0x94246c3d
@@ -4551,15 +4519,7 @@ vunpckhpd ymm5{k6},ymm5,QWORD PTR ss:[eax+0x29]
 vunpckhpd ymm5{k6},ymm5,ss:[eax+0x29]
 vunpckhpd zmm0,zmm4,zmm0
 vunpckhpd zmm4{k5},zmm0,QWORD BCST gs:[edi+edi*2]
-vunpckhpd zmm4{k5},zmm0,QWORD BCST BYTE PTR gs:[edi+edi*2]
-vunpckhpd zmm4{k5},zmm0,QWORD BCST WORD PTR gs:[edi+edi*2]
-vunpckhpd zmm4{k5},zmm0,QWORD BCST DWORD PTR gs:[edi+edi*2]
-vunpckhpd zmm4{k5},zmm0,QWORD BCST QWORD PTR gs:[edi+edi*2]
 vunpckhpd zmm3,zmm2,QWORD BCST [edi+ebx*8+0x368]
-vunpckhpd zmm3,zmm2,QWORD BCST BYTE PTR [edi+ebx*8+0x368]
-vunpckhpd zmm3,zmm2,QWORD BCST WORD PTR [edi+ebx*8+0x368]
-vunpckhpd zmm3,zmm2,QWORD BCST DWORD PTR [edi+ebx*8+0x368]
-vunpckhpd zmm3,zmm2,QWORD BCST QWORD PTR [edi+ebx*8+0x368]
 movlhps xmm5,xmm2
 vmovlhps xmm5,xmm1,xmm5
 {evex} vmovlhps xmm2,xmm1,xmm3
@@ -6177,16 +6137,8 @@ vsqrtps ymm3,[esi+ebp*2-0x3b]
 {evex} vsqrtps xmm2,XMMWORD PTR [ecx+edi*1]
 vsqrtps xmm7{k3}{z},xmm7
 vsqrtps xmm4,DWORD BCST ss:[eax]
-vsqrtps xmm4,DWORD BCST BYTE PTR ss:[eax]
-vsqrtps xmm4,DWORD BCST WORD PTR ss:[eax]
-vsqrtps xmm4,DWORD BCST DWORD PTR ss:[eax]
-vsqrtps xmm4,DWORD BCST QWORD PTR ss:[eax]
 {evex} vsqrtps ymm5,ymm1
 vsqrtps ymm6,DWORD BCST fs:[ecx*4-0x45de27]
-vsqrtps ymm6,DWORD BCST BYTE PTR fs:[ecx*4-0x45de27]
-vsqrtps ymm6,DWORD BCST WORD PTR fs:[ecx*4-0x45de27]
-vsqrtps ymm6,DWORD BCST DWORD PTR fs:[ecx*4-0x45de27]
-vsqrtps ymm6,DWORD BCST QWORD PTR fs:[ecx*4-0x45de27]
 vsqrtps ymm4{k3},YMMWORD PTR [edx+edx*2-0x6237bc11]
 vsqrtps zmm2,ZMMWORD PTR [esi+edi*4]
 vsqrtps zmm2,BYTE PTR [esi+edi*4]
@@ -6238,10 +6190,6 @@ vsqrtpd ymm0,[edx]
 {evex} vsqrtpd xmm7,XMMWORD PTR [ecx-0x28]
 vsqrtpd xmm5{k3}{z},xmm6
 vsqrtpd xmm0,QWORD BCST es:[eax+0x230]
-vsqrtpd xmm0,QWORD BCST BYTE PTR es:[eax+0x230]
-vsqrtpd xmm0,QWORD BCST WORD PTR es:[eax+0x230]
-vsqrtpd xmm0,QWORD BCST DWORD PTR es:[eax+0x230]
-vsqrtpd xmm0,QWORD BCST QWORD PTR es:[eax+0x230]
 {evex} vsqrtpd ymm6,ymm0
 vsqrtpd ymm4{k7},YMMWORD PTR fs:[ecx+ebx*4-0xbe0]
 vsqrtpd ymm4{k7},BYTE PTR fs:[ecx+ebx*4-0xbe0]
@@ -6250,10 +6198,6 @@ vsqrtpd ymm4{k7},DWORD PTR fs:[ecx+ebx*4-0xbe0]
 vsqrtpd ymm4{k7},QWORD PTR fs:[ecx+ebx*4-0xbe0]
 vsqrtpd ymm4{k7},fs:[ecx+ebx*4-0xbe0]
 vsqrtpd ymm0{k5}{z},QWORD BCST [ecx-0x1b8]
-vsqrtpd ymm0{k5}{z},QWORD BCST BYTE PTR [ecx-0x1b8]
-vsqrtpd ymm0{k5}{z},QWORD BCST WORD PTR [ecx-0x1b8]
-vsqrtpd ymm0{k5}{z},QWORD BCST DWORD PTR [ecx-0x1b8]
-vsqrtpd ymm0{k5}{z},QWORD BCST QWORD PTR [ecx-0x1b8]
 vsqrtpd zmm5,ZMMWORD PTR [eax*8-0x36]
 vsqrtpd zmm5,BYTE PTR [eax*8-0x36]
 vsqrtpd zmm5,WORD PTR [eax*8-0x36]
@@ -6262,10 +6206,6 @@ vsqrtpd zmm5,QWORD PTR [eax*8-0x36]
 vsqrtpd zmm5,[eax*8-0x36]
 vsqrtpd zmm0{k3},zmm0
 vsqrtpd zmm5{k6},QWORD BCST gs:[esi]
-vsqrtpd zmm5{k6},QWORD BCST BYTE PTR gs:[esi]
-vsqrtpd zmm5{k6},QWORD BCST WORD PTR gs:[esi]
-vsqrtpd zmm5{k6},QWORD BCST DWORD PTR gs:[esi]
-vsqrtpd zmm5{k6},QWORD BCST QWORD PTR gs:[esi]
 sqrtss xmm1,xmm7
 sqrtss xmm6,DWORD PTR [bx]
 sqrtss xmm6,BYTE PTR [bx]
@@ -6480,10 +6420,6 @@ vandps ymm2,ymm1,[edi+ebp*4+0x24]
 {evex} vandps xmm0,xmm1,XMMWORD PTR [esi+esi*2]
 vandps xmm0{k4}{z},xmm1,xmm1
 vandps xmm4{k2},xmm5,DWORD BCST ss:[ebx]
-vandps xmm4{k2},xmm5,DWORD BCST BYTE PTR ss:[ebx]
-vandps xmm4{k2},xmm5,DWORD BCST WORD PTR ss:[ebx]
-vandps xmm4{k2},xmm5,DWORD BCST DWORD PTR ss:[ebx]
-vandps xmm4{k2},xmm5,DWORD BCST QWORD PTR ss:[ebx]
 {evex} vandps ymm4,ymm6,ymm3
 vandps ymm1{k3}{z},ymm5,YMMWORD PTR fs:[ecx+eax*2]
 vandps ymm1{k3}{z},ymm5,BYTE PTR fs:[ecx+eax*2]
@@ -6494,10 +6430,6 @@ vandps ymm1{k3}{z},ymm5,fs:[ecx+eax*2]
 vandps ymm5{k5},ymm0,YMMWORD PTR [esi-0x964029e]
 vandps zmm1,zmm4,zmm4
 vandps zmm7{k4},zmm4,DWORD BCST [esi-0x58]
-vandps zmm7{k4},zmm4,DWORD BCST BYTE PTR [esi-0x58]
-vandps zmm7{k4},zmm4,DWORD BCST WORD PTR [esi-0x58]
-vandps zmm7{k4},zmm4,DWORD BCST DWORD PTR [esi-0x58]
-vandps zmm7{k4},zmm4,DWORD BCST QWORD PTR [esi-0x58]
 vandps zmm3,zmm7,ZMMWORD PTR cs:[edi]
 vandps zmm3,zmm7,BYTE PTR cs:[edi]
 vandps zmm3,zmm7,WORD PTR cs:[edi]
@@ -6545,10 +6477,6 @@ vandpd ymm2,ymm7,QWORD PTR [esi-0x1a]
 vandpd ymm2,ymm7,[esi-0x1a]
 {evex} vandpd xmm7,xmm2,xmm1
 vandpd xmm4,xmm5,QWORD BCST gs:[eax+esi*1]
-vandpd xmm4,xmm5,QWORD BCST BYTE PTR gs:[eax+esi*1]
-vandpd xmm4,xmm5,QWORD BCST WORD PTR gs:[eax+esi*1]
-vandpd xmm4,xmm5,QWORD BCST DWORD PTR gs:[eax+esi*1]
-vandpd xmm4,xmm5,QWORD BCST QWORD PTR gs:[eax+esi*1]
 vandpd xmm5{k6}{z},xmm0,XMMWORD PTR [eax]
 {evex} vandpd ymm3,ymm2,ymm1
 vandpd ymm2{k5}{z},ymm1,QWORD BCST gs:[edi+esi*8+0x160]
@@ -6561,10 +6489,6 @@ vandpd zmm5{k2}{z},zmm5,DWORD PTR gs:[ebx]
 vandpd zmm5{k2}{z},zmm5,QWORD PTR gs:[ebx]
 vandpd zmm5{k2}{z},zmm5,gs:[ebx]
 vandpd zmm0,zmm2,QWORD BCST [edi+edi*8-0x53]
-vandpd zmm0,zmm2,QWORD BCST BYTE PTR [edi+edi*8-0x53]
-vandpd zmm0,zmm2,QWORD BCST WORD PTR [edi+edi*8-0x53]
-vandpd zmm0,zmm2,QWORD BCST DWORD PTR [edi+edi*8-0x53]
-vandpd zmm0,zmm2,QWORD BCST QWORD PTR [edi+edi*8-0x53]
 andnps xmm7,xmm7
 andnps xmm6,XMMWORD PTR ss:[edi+0xe7dba49]
 andnps xmm6,BYTE PTR ss:[edi+0xe7dba49]
@@ -6620,10 +6544,6 @@ vandnps xmm7{k2},xmm0,[ebp+0x5dd85be]
 {evex} vandnps ymm3,ymm2,YMMWORD PTR [ecx]
 vandnps ymm0{k5}{z},ymm4,ymm4
 vandnps ymm4{k4}{z},ymm3,DWORD BCST [ecx-0x140]
-vandnps ymm4{k4}{z},ymm3,DWORD BCST BYTE PTR [ecx-0x140]
-vandnps ymm4{k4}{z},ymm3,DWORD BCST WORD PTR [ecx-0x140]
-vandnps ymm4{k4}{z},ymm3,DWORD BCST DWORD PTR [ecx-0x140]
-vandnps ymm4{k4}{z},ymm3,DWORD BCST QWORD PTR [ecx-0x140]
 vandnps zmm0,zmm0,zmm5
 vandnps zmm0{k6},zmm0,ZMMWORD PTR ds:[esp+ebp*8]
 vandnps zmm0{k6},zmm0,BYTE PTR ds:[esp+ebp*8]
@@ -6676,17 +6596,9 @@ vandnpd xmm3{k7}{z},xmm7,XMMWORD PTR [ebp+0x740]
 {evex} vandnpd xmm6,xmm7,XMMWORD PTR fs:[esi]
 {evex} vandnpd ymm2,ymm1,ymm7
 vandnpd ymm5{k1},ymm6,QWORD BCST es:[ebp-0x318]
-vandnpd ymm5{k1},ymm6,QWORD BCST BYTE PTR es:[ebp-0x318]
-vandnpd ymm5{k1},ymm6,QWORD BCST WORD PTR es:[ebp-0x318]
-vandnpd ymm5{k1},ymm6,QWORD BCST DWORD PTR es:[ebp-0x318]
-vandnpd ymm5{k1},ymm6,QWORD BCST QWORD PTR es:[ebp-0x318]
 vandnpd ymm0,ymm5,QWORD BCST ds:0xf1e0ea99
 vandnpd zmm7,zmm0,zmm3
 vandnpd zmm6{k7}{z},zmm7,QWORD BCST [ebp-0x288]
-vandnpd zmm6{k7}{z},zmm7,QWORD BCST BYTE PTR [ebp-0x288]
-vandnpd zmm6{k7}{z},zmm7,QWORD BCST WORD PTR [ebp-0x288]
-vandnpd zmm6{k7}{z},zmm7,QWORD BCST DWORD PTR [ebp-0x288]
-vandnpd zmm6{k7}{z},zmm7,QWORD BCST QWORD PTR [ebp-0x288]
 vandnpd zmm4,zmm0,ZMMWORD PTR cs:[eax+eiz*8]
 vandnpd zmm4,zmm0,BYTE PTR cs:[eax+eiz*8]
 vandnpd zmm4,zmm0,WORD PTR cs:[eax+eiz*8]
@@ -6735,10 +6647,6 @@ vorps xmm2{k4}{z},xmm4,DWORD PTR es:[ecx-0x5a0]
 vorps xmm2{k4}{z},xmm4,QWORD PTR es:[ecx-0x5a0]
 vorps xmm2{k4}{z},xmm4,es:[ecx-0x5a0]
 vorps xmm1{k6}{z},xmm1,DWORD BCST [eax]
-vorps xmm1{k6}{z},xmm1,DWORD BCST BYTE PTR [eax]
-vorps xmm1{k6}{z},xmm1,DWORD BCST WORD PTR [eax]
-vorps xmm1{k6}{z},xmm1,DWORD BCST DWORD PTR [eax]
-vorps xmm1{k6}{z},xmm1,DWORD BCST QWORD PTR [eax]
 {evex} vorps ymm3,ymm2,ymm0
 vorps ymm5{k5},ymm6,YMMWORD PTR cs:[ebx]
 vorps ymm5{k5},ymm6,BYTE PTR cs:[ebx]
@@ -6749,10 +6657,6 @@ vorps ymm5{k5},ymm6,cs:[ebx]
 vorps ymm3{k2}{z},ymm4,YMMWORD PTR [ebx+0xe0]
 vorps zmm6,zmm0,zmm0
 vorps zmm2,zmm1,DWORD BCST ds:[eax+eax*8-0x21]
-vorps zmm2,zmm1,DWORD BCST BYTE PTR ds:[eax+eax*8-0x21]
-vorps zmm2,zmm1,DWORD BCST WORD PTR ds:[eax+eax*8-0x21]
-vorps zmm2,zmm1,DWORD BCST DWORD PTR ds:[eax+eax*8-0x21]
-vorps zmm2,zmm1,DWORD BCST QWORD PTR ds:[eax+eax*8-0x21]
 vorps zmm3,zmm1,ZMMWORD PTR [edx+0x592fe30f]
 vorps zmm3,zmm1,BYTE PTR [edx+0x592fe30f]
 vorps zmm3,zmm1,WORD PTR [edx+0x592fe30f]
@@ -6798,10 +6702,6 @@ vorpd xmm6{k5},xmm3,xmm0
 vorpd xmm4{k2},xmm4,XMMWORD PTR ds:[ebx+0x16]
 {evex} vorpd ymm1,ymm4,ymm2
 vorpd ymm2,ymm5,QWORD BCST fs:[esi+0x348]
-vorpd ymm2,ymm5,QWORD BCST BYTE PTR fs:[esi+0x348]
-vorpd ymm2,ymm5,QWORD BCST WORD PTR fs:[esi+0x348]
-vorpd ymm2,ymm5,QWORD BCST DWORD PTR fs:[esi+0x348]
-vorpd ymm2,ymm5,QWORD BCST QWORD PTR fs:[esi+0x348]
 vorpd ymm7{k2},ymm4,QWORD BCST ds:0x6d5bb063
 vorpd zmm1,zmm3,zmm5
 vorpd zmm5{k6},zmm6,ZMMWORD PTR gs:[edx*4+0x31]
@@ -6811,10 +6711,6 @@ vorpd zmm5{k6},zmm6,DWORD PTR gs:[edx*4+0x31]
 vorpd zmm5{k6},zmm6,QWORD PTR gs:[edx*4+0x31]
 vorpd zmm5{k6},zmm6,gs:[edx*4+0x31]
 vorpd zmm7,zmm2,QWORD BCST [edi+ecx*1-0x7e]
-vorpd zmm7,zmm2,QWORD BCST BYTE PTR [edi+ecx*1-0x7e]
-vorpd zmm7,zmm2,QWORD BCST WORD PTR [edi+ecx*1-0x7e]
-vorpd zmm7,zmm2,QWORD BCST DWORD PTR [edi+ecx*1-0x7e]
-vorpd zmm7,zmm2,QWORD BCST QWORD PTR [edi+ecx*1-0x7e]
 xorps xmm0,xmm7
 xorps xmm5,XMMWORD PTR [di+0x37]
 xorps xmm5,BYTE PTR [di+0x37]
@@ -6851,24 +6747,12 @@ vxorps ymm7,ymm5,QWORD PTR [ebx+eiz*1]
 vxorps ymm7,ymm5,[ebx+eiz*1]
 {evex} vxorps xmm7,xmm4,xmm2
 vxorps xmm4{k1}{z},xmm2,DWORD BCST fs:[ebx]
-vxorps xmm4{k1}{z},xmm2,DWORD BCST BYTE PTR fs:[ebx]
-vxorps xmm4{k1}{z},xmm2,DWORD BCST WORD PTR fs:[ebx]
-vxorps xmm4{k1}{z},xmm2,DWORD BCST DWORD PTR fs:[ebx]
-vxorps xmm4{k1}{z},xmm2,DWORD BCST QWORD PTR fs:[ebx]
 vxorps xmm0{k2},xmm6,XMMWORD PTR [edi-0x600]
 {evex} vxorps ymm1,ymm4,ymm4
 vxorps ymm4{k7}{z},ymm4,DWORD BCST ds:[eax+0xf4]
-vxorps ymm4{k7}{z},ymm4,DWORD BCST BYTE PTR ds:[eax+0xf4]
-vxorps ymm4{k7}{z},ymm4,DWORD BCST WORD PTR ds:[eax+0xf4]
-vxorps ymm4{k7}{z},ymm4,DWORD BCST DWORD PTR ds:[eax+0xf4]
-vxorps ymm4{k7}{z},ymm4,DWORD BCST QWORD PTR ds:[eax+0xf4]
 {evex} vxorps ymm5,ymm6,YMMWORD PTR [edx+eax*8]
 vxorps zmm5,zmm4,zmm0
 vxorps zmm6{k5}{z},zmm2,DWORD BCST ss:[edx]
-vxorps zmm6{k5}{z},zmm2,DWORD BCST BYTE PTR ss:[edx]
-vxorps zmm6{k5}{z},zmm2,DWORD BCST WORD PTR ss:[edx]
-vxorps zmm6{k5}{z},zmm2,DWORD BCST DWORD PTR ss:[edx]
-vxorps zmm6{k5}{z},zmm2,DWORD BCST QWORD PTR ss:[edx]
 vxorps zmm7{k2},zmm5,ZMMWORD PTR [edx-0x740]
 vxorps zmm7{k2},zmm5,BYTE PTR [edx-0x740]
 vxorps zmm7{k2},zmm5,WORD PTR [edx-0x740]
@@ -6911,25 +6795,13 @@ vxorpd ymm1,ymm5,QWORD PTR [esp+edx*1+0x55]
 vxorpd ymm1,ymm5,[esp+edx*1+0x55]
 {evex} vxorpd xmm7,xmm2,xmm6
 vxorpd xmm7,xmm5,QWORD BCST ds:[ecx]
-vxorpd xmm7,xmm5,QWORD BCST BYTE PTR ds:[ecx]
-vxorpd xmm7,xmm5,QWORD BCST WORD PTR ds:[ecx]
-vxorpd xmm7,xmm5,QWORD BCST DWORD PTR ds:[ecx]
-vxorpd xmm7,xmm5,QWORD BCST QWORD PTR ds:[ecx]
 vxorpd xmm7{k7},xmm5,XMMWORD PTR [eax-0x210]
 {evex} vxorpd ymm5,ymm4,YMMWORD PTR [esp+edi*4+0x640]
 vxorpd ymm3{k7}{z},ymm6,ymm4
 vxorpd ymm2,ymm1,QWORD BCST gs:[esi+ecx*2]
-vxorpd ymm2,ymm1,QWORD BCST BYTE PTR gs:[esi+ecx*2]
-vxorpd ymm2,ymm1,QWORD BCST WORD PTR gs:[esi+ecx*2]
-vxorpd ymm2,ymm1,QWORD BCST DWORD PTR gs:[esi+ecx*2]
-vxorpd ymm2,ymm1,QWORD BCST QWORD PTR gs:[esi+ecx*2]
 vxorpd zmm4,zmm6,zmm5
 vxorpd zmm0,zmm4,QWORD BCST gs:[ebx+ebx*4]
 vxorpd zmm2{k7}{z},zmm0,QWORD BCST [edx+0x7b076c74]
-vxorpd zmm2{k7}{z},zmm0,QWORD BCST BYTE PTR [edx+0x7b076c74]
-vxorpd zmm2{k7}{z},zmm0,QWORD BCST WORD PTR [edx+0x7b076c74]
-vxorpd zmm2{k7}{z},zmm0,QWORD BCST DWORD PTR [edx+0x7b076c74]
-vxorpd zmm2{k7}{z},zmm0,QWORD BCST QWORD PTR [edx+0x7b076c74]
 addps xmm6,xmm2
 addps xmm2,XMMWORD PTR [bp+di]
 addps xmm2,BYTE PTR [bp+di]
@@ -6966,21 +6838,9 @@ vaddps ymm3,ymm5,QWORD PTR [eax]
 vaddps ymm3,ymm5,[eax]
 {evex} vaddps xmm1,xmm4,xmm1
 vaddps xmm0{k7},xmm6,DWORD BCST fs:[ecx+ecx*1-0x34]
-vaddps xmm0{k7},xmm6,DWORD BCST BYTE PTR fs:[ecx+ecx*1-0x34]
-vaddps xmm0{k7},xmm6,DWORD BCST WORD PTR fs:[ecx+ecx*1-0x34]
-vaddps xmm0{k7},xmm6,DWORD BCST DWORD PTR fs:[ecx+ecx*1-0x34]
-vaddps xmm0{k7},xmm6,DWORD BCST QWORD PTR fs:[ecx+ecx*1-0x34]
 vaddps xmm6{k3}{z},xmm2,DWORD BCST [edx-0x3]
-vaddps xmm6{k3}{z},xmm2,DWORD BCST BYTE PTR [edx-0x3]
-vaddps xmm6{k3}{z},xmm2,DWORD BCST WORD PTR [edx-0x3]
-vaddps xmm6{k3}{z},xmm2,DWORD BCST DWORD PTR [edx-0x3]
-vaddps xmm6{k3}{z},xmm2,DWORD BCST QWORD PTR [edx-0x3]
 {evex} vaddps ymm5,ymm7,ymm6
 vaddps ymm6{k1}{z},ymm6,DWORD BCST ss:[ebx-0xae98409]
-vaddps ymm6{k1}{z},ymm6,DWORD BCST BYTE PTR ss:[ebx-0xae98409]
-vaddps ymm6{k1}{z},ymm6,DWORD BCST WORD PTR ss:[ebx-0xae98409]
-vaddps ymm6{k1}{z},ymm6,DWORD BCST DWORD PTR ss:[ebx-0xae98409]
-vaddps ymm6{k1}{z},ymm6,DWORD BCST QWORD PTR ss:[ebx-0xae98409]
 {evex} vaddps ymm7,ymm5,YMMWORD PTR [ebx]
 vaddps zmm0,zmm0,zmm7
 vaddps zmm0,zmm2,DWORD BCST ss:[ecx]
@@ -7026,15 +6886,7 @@ vaddpd ymm0,ymm0,[edi+eiz*4]
 vaddpd ymm6,ymm1,YMMWORD PTR [edx-0x7d]
 {evex} vaddpd xmm7,xmm2,xmm0
 vaddpd xmm5{k3}{z},xmm1,QWORD BCST ss:[ebp+edx*1+0x38]
-vaddpd xmm5{k3}{z},xmm1,QWORD BCST BYTE PTR ss:[ebp+edx*1+0x38]
-vaddpd xmm5{k3}{z},xmm1,QWORD BCST WORD PTR ss:[ebp+edx*1+0x38]
-vaddpd xmm5{k3}{z},xmm1,QWORD BCST DWORD PTR ss:[ebp+edx*1+0x38]
-vaddpd xmm5{k3}{z},xmm1,QWORD BCST QWORD PTR ss:[ebp+edx*1+0x38]
 vaddpd xmm6{k4},xmm3,QWORD BCST [ebx+esi*4]
-vaddpd xmm6{k4},xmm3,QWORD BCST BYTE PTR [ebx+esi*4]
-vaddpd xmm6{k4},xmm3,QWORD BCST WORD PTR [ebx+esi*4]
-vaddpd xmm6{k4},xmm3,QWORD BCST DWORD PTR [ebx+esi*4]
-vaddpd xmm6{k4},xmm3,QWORD BCST QWORD PTR [ebx+esi*4]
 {evex} vaddpd ymm5,ymm0,ymm1
 vaddpd ymm4{k1},ymm7,YMMWORD PTR ds:[ecx+0x680]
 vaddpd ymm4{k1},ymm7,BYTE PTR ds:[ecx+0x680]
@@ -7051,10 +6903,6 @@ vaddpd zmm2,zmm3,QWORD PTR [edi]
 vaddpd zmm2,zmm3,[edi]
 vaddpd zmm7{k4}{z},zmm6,zmm4
 vaddpd zmm6,zmm4,QWORD BCST cs:[esp+eiz*4+0x2d8]
-vaddpd zmm6,zmm4,QWORD BCST BYTE PTR cs:[esp+eiz*4+0x2d8]
-vaddpd zmm6,zmm4,QWORD BCST WORD PTR cs:[esp+eiz*4+0x2d8]
-vaddpd zmm6,zmm4,QWORD BCST DWORD PTR cs:[esp+eiz*4+0x2d8]
-vaddpd zmm6,zmm4,QWORD BCST QWORD PTR cs:[esp+eiz*4+0x2d8]
 addss xmm0,xmm1
 addss xmm1,DWORD PTR es:[esi+edi*8-0x1c095018]
 addss xmm1,BYTE PTR es:[esi+edi*8-0x1c095018]
@@ -7160,17 +7008,9 @@ vmulps xmm2{k1},xmm7,DWORD PTR gs:0x8f6e1389
 vmulps xmm2{k1},xmm7,QWORD PTR gs:0x8f6e1389
 vmulps xmm2{k1},xmm7,gs:0x8f6e1389
 vmulps xmm4,xmm7,DWORD BCST [esp+edi*2]
-vmulps xmm4,xmm7,DWORD BCST BYTE PTR [esp+edi*2]
-vmulps xmm4,xmm7,DWORD BCST WORD PTR [esp+edi*2]
-vmulps xmm4,xmm7,DWORD BCST DWORD PTR [esp+edi*2]
-vmulps xmm4,xmm7,DWORD BCST QWORD PTR [esp+edi*2]
 {evex} vmulps ymm5,ymm1,YMMWORD PTR [esp+ecx*8]
 vmulps ymm3{k3},ymm5,ymm1
 vmulps ymm2{k4}{z},ymm0,DWORD BCST ss:[edx+0x3627f2d4]
-vmulps ymm2{k4}{z},ymm0,DWORD BCST BYTE PTR ss:[edx+0x3627f2d4]
-vmulps ymm2{k4}{z},ymm0,DWORD BCST WORD PTR ss:[edx+0x3627f2d4]
-vmulps ymm2{k4}{z},ymm0,DWORD BCST DWORD PTR ss:[edx+0x3627f2d4]
-vmulps ymm2{k4}{z},ymm0,DWORD BCST QWORD PTR ss:[edx+0x3627f2d4]
 vmulps zmm2,zmm7,zmm2
 vmulps zmm1{k1}{z},zmm2,ZMMWORD PTR cs:[eax+eax*1]
 vmulps zmm1{k1}{z},zmm2,BYTE PTR cs:[eax+eax*1]
@@ -7220,15 +7060,7 @@ vmulpd ymm0,ymm7,QWORD PTR [ecx]
 vmulpd ymm0,ymm7,[ecx]
 {evex} vmulpd xmm0,xmm6,xmm6
 vmulpd xmm6{k5}{z},xmm0,QWORD BCST ds:[ebx-0x120]
-vmulpd xmm6{k5}{z},xmm0,QWORD BCST BYTE PTR ds:[ebx-0x120]
-vmulpd xmm6{k5}{z},xmm0,QWORD BCST WORD PTR ds:[ebx-0x120]
-vmulpd xmm6{k5}{z},xmm0,QWORD BCST DWORD PTR ds:[ebx-0x120]
-vmulpd xmm6{k5}{z},xmm0,QWORD BCST QWORD PTR ds:[ebx-0x120]
 vmulpd xmm0{k3},xmm5,QWORD BCST [esi+ebp*8]
-vmulpd xmm0{k3},xmm5,QWORD BCST BYTE PTR [esi+ebp*8]
-vmulpd xmm0{k3},xmm5,QWORD BCST WORD PTR [esi+ebp*8]
-vmulpd xmm0{k3},xmm5,QWORD BCST DWORD PTR [esi+ebp*8]
-vmulpd xmm0{k3},xmm5,QWORD BCST QWORD PTR [esi+ebp*8]
 {evex} vmulpd ymm5,ymm4,YMMWORD PTR [ecx]
 vmulpd ymm7{k1}{z},ymm0,ymm0
 vmulpd ymm0{k2},ymm6,YMMWORD PTR ss:[ecx+edi*1]
@@ -7345,21 +7177,9 @@ vcvtps2pd ymm7,QWORD PTR [ebx]
 vcvtps2pd ymm7,[ebx]
 {evex} vcvtps2pd xmm5,xmm7
 vcvtps2pd xmm4{k5},DWORD BCST gs:[ebx+eiz*4]
-vcvtps2pd xmm4{k5},DWORD BCST BYTE PTR gs:[ebx+eiz*4]
-vcvtps2pd xmm4{k5},DWORD BCST WORD PTR gs:[ebx+eiz*4]
-vcvtps2pd xmm4{k5},DWORD BCST DWORD PTR gs:[ebx+eiz*4]
-vcvtps2pd xmm4{k5},DWORD BCST QWORD PTR gs:[ebx+eiz*4]
 vcvtps2pd xmm4,DWORD BCST [ecx]
-vcvtps2pd xmm4,DWORD BCST BYTE PTR [ecx]
-vcvtps2pd xmm4,DWORD BCST WORD PTR [ecx]
-vcvtps2pd xmm4,DWORD BCST DWORD PTR [ecx]
-vcvtps2pd xmm4,DWORD BCST QWORD PTR [ecx]
 {evex} vcvtps2pd ymm3,xmm5
 vcvtps2pd ymm7{k2},DWORD BCST ds:[edi-0xe8]
-vcvtps2pd ymm7{k2},DWORD BCST BYTE PTR ds:[edi-0xe8]
-vcvtps2pd ymm7{k2},DWORD BCST WORD PTR ds:[edi-0xe8]
-vcvtps2pd ymm7{k2},DWORD BCST DWORD PTR ds:[edi-0xe8]
-vcvtps2pd ymm7{k2},DWORD BCST QWORD PTR ds:[edi-0xe8]
 vcvtps2pd ymm3,DWORD BCST [ecx]
 vcvtps2pd zmm7,ymm6
 vcvtps2pd zmm2{k7},YMMWORD PTR gs:[ebx+edi*8]
@@ -7419,16 +7239,8 @@ vcvtpd2ps xmm5{k6},XMMWORD PTR [esp+eax*8]
 {evex} vcvtpd2ps xmm4,ymm0
 vcvtpd2ps xmm1{k6},YMMWORD PTR gs:[ebp-0x120]
 vcvtpd2ps xmm3{k4}{z},QWORD BCST [esi+eiz*2-0x7764428b]{1to4}
-vcvtpd2ps xmm3{k4}{z},QWORD BCST BYTE PTR [esi+eiz*2-0x7764428b]{1to4}
-vcvtpd2ps xmm3{k4}{z},QWORD BCST WORD PTR [esi+eiz*2-0x7764428b]{1to4}
-vcvtpd2ps xmm3{k4}{z},QWORD BCST DWORD PTR [esi+eiz*2-0x7764428b]{1to4}
-vcvtpd2ps xmm3{k4}{z},QWORD BCST QWORD PTR [esi+eiz*2-0x7764428b]{1to4}
 vcvtpd2ps ymm4,zmm0
 vcvtpd2ps ymm3{k1}{z},QWORD BCST ss:[eax]
-vcvtpd2ps ymm3{k1}{z},QWORD BCST BYTE PTR ss:[eax]
-vcvtpd2ps ymm3{k1}{z},QWORD BCST WORD PTR ss:[eax]
-vcvtpd2ps ymm3{k1}{z},QWORD BCST DWORD PTR ss:[eax]
-vcvtpd2ps ymm3{k1}{z},QWORD BCST QWORD PTR ss:[eax]
 vcvtpd2ps ymm6{k5},QWORD BCST [esi+ecx*8]
 cvtss2sd xmm4,xmm5
 cvtss2sd xmm3,DWORD PTR ds:[ebx+eax*1]
@@ -7529,10 +7341,6 @@ vcvtdq2ps xmm4{k7},cs:[eax]
 vcvtdq2ps xmm5{k6}{z},XMMWORD PTR [ecx+edx*2-0x6178ecd5]
 {evex} vcvtdq2ps ymm5,ymm5
 vcvtdq2ps ymm3,DWORD BCST [esi+0x1d4]
-vcvtdq2ps ymm3,DWORD BCST BYTE PTR [esi+0x1d4]
-vcvtdq2ps ymm3,DWORD BCST WORD PTR [esi+0x1d4]
-vcvtdq2ps ymm3,DWORD BCST DWORD PTR [esi+0x1d4]
-vcvtdq2ps ymm3,DWORD BCST QWORD PTR [esi+0x1d4]
 vcvtdq2ps ymm6{k4}{z},YMMWORD PTR [ecx]
 vcvtdq2ps zmm4,ZMMWORD PTR [ebp+0x73a2d3f]
 vcvtdq2ps zmm4,BYTE PTR [ebp+0x73a2d3f]
@@ -7549,10 +7357,6 @@ vcvtdq2ps zmm1{k5},QWORD PTR ds:[ebx]
 vcvtdq2ps zmm1{k5},ds:[ebx]
 vcvtqq2ps xmm0,xmm5
 vcvtqq2ps xmm6,QWORD BCST [edi]{1to2}
-vcvtqq2ps xmm6,QWORD BCST BYTE PTR [edi]{1to2}
-vcvtqq2ps xmm6,QWORD BCST WORD PTR [edi]{1to2}
-vcvtqq2ps xmm6,QWORD BCST DWORD PTR [edi]{1to2}
-vcvtqq2ps xmm6,QWORD BCST QWORD PTR [edi]{1to2}
 vcvtqq2ps xmm0,XMMWORD PTR gs:[ecx+0x12e09533]
 vcvtqq2ps xmm0,BYTE PTR gs:[ecx+0x12e09533]
 vcvtqq2ps xmm0,WORD PTR gs:[ecx+0x12e09533]
@@ -7561,10 +7365,6 @@ vcvtqq2ps xmm0,QWORD PTR gs:[ecx+0x12e09533]
 vcvtqq2ps xmm0,gs:[ecx+0x12e09533]
 vcvtqq2ps xmm5,ymm3
 vcvtqq2ps xmm5{k6},QWORD BCST gs:[ebx+ecx*1]{1to4}
-vcvtqq2ps xmm5{k6},QWORD BCST BYTE PTR gs:[ebx+ecx*1]{1to4}
-vcvtqq2ps xmm5{k6},QWORD BCST WORD PTR gs:[ebx+ecx*1]{1to4}
-vcvtqq2ps xmm5{k6},QWORD BCST DWORD PTR gs:[ebx+ecx*1]{1to4}
-vcvtqq2ps xmm5{k6},QWORD BCST QWORD PTR gs:[ebx+ecx*1]{1to4}
 vcvtqq2ps xmm7{k1},YMMWORD PTR [eax+ecx*8+0x400]
 vcvtqq2ps xmm7{k1},BYTE PTR [eax+ecx*8+0x400]
 vcvtqq2ps xmm7{k1},WORD PTR [eax+ecx*8+0x400]
@@ -7628,15 +7428,7 @@ vcvtps2dq xmm0{k3}{z},QWORD PTR cs:[ecx]
 vcvtps2dq xmm0{k3}{z},cs:[ecx]
 {evex} vcvtps2dq ymm7,ymm4
 vcvtps2dq ymm3,DWORD BCST ss:[edx+0x90]
-vcvtps2dq ymm3,DWORD BCST BYTE PTR ss:[edx+0x90]
-vcvtps2dq ymm3,DWORD BCST WORD PTR ss:[edx+0x90]
-vcvtps2dq ymm3,DWORD BCST DWORD PTR ss:[edx+0x90]
-vcvtps2dq ymm3,DWORD BCST QWORD PTR ss:[edx+0x90]
 vcvtps2dq ymm2{k6}{z},DWORD BCST [edi]
-vcvtps2dq ymm2{k6}{z},DWORD BCST BYTE PTR [edi]
-vcvtps2dq ymm2{k6}{z},DWORD BCST WORD PTR [edi]
-vcvtps2dq ymm2{k6}{z},DWORD BCST DWORD PTR [edi]
-vcvtps2dq ymm2{k6}{z},DWORD BCST QWORD PTR [edi]
 vcvtps2dq zmm5,zmm0
 vcvtps2dq zmm1{k7}{z},ZMMWORD PTR gs:[edi+0x27d2ddc]
 vcvtps2dq zmm1{k7}{z},BYTE PTR gs:[edi+0x27d2ddc]
@@ -7686,18 +7478,10 @@ vcvttps2dq ymm2,QWORD PTR [esi+eiz*2+0x5e5c87b4]
 vcvttps2dq ymm2,[esi+eiz*2+0x5e5c87b4]
 {evex} vcvttps2dq xmm0,xmm5
 vcvttps2dq xmm4{k4},DWORD BCST ss:[edi]
-vcvttps2dq xmm4{k4},DWORD BCST BYTE PTR ss:[edi]
-vcvttps2dq xmm4{k4},DWORD BCST WORD PTR ss:[edi]
-vcvttps2dq xmm4{k4},DWORD BCST DWORD PTR ss:[edi]
-vcvttps2dq xmm4{k4},DWORD BCST QWORD PTR ss:[edi]
 vcvttps2dq xmm1{k5},XMMWORD PTR [ecx+0x1b1a76ef]
 {evex} vcvttps2dq ymm7,YMMWORD PTR [esi]
 vcvttps2dq ymm5{k4},ymm6
 vcvttps2dq ymm1{k7}{z},DWORD BCST ds:[ebx+eiz*2-0x444252c6]
-vcvttps2dq ymm1{k7}{z},DWORD BCST BYTE PTR ds:[ebx+eiz*2-0x444252c6]
-vcvttps2dq ymm1{k7}{z},DWORD BCST WORD PTR ds:[ebx+eiz*2-0x444252c6]
-vcvttps2dq ymm1{k7}{z},DWORD BCST DWORD PTR ds:[ebx+eiz*2-0x444252c6]
-vcvttps2dq ymm1{k7}{z},DWORD BCST QWORD PTR ds:[ebx+eiz*2-0x444252c6]
 vcvttps2dq zmm5,zmm4
 vcvttps2dq zmm3{k4}{z},ZMMWORD PTR cs:[edx-0x1a40]
 vcvttps2dq zmm3{k4}{z},BYTE PTR cs:[edx-0x1a40]
@@ -7761,10 +7545,6 @@ vsubps ymm1{k5},ymm6,DWORD PTR cs:[edx+ebp*2]
 vsubps ymm1{k5},ymm6,QWORD PTR cs:[edx+ebp*2]
 vsubps ymm1{k5},ymm6,cs:[edx+ebp*2]
 vsubps ymm3,ymm5,DWORD BCST [edi+0x59ce6dad]
-vsubps ymm3,ymm5,DWORD BCST BYTE PTR [edi+0x59ce6dad]
-vsubps ymm3,ymm5,DWORD BCST WORD PTR [edi+0x59ce6dad]
-vsubps ymm3,ymm5,DWORD BCST DWORD PTR [edi+0x59ce6dad]
-vsubps ymm3,ymm5,DWORD BCST QWORD PTR [edi+0x59ce6dad]
 vsubps zmm0,zmm6,zmm3
 vsubps zmm5{k6},zmm5,ZMMWORD PTR ss:[edx+edx*8+0x58]
 vsubps zmm5{k6},zmm5,BYTE PTR ss:[edx+edx*8+0x58]
@@ -7819,10 +7599,6 @@ vsubpd ymm7,ymm1,QWORD PTR [ebx]
 vsubpd ymm7,ymm1,[ebx]
 {evex} vsubpd xmm6,xmm1,xmm3
 vsubpd xmm5{k4}{z},xmm3,QWORD BCST gs:[edx]
-vsubpd xmm5{k4}{z},xmm3,QWORD BCST BYTE PTR gs:[edx]
-vsubpd xmm5{k4}{z},xmm3,QWORD BCST WORD PTR gs:[edx]
-vsubpd xmm5{k4}{z},xmm3,QWORD BCST DWORD PTR gs:[edx]
-vsubpd xmm5{k4}{z},xmm3,QWORD BCST QWORD PTR gs:[edx]
 {evex} vsubpd xmm3,xmm4,XMMWORD PTR [edx+0x580]
 {evex} vsubpd ymm4,ymm4,YMMWORD PTR [ecx+ebp*2]
 vsubpd ymm6{k6}{z},ymm2,ymm4
@@ -7943,15 +7719,7 @@ vminps ymm4,ymm7,QWORD PTR [eax]
 vminps ymm4,ymm7,[eax]
 {evex} vminps xmm2,xmm5,xmm3
 vminps xmm5{k5}{z},xmm4,DWORD BCST ds:[edi+0x7084328a]
-vminps xmm5{k5}{z},xmm4,DWORD BCST BYTE PTR ds:[edi+0x7084328a]
-vminps xmm5{k5}{z},xmm4,DWORD BCST WORD PTR ds:[edi+0x7084328a]
-vminps xmm5{k5}{z},xmm4,DWORD BCST DWORD PTR ds:[edi+0x7084328a]
-vminps xmm5{k5}{z},xmm4,DWORD BCST QWORD PTR ds:[edi+0x7084328a]
 vminps xmm6,xmm5,DWORD BCST [edx-0x1c4]
-vminps xmm6,xmm5,DWORD BCST BYTE PTR [edx-0x1c4]
-vminps xmm6,xmm5,DWORD BCST WORD PTR [edx-0x1c4]
-vminps xmm6,xmm5,DWORD BCST DWORD PTR [edx-0x1c4]
-vminps xmm6,xmm5,DWORD BCST QWORD PTR [edx-0x1c4]
 {evex} vminps ymm7,ymm6,ymm1
 vminps ymm6{k4},ymm7,YMMWORD PTR cs:[ecx]
 vminps ymm6{k4},ymm7,BYTE PTR cs:[ecx]
@@ -7962,10 +7730,6 @@ vminps ymm6{k4},ymm7,cs:[ecx]
 vminps ymm0,ymm7,DWORD BCST [esp+ebp*1+0x1dc]
 vminps zmm1,zmm6,zmm2
 vminps zmm3,zmm1,DWORD BCST ss:[edx]
-vminps zmm3,zmm1,DWORD BCST BYTE PTR ss:[edx]
-vminps zmm3,zmm1,DWORD BCST WORD PTR ss:[edx]
-vminps zmm3,zmm1,DWORD BCST DWORD PTR ss:[edx]
-vminps zmm3,zmm1,DWORD BCST QWORD PTR ss:[edx]
 vminps zmm6{k7},zmm0,ZMMWORD PTR [esp+edi*1]
 vminps zmm6{k7},zmm0,BYTE PTR [esp+edi*1]
 vminps zmm6{k7},zmm0,WORD PTR [esp+edi*1]
@@ -8013,21 +7777,9 @@ vminpd ymm3,ymm6,QWORD PTR ds:0x4ffffc5a
 vminpd ymm3,ymm6,ds:0x4ffffc5a
 {evex} vminpd xmm6,xmm7,xmm5
 vminpd xmm7{k2},xmm6,QWORD BCST fs:[edi+edx*8]
-vminpd xmm7{k2},xmm6,QWORD BCST BYTE PTR fs:[edi+edx*8]
-vminpd xmm7{k2},xmm6,QWORD BCST WORD PTR fs:[edi+edx*8]
-vminpd xmm7{k2},xmm6,QWORD BCST DWORD PTR fs:[edi+edx*8]
-vminpd xmm7{k2},xmm6,QWORD BCST QWORD PTR fs:[edi+edx*8]
 vminpd xmm4{k4}{z},xmm1,QWORD BCST [edi+0x150]
-vminpd xmm4{k4}{z},xmm1,QWORD BCST BYTE PTR [edi+0x150]
-vminpd xmm4{k4}{z},xmm1,QWORD BCST WORD PTR [edi+0x150]
-vminpd xmm4{k4}{z},xmm1,QWORD BCST DWORD PTR [edi+0x150]
-vminpd xmm4{k4}{z},xmm1,QWORD BCST QWORD PTR [edi+0x150]
 {evex} vminpd ymm3,ymm2,ymm3
 vminpd ymm5{k6},ymm1,QWORD BCST gs:[ebp-0xf32467d]
-vminpd ymm5{k6},ymm1,QWORD BCST BYTE PTR gs:[ebp-0xf32467d]
-vminpd ymm5{k6},ymm1,QWORD BCST WORD PTR gs:[ebp-0xf32467d]
-vminpd ymm5{k6},ymm1,QWORD BCST DWORD PTR gs:[ebp-0xf32467d]
-vminpd ymm5{k6},ymm1,QWORD BCST QWORD PTR gs:[ebp-0xf32467d]
 vminpd ymm4,ymm6,QWORD BCST [esi+ebp*8]
 vminpd zmm3,zmm3,zmm1
 vminpd zmm2,zmm7,QWORD BCST fs:[ebp-0x5a]
@@ -8127,18 +7879,10 @@ vdivps ymm3,ymm5,QWORD PTR ds:0xffffff9c
 vdivps ymm3,ymm5,ds:0xffffff9c
 {evex} vdivps xmm7,xmm6,xmm1
 vdivps xmm6{k6}{z},xmm0,DWORD BCST gs:[ecx]
-vdivps xmm6{k6}{z},xmm0,DWORD BCST BYTE PTR gs:[ecx]
-vdivps xmm6{k6}{z},xmm0,DWORD BCST WORD PTR gs:[ecx]
-vdivps xmm6{k6}{z},xmm0,DWORD BCST DWORD PTR gs:[ecx]
-vdivps xmm6{k6}{z},xmm0,DWORD BCST QWORD PTR gs:[ecx]
 {evex} vdivps xmm0,xmm4,XMMWORD PTR [ebx+edx*4]
 {evex} vdivps ymm5,ymm4,ymm1
 vdivps ymm6{k2},ymm4,YMMWORD PTR ss:[esi+edx*8+0xf00]
 vdivps ymm2,ymm7,DWORD BCST [ebx+eiz*4]
-vdivps ymm2,ymm7,DWORD BCST BYTE PTR [ebx+eiz*4]
-vdivps ymm2,ymm7,DWORD BCST WORD PTR [ebx+eiz*4]
-vdivps ymm2,ymm7,DWORD BCST DWORD PTR [ebx+eiz*4]
-vdivps ymm2,ymm7,DWORD BCST QWORD PTR [ebx+eiz*4]
 vdivps zmm1,zmm7,ZMMWORD PTR [ebx]
 vdivps zmm1,zmm7,BYTE PTR [ebx]
 vdivps zmm1,zmm7,WORD PTR [ebx]
@@ -8193,21 +7937,9 @@ vdivpd ymm6,ymm2,QWORD PTR [edi+ebp*8]
 vdivpd ymm6,ymm2,[edi+ebp*8]
 {evex} vdivpd xmm0,xmm6,xmm0
 vdivpd xmm2,xmm2,QWORD BCST es:[edi]
-vdivpd xmm2,xmm2,QWORD BCST BYTE PTR es:[edi]
-vdivpd xmm2,xmm2,QWORD BCST WORD PTR es:[edi]
-vdivpd xmm2,xmm2,QWORD BCST DWORD PTR es:[edi]
-vdivpd xmm2,xmm2,QWORD BCST QWORD PTR es:[edi]
 vdivpd xmm2{k4}{z},xmm6,QWORD BCST [eax+0xf72b490]
-vdivpd xmm2{k4}{z},xmm6,QWORD BCST BYTE PTR [eax+0xf72b490]
-vdivpd xmm2{k4}{z},xmm6,QWORD BCST WORD PTR [eax+0xf72b490]
-vdivpd xmm2{k4}{z},xmm6,QWORD BCST DWORD PTR [eax+0xf72b490]
-vdivpd xmm2{k4}{z},xmm6,QWORD BCST QWORD PTR [eax+0xf72b490]
 {evex} vdivpd ymm6,ymm6,ymm1
 vdivpd ymm7{k2},ymm3,QWORD BCST ss:[ebp-0x2269ec42]
-vdivpd ymm7{k2},ymm3,QWORD BCST BYTE PTR ss:[ebp-0x2269ec42]
-vdivpd ymm7{k2},ymm3,QWORD BCST WORD PTR ss:[ebp-0x2269ec42]
-vdivpd ymm7{k2},ymm3,QWORD BCST DWORD PTR ss:[ebp-0x2269ec42]
-vdivpd ymm7{k2},ymm3,QWORD BCST QWORD PTR ss:[ebp-0x2269ec42]
 {evex} vdivpd ymm0,ymm4,YMMWORD PTR [edi+0x2c0]
 vdivpd zmm7,zmm6,zmm4
 vdivpd zmm3,zmm1,QWORD BCST gs:0x49347031
@@ -8312,10 +8044,6 @@ vmaxps xmm6{k7},xmm2,es:[ebp+edx*4-0x19a0e47e]
 {evex} vmaxps ymm4,ymm4,YMMWORD PTR [ebx]
 vmaxps ymm6{k7},ymm1,ymm7
 vmaxps ymm5,ymm5,DWORD BCST [ebx+ebx*4]
-vmaxps ymm5,ymm5,DWORD BCST BYTE PTR [ebx+ebx*4]
-vmaxps ymm5,ymm5,DWORD BCST WORD PTR [ebx+ebx*4]
-vmaxps ymm5,ymm5,DWORD BCST DWORD PTR [ebx+ebx*4]
-vmaxps ymm5,ymm5,DWORD BCST QWORD PTR [ebx+ebx*4]
 vmaxps zmm0,zmm1,zmm2
 vmaxps zmm0{k4},zmm7,ZMMWORD PTR ds:[edx+eax*1]
 vmaxps zmm0{k4},zmm7,BYTE PTR ds:[edx+eax*1]
@@ -8373,22 +8101,10 @@ vmaxpd xmm5{k7},xmm3,xmm1
 vmaxpd xmm4{k1}{z},xmm7,QWORD BCST gs:0xffffffe2
 {evex} vmaxpd ymm2,ymm4,ymm3
 vmaxpd ymm6,ymm0,QWORD BCST gs:[edi+edx*1-0x248]
-vmaxpd ymm6,ymm0,QWORD BCST BYTE PTR gs:[edi+edx*1-0x248]
-vmaxpd ymm6,ymm0,QWORD BCST WORD PTR gs:[edi+edx*1-0x248]
-vmaxpd ymm6,ymm0,QWORD BCST DWORD PTR gs:[edi+edx*1-0x248]
-vmaxpd ymm6,ymm0,QWORD BCST QWORD PTR gs:[edi+edx*1-0x248]
 vmaxpd ymm3{k3}{z},ymm0,YMMWORD PTR [esi+0x19b5e4b8]
 vmaxpd zmm2,zmm0,zmm2
 vmaxpd zmm6{k7}{z},zmm1,QWORD BCST fs:[ecx+ecx*1+0x5e0c842b]
-vmaxpd zmm6{k7}{z},zmm1,QWORD BCST BYTE PTR fs:[ecx+ecx*1+0x5e0c842b]
-vmaxpd zmm6{k7}{z},zmm1,QWORD BCST WORD PTR fs:[ecx+ecx*1+0x5e0c842b]
-vmaxpd zmm6{k7}{z},zmm1,QWORD BCST DWORD PTR fs:[ecx+ecx*1+0x5e0c842b]
-vmaxpd zmm6{k7}{z},zmm1,QWORD BCST QWORD PTR fs:[ecx+ecx*1+0x5e0c842b]
 vmaxpd zmm0,zmm4,QWORD BCST [ecx]
-vmaxpd zmm0,zmm4,QWORD BCST BYTE PTR [ecx]
-vmaxpd zmm0,zmm4,QWORD BCST WORD PTR [ecx]
-vmaxpd zmm0,zmm4,QWORD BCST DWORD PTR [ecx]
-vmaxpd zmm0,zmm4,QWORD BCST QWORD PTR [ecx]
 maxss xmm0,xmm4
 maxss xmm2,DWORD PTR [bp+0xfe9]
 maxss xmm2,BYTE PTR [bp+0xfe9]
@@ -8632,17 +8348,9 @@ vpunpckldq ymm1,ymm6,QWORD PTR [esi+edi*4-0x49]
 vpunpckldq ymm1,ymm6,[esi+edi*4-0x49]
 {evex} vpunpckldq xmm3,xmm0,xmm6
 vpunpckldq xmm3{k3},xmm5,DWORD BCST cs:[edi+esi*8]
-vpunpckldq xmm3{k3},xmm5,DWORD BCST BYTE PTR cs:[edi+esi*8]
-vpunpckldq xmm3{k3},xmm5,DWORD BCST WORD PTR cs:[edi+esi*8]
-vpunpckldq xmm3{k3},xmm5,DWORD BCST DWORD PTR cs:[edi+esi*8]
-vpunpckldq xmm3{k3},xmm5,DWORD BCST QWORD PTR cs:[edi+esi*8]
 {evex} vpunpckldq xmm1,xmm3,XMMWORD PTR [eax]
 {evex} vpunpckldq ymm7,ymm0,ymm3
 vpunpckldq ymm1{k2},ymm2,DWORD BCST fs:[eax]
-vpunpckldq ymm1{k2},ymm2,DWORD BCST BYTE PTR fs:[eax]
-vpunpckldq ymm1{k2},ymm2,DWORD BCST WORD PTR fs:[eax]
-vpunpckldq ymm1{k2},ymm2,DWORD BCST DWORD PTR fs:[eax]
-vpunpckldq ymm1{k2},ymm2,DWORD BCST QWORD PTR fs:[eax]
 {evex} vpunpckldq ymm2,ymm5,YMMWORD PTR [esi+ecx*1-0x27]
 vpunpckldq zmm2,zmm7,zmm0
 vpunpckldq zmm5{k1},zmm5,ZMMWORD PTR cs:[esi+esi*1]
@@ -8929,23 +8637,11 @@ vpcmpgtd ymm3,ymm3,[esi+0x5a]
 vpcmpgtd k3,xmm2,XMMWORD PTR [ecx]
 vpcmpgtd k0{k3},xmm5,xmm6
 vpcmpgtd k2,xmm5,DWORD BCST es:[esp+eax*2-0x7900aeca]
-vpcmpgtd k2,xmm5,DWORD BCST BYTE PTR es:[esp+eax*2-0x7900aeca]
-vpcmpgtd k2,xmm5,DWORD BCST WORD PTR es:[esp+eax*2-0x7900aeca]
-vpcmpgtd k2,xmm5,DWORD BCST DWORD PTR es:[esp+eax*2-0x7900aeca]
-vpcmpgtd k2,xmm5,DWORD BCST QWORD PTR es:[esp+eax*2-0x7900aeca]
 vpcmpgtd k7,ymm7,ymm5
 vpcmpgtd k1,ymm3,DWORD BCST ss:[esi+0x5a794013]
-vpcmpgtd k1,ymm3,DWORD BCST BYTE PTR ss:[esi+0x5a794013]
-vpcmpgtd k1,ymm3,DWORD BCST WORD PTR ss:[esi+0x5a794013]
-vpcmpgtd k1,ymm3,DWORD BCST DWORD PTR ss:[esi+0x5a794013]
-vpcmpgtd k1,ymm3,DWORD BCST QWORD PTR ss:[esi+0x5a794013]
 vpcmpgtd k7{k1},ymm4,YMMWORD PTR [ebx]
 vpcmpgtd k6,zmm5,zmm5
 vpcmpgtd k7{k1},zmm4,DWORD BCST ds:[edx]
-vpcmpgtd k7{k1},zmm4,DWORD BCST BYTE PTR ds:[edx]
-vpcmpgtd k7{k1},zmm4,DWORD BCST WORD PTR ds:[edx]
-vpcmpgtd k7{k1},zmm4,DWORD BCST DWORD PTR ds:[edx]
-vpcmpgtd k7{k1},zmm4,DWORD BCST QWORD PTR ds:[edx]
 vpcmpgtd k6,zmm7,ZMMWORD PTR ds:0xf386a1f4
 vpcmpgtd k6,zmm7,BYTE PTR ds:0xf386a1f4
 vpcmpgtd k6,zmm7,WORD PTR ds:0xf386a1f4
@@ -9241,16 +8937,8 @@ vpunpckhdq ymm6{k6},ymm7,DWORD PTR cs:[esi+0x793d000b]
 vpunpckhdq ymm6{k6},ymm7,QWORD PTR cs:[esi+0x793d000b]
 vpunpckhdq ymm6{k6},ymm7,cs:[esi+0x793d000b]
 vpunpckhdq ymm6{k3},ymm0,DWORD BCST [eax+0xbc]
-vpunpckhdq ymm6{k3},ymm0,DWORD BCST BYTE PTR [eax+0xbc]
-vpunpckhdq ymm6{k3},ymm0,DWORD BCST WORD PTR [eax+0xbc]
-vpunpckhdq ymm6{k3},ymm0,DWORD BCST DWORD PTR [eax+0xbc]
-vpunpckhdq ymm6{k3},ymm0,DWORD BCST QWORD PTR [eax+0xbc]
 vpunpckhdq zmm0,zmm3,zmm1
 vpunpckhdq zmm6{k6}{z},zmm4,DWORD BCST cs:[ebx]
-vpunpckhdq zmm6{k6}{z},zmm4,DWORD BCST BYTE PTR cs:[ebx]
-vpunpckhdq zmm6{k6}{z},zmm4,DWORD BCST WORD PTR cs:[ebx]
-vpunpckhdq zmm6{k6}{z},zmm4,DWORD BCST DWORD PTR cs:[ebx]
-vpunpckhdq zmm6{k6}{z},zmm4,DWORD BCST QWORD PTR cs:[ebx]
 vpunpckhdq zmm0{k5}{z},zmm0,ZMMWORD PTR [eax+0x50477de7]
 vpunpckhdq zmm0{k5}{z},zmm0,BYTE PTR [eax+0x50477de7]
 vpunpckhdq zmm0{k5}{z},zmm0,WORD PTR [eax+0x50477de7]
@@ -9310,10 +8998,6 @@ vpackssdw xmm5{k4},xmm7,DWORD PTR cs:[edx]
 vpackssdw xmm5{k4},xmm7,QWORD PTR cs:[edx]
 vpackssdw xmm5{k4},xmm7,cs:[edx]
 vpackssdw xmm3,xmm2,DWORD BCST [edx+eax*2]
-vpackssdw xmm3,xmm2,DWORD BCST BYTE PTR [edx+eax*2]
-vpackssdw xmm3,xmm2,DWORD BCST WORD PTR [edx+eax*2]
-vpackssdw xmm3,xmm2,DWORD BCST DWORD PTR [edx+eax*2]
-vpackssdw xmm3,xmm2,DWORD BCST QWORD PTR [edx+eax*2]
 {evex} vpackssdw ymm0,ymm4,ymm1
 vpackssdw ymm3{k7}{z},ymm6,YMMWORD PTR fs:[ebx+edx*4]
 vpackssdw ymm3{k7}{z},ymm6,BYTE PTR fs:[ebx+edx*4]
@@ -9324,10 +9008,6 @@ vpackssdw ymm3{k7}{z},ymm6,fs:[ebx+edx*4]
 {evex} vpackssdw ymm6,ymm1,YMMWORD PTR [ebp+0x5c0]
 vpackssdw zmm7,zmm5,zmm4
 vpackssdw zmm0{k6}{z},zmm1,DWORD BCST es:[esi]
-vpackssdw zmm0{k6}{z},zmm1,DWORD BCST BYTE PTR es:[esi]
-vpackssdw zmm0{k6}{z},zmm1,DWORD BCST WORD PTR es:[esi]
-vpackssdw zmm0{k6}{z},zmm1,DWORD BCST DWORD PTR es:[esi]
-vpackssdw zmm0{k6}{z},zmm1,DWORD BCST QWORD PTR es:[esi]
 vpackssdw zmm4,zmm3,ZMMWORD PTR [esp+edi*1]
 vpackssdw zmm4,zmm3,BYTE PTR [esp+edi*1]
 vpackssdw zmm4,zmm3,WORD PTR [esp+edi*1]
@@ -9371,10 +9051,6 @@ vpunpcklqdq ymm4,ymm7,ds:0xffffff8b
 {evex} vpunpcklqdq xmm7,xmm5,xmm5
 vpunpcklqdq xmm4{k4},xmm4,XMMWORD PTR gs:[edi+ebx*8+0xfe09dad]
 vpunpcklqdq xmm0,xmm2,QWORD BCST [ebx]
-vpunpcklqdq xmm0,xmm2,QWORD BCST BYTE PTR [ebx]
-vpunpcklqdq xmm0,xmm2,QWORD BCST WORD PTR [ebx]
-vpunpcklqdq xmm0,xmm2,QWORD BCST DWORD PTR [ebx]
-vpunpcklqdq xmm0,xmm2,QWORD BCST QWORD PTR [ebx]
 {evex} vpunpcklqdq ymm3,ymm5,ymm5
 vpunpcklqdq ymm5{k5},ymm1,YMMWORD PTR cs:[edx]
 vpunpcklqdq ymm5{k5},ymm1,BYTE PTR cs:[edx]
@@ -9390,10 +9066,6 @@ vpunpcklqdq ymm6{k4}{z},ymm4,QWORD PTR [ecx+edi*4+0x21a68eea]
 vpunpcklqdq ymm6{k4}{z},ymm4,[ecx+edi*4+0x21a68eea]
 vpunpcklqdq zmm7,zmm4,zmm5
 vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST cs:[ebp-0x5466cb91]
-vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST BYTE PTR cs:[ebp-0x5466cb91]
-vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST WORD PTR cs:[ebp-0x5466cb91]
-vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST DWORD PTR cs:[ebp-0x5466cb91]
-vpunpcklqdq zmm5{k7}{z},zmm5,QWORD BCST QWORD PTR cs:[ebp-0x5466cb91]
 vpunpcklqdq zmm0{k4},zmm6,QWORD BCST [ebx+edi*1-0x20]
 punpckhqdq xmm5,xmm2
 punpckhqdq xmm0,XMMWORD PTR cs:[bp+di]
@@ -9436,15 +9108,7 @@ vpunpckhqdq ymm5,ymm0,QWORD PTR [esi]
 vpunpckhqdq ymm5,ymm0,[esi]
 {evex} vpunpckhqdq xmm2,xmm6,xmm7
 vpunpckhqdq xmm5{k6},xmm0,QWORD BCST ss:[eax]
-vpunpckhqdq xmm5{k6},xmm0,QWORD BCST BYTE PTR ss:[eax]
-vpunpckhqdq xmm5{k6},xmm0,QWORD BCST WORD PTR ss:[eax]
-vpunpckhqdq xmm5{k6},xmm0,QWORD BCST DWORD PTR ss:[eax]
-vpunpckhqdq xmm5{k6},xmm0,QWORD BCST QWORD PTR ss:[eax]
 vpunpckhqdq xmm0,xmm2,QWORD BCST [esi-0x3dcf5044]
-vpunpckhqdq xmm0,xmm2,QWORD BCST BYTE PTR [esi-0x3dcf5044]
-vpunpckhqdq xmm0,xmm2,QWORD BCST WORD PTR [esi-0x3dcf5044]
-vpunpckhqdq xmm0,xmm2,QWORD BCST DWORD PTR [esi-0x3dcf5044]
-vpunpckhqdq xmm0,xmm2,QWORD BCST QWORD PTR [esi-0x3dcf5044]
 {evex} vpunpckhqdq ymm3,ymm4,YMMWORD PTR [eax]
 vpunpckhqdq ymm7{k2},ymm4,ymm2
 vpunpckhqdq ymm0{k6},ymm7,YMMWORD PTR cs:[edi+0x180]
@@ -9854,18 +9518,10 @@ vpshufd ymm7,QWORD PTR [esi+ebp*1],0x25
 vpshufd ymm7,[esi+ebp*1],0x25
 {evex} vpshufd xmm7,xmm5,0xea
 vpshufd xmm1,DWORD BCST es:[esi+eiz*1+0x94],0xb3
-vpshufd xmm1,DWORD BCST BYTE PTR es:[esi+eiz*1+0x94],0xb3
-vpshufd xmm1,DWORD BCST WORD PTR es:[esi+eiz*1+0x94],0xb3
-vpshufd xmm1,DWORD BCST DWORD PTR es:[esi+eiz*1+0x94],0xb3
-vpshufd xmm1,DWORD BCST QWORD PTR es:[esi+eiz*1+0x94],0xb3
 vpshufd xmm2{k1},XMMWORD PTR [esi+0x3b0],0x40
 {evex} vpshufd ymm4,ymm0,0x62
 vpshufd ymm5{k4},YMMWORD PTR [esi+eiz*1],0xc0
 vpshufd ymm5{k4},DWORD BCST [ebx-0x8],0x4d
-vpshufd ymm5{k4},DWORD BCST BYTE PTR [ebx-0x8],0x4d
-vpshufd ymm5{k4},DWORD BCST WORD PTR [ebx-0x8],0x4d
-vpshufd ymm5{k4},DWORD BCST DWORD PTR [ebx-0x8],0x4d
-vpshufd ymm5{k4},DWORD BCST QWORD PTR [ebx-0x8],0x4d
 vpshufd zmm5,zmm5,0x2b
 vpshufd zmm4{k7}{z},ZMMWORD PTR ss:[ebp+0x540],0x2e
 vpshufd zmm4{k7}{z},BYTE PTR ss:[ebp+0x540],0x2e
@@ -10131,10 +9787,6 @@ vpsllw zmm7{k6},QWORD PTR [edi],0x63
 vpsllw zmm7{k6},[edi],0x63
 vprord xmm5,xmm1,0x74
 vprord xmm2{k4}{z},DWORD BCST gs:[edx-0x1cc],0xb5
-vprord xmm2{k4}{z},DWORD BCST BYTE PTR gs:[edx-0x1cc],0xb5
-vprord xmm2{k4}{z},DWORD BCST WORD PTR gs:[edx-0x1cc],0xb5
-vprord xmm2{k4}{z},DWORD BCST DWORD PTR gs:[edx-0x1cc],0xb5
-vprord xmm2{k4}{z},DWORD BCST QWORD PTR gs:[edx-0x1cc],0xb5
 vprord xmm4,XMMWORD PTR [ecx+0x4b],0x64
 vprord xmm4,BYTE PTR [ecx+0x4b],0x64
 vprord xmm4,WORD PTR [ecx+0x4b],0x64
@@ -10143,10 +9795,6 @@ vprord xmm4,QWORD PTR [ecx+0x4b],0x64
 vprord xmm4,[ecx+0x4b],0x64
 vprord ymm5,ymm6,0x51
 vprord ymm1,DWORD BCST ds:[esi-0x16c],0x8d
-vprord ymm1,DWORD BCST BYTE PTR ds:[esi-0x16c],0x8d
-vprord ymm1,DWORD BCST WORD PTR ds:[esi-0x16c],0x8d
-vprord ymm1,DWORD BCST DWORD PTR ds:[esi-0x16c],0x8d
-vprord ymm1,DWORD BCST QWORD PTR ds:[esi-0x16c],0x8d
 vprord ymm5,YMMWORD PTR [esp+ecx*4+0x8a0],0xb2
 vprord ymm5,BYTE PTR [esp+ecx*4+0x8a0],0xb2
 vprord ymm5,WORD PTR [esp+ecx*4+0x8a0],0xb2
@@ -10155,10 +9803,6 @@ vprord ymm5,QWORD PTR [esp+ecx*4+0x8a0],0xb2
 vprord ymm5,[esp+ecx*4+0x8a0],0xb2
 vprord zmm6,zmm3,0x3a
 vprord zmm7{k1}{z},DWORD BCST ss:[ecx],0xe5
-vprord zmm7{k1}{z},DWORD BCST BYTE PTR ss:[ecx],0xe5
-vprord zmm7{k1}{z},DWORD BCST WORD PTR ss:[ecx],0xe5
-vprord zmm7{k1}{z},DWORD BCST DWORD PTR ss:[ecx],0xe5
-vprord zmm7{k1}{z},DWORD BCST QWORD PTR ss:[ecx],0xe5
 vprord zmm4,ZMMWORD PTR [edx+esi*1],0xf4
 vprord zmm4,BYTE PTR [edx+esi*1],0xf4
 vprord zmm4,WORD PTR [edx+esi*1],0xf4
@@ -10173,16 +9817,8 @@ vprorq xmm3{k5}{z},DWORD PTR es:[ebx+0x740],0xad
 vprorq xmm3{k5}{z},QWORD PTR es:[ebx+0x740],0xad
 vprorq xmm3{k5}{z},es:[ebx+0x740],0xad
 vprorq xmm2,QWORD BCST [ebx+eax*8],0xd7
-vprorq xmm2,QWORD BCST BYTE PTR [ebx+eax*8],0xd7
-vprorq xmm2,QWORD BCST WORD PTR [ebx+eax*8],0xd7
-vprorq xmm2,QWORD BCST DWORD PTR [ebx+eax*8],0xd7
-vprorq xmm2,QWORD BCST QWORD PTR [ebx+eax*8],0xd7
 vprorq ymm6,ymm5,0xf1
 vprorq ymm1{k6}{z},QWORD BCST gs:[esi+ecx*4],0x2
-vprorq ymm1{k6}{z},QWORD BCST BYTE PTR gs:[esi+ecx*4],0x2
-vprorq ymm1{k6}{z},QWORD BCST WORD PTR gs:[esi+ecx*4],0x2
-vprorq ymm1{k6}{z},QWORD BCST DWORD PTR gs:[esi+ecx*4],0x2
-vprorq ymm1{k6}{z},QWORD BCST QWORD PTR gs:[esi+ecx*4],0x2
 vprorq ymm3,QWORD BCST [ecx+eax*1-0x120],0xc4
 vprorq zmm2,ZMMWORD PTR [ebx+ebx*4+0x799436dc],0xe9
 vprorq zmm2,BYTE PTR [ebx+ebx*4+0x799436dc],0xe9
@@ -10213,10 +9849,6 @@ vprold ymm0{k2},DWORD PTR ds:[eax+edx*4-0xb80],0xa1
 vprold ymm0{k2},QWORD PTR ds:[eax+edx*4-0xb80],0xa1
 vprold ymm0{k2},ds:[eax+edx*4-0xb80],0xa1
 vprold ymm2,DWORD BCST [edi],0x94
-vprold ymm2,DWORD BCST BYTE PTR [edi],0x94
-vprold ymm2,DWORD BCST WORD PTR [edi],0x94
-vprold ymm2,DWORD BCST DWORD PTR [edi],0x94
-vprold ymm2,DWORD BCST QWORD PTR [edi],0x94
 vprold zmm1,ZMMWORD PTR [edx],0xc0
 vprold zmm1,BYTE PTR [edx],0xc0
 vprold zmm1,WORD PTR [edx],0xc0
@@ -10233,10 +9865,6 @@ vprolq xmm2{k2},DWORD PTR fs:[edx],0x56
 vprolq xmm2{k2},QWORD PTR fs:[edx],0x56
 vprolq xmm2{k2},fs:[edx],0x56
 vprolq xmm2{k7},QWORD BCST [ebp-0x4091792e],0x8f
-vprolq xmm2{k7},QWORD BCST BYTE PTR [ebp-0x4091792e],0x8f
-vprolq xmm2{k7},QWORD BCST WORD PTR [ebp-0x4091792e],0x8f
-vprolq xmm2{k7},QWORD BCST DWORD PTR [ebp-0x4091792e],0x8f
-vprolq xmm2{k7},QWORD BCST QWORD PTR [ebp-0x4091792e],0x8f
 vprolq ymm3,YMMWORD PTR [ebx-0x3c0],0x9c
 vprolq ymm3,BYTE PTR [ebx-0x3c0],0x9c
 vprolq ymm3,WORD PTR [ebx-0x3c0],0x9c
@@ -10245,10 +9873,6 @@ vprolq ymm3,QWORD PTR [ebx-0x3c0],0x9c
 vprolq ymm3,[ebx-0x3c0],0x9c
 vprolq ymm0{k6}{z},ymm5,0xa2
 vprolq ymm4,QWORD BCST cs:[ecx-0x23828cf4],0xcb
-vprolq ymm4,QWORD BCST BYTE PTR cs:[ecx-0x23828cf4],0xcb
-vprolq ymm4,QWORD BCST WORD PTR cs:[ecx-0x23828cf4],0xcb
-vprolq ymm4,QWORD BCST DWORD PTR cs:[ecx-0x23828cf4],0xcb
-vprolq ymm4,QWORD BCST QWORD PTR cs:[ecx-0x23828cf4],0xcb
 vprolq zmm7,zmm0,0x89
 vprolq zmm0{k4}{z},ZMMWORD PTR ss:[ebx-0x29138be3],0x83
 vprolq zmm0{k4}{z},BYTE PTR ss:[ebx-0x29138be3],0x83
@@ -10284,15 +9908,7 @@ vpsrld ymm2{k1},[ecx+ebx*8],0x14
 {evex} vpsrld ymm6,ds:[edx+eiz*2+0xb60],0x48
 vpsrld zmm1,zmm2,0xc2
 vpsrld zmm2{k7}{z},DWORD BCST gs:[ecx],0xc7
-vpsrld zmm2{k7}{z},DWORD BCST BYTE PTR gs:[ecx],0xc7
-vpsrld zmm2{k7}{z},DWORD BCST WORD PTR gs:[ecx],0xc7
-vpsrld zmm2{k7}{z},DWORD BCST DWORD PTR gs:[ecx],0xc7
-vpsrld zmm2{k7}{z},DWORD BCST QWORD PTR gs:[ecx],0xc7
 vpsrld zmm1{k6},DWORD BCST [edx+edx*2+0x160],0xc9
-vpsrld zmm1{k6},DWORD BCST BYTE PTR [edx+edx*2+0x160],0xc9
-vpsrld zmm1{k6},DWORD BCST WORD PTR [edx+edx*2+0x160],0xc9
-vpsrld zmm1{k6},DWORD BCST DWORD PTR [edx+edx*2+0x160],0xc9
-vpsrld zmm1{k6},DWORD BCST QWORD PTR [edx+edx*2+0x160],0xc9
 psrad mm5,0x63
 psrad xmm3,0xb5
 vpsrad xmm0,xmm1,0x9a
@@ -10318,10 +9934,6 @@ vpsrad xmm7{k7},gs:[ecx+0x334961ae],0x36
 {evex} vpsrad ymm1,[eax-0x400],0xfa
 vpsrad ymm2{k5}{z},ymm4,0x9c
 vpsrad ymm7{k4}{z},DWORD BCST [ebx+ecx*1+0x4ecc9e6b],0x50
-vpsrad ymm7{k4}{z},DWORD BCST BYTE PTR [ebx+ecx*1+0x4ecc9e6b],0x50
-vpsrad ymm7{k4}{z},DWORD BCST WORD PTR [ebx+ecx*1+0x4ecc9e6b],0x50
-vpsrad ymm7{k4}{z},DWORD BCST DWORD PTR [ebx+ecx*1+0x4ecc9e6b],0x50
-vpsrad ymm7{k4}{z},DWORD BCST QWORD PTR [ebx+ecx*1+0x4ecc9e6b],0x50
 vpsrad zmm6,ZMMWORD PTR [edi+0x980],0x42
 vpsrad zmm6,BYTE PTR [edi+0x980],0x42
 vpsrad zmm6,WORD PTR [edi+0x980],0x42
@@ -10369,10 +9981,6 @@ vpsraq zmm4{k5}{z},DWORD PTR es:[eax+ecx*8+0x3f],0x53
 vpsraq zmm4{k5}{z},QWORD PTR es:[eax+ecx*8+0x3f],0x53
 vpsraq zmm4{k5}{z},es:[eax+ecx*8+0x3f],0x53
 vpsraq zmm6{k3},QWORD BCST [ebx+0x5f80787d],0xe7
-vpsraq zmm6{k3},QWORD BCST BYTE PTR [ebx+0x5f80787d],0xe7
-vpsraq zmm6{k3},QWORD BCST WORD PTR [ebx+0x5f80787d],0xe7
-vpsraq zmm6{k3},QWORD BCST DWORD PTR [ebx+0x5f80787d],0xe7
-vpsraq zmm6{k3},QWORD BCST QWORD PTR [ebx+0x5f80787d],0xe7
 pslld mm7,0xe2
 pslld xmm7,0x5
 vpslld xmm3,xmm5,0x36
@@ -10385,16 +9993,8 @@ vpslld xmm4{k4},DWORD PTR ds:[ebp+0xf0],0xa6
 vpslld xmm4{k4},QWORD PTR ds:[ebp+0xf0],0xa6
 vpslld xmm4{k4},ds:[ebp+0xf0],0xa6
 vpslld xmm7,DWORD BCST [eax+edi*4+0x4bbd632d],0x21
-vpslld xmm7,DWORD BCST BYTE PTR [eax+edi*4+0x4bbd632d],0x21
-vpslld xmm7,DWORD BCST WORD PTR [eax+edi*4+0x4bbd632d],0x21
-vpslld xmm7,DWORD BCST DWORD PTR [eax+edi*4+0x4bbd632d],0x21
-vpslld xmm7,DWORD BCST QWORD PTR [eax+edi*4+0x4bbd632d],0x21
 {evex} vpslld ymm4,ymm6,0x30
 vpslld ymm2,DWORD BCST cs:[edx],0x6f
-vpslld ymm2,DWORD BCST BYTE PTR cs:[edx],0x6f
-vpslld ymm2,DWORD BCST WORD PTR cs:[edx],0x6f
-vpslld ymm2,DWORD BCST DWORD PTR cs:[edx],0x6f
-vpslld ymm2,DWORD BCST QWORD PTR cs:[edx],0x6f
 {evex} vpslld ymm4,YMMWORD PTR ds:0x49cf6dd0,0xa0
 {evex} vpslld ymm4,BYTE PTR ds:0x49cf6dd0,0xa0
 {evex} vpslld ymm4,WORD PTR ds:0x49cf6dd0,0xa0
@@ -10409,20 +10009,12 @@ vpslld zmm7,QWORD PTR [ecx+eiz*2],0x99
 vpslld zmm7,[ecx+eiz*2],0x99
 vpslld zmm0{k2},zmm0,0xbd
 vpslld zmm7,DWORD BCST ds:[edx+edi*2+0xfc],0xcd
-vpslld zmm7,DWORD BCST BYTE PTR ds:[edx+edi*2+0xfc],0xcd
-vpslld zmm7,DWORD BCST WORD PTR ds:[edx+edi*2+0xfc],0xcd
-vpslld zmm7,DWORD BCST DWORD PTR ds:[edx+edi*2+0xfc],0xcd
-vpslld zmm7,DWORD BCST QWORD PTR ds:[edx+edi*2+0xfc],0xcd
 psrlq mm1,0x8f
 psrlq xmm5,0x1c
 vpsrlq xmm5,xmm4,0x18
 vpsrlq ymm1,ymm1,0x5
 {evex} vpsrlq xmm2,xmm7,0x9
 vpsrlq xmm2{k1},QWORD BCST fs:[ebx+ebp*4],0x9f
-vpsrlq xmm2{k1},QWORD BCST BYTE PTR fs:[ebx+ebp*4],0x9f
-vpsrlq xmm2{k1},QWORD BCST WORD PTR fs:[ebx+ebp*4],0x9f
-vpsrlq xmm2{k1},QWORD BCST DWORD PTR fs:[ebx+ebp*4],0x9f
-vpsrlq xmm2{k1},QWORD BCST QWORD PTR fs:[ebx+ebp*4],0x9f
 vpsrlq xmm0{k5}{z},XMMWORD PTR [esi],0x1
 vpsrlq xmm0{k5}{z},BYTE PTR [esi],0x1
 vpsrlq xmm0{k5}{z},WORD PTR [esi],0x1
@@ -10431,10 +10023,6 @@ vpsrlq xmm0{k5}{z},QWORD PTR [esi],0x1
 vpsrlq xmm0{k5}{z},[esi],0x1
 {evex} vpsrlq ymm2,ymm6,0x77
 vpsrlq ymm4{k7},QWORD BCST gs:[ebx+0x5a89bd9a],0x7c
-vpsrlq ymm4{k7},QWORD BCST BYTE PTR gs:[ebx+0x5a89bd9a],0x7c
-vpsrlq ymm4{k7},QWORD BCST WORD PTR gs:[ebx+0x5a89bd9a],0x7c
-vpsrlq ymm4{k7},QWORD BCST DWORD PTR gs:[ebx+0x5a89bd9a],0x7c
-vpsrlq ymm4{k7},QWORD BCST QWORD PTR gs:[ebx+0x5a89bd9a],0x7c
 vpsrlq ymm7{k2},YMMWORD PTR [ebx+edx*8-0x7e0],0x8e
 vpsrlq ymm7{k2},BYTE PTR [ebx+edx*8-0x7e0],0x8e
 vpsrlq ymm7{k2},WORD PTR [ebx+edx*8-0x7e0],0x8e
@@ -10443,10 +10031,6 @@ vpsrlq ymm7{k2},QWORD PTR [ebx+edx*8-0x7e0],0x8e
 vpsrlq ymm7{k2},[ebx+edx*8-0x7e0],0x8e
 vpsrlq zmm2,zmm6,0xa3
 vpsrlq zmm3,QWORD BCST cs:[ebp+0xb8],0x10
-vpsrlq zmm3,QWORD BCST BYTE PTR cs:[ebp+0xb8],0x10
-vpsrlq zmm3,QWORD BCST WORD PTR cs:[ebp+0xb8],0x10
-vpsrlq zmm3,QWORD BCST DWORD PTR cs:[ebp+0xb8],0x10
-vpsrlq zmm3,QWORD BCST QWORD PTR cs:[ebp+0xb8],0x10
 vpsrlq zmm0{k2}{z},ZMMWORD PTR [esi+0x48],0xaf
 vpsrlq zmm0{k2}{z},BYTE PTR [esi+0x48],0xaf
 vpsrlq zmm0{k2}{z},WORD PTR [esi+0x48],0xaf
@@ -10507,10 +10091,6 @@ vpsllq ymm4,ymm2,0xfb
 {evex} vpsllq xmm0,[esi],0xa5
 vpsllq xmm6{k1},xmm0,0x9e
 vpsllq xmm4{k6}{z},QWORD BCST ds:[ecx+ecx*2-0xd8],0x9b
-vpsllq xmm4{k6}{z},QWORD BCST BYTE PTR ds:[ecx+ecx*2-0xd8],0x9b
-vpsllq xmm4{k6}{z},QWORD BCST WORD PTR ds:[ecx+ecx*2-0xd8],0x9b
-vpsllq xmm4{k6}{z},QWORD BCST DWORD PTR ds:[ecx+ecx*2-0xd8],0x9b
-vpsllq xmm4{k6}{z},QWORD BCST QWORD PTR ds:[ecx+ecx*2-0xd8],0x9b
 {evex} vpsllq ymm4,YMMWORD PTR [ebx],0x38
 {evex} vpsllq ymm4,BYTE PTR [ebx],0x38
 {evex} vpsllq ymm4,WORD PTR [ebx],0x38
@@ -10519,16 +10099,8 @@ vpsllq xmm4{k6}{z},QWORD BCST QWORD PTR ds:[ecx+ecx*2-0xd8],0x9b
 {evex} vpsllq ymm4,[ebx],0x38
 vpsllq ymm0{k2},ymm3,0x7a
 vpsllq ymm5{k3},QWORD BCST es:[eax-0x7982c1d8],0x73
-vpsllq ymm5{k3},QWORD BCST BYTE PTR es:[eax-0x7982c1d8],0x73
-vpsllq ymm5{k3},QWORD BCST WORD PTR es:[eax-0x7982c1d8],0x73
-vpsllq ymm5{k3},QWORD BCST DWORD PTR es:[eax-0x7982c1d8],0x73
-vpsllq ymm5{k3},QWORD BCST QWORD PTR es:[eax-0x7982c1d8],0x73
 vpsllq zmm1,zmm3,0x52
 vpsllq zmm4,QWORD BCST fs:[edx+0x40],0xf2
-vpsllq zmm4,QWORD BCST BYTE PTR fs:[edx+0x40],0xf2
-vpsllq zmm4,QWORD BCST WORD PTR fs:[edx+0x40],0xf2
-vpsllq zmm4,QWORD BCST DWORD PTR fs:[edx+0x40],0xf2
-vpsllq zmm4,QWORD BCST QWORD PTR fs:[edx+0x40],0xf2
 vpsllq zmm4,ZMMWORD PTR [eax*4-0x61f87f68],0x5d
 vpsllq zmm4,BYTE PTR [eax*4-0x61f87f68],0x5d
 vpsllq zmm4,WORD PTR [eax*4-0x61f87f68],0x5d
@@ -10783,28 +10355,12 @@ vpcmpeqd ymm5,ymm1,QWORD PTR [edx]
 vpcmpeqd ymm5,ymm1,[edx]
 vpcmpeqd k7,xmm7,xmm4
 vpcmpeqd k0{k1},xmm6,DWORD BCST ds:[esp+ebp*1]
-vpcmpeqd k0{k1},xmm6,DWORD BCST BYTE PTR ds:[esp+ebp*1]
-vpcmpeqd k0{k1},xmm6,DWORD BCST WORD PTR ds:[esp+ebp*1]
-vpcmpeqd k0{k1},xmm6,DWORD BCST DWORD PTR ds:[esp+ebp*1]
-vpcmpeqd k0{k1},xmm6,DWORD BCST QWORD PTR ds:[esp+ebp*1]
 vpcmpeqd k1,xmm0,DWORD BCST [edi+edx*8-0x25534daf]
-vpcmpeqd k1,xmm0,DWORD BCST BYTE PTR [edi+edx*8-0x25534daf]
-vpcmpeqd k1,xmm0,DWORD BCST WORD PTR [edi+edx*8-0x25534daf]
-vpcmpeqd k1,xmm0,DWORD BCST DWORD PTR [edi+edx*8-0x25534daf]
-vpcmpeqd k1,xmm0,DWORD BCST QWORD PTR [edi+edx*8-0x25534daf]
 vpcmpeqd k2,ymm5,ymm2
 vpcmpeqd k3{k4},ymm5,DWORD BCST es:[ebx]
-vpcmpeqd k3{k4},ymm5,DWORD BCST BYTE PTR es:[ebx]
-vpcmpeqd k3{k4},ymm5,DWORD BCST WORD PTR es:[ebx]
-vpcmpeqd k3{k4},ymm5,DWORD BCST DWORD PTR es:[ebx]
-vpcmpeqd k3{k4},ymm5,DWORD BCST QWORD PTR es:[ebx]
 vpcmpeqd k5,ymm7,YMMWORD PTR [ebp+0x2a0]
 vpcmpeqd k3,zmm1,zmm1
 vpcmpeqd k4,zmm6,DWORD BCST gs:[esp+eax*1-0xa8]
-vpcmpeqd k4,zmm6,DWORD BCST BYTE PTR gs:[esp+eax*1-0xa8]
-vpcmpeqd k4,zmm6,DWORD BCST WORD PTR gs:[esp+eax*1-0xa8]
-vpcmpeqd k4,zmm6,DWORD BCST DWORD PTR gs:[esp+eax*1-0xa8]
-vpcmpeqd k4,zmm6,DWORD BCST QWORD PTR gs:[esp+eax*1-0xa8]
 vpcmpeqd k4{k7},zmm5,ZMMWORD PTR [ecx+0x133d5b06]
 vpcmpeqd k4{k7},zmm5,BYTE PTR [ecx+0x133d5b06]
 vpcmpeqd k4{k7},zmm5,WORD PTR [ecx+0x133d5b06]
@@ -10840,10 +10396,6 @@ vcvttps2udq xmm4,QWORD PTR [esi+ebp*2]
 vcvttps2udq xmm4,[esi+ebp*2]
 vcvttps2udq ymm3,ymm4
 vcvttps2udq ymm3{k3},DWORD BCST es:[esp+ebx*4+0x5d3fe21c]
-vcvttps2udq ymm3{k3},DWORD BCST BYTE PTR es:[esp+ebx*4+0x5d3fe21c]
-vcvttps2udq ymm3{k3},DWORD BCST WORD PTR es:[esp+ebx*4+0x5d3fe21c]
-vcvttps2udq ymm3{k3},DWORD BCST DWORD PTR es:[esp+ebx*4+0x5d3fe21c]
-vcvttps2udq ymm3{k3},DWORD BCST QWORD PTR es:[esp+ebx*4+0x5d3fe21c]
 vcvttps2udq ymm7,YMMWORD PTR [ecx-0xae0]
 vcvttps2udq ymm7,BYTE PTR [ecx-0xae0]
 vcvttps2udq ymm7,WORD PTR [ecx-0xae0]
@@ -10858,27 +10410,11 @@ vcvttps2udq zmm1{k4}{z},DWORD PTR ss:[edi]
 vcvttps2udq zmm1{k4}{z},QWORD PTR ss:[edi]
 vcvttps2udq zmm1{k4}{z},ss:[edi]
 vcvttps2udq zmm1,DWORD BCST [ebx+0x307728fc]
-vcvttps2udq zmm1,DWORD BCST BYTE PTR [ebx+0x307728fc]
-vcvttps2udq zmm1,DWORD BCST WORD PTR [ebx+0x307728fc]
-vcvttps2udq zmm1,DWORD BCST DWORD PTR [ebx+0x307728fc]
-vcvttps2udq zmm1,DWORD BCST QWORD PTR [ebx+0x307728fc]
 vcvttpd2udq xmm5,xmm0
 vcvttpd2udq xmm2,QWORD BCST es:[edi+ecx*4+0x2a0]{1to2}
-vcvttpd2udq xmm2,QWORD BCST BYTE PTR es:[edi+ecx*4+0x2a0]{1to2}
-vcvttpd2udq xmm2,QWORD BCST WORD PTR es:[edi+ecx*4+0x2a0]{1to2}
-vcvttpd2udq xmm2,QWORD BCST DWORD PTR es:[edi+ecx*4+0x2a0]{1to2}
-vcvttpd2udq xmm2,QWORD BCST QWORD PTR es:[edi+ecx*4+0x2a0]{1to2}
 vcvttpd2udq xmm7{k5}{z},QWORD BCST [ebp+edi*1-0x5f]{1to2}
-vcvttpd2udq xmm7{k5}{z},QWORD BCST BYTE PTR [ebp+edi*1-0x5f]{1to2}
-vcvttpd2udq xmm7{k5}{z},QWORD BCST WORD PTR [ebp+edi*1-0x5f]{1to2}
-vcvttpd2udq xmm7{k5}{z},QWORD BCST DWORD PTR [ebp+edi*1-0x5f]{1to2}
-vcvttpd2udq xmm7{k5}{z},QWORD BCST QWORD PTR [ebp+edi*1-0x5f]{1to2}
 vcvttpd2udq xmm6,ymm3
 vcvttpd2udq xmm5,QWORD BCST fs:[ebx]{1to4}
-vcvttpd2udq xmm5,QWORD BCST BYTE PTR fs:[ebx]{1to4}
-vcvttpd2udq xmm5,QWORD BCST WORD PTR fs:[ebx]{1to4}
-vcvttpd2udq xmm5,QWORD BCST DWORD PTR fs:[ebx]{1to4}
-vcvttpd2udq xmm5,QWORD BCST QWORD PTR fs:[ebx]{1to4}
 vcvttpd2udq xmm4{k1},YMMWORD PTR [ebp+ebp*2+0x50d4d69]
 vcvttpd2udq xmm4{k1},BYTE PTR [ebp+ebp*2+0x50d4d69]
 vcvttpd2udq xmm4{k1},WORD PTR [ebp+ebp*2+0x50d4d69]
@@ -10901,10 +10437,6 @@ vcvttpd2udq ymm2{k6},gs:[eax+0xc40]
 extrq xmm0,0x8f,0xde
 vcvttps2uqq xmm2,xmm5
 vcvttps2uqq xmm5,DWORD BCST gs:[ebx]
-vcvttps2uqq xmm5,DWORD BCST BYTE PTR gs:[ebx]
-vcvttps2uqq xmm5,DWORD BCST WORD PTR gs:[ebx]
-vcvttps2uqq xmm5,DWORD BCST DWORD PTR gs:[ebx]
-vcvttps2uqq xmm5,DWORD BCST QWORD PTR gs:[ebx]
 vcvttps2uqq xmm2,QWORD PTR [ecx-0x170]
 vcvttps2uqq xmm2,BYTE PTR [ecx-0x170]
 vcvttps2uqq xmm2,WORD PTR [ecx-0x170]
@@ -10912,10 +10444,6 @@ vcvttps2uqq xmm2,DWORD PTR [ecx-0x170]
 vcvttps2uqq xmm2,[ecx-0x170]
 vcvttps2uqq ymm6,xmm3
 vcvttps2uqq ymm2{k5}{z},DWORD BCST ss:[esi]
-vcvttps2uqq ymm2{k5}{z},DWORD BCST BYTE PTR ss:[esi]
-vcvttps2uqq ymm2{k5}{z},DWORD BCST WORD PTR ss:[esi]
-vcvttps2uqq ymm2{k5}{z},DWORD BCST DWORD PTR ss:[esi]
-vcvttps2uqq ymm2{k5}{z},DWORD BCST QWORD PTR ss:[esi]
 vcvttps2uqq ymm5{k7},XMMWORD PTR [esp+eax*2]
 vcvttps2uqq ymm5{k7},BYTE PTR [esp+eax*2]
 vcvttps2uqq ymm5{k7},WORD PTR [esp+eax*2]
@@ -10924,21 +10452,9 @@ vcvttps2uqq ymm5{k7},QWORD PTR [esp+eax*2]
 vcvttps2uqq ymm5{k7},[esp+eax*2]
 vcvttps2uqq zmm6,ymm5
 vcvttps2uqq zmm5,DWORD BCST cs:[edx]
-vcvttps2uqq zmm5,DWORD BCST BYTE PTR cs:[edx]
-vcvttps2uqq zmm5,DWORD BCST WORD PTR cs:[edx]
-vcvttps2uqq zmm5,DWORD BCST DWORD PTR cs:[edx]
-vcvttps2uqq zmm5,DWORD BCST QWORD PTR cs:[edx]
 vcvttps2uqq zmm3{k1},DWORD BCST [esp+edi*1+0x88]
-vcvttps2uqq zmm3{k1},DWORD BCST BYTE PTR [esp+edi*1+0x88]
-vcvttps2uqq zmm3{k1},DWORD BCST WORD PTR [esp+edi*1+0x88]
-vcvttps2uqq zmm3{k1},DWORD BCST DWORD PTR [esp+edi*1+0x88]
-vcvttps2uqq zmm3{k1},DWORD BCST QWORD PTR [esp+edi*1+0x88]
 vcvttpd2uqq xmm5,xmm6
 vcvttpd2uqq xmm2{k4},QWORD BCST cs:[edi+edx*4-0x1b0]
-vcvttpd2uqq xmm2{k4},QWORD BCST BYTE PTR cs:[edi+edx*4-0x1b0]
-vcvttpd2uqq xmm2{k4},QWORD BCST WORD PTR cs:[edi+edx*4-0x1b0]
-vcvttpd2uqq xmm2{k4},QWORD BCST DWORD PTR cs:[edi+edx*4-0x1b0]
-vcvttpd2uqq xmm2{k4},QWORD BCST QWORD PTR cs:[edi+edx*4-0x1b0]
 vcvttpd2uqq xmm7{k2}{z},XMMWORD PTR [edx]
 vcvttpd2uqq xmm7{k2}{z},BYTE PTR [edx]
 vcvttpd2uqq xmm7{k2}{z},WORD PTR [edx]
@@ -10947,10 +10463,6 @@ vcvttpd2uqq xmm7{k2}{z},QWORD PTR [edx]
 vcvttpd2uqq xmm7{k2}{z},[edx]
 vcvttpd2uqq ymm1,ymm0
 vcvttpd2uqq ymm7,QWORD BCST es:[esi+0x20]
-vcvttpd2uqq ymm7,QWORD BCST BYTE PTR es:[esi+0x20]
-vcvttpd2uqq ymm7,QWORD BCST WORD PTR es:[esi+0x20]
-vcvttpd2uqq ymm7,QWORD BCST DWORD PTR es:[esi+0x20]
-vcvttpd2uqq ymm7,QWORD BCST QWORD PTR es:[esi+0x20]
 vcvttpd2uqq ymm7{k3}{z},YMMWORD PTR [edx+0x560]
 vcvttpd2uqq ymm7{k3}{z},BYTE PTR [edx+0x560]
 vcvttpd2uqq ymm7{k3}{z},WORD PTR [edx+0x560]
@@ -10965,10 +10477,6 @@ vcvttpd2uqq zmm4,QWORD PTR [ebp-0xdc0]
 vcvttpd2uqq zmm4,[ebp-0xdc0]
 vcvttpd2uqq zmm2{k7}{z},zmm2
 vcvttpd2uqq zmm7,QWORD BCST gs:[ebx+ecx*8]
-vcvttpd2uqq zmm7,QWORD BCST BYTE PTR gs:[ebx+ecx*8]
-vcvttpd2uqq zmm7,QWORD BCST WORD PTR gs:[ebx+ecx*8]
-vcvttpd2uqq zmm7,QWORD BCST DWORD PTR gs:[ebx+ecx*8]
-vcvttpd2uqq zmm7,QWORD BCST QWORD PTR gs:[ebx+ecx*8]
 vcvttss2usi ecx,xmm1
 vcvttss2usi edx,DWORD PTR fs:[edx+edi*8]
 vcvttss2usi edx,BYTE PTR fs:[edx+edi*8]
@@ -11007,10 +10515,6 @@ vcvtps2udq xmm6{k3}{z},DWORD PTR [esp+ecx*2]
 vcvtps2udq xmm6{k3}{z},QWORD PTR [esp+ecx*2]
 vcvtps2udq xmm6{k3}{z},[esp+ecx*2]
 vcvtps2udq xmm1,DWORD BCST [ebx]
-vcvtps2udq xmm1,DWORD BCST BYTE PTR [ebx]
-vcvtps2udq xmm1,DWORD BCST WORD PTR [ebx]
-vcvtps2udq xmm1,DWORD BCST DWORD PTR [ebx]
-vcvtps2udq xmm1,DWORD BCST QWORD PTR [ebx]
 vcvtps2udq ymm0,ymm6
 vcvtps2udq ymm4{k4}{z},YMMWORD PTR [edx+eiz*2-0xb]
 vcvtps2udq ymm4{k4}{z},BYTE PTR [edx+eiz*2-0xb]
@@ -11027,16 +10531,8 @@ vcvtps2udq zmm5,QWORD PTR [eax+ebp*8-0x1640]
 vcvtps2udq zmm5,[eax+ebp*8-0x1640]
 vcvtps2udq zmm6,zmm7{rd-sae}
 vcvtps2udq zmm7{k5},DWORD BCST cs:[esp+ebx*2-0x18]
-vcvtps2udq zmm7{k5},DWORD BCST BYTE PTR cs:[esp+ebx*2-0x18]
-vcvtps2udq zmm7{k5},DWORD BCST WORD PTR cs:[esp+ebx*2-0x18]
-vcvtps2udq zmm7{k5},DWORD BCST DWORD PTR cs:[esp+ebx*2-0x18]
-vcvtps2udq zmm7{k5},DWORD BCST QWORD PTR cs:[esp+ebx*2-0x18]
 vcvtpd2udq xmm5,xmm3
 vcvtpd2udq xmm2,QWORD BCST ds:[esi+eax*4]{1to2}
-vcvtpd2udq xmm2,QWORD BCST BYTE PTR ds:[esi+eax*4]{1to2}
-vcvtpd2udq xmm2,QWORD BCST WORD PTR ds:[esi+eax*4]{1to2}
-vcvtpd2udq xmm2,QWORD BCST DWORD PTR ds:[esi+eax*4]{1to2}
-vcvtpd2udq xmm2,QWORD BCST QWORD PTR ds:[esi+eax*4]{1to2}
 vcvtpd2udq xmm6{k6}{z},XMMWORD PTR [ebp+0x171d1f52]
 vcvtpd2udq xmm6{k6}{z},BYTE PTR [ebp+0x171d1f52]
 vcvtpd2udq xmm6{k6}{z},WORD PTR [ebp+0x171d1f52]
@@ -11058,10 +10554,6 @@ vcvtpd2udq xmm4{k5},QWORD PTR fs:[esi+edx*8+0xe40]
 vcvtpd2udq xmm4{k5},fs:[esi+edx*8+0xe40]
 vcvtpd2udq ymm3,zmm7
 vcvtpd2udq ymm7{k2},QWORD BCST es:[ecx]
-vcvtpd2udq ymm7{k2},QWORD BCST BYTE PTR es:[ecx]
-vcvtpd2udq ymm7{k2},QWORD BCST WORD PTR es:[ecx]
-vcvtpd2udq ymm7{k2},QWORD BCST DWORD PTR es:[ecx]
-vcvtpd2udq ymm7{k2},QWORD BCST QWORD PTR es:[ecx]
 vcvtpd2udq ymm2,ZMMWORD PTR [eax+eax*8]
 vcvtpd2udq ymm2,BYTE PTR [eax+eax*8]
 vcvtpd2udq ymm2,WORD PTR [eax+eax*8]
@@ -11101,10 +10593,6 @@ vcvtps2uqq zmm3,QWORD PTR [ebx+edx*2+0x262a4094]
 vcvtps2uqq zmm3,[ebx+edx*2+0x262a4094]
 vcvtps2uqq zmm3,ymm7{ru-sae}
 vcvtps2uqq zmm2{k7},DWORD BCST gs:[ecx-0x34]
-vcvtps2uqq zmm2{k7},DWORD BCST BYTE PTR gs:[ecx-0x34]
-vcvtps2uqq zmm2{k7},DWORD BCST WORD PTR gs:[ecx-0x34]
-vcvtps2uqq zmm2{k7},DWORD BCST DWORD PTR gs:[ecx-0x34]
-vcvtps2uqq zmm2{k7},DWORD BCST QWORD PTR gs:[ecx-0x34]
 vcvtpd2uqq xmm5,xmm1
 vcvtpd2uqq xmm6{k5}{z},XMMWORD PTR ds:[eax+esi*8]
 vcvtpd2uqq xmm6{k5}{z},BYTE PTR ds:[eax+esi*8]
@@ -11133,10 +10621,6 @@ vcvtpd2uqq ymm6{k2},QWORD PTR ds:[ecx]
 vcvtpd2uqq ymm6{k2},ds:[ecx]
 vcvtpd2uqq zmm6,zmm3
 vcvtpd2uqq zmm1,QWORD BCST ss:[ecx+0x360]
-vcvtpd2uqq zmm1,QWORD BCST BYTE PTR ss:[ecx+0x360]
-vcvtpd2uqq zmm1,QWORD BCST WORD PTR ss:[ecx+0x360]
-vcvtpd2uqq zmm1,QWORD BCST DWORD PTR ss:[ecx+0x360]
-vcvtpd2uqq zmm1,QWORD BCST QWORD PTR ss:[ecx+0x360]
 vcvtpd2uqq zmm5,ZMMWORD PTR [esi]
 vcvtpd2uqq zmm5,BYTE PTR [esi]
 vcvtpd2uqq zmm5,WORD PTR [esi]
@@ -11185,10 +10669,6 @@ vcvttps2qq ymm2{k4}{z},DWORD PTR gs:[esi+0x110]
 vcvttps2qq ymm2{k4}{z},QWORD PTR gs:[esi+0x110]
 vcvttps2qq ymm2{k4}{z},gs:[esi+0x110]
 vcvttps2qq ymm0,DWORD BCST [edx]
-vcvttps2qq ymm0,DWORD BCST BYTE PTR [edx]
-vcvttps2qq ymm0,DWORD BCST WORD PTR [edx]
-vcvttps2qq ymm0,DWORD BCST DWORD PTR [edx]
-vcvttps2qq ymm0,DWORD BCST QWORD PTR [edx]
 vcvttps2qq zmm7,ymm3
 vcvttps2qq zmm6{k4},YMMWORD PTR cs:[edi]
 vcvttps2qq zmm6{k4},BYTE PTR cs:[edi]
@@ -11199,10 +10679,6 @@ vcvttps2qq zmm6{k4},cs:[edi]
 vcvttps2qq zmm2{k6},DWORD BCST [esi+ebp*4]
 vcvttpd2qq xmm3,xmm6
 vcvttpd2qq xmm0{k4},QWORD BCST cs:[esi+edx*8]
-vcvttpd2qq xmm0{k4},QWORD BCST BYTE PTR cs:[esi+edx*8]
-vcvttpd2qq xmm0{k4},QWORD BCST WORD PTR cs:[esi+edx*8]
-vcvttpd2qq xmm0{k4},QWORD BCST DWORD PTR cs:[esi+edx*8]
-vcvttpd2qq xmm0{k4},QWORD BCST QWORD PTR cs:[esi+edx*8]
 vcvttpd2qq xmm1{k1}{z},XMMWORD PTR [edi]
 vcvttpd2qq xmm1{k1}{z},BYTE PTR [edi]
 vcvttpd2qq xmm1{k1}{z},WORD PTR [edi]
@@ -11219,10 +10695,6 @@ vcvttpd2qq ymm7{k6},ymm4
 vcvttpd2qq ymm2,QWORD BCST cs:[esp+eiz*4]
 vcvttpd2qq zmm2,zmm4
 vcvttpd2qq zmm6,QWORD BCST fs:[esi+edx*1-0x2b0]
-vcvttpd2qq zmm6,QWORD BCST BYTE PTR fs:[esi+edx*1-0x2b0]
-vcvttpd2qq zmm6,QWORD BCST WORD PTR fs:[esi+edx*1-0x2b0]
-vcvttpd2qq zmm6,QWORD BCST DWORD PTR fs:[esi+edx*1-0x2b0]
-vcvttpd2qq zmm6,QWORD BCST QWORD PTR fs:[esi+edx*1-0x2b0]
 vcvttpd2qq zmm4{k5}{z},ZMMWORD PTR [eax+eax*1]
 vcvttpd2qq zmm4{k5}{z},BYTE PTR [eax+eax*1]
 vcvttpd2qq zmm4{k5}{z},WORD PTR [eax+eax*1]
@@ -11231,10 +10703,6 @@ vcvttpd2qq zmm4{k5}{z},QWORD PTR [eax+eax*1]
 vcvttpd2qq zmm4{k5}{z},[eax+eax*1]
 vcvtudq2pd xmm1,xmm2
 vcvtudq2pd xmm6{k7}{z},DWORD BCST es:[esi+ebx*8]
-vcvtudq2pd xmm6{k7}{z},DWORD BCST BYTE PTR es:[esi+ebx*8]
-vcvtudq2pd xmm6{k7}{z},DWORD BCST WORD PTR es:[esi+ebx*8]
-vcvtudq2pd xmm6{k7}{z},DWORD BCST DWORD PTR es:[esi+ebx*8]
-vcvtudq2pd xmm6{k7}{z},DWORD BCST QWORD PTR es:[esi+ebx*8]
 vcvtudq2pd xmm1,QWORD PTR [esi+0x3f8]
 vcvtudq2pd xmm1,BYTE PTR [esi+0x3f8]
 vcvtudq2pd xmm1,WORD PTR [esi+0x3f8]
@@ -11242,10 +10710,6 @@ vcvtudq2pd xmm1,DWORD PTR [esi+0x3f8]
 vcvtudq2pd xmm1,[esi+0x3f8]
 vcvtudq2pd ymm5,xmm2
 vcvtudq2pd ymm6{k2},DWORD BCST [esi+0x48]
-vcvtudq2pd ymm6{k2},DWORD BCST BYTE PTR [esi+0x48]
-vcvtudq2pd ymm6{k2},DWORD BCST WORD PTR [esi+0x48]
-vcvtudq2pd ymm6{k2},DWORD BCST DWORD PTR [esi+0x48]
-vcvtudq2pd ymm6{k2},DWORD BCST QWORD PTR [esi+0x48]
 vcvtudq2pd ymm4,XMMWORD PTR es:[edi+ebp*4-0x1f0]
 vcvtudq2pd ymm4,BYTE PTR es:[edi+ebp*4-0x1f0]
 vcvtudq2pd ymm4,WORD PTR es:[edi+ebp*4-0x1f0]
@@ -11273,17 +10737,9 @@ vcvtuqq2pd xmm3,QWORD PTR [edx+ecx*4]
 vcvtuqq2pd xmm3,[edx+ecx*4]
 vcvtuqq2pd xmm3{k4}{z},xmm0
 vcvtuqq2pd xmm0,QWORD BCST cs:[ebp+0x22]
-vcvtuqq2pd xmm0,QWORD BCST BYTE PTR cs:[ebp+0x22]
-vcvtuqq2pd xmm0,QWORD BCST WORD PTR cs:[ebp+0x22]
-vcvtuqq2pd xmm0,QWORD BCST DWORD PTR cs:[ebp+0x22]
-vcvtuqq2pd xmm0,QWORD BCST QWORD PTR cs:[ebp+0x22]
 vcvtuqq2pd ymm2,ymm0
 vcvtuqq2pd ymm4{k6}{z},QWORD BCST cs:[esi*1+0x5b001157]
 vcvtuqq2pd ymm2,QWORD BCST [edi]
-vcvtuqq2pd ymm2,QWORD BCST BYTE PTR [edi]
-vcvtuqq2pd ymm2,QWORD BCST WORD PTR [edi]
-vcvtuqq2pd ymm2,QWORD BCST DWORD PTR [edi]
-vcvtuqq2pd ymm2,QWORD BCST QWORD PTR [edi]
 vcvtuqq2pd zmm1,ZMMWORD PTR [ecx-0x2825f71f]
 vcvtuqq2pd zmm1,BYTE PTR [ecx-0x2825f71f]
 vcvtuqq2pd zmm1,WORD PTR [ecx-0x2825f71f]
@@ -11299,10 +10755,6 @@ vcvtuqq2pd zmm0{k2},QWORD PTR fs:[ebp*2+0x1ab34d58]
 vcvtuqq2pd zmm0{k2},fs:[ebp*2+0x1ab34d58]
 vcvtudq2ps xmm7,xmm0
 vcvtudq2ps xmm5,DWORD BCST gs:[edi]
-vcvtudq2ps xmm5,DWORD BCST BYTE PTR gs:[edi]
-vcvtudq2ps xmm5,DWORD BCST WORD PTR gs:[edi]
-vcvtudq2ps xmm5,DWORD BCST DWORD PTR gs:[edi]
-vcvtudq2ps xmm5,DWORD BCST QWORD PTR gs:[edi]
 vcvtudq2ps xmm5{k1},XMMWORD PTR ds:0x3
 vcvtudq2ps xmm5{k1},BYTE PTR ds:0x3
 vcvtudq2ps xmm5{k1},WORD PTR ds:0x3
@@ -11324,15 +10776,7 @@ vcvtudq2ps ymm6{k3},QWORD PTR fs:[edx]
 vcvtudq2ps ymm6{k3},fs:[edx]
 vcvtudq2ps zmm0,zmm6
 vcvtudq2ps zmm1,DWORD BCST ss:[eax+eiz*4-0x1ec]
-vcvtudq2ps zmm1,DWORD BCST BYTE PTR ss:[eax+eiz*4-0x1ec]
-vcvtudq2ps zmm1,DWORD BCST WORD PTR ss:[eax+eiz*4-0x1ec]
-vcvtudq2ps zmm1,DWORD BCST DWORD PTR ss:[eax+eiz*4-0x1ec]
-vcvtudq2ps zmm1,DWORD BCST QWORD PTR ss:[eax+eiz*4-0x1ec]
 vcvtudq2ps zmm6{k7},DWORD BCST [edx]
-vcvtudq2ps zmm6{k7},DWORD BCST BYTE PTR [edx]
-vcvtudq2ps zmm6{k7},DWORD BCST WORD PTR [edx]
-vcvtudq2ps zmm6{k7},DWORD BCST DWORD PTR [edx]
-vcvtudq2ps zmm6{k7},DWORD BCST QWORD PTR [edx]
 vcvtuqq2ps xmm5,xmm1
 vcvtuqq2ps xmm6{k7}{z},XMMWORD PTR es:[ebp+0x7c0]
 vcvtuqq2ps xmm6{k7}{z},BYTE PTR es:[ebp+0x7c0]
@@ -11381,16 +10825,8 @@ vcvtps2qq ymm5{k5}{z},DWORD PTR gs:[eax]
 vcvtps2qq ymm5{k5}{z},QWORD PTR gs:[eax]
 vcvtps2qq ymm5{k5}{z},gs:[eax]
 vcvtps2qq ymm2,DWORD BCST [edx+ebx*1-0x4805677b]
-vcvtps2qq ymm2,DWORD BCST BYTE PTR [edx+ebx*1-0x4805677b]
-vcvtps2qq ymm2,DWORD BCST WORD PTR [edx+ebx*1-0x4805677b]
-vcvtps2qq ymm2,DWORD BCST DWORD PTR [edx+ebx*1-0x4805677b]
-vcvtps2qq ymm2,DWORD BCST QWORD PTR [edx+ebx*1-0x4805677b]
 vcvtps2qq zmm2,ymm1
 vcvtps2qq zmm3{k5},DWORD BCST es:[ecx-0x60]
-vcvtps2qq zmm3{k5},DWORD BCST BYTE PTR es:[ecx-0x60]
-vcvtps2qq zmm3{k5},DWORD BCST WORD PTR es:[ecx-0x60]
-vcvtps2qq zmm3{k5},DWORD BCST DWORD PTR es:[ecx-0x60]
-vcvtps2qq zmm3{k5},DWORD BCST QWORD PTR es:[ecx-0x60]
 vcvtps2qq zmm0{k2},YMMWORD PTR [eax]
 vcvtps2qq zmm0{k2},BYTE PTR [eax]
 vcvtps2qq zmm0{k2},WORD PTR [eax]
@@ -11399,15 +10835,7 @@ vcvtps2qq zmm0{k2},QWORD PTR [eax]
 vcvtps2qq zmm0{k2},[eax]
 vcvtpd2qq xmm7,xmm5
 vcvtpd2qq xmm3,QWORD BCST gs:[esi-0x1d8]
-vcvtpd2qq xmm3,QWORD BCST BYTE PTR gs:[esi-0x1d8]
-vcvtpd2qq xmm3,QWORD BCST WORD PTR gs:[esi-0x1d8]
-vcvtpd2qq xmm3,QWORD BCST DWORD PTR gs:[esi-0x1d8]
-vcvtpd2qq xmm3,QWORD BCST QWORD PTR gs:[esi-0x1d8]
 vcvtpd2qq xmm4{k3}{z},QWORD BCST [eax+eax*8]
-vcvtpd2qq xmm4{k3}{z},QWORD BCST BYTE PTR [eax+eax*8]
-vcvtpd2qq xmm4{k3}{z},QWORD BCST WORD PTR [eax+eax*8]
-vcvtpd2qq xmm4{k3}{z},QWORD BCST DWORD PTR [eax+eax*8]
-vcvtpd2qq xmm4{k3}{z},QWORD BCST QWORD PTR [eax+eax*8]
 vcvtpd2qq ymm0,ymm6
 vcvtpd2qq ymm5{k7},YMMWORD PTR gs:[esp+esi*1-0xb60]
 vcvtpd2qq ymm5{k7},BYTE PTR gs:[esp+esi*1-0xb60]
@@ -13031,17 +12459,9 @@ vcmpneq_osps k2{k6},xmm2,DWORD PTR ds:[ebp+0x53]
 vcmpneq_osps k2{k6},xmm2,QWORD PTR ds:[ebp+0x53]
 vcmpneq_osps k2{k6},xmm2,ds:[ebp+0x53]
 vcmpps k2,xmm2,DWORD BCST [esi+edi*1],0xa3
-vcmpps k2,xmm2,DWORD BCST BYTE PTR [esi+edi*1],0xa3
-vcmpps k2,xmm2,DWORD BCST WORD PTR [esi+edi*1],0xa3
-vcmpps k2,xmm2,DWORD BCST DWORD PTR [esi+edi*1],0xa3
-vcmpps k2,xmm2,DWORD BCST QWORD PTR [esi+edi*1],0xa3
 vcmpps k1,ymm2,YMMWORD PTR [ebp+ebp*2+0x2d3f46f6],0x48
 vcmpgt_oqps k7{k4},ymm5,ymm3
 vcmpps k5,ymm1,DWORD BCST fs:[ecx],0x82
-vcmpps k5,ymm1,DWORD BCST BYTE PTR fs:[ecx],0x82
-vcmpps k5,ymm1,DWORD BCST WORD PTR fs:[ecx],0x82
-vcmpps k5,ymm1,DWORD BCST DWORD PTR fs:[ecx],0x82
-vcmpps k5,ymm1,DWORD BCST QWORD PTR fs:[ecx],0x82
 vcmpps k7,zmm7,zmm2,0x66
 vcmpeq_usps k4{k5},zmm4,ZMMWORD PTR gs:[ecx+edi*2-0x3a1537dc]
 vcmpeq_usps k4{k5},zmm4,BYTE PTR gs:[ecx+edi*2-0x3a1537dc]
@@ -13110,10 +12530,6 @@ vcmpgtpd k3{k4},ymm3,DWORD PTR es:[ebx+0x6e10dc14]
 vcmpgtpd k3{k4},ymm3,QWORD PTR es:[ebx+0x6e10dc14]
 vcmpgtpd k3{k4},ymm3,es:[ebx+0x6e10dc14]
 vcmppd k5{k6},ymm5,QWORD BCST [eax+edi*4-0x228],0x55
-vcmppd k5{k6},ymm5,QWORD BCST BYTE PTR [eax+edi*4-0x228],0x55
-vcmppd k5{k6},ymm5,QWORD BCST WORD PTR [eax+edi*4-0x228],0x55
-vcmppd k5{k6},ymm5,QWORD BCST DWORD PTR [eax+edi*4-0x228],0x55
-vcmppd k5{k6},ymm5,QWORD BCST QWORD PTR [eax+edi*4-0x228],0x55
 vcmppd k4,zmm0,zmm1,0xde
 vcmppd k3{k6},zmm1,ZMMWORD PTR gs:[edi],0x88
 vcmppd k3{k6},zmm1,BYTE PTR gs:[edi],0x88
@@ -13267,24 +12683,12 @@ vshufps ymm7,ymm0,QWORD PTR [edx],0x31
 vshufps ymm7,ymm0,[edx],0x31
 {evex} vshufps xmm0,xmm0,xmm5,0xbc
 vshufps xmm1,xmm1,DWORD BCST cs:[ebx],0xfb
-vshufps xmm1,xmm1,DWORD BCST BYTE PTR cs:[ebx],0xfb
-vshufps xmm1,xmm1,DWORD BCST WORD PTR cs:[ebx],0xfb
-vshufps xmm1,xmm1,DWORD BCST DWORD PTR cs:[ebx],0xfb
-vshufps xmm1,xmm1,DWORD BCST QWORD PTR cs:[ebx],0xfb
 vshufps xmm1{k1},xmm4,DWORD BCST [ebx-0xc4],0x55
-vshufps xmm1{k1},xmm4,DWORD BCST BYTE PTR [ebx-0xc4],0x55
-vshufps xmm1{k1},xmm4,DWORD BCST WORD PTR [ebx-0xc4],0x55
-vshufps xmm1{k1},xmm4,DWORD BCST DWORD PTR [ebx-0xc4],0x55
-vshufps xmm1{k1},xmm4,DWORD BCST QWORD PTR [ebx-0xc4],0x55
 {evex} vshufps ymm1,ymm1,ymm1,0xf3
 vshufps ymm3,ymm1,DWORD BCST [ecx],0xea
 {evex} vshufps ymm4,ymm7,YMMWORD PTR [ebx+edi*8],0x60
 vshufps zmm1,zmm3,zmm5,0x41
 vshufps zmm1,zmm5,DWORD BCST fs:[esp+ebx*4],0xf0
-vshufps zmm1,zmm5,DWORD BCST BYTE PTR fs:[esp+ebx*4],0xf0
-vshufps zmm1,zmm5,DWORD BCST WORD PTR fs:[esp+ebx*4],0xf0
-vshufps zmm1,zmm5,DWORD BCST DWORD PTR fs:[esp+ebx*4],0xf0
-vshufps zmm1,zmm5,DWORD BCST QWORD PTR fs:[esp+ebx*4],0xf0
 vshufps zmm6{k3},zmm7,ZMMWORD PTR [ebx-0x58],0x85
 vshufps zmm6{k3},zmm7,BYTE PTR [ebx-0x58],0x85
 vshufps zmm6{k3},zmm7,WORD PTR [ebx-0x58],0x85
@@ -13333,10 +12737,6 @@ vshufpd ymm4,ymm7,[esi],0xdc
 {evex} vshufpd xmm2,xmm3,XMMWORD PTR [esi],0x2a
 vshufpd xmm5{k1}{z},xmm2,xmm0,0xf1
 vshufpd xmm1{k2}{z},xmm7,QWORD BCST ds:[edi+0x51451b86],0xc9
-vshufpd xmm1{k2}{z},xmm7,QWORD BCST BYTE PTR ds:[edi+0x51451b86],0xc9
-vshufpd xmm1{k2}{z},xmm7,QWORD BCST WORD PTR ds:[edi+0x51451b86],0xc9
-vshufpd xmm1{k2}{z},xmm7,QWORD BCST DWORD PTR ds:[edi+0x51451b86],0xc9
-vshufpd xmm1{k2}{z},xmm7,QWORD BCST QWORD PTR ds:[edi+0x51451b86],0xc9
 {evex} vshufpd ymm1,ymm6,ymm4,0x42
 vshufpd ymm5{k3}{z},ymm7,YMMWORD PTR ss:[ecx],0x50
 vshufpd ymm5{k3}{z},ymm7,BYTE PTR ss:[ecx],0x50
@@ -13749,15 +13149,7 @@ vpaddq ymm6,ymm3,QWORD PTR [eax-0x1d]
 vpaddq ymm6,ymm3,[eax-0x1d]
 {evex} vpaddq xmm2,xmm5,xmm5
 vpaddq xmm7{k5}{z},xmm7,QWORD BCST ss:[eax]
-vpaddq xmm7{k5}{z},xmm7,QWORD BCST BYTE PTR ss:[eax]
-vpaddq xmm7{k5}{z},xmm7,QWORD BCST WORD PTR ss:[eax]
-vpaddq xmm7{k5}{z},xmm7,QWORD BCST DWORD PTR ss:[eax]
-vpaddq xmm7{k5}{z},xmm7,QWORD BCST QWORD PTR ss:[eax]
 vpaddq xmm1{k7},xmm1,QWORD BCST [ecx+0x15582dae]
-vpaddq xmm1{k7},xmm1,QWORD BCST BYTE PTR [ecx+0x15582dae]
-vpaddq xmm1{k7},xmm1,QWORD BCST WORD PTR [ecx+0x15582dae]
-vpaddq xmm1{k7},xmm1,QWORD BCST DWORD PTR [ecx+0x15582dae]
-vpaddq xmm1{k7},xmm1,QWORD BCST QWORD PTR [ecx+0x15582dae]
 {evex} vpaddq ymm1,ymm3,ymm2
 vpaddq ymm7{k5}{z},ymm4,YMMWORD PTR cs:[edx-0x340]
 vpaddq ymm7{k5}{z},ymm4,BYTE PTR cs:[edx-0x340]
@@ -14150,10 +13542,6 @@ vpandd xmm4{k7}{z},xmm7,DWORD PTR es:[edi-0x34afb27e]
 vpandd xmm4{k7}{z},xmm7,QWORD PTR es:[edi-0x34afb27e]
 vpandd xmm4{k7}{z},xmm7,es:[edi-0x34afb27e]
 vpandd xmm1{k4},xmm0,DWORD BCST [ebp+edi*1-0x8]
-vpandd xmm1{k4},xmm0,DWORD BCST BYTE PTR [ebp+edi*1-0x8]
-vpandd xmm1{k4},xmm0,DWORD BCST WORD PTR [ebp+edi*1-0x8]
-vpandd xmm1{k4},xmm0,DWORD BCST DWORD PTR [ebp+edi*1-0x8]
-vpandd xmm1{k4},xmm0,DWORD BCST QWORD PTR [ebp+edi*1-0x8]
 vpandd ymm7,ymm5,ymm6
 vpandd ymm0{k2},ymm5,YMMWORD PTR es:[eax*1-0x4c889b17]
 vpandd ymm0{k2},ymm5,BYTE PTR es:[eax*1-0x4c889b17]
@@ -14201,10 +13589,6 @@ vpandq ymm5,ymm5,QWORD PTR ds:0xddc76f10
 vpandq ymm5,ymm5,ds:0xddc76f10
 vpandq ymm0{k4},ymm6,ymm3
 vpandq ymm3{k3},ymm1,QWORD BCST gs:[ebp*1+0x5a506ae2]
-vpandq ymm3{k3},ymm1,QWORD BCST BYTE PTR gs:[ebp*1+0x5a506ae2]
-vpandq ymm3{k3},ymm1,QWORD BCST WORD PTR gs:[ebp*1+0x5a506ae2]
-vpandq ymm3{k3},ymm1,QWORD BCST DWORD PTR gs:[ebp*1+0x5a506ae2]
-vpandq ymm3{k3},ymm1,QWORD BCST QWORD PTR gs:[ebp*1+0x5a506ae2]
 vpandq zmm0,zmm6,zmm2
 vpandq zmm2{k2},zmm3,ZMMWORD PTR ds:[esi+ecx*8]
 vpandq zmm2{k2},zmm3,BYTE PTR ds:[esi+ecx*8]
@@ -14493,16 +13877,8 @@ vpandnd xmm1{k5},xmm4,DWORD PTR es:[ecx]
 vpandnd xmm1{k5},xmm4,QWORD PTR es:[ecx]
 vpandnd xmm1{k5},xmm4,es:[ecx]
 vpandnd xmm2{k6}{z},xmm2,DWORD BCST [esi+eiz*8-0x14]
-vpandnd xmm2{k6}{z},xmm2,DWORD BCST BYTE PTR [esi+eiz*8-0x14]
-vpandnd xmm2{k6}{z},xmm2,DWORD BCST WORD PTR [esi+eiz*8-0x14]
-vpandnd xmm2{k6}{z},xmm2,DWORD BCST DWORD PTR [esi+eiz*8-0x14]
-vpandnd xmm2{k6}{z},xmm2,DWORD BCST QWORD PTR [esi+eiz*8-0x14]
 vpandnd ymm7,ymm7,ymm4
 vpandnd ymm1{k3},ymm6,DWORD BCST es:[esi+eax*4+0x140]
-vpandnd ymm1{k3},ymm6,DWORD BCST BYTE PTR es:[esi+eax*4+0x140]
-vpandnd ymm1{k3},ymm6,DWORD BCST WORD PTR es:[esi+eax*4+0x140]
-vpandnd ymm1{k3},ymm6,DWORD BCST DWORD PTR es:[esi+eax*4+0x140]
-vpandnd ymm1{k3},ymm6,DWORD BCST QWORD PTR es:[esi+eax*4+0x140]
 vpandnd ymm2{k6}{z},ymm4,YMMWORD PTR [ecx+ebp*4+0x1c843621]
 vpandnd ymm2{k6}{z},ymm4,BYTE PTR [ecx+ebp*4+0x1c843621]
 vpandnd ymm2{k6}{z},ymm4,WORD PTR [ecx+ebp*4+0x1c843621]
@@ -14511,10 +13887,6 @@ vpandnd ymm2{k6}{z},ymm4,QWORD PTR [ecx+ebp*4+0x1c843621]
 vpandnd ymm2{k6}{z},ymm4,[ecx+ebp*4+0x1c843621]
 vpandnd zmm2,zmm7,zmm3
 vpandnd zmm2{k6},zmm4,DWORD BCST cs:[esi]
-vpandnd zmm2{k6},zmm4,DWORD BCST BYTE PTR cs:[esi]
-vpandnd zmm2{k6},zmm4,DWORD BCST WORD PTR cs:[esi]
-vpandnd zmm2{k6},zmm4,DWORD BCST DWORD PTR cs:[esi]
-vpandnd zmm2{k6},zmm4,DWORD BCST QWORD PTR cs:[esi]
 vpandnd zmm1{k2},zmm6,ZMMWORD PTR [edi+0x1700]
 vpandnd zmm1{k2},zmm6,BYTE PTR [edi+0x1700]
 vpandnd zmm1{k2},zmm6,WORD PTR [edi+0x1700]
@@ -14523,10 +13895,6 @@ vpandnd zmm1{k2},zmm6,QWORD PTR [edi+0x1700]
 vpandnd zmm1{k2},zmm6,[edi+0x1700]
 vpandnq xmm1,xmm6,xmm0
 vpandnq xmm4{k1},xmm6,QWORD BCST ss:[ecx*8+0xbbb06ea]
-vpandnq xmm4{k1},xmm6,QWORD BCST BYTE PTR ss:[ecx*8+0xbbb06ea]
-vpandnq xmm4{k1},xmm6,QWORD BCST WORD PTR ss:[ecx*8+0xbbb06ea]
-vpandnq xmm4{k1},xmm6,QWORD BCST DWORD PTR ss:[ecx*8+0xbbb06ea]
-vpandnq xmm4{k1},xmm6,QWORD BCST QWORD PTR ss:[ecx*8+0xbbb06ea]
 vpandnq xmm6{k2}{z},xmm7,XMMWORD PTR [edi+0x710]
 vpandnq xmm6{k2}{z},xmm7,BYTE PTR [edi+0x710]
 vpandnq xmm6{k2}{z},xmm7,WORD PTR [edi+0x710]
@@ -14549,10 +13917,6 @@ vpandnq ymm5{k7}{z},ymm2,fs:[edi+ebp*2]
 vpandnq zmm5,zmm2,zmm7
 vpandnq zmm1,zmm4,QWORD BCST ss:[edi]
 vpandnq zmm3{k3}{z},zmm1,QWORD BCST [esi-0x1716cf06]
-vpandnq zmm3{k3}{z},zmm1,QWORD BCST BYTE PTR [esi-0x1716cf06]
-vpandnq zmm3{k3}{z},zmm1,QWORD BCST WORD PTR [esi-0x1716cf06]
-vpandnq zmm3{k3}{z},zmm1,QWORD BCST DWORD PTR [esi-0x1716cf06]
-vpandnq zmm3{k3}{z},zmm1,QWORD BCST QWORD PTR [esi-0x1716cf06]
 pavgb mm0,mm6
 pavgb mm7,QWORD PTR ds:[edi+edx*2-0x74]
 pavgb mm7,BYTE PTR ds:[edi+edx*2-0x74]
@@ -15042,17 +14406,9 @@ vcvttpd2dq xmm0{k5},ss:[edx-0x260]
 vcvttpd2dq xmm3{k4}{z},XMMWORD PTR [ebx]
 {evex} vcvttpd2dq xmm1,ymm0
 vcvttpd2dq xmm3,QWORD BCST es:[edx+0x2e]{1to4}
-vcvttpd2dq xmm3,QWORD BCST BYTE PTR es:[edx+0x2e]{1to4}
-vcvttpd2dq xmm3,QWORD BCST WORD PTR es:[edx+0x2e]{1to4}
-vcvttpd2dq xmm3,QWORD BCST DWORD PTR es:[edx+0x2e]{1to4}
-vcvttpd2dq xmm3,QWORD BCST QWORD PTR es:[edx+0x2e]{1to4}
 vcvttpd2dq xmm3{k4}{z},YMMWORD PTR [edi+0xf00]
 vcvttpd2dq ymm7,zmm3
 vcvttpd2dq ymm2{k6}{z},QWORD BCST gs:[edx+edx*1+0x1afc49bf]
-vcvttpd2dq ymm2{k6}{z},QWORD BCST BYTE PTR gs:[edx+edx*1+0x1afc49bf]
-vcvttpd2dq ymm2{k6}{z},QWORD BCST WORD PTR gs:[edx+edx*1+0x1afc49bf]
-vcvttpd2dq ymm2{k6}{z},QWORD BCST DWORD PTR gs:[edx+edx*1+0x1afc49bf]
-vcvttpd2dq ymm2{k6}{z},QWORD BCST QWORD PTR gs:[edx+edx*1+0x1afc49bf]
 vcvttpd2dq ymm2,ZMMWORD PTR [edx]
 vcvttpd2dq ymm2,BYTE PTR [edx]
 vcvttpd2dq ymm2,WORD PTR [edx]
@@ -15096,10 +14452,6 @@ vcvtdq2pd ymm7,QWORD PTR [ebp+0x15]
 vcvtdq2pd ymm7,[ebp+0x15]
 {evex} vcvtdq2pd xmm7,xmm5
 vcvtdq2pd xmm4,DWORD BCST ss:[edx+ecx*1]
-vcvtdq2pd xmm4,DWORD BCST BYTE PTR ss:[edx+ecx*1]
-vcvtdq2pd xmm4,DWORD BCST WORD PTR ss:[edx+ecx*1]
-vcvtdq2pd xmm4,DWORD BCST DWORD PTR ss:[edx+ecx*1]
-vcvtdq2pd xmm4,DWORD BCST QWORD PTR ss:[edx+ecx*1]
 {evex} vcvtdq2pd xmm6,QWORD PTR ds:0xfae5132e
 {evex} vcvtdq2pd xmm6,BYTE PTR ds:0xfae5132e
 {evex} vcvtdq2pd xmm6,WORD PTR ds:0xfae5132e
@@ -15107,10 +14459,6 @@ vcvtdq2pd xmm4,DWORD BCST QWORD PTR ss:[edx+ecx*1]
 {evex} vcvtdq2pd xmm6,ds:0xfae5132e
 {evex} vcvtdq2pd ymm1,xmm4
 vcvtdq2pd ymm7,DWORD BCST [ecx-0x5891c931]
-vcvtdq2pd ymm7,DWORD BCST BYTE PTR [ecx-0x5891c931]
-vcvtdq2pd ymm7,DWORD BCST WORD PTR [ecx-0x5891c931]
-vcvtdq2pd ymm7,DWORD BCST DWORD PTR [ecx-0x5891c931]
-vcvtdq2pd ymm7,DWORD BCST QWORD PTR [ecx-0x5891c931]
 {evex} vcvtdq2pd ymm2,XMMWORD PTR ss:[esp+eiz*2]
 {evex} vcvtdq2pd ymm2,BYTE PTR ss:[esp+eiz*2]
 {evex} vcvtdq2pd ymm2,WORD PTR ss:[esp+eiz*2]
@@ -15133,16 +14481,8 @@ vcvtqq2pd xmm1,QWORD PTR [ecx+ebp*1+0x230]
 vcvtqq2pd xmm1,[ecx+ebp*1+0x230]
 vcvtqq2pd xmm2{k3}{z},xmm1
 vcvtqq2pd xmm3,QWORD BCST ds:[esp+eax*8]
-vcvtqq2pd xmm3,QWORD BCST BYTE PTR ds:[esp+eax*8]
-vcvtqq2pd xmm3,QWORD BCST WORD PTR ds:[esp+eax*8]
-vcvtqq2pd xmm3,QWORD BCST DWORD PTR ds:[esp+eax*8]
-vcvtqq2pd xmm3,QWORD BCST QWORD PTR ds:[esp+eax*8]
 vcvtqq2pd ymm1,ymm5
 vcvtqq2pd ymm1{k3},QWORD BCST [eax]
-vcvtqq2pd ymm1{k3},QWORD BCST BYTE PTR [eax]
-vcvtqq2pd ymm1{k3},QWORD BCST WORD PTR [eax]
-vcvtqq2pd ymm1{k3},QWORD BCST DWORD PTR [eax]
-vcvtqq2pd ymm1{k3},QWORD BCST QWORD PTR [eax]
 vcvtqq2pd ymm2,YMMWORD PTR ds:0x25da008e
 vcvtqq2pd ymm2,BYTE PTR ds:0x25da008e
 vcvtqq2pd ymm2,WORD PTR ds:0x25da008e
@@ -15157,10 +14497,6 @@ vcvtqq2pd zmm5,QWORD PTR [eax+esi*1]
 vcvtqq2pd zmm5,[eax+esi*1]
 vcvtqq2pd zmm0{k4},zmm1{rn-sae}
 vcvtqq2pd zmm0{k2},QWORD BCST ss:[esi]
-vcvtqq2pd zmm0{k2},QWORD BCST BYTE PTR ss:[esi]
-vcvtqq2pd zmm0{k2},QWORD BCST WORD PTR ss:[esi]
-vcvtqq2pd zmm0{k2},QWORD BCST DWORD PTR ss:[esi]
-vcvtqq2pd zmm0{k2},QWORD BCST QWORD PTR ss:[esi]
 cvtpd2dq xmm4,xmm5
 cvtpd2dq xmm3,XMMWORD PTR [bp+si-0x4c65]
 cvtpd2dq xmm3,BYTE PTR [bp+si-0x4c65]
@@ -15197,10 +14533,6 @@ vcvtpd2dq xmm5,QWORD PTR [ecx]
 vcvtpd2dq xmm5,[ecx]
 {evex} vcvtpd2dq xmm2,xmm3
 vcvtpd2dq xmm4,QWORD BCST [ecx+ecx*1]{1to2}
-vcvtpd2dq xmm4,QWORD BCST BYTE PTR [ecx+ecx*1]{1to2}
-vcvtpd2dq xmm4,QWORD BCST WORD PTR [ecx+ecx*1]{1to2}
-vcvtpd2dq xmm4,QWORD BCST DWORD PTR [ecx+ecx*1]{1to2}
-vcvtpd2dq xmm4,QWORD BCST QWORD PTR [ecx+ecx*1]{1to2}
 {evex} vcvtpd2dq xmm4,XMMWORD PTR ds:[ecx-0x6e8e9a17]
 {evex} vcvtpd2dq xmm4,BYTE PTR ds:[ecx-0x6e8e9a17]
 {evex} vcvtpd2dq xmm4,WORD PTR ds:[ecx-0x6e8e9a17]
@@ -15223,10 +14555,6 @@ vcvtpd2dq ymm6,QWORD PTR [ecx+0x51]
 vcvtpd2dq ymm6,[ecx+0x51]
 vcvtpd2dq ymm6{k3}{z},zmm1{rd-sae}
 vcvtpd2dq ymm2{k2},QWORD BCST fs:[edx+0xc8]
-vcvtpd2dq ymm2{k2},QWORD BCST BYTE PTR fs:[edx+0xc8]
-vcvtpd2dq ymm2{k2},QWORD BCST WORD PTR fs:[edx+0xc8]
-vcvtpd2dq ymm2{k2},QWORD BCST DWORD PTR fs:[edx+0xc8]
-vcvtpd2dq ymm2{k2},QWORD BCST QWORD PTR fs:[edx+0xc8]
 movntq QWORD PTR [ebx],mm1
 movntq BYTE PTR [ebx],mm1
 movntq WORD PTR [ebx],mm1
@@ -15581,15 +14909,7 @@ vpor ymm7,ymm2,QWORD PTR [edi+edi*2-0x75f57870]
 vpor ymm7,ymm2,[edi+edi*2-0x75f57870]
 vpord xmm3,xmm7,xmm7
 vpord xmm1{k1}{z},xmm1,DWORD BCST gs:[esi+esi*1]
-vpord xmm1{k1}{z},xmm1,DWORD BCST BYTE PTR gs:[esi+esi*1]
-vpord xmm1{k1}{z},xmm1,DWORD BCST WORD PTR gs:[esi+esi*1]
-vpord xmm1{k1}{z},xmm1,DWORD BCST DWORD PTR gs:[esi+esi*1]
-vpord xmm1{k1}{z},xmm1,DWORD BCST QWORD PTR gs:[esi+esi*1]
 vpord xmm3,xmm5,DWORD BCST [esi+0x73aa52da]
-vpord xmm3,xmm5,DWORD BCST BYTE PTR [esi+0x73aa52da]
-vpord xmm3,xmm5,DWORD BCST WORD PTR [esi+0x73aa52da]
-vpord xmm3,xmm5,DWORD BCST DWORD PTR [esi+0x73aa52da]
-vpord xmm3,xmm5,DWORD BCST QWORD PTR [esi+0x73aa52da]
 vpord ymm5,ymm0,ymm3
 vpord ymm5,ymm0,DWORD BCST [eax+ebx*1]
 vpord ymm1,ymm6,YMMWORD PTR fs:0xe6013c13
@@ -15608,21 +14928,9 @@ vpord zmm7{k4}{z},zmm1,QWORD PTR [esp+ebx*2]
 vpord zmm7{k4}{z},zmm1,[esp+ebx*2]
 vporq xmm1,xmm1,xmm2
 vporq xmm5,xmm0,QWORD BCST cs:[edx-0x628e8bf5]
-vporq xmm5,xmm0,QWORD BCST BYTE PTR cs:[edx-0x628e8bf5]
-vporq xmm5,xmm0,QWORD BCST WORD PTR cs:[edx-0x628e8bf5]
-vporq xmm5,xmm0,QWORD BCST DWORD PTR cs:[edx-0x628e8bf5]
-vporq xmm5,xmm0,QWORD BCST QWORD PTR cs:[edx-0x628e8bf5]
 vporq xmm6{k4}{z},xmm3,QWORD BCST [ebp+0x310]
-vporq xmm6{k4}{z},xmm3,QWORD BCST BYTE PTR [ebp+0x310]
-vporq xmm6{k4}{z},xmm3,QWORD BCST WORD PTR [ebp+0x310]
-vporq xmm6{k4}{z},xmm3,QWORD BCST DWORD PTR [ebp+0x310]
-vporq xmm6{k4}{z},xmm3,QWORD BCST QWORD PTR [ebp+0x310]
 vporq ymm3,ymm1,ymm7
 vporq ymm4,ymm0,QWORD BCST es:[edx+edx*1+0x2d0]
-vporq ymm4,ymm0,QWORD BCST BYTE PTR es:[edx+edx*1+0x2d0]
-vporq ymm4,ymm0,QWORD BCST WORD PTR es:[edx+edx*1+0x2d0]
-vporq ymm4,ymm0,QWORD BCST DWORD PTR es:[edx+edx*1+0x2d0]
-vporq ymm4,ymm0,QWORD BCST QWORD PTR es:[edx+edx*1+0x2d0]
 vporq ymm0,ymm3,YMMWORD PTR [ebx-0x6c0]
 vporq ymm0,ymm3,BYTE PTR [ebx-0x6c0]
 vporq ymm0,ymm3,WORD PTR [ebx-0x6c0]
@@ -15916,10 +15224,6 @@ vpxord xmm4{k5}{z},xmm3,QWORD PTR [edx-0x5e2e77f5]
 vpxord xmm4{k5}{z},xmm3,[edx-0x5e2e77f5]
 vpxord ymm5,ymm7,ymm2
 vpxord ymm6,ymm2,DWORD BCST fs:[ecx+ebx*1-0x130]
-vpxord ymm6,ymm2,DWORD BCST BYTE PTR fs:[ecx+ebx*1-0x130]
-vpxord ymm6,ymm2,DWORD BCST WORD PTR fs:[ecx+ebx*1-0x130]
-vpxord ymm6,ymm2,DWORD BCST DWORD PTR fs:[ecx+ebx*1-0x130]
-vpxord ymm6,ymm2,DWORD BCST QWORD PTR fs:[ecx+ebx*1-0x130]
 vpxord ymm1{k7}{z},ymm1,YMMWORD PTR [eax-0xc20]
 vpxord ymm1{k7}{z},ymm1,BYTE PTR [eax-0xc20]
 vpxord ymm1{k7}{z},ymm1,WORD PTR [eax-0xc20]
@@ -15928,10 +15232,6 @@ vpxord ymm1{k7}{z},ymm1,QWORD PTR [eax-0xc20]
 vpxord ymm1{k7}{z},ymm1,[eax-0xc20]
 vpxord zmm7,zmm3,zmm6
 vpxord zmm5{k1}{z},zmm5,DWORD BCST ds:[ecx+eax*2]
-vpxord zmm5{k1}{z},zmm5,DWORD BCST BYTE PTR ds:[ecx+eax*2]
-vpxord zmm5{k1}{z},zmm5,DWORD BCST WORD PTR ds:[ecx+eax*2]
-vpxord zmm5{k1}{z},zmm5,DWORD BCST DWORD PTR ds:[ecx+eax*2]
-vpxord zmm5{k1}{z},zmm5,DWORD BCST QWORD PTR ds:[ecx+eax*2]
 vpxord zmm1{k1}{z},zmm4,ZMMWORD PTR [ebx]
 vpxord zmm1{k1}{z},zmm4,BYTE PTR [ebx]
 vpxord zmm1{k1}{z},zmm4,WORD PTR [ebx]
@@ -15966,10 +15266,6 @@ vpxorq ymm5{k5},ymm3,QWORD PTR [esi+eiz*8-0x40]
 vpxorq ymm5{k5},ymm3,[esi+eiz*8-0x40]
 vpxorq zmm0,zmm3,zmm7
 vpxorq zmm2{k4}{z},zmm4,QWORD BCST ds:[ecx+0x358]
-vpxorq zmm2{k4}{z},zmm4,QWORD BCST BYTE PTR ds:[ecx+0x358]
-vpxorq zmm2{k4}{z},zmm4,QWORD BCST WORD PTR ds:[ecx+0x358]
-vpxorq zmm2{k4}{z},zmm4,QWORD BCST DWORD PTR ds:[ecx+0x358]
-vpxorq zmm2{k4}{z},zmm4,QWORD BCST QWORD PTR ds:[ecx+0x358]
 vpxorq zmm2,zmm6,QWORD BCST ds:0xbd650c53
 lddqu xmm6,[ebx+ecx*4-0x5d]
 lddqu xmm6,BYTE PTR [ebx+ecx*4-0x5d]
@@ -16236,17 +15532,9 @@ vpmuludq ymm7,ymm7,[ecx+ebp*2+0x327be663]
 {evex} vpmuludq xmm0,xmm0,XMMWORD PTR [ebx+eiz*2]
 vpmuludq xmm0{k7},xmm5,xmm1
 vpmuludq xmm0{k6}{z},xmm3,QWORD BCST fs:[ebp+0xf8]
-vpmuludq xmm0{k6}{z},xmm3,QWORD BCST BYTE PTR fs:[ebp+0xf8]
-vpmuludq xmm0{k6}{z},xmm3,QWORD BCST WORD PTR fs:[ebp+0xf8]
-vpmuludq xmm0{k6}{z},xmm3,QWORD BCST DWORD PTR fs:[ebp+0xf8]
-vpmuludq xmm0{k6}{z},xmm3,QWORD BCST QWORD PTR fs:[ebp+0xf8]
 {evex} vpmuludq ymm2,ymm1,YMMWORD PTR [esi]
 vpmuludq ymm2{k5}{z},ymm5,ymm2
 vpmuludq ymm2{k5}{z},ymm3,QWORD BCST es:[edx-0x738ba108]
-vpmuludq ymm2{k5}{z},ymm3,QWORD BCST BYTE PTR es:[edx-0x738ba108]
-vpmuludq ymm2{k5}{z},ymm3,QWORD BCST WORD PTR es:[edx-0x738ba108]
-vpmuludq ymm2{k5}{z},ymm3,QWORD BCST DWORD PTR es:[edx-0x738ba108]
-vpmuludq ymm2{k5}{z},ymm3,QWORD BCST QWORD PTR es:[edx-0x738ba108]
 vpmuludq zmm6,zmm5,zmm5
 vpmuludq zmm1{k1}{z},zmm7,ZMMWORD PTR gs:[ecx*4+0x69454956]
 vpmuludq zmm1{k1}{z},zmm7,BYTE PTR gs:[ecx*4+0x69454956]
@@ -16604,10 +15892,6 @@ vpsubd ymm2,ymm4,QWORD PTR [eax]
 vpsubd ymm2,ymm4,[eax]
 {evex} vpsubd xmm2,xmm0,xmm6
 vpsubd xmm0,xmm6,DWORD BCST [esi+eax*4-0xcc]
-vpsubd xmm0,xmm6,DWORD BCST BYTE PTR [esi+eax*4-0xcc]
-vpsubd xmm0,xmm6,DWORD BCST WORD PTR [esi+eax*4-0xcc]
-vpsubd xmm0,xmm6,DWORD BCST DWORD PTR [esi+eax*4-0xcc]
-vpsubd xmm0,xmm6,DWORD BCST QWORD PTR [esi+eax*4-0xcc]
 {evex} vpsubd xmm3,xmm5,XMMWORD PTR es:[edi-0x726a3f5a]
 {evex} vpsubd xmm3,xmm5,BYTE PTR es:[edi-0x726a3f5a]
 {evex} vpsubd xmm3,xmm5,WORD PTR es:[edi-0x726a3f5a]
@@ -16683,10 +15967,6 @@ vpsubq xmm7{k6}{z},xmm6,DWORD PTR fs:[eax-0x7d706bfe]
 vpsubq xmm7{k6}{z},xmm6,QWORD PTR fs:[eax-0x7d706bfe]
 vpsubq xmm7{k6}{z},xmm6,fs:[eax-0x7d706bfe]
 vpsubq xmm3,xmm2,QWORD BCST [eax+0x2d0]
-vpsubq xmm3,xmm2,QWORD BCST BYTE PTR [eax+0x2d0]
-vpsubq xmm3,xmm2,QWORD BCST WORD PTR [eax+0x2d0]
-vpsubq xmm3,xmm2,QWORD BCST DWORD PTR [eax+0x2d0]
-vpsubq xmm3,xmm2,QWORD BCST QWORD PTR [eax+0x2d0]
 {evex} vpsubq ymm7,ymm6,ymm5
 vpsubq ymm6{k6}{z},ymm4,YMMWORD PTR es:[edx-0x180]
 vpsubq ymm6{k6}{z},ymm4,BYTE PTR es:[edx-0x180]
@@ -16895,10 +16175,6 @@ vpaddd ymm2,ymm1,QWORD PTR [ecx+eax*4+0x5e]
 vpaddd ymm2,ymm1,[ecx+eax*4+0x5e]
 {evex} vpaddd xmm5,xmm6,xmm1
 vpaddd xmm0,xmm3,DWORD BCST ss:[ecx-0x7916714b]
-vpaddd xmm0,xmm3,DWORD BCST BYTE PTR ss:[ecx-0x7916714b]
-vpaddd xmm0,xmm3,DWORD BCST WORD PTR ss:[ecx-0x7916714b]
-vpaddd xmm0,xmm3,DWORD BCST DWORD PTR ss:[ecx-0x7916714b]
-vpaddd xmm0,xmm3,DWORD BCST QWORD PTR ss:[ecx-0x7916714b]
 vpaddd xmm5{k3}{z},xmm0,XMMWORD PTR [esi+edx*2]
 {evex} vpaddd ymm6,ymm3,ymm3
 vpaddd ymm3{k6}{z},ymm7,YMMWORD PTR gs:[eax]
@@ -16908,16 +16184,8 @@ vpaddd ymm3{k6}{z},ymm7,DWORD PTR gs:[eax]
 vpaddd ymm3{k6}{z},ymm7,QWORD PTR gs:[eax]
 vpaddd ymm3{k6}{z},ymm7,gs:[eax]
 vpaddd ymm5,ymm5,DWORD BCST [esi+ecx*1]
-vpaddd ymm5,ymm5,DWORD BCST BYTE PTR [esi+ecx*1]
-vpaddd ymm5,ymm5,DWORD BCST WORD PTR [esi+ecx*1]
-vpaddd ymm5,ymm5,DWORD BCST DWORD PTR [esi+ecx*1]
-vpaddd ymm5,ymm5,DWORD BCST QWORD PTR [esi+ecx*1]
 vpaddd zmm6,zmm1,zmm5
 vpaddd zmm5,zmm3,DWORD BCST fs:[ecx+edx*4]
-vpaddd zmm5,zmm3,DWORD BCST BYTE PTR fs:[ecx+edx*4]
-vpaddd zmm5,zmm3,DWORD BCST WORD PTR fs:[ecx+edx*4]
-vpaddd zmm5,zmm3,DWORD BCST DWORD PTR fs:[ecx+edx*4]
-vpaddd zmm5,zmm3,DWORD BCST QWORD PTR fs:[ecx+edx*4]
 vpaddd zmm0{k7},zmm1,DWORD BCST [ecx]
 ud0 sp,ax
 ud0 bx,WORD PTR [si+0x2c]
@@ -17574,25 +16842,13 @@ vpermilps ymm1,ymm6,QWORD PTR [ebx]
 vpermilps ymm1,ymm6,[ebx]
 {evex} vpermilps xmm3,xmm7,xmm3
 vpermilps xmm5,xmm2,DWORD BCST fs:[ebx+0xac]
-vpermilps xmm5,xmm2,DWORD BCST BYTE PTR fs:[ebx+0xac]
-vpermilps xmm5,xmm2,DWORD BCST WORD PTR fs:[ebx+0xac]
-vpermilps xmm5,xmm2,DWORD BCST DWORD PTR fs:[ebx+0xac]
-vpermilps xmm5,xmm2,DWORD BCST QWORD PTR fs:[ebx+0xac]
 {evex} vpermilps xmm2,xmm5,XMMWORD PTR [ebx]
 {evex} vpermilps ymm5,ymm0,ymm4
 vpermilps ymm4,ymm3,DWORD BCST fs:[edx+eiz*1]
 vpermilps ymm6{k2},ymm6,YMMWORD PTR [esi]
 vpermilps zmm6,zmm2,zmm5
 vpermilps zmm7{k7}{z},zmm4,DWORD BCST ss:[edi]
-vpermilps zmm7{k7}{z},zmm4,DWORD BCST BYTE PTR ss:[edi]
-vpermilps zmm7{k7}{z},zmm4,DWORD BCST WORD PTR ss:[edi]
-vpermilps zmm7{k7}{z},zmm4,DWORD BCST DWORD PTR ss:[edi]
-vpermilps zmm7{k7}{z},zmm4,DWORD BCST QWORD PTR ss:[edi]
 vpermilps zmm2{k7},zmm3,DWORD BCST [esi+0x1a0]
-vpermilps zmm2{k7},zmm3,DWORD BCST BYTE PTR [esi+0x1a0]
-vpermilps zmm2{k7},zmm3,DWORD BCST WORD PTR [esi+0x1a0]
-vpermilps zmm2{k7},zmm3,DWORD BCST DWORD PTR [esi+0x1a0]
-vpermilps zmm2{k7},zmm3,DWORD BCST QWORD PTR [esi+0x1a0]
 vpermilpd xmm4,xmm1,xmm4
 vpermilpd xmm5,xmm5,XMMWORD PTR es:[ebp+0x17]
 vpermilpd xmm5,xmm5,BYTE PTR es:[ebp+0x17]
@@ -17622,10 +16878,6 @@ vpermilpd ymm3,ymm6,[ecx+eax*4+0x352f10d3]
 {evex} vpermilpd xmm7,xmm2,XMMWORD PTR [edi+0x1b97cd82]
 vpermilpd xmm0{k3}{z},xmm0,xmm6
 vpermilpd xmm7,xmm6,QWORD BCST fs:[esp+eiz*4-0x574a3d1c]
-vpermilpd xmm7,xmm6,QWORD BCST BYTE PTR fs:[esp+eiz*4-0x574a3d1c]
-vpermilpd xmm7,xmm6,QWORD BCST WORD PTR fs:[esp+eiz*4-0x574a3d1c]
-vpermilpd xmm7,xmm6,QWORD BCST DWORD PTR fs:[esp+eiz*4-0x574a3d1c]
-vpermilpd xmm7,xmm6,QWORD BCST QWORD PTR fs:[esp+eiz*4-0x574a3d1c]
 {evex} vpermilpd ymm0,ymm0,ymm0
 vpermilpd ymm3{k1},ymm4,YMMWORD PTR es:[ebx+esi*8-0x780]
 vpermilpd ymm3{k1},ymm4,BYTE PTR es:[ebx+esi*8-0x780]
@@ -17636,10 +16888,6 @@ vpermilpd ymm3{k1},ymm4,es:[ebx+esi*8-0x780]
 vpermilpd ymm1{k7}{z},ymm0,YMMWORD PTR [eax+0x7eb894f0]
 vpermilpd zmm2,zmm0,zmm5
 vpermilpd zmm5{k6}{z},zmm6,QWORD BCST ss:[ebp-0x3b8]
-vpermilpd zmm5{k6}{z},zmm6,QWORD BCST BYTE PTR ss:[ebp-0x3b8]
-vpermilpd zmm5{k6}{z},zmm6,QWORD BCST WORD PTR ss:[ebp-0x3b8]
-vpermilpd zmm5{k6}{z},zmm6,QWORD BCST DWORD PTR ss:[ebp-0x3b8]
-vpermilpd zmm5{k6}{z},zmm6,QWORD BCST QWORD PTR ss:[ebp-0x3b8]
 vpermilpd zmm5{k2}{z},zmm1,ZMMWORD PTR [edi]
 vpermilpd zmm5{k2}{z},zmm1,BYTE PTR [edi]
 vpermilpd zmm5{k2}{z},zmm1,WORD PTR [edi]
@@ -18015,10 +17263,6 @@ blendvps xmm3,QWORD PTR ss:[eax+eiz*2],xmm0
 blendvps xmm3,ss:[eax+eiz*2],xmm0
 vprorvd xmm2,xmm2,xmm0
 vprorvd xmm5{k4},xmm5,DWORD BCST cs:[edx-0x40]
-vprorvd xmm5{k4},xmm5,DWORD BCST BYTE PTR cs:[edx-0x40]
-vprorvd xmm5{k4},xmm5,DWORD BCST WORD PTR cs:[edx-0x40]
-vprorvd xmm5{k4},xmm5,DWORD BCST DWORD PTR cs:[edx-0x40]
-vprorvd xmm5{k4},xmm5,DWORD BCST QWORD PTR cs:[edx-0x40]
 vprorvd xmm6{k5},xmm6,XMMWORD PTR [ebp+0x59]
 vprorvd xmm6{k5},xmm6,BYTE PTR [ebp+0x59]
 vprorvd xmm6{k5},xmm6,WORD PTR [ebp+0x59]
@@ -18049,10 +17293,6 @@ vprorvq xmm7{k3},xmm6,DWORD PTR es:[ebx-0x2b0]
 vprorvq xmm7{k3},xmm6,QWORD PTR es:[ebx-0x2b0]
 vprorvq xmm7{k3},xmm6,es:[ebx-0x2b0]
 vprorvq xmm3{k1}{z},xmm2,QWORD BCST [ebp+ebx*4+0x10]
-vprorvq xmm3{k1}{z},xmm2,QWORD BCST BYTE PTR [ebp+ebx*4+0x10]
-vprorvq xmm3{k1}{z},xmm2,QWORD BCST WORD PTR [ebp+ebx*4+0x10]
-vprorvq xmm3{k1}{z},xmm2,QWORD BCST DWORD PTR [ebp+ebx*4+0x10]
-vprorvq xmm3{k1}{z},xmm2,QWORD BCST QWORD PTR [ebp+ebx*4+0x10]
 vprorvq ymm1,ymm7,ymm0
 vprorvq ymm7{k7},ymm7,YMMWORD PTR ds:[esi+edx*4]
 vprorvq ymm7{k7},ymm7,BYTE PTR ds:[esi+edx*4]
@@ -18125,10 +17365,6 @@ blendvpd xmm2,QWORD PTR [ecx],xmm0
 blendvpd xmm2,[ecx],xmm0
 vprolvd xmm6,xmm5,xmm0
 vprolvd xmm7{k4}{z},xmm5,DWORD BCST gs:[edi]
-vprolvd xmm7{k4}{z},xmm5,DWORD BCST BYTE PTR gs:[edi]
-vprolvd xmm7{k4}{z},xmm5,DWORD BCST WORD PTR gs:[edi]
-vprolvd xmm7{k4}{z},xmm5,DWORD BCST DWORD PTR gs:[edi]
-vprolvd xmm7{k4}{z},xmm5,DWORD BCST QWORD PTR gs:[edi]
 vprolvd xmm6{k1},xmm3,XMMWORD PTR [ecx+ecx*4]
 vprolvd xmm6{k1},xmm3,BYTE PTR [ecx+ecx*4]
 vprolvd xmm6{k1},xmm3,WORD PTR [ecx+ecx*4]
@@ -18156,10 +17392,6 @@ vprolvd zmm1{k4},zmm0,DWORD PTR ss:[ebx]
 vprolvd zmm1{k4},zmm0,QWORD PTR ss:[ebx]
 vprolvd zmm1{k4},zmm0,ss:[ebx]
 vprolvd zmm7{k5},zmm4,DWORD BCST [edi+eax*2+0x44]
-vprolvd zmm7{k5},zmm4,DWORD BCST BYTE PTR [edi+eax*2+0x44]
-vprolvd zmm7{k5},zmm4,DWORD BCST WORD PTR [edi+eax*2+0x44]
-vprolvd zmm7{k5},zmm4,DWORD BCST DWORD PTR [edi+eax*2+0x44]
-vprolvd zmm7{k5},zmm4,DWORD BCST QWORD PTR [edi+eax*2+0x44]
 vprolvq xmm7,xmm0,XMMWORD PTR [ebp-0x730]
 vprolvq xmm7,xmm0,BYTE PTR [ebp-0x730]
 vprolvq xmm7,xmm0,WORD PTR [ebp-0x730]
@@ -18168,16 +17400,8 @@ vprolvq xmm7,xmm0,QWORD PTR [ebp-0x730]
 vprolvq xmm7,xmm0,[ebp-0x730]
 vprolvq xmm5{k1}{z},xmm1,xmm1
 vprolvq xmm5,xmm6,QWORD BCST es:[ebx]
-vprolvq xmm5,xmm6,QWORD BCST BYTE PTR es:[ebx]
-vprolvq xmm5,xmm6,QWORD BCST WORD PTR es:[ebx]
-vprolvq xmm5,xmm6,QWORD BCST DWORD PTR es:[ebx]
-vprolvq xmm5,xmm6,QWORD BCST QWORD PTR es:[ebx]
 vprolvq ymm4,ymm1,ymm6
 vprolvq ymm4,ymm4,QWORD BCST cs:[ecx+esi*8]
-vprolvq ymm4,ymm4,QWORD BCST BYTE PTR cs:[ecx+esi*8]
-vprolvq ymm4,ymm4,QWORD BCST WORD PTR cs:[ecx+esi*8]
-vprolvq ymm4,ymm4,QWORD BCST DWORD PTR cs:[ecx+esi*8]
-vprolvq ymm4,ymm4,QWORD BCST QWORD PTR cs:[ecx+esi*8]
 vprolvq ymm2{k3}{z},ymm1,YMMWORD PTR [ebx-0x65]
 vprolvq ymm2{k3}{z},ymm1,BYTE PTR [ebx-0x65]
 vprolvq ymm2{k3}{z},ymm1,WORD PTR [ebx-0x65]
@@ -18186,15 +17410,7 @@ vprolvq ymm2{k3}{z},ymm1,QWORD PTR [ebx-0x65]
 vprolvq ymm2{k3}{z},ymm1,[ebx-0x65]
 vprolvq zmm6,zmm2,zmm6
 vprolvq zmm4{k6},zmm2,QWORD BCST ds:[ebx+ecx*1-0x290]
-vprolvq zmm4{k6},zmm2,QWORD BCST BYTE PTR ds:[ebx+ecx*1-0x290]
-vprolvq zmm4{k6},zmm2,QWORD BCST WORD PTR ds:[ebx+ecx*1-0x290]
-vprolvq zmm4{k6},zmm2,QWORD BCST DWORD PTR ds:[ebx+ecx*1-0x290]
-vprolvq zmm4{k6},zmm2,QWORD BCST QWORD PTR ds:[ebx+ecx*1-0x290]
 vprolvq zmm5,zmm3,QWORD BCST [edi-0x118]
-vprolvq zmm5,zmm3,QWORD BCST BYTE PTR [edi-0x118]
-vprolvq zmm5,zmm3,QWORD BCST WORD PTR [edi-0x118]
-vprolvq zmm5,zmm3,QWORD BCST DWORD PTR [edi-0x118]
-vprolvq zmm5,zmm3,QWORD BCST QWORD PTR [edi-0x118]
 vpmovusqd QWORD PTR [esi+ebx*1],xmm5
 vpmovusqd BYTE PTR [esi+ebx*1],xmm5
 vpmovusqd WORD PTR [esi+ebx*1],xmm5
@@ -18244,10 +17460,6 @@ vpermps ymm2,ymm7,[ebp+0x59]
 {evex} vpermps ymm0,ymm7,YMMWORD PTR [edi+ebp*2-0x9c0]
 vpermps ymm5{k7}{z},ymm3,ymm2
 vpermps ymm6{k4},ymm0,DWORD BCST cs:[edi+eiz*1+0x33]
-vpermps ymm6{k4},ymm0,DWORD BCST BYTE PTR cs:[edi+eiz*1+0x33]
-vpermps ymm6{k4},ymm0,DWORD BCST WORD PTR cs:[edi+eiz*1+0x33]
-vpermps ymm6{k4},ymm0,DWORD BCST DWORD PTR cs:[edi+eiz*1+0x33]
-vpermps ymm6{k4},ymm0,DWORD BCST QWORD PTR cs:[edi+eiz*1+0x33]
 vpermps zmm7,zmm0,ZMMWORD PTR [eax+ebx*1]
 vpermps zmm7,zmm0,BYTE PTR [eax+ebx*1]
 vpermps zmm7,zmm0,WORD PTR [eax+ebx*1]
@@ -18256,10 +17468,6 @@ vpermps zmm7,zmm0,QWORD PTR [eax+ebx*1]
 vpermps zmm7,zmm0,[eax+ebx*1]
 vpermps zmm6{k7},zmm3,zmm0
 vpermps zmm1{k3}{z},zmm7,DWORD BCST ss:[edi]
-vpermps zmm1{k3}{z},zmm7,DWORD BCST BYTE PTR ss:[edi]
-vpermps zmm1{k3}{z},zmm7,DWORD BCST WORD PTR ss:[edi]
-vpermps zmm1{k3}{z},zmm7,DWORD BCST DWORD PTR ss:[edi]
-vpermps zmm1{k3}{z},zmm7,DWORD BCST QWORD PTR ss:[edi]
 {evex} vpermpd ymm0,ymm4,ymm1
 vpermpd ymm0{k2}{z},ymm7,YMMWORD PTR cs:[eax]
 vpermpd ymm0{k2}{z},ymm7,BYTE PTR cs:[eax]
@@ -18275,15 +17483,7 @@ vpermpd ymm0{k2}{z},ymm7,cs:[eax]
 {evex} vpermpd ymm5,ymm4,[ecx+0x3e0]
 vpermpd zmm4,zmm4,zmm2
 vpermpd zmm5,zmm7,QWORD BCST ds:[ebx]
-vpermpd zmm5,zmm7,QWORD BCST BYTE PTR ds:[ebx]
-vpermpd zmm5,zmm7,QWORD BCST WORD PTR ds:[ebx]
-vpermpd zmm5,zmm7,QWORD BCST DWORD PTR ds:[ebx]
-vpermpd zmm5,zmm7,QWORD BCST QWORD PTR ds:[ebx]
 vpermpd zmm4{k4}{z},zmm3,QWORD BCST [esi+0x5a]
-vpermpd zmm4{k4}{z},zmm3,QWORD BCST BYTE PTR [esi+0x5a]
-vpermpd zmm4{k4}{z},zmm3,QWORD BCST WORD PTR [esi+0x5a]
-vpermpd zmm4{k4}{z},zmm3,QWORD BCST DWORD PTR [esi+0x5a]
-vpermpd zmm4{k4}{z},zmm3,QWORD BCST QWORD PTR [esi+0x5a]
 ptest xmm4,xmm5
 ptest xmm0,XMMWORD PTR [si-0x77]
 ptest xmm0,BYTE PTR [si-0x77]
@@ -18669,15 +17869,7 @@ vpabsd ymm2,QWORD PTR [edi+edx*8]
 vpabsd ymm2,[edi+edx*8]
 {evex} vpabsd xmm6,xmm0
 vpabsd xmm5,DWORD BCST ds:[edi+0xd4]
-vpabsd xmm5,DWORD BCST BYTE PTR ds:[edi+0xd4]
-vpabsd xmm5,DWORD BCST WORD PTR ds:[edi+0xd4]
-vpabsd xmm5,DWORD BCST DWORD PTR ds:[edi+0xd4]
-vpabsd xmm5,DWORD BCST QWORD PTR ds:[edi+0xd4]
 vpabsd xmm1{k6}{z},DWORD BCST [ecx]
-vpabsd xmm1{k6}{z},DWORD BCST BYTE PTR [ecx]
-vpabsd xmm1{k6}{z},DWORD BCST WORD PTR [ecx]
-vpabsd xmm1{k6}{z},DWORD BCST DWORD PTR [ecx]
-vpabsd xmm1{k6}{z},DWORD BCST QWORD PTR [ecx]
 {evex} vpabsd ymm4,ymm0
 vpabsd ymm0{k2}{z},YMMWORD PTR cs:[ecx+ebp*2+0x40016f3f]
 vpabsd ymm0{k2}{z},BYTE PTR cs:[ecx+ebp*2+0x40016f3f]
@@ -18701,15 +17893,7 @@ vpabsd zmm0,QWORD PTR [ebx-0x56acf306]
 vpabsd zmm0,[ebx-0x56acf306]
 vpabsq xmm0,xmm1
 vpabsq xmm5{k6}{z},QWORD BCST ds:[ebp+0x10]
-vpabsq xmm5{k6}{z},QWORD BCST BYTE PTR ds:[ebp+0x10]
-vpabsq xmm5{k6}{z},QWORD BCST WORD PTR ds:[ebp+0x10]
-vpabsq xmm5{k6}{z},QWORD BCST DWORD PTR ds:[ebp+0x10]
-vpabsq xmm5{k6}{z},QWORD BCST QWORD PTR ds:[ebp+0x10]
 vpabsq xmm5,QWORD BCST [ebp*8+0x75]
-vpabsq xmm5,QWORD BCST BYTE PTR [ebp*8+0x75]
-vpabsq xmm5,QWORD BCST WORD PTR [ebp*8+0x75]
-vpabsq xmm5,QWORD BCST DWORD PTR [ebp*8+0x75]
-vpabsq xmm5,QWORD BCST QWORD PTR [ebp*8+0x75]
 vpabsq ymm5,YMMWORD PTR [ebx+0x16]
 vpabsq ymm5,BYTE PTR [ebx+0x16]
 vpabsq ymm5,WORD PTR [ebx+0x16]
@@ -18720,10 +17904,6 @@ vpabsq ymm3{k5},ymm0
 vpabsq ymm6{k3},YMMWORD PTR [esi+eax*4]
 vpabsq zmm6,zmm7
 vpabsq zmm6,QWORD BCST gs:[ebx+0x1d8]
-vpabsq zmm6,QWORD BCST BYTE PTR gs:[ebx+0x1d8]
-vpabsq zmm6,QWORD BCST WORD PTR gs:[ebx+0x1d8]
-vpabsq zmm6,QWORD BCST DWORD PTR gs:[ebx+0x1d8]
-vpabsq zmm6,QWORD BCST QWORD PTR gs:[ebx+0x1d8]
 vpabsq zmm7{k3},ZMMWORD PTR [esi]
 vpabsq zmm7{k3},BYTE PTR [esi]
 vpabsq zmm7{k3},WORD PTR [esi]
@@ -19440,16 +18620,8 @@ vptestnmw k5{k1},zmm4,es:[edx+0x1240]
 vptestmd k7,xmm0,xmm5
 vptestmd k7,xmm5,DWORD BCST cs:0xffffffc8
 vptestmd k3{k7},xmm0,DWORD BCST [ebp+eiz*4+0x72]
-vptestmd k3{k7},xmm0,DWORD BCST BYTE PTR [ebp+eiz*4+0x72]
-vptestmd k3{k7},xmm0,DWORD BCST WORD PTR [ebp+eiz*4+0x72]
-vptestmd k3{k7},xmm0,DWORD BCST DWORD PTR [ebp+eiz*4+0x72]
-vptestmd k3{k7},xmm0,DWORD BCST QWORD PTR [ebp+eiz*4+0x72]
 vptestmd k5,ymm5,ymm6
 vptestmd k4,ymm6,DWORD BCST fs:[ebx-0x7751af13]
-vptestmd k4,ymm6,DWORD BCST BYTE PTR fs:[ebx-0x7751af13]
-vptestmd k4,ymm6,DWORD BCST WORD PTR fs:[ebx-0x7751af13]
-vptestmd k4,ymm6,DWORD BCST DWORD PTR fs:[ebx-0x7751af13]
-vptestmd k4,ymm6,DWORD BCST QWORD PTR fs:[ebx-0x7751af13]
 vptestmd k2{k3},ymm5,DWORD BCST [ebx+0x70]
 vptestmd k0,zmm0,zmm7
 vptestmd k3{k6},zmm4,ZMMWORD PTR fs:[eax+esi*1]
@@ -19474,10 +18646,6 @@ vptestmq k6{k6},xmm4,QWORD PTR fs:[eax+0x1e658e70]
 vptestmq k6{k6},xmm4,fs:[eax+0x1e658e70]
 vptestmq k6,ymm2,ymm5
 vptestmq k1,ymm5,QWORD BCST ss:[edx]
-vptestmq k1,ymm5,QWORD BCST BYTE PTR ss:[edx]
-vptestmq k1,ymm5,QWORD BCST WORD PTR ss:[edx]
-vptestmq k1,ymm5,QWORD BCST DWORD PTR ss:[edx]
-vptestmq k1,ymm5,QWORD BCST QWORD PTR ss:[edx]
 vptestmq k2,ymm7,YMMWORD PTR [ebx+0x180]
 vptestmq k2,ymm7,BYTE PTR [ebx+0x180]
 vptestmq k2,ymm7,WORD PTR [ebx+0x180]
@@ -19492,10 +18660,6 @@ vptestmq k0{k2},zmm7,DWORD PTR gs:0xffffffaa
 vptestmq k0{k2},zmm7,QWORD PTR gs:0xffffffaa
 vptestmq k0{k2},zmm7,gs:0xffffffaa
 vptestmq k6,zmm4,QWORD BCST [esi+eiz*4]
-vptestmq k6,zmm4,QWORD BCST BYTE PTR [esi+eiz*4]
-vptestmq k6,zmm4,QWORD BCST WORD PTR [esi+eiz*4]
-vptestmq k6,zmm4,QWORD BCST DWORD PTR [esi+eiz*4]
-vptestmq k6,zmm4,QWORD BCST QWORD PTR [esi+eiz*4]
 vptestnmd k7,xmm4,xmm7
 vptestnmd k1{k4},xmm7,XMMWORD PTR gs:[edi]
 vptestnmd k1{k4},xmm7,BYTE PTR gs:[edi]
@@ -19504,10 +18668,6 @@ vptestnmd k1{k4},xmm7,DWORD PTR gs:[edi]
 vptestnmd k1{k4},xmm7,QWORD PTR gs:[edi]
 vptestnmd k1{k4},xmm7,gs:[edi]
 vptestnmd k6,xmm3,DWORD BCST [edx+0x5e]
-vptestnmd k6,xmm3,DWORD BCST BYTE PTR [edx+0x5e]
-vptestnmd k6,xmm3,DWORD BCST WORD PTR [edx+0x5e]
-vptestnmd k6,xmm3,DWORD BCST DWORD PTR [edx+0x5e]
-vptestnmd k6,xmm3,DWORD BCST QWORD PTR [edx+0x5e]
 vptestnmd k0,ymm3,ymm4
 vptestnmd k4{k6},ymm5,YMMWORD PTR fs:[ebx]
 vptestnmd k4{k6},ymm5,BYTE PTR fs:[ebx]
@@ -19523,10 +18683,6 @@ vptestnmd k7,ymm1,QWORD PTR [ebp-0x6a]
 vptestnmd k7,ymm1,[ebp-0x6a]
 vptestnmd k4,zmm1,zmm4
 vptestnmd k6,zmm5,DWORD BCST fs:[edi+eax*2]
-vptestnmd k6,zmm5,DWORD BCST BYTE PTR fs:[edi+eax*2]
-vptestnmd k6,zmm5,DWORD BCST WORD PTR fs:[edi+eax*2]
-vptestnmd k6,zmm5,DWORD BCST DWORD PTR fs:[edi+eax*2]
-vptestnmd k6,zmm5,DWORD BCST QWORD PTR fs:[edi+eax*2]
 vptestnmd k1,zmm1,ZMMWORD PTR [ecx-0x1280]
 vptestnmd k1,zmm1,BYTE PTR [ecx-0x1280]
 vptestnmd k1,zmm1,WORD PTR [ecx-0x1280]
@@ -19535,10 +18691,6 @@ vptestnmd k1,zmm1,QWORD PTR [ecx-0x1280]
 vptestnmd k1,zmm1,[ecx-0x1280]
 vptestnmq k3,xmm5,xmm6
 vptestnmq k2{k3},xmm3,QWORD BCST ds:[ebp+ecx*4-0x56d1c949]
-vptestnmq k2{k3},xmm3,QWORD BCST BYTE PTR ds:[ebp+ecx*4-0x56d1c949]
-vptestnmq k2{k3},xmm3,QWORD BCST WORD PTR ds:[ebp+ecx*4-0x56d1c949]
-vptestnmq k2{k3},xmm3,QWORD BCST DWORD PTR ds:[ebp+ecx*4-0x56d1c949]
-vptestnmq k2{k3},xmm3,QWORD BCST QWORD PTR ds:[ebp+ecx*4-0x56d1c949]
 vptestnmq k2{k5},xmm1,XMMWORD PTR [eax+edi*1]
 vptestnmq k2{k5},xmm1,BYTE PTR [eax+edi*1]
 vptestnmq k2{k5},xmm1,WORD PTR [eax+edi*1]
@@ -19547,21 +18699,9 @@ vptestnmq k2{k5},xmm1,QWORD PTR [eax+edi*1]
 vptestnmq k2{k5},xmm1,[eax+edi*1]
 vptestnmq k4,ymm4,ymm0
 vptestnmq k7,ymm1,QWORD BCST ss:[ebp-0x6b1c1c46]
-vptestnmq k7,ymm1,QWORD BCST BYTE PTR ss:[ebp-0x6b1c1c46]
-vptestnmq k7,ymm1,QWORD BCST WORD PTR ss:[ebp-0x6b1c1c46]
-vptestnmq k7,ymm1,QWORD BCST DWORD PTR ss:[ebp-0x6b1c1c46]
-vptestnmq k7,ymm1,QWORD BCST QWORD PTR ss:[ebp-0x6b1c1c46]
 vptestnmq k7{k3},ymm1,QWORD BCST [ecx+0x258]
-vptestnmq k7{k3},ymm1,QWORD BCST BYTE PTR [ecx+0x258]
-vptestnmq k7{k3},ymm1,QWORD BCST WORD PTR [ecx+0x258]
-vptestnmq k7{k3},ymm1,QWORD BCST DWORD PTR [ecx+0x258]
-vptestnmq k7{k3},ymm1,QWORD BCST QWORD PTR [ecx+0x258]
 vptestnmq k1,zmm4,zmm1
 vptestnmq k7{k5},zmm7,QWORD BCST fs:[esi-0x1b8]
-vptestnmq k7{k5},zmm7,QWORD BCST BYTE PTR fs:[esi-0x1b8]
-vptestnmq k7{k5},zmm7,QWORD BCST WORD PTR fs:[esi-0x1b8]
-vptestnmq k7{k5},zmm7,QWORD BCST DWORD PTR fs:[esi-0x1b8]
-vptestnmq k7{k5},zmm7,QWORD BCST QWORD PTR fs:[esi-0x1b8]
 vptestnmq k2,zmm6,ZMMWORD PTR [eax+ecx*8]
 vptestnmq k2,zmm6,BYTE PTR [eax+ecx*8]
 vptestnmq k2,zmm6,WORD PTR [eax+ecx*8]
@@ -19625,10 +18765,6 @@ vpmuldq ymm7{k2}{z},ymm4,ds:[eax]
 vpmuldq ymm3{k4},ymm4,YMMWORD PTR [esi+0xf60]
 vpmuldq zmm6,zmm5,zmm4
 vpmuldq zmm1,zmm6,QWORD BCST gs:[ecx+0x1c0]
-vpmuldq zmm1,zmm6,QWORD BCST BYTE PTR gs:[ecx+0x1c0]
-vpmuldq zmm1,zmm6,QWORD BCST WORD PTR gs:[ecx+0x1c0]
-vpmuldq zmm1,zmm6,QWORD BCST DWORD PTR gs:[ecx+0x1c0]
-vpmuldq zmm1,zmm6,QWORD BCST QWORD PTR gs:[ecx+0x1c0]
 vpmuldq zmm6{k7}{z},zmm3,ZMMWORD PTR [edi+eax*2+0x7]
 vpmuldq zmm6{k7}{z},zmm3,BYTE PTR [edi+eax*2+0x7]
 vpmuldq zmm6{k7}{z},zmm3,WORD PTR [edi+eax*2+0x7]
@@ -19682,21 +18818,9 @@ vpcmpeqq ymm5,ymm6,QWORD PTR [edi+edi*2]
 vpcmpeqq ymm5,ymm6,[edi+edi*2]
 vpcmpeqq k6,xmm5,xmm2
 vpcmpeqq k6,xmm7,QWORD BCST ds:[esp+ebp*2+0x2c697aa3]
-vpcmpeqq k6,xmm7,QWORD BCST BYTE PTR ds:[esp+ebp*2+0x2c697aa3]
-vpcmpeqq k6,xmm7,QWORD BCST WORD PTR ds:[esp+ebp*2+0x2c697aa3]
-vpcmpeqq k6,xmm7,QWORD BCST DWORD PTR ds:[esp+ebp*2+0x2c697aa3]
-vpcmpeqq k6,xmm7,QWORD BCST QWORD PTR ds:[esp+ebp*2+0x2c697aa3]
 vpcmpeqq k1{k6},xmm3,QWORD BCST [eax-0x5498c4ba]
-vpcmpeqq k1{k6},xmm3,QWORD BCST BYTE PTR [eax-0x5498c4ba]
-vpcmpeqq k1{k6},xmm3,QWORD BCST WORD PTR [eax-0x5498c4ba]
-vpcmpeqq k1{k6},xmm3,QWORD BCST DWORD PTR [eax-0x5498c4ba]
-vpcmpeqq k1{k6},xmm3,QWORD BCST QWORD PTR [eax-0x5498c4ba]
 vpcmpeqq k0,ymm6,ymm0
 vpcmpeqq k3,ymm0,QWORD BCST fs:[edx]
-vpcmpeqq k3,ymm0,QWORD BCST BYTE PTR fs:[edx]
-vpcmpeqq k3,ymm0,QWORD BCST WORD PTR fs:[edx]
-vpcmpeqq k3,ymm0,QWORD BCST DWORD PTR fs:[edx]
-vpcmpeqq k3,ymm0,QWORD BCST QWORD PTR fs:[edx]
 vpcmpeqq k6{k1},ymm2,QWORD BCST [ebx+0x2a0]
 vpcmpeqq k2,zmm1,ZMMWORD PTR [edi+0x1040]
 vpcmpeqq k2,zmm1,BYTE PTR [edi+0x1040]
@@ -19824,15 +18948,7 @@ vpackusdw ymm6,ymm1,QWORD PTR [ecx+0x4c]
 vpackusdw ymm6,ymm1,[ecx+0x4c]
 {evex} vpackusdw xmm7,xmm0,xmm0
 vpackusdw xmm6{k3},xmm3,DWORD BCST ds:[ebx+0x80]
-vpackusdw xmm6{k3},xmm3,DWORD BCST BYTE PTR ds:[ebx+0x80]
-vpackusdw xmm6{k3},xmm3,DWORD BCST WORD PTR ds:[ebx+0x80]
-vpackusdw xmm6{k3},xmm3,DWORD BCST DWORD PTR ds:[ebx+0x80]
-vpackusdw xmm6{k3},xmm3,DWORD BCST QWORD PTR ds:[ebx+0x80]
 vpackusdw xmm5,xmm7,DWORD BCST [edi]
-vpackusdw xmm5,xmm7,DWORD BCST BYTE PTR [edi]
-vpackusdw xmm5,xmm7,DWORD BCST WORD PTR [edi]
-vpackusdw xmm5,xmm7,DWORD BCST DWORD PTR [edi]
-vpackusdw xmm5,xmm7,DWORD BCST QWORD PTR [edi]
 {evex} vpackusdw ymm6,ymm0,ymm2
 vpackusdw ymm6{k5},ymm4,YMMWORD PTR cs:[edx-0x680]
 vpackusdw ymm6{k5},ymm4,BYTE PTR cs:[edx-0x680]
@@ -19843,10 +18959,6 @@ vpackusdw ymm6{k5},ymm4,cs:[edx-0x680]
 vpackusdw ymm5{k2}{z},ymm7,YMMWORD PTR [edx]
 vpackusdw zmm6,zmm6,zmm1
 vpackusdw zmm5{k5},zmm2,DWORD BCST cs:[esi+ebp*1-0x28de44e5]
-vpackusdw zmm5{k5},zmm2,DWORD BCST BYTE PTR cs:[esi+ebp*1-0x28de44e5]
-vpackusdw zmm5{k5},zmm2,DWORD BCST WORD PTR cs:[esi+ebp*1-0x28de44e5]
-vpackusdw zmm5{k5},zmm2,DWORD BCST DWORD PTR cs:[esi+ebp*1-0x28de44e5]
-vpackusdw zmm5{k5},zmm2,DWORD BCST QWORD PTR cs:[esi+ebp*1-0x28de44e5]
 vpackusdw zmm6,zmm6,DWORD BCST ds:0x50
 vmaskmovps xmm4,xmm0,XMMWORD PTR [edi]
 vmaskmovps xmm4,xmm0,BYTE PTR [edi]
@@ -19921,21 +19033,9 @@ vscalefpd xmm6,xmm6,QWORD PTR [ecx-0x700]
 vscalefpd xmm6,xmm6,[ecx-0x700]
 vscalefpd xmm4{k4}{z},xmm5,xmm2
 vscalefpd xmm1{k3},xmm6,QWORD BCST es:[ecx]
-vscalefpd xmm1{k3},xmm6,QWORD BCST BYTE PTR es:[ecx]
-vscalefpd xmm1{k3},xmm6,QWORD BCST WORD PTR es:[ecx]
-vscalefpd xmm1{k3},xmm6,QWORD BCST DWORD PTR es:[ecx]
-vscalefpd xmm1{k3},xmm6,QWORD BCST QWORD PTR es:[ecx]
 vscalefpd ymm7,ymm6,ymm2
 vscalefpd ymm0{k3},ymm3,QWORD BCST fs:[esi+edx*2]
-vscalefpd ymm0{k3},ymm3,QWORD BCST BYTE PTR fs:[esi+edx*2]
-vscalefpd ymm0{k3},ymm3,QWORD BCST WORD PTR fs:[esi+edx*2]
-vscalefpd ymm0{k3},ymm3,QWORD BCST DWORD PTR fs:[esi+edx*2]
-vscalefpd ymm0{k3},ymm3,QWORD BCST QWORD PTR fs:[esi+edx*2]
 vscalefpd ymm7,ymm5,QWORD BCST [edx]
-vscalefpd ymm7,ymm5,QWORD BCST BYTE PTR [edx]
-vscalefpd ymm7,ymm5,QWORD BCST WORD PTR [edx]
-vscalefpd ymm7,ymm5,QWORD BCST DWORD PTR [edx]
-vscalefpd ymm7,ymm5,QWORD BCST QWORD PTR [edx]
 vscalefpd zmm2,zmm2,ZMMWORD PTR [esi+eax*2-0xf40]
 vscalefpd zmm2,zmm2,BYTE PTR [esi+eax*2-0xf40]
 vscalefpd zmm2,zmm2,WORD PTR [esi+eax*2-0xf40]
@@ -19944,10 +19044,6 @@ vscalefpd zmm2,zmm2,QWORD PTR [esi+eax*2-0xf40]
 vscalefpd zmm2,zmm2,[esi+eax*2-0xf40]
 vscalefpd zmm6,zmm5,zmm6{rz-sae}
 vscalefpd zmm1,zmm5,QWORD BCST ss:[ecx+eax*2]
-vscalefpd zmm1,zmm5,QWORD BCST BYTE PTR ss:[ecx+eax*2]
-vscalefpd zmm1,zmm5,QWORD BCST WORD PTR ss:[ecx+eax*2]
-vscalefpd zmm1,zmm5,QWORD BCST DWORD PTR ss:[ecx+eax*2]
-vscalefpd zmm1,zmm5,QWORD BCST QWORD PTR ss:[ecx+eax*2]
 vmaskmovpd xmm0,xmm6,XMMWORD PTR [eax]
 vmaskmovpd xmm0,xmm6,BYTE PTR [eax]
 vmaskmovpd xmm0,xmm6,WORD PTR [eax]
@@ -20659,15 +19755,7 @@ vpermd zmm6{k2}{z},zmm4,QWORD PTR [ebx]
 vpermd zmm6{k2}{z},zmm4,[ebx]
 vpermq ymm0,ymm2,ymm4
 vpermq ymm5,ymm1,QWORD BCST gs:[edi+0x50]
-vpermq ymm5,ymm1,QWORD BCST BYTE PTR gs:[edi+0x50]
-vpermq ymm5,ymm1,QWORD BCST WORD PTR gs:[edi+0x50]
-vpermq ymm5,ymm1,QWORD BCST DWORD PTR gs:[edi+0x50]
-vpermq ymm5,ymm1,QWORD BCST QWORD PTR gs:[edi+0x50]
 vpermq ymm0{k2}{z},ymm2,QWORD BCST [edi+0x771b4c0e]
-vpermq ymm0{k2}{z},ymm2,QWORD BCST BYTE PTR [edi+0x771b4c0e]
-vpermq ymm0{k2}{z},ymm2,QWORD BCST WORD PTR [edi+0x771b4c0e]
-vpermq ymm0{k2}{z},ymm2,QWORD BCST DWORD PTR [edi+0x771b4c0e]
-vpermq ymm0{k2}{z},ymm2,QWORD BCST QWORD PTR [edi+0x771b4c0e]
 vpermq zmm2,zmm7,ZMMWORD PTR [esp+edi*4+0x1680]
 vpermq zmm2,zmm7,BYTE PTR [esp+edi*4+0x1680]
 vpermq zmm2,zmm7,WORD PTR [esp+edi*4+0x1680]
@@ -20718,23 +19806,11 @@ vpcmpgtq k3{k7},xmm1,DWORD PTR fs:0x27d8e3f2
 vpcmpgtq k3{k7},xmm1,QWORD PTR fs:0x27d8e3f2
 vpcmpgtq k3{k7},xmm1,fs:0x27d8e3f2
 vpcmpgtq k1{k6},xmm2,QWORD BCST [ebx]
-vpcmpgtq k1{k6},xmm2,QWORD BCST BYTE PTR [ebx]
-vpcmpgtq k1{k6},xmm2,QWORD BCST WORD PTR [ebx]
-vpcmpgtq k1{k6},xmm2,QWORD BCST DWORD PTR [ebx]
-vpcmpgtq k1{k6},xmm2,QWORD BCST QWORD PTR [ebx]
 vpcmpgtq k6,ymm2,ymm5
 vpcmpgtq k4,ymm1,QWORD BCST es:[ebx+edi*2+0x60]
-vpcmpgtq k4,ymm1,QWORD BCST BYTE PTR es:[ebx+edi*2+0x60]
-vpcmpgtq k4,ymm1,QWORD BCST WORD PTR es:[ebx+edi*2+0x60]
-vpcmpgtq k4,ymm1,QWORD BCST DWORD PTR es:[ebx+edi*2+0x60]
-vpcmpgtq k4,ymm1,QWORD BCST QWORD PTR es:[ebx+edi*2+0x60]
 vpcmpgtq k6{k1},ymm7,QWORD BCST [edi]
 vpcmpgtq k6,zmm4,zmm2
 vpcmpgtq k1,zmm4,QWORD BCST gs:[edx+edx*2-0x140]
-vpcmpgtq k1,zmm4,QWORD BCST BYTE PTR gs:[edx+edx*2-0x140]
-vpcmpgtq k1,zmm4,QWORD BCST WORD PTR gs:[edx+edx*2-0x140]
-vpcmpgtq k1,zmm4,QWORD BCST DWORD PTR gs:[edx+edx*2-0x140]
-vpcmpgtq k1,zmm4,QWORD BCST QWORD PTR gs:[edx+edx*2-0x140]
 vpcmpgtq k0,zmm4,ZMMWORD PTR [edx+0x4b]
 vpcmpgtq k0,zmm4,BYTE PTR [edx+0x4b]
 vpcmpgtq k0,zmm4,WORD PTR [edx+0x4b]
@@ -20851,21 +19927,9 @@ vpminsd ymm4,ymm1,QWORD PTR [ebx+0x2d]
 vpminsd ymm4,ymm1,[ebx+0x2d]
 {evex} vpminsd xmm5,xmm0,xmm1
 vpminsd xmm7,xmm2,DWORD BCST cs:[esp+eax*4+0x4f75a49c]
-vpminsd xmm7,xmm2,DWORD BCST BYTE PTR cs:[esp+eax*4+0x4f75a49c]
-vpminsd xmm7,xmm2,DWORD BCST WORD PTR cs:[esp+eax*4+0x4f75a49c]
-vpminsd xmm7,xmm2,DWORD BCST DWORD PTR cs:[esp+eax*4+0x4f75a49c]
-vpminsd xmm7,xmm2,DWORD BCST QWORD PTR cs:[esp+eax*4+0x4f75a49c]
 vpminsd xmm7{k7},xmm6,DWORD BCST [edi-0x1e8]
-vpminsd xmm7{k7},xmm6,DWORD BCST BYTE PTR [edi-0x1e8]
-vpminsd xmm7{k7},xmm6,DWORD BCST WORD PTR [edi-0x1e8]
-vpminsd xmm7{k7},xmm6,DWORD BCST DWORD PTR [edi-0x1e8]
-vpminsd xmm7{k7},xmm6,DWORD BCST QWORD PTR [edi-0x1e8]
 {evex} vpminsd ymm5,ymm1,ymm5
 vpminsd ymm2{k6},ymm5,DWORD BCST ds:[esp+ebp*8-0x7e]
-vpminsd ymm2{k6},ymm5,DWORD BCST BYTE PTR ds:[esp+ebp*8-0x7e]
-vpminsd ymm2{k6},ymm5,DWORD BCST WORD PTR ds:[esp+ebp*8-0x7e]
-vpminsd ymm2{k6},ymm5,DWORD BCST DWORD PTR ds:[esp+ebp*8-0x7e]
-vpminsd ymm2{k6},ymm5,DWORD BCST QWORD PTR ds:[esp+ebp*8-0x7e]
 vpminsd ymm2,ymm4,DWORD BCST [edx+ebp*1-0xe4]
 vpminsd zmm1,zmm4,ZMMWORD PTR [eax+edi*2+0x7d]
 vpminsd zmm1,zmm4,BYTE PTR [eax+edi*2+0x7d]
@@ -20883,10 +19947,6 @@ vpminsq xmm7,xmm0,QWORD PTR [edi+eiz*1-0x7552491]
 vpminsq xmm7,xmm0,[edi+eiz*1-0x7552491]
 vpminsq xmm5{k4},xmm3,xmm5
 vpminsq xmm5,xmm1,QWORD BCST es:[ecx+0x53]
-vpminsq xmm5,xmm1,QWORD BCST BYTE PTR es:[ecx+0x53]
-vpminsq xmm5,xmm1,QWORD BCST WORD PTR es:[ecx+0x53]
-vpminsq xmm5,xmm1,QWORD BCST DWORD PTR es:[ecx+0x53]
-vpminsq xmm5,xmm1,QWORD BCST QWORD PTR es:[ecx+0x53]
 vpminsq ymm1,ymm2,ymm2
 vpminsq ymm2{k2}{z},ymm3,YMMWORD PTR ss:[esi+esi*4+0x5c0]
 vpminsq ymm2{k2}{z},ymm3,BYTE PTR ss:[esi+esi*4+0x5c0]
@@ -20895,16 +19955,8 @@ vpminsq ymm2{k2}{z},ymm3,DWORD PTR ss:[esi+esi*4+0x5c0]
 vpminsq ymm2{k2}{z},ymm3,QWORD PTR ss:[esi+esi*4+0x5c0]
 vpminsq ymm2{k2}{z},ymm3,ss:[esi+esi*4+0x5c0]
 vpminsq ymm1,ymm2,QWORD BCST [ecx*1-0x43c545cc]
-vpminsq ymm1,ymm2,QWORD BCST BYTE PTR [ecx*1-0x43c545cc]
-vpminsq ymm1,ymm2,QWORD BCST WORD PTR [ecx*1-0x43c545cc]
-vpminsq ymm1,ymm2,QWORD BCST DWORD PTR [ecx*1-0x43c545cc]
-vpminsq ymm1,ymm2,QWORD BCST QWORD PTR [ecx*1-0x43c545cc]
 vpminsq zmm2,zmm6,zmm1
 vpminsq zmm7,zmm5,QWORD BCST gs:[ecx+0x27970a87]
-vpminsq zmm7,zmm5,QWORD BCST BYTE PTR gs:[ecx+0x27970a87]
-vpminsq zmm7,zmm5,QWORD BCST WORD PTR gs:[ecx+0x27970a87]
-vpminsq zmm7,zmm5,QWORD BCST DWORD PTR gs:[ecx+0x27970a87]
-vpminsq zmm7,zmm5,QWORD BCST QWORD PTR gs:[ecx+0x27970a87]
 vpminsq zmm2{k7}{z},zmm6,ZMMWORD PTR [edi]
 vpminsq zmm2{k7}{z},zmm6,BYTE PTR [edi]
 vpminsq zmm2{k7}{z},zmm6,WORD PTR [edi]
@@ -21024,35 +20076,15 @@ vpminud ymm0,ymm5,QWORD PTR [ebx+esi*2+0x53]
 vpminud ymm0,ymm5,[ebx+esi*2+0x53]
 {evex} vpminud xmm2,xmm4,xmm2
 vpminud xmm1{k6},xmm4,DWORD BCST gs:[eax+eiz*4-0x90]
-vpminud xmm1{k6},xmm4,DWORD BCST BYTE PTR gs:[eax+eiz*4-0x90]
-vpminud xmm1{k6},xmm4,DWORD BCST WORD PTR gs:[eax+eiz*4-0x90]
-vpminud xmm1{k6},xmm4,DWORD BCST DWORD PTR gs:[eax+eiz*4-0x90]
-vpminud xmm1{k6},xmm4,DWORD BCST QWORD PTR gs:[eax+eiz*4-0x90]
 vpminud xmm1{k4},xmm2,XMMWORD PTR [ecx+ecx*8]
 {evex} vpminud ymm0,ymm0,ymm3
 vpminud ymm5,ymm2,DWORD BCST cs:[ebx+0x28]
-vpminud ymm5,ymm2,DWORD BCST BYTE PTR cs:[ebx+0x28]
-vpminud ymm5,ymm2,DWORD BCST WORD PTR cs:[ebx+0x28]
-vpminud ymm5,ymm2,DWORD BCST DWORD PTR cs:[ebx+0x28]
-vpminud ymm5,ymm2,DWORD BCST QWORD PTR cs:[ebx+0x28]
 {evex} vpminud ymm1,ymm6,YMMWORD PTR [esp+eiz*8-0x32]
 vpminud zmm7,zmm0,zmm4
 vpminud zmm3,zmm3,DWORD BCST ss:[ebx+eax*2]
-vpminud zmm3,zmm3,DWORD BCST BYTE PTR ss:[ebx+eax*2]
-vpminud zmm3,zmm3,DWORD BCST WORD PTR ss:[ebx+eax*2]
-vpminud zmm3,zmm3,DWORD BCST DWORD PTR ss:[ebx+eax*2]
-vpminud zmm3,zmm3,DWORD BCST QWORD PTR ss:[ebx+eax*2]
 vpminud zmm1{k5}{z},zmm5,DWORD BCST [ebx-0x7e]
-vpminud zmm1{k5}{z},zmm5,DWORD BCST BYTE PTR [ebx-0x7e]
-vpminud zmm1{k5}{z},zmm5,DWORD BCST WORD PTR [ebx-0x7e]
-vpminud zmm1{k5}{z},zmm5,DWORD BCST DWORD PTR [ebx-0x7e]
-vpminud zmm1{k5}{z},zmm5,DWORD BCST QWORD PTR [ebx-0x7e]
 vpminuq xmm4,xmm5,xmm4
 vpminuq xmm7,xmm2,QWORD BCST es:[ebx+ebp*8]
-vpminuq xmm7,xmm2,QWORD BCST BYTE PTR es:[ebx+ebp*8]
-vpminuq xmm7,xmm2,QWORD BCST WORD PTR es:[ebx+ebp*8]
-vpminuq xmm7,xmm2,QWORD BCST DWORD PTR es:[ebx+ebp*8]
-vpminuq xmm7,xmm2,QWORD BCST QWORD PTR es:[ebx+ebp*8]
 vpminuq xmm5{k7}{z},xmm4,XMMWORD PTR [ebx-0x1e]
 vpminuq xmm5{k7}{z},xmm4,BYTE PTR [ebx-0x1e]
 vpminuq xmm5{k7}{z},xmm4,WORD PTR [ebx-0x1e]
@@ -21201,10 +20233,6 @@ vpmaxsd zmm7,zmm4,QWORD PTR [eax+ebp*8-0x6a2f14ad]
 vpmaxsd zmm7,zmm4,[eax+ebp*8-0x6a2f14ad]
 vpmaxsd zmm0{k6},zmm7,zmm2
 vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST es:[ebx-0x74]
-vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST BYTE PTR es:[ebx-0x74]
-vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST WORD PTR es:[ebx-0x74]
-vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST DWORD PTR es:[ebx-0x74]
-vpmaxsd zmm0{k5}{z},zmm0,DWORD BCST QWORD PTR es:[ebx-0x74]
 vpmaxsq xmm2,xmm6,XMMWORD PTR [ecx+ecx*8-0x90]
 vpmaxsq xmm2,xmm6,BYTE PTR [ecx+ecx*8-0x90]
 vpmaxsq xmm2,xmm6,WORD PTR [ecx+ecx*8-0x90]
@@ -21221,10 +20249,6 @@ vpmaxsq ymm7{k3}{z},ymm6,DWORD PTR gs:[edx+eiz*8]
 vpmaxsq ymm7{k3}{z},ymm6,QWORD PTR gs:[edx+eiz*8]
 vpmaxsq ymm7{k3}{z},ymm6,gs:[edx+eiz*8]
 vpmaxsq ymm2,ymm7,QWORD BCST [ecx]
-vpmaxsq ymm2,ymm7,QWORD BCST BYTE PTR [ecx]
-vpmaxsq ymm2,ymm7,QWORD BCST WORD PTR [ecx]
-vpmaxsq ymm2,ymm7,QWORD BCST DWORD PTR [ecx]
-vpmaxsq ymm2,ymm7,QWORD BCST QWORD PTR [ecx]
 vpmaxsq zmm2,zmm0,zmm4
 vpmaxsq zmm1{k7}{z},zmm4,ZMMWORD PTR fs:[ebx+edi*1]
 vpmaxsq zmm1{k7}{z},zmm4,BYTE PTR fs:[ebx+edi*1]
@@ -21342,17 +20366,9 @@ vpmaxud ymm3,ymm7,QWORD PTR [edx+eiz*4-0x15]
 vpmaxud ymm3,ymm7,[edx+eiz*4-0x15]
 {evex} vpmaxud xmm5,xmm2,xmm7
 vpmaxud xmm4,xmm1,DWORD BCST es:[esi+0x16c35c2c]
-vpmaxud xmm4,xmm1,DWORD BCST BYTE PTR es:[esi+0x16c35c2c]
-vpmaxud xmm4,xmm1,DWORD BCST WORD PTR es:[esi+0x16c35c2c]
-vpmaxud xmm4,xmm1,DWORD BCST DWORD PTR es:[esi+0x16c35c2c]
-vpmaxud xmm4,xmm1,DWORD BCST QWORD PTR es:[esi+0x16c35c2c]
 {evex} vpmaxud xmm6,xmm2,XMMWORD PTR [ebp+ecx*2-0x260]
 {evex} vpmaxud ymm7,ymm2,ymm5
 vpmaxud ymm0,ymm5,DWORD BCST gs:[edx*4-0xd29eea4]
-vpmaxud ymm0,ymm5,DWORD BCST BYTE PTR gs:[edx*4-0xd29eea4]
-vpmaxud ymm0,ymm5,DWORD BCST WORD PTR gs:[edx*4-0xd29eea4]
-vpmaxud ymm0,ymm5,DWORD BCST DWORD PTR gs:[edx*4-0xd29eea4]
-vpmaxud ymm0,ymm5,DWORD BCST QWORD PTR gs:[edx*4-0xd29eea4]
 vpmaxud ymm2{k6}{z},ymm5,DWORD BCST ds:0x1e
 vpmaxud zmm2,zmm2,zmm0
 vpmaxud zmm3,zmm3,DWORD BCST ds:0xfffffff9
@@ -21377,10 +20393,6 @@ vpmaxuq xmm2{k2},xmm6,QWORD PTR [ebx+0x355c9975]
 vpmaxuq xmm2{k2},xmm6,[ebx+0x355c9975]
 vpmaxuq ymm4,ymm6,ymm2
 vpmaxuq ymm5{k3}{z},ymm7,QWORD BCST gs:[ebx+edx*4]
-vpmaxuq ymm5{k3}{z},ymm7,QWORD BCST BYTE PTR gs:[ebx+edx*4]
-vpmaxuq ymm5{k3}{z},ymm7,QWORD BCST WORD PTR gs:[ebx+edx*4]
-vpmaxuq ymm5{k3}{z},ymm7,QWORD BCST DWORD PTR gs:[ebx+edx*4]
-vpmaxuq ymm5{k3}{z},ymm7,QWORD BCST QWORD PTR gs:[ebx+edx*4]
 vpmaxuq ymm2,ymm1,YMMWORD PTR [edi+0x500]
 vpmaxuq ymm2,ymm1,BYTE PTR [edi+0x500]
 vpmaxuq ymm2,ymm1,WORD PTR [edi+0x500]
@@ -21390,10 +20402,6 @@ vpmaxuq ymm2,ymm1,[edi+0x500]
 vpmaxuq zmm6,zmm3,zmm4
 vpmaxuq zmm4,zmm3,QWORD BCST gs:[edx+esi*4-0x7163777e]
 vpmaxuq zmm7{k5},zmm0,QWORD BCST [esi+ecx*2]
-vpmaxuq zmm7{k5},zmm0,QWORD BCST BYTE PTR [esi+ecx*2]
-vpmaxuq zmm7{k5},zmm0,QWORD BCST WORD PTR [esi+ecx*2]
-vpmaxuq zmm7{k5},zmm0,QWORD BCST DWORD PTR [esi+ecx*2]
-vpmaxuq zmm7{k5},zmm0,QWORD BCST QWORD PTR [esi+ecx*2]
 pmulld xmm3,xmm5
 pmulld xmm3,XMMWORD PTR es:[edi-0x4e]
 pmulld xmm3,BYTE PTR es:[edi-0x4e]
@@ -21435,10 +20443,6 @@ vpmulld ymm3,ymm0,QWORD PTR [edi]
 vpmulld ymm3,ymm0,[edi]
 {evex} vpmulld xmm7,xmm4,xmm4
 vpmulld xmm6,xmm1,DWORD BCST fs:[ebp+esi*8+0x188]
-vpmulld xmm6,xmm1,DWORD BCST BYTE PTR fs:[ebp+esi*8+0x188]
-vpmulld xmm6,xmm1,DWORD BCST WORD PTR fs:[ebp+esi*8+0x188]
-vpmulld xmm6,xmm1,DWORD BCST DWORD PTR fs:[ebp+esi*8+0x188]
-vpmulld xmm6,xmm1,DWORD BCST QWORD PTR fs:[ebp+esi*8+0x188]
 vpmulld xmm1{k2},xmm2,XMMWORD PTR [edx-0x520]
 {evex} vpmulld ymm6,ymm6,ymm2
 vpmulld ymm0{k2}{z},ymm4,YMMWORD PTR cs:[edx+0xee0]
@@ -21448,16 +20452,8 @@ vpmulld ymm0{k2}{z},ymm4,DWORD PTR cs:[edx+0xee0]
 vpmulld ymm0{k2}{z},ymm4,QWORD PTR cs:[edx+0xee0]
 vpmulld ymm0{k2}{z},ymm4,cs:[edx+0xee0]
 vpmulld ymm7,ymm7,DWORD BCST [edx+0x78f19ffb]
-vpmulld ymm7,ymm7,DWORD BCST BYTE PTR [edx+0x78f19ffb]
-vpmulld ymm7,ymm7,DWORD BCST WORD PTR [edx+0x78f19ffb]
-vpmulld ymm7,ymm7,DWORD BCST DWORD PTR [edx+0x78f19ffb]
-vpmulld ymm7,ymm7,DWORD BCST QWORD PTR [edx+0x78f19ffb]
 vpmulld zmm3,zmm4,zmm2
 vpmulld zmm5,zmm2,DWORD BCST ss:[eax-0x11c]
-vpmulld zmm5,zmm2,DWORD BCST BYTE PTR ss:[eax-0x11c]
-vpmulld zmm5,zmm2,DWORD BCST WORD PTR ss:[eax-0x11c]
-vpmulld zmm5,zmm2,DWORD BCST DWORD PTR ss:[eax-0x11c]
-vpmulld zmm5,zmm2,DWORD BCST QWORD PTR ss:[eax-0x11c]
 vpmulld zmm2{k4},zmm1,ZMMWORD PTR [eax+0x4b95bacb]
 vpmulld zmm2{k4},zmm1,BYTE PTR [eax+0x4b95bacb]
 vpmulld zmm2{k4},zmm1,WORD PTR [eax+0x4b95bacb]
@@ -21479,10 +20475,6 @@ vpmullq xmm1{k4}{z},xmm3,QWORD PTR fs:[esi-0x540]
 vpmullq xmm1{k4}{z},xmm3,fs:[esi-0x540]
 vpmullq ymm5,ymm6,ymm2
 vpmullq ymm6,ymm2,QWORD BCST gs:[edx]
-vpmullq ymm6,ymm2,QWORD BCST BYTE PTR gs:[edx]
-vpmullq ymm6,ymm2,QWORD BCST WORD PTR gs:[edx]
-vpmullq ymm6,ymm2,QWORD BCST DWORD PTR gs:[edx]
-vpmullq ymm6,ymm2,QWORD BCST QWORD PTR gs:[edx]
 vpmullq ymm2{k3},ymm4,YMMWORD PTR [esp+eax*2-0x26]
 vpmullq ymm2{k3},ymm4,BYTE PTR [esp+eax*2-0x26]
 vpmullq ymm2{k3},ymm4,WORD PTR [esp+eax*2-0x26]
@@ -21551,10 +20543,6 @@ vgetexpps ymm0{k6}{z},QWORD PTR [esp+eax*1-0x1000]
 vgetexpps ymm0{k6}{z},[esp+eax*1-0x1000]
 vgetexpps zmm0,zmm4
 vgetexpps zmm1,DWORD BCST ds:[eax]
-vgetexpps zmm1,DWORD BCST BYTE PTR ds:[eax]
-vgetexpps zmm1,DWORD BCST WORD PTR ds:[eax]
-vgetexpps zmm1,DWORD BCST DWORD PTR ds:[eax]
-vgetexpps zmm1,DWORD BCST QWORD PTR ds:[eax]
 vgetexpps zmm3,ZMMWORD PTR [ebx-0x5b]
 vgetexpps zmm3,BYTE PTR [ebx-0x5b]
 vgetexpps zmm3,WORD PTR [ebx-0x5b]
@@ -21571,10 +20559,6 @@ vgetexppd xmm0{k1}{z},xmm6
 vgetexppd xmm5,QWORD BCST fs:0xaaa963cb
 vgetexppd ymm4,ymm6
 vgetexppd ymm3{k2}{z},QWORD BCST ss:[edx+eax*2-0x362fa6b1]
-vgetexppd ymm3{k2}{z},QWORD BCST BYTE PTR ss:[edx+eax*2-0x362fa6b1]
-vgetexppd ymm3{k2}{z},QWORD BCST WORD PTR ss:[edx+eax*2-0x362fa6b1]
-vgetexppd ymm3{k2}{z},QWORD BCST DWORD PTR ss:[edx+eax*2-0x362fa6b1]
-vgetexppd ymm3{k2}{z},QWORD BCST QWORD PTR ss:[edx+eax*2-0x362fa6b1]
 vgetexppd ymm7{k4}{z},YMMWORD PTR [edi]
 vgetexppd ymm7{k4}{z},BYTE PTR [edi]
 vgetexppd ymm7{k4}{z},WORD PTR [edi]
@@ -21583,15 +20567,7 @@ vgetexppd ymm7{k4}{z},QWORD PTR [edi]
 vgetexppd ymm7{k4}{z},[edi]
 vgetexppd zmm5,zmm2
 vgetexppd zmm7{k3},QWORD BCST es:[eax]
-vgetexppd zmm7{k3},QWORD BCST BYTE PTR es:[eax]
-vgetexppd zmm7{k3},QWORD BCST WORD PTR es:[eax]
-vgetexppd zmm7{k3},QWORD BCST DWORD PTR es:[eax]
-vgetexppd zmm7{k3},QWORD BCST QWORD PTR es:[eax]
 vgetexppd zmm4,QWORD BCST [ecx+0x70]
-vgetexppd zmm4,QWORD BCST BYTE PTR [ecx+0x70]
-vgetexppd zmm4,QWORD BCST WORD PTR [ecx+0x70]
-vgetexppd zmm4,QWORD BCST DWORD PTR [ecx+0x70]
-vgetexppd zmm4,QWORD BCST QWORD PTR [ecx+0x70]
 vgetexpss xmm7,xmm7,xmm1
 vgetexpss xmm5{k1},xmm3,DWORD PTR gs:[edi]
 vgetexpss xmm5{k1},xmm3,BYTE PTR gs:[edi]
@@ -21616,10 +20592,6 @@ vgetexpsd xmm4{k6}{z},xmm2,DWORD PTR [ecx+0x4be244cf]
 vgetexpsd xmm4{k6}{z},xmm2,[ecx+0x4be244cf]
 vplzcntd xmm4,xmm3
 vplzcntd xmm4{k2},DWORD BCST fs:[ebx]
-vplzcntd xmm4{k2},DWORD BCST BYTE PTR fs:[ebx]
-vplzcntd xmm4{k2},DWORD BCST WORD PTR fs:[ebx]
-vplzcntd xmm4{k2},DWORD BCST DWORD PTR fs:[ebx]
-vplzcntd xmm4{k2},DWORD BCST QWORD PTR fs:[ebx]
 vplzcntd xmm4,XMMWORD PTR [ebx+edi*2]
 vplzcntd xmm4,BYTE PTR [ebx+edi*2]
 vplzcntd xmm4,WORD PTR [ebx+edi*2]
@@ -21628,15 +20600,7 @@ vplzcntd xmm4,QWORD PTR [ebx+edi*2]
 vplzcntd xmm4,[ebx+edi*2]
 vplzcntd ymm4,ymm2
 vplzcntd ymm4{k1}{z},DWORD BCST ds:[ebp-0x180]
-vplzcntd ymm4{k1}{z},DWORD BCST BYTE PTR ds:[ebp-0x180]
-vplzcntd ymm4{k1}{z},DWORD BCST WORD PTR ds:[ebp-0x180]
-vplzcntd ymm4{k1}{z},DWORD BCST DWORD PTR ds:[ebp-0x180]
-vplzcntd ymm4{k1}{z},DWORD BCST QWORD PTR ds:[ebp-0x180]
 vplzcntd ymm6{k1},DWORD BCST [edi+esi*2]
-vplzcntd ymm6{k1},DWORD BCST BYTE PTR [edi+esi*2]
-vplzcntd ymm6{k1},DWORD BCST WORD PTR [edi+esi*2]
-vplzcntd ymm6{k1},DWORD BCST DWORD PTR [edi+esi*2]
-vplzcntd ymm6{k1},DWORD BCST QWORD PTR [edi+esi*2]
 vplzcntd zmm5,zmm1
 vplzcntd zmm6{k4}{z},ZMMWORD PTR fs:[ecx+ebp*2]
 vplzcntd zmm6{k4}{z},BYTE PTR fs:[ecx+ebp*2]
@@ -21653,10 +20617,6 @@ vplzcntq xmm4,QWORD PTR [ebx+ebp*2]
 vplzcntq xmm4,[ebx+ebp*2]
 vplzcntq xmm6{k7}{z},xmm4
 vplzcntq xmm1,QWORD BCST ss:[eax-0x348]
-vplzcntq xmm1,QWORD BCST BYTE PTR ss:[eax-0x348]
-vplzcntq xmm1,QWORD BCST WORD PTR ss:[eax-0x348]
-vplzcntq xmm1,QWORD BCST DWORD PTR ss:[eax-0x348]
-vplzcntq xmm1,QWORD BCST QWORD PTR ss:[eax-0x348]
 vplzcntq ymm5,YMMWORD PTR [edi+0x60]
 vplzcntq ymm5,BYTE PTR [edi+0x60]
 vplzcntq ymm5,WORD PTR [edi+0x60]
@@ -21665,10 +20625,6 @@ vplzcntq ymm5,QWORD PTR [edi+0x60]
 vplzcntq ymm5,[edi+0x60]
 vplzcntq ymm6{k7},ymm5
 vplzcntq ymm2,QWORD BCST [edi]
-vplzcntq ymm2,QWORD BCST BYTE PTR [edi]
-vplzcntq ymm2,QWORD BCST WORD PTR [edi]
-vplzcntq ymm2,QWORD BCST DWORD PTR [edi]
-vplzcntq ymm2,QWORD BCST QWORD PTR [edi]
 vplzcntq zmm0,zmm3
 vplzcntq zmm2{k7},ZMMWORD PTR gs:[ecx+eiz*2-0x1a80]
 vplzcntq zmm2{k7},BYTE PTR gs:[ecx+eiz*2-0x1a80]
@@ -21731,18 +20687,10 @@ vpsrlvq ymm1,ymm6,QWORD PTR ds:0xd126440f
 vpsrlvq ymm1,ymm6,ds:0xd126440f
 vpsrlvd xmm0,xmm5,xmm4
 vpsrlvd xmm0{k3},xmm5,DWORD BCST ds:[edx*4+0x33d321f]
-vpsrlvd xmm0{k3},xmm5,DWORD BCST BYTE PTR ds:[edx*4+0x33d321f]
-vpsrlvd xmm0{k3},xmm5,DWORD BCST WORD PTR ds:[edx*4+0x33d321f]
-vpsrlvd xmm0{k3},xmm5,DWORD BCST DWORD PTR ds:[edx*4+0x33d321f]
-vpsrlvd xmm0{k3},xmm5,DWORD BCST QWORD PTR ds:[edx*4+0x33d321f]
 vpsrlvd xmm0,xmm0,XMMWORD PTR [esp+eax*8-0x1f0]
 vpsrlvd ymm5,ymm5,ymm1
 vpsrlvd ymm4,ymm7,DWORD BCST ds:[ebx+0x1fc]
 vpsrlvd ymm7{k1}{z},ymm6,DWORD BCST [edi-0x3a726994]
-vpsrlvd ymm7{k1}{z},ymm6,DWORD BCST BYTE PTR [edi-0x3a726994]
-vpsrlvd ymm7{k1}{z},ymm6,DWORD BCST WORD PTR [edi-0x3a726994]
-vpsrlvd ymm7{k1}{z},ymm6,DWORD BCST DWORD PTR [edi-0x3a726994]
-vpsrlvd ymm7{k1}{z},ymm6,DWORD BCST QWORD PTR [edi-0x3a726994]
 vpsrlvd zmm1,zmm1,zmm5
 vpsrlvd zmm5{k6}{z},zmm0,ZMMWORD PTR ss:[ebp-0x7775992d]
 vpsrlvd zmm5{k6}{z},zmm0,BYTE PTR ss:[ebp-0x7775992d]
@@ -21759,16 +20707,8 @@ vpsrlvq xmm5{k4}{z},xmm2,DWORD PTR cs:[edx+0x1f0]
 vpsrlvq xmm5{k4}{z},xmm2,QWORD PTR cs:[edx+0x1f0]
 vpsrlvq xmm5{k4}{z},xmm2,cs:[edx+0x1f0]
 vpsrlvq xmm7,xmm1,QWORD BCST [edi]
-vpsrlvq xmm7,xmm1,QWORD BCST BYTE PTR [edi]
-vpsrlvq xmm7,xmm1,QWORD BCST WORD PTR [edi]
-vpsrlvq xmm7,xmm1,QWORD BCST DWORD PTR [edi]
-vpsrlvq xmm7,xmm1,QWORD BCST QWORD PTR [edi]
 vpsrlvq ymm3,ymm2,ymm4
 vpsrlvq ymm1{k3},ymm4,QWORD BCST cs:[ebx+eax*8]
-vpsrlvq ymm1{k3},ymm4,QWORD BCST BYTE PTR cs:[ebx+eax*8]
-vpsrlvq ymm1{k3},ymm4,QWORD BCST WORD PTR cs:[ebx+eax*8]
-vpsrlvq ymm1{k3},ymm4,QWORD BCST DWORD PTR cs:[ebx+eax*8]
-vpsrlvq ymm1{k3},ymm4,QWORD BCST QWORD PTR cs:[ebx+eax*8]
 vpsrlvq ymm3,ymm6,YMMWORD PTR [ebp-0x8c0]
 vpsrlvq ymm3,ymm6,BYTE PTR [ebp-0x8c0]
 vpsrlvq ymm3,ymm6,WORD PTR [ebp-0x8c0]
@@ -21811,10 +20751,6 @@ vpsravd ymm0,ymm4,QWORD PTR [eax]
 vpsravd ymm0,ymm4,[eax]
 vpsravd xmm2,xmm0,xmm1
 vpsravd xmm2{k3},xmm4,DWORD BCST ss:[esp+esi*4]
-vpsravd xmm2{k3},xmm4,DWORD BCST BYTE PTR ss:[esp+esi*4]
-vpsravd xmm2{k3},xmm4,DWORD BCST WORD PTR ss:[esp+esi*4]
-vpsravd xmm2{k3},xmm4,DWORD BCST DWORD PTR ss:[esp+esi*4]
-vpsravd xmm2{k3},xmm4,DWORD BCST QWORD PTR ss:[esp+esi*4]
 vpsravd xmm0{k3}{z},xmm1,XMMWORD PTR ds:0x417cc494
 vpsravd xmm0{k3}{z},xmm1,BYTE PTR ds:0x417cc494
 vpsravd xmm0{k3}{z},xmm1,WORD PTR ds:0x417cc494
@@ -21858,10 +20794,6 @@ vpsravq ymm4,ymm3,QWORD PTR [edi+0x43d2c504]
 vpsravq ymm4,ymm3,[edi+0x43d2c504]
 vpsravq ymm3{k2},ymm3,ymm3
 vpsravq ymm7{k2},ymm7,QWORD BCST ss:[edx+edx*1]
-vpsravq ymm7{k2},ymm7,QWORD BCST BYTE PTR ss:[edx+edx*1]
-vpsravq ymm7{k2},ymm7,QWORD BCST WORD PTR ss:[edx+edx*1]
-vpsravq ymm7{k2},ymm7,QWORD BCST DWORD PTR ss:[edx+edx*1]
-vpsravq ymm7{k2},ymm7,QWORD BCST QWORD PTR ss:[edx+edx*1]
 vpsravq zmm3,zmm6,zmm1
 vpsravq zmm1{k6}{z},zmm4,ZMMWORD PTR es:0x24
 vpsravq zmm1{k6}{z},zmm4,BYTE PTR es:0x24
@@ -21870,10 +20802,6 @@ vpsravq zmm1{k6}{z},zmm4,DWORD PTR es:0x24
 vpsravq zmm1{k6}{z},zmm4,QWORD PTR es:0x24
 vpsravq zmm1{k6}{z},zmm4,es:0x24
 vpsravq zmm4,zmm1,QWORD BCST [edi+eiz*2-0x9]
-vpsravq zmm4,zmm1,QWORD BCST BYTE PTR [edi+eiz*2-0x9]
-vpsravq zmm4,zmm1,QWORD BCST WORD PTR [edi+eiz*2-0x9]
-vpsravq zmm4,zmm1,QWORD BCST DWORD PTR [edi+eiz*2-0x9]
-vpsravq zmm4,zmm1,QWORD BCST QWORD PTR [edi+eiz*2-0x9]
 vpsllvd xmm7,xmm2,xmm2
 vpsllvd xmm0,xmm6,XMMWORD PTR ds:[edi+eiz*8+0x6c]
 vpsllvd xmm0,xmm6,BYTE PTR ds:[edi+eiz*8+0x6c]
@@ -21928,10 +20856,6 @@ vpsllvq ymm6,ymm6,QWORD PTR [ebp-0x9]
 vpsllvq ymm6,ymm6,[ebp-0x9]
 vpsllvd xmm5,xmm4,xmm3
 vpsllvd xmm5,xmm1,DWORD BCST ss:[esp+edi*2]
-vpsllvd xmm5,xmm1,DWORD BCST BYTE PTR ss:[esp+edi*2]
-vpsllvd xmm5,xmm1,DWORD BCST WORD PTR ss:[esp+edi*2]
-vpsllvd xmm5,xmm1,DWORD BCST DWORD PTR ss:[esp+edi*2]
-vpsllvd xmm5,xmm1,DWORD BCST QWORD PTR ss:[esp+edi*2]
 vpsllvd xmm3{k4},xmm7,XMMWORD PTR [ebx]
 vpsllvd ymm3,ymm3,ymm1
 vpsllvd ymm3{k1},ymm3,YMMWORD PTR fs:[esp+ecx*8]
@@ -21957,16 +20881,8 @@ vpsllvq xmm7{k4},xmm3,DWORD PTR es:[esp+esi*2+0x4e]
 vpsllvq xmm7{k4},xmm3,QWORD PTR es:[esp+esi*2+0x4e]
 vpsllvq xmm7{k4},xmm3,es:[esp+esi*2+0x4e]
 vpsllvq xmm7,xmm3,QWORD BCST [edx+0x2ab97595]
-vpsllvq xmm7,xmm3,QWORD BCST BYTE PTR [edx+0x2ab97595]
-vpsllvq xmm7,xmm3,QWORD BCST WORD PTR [edx+0x2ab97595]
-vpsllvq xmm7,xmm3,QWORD BCST DWORD PTR [edx+0x2ab97595]
-vpsllvq xmm7,xmm3,QWORD BCST QWORD PTR [edx+0x2ab97595]
 vpsllvq ymm3,ymm4,ymm4
 vpsllvq ymm6,ymm4,QWORD BCST ss:[ebx]
-vpsllvq ymm6,ymm4,QWORD BCST BYTE PTR ss:[ebx]
-vpsllvq ymm6,ymm4,QWORD BCST WORD PTR ss:[ebx]
-vpsllvq ymm6,ymm4,QWORD BCST DWORD PTR ss:[ebx]
-vpsllvq ymm6,ymm4,QWORD BCST QWORD PTR ss:[ebx]
 vpsllvq ymm0{k4},ymm3,QWORD BCST [esp+esi*4]
 vpsllvq zmm0,zmm7,ZMMWORD PTR [ebx+edi*8-0xe40]
 vpsllvq zmm0,zmm7,BYTE PTR [ebx+edi*8-0xe40]
@@ -21976,10 +20892,6 @@ vpsllvq zmm0,zmm7,QWORD PTR [ebx+edi*8-0xe40]
 vpsllvq zmm0,zmm7,[ebx+edi*8-0xe40]
 vpsllvq zmm7{k3}{z},zmm2,zmm3
 vpsllvq zmm0,zmm6,QWORD BCST ds:[eax]
-vpsllvq zmm0,zmm6,QWORD BCST BYTE PTR ds:[eax]
-vpsllvq zmm0,zmm6,QWORD BCST WORD PTR ds:[eax]
-vpsllvq zmm0,zmm6,QWORD BCST DWORD PTR ds:[eax]
-vpsllvq zmm0,zmm6,QWORD BCST QWORD PTR ds:[eax]
 vrcp14ps xmm7,XMMWORD PTR [esp+edx*2-0x60]
 vrcp14ps xmm7,BYTE PTR [esp+edx*2-0x60]
 vrcp14ps xmm7,WORD PTR [esp+edx*2-0x60]
@@ -21988,21 +20900,9 @@ vrcp14ps xmm7,QWORD PTR [esp+edx*2-0x60]
 vrcp14ps xmm7,[esp+edx*2-0x60]
 vrcp14ps xmm2{k3}{z},xmm2
 vrcp14ps xmm6,DWORD BCST cs:[edi+esi*1]
-vrcp14ps xmm6,DWORD BCST BYTE PTR cs:[edi+esi*1]
-vrcp14ps xmm6,DWORD BCST WORD PTR cs:[edi+esi*1]
-vrcp14ps xmm6,DWORD BCST DWORD PTR cs:[edi+esi*1]
-vrcp14ps xmm6,DWORD BCST QWORD PTR cs:[edi+esi*1]
 vrcp14ps ymm5,ymm2
 vrcp14ps ymm2{k3}{z},DWORD BCST fs:[ebp+eax*8+0x19c]
-vrcp14ps ymm2{k3}{z},DWORD BCST BYTE PTR fs:[ebp+eax*8+0x19c]
-vrcp14ps ymm2{k3}{z},DWORD BCST WORD PTR fs:[ebp+eax*8+0x19c]
-vrcp14ps ymm2{k3}{z},DWORD BCST DWORD PTR fs:[ebp+eax*8+0x19c]
-vrcp14ps ymm2{k3}{z},DWORD BCST QWORD PTR fs:[ebp+eax*8+0x19c]
 vrcp14ps ymm4,DWORD BCST [edx]
-vrcp14ps ymm4,DWORD BCST BYTE PTR [edx]
-vrcp14ps ymm4,DWORD BCST WORD PTR [edx]
-vrcp14ps ymm4,DWORD BCST DWORD PTR [edx]
-vrcp14ps ymm4,DWORD BCST QWORD PTR [edx]
 vrcp14ps zmm7,ZMMWORD PTR [ebx-0x149a69d6]
 vrcp14ps zmm7,BYTE PTR [ebx-0x149a69d6]
 vrcp14ps zmm7,WORD PTR [ebx-0x149a69d6]
@@ -22011,16 +20911,8 @@ vrcp14ps zmm7,QWORD PTR [ebx-0x149a69d6]
 vrcp14ps zmm7,[ebx-0x149a69d6]
 vrcp14ps zmm7{k2},zmm7
 vrcp14ps zmm5,DWORD BCST gs:[ecx+0x170]
-vrcp14ps zmm5,DWORD BCST BYTE PTR gs:[ecx+0x170]
-vrcp14ps zmm5,DWORD BCST WORD PTR gs:[ecx+0x170]
-vrcp14ps zmm5,DWORD BCST DWORD PTR gs:[ecx+0x170]
-vrcp14ps zmm5,DWORD BCST QWORD PTR gs:[ecx+0x170]
 vrcp14pd xmm5,xmm0
 vrcp14pd xmm6{k7},QWORD BCST ds:[ecx+0xe76e4f3]
-vrcp14pd xmm6{k7},QWORD BCST BYTE PTR ds:[ecx+0xe76e4f3]
-vrcp14pd xmm6{k7},QWORD BCST WORD PTR ds:[ecx+0xe76e4f3]
-vrcp14pd xmm6{k7},QWORD BCST DWORD PTR ds:[ecx+0xe76e4f3]
-vrcp14pd xmm6{k7},QWORD BCST QWORD PTR ds:[ecx+0xe76e4f3]
 vrcp14pd xmm6,XMMWORD PTR [edx]
 vrcp14pd xmm6,BYTE PTR [edx]
 vrcp14pd xmm6,WORD PTR [edx]
@@ -22029,15 +20921,7 @@ vrcp14pd xmm6,QWORD PTR [edx]
 vrcp14pd xmm6,[edx]
 vrcp14pd ymm5,ymm7
 vrcp14pd ymm1{k6},QWORD BCST fs:[edi-0x340]
-vrcp14pd ymm1{k6},QWORD BCST BYTE PTR fs:[edi-0x340]
-vrcp14pd ymm1{k6},QWORD BCST WORD PTR fs:[edi-0x340]
-vrcp14pd ymm1{k6},QWORD BCST DWORD PTR fs:[edi-0x340]
-vrcp14pd ymm1{k6},QWORD BCST QWORD PTR fs:[edi-0x340]
 vrcp14pd ymm3,QWORD BCST [edx]
-vrcp14pd ymm3,QWORD BCST BYTE PTR [edx]
-vrcp14pd ymm3,QWORD BCST WORD PTR [edx]
-vrcp14pd ymm3,QWORD BCST DWORD PTR [edx]
-vrcp14pd ymm3,QWORD BCST QWORD PTR [edx]
 vrcp14pd zmm1,ZMMWORD PTR [edx+eax*1]
 vrcp14pd zmm1,BYTE PTR [edx+eax*1]
 vrcp14pd zmm1,WORD PTR [edx+eax*1]
@@ -22081,16 +20965,8 @@ vrsqrt14ps xmm3{k3}{z},DWORD PTR gs:[edx]
 vrsqrt14ps xmm3{k3}{z},QWORD PTR gs:[edx]
 vrsqrt14ps xmm3{k3}{z},gs:[edx]
 vrsqrt14ps xmm5,DWORD BCST [ebp+0xbc]
-vrsqrt14ps xmm5,DWORD BCST BYTE PTR [ebp+0xbc]
-vrsqrt14ps xmm5,DWORD BCST WORD PTR [ebp+0xbc]
-vrsqrt14ps xmm5,DWORD BCST DWORD PTR [ebp+0xbc]
-vrsqrt14ps xmm5,DWORD BCST QWORD PTR [ebp+0xbc]
 vrsqrt14ps ymm1,ymm4
 vrsqrt14ps ymm5,DWORD BCST cs:[edi+0x178]
-vrsqrt14ps ymm5,DWORD BCST BYTE PTR cs:[edi+0x178]
-vrsqrt14ps ymm5,DWORD BCST WORD PTR cs:[edi+0x178]
-vrsqrt14ps ymm5,DWORD BCST DWORD PTR cs:[edi+0x178]
-vrsqrt14ps ymm5,DWORD BCST QWORD PTR cs:[edi+0x178]
 vrsqrt14ps ymm1{k7}{z},YMMWORD PTR [eax+ebx*1]
 vrsqrt14ps ymm1{k7}{z},BYTE PTR [eax+ebx*1]
 vrsqrt14ps ymm1{k7}{z},WORD PTR [eax+ebx*1]
@@ -22099,17 +20975,9 @@ vrsqrt14ps ymm1{k7}{z},QWORD PTR [eax+ebx*1]
 vrsqrt14ps ymm1{k7}{z},[eax+ebx*1]
 vrsqrt14ps zmm7,zmm5
 vrsqrt14ps zmm6{k7}{z},DWORD BCST gs:[ebx]
-vrsqrt14ps zmm6{k7}{z},DWORD BCST BYTE PTR gs:[ebx]
-vrsqrt14ps zmm6{k7}{z},DWORD BCST WORD PTR gs:[ebx]
-vrsqrt14ps zmm6{k7}{z},DWORD BCST DWORD PTR gs:[ebx]
-vrsqrt14ps zmm6{k7}{z},DWORD BCST QWORD PTR gs:[ebx]
 vrsqrt14ps zmm3,DWORD BCST [esi+ebp*4-0x18c]
 vrsqrt14pd xmm5,xmm0
 vrsqrt14pd xmm3,QWORD BCST cs:[edx+ecx*1]
-vrsqrt14pd xmm3,QWORD BCST BYTE PTR cs:[edx+ecx*1]
-vrsqrt14pd xmm3,QWORD BCST WORD PTR cs:[edx+ecx*1]
-vrsqrt14pd xmm3,QWORD BCST DWORD PTR cs:[edx+ecx*1]
-vrsqrt14pd xmm3,QWORD BCST QWORD PTR cs:[edx+ecx*1]
 vrsqrt14pd xmm4,XMMWORD PTR [esp+edi*1+0x0]
 vrsqrt14pd xmm4,BYTE PTR [esp+edi*1+0x0]
 vrsqrt14pd xmm4,WORD PTR [esp+edi*1+0x0]
@@ -22124,16 +20992,8 @@ vrsqrt14pd ymm5,QWORD PTR [edx]
 vrsqrt14pd ymm5,[edx]
 vrsqrt14pd ymm3{k1}{z},ymm3
 vrsqrt14pd ymm3{k7}{z},QWORD BCST es:[eax+0x2e0]
-vrsqrt14pd ymm3{k7}{z},QWORD BCST BYTE PTR es:[eax+0x2e0]
-vrsqrt14pd ymm3{k7}{z},QWORD BCST WORD PTR es:[eax+0x2e0]
-vrsqrt14pd ymm3{k7}{z},QWORD BCST DWORD PTR es:[eax+0x2e0]
-vrsqrt14pd ymm3{k7}{z},QWORD BCST QWORD PTR es:[eax+0x2e0]
 vrsqrt14pd zmm3,zmm2
 vrsqrt14pd zmm3,QWORD BCST ds:[edx+edx*4]
-vrsqrt14pd zmm3,QWORD BCST BYTE PTR ds:[edx+edx*4]
-vrsqrt14pd zmm3,QWORD BCST WORD PTR ds:[edx+edx*4]
-vrsqrt14pd zmm3,QWORD BCST DWORD PTR ds:[edx+edx*4]
-vrsqrt14pd zmm3,QWORD BCST QWORD PTR ds:[edx+edx*4]
 vrsqrt14pd zmm5,ZMMWORD PTR [ebp+ebx*4-0x31b63b78]
 vrsqrt14pd zmm5,BYTE PTR [ebp+ebx*4-0x31b63b78]
 vrsqrt14pd zmm5,WORD PTR [ebp+ebx*4-0x31b63b78]
@@ -22170,10 +21030,6 @@ vpdpbusd xmm0,xmm4,QWORD PTR [esp+eax*2-0x3bd3bd8f]
 vpdpbusd xmm0,xmm4,[esp+eax*2-0x3bd3bd8f]
 vpdpbusd xmm4{k2}{z},xmm6,xmm0
 vpdpbusd xmm6,xmm6,DWORD BCST ds:[ecx]
-vpdpbusd xmm6,xmm6,DWORD BCST BYTE PTR ds:[ecx]
-vpdpbusd xmm6,xmm6,DWORD BCST WORD PTR ds:[ecx]
-vpdpbusd xmm6,xmm6,DWORD BCST DWORD PTR ds:[ecx]
-vpdpbusd xmm6,xmm6,DWORD BCST QWORD PTR ds:[ecx]
 vpdpbusd ymm4,ymm3,ymm3
 vpdpbusd ymm6{k4},ymm4,YMMWORD PTR cs:[edx-0x7da3f58c]
 vpdpbusd ymm6{k4},ymm4,BYTE PTR cs:[edx-0x7da3f58c]
@@ -22182,10 +21038,6 @@ vpdpbusd ymm6{k4},ymm4,DWORD PTR cs:[edx-0x7da3f58c]
 vpdpbusd ymm6{k4},ymm4,QWORD PTR cs:[edx-0x7da3f58c]
 vpdpbusd ymm6{k4},ymm4,cs:[edx-0x7da3f58c]
 vpdpbusd ymm2,ymm3,DWORD BCST [ebx+ecx*8]
-vpdpbusd ymm2,ymm3,DWORD BCST BYTE PTR [ebx+ecx*8]
-vpdpbusd ymm2,ymm3,DWORD BCST WORD PTR [ebx+ecx*8]
-vpdpbusd ymm2,ymm3,DWORD BCST DWORD PTR [ebx+ecx*8]
-vpdpbusd ymm2,ymm3,DWORD BCST QWORD PTR [ebx+ecx*8]
 vpdpbusd zmm5,zmm1,zmm3
 vpdpbusd zmm1{k2},zmm0,ZMMWORD PTR gs:[ebp+0x78275fb2]
 vpdpbusd zmm1{k2},zmm0,BYTE PTR gs:[ebp+0x78275fb2]
@@ -22214,10 +21066,6 @@ vpdpbusds xmm3{k6}{z},xmm3,QWORD PTR [edx]
 vpdpbusds xmm3{k6}{z},xmm3,[edx]
 vpdpbusds ymm5,ymm0,ymm6
 vpdpbusds ymm6,ymm3,DWORD BCST [edx]
-vpdpbusds ymm6,ymm3,DWORD BCST BYTE PTR [edx]
-vpdpbusds ymm6,ymm3,DWORD BCST WORD PTR [edx]
-vpdpbusds ymm6,ymm3,DWORD BCST DWORD PTR [edx]
-vpdpbusds ymm6,ymm3,DWORD BCST QWORD PTR [edx]
 vpdpbusds ymm6{k1},ymm3,DWORD BCST [eax+edi*1+0x110]
 vpdpbusds zmm1,zmm6,ZMMWORD PTR [esi+0x1580]
 vpdpbusds zmm1,zmm6,BYTE PTR [esi+0x1580]
@@ -22229,10 +21077,6 @@ vpdpbusds zmm2{k2}{z},zmm2,zmm4
 vpdpbusds zmm0{k1}{z},zmm7,DWORD BCST cs:0x1bbbdeb6
 vpdpwssd xmm3,xmm6,xmm2
 vpdpwssd xmm2,xmm2,DWORD BCST gs:[esp+ecx*8]
-vpdpwssd xmm2,xmm2,DWORD BCST BYTE PTR gs:[esp+ecx*8]
-vpdpwssd xmm2,xmm2,DWORD BCST WORD PTR gs:[esp+ecx*8]
-vpdpwssd xmm2,xmm2,DWORD BCST DWORD PTR gs:[esp+ecx*8]
-vpdpwssd xmm2,xmm2,DWORD BCST QWORD PTR gs:[esp+ecx*8]
 vpdpwssd xmm0{k7},xmm5,XMMWORD PTR [edx]
 vpdpwssd xmm0{k7},xmm5,BYTE PTR [edx]
 vpdpwssd xmm0{k7},xmm5,WORD PTR [edx]
@@ -22247,10 +21091,6 @@ vpdpwssd ymm5{k2}{z},ymm6,DWORD PTR ds:[edi]
 vpdpwssd ymm5{k2}{z},ymm6,QWORD PTR ds:[edi]
 vpdpwssd ymm5{k2}{z},ymm6,ds:[edi]
 vpdpwssd ymm6,ymm5,DWORD BCST [ebp-0x1b]
-vpdpwssd ymm6,ymm5,DWORD BCST BYTE PTR [ebp-0x1b]
-vpdpwssd ymm6,ymm5,DWORD BCST WORD PTR [ebp-0x1b]
-vpdpwssd ymm6,ymm5,DWORD BCST DWORD PTR [ebp-0x1b]
-vpdpwssd ymm6,ymm5,DWORD BCST QWORD PTR [ebp-0x1b]
 vpdpwssd zmm3,zmm4,zmm1
 vpdpwssd zmm6{k4}{z},zmm7,DWORD BCST [esi]
 vpdpwssd zmm7,zmm1,ZMMWORD PTR gs:[eax-0x1b80]
@@ -22261,10 +21101,6 @@ vpdpwssd zmm7,zmm1,QWORD PTR gs:[eax-0x1b80]
 vpdpwssd zmm7,zmm1,gs:[eax-0x1b80]
 vdpbf16ps xmm7,xmm5,xmm1
 vdpbf16ps xmm0,xmm1,DWORD BCST gs:[ebx-0x70]
-vdpbf16ps xmm0,xmm1,DWORD BCST BYTE PTR gs:[ebx-0x70]
-vdpbf16ps xmm0,xmm1,DWORD BCST WORD PTR gs:[ebx-0x70]
-vdpbf16ps xmm0,xmm1,DWORD BCST DWORD PTR gs:[ebx-0x70]
-vdpbf16ps xmm0,xmm1,DWORD BCST QWORD PTR gs:[ebx-0x70]
 vdpbf16ps xmm7{k2},xmm7,XMMWORD PTR [eax]
 vdpbf16ps xmm7{k2},xmm7,BYTE PTR [eax]
 vdpbf16ps xmm7{k2},xmm7,WORD PTR [eax]
@@ -22273,15 +21109,7 @@ vdpbf16ps xmm7{k2},xmm7,QWORD PTR [eax]
 vdpbf16ps xmm7{k2},xmm7,[eax]
 vdpbf16ps ymm7,ymm7,ymm1
 vdpbf16ps ymm0,ymm5,DWORD BCST es:[ebx+ecx*1]
-vdpbf16ps ymm0,ymm5,DWORD BCST BYTE PTR es:[ebx+ecx*1]
-vdpbf16ps ymm0,ymm5,DWORD BCST WORD PTR es:[ebx+ecx*1]
-vdpbf16ps ymm0,ymm5,DWORD BCST DWORD PTR es:[ebx+ecx*1]
-vdpbf16ps ymm0,ymm5,DWORD BCST QWORD PTR es:[ebx+ecx*1]
 vdpbf16ps ymm0{k1},ymm7,DWORD BCST [ecx-0x2677b2a3]
-vdpbf16ps ymm0{k1},ymm7,DWORD BCST BYTE PTR [ecx-0x2677b2a3]
-vdpbf16ps ymm0{k1},ymm7,DWORD BCST WORD PTR [ecx-0x2677b2a3]
-vdpbf16ps ymm0{k1},ymm7,DWORD BCST DWORD PTR [ecx-0x2677b2a3]
-vdpbf16ps ymm0{k1},ymm7,DWORD BCST QWORD PTR [ecx-0x2677b2a3]
 vdpbf16ps zmm4,zmm5,zmm2
 vdpbf16ps zmm1{k4},zmm2,DWORD BCST es:[ecx+esi*8-0x4b77a12a]
 vdpbf16ps zmm0,zmm7,ZMMWORD PTR [ebx]
@@ -22311,16 +21139,8 @@ vpdpwssds xmm2,xmm3,QWORD PTR [esi+edi*2]
 vpdpwssds xmm2,xmm3,[esi+edi*2]
 vpdpwssds xmm0{k2},xmm4,xmm6
 vpdpwssds xmm4,xmm3,DWORD BCST [esi+0x75218ea3]
-vpdpwssds xmm4,xmm3,DWORD BCST BYTE PTR [esi+0x75218ea3]
-vpdpwssds xmm4,xmm3,DWORD BCST WORD PTR [esi+0x75218ea3]
-vpdpwssds xmm4,xmm3,DWORD BCST DWORD PTR [esi+0x75218ea3]
-vpdpwssds xmm4,xmm3,DWORD BCST QWORD PTR [esi+0x75218ea3]
 vpdpwssds ymm4,ymm6,ymm4
 vpdpwssds ymm7,ymm3,DWORD BCST fs:[edi-0x7010e1a2]
-vpdpwssds ymm7,ymm3,DWORD BCST BYTE PTR fs:[edi-0x7010e1a2]
-vpdpwssds ymm7,ymm3,DWORD BCST WORD PTR fs:[edi-0x7010e1a2]
-vpdpwssds ymm7,ymm3,DWORD BCST DWORD PTR fs:[edi-0x7010e1a2]
-vpdpwssds ymm7,ymm3,DWORD BCST QWORD PTR fs:[edi-0x7010e1a2]
 vpdpwssds ymm1,ymm7,YMMWORD PTR [edx+esi*1]
 vpdpwssds ymm1,ymm7,BYTE PTR [edx+esi*1]
 vpdpwssds ymm1,ymm7,WORD PTR [edx+esi*1]
@@ -22423,10 +21243,6 @@ vpopcntw zmm2{k5},QWORD PTR ds:0x416a3ffb
 vpopcntw zmm2{k5},ds:0x416a3ffb
 vpopcntd xmm2,xmm6
 vpopcntd xmm0{k4}{z},DWORD BCST gs:[edx*2-0x1c8eec4c]
-vpopcntd xmm0{k4}{z},DWORD BCST BYTE PTR gs:[edx*2-0x1c8eec4c]
-vpopcntd xmm0{k4}{z},DWORD BCST WORD PTR gs:[edx*2-0x1c8eec4c]
-vpopcntd xmm0{k4}{z},DWORD BCST DWORD PTR gs:[edx*2-0x1c8eec4c]
-vpopcntd xmm0{k4}{z},DWORD BCST QWORD PTR gs:[edx*2-0x1c8eec4c]
 vpopcntd xmm1{k2}{z},XMMWORD PTR [ebx+0xae966e2]
 vpopcntd xmm1{k2}{z},BYTE PTR [ebx+0xae966e2]
 vpopcntd xmm1{k2}{z},WORD PTR [ebx+0xae966e2]
@@ -22441,10 +21257,6 @@ vpopcntd ymm2{k1},DWORD PTR ss:[eax+edi*2-0x4613323a]
 vpopcntd ymm2{k1},QWORD PTR ss:[eax+edi*2-0x4613323a]
 vpopcntd ymm2{k1},ss:[eax+edi*2-0x4613323a]
 vpopcntd ymm1,DWORD BCST [esi+0x14c]
-vpopcntd ymm1,DWORD BCST BYTE PTR [esi+0x14c]
-vpopcntd ymm1,DWORD BCST WORD PTR [esi+0x14c]
-vpopcntd ymm1,DWORD BCST DWORD PTR [esi+0x14c]
-vpopcntd ymm1,DWORD BCST QWORD PTR [esi+0x14c]
 vpopcntd zmm3,zmm3
 vpopcntd zmm2{k1},ZMMWORD PTR gs:[ebx+edi*8-0x1680]
 vpopcntd zmm2{k1},BYTE PTR gs:[ebx+edi*8-0x1680]
@@ -22460,10 +21272,6 @@ vpopcntd zmm4,QWORD PTR [eax]
 vpopcntd zmm4,[eax]
 vpopcntq xmm2,xmm4
 vpopcntq xmm5,QWORD BCST fs:[esi+eiz*2-0x198]
-vpopcntq xmm5,QWORD BCST BYTE PTR fs:[esi+eiz*2-0x198]
-vpopcntq xmm5,QWORD BCST WORD PTR fs:[esi+eiz*2-0x198]
-vpopcntq xmm5,QWORD BCST DWORD PTR fs:[esi+eiz*2-0x198]
-vpopcntq xmm5,QWORD BCST QWORD PTR fs:[esi+eiz*2-0x198]
 vpopcntq xmm3{k1},XMMWORD PTR [eax]
 vpopcntq xmm3{k1},BYTE PTR [eax]
 vpopcntq xmm3{k1},WORD PTR [eax]
@@ -22485,10 +21293,6 @@ vpopcntq ymm5{k6}{z},QWORD PTR [eax+ecx*2+0x6a0]
 vpopcntq ymm5{k6}{z},[eax+ecx*2+0x6a0]
 vpopcntq zmm2,zmm5
 vpopcntq zmm7{k2},QWORD BCST [eax]
-vpopcntq zmm7{k2},QWORD BCST BYTE PTR [eax]
-vpopcntq zmm7{k2},QWORD BCST WORD PTR [eax]
-vpopcntq zmm7{k2},QWORD BCST DWORD PTR [eax]
-vpopcntq zmm7{k2},QWORD BCST QWORD PTR [eax]
 vpopcntq zmm3,ZMMWORD PTR ss:[ebp*8-0x24]
 vpopcntq zmm3,BYTE PTR ss:[ebp*8-0x24]
 vpopcntq zmm3,WORD PTR ss:[ebp*8-0x24]
@@ -22817,16 +21621,8 @@ vpblendmd xmm0,xmm2,QWORD PTR [esp]
 vpblendmd xmm0,xmm2,[esp]
 vpblendmd xmm5{k6}{z},xmm5,xmm3
 vpblendmd xmm2{k1}{z},xmm0,DWORD BCST gs:[ebp+0x44]
-vpblendmd xmm2{k1}{z},xmm0,DWORD BCST BYTE PTR gs:[ebp+0x44]
-vpblendmd xmm2{k1}{z},xmm0,DWORD BCST WORD PTR gs:[ebp+0x44]
-vpblendmd xmm2{k1}{z},xmm0,DWORD BCST DWORD PTR gs:[ebp+0x44]
-vpblendmd xmm2{k1}{z},xmm0,DWORD BCST QWORD PTR gs:[ebp+0x44]
 vpblendmd ymm6,ymm6,ymm1
 vpblendmd ymm5,ymm5,DWORD BCST es:[ebp+eiz*4+0x1d7f697f]
-vpblendmd ymm5,ymm5,DWORD BCST BYTE PTR es:[ebp+eiz*4+0x1d7f697f]
-vpblendmd ymm5,ymm5,DWORD BCST WORD PTR es:[ebp+eiz*4+0x1d7f697f]
-vpblendmd ymm5,ymm5,DWORD BCST DWORD PTR es:[ebp+eiz*4+0x1d7f697f]
-vpblendmd ymm5,ymm5,DWORD BCST QWORD PTR es:[ebp+eiz*4+0x1d7f697f]
 vpblendmd ymm0{k4}{z},ymm1,YMMWORD PTR [ebx]
 vpblendmd ymm0{k4}{z},ymm1,BYTE PTR [ebx]
 vpblendmd ymm0{k4}{z},ymm1,WORD PTR [ebx]
@@ -22835,10 +21631,6 @@ vpblendmd ymm0{k4}{z},ymm1,QWORD PTR [ebx]
 vpblendmd ymm0{k4}{z},ymm1,[ebx]
 vpblendmd zmm4,zmm1,zmm1
 vpblendmd zmm7,zmm3,DWORD BCST cs:[edi+edx*8]
-vpblendmd zmm7,zmm3,DWORD BCST BYTE PTR cs:[edi+edx*8]
-vpblendmd zmm7,zmm3,DWORD BCST WORD PTR cs:[edi+edx*8]
-vpblendmd zmm7,zmm3,DWORD BCST DWORD PTR cs:[edi+edx*8]
-vpblendmd zmm7,zmm3,DWORD BCST QWORD PTR cs:[edi+edx*8]
 vpblendmd zmm3{k1}{z},zmm3,DWORD BCST ds:0x4a3084bc
 vpblendmq xmm0,xmm4,XMMWORD PTR ds:0xd25d6a30
 vpblendmq xmm0,xmm4,BYTE PTR ds:0xd25d6a30
@@ -22848,10 +21640,6 @@ vpblendmq xmm0,xmm4,QWORD PTR ds:0xd25d6a30
 vpblendmq xmm0,xmm4,ds:0xd25d6a30
 vpblendmq xmm5{k5}{z},xmm1,xmm0
 vpblendmq xmm5{k3},xmm7,QWORD BCST es:[ebx]
-vpblendmq xmm5{k3},xmm7,QWORD BCST BYTE PTR es:[ebx]
-vpblendmq xmm5{k3},xmm7,QWORD BCST WORD PTR es:[ebx]
-vpblendmq xmm5{k3},xmm7,QWORD BCST DWORD PTR es:[ebx]
-vpblendmq xmm5{k3},xmm7,QWORD BCST QWORD PTR es:[ebx]
 vpblendmq ymm1,ymm7,ymm7
 vpblendmq ymm6{k5}{z},ymm1,YMMWORD PTR [edx+edi*2]
 vpblendmq ymm6{k5}{z},ymm1,BYTE PTR [edx+edi*2]
@@ -22873,10 +21661,6 @@ vpblendmq zmm2{k6},zmm7,DWORD PTR fs:[edi+0x7f]
 vpblendmq zmm2{k6},zmm7,QWORD PTR fs:[edi+0x7f]
 vpblendmq zmm2{k6},zmm7,fs:[edi+0x7f]
 vpblendmq zmm0{k5},zmm0,QWORD BCST [ecx+edx*2-0x40]
-vpblendmq zmm0{k5},zmm0,QWORD BCST BYTE PTR [ecx+edx*2-0x40]
-vpblendmq zmm0{k5},zmm0,QWORD BCST WORD PTR [ecx+edx*2-0x40]
-vpblendmq zmm0{k5},zmm0,QWORD BCST DWORD PTR [ecx+edx*2-0x40]
-vpblendmq zmm0{k5},zmm0,QWORD BCST QWORD PTR [ecx+edx*2-0x40]
 vblendmps xmm5,xmm1,xmm1
 vblendmps xmm5{k3}{z},xmm2,XMMWORD PTR fs:0x7853563a
 vblendmps xmm5{k3}{z},xmm2,BYTE PTR fs:0x7853563a
@@ -22885,16 +21669,8 @@ vblendmps xmm5{k3}{z},xmm2,DWORD PTR fs:0x7853563a
 vblendmps xmm5{k3}{z},xmm2,QWORD PTR fs:0x7853563a
 vblendmps xmm5{k3}{z},xmm2,fs:0x7853563a
 vblendmps xmm5,xmm3,DWORD BCST [edi-0x8]
-vblendmps xmm5,xmm3,DWORD BCST BYTE PTR [edi-0x8]
-vblendmps xmm5,xmm3,DWORD BCST WORD PTR [edi-0x8]
-vblendmps xmm5,xmm3,DWORD BCST DWORD PTR [edi-0x8]
-vblendmps xmm5,xmm3,DWORD BCST QWORD PTR [edi-0x8]
 vblendmps ymm4,ymm0,ymm6
 vblendmps ymm3,ymm0,DWORD BCST es:[esi+ebp*1]
-vblendmps ymm3,ymm0,DWORD BCST BYTE PTR es:[esi+ebp*1]
-vblendmps ymm3,ymm0,DWORD BCST WORD PTR es:[esi+ebp*1]
-vblendmps ymm3,ymm0,DWORD BCST DWORD PTR es:[esi+ebp*1]
-vblendmps ymm3,ymm0,DWORD BCST QWORD PTR es:[esi+ebp*1]
 vblendmps ymm3{k6}{z},ymm6,YMMWORD PTR [ebp+0x5a2b4a3e]
 vblendmps ymm3{k6}{z},ymm6,BYTE PTR [ebp+0x5a2b4a3e]
 vblendmps ymm3{k6}{z},ymm6,WORD PTR [ebp+0x5a2b4a3e]
@@ -22938,10 +21714,6 @@ vblendmpd zmm3{k4},zmm5,DWORD PTR [ebx-0x740]
 vblendmpd zmm3{k4},zmm5,QWORD PTR [ebx-0x740]
 vblendmpd zmm3{k4},zmm5,[ebx-0x740]
 vblendmpd zmm4{k1}{z},zmm7,QWORD BCST [edi+eax*1]
-vblendmpd zmm4{k1}{z},zmm7,QWORD BCST BYTE PTR [edi+eax*1]
-vblendmpd zmm4{k1}{z},zmm7,QWORD BCST WORD PTR [edi+eax*1]
-vblendmpd zmm4{k1}{z},zmm7,QWORD BCST DWORD PTR [edi+eax*1]
-vblendmpd zmm4{k1}{z},zmm7,QWORD BCST QWORD PTR [edi+eax*1]
 vpblendmb xmm0,xmm5,XMMWORD PTR [eax+ebx*8+0x50]
 vpblendmb xmm0,xmm5,BYTE PTR [eax+ebx*8+0x50]
 vpblendmb xmm0,xmm5,WORD PTR [eax+ebx*8+0x50]
@@ -23017,10 +21789,6 @@ vpblendmw zmm2{k1}{z},zmm1,zmm1
 vpblendmw zmm0{k5}{z},zmm1,ZMMWORD PTR [ebx+ebx*4+0x9c0]
 vp2intersectd k6,xmm3,xmm7
 vp2intersectd k3,xmm0,DWORD BCST es:[esi]
-vp2intersectd k3,xmm0,DWORD BCST BYTE PTR es:[esi]
-vp2intersectd k3,xmm0,DWORD BCST WORD PTR es:[esi]
-vp2intersectd k3,xmm0,DWORD BCST DWORD PTR es:[esi]
-vp2intersectd k3,xmm0,DWORD BCST QWORD PTR es:[esi]
 vp2intersectd k6,xmm5,XMMWORD PTR [esp+ecx*2+0xa0]
 vp2intersectd k6,xmm5,BYTE PTR [esp+ecx*2+0xa0]
 vp2intersectd k6,xmm5,WORD PTR [esp+ecx*2+0xa0]
@@ -23029,10 +21797,6 @@ vp2intersectd k6,xmm5,QWORD PTR [esp+ecx*2+0xa0]
 vp2intersectd k6,xmm5,[esp+ecx*2+0xa0]
 vp2intersectd k2,ymm4,ymm5
 vp2intersectd k2,ymm4,DWORD BCST [eax+esi*2+0xac]
-vp2intersectd k2,ymm4,DWORD BCST BYTE PTR [eax+esi*2+0xac]
-vp2intersectd k2,ymm4,DWORD BCST WORD PTR [eax+esi*2+0xac]
-vp2intersectd k2,ymm4,DWORD BCST DWORD PTR [eax+esi*2+0xac]
-vp2intersectd k2,ymm4,DWORD BCST QWORD PTR [eax+esi*2+0xac]
 vp2intersectd k1,ymm5,YMMWORD PTR ss:[ebx+0x14e053ad]
 vp2intersectd k1,ymm5,BYTE PTR ss:[ebx+0x14e053ad]
 vp2intersectd k1,ymm5,WORD PTR ss:[ebx+0x14e053ad]
@@ -23041,10 +21805,6 @@ vp2intersectd k1,ymm5,QWORD PTR ss:[ebx+0x14e053ad]
 vp2intersectd k1,ymm5,ss:[ebx+0x14e053ad]
 vp2intersectd k5,zmm5,zmm6
 vp2intersectd k4,zmm4,DWORD BCST ds:[edi+ebx*2+0xb0]
-vp2intersectd k4,zmm4,DWORD BCST BYTE PTR ds:[edi+ebx*2+0xb0]
-vp2intersectd k4,zmm4,DWORD BCST WORD PTR ds:[edi+ebx*2+0xb0]
-vp2intersectd k4,zmm4,DWORD BCST DWORD PTR ds:[edi+ebx*2+0xb0]
-vp2intersectd k4,zmm4,DWORD BCST QWORD PTR ds:[edi+ebx*2+0xb0]
 vp2intersectd k3,zmm4,ZMMWORD PTR [eax]
 vp2intersectd k3,zmm4,BYTE PTR [eax]
 vp2intersectd k3,zmm4,WORD PTR [eax]
@@ -23053,10 +21813,6 @@ vp2intersectd k3,zmm4,QWORD PTR [eax]
 vp2intersectd k3,zmm4,[eax]
 vp2intersectq k6,xmm1,xmm2
 vp2intersectq k5,xmm2,QWORD BCST fs:[ecx+edi*8]
-vp2intersectq k5,xmm2,QWORD BCST BYTE PTR fs:[ecx+edi*8]
-vp2intersectq k5,xmm2,QWORD BCST WORD PTR fs:[ecx+edi*8]
-vp2intersectq k5,xmm2,QWORD BCST DWORD PTR fs:[ecx+edi*8]
-vp2intersectq k5,xmm2,QWORD BCST QWORD PTR fs:[ecx+edi*8]
 vp2intersectq k6,xmm7,XMMWORD PTR [ecx+0x730]
 vp2intersectq k6,xmm7,BYTE PTR [ecx+0x730]
 vp2intersectq k6,xmm7,WORD PTR [ecx+0x730]
@@ -23065,10 +21821,6 @@ vp2intersectq k6,xmm7,QWORD PTR [ecx+0x730]
 vp2intersectq k6,xmm7,[ecx+0x730]
 vp2intersectq k4,ymm1,ymm5
 vp2intersectq k7,ymm7,QWORD BCST [edi]
-vp2intersectq k7,ymm7,QWORD BCST BYTE PTR [edi]
-vp2intersectq k7,ymm7,QWORD BCST WORD PTR [edi]
-vp2intersectq k7,ymm7,QWORD BCST DWORD PTR [edi]
-vp2intersectq k7,ymm7,QWORD BCST QWORD PTR [edi]
 vp2intersectq k2,ymm5,YMMWORD PTR [edx+0x49]
 vp2intersectq k2,ymm5,BYTE PTR [edx+0x49]
 vp2intersectq k2,ymm5,WORD PTR [edx+0x49]
@@ -23130,16 +21882,8 @@ vpshldvd xmm2{k5}{z},xmm0,DWORD PTR ds:[esp+edx*4+0x13521b79]
 vpshldvd xmm2{k5}{z},xmm0,QWORD PTR ds:[esp+edx*4+0x13521b79]
 vpshldvd xmm2{k5}{z},xmm0,ds:[esp+edx*4+0x13521b79]
 vpshldvd xmm3{k3},xmm3,DWORD BCST [edi-0x72]
-vpshldvd xmm3{k3},xmm3,DWORD BCST BYTE PTR [edi-0x72]
-vpshldvd xmm3{k3},xmm3,DWORD BCST WORD PTR [edi-0x72]
-vpshldvd xmm3{k3},xmm3,DWORD BCST DWORD PTR [edi-0x72]
-vpshldvd xmm3{k3},xmm3,DWORD BCST QWORD PTR [edi-0x72]
 vpshldvd ymm1,ymm4,ymm4
 vpshldvd ymm4,ymm0,DWORD BCST gs:[edx]
-vpshldvd ymm4,ymm0,DWORD BCST BYTE PTR gs:[edx]
-vpshldvd ymm4,ymm0,DWORD BCST WORD PTR gs:[edx]
-vpshldvd ymm4,ymm0,DWORD BCST DWORD PTR gs:[edx]
-vpshldvd ymm4,ymm0,DWORD BCST QWORD PTR gs:[edx]
 vpshldvd ymm3{k2}{z},ymm2,YMMWORD PTR [edi+ebp*4-0xbd0be7a]
 vpshldvd ymm3{k2}{z},ymm2,BYTE PTR [edi+ebp*4-0xbd0be7a]
 vpshldvd ymm3{k2}{z},ymm2,WORD PTR [edi+ebp*4-0xbd0be7a]
@@ -23169,10 +21913,6 @@ vpshldvq xmm2{k7}{z},xmm0,QWORD PTR [ebp+edx*2-0x260]
 vpshldvq xmm2{k7}{z},xmm0,[ebp+edx*2-0x260]
 vpshldvq ymm1,ymm3,ymm6
 vpshldvq ymm3{k3},ymm2,QWORD BCST ss:[edi+eax*2]
-vpshldvq ymm3{k3},ymm2,QWORD BCST BYTE PTR ss:[edi+eax*2]
-vpshldvq ymm3{k3},ymm2,QWORD BCST WORD PTR ss:[edi+eax*2]
-vpshldvq ymm3{k3},ymm2,QWORD BCST DWORD PTR ss:[edi+eax*2]
-vpshldvq ymm3{k3},ymm2,QWORD BCST QWORD PTR ss:[edi+eax*2]
 vpshldvq ymm1,ymm4,YMMWORD PTR [eax+eiz*8+0x5c6a2ce]
 vpshldvq ymm1,ymm4,BYTE PTR [eax+eiz*8+0x5c6a2ce]
 vpshldvq ymm1,ymm4,WORD PTR [eax+eiz*8+0x5c6a2ce]
@@ -23187,10 +21927,6 @@ vpshldvq zmm1{k4},zmm7,DWORD PTR ds:[edi]
 vpshldvq zmm1{k4},zmm7,QWORD PTR ds:[edi]
 vpshldvq zmm1{k4},zmm7,ds:[edi]
 vpshldvq zmm2,zmm4,QWORD BCST [edx*2+0x6e234547]
-vpshldvq zmm2,zmm4,QWORD BCST BYTE PTR [edx*2+0x6e234547]
-vpshldvq zmm2,zmm4,QWORD BCST WORD PTR [edx*2+0x6e234547]
-vpshldvq zmm2,zmm4,QWORD BCST DWORD PTR [edx*2+0x6e234547]
-vpshldvq zmm2,zmm4,QWORD BCST QWORD PTR [edx*2+0x6e234547]
 vpshrdvw xmm1,xmm1,XMMWORD PTR [ebx]
 vpshrdvw xmm1,xmm1,BYTE PTR [ebx]
 vpshrdvw xmm1,xmm1,WORD PTR [ebx]
@@ -23240,10 +21976,6 @@ vcvtneps2bf16 xmm4,QWORD PTR [ebx]
 vcvtneps2bf16 xmm4,[ebx]
 vcvtneps2bf16 xmm4,ymm4
 vcvtneps2bf16 xmm2,DWORD BCST fs:[edi]{1to8}
-vcvtneps2bf16 xmm2,DWORD BCST BYTE PTR fs:[edi]{1to8}
-vcvtneps2bf16 xmm2,DWORD BCST WORD PTR fs:[edi]{1to8}
-vcvtneps2bf16 xmm2,DWORD BCST DWORD PTR fs:[edi]{1to8}
-vcvtneps2bf16 xmm2,DWORD BCST QWORD PTR fs:[edi]{1to8}
 vcvtneps2bf16 xmm3,YMMWORD PTR [eax+0x280]
 vcvtneps2bf16 xmm3,BYTE PTR [eax+0x280]
 vcvtneps2bf16 xmm3,WORD PTR [eax+0x280]
@@ -23252,10 +21984,6 @@ vcvtneps2bf16 xmm3,QWORD PTR [eax+0x280]
 vcvtneps2bf16 xmm3,[eax+0x280]
 vcvtneps2bf16 ymm0,zmm7
 vcvtneps2bf16 ymm2{k2},DWORD BCST gs:[ebx+edx*4-0xf0]
-vcvtneps2bf16 ymm2{k2},DWORD BCST BYTE PTR gs:[ebx+edx*4-0xf0]
-vcvtneps2bf16 ymm2{k2},DWORD BCST WORD PTR gs:[ebx+edx*4-0xf0]
-vcvtneps2bf16 ymm2{k2},DWORD BCST DWORD PTR gs:[ebx+edx*4-0xf0]
-vcvtneps2bf16 ymm2{k2},DWORD BCST QWORD PTR gs:[ebx+edx*4-0xf0]
 vcvtneps2bf16 ymm0,ZMMWORD PTR [ecx]
 vcvtneps2bf16 ymm0,BYTE PTR [ecx]
 vcvtneps2bf16 ymm0,WORD PTR [ecx]
@@ -23264,15 +21992,7 @@ vcvtneps2bf16 ymm0,QWORD PTR [ecx]
 vcvtneps2bf16 ymm0,[ecx]
 vcvtne2ps2bf16 xmm3,xmm5,xmm3
 vcvtne2ps2bf16 xmm7{k6}{z},xmm0,DWORD BCST fs:[esi-0xd4]
-vcvtne2ps2bf16 xmm7{k6}{z},xmm0,DWORD BCST BYTE PTR fs:[esi-0xd4]
-vcvtne2ps2bf16 xmm7{k6}{z},xmm0,DWORD BCST WORD PTR fs:[esi-0xd4]
-vcvtne2ps2bf16 xmm7{k6}{z},xmm0,DWORD BCST DWORD PTR fs:[esi-0xd4]
-vcvtne2ps2bf16 xmm7{k6}{z},xmm0,DWORD BCST QWORD PTR fs:[esi-0xd4]
 vcvtne2ps2bf16 xmm4,xmm3,DWORD BCST [ecx+eax*2+0x3c]
-vcvtne2ps2bf16 xmm4,xmm3,DWORD BCST BYTE PTR [ecx+eax*2+0x3c]
-vcvtne2ps2bf16 xmm4,xmm3,DWORD BCST WORD PTR [ecx+eax*2+0x3c]
-vcvtne2ps2bf16 xmm4,xmm3,DWORD BCST DWORD PTR [ecx+eax*2+0x3c]
-vcvtne2ps2bf16 xmm4,xmm3,DWORD BCST QWORD PTR [ecx+eax*2+0x3c]
 vcvtne2ps2bf16 ymm0,ymm5,YMMWORD PTR [esi-0x7f]
 vcvtne2ps2bf16 ymm0,ymm5,BYTE PTR [esi-0x7f]
 vcvtne2ps2bf16 ymm0,ymm5,WORD PTR [esi-0x7f]
@@ -23281,10 +22001,6 @@ vcvtne2ps2bf16 ymm0,ymm5,QWORD PTR [esi-0x7f]
 vcvtne2ps2bf16 ymm0,ymm5,[esi-0x7f]
 vcvtne2ps2bf16 ymm3{k7}{z},ymm7,ymm3
 vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST es:[ecx]
-vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST BYTE PTR es:[ecx]
-vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST WORD PTR es:[ecx]
-vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST DWORD PTR es:[ecx]
-vcvtne2ps2bf16 ymm3,ymm6,DWORD BCST QWORD PTR es:[ecx]
 vcvtne2ps2bf16 zmm7,zmm4,ZMMWORD PTR [ebx-0x580]
 vcvtne2ps2bf16 zmm7,zmm4,BYTE PTR [ebx-0x580]
 vcvtne2ps2bf16 zmm7,zmm4,WORD PTR [ebx-0x580]
@@ -23293,27 +22009,11 @@ vcvtne2ps2bf16 zmm7,zmm4,QWORD PTR [ebx-0x580]
 vcvtne2ps2bf16 zmm7,zmm4,[ebx-0x580]
 vcvtne2ps2bf16 zmm6{k1},zmm5,zmm4
 vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST ds:[edi+ecx*8+0x71dae0dd]
-vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST BYTE PTR ds:[edi+ecx*8+0x71dae0dd]
-vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST WORD PTR ds:[edi+ecx*8+0x71dae0dd]
-vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST DWORD PTR ds:[edi+ecx*8+0x71dae0dd]
-vcvtne2ps2bf16 zmm5{k4},zmm3,DWORD BCST QWORD PTR ds:[edi+ecx*8+0x71dae0dd]
 vpshrdvd xmm0,xmm2,xmm2
 vpshrdvd xmm0,xmm4,DWORD BCST fs:[edi]
-vpshrdvd xmm0,xmm4,DWORD BCST BYTE PTR fs:[edi]
-vpshrdvd xmm0,xmm4,DWORD BCST WORD PTR fs:[edi]
-vpshrdvd xmm0,xmm4,DWORD BCST DWORD PTR fs:[edi]
-vpshrdvd xmm0,xmm4,DWORD BCST QWORD PTR fs:[edi]
 vpshrdvd xmm2{k2}{z},xmm3,DWORD BCST [ecx+0x6c]
-vpshrdvd xmm2{k2}{z},xmm3,DWORD BCST BYTE PTR [ecx+0x6c]
-vpshrdvd xmm2{k2}{z},xmm3,DWORD BCST WORD PTR [ecx+0x6c]
-vpshrdvd xmm2{k2}{z},xmm3,DWORD BCST DWORD PTR [ecx+0x6c]
-vpshrdvd xmm2{k2}{z},xmm3,DWORD BCST QWORD PTR [ecx+0x6c]
 vpshrdvd ymm4,ymm2,ymm5
 vpshrdvd ymm0,ymm7,DWORD BCST gs:[ecx-0x4d738984]
-vpshrdvd ymm0,ymm7,DWORD BCST BYTE PTR gs:[ecx-0x4d738984]
-vpshrdvd ymm0,ymm7,DWORD BCST WORD PTR gs:[ecx-0x4d738984]
-vpshrdvd ymm0,ymm7,DWORD BCST DWORD PTR gs:[ecx-0x4d738984]
-vpshrdvd ymm0,ymm7,DWORD BCST QWORD PTR gs:[ecx-0x4d738984]
 vpshrdvd ymm1{k5}{z},ymm5,YMMWORD PTR [edi+0xa20]
 vpshrdvd ymm1{k5}{z},ymm5,BYTE PTR [edi+0xa20]
 vpshrdvd ymm1{k5}{z},ymm5,WORD PTR [edi+0xa20]
@@ -23341,16 +22041,8 @@ vpshrdvq xmm5{k5},xmm0,DWORD PTR ss:[eax+ebx*2-0x167c9e4]
 vpshrdvq xmm5{k5},xmm0,QWORD PTR ss:[eax+ebx*2-0x167c9e4]
 vpshrdvq xmm5{k5},xmm0,ss:[eax+ebx*2-0x167c9e4]
 vpshrdvq xmm7{k6},xmm4,QWORD BCST [ebx]
-vpshrdvq xmm7{k6},xmm4,QWORD BCST BYTE PTR [ebx]
-vpshrdvq xmm7{k6},xmm4,QWORD BCST WORD PTR [ebx]
-vpshrdvq xmm7{k6},xmm4,QWORD BCST DWORD PTR [ebx]
-vpshrdvq xmm7{k6},xmm4,QWORD BCST QWORD PTR [ebx]
 vpshrdvq ymm4,ymm2,ymm1
 vpshrdvq ymm5,ymm2,QWORD BCST fs:[edi]
-vpshrdvq ymm5,ymm2,QWORD BCST BYTE PTR fs:[edi]
-vpshrdvq ymm5,ymm2,QWORD BCST WORD PTR fs:[edi]
-vpshrdvq ymm5,ymm2,QWORD BCST DWORD PTR fs:[edi]
-vpshrdvq ymm5,ymm2,QWORD BCST QWORD PTR fs:[edi]
 vpshrdvq ymm7{k6},ymm3,QWORD BCST [edx+0x2e8]
 vpshrdvq zmm7,zmm7,zmm1
 vpshrdvq zmm2{k2}{z},zmm0,ZMMWORD PTR cs:[edx]
@@ -23435,21 +22127,9 @@ vpermi2w zmm4,zmm3,QWORD PTR [edx+0x1680]
 vpermi2w zmm4,zmm3,[edx+0x1680]
 vpermi2d xmm5,xmm0,xmm7
 vpermi2d xmm1,xmm3,DWORD BCST es:[eax]
-vpermi2d xmm1,xmm3,DWORD BCST BYTE PTR es:[eax]
-vpermi2d xmm1,xmm3,DWORD BCST WORD PTR es:[eax]
-vpermi2d xmm1,xmm3,DWORD BCST DWORD PTR es:[eax]
-vpermi2d xmm1,xmm3,DWORD BCST QWORD PTR es:[eax]
 vpermi2d xmm0{k1},xmm0,DWORD BCST [ecx-0x18bae9df]
-vpermi2d xmm0{k1},xmm0,DWORD BCST BYTE PTR [ecx-0x18bae9df]
-vpermi2d xmm0{k1},xmm0,DWORD BCST WORD PTR [ecx-0x18bae9df]
-vpermi2d xmm0{k1},xmm0,DWORD BCST DWORD PTR [ecx-0x18bae9df]
-vpermi2d xmm0{k1},xmm0,DWORD BCST QWORD PTR [ecx-0x18bae9df]
 vpermi2d ymm3,ymm0,ymm1
 vpermi2d ymm0,ymm0,DWORD BCST fs:[ebx+0x174]
-vpermi2d ymm0,ymm0,DWORD BCST BYTE PTR fs:[ebx+0x174]
-vpermi2d ymm0,ymm0,DWORD BCST WORD PTR fs:[ebx+0x174]
-vpermi2d ymm0,ymm0,DWORD BCST DWORD PTR fs:[ebx+0x174]
-vpermi2d ymm0,ymm0,DWORD BCST QWORD PTR fs:[ebx+0x174]
 vpermi2d ymm3,ymm2,YMMWORD PTR [edi-0x7ec05428]
 vpermi2d ymm3,ymm2,BYTE PTR [edi-0x7ec05428]
 vpermi2d ymm3,ymm2,WORD PTR [edi-0x7ec05428]
@@ -23464,16 +22144,8 @@ vpermi2d zmm4,zmm6,QWORD PTR [ebx-0x58]
 vpermi2d zmm4,zmm6,[ebx-0x58]
 vpermi2d zmm4{k2}{z},zmm0,zmm0
 vpermi2d zmm7{k2},zmm6,DWORD BCST ds:[eax]
-vpermi2d zmm7{k2},zmm6,DWORD BCST BYTE PTR ds:[eax]
-vpermi2d zmm7{k2},zmm6,DWORD BCST WORD PTR ds:[eax]
-vpermi2d zmm7{k2},zmm6,DWORD BCST DWORD PTR ds:[eax]
-vpermi2d zmm7{k2},zmm6,DWORD BCST QWORD PTR ds:[eax]
 vpermi2q xmm3,xmm6,xmm6
 vpermi2q xmm3{k1}{z},xmm7,QWORD BCST es:[edx+ecx*2]
-vpermi2q xmm3{k1}{z},xmm7,QWORD BCST BYTE PTR es:[edx+ecx*2]
-vpermi2q xmm3{k1}{z},xmm7,QWORD BCST WORD PTR es:[edx+ecx*2]
-vpermi2q xmm3{k1}{z},xmm7,QWORD BCST DWORD PTR es:[edx+ecx*2]
-vpermi2q xmm3{k1}{z},xmm7,QWORD BCST QWORD PTR es:[edx+ecx*2]
 vpermi2q xmm2{k7}{z},xmm5,XMMWORD PTR ds:0x16ab23c4
 vpermi2q xmm2{k7}{z},xmm5,BYTE PTR ds:0x16ab23c4
 vpermi2q xmm2{k7}{z},xmm5,WORD PTR ds:0x16ab23c4
@@ -23482,15 +22154,7 @@ vpermi2q xmm2{k7}{z},xmm5,QWORD PTR ds:0x16ab23c4
 vpermi2q xmm2{k7}{z},xmm5,ds:0x16ab23c4
 vpermi2q ymm6,ymm4,ymm7
 vpermi2q ymm5{k4}{z},ymm3,QWORD BCST fs:[ebx]
-vpermi2q ymm5{k4}{z},ymm3,QWORD BCST BYTE PTR fs:[ebx]
-vpermi2q ymm5{k4}{z},ymm3,QWORD BCST WORD PTR fs:[ebx]
-vpermi2q ymm5{k4}{z},ymm3,QWORD BCST DWORD PTR fs:[ebx]
-vpermi2q ymm5{k4}{z},ymm3,QWORD BCST QWORD PTR fs:[ebx]
 vpermi2q ymm4,ymm2,QWORD BCST [ebx+esi*2]
-vpermi2q ymm4,ymm2,QWORD BCST BYTE PTR [ebx+esi*2]
-vpermi2q ymm4,ymm2,QWORD BCST WORD PTR [ebx+esi*2]
-vpermi2q ymm4,ymm2,QWORD BCST DWORD PTR [ebx+esi*2]
-vpermi2q ymm4,ymm2,QWORD BCST QWORD PTR [ebx+esi*2]
 vpermi2q zmm5,zmm1,zmm6
 vpermi2q zmm7,zmm2,QWORD BCST [edx+esi*1-0x290]
 vpermi2q zmm2,zmm5,ZMMWORD PTR fs:[edi+edx*8]
@@ -23515,10 +22179,6 @@ vpermi2ps xmm5{k6},xmm1,[esi-0x49e4485b]
 vpermi2ps ymm2,ymm1,ymm6
 vpermi2ps ymm1,ymm5,DWORD BCST ss:0xfffffff3
 vpermi2ps ymm2{k2},ymm6,DWORD BCST [ecx+0x5578955e]
-vpermi2ps ymm2{k2},ymm6,DWORD BCST BYTE PTR [ecx+0x5578955e]
-vpermi2ps ymm2{k2},ymm6,DWORD BCST WORD PTR [ecx+0x5578955e]
-vpermi2ps ymm2{k2},ymm6,DWORD BCST DWORD PTR [ecx+0x5578955e]
-vpermi2ps ymm2{k2},ymm6,DWORD BCST QWORD PTR [ecx+0x5578955e]
 vpermi2ps zmm3,zmm7,ZMMWORD PTR [ebp+eax*1-0x61c1d75e]
 vpermi2ps zmm3,zmm7,BYTE PTR [ebp+eax*1-0x61c1d75e]
 vpermi2ps zmm3,zmm7,WORD PTR [ebp+eax*1-0x61c1d75e]
@@ -23527,10 +22187,6 @@ vpermi2ps zmm3,zmm7,QWORD PTR [ebp+eax*1-0x61c1d75e]
 vpermi2ps zmm3,zmm7,[ebp+eax*1-0x61c1d75e]
 vpermi2ps zmm7{k1},zmm2,zmm6
 vpermi2ps zmm6,zmm1,DWORD BCST fs:[eax+edx*1]
-vpermi2ps zmm6,zmm1,DWORD BCST BYTE PTR fs:[eax+edx*1]
-vpermi2ps zmm6,zmm1,DWORD BCST WORD PTR fs:[eax+edx*1]
-vpermi2ps zmm6,zmm1,DWORD BCST DWORD PTR fs:[eax+edx*1]
-vpermi2ps zmm6,zmm1,DWORD BCST QWORD PTR fs:[eax+edx*1]
 vpermi2pd xmm5,xmm0,XMMWORD PTR [ebp+0x190]
 vpermi2pd xmm5,xmm0,BYTE PTR [ebp+0x190]
 vpermi2pd xmm5,xmm0,WORD PTR [ebp+0x190]
@@ -23546,21 +22202,9 @@ vpermi2pd xmm7{k3},xmm1,QWORD PTR es:[edx-0x58]
 vpermi2pd xmm7{k3},xmm1,es:[edx-0x58]
 vpermi2pd ymm7,ymm0,ymm3
 vpermi2pd ymm5{k3},ymm3,QWORD BCST ds:[eax*8-0x2b360386]
-vpermi2pd ymm5{k3},ymm3,QWORD BCST BYTE PTR ds:[eax*8-0x2b360386]
-vpermi2pd ymm5{k3},ymm3,QWORD BCST WORD PTR ds:[eax*8-0x2b360386]
-vpermi2pd ymm5{k3},ymm3,QWORD BCST DWORD PTR ds:[eax*8-0x2b360386]
-vpermi2pd ymm5{k3},ymm3,QWORD BCST QWORD PTR ds:[eax*8-0x2b360386]
 vpermi2pd ymm5,ymm3,QWORD BCST [edx+edi*4-0x3c0]
-vpermi2pd ymm5,ymm3,QWORD BCST BYTE PTR [edx+edi*4-0x3c0]
-vpermi2pd ymm5,ymm3,QWORD BCST WORD PTR [edx+edi*4-0x3c0]
-vpermi2pd ymm5,ymm3,QWORD BCST DWORD PTR [edx+edi*4-0x3c0]
-vpermi2pd ymm5,ymm3,QWORD BCST QWORD PTR [edx+edi*4-0x3c0]
 vpermi2pd zmm0,zmm2,zmm3
 vpermi2pd zmm3{k6}{z},zmm1,QWORD BCST fs:[edx]
-vpermi2pd zmm3{k6}{z},zmm1,QWORD BCST BYTE PTR fs:[edx]
-vpermi2pd zmm3{k6}{z},zmm1,QWORD BCST WORD PTR fs:[edx]
-vpermi2pd zmm3{k6}{z},zmm1,QWORD BCST DWORD PTR fs:[edx]
-vpermi2pd zmm3{k6}{z},zmm1,QWORD BCST QWORD PTR fs:[edx]
 vpermi2pd zmm4,zmm5,ZMMWORD PTR [esi+ebx*1-0x34]
 vpermi2pd zmm4,zmm5,BYTE PTR [esi+ebx*1-0x34]
 vpermi2pd zmm4,zmm5,WORD PTR [esi+ebx*1-0x34]
@@ -23746,10 +22390,6 @@ vpermt2d xmm1{k5}{z},xmm7,DWORD PTR gs:[eax-0xd0]
 vpermt2d xmm1{k5}{z},xmm7,QWORD PTR gs:[eax-0xd0]
 vpermt2d xmm1{k5}{z},xmm7,gs:[eax-0xd0]
 vpermt2d xmm1{k3},xmm5,DWORD BCST [esi+0x5dcb67b4]
-vpermt2d xmm1{k3},xmm5,DWORD BCST BYTE PTR [esi+0x5dcb67b4]
-vpermt2d xmm1{k3},xmm5,DWORD BCST WORD PTR [esi+0x5dcb67b4]
-vpermt2d xmm1{k3},xmm5,DWORD BCST DWORD PTR [esi+0x5dcb67b4]
-vpermt2d xmm1{k3},xmm5,DWORD BCST QWORD PTR [esi+0x5dcb67b4]
 vpermt2d ymm4,ymm7,ymm6
 vpermt2d ymm7{k2},ymm1,YMMWORD PTR cs:[eax+ecx*8+0xa20]
 vpermt2d ymm7{k2},ymm1,BYTE PTR cs:[eax+ecx*8+0xa20]
@@ -23766,23 +22406,11 @@ vpermt2d zmm5,zmm0,QWORD PTR [eax+ecx*8-0x540]
 vpermt2d zmm5,zmm0,[eax+ecx*8-0x540]
 vpermt2d zmm2{k2}{z},zmm5,zmm3
 vpermt2d zmm0{k4},zmm1,DWORD BCST cs:[ebp-0x79]
-vpermt2d zmm0{k4},zmm1,DWORD BCST BYTE PTR cs:[ebp-0x79]
-vpermt2d zmm0{k4},zmm1,DWORD BCST WORD PTR cs:[ebp-0x79]
-vpermt2d zmm0{k4},zmm1,DWORD BCST DWORD PTR cs:[ebp-0x79]
-vpermt2d zmm0{k4},zmm1,DWORD BCST QWORD PTR cs:[ebp-0x79]
 vpermt2q xmm5,xmm1,xmm7
 vpermt2q xmm2{k2}{z},xmm2,QWORD BCST ds:0xada851c8
 vpermt2q xmm4{k4},xmm0,QWORD BCST [ebx+ebx*4]
-vpermt2q xmm4{k4},xmm0,QWORD BCST BYTE PTR [ebx+ebx*4]
-vpermt2q xmm4{k4},xmm0,QWORD BCST WORD PTR [ebx+ebx*4]
-vpermt2q xmm4{k4},xmm0,QWORD BCST DWORD PTR [ebx+ebx*4]
-vpermt2q xmm4{k4},xmm0,QWORD BCST QWORD PTR [ebx+ebx*4]
 vpermt2q ymm3,ymm2,ymm2
 vpermt2q ymm1{k3},ymm0,QWORD BCST ds:[esi+0x71]
-vpermt2q ymm1{k3},ymm0,QWORD BCST BYTE PTR ds:[esi+0x71]
-vpermt2q ymm1{k3},ymm0,QWORD BCST WORD PTR ds:[esi+0x71]
-vpermt2q ymm1{k3},ymm0,QWORD BCST DWORD PTR ds:[esi+0x71]
-vpermt2q ymm1{k3},ymm0,QWORD BCST QWORD PTR ds:[esi+0x71]
 vpermt2q ymm0{k1}{z},ymm1,QWORD BCST [edi]
 vpermt2q zmm0,zmm6,zmm6
 vpermt2q zmm3{k4},zmm6,ZMMWORD PTR fs:[edx]
@@ -23812,10 +22440,6 @@ vpermt2ps xmm2{k6}{z},xmm1,QWORD PTR ds:0x64ba18d8
 vpermt2ps xmm2{k6}{z},xmm1,ds:0x64ba18d8
 vpermt2ps ymm7,ymm1,ymm5
 vpermt2ps ymm4,ymm4,DWORD BCST ss:[esi+0x1d8]
-vpermt2ps ymm4,ymm4,DWORD BCST BYTE PTR ss:[esi+0x1d8]
-vpermt2ps ymm4,ymm4,DWORD BCST WORD PTR ss:[esi+0x1d8]
-vpermt2ps ymm4,ymm4,DWORD BCST DWORD PTR ss:[esi+0x1d8]
-vpermt2ps ymm4,ymm4,DWORD BCST QWORD PTR ss:[esi+0x1d8]
 vpermt2ps ymm6{k5},ymm5,YMMWORD PTR [edx+0x7]
 vpermt2ps ymm6{k5},ymm5,BYTE PTR [edx+0x7]
 vpermt2ps ymm6{k5},ymm5,WORD PTR [edx+0x7]
@@ -23843,10 +22467,6 @@ vpermt2pd xmm5{k5},xmm6,DWORD PTR fs:[ebx]
 vpermt2pd xmm5{k5},xmm6,QWORD PTR fs:[ebx]
 vpermt2pd xmm5{k5},xmm6,fs:[ebx]
 vpermt2pd xmm0,xmm0,QWORD BCST [ebx+esi*2-0x260]
-vpermt2pd xmm0,xmm0,QWORD BCST BYTE PTR [ebx+esi*2-0x260]
-vpermt2pd xmm0,xmm0,QWORD BCST WORD PTR [ebx+esi*2-0x260]
-vpermt2pd xmm0,xmm0,QWORD BCST DWORD PTR [ebx+esi*2-0x260]
-vpermt2pd xmm0,xmm0,QWORD BCST QWORD PTR [ebx+esi*2-0x260]
 vpermt2pd ymm3,ymm2,YMMWORD PTR [eax+edx*4+0xe00]
 vpermt2pd ymm3,ymm2,BYTE PTR [eax+edx*4+0xe00]
 vpermt2pd ymm3,ymm2,WORD PTR [eax+edx*4+0xe00]
@@ -23855,10 +22475,6 @@ vpermt2pd ymm3,ymm2,QWORD PTR [eax+edx*4+0xe00]
 vpermt2pd ymm3,ymm2,[eax+edx*4+0xe00]
 vpermt2pd ymm5{k1},ymm2,ymm0
 vpermt2pd ymm4,ymm6,QWORD BCST ss:[esi]
-vpermt2pd ymm4,ymm6,QWORD BCST BYTE PTR ss:[esi]
-vpermt2pd ymm4,ymm6,QWORD BCST WORD PTR ss:[esi]
-vpermt2pd ymm4,ymm6,QWORD BCST DWORD PTR ss:[esi]
-vpermt2pd ymm4,ymm6,QWORD BCST QWORD PTR ss:[esi]
 vpermt2pd zmm0,zmm2,zmm1
 vpermt2pd zmm5{k3},zmm6,ZMMWORD PTR gs:[eax+ecx*4]
 vpermt2pd zmm5{k3},zmm6,BYTE PTR gs:[eax+ecx*4]
@@ -23937,10 +22553,6 @@ vpmultishiftqb zmm6{k3},zmm1,DWORD PTR ss:[ebp+0x1bc0]
 vpmultishiftqb zmm6{k3},zmm1,QWORD PTR ss:[ebp+0x1bc0]
 vpmultishiftqb zmm6{k3},zmm1,ss:[ebp+0x1bc0]
 vpmultishiftqb zmm2,zmm3,QWORD BCST [ecx+0x6b4888d]
-vpmultishiftqb zmm2,zmm3,QWORD BCST BYTE PTR [ecx+0x6b4888d]
-vpmultishiftqb zmm2,zmm3,QWORD BCST WORD PTR [ecx+0x6b4888d]
-vpmultishiftqb zmm2,zmm3,QWORD BCST DWORD PTR [ecx+0x6b4888d]
-vpmultishiftqb zmm2,zmm3,QWORD BCST QWORD PTR [ecx+0x6b4888d]
 vexpandps xmm1,xmm2
 vexpandps xmm2{k2},XMMWORD PTR gs:[ecx]
 vexpandps xmm2{k2},BYTE PTR gs:[ecx]
@@ -24769,10 +23381,6 @@ vfmaddsub132pd ymm2,ymm7,QWORD PTR [eax-0x3a]
 vfmaddsub132pd ymm2,ymm7,[eax-0x3a]
 {evex} vfmaddsub132ps xmm2,xmm7,xmm3
 vfmaddsub132ps xmm2{k2},xmm6,DWORD BCST ds:[edi*8-0x2e683b24]
-vfmaddsub132ps xmm2{k2},xmm6,DWORD BCST BYTE PTR ds:[edi*8-0x2e683b24]
-vfmaddsub132ps xmm2{k2},xmm6,DWORD BCST WORD PTR ds:[edi*8-0x2e683b24]
-vfmaddsub132ps xmm2{k2},xmm6,DWORD BCST DWORD PTR ds:[edi*8-0x2e683b24]
-vfmaddsub132ps xmm2{k2},xmm6,DWORD BCST QWORD PTR ds:[edi*8-0x2e683b24]
 vfmaddsub132ps xmm6{k1}{z},xmm6,XMMWORD PTR [eax]
 {evex} vfmaddsub132ps ymm5,ymm5,ymm1
 vfmaddsub132ps ymm3{k3}{z},ymm1,YMMWORD PTR gs:[eax+0xcc0]
@@ -24782,10 +23390,6 @@ vfmaddsub132ps ymm3{k3}{z},ymm1,DWORD PTR gs:[eax+0xcc0]
 vfmaddsub132ps ymm3{k3}{z},ymm1,QWORD PTR gs:[eax+0xcc0]
 vfmaddsub132ps ymm3{k3}{z},ymm1,gs:[eax+0xcc0]
 vfmaddsub132ps ymm5,ymm2,DWORD BCST [ecx]
-vfmaddsub132ps ymm5,ymm2,DWORD BCST BYTE PTR [ecx]
-vfmaddsub132ps ymm5,ymm2,DWORD BCST WORD PTR [ecx]
-vfmaddsub132ps ymm5,ymm2,DWORD BCST DWORD PTR [ecx]
-vfmaddsub132ps ymm5,ymm2,DWORD BCST QWORD PTR [ecx]
 vfmaddsub132ps zmm4,zmm4,zmm5
 vfmaddsub132ps zmm2,zmm5,DWORD BCST ss:0xfffffffd
 vfmaddsub132ps zmm0{k2}{z},zmm3,ZMMWORD PTR [eax]
@@ -24805,10 +23409,6 @@ vfmaddsub132pd ymm7{k7}{z},ymm0,DWORD PTR ss:[edi-0x5c0]
 vfmaddsub132pd ymm7{k7}{z},ymm0,QWORD PTR ss:[edi-0x5c0]
 vfmaddsub132pd ymm7{k7}{z},ymm0,ss:[edi-0x5c0]
 vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST [eax]
-vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST BYTE PTR [eax]
-vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST WORD PTR [eax]
-vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST DWORD PTR [eax]
-vfmaddsub132pd ymm2{k6},ymm4,QWORD BCST QWORD PTR [eax]
 vfmaddsub132pd zmm5,zmm5,ZMMWORD PTR [edx]
 vfmaddsub132pd zmm5,zmm5,BYTE PTR [edx]
 vfmaddsub132pd zmm5,zmm5,WORD PTR [edx]
@@ -24871,28 +23471,12 @@ vfmsubadd132pd ymm4,ymm0,QWORD PTR [eax+edi*4-0x1b]
 vfmsubadd132pd ymm4,ymm0,[eax+edi*4-0x1b]
 {evex} vfmsubadd132ps xmm4,xmm1,xmm6
 vfmsubadd132ps xmm5,xmm3,DWORD BCST cs:[ebx]
-vfmsubadd132ps xmm5,xmm3,DWORD BCST BYTE PTR cs:[ebx]
-vfmsubadd132ps xmm5,xmm3,DWORD BCST WORD PTR cs:[ebx]
-vfmsubadd132ps xmm5,xmm3,DWORD BCST DWORD PTR cs:[ebx]
-vfmsubadd132ps xmm5,xmm3,DWORD BCST QWORD PTR cs:[ebx]
 vfmsubadd132ps xmm0{k2}{z},xmm7,XMMWORD PTR [edi+edx*1+0x4e6035a3]
 {evex} vfmsubadd132ps ymm5,ymm7,ymm7
 vfmsubadd132ps ymm3{k4}{z},ymm7,DWORD BCST gs:[ebx+0x28]
-vfmsubadd132ps ymm3{k4}{z},ymm7,DWORD BCST BYTE PTR gs:[ebx+0x28]
-vfmsubadd132ps ymm3{k4}{z},ymm7,DWORD BCST WORD PTR gs:[ebx+0x28]
-vfmsubadd132ps ymm3{k4}{z},ymm7,DWORD BCST DWORD PTR gs:[ebx+0x28]
-vfmsubadd132ps ymm3{k4}{z},ymm7,DWORD BCST QWORD PTR gs:[ebx+0x28]
 vfmsubadd132ps ymm7{k3},ymm1,DWORD BCST [eiz*8+0x2b]
-vfmsubadd132ps ymm7{k3},ymm1,DWORD BCST BYTE PTR [eiz*8+0x2b]
-vfmsubadd132ps ymm7{k3},ymm1,DWORD BCST WORD PTR [eiz*8+0x2b]
-vfmsubadd132ps ymm7{k3},ymm1,DWORD BCST DWORD PTR [eiz*8+0x2b]
-vfmsubadd132ps ymm7{k3},ymm1,DWORD BCST QWORD PTR [eiz*8+0x2b]
 vfmsubadd132ps zmm2,zmm4,zmm3
 vfmsubadd132ps zmm7{k2},zmm7,DWORD BCST ss:[esi+0x50]
-vfmsubadd132ps zmm7{k2},zmm7,DWORD BCST BYTE PTR ss:[esi+0x50]
-vfmsubadd132ps zmm7{k2},zmm7,DWORD BCST WORD PTR ss:[esi+0x50]
-vfmsubadd132ps zmm7{k2},zmm7,DWORD BCST DWORD PTR ss:[esi+0x50]
-vfmsubadd132ps zmm7{k2},zmm7,DWORD BCST QWORD PTR ss:[esi+0x50]
 vfmsubadd132ps zmm4{k2}{z},zmm6,ZMMWORD PTR [esi+esi*2-0x5c8afe4f]
 vfmsubadd132ps zmm4{k2}{z},zmm6,BYTE PTR [esi+esi*2-0x5c8afe4f]
 vfmsubadd132ps zmm4{k2}{z},zmm6,WORD PTR [esi+esi*2-0x5c8afe4f]
@@ -24901,10 +23485,6 @@ vfmsubadd132ps zmm4{k2}{z},zmm6,QWORD PTR [esi+esi*2-0x5c8afe4f]
 vfmsubadd132ps zmm4{k2}{z},zmm6,[esi+esi*2-0x5c8afe4f]
 {evex} vfmsubadd132pd xmm4,xmm7,xmm2
 vfmsubadd132pd xmm0{k1},xmm1,QWORD BCST ss:[ecx]
-vfmsubadd132pd xmm0{k1},xmm1,QWORD BCST BYTE PTR ss:[ecx]
-vfmsubadd132pd xmm0{k1},xmm1,QWORD BCST WORD PTR ss:[ecx]
-vfmsubadd132pd xmm0{k1},xmm1,QWORD BCST DWORD PTR ss:[ecx]
-vfmsubadd132pd xmm0{k1},xmm1,QWORD BCST QWORD PTR ss:[ecx]
 vfmsubadd132pd xmm4{k5},xmm3,XMMWORD PTR ds:0x5c0fce1f
 vfmsubadd132pd xmm4{k5},xmm3,BYTE PTR ds:0x5c0fce1f
 vfmsubadd132pd xmm4{k5},xmm3,WORD PTR ds:0x5c0fce1f
@@ -24913,17 +23493,9 @@ vfmsubadd132pd xmm4{k5},xmm3,QWORD PTR ds:0x5c0fce1f
 vfmsubadd132pd xmm4{k5},xmm3,ds:0x5c0fce1f
 {evex} vfmsubadd132pd ymm1,ymm3,ymm3
 vfmsubadd132pd ymm5{k2}{z},ymm7,QWORD BCST ds:[ebx+ecx*1]
-vfmsubadd132pd ymm5{k2}{z},ymm7,QWORD BCST BYTE PTR ds:[ebx+ecx*1]
-vfmsubadd132pd ymm5{k2}{z},ymm7,QWORD BCST WORD PTR ds:[ebx+ecx*1]
-vfmsubadd132pd ymm5{k2}{z},ymm7,QWORD BCST DWORD PTR ds:[ebx+ecx*1]
-vfmsubadd132pd ymm5{k2}{z},ymm7,QWORD BCST QWORD PTR ds:[ebx+ecx*1]
 vfmsubadd132pd ymm5{k7},ymm1,YMMWORD PTR [ebx+esi*1+0x79]
 vfmsubadd132pd zmm5,zmm6,zmm3
 vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST fs:[esi-0x2d8]
-vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST BYTE PTR fs:[esi-0x2d8]
-vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST WORD PTR fs:[esi-0x2d8]
-vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST DWORD PTR fs:[esi-0x2d8]
-vfmsubadd132pd zmm7{k3},zmm1,QWORD BCST QWORD PTR fs:[esi-0x2d8]
 vfmsubadd132pd zmm4{k1}{z},zmm6,ZMMWORD PTR [esi]
 vfmsubadd132pd zmm4{k1}{z},zmm6,BYTE PTR [esi]
 vfmsubadd132pd zmm4{k1}{z},zmm6,WORD PTR [esi]
@@ -24984,10 +23556,6 @@ vfmadd132pd ymm0,ymm0,QWORD PTR [eax+eax*1+0x1d684e38]
 vfmadd132pd ymm0,ymm0,[eax+eax*1+0x1d684e38]
 {evex} vfmadd132ps xmm2,xmm5,xmm4
 vfmadd132ps xmm3{k5},xmm4,DWORD BCST es:[esi+esi*4-0x74]
-vfmadd132ps xmm3{k5},xmm4,DWORD BCST BYTE PTR es:[esi+esi*4-0x74]
-vfmadd132ps xmm3{k5},xmm4,DWORD BCST WORD PTR es:[esi+esi*4-0x74]
-vfmadd132ps xmm3{k5},xmm4,DWORD BCST DWORD PTR es:[esi+esi*4-0x74]
-vfmadd132ps xmm3{k5},xmm4,DWORD BCST QWORD PTR es:[esi+esi*4-0x74]
 {evex} vfmadd132ps xmm0,xmm0,XMMWORD PTR [edx]
 {evex} vfmadd132ps ymm3,ymm6,YMMWORD PTR [esp+ebx*8-0x8c0]
 vfmadd132ps ymm5{k5}{z},ymm1,ymm1
@@ -24999,31 +23567,15 @@ vfmadd132ps ymm2{k4}{z},ymm3,QWORD PTR ss:[ecx-0x5853895]
 vfmadd132ps ymm2{k4}{z},ymm3,ss:[ecx-0x5853895]
 vfmadd132ps zmm1,zmm3,zmm1
 vfmadd132ps zmm5,zmm3,DWORD BCST ds:[edx*4+0x5aecf9f6]
-vfmadd132ps zmm5,zmm3,DWORD BCST BYTE PTR ds:[edx*4+0x5aecf9f6]
-vfmadd132ps zmm5,zmm3,DWORD BCST WORD PTR ds:[edx*4+0x5aecf9f6]
-vfmadd132ps zmm5,zmm3,DWORD BCST DWORD PTR ds:[edx*4+0x5aecf9f6]
-vfmadd132ps zmm5,zmm3,DWORD BCST QWORD PTR ds:[edx*4+0x5aecf9f6]
 vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST [eax]
-vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST BYTE PTR [eax]
-vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST WORD PTR [eax]
-vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST DWORD PTR [eax]
-vfmadd132ps zmm2{k7}{z},zmm5,DWORD BCST QWORD PTR [eax]
 {evex} vfmadd132pd xmm4,xmm0,xmm3
 vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST es:[ecx+esi*8]
-vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST BYTE PTR es:[ecx+esi*8]
-vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST WORD PTR es:[ecx+esi*8]
-vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST DWORD PTR es:[ecx+esi*8]
-vfmadd132pd xmm0{k5}{z},xmm0,QWORD BCST QWORD PTR es:[ecx+esi*8]
 vfmadd132pd xmm1{k2},xmm2,XMMWORD PTR [edi+0x700]
 {evex} vfmadd132pd ymm3,ymm6,ymm7
 vfmadd132pd ymm5{k7}{z},ymm3,YMMWORD PTR fs:[ebp-0xde0]
 vfmadd132pd ymm0{k4},ymm3,YMMWORD PTR [edx+ecx*2+0x1489edcb]
 vfmadd132pd zmm3,zmm6,zmm2
 vfmadd132pd zmm7,zmm7,QWORD BCST cs:[ecx+ecx*8]
-vfmadd132pd zmm7,zmm7,QWORD BCST BYTE PTR cs:[ecx+ecx*8]
-vfmadd132pd zmm7,zmm7,QWORD BCST WORD PTR cs:[ecx+ecx*8]
-vfmadd132pd zmm7,zmm7,QWORD BCST DWORD PTR cs:[ecx+ecx*8]
-vfmadd132pd zmm7,zmm7,QWORD BCST QWORD PTR cs:[ecx+ecx*8]
 vfmadd132pd zmm2,zmm5,ZMMWORD PTR [esp+eax*1-0x4e]
 vfmadd132pd zmm2,zmm5,BYTE PTR [esp+eax*1-0x4e]
 vfmadd132pd zmm2,zmm5,WORD PTR [esp+eax*1-0x4e]
@@ -25137,21 +23689,9 @@ vfmsub132ps zmm4{k3},zmm5,DWORD PTR ss:[ebp-0x12c0]
 vfmsub132ps zmm4{k3},zmm5,QWORD PTR ss:[ebp-0x12c0]
 vfmsub132ps zmm4{k3},zmm5,ss:[ebp-0x12c0]
 vfmsub132ps zmm5,zmm6,DWORD BCST [esi+edi*8]
-vfmsub132ps zmm5,zmm6,DWORD BCST BYTE PTR [esi+edi*8]
-vfmsub132ps zmm5,zmm6,DWORD BCST WORD PTR [esi+edi*8]
-vfmsub132ps zmm5,zmm6,DWORD BCST DWORD PTR [esi+edi*8]
-vfmsub132ps zmm5,zmm6,DWORD BCST QWORD PTR [esi+edi*8]
 {evex} vfmsub132pd xmm2,xmm5,xmm1
 vfmsub132pd xmm6,xmm3,QWORD BCST ss:[ebp+0x60]
-vfmsub132pd xmm6,xmm3,QWORD BCST BYTE PTR ss:[ebp+0x60]
-vfmsub132pd xmm6,xmm3,QWORD BCST WORD PTR ss:[ebp+0x60]
-vfmsub132pd xmm6,xmm3,QWORD BCST DWORD PTR ss:[ebp+0x60]
-vfmsub132pd xmm6,xmm3,QWORD BCST QWORD PTR ss:[ebp+0x60]
 vfmsub132pd xmm1{k2},xmm7,QWORD BCST [eax+ebx*1]
-vfmsub132pd xmm1{k2},xmm7,QWORD BCST BYTE PTR [eax+ebx*1]
-vfmsub132pd xmm1{k2},xmm7,QWORD BCST WORD PTR [eax+ebx*1]
-vfmsub132pd xmm1{k2},xmm7,QWORD BCST DWORD PTR [eax+ebx*1]
-vfmsub132pd xmm1{k2},xmm7,QWORD BCST QWORD PTR [eax+ebx*1]
 {evex} vfmsub132pd ymm7,ymm5,ymm7
 vfmsub132pd ymm7{k1}{z},ymm2,YMMWORD PTR gs:[edi+eax*4]
 vfmsub132pd ymm7{k1}{z},ymm2,BYTE PTR gs:[edi+eax*4]
@@ -25289,17 +23829,9 @@ vfnmadd132pd ymm4,ymm2,QWORD PTR [ecx+0x57]
 vfnmadd132pd ymm4,ymm2,[ecx+0x57]
 {evex} vfnmadd132ps xmm3,xmm5,xmm4
 vfnmadd132ps xmm4,xmm4,DWORD BCST ds:[edi-0x57c6e62e]
-vfnmadd132ps xmm4,xmm4,DWORD BCST BYTE PTR ds:[edi-0x57c6e62e]
-vfnmadd132ps xmm4,xmm4,DWORD BCST WORD PTR ds:[edi-0x57c6e62e]
-vfnmadd132ps xmm4,xmm4,DWORD BCST DWORD PTR ds:[edi-0x57c6e62e]
-vfnmadd132ps xmm4,xmm4,DWORD BCST QWORD PTR ds:[edi-0x57c6e62e]
 vfnmadd132ps xmm5{k3}{z},xmm7,XMMWORD PTR [ebx+edx*2]
 {evex} vfnmadd132ps ymm4,ymm3,ymm0
 vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST ss:[esi]
-vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST BYTE PTR ss:[esi]
-vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST WORD PTR ss:[esi]
-vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST DWORD PTR ss:[esi]
-vfnmadd132ps ymm1{k5}{z},ymm4,DWORD BCST QWORD PTR ss:[esi]
 vfnmadd132ps ymm0{k3}{z},ymm7,YMMWORD PTR [edi+ebx*2]
 vfnmadd132ps zmm3,zmm5,ZMMWORD PTR [ebx-0x1c0]
 vfnmadd132ps zmm3,zmm5,BYTE PTR [ebx-0x1c0]
@@ -25309,10 +23841,6 @@ vfnmadd132ps zmm3,zmm5,QWORD PTR [ebx-0x1c0]
 vfnmadd132ps zmm3,zmm5,[ebx-0x1c0]
 vfnmadd132ps zmm0,zmm7,zmm1{rd-sae}
 vfnmadd132ps zmm1{k7},zmm0,DWORD BCST fs:[eax+edx*8]
-vfnmadd132ps zmm1{k7},zmm0,DWORD BCST BYTE PTR fs:[eax+edx*8]
-vfnmadd132ps zmm1{k7},zmm0,DWORD BCST WORD PTR fs:[eax+edx*8]
-vfnmadd132ps zmm1{k7},zmm0,DWORD BCST DWORD PTR fs:[eax+edx*8]
-vfnmadd132ps zmm1{k7},zmm0,DWORD BCST QWORD PTR fs:[eax+edx*8]
 {evex} vfnmadd132pd xmm7,xmm5,xmm0
 vfnmadd132pd xmm4{k4},xmm7,XMMWORD PTR gs:[ecx]
 vfnmadd132pd xmm4{k4},xmm7,BYTE PTR gs:[ecx]
@@ -25321,16 +23849,8 @@ vfnmadd132pd xmm4{k4},xmm7,DWORD PTR gs:[ecx]
 vfnmadd132pd xmm4{k4},xmm7,QWORD PTR gs:[ecx]
 vfnmadd132pd xmm4{k4},xmm7,gs:[ecx]
 vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST [eax+0x1a8]
-vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST BYTE PTR [eax+0x1a8]
-vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST WORD PTR [eax+0x1a8]
-vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST DWORD PTR [eax+0x1a8]
-vfnmadd132pd xmm5{k4}{z},xmm6,QWORD BCST QWORD PTR [eax+0x1a8]
 {evex} vfnmadd132pd ymm0,ymm1,ymm7
 vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST ds:[edx+eax*8]
-vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST BYTE PTR ds:[edx+eax*8]
-vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST WORD PTR ds:[edx+eax*8]
-vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST DWORD PTR ds:[edx+eax*8]
-vfnmadd132pd ymm1{k5}{z},ymm2,QWORD BCST QWORD PTR ds:[edx+eax*8]
 vfnmadd132pd ymm7{k6},ymm5,QWORD BCST [esi+0x1a9ad380]
 vfnmadd132pd zmm6,zmm2,zmm2
 vfnmadd132pd zmm4{k2}{z},zmm1,ZMMWORD PTR cs:[eax]
@@ -25443,17 +23963,9 @@ vfnmsub132ps xmm7{k5}{z},xmm2,gs:[edx-0x41c71dd6]
 {evex} vfnmsub132ps xmm5,xmm5,XMMWORD PTR [esi+ebp*4]
 {evex} vfnmsub132ps ymm5,ymm0,ymm3
 vfnmsub132ps ymm6,ymm4,DWORD BCST cs:[esi]
-vfnmsub132ps ymm6,ymm4,DWORD BCST BYTE PTR cs:[esi]
-vfnmsub132ps ymm6,ymm4,DWORD BCST WORD PTR cs:[esi]
-vfnmsub132ps ymm6,ymm4,DWORD BCST DWORD PTR cs:[esi]
-vfnmsub132ps ymm6,ymm4,DWORD BCST QWORD PTR cs:[esi]
 vfnmsub132ps ymm5{k3},ymm0,YMMWORD PTR [eax+0x9c0]
 vfnmsub132ps zmm7,zmm2,zmm6
 vfnmsub132ps zmm0{k5},zmm7,DWORD BCST ss:[ecx+eax*4+0x24]
-vfnmsub132ps zmm0{k5},zmm7,DWORD BCST BYTE PTR ss:[ecx+eax*4+0x24]
-vfnmsub132ps zmm0{k5},zmm7,DWORD BCST WORD PTR ss:[ecx+eax*4+0x24]
-vfnmsub132ps zmm0{k5},zmm7,DWORD BCST DWORD PTR ss:[ecx+eax*4+0x24]
-vfnmsub132ps zmm0{k5},zmm7,DWORD BCST QWORD PTR ss:[ecx+eax*4+0x24]
 vfnmsub132ps zmm1{k1},zmm4,ZMMWORD PTR [edi]
 vfnmsub132ps zmm1{k1},zmm4,BYTE PTR [edi]
 vfnmsub132ps zmm1{k1},zmm4,WORD PTR [edi]
@@ -25470,10 +23982,6 @@ vfnmsub132pd xmm3{k7},xmm3,gs:[edi+eax*2]
 {evex} vfnmsub132pd xmm2,xmm1,XMMWORD PTR [eax+ecx*2-0x280]
 {evex} vfnmsub132pd ymm4,ymm5,ymm1
 vfnmsub132pd ymm4{k2}{z},ymm4,QWORD BCST es:[edi+0x28]
-vfnmsub132pd ymm4{k2}{z},ymm4,QWORD BCST BYTE PTR es:[edi+0x28]
-vfnmsub132pd ymm4{k2}{z},ymm4,QWORD BCST WORD PTR es:[edi+0x28]
-vfnmsub132pd ymm4{k2}{z},ymm4,QWORD BCST DWORD PTR es:[edi+0x28]
-vfnmsub132pd ymm4{k2}{z},ymm4,QWORD BCST QWORD PTR es:[edi+0x28]
 {evex} vfnmsub132pd ymm2,ymm6,YMMWORD PTR [edx]
 vfnmsub132pd zmm1,zmm1,ZMMWORD PTR [esp+ecx*8-0x55]
 vfnmsub132pd zmm1,zmm1,BYTE PTR [esp+ecx*8-0x55]
@@ -25758,15 +24266,7 @@ vfmaddsub213pd ymm4{k3}{z},ymm6,ds:[esi+edi*2]
 vfmaddsub213pd ymm0{k3},ymm5,YMMWORD PTR [edx]
 vfmaddsub213pd zmm2,zmm2,zmm0
 vfmaddsub213pd zmm1,zmm4,QWORD BCST ss:[ecx]
-vfmaddsub213pd zmm1,zmm4,QWORD BCST BYTE PTR ss:[ecx]
-vfmaddsub213pd zmm1,zmm4,QWORD BCST WORD PTR ss:[ecx]
-vfmaddsub213pd zmm1,zmm4,QWORD BCST DWORD PTR ss:[ecx]
-vfmaddsub213pd zmm1,zmm4,QWORD BCST QWORD PTR ss:[ecx]
 vfmaddsub213pd zmm5{k3},zmm1,QWORD BCST [edx+edx*2+0x3e8]
-vfmaddsub213pd zmm5{k3},zmm1,QWORD BCST BYTE PTR [edx+edx*2+0x3e8]
-vfmaddsub213pd zmm5{k3},zmm1,QWORD BCST WORD PTR [edx+edx*2+0x3e8]
-vfmaddsub213pd zmm5{k3},zmm1,QWORD BCST DWORD PTR [edx+edx*2+0x3e8]
-vfmaddsub213pd zmm5{k3},zmm1,QWORD BCST QWORD PTR [edx+edx*2+0x3e8]
 vfmsubadd213ps xmm3,xmm2,xmm2
 vfmsubadd213ps xmm5,xmm1,XMMWORD PTR ds:[eax+edi*4-0x2d]
 vfmsubadd213ps xmm5,xmm1,BYTE PTR ds:[eax+edi*4-0x2d]
@@ -25822,10 +24322,6 @@ vfmsubadd213pd ymm4,ymm2,[esp+ebx*4]
 {evex} vfmsubadd213ps xmm6,xmm2,XMMWORD PTR [ecx]
 vfmsubadd213ps xmm4{k4}{z},xmm3,xmm2
 vfmsubadd213ps xmm4,xmm7,DWORD BCST gs:[ebp+eax*1+0x5225ea9c]
-vfmsubadd213ps xmm4,xmm7,DWORD BCST BYTE PTR gs:[ebp+eax*1+0x5225ea9c]
-vfmsubadd213ps xmm4,xmm7,DWORD BCST WORD PTR gs:[ebp+eax*1+0x5225ea9c]
-vfmsubadd213ps xmm4,xmm7,DWORD BCST DWORD PTR gs:[ebp+eax*1+0x5225ea9c]
-vfmsubadd213ps xmm4,xmm7,DWORD BCST QWORD PTR gs:[ebp+eax*1+0x5225ea9c]
 {evex} vfmsubadd213ps ymm0,ymm3,ymm1
 vfmsubadd213ps ymm1{k1}{z},ymm5,YMMWORD PTR ss:[ecx+edx*8]
 vfmsubadd213ps ymm1{k1}{z},ymm5,BYTE PTR ss:[ecx+edx*8]
@@ -25849,10 +24345,6 @@ vfmsubadd213ps zmm4{k2}{z},zmm3,QWORD PTR [esi-0x8]
 vfmsubadd213ps zmm4{k2}{z},zmm3,[esi-0x8]
 {evex} vfmsubadd213pd xmm3,xmm5,xmm7
 vfmsubadd213pd xmm4,xmm0,QWORD BCST ss:[ecx-0x73b3eebd]
-vfmsubadd213pd xmm4,xmm0,QWORD BCST BYTE PTR ss:[ecx-0x73b3eebd]
-vfmsubadd213pd xmm4,xmm0,QWORD BCST WORD PTR ss:[ecx-0x73b3eebd]
-vfmsubadd213pd xmm4,xmm0,QWORD BCST DWORD PTR ss:[ecx-0x73b3eebd]
-vfmsubadd213pd xmm4,xmm0,QWORD BCST QWORD PTR ss:[ecx-0x73b3eebd]
 {evex} vfmsubadd213pd xmm5,xmm7,XMMWORD PTR [esi-0x150]
 {evex} vfmsubadd213pd ymm4,ymm4,ymm4
 vfmsubadd213pd ymm1{k1}{z},ymm1,YMMWORD PTR gs:[edx]
@@ -25870,10 +24362,6 @@ vfmsubadd213pd zmm0,zmm1,QWORD PTR [edi+eax*8]
 vfmsubadd213pd zmm0,zmm1,[edi+eax*8]
 vfmsubadd213pd zmm2{k5},zmm5,zmm2{rd-sae}
 vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST fs:[esi]
-vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST BYTE PTR fs:[esi]
-vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST WORD PTR fs:[esi]
-vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST DWORD PTR fs:[esi]
-vfmsubadd213pd zmm7{k3},zmm7,QWORD BCST QWORD PTR fs:[esi]
 vfmadd213ps xmm3,xmm5,xmm1
 vfmadd213ps xmm5,xmm5,XMMWORD PTR ds:[eax+0x20]
 vfmadd213ps xmm5,xmm5,BYTE PTR ds:[eax+0x20]
@@ -25928,10 +24416,6 @@ vfmadd213pd ymm7,ymm2,QWORD PTR [edi]
 vfmadd213pd ymm7,ymm2,[edi]
 {evex} vfmadd213ps xmm5,xmm6,xmm5
 vfmadd213ps xmm4,xmm4,DWORD BCST [eax-0x6c187d87]
-vfmadd213ps xmm4,xmm4,DWORD BCST BYTE PTR [eax-0x6c187d87]
-vfmadd213ps xmm4,xmm4,DWORD BCST WORD PTR [eax-0x6c187d87]
-vfmadd213ps xmm4,xmm4,DWORD BCST DWORD PTR [eax-0x6c187d87]
-vfmadd213ps xmm4,xmm4,DWORD BCST QWORD PTR [eax-0x6c187d87]
 {evex} vfmadd213ps xmm1,xmm6,XMMWORD PTR gs:[edx]
 {evex} vfmadd213ps xmm1,xmm6,BYTE PTR gs:[edx]
 {evex} vfmadd213ps xmm1,xmm6,WORD PTR gs:[edx]
@@ -25943,10 +24427,6 @@ vfmadd213ps ymm3{k2},ymm5,YMMWORD PTR gs:[esi+esi*8]
 {evex} vfmadd213ps ymm0,ymm4,YMMWORD PTR [edi+ebp*1+0xb]
 vfmadd213ps zmm6,zmm1,zmm4
 vfmadd213ps zmm4{k4},zmm1,DWORD BCST gs:[ecx+eiz*2+0x686ffb4d]
-vfmadd213ps zmm4{k4},zmm1,DWORD BCST BYTE PTR gs:[ecx+eiz*2+0x686ffb4d]
-vfmadd213ps zmm4{k4},zmm1,DWORD BCST WORD PTR gs:[ecx+eiz*2+0x686ffb4d]
-vfmadd213ps zmm4{k4},zmm1,DWORD BCST DWORD PTR gs:[ecx+eiz*2+0x686ffb4d]
-vfmadd213ps zmm4{k4},zmm1,DWORD BCST QWORD PTR gs:[ecx+eiz*2+0x686ffb4d]
 vfmadd213ps zmm0{k2},zmm3,ZMMWORD PTR [edi]
 vfmadd213ps zmm0{k2},zmm3,BYTE PTR [edi]
 vfmadd213ps zmm0{k2},zmm3,WORD PTR [edi]
@@ -25955,21 +24435,9 @@ vfmadd213ps zmm0{k2},zmm3,QWORD PTR [edi]
 vfmadd213ps zmm0{k2},zmm3,[edi]
 {evex} vfmadd213pd xmm3,xmm4,xmm1
 vfmadd213pd xmm6,xmm1,QWORD BCST es:[esp+ecx*1]
-vfmadd213pd xmm6,xmm1,QWORD BCST BYTE PTR es:[esp+ecx*1]
-vfmadd213pd xmm6,xmm1,QWORD BCST WORD PTR es:[esp+ecx*1]
-vfmadd213pd xmm6,xmm1,QWORD BCST DWORD PTR es:[esp+ecx*1]
-vfmadd213pd xmm6,xmm1,QWORD BCST QWORD PTR es:[esp+ecx*1]
 vfmadd213pd xmm4{k3},xmm3,QWORD BCST [ebx]
-vfmadd213pd xmm4{k3},xmm3,QWORD BCST BYTE PTR [ebx]
-vfmadd213pd xmm4{k3},xmm3,QWORD BCST WORD PTR [ebx]
-vfmadd213pd xmm4{k3},xmm3,QWORD BCST DWORD PTR [ebx]
-vfmadd213pd xmm4{k3},xmm3,QWORD BCST QWORD PTR [ebx]
 {evex} vfmadd213pd ymm1,ymm2,ymm7
 vfmadd213pd ymm4{k5},ymm1,QWORD BCST cs:[esi]
-vfmadd213pd ymm4{k5},ymm1,QWORD BCST BYTE PTR cs:[esi]
-vfmadd213pd ymm4{k5},ymm1,QWORD BCST WORD PTR cs:[esi]
-vfmadd213pd ymm4{k5},ymm1,QWORD BCST DWORD PTR cs:[esi]
-vfmadd213pd ymm4{k5},ymm1,QWORD BCST QWORD PTR cs:[esi]
 vfmadd213pd ymm1,ymm6,QWORD BCST [esi+eax*1+0x47aba25a]
 vfmadd213pd zmm1,zmm3,ZMMWORD PTR [edx]
 vfmadd213pd zmm1,zmm3,BYTE PTR [edx]
@@ -26074,10 +24542,6 @@ vfmsub213pd ymm1,ymm6,QWORD PTR [ebx]
 vfmsub213pd ymm1,ymm6,[ebx]
 {evex} vfmsub213ps xmm5,xmm0,xmm5
 vfmsub213ps xmm2,xmm2,DWORD BCST ds:[ecx+edi*4]
-vfmsub213ps xmm2,xmm2,DWORD BCST BYTE PTR ds:[ecx+edi*4]
-vfmsub213ps xmm2,xmm2,DWORD BCST WORD PTR ds:[ecx+edi*4]
-vfmsub213ps xmm2,xmm2,DWORD BCST DWORD PTR ds:[ecx+edi*4]
-vfmsub213ps xmm2,xmm2,DWORD BCST QWORD PTR ds:[ecx+edi*4]
 vfmsub213ps xmm0{k4}{z},xmm2,XMMWORD PTR [esi]
 {evex} vfmsub213ps ymm5,ymm1,ymm3
 vfmsub213ps ymm0{k3}{z},ymm6,YMMWORD PTR ds:[ebx]
@@ -26089,10 +24553,6 @@ vfmsub213ps ymm0{k3}{z},ymm6,ds:[ebx]
 {evex} vfmsub213ps ymm4,ymm1,YMMWORD PTR [ebx+0x860]
 vfmsub213ps zmm3,zmm3,zmm4
 vfmsub213ps zmm6{k3}{z},zmm1,DWORD BCST gs:[esi]
-vfmsub213ps zmm6{k3}{z},zmm1,DWORD BCST BYTE PTR gs:[esi]
-vfmsub213ps zmm6{k3}{z},zmm1,DWORD BCST WORD PTR gs:[esi]
-vfmsub213ps zmm6{k3}{z},zmm1,DWORD BCST DWORD PTR gs:[esi]
-vfmsub213ps zmm6{k3}{z},zmm1,DWORD BCST QWORD PTR gs:[esi]
 vfmsub213ps zmm2{k1},zmm5,ZMMWORD PTR [ebx+esi*1]
 vfmsub213ps zmm2{k1},zmm5,BYTE PTR [ebx+esi*1]
 vfmsub213ps zmm2{k1},zmm5,WORD PTR [ebx+esi*1]
@@ -26109,10 +24569,6 @@ vfmsub213pd xmm1{k1},xmm1,es:[ecx+eiz*2]
 {evex} vfmsub213pd xmm3,xmm6,XMMWORD PTR [ebx-0x50]
 {evex} vfmsub213pd ymm1,ymm5,ymm2
 vfmsub213pd ymm2,ymm4,QWORD BCST gs:[edx]
-vfmsub213pd ymm2,ymm4,QWORD BCST BYTE PTR gs:[edx]
-vfmsub213pd ymm2,ymm4,QWORD BCST WORD PTR gs:[edx]
-vfmsub213pd ymm2,ymm4,QWORD BCST DWORD PTR gs:[edx]
-vfmsub213pd ymm2,ymm4,QWORD BCST QWORD PTR gs:[edx]
 {evex} vfmsub213pd ymm3,ymm6,YMMWORD PTR [ebp+0x3ca0284d]
 vfmsub213pd zmm7,zmm4,zmm3
 vfmsub213pd zmm0{k3},zmm5,ZMMWORD PTR ss:[ebp-0x480]
@@ -26249,16 +24705,8 @@ vfnmadd213ps xmm2{k4},xmm1,DWORD PTR gs:[eax+eiz*8-0xfdaa197]
 vfnmadd213ps xmm2{k4},xmm1,QWORD PTR gs:[eax+eiz*8-0xfdaa197]
 vfnmadd213ps xmm2{k4},xmm1,gs:[eax+eiz*8-0xfdaa197]
 vfnmadd213ps xmm1,xmm0,DWORD BCST [edi+ebp*8]
-vfnmadd213ps xmm1,xmm0,DWORD BCST BYTE PTR [edi+ebp*8]
-vfnmadd213ps xmm1,xmm0,DWORD BCST WORD PTR [edi+ebp*8]
-vfnmadd213ps xmm1,xmm0,DWORD BCST DWORD PTR [edi+ebp*8]
-vfnmadd213ps xmm1,xmm0,DWORD BCST QWORD PTR [edi+ebp*8]
 {evex} vfnmadd213ps ymm0,ymm7,ymm5
 vfnmadd213ps ymm4,ymm7,DWORD BCST ss:[eax-0xfc]
-vfnmadd213ps ymm4,ymm7,DWORD BCST BYTE PTR ss:[eax-0xfc]
-vfnmadd213ps ymm4,ymm7,DWORD BCST WORD PTR ss:[eax-0xfc]
-vfnmadd213ps ymm4,ymm7,DWORD BCST DWORD PTR ss:[eax-0xfc]
-vfnmadd213ps ymm4,ymm7,DWORD BCST QWORD PTR ss:[eax-0xfc]
 vfnmadd213ps ymm3{k3}{z},ymm7,YMMWORD PTR [ecx]
 vfnmadd213ps zmm5,zmm5,ZMMWORD PTR [esi+0xd00]
 vfnmadd213ps zmm5,zmm5,BYTE PTR [esi+0xd00]
@@ -26275,15 +24723,7 @@ vfnmadd213ps zmm2{k6},zmm7,QWORD PTR fs:[ecx]
 vfnmadd213ps zmm2{k6},zmm7,fs:[ecx]
 {evex} vfnmadd213pd xmm4,xmm3,xmm6
 vfnmadd213pd xmm7,xmm3,QWORD BCST es:[esi]
-vfnmadd213pd xmm7,xmm3,QWORD BCST BYTE PTR es:[esi]
-vfnmadd213pd xmm7,xmm3,QWORD BCST WORD PTR es:[esi]
-vfnmadd213pd xmm7,xmm3,QWORD BCST DWORD PTR es:[esi]
-vfnmadd213pd xmm7,xmm3,QWORD BCST QWORD PTR es:[esi]
 vfnmadd213pd xmm4{k7}{z},xmm5,QWORD BCST [ebp-0x70]
-vfnmadd213pd xmm4{k7}{z},xmm5,QWORD BCST BYTE PTR [ebp-0x70]
-vfnmadd213pd xmm4{k7}{z},xmm5,QWORD BCST WORD PTR [ebp-0x70]
-vfnmadd213pd xmm4{k7}{z},xmm5,QWORD BCST DWORD PTR [ebp-0x70]
-vfnmadd213pd xmm4{k7}{z},xmm5,QWORD BCST QWORD PTR [ebp-0x70]
 {evex} vfnmadd213pd ymm6,ymm0,ymm2
 vfnmadd213pd ymm0{k5}{z},ymm2,YMMWORD PTR ss:[ebx]
 vfnmadd213pd ymm0{k5}{z},ymm2,BYTE PTR ss:[ebx]
@@ -26300,10 +24740,6 @@ vfnmadd213pd zmm0,zmm3,QWORD PTR [ecx+0x7c626cd8]
 vfnmadd213pd zmm0,zmm3,[ecx+0x7c626cd8]
 vfnmadd213pd zmm0{k7}{z},zmm2,zmm0
 vfnmadd213pd zmm3,zmm0,QWORD BCST ss:[ecx+ebx*4]
-vfnmadd213pd zmm3,zmm0,QWORD BCST BYTE PTR ss:[ecx+ebx*4]
-vfnmadd213pd zmm3,zmm0,QWORD BCST WORD PTR ss:[ecx+ebx*4]
-vfnmadd213pd zmm3,zmm0,QWORD BCST DWORD PTR ss:[ecx+ebx*4]
-vfnmadd213pd zmm3,zmm0,QWORD BCST QWORD PTR ss:[ecx+ebx*4]
 vfnmadd213ss xmm5,xmm4,xmm4
 vfnmadd213ss xmm6,xmm2,DWORD PTR gs:[eax+0x1531a790]
 vfnmadd213ss xmm6,xmm2,BYTE PTR gs:[eax+0x1531a790]
@@ -26394,10 +24830,6 @@ vfnmsub213pd ymm6,ymm0,QWORD PTR [edi]
 vfnmsub213pd ymm6,ymm0,[edi]
 {evex} vfnmsub213ps xmm7,xmm2,xmm6
 vfnmsub213ps xmm3{k4}{z},xmm0,DWORD BCST cs:[ecx]
-vfnmsub213ps xmm3{k4}{z},xmm0,DWORD BCST BYTE PTR cs:[ecx]
-vfnmsub213ps xmm3{k4}{z},xmm0,DWORD BCST WORD PTR cs:[ecx]
-vfnmsub213ps xmm3{k4}{z},xmm0,DWORD BCST DWORD PTR cs:[ecx]
-vfnmsub213ps xmm3{k4}{z},xmm0,DWORD BCST QWORD PTR cs:[ecx]
 vfnmsub213ps xmm0{k4}{z},xmm7,XMMWORD PTR [edx+eax*4]
 {evex} vfnmsub213ps ymm5,ymm2,ymm2
 vfnmsub213ps ymm5{k2},ymm0,YMMWORD PTR ds:[ebp*2-0x223fe29e]
@@ -26409,10 +24841,6 @@ vfnmsub213ps ymm5{k2},ymm0,ds:[ebp*2-0x223fe29e]
 vfnmsub213ps ymm0{k4}{z},ymm5,YMMWORD PTR [ecx-0x11]
 vfnmsub213ps zmm6,zmm5,zmm6
 vfnmsub213ps zmm6,zmm3,DWORD BCST ss:[ebx+0x30]
-vfnmsub213ps zmm6,zmm3,DWORD BCST BYTE PTR ss:[ebx+0x30]
-vfnmsub213ps zmm6,zmm3,DWORD BCST WORD PTR ss:[ebx+0x30]
-vfnmsub213ps zmm6,zmm3,DWORD BCST DWORD PTR ss:[ebx+0x30]
-vfnmsub213ps zmm6,zmm3,DWORD BCST QWORD PTR ss:[ebx+0x30]
 vfnmsub213ps zmm5{k7}{z},zmm2,ZMMWORD PTR [esi]
 vfnmsub213ps zmm5{k7}{z},zmm2,BYTE PTR [esi]
 vfnmsub213ps zmm5{k7}{z},zmm2,WORD PTR [esi]
@@ -26427,10 +24855,6 @@ vfnmsub213pd xmm1{k5}{z},xmm3,DWORD PTR gs:[edx+0x2c0]
 vfnmsub213pd xmm1{k5}{z},xmm3,QWORD PTR gs:[edx+0x2c0]
 vfnmsub213pd xmm1{k5}{z},xmm3,gs:[edx+0x2c0]
 vfnmsub213pd xmm7,xmm0,QWORD BCST [ecx+eax*4]
-vfnmsub213pd xmm7,xmm0,QWORD BCST BYTE PTR [ecx+eax*4]
-vfnmsub213pd xmm7,xmm0,QWORD BCST WORD PTR [ecx+eax*4]
-vfnmsub213pd xmm7,xmm0,QWORD BCST DWORD PTR [ecx+eax*4]
-vfnmsub213pd xmm7,xmm0,QWORD BCST QWORD PTR [ecx+eax*4]
 {evex} vfnmsub213pd ymm0,ymm6,ymm4
 vfnmsub213pd ymm4{k4}{z},ymm3,YMMWORD PTR gs:[ecx]
 vfnmsub213pd ymm4{k4}{z},ymm3,BYTE PTR gs:[ecx]
@@ -26447,10 +24871,6 @@ vfnmsub213pd zmm1,zmm2,QWORD PTR [ebx+eiz*1]
 vfnmsub213pd zmm1,zmm2,[ebx+eiz*1]
 vfnmsub213pd zmm3,zmm7,zmm3{rz-sae}
 vfnmsub213pd zmm6,zmm0,QWORD BCST cs:[esi+eiz*2+0x7acde8cb]
-vfnmsub213pd zmm6,zmm0,QWORD BCST BYTE PTR cs:[esi+eiz*2+0x7acde8cb]
-vfnmsub213pd zmm6,zmm0,QWORD BCST WORD PTR cs:[esi+eiz*2+0x7acde8cb]
-vfnmsub213pd zmm6,zmm0,QWORD BCST DWORD PTR cs:[esi+eiz*2+0x7acde8cb]
-vfnmsub213pd zmm6,zmm0,QWORD BCST QWORD PTR cs:[esi+eiz*2+0x7acde8cb]
 vfnmsub213ss xmm2,xmm7,xmm7
 vfnmsub213ss xmm0,xmm3,DWORD PTR es:0x89e6ce0
 vfnmsub213ss xmm0,xmm3,BYTE PTR es:0x89e6ce0
@@ -26485,15 +24905,7 @@ vfnmsub213sd xmm4{k5},xmm0,xmm0{rz-sae}
 vfnmsub213sd xmm7{k6}{z},xmm4,QWORD PTR [edi-0x808b9]
 vpmadd52luq xmm0,xmm3,xmm1
 vpmadd52luq xmm1,xmm6,QWORD BCST ds:[esi]
-vpmadd52luq xmm1,xmm6,QWORD BCST BYTE PTR ds:[esi]
-vpmadd52luq xmm1,xmm6,QWORD BCST WORD PTR ds:[esi]
-vpmadd52luq xmm1,xmm6,QWORD BCST DWORD PTR ds:[esi]
-vpmadd52luq xmm1,xmm6,QWORD BCST QWORD PTR ds:[esi]
 vpmadd52luq xmm0{k4}{z},xmm1,QWORD BCST [esi+0x268]
-vpmadd52luq xmm0{k4}{z},xmm1,QWORD BCST BYTE PTR [esi+0x268]
-vpmadd52luq xmm0{k4}{z},xmm1,QWORD BCST WORD PTR [esi+0x268]
-vpmadd52luq xmm0{k4}{z},xmm1,QWORD BCST DWORD PTR [esi+0x268]
-vpmadd52luq xmm0{k4}{z},xmm1,QWORD BCST QWORD PTR [esi+0x268]
 vpmadd52luq ymm3,ymm7,ymm6
 vpmadd52luq ymm2{k5}{z},ymm2,YMMWORD PTR [ecx-0x400]
 vpmadd52luq ymm2{k5}{z},ymm2,BYTE PTR [ecx-0x400]
@@ -26522,10 +24934,6 @@ vpmadd52luq zmm4,zmm4,QWORD PTR [esi+0x6fe874c3]
 vpmadd52luq zmm4,zmm4,[esi+0x6fe874c3]
 vpmadd52huq xmm3,xmm1,xmm6
 vpmadd52huq xmm7{k3}{z},xmm7,QWORD BCST ss:[ebx+ecx*4]
-vpmadd52huq xmm7{k3}{z},xmm7,QWORD BCST BYTE PTR ss:[ebx+ecx*4]
-vpmadd52huq xmm7{k3}{z},xmm7,QWORD BCST WORD PTR ss:[ebx+ecx*4]
-vpmadd52huq xmm7{k3}{z},xmm7,QWORD BCST DWORD PTR ss:[ebx+ecx*4]
-vpmadd52huq xmm7{k3}{z},xmm7,QWORD BCST QWORD PTR ss:[ebx+ecx*4]
 vpmadd52huq xmm7{k2}{z},xmm1,XMMWORD PTR [eax]
 vpmadd52huq xmm7{k2}{z},xmm1,BYTE PTR [eax]
 vpmadd52huq xmm7{k2}{z},xmm1,WORD PTR [eax]
@@ -26534,10 +24942,6 @@ vpmadd52huq xmm7{k2}{z},xmm1,QWORD PTR [eax]
 vpmadd52huq xmm7{k2}{z},xmm1,[eax]
 vpmadd52huq ymm0,ymm2,ymm0
 vpmadd52huq ymm1{k7},ymm7,QWORD BCST ds:[edx]
-vpmadd52huq ymm1{k7},ymm7,QWORD BCST BYTE PTR ds:[edx]
-vpmadd52huq ymm1{k7},ymm7,QWORD BCST WORD PTR ds:[edx]
-vpmadd52huq ymm1{k7},ymm7,QWORD BCST DWORD PTR ds:[edx]
-vpmadd52huq ymm1{k7},ymm7,QWORD BCST QWORD PTR ds:[edx]
 vpmadd52huq ymm6{k5}{z},ymm7,YMMWORD PTR [eax+0x2a0]
 vpmadd52huq ymm6{k5}{z},ymm7,BYTE PTR [eax+0x2a0]
 vpmadd52huq ymm6{k5}{z},ymm7,WORD PTR [eax+0x2a0]
@@ -26609,43 +25013,19 @@ vfmaddsub231ps xmm1{k6}{z},xmm0,gs:[edi*1+0x5d2307f9]
 {evex} vfmaddsub231ps xmm2,xmm7,XMMWORD PTR [esi]
 {evex} vfmaddsub231ps ymm3,ymm4,ymm3
 vfmaddsub231ps ymm3{k7}{z},ymm6,DWORD BCST gs:[ecx-0x7c]
-vfmaddsub231ps ymm3{k7}{z},ymm6,DWORD BCST BYTE PTR gs:[ecx-0x7c]
-vfmaddsub231ps ymm3{k7}{z},ymm6,DWORD BCST WORD PTR gs:[ecx-0x7c]
-vfmaddsub231ps ymm3{k7}{z},ymm6,DWORD BCST DWORD PTR gs:[ecx-0x7c]
-vfmaddsub231ps ymm3{k7}{z},ymm6,DWORD BCST QWORD PTR gs:[ecx-0x7c]
 {evex} vfmaddsub231ps ymm2,ymm0,YMMWORD PTR [edi]
 vfmaddsub231ps zmm7,zmm7,zmm7
 vfmaddsub231ps zmm6,zmm6,DWORD BCST gs:[ecx]
 vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST [eax*8-0xc8f7a51]
-vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST BYTE PTR [eax*8-0xc8f7a51]
-vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST WORD PTR [eax*8-0xc8f7a51]
-vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST DWORD PTR [eax*8-0xc8f7a51]
-vfmaddsub231ps zmm0{k4}{z},zmm5,DWORD BCST QWORD PTR [eax*8-0xc8f7a51]
 {evex} vfmaddsub231pd xmm2,xmm0,xmm7
 vfmaddsub231pd xmm5,xmm3,QWORD BCST fs:[ecx+esi*2+0x7e83031a]
-vfmaddsub231pd xmm5,xmm3,QWORD BCST BYTE PTR fs:[ecx+esi*2+0x7e83031a]
-vfmaddsub231pd xmm5,xmm3,QWORD BCST WORD PTR fs:[ecx+esi*2+0x7e83031a]
-vfmaddsub231pd xmm5,xmm3,QWORD BCST DWORD PTR fs:[ecx+esi*2+0x7e83031a]
-vfmaddsub231pd xmm5,xmm3,QWORD BCST QWORD PTR fs:[ecx+esi*2+0x7e83031a]
 {evex} vfmaddsub231pd xmm4,xmm6,XMMWORD PTR [ecx]
 {evex} vfmaddsub231pd ymm1,ymm5,ymm6
 vfmaddsub231pd ymm3{k2},ymm3,QWORD BCST ds:[edi]
-vfmaddsub231pd ymm3{k2},ymm3,QWORD BCST BYTE PTR ds:[edi]
-vfmaddsub231pd ymm3{k2},ymm3,QWORD BCST WORD PTR ds:[edi]
-vfmaddsub231pd ymm3{k2},ymm3,QWORD BCST DWORD PTR ds:[edi]
-vfmaddsub231pd ymm3{k2},ymm3,QWORD BCST QWORD PTR ds:[edi]
 {evex} vfmaddsub231pd ymm6,ymm0,YMMWORD PTR [ecx*2+0x65a288ec]
 vfmaddsub231pd zmm4,zmm3,zmm5
 vfmaddsub231pd zmm4,zmm4,QWORD BCST es:[ebp+0xa8]
-vfmaddsub231pd zmm4,zmm4,QWORD BCST BYTE PTR es:[ebp+0xa8]
-vfmaddsub231pd zmm4,zmm4,QWORD BCST WORD PTR es:[ebp+0xa8]
-vfmaddsub231pd zmm4,zmm4,QWORD BCST DWORD PTR es:[ebp+0xa8]
-vfmaddsub231pd zmm4,zmm4,QWORD BCST QWORD PTR es:[ebp+0xa8]
 vfmaddsub231pd zmm5{k7},zmm0,QWORD BCST [esi+ebp*4]
-vfmaddsub231pd zmm5{k7},zmm0,QWORD BCST BYTE PTR [esi+ebp*4]
-vfmaddsub231pd zmm5{k7},zmm0,QWORD BCST WORD PTR [esi+ebp*4]
-vfmaddsub231pd zmm5{k7},zmm0,QWORD BCST DWORD PTR [esi+ebp*4]
-vfmaddsub231pd zmm5{k7},zmm0,QWORD BCST QWORD PTR [esi+ebp*4]
 vfmsubadd231ps xmm1,xmm5,xmm1
 vfmsubadd231ps xmm4,xmm2,XMMWORD PTR cs:[eax]
 vfmsubadd231ps xmm4,xmm2,BYTE PTR cs:[eax]
@@ -26703,15 +25083,7 @@ vfmsubadd231ps xmm6{k5}{z},xmm4,DWORD BCST gs:0x6d
 {evex} vfmsubadd231ps xmm2,xmm0,XMMWORD PTR [ecx]
 {evex} vfmsubadd231ps ymm2,ymm6,ymm5
 vfmsubadd231ps ymm7{k2},ymm3,DWORD BCST es:[eax+edx*1-0x1b3f15a6]
-vfmsubadd231ps ymm7{k2},ymm3,DWORD BCST BYTE PTR es:[eax+edx*1-0x1b3f15a6]
-vfmsubadd231ps ymm7{k2},ymm3,DWORD BCST WORD PTR es:[eax+edx*1-0x1b3f15a6]
-vfmsubadd231ps ymm7{k2},ymm3,DWORD BCST DWORD PTR es:[eax+edx*1-0x1b3f15a6]
-vfmsubadd231ps ymm7{k2},ymm3,DWORD BCST QWORD PTR es:[eax+edx*1-0x1b3f15a6]
 vfmsubadd231ps ymm5,ymm5,DWORD BCST [ecx+ebp*2]
-vfmsubadd231ps ymm5,ymm5,DWORD BCST BYTE PTR [ecx+ebp*2]
-vfmsubadd231ps ymm5,ymm5,DWORD BCST WORD PTR [ecx+ebp*2]
-vfmsubadd231ps ymm5,ymm5,DWORD BCST DWORD PTR [ecx+ebp*2]
-vfmsubadd231ps ymm5,ymm5,DWORD BCST QWORD PTR [ecx+ebp*2]
 vfmsubadd231ps zmm2,zmm7,zmm4
 vfmsubadd231ps zmm3{k3},zmm2,ZMMWORD PTR fs:[ecx]
 vfmsubadd231ps zmm3{k3},zmm2,BYTE PTR fs:[ecx]
@@ -26722,15 +25094,7 @@ vfmsubadd231ps zmm3{k3},zmm2,fs:[ecx]
 vfmsubadd231ps zmm1,zmm5,DWORD BCST [edi+eax*8-0x4f502614]
 {evex} vfmsubadd231pd xmm1,xmm1,xmm3
 vfmsubadd231pd xmm1,xmm4,QWORD BCST ds:[edx+0x4d]
-vfmsubadd231pd xmm1,xmm4,QWORD BCST BYTE PTR ds:[edx+0x4d]
-vfmsubadd231pd xmm1,xmm4,QWORD BCST WORD PTR ds:[edx+0x4d]
-vfmsubadd231pd xmm1,xmm4,QWORD BCST DWORD PTR ds:[edx+0x4d]
-vfmsubadd231pd xmm1,xmm4,QWORD BCST QWORD PTR ds:[edx+0x4d]
 vfmsubadd231pd xmm6{k7},xmm0,QWORD BCST [ebx+esi*8]
-vfmsubadd231pd xmm6{k7},xmm0,QWORD BCST BYTE PTR [ebx+esi*8]
-vfmsubadd231pd xmm6{k7},xmm0,QWORD BCST WORD PTR [ebx+esi*8]
-vfmsubadd231pd xmm6{k7},xmm0,QWORD BCST DWORD PTR [ebx+esi*8]
-vfmsubadd231pd xmm6{k7},xmm0,QWORD BCST QWORD PTR [ebx+esi*8]
 {evex} vfmsubadd231pd ymm5,ymm7,ymm6
 vfmsubadd231pd ymm4,ymm3,QWORD BCST [eax]
 {evex} vfmsubadd231pd ymm5,ymm0,YMMWORD PTR ds:[ebp-0x62]
@@ -26741,10 +25105,6 @@ vfmsubadd231pd ymm4,ymm3,QWORD BCST [eax]
 {evex} vfmsubadd231pd ymm5,ymm0,ds:[ebp-0x62]
 vfmsubadd231pd zmm1,zmm4,zmm3
 vfmsubadd231pd zmm1,zmm6,QWORD BCST gs:[edx]
-vfmsubadd231pd zmm1,zmm6,QWORD BCST BYTE PTR gs:[edx]
-vfmsubadd231pd zmm1,zmm6,QWORD BCST WORD PTR gs:[edx]
-vfmsubadd231pd zmm1,zmm6,QWORD BCST DWORD PTR gs:[edx]
-vfmsubadd231pd zmm1,zmm6,QWORD BCST QWORD PTR gs:[edx]
 vfmsubadd231pd zmm6{k3}{z},zmm7,QWORD BCST [ecx-0x4a8e3e57]
 vfmadd231ps xmm5,xmm6,xmm7
 vfmadd231ps xmm2,xmm7,XMMWORD PTR ds:[esi]
@@ -26800,10 +25160,6 @@ vfmadd231pd ymm6,ymm2,QWORD PTR [esi+edi*1+0x7e]
 vfmadd231pd ymm6,ymm2,[esi+edi*1+0x7e]
 {evex} vfmadd231ps xmm3,xmm1,xmm6
 vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST [edi*4+0x60996c86]
-vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST BYTE PTR [edi*4+0x60996c86]
-vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST WORD PTR [edi*4+0x60996c86]
-vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST DWORD PTR [edi*4+0x60996c86]
-vfmadd231ps xmm5{k1}{z},xmm2,DWORD BCST QWORD PTR [edi*4+0x60996c86]
 {evex} vfmadd231ps xmm1,xmm2,XMMWORD PTR cs:[ebp+ebx*2-0x1eb534cc]
 {evex} vfmadd231ps xmm1,xmm2,BYTE PTR cs:[ebp+ebx*2-0x1eb534cc]
 {evex} vfmadd231ps xmm1,xmm2,WORD PTR cs:[ebp+ebx*2-0x1eb534cc]
@@ -26820,10 +25176,6 @@ vfmadd231ps ymm3{k4},ymm4,fs:[eax+edx*8-0xc00]
 vfmadd231ps ymm4{k7},ymm1,DWORD BCST [ebp-0x3ad96d89]
 vfmadd231ps zmm4,zmm6,zmm5
 vfmadd231ps zmm4{k6}{z},zmm3,DWORD BCST ds:[ecx]
-vfmadd231ps zmm4{k6}{z},zmm3,DWORD BCST BYTE PTR ds:[ecx]
-vfmadd231ps zmm4{k6}{z},zmm3,DWORD BCST WORD PTR ds:[ecx]
-vfmadd231ps zmm4{k6}{z},zmm3,DWORD BCST DWORD PTR ds:[ecx]
-vfmadd231ps zmm4{k6}{z},zmm3,DWORD BCST QWORD PTR ds:[ecx]
 vfmadd231ps zmm6,zmm3,ZMMWORD PTR [ebp+0x23]
 vfmadd231ps zmm6,zmm3,BYTE PTR [ebp+0x23]
 vfmadd231ps zmm6,zmm3,WORD PTR [ebp+0x23]
@@ -26849,10 +25201,6 @@ vfmadd231pd zmm2,zmm0,QWORD PTR [edx+0x1ac0]
 vfmadd231pd zmm2,zmm0,[edx+0x1ac0]
 vfmadd231pd zmm5{k7},zmm7,zmm3
 vfmadd231pd zmm1,zmm6,QWORD BCST ss:[ebx+0x55]
-vfmadd231pd zmm1,zmm6,QWORD BCST BYTE PTR ss:[ebx+0x55]
-vfmadd231pd zmm1,zmm6,QWORD BCST WORD PTR ss:[ebx+0x55]
-vfmadd231pd zmm1,zmm6,QWORD BCST DWORD PTR ss:[ebx+0x55]
-vfmadd231pd zmm1,zmm6,QWORD BCST QWORD PTR ss:[ebx+0x55]
 vfmadd231ss xmm4,xmm7,xmm3
 vfmadd231ss xmm5,xmm6,DWORD PTR ss:[esi-0x76]
 vfmadd231ss xmm5,xmm6,BYTE PTR ss:[esi-0x76]
@@ -26949,16 +25297,8 @@ vfmsub231ps xmm2{k6}{z},xmm4,DWORD PTR es:[eax]
 vfmsub231ps xmm2{k6}{z},xmm4,QWORD PTR es:[eax]
 vfmsub231ps xmm2{k6}{z},xmm4,es:[eax]
 vfmsub231ps xmm4,xmm0,DWORD BCST [edi+edi*8-0x22]
-vfmsub231ps xmm4,xmm0,DWORD BCST BYTE PTR [edi+edi*8-0x22]
-vfmsub231ps xmm4,xmm0,DWORD BCST WORD PTR [edi+edi*8-0x22]
-vfmsub231ps xmm4,xmm0,DWORD BCST DWORD PTR [edi+edi*8-0x22]
-vfmsub231ps xmm4,xmm0,DWORD BCST QWORD PTR [edi+edi*8-0x22]
 {evex} vfmsub231ps ymm3,ymm1,ymm6
 vfmsub231ps ymm2,ymm7,DWORD BCST cs:[ebx+esi*4]
-vfmsub231ps ymm2,ymm7,DWORD BCST BYTE PTR cs:[ebx+esi*4]
-vfmsub231ps ymm2,ymm7,DWORD BCST WORD PTR cs:[ebx+esi*4]
-vfmsub231ps ymm2,ymm7,DWORD BCST DWORD PTR cs:[ebx+esi*4]
-vfmsub231ps ymm2,ymm7,DWORD BCST QWORD PTR cs:[ebx+esi*4]
 vfmsub231ps ymm1{k5},ymm1,DWORD BCST [eax+0x386d2ba0]
 vfmsub231ps zmm4,zmm7,zmm4
 vfmsub231ps zmm1{k4}{z},zmm3,ZMMWORD PTR ds:[eax-0x1540]
@@ -26983,21 +25323,9 @@ vfmsub231pd xmm1{k4},xmm4,QWORD PTR ss:[esi]
 vfmsub231pd xmm1{k4},xmm4,ss:[esi]
 {evex} vfmsub231pd ymm6,ymm2,ymm6
 vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST ss:[eax+edi*4-0x377418c6]
-vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST BYTE PTR ss:[eax+edi*4-0x377418c6]
-vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST WORD PTR ss:[eax+edi*4-0x377418c6]
-vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST DWORD PTR ss:[eax+edi*4-0x377418c6]
-vfmsub231pd ymm4{k7}{z},ymm0,QWORD BCST QWORD PTR ss:[eax+edi*4-0x377418c6]
 vfmsub231pd ymm2,ymm3,QWORD BCST [ecx+0x308]
-vfmsub231pd ymm2,ymm3,QWORD BCST BYTE PTR [ecx+0x308]
-vfmsub231pd ymm2,ymm3,QWORD BCST WORD PTR [ecx+0x308]
-vfmsub231pd ymm2,ymm3,QWORD BCST DWORD PTR [ecx+0x308]
-vfmsub231pd ymm2,ymm3,QWORD BCST QWORD PTR [ecx+0x308]
 vfmsub231pd zmm5,zmm0,zmm6
 vfmsub231pd zmm1{k4}{z},zmm2,QWORD BCST cs:[edx]
-vfmsub231pd zmm1{k4}{z},zmm2,QWORD BCST BYTE PTR cs:[edx]
-vfmsub231pd zmm1{k4}{z},zmm2,QWORD BCST WORD PTR cs:[edx]
-vfmsub231pd zmm1{k4}{z},zmm2,QWORD BCST DWORD PTR cs:[edx]
-vfmsub231pd zmm1{k4}{z},zmm2,QWORD BCST QWORD PTR cs:[edx]
 vfmsub231pd zmm3,zmm7,ZMMWORD PTR [ebx-0xa]
 vfmsub231pd zmm3,zmm7,BYTE PTR [ebx-0xa]
 vfmsub231pd zmm3,zmm7,WORD PTR [ebx-0xa]
@@ -27094,17 +25422,9 @@ vfnmadd231pd ymm3,ymm6,QWORD PTR [esi-0x1f]
 vfnmadd231pd ymm3,ymm6,[esi-0x1f]
 {evex} vfnmadd231ps xmm3,xmm4,xmm3
 vfnmadd231ps xmm3,xmm1,DWORD BCST [ebx+edi*4]
-vfnmadd231ps xmm3,xmm1,DWORD BCST BYTE PTR [ebx+edi*4]
-vfnmadd231ps xmm3,xmm1,DWORD BCST WORD PTR [ebx+edi*4]
-vfnmadd231ps xmm3,xmm1,DWORD BCST DWORD PTR [ebx+edi*4]
-vfnmadd231ps xmm3,xmm1,DWORD BCST QWORD PTR [ebx+edi*4]
 {evex} vfnmadd231ps xmm0,xmm4,XMMWORD PTR [edx]
 {evex} vfnmadd231ps ymm1,ymm3,ymm0
 vfnmadd231ps ymm0,ymm6,DWORD BCST ds:[esi+edx*2]
-vfnmadd231ps ymm0,ymm6,DWORD BCST BYTE PTR ds:[esi+edx*2]
-vfnmadd231ps ymm0,ymm6,DWORD BCST WORD PTR ds:[esi+edx*2]
-vfnmadd231ps ymm0,ymm6,DWORD BCST DWORD PTR ds:[esi+edx*2]
-vfnmadd231ps ymm0,ymm6,DWORD BCST QWORD PTR ds:[esi+edx*2]
 vfnmadd231ps ymm7{k7},ymm7,YMMWORD PTR [eax+edx*2+0x1a0]
 vfnmadd231ps zmm0,zmm6,ZMMWORD PTR [ebx]
 vfnmadd231ps zmm0,zmm6,BYTE PTR [ebx]
@@ -27114,10 +25434,6 @@ vfnmadd231ps zmm0,zmm6,QWORD PTR [ebx]
 vfnmadd231ps zmm0,zmm6,[ebx]
 vfnmadd231ps zmm7{k4}{z},zmm4,zmm1
 vfnmadd231ps zmm1,zmm1,DWORD BCST cs:[esi-0x12fe1dd9]
-vfnmadd231ps zmm1,zmm1,DWORD BCST BYTE PTR cs:[esi-0x12fe1dd9]
-vfnmadd231ps zmm1,zmm1,DWORD BCST WORD PTR cs:[esi-0x12fe1dd9]
-vfnmadd231ps zmm1,zmm1,DWORD BCST DWORD PTR cs:[esi-0x12fe1dd9]
-vfnmadd231ps zmm1,zmm1,DWORD BCST QWORD PTR cs:[esi-0x12fe1dd9]
 {evex} vfnmadd231pd xmm2,xmm7,xmm1
 vfnmadd231pd xmm6{k5},xmm4,XMMWORD PTR gs:[edx+edi*2]
 vfnmadd231pd xmm6{k5},xmm4,BYTE PTR gs:[edx+edi*2]
@@ -27134,10 +25450,6 @@ vfnmadd231pd ymm2{k5},ymm1,DWORD PTR cs:[ebp+0x582ee8dd]
 vfnmadd231pd ymm2{k5},ymm1,QWORD PTR cs:[ebp+0x582ee8dd]
 vfnmadd231pd ymm2{k5},ymm1,cs:[ebp+0x582ee8dd]
 vfnmadd231pd ymm1{k2}{z},ymm6,QWORD BCST [ebx+0x390]
-vfnmadd231pd ymm1{k2}{z},ymm6,QWORD BCST BYTE PTR [ebx+0x390]
-vfnmadd231pd ymm1{k2}{z},ymm6,QWORD BCST WORD PTR [ebx+0x390]
-vfnmadd231pd ymm1{k2}{z},ymm6,QWORD BCST DWORD PTR [ebx+0x390]
-vfnmadd231pd ymm1{k2}{z},ymm6,QWORD BCST QWORD PTR [ebx+0x390]
 vfnmadd231pd zmm1,zmm5,ZMMWORD PTR [eax]
 vfnmadd231pd zmm1,zmm5,BYTE PTR [eax]
 vfnmadd231pd zmm1,zmm5,WORD PTR [eax]
@@ -27241,15 +25553,7 @@ vfnmsub231pd ymm1,ymm4,QWORD PTR [edx+ecx*2-0x54eab1fd]
 vfnmsub231pd ymm1,ymm4,[edx+ecx*2-0x54eab1fd]
 {evex} vfnmsub231ps xmm2,xmm2,xmm1
 vfnmsub231ps xmm3,xmm0,DWORD BCST ss:[eax+edi*4]
-vfnmsub231ps xmm3,xmm0,DWORD BCST BYTE PTR ss:[eax+edi*4]
-vfnmsub231ps xmm3,xmm0,DWORD BCST WORD PTR ss:[eax+edi*4]
-vfnmsub231ps xmm3,xmm0,DWORD BCST DWORD PTR ss:[eax+edi*4]
-vfnmsub231ps xmm3,xmm0,DWORD BCST QWORD PTR ss:[eax+edi*4]
 vfnmsub231ps xmm4{k3}{z},xmm4,DWORD BCST [ebx+esi*4+0xc8]
-vfnmsub231ps xmm4{k3}{z},xmm4,DWORD BCST BYTE PTR [ebx+esi*4+0xc8]
-vfnmsub231ps xmm4{k3}{z},xmm4,DWORD BCST WORD PTR [ebx+esi*4+0xc8]
-vfnmsub231ps xmm4{k3}{z},xmm4,DWORD BCST DWORD PTR [ebx+esi*4+0xc8]
-vfnmsub231ps xmm4{k3}{z},xmm4,DWORD BCST QWORD PTR [ebx+esi*4+0xc8]
 {evex} vfnmsub231ps ymm6,ymm7,ymm0
 vfnmsub231ps ymm2{k3},ymm6,YMMWORD PTR ss:[eax+ecx*4-0x960]
 vfnmsub231ps ymm2{k3},ymm6,BYTE PTR ss:[eax+ecx*4-0x960]
@@ -27271,27 +25575,11 @@ vfnmsub231ps zmm7,zmm3,QWORD PTR [edx*4+0x2a]
 vfnmsub231ps zmm7,zmm3,[edx*4+0x2a]
 vfnmsub231ps zmm7,zmm7,zmm3{rz-sae}
 vfnmsub231ps zmm0,zmm2,DWORD BCST es:[ebp+0xc]
-vfnmsub231ps zmm0,zmm2,DWORD BCST BYTE PTR es:[ebp+0xc]
-vfnmsub231ps zmm0,zmm2,DWORD BCST WORD PTR es:[ebp+0xc]
-vfnmsub231ps zmm0,zmm2,DWORD BCST DWORD PTR es:[ebp+0xc]
-vfnmsub231ps zmm0,zmm2,DWORD BCST QWORD PTR es:[ebp+0xc]
 {evex} vfnmsub231pd xmm1,xmm7,xmm1
 vfnmsub231pd xmm7{k1},xmm5,QWORD BCST ss:[esp+ecx*1]
-vfnmsub231pd xmm7{k1},xmm5,QWORD BCST BYTE PTR ss:[esp+ecx*1]
-vfnmsub231pd xmm7{k1},xmm5,QWORD BCST WORD PTR ss:[esp+ecx*1]
-vfnmsub231pd xmm7{k1},xmm5,QWORD BCST DWORD PTR ss:[esp+ecx*1]
-vfnmsub231pd xmm7{k1},xmm5,QWORD BCST QWORD PTR ss:[esp+ecx*1]
 vfnmsub231pd xmm4,xmm7,QWORD BCST [ebp+edx*1+0xe8]
-vfnmsub231pd xmm4,xmm7,QWORD BCST BYTE PTR [ebp+edx*1+0xe8]
-vfnmsub231pd xmm4,xmm7,QWORD BCST WORD PTR [ebp+edx*1+0xe8]
-vfnmsub231pd xmm4,xmm7,QWORD BCST DWORD PTR [ebp+edx*1+0xe8]
-vfnmsub231pd xmm4,xmm7,QWORD BCST QWORD PTR [ebp+edx*1+0xe8]
 {evex} vfnmsub231pd ymm1,ymm1,ymm4
 vfnmsub231pd ymm4,ymm2,QWORD BCST fs:[edi-0x3d8]
-vfnmsub231pd ymm4,ymm2,QWORD BCST BYTE PTR fs:[edi-0x3d8]
-vfnmsub231pd ymm4,ymm2,QWORD BCST WORD PTR fs:[edi-0x3d8]
-vfnmsub231pd ymm4,ymm2,QWORD BCST DWORD PTR fs:[edi-0x3d8]
-vfnmsub231pd ymm4,ymm2,QWORD BCST QWORD PTR fs:[edi-0x3d8]
 vfnmsub231pd ymm4{k4},ymm5,QWORD BCST [edx+ebp*1-0x437f7051]
 vfnmsub231pd zmm2,zmm7,ZMMWORD PTR [ecx+eiz*4]
 vfnmsub231pd zmm2,zmm7,BYTE PTR [ecx+eiz*4]
@@ -27350,16 +25638,8 @@ vpconflictd xmm3,QWORD PTR [esi+edx*2]
 vpconflictd xmm3,[esi+edx*2]
 vpconflictd xmm3{k1}{z},xmm4
 vpconflictd xmm3{k1}{z},DWORD BCST ss:[ecx-0x38]
-vpconflictd xmm3{k1}{z},DWORD BCST BYTE PTR ss:[ecx-0x38]
-vpconflictd xmm3{k1}{z},DWORD BCST WORD PTR ss:[ecx-0x38]
-vpconflictd xmm3{k1}{z},DWORD BCST DWORD PTR ss:[ecx-0x38]
-vpconflictd xmm3{k1}{z},DWORD BCST QWORD PTR ss:[ecx-0x38]
 vpconflictd ymm2,ymm5
 vpconflictd ymm0,DWORD BCST gs:[ebx+edx*2]
-vpconflictd ymm0,DWORD BCST BYTE PTR gs:[ebx+edx*2]
-vpconflictd ymm0,DWORD BCST WORD PTR gs:[ebx+edx*2]
-vpconflictd ymm0,DWORD BCST DWORD PTR gs:[ebx+edx*2]
-vpconflictd ymm0,DWORD BCST QWORD PTR gs:[ebx+edx*2]
 vpconflictd ymm0,YMMWORD PTR ds:0xee9c1c13
 vpconflictd ymm0,BYTE PTR ds:0xee9c1c13
 vpconflictd ymm0,WORD PTR ds:0xee9c1c13
@@ -27368,10 +25648,6 @@ vpconflictd ymm0,QWORD PTR ds:0xee9c1c13
 vpconflictd ymm0,ds:0xee9c1c13
 vpconflictd zmm7,zmm0
 vpconflictd zmm4{k1},DWORD BCST es:[edx]
-vpconflictd zmm4{k1},DWORD BCST BYTE PTR es:[edx]
-vpconflictd zmm4{k1},DWORD BCST WORD PTR es:[edx]
-vpconflictd zmm4{k1},DWORD BCST DWORD PTR es:[edx]
-vpconflictd zmm4{k1},DWORD BCST QWORD PTR es:[edx]
 vpconflictd zmm3{k3}{z},ZMMWORD PTR [ebp-0x440]
 vpconflictd zmm3{k3}{z},BYTE PTR [ebp-0x440]
 vpconflictd zmm3{k3}{z},WORD PTR [ebp-0x440]
@@ -27386,16 +25662,8 @@ vpconflictq xmm2,QWORD PTR [esi-0x1c06b653]
 vpconflictq xmm2,[esi-0x1c06b653]
 vpconflictq xmm6{k6},xmm0
 vpconflictq xmm1,QWORD BCST ss:[ebx+ebx*2]
-vpconflictq xmm1,QWORD BCST BYTE PTR ss:[ebx+ebx*2]
-vpconflictq xmm1,QWORD BCST WORD PTR ss:[ebx+ebx*2]
-vpconflictq xmm1,QWORD BCST DWORD PTR ss:[ebx+ebx*2]
-vpconflictq xmm1,QWORD BCST QWORD PTR ss:[ebx+ebx*2]
 vpconflictq ymm2,ymm5
 vpconflictq ymm0,QWORD BCST [ebp+ecx*2+0x1d8]
-vpconflictq ymm0,QWORD BCST BYTE PTR [ebp+ecx*2+0x1d8]
-vpconflictq ymm0,QWORD BCST WORD PTR [ebp+ecx*2+0x1d8]
-vpconflictq ymm0,QWORD BCST DWORD PTR [ebp+ecx*2+0x1d8]
-vpconflictq ymm0,QWORD BCST QWORD PTR [ebp+ecx*2+0x1d8]
 vpconflictq ymm4,YMMWORD PTR ds:[ecx-0x9]
 vpconflictq ymm4,BYTE PTR ds:[ecx-0x9]
 vpconflictq ymm4,WORD PTR ds:[ecx-0x9]
@@ -27590,10 +25858,6 @@ sha1nexte xmm3,QWORD PTR [esp+eax*8]
 sha1nexte xmm3,[esp+eax*8]
 vexp2ps zmm5,zmm2
 vexp2ps zmm4,DWORD BCST fs:[ebx]
-vexp2ps zmm4,DWORD BCST BYTE PTR fs:[ebx]
-vexp2ps zmm4,DWORD BCST WORD PTR fs:[ebx]
-vexp2ps zmm4,DWORD BCST DWORD PTR fs:[ebx]
-vexp2ps zmm4,DWORD BCST QWORD PTR fs:[ebx]
 vexp2ps zmm5,ZMMWORD PTR [edi+edx*2]
 vexp2ps zmm5,BYTE PTR [edi+edx*2]
 vexp2ps zmm5,WORD PTR [edi+edx*2]
@@ -27608,10 +25872,6 @@ vexp2pd zmm1,QWORD PTR [eax+0x1f80]
 vexp2pd zmm1,[eax+0x1f80]
 vexp2pd zmm3{k6}{z},zmm1
 vexp2pd zmm7,QWORD BCST cs:[ecx]
-vexp2pd zmm7,QWORD BCST BYTE PTR cs:[ecx]
-vexp2pd zmm7,QWORD BCST WORD PTR cs:[ecx]
-vexp2pd zmm7,QWORD BCST DWORD PTR cs:[ecx]
-vexp2pd zmm7,QWORD BCST QWORD PTR cs:[ecx]
 sha1msg1 xmm5,xmm5
 sha1msg1 xmm0,XMMWORD PTR es:[eax]
 sha1msg1 xmm0,BYTE PTR es:[eax]
@@ -27653,10 +25913,6 @@ vrcp28ps zmm1{k1}{z},QWORD PTR es:[esi-0x6fd677d8]
 vrcp28ps zmm1{k1}{z},es:[esi-0x6fd677d8]
 vrcp28pd zmm6,zmm7
 vrcp28pd zmm5{k1}{z},QWORD BCST fs:[eax+ecx*1]
-vrcp28pd zmm5{k1}{z},QWORD BCST BYTE PTR fs:[eax+ecx*1]
-vrcp28pd zmm5{k1}{z},QWORD BCST WORD PTR fs:[eax+ecx*1]
-vrcp28pd zmm5{k1}{z},QWORD BCST DWORD PTR fs:[eax+ecx*1]
-vrcp28pd zmm5{k1}{z},QWORD BCST QWORD PTR fs:[eax+ecx*1]
 vrcp28pd zmm4{k4}{z},ZMMWORD PTR [eax-0x264b941c]
 vrcp28pd zmm4{k4}{z},BYTE PTR [eax-0x264b941c]
 vrcp28pd zmm4{k4}{z},WORD PTR [eax-0x264b941c]
@@ -27709,15 +25965,7 @@ sha256msg1 xmm3,QWORD PTR [eax+eiz*4]
 sha256msg1 xmm3,[eax+eiz*4]
 vrsqrt28ps zmm6,zmm2
 vrsqrt28ps zmm2,DWORD BCST gs:[eax]
-vrsqrt28ps zmm2,DWORD BCST BYTE PTR gs:[eax]
-vrsqrt28ps zmm2,DWORD BCST WORD PTR gs:[eax]
-vrsqrt28ps zmm2,DWORD BCST DWORD PTR gs:[eax]
-vrsqrt28ps zmm2,DWORD BCST QWORD PTR gs:[eax]
 vrsqrt28ps zmm1{k1},DWORD BCST [eax-0x20]
-vrsqrt28ps zmm1{k1},DWORD BCST BYTE PTR [eax-0x20]
-vrsqrt28ps zmm1{k1},DWORD BCST WORD PTR [eax-0x20]
-vrsqrt28ps zmm1{k1},DWORD BCST DWORD PTR [eax-0x20]
-vrsqrt28ps zmm1{k1},DWORD BCST QWORD PTR [eax-0x20]
 vrsqrt28pd zmm3,zmm7
 vrsqrt28pd zmm0{k2},ZMMWORD PTR es:[ecx-0x18df9b42]
 vrsqrt28pd zmm0{k2},BYTE PTR es:[ecx-0x18df9b42]
@@ -27726,10 +25974,6 @@ vrsqrt28pd zmm0{k2},DWORD PTR es:[ecx-0x18df9b42]
 vrsqrt28pd zmm0{k2},QWORD PTR es:[ecx-0x18df9b42]
 vrsqrt28pd zmm0{k2},es:[ecx-0x18df9b42]
 vrsqrt28pd zmm6,QWORD BCST [ebp+edi*4+0x42]
-vrsqrt28pd zmm6,QWORD BCST BYTE PTR [ebp+edi*4+0x42]
-vrsqrt28pd zmm6,QWORD BCST WORD PTR [ebp+edi*4+0x42]
-vrsqrt28pd zmm6,QWORD BCST DWORD PTR [ebp+edi*4+0x42]
-vrsqrt28pd zmm6,QWORD BCST QWORD PTR [ebp+edi*4+0x42]
 sha256msg2 xmm6,xmm6
 sha256msg2 xmm0,XMMWORD PTR [di]
 sha256msg2 xmm0,BYTE PTR [di]
@@ -28458,15 +26702,7 @@ vpermq ymm3,QWORD PTR ds:0x391464da,0xff
 vpermq ymm3,ds:0x391464da,0xff
 {evex} vpermq ymm6,ymm0,0x7d
 vpermq ymm4,QWORD BCST ss:[edx*1-0x57],0xbe
-vpermq ymm4,QWORD BCST BYTE PTR ss:[edx*1-0x57],0xbe
-vpermq ymm4,QWORD BCST WORD PTR ss:[edx*1-0x57],0xbe
-vpermq ymm4,QWORD BCST DWORD PTR ss:[edx*1-0x57],0xbe
-vpermq ymm4,QWORD BCST QWORD PTR ss:[edx*1-0x57],0xbe
 vpermq ymm0{k4},QWORD BCST [edx+0x7287fb3e],0xf2
-vpermq ymm0{k4},QWORD BCST BYTE PTR [edx+0x7287fb3e],0xf2
-vpermq ymm0{k4},QWORD BCST WORD PTR [edx+0x7287fb3e],0xf2
-vpermq ymm0{k4},QWORD BCST DWORD PTR [edx+0x7287fb3e],0xf2
-vpermq ymm0{k4},QWORD BCST QWORD PTR [edx+0x7287fb3e],0xf2
 vpermq zmm4,zmm7,0x40
 vpermq zmm0{k4},ZMMWORD PTR fs:[ebx+0x7c0],0xfb
 vpermq zmm0{k4},BYTE PTR fs:[ebx+0x7c0],0xfb
@@ -28501,16 +26737,8 @@ vpermpd ymm0{k7}{z},DWORD PTR es:[ebx+eiz*8-0x7631e35a],0x93
 vpermpd ymm0{k7}{z},QWORD PTR es:[ebx+eiz*8-0x7631e35a],0x93
 vpermpd ymm0{k7}{z},es:[ebx+eiz*8-0x7631e35a],0x93
 vpermpd ymm1{k4},QWORD BCST [edi*4-0x593d9254],0x9d
-vpermpd ymm1{k4},QWORD BCST BYTE PTR [edi*4-0x593d9254],0x9d
-vpermpd ymm1{k4},QWORD BCST WORD PTR [edi*4-0x593d9254],0x9d
-vpermpd ymm1{k4},QWORD BCST DWORD PTR [edi*4-0x593d9254],0x9d
-vpermpd ymm1{k4},QWORD BCST QWORD PTR [edi*4-0x593d9254],0x9d
 vpermpd zmm3,zmm7,0x14
 vpermpd zmm2{k5}{z},QWORD BCST cs:[edi],0x5f
-vpermpd zmm2{k5}{z},QWORD BCST BYTE PTR cs:[edi],0x5f
-vpermpd zmm2{k5}{z},QWORD BCST WORD PTR cs:[edi],0x5f
-vpermpd zmm2{k5}{z},QWORD BCST DWORD PTR cs:[edi],0x5f
-vpermpd zmm2{k5}{z},QWORD BCST QWORD PTR cs:[edi],0x5f
 vpermpd zmm4{k6}{z},ZMMWORD PTR [eax+0x376c2e26],0x52
 vpermpd zmm4{k6}{z},BYTE PTR [eax+0x376c2e26],0x52
 vpermpd zmm4{k6}{z},WORD PTR [eax+0x376c2e26],0x52
@@ -28545,10 +26773,6 @@ vpblendd ymm7,ymm1,QWORD PTR [edx+edi*8+0x4e],0x2e
 vpblendd ymm7,ymm1,[edx+edi*8+0x4e],0x2e
 valignd xmm6,xmm5,xmm5,0xa8
 valignd xmm5,xmm5,DWORD BCST cs:[edx],0xf8
-valignd xmm5,xmm5,DWORD BCST BYTE PTR cs:[edx],0xf8
-valignd xmm5,xmm5,DWORD BCST WORD PTR cs:[edx],0xf8
-valignd xmm5,xmm5,DWORD BCST DWORD PTR cs:[edx],0xf8
-valignd xmm5,xmm5,DWORD BCST QWORD PTR cs:[edx],0xf8
 valignd xmm0{k5}{z},xmm5,XMMWORD PTR [eax-0x5c0],0xbc
 valignd xmm0{k5}{z},xmm5,BYTE PTR [eax-0x5c0],0xbc
 valignd xmm0{k5}{z},xmm5,WORD PTR [eax-0x5c0],0xbc
@@ -28557,10 +26781,6 @@ valignd xmm0{k5}{z},xmm5,QWORD PTR [eax-0x5c0],0xbc
 valignd xmm0{k5}{z},xmm5,[eax-0x5c0],0xbc
 valignd ymm2,ymm7,ymm1,0x27
 valignd ymm2,ymm3,DWORD BCST [esp+ebx*8-0x70],0x3c
-valignd ymm2,ymm3,DWORD BCST BYTE PTR [esp+ebx*8-0x70],0x3c
-valignd ymm2,ymm3,DWORD BCST WORD PTR [esp+ebx*8-0x70],0x3c
-valignd ymm2,ymm3,DWORD BCST DWORD PTR [esp+ebx*8-0x70],0x3c
-valignd ymm2,ymm3,DWORD BCST QWORD PTR [esp+ebx*8-0x70],0x3c
 valignd ymm2,ymm4,YMMWORD PTR es:[eax],0x21
 valignd ymm2,ymm4,BYTE PTR es:[eax],0x21
 valignd ymm2,ymm4,WORD PTR es:[eax],0x21
@@ -28569,10 +26789,6 @@ valignd ymm2,ymm4,QWORD PTR es:[eax],0x21
 valignd ymm2,ymm4,es:[eax],0x21
 valignd zmm4,zmm4,zmm6,0xcd
 valignd zmm0,zmm5,DWORD BCST es:[edi-0x51],0xcd
-valignd zmm0,zmm5,DWORD BCST BYTE PTR es:[edi-0x51],0xcd
-valignd zmm0,zmm5,DWORD BCST WORD PTR es:[edi-0x51],0xcd
-valignd zmm0,zmm5,DWORD BCST DWORD PTR es:[edi-0x51],0xcd
-valignd zmm0,zmm5,DWORD BCST QWORD PTR es:[edi-0x51],0xcd
 valignd zmm1{k3}{z},zmm1,ZMMWORD PTR [eax+0x18c0],0x7d
 valignd zmm1{k3}{z},zmm1,BYTE PTR [eax+0x18c0],0x7d
 valignd zmm1{k3}{z},zmm1,WORD PTR [eax+0x18c0],0x7d
@@ -28587,10 +26803,6 @@ valignq xmm0{k1}{z},xmm2,DWORD PTR ss:[ebx+ebp*8],0x89
 valignq xmm0{k1}{z},xmm2,QWORD PTR ss:[ebx+ebp*8],0x89
 valignq xmm0{k1}{z},xmm2,ss:[ebx+ebp*8],0x89
 valignq xmm5{k7}{z},xmm5,QWORD BCST [ebx],0xa3
-valignq xmm5{k7}{z},xmm5,QWORD BCST BYTE PTR [ebx],0xa3
-valignq xmm5{k7}{z},xmm5,QWORD BCST WORD PTR [ebx],0xa3
-valignq xmm5{k7}{z},xmm5,QWORD BCST DWORD PTR [ebx],0xa3
-valignq xmm5{k7}{z},xmm5,QWORD BCST QWORD PTR [ebx],0xa3
 valignq ymm0,ymm4,ymm5,0x68
 valignq ymm0{k7},ymm3,YMMWORD PTR ss:[ebp+ebx*1-0x5e0],0x9e
 valignq ymm0{k7},ymm3,BYTE PTR ss:[ebp+ebx*1-0x5e0],0x9e
@@ -28606,10 +26818,6 @@ valignq ymm1,ymm6,QWORD PTR [eax+esi*2],0x62
 valignq ymm1,ymm6,[eax+esi*2],0x62
 valignq zmm3,zmm3,zmm2,0x8
 valignq zmm5,zmm7,QWORD BCST es:[ecx+esi*1],0xc6
-valignq zmm5,zmm7,QWORD BCST BYTE PTR es:[ecx+esi*1],0xc6
-valignq zmm5,zmm7,QWORD BCST WORD PTR es:[ecx+esi*1],0xc6
-valignq zmm5,zmm7,QWORD BCST DWORD PTR es:[ecx+esi*1],0xc6
-valignq zmm5,zmm7,QWORD BCST QWORD PTR es:[ecx+esi*1],0xc6
 valignq zmm5,zmm3,ZMMWORD PTR [ebp+eax*8+0x6f237f56],0xc4
 valignq zmm5,zmm3,BYTE PTR [ebp+eax*8+0x6f237f56],0xc4
 valignq zmm5,zmm3,WORD PTR [ebp+eax*8+0x6f237f56],0xc4
@@ -28658,10 +26866,6 @@ vpermilps ymm2{k6},DWORD PTR gs:[eax],0x49
 vpermilps ymm2{k6},QWORD PTR gs:[eax],0x49
 vpermilps ymm2{k6},gs:[eax],0x49
 vpermilps ymm7{k2},DWORD BCST [eax+edx*4-0x84],0x87
-vpermilps ymm7{k2},DWORD BCST BYTE PTR [eax+edx*4-0x84],0x87
-vpermilps ymm7{k2},DWORD BCST WORD PTR [eax+edx*4-0x84],0x87
-vpermilps ymm7{k2},DWORD BCST DWORD PTR [eax+edx*4-0x84],0x87
-vpermilps ymm7{k2},DWORD BCST QWORD PTR [eax+edx*4-0x84],0x87
 vpermilps zmm2,zmm1,0x12
 vpermilps zmm5{k7},ZMMWORD PTR cs:[eax+esi*1+0x7798465e],0x75
 vpermilps zmm5{k7},BYTE PTR cs:[eax+esi*1+0x7798465e],0x75
@@ -28704,16 +26908,8 @@ vpermilpd xmm6{k6}{z},DWORD PTR es:[eax*8-0x75],0x53
 vpermilpd xmm6{k6}{z},QWORD PTR es:[eax*8-0x75],0x53
 vpermilpd xmm6{k6}{z},es:[eax*8-0x75],0x53
 vpermilpd xmm1{k7},QWORD BCST [eax],0x92
-vpermilpd xmm1{k7},QWORD BCST BYTE PTR [eax],0x92
-vpermilpd xmm1{k7},QWORD BCST WORD PTR [eax],0x92
-vpermilpd xmm1{k7},QWORD BCST DWORD PTR [eax],0x92
-vpermilpd xmm1{k7},QWORD BCST QWORD PTR [eax],0x92
 {evex} vpermilpd ymm1,ymm4,0x5f
 vpermilpd ymm2{k6}{z},QWORD BCST es:[edi+eiz*1+0x8],0xe9
-vpermilpd ymm2{k6}{z},QWORD BCST BYTE PTR es:[edi+eiz*1+0x8],0xe9
-vpermilpd ymm2{k6}{z},QWORD BCST WORD PTR es:[edi+eiz*1+0x8],0xe9
-vpermilpd ymm2{k6}{z},QWORD BCST DWORD PTR es:[edi+eiz*1+0x8],0xe9
-vpermilpd ymm2{k6}{z},QWORD BCST QWORD PTR es:[edi+eiz*1+0x8],0xe9
 vpermilpd ymm5,QWORD BCST [ebp-0x31fe62ca],0x42
 vpermilpd zmm5,zmm5,0xe4
 vpermilpd zmm7{k7}{z},ZMMWORD PTR gs:[edx],0xb0
@@ -28783,10 +26979,6 @@ vrndscaleps xmm1{k5},DWORD PTR ss:[ebp+ebp*1+0x740],0xbd
 vrndscaleps xmm1{k5},QWORD PTR ss:[ebp+ebp*1+0x740],0xbd
 vrndscaleps xmm1{k5},ss:[ebp+ebp*1+0x740],0xbd
 vrndscaleps xmm1,DWORD BCST [ebx+ebp*2+0x59794c54],0xda
-vrndscaleps xmm1,DWORD BCST BYTE PTR [ebx+ebp*2+0x59794c54],0xda
-vrndscaleps xmm1,DWORD BCST WORD PTR [ebx+ebp*2+0x59794c54],0xda
-vrndscaleps xmm1,DWORD BCST DWORD PTR [ebx+ebp*2+0x59794c54],0xda
-vrndscaleps xmm1,DWORD BCST QWORD PTR [ebx+ebp*2+0x59794c54],0xda
 vrndscaleps ymm1,YMMWORD PTR [edi+eax*2+0x2fbaa612],0xe6
 vrndscaleps ymm1,BYTE PTR [edi+eax*2+0x2fbaa612],0xe6
 vrndscaleps ymm1,WORD PTR [edi+eax*2+0x2fbaa612],0xe6
@@ -28881,10 +27073,6 @@ vrndscalepd zmm6{k4},DWORD PTR es:[ecx-0xf40],0x6b
 vrndscalepd zmm6{k4},QWORD PTR es:[ecx-0xf40],0x6b
 vrndscalepd zmm6{k4},es:[ecx-0xf40],0x6b
 vrndscalepd zmm0,QWORD BCST [edi],0xdf
-vrndscalepd zmm0,QWORD BCST BYTE PTR [edi],0xdf
-vrndscalepd zmm0,QWORD BCST WORD PTR [edi],0xdf
-vrndscalepd zmm0,QWORD BCST DWORD PTR [edi],0xdf
-vrndscalepd zmm0,QWORD BCST QWORD PTR [edi],0xdf
 roundss xmm1,xmm0,0x4b
 roundss xmm4,DWORD PTR es:[edx+ecx*1],0x28
 roundss xmm4,BYTE PTR es:[edx+ecx*1],0x28
@@ -29426,10 +27614,6 @@ vpcmpud k0{k1},xmm5,DWORD PTR fs:[ecx+edi*8-0x630],0x4a
 vpcmpud k0{k1},xmm5,QWORD PTR fs:[ecx+edi*8-0x630],0x4a
 vpcmpud k0{k1},xmm5,fs:[ecx+edi*8-0x630],0x4a
 vpcmpud k2{k2},xmm6,DWORD BCST [edx+ecx*8],0xa3
-vpcmpud k2{k2},xmm6,DWORD BCST BYTE PTR [edx+ecx*8],0xa3
-vpcmpud k2{k2},xmm6,DWORD BCST WORD PTR [edx+ecx*8],0xa3
-vpcmpud k2{k2},xmm6,DWORD BCST DWORD PTR [edx+ecx*8],0xa3
-vpcmpud k2{k2},xmm6,DWORD BCST QWORD PTR [edx+ecx*8],0xa3
 vpcmpud k3,ymm4,ymm4,0x34
 vpcmpud k4{k5},ymm7,YMMWORD PTR fs:0xf066b688,0x99
 vpcmpud k4{k5},ymm7,BYTE PTR fs:0xf066b688,0x99
@@ -29440,22 +27624,10 @@ vpcmpud k4{k5},ymm7,fs:0xf066b688,0x99
 vpcmpud k7,ymm6,DWORD BCST [edi+ebx*2],0x31
 vpcmpud k6,zmm2,zmm5,0x16
 vpcmpud k5{k5},zmm3,DWORD BCST es:[eax+eax*4],0xc2
-vpcmpud k5{k5},zmm3,DWORD BCST BYTE PTR es:[eax+eax*4],0xc2
-vpcmpud k5{k5},zmm3,DWORD BCST WORD PTR es:[eax+eax*4],0xc2
-vpcmpud k5{k5},zmm3,DWORD BCST DWORD PTR es:[eax+eax*4],0xc2
-vpcmpud k5{k5},zmm3,DWORD BCST QWORD PTR es:[eax+eax*4],0xc2
 vpcmpud k2,zmm0,DWORD BCST [ecx],0xfc
 vpcmpuq k4,xmm3,xmm2,0xc0
 vpcmpuq k0,xmm7,QWORD BCST es:[esi+ebp*1],0xde
-vpcmpuq k0,xmm7,QWORD BCST BYTE PTR es:[esi+ebp*1],0xde
-vpcmpuq k0,xmm7,QWORD BCST WORD PTR es:[esi+ebp*1],0xde
-vpcmpuq k0,xmm7,QWORD BCST DWORD PTR es:[esi+ebp*1],0xde
-vpcmpuq k0,xmm7,QWORD BCST QWORD PTR es:[esi+ebp*1],0xde
 vpcmpuq k3{k5},xmm1,QWORD BCST [edx],0xdb
-vpcmpuq k3{k5},xmm1,QWORD BCST BYTE PTR [edx],0xdb
-vpcmpuq k3{k5},xmm1,QWORD BCST WORD PTR [edx],0xdb
-vpcmpuq k3{k5},xmm1,QWORD BCST DWORD PTR [edx],0xdb
-vpcmpuq k3{k5},xmm1,QWORD BCST QWORD PTR [edx],0xdb
 vpcmpuq k2,ymm5,ymm7,0x3f
 vpcmpuq k3{k2},ymm7,YMMWORD PTR ds:[ebp+eiz*1-0x3e0],0xb4
 vpcmpuq k3{k2},ymm7,BYTE PTR ds:[ebp+eiz*1-0x3e0],0xb4
@@ -29471,10 +27643,6 @@ vpcmpuq k0,ymm4,QWORD PTR [edi],0x3
 vpcmpuq k0,ymm4,[edi],0x3
 vpcmpuq k6,zmm1,zmm7,0x20
 vpcmpuq k7{k6},zmm5,QWORD BCST ds:[edi],0x8a
-vpcmpuq k7{k6},zmm5,QWORD BCST BYTE PTR ds:[edi],0x8a
-vpcmpuq k7{k6},zmm5,QWORD BCST WORD PTR ds:[edi],0x8a
-vpcmpuq k7{k6},zmm5,QWORD BCST DWORD PTR ds:[edi],0x8a
-vpcmpuq k7{k6},zmm5,QWORD BCST QWORD PTR ds:[edi],0x8a
 vpcmpuq k4,zmm1,QWORD BCST [ebx-0xe0],0xb1
 vpcmpd k2,xmm0,XMMWORD PTR [edx],0xb7
 vpcmpd k2,xmm0,BYTE PTR [edx],0xb7
@@ -29484,16 +27652,8 @@ vpcmpd k2,xmm0,QWORD PTR [edx],0xb7
 vpcmpd k2,xmm0,[edx],0xb7
 vpcmpd k2{k5},xmm1,xmm3,0xe1
 vpcmpd k1{k1},xmm7,DWORD BCST ss:[edx-0xc4],0xa
-vpcmpd k1{k1},xmm7,DWORD BCST BYTE PTR ss:[edx-0xc4],0xa
-vpcmpd k1{k1},xmm7,DWORD BCST WORD PTR ss:[edx-0xc4],0xa
-vpcmpd k1{k1},xmm7,DWORD BCST DWORD PTR ss:[edx-0xc4],0xa
-vpcmpd k1{k1},xmm7,DWORD BCST QWORD PTR ss:[edx-0xc4],0xa
 vpcmpd k1,ymm3,ymm7,0xff
 vpcmpd k6{k7},ymm5,DWORD BCST [esi],0xc
-vpcmpd k6{k7},ymm5,DWORD BCST BYTE PTR [esi],0xc
-vpcmpd k6{k7},ymm5,DWORD BCST WORD PTR [esi],0xc
-vpcmpd k6{k7},ymm5,DWORD BCST DWORD PTR [esi],0xc
-vpcmpd k6{k7},ymm5,DWORD BCST QWORD PTR [esi],0xc
 vpcmpd k3,ymm1,YMMWORD PTR [esi+edi*8],0x83
 vpcmpd k3,ymm1,BYTE PTR [esi+edi*8],0x83
 vpcmpd k3,ymm1,WORD PTR [esi+edi*8],0x83
@@ -29502,10 +27662,6 @@ vpcmpd k3,ymm1,QWORD PTR [esi+edi*8],0x83
 vpcmpd k3,ymm1,[esi+edi*8],0x83
 vpcmpd k7,zmm7,zmm5,0x35
 vpcmpd k6{k7},zmm6,DWORD BCST es:[edi-0x158],0x12
-vpcmpd k6{k7},zmm6,DWORD BCST BYTE PTR es:[edi-0x158],0x12
-vpcmpd k6{k7},zmm6,DWORD BCST WORD PTR es:[edi-0x158],0x12
-vpcmpd k6{k7},zmm6,DWORD BCST DWORD PTR es:[edi-0x158],0x12
-vpcmpd k6{k7},zmm6,DWORD BCST QWORD PTR es:[edi-0x158],0x12
 vpcmpd k7,zmm5,DWORD BCST [edi+edi*8],0xeb
 vpcmpq k7,xmm1,xmm2,0x64
 vpcmpq k2{k3},xmm5,XMMWORD PTR cs:[edx+0x250],0xd8
@@ -29515,10 +27671,6 @@ vpcmpq k2{k3},xmm5,DWORD PTR cs:[edx+0x250],0xd8
 vpcmpq k2{k3},xmm5,QWORD PTR cs:[edx+0x250],0xd8
 vpcmpq k2{k3},xmm5,cs:[edx+0x250],0xd8
 vpcmpq k4,xmm1,QWORD BCST [ebx+0x4f7e7574],0x89
-vpcmpq k4,xmm1,QWORD BCST BYTE PTR [ebx+0x4f7e7574],0x89
-vpcmpq k4,xmm1,QWORD BCST WORD PTR [ebx+0x4f7e7574],0x89
-vpcmpq k4,xmm1,QWORD BCST DWORD PTR [ebx+0x4f7e7574],0x89
-vpcmpq k4,xmm1,QWORD BCST QWORD PTR [ebx+0x4f7e7574],0x89
 vpcmpq k2,ymm6,YMMWORD PTR [edx],0xc3
 vpcmpq k2,ymm6,BYTE PTR [edx],0xc3
 vpcmpq k2,ymm6,WORD PTR [edx],0xc3
@@ -29527,10 +27679,6 @@ vpcmpq k2,ymm6,QWORD PTR [edx],0xc3
 vpcmpq k2,ymm6,[edx],0xc3
 vpcmpq k5{k5},ymm7,ymm2,0xc8
 vpcmpq k0{k7},ymm2,QWORD BCST fs:[esp+eax*8],0xa7
-vpcmpq k0{k7},ymm2,QWORD BCST BYTE PTR fs:[esp+eax*8],0xa7
-vpcmpq k0{k7},ymm2,QWORD BCST WORD PTR fs:[esp+eax*8],0xa7
-vpcmpq k0{k7},ymm2,QWORD BCST DWORD PTR fs:[esp+eax*8],0xa7
-vpcmpq k0{k7},ymm2,QWORD BCST QWORD PTR fs:[esp+eax*8],0xa7
 vpcmpq k4,zmm6,zmm7,0xf3
 vpcmpq k5{k3},zmm0,QWORD BCST ss:0xffffffd9,0x7c
 vpcmpq k6,zmm1,QWORD BCST [edx],0x61
@@ -29642,23 +27790,11 @@ vshuff32x4 zmm5,zmm7,QWORD PTR [edx],0xcf
 vshuff32x4 zmm5,zmm7,[edx],0xcf
 vshuff32x4 zmm2{k5},zmm5,zmm3,0xd6
 vshuff32x4 zmm0{k6},zmm4,DWORD BCST ds:[esi*2+0x3c44f6ad],0x71
-vshuff32x4 zmm0{k6},zmm4,DWORD BCST BYTE PTR ds:[esi*2+0x3c44f6ad],0x71
-vshuff32x4 zmm0{k6},zmm4,DWORD BCST WORD PTR ds:[esi*2+0x3c44f6ad],0x71
-vshuff32x4 zmm0{k6},zmm4,DWORD BCST DWORD PTR ds:[esi*2+0x3c44f6ad],0x71
-vshuff32x4 zmm0{k6},zmm4,DWORD BCST QWORD PTR ds:[esi*2+0x3c44f6ad],0x71
 vshuff64x2 ymm0,ymm7,ymm4,0x17
 vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST ds:[ebx-0x308],0x7d
-vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST BYTE PTR ds:[ebx-0x308],0x7d
-vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST WORD PTR ds:[ebx-0x308],0x7d
-vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST DWORD PTR ds:[ebx-0x308],0x7d
-vshuff64x2 ymm3{k3}{z},ymm6,QWORD BCST QWORD PTR ds:[ebx-0x308],0x7d
 vshuff64x2 ymm3,ymm6,QWORD BCST ds:0xffffffb3,0xbd
 vshuff64x2 zmm1,zmm7,zmm0,0x1d
 vshuff64x2 zmm0,zmm1,QWORD BCST es:[ecx+ebp*4+0x4efe34b3],0x1b
-vshuff64x2 zmm0,zmm1,QWORD BCST BYTE PTR es:[ecx+ebp*4+0x4efe34b3],0x1b
-vshuff64x2 zmm0,zmm1,QWORD BCST WORD PTR es:[ecx+ebp*4+0x4efe34b3],0x1b
-vshuff64x2 zmm0,zmm1,QWORD BCST DWORD PTR es:[ecx+ebp*4+0x4efe34b3],0x1b
-vshuff64x2 zmm0,zmm1,QWORD BCST QWORD PTR es:[ecx+ebp*4+0x4efe34b3],0x1b
 vshuff64x2 zmm2,zmm3,ZMMWORD PTR [edi],0x2d
 vshuff64x2 zmm2,zmm3,BYTE PTR [edi],0x2d
 vshuff64x2 zmm2,zmm3,WORD PTR [edi],0x2d
@@ -29693,10 +27829,6 @@ vpternlogd ymm4,ymm2,QWORD PTR [edi+ebx*1],0x13
 vpternlogd ymm4,ymm2,[edi+ebx*1],0x13
 vpternlogd zmm2,zmm6,zmm6,0x69
 vpternlogd zmm1,zmm0,DWORD BCST [esp+eax*4],0x66
-vpternlogd zmm1,zmm0,DWORD BCST BYTE PTR [esp+eax*4],0x66
-vpternlogd zmm1,zmm0,DWORD BCST WORD PTR [esp+eax*4],0x66
-vpternlogd zmm1,zmm0,DWORD BCST DWORD PTR [esp+eax*4],0x66
-vpternlogd zmm1,zmm0,DWORD BCST QWORD PTR [esp+eax*4],0x66
 vpternlogd zmm2,zmm4,ZMMWORD PTR [eax+edx*8+0x400afc42],0x16
 vpternlogd zmm2,zmm4,BYTE PTR [eax+edx*8+0x400afc42],0x16
 vpternlogd zmm2,zmm4,WORD PTR [eax+edx*8+0x400afc42],0x16
@@ -29705,10 +27837,6 @@ vpternlogd zmm2,zmm4,QWORD PTR [eax+edx*8+0x400afc42],0x16
 vpternlogd zmm2,zmm4,[eax+edx*8+0x400afc42],0x16
 vpternlogq xmm2,xmm7,xmm3,0x14
 vpternlogq xmm2,xmm3,QWORD BCST fs:[ebx+0x33bb6182],0xf4
-vpternlogq xmm2,xmm3,QWORD BCST BYTE PTR fs:[ebx+0x33bb6182],0xf4
-vpternlogq xmm2,xmm3,QWORD BCST WORD PTR fs:[ebx+0x33bb6182],0xf4
-vpternlogq xmm2,xmm3,QWORD BCST DWORD PTR fs:[ebx+0x33bb6182],0xf4
-vpternlogq xmm2,xmm3,QWORD BCST QWORD PTR fs:[ebx+0x33bb6182],0xf4
 vpternlogq xmm2{k6},xmm2,XMMWORD PTR [ecx],0xe1
 vpternlogq xmm2{k6},xmm2,BYTE PTR [ecx],0xe1
 vpternlogq xmm2{k6},xmm2,WORD PTR [ecx],0xe1
@@ -29717,10 +27845,6 @@ vpternlogq xmm2{k6},xmm2,QWORD PTR [ecx],0xe1
 vpternlogq xmm2{k6},xmm2,[ecx],0xe1
 vpternlogq ymm3,ymm4,ymm2,0x1f
 vpternlogq ymm0,ymm3,QWORD BCST es:[edx+ebx*4+0x7f],0xa3
-vpternlogq ymm0,ymm3,QWORD BCST BYTE PTR es:[edx+ebx*4+0x7f],0xa3
-vpternlogq ymm0,ymm3,QWORD BCST WORD PTR es:[edx+ebx*4+0x7f],0xa3
-vpternlogq ymm0,ymm3,QWORD BCST DWORD PTR es:[edx+ebx*4+0x7f],0xa3
-vpternlogq ymm0,ymm3,QWORD BCST QWORD PTR es:[edx+ebx*4+0x7f],0xa3
 vpternlogq ymm2{k6}{z},ymm5,YMMWORD PTR [eax],0xcc
 vpternlogq ymm2{k6}{z},ymm5,BYTE PTR [eax],0xcc
 vpternlogq ymm2{k6}{z},ymm5,WORD PTR [eax],0xcc
@@ -29735,21 +27859,9 @@ vpternlogq zmm2,zmm1,QWORD PTR [ebx],0x41
 vpternlogq zmm2,zmm1,[ebx],0x41
 vpternlogq zmm1{k4}{z},zmm7,zmm7,0x68
 vpternlogq zmm6{k3}{z},zmm4,QWORD BCST ss:[edi+0x6a706fe3],0x2d
-vpternlogq zmm6{k3}{z},zmm4,QWORD BCST BYTE PTR ss:[edi+0x6a706fe3],0x2d
-vpternlogq zmm6{k3}{z},zmm4,QWORD BCST WORD PTR ss:[edi+0x6a706fe3],0x2d
-vpternlogq zmm6{k3}{z},zmm4,QWORD BCST DWORD PTR ss:[edi+0x6a706fe3],0x2d
-vpternlogq zmm6{k3}{z},zmm4,QWORD BCST QWORD PTR ss:[edi+0x6a706fe3],0x2d
 vgetmantps xmm7,xmm3,0x1e
 vgetmantps xmm2{k4},DWORD BCST es:[edx],0xc2
-vgetmantps xmm2{k4},DWORD BCST BYTE PTR es:[edx],0xc2
-vgetmantps xmm2{k4},DWORD BCST WORD PTR es:[edx],0xc2
-vgetmantps xmm2{k4},DWORD BCST DWORD PTR es:[edx],0xc2
-vgetmantps xmm2{k4},DWORD BCST QWORD PTR es:[edx],0xc2
 vgetmantps xmm2,DWORD BCST [ecx-0x38b4c8ef],0x42
-vgetmantps xmm2,DWORD BCST BYTE PTR [ecx-0x38b4c8ef],0x42
-vgetmantps xmm2,DWORD BCST WORD PTR [ecx-0x38b4c8ef],0x42
-vgetmantps xmm2,DWORD BCST DWORD PTR [ecx-0x38b4c8ef],0x42
-vgetmantps xmm2,DWORD BCST QWORD PTR [ecx-0x38b4c8ef],0x42
 vgetmantps ymm4,YMMWORD PTR [esp+ecx*4],0x4c
 vgetmantps ymm4,BYTE PTR [esp+ecx*4],0x4c
 vgetmantps ymm4,WORD PTR [esp+ecx*4],0x4c
@@ -29758,10 +27870,6 @@ vgetmantps ymm4,QWORD PTR [esp+ecx*4],0x4c
 vgetmantps ymm4,[esp+ecx*4],0x4c
 vgetmantps ymm6{k2}{z},ymm7,0xa4
 vgetmantps ymm0,DWORD BCST cs:[ecx+ebx*2+0x49441d61],0x73
-vgetmantps ymm0,DWORD BCST BYTE PTR cs:[ecx+ebx*2+0x49441d61],0x73
-vgetmantps ymm0,DWORD BCST WORD PTR cs:[ecx+ebx*2+0x49441d61],0x73
-vgetmantps ymm0,DWORD BCST DWORD PTR cs:[ecx+ebx*2+0x49441d61],0x73
-vgetmantps ymm0,DWORD BCST QWORD PTR cs:[ecx+ebx*2+0x49441d61],0x73
 vgetmantps zmm3,zmm2,0x51
 vgetmantps zmm2{k4}{z},ZMMWORD PTR ss:[eax],0xa8
 vgetmantps zmm2{k4}{z},BYTE PTR ss:[eax],0xa8
@@ -29785,15 +27893,7 @@ vgetmantpd xmm6{k5},QWORD PTR fs:[ecx+esi*1+0x780],0xb7
 vgetmantpd xmm6{k5},fs:[ecx+esi*1+0x780],0xb7
 vgetmantpd ymm7,ymm3,0x76
 vgetmantpd ymm4,QWORD BCST cs:[edi+ebp*2],0xa1
-vgetmantpd ymm4,QWORD BCST BYTE PTR cs:[edi+ebp*2],0xa1
-vgetmantpd ymm4,QWORD BCST WORD PTR cs:[edi+ebp*2],0xa1
-vgetmantpd ymm4,QWORD BCST DWORD PTR cs:[edi+ebp*2],0xa1
-vgetmantpd ymm4,QWORD BCST QWORD PTR cs:[edi+ebp*2],0xa1
 vgetmantpd ymm2{k4}{z},QWORD BCST [edi+0x3aaceaa5],0x7e
-vgetmantpd ymm2{k4}{z},QWORD BCST BYTE PTR [edi+0x3aaceaa5],0x7e
-vgetmantpd ymm2{k4}{z},QWORD BCST WORD PTR [edi+0x3aaceaa5],0x7e
-vgetmantpd ymm2{k4}{z},QWORD BCST DWORD PTR [edi+0x3aaceaa5],0x7e
-vgetmantpd ymm2{k4}{z},QWORD BCST QWORD PTR [edi+0x3aaceaa5],0x7e
 vgetmantpd zmm2,zmm3,0x62
 vgetmantpd zmm0,QWORD BCST cs:[ebp*4-0x1e6e7906],0x9
 vgetmantpd zmm7,ZMMWORD PTR [ecx-0x1040],0xd1
@@ -30283,10 +28383,6 @@ vshufi32x4 ymm2,ymm6,QWORD PTR [esi+edi*2-0xd235b55],0x31
 vshufi32x4 ymm2,ymm6,[esi+edi*2-0xd235b55],0x31
 vshufi32x4 zmm7,zmm3,zmm3,0x85
 vshufi32x4 zmm6{k4},zmm5,DWORD BCST fs:[edx],0x8b
-vshufi32x4 zmm6{k4},zmm5,DWORD BCST BYTE PTR fs:[edx],0x8b
-vshufi32x4 zmm6{k4},zmm5,DWORD BCST WORD PTR fs:[edx],0x8b
-vshufi32x4 zmm6{k4},zmm5,DWORD BCST DWORD PTR fs:[edx],0x8b
-vshufi32x4 zmm6{k4},zmm5,DWORD BCST QWORD PTR fs:[edx],0x8b
 vshufi32x4 zmm6,zmm4,DWORD BCST ds:0x8a35ae55,0x22
 vshufi64x2 ymm2,ymm7,YMMWORD PTR [edx],0xf6
 vshufi64x2 ymm2,ymm7,BYTE PTR [edx],0xf6
@@ -30296,16 +28392,8 @@ vshufi64x2 ymm2,ymm7,QWORD PTR [edx],0xf6
 vshufi64x2 ymm2,ymm7,[edx],0xf6
 vshufi64x2 ymm7{k4}{z},ymm0,ymm2,0x1a
 vshufi64x2 ymm5{k7},ymm7,QWORD BCST [edx+0x0],0xfc
-vshufi64x2 ymm5{k7},ymm7,QWORD BCST BYTE PTR [edx+0x0],0xfc
-vshufi64x2 ymm5{k7},ymm7,QWORD BCST WORD PTR [edx+0x0],0xfc
-vshufi64x2 ymm5{k7},ymm7,QWORD BCST DWORD PTR [edx+0x0],0xfc
-vshufi64x2 ymm5{k7},ymm7,QWORD BCST QWORD PTR [edx+0x0],0xfc
 vshufi64x2 zmm7,zmm2,zmm2,0xa3
 vshufi64x2 zmm6{k4},zmm4,QWORD BCST ds:[edx+ebp*8+0x298],0x1e
-vshufi64x2 zmm6{k4},zmm4,QWORD BCST BYTE PTR ds:[edx+ebp*8+0x298],0x1e
-vshufi64x2 zmm6{k4},zmm4,QWORD BCST WORD PTR ds:[edx+ebp*8+0x298],0x1e
-vshufi64x2 zmm6{k4},zmm4,QWORD BCST DWORD PTR ds:[edx+ebp*8+0x298],0x1e
-vshufi64x2 zmm6{k4},zmm4,QWORD BCST QWORD PTR ds:[edx+ebp*8+0x298],0x1e
 vshufi64x2 zmm6,zmm3,ZMMWORD PTR [esi-0x480],0xf0
 vshufi64x2 zmm6,zmm3,BYTE PTR [esi-0x480],0xf0
 vshufi64x2 zmm6,zmm3,WORD PTR [esi-0x480],0xf0
@@ -30590,21 +28678,9 @@ vrangeps xmm1{k5},xmm7,QWORD PTR [eax+eax*1],0xdc
 vrangeps xmm1{k5},xmm7,[eax+eax*1],0xdc
 vrangeps ymm5,ymm1,ymm7,0x78
 vrangeps ymm0,ymm4,DWORD BCST es:[esi+0x5e075d5],0x1a
-vrangeps ymm0,ymm4,DWORD BCST BYTE PTR es:[esi+0x5e075d5],0x1a
-vrangeps ymm0,ymm4,DWORD BCST WORD PTR es:[esi+0x5e075d5],0x1a
-vrangeps ymm0,ymm4,DWORD BCST DWORD PTR es:[esi+0x5e075d5],0x1a
-vrangeps ymm0,ymm4,DWORD BCST QWORD PTR es:[esi+0x5e075d5],0x1a
 vrangeps ymm0{k2},ymm4,DWORD BCST [ebx+edx*1],0x70
-vrangeps ymm0{k2},ymm4,DWORD BCST BYTE PTR [ebx+edx*1],0x70
-vrangeps ymm0{k2},ymm4,DWORD BCST WORD PTR [ebx+edx*1],0x70
-vrangeps ymm0{k2},ymm4,DWORD BCST DWORD PTR [ebx+edx*1],0x70
-vrangeps ymm0{k2},ymm4,DWORD BCST QWORD PTR [ebx+edx*1],0x70
 vrangeps zmm6,zmm5,zmm5,0xa8
 vrangeps zmm4{k5}{z},zmm3,DWORD BCST ss:[edx+ebp*2+0x545188a2],0x7e
-vrangeps zmm4{k5}{z},zmm3,DWORD BCST BYTE PTR ss:[edx+ebp*2+0x545188a2],0x7e
-vrangeps zmm4{k5}{z},zmm3,DWORD BCST WORD PTR ss:[edx+ebp*2+0x545188a2],0x7e
-vrangeps zmm4{k5}{z},zmm3,DWORD BCST DWORD PTR ss:[edx+ebp*2+0x545188a2],0x7e
-vrangeps zmm4{k5}{z},zmm3,DWORD BCST QWORD PTR ss:[edx+ebp*2+0x545188a2],0x7e
 vrangeps zmm2,zmm0,ZMMWORD PTR [edi+0x11c0],0x9e
 vrangeps zmm2,zmm0,BYTE PTR [edi+0x11c0],0x9e
 vrangeps zmm2,zmm0,WORD PTR [edi+0x11c0],0x9e
@@ -30678,10 +28754,6 @@ vfixupimmps xmm1,xmm1,QWORD PTR [esi+ebp*4],0xa8
 vfixupimmps xmm1,xmm1,[esi+ebp*4],0xa8
 vfixupimmps ymm2,ymm6,ymm5,0xed
 vfixupimmps ymm6{k2}{z},ymm0,DWORD BCST es:[esi+esi*4],0x25
-vfixupimmps ymm6{k2}{z},ymm0,DWORD BCST BYTE PTR es:[esi+esi*4],0x25
-vfixupimmps ymm6{k2}{z},ymm0,DWORD BCST WORD PTR es:[esi+esi*4],0x25
-vfixupimmps ymm6{k2}{z},ymm0,DWORD BCST DWORD PTR es:[esi+esi*4],0x25
-vfixupimmps ymm6{k2}{z},ymm0,DWORD BCST QWORD PTR es:[esi+esi*4],0x25
 vfixupimmps ymm5,ymm0,YMMWORD PTR [ebx-0xc40],0x7c
 vfixupimmps ymm5,ymm0,BYTE PTR [ebx-0xc40],0x7c
 vfixupimmps ymm5,ymm0,WORD PTR [ebx-0xc40],0x7c
@@ -30690,10 +28762,6 @@ vfixupimmps ymm5,ymm0,QWORD PTR [ebx-0xc40],0x7c
 vfixupimmps ymm5,ymm0,[ebx-0xc40],0x7c
 vfixupimmps zmm5,zmm7,zmm3,0x8a
 vfixupimmps zmm6,zmm3,DWORD BCST ds:[edx],0xfe
-vfixupimmps zmm6,zmm3,DWORD BCST BYTE PTR ds:[edx],0xfe
-vfixupimmps zmm6,zmm3,DWORD BCST WORD PTR ds:[edx],0xfe
-vfixupimmps zmm6,zmm3,DWORD BCST DWORD PTR ds:[edx],0xfe
-vfixupimmps zmm6,zmm3,DWORD BCST QWORD PTR ds:[edx],0xfe
 vfixupimmps zmm5{k7},zmm7,ZMMWORD PTR [ecx+ecx*2],0xd5
 vfixupimmps zmm5{k7},zmm7,BYTE PTR [ecx+ecx*2],0xd5
 vfixupimmps zmm5{k7},zmm7,WORD PTR [ecx+ecx*2],0xd5
@@ -30708,10 +28776,6 @@ vfixupimmpd xmm0{k2},xmm1,DWORD PTR es:[ecx+0x74592288],0xa3
 vfixupimmpd xmm0{k2},xmm1,QWORD PTR es:[ecx+0x74592288],0xa3
 vfixupimmpd xmm0{k2},xmm1,es:[ecx+0x74592288],0xa3
 vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST [esp+edi*8],0x26
-vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST BYTE PTR [esp+edi*8],0x26
-vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST WORD PTR [esp+edi*8],0x26
-vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST DWORD PTR [esp+edi*8],0x26
-vfixupimmpd xmm0{k1}{z},xmm6,QWORD BCST QWORD PTR [esp+edi*8],0x26
 vfixupimmpd ymm3,ymm4,ymm1,0x6f
 vfixupimmpd ymm6{k1}{z},ymm1,YMMWORD PTR gs:[ebx+edi*4],0x62
 vfixupimmpd ymm6{k1}{z},ymm1,BYTE PTR gs:[ebx+edi*4],0x62
@@ -30765,10 +28829,6 @@ vreduceps xmm7,QWORD PTR cs:[esi+edi*1-0x27],0xe
 vreduceps xmm7,cs:[esi+edi*1-0x27],0xe
 vreduceps ymm6,ymm3,0xb3
 vreduceps ymm6{k5},DWORD BCST cs:[esi],0xb3
-vreduceps ymm6{k5},DWORD BCST BYTE PTR cs:[esi],0xb3
-vreduceps ymm6{k5},DWORD BCST WORD PTR cs:[esi],0xb3
-vreduceps ymm6{k5},DWORD BCST DWORD PTR cs:[esi],0xb3
-vreduceps ymm6{k5},DWORD BCST QWORD PTR cs:[esi],0xb3
 vreduceps ymm2{k2}{z},YMMWORD PTR [ebp+eiz*8+0x560],0x85
 vreduceps ymm2{k2}{z},BYTE PTR [ebp+eiz*8+0x560],0x85
 vreduceps ymm2{k2}{z},WORD PTR [ebp+eiz*8+0x560],0x85
@@ -30785,21 +28845,9 @@ vreduceps zmm0{k7}{z},zmm5,0x7e
 vreduceps zmm5{k6},ZMMWORD PTR [esi+0x1c0],0x9f
 vreducepd xmm7,xmm7,0x7a
 vreducepd xmm1,QWORD BCST fs:[esi],0x9d
-vreducepd xmm1,QWORD BCST BYTE PTR fs:[esi],0x9d
-vreducepd xmm1,QWORD BCST WORD PTR fs:[esi],0x9d
-vreducepd xmm1,QWORD BCST DWORD PTR fs:[esi],0x9d
-vreducepd xmm1,QWORD BCST QWORD PTR fs:[esi],0x9d
 vreducepd xmm0{k5},QWORD BCST [ebx+0x2f98a6b4],0x5d
-vreducepd xmm0{k5},QWORD BCST BYTE PTR [ebx+0x2f98a6b4],0x5d
-vreducepd xmm0{k5},QWORD BCST WORD PTR [ebx+0x2f98a6b4],0x5d
-vreducepd xmm0{k5},QWORD BCST DWORD PTR [ebx+0x2f98a6b4],0x5d
-vreducepd xmm0{k5},QWORD BCST QWORD PTR [ebx+0x2f98a6b4],0x5d
 vreducepd ymm7,ymm2,0x6b
 vreducepd ymm3{k3}{z},QWORD BCST es:[edi+0x160],0xa0
-vreducepd ymm3{k3}{z},QWORD BCST BYTE PTR es:[edi+0x160],0xa0
-vreducepd ymm3{k3}{z},QWORD BCST WORD PTR es:[edi+0x160],0xa0
-vreducepd ymm3{k3}{z},QWORD BCST DWORD PTR es:[edi+0x160],0xa0
-vreducepd ymm3{k3}{z},QWORD BCST QWORD PTR es:[edi+0x160],0xa0
 vreducepd ymm3{k5},YMMWORD PTR [edi+eax*2-0x23d1c638],0xbe
 vreducepd ymm3{k5},BYTE PTR [edi+eax*2-0x23d1c638],0xbe
 vreducepd ymm3{k5},WORD PTR [edi+eax*2-0x23d1c638],0xbe
@@ -31146,21 +29194,9 @@ vfpclassps k5,QWORD PTR [ecx],0xcd
 vfpclassps k5,[ecx],0xcd
 vfpclassps k6{k4},xmm2,0xc3
 vfpclassps k2{k5},DWORD BCST ss:[esi+esi*8]{1to4},0x4
-vfpclassps k2{k5},DWORD BCST BYTE PTR ss:[esi+esi*8]{1to4},0x4
-vfpclassps k2{k5},DWORD BCST WORD PTR ss:[esi+esi*8]{1to4},0x4
-vfpclassps k2{k5},DWORD BCST DWORD PTR ss:[esi+esi*8]{1to4},0x4
-vfpclassps k2{k5},DWORD BCST QWORD PTR ss:[esi+esi*8]{1to4},0x4
 vfpclassps k5,ymm1,0x9a
 vfpclassps k6,DWORD BCST cs:[esp+edi*2]{1to8},0x1e
-vfpclassps k6,DWORD BCST BYTE PTR cs:[esp+edi*2]{1to8},0x1e
-vfpclassps k6,DWORD BCST WORD PTR cs:[esp+edi*2]{1to8},0x1e
-vfpclassps k6,DWORD BCST DWORD PTR cs:[esp+edi*2]{1to8},0x1e
-vfpclassps k6,DWORD BCST QWORD PTR cs:[esp+edi*2]{1to8},0x1e
 vfpclassps k6{k4},DWORD BCST [ebx]{1to8},0x3
-vfpclassps k6{k4},DWORD BCST BYTE PTR [ebx]{1to8},0x3
-vfpclassps k6{k4},DWORD BCST WORD PTR [ebx]{1to8},0x3
-vfpclassps k6{k4},DWORD BCST DWORD PTR [ebx]{1to8},0x3
-vfpclassps k6{k4},DWORD BCST QWORD PTR [ebx]{1to8},0x3
 vfpclassps k4,zmm6,0x5f
 vfpclassps k0{k5},ZMMWORD PTR es:[edi],0x45
 vfpclassps k0{k5},BYTE PTR es:[edi],0x45
@@ -31177,10 +29213,6 @@ vfpclasspd k7,QWORD PTR ds:0x52,0x7e
 vfpclasspd k7,ds:0x52,0x7e
 vfpclasspd k5{k6},xmm7,0x20
 vfpclasspd k4,QWORD BCST [edx+ecx*8-0x2e0]{1to2},0xa3
-vfpclasspd k4,QWORD BCST BYTE PTR [edx+ecx*8-0x2e0]{1to2},0xa3
-vfpclasspd k4,QWORD BCST WORD PTR [edx+ecx*8-0x2e0]{1to2},0xa3
-vfpclasspd k4,QWORD BCST DWORD PTR [edx+ecx*8-0x2e0]{1to2},0xa3
-vfpclasspd k4,QWORD BCST QWORD PTR [edx+ecx*8-0x2e0]{1to2},0xa3
 vfpclasspd k2,YMMWORD PTR [eax],0xff
 vfpclasspd k2,BYTE PTR [eax],0xff
 vfpclasspd k2,WORD PTR [eax],0xff
@@ -31189,10 +29221,6 @@ vfpclasspd k2,QWORD PTR [eax],0xff
 vfpclasspd k2,[eax],0xff
 vfpclasspd k2{k1},ymm6,0xc3
 vfpclasspd k7,QWORD BCST es:[esi+0x210]{1to4},0xa4
-vfpclasspd k7,QWORD BCST BYTE PTR es:[esi+0x210]{1to4},0xa4
-vfpclasspd k7,QWORD BCST WORD PTR es:[esi+0x210]{1to4},0xa4
-vfpclasspd k7,QWORD BCST DWORD PTR es:[esi+0x210]{1to4},0xa4
-vfpclasspd k7,QWORD BCST QWORD PTR es:[esi+0x210]{1to4},0xa4
 vfpclasspd k2,ZMMWORD PTR [ecx-0x24],0xa0
 vfpclasspd k2,BYTE PTR [ecx-0x24],0xa0
 vfpclasspd k2,WORD PTR [ecx-0x24],0xa0
@@ -31201,10 +29229,6 @@ vfpclasspd k2,QWORD PTR [ecx-0x24],0xa0
 vfpclasspd k2,[ecx-0x24],0xa0
 vfpclasspd k7{k5},zmm3,0x64
 vfpclasspd k7{k3},QWORD BCST cs:[ecx+esi*1+0x2b8]{1to8},0xd7
-vfpclasspd k7{k3},QWORD BCST BYTE PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
-vfpclasspd k7{k3},QWORD BCST WORD PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
-vfpclasspd k7{k3},QWORD BCST DWORD PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
-vfpclasspd k7{k3},QWORD BCST QWORD PTR cs:[ecx+esi*1+0x2b8]{1to8},0xd7
 vfpclassss k0,xmm6,0xaa
 vfpclassss k3{k2},DWORD PTR cs:[ecx+esi*4],0xd5
 vfpclassss k3{k2},BYTE PTR cs:[ecx+esi*4],0xd5
@@ -31564,10 +29588,6 @@ vpshldw zmm1,zmm0,QWORD PTR [ebp-0x2f8793d8],0x87
 vpshldw zmm1,zmm0,[ebp-0x2f8793d8],0x87
 vpshldd xmm1,xmm6,xmm3,0xe4
 vpshldd xmm7{k6},xmm0,DWORD BCST fs:[eax+ebx*8],0x5e
-vpshldd xmm7{k6},xmm0,DWORD BCST BYTE PTR fs:[eax+ebx*8],0x5e
-vpshldd xmm7{k6},xmm0,DWORD BCST WORD PTR fs:[eax+ebx*8],0x5e
-vpshldd xmm7{k6},xmm0,DWORD BCST DWORD PTR fs:[eax+ebx*8],0x5e
-vpshldd xmm7{k6},xmm0,DWORD BCST QWORD PTR fs:[eax+ebx*8],0x5e
 vpshldd xmm5,xmm6,XMMWORD PTR [esi],0x69
 vpshldd xmm5,xmm6,BYTE PTR [esi],0x69
 vpshldd xmm5,xmm6,WORD PTR [esi],0x69
@@ -31576,10 +29596,6 @@ vpshldd xmm5,xmm6,QWORD PTR [esi],0x69
 vpshldd xmm5,xmm6,[esi],0x69
 vpshldd ymm2,ymm6,ymm4,0x6d
 vpshldd ymm3,ymm7,DWORD BCST ss:[esi-0x54],0xfe
-vpshldd ymm3,ymm7,DWORD BCST BYTE PTR ss:[esi-0x54],0xfe
-vpshldd ymm3,ymm7,DWORD BCST WORD PTR ss:[esi-0x54],0xfe
-vpshldd ymm3,ymm7,DWORD BCST DWORD PTR ss:[esi-0x54],0xfe
-vpshldd ymm3,ymm7,DWORD BCST QWORD PTR ss:[esi-0x54],0xfe
 vpshldd ymm2,ymm6,YMMWORD PTR [ebx],0xf6
 vpshldd ymm2,ymm6,BYTE PTR [ebx],0xf6
 vpshldd ymm2,ymm6,WORD PTR [ebx],0xf6
@@ -31589,16 +29605,8 @@ vpshldd ymm2,ymm6,[ebx],0xf6
 vpshldd zmm4,zmm6,zmm4,0x2d
 vpshldd zmm1{k2},zmm6,DWORD BCST fs:[ebx],0x39
 vpshldd zmm6,zmm1,DWORD BCST [esi+ecx*4],0x10
-vpshldd zmm6,zmm1,DWORD BCST BYTE PTR [esi+ecx*4],0x10
-vpshldd zmm6,zmm1,DWORD BCST WORD PTR [esi+ecx*4],0x10
-vpshldd zmm6,zmm1,DWORD BCST DWORD PTR [esi+ecx*4],0x10
-vpshldd zmm6,zmm1,DWORD BCST QWORD PTR [esi+ecx*4],0x10
 vpshldq xmm0,xmm3,xmm2,0xc8
 vpshldq xmm3{k7},xmm6,QWORD BCST cs:[ecx+ebp*2],0x9
-vpshldq xmm3{k7},xmm6,QWORD BCST BYTE PTR cs:[ecx+ebp*2],0x9
-vpshldq xmm3{k7},xmm6,QWORD BCST WORD PTR cs:[ecx+ebp*2],0x9
-vpshldq xmm3{k7},xmm6,QWORD BCST DWORD PTR cs:[ecx+ebp*2],0x9
-vpshldq xmm3{k7},xmm6,QWORD BCST QWORD PTR cs:[ecx+ebp*2],0x9
 vpshldq xmm7{k7}{z},xmm1,XMMWORD PTR [edi-0x64395e7e],0x4c
 vpshldq xmm7{k7}{z},xmm1,BYTE PTR [edi-0x64395e7e],0x4c
 vpshldq xmm7{k7}{z},xmm1,WORD PTR [edi-0x64395e7e],0x4c
@@ -31620,10 +29628,6 @@ vpshldq ymm6,ymm5,QWORD PTR [ecx-0x5c8d1a29],0x81
 vpshldq ymm6,ymm5,[ecx-0x5c8d1a29],0x81
 vpshldq zmm3,zmm7,zmm0,0x6d
 vpshldq zmm7,zmm5,QWORD BCST ds:[esi+eax*4],0x8
-vpshldq zmm7,zmm5,QWORD BCST BYTE PTR ds:[esi+eax*4],0x8
-vpshldq zmm7,zmm5,QWORD BCST WORD PTR ds:[esi+eax*4],0x8
-vpshldq zmm7,zmm5,QWORD BCST DWORD PTR ds:[esi+eax*4],0x8
-vpshldq zmm7,zmm5,QWORD BCST QWORD PTR ds:[esi+eax*4],0x8
 vpshldq zmm5{k6}{z},zmm7,ZMMWORD PTR [ebx+eax*4+0x1a80],0xe5
 vpshldq zmm5{k6}{z},zmm7,BYTE PTR [ebx+eax*4+0x1a80],0xe5
 vpshldq zmm5{k6}{z},zmm7,WORD PTR [ebx+eax*4+0x1a80],0xe5
@@ -31677,10 +29681,6 @@ vpshrdd xmm6,xmm0,QWORD PTR [edi],0x10
 vpshrdd xmm6,xmm0,[edi],0x10
 vpshrdd xmm5{k7},xmm0,xmm4,0xe
 vpshrdd xmm7{k6}{z},xmm0,DWORD BCST cs:[esi+ecx*1],0x0
-vpshrdd xmm7{k6}{z},xmm0,DWORD BCST BYTE PTR cs:[esi+ecx*1],0x0
-vpshrdd xmm7{k6}{z},xmm0,DWORD BCST WORD PTR cs:[esi+ecx*1],0x0
-vpshrdd xmm7{k6}{z},xmm0,DWORD BCST DWORD PTR cs:[esi+ecx*1],0x0
-vpshrdd xmm7{k6}{z},xmm0,DWORD BCST QWORD PTR cs:[esi+ecx*1],0x0
 vpshrdd ymm3,ymm0,ymm1,0x96
 vpshrdd ymm7{k5},ymm1,YMMWORD PTR gs:[ecx],0x92
 vpshrdd ymm7{k5},ymm1,BYTE PTR gs:[ecx],0x92
@@ -31704,10 +29704,6 @@ vpshrdd zmm0{k3}{z},zmm5,QWORD PTR [edx+ebx*1-0x34],0xd4
 vpshrdd zmm0{k3}{z},zmm5,[edx+ebx*1-0x34],0xd4
 vpshrdq xmm2,xmm1,xmm1,0x1d
 vpshrdq xmm4,xmm3,QWORD BCST ds:[esp+esi*1],0x94
-vpshrdq xmm4,xmm3,QWORD BCST BYTE PTR ds:[esp+esi*1],0x94
-vpshrdq xmm4,xmm3,QWORD BCST WORD PTR ds:[esp+esi*1],0x94
-vpshrdq xmm4,xmm3,QWORD BCST DWORD PTR ds:[esp+esi*1],0x94
-vpshrdq xmm4,xmm3,QWORD BCST QWORD PTR ds:[esp+esi*1],0x94
 vpshrdq xmm4{k2},xmm3,XMMWORD PTR ds:0x8e9380c7,0xa8
 vpshrdq xmm4{k2},xmm3,BYTE PTR ds:0x8e9380c7,0xa8
 vpshrdq xmm4{k2},xmm3,WORD PTR ds:0x8e9380c7,0xa8
@@ -32087,10 +30083,6 @@ vgf2p8affineqb ymm5,ymm1,ds:0x736b456,0x49
 {evex} vgf2p8affineqb xmm1,xmm6,XMMWORD PTR [ecx-0x610],0xe3
 vgf2p8affineqb xmm7{k5},xmm3,xmm3,0x22
 vgf2p8affineqb xmm1,xmm5,QWORD BCST ds:[edi],0x4d
-vgf2p8affineqb xmm1,xmm5,QWORD BCST BYTE PTR ds:[edi],0x4d
-vgf2p8affineqb xmm1,xmm5,QWORD BCST WORD PTR ds:[edi],0x4d
-vgf2p8affineqb xmm1,xmm5,QWORD BCST DWORD PTR ds:[edi],0x4d
-vgf2p8affineqb xmm1,xmm5,QWORD BCST QWORD PTR ds:[edi],0x4d
 {evex} vgf2p8affineqb ymm1,ymm3,ymm3,0x8d
 vgf2p8affineqb ymm2,ymm6,QWORD BCST ds:0xffffffb6,0xe0
 {evex} vgf2p8affineqb ymm4,ymm6,YMMWORD PTR fs:[eax+ecx*4],0xe7
@@ -32101,10 +30093,6 @@ vgf2p8affineqb ymm2,ymm6,QWORD BCST ds:0xffffffb6,0xe0
 {evex} vgf2p8affineqb ymm4,ymm6,fs:[eax+ecx*4],0xe7
 vgf2p8affineqb zmm1,zmm5,zmm2,0x15
 vgf2p8affineqb zmm6{k7}{z},zmm4,QWORD BCST cs:[ebx+esi*4-0x41b9ab03],0xca
-vgf2p8affineqb zmm6{k7}{z},zmm4,QWORD BCST BYTE PTR cs:[ebx+esi*4-0x41b9ab03],0xca
-vgf2p8affineqb zmm6{k7}{z},zmm4,QWORD BCST WORD PTR cs:[ebx+esi*4-0x41b9ab03],0xca
-vgf2p8affineqb zmm6{k7}{z},zmm4,QWORD BCST DWORD PTR cs:[ebx+esi*4-0x41b9ab03],0xca
-vgf2p8affineqb zmm6{k7}{z},zmm4,QWORD BCST QWORD PTR cs:[ebx+esi*4-0x41b9ab03],0xca
 vgf2p8affineqb zmm1{k2}{z},zmm3,ZMMWORD PTR [ebx+0x40],0xea
 vgf2p8affineqb zmm1{k2}{z},zmm3,BYTE PTR [ebx+0x40],0xea
 vgf2p8affineqb zmm1{k2}{z},zmm3,WORD PTR [ebx+0x40],0xea
@@ -32158,16 +30146,8 @@ vgf2p8affineinvqb xmm3{k4},xmm4,DWORD PTR ss:[edi+ebp*4],0x8f
 vgf2p8affineinvqb xmm3{k4},xmm4,QWORD PTR ss:[edi+ebp*4],0x8f
 vgf2p8affineinvqb xmm3{k4},xmm4,ss:[edi+ebp*4],0x8f
 vgf2p8affineinvqb xmm7{k5},xmm3,QWORD BCST [esp+esi*8-0x170],0xd4
-vgf2p8affineinvqb xmm7{k5},xmm3,QWORD BCST BYTE PTR [esp+esi*8-0x170],0xd4
-vgf2p8affineinvqb xmm7{k5},xmm3,QWORD BCST WORD PTR [esp+esi*8-0x170],0xd4
-vgf2p8affineinvqb xmm7{k5},xmm3,QWORD BCST DWORD PTR [esp+esi*8-0x170],0xd4
-vgf2p8affineinvqb xmm7{k5},xmm3,QWORD BCST QWORD PTR [esp+esi*8-0x170],0xd4
 {evex} vgf2p8affineinvqb ymm1,ymm4,ymm4,0x64
 vgf2p8affineinvqb ymm4,ymm2,QWORD BCST ds:[ebp+ebp*2-0x250],0xf
-vgf2p8affineinvqb ymm4,ymm2,QWORD BCST BYTE PTR ds:[ebp+ebp*2-0x250],0xf
-vgf2p8affineinvqb ymm4,ymm2,QWORD BCST WORD PTR ds:[ebp+ebp*2-0x250],0xf
-vgf2p8affineinvqb ymm4,ymm2,QWORD BCST DWORD PTR ds:[ebp+ebp*2-0x250],0xf
-vgf2p8affineinvqb ymm4,ymm2,QWORD BCST QWORD PTR ds:[ebp+ebp*2-0x250],0xf
 vgf2p8affineinvqb ymm0{k1}{z},ymm3,QWORD BCST [ecx+ebx*2],0x46
 vgf2p8affineinvqb zmm5,zmm4,zmm4,0xd
 vgf2p8affineinvqb zmm5{k7}{z},zmm7,ZMMWORD PTR ss:[esi+0x740],0x80
@@ -33874,10 +31854,6 @@ vaddph xmm5{k1}{z},xmm3,xmm0
 vaddph xmm4,xmm4,WORD BCST es:0x3e
 vaddph ymm6,ymm1,ymm4
 vaddph ymm0{k1},ymm2,WORD BCST cs:[eax-0x16ccfebc]
-vaddph ymm0{k1},ymm2,WORD BCST BYTE PTR cs:[eax-0x16ccfebc]
-vaddph ymm0{k1},ymm2,WORD BCST WORD PTR cs:[eax-0x16ccfebc]
-vaddph ymm0{k1},ymm2,WORD BCST DWORD PTR cs:[eax-0x16ccfebc]
-vaddph ymm0{k1},ymm2,WORD BCST QWORD PTR cs:[eax-0x16ccfebc]
 vaddph ymm7{k2},ymm3,YMMWORD PTR [ecx+edx*1]
 vaddph ymm7{k2},ymm3,BYTE PTR [ecx+edx*1]
 vaddph ymm7{k2},ymm3,WORD PTR [ecx+edx*1]
@@ -33892,10 +31868,6 @@ vaddph zmm6,zmm5,QWORD PTR [esi]
 vaddph zmm6,zmm5,[esi]
 vaddph zmm2{k2},zmm3,zmm4{rz-sae}
 vaddph zmm5{k1},zmm1,WORD BCST fs:[ebx+ecx*2]
-vaddph zmm5{k1},zmm1,WORD BCST BYTE PTR fs:[ebx+ecx*2]
-vaddph zmm5{k1},zmm1,WORD BCST WORD PTR fs:[ebx+ecx*2]
-vaddph zmm5{k1},zmm1,WORD BCST DWORD PTR fs:[ebx+ecx*2]
-vaddph zmm5{k1},zmm1,WORD BCST QWORD PTR fs:[ebx+ecx*2]
 vaddsh xmm6,xmm3,WORD PTR [ebx]
 vaddsh xmm6,xmm3,BYTE PTR [ebx]
 vaddsh xmm6,xmm3,DWORD PTR [ebx]
@@ -33909,10 +31881,6 @@ vaddsh xmm4{k1},xmm6,QWORD PTR ds:[ecx+ebp*4]
 vaddsh xmm4{k1},xmm6,ds:[ecx+ebp*4]
 vcmpph k6,xmm3,xmm6,0x96
 vcmpph k6,xmm2,WORD BCST gs:[ebp-0xb4],0xe1
-vcmpph k6,xmm2,WORD BCST BYTE PTR gs:[ebp-0xb4],0xe1
-vcmpph k6,xmm2,WORD BCST WORD PTR gs:[ebp-0xb4],0xe1
-vcmpph k6,xmm2,WORD BCST DWORD PTR gs:[ebp-0xb4],0xe1
-vcmpph k6,xmm2,WORD BCST QWORD PTR gs:[ebp-0xb4],0xe1
 vcmpph k2{k4},xmm2,XMMWORD PTR [ebx+edx*1],0x2b
 vcmpph k2{k4},xmm2,BYTE PTR [ebx+edx*1],0x2b
 vcmpph k2{k4},xmm2,WORD PTR [ebx+edx*1],0x2b
@@ -33927,16 +31895,8 @@ vcmpph k5{k1},ymm7,DWORD PTR cs:[edi+0xde0],0xd3
 vcmpph k5{k1},ymm7,QWORD PTR cs:[edi+0xde0],0xd3
 vcmpph k5{k1},ymm7,cs:[edi+0xde0],0xd3
 vcmpph k3,ymm2,WORD BCST [esp+edi*4],0xa8
-vcmpph k3,ymm2,WORD BCST BYTE PTR [esp+edi*4],0xa8
-vcmpph k3,ymm2,WORD BCST WORD PTR [esp+edi*4],0xa8
-vcmpph k3,ymm2,WORD BCST DWORD PTR [esp+edi*4],0xa8
-vcmpph k3,ymm2,WORD BCST QWORD PTR [esp+edi*4],0xa8
 vcmptrueph k0,zmm5,zmm1
 vcmpph k6,zmm7,WORD BCST fs:[edi],0x41
-vcmpph k6,zmm7,WORD BCST BYTE PTR fs:[edi],0x41
-vcmpph k6,zmm7,WORD BCST WORD PTR fs:[edi],0x41
-vcmpph k6,zmm7,WORD BCST DWORD PTR fs:[edi],0x41
-vcmpph k6,zmm7,WORD BCST QWORD PTR fs:[edi],0x41
 vcmpph k6{k1},zmm7,WORD BCST [ebx+0x732538ed],0x74
 vcmpsh k4,xmm4,WORD PTR [esi-0x45c658b7],0xac
 vcmpsh k4,xmm4,BYTE PTR [esi-0x45c658b7],0xac
@@ -33968,10 +31928,6 @@ vcvtdq2ph xmm6{k6}{z},DWORD PTR ds:[eax+0x30]
 vcvtdq2ph xmm6{k6}{z},QWORD PTR ds:[eax+0x30]
 vcvtdq2ph xmm6{k6}{z},ds:[eax+0x30]
 vcvtdq2ph xmm4{k5},DWORD BCST [ecx]{1to4}
-vcvtdq2ph xmm4{k5},DWORD BCST BYTE PTR [ecx]{1to4}
-vcvtdq2ph xmm4{k5},DWORD BCST WORD PTR [ecx]{1to4}
-vcvtdq2ph xmm4{k5},DWORD BCST DWORD PTR [ecx]{1to4}
-vcvtdq2ph xmm4{k5},DWORD BCST QWORD PTR [ecx]{1to4}
 vcvtdq2ph xmm0,YMMWORD PTR [esi+edx*2]
 vcvtdq2ph xmm0,BYTE PTR [esi+edx*2]
 vcvtdq2ph xmm0,WORD PTR [esi+edx*2]
@@ -33980,10 +31936,6 @@ vcvtdq2ph xmm0,QWORD PTR [esi+edx*2]
 vcvtdq2ph xmm0,[esi+edx*2]
 vcvtdq2ph xmm7{k2}{z},ymm4
 vcvtdq2ph xmm1,DWORD BCST ss:[edi]{1to8}
-vcvtdq2ph xmm1,DWORD BCST BYTE PTR ss:[edi]{1to8}
-vcvtdq2ph xmm1,DWORD BCST WORD PTR ss:[edi]{1to8}
-vcvtdq2ph xmm1,DWORD BCST DWORD PTR ss:[edi]{1to8}
-vcvtdq2ph xmm1,DWORD BCST QWORD PTR ss:[edi]{1to8}
 vcvtdq2ph ymm6,zmm5
 vcvtdq2ph ymm7{k7},ZMMWORD PTR es:[esi+0x1b995964]
 vcvtdq2ph ymm7{k7},BYTE PTR es:[esi+0x1b995964]
@@ -34012,28 +31964,12 @@ vcvtpd2ph xmm7,QWORD PTR [ecx+ebx*2]
 vcvtpd2ph xmm7,[ecx+ebx*2]
 vcvtpd2ph xmm7,ymm3
 vcvtpd2ph xmm1{k2}{z},QWORD BCST ds:[edi]{1to4}
-vcvtpd2ph xmm1{k2}{z},QWORD BCST BYTE PTR ds:[edi]{1to4}
-vcvtpd2ph xmm1{k2}{z},QWORD BCST WORD PTR ds:[edi]{1to4}
-vcvtpd2ph xmm1{k2}{z},QWORD BCST DWORD PTR ds:[edi]{1to4}
-vcvtpd2ph xmm1{k2}{z},QWORD BCST QWORD PTR ds:[edi]{1to4}
 vcvtpd2ph xmm6{k6},QWORD BCST [ecx-0x74c38297]{1to4}
-vcvtpd2ph xmm6{k6},QWORD BCST BYTE PTR [ecx-0x74c38297]{1to4}
-vcvtpd2ph xmm6{k6},QWORD BCST WORD PTR [ecx-0x74c38297]{1to4}
-vcvtpd2ph xmm6{k6},QWORD BCST DWORD PTR [ecx-0x74c38297]{1to4}
-vcvtpd2ph xmm6{k6},QWORD BCST QWORD PTR [ecx-0x74c38297]{1to4}
 vcvtpd2ph xmm6,zmm2
 vcvtpd2ph xmm6,QWORD BCST gs:[ebx]{1to8}
-vcvtpd2ph xmm6,QWORD BCST BYTE PTR gs:[ebx]{1to8}
-vcvtpd2ph xmm6,QWORD BCST WORD PTR gs:[ebx]{1to8}
-vcvtpd2ph xmm6,QWORD BCST DWORD PTR gs:[ebx]{1to8}
-vcvtpd2ph xmm6,QWORD BCST QWORD PTR gs:[ebx]{1to8}
 vcvtpd2ph xmm6{k4},QWORD BCST [ebp-0x608dd7fd]{1to8}
 vcvtph2dq xmm2,xmm0
 vcvtph2dq xmm2,WORD BCST ss:[ecx+esi*8]
-vcvtph2dq xmm2,WORD BCST BYTE PTR ss:[ecx+esi*8]
-vcvtph2dq xmm2,WORD BCST WORD PTR ss:[ecx+esi*8]
-vcvtph2dq xmm2,WORD BCST DWORD PTR ss:[ecx+esi*8]
-vcvtph2dq xmm2,WORD BCST QWORD PTR ss:[ecx+esi*8]
 vcvtph2dq xmm6{k3}{z},QWORD PTR ds:0x3e97e540
 vcvtph2dq xmm6{k3}{z},BYTE PTR ds:0x3e97e540
 vcvtph2dq xmm6{k3}{z},WORD PTR ds:0x3e97e540
@@ -34047,10 +31983,6 @@ vcvtph2dq ymm0{k7}{z},DWORD PTR gs:[edi+esi*1]
 vcvtph2dq ymm0{k7}{z},QWORD PTR gs:[edi+esi*1]
 vcvtph2dq ymm0{k7}{z},gs:[edi+esi*1]
 vcvtph2dq ymm0{k5}{z},WORD BCST [esi+ebx*1-0x4d4e89d3]
-vcvtph2dq ymm0{k5}{z},WORD BCST BYTE PTR [esi+ebx*1-0x4d4e89d3]
-vcvtph2dq ymm0{k5}{z},WORD BCST WORD PTR [esi+ebx*1-0x4d4e89d3]
-vcvtph2dq ymm0{k5}{z},WORD BCST DWORD PTR [esi+ebx*1-0x4d4e89d3]
-vcvtph2dq ymm0{k5}{z},WORD BCST QWORD PTR [esi+ebx*1-0x4d4e89d3]
 vcvtph2dq zmm6,ymm1
 vcvtph2dq zmm4{k4},YMMWORD PTR ds:[esi+eiz*4+0x560]
 vcvtph2dq zmm4{k4},BYTE PTR ds:[esi+eiz*4+0x560]
@@ -34071,10 +32003,6 @@ vcvtph2pd xmm6{k2},WORD PTR cs:[eax*8-0x46916ec2]
 vcvtph2pd xmm6{k2},QWORD PTR cs:[eax*8-0x46916ec2]
 vcvtph2pd xmm6{k2},cs:[eax*8-0x46916ec2]
 vcvtph2pd xmm5,WORD BCST [ecx]
-vcvtph2pd xmm5,WORD BCST BYTE PTR [ecx]
-vcvtph2pd xmm5,WORD BCST WORD PTR [ecx]
-vcvtph2pd xmm5,WORD BCST DWORD PTR [ecx]
-vcvtph2pd xmm5,WORD BCST QWORD PTR [ecx]
 vcvtph2pd ymm2,QWORD PTR [edx+eax*2+0x88]
 vcvtph2pd ymm2,BYTE PTR [edx+eax*2+0x88]
 vcvtph2pd ymm2,WORD PTR [edx+eax*2+0x88]
@@ -34082,16 +32010,8 @@ vcvtph2pd ymm2,DWORD PTR [edx+eax*2+0x88]
 vcvtph2pd ymm2,[edx+eax*2+0x88]
 vcvtph2pd ymm5{k1}{z},xmm1
 vcvtph2pd ymm5{k5},WORD BCST fs:[ecx+0x6321aee9]
-vcvtph2pd ymm5{k5},WORD BCST BYTE PTR fs:[ecx+0x6321aee9]
-vcvtph2pd ymm5{k5},WORD BCST WORD PTR fs:[ecx+0x6321aee9]
-vcvtph2pd ymm5{k5},WORD BCST DWORD PTR fs:[ecx+0x6321aee9]
-vcvtph2pd ymm5{k5},WORD BCST QWORD PTR fs:[ecx+0x6321aee9]
 vcvtph2pd zmm3,xmm5
 vcvtph2pd zmm7{k2},WORD BCST ds:[ebx]
-vcvtph2pd zmm7{k2},WORD BCST BYTE PTR ds:[ebx]
-vcvtph2pd zmm7{k2},WORD BCST WORD PTR ds:[ebx]
-vcvtph2pd zmm7{k2},WORD BCST DWORD PTR ds:[ebx]
-vcvtph2pd zmm7{k2},WORD BCST QWORD PTR ds:[ebx]
 vcvtph2pd zmm1,XMMWORD PTR [esp+eax*2]
 vcvtph2pd zmm1,BYTE PTR [esp+eax*2]
 vcvtph2pd zmm1,WORD PTR [esp+eax*2]
@@ -34100,10 +32020,6 @@ vcvtph2pd zmm1,QWORD PTR [esp+eax*2]
 vcvtph2pd zmm1,[esp+eax*2]
 vcvtph2psx xmm1,xmm7
 vcvtph2psx xmm5,WORD BCST fs:[esi+ecx*4-0xd0]
-vcvtph2psx xmm5,WORD BCST BYTE PTR fs:[esi+ecx*4-0xd0]
-vcvtph2psx xmm5,WORD BCST WORD PTR fs:[esi+ecx*4-0xd0]
-vcvtph2psx xmm5,WORD BCST DWORD PTR fs:[esi+ecx*4-0xd0]
-vcvtph2psx xmm5,WORD BCST QWORD PTR fs:[esi+ecx*4-0xd0]
 vcvtph2psx xmm5,QWORD PTR [ebx+ecx*2+0x63f75857]
 vcvtph2psx xmm5,BYTE PTR [ebx+ecx*2+0x63f75857]
 vcvtph2psx xmm5,WORD PTR [ebx+ecx*2+0x63f75857]
@@ -34111,10 +32027,6 @@ vcvtph2psx xmm5,DWORD PTR [ebx+ecx*2+0x63f75857]
 vcvtph2psx xmm5,[ebx+ecx*2+0x63f75857]
 vcvtph2psx ymm6,xmm6
 vcvtph2psx ymm1{k5},WORD BCST ds:[esi+0x62]
-vcvtph2psx ymm1{k5},WORD BCST BYTE PTR ds:[esi+0x62]
-vcvtph2psx ymm1{k5},WORD BCST WORD PTR ds:[esi+0x62]
-vcvtph2psx ymm1{k5},WORD BCST DWORD PTR ds:[esi+0x62]
-vcvtph2psx ymm1{k5},WORD BCST QWORD PTR ds:[esi+0x62]
 vcvtph2psx ymm2{k4},XMMWORD PTR [esi+ecx*4-0x6568be23]
 vcvtph2psx ymm2{k4},BYTE PTR [esi+ecx*4-0x6568be23]
 vcvtph2psx ymm2{k4},WORD PTR [esi+ecx*4-0x6568be23]
@@ -34123,10 +32035,6 @@ vcvtph2psx ymm2{k4},QWORD PTR [esi+ecx*4-0x6568be23]
 vcvtph2psx ymm2{k4},[esi+ecx*4-0x6568be23]
 vcvtph2psx zmm7,ymm5
 vcvtph2psx zmm7,WORD BCST es:[edx-0xca]
-vcvtph2psx zmm7,WORD BCST BYTE PTR es:[edx-0xca]
-vcvtph2psx zmm7,WORD BCST WORD PTR es:[edx-0xca]
-vcvtph2psx zmm7,WORD BCST DWORD PTR es:[edx-0xca]
-vcvtph2psx zmm7,WORD BCST QWORD PTR es:[edx-0xca]
 vcvtph2psx zmm4{k4},YMMWORD PTR [edi+ebp*1+0xe0]
 vcvtph2psx zmm4{k4},BYTE PTR [edi+ebp*1+0xe0]
 vcvtph2psx zmm4{k4},WORD PTR [edi+ebp*1+0xe0]
@@ -34140,10 +32048,6 @@ vcvtph2qq xmm7{k6},WORD PTR gs:[edx]
 vcvtph2qq xmm7{k6},QWORD PTR gs:[edx]
 vcvtph2qq xmm7{k6},gs:[edx]
 vcvtph2qq xmm7,WORD BCST [eax+edi*1]
-vcvtph2qq xmm7,WORD BCST BYTE PTR [eax+edi*1]
-vcvtph2qq xmm7,WORD BCST WORD PTR [eax+edi*1]
-vcvtph2qq xmm7,WORD BCST DWORD PTR [eax+edi*1]
-vcvtph2qq xmm7,WORD BCST QWORD PTR [eax+edi*1]
 vcvtph2qq ymm7,xmm5
 vcvtph2qq ymm6{k7}{z},QWORD PTR es:[eax]
 vcvtph2qq ymm6{k7}{z},BYTE PTR es:[eax]
@@ -34163,21 +32067,9 @@ vcvtph2qq zmm4,QWORD PTR [edx]
 vcvtph2qq zmm4,[edx]
 vcvtph2qq zmm1,xmm0{ru-sae}
 vcvtph2qq zmm4{k2},WORD BCST cs:[eax+edi*2]
-vcvtph2qq zmm4{k2},WORD BCST BYTE PTR cs:[eax+edi*2]
-vcvtph2qq zmm4{k2},WORD BCST WORD PTR cs:[eax+edi*2]
-vcvtph2qq zmm4{k2},WORD BCST DWORD PTR cs:[eax+edi*2]
-vcvtph2qq zmm4{k2},WORD BCST QWORD PTR cs:[eax+edi*2]
 vcvtph2udq xmm4,xmm5
 vcvtph2udq xmm3,WORD BCST gs:[edi-0xca]
-vcvtph2udq xmm3,WORD BCST BYTE PTR gs:[edi-0xca]
-vcvtph2udq xmm3,WORD BCST WORD PTR gs:[edi-0xca]
-vcvtph2udq xmm3,WORD BCST DWORD PTR gs:[edi-0xca]
-vcvtph2udq xmm3,WORD BCST QWORD PTR gs:[edi-0xca]
 vcvtph2udq xmm2{k3},WORD BCST [esi-0x6]
-vcvtph2udq xmm2{k3},WORD BCST BYTE PTR [esi-0x6]
-vcvtph2udq xmm2{k3},WORD BCST WORD PTR [esi-0x6]
-vcvtph2udq xmm2{k3},WORD BCST DWORD PTR [esi-0x6]
-vcvtph2udq xmm2{k3},WORD BCST QWORD PTR [esi-0x6]
 vcvtph2udq ymm3,xmm6
 vcvtph2udq ymm6{k1}{z},XMMWORD PTR fs:[esi+ebx*2]
 vcvtph2udq ymm6{k1}{z},BYTE PTR fs:[esi+ebx*2]
@@ -34201,15 +32093,7 @@ vcvtph2udq zmm7{k5},QWORD PTR [ecx]
 vcvtph2udq zmm7{k5},[ecx]
 vcvtph2uqq xmm6,xmm5
 vcvtph2uqq xmm5{k4}{z},WORD BCST cs:[edi-0x5ebc1bf3]
-vcvtph2uqq xmm5{k4}{z},WORD BCST BYTE PTR cs:[edi-0x5ebc1bf3]
-vcvtph2uqq xmm5{k4}{z},WORD BCST WORD PTR cs:[edi-0x5ebc1bf3]
-vcvtph2uqq xmm5{k4}{z},WORD BCST DWORD PTR cs:[edi-0x5ebc1bf3]
-vcvtph2uqq xmm5{k4}{z},WORD BCST QWORD PTR cs:[edi-0x5ebc1bf3]
 vcvtph2uqq xmm6,WORD BCST [esi]
-vcvtph2uqq xmm6,WORD BCST BYTE PTR [esi]
-vcvtph2uqq xmm6,WORD BCST WORD PTR [esi]
-vcvtph2uqq xmm6,WORD BCST DWORD PTR [esi]
-vcvtph2uqq xmm6,WORD BCST QWORD PTR [esi]
 vcvtph2uqq ymm3,xmm6
 vcvtph2uqq ymm1{k1},WORD BCST [edx+ecx*2]
 vcvtph2uqq ymm2,QWORD PTR [esi+esi*8-0x240]
@@ -34225,16 +32109,8 @@ vcvtph2uqq zmm5,QWORD PTR [edx]
 vcvtph2uqq zmm5,[edx]
 vcvtph2uqq zmm0{k4},xmm4{ru-sae}
 vcvtph2uqq zmm5{k2}{z},WORD BCST ss:[ebx+ecx*1-0x44]
-vcvtph2uqq zmm5{k2}{z},WORD BCST BYTE PTR ss:[ebx+ecx*1-0x44]
-vcvtph2uqq zmm5{k2}{z},WORD BCST WORD PTR ss:[ebx+ecx*1-0x44]
-vcvtph2uqq zmm5{k2}{z},WORD BCST DWORD PTR ss:[ebx+ecx*1-0x44]
-vcvtph2uqq zmm5{k2}{z},WORD BCST QWORD PTR ss:[ebx+ecx*1-0x44]
 vcvtph2uw xmm3,xmm4
 vcvtph2uw xmm4,WORD BCST fs:[eax+ecx*4]
-vcvtph2uw xmm4,WORD BCST BYTE PTR fs:[eax+ecx*4]
-vcvtph2uw xmm4,WORD BCST WORD PTR fs:[eax+ecx*4]
-vcvtph2uw xmm4,WORD BCST DWORD PTR fs:[eax+ecx*4]
-vcvtph2uw xmm4,WORD BCST QWORD PTR fs:[eax+ecx*4]
 vcvtph2uw xmm6{k1}{z},XMMWORD PTR [eax]
 vcvtph2uw xmm6{k1}{z},BYTE PTR [eax]
 vcvtph2uw xmm6{k1}{z},WORD PTR [eax]
@@ -34277,10 +32153,6 @@ vcvtph2w xmm7{k5}{z},[esi]
 vcvtph2w xmm3,XMMWORD PTR [eax+ebx*2]
 vcvtph2w ymm6,ymm3
 vcvtph2w ymm6{k5},WORD BCST cs:[edx]
-vcvtph2w ymm6{k5},WORD BCST BYTE PTR cs:[edx]
-vcvtph2w ymm6{k5},WORD BCST WORD PTR cs:[edx]
-vcvtph2w ymm6{k5},WORD BCST DWORD PTR cs:[edx]
-vcvtph2w ymm6{k5},WORD BCST QWORD PTR cs:[edx]
 vcvtph2w ymm0,YMMWORD PTR [esi-0x55]
 vcvtph2w ymm0,BYTE PTR [esi-0x55]
 vcvtph2w ymm0,WORD PTR [esi-0x55]
@@ -34289,15 +32161,7 @@ vcvtph2w ymm0,QWORD PTR [esi-0x55]
 vcvtph2w ymm0,[esi-0x55]
 vcvtph2w zmm4,zmm5
 vcvtph2w zmm3{k4}{z},WORD BCST gs:[edx]
-vcvtph2w zmm3{k4}{z},WORD BCST BYTE PTR gs:[edx]
-vcvtph2w zmm3{k4}{z},WORD BCST WORD PTR gs:[edx]
-vcvtph2w zmm3{k4}{z},WORD BCST DWORD PTR gs:[edx]
-vcvtph2w zmm3{k4}{z},WORD BCST QWORD PTR gs:[edx]
 vcvtph2w zmm1,WORD BCST [edi-0xf2]
-vcvtph2w zmm1,WORD BCST BYTE PTR [edi-0xf2]
-vcvtph2w zmm1,WORD BCST WORD PTR [edi-0xf2]
-vcvtph2w zmm1,WORD BCST DWORD PTR [edi-0xf2]
-vcvtph2w zmm1,WORD BCST QWORD PTR [edi-0xf2]
 vcvtps2phx xmm0,XMMWORD PTR [ebx+edx*1]
 vcvtps2phx xmm0,BYTE PTR [ebx+edx*1]
 vcvtps2phx xmm0,WORD PTR [ebx+edx*1]
@@ -34334,15 +32198,7 @@ vcvtps2phx ymm6{k5},QWORD PTR cs:[ebx+ebx*1+0x762e69a8]
 vcvtps2phx ymm6{k5},cs:[ebx+ebx*1+0x762e69a8]
 vcvtqq2ph xmm6,xmm3
 vcvtqq2ph xmm1{k2},QWORD BCST cs:[esp+edx*8-0x2b8]{1to2}
-vcvtqq2ph xmm1{k2},QWORD BCST BYTE PTR cs:[esp+edx*8-0x2b8]{1to2}
-vcvtqq2ph xmm1{k2},QWORD BCST WORD PTR cs:[esp+edx*8-0x2b8]{1to2}
-vcvtqq2ph xmm1{k2},QWORD BCST DWORD PTR cs:[esp+edx*8-0x2b8]{1to2}
-vcvtqq2ph xmm1{k2},QWORD BCST QWORD PTR cs:[esp+edx*8-0x2b8]{1to2}
 vcvtqq2ph xmm1,QWORD BCST [esp]{1to2}
-vcvtqq2ph xmm1,QWORD BCST BYTE PTR [esp]{1to2}
-vcvtqq2ph xmm1,QWORD BCST WORD PTR [esp]{1to2}
-vcvtqq2ph xmm1,QWORD BCST DWORD PTR [esp]{1to2}
-vcvtqq2ph xmm1,QWORD BCST QWORD PTR [esp]{1to2}
 vcvtqq2ph xmm0,ymm6
 vcvtqq2ph xmm1{k2},YMMWORD PTR es:[eax]
 vcvtqq2ph xmm1{k2},BYTE PTR es:[eax]
@@ -34480,15 +32336,7 @@ vcvttph2dq zmm6{k6}{z},ymm7{sae}
 vcvttph2dq zmm6{k1},WORD BCST ds:0xffffff98
 vcvttph2qq xmm7,xmm0
 vcvttph2qq xmm4{k6},WORD BCST gs:[edx+edi*8]
-vcvttph2qq xmm4{k6},WORD BCST BYTE PTR gs:[edx+edi*8]
-vcvttph2qq xmm4{k6},WORD BCST WORD PTR gs:[edx+edi*8]
-vcvttph2qq xmm4{k6},WORD BCST DWORD PTR gs:[edx+edi*8]
-vcvttph2qq xmm4{k6},WORD BCST QWORD PTR gs:[edx+edi*8]
 vcvttph2qq xmm7,WORD BCST [edi]
-vcvttph2qq xmm7,WORD BCST BYTE PTR [edi]
-vcvttph2qq xmm7,WORD BCST WORD PTR [edi]
-vcvttph2qq xmm7,WORD BCST DWORD PTR [edi]
-vcvttph2qq xmm7,WORD BCST QWORD PTR [edi]
 vcvttph2qq ymm4,QWORD PTR [edi+ebx*1]
 vcvttph2qq ymm4,BYTE PTR [edi+ebx*1]
 vcvttph2qq ymm4,WORD PTR [edi+ebx*1]
@@ -34510,15 +32358,7 @@ vcvttph2qq zmm6{k2},es:[edx]
 vcvttph2qq zmm0{k2}{z},WORD BCST [ecx+ebp*2]
 vcvttph2udq xmm3,xmm0
 vcvttph2udq xmm7{k7}{z},WORD BCST es:[edx+ecx*1]
-vcvttph2udq xmm7{k7}{z},WORD BCST BYTE PTR es:[edx+ecx*1]
-vcvttph2udq xmm7{k7}{z},WORD BCST WORD PTR es:[edx+ecx*1]
-vcvttph2udq xmm7{k7}{z},WORD BCST DWORD PTR es:[edx+ecx*1]
-vcvttph2udq xmm7{k7}{z},WORD BCST QWORD PTR es:[edx+ecx*1]
 vcvttph2udq xmm6{k2},WORD BCST [edi]
-vcvttph2udq xmm6{k2},WORD BCST BYTE PTR [edi]
-vcvttph2udq xmm6{k2},WORD BCST WORD PTR [edi]
-vcvttph2udq xmm6{k2},WORD BCST DWORD PTR [edi]
-vcvttph2udq xmm6{k2},WORD BCST QWORD PTR [edi]
 vcvttph2udq ymm4,xmm4
 vcvttph2udq ymm4{k5},XMMWORD PTR cs:[eax+edx*8-0x640]
 vcvttph2udq ymm4{k5},BYTE PTR cs:[eax+edx*8-0x640]
@@ -34537,15 +32377,7 @@ vcvttph2udq zmm0,QWORD PTR fs:[eax+esi*4+0xfe0]
 vcvttph2udq zmm0,fs:[eax+esi*4+0xfe0]
 vcvttph2uqq xmm1,xmm3
 vcvttph2uqq xmm2{k6}{z},WORD BCST gs:[edi+eax*1]
-vcvttph2uqq xmm2{k6}{z},WORD BCST BYTE PTR gs:[edi+eax*1]
-vcvttph2uqq xmm2{k6}{z},WORD BCST WORD PTR gs:[edi+eax*1]
-vcvttph2uqq xmm2{k6}{z},WORD BCST DWORD PTR gs:[edi+eax*1]
-vcvttph2uqq xmm2{k6}{z},WORD BCST QWORD PTR gs:[edi+eax*1]
 vcvttph2uqq xmm6{k1},WORD BCST [eax-0x220ba01d]
-vcvttph2uqq xmm6{k1},WORD BCST BYTE PTR [eax-0x220ba01d]
-vcvttph2uqq xmm6{k1},WORD BCST WORD PTR [eax-0x220ba01d]
-vcvttph2uqq xmm6{k1},WORD BCST DWORD PTR [eax-0x220ba01d]
-vcvttph2uqq xmm6{k1},WORD BCST QWORD PTR [eax-0x220ba01d]
 vcvttph2uqq ymm0,QWORD PTR [edi+0x70]
 vcvttph2uqq ymm0,BYTE PTR [edi+0x70]
 vcvttph2uqq ymm0,WORD PTR [edi+0x70]
@@ -34568,10 +32400,6 @@ vcvttph2uw xmm5{k4},DWORD PTR ds:[ebp+0xb0]
 vcvttph2uw xmm5{k4},QWORD PTR ds:[ebp+0xb0]
 vcvttph2uw xmm5{k4},ds:[ebp+0xb0]
 vcvttph2uw xmm3,WORD BCST [esp+esi*4-0xa1fd8a6]
-vcvttph2uw xmm3,WORD BCST BYTE PTR [esp+esi*4-0xa1fd8a6]
-vcvttph2uw xmm3,WORD BCST WORD PTR [esp+esi*4-0xa1fd8a6]
-vcvttph2uw xmm3,WORD BCST DWORD PTR [esp+esi*4-0xa1fd8a6]
-vcvttph2uw xmm3,WORD BCST QWORD PTR [esp+esi*4-0xa1fd8a6]
 vcvttph2uw ymm2,ymm7
 vcvttph2uw ymm3{k2},YMMWORD PTR ds:[edi+0x637cb4d4]
 vcvttph2uw ymm3{k2},BYTE PTR ds:[edi+0x637cb4d4]
@@ -34590,15 +32418,7 @@ vcvttph2uw zmm0{k7},gs:[esi+0x1a00]
 vcvttph2uw zmm2{k7},WORD BCST ds:0x779bf3ed
 vcvttph2w xmm3,xmm3
 vcvttph2w xmm5{k4}{z},WORD BCST ss:[eax+eax*8+0xd0f1b8]
-vcvttph2w xmm5{k4}{z},WORD BCST BYTE PTR ss:[eax+eax*8+0xd0f1b8]
-vcvttph2w xmm5{k4}{z},WORD BCST WORD PTR ss:[eax+eax*8+0xd0f1b8]
-vcvttph2w xmm5{k4}{z},WORD BCST DWORD PTR ss:[eax+eax*8+0xd0f1b8]
-vcvttph2w xmm5{k4}{z},WORD BCST QWORD PTR ss:[eax+eax*8+0xd0f1b8]
 vcvttph2w xmm3{k3},WORD BCST [edx+0x2c]
-vcvttph2w xmm3{k3},WORD BCST BYTE PTR [edx+0x2c]
-vcvttph2w xmm3{k3},WORD BCST WORD PTR [edx+0x2c]
-vcvttph2w xmm3{k3},WORD BCST DWORD PTR [edx+0x2c]
-vcvttph2w xmm3{k3},WORD BCST QWORD PTR [edx+0x2c]
 vcvttph2w ymm0,ymm1
 vcvttph2w ymm6{k4},YMMWORD PTR ss:[esi+edx*8]
 vcvttph2w ymm6{k4},BYTE PTR ss:[esi+edx*8]
@@ -34650,10 +32470,6 @@ vcvtudq2ph xmm4,QWORD PTR [esp+ecx*8]
 vcvtudq2ph xmm4,[esp+ecx*8]
 vcvtudq2ph xmm3{k5},xmm3
 vcvtudq2ph xmm1{k5}{z},DWORD BCST cs:[edx+0x1d8]{1to4}
-vcvtudq2ph xmm1{k5}{z},DWORD BCST BYTE PTR cs:[edx+0x1d8]{1to4}
-vcvtudq2ph xmm1{k5}{z},DWORD BCST WORD PTR cs:[edx+0x1d8]{1to4}
-vcvtudq2ph xmm1{k5}{z},DWORD BCST DWORD PTR cs:[edx+0x1d8]{1to4}
-vcvtudq2ph xmm1{k5}{z},DWORD BCST QWORD PTR cs:[edx+0x1d8]{1to4}
 vcvtudq2ph xmm2,ymm2
 vcvtudq2ph xmm5{k5},YMMWORD PTR ss:[esi+ebp*2]
 vcvtudq2ph xmm5{k5},BYTE PTR ss:[esi+ebp*2]
@@ -34662,10 +32478,6 @@ vcvtudq2ph xmm5{k5},DWORD PTR ss:[esi+ebp*2]
 vcvtudq2ph xmm5{k5},QWORD PTR ss:[esi+ebp*2]
 vcvtudq2ph xmm5{k5},ss:[esi+ebp*2]
 vcvtudq2ph xmm6,DWORD BCST [ecx+0x66c77e68]{1to8}
-vcvtudq2ph xmm6,DWORD BCST BYTE PTR [ecx+0x66c77e68]{1to8}
-vcvtudq2ph xmm6,DWORD BCST WORD PTR [ecx+0x66c77e68]{1to8}
-vcvtudq2ph xmm6,DWORD BCST DWORD PTR [ecx+0x66c77e68]{1to8}
-vcvtudq2ph xmm6,DWORD BCST QWORD PTR [ecx+0x66c77e68]{1to8}
 vcvtudq2ph ymm7,zmm3
 vcvtudq2ph ymm5{k6},ZMMWORD PTR ds:[edi]
 vcvtudq2ph ymm5{k6},BYTE PTR ds:[edi]
@@ -34689,15 +32501,7 @@ vcvtuqq2ph xmm6{k7},QWORD PTR ss:[ebx-0xb0]
 vcvtuqq2ph xmm6{k7},ss:[ebx-0xb0]
 vcvtuqq2ph xmm2,ymm6
 vcvtuqq2ph xmm3,QWORD BCST fs:[ebx+edx*8+0x68]{1to4}
-vcvtuqq2ph xmm3,QWORD BCST BYTE PTR fs:[ebx+edx*8+0x68]{1to4}
-vcvtuqq2ph xmm3,QWORD BCST WORD PTR fs:[ebx+edx*8+0x68]{1to4}
-vcvtuqq2ph xmm3,QWORD BCST DWORD PTR fs:[ebx+edx*8+0x68]{1to4}
-vcvtuqq2ph xmm3,QWORD BCST QWORD PTR fs:[ebx+edx*8+0x68]{1to4}
 vcvtuqq2ph xmm4{k5},QWORD BCST [edi]{1to4}
-vcvtuqq2ph xmm4{k5},QWORD BCST BYTE PTR [edi]{1to4}
-vcvtuqq2ph xmm4{k5},QWORD BCST WORD PTR [edi]{1to4}
-vcvtuqq2ph xmm4{k5},QWORD BCST DWORD PTR [edi]{1to4}
-vcvtuqq2ph xmm4{k5},QWORD BCST QWORD PTR [edi]{1to4}
 vcvtuqq2ph xmm1,zmm7
 vcvtuqq2ph xmm3{k3},QWORD BCST fs:[edx-0x388]{1to8}
 vcvtuqq2ph xmm1{k7}{z},ZMMWORD PTR [eax]
@@ -34734,10 +32538,6 @@ vcvtuw2ph ymm0{k7}{z},DWORD PTR es:[ebp-0x80]
 vcvtuw2ph ymm0{k7}{z},QWORD PTR es:[ebp-0x80]
 vcvtuw2ph ymm0{k7}{z},es:[ebp-0x80]
 vcvtuw2ph ymm5{k5}{z},WORD BCST [ebx+eax*2+0x62]
-vcvtuw2ph ymm5{k5}{z},WORD BCST BYTE PTR [ebx+eax*2+0x62]
-vcvtuw2ph ymm5{k5}{z},WORD BCST WORD PTR [ebx+eax*2+0x62]
-vcvtuw2ph ymm5{k5}{z},WORD BCST DWORD PTR [ebx+eax*2+0x62]
-vcvtuw2ph ymm5{k5}{z},WORD BCST QWORD PTR [ebx+eax*2+0x62]
 vcvtuw2ph zmm0,ZMMWORD PTR [ebx]
 vcvtuw2ph zmm0,BYTE PTR [ebx]
 vcvtuw2ph zmm0,WORD PTR [ebx]
@@ -34759,10 +32559,6 @@ vcvtw2ph xmm5{k7},DWORD PTR ds:[ecx+ebx*1+0x13ce3997]
 vcvtw2ph xmm5{k7},QWORD PTR ds:[ecx+ebx*1+0x13ce3997]
 vcvtw2ph xmm5{k7},ds:[ecx+ebx*1+0x13ce3997]
 vcvtw2ph xmm2,WORD BCST [ebx]
-vcvtw2ph xmm2,WORD BCST BYTE PTR [ebx]
-vcvtw2ph xmm2,WORD BCST WORD PTR [ebx]
-vcvtw2ph xmm2,WORD BCST DWORD PTR [ebx]
-vcvtw2ph xmm2,WORD BCST QWORD PTR [ebx]
 vcvtw2ph ymm5,ymm6
 vcvtw2ph ymm5{k3},YMMWORD PTR cs:[ecx]
 vcvtw2ph ymm5{k3},BYTE PTR cs:[ecx]
@@ -34773,10 +32569,6 @@ vcvtw2ph ymm5{k3},cs:[ecx]
 vcvtw2ph ymm5{k4},WORD BCST [edi+eiz*1]
 vcvtw2ph zmm0,zmm5
 vcvtw2ph zmm1{k3},WORD BCST fs:[esi]
-vcvtw2ph zmm1{k3},WORD BCST BYTE PTR fs:[esi]
-vcvtw2ph zmm1{k3},WORD BCST WORD PTR fs:[esi]
-vcvtw2ph zmm1{k3},WORD BCST DWORD PTR fs:[esi]
-vcvtw2ph zmm1{k3},WORD BCST QWORD PTR fs:[esi]
 vcvtw2ph zmm2,WORD BCST [eax+0xb4]
 vdivph xmm2,xmm5,XMMWORD PTR [edx+esi*2]
 vdivph xmm2,xmm5,BYTE PTR [edx+esi*2]
@@ -34826,15 +32618,7 @@ vdivsh xmm6{k2},xmm5,xmm7{rd-sae}
 vdivsh xmm1{k3}{z},xmm1,WORD PTR [eax]
 vfcmaddcph xmm4,xmm3,xmm0
 vfcmaddcph xmm1{k6},xmm6,DWORD BCST ds:[ebp+0x6016392b]
-vfcmaddcph xmm1{k6},xmm6,DWORD BCST BYTE PTR ds:[ebp+0x6016392b]
-vfcmaddcph xmm1{k6},xmm6,DWORD BCST WORD PTR ds:[ebp+0x6016392b]
-vfcmaddcph xmm1{k6},xmm6,DWORD BCST DWORD PTR ds:[ebp+0x6016392b]
-vfcmaddcph xmm1{k6},xmm6,DWORD BCST QWORD PTR ds:[ebp+0x6016392b]
 vfcmaddcph xmm3,xmm4,DWORD BCST [ecx]
-vfcmaddcph xmm3,xmm4,DWORD BCST BYTE PTR [ecx]
-vfcmaddcph xmm3,xmm4,DWORD BCST WORD PTR [ecx]
-vfcmaddcph xmm3,xmm4,DWORD BCST DWORD PTR [ecx]
-vfcmaddcph xmm3,xmm4,DWORD BCST QWORD PTR [ecx]
 vfcmaddcph ymm4,ymm7,YMMWORD PTR [edx+edi*4]
 vfcmaddcph ymm4,ymm7,BYTE PTR [edx+edi*4]
 vfcmaddcph ymm4,ymm7,WORD PTR [edx+edi*4]
@@ -34856,16 +32640,8 @@ vfcmaddcph zmm6,zmm1,QWORD PTR [esi+ecx*4-0x10c0]
 vfcmaddcph zmm6,zmm1,[esi+ecx*4-0x10c0]
 vfcmaddcph zmm3,zmm6,zmm6{rd-sae}
 vfcmaddcph zmm2,zmm7,DWORD BCST gs:[eax-0x33d800fd]
-vfcmaddcph zmm2,zmm7,DWORD BCST BYTE PTR gs:[eax-0x33d800fd]
-vfcmaddcph zmm2,zmm7,DWORD BCST WORD PTR gs:[eax-0x33d800fd]
-vfcmaddcph zmm2,zmm7,DWORD BCST DWORD PTR gs:[eax-0x33d800fd]
-vfcmaddcph zmm2,zmm7,DWORD BCST QWORD PTR gs:[eax-0x33d800fd]
 vfmaddcph xmm7,xmm4,xmm1
 vfmaddcph xmm3,xmm0,DWORD BCST cs:[edi+eax*1-0x1d0]
-vfmaddcph xmm3,xmm0,DWORD BCST BYTE PTR cs:[edi+eax*1-0x1d0]
-vfmaddcph xmm3,xmm0,DWORD BCST WORD PTR cs:[edi+eax*1-0x1d0]
-vfmaddcph xmm3,xmm0,DWORD BCST DWORD PTR cs:[edi+eax*1-0x1d0]
-vfmaddcph xmm3,xmm0,DWORD BCST QWORD PTR cs:[edi+eax*1-0x1d0]
 vfmaddcph xmm0{k2}{z},xmm3,XMMWORD PTR [eax]
 vfmaddcph xmm0{k2}{z},xmm3,BYTE PTR [eax]
 vfmaddcph xmm0{k2}{z},xmm3,WORD PTR [eax]
@@ -34912,10 +32688,6 @@ vfmaddcsh xmm2{k7}{z},xmm1,QWORD PTR cs:[eax+ecx*8]
 vfmaddcsh xmm2{k7}{z},xmm1,cs:[eax+ecx*8]
 vfcmulcph xmm7,xmm2,xmm2
 vfcmulcph xmm6{k4},xmm3,DWORD BCST es:[edi-0x190]
-vfcmulcph xmm6{k4},xmm3,DWORD BCST BYTE PTR es:[edi-0x190]
-vfcmulcph xmm6{k4},xmm3,DWORD BCST WORD PTR es:[edi-0x190]
-vfcmulcph xmm6{k4},xmm3,DWORD BCST DWORD PTR es:[edi-0x190]
-vfcmulcph xmm6{k4},xmm3,DWORD BCST QWORD PTR es:[edi-0x190]
 vfcmulcph xmm7{k6},xmm1,XMMWORD PTR [esp+eax*1]
 vfcmulcph xmm7{k6},xmm1,BYTE PTR [esp+eax*1]
 vfcmulcph xmm7{k6},xmm1,WORD PTR [esp+eax*1]
@@ -34930,10 +32702,6 @@ vfcmulcph ymm3{k4}{z},ymm4,DWORD PTR es:[edi-0x5e0]
 vfcmulcph ymm3{k4}{z},ymm4,QWORD PTR es:[edi-0x5e0]
 vfcmulcph ymm3{k4}{z},ymm4,es:[edi-0x5e0]
 vfcmulcph ymm3,ymm0,DWORD BCST [edx]
-vfcmulcph ymm3,ymm0,DWORD BCST BYTE PTR [edx]
-vfcmulcph ymm3,ymm0,DWORD BCST WORD PTR [edx]
-vfcmulcph ymm3,ymm0,DWORD BCST DWORD PTR [edx]
-vfcmulcph ymm3,ymm0,DWORD BCST QWORD PTR [edx]
 vfcmulcph zmm2,zmm1,ZMMWORD PTR [esi]
 vfcmulcph zmm2,zmm1,BYTE PTR [esi]
 vfcmulcph zmm2,zmm1,WORD PTR [esi]
@@ -34950,16 +32718,8 @@ vfmulcph xmm2{k3},xmm7,DWORD PTR ds:[eax+eax*1+0x39]
 vfmulcph xmm2{k3},xmm7,QWORD PTR ds:[eax+eax*1+0x39]
 vfmulcph xmm2{k3},xmm7,ds:[eax+eax*1+0x39]
 vfmulcph xmm2{k7}{z},xmm4,DWORD BCST [edx+ebx*8]
-vfmulcph xmm2{k7}{z},xmm4,DWORD BCST BYTE PTR [edx+ebx*8]
-vfmulcph xmm2{k7}{z},xmm4,DWORD BCST WORD PTR [edx+ebx*8]
-vfmulcph xmm2{k7}{z},xmm4,DWORD BCST DWORD PTR [edx+ebx*8]
-vfmulcph xmm2{k7}{z},xmm4,DWORD BCST QWORD PTR [edx+ebx*8]
 vfmulcph ymm0,ymm3,ymm4
 vfmulcph ymm3{k7},ymm7,DWORD BCST fs:[ecx+eiz*1+0xec]
-vfmulcph ymm3{k7},ymm7,DWORD BCST BYTE PTR fs:[ecx+eiz*1+0xec]
-vfmulcph ymm3{k7},ymm7,DWORD BCST WORD PTR fs:[ecx+eiz*1+0xec]
-vfmulcph ymm3{k7},ymm7,DWORD BCST DWORD PTR fs:[ecx+eiz*1+0xec]
-vfmulcph ymm3{k7},ymm7,DWORD BCST QWORD PTR fs:[ecx+eiz*1+0xec]
 vfmulcph ymm4,ymm0,YMMWORD PTR ds:0xd6352695
 vfmulcph ymm4,ymm0,BYTE PTR ds:0xd6352695
 vfmulcph ymm4,ymm0,WORD PTR ds:0xd6352695
@@ -35016,10 +32776,6 @@ vfmaddsub132ph xmm4{k6},xmm5,QWORD PTR cs:[edx+0x160]
 vfmaddsub132ph xmm4{k6},xmm5,cs:[edx+0x160]
 vfmaddsub132ph ymm0,ymm5,ymm3
 vfmaddsub132ph ymm0,ymm3,WORD BCST es:[ebx+0x96]
-vfmaddsub132ph ymm0,ymm3,WORD BCST BYTE PTR es:[ebx+0x96]
-vfmaddsub132ph ymm0,ymm3,WORD BCST WORD PTR es:[ebx+0x96]
-vfmaddsub132ph ymm0,ymm3,WORD BCST DWORD PTR es:[ebx+0x96]
-vfmaddsub132ph ymm0,ymm3,WORD BCST QWORD PTR es:[ebx+0x96]
 vfmaddsub132ph ymm6{k2},ymm2,YMMWORD PTR ds:0x980ed6d4
 vfmaddsub132ph ymm6{k2},ymm2,BYTE PTR ds:0x980ed6d4
 vfmaddsub132ph ymm6{k2},ymm2,WORD PTR ds:0x980ed6d4
@@ -35041,10 +32797,6 @@ vfmaddsub132ph zmm7,zmm6,QWORD PTR [esp+ebx*1+0x40a698c]
 vfmaddsub132ph zmm7,zmm6,[esp+ebx*1+0x40a698c]
 vfmaddsub213ph xmm0,xmm6,xmm1
 vfmaddsub213ph xmm0{k2},xmm0,WORD BCST gs:[eax+ecx*2-0x64]
-vfmaddsub213ph xmm0{k2},xmm0,WORD BCST BYTE PTR gs:[eax+ecx*2-0x64]
-vfmaddsub213ph xmm0{k2},xmm0,WORD BCST WORD PTR gs:[eax+ecx*2-0x64]
-vfmaddsub213ph xmm0{k2},xmm0,WORD BCST DWORD PTR gs:[eax+ecx*2-0x64]
-vfmaddsub213ph xmm0{k2},xmm0,WORD BCST QWORD PTR gs:[eax+ecx*2-0x64]
 vfmaddsub213ph xmm1,xmm2,XMMWORD PTR [edx+0x440]
 vfmaddsub213ph xmm1,xmm2,BYTE PTR [edx+0x440]
 vfmaddsub213ph xmm1,xmm2,WORD PTR [edx+0x440]
@@ -35072,10 +32824,6 @@ vfmaddsub213ph zmm2{k1},zmm4,DWORD PTR ds:[ebx+edi*2+0x2eb2e1ab]
 vfmaddsub213ph zmm2{k1},zmm4,QWORD PTR ds:[ebx+edi*2+0x2eb2e1ab]
 vfmaddsub213ph zmm2{k1},zmm4,ds:[ebx+edi*2+0x2eb2e1ab]
 vfmaddsub213ph zmm3,zmm4,WORD BCST [ebp-0x7a]
-vfmaddsub213ph zmm3,zmm4,WORD BCST BYTE PTR [ebp-0x7a]
-vfmaddsub213ph zmm3,zmm4,WORD BCST WORD PTR [ebp-0x7a]
-vfmaddsub213ph zmm3,zmm4,WORD BCST DWORD PTR [ebp-0x7a]
-vfmaddsub213ph zmm3,zmm4,WORD BCST QWORD PTR [ebp-0x7a]
 vfmaddsub231ph xmm7,xmm2,xmm4
 vfmaddsub231ph xmm7{k1}{z},xmm7,XMMWORD PTR [edx+eax*2]
 vfmaddsub231ph xmm7{k1}{z},xmm7,BYTE PTR [edx+eax*2]
@@ -35084,10 +32832,6 @@ vfmaddsub231ph xmm7{k1}{z},xmm7,DWORD PTR [edx+eax*2]
 vfmaddsub231ph xmm7{k1}{z},xmm7,QWORD PTR [edx+eax*2]
 vfmaddsub231ph xmm7{k1}{z},xmm7,[edx+eax*2]
 vfmaddsub231ph xmm2,xmm2,WORD BCST [ecx]
-vfmaddsub231ph xmm2,xmm2,WORD BCST BYTE PTR [ecx]
-vfmaddsub231ph xmm2,xmm2,WORD BCST WORD PTR [ecx]
-vfmaddsub231ph xmm2,xmm2,WORD BCST DWORD PTR [ecx]
-vfmaddsub231ph xmm2,xmm2,WORD BCST QWORD PTR [ecx]
 vfmaddsub231ph ymm6,ymm2,ymm0
 vfmaddsub231ph ymm3,ymm5,WORD BCST [edx]
 vfmaddsub231ph ymm4,ymm6,YMMWORD PTR ds:[esi+eax*1+0x620]
@@ -35098,10 +32842,6 @@ vfmaddsub231ph ymm4,ymm6,QWORD PTR ds:[esi+eax*1+0x620]
 vfmaddsub231ph ymm4,ymm6,ds:[esi+eax*1+0x620]
 vfmaddsub231ph zmm7,zmm5,zmm3
 vfmaddsub231ph zmm6{k5}{z},zmm0,WORD BCST ds:[edx+0x3f1800dc]
-vfmaddsub231ph zmm6{k5}{z},zmm0,WORD BCST BYTE PTR ds:[edx+0x3f1800dc]
-vfmaddsub231ph zmm6{k5}{z},zmm0,WORD BCST WORD PTR ds:[edx+0x3f1800dc]
-vfmaddsub231ph zmm6{k5}{z},zmm0,WORD BCST DWORD PTR ds:[edx+0x3f1800dc]
-vfmaddsub231ph zmm6{k5}{z},zmm0,WORD BCST QWORD PTR ds:[edx+0x3f1800dc]
 vfmaddsub231ph zmm6,zmm0,WORD BCST [esp+ecx*4]
 vfmsubadd132ph xmm3,xmm3,xmm2
 vfmsubadd132ph xmm7{k3},xmm4,XMMWORD PTR gs:[edx]
@@ -35111,10 +32851,6 @@ vfmsubadd132ph xmm7{k3},xmm4,DWORD PTR gs:[edx]
 vfmsubadd132ph xmm7{k3},xmm4,QWORD PTR gs:[edx]
 vfmsubadd132ph xmm7{k3},xmm4,gs:[edx]
 vfmsubadd132ph xmm6,xmm2,WORD BCST [esi+ecx*2]
-vfmsubadd132ph xmm6,xmm2,WORD BCST BYTE PTR [esi+ecx*2]
-vfmsubadd132ph xmm6,xmm2,WORD BCST WORD PTR [esi+ecx*2]
-vfmsubadd132ph xmm6,xmm2,WORD BCST DWORD PTR [esi+ecx*2]
-vfmsubadd132ph xmm6,xmm2,WORD BCST QWORD PTR [esi+ecx*2]
 vfmsubadd132ph ymm1,ymm1,YMMWORD PTR [esi+edi*8-0x7ac00d07]
 vfmsubadd132ph ymm1,ymm1,BYTE PTR [esi+edi*8-0x7ac00d07]
 vfmsubadd132ph ymm1,ymm1,WORD PTR [esi+edi*8-0x7ac00d07]
@@ -35136,10 +32872,6 @@ vfmsubadd132ph zmm3,zmm2,QWORD PTR [edx+ebx*4-0x6efcee29]
 vfmsubadd132ph zmm3,zmm2,[edx+ebx*4-0x6efcee29]
 vfmsubadd132ph zmm1{k2},zmm4,zmm0{rz-sae}
 vfmsubadd132ph zmm6,zmm5,WORD BCST gs:[edx]
-vfmsubadd132ph zmm6,zmm5,WORD BCST BYTE PTR gs:[edx]
-vfmsubadd132ph zmm6,zmm5,WORD BCST WORD PTR gs:[edx]
-vfmsubadd132ph zmm6,zmm5,WORD BCST DWORD PTR gs:[edx]
-vfmsubadd132ph zmm6,zmm5,WORD BCST QWORD PTR gs:[edx]
 vfmsubadd213ph xmm4,xmm3,XMMWORD PTR [edx+ebx*4]
 vfmsubadd213ph xmm4,xmm3,BYTE PTR [edx+ebx*4]
 vfmsubadd213ph xmm4,xmm3,WORD PTR [edx+ebx*4]
@@ -35148,16 +32880,8 @@ vfmsubadd213ph xmm4,xmm3,QWORD PTR [edx+ebx*4]
 vfmsubadd213ph xmm4,xmm3,[edx+ebx*4]
 vfmsubadd213ph xmm0{k6}{z},xmm4,xmm1
 vfmsubadd213ph xmm1,xmm6,WORD BCST es:[ebx-0x6f2cb9fb]
-vfmsubadd213ph xmm1,xmm6,WORD BCST BYTE PTR es:[ebx-0x6f2cb9fb]
-vfmsubadd213ph xmm1,xmm6,WORD BCST WORD PTR es:[ebx-0x6f2cb9fb]
-vfmsubadd213ph xmm1,xmm6,WORD BCST DWORD PTR es:[ebx-0x6f2cb9fb]
-vfmsubadd213ph xmm1,xmm6,WORD BCST QWORD PTR es:[ebx-0x6f2cb9fb]
 vfmsubadd213ph ymm1,ymm3,ymm4
 vfmsubadd213ph ymm4,ymm7,WORD BCST [ecx+0x5d34bc7e]
-vfmsubadd213ph ymm4,ymm7,WORD BCST BYTE PTR [ecx+0x5d34bc7e]
-vfmsubadd213ph ymm4,ymm7,WORD BCST WORD PTR [ecx+0x5d34bc7e]
-vfmsubadd213ph ymm4,ymm7,WORD BCST DWORD PTR [ecx+0x5d34bc7e]
-vfmsubadd213ph ymm4,ymm7,WORD BCST QWORD PTR [ecx+0x5d34bc7e]
 vfmsubadd213ph ymm1,ymm2,YMMWORD PTR ds:[edx]
 vfmsubadd213ph ymm1,ymm2,BYTE PTR ds:[edx]
 vfmsubadd213ph ymm1,ymm2,WORD PTR ds:[edx]
@@ -35179,10 +32903,6 @@ vfmsubadd213ph zmm7{k4}{z},zmm7,QWORD PTR ss:[edi+0x40038827]
 vfmsubadd213ph zmm7{k4}{z},zmm7,ss:[edi+0x40038827]
 vfmsubadd231ph xmm1,xmm2,xmm6
 vfmsubadd231ph xmm1,xmm4,WORD BCST cs:[ebx+0x9c]
-vfmsubadd231ph xmm1,xmm4,WORD BCST BYTE PTR cs:[ebx+0x9c]
-vfmsubadd231ph xmm1,xmm4,WORD BCST WORD PTR cs:[ebx+0x9c]
-vfmsubadd231ph xmm1,xmm4,WORD BCST DWORD PTR cs:[ebx+0x9c]
-vfmsubadd231ph xmm1,xmm4,WORD BCST QWORD PTR cs:[ebx+0x9c]
 vfmsubadd231ph xmm7,xmm1,XMMWORD PTR [ecx-0x19c8e6f7]
 vfmsubadd231ph xmm7,xmm1,BYTE PTR [ecx-0x19c8e6f7]
 vfmsubadd231ph xmm7,xmm1,WORD PTR [ecx-0x19c8e6f7]
@@ -35226,10 +32946,6 @@ vfmadd132ph ymm4{k2},ymm0,DWORD PTR es:[esi+eax*1]
 vfmadd132ph ymm4{k2},ymm0,QWORD PTR es:[esi+eax*1]
 vfmadd132ph ymm4{k2},ymm0,es:[esi+eax*1]
 vfmadd132ph ymm7{k1}{z},ymm0,WORD BCST [edx+ebx*8+0x82]
-vfmadd132ph ymm7{k1}{z},ymm0,WORD BCST BYTE PTR [edx+ebx*8+0x82]
-vfmadd132ph ymm7{k1}{z},ymm0,WORD BCST WORD PTR [edx+ebx*8+0x82]
-vfmadd132ph ymm7{k1}{z},ymm0,WORD BCST DWORD PTR [edx+ebx*8+0x82]
-vfmadd132ph ymm7{k1}{z},ymm0,WORD BCST QWORD PTR [edx+ebx*8+0x82]
 vfmadd132ph zmm5,zmm1,zmm6
 vfmadd132ph zmm0{k7}{z},zmm5,ZMMWORD PTR gs:[eax]
 vfmadd132ph zmm0{k7}{z},zmm5,BYTE PTR gs:[eax]
@@ -35253,10 +32969,6 @@ vfmadd213ph xmm5,xmm1,QWORD PTR [esi]
 vfmadd213ph xmm5,xmm1,[esi]
 vfmadd213ph ymm3,ymm1,ymm2
 vfmadd213ph ymm3,ymm7,WORD BCST [ecx+0xbc]
-vfmadd213ph ymm3,ymm7,WORD BCST BYTE PTR [ecx+0xbc]
-vfmadd213ph ymm3,ymm7,WORD BCST WORD PTR [ecx+0xbc]
-vfmadd213ph ymm3,ymm7,WORD BCST DWORD PTR [ecx+0xbc]
-vfmadd213ph ymm3,ymm7,WORD BCST QWORD PTR [ecx+0xbc]
 vfmadd213ph ymm3,ymm6,YMMWORD PTR fs:[eax]
 vfmadd213ph ymm3,ymm6,BYTE PTR fs:[eax]
 vfmadd213ph ymm3,ymm6,WORD PTR fs:[eax]
@@ -35265,10 +32977,6 @@ vfmadd213ph ymm3,ymm6,QWORD PTR fs:[eax]
 vfmadd213ph ymm3,ymm6,fs:[eax]
 vfmadd213ph zmm7,zmm4,zmm2
 vfmadd213ph zmm5,zmm5,WORD BCST cs:[edi+ebp*1-0x6b52558b]
-vfmadd213ph zmm5,zmm5,WORD BCST BYTE PTR cs:[edi+ebp*1-0x6b52558b]
-vfmadd213ph zmm5,zmm5,WORD BCST WORD PTR cs:[edi+ebp*1-0x6b52558b]
-vfmadd213ph zmm5,zmm5,WORD BCST DWORD PTR cs:[edi+ebp*1-0x6b52558b]
-vfmadd213ph zmm5,zmm5,WORD BCST QWORD PTR cs:[edi+ebp*1-0x6b52558b]
 vfmadd213ph zmm1{k7},zmm2,ZMMWORD PTR [esi]
 vfmadd213ph zmm1{k7},zmm2,BYTE PTR [esi]
 vfmadd213ph zmm1{k7},zmm2,WORD PTR [esi]
@@ -35277,21 +32985,9 @@ vfmadd213ph zmm1{k7},zmm2,QWORD PTR [esi]
 vfmadd213ph zmm1{k7},zmm2,[esi]
 vfmadd231ph xmm6,xmm2,xmm3
 vfmadd231ph xmm2,xmm4,WORD BCST fs:[esp+edi*8-0xd0]
-vfmadd231ph xmm2,xmm4,WORD BCST BYTE PTR fs:[esp+edi*8-0xd0]
-vfmadd231ph xmm2,xmm4,WORD BCST WORD PTR fs:[esp+edi*8-0xd0]
-vfmadd231ph xmm2,xmm4,WORD BCST DWORD PTR fs:[esp+edi*8-0xd0]
-vfmadd231ph xmm2,xmm4,WORD BCST QWORD PTR fs:[esp+edi*8-0xd0]
 vfmadd231ph xmm3{k5}{z},xmm3,WORD BCST [eax]
-vfmadd231ph xmm3{k5}{z},xmm3,WORD BCST BYTE PTR [eax]
-vfmadd231ph xmm3{k5}{z},xmm3,WORD BCST WORD PTR [eax]
-vfmadd231ph xmm3{k5}{z},xmm3,WORD BCST DWORD PTR [eax]
-vfmadd231ph xmm3{k5}{z},xmm3,WORD BCST QWORD PTR [eax]
 vfmadd231ph ymm2,ymm0,ymm7
 vfmadd231ph ymm2,ymm1,WORD BCST gs:[ecx+0x30]
-vfmadd231ph ymm2,ymm1,WORD BCST BYTE PTR gs:[ecx+0x30]
-vfmadd231ph ymm2,ymm1,WORD BCST WORD PTR gs:[ecx+0x30]
-vfmadd231ph ymm2,ymm1,WORD BCST DWORD PTR gs:[ecx+0x30]
-vfmadd231ph ymm2,ymm1,WORD BCST QWORD PTR gs:[ecx+0x30]
 vfmadd231ph ymm3{k6}{z},ymm6,YMMWORD PTR [esi]
 vfmadd231ph ymm3{k6}{z},ymm6,BYTE PTR [esi]
 vfmadd231ph ymm3{k6}{z},ymm6,WORD PTR [esi]
@@ -35306,21 +33002,9 @@ vfmadd231ph zmm6,zmm2,QWORD PTR [edi+edx*2-0x1e1ebf4b]
 vfmadd231ph zmm6,zmm2,[edi+edx*2-0x1e1ebf4b]
 vfmadd231ph zmm2{k2}{z},zmm5,zmm0
 vfmadd231ph zmm6{k4},zmm6,WORD BCST ss:[ebx-0x17135920]
-vfmadd231ph zmm6{k4},zmm6,WORD BCST BYTE PTR ss:[ebx-0x17135920]
-vfmadd231ph zmm6{k4},zmm6,WORD BCST WORD PTR ss:[ebx-0x17135920]
-vfmadd231ph zmm6{k4},zmm6,WORD BCST DWORD PTR ss:[ebx-0x17135920]
-vfmadd231ph zmm6{k4},zmm6,WORD BCST QWORD PTR ss:[ebx-0x17135920]
 vfnmadd132ph xmm7,xmm7,xmm6
 vfnmadd132ph xmm7,xmm4,WORD BCST ss:[esi+ebp*8]
-vfnmadd132ph xmm7,xmm4,WORD BCST BYTE PTR ss:[esi+ebp*8]
-vfnmadd132ph xmm7,xmm4,WORD BCST WORD PTR ss:[esi+ebp*8]
-vfnmadd132ph xmm7,xmm4,WORD BCST DWORD PTR ss:[esi+ebp*8]
-vfnmadd132ph xmm7,xmm4,WORD BCST QWORD PTR ss:[esi+ebp*8]
 vfnmadd132ph xmm7{k5},xmm5,WORD BCST [eax]
-vfnmadd132ph xmm7{k5},xmm5,WORD BCST BYTE PTR [eax]
-vfnmadd132ph xmm7{k5},xmm5,WORD BCST WORD PTR [eax]
-vfnmadd132ph xmm7{k5},xmm5,WORD BCST DWORD PTR [eax]
-vfnmadd132ph xmm7{k5},xmm5,WORD BCST QWORD PTR [eax]
 vfnmadd132ph ymm0,ymm3,YMMWORD PTR [ecx*4-0x6946d94c]
 vfnmadd132ph ymm0,ymm3,BYTE PTR [ecx*4-0x6946d94c]
 vfnmadd132ph ymm0,ymm3,WORD PTR [ecx*4-0x6946d94c]
@@ -35344,10 +33028,6 @@ vfnmadd132ph zmm1{k4},zmm1,es:[edi+esi*1+0x1c0]
 vfnmadd132ph zmm7,zmm3,WORD BCST [eax]
 vfnmadd213ph xmm7,xmm7,xmm6
 vfnmadd213ph xmm6{k3}{z},xmm3,WORD BCST ds:[ebx]
-vfnmadd213ph xmm6{k3}{z},xmm3,WORD BCST BYTE PTR ds:[ebx]
-vfnmadd213ph xmm6{k3}{z},xmm3,WORD BCST WORD PTR ds:[ebx]
-vfnmadd213ph xmm6{k3}{z},xmm3,WORD BCST DWORD PTR ds:[ebx]
-vfnmadd213ph xmm6{k3}{z},xmm3,WORD BCST QWORD PTR ds:[ebx]
 vfnmadd213ph xmm1{k7}{z},xmm5,XMMWORD PTR [ecx-0x471255b]
 vfnmadd213ph xmm1{k7}{z},xmm5,BYTE PTR [ecx-0x471255b]
 vfnmadd213ph xmm1{k7}{z},xmm5,WORD PTR [ecx-0x471255b]
@@ -35356,15 +33036,7 @@ vfnmadd213ph xmm1{k7}{z},xmm5,QWORD PTR [ecx-0x471255b]
 vfnmadd213ph xmm1{k7}{z},xmm5,[ecx-0x471255b]
 vfnmadd213ph ymm2,ymm5,ymm7
 vfnmadd213ph ymm1,ymm4,WORD BCST cs:[ebp-0x5c]
-vfnmadd213ph ymm1,ymm4,WORD BCST BYTE PTR cs:[ebp-0x5c]
-vfnmadd213ph ymm1,ymm4,WORD BCST WORD PTR cs:[ebp-0x5c]
-vfnmadd213ph ymm1,ymm4,WORD BCST DWORD PTR cs:[ebp-0x5c]
-vfnmadd213ph ymm1,ymm4,WORD BCST QWORD PTR cs:[ebp-0x5c]
 vfnmadd213ph ymm7{k4}{z},ymm6,WORD BCST [ebx-0x3]
-vfnmadd213ph ymm7{k4}{z},ymm6,WORD BCST BYTE PTR [ebx-0x3]
-vfnmadd213ph ymm7{k4}{z},ymm6,WORD BCST WORD PTR [ebx-0x3]
-vfnmadd213ph ymm7{k4}{z},ymm6,WORD BCST DWORD PTR [ebx-0x3]
-vfnmadd213ph ymm7{k4}{z},ymm6,WORD BCST QWORD PTR [ebx-0x3]
 vfnmadd213ph zmm0,zmm2,ZMMWORD PTR [esi]
 vfnmadd213ph zmm0,zmm2,BYTE PTR [esi]
 vfnmadd213ph zmm0,zmm2,WORD PTR [esi]
@@ -35380,10 +33052,6 @@ vfnmadd213ph zmm3{k5}{z},zmm0,QWORD PTR cs:[eax+esi*4-0x1c0]
 vfnmadd213ph zmm3{k5}{z},zmm0,cs:[eax+esi*4-0x1c0]
 vfnmadd231ph xmm3,xmm4,xmm0
 vfnmadd231ph xmm0,xmm0,WORD BCST es:[edx]
-vfnmadd231ph xmm0,xmm0,WORD BCST BYTE PTR es:[edx]
-vfnmadd231ph xmm0,xmm0,WORD BCST WORD PTR es:[edx]
-vfnmadd231ph xmm0,xmm0,WORD BCST DWORD PTR es:[edx]
-vfnmadd231ph xmm0,xmm0,WORD BCST QWORD PTR es:[edx]
 vfnmadd231ph xmm4{k2},xmm5,XMMWORD PTR [ecx+0x3e0]
 vfnmadd231ph xmm4{k2},xmm5,BYTE PTR [ecx+0x3e0]
 vfnmadd231ph xmm4{k2},xmm5,WORD PTR [ecx+0x3e0]
@@ -35392,10 +33060,6 @@ vfnmadd231ph xmm4{k2},xmm5,QWORD PTR [ecx+0x3e0]
 vfnmadd231ph xmm4{k2},xmm5,[ecx+0x3e0]
 vfnmadd231ph ymm7,ymm0,ymm4
 vfnmadd231ph ymm2,ymm4,WORD BCST fs:[esp+ebp*1-0x92]
-vfnmadd231ph ymm2,ymm4,WORD BCST BYTE PTR fs:[esp+ebp*1-0x92]
-vfnmadd231ph ymm2,ymm4,WORD BCST WORD PTR fs:[esp+ebp*1-0x92]
-vfnmadd231ph ymm2,ymm4,WORD BCST DWORD PTR fs:[esp+ebp*1-0x92]
-vfnmadd231ph ymm2,ymm4,WORD BCST QWORD PTR fs:[esp+ebp*1-0x92]
 vfnmadd231ph ymm2,ymm6,YMMWORD PTR [ebp-0xe00]
 vfnmadd231ph ymm2,ymm6,BYTE PTR [ebp-0xe00]
 vfnmadd231ph ymm2,ymm6,WORD PTR [ebp-0xe00]
@@ -35404,10 +33068,6 @@ vfnmadd231ph ymm2,ymm6,QWORD PTR [ebp-0xe00]
 vfnmadd231ph ymm2,ymm6,[ebp-0xe00]
 vfnmadd231ph zmm1,zmm0,zmm3
 vfnmadd231ph zmm3,zmm5,WORD BCST [esi+0x20]
-vfnmadd231ph zmm3,zmm5,WORD BCST BYTE PTR [esi+0x20]
-vfnmadd231ph zmm3,zmm5,WORD BCST WORD PTR [esi+0x20]
-vfnmadd231ph zmm3,zmm5,WORD BCST DWORD PTR [esi+0x20]
-vfnmadd231ph zmm3,zmm5,WORD BCST QWORD PTR [esi+0x20]
 vfnmadd231ph zmm4,zmm6,ZMMWORD PTR es:[edx+ecx*8]
 vfnmadd231ph zmm4,zmm6,BYTE PTR es:[edx+ecx*8]
 vfnmadd231ph zmm4,zmm6,WORD PTR es:[edx+ecx*8]
@@ -35478,10 +33138,6 @@ vfnmadd231sh xmm5,xmm4,QWORD PTR [edx+0x65f39db7]
 vfnmadd231sh xmm5,xmm4,[edx+0x65f39db7]
 vfmsub132ph xmm5,xmm2,xmm5
 vfmsub132ph xmm0{k7}{z},xmm3,WORD BCST [ecx+eiz*8]
-vfmsub132ph xmm0{k7}{z},xmm3,WORD BCST BYTE PTR [ecx+eiz*8]
-vfmsub132ph xmm0{k7}{z},xmm3,WORD BCST WORD PTR [ecx+eiz*8]
-vfmsub132ph xmm0{k7}{z},xmm3,WORD BCST DWORD PTR [ecx+eiz*8]
-vfmsub132ph xmm0{k7}{z},xmm3,WORD BCST QWORD PTR [ecx+eiz*8]
 vfmsub132ph xmm1,xmm3,XMMWORD PTR ss:[esi-0x400]
 vfmsub132ph xmm1,xmm3,BYTE PTR ss:[esi-0x400]
 vfmsub132ph xmm1,xmm3,WORD PTR ss:[esi-0x400]
@@ -35490,17 +33146,9 @@ vfmsub132ph xmm1,xmm3,QWORD PTR ss:[esi-0x400]
 vfmsub132ph xmm1,xmm3,ss:[esi-0x400]
 vfmsub132ph ymm2,ymm2,ymm1
 vfmsub132ph ymm3{k6}{z},ymm6,WORD BCST ss:[esi]
-vfmsub132ph ymm3{k6}{z},ymm6,WORD BCST BYTE PTR ss:[esi]
-vfmsub132ph ymm3{k6}{z},ymm6,WORD BCST WORD PTR ss:[esi]
-vfmsub132ph ymm3{k6}{z},ymm6,WORD BCST DWORD PTR ss:[esi]
-vfmsub132ph ymm3{k6}{z},ymm6,WORD BCST QWORD PTR ss:[esi]
 vfmsub132ph ymm0{k1},ymm3,WORD BCST [ebp+ebx*8+0xee]
 vfmsub132ph zmm5,zmm2,zmm1
 vfmsub132ph zmm5,zmm0,WORD BCST cs:[edi+ebp*4-0x3d96a809]
-vfmsub132ph zmm5,zmm0,WORD BCST BYTE PTR cs:[edi+ebp*4-0x3d96a809]
-vfmsub132ph zmm5,zmm0,WORD BCST WORD PTR cs:[edi+ebp*4-0x3d96a809]
-vfmsub132ph zmm5,zmm0,WORD BCST DWORD PTR cs:[edi+ebp*4-0x3d96a809]
-vfmsub132ph zmm5,zmm0,WORD BCST QWORD PTR cs:[edi+ebp*4-0x3d96a809]
 vfmsub132ph zmm2{k1},zmm3,ZMMWORD PTR [ecx]
 vfmsub132ph zmm2{k1},zmm3,BYTE PTR [ecx]
 vfmsub132ph zmm2{k1},zmm3,WORD PTR [ecx]
@@ -35528,10 +33176,6 @@ vfmsub213ph ymm7,ymm7,QWORD PTR [ebp-0xba0]
 vfmsub213ph ymm7,ymm7,[ebp-0xba0]
 vfmsub213ph ymm1{k6}{z},ymm2,ymm0
 vfmsub213ph ymm4,ymm2,WORD BCST ds:[esi+ebx*2-0xe2]
-vfmsub213ph ymm4,ymm2,WORD BCST BYTE PTR ds:[esi+ebx*2-0xe2]
-vfmsub213ph ymm4,ymm2,WORD BCST WORD PTR ds:[esi+ebx*2-0xe2]
-vfmsub213ph ymm4,ymm2,WORD BCST DWORD PTR ds:[esi+ebx*2-0xe2]
-vfmsub213ph ymm4,ymm2,WORD BCST QWORD PTR ds:[esi+ebx*2-0xe2]
 vfmsub213ph zmm3,zmm0,ZMMWORD PTR [edi-0x59]
 vfmsub213ph zmm3,zmm0,BYTE PTR [edi-0x59]
 vfmsub213ph zmm3,zmm0,WORD PTR [edi-0x59]
@@ -35540,21 +33184,9 @@ vfmsub213ph zmm3,zmm0,QWORD PTR [edi-0x59]
 vfmsub213ph zmm3,zmm0,[edi-0x59]
 vfmsub213ph zmm5{k2},zmm0,zmm3
 vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST [ebp+0xfc]
-vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST BYTE PTR [ebp+0xfc]
-vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST WORD PTR [ebp+0xfc]
-vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST DWORD PTR [ebp+0xfc]
-vfmsub213ph zmm6{k4}{z},zmm2,WORD BCST QWORD PTR [ebp+0xfc]
 vfmsub231ph xmm1,xmm6,xmm1
 vfmsub231ph xmm6,xmm2,WORD BCST fs:[esi]
-vfmsub231ph xmm6,xmm2,WORD BCST BYTE PTR fs:[esi]
-vfmsub231ph xmm6,xmm2,WORD BCST WORD PTR fs:[esi]
-vfmsub231ph xmm6,xmm2,WORD BCST DWORD PTR fs:[esi]
-vfmsub231ph xmm6,xmm2,WORD BCST QWORD PTR fs:[esi]
 vfmsub231ph xmm6{k2},xmm3,WORD BCST [ebp+ebp*8+0x53f46299]
-vfmsub231ph xmm6{k2},xmm3,WORD BCST BYTE PTR [ebp+ebp*8+0x53f46299]
-vfmsub231ph xmm6{k2},xmm3,WORD BCST WORD PTR [ebp+ebp*8+0x53f46299]
-vfmsub231ph xmm6{k2},xmm3,WORD BCST DWORD PTR [ebp+ebp*8+0x53f46299]
-vfmsub231ph xmm6{k2},xmm3,WORD BCST QWORD PTR [ebp+ebp*8+0x53f46299]
 vfmsub231ph ymm2,ymm6,YMMWORD PTR [eax+ebx*2]
 vfmsub231ph ymm2,ymm6,BYTE PTR [eax+ebx*2]
 vfmsub231ph ymm2,ymm6,WORD PTR [eax+ebx*2]
@@ -35583,10 +33215,6 @@ vfmsub231ph zmm7{k6},zmm7,QWORD PTR ss:[esp+edi*2]
 vfmsub231ph zmm7{k6},zmm7,ss:[esp+edi*2]
 vfnmsub132ph xmm1,xmm7,xmm2
 vfnmsub132ph xmm5,xmm4,WORD BCST fs:[edi]
-vfnmsub132ph xmm5,xmm4,WORD BCST BYTE PTR fs:[edi]
-vfnmsub132ph xmm5,xmm4,WORD BCST WORD PTR fs:[edi]
-vfnmsub132ph xmm5,xmm4,WORD BCST DWORD PTR fs:[edi]
-vfnmsub132ph xmm5,xmm4,WORD BCST QWORD PTR fs:[edi]
 vfnmsub132ph xmm6,xmm6,XMMWORD PTR [ebp-0x7dc671a7]
 vfnmsub132ph xmm6,xmm6,BYTE PTR [ebp-0x7dc671a7]
 vfnmsub132ph xmm6,xmm6,WORD PTR [ebp-0x7dc671a7]
@@ -35595,15 +33223,7 @@ vfnmsub132ph xmm6,xmm6,QWORD PTR [ebp-0x7dc671a7]
 vfnmsub132ph xmm6,xmm6,[ebp-0x7dc671a7]
 vfnmsub132ph ymm5,ymm4,ymm1
 vfnmsub132ph ymm0,ymm3,WORD BCST ds:[edi]
-vfnmsub132ph ymm0,ymm3,WORD BCST BYTE PTR ds:[edi]
-vfnmsub132ph ymm0,ymm3,WORD BCST WORD PTR ds:[edi]
-vfnmsub132ph ymm0,ymm3,WORD BCST DWORD PTR ds:[edi]
-vfnmsub132ph ymm0,ymm3,WORD BCST QWORD PTR ds:[edi]
 vfnmsub132ph ymm4{k1},ymm4,WORD BCST [edx+ebx*4]
-vfnmsub132ph ymm4{k1},ymm4,WORD BCST BYTE PTR [edx+ebx*4]
-vfnmsub132ph ymm4{k1},ymm4,WORD BCST WORD PTR [edx+ebx*4]
-vfnmsub132ph ymm4{k1},ymm4,WORD BCST DWORD PTR [edx+ebx*4]
-vfnmsub132ph ymm4{k1},ymm4,WORD BCST QWORD PTR [edx+ebx*4]
 vfnmsub132ph zmm2,zmm2,zmm5
 vfnmsub132ph zmm6{k6},zmm1,ZMMWORD PTR cs:[edx]
 vfnmsub132ph zmm6{k6},zmm1,BYTE PTR cs:[edx]
@@ -35614,10 +33234,6 @@ vfnmsub132ph zmm6{k6},zmm1,cs:[edx]
 vfnmsub132ph zmm2{k6}{z},zmm0,WORD BCST [edx+edi*2-0x6a]
 vfnmsub213ph xmm3,xmm0,xmm1
 vfnmsub213ph xmm3{k1}{z},xmm0,WORD BCST gs:[ecx+eax*2+0xfe]
-vfnmsub213ph xmm3{k1}{z},xmm0,WORD BCST BYTE PTR gs:[ecx+eax*2+0xfe]
-vfnmsub213ph xmm3{k1}{z},xmm0,WORD BCST WORD PTR gs:[ecx+eax*2+0xfe]
-vfnmsub213ph xmm3{k1}{z},xmm0,WORD BCST DWORD PTR gs:[ecx+eax*2+0xfe]
-vfnmsub213ph xmm3{k1}{z},xmm0,WORD BCST QWORD PTR gs:[ecx+eax*2+0xfe]
 vfnmsub213ph xmm4{k1}{z},xmm7,XMMWORD PTR [ebx]
 vfnmsub213ph xmm4{k1}{z},xmm7,BYTE PTR [ebx]
 vfnmsub213ph xmm4{k1}{z},xmm7,WORD PTR [ebx]
@@ -35626,10 +33242,6 @@ vfnmsub213ph xmm4{k1}{z},xmm7,QWORD PTR [ebx]
 vfnmsub213ph xmm4{k1}{z},xmm7,[ebx]
 vfnmsub213ph ymm2,ymm1,ymm5
 vfnmsub213ph ymm2,ymm1,WORD BCST cs:[esi]
-vfnmsub213ph ymm2,ymm1,WORD BCST BYTE PTR cs:[esi]
-vfnmsub213ph ymm2,ymm1,WORD BCST WORD PTR cs:[esi]
-vfnmsub213ph ymm2,ymm1,WORD BCST DWORD PTR cs:[esi]
-vfnmsub213ph ymm2,ymm1,WORD BCST QWORD PTR cs:[esi]
 vfnmsub213ph ymm3{k4},ymm3,YMMWORD PTR [eax+eax*8+0x520]
 vfnmsub213ph ymm3{k4},ymm3,BYTE PTR [eax+eax*8+0x520]
 vfnmsub213ph ymm3{k4},ymm3,WORD PTR [eax+eax*8+0x520]
@@ -35644,10 +33256,6 @@ vfnmsub213ph zmm5,zmm5,QWORD PTR [esp+ebx*1]
 vfnmsub213ph zmm5,zmm5,[esp+ebx*1]
 vfnmsub213ph zmm6{k1}{z},zmm7,zmm7{rd-sae}
 vfnmsub213ph zmm1,zmm6,WORD BCST ss:[esi+0x650ee32d]
-vfnmsub213ph zmm1,zmm6,WORD BCST BYTE PTR ss:[esi+0x650ee32d]
-vfnmsub213ph zmm1,zmm6,WORD BCST WORD PTR ss:[esi+0x650ee32d]
-vfnmsub213ph zmm1,zmm6,WORD BCST DWORD PTR ss:[esi+0x650ee32d]
-vfnmsub213ph zmm1,zmm6,WORD BCST QWORD PTR ss:[esi+0x650ee32d]
 vfnmsub231ph xmm1,xmm1,xmm6
 vfnmsub231ph xmm2{k1}{z},xmm6,XMMWORD PTR fs:[edx]
 vfnmsub231ph xmm2{k1}{z},xmm6,BYTE PTR fs:[edx]
@@ -35656,10 +33264,6 @@ vfnmsub231ph xmm2{k1}{z},xmm6,DWORD PTR fs:[edx]
 vfnmsub231ph xmm2{k1}{z},xmm6,QWORD PTR fs:[edx]
 vfnmsub231ph xmm2{k1}{z},xmm6,fs:[edx]
 vfnmsub231ph xmm6,xmm3,WORD BCST [esi-0x6359cfc6]
-vfnmsub231ph xmm6,xmm3,WORD BCST BYTE PTR [esi-0x6359cfc6]
-vfnmsub231ph xmm6,xmm3,WORD BCST WORD PTR [esi-0x6359cfc6]
-vfnmsub231ph xmm6,xmm3,WORD BCST DWORD PTR [esi-0x6359cfc6]
-vfnmsub231ph xmm6,xmm3,WORD BCST QWORD PTR [esi-0x6359cfc6]
 vfnmsub231ph ymm4,ymm1,YMMWORD PTR [esp+esi*4]
 vfnmsub231ph ymm4,ymm1,BYTE PTR [esp+esi*4]
 vfnmsub231ph ymm4,ymm1,WORD PTR [esp+esi*4]
@@ -35681,10 +33285,6 @@ vfnmsub231ph zmm3,zmm1,QWORD PTR [edi+eiz*4]
 vfnmsub231ph zmm3,zmm1,[edi+eiz*4]
 vfnmsub231ph zmm0,zmm5,zmm2{ru-sae}
 vfnmsub231ph zmm3,zmm2,WORD BCST cs:[edi+esi*1-0x6]
-vfnmsub231ph zmm3,zmm2,WORD BCST BYTE PTR cs:[edi+esi*1-0x6]
-vfnmsub231ph zmm3,zmm2,WORD BCST WORD PTR cs:[edi+esi*1-0x6]
-vfnmsub231ph zmm3,zmm2,WORD BCST DWORD PTR cs:[edi+esi*1-0x6]
-vfnmsub231ph zmm3,zmm2,WORD BCST QWORD PTR cs:[edi+esi*1-0x6]
 vfmsub132sh xmm4,xmm4,xmm1
 vfmsub132sh xmm7{k5}{z},xmm7,WORD PTR es:[ecx+eax*1]
 vfmsub132sh xmm7{k5}{z},xmm7,BYTE PTR es:[ecx+eax*1]
@@ -35753,10 +33353,6 @@ vfnmsub231sh xmm1,xmm1,QWORD PTR [ebp+0x2ea76ec9]
 vfnmsub231sh xmm1,xmm1,[ebp+0x2ea76ec9]
 vfpclassph k6,xmm7,0x9b
 vfpclassph k7{k4},WORD BCST ds:[eax-0x10]{1to8},0x75
-vfpclassph k7{k4},WORD BCST BYTE PTR ds:[eax-0x10]{1to8},0x75
-vfpclassph k7{k4},WORD BCST WORD PTR ds:[eax-0x10]{1to8},0x75
-vfpclassph k7{k4},WORD BCST DWORD PTR ds:[eax-0x10]{1to8},0x75
-vfpclassph k7{k4},WORD BCST QWORD PTR ds:[eax-0x10]{1to8},0x75
 vfpclassph k1,XMMWORD PTR [edx-0x7d0],0x14
 vfpclassph k1,BYTE PTR [edx-0x7d0],0x14
 vfpclassph k1,WORD PTR [edx-0x7d0],0x14
@@ -35771,16 +33367,8 @@ vfpclassph k1{k1},DWORD PTR es:[ebx+0x380],0x5b
 vfpclassph k1{k1},QWORD PTR es:[ebx+0x380],0x5b
 vfpclassph k1{k1},es:[ebx+0x380],0x5b
 vfpclassph k0,WORD BCST [esp+esi*2+0x1dbe6dd8]{1to16},0xbb
-vfpclassph k0,WORD BCST BYTE PTR [esp+esi*2+0x1dbe6dd8]{1to16},0xbb
-vfpclassph k0,WORD BCST WORD PTR [esp+esi*2+0x1dbe6dd8]{1to16},0xbb
-vfpclassph k0,WORD BCST DWORD PTR [esp+esi*2+0x1dbe6dd8]{1to16},0xbb
-vfpclassph k0,WORD BCST QWORD PTR [esp+esi*2+0x1dbe6dd8]{1to16},0xbb
 vfpclassph k1,zmm5,0xef
 vfpclassph k0{k1},WORD BCST cs:[edi]{1to32},0x2d
-vfpclassph k0{k1},WORD BCST BYTE PTR cs:[edi]{1to32},0x2d
-vfpclassph k0{k1},WORD BCST WORD PTR cs:[edi]{1to32},0x2d
-vfpclassph k0{k1},WORD BCST DWORD PTR cs:[edi]{1to32},0x2d
-vfpclassph k0{k1},WORD BCST QWORD PTR cs:[edi]{1to32},0x2d
 vfpclassph k7,WORD BCST [ecx+edx*1]{1to32},0x99
 vfpclasssh k3,WORD PTR [esi+esi*2-0x7a],0x60
 vfpclasssh k3,BYTE PTR [esi+esi*2-0x7a],0x60
@@ -35808,10 +33396,6 @@ vgetexpph xmm2,QWORD PTR ds:0x72
 vgetexpph xmm2,ds:0x72
 vgetexpph ymm6,ymm2
 vgetexpph ymm3{k2},WORD BCST ds:[ecx+edx*1+0x66]
-vgetexpph ymm3{k2},WORD BCST BYTE PTR ds:[ecx+edx*1+0x66]
-vgetexpph ymm3{k2},WORD BCST WORD PTR ds:[ecx+edx*1+0x66]
-vgetexpph ymm3{k2},WORD BCST DWORD PTR ds:[ecx+edx*1+0x66]
-vgetexpph ymm3{k2},WORD BCST QWORD PTR ds:[ecx+edx*1+0x66]
 vgetexpph ymm7{k5}{z},YMMWORD PTR [edi-0x7599e2f]
 vgetexpph ymm7{k5}{z},BYTE PTR [edi-0x7599e2f]
 vgetexpph ymm7{k5}{z},WORD PTR [edi-0x7599e2f]
@@ -35844,10 +33428,6 @@ vgetexpsh xmm5,xmm5,QWORD PTR [edi+eax*1]
 vgetexpsh xmm5,xmm5,[edi+eax*1]
 vgetmantph xmm7,xmm4,0x36
 vgetmantph xmm6{k4}{z},WORD BCST fs:[ecx+edi*4],0xc7
-vgetmantph xmm6{k4}{z},WORD BCST BYTE PTR fs:[ecx+edi*4],0xc7
-vgetmantph xmm6{k4}{z},WORD BCST WORD PTR fs:[ecx+edi*4],0xc7
-vgetmantph xmm6{k4}{z},WORD BCST DWORD PTR fs:[ecx+edi*4],0xc7
-vgetmantph xmm6{k4}{z},WORD BCST QWORD PTR fs:[ecx+edi*4],0xc7
 vgetmantph xmm5{k6},XMMWORD PTR [ebp+eiz*2+0x4e0],0xc
 vgetmantph xmm5{k6},BYTE PTR [ebp+eiz*2+0x4e0],0xc
 vgetmantph xmm5{k6},WORD PTR [ebp+eiz*2+0x4e0],0xc
@@ -35856,10 +33436,6 @@ vgetmantph xmm5{k6},QWORD PTR [ebp+eiz*2+0x4e0],0xc
 vgetmantph xmm5{k6},[ebp+eiz*2+0x4e0],0xc
 vgetmantph ymm0,ymm5,0xb6
 vgetmantph ymm4{k7},WORD BCST es:[edx+0x5a3538d0],0xcb
-vgetmantph ymm4{k7},WORD BCST BYTE PTR es:[edx+0x5a3538d0],0xcb
-vgetmantph ymm4{k7},WORD BCST WORD PTR es:[edx+0x5a3538d0],0xcb
-vgetmantph ymm4{k7},WORD BCST DWORD PTR es:[edx+0x5a3538d0],0xcb
-vgetmantph ymm4{k7},WORD BCST QWORD PTR es:[edx+0x5a3538d0],0xcb
 vgetmantph ymm1{k3}{z},YMMWORD PTR [esi+esi*1],0x1c
 vgetmantph ymm1{k3}{z},BYTE PTR [esi+esi*1],0x1c
 vgetmantph ymm1{k3}{z},WORD PTR [esi+esi*1],0x1c
@@ -35905,10 +33481,6 @@ vmaxph xmm1{k4},xmm6,QWORD PTR ss:[edi+ecx*1]
 vmaxph xmm1{k4},xmm6,ss:[edi+ecx*1]
 vmaxph ymm2,ymm1,ymm3
 vmaxph ymm2,ymm0,WORD BCST fs:[eax+esi*2]
-vmaxph ymm2,ymm0,WORD BCST BYTE PTR fs:[eax+esi*2]
-vmaxph ymm2,ymm0,WORD BCST WORD PTR fs:[eax+esi*2]
-vmaxph ymm2,ymm0,WORD BCST DWORD PTR fs:[eax+esi*2]
-vmaxph ymm2,ymm0,WORD BCST QWORD PTR fs:[eax+esi*2]
 vmaxph ymm7,ymm4,YMMWORD PTR [ecx+edx*2+0x4b]
 vmaxph ymm7,ymm4,BYTE PTR [ecx+edx*2+0x4b]
 vmaxph ymm7,ymm4,WORD PTR [ecx+edx*2+0x4b]
@@ -35917,10 +33489,6 @@ vmaxph ymm7,ymm4,QWORD PTR [ecx+edx*2+0x4b]
 vmaxph ymm7,ymm4,[ecx+edx*2+0x4b]
 vmaxph zmm6,zmm7,zmm7
 vmaxph zmm3,zmm1,WORD BCST [ecx+0xba]
-vmaxph zmm3,zmm1,WORD BCST BYTE PTR [ecx+0xba]
-vmaxph zmm3,zmm1,WORD BCST WORD PTR [ecx+0xba]
-vmaxph zmm3,zmm1,WORD BCST DWORD PTR [ecx+0xba]
-vmaxph zmm3,zmm1,WORD BCST QWORD PTR [ecx+0xba]
 vmaxph zmm2,zmm4,ZMMWORD PTR fs:0x575cfe7c
 vmaxph zmm2,zmm4,BYTE PTR fs:0x575cfe7c
 vmaxph zmm2,zmm4,WORD PTR fs:0x575cfe7c
@@ -35972,10 +33540,6 @@ vminph zmm2,zmm3,QWORD PTR [ecx]
 vminph zmm2,zmm3,[ecx]
 vminph zmm7{k1},zmm6,zmm2
 vminph zmm5{k5}{z},zmm4,WORD BCST ss:[eax+ebx*8-0x7ded9e48]
-vminph zmm5{k5}{z},zmm4,WORD BCST BYTE PTR ss:[eax+ebx*8-0x7ded9e48]
-vminph zmm5{k5}{z},zmm4,WORD BCST WORD PTR ss:[eax+ebx*8-0x7ded9e48]
-vminph zmm5{k5}{z},zmm4,WORD BCST DWORD PTR ss:[eax+ebx*8-0x7ded9e48]
-vminph zmm5{k5}{z},zmm4,WORD BCST QWORD PTR ss:[eax+ebx*8-0x7ded9e48]
 vminsh xmm3,xmm0,xmm6
 vminsh xmm4{k5}{z},xmm3,WORD PTR fs:[esi]
 vminsh xmm4{k5}{z},xmm3,BYTE PTR fs:[esi]
@@ -36058,10 +33622,6 @@ vmulph ymm0{k3},ymm3,DWORD PTR gs:[ecx*8+0x328d016f]
 vmulph ymm0{k3},ymm3,QWORD PTR gs:[ecx*8+0x328d016f]
 vmulph ymm0{k3},ymm3,gs:[ecx*8+0x328d016f]
 vmulph ymm5{k3}{z},ymm7,WORD BCST [edx-0x42c6c3d3]
-vmulph ymm5{k3}{z},ymm7,WORD BCST BYTE PTR [edx-0x42c6c3d3]
-vmulph ymm5{k3}{z},ymm7,WORD BCST WORD PTR [edx-0x42c6c3d3]
-vmulph ymm5{k3}{z},ymm7,WORD BCST DWORD PTR [edx-0x42c6c3d3]
-vmulph ymm5{k3}{z},ymm7,WORD BCST QWORD PTR [edx-0x42c6c3d3]
 vmulph zmm7,zmm1,ZMMWORD PTR [eax]
 vmulph zmm7,zmm1,BYTE PTR [eax]
 vmulph zmm7,zmm1,WORD PTR [eax]
@@ -36079,10 +33639,6 @@ vmulsh xmm4{k2},xmm4,xmm7
 vmulsh xmm7{k4},xmm7,WORD PTR [ebp+0x1bf6d42e]
 vrcpph xmm0,xmm4
 vrcpph xmm7{k6},WORD BCST es:[ebx+ebx*1-0x43]
-vrcpph xmm7{k6},WORD BCST BYTE PTR es:[ebx+ebx*1-0x43]
-vrcpph xmm7{k6},WORD BCST WORD PTR es:[ebx+ebx*1-0x43]
-vrcpph xmm7{k6},WORD BCST DWORD PTR es:[ebx+ebx*1-0x43]
-vrcpph xmm7{k6},WORD BCST QWORD PTR es:[ebx+ebx*1-0x43]
 vrcpph xmm4{k4}{z},XMMWORD PTR [esp+esi*2]
 vrcpph xmm4{k4}{z},BYTE PTR [esp+esi*2]
 vrcpph xmm4{k4}{z},WORD PTR [esp+esi*2]
@@ -36091,21 +33647,9 @@ vrcpph xmm4{k4}{z},QWORD PTR [esp+esi*2]
 vrcpph xmm4{k4}{z},[esp+esi*2]
 vrcpph ymm6,ymm1
 vrcpph ymm1,WORD BCST ss:[ebp+0xb8]
-vrcpph ymm1,WORD BCST BYTE PTR ss:[ebp+0xb8]
-vrcpph ymm1,WORD BCST WORD PTR ss:[ebp+0xb8]
-vrcpph ymm1,WORD BCST DWORD PTR ss:[ebp+0xb8]
-vrcpph ymm1,WORD BCST QWORD PTR ss:[ebp+0xb8]
 vrcpph ymm1{k1},WORD BCST [esi]
-vrcpph ymm1{k1},WORD BCST BYTE PTR [esi]
-vrcpph ymm1{k1},WORD BCST WORD PTR [esi]
-vrcpph ymm1{k1},WORD BCST DWORD PTR [esi]
-vrcpph ymm1{k1},WORD BCST QWORD PTR [esi]
 vrcpph zmm2,zmm2
 vrcpph zmm3{k3},WORD BCST cs:[ecx]
-vrcpph zmm3{k3},WORD BCST BYTE PTR cs:[ecx]
-vrcpph zmm3{k3},WORD BCST WORD PTR cs:[ecx]
-vrcpph zmm3{k3},WORD BCST DWORD PTR cs:[ecx]
-vrcpph zmm3{k3},WORD BCST QWORD PTR cs:[ecx]
 vrcpph zmm5{k7}{z},ZMMWORD PTR [edx+0x645cf773]
 vrcpph zmm5{k7}{z},BYTE PTR [edx+0x645cf773]
 vrcpph zmm5{k7}{z},WORD PTR [edx+0x645cf773]
@@ -36144,16 +33688,8 @@ vreduceph ymm2,QWORD PTR [edx+edi*1],0xcb
 vreduceph ymm2,[edx+edi*1],0xcb
 vreduceph ymm5{k1},ymm2,0x63
 vreduceph ymm5{k2},WORD BCST cs:[ebx],0x48
-vreduceph ymm5{k2},WORD BCST BYTE PTR cs:[ebx],0x48
-vreduceph ymm5{k2},WORD BCST WORD PTR cs:[ebx],0x48
-vreduceph ymm5{k2},WORD BCST DWORD PTR cs:[ebx],0x48
-vreduceph ymm5{k2},WORD BCST QWORD PTR cs:[ebx],0x48
 vreduceph zmm0,zmm7,0x7c
 vreduceph zmm7{k5},WORD BCST es:[eax],0xa7
-vreduceph zmm7{k5},WORD BCST BYTE PTR es:[eax],0xa7
-vreduceph zmm7{k5},WORD BCST WORD PTR es:[eax],0xa7
-vreduceph zmm7{k5},WORD BCST DWORD PTR es:[eax],0xa7
-vreduceph zmm7{k5},WORD BCST QWORD PTR es:[eax],0xa7
 vreduceph zmm3,ZMMWORD PTR [edx+0x59b452c7],0x1b
 vreduceph zmm3,BYTE PTR [edx+0x59b452c7],0x1b
 vreduceph zmm3,WORD PTR [edx+0x59b452c7],0x1b
@@ -36179,16 +33715,8 @@ vrndscaleph xmm5{k7}{z},DWORD PTR fs:[edx+0x2448f827],0xcc
 vrndscaleph xmm5{k7}{z},QWORD PTR fs:[edx+0x2448f827],0xcc
 vrndscaleph xmm5{k7}{z},fs:[edx+0x2448f827],0xcc
 vrndscaleph xmm4{k7},WORD BCST [ebx],0xbd
-vrndscaleph xmm4{k7},WORD BCST BYTE PTR [ebx],0xbd
-vrndscaleph xmm4{k7},WORD BCST WORD PTR [ebx],0xbd
-vrndscaleph xmm4{k7},WORD BCST DWORD PTR [ebx],0xbd
-vrndscaleph xmm4{k7},WORD BCST QWORD PTR [ebx],0xbd
 vrndscaleph ymm2,ymm2,0x95
 vrndscaleph ymm6{k6},WORD BCST es:[edx],0xd
-vrndscaleph ymm6{k6},WORD BCST BYTE PTR es:[edx],0xd
-vrndscaleph ymm6{k6},WORD BCST WORD PTR es:[edx],0xd
-vrndscaleph ymm6{k6},WORD BCST DWORD PTR es:[edx],0xd
-vrndscaleph ymm6{k6},WORD BCST QWORD PTR es:[edx],0xd
 vrndscaleph ymm0,YMMWORD PTR ds:0x26ff466e,0x57
 vrndscaleph ymm0,BYTE PTR ds:0x26ff466e,0x57
 vrndscaleph ymm0,WORD PTR ds:0x26ff466e,0x57
@@ -36197,10 +33725,6 @@ vrndscaleph ymm0,QWORD PTR ds:0x26ff466e,0x57
 vrndscaleph ymm0,ds:0x26ff466e,0x57
 vrndscaleph zmm7,zmm4,0x9
 vrndscaleph zmm1,WORD BCST ds:[esp+esi*1],0x24
-vrndscaleph zmm1,WORD BCST BYTE PTR ds:[esp+esi*1],0x24
-vrndscaleph zmm1,WORD BCST WORD PTR ds:[esp+esi*1],0x24
-vrndscaleph zmm1,WORD BCST DWORD PTR ds:[esp+esi*1],0x24
-vrndscaleph zmm1,WORD BCST QWORD PTR ds:[esp+esi*1],0x24
 vrndscaleph zmm0{k6}{z},ZMMWORD PTR [esp+ebp*8-0x1c0],0x7f
 vrndscaleph zmm0{k6}{z},BYTE PTR [esp+ebp*8-0x1c0],0x7f
 vrndscaleph zmm0{k6}{z},WORD PTR [esp+ebp*8-0x1c0],0x7f
@@ -36239,16 +33763,8 @@ vrsqrtph ymm6{k6},DWORD PTR ss:[ecx+eiz*1+0xea0]
 vrsqrtph ymm6{k6},QWORD PTR ss:[ecx+eiz*1+0xea0]
 vrsqrtph ymm6{k6},ss:[ecx+eiz*1+0xea0]
 vrsqrtph ymm4{k4},WORD BCST [ebp-0x3c22bf2f]
-vrsqrtph ymm4{k4},WORD BCST BYTE PTR [ebp-0x3c22bf2f]
-vrsqrtph ymm4{k4},WORD BCST WORD PTR [ebp-0x3c22bf2f]
-vrsqrtph ymm4{k4},WORD BCST DWORD PTR [ebp-0x3c22bf2f]
-vrsqrtph ymm4{k4},WORD BCST QWORD PTR [ebp-0x3c22bf2f]
 vrsqrtph zmm2,zmm3
 vrsqrtph zmm5,WORD BCST ss:[ecx+esi*1+0x18a071c8]
-vrsqrtph zmm5,WORD BCST BYTE PTR ss:[ecx+esi*1+0x18a071c8]
-vrsqrtph zmm5,WORD BCST WORD PTR ss:[ecx+esi*1+0x18a071c8]
-vrsqrtph zmm5,WORD BCST DWORD PTR ss:[ecx+esi*1+0x18a071c8]
-vrsqrtph zmm5,WORD BCST QWORD PTR ss:[ecx+esi*1+0x18a071c8]
 vrsqrtph zmm2{k3},ZMMWORD PTR [esi]
 vrsqrtph zmm2{k3},BYTE PTR [esi]
 vrsqrtph zmm2{k3},WORD PTR [esi]
@@ -36274,27 +33790,11 @@ vscalefph xmm1,xmm6,QWORD PTR [esp+esi*1-0x7b0]
 vscalefph xmm1,xmm6,[esp+esi*1-0x7b0]
 vscalefph xmm7{k2},xmm0,xmm2
 vscalefph xmm1,xmm3,WORD BCST fs:[edx]
-vscalefph xmm1,xmm3,WORD BCST BYTE PTR fs:[edx]
-vscalefph xmm1,xmm3,WORD BCST WORD PTR fs:[edx]
-vscalefph xmm1,xmm3,WORD BCST DWORD PTR fs:[edx]
-vscalefph xmm1,xmm3,WORD BCST QWORD PTR fs:[edx]
 vscalefph ymm6,ymm2,ymm2
 vscalefph ymm5,ymm6,WORD BCST es:[ecx-0xf6]
-vscalefph ymm5,ymm6,WORD BCST BYTE PTR es:[ecx-0xf6]
-vscalefph ymm5,ymm6,WORD BCST WORD PTR es:[ecx-0xf6]
-vscalefph ymm5,ymm6,WORD BCST DWORD PTR es:[ecx-0xf6]
-vscalefph ymm5,ymm6,WORD BCST QWORD PTR es:[ecx-0xf6]
 vscalefph ymm0{k6}{z},ymm6,WORD BCST [edi+eiz*4]
-vscalefph ymm0{k6}{z},ymm6,WORD BCST BYTE PTR [edi+eiz*4]
-vscalefph ymm0{k6}{z},ymm6,WORD BCST WORD PTR [edi+eiz*4]
-vscalefph ymm0{k6}{z},ymm6,WORD BCST DWORD PTR [edi+eiz*4]
-vscalefph ymm0{k6}{z},ymm6,WORD BCST QWORD PTR [edi+eiz*4]
 vscalefph zmm4,zmm6,zmm5
 vscalefph zmm3,zmm1,WORD BCST gs:[edi+eiz*2]
-vscalefph zmm3,zmm1,WORD BCST BYTE PTR gs:[edi+eiz*2]
-vscalefph zmm3,zmm1,WORD BCST WORD PTR gs:[edi+eiz*2]
-vscalefph zmm3,zmm1,WORD BCST DWORD PTR gs:[edi+eiz*2]
-vscalefph zmm3,zmm1,WORD BCST QWORD PTR gs:[edi+eiz*2]
 vscalefph zmm7{k3},zmm2,ZMMWORD PTR [edx+0x30ea5a6a]
 vscalefph zmm7{k3},zmm2,BYTE PTR [edx+0x30ea5a6a]
 vscalefph zmm7{k3},zmm2,WORD PTR [edx+0x30ea5a6a]
@@ -36333,10 +33833,6 @@ vsqrtph ymm3,QWORD PTR [eax]
 vsqrtph ymm3,[eax]
 vsqrtph ymm1{k3},ymm6
 vsqrtph ymm0,WORD BCST [ebx+eax*2+0x94]
-vsqrtph ymm0,WORD BCST BYTE PTR [ebx+eax*2+0x94]
-vsqrtph ymm0,WORD BCST WORD PTR [ebx+eax*2+0x94]
-vsqrtph ymm0,WORD BCST DWORD PTR [ebx+eax*2+0x94]
-vsqrtph ymm0,WORD BCST QWORD PTR [ebx+eax*2+0x94]
 vsqrtph zmm3,ZMMWORD PTR [eax+0x1740]
 vsqrtph zmm3,BYTE PTR [eax+0x1740]
 vsqrtph zmm3,WORD PTR [eax+0x1740]
@@ -36364,16 +33860,8 @@ vsubph xmm7{k7},xmm4,DWORD PTR cs:[ebx+edi*8-0x10]
 vsubph xmm7{k7},xmm4,QWORD PTR cs:[ebx+edi*8-0x10]
 vsubph xmm7{k7},xmm4,cs:[ebx+edi*8-0x10]
 vsubph xmm6{k7},xmm4,WORD BCST [edx]
-vsubph xmm6{k7},xmm4,WORD BCST BYTE PTR [edx]
-vsubph xmm6{k7},xmm4,WORD BCST WORD PTR [edx]
-vsubph xmm6{k7},xmm4,WORD BCST DWORD PTR [edx]
-vsubph xmm6{k7},xmm4,WORD BCST QWORD PTR [edx]
 vsubph ymm6,ymm3,ymm7
 vsubph ymm4,ymm3,WORD BCST es:[eax]
-vsubph ymm4,ymm3,WORD BCST BYTE PTR es:[eax]
-vsubph ymm4,ymm3,WORD BCST WORD PTR es:[eax]
-vsubph ymm4,ymm3,WORD BCST DWORD PTR es:[eax]
-vsubph ymm4,ymm3,WORD BCST QWORD PTR es:[eax]
 vsubph ymm5{k2}{z},ymm5,WORD BCST [eax+0x2947d4bd]
 vsubph zmm6,zmm1,zmm1
 vsubph zmm1{k5},zmm6,ZMMWORD PTR ds:[esi-0x6867dc97]

@@ -4137,10 +4137,6 @@ vunpcklps ymm5,ymm5,QWORD PTR [rdx]
 vunpcklps ymm5,ymm5,[rdx]
 {evex} vunpcklps xmm4,xmm4,xmm7
 vunpcklps xmm26,xmm1,DWORD BCST [rdx+0xd0]
-vunpcklps xmm26,xmm1,DWORD BCST BYTE PTR [rdx+0xd0]
-vunpcklps xmm26,xmm1,DWORD BCST WORD PTR [rdx+0xd0]
-vunpcklps xmm26,xmm1,DWORD BCST DWORD PTR [rdx+0xd0]
-vunpcklps xmm26,xmm1,DWORD BCST QWORD PTR [rdx+0xd0]
 cs vunpcklps xmm5{k4}{z},xmm4,DWORD BCST [rcx]
 vunpcklps ymm4,ymm21,ymm18
 vunpcklps ymm6{k5},ymm2,YMMWORD PTR gs:[rdx+rdi*1-0x700]
@@ -4180,16 +4176,8 @@ vunpcklpd ymm7,ymm2,YMMWORD PTR [rip+0x76]
 {evex} vunpcklpd xmm5,xmm2,xmm5
 ds vunpcklpd xmm7{k1}{z},xmm14,XMMWORD PTR [rbp+r8*2+0x200]
 vunpcklpd xmm0,xmm6,QWORD BCST [rcx+0x3d]
-vunpcklpd xmm0,xmm6,QWORD BCST BYTE PTR [rcx+0x3d]
-vunpcklpd xmm0,xmm6,QWORD BCST WORD PTR [rcx+0x3d]
-vunpcklpd xmm0,xmm6,QWORD BCST DWORD PTR [rcx+0x3d]
-vunpcklpd xmm0,xmm6,QWORD BCST QWORD PTR [rcx+0x3d]
 {evex} vunpcklpd ymm3,ymm0,ymm1
 vunpcklpd ymm2,ymm7,QWORD BCST gs:[rdx+r15*8]
-vunpcklpd ymm2,ymm7,QWORD BCST BYTE PTR gs:[rdx+r15*8]
-vunpcklpd ymm2,ymm7,QWORD BCST WORD PTR gs:[rdx+r15*8]
-vunpcklpd ymm2,ymm7,QWORD BCST DWORD PTR gs:[rdx+r15*8]
-vunpcklpd ymm2,ymm7,QWORD BCST QWORD PTR gs:[rdx+r15*8]
 vunpcklpd ymm0{k5},ymm0,YMMWORD PTR [rdi]
 vunpcklpd zmm29,zmm14,zmm2
 vunpcklpd zmm5{k7},zmm4,QWORD BCST gs:[rcx+0x3a8]
@@ -4230,10 +4218,6 @@ ds vunpckhps ymm5,ymm0,[r9*2-0x5df5aff0]
 vunpckhps ymm0,ymm0,YMMWORD PTR [rcx+rsi*1-0x27]
 {evex} vunpckhps xmm2,xmm1,xmm1
 ds vunpckhps xmm21,xmm18,DWORD BCST [r13+rax*2+0x19]
-ds vunpckhps xmm21,xmm18,DWORD BCST BYTE PTR [r13+rax*2+0x19]
-ds vunpckhps xmm21,xmm18,DWORD BCST WORD PTR [r13+rax*2+0x19]
-ds vunpckhps xmm21,xmm18,DWORD BCST DWORD PTR [r13+rax*2+0x19]
-ds vunpckhps xmm21,xmm18,DWORD BCST QWORD PTR [r13+rax*2+0x19]
 vunpckhps xmm5{k3}{z},xmm5,DWORD BCST [rdi+rdi*4]
 {evex} vunpckhps ymm2,ymm1,ymm5
 ss vunpckhps ymm12{k4},ymm19,DWORD BCST [r14+r13*4]
@@ -4278,10 +4262,6 @@ vunpckhpd xmm0{k3}{z},xmm2,DWORD PTR gs:[rsi]
 vunpckhpd xmm0{k3}{z},xmm2,QWORD PTR gs:[rsi]
 vunpckhpd xmm0{k3}{z},xmm2,gs:[rsi]
 vunpckhpd xmm10,xmm15,QWORD BCST [r9*2-0x64504222]
-vunpckhpd xmm10,xmm15,QWORD BCST BYTE PTR [r9*2-0x64504222]
-vunpckhpd xmm10,xmm15,QWORD BCST WORD PTR [r9*2-0x64504222]
-vunpckhpd xmm10,xmm15,QWORD BCST DWORD PTR [r9*2-0x64504222]
-vunpckhpd xmm10,xmm15,QWORD BCST QWORD PTR [r9*2-0x64504222]
 {evex} vunpckhpd ymm3,ymm6,ymm3
 vunpckhpd ymm13{k6}{z},ymm24,QWORD BCST [rsp+r9*4+0xc0]
 ds {evex} vunpckhpd ymm6,ymm1,YMMWORD PTR [rdx-0x640]
@@ -5776,10 +5756,6 @@ vsqrtps ymm2,[rsi]
 {evex} vsqrtps xmm0,xmm7
 ds vsqrtps xmm0{k1},XMMWORD PTR [rsp+r10*8]
 vsqrtps xmm0,DWORD BCST [rdx]
-vsqrtps xmm0,DWORD BCST BYTE PTR [rdx]
-vsqrtps xmm0,DWORD BCST WORD PTR [rdx]
-vsqrtps xmm0,DWORD BCST DWORD PTR [rdx]
-vsqrtps xmm0,DWORD BCST QWORD PTR [rdx]
 {evex} vsqrtps ymm7,ymm1
 ds vsqrtps ymm24,DWORD BCST [r10+r13*8-0x43]
 vsqrtps ymm3{k4},DWORD BCST [rax+rbp*2]
@@ -5825,15 +5801,7 @@ vsqrtpd xmm22{k2},xmm7
 es vsqrtpd xmm9{k1}{z},XMMWORD PTR [rcx+r12*1+0x60]
 {evex} vsqrtpd ymm0,ymm7
 vsqrtpd ymm21{k2},QWORD BCST [r11]
-vsqrtpd ymm21{k2},QWORD BCST BYTE PTR [r11]
-vsqrtpd ymm21{k2},QWORD BCST WORD PTR [r11]
-vsqrtpd ymm21{k2},QWORD BCST DWORD PTR [r11]
-vsqrtpd ymm21{k2},QWORD BCST QWORD PTR [r11]
 vsqrtpd ymm2,QWORD BCST gs:[rdi-0x4bed01de]
-vsqrtpd ymm2,QWORD BCST BYTE PTR gs:[rdi-0x4bed01de]
-vsqrtpd ymm2,QWORD BCST WORD PTR gs:[rdi-0x4bed01de]
-vsqrtpd ymm2,QWORD BCST DWORD PTR gs:[rdi-0x4bed01de]
-vsqrtpd ymm2,QWORD BCST QWORD PTR gs:[rdi-0x4bed01de]
 vsqrtpd zmm17,ZMMWORD PTR [r14+r8*2-0x1540]
 vsqrtpd zmm17,BYTE PTR [r14+r8*2-0x1540]
 vsqrtpd zmm17,WORD PTR [r14+r8*2-0x1540]
@@ -6004,15 +5972,7 @@ vandps ymm2,ymm7,QWORD PTR gs:[rbx+0x7b]
 vandps ymm2,ymm7,gs:[rbx+0x7b]
 {evex} vandps xmm1,xmm7,xmm1
 vandps xmm14{k7},xmm12,DWORD BCST [r9-0x72847c17]
-vandps xmm14{k7},xmm12,DWORD BCST BYTE PTR [r9-0x72847c17]
-vandps xmm14{k7},xmm12,DWORD BCST WORD PTR [r9-0x72847c17]
-vandps xmm14{k7},xmm12,DWORD BCST DWORD PTR [r9-0x72847c17]
-vandps xmm14{k7},xmm12,DWORD BCST QWORD PTR [r9-0x72847c17]
 vandps xmm6,xmm0,DWORD BCST gs:[rax-0x30]
-vandps xmm6,xmm0,DWORD BCST BYTE PTR gs:[rax-0x30]
-vandps xmm6,xmm0,DWORD BCST WORD PTR gs:[rax-0x30]
-vandps xmm6,xmm0,DWORD BCST DWORD PTR gs:[rax-0x30]
-vandps xmm6,xmm0,DWORD BCST QWORD PTR gs:[rax-0x30]
 {evex} vandps ymm1,ymm0,YMMWORD PTR [rbp+r15*1-0x358b835a]
 vandps ymm0{k2},ymm0,ymm7
 es vandps ymm7{k1},ymm2,YMMWORD PTR [rax+0x6264e18b]
@@ -6061,18 +6021,10 @@ vandpd ymm3,ymm6,QWORD PTR [rax+rbp*4]
 vandpd ymm3,ymm6,[rax+rbp*4]
 {evex} vandpd xmm4,xmm3,xmm2
 vandpd xmm18{k3},xmm8,QWORD BCST gs:[r8+r10*4]
-vandpd xmm18{k3},xmm8,QWORD BCST BYTE PTR gs:[r8+r10*4]
-vandpd xmm18{k3},xmm8,QWORD BCST WORD PTR gs:[r8+r10*4]
-vandpd xmm18{k3},xmm8,QWORD BCST DWORD PTR gs:[r8+r10*4]
-vandpd xmm18{k3},xmm8,QWORD BCST QWORD PTR gs:[r8+r10*4]
 vandpd xmm4{k5}{z},xmm1,XMMWORD PTR [rax]
 vandpd ymm18,ymm16,YMMWORD PTR [r14+r12*8]
 vandpd ymm3{k2}{z},ymm4,ymm2
 vandpd ymm4,ymm1,QWORD BCST [rcx+rdx*8+0x368]
-vandpd ymm4,ymm1,QWORD BCST BYTE PTR [rcx+rdx*8+0x368]
-vandpd ymm4,ymm1,QWORD BCST WORD PTR [rcx+rdx*8+0x368]
-vandpd ymm4,ymm1,QWORD BCST DWORD PTR [rcx+rdx*8+0x368]
-vandpd ymm4,ymm1,QWORD BCST QWORD PTR [rcx+rdx*8+0x368]
 vandpd zmm1,zmm1,zmm4
 vandpd zmm15{k4},zmm18,QWORD BCST [r8*8+0x30f895d8]
 cs vandpd zmm7{k5}{z},zmm6,QWORD BCST [rcx+0x310]
@@ -6115,10 +6067,6 @@ vandnps xmm17{k7}{z},xmm28,xmm15
 ds vandnps xmm1{k6},xmm28,XMMWORD PTR [r11+r11*8-0x18]
 {evex} vandnps ymm0,ymm2,ymm6
 vandnps ymm9,ymm27,DWORD BCST fs:[r14]
-vandnps ymm9,ymm27,DWORD BCST BYTE PTR fs:[r14]
-vandnps ymm9,ymm27,DWORD BCST WORD PTR fs:[r14]
-vandnps ymm9,ymm27,DWORD BCST DWORD PTR fs:[r14]
-vandnps ymm9,ymm27,DWORD BCST QWORD PTR fs:[r14]
 vandnps ymm5{k6},ymm7,YMMWORD PTR [rcx+rbx*4-0x1000]
 vandnps zmm1,zmm0,ZMMWORD PTR [rdx]
 vandnps zmm1,zmm0,BYTE PTR [rdx]
@@ -6160,10 +6108,6 @@ vandnpd ymm2,ymm7,YMMWORD PTR [rbx]
 {evex} vandnpd xmm0,xmm1,xmm0
 cs vandnpd xmm16{k3},xmm16,XMMWORD PTR [r15+r8*1+0x390]
 vandnpd xmm5,xmm3,QWORD BCST [rdx]
-vandnpd xmm5,xmm3,QWORD BCST BYTE PTR [rdx]
-vandnpd xmm5,xmm3,QWORD BCST WORD PTR [rdx]
-vandnpd xmm5,xmm3,QWORD BCST DWORD PTR [rdx]
-vandnpd xmm5,xmm3,QWORD BCST QWORD PTR [rdx]
 vandnpd ymm29,ymm25,ymm2
 cs vandnpd ymm1,ymm3,QWORD BCST [rip+0x4c86bc6a]
 vandnpd ymm22{k6},ymm13,YMMWORD PTR [r14]
@@ -6209,15 +6153,7 @@ vorps xmm20{k5}{z},xmm21,xmm3
 vorps xmm0{k3},xmm28,XMMWORD PTR [r10+r14*2]
 vorps ymm16,ymm21,ymm16
 vorps ymm5{k2},ymm1,DWORD BCST gs:[rbx-0x65683137]
-vorps ymm5{k2},ymm1,DWORD BCST BYTE PTR gs:[rbx-0x65683137]
-vorps ymm5{k2},ymm1,DWORD BCST WORD PTR gs:[rbx-0x65683137]
-vorps ymm5{k2},ymm1,DWORD BCST DWORD PTR gs:[rbx-0x65683137]
-vorps ymm5{k2},ymm1,DWORD BCST QWORD PTR gs:[rbx-0x65683137]
 vorps ymm28{k7}{z},ymm30,DWORD BCST [rcx+rcx*4-0x184]
-vorps ymm28{k7}{z},ymm30,DWORD BCST BYTE PTR [rcx+rcx*4-0x184]
-vorps ymm28{k7}{z},ymm30,DWORD BCST WORD PTR [rcx+rcx*4-0x184]
-vorps ymm28{k7}{z},ymm30,DWORD BCST DWORD PTR [rcx+rcx*4-0x184]
-vorps ymm28{k7}{z},ymm30,DWORD BCST QWORD PTR [rcx+rcx*4-0x184]
 vorps zmm2,zmm22,ZMMWORD PTR [r12*2+0x305457de]
 vorps zmm2,zmm22,BYTE PTR [r12*2+0x305457de]
 vorps zmm2,zmm22,WORD PTR [r12*2+0x305457de]
@@ -6257,15 +6193,7 @@ cs vorpd ymm2,ymm0,[rcx+r8*1+0x9]
 vorpd ymm7,ymm6,YMMWORD PTR [rsp+rcx*4-0x11524148]
 {evex} vorpd xmm3,xmm5,xmm2
 vorpd xmm10,xmm1,QWORD BCST [r12+r11*4]
-vorpd xmm10,xmm1,QWORD BCST BYTE PTR [r12+r11*4]
-vorpd xmm10,xmm1,QWORD BCST WORD PTR [r12+r11*4]
-vorpd xmm10,xmm1,QWORD BCST DWORD PTR [r12+r11*4]
-vorpd xmm10,xmm1,QWORD BCST QWORD PTR [r12+r11*4]
 vorpd xmm7{k7}{z},xmm5,QWORD BCST fs:[rip+0x4a50fe31]
-vorpd xmm7{k7}{z},xmm5,QWORD BCST BYTE PTR fs:[rip+0x4a50fe31]
-vorpd xmm7{k7}{z},xmm5,QWORD BCST WORD PTR fs:[rip+0x4a50fe31]
-vorpd xmm7{k7}{z},xmm5,QWORD BCST DWORD PTR fs:[rip+0x4a50fe31]
-vorpd xmm7{k7}{z},xmm5,QWORD BCST QWORD PTR fs:[rip+0x4a50fe31]
 {evex} vorpd ymm1,ymm1,ymm2
 vorpd ymm1{k7},ymm11,QWORD BCST [rsp+r10*2]
 vorpd ymm5{k6},ymm2,YMMWORD PTR gs:[rcx]
@@ -6314,16 +6242,8 @@ vxorps xmm6{k7},xmm7,DWORD PTR fs:[rip+0xffffffffffffffb6]
 vxorps xmm6{k7},xmm7,QWORD PTR fs:[rip+0xffffffffffffffb6]
 vxorps xmm6{k7},xmm7,fs:[rip+0xffffffffffffffb6]
 vxorps xmm4,xmm22,DWORD BCST [rcx+rsi*2+0x41]
-vxorps xmm4,xmm22,DWORD BCST BYTE PTR [rcx+rsi*2+0x41]
-vxorps xmm4,xmm22,DWORD BCST WORD PTR [rcx+rsi*2+0x41]
-vxorps xmm4,xmm22,DWORD BCST DWORD PTR [rcx+rsi*2+0x41]
-vxorps xmm4,xmm22,DWORD BCST QWORD PTR [rcx+rsi*2+0x41]
 vxorps ymm28,ymm21,ymm26
 vxorps ymm3,ymm4,DWORD BCST fs:[rbp+rdi*2-0x110]
-vxorps ymm3,ymm4,DWORD BCST BYTE PTR fs:[rbp+rdi*2-0x110]
-vxorps ymm3,ymm4,DWORD BCST WORD PTR fs:[rbp+rdi*2-0x110]
-vxorps ymm3,ymm4,DWORD BCST DWORD PTR fs:[rbp+rdi*2-0x110]
-vxorps ymm3,ymm4,DWORD BCST QWORD PTR fs:[rbp+rdi*2-0x110]
 vxorps ymm9{k4}{z},ymm2,DWORD BCST [rax-0xd0]
 vxorps zmm5,zmm6,zmm6
 cs vxorps zmm16{k5}{z},zmm0,DWORD BCST [rsp+r8*2]
@@ -6366,10 +6286,6 @@ vxorpd ymm3,ymm7,YMMWORD PTR [rbx+rcx*2-0x58]
 {evex} vxorpd xmm2,xmm3,xmm0
 ds vxorpd xmm23{k2},xmm17,XMMWORD PTR [r13-0x4b249385]
 vxorpd xmm4,xmm7,QWORD BCST [rdi+0x190]
-vxorpd xmm4,xmm7,QWORD BCST BYTE PTR [rdi+0x190]
-vxorpd xmm4,xmm7,QWORD BCST WORD PTR [rdi+0x190]
-vxorpd xmm4,xmm7,QWORD BCST DWORD PTR [rdi+0x190]
-vxorpd xmm4,xmm7,QWORD BCST QWORD PTR [rdi+0x190]
 {evex} vxorpd ymm4,ymm0,ymm2
 vxorpd ymm30{k2},ymm26,YMMWORD PTR [r14+r11*2]
 cs {evex} vxorpd ymm6,ymm2,YMMWORD PTR [rax+rbx*1-0xc20]
@@ -6421,10 +6337,6 @@ vaddps ymm4{k2},ymm1,DWORD PTR gs:[rax+rbp*4-0xb20]
 vaddps ymm4{k2},ymm1,QWORD PTR gs:[rax+rbp*4-0xb20]
 vaddps ymm4{k2},ymm1,gs:[rax+rbp*4-0xb20]
 vaddps ymm8,ymm20,DWORD BCST [r10+0x2da1b78]
-vaddps ymm8,ymm20,DWORD BCST BYTE PTR [r10+0x2da1b78]
-vaddps ymm8,ymm20,DWORD BCST WORD PTR [r10+0x2da1b78]
-vaddps ymm8,ymm20,DWORD BCST DWORD PTR [r10+0x2da1b78]
-vaddps ymm8,ymm20,DWORD BCST QWORD PTR [r10+0x2da1b78]
 vaddps zmm23,zmm29,ZMMWORD PTR [r15+r13*2]
 vaddps zmm23,zmm29,BYTE PTR [r15+r13*2]
 vaddps zmm23,zmm29,WORD PTR [r15+r13*2]
@@ -6462,17 +6374,9 @@ cs vaddpd xmm13{k1},xmm21,XMMWORD PTR [rax+r15*2]
 vaddpd xmm4{k3}{z},xmm4,XMMWORD PTR [rbx-0x5d0]
 vaddpd ymm21,ymm18,ymm4
 vaddpd ymm2{k6}{z},ymm1,QWORD BCST fs:[rbp+rbp*2+0x2b8]
-vaddpd ymm2{k6}{z},ymm1,QWORD BCST BYTE PTR fs:[rbp+rbp*2+0x2b8]
-vaddpd ymm2{k6}{z},ymm1,QWORD BCST WORD PTR fs:[rbp+rbp*2+0x2b8]
-vaddpd ymm2{k6}{z},ymm1,QWORD BCST DWORD PTR fs:[rbp+rbp*2+0x2b8]
-vaddpd ymm2{k6}{z},ymm1,QWORD BCST QWORD PTR fs:[rbp+rbp*2+0x2b8]
 vaddpd ymm24{k6},ymm26,YMMWORD PTR [rsp+r12*1-0xd2c0db5]
 vaddpd zmm1,zmm0,zmm3
 ds vaddpd zmm31,zmm22,QWORD BCST [r12+rbx*1]
-ds vaddpd zmm31,zmm22,QWORD BCST BYTE PTR [r12+rbx*1]
-ds vaddpd zmm31,zmm22,QWORD BCST WORD PTR [r12+rbx*1]
-ds vaddpd zmm31,zmm22,QWORD BCST DWORD PTR [r12+rbx*1]
-ds vaddpd zmm31,zmm22,QWORD BCST QWORD PTR [r12+rbx*1]
 vaddpd zmm0{k3}{z},zmm2,ZMMWORD PTR [rsp+rsi*8-0x72dda968]
 vaddpd zmm0{k3}{z},zmm2,BYTE PTR [rsp+rsi*8-0x72dda968]
 vaddpd zmm0{k3}{z},zmm2,WORD PTR [rsp+rsi*8-0x72dda968]
@@ -6552,10 +6456,6 @@ ss vmulps xmm2{k4},xmm0,XMMWORD PTR [rax]
 {evex} vmulps ymm6,ymm3,ymm0
 vmulps ymm29{k5}{z},ymm15,YMMWORD PTR [rdx+rcx*4+0x1e0]
 cs vmulps ymm0{k6},ymm6,DWORD BCST [rdi+rbp*2]
-cs vmulps ymm0{k6},ymm6,DWORD BCST BYTE PTR [rdi+rbp*2]
-cs vmulps ymm0{k6},ymm6,DWORD BCST WORD PTR [rdi+rbp*2]
-cs vmulps ymm0{k6},ymm6,DWORD BCST DWORD PTR [rdi+rbp*2]
-cs vmulps ymm0{k6},ymm6,DWORD BCST QWORD PTR [rdi+rbp*2]
 vmulps zmm7,zmm4,zmm5
 es vmulps zmm5{k3},zmm9,DWORD BCST [rsi+0x1bc]
 vmulps zmm4,zmm2,DWORD BCST [rcx+riz*2]
@@ -6590,10 +6490,6 @@ ss vmulpd ymm14,ymm15,[rdx+rax*2]
 vmulpd ymm0,ymm5,YMMWORD PTR [rsp+rcx*8+0x46]
 {evex} vmulpd xmm0,xmm5,xmm0
 vmulpd xmm8,xmm7,QWORD BCST [rip+0x7d0b4f14]
-vmulpd xmm8,xmm7,QWORD BCST BYTE PTR [rip+0x7d0b4f14]
-vmulpd xmm8,xmm7,QWORD BCST WORD PTR [rip+0x7d0b4f14]
-vmulpd xmm8,xmm7,QWORD BCST DWORD PTR [rip+0x7d0b4f14]
-vmulpd xmm8,xmm7,QWORD BCST QWORD PTR [rip+0x7d0b4f14]
 cs {evex} vmulpd xmm2,xmm3,XMMWORD PTR [rbx-0x6d0]
 {evex} vmulpd ymm3,ymm6,ymm2
 vmulpd ymm22{k2}{z},ymm11,QWORD BCST [r14*1+0x3757a9b1]
@@ -6676,15 +6572,7 @@ ds vcvtps2pd ymm4,[r13*2+0xbe53a32]
 vcvtps2pd ymm7,XMMWORD PTR [rcx-0x11]
 {evex} vcvtps2pd xmm7,xmm7
 vcvtps2pd xmm5,DWORD BCST [r10+riz*1]
-vcvtps2pd xmm5,DWORD BCST BYTE PTR [r10+riz*1]
-vcvtps2pd xmm5,DWORD BCST WORD PTR [r10+riz*1]
-vcvtps2pd xmm5,DWORD BCST DWORD PTR [r10+riz*1]
-vcvtps2pd xmm5,DWORD BCST QWORD PTR [r10+riz*1]
 vcvtps2pd xmm6{k5}{z},DWORD BCST fs:[rdx-0x1dc]
-vcvtps2pd xmm6{k5}{z},DWORD BCST BYTE PTR fs:[rdx-0x1dc]
-vcvtps2pd xmm6{k5}{z},DWORD BCST WORD PTR fs:[rdx-0x1dc]
-vcvtps2pd xmm6{k5}{z},DWORD BCST DWORD PTR fs:[rdx-0x1dc]
-vcvtps2pd xmm6{k5}{z},DWORD BCST QWORD PTR fs:[rdx-0x1dc]
 {evex} vcvtps2pd ymm1,xmm5
 vcvtps2pd ymm15,DWORD BCST [rsp+rbp*1+0x120]
 vcvtps2pd ymm3{k5},XMMWORD PTR [rbp+0x7ecef923]
@@ -6728,16 +6616,8 @@ vcvtpd2ps xmm4,YMMWORD PTR [rsi+rcx*2]
 {evex} vcvtpd2ps xmm5,XMMWORD PTR [r9+r8*8]
 vcvtpd2ps xmm2{k2}{z},xmm3
 vcvtpd2ps xmm7,QWORD BCST fs:[rdx]{1to2}
-vcvtpd2ps xmm7,QWORD BCST BYTE PTR fs:[rdx]{1to2}
-vcvtpd2ps xmm7,QWORD BCST WORD PTR fs:[rdx]{1to2}
-vcvtpd2ps xmm7,QWORD BCST DWORD PTR fs:[rdx]{1to2}
-vcvtpd2ps xmm7,QWORD BCST QWORD PTR fs:[rdx]{1to2}
 {evex} vcvtpd2ps xmm6,ymm0
 vcvtpd2ps xmm16{k4}{z},QWORD BCST [rsi+r11*8-0x7cb88654]{1to4}
-vcvtpd2ps xmm16{k4}{z},QWORD BCST BYTE PTR [rsi+r11*8-0x7cb88654]{1to4}
-vcvtpd2ps xmm16{k4}{z},QWORD BCST WORD PTR [rsi+r11*8-0x7cb88654]{1to4}
-vcvtpd2ps xmm16{k4}{z},QWORD BCST DWORD PTR [rsi+r11*8-0x7cb88654]{1to4}
-vcvtpd2ps xmm16{k4}{z},QWORD BCST QWORD PTR [rsi+r11*8-0x7cb88654]{1to4}
 vcvtpd2ps xmm6{k3},QWORD BCST fs:[rdx-0x3f0]{1to4}
 vcvtpd2ps ymm6,ZMMWORD PTR [rdi+riz*4]
 vcvtpd2ps ymm6,BYTE PTR [rdi+riz*4]
@@ -6811,18 +6691,10 @@ es vcvtdq2ps ymm4,[rcx+r15*2-0x73]
 vcvtdq2ps ymm6,YMMWORD PTR [rsi+rbp*8]
 {evex} vcvtdq2ps xmm7,xmm6
 vcvtdq2ps xmm17,DWORD BCST gs:[r8+r11*2+0x1f8]
-vcvtdq2ps xmm17,DWORD BCST BYTE PTR gs:[r8+r11*2+0x1f8]
-vcvtdq2ps xmm17,DWORD BCST WORD PTR gs:[r8+r11*2+0x1f8]
-vcvtdq2ps xmm17,DWORD BCST DWORD PTR gs:[r8+r11*2+0x1f8]
-vcvtdq2ps xmm17,DWORD BCST QWORD PTR gs:[r8+r11*2+0x1f8]
 vcvtdq2ps xmm5{k2},XMMWORD PTR [rax]
 {evex} vcvtdq2ps ymm7,ymm5
 es vcvtdq2ps ymm11{k5}{z},YMMWORD PTR [r14+riz*1]
 vcvtdq2ps ymm4{k2},DWORD BCST [rax+rax*1+0x90]
-vcvtdq2ps ymm4{k2},DWORD BCST BYTE PTR [rax+rax*1+0x90]
-vcvtdq2ps ymm4{k2},DWORD BCST WORD PTR [rax+rax*1+0x90]
-vcvtdq2ps ymm4{k2},DWORD BCST DWORD PTR [rax+rax*1+0x90]
-vcvtdq2ps ymm4{k2},DWORD BCST QWORD PTR [rax+rax*1+0x90]
 vcvtdq2ps zmm1,ZMMWORD PTR [rdi+0x1479bce7]
 vcvtdq2ps zmm1,BYTE PTR [rdi+0x1479bce7]
 vcvtdq2ps zmm1,WORD PTR [rdi+0x1479bce7]
@@ -6839,10 +6711,6 @@ vcvtqq2ps xmm6{k2},DWORD PTR [r12+r10*8]
 vcvtqq2ps xmm6{k2},QWORD PTR [r12+r10*8]
 vcvtqq2ps xmm6{k2},[r12+r10*8]
 vcvtqq2ps xmm2,QWORD BCST [rbx]{1to2}
-vcvtqq2ps xmm2,QWORD BCST BYTE PTR [rbx]{1to2}
-vcvtqq2ps xmm2,QWORD BCST WORD PTR [rbx]{1to2}
-vcvtqq2ps xmm2,QWORD BCST DWORD PTR [rbx]{1to2}
-vcvtqq2ps xmm2,QWORD BCST QWORD PTR [rbx]{1to2}
 vcvtqq2ps xmm5,ymm3
 es vcvtqq2ps xmm23{k3},QWORD BCST [rbp+rbx*1+0x5a]{1to4}
 vcvtqq2ps xmm1{k7}{z},YMMWORD PTR [rcx]
@@ -6896,10 +6764,6 @@ vcvtps2dq xmm6{k1}{z},DWORD PTR fs:[rdx]
 vcvtps2dq xmm6{k1}{z},QWORD PTR fs:[rdx]
 vcvtps2dq xmm6{k1}{z},fs:[rdx]
 vcvtps2dq xmm14{k7},DWORD BCST [r15+r10*4]
-vcvtps2dq xmm14{k7},DWORD BCST BYTE PTR [r15+r10*4]
-vcvtps2dq xmm14{k7},DWORD BCST WORD PTR [r15+r10*4]
-vcvtps2dq xmm14{k7},DWORD BCST DWORD PTR [r15+r10*4]
-vcvtps2dq xmm14{k7},DWORD BCST QWORD PTR [r15+r10*4]
 {evex} vcvtps2dq ymm5,ymm4
 vcvtps2dq ymm14,DWORD BCST [rdi]
 vcvtps2dq ymm4{k6},DWORD BCST [rsp+rdi*1+0x24]
@@ -6943,10 +6807,6 @@ vcvttps2dq xmm4{k1},DWORD PTR gs:[r8]
 vcvttps2dq xmm4{k1},QWORD PTR gs:[r8]
 vcvttps2dq xmm4{k1},gs:[r8]
 vcvttps2dq xmm6,DWORD BCST [rdx-0x288b48f9]
-vcvttps2dq xmm6,DWORD BCST BYTE PTR [rdx-0x288b48f9]
-vcvttps2dq xmm6,DWORD BCST WORD PTR [rdx-0x288b48f9]
-vcvttps2dq xmm6,DWORD BCST DWORD PTR [rdx-0x288b48f9]
-vcvttps2dq xmm6,DWORD BCST QWORD PTR [rdx-0x288b48f9]
 {evex} vcvttps2dq ymm9,ymm13
 vcvttps2dq ymm0{k3}{z},YMMWORD PTR fs:[rsi+riz*2-0x4445278a]
 vcvttps2dq ymm0{k3}{z},BYTE PTR fs:[rsi+riz*2-0x4445278a]
@@ -6994,10 +6854,6 @@ cs vsubps ymm12,ymm5,[r14+rcx*4]
 vsubps ymm2,ymm6,YMMWORD PTR [rcx+rbx*4+0x30]
 {evex} vsubps xmm7,xmm0,xmm4
 ds vsubps xmm28,xmm16,DWORD BCST [r9+r15*8]
-ds vsubps xmm28,xmm16,DWORD BCST BYTE PTR [r9+r15*8]
-ds vsubps xmm28,xmm16,DWORD BCST WORD PTR [r9+r15*8]
-ds vsubps xmm28,xmm16,DWORD BCST DWORD PTR [r9+r15*8]
-ds vsubps xmm28,xmm16,DWORD BCST QWORD PTR [r9+r15*8]
 vsubps xmm7{k4},xmm1,XMMWORD PTR [rbx+0x530]
 {evex} vsubps ymm1,ymm6,ymm3
 ss vsubps ymm5{k6},ymm8,YMMWORD PTR [rdx-0x5c4dbb96]
@@ -7042,16 +6898,8 @@ vsubpd ymm7,ymm3,YMMWORD PTR [rax+rax*1+0x36]
 vsubpd xmm31,xmm9,xmm12
 vsubpd xmm7{k6},xmm6,XMMWORD PTR [rsi]
 vsubpd xmm21{k3},xmm19,QWORD BCST gs:[r13+r10*1-0x5c07392f]
-vsubpd xmm21{k3},xmm19,QWORD BCST BYTE PTR gs:[r13+r10*1-0x5c07392f]
-vsubpd xmm21{k3},xmm19,QWORD BCST WORD PTR gs:[r13+r10*1-0x5c07392f]
-vsubpd xmm21{k3},xmm19,QWORD BCST DWORD PTR gs:[r13+r10*1-0x5c07392f]
-vsubpd xmm21{k3},xmm19,QWORD BCST QWORD PTR gs:[r13+r10*1-0x5c07392f]
 {evex} vsubpd ymm6,ymm4,ymm2
 vsubpd ymm25,ymm16,QWORD BCST [r15+rsi*4-0x34fd76ab]
-vsubpd ymm25,ymm16,QWORD BCST BYTE PTR [r15+rsi*4-0x34fd76ab]
-vsubpd ymm25,ymm16,QWORD BCST WORD PTR [r15+rsi*4-0x34fd76ab]
-vsubpd ymm25,ymm16,QWORD BCST DWORD PTR [r15+rsi*4-0x34fd76ab]
-vsubpd ymm25,ymm16,QWORD BCST QWORD PTR [r15+rsi*4-0x34fd76ab]
 es {evex} vsubpd ymm6,ymm6,YMMWORD PTR [rdx+rbx*2]
 vsubpd zmm5,zmm2,ZMMWORD PTR [rax]
 vsubpd zmm5,zmm2,BYTE PTR [rax]
@@ -7133,10 +6981,6 @@ ds vminps xmm30{k6}{z},xmm1,XMMWORD PTR [r13*4-0x3d]
 {evex} vminps ymm1,ymm3,YMMWORD PTR [rax+rdx*2+0x740]
 vminps ymm26{k6}{z},ymm11,ymm15
 vminps ymm9,ymm18,DWORD BCST fs:[rbx+rbp*2]
-vminps ymm9,ymm18,DWORD BCST BYTE PTR fs:[rbx+rbp*2]
-vminps ymm9,ymm18,DWORD BCST WORD PTR fs:[rbx+rbp*2]
-vminps ymm9,ymm18,DWORD BCST DWORD PTR fs:[rbx+rbp*2]
-vminps ymm9,ymm18,DWORD BCST QWORD PTR fs:[rbx+rbp*2]
 vminps zmm2,zmm7,zmm2
 vminps zmm2{k7},zmm10,ZMMWORD PTR fs:[rdx+r13*8]
 vminps zmm2{k7},zmm10,BYTE PTR fs:[rdx+r13*8]
@@ -7145,10 +6989,6 @@ vminps zmm2{k7},zmm10,DWORD PTR fs:[rdx+r13*8]
 vminps zmm2{k7},zmm10,QWORD PTR fs:[rdx+r13*8]
 vminps zmm2{k7},zmm10,fs:[rdx+r13*8]
 vminps zmm2,zmm7,DWORD BCST [rdi+0x1c8]
-vminps zmm2,zmm7,DWORD BCST BYTE PTR [rdi+0x1c8]
-vminps zmm2,zmm7,DWORD BCST WORD PTR [rdi+0x1c8]
-vminps zmm2,zmm7,DWORD BCST DWORD PTR [rdi+0x1c8]
-vminps zmm2,zmm7,DWORD BCST QWORD PTR [rdi+0x1c8]
 minpd xmm0,xmm0
 es minpd xmm13,XMMWORD PTR [rdx+r13*1]
 es minpd xmm13,BYTE PTR [rdx+r13*1]
@@ -7181,10 +7021,6 @@ vminpd ymm6,ymm0,YMMWORD PTR [rip+0x253b68ed]
 {evex} vminpd xmm2,xmm5,XMMWORD PTR [rdx+0x16]
 vminpd xmm19{k7}{z},xmm27,xmm5
 ds vminpd xmm8,xmm28,QWORD BCST [r9+rdx*2]
-ds vminpd xmm8,xmm28,QWORD BCST BYTE PTR [r9+rdx*2]
-ds vminpd xmm8,xmm28,QWORD BCST WORD PTR [r9+rdx*2]
-ds vminpd xmm8,xmm28,QWORD BCST DWORD PTR [r9+rdx*2]
-ds vminpd xmm8,xmm28,QWORD BCST QWORD PTR [r9+rdx*2]
 {evex} vminpd ymm7,ymm6,ymm7
 vminpd ymm4{k7},ymm15,YMMWORD PTR [rdx]
 ds vminpd ymm2{k4},ymm6,QWORD BCST [rdx+rbx*1]
@@ -7266,18 +7102,10 @@ vdivps ymm3,ymm7,QWORD PTR [rbx+0x79]
 vdivps ymm3,ymm7,[rbx+0x79]
 {evex} vdivps xmm1,xmm5,xmm0
 vdivps xmm16{k2},xmm30,DWORD BCST fs:[rcx]
-vdivps xmm16{k2},xmm30,DWORD BCST BYTE PTR fs:[rcx]
-vdivps xmm16{k2},xmm30,DWORD BCST WORD PTR fs:[rcx]
-vdivps xmm16{k2},xmm30,DWORD BCST DWORD PTR fs:[rcx]
-vdivps xmm16{k2},xmm30,DWORD BCST QWORD PTR fs:[rcx]
 vdivps xmm5{k2},xmm5,XMMWORD PTR [rax+rsi*4]
 {evex} vdivps ymm2,ymm3,ymm1
 cs vdivps ymm26{k5}{z},ymm0,YMMWORD PTR [rsi+r8*2+0x1e0f420c]
 vdivps ymm1{k7},ymm0,DWORD BCST [rbp+0x130]
-vdivps ymm1{k7},ymm0,DWORD BCST BYTE PTR [rbp+0x130]
-vdivps ymm1{k7},ymm0,DWORD BCST WORD PTR [rbp+0x130]
-vdivps ymm1{k7},ymm0,DWORD BCST DWORD PTR [rbp+0x130]
-vdivps ymm1{k7},ymm0,DWORD BCST QWORD PTR [rbp+0x130]
 vdivps zmm4,zmm5,ZMMWORD PTR [rcx-0x164d6193]
 vdivps zmm4,zmm5,BYTE PTR [rcx-0x164d6193]
 vdivps zmm4,zmm5,WORD PTR [rcx-0x164d6193]
@@ -7313,10 +7141,6 @@ vdivpd ymm1,ymm2,YMMWORD PTR [rsi]
 {evex} vdivpd xmm4,xmm6,XMMWORD PTR [rax+rax*8]
 vdivpd xmm10{k7},xmm3,xmm9
 ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST [rdx-0x33]
-ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST BYTE PTR [rdx-0x33]
-ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST WORD PTR [rdx-0x33]
-ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST DWORD PTR [rdx-0x33]
-ds vdivpd xmm23{k3}{z},xmm24,QWORD BCST QWORD PTR [rdx-0x33]
 {evex} vdivpd ymm7,ymm5,ymm0
 vdivpd ymm24{k6}{z},ymm19,YMMWORD PTR gs:[r10+r11*2-0x1e0]
 vdivpd ymm24{k6}{z},ymm19,BYTE PTR gs:[r10+r11*2-0x1e0]
@@ -7397,21 +7221,9 @@ es vmaxps ymm4,ymm4,[r14*1-0x5061dd32]
 vmaxps ymm6,ymm5,YMMWORD PTR [rsi]
 {evex} vmaxps xmm4,xmm7,xmm0
 vmaxps xmm12,xmm20,DWORD BCST gs:[r13+r15*2+0x14c]
-vmaxps xmm12,xmm20,DWORD BCST BYTE PTR gs:[r13+r15*2+0x14c]
-vmaxps xmm12,xmm20,DWORD BCST WORD PTR gs:[r13+r15*2+0x14c]
-vmaxps xmm12,xmm20,DWORD BCST DWORD PTR gs:[r13+r15*2+0x14c]
-vmaxps xmm12,xmm20,DWORD BCST QWORD PTR gs:[r13+r15*2+0x14c]
 vmaxps xmm5{k4}{z},xmm3,DWORD BCST [rip+0x72]
-vmaxps xmm5{k4}{z},xmm3,DWORD BCST BYTE PTR [rip+0x72]
-vmaxps xmm5{k4}{z},xmm3,DWORD BCST WORD PTR [rip+0x72]
-vmaxps xmm5{k4}{z},xmm3,DWORD BCST DWORD PTR [rip+0x72]
-vmaxps xmm5{k4}{z},xmm3,DWORD BCST QWORD PTR [rip+0x72]
 {evex} vmaxps ymm7,ymm7,ymm5
 vmaxps ymm27,ymm23,DWORD BCST fs:[r10+0xcc]
-vmaxps ymm27,ymm23,DWORD BCST BYTE PTR fs:[r10+0xcc]
-vmaxps ymm27,ymm23,DWORD BCST WORD PTR fs:[r10+0xcc]
-vmaxps ymm27,ymm23,DWORD BCST DWORD PTR fs:[r10+0xcc]
-vmaxps ymm27,ymm23,DWORD BCST QWORD PTR fs:[r10+0xcc]
 vmaxps ymm6{k1},ymm0,YMMWORD PTR [rdx]
 vmaxps zmm1,zmm7,zmm2
 cs vmaxps zmm18{k4},zmm5,ZMMWORD PTR [rdx+rsi*2]
@@ -7452,15 +7264,7 @@ cs vmaxpd ymm13,ymm15,[rdi]
 vmaxpd ymm4,ymm1,YMMWORD PTR [rcx+rdx*8+0x137c530c]
 {evex} vmaxpd xmm1,xmm5,xmm0
 vmaxpd xmm9{k7}{z},xmm31,QWORD BCST [r8]
-vmaxpd xmm9{k7}{z},xmm31,QWORD BCST BYTE PTR [r8]
-vmaxpd xmm9{k7}{z},xmm31,QWORD BCST WORD PTR [r8]
-vmaxpd xmm9{k7}{z},xmm31,QWORD BCST DWORD PTR [r8]
-vmaxpd xmm9{k7}{z},xmm31,QWORD BCST QWORD PTR [r8]
 vmaxpd xmm3,xmm5,QWORD BCST gs:[rbx+rax*2]
-vmaxpd xmm3,xmm5,QWORD BCST BYTE PTR gs:[rbx+rax*2]
-vmaxpd xmm3,xmm5,QWORD BCST WORD PTR gs:[rbx+rax*2]
-vmaxpd xmm3,xmm5,QWORD BCST DWORD PTR gs:[rbx+rax*2]
-vmaxpd xmm3,xmm5,QWORD BCST QWORD PTR gs:[rbx+rax*2]
 vmaxpd ymm15,ymm16,ymm24
 ds vmaxpd ymm7{k5},ymm4,YMMWORD PTR [rbx]
 vmaxpd ymm13,ymm26,QWORD BCST [rdx*2+0x660fa68c]
@@ -7668,10 +7472,6 @@ vpunpckldq ymm3,ymm4,YMMWORD PTR [rbx-0x1f]
 {evex} vpunpckldq xmm6,xmm7,XMMWORD PTR [rax+0x2a0fdaa3]
 vpunpckldq xmm3{k1}{z},xmm15,xmm10
 es vpunpckldq xmm15,xmm7,DWORD BCST [rcx+r8*2+0x70]
-es vpunpckldq xmm15,xmm7,DWORD BCST BYTE PTR [rcx+r8*2+0x70]
-es vpunpckldq xmm15,xmm7,DWORD BCST WORD PTR [rcx+r8*2+0x70]
-es vpunpckldq xmm15,xmm7,DWORD BCST DWORD PTR [rcx+r8*2+0x70]
-es vpunpckldq xmm15,xmm7,DWORD BCST QWORD PTR [rcx+r8*2+0x70]
 vpunpckldq ymm19,ymm27,YMMWORD PTR [r11+r13*1-0x6c0]
 vpunpckldq ymm7{k2},ymm6,ymm7
 cs vpunpckldq ymm7{k2},ymm3,YMMWORD PTR [rsi+rax*2]
@@ -7879,10 +7679,6 @@ vpcmpgtd ymm1,ymm1,YMMWORD PTR [rsi]
 vpcmpgtd k7,xmm3,xmm5
 cs vpcmpgtd k4,xmm21,XMMWORD PTR [rsp+r15*1+0xd0]
 vpcmpgtd k2,xmm1,DWORD BCST [rsi-0x41e0ea]
-vpcmpgtd k2,xmm1,DWORD BCST BYTE PTR [rsi-0x41e0ea]
-vpcmpgtd k2,xmm1,DWORD BCST WORD PTR [rsi-0x41e0ea]
-vpcmpgtd k2,xmm1,DWORD BCST DWORD PTR [rsi-0x41e0ea]
-vpcmpgtd k2,xmm1,DWORD BCST QWORD PTR [rsi-0x41e0ea]
 vpcmpgtd k1,ymm3,ymm5
 vpcmpgtd k4{k4},ymm24,DWORD BCST [rip+0x5683b6b6]
 vpcmpgtd k6,ymm2,YMMWORD PTR [rcx+0xf80]
@@ -8079,10 +7875,6 @@ ds vpunpckhdq ymm5,ymm13,[rdx+0x6c]
 vpunpckhdq ymm1,ymm1,YMMWORD PTR [rdi+rbx*2]
 {evex} vpunpckhdq xmm7,xmm6,xmm0
 ss vpunpckhdq xmm29{k4},xmm26,DWORD BCST [r10+r9*4-0x562f55f6]
-ss vpunpckhdq xmm29{k4},xmm26,DWORD BCST BYTE PTR [r10+r9*4-0x562f55f6]
-ss vpunpckhdq xmm29{k4},xmm26,DWORD BCST WORD PTR [r10+r9*4-0x562f55f6]
-ss vpunpckhdq xmm29{k4},xmm26,DWORD BCST DWORD PTR [r10+r9*4-0x562f55f6]
-ss vpunpckhdq xmm29{k4},xmm26,DWORD BCST QWORD PTR [r10+r9*4-0x562f55f6]
 vpunpckhdq xmm2{k4}{z},xmm7,DWORD BCST [rbp+rcx*1-0xf8]
 {evex} vpunpckhdq ymm0,ymm0,ymm0
 ss vpunpckhdq ymm18{k4}{z},ymm15,DWORD BCST [rax+r14*1-0x1b0]
@@ -8138,10 +7930,6 @@ vpackssdw ymm6,ymm7,QWORD PTR [rbp+0x1c]
 vpackssdw ymm6,ymm7,[rbp+0x1c]
 vpackssdw xmm28,xmm14,xmm9
 es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST [rdi-0x44]
-es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST BYTE PTR [rdi-0x44]
-es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST WORD PTR [rdi-0x44]
-es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST DWORD PTR [rdi-0x44]
-es vpackssdw xmm2{k7}{z},xmm7,DWORD BCST QWORD PTR [rdi-0x44]
 vpackssdw xmm19{k5},xmm23,XMMWORD PTR [r13+0x2466ae6]
 {evex} vpackssdw ymm13,ymm6,ymm5
 ss vpackssdw ymm0,ymm1,DWORD BCST [rbx-0xec]
@@ -8191,10 +7979,6 @@ vpunpcklqdq xmm8{k5}{z},xmm7,DWORD PTR gs:[r10]
 vpunpcklqdq xmm8{k5}{z},xmm7,QWORD PTR gs:[r10]
 vpunpcklqdq xmm8{k5}{z},xmm7,gs:[r10]
 vpunpcklqdq xmm7,xmm4,QWORD BCST [rsp+rdi*4]
-vpunpcklqdq xmm7,xmm4,QWORD BCST BYTE PTR [rsp+rdi*4]
-vpunpcklqdq xmm7,xmm4,QWORD BCST WORD PTR [rsp+rdi*4]
-vpunpcklqdq xmm7,xmm4,QWORD BCST DWORD PTR [rsp+rdi*4]
-vpunpcklqdq xmm7,xmm4,QWORD BCST QWORD PTR [rsp+rdi*4]
 vpunpcklqdq ymm28,ymm14,ymm2
 ds vpunpcklqdq ymm4,ymm1,QWORD BCST [rax]
 vpunpcklqdq ymm29{k3},ymm10,YMMWORD PTR [r14+r9*1-0x6374c6b0]
@@ -8237,21 +8021,9 @@ vpunpckhqdq ymm0,ymm4,QWORD PTR [rbp+0x33]
 vpunpckhqdq ymm0,ymm4,[rbp+0x33]
 vpunpckhqdq xmm7,xmm23,xmm8
 vpunpckhqdq xmm1{k2},xmm6,QWORD BCST gs:[rdx+0x20]
-vpunpckhqdq xmm1{k2},xmm6,QWORD BCST BYTE PTR gs:[rdx+0x20]
-vpunpckhqdq xmm1{k2},xmm6,QWORD BCST WORD PTR gs:[rdx+0x20]
-vpunpckhqdq xmm1{k2},xmm6,QWORD BCST DWORD PTR gs:[rdx+0x20]
-vpunpckhqdq xmm1{k2},xmm6,QWORD BCST QWORD PTR gs:[rdx+0x20]
 vpunpckhqdq xmm10,xmm18,QWORD BCST [r9+rdx*2]
-vpunpckhqdq xmm10,xmm18,QWORD BCST BYTE PTR [r9+rdx*2]
-vpunpckhqdq xmm10,xmm18,QWORD BCST WORD PTR [r9+rdx*2]
-vpunpckhqdq xmm10,xmm18,QWORD BCST DWORD PTR [r9+rdx*2]
-vpunpckhqdq xmm10,xmm18,QWORD BCST QWORD PTR [r9+rdx*2]
 {evex} vpunpckhqdq ymm6,ymm2,ymm2
 vpunpckhqdq ymm25{k7},ymm1,QWORD BCST fs:[rbx+r11*4]
-vpunpckhqdq ymm25{k7},ymm1,QWORD BCST BYTE PTR fs:[rbx+r11*4]
-vpunpckhqdq ymm25{k7},ymm1,QWORD BCST WORD PTR fs:[rbx+r11*4]
-vpunpckhqdq ymm25{k7},ymm1,QWORD BCST DWORD PTR fs:[rbx+r11*4]
-vpunpckhqdq ymm25{k7},ymm1,QWORD BCST QWORD PTR fs:[rbx+r11*4]
 vpunpckhqdq ymm5{k1}{z},ymm3,YMMWORD PTR [rcx+0x2bdcbd92]
 vpunpckhqdq zmm0,zmm7,zmm5
 vpunpckhqdq zmm30,zmm28,QWORD BCST [rsp+r12*4+0x398]
@@ -8567,10 +8339,6 @@ es vpshufd ymm13,[r10-0x437e40af],0x80
 vpshufd ymm7,YMMWORD PTR [rax+rcx*4-0x55],0x82
 {evex} vpshufd xmm5,xmm5,0x9f
 ds vpshufd xmm6,DWORD BCST [r14+r10*4+0x78e973d6],0x90
-ds vpshufd xmm6,DWORD BCST BYTE PTR [r14+r10*4+0x78e973d6],0x90
-ds vpshufd xmm6,DWORD BCST WORD PTR [r14+r10*4+0x78e973d6],0x90
-ds vpshufd xmm6,DWORD BCST DWORD PTR [r14+r10*4+0x78e973d6],0x90
-ds vpshufd xmm6,DWORD BCST QWORD PTR [r14+r10*4+0x78e973d6],0x90
 vpshufd xmm2{k7}{z},XMMWORD PTR [rsp+rdx*4],0xaa
 {evex} vpshufd ymm6,ymm0,0x17
 ds vpshufd ymm0{k3}{z},YMMWORD PTR [r14],0x27
@@ -8782,10 +8550,6 @@ ds vpsllw zmm26{k6}{z},[r9],0x2c
 vpsllw zmm4{k6},ZMMWORD PTR [rax+rdi*1+0x5d1a8e90],0x1a
 vprord xmm22,xmm2,0xd5
 ss vprord xmm2,DWORD BCST [rdi],0x77
-ss vprord xmm2,DWORD BCST BYTE PTR [rdi],0x77
-ss vprord xmm2,DWORD BCST WORD PTR [rdi],0x77
-ss vprord xmm2,DWORD BCST DWORD PTR [rdi],0x77
-ss vprord xmm2,DWORD BCST QWORD PTR [rdi],0x77
 vprord xmm12{k2}{z},DWORD BCST [r9+r15*2-0x5f],0x1e
 vprord ymm30,ymm18,0xf
 cs vprord ymm3{k2},YMMWORD PTR [rdi+rcx*8],0x7f
@@ -8811,10 +8575,6 @@ vprorq xmm2,QWORD PTR [rcx-0x22],0xe
 vprorq xmm2,[rcx-0x22],0xe
 vprorq xmm26{k2}{z},xmm2,0xb4
 es vprorq xmm4,QWORD BCST [r10+r8*8-0x34],0x60
-es vprorq xmm4,QWORD BCST BYTE PTR [r10+r8*8-0x34],0x60
-es vprorq xmm4,QWORD BCST WORD PTR [r10+r8*8-0x34],0x60
-es vprorq xmm4,QWORD BCST DWORD PTR [r10+r8*8-0x34],0x60
-es vprorq xmm4,QWORD BCST QWORD PTR [r10+r8*8-0x34],0x60
 vprorq ymm13,ymm21,0x5
 ds vprorq ymm3{k2},YMMWORD PTR [rdi+rbx*4],0x35
 ds vprorq ymm3{k2},BYTE PTR [rdi+rbx*4],0x35
@@ -8825,10 +8585,6 @@ ds vprorq ymm3{k2},[rdi+rbx*4],0x35
 vprorq ymm15{k6},QWORD BCST [r14+r14*4+0x5d],0x7b
 vprorq zmm0,zmm2,0xf7
 vprorq zmm1{k4}{z},QWORD BCST gs:[r11*1-0x16],0x88
-vprorq zmm1{k4}{z},QWORD BCST BYTE PTR gs:[r11*1-0x16],0x88
-vprorq zmm1{k4}{z},QWORD BCST WORD PTR gs:[r11*1-0x16],0x88
-vprorq zmm1{k4}{z},QWORD BCST DWORD PTR gs:[r11*1-0x16],0x88
-vprorq zmm1{k4}{z},QWORD BCST QWORD PTR gs:[r11*1-0x16],0x88
 vprorq zmm1,QWORD BCST [rdx+0x310],0x7f
 vprold xmm3,XMMWORD PTR [rax-0x340],0x2d
 vprold xmm3,BYTE PTR [rax-0x340],0x2d
@@ -8840,10 +8596,6 @@ vprold xmm4{k4}{z},xmm9,0x33
 ds vprold xmm0{k2},XMMWORD PTR [rdx+r11*8],0xb0
 vprold ymm3,ymm1,0x87
 cs vprold ymm28,DWORD BCST [rsp+rsi*4],0xb5
-cs vprold ymm28,DWORD BCST BYTE PTR [rsp+rsi*4],0xb5
-cs vprold ymm28,DWORD BCST WORD PTR [rsp+rsi*4],0xb5
-cs vprold ymm28,DWORD BCST DWORD PTR [rsp+rsi*4],0xb5
-cs vprold ymm28,DWORD BCST QWORD PTR [rsp+rsi*4],0xb5
 vprold ymm4{k7},DWORD BCST [rip+0xffffffffffffffc6],0x42
 vprold zmm1,zmm5,0x1
 vprold zmm21{k2},ZMMWORD PTR fs:[r11+0xa40],0x60
@@ -8866,10 +8618,6 @@ ss vprolq xmm15{k6}{z},DWORD PTR [rsp+r10*1-0x270],0x6b
 ss vprolq xmm15{k6}{z},QWORD PTR [rsp+r10*1-0x270],0x6b
 ss vprolq xmm15{k6}{z},[rsp+r10*1-0x270],0x6b
 vprolq xmm7,QWORD BCST [rcx],0x5c
-vprolq xmm7,QWORD BCST BYTE PTR [rcx],0x5c
-vprolq xmm7,QWORD BCST WORD PTR [rcx],0x5c
-vprolq xmm7,QWORD BCST DWORD PTR [rcx],0x5c
-vprolq xmm7,QWORD BCST QWORD PTR [rcx],0x5c
 vprolq ymm6,ymm0,0xb7
 es vprolq ymm19,QWORD BCST [r10+r11*2-0x22e5cb6e],0x0
 vprolq ymm4{k7}{z},YMMWORD PTR [rbx],0x85
@@ -8886,10 +8634,6 @@ vprolq zmm0,QWORD PTR [rdi+rdi*2],0x4e
 vprolq zmm0,[rdi+rdi*2],0x4e
 vprolq zmm26{k2}{z},zmm9,0xd9
 vprolq zmm18{k3},QWORD BCST fs:[rbp+r14*4-0x1d],0xe9
-vprolq zmm18{k3},QWORD BCST BYTE PTR fs:[rbp+r14*4-0x1d],0xe9
-vprolq zmm18{k3},QWORD BCST WORD PTR fs:[rbp+r14*4-0x1d],0xe9
-vprolq zmm18{k3},QWORD BCST DWORD PTR fs:[rbp+r14*4-0x1d],0xe9
-vprolq zmm18{k3},QWORD BCST QWORD PTR fs:[rbp+r14*4-0x1d],0xe9
 psrld mm0,0x5e
 rex.B psrld mm6,0x1f
 rex psrld mm7,0x47
@@ -8909,10 +8653,6 @@ vpsrld xmm15{k4}{z},[rdx+rax*2+0x210],0xc3
 ss {evex} vpsrld xmm2,XMMWORD PTR [rcx*1-0x2c1bcead],0x11
 {evex} vpsrld ymm5,ymm3,0x66
 vpsrld ymm13{k7}{z},DWORD BCST [rbp+r13*1-0x3744c1cd],0x68
-vpsrld ymm13{k7}{z},DWORD BCST BYTE PTR [rbp+r13*1-0x3744c1cd],0x68
-vpsrld ymm13{k7}{z},DWORD BCST WORD PTR [rbp+r13*1-0x3744c1cd],0x68
-vpsrld ymm13{k7}{z},DWORD BCST DWORD PTR [rbp+r13*1-0x3744c1cd],0x68
-vpsrld ymm13{k7}{z},DWORD BCST QWORD PTR [rbp+r13*1-0x3744c1cd],0x68
 cs {evex} vpsrld ymm0,YMMWORD PTR [rcx],0x8a
 cs {evex} vpsrld ymm0,BYTE PTR [rcx],0x8a
 cs {evex} vpsrld ymm0,WORD PTR [rcx],0x8a
@@ -8947,10 +8687,6 @@ ss vpsrad ymm23{k3}{z},DWORD PTR [rsp+riz*2+0x780],0x8c
 ss vpsrad ymm23{k3}{z},QWORD PTR [rsp+riz*2+0x780],0x8c
 ss vpsrad ymm23{k3}{z},[rsp+riz*2+0x780],0x8c
 vpsrad ymm3{k4},DWORD BCST [rsi],0xd2
-vpsrad ymm3{k4},DWORD BCST BYTE PTR [rsi],0xd2
-vpsrad ymm3{k4},DWORD BCST WORD PTR [rsi],0xd2
-vpsrad ymm3{k4},DWORD BCST DWORD PTR [rsi],0xd2
-vpsrad ymm3{k4},DWORD BCST QWORD PTR [rsi],0xd2
 vpsrad zmm1,zmm1,0x85
 cs vpsrad zmm17,DWORD BCST [rsi+r13*1],0x87
 vpsrad zmm3{k1},ZMMWORD PTR [rsp+rdi*8+0x1780],0x29
@@ -8961,10 +8697,6 @@ vpsrad zmm3{k1},QWORD PTR [rsp+rdi*8+0x1780],0x29
 vpsrad zmm3{k1},[rsp+rdi*8+0x1780],0x29
 vpsraq xmm3,xmm6,0xcf
 ss vpsraq xmm26{k7},QWORD BCST [r10+r10*1-0x61],0xff
-ss vpsraq xmm26{k7},QWORD BCST BYTE PTR [r10+r10*1-0x61],0xff
-ss vpsraq xmm26{k7},QWORD BCST WORD PTR [r10+r10*1-0x61],0xff
-ss vpsraq xmm26{k7},QWORD BCST DWORD PTR [r10+r10*1-0x61],0xff
-ss vpsraq xmm26{k7},QWORD BCST QWORD PTR [r10+r10*1-0x61],0xff
 vpsraq xmm3,QWORD BCST [rdi-0x3e0],0x35
 vpsraq ymm15,ymm28,0xaf
 ss vpsraq ymm0{k2}{z},QWORD BCST [rdx],0x97
@@ -8998,10 +8730,6 @@ es vpslld ymm2{k5}{z},DWORD PTR [rbx],0xbe
 es vpslld ymm2{k5}{z},QWORD PTR [rbx],0xbe
 es vpslld ymm2{k5}{z},[rbx],0xbe
 vpslld ymm29{k7},DWORD BCST [r8+rbx*4+0x130],0x72
-vpslld ymm29{k7},DWORD BCST BYTE PTR [r8+rbx*4+0x130],0x72
-vpslld ymm29{k7},DWORD BCST WORD PTR [r8+rbx*4+0x130],0x72
-vpslld ymm29{k7},DWORD BCST DWORD PTR [r8+rbx*4+0x130],0x72
-vpslld ymm29{k7},DWORD BCST QWORD PTR [r8+rbx*4+0x130],0x72
 vpslld zmm6,zmm2,0xeb
 vpslld zmm18{k3},ZMMWORD PTR [r15],0xde
 vpslld zmm18{k3},BYTE PTR [r15],0xde
@@ -9028,10 +8756,6 @@ vpsrlq xmm17{k2}{z},DWORD PTR [r11+rdx*2],0x8c
 vpsrlq xmm17{k2}{z},QWORD PTR [r11+rdx*2],0x8c
 vpsrlq xmm17{k2}{z},[r11+rdx*2],0x8c
 vpsrlq xmm3,QWORD BCST fs:[rax],0x13
-vpsrlq xmm3,QWORD BCST BYTE PTR fs:[rax],0x13
-vpsrlq xmm3,QWORD BCST WORD PTR fs:[rax],0x13
-vpsrlq xmm3,QWORD BCST DWORD PTR fs:[rax],0x13
-vpsrlq xmm3,QWORD BCST QWORD PTR fs:[rax],0x13
 {evex} vpsrlq ymm7,YMMWORD PTR [rbp-0x640],0x33
 {evex} vpsrlq ymm7,BYTE PTR [rbp-0x640],0x33
 {evex} vpsrlq ymm7,WORD PTR [rbp-0x640],0x33
@@ -9040,10 +8764,6 @@ vpsrlq xmm3,QWORD BCST QWORD PTR fs:[rax],0x13
 {evex} vpsrlq ymm7,[rbp-0x640],0x33
 vpsrlq ymm17{k6}{z},ymm8,0xdb
 vpsrlq ymm3,QWORD BCST [rsp+r9*4+0x4f6848b0],0x8
-vpsrlq ymm3,QWORD BCST BYTE PTR [rsp+r9*4+0x4f6848b0],0x8
-vpsrlq ymm3,QWORD BCST WORD PTR [rsp+r9*4+0x4f6848b0],0x8
-vpsrlq ymm3,QWORD BCST DWORD PTR [rsp+r9*4+0x4f6848b0],0x8
-vpsrlq ymm3,QWORD BCST QWORD PTR [rsp+r9*4+0x4f6848b0],0x8
 vpsrlq zmm5,ZMMWORD PTR [rbx],0x4f
 vpsrlq zmm5,BYTE PTR [rbx],0x4f
 vpsrlq zmm5,WORD PTR [rbx],0x4f
@@ -9052,10 +8772,6 @@ vpsrlq zmm5,QWORD PTR [rbx],0x4f
 vpsrlq zmm5,[rbx],0x4f
 vpsrlq zmm31{k7},zmm10,0x7e
 vpsrlq zmm28,QWORD BCST gs:[r8+r10*2],0x3d
-vpsrlq zmm28,QWORD BCST BYTE PTR gs:[r8+r10*2],0x3d
-vpsrlq zmm28,QWORD BCST WORD PTR gs:[r8+r10*2],0x3d
-vpsrlq zmm28,QWORD BCST DWORD PTR gs:[r8+r10*2],0x3d
-vpsrlq zmm28,QWORD BCST QWORD PTR gs:[r8+r10*2],0x3d
 psrldq xmm4,0x8c
 psrldq xmm8,0x71
 rex psrldq xmm7,0x23
@@ -9110,16 +8826,8 @@ ds vpsllq xmm0{k2}{z},DWORD PTR [rax+r13*4],0x9
 ds vpsllq xmm0{k2}{z},QWORD PTR [rax+r13*4],0x9
 ds vpsllq xmm0{k2}{z},[rax+r13*4],0x9
 vpsllq xmm5{k3}{z},QWORD BCST [rax],0xfa
-vpsllq xmm5{k3}{z},QWORD BCST BYTE PTR [rax],0xfa
-vpsllq xmm5{k3}{z},QWORD BCST WORD PTR [rax],0xfa
-vpsllq xmm5{k3}{z},QWORD BCST DWORD PTR [rax],0xfa
-vpsllq xmm5{k3}{z},QWORD BCST QWORD PTR [rax],0xfa
 {evex} vpsllq ymm6,ymm2,0x65
 vpsllq ymm11{k7},QWORD BCST gs:[r11+rdi*8-0x38],0xf2
-vpsllq ymm11{k7},QWORD BCST BYTE PTR gs:[r11+rdi*8-0x38],0xf2
-vpsllq ymm11{k7},QWORD BCST WORD PTR gs:[r11+rdi*8-0x38],0xf2
-vpsllq ymm11{k7},QWORD BCST DWORD PTR gs:[r11+rdi*8-0x38],0xf2
-vpsllq ymm11{k7},QWORD BCST QWORD PTR gs:[r11+rdi*8-0x38],0xf2
 vpsllq ymm2,QWORD BCST [rax+riz*1],0x20
 vpsllq zmm0,ZMMWORD PTR [rdi+rax*8+0x352d6cb1],0x31
 vpsllq zmm0,BYTE PTR [rdi+rax*8+0x352d6cb1],0x31
@@ -9304,10 +9012,6 @@ vpcmpeqd ymm7,ymm3,YMMWORD PTR [rdx-0x2f]
 vpcmpeqd k5,xmm6,XMMWORD PTR [rbx+0x18]
 vpcmpeqd k0{k1},xmm4,xmm14
 vpcmpeqd k4,xmm27,DWORD BCST gs:[r11+r15*1]
-vpcmpeqd k4,xmm27,DWORD BCST BYTE PTR gs:[r11+r15*1]
-vpcmpeqd k4,xmm27,DWORD BCST WORD PTR gs:[r11+r15*1]
-vpcmpeqd k4,xmm27,DWORD BCST DWORD PTR gs:[r11+r15*1]
-vpcmpeqd k4,xmm27,DWORD BCST QWORD PTR gs:[r11+r15*1]
 vpcmpeqd k0,ymm6,YMMWORD PTR [rbp+riz*1+0x300]
 vpcmpeqd k7{k7},ymm19,ymm0
 cs vpcmpeqd k5{k3},ymm29,YMMWORD PTR [rcx+r8*1]
@@ -9319,10 +9023,6 @@ vpcmpeqd k4{k1},zmm5,DWORD PTR [r8]
 vpcmpeqd k4{k1},zmm5,QWORD PTR [r8]
 vpcmpeqd k4{k1},zmm5,[r8]
 cs vpcmpeqd k5{k5},zmm1,DWORD BCST [rsp+rsi*1]
-cs vpcmpeqd k5{k5},zmm1,DWORD BCST BYTE PTR [rsp+rsi*1]
-cs vpcmpeqd k5{k5},zmm1,DWORD BCST WORD PTR [rsp+rsi*1]
-cs vpcmpeqd k5{k5},zmm1,DWORD BCST DWORD PTR [rsp+rsi*1]
-cs vpcmpeqd k5{k5},zmm1,DWORD BCST QWORD PTR [rsp+rsi*1]
 emms
 rex emms
 vzeroupper
@@ -9381,10 +9081,6 @@ vcvttpd2udq xmm3,QWORD PTR [rip+0xffffffff8bb270d6]
 vcvttpd2udq xmm3,[rip+0xffffffff8bb270d6]
 vcvttpd2udq xmm14{k5}{z},xmm24
 vcvttpd2udq xmm28,QWORD BCST [rdx+r15*1+0x160]{1to2}
-vcvttpd2udq xmm28,QWORD BCST BYTE PTR [rdx+r15*1+0x160]{1to2}
-vcvttpd2udq xmm28,QWORD BCST WORD PTR [rdx+r15*1+0x160]{1to2}
-vcvttpd2udq xmm28,QWORD BCST DWORD PTR [rdx+r15*1+0x160]{1to2}
-vcvttpd2udq xmm28,QWORD BCST QWORD PTR [rdx+r15*1+0x160]{1to2}
 vcvttpd2udq xmm11,ymm27
 ds vcvttpd2udq xmm6{k4}{z},YMMWORD PTR [rdi+0x4a0]
 ds vcvttpd2udq xmm6{k4}{z},BYTE PTR [rdi+0x4a0]
@@ -9401,17 +9097,9 @@ extrq xmm13,0xf6,0xbd
 rex extrq xmm4,0xe6,0x17
 vcvttps2uqq xmm0,xmm5
 cs vcvttps2uqq xmm10{k1},DWORD BCST [r9+rdx*2]
-cs vcvttps2uqq xmm10{k1},DWORD BCST BYTE PTR [r9+rdx*2]
-cs vcvttps2uqq xmm10{k1},DWORD BCST WORD PTR [r9+rdx*2]
-cs vcvttps2uqq xmm10{k1},DWORD BCST DWORD PTR [r9+rdx*2]
-cs vcvttps2uqq xmm10{k1},DWORD BCST QWORD PTR [r9+rdx*2]
 vcvttps2uqq xmm2,DWORD BCST [rdi]
 vcvttps2uqq ymm3,xmm2
 vcvttps2uqq ymm8{k1}{z},DWORD BCST fs:[rsi+riz*1]
-vcvttps2uqq ymm8{k1}{z},DWORD BCST BYTE PTR fs:[rsi+riz*1]
-vcvttps2uqq ymm8{k1}{z},DWORD BCST WORD PTR fs:[rsi+riz*1]
-vcvttps2uqq ymm8{k1}{z},DWORD BCST DWORD PTR fs:[rsi+riz*1]
-vcvttps2uqq ymm8{k1}{z},DWORD BCST QWORD PTR fs:[rsi+riz*1]
 vcvttps2uqq ymm3{k2}{z},XMMWORD PTR [rdi+rdi*4-0x110]
 vcvttps2uqq ymm3{k2}{z},BYTE PTR [rdi+rdi*4-0x110]
 vcvttps2uqq ymm3{k2}{z},WORD PTR [rdi+rdi*4-0x110]
@@ -9428,10 +9116,6 @@ vcvttps2uqq zmm19{k4},gs:[r12+r15*4+0x0]
 vcvttps2uqq zmm0{k5},DWORD BCST [rip+0x752772d3]
 vcvttpd2uqq xmm7,xmm6
 cs vcvttpd2uqq xmm4,QWORD BCST [r14+r15*8]
-cs vcvttpd2uqq xmm4,QWORD BCST BYTE PTR [r14+r15*8]
-cs vcvttpd2uqq xmm4,QWORD BCST WORD PTR [r14+r15*8]
-cs vcvttpd2uqq xmm4,QWORD BCST DWORD PTR [r14+r15*8]
-cs vcvttpd2uqq xmm4,QWORD BCST QWORD PTR [r14+r15*8]
 vcvttpd2uqq xmm4{k7}{z},XMMWORD PTR [rax]
 vcvttpd2uqq xmm4{k7}{z},BYTE PTR [rax]
 vcvttpd2uqq xmm4{k7}{z},WORD PTR [rax]
@@ -9520,10 +9204,6 @@ ss vcvtps2udq ymm30{k6}{z},DWORD PTR [r9+r15*4]
 ss vcvtps2udq ymm30{k6}{z},QWORD PTR [r9+r15*4]
 ss vcvtps2udq ymm30{k6}{z},[r9+r15*4]
 vcvtps2udq ymm6,DWORD BCST [rdx+rdi*8-0xf8]
-vcvtps2udq ymm6,DWORD BCST BYTE PTR [rdx+rdi*8-0xf8]
-vcvtps2udq ymm6,DWORD BCST WORD PTR [rdx+rdi*8-0xf8]
-vcvtps2udq ymm6,DWORD BCST DWORD PTR [rdx+rdi*8-0xf8]
-vcvtps2udq ymm6,DWORD BCST QWORD PTR [rdx+rdi*8-0xf8]
 vcvtps2udq zmm1,zmm3
 vcvtps2udq zmm6,DWORD BCST [rcx+r11*1]
 vcvtps2udq zmm6{k4},ZMMWORD PTR [rdi]
@@ -9540,10 +9220,6 @@ ss vcvtpd2udq xmm13{k1},DWORD PTR [r10+r12*8]
 ss vcvtpd2udq xmm13{k1},QWORD PTR [r10+r12*8]
 ss vcvtpd2udq xmm13{k1},[r10+r12*8]
 vcvtpd2udq xmm7{k4}{z},QWORD BCST [rax]{1to2}
-vcvtpd2udq xmm7{k4}{z},QWORD BCST BYTE PTR [rax]{1to2}
-vcvtpd2udq xmm7{k4}{z},QWORD BCST WORD PTR [rax]{1to2}
-vcvtpd2udq xmm7{k4}{z},QWORD BCST DWORD PTR [rax]{1to2}
-vcvtpd2udq xmm7{k4}{z},QWORD BCST QWORD PTR [rax]{1to2}
 vcvtpd2udq xmm26,ymm30
 es vcvtpd2udq xmm6,QWORD BCST [rdi+0x6e6d2948]{1to4}
 vcvtpd2udq xmm3{k2}{z},QWORD BCST [r10+rcx*4-0x5e]{1to4}
@@ -9567,15 +9243,7 @@ vcvtps2uqq xmm0{k4}{z},[r10+r10*8]
 ss vcvtps2uqq xmm1{k4},QWORD PTR [rsi+0x44]
 vcvtps2uqq ymm4,xmm0
 vcvtps2uqq ymm31{k1},DWORD BCST gs:[r14+r11*2]
-vcvtps2uqq ymm31{k1},DWORD BCST BYTE PTR gs:[r14+r11*2]
-vcvtps2uqq ymm31{k1},DWORD BCST WORD PTR gs:[r14+r11*2]
-vcvtps2uqq ymm31{k1},DWORD BCST DWORD PTR gs:[r14+r11*2]
-vcvtps2uqq ymm31{k1},DWORD BCST QWORD PTR gs:[r14+r11*2]
 vcvtps2uqq ymm1,DWORD BCST [rip+0x5e]
-vcvtps2uqq ymm1,DWORD BCST BYTE PTR [rip+0x5e]
-vcvtps2uqq ymm1,DWORD BCST WORD PTR [rip+0x5e]
-vcvtps2uqq ymm1,DWORD BCST DWORD PTR [rip+0x5e]
-vcvtps2uqq ymm1,DWORD BCST QWORD PTR [rip+0x5e]
 vcvtps2uqq zmm6,ymm6
 vcvtps2uqq zmm4{k3}{z},DWORD BCST [r11*8+0xc]
 vcvtps2uqq zmm0{k2}{z},YMMWORD PTR gs:[rdx+0xde0]
@@ -9586,10 +9254,6 @@ vcvtps2uqq zmm0{k2}{z},QWORD PTR gs:[rdx+0xde0]
 vcvtps2uqq zmm0{k2}{z},gs:[rdx+0xde0]
 vcvtpd2uqq xmm5,xmm5
 ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST [rbx*8+0x2993d2cd]
-ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST BYTE PTR [rbx*8+0x2993d2cd]
-ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST WORD PTR [rbx*8+0x2993d2cd]
-ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST DWORD PTR [rbx*8+0x2993d2cd]
-ss vcvtpd2uqq xmm5{k6}{z},QWORD BCST QWORD PTR [rbx*8+0x2993d2cd]
 vcvtpd2uqq xmm2,QWORD BCST [rdx]
 vcvtpd2uqq ymm15,ymm19
 vcvtpd2uqq ymm5,QWORD BCST [rsp+rbx*4]
@@ -9640,10 +9304,6 @@ vcvttps2qq xmm9{k3},WORD PTR [rsi+r9*4]
 vcvttps2qq xmm9{k3},DWORD PTR [rsi+r9*4]
 vcvttps2qq xmm9{k3},[rsi+r9*4]
 vcvttps2qq xmm6{k5}{z},DWORD BCST [rax]
-vcvttps2qq xmm6{k5}{z},DWORD BCST BYTE PTR [rax]
-vcvttps2qq xmm6{k5}{z},DWORD BCST WORD PTR [rax]
-vcvttps2qq xmm6{k5}{z},DWORD BCST DWORD PTR [rax]
-vcvttps2qq xmm6{k5}{z},DWORD BCST QWORD PTR [rax]
 vcvttps2qq ymm5,xmm3
 vcvttps2qq ymm10,DWORD BCST [rbx+0x16]
 ss vcvttps2qq ymm5,XMMWORD PTR [rax+riz*8+0x2b0]
@@ -9662,34 +9322,18 @@ vcvttps2qq zmm7,QWORD PTR gs:[rdx+0xc0]
 vcvttps2qq zmm7,gs:[rdx+0xc0]
 vcvttpd2qq xmm1,xmm6
 vcvttpd2qq xmm19,QWORD BCST [r11]
-vcvttpd2qq xmm19,QWORD BCST BYTE PTR [r11]
-vcvttpd2qq xmm19,QWORD BCST WORD PTR [r11]
-vcvttpd2qq xmm19,QWORD BCST DWORD PTR [r11]
-vcvttpd2qq xmm19,QWORD BCST QWORD PTR [r11]
 ss vcvttpd2qq xmm2{k1},QWORD BCST [rax+rbx*1+0x12]
 vcvttpd2qq ymm19,ymm31
 vcvttpd2qq ymm0{k2},QWORD BCST fs:[rsi+rbp*1-0x3f0]
-vcvttpd2qq ymm0{k2},QWORD BCST BYTE PTR fs:[rsi+rbp*1-0x3f0]
-vcvttpd2qq ymm0{k2},QWORD BCST WORD PTR fs:[rsi+rbp*1-0x3f0]
-vcvttpd2qq ymm0{k2},QWORD BCST DWORD PTR fs:[rsi+rbp*1-0x3f0]
-vcvttpd2qq ymm0{k2},QWORD BCST QWORD PTR fs:[rsi+rbp*1-0x3f0]
 vcvttpd2qq ymm6,QWORD BCST [rax+r14*4]
 vcvttpd2qq zmm2,zmm1
 ss vcvttpd2qq zmm8{k2}{z},QWORD BCST [r15+rax*4+0xfd4da60]
 vcvttpd2qq zmm0,QWORD BCST [rdx+rbp*2]
 vcvtudq2pd xmm3,xmm2
 es vcvtudq2pd xmm10{k7}{z},DWORD BCST [r14*1-0x148764ae]
-es vcvtudq2pd xmm10{k7}{z},DWORD BCST BYTE PTR [r14*1-0x148764ae]
-es vcvtudq2pd xmm10{k7}{z},DWORD BCST WORD PTR [r14*1-0x148764ae]
-es vcvtudq2pd xmm10{k7}{z},DWORD BCST DWORD PTR [r14*1-0x148764ae]
-es vcvtudq2pd xmm10{k7}{z},DWORD BCST QWORD PTR [r14*1-0x148764ae]
 vcvtudq2pd xmm4{k5},DWORD BCST [rcx+0x2ecd0f3c]
 vcvtudq2pd ymm8,xmm31
 vcvtudq2pd ymm4{k1},DWORD BCST fs:[rbx+0x128]
-vcvtudq2pd ymm4{k1},DWORD BCST BYTE PTR fs:[rbx+0x128]
-vcvtudq2pd ymm4{k1},DWORD BCST WORD PTR fs:[rbx+0x128]
-vcvtudq2pd ymm4{k1},DWORD BCST DWORD PTR fs:[rbx+0x128]
-vcvtudq2pd ymm4{k1},DWORD BCST QWORD PTR fs:[rbx+0x128]
 vcvtudq2pd ymm26{k2}{z},DWORD BCST [r15-0x372fd4a]
 vcvtudq2pd zmm0,ymm2
 ss vcvtudq2pd zmm4{k3},YMMWORD PTR [r12+rcx*2+0xd40]
@@ -9701,10 +9345,6 @@ ss vcvtudq2pd zmm4{k3},[r12+rcx*2+0xd40]
 vcvtudq2pd zmm7{k4}{z},DWORD BCST [rax]
 vcvtuqq2pd xmm6,xmm0
 vcvtuqq2pd xmm9{k4},QWORD BCST [r14*8-0x14fe5714]
-vcvtuqq2pd xmm9{k4},QWORD BCST BYTE PTR [r14*8-0x14fe5714]
-vcvtuqq2pd xmm9{k4},QWORD BCST WORD PTR [r14*8-0x14fe5714]
-vcvtuqq2pd xmm9{k4},QWORD BCST DWORD PTR [r14*8-0x14fe5714]
-vcvtuqq2pd xmm9{k4},QWORD BCST QWORD PTR [r14*8-0x14fe5714]
 vcvtuqq2pd xmm5,XMMWORD PTR gs:[rip+0xffffffff86d07edf]
 vcvtuqq2pd xmm5,BYTE PTR gs:[rip+0xffffffff86d07edf]
 vcvtuqq2pd xmm5,WORD PTR gs:[rip+0xffffffff86d07edf]
@@ -9713,10 +9353,6 @@ vcvtuqq2pd xmm5,QWORD PTR gs:[rip+0xffffffff86d07edf]
 vcvtuqq2pd xmm5,gs:[rip+0xffffffff86d07edf]
 vcvtuqq2pd ymm0,ymm0
 vcvtuqq2pd ymm3{k7},QWORD BCST gs:[r9+r12*1]
-vcvtuqq2pd ymm3{k7},QWORD BCST BYTE PTR gs:[r9+r12*1]
-vcvtuqq2pd ymm3{k7},QWORD BCST WORD PTR gs:[r9+r12*1]
-vcvtuqq2pd ymm3{k7},QWORD BCST DWORD PTR gs:[r9+r12*1]
-vcvtuqq2pd ymm3{k7},QWORD BCST QWORD PTR gs:[r9+r12*1]
 vcvtuqq2pd ymm5{k3}{z},QWORD BCST [rax]
 vcvtuqq2pd zmm6,zmm4
 vcvtuqq2pd zmm10{k2},QWORD BCST gs:[r10+r13*8+0x38f02e10]
@@ -9734,16 +9370,8 @@ vcvtudq2ps xmm24{k2}{z},DWORD PTR fs:[rip+0xffffffffe1eb7b32]
 vcvtudq2ps xmm24{k2}{z},QWORD PTR fs:[rip+0xffffffffe1eb7b32]
 vcvtudq2ps xmm24{k2}{z},fs:[rip+0xffffffffe1eb7b32]
 vcvtudq2ps xmm3{k4}{z},DWORD BCST [rax-0xc4]
-vcvtudq2ps xmm3{k4}{z},DWORD BCST BYTE PTR [rax-0xc4]
-vcvtudq2ps xmm3{k4}{z},DWORD BCST WORD PTR [rax-0xc4]
-vcvtudq2ps xmm3{k4}{z},DWORD BCST DWORD PTR [rax-0xc4]
-vcvtudq2ps xmm3{k4}{z},DWORD BCST QWORD PTR [rax-0xc4]
 vcvtudq2ps ymm14,ymm11
 vcvtudq2ps ymm1{k6}{z},DWORD BCST fs:[rdi-0xd7dd527]
-vcvtudq2ps ymm1{k6}{z},DWORD BCST BYTE PTR fs:[rdi-0xd7dd527]
-vcvtudq2ps ymm1{k6}{z},DWORD BCST WORD PTR fs:[rdi-0xd7dd527]
-vcvtudq2ps ymm1{k6}{z},DWORD BCST DWORD PTR fs:[rdi-0xd7dd527]
-vcvtudq2ps ymm1{k6}{z},DWORD BCST QWORD PTR fs:[rdi-0xd7dd527]
 vcvtudq2ps ymm18{k2},DWORD BCST [r8*2+0x3ca078f7]
 vcvtudq2ps zmm4,ZMMWORD PTR [rsi+r8*2+0x77]
 vcvtudq2ps zmm4,BYTE PTR [rsi+r8*2+0x77]
@@ -9755,21 +9383,9 @@ vcvtudq2ps zmm6{k3},zmm2
 ds vcvtudq2ps zmm3{k3},ZMMWORD PTR [rax-0x77]
 vcvtuqq2ps xmm7,xmm1
 vcvtuqq2ps xmm26{k5},QWORD BCST fs:[r12+r14*8+0x78]{1to2}
-vcvtuqq2ps xmm26{k5},QWORD BCST BYTE PTR fs:[r12+r14*8+0x78]{1to2}
-vcvtuqq2ps xmm26{k5},QWORD BCST WORD PTR fs:[r12+r14*8+0x78]{1to2}
-vcvtuqq2ps xmm26{k5},QWORD BCST DWORD PTR fs:[r12+r14*8+0x78]{1to2}
-vcvtuqq2ps xmm26{k5},QWORD BCST QWORD PTR fs:[r12+r14*8+0x78]{1to2}
 vcvtuqq2ps xmm7,QWORD BCST [rdi]{1to2}
-vcvtuqq2ps xmm7,QWORD BCST BYTE PTR [rdi]{1to2}
-vcvtuqq2ps xmm7,QWORD BCST WORD PTR [rdi]{1to2}
-vcvtuqq2ps xmm7,QWORD BCST DWORD PTR [rdi]{1to2}
-vcvtuqq2ps xmm7,QWORD BCST QWORD PTR [rdi]{1to2}
 vcvtuqq2ps xmm4,ymm1
 vcvtuqq2ps xmm29{k1}{z},QWORD BCST gs:[r14+r14*2+0x1d8]{1to4}
-vcvtuqq2ps xmm29{k1}{z},QWORD BCST BYTE PTR gs:[r14+r14*2+0x1d8]{1to4}
-vcvtuqq2ps xmm29{k1}{z},QWORD BCST WORD PTR gs:[r14+r14*2+0x1d8]{1to4}
-vcvtuqq2ps xmm29{k1}{z},QWORD BCST DWORD PTR gs:[r14+r14*2+0x1d8]{1to4}
-vcvtuqq2ps xmm29{k1}{z},QWORD BCST QWORD PTR gs:[r14+r14*2+0x1d8]{1to4}
 vcvtuqq2ps xmm1{k4},YMMWORD PTR [rsi+rbx*1]
 vcvtuqq2ps xmm1{k4},BYTE PTR [rsi+rbx*1]
 vcvtuqq2ps xmm1{k4},WORD PTR [rsi+rbx*1]
@@ -9781,10 +9397,6 @@ vcvtuqq2ps ymm17,QWORD BCST [rdi+0x1d983fda]
 cs vcvtuqq2ps ymm1{k5}{z},QWORD BCST [rdx]
 vcvtps2qq xmm24,xmm26
 vcvtps2qq xmm7,DWORD BCST gs:[rcx*8+0x660e9b8c]
-vcvtps2qq xmm7,DWORD BCST BYTE PTR gs:[rcx*8+0x660e9b8c]
-vcvtps2qq xmm7,DWORD BCST WORD PTR gs:[rcx*8+0x660e9b8c]
-vcvtps2qq xmm7,DWORD BCST DWORD PTR gs:[rcx*8+0x660e9b8c]
-vcvtps2qq xmm7,DWORD BCST QWORD PTR gs:[rcx*8+0x660e9b8c]
 vcvtps2qq xmm0{k5}{z},QWORD PTR [rdi+r11*2-0x67]
 vcvtps2qq xmm0{k5}{z},BYTE PTR [rdi+r11*2-0x67]
 vcvtps2qq xmm0{k5}{z},WORD PTR [rdi+r11*2-0x67]
@@ -9792,10 +9404,6 @@ vcvtps2qq xmm0{k5}{z},DWORD PTR [rdi+r11*2-0x67]
 vcvtps2qq xmm0{k5}{z},[rdi+r11*2-0x67]
 vcvtps2qq ymm7,xmm1
 vcvtps2qq ymm0,DWORD BCST [r11+r12*2]
-vcvtps2qq ymm0,DWORD BCST BYTE PTR [r11+r12*2]
-vcvtps2qq ymm0,DWORD BCST WORD PTR [r11+r12*2]
-vcvtps2qq ymm0,DWORD BCST DWORD PTR [r11+r12*2]
-vcvtps2qq ymm0,DWORD BCST QWORD PTR [r11+r12*2]
 vcvtps2qq ymm3{k1},XMMWORD PTR [rcx]
 vcvtps2qq ymm3{k1},BYTE PTR [rcx]
 vcvtps2qq ymm3{k1},WORD PTR [rcx]
@@ -9826,10 +9434,6 @@ vcvtpd2qq ymm7,QWORD PTR [rsi]
 vcvtpd2qq ymm7,[rsi]
 vcvtpd2qq ymm13{k5},ymm28
 vcvtpd2qq ymm16{k3},QWORD BCST gs:[rdx+r8*1]
-vcvtpd2qq ymm16{k3},QWORD BCST BYTE PTR gs:[rdx+r8*1]
-vcvtpd2qq ymm16{k3},QWORD BCST WORD PTR gs:[rdx+r8*1]
-vcvtpd2qq ymm16{k3},QWORD BCST DWORD PTR gs:[rdx+r8*1]
-vcvtpd2qq ymm16{k3},QWORD BCST QWORD PTR gs:[rdx+r8*1]
 vcvtpd2qq zmm2,ZMMWORD PTR [rbx]
 vcvtpd2qq zmm2,BYTE PTR [rbx]
 vcvtpd2qq zmm2,WORD PTR [rbx]
@@ -11471,10 +11075,6 @@ vcmpps ymm6,ymm4,YMMWORD PTR [rbx+rcx*8],0x36
 vcmpps k0,xmm6,XMMWORD PTR [rsi+rbx*2],0xc7
 vcmpps k6{k2},xmm24,xmm30,0xfe
 vcmpps k1,xmm10,DWORD BCST gs:[r13+rsi*4+0xe0],0x20
-vcmpps k1,xmm10,DWORD BCST BYTE PTR gs:[r13+rsi*4+0xe0],0x20
-vcmpps k1,xmm10,DWORD BCST WORD PTR gs:[r13+rsi*4+0xe0],0x20
-vcmpps k1,xmm10,DWORD BCST DWORD PTR gs:[r13+rsi*4+0xe0],0x20
-vcmpps k1,xmm10,DWORD BCST QWORD PTR gs:[r13+rsi*4+0xe0],0x20
 vcmpps k7,ymm3,ymm2,0xdf
 vcmpps k3{k7},ymm23,YMMWORD PTR [rbx+r9*8],0xf4
 ds vcmpps k2,ymm1,YMMWORD PTR [rcx+0x54],0xc2
@@ -11486,10 +11086,6 @@ vcmpps k0{k5},zmm6,DWORD PTR [r8+rbx*2],0xf4
 vcmpps k0{k5},zmm6,QWORD PTR [r8+rbx*2],0xf4
 vcmpps k0{k5},zmm6,[r8+rbx*2],0xf4
 vcmpps k4,zmm4,DWORD BCST [rax+0x28],0x31
-vcmpps k4,zmm4,DWORD BCST BYTE PTR [rax+0x28],0x31
-vcmpps k4,zmm4,DWORD BCST WORD PTR [rax+0x28],0x31
-vcmpps k4,zmm4,DWORD BCST DWORD PTR [rax+0x28],0x31
-vcmpps k4,zmm4,DWORD BCST QWORD PTR [rax+0x28],0x31
 cmppd xmm6,xmm6,0xb8
 cmppd xmm11,XMMWORD PTR [esi+r11d*2],0x63
 cmppd xmm11,BYTE PTR [esi+r11d*2],0x63
@@ -11526,10 +11122,6 @@ vcmppd ymm0,ymm6,QWORD PTR [rsi],0x2a
 vcmppd ymm0,ymm6,[rsi],0x2a
 vcmppd k4,xmm0,xmm5,0x79
 vcmppd k0,xmm29,QWORD BCST [rax-0x3b8],0xb0
-vcmppd k0,xmm29,QWORD BCST BYTE PTR [rax-0x3b8],0xb0
-vcmppd k0,xmm29,QWORD BCST WORD PTR [rax-0x3b8],0xb0
-vcmppd k0,xmm29,QWORD BCST DWORD PTR [rax-0x3b8],0xb0
-vcmppd k0,xmm29,QWORD BCST QWORD PTR [rax-0x3b8],0xb0
 es vcmppd k1,xmm7,XMMWORD PTR [rax+rdx*1-0xc1341f3],0xa9
 vcmppd k4,ymm1,ymm5,0xea
 vcmppd k7{k1},ymm12,YMMWORD PTR gs:[rsp+r14*2+0x880],0x28
@@ -11698,10 +11290,6 @@ vshufps xmm0{k5}{z},xmm6,xmm3,0x26
 cs vshufps xmm4{k2}{z},xmm1,XMMWORD PTR [rdx-0x30],0x39
 {evex} vshufps ymm4,ymm2,ymm3,0xd7
 ds vshufps ymm27{k7},ymm31,DWORD BCST [r15+r12*1+0x2a9440cc],0xbd
-ds vshufps ymm27{k7},ymm31,DWORD BCST BYTE PTR [r15+r12*1+0x2a9440cc],0xbd
-ds vshufps ymm27{k7},ymm31,DWORD BCST WORD PTR [r15+r12*1+0x2a9440cc],0xbd
-ds vshufps ymm27{k7},ymm31,DWORD BCST DWORD PTR [r15+r12*1+0x2a9440cc],0xbd
-ds vshufps ymm27{k7},ymm31,DWORD BCST QWORD PTR [r15+r12*1+0x2a9440cc],0xbd
 vshufps ymm6{k7}{z},ymm6,DWORD BCST [rbx+rbx*1],0x13
 vshufps zmm9,zmm5,zmm11,0x8e
 vshufps zmm4{k2},zmm6,ZMMWORD PTR [rax],0xf5
@@ -11756,10 +11344,6 @@ vshufpd xmm14{k3}{z},xmm29,XMMWORD PTR [r14+r12*2],0x38
 {evex} vshufpd ymm0,ymm6,ymm7,0x84
 vshufpd ymm30{k7}{z},ymm31,YMMWORD PTR [r10+rbp*2+0xa80],0xad
 cs vshufpd ymm2,ymm0,QWORD BCST [rax+0x75eb7d80],0xfa
-cs vshufpd ymm2,ymm0,QWORD BCST BYTE PTR [rax+0x75eb7d80],0xfa
-cs vshufpd ymm2,ymm0,QWORD BCST WORD PTR [rax+0x75eb7d80],0xfa
-cs vshufpd ymm2,ymm0,QWORD BCST DWORD PTR [rax+0x75eb7d80],0xfa
-cs vshufpd ymm2,ymm0,QWORD BCST QWORD PTR [rax+0x75eb7d80],0xfa
 vshufpd zmm21,zmm3,zmm5,0xfa
 vshufpd zmm6{k1},zmm2,ZMMWORD PTR fs:[rbp+0xf00],0x8b
 vshufpd zmm6{k1},zmm2,BYTE PTR fs:[rbp+0xf00],0x8b
@@ -12125,24 +11709,12 @@ vpaddq ymm4,ymm1,QWORD PTR [rbp*2-0x2b03906d]
 vpaddq ymm4,ymm1,[rbp*2-0x2b03906d]
 vpaddq xmm29,xmm5,xmm8
 vpaddq xmm0,xmm5,QWORD BCST gs:[rcx]
-vpaddq xmm0,xmm5,QWORD BCST BYTE PTR gs:[rcx]
-vpaddq xmm0,xmm5,QWORD BCST WORD PTR gs:[rcx]
-vpaddq xmm0,xmm5,QWORD BCST DWORD PTR gs:[rcx]
-vpaddq xmm0,xmm5,QWORD BCST QWORD PTR gs:[rcx]
 vpaddq xmm30{k5}{z},xmm28,XMMWORD PTR [rcx+rbx*2]
 {evex} vpaddq ymm2,ymm7,YMMWORD PTR [rax]
 vpaddq ymm31{k3},ymm7,ymm9
 vpaddq ymm11{k3},ymm7,QWORD BCST fs:[r11-0x328]
-vpaddq ymm11{k3},ymm7,QWORD BCST BYTE PTR fs:[r11-0x328]
-vpaddq ymm11{k3},ymm7,QWORD BCST WORD PTR fs:[r11-0x328]
-vpaddq ymm11{k3},ymm7,QWORD BCST DWORD PTR fs:[r11-0x328]
-vpaddq ymm11{k3},ymm7,QWORD BCST QWORD PTR fs:[r11-0x328]
 vpaddq zmm6,zmm3,zmm0
 es vpaddq zmm27,zmm16,QWORD BCST [rax+r11*4]
-es vpaddq zmm27,zmm16,QWORD BCST BYTE PTR [rax+r11*4]
-es vpaddq zmm27,zmm16,QWORD BCST WORD PTR [rax+r11*4]
-es vpaddq zmm27,zmm16,QWORD BCST DWORD PTR [rax+r11*4]
-es vpaddq zmm27,zmm16,QWORD BCST QWORD PTR [rax+r11*4]
 vpaddq zmm3{k7},zmm7,ZMMWORD PTR [rax-0x34]
 vpaddq zmm3{k7},zmm7,BYTE PTR [rax-0x34]
 vpaddq zmm3{k7},zmm7,WORD PTR [rax-0x34]
@@ -12461,16 +12033,8 @@ vpandd xmm15{k5}{z},xmm14,DWORD PTR [r10+rcx*8-0x6817c63e]
 vpandd xmm15{k5}{z},xmm14,QWORD PTR [r10+rcx*8-0x6817c63e]
 vpandd xmm15{k5}{z},xmm14,[r10+rcx*8-0x6817c63e]
 vpandd xmm3{k7},xmm0,DWORD BCST gs:[rax]
-vpandd xmm3{k7},xmm0,DWORD BCST BYTE PTR gs:[rax]
-vpandd xmm3{k7},xmm0,DWORD BCST WORD PTR gs:[rax]
-vpandd xmm3{k7},xmm0,DWORD BCST DWORD PTR gs:[rax]
-vpandd xmm3{k7},xmm0,DWORD BCST QWORD PTR gs:[rax]
 vpandd ymm2,ymm13,ymm26
 vpandd ymm5,ymm1,DWORD BCST fs:[rax+0x73806fc]
-vpandd ymm5,ymm1,DWORD BCST BYTE PTR fs:[rax+0x73806fc]
-vpandd ymm5,ymm1,DWORD BCST WORD PTR fs:[rax+0x73806fc]
-vpandd ymm5,ymm1,DWORD BCST DWORD PTR fs:[rax+0x73806fc]
-vpandd ymm5,ymm1,DWORD BCST QWORD PTR fs:[rax+0x73806fc]
 vpandd ymm28{k2},ymm19,YMMWORD PTR [rax+r13*1]
 vpandd ymm28{k2},ymm19,BYTE PTR [rax+r13*1]
 vpandd ymm28{k2},ymm19,WORD PTR [rax+r13*1]
@@ -12479,10 +12043,6 @@ vpandd ymm28{k2},ymm19,QWORD PTR [rax+r13*1]
 vpandd ymm28{k2},ymm19,[rax+r13*1]
 vpandd zmm2,zmm3,zmm5
 ss vpandd zmm7{k7}{z},zmm15,DWORD BCST [r14+riz*4-0x15]
-ss vpandd zmm7{k7}{z},zmm15,DWORD BCST BYTE PTR [r14+riz*4-0x15]
-ss vpandd zmm7{k7}{z},zmm15,DWORD BCST WORD PTR [r14+riz*4-0x15]
-ss vpandd zmm7{k7}{z},zmm15,DWORD BCST DWORD PTR [r14+riz*4-0x15]
-ss vpandd zmm7{k7}{z},zmm15,DWORD BCST QWORD PTR [r14+riz*4-0x15]
 vpandd zmm0,zmm6,DWORD BCST [rsi]
 vpandq xmm6,xmm3,xmm3
 es vpandq xmm6{k5}{z},xmm21,XMMWORD PTR [r11*2+0x68]
@@ -12492,10 +12052,6 @@ es vpandq xmm6{k5}{z},xmm21,DWORD PTR [r11*2+0x68]
 es vpandq xmm6{k5}{z},xmm21,QWORD PTR [r11*2+0x68]
 es vpandq xmm6{k5}{z},xmm21,[r11*2+0x68]
 vpandq xmm5,xmm3,QWORD BCST [rsi]
-vpandq xmm5,xmm3,QWORD BCST BYTE PTR [rsi]
-vpandq xmm5,xmm3,QWORD BCST WORD PTR [rsi]
-vpandq xmm5,xmm3,QWORD BCST DWORD PTR [rsi]
-vpandq xmm5,xmm3,QWORD BCST QWORD PTR [rsi]
 vpandq ymm4,ymm0,ymm3
 vpandq ymm10{k5},ymm31,YMMWORD PTR [rcx-0x5c0]
 vpandq ymm10{k5},ymm31,BYTE PTR [rcx-0x5c0]
@@ -12728,10 +12284,6 @@ vpandn ymm6,ymm1,QWORD PTR [rdi]
 vpandn ymm6,ymm1,[rdi]
 vpandnd xmm21,xmm7,xmm22
 es vpandnd xmm4,xmm1,DWORD BCST [rax+0x3c]
-es vpandnd xmm4,xmm1,DWORD BCST BYTE PTR [rax+0x3c]
-es vpandnd xmm4,xmm1,DWORD BCST WORD PTR [rax+0x3c]
-es vpandnd xmm4,xmm1,DWORD BCST DWORD PTR [rax+0x3c]
-es vpandnd xmm4,xmm1,DWORD BCST QWORD PTR [rax+0x3c]
 vpandnd xmm9{k3}{z},xmm27,XMMWORD PTR [r9+0x7e31c0ba]
 vpandnd xmm9{k3}{z},xmm27,BYTE PTR [r9+0x7e31c0ba]
 vpandnd xmm9{k3}{z},xmm27,WORD PTR [r9+0x7e31c0ba]
@@ -12756,10 +12308,6 @@ ds vpandnd zmm19{k7}{z},zmm31,[rip+0x76]
 vpandnd zmm6{k2},zmm1,DWORD BCST [rsi+0xc4]
 vpandnq xmm0,xmm5,xmm7
 es vpandnq xmm10{k5},xmm18,QWORD BCST [r13+r13*4-0x2d8]
-es vpandnq xmm10{k5},xmm18,QWORD BCST BYTE PTR [r13+r13*4-0x2d8]
-es vpandnq xmm10{k5},xmm18,QWORD BCST WORD PTR [r13+r13*4-0x2d8]
-es vpandnq xmm10{k5},xmm18,QWORD BCST DWORD PTR [r13+r13*4-0x2d8]
-es vpandnq xmm10{k5},xmm18,QWORD BCST QWORD PTR [r13+r13*4-0x2d8]
 vpandnq xmm0,xmm2,QWORD BCST [rip+0x19cf103]
 vpandnq ymm7,ymm2,ymm4
 ss vpandnq ymm22{k1},ymm19,QWORD BCST [rdi+0x1e708b5e]
@@ -13149,19 +12697,11 @@ vcvttpd2dq xmm17{k2}{z},DWORD PTR fs:[r12+r14*4-0x450]
 vcvttpd2dq xmm17{k2}{z},QWORD PTR fs:[r12+r14*4-0x450]
 vcvttpd2dq xmm17{k2}{z},fs:[r12+r14*4-0x450]
 vcvttpd2dq xmm1,QWORD BCST [rbp+rdi*1-0x7e]{1to2}
-vcvttpd2dq xmm1,QWORD BCST BYTE PTR [rbp+rdi*1-0x7e]{1to2}
-vcvttpd2dq xmm1,QWORD BCST WORD PTR [rbp+rdi*1-0x7e]{1to2}
-vcvttpd2dq xmm1,QWORD BCST DWORD PTR [rbp+rdi*1-0x7e]{1to2}
-vcvttpd2dq xmm1,QWORD BCST QWORD PTR [rbp+rdi*1-0x7e]{1to2}
 {evex} vcvttpd2dq xmm3,ymm0
 es vcvttpd2dq xmm27{k2}{z},YMMWORD PTR [rsp+r14*4]
 vcvttpd2dq xmm3{k4},YMMWORD PTR [rsi]
 vcvttpd2dq ymm7,zmm0
 vcvttpd2dq ymm28{k3},QWORD BCST gs:[rbx]
-vcvttpd2dq ymm28{k3},QWORD BCST BYTE PTR gs:[rbx]
-vcvttpd2dq ymm28{k3},QWORD BCST WORD PTR gs:[rbx]
-vcvttpd2dq ymm28{k3},QWORD BCST DWORD PTR gs:[rbx]
-vcvttpd2dq ymm28{k3},QWORD BCST QWORD PTR gs:[rbx]
 vcvttpd2dq ymm7,QWORD BCST [rcx+0xb8]
 cvtdq2pd xmm2,xmm7
 cvtdq2pd xmm1,QWORD PTR fs:[r10+r14*4+0x3b2c04ad]
@@ -13192,16 +12732,8 @@ vcvtdq2pd ymm7,XMMWORD PTR [rsp+rax*8]
 {evex} vcvtdq2pd xmm5,xmm5
 ss vcvtdq2pd xmm23{k1}{z},QWORD PTR [rcx+r15*1-0x60d9a792]
 vcvtdq2pd xmm7{k3},DWORD BCST [rdi]
-vcvtdq2pd xmm7{k3},DWORD BCST BYTE PTR [rdi]
-vcvtdq2pd xmm7{k3},DWORD BCST WORD PTR [rdi]
-vcvtdq2pd xmm7{k3},DWORD BCST DWORD PTR [rdi]
-vcvtdq2pd xmm7{k3},DWORD BCST QWORD PTR [rdi]
 {evex} vcvtdq2pd ymm3,xmm4
 vcvtdq2pd ymm21{k3},DWORD BCST gs:[rdx+rbx*2]
-vcvtdq2pd ymm21{k3},DWORD BCST BYTE PTR gs:[rdx+rbx*2]
-vcvtdq2pd ymm21{k3},DWORD BCST WORD PTR gs:[rdx+rbx*2]
-vcvtdq2pd ymm21{k3},DWORD BCST DWORD PTR gs:[rdx+rbx*2]
-vcvtdq2pd ymm21{k3},DWORD BCST QWORD PTR gs:[rdx+rbx*2]
 vcvtdq2pd ymm3{k5}{z},XMMWORD PTR [rdx-0x78]
 vcvtdq2pd zmm29,YMMWORD PTR [r12+r14*4]
 vcvtdq2pd zmm29,BYTE PTR [r12+r14*4]
@@ -13219,10 +12751,6 @@ vcvtqq2pd xmm3,QWORD PTR [rdx+0x760]
 vcvtqq2pd xmm3,[rdx+0x760]
 vcvtqq2pd xmm24{k3}{z},xmm17
 vcvtqq2pd xmm23,QWORD BCST [rax+r8*2+0x1d8]
-vcvtqq2pd xmm23,QWORD BCST BYTE PTR [rax+r8*2+0x1d8]
-vcvtqq2pd xmm23,QWORD BCST WORD PTR [rax+r8*2+0x1d8]
-vcvtqq2pd xmm23,QWORD BCST DWORD PTR [rax+r8*2+0x1d8]
-vcvtqq2pd xmm23,QWORD BCST QWORD PTR [rax+r8*2+0x1d8]
 vcvtqq2pd ymm3,ymm5
 vcvtqq2pd ymm3,QWORD BCST [rdi+r15*1]
 cs vcvtqq2pd ymm6{k5},YMMWORD PTR [rsi-0x39618a2]
@@ -13265,10 +12793,6 @@ ss vcvtpd2dq xmm8,[rdi+rcx*2+0xc]
 vcvtpd2dq xmm3,YMMWORD PTR [rip+0x24]
 {evex} vcvtpd2dq xmm0,xmm3
 vcvtpd2dq xmm5{k7},QWORD BCST [r11+riz*1]{1to2}
-vcvtpd2dq xmm5{k7},QWORD BCST BYTE PTR [r11+riz*1]{1to2}
-vcvtpd2dq xmm5{k7},QWORD BCST WORD PTR [r11+riz*1]{1to2}
-vcvtpd2dq xmm5{k7},QWORD BCST DWORD PTR [r11+riz*1]{1to2}
-vcvtpd2dq xmm5{k7},QWORD BCST QWORD PTR [r11+riz*1]{1to2}
 ds {evex} vcvtpd2dq xmm0,XMMWORD PTR [rdx+0x180]
 {evex} vcvtpd2dq xmm2,ymm4
 ds vcvtpd2dq xmm21{k2}{z},YMMWORD PTR [r8+rcx*2+0x8c0]
@@ -13540,10 +13064,6 @@ ds vpor ymm13,ymm4,[r8+r9*2+0x34]
 vpor ymm5,ymm0,YMMWORD PTR [rdi]
 vpord xmm5,xmm6,xmm6
 vpord xmm23,xmm25,DWORD BCST fs:[rcx+r8*2]
-vpord xmm23,xmm25,DWORD BCST BYTE PTR fs:[rcx+r8*2]
-vpord xmm23,xmm25,DWORD BCST WORD PTR fs:[rcx+r8*2]
-vpord xmm23,xmm25,DWORD BCST DWORD PTR fs:[rcx+r8*2]
-vpord xmm23,xmm25,DWORD BCST QWORD PTR fs:[rcx+r8*2]
 vpord xmm1{k2},xmm5,XMMWORD PTR [rdi-0x33d78831]
 vpord xmm1{k2},xmm5,BYTE PTR [rdi-0x33d78831]
 vpord xmm1{k2},xmm5,WORD PTR [rdi-0x33d78831]
@@ -13558,10 +13078,6 @@ vpord ymm16,ymm0,DWORD PTR fs:[r15+r12*4]
 vpord ymm16,ymm0,QWORD PTR fs:[r15+r12*4]
 vpord ymm16,ymm0,fs:[r15+r12*4]
 vpord ymm2{k1},ymm2,DWORD BCST [rbp-0x7c]
-vpord ymm2{k1},ymm2,DWORD BCST BYTE PTR [rbp-0x7c]
-vpord ymm2{k1},ymm2,DWORD BCST WORD PTR [rbp-0x7c]
-vpord ymm2{k1},ymm2,DWORD BCST DWORD PTR [rbp-0x7c]
-vpord ymm2{k1},ymm2,DWORD BCST QWORD PTR [rbp-0x7c]
 vpord zmm3,zmm6,zmm5
 vpord zmm7{k4},zmm9,ZMMWORD PTR fs:[rdi-0x1ec0]
 vpord zmm7{k4},zmm9,BYTE PTR fs:[rdi-0x1ec0]
@@ -13812,15 +13328,7 @@ ss vpxor ymm7,ymm10,[rbx+rdx*8]
 vpxor ymm1,ymm6,YMMWORD PTR [rbx]
 vpxord xmm2,xmm0,xmm5
 vpxord xmm21,xmm31,DWORD BCST fs:[rdx+r9*4]
-vpxord xmm21,xmm31,DWORD BCST BYTE PTR fs:[rdx+r9*4]
-vpxord xmm21,xmm31,DWORD BCST WORD PTR fs:[rdx+r9*4]
-vpxord xmm21,xmm31,DWORD BCST DWORD PTR fs:[rdx+r9*4]
-vpxord xmm21,xmm31,DWORD BCST QWORD PTR fs:[rdx+r9*4]
 vpxord xmm5{k7},xmm0,DWORD BCST [rdx+riz*8-0x184]
-vpxord xmm5{k7},xmm0,DWORD BCST BYTE PTR [rdx+riz*8-0x184]
-vpxord xmm5{k7},xmm0,DWORD BCST WORD PTR [rdx+riz*8-0x184]
-vpxord xmm5{k7},xmm0,DWORD BCST DWORD PTR [rdx+riz*8-0x184]
-vpxord xmm5{k7},xmm0,DWORD BCST QWORD PTR [rdx+riz*8-0x184]
 vpxord ymm6,ymm4,ymm6
 es vpxord ymm10{k6}{z},ymm12,DWORD BCST [rbx+r14*8]
 vpxord ymm4,ymm0,DWORD BCST [rbx+rbx*8-0x6c2c9900]
@@ -13834,10 +13342,6 @@ vpxord zmm9{k3},zmm30,zmm29
 vpxord zmm9,zmm14,DWORD BCST [rbx+rcx*1]
 vpxorq xmm5,xmm1,xmm2
 es vpxorq xmm8,xmm12,QWORD BCST [r15+r8*1]
-es vpxorq xmm8,xmm12,QWORD BCST BYTE PTR [r15+r8*1]
-es vpxorq xmm8,xmm12,QWORD BCST WORD PTR [r15+r8*1]
-es vpxorq xmm8,xmm12,QWORD BCST DWORD PTR [r15+r8*1]
-es vpxorq xmm8,xmm12,QWORD BCST QWORD PTR [r15+r8*1]
 vpxorq xmm7{k6},xmm7,XMMWORD PTR [rbx+rbx*1+0x2bb93fa7]
 vpxorq xmm7{k6},xmm7,BYTE PTR [rbx+rbx*1+0x2bb93fa7]
 vpxorq xmm7{k6},xmm7,WORD PTR [rbx+rbx*1+0x2bb93fa7]
@@ -14061,10 +13565,6 @@ ds vpmuludq xmm14{k1}{z},xmm29,XMMWORD PTR [rbp+rcx*8-0x138bff33]
 vpmuludq xmm6{k1},xmm1,XMMWORD PTR [rdi]
 {evex} vpmuludq ymm2,ymm3,ymm0
 ds vpmuludq ymm14,ymm27,QWORD BCST [r11+r14*1-0x338]
-ds vpmuludq ymm14,ymm27,QWORD BCST BYTE PTR [r11+r14*1-0x338]
-ds vpmuludq ymm14,ymm27,QWORD BCST WORD PTR [r11+r14*1-0x338]
-ds vpmuludq ymm14,ymm27,QWORD BCST DWORD PTR [r11+r14*1-0x338]
-ds vpmuludq ymm14,ymm27,QWORD BCST QWORD PTR [r11+r14*1-0x338]
 vpmuludq ymm7{k7},ymm4,YMMWORD PTR [rbp+0x2e6266b7]
 vpmuludq zmm28,zmm17,zmm13
 ss vpmuludq zmm7,zmm1,QWORD BCST [rdi+rcx*8-0x18]
@@ -14394,10 +13894,6 @@ vpsubq ymm1,ymm7,YMMWORD PTR [rsi+rcx*1-0x20]
 {evex} vpsubq xmm2,xmm0,XMMWORD PTR [rdi+0x7c6af734]
 vpsubq xmm23{k4},xmm18,xmm29
 es vpsubq xmm23,xmm30,QWORD BCST [rdx+r13*1+0x348]
-es vpsubq xmm23,xmm30,QWORD BCST BYTE PTR [rdx+r13*1+0x348]
-es vpsubq xmm23,xmm30,QWORD BCST WORD PTR [rdx+r13*1+0x348]
-es vpsubq xmm23,xmm30,QWORD BCST DWORD PTR [rdx+r13*1+0x348]
-es vpsubq xmm23,xmm30,QWORD BCST QWORD PTR [rdx+r13*1+0x348]
 {evex} vpsubq ymm4,ymm7,YMMWORD PTR [rsp+rbx*1-0x6f30364d]
 vpsubq ymm20{k7},ymm15,ymm25
 cs vpsubq ymm21,ymm10,QWORD BCST [rcx]
@@ -14557,18 +14053,10 @@ vpaddd ymm0,ymm3,QWORD PTR [rdx-0x22]
 vpaddd ymm0,ymm3,[rdx-0x22]
 {evex} vpaddd xmm4,xmm4,xmm6
 ss vpaddd xmm17{k5},xmm2,DWORD BCST [r12+r13*1]
-ss vpaddd xmm17{k5},xmm2,DWORD BCST BYTE PTR [r12+r13*1]
-ss vpaddd xmm17{k5},xmm2,DWORD BCST WORD PTR [r12+r13*1]
-ss vpaddd xmm17{k5},xmm2,DWORD BCST DWORD PTR [r12+r13*1]
-ss vpaddd xmm17{k5},xmm2,DWORD BCST QWORD PTR [r12+r13*1]
 vpaddd xmm6,xmm7,DWORD BCST [rax+0xc0c4046]
 {evex} vpaddd ymm2,ymm7,YMMWORD PTR [rcx-0x9c0]
 vpaddd ymm13{k2}{z},ymm24,ymm22
 vpaddd ymm14{k6}{z},ymm20,DWORD BCST gs:[r14+rdx*8]
-vpaddd ymm14{k6}{z},ymm20,DWORD BCST BYTE PTR gs:[r14+rdx*8]
-vpaddd ymm14{k6}{z},ymm20,DWORD BCST WORD PTR gs:[r14+rdx*8]
-vpaddd ymm14{k6}{z},ymm20,DWORD BCST DWORD PTR gs:[r14+rdx*8]
-vpaddd ymm14{k6}{z},ymm20,DWORD BCST QWORD PTR gs:[r14+rdx*8]
 vpaddd zmm0,zmm5,zmm4
 ds vpaddd zmm16{k1},zmm23,ZMMWORD PTR [r14+r13*1-0x1e80]
 ds vpaddd zmm16{k1},zmm23,BYTE PTR [r14+r13*1-0x1e80]
@@ -15137,10 +14625,6 @@ ds vpermilps ymm5,ymm0,[rsi*4-0x1d4a375a]
 vpermilps ymm3,ymm4,YMMWORD PTR [rcx]
 vpermilps xmm28,xmm17,xmm31
 vpermilps xmm5,xmm6,DWORD BCST [rdx*2-0x4a]
-vpermilps xmm5,xmm6,DWORD BCST BYTE PTR [rdx*2-0x4a]
-vpermilps xmm5,xmm6,DWORD BCST WORD PTR [rdx*2-0x4a]
-vpermilps xmm5,xmm6,DWORD BCST DWORD PTR [rdx*2-0x4a]
-vpermilps xmm5,xmm6,DWORD BCST QWORD PTR [rdx*2-0x4a]
 ds vpermilps xmm1,xmm16,XMMWORD PTR [rsp+rdi*2-0x4e0]
 {evex} vpermilps ymm5,ymm3,ymm6
 ss vpermilps ymm29,ymm19,DWORD BCST [rbx+riz*1]
@@ -15176,10 +14660,6 @@ ss vpermilpd ymm6,ymm10,[rsi*2-0x326555ee]
 vpermilpd ymm1,ymm4,YMMWORD PTR [rbp-0x2db0a21e]
 {evex} vpermilpd xmm5,xmm6,xmm7
 ss vpermilpd xmm22{k7}{z},xmm19,QWORD BCST [r8+r8*4]
-ss vpermilpd xmm22{k7}{z},xmm19,QWORD BCST BYTE PTR [r8+r8*4]
-ss vpermilpd xmm22{k7}{z},xmm19,QWORD BCST WORD PTR [r8+r8*4]
-ss vpermilpd xmm22{k7}{z},xmm19,QWORD BCST DWORD PTR [r8+r8*4]
-ss vpermilpd xmm22{k7}{z},xmm19,QWORD BCST QWORD PTR [r8+r8*4]
 vpermilpd xmm1{k3},xmm3,XMMWORD PTR [rax-0x31d4117e]
 {evex} vpermilpd ymm4,ymm0,ymm6
 vpermilpd ymm6{k5},ymm9,QWORD BCST [rdi+r13*2]
@@ -15472,10 +14952,6 @@ ds blendvps xmm13,[eax],xmm0
 blendvps xmm2,XMMWORD PTR [rdi+riz*2],xmm0
 vprorvd xmm7,xmm1,xmm6
 vprorvd xmm3{k6}{z},xmm17,DWORD BCST [r9+r14*8]
-vprorvd xmm3{k6}{z},xmm17,DWORD BCST BYTE PTR [r9+r14*8]
-vprorvd xmm3{k6}{z},xmm17,DWORD BCST WORD PTR [r9+r14*8]
-vprorvd xmm3{k6}{z},xmm17,DWORD BCST DWORD PTR [r9+r14*8]
-vprorvd xmm3{k6}{z},xmm17,DWORD BCST QWORD PTR [r9+r14*8]
 es vprorvd xmm7,xmm2,XMMWORD PTR [rdi]
 es vprorvd xmm7,xmm2,BYTE PTR [rdi]
 es vprorvd xmm7,xmm2,WORD PTR [rdi]
@@ -15495,10 +14971,6 @@ es vprorvd zmm5,zmm23,DWORD BCST [rcx+r15*4+0x180]
 vprorvd zmm1{k4}{z},zmm4,DWORD BCST [rcx+rcx*8]
 vprorvq xmm3,xmm2,xmm2
 cs vprorvq xmm13,xmm13,QWORD BCST [r13+r13*1-0x6026ca31]
-cs vprorvq xmm13,xmm13,QWORD BCST BYTE PTR [r13+r13*1-0x6026ca31]
-cs vprorvq xmm13,xmm13,QWORD BCST WORD PTR [r13+r13*1-0x6026ca31]
-cs vprorvq xmm13,xmm13,QWORD BCST DWORD PTR [r13+r13*1-0x6026ca31]
-cs vprorvq xmm13,xmm13,QWORD BCST QWORD PTR [r13+r13*1-0x6026ca31]
 vprorvq xmm3{k7},xmm2,QWORD BCST [rdx+0x789f9890]
 vprorvq ymm6,ymm0,ymm6
 cs vprorvq ymm12{k5},ymm6,QWORD BCST [r9]
@@ -15511,10 +14983,6 @@ vprorvq zmm1,zmm6,QWORD PTR [rip+0xffffffffa21c9c42]
 vprorvq zmm1,zmm6,[rip+0xffffffffa21c9c42]
 vprorvq zmm26{k2},zmm20,zmm1
 vprorvq zmm28{k6}{z},zmm19,QWORD BCST fs:[rdi]
-vprorvq zmm28{k6}{z},zmm19,QWORD BCST BYTE PTR fs:[rdi]
-vprorvq zmm28{k6}{z},zmm19,QWORD BCST WORD PTR fs:[rdi]
-vprorvq zmm28{k6}{z},zmm19,QWORD BCST DWORD PTR fs:[rdi]
-vprorvq zmm28{k6}{z},zmm19,QWORD BCST QWORD PTR fs:[rdi]
 vpmovusqw xmm4,xmm1
 ss vpmovusqw DWORD PTR [rdx+r8*2]{k2},xmm24
 ss vpmovusqw BYTE PTR [rdx+r8*2]{k2},xmm24
@@ -15556,10 +15024,6 @@ cs blendvpd xmm13,[rax+r9*1],xmm0
 ds blendvpd xmm5,XMMWORD PTR [rsi],xmm0
 vprolvd xmm3,xmm6,xmm0
 vprolvd xmm16{k4},xmm0,DWORD BCST fs:[rdi+r10*1+0x24eaa52e]
-vprolvd xmm16{k4},xmm0,DWORD BCST BYTE PTR fs:[rdi+r10*1+0x24eaa52e]
-vprolvd xmm16{k4},xmm0,DWORD BCST WORD PTR fs:[rdi+r10*1+0x24eaa52e]
-vprolvd xmm16{k4},xmm0,DWORD BCST DWORD PTR fs:[rdi+r10*1+0x24eaa52e]
-vprolvd xmm16{k4},xmm0,DWORD BCST QWORD PTR fs:[rdi+r10*1+0x24eaa52e]
 vprolvd xmm1{k2}{z},xmm5,XMMWORD PTR [rip+0x7da5d75f]
 vprolvd xmm1{k2}{z},xmm5,BYTE PTR [rip+0x7da5d75f]
 vprolvd xmm1{k2}{z},xmm5,WORD PTR [rip+0x7da5d75f]
@@ -15568,10 +15032,6 @@ vprolvd xmm1{k2}{z},xmm5,QWORD PTR [rip+0x7da5d75f]
 vprolvd xmm1{k2}{z},xmm5,[rip+0x7da5d75f]
 vprolvd ymm0,ymm7,ymm7
 ss vprolvd ymm14{k7}{z},ymm16,DWORD BCST [r14+r11*8]
-ss vprolvd ymm14{k7}{z},ymm16,DWORD BCST BYTE PTR [r14+r11*8]
-ss vprolvd ymm14{k7}{z},ymm16,DWORD BCST WORD PTR [r14+r11*8]
-ss vprolvd ymm14{k7}{z},ymm16,DWORD BCST DWORD PTR [r14+r11*8]
-ss vprolvd ymm14{k7}{z},ymm16,DWORD BCST QWORD PTR [r14+r11*8]
 vprolvd ymm1{k2},ymm0,DWORD BCST [rdi]
 vprolvd zmm4,zmm7,zmm5
 vprolvd zmm17,zmm25,DWORD BCST [rsp+rbx*2+0x2e182156]
@@ -15589,10 +15049,6 @@ ds vprolvq xmm4{k2}{z},xmm1,DWORD PTR [r11]
 ds vprolvq xmm4{k2}{z},xmm1,QWORD PTR [r11]
 ds vprolvq xmm4{k2}{z},xmm1,[r11]
 vprolvq xmm5,xmm7,QWORD BCST [rbp+0xf826f65]
-vprolvq xmm5,xmm7,QWORD BCST BYTE PTR [rbp+0xf826f65]
-vprolvq xmm5,xmm7,QWORD BCST WORD PTR [rbp+0xf826f65]
-vprolvq xmm5,xmm7,QWORD BCST DWORD PTR [rbp+0xf826f65]
-vprolvq xmm5,xmm7,QWORD BCST QWORD PTR [rbp+0xf826f65]
 vprolvq ymm5,ymm7,ymm3
 vprolvq ymm9,ymm18,QWORD BCST [rsp+r12*4]
 vprolvq ymm1,ymm0,YMMWORD PTR gs:[rcx-0xda0]
@@ -15643,10 +15099,6 @@ vpermps ymm4,ymm0,YMMWORD PTR [rip+0xffffffff9ad10dd8]
 {evex} vpermps ymm7,ymm5,ymm1
 es vpermps ymm9{k2}{z},ymm21,YMMWORD PTR [r13+0x5ed442bd]
 vpermps ymm6{k4}{z},ymm6,DWORD BCST [rcx+rbx*8]
-vpermps ymm6{k4}{z},ymm6,DWORD BCST BYTE PTR [rcx+rbx*8]
-vpermps ymm6{k4}{z},ymm6,DWORD BCST WORD PTR [rcx+rbx*8]
-vpermps ymm6{k4}{z},ymm6,DWORD BCST DWORD PTR [rcx+rbx*8]
-vpermps ymm6{k4}{z},ymm6,DWORD BCST QWORD PTR [rcx+rbx*8]
 vpermps zmm3,zmm5,zmm6
 vpermps zmm24{k2}{z},zmm3,ZMMWORD PTR [rsi-0x10]
 vpermps zmm24{k2}{z},zmm3,BYTE PTR [rsi-0x10]
@@ -15663,10 +15115,6 @@ ds vpermpd ymm0{k5},ymm6,DWORD PTR [rsi+rax*8]
 ds vpermpd ymm0{k5},ymm6,QWORD PTR [rsi+rax*8]
 ds vpermpd ymm0{k5},ymm6,[rsi+rax*8]
 vpermpd ymm24{k1},ymm17,QWORD BCST [r8+0xa5b5058]
-vpermpd ymm24{k1},ymm17,QWORD BCST BYTE PTR [r8+0xa5b5058]
-vpermpd ymm24{k1},ymm17,QWORD BCST WORD PTR [r8+0xa5b5058]
-vpermpd ymm24{k1},ymm17,QWORD BCST DWORD PTR [r8+0xa5b5058]
-vpermpd ymm24{k1},ymm17,QWORD BCST QWORD PTR [r8+0xa5b5058]
 vpermpd zmm2,zmm1,ZMMWORD PTR [rcx]
 vpermpd zmm2,zmm1,BYTE PTR [rcx]
 vpermpd zmm2,zmm1,WORD PTR [rcx]
@@ -15968,20 +15416,12 @@ vpabsd ymm6,QWORD PTR fs:[rax]
 vpabsd ymm6,fs:[rax]
 {evex} vpabsd xmm1,xmm4
 ss vpabsd xmm5,DWORD BCST [r10+r10*4-0xcbd09bf]
-ss vpabsd xmm5,DWORD BCST BYTE PTR [r10+r10*4-0xcbd09bf]
-ss vpabsd xmm5,DWORD BCST WORD PTR [r10+r10*4-0xcbd09bf]
-ss vpabsd xmm5,DWORD BCST DWORD PTR [r10+r10*4-0xcbd09bf]
-ss vpabsd xmm5,DWORD BCST QWORD PTR [r10+r10*4-0xcbd09bf]
 vpabsd xmm7{k4},XMMWORD PTR [rsi-0x320]
 {evex} vpabsd ymm6,ymm0
 vpabsd ymm23{k1}{z},YMMWORD PTR [rax+0xd00]
 vpabsd ymm4,DWORD BCST [rsi+rcx*1+0x50]
 vpabsd zmm6,zmm5
 vpabsd zmm12,DWORD BCST fs:[rax+rsi*4]
-vpabsd zmm12,DWORD BCST BYTE PTR fs:[rax+rsi*4]
-vpabsd zmm12,DWORD BCST WORD PTR fs:[rax+rsi*4]
-vpabsd zmm12,DWORD BCST DWORD PTR fs:[rax+rsi*4]
-vpabsd zmm12,DWORD BCST QWORD PTR fs:[rax+rsi*4]
 vpabsd zmm1{k3}{z},DWORD BCST [rbx+rdx*2+0x29b8e11f]
 vpabsq xmm2,XMMWORD PTR [rbp+riz*8+0x2a0]
 vpabsq xmm2,BYTE PTR [rbp+riz*8+0x2a0]
@@ -15991,10 +15431,6 @@ vpabsq xmm2,QWORD PTR [rbp+riz*8+0x2a0]
 vpabsq xmm2,[rbp+riz*8+0x2a0]
 vpabsq xmm15{k4}{z},xmm11
 es vpabsq xmm12,QWORD BCST [rdx+r8*8-0x36e46a52]
-es vpabsq xmm12,QWORD BCST BYTE PTR [rdx+r8*8-0x36e46a52]
-es vpabsq xmm12,QWORD BCST WORD PTR [rdx+r8*8-0x36e46a52]
-es vpabsq xmm12,QWORD BCST DWORD PTR [rdx+r8*8-0x36e46a52]
-es vpabsq xmm12,QWORD BCST QWORD PTR [rdx+r8*8-0x36e46a52]
 vpabsq ymm5,ymm0
 vpabsq ymm12{k3}{z},YMMWORD PTR fs:[rbx+r13*8+0xc80]
 vpabsq ymm12{k3}{z},BYTE PTR fs:[rbx+r13*8+0xc80]
@@ -16005,10 +15441,6 @@ vpabsq ymm12{k3}{z},fs:[rbx+r13*8+0xc80]
 vpabsq ymm0{k5},QWORD BCST [rsp+rdx*4]
 vpabsq zmm4,zmm7
 vpabsq zmm16{k7},QWORD BCST gs:[r14+r8*2+0x3a39491f]
-vpabsq zmm16{k7},QWORD BCST BYTE PTR gs:[r14+r8*2+0x3a39491f]
-vpabsq zmm16{k7},QWORD BCST WORD PTR gs:[r14+r8*2+0x3a39491f]
-vpabsq zmm16{k7},QWORD BCST DWORD PTR gs:[r14+r8*2+0x3a39491f]
-vpabsq zmm16{k7},QWORD BCST QWORD PTR gs:[r14+r8*2+0x3a39491f]
 vpabsq zmm3{k4}{z},QWORD BCST [rax+rsi*8+0x308]
 pmovsxbw xmm2,xmm0
 ds pmovsxbw xmm7,QWORD PTR [r9]
@@ -16540,10 +15972,6 @@ vptestnmw k1{k3},zmm21,[rax]
 vptestnmw k0,zmm6,ZMMWORD PTR [rbx+riz*8]
 vptestmd k2,xmm3,xmm4
 ds vptestmd k6,xmm27,DWORD BCST [r9+r15*4]
-ds vptestmd k6,xmm27,DWORD BCST BYTE PTR [r9+r15*4]
-ds vptestmd k6,xmm27,DWORD BCST WORD PTR [r9+r15*4]
-ds vptestmd k6,xmm27,DWORD BCST DWORD PTR [r9+r15*4]
-ds vptestmd k6,xmm27,DWORD BCST QWORD PTR [r9+r15*4]
 vptestmd k1{k6},xmm2,XMMWORD PTR [rdi+0x720]
 vptestmd k1{k6},xmm2,BYTE PTR [rdi+0x720]
 vptestmd k1{k6},xmm2,WORD PTR [rdi+0x720]
@@ -16568,10 +15996,6 @@ vptestmd k2{k7},zmm6,zmm3
 ds vptestmd k7,zmm4,DWORD BCST [rax]
 vptestmq k4,xmm3,xmm4
 vptestmq k1,xmm14,QWORD BCST [rdx+r8*8]
-vptestmq k1,xmm14,QWORD BCST BYTE PTR [rdx+r8*8]
-vptestmq k1,xmm14,QWORD BCST WORD PTR [rdx+r8*8]
-vptestmq k1,xmm14,QWORD BCST DWORD PTR [rdx+r8*8]
-vptestmq k1,xmm14,QWORD BCST QWORD PTR [rdx+r8*8]
 vptestmq k6{k6},xmm5,XMMWORD PTR [rsp+rax*8-0x270]
 vptestmq k6{k6},xmm5,BYTE PTR [rsp+rax*8-0x270]
 vptestmq k6{k6},xmm5,WORD PTR [rsp+rax*8-0x270]
@@ -16602,10 +16026,6 @@ vptestnmd k7{k3},xmm7,DWORD PTR [r9+r13*2-0x5e0]
 vptestnmd k7{k3},xmm7,QWORD PTR [r9+r13*2-0x5e0]
 vptestnmd k7{k3},xmm7,[r9+r13*2-0x5e0]
 vptestnmd k7,xmm7,DWORD BCST [rdi]
-vptestnmd k7,xmm7,DWORD BCST BYTE PTR [rdi]
-vptestnmd k7,xmm7,DWORD BCST WORD PTR [rdi]
-vptestnmd k7,xmm7,DWORD BCST DWORD PTR [rdi]
-vptestnmd k7,xmm7,DWORD BCST QWORD PTR [rdi]
 vptestnmd k1,ymm0,ymm5
 cs vptestnmd k6{k3},ymm14,YMMWORD PTR [rbx+rcx*8-0x3c0]
 cs vptestnmd k6{k3},ymm14,BYTE PTR [rbx+rcx*8-0x3c0]
@@ -16624,10 +16044,6 @@ vptestnmd k7{k7},zmm19,[r13+0x500]
 vptestnmd k3,zmm2,DWORD BCST [rdi+rbx*4-0x1a8]
 vptestnmq k7,xmm5,xmm5
 vptestnmq k1,xmm9,QWORD BCST [r8+0x88]
-vptestnmq k1,xmm9,QWORD BCST BYTE PTR [r8+0x88]
-vptestnmq k1,xmm9,QWORD BCST WORD PTR [r8+0x88]
-vptestnmq k1,xmm9,QWORD BCST DWORD PTR [r8+0x88]
-vptestnmq k1,xmm9,QWORD BCST QWORD PTR [r8+0x88]
 vptestnmq k7{k4},xmm5,XMMWORD PTR [rcx+rbp*4]
 vptestnmq k7{k4},xmm5,BYTE PTR [rcx+rbp*4]
 vptestnmq k7{k4},xmm5,WORD PTR [rcx+rbp*4]
@@ -16681,10 +16097,6 @@ vpmuldq ymm9,ymm0,[r13+r9*2+0x107d50dc]
 vpmuldq ymm6,ymm4,YMMWORD PTR [rdi]
 vpmuldq xmm4,xmm9,xmm22
 ds vpmuldq xmm4,xmm1,QWORD BCST [rax+rdx*2-0x2f]
-ds vpmuldq xmm4,xmm1,QWORD BCST BYTE PTR [rax+rdx*2-0x2f]
-ds vpmuldq xmm4,xmm1,QWORD BCST WORD PTR [rax+rdx*2-0x2f]
-ds vpmuldq xmm4,xmm1,QWORD BCST DWORD PTR [rax+rdx*2-0x2f]
-ds vpmuldq xmm4,xmm1,QWORD BCST QWORD PTR [rax+rdx*2-0x2f]
 vpmuldq xmm27{k5},xmm12,XMMWORD PTR [rbx]
 {evex} vpmuldq ymm0,ymm5,YMMWORD PTR [rip+0xffffffffcc9c3c57]
 vpmuldq ymm4{k4}{z},ymm9,ymm20
@@ -16745,10 +16157,6 @@ ds vpcmpeqq k2,xmm20,XMMWORD PTR [rbp+r11*2+0xf0]
 vpcmpeqq k2{k7},xmm5,XMMWORD PTR [rcx-0x66]
 vpcmpeqq k6,ymm1,ymm4
 ss vpcmpeqq k7,ymm20,QWORD BCST [r8]
-ss vpcmpeqq k7,ymm20,QWORD BCST BYTE PTR [r8]
-ss vpcmpeqq k7,ymm20,QWORD BCST WORD PTR [r8]
-ss vpcmpeqq k7,ymm20,QWORD BCST DWORD PTR [r8]
-ss vpcmpeqq k7,ymm20,QWORD BCST QWORD PTR [r8]
 vpcmpeqq k0{k5},ymm3,QWORD BCST [rcx*2+0xefb5787]
 vpcmpeqq k1,zmm6,zmm4
 vpcmpeqq k1{k4},zmm8,ZMMWORD PTR fs:[rbx+0x43]
@@ -16852,10 +16260,6 @@ cs vpackusdw ymm12,ymm7,[rsp+r15*1]
 vpackusdw ymm4,ymm3,YMMWORD PTR [rcx]
 {evex} vpackusdw xmm7,xmm7,xmm2
 ss vpackusdw xmm20,xmm13,DWORD BCST [rdi+r8*1+0x40]
-ss vpackusdw xmm20,xmm13,DWORD BCST BYTE PTR [rdi+r8*1+0x40]
-ss vpackusdw xmm20,xmm13,DWORD BCST WORD PTR [rdi+r8*1+0x40]
-ss vpackusdw xmm20,xmm13,DWORD BCST DWORD PTR [rdi+r8*1+0x40]
-ss vpackusdw xmm20,xmm13,DWORD BCST QWORD PTR [rdi+r8*1+0x40]
 vpackusdw xmm2{k2}{z},xmm3,XMMWORD PTR [rbp+0x7c]
 vpackusdw ymm10,ymm21,ymm2
 vpackusdw ymm6{k3},ymm4,YMMWORD PTR fs:[riz*8+0x1a94001]
@@ -16897,10 +16301,6 @@ vscalefps xmm30,xmm27,QWORD PTR [rip+0xffffffffa74cdc23]
 vscalefps xmm30,xmm27,[rip+0xffffffffa74cdc23]
 vscalefps xmm0{k1},xmm6,xmm4
 vscalefps xmm7,xmm4,DWORD BCST [rbp+0x60]
-vscalefps xmm7,xmm4,DWORD BCST BYTE PTR [rbp+0x60]
-vscalefps xmm7,xmm4,DWORD BCST WORD PTR [rbp+0x60]
-vscalefps xmm7,xmm4,DWORD BCST DWORD PTR [rbp+0x60]
-vscalefps xmm7,xmm4,DWORD BCST QWORD PTR [rbp+0x60]
 vscalefps ymm0,ymm4,ymm7
 vscalefps ymm18{k1}{z},ymm13,DWORD BCST [r8+r14*4]
 vscalefps ymm6{k2},ymm7,YMMWORD PTR [rbx+0x4b0e11af]
@@ -16912,21 +16312,9 @@ vscalefps ymm6{k2},ymm7,[rbx+0x4b0e11af]
 vscalefps zmm7,zmm6,zmm0
 vscalefps zmm9{k3}{z},zmm18,DWORD BCST [rcx+r11*1]
 vscalefps zmm2{k3},zmm2,DWORD BCST fs:[rbp-0xb]
-vscalefps zmm2{k3},zmm2,DWORD BCST BYTE PTR fs:[rbp-0xb]
-vscalefps zmm2{k3},zmm2,DWORD BCST WORD PTR fs:[rbp-0xb]
-vscalefps zmm2{k3},zmm2,DWORD BCST DWORD PTR fs:[rbp-0xb]
-vscalefps zmm2{k3},zmm2,DWORD BCST QWORD PTR fs:[rbp-0xb]
 vscalefpd xmm2,xmm3,xmm0
 vscalefpd xmm15,xmm11,QWORD BCST fs:[r10+r13*4-0x3e0]
-vscalefpd xmm15,xmm11,QWORD BCST BYTE PTR fs:[r10+r13*4-0x3e0]
-vscalefpd xmm15,xmm11,QWORD BCST WORD PTR fs:[r10+r13*4-0x3e0]
-vscalefpd xmm15,xmm11,QWORD BCST DWORD PTR fs:[r10+r13*4-0x3e0]
-vscalefpd xmm15,xmm11,QWORD BCST QWORD PTR fs:[r10+r13*4-0x3e0]
 vscalefpd xmm7{k5}{z},xmm6,QWORD BCST [rdx+0x2f0]
-vscalefpd xmm7{k5}{z},xmm6,QWORD BCST BYTE PTR [rdx+0x2f0]
-vscalefpd xmm7{k5}{z},xmm6,QWORD BCST WORD PTR [rdx+0x2f0]
-vscalefpd xmm7{k5}{z},xmm6,QWORD BCST DWORD PTR [rdx+0x2f0]
-vscalefpd xmm7{k5}{z},xmm6,QWORD BCST QWORD PTR [rdx+0x2f0]
 vscalefpd ymm4,ymm1,ymm0
 es vscalefpd ymm24{k7}{z},ymm4,YMMWORD PTR [rax+r13*4+0xe12ee66]
 es vscalefpd ymm24{k7}{z},ymm4,BYTE PTR [rax+r13*4+0xe12ee66]
@@ -17432,10 +16820,6 @@ vpermd ymm2,ymm2,YMMWORD PTR [rax+rsi*8]
 vpermd ymm17,ymm23,ymm1
 es vpermd ymm3{k5},ymm0,YMMWORD PTR [rdx+0x480]
 vpermd ymm10{k5},ymm10,DWORD BCST [rbp+r14*4+0x7e]
-vpermd ymm10{k5},ymm10,DWORD BCST BYTE PTR [rbp+r14*4+0x7e]
-vpermd ymm10{k5},ymm10,DWORD BCST WORD PTR [rbp+r14*4+0x7e]
-vpermd ymm10{k5},ymm10,DWORD BCST DWORD PTR [rbp+r14*4+0x7e]
-vpermd ymm10{k5},ymm10,DWORD BCST QWORD PTR [rbp+r14*4+0x7e]
 vpermd zmm0,zmm3,ZMMWORD PTR [rsi+rdi*8-0x1600]
 vpermd zmm0,zmm3,BYTE PTR [rsi+rdi*8-0x1600]
 vpermd zmm0,zmm3,WORD PTR [rsi+rdi*8-0x1600]
@@ -17454,10 +16838,6 @@ ds vpermq ymm8{k3},ymm16,[rcx+0xf00]
 vpermq ymm0{k3}{z},ymm4,YMMWORD PTR [rdx+rbx*2]
 vpermq zmm6,zmm7,zmm3
 vpermq zmm16{k7},zmm16,QWORD BCST fs:[rax]
-vpermq zmm16{k7},zmm16,QWORD BCST BYTE PTR fs:[rax]
-vpermq zmm16{k7},zmm16,QWORD BCST WORD PTR fs:[rax]
-vpermq zmm16{k7},zmm16,QWORD BCST DWORD PTR fs:[rax]
-vpermq zmm16{k7},zmm16,QWORD BCST QWORD PTR fs:[rax]
 vpermq zmm5{k7},zmm7,ZMMWORD PTR [rip+0xffffffffffffffa9]
 vpermq zmm5{k7},zmm7,BYTE PTR [rip+0xffffffffffffffa9]
 vpermq zmm5{k7},zmm7,WORD PTR [rip+0xffffffffffffffa9]
@@ -17491,10 +16871,6 @@ vpcmpgtq ymm3,ymm3,YMMWORD PTR [rcx+0x58978278]
 vpcmpgtq k3,xmm6,xmm6
 cs vpcmpgtq k4{k2},xmm6,XMMWORD PTR [r9*2-0x5e2722b0]
 vpcmpgtq k7,xmm0,QWORD BCST [rdi+0x47bbef24]
-vpcmpgtq k7,xmm0,QWORD BCST BYTE PTR [rdi+0x47bbef24]
-vpcmpgtq k7,xmm0,QWORD BCST WORD PTR [rdi+0x47bbef24]
-vpcmpgtq k7,xmm0,QWORD BCST DWORD PTR [rdi+0x47bbef24]
-vpcmpgtq k7,xmm0,QWORD BCST QWORD PTR [rdi+0x47bbef24]
 vpcmpgtq k1,ymm6,ymm1
 es vpcmpgtq k4{k6},ymm26,QWORD BCST [rsi+r9*8]
 vpcmpgtq k5,ymm1,QWORD BCST [rbx+rsi*1-0x50ca7e58]
@@ -17593,10 +16969,6 @@ vpminsd ymm6,ymm3,QWORD PTR [rbx]
 vpminsd ymm6,ymm3,[rbx]
 {evex} vpminsd xmm5,xmm6,xmm0
 es vpminsd xmm3,xmm17,DWORD BCST [r9+r8*1]
-es vpminsd xmm3,xmm17,DWORD BCST BYTE PTR [r9+r8*1]
-es vpminsd xmm3,xmm17,DWORD BCST WORD PTR [r9+r8*1]
-es vpminsd xmm3,xmm17,DWORD BCST DWORD PTR [r9+r8*1]
-es vpminsd xmm3,xmm17,DWORD BCST QWORD PTR [r9+r8*1]
 vpminsd xmm6{k1}{z},xmm6,DWORD BCST [rdx-0x184]
 {evex} vpminsd ymm4,ymm1,ymm2
 cs vpminsd ymm9{k1},ymm30,YMMWORD PTR [rax+rsi*8-0x21342ddc]
@@ -17622,10 +16994,6 @@ es vpminsq xmm5{k2},xmm7,DWORD PTR [r9+r11*2]
 es vpminsq xmm5{k2},xmm7,QWORD PTR [r9+r11*2]
 es vpminsq xmm5{k2},xmm7,[r9+r11*2]
 vpminsq xmm4,xmm1,QWORD BCST [rdx]
-vpminsq xmm4,xmm1,QWORD BCST BYTE PTR [rdx]
-vpminsq xmm4,xmm1,QWORD BCST WORD PTR [rdx]
-vpminsq xmm4,xmm1,QWORD BCST DWORD PTR [rdx]
-vpminsq xmm4,xmm1,QWORD BCST QWORD PTR [rdx]
 vpminsq ymm0,ymm6,ymm0
 ss vpminsq ymm28{k6},ymm29,YMMWORD PTR [r14*8-0x1f]
 ss vpminsq ymm28{k6},ymm29,BYTE PTR [r14*8-0x1f]
@@ -17642,10 +17010,6 @@ vpminsq zmm1,zmm5,QWORD PTR [rax+0x6871e7f8]
 vpminsq zmm1,zmm5,[rax+0x6871e7f8]
 vpminsq zmm3{k1},zmm2,zmm18
 vpminsq zmm12,zmm19,QWORD BCST fs:[rdi]
-vpminsq zmm12,zmm19,QWORD BCST BYTE PTR fs:[rdi]
-vpminsq zmm12,zmm19,QWORD BCST WORD PTR fs:[rdi]
-vpminsq zmm12,zmm19,QWORD BCST DWORD PTR fs:[rdi]
-vpminsq zmm12,zmm19,QWORD BCST QWORD PTR fs:[rdi]
 vpmovd2m k6,xmm7
 vpmovd2m k7,xmm8
 vpmovd2m k4,ymm3
@@ -17735,17 +17099,9 @@ es vpminud ymm4,ymm8,[r15+r11*1-0x69]
 vpminud ymm2,ymm7,YMMWORD PTR [rax]
 vpminud xmm28,xmm14,xmm8
 es vpminud xmm7{k1},xmm5,DWORD BCST [rcx+rax*2]
-es vpminud xmm7{k1},xmm5,DWORD BCST BYTE PTR [rcx+rax*2]
-es vpminud xmm7{k1},xmm5,DWORD BCST WORD PTR [rcx+rax*2]
-es vpminud xmm7{k1},xmm5,DWORD BCST DWORD PTR [rcx+rax*2]
-es vpminud xmm7{k1},xmm5,DWORD BCST QWORD PTR [rcx+rax*2]
 vpminud xmm31{k2}{z},xmm7,XMMWORD PTR [rax]
 vpminud ymm7,ymm26,ymm5
 vpminud ymm0,ymm1,DWORD BCST gs:[rbx+0x42549a8d]
-vpminud ymm0,ymm1,DWORD BCST BYTE PTR gs:[rbx+0x42549a8d]
-vpminud ymm0,ymm1,DWORD BCST WORD PTR gs:[rbx+0x42549a8d]
-vpminud ymm0,ymm1,DWORD BCST DWORD PTR gs:[rbx+0x42549a8d]
-vpminud ymm0,ymm1,DWORD BCST QWORD PTR gs:[rbx+0x42549a8d]
 vpminud ymm8{k6},ymm12,YMMWORD PTR [rbx+r9*2]
 vpminud zmm7,zmm3,ZMMWORD PTR [rbx+rsi*1]
 vpminud zmm7,zmm3,BYTE PTR [rbx+rsi*1]
@@ -17757,10 +17113,6 @@ vpminud zmm16{k3},zmm5,zmm3
 cs vpminud zmm8{k6},zmm22,ZMMWORD PTR [rax+rdx*1+0x1c80]
 vpminuq xmm18,xmm19,xmm2
 ss vpminuq xmm0,xmm5,QWORD BCST [rdi+rdx*8-0x101008]
-ss vpminuq xmm0,xmm5,QWORD BCST BYTE PTR [rdi+rdx*8-0x101008]
-ss vpminuq xmm0,xmm5,QWORD BCST WORD PTR [rdi+rdx*8-0x101008]
-ss vpminuq xmm0,xmm5,QWORD BCST DWORD PTR [rdi+rdx*8-0x101008]
-ss vpminuq xmm0,xmm5,QWORD BCST QWORD PTR [rdi+rdx*8-0x101008]
 vpminuq xmm15{k7}{z},xmm20,XMMWORD PTR [rsi*1-0xaf1b308]
 vpminuq xmm15{k7}{z},xmm20,BYTE PTR [rsi*1-0xaf1b308]
 vpminuq xmm15{k7}{z},xmm20,WORD PTR [rsi*1-0xaf1b308]
@@ -17851,10 +17203,6 @@ ds vpmaxsd xmm21,xmm14,XMMWORD PTR [r15+r9*1+0x67]
 {evex} vpmaxsd ymm4,ymm7,ymm4
 es vpmaxsd ymm24{k3}{z},ymm2,YMMWORD PTR [rcx+r14*4-0xe80]
 vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST [rcx]
-vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST BYTE PTR [rcx]
-vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST WORD PTR [rcx]
-vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST DWORD PTR [rcx]
-vpmaxsd ymm3{k5}{z},ymm4,DWORD BCST QWORD PTR [rcx]
 vpmaxsd zmm7,zmm1,zmm1
 ss vpmaxsd zmm13{k2},zmm11,ZMMWORD PTR [r10]
 ss vpmaxsd zmm13{k2},zmm11,BYTE PTR [r10]
@@ -17871,16 +17219,8 @@ vpmaxsq xmm25{k3}{z},xmm1,DWORD PTR gs:[rcx+rdx*8-0x2c161934]
 vpmaxsq xmm25{k3}{z},xmm1,QWORD PTR gs:[rcx+rdx*8-0x2c161934]
 vpmaxsq xmm25{k3}{z},xmm1,gs:[rcx+rdx*8-0x2c161934]
 vpmaxsq xmm4{k1}{z},xmm0,QWORD BCST [rdi]
-vpmaxsq xmm4{k1}{z},xmm0,QWORD BCST BYTE PTR [rdi]
-vpmaxsq xmm4{k1}{z},xmm0,QWORD BCST WORD PTR [rdi]
-vpmaxsq xmm4{k1}{z},xmm0,QWORD BCST DWORD PTR [rdi]
-vpmaxsq xmm4{k1}{z},xmm0,QWORD BCST QWORD PTR [rdi]
 vpmaxsq ymm3,ymm4,ymm2
 vpmaxsq ymm26,ymm14,QWORD BCST fs:[rdi+r8*8]
-vpmaxsq ymm26,ymm14,QWORD BCST BYTE PTR fs:[rdi+r8*8]
-vpmaxsq ymm26,ymm14,QWORD BCST WORD PTR fs:[rdi+r8*8]
-vpmaxsq ymm26,ymm14,QWORD BCST DWORD PTR fs:[rdi+r8*8]
-vpmaxsq ymm26,ymm14,QWORD BCST QWORD PTR fs:[rdi+r8*8]
 vpmaxsq ymm6{k4}{z},ymm6,YMMWORD PTR [rsi+rsi*2+0x2e454fa3]
 vpmaxsq ymm6{k4}{z},ymm6,BYTE PTR [rsi+rsi*2+0x2e454fa3]
 vpmaxsq ymm6{k4}{z},ymm6,WORD PTR [rsi+rsi*2+0x2e454fa3]
@@ -17982,15 +17322,7 @@ vpmaxud xmm3{k1}{z},xmm22,QWORD PTR fs:[rsi]
 vpmaxud xmm3{k1}{z},xmm22,fs:[rsi]
 vpmaxud ymm28,ymm28,ymm4
 vpmaxud ymm5{k7},ymm1,DWORD BCST fs:[rdx]
-vpmaxud ymm5{k7},ymm1,DWORD BCST BYTE PTR fs:[rdx]
-vpmaxud ymm5{k7},ymm1,DWORD BCST WORD PTR fs:[rdx]
-vpmaxud ymm5{k7},ymm1,DWORD BCST DWORD PTR fs:[rdx]
-vpmaxud ymm5{k7},ymm1,DWORD BCST QWORD PTR fs:[rdx]
 vpmaxud ymm1{k5}{z},ymm17,DWORD BCST [r10+riz*8]
-vpmaxud ymm1{k5}{z},ymm17,DWORD BCST BYTE PTR [r10+riz*8]
-vpmaxud ymm1{k5}{z},ymm17,DWORD BCST WORD PTR [r10+riz*8]
-vpmaxud ymm1{k5}{z},ymm17,DWORD BCST DWORD PTR [r10+riz*8]
-vpmaxud ymm1{k5}{z},ymm17,DWORD BCST QWORD PTR [r10+riz*8]
 vpmaxud zmm1,zmm4,ZMMWORD PTR [rax+rsi*2]
 vpmaxud zmm1,zmm4,BYTE PTR [rax+rsi*2]
 vpmaxud zmm1,zmm4,WORD PTR [rax+rsi*2]
@@ -18012,16 +17344,8 @@ vpmaxuq xmm4,xmm4,QWORD PTR [rcx+riz*2+0x4e0]
 vpmaxuq xmm4,xmm4,[rcx+riz*2+0x4e0]
 vpmaxuq xmm5{k3}{z},xmm6,xmm10
 ss vpmaxuq xmm3{k5},xmm25,QWORD BCST [rsp+r15*4-0x276d20c0]
-ss vpmaxuq xmm3{k5},xmm25,QWORD BCST BYTE PTR [rsp+r15*4-0x276d20c0]
-ss vpmaxuq xmm3{k5},xmm25,QWORD BCST WORD PTR [rsp+r15*4-0x276d20c0]
-ss vpmaxuq xmm3{k5},xmm25,QWORD BCST DWORD PTR [rsp+r15*4-0x276d20c0]
-ss vpmaxuq xmm3{k5},xmm25,QWORD BCST QWORD PTR [rsp+r15*4-0x276d20c0]
 vpmaxuq ymm5,ymm5,ymm3
 vpmaxuq ymm25{k4}{z},ymm5,QWORD BCST fs:[rsp+r12*8+0x55e22612]
-vpmaxuq ymm25{k4}{z},ymm5,QWORD BCST BYTE PTR fs:[rsp+r12*8+0x55e22612]
-vpmaxuq ymm25{k4}{z},ymm5,QWORD BCST WORD PTR fs:[rsp+r12*8+0x55e22612]
-vpmaxuq ymm25{k4}{z},ymm5,QWORD BCST DWORD PTR fs:[rsp+r12*8+0x55e22612]
-vpmaxuq ymm25{k4}{z},ymm5,QWORD BCST QWORD PTR fs:[rsp+r12*8+0x55e22612]
 vpmaxuq ymm3{k7}{z},ymm4,YMMWORD PTR [rbx-0xfc0]
 vpmaxuq ymm3{k7}{z},ymm4,BYTE PTR [rbx-0xfc0]
 vpmaxuq ymm3{k7}{z},ymm4,WORD PTR [rbx-0xfc0]
@@ -18072,10 +17396,6 @@ vpmulld ymm7,ymm7,QWORD PTR [rip+0xffffffffffffffa5]
 vpmulld ymm7,ymm7,[rip+0xffffffffffffffa5]
 vpmulld xmm4,xmm16,xmm3
 ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST [rdi+rdx*2]
-ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST BYTE PTR [rdi+rdx*2]
-ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST WORD PTR [rdi+rdx*2]
-ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST DWORD PTR [rdi+rdx*2]
-ds vpmulld xmm5{k4}{z},xmm5,DWORD BCST QWORD PTR [rdi+rdx*2]
 vpmulld xmm12,xmm30,DWORD BCST [rax-0x65355d90]
 {evex} vpmulld ymm4,ymm2,ymm3
 ss vpmulld ymm6{k4}{z},ymm1,DWORD BCST [r8+r8*1-0x884f49f]
@@ -18085,10 +17405,6 @@ vpmulld zmm5{k1},zmm12,DWORD BCST [rsi-0x420dbdd2]
 cs vpmulld zmm2{k6}{z},zmm4,DWORD BCST [rsi+rbp*2+0x1d4]
 vpmullq xmm0,xmm2,xmm1
 vpmullq xmm17,xmm1,QWORD BCST [r14-0x43d4d813]
-vpmullq xmm17,xmm1,QWORD BCST BYTE PTR [r14-0x43d4d813]
-vpmullq xmm17,xmm1,QWORD BCST WORD PTR [r14-0x43d4d813]
-vpmullq xmm17,xmm1,QWORD BCST DWORD PTR [r14-0x43d4d813]
-vpmullq xmm17,xmm1,QWORD BCST QWORD PTR [r14-0x43d4d813]
 ds vpmullq xmm3{k7}{z},xmm3,XMMWORD PTR [rsi]
 ds vpmullq xmm3{k7}{z},xmm3,BYTE PTR [rsi]
 ds vpmullq xmm3{k7}{z},xmm3,WORD PTR [rsi]
@@ -18140,10 +17456,6 @@ vgetexpps xmm3,QWORD PTR [rdi+rdx*2]
 vgetexpps xmm3,[rdi+rdx*2]
 vgetexpps xmm24{k6},xmm29
 vgetexpps xmm25,DWORD BCST [rip+0xffffffffc00e327b]
-vgetexpps xmm25,DWORD BCST BYTE PTR [rip+0xffffffffc00e327b]
-vgetexpps xmm25,DWORD BCST WORD PTR [rip+0xffffffffc00e327b]
-vgetexpps xmm25,DWORD BCST DWORD PTR [rip+0xffffffffc00e327b]
-vgetexpps xmm25,DWORD BCST QWORD PTR [rip+0xffffffffc00e327b]
 vgetexpps ymm0,YMMWORD PTR [rax]
 vgetexpps ymm0,BYTE PTR [rax]
 vgetexpps ymm0,WORD PTR [rax]
@@ -18162,15 +17474,7 @@ vgetexpps zmm17{k4},zmm19
 ss vgetexpps zmm15,DWORD BCST [r11+r15*2]
 vgetexppd xmm2,xmm14
 vgetexppd xmm5{k1}{z},QWORD BCST gs:[rbx]
-vgetexppd xmm5{k1}{z},QWORD BCST BYTE PTR gs:[rbx]
-vgetexppd xmm5{k1}{z},QWORD BCST WORD PTR gs:[rbx]
-vgetexppd xmm5{k1}{z},QWORD BCST DWORD PTR gs:[rbx]
-vgetexppd xmm5{k1}{z},QWORD BCST QWORD PTR gs:[rbx]
 vgetexppd xmm28{k6},QWORD BCST [r15+0x63]
-vgetexppd xmm28{k6},QWORD BCST BYTE PTR [r15+0x63]
-vgetexppd xmm28{k6},QWORD BCST WORD PTR [r15+0x63]
-vgetexppd xmm28{k6},QWORD BCST DWORD PTR [r15+0x63]
-vgetexppd xmm28{k6},QWORD BCST QWORD PTR [r15+0x63]
 vgetexppd ymm6,ymm6
 vgetexppd ymm28,QWORD BCST [r12+r12*8-0x1d0]
 vgetexppd ymm4,YMMWORD PTR [rsi+0x71]
@@ -18225,16 +17529,8 @@ vplzcntd zmm2,QWORD PTR [rcx]
 vplzcntd zmm2,[rcx]
 vplzcntd zmm5{k3}{z},zmm21
 vplzcntd zmm15,DWORD BCST fs:[r13*8-0x274d5368]
-vplzcntd zmm15,DWORD BCST BYTE PTR fs:[r13*8-0x274d5368]
-vplzcntd zmm15,DWORD BCST WORD PTR fs:[r13*8-0x274d5368]
-vplzcntd zmm15,DWORD BCST DWORD PTR fs:[r13*8-0x274d5368]
-vplzcntd zmm15,DWORD BCST QWORD PTR fs:[r13*8-0x274d5368]
 vplzcntq xmm31,xmm12
 ss vplzcntq xmm0,QWORD BCST [rsi]
-ss vplzcntq xmm0,QWORD BCST BYTE PTR [rsi]
-ss vplzcntq xmm0,QWORD BCST WORD PTR [rsi]
-ss vplzcntq xmm0,QWORD BCST DWORD PTR [rsi]
-ss vplzcntq xmm0,QWORD BCST QWORD PTR [rsi]
 vplzcntq xmm13{k5}{z},XMMWORD PTR [rbp+r11*1-0x4ea590cd]
 vplzcntq xmm13{k5}{z},BYTE PTR [rbp+r11*1-0x4ea590cd]
 vplzcntq xmm13{k5}{z},WORD PTR [rbp+r11*1-0x4ea590cd]
@@ -18299,10 +17595,6 @@ vpsrlvd xmm3{k4},xmm8,QWORD PTR gs:[rdx+r12*8]
 vpsrlvd xmm3{k4},xmm8,gs:[rdx+r12*8]
 vpsrlvd ymm31,ymm31,ymm17
 ss vpsrlvd ymm1,ymm7,DWORD BCST [rsi+rbx*4]
-ss vpsrlvd ymm1,ymm7,DWORD BCST BYTE PTR [rsi+rbx*4]
-ss vpsrlvd ymm1,ymm7,DWORD BCST WORD PTR [rsi+rbx*4]
-ss vpsrlvd ymm1,ymm7,DWORD BCST DWORD PTR [rsi+rbx*4]
-ss vpsrlvd ymm1,ymm7,DWORD BCST QWORD PTR [rsi+rbx*4]
 vpsrlvd ymm19{k6},ymm18,YMMWORD PTR [rdi+rdi*4+0x4bbb2649]
 vpsrlvd zmm23,zmm17,zmm9
 es vpsrlvd zmm5{k2},zmm3,ZMMWORD PTR [rdx]
@@ -18315,16 +17607,8 @@ vpsrlvd zmm21{k1}{z},zmm18,ZMMWORD PTR [r15+r11*4]
 vpsrlvq xmm9,xmm24,xmm0
 ss vpsrlvq xmm2{k2},xmm1,XMMWORD PTR [rax+rdi*8-0x340]
 vpsrlvq xmm29{k5},xmm18,QWORD BCST [r10]
-vpsrlvq xmm29{k5},xmm18,QWORD BCST BYTE PTR [r10]
-vpsrlvq xmm29{k5},xmm18,QWORD BCST WORD PTR [r10]
-vpsrlvq xmm29{k5},xmm18,QWORD BCST DWORD PTR [r10]
-vpsrlvq xmm29{k5},xmm18,QWORD BCST QWORD PTR [r10]
 vpsrlvq ymm2,ymm1,ymm11
 vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST fs:[rsi+rsi*2]
-vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST BYTE PTR fs:[rsi+rsi*2]
-vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST WORD PTR fs:[rsi+rsi*2]
-vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST DWORD PTR fs:[rsi+rsi*2]
-vpsrlvq ymm6{k2}{z},ymm6,QWORD BCST QWORD PTR fs:[rsi+rsi*2]
 vpsrlvq ymm6{k3},ymm22,YMMWORD PTR [r11+r15*1+0x50556547]
 vpsrlvq zmm24,zmm10,ZMMWORD PTR [r15]
 vpsrlvq zmm24,zmm10,BYTE PTR [r15]
@@ -18357,10 +17641,6 @@ vpsravd ymm6,ymm6,QWORD PTR [rip+0xfffffffffdaf8907]
 vpsravd ymm6,ymm6,[rip+0xfffffffffdaf8907]
 vpsravd xmm5,xmm6,xmm1
 vpsravd xmm5{k3}{z},xmm21,DWORD BCST [r12+r14*4+0x27]
-vpsravd xmm5{k3}{z},xmm21,DWORD BCST BYTE PTR [r12+r14*4+0x27]
-vpsravd xmm5{k3}{z},xmm21,DWORD BCST WORD PTR [r12+r14*4+0x27]
-vpsravd xmm5{k3}{z},xmm21,DWORD BCST DWORD PTR [r12+r14*4+0x27]
-vpsravd xmm5{k3}{z},xmm21,DWORD BCST QWORD PTR [r12+r14*4+0x27]
 ds vpsravd xmm7,xmm3,DWORD BCST [rcx+rdi*4-0x5c]
 vpsravd ymm20,ymm13,ymm23
 ds vpsravd ymm2{k6}{z},ymm4,DWORD BCST [rbx-0x128]
@@ -18381,10 +17661,6 @@ es vpsravq xmm30{k4}{z},xmm29,DWORD PTR [r15]
 es vpsravq xmm30{k4}{z},xmm29,QWORD PTR [r15]
 es vpsravq xmm30{k4}{z},xmm29,[r15]
 vpsravq xmm0,xmm7,QWORD BCST [rdx-0x29b50b04]
-vpsravq xmm0,xmm7,QWORD BCST BYTE PTR [rdx-0x29b50b04]
-vpsravq xmm0,xmm7,QWORD BCST WORD PTR [rdx-0x29b50b04]
-vpsravq xmm0,xmm7,QWORD BCST DWORD PTR [rdx-0x29b50b04]
-vpsravq xmm0,xmm7,QWORD BCST QWORD PTR [rdx-0x29b50b04]
 vpsravq ymm0,ymm5,ymm3
 ss vpsravq ymm19{k3},ymm18,QWORD BCST [rcx+r13*1]
 vpsravq ymm7{k5}{z},ymm0,YMMWORD PTR [rcx]
@@ -18446,23 +17722,11 @@ es vpsllvq ymm6,ymm4,YMMWORD PTR [rbx+0x6c]
 vpsllvd xmm3,xmm3,xmm7
 es vpsllvd xmm15{k5},xmm15,XMMWORD PTR [rdx+r10*1+0x250]
 vpsllvd xmm3{k5}{z},xmm5,DWORD BCST [rbx-0x90]
-vpsllvd xmm3{k5}{z},xmm5,DWORD BCST BYTE PTR [rbx-0x90]
-vpsllvd xmm3{k5}{z},xmm5,DWORD BCST WORD PTR [rbx-0x90]
-vpsllvd xmm3{k5}{z},xmm5,DWORD BCST DWORD PTR [rbx-0x90]
-vpsllvd xmm3{k5}{z},xmm5,DWORD BCST QWORD PTR [rbx-0x90]
 vpsllvd ymm15,ymm10,ymm5
 vpsllvd ymm1,ymm4,DWORD BCST fs:[rbx]
-vpsllvd ymm1,ymm4,DWORD BCST BYTE PTR fs:[rbx]
-vpsllvd ymm1,ymm4,DWORD BCST WORD PTR fs:[rbx]
-vpsllvd ymm1,ymm4,DWORD BCST DWORD PTR fs:[rbx]
-vpsllvd ymm1,ymm4,DWORD BCST QWORD PTR fs:[rbx]
 vpsllvd ymm9{k6}{z},ymm14,YMMWORD PTR [r10+r14*1+0xa0]
 vpsllvd zmm8,zmm19,zmm6
 vpsllvd zmm4{k4}{z},zmm6,DWORD BCST gs:[rcx-0x31d9854b]
-vpsllvd zmm4{k4}{z},zmm6,DWORD BCST BYTE PTR gs:[rcx-0x31d9854b]
-vpsllvd zmm4{k4}{z},zmm6,DWORD BCST WORD PTR gs:[rcx-0x31d9854b]
-vpsllvd zmm4{k4}{z},zmm6,DWORD BCST DWORD PTR gs:[rcx-0x31d9854b]
-vpsllvd zmm4{k4}{z},zmm6,DWORD BCST QWORD PTR gs:[rcx-0x31d9854b]
 vpsllvd zmm27{k7}{z},zmm0,ZMMWORD PTR [rbp+r8*4-0x19c0]
 vpsllvd zmm27{k7}{z},zmm0,BYTE PTR [rbp+r8*4-0x19c0]
 vpsllvd zmm27{k7}{z},zmm0,WORD PTR [rbp+r8*4-0x19c0]
@@ -18471,24 +17735,12 @@ vpsllvd zmm27{k7}{z},zmm0,QWORD PTR [rbp+r8*4-0x19c0]
 vpsllvd zmm27{k7}{z},zmm0,[rbp+r8*4-0x19c0]
 vpsllvq xmm3,xmm1,xmm3
 vpsllvq xmm12,xmm3,QWORD BCST fs:[rdx+0x7c527ee9]
-vpsllvq xmm12,xmm3,QWORD BCST BYTE PTR fs:[rdx+0x7c527ee9]
-vpsllvq xmm12,xmm3,QWORD BCST WORD PTR fs:[rdx+0x7c527ee9]
-vpsllvq xmm12,xmm3,QWORD BCST DWORD PTR fs:[rdx+0x7c527ee9]
-vpsllvq xmm12,xmm3,QWORD BCST QWORD PTR fs:[rdx+0x7c527ee9]
 vpsllvq xmm1{k6}{z},xmm2,XMMWORD PTR [rip+0xffffffffd5ef0567]
 vpsllvq ymm7,ymm7,ymm29
 vpsllvq ymm6{k6}{z},ymm5,YMMWORD PTR [rsi-0x1c0]
 vpsllvq ymm22{k1}{z},ymm8,QWORD BCST gs:[r8+r14*8+0x20]
-vpsllvq ymm22{k1}{z},ymm8,QWORD BCST BYTE PTR gs:[r8+r14*8+0x20]
-vpsllvq ymm22{k1}{z},ymm8,QWORD BCST WORD PTR gs:[r8+r14*8+0x20]
-vpsllvq ymm22{k1}{z},ymm8,QWORD BCST DWORD PTR gs:[r8+r14*8+0x20]
-vpsllvq ymm22{k1}{z},ymm8,QWORD BCST QWORD PTR gs:[r8+r14*8+0x20]
 vpsllvq zmm0,zmm4,zmm2
 cs vpsllvq zmm3,zmm30,QWORD BCST [r14-0x458d1c89]
-cs vpsllvq zmm3,zmm30,QWORD BCST BYTE PTR [r14-0x458d1c89]
-cs vpsllvq zmm3,zmm30,QWORD BCST WORD PTR [r14-0x458d1c89]
-cs vpsllvq zmm3,zmm30,QWORD BCST DWORD PTR [r14-0x458d1c89]
-cs vpsllvq zmm3,zmm30,QWORD BCST QWORD PTR [r14-0x458d1c89]
 vpsllvq zmm3{k4},zmm7,ZMMWORD PTR [rsi+rbp*1]
 vpsllvq zmm3{k4},zmm7,BYTE PTR [rsi+rbp*1]
 vpsllvq zmm3{k4},zmm7,WORD PTR [rsi+rbp*1]
@@ -18497,10 +17749,6 @@ vpsllvq zmm3{k4},zmm7,QWORD PTR [rsi+rbp*1]
 vpsllvq zmm3{k4},zmm7,[rsi+rbp*1]
 vrcp14ps xmm11,xmm23
 cs vrcp14ps xmm7{k5},DWORD BCST [rax]
-cs vrcp14ps xmm7{k5},DWORD BCST BYTE PTR [rax]
-cs vrcp14ps xmm7{k5},DWORD BCST WORD PTR [rax]
-cs vrcp14ps xmm7{k5},DWORD BCST DWORD PTR [rax]
-cs vrcp14ps xmm7{k5},DWORD BCST QWORD PTR [rax]
 vrcp14ps xmm22{k3}{z},XMMWORD PTR [rbx-0x7effc61c]
 vrcp14ps xmm22{k3}{z},BYTE PTR [rbx-0x7effc61c]
 vrcp14ps xmm22{k3}{z},WORD PTR [rbx-0x7effc61c]
@@ -18536,10 +17784,6 @@ cs vrcp14pd xmm21{k6}{z},DWORD PTR [rbp-0x330]
 cs vrcp14pd xmm21{k6}{z},QWORD PTR [rbp-0x330]
 cs vrcp14pd xmm21{k6}{z},[rbp-0x330]
 vrcp14pd xmm0{k5}{z},QWORD BCST [rdi]
-vrcp14pd xmm0{k5}{z},QWORD BCST BYTE PTR [rdi]
-vrcp14pd xmm0{k5}{z},QWORD BCST WORD PTR [rdi]
-vrcp14pd xmm0{k5}{z},QWORD BCST DWORD PTR [rdi]
-vrcp14pd xmm0{k5}{z},QWORD BCST QWORD PTR [rdi]
 vrcp14pd ymm7,ymm7
 vrcp14pd ymm20,QWORD BCST [r9+r15*4]
 vrcp14pd ymm7{k1}{z},YMMWORD PTR gs:[rbp+rax*4-0x1a2f320]
@@ -18580,10 +17824,6 @@ vrcp14sd xmm5,xmm4,DWORD PTR fs:[rsi]
 vrcp14sd xmm5,xmm4,fs:[rsi]
 vrsqrt14ps xmm3,xmm0
 vrsqrt14ps xmm6{k7},DWORD BCST [r10+0xc0]
-vrsqrt14ps xmm6{k7},DWORD BCST BYTE PTR [r10+0xc0]
-vrsqrt14ps xmm6{k7},DWORD BCST WORD PTR [r10+0xc0]
-vrsqrt14ps xmm6{k7},DWORD BCST DWORD PTR [r10+0xc0]
-vrsqrt14ps xmm6{k7},DWORD BCST QWORD PTR [r10+0xc0]
 vrsqrt14ps xmm5{k3}{z},XMMWORD PTR [rsi+0x24]
 vrsqrt14ps xmm5{k3}{z},BYTE PTR [rsi+0x24]
 vrsqrt14ps xmm5{k3}{z},WORD PTR [rsi+0x24]
@@ -18608,15 +17848,7 @@ ds vrsqrt14ps zmm27{k4}{z},[rsp+r9*8]
 vrsqrt14ps zmm3,DWORD BCST [rcx+rdi*1-0x64a62758]
 vrsqrt14pd xmm7,xmm0
 vrsqrt14pd xmm23{k3}{z},QWORD BCST [r11+r13*8-0x6d]
-vrsqrt14pd xmm23{k3}{z},QWORD BCST BYTE PTR [r11+r13*8-0x6d]
-vrsqrt14pd xmm23{k3}{z},QWORD BCST WORD PTR [r11+r13*8-0x6d]
-vrsqrt14pd xmm23{k3}{z},QWORD BCST DWORD PTR [r11+r13*8-0x6d]
-vrsqrt14pd xmm23{k3}{z},QWORD BCST QWORD PTR [r11+r13*8-0x6d]
 vrsqrt14pd xmm1,QWORD BCST gs:[rdi+0x370]
-vrsqrt14pd xmm1,QWORD BCST BYTE PTR gs:[rdi+0x370]
-vrsqrt14pd xmm1,QWORD BCST WORD PTR gs:[rdi+0x370]
-vrsqrt14pd xmm1,QWORD BCST DWORD PTR gs:[rdi+0x370]
-vrsqrt14pd xmm1,QWORD BCST QWORD PTR gs:[rdi+0x370]
 vrsqrt14pd ymm1,YMMWORD PTR [rip+0xffffffffffffffe0]
 vrsqrt14pd ymm1,BYTE PTR [rip+0xffffffffffffffe0]
 vrsqrt14pd ymm1,WORD PTR [rip+0xffffffffffffffe0]
@@ -18659,10 +17891,6 @@ vpdpbusd xmm27{k6}{z},xmm31,DWORD PTR [rdi+r12*4]
 vpdpbusd xmm27{k6}{z},xmm31,QWORD PTR [rdi+r12*4]
 vpdpbusd xmm27{k6}{z},xmm31,[rdi+r12*4]
 vpdpbusd xmm6{k4}{z},xmm0,DWORD BCST [rsi]
-vpdpbusd xmm6{k4}{z},xmm0,DWORD BCST BYTE PTR [rsi]
-vpdpbusd xmm6{k4}{z},xmm0,DWORD BCST WORD PTR [rsi]
-vpdpbusd xmm6{k4}{z},xmm0,DWORD BCST DWORD PTR [rsi]
-vpdpbusd xmm6{k4}{z},xmm0,DWORD BCST QWORD PTR [rsi]
 vpdpbusd ymm3,ymm1,YMMWORD PTR [rdi+r12*8]
 vpdpbusd ymm3,ymm1,BYTE PTR [rdi+r12*8]
 vpdpbusd ymm3,ymm1,WORD PTR [rdi+r12*8]
@@ -18676,10 +17904,6 @@ cs vpdpbusd zmm1{k2},zmm7,DWORD BCST [rax]
 vpdpbusd zmm26,zmm11,DWORD BCST [rdx+r10*8]
 vpdpbusds xmm4,xmm17,xmm8
 vpdpbusds xmm1,xmm0,DWORD BCST [rax]
-vpdpbusds xmm1,xmm0,DWORD BCST BYTE PTR [rax]
-vpdpbusds xmm1,xmm0,DWORD BCST WORD PTR [rax]
-vpdpbusds xmm1,xmm0,DWORD BCST DWORD PTR [rax]
-vpdpbusds xmm1,xmm0,DWORD BCST QWORD PTR [rax]
 ds vpdpbusds xmm7{k5}{z},xmm5,DWORD BCST [r11+0x11c]
 vpdpbusds ymm6,ymm3,ymm0
 cs vpdpbusds ymm0{k5},ymm26,YMMWORD PTR [r10+r10*1-0xfe0]
@@ -18694,10 +17918,6 @@ vpdpbusds zmm5,zmm31,DWORD BCST [rax+0x6c]
 vpdpbusds zmm5{k7},zmm5,DWORD BCST [rbp-0x45]
 vpdpwssd xmm3,xmm6,xmm1
 ss vpdpwssd xmm21{k2},xmm27,DWORD BCST [r9+0x590df96]
-ss vpdpwssd xmm21{k2},xmm27,DWORD BCST BYTE PTR [r9+0x590df96]
-ss vpdpwssd xmm21{k2},xmm27,DWORD BCST WORD PTR [r9+0x590df96]
-ss vpdpwssd xmm21{k2},xmm27,DWORD BCST DWORD PTR [r9+0x590df96]
-ss vpdpwssd xmm21{k2},xmm27,DWORD BCST QWORD PTR [r9+0x590df96]
 vpdpwssd xmm4,xmm4,DWORD BCST [rcx+rsi*4-0x38]
 vpdpwssd ymm3,ymm2,YMMWORD PTR [rdi+riz*2+0xee0]
 vpdpwssd ymm3,ymm2,BYTE PTR [rdi+riz*2+0xee0]
@@ -18709,10 +17929,6 @@ vpdpwssd ymm3{k3}{z},ymm26,ymm29
 es vpdpwssd ymm31{k1},ymm14,DWORD BCST [r10+r10*2]
 vpdpwssd zmm7,zmm2,zmm2
 vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST gs:[r10+r9*4]
-vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST BYTE PTR gs:[r10+r9*4]
-vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST WORD PTR gs:[r10+r9*4]
-vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST DWORD PTR gs:[r10+r9*4]
-vpdpwssd zmm13{k2}{z},zmm8,DWORD BCST QWORD PTR gs:[r10+r9*4]
 vpdpwssd zmm2,zmm6,DWORD BCST [rbp+0x919c81f]
 vdpbf16ps xmm13,xmm28,xmm7
 ss vdpbf16ps xmm1{k1}{z},xmm2,XMMWORD PTR [rdi+0x28]
@@ -18722,10 +17938,6 @@ ss vdpbf16ps xmm1{k1}{z},xmm2,DWORD PTR [rdi+0x28]
 ss vdpbf16ps xmm1{k1}{z},xmm2,QWORD PTR [rdi+0x28]
 ss vdpbf16ps xmm1{k1}{z},xmm2,[rdi+0x28]
 vdpbf16ps xmm24,xmm27,DWORD BCST [r11+r12*8]
-vdpbf16ps xmm24,xmm27,DWORD BCST BYTE PTR [r11+r12*8]
-vdpbf16ps xmm24,xmm27,DWORD BCST WORD PTR [r11+r12*8]
-vdpbf16ps xmm24,xmm27,DWORD BCST DWORD PTR [r11+r12*8]
-vdpbf16ps xmm24,xmm27,DWORD BCST QWORD PTR [r11+r12*8]
 vdpbf16ps ymm31,ymm30,ymm5
 vdpbf16ps ymm1{k5},ymm3,YMMWORD PTR fs:[rsi-0xe20]
 vdpbf16ps ymm1{k5},ymm3,BYTE PTR fs:[rsi-0xe20]
@@ -18757,10 +17969,6 @@ es vp4dpwssd zmm26{k1}{z},zmm24,XMMWORD PTR [rsp+rsi*8]
 vp4dpwssd zmm18,zmm10,XMMWORD PTR [r12+rax*2+0x2b]
 vpdpwssds xmm5,xmm2,xmm2
 ds vpdpwssds xmm12{k1},xmm1,DWORD BCST [r14-0x180]
-ds vpdpwssds xmm12{k1},xmm1,DWORD BCST BYTE PTR [r14-0x180]
-ds vpdpwssds xmm12{k1},xmm1,DWORD BCST WORD PTR [r14-0x180]
-ds vpdpwssds xmm12{k1},xmm1,DWORD BCST DWORD PTR [r14-0x180]
-ds vpdpwssds xmm12{k1},xmm1,DWORD BCST QWORD PTR [r14-0x180]
 vpdpwssds xmm6,xmm6,DWORD BCST [rsi+riz*2]
 vpdpwssds ymm1,ymm2,YMMWORD PTR [rbp-0x6c7e31e2]
 vpdpwssds ymm1,ymm2,BYTE PTR [rbp-0x6c7e31e2]
@@ -18862,10 +18070,6 @@ vpopcntd xmm2,QWORD PTR [r8]
 vpopcntd xmm2,[r8]
 vpopcntd xmm2{k4},xmm7
 vpopcntd xmm2{k6},DWORD BCST gs:[rip+0x25416da9]
-vpopcntd xmm2{k6},DWORD BCST BYTE PTR gs:[rip+0x25416da9]
-vpopcntd xmm2{k6},DWORD BCST WORD PTR gs:[rip+0x25416da9]
-vpopcntd xmm2{k6},DWORD BCST DWORD PTR gs:[rip+0x25416da9]
-vpopcntd xmm2{k6},DWORD BCST QWORD PTR gs:[rip+0x25416da9]
 vpopcntd ymm0,ymm0
 vpopcntd ymm9{k4}{z},YMMWORD PTR gs:[rsp+r10*2]
 vpopcntd ymm9{k4}{z},BYTE PTR gs:[rsp+r10*2]
@@ -18874,10 +18078,6 @@ vpopcntd ymm9{k4}{z},DWORD PTR gs:[rsp+r10*2]
 vpopcntd ymm9{k4}{z},QWORD PTR gs:[rsp+r10*2]
 vpopcntd ymm9{k4}{z},gs:[rsp+r10*2]
 vpopcntd ymm3{k6},DWORD BCST [rip+0x77550b89]
-vpopcntd ymm3{k6},DWORD BCST BYTE PTR [rip+0x77550b89]
-vpopcntd ymm3{k6},DWORD BCST WORD PTR [rip+0x77550b89]
-vpopcntd ymm3{k6},DWORD BCST DWORD PTR [rip+0x77550b89]
-vpopcntd ymm3{k6},DWORD BCST QWORD PTR [rip+0x77550b89]
 vpopcntd zmm1,zmm3
 vpopcntd zmm30{k4},ZMMWORD PTR [r14*4+0x40]
 vpopcntd zmm30{k4},BYTE PTR [r14*4+0x40]
@@ -18907,10 +18107,6 @@ vpopcntq ymm25,QWORD PTR [r8+rax*2]
 vpopcntq ymm25,[r8+rax*2]
 vpopcntq ymm7{k6},ymm6
 vpopcntq ymm3{k7},QWORD BCST [rbx]
-vpopcntq ymm3{k7},QWORD BCST BYTE PTR [rbx]
-vpopcntq ymm3{k7},QWORD BCST WORD PTR [rbx]
-vpopcntq ymm3{k7},QWORD BCST DWORD PTR [rbx]
-vpopcntq ymm3{k7},QWORD BCST QWORD PTR [rbx]
 vpopcntq zmm0,zmm5
 vpopcntq zmm15{k6},QWORD BCST [r10+r12*2-0x6c6e9b36]
 vpopcntq zmm4,ZMMWORD PTR gs:[rax]
@@ -19172,24 +18368,12 @@ vpblendmd ymm24,ymm2,QWORD PTR [r15+r8*4]
 vpblendmd ymm24,ymm2,[r15+r8*4]
 vpblendmd ymm1{k2},ymm0,ymm3
 ss vpblendmd ymm4,ymm3,DWORD BCST [rax+0x150]
-ss vpblendmd ymm4,ymm3,DWORD BCST BYTE PTR [rax+0x150]
-ss vpblendmd ymm4,ymm3,DWORD BCST WORD PTR [rax+0x150]
-ss vpblendmd ymm4,ymm3,DWORD BCST DWORD PTR [rax+0x150]
-ss vpblendmd ymm4,ymm3,DWORD BCST QWORD PTR [rax+0x150]
 vpblendmd zmm5,zmm0,zmm4
 ds vpblendmd zmm1{k1},zmm14,DWORD BCST [rsp+r13*8+0x188]
 vpblendmd zmm6{k6}{z},zmm0,DWORD BCST [rsp+rcx*4-0x51e06ed3]
 vpblendmq xmm7,xmm7,xmm0
 vpblendmq xmm13{k4}{z},xmm20,QWORD BCST [rdi+rcx*2]
-vpblendmq xmm13{k4}{z},xmm20,QWORD BCST BYTE PTR [rdi+rcx*2]
-vpblendmq xmm13{k4}{z},xmm20,QWORD BCST WORD PTR [rdi+rcx*2]
-vpblendmq xmm13{k4}{z},xmm20,QWORD BCST DWORD PTR [rdi+rcx*2]
-vpblendmq xmm13{k4}{z},xmm20,QWORD BCST QWORD PTR [rdi+rcx*2]
 vpblendmq xmm5,xmm5,QWORD BCST gs:[rdi]
-vpblendmq xmm5,xmm5,QWORD BCST BYTE PTR gs:[rdi]
-vpblendmq xmm5,xmm5,QWORD BCST WORD PTR gs:[rdi]
-vpblendmq xmm5,xmm5,QWORD BCST DWORD PTR gs:[rdi]
-vpblendmq xmm5,xmm5,QWORD BCST QWORD PTR gs:[rdi]
 vpblendmq ymm1,ymm1,YMMWORD PTR [rdi+0x560]
 vpblendmq ymm1,ymm1,BYTE PTR [rdi+0x560]
 vpblendmq ymm1,ymm1,WORD PTR [rdi+0x560]
@@ -19208,10 +18392,6 @@ vpblendmq zmm0{k6}{z},zmm4,fs:[rip+0x3f5dea67]
 vpblendmq zmm30,zmm17,QWORD BCST [rax+0x3dd3dc7a]
 vblendmps xmm0,xmm0,xmm5
 ds vblendmps xmm9,xmm16,DWORD BCST [r11]
-ds vblendmps xmm9,xmm16,DWORD BCST BYTE PTR [r11]
-ds vblendmps xmm9,xmm16,DWORD BCST WORD PTR [r11]
-ds vblendmps xmm9,xmm16,DWORD BCST DWORD PTR [r11]
-ds vblendmps xmm9,xmm16,DWORD BCST QWORD PTR [r11]
 vblendmps xmm1{k1}{z},xmm6,XMMWORD PTR [rcx+rbp*2-0x7cc8c84c]
 vblendmps xmm1{k1}{z},xmm6,BYTE PTR [rcx+rbp*2-0x7cc8c84c]
 vblendmps xmm1{k1}{z},xmm6,WORD PTR [rcx+rbp*2-0x7cc8c84c]
@@ -19226,10 +18406,6 @@ vblendmps ymm3{k2}{z},ymm17,DWORD PTR [rbx]
 vblendmps ymm3{k2}{z},ymm17,QWORD PTR [rbx]
 vblendmps ymm3{k2}{z},ymm17,[rbx]
 vblendmps ymm4,ymm4,DWORD BCST gs:[rdx+rcx*4]
-vblendmps ymm4,ymm4,DWORD BCST BYTE PTR gs:[rdx+rcx*4]
-vblendmps ymm4,ymm4,DWORD BCST WORD PTR gs:[rdx+rcx*4]
-vblendmps ymm4,ymm4,DWORD BCST DWORD PTR gs:[rdx+rcx*4]
-vblendmps ymm4,ymm4,DWORD BCST QWORD PTR gs:[rdx+rcx*4]
 vblendmps zmm6,zmm0,zmm1
 vblendmps zmm27{k6},zmm4,ZMMWORD PTR fs:[r14+riz*4-0x58]
 vblendmps zmm27{k6},zmm4,BYTE PTR fs:[r14+riz*4-0x58]
@@ -19245,10 +18421,6 @@ vblendmps zmm4{k5}{z},zmm1,QWORD PTR [rdx+0x54]
 vblendmps zmm4{k5}{z},zmm1,[rdx+0x54]
 vblendmpd xmm5,xmm10,xmm29
 ss vblendmpd xmm4{k1},xmm2,QWORD BCST [rbx+rdx*4]
-ss vblendmpd xmm4{k1},xmm2,QWORD BCST BYTE PTR [rbx+rdx*4]
-ss vblendmpd xmm4{k1},xmm2,QWORD BCST WORD PTR [rbx+rdx*4]
-ss vblendmpd xmm4{k1},xmm2,QWORD BCST DWORD PTR [rbx+rdx*4]
-ss vblendmpd xmm4{k1},xmm2,QWORD BCST QWORD PTR [rbx+rdx*4]
 vblendmpd xmm21{k5},xmm20,XMMWORD PTR [rax+0x33]
 vblendmpd xmm21{k5},xmm20,BYTE PTR [rax+0x33]
 vblendmpd xmm21{k5},xmm20,WORD PTR [rax+0x33]
@@ -19260,10 +18432,6 @@ ds vblendmpd ymm4{k1}{z},ymm6,QWORD BCST [rbx+0xcad60d6]
 vblendmpd ymm26,ymm13,QWORD BCST [r14+r15*1+0x64024ee1]
 vblendmpd zmm1,zmm1,zmm2
 vblendmpd zmm16,zmm25,QWORD BCST fs:[r14+r13*2+0x130]
-vblendmpd zmm16,zmm25,QWORD BCST BYTE PTR fs:[r14+r13*2+0x130]
-vblendmpd zmm16,zmm25,QWORD BCST WORD PTR fs:[r14+r13*2+0x130]
-vblendmpd zmm16,zmm25,QWORD BCST DWORD PTR fs:[r14+r13*2+0x130]
-vblendmpd zmm16,zmm25,QWORD BCST QWORD PTR fs:[r14+r13*2+0x130]
 vblendmpd zmm6{k6},zmm6,ZMMWORD PTR [rbp+riz*8+0x4291e593]
 vblendmpd zmm6{k6},zmm6,BYTE PTR [rbp+riz*8+0x4291e593]
 vblendmpd zmm6{k6},zmm6,WORD PTR [rbp+riz*8+0x4291e593]
@@ -19336,10 +18504,6 @@ ds vp2intersectd k4,xmm3,DWORD PTR [rbx+r12*4]
 ds vp2intersectd k4,xmm3,QWORD PTR [rbx+r12*4]
 ds vp2intersectd k4,xmm3,[rbx+r12*4]
 vp2intersectd k2,xmm5,DWORD BCST [rcx+0x5b]
-vp2intersectd k2,xmm5,DWORD BCST BYTE PTR [rcx+0x5b]
-vp2intersectd k2,xmm5,DWORD BCST WORD PTR [rcx+0x5b]
-vp2intersectd k2,xmm5,DWORD BCST DWORD PTR [rcx+0x5b]
-vp2intersectd k2,xmm5,DWORD BCST QWORD PTR [rcx+0x5b]
 vp2intersectd k0,ymm2,ymm5
 vp2intersectd k1,ymm21,DWORD BCST [rax*4+0xf]
 ss vp2intersectd k4,ymm0,YMMWORD PTR [rbx]
@@ -19350,10 +18514,6 @@ ss vp2intersectd k4,ymm0,QWORD PTR [rbx]
 ss vp2intersectd k4,ymm0,[rbx]
 vp2intersectd k7,zmm3,zmm6
 vp2intersectd k2,zmm10,DWORD BCST gs:[rsi+r9*2-0x104]
-vp2intersectd k2,zmm10,DWORD BCST BYTE PTR gs:[rsi+r9*2-0x104]
-vp2intersectd k2,zmm10,DWORD BCST WORD PTR gs:[rsi+r9*2-0x104]
-vp2intersectd k2,zmm10,DWORD BCST DWORD PTR gs:[rsi+r9*2-0x104]
-vp2intersectd k2,zmm10,DWORD BCST QWORD PTR gs:[rsi+r9*2-0x104]
 vp2intersectd k0,zmm2,ZMMWORD PTR [rbx+rsi*2+0x3170b4cd]
 vp2intersectd k0,zmm2,BYTE PTR [rbx+rsi*2+0x3170b4cd]
 vp2intersectd k0,zmm2,WORD PTR [rbx+rsi*2+0x3170b4cd]
@@ -19362,10 +18522,6 @@ vp2intersectd k0,zmm2,QWORD PTR [rbx+rsi*2+0x3170b4cd]
 vp2intersectd k0,zmm2,[rbx+rsi*2+0x3170b4cd]
 vp2intersectq k4,xmm7,xmm2
 vp2intersectq k5,xmm13,QWORD BCST [rsi+rdi*1]
-vp2intersectq k5,xmm13,QWORD BCST BYTE PTR [rsi+rdi*1]
-vp2intersectq k5,xmm13,QWORD BCST WORD PTR [rsi+rdi*1]
-vp2intersectq k5,xmm13,QWORD BCST DWORD PTR [rsi+rdi*1]
-vp2intersectq k5,xmm13,QWORD BCST QWORD PTR [rsi+rdi*1]
 ss vp2intersectq k6,xmm6,XMMWORD PTR [rsi+0x75]
 ss vp2intersectq k6,xmm6,BYTE PTR [rsi+0x75]
 ss vp2intersectq k6,xmm6,WORD PTR [rsi+0x75]
@@ -19419,10 +18575,6 @@ vpshldvw zmm16{k6},zmm4,[rsi+r8*1-0xac0]
 es vpshldvw zmm3,zmm1,ZMMWORD PTR [rdx+0x1c40]
 vpshldvd xmm20,xmm12,xmm28
 cs vpshldvd xmm1,xmm7,DWORD BCST [rsi]
-cs vpshldvd xmm1,xmm7,DWORD BCST BYTE PTR [rsi]
-cs vpshldvd xmm1,xmm7,DWORD BCST WORD PTR [rsi]
-cs vpshldvd xmm1,xmm7,DWORD BCST DWORD PTR [rsi]
-cs vpshldvd xmm1,xmm7,DWORD BCST QWORD PTR [rsi]
 vpshldvd xmm24{k7}{z},xmm26,XMMWORD PTR [r14+0x610]
 vpshldvd xmm24{k7}{z},xmm26,BYTE PTR [r14+0x610]
 vpshldvd xmm24{k7}{z},xmm26,WORD PTR [r14+0x610]
@@ -19442,10 +18594,6 @@ vpshldvd zmm0{k1},zmm1,zmm7
 vpshldvd zmm6{k7}{z},zmm0,ZMMWORD PTR [rdx]
 vpshldvq xmm5,xmm1,xmm5
 vpshldvq xmm13{k3}{z},xmm10,QWORD BCST [rbx+r8*1]
-vpshldvq xmm13{k3}{z},xmm10,QWORD BCST BYTE PTR [rbx+r8*1]
-vpshldvq xmm13{k3}{z},xmm10,QWORD BCST WORD PTR [rbx+r8*1]
-vpshldvq xmm13{k3}{z},xmm10,QWORD BCST DWORD PTR [rbx+r8*1]
-vpshldvq xmm13{k3}{z},xmm10,QWORD BCST QWORD PTR [rbx+r8*1]
 cs vpshldvq xmm2,xmm3,XMMWORD PTR [rcx-0x30]
 cs vpshldvq xmm2,xmm3,BYTE PTR [rcx-0x30]
 cs vpshldvq xmm2,xmm3,WORD PTR [rcx-0x30]
@@ -19505,10 +18653,6 @@ vcvtneps2bf16 xmm19{k4},DWORD PTR gs:[rbx+r12*4+0x19]
 vcvtneps2bf16 xmm19{k4},QWORD PTR gs:[rbx+r12*4+0x19]
 vcvtneps2bf16 xmm19{k4},gs:[rbx+r12*4+0x19]
 vcvtneps2bf16 xmm1{k2},DWORD BCST [rsp+rbp*2-0xf8]{1to4}
-vcvtneps2bf16 xmm1{k2},DWORD BCST BYTE PTR [rsp+rbp*2-0xf8]{1to4}
-vcvtneps2bf16 xmm1{k2},DWORD BCST WORD PTR [rsp+rbp*2-0xf8]{1to4}
-vcvtneps2bf16 xmm1{k2},DWORD BCST DWORD PTR [rsp+rbp*2-0xf8]{1to4}
-vcvtneps2bf16 xmm1{k2},DWORD BCST QWORD PTR [rsp+rbp*2-0xf8]{1to4}
 vcvtneps2bf16 xmm6,ymm4
 ds vcvtneps2bf16 xmm16,DWORD BCST [r12+r9*8]{1to8}
 vcvtneps2bf16 xmm2{k2}{z},YMMWORD PTR [rdx]
@@ -19527,10 +18671,6 @@ vcvtneps2bf16 ymm8{k7},gs:[r9+rbp*2+0x68d42591]
 vcvtneps2bf16 ymm4{k1},DWORD BCST [rip+0xffffffff9b76bf7d]
 vcvtne2ps2bf16 xmm28,xmm23,xmm4
 vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST gs:[rdi+0x164]
-vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST BYTE PTR gs:[rdi+0x164]
-vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST WORD PTR gs:[rdi+0x164]
-vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST DWORD PTR gs:[rdi+0x164]
-vcvtne2ps2bf16 xmm6,xmm0,DWORD BCST QWORD PTR gs:[rdi+0x164]
 vcvtne2ps2bf16 xmm19{k4},xmm30,XMMWORD PTR [rax+r8*1-0x2a0]
 vcvtne2ps2bf16 xmm19{k4},xmm30,BYTE PTR [rax+r8*1-0x2a0]
 vcvtne2ps2bf16 xmm19{k4},xmm30,WORD PTR [rax+r8*1-0x2a0]
@@ -19545,10 +18685,6 @@ ds vcvtne2ps2bf16 ymm31{k4},ymm5,DWORD PTR [r9]
 ds vcvtne2ps2bf16 ymm31{k4},ymm5,QWORD PTR [r9]
 ds vcvtne2ps2bf16 ymm31{k4},ymm5,[r9]
 vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST [rsi-0x300cb6d1]
-vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST BYTE PTR [rsi-0x300cb6d1]
-vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST WORD PTR [rsi-0x300cb6d1]
-vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST DWORD PTR [rsi-0x300cb6d1]
-vcvtne2ps2bf16 ymm7,ymm7,DWORD BCST QWORD PTR [rsi-0x300cb6d1]
 vcvtne2ps2bf16 zmm4,zmm3,zmm3
 vcvtne2ps2bf16 zmm10{k1},zmm20,ZMMWORD PTR [r10+riz*8]
 vcvtne2ps2bf16 zmm10{k1},zmm20,BYTE PTR [r10+riz*8]
@@ -19565,10 +18701,6 @@ cs vpshrdvd xmm9{k3}{z},xmm6,DWORD PTR [rbx]
 cs vpshrdvd xmm9{k3}{z},xmm6,QWORD PTR [rbx]
 cs vpshrdvd xmm9{k3}{z},xmm6,[rbx]
 vpshrdvd xmm4,xmm6,DWORD BCST [riz*2-0x45eba751]
-vpshrdvd xmm4,xmm6,DWORD BCST BYTE PTR [riz*2-0x45eba751]
-vpshrdvd xmm4,xmm6,DWORD BCST WORD PTR [riz*2-0x45eba751]
-vpshrdvd xmm4,xmm6,DWORD BCST DWORD PTR [riz*2-0x45eba751]
-vpshrdvd xmm4,xmm6,DWORD BCST QWORD PTR [riz*2-0x45eba751]
 vpshrdvd ymm3,ymm2,ymm2
 ss vpshrdvd ymm20{k7}{z},ymm8,DWORD BCST [r9]
 vpshrdvd ymm4{k6},ymm2,DWORD BCST [rcx+rcx*8]
@@ -19609,10 +18741,6 @@ vpshrdvq zmm3,zmm1,QWORD PTR [rax]
 vpshrdvq zmm3,zmm1,[rax]
 vpshrdvq zmm11{k1}{z},zmm28,zmm4
 ss vpshrdvq zmm2,zmm4,QWORD BCST [r8+r11*8+0xed15560]
-ss vpshrdvq zmm2,zmm4,QWORD BCST BYTE PTR [r8+r11*8+0xed15560]
-ss vpshrdvq zmm2,zmm4,QWORD BCST WORD PTR [r8+r11*8+0xed15560]
-ss vpshrdvq zmm2,zmm4,QWORD BCST DWORD PTR [r8+r11*8+0xed15560]
-ss vpshrdvq zmm2,zmm4,QWORD BCST QWORD PTR [r8+r11*8+0xed15560]
 vpermi2b xmm15,xmm18,xmm8
 vpermi2b xmm2{k4},xmm3,XMMWORD PTR [rdi-0x460]
 vpermi2b xmm2{k4},xmm3,BYTE PTR [rdi-0x460]
@@ -19663,10 +18791,6 @@ vpermi2w zmm2{k6},zmm1,zmm4
 vpermi2w zmm4{k1}{z},zmm2,ZMMWORD PTR [rdx]
 vpermi2d xmm0,xmm6,xmm3
 cs vpermi2d xmm14{k5},xmm15,DWORD BCST [r11+r8*1]
-cs vpermi2d xmm14{k5},xmm15,DWORD BCST BYTE PTR [r11+r8*1]
-cs vpermi2d xmm14{k5},xmm15,DWORD BCST WORD PTR [r11+r8*1]
-cs vpermi2d xmm14{k5},xmm15,DWORD BCST DWORD PTR [r11+r8*1]
-cs vpermi2d xmm14{k5},xmm15,DWORD BCST QWORD PTR [r11+r8*1]
 vpermi2d xmm7{k3}{z},xmm3,XMMWORD PTR [rax]
 vpermi2d xmm7{k3}{z},xmm3,BYTE PTR [rax]
 vpermi2d xmm7{k3}{z},xmm3,WORD PTR [rax]
@@ -19681,16 +18805,8 @@ vpermi2d ymm0,ymm6,QWORD PTR [rsp+rbx*8]
 vpermi2d ymm0,ymm6,[rsp+rbx*8]
 vpermi2d ymm24{k3},ymm8,ymm26
 vpermi2d ymm26{k3}{z},ymm25,DWORD BCST gs:[r15]
-vpermi2d ymm26{k3}{z},ymm25,DWORD BCST BYTE PTR gs:[r15]
-vpermi2d ymm26{k3}{z},ymm25,DWORD BCST WORD PTR gs:[r15]
-vpermi2d ymm26{k3}{z},ymm25,DWORD BCST DWORD PTR gs:[r15]
-vpermi2d ymm26{k3}{z},ymm25,DWORD BCST QWORD PTR gs:[r15]
 vpermi2d zmm5,zmm6,zmm3
 vpermi2d zmm12,zmm0,DWORD BCST fs:[r15+r14*2-0x1d0]
-vpermi2d zmm12,zmm0,DWORD BCST BYTE PTR fs:[r15+r14*2-0x1d0]
-vpermi2d zmm12,zmm0,DWORD BCST WORD PTR fs:[r15+r14*2-0x1d0]
-vpermi2d zmm12,zmm0,DWORD BCST DWORD PTR fs:[r15+r14*2-0x1d0]
-vpermi2d zmm12,zmm0,DWORD BCST QWORD PTR fs:[r15+r14*2-0x1d0]
 vpermi2d zmm2{k2},zmm4,ZMMWORD PTR [rdx-0x17]
 vpermi2d zmm2{k2},zmm4,BYTE PTR [rdx-0x17]
 vpermi2d zmm2{k2},zmm4,WORD PTR [rdx-0x17]
@@ -19742,10 +18858,6 @@ ds vpermi2ps ymm7{k1},ymm3,DWORD PTR [rbp+rdi*1-0x65372812]
 ds vpermi2ps ymm7{k1},ymm3,QWORD PTR [rbp+rdi*1-0x65372812]
 ds vpermi2ps ymm7{k1},ymm3,[rbp+rdi*1-0x65372812]
 vpermi2ps ymm4,ymm25,DWORD BCST [rdx+r13*8+0xac]
-vpermi2ps ymm4,ymm25,DWORD BCST BYTE PTR [rdx+r13*8+0xac]
-vpermi2ps ymm4,ymm25,DWORD BCST WORD PTR [rdx+r13*8+0xac]
-vpermi2ps ymm4,ymm25,DWORD BCST DWORD PTR [rdx+r13*8+0xac]
-vpermi2ps ymm4,ymm25,DWORD BCST QWORD PTR [rdx+r13*8+0xac]
 vpermi2ps zmm5,zmm4,zmm7
 vpermi2ps zmm7{k6}{z},zmm24,ZMMWORD PTR fs:[rdi+riz*1]
 vpermi2ps zmm7{k6}{z},zmm24,BYTE PTR fs:[rdi+riz*1]
@@ -19762,10 +18874,6 @@ cs vpermi2pd xmm27{k1},xmm1,DWORD PTR [rcx+r14*1-0x405259a9]
 cs vpermi2pd xmm27{k1},xmm1,QWORD PTR [rcx+r14*1-0x405259a9]
 cs vpermi2pd xmm27{k1},xmm1,[rcx+r14*1-0x405259a9]
 vpermi2pd xmm2,xmm1,QWORD BCST [rbx]
-vpermi2pd xmm2,xmm1,QWORD BCST BYTE PTR [rbx]
-vpermi2pd xmm2,xmm1,QWORD BCST WORD PTR [rbx]
-vpermi2pd xmm2,xmm1,QWORD BCST DWORD PTR [rbx]
-vpermi2pd xmm2,xmm1,QWORD BCST QWORD PTR [rbx]
 vpermi2pd ymm5,ymm4,ymm0
 ds vpermi2pd ymm10{k5},ymm17,YMMWORD PTR [r11-0xf20]
 ds vpermi2pd ymm10{k5},ymm17,BYTE PTR [r11-0xf20]
@@ -19928,10 +19036,6 @@ vpermt2w zmm5{k2}{z},zmm11,QWORD PTR gs:[r11]
 vpermt2w zmm5{k2}{z},zmm11,gs:[r11]
 vpermt2d xmm3,xmm6,xmm7
 ss vpermt2d xmm31,xmm20,DWORD BCST [r9+0x8]
-ss vpermt2d xmm31,xmm20,DWORD BCST BYTE PTR [r9+0x8]
-ss vpermt2d xmm31,xmm20,DWORD BCST WORD PTR [r9+0x8]
-ss vpermt2d xmm31,xmm20,DWORD BCST DWORD PTR [r9+0x8]
-ss vpermt2d xmm31,xmm20,DWORD BCST QWORD PTR [r9+0x8]
 vpermt2d xmm6{k1},xmm0,XMMWORD PTR [rsi]
 vpermt2d xmm6{k1},xmm0,BYTE PTR [rsi]
 vpermt2d xmm6{k1},xmm0,WORD PTR [rsi]
@@ -19940,10 +19044,6 @@ vpermt2d xmm6{k1},xmm0,QWORD PTR [rsi]
 vpermt2d xmm6{k1},xmm0,[rsi]
 vpermt2d ymm0,ymm2,ymm4
 vpermt2d ymm20,ymm22,DWORD BCST fs:[r10+rbx*1]
-vpermt2d ymm20,ymm22,DWORD BCST BYTE PTR fs:[r10+rbx*1]
-vpermt2d ymm20,ymm22,DWORD BCST WORD PTR fs:[r10+rbx*1]
-vpermt2d ymm20,ymm22,DWORD BCST DWORD PTR fs:[r10+rbx*1]
-vpermt2d ymm20,ymm22,DWORD BCST QWORD PTR fs:[r10+rbx*1]
 vpermt2d ymm6{k5}{z},ymm4,YMMWORD PTR [rsi+0x44550aab]
 vpermt2d ymm6{k5}{z},ymm4,BYTE PTR [rsi+0x44550aab]
 vpermt2d ymm6{k5}{z},ymm4,WORD PTR [rsi+0x44550aab]
@@ -19968,24 +19068,12 @@ vpermt2q xmm6{k6},xmm7,xmm7
 ss vpermt2q xmm0{k5}{z},xmm7,XMMWORD PTR [rcx-0x143790cb]
 vpermt2q ymm1,ymm7,ymm0
 cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST [r8-0x3b0]
-cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST BYTE PTR [r8-0x3b0]
-cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST WORD PTR [r8-0x3b0]
-cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST DWORD PTR [r8-0x3b0]
-cs vpermt2q ymm18{k5}{z},ymm19,QWORD BCST QWORD PTR [r8-0x3b0]
 vpermt2q ymm1{k2},ymm2,QWORD BCST [rax+rbp*2-0x2b7837ef]
 vpermt2q zmm2,zmm7,zmm7
 vpermt2q zmm13{k6}{z},zmm0,QWORD BCST gs:[r12+r15*2]
-vpermt2q zmm13{k6}{z},zmm0,QWORD BCST BYTE PTR gs:[r12+r15*2]
-vpermt2q zmm13{k6}{z},zmm0,QWORD BCST WORD PTR gs:[r12+r15*2]
-vpermt2q zmm13{k6}{z},zmm0,QWORD BCST DWORD PTR gs:[r12+r15*2]
-vpermt2q zmm13{k6}{z},zmm0,QWORD BCST QWORD PTR gs:[r12+r15*2]
 vpermt2q zmm4,zmm1,QWORD BCST [rsi+rdx*8-0x50ffcf7b]
 vpermt2ps xmm6,xmm5,xmm3
 ds vpermt2ps xmm25{k4},xmm27,DWORD BCST [rcx+r13*1+0x5cb6bbac]
-ds vpermt2ps xmm25{k4},xmm27,DWORD BCST BYTE PTR [rcx+r13*1+0x5cb6bbac]
-ds vpermt2ps xmm25{k4},xmm27,DWORD BCST WORD PTR [rcx+r13*1+0x5cb6bbac]
-ds vpermt2ps xmm25{k4},xmm27,DWORD BCST DWORD PTR [rcx+r13*1+0x5cb6bbac]
-ds vpermt2ps xmm25{k4},xmm27,DWORD BCST QWORD PTR [rcx+r13*1+0x5cb6bbac]
 vpermt2ps xmm4,xmm2,DWORD BCST [rax+0x34]
 vpermt2ps ymm18,ymm7,ymm18
 vpermt2ps ymm5{k2},ymm2,YMMWORD PTR [rdi+0x26a954a2]
@@ -20002,17 +19090,9 @@ vpermt2ps ymm5{k4},ymm12,QWORD PTR fs:[rax+r12*8]
 vpermt2ps ymm5{k4},ymm12,fs:[rax+r12*8]
 vpermt2ps zmm6,zmm1,zmm0
 vpermt2ps zmm6,zmm30,DWORD BCST gs:[rip+0xffffffffdd3f9d64]
-vpermt2ps zmm6,zmm30,DWORD BCST BYTE PTR gs:[rip+0xffffffffdd3f9d64]
-vpermt2ps zmm6,zmm30,DWORD BCST WORD PTR gs:[rip+0xffffffffdd3f9d64]
-vpermt2ps zmm6,zmm30,DWORD BCST DWORD PTR gs:[rip+0xffffffffdd3f9d64]
-vpermt2ps zmm6,zmm30,DWORD BCST QWORD PTR gs:[rip+0xffffffffdd3f9d64]
 vpermt2ps zmm2{k1},zmm1,DWORD BCST [rbx+rcx*1+0x77aa70cc]
 vpermt2pd xmm31,xmm13,xmm18
 vpermt2pd xmm1,xmm6,QWORD BCST gs:[rdi+rdx*2-0x280]
-vpermt2pd xmm1,xmm6,QWORD BCST BYTE PTR gs:[rdi+rdx*2-0x280]
-vpermt2pd xmm1,xmm6,QWORD BCST WORD PTR gs:[rdi+rdx*2-0x280]
-vpermt2pd xmm1,xmm6,QWORD BCST DWORD PTR gs:[rdi+rdx*2-0x280]
-vpermt2pd xmm1,xmm6,QWORD BCST QWORD PTR gs:[rdi+rdx*2-0x280]
 vpermt2pd xmm28{k3}{z},xmm2,XMMWORD PTR [rdi+r8*1-0x56d22066]
 vpermt2pd xmm28{k3}{z},xmm2,BYTE PTR [rdi+r8*1-0x56d22066]
 vpermt2pd xmm28{k3}{z},xmm2,WORD PTR [rdi+r8*1-0x56d22066]
@@ -20027,10 +19107,6 @@ es vpermt2pd ymm7{k4},ymm29,DWORD PTR [rsi]
 es vpermt2pd ymm7{k4},ymm29,QWORD PTR [rsi]
 es vpermt2pd ymm7{k4},ymm29,[rsi]
 vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST [rbp+riz*4-0x73]
-vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST BYTE PTR [rbp+riz*4-0x73]
-vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST WORD PTR [rbp+riz*4-0x73]
-vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST DWORD PTR [rbp+riz*4-0x73]
-vpermt2pd ymm0{k2}{z},ymm7,QWORD BCST QWORD PTR [rbp+riz*4-0x73]
 vpermt2pd zmm5,zmm6,zmm3
 ds vpermt2pd zmm29{k2},zmm9,QWORD BCST [r10+r11*4]
 vpermt2pd zmm0,zmm5,QWORD BCST [rbx]
@@ -20063,10 +19139,6 @@ invpcid r10,QWORD PTR fs:[rbx+r9*4]
 invpcid r12,[r15+r9*8+0x17]
 vpmultishiftqb xmm7,xmm6,xmm5
 vpmultishiftqb xmm9{k6}{z},xmm9,QWORD BCST [r8+r11*8-0x16d41272]
-vpmultishiftqb xmm9{k6}{z},xmm9,QWORD BCST BYTE PTR [r8+r11*8-0x16d41272]
-vpmultishiftqb xmm9{k6}{z},xmm9,QWORD BCST WORD PTR [r8+r11*8-0x16d41272]
-vpmultishiftqb xmm9{k6}{z},xmm9,QWORD BCST DWORD PTR [r8+r11*8-0x16d41272]
-vpmultishiftqb xmm9{k6}{z},xmm9,QWORD BCST QWORD PTR [r8+r11*8-0x16d41272]
 ds vpmultishiftqb xmm0{k3}{z},xmm1,XMMWORD PTR [rip+0xffffffff94b4dadb]
 ds vpmultishiftqb xmm0{k3}{z},xmm1,BYTE PTR [rip+0xffffffff94b4dadb]
 ds vpmultishiftqb xmm0{k3}{z},xmm1,WORD PTR [rip+0xffffffff94b4dadb]
@@ -20075,10 +19147,6 @@ ds vpmultishiftqb xmm0{k3}{z},xmm1,QWORD PTR [rip+0xffffffff94b4dadb]
 ds vpmultishiftqb xmm0{k3}{z},xmm1,[rip+0xffffffff94b4dadb]
 vpmultishiftqb ymm4,ymm4,ymm7
 vpmultishiftqb ymm19,ymm2,QWORD BCST gs:[r10]
-vpmultishiftqb ymm19,ymm2,QWORD BCST BYTE PTR gs:[r10]
-vpmultishiftqb ymm19,ymm2,QWORD BCST WORD PTR gs:[r10]
-vpmultishiftqb ymm19,ymm2,QWORD BCST DWORD PTR gs:[r10]
-vpmultishiftqb ymm19,ymm2,QWORD BCST QWORD PTR gs:[r10]
 vpmultishiftqb ymm0{k1},ymm2,YMMWORD PTR [rdi-0x6dcab3f5]
 vpmultishiftqb ymm0{k1},ymm2,BYTE PTR [rdi-0x6dcab3f5]
 vpmultishiftqb ymm0{k1},ymm2,WORD PTR [rdi-0x6dcab3f5]
@@ -20740,10 +19808,6 @@ es vfmaddsub132pd ymm1,ymm2,[rax+r9*1]
 vfmaddsub132pd ymm0,ymm5,YMMWORD PTR [rsi+rax*1-0x54]
 {evex} vfmaddsub132ps xmm6,xmm5,xmm4
 ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST [r15+rdi*8-0x60]
-ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST BYTE PTR [r15+rdi*8-0x60]
-ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST WORD PTR [r15+rdi*8-0x60]
-ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST DWORD PTR [r15+rdi*8-0x60]
-ds vfmaddsub132ps xmm25{k3},xmm29,DWORD BCST QWORD PTR [r15+rdi*8-0x60]
 vfmaddsub132ps xmm0,xmm0,DWORD BCST [rdi+0x7e33abf8]
 {evex} vfmaddsub132ps ymm3,ymm2,YMMWORD PTR [rbp+rax*8+0xd40]
 vfmaddsub132ps ymm5{k7}{z},ymm30,ymm1
@@ -20753,10 +19817,6 @@ es vfmaddsub132ps zmm0{k2}{z},zmm4,DWORD BCST [rbp+0x1dc]
 vfmaddsub132ps zmm27,zmm2,DWORD BCST [rax+r15*4]
 {evex} vfmaddsub132pd xmm4,xmm0,xmm6
 ss vfmaddsub132pd xmm7,xmm25,QWORD BCST [rdi-0x22]
-ss vfmaddsub132pd xmm7,xmm25,QWORD BCST BYTE PTR [rdi-0x22]
-ss vfmaddsub132pd xmm7,xmm25,QWORD BCST WORD PTR [rdi-0x22]
-ss vfmaddsub132pd xmm7,xmm25,QWORD BCST DWORD PTR [rdi-0x22]
-ss vfmaddsub132pd xmm7,xmm25,QWORD BCST QWORD PTR [rdi-0x22]
 vfmaddsub132pd xmm3{k3},xmm0,XMMWORD PTR [rdi]
 {evex} vfmaddsub132pd ymm4,ymm0,ymm3
 cs vfmaddsub132pd ymm12{k3},ymm13,YMMWORD PTR [rbx]
@@ -20809,26 +19869,14 @@ vfmsubadd132pd ymm3,ymm5,[rcx]
 {evex} vfmsubadd132ps xmm1,xmm5,xmm1
 vfmsubadd132ps xmm10{k4},xmm22,XMMWORD PTR [r11+r10*4+0x2d1189f7]
 cs vfmsubadd132ps xmm0,xmm4,DWORD BCST [rbx+rbp*2-0x138]
-cs vfmsubadd132ps xmm0,xmm4,DWORD BCST BYTE PTR [rbx+rbp*2-0x138]
-cs vfmsubadd132ps xmm0,xmm4,DWORD BCST WORD PTR [rbx+rbp*2-0x138]
-cs vfmsubadd132ps xmm0,xmm4,DWORD BCST DWORD PTR [rbx+rbp*2-0x138]
-cs vfmsubadd132ps xmm0,xmm4,DWORD BCST QWORD PTR [rbx+rbp*2-0x138]
 {evex} vfmsubadd132ps ymm7,ymm7,ymm0
 vfmsubadd132ps ymm12{k1}{z},ymm0,DWORD BCST gs:[rsi+r15*1+0x16f530c5]
-vfmsubadd132ps ymm12{k1}{z},ymm0,DWORD BCST BYTE PTR gs:[rsi+r15*1+0x16f530c5]
-vfmsubadd132ps ymm12{k1}{z},ymm0,DWORD BCST WORD PTR gs:[rsi+r15*1+0x16f530c5]
-vfmsubadd132ps ymm12{k1}{z},ymm0,DWORD BCST DWORD PTR gs:[rsi+r15*1+0x16f530c5]
-vfmsubadd132ps ymm12{k1}{z},ymm0,DWORD BCST QWORD PTR gs:[rsi+r15*1+0x16f530c5]
 vfmsubadd132ps ymm3{k2}{z},ymm5,YMMWORD PTR [rbx-0x4a0]
 vfmsubadd132ps zmm1,zmm1,zmm5
 ds vfmsubadd132ps zmm16,zmm6,DWORD BCST [r15+r8*1]
 vfmsubadd132ps zmm1{k7},zmm5,DWORD BCST [rcx-0x6c]
 {evex} vfmsubadd132pd xmm1,xmm5,xmm2
 ds vfmsubadd132pd xmm6{k1}{z},xmm13,QWORD BCST [r11+r11*8+0x5a336b71]
-ds vfmsubadd132pd xmm6{k1}{z},xmm13,QWORD BCST BYTE PTR [r11+r11*8+0x5a336b71]
-ds vfmsubadd132pd xmm6{k1}{z},xmm13,QWORD BCST WORD PTR [r11+r11*8+0x5a336b71]
-ds vfmsubadd132pd xmm6{k1}{z},xmm13,QWORD BCST DWORD PTR [r11+r11*8+0x5a336b71]
-ds vfmsubadd132pd xmm6{k1}{z},xmm13,QWORD BCST QWORD PTR [r11+r11*8+0x5a336b71]
 vfmsubadd132pd xmm4{k2},xmm2,QWORD BCST [rax-0x39163688]
 vfmsubadd132pd ymm9,ymm22,ymm27
 cs vfmsubadd132pd ymm3,ymm5,QWORD BCST [rsi+rdx*4]
@@ -20881,16 +19929,8 @@ vfmadd132pd ymm0,ymm0,fs:[rcx]
 {evex} vfmadd132ps xmm3,xmm6,XMMWORD PTR [r12+r10*8]
 vfmadd132ps xmm5{k4}{z},xmm3,xmm7
 vfmadd132ps xmm4,xmm1,DWORD BCST [rax+rdi*8+0x140]
-vfmadd132ps xmm4,xmm1,DWORD BCST BYTE PTR [rax+rdi*8+0x140]
-vfmadd132ps xmm4,xmm1,DWORD BCST WORD PTR [rax+rdi*8+0x140]
-vfmadd132ps xmm4,xmm1,DWORD BCST DWORD PTR [rax+rdi*8+0x140]
-vfmadd132ps xmm4,xmm1,DWORD BCST QWORD PTR [rax+rdi*8+0x140]
 {evex} vfmadd132ps ymm6,ymm7,ymm3
 vfmadd132ps ymm5,ymm12,DWORD BCST gs:[rsp+rsi*1-0x80]
-vfmadd132ps ymm5,ymm12,DWORD BCST BYTE PTR gs:[rsp+rsi*1-0x80]
-vfmadd132ps ymm5,ymm12,DWORD BCST WORD PTR gs:[rsp+rsi*1-0x80]
-vfmadd132ps ymm5,ymm12,DWORD BCST DWORD PTR gs:[rsp+rsi*1-0x80]
-vfmadd132ps ymm5,ymm12,DWORD BCST QWORD PTR gs:[rsp+rsi*1-0x80]
 vfmadd132ps ymm5{k4}{z},ymm1,YMMWORD PTR [rsi]
 vfmadd132ps zmm3,zmm6,ZMMWORD PTR [rcx]
 vfmadd132ps zmm3,zmm6,BYTE PTR [rcx]
@@ -20906,10 +19946,6 @@ vfmadd132pd xmm5{k5},xmm5,XMMWORD PTR [rdi]
 {evex} vfmadd132pd ymm2,ymm4,ymm5
 ds vfmadd132pd ymm7{k4},ymm28,YMMWORD PTR [rsi+0x63526bef]
 vfmadd132pd ymm7,ymm3,QWORD BCST [rcx+0x58]
-vfmadd132pd ymm7,ymm3,QWORD BCST BYTE PTR [rcx+0x58]
-vfmadd132pd ymm7,ymm3,QWORD BCST WORD PTR [rcx+0x58]
-vfmadd132pd ymm7,ymm3,QWORD BCST DWORD PTR [rcx+0x58]
-vfmadd132pd ymm7,ymm3,QWORD BCST QWORD PTR [rcx+0x58]
 vfmadd132pd zmm1,zmm0,zmm5
 ss vfmadd132pd zmm29{k6}{z},zmm6,ZMMWORD PTR [rdx+0x1180]
 ss vfmadd132pd zmm29{k6}{z},zmm6,BYTE PTR [rdx+0x1180]
@@ -20989,10 +20025,6 @@ es vfmsub132pd ymm8,ymm12,[r9]
 vfmsub132pd ymm7,ymm7,YMMWORD PTR [rip+0x4]
 {evex} vfmsub132ps xmm1,xmm2,xmm4
 ss vfmsub132ps xmm4{k6}{z},xmm22,DWORD BCST [r9+r15*1]
-ss vfmsub132ps xmm4{k6}{z},xmm22,DWORD BCST BYTE PTR [r9+r15*1]
-ss vfmsub132ps xmm4{k6}{z},xmm22,DWORD BCST WORD PTR [r9+r15*1]
-ss vfmsub132ps xmm4{k6}{z},xmm22,DWORD BCST DWORD PTR [r9+r15*1]
-ss vfmsub132ps xmm4{k6}{z},xmm22,DWORD BCST QWORD PTR [r9+r15*1]
 vfmsub132ps xmm3{k6}{z},xmm1,XMMWORD PTR [rdx+rcx*4+0x5d0]
 {evex} vfmsub132ps ymm0,ymm4,ymm4
 ss vfmsub132ps ymm17{k5},ymm23,DWORD BCST [r15+r9*2]
@@ -21002,10 +20034,6 @@ ss vfmsub132ps zmm12,zmm14,DWORD BCST [r8+rdx*1-0xdc]
 vfmsub132ps zmm6{k6}{z},zmm1,DWORD BCST [rdi+rbx*1-0x7bbb6982]
 vfmsub132pd xmm17,xmm22,xmm17
 vfmsub132pd xmm6,xmm0,QWORD BCST [rsi+rbp*1]
-vfmsub132pd xmm6,xmm0,QWORD BCST BYTE PTR [rsi+rbp*1]
-vfmsub132pd xmm6,xmm0,QWORD BCST WORD PTR [rsi+rbp*1]
-vfmsub132pd xmm6,xmm0,QWORD BCST DWORD PTR [rsi+rbp*1]
-vfmsub132pd xmm6,xmm0,QWORD BCST QWORD PTR [rsi+rbp*1]
 ds vfmsub132pd xmm24,xmm31,XMMWORD PTR [rax]
 {evex} vfmsub132pd ymm4,ymm5,ymm3
 vfmsub132pd ymm24{k7}{z},ymm22,YMMWORD PTR [rbx-0x480]
@@ -21102,10 +20130,6 @@ vfnmadd132pd ymm7,ymm5,QWORD PTR [rax+rbp*4]
 vfnmadd132pd ymm7,ymm5,[rax+rbp*4]
 {evex} vfnmadd132ps xmm7,xmm1,xmm1
 es vfnmadd132ps xmm17,xmm0,DWORD BCST [r15+rdi*8+0x148]
-es vfnmadd132ps xmm17,xmm0,DWORD BCST BYTE PTR [r15+rdi*8+0x148]
-es vfnmadd132ps xmm17,xmm0,DWORD BCST WORD PTR [r15+rdi*8+0x148]
-es vfnmadd132ps xmm17,xmm0,DWORD BCST DWORD PTR [r15+rdi*8+0x148]
-es vfnmadd132ps xmm17,xmm0,DWORD BCST QWORD PTR [r15+rdi*8+0x148]
 vfnmadd132ps xmm6{k4},xmm6,XMMWORD PTR [rdx]
 {evex} vfnmadd132ps ymm7,ymm1,ymm7
 vfnmadd132ps ymm12{k2}{z},ymm9,DWORD BCST [rbx+rsi*4]
@@ -21120,10 +20144,6 @@ cs vfnmadd132ps zmm2{k7}{z},zmm1,[rdx+0xd70a1bc]
 vfnmadd132ps zmm25,zmm15,DWORD BCST [rbp+rbx*4+0x394a7169]
 {evex} vfnmadd132pd xmm0,xmm6,xmm4
 es vfnmadd132pd xmm9{k4}{z},xmm20,QWORD BCST [r9+riz*2]
-es vfnmadd132pd xmm9{k4}{z},xmm20,QWORD BCST BYTE PTR [r9+riz*2]
-es vfnmadd132pd xmm9{k4}{z},xmm20,QWORD BCST WORD PTR [r9+riz*2]
-es vfnmadd132pd xmm9{k4}{z},xmm20,QWORD BCST DWORD PTR [r9+riz*2]
-es vfnmadd132pd xmm9{k4}{z},xmm20,QWORD BCST QWORD PTR [r9+riz*2]
 vfnmadd132pd xmm4{k3},xmm6,QWORD BCST [rdx]
 {evex} vfnmadd132pd ymm2,ymm6,ymm6
 vfnmadd132pd ymm12{k5},ymm13,YMMWORD PTR [rax+r11*4+0x56]
@@ -21189,10 +20209,6 @@ ds vfnmsub132pd ymm11,ymm15,[r14*2-0x3359c199]
 vfnmsub132pd ymm7,ymm7,YMMWORD PTR [rsi]
 {evex} vfnmsub132ps xmm4,xmm1,xmm5
 ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST [r14+rdi*2]
-ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST BYTE PTR [r14+rdi*2]
-ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST WORD PTR [r14+rdi*2]
-ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST DWORD PTR [r14+rdi*2]
-ds vfnmsub132ps xmm30{k3},xmm0,DWORD BCST QWORD PTR [r14+rdi*2]
 vfnmsub132ps xmm7,xmm1,DWORD BCST [rsp+rbp*8-0x48]
 {evex} vfnmsub132ps ymm2,ymm2,ymm3
 ss vfnmsub132ps ymm17{k3},ymm30,YMMWORD PTR [rsi]
@@ -21213,19 +20229,11 @@ vfnmsub132pd xmm1{k3}{z},xmm4,DWORD PTR gs:[rbp+0x1f]
 vfnmsub132pd xmm1{k3}{z},xmm4,QWORD PTR gs:[rbp+0x1f]
 vfnmsub132pd xmm1{k3}{z},xmm4,gs:[rbp+0x1f]
 vfnmsub132pd xmm26,xmm22,QWORD BCST [r13+r14*1-0x150]
-vfnmsub132pd xmm26,xmm22,QWORD BCST BYTE PTR [r13+r14*1-0x150]
-vfnmsub132pd xmm26,xmm22,QWORD BCST WORD PTR [r13+r14*1-0x150]
-vfnmsub132pd xmm26,xmm22,QWORD BCST DWORD PTR [r13+r14*1-0x150]
-vfnmsub132pd xmm26,xmm22,QWORD BCST QWORD PTR [r13+r14*1-0x150]
 {evex} vfnmsub132pd ymm4,ymm5,YMMWORD PTR [rdx+riz*2-0x622201d6]
 vfnmsub132pd ymm21{k1}{z},ymm18,ymm0
 vfnmsub132pd ymm30,ymm19,QWORD BCST [rbp+r8*1+0x388]
 vfnmsub132pd zmm0,zmm1,zmm4
 vfnmsub132pd zmm30{k5}{z},zmm9,QWORD BCST gs:[r9+r12*1+0x60]
-vfnmsub132pd zmm30{k5}{z},zmm9,QWORD BCST BYTE PTR gs:[r9+r12*1+0x60]
-vfnmsub132pd zmm30{k5}{z},zmm9,QWORD BCST WORD PTR gs:[r9+r12*1+0x60]
-vfnmsub132pd zmm30{k5}{z},zmm9,QWORD BCST DWORD PTR gs:[r9+r12*1+0x60]
-vfnmsub132pd zmm30{k5}{z},zmm9,QWORD BCST QWORD PTR gs:[r9+r12*1+0x60]
 vfnmsub132pd zmm6{k4},zmm3,ZMMWORD PTR [rbp-0x1700]
 vfnmsub132pd zmm6{k4},zmm3,BYTE PTR [rbp-0x1700]
 vfnmsub132pd zmm6{k4},zmm3,WORD PTR [rbp-0x1700]
@@ -21423,10 +20431,6 @@ vfmaddsub213pd ymm3,ymm11,[rdx+r13*4]
 vfmaddsub213pd ymm3,ymm5,YMMWORD PTR [rdx+0x1b]
 {evex} vfmaddsub213ps xmm6,xmm0,xmm6
 ds vfmaddsub213ps xmm28{k4},xmm4,DWORD BCST [rcx+r14*8-0x70a7628c]
-ds vfmaddsub213ps xmm28{k4},xmm4,DWORD BCST BYTE PTR [rcx+r14*8-0x70a7628c]
-ds vfmaddsub213ps xmm28{k4},xmm4,DWORD BCST WORD PTR [rcx+r14*8-0x70a7628c]
-ds vfmaddsub213ps xmm28{k4},xmm4,DWORD BCST DWORD PTR [rcx+r14*8-0x70a7628c]
-ds vfmaddsub213ps xmm28{k4},xmm4,DWORD BCST QWORD PTR [rcx+r14*8-0x70a7628c]
 vfmaddsub213ps xmm6{k1}{z},xmm1,DWORD BCST [rdi]
 vfmaddsub213ps ymm9,ymm31,ymm2
 cs vfmaddsub213ps ymm1,ymm7,DWORD BCST [rax]
@@ -21436,15 +20440,7 @@ es vfmaddsub213ps zmm3{k4}{z},zmm6,DWORD BCST [rbp-0x40]
 vfmaddsub213ps zmm1{k4},zmm18,DWORD BCST [rax+r9*4]
 {evex} vfmaddsub213pd xmm0,xmm1,xmm0
 vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST fs:[rsi+r12*2-0x3f0]
-vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST BYTE PTR fs:[rsi+r12*2-0x3f0]
-vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST WORD PTR fs:[rsi+r12*2-0x3f0]
-vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST DWORD PTR fs:[rsi+r12*2-0x3f0]
-vfmaddsub213pd xmm12{k4},xmm14,QWORD BCST QWORD PTR fs:[rsi+r12*2-0x3f0]
 vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST [rcx+rcx*8]
-vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST BYTE PTR [rcx+rcx*8]
-vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST WORD PTR [rcx+rcx*8]
-vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST DWORD PTR [rcx+rcx*8]
-vfmaddsub213pd xmm7{k5}{z},xmm2,QWORD BCST QWORD PTR [rcx+rcx*8]
 {evex} vfmaddsub213pd ymm1,ymm7,YMMWORD PTR [rip+0xffffffffb19bf7bc]
 vfmaddsub213pd ymm24{k2}{z},ymm11,ymm18
 ds vfmaddsub213pd ymm25{k7},ymm30,YMMWORD PTR [rdi+rax*2+0xb40]
@@ -21491,26 +20487,14 @@ vfmsubadd213pd ymm0,ymm1,YMMWORD PTR [rax]
 {evex} vfmsubadd213ps xmm3,xmm5,xmm3
 vfmsubadd213ps xmm25{k2},xmm12,XMMWORD PTR [r13+rcx*4+0x420]
 vfmsubadd213ps xmm0{k5}{z},xmm5,DWORD BCST fs:[rbx]
-vfmsubadd213ps xmm0{k5}{z},xmm5,DWORD BCST BYTE PTR fs:[rbx]
-vfmsubadd213ps xmm0{k5}{z},xmm5,DWORD BCST WORD PTR fs:[rbx]
-vfmsubadd213ps xmm0{k5}{z},xmm5,DWORD BCST DWORD PTR fs:[rbx]
-vfmsubadd213ps xmm0{k5}{z},xmm5,DWORD BCST QWORD PTR fs:[rbx]
 {evex} vfmsubadd213ps ymm4,ymm4,ymm6
 vfmsubadd213ps ymm8{k1},ymm10,YMMWORD PTR [r13+0xa80]
 vfmsubadd213ps ymm5{k2}{z},ymm2,YMMWORD PTR [rbp+rbx*1+0x2739080e]
 vfmsubadd213ps zmm0,zmm19,zmm16
 vfmsubadd213ps zmm2,zmm5,DWORD BCST [rbx]
-vfmsubadd213ps zmm2,zmm5,DWORD BCST BYTE PTR [rbx]
-vfmsubadd213ps zmm2,zmm5,DWORD BCST WORD PTR [rbx]
-vfmsubadd213ps zmm2,zmm5,DWORD BCST DWORD PTR [rbx]
-vfmsubadd213ps zmm2,zmm5,DWORD BCST QWORD PTR [rbx]
 ss vfmsubadd213ps zmm24{k6},zmm27,DWORD BCST [rax+r14*4-0x1b8]
 {evex} vfmsubadd213pd xmm3,xmm2,xmm6
 vfmsubadd213pd xmm22,xmm1,QWORD BCST [rax-0x50]
-vfmsubadd213pd xmm22,xmm1,QWORD BCST BYTE PTR [rax-0x50]
-vfmsubadd213pd xmm22,xmm1,QWORD BCST WORD PTR [rax-0x50]
-vfmsubadd213pd xmm22,xmm1,QWORD BCST DWORD PTR [rax-0x50]
-vfmsubadd213pd xmm22,xmm1,QWORD BCST QWORD PTR [rax-0x50]
 cs vfmsubadd213pd xmm0{k1}{z},xmm2,XMMWORD PTR [rdi+riz*2+0x330]
 vfmsubadd213pd ymm21,ymm24,ymm30
 ss vfmsubadd213pd ymm5,ymm4,QWORD BCST [rdx+0x40]
@@ -21573,10 +20557,6 @@ vfmadd213pd ymm5,ymm0,YMMWORD PTR [rip+0x363a326]
 {evex} vfmadd213ps xmm6,xmm7,xmm3
 es vfmadd213ps xmm2{k5}{z},xmm6,XMMWORD PTR [r9]
 vfmadd213ps xmm6,xmm1,DWORD BCST [rsi+0xd0]
-vfmadd213ps xmm6,xmm1,DWORD BCST BYTE PTR [rsi+0xd0]
-vfmadd213ps xmm6,xmm1,DWORD BCST WORD PTR [rsi+0xd0]
-vfmadd213ps xmm6,xmm1,DWORD BCST DWORD PTR [rsi+0xd0]
-vfmadd213ps xmm6,xmm1,DWORD BCST QWORD PTR [rsi+0xd0]
 {evex} vfmadd213ps ymm10,ymm8,ymm13
 es vfmadd213ps ymm5,ymm5,DWORD BCST [rax+rbx*1]
 vfmadd213ps ymm22{k7}{z},ymm2,DWORD BCST [r11+r10*2-0x168]
@@ -21588,16 +20568,8 @@ vfmadd213ps zmm4,zmm4,QWORD PTR [rdx+rax*1-0x8c0]
 vfmadd213ps zmm4,zmm4,[rdx+rax*1-0x8c0]
 vfmadd213ps zmm2,zmm4,zmm9{rd-sae}
 vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST fs:[r11+r11*2+0xb1702d8]
-vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST BYTE PTR fs:[r11+r11*2+0xb1702d8]
-vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST WORD PTR fs:[r11+r11*2+0xb1702d8]
-vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST DWORD PTR fs:[r11+r11*2+0xb1702d8]
-vfmadd213ps zmm26{k1}{z},zmm27,DWORD BCST QWORD PTR fs:[r11+r11*2+0xb1702d8]
 {evex} vfmadd213pd xmm3,xmm0,xmm5
 vfmadd213pd xmm19,xmm29,QWORD BCST fs:[rsi+r9*8]
-vfmadd213pd xmm19,xmm29,QWORD BCST BYTE PTR fs:[rsi+r9*8]
-vfmadd213pd xmm19,xmm29,QWORD BCST WORD PTR fs:[rsi+r9*8]
-vfmadd213pd xmm19,xmm29,QWORD BCST DWORD PTR fs:[rsi+r9*8]
-vfmadd213pd xmm19,xmm29,QWORD BCST QWORD PTR fs:[rsi+r9*8]
 vfmadd213pd xmm1{k3}{z},xmm6,XMMWORD PTR [rdx-0x590]
 {evex} vfmadd213pd ymm7,ymm0,ymm7
 vfmadd213pd ymm20{k4},ymm20,QWORD BCST fs:[rsp+rax*8+0x18]
@@ -21610,10 +20582,6 @@ vfmadd213pd zmm1,zmm6,QWORD PTR [rbx+rbx*2-0x2c0]
 vfmadd213pd zmm1,zmm6,[rbx+rbx*2-0x2c0]
 vfmadd213pd zmm5{k7},zmm28,zmm22{rd-sae}
 cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST [r11]
-cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST BYTE PTR [r11]
-cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST WORD PTR [r11]
-cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST DWORD PTR [r11]
-cs vfmadd213pd zmm19{k6},zmm20,QWORD BCST QWORD PTR [r11]
 vfmadd213ss xmm0,xmm0,xmm7
 vfmadd213ss xmm11,xmm6,DWORD PTR [rdx+r14*2]
 vfmadd213ss xmm11,xmm6,BYTE PTR [rdx+r14*2]
@@ -21677,17 +20645,9 @@ es vfmsub213pd ymm4,ymm2,[r10+0x57]
 vfmsub213pd ymm3,ymm4,YMMWORD PTR [rcx]
 vfmsub213ps xmm19,xmm9,xmm4
 vfmsub213ps xmm4,xmm2,DWORD BCST fs:[rcx+rdx*4-0x30c29616]
-vfmsub213ps xmm4,xmm2,DWORD BCST BYTE PTR fs:[rcx+rdx*4-0x30c29616]
-vfmsub213ps xmm4,xmm2,DWORD BCST WORD PTR fs:[rcx+rdx*4-0x30c29616]
-vfmsub213ps xmm4,xmm2,DWORD BCST DWORD PTR fs:[rcx+rdx*4-0x30c29616]
-vfmsub213ps xmm4,xmm2,DWORD BCST QWORD PTR fs:[rcx+rdx*4-0x30c29616]
 vfmsub213ps xmm28{k3}{z},xmm11,XMMWORD PTR [rdx+r10*4]
 vfmsub213ps ymm7,ymm5,ymm28
 vfmsub213ps ymm5,ymm2,DWORD BCST [rbx+rdi*1+0x12c]
-vfmsub213ps ymm5,ymm2,DWORD BCST BYTE PTR [rbx+rdi*1+0x12c]
-vfmsub213ps ymm5,ymm2,DWORD BCST WORD PTR [rbx+rdi*1+0x12c]
-vfmsub213ps ymm5,ymm2,DWORD BCST DWORD PTR [rbx+rdi*1+0x12c]
-vfmsub213ps ymm5,ymm2,DWORD BCST QWORD PTR [rbx+rdi*1+0x12c]
 ds {evex} vfmsub213ps ymm9,ymm1,YMMWORD PTR [rsi]
 vfmsub213ps zmm7,zmm1,zmm1
 vfmsub213ps zmm4{k1},zmm8,ZMMWORD PTR gs:[r13+0x5509f761]
@@ -21705,10 +20665,6 @@ vfmsub213ps zmm1{k5}{z},zmm7,[rcx]
 vfmsub213pd xmm5,xmm23,xmm20
 es vfmsub213pd xmm5{k6}{z},xmm4,XMMWORD PTR [rdi]
 vfmsub213pd xmm23,xmm24,QWORD BCST [r14+rdi*4-0x350]
-vfmsub213pd xmm23,xmm24,QWORD BCST BYTE PTR [r14+rdi*4-0x350]
-vfmsub213pd xmm23,xmm24,QWORD BCST WORD PTR [r14+rdi*4-0x350]
-vfmsub213pd xmm23,xmm24,QWORD BCST DWORD PTR [r14+rdi*4-0x350]
-vfmsub213pd xmm23,xmm24,QWORD BCST QWORD PTR [r14+rdi*4-0x350]
 vfmsub213pd ymm24,ymm17,YMMWORD PTR [r11+r14*4+0x40]
 vfmsub213pd ymm4{k7},ymm3,ymm7
 ds vfmsub213pd ymm4{k6}{z},ymm0,QWORD BCST [rcx-0x360]
@@ -21791,10 +20747,6 @@ vfnmadd213pd ymm6,ymm4,YMMWORD PTR [rbx]
 {evex} vfnmadd213ps xmm6,xmm7,XMMWORD PTR [rax]
 vfnmadd213ps xmm1{k4},xmm23,xmm14
 vfnmadd213ps xmm31,xmm18,DWORD BCST gs:[rbp+rbp*1+0x6014a75d]
-vfnmadd213ps xmm31,xmm18,DWORD BCST BYTE PTR gs:[rbp+rbp*1+0x6014a75d]
-vfnmadd213ps xmm31,xmm18,DWORD BCST WORD PTR gs:[rbp+rbp*1+0x6014a75d]
-vfnmadd213ps xmm31,xmm18,DWORD BCST DWORD PTR gs:[rbp+rbp*1+0x6014a75d]
-vfnmadd213ps xmm31,xmm18,DWORD BCST QWORD PTR gs:[rbp+rbp*1+0x6014a75d]
 {evex} vfnmadd213ps ymm1,ymm2,ymm4
 vfnmadd213ps ymm1{k3}{z},ymm14,YMMWORD PTR [rsi+r12*4-0x3fa72f54]
 ds vfnmadd213ps ymm2{k6},ymm0,YMMWORD PTR [rax]
@@ -21806,10 +20758,6 @@ vfnmadd213ps zmm4,zmm6,QWORD PTR [rsi]
 vfnmadd213ps zmm4,zmm6,[rsi]
 vfnmadd213ps zmm1,zmm22,zmm1{rd-sae}
 vfnmadd213ps zmm9{k6},zmm10,DWORD BCST [r12+r13*8+0x38]
-vfnmadd213ps zmm9{k6},zmm10,DWORD BCST BYTE PTR [r12+r13*8+0x38]
-vfnmadd213ps zmm9{k6},zmm10,DWORD BCST WORD PTR [r12+r13*8+0x38]
-vfnmadd213ps zmm9{k6},zmm10,DWORD BCST DWORD PTR [r12+r13*8+0x38]
-vfnmadd213ps zmm9{k6},zmm10,DWORD BCST QWORD PTR [r12+r13*8+0x38]
 {evex} vfnmadd213pd xmm2,xmm5,XMMWORD PTR [rdx]
 vfnmadd213pd xmm26{k3},xmm26,xmm5
 vfnmadd213pd xmm25{k2}{z},xmm0,XMMWORD PTR [r8-0x7a0]
@@ -21821,10 +20769,6 @@ vfnmadd213pd ymm14{k3},ymm9,DWORD PTR fs:[r8+rsi*4-0x30fe4f7d]
 vfnmadd213pd ymm14{k3},ymm9,QWORD PTR fs:[r8+rsi*4-0x30fe4f7d]
 vfnmadd213pd ymm14{k3},ymm9,fs:[r8+rsi*4-0x30fe4f7d]
 vfnmadd213pd ymm3,ymm4,QWORD BCST [rcx+riz*8-0x178]
-vfnmadd213pd ymm3,ymm4,QWORD BCST BYTE PTR [rcx+riz*8-0x178]
-vfnmadd213pd ymm3,ymm4,QWORD BCST WORD PTR [rcx+riz*8-0x178]
-vfnmadd213pd ymm3,ymm4,QWORD BCST DWORD PTR [rcx+riz*8-0x178]
-vfnmadd213pd ymm3,ymm4,QWORD BCST QWORD PTR [rcx+riz*8-0x178]
 vfnmadd213pd zmm2,zmm4,zmm2
 es vfnmadd213pd zmm30{k5},zmm24,QWORD BCST [rbp*4-0x77ec42bf]
 vfnmadd213pd zmm1,zmm3,QWORD BCST [rcx+0x388]
@@ -21883,10 +20827,6 @@ vfnmsub213pd ymm3,ymm1,YMMWORD PTR [rbx+rbx*2+0x269097bf]
 {evex} vfnmsub213ps xmm6,xmm3,XMMWORD PTR [rsp+rsi*1-0x5c0]
 vfnmsub213ps xmm0{k2}{z},xmm29,xmm17
 ss vfnmsub213ps xmm7,xmm3,DWORD BCST [r8+rbp*4]
-ss vfnmsub213ps xmm7,xmm3,DWORD BCST BYTE PTR [r8+rbp*4]
-ss vfnmsub213ps xmm7,xmm3,DWORD BCST WORD PTR [r8+rbp*4]
-ss vfnmsub213ps xmm7,xmm3,DWORD BCST DWORD PTR [r8+rbp*4]
-ss vfnmsub213ps xmm7,xmm3,DWORD BCST QWORD PTR [r8+rbp*4]
 {evex} vfnmsub213ps ymm6,ymm1,ymm1
 ds vfnmsub213ps ymm30{k2}{z},ymm9,YMMWORD PTR [r11+r9*2]
 vfnmsub213ps ymm1{k7},ymm1,YMMWORD PTR [rbx]
@@ -21903,17 +20843,9 @@ vfnmsub213pd xmm5{k7}{z},xmm8,xmm28
 vfnmsub213pd xmm22{k2}{z},xmm8,XMMWORD PTR [rdx+r15*1+0x57]
 {evex} vfnmsub213pd ymm6,ymm7,ymm0
 vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST gs:[rbp+0x2d8]
-vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST BYTE PTR gs:[rbp+0x2d8]
-vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST WORD PTR gs:[rbp+0x2d8]
-vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST DWORD PTR gs:[rbp+0x2d8]
-vfnmsub213pd ymm8{k7}{z},ymm10,QWORD BCST QWORD PTR gs:[rbp+0x2d8]
 vfnmsub213pd ymm6{k7},ymm1,YMMWORD PTR [rax]
 vfnmsub213pd zmm8,zmm9,zmm29
 ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST [rbx]
-ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST BYTE PTR [rbx]
-ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST WORD PTR [rbx]
-ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST DWORD PTR [rbx]
-ss vfnmsub213pd zmm0{k5}{z},zmm4,QWORD BCST QWORD PTR [rbx]
 vfnmsub213pd zmm28{k4}{z},zmm16,ZMMWORD PTR [r9+r15*4]
 vfnmsub213pd zmm28{k4}{z},zmm16,BYTE PTR [r9+r15*4]
 vfnmsub213pd zmm28{k4}{z},zmm16,WORD PTR [r9+r15*4]
@@ -21946,10 +20878,6 @@ vfnmsub213sd xmm6{k7}{z},xmm0,DWORD PTR gs:[rax+0x200]
 vfnmsub213sd xmm6{k7}{z},xmm0,gs:[rax+0x200]
 vpmadd52luq xmm0,xmm6,xmm0
 vpmadd52luq xmm28,xmm29,QWORD BCST [r9-0x380]
-vpmadd52luq xmm28,xmm29,QWORD BCST BYTE PTR [r9-0x380]
-vpmadd52luq xmm28,xmm29,QWORD BCST WORD PTR [r9-0x380]
-vpmadd52luq xmm28,xmm29,QWORD BCST DWORD PTR [r9-0x380]
-vpmadd52luq xmm28,xmm29,QWORD BCST QWORD PTR [r9-0x380]
 vpmadd52luq xmm1,xmm0,XMMWORD PTR [rsi+rbx*1+0x3c0]
 vpmadd52luq xmm1,xmm0,BYTE PTR [rsi+rbx*1+0x3c0]
 vpmadd52luq xmm1,xmm0,WORD PTR [rsi+rbx*1+0x3c0]
@@ -21972,10 +20900,6 @@ vpmadd52luq zmm0,zmm1,QWORD PTR [rdx+rax*8+0x680]
 vpmadd52luq zmm0,zmm1,[rdx+rax*8+0x680]
 vpmadd52luq zmm29{k5}{z},zmm24,zmm22
 vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST gs:[rdi+rdx*1+0x470caeb7]
-vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST BYTE PTR gs:[rdi+rdx*1+0x470caeb7]
-vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST WORD PTR gs:[rdi+rdx*1+0x470caeb7]
-vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST DWORD PTR gs:[rdi+rdx*1+0x470caeb7]
-vpmadd52luq zmm22{k6}{z},zmm23,QWORD BCST QWORD PTR gs:[rdi+rdx*1+0x470caeb7]
 vpmadd52huq xmm30,xmm21,xmm22
 vpmadd52huq xmm1{k3},xmm3,XMMWORD PTR [rbx+0x760]
 vpmadd52huq xmm1{k3},xmm3,BYTE PTR [rbx+0x760]
@@ -21984,16 +20908,8 @@ vpmadd52huq xmm1{k3},xmm3,DWORD PTR [rbx+0x760]
 vpmadd52huq xmm1{k3},xmm3,QWORD PTR [rbx+0x760]
 vpmadd52huq xmm1{k3},xmm3,[rbx+0x760]
 vpmadd52huq xmm12,xmm21,QWORD BCST gs:[rip+0xffffffffe544e04f]
-vpmadd52huq xmm12,xmm21,QWORD BCST BYTE PTR gs:[rip+0xffffffffe544e04f]
-vpmadd52huq xmm12,xmm21,QWORD BCST WORD PTR gs:[rip+0xffffffffe544e04f]
-vpmadd52huq xmm12,xmm21,QWORD BCST DWORD PTR gs:[rip+0xffffffffe544e04f]
-vpmadd52huq xmm12,xmm21,QWORD BCST QWORD PTR gs:[rip+0xffffffffe544e04f]
 vpmadd52huq ymm2,ymm7,ymm3
 es vpmadd52huq ymm14,ymm26,QWORD BCST [rbx+0x70458333]
-es vpmadd52huq ymm14,ymm26,QWORD BCST BYTE PTR [rbx+0x70458333]
-es vpmadd52huq ymm14,ymm26,QWORD BCST WORD PTR [rbx+0x70458333]
-es vpmadd52huq ymm14,ymm26,QWORD BCST DWORD PTR [rbx+0x70458333]
-es vpmadd52huq ymm14,ymm26,QWORD BCST QWORD PTR [rbx+0x70458333]
 vpmadd52huq ymm3{k5},ymm3,YMMWORD PTR [rsi+rsi*8]
 vpmadd52huq ymm3{k5},ymm3,BYTE PTR [rsi+rsi*8]
 vpmadd52huq ymm3{k5},ymm3,WORD PTR [rsi+rsi*8]
@@ -22052,27 +20968,15 @@ cs vfmaddsub231pd ymm14,ymm15,[rax]
 vfmaddsub231pd ymm2,ymm7,YMMWORD PTR [rax+rdi*1-0x30]
 {evex} vfmaddsub231ps xmm5,xmm7,xmm4
 vfmaddsub231ps xmm29,xmm31,DWORD BCST [rbp+r14*8+0x62698b08]
-vfmaddsub231ps xmm29,xmm31,DWORD BCST BYTE PTR [rbp+r14*8+0x62698b08]
-vfmaddsub231ps xmm29,xmm31,DWORD BCST WORD PTR [rbp+r14*8+0x62698b08]
-vfmaddsub231ps xmm29,xmm31,DWORD BCST DWORD PTR [rbp+r14*8+0x62698b08]
-vfmaddsub231ps xmm29,xmm31,DWORD BCST QWORD PTR [rbp+r14*8+0x62698b08]
 ds vfmaddsub231ps xmm7{k7}{z},xmm4,XMMWORD PTR [rcx-0x4e]
 {evex} vfmaddsub231ps ymm14,ymm13,YMMWORD PTR [rip+0x7d]
 vfmaddsub231ps ymm2{k1}{z},ymm2,ymm1
 vfmaddsub231ps ymm4,ymm4,DWORD BCST fs:[rdi+0x78]
-vfmaddsub231ps ymm4,ymm4,DWORD BCST BYTE PTR fs:[rdi+0x78]
-vfmaddsub231ps ymm4,ymm4,DWORD BCST WORD PTR fs:[rdi+0x78]
-vfmaddsub231ps ymm4,ymm4,DWORD BCST DWORD PTR fs:[rdi+0x78]
-vfmaddsub231ps ymm4,ymm4,DWORD BCST QWORD PTR fs:[rdi+0x78]
 vfmaddsub231ps zmm6,zmm4,zmm7
 vfmaddsub231ps zmm31{k7},zmm18,DWORD BCST [r13+r10*8+0x6091932c]
 vfmaddsub231ps zmm2,zmm5,DWORD BCST fs:[rbp+0x130]
 vfmaddsub231pd xmm5,xmm18,xmm19
 es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST [rbx+rbx*4+0x1f8]
-es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST BYTE PTR [rbx+rbx*4+0x1f8]
-es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST WORD PTR [rbx+rbx*4+0x1f8]
-es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST DWORD PTR [rbx+rbx*4+0x1f8]
-es vfmaddsub231pd xmm2{k7}{z},xmm2,QWORD BCST QWORD PTR [rbx+rbx*4+0x1f8]
 vfmaddsub231pd xmm8{k4}{z},xmm19,XMMWORD PTR [r15+rbp*4]
 {evex} vfmaddsub231pd ymm1,ymm0,YMMWORD PTR [rbx*2+0x7]
 vfmaddsub231pd ymm1{k4},ymm31,ymm8
@@ -22125,10 +21029,6 @@ vfmsubadd231pd ymm4,ymm4,YMMWORD PTR [rip+0xffffffffffffff84]
 {evex} vfmsubadd231ps xmm7,xmm4,XMMWORD PTR [rsp+rcx*1-0x4c]
 vfmsubadd231ps xmm26{k4}{z},xmm1,xmm9
 vfmsubadd231ps xmm12,xmm21,DWORD BCST fs:[r11]
-vfmsubadd231ps xmm12,xmm21,DWORD BCST BYTE PTR fs:[r11]
-vfmsubadd231ps xmm12,xmm21,DWORD BCST WORD PTR fs:[r11]
-vfmsubadd231ps xmm12,xmm21,DWORD BCST DWORD PTR fs:[r11]
-vfmsubadd231ps xmm12,xmm21,DWORD BCST QWORD PTR fs:[r11]
 vfmsubadd231ps ymm0,ymm19,YMMWORD PTR [r14+r8*1-0x43adee09]
 vfmsubadd231ps ymm7{k2},ymm0,ymm0
 vfmsubadd231ps ymm3{k2}{z},ymm3,YMMWORD PTR fs:[rdx+rdx*4]
@@ -22147,10 +21047,6 @@ vfmsubadd231ps zmm7{k3},zmm1,zmm0
 cs vfmsubadd231ps zmm0{k7},zmm2,ZMMWORD PTR [rbx]
 vfmsubadd231pd xmm11,xmm17,xmm9
 es vfmsubadd231pd xmm3,xmm6,QWORD BCST [rcx]
-es vfmsubadd231pd xmm3,xmm6,QWORD BCST BYTE PTR [rcx]
-es vfmsubadd231pd xmm3,xmm6,QWORD BCST WORD PTR [rcx]
-es vfmsubadd231pd xmm3,xmm6,QWORD BCST DWORD PTR [rcx]
-es vfmsubadd231pd xmm3,xmm6,QWORD BCST QWORD PTR [rcx]
 vfmsubadd231pd xmm12{k2}{z},xmm30,XMMWORD PTR [rcx+0x160]
 {evex} vfmsubadd231pd ymm6,ymm0,YMMWORD PTR [rdx+rbx*8+0xa00]
 vfmsubadd231pd ymm31{k3}{z},ymm29,ymm2
@@ -22208,10 +21104,6 @@ cs vfmadd231pd ymm2,ymm2,YMMWORD PTR [rcx+0x54]
 {evex} vfmadd231ps xmm7,xmm4,xmm4
 ds vfmadd231ps xmm21{k4},xmm4,XMMWORD PTR [rbx+r12*8+0x3f7ba211]
 vfmadd231ps xmm4{k3}{z},xmm5,DWORD BCST [rsi]
-vfmadd231ps xmm4{k3}{z},xmm5,DWORD BCST BYTE PTR [rsi]
-vfmadd231ps xmm4{k3}{z},xmm5,DWORD BCST WORD PTR [rsi]
-vfmadd231ps xmm4{k3}{z},xmm5,DWORD BCST DWORD PTR [rsi]
-vfmadd231ps xmm4{k3}{z},xmm5,DWORD BCST QWORD PTR [rsi]
 {evex} vfmadd231ps ymm4,ymm0,ymm2
 cs vfmadd231ps ymm24,ymm11,DWORD BCST [rbp+r9*2-0x285e59c2]
 vfmadd231ps ymm1{k4},ymm5,YMMWORD PTR [rbx]
@@ -22226,10 +21118,6 @@ vfmadd231ps zmm25{k7}{z},zmm30,DWORD BCST [r12+riz*8-0x170]
 vfmadd231pd xmm12,xmm20,xmm11
 cs vfmadd231pd xmm2{k6}{z},xmm4,XMMWORD PTR [rbx]
 vfmadd231pd xmm7{k6},xmm17,QWORD BCST [rsi+r10*8]
-vfmadd231pd xmm7{k6},xmm17,QWORD BCST BYTE PTR [rsi+r10*8]
-vfmadd231pd xmm7{k6},xmm17,QWORD BCST WORD PTR [rsi+r10*8]
-vfmadd231pd xmm7{k6},xmm17,QWORD BCST DWORD PTR [rsi+r10*8]
-vfmadd231pd xmm7{k6},xmm17,QWORD BCST QWORD PTR [rsi+r10*8]
 {evex} vfmadd231pd ymm6,ymm12,ymm7
 vfmadd231pd ymm1{k7},ymm4,QWORD BCST [rsp+riz*4-0x6445a978]
 vfmadd231pd ymm17,ymm3,QWORD BCST [r9]
@@ -22299,17 +21187,9 @@ ds vfmsub231pd ymm10,ymm9,[r10]
 vfmsub231pd ymm5,ymm7,YMMWORD PTR [rcx+rsi*1-0x27]
 {evex} vfmsub231ps xmm6,xmm5,xmm0
 vfmsub231ps xmm15{k5}{z},xmm15,DWORD BCST gs:[rbp-0x180]
-vfmsub231ps xmm15{k5}{z},xmm15,DWORD BCST BYTE PTR gs:[rbp-0x180]
-vfmsub231ps xmm15{k5}{z},xmm15,DWORD BCST WORD PTR gs:[rbp-0x180]
-vfmsub231ps xmm15{k5}{z},xmm15,DWORD BCST DWORD PTR gs:[rbp-0x180]
-vfmsub231ps xmm15{k5}{z},xmm15,DWORD BCST QWORD PTR gs:[rbp-0x180]
 vfmsub231ps xmm2{k5}{z},xmm6,XMMWORD PTR [rdx]
 {evex} vfmsub231ps ymm7,ymm7,ymm1
 es vfmsub231ps ymm5{k2},ymm8,DWORD BCST [rdx+r15*2-0x53]
-es vfmsub231ps ymm5{k2},ymm8,DWORD BCST BYTE PTR [rdx+r15*2-0x53]
-es vfmsub231ps ymm5{k2},ymm8,DWORD BCST WORD PTR [rdx+r15*2-0x53]
-es vfmsub231ps ymm5{k2},ymm8,DWORD BCST DWORD PTR [rdx+r15*2-0x53]
-es vfmsub231ps ymm5{k2},ymm8,DWORD BCST QWORD PTR [rdx+r15*2-0x53]
 vfmsub231ps ymm5{k5}{z},ymm0,YMMWORD PTR [rsi]
 vfmsub231ps zmm3,zmm3,ZMMWORD PTR [rbx+rdx*1-0x1840]
 vfmsub231ps zmm3,zmm3,BYTE PTR [rbx+rdx*1-0x1840]
@@ -22327,10 +21207,6 @@ vfmsub231pd xmm22{k5}{z},xmm1,DWORD PTR gs:[rsi+r10*1]
 vfmsub231pd xmm22{k5}{z},xmm1,QWORD PTR gs:[rsi+r10*1]
 vfmsub231pd xmm22{k5}{z},xmm1,gs:[rsi+r10*1]
 vfmsub231pd xmm2{k1}{z},xmm4,QWORD BCST [rbx]
-vfmsub231pd xmm2{k1}{z},xmm4,QWORD BCST BYTE PTR [rbx]
-vfmsub231pd xmm2{k1}{z},xmm4,QWORD BCST WORD PTR [rbx]
-vfmsub231pd xmm2{k1}{z},xmm4,QWORD BCST DWORD PTR [rbx]
-vfmsub231pd xmm2{k1}{z},xmm4,QWORD BCST QWORD PTR [rbx]
 vfmsub231pd ymm24,ymm18,YMMWORD PTR [rbx+r9*1]
 vfmsub231pd ymm6{k5},ymm4,ymm5
 vfmsub231pd ymm6{k5}{z},ymm6,YMMWORD PTR [rdi+rcx*8-0xd60]
@@ -22410,26 +21286,14 @@ vfnmadd231pd ymm3,ymm3,YMMWORD PTR [rcx]
 vfnmadd231ps xmm25,xmm19,XMMWORD PTR [r12+r13*1]
 vfnmadd231ps xmm1{k3},xmm2,xmm4
 vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST [rsi]
-vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST BYTE PTR [rsi]
-vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST WORD PTR [rsi]
-vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST DWORD PTR [rsi]
-vfnmadd231ps xmm4{k7}{z},xmm5,DWORD BCST QWORD PTR [rsi]
 vfnmadd231ps ymm22,ymm27,ymm31
 ss vfnmadd231ps ymm2{k1},ymm3,YMMWORD PTR [rsp+rax*8+0x40318b0]
 vfnmadd231ps ymm2{k3},ymm5,DWORD BCST [r13+r13*4+0xbc]
 vfnmadd231ps zmm0,zmm2,zmm0
 vfnmadd231ps zmm24{k2},zmm0,DWORD BCST fs:[rcx+r15*1+0x170]
-vfnmadd231ps zmm24{k2},zmm0,DWORD BCST BYTE PTR fs:[rcx+r15*1+0x170]
-vfnmadd231ps zmm24{k2},zmm0,DWORD BCST WORD PTR fs:[rcx+r15*1+0x170]
-vfnmadd231ps zmm24{k2},zmm0,DWORD BCST DWORD PTR fs:[rcx+r15*1+0x170]
-vfnmadd231ps zmm24{k2},zmm0,DWORD BCST QWORD PTR fs:[rcx+r15*1+0x170]
 vfnmadd231ps zmm4,zmm6,DWORD BCST [rbp-0x5c]
 {evex} vfnmadd231pd xmm6,xmm2,xmm2
 ds vfnmadd231pd xmm14{k1},xmm29,QWORD BCST [rcx+riz*2]
-ds vfnmadd231pd xmm14{k1},xmm29,QWORD BCST BYTE PTR [rcx+riz*2]
-ds vfnmadd231pd xmm14{k1},xmm29,QWORD BCST WORD PTR [rcx+riz*2]
-ds vfnmadd231pd xmm14{k1},xmm29,QWORD BCST DWORD PTR [rcx+riz*2]
-ds vfnmadd231pd xmm14{k1},xmm29,QWORD BCST QWORD PTR [rcx+riz*2]
 vfnmadd231pd xmm0,xmm2,QWORD BCST [rax]
 {evex} vfnmadd231pd ymm6,ymm2,ymm3
 vfnmadd231pd ymm8,ymm29,QWORD BCST [rbp+0x1d0]
@@ -22506,10 +21370,6 @@ ss vfnmsub231pd ymm15,ymm8,[rsi-0x7e]
 vfnmsub231pd ymm3,ymm6,YMMWORD PTR [rdx+rcx*4+0x1de8118d]
 {evex} vfnmsub231ps xmm7,xmm1,xmm6
 ss vfnmsub231ps xmm5,xmm23,DWORD BCST [r11+rbp*2]
-ss vfnmsub231ps xmm5,xmm23,DWORD BCST BYTE PTR [r11+rbp*2]
-ss vfnmsub231ps xmm5,xmm23,DWORD BCST WORD PTR [r11+rbp*2]
-ss vfnmsub231ps xmm5,xmm23,DWORD BCST DWORD PTR [r11+rbp*2]
-ss vfnmsub231ps xmm5,xmm23,DWORD BCST QWORD PTR [r11+rbp*2]
 vfnmsub231ps xmm3{k4}{z},xmm2,DWORD BCST [rbp+0x5fcbf08d]
 {evex} vfnmsub231ps ymm4,ymm5,YMMWORD PTR [rdx-0xd60]
 vfnmsub231ps ymm10{k1}{z},ymm11,ymm4
@@ -22533,10 +21393,6 @@ vfnmsub231pd ymm3{k3},ymm0,DWORD PTR gs:[rcx]
 vfnmsub231pd ymm3{k3},ymm0,QWORD PTR gs:[rcx]
 vfnmsub231pd ymm3{k3},ymm0,gs:[rcx]
 vfnmsub231pd ymm4,ymm2,QWORD BCST [rax+r10*1+0x5800966b]
-vfnmsub231pd ymm4,ymm2,QWORD BCST BYTE PTR [rax+r10*1+0x5800966b]
-vfnmsub231pd ymm4,ymm2,QWORD BCST WORD PTR [rax+r10*1+0x5800966b]
-vfnmsub231pd ymm4,ymm2,QWORD BCST DWORD PTR [rax+r10*1+0x5800966b]
-vfnmsub231pd ymm4,ymm2,QWORD BCST QWORD PTR [rax+r10*1+0x5800966b]
 vfnmsub231pd zmm17,zmm30,zmm29
 vfnmsub231pd zmm3{k3},zmm0,ZMMWORD PTR gs:[rax]
 vfnmsub231pd zmm3{k3},zmm0,BYTE PTR gs:[rax]
@@ -22578,10 +21434,6 @@ ss vpconflictd xmm7{k3}{z},DWORD PTR [rcx+rbx*8-0x4a23d16c]
 ss vpconflictd xmm7{k3}{z},QWORD PTR [rcx+rbx*8-0x4a23d16c]
 ss vpconflictd xmm7{k3}{z},[rcx+rbx*8-0x4a23d16c]
 vpconflictd xmm13{k2},DWORD BCST [rcx+r13*1+0xc4]
-vpconflictd xmm13{k2},DWORD BCST BYTE PTR [rcx+r13*1+0xc4]
-vpconflictd xmm13{k2},DWORD BCST WORD PTR [rcx+r13*1+0xc4]
-vpconflictd xmm13{k2},DWORD BCST DWORD PTR [rcx+r13*1+0xc4]
-vpconflictd xmm13{k2},DWORD BCST QWORD PTR [rcx+r13*1+0xc4]
 vpconflictd ymm1,YMMWORD PTR [rdi+rbp*4+0x960]
 vpconflictd ymm1,BYTE PTR [rdi+rbp*4+0x960]
 vpconflictd ymm1,WORD PTR [rdi+rbp*4+0x960]
@@ -22608,10 +21460,6 @@ vpconflictq xmm14{k4}{z},[rdi+r15*4-0x5c]
 es vpconflictq xmm1,XMMWORD PTR [rdi]
 vpconflictq ymm0,ymm5
 cs vpconflictq ymm3,QWORD BCST [rbx+r8*1]
-cs vpconflictq ymm3,QWORD BCST BYTE PTR [rbx+r8*1]
-cs vpconflictq ymm3,QWORD BCST WORD PTR [rbx+r8*1]
-cs vpconflictq ymm3,QWORD BCST DWORD PTR [rbx+r8*1]
-cs vpconflictq ymm3,QWORD BCST QWORD PTR [rbx+r8*1]
 vpconflictq ymm6{k7}{z},QWORD BCST [rsi+rcx*4+0x54]
 vpconflictq zmm5,zmm3
 cs vpconflictq zmm3{k5}{z},QWORD BCST [r8]
@@ -22769,16 +21617,8 @@ vexp2ps zmm28{k1}{z},DWORD PTR [r8]
 vexp2ps zmm28{k1}{z},QWORD PTR [r8]
 vexp2ps zmm28{k1}{z},[r8]
 vexp2ps zmm3{k4}{z},DWORD BCST [rdx+0x24]
-vexp2ps zmm3{k4}{z},DWORD BCST BYTE PTR [rdx+0x24]
-vexp2ps zmm3{k4}{z},DWORD BCST WORD PTR [rdx+0x24]
-vexp2ps zmm3{k4}{z},DWORD BCST DWORD PTR [rdx+0x24]
-vexp2ps zmm3{k4}{z},DWORD BCST QWORD PTR [rdx+0x24]
 vexp2pd zmm7,zmm3
 vexp2pd zmm0,QWORD BCST [rax+r13*8-0x518ee57e]
-vexp2pd zmm0,QWORD BCST BYTE PTR [rax+r13*8-0x518ee57e]
-vexp2pd zmm0,QWORD BCST WORD PTR [rax+r13*8-0x518ee57e]
-vexp2pd zmm0,QWORD BCST DWORD PTR [rax+r13*8-0x518ee57e]
-vexp2pd zmm0,QWORD BCST QWORD PTR [rax+r13*8-0x518ee57e]
 ds vexp2pd zmm7{k5},QWORD BCST [rbp-0x128]
 sha1msg1 xmm4,xmm5
 ds sha1msg1 xmm9,XMMWORD PTR [r10d+edi*8+0x2fa93ad5]
@@ -22867,10 +21707,6 @@ vrsqrt28pd zmm2{k5},DWORD PTR fs:[rdi]
 vrsqrt28pd zmm2{k5},QWORD PTR fs:[rdi]
 vrsqrt28pd zmm2{k5},fs:[rdi]
 vrsqrt28pd zmm19,QWORD BCST [r13-0x58]
-vrsqrt28pd zmm19,QWORD BCST BYTE PTR [r13-0x58]
-vrsqrt28pd zmm19,QWORD BCST WORD PTR [r13-0x58]
-vrsqrt28pd zmm19,QWORD BCST DWORD PTR [r13-0x58]
-vrsqrt28pd zmm19,QWORD BCST QWORD PTR [r13-0x58]
 sha256msg2 xmm2,xmm5
 es sha256msg2 xmm8,XMMWORD PTR [r10+r9*4]
 es sha256msg2 xmm8,BYTE PTR [r10+r9*4]
@@ -23603,10 +22439,6 @@ vpermq ymm6,[rsi],0xfa
 {evex} vpermq ymm4,ymm0,0x8
 vpermq ymm3{k6},YMMWORD PTR [r10+riz*2],0x28
 vpermq ymm6{k1}{z},QWORD BCST [rsi+0x5a685741],0xfb
-vpermq ymm6{k1}{z},QWORD BCST BYTE PTR [rsi+0x5a685741],0xfb
-vpermq ymm6{k1}{z},QWORD BCST WORD PTR [rsi+0x5a685741],0xfb
-vpermq ymm6{k1}{z},QWORD BCST DWORD PTR [rsi+0x5a685741],0xfb
-vpermq ymm6{k1}{z},QWORD BCST QWORD PTR [rsi+0x5a685741],0xfb
 vpermq zmm6,zmm7,0x35
 vpermq zmm11{k7}{z},ZMMWORD PTR [rcx+0x5c153548],0x33
 vpermq zmm11{k7}{z},BYTE PTR [rcx+0x5c153548],0x33
@@ -23630,10 +22462,6 @@ vpermpd ymm4,QWORD PTR [rbx],0x14
 vpermpd ymm4,[rbx],0x14
 {evex} vpermpd ymm2,ymm7,0xc8
 cs vpermpd ymm18,QWORD BCST [r12+rbp*1+0x250],0xf0
-cs vpermpd ymm18,QWORD BCST BYTE PTR [r12+rbp*1+0x250],0xf0
-cs vpermpd ymm18,QWORD BCST WORD PTR [r12+rbp*1+0x250],0xf0
-cs vpermpd ymm18,QWORD BCST DWORD PTR [r12+rbp*1+0x250],0xf0
-cs vpermpd ymm18,QWORD BCST QWORD PTR [r12+rbp*1+0x250],0xf0
 vpermpd ymm3{k5},QWORD BCST [rax+rcx*4],0x94
 vpermpd zmm1,zmm7,0x61
 ss vpermpd zmm1,QWORD BCST [r10+r15*8],0x8c
@@ -23656,10 +22484,6 @@ ds vpblendd ymm13,ymm5,[rbx],0xa2
 vpblendd ymm3,ymm6,YMMWORD PTR [rdi+0x1d],0x27
 valignd xmm26,xmm8,xmm7,0x6c
 ds valignd xmm0,xmm0,DWORD BCST [rsp+rax*4],0x13
-ds valignd xmm0,xmm0,DWORD BCST BYTE PTR [rsp+rax*4],0x13
-ds valignd xmm0,xmm0,DWORD BCST WORD PTR [rsp+rax*4],0x13
-ds valignd xmm0,xmm0,DWORD BCST DWORD PTR [rsp+rax*4],0x13
-ds valignd xmm0,xmm0,DWORD BCST QWORD PTR [rsp+rax*4],0x13
 valignd xmm29{k4}{z},xmm26,DWORD BCST [rax],0xe6
 valignd ymm7,ymm5,ymm6,0x9
 valignd ymm10{k6}{z},ymm23,YMMWORD PTR gs:[r13+r13*1-0x140],0x18
@@ -23679,10 +22503,6 @@ ss valignd zmm8{k4},zmm28,QWORD PTR [rdx-0x34342f45],0x1
 ss valignd zmm8{k4},zmm28,[rdx-0x34342f45],0x1
 valignq xmm7,xmm0,xmm6,0xb8
 valignq xmm21{k1}{z},xmm3,QWORD BCST [rsp-0xa8],0xca
-valignq xmm21{k1}{z},xmm3,QWORD BCST BYTE PTR [rsp-0xa8],0xca
-valignq xmm21{k1}{z},xmm3,QWORD BCST WORD PTR [rsp-0xa8],0xca
-valignq xmm21{k1}{z},xmm3,QWORD BCST DWORD PTR [rsp-0xa8],0xca
-valignq xmm21{k1}{z},xmm3,QWORD BCST QWORD PTR [rsp-0xa8],0xca
 cs valignq xmm7{k5},xmm2,XMMWORD PTR [rsi],0xbf
 cs valignq xmm7{k5},xmm2,BYTE PTR [rsi],0xbf
 cs valignq xmm7{k5},xmm2,WORD PTR [rsi],0xbf
@@ -23729,10 +22549,6 @@ vpermilps ymm6,YMMWORD PTR [rsi+rax*1-0x25],0xcf
 {evex} vpermilps xmm1,xmm1,0xc4
 vpermilps xmm3{k4}{z},XMMWORD PTR [r12+r13*8-0xe0],0xe1
 cs vpermilps xmm0,DWORD BCST [rdx+rdi*4+0x3c195215],0x29
-cs vpermilps xmm0,DWORD BCST BYTE PTR [rdx+rdi*4+0x3c195215],0x29
-cs vpermilps xmm0,DWORD BCST WORD PTR [rdx+rdi*4+0x3c195215],0x29
-cs vpermilps xmm0,DWORD BCST DWORD PTR [rdx+rdi*4+0x3c195215],0x29
-cs vpermilps xmm0,DWORD BCST QWORD PTR [rdx+rdi*4+0x3c195215],0x29
 {evex} vpermilps ymm3,ymm1,0x80
 vpermilps ymm17{k5},YMMWORD PTR [r14+r13*1],0x11
 {evex} vpermilps ymm5,YMMWORD PTR [rbp-0x4c0],0x6
@@ -23762,10 +22578,6 @@ ss vpermilpd ymm13,[r9+0x13],0x8
 vpermilpd ymm5,YMMWORD PTR [rcx*1-0x3ea061aa],0x78
 {evex} vpermilpd xmm1,xmm7,0xab
 cs vpermilpd xmm15,QWORD BCST [rdi+r11*1],0xd5
-cs vpermilpd xmm15,QWORD BCST BYTE PTR [rdi+r11*1],0xd5
-cs vpermilpd xmm15,QWORD BCST WORD PTR [rdi+r11*1],0xd5
-cs vpermilpd xmm15,QWORD BCST DWORD PTR [rdi+r11*1],0xd5
-cs vpermilpd xmm15,QWORD BCST QWORD PTR [rdi+r11*1],0xd5
 vpermilpd xmm0{k3},XMMWORD PTR [rbx+rsi*1-0x330],0x27
 {evex} vpermilpd ymm7,YMMWORD PTR [rbx+0x4b],0x2b
 vpermilpd ymm6{k7}{z},ymm30,0x9a
@@ -23828,10 +22640,6 @@ vrndscaleps xmm3,QWORD PTR [rax+0x30],0xe2
 vrndscaleps xmm3,[rax+0x30],0xe2
 vrndscaleps xmm21{k2}{z},xmm23,0x15
 vrndscaleps xmm12,DWORD BCST [r9],0x0
-vrndscaleps xmm12,DWORD BCST BYTE PTR [r9],0x0
-vrndscaleps xmm12,DWORD BCST WORD PTR [r9],0x0
-vrndscaleps xmm12,DWORD BCST DWORD PTR [r9],0x0
-vrndscaleps xmm12,DWORD BCST QWORD PTR [r9],0x0
 vrndscaleps ymm23,YMMWORD PTR [r13+0x5663e724],0x31
 vrndscaleps ymm23,BYTE PTR [r13+0x5663e724],0x31
 vrndscaleps ymm23,WORD PTR [r13+0x5663e724],0x31
@@ -23885,19 +22693,11 @@ vrndscalepd xmm7,QWORD PTR [rsi],0x2e
 vrndscalepd xmm7,[rsi],0x2e
 vrndscalepd xmm20{k5}{z},xmm11,0x5f
 vrndscalepd xmm21{k3},QWORD BCST [rax+r8*1+0x8],0xe0
-vrndscalepd xmm21{k3},QWORD BCST BYTE PTR [rax+r8*1+0x8],0xe0
-vrndscalepd xmm21{k3},QWORD BCST WORD PTR [rax+r8*1+0x8],0xe0
-vrndscalepd xmm21{k3},QWORD BCST DWORD PTR [rax+r8*1+0x8],0xe0
-vrndscalepd xmm21{k3},QWORD BCST QWORD PTR [rax+r8*1+0x8],0xe0
 vrndscalepd ymm4,ymm5,0x86
 es vrndscalepd ymm6{k7}{z},QWORD BCST [rcx+r11*2],0xf2
 vrndscalepd ymm4{k6},QWORD BCST [rcx],0xbb
 vrndscalepd zmm9,zmm0,0xb4
 vrndscalepd zmm5,QWORD BCST fs:[rbx],0xd9
-vrndscalepd zmm5,QWORD BCST BYTE PTR fs:[rbx],0xd9
-vrndscalepd zmm5,QWORD BCST WORD PTR fs:[rbx],0xd9
-vrndscalepd zmm5,QWORD BCST DWORD PTR fs:[rbx],0xd9
-vrndscalepd zmm5,QWORD BCST QWORD PTR fs:[rbx],0xd9
 vrndscalepd zmm2{k7},ZMMWORD PTR [r15+rbx*2-0x1840],0x7d
 vrndscalepd zmm2{k7},BYTE PTR [r15+rbx*2-0x1840],0x7d
 vrndscalepd zmm2{k7},WORD PTR [r15+rbx*2-0x1840],0x7d
@@ -24373,10 +23173,6 @@ vpcmpud k4{k6},xmm3,[r12+riz*8],0x92
 ds vpcmpud k7,xmm4,XMMWORD PTR [rdx],0x3e
 vpcmpud k4,ymm2,ymm5,0x8b
 vpcmpud k2,ymm28,DWORD BCST [r14],0x1e
-vpcmpud k2,ymm28,DWORD BCST BYTE PTR [r14],0x1e
-vpcmpud k2,ymm28,DWORD BCST WORD PTR [r14],0x1e
-vpcmpud k2,ymm28,DWORD BCST DWORD PTR [r14],0x1e
-vpcmpud k2,ymm28,DWORD BCST QWORD PTR [r14],0x1e
 vpcmpud k3{k4},ymm7,YMMWORD PTR gs:[rdi+rbx*1],0x96
 vpcmpud k3{k4},ymm7,BYTE PTR gs:[rdi+rbx*1],0x96
 vpcmpud k3{k4},ymm7,WORD PTR gs:[rdi+rbx*1],0x96
@@ -24393,10 +23189,6 @@ vpcmpud k5{k1},zmm2,zmm21,0xa
 vpcmpud k4{k1},zmm7,ZMMWORD PTR [r11+0x1e80],0x58
 vpcmpuq k2,xmm1,xmm3,0xed
 vpcmpuq k5,xmm29,QWORD BCST [r15+r10*8+0x37],0x12
-vpcmpuq k5,xmm29,QWORD BCST BYTE PTR [r15+r10*8+0x37],0x12
-vpcmpuq k5,xmm29,QWORD BCST WORD PTR [r15+r10*8+0x37],0x12
-vpcmpuq k5,xmm29,QWORD BCST DWORD PTR [r15+r10*8+0x37],0x12
-vpcmpuq k5,xmm29,QWORD BCST QWORD PTR [r15+r10*8+0x37],0x12
 vpcmpuq k3,xmm7,XMMWORD PTR gs:[rsi],0x5d
 vpcmpuq k3,xmm7,BYTE PTR gs:[rsi],0x5d
 vpcmpuq k3,xmm7,WORD PTR gs:[rsi],0x5d
@@ -24440,10 +23232,6 @@ vpcmpd k3{k6},ymm29,DWORD PTR [r9+r8*2],0xf1
 vpcmpd k3{k6},ymm29,QWORD PTR [r9+r8*2],0xf1
 vpcmpd k3{k6},ymm29,[r9+r8*2],0xf1
 vpcmpd k2,ymm7,DWORD BCST gs:[rdi+riz*2-0x1f4ea709],0xcc
-vpcmpd k2,ymm7,DWORD BCST BYTE PTR gs:[rdi+riz*2-0x1f4ea709],0xcc
-vpcmpd k2,ymm7,DWORD BCST WORD PTR gs:[rdi+riz*2-0x1f4ea709],0xcc
-vpcmpd k2,ymm7,DWORD BCST DWORD PTR gs:[rdi+riz*2-0x1f4ea709],0xcc
-vpcmpd k2,ymm7,DWORD BCST QWORD PTR gs:[rdi+riz*2-0x1f4ea709],0xcc
 vpcmpd k1,zmm0,ZMMWORD PTR [rax+0x580],0x2a
 vpcmpd k1,zmm0,BYTE PTR [rax+0x580],0x2a
 vpcmpd k1,zmm0,WORD PTR [rax+0x580],0x2a
@@ -24460,16 +23248,8 @@ vpcmpq k7{k6},xmm0,DWORD PTR [r14+0x3b102be8],0x40
 vpcmpq k7{k6},xmm0,QWORD PTR [r14+0x3b102be8],0x40
 vpcmpq k7{k6},xmm0,[r14+0x3b102be8],0x40
 vpcmpq k7,xmm5,QWORD BCST fs:[rsp+rdx*8-0x250],0x52
-vpcmpq k7,xmm5,QWORD BCST BYTE PTR fs:[rsp+rdx*8-0x250],0x52
-vpcmpq k7,xmm5,QWORD BCST WORD PTR fs:[rsp+rdx*8-0x250],0x52
-vpcmpq k7,xmm5,QWORD BCST DWORD PTR fs:[rsp+rdx*8-0x250],0x52
-vpcmpq k7,xmm5,QWORD BCST QWORD PTR fs:[rsp+rdx*8-0x250],0x52
 vpcmpq k7,ymm1,ymm0,0x4e
 vpcmpq k5{k5},ymm13,QWORD BCST [r10+r12*2+0x248],0x2b
-vpcmpq k5{k5},ymm13,QWORD BCST BYTE PTR [r10+r12*2+0x248],0x2b
-vpcmpq k5{k5},ymm13,QWORD BCST WORD PTR [r10+r12*2+0x248],0x2b
-vpcmpq k5{k5},ymm13,QWORD BCST DWORD PTR [r10+r12*2+0x248],0x2b
-vpcmpq k5{k5},ymm13,QWORD BCST QWORD PTR [r10+r12*2+0x248],0x2b
 es vpcmpq k5,ymm3,QWORD BCST [rbx],0xc6
 vpcmpq k2,zmm6,zmm2,0x25
 vpcmpq k4{k4},zmm23,ZMMWORD PTR gs:[r10],0x1b
@@ -24581,10 +23361,6 @@ vshuff32x4 ymm28{k3}{z},ymm2,DWORD PTR gs:[r12+r14*8],0x1d
 vshuff32x4 ymm28{k3}{z},ymm2,QWORD PTR gs:[r12+r14*8],0x1d
 vshuff32x4 ymm28{k3}{z},ymm2,gs:[r12+r14*8],0x1d
 vshuff32x4 ymm5{k4},ymm1,DWORD BCST [rbx],0x8f
-vshuff32x4 ymm5{k4},ymm1,DWORD BCST BYTE PTR [rbx],0x8f
-vshuff32x4 ymm5{k4},ymm1,DWORD BCST WORD PTR [rbx],0x8f
-vshuff32x4 ymm5{k4},ymm1,DWORD BCST DWORD PTR [rbx],0x8f
-vshuff32x4 ymm5{k4},ymm1,DWORD BCST QWORD PTR [rbx],0x8f
 vshuff32x4 zmm0,zmm3,zmm6,0xa6
 es vshuff32x4 zmm8{k4}{z},zmm31,ZMMWORD PTR [rdx+r10*4+0x5240ad7d],0xee
 es vshuff32x4 zmm8{k4}{z},zmm31,BYTE PTR [rdx+r10*4+0x5240ad7d],0xee
@@ -24601,10 +23377,6 @@ cs vshuff64x2 ymm4{k6}{z},ymm6,DWORD PTR [r10],0x61
 cs vshuff64x2 ymm4{k6}{z},ymm6,QWORD PTR [r10],0x61
 cs vshuff64x2 ymm4{k6}{z},ymm6,[r10],0x61
 vshuff64x2 ymm4{k5},ymm7,QWORD BCST [rax+rcx*8-0x54af040a],0x26
-vshuff64x2 ymm4{k5},ymm7,QWORD BCST BYTE PTR [rax+rcx*8-0x54af040a],0x26
-vshuff64x2 ymm4{k5},ymm7,QWORD BCST WORD PTR [rax+rcx*8-0x54af040a],0x26
-vshuff64x2 ymm4{k5},ymm7,QWORD BCST DWORD PTR [rax+rcx*8-0x54af040a],0x26
-vshuff64x2 ymm4{k5},ymm7,QWORD BCST QWORD PTR [rax+rcx*8-0x54af040a],0x26
 vshuff64x2 zmm2,zmm2,zmm6,0xe9
 vshuff64x2 zmm15{k5},zmm1,ZMMWORD PTR fs:[r11+r11*2],0x50
 vshuff64x2 zmm15{k5},zmm1,BYTE PTR fs:[r11+r11*2],0x50
@@ -24621,10 +23393,6 @@ vpternlogd xmm3{k6},xmm17,DWORD PTR fs:[r9+r9*8-0x4e0],0x6e
 vpternlogd xmm3{k6},xmm17,QWORD PTR fs:[r9+r9*8-0x4e0],0x6e
 vpternlogd xmm3{k6},xmm17,fs:[r9+r9*8-0x4e0],0x6e
 vpternlogd xmm7,xmm6,DWORD BCST [rdi-0x1e4a3b95],0xc
-vpternlogd xmm7,xmm6,DWORD BCST BYTE PTR [rdi-0x1e4a3b95],0xc
-vpternlogd xmm7,xmm6,DWORD BCST WORD PTR [rdi-0x1e4a3b95],0xc
-vpternlogd xmm7,xmm6,DWORD BCST DWORD PTR [rdi-0x1e4a3b95],0xc
-vpternlogd xmm7,xmm6,DWORD BCST QWORD PTR [rdi-0x1e4a3b95],0xc
 vpternlogd ymm1,ymm2,ymm4,0x6f
 cs vpternlogd ymm13{k1}{z},ymm19,YMMWORD PTR [r9-0xa40],0xe
 cs vpternlogd ymm13{k1}{z},ymm19,BYTE PTR [r9-0xa40],0xe
@@ -24636,10 +23404,6 @@ vpternlogd ymm0{k2},ymm1,YMMWORD PTR [rsi],0xfa
 vpternlogd zmm29,zmm0,zmm10,0x40
 vpternlogd zmm4,zmm6,DWORD BCST [rdi-0x16e985f2],0x8d
 vpternlogd zmm7{k2}{z},zmm1,DWORD BCST fs:[rdx+r8*8],0x8d
-vpternlogd zmm7{k2}{z},zmm1,DWORD BCST BYTE PTR fs:[rdx+r8*8],0x8d
-vpternlogd zmm7{k2}{z},zmm1,DWORD BCST WORD PTR fs:[rdx+r8*8],0x8d
-vpternlogd zmm7{k2}{z},zmm1,DWORD BCST DWORD PTR fs:[rdx+r8*8],0x8d
-vpternlogd zmm7{k2}{z},zmm1,DWORD BCST QWORD PTR fs:[rdx+r8*8],0x8d
 vpternlogq xmm5,xmm2,XMMWORD PTR [rcx+rax*1+0x50],0xae
 vpternlogq xmm5,xmm2,BYTE PTR [rcx+rax*1+0x50],0xae
 vpternlogq xmm5,xmm2,WORD PTR [rcx+rax*1+0x50],0xae
@@ -24650,10 +23414,6 @@ vpternlogq xmm1{k3}{z},xmm8,xmm7,0xe3
 vpternlogq xmm16{k1}{z},xmm8,XMMWORD PTR [rdi+r13*2],0xc0
 vpternlogq ymm5,ymm7,ymm0,0xb1
 vpternlogq ymm14,ymm16,QWORD BCST [rbx+rcx*8+0x308973fd],0xfa
-vpternlogq ymm14,ymm16,QWORD BCST BYTE PTR [rbx+rcx*8+0x308973fd],0xfa
-vpternlogq ymm14,ymm16,QWORD BCST WORD PTR [rbx+rcx*8+0x308973fd],0xfa
-vpternlogq ymm14,ymm16,QWORD BCST DWORD PTR [rbx+rcx*8+0x308973fd],0xfa
-vpternlogq ymm14,ymm16,QWORD BCST QWORD PTR [rbx+rcx*8+0x308973fd],0xfa
 vpternlogq ymm4,ymm6,YMMWORD PTR [rdx+riz*1+0x560],0xd0
 vpternlogq ymm4,ymm6,BYTE PTR [rdx+riz*1+0x560],0xd0
 vpternlogq ymm4,ymm6,WORD PTR [rdx+riz*1+0x560],0xd0
@@ -24676,10 +23436,6 @@ vgetmantps xmm0,QWORD PTR [rdi-0x48467e14],0x14
 vgetmantps xmm0,[rdi-0x48467e14],0x14
 vgetmantps xmm24{k1},xmm0,0x3a
 ss vgetmantps xmm30{k2}{z},DWORD BCST [r9-0xbc],0x95
-ss vgetmantps xmm30{k2}{z},DWORD BCST BYTE PTR [r9-0xbc],0x95
-ss vgetmantps xmm30{k2}{z},DWORD BCST WORD PTR [r9-0xbc],0x95
-ss vgetmantps xmm30{k2}{z},DWORD BCST DWORD PTR [r9-0xbc],0x95
-ss vgetmantps xmm30{k2}{z},DWORD BCST QWORD PTR [r9-0xbc],0x95
 vgetmantps ymm8,ymm11,0xf4
 es vgetmantps ymm6{k3}{z},YMMWORD PTR [rcx+0x53d5e520],0xb4
 es vgetmantps ymm6{k3}{z},BYTE PTR [rcx+0x53d5e520],0xb4
@@ -24698,15 +23454,7 @@ vgetmantps zmm19{k7},[rbx+r13*8-0x4b],0x3a
 es vgetmantps zmm5,DWORD BCST [rdi+rbp*1-0x1c4],0x15
 vgetmantpd xmm7,xmm22,0x9a
 vgetmantpd xmm3{k7}{z},QWORD BCST gs:[rsi],0xba
-vgetmantpd xmm3{k7}{z},QWORD BCST BYTE PTR gs:[rsi],0xba
-vgetmantpd xmm3{k7}{z},QWORD BCST WORD PTR gs:[rsi],0xba
-vgetmantpd xmm3{k7}{z},QWORD BCST DWORD PTR gs:[rsi],0xba
-vgetmantpd xmm3{k7}{z},QWORD BCST QWORD PTR gs:[rsi],0xba
 vgetmantpd xmm22{k5},QWORD BCST [rax-0x28],0x85
-vgetmantpd xmm22{k5},QWORD BCST BYTE PTR [rax-0x28],0x85
-vgetmantpd xmm22{k5},QWORD BCST WORD PTR [rax-0x28],0x85
-vgetmantpd xmm22{k5},QWORD BCST DWORD PTR [rax-0x28],0x85
-vgetmantpd xmm22{k5},QWORD BCST QWORD PTR [rax-0x28],0x85
 vgetmantpd ymm23,ymm15,0xcc
 ss vgetmantpd ymm7{k7}{z},QWORD BCST [rdi+rsi*4+0x2b0],0x64
 vgetmantpd ymm1{k5},YMMWORD PTR [rcx+r14*8],0xc0
@@ -25074,10 +23822,6 @@ vshufi32x4 ymm0,ymm6,QWORD PTR [rax],0xb5
 vshufi32x4 ymm0,ymm6,[rax],0xb5
 vshufi32x4 ymm15{k7}{z},ymm21,ymm8,0xc7
 vshufi32x4 ymm10,ymm2,DWORD BCST [rdi+rax*8],0xf7
-vshufi32x4 ymm10,ymm2,DWORD BCST BYTE PTR [rdi+rax*8],0xf7
-vshufi32x4 ymm10,ymm2,DWORD BCST WORD PTR [rdi+rax*8],0xf7
-vshufi32x4 ymm10,ymm2,DWORD BCST DWORD PTR [rdi+rax*8],0xf7
-vshufi32x4 ymm10,ymm2,DWORD BCST QWORD PTR [rdi+rax*8],0xf7
 vshufi32x4 zmm7,zmm0,zmm6,0x1c
 es vshufi32x4 zmm9{k3}{z},zmm14,DWORD BCST [rdi+r9*4+0xf0],0x88
 vshufi32x4 zmm5{k1},zmm2,ZMMWORD PTR [rip+0xffffffffe134b50b],0x5
@@ -25088,10 +23832,6 @@ vshufi32x4 zmm5{k1},zmm2,QWORD PTR [rip+0xffffffffe134b50b],0x5
 vshufi32x4 zmm5{k1},zmm2,[rip+0xffffffffe134b50b],0x5
 vshufi64x2 ymm0,ymm6,ymm3,0x73
 ds vshufi64x2 ymm30{k7},ymm11,QWORD BCST [r10+rbp*1],0xb6
-ds vshufi64x2 ymm30{k7},ymm11,QWORD BCST BYTE PTR [r10+rbp*1],0xb6
-ds vshufi64x2 ymm30{k7},ymm11,QWORD BCST WORD PTR [r10+rbp*1],0xb6
-ds vshufi64x2 ymm30{k7},ymm11,QWORD BCST DWORD PTR [r10+rbp*1],0xb6
-ds vshufi64x2 ymm30{k7},ymm11,QWORD BCST QWORD PTR [r10+rbp*1],0xb6
 vshufi64x2 ymm4{k2}{z},ymm6,QWORD BCST [rax+rax*2+0x158],0x5d
 vshufi64x2 zmm7,zmm3,zmm5,0x61
 vshufi64x2 zmm11{k4}{z},zmm31,ZMMWORD PTR [r9+r12*1],0x80
@@ -25305,10 +24045,6 @@ ss vrangeps zmm2{k2}{z},zmm2,[rbp+0x1f],0x64
 vrangeps zmm13{k3},zmm6,ZMMWORD PTR [rcx+r10*1+0x1b],0x99
 vrangepd xmm6,xmm4,xmm7,0xf6
 es vrangepd xmm22{k7},xmm5,QWORD BCST [r15+rax*1+0x39],0xcf
-es vrangepd xmm22{k7},xmm5,QWORD BCST BYTE PTR [r15+rax*1+0x39],0xcf
-es vrangepd xmm22{k7},xmm5,QWORD BCST WORD PTR [r15+rax*1+0x39],0xcf
-es vrangepd xmm22{k7},xmm5,QWORD BCST DWORD PTR [r15+rax*1+0x39],0xcf
-es vrangepd xmm22{k7},xmm5,QWORD BCST QWORD PTR [r15+rax*1+0x39],0xcf
 vrangepd xmm7{k7}{z},xmm3,XMMWORD PTR [rax+rcx*2-0xa0],0xaa
 vrangepd xmm7{k7}{z},xmm3,BYTE PTR [rax+rcx*2-0xa0],0xaa
 vrangepd xmm7{k7}{z},xmm3,WORD PTR [rax+rcx*2-0xa0],0xaa
@@ -25331,10 +24067,6 @@ vrangepd zmm19,zmm2,QWORD PTR [rsp+r12*4+0x3c5f8604],0x29
 vrangepd zmm19,zmm2,[rsp+r12*4+0x3c5f8604],0x29
 vrangepd zmm4{k1}{z},zmm1,zmm1,0xb6
 vrangepd zmm7{k1},zmm4,QWORD BCST gs:[rcx],0x7d
-vrangepd zmm7{k1},zmm4,QWORD BCST BYTE PTR gs:[rcx],0x7d
-vrangepd zmm7{k1},zmm4,QWORD BCST WORD PTR gs:[rcx],0x7d
-vrangepd zmm7{k1},zmm4,QWORD BCST DWORD PTR gs:[rcx],0x7d
-vrangepd zmm7{k1},zmm4,QWORD BCST QWORD PTR gs:[rcx],0x7d
 vrangess xmm4,xmm2,xmm1,0xb6
 vrangess xmm5{k7}{z},xmm0,DWORD PTR [rdi+r9*8],0x45
 vrangess xmm5{k7}{z},xmm0,BYTE PTR [rdi+r9*8],0x45
@@ -25361,10 +24093,6 @@ vfixupimmps xmm17,xmm4,QWORD PTR [rsp+r11*1+0x68599132],0x30
 vfixupimmps xmm17,xmm4,[rsp+r11*1+0x68599132],0x30
 vfixupimmps xmm5{k7},xmm2,xmm1,0x2e
 ss vfixupimmps xmm3{k6},xmm6,DWORD BCST [rip+0xffffffff86b4a6bf],0xf2
-ss vfixupimmps xmm3{k6},xmm6,DWORD BCST BYTE PTR [rip+0xffffffff86b4a6bf],0xf2
-ss vfixupimmps xmm3{k6},xmm6,DWORD BCST WORD PTR [rip+0xffffffff86b4a6bf],0xf2
-ss vfixupimmps xmm3{k6},xmm6,DWORD BCST DWORD PTR [rip+0xffffffff86b4a6bf],0xf2
-ss vfixupimmps xmm3{k6},xmm6,DWORD BCST QWORD PTR [rip+0xffffffff86b4a6bf],0xf2
 vfixupimmps ymm20,ymm15,ymm29,0xdf
 es vfixupimmps ymm3,ymm4,DWORD BCST [rax*4-0x12],0xfd
 vfixupimmps ymm6{k2},ymm2,YMMWORD PTR [r14+r10*1+0x9a0],0x73
@@ -25383,15 +24111,7 @@ vfixupimmps zmm2{k6},zmm2,[rbx+0x30482b50],0xdd
 cs vfixupimmps zmm6,zmm28,ZMMWORD PTR [rsi+r9*8+0x2a695d2a],0x9
 vfixupimmpd xmm0,xmm7,xmm2,0xab
 vfixupimmpd xmm30{k7}{z},xmm28,QWORD BCST gs:[rdx],0x27
-vfixupimmpd xmm30{k7}{z},xmm28,QWORD BCST BYTE PTR gs:[rdx],0x27
-vfixupimmpd xmm30{k7}{z},xmm28,QWORD BCST WORD PTR gs:[rdx],0x27
-vfixupimmpd xmm30{k7}{z},xmm28,QWORD BCST DWORD PTR gs:[rdx],0x27
-vfixupimmpd xmm30{k7}{z},xmm28,QWORD BCST QWORD PTR gs:[rdx],0x27
 vfixupimmpd xmm6,xmm4,QWORD BCST [rsi+rax*1-0x72e972e6],0x2
-vfixupimmpd xmm6,xmm4,QWORD BCST BYTE PTR [rsi+rax*1-0x72e972e6],0x2
-vfixupimmpd xmm6,xmm4,QWORD BCST WORD PTR [rsi+rax*1-0x72e972e6],0x2
-vfixupimmpd xmm6,xmm4,QWORD BCST DWORD PTR [rsi+rax*1-0x72e972e6],0x2
-vfixupimmpd xmm6,xmm4,QWORD BCST QWORD PTR [rsi+rax*1-0x72e972e6],0x2
 vfixupimmpd ymm1,ymm1,ymm0,0x53
 vfixupimmpd ymm15{k6}{z},ymm4,QWORD BCST [r15*1+0x51],0x9b
 es vfixupimmpd ymm5,ymm5,QWORD BCST [rdx],0x90
@@ -25425,10 +24145,6 @@ ss vreduceps xmm29{k6},DWORD PTR [r15+r15*4],0xc9
 ss vreduceps xmm29{k6},QWORD PTR [r15+r15*4],0xc9
 ss vreduceps xmm29{k6},[r15+r15*4],0xc9
 vreduceps xmm7{k1},DWORD BCST [rcx-0x2c630c6d],0x27
-vreduceps xmm7{k1},DWORD BCST BYTE PTR [rcx-0x2c630c6d],0x27
-vreduceps xmm7{k1},DWORD BCST WORD PTR [rcx-0x2c630c6d],0x27
-vreduceps xmm7{k1},DWORD BCST DWORD PTR [rcx-0x2c630c6d],0x27
-vreduceps xmm7{k1},DWORD BCST QWORD PTR [rcx-0x2c630c6d],0x27
 vreduceps ymm4,ymm3,0xc6
 vreduceps ymm4,DWORD BCST [rdx+r15*1],0x26
 vreduceps ymm6,YMMWORD PTR gs:[rcx],0x74
@@ -25453,10 +24169,6 @@ ss vreducepd xmm19{k2}{z},DWORD PTR [r9+rbp*8+0xb0],0x2e
 ss vreducepd xmm19{k2}{z},QWORD PTR [r9+rbp*8+0xb0],0x2e
 ss vreducepd xmm19{k2}{z},[r9+rbp*8+0xb0],0x2e
 vreducepd xmm1,QWORD BCST [rcx-0x400],0x40
-vreducepd xmm1,QWORD BCST BYTE PTR [rcx-0x400],0x40
-vreducepd xmm1,QWORD BCST WORD PTR [rcx-0x400],0x40
-vreducepd xmm1,QWORD BCST DWORD PTR [rcx-0x400],0x40
-vreducepd xmm1,QWORD BCST QWORD PTR [rcx-0x400],0x40
 vreducepd ymm5,ymm2,0x1e
 vreducepd ymm0{k7}{z},QWORD BCST [r13+0x288],0xc4
 vreducepd ymm4,YMMWORD PTR [rcx],0xf2
@@ -25473,10 +24185,6 @@ vreducepd zmm1,QWORD PTR [rdx],0xed
 vreducepd zmm1,[rdx],0xed
 vreducepd zmm31{k4},zmm8{sae},0x38
 vreducepd zmm13{k7}{z},QWORD BCST fs:[rdi+r13*1],0x99
-vreducepd zmm13{k7}{z},QWORD BCST BYTE PTR fs:[rdi+r13*1],0x99
-vreducepd zmm13{k7}{z},QWORD BCST WORD PTR fs:[rdi+r13*1],0x99
-vreducepd zmm13{k7}{z},QWORD BCST DWORD PTR fs:[rdi+r13*1],0x99
-vreducepd zmm13{k7}{z},QWORD BCST QWORD PTR fs:[rdi+r13*1],0x99
 vreducess xmm2,xmm7,DWORD PTR [rbx+rbp*8+0x160],0x7f
 vreducess xmm2,xmm7,BYTE PTR [rbx+rbp*8+0x160],0x7f
 vreducess xmm2,xmm7,WORD PTR [rbx+rbp*8+0x160],0x7f
@@ -25801,10 +24509,6 @@ vfpclassps k5{k5},[rbx+rdx*8-0x394a92c],0x62
 vfpclassps k7{k5},zmm26,0xa2
 vfpclasspd k5,xmm6,0xf9
 vfpclasspd k5,QWORD BCST [r8+r14*4-0x274de3e8]{1to2},0xa4
-vfpclasspd k5,QWORD BCST BYTE PTR [r8+r14*4-0x274de3e8]{1to2},0xa4
-vfpclasspd k5,QWORD BCST WORD PTR [r8+r14*4-0x274de3e8]{1to2},0xa4
-vfpclasspd k5,QWORD BCST DWORD PTR [r8+r14*4-0x274de3e8]{1to2},0xa4
-vfpclasspd k5,QWORD BCST QWORD PTR [r8+r14*4-0x274de3e8]{1to2},0xa4
 vfpclasspd k6{k7},XMMWORD PTR [rcx*4-0x3115012c],0x14
 vfpclasspd k6{k7},BYTE PTR [rcx*4-0x3115012c],0x14
 vfpclasspd k6{k7},WORD PTR [rcx*4-0x3115012c],0x14
@@ -26075,10 +24779,6 @@ vpshldw zmm18{k1}{z},zmm13,zmm9,0xfa
 vpshldw zmm20{k4},zmm15,ZMMWORD PTR [rax+r11*4],0xa2
 vpshldd xmm13,xmm3,xmm13,0x9e
 ds vpshldd xmm1,xmm6,DWORD BCST [rcx+riz*2],0x98
-ds vpshldd xmm1,xmm6,DWORD BCST BYTE PTR [rcx+riz*2],0x98
-ds vpshldd xmm1,xmm6,DWORD BCST WORD PTR [rcx+riz*2],0x98
-ds vpshldd xmm1,xmm6,DWORD BCST DWORD PTR [rcx+riz*2],0x98
-ds vpshldd xmm1,xmm6,DWORD BCST QWORD PTR [rcx+riz*2],0x98
 vpshldd xmm21{k2},xmm3,XMMWORD PTR [rbp+r12*8+0x1b375915],0x2c
 vpshldd xmm21{k2},xmm3,BYTE PTR [rbp+r12*8+0x1b375915],0x2c
 vpshldd xmm21{k2},xmm3,WORD PTR [rbp+r12*8+0x1b375915],0x2c
@@ -26087,10 +24787,6 @@ vpshldd xmm21{k2},xmm3,QWORD PTR [rbp+r12*8+0x1b375915],0x2c
 vpshldd xmm21{k2},xmm3,[rbp+r12*8+0x1b375915],0x2c
 vpshldd ymm16,ymm24,ymm4,0x76
 vpshldd ymm6,ymm5,DWORD BCST gs:[rcx+0x57ebd85d],0xf0
-vpshldd ymm6,ymm5,DWORD BCST BYTE PTR gs:[rcx+0x57ebd85d],0xf0
-vpshldd ymm6,ymm5,DWORD BCST WORD PTR gs:[rcx+0x57ebd85d],0xf0
-vpshldd ymm6,ymm5,DWORD BCST DWORD PTR gs:[rcx+0x57ebd85d],0xf0
-vpshldd ymm6,ymm5,DWORD BCST QWORD PTR gs:[rcx+0x57ebd85d],0xf0
 vpshldd ymm10{k1},ymm27,YMMWORD PTR [rsi+r9*1+0xbc0],0x98
 vpshldd ymm10{k1},ymm27,BYTE PTR [rsi+r9*1+0xbc0],0x98
 vpshldd ymm10{k1},ymm27,WORD PTR [rsi+r9*1+0xbc0],0x98
@@ -26113,10 +24809,6 @@ ds vpshldq xmm5{k5},xmm4,DWORD PTR [rsp+r11*8],0x30
 ds vpshldq xmm5{k5},xmm4,QWORD PTR [rsp+r11*8],0x30
 ds vpshldq xmm5{k5},xmm4,[rsp+r11*8],0x30
 vpshldq xmm6,xmm0,QWORD BCST [rcx],0xc9
-vpshldq xmm6,xmm0,QWORD BCST BYTE PTR [rcx],0xc9
-vpshldq xmm6,xmm0,QWORD BCST WORD PTR [rcx],0xc9
-vpshldq xmm6,xmm0,QWORD BCST DWORD PTR [rcx],0xc9
-vpshldq xmm6,xmm0,QWORD BCST QWORD PTR [rcx],0xc9
 vpshldq ymm16,ymm6,ymm4,0x81
 ds vpshldq ymm5{k5}{z},ymm6,YMMWORD PTR [rdx+rdi*8-0x400],0x4b
 ds vpshldq ymm5{k5}{z},ymm6,BYTE PTR [rdx+rdi*8-0x400],0x4b
@@ -26133,10 +24825,6 @@ vpshldq zmm1,zmm7,QWORD PTR [rsi-0x1d00],0xc5
 vpshldq zmm1,zmm7,[rsi-0x1d00],0xc5
 vpshldq zmm6{k2},zmm1,zmm9,0x5b
 vpshldq zmm11{k6},zmm18,QWORD BCST fs:[rsp+riz*2+0x188],0x49
-vpshldq zmm11{k6},zmm18,QWORD BCST BYTE PTR fs:[rsp+riz*2+0x188],0x49
-vpshldq zmm11{k6},zmm18,QWORD BCST WORD PTR fs:[rsp+riz*2+0x188],0x49
-vpshldq zmm11{k6},zmm18,QWORD BCST DWORD PTR fs:[rsp+riz*2+0x188],0x49
-vpshldq zmm11{k6},zmm18,QWORD BCST QWORD PTR fs:[rsp+riz*2+0x188],0x49
 vpshrdw xmm3,xmm1,xmm4,0x5d
 vpshrdw xmm16{k2}{z},xmm20,XMMWORD PTR [rsi],0xdb
 vpshrdw xmm16{k2}{z},xmm20,BYTE PTR [rsi],0xdb
@@ -26163,10 +24851,6 @@ ss vpshrdw zmm7{k1},zmm6,[rax+0x1880],0xb8
 vpshrdw zmm3{k5}{z},zmm31,ZMMWORD PTR [r10+rsi*1],0x29
 vpshrdd xmm6,xmm6,xmm7,0x99
 vpshrdd xmm15,xmm19,DWORD BCST fs:[r14+rdx*1],0xf
-vpshrdd xmm15,xmm19,DWORD BCST BYTE PTR fs:[r14+rdx*1],0xf
-vpshrdd xmm15,xmm19,DWORD BCST WORD PTR fs:[r14+rdx*1],0xf
-vpshrdd xmm15,xmm19,DWORD BCST DWORD PTR fs:[r14+rdx*1],0xf
-vpshrdd xmm15,xmm19,DWORD BCST QWORD PTR fs:[r14+rdx*1],0xf
 vpshrdd xmm0{k2}{z},xmm2,XMMWORD PTR [rsi+riz*4-0x60dffa15],0x93
 vpshrdd xmm0{k2}{z},xmm2,BYTE PTR [rsi+riz*4-0x60dffa15],0x93
 vpshrdd xmm0{k2}{z},xmm2,WORD PTR [rsi+riz*4-0x60dffa15],0x93
@@ -26175,10 +24859,6 @@ vpshrdd xmm0{k2}{z},xmm2,QWORD PTR [rsi+riz*4-0x60dffa15],0x93
 vpshrdd xmm0{k2}{z},xmm2,[rsi+riz*4-0x60dffa15],0x93
 vpshrdd ymm5,ymm4,ymm6,0xbc
 ds vpshrdd ymm24,ymm23,DWORD BCST [r9],0x94
-ds vpshrdd ymm24,ymm23,DWORD BCST BYTE PTR [r9],0x94
-ds vpshrdd ymm24,ymm23,DWORD BCST WORD PTR [r9],0x94
-ds vpshrdd ymm24,ymm23,DWORD BCST DWORD PTR [r9],0x94
-ds vpshrdd ymm24,ymm23,DWORD BCST QWORD PTR [r9],0x94
 vpshrdd ymm3{k3}{z},ymm0,DWORD BCST [rip+0x5a],0x7b
 vpshrdd zmm2,zmm7,zmm5,0x63
 es vpshrdd zmm9{k7}{z},zmm1,DWORD BCST [r12+r9*2],0xf
@@ -26190,10 +24870,6 @@ vpshrdd zmm2{k1}{z},zmm2,QWORD PTR [rsi+rsi*8-0x8f11adc],0xc0
 vpshrdd zmm2{k1}{z},zmm2,[rsi+rsi*8-0x8f11adc],0xc0
 vpshrdq xmm4,xmm0,xmm2,0x43
 es vpshrdq xmm27,xmm16,QWORD BCST [r9*4+0x5075df32],0xed
-es vpshrdq xmm27,xmm16,QWORD BCST BYTE PTR [r9*4+0x5075df32],0xed
-es vpshrdq xmm27,xmm16,QWORD BCST WORD PTR [r9*4+0x5075df32],0xed
-es vpshrdq xmm27,xmm16,QWORD BCST DWORD PTR [r9*4+0x5075df32],0xed
-es vpshrdq xmm27,xmm16,QWORD BCST QWORD PTR [r9*4+0x5075df32],0xed
 vpshrdq xmm4{k1},xmm2,XMMWORD PTR [rbp+0x2c0],0xde
 vpshrdq xmm4{k1},xmm2,BYTE PTR [rbp+0x2c0],0xde
 vpshrdq xmm4{k1},xmm2,WORD PTR [rbp+0x2c0],0xde
@@ -26489,19 +25165,11 @@ vgf2p8affineqb ymm7,ymm3,[rdi],0x93
 {evex} vgf2p8affineqb xmm4,xmm5,xmm0,0x3
 ss vgf2p8affineqb xmm5{k3},xmm29,XMMWORD PTR [r15+0x7a0],0x48
 vgf2p8affineqb xmm0,xmm2,QWORD BCST [rdi],0xe6
-vgf2p8affineqb xmm0,xmm2,QWORD BCST BYTE PTR [rdi],0xe6
-vgf2p8affineqb xmm0,xmm2,QWORD BCST WORD PTR [rdi],0xe6
-vgf2p8affineqb xmm0,xmm2,QWORD BCST DWORD PTR [rdi],0xe6
-vgf2p8affineqb xmm0,xmm2,QWORD BCST QWORD PTR [rdi],0xe6
 {evex} vgf2p8affineqb ymm3,ymm2,YMMWORD PTR [rsi+rdx*2],0xcc
 vgf2p8affineqb ymm9{k2},ymm8,ymm20,0xe
 vgf2p8affineqb ymm9{k1},ymm13,QWORD BCST [r8],0xb8
 vgf2p8affineqb zmm3,zmm1,zmm3,0xb3
 vgf2p8affineqb zmm6,zmm11,QWORD BCST gs:[rbx+r15*1-0x1a8],0xad
-vgf2p8affineqb zmm6,zmm11,QWORD BCST BYTE PTR gs:[rbx+r15*1-0x1a8],0xad
-vgf2p8affineqb zmm6,zmm11,QWORD BCST WORD PTR gs:[rbx+r15*1-0x1a8],0xad
-vgf2p8affineqb zmm6,zmm11,QWORD BCST DWORD PTR gs:[rbx+r15*1-0x1a8],0xad
-vgf2p8affineqb zmm6,zmm11,QWORD BCST QWORD PTR gs:[rbx+r15*1-0x1a8],0xad
 vgf2p8affineqb zmm1{k5},zmm4,QWORD BCST [rsp+rcx*4],0xf9
 gf2p8affineinvqb xmm6,xmm0,0x73
 gf2p8affineinvqb xmm0,XMMWORD PTR [r9d+0x34b6be1a],0xff
@@ -26535,10 +25203,6 @@ vgf2p8affineinvqb ymm6,ymm4,[rcx+rsi*8+0x5242cde3],0x97
 {evex} vgf2p8affineinvqb xmm4,xmm1,xmm7,0xa4
 ds vgf2p8affineinvqb xmm20{k5},xmm23,XMMWORD PTR [rsi],0x55
 vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST [rsi+rbx*1],0x3d
-vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST BYTE PTR [rsi+rbx*1],0x3d
-vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST WORD PTR [rsi+rbx*1],0x3d
-vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST DWORD PTR [rsi+rbx*1],0x3d
-vgf2p8affineinvqb xmm0{k7}{z},xmm5,QWORD BCST QWORD PTR [rsi+rbx*1],0x3d
 {evex} vgf2p8affineinvqb ymm5,ymm5,YMMWORD PTR [rcx],0x32
 vgf2p8affineinvqb ymm30{k5}{z},ymm22,ymm24,0x4
 es vgf2p8affineinvqb ymm31{k1}{z},ymm7,YMMWORD PTR [r14-0xa40],0xe0
@@ -27938,10 +26602,6 @@ ds vaddph xmm13{k2}{z},xmm11,DWORD PTR [rbx+r8*2+0x37c1e132]
 ds vaddph xmm13{k2}{z},xmm11,QWORD PTR [rbx+r8*2+0x37c1e132]
 ds vaddph xmm13{k2}{z},xmm11,[rbx+r8*2+0x37c1e132]
 vaddph xmm2{k2}{z},xmm1,WORD BCST [rdx+rbp*2-0x44]
-vaddph xmm2{k2}{z},xmm1,WORD BCST BYTE PTR [rdx+rbp*2-0x44]
-vaddph xmm2{k2}{z},xmm1,WORD BCST WORD PTR [rdx+rbp*2-0x44]
-vaddph xmm2{k2}{z},xmm1,WORD BCST DWORD PTR [rdx+rbp*2-0x44]
-vaddph xmm2{k2}{z},xmm1,WORD BCST QWORD PTR [rdx+rbp*2-0x44]
 vaddph ymm10,ymm21,YMMWORD PTR [r15+r9*8]
 vaddph ymm10,ymm21,BYTE PTR [r15+r9*8]
 vaddph ymm10,ymm21,WORD PTR [r15+r9*8]
@@ -27977,10 +26637,6 @@ vcmpph k0{k7},xmm29,DWORD PTR [r15+r9*2],0xe6
 vcmpph k0{k7},xmm29,QWORD PTR [r15+r9*2],0xe6
 vcmpph k0{k7},xmm29,[r15+r9*2],0xe6
 vcmpph k2{k7},xmm3,WORD BCST [rax],0x62
-vcmpph k2{k7},xmm3,WORD BCST BYTE PTR [rax],0x62
-vcmpph k2{k7},xmm3,WORD BCST WORD PTR [rax],0x62
-vcmpph k2{k7},xmm3,WORD BCST DWORD PTR [rax],0x62
-vcmpph k2{k7},xmm3,WORD BCST QWORD PTR [rax],0x62
 vcmpph k4,ymm5,YMMWORD PTR [rax],0x55
 vcmpph k4,ymm5,BYTE PTR [rax],0x55
 vcmpph k4,ymm5,WORD PTR [rax],0x55
@@ -28044,10 +26700,6 @@ vcvtdq2ph ymm22{k7},DWORD PTR [r14*2+0x74aa60bf]
 vcvtdq2ph ymm22{k7},QWORD PTR [r14*2+0x74aa60bf]
 vcvtdq2ph ymm22{k7},[r14*2+0x74aa60bf]
 vcvtdq2ph ymm3{k2}{z},DWORD BCST fs:[rsi]
-vcvtdq2ph ymm3{k2}{z},DWORD BCST BYTE PTR fs:[rsi]
-vcvtdq2ph ymm3{k2}{z},DWORD BCST WORD PTR fs:[rsi]
-vcvtdq2ph ymm3{k2}{z},DWORD BCST DWORD PTR fs:[rsi]
-vcvtdq2ph ymm3{k2}{z},DWORD BCST QWORD PTR fs:[rsi]
 vcvtpd2ph xmm4,xmm1
 vcvtpd2ph xmm29{k5}{z},XMMWORD PTR [rdi*2-0x20b91bd5]
 vcvtpd2ph xmm29{k5}{z},BYTE PTR [rdi*2-0x20b91bd5]
@@ -28063,10 +26715,6 @@ vcvtpd2ph xmm3{k3},QWORD PTR gs:[rbx]
 vcvtpd2ph xmm3{k3},gs:[rbx]
 vcvtpd2ph xmm5,ymm3
 vcvtpd2ph xmm14{k6}{z},QWORD BCST [rdi]{1to4}
-vcvtpd2ph xmm14{k6}{z},QWORD BCST BYTE PTR [rdi]{1to4}
-vcvtpd2ph xmm14{k6}{z},QWORD BCST WORD PTR [rdi]{1to4}
-vcvtpd2ph xmm14{k6}{z},QWORD BCST DWORD PTR [rdi]{1to4}
-vcvtpd2ph xmm14{k6}{z},QWORD BCST QWORD PTR [rdi]{1to4}
 es vcvtpd2ph xmm2{k5}{z},YMMWORD PTR [rax+rcx*2]
 es vcvtpd2ph xmm2{k5}{z},BYTE PTR [rax+rcx*2]
 es vcvtpd2ph xmm2{k5}{z},WORD PTR [rax+rcx*2]
@@ -28081,16 +26729,8 @@ vcvtpd2ph xmm7,QWORD PTR [rsi+0x1900]
 vcvtpd2ph xmm7,[rsi+0x1900]
 vcvtpd2ph xmm0{k2}{z},zmm21
 vcvtpd2ph xmm23,QWORD BCST fs:[r15+r10*8]{1to8}
-vcvtpd2ph xmm23,QWORD BCST BYTE PTR fs:[r15+r10*8]{1to8}
-vcvtpd2ph xmm23,QWORD BCST WORD PTR fs:[r15+r10*8]{1to8}
-vcvtpd2ph xmm23,QWORD BCST DWORD PTR fs:[r15+r10*8]{1to8}
-vcvtpd2ph xmm23,QWORD BCST QWORD PTR fs:[r15+r10*8]{1to8}
 vcvtph2dq xmm3,xmm0
 vcvtph2dq xmm28,WORD BCST [r12+rsi*2]
-vcvtph2dq xmm28,WORD BCST BYTE PTR [r12+rsi*2]
-vcvtph2dq xmm28,WORD BCST WORD PTR [r12+rsi*2]
-vcvtph2dq xmm28,WORD BCST DWORD PTR [r12+rsi*2]
-vcvtph2dq xmm28,WORD BCST QWORD PTR [r12+rsi*2]
 vcvtph2dq xmm5,QWORD PTR fs:[rdi+0x22a9c815]
 vcvtph2dq xmm5,BYTE PTR fs:[rdi+0x22a9c815]
 vcvtph2dq xmm5,WORD PTR fs:[rdi+0x22a9c815]
@@ -28119,10 +26759,6 @@ ss vcvtph2pd xmm15{k6},WORD PTR [r10]
 ss vcvtph2pd xmm15{k6},QWORD PTR [r10]
 ss vcvtph2pd xmm15{k6},[r10]
 vcvtph2pd xmm3{k1}{z},WORD BCST [rcx+rbx*4]
-vcvtph2pd xmm3{k1}{z},WORD BCST BYTE PTR [rcx+rbx*4]
-vcvtph2pd xmm3{k1}{z},WORD BCST WORD PTR [rcx+rbx*4]
-vcvtph2pd xmm3{k1}{z},WORD BCST DWORD PTR [rcx+rbx*4]
-vcvtph2pd xmm3{k1}{z},WORD BCST QWORD PTR [rcx+rbx*4]
 vcvtph2pd ymm0,xmm4
 vcvtph2pd ymm6{k4},QWORD PTR gs:[r11]
 vcvtph2pd ymm6{k4},BYTE PTR gs:[r11]
@@ -28145,10 +26781,6 @@ ds vcvtph2psx xmm7{k1},WORD PTR [rbp+r11*2+0x17]
 ds vcvtph2psx xmm7{k1},DWORD PTR [rbp+r11*2+0x17]
 ds vcvtph2psx xmm7{k1},[rbp+r11*2+0x17]
 vcvtph2psx xmm7,WORD BCST [rdi]
-vcvtph2psx xmm7,WORD BCST BYTE PTR [rdi]
-vcvtph2psx xmm7,WORD BCST WORD PTR [rdi]
-vcvtph2psx xmm7,WORD BCST DWORD PTR [rdi]
-vcvtph2psx xmm7,WORD BCST QWORD PTR [rdi]
 vcvtph2psx ymm4,xmm6
 cs vcvtph2psx ymm16{k1}{z},XMMWORD PTR [r8+r15*8]
 cs vcvtph2psx ymm16{k1}{z},BYTE PTR [r8+r15*8]
@@ -28172,10 +26804,6 @@ vcvtph2qq xmm5,QWORD PTR [rdi]
 vcvtph2qq xmm5,[rdi]
 vcvtph2qq xmm3{k3}{z},xmm27
 cs vcvtph2qq xmm13,WORD BCST [rax-0x14]
-cs vcvtph2qq xmm13,WORD BCST BYTE PTR [rax-0x14]
-cs vcvtph2qq xmm13,WORD BCST WORD PTR [rax-0x14]
-cs vcvtph2qq xmm13,WORD BCST DWORD PTR [rax-0x14]
-cs vcvtph2qq xmm13,WORD BCST QWORD PTR [rax-0x14]
 vcvtph2qq ymm5,xmm5
 vcvtph2qq ymm27,WORD BCST [rsp+r11*8]
 ss vcvtph2qq ymm6{k4},WORD BCST [rdx-0x4c14878e]
@@ -28189,10 +26817,6 @@ vcvtph2udq xmm2{k4}{z},WORD PTR [rcx+r15*4-0x2d0]
 vcvtph2udq xmm2{k4}{z},DWORD PTR [rcx+r15*4-0x2d0]
 vcvtph2udq xmm2{k4}{z},[rcx+r15*4-0x2d0]
 ss vcvtph2udq xmm6,WORD BCST [rdx]
-ss vcvtph2udq xmm6,WORD BCST BYTE PTR [rdx]
-ss vcvtph2udq xmm6,WORD BCST WORD PTR [rdx]
-ss vcvtph2udq xmm6,WORD BCST DWORD PTR [rdx]
-ss vcvtph2udq xmm6,WORD BCST QWORD PTR [rdx]
 vcvtph2udq ymm1,xmm6
 vcvtph2udq ymm30,WORD BCST [r11+rdi*2-0x70]
 ss vcvtph2udq ymm1{k5},XMMWORD PTR [rsi+0x59b66f6e]
@@ -28209,10 +26833,6 @@ vcvtph2udq zmm9{k6}{z},DWORD PTR [r14+rbp*2+0xb80]
 vcvtph2udq zmm9{k6}{z},QWORD PTR [r14+rbp*2+0xb80]
 vcvtph2udq zmm9{k6}{z},[r14+rbp*2+0xb80]
 vcvtph2udq zmm3{k1},WORD BCST gs:[rdx-0x16]
-vcvtph2udq zmm3{k1},WORD BCST BYTE PTR gs:[rdx-0x16]
-vcvtph2udq zmm3{k1},WORD BCST WORD PTR gs:[rdx-0x16]
-vcvtph2udq zmm3{k1},WORD BCST DWORD PTR gs:[rdx-0x16]
-vcvtph2udq zmm3{k1},WORD BCST QWORD PTR gs:[rdx-0x16]
 vcvtph2uqq xmm4,DWORD PTR [rax]
 vcvtph2uqq xmm4,BYTE PTR [rax]
 vcvtph2uqq xmm4,WORD PTR [rax]
@@ -28231,10 +26851,6 @@ vcvtph2uqq ymm19,DWORD PTR [r11+rdx*2]
 vcvtph2uqq ymm19,[r11+rdx*2]
 vcvtph2uqq ymm5{k7},xmm1
 cs vcvtph2uqq ymm0,WORD BCST [rip+0x3f]
-cs vcvtph2uqq ymm0,WORD BCST BYTE PTR [rip+0x3f]
-cs vcvtph2uqq ymm0,WORD BCST WORD PTR [rip+0x3f]
-cs vcvtph2uqq ymm0,WORD BCST DWORD PTR [rip+0x3f]
-cs vcvtph2uqq ymm0,WORD BCST QWORD PTR [rip+0x3f]
 vcvtph2uqq zmm7,xmm23
 ss vcvtph2uqq zmm2,WORD BCST [rcx+riz*8+0x34]
 vcvtph2uqq zmm30{k6}{z},XMMWORD PTR [r15+rbx*2]
@@ -28245,10 +26861,6 @@ vcvtph2uqq zmm30{k6}{z},QWORD PTR [r15+rbx*2]
 vcvtph2uqq zmm30{k6}{z},[r15+rbx*2]
 vcvtph2uw xmm1,xmm4
 vcvtph2uw xmm19{k1},WORD BCST [rdi+r15*8+0x18]
-vcvtph2uw xmm19{k1},WORD BCST BYTE PTR [rdi+r15*8+0x18]
-vcvtph2uw xmm19{k1},WORD BCST WORD PTR [rdi+r15*8+0x18]
-vcvtph2uw xmm19{k1},WORD BCST DWORD PTR [rdi+r15*8+0x18]
-vcvtph2uw xmm19{k1},WORD BCST QWORD PTR [rdi+r15*8+0x18]
 cs vcvtph2uw xmm3{k7}{z},WORD BCST [rdi-0x7c497bdb]
 vcvtph2uw ymm2,ymm1
 cs vcvtph2uw ymm17{k4}{z},YMMWORD PTR [r14*4+0x3a9788a2]
@@ -28268,15 +26880,7 @@ vcvtph2uw zmm4{k6},QWORD PTR [rip+0xffffffffffffffdc]
 vcvtph2uw zmm4{k6},[rip+0xffffffffffffffdc]
 vcvtph2w xmm4,xmm2
 vcvtph2w xmm12{k5}{z},WORD BCST gs:[r8]
-vcvtph2w xmm12{k5}{z},WORD BCST BYTE PTR gs:[r8]
-vcvtph2w xmm12{k5}{z},WORD BCST WORD PTR gs:[r8]
-vcvtph2w xmm12{k5}{z},WORD BCST DWORD PTR gs:[r8]
-vcvtph2w xmm12{k5}{z},WORD BCST QWORD PTR gs:[r8]
 vcvtph2w xmm7,WORD BCST [rip+0xffffffff9c8bcc4e]
-vcvtph2w xmm7,WORD BCST BYTE PTR [rip+0xffffffff9c8bcc4e]
-vcvtph2w xmm7,WORD BCST WORD PTR [rip+0xffffffff9c8bcc4e]
-vcvtph2w xmm7,WORD BCST DWORD PTR [rip+0xffffffff9c8bcc4e]
-vcvtph2w xmm7,WORD BCST QWORD PTR [rip+0xffffffff9c8bcc4e]
 vcvtph2w ymm4,ymm3
 ds vcvtph2w ymm29{k2},YMMWORD PTR [r10+r13*4]
 ds vcvtph2w ymm29{k2},BYTE PTR [r10+r13*4]
@@ -28295,10 +26899,6 @@ vcvtph2w zmm0,zmm4{rn-sae}
 vcvtph2w zmm6{k7}{z},ZMMWORD PTR [rsp+rdi*8]
 vcvtps2phx xmm28,xmm16
 ss vcvtps2phx xmm7{k4},DWORD BCST [rdi-0x3d]{1to4}
-ss vcvtps2phx xmm7{k4},DWORD BCST BYTE PTR [rdi-0x3d]{1to4}
-ss vcvtps2phx xmm7{k4},DWORD BCST WORD PTR [rdi-0x3d]{1to4}
-ss vcvtps2phx xmm7{k4},DWORD BCST DWORD PTR [rdi-0x3d]{1to4}
-ss vcvtps2phx xmm7{k4},DWORD BCST QWORD PTR [rdi-0x3d]{1to4}
 vcvtps2phx xmm18{k5}{z},DWORD BCST [rsi+r13*1+0x5a]{1to4}
 vcvtps2phx xmm1,YMMWORD PTR [rax+rbp*2]
 vcvtps2phx xmm1,BYTE PTR [rax+rbp*2]
@@ -28310,10 +26910,6 @@ vcvtps2phx xmm18{k5},ymm10
 vcvtps2phx xmm5,DWORD BCST [r14+rdx*4+0x190]{1to8}
 vcvtps2phx ymm7,zmm1
 vcvtps2phx ymm10,DWORD BCST fs:[rbp-0x4f008caa]
-vcvtps2phx ymm10,DWORD BCST BYTE PTR fs:[rbp-0x4f008caa]
-vcvtps2phx ymm10,DWORD BCST WORD PTR fs:[rbp-0x4f008caa]
-vcvtps2phx ymm10,DWORD BCST DWORD PTR fs:[rbp-0x4f008caa]
-vcvtps2phx ymm10,DWORD BCST QWORD PTR fs:[rbp-0x4f008caa]
 vcvtps2phx ymm6{k4},DWORD BCST [rdx]
 vcvtqq2ph xmm4,xmm3
 vcvtqq2ph xmm11{k2}{z},XMMWORD PTR [r12+rsi*4-0x4ac617e6]
@@ -28336,10 +26932,6 @@ cs vcvtqq2ph xmm2{k6},DWORD PTR [rsi+0x380]
 cs vcvtqq2ph xmm2{k6},QWORD PTR [rsi+0x380]
 cs vcvtqq2ph xmm2{k6},[rsi+0x380]
 vcvtqq2ph xmm19,QWORD BCST [r12+r12*2]{1to4}
-vcvtqq2ph xmm19,QWORD BCST BYTE PTR [r12+r12*2]{1to4}
-vcvtqq2ph xmm19,QWORD BCST WORD PTR [r12+r12*2]{1to4}
-vcvtqq2ph xmm19,QWORD BCST DWORD PTR [r12+r12*2]{1to4}
-vcvtqq2ph xmm19,QWORD BCST QWORD PTR [r12+r12*2]{1to4}
 vcvtqq2ph xmm0,zmm1
 vcvtqq2ph xmm9{k1}{z},QWORD BCST [r9+r9*1-0x1e]{1to8}
 vcvtqq2ph xmm1,ZMMWORD PTR fs:[rbp+rcx*1+0x9c0]
@@ -28433,10 +27025,6 @@ vcvttph2dq xmm3,DWORD PTR [rbx+rbp*2]
 vcvttph2dq xmm3,[rbx+rbp*2]
 vcvttph2dq xmm20{k5},xmm3
 vcvttph2dq xmm10{k5}{z},WORD BCST [r11+r11*1-0x611e8978]
-vcvttph2dq xmm10{k5}{z},WORD BCST BYTE PTR [r11+r11*1-0x611e8978]
-vcvttph2dq xmm10{k5}{z},WORD BCST WORD PTR [r11+r11*1-0x611e8978]
-vcvttph2dq xmm10{k5}{z},WORD BCST DWORD PTR [r11+r11*1-0x611e8978]
-vcvttph2dq xmm10{k5}{z},WORD BCST QWORD PTR [r11+r11*1-0x611e8978]
 vcvttph2dq ymm5,xmm1
 es vcvttph2dq ymm6,WORD BCST [rbp+r11*4-0x24]
 vcvttph2dq ymm6{k1}{z},XMMWORD PTR [rsi]
@@ -28460,16 +27048,8 @@ vcvttph2qq xmm11{k4}{z},WORD PTR [r10+rdi*8]
 vcvttph2qq xmm11{k4}{z},QWORD PTR [r10+rdi*8]
 vcvttph2qq xmm11{k4}{z},[r10+rdi*8]
 es vcvttph2qq xmm7{k5}{z},WORD BCST [rdi]
-es vcvttph2qq xmm7{k5}{z},WORD BCST BYTE PTR [rdi]
-es vcvttph2qq xmm7{k5}{z},WORD BCST WORD PTR [rdi]
-es vcvttph2qq xmm7{k5}{z},WORD BCST DWORD PTR [rdi]
-es vcvttph2qq xmm7{k5}{z},WORD BCST QWORD PTR [rdi]
 vcvttph2qq ymm16,xmm13
 vcvttph2qq ymm7,WORD BCST gs:[rax]
-vcvttph2qq ymm7,WORD BCST BYTE PTR gs:[rax]
-vcvttph2qq ymm7,WORD BCST WORD PTR gs:[rax]
-vcvttph2qq ymm7,WORD BCST DWORD PTR gs:[rax]
-vcvttph2qq ymm7,WORD BCST QWORD PTR gs:[rax]
 vcvttph2qq ymm8{k1}{z},QWORD PTR [rsi+r14*8-0x3c0]
 vcvttph2qq ymm8{k1}{z},BYTE PTR [rsi+r14*8-0x3c0]
 vcvttph2qq ymm8{k1}{z},WORD PTR [rsi+r14*8-0x3c0]
@@ -28485,10 +27065,6 @@ vcvttph2qq zmm2{k5},fs:[rdi+riz*1]
 vcvttph2qq zmm12{k3},WORD BCST [rdx+riz*1+0x5abb8ee4]
 vcvttph2udq xmm21,xmm10
 ds vcvttph2udq xmm6{k5}{z},WORD BCST [rsp]
-ds vcvttph2udq xmm6{k5}{z},WORD BCST BYTE PTR [rsp]
-ds vcvttph2udq xmm6{k5}{z},WORD BCST WORD PTR [rsp]
-ds vcvttph2udq xmm6{k5}{z},WORD BCST DWORD PTR [rsp]
-ds vcvttph2udq xmm6{k5}{z},WORD BCST QWORD PTR [rsp]
 vcvttph2udq xmm10,WORD BCST [r14-0x12e86bbd]
 vcvttph2udq ymm0,XMMWORD PTR [rsp+rbp*4]
 vcvttph2udq ymm0,BYTE PTR [rsp+rbp*4]
@@ -28508,10 +27084,6 @@ es vcvttph2udq zmm1,QWORD PTR [rdx]
 es vcvttph2udq zmm1,[rdx]
 vcvttph2uqq xmm31,xmm0
 vcvttph2uqq xmm5{k2},WORD BCST gs:[rcx]
-vcvttph2uqq xmm5{k2},WORD BCST BYTE PTR gs:[rcx]
-vcvttph2uqq xmm5{k2},WORD BCST WORD PTR gs:[rcx]
-vcvttph2uqq xmm5{k2},WORD BCST DWORD PTR gs:[rcx]
-vcvttph2uqq xmm5{k2},WORD BCST QWORD PTR gs:[rcx]
 vcvttph2uqq xmm20{k4}{z},DWORD PTR [rcx+r9*2]
 vcvttph2uqq xmm20{k4}{z},BYTE PTR [rcx+r9*2]
 vcvttph2uqq xmm20{k4}{z},WORD PTR [rcx+r9*2]
@@ -28524,16 +27096,8 @@ vcvttph2uqq ymm0,DWORD PTR [rdx-0x300]
 vcvttph2uqq ymm0,[rdx-0x300]
 vcvttph2uqq ymm1{k1}{z},xmm28
 vcvttph2uqq ymm28{k2}{z},WORD BCST fs:[rax+rcx*4]
-vcvttph2uqq ymm28{k2}{z},WORD BCST BYTE PTR fs:[rax+rcx*4]
-vcvttph2uqq ymm28{k2}{z},WORD BCST WORD PTR fs:[rax+rcx*4]
-vcvttph2uqq ymm28{k2}{z},WORD BCST DWORD PTR fs:[rax+rcx*4]
-vcvttph2uqq ymm28{k2}{z},WORD BCST QWORD PTR fs:[rax+rcx*4]
 vcvttph2uqq zmm2,xmm21
 vcvttph2uqq zmm3,WORD BCST [rsi+rcx*8-0x5c]
-vcvttph2uqq zmm3,WORD BCST BYTE PTR [rsi+rcx*8-0x5c]
-vcvttph2uqq zmm3,WORD BCST WORD PTR [rsi+rcx*8-0x5c]
-vcvttph2uqq zmm3,WORD BCST DWORD PTR [rsi+rcx*8-0x5c]
-vcvttph2uqq zmm3,WORD BCST QWORD PTR [rsi+rcx*8-0x5c]
 vcvttph2uqq zmm1{k6}{z},XMMWORD PTR [r13-0x520]
 vcvttph2uqq zmm1{k6}{z},BYTE PTR [r13-0x520]
 vcvttph2uqq zmm1{k6}{z},WORD PTR [r13-0x520]
@@ -28542,10 +27106,6 @@ vcvttph2uqq zmm1{k6}{z},QWORD PTR [r13-0x520]
 vcvttph2uqq zmm1{k6}{z},[r13-0x520]
 vcvttph2uw xmm3,xmm0
 cs vcvttph2uw xmm21{k5},WORD BCST [r14+r12*1-0x72]
-cs vcvttph2uw xmm21{k5},WORD BCST BYTE PTR [r14+r12*1-0x72]
-cs vcvttph2uw xmm21{k5},WORD BCST WORD PTR [r14+r12*1-0x72]
-cs vcvttph2uw xmm21{k5},WORD BCST DWORD PTR [r14+r12*1-0x72]
-cs vcvttph2uw xmm21{k5},WORD BCST QWORD PTR [r14+r12*1-0x72]
 vcvttph2uw xmm1{k7},XMMWORD PTR [rax+0x65d6b33e]
 vcvttph2uw xmm1{k7},BYTE PTR [rax+0x65d6b33e]
 vcvttph2uw xmm1{k7},WORD PTR [rax+0x65d6b33e]
@@ -28560,10 +27120,6 @@ vcvttph2uw ymm7,QWORD PTR [rip+0xffffffffa87fc69f]
 vcvttph2uw ymm7,[rip+0xffffffffa87fc69f]
 vcvttph2uw ymm2{k4}{z},ymm22
 vcvttph2uw ymm30,WORD BCST gs:[rsp+r12*4-0x3dfcd81d]
-vcvttph2uw ymm30,WORD BCST BYTE PTR gs:[rsp+r12*4-0x3dfcd81d]
-vcvttph2uw ymm30,WORD BCST WORD PTR gs:[rsp+r12*4-0x3dfcd81d]
-vcvttph2uw ymm30,WORD BCST DWORD PTR gs:[rsp+r12*4-0x3dfcd81d]
-vcvttph2uw ymm30,WORD BCST QWORD PTR gs:[rsp+r12*4-0x3dfcd81d]
 vcvttph2uw zmm7,zmm2
 ds vcvttph2uw zmm13{k7}{z},WORD BCST [r14+rsi*4+0xa4]
 vcvttph2uw zmm5,WORD BCST [rdi]
@@ -28575,10 +27131,6 @@ vcvttph2w xmm29{k7},DWORD PTR [rax]
 vcvttph2w xmm29{k7},QWORD PTR [rax]
 vcvttph2w xmm29{k7},[rax]
 vcvttph2w xmm3,WORD BCST fs:[rsi+rdx*2+0x51]
-vcvttph2w xmm3,WORD BCST BYTE PTR fs:[rsi+rdx*2+0x51]
-vcvttph2w xmm3,WORD BCST WORD PTR fs:[rsi+rdx*2+0x51]
-vcvttph2w xmm3,WORD BCST DWORD PTR fs:[rsi+rdx*2+0x51]
-vcvttph2w xmm3,WORD BCST QWORD PTR fs:[rsi+rdx*2+0x51]
 vcvttph2w ymm21,ymm23
 ss vcvttph2w ymm0{k6}{z},YMMWORD PTR [rdx-0xefff6b3]
 ss vcvttph2w ymm0{k6}{z},BYTE PTR [rdx-0xefff6b3]
@@ -28587,10 +27139,6 @@ ss vcvttph2w ymm0{k6}{z},DWORD PTR [rdx-0xefff6b3]
 ss vcvttph2w ymm0{k6}{z},QWORD PTR [rdx-0xefff6b3]
 ss vcvttph2w ymm0{k6}{z},[rdx-0xefff6b3]
 vcvttph2w ymm23,WORD BCST [r9*1+0x67f85615]
-vcvttph2w ymm23,WORD BCST BYTE PTR [r9*1+0x67f85615]
-vcvttph2w ymm23,WORD BCST WORD PTR [r9*1+0x67f85615]
-vcvttph2w ymm23,WORD BCST DWORD PTR [r9*1+0x67f85615]
-vcvttph2w ymm23,WORD BCST QWORD PTR [r9*1+0x67f85615]
 vcvttph2w zmm7,zmm3
 vcvttph2w zmm2{k2}{z},ZMMWORD PTR [rsp+r9*4]
 vcvttph2w zmm2{k2}{z},BYTE PTR [rsp+r9*4]
@@ -28643,10 +27191,6 @@ vcvtudq2ph xmm6,QWORD PTR [rdx]
 vcvtudq2ph xmm6,[rdx]
 vcvtudq2ph xmm30{k7}{z},xmm17
 vcvtudq2ph xmm29{k1}{z},DWORD BCST [r14+r13*2+0x7c137c61]{1to4}
-vcvtudq2ph xmm29{k1}{z},DWORD BCST BYTE PTR [r14+r13*2+0x7c137c61]{1to4}
-vcvtudq2ph xmm29{k1}{z},DWORD BCST WORD PTR [r14+r13*2+0x7c137c61]{1to4}
-vcvtudq2ph xmm29{k1}{z},DWORD BCST DWORD PTR [r14+r13*2+0x7c137c61]{1to4}
-vcvtudq2ph xmm29{k1}{z},DWORD BCST QWORD PTR [r14+r13*2+0x7c137c61]{1to4}
 vcvtudq2ph xmm6,YMMWORD PTR [rsi-0x7c6347e8]
 vcvtudq2ph xmm6,BYTE PTR [rsi-0x7c6347e8]
 vcvtudq2ph xmm6,WORD PTR [rsi-0x7c6347e8]
@@ -28671,10 +27215,6 @@ vcvtuqq2ph xmm3,DWORD PTR fs:[rbx+rbp*4]
 vcvtuqq2ph xmm3,QWORD PTR fs:[rbx+rbp*4]
 vcvtuqq2ph xmm3,fs:[rbx+rbp*4]
 vcvtuqq2ph xmm27,QWORD BCST [r14+0x3a0]{1to2}
-vcvtuqq2ph xmm27,QWORD BCST BYTE PTR [r14+0x3a0]{1to2}
-vcvtuqq2ph xmm27,QWORD BCST WORD PTR [r14+0x3a0]{1to2}
-vcvtuqq2ph xmm27,QWORD BCST DWORD PTR [r14+0x3a0]{1to2}
-vcvtuqq2ph xmm27,QWORD BCST QWORD PTR [r14+0x3a0]{1to2}
 vcvtuqq2ph xmm0,ymm6
 es vcvtuqq2ph xmm26{k6}{z},YMMWORD PTR [r15+rcx*1]
 es vcvtuqq2ph xmm26{k6}{z},BYTE PTR [r15+rcx*1]
@@ -28691,10 +27231,6 @@ vcvtuqq2ph xmm2,QWORD PTR [rdi]
 vcvtuqq2ph xmm2,[rdi]
 vcvtuqq2ph xmm1,zmm13{rz-sae}
 vcvtuqq2ph xmm5{k1}{z},QWORD BCST fs:[r13+r10*1-0x168]{1to8}
-vcvtuqq2ph xmm5{k1}{z},QWORD BCST BYTE PTR fs:[r13+r10*1-0x168]{1to8}
-vcvtuqq2ph xmm5{k1}{z},QWORD BCST WORD PTR fs:[r13+r10*1-0x168]{1to8}
-vcvtuqq2ph xmm5{k1}{z},QWORD BCST DWORD PTR fs:[r13+r10*1-0x168]{1to8}
-vcvtuqq2ph xmm5{k1}{z},QWORD BCST QWORD PTR fs:[r13+r10*1-0x168]{1to8}
 vcvtusi2sh xmm3,xmm6,DWORD PTR [rdx]
 vcvtusi2sh xmm3,xmm6,BYTE PTR [rdx]
 vcvtusi2sh xmm3,xmm6,WORD PTR [rdx]
@@ -28719,10 +27255,6 @@ vcvtusi2sh xmm5,xmm0,DWORD PTR [rax+rax*8]
 vcvtusi2sh xmm5,xmm0,[rax+rax*8]
 vcvtuw2ph xmm27,xmm15
 cs vcvtuw2ph xmm6{k3},WORD BCST [rsp+rdi*8-0x263e6cd7]
-cs vcvtuw2ph xmm6{k3},WORD BCST BYTE PTR [rsp+rdi*8-0x263e6cd7]
-cs vcvtuw2ph xmm6{k3},WORD BCST WORD PTR [rsp+rdi*8-0x263e6cd7]
-cs vcvtuw2ph xmm6{k3},WORD BCST DWORD PTR [rsp+rdi*8-0x263e6cd7]
-cs vcvtuw2ph xmm6{k3},WORD BCST QWORD PTR [rsp+rdi*8-0x263e6cd7]
 vcvtuw2ph xmm30,WORD BCST [rsi+r15*4]
 vcvtuw2ph ymm7,ymm6
 cs vcvtuw2ph ymm21,WORD BCST [r10+rdi*8-0x42]
@@ -28742,10 +27274,6 @@ vcvtuw2ph zmm8{k5}{z},zmm11
 vcvtuw2ph zmm19{k2},ZMMWORD PTR [rbp+0xb80]
 vcvtw2ph xmm1,xmm2
 vcvtw2ph xmm12,WORD BCST [rdx+r11*2]
-vcvtw2ph xmm12,WORD BCST BYTE PTR [rdx+r11*2]
-vcvtw2ph xmm12,WORD BCST WORD PTR [rdx+r11*2]
-vcvtw2ph xmm12,WORD BCST DWORD PTR [rdx+r11*2]
-vcvtw2ph xmm12,WORD BCST QWORD PTR [rdx+r11*2]
 ss vcvtw2ph xmm6,XMMWORD PTR [rdx+rdx*4+0x5b0]
 ss vcvtw2ph xmm6,BYTE PTR [rdx+rdx*4+0x5b0]
 ss vcvtw2ph xmm6,WORD PTR [rdx+rdx*4+0x5b0]
@@ -28770,10 +27298,6 @@ ss vcvtw2ph zmm6{k2}{z},[rsi]
 vcvtw2ph zmm3{k5}{z},WORD BCST [rdx+r13*4-0x3a430906]
 vdivph xmm0,xmm0,xmm5
 ss vdivph xmm2,xmm26,WORD BCST [r14+rax*4]
-ss vdivph xmm2,xmm26,WORD BCST BYTE PTR [r14+rax*4]
-ss vdivph xmm2,xmm26,WORD BCST WORD PTR [r14+rax*4]
-ss vdivph xmm2,xmm26,WORD BCST DWORD PTR [r14+rax*4]
-ss vdivph xmm2,xmm26,WORD BCST QWORD PTR [r14+rax*4]
 vdivph xmm5{k2},xmm5,WORD BCST [rdi-0x64]
 vdivph ymm17,ymm12,ymm9
 vdivph ymm0{k3},ymm0,WORD BCST [rbp+0x46]
@@ -28812,10 +27336,6 @@ vfcmaddcph xmm6{k2}{z},xmm0,QWORD PTR gs:[rax+0x2343690]
 vfcmaddcph xmm6{k2}{z},xmm0,gs:[rax+0x2343690]
 vfcmaddcph ymm2,ymm6,ymm6
 ss vfcmaddcph ymm2,ymm10,DWORD BCST [rdi]
-ss vfcmaddcph ymm2,ymm10,DWORD BCST BYTE PTR [rdi]
-ss vfcmaddcph ymm2,ymm10,DWORD BCST WORD PTR [rdi]
-ss vfcmaddcph ymm2,ymm10,DWORD BCST DWORD PTR [rdi]
-ss vfcmaddcph ymm2,ymm10,DWORD BCST QWORD PTR [rdi]
 vfcmaddcph ymm2{k5}{z},ymm3,DWORD BCST [rbp+rax*4-0x154]
 vfcmaddcph zmm3,zmm7,ZMMWORD PTR [rsi+rdx*8-0x1300]
 vfcmaddcph zmm3,zmm7,BYTE PTR [rsi+rdx*8-0x1300]
@@ -28833,10 +27353,6 @@ vfmaddcph xmm5{k6},xmm3,DWORD PTR gs:[rdi+0x450]
 vfmaddcph xmm5{k6},xmm3,QWORD PTR gs:[rdi+0x450]
 vfmaddcph xmm5{k6},xmm3,gs:[rdi+0x450]
 vfmaddcph xmm3,xmm10,DWORD BCST [rdx+r15*4+0xdc]
-vfmaddcph xmm3,xmm10,DWORD BCST BYTE PTR [rdx+r15*4+0xdc]
-vfmaddcph xmm3,xmm10,DWORD BCST WORD PTR [rdx+r15*4+0xdc]
-vfmaddcph xmm3,xmm10,DWORD BCST DWORD PTR [rdx+r15*4+0xdc]
-vfmaddcph xmm3,xmm10,DWORD BCST QWORD PTR [rdx+r15*4+0xdc]
 vfmaddcph ymm2,ymm7,ymm3
 ss vfmaddcph ymm27{k6},ymm0,YMMWORD PTR [rax+r12*1+0x4a41e345]
 ss vfmaddcph ymm27{k6},ymm0,BYTE PTR [rax+r12*1+0x4a41e345]
@@ -28853,10 +27369,6 @@ vfmaddcph zmm25,zmm20,QWORD PTR [r8+r13*4]
 vfmaddcph zmm25,zmm20,[r8+r13*4]
 vfmaddcph zmm4{k6},zmm1,zmm7{rn-sae}
 vfmaddcph zmm6,zmm1,DWORD BCST gs:[rsp+rbp*4+0x2dc2dbf1]
-vfmaddcph zmm6,zmm1,DWORD BCST BYTE PTR gs:[rsp+rbp*4+0x2dc2dbf1]
-vfmaddcph zmm6,zmm1,DWORD BCST WORD PTR gs:[rsp+rbp*4+0x2dc2dbf1]
-vfmaddcph zmm6,zmm1,DWORD BCST DWORD PTR gs:[rsp+rbp*4+0x2dc2dbf1]
-vfmaddcph zmm6,zmm1,DWORD BCST QWORD PTR gs:[rsp+rbp*4+0x2dc2dbf1]
 vfcmaddcsh xmm6,xmm7,xmm3
 vfcmaddcsh xmm0{k3},xmm25,DWORD PTR [rsi+rsi*4]
 vfcmaddcsh xmm0{k3},xmm25,BYTE PTR [rsi+rsi*4]
@@ -28873,10 +27385,6 @@ vfmaddcsh xmm27{k7},xmm20,[rdx+0x90]
 ss vfmaddcsh xmm3,xmm0,DWORD PTR [rcx+rbp*4]
 vfcmulcph xmm4,xmm6,xmm1
 vfcmulcph xmm21{k6}{z},xmm14,DWORD BCST [r11+r11*1-0x65]
-vfcmulcph xmm21{k6}{z},xmm14,DWORD BCST BYTE PTR [r11+r11*1-0x65]
-vfcmulcph xmm21{k6}{z},xmm14,DWORD BCST WORD PTR [r11+r11*1-0x65]
-vfcmulcph xmm21{k6}{z},xmm14,DWORD BCST DWORD PTR [r11+r11*1-0x65]
-vfcmulcph xmm21{k6}{z},xmm14,DWORD BCST QWORD PTR [r11+r11*1-0x65]
 ds vfcmulcph xmm7,xmm6,XMMWORD PTR [rsi+rcx*4]
 ds vfcmulcph xmm7,xmm6,BYTE PTR [rsi+rcx*4]
 ds vfcmulcph xmm7,xmm6,WORD PTR [rsi+rcx*4]
@@ -28907,10 +27415,6 @@ vfmulcph xmm0{k4},xmm1,DWORD PTR gs:[rdx+riz*2-0x5c0]
 vfmulcph xmm0{k4},xmm1,QWORD PTR gs:[rdx+riz*2-0x5c0]
 vfmulcph xmm0{k4},xmm1,gs:[rdx+riz*2-0x5c0]
 vfmulcph xmm11,xmm19,DWORD BCST [rsi+rbx*1+0x77]
-vfmulcph xmm11,xmm19,DWORD BCST BYTE PTR [rsi+rbx*1+0x77]
-vfmulcph xmm11,xmm19,DWORD BCST WORD PTR [rsi+rbx*1+0x77]
-vfmulcph xmm11,xmm19,DWORD BCST DWORD PTR [rsi+rbx*1+0x77]
-vfmulcph xmm11,xmm19,DWORD BCST QWORD PTR [rsi+rbx*1+0x77]
 vfmulcph ymm14,ymm4,ymm24
 ds vfmulcph ymm3{k7}{z},ymm7,YMMWORD PTR [rdi+0x32d75630]
 ds vfmulcph ymm3{k7}{z},ymm7,BYTE PTR [rdi+0x32d75630]
@@ -28943,10 +27447,6 @@ vfmulcsh xmm7{k2}{z},xmm1,xmm5{rz-sae}
 es vfmulcsh xmm2{k3},xmm3,DWORD PTR [rax+0x1b8]
 vfmaddsub132ph xmm5,xmm7,xmm6
 ss vfmaddsub132ph xmm7,xmm27,WORD BCST [r9+rcx*4]
-ss vfmaddsub132ph xmm7,xmm27,WORD BCST BYTE PTR [r9+rcx*4]
-ss vfmaddsub132ph xmm7,xmm27,WORD BCST WORD PTR [r9+rcx*4]
-ss vfmaddsub132ph xmm7,xmm27,WORD BCST DWORD PTR [r9+rcx*4]
-ss vfmaddsub132ph xmm7,xmm27,WORD BCST QWORD PTR [r9+rcx*4]
 vfmaddsub132ph xmm3{k3}{z},xmm3,WORD BCST [rdx-0x78854186]
 vfmaddsub132ph ymm1,ymm2,ymm26
 vfmaddsub132ph ymm2{k7}{z},ymm6,YMMWORD PTR [rsi+riz*4]
@@ -28972,16 +27472,8 @@ vfmaddsub213ph xmm4,xmm4,QWORD PTR [rbx]
 vfmaddsub213ph xmm4,xmm4,[rbx]
 vfmaddsub213ph xmm11{k6}{z},xmm8,xmm13
 vfmaddsub213ph xmm9{k7},xmm28,WORD BCST fs:[r8-0x483b7b9d]
-vfmaddsub213ph xmm9{k7},xmm28,WORD BCST BYTE PTR fs:[r8-0x483b7b9d]
-vfmaddsub213ph xmm9{k7},xmm28,WORD BCST WORD PTR fs:[r8-0x483b7b9d]
-vfmaddsub213ph xmm9{k7},xmm28,WORD BCST DWORD PTR fs:[r8-0x483b7b9d]
-vfmaddsub213ph xmm9{k7},xmm28,WORD BCST QWORD PTR fs:[r8-0x483b7b9d]
 vfmaddsub213ph ymm5,ymm0,ymm6
 ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST [r13-0x2c]
-ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST BYTE PTR [r13-0x2c]
-ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST WORD PTR [r13-0x2c]
-ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST DWORD PTR [r13-0x2c]
-ds vfmaddsub213ph ymm23{k3},ymm0,WORD BCST QWORD PTR [r13-0x2c]
 vfmaddsub213ph ymm7{k5}{z},ymm6,WORD BCST [rcx+rcx*2]
 vfmaddsub213ph zmm0,zmm5,ZMMWORD PTR [rdi+0x380]
 vfmaddsub213ph zmm0,zmm5,BYTE PTR [rdi+0x380]
@@ -28999,10 +27491,6 @@ vfmaddsub231ph xmm1,xmm2,QWORD PTR [rsp+rsi*8-0x16]
 vfmaddsub231ph xmm1,xmm2,[rsp+rsi*8-0x16]
 vfmaddsub231ph xmm9{k6},xmm28,xmm16
 es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST [r9]
-es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST BYTE PTR [r9]
-es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST WORD PTR [r9]
-es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST DWORD PTR [r9]
-es vfmaddsub231ph xmm10{k1},xmm0,WORD BCST QWORD PTR [r9]
 vfmaddsub231ph ymm0,ymm1,ymm4
 ds vfmaddsub231ph ymm29{k7},ymm5,WORD BCST [rbx+r13*8-0x4945103]
 vfmaddsub231ph ymm5{k3}{z},ymm2,YMMWORD PTR [rbp+0x220]
@@ -29029,15 +27517,7 @@ cs vfmsubadd132ph xmm20{k5},xmm26,[r9+rbp*8+0x3eb02469]
 vfmsubadd132ph xmm3{k2}{z},xmm1,XMMWORD PTR [rsp+rbx*1]
 vfmsubadd132ph ymm7,ymm6,ymm4
 vfmsubadd132ph ymm30{k7},ymm26,WORD BCST gs:[r14+rdi*4]
-vfmsubadd132ph ymm30{k7},ymm26,WORD BCST BYTE PTR gs:[r14+rdi*4]
-vfmsubadd132ph ymm30{k7},ymm26,WORD BCST WORD PTR gs:[r14+rdi*4]
-vfmsubadd132ph ymm30{k7},ymm26,WORD BCST DWORD PTR gs:[r14+rdi*4]
-vfmsubadd132ph ymm30{k7},ymm26,WORD BCST QWORD PTR gs:[r14+rdi*4]
 vfmsubadd132ph ymm5,ymm0,WORD BCST [rip+0xffffffff8876dc90]
-vfmsubadd132ph ymm5,ymm0,WORD BCST BYTE PTR [rip+0xffffffff8876dc90]
-vfmsubadd132ph ymm5,ymm0,WORD BCST WORD PTR [rip+0xffffffff8876dc90]
-vfmsubadd132ph ymm5,ymm0,WORD BCST DWORD PTR [rip+0xffffffff8876dc90]
-vfmsubadd132ph ymm5,ymm0,WORD BCST QWORD PTR [rip+0xffffffff8876dc90]
 vfmsubadd132ph zmm0,zmm3,ZMMWORD PTR [rax+rbp*2]
 vfmsubadd132ph zmm0,zmm3,BYTE PTR [rax+rbp*2]
 vfmsubadd132ph zmm0,zmm3,WORD PTR [rax+rbp*2]
@@ -29048,10 +27528,6 @@ vfmsubadd132ph zmm17{k1},zmm29,zmm20{rz-sae}
 ds vfmsubadd132ph zmm3{k6},zmm18,ZMMWORD PTR [rsi]
 vfmsubadd213ph xmm2,xmm2,xmm3
 cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST [r15+rdx*4]
-cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST BYTE PTR [r15+rdx*4]
-cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST WORD PTR [r15+rdx*4]
-cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST DWORD PTR [r15+rdx*4]
-cs vfmsubadd213ph xmm1{k7}{z},xmm15,WORD BCST QWORD PTR [r15+rdx*4]
 vfmsubadd213ph xmm4{k2},xmm4,WORD BCST [rbx]
 vfmsubadd213ph ymm0,ymm1,ymm0
 ds vfmsubadd213ph ymm26{k3}{z},ymm29,WORD BCST [rbx+r12*2+0x74]
@@ -29079,15 +27555,7 @@ vfmsubadd231ph xmm8{k1},xmm10,xmm13
 cs vfmsubadd231ph xmm24{k3},xmm29,XMMWORD PTR [r14+r13*4-0xe0d6d13]
 vfmsubadd231ph ymm0,ymm2,ymm7
 vfmsubadd231ph ymm5,ymm16,WORD BCST fs:[r15+r12*8-0xaa]
-vfmsubadd231ph ymm5,ymm16,WORD BCST BYTE PTR fs:[r15+r12*8-0xaa]
-vfmsubadd231ph ymm5,ymm16,WORD BCST WORD PTR fs:[r15+r12*8-0xaa]
-vfmsubadd231ph ymm5,ymm16,WORD BCST DWORD PTR fs:[r15+r12*8-0xaa]
-vfmsubadd231ph ymm5,ymm16,WORD BCST QWORD PTR fs:[r15+r12*8-0xaa]
 vfmsubadd231ph ymm3{k1},ymm5,WORD BCST [rax+riz*4]
-vfmsubadd231ph ymm3{k1},ymm5,WORD BCST BYTE PTR [rax+riz*4]
-vfmsubadd231ph ymm3{k1},ymm5,WORD BCST WORD PTR [rax+riz*4]
-vfmsubadd231ph ymm3{k1},ymm5,WORD BCST DWORD PTR [rax+riz*4]
-vfmsubadd231ph ymm3{k1},ymm5,WORD BCST QWORD PTR [rax+riz*4]
 vfmsubadd231ph zmm2,zmm28,ZMMWORD PTR [r8]
 vfmsubadd231ph zmm2,zmm28,BYTE PTR [r8]
 vfmsubadd231ph zmm2,zmm28,WORD PTR [r8]
@@ -29106,10 +27574,6 @@ ds vfmadd132ph xmm16{k2}{z},xmm6,[r10+rax*4]
 vfmadd132ph xmm7{k3},xmm3,XMMWORD PTR [rsi]
 vfmadd132ph ymm7,ymm30,ymm8
 vfmadd132ph ymm4{k1},ymm7,WORD BCST [rdi+rdi*4]
-vfmadd132ph ymm4{k1},ymm7,WORD BCST BYTE PTR [rdi+rdi*4]
-vfmadd132ph ymm4{k1},ymm7,WORD BCST WORD PTR [rdi+rdi*4]
-vfmadd132ph ymm4{k1},ymm7,WORD BCST DWORD PTR [rdi+rdi*4]
-vfmadd132ph ymm4{k1},ymm7,WORD BCST QWORD PTR [rdi+rdi*4]
 vfmadd132ph ymm19,ymm19,WORD BCST [rip+0xffffffff83ea39ce]
 vfmadd132ph zmm11,zmm6,zmm28
 es vfmadd132ph zmm1,zmm0,WORD BCST [rax]
@@ -29127,10 +27591,6 @@ ds vfmadd213ph xmm4{k6},xmm0,DWORD PTR [rax]
 ds vfmadd213ph xmm4{k6},xmm0,QWORD PTR [rax]
 ds vfmadd213ph xmm4{k6},xmm0,[rax]
 vfmadd213ph xmm31{k6},xmm20,WORD BCST [r12+r14*4]
-vfmadd213ph xmm31{k6},xmm20,WORD BCST BYTE PTR [r12+r14*4]
-vfmadd213ph xmm31{k6},xmm20,WORD BCST WORD PTR [r12+r14*4]
-vfmadd213ph xmm31{k6},xmm20,WORD BCST DWORD PTR [r12+r14*4]
-vfmadd213ph xmm31{k6},xmm20,WORD BCST QWORD PTR [r12+r14*4]
 vfmadd213ph ymm5,ymm0,ymm3
 ds vfmadd213ph ymm6,ymm18,WORD BCST [r14+r12*8+0x1a]
 vfmadd213ph ymm1{k5}{z},ymm2,YMMWORD PTR [rbx+0x8a0]
@@ -29149,10 +27609,6 @@ vfmadd213ph zmm4{k5}{z},zmm1,gs:[rbx+riz*4]
 vfmadd213ph zmm0,zmm3,WORD BCST [rax+r15*8-0xf6]
 vfmadd231ph xmm7,xmm0,xmm6
 ss vfmadd231ph xmm18,xmm5,WORD BCST [rcx+r14*8-0x42]
-ss vfmadd231ph xmm18,xmm5,WORD BCST BYTE PTR [rcx+r14*8-0x42]
-ss vfmadd231ph xmm18,xmm5,WORD BCST WORD PTR [rcx+r14*8-0x42]
-ss vfmadd231ph xmm18,xmm5,WORD BCST DWORD PTR [rcx+r14*8-0x42]
-ss vfmadd231ph xmm18,xmm5,WORD BCST QWORD PTR [rcx+r14*8-0x42]
 vfmadd231ph xmm6{k1},xmm5,WORD BCST [rdx+rax*8]
 vfmadd231ph ymm4,ymm2,ymm3
 ss vfmadd231ph ymm14{k4}{z},ymm12,WORD BCST [rbp-0x6ec26fa8]
@@ -29168,16 +27624,8 @@ ds vfnmadd132ph xmm7{k2}{z},xmm6,DWORD PTR [rsi-0x7a]
 ds vfnmadd132ph xmm7{k2}{z},xmm6,QWORD PTR [rsi-0x7a]
 ds vfnmadd132ph xmm7{k2}{z},xmm6,[rsi-0x7a]
 vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST [rax+r10*2]
-vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST BYTE PTR [rax+r10*2]
-vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST WORD PTR [rax+r10*2]
-vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST DWORD PTR [rax+r10*2]
-vfnmadd132ph xmm24{k4}{z},xmm8,WORD BCST QWORD PTR [rax+r10*2]
 vfnmadd132ph ymm2,ymm7,ymm5
 vfnmadd132ph ymm30,ymm27,WORD BCST fs:[r15]
-vfnmadd132ph ymm30,ymm27,WORD BCST BYTE PTR fs:[r15]
-vfnmadd132ph ymm30,ymm27,WORD BCST WORD PTR fs:[r15]
-vfnmadd132ph ymm30,ymm27,WORD BCST DWORD PTR fs:[r15]
-vfnmadd132ph ymm30,ymm27,WORD BCST QWORD PTR fs:[r15]
 vfnmadd132ph ymm5{k6},ymm6,YMMWORD PTR [rbx+0xba0]
 vfnmadd132ph ymm5{k6},ymm6,BYTE PTR [rbx+0xba0]
 vfnmadd132ph ymm5{k6},ymm6,WORD PTR [rbx+0xba0]
@@ -29200,10 +27648,6 @@ vfnmadd213ph xmm7,xmm3,QWORD PTR [rdx+rsi*8]
 vfnmadd213ph xmm7,xmm3,[rdx+rsi*8]
 vfnmadd213ph xmm30{k1},xmm3,xmm16
 vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST fs:[r12+r14*1-0x98]
-vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST BYTE PTR fs:[r12+r14*1-0x98]
-vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST WORD PTR fs:[r12+r14*1-0x98]
-vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST DWORD PTR fs:[r12+r14*1-0x98]
-vfnmadd213ph xmm4{k3}{z},xmm10,WORD BCST QWORD PTR fs:[r12+r14*1-0x98]
 vfnmadd213ph ymm1,ymm1,ymm5
 vfnmadd213ph ymm22{k2}{z},ymm6,YMMWORD PTR gs:[rcx+r9*2]
 vfnmadd213ph ymm22{k2}{z},ymm6,BYTE PTR gs:[rcx+r9*2]
@@ -29212,19 +27656,11 @@ vfnmadd213ph ymm22{k2}{z},ymm6,DWORD PTR gs:[rcx+r9*2]
 vfnmadd213ph ymm22{k2}{z},ymm6,QWORD PTR gs:[rcx+r9*2]
 vfnmadd213ph ymm22{k2}{z},ymm6,gs:[rcx+r9*2]
 vfnmadd213ph ymm2,ymm6,WORD BCST [rcx+rsi*2+0x46263269]
-vfnmadd213ph ymm2,ymm6,WORD BCST BYTE PTR [rcx+rsi*2+0x46263269]
-vfnmadd213ph ymm2,ymm6,WORD BCST WORD PTR [rcx+rsi*2+0x46263269]
-vfnmadd213ph ymm2,ymm6,WORD BCST DWORD PTR [rcx+rsi*2+0x46263269]
-vfnmadd213ph ymm2,ymm6,WORD BCST QWORD PTR [rcx+rsi*2+0x46263269]
 vfnmadd213ph zmm2,zmm1,zmm3
 vfnmadd213ph zmm14{k3}{z},zmm24,WORD BCST fs:[rbp+r14*8-0xd6]
 vfnmadd213ph zmm4,zmm6,WORD BCST [rsi*8-0x5957e20c]
 vfnmadd231ph xmm0,xmm6,xmm3
 cs vfnmadd231ph xmm22{k7},xmm6,WORD BCST [rax+r15*1-0xf6]
-cs vfnmadd231ph xmm22{k7},xmm6,WORD BCST BYTE PTR [rax+r15*1-0xf6]
-cs vfnmadd231ph xmm22{k7},xmm6,WORD BCST WORD PTR [rax+r15*1-0xf6]
-cs vfnmadd231ph xmm22{k7},xmm6,WORD BCST DWORD PTR [rax+r15*1-0xf6]
-cs vfnmadd231ph xmm22{k7},xmm6,WORD BCST QWORD PTR [rax+r15*1-0xf6]
 vfnmadd231ph xmm1,xmm6,WORD BCST [rsi]
 vfnmadd231ph ymm8,ymm15,ymm31
 cs vfnmadd231ph ymm5{k6},ymm4,WORD BCST [rcx-0x6]
@@ -29303,10 +27739,6 @@ vfmsub132ph xmm9{k3}{z},xmm11,QWORD PTR fs:[r9+rdi*4-0x580]
 vfmsub132ph xmm9{k3}{z},xmm11,fs:[r9+rdi*4-0x580]
 vfmsub132ph ymm17,ymm8,ymm17
 es vfmsub132ph ymm0,ymm3,WORD BCST [rax+rcx*4]
-es vfmsub132ph ymm0,ymm3,WORD BCST BYTE PTR [rax+rcx*4]
-es vfmsub132ph ymm0,ymm3,WORD BCST WORD PTR [rax+rcx*4]
-es vfmsub132ph ymm0,ymm3,WORD BCST DWORD PTR [rax+rcx*4]
-es vfmsub132ph ymm0,ymm3,WORD BCST QWORD PTR [rax+rcx*4]
 vfmsub132ph ymm20{k3}{z},ymm4,WORD BCST [rcx]
 vfmsub132ph zmm7,zmm0,ZMMWORD PTR [rbx]
 vfmsub132ph zmm7,zmm0,BYTE PTR [rbx]
@@ -29324,10 +27756,6 @@ vfmsub213ph xmm7,xmm0,QWORD PTR [rax+0x710f6d95]
 vfmsub213ph xmm7,xmm0,[rax+0x710f6d95]
 vfmsub213ph xmm6{k3},xmm21,xmm9
 es vfmsub213ph xmm31{k5},xmm24,WORD BCST [rbp+r9*8+0x20d71c54]
-es vfmsub213ph xmm31{k5},xmm24,WORD BCST BYTE PTR [rbp+r9*8+0x20d71c54]
-es vfmsub213ph xmm31{k5},xmm24,WORD BCST WORD PTR [rbp+r9*8+0x20d71c54]
-es vfmsub213ph xmm31{k5},xmm24,WORD BCST DWORD PTR [rbp+r9*8+0x20d71c54]
-es vfmsub213ph xmm31{k5},xmm24,WORD BCST QWORD PTR [rbp+r9*8+0x20d71c54]
 vfmsub213ph ymm4,ymm4,ymm2
 vfmsub213ph ymm13,ymm2,WORD BCST [r11]
 cs vfmsub213ph ymm0{k7}{z},ymm4,WORD BCST [rbp-0x217515c4]
@@ -29355,10 +27783,6 @@ cs vfmsub231ph ymm3{k6},ymm26,DWORD PTR [rcx+0x4c]
 cs vfmsub231ph ymm3{k6},ymm26,QWORD PTR [rcx+0x4c]
 cs vfmsub231ph ymm3{k6},ymm26,[rcx+0x4c]
 vfmsub231ph ymm2,ymm1,WORD BCST [rdi+rdi*4-0x58]
-vfmsub231ph ymm2,ymm1,WORD BCST BYTE PTR [rdi+rdi*4-0x58]
-vfmsub231ph ymm2,ymm1,WORD BCST WORD PTR [rdi+rdi*4-0x58]
-vfmsub231ph ymm2,ymm1,WORD BCST DWORD PTR [rdi+rdi*4-0x58]
-vfmsub231ph ymm2,ymm1,WORD BCST QWORD PTR [rdi+rdi*4-0x58]
 vfmsub231ph zmm21,zmm1,zmm22
 vfmsub231ph zmm4{k7},zmm4,WORD BCST [rdi]
 ds vfmsub231ph zmm17,zmm24,ZMMWORD PTR [rsi+0x6a]
@@ -29375,16 +27799,8 @@ cs vfnmsub132ph xmm7{k3},xmm0,DWORD PTR [rdx+rdi*8]
 cs vfnmsub132ph xmm7{k3},xmm0,QWORD PTR [rdx+rdi*8]
 cs vfnmsub132ph xmm7{k3},xmm0,[rdx+rdi*8]
 vfnmsub132ph xmm3,xmm2,WORD BCST [r15]
-vfnmsub132ph xmm3,xmm2,WORD BCST BYTE PTR [r15]
-vfnmsub132ph xmm3,xmm2,WORD BCST WORD PTR [r15]
-vfnmsub132ph xmm3,xmm2,WORD BCST DWORD PTR [r15]
-vfnmsub132ph xmm3,xmm2,WORD BCST QWORD PTR [r15]
 vfnmsub132ph ymm0,ymm2,ymm26
 vfnmsub132ph ymm6,ymm3,WORD BCST gs:[rcx]
-vfnmsub132ph ymm6,ymm3,WORD BCST BYTE PTR gs:[rcx]
-vfnmsub132ph ymm6,ymm3,WORD BCST WORD PTR gs:[rcx]
-vfnmsub132ph ymm6,ymm3,WORD BCST DWORD PTR gs:[rcx]
-vfnmsub132ph ymm6,ymm3,WORD BCST QWORD PTR gs:[rcx]
 vfnmsub132ph ymm15{k4},ymm22,WORD BCST [r8+r10*8-0x6d68a34c]
 vfnmsub132ph zmm17,zmm11,zmm9
 ss vfnmsub132ph zmm7{k6}{z},zmm0,ZMMWORD PTR [rip+0x198128b4]
@@ -29396,15 +27812,7 @@ ss vfnmsub132ph zmm7{k6}{z},zmm0,[rip+0x198128b4]
 vfnmsub132ph zmm9{k1}{z},zmm19,WORD BCST [r8+r9*8-0x7b]
 vfnmsub213ph xmm7,xmm2,xmm5
 vfnmsub213ph xmm22{k6}{z},xmm1,WORD BCST gs:[rdx]
-vfnmsub213ph xmm22{k6}{z},xmm1,WORD BCST BYTE PTR gs:[rdx]
-vfnmsub213ph xmm22{k6}{z},xmm1,WORD BCST WORD PTR gs:[rdx]
-vfnmsub213ph xmm22{k6}{z},xmm1,WORD BCST DWORD PTR gs:[rdx]
-vfnmsub213ph xmm22{k6}{z},xmm1,WORD BCST QWORD PTR gs:[rdx]
 vfnmsub213ph xmm7,xmm3,WORD BCST [rdi+riz*8]
-vfnmsub213ph xmm7,xmm3,WORD BCST BYTE PTR [rdi+riz*8]
-vfnmsub213ph xmm7,xmm3,WORD BCST WORD PTR [rdi+riz*8]
-vfnmsub213ph xmm7,xmm3,WORD BCST DWORD PTR [rdi+riz*8]
-vfnmsub213ph xmm7,xmm3,WORD BCST QWORD PTR [rdi+riz*8]
 vfnmsub213ph ymm6,ymm0,ymm2
 vfnmsub213ph ymm28,ymm7,WORD BCST gs:[r9+r9*8]
 vfnmsub213ph ymm5{k7}{z},ymm6,YMMWORD PTR [rdi]
@@ -29436,10 +27844,6 @@ vfnmsub231ph xmm20{k1},xmm14,QWORD PTR gs:[rdi]
 vfnmsub231ph xmm20{k1},xmm14,gs:[rdi]
 vfnmsub231ph ymm1,ymm1,ymm7
 vfnmsub231ph ymm0,ymm25,WORD BCST gs:[rbx*8-0x3f388b4a]
-vfnmsub231ph ymm0,ymm25,WORD BCST BYTE PTR gs:[rbx*8-0x3f388b4a]
-vfnmsub231ph ymm0,ymm25,WORD BCST WORD PTR gs:[rbx*8-0x3f388b4a]
-vfnmsub231ph ymm0,ymm25,WORD BCST DWORD PTR gs:[rbx*8-0x3f388b4a]
-vfnmsub231ph ymm0,ymm25,WORD BCST QWORD PTR gs:[rbx*8-0x3f388b4a]
 vfnmsub231ph ymm2{k6}{z},ymm1,YMMWORD PTR [rcx+rdx*4-0x357c9e9]
 vfnmsub231ph ymm2{k6}{z},ymm1,BYTE PTR [rcx+rdx*4-0x357c9e9]
 vfnmsub231ph ymm2{k6}{z},ymm1,WORD PTR [rcx+rdx*4-0x357c9e9]
@@ -29511,10 +27915,6 @@ vfnmsub231sh xmm6,xmm6,QWORD PTR gs:[rsp+riz*2+0xf]
 vfnmsub231sh xmm6,xmm6,gs:[rsp+riz*2+0xf]
 vfpclassph k4,xmm7,0xee
 vfpclassph k0{k3},WORD BCST [r15+r8*1+0x4f]{1to8},0xc1
-vfpclassph k0{k3},WORD BCST BYTE PTR [r15+r8*1+0x4f]{1to8},0xc1
-vfpclassph k0{k3},WORD BCST WORD PTR [r15+r8*1+0x4f]{1to8},0xc1
-vfpclassph k0{k3},WORD BCST DWORD PTR [r15+r8*1+0x4f]{1to8},0xc1
-vfpclassph k0{k3},WORD BCST QWORD PTR [r15+r8*1+0x4f]{1to8},0xc1
 es vfpclassph k4,WORD BCST [rax]{1to8},0xba
 vfpclassph k3,ymm6,0x5f
 es vfpclassph k6{k4},WORD BCST [r8+r14*8]{1to16},0x54
@@ -29542,10 +27942,6 @@ vgetexpph xmm3{k7}{z},DWORD PTR [r8+r12*2]
 vgetexpph xmm3{k7}{z},QWORD PTR [r8+r12*2]
 vgetexpph xmm3{k7}{z},[r8+r12*2]
 es vgetexpph xmm5{k4},WORD BCST [rax+0xaa]
-es vgetexpph xmm5{k4},WORD BCST BYTE PTR [rax+0xaa]
-es vgetexpph xmm5{k4},WORD BCST WORD PTR [rax+0xaa]
-es vgetexpph xmm5{k4},WORD BCST DWORD PTR [rax+0xaa]
-es vgetexpph xmm5{k4},WORD BCST QWORD PTR [rax+0xaa]
 vgetexpph ymm4,ymm2
 vgetexpph ymm18{k6},WORD BCST [r14+r9*4]
 es vgetexpph ymm7{k2}{z},YMMWORD PTR [rsp+rbp*1]
@@ -29571,10 +27967,6 @@ cs vgetexpsh xmm16{k3},xmm21,[rip+0x3]
 vgetexpsh xmm0{k1},xmm4,WORD PTR [rdi+rbp*4]
 vgetmantph xmm5,xmm4,0x43
 vgetmantph xmm12{k2},WORD BCST [rcx+r11*1],0xaa
-vgetmantph xmm12{k2},WORD BCST BYTE PTR [rcx+r11*1],0xaa
-vgetmantph xmm12{k2},WORD BCST WORD PTR [rcx+r11*1],0xaa
-vgetmantph xmm12{k2},WORD BCST DWORD PTR [rcx+r11*1],0xaa
-vgetmantph xmm12{k2},WORD BCST QWORD PTR [rcx+r11*1],0xaa
 ds vgetmantph xmm7,WORD BCST [rax-0x2f],0x12
 vgetmantph ymm2,ymm5,0xc3
 vgetmantph ymm29{k2}{z},YMMWORD PTR [rbp+r15*4+0x1a0],0x9
@@ -29601,10 +27993,6 @@ es vgetmantsh xmm3{k6}{z},xmm27,[rdx+rbx*1],0x3
 vgetmantsh xmm6{k2},xmm5,WORD PTR [rax-0x3a],0xed
 vmaxph xmm1,xmm2,xmm1
 ds vmaxph xmm3{k6},xmm25,WORD BCST [rdx+r8*2+0x7406d3bc]
-ds vmaxph xmm3{k6},xmm25,WORD BCST BYTE PTR [rdx+r8*2+0x7406d3bc]
-ds vmaxph xmm3{k6},xmm25,WORD BCST WORD PTR [rdx+r8*2+0x7406d3bc]
-ds vmaxph xmm3{k6},xmm25,WORD BCST DWORD PTR [rdx+r8*2+0x7406d3bc]
-ds vmaxph xmm3{k6},xmm25,WORD BCST QWORD PTR [rdx+r8*2+0x7406d3bc]
 vmaxph xmm5{k1}{z},xmm0,WORD BCST [rdi*8+0x46f9ce78]
 vmaxph ymm25,ymm12,YMMWORD PTR [r13+0xfe0]
 vmaxph ymm25,ymm12,BYTE PTR [r13+0xfe0]
@@ -29614,10 +28002,6 @@ vmaxph ymm25,ymm12,QWORD PTR [r13+0xfe0]
 vmaxph ymm25,ymm12,[r13+0xfe0]
 vmaxph ymm2{k3},ymm7,ymm7
 vmaxph ymm4{k6}{z},ymm5,WORD BCST gs:[rbx]
-vmaxph ymm4{k6}{z},ymm5,WORD BCST BYTE PTR gs:[rbx]
-vmaxph ymm4{k6}{z},ymm5,WORD BCST WORD PTR gs:[rbx]
-vmaxph ymm4{k6}{z},ymm5,WORD BCST DWORD PTR gs:[rbx]
-vmaxph ymm4{k6}{z},ymm5,WORD BCST QWORD PTR gs:[rbx]
 vmaxph zmm7,zmm2,ZMMWORD PTR [rax]
 vmaxph zmm7,zmm2,BYTE PTR [rax]
 vmaxph zmm7,zmm2,WORD PTR [rax]
@@ -29646,10 +28030,6 @@ cs vminph xmm20{k5},xmm4,DWORD PTR [r14+r14*4-0x3a]
 cs vminph xmm20{k5},xmm4,QWORD PTR [r14+r14*4-0x3a]
 cs vminph xmm20{k5},xmm4,[r14+r14*4-0x3a]
 vminph xmm4,xmm2,WORD BCST [rdx]
-vminph xmm4,xmm2,WORD BCST BYTE PTR [rdx]
-vminph xmm4,xmm2,WORD BCST WORD PTR [rdx]
-vminph xmm4,xmm2,WORD BCST DWORD PTR [rdx]
-vminph xmm4,xmm2,WORD BCST QWORD PTR [rdx]
 vminph ymm4,ymm4,YMMWORD PTR [rsi]
 vminph ymm4,ymm4,BYTE PTR [rsi]
 vminph ymm4,ymm4,WORD PTR [rsi]
@@ -29660,10 +28040,6 @@ vminph ymm17{k4},ymm9,ymm17
 ss vminph ymm2{k2},ymm30,WORD BCST [r13-0x2]
 vminph zmm5,zmm0,zmm6
 vminph zmm4{k4},zmm9,WORD BCST fs:[rdx]
-vminph zmm4{k4},zmm9,WORD BCST BYTE PTR fs:[rdx]
-vminph zmm4{k4},zmm9,WORD BCST WORD PTR fs:[rdx]
-vminph zmm4{k4},zmm9,WORD BCST DWORD PTR fs:[rdx]
-vminph zmm4{k4},zmm9,WORD BCST QWORD PTR fs:[rdx]
 vminph zmm4{k1}{z},zmm6,WORD BCST [rax+riz*4+0x476e9bdc]
 vminsh xmm3,xmm17,WORD PTR [r8+r15*4-0x48159fe4]
 vminsh xmm3,xmm17,BYTE PTR [r8+r15*4-0x48159fe4]
@@ -29714,10 +28090,6 @@ vmovw WORD PTR [r12+r9*4+0xb6],xmm26
 cs vmovw WORD PTR [rcx],xmm1
 vmulph xmm5,xmm15,xmm1
 vmulph xmm6,xmm7,WORD BCST fs:[rip+0xffffffffcd78e863]
-vmulph xmm6,xmm7,WORD BCST BYTE PTR fs:[rip+0xffffffffcd78e863]
-vmulph xmm6,xmm7,WORD BCST WORD PTR fs:[rip+0xffffffffcd78e863]
-vmulph xmm6,xmm7,WORD BCST DWORD PTR fs:[rip+0xffffffffcd78e863]
-vmulph xmm6,xmm7,WORD BCST QWORD PTR fs:[rip+0xffffffffcd78e863]
 vmulph xmm10{k6}{z},xmm5,XMMWORD PTR [r9+r15*1]
 vmulph xmm10{k6}{z},xmm5,BYTE PTR [r9+r15*1]
 vmulph xmm10{k6}{z},xmm5,WORD PTR [r9+r15*1]
@@ -29732,10 +28104,6 @@ vmulph ymm26,ymm7,QWORD PTR [rip+0xffffffffffffff92]
 vmulph ymm26,ymm7,[rip+0xffffffffffffff92]
 vmulph ymm5{k1}{z},ymm2,ymm5
 vmulph ymm0,ymm5,WORD BCST [rsi+0xec]
-vmulph ymm0,ymm5,WORD BCST BYTE PTR [rsi+0xec]
-vmulph ymm0,ymm5,WORD BCST WORD PTR [rsi+0xec]
-vmulph ymm0,ymm5,WORD BCST DWORD PTR [rsi+0xec]
-vmulph ymm0,ymm5,WORD BCST QWORD PTR [rsi+0xec]
 vmulph zmm3,zmm2,zmm1
 ds vmulph zmm20,zmm11,WORD BCST [r13+r9*2+0x336ffa53]
 vmulph zmm0{k2},zmm2,WORD BCST [rsi+riz*4]
@@ -29758,10 +28126,6 @@ ss vrcpph xmm8{k6},DWORD PTR [rbx+r13*2-0x30]
 ss vrcpph xmm8{k6},QWORD PTR [rbx+r13*2-0x30]
 ss vrcpph xmm8{k6},[rbx+r13*2-0x30]
 vrcpph xmm6,WORD BCST [rcx]
-vrcpph xmm6,WORD BCST BYTE PTR [rcx]
-vrcpph xmm6,WORD BCST WORD PTR [rcx]
-vrcpph xmm6,WORD BCST DWORD PTR [rcx]
-vrcpph xmm6,WORD BCST QWORD PTR [rcx]
 vrcpph ymm4,ymm1
 vrcpph ymm21{k2}{z},WORD BCST [r10+rbx*2]
 vrcpph ymm0,WORD BCST [rdi+riz*4+0x5249d625]
@@ -29777,10 +28141,6 @@ vrcpsh xmm9{k1},xmm15,[r10+r12*1+0x8a]
 es vrcpsh xmm2{k7}{z},xmm1,WORD PTR [rsi]
 vreduceph xmm15,xmm31,0x6e
 vreduceph xmm0{k6}{z},WORD BCST gs:[rcx-0x20],0x5
-vreduceph xmm0{k6}{z},WORD BCST BYTE PTR gs:[rcx-0x20],0x5
-vreduceph xmm0{k6}{z},WORD BCST WORD PTR gs:[rcx-0x20],0x5
-vreduceph xmm0{k6}{z},WORD BCST DWORD PTR gs:[rcx-0x20],0x5
-vreduceph xmm0{k6}{z},WORD BCST QWORD PTR gs:[rcx-0x20],0x5
 vreduceph xmm18{k5},XMMWORD PTR [rcx],0x10
 vreduceph xmm18{k5},BYTE PTR [rcx],0x10
 vreduceph xmm18{k5},WORD PTR [rcx],0x10
@@ -29797,10 +28157,6 @@ vreduceph ymm14{k4}{z},ymm6,0x93
 vreduceph ymm10{k1},YMMWORD PTR [r10+r11*2],0x55
 vreduceph zmm0,zmm2,0xda
 vreduceph zmm10,WORD BCST [r9+r9*8],0xfd
-vreduceph zmm10,WORD BCST BYTE PTR [r9+r9*8],0xfd
-vreduceph zmm10,WORD BCST WORD PTR [r9+r9*8],0xfd
-vreduceph zmm10,WORD BCST DWORD PTR [r9+r9*8],0xfd
-vreduceph zmm10,WORD BCST QWORD PTR [r9+r9*8],0xfd
 ds vreduceph zmm5{k1},WORD BCST [rcx],0xa9
 vreducesh xmm2,xmm0,xmm2,0xbe
 ds vreducesh xmm31{k4}{z},xmm9,WORD PTR [r8-0xb8],0xe4
@@ -29811,10 +28167,6 @@ ds vreducesh xmm31{k4}{z},xmm9,[r8-0xb8],0xe4
 vreducesh xmm6{k6},xmm2,WORD PTR [rdx],0x18
 vrndscaleph xmm1,xmm2,0xe
 vrndscaleph xmm23{k4},WORD BCST [r9+r13*4-0x15],0x49
-vrndscaleph xmm23{k4},WORD BCST BYTE PTR [r9+r13*4-0x15],0x49
-vrndscaleph xmm23{k4},WORD BCST WORD PTR [r9+r13*4-0x15],0x49
-vrndscaleph xmm23{k4},WORD BCST DWORD PTR [r9+r13*4-0x15],0x49
-vrndscaleph xmm23{k4},WORD BCST QWORD PTR [r9+r13*4-0x15],0x49
 vrndscaleph xmm4,XMMWORD PTR [rsi+0x4d0],0x21
 vrndscaleph xmm4,BYTE PTR [rsi+0x4d0],0x21
 vrndscaleph xmm4,WORD PTR [rsi+0x4d0],0x21
@@ -29831,10 +28183,6 @@ vrndscaleph ymm3,QWORD PTR gs:[rdx],0x1e
 vrndscaleph ymm3,gs:[rdx],0x1e
 vrndscaleph zmm14,zmm9,0x3d
 vrndscaleph zmm3{k7}{z},WORD BCST fs:[rbp-0x5c],0xaa
-vrndscaleph zmm3{k7}{z},WORD BCST BYTE PTR fs:[rbp-0x5c],0xaa
-vrndscaleph zmm3{k7}{z},WORD BCST WORD PTR fs:[rbp-0x5c],0xaa
-vrndscaleph zmm3{k7}{z},WORD BCST DWORD PTR fs:[rbp-0x5c],0xaa
-vrndscaleph zmm3{k7}{z},WORD BCST QWORD PTR fs:[rbp-0x5c],0xaa
 vrndscaleph zmm13{k2}{z},ZMMWORD PTR [rip+0xffffffffbe85bc7d],0x3e
 vrndscaleph zmm13{k2}{z},BYTE PTR [rip+0xffffffffbe85bc7d],0x3e
 vrndscaleph zmm13{k2}{z},WORD PTR [rip+0xffffffffbe85bc7d],0x3e
@@ -29856,10 +28204,6 @@ vrsqrtph xmm3,QWORD PTR [rax+rbx*2]
 vrsqrtph xmm3,[rax+rbx*2]
 vrsqrtph xmm13{k2}{z},xmm19
 vrsqrtph xmm31,WORD BCST [rsp+r15*2-0x22ba86ca]
-vrsqrtph xmm31,WORD BCST BYTE PTR [rsp+r15*2-0x22ba86ca]
-vrsqrtph xmm31,WORD BCST WORD PTR [rsp+r15*2-0x22ba86ca]
-vrsqrtph xmm31,WORD BCST DWORD PTR [rsp+r15*2-0x22ba86ca]
-vrsqrtph xmm31,WORD BCST QWORD PTR [rsp+r15*2-0x22ba86ca]
 vrsqrtph ymm0,ymm2
 vrsqrtph ymm26,WORD BCST [r12+rsi*4-0x3]
 vrsqrtph ymm2{k2}{z},YMMWORD PTR [rax+rdi*1]
@@ -29907,10 +28251,6 @@ vscalefph zmm2{k6}{z},zmm7,DWORD PTR fs:[rsi+rdi*8]
 vscalefph zmm2{k6}{z},zmm7,QWORD PTR fs:[rsi+rdi*8]
 vscalefph zmm2{k6}{z},zmm7,fs:[rsi+rdi*8]
 vscalefph zmm13{k4}{z},zmm20,WORD BCST [rdi+r15*4-0x64]
-vscalefph zmm13{k4}{z},zmm20,WORD BCST BYTE PTR [rdi+r15*4-0x64]
-vscalefph zmm13{k4}{z},zmm20,WORD BCST WORD PTR [rdi+r15*4-0x64]
-vscalefph zmm13{k4}{z},zmm20,WORD BCST DWORD PTR [rdi+r15*4-0x64]
-vscalefph zmm13{k4}{z},zmm20,WORD BCST QWORD PTR [rdi+r15*4-0x64]
 vscalefsh xmm7,xmm0,WORD PTR [rsi+0xec]
 vscalefsh xmm7,xmm0,BYTE PTR [rsi+0xec]
 vscalefsh xmm7,xmm0,DWORD PTR [rsi+0xec]
@@ -29924,10 +28264,6 @@ vscalefsh xmm18{k3},xmm11,QWORD PTR gs:[r12+rax*4]
 vscalefsh xmm18{k3},xmm11,gs:[r12+rax*4]
 vsqrtph xmm2,xmm4
 vsqrtph xmm16,WORD BCST [r11+r10*4]
-vsqrtph xmm16,WORD BCST BYTE PTR [r11+r10*4]
-vsqrtph xmm16,WORD BCST WORD PTR [r11+r10*4]
-vsqrtph xmm16,WORD BCST DWORD PTR [r11+r10*4]
-vsqrtph xmm16,WORD BCST QWORD PTR [r11+r10*4]
 vsqrtph xmm0,XMMWORD PTR fs:[rdi+0x46aa0800]
 vsqrtph xmm0,BYTE PTR fs:[rdi+0x46aa0800]
 vsqrtph xmm0,WORD PTR fs:[rdi+0x46aa0800]
@@ -29970,10 +28306,6 @@ vsubph xmm9{k2},xmm22,DWORD PTR gs:[rax+rbp*4]
 vsubph xmm9{k2},xmm22,QWORD PTR gs:[rax+rbp*4]
 vsubph xmm9{k2},xmm22,gs:[rax+rbp*4]
 vsubph xmm2{k1},xmm2,WORD BCST [rdx]
-vsubph xmm2{k1},xmm2,WORD BCST BYTE PTR [rdx]
-vsubph xmm2{k1},xmm2,WORD BCST WORD PTR [rdx]
-vsubph xmm2{k1},xmm2,WORD BCST DWORD PTR [rdx]
-vsubph xmm2{k1},xmm2,WORD BCST QWORD PTR [rdx]
 vsubph ymm3,ymm6,ymm0
 cs vsubph ymm18{k7}{z},ymm3,WORD BCST [rip+0xffffffffffd7d19f]
 vsubph ymm3{k2},ymm1,YMMWORD PTR [rsi+riz*8+0x440]
