@@ -12,7 +12,7 @@ import { REPO } from './paths.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The generator's own files; check.ts only reads the corpus. */
 const NOT_INPUTS = new Set(['check.ts']);
-const SHARED = ['test/asm/diff/corpus-format.ts', 'test/asm/diff/realcode.ts'];
+const SHARED = ['test/asm/diff/corpus-format.ts', 'test/asm/diff/objdump-text.ts'];
 
 export function sourceHash(): string {
   const h = createHash('sha256');

@@ -1,10 +1,12 @@
-// From objdump's text to corpus lines: the realcode normalization, direct branches turned into branches to
-// a label (objdump prints their targets as addresses in the flat binary), and for AT&T every operand-size-suffix variant of the mnemonic, valid or not: GNU decides which are.
+// From objdump's text to corpus lines: the real-code normalization (objdump-text.ts), direct branches
+// turned into branches to a label (objdump prints their targets as addresses in the flat binary), and the
+// variants GNU has to judge: every operand-size suffix of an AT&T mnemonic, every size keyword of an Intel
+// memory operand.
 
 import type { CorpusSyntax } from '../../../test/asm/diff/corpus-format.js';
-import { normalizeObjdumpInsn } from '../../../test/asm/diff/realcode.js';
+import { normalizeObjdumpInsn } from '../../../test/asm/diff/objdump-text.js';
 
-// Same prefixes as realcode's DIRECT_BRANCH, with the flat binary's `0x` targets.
+// Same prefixes as objdump-text's DIRECT_BRANCH, with the flat binary's `0x` targets.
 const DIRECT_BRANCH = /^(?:(?:bnd|notrack|cs|ds|es|ss|fs|gs|data16|data32|addr16|addr32|rex\.?[wrxb]*)\s+)*(?:j[a-z]+|call[lqw]?|loop[a-z]*|xbegin[wlq]?)(?:,p[nt])?\s+(?:0x)?[0-9a-f]+$/i;
 
 export type Spelling = { line: string } | { branch: string } | { skip: 'unspellable' };
