@@ -7,7 +7,7 @@ import { lexBlock, type Statement } from './lexer.js';
 import type { ParsedInsn } from './operands.js';
 import { InsnError, selectEncoding, type BranchForm, type Selected } from './select.js';
 import { ExprError, ExprParser, HERE } from './expr.js';
-import { writeLE, type Fixup } from './encode.js';
+import { prefixCount, writeLE, type Fixup } from './encode.js';
 import { attShape, intelShape, type Shape } from './shape.js';
 import { lookupTemplate, rememberTemplate, writeFields, type Template } from './shapeCache.js';
 import { quickLine } from './quickLine.js';
@@ -163,10 +163,13 @@ function encodeBranch(b: BranchForm, long: boolean, at: number, target: number, 
     enc.encode(ins, BigInt(at));
     const bytes = enc.takeBuffer();
     if (b.prefixBytes.length === 0) return bytes;
-    // Bytes GNU keeps in front (`rex jo .` is 40 70 fd); the displacement field stays the tail.
+    // A REX GNU keeps (`rex jo .` is 40 70 fd) goes after the legacy prefixes (`rex jecxz .` is 67 40 e3 fd); the
+    // displacement field stays the tail.
+    const n = prefixCount(bytes);
     const out = new Uint8Array(b.prefixBytes.length + bytes.length);
-    out.set(b.prefixBytes, 0);
-    out.set(bytes, b.prefixBytes.length);
+    out.set(bytes.subarray(0, n), 0);
+    out.set(b.prefixBytes, n);
+    out.set(bytes.subarray(n), n + b.prefixBytes.length);
     return out;
   } finally {
     ins.free();

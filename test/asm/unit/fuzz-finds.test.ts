@@ -60,7 +60,7 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
   {
     syntax: 'att',
     lines: [
-      'rex jo .', '{rex} jmp .', 'rex call foo', 'rex loop .', 'rex jrcxz .', 'rex jmp .+200', 'rex xbegin .', 'rex jmp 1f\n1:',
+      'rex jo .', '{rex} jmp .', 'rex call foo', 'rex loop .', 'rex jrcxz .', 'rex jecxz .', 'rex jmp .+200', 'rex xbegin .', 'rex jmp 1f\n1:',
       'ds fsave (%r9,%r11,2)', 'rex fclex', 'rex finit', 'fs fstsw (%rax)', 'fsave %fs:(%rax)', 'fnsave (%rax)', 'ds fnstsw (%rax)',
     ],
   },
@@ -69,6 +69,7 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
     lines: [
       'xsave [rax]', 'xsave QWORD PTR [rax]', 'xrstor64 BYTE PTR [rax]', 'xsaveopt DWORD PTR [rax]', 'bndmov bnd1, XMMWORD PTR [rax]',
       'vmovd xmm9, QWORD PTR [r12+rdi*1]', 'vmovd xmm9, DWORD PTR [r12+rdi*1]', 'movd xmm1, QWORD PTR [rax]', 'vmovd rax, xmm1',
+      'movdir64b rdi, zmmword ptr [rax]', 'movdir64b rdi, [rax]', 'enqcmd rdi, zmmword ptr [rax]', 'enqcmds rdi, [rax]',
     ],
   },
   { syntax: 'intel', bitness: 32, lines: ['xlat BYTE PTR ds:[ebx]', 'xlat WORD PTR ds:[ebx]', 'xlat ds:[ebx]', 'bndmov bnd1, QWORD PTR [eax]', 'bndmov bnd1, [eax]', 'bndmov QWORD PTR [eax], bnd1'] },
