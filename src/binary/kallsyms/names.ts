@@ -12,7 +12,7 @@
 // So the markers are found from the token table's position, and num_syms from the markers: the
 // candidates are few and each is checked by walking every name against every marker.
 
-import { hex } from '../bytes.js';
+import { hex, latin1 } from '../bytes.js';
 import { Progress, type KallsymsImage } from './image.js';
 import type { TokenTable } from './tokens.js';
 
@@ -149,12 +149,12 @@ function entriesToEnd(img: KallsymsImage, from: number, markers: number): number
 function walkNames(img: KallsymsImage, tok: TokenTable, numSyms: number, n: number, c: Candidate): NamesTables | Progress {
   const d = img.data;
   const start = numSyms + img.ptrSize;
-  // Names are built as bytes and turned into one flat string each: concatenating token strings makes
-  // rope strings that cost more in garbage collection than the whole decode.
+  // All names are expanded into one byte buffer, made one string, and sliced: concatenating token
+  // strings makes rope strings that cost more in garbage collection than the whole decode.
   const tokens = tok.tokens.map((t) => Uint8Array.from(t, (ch) => ch.charCodeAt(0)));
-  const scratch = new Uint8Array(KSYM_NAME_LEN * 4 + 2);
-  const names: string[] = new Array(n);
-  const kinds: string[] = new Array(n);
+  let out = new Uint8Array(Math.max(4096, (c.markers - start) * 4));
+  const ends = new Uint32Array(n + 1);
+  let pos = 0;
   let o = start;
   for (let i = 0; i < n; i++) {
     if ((i & 0xff) === 0) {
@@ -175,23 +175,34 @@ function walkNames(img: KallsymsImage, tok: TokenTable, numSyms: number, n: numb
     }
     if (len === 0) return new Progress(i, entry, `kallsyms_names entry ${i} has length 0`);
     if (o + len > c.markers) return new Progress(i, entry, `kallsyms_names entry ${i} (${len} tokens) runs into kallsyms_markers at ${hex(c.markers)}`);
-    let sl = 0;
-    for (let k = 0; k < len && sl <= KSYM_NAME_LEN; k++) {
+    if (pos + 2 * MAX_ENTRY > out.length) {
+      const bigger = new Uint8Array(out.length * 2);
+      bigger.set(out.subarray(0, pos));
+      out = bigger;
+    }
+    const from = pos;
+    for (let k = 0; k < len && pos - from <= KSYM_NAME_LEN; k++) {
       const t = tokens[d[o + k]!]!;
-      scratch.set(t, sl);
-      sl += t.length;
+      out.set(t, pos);
+      pos += t.length;
     }
     o += len;
-    const kind = String.fromCharCode(scratch[0]!);
-    if (sl < 2 || sl > KSYM_NAME_LEN || !TYPE.test(kind)) {
-      const shown = String.fromCharCode(...scratch.subarray(0, Math.min(sl, 40)));
+    const sl = pos - from;
+    if (sl < 2 || sl > KSYM_NAME_LEN || !TYPE.test(String.fromCharCode(out[from]!))) {
+      const shown = String.fromCharCode(...out.subarray(from, from + Math.min(sl, 40)));
       return new Progress(i, entry, `kallsyms_names entry ${i} expands to ${JSON.stringify(shown)}, not a type letter and a name of 1..${KSYM_NAME_LEN - 1} characters`);
     }
-    kinds[i] = kind;
-    names[i] = String.fromCharCode.apply(null, scratch.subarray(1, sl) as unknown as number[]);
+    ends[i + 1] = pos;
   }
   if (img.alignUp(o) !== c.markers) {
     return new Progress(n, o, `kallsyms_names: its ${n} entries end at ${hex(o)}, but kallsyms_markers is at ${hex(c.markers)}`);
+  }
+  const all = latin1(out, 0, pos);
+  const names: string[] = new Array(n);
+  const kinds: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    kinds[i] = all[ends[i]!]!;
+    names[i] = all.slice(ends[i]! + 1, ends[i + 1]);
   }
   return {
     numSymsOffset: numSyms,
