@@ -98,7 +98,7 @@ describe('kallsyms: synthetic tables, every layout and address encoding', () => 
 
 /** readKallsyms on a copy of `s` with `edit` applied to the blob: the InputError's offset, relative to the blob. */
 function refusedAt(s: Synth, edit: (blob: Uint8Array) => void): { offset: number; message: string } {
-  const data = s.elf.data.slice();
+  const data = new Uint8Array(s.elf.data);
   const blob = data.subarray(s.base, s.base + s.tables.blob.length);
   edit(blob);
   const elf = parseElf(data, s.elf.fileName);
@@ -243,13 +243,21 @@ function kallsymsOptions(dir: string, release: string): KallsymsOptions {
   return { version: release.startsWith('6.1.') ? '6.1' : '6.12', allSymbols: set('CONFIG_KALLSYMS_ALL'), absolutePercpu: set('CONFIG_KALLSYMS_ABSOLUTE_PERCPU') };
 }
 
+/** Each vmlinuz is extracted once for the whole file (seconds each). */
+const extracted = new Map<string, Promise<ElfFile>>();
+function kernelElf(release: string): Promise<ElfFile> {
+  let p = extracted.get(release);
+  if (!p) extracted.set(release, (p = loadKernelOrElf(path.join(sharedLinux, release, `vmlinuz-${release}`)).then((b) => b.elf)));
+  return p;
+}
+
 const key = (s: SymbolEntry) => `${s.address.toString(16).padStart(16, '0')} ${s.kind} ${s.name}`;
 
 describe.skipIf(!kernels.length)(`kallsyms of Debian's kernels, against their real System.map${kernels.length ? '' : ' [SKIPPED: ../shared/linux is absent]'}`, () => {
   for (const release of kernels) {
     it(`${release}: decoded from the vmlinuz alone, every symbol System.map has that kallsyms keeps, same type and address`, async () => {
       const dir = path.join(sharedLinux, release);
-      const bin = await loadKernelOrElf(path.join(dir, `vmlinuz-${release}`));
+      const bin = { elf: await kernelElf(release) };
       expect(bin.elf.symtab.length).toBe(0);
       const t0 = performance.now();
       const k = readKallsyms(bin.elf)!;
@@ -277,6 +285,45 @@ describe.skipIf(!kernels.length)(`kallsyms of Debian's kernels, against their re
       expect(table?.addressOf('_text')).toBe(map.find((s) => s.name === '_text')!.address);
       const why = [...excluded].map(([w, l]) => `${w} ${l.length}`).join(', ');
       console.info(`${release}: kallsyms ${k.symbols.length} symbols (${k.encoding}) in ${ms.toFixed(0)} ms, all equal to System.map (${map.length} entries; not in kallsyms: ${why})`);
+    });
+  }
+});
+
+describe.skipIf(!kernels.length)(`damaged kallsyms in Debian's kernels${kernels.length ? '' : ' [SKIPPED: ../shared/linux is absent]'}`, () => {
+  for (const release of kernels) {
+    it(`${release}: a names byte, an offset, a seqs entry, each refused at its place`, async () => {
+      const elf = await kernelElf(release);
+      const k = readKallsyms(elf)!;
+      const view = new DataView(elf.data.buffer, elf.data.byteOffset);
+      const damaged = (edit: (d: Uint8Array) => void) => {
+        const copy = new Uint8Array(elf.data);
+        edit(copy);
+        try {
+          readKallsyms(parseElf(copy, elf.fileName));
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          return (e as InputError).at!.offset;
+        }
+        throw new Error('a damaged table decoded');
+      };
+      // A length byte in names group 100 (entries 25600..25855): refused in that group.
+      const g = k.tables.names + view.getUint32(k.tables.markers + 400, true);
+      const gEnd = k.tables.names + view.getUint32(k.tables.markers + 404, true);
+      const at = damaged((d) => (d[g] = d[g]! + 1));
+      expect(at).toBeGreaterThanOrEqual(g);
+      expect(at).toBeLessThan(gEnd);
+      // Offset 20000 made far larger: order breaks at it or at the next.
+      const o = k.tables.addresses + 4 * 20000;
+      expect([o, o + 4]).toContain(damaged((d) => (d[o + 2] = d[o + 2]! ^ 0x40)));
+      // Two seqs_of_names entries swapped.
+      const q = k.tables.seqsOfNames! + 3 * 5000;
+      expect([q, q + 3]).toContain(
+        damaged((d) => {
+          const a = d.slice(q, q + 3);
+          d.copyWithin(q, q + 3, q + 6);
+          d.set(a, q + 3);
+        }),
+      );
     });
   }
 });

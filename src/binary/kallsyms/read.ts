@@ -49,6 +49,7 @@ export function readKallsyms(elf: ElfFile): Kallsyms | undefined {
     const img = new KallsymsImage(elf.data, elf.fileName, start, end, ptrSize, findSection(elf, '.text')?.addr);
     for (const index of tokenIndexCandidates(img)) {
       const tok = readTokenTable(img, index);
+      if (tok === undefined) continue;
       if (tok instanceof Progress) {
         note(img, tok);
         continue;

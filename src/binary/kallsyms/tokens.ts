@@ -36,8 +36,39 @@ export function* tokenIndexCandidates(img: KallsymsImage): Generator<number> {
   }
 }
 
-/** The token table whose index is at `indexOffset`, or where it stops being one. */
-export function readTokenTable(img: KallsymsImage, indexOffset: number): TokenTable | Progress {
+/**
+ * The token table whose index is at `indexOffset`, or where it stops being one; undefined when the place
+ * does not look like a token table at all (other data that happens to look like an index).
+ */
+export function readTokenTable(img: KallsymsImage, indexOffset: number): TokenTable | Progress | undefined {
+  const r = checkTokenTable(img, indexOffset);
+  return r instanceof Progress && !looksLikeTokens(img, indexOffset) ? undefined : r;
+}
+
+/**
+ * Whether most tokens the index names end in a NUL for some table start: the bytes before a damaged
+ * index still hold its table. Entry 255 or 254 (either may be the damaged one) with up to two tokens and
+ * the padding after it reach the index.
+ */
+function looksLikeTokens(img: KallsymsImage, p: number): boolean {
+  const idx: number[] = [];
+  for (let i = 0; i < 256; i++) idx.push(img.u16(p + 2 * i));
+  for (const top of [idx[255]!, idx[254]!]) {
+    for (let len = 2; len <= 2 * MAX_TOKEN + img.ptrSize; len++) {
+      const t = p - top - len;
+      if (t < img.start) break;
+      let hits = 0;
+      for (let i = 1; i < 256; i++) {
+        const q = t + idx[i]! - 1;
+        if (q >= t && q < p && img.data[q] === 0) hits++;
+      }
+      if (hits >= 200) return true;
+    }
+  }
+  return false;
+}
+
+function checkTokenTable(img: KallsymsImage, indexOffset: number): TokenTable | Progress {
   const idx: number[] = [];
   for (let i = 0; i < 256; i++) idx.push(img.u16(indexOffset + 2 * i));
   for (let i = 1; i < 256; i++) {
