@@ -34,7 +34,8 @@ const KSYM_NAME_LEN = 512;
 const MAX_ENTRY = 2 + KSYM_NAME_LEN;
 /** seqs_of_names holds 3-byte indices: no table has more symbols. */
 const MAX_SYMS = 1 << 24;
-const TYPE = /^[A-Za-z?]$/;
+/** nm's type letters (and '?'): the first character of every entry. */
+const IS_TYPE = Uint8Array.from({ length: 256 }, (_, c) => Number(/^[A-Za-z?]$/.test(String.fromCharCode(c))));
 
 interface Candidate {
   markers: number;
@@ -89,8 +90,10 @@ function markersRise(img: KallsymsImage, q: number, m: number): boolean {
  */
 export function findNames(img: KallsymsImage, tok: TokenTable): NamesTables | Progress | undefined {
   let best: Progress | undefined;
-  const candidates = [...markerCandidates(img, tok)];
-  for (const c of candidates) {
+  // Lazily, nearest the token table first: the real markers are usually the first candidate.
+  const candidates: Candidate[] = [];
+  for (const c of markerCandidates(img, tok)) {
+    candidates.push(c);
     for (const p of numSymsWindow(img, c)) {
       const n = img.u32(p);
       if (n < c.minSyms || n > c.maxSyms) continue;
@@ -183,12 +186,11 @@ function walkNames(img: KallsymsImage, tok: TokenTable, numSyms: number, n: numb
     const from = pos;
     for (let k = 0; k < len && pos - from <= KSYM_NAME_LEN; k++) {
       const t = tokens[d[o + k]!]!;
-      out.set(t, pos);
-      pos += t.length;
+      for (let j = 0; j < t.length; j++) out[pos++] = t[j]!;
     }
     o += len;
     const sl = pos - from;
-    if (sl < 2 || sl > KSYM_NAME_LEN || !TYPE.test(String.fromCharCode(out[from]!))) {
+    if (sl < 2 || sl > KSYM_NAME_LEN || !IS_TYPE[out[from]!]) {
       const shown = String.fromCharCode(...out.subarray(from, from + Math.min(sl, 40)));
       return new Progress(i, entry, `kallsyms_names entry ${i} expands to ${JSON.stringify(shown)}, not a type letter and a name of 1..${KSYM_NAME_LEN - 1} characters`);
     }
