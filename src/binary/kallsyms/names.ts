@@ -130,7 +130,7 @@ function* numSymsWindow(img: KallsymsImage, c: Candidate): Generator<number> {
   const plausible = lastMarker < c.markers - img.start;
   const hiS = plausible ? c.markers - lastMarker - 2 : c.markers - 2;
   const loS = plausible ? c.markers - lastMarker - 256 * MAX_ENTRY : c.markers - c.maxSyms * MAX_ENTRY;
-  for (let p = img.alignDown(hiS - w); p >= Math.max(img.start, loS - w); p -= w) yield p;
+  for (let p = img.alignDown(hiS - w); p >= Math.max(img.start, loS - 2 * w); p -= w) yield p;
 }
 
 /** How many (1..256) entries from `from` end where `markers` is the next aligned place; undefined if none do. */
