@@ -20,7 +20,7 @@ export class OpsTableView {
     if (def.location.kind === 'address') return new OpsTableView(def, elf, def.location.address, undefined);
     const addr = symbols?.addressOf(def.location.symbol);
     if (addr !== undefined) return new OpsTableView(def, elf, addr, undefined);
-    const why = symbols ? `symbol '${def.location.symbol}' is not in the symbol table` : `the binary has no symbols to find '${def.location.symbol}' (give --symbols System.map)`;
+    const why = symbols ? `symbol '${def.location.symbol}' is not in the symbol table` : `the binary has no symbols to find '${def.location.symbol}': no symbol table and no kallsyms tables (give --symbols System.map)`;
     return new OpsTableView(def, elf, undefined, `cannot locate ops table ${def.name}: ${why}`);
   }
 

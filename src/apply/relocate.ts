@@ -20,7 +20,7 @@ export function relocate(entry: PatchEntry, at: bigint, target: Target | undefin
       s = target.address;
     } else {
       s = symbols?.addressOf(r.symbol);
-      if (s === undefined) return { ok: false, reason: `symbol '${r.symbol}' is not defined${symbols ? '' : ' (the binary has no symbols; give --symbols)'}` };
+      if (s === undefined) return { ok: false, reason: `symbol '${r.symbol}' is not defined${symbols ? '' : ' (the binary has no symbols: no symbol table and no kallsyms tables; give --symbols)'}` };
     }
     let v = s + BigInt(r.addend) - (r.pcRelative ? at + BigInt(r.offset) : 0n);
     // Addresses wrap at the address width: an absolute field, or a self-relative one as wide as an

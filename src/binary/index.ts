@@ -33,6 +33,8 @@ export { ElfPatcher, type ByteWrite } from './elf/patch.js';
 export { writeFileAtomic, writeFileAtomicStream, type AtomicWriteOptions } from './atomicWrite.js';
 export { SymbolTable, elfSymbolTable, nmKind, type NearestSymbol, type SymbolEntry, type SymbolSource } from './symbols.js';
 export { TextInputError, checkSymbolsMatch, loadSymbols, loadSystemMap, parseSystemMap, type SymbolOptions } from './systemMap.js';
+export { kallsymsSymbolTable, readKallsyms, type Kallsyms } from './kallsyms/read.js';
+export type { AddressEncoding as KallsymsAddressEncoding } from './kallsyms/addresses.js';
 export { LZ4_LEGACY_MAGIC, decompressLz4Legacy, type Lz4LegacyResult, type Lz4Options } from './lz4.js';
 export {
   extractVmlinux,

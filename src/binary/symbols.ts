@@ -19,7 +19,7 @@ import {
   type ElfSymbol,
 } from './elf/types.js';
 
-export type SymbolSource = 'symtab' | 'dynsym' | 'system.map';
+export type SymbolSource = 'symtab' | 'dynsym' | 'system.map' | 'kallsyms';
 
 export interface SymbolEntry {
   name: string;

@@ -110,7 +110,10 @@ export async function extractVmlinux(data: Uint8Array, fileName: string, options
   for (const c of candidates()) {
     let out: Uint8Array;
     try {
-      out = await decompress(data.subarray(0, c.end), c.offset, c.format, fileName, maxOutput);
+      // Re-wrapped: the CLIs' and zlib's output is a Node Buffer, whose slice() is a view, and consumers
+      // rely on Uint8Array's copying slice (as for files read in loadKernelOrElf).
+      const raw = await decompress(data.subarray(0, c.end), c.offset, c.format, fileName, maxOutput);
+      out = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       tried.push(`${c.format.name} at ${hex(c.offset)}: ${e.message}`);

@@ -191,7 +191,7 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
       const dir = w.subdir('stripped');
       const r = await patchc('apply', '--rules', rules, stripped, '-o', `${dir}/out`);
       expect(r.code).toBe(2);
-      expect(r.err).toContain(`${stripped}: cannot locate ops table pv_ops: the binary has no symbols to find 'pv_ops' (give --symbols System.map)`);
+      expect(r.err).toContain(`${stripped}: cannot locate ops table pv_ops: the binary has no symbols to find 'pv_ops': no symbol table and no kallsyms tables (give --symbols System.map)`);
       expect(listDir(dir)).toEqual([]);
     });
 

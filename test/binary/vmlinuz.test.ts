@@ -66,6 +66,11 @@ describe.each(Object.keys(COMPRESSORS) as (keyof typeof COMPRESSORS)[])('bzImage
     expect(k.payloadOffset).toBe(4 * 512 + 300);
     expect(Buffer.from(k.elf.data.subarray(0, k.elf.extent)).equals(Buffer.from(elfBytes))).toBe(true);
     expect(k.elf.data.length).toBe(elfBytes.length + 100);
+    // A copy made with slice() is a copy (a Node Buffer's would be a view, and the patcher's output copy
+    // would write into the input).
+    const copy = k.elf.data.slice();
+    copy[0] = 0;
+    expect(k.elf.data[0]).toBe(0x7f);
   });
 
   it('found by scanning for magics when there is no setup header, past a decoy', async () => {

@@ -11,8 +11,9 @@ an ALTERNATIVE (.altinstructions) starts at and covers, the bytes the kernel wri
 replacement from .altinstr_replacement, re-based to the site and padded with the kernel's NOPs) are
 compared with the bytes the rules make patchc write. Nothing is written to INPUT.
   --rules FILE      a rule file, or a table compiled by \`patchc compile\`
-  --symbols MAP     a System.map (plain or .xz) when the binary has no symbol table; it also lets the
-                    kernel's own NOP table (x86_nops) be read
+  --symbols MAP     a System.map (plain or .xz) when the binary has no symbol table and no kallsyms
+                    tables (read from the image when it has them); symbols let the kernel's own NOP
+                    table (x86_nops) be read
   --json OUT        every disagreement and note as JSON
   --profile NAME    the kernel's table layout and boot environment (default and only: ${profileNames().join(', ')})
 Exit: 0 all agree, 1 some disagree (or errors in the rules), 2 usage, I/O or malformed input.
