@@ -70,6 +70,7 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
       'xsave [rax]', 'xsave QWORD PTR [rax]', 'xrstor64 BYTE PTR [rax]', 'xsaveopt DWORD PTR [rax]', 'bndmov bnd1, XMMWORD PTR [rax]',
       'vmovd xmm9, QWORD PTR [r12+rdi*1]', 'vmovd xmm9, DWORD PTR [r12+rdi*1]', 'movd xmm1, QWORD PTR [rax]', 'vmovd rax, xmm1',
       'movdir64b rdi, zmmword ptr [rax]', 'movdir64b rdi, [rax]', 'enqcmd rdi, zmmword ptr [rax]', 'enqcmds rdi, [rax]',
+      'aesencwide256kl zmmword ptr [rdx]', 'aesencwide256kl [rdx]', 'aesdec256kl xmm1, zmmword ptr [rdx]', 'aesdec256kl xmm1, [rdx]', 'vmovdqu64 zmm0, zmmword ptr [rax]',
     ],
   },
   { syntax: 'intel', bitness: 32, lines: ['xlat BYTE PTR ds:[ebx]', 'xlat WORD PTR ds:[ebx]', 'xlat ds:[ebx]', 'bndmov bnd1, QWORD PTR [eax]', 'bndmov bnd1, [eax]', 'bndmov QWORD PTR [eax], bnd1'] },
