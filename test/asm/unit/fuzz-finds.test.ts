@@ -73,7 +73,7 @@ const CASES: { syntax: 'att' | 'intel'; bitness?: 32 | 64; lines: string[] }[] =
       'aesencwide256kl zmmword ptr [rdx]', 'aesencwide256kl [rdx]', 'aesdec256kl xmm1, zmmword ptr [rdx]', 'aesdec256kl xmm1, [rdx]', 'vmovdqu64 zmm0, zmmword ptr [rax]',
     ],
   },
-  { syntax: 'intel', bitness: 32, lines: ['xlat BYTE PTR ds:[ebx]', 'xlat WORD PTR ds:[ebx]', 'xlat ds:[ebx]', 'bndmov bnd1, QWORD PTR [eax]', 'bndmov bnd1, [eax]', 'bndmov QWORD PTR [eax], bnd1'] },
+  { syntax: 'intel', bitness: 32, lines: ['vunpckhps xmm0{k3}, xmm2, dword ptr [0xfd880f67]{1to4}', 'vaddps zmm0, zmm1, dword bcst [0x10]', 'vaddps zmm0, zmm1, [eax]{1to16}', 'vaddps zmm0, zmm1, dword ptr foo{1to16}', 'xlat BYTE PTR ds:[ebx]', 'xlat WORD PTR ds:[ebx]', 'xlat ds:[ebx]', 'bndmov bnd1, QWORD PTR [eax]', 'bndmov bnd1, [eax]', 'bndmov QWORD PTR [eax], bnd1'] },
   { syntax: 'att', bitness: 32, lines: ['data16 push $0xff80', 'data16 push $0x1234', 'sysexitl', 'sysretl', 'mov (%ecx,),%eax', 'addr16 mov 0x1000,%eax'] },
   { syntax: 'intel', lines: ['addr32 mov eax, DWORD PTR [0x1000]', 'addr32 mov eax, DWORD PTR ds:0x1000', 'data16 push 0x1234', 'fcom st, st(7)', 'fcom st(7)', 'fxch st, st(2)', 'fucomp st, st(1)', 'lkgs ax'] },
   { syntax: 'att', bitness: 32, lines: ['lgdtw (%eax)', 'lgdtl (%eax)', 'sidtw (%eax)', 'sidtl (%eax)', 'cmpxchg8bl (%eax)', 'iretb', 'iretl', 'movabs 0x80, %eax', 'mov 0x80, %eax'] },
