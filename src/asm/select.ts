@@ -201,7 +201,7 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   // on a block of 48 or 64 bytes that is no vector (movdir64b, enqcmd, the Key Locker handles: not even ZMMWORD), nor
   // on 32-bit bndmov's 64-bit bound pair (`bndmov bnd1, QWORD PTR [eax]`).
   if (ops.some((o) => o.kind === 'mem' && o.size !== undefined)) {
-    const block = ci.memBytes >= 48 && (/^Aes\w+kl_/.test(ci.name) || !ops.some((o) => o.kind === 'reg' && VECTOR_CLASSES.has(o.info.cls)));
+    const block = ci.memBytes >= 48 && !/^(E?VEX)_/.test(ci.name) && (/^Aes\w+kl_/.test(ci.name) || !ops.some((o) => o.kind === 'reg' && VECTOR_CLASSES.has(o.info.cls)));
     if (/^X(save|rstor)/.test(ci.name) || block || (ci.name.startsWith('Bndmov') && opts.bitness !== 64)) return false;
   }
   // Selector-sized operands: GNU takes only a 16-bit register or memory here.
