@@ -13,7 +13,8 @@ compared with the bytes the rules make patchc write. Nothing is written to INPUT
   --rules FILE      a rule file, or a table compiled by \`patchc compile\`
   --symbols MAP     a System.map (plain or .xz) when the binary has no symbol table and no kallsyms
                     tables (read from the image when it has them); symbols let the kernel's own NOP
-                    table (x86_nops) be read
+                    table (x86_nops) be read: kallsyms has it only with CONFIG_KALLSYMS_ALL (not in
+                    Debian's 686 kernel), otherwise the profile's copy is used
   --json OUT        every disagreement and note as JSON
   --profile NAME    the kernel's table layout and boot environment (known: ${profileNames().join(', ')};
                     default: the one for the binary's architecture)
