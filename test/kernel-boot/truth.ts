@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  extractVmlinux, parseSections, parseSystemMap, readSystemMapText, sym,
+  elfBytesAt, extractVmlinux, parseSections, parseSystemMap, patchCauseMap, patchRanges, readSystemMapText, sym,
   type Section, type SystemMap,
 } from '../../scripts/kernel/kernel-image.js';
 
@@ -252,4 +252,24 @@ export interface KernelImage {
   map: SystemMap;
   textStart: bigint;
   textEnd: bigint;
+}
+
+/**
+ * Per dumped range (.text, .init.text): how many bytes differ from the ELF, and the first addresses (up to 10)
+ * of those no boot-time patch table of the ELF covers (scripts/kernel/kernel-image.ts, patchRanges).
+ */
+export function diffAgainstElf(image: KernelImage, booted: BootedText): { start: bigint; size: number; differ: number; unexplained: string[] }[] {
+  const ranges = patchRanges(image.elf, image.sections, image.map);
+  return ([[booted.textStart, booted.bytes], [booted.initTextStart, booted.initBytes]] as const).map(([start, bytes]) => {
+    const orig = elfBytesAt(image.elf, image.sections, start, bytes.length);
+    const { map: causes } = patchCauseMap(ranges, start, bytes.length);
+    let differ = 0;
+    const unexplained: string[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      if (orig[i] === bytes[i]) continue;
+      differ++;
+      if (causes[i] === 0 && unexplained.length < 10) unexplained.push(`0x${(start + BigInt(i)).toString(16)}`);
+    }
+    return { start, size: bytes.length, differ, unexplained };
+  });
 }
