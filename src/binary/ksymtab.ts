@@ -25,18 +25,21 @@ export interface Ksymtab {
 
 const ENTRY_SECTIONS = ['__ksymtab', '__ksymtab_gpl'];
 
-/** nm's letter for an address, from the section holding it (as nm derives it for ELF symbols). */
-function kindAt(elf: ElfFile, address: bigint): string {
-  const sec = sectionsAtVaddr(elf, address)[0];
+/** nm's letter for a section's symbols (as nm derives it for ELF symbols); `A` for no section. */
+function kindOf(sec: SectionHeader | undefined): string {
   if (!sec) return 'A';
   if ((sec.flags & SHF_EXECINSTR) !== 0n) return 'T';
   if (sec.type === SHT_NOBITS) return 'B';
   return (sec.flags & SHF_WRITE) !== 0n ? 'D' : 'R';
 }
 
+const UTF8 = new TextDecoder();
+
 class EntryReader {
   private readonly view: DataView;
   readonly stride: number;
+  /** The last section an export pointed into: exports cluster, so most look-ups stop here. */
+  private lastSection: SectionHeader | undefined;
 
   constructor(
     private readonly elf: ElfFile,
@@ -64,7 +67,7 @@ class EntryReader {
     const start = s.offset + Number(address - s.addr);
     const end = this.elf.data.indexOf(0, start);
     if (end < 0 || end >= s.offset + s.fileSize || end === start) return undefined;
-    return new TextDecoder().decode(this.elf.data.subarray(start, end));
+    return UTF8.decode(this.elf.data.subarray(start, end));
   }
 
   /** Entry at file offset `at` of `sec`, or why it is not one. */
@@ -72,7 +75,9 @@ class EntryReader {
     const name = this.nameAt(this.field(sec, at, 1));
     if (name === undefined) return `its name pointer ${hex(this.field(sec, at, 1))} is not a string in __ksymtab_strings`;
     const address = this.field(sec, at, 0);
-    return { name, address, kind: kindAt(this.elf, address) };
+    const last = this.lastSection;
+    const home = last && address >= last.addr && address < last.addr + last.size ? last : (this.lastSection = sectionsAtVaddr(this.elf, address)[0]);
+    return { name, address, kind: kindOf(home) };
   }
 }
 
