@@ -12,7 +12,7 @@ import { KERNEL_PROFILES, LINUX_6_1_X86_64_BARE_METAL, type KernelProfile } from
 export { AltIndex, MAX_ALTERNATIVES, readAltInstructions, type AltInstr } from './altinstructions.js';
 export { applies, crosscheck, patchcShape, type AltSummary, type CrosscheckInput, type CrosscheckReport, type Disagreement, type DisagreementKind, type OpRow, type PatchcShape, type SiteNote } from './crosscheck.js';
 export { kernelNops } from './kernelNops.js';
-export { featureLabel, KERNEL_PROFILES, LINUX_6_1_X86_ALT, LINUX_6_1_X86_64_BARE_METAL, type AltInstrLayout, type KernelProfile, type KnownFeature } from './layout.js';
+export { defaultProfile, featureLabel, KERNEL_PROFILES, LINUX_6_1_I386_BARE_METAL, LINUX_6_1_X86_ALT, LINUX_6_1_X86_64_BARE_METAL, type AltInstrLayout, type KernelProfile, type KnownFeature } from './layout.js';
 export { rebaseReplacement, type RebaseResult } from './rebase.js';
 export { crosscheckJson, crosscheckText, disassemble } from './report.js';
 
