@@ -2,12 +2,14 @@
 //
 //   const reason = kernelBootSkipReason();           // string when it cannot be had here, else undefined
 //   const booted = await getBootedText();            // boots once (~5-15 s) or reuses the cached dump
+//   await getBootedText({ cpu: 'max' })              // the same on another QEMU CPU model (default qemu64)
+//   booted.capsAtAlternatives                        // boot_cpu_data.x86_capability as apply_alternatives() saw it
 //   booted.textStart, booted.bytes                   // _text .. _etext as booted
 //   bootedBytesAt(booted, addr, len)                 // works for .text and .init.text addresses
 //   const { elf, sections, map } = await getKernelImage();   // the ELF vmlinux inside the bzImage, System.map
 //
 // The dump is made by scripts/kernel/dump-booted-text.sh and cached in
-// $PATCHC_KERNEL_BOOT_CACHE (default <os tmpdir>/patchc-kernel-boot)/<sha256 of vmlinuz>-<DUMP_VARIANT>/.
+// $PATCHC_KERNEL_BOOT_CACHE (default <os tmpdir>/patchc-kernel-boot)/<sha256 of vmlinuz>-<dumpVariant(cpu)>/.
 // Set PATCHC_KERNEL_BOOT_REFRESH=1 to force a new boot, PATCHC_KERNEL_DATA_DIR to use other kernel data.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -23,8 +25,9 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = resolve(here, '../..');
 export const DUMP_SCRIPT = join(REPO_DIR, 'scripts/kernel/dump-booted-text.sh');
-/** Part of the cache key: change it when the dump script's guest setup or outputs change. */
-export const DUMP_VARIANT = 'v1-tcg-qemu64-smp2';
+/** Part of the cache key: change the version when the dump script's guest setup or outputs change. */
+export const dumpVariant = (cpu: string): string => `v2-tcg-${cpu}-smp2`;
+export const DEFAULT_CPU = 'qemu64';
 const BOOT_TIMEOUT_S = 300;
 
 export function kernelDataDir(): string {
@@ -55,13 +58,13 @@ function vmlinuzSha256(): string {
   return vmlinuzShaMemo;
 }
 
-export function cacheDir(): string {
+export function cacheDir(cpu = DEFAULT_CPU): string {
   const root = process.env.PATCHC_KERNEL_BOOT_CACHE ?? join(tmpdir(), 'patchc-kernel-boot');
-  return join(root, `${vmlinuzSha256()}-${DUMP_VARIANT}`);
+  return join(root, `${vmlinuzSha256()}-${dumpVariant(cpu)}`);
 }
 
 /** Why the booted kernel text cannot be had on this machine, or undefined when it can. */
-export function kernelBootSkipReason(): string | undefined {
+export function kernelBootSkipReason(cpu = DEFAULT_CPU): string | undefined {
   const dataDir = kernelDataDir();
   if (!existsSync(dataDir)) return `kernel data not found: ${dataDir} (../shared is not beside the checkout)`;
   try {
@@ -69,7 +72,7 @@ export function kernelBootSkipReason(): string | undefined {
   } catch (e) {
     return (e as Error).message;
   }
-  if (process.env.PATCHC_KERNEL_BOOT_REFRESH !== '1' && validCachedDump(cacheDir())) return undefined;
+  if (process.env.PATCHC_KERNEL_BOOT_REFRESH !== '1' && validCachedDump(cacheDir(cpu))) return undefined;
   const missing = ['qemu-system-x86_64', 'gdb', 'xz', 'timeout', 'sha256sum'].filter((t) => !onPath(t));
   if (missing.length) return `missing tools: ${missing.join(', ')} (apt-get install $(grep -v '^#' scripts/kernel/apt-packages.txt))`;
   return undefined;
@@ -100,6 +103,9 @@ export interface BootedText {
   parainstructions: Uint8Array;
   /** guest memory pv_ops (84 pointers) */
   pvOps: Uint8Array;
+  /** boot_cpu_data.x86_capability (24 words, raw) on entry to apply_alternatives(), and at panic */
+  capsAtAlternatives: Uint8Array;
+  capsAtPanic: Uint8Array;
   /** booted-text.json written by the dump script */
   meta: BootedTextMeta;
   /** directory holding the dump (text.bin, serial.log, ...) */
@@ -121,13 +127,13 @@ function validCachedDump(dir: string): boolean {
   }
 }
 
-function runDumpScript(outDir: string): Promise<void> {
+function runDumpScript(outDir: string, cpu: string): Promise<void> {
   const { vmlinuz, systemMap, dataDir } = kernelFiles();
   return new Promise((resolvePromise, reject) => {
     execFile(
       'bash',
       [DUMP_SCRIPT, '--data-dir', dataDir, '--vmlinuz', vmlinuz, '--system-map', systemMap, '--out', outDir,
-        '--timeout', String(BOOT_TIMEOUT_S)],
+        '--timeout', String(BOOT_TIMEOUT_S), '--cpu', cpu],
       { timeout: (BOOT_TIMEOUT_S + 120) * 1000, killSignal: 'SIGTERM', maxBuffer: 16 * 1024 * 1024 },
       (err, _stdout, stderr) => {
         if (err) reject(new Error(`dump-booted-text.sh failed (${err.message.split('\n')[0]}):\n${stderr}`));
@@ -147,29 +153,33 @@ function loadDump(dir: string, cached: boolean): BootedText {
     initBytes: file('initText'),
     parainstructions: file('parainstructions'),
     pvOps: file('pvOps'),
+    capsAtAlternatives: file('capsAtAlternatives'),
+    capsAtPanic: file('capsAtPanic'),
     meta,
     dir,
     cached,
   };
 }
 
-let bootedMemo: Promise<BootedText> | undefined;
+const bootedMemo = new Map<string, Promise<BootedText>>();
 
 /**
  * The booted kernel text: reuses the dump cached for this vmlinuz (sha256) when it is complete, otherwise
  * boots the kernel under QEMU (scripts/kernel/dump-booted-text.sh) into a temporary directory and moves it
  * into the cache atomically (so concurrent callers never see half a dump).
  */
-export function getBootedText(opts: { refresh?: boolean } = {}): Promise<BootedText> {
-  if (!opts.refresh && bootedMemo) return bootedMemo;
-  bootedMemo = (async () => {
-    const dir = cacheDir();
+export function getBootedText(opts: { refresh?: boolean; cpu?: string } = {}): Promise<BootedText> {
+  const cpu = opts.cpu ?? DEFAULT_CPU;
+  const memo = bootedMemo.get(cpu);
+  if (!opts.refresh && memo) return memo;
+  const booting = (async () => {
+    const dir = cacheDir(cpu);
     const refresh = opts.refresh || process.env.PATCHC_KERNEL_BOOT_REFRESH === '1';
     if (!refresh && validCachedDump(dir)) return loadDump(dir, true);
     mkdirSync(dirname(dir), { recursive: true });
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     try {
-      await runDumpScript(tmp);
+      await runDumpScript(tmp, cpu);
       if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
       try {
         renameSync(tmp, dir);
@@ -181,8 +191,9 @@ export function getBootedText(opts: { refresh?: boolean } = {}): Promise<BootedT
     }
     return loadDump(dir, false);
   })();
-  bootedMemo.catch(() => { bootedMemo = undefined; });
-  return bootedMemo;
+  bootedMemo.set(cpu, booting);
+  booting.catch(() => bootedMemo.delete(cpu));
+  return booting;
 }
 
 /** Booted bytes at [addr, addr+len) in .text or .init.text. */
