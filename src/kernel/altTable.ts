@@ -6,6 +6,7 @@ import { InputError } from '../diag/diagnostic.js';
 import { findSection, isExecutable, lookupVaddr, sectionAtVaddr, sectionData, type ElfFile, type SectionHeader } from '../binary/index.js';
 import type { AltField, AltTableDef } from '../model/altTable.js';
 import type { AltEntry } from '../apply/altLoop.js';
+import type { AltInstrLayout } from './layout.js';
 
 /** 6.1's insn_buff is MAX_PATCH_LEN (255-1) bytes and BUG_ON(instrlen > sizeof(insn_buff)). */
 const MAX_INSTRLEN = 254;
@@ -84,4 +85,36 @@ function implausible(elf: ElfFile, e: { instrAddr: bigint; replAddr: bigint; fea
     if (!lookupVaddr(elf, e.replAddr, e.replacementlen).ok) return `replacement at ${hex(e.replAddr)} has no bytes in the file`;
   }
   return undefined;
+}
+
+/**
+ * The cross-check's AltInstrLayout from a rule set's alttable (rel32 addresses; the NOT flag in the feature's own
+ * word, as in 6.1, or in the half-word after it, as 6.12's ft_flags): undefined when it cannot be put that way.
+ */
+export function layoutFromAltTable(def: AltTableDef): AltInstrLayout | undefined {
+  if (def.instr.kind !== 'rel32' || def.repl.kind !== 'rel32' || def.instrlen.width === 4 || def.replacementlen.width === 4) return undefined;
+  const not = def.flags?.bits.find((b) => b.name === 'not');
+  let word: AltInstrLayout['word'] = { offset: def.feature.offset, width: def.feature.width as 1 | 2 | 4 };
+  let notSetMask = 0;
+  if (def.flags && not) {
+    if (def.flags.offset === def.feature.offset && def.flags.width === def.feature.width) notSetMask = 1 << not.bit;
+    else if (def.flags.offset === def.feature.offset + def.feature.width && def.feature.width + def.flags.width === 4) {
+      word = { offset: def.feature.offset, width: 4 };
+      notSetMask = 2 ** (def.feature.width * 8 + not.bit);
+    } else return undefined;
+  }
+  return {
+    name: `alttable ${def.name}`,
+    source: `${def.span.file}:${def.span.start.line}`,
+    section: def.section,
+    replacementSection: def.replacements,
+    stride: def.stride,
+    instr: { offset: def.instr.offset },
+    repl: { offset: def.repl.offset },
+    word,
+    featureMask: def.feature.mask,
+    notSetMask,
+    instrlen: { offset: def.instrlen.offset, width: def.instrlen.width as 1 | 2 },
+    replacementlen: { offset: def.replacementlen.offset, width: def.replacementlen.width as 1 | 2 },
+  };
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElfPatcher, findSection, parseElf, sectionData, type ElfFile } from '../../src/binary/index.js';
 import { InputError } from '../../src/diag/diagnostic.js';
 import { altTableOf, loadCpuFor, runAlternatives } from '../../src/kernel/alternatives.js';
+import { LINUX_6_1_X86_ALT, layoutFromAltTable } from '../../src/kernel/index.js';
 import { readTextFile } from '../../src/model/load.js';
 import { buildTables } from '../../src/pipeline/build.js';
 import { toHex } from '../../src/table/hex.js';
@@ -184,3 +185,14 @@ describe('a rule set for one layout refuses a kernel with another', () => {
 function readVaddrOf(elf: ElfFile, addr: bigint, len: number): Uint8Array {
   return new ElfPatcher(elf).readVaddr(addr, len).slice();
 }
+
+describe('the cross-check reads the layout from the rule set', () => {
+  it("the shipped alttable gives the cross-check's 6.1 layout; the 6.12 shape its u32 ft_flags word", () => {
+    const t = table();
+    const { name: _n, source: _s, ...fields } = layoutFromAltTable(altTableOf(t))!;
+    const { name: _n2, source: _s2, ...known } = LINUX_6_1_X86_ALT;
+    expect(fields).toEqual(known);
+    const wide = layoutFromAltTable({ ...altTableOf(t), stride: 14, feature: { width: 2, offset: 8, mask: 0xffff }, flags: { width: 2, offset: 10, bits: [{ bit: 0, name: 'not' }, { bit: 1, name: 'direct-call' }] }, instrlen: { width: 1, offset: 12 }, replacementlen: { width: 1, offset: 13 } })!;
+    expect(wide).toMatchObject({ stride: 14, word: { offset: 8, width: 4 }, featureMask: 0xffff, notSetMask: 0x10000, instrlen: { offset: 12 } });
+  });
+});
