@@ -30,8 +30,8 @@ export interface AltPassRules {
   has(feature: number): boolean | undefined;
   /** A reason the entry cannot be reproduced (a flag this pass does not implement), or undefined. */
   unsupported(entry: AltEntry): string | undefined;
-  /** The bytes written at the entry's code (its replacement after fix-ups and padding). */
-  build(entry: AltEntry, replacement: Uint8Array): Uint8Array;
+  /** The bytes written at the entry's code (its replacement after fix-ups and padding), and what was fixed up. */
+  build(entry: AltEntry, replacement: Uint8Array): { bytes: Uint8Array; fixup?: string };
   /** Runs after every entry, applied or not (6.1: optimize_nops over the entry's code). */
   after(entry: AltEntry, mem: AltMemory): void;
 }
@@ -46,6 +46,8 @@ export interface AltEntryResult {
   before: Uint8Array;
   after: Uint8Array;
   reason?: string;
+  /** What the pass changed in the replacement besides padding (a re-based call, a recomputed jump). */
+  fixup?: string;
 }
 
 export function applyAlternatives(entries: readonly AltEntry[], mem: AltMemory, rules: AltPassRules): AltEntryResult[] {
@@ -55,17 +57,20 @@ export function applyAlternatives(entries: readonly AltEntry[], mem: AltMemory, 
     const reason = rules.unsupported(e);
     const has = reason === undefined ? rules.has(e.feature) : undefined;
     let outcome: AltOutcome;
+    let fixup: string | undefined;
     if (reason !== undefined) outcome = 'unsupported';
     else if (has === undefined) outcome = 'undecided';
     // Linux: `if (!boot_cpu_has(feature) == !(a->cpuid & ALTINSTR_FLAG_INV)) goto next;`
     else if (has === e.not) outcome = 'not-applied';
     else {
-      mem.write(e.instrAddr, rules.build(e, mem.read(e.replAddr, e.replacementlen)));
+      const built = rules.build(e, mem.read(e.replAddr, e.replacementlen));
+      mem.write(e.instrAddr, built.bytes);
+      fixup = built.fixup;
       outcome = 'applied';
     }
     // An entry the pass cannot decide still gets the clean-up: the kernel runs it at `next:` either way.
     rules.after(e, mem);
-    out.push({ entry: e, outcome, before, after: mem.read(e.instrAddr, e.instrlen), ...(reason ? { reason } : has === undefined ? { reason: 'the CPU description does not say whether the feature is set' } : {}) });
+    out.push({ entry: e, outcome, before, after: mem.read(e.instrAddr, e.instrlen), ...(reason ? { reason } : has === undefined ? { reason: 'the CPU description does not say whether the feature is set' } : {}), ...(fixup ? { fixup } : {}) });
   }
   return out;
 }

@@ -34,9 +34,9 @@ export function addNops(buf: Uint8Array, at: number, len: number, nops: NopTable
   }
 }
 
-/** recompute_jump(): rewrites insn_buff in place; `repl` and `instr` are the replacement's and the site's addresses. */
-function recomputeJump(e: AltEntry, buf: Uint8Array, nops: NopTable): void {
-  if (e.replacementlen !== 5) return;
+/** recompute_jump(): rewrites insn_buff in place; says what it wrote, or undefined when it left it alone. */
+function recomputeJump(e: AltEntry, buf: Uint8Array, nops: NopTable): string | undefined {
+  if (e.replacementlen !== 5) return undefined;
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const oDspl = dv.getInt32(1, true);
   const tgtRip = e.replAddr + BigInt(e.replacementlen) + BigInt(oDspl);
@@ -50,11 +50,12 @@ function recomputeJump(e: AltEntry, buf: Uint8Array, nops: NopTable): void {
     buf[0] = 0xeb;
     buf[1] = nDspl & 0xff;
     addNops(buf, 2, 3, nops);
-  } else {
-    nDspl -= 5;
-    buf[0] = 0xe9;
-    dv.setInt32(1, nDspl | 0, true);
+    return 'jmp rel32 made short (eb rel8 + 3-byte NOP)';
   }
+  nDspl -= 5;
+  buf[0] = 0xe9;
+  dv.setInt32(1, nDspl | 0, true);
+  return 'jmp rel32 re-based';
 }
 
 /** optimize_nops() over [addr, addr+len) of the image. */
@@ -99,13 +100,15 @@ export function linux61Rules(opts: Linux61Options): AltPassRules {
     build(e, replacement) {
       const buf = new Uint8Array(Math.max(e.instrlen, e.replacementlen));
       buf.set(replacement);
+      let fixup: string | undefined;
       if (e.replacementlen === 5 && buf[0] === 0xe8) {
         const dv = new DataView(buf.buffer);
         dv.setInt32(1, Number(BigInt.asIntN(32, BigInt(dv.getInt32(1, true)) + (e.replAddr - e.instrAddr))), true);
+        fixup = 'call rel32 re-based';
       }
-      if (e.replacementlen > 0 && (replacement[0] === 0xeb || replacement[0] === 0xe9)) recomputeJump(e, buf, opts.nops);
+      if (e.replacementlen > 0 && (replacement[0] === 0xeb || replacement[0] === 0xe9)) fixup = recomputeJump(e, buf, opts.nops);
       buf.fill(0x90, e.replacementlen);
-      return buf;
+      return { bytes: buf, ...(fixup ? { fixup } : {}) };
     },
     after: (e, mem) => optimizeNops(e.instrAddr, e.instrlen, mem, opts),
   };

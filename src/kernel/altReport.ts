@@ -33,6 +33,7 @@ export function* alternativesEntries(run: AlternativesRun, bitness: Bitness, sym
       replacementlen: e.replacementlen,
       outcome: r.outcome,
       reason: r.reason ?? null,
+      fixup: r.fixup ?? null,
       before: toHex(r.before),
       after: toHex(r.after),
       after_asm: disassemble(r.after, bitness, e.instrAddr),

@@ -93,10 +93,13 @@ async function compare(cpu: string) {
     if (same) equal++;
     else if (mismatches.length < 20) mismatches.push(`0x${addr.toString(16)} ${symbols?.describe(addr)}: patchc ${hex(mine)}, kernel ${hex(truth)}`);
   }
+  const fixups = new Map<string, number>();
+  for (const r of alt.results) if (r.fixup) fixups.set(r.fixup, (fixups.get(r.fixup) ?? 0) + 1);
   const capsSame = Buffer.compare(Buffer.from(booted.capsAtAlternatives), Buffer.from(booted.capsAtPanic)) === 0;
   const lines = [
     `-cpu ${cpu}: ${alt.results.length} entries: ${alt.byOutcome.applied} applied, ${alt.byOutcome['not-applied']} not applied, ${alt.byOutcome.undecided} undecided, ${alt.byOutcome.unsupported} unsupported`,
     `  ${sites.size} sites: ${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(', ')}`,
+    `  fix-ups of applied replacements: ${[...fixups].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}`,
     `  equal to the booted kernel: ${equal} / ${sites.size} sites (${compared} bytes compared)`,
     ...[...excluded].map(([cause, x]) => `  not compared, rewritten by the ${cause} table: ${x.bytes} bytes at ${x.sites.size} sites (${x.differ} of those bytes differ)`),
     `  capability words at apply_alternatives() ${capsSame ? 'equal' : 'differ from'} those at panic`,
