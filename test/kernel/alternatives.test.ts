@@ -63,6 +63,14 @@ const CASES: Record<string, Case> = {
   undecided: { len: 16, orig: 'cli', alts: [{ word: RETPOLINE, repl: 'sti' }], expect: `cli; ${nops(8, 7)}`, outcomes: ['undecided'] },
 };
 
+/** What the report says 6.1 fixed up in the applied replacement. */
+const FIXUPS: Record<string, string> = {
+  callFixup: 'call rel32 re-based',
+  jmpShort: 'jmp rel32 made short (eb rel8 + 3-byte NOP)',
+  jmpBack: 'jmp rel32 re-based',
+  jmpFar: 'jmp rel32 re-based',
+};
+
 function source(expected: boolean): string {
   const out = ['.text', '.globl _start', '_start:', '  ret'];
   for (const [name, c] of Object.entries(CASES)) {
@@ -138,6 +146,8 @@ describe('the alternatives pass as Linux 6.1 runs it', () => {
       exp = new Uint8Array([...repl, ...c.pad!.flatMap((n) => NOP[n]!.split(',').map(Number))]);
     }
     expect(toHex(got)).toBe(toHex(exp));
+    // None for the rest: a 2-byte `eb`, a call that is not the whole replacement, plain code.
+    expect(mine[mine.length - 1]!.fixup).toBe(FIXUPS[name]);
   });
 
   it('a dump of the words is taken as is; the rule set\'s assumptions fill only what cpuinfo hides', () => {
