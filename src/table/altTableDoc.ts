@@ -2,7 +2,23 @@
 import { ALT_FLAG_NAMES, type AltField, type AltFlagName, type AltTableDef } from '../model/altTable.js';
 
 export function altTablesToDocument(tables: readonly AltTableDef[] | undefined): Record<string, unknown>[] {
-  return (tables ?? []).map(({ span: _span, ...rest }) => ({ ...rest }));
+  // Keys in the order a reader checks them against the kernel's struct, so the YAML reads like the rules.
+  return (tables ?? []).map((t) => ({
+    name: t.name,
+    ...(t.arch ? { arch: t.arch } : {}),
+    section: t.section,
+    replacements: t.replacements,
+    stride: t.stride,
+    instr: t.instr,
+    repl: t.repl,
+    feature: t.feature,
+    ...(t.flags ? { flags: t.flags } : {}),
+    instrlen: t.instrlen,
+    replacementlen: t.replacementlen,
+    features: t.features,
+    pass: t.pass,
+    assume: t.assume,
+  }));
 }
 
 /** `fail` throws; every field is checked, since a table file is user input. */
