@@ -19,7 +19,8 @@ import { promisify } from 'node:util';
 import { formatTable } from '../../test/asm/diff/compare.js';
 import { readElfSections } from '../../test/asm/diff/elf.js';
 import { REPO_ROOT, loadAssembler, patchcOptions, type AssembleBlock } from '../../test/asm/diff/patchc.js';
-import { gnuForCorpus, loadCorpus, patchcForCorpus, statsByGroup } from '../../test/asm/diff/run-corpus.js';
+import { loadCodeTableCorpus, refusalCauses } from '../../test/asm/diff/codetable-run.js';
+import { gnuForCorpus, loadCorpus, patchcForCorpus, statsByGroup, variantOf } from '../../test/asm/diff/run-corpus.js';
 import { distinctLines } from './lines.js';
 
 const run = promisify(execFile);
@@ -113,6 +114,13 @@ async function main(): Promise<void> {
     const items = patchcForCorpus(files, gnu, asm);
     console.log(`\n== agreement with GNU as (corpus: ${items.length} items in ${files.length} files; GNU took ${tGnu.toFixed(0)} ms) ==`);
     console.log(formatTable(statsByGroup(items)));
+    // iced's whole code table in objdump's spelling, per syntax and mode, with patchc's refusals by cause.
+    const ct = loadCodeTableCorpus();
+    const ctItems = patchcForCorpus(ct, await gnuForCorpus(ct), asm);
+    console.log(`\n== agreement with GNU as (code-table corpus: ${ctItems.length} items in ${ct.length} files) ==`);
+    console.log(formatTable(statsByGroup(ctItems, variantOf)));
+    console.log('refusals of lines GNU assembles silently, by cause:');
+    for (const [cause, n] of refusalCauses(ctItems).slice(0, 12)) console.log(`${String(n).padStart(7)}  ${cause}`);
   }
 
   // 2. Warm throughput: every one-line corpus item, one call each, after a warm-up pass.

@@ -48,8 +48,12 @@ for (const k of kernels) {
   );
 }
 
-// End to end, as a user runs it: no --symbols, the kernel's own kallsyms.
-const ruleFor = (k: string) => (k.startsWith('6.1.') && k.endsWith('-amd64') ? join(root, 'rules/linux/linux-6.1-x86_64.rules') : undefined);
+// End to end, as a user runs it: no --symbols, the kernel's own kallsyms (+ __ksymtab on the 686 kernel).
+const ruleFor = (k: string) => {
+  if (!k.startsWith('6.1.')) return undefined;
+  if (k.endsWith('-amd64')) return join(root, 'rules/linux/linux-6.1-x86_64.rules');
+  return k.endsWith('-686') ? join(root, 'rules/linux/linux-6.1-i386.rules') : undefined;
+};
 const withRules = kernels.filter((k) => ruleFor(k));
 if (withRules.length) {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
@@ -62,6 +66,6 @@ if (withRules.length) {
       times.push(performance.now() - t);
       if (r.status !== 0) throw new Error(`patchc apply failed on ${k}: ${r.stderr}`);
     }
-    console.log(`patchc apply ${k} (vmlinuz, symbols from kallsyms, start-up included): median ${median(times).toFixed(0)} ms of ${times.length}`);
+    console.log(`patchc apply ${k} (vmlinuz, symbols from the image, start-up included): median ${median(times).toFixed(0)} ms of ${times.length}`);
   }
 }

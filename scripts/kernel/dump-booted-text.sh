@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# dump-booted-text.sh — boot a Linux x86_64 bzImage under QEMU (TCG, no KVM, no disk), stop it with a
+# dump-booted-text.sh — boot a Linux x86_64 or i386 bzImage under QEMU (TCG, no KVM, no disk), stop it with a
 # gdb *hardware* breakpoint on `panic` (it panics when it finds no root fs), and dump the kernel text as
 # the kernel patched it at boot (paravirt, alternatives, retpolines, ftrace, static calls, jump labels...).
 #
 # Usage:
 #   scripts/kernel/dump-booted-text.sh [--data-dir DIR] [--vmlinuz FILE] [--system-map FILE[.xz]]
 #                                      [--out DIR] [--timeout SECONDS] [--smp N] [--cpu MODEL] [--mem SIZE]
-#                                      [--caps-offset N] [--caps-words N]
+#                                      [--arch x86_64|i386] [--qemu BINARY] [--caps-offset N] [--caps-words N]
 #
 # Defaults: --data-dir <repo>/../shared/linux/6.1.0-56-cloud-amd64 (vmlinuz-* and System.map-*.xz in it),
-#           --out /tmp/patchc-booted-text, --timeout 300 (whole boot-to-panic budget), --smp 2,
-#           --cpu qemu64, --mem 512M, --caps-offset 40 (x86_capability in struct cpuinfo_x86, 6.1 x86_64 DWARF),
+#           --out /tmp/patchc-booted-text, --timeout 300 (whole boot-to-panic budget), --smp 2, --mem 512M,
+#           --arch i386 when the data dir's name has -686 in it (Debian's 32-bit flavours), else x86_64;
+#           then --qemu qemu-system-x86_64 --cpu qemu64 (x86_64) or qemu-system-i386 --cpu qemu32 (i386);
+#           --caps-offset 40 (x86_64) or 36 (i386): x86_capability in struct cpuinfo_x86 (6.1 DWARF),
 #           --caps-words 24 (NCAPINTS + NBUGINTS).
 #
 # Output (in --out):
@@ -25,7 +27,7 @@
 #   serial.log             guest serial console; gdb.log, qemu.log
 # Exit status 0 only if the guest stopped at `panic` with the expected VFS message and every dump has the right size.
 #
-# Needs: qemu-system-x86_64, gdb, xz (for a .xz System.map), sha256sum, timeout. Only loopback networking:
+# Needs: qemu-system-x86_64 (or -i386), gdb, xz (for a .xz System.map), sha256sum, timeout. Only loopback networking:
 # the gdb stub listens on 127.0.0.1:<free port>. Everything started here is killed on exit.
 set -euo pipefail
 
@@ -40,9 +42,11 @@ SYSMAP=""
 OUT="/tmp/patchc-booted-text"
 TIMEOUT=300
 SMP=2
-CPU=qemu64
+CPU=""
 MEM=512M
-CAPS_OFFSET=40
+ARCH=""
+QEMU=""
+CAPS_OFFSET=""
 CAPS_WORDS=24
 
 while [ $# -gt 0 ]; do
@@ -55,18 +59,31 @@ while [ $# -gt 0 ]; do
     --smp) SMP=$2; shift 2 ;;
     --cpu) CPU=$2; shift 2 ;;
     --mem) MEM=$2; shift 2 ;;
+    --arch) ARCH=$2; shift 2 ;;
+    --qemu) QEMU=$2; shift 2 ;;
     --caps-offset) CAPS_OFFSET=$2; shift 2 ;;
     --caps-words) CAPS_WORDS=$2; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
 
+if [ -z "$ARCH" ]; then
+  case "$(basename "$DATA_DIR")" in *-686*) ARCH=i386 ;; *) ARCH=x86_64 ;; esac
+fi
+# Per arch: qemu binary, CPU model, gdb architecture, pointer size, where panic()'s format argument is
+# at its first instruction (x86_64: rdi; i386: panic() is variadic, so regparm does not apply: the stack),
+# and x86_capability's offset in struct cpuinfo_x86 (the fields before it hold pointer-sized members).
+case "$ARCH" in
+  x86_64) : "${QEMU:=qemu-system-x86_64}"; : "${CPU:=qemu64}"; : "${CAPS_OFFSET:=40}"; GDB_ARCH=i386:x86-64; PTR=8; PANIC_FMT_EXPR='(char *)$rdi' ;;
+  i386) : "${QEMU:=qemu-system-i386}"; : "${CPU:=qemu32}"; : "${CAPS_OFFSET:=36}"; GDB_ARCH=i386; PTR=4; PANIC_FMT_EXPR='*(char **)($esp + 4)' ;;
+  *) die "unknown --arch $ARCH (x86_64 or i386)" ;;
+esac
 if [ -z "$VMLINUZ" ]; then VMLINUZ=$(ls "$DATA_DIR"/vmlinuz-* 2>/dev/null | head -n1 || true); fi
 if [ -z "$SYSMAP" ]; then SYSMAP=$(ls "$DATA_DIR"/System.map-* 2>/dev/null | head -n1 || true); fi
 [ -n "$VMLINUZ" ] && [ -f "$VMLINUZ" ] || die "no vmlinuz (looked in $DATA_DIR; use --vmlinuz)"
 [ -n "$SYSMAP" ] && [ -f "$SYSMAP" ] || die "no System.map (looked in $DATA_DIR; use --system-map)"
-for tool in qemu-system-x86_64 gdb sha256sum timeout; do
+for tool in "$QEMU" gdb sha256sum timeout; do
   command -v "$tool" >/dev/null 2>&1 || die "missing tool: $tool (see scripts/kernel/apt-packages.txt)"
 done
 
@@ -116,10 +133,10 @@ APPLY_ALT=$(sym apply_alternatives)
 CAPS=$(printf '%x' $(( 0x$(sym boot_cpu_data) + CAPS_OFFSET )))
 CAPS_SIZE=$(( 4 * CAPS_WORDS ))
 CAPS_END=$(printf '%x' $(( 0x$CAPS + CAPS_SIZE )))
-# struct paravirt_patch_template is 84 pointers in 6.1; pv_ops-slots.tsv (if present) says exactly
-PV_OPS_SIZE=$((84 * 8))
+# struct paravirt_patch_template is 84 pointers in 6.1 x86_64; pv_ops-slots.tsv (if present) says exactly
+PV_OPS_SIZE=$((84 * PTR))
 if [ -f "$DATA_DIR/pv_ops-slots.tsv" ]; then
-  PV_OPS_SIZE=$(awk -F'\t' '$1 ~ /^[0-9]+$/ { if ($1 + 8 > m) m = $1 + 8 } END { print m + 0 }' "$DATA_DIR/pv_ops-slots.tsv")
+  PV_OPS_SIZE=$(awk -F'\t' -v w="$PTR" '$1 ~ /^[0-9]+$/ { if ($1 + w > m) m = $1 + w } END { print m + 0 }' "$DATA_DIR/pv_ops-slots.tsv")
 fi
 PV_OPS_END=$(printf '%x' $(( 0x$PV_OPS + PV_OPS_SIZE )))
 size_of() { echo $(( 0x$2 - 0x$1 )); }
@@ -150,7 +167,7 @@ PORT=""
 for attempt in 1 2 3 4 5; do
   PORT=$(pick_port)
   : > "$OUT/qemu.log"
-  qemu-system-x86_64 "${QEMU_ARGS[@]}" -gdb "tcp:127.0.0.1:$PORT" -S </dev/null >>"$OUT/qemu.log" 2>&1 &
+  "$QEMU" "${QEMU_ARGS[@]}" -gdb "tcp:127.0.0.1:$PORT" -S </dev/null >>"$OUT/qemu.log" 2>&1 &
   QEMU_PID=$!
   # wait until the stub listens (or qemu dies, e.g. port taken between probe and bind)
   ok=""
@@ -174,20 +191,20 @@ cat > "$GDB_CMDS" <<EOF
 set pagination off
 set confirm off
 set width 0
-set architecture i386:x86-64
+set architecture $GDB_ARCH
 set remotetimeout 30
 target remote 127.0.0.1:$PORT
 hbreak *0x$APPLY_ALT
 hbreak *0x$PANIC
 continue
-if \$rip == 0x$APPLY_ALT
+if \$pc == 0x$APPLY_ALT
   dump binary memory $OUT/caps-alternatives.bin 0x$CAPS 0x$CAPS_END
   printf "CAPS-AT-ALTERNATIVES\n"
   delete 1
   continue
 end
-printf "STOPPED-AT rip=0x%lx\n", \$rip
-printf "PANIC-FMT %s\n", (char *)\$rdi
+printf "STOPPED-AT pc=0x%lx\n", (unsigned long) \$pc
+printf "PANIC-FMT %s\n", $PANIC_FMT_EXPR
 shell date +%s.%N > "$WORK/t_panic"
 dump binary memory $OUT/text.bin 0x$TEXT 0x$ETEXT
 dump binary memory $OUT/inittext.bin 0x$SINIT 0x$EINIT
@@ -221,7 +238,7 @@ QEMU_PID=""
 # ---- checks --------------------------------------------------------------------------------------------
 fail=""
 [ "$GDB_RC" -eq 124 ] && fail="$fail gdb-timeout(${TIMEOUT}s)"
-STOP_RIP=$(sed -n 's/^STOPPED-AT rip=//p' "$OUT/gdb.log" | head -n1)
+STOP_RIP=$(sed -n 's/^STOPPED-AT pc=//p' "$OUT/gdb.log" | head -n1)
 PANIC_FMT=$(sed -n 's/^PANIC-FMT //p' "$OUT/gdb.log" | head -n1)
 grep -q '^DUMPED$' "$OUT/gdb.log" || fail="$fail no-dump"
 [ "$STOP_RIP" = "0x$PANIC" ] || fail="$fail stopped-at(${STOP_RIP:-nowhere})"
@@ -243,7 +260,7 @@ T_PANIC=$(cat "$WORK/t_panic" 2>/dev/null || echo "$T_END")
 T_DUMPED=$(cat "$WORK/t_dumped" 2>/dev/null || echo "$T_END")
 sha() { if [ -f "$1" ]; then sha256sum "$1" | cut -d' ' -f1; else echo ""; fi; }
 json_str() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/[[:cntrl:]]//g'; }
-QEMU_VERSION=$(qemu-system-x86_64 --version | head -n1)
+QEMU_VERSION=$("$QEMU" --version | head -n1)
 GDB_VERSION=$(gdb --version | head -n1)
 
 cat > "$OUT/booted-text.json" <<EOF
@@ -276,8 +293,9 @@ cat > "$OUT/booted-text.json" <<EOF
   "qemu": {
     "version": "$(json_str "$QEMU_VERSION")",
     "args": "$(json_str "${QEMU_ARGS[*]} -gdb tcp:127.0.0.1:$PORT -S")",
-    "cpu": "$CPU", "smp": $SMP, "mem": "$MEM"
+    "binary": "$(json_str "$QEMU")", "cpu": "$CPU", "smp": $SMP, "mem": "$MEM"
   },
+  "arch": "$ARCH",
   "gdb": { "version": "$(json_str "$GDB_VERSION")", "exitCode": $GDB_RC },
   "seconds": {
     "bootToPanic": $(elapsed "$T0" "$T_PANIC"),

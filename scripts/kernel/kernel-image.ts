@@ -1,6 +1,6 @@
 // Tiny, self-contained readers for the kernel artefacts used by scripts/kernel and test/kernel-boot:
-// bzImage -> vmlinux (LZ4 legacy frame), ELF64 section headers, System.map, pv_ops-slots.tsv,
-// .parainstructions and .altinstructions entries (Linux 6.1, x86_64).
+// bzImage -> vmlinux (LZ4 legacy frame in-process; xz through the `xz` tool), ELF64/ELF32 section headers,
+// System.map, pv_ops-slots.tsv, .parainstructions and .altinstructions entries (Linux 6.1, x86_64 and i386).
 // Deliberately independent of src/binary (the project's real ELF module): this is the outside reference.
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 // bzImage / LZ4 legacy
 
 const LZ4_LEGACY_MAGIC = 0x184c2102;
+const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 
 /** Decompresses one LZ4 block (no frame) into `out` at `outPos`; returns the new output position. */
 function lz4Block(src: Uint8Array, start: number, end: number, out: Uint8Array, outPos: number): number {
@@ -76,9 +77,10 @@ export function lz4LegacyDecompress(src: Uint8Array, expectedSize: number): Uint
 }
 
 /**
- * Extracts the ELF vmlinux from an x86 bzImage whose payload is LZ4 (legacy) compressed, using the
+ * Extracts the ELF vmlinux from an x86 bzImage whose payload is LZ4 (legacy) or xz compressed, using the
  * boot-protocol header (setup_sects at 0x1f1, payload_offset/payload_length at 0x248/0x24c); the payload's
- * last 4 bytes are the uncompressed size (appended by the kernel build).
+ * last 4 bytes are the uncompressed size (appended by the kernel build). xz goes through the `xz` tool
+ * (`--single-stream`: the size trailer after the stream is not xz data).
  */
 export function extractVmlinux(bzImage: Uint8Array): Uint8Array {
   const dv = new DataView(bzImage.buffer, bzImage.byteOffset, bzImage.byteLength);
@@ -89,15 +91,20 @@ export function extractVmlinux(bzImage: Uint8Array): Uint8Array {
   const payloadLength = dv.getUint32(0x24c, true);
   const payload = bzImage.subarray(pmStart + payloadOffset, pmStart + payloadOffset + payloadLength);
   const pdv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (pdv.getUint32(0, true) !== LZ4_LEGACY_MAGIC) {
-    throw new Error('bzImage payload is not LZ4 legacy (magic 02 21 4c 18); only LZ4 is supported here');
-  }
   const size = pdv.getUint32(payload.length - 4, true);
+  if (XZ_MAGIC.every((b, i) => payload[i] === b)) {
+    const out = new Uint8Array(execFileSync('xz', ['--single-stream', '-dc'], { input: payload, maxBuffer: size + 1024 }));
+    if (out.length !== size) throw new Error(`xz: got ${out.length} bytes, expected ${size}`);
+    return out;
+  }
+  if (pdv.getUint32(0, true) !== LZ4_LEGACY_MAGIC) {
+    throw new Error('bzImage payload is neither LZ4 legacy (02 21 4c 18) nor xz (fd 37 7a 58 5a 00)');
+  }
   return lz4LegacyDecompress(payload.subarray(0, payload.length - 4), size);
 }
 
 // ---------------------------------------------------------------------------------------------------
-// ELF64 (little-endian) section headers only
+// ELF64 / ELF32 (little-endian) section headers only
 
 export interface Section {
   name: string;
@@ -108,24 +115,39 @@ export interface Section {
   size: number;
 }
 
+/** 8 for an ELF64 file, 4 for ELF32: the kernel's pointer size, which sizes its patch-table entries. */
+export function elfPointerSize(elf: Uint8Array): 4 | 8 {
+  if (elf[4] === 2) return 8;
+  if (elf[4] === 1) return 4;
+  throw new Error(`bad ELF class ${elf[4]}`);
+}
+
 export function parseSections(elf: Uint8Array): Section[] {
   const dv = new DataView(elf.buffer, elf.byteOffset, elf.byteLength);
   if (dv.getUint32(0, false) !== 0x7f454c46) throw new Error('not an ELF file');
-  if (elf[4] !== 2 || elf[5] !== 1) throw new Error('only ELF64 little-endian is supported');
-  const shoff = Number(dv.getBigUint64(0x28, true));
-  const shentsize = dv.getUint16(0x3a, true);
-  const shnum = dv.getUint16(0x3c, true);
-  const shstrndx = dv.getUint16(0x3e, true);
+  if ((elf[4] !== 1 && elf[4] !== 2) || elf[5] !== 1) throw new Error('only little-endian ELF64/ELF32 is supported');
+  const is64 = elfPointerSize(elf) === 8;
+  const shoff = is64 ? Number(dv.getBigUint64(0x28, true)) : dv.getUint32(0x20, true);
+  const [shentsize, shnum, shstrndx] = is64
+    ? [dv.getUint16(0x3a, true), dv.getUint16(0x3c, true), dv.getUint16(0x3e, true)]
+    : [dv.getUint16(0x2e, true), dv.getUint16(0x30, true), dv.getUint16(0x32, true)];
   const raw = [];
   for (let i = 0; i < shnum; i++) {
     const o = shoff + i * shentsize;
-    raw.push({
+    raw.push(is64 ? {
       nameOff: dv.getUint32(o, true),
       type: dv.getUint32(o + 4, true),
       flags: dv.getBigUint64(o + 8, true),
       addr: dv.getBigUint64(o + 16, true),
       offset: Number(dv.getBigUint64(o + 24, true)),
       size: Number(dv.getBigUint64(o + 32, true)),
+    } : {
+      nameOff: dv.getUint32(o, true),
+      type: dv.getUint32(o + 4, true),
+      flags: BigInt(dv.getUint32(o + 8, true)),
+      addr: BigInt(dv.getUint32(o + 12, true)),
+      offset: dv.getUint32(o + 16, true),
+      size: dv.getUint32(o + 20, true),
     });
   }
   const strtab = raw[shstrndx];
@@ -227,22 +249,26 @@ export function parseSlots(tsv: string): Slot[] {
   return slots;
 }
 
-/** struct paravirt_patch_site { u8 *instr; u8 type; u8 len; } — 16 bytes on x86_64 (6.1). */
+/**
+ * struct paravirt_patch_site { u8 *instr; u8 type; u8 len; } plus the `.short clobber` _paravirt_alt() emits
+ * after it, aligned to a pointer: 16 bytes on x86_64, 8 on i386 (6.1).
+ */
 export interface ParaSite { index: number; instr: bigint; type: number; len: number; extra: number }
 
 export const PARA_SITE_SIZE = 16;
 
-export function parseParaSites(bytes: Uint8Array): ParaSite[] {
-  if (bytes.length % PARA_SITE_SIZE !== 0) throw new Error('.parainstructions size is not a multiple of 16');
+export function parseParaSites(bytes: Uint8Array, ptrSize: 4 | 8 = 8): ParaSite[] {
+  const stride = 2 * ptrSize;
+  if (bytes.length % stride !== 0) throw new Error(`.parainstructions size is not a multiple of ${stride}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: ParaSite[] = [];
-  for (let i = 0; i < bytes.length; i += PARA_SITE_SIZE) {
+  for (let i = 0; i < bytes.length; i += stride) {
     out.push({
-      index: i / PARA_SITE_SIZE,
-      instr: dv.getBigUint64(i, true),
-      type: dv.getUint8(i + 8),
-      len: dv.getUint8(i + 9),
-      extra: dv.getUint16(i + 10, true),
+      index: i / stride,
+      instr: ptrSize === 8 ? dv.getBigUint64(i, true) : BigInt(dv.getUint32(i, true)),
+      type: dv.getUint8(i + ptrSize),
+      len: dv.getUint8(i + ptrSize + 1),
+      extra: dv.getUint16(i + ptrSize + 2, true),
     });
   }
   return out;
@@ -298,7 +324,7 @@ export function hex(bytes: Uint8Array): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Every place the kernel may rewrite its own text at boot, from the ELF's tables (6.1 x86_64 layouts)
+// Every place the kernel may rewrite its own text at boot, from the ELF's tables (6.1 x86_64 and i386 layouts)
 
 export type PatchCause =
   | 'paravirt' | 'alternative' | 'retpoline' | 'return' | 'ftrace' | 'jump_label' | 'static_call';
@@ -314,14 +340,16 @@ function symRange(map: SystemMap, start: string, stop: string): [bigint, bigint]
 /**
  * Address ranges the kernel's boot-time patchers may write (in priority order of `cause`):
  * .parainstructions (type/len), .altinstructions (instrlen), .retpoline_sites (s32 rel, 6 bytes covers
- * `call *%reg` incl. REX / `jmp`), .return_sites (s32 rel, 5 bytes), __mcount_loc (u64 abs, 5 bytes),
- * __jump_table (16-byte entries, s32 rel code, 5 bytes), static_call_sites (8-byte entries, s32 rel, 5 bytes)
- * and the `__SCT__*` static call trampolines (8 bytes).
+ * `call *%reg` incl. REX / `jmp`), .return_sites (s32 rel, 5 bytes), __mcount_loc (pointer-sized absolute
+ * addresses, 5 bytes), __jump_table (struct jump_entry { s32 code; s32 target; long key; }: 16 bytes on
+ * x86_64, 12 on i386; 5 bytes), static_call_sites (8-byte entries, s32 rel, 5 bytes), the `__SCT__*` static
+ * call trampolines (8 bytes).
  */
 export function patchRanges(elf: Uint8Array, sections: Section[], map: SystemMap): PatchRange[] {
   const out: PatchRange[] = [];
+  const ptrSize = elfPointerSize(elf);
   const para = sectionByName(sections, '.parainstructions');
-  for (const s of parseParaSites(elf.subarray(para.offset, para.offset + para.size))) {
+  for (const s of parseParaSites(elf.subarray(para.offset, para.offset + para.size), ptrSize)) {
     out.push({ addr: s.instr, len: s.len, cause: 'paravirt' });
   }
   const alt = sectionByName(sections, '.altinstructions');
@@ -344,10 +372,12 @@ export function patchRanges(elf: Uint8Array, sections: Section[], map: SystemMap
     const size = Number(mcount[1] - mcount[0]);
     const bytes = elfBytesAt(elf, sections, mcount[0], size);
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i + 8 <= size; i += 8) out.push({ addr: dv.getBigUint64(i, true), len: 5, cause: 'ftrace' });
+    for (let i = 0; i + ptrSize <= size; i += ptrSize) {
+      out.push({ addr: ptrSize === 8 ? dv.getBigUint64(i, true) : BigInt(dv.getUint32(i, true)), len: 5, cause: 'ftrace' });
+    }
   }
   const jt = symRange(map, '__start___jump_table', '__stop___jump_table');
-  if (jt) rel32Table(jt[0], Number(jt[1] - jt[0]), 16, 5, 'jump_label');
+  if (jt) rel32Table(jt[0], Number(jt[1] - jt[0]), 8 + ptrSize, 5, 'jump_label');
   const sc = symRange(map, '__start_static_call_sites', '__stop_static_call_sites');
   if (sc) rel32Table(sc[0], Number(sc[1] - sc[0]), 8, 5, 'static_call');
   // static call trampolines themselves (`__SCT__name`, 8 bytes: jmp/ret/nop rewritten by static_call_update)

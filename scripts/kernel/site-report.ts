@@ -4,7 +4,7 @@
 //
 // Reads the dump made by scripts/kernel/dump-booted-text.sh (text.bin, inittext.bin, parainstructions.bin,
 // booted-text.json in --dump, default /tmp/patchc-booted-text), extracts the vmlinux ELF from the bzImage in
-// --data-dir (default <repo>/../shared/linux/6.1.0-56-cloud-amd64), and for each paravirt patch site records
+// --data-dir (default <repo>/../shared/linux/6.1.0-56-cloud-amd64; the 686 kernel's works too), and for each paravirt patch site records
 // address, type (pv_ops slot), len, the ELF's bytes, the booted bytes, their disassembly (iced-x86, GAS syntax)
 // and a classification; also the .altinstructions entries that cover the site.
 // Writes a Markdown summary (--md, default scripts/kernel/booted-sites-<release>.md) and per-site JSON
@@ -14,7 +14,7 @@ import { dirname, join, resolve, basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iced from 'iced-x86';
 import {
-  extractVmlinux, parseSections, sectionByName, elfBytesAt, parseSystemMap, readSystemMapText, sym, symbolize,
+  extractVmlinux, parseSections, sectionByName, elfBytesAt, elfPointerSize, parseSystemMap, readSystemMapText, sym, symbolize,
   parseSlots, parseParaSites, parseAltInstructions, featureName, hex, patchRanges, patchCauseMap,
   type SystemMap, type AltInstr,
 } from './kernel-image.js';
@@ -29,7 +29,8 @@ function arg(name: string, dflt: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
 }
 
-const dataDir = resolve(arg('--data-dir', join(repo, '../shared/linux/6.1.0-56-cloud-amd64')));
+const defaultDataDir = join(repo, '../shared/linux/6.1.0-56-cloud-amd64');
+const dataDir = resolve(arg('--data-dir', defaultDataDir));
 const dumpDir = resolve(arg('--dump', '/tmp/patchc-booted-text'));
 const release = basename(dataDir).replace(/-cloud-amd64$/, '').replace(/^.*?(\d)/, '$1');
 const mdPath = resolve(arg('--md', join(here, `booted-sites-${release}.md`)));
@@ -46,6 +47,20 @@ if (!meta.ok) throw new Error(`dump in ${dumpDir} is not ok: ${meta.failures}`);
 const elf = extractVmlinux(readFileSync(join(dataDir, vmlinuzName)));
 const sections = parseSections(elf);
 const map: SystemMap = parseSystemMap(readSystemMapText(join(dataDir, mapName)));
+// x86_64 or i386: pointer size (site entries, pv_ops slots), decoder mode, where kernel addresses start
+const ptr = elfPointerSize(elf);
+const bits = ptr === 8 ? 64 : 32;
+const kernelBase = ptr === 8 ? 0xffffffff80000000n : 0xc0000000n;
+const readPtr = (b: Uint8Array, at: number): bigint => {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return ptr === 8 ? dv.getBigUint64(at, true) : BigInt(dv.getUint32(at, true));
+};
+// The kernel's own NOPs (x86_nops[1..8]): 32-bit ones are `lea`/`mov` forms a decoder does not call NOP.
+const kernelNops = new Set<string>();
+for (let n = 1; n <= 8; n++) {
+  const at = readPtr(elfBytesAt(elf, sections, sym(map, 'x86_nops') + BigInt(n * ptr), ptr), 0);
+  kernelNops.add(hex(elfBytesAt(elf, sections, at, n)));
+}
 const slots = parseSlots(readFileSync(join(dataDir, 'pv_ops-slots.tsv'), 'utf8'));
 const slotName = (t: number) => slots.find((s) => s.index === t)?.name ?? `type${t}`;
 
@@ -68,14 +83,14 @@ const paraSec = sectionByName(sections, '.parainstructions');
 const paraElf = elf.subarray(paraSec.offset, paraSec.offset + paraSec.size);
 const paraBooted = readFileSync(join(dumpDir, 'parainstructions.bin'));
 const paraTableSame = Buffer.compare(Buffer.from(paraElf), paraBooted) === 0;
-const sites = parseParaSites(paraElf);
+const sites = parseParaSites(paraElf, ptr);
 
 // pv_ops as the guest had it at panic time vs. its link-time contents in .data
 const pvOpsAddr = sym(map, 'pv_ops');
 const pvOpsBooted = existsSync(join(dumpDir, 'pv_ops.bin')) ? readFileSync(join(dumpDir, 'pv_ops.bin')) : undefined;
-const pvOpsElf = elfBytesAt(elf, sections, pvOpsAddr, slots.length * 8);
+const pvOpsElf = elfBytesAt(elf, sections, pvOpsAddr, slots.length * ptr);
 const pvOpsValue = (bytes: Uint8Array | undefined, t: number): bigint | undefined =>
-  bytes && bytes.length >= (t + 1) * 8 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(t * 8, true) : undefined;
+  bytes && bytes.length >= (t + 1) * ptr ? readPtr(bytes, t * ptr) : undefined;
 const pvOpsSame = pvOpsBooted ? Buffer.compare(Buffer.from(pvOpsElf), pvOpsBooted) === 0 : undefined;
 
 const altSec = sectionByName(sections, '.altinstructions');
@@ -107,15 +122,15 @@ formatter.uppercaseHex = false;
 interface Insn { bytes: string; text: string; nop: boolean; target?: string; kind: 'call' | 'jmp' | 'other' }
 
 function describeTarget(a: bigint): string {
-  if (a >= pvOps && a < pvOps + BigInt(slots.length * 8)) {
+  if (a >= pvOps && a < pvOps + BigInt(slots.length * ptr)) {
     const off = Number(a - pvOps);
-    return off % 8 === 0 ? `pv_ops[${off / 8}] (${slotName(off / 8)})` : `pv_ops+${off}`;
+    return off % ptr === 0 ? `pv_ops[${off / ptr}] (${slotName(off / ptr)})` : `pv_ops+${off}`;
   }
   return symbolize(map, a) ?? `0x${a.toString(16)}`;
 }
 
 function disasm(bytes: Uint8Array, ip: bigint): { insns: Insn[]; straddles: boolean } {
-  const dec = new Decoder(64, bytes, DecoderOptions.None);
+  const dec = new Decoder(bits, bytes, DecoderOptions.None);
   dec.ip = ip;
   const insns: Insn[] = [];
   let straddles = false;
@@ -135,13 +150,14 @@ function disasm(bytes: Uint8Array, ip: bigint): { insns: Insn[]; straddles: bool
     } else if (fc === FlowControl.IndirectCall || fc === FlowControl.IndirectBranch || /\(%rip\)|\*0x/.test(text)) {
       // memory operand: absolute or rip-relative
       const mem = ins.isIpRelMemoryOperand ? ins.ipRelMemoryAddress : ins.memoryDisplacement;
-      if (mem >= 0xffffffff80000000n) {
+      if (mem >= kernelBase) {
         target = describeTarget(mem);
         text += `  # ${target}`;
       }
       if (fc === FlowControl.IndirectCall) kind = 'call';
     }
-    insns.push({ bytes: hex(bytes.subarray(pos, pos + len)), text, nop: ins.mnemonic === Mnemonic.Nop, target, kind });
+    const insnBytes = hex(bytes.subarray(pos, pos + len));
+    insns.push({ bytes: insnBytes, text, nop: ins.mnemonic === Mnemonic.Nop || kernelNops.has(insnBytes), target, kind });
     ins.free();
     pos += len;
   }
@@ -297,7 +313,7 @@ md.push(`| sites without an ALTERNATIVE whose booted bytes are exactly \`call pv
 md.push(`| sites with an ALTERNATIVE over them whose booted bytes equal its replacement (+ NOPs) | ${records.filter((r) => r.alternatives.length > 0 && r.alternatives.every((a) => a.bootedMatchesRepl)).length} of ${records.filter((r) => r.alternatives.length > 0).length} |`);
 {
   const extraBy = (pred: (r: SiteRecord) => boolean) => [...new Set(records.filter(pred).map((r) => '0x' + r.extra.toString(16)))].join(', ');
-  md.push(`| bytes 10–11 of each entry (old clobber mask) | \`.func\` (callee-save) slots: ${extraBy((r) => r.slot.endsWith('.func'))}; all other slots: ${extraBy((r) => !r.slot.endsWith('.func'))} |`);
+  md.push(`| bytes ${ptr + 2}–${ptr + 3} of each entry (${ptr === 8 ? 'old ' : ''}clobber mask) | \`.func\` (callee-save) slots: ${extraBy((r) => r.slot.endsWith('.func'))}; all other slots: ${extraBy((r) => !r.slot.endsWith('.func'))} |`);
   const withAlt = records.filter((r) => r.alternatives.length > 0);
   const exact = withAlt.filter((r) => r.alternatives.length === 1 && r.alternatives[0]!.instr === r.addr && r.alternatives[0]!.instrlen === r.len);
   md.push(`| ALTERNATIVEs over sites | ${withAlt.length} sites have one; ${exact.length} of them exactly one starting at the site with instrlen = site len |`);
@@ -319,8 +335,8 @@ md.push('| type | slot | sites | `pv_ops[type]` at boot | original (ELF) | boote
 md.push('| ---: | --- | ---: | --- | --- | --- | --- | --- |');
 for (const [type, rs] of [...bySlot.entries()].sort((a, b) => a[0] - b[0])) {
   const origForms = [...new Set(rs.map((r) => {
-    const asm = r.origAsm.filter((t) => !/^nop/.test(t)).join('; ').replace(/^callq \*0x[0-9a-f]+ {2}# (pv_ops\[\d+\]) \(.*\)$/, 'call *$1(%rip)');
-    return r.orig.startsWith('ff 15 ') ? `ff 15 <rel32>: ${asm}` : `${r.orig}: ${asm}`;
+    const asm = r.origAsm.filter((t) => !/^nop/.test(t)).join('; ').replace(/^call[lq] \*0x[0-9a-f]+ {2}# (pv_ops\[\d+\]) \(.*\)$/, ptr === 8 ? 'call *$1(%rip)' : 'call *$1');
+    return r.orig.startsWith('ff 15 ') ? `ff 15 <${ptr === 8 ? 'rel32' : 'abs32'}>: ${asm}` : `${r.orig}: ${asm}`;
   }))];
   const groups = new Map<string, SiteRecord[]>();
   for (const r of rs) {
@@ -386,8 +402,9 @@ for (const d of diffs) {
 md.push('## Reproduce');
 md.push('');
 md.push('```sh');
-md.push(`bash scripts/kernel/dump-booted-text.sh --out ${dumpDir}`);
-md.push(`npx tsx scripts/kernel/site-report.ts --dump ${dumpDir}`);
+const dataArg = dataDir === resolve(defaultDataDir) ? '' : ` --data-dir ${relative(repo, dataDir)}`;
+md.push(`bash scripts/kernel/dump-booted-text.sh${dataArg} --out ${dumpDir}`);
+md.push(`npx tsx scripts/kernel/site-report.ts${dataArg} --dump ${dumpDir}`);
 md.push('```');
 md.push('');
 md.push(`Per-site JSON: \`${jsonPath}\` (not committed).`);

@@ -176,6 +176,9 @@ function combine(a: Expr, op: string, b: Expr, at: number): Expr {
     if (b.symbol !== undefined) throw new ExprError('symbol differences are not supported here', at);
     return a.symbol === undefined ? { value: a.value - b.value } : { value: a.value - b.value, symbol: a.symbol };
   }
+  // objdump's `[esi+eiz*1]`: no register to GNU as 2.40, which reads eiz/riz as a symbol here.
+  const pseudoIndex = [a.symbol, b.symbol].find((x) => x !== undefined && /^[er]iz$/i.test(x));
+  if (pseudoIndex) throw new ExprError(`'${pseudoIndex}' (objdump's zero index) is not supported: GNU as 2.40 has no such register and reads it as a symbol`, at);
   if (a.symbol !== undefined || b.symbol !== undefined) throw new ExprError(`operator '${op}' needs constants`, at);
   const x = a.value;
   const y = b.value;

@@ -193,7 +193,13 @@ function parseDecorated(raws: RawOperand[]): IntelOperands {
       continue;
     }
     const { raw, deco } = peelDecorations(written, true);
-    ops.push(attachDecorations(parseIntelOperand(raw), deco));
+    const op = parseIntelOperand(raw);
+    // GNU's Intel syntax takes no `{1toN}` after a numeric absolute address (`[0x10]{1to16}` is an operand type
+    // mismatch there; `DWORD BCST [0x10]` and `DWORD PTR foo{1to16}` are fine).
+    if (deco?.bcstCount !== undefined && op.kind === 'mem' && !op.base && !op.index && op.disp.symbol === undefined) {
+      throw new OperandError('GNU as refuses a {1toN} broadcast after an absolute address; write DWORD BCST [addr]', deco.start, deco.end);
+    }
+    ops.push(attachDecorations(op, deco));
     if (deco?.rounding) setRounding({ mode: deco.rounding, at: ops.length, start: deco.start, end: deco.end });
   }
   return Object.assign(ops, rounding ? { rounding } : {});

@@ -197,10 +197,13 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
   if (r.dataSize !== undefined && ci.dataSize === 0 && opts.syntax === 'att' && !(r.dataSize === 64 && Q_SUFFIX_SIZELESS.test(ci.name))) return false;
   if (r.dataSize !== undefined && !suffixAllowed(ci, r.dataSize, ops)) return false;
   if (r.gprOnly && ops.some((o) => o.kind === 'mem')) return false;
-  // GNU takes no Intel size keyword on the xsave family's area (`xsave BYTE PTR [rax]` is an operand size mismatch)
-  // or movdir64b's and enqcmd's 64 bytes (not even ZMMWORD), nor on 32-bit bndmov's 64-bit bound pair
-  // (`bndmov bnd1, QWORD PTR [eax]`).
-  if ((/^(X(save|rstor)|Movdir64b|Enqcmds?_)/.test(ci.name) || (ci.name.startsWith('Bndmov') && opts.bitness !== 64)) && ops.some((o) => o.kind === 'mem' && o.size !== undefined)) return false;
+  // GNU takes no Intel size keyword on the xsave family's area (`xsave BYTE PTR [rax]` is an operand size mismatch),
+  // on a block of 48 or 64 bytes that is no vector (movdir64b, enqcmd, the Key Locker handles: not even ZMMWORD), nor
+  // on 32-bit bndmov's 64-bit bound pair (`bndmov bnd1, QWORD PTR [eax]`).
+  if (ops.some((o) => o.kind === 'mem' && o.size !== undefined)) {
+    const block = ci.memBytes >= 48 && !/^(E?VEX)_/.test(ci.name) && (/^Aes\w+kl_/.test(ci.name) || !ops.some((o) => o.kind === 'reg' && VECTOR_CLASSES.has(o.info.cls)));
+    if (/^X(save|rstor)/.test(ci.name) || block || (ci.name.startsWith('Bndmov') && opts.bitness !== 64)) return false;
+  }
   // Selector-sized operands: GNU takes only a 16-bit register or memory here.
   if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
   if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;

@@ -19,7 +19,7 @@ import {
   type ElfSymbol,
 } from './elf/types.js';
 
-export type SymbolSource = 'symtab' | 'dynsym' | 'system.map' | 'kallsyms';
+export type SymbolSource = 'symtab' | 'dynsym' | 'system.map' | 'kallsyms' | 'kallsyms+ksymtab' | 'ksymtab';
 
 export interface SymbolEntry {
   name: string;

@@ -9,6 +9,7 @@ import { InputError, type Diagnostic } from '../diag/diagnostic.js';
 import { hex, latin1 } from './bytes.js';
 import { XZ_MAGIC, hasMagic, unxz } from './decompress.js';
 import { kallsymsSymbolTable } from './kallsyms/read.js';
+import { ksymtabSymbolTable, withExports } from './ksymtab.js';
 import { elfSymbolTable, SymbolTable, type SymbolEntry } from './symbols.js';
 import { findSection, sectionsAtVaddr } from './elf/layout.js';
 import { SHF_EXECINSTR, type ElfFile } from './elf/types.js';
@@ -79,14 +80,18 @@ export interface SymbolOptions {
 /**
  * The symbols for `elf`: its .symtab if it has one, else the System.map given, else the kernel's own
  * kallsyms tables (a vmlinux extracted from a vmlinuz has no .symtab, and distributions ship the real
- * System.map only in debug packages), else its .dynsym; undefined when there are none. Kallsyms tables
- * that are there but do not decode are an InputError, not a fall-through: the user should know.
+ * System.map only in debug packages) with the exported symbols they lack from __ksymtab (kallsyms without
+ * KALLSYMS_ALL has no data symbols), else the export tables alone, else its .dynsym; undefined when there
+ * are none. Kernel tables that are there but do not decode are an InputError, not a fall-through: the
+ * user should know.
  */
 export async function loadSymbols(elf: ElfFile, options: SymbolOptions = {}): Promise<SymbolTable | undefined> {
   if (elf.symtab.length > 1) return elfSymbolTable(elf, 'symtab');
   if (options.systemMap !== undefined) return loadSystemMap(options.systemMap);
   const kallsyms = kallsymsSymbolTable(elf);
-  if (kallsyms) return kallsyms;
+  if (kallsyms) return withExports(elf, kallsyms);
+  const exports = ksymtabSymbolTable(elf);
+  if (exports) return exports;
   if (elf.dynsym.length > 1) return elfSymbolTable(elf, 'dynsym');
   return undefined;
 }

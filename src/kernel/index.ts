@@ -15,7 +15,7 @@ export { applies, crosscheck, patchcShape, type AltSummary, type CrosscheckInput
 export { kernelNops } from './kernelNops.js';
 export { layoutFromAltTable, readAltTable, type AltTableRead } from './altTable.js';
 export { altTableOf, loadCpuFor, runAlternatives, type AlternativesRun, type CpuLoad } from './alternatives.js';
-export { featureLabel, KERNEL_PROFILES, LINUX_6_1_X86_ALT, LINUX_6_1_X86_64_BARE_METAL, type AltInstrLayout, type KernelProfile, type KnownFeature } from './layout.js';
+export { defaultProfile, featureLabel, KERNEL_PROFILES, LINUX_6_1_I386_BARE_METAL, LINUX_6_1_X86_ALT, LINUX_6_1_X86_64_BARE_METAL, type AltInstrLayout, type KernelProfile, type KnownFeature } from './layout.js';
 export { rebaseReplacement, type RebaseResult } from './rebase.js';
 export { crosscheckJson, crosscheckText, disassemble } from './report.js';
 

@@ -1,6 +1,6 @@
 // The shape of a kernel's ALTERNATIVE table, as data: another kernel version is a new object, not new code.
 // Like a rule set's `sitetable`, each field is an offset (and width) inside one fixed-size entry.
-import { LINUX_X86_64_NOPS, type NopTable } from '../model/nops.js';
+import { LINUX_I386_NOPS, LINUX_X86_64_NOPS, type NopTable } from '../model/nops.js';
 
 export type Width = 1 | 2 | 4;
 
@@ -94,7 +94,31 @@ export const LINUX_6_1_X86_64_BARE_METAL: KernelProfile = {
   fallbackNops: LINUX_6_1_X86_64_NOPS,
 };
 
-export const KERNEL_PROFILES: ReadonlyMap<string, KernelProfile> = new Map([[LINUX_6_1_X86_64_BARE_METAL.name, LINUX_6_1_X86_64_BARE_METAL]]);
+/**
+ * Linux 6.1 i386 (no PARAVIRT_XXL): the same alt_instr layout; the only ALTERNATIVEs over paravirt sites are
+ * the lock ops' (PVUNLOCK, VCPUPREEMPT). XENPV is listed for completeness: XEN_PV depends on X86_64.
+ */
+export const LINUX_6_1_I386_BARE_METAL: KernelProfile = {
+  ...LINUX_6_1_X86_64_BARE_METAL,
+  name: 'linux-6.1-i386',
+  arch: 'i386',
+  environment: 'bare metal or a guest without PV spinlocks, pv_ops as linked (native)',
+  features: new Map([
+    [x86Feature(8, 16), { name: 'XENPV', set: false, why: 'no Xen PV guest on 32-bit (XEN_PV depends on X86_64)' }],
+    [x86Feature(8, 20), LINUX_6_1_X86_64_BARE_METAL.features.get(x86Feature(8, 20))!],
+    [x86Feature(8, 21), LINUX_6_1_X86_64_BARE_METAL.features.get(x86Feature(8, 21))!],
+  ]),
+  fallbackNops: LINUX_I386_NOPS,
+};
+
+export const KERNEL_PROFILES: ReadonlyMap<string, KernelProfile> = new Map(
+  [LINUX_6_1_X86_64_BARE_METAL, LINUX_6_1_I386_BARE_METAL].map((p) => [p.name, p]),
+);
+
+/** The profile used when none is named: the first one for the binary's architecture. */
+export function defaultProfile(arch: string): KernelProfile | undefined {
+  return [...KERNEL_PROFILES.values()].find((p) => p.arch === arch);
+}
 
 export function featureLabel(profile: KernelProfile, feature: number): string {
   return profile.features.get(feature)?.name ?? `${feature >> 5}*32+${feature & 31}`;

@@ -16,6 +16,7 @@ export const SHIPPED_RULES = [
   'examples/paravirt/paravirt-inline-store.rules',
   'rules/linux/paravirt-5.x.rules',
   'rules/linux/linux-6.1-x86_64.rules',
+  'rules/linux/linux-6.1-i386.rules',
   'test/verify/fixtures/identity-good.rules',
   'test/verify/fixtures/const-good.rules',
   'test/verify/fixtures/callee-save-op-good.rules',

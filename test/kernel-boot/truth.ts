@@ -1,4 +1,5 @@
-// The "truth": the kernel text as the Debian 6.1 kernel patched itself at boot, observed under QEMU.
+// The "truth": the kernel text as a Debian 6.1 kernel (x86_64 by default, or i386) patched itself at boot,
+// observed under QEMU.
 //
 //   const reason = kernelBootSkipReason();           // string when it cannot be had here, else undefined
 //   const booted = await getBootedText();            // boots once (~5-15 s) or reuses the cached dump
@@ -8,9 +9,13 @@
 //   bootedBytesAt(booted, addr, len)                 // works for .text and .init.text addresses
 //   const { elf, sections, map } = await getKernelImage();   // the ELF vmlinux inside the bzImage, System.map
 //
+//   const i386 = new KernelBoot(DEBIAN_6_1_I386);     // the same for another kernel: i386.skipReason(),
+//                                                    // i386.bootedText({ cpu }), i386.image(), i386.files()
+//
 // The dump is made by scripts/kernel/dump-booted-text.sh and cached in
 // $PATCHC_KERNEL_BOOT_CACHE (default <os tmpdir>/patchc-kernel-boot)/<sha256 of vmlinuz>-<dumpVariant(cpu)>/.
-// Set PATCHC_KERNEL_BOOT_REFRESH=1 to force a new boot, PATCHC_KERNEL_DATA_DIR to use other kernel data.
+// Set PATCHC_KERNEL_BOOT_REFRESH=1 to force a new boot, PATCHC_KERNEL_DATA_DIR (x86_64) or
+// PATCHC_KERNEL_DATA_DIR_I386 to use other kernel data.
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -18,21 +23,41 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  extractVmlinux, parseSections, parseSystemMap, readSystemMapText, sym,
+  elfBytesAt, extractVmlinux, parseSections, parseSystemMap, patchCauseMap, patchRanges, readSystemMapText, sym,
   type Section, type SystemMap,
 } from '../../scripts/kernel/kernel-image.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = resolve(here, '../..');
 export const DUMP_SCRIPT = join(REPO_DIR, 'scripts/kernel/dump-booted-text.sh');
+const BOOT_TIMEOUT_S = 300;
 /** Part of the cache key: change the version when the dump script's guest setup or outputs change. */
 export const dumpVariant = (cpu: string): string => `v2-tcg-${cpu}-smp2`;
-export const DEFAULT_CPU = 'qemu64';
-const BOOT_TIMEOUT_S = 300;
 
-export function kernelDataDir(): string {
-  return resolve(process.env.PATCHC_KERNEL_DATA_DIR ?? join(REPO_DIR, '../shared/linux/6.1.0-56-cloud-amd64'));
+/** One kernel booted for the truth: where its data is, how it is booted (the dump script's --arch, --cpu). */
+export interface BootTarget {
+  /** default data dir, relative to the repository */
+  dataDir: string;
+  /** environment variable that overrides the data dir */
+  dataDirEnv: string;
+  arch: 'x86_64' | 'i386';
+  /** qemu binary the dump script runs for this arch (its default) */
+  qemu: string;
+  /** QEMU CPU model when none is asked for (the dump script's default for this arch) */
+  defaultCpu: string;
 }
+
+export const DEBIAN_6_1_X86_64: BootTarget = {
+  dataDir: '../shared/linux/6.1.0-56-cloud-amd64', dataDirEnv: 'PATCHC_KERNEL_DATA_DIR',
+  arch: 'x86_64', qemu: 'qemu-system-x86_64', defaultCpu: 'qemu64',
+};
+export const DEBIAN_6_1_I386: BootTarget = {
+  dataDir: '../shared/linux/6.1.0-57-686', dataDirEnv: 'PATCHC_KERNEL_DATA_DIR_I386',
+  arch: 'i386', qemu: 'qemu-system-i386', defaultCpu: 'qemu32',
+};
+export const DEFAULT_CPU = DEBIAN_6_1_X86_64.defaultCpu;
+/** The x86_64 target's cache key part on its default CPU (kept under its old name). */
+export const DUMP_VARIANT = dumpVariant(DEFAULT_CPU);
 
 function findIn(dir: string, prefix: string): string | undefined {
   if (!existsSync(dir)) return undefined;
@@ -40,42 +65,8 @@ function findIn(dir: string, prefix: string): string | undefined {
   return f ? join(dir, f) : undefined;
 }
 
-export function kernelFiles(): { dataDir: string; vmlinuz: string; systemMap: string; slots: string } {
-  const dataDir = kernelDataDir();
-  const vmlinuz = findIn(dataDir, 'vmlinuz-');
-  const systemMap = findIn(dataDir, 'System.map-');
-  if (!vmlinuz || !systemMap) throw new Error(`no vmlinuz-* / System.map-* in ${dataDir}`);
-  return { dataDir, vmlinuz, systemMap, slots: join(dataDir, 'pv_ops-slots.tsv') };
-}
-
 function onPath(tool: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, tool)));
-}
-
-let vmlinuzShaMemo: string | undefined;
-function vmlinuzSha256(): string {
-  vmlinuzShaMemo ??= createHash('sha256').update(readFileSync(kernelFiles().vmlinuz)).digest('hex');
-  return vmlinuzShaMemo;
-}
-
-export function cacheDir(cpu = DEFAULT_CPU): string {
-  const root = process.env.PATCHC_KERNEL_BOOT_CACHE ?? join(tmpdir(), 'patchc-kernel-boot');
-  return join(root, `${vmlinuzSha256()}-${dumpVariant(cpu)}`);
-}
-
-/** Why the booted kernel text cannot be had on this machine, or undefined when it can. */
-export function kernelBootSkipReason(cpu = DEFAULT_CPU): string | undefined {
-  const dataDir = kernelDataDir();
-  if (!existsSync(dataDir)) return `kernel data not found: ${dataDir} (../shared is not beside the checkout)`;
-  try {
-    kernelFiles();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  if (process.env.PATCHC_KERNEL_BOOT_REFRESH !== '1' && validCachedDump(cacheDir(cpu))) return undefined;
-  const missing = ['qemu-system-x86_64', 'gdb', 'xz', 'timeout', 'sha256sum'].filter((t) => !onPath(t));
-  if (missing.length) return `missing tools: ${missing.join(', ')} (apt-get install $(grep -v '^#' scripts/kernel/apt-packages.txt))`;
-  return undefined;
 }
 
 export interface BootedTextMeta {
@@ -127,22 +118,6 @@ function validCachedDump(dir: string): boolean {
   }
 }
 
-function runDumpScript(outDir: string, cpu: string): Promise<void> {
-  const { vmlinuz, systemMap, dataDir } = kernelFiles();
-  return new Promise((resolvePromise, reject) => {
-    execFile(
-      'bash',
-      [DUMP_SCRIPT, '--data-dir', dataDir, '--vmlinuz', vmlinuz, '--system-map', systemMap, '--out', outDir,
-        '--timeout', String(BOOT_TIMEOUT_S), '--cpu', cpu],
-      { timeout: (BOOT_TIMEOUT_S + 120) * 1000, killSignal: 'SIGTERM', maxBuffer: 16 * 1024 * 1024 },
-      (err, _stdout, stderr) => {
-        if (err) reject(new Error(`dump-booted-text.sh failed (${err.message.split('\n')[0]}):\n${stderr}`));
-        else resolvePromise();
-      },
-    );
-  });
-}
-
 function loadDump(dir: string, cached: boolean): BootedText {
   const meta = JSON.parse(readFileSync(join(dir, 'booted-text.json'), 'utf8')) as BootedTextMeta;
   const file = (k: string) => new Uint8Array(readFileSync(join(dir, meta.dumps[k]!.file)));
@@ -161,40 +136,115 @@ function loadDump(dir: string, cached: boolean): BootedText {
   };
 }
 
-const bootedMemo = new Map<string, Promise<BootedText>>();
+/** One target's data, its boots (one per CPU model, cached on disk by vmlinuz sha256 + variant) and its image. */
+export class KernelBoot {
+  private shaMemo: string | undefined;
+  private readonly bootedMemo = new Map<string, Promise<BootedText>>();
+  private imageMemo: Promise<KernelImage> | undefined;
 
-/**
- * The booted kernel text: reuses the dump cached for this vmlinuz (sha256) when it is complete, otherwise
- * boots the kernel under QEMU (scripts/kernel/dump-booted-text.sh) into a temporary directory and moves it
- * into the cache atomically (so concurrent callers never see half a dump).
- */
-export function getBootedText(opts: { refresh?: boolean; cpu?: string } = {}): Promise<BootedText> {
-  const cpu = opts.cpu ?? DEFAULT_CPU;
-  const memo = bootedMemo.get(cpu);
-  if (!opts.refresh && memo) return memo;
-  const booting = (async () => {
-    const dir = cacheDir(cpu);
-    const refresh = opts.refresh || process.env.PATCHC_KERNEL_BOOT_REFRESH === '1';
-    if (!refresh && validCachedDump(dir)) return loadDump(dir, true);
-    mkdirSync(dirname(dir), { recursive: true });
-    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  constructor(readonly target: BootTarget) {}
+
+  dataDir(): string {
+    return resolve(process.env[this.target.dataDirEnv] ?? join(REPO_DIR, this.target.dataDir));
+  }
+
+  files(): { dataDir: string; vmlinuz: string; systemMap: string; slots: string } {
+    const dataDir = this.dataDir();
+    const vmlinuz = findIn(dataDir, 'vmlinuz-');
+    const systemMap = findIn(dataDir, 'System.map-');
+    if (!vmlinuz || !systemMap) throw new Error(`no vmlinuz-* / System.map-* in ${dataDir}`);
+    return { dataDir, vmlinuz, systemMap, slots: join(dataDir, 'pv_ops-slots.tsv') };
+  }
+
+  cacheDir(cpu = this.target.defaultCpu): string {
+    this.shaMemo ??= createHash('sha256').update(readFileSync(this.files().vmlinuz)).digest('hex');
+    const root = process.env.PATCHC_KERNEL_BOOT_CACHE ?? join(tmpdir(), 'patchc-kernel-boot');
+    return join(root, `${this.shaMemo}-${dumpVariant(cpu)}`);
+  }
+
+  /** Why the booted kernel text cannot be had on this machine, or undefined when it can. */
+  skipReason(cpu = this.target.defaultCpu): string | undefined {
+    const dataDir = this.dataDir();
+    if (!existsSync(dataDir)) return `kernel data not found: ${dataDir} (../shared is not beside the checkout)`;
     try {
-      await runDumpScript(tmp, cpu);
-      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-      try {
-        renameSync(tmp, dir);
-      } catch (e) {
-        if (!validCachedDump(dir)) throw e; // someone else won the race with a good dump: use theirs
-      }
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
+      this.files();
+    } catch (e) {
+      return (e as Error).message;
     }
-    return loadDump(dir, false);
-  })();
-  bootedMemo.set(cpu, booting);
-  booting.catch(() => bootedMemo.delete(cpu));
-  return booting;
+    if (process.env.PATCHC_KERNEL_BOOT_REFRESH !== '1' && validCachedDump(this.cacheDir(cpu))) return undefined;
+    const missing = [this.target.qemu, 'gdb', 'xz', 'timeout', 'sha256sum'].filter((t) => !onPath(t));
+    if (missing.length) return `missing tools: ${missing.join(', ')} (apt-get install $(grep -v '^#' scripts/kernel/apt-packages.txt))`;
+    return undefined;
+  }
+
+  private runDumpScript(outDir: string, cpu: string): Promise<void> {
+    const { vmlinuz, systemMap, dataDir } = this.files();
+    return new Promise((resolvePromise, reject) => {
+      execFile(
+        'bash',
+        [DUMP_SCRIPT, '--data-dir', dataDir, '--vmlinuz', vmlinuz, '--system-map', systemMap, '--out', outDir,
+          '--arch', this.target.arch, '--cpu', cpu, '--timeout', String(BOOT_TIMEOUT_S)],
+        { timeout: (BOOT_TIMEOUT_S + 120) * 1000, killSignal: 'SIGTERM', maxBuffer: 16 * 1024 * 1024 },
+        (err, _stdout, stderr) => {
+          if (err) reject(new Error(`dump-booted-text.sh failed (${err.message.split('\n')[0]}):\n${stderr}`));
+          else resolvePromise();
+        },
+      );
+    });
+  }
+
+  /**
+   * The booted kernel text: reuses the dump cached for this vmlinuz (sha256) when it is complete, otherwise
+   * boots the kernel under QEMU (scripts/kernel/dump-booted-text.sh) into a temporary directory and moves it
+   * into the cache atomically (so concurrent callers never see half a dump).
+   */
+  bootedText(opts: { refresh?: boolean; cpu?: string } = {}): Promise<BootedText> {
+    const cpu = opts.cpu ?? this.target.defaultCpu;
+    const known = this.bootedMemo.get(cpu);
+    if (!opts.refresh && known) return known;
+    const memo = (async () => {
+      const dir = this.cacheDir(cpu);
+      const refresh = opts.refresh || process.env.PATCHC_KERNEL_BOOT_REFRESH === '1';
+      if (!refresh && validCachedDump(dir)) return loadDump(dir, true);
+      mkdirSync(dirname(dir), { recursive: true });
+      const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+      try {
+        await this.runDumpScript(tmp, cpu);
+        if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+        try {
+          renameSync(tmp, dir);
+        } catch (e) {
+          if (!validCachedDump(dir)) throw e; // someone else won the race with a good dump: use theirs
+        }
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+      return loadDump(dir, false);
+    })();
+    this.bootedMemo.set(cpu, memo);
+    memo.catch(() => { if (this.bootedMemo.get(cpu) === memo) this.bootedMemo.delete(cpu); });
+    return memo;
+  }
+
+  /** The ELF inside the bzImage (extracted in-process or by `xz`, ~1 s) and the System.map. */
+  image(): Promise<KernelImage> {
+    this.imageMemo ??= (async () => {
+      const { vmlinuz, systemMap } = this.files();
+      const elf = extractVmlinux(new Uint8Array(readFileSync(vmlinuz)));
+      const map = parseSystemMap(readSystemMapText(systemMap));
+      return { elf, sections: parseSections(elf), map, textStart: sym(map, '_text'), textEnd: sym(map, '_etext') };
+    })();
+    return this.imageMemo;
+  }
 }
+
+const defaultBoot = new KernelBoot(DEBIAN_6_1_X86_64);
+export const kernelDataDir = (): string => defaultBoot.dataDir();
+export const kernelFiles = (): ReturnType<KernelBoot['files']> => defaultBoot.files();
+export const cacheDir = (cpu?: string): string => defaultBoot.cacheDir(cpu);
+export const kernelBootSkipReason = (cpu?: string): string | undefined => defaultBoot.skipReason(cpu);
+export const getBootedText = (opts: { refresh?: boolean; cpu?: string } = {}): Promise<BootedText> => defaultBoot.bootedText(opts);
+export const getKernelImage = (): Promise<KernelImage> => defaultBoot.image();
 
 /** Booted bytes at [addr, addr+len) in .text or .init.text. */
 export function bootedBytesAt(b: BootedText, addr: bigint, len: number): Uint8Array {
@@ -216,15 +266,22 @@ export interface KernelImage {
   textEnd: bigint;
 }
 
-let imageMemo: Promise<KernelImage> | undefined;
-
-/** The ELF inside the bzImage (extracted in-process, ~1 s) and the System.map. */
-export function getKernelImage(): Promise<KernelImage> {
-  imageMemo ??= (async () => {
-    const { vmlinuz, systemMap } = kernelFiles();
-    const elf = extractVmlinux(new Uint8Array(readFileSync(vmlinuz)));
-    const map = parseSystemMap(readSystemMapText(systemMap));
-    return { elf, sections: parseSections(elf), map, textStart: sym(map, '_text'), textEnd: sym(map, '_etext') };
-  })();
-  return imageMemo;
+/**
+ * Per dumped range (.text, .init.text): how many bytes differ from the ELF, and the first addresses (up to 10)
+ * of those no boot-time patch table of the ELF covers (scripts/kernel/kernel-image.ts, patchRanges).
+ */
+export function diffAgainstElf(image: KernelImage, booted: BootedText): { start: bigint; size: number; differ: number; unexplained: string[] }[] {
+  const ranges = patchRanges(image.elf, image.sections, image.map);
+  return ([[booted.textStart, booted.bytes], [booted.initTextStart, booted.initBytes]] as const).map(([start, bytes]) => {
+    const orig = elfBytesAt(image.elf, image.sections, start, bytes.length);
+    const { map: causes } = patchCauseMap(ranges, start, bytes.length);
+    let differ = 0;
+    const unexplained: string[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      if (orig[i] === bytes[i]) continue;
+      differ++;
+      if (causes[i] === 0 && unexplained.length < 10) unexplained.push(`0x${(start + BigInt(i)).toString(16)}`);
+    }
+    return { start, size: bytes.length, differ, unexplained };
+  });
 }

@@ -25,7 +25,8 @@ fails a check keeps its bytes and is reported with the reason.
   -o OUTPUT         the patched file (written to a temporary file, then renamed)
   --report R.json   a JSON report: per site address, op, target, bytes and disassembly before/after, outcome
   --symbols MAP     a System.map (plain or .xz) when the binary has no symbol table and no kallsyms
-                    tables (a kernel's own are read from its image when it has them)
+                    tables (a kernel's own kallsyms, and the exports of __ksymtab it lacks, are read
+                    from its image when it has them)
   --sites FILE      a site list (YAML/JSON: address, op, length) instead of the rules' sitetable
   --cpu FILE        then run the kernel's alternatives pass (the rules' alttable) for this CPU: /proc/cpuinfo,
                     feature names or word*32+bit numbers, the x86_capability words as hex (gdb's x/24wx or

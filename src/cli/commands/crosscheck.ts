@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadKernelOrElf, loadSymbols, writeFileAtomic } from '../../binary/index.js';
-import { crosscheckJson, crosscheckKernel, crosscheckText, KERNEL_PROFILES, profileNames } from '../../kernel/index.js';
+import { crosscheckJson, crosscheckKernel, crosscheckText, defaultProfile, KERNEL_PROFILES, profileNames } from '../../kernel/index.js';
 import { EXIT, UsageError, type Io } from '../io.js';
 import { loadTableForArch } from '../loadTable.js';
 
@@ -13,9 +13,11 @@ compared with the bytes the rules make patchc write. Nothing is written to INPUT
   --rules FILE      a rule file, or a table compiled by \`patchc compile\`
   --symbols MAP     a System.map (plain or .xz) when the binary has no symbol table and no kallsyms
                     tables (read from the image when it has them); symbols let the kernel's own NOP
-                    table (x86_nops) be read
+                    table (x86_nops) be read: kallsyms has it only with CONFIG_KALLSYMS_ALL (not in
+                    Debian's 686 kernel), otherwise the profile's copy is used
   --json OUT        every disagreement and note as JSON
-  --profile NAME    the kernel's table layout and boot environment (default and only: ${profileNames().join(', ')})
+  --profile NAME    the kernel's table layout and boot environment (known: ${profileNames().join(', ')};
+                    default: the one for the binary's architecture)
 Exit: 0 all agree, 1 some disagree (or errors in the rules), 2 usage, I/O or malformed input.
 `;
 
@@ -27,7 +29,7 @@ export async function crosscheckCommand(args: string[], io: Io): Promise<number>
       rules: { type: 'string' },
       symbols: { type: 'string' },
       json: { type: 'string' },
-      profile: { type: 'string', default: profileNames()[0] },
+      profile: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -37,10 +39,12 @@ export async function crosscheckCommand(args: string[], io: Io): Promise<number>
   }
   if (!values.rules) throw new UsageError('--rules FILE is required');
   if (positionals.length !== 1) throw new UsageError('crosscheck takes exactly one input binary');
-  const profile = KERNEL_PROFILES.get(values.profile!);
-  if (!profile) throw new UsageError(`unknown profile '${values.profile}' (known: ${profileNames().join(', ')})`);
+  const named = values.profile === undefined ? undefined : KERNEL_PROFILES.get(values.profile);
+  if (values.profile !== undefined && !named) throw new UsageError(`unknown profile '${values.profile}' (known: ${profileNames().join(', ')})`);
   const input = positionals[0]!;
   const binary = await loadKernelOrElf(input);
+  const profile = named ?? defaultProfile(binary.elf.arch);
+  if (!profile) throw new UsageError(`${input} is ${binary.elf.arch}; no kernel profile for it (known: ${profileNames().join(', ')})`);
   if (binary.elf.arch !== profile.arch) throw new UsageError(`${input} is ${binary.elf.arch}; profile ${profile.name} is for ${profile.arch}`);
   const t = loadTableForArch(values.rules, profile.arch, io);
   if (!t.ok) return t.exit;
