@@ -6,18 +6,23 @@
 # Usage:
 #   scripts/kernel/dump-booted-text.sh [--data-dir DIR] [--vmlinuz FILE] [--system-map FILE[.xz]]
 #                                      [--out DIR] [--timeout SECONDS] [--smp N] [--cpu MODEL] [--mem SIZE]
-#                                      [--arch x86_64|i386] [--qemu BINARY]
+#                                      [--arch x86_64|i386] [--qemu BINARY] [--caps-offset N] [--caps-words N]
 #
 # Defaults: --data-dir <repo>/../shared/linux/6.1.0-56-cloud-amd64 (vmlinuz-* and System.map-*.xz in it),
 #           --out /tmp/patchc-booted-text, --timeout 300 (whole boot-to-panic budget), --smp 2, --mem 512M,
 #           --arch i386 when the data dir's name has -686 in it (Debian's 32-bit flavours), else x86_64;
-#           then --qemu qemu-system-x86_64 --cpu qemu64 (x86_64) or qemu-system-i386 --cpu qemu32 (i386).
+#           then --qemu qemu-system-x86_64 --cpu qemu64 (x86_64) or qemu-system-i386 --cpu qemu32 (i386);
+#           --caps-offset 40 (x86_64) or 36 (i386): x86_capability in struct cpuinfo_x86 (6.1 DWARF),
+#           --caps-words 24 (NCAPINTS + NBUGINTS).
 #
 # Output (in --out):
 #   text.bin               guest memory _text .. _etext            (the booted .text)
 #   inittext.bin           guest memory _sinittext .. _einittext   (.init.text, not yet freed at panic time)
 #   parainstructions.bin   guest memory __parainstructions .. __parainstructions_end (site table as the guest saw it)
 #   pv_ops.bin             guest memory pv_ops (the op table the kernel patched from; size from pv_ops-slots.tsv)
+#   caps-alternatives.bin  boot_cpu_data.x86_capability (--caps-words u32 words) when apply_alternatives() is entered:
+#                          the feature bits the alternatives pass tested (a hardware breakpoint there, then on)
+#   caps.bin               the same words at panic (features may be set or cleared after the pass)
 #   booted-text.json       addresses used, sizes, sha256s, panic evidence, timings, qemu/gdb versions
 #   serial.log             guest serial console; gdb.log, qemu.log
 # Exit status 0 only if the guest stopped at `panic` with the expected VFS message and every dump has the right size.
@@ -41,6 +46,8 @@ CPU=""
 MEM=512M
 ARCH=""
 QEMU=""
+CAPS_OFFSET=""
+CAPS_WORDS=24
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -54,7 +61,9 @@ while [ $# -gt 0 ]; do
     --mem) MEM=$2; shift 2 ;;
     --arch) ARCH=$2; shift 2 ;;
     --qemu) QEMU=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --caps-offset) CAPS_OFFSET=$2; shift 2 ;;
+    --caps-words) CAPS_WORDS=$2; shift 2 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
@@ -62,11 +71,12 @@ done
 if [ -z "$ARCH" ]; then
   case "$(basename "$DATA_DIR")" in *-686*) ARCH=i386 ;; *) ARCH=x86_64 ;; esac
 fi
-# Per arch: qemu binary, CPU model, gdb architecture, pointer size, and where panic()'s format argument is
-# at its first instruction (x86_64: rdi; i386: panic() is variadic, so regparm does not apply: the stack).
+# Per arch: qemu binary, CPU model, gdb architecture, pointer size, where panic()'s format argument is
+# at its first instruction (x86_64: rdi; i386: panic() is variadic, so regparm does not apply: the stack),
+# and x86_capability's offset in struct cpuinfo_x86 (the fields before it hold pointer-sized members).
 case "$ARCH" in
-  x86_64) : "${QEMU:=qemu-system-x86_64}"; : "${CPU:=qemu64}"; GDB_ARCH=i386:x86-64; PTR=8; PANIC_FMT_EXPR='(char *)$rdi' ;;
-  i386) : "${QEMU:=qemu-system-i386}"; : "${CPU:=qemu32}"; GDB_ARCH=i386; PTR=4; PANIC_FMT_EXPR='*(char **)($esp + 4)' ;;
+  x86_64) : "${QEMU:=qemu-system-x86_64}"; : "${CPU:=qemu64}"; : "${CAPS_OFFSET:=40}"; GDB_ARCH=i386:x86-64; PTR=8; PANIC_FMT_EXPR='(char *)$rdi' ;;
+  i386) : "${QEMU:=qemu-system-i386}"; : "${CPU:=qemu32}"; : "${CAPS_OFFSET:=36}"; GDB_ARCH=i386; PTR=4; PANIC_FMT_EXPR='*(char **)($esp + 4)' ;;
   *) die "unknown --arch $ARCH (x86_64 or i386)" ;;
 esac
 if [ -z "$VMLINUZ" ]; then VMLINUZ=$(ls "$DATA_DIR"/vmlinuz-* 2>/dev/null | head -n1 || true); fi
@@ -80,6 +90,7 @@ done
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 rm -f "$OUT"/text.bin "$OUT"/inittext.bin "$OUT"/parainstructions.bin "$OUT"/pv_ops.bin "$OUT"/booted-text.json \
+      "$OUT"/caps-alternatives.bin "$OUT"/caps.bin \
       "$OUT"/serial.log "$OUT"/gdb.log "$OUT"/qemu.log "$OUT"/gdb-cmds.gdb
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dump-booted-text.XXXXXX")
 
@@ -118,6 +129,10 @@ SINIT=$(sym _sinittext); EINIT=$(sym _einittext)
 PARA=$(sym __parainstructions); PARA_END=$(sym __parainstructions_end)
 PANIC=$(sym panic); START_KERNEL=$(sym start_kernel)
 PV_OPS=$(sym pv_ops)
+APPLY_ALT=$(sym apply_alternatives)
+CAPS=$(printf '%x' $(( 0x$(sym boot_cpu_data) + CAPS_OFFSET )))
+CAPS_SIZE=$(( 4 * CAPS_WORDS ))
+CAPS_END=$(printf '%x' $(( 0x$CAPS + CAPS_SIZE )))
 # struct paravirt_patch_template is 84 pointers in 6.1 x86_64; pv_ops-slots.tsv (if present) says exactly
 PV_OPS_SIZE=$((84 * PTR))
 if [ -f "$DATA_DIR/pv_ops-slots.tsv" ]; then
@@ -179,8 +194,15 @@ set width 0
 set architecture $GDB_ARCH
 set remotetimeout 30
 target remote 127.0.0.1:$PORT
+hbreak *0x$APPLY_ALT
 hbreak *0x$PANIC
 continue
+if \$pc == 0x$APPLY_ALT
+  dump binary memory $OUT/caps-alternatives.bin 0x$CAPS 0x$CAPS_END
+  printf "CAPS-AT-ALTERNATIVES\n"
+  delete 1
+  continue
+end
 printf "STOPPED-AT pc=0x%lx\n", (unsigned long) \$pc
 printf "PANIC-FMT %s\n", $PANIC_FMT_EXPR
 shell date +%s.%N > "$WORK/t_panic"
@@ -188,6 +210,7 @@ dump binary memory $OUT/text.bin 0x$TEXT 0x$ETEXT
 dump binary memory $OUT/inittext.bin 0x$SINIT 0x$EINIT
 dump binary memory $OUT/parainstructions.bin 0x$PARA 0x$PARA_END
 dump binary memory $OUT/pv_ops.bin 0x$PV_OPS 0x$PV_OPS_END
+dump binary memory $OUT/caps.bin 0x$CAPS 0x$CAPS_END
 shell date +%s.%N > "$WORK/t_dumped"
 printf "DUMPED\n"
 delete
@@ -229,6 +252,9 @@ filesize() { if [ -f "$1" ]; then stat -c %s "$1"; else echo 0; fi; }
 [ "$(filesize "$OUT/inittext.bin")" -eq "$INIT_SIZE" ] || fail="$fail inittext.bin-size"
 [ "$(filesize "$OUT/parainstructions.bin")" -eq "$PARA_SIZE" ] || fail="$fail parainstructions.bin-size"
 [ "$(filesize "$OUT/pv_ops.bin")" -eq "$PV_OPS_SIZE" ] || fail="$fail pv_ops.bin-size"
+grep -q '^CAPS-AT-ALTERNATIVES$' "$OUT/gdb.log" || fail="$fail no-stop-at-apply_alternatives"
+[ "$(filesize "$OUT/caps-alternatives.bin")" -eq "$CAPS_SIZE" ] || fail="$fail caps-alternatives.bin-size"
+[ "$(filesize "$OUT/caps.bin")" -eq "$CAPS_SIZE" ] || fail="$fail caps.bin-size"
 
 T_PANIC=$(cat "$WORK/t_panic" 2>/dev/null || echo "$T_END")
 T_DUMPED=$(cat "$WORK/t_dumped" 2>/dev/null || echo "$T_END")
@@ -248,13 +274,16 @@ cat > "$OUT/booted-text.json" <<EOF
     "_text": "0x$TEXT", "_etext": "0x$ETEXT",
     "_sinittext": "0x$SINIT", "_einittext": "0x$EINIT",
     "__parainstructions": "0x$PARA", "__parainstructions_end": "0x$PARA_END",
-    "panic": "0x$PANIC", "start_kernel": "0x$START_KERNEL", "pv_ops": "0x$PV_OPS"
+    "panic": "0x$PANIC", "start_kernel": "0x$START_KERNEL", "pv_ops": "0x$PV_OPS",
+    "apply_alternatives": "0x$APPLY_ALT", "x86_capability": "0x$CAPS"
   },
   "dumps": {
     "text": { "file": "text.bin", "start": "0x$TEXT", "size": $TEXT_SIZE, "sha256": "$(sha "$OUT/text.bin")" },
     "initText": { "file": "inittext.bin", "start": "0x$SINIT", "size": $INIT_SIZE, "sha256": "$(sha "$OUT/inittext.bin")" },
     "parainstructions": { "file": "parainstructions.bin", "start": "0x$PARA", "size": $PARA_SIZE, "sha256": "$(sha "$OUT/parainstructions.bin")" },
-    "pvOps": { "file": "pv_ops.bin", "start": "0x$PV_OPS", "size": $PV_OPS_SIZE, "sha256": "$(sha "$OUT/pv_ops.bin")" }
+    "pvOps": { "file": "pv_ops.bin", "start": "0x$PV_OPS", "size": $PV_OPS_SIZE, "sha256": "$(sha "$OUT/pv_ops.bin")" },
+    "capsAtAlternatives": { "file": "caps-alternatives.bin", "start": "0x$CAPS", "size": $CAPS_SIZE, "sha256": "$(sha "$OUT/caps-alternatives.bin")" },
+    "capsAtPanic": { "file": "caps.bin", "start": "0x$CAPS", "size": $CAPS_SIZE, "sha256": "$(sha "$OUT/caps.bin")" }
   },
   "panic": {
     "stoppedAt": "$(json_str "$STOP_RIP")",

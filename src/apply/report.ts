@@ -66,15 +66,29 @@ export function reportJson(run: ApplyRun, input: string, output: string | undefi
  * which come last) is stringified alone, and each site is stringified alone and indented to its depth.
  * Sites are materialized one at a time (ApplyRun.result), never all at once.
  */
-export function* reportChunks(run: ApplyRun, input: string, output: string | undefined): Generator<string> {
-  const head = JSON.stringify({ patchc_report: 1, input, output: output ?? null, arch: run.table.arch, summary: summaryObject(run) }, null, 1);
-  // `head` ends in '\n}': reopen it to append the sites array as its last member.
+export function* reportChunks(run: ApplyRun, input: string, output: string | undefined, later?: LaterPass): Generator<string> {
+  const head = JSON.stringify({ patchc_report: 1, input, output: output ?? null, arch: run.table.arch, summary: summaryObject(run), ...(later ? { [later.name]: later.summary } : {}) }, null, 1);
+  // `head` ends in '\n}': reopen it to append the sites array (and a later pass's entries) as its last members.
   const open = `${head.slice(0, -2)},\n "sites": [`;
-  if (run.sites.count === 0) {
-    yield `${open}]\n}\n`;
-    return;
+  const close = later ? `\n ],\n "${later.name}_entries": [` : '\n ]\n}\n';
+  yield* inChunks(siteTexts(run), open, run.sites.count === 0 ? close.slice(2) : close);
+  if (!later) return;
+  yield* inChunks(itemTexts(later.entries), '', '\n ]\n}\n');
+}
+
+/** A pass run after the sites' own (the kernel's alternatives): a summary in the head, its entries after the sites. */
+export interface LaterPass {
+  name: string;
+  summary: Record<string, unknown>;
+  entries: Iterable<unknown>;
+}
+
+function* itemTexts(items: Iterable<unknown>): Generator<string> {
+  let first = true;
+  for (const item of items) {
+    yield `${first ? '' : ','}\n  ${JSON.stringify(item, null, 1).replaceAll('\n', '\n  ')}`;
+    first = false;
   }
-  yield* inChunks(siteTexts(run), open, '\n ]\n}\n');
 }
 
 /** Each site's member of the sites array, with the separator before it. */

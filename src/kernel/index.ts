@@ -5,6 +5,7 @@ import type { ElfFile, SymbolTable } from '../binary/index.js';
 import { InputError } from '../diag/diagnostic.js';
 import type { PatchTable } from '../table/types.js';
 import { readAltInstructions } from './altinstructions.js';
+import { layoutFromAltTable } from './altTable.js';
 import { crosscheck, type CrosscheckReport } from './crosscheck.js';
 import { kernelNops } from './kernelNops.js';
 import { KERNEL_PROFILES, LINUX_6_1_X86_64_BARE_METAL, type KernelProfile } from './layout.js';
@@ -12,6 +13,8 @@ import { KERNEL_PROFILES, LINUX_6_1_X86_64_BARE_METAL, type KernelProfile } from
 export { AltIndex, MAX_ALTERNATIVES, readAltInstructions, type AltInstr } from './altinstructions.js';
 export { applies, crosscheck, patchcShape, type AltSummary, type CrosscheckInput, type CrosscheckReport, type Disagreement, type DisagreementKind, type OpRow, type PatchcShape, type SiteNote } from './crosscheck.js';
 export { kernelNops } from './kernelNops.js';
+export { layoutFromAltTable, readAltTable, type AltTableRead } from './altTable.js';
+export { altTableOf, loadCpuFor, runAlternatives, type AlternativesRun, type CpuLoad } from './alternatives.js';
 export { defaultProfile, featureLabel, KERNEL_PROFILES, LINUX_6_1_I386_BARE_METAL, LINUX_6_1_X86_ALT, LINUX_6_1_X86_64_BARE_METAL, type AltInstrLayout, type KernelProfile, type KnownFeature } from './layout.js';
 export { rebaseReplacement, type RebaseResult } from './rebase.js';
 export { crosscheckJson, crosscheckText, disassemble } from './report.js';
@@ -23,7 +26,10 @@ export { crosscheckJson, crosscheckText, disassemble } from './report.js';
  */
 export function crosscheckKernel(elf: ElfFile, table: PatchTable, symbols: SymbolTable | undefined, profile: KernelProfile = LINUX_6_1_X86_64_BARE_METAL): CrosscheckReport {
   if (profile.arch !== table.arch) throw new InputError(`kernel profile ${profile.name} is for ${profile.arch}; the table is for ${table.arch}`);
-  const alts = readAltInstructions(elf, profile.layout);
+  // The rule set's alttable, when it has one, says the layout; the profile's is for rule sets without.
+  const def = table.altTables?.[0];
+  const layout = (def && layoutFromAltTable(def)) ?? profile.layout;
+  const alts = readAltInstructions(elf, layout);
   const run = applyTable(elf, table, symbols);
   return crosscheck({ results: run.results, alts, profile, nops: kernelNops(elf, symbols, profile), bitness: table.bitness });
 }

@@ -4,6 +4,7 @@ import type { AsmSyntax } from '../asm/types.js';
 import type { ArchInfo } from './arch.js';
 import type { NopTable } from './nops.js';
 import type { AsmText } from '../syntax/ast.js';
+import type { AltTableDef } from './altTable.js';
 
 /** Widths in bits; 'word' is the architecture's pointer width (ulong, ptr). */
 export type Width = 8 | 16 | 32 | 64 | 'word' | 'void';
@@ -87,4 +88,5 @@ export interface RuleSet {
   nops: Map<string, NopTable>;
   siteTables: SiteTableDef[];
   opsTables: Map<string, OpsTableDef>;
+  altTables: AltTableDef[];
 }

@@ -100,7 +100,7 @@ export interface NopsBlock {
 }
 
 export interface TableBlock {
-  kind: 'sitetable' | 'opstable';
+  kind: 'sitetable' | 'opstable' | 'alttable';
   name: Name;
   lines: BlockLine[];
   span: SourceSpan;

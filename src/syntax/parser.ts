@@ -202,7 +202,11 @@ export class RulesParser extends chevrotain.CstParser {
   });
 
   tableBlock = this.RULE('tableBlock', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Sitetable, { LABEL: 'kind' }) }, { ALT: () => this.CONSUME(T.Opstable, { LABEL: 'kind' }) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Sitetable, { LABEL: 'kind' }) },
+      { ALT: () => this.CONSUME(T.Opstable, { LABEL: 'kind' }) },
+      { ALT: () => this.CONSUME(T.Alttable, { LABEL: 'kind' }) },
+    ]);
     this.CONSUME(T.Word, { LABEL: 'name' });
     this.SUBRULE(this.block);
   });

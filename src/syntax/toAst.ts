@@ -82,7 +82,7 @@ export class AstBuilder {
         const name = tok(ic, 'name');
         const block = nodes(ic, 'block')[0];
         if (!kind || !name || !block) return undefined;
-        return { kind: kind.image === 'sitetable' ? 'sitetable' : 'opstable', name: this.name(name), lines: this.block(block), span };
+        return { kind: kind.image as A.TableBlock['kind'], name: this.name(name), lines: this.block(block), span };
       }
       default:
         return undefined;

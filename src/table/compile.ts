@@ -51,6 +51,7 @@ function compileArch(rs: RuleSet, ar: ArchRules, sources: ReadonlyMap<string, So
     entries,
     siteTables: rs.siteTables.filter(forArch),
     opsTables: [...rs.opsTables.values()].filter(forArch),
+    altTables: rs.altTables.filter(forArch),
     ops: [...rs.ops.values()].map((o) => ({ name: o.name, calleeSave: o.calleeSave, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}) })),
   };
 }

@@ -3,6 +3,7 @@ import { selectorKey } from '../model/check.js';
 import type { SelectorDef } from '../model/ruleset.js';
 import { fromHex, toHex } from './hex.js';
 import type { PatchTable } from './types.js';
+import { altTablesFromDocument, altTablesToDocument } from './altTableDoc.js';
 
 export const FORMAT_VERSION = 1;
 
@@ -57,6 +58,7 @@ export function tableToDocument(t: PatchTable): Record<string, unknown> {
       ...(o.location.kind === 'symbol' ? { symbol: o.location.symbol } : { address: `0x${o.location.address.toString(16)}` }),
       slots: o.slots.map((s) => s ?? null),
     })),
+    ...(t.altTables?.length ? { alt_tables: altTablesToDocument(t.altTables) } : {}),
   };
 }
 
@@ -163,5 +165,6 @@ export function tableFromDocument(doc: unknown, file: string): PatchTable {
         span: { file, start: { line: 0, col: 0, offset: 0 }, end: { line: 0, col: 0, offset: 0 } },
       };
     }),
+    altTables: altTablesFromDocument(d['alt_tables'], file, fail),
   };
 }

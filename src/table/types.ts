@@ -1,6 +1,7 @@
 // A compiled patch table: what code review reads and the apply engine consumes.
 import type { Relocation } from '../asm/types.js';
 import type { OpsTableDef, SelectorDef, SiteTableDef } from '../model/ruleset.js';
+import type { AltTableDef } from '../model/altTable.js';
 
 export interface TableInstruction {
   offset: number;
@@ -33,6 +34,8 @@ export interface PatchTable {
   entries: PatchEntry[];
   siteTables: SiteTableDef[];
   opsTables: OpsTableDef[];
+  /** ALTERNATIVE tables of the binary (absent in tables written before they existed). */
+  altTables?: AltTableDef[];
   /** Op signatures and contracts the apply engine and checks need, by name. */
   ops: { name: string; calleeSave: boolean; maxLength?: number }[];
 }

@@ -2,16 +2,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { gnuAssemble } from '../asm/unit/gnuAs.js';
+import { cli } from '../helpers/cli.js';
 import { writeRules } from '../helpers/rules.js';
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe('patchc CLI', () => {
   it('--help on each command, and usage errors exit 2', async () => {

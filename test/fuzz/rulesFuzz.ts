@@ -27,7 +27,7 @@ export const SHIPPED_RULES = [
 /** Spellings of every token kind of src/syntax/tokens.ts, and words the model gives meaning to. */
 export const TOKENS = [
   // keywords
-  'ruleset', 'syntax', 'import', 'op', 'arch', 'nops', 'sitetable', 'opstable', 'default', 'missing', 'target', 'trap', 'bytes',
+  'ruleset', 'syntax', 'import', 'op', 'arch', 'nops', 'sitetable', 'opstable', 'alttable', 'default', 'missing', 'target', 'trap', 'bytes',
   // punctuation
   '->', '{', '}', '(', ')', '[', ']', ',', ':', ';', '*', '+', '-', '\n', '\n', '\n', '# comment\n',
   // pseudo-prefixes, strings

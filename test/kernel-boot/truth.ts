@@ -3,15 +3,17 @@
 //
 //   const reason = kernelBootSkipReason();           // string when it cannot be had here, else undefined
 //   const booted = await getBootedText();            // boots once (~5-15 s) or reuses the cached dump
+//   await getBootedText({ cpu: 'max' })              // the same on another QEMU CPU model (default qemu64)
+//   booted.capsAtAlternatives                        // boot_cpu_data.x86_capability as apply_alternatives() saw it
 //   booted.textStart, booted.bytes                   // _text .. _etext as booted
 //   bootedBytesAt(booted, addr, len)                 // works for .text and .init.text addresses
 //   const { elf, sections, map } = await getKernelImage();   // the ELF vmlinux inside the bzImage, System.map
 //
 //   const i386 = new KernelBoot(DEBIAN_6_1_I386);     // the same for another kernel: i386.skipReason(),
-//                                                    // i386.bootedText(), i386.image(), i386.files()
+//                                                    // i386.bootedText({ cpu }), i386.image(), i386.files()
 //
 // The dump is made by scripts/kernel/dump-booted-text.sh and cached in
-// $PATCHC_KERNEL_BOOT_CACHE (default <os tmpdir>/patchc-kernel-boot)/<sha256 of vmlinuz>-<variant>/.
+// $PATCHC_KERNEL_BOOT_CACHE (default <os tmpdir>/patchc-kernel-boot)/<sha256 of vmlinuz>-<dumpVariant(cpu)>/.
 // Set PATCHC_KERNEL_BOOT_REFRESH=1 to force a new boot, PATCHC_KERNEL_DATA_DIR (x86_64) or
 // PATCHC_KERNEL_DATA_DIR_I386 to use other kernel data.
 import { createHash } from 'node:crypto';
@@ -29,8 +31,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = resolve(here, '../..');
 export const DUMP_SCRIPT = join(REPO_DIR, 'scripts/kernel/dump-booted-text.sh');
 const BOOT_TIMEOUT_S = 300;
+/** Part of the cache key: change the version when the dump script's guest setup or outputs change. */
+export const dumpVariant = (cpu: string): string => `v2-tcg-${cpu}-smp2`;
 
-/** One kernel booted for the truth: where its data is, how it is booted (the dump script's --arch). */
+/** One kernel booted for the truth: where its data is, how it is booted (the dump script's --arch, --cpu). */
 export interface BootTarget {
   /** default data dir, relative to the repository */
   dataDir: string;
@@ -39,20 +43,21 @@ export interface BootTarget {
   arch: 'x86_64' | 'i386';
   /** qemu binary the dump script runs for this arch (its default) */
   qemu: string;
-  /** Part of the cache key: change it when the dump script's guest setup or outputs change. */
-  variant: string;
+  /** QEMU CPU model when none is asked for (the dump script's default for this arch) */
+  defaultCpu: string;
 }
 
 export const DEBIAN_6_1_X86_64: BootTarget = {
   dataDir: '../shared/linux/6.1.0-56-cloud-amd64', dataDirEnv: 'PATCHC_KERNEL_DATA_DIR',
-  arch: 'x86_64', qemu: 'qemu-system-x86_64', variant: 'v1-tcg-qemu64-smp2',
+  arch: 'x86_64', qemu: 'qemu-system-x86_64', defaultCpu: 'qemu64',
 };
 export const DEBIAN_6_1_I386: BootTarget = {
   dataDir: '../shared/linux/6.1.0-57-686', dataDirEnv: 'PATCHC_KERNEL_DATA_DIR_I386',
-  arch: 'i386', qemu: 'qemu-system-i386', variant: 'v1-tcg-qemu32-smp2',
+  arch: 'i386', qemu: 'qemu-system-i386', defaultCpu: 'qemu32',
 };
-/** The x86_64 target's cache key part (kept under its old name). */
-export const DUMP_VARIANT = DEBIAN_6_1_X86_64.variant;
+export const DEFAULT_CPU = DEBIAN_6_1_X86_64.defaultCpu;
+/** The x86_64 target's cache key part on its default CPU (kept under its old name). */
+export const DUMP_VARIANT = dumpVariant(DEFAULT_CPU);
 
 function findIn(dir: string, prefix: string): string | undefined {
   if (!existsSync(dir)) return undefined;
@@ -89,6 +94,9 @@ export interface BootedText {
   parainstructions: Uint8Array;
   /** guest memory pv_ops (84 pointers) */
   pvOps: Uint8Array;
+  /** boot_cpu_data.x86_capability (24 words, raw) on entry to apply_alternatives(), and at panic */
+  capsAtAlternatives: Uint8Array;
+  capsAtPanic: Uint8Array;
   /** booted-text.json written by the dump script */
   meta: BootedTextMeta;
   /** directory holding the dump (text.bin, serial.log, ...) */
@@ -120,16 +128,18 @@ function loadDump(dir: string, cached: boolean): BootedText {
     initBytes: file('initText'),
     parainstructions: file('parainstructions'),
     pvOps: file('pvOps'),
+    capsAtAlternatives: file('capsAtAlternatives'),
+    capsAtPanic: file('capsAtPanic'),
     meta,
     dir,
     cached,
   };
 }
 
-/** One target's data, its boot (run once, cached on disk by vmlinuz sha256 + variant) and its image. */
+/** One target's data, its boots (one per CPU model, cached on disk by vmlinuz sha256 + variant) and its image. */
 export class KernelBoot {
   private shaMemo: string | undefined;
-  private bootedMemo: Promise<BootedText> | undefined;
+  private readonly bootedMemo = new Map<string, Promise<BootedText>>();
   private imageMemo: Promise<KernelImage> | undefined;
 
   constructor(readonly target: BootTarget) {}
@@ -146,14 +156,14 @@ export class KernelBoot {
     return { dataDir, vmlinuz, systemMap, slots: join(dataDir, 'pv_ops-slots.tsv') };
   }
 
-  cacheDir(): string {
+  cacheDir(cpu = this.target.defaultCpu): string {
     this.shaMemo ??= createHash('sha256').update(readFileSync(this.files().vmlinuz)).digest('hex');
     const root = process.env.PATCHC_KERNEL_BOOT_CACHE ?? join(tmpdir(), 'patchc-kernel-boot');
-    return join(root, `${this.shaMemo}-${this.target.variant}`);
+    return join(root, `${this.shaMemo}-${dumpVariant(cpu)}`);
   }
 
   /** Why the booted kernel text cannot be had on this machine, or undefined when it can. */
-  skipReason(): string | undefined {
+  skipReason(cpu = this.target.defaultCpu): string | undefined {
     const dataDir = this.dataDir();
     if (!existsSync(dataDir)) return `kernel data not found: ${dataDir} (../shared is not beside the checkout)`;
     try {
@@ -161,19 +171,19 @@ export class KernelBoot {
     } catch (e) {
       return (e as Error).message;
     }
-    if (process.env.PATCHC_KERNEL_BOOT_REFRESH !== '1' && validCachedDump(this.cacheDir())) return undefined;
+    if (process.env.PATCHC_KERNEL_BOOT_REFRESH !== '1' && validCachedDump(this.cacheDir(cpu))) return undefined;
     const missing = [this.target.qemu, 'gdb', 'xz', 'timeout', 'sha256sum'].filter((t) => !onPath(t));
     if (missing.length) return `missing tools: ${missing.join(', ')} (apt-get install $(grep -v '^#' scripts/kernel/apt-packages.txt))`;
     return undefined;
   }
 
-  private runDumpScript(outDir: string): Promise<void> {
+  private runDumpScript(outDir: string, cpu: string): Promise<void> {
     const { vmlinuz, systemMap, dataDir } = this.files();
     return new Promise((resolvePromise, reject) => {
       execFile(
         'bash',
         [DUMP_SCRIPT, '--data-dir', dataDir, '--vmlinuz', vmlinuz, '--system-map', systemMap, '--out', outDir,
-          '--arch', this.target.arch, '--timeout', String(BOOT_TIMEOUT_S)],
+          '--arch', this.target.arch, '--cpu', cpu, '--timeout', String(BOOT_TIMEOUT_S)],
         { timeout: (BOOT_TIMEOUT_S + 120) * 1000, killSignal: 'SIGTERM', maxBuffer: 16 * 1024 * 1024 },
         (err, _stdout, stderr) => {
           if (err) reject(new Error(`dump-booted-text.sh failed (${err.message.split('\n')[0]}):\n${stderr}`));
@@ -188,16 +198,18 @@ export class KernelBoot {
    * boots the kernel under QEMU (scripts/kernel/dump-booted-text.sh) into a temporary directory and moves it
    * into the cache atomically (so concurrent callers never see half a dump).
    */
-  bootedText(opts: { refresh?: boolean } = {}): Promise<BootedText> {
-    if (!opts.refresh && this.bootedMemo) return this.bootedMemo;
+  bootedText(opts: { refresh?: boolean; cpu?: string } = {}): Promise<BootedText> {
+    const cpu = opts.cpu ?? this.target.defaultCpu;
+    const known = this.bootedMemo.get(cpu);
+    if (!opts.refresh && known) return known;
     const memo = (async () => {
-      const dir = this.cacheDir();
+      const dir = this.cacheDir(cpu);
       const refresh = opts.refresh || process.env.PATCHC_KERNEL_BOOT_REFRESH === '1';
       if (!refresh && validCachedDump(dir)) return loadDump(dir, true);
       mkdirSync(dirname(dir), { recursive: true });
       const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
       try {
-        await this.runDumpScript(tmp);
+        await this.runDumpScript(tmp, cpu);
         if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
         try {
           renameSync(tmp, dir);
@@ -209,8 +221,8 @@ export class KernelBoot {
       }
       return loadDump(dir, false);
     })();
-    this.bootedMemo = memo;
-    memo.catch(() => { if (this.bootedMemo === memo) this.bootedMemo = undefined; });
+    this.bootedMemo.set(cpu, memo);
+    memo.catch(() => { if (this.bootedMemo.get(cpu) === memo) this.bootedMemo.delete(cpu); });
     return memo;
   }
 
@@ -229,9 +241,9 @@ export class KernelBoot {
 const defaultBoot = new KernelBoot(DEBIAN_6_1_X86_64);
 export const kernelDataDir = (): string => defaultBoot.dataDir();
 export const kernelFiles = (): ReturnType<KernelBoot['files']> => defaultBoot.files();
-export const cacheDir = (): string => defaultBoot.cacheDir();
-export const kernelBootSkipReason = (): string | undefined => defaultBoot.skipReason();
-export const getBootedText = (opts: { refresh?: boolean } = {}): Promise<BootedText> => defaultBoot.bootedText(opts);
+export const cacheDir = (cpu?: string): string => defaultBoot.cacheDir(cpu);
+export const kernelBootSkipReason = (cpu?: string): string | undefined => defaultBoot.skipReason(cpu);
+export const getBootedText = (opts: { refresh?: boolean; cpu?: string } = {}): Promise<BootedText> => defaultBoot.bootedText(opts);
 export const getKernelImage = (): Promise<KernelImage> => defaultBoot.image();
 
 /** Booted bytes at [addr, addr+len) in .text or .init.text. */

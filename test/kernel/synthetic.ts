@@ -121,6 +121,19 @@ export function buildElf(asm: string, name = 'synthetic'): { file: string; clean
   return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Linux 6.1's x86_nops (nops.h, ASM_NOP_MAX 8) as a rules block. */
+export const LINUX_6_1_NOPS = `nops x86_64 {
+  1: 90
+  2: 66 90
+  3: 0f 1f 00
+  4: 0f 1f 40 00
+  5: 0f 1f 44 00 00
+  6: 66 0f 1f 44 00 00
+  7: 0f 1f 80 00 00 00 00
+  8: 0f 1f 84 00 00 00 00 00
+}
+`;
+
 /** The rule set for the synthetic binary: right for most sites, deliberately wrong for a few. */
 export const SYNTHETIC_RULES = `
 ruleset test.kernel.synthetic
@@ -149,17 +162,7 @@ arch x86_64 {
   default         -> call target              # irq.save_fl has no rule: a call where the kernel inlines
 }
 
-nops x86_64 {
-  1: 90
-  2: 66 90
-  3: 0f 1f 00
-  4: 0f 1f 40 00
-  5: 0f 1f 44 00 00
-  6: 66 0f 1f 44 00 00
-  7: 0f 1f 80 00 00 00 00
-  8: 0f 1f 84 00 00 00 00 00
-}
-
+${LINUX_6_1_NOPS}
 opstable pv_ops {
   symbol pv_ops
   slots {

@@ -9,6 +9,11 @@ import { hasErrors } from '../../diag/diagnostic.js';
 import { ARCHES } from '../../model/arch.js';
 import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
 import { loadTableForArch } from '../loadTable.js';
+import { SourceText } from '../../diag/source.js';
+import { altTableOf, loadCpuFor, runAlternatives } from '../../kernel/alternatives.js';
+import { alternativesEntries, alternativesSummary, alternativesSummaryText } from '../../kernel/altReport.js';
+import type { CpuFeatureSet } from '../../kernel/cpuFeatures.js';
+import type { PatchTable } from '../../table/types.js';
 
 export const applyHelp = `usage: patchc apply --rules FILE --arch i386|x86_64 INPUT -o OUTPUT [options]
 
@@ -23,6 +28,9 @@ fails a check keeps its bytes and is reported with the reason.
                     tables (a kernel's own kallsyms, and the exports of __ksymtab it lacks, are read
                     from its image when it has them)
   --sites FILE      a site list (YAML/JSON: address, op, length) instead of the rules' sitetable
+  --cpu FILE        then run the kernel's alternatives pass (the rules' alttable) for this CPU: /proc/cpuinfo,
+                    feature names or word*32+bit numbers, the x86_capability words as hex (gdb's x/24wx or
+                    p/x), or their raw bytes; names resolve through the alttable's kernel version
   --dry-run         check and report, write no output
   --strict          exit 1 when any site was refused
 Exit: 0 ok, 1 errors in the rules (or refused sites with --strict), 2 usage, I/O or malformed input.
@@ -39,6 +47,21 @@ interface Common {
   arch?: string;
   symbols?: string;
   sites?: string;
+  cpu?: string;
+}
+
+/** The --cpu file read for the rules' alttable; diagnostics printed (file:line:col), undefined on errors. */
+function readCpu(path: string, table: PatchTable, io: Io): CpuFeatureSet | undefined {
+  let data: Uint8Array;
+  try {
+    data = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const r = loadCpuFor(altTableOf(table), path, data);
+  const text = new TextDecoder().decode(data);
+  reportDiagnostics(io, r.diagnostics, new Map([[path, new SourceText(path, text)]]));
+  return hasErrors(r.diagnostics) ? undefined : r.set;
 }
 
 async function run(values: Common, input: string, io: Io) {
@@ -48,6 +71,9 @@ async function run(values: Common, input: string, io: Io) {
   if (!ARCHES.has(arch)) throw new UsageError(`unknown architecture '${arch}'`);
   const t = loadTableForArch(values.rules, arch, io);
   if (!t.ok) return { exit: t.exit } as const;
+  // Before anything is patched: a bad CPU file stops the command with nothing written.
+  const cpu = values.cpu !== undefined ? readCpu(values.cpu, t.table, io) : undefined;
+  if (values.cpu !== undefined && !cpu) return { exit: EXIT.usage } as const;
   const symbols = await loadSymbols(binary.elf, values.symbols !== undefined ? { systemMap: values.symbols } : {});
   if (symbols && values.symbols !== undefined) {
     // A System.map of another build gives wrong addresses: patching with it would corrupt the binary.
@@ -65,7 +91,9 @@ async function run(values: Common, input: string, io: Io) {
   }
   // The loaded binary is this command's alone: patch it in place rather than keep a second copy.
   const result = applyTable(binary.elf, t.table, symbols, { ...(siteList ? { siteList } : {}), inPlace: true });
-  return { exit: undefined, result } as const;
+  // The kernel's order (6.1 alternative_instructions()): paravirt sites first, then the alternatives over them.
+  const alternatives = cpu ? { run: runAlternatives(binary.elf, result.patcher, t.table, cpu), cpu } : undefined;
+  return { exit: undefined, result, alternatives, symbols } as const;
 }
 
 /** Whether two paths name one file (through symlinks and hard links); false when either does not exist. */
@@ -98,6 +126,7 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
       report: { type: 'string' },
       'dry-run': { type: 'boolean' },
       strict: { type: 'boolean' },
+      cpu: { type: 'string' },
     },
   });
   if (values.help) {
@@ -111,11 +140,14 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   if (values.report && sameFile(values.report, input)) throw new UsageError(`--report ${values.report} is the input: apply never modifies its input`);
   const r = await run(values, input, io);
   if (r.exit !== undefined) return r.exit;
-  const { result } = r;
+  const { result, alternatives } = r;
+  const later = alternatives
+    ? { name: 'alternatives', summary: alternativesSummary(alternatives.run, alternatives.cpu), entries: alternativesEntries(alternatives.run, result.table.bitness, r.symbols) }
+    : undefined;
   // The report first, then the binary: a failed report write must not leave a patched binary behind
   // that nobody can account for; and a failed binary write takes back the report that describes it.
   // Streamed: the report of a million sites is longer than any string can be.
-  if (values.report) await writeFileAtomicStream(values.report, reportChunks(result, input, values.output));
+  if (values.report) await writeFileAtomicStream(values.report, reportChunks(result, input, values.output, later));
   if (!values['dry-run'] && values.output) {
     try {
       await result.patcher.save(values.output, { mode: 0o755 });
@@ -126,6 +158,7 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
     }
   }
   io.out(summaryText(result));
+  if (alternatives) io.out(alternativesSummaryText(alternatives.run, alternatives.cpu));
   if (values['dry-run']) io.out('dry run: nothing written\n');
   return values.strict && result.stats.byOutcome.refused > 0 ? EXIT.rules : EXIT.ok;
 }
