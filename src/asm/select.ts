@@ -11,6 +11,7 @@ import { lookupRegister, registerAvailable, type RegInfo } from './registers.js'
 
 import { InsnError } from './errors.js';
 import { rewriteStringOperands } from './strings.js';
+import { gnuRefuses } from './gnuRefusals.js';
 import { drop66, gpr32Of, preferIs4Src2, preferVectorMemory, pruneDominated, type Match } from './quirks.js';
 import { formOf, nearestMnemonics } from './hints.js';
 
@@ -143,35 +144,6 @@ function srcBitsOk(ci: CodeInfo, srcBits: number | undefined): boolean {
   return false;
 }
 
-// A selector or machine status word in memory is a word: `strw (%rdi)` is GNU's, `strl (%rdi)` an operand size
-// mismatch and `ltrl (%rdi)` an invalid suffix there.
-const SELECTOR_INSN = /^(Str|Sldt|Smsw|Lldt|Ltr|Verr|Verw|Lmsw)_/;
-const VECTOR_CLASSES = new Set(['mm', 'xmm', 'ymm', 'zmm']);
-// The integer source of cvtsi2ss/sd in memory: its l/q suffix is the only one GNU takes on a vector
-// instruction without a general register.
-const CVTSI2 = /^(VEX_V|EVEX_V)?[Cc]vt(u?si2s[sd])_/;
-// The vector instructions whose general register GNU lets a suffix size; the others are NoSuf to GNU (`pextrdl`,
-// `pinsrbl`, `extractpsl`, `movdl` are invalid suffixes there).
-const SUFFIX_SIZES_GPR = /^(VEX_V|EVEX_V)?([Mm]ovmskp[sd]|[Pp]movmskb|[Cc]vtt?s[sd]2u?si|[Cc]vtu?si2s[sd]|[Pp]insrw|[Pp]extrw)_/;
-
-/**
- * GNU's rules for a size suffix on the forms where patchc's reading of it used to be too kind (each found against
- * `as`): on a vector instruction the suffix must name the size of its general register, on the few that take one
- * (`pextrwl $1,%xmm0,%eax`; `pextrdl`, `movdl`, `pinsrwl $1,(%rax),%xmm0` are refused), or cvtsi2ss/sd's memory
- * source.
- */
-function suffixAllowed(ci: CodeInfo, dataSize: number, ops: Operand[]): boolean {
-  if (SELECTOR_INSN.test(ci.name) && ops.some((o) => o.kind === 'mem')) return dataSize === 16;
-  if (!ops.some((o) => o.kind === 'reg' && VECTOR_CLASSES.has(o.info.cls))) return true;
-  if (ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return SUFFIX_SIZES_GPR.test(ci.name) && ops.some((o) => regBits(o) === dataSize);
-  return CVTSI2.test(ci.name) && ops.some((o) => o.kind === 'mem') && (dataSize === 32 || dataSize === 64);
-}
-
-const GNU_LACKS = /^(Movsxd_r16_rm16|L[fgs]s_r64_m1664|Umwait_r64|Tpause_r64)$/;
-
-/** Forms without an operand size that GNU still lets carry a q suffix in 64-bit code. */
-const Q_SUFFIX_SIZELESS = /^(Lgdt|Sgdt|Lidt|Sidt|Cmpxchg8b)_/;
-
 function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOptions, isDirectBranch: boolean, moffs32 = false, rounding?: Rounding): boolean {
   if (ci.userKinds.length !== ops.length) return false;
   if (!evexFits(ci, ops, rounding, r.vecBytes)) return false;
@@ -188,32 +160,11 @@ function candidateFits(ci: CodeInfo, r: Reading, ops: Operand[], opts: SelectOpt
     return false;
   }
   if (r.dataSize !== undefined && ci.dataSize !== 0 && ci.dataSize !== r.dataSize) return false;
-  // A size suffix on an instruction without operands or an operand size (`cliq`, `ud2b`), or on a bare
-  // `nop` (`nopl` needs a memory operand): GNU refuses it.
-  if (r.dataSize !== undefined && ops.length === 0 && (ci.dataSize === 0 || ci.name.startsWith('Nop'))) return false;
-  // Nor on one whose operands have no operand size (`intb $1`, `clflushw (%rax)`, `invlpgb (%rax)` — the last is
-  // not invlpg at all to GNU; `xsaveq` is xsave64 there): found by the fuzzer, refused by GNU. Except the
-  // suffix GNU takes for the 64-bit descriptor-table and cmpxchg8b forms (`lgdtq`, `cmpxchg8bq`).
-  if (r.dataSize !== undefined && ci.dataSize === 0 && opts.syntax === 'att' && !(r.dataSize === 64 && Q_SUFFIX_SIZELESS.test(ci.name))) return false;
-  if (r.dataSize !== undefined && !suffixAllowed(ci, r.dataSize, ops)) return false;
-  if (r.gprOnly && ops.some((o) => o.kind === 'mem')) return false;
-  // GNU takes no Intel size keyword on the xsave family's area (`xsave BYTE PTR [rax]` is an operand size mismatch),
-  // on a block of 48 or 64 bytes that is no vector (movdir64b, enqcmd, the Key Locker handles: not even ZMMWORD), nor
-  // on 32-bit bndmov's 64-bit bound pair (`bndmov bnd1, QWORD PTR [eax]`).
-  if (ops.some((o) => o.kind === 'mem' && o.size !== undefined)) {
-    const block = ci.memBytes >= 48 && !/^(E?VEX)_/.test(ci.name) && (/^Aes\w+kl_/.test(ci.name) || !ops.some((o) => o.kind === 'reg' && VECTOR_CLASSES.has(o.info.cls)));
-    if (/^X(save|rstor)/.test(ci.name) || block || (ci.name.startsWith('Bndmov') && opts.bitness !== 64)) return false;
-  }
+  if (gnuRefuses(ci, r, ops, opts)) return false;
   // Selector-sized operands: GNU takes only a 16-bit register or memory here.
   if (ci.selectorOnly16 && ops.some((o) => o.kind === 'reg' && o.info.cls.startsWith('gpr'))) return false;
   if (ci.sregWide && ops.some((o) => o.kind === 'mem') && r.dataSize !== undefined) return false;
   if (!srcBitsOk(ci, r.srcBits)) return false;
-  // GNU has no 16-bit movsxd (`movsxd ax, si` is an operand size mismatch there), no 64-bit far-pointer loads
-  // (`lfs (%rax),%rbp`), and umwait/tpause take a 32-bit register only: operand size mismatches there.
-  if (GNU_LACKS.test(ci.name)) return false;
-  // An x87 memory-size suffix (`fldl`, `fistps`) needs the memory operand it sizes: `faddl %st(7),%st`, `fchsl`
-  // are invalid suffixes to GNU.
-  if (r.memBytes !== undefined && !ops.some((o) => o.kind === 'mem')) return false;
   for (let i = 0; i < kinds.length; i++) {
     const k = kinds[i]!;
     const op = ops[i]!;
