@@ -180,7 +180,7 @@ function replaceCall(e: AltEntry, buf: Uint8Array, mem: AltMemory, opts: Linux61
   dv.setInt32(1, Number(BigInt.asIntN(32, BigInt(dv.getInt32(1, true)) + (target - bug))), true);
   const nopFunc = opts.symbol?.('nop_func');
   if (nopFunc !== undefined && target === nopFunc) return { size: 0, fixup: 'direct call: the slot holds nop_func, no call' };
-  return { size: 5, fixup: held === 0n ? 'direct call: NULL slot, call BUG_func' : `direct call to 0x${target.toString(16)}` };
+  return { size: 5, fixup: held === 0n ? 'direct call: NULL slot, call BUG_func' : "direct call to the slot's function" };
 }
 
 /** Consecutive entries at one address share the longest instrlen (apply_alternatives() widens them in place). */
