@@ -126,7 +126,14 @@ sym() {
 }
 TEXT=$(sym _text); ETEXT=$(sym _etext)
 SINIT=$(sym _sinittext); EINIT=$(sym _einittext)
-PARA=$(sym __parainstructions); PARA_END=$(sym __parainstructions_end)
+# Since 6.8 there is no .parainstructions (every paravirt site is an .altinstructions entry): an empty dump then.
+if awk '$3 == "__parainstructions" { f = 1 } END { exit !f }' "$WORK/System.map"; then
+  PARA=$(sym __parainstructions); PARA_END=$(sym __parainstructions_end)
+  PARA_DUMP="dump binary memory $OUT/parainstructions.bin 0x$PARA 0x$PARA_END"
+else
+  PARA=$TEXT; PARA_END=$TEXT
+  PARA_DUMP="shell : > $OUT/parainstructions.bin"
+fi
 PANIC=$(sym panic); START_KERNEL=$(sym start_kernel)
 PV_OPS=$(sym pv_ops)
 APPLY_ALT=$(sym apply_alternatives)
@@ -208,7 +215,7 @@ printf "PANIC-FMT %s\n", $PANIC_FMT_EXPR
 shell date +%s.%N > "$WORK/t_panic"
 dump binary memory $OUT/text.bin 0x$TEXT 0x$ETEXT
 dump binary memory $OUT/inittext.bin 0x$SINIT 0x$EINIT
-dump binary memory $OUT/parainstructions.bin 0x$PARA 0x$PARA_END
+$PARA_DUMP
 dump binary memory $OUT/pv_ops.bin 0x$PV_OPS 0x$PV_OPS_END
 dump binary memory $OUT/caps.bin 0x$CAPS 0x$CAPS_END
 shell date +%s.%N > "$WORK/t_dumped"

@@ -287,21 +287,23 @@ export interface AltInstr {
 
 export const ALT_INSTR_SIZE = 12;
 
-export function parseAltInstructions(bytes: Uint8Array, sectionAddr: bigint): AltInstr[] {
-  if (bytes.length % ALT_INSTR_SIZE !== 0) throw new Error('.altinstructions size is not a multiple of 12');
+/** `stride` 14: 6.12's entry (u16 feature, u16 flags with ALT_FLAG_NOT in bit 0, then the two lengths). */
+export function parseAltInstructions(bytes: Uint8Array, sectionAddr: bigint, stride: 12 | 14 = ALT_INSTR_SIZE): AltInstr[] {
+  if (bytes.length % stride !== 0) throw new Error(`.altinstructions size is not a multiple of ${stride}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: AltInstr[] = [];
-  for (let i = 0; i < bytes.length; i += ALT_INSTR_SIZE) {
+  const wide = stride === 14;
+  for (let i = 0; i < bytes.length; i += stride) {
     const here = sectionAddr + BigInt(i);
     const cpuid = dv.getUint16(i + 8, true);
     out.push({
-      index: i / ALT_INSTR_SIZE,
+      index: i / stride,
       instr: here + BigInt(dv.getInt32(i, true)),
       repl: here + 4n + BigInt(dv.getInt32(i + 4, true)),
-      feature: cpuid & 0x7fff,
-      not: (cpuid & 0x8000) !== 0,
-      instrlen: dv.getUint8(i + 10),
-      replacementlen: dv.getUint8(i + 11),
+      feature: wide ? cpuid : cpuid & 0x7fff,
+      not: wide ? (dv.getUint16(i + 10, true) & 1) !== 0 : (cpuid & 0x8000) !== 0,
+      instrlen: dv.getUint8(i + (wide ? 12 : 10)),
+      replacementlen: dv.getUint8(i + (wide ? 13 : 11)),
     });
   }
   return out;
@@ -345,15 +347,16 @@ function symRange(map: SystemMap, start: string, stop: string): [bigint, bigint]
  * x86_64, 12 on i386; 5 bytes), static_call_sites (8-byte entries, s32 rel, 5 bytes), the `__SCT__*` static
  * call trampolines (8 bytes).
  */
-export function patchRanges(elf: Uint8Array, sections: Section[], map: SystemMap): PatchRange[] {
+export function patchRanges(elf: Uint8Array, sections: Section[], map: SystemMap, altStride: 12 | 14 = ALT_INSTR_SIZE): PatchRange[] {
   const out: PatchRange[] = [];
   const ptrSize = elfPointerSize(elf);
-  const para = sectionByName(sections, '.parainstructions');
-  for (const s of parseParaSites(elf.subarray(para.offset, para.offset + para.size), ptrSize)) {
+  // 6.8+ has no .parainstructions.
+  const para = sections.find((x) => x.name === '.parainstructions');
+  for (const s of para ? parseParaSites(elf.subarray(para.offset, para.offset + para.size), ptrSize) : []) {
     out.push({ addr: s.instr, len: s.len, cause: 'paravirt' });
   }
   const alt = sectionByName(sections, '.altinstructions');
-  for (const a of parseAltInstructions(elf.subarray(alt.offset, alt.offset + alt.size), alt.addr)) {
+  for (const a of parseAltInstructions(elf.subarray(alt.offset, alt.offset + alt.size), alt.addr, altStride)) {
     out.push({ addr: a.instr, len: a.instrlen, cause: 'alternative' });
   }
   const rel32Table = (startAddr: bigint, size: number, stride: number, len: number, cause: PatchCause) => {

@@ -30,10 +30,12 @@ export interface AltPassRules {
   has(feature: number): boolean | undefined;
   /** A reason the entry cannot be reproduced (a flag this pass does not implement), or undefined. */
   unsupported(entry: AltEntry): string | undefined;
+  /** The table as the pass sees it before the loop (6.12 widens nested entries to one length); default as read. */
+  prepare?(entries: readonly AltEntry[]): readonly AltEntry[];
   /** The bytes written at the entry's code (its replacement after fix-ups and padding), and what was fixed up. */
-  build(entry: AltEntry, replacement: Uint8Array): { bytes: Uint8Array; fixup?: string };
+  build(entry: AltEntry, replacement: Uint8Array, mem: AltMemory): { bytes: Uint8Array; fixup?: string };
   /** Runs after every entry, applied or not (6.1: optimize_nops over the entry's code). */
-  after(entry: AltEntry, mem: AltMemory): void;
+  after(entry: AltEntry, mem: AltMemory, outcome: AltOutcome): void;
 }
 
 export type AltOutcome = 'applied' | 'not-applied' | 'undecided' | 'unsupported';
@@ -52,7 +54,7 @@ export interface AltEntryResult {
 
 export function applyAlternatives(entries: readonly AltEntry[], mem: AltMemory, rules: AltPassRules): AltEntryResult[] {
   const out: AltEntryResult[] = [];
-  for (const e of entries) {
+  for (const e of rules.prepare ? rules.prepare(entries) : entries) {
     const before = mem.read(e.instrAddr, e.instrlen);
     const reason = rules.unsupported(e);
     const has = reason === undefined ? rules.has(e.feature) : undefined;
@@ -63,13 +65,13 @@ export function applyAlternatives(entries: readonly AltEntry[], mem: AltMemory, 
     // Linux: `if (!boot_cpu_has(feature) == !(a->cpuid & ALTINSTR_FLAG_INV)) goto next;`
     else if (has === e.not) outcome = 'not-applied';
     else {
-      const built = rules.build(e, mem.read(e.replAddr, e.replacementlen));
+      const built = rules.build(e, mem.read(e.replAddr, e.replacementlen), mem);
       mem.write(e.instrAddr, built.bytes);
       fixup = built.fixup;
       outcome = 'applied';
     }
     // An entry the pass cannot decide still gets the clean-up: the kernel runs it at `next:` either way.
-    rules.after(e, mem);
+    rules.after(e, mem, outcome);
     out.push({ entry: e, outcome, before, after: mem.read(e.instrAddr, e.instrlen), ...(reason ? { reason } : has === undefined ? { reason: 'the CPU description does not say whether the feature is set' } : {}), ...(fixup ? { fixup } : {}) });
   }
   return out;

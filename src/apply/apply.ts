@@ -7,7 +7,7 @@ import { CodeMap } from './codeMap.js';
 import { patchSites, type LoopResults } from './loop.js';
 import { OpsTableView } from './opsTable.js';
 import { parseSiteList } from './siteList.js';
-import { checkOverlaps, newPlace, readSiteTable, siteAt } from './sites.js';
+import { ArraySites, checkOverlaps, newPlace, readSiteTable, siteAt } from './sites.js';
 import { OUTCOMES, type ApplyStats, type Outcome, type SiteList, type SiteResult } from './types.js';
 
 export interface ApplyOptions {
@@ -84,6 +84,9 @@ export function applyTable(elf: ElfFile, table: PatchTable, symbols: SymbolTable
       });
       for (let i = 0; i < list.count; i++) list.slots[i] = slotOfOp[list.ops[i]!]!;
     }
+  } else if (table.siteTables.length === 0 && (table.altTables?.length ?? 0) > 0) {
+    // Linux 6.8+: no paravirt site table; every site is an alttable entry, patched by the alternatives pass.
+    sites = new ArraySites(0, table.ops.map((o) => o.name), 'any', code, (i) => `#${i}`);
   } else {
     if (table.siteTables.length === 0) throw new InputError(`the rule set declares no sitetable for ${table.arch}, and no site list was given (--sites FILE)`);
     if (table.siteTables.length > 1) throw new InputError(`the rule set has ${table.siteTables.length} sitetables for ${table.arch}; one per architecture is supported`);

@@ -3,20 +3,24 @@
 // resolved through the feature table the alttable names (`features linux-6.1`).
 import { applyAlternatives, ALT_OUTCOMES, type AltEntryResult, type AltOutcome, type AltPassRules } from '../apply/altLoop.js';
 import { patcherMemory } from '../apply/altMemory.js';
-import type { ElfFile, ElfPatcher } from '../binary/index.js';
+import type { ElfFile, ElfPatcher, SymbolTable } from '../binary/index.js';
 import { error, InputError, type Diagnostic } from '../diag/diagnostic.js';
 import type { AltTableDef } from '../model/altTable.js';
 import type { NopTable } from '../model/nops.js';
 import { didYouMean } from '../model/suggest.js';
 import type { PatchTable } from '../table/types.js';
 import { linux61Rules } from './altPass61.js';
+import { linux612Rules } from './altPass612.js';
 import { readAltTable } from './altTable.js';
 import type { CpuFeatureTable } from './cpuFeatureTable.js';
 import { featureState, parseCpuFeatures, withAssumed, type CpuFeatureSet } from './cpuFeatures.js';
 import { cpuFeatureTable } from './cpufeatures/index.js';
 
-type PassFactory = (o: { has: (f: number) => boolean | undefined; nops: NopTable; bitness: 32 | 64 }) => AltPassRules;
-const PASSES: ReadonlyMap<string, PassFactory> = new Map([['linux-6.1', linux61Rules]]);
+type PassFactory = (o: { has: (f: number) => boolean | undefined; nops: NopTable; bitness: 32 | 64; symbol?: (name: string) => bigint | undefined }) => AltPassRules;
+const PASSES: ReadonlyMap<string, PassFactory> = new Map([
+  ['linux-6.1', linux61Rules],
+  ['linux-6.12', linux612Rules],
+]);
 
 /** The table's one alttable, or an InputError saying there is none. */
 export function altTableOf(table: PatchTable): AltTableDef {
@@ -56,7 +60,8 @@ export interface AlternativesRun {
   byOutcome: Record<AltOutcome, number>;
 }
 
-export function runAlternatives(elf: ElfFile, patcher: ElfPatcher, table: PatchTable, cpu: CpuFeatureSet): AlternativesRun {
+/** `symbols`: the kernel's (6.12's ALT_FLAG_DIRECT_CALL compares a slot with nop_func). */
+export function runAlternatives(elf: ElfFile, patcher: ElfPatcher, table: PatchTable, cpu: CpuFeatureSet, symbols?: SymbolTable): AlternativesRun {
   const def = altTableOf(table);
   const pass = PASSES.get(def.pass);
   if (!pass) throw new InputError(`alttable ${def.name}: no alternatives pass '${def.pass}' (known: ${[...PASSES.keys()].join(', ')}) ${def.span.file}:${def.span.start.line}`);
@@ -68,6 +73,7 @@ export function runAlternatives(elf: ElfFile, patcher: ElfPatcher, table: PatchT
     },
     nops: table.nops,
     bitness: table.bitness,
+    ...(symbols ? { symbol: (name: string) => symbols.addressOf(name) } : {}),
   });
   const results = applyAlternatives(read.entries, patcherMemory(elf, patcher), rules);
   const byOutcome = Object.fromEntries(ALT_OUTCOMES.map((o) => [o, 0])) as Record<AltOutcome, number>;

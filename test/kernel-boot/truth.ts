@@ -17,6 +17,7 @@
 // Set PATCHC_KERNEL_BOOT_REFRESH=1 to force a new boot, PATCHC_KERNEL_DATA_DIR (x86_64) or
 // PATCHC_KERNEL_DATA_DIR_I386 to use other kernel data.
 import { createHash } from 'node:crypto';
+import { loadKernelOrElf } from '../../src/binary/index.js';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,8 @@ export interface BootTarget {
   qemu: string;
   /** QEMU CPU model when none is asked for (the dump script's default for this arch) */
   defaultCpu: string;
+  /** x86_capability's offset in struct cpuinfo_x86 when not the dump script's default (6.1's 40 / 36) */
+  capsOffset?: number;
 }
 
 export const DEBIAN_6_1_X86_64: BootTarget = {
@@ -54,6 +57,11 @@ export const DEBIAN_6_1_X86_64: BootTarget = {
 export const DEBIAN_6_1_I386: BootTarget = {
   dataDir: '../shared/linux/6.1.0-57-686', dataDirEnv: 'PATCHC_KERNEL_DATA_DIR_I386',
   arch: 'i386', qemu: 'qemu-system-i386', defaultCpu: 'qemu32',
+};
+/** 6.12: x86_capability at 48 in struct cpuinfo_x86 (DWARF); no .parainstructions (its dump is empty). */
+export const DEBIAN_6_12_X86_64: BootTarget = {
+  dataDir: '../shared/linux/6.12.117+deb12-cloud-amd64', dataDirEnv: 'PATCHC_KERNEL_DATA_DIR_6_12',
+  arch: 'x86_64', qemu: 'qemu-system-x86_64', defaultCpu: 'qemu64', capsOffset: 48,
 };
 export const DEFAULT_CPU = DEBIAN_6_1_X86_64.defaultCpu;
 /** The x86_64 target's cache key part on its default CPU (kept under its old name). */
@@ -183,7 +191,8 @@ export class KernelBoot {
       execFile(
         'bash',
         [DUMP_SCRIPT, '--data-dir', dataDir, '--vmlinuz', vmlinuz, '--system-map', systemMap, '--out', outDir,
-          '--arch', this.target.arch, '--cpu', cpu, '--timeout', String(BOOT_TIMEOUT_S)],
+          '--arch', this.target.arch, '--cpu', cpu, '--timeout', String(BOOT_TIMEOUT_S),
+          ...(this.target.capsOffset !== undefined ? ['--caps-offset', String(this.target.capsOffset)] : [])],
         { timeout: (BOOT_TIMEOUT_S + 120) * 1000, killSignal: 'SIGTERM', maxBuffer: 16 * 1024 * 1024 },
         (err, _stdout, stderr) => {
           if (err) reject(new Error(`dump-booted-text.sh failed (${err.message.split('\n')[0]}):\n${stderr}`));
@@ -226,11 +235,14 @@ export class KernelBoot {
     return memo;
   }
 
-  /** The ELF inside the bzImage (extracted in-process or by `xz`, ~1 s) and the System.map. */
+  /** The ELF inside the bzImage (extracted in-process or by `xz`, ~1 s; zstd through patchc's loader) and the System.map. */
   image(): Promise<KernelImage> {
     this.imageMemo ??= (async () => {
       const { vmlinuz, systemMap } = this.files();
-      const elf = extractVmlinux(new Uint8Array(readFileSync(vmlinuz)));
+      const raw = new Uint8Array(readFileSync(vmlinuz));
+      // The script's reader knows LZ4 legacy and xz (6.1); 6.12's zstd payload goes through src/binary.
+      const zstd = raw.length > 0x250 && raw[0x202] === 0x48 && !hasLz4OrXzPayload(raw);
+      const elf = zstd ? (await loadKernelOrElf(vmlinuz)).elf.data : extractVmlinux(raw);
       const map = parseSystemMap(readSystemMapText(systemMap));
       return { elf, sections: parseSections(elf), map, textStart: sym(map, '_text'), textEnd: sym(map, '_etext') };
     })();
@@ -284,4 +296,13 @@ export function diffAgainstElf(image: KernelImage, booted: BootedText): { start:
     }
     return { start, size: bytes.length, differ, unexplained };
   });
+}
+
+/** Whether the bzImage's payload starts with the LZ4 legacy or xz magic (what extractVmlinux reads). */
+function hasLz4OrXzPayload(bz: Uint8Array): boolean {
+  const dv = new DataView(bz.buffer, bz.byteOffset, bz.byteLength);
+  const setupSects = bz[0x1f1] || 4;
+  const at = (setupSects + 1) * 512 + dv.getUint32(0x248, true);
+  const m = bz.subarray(at, at + 6);
+  return (m[0] === 0x02 && m[1] === 0x21 && m[2] === 0x4c && m[3] === 0x18) || (m[0] === 0xfd && m[1] === 0x37 && m[2] === 0x7a && m[3] === 0x58 && m[4] === 0x5a && m[5] === 0x00);
 }

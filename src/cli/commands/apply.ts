@@ -92,7 +92,7 @@ async function run(values: Common, input: string, io: Io) {
   // The loaded binary is this command's alone: patch it in place rather than keep a second copy.
   const result = applyTable(binary.elf, t.table, symbols, { ...(siteList ? { siteList } : {}), inPlace: true });
   // The kernel's order (6.1 alternative_instructions()): paravirt sites first, then the alternatives over them.
-  const alternatives = cpu ? { run: runAlternatives(binary.elf, result.patcher, t.table, cpu), cpu } : undefined;
+  const alternatives = cpu ? { run: runAlternatives(binary.elf, result.patcher, t.table, cpu, symbols), cpu } : undefined;
   return { exit: undefined, result, alternatives, symbols } as const;
 }
 
