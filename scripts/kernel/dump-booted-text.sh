@@ -20,8 +20,10 @@
 #   inittext.bin           guest memory _sinittext .. _einittext   (.init.text, not yet freed at panic time)
 #   parainstructions.bin   guest memory __parainstructions .. __parainstructions_end (site table as the guest saw it)
 #   pv_ops.bin             guest memory pv_ops (the op table the kernel patched from; size from pv_ops-slots.tsv)
-#   caps-alternatives.bin  boot_cpu_data.x86_capability (--caps-words u32 words) when apply_alternatives() is entered:
-#                          the feature bits the alternatives pass tested (a hardware breakpoint there, then on)
+#   caps-alternatives.bin  boot_cpu_data.x86_capability (--caps-words u32 words) when apply_alternatives() is entered
+#                          for the kernel's own table (start == __alt_instructions): the feature bits that pass tested.
+#                          Earlier calls are skipped: i386's identify_boot_cpu() -> sysenter_setup() -> init_vdso_image()
+#                          patches the vDSO before cpu_select_mitigations() has set RETPOLINE, CLEAR_CPU_BUF, RSB_*.
 #   caps.bin               the same words at panic (features may be set or cleared after the pass)
 #   booted-text.json       addresses used, sizes, sha256s, panic evidence, timings, qemu/gdb versions
 #   serial.log             guest serial console; gdb.log, qemu.log
@@ -73,10 +75,11 @@ if [ -z "$ARCH" ]; then
 fi
 # Per arch: qemu binary, CPU model, gdb architecture, pointer size, where panic()'s format argument is
 # at its first instruction (x86_64: rdi; i386: panic() is variadic, so regparm does not apply: the stack),
+# where apply_alternatives()'s first argument is (x86_64: rdi; i386: eax, the kernel is built -mregparm=3),
 # and x86_capability's offset in struct cpuinfo_x86 (the fields before it hold pointer-sized members).
 case "$ARCH" in
-  x86_64) : "${QEMU:=qemu-system-x86_64}"; : "${CPU:=qemu64}"; : "${CAPS_OFFSET:=40}"; GDB_ARCH=i386:x86-64; PTR=8; PANIC_FMT_EXPR='(char *)$rdi' ;;
-  i386) : "${QEMU:=qemu-system-i386}"; : "${CPU:=qemu32}"; : "${CAPS_OFFSET:=36}"; GDB_ARCH=i386; PTR=4; PANIC_FMT_EXPR='*(char **)($esp + 4)' ;;
+  x86_64) : "${QEMU:=qemu-system-x86_64}"; : "${CPU:=qemu64}"; : "${CAPS_OFFSET:=40}"; GDB_ARCH=i386:x86-64; PTR=8; PANIC_FMT_EXPR='(char *)$rdi'; ARG1='$rdi' ;;
+  i386) : "${QEMU:=qemu-system-i386}"; : "${CPU:=qemu32}"; : "${CAPS_OFFSET:=36}"; GDB_ARCH=i386; PTR=4; PANIC_FMT_EXPR='*(char **)($esp + 4)'; ARG1='$eax' ;;
   *) die "unknown --arch $ARCH (x86_64 or i386)" ;;
 esac
 if [ -z "$VMLINUZ" ]; then VMLINUZ=$(ls "$DATA_DIR"/vmlinuz-* 2>/dev/null | head -n1 || true); fi
@@ -136,7 +139,7 @@ else
 fi
 PANIC=$(sym panic); START_KERNEL=$(sym start_kernel)
 PV_OPS=$(sym pv_ops)
-APPLY_ALT=$(sym apply_alternatives)
+APPLY_ALT=$(sym apply_alternatives); ALT_START=$(sym __alt_instructions)
 CAPS=$(printf '%x' $(( 0x$(sym boot_cpu_data) + CAPS_OFFSET )))
 CAPS_SIZE=$(( 4 * CAPS_WORDS ))
 CAPS_END=$(printf '%x' $(( 0x$CAPS + CAPS_SIZE )))
@@ -204,6 +207,9 @@ target remote 127.0.0.1:$PORT
 hbreak *0x$APPLY_ALT
 hbreak *0x$PANIC
 continue
+while \$pc == 0x$APPLY_ALT && (unsigned long) $ARG1 != 0x$ALT_START
+  continue
+end
 if \$pc == 0x$APPLY_ALT
   dump binary memory $OUT/caps-alternatives.bin 0x$CAPS 0x$CAPS_END
   printf "CAPS-AT-ALTERNATIVES\n"
@@ -282,7 +288,7 @@ cat > "$OUT/booted-text.json" <<EOF
     "_sinittext": "0x$SINIT", "_einittext": "0x$EINIT",
     "__parainstructions": "0x$PARA", "__parainstructions_end": "0x$PARA_END",
     "panic": "0x$PANIC", "start_kernel": "0x$START_KERNEL", "pv_ops": "0x$PV_OPS",
-    "apply_alternatives": "0x$APPLY_ALT", "x86_capability": "0x$CAPS"
+    "apply_alternatives": "0x$APPLY_ALT", "__alt_instructions": "0x$ALT_START", "x86_capability": "0x$CAPS"
   },
   "dumps": {
     "text": { "file": "text.bin", "start": "0x$TEXT", "size": $TEXT_SIZE, "sha256": "$(sha "$OUT/text.bin")" },

@@ -10,19 +10,23 @@
 // list sites inside .altinstr_replacement: bytes an applied entry copied from there are not compared either.
 // 6.12 (no .parainstructions: its paravirt sites are ALT_FLAG_DIRECT_CALL entries) runs the same order in
 // alternative_instructions(): apply_retpolines(), apply_returns(), then apply_alternatives().
+// The 6.1 i386 (686) kernel boots under qemu-system-i386 (-cpu qemu32, max): the same pass and 12-byte entries
+// decoded as 32-bit code, with its 32-bit NOP table; no retpoline/return/static-call site tables (objtool is
+// x86_64-only). Its apply_alternatives() also runs earlier, on the vDSO (identify_boot_cpu() -> sysenter_setup()),
+// before cpu_select_mitigations(): the dump takes the words at the call for __alt_instructions.
 import { describe, expect, it } from 'vitest';
 import { applyTable } from '../../src/apply/apply.js';
 import { type ElfPatcher, loadKernelOrElf, loadSymbols, lookupVaddr } from '../../src/binary/index.js';
 import { altTableOf, loadCpuFor, runAlternatives } from '../../src/kernel/alternatives.js';
 import { buildTables } from '../../src/pipeline/build.js';
 import { patchRanges, type PatchRange } from '../../scripts/kernel/kernel-image.js';
-import { bootedBytesAt, DEBIAN_6_1_X86_64, DEBIAN_6_12_X86_64, KernelBoot, REPO_DIR, type BootedText } from './truth.js';
+import { bootedBytesAt, DEBIAN_6_1_I386, DEBIAN_6_1_X86_64, DEBIAN_6_12_X86_64, KernelBoot, REPO_DIR, type BootedText } from './truth.js';
 
-const CPUS = ['qemu64', 'max'];
-/** The kernels compared: their boot, their rule set, their .altinstructions entry size. */
+/** The kernels compared: their boot, their rule set and arch, their .altinstructions entry size, the CPU models. */
 const KERNELS = [
-  { name: '6.1.0-56-cloud-amd64', boot: new KernelBoot(DEBIAN_6_1_X86_64), rules: 'linux-6.1-x86_64.rules', altStride: 12 },
-  { name: '6.12.117+deb12-cloud-amd64', boot: new KernelBoot(DEBIAN_6_12_X86_64), rules: 'linux-6.12-x86_64.rules', altStride: 14 },
+  { name: '6.1.0-56-cloud-amd64', boot: new KernelBoot(DEBIAN_6_1_X86_64), rules: 'linux-6.1-x86_64.rules', arch: 'x86_64', altStride: 12, cpus: ['qemu64', 'max'] },
+  { name: '6.12.117+deb12-cloud-amd64', boot: new KernelBoot(DEBIAN_6_12_X86_64), rules: 'linux-6.12-x86_64.rules', arch: 'x86_64', altStride: 14, cpus: ['qemu64', 'max'] },
+  { name: '6.1.0-57-686', boot: new KernelBoot(DEBIAN_6_1_I386), rules: 'linux-6.1-i386.rules', arch: 'i386', altStride: 12, cpus: ['qemu32', 'max'] },
 ] as const;
 type Kernel = (typeof KERNELS)[number];
 /** Tables the kernel applies to the same text besides paravirt and alternatives (patchc does neither). */
@@ -59,7 +63,7 @@ async function compare(k: Kernel, cpu: string) {
   const booted: BootedText = await k.boot.bootedText({ cpu });
   const image = await k.boot.image();
   const files = k.boot.files();
-  const built = buildTables(`${REPO_DIR}/rules/linux/${k.rules}`, () => ['x86_64']);
+  const built = buildTables(`${REPO_DIR}/rules/linux/${k.rules}`, () => [k.arch]);
   expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const table = built.tables[0]!;
   const bin = await loadKernelOrElf(files.vmlinuz);
@@ -149,7 +153,7 @@ function kindOf(bytes: Uint8Array, applied: boolean, nops: ReadonlyMap<number, U
   return 'inline';
 }
 
-describe.each(KERNELS.flatMap((k) => CPUS.map((cpu) => ({ k, name: k.name, cpu, skip: k.boot.skipReason(cpu) }))))('alternatives of $name on -cpu $cpu vs the booted kernel', ({ k, cpu, skip }) => {
+describe.each(KERNELS.flatMap((k) => k.cpus.map((cpu) => ({ k, name: k.name, cpu, skip: k.boot.skipReason(cpu) }))))('alternatives of $name on -cpu $cpu vs the booted kernel', ({ k, cpu, skip }) => {
   it.skipIf(skip !== undefined)(`every .altinstructions site equals the booted kernel, byte for byte${skip ? ` (skipped: ${skip})` : ''}`, async () => {
     const r = await compare(k, cpu);
     expect(r.mismatches).toEqual([]);

@@ -33,7 +33,8 @@ export const REPO_DIR = resolve(here, '../..');
 export const DUMP_SCRIPT = join(REPO_DIR, 'scripts/kernel/dump-booted-text.sh');
 const BOOT_TIMEOUT_S = 300;
 /** Part of the cache key: change the version when the dump script's guest setup or outputs change. */
-export const dumpVariant = (cpu: string): string => `v2-tcg-${cpu}-smp2`;
+// v3: caps-alternatives.bin taken at the apply_alternatives() call for __alt_instructions, not the first call.
+export const dumpVariant = (cpu: string): string => `v3-tcg-${cpu}-smp2`;
 
 /** One kernel booted for the truth: where its data is, how it is booted (the dump script's --arch, --cpu). */
 export interface BootTarget {
