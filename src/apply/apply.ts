@@ -2,6 +2,8 @@
 import { InputError } from '../diag/diagnostic.js';
 import { ElfPatcher, type ElfFile, type SymbolTable } from '../binary/index.js';
 import { selectorText } from '../table/document.js';
+import { conditionText } from '../model/check.js';
+import type { FeatureTest } from './choose.js';
 import type { PatchTable } from '../table/types.js';
 import { CodeMap } from './codeMap.js';
 import { patchSites, type LoopResults } from './loop.js';
@@ -19,6 +21,8 @@ export interface ApplyOptions {
    * sites are not in file order (the before-checks must read bytes no site has yet overwritten).
    */
   inPlace?: boolean;
+  /** The CPU's features by name, for the table's conditional rules (see choose.ts). */
+  features?: FeatureTest;
 }
 
 export class ApplyRun {
@@ -54,7 +58,7 @@ export class ApplyRun {
       site,
       outcome,
       ...(reason !== undefined ? { reason } : {}),
-      ...(entry ? { rule: selectorText(entry.selector) } : {}),
+      ...(entry ? { rule: entry.when ? `${selectorText(entry.selector)} ${conditionText(entry.when)}` : selectorText(entry.selector) } : {}),
       ...(target ? { target } : {}),
       original,
       patched,
@@ -98,7 +102,7 @@ export function applyTable(elf: ElfFile, table: PatchTable, symbols: SymbolTable
   }
   checkOverlaps(sites, elf.fileName);
   const patcher = new ElfPatcher(elf, { record: false, inPlace: options.inPlace === true && inFileOrder(sites) });
-  const loop = patchSites({ elf, table, sites, code, ops, symbols, output: patcher.data, write: (offset, bytes) => patcher.write(offset, bytes) });
+  const loop = patchSites({ elf, table, sites, code, ops, symbols, output: patcher.data, write: (offset, bytes) => patcher.write(offset, bytes), ...(options.features ? { features: options.features } : {}) });
   return new ApplyRun(elf, table, patcher, sites, loop);
 }
 

@@ -10,7 +10,9 @@ import type { ElfFile, SymbolTable } from '../binary/index.js';
 import { fullRegister } from '../model/abi.js';
 import { nopFill } from '../model/nops.js';
 import type { PatchTable } from '../table/types.js';
-import { RuleChooser } from './choose.js';
+import { selectorText } from '../table/document.js';
+import { conditionText } from '../model/check.js';
+import { RuleChooser, type FeatureTest } from './choose.js';
 import type { CodeMap } from './codeMap.js';
 import type { OpsTableView } from './opsTable.js';
 import { OriginalCheck } from './originalCheck.js';
@@ -37,6 +39,8 @@ export interface LoopInput {
   output: Uint8Array;
   /** Writes patched bytes into `output` (with the patcher's checks). */
   write(offset: number, bytes: Uint8Array): void;
+  /** The CPU's features, for conditional rules; absent: only unconditional rules serve. */
+  features?: FeatureTest;
 }
 
 /** A choice with what was decided for it once. */
@@ -64,13 +68,14 @@ export function patchSites(input: LoopInput): LoopResults {
   const n = sites.count;
   const bitness = table.bitness;
   const inPlace = output === elf.data;
-  const chooser = new RuleChooser(table, ops, symbols);
+  const chooser = new RuleChooser(table, ops, symbols, input.features);
   // In place, a slot read later could read a patched site (an ops table inside code): read all first.
   if (inPlace && ops) for (let s = 0; s < ops.def.slots.length; s++) chooser.target(s);
   const entryIndex = new Map(table.entries.map((e, i) => [e, i]));
   const verifier = new ShapeVerifier(bitness);
   const choices = new Map<number, Planned>();
   const res = new LoopResults(sites, choices);
+  res.unconsideredRules = chooser.unconsidered.map((e) => ({ rule: `${selectorText(e.selector)} ${conditionText(e.when!)}`, source: `${e.source.file}:${e.source.line}` }));
   const pads: Uint8Array[] = [];
   const pad = (len: number): Uint8Array => (pads[len] ??= nopFill(table.nops, len));
   const clobberCache = new Map<number, string>();

@@ -30,6 +30,8 @@ export class LoopResults {
   private readonly reasonIds = new Map<string, number>();
   /** In-place runs: every site's original bytes, back to back in site order (the input buffer is the output). */
   originals: Uint8Array | undefined;
+  /** Conditional rules (`if`/`unless` FEATURE) not considered because no CPU was given. */
+  unconsideredRules: { rule: string; source: string }[] = [];
   private originalAt: Float64Array | undefined;
 
   constructor(

@@ -6,6 +6,7 @@ import { buildTables } from '../pipeline/build.js';
 import { tableFromDocument, TableFormatError } from '../table/document.js';
 import type { PatchTable } from '../table/types.js';
 import { reportDiagnostics, UsageError, type Io } from './io.js';
+import { checkFeatureNames } from '../kernel/ruleFeatures.js';
 
 export type TableLoad = { ok: true; table: PatchTable } | { ok: false; exit: number };
 
@@ -32,7 +33,7 @@ export function loadTableForArch(path: string, arch: string, io: Io): TableLoad 
       throw e;
     }
   }
-  const built = buildTables(path, () => [arch]);
+  const built = buildTables(path, () => [arch], undefined, [checkFeatureNames]);
   const diags = built.diagnostics;
   if (diags.length) reportDiagnostics(io, diags, built.sources);
   if (hasErrors(diags)) return { ok: false, exit: diags.some((d) => d.code === 'file-unreadable') ? 2 : 1 };

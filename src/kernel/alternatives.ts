@@ -4,7 +4,7 @@
 import { applyAlternatives, ALT_OUTCOMES, type AltEntryResult, type AltOutcome, type AltPassRules } from '../apply/altLoop.js';
 import { patcherMemory } from '../apply/altMemory.js';
 import type { ElfFile, ElfPatcher, SymbolTable } from '../binary/index.js';
-import { error, InputError, type Diagnostic } from '../diag/diagnostic.js';
+import { error, InputError, warning, type Diagnostic } from '../diag/diagnostic.js';
 import type { AltTableDef } from '../model/altTable.js';
 import type { NopTable } from '../model/nops.js';
 import { didYouMean } from '../model/suggest.js';
@@ -22,6 +22,8 @@ const PASSES: ReadonlyMap<string, PassFactory> = new Map([
   ['linux-6.12', linux612Rules],
 ]);
 
+export const ALT_PASS_NAMES: readonly string[] = [...PASSES.keys()];
+
 /** The table's one alttable, or an InputError saying there is none. */
 export function altTableOf(table: PatchTable): AltTableDef {
   const defs = table.altTables ?? [];
@@ -30,13 +32,27 @@ export function altTableOf(table: PatchTable): AltTableDef {
   return defs[0]!;
 }
 
+/** What reading a CPU file needs of a rule set: its feature table and what it assumes. */
+export type CpuSource = Pick<AltTableDef, 'name' | 'span' | 'features' | 'assume'>;
+
+/** The alttable when there is one, else the rule set's `features` line (for conditional rules alone). */
+export function cpuSourceOf(table: PatchTable): CpuSource {
+  const defs = table.altTables ?? [];
+  if (defs.length) return altTableOf(table);
+  if (table.features !== undefined) {
+    const nowhere = { line: 0, col: 0, offset: 0 };
+    return { name: 'features', features: table.features, assume: [], span: { file: table.ruleset, start: nowhere, end: nowhere } };
+  }
+  throw new InputError(`--cpu: the rule set names no CPU feature table (an alttable, or a line \`features linux-6.12\`), so a CPU's features mean nothing to it`);
+}
+
 export interface CpuLoad {
   set?: CpuFeatureSet;
   diagnostics: Diagnostic[];
 }
 
 /** The CPU file read with the feature table the alttable names, the rule set's `assume` lines filled in. */
-export function loadCpuFor(def: AltTableDef, file: string, data: Uint8Array): CpuLoad {
+export function loadCpuFor(def: CpuSource, file: string, data: Uint8Array): CpuLoad {
   const table = cpuFeatureTable(def.features);
   const r = parseCpuFeatures(file, data, table);
   if (!r.set) return { diagnostics: r.diagnostics };
@@ -50,7 +66,15 @@ export function loadCpuFor(def: AltTableDef, file: string, data: Uint8Array): Cp
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   // Only what the input could not say: a dump of the words is the kernel's own truth and wins.
   const unknown = assumed.filter(([bit]) => featureState(r.set!, bit) === 'unknown');
-  return { set: withAssumed(r.set, unknown), diagnostics };
+  const set = withAssumed(r.set, unknown);
+  const xenpv = table.macro('X86_FEATURE_XENPV')?.bit;
+  if (xenpv !== undefined && featureState(set, xenpv) === 'set') {
+    diagnostics.push(warning('cpu-xenpv', `${file} has X86_FEATURE_XENPV set: a Xen PV guest`, { file, start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } }, [
+      "xen_start_kernel() fills pv_ops with Xen's functions before any patching; patchc reads pv_ops as linked (the native functions), so the call targets it writes at paravirt sites are not the ones a Xen guest runs",
+      'entries that test XENPV (ALT_NOT_XEN) are decided correctly; the direct calls are not',
+    ]));
+  }
+  return { set, diagnostics };
 }
 
 export interface AlternativesRun {

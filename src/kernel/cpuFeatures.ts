@@ -158,46 +158,52 @@ const emptyInput = (src: SourceText): Diagnostic =>
 
 // ---- names -------------------------------------------------------------------------------------------------
 
-function unknownName(src: SourceText, tok: Token, table: CpuFeatureTable, kinds: FeatureKind[]): Diagnostic {
-  const span = src.span(tok.start, tok.start + tok.text.length);
+function unknownNameText(name: string, table: CpuFeatureTable, kinds: readonly FeatureKind[] = ['flag', 'bug']): { message: string; hints: string[] } {
   const hints: string[] = [];
   // A macro suffix is not a cpuinfo name when cpuinfo spells it differently (XMM is "sse") or hides it.
   for (const prefix of ['X86_FEATURE_', 'X86_BUG_']) {
-    const e = table.macro(prefix + tok.text);
-    if (e && !/^x86_/i.test(tok.text)) hints.push(`${e.macro} is ${e.cpuinfo ? `'${e.cpuinfo}' in cpuinfo` : 'not shown in cpuinfo'}; write that`);
+    const e = table.macro(prefix + name);
+    if (e && !/^x86_/i.test(name)) hints.push(`${e.macro} is ${e.cpuinfo ? `'${e.cpuinfo}' in cpuinfo` : 'not shown in cpuinfo'}; write that`);
   }
-  const candidates = /^x86_/i.test(tok.text) ? table.macroNames() : kinds.flatMap((k) => [...table.cpuinfoNames(k)]);
-  const near = nearestSeveral(tok.text, candidates);
+  const candidates = /^x86_/i.test(name) ? table.macroNames() : kinds.flatMap((k) => [...table.cpuinfoNames(k)]);
+  const near = nearestSeveral(name, candidates);
   if (near.length) hints.push(`nearest: ${near.join(', ')}`);
-  const what = kinds.length === 1 ? (kinds[0] === 'bug' ? 'bug name' : 'feature name') : 'feature name';
-  return error('cpu-unknown-feature', `'${tok.text}' is not a ${what} Linux ${table.data.linuxVersion} knows`, span, hints);
+  const what = kinds.length === 1 && kinds[0] === 'bug' ? 'bug name' : 'feature name';
+  return { message: `'${name}' is not a ${what} Linux ${table.data.linuxVersion} knows`, hints };
 }
 
-function nameBit(src: SourceText, tok: Token, table: CpuFeatureTable, diags: Diagnostic[]): number | undefined {
-  const span = (): ReturnType<SourceText['span']> => src.span(tok.start, tok.start + tok.text.length);
-  const num = BIT_NUMBER.exec(tok.text);
+/** A feature written by name (macro, cpuinfo name of either line, or word*32+bit) → its bit, or why not. */
+export type FeatureLookup = { bit: number } | { problem: 'unknown' | 'bad-bit' | 'ambiguous'; message: string; hints: string[] };
+
+export function lookupFeature(name: string, table: CpuFeatureTable): FeatureLookup {
+  const num = BIT_NUMBER.exec(name);
   if (num) {
     const w = Number(num[1]);
     const b = Number(num[2]);
-    if (w < table.words && b < 32) return w * 32 + b;
-    diags.push(error('cpu-bad-bit', `${tok.text}: bit numbers are word*32+bit with word < ${table.words} (NCAPINTS ${table.data.ncapints} + NBUGINTS ${table.data.nbugints}) and bit < 32`, span()));
-    return undefined;
+    if (w < table.words && b < 32) return { bit: w * 32 + b };
+    return { problem: 'bad-bit', message: `${name}: bit numbers are word*32+bit with word < ${table.words} (NCAPINTS ${table.data.ncapints} + NBUGINTS ${table.data.nbugints}) and bit < 32`, hints: [] };
   }
-  if (/^x86_(feature|bug)_/i.test(tok.text)) {
-    const e = table.macro(tok.text);
-    if (e) return e.bit;
-    diags.push(unknownName(src, tok, table, ['flag', 'bug']));
-    return undefined;
+  if (/^x86_(feature|bug)_/i.test(name)) {
+    const e = table.macro(name);
+    if (e) return { bit: e.bit };
+  } else {
+    const flag = table.cpuinfoBit(name, 'flag');
+    const bug = table.cpuinfoBit(name, 'bug');
+    if (flag !== undefined && bug !== undefined) {
+      return { problem: 'ambiguous', message: `'${name}' is a cpuinfo name both on the flags line (${table.label(flag)}) and on the bugs line (${table.label(bug)})`, hints: [`write ${table.label(flag)} or ${table.label(bug)}`] };
+    }
+    const bit = flag ?? bug;
+    if (bit !== undefined) return { bit };
   }
-  const flag = table.cpuinfoBit(tok.text, 'flag');
-  const bug = table.cpuinfoBit(tok.text, 'bug');
-  if (flag !== undefined && bug !== undefined) {
-    diags.push(error('cpu-ambiguous-feature', `'${tok.text}' is a cpuinfo name both on the flags line (${table.label(flag)}) and on the bugs line (${table.label(bug)})`, span(), [`write ${table.label(flag)} or ${table.label(bug)}`]));
-    return undefined;
-  }
-  const bit = flag ?? bug;
-  if (bit === undefined) diags.push(unknownName(src, tok, table, ['flag', 'bug']));
-  return bit;
+  return { problem: 'unknown', ...unknownNameText(name, table) };
+}
+
+function nameBit(src: SourceText, tok: Token, table: CpuFeatureTable, diags: Diagnostic[]): number | undefined {
+  const r = lookupFeature(tok.text, table);
+  if ('bit' in r) return r.bit;
+  const code = r.problem === 'bad-bit' ? 'cpu-bad-bit' : r.problem === 'ambiguous' ? 'cpu-ambiguous-feature' : 'cpu-unknown-feature';
+  diags.push(error(code, r.message, src.span(tok.start, tok.start + tok.text.length), r.hints));
+  return undefined;
 }
 
 function readNames(src: SourceText, table: CpuFeatureTable): CpuFeatureParse {
@@ -329,7 +335,10 @@ function readCpuinfo(src: SourceText, table: CpuFeatureTable): CpuFeatureParse {
     for (const tm of m[2]!.matchAll(/\S+/g)) {
       const tok = { text: tm[0], start: valueStart + tm.index! };
       const bit = table.cpuinfoBit(tok.text, kind);
-      if (bit === undefined) diags.push(unknownName(src, tok, table, [kind]));
+      if (bit === undefined) {
+        const t = unknownNameText(tok.text, table, [kind]);
+        diags.push(error('cpu-unknown-feature', t.message, src.span(tok.start, tok.start + tok.text.length), t.hints));
+      }
       else setBit(cur.words, bit);
     }
   }

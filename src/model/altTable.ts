@@ -38,8 +38,10 @@ export interface AltTableDef {
   /** Whose apply_alternatives() is reproduced: padding, NOP optimisation and relocation differ by version. */
   pass: string;
   /** Feature states the kernel sets whatever the CPU says, for inputs that cannot show them (cpuinfo). */
-  assume: { feature: string; set: boolean }[];
+  assume: { feature: string; set: boolean; span?: SourceSpan }[];
   span: SourceSpan;
+  /** Where `features` and `pass` were written (absent when read back from a compiled table). */
+  valueSpans?: { features?: SourceSpan; pass?: SourceSpan };
 }
 
 const KEYS = ['arch', 'section', 'replacements', 'stride', 'instr', 'repl', 'feature', 'flags', 'instrlen', 'replacementlen', 'features', 'pass', 'assume'];
@@ -91,7 +93,10 @@ export function checkAltTable(block: TableBlock, diags: Diagnostic[]): AltTableD
       case 'features':
       case 'pass':
         if (!rest.length) fail(`'${key.text}' takes a name`, line.span);
-        else out[key.text] = joined(rest);
+        else {
+          out[key.text] = joined(rest);
+          if (key.text === 'features' || key.text === 'pass') (out.valueSpans ??= {})[key.text] = { ...rest[0]!.span, end: rest[rest.length - 1]!.span.end };
+        }
         break;
       case 'stride':
         out.stride = int(rest[0], 'stride', 4096, line.span);
@@ -144,7 +149,7 @@ export function checkAltTable(block: TableBlock, diags: Diagnostic[]): AltTableD
       case 'assume': {
         const state = rest[1]?.text;
         if (rest.length !== 2 || (state !== 'set' && state !== 'clear')) fail("'assume' takes a feature and its state: assume X86_FEATURE_ALWAYS set", line.span);
-        else out.assume.push({ feature: rest[0]!.text, set: state === 'set' });
+        else out.assume.push({ feature: rest[0]!.text, set: state === 'set', span: rest[0]!.span });
         break;
       }
     }

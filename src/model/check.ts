@@ -43,6 +43,10 @@ export function checkRuleSet(files: readonly RuleFileAst[]): CheckResult {
         case 'nops':
           addNops(rs, st, diags);
           break;
+        case 'features':
+          if (rs.features && rs.features.table !== st.table.text) diags.push(error('features-conflict', `features ${st.table.text}: the rule set already names features ${rs.features.table}`, st.table.span, [`the first is at ${rs.features.span.file}:${rs.features.span.start.line}:${rs.features.span.start.col}`]));
+          else rs.features ??= { table: st.table.text, span: st.table.span };
+          break;
         case 'sitetable': {
           const t = checkSiteTable(st, diags);
           if (t) {
@@ -73,14 +77,28 @@ export function checkRuleSet(files: readonly RuleFileAst[]): CheckResult {
     }
   });
 
+  // One CPU file is read one way: a `features` line and an alttable must name the same table. Without the
+  // line, the alttables' table (when they agree) is the one conditions are named in.
+  const altFeatures = [...new Set(rs.altTables.map((t) => t.features))];
+  if (rs.features) {
+    for (const t of rs.altTables) {
+      if (t.features !== rs.features.table) diags.push(error('features-conflict', `alttable ${t.name} uses features ${t.features}, the rule set's features line says ${rs.features.table}`, t.valueSpans?.features ?? t.span));
+    }
+  } else if (altFeatures.length === 1) rs.features = { table: altFeatures[0]!, span: rs.altTables[0]!.valueSpans?.features ?? rs.altTables[0]!.span };
+
   // Rules are checked after every file's ops are known: an imported file may declare what a rule uses.
   for (const { rule, arch, syntax } of pendingRules) {
     const def = checkRule(rs, rule, arch, syntax, diags);
     if (!def) continue;
-    const key = `${arch}\0${selectorKey(def.selector)}`;
+    if (def.when && !rs.features) {
+      const hint = altFeatures.length > 1 ? `its alttables name ${altFeatures.join(' and ')}: add a line \`features ${altFeatures[0]}\` to choose` : 'add a line `features linux-6.12` (or linux-6.1): the kernel version whose cpufeatures.h names the features';
+      diags.push(error('no-feature-table', `rule for ${describeSelector(def.selector)} tests ${def.when.feature}, but the rule set names no CPU feature table`, def.when.span, [hint]));
+      continue;
+    }
+    const key = `${arch}\0${ruleKey(def)}`;
     const first = ruleSpans.get(key);
     if (first) {
-      diags.push(error('duplicate-rule', `a second rule for ${describeSelector(def.selector)} on ${arch}`, rule.span, [`the first is at ${first.file}:${first.start.line}:${first.start.col}`]));
+      diags.push(error('duplicate-rule', `a second rule for ${describeRule(def)} on ${arch}`, rule.span, [`the first is at ${first.file}:${first.start.line}:${first.start.col}`]));
       continue;
     }
     ruleSpans.set(key, rule.span);
@@ -230,8 +248,9 @@ function checkRule(rs: RuleSet, rule: RuleStmt, arch: string, syntax: AsmSyntax,
   } else if (sel.kind === 'target') selector = { kind: 'target', symbol: sel.symbol.text };
   else selector = { kind: sel.kind };
 
+  const when = rule.when ? { when: { feature: rule.when.feature.text, set: rule.when.set, span: rule.when.span } } : {};
   const rep = rule.replacement;
-  if (rep.kind === 'trap') return { arch, selector, replacement: { kind: 'trap' }, span: rule.span };
+  if (rep.kind === 'trap') return { arch, selector, ...when, replacement: { kind: 'trap' }, span: rule.span };
   if (rep.kind === 'bytes') {
     const bytes: number[] = [];
     for (const b of rep.bytes) {
@@ -241,9 +260,9 @@ function checkRule(rs: RuleSet, rule: RuleStmt, arch: string, syntax: AsmSyntax,
       }
       bytes.push(parseInt(b.text, 16));
     }
-    return { arch, selector, replacement: { kind: 'bytes', bytes: Uint8Array.from(bytes) }, span: rule.span };
+    return { arch, selector, ...when, replacement: { kind: 'bytes', bytes: Uint8Array.from(bytes) }, span: rule.span };
   }
-  return { arch, selector, replacement: { kind: 'asm', syntax, instructions: rep.instructions }, span: rule.span };
+  return { arch, selector, ...when, replacement: { kind: 'asm', syntax, instructions: rep.instructions }, span: rule.span };
 }
 
 function addNops(rs: RuleSet, st: NopsBlock, diags: Diagnostic[]): void {
@@ -281,6 +300,19 @@ function addNops(rs: RuleSet, st: NopsBlock, diags: Diagnostic[]): void {
 
 export function selectorKey(s: SelectorDef): string {
   return s.kind === 'op' ? `op:${s.op}` : s.kind === 'target' ? `target:${s.symbol}` : s.kind;
+}
+
+/** A rule's identity: its selector and its condition (`op:memcpy if X86_FEATURE_ERMS`). */
+export function ruleKey(r: { selector: SelectorDef; when?: { feature: string; set: boolean } | undefined }): string {
+  return r.when ? `${selectorKey(r.selector)} ${conditionText(r.when)}` : selectorKey(r.selector);
+}
+
+export function conditionText(w: { feature: string; set: boolean }): string {
+  return `${w.set ? 'if' : 'unless'} ${w.feature}`;
+}
+
+export function describeRule(r: { selector: SelectorDef; when?: { feature: string; set: boolean } | undefined }): string {
+  return r.when ? `${describeSelector(r.selector)} ${conditionText(r.when)}` : describeSelector(r.selector);
 }
 
 export function describeSelector(s: SelectorDef): string {

@@ -39,9 +39,18 @@ export type ReplacementDef =
 
 export type SelectorDef = { kind: 'op'; op: string } | { kind: 'target'; symbol: string } | { kind: 'missing' } | { kind: 'default' };
 
+/** `if X86_FEATURE_ERMS` (set: true) / `unless X86_FEATURE_XENPV` (set: false), as written. */
+export interface RuleCondition {
+  feature: string;
+  set: boolean;
+  span: SourceSpan;
+}
+
 export interface RuleDef {
   arch: string;
   selector: SelectorDef;
+  /** Serves a site only on a CPU where the feature is (not) set; the apply engine needs the CPU then. */
+  when?: RuleCondition;
   replacement: ReplacementDef;
   span: SourceSpan;
 }
@@ -89,4 +98,6 @@ export interface RuleSet {
   siteTables: SiteTableDef[];
   opsTables: Map<string, OpsTableDef>;
   altTables: AltTableDef[];
+  /** The CPU feature table rule conditions name (`features ...`, else the alttable's). */
+  features?: { table: string; span: SourceSpan };
 }

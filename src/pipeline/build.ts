@@ -16,9 +16,16 @@ export interface BuildResult {
   sources: Map<string, SourceText>;
 }
 
+/**
+ * A check of names the model layer cannot know (a kernel version's CPU feature names live above it, in
+ * src/kernel): faces that build tables pass `checkFeatureNames` from there.
+ */
+export type RuleSetCheck = (ruleset: RuleSet) => Diagnostic[];
+
 /** `arches` undefined: every architecture the rule set has rules for. */
-export function buildTables(path: string, arches?: (available: string[]) => string[], read?: ReadText): BuildResult {
+export function buildTables(path: string, arches?: (available: string[]) => string[], read?: ReadText, checks: readonly RuleSetCheck[] = []): BuildResult {
   const loaded = loadRuleSet(path, read);
+  for (const check of checks) loaded.diagnostics.push(...check(loaded.ruleset));
   const wanted = arches ? arches([...loaded.ruleset.arches.keys()]) : [...loaded.ruleset.arches.keys()];
   const compiled = compileTables(loaded.ruleset, wanted, loaded.sources);
   // An arch block whose name was not understood is already an error; "no block for x86_64" would only echo it.

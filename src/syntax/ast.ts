@@ -11,7 +11,7 @@ export interface RuleFileAst {
   statements: Statement[];
 }
 
-export type Statement = RulesetDecl | SyntaxDecl | ImportDecl | OpDecl | ArchBlock | NopsBlock | TableBlock;
+export type Statement = RulesetDecl | SyntaxDecl | ImportDecl | FeaturesDecl | OpDecl | ArchBlock | NopsBlock | TableBlock;
 
 export interface RulesetDecl {
   kind: 'ruleset';
@@ -29,6 +29,14 @@ export interface ImportDecl {
   kind: 'import';
   /** The path as written, quotes removed. */
   path: Name;
+  span: SourceSpan;
+}
+
+/** `features linux-6.12`: the table (a kernel version's cpufeatures.h) rule conditions are named in. */
+export interface FeaturesDecl {
+  kind: 'features';
+  /** The name as written, its pieces joined (`linux-6.12`). */
+  table: Name;
   span: SourceSpan;
 }
 
@@ -71,8 +79,17 @@ export type Replacement =
   | { kind: 'trap'; span: SourceSpan }
   | { kind: 'bytes'; bytes: Name[]; span: SourceSpan };
 
+/** `if FEATURE` / `unless FEATURE` after a selector. */
+export interface RuleCondition {
+  feature: Name;
+  /** true for `if` (the feature must be set), false for `unless`. */
+  set: boolean;
+  span: SourceSpan;
+}
+
 export interface RuleStmt {
   selector: Selector;
+  when?: RuleCondition;
   replacement: Replacement;
   span: SourceSpan;
 }

@@ -58,6 +58,7 @@ export class RulesParser extends chevrotain.CstParser {
       { ALT: () => this.SUBRULE(this.rulesetDecl) },
       { ALT: () => this.SUBRULE(this.syntaxDecl) },
       { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.featuresDecl) },
       { ALT: () => this.SUBRULE(this.opDecl) },
       { ALT: () => this.SUBRULE(this.archBlock) },
       { ALT: () => this.SUBRULE(this.nopsBlock) },
@@ -79,6 +80,12 @@ export class RulesParser extends chevrotain.CstParser {
   importDecl = this.RULE('importDecl', () => {
     this.CONSUME(T.Import);
     this.CONSUME(T.StringLit);
+  });
+
+  /** `features linux-6.12`: the CPU feature table a rule's `if`/`unless` names resolve through. */
+  featuresDecl = this.RULE('featuresDecl', () => {
+    this.CONSUME(T.Features);
+    this.AT_LEAST_ONE(() => this.CONSUME(T.ValuePiece, { LABEL: 'tok' }));
   });
 
   opDecl = this.RULE('opDecl', () => {
@@ -152,6 +159,11 @@ export class RulesParser extends chevrotain.CstParser {
         },
         { ALT: () => this.CONSUME2(T.Word, { LABEL: 'op' }) },
       ],
+    });
+    // `memcpy if X86_FEATURE_ERMS -> ...`: the rule serves a site only on a CPU with (without) the feature.
+    this.OPTION(() => {
+      this.OR2([{ ALT: () => this.CONSUME(T.If, { LABEL: 'cond' }) }, { ALT: () => this.CONSUME(T.Unless, { LABEL: 'cond' }) }]);
+      this.CONSUME3(T.Word, { LABEL: 'feature' });
     });
   });
 

@@ -51,7 +51,7 @@ export class AstBuilder {
 
   private statement(node: CstNode): A.Statement | undefined {
     const c = kids(node);
-    const [inner] = [...nodes(c, 'rulesetDecl'), ...nodes(c, 'syntaxDecl'), ...nodes(c, 'importDecl'), ...nodes(c, 'opDecl'), ...nodes(c, 'archBlock'), ...nodes(c, 'nopsBlock'), ...nodes(c, 'tableBlock')];
+    const [inner] = [...nodes(c, 'rulesetDecl'), ...nodes(c, 'syntaxDecl'), ...nodes(c, 'importDecl'), ...nodes(c, 'featuresDecl'), ...nodes(c, 'opDecl'), ...nodes(c, 'archBlock'), ...nodes(c, 'nopsBlock'), ...nodes(c, 'tableBlock')];
     if (!inner) return undefined;
     const ic = kids(inner);
     const span = this.nspan(inner);
@@ -67,6 +67,11 @@ export class AstBuilder {
       case 'importDecl': {
         const s = tok(ic, 'StringLit');
         return s ? { kind: 'import', path: { text: unquote(s.image), span: this.tspan(s) }, span } : undefined;
+      }
+      case 'featuresDecl': {
+        const pieces = toks(ic, 'tok');
+        if (!pieces.length) return undefined;
+        return { kind: 'features', table: { text: pieces.map((p) => p.image).join(''), span: this.tspan(pieces[0]!, pieces[pieces.length - 1]!) }, span };
       }
       case 'opDecl':
         return this.opDecl(inner, span);
@@ -146,7 +151,11 @@ export class AstBuilder {
     const selector = this.selector(selNode);
     const replacement = this.replacement(repNode);
     if (!selector || !replacement) return undefined;
-    return { selector, replacement, span: this.nspan(node) };
+    const sc = kids(selNode);
+    const cond = tok(sc, 'cond');
+    const feature = tok(sc, 'feature');
+    const when = cond && feature ? { feature: this.name(feature), set: cond.image === 'if', span: this.tspan(cond, feature) } : undefined;
+    return { selector, ...(when ? { when } : {}), replacement, span: this.nspan(node) };
   }
 
   private selector(node: CstNode): A.Selector | undefined {

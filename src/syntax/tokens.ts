@@ -49,6 +49,9 @@ export const Missing = keyword('missing');
 export const Target = keyword('target');
 export const Trap = keyword('trap');
 export const Bytes = keyword('bytes');
+export const Features = keyword('features');
+export const If = keyword('if');
+export const Unless = keyword('unless');
 
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'" });
 export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'string', categories: [AsmPiece, ValuePiece] });
@@ -74,7 +77,7 @@ export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'", ca
 
 export const categories = [AsmPiece, ValuePiece];
 
-export const keywords = [Ruleset, Syntax, Import, Op, Arch, Nops, Sitetable, Opstable, Alttable, Default, Missing, Target, Trap, Bytes];
+export const keywords = [Ruleset, Syntax, Import, Op, Arch, Nops, Sitetable, Opstable, Alttable, Default, Missing, Target, Trap, Bytes, Features, If, Unless];
 
 /** Order matters: Chevrotain takes the first pattern that matches (keywords before Word, `->` before `-`). */
 export const allTokens: TokenType[] = [

@@ -17,7 +17,7 @@ export function altTablesToDocument(tables: readonly AltTableDef[] | undefined):
     replacementlen: t.replacementlen,
     features: t.features,
     pass: t.pass,
-    assume: t.assume,
+    assume: t.assume.map((a) => ({ feature: a.feature, set: a.set })),
   }));
 }
 

@@ -52,6 +52,7 @@ function compileArch(rs: RuleSet, ar: ArchRules, sources: ReadonlyMap<string, So
     siteTables: rs.siteTables.filter(forArch),
     opsTables: [...rs.opsTables.values()].filter(forArch),
     altTables: rs.altTables.filter(forArch),
+    ...(rs.features ? { features: rs.features.table } : {}),
     ops: [...rs.ops.values()].map((o) => ({ name: o.name, calleeSave: o.calleeSave, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}) })),
   };
 }
@@ -99,6 +100,7 @@ function compileRule(rule: RuleDef, op: OpDef | undefined, ar: ArchRules, source
   });
   return {
     selector: rule.selector,
+    ...(rule.when ? { when: { feature: rule.when.feature, set: rule.when.set } } : {}),
     bytes,
     instructions,
     writes: described.writes,

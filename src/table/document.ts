@@ -1,5 +1,5 @@
 // The one serialized shape of a patch table; YAML and JSON are two spellings of it.
-import { selectorKey } from '../model/check.js';
+import { conditionText, selectorKey } from '../model/check.js';
 import type { SelectorDef } from '../model/ruleset.js';
 import { fromHex, toHex } from './hex.js';
 import type { PatchTable } from './types.js';
@@ -27,6 +27,7 @@ export function tableToDocument(t: PatchTable): Record<string, unknown> {
     bitness: t.bitness,
     entries: t.entries.map((e) => ({
       rule: selectorText(e.selector),
+      ...(e.when ? { when: conditionText(e.when) } : {}),
       length: e.bytes.length,
       bytes: toHex(e.bytes),
       asm: e.instructions.map((i) => `${toHex(i.bytes).padEnd(24)} ${i.text}`),
@@ -59,6 +60,7 @@ export function tableToDocument(t: PatchTable): Record<string, unknown> {
       slots: o.slots.map((s) => s ?? null),
     })),
     ...(t.altTables?.length ? { alt_tables: altTablesToDocument(t.altTables) } : {}),
+    ...(t.features !== undefined ? { features: t.features } : {}),
   };
 }
 
@@ -84,9 +86,12 @@ export function tableFromDocument(doc: unknown, file: string): PatchTable {
     const rule = str(e['rule'], `entries[${i}].rule`);
     const selector = parseSelector(rule) ?? fail(`entries[${i}].rule '${rule}' is not op:NAME, target:SYMBOL, missing or default`);
     const bytes = hex(e['bytes'], `entries[${i}].bytes`);
+    const whenText = e['when'] === undefined ? undefined : str(e['when'], `entries[${i}].when`);
+    const cond = whenText === undefined ? undefined : /^(if|unless) (\S+)$/.exec(whenText) ?? fail(`entries[${i}].when '${whenText}' is not 'if FEATURE' or 'unless FEATURE'`);
     const src = /^(.*):(\d+):(\d+)$/.exec(str(e['source'] ?? ':0:0', `entries[${i}].source`));
     return {
       selector,
+      ...(cond ? { when: { feature: cond[2]!, set: cond[1] === 'if' } } : {}),
       bytes,
       instructions: [],
       writes: { registers: arr(e['writes'] ?? [], 'writes').map((r) => str(r, 'writes[]')), flags: arr(e['flags'] ?? [], 'flags').map((r) => str(r, 'flags[]')) },
@@ -166,5 +171,6 @@ export function tableFromDocument(doc: unknown, file: string): PatchTable {
       };
     }),
     altTables: altTablesFromDocument(d['alt_tables'], file, fail),
+    ...(d['features'] !== undefined ? { features: str(d['features'], 'features') } : {}),
   };
 }

@@ -12,6 +12,8 @@ export interface TableInstruction {
 
 export interface PatchEntry {
   selector: SelectorDef;
+  /** `if`/`unless` FEATURE: the entry serves a site only on a CPU where the feature is (not) set. */
+  when?: { feature: string; set: boolean };
   bytes: Uint8Array;
   instructions: TableInstruction[];
   /** Registers written (full names as iced reports them, lower case) and RFLAGS bits written. */
@@ -36,6 +38,8 @@ export interface PatchTable {
   opsTables: OpsTableDef[];
   /** ALTERNATIVE tables of the binary (absent in tables written before they existed). */
   altTables?: AltTableDef[];
+  /** The CPU feature table (a kernel version's, e.g. `linux-6.12`) that entries' `when` names resolve through. */
+  features?: string;
   /** Op signatures and contracts the apply engine and checks need, by name. */
   ops: { name: string; calleeSave: boolean; maxLength?: number }[];
 }

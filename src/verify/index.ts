@@ -1,7 +1,7 @@
 // Proving that each compiled replacement does what its op promises. What each verdict means: types.ts;
 // what is modelled, checked and assumed: README.md.
 import { error, warning, type Diagnostic, type SourceSpan } from '../diag/diagnostic.js';
-import { describeSelector, selectorKey } from '../model/check.js';
+import { conditionText, describeSelector, ruleKey } from '../model/check.js';
 import { ARCHES } from '../model/arch.js';
 import type { RuleSet, SelectorDef } from '../model/ruleset.js';
 import type { PatchTable } from '../table/types.js';
@@ -29,17 +29,18 @@ export function verifyTable(table: PatchTable, ruleset: RuleSet): { verdicts: Op
     diagnostics.push(error('verify-arch', `table for unknown architecture '${table.arch}'`));
     return { verdicts, diagnostics };
   }
-  const rules = new Map((ruleset.arches.get(table.arch)?.rules ?? []).map((r) => [selectorKey(r.selector), r]));
+  const rules = new Map((ruleset.arches.get(table.arch)?.rules ?? []).map((r) => [ruleKey(r), r]));
   for (const entry of table.entries) {
-    const rule = rules.get(selectorKey(entry.selector));
+    const rule = rules.get(ruleKey(entry));
+    const label = entry.when ? `${selectorLabel(entry.selector)} ${conditionText(entry.when)}` : selectorLabel(entry.selector);
     const op = entry.selector.kind === 'op' ? ruleset.ops.get(entry.selector.op) : undefined;
     const syntax = rule?.replacement.kind === 'asm' ? rule.replacement.syntax : 'att';
     const res = verifyReplacement({ bytes: entry.bytes, relocations: entry.relocations, arch, ...(op ? { op } : {}), selector: selectorLabel(entry.selector), syntax });
     const span: SourceSpan | undefined = rule?.span ?? { file: entry.source.file, start: { line: entry.source.line, col: entry.source.col, offset: 0 }, end: { line: entry.source.line, col: entry.source.col, offset: 0 } };
     verdicts.push({
-      op: selectorLabel(entry.selector),
+      op: label,
       arch: table.arch,
-      rule: `${selectorLabel(entry.selector)} -> ${res.text.length ? res.text.join('; ') : '{}'}`,
+      rule: `${label} -> ${res.text.length ? res.text.join('; ') : '{}'}`,
       verdict: res.verdict,
       details: res.details,
       ...(res.basis ? { basis: res.basis } : {}),

@@ -10,7 +10,8 @@ import { ARCHES } from '../../model/arch.js';
 import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
 import { loadTableForArch } from '../loadTable.js';
 import { SourceText } from '../../diag/source.js';
-import { altTableOf, loadCpuFor, runAlternatives } from '../../kernel/alternatives.js';
+import { cpuSourceOf, loadCpuFor, runAlternatives } from '../../kernel/alternatives.js';
+import { featureTestFor } from '../../kernel/ruleFeatures.js';
 import { alternativesEntries, alternativesSummary, alternativesSummaryText } from '../../kernel/altReport.js';
 import type { CpuFeatureSet } from '../../kernel/cpuFeatures.js';
 import type { PatchTable } from '../../table/types.js';
@@ -28,18 +29,20 @@ fails a check keeps its bytes and is reported with the reason.
                     tables (a kernel's own kallsyms, and the exports of __ksymtab it lacks, are read
                     from its image when it has them)
   --sites FILE      a site list (YAML/JSON: address, op, length) instead of the rules' sitetable
-  --cpu FILE        then run the kernel's alternatives pass (the rules' alttable) for this CPU: /proc/cpuinfo,
-                    feature names or word*32+bit numbers, the x86_capability words as hex (gdb's x/24wx or
-                    p/x), or their raw bytes; names resolve through the alttable's kernel version
+  --cpu FILE        the CPU: rules with \`if\`/\`unless\` FEATURE are chosen by it, then the kernel's
+                    alternatives pass (the rules' alttable) runs for it. /proc/cpuinfo, feature names or
+                    word*32+bit numbers, the x86_capability words as hex (gdb's x/24wx or p/x), or their raw
+                    bytes; names resolve through the rule set's kernel version (\`features\`, or the alttable's)
   --dry-run         check and report, write no output
   --strict          exit 1 when any site was refused
 Exit: 0 ok, 1 errors in the rules (or refused sites with --strict), 2 usage, I/O or malformed input.
 `;
 
-export const explainHelp = `usage: patchc explain --rules FILE INPUT [--arch A] [--symbols MAP] [--sites FILE] [--op NAME] [--max N]
+export const explainHelp = `usage: patchc explain --rules FILE INPUT [--arch A] [--symbols MAP] [--sites FILE] [--cpu FILE] [--op NAME] [--max N]
 
 Shows what apply would do to chosen sites, before and after, in objdump style (nothing is written).
   --op NAME   only sites of this op     --max N   at most N sites (default 10)
+  --cpu FILE  the CPU, for rules with \`if\`/\`unless\` FEATURE (as for apply; the alternatives pass is not shown)
 `;
 
 interface Common {
@@ -58,7 +61,7 @@ function readCpu(path: string, table: PatchTable, io: Io): CpuFeatureSet | undef
   } catch (e) {
     throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  const r = loadCpuFor(altTableOf(table), path, data);
+  const r = loadCpuFor(cpuSourceOf(table), path, data);
   const text = new TextDecoder().decode(data);
   reportDiagnostics(io, r.diagnostics, new Map([[path, new SourceText(path, text)]]));
   return hasErrors(r.diagnostics) ? undefined : r.set;
@@ -90,10 +93,21 @@ async function run(values: Common, input: string, io: Io) {
     }
   }
   // The loaded binary is this command's alone: patch it in place rather than keep a second copy.
-  const result = applyTable(binary.elf, t.table, symbols, { ...(siteList ? { siteList } : {}), inPlace: true });
+  const features = cpu ? featureTestFor(t.table, cpu) : undefined;
+  const result = applyTable(binary.elf, t.table, symbols, { ...(siteList ? { siteList } : {}), inPlace: true, ...(features ? { features } : {}) });
+  const hasAltTable = (t.table.altTables?.length ?? 0) > 0;
+  if (!cpu && hasAltTable && result.stats.sites === 0) {
+    // A 6.8+ kernel: every site is an ALTERNATIVE, decided by the CPU. Writing the input back unchanged
+    // would look like success.
+    throw new UsageError(`nothing to patch: ${values.rules} finds no sites in ${input} outside its alttable, and the alttable's entries are decided by the CPU's features: give --cpu FILE (/proc/cpuinfo, feature names, or the x86_capability words)`);
+  }
   // The kernel's order (6.1 alternative_instructions()): paravirt sites first, then the alternatives over them.
-  const alternatives = cpu ? { run: runAlternatives(binary.elf, result.patcher, t.table, cpu, symbols), cpu } : undefined;
-  return { exit: undefined, result, alternatives, symbols } as const;
+  const alternatives = cpu && hasAltTable ? { run: runAlternatives(binary.elf, result.patcher, t.table, cpu, symbols), cpu } : undefined;
+  const notes: string[] = [];
+  if (!cpu && hasAltTable) notes.push(`note: no --cpu: the alternatives pass (alttable ${t.table.altTables![0]!.name}) did not run; its sites keep the file's bytes`);
+  const unconsidered = result.loop.unconsideredRules;
+  if (unconsidered.length) notes.push(`note: no --cpu: ${unconsidered.length} conditional rule(s) not considered (${unconsidered.slice(0, 3).map((u) => `${u.rule} at ${u.source}`).join(', ')}${unconsidered.length > 3 ? ', ...' : ''})`);
+  return { exit: undefined, result, alternatives, symbols, notes } as const;
 }
 
 /** Whether two paths name one file (through symlinks and hard links); false when either does not exist. */
@@ -159,6 +173,7 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   }
   io.out(summaryText(result));
   if (alternatives) io.out(alternativesSummaryText(alternatives.run, alternatives.cpu));
+  for (const n of r.notes) io.err(`${n}\n`);
   if (values['dry-run']) io.out('dry run: nothing written\n');
   return values.strict && result.stats.byOutcome.refused > 0 ? EXIT.rules : EXIT.ok;
 }
@@ -171,6 +186,7 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
       ...commonOptions,
       op: { type: 'string' },
       max: { type: 'string', default: '10' },
+      cpu: { type: 'string' },
     },
   });
   if (values.help) {

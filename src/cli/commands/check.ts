@@ -4,6 +4,7 @@ import { buildTables } from '../../pipeline/build.js';
 import { formatVerdicts } from '../../verify/index.js';
 import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
 import { parseArchOption } from './compile.js';
+import { checkFeatureNames } from '../../kernel/ruleFeatures.js';
 
 export const checkHelp = `usage: patchc check FILE [--arch i386|x86_64|all]
 
@@ -19,7 +20,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new UsageError('check takes exactly one rule file');
-  const built = buildTables(positionals[0]!, (available) => parseArchOption(values.arch, available));
+  const built = buildTables(positionals[0]!, (available) => parseArchOption(values.arch, available), undefined, [checkFeatureNames]);
   if (built.diagnostics.some((d) => d.code === 'file-unreadable')) {
     reportDiagnostics(io, built.diagnostics, built.sources);
     return EXIT.usage;

@@ -5,6 +5,7 @@ import { archHints, archNames } from '../../model/arch.js';
 import { buildTables } from '../../pipeline/build.js';
 import { writeTables, type TableFormat } from '../../table/writers.js';
 import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
+import { checkFeatureNames } from '../../kernel/ruleFeatures.js';
 
 export const compileHelp = `usage: patchc compile FILE [--arch i386|x86_64|all] [--format yaml|json|c] [-o OUT]
 
@@ -37,7 +38,7 @@ export async function compileCommand(args: string[], io: Io): Promise<number> {
   if (!['yaml', 'json', 'c'].includes(format)) throw new UsageError(`unknown format '${format}' (yaml, json, c)`);
   // Everything is compiled and verified even when checking found errors, so all of them are reported in
   // one run; nothing is written unless everything is clean.
-  const built = buildTables(positionals[0]!, (available) => parseArchOption(values.arch, available));
+  const built = buildTables(positionals[0]!, (available) => parseArchOption(values.arch, available), undefined, [checkFeatureNames]);
   if (built.diagnostics.some((d) => d.code === 'file-unreadable')) {
     reportDiagnostics(io, built.diagnostics, built.sources);
     return EXIT.usage;

@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadKernelOrElf, loadSymbols, writeFileAtomic } from '../../binary/index.js';
 import { crosscheckJson, crosscheckKernel, crosscheckText, defaultProfile, KERNEL_PROFILES, profileNames } from '../../kernel/index.js';
-import { EXIT, UsageError, type Io } from '../io.js';
+import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
+import { cpuSourceOf, loadCpuFor } from '../../kernel/alternatives.js';
+import { crosscheckAlternatives } from '../../kernel/crosscheckAlt.js';
+import { altCrosscheckJson, altCrosscheckText } from '../../kernel/crosscheckAltReport.js';
+import { hasErrors } from '../../diag/diagnostic.js';
+import { SourceText } from '../../diag/source.js';
 import { loadTableForArch } from '../loadTable.js';
 
 export const crosscheckHelp = `usage: patchc crosscheck --rules FILE INPUT [--symbols System.map] [--json OUT] [--profile NAME]
@@ -18,6 +24,10 @@ compared with the bytes the rules make patchc write. Nothing is written to INPUT
   --json OUT        every disagreement and note as JSON
   --profile NAME    the kernel's table layout and boot environment (known: ${profileNames().join(', ')};
                     default: the one for the binary's architecture)
+  --cpu FILE        for a rule set without a sitetable whose alttable holds the paravirt sites (Linux
+                    6.8+: ALT_FLAG_DIRECT_CALL entries over \`call *pv_ops+8n(%rip)\`): what the kernel's
+                    alternatives pass leaves at each such site on this CPU is compared with what the
+                    rules write there for the slot's op (the CPU file as for apply --cpu)
 Exit: 0 all agree, 1 some disagree (or errors in the rules), 2 usage, I/O or malformed input.
 `;
 
@@ -30,6 +40,7 @@ export async function crosscheckCommand(args: string[], io: Io): Promise<number>
       symbols: { type: 'string' },
       json: { type: 'string' },
       profile: { type: 'string' },
+      cpu: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -39,6 +50,7 @@ export async function crosscheckCommand(args: string[], io: Io): Promise<number>
   }
   if (!values.rules) throw new UsageError('--rules FILE is required');
   if (positionals.length !== 1) throw new UsageError('crosscheck takes exactly one input binary');
+  if (values.cpu !== undefined) return crosscheckAlt(values.rules, positionals[0]!, values.cpu, values.symbols, values.json, io);
   const named = values.profile === undefined ? undefined : KERNEL_PROFILES.get(values.profile);
   if (values.profile !== undefined && !named) throw new UsageError(`unknown profile '${values.profile}' (known: ${profileNames().join(', ')})`);
   const input = positionals[0]!;
@@ -48,9 +60,34 @@ export async function crosscheckCommand(args: string[], io: Io): Promise<number>
   if (binary.elf.arch !== profile.arch) throw new UsageError(`${input} is ${binary.elf.arch}; profile ${profile.name} is for ${profile.arch}`);
   const t = loadTableForArch(values.rules, profile.arch, io);
   if (!t.ok) return t.exit;
+  if (t.table.siteTables.length === 0 && (t.table.altTables?.length ?? 0) > 0) {
+    throw new UsageError(`${values.rules} has no sitetable: its paravirt sites are ALTERNATIVEs (Linux 6.8+), decided by the CPU; give --cpu FILE to compare them`);
+  }
   const symbols = await loadSymbols(binary.elf, values.symbols !== undefined ? { systemMap: values.symbols } : {});
   const report = crosscheckKernel(binary.elf, t.table, symbols, profile);
   if (values.json) await writeFileAtomic(values.json, new TextEncoder().encode(crosscheckJson(input, values.rules, report, t.table.bitness)));
   io.out(crosscheckText(report, t.table.bitness));
   return report.disagreements.length > 0 ? EXIT.rules : EXIT.ok;
+}
+
+/** The alternatives-only cross-check (crosscheckAlt.ts). */
+async function crosscheckAlt(rules: string, input: string, cpuPath: string, systemMap: string | undefined, json: string | undefined, io: Io): Promise<number> {
+  const binary = await loadKernelOrElf(input);
+  const t = loadTableForArch(rules, binary.elf.arch, io);
+  if (!t.ok) return t.exit;
+  if ((t.table.altTables?.length ?? 0) === 0) throw new UsageError(`--cpu: ${rules} has no alttable to run`);
+  let data: Uint8Array;
+  try {
+    data = new Uint8Array(readFileSync(cpuPath));
+  } catch (e) {
+    throw new UsageError(`cannot read ${cpuPath}: ${(e as Error).message}`);
+  }
+  const cpu = loadCpuFor(cpuSourceOf(t.table), cpuPath, data);
+  reportDiagnostics(io, cpu.diagnostics, new Map([[cpuPath, new SourceText(cpuPath, new TextDecoder().decode(data))]]));
+  if (hasErrors(cpu.diagnostics) || !cpu.set) return EXIT.usage;
+  const symbols = await loadSymbols(binary.elf, systemMap !== undefined ? { systemMap } : {});
+  const report = crosscheckAlternatives(binary.elf, t.table, symbols, cpu.set);
+  if (json) await writeFileAtomic(json, new TextEncoder().encode(altCrosscheckJson(input, rules, cpuPath, report, t.table.bitness)));
+  io.out(altCrosscheckText(report, t.table.bitness, symbols, cpuPath));
+  return report.sites.some((s) => !s.agree) ? EXIT.rules : EXIT.ok;
 }
