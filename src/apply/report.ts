@@ -45,7 +45,7 @@ function spacedHex(bytes: Uint8Array): string {
 }
 
 function disasm(bytes: Uint8Array, bitness: Bitness, address: bigint): string[] {
-  const d = describeInstructions(bytes, bitness, address);
+  const d = describeInstructions(bytes, bitness, address, 'att', false);
   const lines = d.instructions.map((i) => `${(address + BigInt(i.offset)).toString(16)}: ${spacedHex(i.bytes).padEnd(24)} ${i.text}`);
   if (!d.whole) lines.push(`(${d.problem})`);
   return lines;

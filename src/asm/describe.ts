@@ -49,9 +49,10 @@ let infoFactory: InstanceType<typeof InstructionInfoFactory> | undefined;
 
 /**
  * Decodes `bytes` as a sequence of instructions at `address`. Invalid bytes or an instruction running
- * past the end make `whole` false; the instructions decoded up to there are still returned.
+ * past the end make `whole` false; the instructions decoded up to there are still returned. `effects` false:
+ * text only (registers and flags written left empty).
  */
-export function describeInstructions(bytes: Uint8Array, bitness: Bitness, address = 0n, syntax: 'att' | 'intel' = 'att'): Description {
+export function describeInstructions(bytes: Uint8Array, bitness: Bitness, address = 0n, syntax: 'att' | 'intel' = 'att', effects = true): Description {
   const out: DescribedInstruction[] = [];
   const regs = new Set<string>();
   const flags = new Set<string>();
@@ -69,21 +70,24 @@ export function describeInstructions(bytes: Uint8Array, bitness: Bitness, addres
           problem = offset + insn.length > bytes.length ? `the instruction at offset ${offset} runs past the end` : `invalid instruction at offset ${offset}`;
           break;
         }
-        const info = infoFactory.info(insn);
         const written: string[] = [];
         const read: string[] = [];
-        try {
-          for (const u of info.usedRegisters()) {
-            const name = regName(u.register);
-            const a = u.access;
-            if (a === OpAccess.Write || a === OpAccess.CondWrite || a === OpAccess.ReadWrite || a === OpAccess.ReadCondWrite) written.push(name);
-            if (a === OpAccess.Read || a === OpAccess.CondRead || a === OpAccess.ReadWrite || a === OpAccess.ReadCondWrite) read.push(name);
-            u.free();
+        // Reports want only the text: iced's register info costs more than decoding and formatting together.
+        if (effects) {
+          const info = infoFactory.info(insn);
+          try {
+            for (const u of info.usedRegisters()) {
+              const name = regName(u.register);
+              const a = u.access;
+              if (a === OpAccess.Write || a === OpAccess.CondWrite || a === OpAccess.ReadWrite || a === OpAccess.ReadCondWrite) written.push(name);
+              if (a === OpAccess.Read || a === OpAccess.CondRead || a === OpAccess.ReadWrite || a === OpAccess.ReadCondWrite) read.push(name);
+              u.free();
+            }
+          } finally {
+            info.free();
           }
-        } finally {
-          info.free();
         }
-        const modified = insn.rflagsModified;
+        const modified = effects ? insn.rflagsModified : 0;
         const flagsWritten = FLAG_NAMES.filter(([bit]) => (modified & bit) !== 0).map(([, n]) => n);
         written.forEach((r) => regs.add(r));
         flagsWritten.forEach((f) => flags.add(f));

@@ -7,7 +7,7 @@ import type { AltSummary, CrosscheckReport, Disagreement, SiteNote } from './cro
 const hx = (v: bigint | number): string => `0x${v.toString(16)}`;
 
 export function disassemble(bytes: Uint8Array, bitness: Bitness, address: bigint): string[] {
-  const d = describeInstructions(bytes, bitness, address);
+  const d = describeInstructions(bytes, bitness, address, 'att', false);
   const lines = d.instructions.map((i) => `${(address + BigInt(i.offset)).toString(16)}: ${toHex(i.bytes).padEnd(24)} ${i.text}`);
   if (!d.whole) lines.push(`(${d.problem})`);
   return lines;
