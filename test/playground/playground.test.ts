@@ -1,0 +1,124 @@
+// The playground in a real browser: the page, its worker (src/ bundled for the browser, iced-x86's wasm
+// compiled there), typing, diagnostics underlined, the architecture switch, the share link. Expected bytes
+// come from GNU as at test time.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gnuAssemble } from '../asm/unit/gnuAs.js';
+import { editorText, pasteText, playgroundSkipReason, ruleRow, settle, startPlayground, type Playground } from './driver.js';
+
+const skip = playgroundSkipReason();
+
+// The arch x86_64 block is last and left open: the test types its last rule and the closing brace.
+const BASE = `ruleset playground.test
+syntax intel
+
+op ident64(u64) -> u64 : identity(arg0)
+op read_cr2() -> ulong : opaque
+op tls_word() -> ulong : opaque
+
+arch i386 {
+  ident64  -> mov ret, arg0
+  read_cr2 -> mov eax, cr2
+  tls_word -> mov eax, dword ptr fs:[0x14]
+}
+
+arch x86_64 {
+  ident64  -> mov ret, arg0
+  read_cr2 -> mov rax, cr2
+`;
+const TYPED_64 = 'tls_word -> mov rax, qword ptr gs:[0x28]';
+
+const gnu = (line: string, bitness: 32 | 64): string => {
+  const [r] = gnuAssemble([line], { bitness, syntax: 'intel' });
+  if (!r?.bytes) throw new Error(`GNU as refused ${line}: ${r?.error}`);
+  return r.bytes;
+};
+const textOf = async (page: Page, selector: string): Promise<string> => (await page.locator(selector).first().textContent()) ?? '';
+const unspaced = (hex: string | undefined): string | undefined => hex?.replace(/\s+/g, '');
+
+describe.skipIf(skip !== undefined)(`playground in headless Chromium${skip ? ` — SKIPPED: ${skip}` : ''}`, () => {
+  let pg: Playground;
+  beforeAll(async () => {
+    pg = await startPlayground();
+  }, 60_000);
+  afterAll(async () => {
+    await pg?.close();
+  });
+
+  it('loads the seed rules, compiles them in the worker and shows the x86_64 table', async () => {
+    const page = await pg.open();
+    expect(await textOf(page, '.table-caption')).toContain('paravirt.native · x86_64');
+    expect(unspaced((await ruleRow(page, 'ident64'))?.hex)).toBe(gnu('mov rax, rdi', 64));
+    expect(await textOf(page, '#diagnostics .diag-title')).toBe('no diagnostics');
+    await page.close();
+  });
+
+  it('typed rules show GNU as bytes; an error is underlined with its message; the arch switch changes the table; the share link restores the file', async () => {
+    const page = await pg.open();
+    await pasteText(page, BASE);
+    await page.keyboard.type(`  ${TYPED_64}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('}');
+    await settle(page);
+    // The rule set's first block (i386) is compiled until another is chosen.
+    expect(await textOf(page, '.table-caption')).toContain('· i386 (32-bit)');
+    await page.selectOption('#arch', 'x86_64');
+    await settle(page);
+    expect(await textOf(page, '.table-caption')).toContain('· x86_64 (64-bit)');
+    expect(await textOf(page, '#diagnostics .diag-title')).toBe('no diagnostics');
+    expect(unspaced((await ruleRow(page, 'tls_word'))?.hex)).toBe(gnu('mov rax, qword ptr gs:[0x28]', 64));
+    expect(unspaced((await ruleRow(page, 'read_cr2'))?.hex)).toBe(gnu('mov rax, cr2', 64));
+
+    // An error: a mnemonic that does not exist, typed into the last rule.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('End');
+    await page.keyboard.type('; frobnicate rax');
+    await settle(page);
+    const message = await page.locator('#diagnostics .diag-error .message').first().textContent();
+    expect(message).toMatch(/frobnicate/);
+    const mark = page.locator('.cm-lintRange-error');
+    expect(await mark.count()).toBe(1);
+    expect(await mark.textContent()).toContain('frobnicate');
+    await mark.hover();
+    expect(await textOf(page, '.cm-tooltip-lint')).toContain(message!);
+    for (let i = 0; i < '; frobnicate rax'.length; i++) await page.keyboard.press('Backspace');
+    await settle(page);
+    expect(await mark.count()).toBe(0);
+
+    // The architecture switch: the same file's i386 block.
+    await page.selectOption('#arch', 'i386');
+    await settle(page);
+    expect(await textOf(page, '.table-caption')).toContain('· i386 (32-bit)');
+    expect(unspaced((await ruleRow(page, 'tls_word'))?.hex)).toBe(gnu('mov eax, dword ptr fs:[0x14]', 32));
+    expect(unspaced((await ruleRow(page, 'read_cr2'))?.hex)).toBe(gnu('mov eax, cr2', 32));
+    expect((await ruleRow(page, 'ident64'))?.hex).toBe('(empty: NOPs)');
+
+    // The share link holds the text and the architecture.
+    const text = await editorText(page);
+    await page.click('#share');
+    await page.waitForSelector('#share-link:not([hidden])');
+    const link = await page.locator('#share-link').inputValue();
+    expect(link).toContain('#f=');
+    const restored = await pg.open(new URL(link).hash.slice(1));
+    expect(await editorText(restored)).toBe(text);
+    expect(await textOf(restored, '.table-caption')).toContain('· i386 (32-bit)');
+    expect(unspaced((await ruleRow(restored, 'tls_word'))?.hex)).toBe(gnu('mov eax, dword ptr fs:[0x14]', 32));
+    await restored.close();
+    await page.close();
+  });
+
+  it('the syntax switch rewrites the file\'s setting; Linux 6.1 compiles with its import from the bundled files', async () => {
+    const page = await pg.open();
+    await page.selectOption('#syntax', 'att');
+    await settle(page);
+    expect(await editorText(page)).toMatch(/^syntax att$/m);
+    // The seed's rules are Intel: read as AT&T, `mov ret, arg0` moves the other way and breaks its contract.
+    expect(await page.locator('#diagnostics .diag-error').count()).toBeGreaterThan(0);
+    await page.selectOption('#example', '/rules/linux/linux-6.1-x86_64.rules');
+    await settle(page);
+    expect(await textOf(page, '.table-caption')).toContain('linux.paravirt.v6_1.x86_64 · x86_64');
+    expect(await textOf(page, '#diagnostics .diag-title')).toBe('no diagnostics');
+    expect(await page.locator('#table tbody tr').count()).toBeGreaterThan(20);
+    await page.close();
+  });
+});
