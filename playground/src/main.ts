@@ -77,6 +77,7 @@ function show(r: CompileResult): void {
   renderDiagnostics(diagPane, r, jump);
   // Marks from an older text would sit in the wrong places; a newer result is on its way.
   if (r.version === version) showDiagnostics(view, r.file, r.diagnostics);
+  document.body.dataset.compileMs = r.ms.toFixed(1);
   document.body.dataset.version = String(r.version);
 }
 
@@ -127,6 +128,19 @@ shareButton.addEventListener('click', () => {
     await navigator.clipboard?.writeText(location.href).catch(() => undefined);
     status.textContent = `share link: ${location.href.length} characters`;
   })();
+});
+
+// A link pasted into this tab's address bar changes only the hash.
+addEventListener('hashchange', () => {
+  void decodeShare(location.hash).then((s) => {
+    if (!s) return;
+    path = s.path;
+    arch = s.arch;
+    if (![...exampleSelect.options].some((o) => o.value === path)) exampleSelect.append(new Option(`shared: ${path.slice(1)}`, path));
+    exampleSelect.value = path;
+    replaceDocument(view, s.text);
+    compileNow();
+  });
 });
 
 bump();

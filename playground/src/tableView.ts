@@ -26,7 +26,7 @@ function entryRow(e: ViewEntry, jump: Jump): HTMLTableRowElement {
   bytes.append(el('code', 'hex', e.hex || '(empty: NOPs)'));
   bytes.append(el('div', 'len', `${e.length} byte${e.length === 1 ? '' : 's'}${e.maxLength !== undefined ? ` of max ${e.maxLength}` : ''}`));
   const disasm = el('td', 'disasm');
-  for (const i of e.instructions) disasm.append(el('div', undefined, `${i.offset.toString(16).padStart(2, ' ')}: ${i.hex.padEnd(24)} ${i.text}`));
+  for (const i of e.instructions) disasm.append(el('div', undefined, `${i.offset.toString(16).padStart(2, ' ')}: ${i.hex.padEnd(21)} ${i.text}`));
   for (const r of e.relocations) disasm.append(el('div', 'reloc', `relocation: ${r}`));
   for (const n of e.notes) disasm.append(el('div', 'note', n));
   const writes = el('td', 'writes', e.writes.join(' ') || '—');
