@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { DEFAULT_OUT } from './build.js';
 
 const TYPES: Record<string, string> = {
@@ -14,12 +14,13 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-export async function serveStatic(root: string, port = 0): Promise<{ server: Server; url: string }> {
+export async function serveStatic(dir: string, port = 0): Promise<{ server: Server; url: string }> {
+  const root = resolve(dir);
   const server = createServer((req, res) => {
     void (async () => {
       const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       const file = normalize(join(root, urlPath.endsWith('/') ? `${urlPath}index.html` : urlPath));
-      const st = file.startsWith(root) ? await stat(file).catch(() => undefined) : undefined;
+      const st = file.startsWith(root + sep) ? await stat(file).catch(() => undefined) : undefined;
       if (!st?.isFile()) {
         res.writeHead(404).end('not found');
         return;

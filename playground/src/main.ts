@@ -72,6 +72,7 @@ function setArches(arches: string[], chosen: string | undefined): void {
 
 function show(r: CompileResult): void {
   last = r;
+  delete document.body.dataset.failure;
   setArches(r.arches, r.arch);
   renderTable(tablePane, r, jump);
   renderDiagnostics(diagPane, r, jump);
