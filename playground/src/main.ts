@@ -19,6 +19,7 @@ const shareLink = byId<HTMLInputElement>('share-link');
 const status = byId<HTMLElement>('status');
 const tablePane = byId<HTMLElement>('table');
 const diagPane = byId<HTMLElement>('diagnostics');
+const output = byId<HTMLElement>('output');
 
 let path = DEFAULT_EXAMPLE;
 let arch: string | undefined;
@@ -49,6 +50,7 @@ syntaxSelect.value = fileSyntax(view.state.doc.toString());
 
 function bump(): void {
   version++;
+  output.classList.add('stale');
   document.body.dataset.docVersion = String(version);
   syntaxSelect.value = fileSyntax(view.state.doc.toString());
 }
@@ -77,7 +79,10 @@ function show(r: CompileResult): void {
   renderTable(tablePane, r, jump);
   renderDiagnostics(diagPane, r, jump);
   // Marks from an older text would sit in the wrong places; a newer result is on its way.
-  if (r.version === version) showDiagnostics(view, r.file, r.diagnostics);
+  if (r.version === version) {
+    showDiagnostics(view, r.file, r.diagnostics);
+    output.classList.remove('stale');
+  }
   document.body.dataset.compileMs = r.ms.toFixed(1);
   document.body.dataset.version = String(r.version);
 }

@@ -1,7 +1,7 @@
 // Rule files from the disk: the CLI's and the library's way of loading a rule set (loadFrom.ts does the work).
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { LIMITS, loadRuleSetFrom, type LoadResult, type ReadText, type RuleFiles } from './loadFrom.js';
+import { fileTooLarge, loadRuleSetFrom, type LoadResult, type ReadText, type RuleFiles } from './loadFrom.js';
 
 export { LIMITS, loadRuleSetFrom, type LoadResult, type ReadText, type RuleFiles } from './loadFrom.js';
 
@@ -9,7 +9,8 @@ export const readTextFile: ReadText = (absPath) => {
   try {
     const st = statSync(absPath);
     if (!st.isFile()) return { error: 'not a regular file' };
-    if (st.size > LIMITS.maxFileBytes) return { error: `file is ${st.size} bytes; the limit (LIMITS.maxFileBytes) is ${LIMITS.maxFileBytes}` };
+    const tooLarge = fileTooLarge(st.size);
+    if (tooLarge) return tooLarge;
     const buf = readFileSync(absPath);
     try {
       return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };

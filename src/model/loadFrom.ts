@@ -18,6 +18,11 @@ export const LIMITS = {
   maxInstructionsPerRule: 256,
 };
 
+/** The reader's answer for a file of `bytes` bytes over LIMITS.maxFileBytes; undefined when it is within. */
+export function fileTooLarge(bytes: number): { error: string } | undefined {
+  return bytes > LIMITS.maxFileBytes ? { error: `file is ${bytes} bytes; the limit (LIMITS.maxFileBytes) is ${LIMITS.maxFileBytes}` } : undefined;
+}
+
 export interface LoadResult {
   ruleset: RuleSet;
   diagnostics: Diagnostic[];

@@ -1,7 +1,7 @@
 // The playground's parts that need no browser: its in-memory rule tree under the CLI's loader, the syntax
 // switch's rewrite, and the share link's encoding (Node has CompressionStream too).
 import { describe, expect, it } from 'vitest';
-import { loadRuleSetFrom } from '../../src/model/loadFrom.js';
+import { LIMITS, loadRuleSetFrom } from '../../src/model/loadFrom.js';
 import { dirnameOf, memoryRuleFiles, normalizePath } from '../../playground/src/worker/memoryFiles.js';
 import { decodeShare, encodeShare } from '../../playground/src/share.js';
 import { fileSyntax, withSyntax } from '../../playground/src/syntaxSetting.js';
@@ -22,6 +22,13 @@ describe('memoryRuleFiles', () => {
     expect(r.diagnostics.map((d) => [d.code, d.span?.file, d.message])).toEqual([
       ['import-missing', 'lib/ops.rules', expect.stringContaining('cannot read lib/missing.rules')],
     ]);
+  });
+
+  it('refuses a file over LIMITS.maxFileBytes as the disk reader does', () => {
+    const big = `# ${'é'.repeat(LIMITS.maxFileBytes / 2)}\n`;
+    expect(memoryRuleFiles(new Map([['/big.rules', big]])).read('/big.rules')).toEqual({
+      error: `file is ${new TextEncoder().encode(big).length} bytes; the limit (LIMITS.maxFileBytes) is ${LIMITS.maxFileBytes}`,
+    });
   });
 
   it('reports an import cycle with the display names', () => {
