@@ -5,7 +5,7 @@ export { SourceText } from './diag/source.js';
 export { renderDiagnostic } from './diag/render.js';
 export { parseRules } from './syntax/parse.js';
 export type * as Ast from './syntax/ast.js';
-export { loadRuleSet, LIMITS, type LoadResult, type ReadText } from './model/load.js';
+export { loadRuleSet, loadRuleSetFrom, diskRuleFiles, LIMITS, type LoadResult, type ReadText, type RuleFiles } from './model/load.js';
 export { checkRuleSet } from './model/check.js';
 export type { RuleSet, OpDef, RuleDef, Contract, SiteTableDef, OpsTableDef } from './model/ruleset.js';
 export { ARCHES, type ArchInfo } from './model/arch.js';

@@ -1,10 +1,7 @@
-// iced-x86 is a CommonJS wasm package; this is the one place that bridges it into ESM and names its pieces.
-// It is loaded with require: an ESM import of a CommonJS file makes Node scan its 900 KB of source for export
-// names first, which costs about 100 ms of every CLI start.
-import { createRequire } from 'node:module';
+// iced-x86 is a CommonJS wasm package; this is the one place that names its pieces for the rest of src/asm.
+// How the package is loaded is icedPackage.ts's (the browser playground substitutes its own loader).
 import type * as IcedModule from 'iced-x86';
-
-const iced = createRequire(import.meta.url)('iced-x86') as typeof IcedModule;
+import { iced } from './icedPackage.js';
 
 export const {
   Code,

@@ -12,6 +12,7 @@ import type { PatchTable } from '../table/types.js';
 import { linux61Rules } from './altPass61.js';
 import { linux612Rules } from './altPass612.js';
 import { readAltTable } from './altTable.js';
+import { ALT_PASS_NAMES } from './altPassNames.js';
 import type { CpuFeatureTable } from './cpuFeatureTable.js';
 import { featureState, parseCpuFeatures, withAssumed, type CpuFeatureSet } from './cpuFeatures.js';
 import { cpuFeatureTable } from './cpufeatures/index.js';
@@ -22,7 +23,7 @@ const PASSES: ReadonlyMap<string, PassFactory> = new Map([
   ['linux-6.12', linux612Rules],
 ]);
 
-export const ALT_PASS_NAMES: readonly string[] = [...PASSES.keys()];
+if (ALT_PASS_NAMES.join() !== [...PASSES.keys()].join()) throw new Error('altPassNames.ts and the passes of alternatives.ts disagree');
 
 /** The table's one alttable, or an InputError saying there is none. */
 export function altTableOf(table: PatchTable): AltTableDef {

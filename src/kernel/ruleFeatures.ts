@@ -6,7 +6,7 @@ import { error, type Diagnostic, type SourceSpan } from '../diag/diagnostic.js';
 import type { RuleSet } from '../model/ruleset.js';
 import { didYouMean } from '../model/suggest.js';
 import type { PatchTable } from '../table/types.js';
-import { ALT_PASS_NAMES } from './alternatives.js';
+import { ALT_PASS_NAMES } from './altPassNames.js';
 import type { CpuFeatureTable } from './cpuFeatureTable.js';
 import { featureState, lookupFeature, type CpuFeatureSet } from './cpuFeatures.js';
 import { CPU_FEATURE_TABLES } from './cpufeatures/index.js';
