@@ -28,8 +28,8 @@ export interface Client {
 
 export const uri = (path: string): string => pathToFileURL(path).href;
 
-export async function startServer(debounceMs = 20): Promise<Client> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fuzz/patchc-src.ts', 'lsp', '--debounce', String(debounceMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+export async function startServer(debounceMs = 20, nodeArgs: string[] = []): Promise<Client> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'test/fuzz/patchc-src.ts', 'lsp', '--debounce', String(debounceMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiting = new Map<string, { version: number; resolve: (d: Diagnostic[]) => void }>();
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
