@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EXIT, type Io } from '../io.js';
+import { EXIT, UsageError, type Io } from '../io.js';
 
 export const lspHelp = `usage: patchc lsp [--stdio] [--debounce MS]
 
@@ -16,8 +16,10 @@ export async function lspCommand(args: string[], io: Io): Promise<number> {
     io.out(lspHelp);
     return EXIT.ok;
   }
+  const debounceMs = values.debounce === undefined ? undefined : Number(values.debounce);
+  if (debounceMs !== undefined && !(Number.isInteger(debounceMs) && debounceMs >= 0)) throw new UsageError(`--debounce takes milliseconds, found '${values.debounce}'`);
   // The server is loaded only here: the other commands do not pay for the protocol library.
   const { serve } = await import('../../lsp/server.js');
-  await serve(process.stdin, process.stdout, values.debounce !== undefined ? { debounceMs: Number(values.debounce) } : {});
+  await serve(process.stdin, process.stdout, debounceMs !== undefined ? { debounceMs } : {});
   return EXIT.ok;
 }
