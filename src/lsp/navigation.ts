@@ -28,16 +28,28 @@ export function references(a: Analysis, pos: Position, includeDeclaration: boole
   return a.occurrences.filter((x) => x.kind === o.kind && x.name === o.name && (includeDeclaration || !x.decl)).map((x) => location(x.span));
 }
 
-/** Op names are dotted words; a new name must lex as one word and not be another op's. */
-export function rename(a: Analysis, pos: Position, newName: string): WorkspaceEdit | { error: string } | undefined {
+/**
+ * Op names are dotted words; a new name must lex as one word and not be another op's. `others`: the other
+ * open files' analyses; those that read the op's declaring file use the op too (a file importing this one).
+ */
+export function rename(a: Analysis, pos: Position, newName: string, others: readonly Analysis[] = []): WorkspaceEdit | { error: string } | undefined {
   const o = occurrenceAt(a, pos);
   if (!o || o.kind !== 'op') return undefined;
   if (!/^[A-Za-z_][A-Za-z0-9_.$@]*$/.test(newName)) return { error: `'${newName}' is not an op name (letters, digits, _ . $ @; not starting with a digit)` };
   if (newName !== o.name && a.built.ruleset.ops.has(newName)) return { error: `an op '${newName}' is already declared` };
+  const decl = a.occurrences.find((x) => x.decl && x.kind === 'op' && x.name === o.name);
+  const declFile = decl ? absPath(decl.span.file) : undefined;
   const changes: Record<string, TextEdit[]> = {};
-  for (const x of a.occurrences) {
-    if (x.kind !== 'op' || x.name !== o.name) continue;
-    (changes[uriOf(x.span.file)] ??= []).push({ range: toRange(x.span), newText: newName });
+  const seen = new Set<string>();
+  for (const an of [a, ...others.filter((x) => x !== a && declFile !== undefined && x.files.has(declFile))]) {
+    for (const x of an.occurrences) {
+      if (x.kind !== 'op' || x.name !== o.name) continue;
+      const uri = uriOf(x.span.file);
+      const key = `${uri}:${x.span.start.offset}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      (changes[uri] ??= []).push({ range: toRange(x.span), newText: newName });
+    }
   }
   return { changes };
 }

@@ -95,7 +95,7 @@ class RuleServer {
     });
     c.onRenameRequest((p) => {
       const a = this.current(p.textDocument.uri);
-      const r = a ? rename(a, p.position, p.newName) : undefined;
+      const r = a ? rename(a, p.position, p.newName, [...this.analyses.values()]) : undefined;
       if (r && 'error' in r) throw new Error(r.error);
       return r ?? null;
     });

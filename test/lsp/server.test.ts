@@ -221,9 +221,18 @@ describe('navigation', () => {
   it('rename of an op reaches the file it is imported from', async () => {
     const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: uri(main) }, position: at(MAIN, 'shared  ->'), newName: 'common_op' });
     const changes = edit!.changes!;
-    expect(Object.keys(changes).sort()).toEqual([uri(join(dir, 'common.rules')), uri(main)].sort());
+    // complete.rules, open too, is a copy of main.rules: it imports common.rules as well.
+    expect(Object.keys(changes).sort()).toEqual([uri(join(dir, 'common.rules')), uri(join(dir, 'complete.rules')), uri(main)].sort());
     expect(changes[uri(main)]!.map((e) => e.newText)).toEqual(['common_op', 'common_op']);
     expect(changes[uri(join(dir, 'common.rules'))]!).toHaveLength(1);
+  });
+
+  it('rename in an imported file reaches the open files that import it', async () => {
+    const common = join(dir, 'common.rules');
+    await client.open(common, COMMON);
+    const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: uri(common) }, position: { line: 0, character: 4 }, newName: 'common_op' });
+    expect(Object.keys(edit!.changes!).sort()).toEqual([uri(common), uri(join(dir, 'complete.rules')), uri(main)].sort());
+    expect(edit!.changes![uri(main)]!).toHaveLength(2);
   });
 
   it('outline: ruleset, ops, arch blocks with their rules, tables', async () => {
