@@ -2,7 +2,8 @@
 // as selectors, mnemonics where an instruction starts, registers (in the file's syntax, for the block's
 // architecture) and ABI names in operands, table keys, CPU feature names of the kernel version.
 import { CompletionItemKind, type CompletionItem, type Position } from 'vscode-languageserver';
-import { knownMnemonics } from '../asm/codeIndex.js';
+import { knownMnemonics, lookupCodes, modeBit } from '../asm/codeIndex.js';
+import { GNU_SUFFIXES } from '../asm/gnuFacts.js';
 import { lookupRegister, registerAvailable, registerNames } from '../asm/registers.js';
 import { CPU_FEATURE_TABLES } from '../kernel/cpufeatures/index.js';
 import { ALT_TABLE_KEYS } from '../model/altTable.js';
@@ -67,7 +68,7 @@ export function complete(a: Analysis | undefined, text: string, pos: Position): 
     const starting = insnWords.length === 0 || (insnWords.length === 1 && typing);
     if (starting) {
       const extra = ruleLine && !line.slice(arrow + 2).includes(';') ? items(['trap', 'bytes', '{}', 'call target', 'jmp target'], CompletionItemKind.Keyword) : [];
-      return [...extra, ...items(knownMnemonics(), CompletionItemKind.Operator, 'mnemonic')];
+      return [...extra, ...items(mnemonics(att, arch.wordBits), CompletionItemKind.Operator, 'mnemonic')];
     }
     return operandItems(att, arch.bitness);
   }
@@ -86,6 +87,21 @@ export function complete(a: Analysis | undefined, text: string, pos: Position): 
     return [];
   }
   return [];
+}
+
+const mnemonicLists = new Map<string, string[]>();
+
+/** The mnemonics that encode in the mode, with GNU's size suffixes in an AT&T file (`movq`, `pushl`). */
+function mnemonics(att: boolean, bitness: 32 | 64): string[] {
+  const key = `${att}${bitness}`;
+  let list = mnemonicLists.get(key);
+  if (!list) {
+    const plain = knownMnemonics().filter((m) => lookupCodes(m)?.some((c) => (c.modes & modeBit(bitness)) !== 0));
+    const suffixed = att ? Object.entries(GNU_SUFFIXES[bitness]).flatMap(([m, suffixes]) => [...suffixes].map((x) => `${m}${x}`)) : [];
+    list = [...new Set([...plain, ...suffixed])];
+    mnemonicLists.set(key, list);
+  }
+  return list;
 }
 
 function operandItems(att: boolean, bitness: number): CompletionItem[] {

@@ -28,15 +28,18 @@ export function semanticTokens(text: string, ops: ReadonlySet<string>): Semantic
     const at = lines[line - 1]?.indexOf('#', from) ?? -1;
     if (at >= 0) b.push(line - 1, at, lines[line - 1]!.length - at, type('comment'), 0);
   };
+  const endCol = (t: (typeof tokens)[number]): number => src.pos((t.endOffset ?? t.startOffset) + 1).col - 1;
   for (const t of tokens) {
-    const line = t.startLine ?? 1;
+    // Places from offsets: Chevrotain's own line count takes a CR LF for two line ends.
+    const at = src.pos(t.startOffset);
+    const line = at.line;
     // Every line ends in an NL token (the last one perhaps not: see below).
     if (t.tokenType === T.NL) {
-      comment(line, prev && prev.startLine === line ? prev.endColumn ?? 0 : 0);
+      comment(line, prev && prev.tokenType !== T.NL ? endCol(prev) : 0);
       prev = t;
       continue;
     }
-    const first = !prev || prev.tokenType === T.NL || prev.startLine !== line;
+    const first = !prev || prev.tokenType === T.NL;
     let kind: number | undefined;
     const img = t.image;
     if (t.tokenType === T.LBrace) depth++;
@@ -56,9 +59,9 @@ export function semanticTokens(text: string, ops: ReadonlySet<string>): Semantic
         else if (lookupRegister(bare)) kind = type('variable');
       }
     }
-    if (kind !== undefined) b.push(line - 1, (t.startColumn ?? 1) - 1, img.length, kind, 0);
+    if (kind !== undefined) b.push(line - 1, at.col - 1, img.length, kind, 0);
     prev = t;
   }
-  if (!text.endsWith('\n')) comment(lines.length, prev && prev.startLine === lines.length ? prev.endColumn ?? 0 : 0);
+  if (!text.endsWith('\n')) comment(lines.length, prev && prev.tokenType !== T.NL ? endCol(prev) : 0);
   return b.build();
 }

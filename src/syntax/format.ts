@@ -6,7 +6,7 @@
 // space each side and aligned over a run of one-line rules, trailing comments aligned over a run of code
 // lines, at most one blank line in a row, none at either end, one final newline. Comments are kept verbatim.
 import type { IToken, TokenType } from 'chevrotain';
-import type { Diagnostic } from '../diag/diagnostic.js';
+import { error, type Diagnostic } from '../diag/diagnostic.js';
 import { SourceText } from '../diag/source.js';
 import { lex } from './lexer.js';
 import { parseRules } from './parse.js';
@@ -39,7 +39,21 @@ interface Line {
 export function formatRules(src: SourceText): FormatResult {
   const parsed = parseRules(src);
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: parsed.diagnostics };
-  return { text: layout(readLines(src)), diagnostics: parsed.diagnostics };
+  const text = layout(readLines(src));
+  // The promise is white space only: the same tokens and comments in the same order, or no rewrite at all.
+  if (words(text) !== words(src.text)) return { diagnostics: [...parsed.diagnostics, error('fmt-internal', 'the formatter would change more than white space here (a bug in patchc fmt); the file is left as it is', src.span(0, 0))] };
+  return { text, diagnostics: parsed.diagnostics };
+}
+
+/** Tokens and comments, without white space and line ends. */
+function words(text: string): string {
+  const src = new SourceText('', text);
+  const tokens = lex(src).tokens.filter((t) => t.tokenType !== T.NL);
+  const comments = text.split('\n').flatMap((l) => {
+    const m = /#[^\n]*$/.exec(l.replace(/"(?:[^"\\\n]|\\.)*"/g, (q) => ' '.repeat(q.length)));
+    return m ? [m[0].trimEnd()] : [];
+  });
+  return JSON.stringify([tokens.map((t) => t.image), comments]);
 }
 
 /** Convenience for callers holding a string (tests, the language server). */
@@ -51,7 +65,8 @@ function readLines(src: SourceText): Line[] {
   const tokens = lex(src).tokens.filter((t) => t.tokenType !== T.NL);
   const byLine = new Map<number, IToken[]>();
   for (const t of tokens) {
-    const at = t.startLine ?? 1;
+    // From the offset, not Chevrotain's startLine: that counts a CR LF as two line ends.
+    const at = src.pos(t.startOffset).line;
     let list = byLine.get(at);
     if (!list) byLine.set(at, (list = []));
     list.push(t);

@@ -104,6 +104,26 @@ describe('patchc fmt: layout', () => {
   });
 });
 
+describe('patchc fmt: edge cases', () => {
+  it.each([
+    ['CR LF line ends', 'ruleset t\r\nop a() : opaque\r\narch x86_64 {\r\n a -> nop   # x\r\n}', 'ruleset t\nop a() : opaque\narch x86_64 {\n  a -> nop  # x\n}\n'],
+    ['no final newline, trailing blank lines', 'ruleset t\n\n\n', 'ruleset t\n'],
+    ['empty file', '', ''],
+    ['pseudo-prefix, one-line block, raw bytes', 'ruleset t\nsyntax att\nop a() : opaque\narch x86_64 {\n  a -> { {vex} vpxor %xmm0,%xmm0,%xmm0 ; nop }\n  default -> bytes 0f   0b\n}\n', 'ruleset t\nsyntax att\nop a() : opaque\narch x86_64 {\n  a       -> { {vex} vpxor %xmm0, %xmm0, %xmm0; nop }\n  default -> bytes 0f 0b\n}\n'],
+    ['nested table block', 'sitetable s {\n section ".x#y"  # s\n clobbers u16 at 10 {\n rax rcx\n }\n}\n', 'sitetable s {\n  section ".x#y"  # s\n  clobbers u16 at 10 {\n    rax rcx\n  }\n}\n'],
+  ])('%s', (_name, input, expected) => {
+    const once = formatText('t.rules', input).text;
+    expect(once).toBe(expected);
+    expect(formatText('t.rules', once!).text).toBe(once);
+  });
+
+  it('a file with a lexer error is refused', () => {
+    const r = formatText('t.rules', 'ruleset t\nop a() : opaque ~\n');
+    expect(r.text).toBeUndefined();
+    expect(r.diagnostics.map((d) => d.code)).toContain('lex-unexpected-char');
+  });
+});
+
 describe('patchc fmt: command', () => {
   const messy = 'ruleset t\nop  a() : opaque\narch x86_64 {\n a -> nop\n}\n';
   const clean = 'ruleset t\nop a() : opaque\narch x86_64 {\n  a -> nop\n}\n';

@@ -188,7 +188,8 @@ describe('completion', () => {
     const n = lines.length;
     expect(await labels(p, { line: n - 5, character: 2 })).toEqual(expect.arrayContaining(['ident', 'save_fl', 'shared', 'default', 'missing']));
     const insn = await labels(p, { line: n - 4, character: lines[n - 4]!.length });
-    expect(insn).toEqual(expect.arrayContaining(['mov', 'pushf', 'trap', 'bytes']));
+    expect(insn).toEqual(expect.arrayContaining(['mov', 'movq', 'pushf', 'trap', 'bytes']));
+    expect(insn).not.toContain('pusha');
     const operands = await labels(p, { line: n - 3, character: lines[n - 3]!.length });
     expect(operands).toEqual(expect.arrayContaining(['%rax', '%r8', 'arg0', 'ret']));
     expect(operands).not.toContain('rax');
