@@ -242,10 +242,23 @@ describe('navigation', () => {
     expect(symbols[5]!.children!.map((c) => c.name)).toEqual(['ident', 'save_fl', 'shared']);
   });
 
-  it('semantic tokens: keywords, ops, registers, comments', async () => {
-    const r = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: uri(main) } });
-    expect(r!.data.length % 5).toBe(0);
-    expect(r!.data.length / 5).toBeGreaterThan(40);
+  it('semantic tokens: keywords, ops, types, mnemonics, registers, ABI names, comments', async () => {
+    const text = 'op f(u64) -> u64 : opaque  # c\narch x86_64 {\n  f -> mov arg0, %rax\n}\n';
+    const p = file('tokens.rules', text);
+    await client.open(p, text);
+    const r = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: uri(p) } });
+    const types = ['keyword', 'function', 'type', 'number', 'string', 'comment', 'variable', 'parameter', 'macro', 'operator'];
+    const lines = text.split('\n');
+    const seen: string[] = [];
+    let line = 0;
+    let col = 0;
+    for (let i = 0; i < r!.data.length; i += 5) {
+      const [dl, dc, len, type] = r!.data.slice(i, i + 4) as [number, number, number, number];
+      line += dl;
+      col = dl ? dc : col + dc;
+      seen.push(`${lines[line]!.slice(col, col + len)}:${types[type]}`);
+    }
+    expect(seen).toEqual(['op:keyword', 'f:function', 'u64:type', '->:operator', 'u64:type', '# c:comment', 'arch:keyword', 'f:function', '->:operator', 'mov:macro', 'arg0:parameter', '%rax:variable']);
   });
 });
 
