@@ -18,7 +18,7 @@ import { complete } from './completion.js';
 import { lspDiagnostics, type FixData } from './diagnostics.js';
 import { hover } from './hover.js';
 import { definition, documentSymbols, references, rename } from './navigation.js';
-import { pathOf } from './positions.js';
+import { absPath, pathOf } from './positions.js';
 import { legend, semanticTokens } from './semanticTokens.js';
 
 export interface ServerOptions {
@@ -131,13 +131,13 @@ class RuleServer {
 
   /** Unsaved texts win over the disk's, so an import being edited is seen by the files importing it. */
   private readonly read: ReadText = (abs) => {
-    for (const d of this.documents.all()) if (pathOf(d.uri) === abs) return { text: d.getText() };
+    for (const d of this.documents.all()) if (absPath(pathOf(d.uri)) === abs) return { text: d.getText() };
     return readTextFile(abs);
   };
 
   private changed(uri: string): void {
     this.schedule(uri);
-    const path = pathOf(uri);
+    const path = absPath(pathOf(uri));
     for (const [other, a] of this.analyses) if (other !== uri && a.files.has(path)) this.schedule(other);
   }
 

@@ -21,6 +21,8 @@ export interface Client {
   connection: ProtocolConnection;
   child: ChildProcess;
   open(path: string, text: string): Promise<Diagnostic[]>;
+  /** open() for a document that is no file (`untitled:`). */
+  openUri(docUri: string, text: string): Promise<Diagnostic[]>;
   /** Replaces the whole text; resolves with the diagnostics published for that version. */
   change(path: string, text: string): Promise<Diagnostic[]>;
   close(): Promise<void>;
@@ -43,7 +45,7 @@ export async function startServer(debounceMs = 20, nodeArgs: string[] = []): Pro
   await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { debounceMs } });
   await connection.sendNotification(InitializedNotification.type, {});
   const versions = new Map<string, number>();
-  const diagnosticsFor = (path: string, version: number): Promise<Diagnostic[]> => new Promise((resolve) => waiting.set(uri(path), { version, resolve }));
+  const diagnosticsFor = (path: string, version: number): Promise<Diagnostic[]> => new Promise((resolve) => waiting.set(path.includes(':') ? path : uri(path), { version, resolve }));
   return {
     connection,
     child,
@@ -51,6 +53,11 @@ export async function startServer(debounceMs = 20, nodeArgs: string[] = []): Pro
       versions.set(path, 1);
       const d = diagnosticsFor(path, 1);
       await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri(path), languageId: 'patchc-rules', version: 1, text } });
+      return d;
+    },
+    async openUri(docUri, text) {
+      const d = diagnosticsFor(docUri, 1);
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: docUri, languageId: 'patchc-rules', version: 1, text } });
       return d;
     },
     async change(path, text) {

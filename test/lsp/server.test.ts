@@ -195,6 +195,19 @@ describe('completion', () => {
     expect(operands).not.toContain('rax');
   });
 
+  it('in an op declaration: types, then contracts', async () => {
+    const text = 'ruleset o\nop g(u64) -> \nop h() : \n';
+    const p = file('opdecl.rules', text);
+    await client.open(p, text);
+    expect(await labels(p, { line: 1, character: 13 })).toEqual(expect.arrayContaining(['u64', 'ulong', 'ptr', 'bool']));
+    expect(await labels(p, { line: 2, character: 9 })).toEqual(expect.arrayContaining(['identity(arg0)', 'opaque', 'callee_save', 'max']));
+  });
+
+  it('an unsaved document (untitled:) is checked from its text', async () => {
+    const d = await client.openUri('untitled:Untitled-1', 'ruleset u\narch x86_64 {\n  nope -> nop\n}\n');
+    expect(d.map((x) => x.code)).toEqual(['unknown-op']);
+  });
+
   it('feature names of the alttable kernel version; section names and keys in a sitetable', async () => {
     const text = 'ruleset f\nalttable alt {\n  features linux-6.1\n  assume \n}\nsitetable s {\n  section \n  \n}\n';
     const p = file('features.rules', text);
