@@ -135,6 +135,9 @@ describe('diagnostics', () => {
     const d = await client.open(p, text);
     const swap = d.find((x) => x.code === 'verify-identity')!;
     expect(await quickFixes(p, swap)).toEqual(['mov %rdi, %rax']);
+    // Written with ABI names, the fix keeps them.
+    const abi = await client.change(p, text.replace('mov %rax, %rdi', 'mov ret, arg0'));
+    expect(await quickFixes(p, abi.find((x) => x.code === 'verify-identity')!)).toEqual(['mov arg0, ret']);
     const arch = await client.change(p, text.replace('x86_64', 'x86-64'));
     const unknown = arch.find((x) => x.code === 'unknown-arch')!;
     expect(await quickFixes(p, unknown)).toEqual(['x86_64']);
