@@ -95,3 +95,8 @@ export function registerAvailable(info: RegInfo, bitness: number): boolean {
   if (info.cls === 'cr' || info.cls === 'dr') return info.num < 8;
   return true;
 }
+
+/** Every register name GNU as knows, for editors' completion lists. */
+export function registerNames(): string[] {
+  return [...byName.keys()];
+}

@@ -13,6 +13,8 @@ const commands: Record<string, LazyCommand> = {
   asm: { summary: 'assemble instructions, one hex line per input line', load: async () => import('./commands/asm.js').then((m) => ({ run: m.asmCommand, help: m.asmHelp })) },
   apply: { summary: 'patch the sites of an ELF binary or vmlinuz, with a report', load: async () => import('./commands/apply.js').then((m) => ({ run: m.applyCommand, help: m.applyHelp })) },
   explain: { summary: 'show chosen sites before/after, objdump style', load: async () => import('./commands/apply.js').then((m) => ({ run: m.explainCommand, help: m.explainHelp })) },
+  fmt: { summary: 'print or rewrite rule files in the canonical layout', load: async () => import('./commands/fmt.js').then((m) => ({ run: m.fmtCommand, help: m.fmtHelp })) },
+  lsp: { summary: 'language server for rule files (stdio), for editors', load: async () => import('./commands/lsp.js').then((m) => ({ run: m.lspCommand, help: m.lspHelp })) },
   crosscheck: { summary: "check rules against a kernel's own ALTERNATIVEs", load: async () => import('./commands/crosscheck.js').then((m) => ({ run: m.crosscheckCommand, help: m.crosscheckHelp })) },
 };
 

@@ -23,6 +23,15 @@ export interface BinaryLocation {
   vaddr?: bigint;
 }
 
+/**
+ * A suggestion a program can apply: the text at `span` becomes `text`. A hint says the same in words; an
+ * editor offers this as a quick fix. Only set where the replacement is certain to be what the hint means.
+ */
+export interface Fix {
+  span: SourceSpan;
+  text: string;
+}
+
 export interface Diagnostic {
   severity: Severity;
   /** Stable machine-readable code, e.g. "unknown-op", "asm-no-encoding". */
@@ -32,6 +41,7 @@ export interface Diagnostic {
   at?: BinaryLocation;
   /** Extra lines: suggestions, the forms that exist, a counterexample. */
   hints?: string[];
+  fixes?: Fix[];
 }
 
 export function hasErrors(diags: readonly Diagnostic[]): boolean {

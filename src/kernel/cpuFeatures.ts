@@ -158,7 +158,7 @@ const emptyInput = (src: SourceText): Diagnostic =>
 
 // ---- names -------------------------------------------------------------------------------------------------
 
-function unknownNameText(name: string, table: CpuFeatureTable, kinds: readonly FeatureKind[] = ['flag', 'bug']): { message: string; hints: string[] } {
+function unknownNameText(name: string, table: CpuFeatureTable, kinds: readonly FeatureKind[] = ['flag', 'bug']): { message: string; hints: string[]; nearest: string[] } {
   const hints: string[] = [];
   // A macro suffix is not a cpuinfo name when cpuinfo spells it differently (XMM is "sse") or hides it.
   for (const prefix of ['X86_FEATURE_', 'X86_BUG_']) {
@@ -169,11 +169,11 @@ function unknownNameText(name: string, table: CpuFeatureTable, kinds: readonly F
   const near = nearestSeveral(name, candidates);
   if (near.length) hints.push(`nearest: ${near.join(', ')}`);
   const what = kinds.length === 1 && kinds[0] === 'bug' ? 'bug name' : 'feature name';
-  return { message: `'${name}' is not a ${what} Linux ${table.data.linuxVersion} knows`, hints };
+  return { message: `'${name}' is not a ${what} Linux ${table.data.linuxVersion} knows`, hints, nearest: near };
 }
 
 /** A feature written by name (macro, cpuinfo name of either line, or word*32+bit) → its bit, or why not. */
-export type FeatureLookup = { bit: number } | { problem: 'unknown' | 'bad-bit' | 'ambiguous'; message: string; hints: string[] };
+export type FeatureLookup = { bit: number } | { problem: 'unknown' | 'bad-bit' | 'ambiguous'; message: string; hints: string[]; nearest?: string[] };
 
 export function lookupFeature(name: string, table: CpuFeatureTable): FeatureLookup {
   const num = BIT_NUMBER.exec(name);

@@ -22,7 +22,10 @@ function tableNamed(name: string, span: SourceSpan, what: string, diags: Diagnos
 function checkName(name: string, table: CpuFeatureTable, span: SourceSpan, what: string, diags: Diagnostic[]): void {
   const r = lookupFeature(name, table);
   if ('bit' in r) return;
-  diags.push(error(r.problem === 'ambiguous' ? 'ambiguous-feature' : 'unknown-feature', `${what}: ${r.message}`, span, r.hints));
+  const d = error(r.problem === 'ambiguous' ? 'ambiguous-feature' : 'unknown-feature', `${what}: ${r.message}`, span, r.hints);
+  // The closest name as an editor's quick fix, as for a mistyped op (model/check.ts).
+  if (r.nearest?.length) d.fixes = [{ span, text: r.nearest[0]! }];
+  diags.push(d);
 }
 
 /** Every CPU-feature name of the rule set, resolved through the tables it names. */

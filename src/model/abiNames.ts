@@ -114,3 +114,10 @@ export function resolveAbiNames(text: string, op: OpDef | undefined, arch: ArchI
   }
   return { kind: 'rewritten', instructions: [rewritten], note: notes };
 }
+
+/** Where an ABI name (`arg0`, `ret`) lives for an op on an architecture: `rdi`, `edx:eax`, or why nowhere. */
+export function abiLocation(name: string, op: OpDef | undefined, arch: ArchInfo): { register: string } | { error: string } {
+  const l = locate(name, op, arch);
+  if ('error' in l) return { error: l.error };
+  return { register: l.kind === 'reg' ? l.reg : `${l.high}:${l.low}` };
+}

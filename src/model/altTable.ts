@@ -44,7 +44,7 @@ export interface AltTableDef {
   valueSpans?: { features?: SourceSpan; pass?: SourceSpan };
 }
 
-const KEYS = ['arch', 'section', 'replacements', 'stride', 'instr', 'repl', 'feature', 'flags', 'instrlen', 'replacementlen', 'features', 'pass', 'assume'];
+export const ALT_TABLE_KEYS = ['arch', 'section', 'replacements', 'stride', 'instr', 'repl', 'feature', 'flags', 'instrlen', 'replacementlen', 'features', 'pass', 'assume'];
 const REQUIRED = ['section', 'replacements', 'stride', 'instr', 'repl', 'feature', 'instrlen', 'replacementlen', 'features', 'pass'];
 const WIDTHS: Record<string, FieldWidth> = { u8: 1, u16: 2, u32: 4 };
 
@@ -74,8 +74,8 @@ export function checkAltTable(block: TableBlock, diags: Diagnostic[]): AltTableD
   for (const line of block.lines) {
     const key = line.tokens[0]!;
     const rest = line.tokens.slice(1);
-    if (!KEYS.includes(key.text)) {
-      diags.push(error('table-key', `unknown alttable entry '${key.text}'`, key.span, [...didYouMean(key.text, KEYS), `entries: ${KEYS.join(', ')}`]));
+    if (!ALT_TABLE_KEYS.includes(key.text)) {
+      diags.push(error('table-key', `unknown alttable entry '${key.text}'`, key.span, [...didYouMean(key.text, ALT_TABLE_KEYS), `entries: ${ALT_TABLE_KEYS.join(', ')}`]));
       continue;
     }
     if (key.text !== 'assume' && seen.has(key.text)) {

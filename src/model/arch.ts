@@ -36,11 +36,17 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ['x32', 'i386'],
 ]);
 
-/** "did you mean" for an unknown architecture name: a known alias first, else the closest name. */
-export function archHints(text: string): string[] {
+/** The architecture an unknown name most likely means: a known alias, else the closest name. */
+export function archAlias(text: string): string | undefined {
   const lower = text.toLowerCase();
-  // `x86-64` lexes as `x86` `-` `64`, so `x86` alone is the usual sight of it.
-  if (lower === 'x86') return ["did you mean 'x86_64' (64-bit) or 'i386' (32-bit)?", `known: ${archNames().join(', ')}`];
-  const alias = ALIASES.get(lower) ?? nearest(text, ARCHES.keys());
+  // `x86-64` lexes as `x86` `-` `64`, so `x86` alone is the usual sight of it, and it could mean either.
+  if (lower === 'x86') return undefined;
+  return ALIASES.get(lower) ?? nearest(text, ARCHES.keys());
+}
+
+/** "did you mean" for an unknown architecture name. */
+export function archHints(text: string): string[] {
+  if (text.toLowerCase() === 'x86') return ["did you mean 'x86_64' (64-bit) or 'i386' (32-bit)?", `known: ${archNames().join(', ')}`];
+  const alias = archAlias(text);
   return [...(alias ? [`did you mean '${alias}'?`] : []), `known: ${archNames().join(', ')}`];
 }

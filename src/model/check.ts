@@ -2,16 +2,16 @@
 import { error, type Diagnostic, type SourceSpan } from '../diag/diagnostic.js';
 import type { AsmSyntax } from '../asm/types.js';
 import type { ArchBlock, Attr, NopsBlock, OpDecl, RuleFileAst, RuleStmt } from '../syntax/ast.js';
-import { ARCHES, archHints } from './arch.js';
+import { ARCHES, archAlias, archHints } from './arch.js';
 import { parseInteger } from './numbers.js';
 import type { ArchRules, Contract, OpDef, OpParam, RuleDef, RuleSet, SelectorDef, Width } from './ruleset.js';
 import type { NopTable } from './nops.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, nearest } from './suggest.js';
 import { checkOpsTable, checkSiteTable } from './tables.js';
 import { checkAltTable } from './altTable.js';
 
-const TYPES: Record<string, Width> = { u8: 8, u16: 16, u32: 32, u64: 64, s8: 8, s16: 16, s32: 32, s64: 64, bool: 8, ulong: 'word', long: 'word', ptr: 'word', void: 'void' };
-const ATTRS = ['identity', 'const', 'nop', 'opaque', 'writes', 'callee_save', 'max'];
+export const TYPES: Record<string, Width> = { u8: 8, u16: 16, u32: 32, u64: 64, s8: 8, s16: 16, s32: 32, s64: 64, bool: 8, ulong: 'word', long: 'word', ptr: 'word', void: 'void' };
+export const ATTRS = ['identity', 'const', 'nop', 'opaque', 'writes', 'callee_save', 'max'];
 
 export interface CheckResult {
   ruleset: RuleSet;
@@ -216,7 +216,8 @@ function applyAttr(op: OpDef, a: Attr, diags: Diagnostic[]): void {
 function archRules(rs: RuleSet, st: ArchBlock, diags: Diagnostic[]): ArchRules | undefined {
   const info = ARCHES.get(st.arch.text);
   if (!info) {
-    diags.push(error('unknown-arch', `unknown architecture '${st.arch.text}'`, st.arch.span, archHints(st.arch.text)));
+    const alias = archAlias(st.arch.text);
+    diags.push({ ...error('unknown-arch', `unknown architecture '${st.arch.text}'`, st.arch.span, archHints(st.arch.text)), ...(alias ? { fixes: [{ span: st.arch.span, text: alias }] } : {}) });
     return undefined;
   }
   let ar = rs.arches.get(info.name);
@@ -241,14 +242,17 @@ function checkRule(rs: RuleSet, rule: RuleStmt, arch: string, syntax: AsmSyntax,
   const sel = rule.selector;
   if (sel.kind === 'op') {
     if (!rs.ops.has(sel.name.text)) {
-      diags.push(error('unknown-op', `rule for undeclared op '${sel.name.text}'`, sel.name.span, [...didYouMean(sel.name.text, rs.ops.keys()), `declare it: op ${sel.name.text}(...) -> ...`]));
+      const d = error('unknown-op', `rule for undeclared op '${sel.name.text}'`, sel.name.span, [...didYouMean(sel.name.text, rs.ops.keys()), `declare it: op ${sel.name.text}(...) -> ...`]);
+      const near = nearest(sel.name.text, rs.ops.keys());
+      diags.push(near ? { ...d, fixes: [{ span: sel.name.span, text: near }] } : d);
       return undefined;
     }
     selector = { kind: 'op', op: sel.name.text };
   } else if (sel.kind === 'target') selector = { kind: 'target', symbol: sel.symbol.text };
   else selector = { kind: sel.kind };
 
-  const when = rule.when ? { when: { feature: rule.when.feature.text, set: rule.when.set, span: rule.when.span } } : {};
+  // Located at the feature's name: what a diagnostic about the condition points at and a fix replaces.
+  const when = rule.when ? { when: { feature: rule.when.feature.text, set: rule.when.set, span: rule.when.feature.span } } : {};
   const rep = rule.replacement;
   if (rep.kind === 'trap') return { arch, selector, ...when, replacement: { kind: 'trap' }, span: rule.span };
   if (rep.kind === 'bytes') {

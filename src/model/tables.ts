@@ -7,8 +7,8 @@ import { didYouMean } from './suggest.js';
 import { parseInteger } from './numbers.js';
 
 const FIELD_TYPES: Record<string, FieldWidth> = { u8: 1, u16: 2, u32: 4, u64: 8 };
-const SITE_KEYS = ['arch', 'section', 'stride', 'site', 'op', 'len', 'clobbers', 'ops', 'expect'];
-const OPS_KEYS = ['arch', 'symbol', 'address', 'slots'];
+export const SITE_KEYS = ['arch', 'section', 'stride', 'site', 'op', 'len', 'clobbers', 'ops', 'expect'];
+export const OPS_KEYS = ['arch', 'symbol', 'address', 'slots'];
 
 class LineReader {
   constructor(

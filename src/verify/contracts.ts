@@ -83,7 +83,7 @@ function identityFinding(ctx: CheckContext, arg: number, ret: ValueLocation, src
       }, not arg${arg} (${formatVal(want)})`;
       const fix = swapped(ctx, reversed);
       if (fix) hints.unshift(`did you mean ${fix}?`);
-      return { status: 'violated', code: 'verify-identity', message, hints };
+      return { status: 'violated', code: 'verify-identity', message, hints, ...(fix ? { swapOperands: { mnemonic: reversed.mnemonic } } : {}) };
     }
     // A narrower move: the low bits are right and the rest is zero- or sign-extension.
     for (const low of [32, 16, 8]) {

@@ -5,6 +5,7 @@ import { conditionText, describeSelector, ruleKey } from '../model/check.js';
 import { ARCHES } from '../model/arch.js';
 import type { RuleSet, SelectorDef } from '../model/ruleset.js';
 import type { PatchTable } from '../table/types.js';
+import { swapFix } from './fixes.js';
 import { verifyReplacement } from './replacement.js';
 import type { OpVerdict } from './types.js';
 
@@ -48,7 +49,8 @@ export function verifyTable(table: PatchTable, ruleset: RuleSet): { verdicts: Op
     });
     for (const f of res.findings) {
       const d = f.status === 'violated' ? error(f.code, f.message, span, f.hints) : warning(f.code, f.message, span, f.hints);
-      diagnostics.push(d);
+      const fixes = f.swapOperands ? swapFix(rule, f.swapOperands.mnemonic) : [];
+      diagnostics.push(fixes.length ? { ...d, fixes } : d);
     }
     if (entry.selector.kind === 'op' && !op) diagnostics.push(warning('verify-unknown-op', `${describeSelector(entry.selector)} is not declared in rule set '${ruleset.name}'`, span));
   }

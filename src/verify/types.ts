@@ -35,6 +35,8 @@ export interface Finding {
   code: string;
   message: string;
   hints: string[];
+  /** A hint proposes this instruction with its two operands the other way round (a fix can be made of it). */
+  swapOperands?: { mnemonic: string };
 }
 
 export interface CheckContext {

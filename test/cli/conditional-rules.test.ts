@@ -119,7 +119,7 @@ describe('patchc check: CPU feature names in a rule set', () => {
   it('an unknown feature in a condition: file:line:col and the nearest names', async () => {
     const r = await check({ 'r.rules': `${head}features linux-6.12\narch x86_64 {\n  memcpy if X86_FEATURE_ERMSS -> rep movsb\n  default -> call target\n}\n` });
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/r\.rules:6:10: error: rule condition: 'X86_FEATURE_ERMSS' is not a feature name Linux 6\.12\.\d+ knows \[unknown-feature\]/);
+    expect(r.err).toMatch(/r\.rules:6:13: error: rule condition: 'X86_FEATURE_ERMSS' is not a feature name Linux 6\.12\.\d+ knows \[unknown-feature\]/);
     expect(r.err).toMatch(/nearest: X86_FEATURE_ERMS/);
   });
 
@@ -129,12 +129,12 @@ describe('patchc check: CPU feature names in a rule set', () => {
     expect(ok.code).toBe(0);
     const amb = await check({ 'r.rules': `${head}features linux-6.1\narch x86_64 {\n  memcpy if monitor -> rep movsb\n  default -> call target\n}\n` });
     expect(amb.code).toBe(1);
-    expect(amb.err).toMatch(/6:10: error: .*'monitor' is a cpuinfo name both on the flags line .* \[ambiguous-feature\]/);
+    expect(amb.err).toMatch(/6:13: error: .*'monitor' is a cpuinfo name both on the flags line .* \[ambiguous-feature\]/);
   });
 
   it('a condition without a feature table, an unknown table, the same condition twice', async () => {
     const none = await check({ 'r.rules': `${head}arch x86_64 {\n  memcpy if erms -> rep movsb\n}\n` });
-    expect(none.err).toMatch(/5:10: error: rule for op 'memcpy' tests erms, but the rule set names no CPU feature table \[no-feature-table\]/);
+    expect(none.err).toMatch(/5:13: error: rule for op 'memcpy' tests erms, but the rule set names no CPU feature table \[no-feature-table\]/);
     const unknown = await check({ 'r.rules': `${head}features linux-6.2\narch x86_64 {\n  default -> call target\n}\n` });
     expect(unknown.err).toMatch(/4:10: error: features: no CPU feature table 'linux-6.2' \[unknown-feature-table\]/);
     const twice = await check({ 'r.rules': `${head}features linux-6.1\narch x86_64 {\n  memcpy if erms -> rep movsb\n  memcpy if erms -> {}\n}\n` });
