@@ -1,4 +1,5 @@
 // The checked model: what a rule set means, independent of how it was spelled.
+import type { TextTableDef } from './textTable.js';
 import type { SourceSpan } from '../diag/diagnostic.js';
 import type { AsmSyntax } from '../asm/types.js';
 import type { ArchInfo } from './arch.js';
@@ -89,4 +90,6 @@ export interface RuleSet {
   siteTables: SiteTableDef[];
   opsTables: Map<string, OpsTableDef>;
   altTables: AltTableDef[];
+  /** Boot-time text rewriting tables besides paravirt and alternatives (`texttable`), in file order. */
+  textTables: TextTableDef[];
 }
