@@ -24,11 +24,13 @@ export interface TextSite {
 
 /**
  * One form a runtime-dependent site may hold: exact bytes, or a relative call/jmp (`op` e8 or e9, 5 bytes) to
- * the entry of any kernel function (a static call retargeted by static_call_update()).
+ * the entry of any kernel function (a static call retargeted by static_call_update()), or any bytes.
  */
 export type LegalForm =
   | { bytes: Uint8Array; when: string }
-  | { branch: 0xe8 | 0xe9; to: 'function'; tail?: Uint8Array; when: string };
+  | { branch: 0xe8 | 0xe9; to: 'function'; tail?: Uint8Array; when: string }
+  /** Any bytes: a value boot code computes from what the image cannot say (an allocation's address). */
+  | { any: true; when: string };
 
 export interface TextSiteOutcome {
   /** What the site holds after the pass; undefined: unchanged. */

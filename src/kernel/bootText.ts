@@ -14,6 +14,7 @@ import {
   linux61JumpLabel, linux61Retpolines, linux61Returns, linux61SmpLocks, linux61StaticCall, linux61StaticCallTrampoline, nopsPass,
   type TextPassContext,
 } from './textPass61.js';
+import { linux612CallSites, linux612SealEndbr, linux612UserPtrMax, runtimeValue } from './textPass612.js';
 
 type TextPassFactory = (ctx: TextPassContext) => TextPassRules;
 const PASSES: ReadonlyMap<string, TextPassFactory> = new Map<string, TextPassFactory>([
@@ -24,6 +25,10 @@ const PASSES: ReadonlyMap<string, TextPassFactory> = new Map<string, TextPassFac
   ['linux-6.1-static-call', linux61StaticCall],
   ['linux-6.1-static-call-trampoline', linux61StaticCallTrampoline],
   ['linux-6.1-smp-locks', () => linux61SmpLocks()],
+  ['linux-6.12-seal-endbr', () => linux612SealEndbr()],
+  ['linux-6.12-call-sites', linux612CallSites],
+  ['linux-6.12-user-ptr-max', linux612UserPtrMax],
+  ['runtime-value', () => runtimeValue()],
 ]);
 
 export interface TextTableRun {

@@ -44,6 +44,7 @@ export class SiteIndex {
 /** Whether `found` (the site's bytes in the dump) is one of the site's legal forms. */
 export function matchesForm(site: PredictedSite, found: Uint8Array, symbols: SymbolTable | undefined): LegalForm | undefined {
   for (const f of site.forms ?? []) {
+    if ('any' in f) return f;
     if ('bytes' in f) {
       if (f.bytes.length <= found.length && f.bytes.every((b, i) => b === found[i])) return f;
       continue;
