@@ -13,6 +13,8 @@ const commands: Record<string, LazyCommand> = {
   asm: { summary: 'assemble instructions, one hex line per input line', load: async () => import('./commands/asm.js').then((m) => ({ run: m.asmCommand, help: m.asmHelp })) },
   apply: { summary: 'patch the sites of an ELF binary or vmlinuz, with a report', load: async () => import('./commands/apply.js').then((m) => ({ run: m.applyCommand, help: m.applyHelp })) },
   explain: { summary: 'show chosen sites before/after, objdump style', load: async () => import('./commands/apply.js').then((m) => ({ run: m.explainCommand, help: m.explainHelp })) },
+  predict: { summary: "a kernel's text after boot, from its image and CPU: images, report, allow-list", load: async () => import('./commands/predict.js').then((m) => ({ run: m.predictCommand, help: m.predictHelp })) },
+  'verify-text': { summary: "check a running kernel's text dump against the prediction", load: async () => import('./commands/verifyText.js').then((m) => ({ run: m.verifyTextCommand, help: m.verifyTextHelp })) },
   crosscheck: { summary: "check rules against a kernel's own ALTERNATIVEs", load: async () => import('./commands/crosscheck.js').then((m) => ({ run: m.crosscheckCommand, help: m.crosscheckHelp })) },
 };
 

@@ -61,7 +61,7 @@ export function predictText(elf: ElfFile, table: PatchTable, symbols: SymbolTabl
       if (s.forms) {
         t.runtimeDependent.sites++;
         t.runtimeDependent.bytes += s.len;
-        t.dependsOn ??= s.dependsOn?.replace(/ [^ ]*$/, ' <each site>');
+        t.dependsOn ??= s.dependsOn?.split(':')[0];
       }
       sites.push({ table: name, addr: s.addr, len: s.len, predicted: out.slice(l.offset, l.offset + s.len), ...(s.forms ? { forms: s.forms } : {}), ...(s.dependsOn ? { dependsOn: s.dependsOn } : {}) });
     }

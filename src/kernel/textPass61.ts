@@ -191,7 +191,7 @@ export function linux61JumpLabel(ctx: TextPassContext): TextPassRules {
       const enabled = en ? new DataView(en.buffer, en.byteOffset, 4).getInt32(0, true) > 0 : undefined;
       const branch = s.flags.includes('branch');
       const forms: LegalForm[] = [{ bytes: nopN, when: 'NOP (key state ^ branch = 0)' }, { bytes: jmp, when: 'JMP (key state ^ branch = 1)' }];
-      const dependsOn = `static key ${keyName(ctx, s.key)}`;
+      const dependsOn = `static key: ${keyName(ctx, s.key)}`;
       if (enabled === undefined) return { outcome: 'key not in the image (kept)', len: size, forms, dependsOn };
       const want = enabled !== branch ? jmp : nopN;
       const cur = code.subarray(0, size);
@@ -216,7 +216,7 @@ export function linux61StaticCall(ctx: TextPassContext): TextPassRules {
       const code = mem.read(s.addr, 6, true);
       const tail = s.flags.includes('tail');
       const func = s.key === undefined ? undefined : ptrAt(ctx, s.key);
-      const dependsOn = `static call key ${keyName(ctx, s.key)}`;
+      const dependsOn = `static call key: ${keyName(ctx, s.key)}`;
       const jcc = code[0] === 0x0f && (code[1]! & 0xf0) === 0x80;
       if (func === undefined) return { outcome: 'key not in the image (kept)', len: 5, dependsOn };
       let bytes: Uint8Array;
@@ -270,7 +270,7 @@ export function linux61StaticCallTrampoline(ctx: TextPassContext): TextPassRules
         { branch: 0xe9, to: 'function', when: 'static_call_update() to a function' },
         ...(retForm(ctx, s.addr, 5).forms ?? [{ bytes: retForm(ctx, s.addr, 5).bytes!, when: 'NULL' }]),
       ];
-      return { len: 5, outcome: 'trampoline', forms, dependsOn: `static call ${s.symbol?.replace(/^__SCT__/, '') ?? '?'}` };
+      return { len: 5, outcome: 'trampoline', forms, dependsOn: `static call: ${s.symbol?.replace(/^__SCT__/, '') ?? '?'}` };
     },
   };
 }
@@ -285,7 +285,7 @@ export function linux61SmpLocks(): TextPassRules {
     site(s, mem) {
       const b = mem.read(s.addr, 1);
       if (b[0] !== 0xf0) return { outcome: 'not a lock prefix (kept)', len: 1 };
-      return { len: 1, outcome: 'lock kept (SMP)', forms: [{ bytes: Uint8Array.of(0xf0), when: 'SMP' }, { bytes: Uint8Array.of(0x3e), when: 'uniprocessor: alternatives_smp_unlock()' }], dependsOn: 'number of CPUs present at boot' };
+      return { len: 1, outcome: 'lock kept (SMP)', forms: [{ bytes: Uint8Array.of(0xf0), when: 'SMP' }, { bytes: Uint8Array.of(0x3e), when: 'uniprocessor: alternatives_smp_unlock()' }], dependsOn: 'CPUs present at boot' };
     },
   };
 }

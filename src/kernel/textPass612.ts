@@ -47,11 +47,13 @@ export function linux612UserPtrMax(ctx: TextPassContext): TextPassRules {
   return {
     site() {
       const la57 = ctx.has('X86_FEATURE_LA57');
-      const value = (1n << (la57 ? 56n : 47n)) - 4096n;
-      const b = new Uint8Array(8);
-      new DataView(b.buffer).setBigUint64(0, value, true);
-      if (la57 === undefined) return { bytes: b, len: 8, outcome: 'undecided (LA57 unknown)', forms: [{ bytes: b, when: '4-level paging' }], dependsOn: 'X86_FEATURE_LA57' };
-      return { bytes: b, len: 8, outcome: la57 ? 'TASK_SIZE_MAX (5-level)' : 'TASK_SIZE_MAX (4-level)' };
+      const value = (shift: bigint): Uint8Array => {
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setBigUint64(0, (1n << shift) - 4096n, true);
+        return b;
+      };
+      if (la57 === undefined) return { bytes: value(47n), len: 8, outcome: 'undecided (LA57 unknown)', forms: [{ bytes: value(47n), when: '4-level paging' }, { bytes: value(56n), when: '5-level paging' }], dependsOn: 'X86_FEATURE_LA57' };
+      return { bytes: value(la57 ? 56n : 47n), len: 8, outcome: la57 ? 'TASK_SIZE_MAX (5-level)' : 'TASK_SIZE_MAX (4-level)' };
     },
   };
 }
