@@ -49,11 +49,10 @@ export interface TextPassRules {
   site(s: TextSite, mem: AltMemory, fixedLen: number | undefined): TextSiteOutcome;
 }
 
+/** The bytes before and after are the input's and the output's at [site.addr, +len). */
 export interface TextSiteResult {
   site: TextSite;
   len: number;
-  before: Uint8Array;
-  after: Uint8Array;
   outcome: string;
   forms?: LegalForm[];
   dependsOn?: string;
@@ -128,10 +127,9 @@ export function runTextTable(elf: ElfFile, def: TextTableDef, sites: readonly Te
     if (!siteInFile(elf, s.addr, fixed ?? 1)) continue;
     const r = rules.site(s, mem, fixed);
     const len = r.len ?? fixed ?? r.bytes?.length ?? 1;
-    const before = mem.read(s.addr, len);
     if (r.bytes) mem.write(s.addr, r.bytes);
     out.push({
-      site: s, len, before, after: r.bytes ? r.bytes.slice() : before, outcome: r.outcome,
+      site: s, len, outcome: r.outcome,
       ...(r.forms ? { forms: r.forms } : {}), ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}), ...(r.reason ? { reason: r.reason } : {}),
     });
   }

@@ -44,26 +44,19 @@ export function predictText(elf: ElfFile, table: PatchTable, symbols: SymbolTabl
   }
   const sites: PredictedSite[] = [];
   const tables: TableReport[] = [];
-  const changed = (addr: bigint, len: number): number => {
-    const l = lookupVaddr(elf, addr, len);
-    if (!l.ok) return 0;
-    let n = 0;
-    for (let i = 0; i < len; i++) if (elf.data[l.offset + i] !== out[l.offset + i]) n++;
-    return n;
-  };
   const report = (name: string, list: { addr: bigint; len: number; outcome: string; forms?: LegalForm[]; dependsOn?: string }[]): void => {
     const t: TableReport = { table: name, sites: list.length, bytesChanged: 0, runtimeDependent: { sites: 0, bytes: 0 }, outcomes: {} };
     for (const s of list) {
       const l = lookupVaddr(elf, s.addr, s.len);
       if (!l.ok) continue;
-      t.bytesChanged += changed(s.addr, s.len);
+      for (let i = 0; i < s.len; i++) if (elf.data[l.offset + i] !== out[l.offset + i]) t.bytesChanged++;
       t.outcomes[s.outcome] = (t.outcomes[s.outcome] ?? 0) + 1;
       if (s.forms) {
         t.runtimeDependent.sites++;
         t.runtimeDependent.bytes += s.len;
         t.dependsOn ??= s.dependsOn?.split(':')[0];
       }
-      sites.push({ table: name, addr: s.addr, len: s.len, predicted: out.slice(l.offset, l.offset + s.len), ...(s.forms ? { forms: s.forms } : {}), ...(s.dependsOn ? { dependsOn: s.dependsOn } : {}) });
+      sites.push({ table: name, addr: s.addr, len: s.len, predicted: out.subarray(l.offset, l.offset + s.len), ...(s.forms ? { forms: s.forms } : {}), ...(s.dependsOn ? { dependsOn: s.dependsOn } : {}) });
     }
     tables.push(t);
   };
