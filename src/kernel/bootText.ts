@@ -71,7 +71,13 @@ export function runBootText(elf: ElfFile, table: PatchTable, symbols: SymbolTabl
         if (target === undefined) throw new InputError(`texttable ${def.name}: 'expect ${def.expect.op} ${def.expect.symbol}': no such symbol in the kernel`);
         expect = { op: def.expect.op === 'call' ? 0xe8 : 0xe9, target, symbol: def.expect.symbol };
       }
-      const ctx: TextPassContext = { has, nops: table.nops, bitness: table.bitness, symbols, readData, ...(expect ? { expect } : {}) };
+      const updates = def.updates.map((u) => {
+        const key = symbols?.addressOf(`__SCK__${u.key}`);
+        const func = u.func === 'NULL' ? 0n : symbols?.addressOf(u.func);
+        if (key === undefined || func === undefined) throw new InputError(`texttable ${def.name}: 'update ${u.key} ${u.func}': ${key === undefined ? `no static call key __SCK__${u.key}` : `no symbol ${u.func}`} in the kernel's symbols`);
+        return { key, name: u.key, func, text: `updated to ${u.func} at boot` };
+      });
+      const ctx: TextPassContext = { has, nops: table.nops, bitness: table.bitness, symbols, readData, updates, ...(expect ? { expect } : {}) };
       const results = runTextTable(elf, def, sites, mem, PASSES.get(def.pass)!(ctx));
       tables.push({ def, results, skipped: sites.length - results.length });
     }

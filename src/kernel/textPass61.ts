@@ -19,6 +19,8 @@ export interface TextPassContext {
   readData(addr: bigint, len: number): Uint8Array | undefined;
   /** The table's `expect` line, resolved. */
   expect?: { op: number; target: bigint; symbol: string };
+  /** The table's `update` lines, resolved: key address (and trampoline name) → function (0n: NULL), and why. */
+  updates: { key: bigint; name: string; func: bigint; text: string }[];
 }
 
 const INT3 = 0xcc;
@@ -215,8 +217,9 @@ export function linux61StaticCall(ctx: TextPassContext): TextPassRules {
     site(s, mem) {
       const code = mem.read(s.addr, 6, true);
       const tail = s.flags.includes('tail');
-      const func = s.key === undefined ? undefined : ptrAt(ctx, s.key);
-      const dependsOn = `static call key: ${keyName(ctx, s.key)}`;
+      const update = ctx.updates.find((u) => u.key === s.key);
+      const func = update ? update.func : s.key === undefined ? undefined : ptrAt(ctx, s.key);
+      const dependsOn = `static call key: ${keyName(ctx, s.key)}${update ? ` (${update.text})` : ''}`;
       const jcc = code[0] === 0x0f && (code[1]! & 0xf0) === 0x80;
       if (func === undefined) return { outcome: 'key not in the image (kept)', len: 5, dependsOn };
       let bytes: Uint8Array;
@@ -244,7 +247,7 @@ export function linux61StaticCall(ctx: TextPassContext): TextPassRules {
         bytes = genBranch(tail ? 0xe9 : 0xe8, s.addr, func, ctx.bitness);
         outcome = tail ? 'jmp' : 'call';
       }
-      const forms: LegalForm[] = [{ bytes, when: `the key's function in the image (${func === 0n ? 'NULL' : ctx.symbols?.describe(func) ?? func.toString(16)})` }];
+      const forms: LegalForm[] = [{ bytes, when: `${update ? update.text : "the key's function in the image"} (${func === 0n ? 'NULL' : ctx.symbols?.describe(func) ?? func.toString(16)})` }];
       if (!jcc) {
         forms.push({ branch: tail ? 0xe9 : 0xe8, to: 'function', when: 'static_call_update() to another function' });
         forms.push(tail ? { bytes: retForm(ctx, s.addr, 5).bytes!, when: 'updated to NULL' } : { bytes: nop(ctx, 5), when: 'updated to NULL' });
@@ -270,7 +273,13 @@ export function linux61StaticCallTrampoline(ctx: TextPassContext): TextPassRules
         { branch: 0xe9, to: 'function', when: 'static_call_update() to a function' },
         ...(retForm(ctx, s.addr, 5).forms ?? [{ bytes: retForm(ctx, s.addr, 5).bytes!, when: 'NULL' }]),
       ];
-      return { len: 5, outcome: 'trampoline', forms, dependsOn: `static call: ${s.symbol?.replace(/^__SCT__/, '') ?? '?'}` };
+      const name = s.symbol?.replace(/^__SCT__/, '') ?? '?';
+      const update = ctx.updates.find((u) => u.name === name);
+      const dependsOn = `static call: ${name}${update ? ` (${update.text})` : ''}`;
+      if (!update) return { len: 5, outcome: 'trampoline', forms, dependsOn };
+      // __static_call_transform(tramp, __sc_insn(!func, true), func): JMP func, or RET for NULL.
+      const bytes = update.func === 0n ? retForm(ctx, s.addr, 5).bytes! : genBranch(0xe9, s.addr, update.func, ctx.bitness);
+      return { bytes, len: 5, outcome: `trampoline updated (${update.text})`, forms, dependsOn };
     },
   };
 }

@@ -46,16 +46,18 @@ export interface TextTableDef {
   expect?: { op: 'call' | 'jmp'; symbol: string };
   pass: string;
   runs: TextRuns;
+  /** `update NAME FUNC`: what boot code the configuration implies sets a key to (static_call_update()); FUNC a symbol or NULL. */
+  updates: { key: string; func: string }[];
   span: SourceSpan;
 }
 
-const KEYS = ['arch', 'section', 'between', 'symbols', 'stride', 'site', 'target', 'key', 'flags', 'length', 'expect', 'pass', 'runs'];
+const KEYS = ['arch', 'section', 'between', 'symbols', 'stride', 'site', 'target', 'key', 'flags', 'length', 'expect', 'pass', 'runs', 'update'];
 
 const joined = joinedName;
 
 export function checkTextTable(block: TableBlock, diags: Diagnostic[]): TextTableDef | undefined {
   const seen = new Set<string>();
-  const out: Partial<TextTableDef> & { flags: TextTableDef['flags'] } = { name: block.name.text, span: block.span, flags: [] };
+  const out: Partial<TextTableDef> & { flags: TextTableDef['flags']; updates: TextTableDef['updates'] } = { name: block.name.text, span: block.span, flags: [], updates: [] };
   const before = diags.length;
   const { fail, int } = tableValueReaders(diags);
   /** `rel32|relword|ptr at N [mask M]`. */
@@ -75,7 +77,7 @@ export function checkTextTable(block: TableBlock, diags: Diagnostic[]): TextTabl
   for (const line of block.lines) {
     const key = line.tokens[0]!;
     const rest = line.tokens.slice(1);
-    if (!acceptKey(key, 'texttable', block.name.text, KEYS, seen, diags, [])) continue;
+    if (!acceptKey(key, 'texttable', block.name.text, KEYS, seen, diags, ['update'])) continue;
     switch (key.text) {
       case 'arch': {
         const arch = archValue(rest, line.span, diags);
@@ -129,6 +131,11 @@ export function checkTextTable(block: TableBlock, diags: Diagnostic[]): TextTabl
         else out.expect = { op, symbol: rest[1]!.text };
         break;
       }
+      case 'update':
+        if (rest.length !== 2) fail("'update' takes a key and what boot code sets it to: update preempt_schedule NULL", line.span);
+        else if (out.updates.some((u) => u.key === rest[0]!.text)) fail(`key '${rest[0]!.text}' is updated twice`, rest[0]!.span);
+        else out.updates.push({ key: rest[0]!.text, func: rest[1]!.text });
+        break;
       case 'runs': {
         const text = rest.map((t) => t.text).join(' ');
         if ((TEXT_RUNS as readonly string[]).includes(text)) out.runs = text as TextRuns;
