@@ -51,6 +51,10 @@ try {
       const stats = emptyStats();
       let changedByBoot = 0;
       let exact = 0;
+      // A byte the boot changed counts for the table that wrote it last in the kernel's order.
+      const STAGE = ['before paravirt', 'paravirt', 'before alternatives', 'alternatives', 'after alternatives'];
+      const rank = new Map<string, number>([['paravirt', 1], ['alternatives', 3], ...p.run.tables.map((t) => [t.def.name, STAGE.indexOf(t.def.runs)] as [string, number])]);
+      const byBoot = new Map<string, number>();
       for (const [start, bytes] of [[booted.textStart, booted.bytes], [booted.initTextStart, booted.initBytes]] as const) {
         const r = p.ranges.find((x) => x.start === start)!;
         const l = lookupVaddr(bin.elf, start, bytes.length);
@@ -59,6 +63,9 @@ try {
           if (bin.elf.data[l.offset + i] === bytes[i]) continue;
           changedByBoot++;
           if (r.bytes[i] === bytes[i]) exact++;
+          const cover = index.covering(start + BigInt(i));
+          const table = cover.length ? cover.reduce((a, b) => (rank.get(b.table)! >= rank.get(a.table)! ? b : a)).table : 'none';
+          byBoot.set(table, (byBoot.get(table) ?? 0) + 1);
         }
         checkText(start, r.bytes, bytes, index, symbols, stats);
       }
@@ -76,9 +83,10 @@ try {
       console.log(`${k.name} -cpu ${cpu}: ${changedByBoot} bytes changed by boot, ${exact} predicted exactly (${((100 * exact) / changedByBoot).toFixed(2)}%); ` +
         `${rd.sites} runtime-dependent sites (${rd.bytes} bytes), ${other.sites} of them booted in another legal form (${other.bytes} bytes); ${wrong} bytes wrong; ` +
         `predict ${predictMs.toFixed(0)} ms in-process${cli}`);
+      if (byBoot.has('none')) console.log(`  ${byBoot.get('none')} bytes changed by boot outside every site`);
       for (const t of p.tables) {
         const e = stats.explained.get(t.table);
-        console.log(`  ${t.table.padEnd(30)} ${String(t.sites).padStart(7)} sites ${String(t.runtimeDependent.sites).padStart(6)} runtime-dependent ${String(e?.sites ?? 0).padStart(5)} in another legal form ${String(stats.wrong.get(t.table) ?? 0).padStart(4)} wrong`);
+        console.log(`  ${t.table.padEnd(30)} ${String(byBoot.get(t.table) ?? 0).padStart(7)} bytes changed by boot ${String(t.sites).padStart(7)} sites ${String(t.runtimeDependent.sites).padStart(6)} runtime-dependent ${String(e?.sites ?? 0).padStart(5)} in another legal form ${String(stats.wrong.get(t.table) ?? 0).padStart(4)} wrong`);
       }
     }
   }

@@ -53,6 +53,8 @@ export interface TextPassRules {
 export interface TextSiteResult {
   site: TextSite;
   len: number;
+  /** Whether the pass wrote the site (it may have written the bytes it held). */
+  wrote: boolean;
   outcome: string;
   forms?: LegalForm[];
   dependsOn?: string;
@@ -129,7 +131,7 @@ export function runTextTable(elf: ElfFile, def: TextTableDef, sites: readonly Te
     const len = r.len ?? fixed ?? r.bytes?.length ?? 1;
     if (r.bytes) mem.write(s.addr, r.bytes);
     out.push({
-      site: s, len, outcome: r.outcome,
+      site: s, len, wrote: r.bytes !== undefined, outcome: r.outcome,
       ...(r.forms ? { forms: r.forms } : {}), ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}), ...(r.reason ? { reason: r.reason } : {}),
     });
   }

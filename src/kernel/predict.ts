@@ -44,13 +44,16 @@ export function predictText(elf: ElfFile, table: PatchTable, symbols: SymbolTabl
   }
   const sites: PredictedSite[] = [];
   const tables: TableReport[] = [];
-  const report = (name: string, list: { addr: bigint; len: number; outcome: string; forms?: LegalForm[]; dependsOn?: string }[]): void => {
+  // A text table's site its pass left alone and that has no other legal form explains no byte: not listed as a site
+  // (call sites without call depth tracking, kept retpolines); bytes count for the table whose pass wrote them.
+  const report = (name: string, list: { addr: bigint; len: number; outcome: string; wrote?: boolean; forms?: LegalForm[]; dependsOn?: string }[]): void => {
     const t: TableReport = { table: name, sites: list.length, bytesChanged: 0, runtimeDependent: { sites: 0, bytes: 0 }, outcomes: {} };
     for (const s of list) {
       const l = lookupVaddr(elf, s.addr, s.len);
       if (!l.ok) continue;
-      for (let i = 0; i < s.len; i++) if (elf.data[l.offset + i] !== out[l.offset + i]) t.bytesChanged++;
       t.outcomes[s.outcome] = (t.outcomes[s.outcome] ?? 0) + 1;
+      if (s.wrote === false && !s.forms) continue;
+      for (let i = 0; i < s.len; i++) if (elf.data[l.offset + i] !== out[l.offset + i]) t.bytesChanged++;
       if (s.forms) {
         t.runtimeDependent.sites++;
         t.runtimeDependent.bytes += s.len;
@@ -65,7 +68,7 @@ export function predictText(elf: ElfFile, table: PatchTable, symbols: SymbolTabl
   if (run.alternatives) {
     report('alternatives', run.alternatives.results.map((r) => ({ addr: r.entry.instrAddr, len: r.entry.instrlen, outcome: r.outcome })));
   }
-  for (const t of run.tables) report(t.def.name, t.results.map((r) => ({ addr: r.site.addr, len: r.len, outcome: r.outcome, ...(r.forms ? { forms: r.forms } : {}), ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })));
+  for (const t of run.tables) report(t.def.name, t.results.map((r) => ({ addr: r.site.addr, len: r.len, outcome: r.outcome, wrote: r.wrote, ...(r.forms ? { forms: r.forms } : {}), ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })));
   return { run, ranges, sites, tables };
 }
 
