@@ -15,6 +15,8 @@ const commands: Record<string, LazyCommand> = {
   explain: { summary: 'show chosen sites before/after, objdump style', load: async () => import('./commands/apply.js').then((m) => ({ run: m.explainCommand, help: m.explainHelp })) },
   fmt: { summary: 'print or rewrite rule files in the canonical layout', load: async () => import('./commands/fmt.js').then((m) => ({ run: m.fmtCommand, help: m.fmtHelp })) },
   lsp: { summary: 'language server for rule files (stdio), for editors', load: async () => import('./commands/lsp.js').then((m) => ({ run: m.lspCommand, help: m.lspHelp })) },
+  predict: { summary: "a kernel's text after boot, from its image and CPU: images, report, allow-list", load: async () => import('./commands/predict.js').then((m) => ({ run: m.predictCommand, help: m.predictHelp })) },
+  'verify-text': { summary: "check a running kernel's text dump against the prediction", load: async () => import('./commands/verifyText.js').then((m) => ({ run: m.verifyTextCommand, help: m.verifyTextHelp })) },
   crosscheck: { summary: "check rules against a kernel's own ALTERNATIVEs", load: async () => import('./commands/crosscheck.js').then((m) => ({ run: m.crosscheckCommand, help: m.crosscheckHelp })) },
 };
 

@@ -59,7 +59,7 @@ function recomputeJump(e: AltEntry, buf: Uint8Array, nops: NopTable): string | u
 }
 
 /** optimize_nops() over [addr, addr+len) of the image. */
-function optimizeNops(addr: bigint, len: number, mem: AltMemory, opts: Linux61Options): void {
+export function optimizeNops(addr: bigint, len: number, mem: AltMemory, opts: Linux61Options): void {
   if (len === 0) return;
   const bytes = mem.read(addr, len + MAX_INSN_SIZE, true);
   let changed = false;

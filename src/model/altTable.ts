@@ -5,7 +5,7 @@
 import { error, type Diagnostic, type SourceSpan } from '../diag/diagnostic.js';
 import type { Name, TableBlock } from '../syntax/ast.js';
 import { ARCHES, archHints } from './arch.js';
-import { parseInteger } from './numbers.js';
+import { acceptKey, archValue, joinedName, tableValueReaders } from './tableValues.js';
 import type { FieldWidth } from './ruleset.js';
 import { didYouMean } from './suggest.js';
 
@@ -48,21 +48,13 @@ export const ALT_TABLE_KEYS = ['arch', 'section', 'replacements', 'stride', 'ins
 const REQUIRED = ['section', 'replacements', 'stride', 'instr', 'repl', 'feature', 'instrlen', 'replacementlen', 'features', 'pass'];
 const WIDTHS: Record<string, FieldWidth> = { u8: 1, u16: 2, u32: 4 };
 
-const joined = (toks: readonly Name[]): string => toks.map((t) => t.text).join('').replace(/^"|"$/g, '');
+const joined = joinedName;
 
 export function checkAltTable(block: TableBlock, diags: Diagnostic[]): AltTableDef | undefined {
   const seen = new Set<string>();
   const out: Partial<AltTableDef> & { assume: AltTableDef['assume'] } = { name: block.name.text, span: block.span, assume: [] };
   const before = diags.length;
-  const fail = (msg: string, span: SourceSpan, hints: string[] = []): undefined => {
-    diags.push(error('table-value', msg, span, hints));
-    return undefined;
-  };
-  const int = (tok: Name | undefined, what: string, max: number, span: SourceSpan): number | undefined => {
-    const v = tok ? parseInteger(tok.text) : undefined;
-    if (v === undefined || v < 0n || v > BigInt(max)) return fail(`${what}: expected a number from 0 to ${max}, found '${tok?.text ?? ''}'`, tok?.span ?? span);
-    return Number(v);
-  };
+  const { fail, int } = tableValueReaders(diags);
   /** `u8|u16|u32 at N`, the first three tokens of `rest`. */
   const field = (rest: Name[], span: SourceSpan): AltField | undefined => {
     const width = WIDTHS[rest[0]?.text ?? ''];
@@ -74,20 +66,13 @@ export function checkAltTable(block: TableBlock, diags: Diagnostic[]): AltTableD
   for (const line of block.lines) {
     const key = line.tokens[0]!;
     const rest = line.tokens.slice(1);
-    if (!ALT_TABLE_KEYS.includes(key.text)) {
-      diags.push(error('table-key', `unknown alttable entry '${key.text}'`, key.span, [...didYouMean(key.text, ALT_TABLE_KEYS), `entries: ${ALT_TABLE_KEYS.join(', ')}`]));
-      continue;
-    }
-    if (key.text !== 'assume' && seen.has(key.text)) {
-      diags.push(error('table-duplicate', `'${key.text}' is given twice in alttable ${block.name.text}`, key.span));
-      continue;
-    }
-    seen.add(key.text);
+    if (!acceptKey(key, 'alttable', block.name.text, ALT_TABLE_KEYS, seen, diags, ['assume'])) continue;
     switch (key.text) {
-      case 'arch':
-        if (rest.length === 1 && ARCHES.has(rest[0]!.text)) out.arch = rest[0]!.text;
-        else diags.push(error('unknown-arch', `unknown architecture '${joined(rest)}'`, rest[0]?.span ?? line.span, archHints(joined(rest))));
+      case 'arch': {
+        const arch = archValue(rest, line.span, diags);
+        if (arch) out.arch = arch;
         break;
+      }
       case 'section':
       case 'replacements':
       case 'features':

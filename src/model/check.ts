@@ -8,6 +8,7 @@ import type { ArchRules, Contract, OpDef, OpParam, RuleDef, RuleSet, SelectorDef
 import type { NopTable } from './nops.js';
 import { didYouMean, nearest } from './suggest.js';
 import { checkOpsTable, checkSiteTable } from './tables.js';
+import { checkTextTable } from './textTable.js';
 import { checkAltTable } from './altTable.js';
 
 export const TYPES: Record<string, Width> = { u8: 8, u16: 16, u32: 32, u64: 64, s8: 8, s16: 16, s32: 32, s64: 64, bool: 8, ulong: 'word', long: 'word', ptr: 'word', void: 'void' };
@@ -21,7 +22,7 @@ export interface CheckResult {
 /** `files` root first; each file's rules are read in that file's own syntax. */
 export function checkRuleSet(files: readonly RuleFileAst[]): CheckResult {
   const diags: Diagnostic[] = [];
-  const rs: RuleSet = { name: '', files: files.map((f) => f.file), ops: new Map(), arches: new Map(), nops: new Map(), siteTables: [], opsTables: new Map(), altTables: [] };
+  const rs: RuleSet = { name: '', files: files.map((f) => f.file), ops: new Map(), arches: new Map(), nops: new Map(), siteTables: [], opsTables: new Map(), altTables: [], textTables: [] };
   const ruleSpans = new Map<string, SourceSpan>();
   const pendingRules: { rule: RuleStmt; arch: string; syntax: AsmSyntax }[] = [];
 
@@ -60,6 +61,14 @@ export function checkRuleSet(files: readonly RuleFileAst[]): CheckResult {
           if (t) {
             if (rs.altTables.some((o) => o.name === t.name)) diags.push(error('duplicate-table', `alttable '${t.name}' is defined twice`, st.name.span));
             else rs.altTables.push(t);
+          }
+          break;
+        }
+        case 'texttable': {
+          const t = checkTextTable(st, diags);
+          if (t) {
+            if (rs.textTables.some((o) => o.name === t.name)) diags.push(error('duplicate-table', `texttable '${t.name}' is defined twice`, st.name.span));
+            else rs.textTables.push(t);
           }
           break;
         }

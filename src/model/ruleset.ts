@@ -1,4 +1,5 @@
 // The checked model: what a rule set means, independent of how it was spelled.
+import type { TextTableDef } from './textTable.js';
 import type { SourceSpan } from '../diag/diagnostic.js';
 import type { AsmSyntax } from '../asm/types.js';
 import type { ArchInfo } from './arch.js';
@@ -100,4 +101,6 @@ export interface RuleSet {
   altTables: AltTableDef[];
   /** The CPU feature table rule conditions name (`features ...`, else the alttable's). */
   features?: { table: string; span: SourceSpan };
+  /** Boot-time text rewriting tables besides paravirt and alternatives (`texttable`), in file order. */
+  textTables: TextTableDef[];
 }

@@ -117,7 +117,7 @@ export interface NopsBlock {
 }
 
 export interface TableBlock {
-  kind: 'sitetable' | 'opstable' | 'alttable';
+  kind: 'sitetable' | 'opstable' | 'alttable' | 'texttable';
   name: Name;
   lines: BlockLine[];
   span: SourceSpan;

@@ -218,6 +218,7 @@ export class RulesParser extends chevrotain.CstParser {
       { ALT: () => this.CONSUME(T.Sitetable, { LABEL: 'kind' }) },
       { ALT: () => this.CONSUME(T.Opstable, { LABEL: 'kind' }) },
       { ALT: () => this.CONSUME(T.Alttable, { LABEL: 'kind' }) },
+      { ALT: () => this.CONSUME(T.Texttable, { LABEL: 'kind' }) },
     ]);
     this.CONSUME(T.Word, { LABEL: 'name' });
     this.SUBRULE(this.block);

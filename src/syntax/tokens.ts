@@ -44,6 +44,7 @@ export const Nops = keyword('nops');
 export const Sitetable = keyword('sitetable');
 export const Opstable = keyword('opstable');
 export const Alttable = keyword('alttable');
+export const Texttable = keyword('texttable');
 export const Default = keyword('default');
 export const Missing = keyword('missing');
 export const Target = keyword('target');
@@ -77,7 +78,7 @@ export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'", ca
 
 export const categories = [AsmPiece, ValuePiece];
 
-export const keywords = [Ruleset, Syntax, Import, Op, Arch, Nops, Sitetable, Opstable, Alttable, Default, Missing, Target, Trap, Bytes, Features, If, Unless];
+export const keywords = [Ruleset, Syntax, Import, Op, Arch, Nops, Sitetable, Opstable, Alttable, Texttable, Default, Missing, Target, Trap, Bytes, Features, If, Unless];
 
 /** Order matters: Chevrotain takes the first pattern that matches (keywords before Word, `->` before `-`). */
 export const allTokens: TokenType[] = [

@@ -53,6 +53,7 @@ function compileArch(rs: RuleSet, ar: ArchRules, sources: ReadonlyMap<string, So
     opsTables: [...rs.opsTables.values()].filter(forArch),
     altTables: rs.altTables.filter(forArch),
     ...(rs.features ? { features: rs.features.table } : {}),
+    textTables: rs.textTables.filter(forArch),
     ops: [...rs.ops.values()].map((o) => ({ name: o.name, calleeSave: o.calleeSave, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}) })),
   };
 }

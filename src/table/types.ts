@@ -1,4 +1,5 @@
 // A compiled patch table: what code review reads and the apply engine consumes.
+import type { TextTableDef } from '../model/textTable.js';
 import type { Relocation } from '../asm/types.js';
 import type { OpsTableDef, SelectorDef, SiteTableDef } from '../model/ruleset.js';
 import type { AltTableDef } from '../model/altTable.js';
@@ -40,6 +41,8 @@ export interface PatchTable {
   altTables?: AltTableDef[];
   /** The CPU feature table (a kernel version's, e.g. `linux-6.12`) that entries' `when` names resolve through. */
   features?: string;
+  /** The other boot-time text tables (`texttable`); absent in compiled tables (they are not written to YAML/JSON). */
+  textTables?: TextTableDef[];
   /** Op signatures and contracts the apply engine and checks need, by name. */
   ops: { name: string; calleeSave: boolean; maxLength?: number }[];
 }

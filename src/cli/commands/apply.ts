@@ -54,7 +54,7 @@ interface Common {
 }
 
 /** The --cpu file read for the rules' alttable; diagnostics printed (file:line:col), undefined on errors. */
-function readCpu(path: string, table: PatchTable, io: Io): CpuFeatureSet | undefined {
+export function readCpu(path: string, table: PatchTable, io: Io): CpuFeatureSet | undefined {
   let data: Uint8Array;
   try {
     data = new Uint8Array(readFileSync(path));
