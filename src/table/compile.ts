@@ -52,7 +52,7 @@ function compileArch(rs: RuleSet, ar: ArchRules, sources: ReadonlyMap<string, So
     siteTables: rs.siteTables.filter(forArch),
     opsTables: [...rs.opsTables.values()].filter(forArch),
     altTables: rs.altTables.filter(forArch),
-    ops: [...rs.ops.values()].map((o) => ({ name: o.name, calleeSave: o.calleeSave, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}) })),
+    ops: [...rs.ops.values()].map((o) => ({ name: o.name, calleeSave: o.calleeSave, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}), returns: o.returns })),
   };
 }
 

@@ -1,6 +1,6 @@
 // A compiled patch table: what code review reads and the apply engine consumes.
 import type { Relocation } from '../asm/types.js';
-import type { OpsTableDef, SelectorDef, SiteTableDef } from '../model/ruleset.js';
+import type { OpsTableDef, SelectorDef, SiteTableDef, Width } from '../model/ruleset.js';
 import type { AltTableDef } from '../model/altTable.js';
 
 export interface TableInstruction {
@@ -37,5 +37,5 @@ export interface PatchTable {
   /** ALTERNATIVE tables of the binary (absent in tables written before they existed). */
   altTables?: AltTableDef[];
   /** Op signatures and contracts the apply engine and checks need, by name. */
-  ops: { name: string; calleeSave: boolean; maxLength?: number }[];
+  ops: { name: string; calleeSave: boolean; maxLength?: number; /** The result's width (absent in tables written before it was recorded). */ returns?: Width }[];
 }

@@ -1,5 +1,7 @@
 // Deciding `a == b`: equal normal forms prove it; concrete inputs that tell the values apart refute it.
 // Anything else is "unknown" — never reported as either.
+import { formatVal } from './format.js';
+import { assume } from './symbolic/conditions.js';
 import { equal, evaluate, mix, symbolsOf, type Env, type Val } from './symbolic/values.js';
 
 export interface Witness {
@@ -10,7 +12,8 @@ export interface Witness {
 }
 
 export type Comparison =
-  | { kind: 'proved' }
+  /** under: equal only on the path (after substituting what its conditions pin), or no input takes the path. */
+  | { kind: 'proved'; under?: 'path-condition' | 'infeasible-path' }
   /** witness: concrete entry values that tell the two apart; independent: one side is an entry value the other cannot depend on. */
   | { kind: 'refuted'; witness?: Witness; independent?: true }
   | { kind: 'unknown'; why: string; witness?: Witness };
@@ -41,6 +44,9 @@ function env(seed: number): Env {
   };
 }
 
+/** A path's conditions are compared against once per register and flag: derive their facts once. */
+const ASSUMED = new WeakMap<readonly Val[], ReturnType<typeof assume>>();
+
 /**
  * `conditions` (1-bit values) restrict the inputs to those that take one path through the replacement:
  * a proof ignores them (it holds on all inputs), a counterexample must satisfy them.
@@ -48,6 +54,12 @@ function env(seed: number): Env {
 export function compare(a: Val, b: Val, conditions: readonly Val[] = []): Comparison {
   if (a.w !== b.w) throw new RangeError(`comparing ${a.w} and ${b.w} bits`);
   if (equal(a, b)) return { kind: 'proved' };
+  if (conditions.length) {
+    let path = ASSUMED.get(conditions);
+    if (!path) ASSUMED.set(conditions, (path = assume(conditions)));
+    if (path.infeasible) return { kind: 'proved', under: 'infeasible-path' };
+    if (equal(path.rewrite(a), path.rewrite(b))) return { kind: 'proved', under: 'path-condition' };
+  }
   const condSyms = new Map<string, Extract<Val, { k: 'sym' }>>();
   conditions.forEach((c) => symbolsOf(c, condSyms));
   const syms = new Map([...symbolsOf(a), ...symbolsOf(b), ...condSyms]);
@@ -58,7 +70,11 @@ export function compare(a: Val, b: Val, conditions: readonly Val[] = []): Compar
     const r = evaluate(b, e);
     if (l === r) continue;
     const witness: Witness = {
-      inputs: [...syms.values()].filter((s) => s.origin === 'entry').map((s) => ({ label: s.label, value: e.sym(s.name, s.w) & ((1n << BigInt(s.w)) - 1n) })),
+      inputs: [
+        ...[...syms.values()].filter((s) => s.origin === 'entry').map((s) => ({ label: s.label, value: e.sym(s.name, s.w) & ((1n << BigInt(s.w)) - 1n) })),
+        // Memory and system registers are inputs too: the counterexample names the values it picked for them.
+        ...machineInputs([a, b, ...conditions]).map((v) => ({ label: formatVal(v), value: evaluate(v, e) })),
+      ],
       left: l,
       right: r,
     };
@@ -78,25 +94,38 @@ export function compare(a: Val, b: Val, conditions: readonly Val[] = []): Compar
 
 /** Some input provably takes the path these conditions describe (a concrete one was found). */
 export function feasible(conditions: readonly Val[]): boolean {
-  if (!conditions.length) return true;
+  return pathInput(conditions) !== undefined;
+}
+
+/** Entry values that take the path these conditions describe (none needed: []); undefined when none was found. */
+export function pathInput(conditions: readonly Val[]): Witness['inputs'] | undefined {
+  if (!conditions.length) return [];
   const syms = new Map<string, Extract<Val, { k: 'sym' }>>();
   conditions.forEach((c) => symbolsOf(c, syms));
-  if ([...syms.values()].some((s) => s.origin !== 'entry') || conditions.some((c) => opaqueResults(c).length)) return false;
+  if ([...syms.values()].some((s) => s.origin !== 'entry') || conditions.some((c) => opaqueResults(c).length)) return undefined;
   for (let seed = 0; seed < 12 + PATTERNS.length; seed++) {
     const e = env(seed);
-    if (conditions.every((c) => evaluate(c, e) === 1n)) return true;
+    if (conditions.every((c) => evaluate(c, e) === 1n)) return [...syms.values()].map((s) => ({ label: s.label, value: e.sym(s.name, s.w) & ((1n << BigInt(s.w)) - 1n) }));
   }
-  return false;
+  return undefined;
+}
+
+/** Every application inside a value, outermost first. */
+function eachApp(v: Val, fn: (a: Extract<Val, { k: 'app' }>) => void): void {
+  if (v.k === 'app') {
+    fn(v);
+    v.args.forEach((x) => eachApp(x, fn));
+  } else if (v.k === 'slice' || v.k === 'sext') eachApp(v.of, fn);
+  else if (v.k === 'concat') v.parts.forEach((x) => eachApp(x, fn));
+  else if (v.k === 'lin') v.terms.forEach((t) => eachApp(t.t, fn));
+  else if (v.k === 'xor' || v.k === 'and' || v.k === 'or') v.terms.forEach((x) => eachApp(x, fn));
 }
 
 /** Results of unmodelled instructions inside a value (execute.ts names them `insn:mnemonic@index:reg`). */
 function opaqueResults(v: Val, out: string[] = []): string[] {
-  if (v.k === 'app' && v.f.startsWith('insn:')) out.push(/^insn:(\w+)@/.exec(v.f)?.[1] ?? v.f);
-  if (v.k === 'app') v.args.forEach((x) => opaqueResults(x, out));
-  else if (v.k === 'slice' || v.k === 'sext') opaqueResults(v.of, out);
-  else if (v.k === 'concat') v.parts.forEach((x) => opaqueResults(x, out));
-  else if (v.k === 'lin') v.terms.forEach((t) => opaqueResults(t.t, out));
-  else if (v.k === 'xor' || v.k === 'and' || v.k === 'or') v.terms.forEach((x) => opaqueResults(x, out));
+  eachApp(v, (a) => {
+    if (a.f.startsWith('insn:')) out.push(/^insn:(\w+)@/.exec(a.f)?.[1] ?? a.f);
+  });
   return out;
 }
 
@@ -107,4 +136,13 @@ function independent(other: Val, entry: Val): boolean {
   if (![...mine.values()].every((s) => s.origin === 'entry') || mine.size === 0) return false;
   const theirs = symbolsOf(other);
   return [...mine.keys()].every((k) => !theirs.has(k));
+}
+
+/** Reads of memory and of system registers inside values (`load[...]`, `sys:cr3[...]`), once each. */
+function machineInputs(vs: Val[]): Val[] {
+  const out = new Map<string, Val>();
+  for (const v of vs) eachApp(v, (a) => {
+    if (a.f.startsWith('load') || a.f.startsWith('sys:')) out.set(a.key, a);
+  });
+  return [...out.values()];
 }
