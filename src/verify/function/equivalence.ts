@@ -179,12 +179,30 @@ function compareWrites(r: ExecResult, f: ExecResult, conditions: Val[]): WriteCo
   if (keys(a) === keys(b)) return undefined;
   const insnText = (p: ExecResult, i: number): string => `\`${(p.insns[i] as DecodedInsn | undefined)?.att ?? '?'}\``;
   const describe = (p: ExecResult, l: typeof a): string => (l.length ? l.map((e) => insnText(p, e.insn)).join('; ') : 'nothing');
+  const what = `memory and system writes: the replacement does ${describe(r, a)}, the function ${describe(f, b)}`;
+  const unknown: WriteComparison = { kind: 'unknown', why: `${what}, in forms not shown equal` };
+  if (a.length === b.length) {
+    // Write by write: a store at another address, or of another value, leaves memory different (pick the
+    // old contents at either address unlike the value stored). Anything else is only "not shown equal".
+    for (let k = 0; k < a.length; k++) {
+      const x = a[k]!;
+      const y = b[k]!;
+      if (x.key === y.key) continue;
+      if (!x.store || !y.store || x.store.value.w !== y.store.value.w) return unknown;
+      for (const [part, p, q] of [['address', x.store.address, y.store.address], ['value', x.store.value, y.store.value]] as const) {
+        const cmp = compare(p, q, conditions);
+        if (cmp.kind === 'refuted' && cmp.witness) return { kind: 'differs', what: `${what}: the store's ${part} differs`, counterexample: counterexample(cmp.witness) };
+        if (cmp.kind !== 'proved') return unknown;
+      }
+    }
+    // Every write equal, some only under the paths' conditions.
+    return undefined;
+  }
   const inputs = pathInput(conditions);
-  // The same number of writes in other forms may still be the same writes (a value written two ways).
-  if (a.length === b.length || !inputs) return { kind: 'unknown', why: `memory and system writes: the replacement does ${describe(r, a)}, the function ${describe(f, b)}, in forms not shown equal` };
+  if (!inputs) return unknown;
   return {
     kind: 'differs',
-    what: `memory and system writes: the replacement does ${describe(r, a)}, the function ${describe(f, b)}`,
+    what,
     counterexample: { inputs: inputs.map((i) => ({ name: i.label, value: hex(i.value) })), replacement: `${a.length} write(s)`, function: `${b.length} write(s)` },
   };
 }

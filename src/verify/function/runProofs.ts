@@ -1,6 +1,7 @@
 // Every distinct (function in the slot, inline replacement) pair of an apply run, proved once: the
 // figures and verdicts the apply report and `explain` show.
 import type { ApplyRun } from '../../apply/apply.js';
+import { OUTCOME_REFUSED } from '../../apply/results.js';
 import type { ElfFile, SymbolTable } from '../../binary/index.js';
 import { ARCHES } from '../../model/arch.js';
 import type { PatchEntry } from '../../table/types.js';
@@ -42,6 +43,8 @@ export function proveRun(run: ApplyRun, elf: ElfFile, symbols: SymbolTable | und
   const pairs: PairResult[] = [];
   const byKey = new Map<string, number>();
   for (let i = 0; i < sites.count; i++) {
+    // A refused site keeps its call: nothing replaces the function there.
+    if (run.loop.outcome[i] === OUTCOME_REFUSED) continue;
     const c = run.loop.choice(i);
     const entry = c?.entry;
     const target = c?.target;

@@ -145,7 +145,7 @@ export function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, fr
     const key = `store${v.w}${m.segment ? `:${m.segment}` : ''}[${ea.key}]=${v.key}`;
     st.memGen++;
     st.memKey += `;${key}`;
-    st.memoryWrites.push({ insn: i, what: `\`${insn.att}\` writes memory`, key });
+    st.memoryWrites.push({ insn: i, what: `\`${insn.att}\` writes memory`, key, ...(m.segment ? {} : { store: { address: ea, value: v } }) });
   };
   const read = (o: Operand | undefined, bits: number): Val => {
     if (!o) throw new Unsupported('missing operand');

@@ -14,6 +14,8 @@ export interface Effect {
   what: string;
   /** What the effect is, as values: two effects with equal keys are the same effect. Absent: not modelled. */
   key?: string;
+  /** A store: where and what (its key is made of these). */
+  store?: { address: Val; value: Val };
 }
 
 export class MachineState {
