@@ -2,7 +2,7 @@
 // Anything else is "unknown" — never reported as either.
 import { formatVal } from './format.js';
 import { assume } from './symbolic/conditions.js';
-import { equal, evaluate, mix, symbolsOf, type Env, type Val } from './symbolic/values.js';
+import { equal, evaluate, mix, not, symbolsOf, type Env, type Val } from './symbolic/values.js';
 
 export interface Witness {
   /** The entry values the counterexample picks, by display label. */
@@ -44,6 +44,55 @@ function env(seed: number): Env {
   };
 }
 
+/** Conditional values (cmov, flags a zero count keeps) split on, at most, for one comparison. */
+const MAX_SPLITS = 3;
+
+/**
+ * Case analysis on the condition of a conditional value inside either side: equal when c holds and when
+ * it does not (each case a path condition, substituted as on a path). Sound: c is 0 or 1 on every input.
+ */
+function provedByCases(a: Val, b: Val, conditions: readonly Val[], depth: number): boolean {
+  if (depth === 0) return false;
+  let c: Val | undefined;
+  for (const v of [a, b]) eachApp(v, (x) => {
+    if (!c && x.f === 'ite') c = x.args[0]!;
+  });
+  if (!c) return false;
+  const cond = c;
+  return [cond, not(cond)].every((side) => {
+    const cs = [...conditions, side];
+    const path = assume(cs);
+    if (path.infeasible) return true;
+    const x = path.rewrite(a);
+    const y = path.rewrite(b);
+    if (equal(x, y)) return true;
+    // No progress: the condition did not simplify anything (its ite is still there).
+    if (x.key === a.key && y.key === b.key) return false;
+    return provedByCases(x, y, cs, depth - 1);
+  });
+}
+
+/**
+ * Inputs (for this seed) that take the path, or undefined. Random inputs rarely satisfy `edi₀ = 0`; the
+ * facts the conditions pin give ones that may: each pinned symbol takes the value its substitute has on
+ * the random inputs. Whatever the inputs, the conditions are then evaluated: a witness is always checked.
+ */
+function inputsOnPath(seed: number, conditions: readonly Val[], syms: ReadonlyMap<string, Extract<Val, { k: 'sym' }>>): Env | undefined {
+  const e = env(seed);
+  if (conditions.every((c) => evaluate(c, e) === 1n)) return e;
+  let path = ASSUMED.get(conditions);
+  if (!path) ASSUMED.set(conditions, (path = assume(conditions)));
+  if (path.infeasible) return undefined;
+  const pinned = new Map<string, bigint>();
+  for (const s of syms.values()) {
+    const r = path.rewrite(s);
+    if (r.key !== s.key) pinned.set(s.name, evaluate(r, e));
+  }
+  if (!pinned.size) return undefined;
+  const e2: Env = { seed, sym: (name, w) => pinned.get(name) ?? e.sym(name, w) };
+  return conditions.every((c) => evaluate(c, e2) === 1n) ? e2 : undefined;
+}
+
 /** A path's conditions are compared against once per register and flag: derive their facts once. */
 const ASSUMED = new WeakMap<readonly Val[], ReturnType<typeof assume>>();
 
@@ -60,12 +109,13 @@ export function compare(a: Val, b: Val, conditions: readonly Val[] = []): Compar
     if (path.infeasible) return { kind: 'proved', under: 'infeasible-path' };
     if (equal(path.rewrite(a), path.rewrite(b))) return { kind: 'proved', under: 'path-condition' };
   }
+  if (provedByCases(a, b, conditions, MAX_SPLITS)) return { kind: 'proved', under: 'path-condition' };
   const condSyms = new Map<string, Extract<Val, { k: 'sym' }>>();
   conditions.forEach((c) => symbolsOf(c, condSyms));
   const syms = new Map([...symbolsOf(a), ...symbolsOf(b), ...condSyms]);
   for (let seed = 0; seed < 12 + PATTERNS.length; seed++) {
-    const e = env(seed);
-    if (conditions.some((c) => evaluate(c, e) !== 1n)) continue;
+    const e = inputsOnPath(seed, conditions, condSyms);
+    if (!e) continue;
     const l = evaluate(a, e);
     const r = evaluate(b, e);
     if (l === r) continue;
@@ -104,8 +154,8 @@ export function pathInput(conditions: readonly Val[]): Witness['inputs'] | undef
   conditions.forEach((c) => symbolsOf(c, syms));
   if ([...syms.values()].some((s) => s.origin !== 'entry') || conditions.some((c) => opaqueResults(c).length)) return undefined;
   for (let seed = 0; seed < 12 + PATTERNS.length; seed++) {
-    const e = env(seed);
-    if (conditions.every((c) => evaluate(c, e) === 1n)) return [...syms.values()].map((s) => ({ label: s.label, value: e.sym(s.name, s.w) & ((1n << BigInt(s.w)) - 1n) }));
+    const e = inputsOnPath(seed, conditions, syms);
+    if (e) return [...syms.values()].map((s) => ({ label: s.label, value: e.sym(s.name, s.w) & ((1n << BigInt(s.w)) - 1n) }));
   }
   return undefined;
 }

@@ -33,6 +33,14 @@ export function assume(conditions: readonly Val[]): Assumed {
     if (kept.length === conds.length && kept.every((c, i) => c.key === conds[i]!.key)) break;
     conds = kept;
   }
+  // What no symbol captures (ltu(a, b), a flag of an unknown count): the condition itself is 1 on the path.
+  const whole = new Map<string, Val>();
+  for (const c of conds) {
+    if (c.k === 'const') continue;
+    whole.set(c.key, constant(1, 1n));
+    if (c.k === 'xor' && c.terms.length === 1 && c.c === 1n) whole.set(c.terms[0]!.key, constant(1, 0n));
+  }
+  if (whole.size) rounds.push(whole);
   return {
     infeasible,
     rewrite(v) {

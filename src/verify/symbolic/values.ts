@@ -224,7 +224,32 @@ export function bitwise(op: 'xor' | 'and' | 'or', w: number, terms: Val[], c?: b
   const list = [...kept.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   if (list.length === 0) return constant(w, k);
   if (list.length === 1 && k === identity) return list[0]!;
+  // One value and a mask: pieces of the value and constant runs (`and $0xff` is the low byte, zero-extended).
+  if (list.length === 1 && op !== 'xor') {
+    const runs = bitRuns(k, w);
+    if (runs.length <= MAX_RUNS) {
+      const x = list[0]!;
+      const keepBit = op === 'and' ? 1n : 0n;
+      return concat(runs.map(([lo, n, bit]) => (bit === keepBit ? slice(x, lo, n) : constant(n, bit ? mask(n) : 0n))));
+    }
+  }
   return { k: op, w, terms: list, c: k, key: `${op}${w}(${list.map((t) => t.key).join(',')};${k.toString(16)})` };
+}
+
+/** Masks with more runs than this stay bitwise nodes: a piece per run would not be simpler. */
+const MAX_RUNS = 8;
+
+/** Runs of equal bits of `c`, LSB first: [first bit, length, bit value]. */
+function bitRuns(c: bigint, w: number): [number, number, bigint][] {
+  const runs: [number, number, bigint][] = [];
+  for (let b = 0; b < w; b++) {
+    const bit = (c >> BigInt(b)) & 1n;
+    const last = runs[runs.length - 1];
+    if (last && last[2] === bit) last[1]++;
+    else runs.push([b, 1, bit]);
+    if (runs.length > MAX_RUNS) break;
+  }
+  return runs;
 }
 
 export function not(a: Val): Val {
@@ -348,11 +373,11 @@ function rebuildApp(v: Extract<Val, { k: 'app' }>, args: Val[]): Val {
 
 /**
  * `v` with symbols replaced (all at once: a replacement may mention the symbol it replaces), normalized
- * again. Sound for a proof under a path condition when each replacement equals its symbol on every input
+ * again. `subs` is keyed by symbol name, or by a whole value's key (names never contain '/', keys do). Sound for a proof under a path condition when each replacement equals its symbol on every input
  * that satisfies the condition (conditions.ts).
  */
 export function substitute(v: Val, subs: ReadonlyMap<string, Val>, memo = new Map<string, Val>()): Val {
-  const known = memo.get(v.key);
+  const known = memo.get(v.key) ?? subs.get(v.key);
   if (known) return known;
   const r = (x: Val): Val => substitute(x, subs, memo);
   let out: Val;
