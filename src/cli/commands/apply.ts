@@ -14,7 +14,7 @@ import { altTableOf, loadCpuFor, runAlternatives } from '../../kernel/alternativ
 import { alternativesEntries, alternativesSummary, alternativesSummaryText } from '../../kernel/altReport.js';
 import type { CpuFeatureSet } from '../../kernel/cpuFeatures.js';
 import type { PatchTable } from '../../table/types.js';
-import { proveRun, type RunProofs } from '../../verify/function/runProofs.js';
+import { mergeProofs, proveAlternatives, proveRun, type RunProofs } from '../../verify/function/runProofs.js';
 import { proofsJson, proofsSummaryText, verdictLine } from '../../verify/function/report.js';
 
 export const applyHelp = `usage: patchc apply --rules FILE --arch i386|x86_64 INPUT -o OUTPUT [options]
@@ -103,7 +103,9 @@ async function run(values: Common, input: string, io: Io) {
   const proofs = values['skip-proofs'] ? undefined : proveRun(result, binary.elf, symbols);
   // The kernel's order (6.1 alternative_instructions()): paravirt sites first, then the alternatives over them.
   const alternatives = cpu ? { run: runAlternatives(binary.elf, result.patcher, t.table, cpu, symbols), cpu } : undefined;
-  return { exit: undefined, result, alternatives, symbols, proofs } as const;
+  // Sites the alternatives pass took from a slot call to inline code (6.8+: every site): the kernel's own replacement.
+  const altProofs = proofs && alternatives ? proveAlternatives(alternatives.run, t.table, binary.elf, symbols) : undefined;
+  return { exit: undefined, result, alternatives, symbols, proofs: proofs && mergeProofs(proofs, altProofs) } as const;
 }
 
 /** Whether two paths name one file (through symlinks and hard links); false when either does not exist. */
