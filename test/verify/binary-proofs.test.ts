@@ -3,15 +3,18 @@
 // shipped rule sets must come out equivalent (or not decided, never "differs"); a rule set with one op made
 // wrong must give "differs" for exactly that op, with a counterexample. The wrong rules are compiled without
 // the contract checker (which would refuse most of them already): here the binary proof alone must see it.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyTable } from '../../src/apply/apply.js';
-import { loadKernelOrElf, loadSymbols, type ElfFile, type SymbolTable } from '../../src/binary/index.js';
+import { ElfPatcher, loadKernelOrElf, loadSymbols, type ElfFile, type SymbolTable } from '../../src/binary/index.js';
+import { altTableOf, loadCpuFor, runAlternatives } from '../../src/kernel/alternatives.js';
 import { loadRuleSet, readTextFile } from '../../src/model/load.js';
 import { compileTables } from '../../src/table/compile.js';
-import { proveRun, type PairResult } from '../../src/verify/function/runProofs.js';
+import { patchc } from '../apply/fixtures.js';
+import { proveAlternatives, proveRun, type PairResult } from '../../src/verify/function/runProofs.js';
 import { proofsSummaryText } from '../../src/verify/function/report.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -197,3 +200,61 @@ for (const [arch, k] of Object.entries(KERNELS)) {
     }
   });
 }
+
+const K612 = '6.12.117+deb12-cloud-amd64';
+const file612 = path.resolve(repo, `../shared/linux/${K612}/vmlinuz-${K612}`);
+const have612 = existsSync(file612);
+describe.skipIf(!have612)(`Debian ${K612}: the alternatives pass's own replacements${have612 ? '' : ' [SKIPPED: ../shared is absent]'}`, () => {
+  it('every slot call the pass made inline is equivalent to the slot function; a wrong one differs alone', async () => {
+    const b = await load(file612);
+    const loaded = loadRuleSet(path.join(repo, 'rules/linux/linux-6.12-x86_64.rules'));
+    const table = compileTables(loaded.ruleset, ['x86_64'], loaded.sources).tables[0]!;
+    const capsFile = path.join(repo, `test/fixtures/cpu/${K612}-qemu64.caps.bin`);
+    const cpu = loadCpuFor(altTableOf(table), capsFile, new Uint8Array(readFileSync(capsFile))).set!;
+    const alt = runAlternatives(b.elf, new ElfPatcher(b.elf, { record: false }), table, cpu, b.symbols);
+    const proofs = proveAlternatives(alt, table, b.elf, b.symbols);
+    expect(proofs.pairs.map((p) => p.proof.verdict)).toEqual(proofs.pairs.map(() => 'equivalent'));
+    expect(pairOf(proofs.pairs, 'irq.irq_disable').replacement).toBe('cli');
+    expect(pairOf(proofs.pairs, 'mmu.pte_val').proof.function).toBe('_paravirt_ident_64');
+    // The same pass with every `cli` it wrote turned into `sti`.
+    const wrong = { ...alt, results: alt.results.map((r) => (r.outcome === 'applied' && r.after[0] === 0xfa ? { ...r, after: Uint8Array.from([0xfb, ...r.after.subarray(1)]) } : r)) };
+    const again = proveAlternatives(wrong, table, b.elf, b.symbols);
+    expectOnly(again.pairs, ['irq.irq_disable']);
+    expect(counterexample(pairOf(again.pairs, 'irq.irq_disable')).what).toMatch(/^flag IF/);
+  });
+});
+
+describe('the verdicts in the CLI: apply (summary, JSON report), explain, check --binary', () => {
+  const demo = path.join(repo, 'examples/paravirt/bin/demo-x86_64');
+  const rules = path.join(repo, 'examples/paravirt/paravirt-demo.rules');
+
+  it('apply --dry-run --report: a line per pair, the pairs in the head, each site its pair', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'patchc-proofs-'));
+    try {
+      const report = path.join(dir, 'r.json');
+      const r = await patchc('apply', '--dry-run', '--rules', rules, demo, '--report', report);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^proofs \(each inline replacement against the function in its slot\): 5 pairs: 5 equivalent, 0 differ, 0 not decided/m);
+      expect(r.out).toContain('`pushf; pop %rax` equivalent to pv_callee_save_native_save_fl');
+      const doc = JSON.parse(readFileSync(report, 'utf8')) as { proofs: { pairs: number; equivalent: number; list: { verdict: string; function: string; compared: string[] }[] }; sites: { op: string; proof?: { pair: number; verdict: string } }[] };
+      expect([doc.proofs.pairs, doc.proofs.equivalent]).toEqual([5, 5]);
+      expect(doc.proofs.list[0]!.compared.join('; ')).toMatch(/live flags TF IF DF IOPL0 IOPL1 NT AC ID \(not CF PF AF ZF SF OF/);
+      const pte = doc.sites.find((s) => s.op === 'pte_val')!;
+      expect(doc.proofs.list[pte.proof!.pair]!.function).toBe('paravirt_ident_64');
+      // A direct call to the slot's own function is no pair.
+      expect(doc.sites.find((s) => s.op === 'set_pte')!.proof).toBeUndefined();
+      const skipped = await patchc('apply', '--dry-run', '--skip-proofs', '--rules', rules, demo);
+      expect(skipped.out).not.toContain('proofs');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('explain shows the proof under a site; check --binary prints the pairs', async () => {
+    const e = await patchc('explain', '--rules', rules, demo, '--op', 'save_fl', '--max', '1');
+    expect(e.out).toMatch(/\n {2}proof: equivalent to pv_callee_save_native_save_fl\n/);
+    const c = await patchc('check', rules, '--binary', demo);
+    expect(c.code).toBe(0);
+    expect(c.out).toContain('5 pairs: 5 equivalent, 0 differ, 0 not decided');
+  });
+});
