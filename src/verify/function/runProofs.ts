@@ -76,10 +76,15 @@ class PairCollector {
       k = this.pairs.push({ ops: [], sites: 0, functionAddress: c.target.address, rule: c.rule, replacement: c.text() || '{}', proof }) - 1;
       this.byKey.set(key, k);
     }
-    const p = this.pairs[k]!;
-    if (!p.ops.includes(c.op)) p.ops.push(c.op);
-    p.sites++;
+    this.count(k, c.op);
     return k;
+  }
+
+  /** One more site of pair k. */
+  count(k: number, op: string): void {
+    const p = this.pairs[k]!;
+    if (!p.ops.includes(op)) p.ops.push(op);
+    p.sites++;
   }
 }
 
@@ -93,6 +98,8 @@ export function proveRun(run: ApplyRun, elf: ElfFile, symbols: SymbolTable | und
   const pairs = new PairCollector(ARCHES.get(run.table.arch)!, run.table, code ?? binaryCode(elf, symbols), limits);
   const sites = run.sites;
   const pairOfSite = new Int32Array(sites.count).fill(-1);
+  // Per (op, slot) choice and clobber mask, the pair is known after its first site: a million sites cost a lookup each.
+  const known = new Map<object, Map<number, number>>();
   for (let i = 0; i < sites.count; i++) {
     // A refused site keeps its call: nothing replaces the function there.
     if (run.loop.outcome[i] === OUTCOME_REFUSED) continue;
@@ -100,6 +107,15 @@ export function proveRun(run: ApplyRun, elf: ElfFile, symbols: SymbolTable | und
     const entry = c?.entry;
     const target = c?.target;
     if (!entry || !target || target.address === 0n || callsTarget(entry)) continue;
+    const mask = sites.clobberBits ? sites.clobberMask(i) : -1;
+    const byMask = known.get(c) ?? new Map<number, number>();
+    known.set(c, byMask);
+    const seen = byMask.get(mask);
+    if (seen !== undefined) {
+      pairs.count(seen, sites.opNames[sites.op(i)] ?? '?');
+      pairOfSite[i] = seen;
+      continue;
+    }
     const s = entry.selector;
     pairOfSite[i] = pairs.add({
       op: sites.opNames[sites.op(i)] ?? '?',
@@ -108,8 +124,9 @@ export function proveRun(run: ApplyRun, elf: ElfFile, symbols: SymbolTable | und
       text: () => entry.instructions.map((x) => x.text).join('; '),
       rule: s.kind === 'op' ? `op:${s.op}` : s.kind === 'target' ? `target:${s.symbol}` : s.kind,
       target,
-      clobbers: sites.clobberBits ? sites.clobberBits.filter((_, b) => (sites.clobberMask(i) & (1 << b)) !== 0) : undefined,
+      clobbers: sites.clobberBits ? sites.clobberBits.filter((_, b) => (mask & (1 << b)) !== 0) : undefined,
     });
+    byMask.set(mask, pairOfSite[i]!);
   }
   return { pairs: pairs.pairs, pairOfSite, ms: performance.now() - t0 };
 }

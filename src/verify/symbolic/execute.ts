@@ -110,7 +110,9 @@ export function runPath(insns: DecodedInsn[], opts: ExecOptions, end: number, fr
   };
 
   const effectiveAddress = (m: Extract<Operand, { kind: 'mem' }>): Val => {
-    if (m.ripRelative) return app(W, 'rip-relative', [constant(W, m.disp)]);
+    // A function is decoded at its address: its RIP-relative operands are addresses. A replacement's are
+    // offsets from a site not known yet: an unknown of them, never equal to an address.
+    if (m.ripRelative) return opts.fn ? constant(W, m.disp) : app(W, 'rip-relative', [constant(W, m.disp)]);
     // The address size is the width of its registers (a 67 prefix makes them 32-bit on x86_64, 16-bit on
     // i386); the address is computed at that width and then zero-extended.
     const reg = m.base ?? m.index;
