@@ -66,14 +66,23 @@ export function reportJson(run: ApplyRun, input: string, output: string | undefi
  * which come last) is stringified alone, and each site is stringified alone and indented to its depth.
  * Sites are materialized one at a time (ApplyRun.result), never all at once.
  */
-export function* reportChunks(run: ApplyRun, input: string, output: string | undefined, later?: LaterPass): Generator<string> {
-  const head = JSON.stringify({ patchc_report: 1, input, output: output ?? null, arch: run.table.arch, summary: summaryObject(run), ...(later ? { [later.name]: later.summary } : {}) }, null, 1);
+export function* reportChunks(run: ApplyRun, input: string, output: string | undefined, later?: LaterPass, extras?: ReportExtras): Generator<string> {
+  const head = JSON.stringify({ patchc_report: 1, input, output: output ?? null, arch: run.table.arch, summary: summaryObject(run), ...(extras?.head ?? {}), ...(later ? { [later.name]: later.summary } : {}) }, null, 1);
   // `head` ends in '\n}': reopen it to append the sites array (and a later pass's entries) as its last members.
   const open = `${head.slice(0, -2)},\n "sites": [`;
   const close = later ? `\n ],\n "${later.name}_entries": [` : '\n ]\n}\n';
-  yield* inChunks(siteTexts(run), open, run.sites.count === 0 ? close.slice(2) : close);
+  yield* inChunks(siteTexts(run, extras?.site), open, run.sites.count === 0 ? close.slice(2) : close);
   if (!later) return;
   yield* inChunks(itemTexts(later.entries), '', '\n ]\n}\n');
+}
+
+/**
+ * What a higher layer adds to the report (the proofs of src/verify): members of the head, and members of
+ * each site's object. Plain data: this layer does not know what they mean.
+ */
+export interface ReportExtras {
+  head?: Record<string, unknown>;
+  site?: (i: number) => Record<string, unknown> | undefined;
 }
 
 /** A pass run after the sites' own (the kernel's alternatives): a summary in the head, its entries after the sites. */
@@ -92,11 +101,11 @@ function* itemTexts(items: Iterable<unknown>): Generator<string> {
 }
 
 /** Each site's member of the sites array, with the separator before it. */
-function* siteTexts(run: ApplyRun): Generator<string> {
+function* siteTexts(run: ApplyRun, extra?: ReportExtras['site']): Generator<string> {
   const bitness = run.table.bitness;
   for (let i = 0; i < run.sites.count; i++) {
     // JSON strings hold no raw newline, so every '\n' is a line break to indent by the array's depth.
-    const text = JSON.stringify(siteJson(run, i, bitness), null, 1).replaceAll('\n', '\n  ');
+    const text = JSON.stringify({ ...siteJson(run, i, bitness), ...(extra?.(i) ?? {}) }, null, 1).replaceAll('\n', '\n  ');
     yield `${i === 0 ? '' : ','}\n  ${text}`;
   }
 }
@@ -174,11 +183,12 @@ export function explainSites(results: Iterable<SiteResult>, bitness: Bitness): s
 }
 
 /** explainSites in pieces of about REPORT_CHUNK_CHARS: a blank line between sites, each ending in '\n'. */
-export function explainChunks(results: Iterable<SiteResult>, bitness: Bitness): Generator<string> {
-  return inChunks(explainTexts(results, bitness), '', '');
+export function explainChunks(results: Iterable<SiteResult>, bitness: Bitness, note?: (r: SiteResult) => string[]): Generator<string> {
+  return inChunks(explainTexts(results, bitness, note), '', '');
 }
 
-function* explainTexts(results: Iterable<SiteResult>, bitness: Bitness): Generator<string> {
+/** `note`: lines a higher layer adds under a site (the proof of its replacement). */
+function* explainTexts(results: Iterable<SiteResult>, bitness: Bitness, note?: (r: SiteResult) => string[]): Generator<string> {
   let first = true;
   for (const r of results) {
     const out: string[] = [];
@@ -188,6 +198,7 @@ function* explainTexts(results: Iterable<SiteResult>, bitness: Bitness): Generat
     for (const l of disasm(r.original, bitness, r.site.address)) out.push(`    ${l}`);
     out.push('  after:');
     for (const l of disasm(r.patched, bitness, r.site.address)) out.push(`    ${l}`);
+    for (const l of note?.(r) ?? []) out.push(`  ${l}`);
     yield `${first ? '' : '\n'}${out.join('\n')}\n`;
     first = false;
   }

@@ -54,7 +54,7 @@ function compileArch(rs: RuleSet, ar: ArchRules, sources: ReadonlyMap<string, So
     altTables: rs.altTables.filter(forArch),
     ...(rs.features ? { features: rs.features.table } : {}),
     textTables: rs.textTables.filter(forArch),
-    ops: [...rs.ops.values()].map((o) => ({ name: o.name, calleeSave: o.calleeSave, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}) })),
+    ops: [...rs.ops.values()].map((o) => ({ name: o.name, calleeSave: o.calleeSave, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}), returns: o.returns })),
   };
 }
 

@@ -1,9 +1,11 @@
 // The one serialized shape of a patch table; YAML and JSON are two spellings of it.
 import { conditionText, selectorKey } from '../model/check.js';
-import type { SelectorDef } from '../model/ruleset.js';
+import type { SelectorDef, Width } from '../model/ruleset.js';
 import { fromHex, toHex } from './hex.js';
 import type { PatchTable } from './types.js';
 import { altTablesFromDocument, altTablesToDocument } from './altTableDoc.js';
+
+const RETURN_WIDTHS: readonly Width[] = [8, 16, 32, 64, 'word', 'void'];
 
 export const FORMAT_VERSION = 1;
 
@@ -40,7 +42,7 @@ export function tableToDocument(t: PatchTable): Record<string, unknown> {
       ...(e.verdict ? { contract: e.verdict.verdict, ...(e.verdict.basis ? { contract_basis: e.verdict.basis } : {}), ...(e.verdict.details.length ? { contract_details: e.verdict.details } : {}) } : {}),
     })),
     nops: { source: t.nops.source, table: Object.fromEntries([...t.nops.byLength].sort((a, b) => a[0] - b[0]).map(([n, b]) => [String(n), toHex(b)])) },
-    ops: t.ops.map((o) => ({ name: o.name, callee_save: o.calleeSave, ...(o.maxLength !== undefined ? { max_length: o.maxLength } : {}) })),
+    ops: t.ops.map((o) => ({ name: o.name, callee_save: o.calleeSave, ...(o.maxLength !== undefined ? { max_length: o.maxLength } : {}), ...(o.returns !== undefined ? { returns: o.returns } : {}) })),
     site_tables: t.siteTables.map((s) => ({
       name: s.name,
       ...(s.arch ? { arch: s.arch } : {}),
@@ -127,7 +129,9 @@ export function tableFromDocument(doc: unknown, file: string): PatchTable {
     entries,
     ops: arr(d['ops'] ?? [], 'ops').map((x) => {
       const o = obj(x, 'ops[]');
-      return { name: str(o['name'], 'ops[].name'), calleeSave: o['callee_save'] === true, ...(o['max_length'] !== undefined ? { maxLength: int(o['max_length'], 'max_length') } : {}) };
+      const returns = o['returns'];
+      if (returns !== undefined && !RETURN_WIDTHS.includes(returns as Width)) fail(`ops[].returns: ${JSON.stringify(returns)} is not 8, 16, 32, 64, word or void`);
+      return { name: str(o['name'], 'ops[].name'), calleeSave: o['callee_save'] === true, ...(o['max_length'] !== undefined ? { maxLength: int(o['max_length'], 'max_length') } : {}), ...(returns !== undefined ? { returns: returns as Width } : {}) };
     }),
     siteTables: arr(d['site_tables'] ?? [], 'site_tables').map((x) => {
       const s = obj(x, 'site_tables[]');

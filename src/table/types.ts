@@ -1,7 +1,7 @@
 // A compiled patch table: what code review reads and the apply engine consumes.
 import type { TextTableDef } from '../model/textTable.js';
 import type { Relocation } from '../asm/types.js';
-import type { OpsTableDef, SelectorDef, SiteTableDef } from '../model/ruleset.js';
+import type { OpsTableDef, SelectorDef, SiteTableDef, Width } from '../model/ruleset.js';
 import type { AltTableDef } from '../model/altTable.js';
 
 export interface TableInstruction {
@@ -44,5 +44,5 @@ export interface PatchTable {
   /** The other boot-time text tables (`texttable`); absent in compiled tables (they are not written to YAML/JSON). */
   textTables?: TextTableDef[];
   /** Op signatures and contracts the apply engine and checks need, by name. */
-  ops: { name: string; calleeSave: boolean; maxLength?: number }[];
+  ops: { name: string; calleeSave: boolean; maxLength?: number; /** The result's width (absent in tables written before it was recorded). */ returns?: Width }[];
 }

@@ -1,6 +1,8 @@
 // Deciding `a == b`: equal normal forms prove it; concrete inputs that tell the values apart refute it.
 // Anything else is "unknown" — never reported as either.
-import { equal, evaluate, mix, symbolsOf, type Env, type Val } from './symbolic/values.js';
+import { formatVal } from './format.js';
+import { assume } from './symbolic/conditions.js';
+import { equal, evaluate, mix, not, symbolsOf, type Env, type Val } from './symbolic/values.js';
 
 export interface Witness {
   /** The entry values the counterexample picks, by display label. */
@@ -10,7 +12,8 @@ export interface Witness {
 }
 
 export type Comparison =
-  | { kind: 'proved' }
+  /** under: equal only on the path (after substituting what its conditions pin), or no input takes the path. */
+  | { kind: 'proved'; under?: 'path-condition' | 'infeasible-path' }
   /** witness: concrete entry values that tell the two apart; independent: one side is an entry value the other cannot depend on. */
   | { kind: 'refuted'; witness?: Witness; independent?: true }
   | { kind: 'unknown'; why: string; witness?: Witness };
@@ -41,6 +44,58 @@ function env(seed: number): Env {
   };
 }
 
+/** Conditional values (cmov, flags a zero count keeps) split on, at most, for one comparison. */
+const MAX_SPLITS = 3;
+
+/**
+ * Case analysis on the condition of a conditional value inside either side: equal when c holds and when
+ * it does not (each case a path condition, substituted as on a path). Sound: c is 0 or 1 on every input.
+ */
+function provedByCases(a: Val, b: Val, conditions: readonly Val[], depth: number): boolean {
+  if (depth === 0) return false;
+  let c: Val | undefined;
+  for (const v of [a, b]) eachApp(v, (x) => {
+    if (!c && x.f === 'ite') c = x.args[0]!;
+  });
+  if (!c) return false;
+  const cond = c;
+  return [cond, not(cond)].every((side) => {
+    const cs = [...conditions, side];
+    const path = assume(cs);
+    if (path.infeasible) return true;
+    const x = path.rewrite(a);
+    const y = path.rewrite(b);
+    if (equal(x, y)) return true;
+    // No progress: the condition did not simplify anything (its ite is still there).
+    if (x.key === a.key && y.key === b.key) return false;
+    return provedByCases(x, y, cs, depth - 1);
+  });
+}
+
+/**
+ * Inputs (for this seed) that take the path, or undefined. Random inputs rarely satisfy `edi₀ = 0`; the
+ * facts the conditions pin give ones that may: each pinned symbol takes the value its substitute has on
+ * the random inputs. Whatever the inputs, the conditions are then evaluated: a witness is always checked.
+ */
+function inputsOnPath(seed: number, conditions: readonly Val[], syms: ReadonlyMap<string, Extract<Val, { k: 'sym' }>>): Env | undefined {
+  const e = env(seed);
+  if (conditions.every((c) => evaluate(c, e) === 1n)) return e;
+  let path = ASSUMED.get(conditions);
+  if (!path) ASSUMED.set(conditions, (path = assume(conditions)));
+  if (path.infeasible) return undefined;
+  const pinned = new Map<string, bigint>();
+  for (const s of syms.values()) {
+    const r = path.rewrite(s);
+    if (r.key !== s.key) pinned.set(s.name, evaluate(r, e));
+  }
+  if (!pinned.size) return undefined;
+  const e2: Env = { seed, sym: (name, w) => pinned.get(name) ?? e.sym(name, w) };
+  return conditions.every((c) => evaluate(c, e2) === 1n) ? e2 : undefined;
+}
+
+/** A path's conditions are compared against once per register and flag: derive their facts once. */
+const ASSUMED = new WeakMap<readonly Val[], ReturnType<typeof assume>>();
+
 /**
  * `conditions` (1-bit values) restrict the inputs to those that take one path through the replacement:
  * a proof ignores them (it holds on all inputs), a counterexample must satisfy them.
@@ -48,17 +103,28 @@ function env(seed: number): Env {
 export function compare(a: Val, b: Val, conditions: readonly Val[] = []): Comparison {
   if (a.w !== b.w) throw new RangeError(`comparing ${a.w} and ${b.w} bits`);
   if (equal(a, b)) return { kind: 'proved' };
+  if (conditions.length) {
+    let path = ASSUMED.get(conditions);
+    if (!path) ASSUMED.set(conditions, (path = assume(conditions)));
+    if (path.infeasible) return { kind: 'proved', under: 'infeasible-path' };
+    if (equal(path.rewrite(a), path.rewrite(b))) return { kind: 'proved', under: 'path-condition' };
+  }
+  if (provedByCases(a, b, conditions, MAX_SPLITS)) return { kind: 'proved', under: 'path-condition' };
   const condSyms = new Map<string, Extract<Val, { k: 'sym' }>>();
   conditions.forEach((c) => symbolsOf(c, condSyms));
   const syms = new Map([...symbolsOf(a), ...symbolsOf(b), ...condSyms]);
   for (let seed = 0; seed < 12 + PATTERNS.length; seed++) {
-    const e = env(seed);
-    if (conditions.some((c) => evaluate(c, e) !== 1n)) continue;
+    const e = inputsOnPath(seed, conditions, condSyms);
+    if (!e) continue;
     const l = evaluate(a, e);
     const r = evaluate(b, e);
     if (l === r) continue;
     const witness: Witness = {
-      inputs: [...syms.values()].filter((s) => s.origin === 'entry').map((s) => ({ label: s.label, value: e.sym(s.name, s.w) & ((1n << BigInt(s.w)) - 1n) })),
+      inputs: [
+        ...[...syms.values()].filter((s) => s.origin === 'entry').map((s) => ({ label: s.label, value: e.sym(s.name, s.w) & ((1n << BigInt(s.w)) - 1n) })),
+        // Memory and system registers are inputs too: the counterexample names the values it picked for them.
+        ...machineInputs([a, b, ...conditions]).map((v) => ({ label: formatVal(v), value: evaluate(v, e) })),
+      ],
       left: l,
       right: r,
     };
@@ -78,25 +144,38 @@ export function compare(a: Val, b: Val, conditions: readonly Val[] = []): Compar
 
 /** Some input provably takes the path these conditions describe (a concrete one was found). */
 export function feasible(conditions: readonly Val[]): boolean {
-  if (!conditions.length) return true;
+  return pathInput(conditions) !== undefined;
+}
+
+/** Entry values that take the path these conditions describe (none needed: []); undefined when none was found. */
+export function pathInput(conditions: readonly Val[]): Witness['inputs'] | undefined {
+  if (!conditions.length) return [];
   const syms = new Map<string, Extract<Val, { k: 'sym' }>>();
   conditions.forEach((c) => symbolsOf(c, syms));
-  if ([...syms.values()].some((s) => s.origin !== 'entry') || conditions.some((c) => opaqueResults(c).length)) return false;
+  if ([...syms.values()].some((s) => s.origin !== 'entry') || conditions.some((c) => opaqueResults(c).length)) return undefined;
   for (let seed = 0; seed < 12 + PATTERNS.length; seed++) {
-    const e = env(seed);
-    if (conditions.every((c) => evaluate(c, e) === 1n)) return true;
+    const e = inputsOnPath(seed, conditions, syms);
+    if (e) return [...syms.values()].map((s) => ({ label: s.label, value: e.sym(s.name, s.w) & ((1n << BigInt(s.w)) - 1n) }));
   }
-  return false;
+  return undefined;
+}
+
+/** Every application inside a value, outermost first. */
+function eachApp(v: Val, fn: (a: Extract<Val, { k: 'app' }>) => void): void {
+  if (v.k === 'app') {
+    fn(v);
+    v.args.forEach((x) => eachApp(x, fn));
+  } else if (v.k === 'slice' || v.k === 'sext') eachApp(v.of, fn);
+  else if (v.k === 'concat') v.parts.forEach((x) => eachApp(x, fn));
+  else if (v.k === 'lin') v.terms.forEach((t) => eachApp(t.t, fn));
+  else if (v.k === 'xor' || v.k === 'and' || v.k === 'or') v.terms.forEach((x) => eachApp(x, fn));
 }
 
 /** Results of unmodelled instructions inside a value (execute.ts names them `insn:mnemonic@index:reg`). */
 function opaqueResults(v: Val, out: string[] = []): string[] {
-  if (v.k === 'app' && v.f.startsWith('insn:')) out.push(/^insn:(\w+)@/.exec(v.f)?.[1] ?? v.f);
-  if (v.k === 'app') v.args.forEach((x) => opaqueResults(x, out));
-  else if (v.k === 'slice' || v.k === 'sext') opaqueResults(v.of, out);
-  else if (v.k === 'concat') v.parts.forEach((x) => opaqueResults(x, out));
-  else if (v.k === 'lin') v.terms.forEach((t) => opaqueResults(t.t, out));
-  else if (v.k === 'xor' || v.k === 'and' || v.k === 'or') v.terms.forEach((x) => opaqueResults(x, out));
+  eachApp(v, (a) => {
+    if (a.f.startsWith('insn:')) out.push(/^insn:(\w+)@/.exec(a.f)?.[1] ?? a.f);
+  });
   return out;
 }
 
@@ -107,4 +186,13 @@ function independent(other: Val, entry: Val): boolean {
   if (![...mine.values()].every((s) => s.origin === 'entry') || mine.size === 0) return false;
   const theirs = symbolsOf(other);
   return [...mine.keys()].every((k) => !theirs.has(k));
+}
+
+/** Reads of memory and of system registers inside values (`load[...]`, `sys:cr3[...]`), once each. */
+function machineInputs(vs: Val[]): Val[] {
+  const out = new Map<string, Val>();
+  for (const v of vs) eachApp(v, (a) => {
+    if (a.f.startsWith('load') || a.f.startsWith('sys:')) out.set(a.key, a);
+  });
+  return [...out.values()];
 }

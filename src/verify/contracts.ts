@@ -50,7 +50,7 @@ function checkIdentity(ctx: CheckContext, arg: number, out: CheckOutcome): void 
   const where = `${describeLocation(ret)}${bits < ret.bits ? ` (low ${bits} bits)` : ''}`;
   const cmp = compare(got, want, ctx.exec.conditions);
   if (cmp.kind === 'proved') {
-    out.details.push(`${what}: proved — ${where} ends holding arg${arg} = ${formatVal(want)} in all ${bits} bits`);
+    out.details.push(`${what}: proved — ${where} ends holding arg${arg} = ${formatVal(want)} in all ${bits} bits${underNote(cmp)}`);
     return;
   }
   out.findings.push(identityFinding(ctx, arg, ret, src, got, want, bits, cmp));
@@ -112,7 +112,7 @@ function checkConst(ctx: CheckContext, value: bigint, out: CheckOutcome): void {
   const where = describeLocation(ret);
   const cmp = compare(got, want, ctx.exec.conditions);
   if (cmp.kind === 'proved') {
-    out.details.push(`${what}: proved — ${where} ends holding ${hex(want.k === 'const' ? want.v : 0n)} in all ${ret.bits} bits`);
+    out.details.push(`${what}: proved — ${where} ends holding ${hex(want.k === 'const' ? want.v : 0n)} in all ${ret.bits} bits${underNote(cmp)}`);
     return;
   }
   const hints: string[] = [];
@@ -134,4 +134,9 @@ function checkConst(ctx: CheckContext, value: bigint, out: CheckOutcome): void {
     hints.unshift(`${set} sets ${where} to ${value}${ctx.arch.wordBits === 64 && small && ret.bits === 64 ? ' (a 32-bit write zero-extends)' : ''}`);
   }
   out.findings.push({ status: 'violated', code: 'verify-const', message, hints });
+}
+
+/** How a proof used the path it holds on. */
+export function underNote(cmp: Extract<Comparison, { kind: 'proved' }>): string {
+  return cmp.under === 'path-condition' ? " (equal on this path's condition: what it pins substituted)" : cmp.under === 'infeasible-path' ? ' (no input takes this path: its conditions contradict each other)' : '';
 }

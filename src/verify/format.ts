@@ -55,7 +55,9 @@ export function formatVal(v: Val): string {
     }
     case 'app': {
       if (v.f.startsWith('load')) return `the memory at [${v.args.map(formatVal).join(', ')}]`;
-      const insn = /^insn:(\w+)@\d+:(\w+)$/.exec(v.f);
+      const sys = /^sys:(\w+)\[/.exec(v.f);
+      if (sys) return sys[1]!;
+      const insn = /^insn:(\w+)@\w*?\d+:(\w+)$/.exec(v.f);
       if (insn) return `the ${insn[2]} result of \`${insn[1]}\``;
       return `${v.f}(${v.args.map(formatVal).join(', ')})`;
     }

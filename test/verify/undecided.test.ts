@@ -6,12 +6,14 @@ describe('what the executor does not model', () => {
 
   it('never claims a proof through an unmodelled instruction, nor a false violation', () => {
     expect(v.pipeline).toEqual([]);
-    // bswap twice is the identity; not modelled, so neither proved nor refuted.
-    expect(verdictOf(v, 'swap_twice').verdict).toBe('not-verified');
-    const ds = diagnosticsFor(v, 'swap_twice');
+    // bswap is modelled (byte pieces): twice is the identity, proved.
+    expect(verdictOf(v, 'swap_twice').verdict).toBe('proved');
+    // popcnt is not: its result is some function of rax, neither proved nor refuted.
+    expect(verdictOf(v, 'count_it').verdict).toBe('not-verified');
+    const ds = diagnosticsFor(v, 'count_it');
     expect(ds.every((d) => d.severity === 'warning')).toBe(true);
     const un = ds.find((d) => d.code === 'verify-unmodelled');
-    expect(un!.message).toContain('`bswap %rax`');
+    expect(un!.message).toContain('`popcnt %rax, %rax`');
   });
 
 
@@ -45,12 +47,18 @@ describe('branches inside a replacement', () => {
     expect(verdictOf(v, 'jump_over').verdict).toBe('proved');
   });
 
+  it('proves with the path condition: where `test %rdi,%rdi` sets ZF, rdi₀ is 0', () => {
+    expect(verdictOf(v, 'zero_case').verdict).toBe('proved');
+    expect(verdictOf(v, 'zero_case').details.join('\n')).toMatch(/`jne 0xa` not taken: identity\(arg0\): proved .*on this path's condition/);
+    expect(diagnosticsFor(v, 'zero_case')).toEqual([]);
+  });
+
   it('does not call a failure on a path a violation unless an input that takes the path shows it', () => {
-    // rax = 0 only when rdi = 0, which is right: no input that takes the xor path tells 0 from rdi.
-    expect(verdictOf(v, 'zero_case').verdict).toBe('not-verified');
-    const [d] = diagnosticsFor(v, 'zero_case');
+    // rdi & 0x1f = rdi when rdi < 16: right, but an unsigned bound is not a fact the conditions pin.
+    expect(verdictOf(v, 'below16').verdict).toBe('not-verified');
+    const [d] = diagnosticsFor(v, 'below16');
     expect(d).toMatchObject({ severity: 'warning', code: 'verify-unproved' });
-    expect(d!.message).toContain('on the path where `jne 0xa` not taken');
+    expect(d!.message).toContain('not taken');
     expect(d!.message).toContain('no input tried both takes this path and tells them apart');
   });
 

@@ -15,6 +15,8 @@ import { featureTestFor } from '../../kernel/ruleFeatures.js';
 import { alternativesEntries, alternativesSummary, alternativesSummaryText } from '../../kernel/altReport.js';
 import type { CpuFeatureSet } from '../../kernel/cpuFeatures.js';
 import type { PatchTable } from '../../table/types.js';
+import { mergeProofs, proveAlternatives, proveRun, type RunProofs } from '../../verify/function/runProofs.js';
+import { proofsJson, proofsSummaryText, verdictLine } from '../../verify/function/report.js';
 
 export const applyHelp = `usage: patchc apply --rules FILE --arch i386|x86_64 INPUT -o OUTPUT [options]
 
@@ -34,15 +36,19 @@ fails a check keeps its bytes and is reported with the reason.
                     word*32+bit numbers, the x86_capability words as hex (gdb's x/24wx or p/x), or their raw
                     bytes; names resolve through the rule set's kernel version (\`features\`, or the alttable's)
   --dry-run         check and report, write no output
+  --skip-proofs     do not prove each inline replacement against the function in its slot (by default
+                    every distinct pair is decoded and decided: equivalent / differs / not decided)
   --strict          exit 1 when any site was refused
 Exit: 0 ok, 1 errors in the rules (or refused sites with --strict), 2 usage, I/O or malformed input.
 `;
 
 export const explainHelp = `usage: patchc explain --rules FILE INPUT [--arch A] [--symbols MAP] [--sites FILE] [--cpu FILE] [--op NAME] [--max N]
 
-Shows what apply would do to chosen sites, before and after, in objdump style (nothing is written).
+Shows what apply would do to chosen sites, before and after, in objdump style (nothing is written), and
+for an inline replacement whether it is equivalent to the function in the site's slot.
   --op NAME   only sites of this op     --max N   at most N sites (default 10)
   --cpu FILE  the CPU, for rules with \`if\`/\`unless\` FEATURE (as for apply; the alternatives pass is not shown)
+  --skip-proofs   no equivalence proofs
 `;
 
 interface Common {
@@ -51,6 +57,7 @@ interface Common {
   symbols?: string;
   sites?: string;
   cpu?: string;
+  'skip-proofs'?: boolean;
 }
 
 /** The --cpu file read for the rules' alttable; diagnostics printed (file:line:col), undefined on errors. */
@@ -101,13 +108,18 @@ async function run(values: Common, input: string, io: Io) {
     // would look like success.
     throw new UsageError(`nothing to patch: ${values.rules} finds no sites in ${input} outside its alttable, and the alttable's entries are decided by the CPU's features: give --cpu FILE (/proc/cpuinfo, feature names, or the x86_capability words)`);
   }
+  // After the paravirt pass, before the alternatives: the slot functions as the kernel has them when the
+  // alternatives pass runs (a function with paravirt sites of its own has them patched).
+  const proofs = values['skip-proofs'] ? undefined : proveRun(result, binary.elf, symbols);
   // The kernel's order (6.1 alternative_instructions()): paravirt sites first, then the alternatives over them.
   const alternatives = cpu && hasAltTable ? { run: runAlternatives(binary.elf, result.patcher, t.table, cpu, symbols), cpu } : undefined;
+  // Sites the alternatives pass took from a slot call to inline code (6.8+: every site): the kernel's own replacement.
+  const altProofs = proofs && alternatives ? proveAlternatives(alternatives.run, t.table, binary.elf, symbols) : undefined;
   const notes: string[] = [];
   if (!cpu && hasAltTable) notes.push(`note: no --cpu: the alternatives pass (alttable ${t.table.altTables![0]!.name}) did not run; its sites keep the file's bytes`);
   const unconsidered = result.loop.unconsideredRules;
   if (unconsidered.length) notes.push(`note: no --cpu: ${unconsidered.length} conditional rule(s) not considered (${unconsidered.slice(0, 3).map((u) => `${u.rule} at ${u.source}`).join(', ')}${unconsidered.length > 3 ? ', ...' : ''})`);
-  return { exit: undefined, result, alternatives, symbols, notes } as const;
+  return { exit: undefined, result, alternatives, symbols, notes, proofs: proofs && mergeProofs(proofs, altProofs) } as const;
 }
 
 /** Whether two paths name one file (through symlinks and hard links); false when either does not exist. */
@@ -128,6 +140,7 @@ const commonOptions = {
   symbols: { type: 'string' },
   sites: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  'skip-proofs': { type: 'boolean' },
 } as const;
 
 export async function applyCommand(args: string[], io: Io): Promise<number> {
@@ -161,7 +174,7 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   // The report first, then the binary: a failed report write must not leave a patched binary behind
   // that nobody can account for; and a failed binary write takes back the report that describes it.
   // Streamed: the report of a million sites is longer than any string can be.
-  if (values.report) await writeFileAtomicStream(values.report, reportChunks(result, input, values.output, later));
+  if (values.report) await writeFileAtomicStream(values.report, reportChunks(result, input, values.output, later, proofExtras(r.proofs)));
   if (!values['dry-run'] && values.output) {
     try {
       await result.patcher.save(values.output, { mode: 0o755 });
@@ -172,6 +185,7 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
     }
   }
   io.out(summaryText(result));
+  if (r.proofs) io.out(proofsSummaryText(r.proofs));
   if (alternatives) io.out(alternativesSummaryText(alternatives.run, alternatives.cpu));
   for (const n of r.notes) io.err(`${n}\n`);
   if (values['dry-run']) io.out('dry run: nothing written\n');
@@ -198,7 +212,12 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   if (!Number.isInteger(max) || max < 1) throw new UsageError('--max takes a positive whole number');
   const r = await run(values, positionals[0]!, io);
   if (r.exit !== undefined) return r.exit;
-  for (const text of explainChunks(chosenSites(r.result, values.op, max), r.result.table.bitness)) {
+  const proofs = r.proofs;
+  const note = proofs ? (site: SiteResult): string[] => {
+    const k = proofs.pairOfSite[site.site.index] ?? -1;
+    return k >= 0 ? [`proof: ${verdictLine(proofs.pairs[k]!.proof)}`] : [];
+  } : undefined;
+  for (const text of explainChunks(chosenSites(r.result, values.op, max), r.result.table.bitness, note)) {
     io.out(text);
     await io.drain?.();
   }
@@ -213,4 +232,16 @@ function* chosenSites(run: ApplyRun, op: string | undefined, max: number): Gener
     n++;
     yield run.result(i);
   }
+}
+
+/** The proofs in the JSON report: every pair in the head, and each site's pair by index. */
+function proofExtras(proofs: RunProofs | undefined) {
+  if (!proofs) return undefined;
+  return {
+    head: { proofs: proofsJson(proofs) },
+    site: (i: number) => {
+      const k = proofs.pairOfSite[i] ?? -1;
+      return k >= 0 ? { proof: { pair: k, verdict: proofs.pairs[k]!.proof.verdict } } : undefined;
+    },
+  };
 }

@@ -79,14 +79,20 @@ const FLOW: Record<number, Flow> = {
 
 export type DecodeResult = { ok: true; insns: DecodedInsn[] } | { ok: false; problem: string; insns: DecodedInsn[] };
 
-export function decodeReplacement(bytes: Uint8Array, bitness: 32 | 64, relocations: readonly Relocation[] = []): DecodeResult {
+/**
+ * `ip`: the address of the first byte (0 for a replacement, whose branches are offsets into it; a
+ * function's real address, so its branch targets and RIP-relative operands are addresses). `max`:
+ * instructions to decode at most.
+ */
+export function decodeReplacement(bytes: Uint8Array, bitness: 32 | 64, relocations: readonly Relocation[] = [], ip = 0n, max = Infinity): DecodeResult {
   const insns: DecodedInsn[] = [];
   if (bytes.length === 0) return { ok: true, insns };
   infoFactory ??= new InstructionInfoFactory();
   const fmt = getFormatters();
   const decoder = new Decoder(bitness, bytes, DecoderOptions.None);
+  decoder.ip = ip;
   try {
-    while (decoder.canDecode) {
+    while (decoder.canDecode && insns.length < max) {
       const offset = Number(decoder.position);
       const insn = decoder.decode();
       try {

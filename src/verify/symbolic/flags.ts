@@ -1,7 +1,7 @@
 // RFLAGS as iced and the SDM name them, and the conditions jumps test.
 import { FLAG_NAMES } from '../../asm/describe.js';
 import { FLAG_BITS, type MachineState } from './state.js';
-import { bitwise, eqz, not, type Val } from './values.js';
+import { bitwise, eqz, not, slice, type Val } from './values.js';
 
 export const ICED_FLAGS: [number, string][] = FLAG_NAMES;
 
@@ -63,4 +63,9 @@ export function jccCondition(mnemonic: string, st: MachineState): Val | undefine
     default:
       return undefined;
   }
+}
+
+/** PF: 1 when the low byte of a result has an even number of set bits. */
+export function parity(r: Val): Val {
+  return not(bitwise('xor', 1, Array.from({ length: Math.min(8, r.w) }, (_, b) => slice(r, b, 1))));
 }

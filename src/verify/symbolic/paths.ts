@@ -1,16 +1,17 @@
 // Every path through a replacement: jumps forward to a label are followed, conditional jumps fork.
 import type { DecodedInsn } from './decode.js';
-import { MAX_PATHS, runPath, type ExecOptions, type ExecResult } from './execute.js';
+import { MAX_PATHS, returnAddress, runPath, type ExecOptions, type ExecResult } from './execute.js';
 import { MachineState } from './state.js';
+import { lin } from './values.js';
 
 /**
  * Every path through the replacement. Conditional jumps fork (each side keeps the condition that selects
  * it), jumps forward to a label inside the block are followed, a jump to the end of the block ends the path
  * normally, and a backward jump (a loop) is not followed.
  */
-export function executePaths(insns: DecodedInsn[], opts: ExecOptions, end: number): ExecResult[] {
+export function executePaths(insns: DecodedInsn[], opts: ExecOptions, end: number, start = 0): ExecResult[] {
   const done: ExecResult[] = [];
-  const work: { from: number; res: ExecResult }[] = [{ from: 0, res: fresh(insns, opts) }];
+  const work: { from: number; res: ExecResult }[] = [{ from: start, res: fresh(insns, opts) }];
   while (work.length) {
     const w = work.pop()!;
     done.push(runPath(insns, opts, end, w.from, w.res, (from, res) => {
@@ -29,5 +30,12 @@ export function execute(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
 }
 
 function fresh(insns: DecodedInsn[], opts: ExecOptions): ExecResult {
-  return { state: new MachineState(opts.wordBits), insns, unmodelled: [], calls: [], ending: { kind: 'falls-through' }, stackLog: [], writers: new Map(), path: [], conditions: [] };
+  const state = new MachineState(opts.wordBits);
+  if (opts.fn) {
+    // As the site's call left it: the return address pushed.
+    const bytes = opts.wordBits / 8;
+    state.write(opts.wordBits === 64 ? 'rsp' : 'esp', lin(opts.wordBits, [{ coef: 1n, t: state.rsp }], BigInt(-bytes)), -1);
+    state.storeStack(-bytes, returnAddress(opts.wordBits));
+  }
+  return { state, insns, unmodelled: [], calls: [], ending: { kind: 'falls-through' }, stackLog: [], writers: new Map(), path: [], conditions: [] };
 }

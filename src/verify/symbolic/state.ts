@@ -12,6 +12,10 @@ export const STATUS_FLAGS = ['CF', 'PF', 'AF', 'ZF', 'SF', 'OF'];
 export interface Effect {
   insn: number;
   what: string;
+  /** What the effect is, as values: two effects with equal keys are the same effect. Absent: not modelled. */
+  key?: string;
+  /** A store: where and what (its key is made of these). */
+  store?: { address: Val; value: Val };
 }
 
 export class MachineState {
@@ -30,6 +34,11 @@ export class MachineState {
   readonly memoryWrites: Effect[] = [];
   /** Bumped by every store outside the stack: loads before and after it are different unknowns. */
   memGen = 0;
+  /**
+   * Every store and system write so far, as values: a load is a function of this and its address, so
+   * two executions that made the same stores read the same memory (and different stores, different unknowns).
+   */
+  memKey = '';
 
   constructor(readonly wordBits: 32 | 64) {
     const names = wordBits === 64 ? GPR64 : GPR64.slice(0, 8);
@@ -51,6 +60,7 @@ export class MachineState {
     c.effects.push(...this.effects);
     c.memoryWrites.push(...this.memoryWrites);
     c.memGen = this.memGen;
+    c.memKey = this.memKey;
     return c;
   }
 

@@ -224,7 +224,32 @@ export function bitwise(op: 'xor' | 'and' | 'or', w: number, terms: Val[], c?: b
   const list = [...kept.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   if (list.length === 0) return constant(w, k);
   if (list.length === 1 && k === identity) return list[0]!;
+  // One value and a mask: pieces of the value and constant runs (`and $0xff` is the low byte, zero-extended).
+  if (list.length === 1 && op !== 'xor') {
+    const runs = bitRuns(k, w);
+    if (runs.length <= MAX_RUNS) {
+      const x = list[0]!;
+      const keepBit = op === 'and' ? 1n : 0n;
+      return concat(runs.map(([lo, n, bit]) => (bit === keepBit ? slice(x, lo, n) : constant(n, bit ? mask(n) : 0n))));
+    }
+  }
   return { k: op, w, terms: list, c: k, key: `${op}${w}(${list.map((t) => t.key).join(',')};${k.toString(16)})` };
+}
+
+/** Masks with more runs than this stay bitwise nodes: a piece per run would not be simpler. */
+const MAX_RUNS = 8;
+
+/** Runs of equal bits of `c`, LSB first: [first bit, length, bit value]. */
+function bitRuns(c: bigint, w: number): [number, number, bigint][] {
+  const runs: [number, number, bigint][] = [];
+  for (let b = 0; b < w; b++) {
+    const bit = (c >> BigInt(b)) & 1n;
+    const last = runs[runs.length - 1];
+    if (last && last[2] === bit) last[1]++;
+    else runs.push([b, 1, bit]);
+    if (runs.length > MAX_RUNS) break;
+  }
+  return runs;
 }
 
 export function not(a: Val): Val {
@@ -250,17 +275,143 @@ export function sar(a: Val, n: number): Val {
 /** 1 when x is zero (ZF). Interpreted by `evaluate`, unlike other applications. */
 export function eqz(x: Val): Val {
   if (x.k === 'const') return constant(1, x.v === 0n ? 1n : 0n);
+  if (x.k === 'concat') {
+    // Zero exactly when every piece is: constant pieces decide or drop out (a zero-extension is its source).
+    if (x.parts.some((p) => p.k === 'const' && p.v !== 0n)) return constant(1, 0n);
+    const rest = x.parts.filter((p) => p.k !== 'const');
+    if (rest.length === 1) return eqz(rest[0]!);
+  }
+  if (x.k === 'sext') return eqz(x.of);
   return app(1, 'eqz', [x]);
 }
 
 /** 1 when a < b unsigned (CF of a - b). */
 export function ltu(a: Val, b: Val): Val {
   if (a.k === 'const' && b.k === 'const') return constant(1, a.v < b.v ? 1n : 0n);
-  if (a.key === b.key) return constant(1, 0n);
+  if (a.key === b.key || (b.k === 'const' && b.v === 0n)) return constant(1, 0n);
   return app(1, 'ltu', [a, b]);
 }
 
-const INTERPRETED = new Set(['eqz', 'ltu']);
+/** `c ? x : y` for a 1-bit c (cmov, and flags a zero shift count leaves alone). */
+export function ite(c: Val, x: Val, y: Val): Val {
+  if (c.w !== 1 || x.w !== y.w) throw new RangeError(`ite over ${c.w}, ${x.w}, ${y.w} bits`);
+  if (c.k === 'const') return c.v ? x : y;
+  if (x.key === y.key) return x;
+  if (c.k === 'xor' && c.terms.length === 1 && c.c === 1n) return ite(c.terms[0]!, y, x);
+  if (x.w === 1 && x.k === 'const' && y.k === 'const') return x.v ? c : not(c);
+  return app(x.w, 'ite', [c, x, y]);
+}
+
+export type ShiftKind = 'shl' | 'shr' | 'sar' | 'rol' | 'ror';
+
+/** Rotations by a constant: pieces of the value, so `rol 8; ror 8` is the value again. */
+export function rol(a: Val, n: number): Val {
+  const k = n % a.w;
+  return k === 0 ? a : concat([slice(a, a.w - k, k), slice(a, 0, a.w - k)]);
+}
+export function ror(a: Val, n: number): Val {
+  return rol(a, a.w - (n % a.w));
+}
+
+/** A shift or rotation by a count the code computes (already masked to 5 or 6 bits, as the CPU does). */
+export function shiftBy(kind: ShiftKind, a: Val, n: Val): Val {
+  if (n.k === 'const') {
+    const k = Number(n.v);
+    return kind === 'shl' ? shl(a, k) : kind === 'shr' ? shr(a, k) : kind === 'sar' ? sar(a, k) : kind === 'rol' ? rol(a, k) : ror(a, k);
+  }
+  return app(a.w, kind, [a, n]);
+}
+
+const INTERPRETED = new Set(['eqz', 'ltu', 'ite', 'shl', 'shr', 'sar', 'rol', 'ror']);
+
+function applyInterpreted(f: string, w: number, args: bigint[]): bigint {
+  const m = mask(w);
+  const [a, b, c] = args as [bigint, bigint, bigint];
+  switch (f) {
+    case 'eqz':
+      return a === 0n ? 1n : 0n;
+    case 'ltu':
+      return a < b ? 1n : 0n;
+    case 'ite':
+      return a ? b : c;
+    case 'shl':
+      return b >= BigInt(w) ? 0n : (a << b) & m;
+    case 'shr':
+      return b >= BigInt(w) ? 0n : a >> b;
+    case 'sar': {
+      const neg = (a >> BigInt(w - 1)) & 1n;
+      const s = a - (neg << BigInt(w));
+      return (s >> (b >= BigInt(w) ? BigInt(w - 1) : b)) & m;
+    }
+    default: {
+      const k = b % BigInt(w);
+      const left = f === 'rol' ? k : (BigInt(w) - k) % BigInt(w);
+      return ((a << left) | (a >> (BigInt(w) - left))) & m;
+    }
+  }
+}
+
+/** The same function of rebuilt arguments: constructors normalize again (a count that became constant, ...). */
+function rebuildApp(v: Extract<Val, { k: 'app' }>, args: Val[]): Val {
+  switch (v.f) {
+    case 'eqz':
+      return eqz(args[0]!);
+    case 'ltu':
+      return ltu(args[0]!, args[1]!);
+    case 'ite':
+      return ite(args[0]!, args[1]!, args[2]!);
+    case 'shl':
+    case 'shr':
+    case 'sar':
+    case 'rol':
+    case 'ror':
+      return shiftBy(v.f, args[0]!, args[1]!);
+    default:
+      return app(v.w, v.f, args);
+  }
+}
+
+/**
+ * `v` with symbols replaced (all at once: a replacement may mention the symbol it replaces), normalized
+ * again. `subs` is keyed by symbol name, or by a whole value's key (names never contain '/', keys do). Sound for a proof under a path condition when each replacement equals its symbol on every input
+ * that satisfies the condition (conditions.ts).
+ */
+export function substitute(v: Val, subs: ReadonlyMap<string, Val>, memo = new Map<string, Val>()): Val {
+  const known = memo.get(v.key) ?? subs.get(v.key);
+  if (known) return known;
+  const r = (x: Val): Val => substitute(x, subs, memo);
+  let out: Val;
+  switch (v.k) {
+    case 'const':
+      out = v;
+      break;
+    case 'sym':
+      out = subs.get(v.name) ?? v;
+      break;
+    case 'slice':
+      out = slice(r(v.of), v.lo, v.w);
+      break;
+    case 'concat':
+      out = concat(v.parts.map(r));
+      break;
+    case 'sext':
+      out = sext(r(v.of), v.w);
+      break;
+    case 'lin':
+      out = lin(v.w, v.terms.map((t) => ({ coef: t.coef, t: r(t.t) })), v.c);
+      break;
+    case 'xor':
+    case 'and':
+    case 'or':
+      out = bitwise(v.k, v.w, v.terms.map(r), v.c);
+      break;
+    case 'app':
+      out = rebuildApp(v, v.args.map(r));
+      break;
+  }
+  memo.set(v.key, out);
+  return out;
+}
 
 export function app(w: number, f: string, args: Val[]): Val {
   return { k: 'app', w, f, args, key: `${f}/${w}(${args.map((a) => a.key).join(',')})` };
@@ -337,7 +488,7 @@ export function evaluate(v: Val, env: Env): bigint {
       return v.terms.reduce((s, t) => s | evaluate(t, env), v.c) & m;
     case 'app': {
       const args = v.args.map((a) => evaluate(a, env));
-      if (INTERPRETED.has(v.f)) return v.f === 'eqz' ? (args[0] === 0n ? 1n : 0n) : args[0]! < args[1]! ? 1n : 0n;
+      if (INTERPRETED.has(v.f)) return applyInterpreted(v.f, v.w, args);
       return mix(`${env.seed}|${v.f}|${args.map((a) => a.toString(16)).join(',')}`) & m;
     }
   }
