@@ -93,13 +93,23 @@ export function readTextTable(elf: ElfFile, def: TextTableDef, symbols: SymbolTa
   const bytes = elf.data.subarray(l.offset, l.offset + size);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const word = elf.header.class === 64 ? 8 : 4;
+  const bits = word * 8;
+  // Hundreds of thousands of entries (6.12's .call_sites): 32-bit fields are read as numbers, and addresses
+  // wrap to the word with asUintN rather than BigInt division.
   const read = (f: TextAddrField, at: number, here: bigint): { value: bigint; low: number } => {
-    const raw = f.kind === 'rel32' ? BigInt(dv.getInt32(at, true)) : word === 8 ? dv.getBigInt64(at, true) : BigInt(dv.getInt32(at, true));
-    const low = Number(raw & BigInt(f.mask));
-    const v = raw & ~BigInt(f.mask);
-    const mod = 1n << BigInt(word * 8);
-    const value = f.kind === 'ptr' ? ((v % mod) + mod) % mod : (((here + v) % mod) + mod) % mod;
-    return { value, low };
+    let v: bigint;
+    let low: number;
+    if (f.kind === 'rel32' || word === 4) {
+      const raw = dv.getInt32(at, true);
+      low = (raw & f.mask) >>> 0;
+      v = BigInt(raw & ~f.mask);
+    } else {
+      const raw = dv.getBigInt64(at, true);
+      const m = BigInt(f.mask);
+      low = Number(raw & m);
+      v = raw & ~m;
+    }
+    return { value: BigInt.asUintN(bits, f.kind === 'ptr' ? v : here + v), low };
   };
   const out: TextSite[] = [];
   for (let i = 0; i < size; i += def.stride) {

@@ -45,9 +45,29 @@ export function addressRegions(elf: ElfFile): readonly AddressRegion[] {
 
 export type VaddrLookup = { ok: true; offset: number; region: AddressRegion } | { ok: false; reason: string };
 
+/** Per file: each region's end, and whether no other region overlaps it (a hit there is unambiguous). */
+const quickCache = new WeakMap<ElfFile, { region: AddressRegion; end: bigint; alone: boolean }[]>();
+
+function quickRegions(elf: ElfFile): { region: AddressRegion; end: bigint; alone: boolean }[] {
+  let q = quickCache.get(elf);
+  if (q) return q;
+  const regions = addressRegions(elf);
+  q = regions.map((r) => {
+    const end = r.vaddr + BigInt(r.size);
+    return { region: r, end, alone: !regions.some((o) => o !== r && o.vaddr < end && r.vaddr < o.vaddr + BigInt(o.size)) };
+  });
+  quickCache.set(elf, q);
+  return q;
+}
+
 /** Maps [vaddr, vaddr + length) to file offsets; it must lie inside one region and be unambiguous. */
 export function lookupVaddr(elf: ElfFile, vaddr: bigint, length = 1): VaddrLookup {
   const len = BigInt(length);
+  // Patch passes look up hundreds of thousands of sites: a hit in a region nothing else overlaps is the answer.
+  const last = vaddr + len;
+  for (const q of quickRegions(elf)) {
+    if (q.alone && vaddr >= q.region.vaddr && last <= q.end) return { ok: true, offset: q.region.offset + Number(vaddr - q.region.vaddr), region: q.region };
+  }
   let found: { offset: number; region: AddressRegion } | undefined;
   for (const r of addressRegions(elf)) {
     if (vaddr < r.vaddr || vaddr + len > r.vaddr + BigInt(r.size)) continue;
