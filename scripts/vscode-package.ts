@@ -2,9 +2,9 @@
 // extension.vsixmanifest and the extension's files under extension/ (the layout vsce writes). The TextMate
 // grammar is copied from grammar/, its one source. Run: npx tsx scripts/vscode-package.ts [-o OUT.vsix]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -61,9 +61,28 @@ function vsixManifest(m: Manifest): string {
 `;
 }
 
-const CONTENT_TYPES = `<?xml version="1.0" encoding="utf-8"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension=".json" ContentType="application/json" /><Default Extension=".js" ContentType="application/javascript" /><Default Extension=".md" ContentType="text/markdown" /><Default Extension=".vsixmanifest" ContentType="text/xml" /><Default Extension=".txt" ContentType="text/plain" /><Default Extension=".ts" ContentType="text/plain" /><Default Extension=".map" ContentType="application/json" /></Types>
-`;
+/** Content types by extension (the Open Packaging Conventions list every extension the package holds). */
+const KNOWN_TYPES: Record<string, string> = {
+  '.json': 'application/json', '.js': 'application/javascript', '.mjs': 'application/javascript', '.cjs': 'application/javascript',
+  '.md': 'text/markdown', '.vsixmanifest': 'text/xml', '.txt': 'text/plain', '.ts': 'text/plain', '.map': 'application/json',
+};
+
+/** Every part needs a type: a Default per extension, an Override for a name without one (LICENSE). */
+function contentTypes(files: readonly string[]): string {
+  const ext = (f: string): string | undefined => {
+    const n = basename(f);
+    return n.lastIndexOf('.') > 0 ? n.slice(n.lastIndexOf('.')).toLowerCase() : undefined;
+  };
+  const exts = new Set(files.flatMap((f) => ext(f) ?? []));
+  const defaults = [...exts].sort().map((e) => `<Default Extension="${xml(e)}" ContentType="${KNOWN_TYPES[e] ?? 'application/octet-stream'}" />`).join('');
+  const overrides = files.filter((f) => ext(f) === undefined).sort().map((f) => `<Override PartName="/${xml(f.split('\\').join('/'))}" ContentType="application/octet-stream" />`).join('');
+  return `<?xml version="1.0" encoding="utf-8"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">${defaults}${overrides}</Types>\n`;
+}
+
+/** Every file under dir, as paths relative to it. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(dir, join(prefix, e.name)) : [join(prefix, e.name)]));
+}
 
 /** Copies the grammar into the extension folder (for running it from source too) and writes the .vsix. */
 export function packageVsix(out?: string): PackageResult {
@@ -79,9 +98,10 @@ export function packageVsix(out?: string): PackageResult {
     copyFileSync(GRAMMAR, join(ext, GRAMMAR_IN_EXTENSION));
     const deps = join(EXTENSION_DIR, 'node_modules');
     const bundledDependencies = existsSync(join(deps, 'vscode-languageclient'));
-    if (bundledDependencies) cpSync(deps, join(ext, 'node_modules'), { recursive: true });
+    // The production dependencies as installed; .bin holds npm's command shims, which an extension never runs.
+    if (bundledDependencies) cpSync(deps, join(ext, 'node_modules'), { recursive: true, filter: (src) => basename(src) !== '.bin' });
     writeFileSync(join(stage, 'extension.vsixmanifest'), vsixManifest(m));
-    writeFileSync(join(stage, '[Content_Types].xml'), CONTENT_TYPES);
+    writeFileSync(join(stage, '[Content_Types].xml'), contentTypes([...filesUnder(stage), 'extension.vsixmanifest']));
     rmSync(path, { force: true });
     mkdirSync(dirname(path), { recursive: true });
     // -X: no extra file attributes, -D: no directory entries (vsce writes none either).

@@ -1,7 +1,7 @@
 // The packaging smoke test: scripts/vscode-package.ts writes a .vsix whose structure VS Code accepts
 // (manifest, content types, the extension's files) with the grammar exactly as grammar/ has it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,12 @@ describe('editors/vscode packaging', () => {
   it('holds the manifest, the content types and the extension files', () => {
     expect(entries).toEqual(expect.arrayContaining(['[Content_Types].xml', 'extension.vsixmanifest', 'extension/package.json', 'extension/extension.js', 'extension/language-configuration.json', 'extension/README.md', `extension/${GRAMMAR_IN_EXTENSION}`]));
     const types = read('[Content_Types].xml');
-    for (const ext of new Set(entries.filter((e) => e !== '[Content_Types].xml').map((e) => e.slice(e.lastIndexOf('.'))).filter((e) => !e.includes('/')))) expect(types, ext).toContain(`Extension="${ext}"`);
+    // Open Packaging Conventions: every part has a type, by its extension or by its own name.
+    for (const e of entries.filter((x) => x !== '[Content_Types].xml')) {
+      const name = e.slice(e.lastIndexOf('/') + 1);
+      if (name.lastIndexOf('.') > 0) expect(types, e).toContain(`Extension="${name.slice(name.lastIndexOf('.')).toLowerCase()}"`);
+      else expect(types, e).toContain(`PartName="/${e}"`);
+    }
   });
 
   it('the .vsixmanifest agrees with package.json', () => {
@@ -41,7 +46,20 @@ describe('editors/vscode packaging', () => {
     expect(js).toContain("require('vscode-languageclient/node')");
     expect(js).toContain("'lsp'");
     expect(manifest.dependencies).toHaveProperty('vscode-languageclient');
-    // Bundled only when `npm install` ran in editors/vscode (not in this repository's CI).
     expect(entries.some((e) => e.startsWith('extension/node_modules/vscode-languageclient/'))).toBe(result.bundledDependencies);
+  });
+
+  // `npm ci --prefix editors/vscode` (run by .ci/run) installs the client: the package is then complete.
+  const installed = existsSync(join(EXTENSION_DIR, 'node_modules/vscode-languageclient/package.json'));
+  it.skipIf(!installed && process.env.CI !== 'true')(`with editors/vscode installed, the client library is in the package and resolves from the unpacked extension${installed ? '' : ' (skipped: run npm ci --prefix editors/vscode)'}`, () => {
+    expect(result.bundledDependencies).toBe(true);
+    const unpacked = mkdtempSync(join(tmpdir(), 'patchc-vsix-unpacked-'));
+    execFileSync('unzip', ['-q', result.path, '-d', unpacked]);
+    const ext = join(unpacked, 'extension');
+    // What extension.js requires, resolved as VS Code's extension host would (only `vscode` itself is the host's).
+    const resolved = execFileSync(process.execPath, ['-e', "process.stdout.write(require.resolve('vscode-languageclient/node', { paths: [process.argv[1]] }))", ext], { encoding: 'utf8' });
+    expect(resolved.startsWith(join(ext, 'node_modules'))).toBe(true);
+    const lock = JSON.parse(readFileSync(join(EXTENSION_DIR, 'package-lock.json'), 'utf8'));
+    expect(JSON.parse(read('extension/node_modules/vscode-languageclient/package.json')).version).toBe(lock.packages['node_modules/vscode-languageclient'].version);
   });
 });
