@@ -9,6 +9,7 @@ import { quote } from './explain.js';
 import { decodeReplacement, type DecodedInsn } from './symbolic/decode.js';
 import { executePaths } from './symbolic/paths.js';
 import type { CheckContext, Finding, OpVerdict, Verdict } from './types.js';
+import { TermTooLarge } from './symbolic/values.js';
 
 export interface ReplacementInput {
   bytes: Uint8Array;
@@ -62,7 +63,7 @@ export function verifyReplacement(input: ReplacementInput): ReplacementResult {
     checked = paths.map((exec) => checkPath({ exec, ...(op ? { op } : {}), arch, syntax, subject }, promises));
   } catch (e) {
     // A verifier bug must not take `patchc check` down, nor pass for a verdict.
-    const message = `${subject}: not verified: internal error in the verifier: ${(e as Error).message}`;
+    const message = e instanceof TermTooLarge ? `${subject}: not verified: ${e.message} (values that share subterms, repeated)` : `${subject}: not verified: internal error in the verifier: ${(e as Error).message}`;
     return { verdict: 'not-verified', details: [...details, message], findings: [{ status: 'unknown', code: 'verify-internal', message, hints: [] }], text };
   }
   for (const [n, exec] of paths.entries()) {

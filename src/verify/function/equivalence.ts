@@ -18,6 +18,7 @@ import { executePaths } from '../symbolic/paths.js';
 import { FLAG_BITS, GPR64, STATUS_FLAGS, type MachineState } from '../symbolic/state.js';
 import type { Val } from '../symbolic/values.js';
 import { decodeFunction, DEFAULT_LIMITS, type CodeSource, type FunctionLimits } from './decodeFunction.js';
+import { TermTooLarge } from '../symbolic/values.js';
 
 /** RFLAGS bits a caller can rely on after a call: the system bits POPF can change (status flags are clobbered by every call). */
 export const LIVE_FLAG_BITS = [8, 9, 10, 12, 13, 14, 18, 21];
@@ -56,6 +57,16 @@ interface Observable {
 }
 
 export function provePair(input: PairInput): PairVerdict {
+  try {
+    return provePairUnguarded(input);
+  } catch (e) {
+    if (!(e instanceof TermTooLarge)) throw e;
+    // A long function whose values share subterms: stop, and say so, rather than exhaust memory.
+    return { function: input.fn.name, compared: [], followed: [], verdict: 'not-decided', why: `${e.message}: the function is too large for the engine to decide` };
+  }
+}
+
+function provePairUnguarded(input: PairInput): PairVerdict {
   const { arch, op, fn } = input;
   const W = arch.wordBits;
   const callClobbers = arch.convention.callerSaved;

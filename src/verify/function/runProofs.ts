@@ -13,6 +13,7 @@ import { decodeReplacement } from '../symbolic/decode.js';
 import { binaryCode } from './binaryCode.js';
 import type { CodeSource, FunctionLimits } from './decodeFunction.js';
 import { provePair, type PairVerdict } from './equivalence.js';
+import { disassembleToString } from '../../asm/disasm.js';
 
 export interface PairResult {
   /** Ops whose sites use this pair, and how many sites. */
@@ -90,7 +91,9 @@ class PairCollector {
 
 /** A direct call to the op's own function is that function, by construction: no pair to prove. */
 function callsTarget(e: PatchEntry): boolean {
-  return e.relocations.length === 1 && e.relocations[0]!.symbol === 'target' && e.instructions.length === 1;
+  // By the bytes, not the disassembly: a table read back from YAML/JSON carries no instructions.
+  const r = e.relocations[0];
+  return e.relocations.length === 1 && r!.symbol === 'target' && r!.pcRelative && r!.offset === 1 && r!.size === 4 && e.bytes.length === 5 && e.bytes[0] === 0xe8;
 }
 
 export function proveRun(run: ApplyRun, elf: ElfFile, symbols: SymbolTable | undefined, limits?: FunctionLimits, code?: CodeSource): RunProofs {
@@ -121,7 +124,8 @@ export function proveRun(run: ApplyRun, elf: ElfFile, symbols: SymbolTable | und
       op: sites.opNames[sites.op(i)] ?? '?',
       bytes: entry.bytes,
       entry,
-      text: () => entry.instructions.map((x) => x.text).join('; '),
+      // A table read back from YAML/JSON has no instructions: its bytes say what the replacement is.
+      text: () => (entry.instructions.length ? entry.instructions.map((x) => x.text).join('; ') : disassembleToString(entry.bytes, run.table.bitness, 'att')),
       rule: s.kind === 'op' ? `op:${s.op}` : s.kind === 'target' ? `target:${s.symbol}` : s.kind,
       target,
       clobbers: sites.clobberBits ? sites.clobberBits.filter((_, b) => (mask & (1 << b)) !== 0) : undefined,

@@ -9,6 +9,25 @@
  * - maybe: possibly written (a conditional write, a call, an unmodelled stack effect): no counterexample
  *   that depends on it is trusted.
  */
+
+/**
+ * Keys spell a value's whole term, and a term can share subterms (`and %rax,%rcx; and %rcx,%rax` repeated
+ * doubles it each time): past this many characters the engine stops rather than exhaust memory, and its
+ * callers report the pair or rule as not decided (never as proved or refuted).
+ */
+export const MAX_KEY_CHARS = 1 << 16;
+
+export class TermTooLarge extends Error {
+  constructor() {
+    super(`a value's term grew past ${MAX_KEY_CHARS} characters`);
+  }
+}
+
+function sized(key: string): string {
+  if (key.length > MAX_KEY_CHARS) throw new TermTooLarge();
+  return key;
+}
+
 export type Origin = 'entry' | 'havoc' | 'maybe';
 
 interface Base {
@@ -92,7 +111,7 @@ export function slice(x: Val, lo: number, w: number): Val {
     default:
       break;
   }
-  return { k: 'slice', w, of: x, lo, key: `S${lo}.${w}(${x.key})` };
+  return { k: 'slice', w, of: x, lo, key: sized(`S${lo}.${w}(${x.key})`) };
 }
 
 /** `n` copies of a 1-bit value. */
@@ -100,7 +119,7 @@ export function replicate(bit: Val, n: number): Val {
   if (bit.w !== 1) throw new RangeError('replicate takes one bit');
   if (n === 1) return bit;
   if (bit.k === 'const') return constant(n, bit.v ? mask(n) : 0n);
-  return { k: 'sext', w: n, of: bit, key: `X${n}(${bit.key})` };
+  return { k: 'sext', w: n, of: bit, key: sized(`X${n}(${bit.key})`) };
 }
 
 function asSlice(v: Val): { of: Val; lo: number } {
@@ -139,7 +158,7 @@ export function concat(input: Val[]): Val {
   if (parts.length === 0) throw new RangeError('empty concat');
   if (parts.length === 1) return parts[0]!;
   const w = parts.reduce((s, p) => s + p.w, 0);
-  return { k: 'concat', w, parts, key: `C(${parts.map((p) => p.key).join(',')})` };
+  return { k: 'concat', w, parts, key: sized(`C(${parts.map((p) => p.key).join(',')})`) };
 }
 
 export function zext(x: Val, w: number): Val {
@@ -153,7 +172,7 @@ export function sext(x: Val, w: number): Val {
     return constant(w, neg ? x.v | (mask(w) ^ mask(x.w)) : x.v);
   }
   if (x.k === 'sext') return sext(x.of, w);
-  return { k: 'sext', w, of: x, key: `X${w}(${x.key})` };
+  return { k: 'sext', w, of: x, key: sized(`X${w}(${x.key})`) };
 }
 
 export function lin(w: number, terms: { coef: bigint; t: Val }[], c: bigint): Val {
@@ -183,7 +202,7 @@ export function lin(w: number, terms: { coef: bigint; t: Val }[], c: bigint): Va
   k &= m;
   if (kept.length === 0) return constant(w, k);
   if (kept.length === 1 && kept[0]!.coef === 1n && k === 0n) return kept[0]!.t;
-  return { k: 'lin', w, terms: kept, c: k, key: `L${w}(${kept.map((e) => `${e.coef.toString(16)}*${e.t.key}`).join('+')}+${k.toString(16)})` };
+  return { k: 'lin', w, terms: kept, c: k, key: sized(`L${w}(${kept.map((e) => `${e.coef.toString(16)}*${e.t.key}`).join('+')}+${k.toString(16)})`) };
 }
 
 export function add(a: Val, b: Val): Val {
@@ -233,7 +252,7 @@ export function bitwise(op: 'xor' | 'and' | 'or', w: number, terms: Val[], c?: b
       return concat(runs.map(([lo, n, bit]) => (bit === keepBit ? slice(x, lo, n) : constant(n, bit ? mask(n) : 0n))));
     }
   }
-  return { k: op, w, terms: list, c: k, key: `${op}${w}(${list.map((t) => t.key).join(',')};${k.toString(16)})` };
+  return { k: op, w, terms: list, c: k, key: sized(`${op}${w}(${list.map((t) => t.key).join(',')};${k.toString(16)})`) };
 }
 
 /** Masks with more runs than this stay bitwise nodes: a piece per run would not be simpler. */
@@ -414,7 +433,7 @@ export function substitute(v: Val, subs: ReadonlyMap<string, Val>, memo = new Ma
 }
 
 export function app(w: number, f: string, args: Val[]): Val {
-  return { k: 'app', w, f, args, key: `${f}/${w}(${args.map((a) => a.key).join(',')})` };
+  return { k: 'app', w, f, args, key: sized(`${f}/${w}(${args.map((a) => a.key).join(',')})`) };
 }
 
 export function equal(a: Val, b: Val): boolean {
