@@ -6,7 +6,7 @@ import type { ApplyRun } from '../../apply/apply.js';
 import { OpsTableView } from '../../apply/opsTable.js';
 import { OUTCOME_REFUSED } from '../../apply/results.js';
 import type { ElfFile, SymbolTable } from '../../binary/index.js';
-import type { AlternativesRun } from '../../kernel/alternatives.js';
+import type { AltEntryResult } from '../../apply/altLoop.js';
 import { ARCHES, type ArchInfo } from '../../model/arch.js';
 import type { PatchEntry, PatchTable } from '../../table/types.js';
 import { decodeReplacement } from '../symbolic/decode.js';
@@ -141,7 +141,7 @@ export function proveRun(run: ApplyRun, elf: ElfFile, symbols: SymbolTable | und
  * inline replacement (padding included) against the slot's function. Sites the paravirt pass already
  * patched are not seen here (their proofs are the paravirt ones).
  */
-export function proveAlternatives(alt: AlternativesRun, table: PatchTable, elf: ElfFile, symbols: SymbolTable | undefined, limits?: FunctionLimits, code?: CodeSource): RunProofs {
+export function proveAlternatives(alt: { results: readonly AltEntryResult[] }, table: PatchTable, elf: ElfFile, symbols: SymbolTable | undefined, limits?: FunctionLimits, code?: CodeSource): RunProofs {
   const t0 = performance.now();
   const src = code ?? binaryCode(elf, symbols);
   const pairs = new PairCollector(ARCHES.get(table.arch)!, table, src, limits);
