@@ -248,8 +248,8 @@ describe.each(ARCHES)('%s', (arch: Arch) => {
     expect(sha256(copy)).toBe(before);
   });
 
-  it('--strict exits 0 when no site is refused', async () => {
-    const r = await patchc('apply', '--strict', '--dry-run', '--rules', rules, tableElf);
+  it('--strict exits 0 when no site is refused (proofs skipped: these fixtures\' replacements differ from their stub slot functions by design)', async () => {
+    const r = await patchc('apply', '--strict', '--skip-proofs', '--dry-run', '--rules', rules, tableElf);
     expect(r.code).toBe(0);
   });
 

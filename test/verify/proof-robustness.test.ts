@@ -69,3 +69,24 @@ describe('a replacement whose terms double at every instruction', () => {
     expect((v as { why: string }).why).toMatch(/grew past \d+ characters/);
   });
 });
+
+describe('apply --strict and the proofs', () => {
+  const demo = path.join(repo, 'examples/paravirt/bin/demo-x86_64');
+  const rules = path.join(repo, 'examples/paravirt/paravirt-demo.rules');
+  it('exits 0 on the demo with its shipped rules, 1 when one replacement differs from its slot function', async () => {
+    const { cli } = await import('../helpers/cli.js');
+    const ok = await cli('apply', '--strict', '--dry-run', '--rules', rules, demo);
+    expect(ok.code, ok.err).toBe(0);
+    const { writeRules } = await import('../helpers/rules.js');
+    const text = (await import('node:fs')).readFileSync(rules, 'utf8');
+    // An opaque op's store with its operands swapped: the contract checker allows stores in opaque ops, the
+    // proof against native set_pte's code does not.
+    const wrong = text.replace(/^ {2}# set_pte +-> mov %rsi, \(%rdi\).*$/m, '  set_pte -> mov %rdi, (%rsi)');
+    expect(wrong).not.toBe(text);
+    const dir = writeRules({ 'demo.rules': wrong });
+    const bad = await cli('apply', '--strict', '--dry-run', '--rules', path.join(dir, 'demo.rules'), demo);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/set_pte.*differs/);
+    expect(bad.err).toMatch(/--strict: 1 inline replacement\(s\) differ from the function in their slot/);
+  });
+});

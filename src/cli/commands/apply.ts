@@ -38,8 +38,10 @@ fails a check keeps its bytes and is reported with the reason.
   --dry-run         check and report, write no output
   --skip-proofs     do not prove each inline replacement against the function in its slot (by default
                     every distinct pair is decoded and decided: equivalent / differs / not decided)
-  --strict          exit 1 when any site was refused
-Exit: 0 ok, 1 errors in the rules (or refused sites with --strict), 2 usage, I/O or malformed input.
+  --strict          exit 1 when any site was refused, or any inline replacement differs from the function in
+                    its slot (a pipeline then stops on what the proofs found)
+Exit: 0 ok, 1 errors in the rules (or, with --strict, refused sites or replacements that differ), 2 usage,
+I/O or malformed input.
 `;
 
 export const explainHelp = `usage: patchc explain --rules FILE INPUT [--arch A] [--symbols MAP] [--sites FILE] [--cpu FILE] [--op NAME] [--max N]
@@ -189,7 +191,9 @@ export async function applyCommand(args: string[], io: Io): Promise<number> {
   if (alternatives) io.out(alternativesSummaryText(alternatives.run, alternatives.cpu));
   for (const n of r.notes) io.err(`${n}\n`);
   if (values['dry-run']) io.out('dry run: nothing written\n');
-  return values.strict && result.stats.byOutcome.refused > 0 ? EXIT.rules : EXIT.ok;
+  const differs = r.proofs?.pairs.filter((p) => p.proof.verdict === 'differs').length ?? 0;
+  if (values.strict && differs > 0) io.err(`patchc: --strict: ${differs} inline replacement(s) differ from the function in their slot (see the proofs above)\n`);
+  return values.strict && (result.stats.byOutcome.refused > 0 || differs > 0) ? EXIT.rules : EXIT.ok;
 }
 
 export async function explainCommand(args: string[], io: Io): Promise<number> {
