@@ -18,7 +18,7 @@ import { DEBIAN_6_1_I386, DEBIAN_6_1_X86_64, DEBIAN_6_12_X86_64, KernelBoot, REP
 const KERNELS = [
   { name: '6.1.0-56-cloud-amd64', boot: new KernelBoot(DEBIAN_6_1_X86_64), rules: 'kernel-6.1-x86_64.rules', arch: 'x86_64', map: false, cpus: ['qemu64', 'max'] },
   { name: '6.12.117+deb12-cloud-amd64', boot: new KernelBoot(DEBIAN_6_12_X86_64), rules: 'kernel-6.12-x86_64.rules', arch: 'x86_64', map: false, cpus: ['qemu64', 'max'] },
-  { name: '6.1.0-57-686', boot: new KernelBoot(DEBIAN_6_1_I386), rules: 'kernel-6.1-i386.rules', arch: 'i386', map: true, cpus: ['qemu32', 'max'] },
+  { name: '6.1.0-57-686', boot: new KernelBoot(DEBIAN_6_1_I386), rules: 'kernel-6.1-i386.rules', arch: 'i386', map: false, cpus: ['qemu32', 'max'] },
 ];
 const built = existsSync(join(REPO_DIR, 'dist/cli/main.js'));
 const tmp = mkdtempSync(join(tmpdir(), 'patchc-bench-predict-'));

@@ -7,6 +7,7 @@ import { lookupVaddr, type ElfFile, type SymbolTable } from '../binary/index.js'
 import { InputError } from '../diag/diagnostic.js';
 import type { TextAddrField, TextTableDef } from '../model/textTable.js';
 import type { AltMemory } from './altLoop.js';
+import { boundsFromSizeCode } from './tableBounds.js';
 
 export interface TextSite {
   /** Position in the table (0-based; for `symbols`, in address order). */
@@ -83,8 +84,18 @@ export function readTextTable(elf: ElfFile, def: TextTableDef, symbols: SymbolTa
     start = s.addr;
     size = Number(s.size);
   } else {
-    start = need(def.where.start);
-    size = Number(need(def.where.stop) - start);
+    const w = def.where;
+    const a = symbols?.addressOf(w.start);
+    const b = symbols?.addressOf(w.stop);
+    if ((a === undefined || b === undefined) && w.sizedBy !== undefined) {
+      const found = boundsFromSizeCode(elf, symbols, w.sizedBy, def.stride);
+      if ('problem' in found) throw new InputError(`texttable ${def.name}: '${w.start}'/'${w.stop}' are not in the kernel's symbols, and their distance was not found in code: ${found.problem} (give --symbols System.map)`);
+      start = found.start;
+      size = Number(found.stop - found.start);
+    } else {
+      start = need(w.start);
+      size = Number(need(w.stop) - start);
+    }
   }
   if (size < 0 || size % def.stride !== 0) throw new InputError(`texttable ${def.name}: ${size} bytes is not a whole number of ${def.stride}-byte entries`);
   const l = lookupVaddr(elf, start, Math.max(size, 1));

@@ -8,6 +8,7 @@ import type { SymbolTable } from '../binary/index.js';
 import type { NopTable } from '../model/nops.js';
 import { decodeKernelInsn } from './insnDecode.js';
 import { optimizeNops } from './altPass61.js';
+import { InputError } from '../diag/diagnostic.js';
 
 export interface TextPassContext {
   /** A CPU feature by its macro (X86_FEATURE_RETHUNK); undefined when the CPU file cannot say. */
@@ -20,7 +21,8 @@ export interface TextPassContext {
   /** The table's `expect` line, resolved. */
   expect?: { op: number; target: bigint; symbol: string };
   /** The table's `update` lines, resolved: key address (and trampoline name) → function (0n: NULL), and why. */
-  updates: { key: bigint; name: string; func: bigint; text: string }[];
+  /** `key` undefined: the key's symbol is not listed (kallsyms without data symbols). */
+  updates: { key: bigint | undefined; name: string; func: bigint; text: string }[];
 }
 
 const INT3 = 0xcc;
@@ -213,6 +215,8 @@ export function linux61JumpLabel(ctx: TextPassContext): TextPassRules {
  */
 export function linux61StaticCall(ctx: TextPassContext): TextPassRules {
   const ret0 = sym(ctx, '__static_call_return0');
+  const unkeyed = ctx.updates.find((u) => u.key === undefined);
+  if (unkeyed) throw new InputError(`static call sites: 'update ${unkeyed.name}': no static call key __SCK__${unkeyed.name} in the kernel's symbols, so its sites cannot be found (give --symbols System.map)`);
   return {
     site(s, mem) {
       const code = mem.read(s.addr, 6, true);

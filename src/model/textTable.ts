@@ -23,7 +23,8 @@ export interface TextAddrField {
 /** Where the entries are. */
 export type TextTableWhere =
   | { kind: 'section'; name: string }
-  | { kind: 'between'; start: string; stop: string }
+  /** `sizedBy`: when the symbols are not listed, the function whose code computes `stop - start` (apply/tableBounds.ts). */
+  | { kind: 'between'; start: string; stop: string; sizedBy?: string }
   | { kind: 'symbols'; prefix: string };
 
 export const TEXT_RUNS = ['before paravirt', 'before alternatives', 'after alternatives'] as const;
@@ -90,7 +91,8 @@ export function checkTextTable(block: TableBlock, diags: Diagnostic[]): TextTabl
         else out.where = key.text === 'section' ? { kind: 'section', name: joined(rest) } : { kind: 'symbols', prefix: joined(rest) };
         break;
       case 'between':
-        if (rest.length !== 2) fail("'between' takes two symbols: between __start_mcount_loc __stop_mcount_loc", line.span);
+        if (rest.length === 6 && joined(rest.slice(2, 5)) === 'sized-by') out.where = { kind: 'between', start: rest[0]!.text, stop: rest[1]!.text, sizedBy: rest[5]!.text };
+        else if (rest.length !== 2) fail("'between' takes two symbols, and optionally the function that computes their distance: between __start_mcount_loc __stop_mcount_loc sized-by ftrace_init", line.span);
         else out.where = { kind: 'between', start: rest[0]!.text, stop: rest[1]!.text };
         break;
       case 'pass':

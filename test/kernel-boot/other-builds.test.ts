@@ -73,10 +73,7 @@ describe.each(BUILDS.map((k) => ({ k, name: k.name, skip: existsSync(k.dir) ? k.
       expect(r.equal).toBe(r.total);
     }, 600_000);
 
-    // The whole boot-time text needs the bounds of __jump_table and friends: data symbols a kernel without
-    // CONFIG_KALLSYMS_ALL (Debian's 686 flavours) does not list, and no section header gives.
-    const noAll = k.arch === 'i386' ? 'its kallsyms has no data symbols (no CONFIG_KALLSYMS_ALL): predict needs the real System.map' : undefined;
-    it.skipIf(skip !== undefined || noAll !== undefined)(`the whole .text/.init.text: every byte predicted or a legal form${skip ? ` (skipped: ${skip})` : noAll ? ` (skipped: ${noAll})` : ''}`, async () => {
+    it.skipIf(skip !== undefined)(`the whole .text/.init.text: every byte predicted or a legal form${skip ? ` (skipped: ${skip})` : ''}`, async () => {
       const r = await predictVsBooted({ ...k, rules: k.rules.replace(/^linux-/, 'kernel-'), systemMap: false }, k.cpu);
       expect(r.wrong).toEqual({});
     }, 600_000);

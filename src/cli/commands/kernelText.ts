@@ -32,7 +32,7 @@ export async function loadKernelInputs(values: { rules?: string; arch?: string; 
   if (!ARCHES.has(arch)) throw new UsageError(`unknown architecture '${arch}'`);
   const t = loadTableForArch(values.rules, arch, io);
   if (!t.ok) return t.exit;
-  if (!t.table.textTables?.length) io.err(`warning: ${values.rules} declares no texttable: only paravirt and alternatives are predicted\n`);
+  if (!t.table.textTables?.length) io.err(`warning: ${values.rules} declares no texttable (a table compiled to YAML/JSON does not carry them: give the rule file): only paravirt and alternatives are predicted\n`);
   const cpu = values.cpu !== undefined ? readCpu(values.cpu, t.table, io) : undefined;
   if (values.cpu !== undefined && !cpu) return EXIT.usage;
   const symbols = await loadSymbols(binary.elf, values.symbols !== undefined ? { systemMap: values.symbols } : {});
