@@ -12,6 +12,7 @@ import { buildTables } from '../../src/pipeline/build.js';
 import { checkFeatureNames } from '../../src/kernel/ruleFeatures.js';
 import { cli } from '../helpers/cli.js';
 import { writeRules } from '../helpers/rules.js';
+import { gnuAssemble } from '../asm/unit/gnuAs.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const kernelDir = path.resolve(repo, '../shared/linux/6.12.117+deb12-cloud-amd64');
@@ -77,6 +78,22 @@ describe.skipIf(!have)('crosscheck --cpu on Linux 6.12 (paravirt sites inside .a
     expect(Buffer.from(s.kernelBytes.subarray(0, 3)).toString('hex')).toBe('4889f8');
     expect(Buffer.from(s.rulesBytes.subarray(0, 3)).toString('hex')).toBe('488bc7');
   }, 60_000);
+
+  it('explain --cpu shows the alternatives sites of an op: the entries, the slot call before, the inline code after', async () => {
+    const dir = writeRules({ 'cpu.txt': 'X86_FEATURE_ALWAYS\n' });
+    const r = await cli('explain', '--rules', RULES, vmlinuz, '--cpu', path.join(dir, 'cpu.txt'), '--op', 'mmu.pte_val', '--max', '2');
+    expect(r.code, r.err).toBe(0);
+    const sites = r.out.split('\n\n');
+    expect(sites).toHaveLength(2);
+    const [mov] = gnuAssemble(['mov %rdi, %rax'], { bitness: 64, syntax: 'att' });
+    for (const site of sites) {
+      expect(site).toMatch(/^site 0x[0-9a-f]+ <.*> \(\.altinstructions\) op mmu\.pte_val, 6 bytes/);
+      expect(site).toMatch(/entry #\d+ X86_FEATURE_ALWAYS direct-call: applied/);
+      expect(site).toMatch(/entry #\d+ !X86_FEATURE_XENPV: applied/);
+      expect(site).toMatch(/before:\n +[0-9a-f]+: ff 15 /);
+      expect(site).toMatch(new RegExp(`after:\\n +[0-9a-f]+: ${mov!.bytes!.match(/../g)!.join(' ')} `));
+    }
+  }, 120_000);
 
   it('the command: exit 1 with the disagreements; without --cpu, exit 2 saying why', async () => {
     const wrong = variant(HAND_TYPED);

@@ -12,7 +12,8 @@ import { loadTableForArch } from '../loadTable.js';
 import { SourceText } from '../../diag/source.js';
 import { cpuSourceOf, loadCpuFor, runAlternatives } from '../../kernel/alternatives.js';
 import { featureTestFor } from '../../kernel/ruleFeatures.js';
-import { alternativesEntries, alternativesSummary, alternativesSummaryText } from '../../kernel/altReport.js';
+import { alternativesEntries, alternativesSummary, alternativesSummaryText, explainAlternatives } from '../../kernel/altReport.js';
+import { patcherMemory } from '../../apply/altMemory.js';
 import type { CpuFeatureSet } from '../../kernel/cpuFeatures.js';
 import type { PatchTable } from '../../table/types.js';
 import { mergeProofs, proveAlternatives, proveRun, type RunProofs } from '../../verify/function/runProofs.js';
@@ -49,7 +50,9 @@ export const explainHelp = `usage: patchc explain --rules FILE INPUT [--arch A] 
 Shows what apply would do to chosen sites, before and after, in objdump style (nothing is written), and
 for an inline replacement whether it is equivalent to the function in the site's slot.
   --op NAME   only sites of this op     --max N   at most N sites (default 10)
-  --cpu FILE  the CPU, for rules with \`if\`/\`unless\` FEATURE (as for apply; the alternatives pass is not shown)
+  --cpu FILE  the CPU (as for apply): rules with \`if\`/\`unless\` FEATURE are chosen by it, and the alternatives
+              pass's sites are shown too (each entry's feature and outcome); --op then picks the sites that
+              called that op's slot (6.8+ kernels: the paravirt sites)
   --skip-proofs   no equivalence proofs
 `;
 
@@ -224,6 +227,16 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   for (const text of explainChunks(chosenSites(r.result, values.op, max), r.result.table.bitness, note)) {
     io.out(text);
     await io.drain?.();
+  }
+  // With --cpu, the alternatives pass's sites (on 6.8+ kernels, the paravirt sites are among them).
+  if (r.alternatives) {
+    const header = r.result.stats.sites > 0 ? '\nalternatives pass:\n' : '';
+    let first = true;
+    for (const text of explainAlternatives(r.alternatives.run, r.result.elf, patcherMemory(r.result.elf, r.result.patcher), r.result.table, r.symbols, { ...(values.op !== undefined ? { op: values.op } : {}), max })) {
+      io.out(first ? header + text : text);
+      first = false;
+      await io.drain?.();
+    }
   }
   return EXIT.ok;
 }
