@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { loadKernelOrElf, loadSymbols, lookupVaddr } from '../../src/binary/index.js';
 import { altTableOf, loadCpuFor } from '../../src/kernel/alternatives.js';
 import { predictText } from '../../src/kernel/predict.js';
-import { checkText, emptyStats, SiteIndex } from '../../src/kernel/textCheck.js';
+import { checkText, dumpReader, emptyStats, SiteIndex } from '../../src/kernel/textCheck.js';
 import { buildTables } from '../../src/pipeline/build.js';
 import { DEBIAN_6_1_I386, DEBIAN_6_1_X86_64, DEBIAN_6_12_X86_64, KernelBoot, REPO_DIR } from '../../test/kernel-boot/truth.js';
 
@@ -55,6 +55,7 @@ try {
       const STAGE = ['before paravirt', 'paravirt', 'before alternatives', 'alternatives', 'after alternatives'];
       const rank = new Map<string, number>([['paravirt', 1], ['alternatives', 3], ...p.run.tables.map((t) => [t.def.name, STAGE.indexOf(t.def.runs)] as [string, number])]);
       const byBoot = new Map<string, number>();
+      const dump = dumpReader([{ start: booted.textStart, bytes: booted.bytes }, { start: booted.initTextStart, bytes: booted.initBytes }]);
       for (const [start, bytes] of [[booted.textStart, booted.bytes], [booted.initTextStart, booted.initBytes]] as const) {
         const r = p.ranges.find((x) => x.start === start)!;
         const l = lookupVaddr(bin.elf, start, bytes.length);
@@ -67,7 +68,7 @@ try {
           const table = cover.length ? cover.reduce((a, b) => (rank.get(b.table)! >= rank.get(a.table)! ? b : a)).table : 'none';
           byBoot.set(table, (byBoot.get(table) ?? 0) + 1);
         }
-        checkText(start, r.bytes, bytes, index, symbols, stats);
+        checkText(start, r.bytes, bytes, index, symbols, stats, dump);
       }
       const rd = p.tables.reduce((a, t) => ({ sites: a.sites + t.runtimeDependent.sites, bytes: a.bytes + t.runtimeDependent.bytes }), { sites: 0, bytes: 0 });
       const other = [...stats.explained.values()].reduce((a, e) => ({ sites: a.sites + e.sites, bytes: a.bytes + e.bytes }), { sites: 0, bytes: 0 });

@@ -30,6 +30,11 @@ export interface TextSite {
 export type LegalForm =
   | { bytes: Uint8Array; when: string }
   | { branch: 0xe8 | 0xe9; to: 'function'; tail?: Uint8Array; when: string }
+  /**
+   * A call/jmp to the function the static call's trampoline (at `trampoline`) jumps to in the same text:
+   * static_call_update() rewrites the trampoline and every inline site of its key together.
+   */
+  | { branch: 0xe8 | 0xe9; to: 'trampoline'; trampoline: bigint; when: string }
   /** Any bytes: a value boot code computes from what the image cannot say (an allocation's address). */
   | { any: true; when: string };
 

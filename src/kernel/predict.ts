@@ -96,6 +96,7 @@ export function* allowListChunks(p: Prediction, symbols: SymbolTable | undefined
 function formJson(f: LegalForm): Record<string, unknown> {
   if ('any' in f) return { any: true, when: f.when };
   if ('bytes' in f) return { bytes: hex(f.bytes), when: f.when };
+  if (f.to === 'trampoline') return { branch: f.branch === 0xe8 ? 'call rel32' : 'jmp rel32', to: 'where the trampoline jumps', trampoline: `0x${f.trampoline.toString(16)}`, when: f.when };
   return { branch: f.branch === 0xe8 ? 'call rel32' : 'jmp rel32', to: 'the entry of a kernel text symbol', when: f.when };
 }
 
@@ -106,7 +107,16 @@ export function sitesFromAllowList(doc: unknown): { sites: PredictedSite[]; rang
   const bytes = (h: string): Uint8Array => Uint8Array.from(h.split(' ').filter(Boolean).map((x) => parseInt(x, 16)));
   const sites = d.sites.map((x) => {
     const e = x as { address: string; table: string; length: number; predicted: string; legal: Record<string, string>[]; dependsOn?: string };
-    const forms: LegalForm[] = e.legal.map((f): LegalForm => (f.any !== undefined ? { any: true, when: f.when ?? '' } : f.bytes !== undefined ? { bytes: bytes(f.bytes), when: f.when ?? '' } : { branch: f.branch === 'call rel32' ? 0xe8 : 0xe9, to: 'function', when: f.when ?? '' }));
+    const forms: LegalForm[] = e.legal.map((f): LegalForm => {
+      if (f.any !== undefined) return { any: true, when: f.when ?? '' };
+      if (f.bytes !== undefined) return { bytes: bytes(f.bytes), when: f.when ?? '' };
+      const branch = f.branch === 'call rel32' ? 0xe8 : 0xe9;
+      if (f.trampoline !== undefined) {
+        if (!/^0x[0-9a-f]+$/i.test(f.trampoline)) throw new Error(`allow-list site ${e.address}: trampoline '${f.trampoline}' is not a hex address`);
+        return { branch, to: 'trampoline', trampoline: BigInt(f.trampoline), when: f.when ?? '' };
+      }
+      return { branch, to: 'function', when: f.when ?? '' };
+    });
     return { table: e.table, addr: BigInt(e.address), len: e.length, predicted: bytes(e.predicted), ...(e.dependsOn ? { forms, dependsOn: e.dependsOn } : {}) };
   });
   return { sites, ranges: (d.ranges ?? []).map((r) => ({ name: r.name, start: BigInt(r.start), size: r.size })) };

@@ -42,7 +42,12 @@ export class SiteIndex {
 }
 
 /** Whether `found` (the site's bytes in the dump) is one of the site's legal forms. */
-export function matchesForm(site: PredictedSite, found: Uint8Array, symbols: SymbolTable | undefined): LegalForm | undefined {
+/** The dump's bytes at an address (any of its ranges), for forms that depend on other text (a trampoline). */
+export type DumpReader = (addr: bigint, len: number) => Uint8Array | undefined;
+
+const branchTarget = (at: bigint, code: Uint8Array): bigint => BigInt.asUintN(64, at + 5n + BigInt(new DataView(code.buffer, code.byteOffset + 1, 4).getInt32(0, true)));
+
+export function matchesForm(site: PredictedSite, found: Uint8Array, symbols: SymbolTable | undefined, dump?: DumpReader): LegalForm | undefined {
   for (const f of site.forms ?? []) {
     if ('any' in f) return f;
     if ('bytes' in f) {
@@ -50,8 +55,13 @@ export function matchesForm(site: PredictedSite, found: Uint8Array, symbols: Sym
       continue;
     }
     if (found[0] !== f.branch || found.length < 5) continue;
-    const rel = new DataView(found.buffer, found.byteOffset + 1, 4).getInt32(0, true);
-    const target = BigInt.asUintN(64, site.addr + 5n + BigInt(rel));
+    const target = branchTarget(site.addr, found);
+    if (f.to === 'trampoline') {
+      // Only where the dump's own trampoline jumps (`jmp rel32`), never any function: without it, not explained.
+      const tramp = dump?.(f.trampoline, 5);
+      if (tramp && tramp[0] === 0xe9 && branchTarget(f.trampoline, tramp) === target) return f;
+      continue;
+    }
     const n = symbols?.nearest(target);
     if (n && n.offset === 0n && /^[tTwW]$/.test(n.symbol.kind)) return f;
   }
@@ -81,7 +91,7 @@ export interface TextCheckStats {
  * Each run of differing bytes is split per covering site: a runtime-dependent site holding a legal form is
  * explained (counted), any other difference is a finding.
  */
-export function checkText(start: bigint, expected: Uint8Array, found: Uint8Array, index: SiteIndex, symbols: SymbolTable | undefined, stats: TextCheckStats): TextFinding[] {
+export function checkText(start: bigint, expected: Uint8Array, found: Uint8Array, index: SiteIndex, symbols: SymbolTable | undefined, stats: TextCheckStats, dump?: DumpReader): TextFinding[] {
   const findings: TextFinding[] = [];
   const judged = new Map<PredictedSite, boolean>();
   stats.bytes += found.length;
@@ -96,7 +106,7 @@ export function checkText(start: bigint, expected: Uint8Array, found: Uint8Array
       let ok = judged.get(site);
       if (ok === undefined) {
         const o = Number(site.addr - start);
-        ok = o >= 0 && o + site.len <= found.length && matchesForm(site, found.subarray(o, o + site.len), symbols) !== undefined;
+        ok = o >= 0 && o + site.len <= found.length && matchesForm(site, found.subarray(o, o + site.len), symbols, dump) !== undefined;
         judged.set(site, ok);
         if (ok) {
           const e = stats.explained.get(site.table) ?? { sites: 0, bytes: 0 };
@@ -127,3 +137,16 @@ export function checkText(start: bigint, expected: Uint8Array, found: Uint8Array
 }
 
 export const emptyStats = (): TextCheckStats => ({ bytes: 0, differFromPrediction: 0, explained: new Map(), wrong: new Map() });
+
+/** A DumpReader over a dump's pieces (start address and bytes). */
+export function dumpReader(pieces: readonly { start: bigint; bytes: Uint8Array }[]): DumpReader {
+  return (addr, len) => {
+    for (const p of pieces) {
+      if (addr >= p.start && addr + BigInt(len) <= p.start + BigInt(p.bytes.length)) {
+        const o = Number(addr - p.start);
+        return p.bytes.subarray(o, o + len);
+      }
+    }
+    return undefined;
+  };
+}

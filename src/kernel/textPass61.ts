@@ -253,7 +253,13 @@ export function linux61StaticCall(ctx: TextPassContext): TextPassRules {
       }
       const forms: LegalForm[] = [{ bytes, when: `${update ? update.text : "the key's function in the image"} (${func === 0n ? 'NULL' : ctx.symbols?.describe(func) ?? func.toString(16)})` }];
       if (!jcc) {
-        forms.push({ branch: tail ? 0xe9 : 0xe8, to: 'function', when: 'static_call_update() to another function' });
+        // The key's trampoline (__SCK__x → __SCT__x) says where an update sent the key: tie the site to it, so a
+        // site sent elsewhere is not explained. Without the trampoline's symbol, any function entry.
+        const keySym = s.key !== undefined ? ctx.symbols?.nearest(s.key) : undefined;
+        const tramp = keySym && keySym.offset === 0n && keySym.symbol.name.startsWith('__SCK__') ? ctx.symbols?.addressOf(`__SCT__${keySym.symbol.name.slice(7)}`) : undefined;
+        forms.push(tramp !== undefined
+          ? { branch: tail ? 0xe9 : 0xe8, to: 'trampoline', trampoline: tramp, when: `static_call_update(): where __SCT__${keySym!.symbol.name.slice(7)} jumps` }
+          : { branch: tail ? 0xe9 : 0xe8, to: 'function', when: 'static_call_update() to another function' });
         forms.push(tail ? { bytes: retForm(ctx, s.addr, 5).bytes!, when: 'updated to NULL' } : { bytes: nop(ctx, 5), when: 'updated to NULL' });
         if (!tail) forms.push({ bytes: XOR5RAX, when: 'updated to __static_call_return0' });
       }

@@ -133,6 +133,33 @@ describe.skipIf(skip61 !== undefined)('verify-text: injected changes in the 6.1 
     expect(r.doc.findings[0]!.table).toBe('jump_table');
   }, 600_000);
 
+  it('a static call site sent to another function is unexplained; sent with its trampoline, it is explained', async () => {
+    // A call site of a key whose trampoline is in .text, calling (in the dump) what the trampoline jumps to.
+    const s = sites.find((x) => x.table === 'static_call_sites' && x.legal.some((f) => (f as { trampoline?: string }).trampoline) && x.predicted.startsWith('e8') && x.address.startsWith('0xffffffff81'))!;
+    expect(s).toBeDefined();
+    const addr = BigInt(s.address);
+    const tramp = BigInt((s.legal.find((f) => (f as { trampoline?: string }).trampoline) as unknown as { trampoline: string }).trampoline);
+    const callTo = (to: bigint, from: bigint, op = 0xe8): number[] => {
+      const rel = Number(BigInt.asIntN(32, to - (from + 5n)));
+      return [op, rel & 0xff, (rel >>> 8) & 0xff, (rel >>> 16) & 0xff, (rel >>> 24) & 0xff];
+    };
+    // Another kernel function: a call there was "any function entry" before; it is not where the key points.
+    const other = symbolOf('vfs_read');
+    const hooked = await verifyWith((t) => t.set(callTo(other, addr), at(addr)));
+    expect(hooked.code).toBe(1);
+    // The run starts at the first byte that differs (the e8 is the same).
+    expect(hooked.doc.findings).toHaveLength(1);
+    expect(BigInt(hooked.doc.findings[0]!.address) - addr).toBeLessThan(5n);
+    expect(hooked.doc.findings[0]!.table).toBe('static_call_sites');
+    // static_call_update() rewrites the trampoline and its sites together: both to vfs_read is explained.
+    const updated = await verifyWith((t) => {
+      t.set(callTo(other, addr), at(addr));
+      t.set(callTo(other, tramp, 0xe9), at(tramp));
+    });
+    expect(updated.doc.findings).toEqual([]);
+    expect(updated.code).toBe(0);
+  }, 600_000);
+
   it('bad input exits 2: a raw dump without --base, a dump of no kernel text', async () => {
     const noBase = await cli('verify-text', '--rules', join(REPO_DIR, 'rules/linux', k61.rules), '--allow-list', allow, k61.boot.files().vmlinuz, join(booted.dir, 'text.bin'));
     expect(noBase.code).toBe(2);

@@ -4,7 +4,7 @@ import { disassemble } from '../../asm/index.js';
 import { lookupVaddr, type SymbolTable } from '../../binary/index.js';
 import { InputError } from '../../diag/diagnostic.js';
 import { predictText, sitesFromAllowList } from '../../kernel/predict.js';
-import { checkText, emptyStats, SiteIndex, type PredictedSite, type TextCheckStats, type TextFinding } from '../../kernel/textCheck.js';
+import { checkText, dumpReader, emptyStats, SiteIndex, type PredictedSite, type TextCheckStats, type TextFinding } from '../../kernel/textCheck.js';
 import { readTextDump } from '../../kernel/textDump.js';
 import { EXIT, UsageError, type Io } from '../io.js';
 import { kernelTextOptions, loadKernelInputs } from './kernelText.js';
@@ -105,6 +105,7 @@ export async function verifyTextCommand(args: string[], io: Io): Promise<number>
   if (typeof inputs === 'number') return inputs;
   const expected: Expected = values['allow-list'] ? fromAllowList(values['allow-list'], inputs.elf) : predictText(inputs.elf, inputs.table, inputs.symbols, inputs.cpu!);
   const index = new SiteIndex(expected.sites);
+  const dump = dumpReader(pieces);
   const stats = emptyStats();
   const findings: TextFinding[] = [];
   let compared = 0;
@@ -118,7 +119,7 @@ export async function verifyTextCommand(args: string[], io: Io): Promise<number>
       const exp = r.bytes.subarray(Number(from - r.start), Number(to - r.start));
       const got = p.bytes.subarray(Number(from - p.start), Number(to - p.start));
       compared += got.length;
-      findings.push(...checkText(from, exp, got, index, inputs.symbols, stats));
+      findings.push(...checkText(from, exp, got, index, inputs.symbols, stats, dump));
     }
   }
   if (compared === 0) throw new InputError(`${dumpPath}: holds none of the kernel's predicted text (${expected.ranges.map((r) => `${r.name} 0x${r.start.toString(16)}`).join(', ')})`);
