@@ -3,6 +3,7 @@
 // with a condition (`if X86_FEATURE_ERMS`) that holds on the CPU wins over the unconditional one, the
 // first in file order among several; without a CPU, conditional rules are not considered.
 import type { SymbolTable } from '../binary/index.js';
+import { selectorKey } from '../model/check.js';
 import type { PatchEntry, PatchTable } from '../table/types.js';
 import type { OpsTableView } from './opsTable.js';
 
@@ -37,7 +38,7 @@ export class RuleChooser {
     const groups = new Map<string, PatchEntry[]>();
     for (const e of table.entries) {
       const s = e.selector;
-      const key = s.kind === 'op' ? `op:${s.op}` : s.kind === 'target' ? `target:${s.symbol}` : s.kind;
+      const key = selectorKey(s);
       let g = groups.get(key);
       if (!g) groups.set(key, (g = []));
       g.push(e);
@@ -66,8 +67,10 @@ export class RuleChooser {
         if (at !== undefined && !this.byTargetAddress.has(at)) this.byTargetAddress.set(at, p);
       }
     }
-    this.missing = groups.has('missing') ? pick(groups.get('missing')!) : undefined;
-    this.fallback = groups.has('default') ? pick(groups.get('default')!) : undefined;
+    const missing = groups.get(selectorKey({ kind: 'missing' }));
+    const fallback = groups.get(selectorKey({ kind: 'default' }));
+    this.missing = missing ? pick(missing) : undefined;
+    this.fallback = fallback ? pick(fallback) : undefined;
   }
 
   /** The op's current function, from the ops table as linked (cached per slot; -1: no slot). */

@@ -3,6 +3,16 @@ import { InputError } from '../diag/diagnostic.js';
 import { lookupVaddr, type ElfFile, type SymbolTable } from '../binary/index.js';
 import type { OpsTableDef } from '../model/ruleset.js';
 
+/**
+ * The slot address `call *slot` reads: `ff 15 disp32` is RIP-relative on x86_64 (from the next instruction,
+ * 6 bytes on) and absolute on i386. Undefined when `code` does not start with that instruction.
+ */
+export function indirectCallSlot(code: Uint8Array, at: bigint, bitness: 32 | 64): bigint | undefined {
+  if (code.length < 6 || code[0] !== 0xff || code[1] !== 0x15) return undefined;
+  const disp = new DataView(code.buffer, code.byteOffset + 2, 4).getInt32(0, true);
+  return bitness === 64 ? BigInt.asUintN(64, at + 6n + BigInt(disp)) : BigInt(disp >>> 0);
+}
+
 export class OpsTableView {
   readonly wordBytes: number;
 
@@ -42,6 +52,16 @@ export class OpsTableView {
     if (!l.ok) return undefined;
     const dv = new DataView(this.elf.data.buffer, this.elf.data.byteOffset + l.offset, this.wordBytes);
     return this.wordBytes === 8 ? dv.getBigUint64(0, true) : BigInt(dv.getUint32(0, true));
+  }
+
+  /** The slot at `address`: inside the table and on a slot boundary; undefined otherwise. */
+  slotOf(address: bigint): number | undefined {
+    if (this.address === undefined) return undefined;
+    const off = address - this.address;
+    const w = BigInt(this.wordBytes);
+    if (off < 0n || off % w !== 0n) return undefined;
+    const slot = Number(off / w);
+    return slot < this.def.slots.length ? slot : undefined;
   }
 
   requireAddress(): bigint {

@@ -16,6 +16,7 @@ import { Code, Decoder, DecoderOptions, FlowControl, OpKind } from '../asm/iced.
 import type { AltEntry, AltMemory, AltPassRules } from '../apply/altLoop.js';
 import { InputError } from '../diag/diagnostic.js';
 import type { NopTable } from '../model/nops.js';
+import { indirectCallSlot } from '../apply/opsTable.js';
 
 /** MAX_INSN_SIZE: insn_decode_kernel() may look this far past the instruction's first byte. */
 const MAX_INSN_SIZE = 15;
@@ -169,10 +170,9 @@ function replaceCall(e: AltEntry, buf: Uint8Array, mem: AltMemory, opts: Linux61
   const where = `alternative entry ${e.index} at 0x${e.instrAddr.toString(16)}`;
   if (e.replacementlen !== 5 || buf[0] !== 0xe8) throw new InputError(`${where}: ALT_FLAG_DIRECT_CALL set for a non-call replacement instruction (Linux 6.12 BUG()s here)`);
   const instr = mem.read(e.instrAddr, e.instrlen);
-  if (e.instrlen !== 6 || instr[0] !== 0xff || instr[1] !== 0x15) throw new InputError(`${where}: ALT_FLAG_DIRECT_CALL set for unrecognized indirect call (Linux 6.12 BUG()s here)`);
+  const slotAddr = e.instrlen === 6 ? indirectCallSlot(instr, e.instrAddr, 64) : undefined;
+  if (slotAddr === undefined) throw new InputError(`${where}: ALT_FLAG_DIRECT_CALL set for unrecognized indirect call (Linux 6.12 BUG()s here)`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const idv = new DataView(instr.buffer, instr.byteOffset, instr.byteLength);
-  const slotAddr = BigInt.asUintN(64, e.instrAddr + 6n + BigInt(idv.getInt32(2, true)));
   const slot = mem.read(slotAddr, 8);
   const bug = e.replAddr + 5n + BigInt(dv.getInt32(1, true));
   const held = new DataView(slot.buffer, slot.byteOffset, 8).getBigUint64(0, true);

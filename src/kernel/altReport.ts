@@ -2,7 +2,7 @@
 import type { Bitness } from '../asm/types.js';
 import type { ElfFile, SymbolTable } from '../binary/index.js';
 import type { AltEntryResult, AltMemory } from '../apply/altLoop.js';
-import { OpsTableView } from '../apply/opsTable.js';
+import { indirectCallSlot, OpsTableView } from '../apply/opsTable.js';
 import type { PatchTable } from '../table/types.js';
 import { toHex } from '../table/hex.js';
 import type { AlternativesRun } from './alternatives.js';
@@ -64,12 +64,9 @@ export function* explainAlternatives(run: AlternativesRun, elf: ElfFile, after: 
   }
   const ops = table.opsTables[0] ? OpsTableView.resolve(table.opsTables[0], elf, symbols) : undefined;
   const opOf = (code: Uint8Array, at: bigint): string | undefined => {
-    if (!ops || ops.address === undefined || code[0] !== 0xff || code[1] !== 0x15 || code.length < 6) return undefined;
-    const disp = new DataView(code.buffer, code.byteOffset + 2, 4).getInt32(0, true);
-    const slotAddr = table.bitness === 64 ? at + 6n + BigInt(disp) : BigInt(disp >>> 0);
-    const off = slotAddr - ops.address;
-    const slot = Number(off) / ops.wordBytes;
-    return off >= 0n && Number.isInteger(slot) ? ops.def.slots[slot] : undefined;
+    const slotAddr = indirectCallSlot(code, at, table.bitness);
+    const slot = slotAddr === undefined ? undefined : ops?.slotOf(slotAddr);
+    return slot === undefined ? undefined : ops!.def.slots[slot];
   };
   let n = 0;
   for (const [at, entries] of bySite) {

@@ -12,18 +12,18 @@ import type { PatchTable } from '../table/types.js';
 import { linux61Rules } from './altPass61.js';
 import { linux612Rules } from './altPass612.js';
 import { readAltTable } from './altTable.js';
-import { ALT_PASS_NAMES } from './altPassNames.js';
+import { ALT_PASS_NAMES, type AltPassName } from './altPassNames.js';
 import type { CpuFeatureTable } from './cpuFeatureTable.js';
 import { featureState, parseCpuFeatures, withAssumed, type CpuFeatureSet } from './cpuFeatures.js';
 import { cpuFeatureTable } from './cpufeatures/index.js';
 
 type PassFactory = (o: { has: (f: number) => boolean | undefined; nops: NopTable; bitness: 32 | 64; symbol?: (name: string) => bigint | undefined }) => AltPassRules;
-const PASSES: ReadonlyMap<string, PassFactory> = new Map([
-  ['linux-6.1', linux61Rules],
-  ['linux-6.12', linux612Rules],
-]);
+// Keyed by the names altPassNames.ts lists: the compiler holds the two lists in step.
+const PASSES: Record<AltPassName, PassFactory> = {
+  'linux-6.1': linux61Rules,
+  'linux-6.12': linux612Rules,
+};
 
-if (ALT_PASS_NAMES.join() !== [...PASSES.keys()].join()) throw new Error('altPassNames.ts and the passes of alternatives.ts disagree');
 
 /** The table's one alttable, or an InputError saying there is none. */
 export function altTableOf(table: PatchTable): AltTableDef {
@@ -88,8 +88,8 @@ export interface AlternativesRun {
 /** `symbols`: the kernel's (6.12's ALT_FLAG_DIRECT_CALL compares a slot with nop_func). */
 export function runAlternatives(elf: ElfFile, patcher: ElfPatcher, table: PatchTable, cpu: CpuFeatureSet, symbols?: SymbolTable): AlternativesRun {
   const def = altTableOf(table);
-  const pass = PASSES.get(def.pass);
-  if (!pass) throw new InputError(`alttable ${def.name}: no alternatives pass '${def.pass}' (known: ${[...PASSES.keys()].join(', ')}) ${def.span.file}:${def.span.start.line}`);
+  const pass = (ALT_PASS_NAMES as readonly string[]).includes(def.pass) ? PASSES[def.pass as AltPassName] : undefined;
+  if (!pass) throw new InputError(`alttable ${def.name}: no alternatives pass '${def.pass}' (known: ${ALT_PASS_NAMES.join(', ')}) ${def.span.file}:${def.span.start.line}`);
   const read = readAltTable(elf, def, cpu.table.bits);
   const rules = pass({
     has: (f) => {

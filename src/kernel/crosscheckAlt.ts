@@ -6,7 +6,7 @@
 // CPU). The two are computed independently on two copies of the image and compared byte for byte.
 import { applyTable } from '../apply/apply.js';
 import { patcherMemory } from '../apply/altMemory.js';
-import { OpsTableView } from '../apply/opsTable.js';
+import { indirectCallSlot, OpsTableView } from '../apply/opsTable.js';
 import { ElfPatcher, type ElfFile, type SymbolTable } from '../binary/index.js';
 import { InputError } from '../diag/diagnostic.js';
 import type { PatchTable } from '../table/types.js';
@@ -42,21 +42,12 @@ export interface AltCrosscheckReport {
   alternatives: AlternativesRun;
 }
 
-/** `call *disp32(%rip)` (x86_64) or `call *abs32` (i386): the slot it reads, or why the bytes are not that. */
-function slotRead(code: Uint8Array, address: bigint, bitness: 32 | 64): bigint | string {
-  if (code.length < 6 || code[0] !== 0xff || code[1] !== 0x15) return `not an indirect call through memory (ff 15): ${Array.from(code.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
-  const v = new DataView(code.buffer, code.byteOffset + 2, 4);
-  return bitness === 64 ? address + 6n + BigInt(v.getInt32(0, true)) : BigInt(v.getUint32(0, true));
-}
-
 export function crosscheckAlternatives(elf: ElfFile, table: PatchTable, symbols: SymbolTable | undefined, cpu: CpuFeatureSet): AltCrosscheckReport {
   const def = altTableOf(table);
   const opsDef = table.opsTables[0];
   if (!opsDef) throw new InputError(`the rule set has no opstable: the op of each direct-call site (its pv_ops slot) cannot be named`);
   const ops = OpsTableView.resolve(opsDef, elf, symbols);
-  const base = ops.address;
-  if (base === undefined) throw new InputError(ops.unresolvedReason ?? `cannot locate ops table ${opsDef.name}`);
-  const word = BigInt(table.bitness / 8);
+  ops.requireAddress();
   const original = patcherMemory(elf, new ElfPatcher(elf, { record: false }));
 
   const read = readAltTable(elf, def, cpu.table.bits);
@@ -64,14 +55,14 @@ export function crosscheckAlternatives(elf: ElfFile, table: PatchTable, symbols:
   const skipped: AltCrosscheckReport['skipped'] = [];
   for (const e of read.entries) {
     if (!e.flags.includes('direct-call') || byAddress.has(e.instrAddr)) continue;
-    const slotAddr = slotRead(original.read(e.instrAddr, Math.min(e.instrlen, 6)), e.instrAddr, table.bitness);
-    if (typeof slotAddr === 'string') {
-      skipped.push({ address: e.instrAddr, why: slotAddr });
+    const code = original.read(e.instrAddr, Math.min(e.instrlen, 6));
+    const slotAddr = indirectCallSlot(code, e.instrAddr, table.bitness);
+    if (slotAddr === undefined) {
+      skipped.push({ address: e.instrAddr, why: `not an indirect call through memory (ff 15): ${Array.from(code, (b) => b.toString(16).padStart(2, '0')).join(' ')}` });
       continue;
     }
-    const off: bigint = slotAddr - base;
-    const slot = Number(off / word);
-    if (off < 0n || off % word !== 0n || slot >= opsDef.slots.length || opsDef.slots[slot] === undefined) {
+    const slot = ops.slotOf(slotAddr);
+    if (slot === undefined || opsDef.slots[slot] === undefined) {
       skipped.push({ address: e.instrAddr, why: `reads 0x${slotAddr.toString(16)}, not a named slot of ${opsDef.name}` });
       continue;
     }

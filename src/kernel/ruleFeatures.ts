@@ -34,14 +34,14 @@ export function checkFeatureNames(rs: RuleSet): Diagnostic[] {
   for (const t of rs.altTables) {
     const fspan = t.valueSpans?.features ?? t.span;
     const table = tableNamed(t.features, fspan, `alttable ${t.name}`, diags);
-    if (!ALT_PASS_NAMES.includes(t.pass)) {
+    if (!(ALT_PASS_NAMES as readonly string[]).includes(t.pass)) {
       diags.push(error('unknown-pass', `alttable ${t.name}: no alternatives pass '${t.pass}'`, t.valueSpans?.pass ?? t.span, [...didYouMean(t.pass, ALT_PASS_NAMES), `known: ${ALT_PASS_NAMES.join(', ')}`]));
     }
     if (table) for (const a of t.assume) checkName(a.feature, table, a.span ?? t.span, `alttable ${t.name}: assume`, diags);
   }
-  const declared = rs.features && rs.altTables.every((t) => t.features !== rs.features!.table)
-    ? tableNamed(rs.features.table, rs.features.span, 'features', diags)
-    : rs.features && CPU_FEATURE_TABLES.get(rs.features.table);
+  // A feature table taken from an alttable was checked with it above: one error for one name.
+  const fromAltTable = rs.altTables.some((t) => t.features === rs.features?.table);
+  const declared = !rs.features ? undefined : fromAltTable ? CPU_FEATURE_TABLES.get(rs.features.table) : tableNamed(rs.features.table, rs.features.span, 'features', diags);
   if (declared) {
     for (const arch of rs.arches.values()) {
       for (const r of arch.rules) if (r.when) checkName(r.when.feature, declared, r.when.span, `rule condition`, diags);

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadKernelOrElf, loadSymbols, writeFileAtomic } from '../../binary/index.js';
 import { crosscheckJson, crosscheckKernel, crosscheckText, defaultProfile, KERNEL_PROFILES, profileNames } from '../../kernel/index.js';
-import { EXIT, reportDiagnostics, UsageError, type Io } from '../io.js';
-import { cpuSourceOf, loadCpuFor } from '../../kernel/alternatives.js';
+import { EXIT, UsageError, type Io } from '../io.js';
+import { readCpu } from './apply.js';
 import { crosscheckAlternatives } from '../../kernel/crosscheckAlt.js';
 import { altCrosscheckJson, altCrosscheckText } from '../../kernel/crosscheckAltReport.js';
-import { hasErrors } from '../../diag/diagnostic.js';
-import { SourceText } from '../../diag/source.js';
 import { loadTableForArch } from '../loadTable.js';
 
 export const crosscheckHelp = `usage: patchc crosscheck --rules FILE INPUT [--symbols System.map] [--json OUT] [--profile NAME]
@@ -76,17 +73,10 @@ async function crosscheckAlt(rules: string, input: string, cpuPath: string, syst
   const t = loadTableForArch(rules, binary.elf.arch, io);
   if (!t.ok) return t.exit;
   if ((t.table.altTables?.length ?? 0) === 0) throw new UsageError(`--cpu: ${rules} has no alttable to run`);
-  let data: Uint8Array;
-  try {
-    data = new Uint8Array(readFileSync(cpuPath));
-  } catch (e) {
-    throw new UsageError(`cannot read ${cpuPath}: ${(e as Error).message}`);
-  }
-  const cpu = loadCpuFor(cpuSourceOf(t.table), cpuPath, data);
-  reportDiagnostics(io, cpu.diagnostics, new Map([[cpuPath, new SourceText(cpuPath, new TextDecoder().decode(data))]]));
-  if (hasErrors(cpu.diagnostics) || !cpu.set) return EXIT.usage;
+  const cpu = readCpu(cpuPath, t.table, io);
+  if (!cpu) return EXIT.usage;
   const symbols = await loadSymbols(binary.elf, systemMap !== undefined ? { systemMap } : {});
-  const report = crosscheckAlternatives(binary.elf, t.table, symbols, cpu.set);
+  const report = crosscheckAlternatives(binary.elf, t.table, symbols, cpu);
   if (json) await writeFileAtomic(json, new TextEncoder().encode(altCrosscheckJson(input, rules, cpuPath, report, t.table.bitness)));
   io.out(altCrosscheckText(report, t.table.bitness, symbols, cpuPath));
   return report.sites.some((s) => !s.agree) ? EXIT.rules : EXIT.ok;

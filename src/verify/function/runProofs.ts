@@ -3,7 +3,7 @@
 // chosen per site) and, with --cpu, from the alternatives pass over sites that still called through a
 // slot (Linux 6.8+: the kernel's own replacement of `call *pv_ops+N(%rip)`).
 import type { ApplyRun } from '../../apply/apply.js';
-import { OpsTableView } from '../../apply/opsTable.js';
+import { indirectCallSlot, OpsTableView } from '../../apply/opsTable.js';
 import { OUTCOME_REFUSED } from '../../apply/results.js';
 import type { ElfFile, SymbolTable } from '../../binary/index.js';
 import type { AltEntryResult } from '../../apply/altLoop.js';
@@ -154,12 +154,11 @@ export function proveAlternatives(alt: { results: readonly AltEntryResult[] }, t
   const views = table.opsTables.map((d) => OpsTableView.resolve(d, elf, symbols)).filter((v) => v.address !== undefined);
   const W = table.bitness;
   for (const [at, s] of bySite) {
-    if (!s.after || s.before[0] !== 0xff || s.before[1] !== 0x15 || s.before.length < 6 || s.after[0] === 0xe8) continue;
-    const disp = BigInt(new DataView(s.before.buffer, s.before.byteOffset + 2, 4).getInt32(0, true));
-    const slotAddr = W === 64 ? at + 6n + disp : disp & 0xffffffffn;
-    const view = views.find((v) => slotAddr >= v.address! && slotAddr < v.address! + BigInt(v.def.slots.length * v.wordBytes));
+    const slotAddr = indirectCallSlot(s.before, at, W);
+    if (!s.after || slotAddr === undefined || s.after[0] === 0xe8) continue;
+    const view = views.find((v) => v.slotOf(slotAddr) !== undefined);
     if (!view) continue;
-    const slot = Number(slotAddr - view.address!) / view.wordBytes;
+    const slot = view.slotOf(slotAddr)!;
     const fn = view.slotValue(slot);
     if (fn === undefined || fn === 0n) continue;
     const near = symbols?.nearest(fn);
